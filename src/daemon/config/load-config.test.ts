@@ -1,0 +1,106 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../kernel/errors.js';
+import { checkConfig, loadConfig } from './load-config.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'moodbox-config-'));
+const HOME = { HOME: '/home/kiosk' };
+
+function file(content: unknown): string {
+  const path = join(dir, `config-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return [...(err as ConfigError).problems];
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('runs on defaults (demo mode) when no file is given', () => {
+    const { config, file: from } = loadConfig({ env: HOME });
+    expect(from).toBeUndefined();
+    expect(config.server.port).toBe(8080);
+    expect(config.camera.source).toBe('demo');
+    expect(config.dataDir).toBe('/home/kiosk/.local/share/moodbox');
+  });
+
+  it('fills defaults around what the file sets', () => {
+    const { config } = loadConfig({ file: file({ server: { port: 9000 }, camera: { source: '/dev/video0' } }), env: HOME });
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 9000, adminLanOnly: true });
+    expect(config.camera.source).toBe('/dev/video0');
+    expect(config.camera.fps).toBe(15);
+  });
+
+  it('reports every problem at once, each with the field path', () => {
+    const problems = problemsOf(() =>
+      loadConfig({ file: file({ server: { port: 70000, prot: 1 }, log: { level: 'loud' }, camera: { fps: 'fast' } }), env: HOME }),
+    );
+    expect(problems).toHaveLength(4);
+    expect(problems).toContainEqual(expect.stringMatching(/^server\.port: .*65535/));
+    expect(problems).toContainEqual(expect.stringMatching(/^server\.prot: unknown key \(did you mean `port`\?\)/));
+    expect(problems).toContainEqual(expect.stringMatching(/^log\.level: expected one of .*"info".*got `"loud"` \(string\)/));
+    expect(problems).toContainEqual(expect.stringMatching(/^camera\.fps: expected integer, got `"fast"` \(string\)/));
+  });
+
+  it('suggests the closest known key for a misspelt section', () => {
+    const problems = problemsOf(() => loadConfig({ file: file({ camrea: {} }), env: HOME }));
+    expect(problems).toEqual([expect.stringMatching(/^camrea: unknown key \(did you mean `camera`\?\)/)]);
+  });
+
+  it('names the file when it is missing or not JSON', () => {
+    const missing = join(dir, 'nope.json');
+    expect(problemsOf(() => loadConfig({ file: missing, env: HOME }))).toEqual([`${missing}: cannot read the configuration file (no such file)`]);
+    const broken = file('{ "server": ');
+    expect(problemsOf(() => loadConfig({ file: broken, env: HOME }))[0]).toMatch(/not valid JSON/);
+  });
+
+  it('rejects a file that is not an object', () => {
+    expect(problemsOf(() => loadConfig({ file: file([1, 2]), env: HOME }))).toEqual(['(root): expected an object, got `[1,2]` (array)']);
+  });
+
+  it('applies the environment overrides over the file, validated by the same schema', () => {
+    const env = { ...HOME, MOODBOX_CONFIG: file({ server: { port: 9000 } }), MOODBOX_PORT: '9100', MOODBOX_DATA_DIR: '/var/lib/mb', MOODBOX_LOG_LEVEL: 'debug' };
+    const { config } = loadConfig({ env });
+    expect(config.server.port).toBe(9100);
+    expect(config.dataDir).toBe('/var/lib/mb');
+    expect(config.log.level).toBe('debug');
+  });
+
+  it('names the environment variable when its value is wrong', () => {
+    expect(problemsOf(() => loadConfig({ env: { ...HOME, MOODBOX_PORT: 'eighty' } }))).toEqual(['MOODBOX_PORT (server.port): expected an integer, got `eighty`']);
+    expect(problemsOf(() => loadConfig({ env: { ...HOME, MOODBOX_LOG_LEVEL: 'chatty' } }))[0]).toMatch(/^log\.level: expected one of/);
+  });
+
+  it('uses systemd\'s state directory when dataDir is not set', () => {
+    expect(loadConfig({ env: { ...HOME, STATE_DIRECTORY: '/var/lib/moodbox' } }).config.dataDir).toBe('/var/lib/moodbox');
+  });
+
+  it('returns a frozen configuration', () => {
+    const { config } = loadConfig({ env: HOME });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.server)).toBe(true);
+    expect(() => {
+      (config.server as { port: number }).port = 1;
+    }).toThrow(TypeError);
+  });
+
+  it('refuses a configuration written for a newer format version', () => {
+    expect(problemsOf(() => loadConfig({ file: file({ version: 2 }), env: HOME }))).toEqual(['version: expected 1, got `2` (number)']);
+  });
+});
+
+describe('checkConfig', () => {
+  it('accepts an empty object and rejects bad values without reading anything', () => {
+    expect(checkConfig({})).toEqual([]);
+    expect(checkConfig({ player: { maxVolume: 140 } })).toEqual([expect.stringMatching(/^player\.maxVolume: .*100.*`140` \(number\)/)]);
+  });
+});

@@ -1,0 +1,154 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import { closest, distance } from 'fastest-levenshtein';
+import { ConfigError, describeValue } from '../kernel/errors.js';
+import { ConfigSchema, type Config } from './schema.js';
+
+/** The environment variables that may override the configuration file, and nothing else. */
+export const ENV_OVERRIDES = [
+  { name: 'MOODBOX_PORT', path: ['server', 'port'], kind: 'integer' },
+  { name: 'MOODBOX_DATA_DIR', path: ['dataDir'], kind: 'string' },
+  { name: 'MOODBOX_LOG_LEVEL', path: ['log', 'level'], kind: 'string' },
+  { name: 'MOODBOX_CAMERA', path: ['camera', 'source'], kind: 'string' },
+] as const;
+
+export interface LoadedConfig {
+  config: Config;
+  /** The file the configuration came from; undefined when the defaults (demo mode) are in use. */
+  file: string | undefined;
+}
+
+const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true, allowUnionTypes: true });
+ajv.addKeyword({ keyword: 'requiresRestart', schemaType: 'boolean' });
+const validate = ajv.compile(ConfigSchema);
+
+/**
+ * Loads, validates and freezes the configuration.
+ *
+ * The file is `options.file`, else `$MOODBOX_CONFIG`, else none (every default: demo mode). Every
+ * problem is reported at once in one `ConfigError`, each as `path: message`.
+ */
+export function loadConfig(options: { file?: string | undefined; env: Readonly<Record<string, string | undefined>> }): LoadedConfig {
+  const { env } = options;
+  const file = options.file ?? nonEmpty(env['MOODBOX_CONFIG']);
+  const raw: unknown = file === undefined ? {} : readJson(file);
+  if (!isPlainObject(raw)) {
+    throw new ConfigError('MB_ERR_CONFIG_INVALID', [`(root): expected an object, got ${describeValue(raw)}`]);
+  }
+  const problems: string[] = [];
+  const candidate = structuredClone(raw);
+  applyEnvOverrides(candidate, env, problems);
+  if (!validate(candidate)) {
+    problems.push(...(validate.errors ?? []).map(formatAjvError).filter((p): p is string => p !== undefined));
+  }
+  if (problems.length > 0) throw new ConfigError('MB_ERR_CONFIG_INVALID', dedupe(problems));
+
+  const config = candidate as Config;
+  config.dataDir = resolveDataDir(config.dataDir, env);
+  return { config: deepFreeze(config), file: file === undefined ? undefined : resolve(file) };
+}
+
+/** Validates a configuration object without reading files or the environment; returns the problems. */
+export function checkConfig(value: unknown): string[] {
+  const candidate = structuredClone(value);
+  if (validate(candidate)) return [];
+  return dedupe((validate.errors ?? []).map(formatAjvError).filter((p): p is string => p !== undefined));
+}
+
+function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code;
+    throw new ConfigError('MB_ERR_CONFIG_READ', [`${file}: cannot read the configuration file (${why})`], { cause: err });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new ConfigError('MB_ERR_CONFIG_READ', [`${file}: not valid JSON (${(err as Error).message})`], { cause: err });
+  }
+}
+
+function applyEnvOverrides(target: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>, problems: string[]): void {
+  for (const override of ENV_OVERRIDES) {
+    const text = env[override.name];
+    if (text === undefined || text === '') continue;
+    let value: string | number = text;
+    if (override.kind === 'integer') {
+      if (!/^\d+$/.test(text.trim())) {
+        problems.push(`${override.name} (${override.path.join('.')}): expected an integer, got \`${text}\``);
+        continue;
+      }
+      value = Number(text.trim());
+    }
+    let node = target;
+    for (const key of override.path.slice(0, -1)) {
+      const child = node[key];
+      if (!isPlainObject(child)) node[key] = {};
+      node = node[key] as Record<string, unknown>;
+    }
+    node[override.path[override.path.length - 1] as string] = value;
+  }
+}
+
+function formatAjvError(error: ErrorObject): string | undefined {
+  const path = error.instancePath === '' ? '' : error.instancePath.slice(1).split('/').join('.');
+  const at = (p: string): string => (p === '' ? '(root)' : p);
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = (error.params as { additionalProperty: string }).additionalProperty;
+      const known = Object.keys((error.parentSchema as { properties?: Record<string, unknown> }).properties ?? {});
+      const full = path === '' ? key : `${path}.${key}`;
+      const guess = known.length > 0 ? closest(key, known) : undefined;
+      const hint = guess !== undefined && distance(key, guess) <= Math.max(2, Math.floor(key.length / 3)) ? ` (did you mean \`${guess}\`?)` : '';
+      const allowed = known.length > 0 ? `; known keys: ${known.join(', ')}` : '';
+      return `${full}: unknown key${hint}${allowed}`;
+    }
+    case 'required': {
+      const missing = (error.params as { missingProperty: string }).missingProperty;
+      return `${path === '' ? missing : `${path}.${missing}`}: is required`;
+    }
+    case 'enum': {
+      const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ');
+      return `${at(path)}: expected one of ${allowed}, got ${describeValue(error.data)}`;
+    }
+    case 'const':
+      return `${at(path)}: expected ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)}, got ${describeValue(error.data)}`;
+    case 'type':
+      return `${at(path)}: expected ${String((error.params as { type: string }).type)}, got ${describeValue(error.data)}`;
+    default:
+      return `${at(path)}: ${error.message ?? 'is invalid'}, got ${describeValue(error.data)}`;
+  }
+}
+
+function resolveDataDir(dataDir: string, env: Readonly<Record<string, string | undefined>>): string {
+  if (dataDir !== '') return isAbsolute(dataDir) ? dataDir : resolve(dataDir);
+  const state = nonEmpty(env['STATE_DIRECTORY']);
+  if (state !== undefined) return state.split(':')[0] ?? state;
+  const xdg = nonEmpty(env['XDG_DATA_HOME']);
+  return join(xdg ?? join(env['HOME'] ?? homedir(), '.local', 'share'), 'moodbox');
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function dedupe(lines: string[]): string[] {
+  return [...new Set(lines)];
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,142 @@
+import { Type, type Static } from 'typebox';
+
+/**
+ * The one configuration schema. Defaults live here; `requiresRestart` marks settings that only
+ * take effect after the daemon restarts (the admin panel shows it). Later subsystems add their
+ * own sections here.
+ */
+export const CONFIG_VERSION = 1;
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const ServerSchema = Type.Object(
+  {
+    host: Type.String({
+      default: '127.0.0.1',
+      minLength: 1,
+      description: 'Address to listen on. Use 0.0.0.0 to reach the admin panel from the LAN.',
+      requiresRestart: true,
+    }),
+    port: Type.Integer({ default: 8080, minimum: 1, maximum: 65535, description: 'HTTP port.', requiresRestart: true }),
+    adminLanOnly: Type.Boolean({
+      default: true,
+      description: 'Serve the admin API only to loopback and private (LAN) addresses.',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const LogSchema = Type.Object(
+  {
+    level: Type.Enum(LOG_LEVELS, { default: 'info', description: 'Lowest level written to the log.' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const CameraSchema = Type.Object(
+  {
+    enabled: Type.Boolean({ default: true, description: 'Turn the camera off to stop all analysis.' }),
+    source: Type.String({
+      default: 'demo',
+      minLength: 1,
+      description:
+        'Where frames come from: `demo` (the bundled clip), a device (`/dev/video0` or `0`), a video file, an image sequence (`frames_%04d.png`), a GStreamer pipeline ending in `appsink`, or an MJPEG URL.',
+      requiresRestart: true,
+    }),
+    width: Type.Integer({ default: 640, minimum: 160, maximum: 3840, description: 'Requested frame width (px).' }),
+    height: Type.Integer({ default: 480, minimum: 120, maximum: 2160, description: 'Requested frame height (px).' }),
+    fps: Type.Integer({ default: 15, minimum: 1, maximum: 60, description: 'Requested camera frame rate.' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const VisionSchema = Type.Object(
+  {
+    modelPath: Type.String({
+      default: 'models/emotion-int8.onnx',
+      minLength: 1,
+      description: 'Emotion model (int8 ONNX); its manifest.json sits beside it. Relative paths start at the install folder.',
+      requiresRestart: true,
+    }),
+    analysisFps: Type.Number({ default: 10, exclusiveMinimum: 0, maximum: 30, description: 'Frames analysed per second.' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const PlayerSchema = Type.Object(
+  {
+    mpvPath: Type.String({ default: 'mpv', minLength: 1, description: 'The mpv executable.', requiresRestart: true }),
+    audioOutput: Type.String({
+      default: 'auto',
+      minLength: 1,
+      description: 'mpv audio output: `auto` (default device, or null when there is none), `null`, or an mpv `--ao` value.',
+      requiresRestart: true,
+    }),
+    maxVolume: Type.Integer({ default: 100, minimum: 0, maximum: 100, description: 'Highest volume anyone may set (0–100).' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const LibrarySchema = Type.Object(
+  {
+    dirs: Type.Array(Type.String({ minLength: 1 }), {
+      default: [],
+      description: 'Folders of music to scan. Empty: the bundled demo library.',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const SessionsSchema = Type.Object(
+  {
+    kioskIdleTimeoutS: Type.Integer({
+      default: 120,
+      minimum: 10,
+      maximum: 3600,
+      description: 'Seconds of inactivity after which a signed-in person is signed out at the kiosk.',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const WsSchema = Type.Object(
+  {
+    maxBufferedKiB: Type.Integer({
+      default: 1024,
+      minimum: 16,
+      maximum: 65536,
+      description: 'A UI whose unsent data exceeds this is disconnected so it cannot slow the daemon (KiB).',
+    }),
+    pingIntervalMs: Type.Integer({
+      default: 15000,
+      minimum: 1000,
+      maximum: 300000,
+      description: 'How often each UI connection is pinged; one that misses a pong is dropped (ms).',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const ConfigSchema = Type.Object(
+  {
+    version: Type.Literal(CONFIG_VERSION, { default: CONFIG_VERSION, description: 'Configuration format version.' }),
+    dataDir: Type.String({
+      default: '',
+      description:
+        'Where the database and backups live. Empty: $STATE_DIRECTORY under systemd, else ~/.local/share/moodbox.',
+      requiresRestart: true,
+    }),
+    server: ServerSchema,
+    log: LogSchema,
+    camera: CameraSchema,
+    vision: VisionSchema,
+    player: PlayerSchema,
+    library: LibrarySchema,
+    sessions: SessionsSchema,
+    ws: WsSchema,
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;
+export type LogLevel = (typeof LOG_LEVELS)[number];

@@ -1,0 +1,240 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { loadConfig } from './config/load-config.js';
+import type { Config } from './config/schema.js';
+import { ConfigError } from './kernel/errors.js';
+import { loadMigrations } from './store/sqlite-store.js';
+import { INSTALL_DIR } from './version.js';
+
+export type CheckStatus = 'ok' | 'warn' | 'fail';
+
+export interface Check {
+  name: string;
+  status: CheckStatus;
+  message: string;
+  /** What to do about it, when something is wrong. */
+  fix?: string;
+}
+
+/** What the checks may look at; tests point these at fixtures. */
+export interface DoctorEnv {
+  env: Readonly<Record<string, string | undefined>>;
+  devDir: string;
+  installDir: string;
+}
+
+const MIN_FREE_FAIL = 200 * 1024 * 1024;
+const MIN_FREE_WARN = 1024 * 1024 * 1024;
+
+/** Runs every check of this machine against the configuration. Never throws. */
+export async function runDoctor(options: { configFile?: string | undefined } & Partial<DoctorEnv>): Promise<Check[]> {
+  const env = options.env ?? process.env;
+  const ctx: DoctorEnv = { env, devDir: options.devDir ?? '/dev', installDir: options.installDir ?? INSTALL_DIR };
+  let config: Config;
+  try {
+    config = loadConfig({ file: options.configFile, env }).config;
+  } catch (err) {
+    const message = err instanceof ConfigError ? err.problems.join('; ') : (err as Error).message;
+    return [{ name: 'config', status: 'fail', message, fix: 'correct the configuration file; each problem names its field' }];
+  }
+  const checks: Check[] = [
+    { name: 'config', status: 'ok', message: options.configFile ?? env['MOODBOX_CONFIG'] ?? 'no file: defaults (demo mode)' },
+    checkNode(),
+    checkCamera(config, ctx),
+    checkModel(config, ctx),
+    checkMpv(config),
+    checkAudio(config, ctx),
+    checkDatabase(config),
+    checkDisk(config),
+    await checkPort(config),
+    checkRfid(ctx),
+  ];
+  return checks;
+}
+
+export function formatChecks(checks: readonly Check[]): string {
+  const mark: Record<CheckStatus, string> = { ok: 'ok  ', warn: 'warn', fail: 'FAIL' };
+  const lines = checks.map((c) => `[${mark[c.status]}] ${c.name}: ${c.message}${c.fix === undefined ? '' : `\n       fix: ${c.fix}`}`);
+  const fails = checks.filter((c) => c.status === 'fail').length;
+  const warns = checks.filter((c) => c.status === 'warn').length;
+  lines.push('', fails === 0 ? `No problems found${warns > 0 ? ` (${warns} warning${warns > 1 ? 's' : ''})` : ''}.` : `${fails} problem${fails > 1 ? 's' : ''} found.`);
+  return lines.join('\n');
+}
+
+function checkNode(): Check {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  const ok = major > 20 || (major === 20 && minor >= 19);
+  return ok
+    ? { name: 'node', status: 'ok', message: `Node ${process.versions.node}` }
+    : { name: 'node', status: 'fail', message: `Node ${process.versions.node} is too old`, fix: 'install Node 20.19 or newer (apt install nodejs on Debian 13 / Raspberry Pi OS)' };
+}
+
+function listDevices(devDir: string, prefix: string): string[] {
+  try {
+    return readdirSync(devDir)
+      .filter((f) => f.startsWith(prefix))
+      .map((f) => join(devDir, f))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+function checkCamera(config: Config, ctx: DoctorEnv): Check {
+  const name = 'camera';
+  const devices = listDevices(ctx.devDir, 'video');
+  const seen = devices.length === 0 ? `no camera device (${join(ctx.devDir, 'video*')}) on this machine` : `camera devices: ${devices.join(', ')}`;
+  if (!config.camera.enabled) return { name, status: 'ok', message: `camera turned off in the configuration; ${seen}` };
+  const source = config.camera.source;
+  if (source === 'demo') {
+    return {
+      name,
+      status: 'ok',
+      message: `demo camera: a bundled clip of faces stands in for a camera; ${seen}`,
+      ...(devices.length > 0 ? { fix: `to use the real camera set camera.source to "${devices[0] ?? ''}"` } : {}),
+    };
+  }
+  if (/^\d+$/.test(source) || source.startsWith('/dev/')) {
+    const path = /^\d+$/.test(source) ? join(ctx.devDir, `video${source}`) : source;
+    if (!existsSync(path)) {
+      return { name, status: 'fail', message: `${path} does not exist; ${seen}`, fix: 'plug the USB camera in, or set camera.source to one of the devices listed (or "demo")' };
+    }
+    try {
+      accessSync(path, constants.R_OK | constants.W_OK);
+    } catch {
+      return { name, status: 'fail', message: `${path} exists but this user cannot open it`, fix: 'add the user to the "video" group (the udev rule in systemd/ does this for the moodbox user)' };
+    }
+    return { name, status: 'ok', message: `${path} can be opened` };
+  }
+  if (/^(https?|rtsp):\/\//.test(source)) return { name, status: 'ok', message: `network stream ${source} (reachability is checked when the daemon opens it)` };
+  if (source.includes('!')) return { name, status: 'ok', message: `GStreamer pipeline (${source.slice(0, 60)})` };
+  const file = source.includes('%') ? dirname(source) : source;
+  return existsSync(file)
+    ? { name, status: 'ok', message: `video or image source ${source}` }
+    : { name, status: 'fail', message: `${source} does not exist`, fix: 'point camera.source at an existing video file, image sequence or device' };
+}
+
+function checkModel(config: Config, ctx: DoctorEnv): Check {
+  const name = 'model';
+  const path = isAbsolute(config.vision.modelPath) ? config.vision.modelPath : resolve(ctx.installDir, config.vision.modelPath);
+  if (!existsSync(path)) {
+    return { name, status: 'fail', message: `emotion model ${path} is missing; the room mood cannot be read`, fix: 'reinstall Moodbox, or set vision.modelPath to the model file' };
+  }
+  const manifestPath = join(dirname(path), 'manifest.json');
+  let manifest: { models?: Record<string, { sha256?: string }> };
+  try {
+    manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as typeof manifest;
+  } catch {
+    return { name, status: 'fail', message: `no readable manifest.json beside ${path}`, fix: 'the model and its manifest.json must be installed together' };
+  }
+  const file = path.slice(dirname(path).length + 1);
+  const expected = manifest.models?.[file]?.sha256;
+  const actual = createHash('sha256').update(readFileSync(path)).digest('hex');
+  if (expected !== actual) {
+    return { name, status: 'fail', message: `${file} does not match its manifest (sha256 ${actual.slice(0, 12)}…, expected ${expected?.slice(0, 12) ?? 'none'}…)`, fix: 'reinstall the model files' };
+  }
+  return { name, status: 'ok', message: `${file} matches its manifest` };
+}
+
+function checkMpv(config: Config): Check {
+  const result = spawnSync(config.player.mpvPath, ['--version'], { encoding: 'utf8', timeout: 5000 });
+  if (result.error !== undefined || result.status !== 0) {
+    return { name: 'mpv', status: 'fail', message: `cannot run ${config.player.mpvPath}: ${result.error?.message ?? `exit ${String(result.status)}`}`, fix: 'apt install mpv, or set player.mpvPath' };
+  }
+  return { name: 'mpv', status: 'ok', message: (result.stdout.split('\n')[0] ?? '').trim() };
+}
+
+function checkAudio(config: Config, ctx: DoctorEnv): Check {
+  if (config.player.audioOutput === 'null') return { name: 'audio', status: 'ok', message: 'audio output is null (silent) by configuration' };
+  const playback = listDevices(join(ctx.devDir, 'snd'), 'pcm').filter((p) => p.endsWith('p'));
+  const runtime = ctx.env['XDG_RUNTIME_DIR'];
+  const server = runtime !== undefined && (existsSync(join(runtime, 'pulse', 'native')) || existsSync(join(runtime, 'pipewire-0')));
+  if (playback.length === 0 && !server) {
+    return {
+      name: 'audio',
+      status: 'warn',
+      message: 'no sound device found: music plays to the null output (silently)',
+      fix: 'connect speakers or HDMI audio; check with `aplay -l`',
+    };
+  }
+  return { name: 'audio', status: 'ok', message: server ? 'a sound server is running' : `sound devices: ${playback.length}` };
+}
+
+function checkDatabase(config: Config): Check {
+  const name = 'database';
+  const path = join(config.dataDir, 'moodbox.db');
+  try {
+    mkdirSync(config.dataDir, { recursive: true });
+    accessSync(config.dataDir, constants.W_OK);
+  } catch (err) {
+    return { name, status: 'fail', message: `data directory ${config.dataDir} is not writable (${(err as NodeJS.ErrnoException).code ?? 'error'})`, fix: 'set dataDir or MOODBOX_DATA_DIR to a writable folder' };
+  }
+  if (!existsSync(path)) return { name, status: 'ok', message: `${path} will be created at first start` };
+  try {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      const version = db.pragma('user_version', { simple: true }) as number;
+      const integrity = db.pragma('quick_check', { simple: true }) as string;
+      const latest = loadMigrations().length;
+      if (integrity !== 'ok') return { name, status: 'fail', message: `${path} is damaged (${integrity})`, fix: 'stop Moodbox and restore the newest file from the backups folder beside it' };
+      if (version > latest) return { name, status: 'fail', message: `${path} is from a newer Moodbox (schema ${version} > ${latest})`, fix: 'upgrade Moodbox' };
+      return { name, status: 'ok', message: `${path}, schema ${version}${version < latest ? ` (will migrate to ${latest}, with a backup first)` : ''}` };
+    } finally {
+      db.close();
+    }
+  } catch (err) {
+    return { name, status: 'fail', message: `cannot open ${path}: ${(err as Error).message}`, fix: 'check the file permissions of the data directory' };
+  }
+}
+
+function checkDisk(config: Config): Check {
+  try {
+    const stats = statfsSync(config.dataDir);
+    const free = stats.bavail * stats.bsize;
+    const shown = `${(free / 1024 ** 3).toFixed(1)} GiB free in ${config.dataDir}`;
+    if (free < MIN_FREE_FAIL) return { name: 'disk', status: 'fail', message: shown, fix: 'free disk space: history cannot be written when the disk is full' };
+    if (free < MIN_FREE_WARN) return { name: 'disk', status: 'warn', message: shown, fix: 'free some disk space soon' };
+    return { name: 'disk', status: 'ok', message: shown };
+  } catch (err) {
+    return { name: 'disk', status: 'fail', message: `cannot read free space of ${config.dataDir}: ${(err as Error).message}` };
+  }
+}
+
+function checkPort(config: Config): Promise<Check> {
+  const { host, port } = config.server;
+  return new Promise((done) => {
+    const server = createServer();
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      done(
+        err.code === 'EADDRINUSE'
+          ? { name: 'port', status: 'warn', message: `${host}:${port} is in use (a running Moodbox, or another program)`, fix: 'if Moodbox is not running, set server.port or MOODBOX_PORT' }
+          : { name: 'port', status: 'fail', message: `cannot listen on ${host}:${port} (${err.code ?? err.message})`, fix: 'check server.host' },
+      );
+    });
+    server.listen({ host, port, exclusive: true }, () => {
+      server.close(() => done({ name: 'port', status: 'ok', message: `${host}:${port} is free` }));
+    });
+  });
+}
+
+function checkRfid(ctx: DoctorEnv): Check {
+  const nodes = listDevices(ctx.devDir, 'hidraw');
+  if (nodes.length === 0) {
+    return { name: 'rfid', status: 'ok', message: 'no RFID reader (no hidraw device); sign-in works with a PIN' };
+  }
+  const readable = nodes.filter((n) => {
+    try {
+      accessSync(n, constants.R_OK);
+      return statSync(n).isCharacterDevice();
+    } catch {
+      return false;
+    }
+  });
+  return readable.length > 0
+    ? { name: 'rfid', status: 'ok', message: `HID devices readable: ${readable.join(', ')}` }
+    : { name: 'rfid', status: 'warn', message: `HID devices present but not readable: ${nodes.join(', ')}`, fix: 'install systemd/99-moodbox.rules and replug the reader' };
+}

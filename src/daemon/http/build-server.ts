@@ -1,0 +1,121 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import type { Clock } from '../kernel/clock.js';
+import { MoodboxError, type ErrorCode } from '../kernel/errors.js';
+import type { Logger } from '../logging.js';
+import type { ErrorBody, ServiceHealthView } from './contract.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerStateRoutes } from './routes/state.js';
+import { ErrorBodySchema } from './schemas/common.js';
+import type { StateHub } from './state-hub.js';
+import { registerWs, type WsHandler, type WsStats } from './ws.js';
+
+export interface ServerDeps {
+  log: Logger;
+  clock: Clock;
+  hub: StateHub;
+  /** The health of every service, in start order. */
+  services: () => ServiceHealthView[];
+  version: string;
+  /** The built UI (`index.html`, `admin.html`, assets); the UI routes answer 503 while it is missing. */
+  uiDir?: string;
+  wsHandlers?: Readonly<Record<string, WsHandler>>;
+}
+
+export interface ServerOptions {
+  ws: { maxBufferedKiB: number; pingIntervalMs: number };
+}
+
+export type MoodboxServer = FastifyInstance & { wsStats: () => WsStats };
+
+const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
+  MB_ERR_NOT_FOUND: 404,
+  MB_ERR_HTTP_NOT_FOUND: 404,
+  MB_ERR_HTTP_BAD_REQUEST: 400,
+  MB_ERR_HTTP_FORBIDDEN: 403,
+  MB_ERR_CONFIG_INVALID: 400,
+};
+
+/**
+ * Builds the HTTP server (API, OpenAPI description, WebSocket, UI) without listening, so tests can
+ * use `inject()`. `main` listens.
+ */
+export async function buildServer(deps: ServerDeps, options: ServerOptions): Promise<MoodboxServer> {
+  const app = Fastify({
+    // pino's Logger is what fastify expects; the cast keeps fastify's default generics so plugins type-check.
+    loggerInstance: deps.log as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addSchema(ErrorBodySchema);
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const body = (code: string, message: string): ErrorBody => ({ error: { code, message } });
+    if (err.validation) {
+      return reply.status(400).send(body('MB_ERR_HTTP_BAD_REQUEST', `${err.validationContext ?? 'request'} ${err.message.replace(/^(body|querystring|params|headers)\/?/, '')}`.trim()));
+    }
+    if (err instanceof MoodboxError) {
+      const status = STATUS_BY_CODE[err.code];
+      if (status !== undefined) return reply.status(status).send(body(err.code, err.message));
+    } else if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
+      return reply.status(err.statusCode).send(body(err.statusCode === 404 ? 'MB_ERR_HTTP_NOT_FOUND' : 'MB_ERR_HTTP_BAD_REQUEST', err.message));
+    }
+    request.log.error({ err, url: request.url, method: request.method }, 'request failed');
+    return reply.status(500).send(body('MB_ERR_INTERNAL', 'Internal error; the daemon log has the details.'));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: { code: 'MB_ERR_HTTP_NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0] ?? ''}` } }),
+  );
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Moodbox',
+        version: deps.version,
+        description: 'The Moodbox daemon: state, health, kiosk and admin operations. Live changes are pushed on the WebSocket `/ws`.',
+      },
+      tags: [
+        { name: 'system', description: 'Health and the state snapshot.' },
+        { name: 'admin', description: 'Operations for staff; sign-in as admin required.' },
+      ],
+    },
+  });
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+
+  const wsStats = registerWs(app, { hub: deps.hub, clock: deps.clock, log: deps.log, ...(deps.wsHandlers ? { handlers: deps.wsHandlers } : {}) }, {
+    maxBufferedBytes: options.ws.maxBufferedKiB * 1024,
+    pingIntervalMs: options.ws.pingIntervalMs,
+  });
+  registerHealthRoutes(app, { services: deps.services, version: deps.version, clock: deps.clock });
+  registerStateRoutes(app, { hub: deps.hub });
+  app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  await registerUi(app, deps.uiDir);
+
+  return Object.assign(app, { wsStats }) as unknown as MoodboxServer;
+}
+
+async function registerUi(app: FastifyInstance, uiDir: string | undefined): Promise<void> {
+  const hasUi = uiDir !== undefined && existsSync(join(uiDir, 'index.html'));
+  if (hasUi) {
+    await app.register(fastifyStatic, { root: uiDir, prefix: '/', index: false, wildcard: true, cacheControl: false });
+  }
+  const page = { schema: { hide: true } } as const;
+  const serve = (file: string) => async (_request: unknown, reply: FastifyReply) => {
+    if (!hasUi || !existsSync(join(uiDir, file))) {
+      return reply
+        .status(503)
+        .type('text/plain; charset=utf-8')
+        .send('The Moodbox screens are not built yet. Run `npm run build` in the Moodbox folder, then reload.');
+    }
+    return reply.header('cache-control', 'no-cache').sendFile(file);
+  };
+  app.get('/', page, serve('index.html'));
+  app.get('/admin', page, serve('admin.html'));
+}

@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../../kernel/clock.js';
+import type { ServiceHealthView } from '../contract.js';
+import { HealthSchema } from '../schemas/common.js';
+
+/** `GET /api/health`: readiness, with the state of each service. 200 when ready, 503 otherwise. */
+export function registerHealthRoutes(app: FastifyInstance, deps: { services: () => ServiceHealthView[]; version: string; clock: Clock }): void {
+  const startedAt = deps.clock.monotonic();
+  app.get(
+    '/api/health',
+    {
+      schema: {
+        operationId: 'getHealth',
+        tags: ['system'],
+        summary: 'Readiness and the state of each service',
+        response: { 200: HealthSchema, 503: HealthSchema },
+      },
+    },
+    async (_request, reply) => {
+      const services = deps.services();
+      const status = overall(services);
+      return reply.status(status === 'ready' || status === 'degraded' ? 200 : 503).send({
+        status,
+        version: deps.version,
+        uptimeS: Math.round((deps.clock.monotonic() - startedAt) / 100) / 10,
+        services,
+      });
+    },
+  );
+}
+
+function overall(services: ServiceHealthView[]): 'ready' | 'degraded' | 'starting' | 'failed' {
+  if (services.some((s) => s.status === 'failed')) return 'failed';
+  if (services.some((s) => s.status !== 'ready' && s.status !== 'degraded')) return 'starting';
+  return services.some((s) => s.status === 'degraded') ? 'degraded' : 'ready';
+}

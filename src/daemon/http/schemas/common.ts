@@ -1,0 +1,67 @@
+import { Type } from 'typebox';
+
+export const ErrorBodySchema = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ description: 'Stable error code, `MB_ERR_*`.' }),
+      message: Type.String(),
+    }),
+  },
+  { $id: 'ErrorBody', description: 'Every error response has this body.' },
+);
+
+export const ServiceHealthSchema = Type.Object({
+  name: Type.String(),
+  status: Type.Enum(['stopped', 'starting', 'ready', 'degraded', 'failed', 'stopping']),
+  detail: Type.Optional(Type.String()),
+});
+
+export const HealthSchema = Type.Object({
+  status: Type.Enum(['ready', 'degraded', 'starting', 'failed'], {
+    description: '`ready` or `degraded` (answered with 200) once every service has started; otherwise 503.',
+  }),
+  version: Type.String(),
+  uptimeS: Type.Number(),
+  services: Type.Array(ServiceHealthSchema),
+});
+
+const TrackViewSchema = Type.Object({
+  id: Type.Integer(),
+  title: Type.String(),
+  artist: Type.String(),
+  album: Type.String(),
+  durationMs: Type.Union([Type.Integer(), Type.Null()]),
+  coverUrl: Type.Union([Type.String(), Type.Null()]),
+  moods: Type.Array(Type.String()),
+});
+
+export const StateSchema = Type.Object({
+  seq: Type.Integer({ description: 'Grows by one with every change pushed on `/ws`.' }),
+  data: Type.Object({
+    version: Type.String(),
+    demo: Type.Boolean(),
+    camera: Type.Object({
+      status: Type.Enum(['off', 'starting', 'on', 'unavailable']),
+      detail: Type.Union([Type.String(), Type.Null()]),
+    }),
+    mood: Type.Object({
+      current: Type.Union([Type.String(), Type.Null()]),
+      confidence: Type.Number({ minimum: 0, maximum: 1 }),
+      since: Type.Union([Type.Integer(), Type.Null()]),
+      why: Type.Union([Type.String(), Type.Null()]),
+      faces: Type.Integer({ minimum: 0 }),
+    }),
+    player: Type.Object({
+      status: Type.Enum(['stopped', 'playing', 'paused']),
+      nowPlaying: Type.Union([TrackViewSchema, Type.Null()]),
+      positionMs: Type.Number(),
+      next: Type.Union([TrackViewSchema, Type.Null()]),
+      volume: Type.Integer({ minimum: 0, maximum: 100 }),
+    }),
+    suggestions: Type.Array(TrackViewSchema),
+    session: Type.Object({
+      user: Type.Union([Type.Object({ id: Type.Integer(), name: Type.String() }), Type.Null()]),
+    }),
+    services: Type.Array(ServiceHealthSchema),
+  }),
+});

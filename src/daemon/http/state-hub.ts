@@ -1,0 +1,39 @@
+import { EventBus } from '../kernel/event-bus.js';
+import type { ServerMessage, StateArea, StateSnapshot } from './contract.js';
+
+type AreaMessage = Exclude<ServerMessage, { type: 'state/snapshot' } | { transaction: string }>;
+
+/**
+ * Holds the state snapshot the UIs render from, and announces each change as one typed message.
+ * `seq` grows by one with every change, so a UI can tell it missed nothing.
+ */
+export class StateHub {
+  #snapshot: StateSnapshot;
+  #seq = 0;
+  readonly #bus = new EventBus<{ message: AreaMessage }>();
+
+  constructor(initial: StateSnapshot) {
+    this.#snapshot = initial;
+  }
+
+  snapshot(): { seq: number; data: StateSnapshot } {
+    return { seq: this.#seq, data: this.#snapshot };
+  }
+
+  /** Replaces one area of the state and announces it. Unchanged values are not announced. */
+  update<A extends StateArea>(area: A, value: StateSnapshot[A]): void {
+    if (JSON.stringify(this.#snapshot[area]) === JSON.stringify(value)) return;
+    this.#snapshot = { ...this.#snapshot, [area]: value };
+    this.#seq += 1;
+    this.#bus.emit('message', { type: `${area}/changed`, seq: this.#seq, data: value } as AreaMessage);
+  }
+
+  /** Subscribes to change messages; returns the function that unsubscribes. */
+  subscribe(listener: (message: AreaMessage) => void): () => void {
+    return this.#bus.on('message', listener);
+  }
+
+  get seq(): number {
+    return this.#seq;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Every error Moodbox raises on purpose carries a stable `code` (`MB_ERR_<AREA>_<WHAT>`), listed in
+ * the README and never reused. Only `http/` maps codes to HTTP statuses.
+ */
+export const ERROR_CODES = {
+  MB_ERR_CONFIG_INVALID: 'the configuration file or an environment override is invalid',
+  MB_ERR_CONFIG_READ: 'the configuration file cannot be read or is not JSON',
+  MB_ERR_STORE_OPEN: 'the database cannot be opened or created',
+  MB_ERR_STORE_MIGRATION: 'a database migration failed; the pre-migration backup is kept',
+  MB_ERR_STORE_WRITE: 'a write to the database failed (read-only file, disk full)',
+  MB_ERR_STORE_NEWER: 'the database was written by a newer Moodbox',
+  MB_ERR_CAMERA_OPEN: 'the camera source cannot be opened',
+  MB_ERR_MODEL_INVALID: 'the emotion model does not match its manifest',
+  MB_ERR_PLAYER_START: 'the audio player (mpv) cannot be started',
+  MB_ERR_RFID_OPEN: 'the RFID reader cannot be opened',
+  MB_ERR_SPOTIFY_AUTH: 'Spotify refused the credentials',
+  MB_ERR_SERVICE_START: 'a service failed to start',
+  MB_ERR_NOT_FOUND: 'the requested item does not exist',
+  MB_ERR_HTTP_BAD_REQUEST: 'a request did not match its schema',
+  MB_ERR_HTTP_NOT_FOUND: 'no such route or message type',
+  MB_ERR_HTTP_FORBIDDEN: 'the route is not served to this address or role',
+  MB_ERR_INTERNAL: 'an unexpected error; details are in the log, never in the response',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class MoodboxError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+export class ConfigError extends MoodboxError {
+  /** One line per problem, `path: message`. */
+  readonly problems: readonly string[];
+
+  constructor(code: ErrorCode, problems: readonly string[], options?: { cause?: unknown }) {
+    super(code, formatProblems(problems), options);
+    this.problems = problems;
+  }
+}
+
+export class StoreError extends MoodboxError {}
+export class CameraError extends MoodboxError {}
+export class ModelError extends MoodboxError {}
+export class PlayerError extends MoodboxError {}
+export class RfidError extends MoodboxError {}
+export class SpotifyError extends MoodboxError {}
+export class ServiceError extends MoodboxError {}
+
+function formatProblems(problems: readonly string[]): string {
+  if (problems.length === 1) return `invalid configuration: ${problems[0] ?? ''}`;
+  return `invalid configuration (${problems.length} problems):\n${problems.map((p) => `  - ${p}`).join('\n')}`;
+}
+
+/** Describes a value for error messages: "`140` (number)". */
+export function describeValue(value: unknown): string {
+  const type = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+  let shown: string;
+  try {
+    shown = JSON.stringify(value) ?? String(value);
+  } catch {
+    shown = String(value);
+  }
+  if (shown.length > 60) shown = `${shown.slice(0, 57)}...`;
+  return `\`${shown}\` (${type})`;
+}

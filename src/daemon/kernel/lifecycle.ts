@@ -1,0 +1,124 @@
+import { ServiceError } from './errors.js';
+
+export type ServiceStatus = 'stopped' | 'starting' | 'ready' | 'degraded' | 'failed' | 'stopping';
+
+export interface ServiceHealth {
+  status: ServiceStatus;
+  /** A short, human-readable line for the admin panel and `/api/health`. */
+  detail?: string;
+}
+
+/**
+ * A long-lived part of the daemon. Its constructor only assigns fields; work begins in `start`.
+ */
+export interface Service {
+  /** Stable, lowercase name used in logs and `/api/health`. */
+  readonly name: string;
+  /**
+   * Starts the service. MUST resolve once the service can be used; MUST stop early and reject with
+   * the signal's reason when `signal` aborts (the daemon is shutting down during start-up).
+   */
+  start(signal: AbortSignal): Promise<void>;
+  /** Stops the service and releases what it holds. MUST be safe to call after a failed start. */
+  stop(): Promise<void>;
+  /** What the service reports about itself while running. MAY be omitted: a started service is then ready. */
+  health?(): ServiceHealth;
+}
+
+export interface LifecycleLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+interface Entry {
+  service: Service;
+  state: ServiceStatus;
+  error?: string;
+}
+
+/**
+ * Starts services in the order given (their dependency order) and stops them in reverse, each
+ * stop bounded by `stopTimeoutMs` so that one stuck service cannot hold up shutdown.
+ */
+export class Lifecycle {
+  readonly #entries: Entry[];
+  readonly #log: LifecycleLog;
+  readonly #stopTimeoutMs: number;
+  readonly #abort = new AbortController();
+
+  constructor(deps: { services: readonly Service[]; log: LifecycleLog }, options: { stopTimeoutMs?: number } = {}) {
+    this.#entries = deps.services.map((service) => ({ service, state: 'stopped' }));
+    this.#log = deps.log;
+    this.#stopTimeoutMs = options.stopTimeoutMs ?? 2000;
+    const names = new Set<string>();
+    for (const { service } of this.#entries) {
+      if (names.has(service.name)) throw new TypeError(`Expected unique service names, got \`${service.name}\` twice`);
+      names.add(service.name);
+    }
+  }
+
+  /** Starts every service in order. On a failure, stops those already started and rethrows. */
+  async start(): Promise<void> {
+    for (const entry of this.#entries) {
+      if (this.#abort.signal.aborted) throw new ServiceError('MB_ERR_SERVICE_START', 'start-up was cancelled');
+      entry.state = 'starting';
+      const started = performance.now();
+      try {
+        await entry.service.start(this.#abort.signal);
+        entry.state = 'ready';
+        this.#log.info({ service: entry.service.name, ms: Math.round(performance.now() - started) }, 'service started');
+      } catch (err) {
+        entry.state = 'failed';
+        entry.error = err instanceof Error ? err.message : String(err);
+        await this.stop();
+        entry.state = 'failed';
+        throw new ServiceError('MB_ERR_SERVICE_START', `service \`${entry.service.name}\` failed to start: ${entry.error}`, {
+          cause: err,
+        });
+      }
+    }
+  }
+
+  /** Stops every started service in reverse order. Never throws; failures are logged. */
+  async stop(): Promise<void> {
+    this.#abort.abort(new ServiceError('MB_ERR_SERVICE_START', 'shutting down'));
+    for (const entry of [...this.#entries].reverse()) {
+      if (entry.state === 'stopped') continue;
+      entry.state = 'stopping';
+      try {
+        await withTimeout(entry.service.stop(), this.#stopTimeoutMs, entry.service.name);
+        this.#log.info({ service: entry.service.name }, 'service stopped');
+      } catch (err) {
+        this.#log.error({ service: entry.service.name, err }, 'service did not stop cleanly');
+      } finally {
+        entry.state = 'stopped';
+      }
+    }
+  }
+
+  /** The health of every service, in start order. */
+  health(): Array<{ name: string } & ServiceHealth> {
+    return this.#entries.map(({ service, state, error }) => {
+      if (state === 'ready' && service.health) return { name: service.name, ...service.health() };
+      return error === undefined ? { name: service.name, status: state } : { name: service.name, status: state, detail: error };
+    });
+  }
+
+  /** True once every service has started and none reports `failed`. Degraded services still count as ready. */
+  isReady(): boolean {
+    return this.health().every((h) => h.status === 'ready' || h.status === 'degraded');
+  }
+}
+
+async function withTimeout(promise: Promise<void>, ms: number, name: string): Promise<void> {
+  let handle: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    handle = setTimeout(() => reject(new Error(`service \`${name}\` took longer than ${ms} ms to stop`)), ms);
+  });
+  try {
+    await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(handle);
+  }
+}

@@ -1,0 +1,195 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../testing/fake-clock.js';
+import { loadMigrations, openSqliteStore, SqliteStore, type Migration } from './sqlite-store.js';
+
+const silent = { info() {}, warn() {} };
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'moodbox-store-'));
+const memory = () => openSqliteStore({ clock: new FakeClock(), log: silent }, { path: ':memory:' });
+
+describe('migrations', () => {
+  it('creates every table the daemon needs on a new database', () => {
+    const store = memory();
+    expect(store.schemaVersion()).toBe(loadMigrations().length);
+    store.close();
+  });
+
+  it('uses WAL and full sync so committed rows survive a crash', () => {
+    const path = join(tmp(), 'moodbox.db');
+    openSqliteStore({ clock: new FakeClock(), log: silent }, { path }).close();
+    const db = new Database(path);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  it('backs up an existing database before migrating it, and keeps its rows', () => {
+    const dir = tmp();
+    const path = join(dir, 'moodbox.db');
+    const clock = new FakeClock(Date.UTC(2026, 10, 22, 8, 30));
+    const base = loadMigrations();
+    const v1 = openSqliteStore({ clock, log: silent }, { path, migrations: base });
+    v1.users.create({ name: 'Ada', role: 'admin' });
+    v1.close();
+
+    const next: Migration = { version: base.length + 1, name: 'add-note', sql: "ALTER TABLE users ADD COLUMN note TEXT NOT NULL DEFAULT ''" };
+    const logged: object[] = [];
+    const v2 = openSqliteStore({ clock, log: { info: (o: object) => logged.push(o), warn() {} } }, { path, migrations: [...base, next] });
+    expect(v2.schemaVersion()).toBe(base.length + 1);
+    expect(v2.users.byName('ada')?.name).toBe('Ada');
+    v2.close();
+
+    const backups = readdirSync(join(dir, 'backups'));
+    expect(backups).toEqual([`moodbox-v${base.length}-2026-11-22T08-30-00-000Z.db`]);
+    const copy = new Database(join(dir, 'backups', backups[0] ?? ''), { readonly: true });
+    expect(copy.pragma('user_version', { simple: true })).toBe(base.length);
+    expect(copy.prepare('SELECT name FROM users').all()).toEqual([{ name: 'Ada' }]);
+    copy.close();
+  });
+
+  it('does not write a backup of a brand-new database', () => {
+    const dir = tmp();
+    openSqliteStore({ clock: new FakeClock(), log: silent }, { path: join(dir, 'moodbox.db') }).close();
+    expect(existsSync(join(dir, 'backups'))).toBe(false);
+  });
+
+  it('leaves the database as it was when a migration fails', () => {
+    const dir = tmp();
+    const path = join(dir, 'moodbox.db');
+    const base = loadMigrations();
+    openSqliteStore({ clock: new FakeClock(), log: silent }, { path }).close();
+    const broken: Migration = { version: base.length + 1, name: 'broken', sql: 'ALTER TABLE users ADD COLUMN x TEXT; SELECT * FROM no_such_table;' };
+    expect(() => openSqliteStore({ clock: new FakeClock(), log: silent }, { path, migrations: [...base, broken] })).toThrow(
+      /migration 2 \(broken\) failed: no such table: no_such_table/,
+    );
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(base.length);
+    expect((db.prepare("SELECT count(*) AS n FROM pragma_table_info('users') WHERE name = 'x'").get() as { n: number }).n).toBe(0);
+    db.close();
+    expect(readdirSync(join(dir, 'backups'))).toHaveLength(1);
+  });
+
+  it('refuses a database from a newer Moodbox', () => {
+    const path = join(tmp(), 'moodbox.db');
+    const db = new Database(path);
+    db.pragma('user_version = 99');
+    db.close();
+    expect(() => openSqliteStore({ clock: new FakeClock(), log: silent }, { path })).toThrow(/schema version 99/);
+  });
+});
+
+describe('repositories', () => {
+  it('keeps users, cards and sessions, and removes a deleted user\'s cards and sessions', () => {
+    const store = memory();
+    const ada = store.users.create({ name: 'Ada', role: 'member', pinHash: 'scrypt$x' });
+    expect(store.users.byName('ADA')?.id).toBe(ada.id);
+    store.users.update(ada.id, { preferences: { languages: ['fr'] }, disabled: true });
+    expect(store.users.get(ada.id)).toMatchObject({ disabled: true, preferences: { languages: ['fr'] } });
+    store.cards.link({ cardId: '0004417733', userId: ada.id });
+    store.sessions.create({ tokenHash: 'h', userId: ada.id, kind: 'kiosk', csrfToken: '', createdAt: 1, lastSeenAt: 1, expiresAt: 10 });
+    store.users.delete(ada.id, 'anonymize');
+    expect(store.cards.get('0004417733')).toBeUndefined();
+    expect(store.sessions.get('h')).toBeUndefined();
+    store.close();
+  });
+
+  it('refuses a second user with the same name, whatever the case', () => {
+    const store = memory();
+    store.users.create({ name: 'Ada', role: 'member' });
+    expect(() => store.users.create({ name: 'ada', role: 'admin' })).toThrow(/UNIQUE/);
+    store.close();
+  });
+
+  it('records plays with their reason and keeps anonymized history after a user is deleted', () => {
+    const store = memory();
+    const ada = store.users.create({ name: 'Ada', role: 'member' });
+    const track = store.tracks.upsert({ uri: '/music/a.flac', title: 'A', artist: 'X' });
+    store.tracks.setMoods(track.id, [{ mood: 'upbeat', weight: 1, origin: 'admin' }]);
+    const play = store.plays.start({ trackId: track.id, userId: ada.id, reason: 'tap', mood: 'upbeat', startedAt: 1000 });
+    store.plays.finish(play.id, 'completed', 2000);
+    store.plays.start({ trackId: track.id, reason: 'mood', mood: 'upbeat', startedAt: 3000 });
+    expect(store.plays.closeDangling(4000)).toBe(1);
+
+    store.users.delete(ada.id, 'anonymize');
+    const history = store.plays.list();
+    expect(history.total).toBe(2);
+    expect(history.items.map((p) => [p.reason, p.userId, p.outcome])).toEqual([
+      ['mood', null, 'interrupted'],
+      ['tap', null, 'completed'],
+    ]);
+    expect(store.tracks.list({ mood: 'upbeat' }).items.map((t) => t.title)).toEqual(['A']);
+    store.close();
+  });
+
+  it('removes a deleted user\'s history when asked to', () => {
+    const store = memory();
+    const ada = store.users.create({ name: 'Ada', role: 'member' });
+    const track = store.tracks.upsert({ uri: '/music/a.flac' });
+    store.plays.start({ trackId: track.id, userId: ada.id, reason: 'tap', startedAt: 1 });
+    store.plays.start({ trackId: track.id, reason: 'mood', startedAt: 2 });
+    store.users.delete(ada.id, 'remove');
+    expect(store.plays.list().items.map((p) => p.reason)).toEqual(['mood']);
+    store.close();
+  });
+
+  it('refuses mood weights outside (0, 1]', () => {
+    const store = memory();
+    const track = store.tracks.upsert({ uri: '/music/a.flac' });
+    expect(() => store.tracks.setMoods(track.id, [{ mood: 'calm', weight: 1.5, origin: 'admin' }])).toThrow(/CHECK/);
+    store.close();
+  });
+
+  it('keeps settings and the audit log as JSON', () => {
+    const store = memory();
+    store.settings.set('camera.hours', { from: '08:00', to: '20:00' }, 5);
+    expect(store.settings.all()).toEqual({ 'camera.hours': { from: '08:00', to: '20:00' } });
+    store.audit.append({ at: 5, actor: 'admin:1', action: 'settings.change', target: 'camera.hours', detail: { from: null } });
+    expect(store.audit.list().items[0]).toMatchObject({ action: 'settings.change', detail: { from: null } });
+    store.close();
+  });
+
+  it('says clearly when the database cannot be written', () => {
+    const path = join(tmp(), 'moodbox.db');
+    openSqliteStore({ clock: new FakeClock(), log: silent }, { path }).close();
+    const readOnly = new Database(path, { readonly: true });
+    const store = new SqliteStore(readOnly, new FakeClock());
+    expect(() => store.users.create({ name: 'Ada', role: 'member' })).toThrow(/cannot write to the database: the database is read-only/);
+    readOnly.close();
+  });
+});
+
+describe('crash safety', () => {
+  it('loses no committed row when the process is killed with SIGKILL mid-write', async () => {
+    const path = join(tmp(), 'moodbox.db');
+    const writer = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'testing', 'crash-writer.ts'), path], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const committed: number[] = [];
+    await new Promise<void>((resolve, reject) => {
+      let buffer = '';
+      writer.stdout.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString();
+        const lines = buffer.split('\n');
+        buffer = lines.pop() ?? '';
+        for (const line of lines) committed.push(Number(line));
+        if (committed.length >= 300 && writer.exitCode === null) {
+          writer.kill('SIGKILL');
+        }
+      });
+      writer.on('exit', () => resolve());
+      writer.on('error', reject);
+    });
+    expect(writer.signalCode).toBe('SIGKILL');
+    expect(committed.length).toBeGreaterThanOrEqual(300);
+
+    const store = openSqliteStore({ clock: new FakeClock(), log: silent }, { path });
+    store.close();
+    const db = new Database(path, { readonly: true });
+    const ids = new Set((db.prepare('SELECT id FROM plays').all() as Array<{ id: number }>).map((r) => r.id));
+    db.close();
+    expect(committed.filter((id) => !ids.has(id))).toEqual([]);
+  });
+});

@@ -1,0 +1,186 @@
+/**
+ * The store's ports: repository functions, never SQL, for the rest of the daemon.
+ * Times are milliseconds since the Unix epoch, taken from the injected `Clock`.
+ */
+
+export type Role = 'admin' | 'member';
+export type PlayReason = 'mood' | 'tap' | 'skip' | 'like';
+export type PlayOutcome = 'completed' | 'skipped' | 'failed' | 'interrupted';
+export type FeedbackKind = 'like' | 'skip';
+export type SessionKind = 'kiosk' | 'admin';
+
+export interface UserPreferences {
+  languages?: string[];
+  artists?: string[];
+  avoidMoods?: string[];
+}
+
+export interface User {
+  id: number;
+  name: string;
+  role: Role;
+  /** The stored PIN hash; never leaves the daemon. */
+  pinHash: string | null;
+  mustChangePin: boolean;
+  disabled: boolean;
+  preferences: UserPreferences;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Card {
+  cardId: string;
+  userId: number;
+  label: string;
+  createdAt: number;
+}
+
+export interface Session {
+  tokenHash: string;
+  userId: number;
+  kind: SessionKind;
+  csrfToken: string;
+  createdAt: number;
+  lastSeenAt: number;
+  expiresAt: number;
+}
+
+export interface TrackInput {
+  source?: string;
+  uri: string;
+  title?: string;
+  artist?: string;
+  album?: string;
+  year?: number | null;
+  genre?: string;
+  language?: string;
+  durationMs?: number | null;
+  replayGainDb?: number | null;
+  cover?: string | null;
+  fileSize?: number | null;
+  fileMtimeMs?: number | null;
+}
+
+export interface Track extends Required<Omit<TrackInput, 'year' | 'durationMs' | 'replayGainDb' | 'cover' | 'fileSize' | 'fileMtimeMs'>> {
+  id: number;
+  year: number | null;
+  durationMs: number | null;
+  replayGainDb: number | null;
+  cover: string | null;
+  fileSize: number | null;
+  fileMtimeMs: number | null;
+  missing: boolean;
+  addedAt: number;
+  updatedAt: number;
+}
+
+export interface TrackMood {
+  mood: string;
+  /** In (0, 1]. */
+  weight: number;
+  origin: 'admin' | 'sidecar' | 'rule';
+}
+
+export interface Play {
+  id: number;
+  trackId: number | null;
+  userId: number | null;
+  reason: PlayReason;
+  mood: string | null;
+  startedAt: number;
+  endedAt: number | null;
+  outcome: PlayOutcome | null;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: number;
+  actor: string;
+  action: string;
+  target: string;
+  detail: Record<string, unknown>;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+export interface UserRepository {
+  create(input: { name: string; role: Role; pinHash?: string | null; mustChangePin?: boolean }): User;
+  get(id: number): User | undefined;
+  byName(name: string): User | undefined;
+  list(): User[];
+  update(id: number, patch: Partial<Pick<User, 'name' | 'role' | 'pinHash' | 'mustChangePin' | 'disabled' | 'preferences'>>): User;
+  /** Deletes the user; their plays are kept without the user (`anonymize`) or removed (`remove`). */
+  delete(id: number, history: 'anonymize' | 'remove'): void;
+  count(): number;
+}
+
+export interface CardRepository {
+  link(input: { cardId: string; userId: number; label?: string }): Card;
+  unlink(cardId: string): boolean;
+  get(cardId: string): Card | undefined;
+  forUser(userId: number): Card[];
+}
+
+export interface SessionRepository {
+  create(session: Session): Session;
+  get(tokenHash: string): Session | undefined;
+  touch(tokenHash: string, lastSeenAt: number, expiresAt: number): void;
+  delete(tokenHash: string): void;
+  deleteForUser(userId: number, kind?: SessionKind): number;
+  /** Removes sessions that expired before `now`; returns how many. */
+  deleteExpired(now: number): number;
+}
+
+export interface TrackRepository {
+  /** Inserts or updates by (source, uri); clears `missing`. */
+  upsert(input: TrackInput): Track;
+  get(id: number): Track | undefined;
+  byUri(uri: string, source?: string): Track | undefined;
+  list(options?: { mood?: string; search?: string; includeMissing?: boolean; limit?: number; offset?: number }): Page<Track>;
+  markMissing(ids: readonly number[]): void;
+  moods(trackId: number): TrackMood[];
+  /** Replaces every mood of the track. */
+  setMoods(trackId: number, moods: readonly TrackMood[]): void;
+  count(): number;
+}
+
+export interface PlayRepository {
+  start(input: { trackId: number; userId?: number | null; reason: PlayReason; mood?: string | null; startedAt: number }): Play;
+  finish(id: number, outcome: PlayOutcome, endedAt: number): void;
+  /** Marks plays left open by a crash as interrupted; returns how many. */
+  closeDangling(endedAt: number): number;
+  get(id: number): Play | undefined;
+  list(filter?: { userId?: number; mood?: string; reason?: PlayReason; from?: number; to?: number; limit?: number; offset?: number }): Page<Play>;
+  recordFeedback(input: { userId: number; trackId: number; kind: FeedbackKind; at: number }): void;
+}
+
+export interface SettingsRepository {
+  get(key: string): unknown;
+  set(key: string, value: unknown, at: number): void;
+  all(): Record<string, unknown>;
+}
+
+export interface AuditRepository {
+  append(entry: Omit<AuditEntry, 'id' | 'detail'> & { detail?: Record<string, unknown> }): void;
+  list(options?: { limit?: number; offset?: number; action?: string }): Page<AuditEntry>;
+}
+
+export interface Store {
+  readonly users: UserRepository;
+  readonly cards: CardRepository;
+  readonly sessions: SessionRepository;
+  readonly tracks: TrackRepository;
+  readonly plays: PlayRepository;
+  readonly settings: SettingsRepository;
+  readonly audit: AuditRepository;
+  /** Runs `fn` in one transaction: all of its writes land, or none. */
+  transaction<T>(fn: () => T): T;
+  /** The schema version now in the database. */
+  schemaVersion(): number;
+  /** Cheap liveness check for `/api/health`. */
+  ping(): boolean;
+  close(): void;
+}

@@ -1,0 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The install folder: the one holding package.json, models/ and the built UI. */
+export const INSTALL_DIR = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Moodbox's version, from package.json. */
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
