@@ -17,7 +17,7 @@ export const ServerSchema = Type.Object(
       description: 'Address to listen on. Use 0.0.0.0 to reach the admin panel from the LAN.',
       requiresRestart: true,
     }),
-    port: Type.Integer({ default: 8080, minimum: 1, maximum: 65535, description: 'HTTP port.', requiresRestart: true }),
+    port: Type.Integer({ default: 8080, minimum: 0, maximum: 65535, description: 'HTTP port; 0 picks a free one.', requiresRestart: true }),
     adminLanOnly: Type.Boolean({
       default: true,
       description: 'Serve the admin API only to loopback and private (LAN) addresses.',

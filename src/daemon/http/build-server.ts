@@ -4,7 +4,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Clock } from '../kernel/clock.js';
 import { MoodboxError, type ErrorCode } from '../kernel/errors.js';
 import type { Logger } from '../logging.js';
@@ -49,7 +49,8 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
   const app = Fastify({
     // pino's Logger is what fastify expects; the cast keeps fastify's default generics so plugins type-check.
     loggerInstance: deps.log as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Per-request lines would flood the journal on a kiosk polled by its own screens.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -58,7 +59,13 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const body = (code: string, message: string): ErrorBody => ({ error: { code, message } });
     if (err.validation) {
-      return reply.status(400).send(body('MB_ERR_HTTP_BAD_REQUEST', `${err.validationContext ?? 'request'} ${err.message.replace(/^(body|querystring|params|headers)\/?/, '')}`.trim()));
+      const context = err.validationContext ?? 'request';
+      const problems = err.validation.map((v) => {
+        const field = [context, ...v.instancePath.split('/').filter(Boolean)].join('.');
+        const extra = (v.params as { additionalProperty?: string }).additionalProperty;
+        return `${field}: ${v.message ?? 'is invalid'}${extra === undefined ? '' : ` (\`${extra}\`)`}`;
+      });
+      return reply.status(400).send(body('MB_ERR_HTTP_BAD_REQUEST', problems.join('; ')));
     }
     if (err instanceof MoodboxError) {
       const status = STATUS_BY_CODE[err.code];

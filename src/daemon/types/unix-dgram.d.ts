@@ -3,6 +3,7 @@ declare module 'unix-dgram' {
 
   interface UnixDgramSocket extends EventEmitter {
     send(buf: Buffer, offset: number, length: number, path: string, cb?: (err?: Error) => void): void;
+    bind(path: string): void;
     close(): void;
   }
 
