@@ -61,7 +61,12 @@ export function formatChecks(checks: readonly Check[]): string {
   const lines = checks.map((c) => `[${mark[c.status]}] ${c.name}: ${c.message}${c.fix === undefined ? '' : `\n       fix: ${c.fix}`}`);
   const fails = checks.filter((c) => c.status === 'fail').length;
   const warns = checks.filter((c) => c.status === 'warn').length;
-  lines.push('', fails === 0 ? `No problems found${warns > 0 ? ` (${warns} warning${warns > 1 ? 's' : ''})` : ''}.` : `${fails} problem${fails > 1 ? 's' : ''} found.`);
+  lines.push(
+    '',
+    fails === 0
+      ? `No problems found${warns > 0 ? ` (${warns} warning${warns > 1 ? 's' : ''})` : ''}.`
+      : `${fails} problem${fails > 1 ? 's' : ''} found.`,
+  );
   return lines.join('\n');
 }
 
@@ -70,7 +75,12 @@ function checkNode(): Check {
   const ok = major > 20 || (major === 20 && minor >= 19);
   return ok
     ? { name: 'node', status: 'ok', message: `Node ${process.versions.node}` }
-    : { name: 'node', status: 'fail', message: `Node ${process.versions.node} is too old`, fix: 'install Node 20.19 or newer (apt install nodejs on Debian 13 / Raspberry Pi OS)' };
+    : {
+        name: 'node',
+        status: 'fail',
+        message: `Node ${process.versions.node} is too old`,
+        fix: 'install Node 20.19 or newer (apt install nodejs on Debian 13 / Raspberry Pi OS)',
+      };
 }
 
 function listDevices(devDir: string, prefix: string): string[] {
@@ -87,7 +97,8 @@ function listDevices(devDir: string, prefix: string): string[] {
 function checkCamera(config: Config, ctx: DoctorEnv): Check {
   const name = 'camera';
   const devices = listDevices(ctx.devDir, 'video');
-  const seen = devices.length === 0 ? `no camera device (${join(ctx.devDir, 'video*')}) on this machine` : `camera devices: ${devices.join(', ')}`;
+  const seen =
+    devices.length === 0 ? `no camera device (${join(ctx.devDir, 'video*')}) on this machine` : `camera devices: ${devices.join(', ')}`;
   if (!config.camera.enabled) return { name, status: 'ok', message: `camera turned off in the configuration; ${seen}` };
   const source = config.camera.source;
   if (source === 'demo') {
@@ -101,41 +112,72 @@ function checkCamera(config: Config, ctx: DoctorEnv): Check {
   if (/^\d+$/.test(source) || source.startsWith('/dev/')) {
     const path = /^\d+$/.test(source) ? join(ctx.devDir, `video${source}`) : source;
     if (!existsSync(path)) {
-      return { name, status: 'fail', message: `${path} does not exist; ${seen}`, fix: 'plug the USB camera in, or set camera.source to one of the devices listed (or "demo")' };
+      return {
+        name,
+        status: 'fail',
+        message: `${path} does not exist; ${seen}`,
+        fix: 'plug the USB camera in, or set camera.source to one of the devices listed (or "demo")',
+      };
     }
     try {
       accessSync(path, constants.R_OK | constants.W_OK);
     } catch {
-      return { name, status: 'fail', message: `${path} exists but this user cannot open it`, fix: 'add the user to the "video" group (the udev rule in systemd/ does this for the moodbox user)' };
+      return {
+        name,
+        status: 'fail',
+        message: `${path} exists but this user cannot open it`,
+        fix: 'add the user to the "video" group (the udev rule in systemd/ does this for the moodbox user)',
+      };
     }
     return { name, status: 'ok', message: `${path} can be opened` };
   }
-  if (/^(https?|rtsp):\/\//.test(source)) return { name, status: 'ok', message: `network stream ${source} (reachability is checked when the daemon opens it)` };
+  if (/^(https?|rtsp):\/\//.test(source))
+    return { name, status: 'ok', message: `network stream ${source} (reachability is checked when the daemon opens it)` };
   if (source.includes('!')) return { name, status: 'ok', message: `GStreamer pipeline (${source.slice(0, 60)})` };
   const file = source.includes('%') ? dirname(source) : source;
   return existsSync(file)
     ? { name, status: 'ok', message: `video or image source ${source}` }
-    : { name, status: 'fail', message: `${source} does not exist`, fix: 'point camera.source at an existing video file, image sequence or device' };
+    : {
+        name,
+        status: 'fail',
+        message: `${source} does not exist`,
+        fix: 'point camera.source at an existing video file, image sequence or device',
+      };
 }
 
 function checkModel(config: Config, ctx: DoctorEnv): Check {
   const name = 'model';
   const path = isAbsolute(config.vision.modelPath) ? config.vision.modelPath : resolve(ctx.installDir, config.vision.modelPath);
   if (!existsSync(path)) {
-    return { name, status: 'fail', message: `emotion model ${path} is missing; the room mood cannot be read`, fix: 'reinstall Moodbox, or set vision.modelPath to the model file' };
+    return {
+      name,
+      status: 'fail',
+      message: `emotion model ${path} is missing; the room mood cannot be read`,
+      fix: 'reinstall Moodbox, or set vision.modelPath to the model file',
+    };
   }
   const manifestPath = join(dirname(path), 'manifest.json');
   let manifest: { models?: Record<string, { sha256?: string }> };
   try {
     manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as typeof manifest;
   } catch {
-    return { name, status: 'fail', message: `no readable manifest.json beside ${path}`, fix: 'the model and its manifest.json must be installed together' };
+    return {
+      name,
+      status: 'fail',
+      message: `no readable manifest.json beside ${path}`,
+      fix: 'the model and its manifest.json must be installed together',
+    };
   }
   const file = path.slice(dirname(path).length + 1);
   const expected = manifest.models?.[file]?.sha256;
   const actual = createHash('sha256').update(readFileSync(path)).digest('hex');
   if (expected !== actual) {
-    return { name, status: 'fail', message: `${file} does not match its manifest (sha256 ${actual.slice(0, 12)}…, expected ${expected?.slice(0, 12) ?? 'none'}…)`, fix: 'reinstall the model files' };
+    return {
+      name,
+      status: 'fail',
+      message: `${file} does not match its manifest (sha256 ${actual.slice(0, 12)}…, expected ${expected?.slice(0, 12) ?? 'none'}…)`,
+      fix: 'reinstall the model files',
+    };
   }
   return { name, status: 'ok', message: `${file} matches its manifest` };
 }
@@ -143,13 +185,19 @@ function checkModel(config: Config, ctx: DoctorEnv): Check {
 function checkMpv(config: Config): Check {
   const result = spawnSync(config.player.mpvPath, ['--version'], { encoding: 'utf8', timeout: 5000 });
   if (result.error !== undefined || result.status !== 0) {
-    return { name: 'mpv', status: 'fail', message: `cannot run ${config.player.mpvPath}: ${result.error?.message ?? `exit ${String(result.status)}`}`, fix: 'apt install mpv, or set player.mpvPath' };
+    return {
+      name: 'mpv',
+      status: 'fail',
+      message: `cannot run ${config.player.mpvPath}: ${result.error?.message ?? `exit ${String(result.status)}`}`,
+      fix: 'apt install mpv, or set player.mpvPath',
+    };
   }
   return { name: 'mpv', status: 'ok', message: (result.stdout.split('\n')[0] ?? '').trim() };
 }
 
 function checkAudio(config: Config, ctx: DoctorEnv): Check {
-  if (config.player.audioOutput === 'null') return { name: 'audio', status: 'ok', message: 'audio output is null (silent) by configuration' };
+  if (config.player.audioOutput === 'null')
+    return { name: 'audio', status: 'ok', message: 'audio output is null (silent) by configuration' };
   const playback = listDevices(join(ctx.devDir, 'snd'), 'pcm').filter((p) => p.endsWith('p'));
   const runtime = ctx.env['XDG_RUNTIME_DIR'];
   const server = runtime !== undefined && (existsSync(join(runtime, 'pulse', 'native')) || existsSync(join(runtime, 'pipewire-0')));
@@ -171,7 +219,12 @@ function checkDatabase(config: Config): Check {
     mkdirSync(config.dataDir, { recursive: true });
     accessSync(config.dataDir, constants.W_OK);
   } catch (err) {
-    return { name, status: 'fail', message: `data directory ${config.dataDir} is not writable (${(err as NodeJS.ErrnoException).code ?? 'error'})`, fix: 'set dataDir or MOODBOX_DATA_DIR to a writable folder' };
+    return {
+      name,
+      status: 'fail',
+      message: `data directory ${config.dataDir} is not writable (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      fix: 'set dataDir or MOODBOX_DATA_DIR to a writable folder',
+    };
   }
   if (!existsSync(path)) return { name, status: 'ok', message: `${path} will be created at first start` };
   try {
@@ -180,14 +233,30 @@ function checkDatabase(config: Config): Check {
       const version = db.pragma('user_version', { simple: true }) as number;
       const integrity = db.pragma('quick_check', { simple: true }) as string;
       const latest = loadMigrations().length;
-      if (integrity !== 'ok') return { name, status: 'fail', message: `${path} is damaged (${integrity})`, fix: 'stop Moodbox and restore the newest file from the backups folder beside it' };
-      if (version > latest) return { name, status: 'fail', message: `${path} is from a newer Moodbox (schema ${version} > ${latest})`, fix: 'upgrade Moodbox' };
-      return { name, status: 'ok', message: `${path}, schema ${version}${version < latest ? ` (will migrate to ${latest}, with a backup first)` : ''}` };
+      if (integrity !== 'ok')
+        return {
+          name,
+          status: 'fail',
+          message: `${path} is damaged (${integrity})`,
+          fix: 'stop Moodbox and restore the newest file from the backups folder beside it',
+        };
+      if (version > latest)
+        return { name, status: 'fail', message: `${path} is from a newer Moodbox (schema ${version} > ${latest})`, fix: 'upgrade Moodbox' };
+      return {
+        name,
+        status: 'ok',
+        message: `${path}, schema ${version}${version < latest ? ` (will migrate to ${latest}, with a backup first)` : ''}`,
+      };
     } finally {
       db.close();
     }
   } catch (err) {
-    return { name, status: 'fail', message: `cannot open ${path}: ${(err as Error).message}`, fix: 'check the file permissions of the data directory' };
+    return {
+      name,
+      status: 'fail',
+      message: `cannot open ${path}: ${(err as Error).message}`,
+      fix: 'check the file permissions of the data directory',
+    };
   }
 }
 
@@ -196,7 +265,8 @@ function checkDisk(config: Config): Check {
     const stats = statfsSync(config.dataDir);
     const free = stats.bavail * stats.bsize;
     const shown = `${(free / 1024 ** 3).toFixed(1)} GiB free in ${config.dataDir}`;
-    if (free < MIN_FREE_FAIL) return { name: 'disk', status: 'fail', message: shown, fix: 'free disk space: history cannot be written when the disk is full' };
+    if (free < MIN_FREE_FAIL)
+      return { name: 'disk', status: 'fail', message: shown, fix: 'free disk space: history cannot be written when the disk is full' };
     if (free < MIN_FREE_WARN) return { name: 'disk', status: 'warn', message: shown, fix: 'free some disk space soon' };
     return { name: 'disk', status: 'ok', message: shown };
   } catch (err) {
@@ -211,8 +281,18 @@ function checkPort(config: Config): Promise<Check> {
     server.once('error', (err: NodeJS.ErrnoException) => {
       done(
         err.code === 'EADDRINUSE'
-          ? { name: 'port', status: 'warn', message: `${host}:${port} is in use (a running Moodbox, or another program)`, fix: 'if Moodbox is not running, set server.port or MOODBOX_PORT' }
-          : { name: 'port', status: 'fail', message: `cannot listen on ${host}:${port} (${err.code ?? err.message})`, fix: 'check server.host' },
+          ? {
+              name: 'port',
+              status: 'warn',
+              message: `${host}:${port} is in use (a running Moodbox, or another program)`,
+              fix: 'if Moodbox is not running, set server.port or MOODBOX_PORT',
+            }
+          : {
+              name: 'port',
+              status: 'fail',
+              message: `cannot listen on ${host}:${port} (${err.code ?? err.message})`,
+              fix: 'check server.host',
+            },
       );
     });
     server.listen({ host, port, exclusive: true }, () => {
@@ -236,5 +316,10 @@ function checkRfid(ctx: DoctorEnv): Check {
   });
   return readable.length > 0
     ? { name: 'rfid', status: 'ok', message: `HID devices readable: ${readable.join(', ')}` }
-    : { name: 'rfid', status: 'warn', message: `HID devices present but not readable: ${nodes.join(', ')}`, fix: 'install systemd/99-moodbox.rules and replug the reader' };
+    : {
+        name: 'rfid',
+        status: 'warn',
+        message: `HID devices present but not readable: ${nodes.join(', ')}`,
+        fix: 'install systemd/99-moodbox.rules and replug the reader',
+      };
 }

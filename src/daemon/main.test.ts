@@ -32,7 +32,9 @@ function startDaemon(env: Record<string, string>, args: string[] = []): Daemon {
     for (const part of parts) if (part.trim() !== '') lines.push(JSON.parse(part) as Record<string, unknown>);
   });
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, lines, stderr: () => err, exited };
 }
 
@@ -59,10 +61,18 @@ describe('moodbox start', () => {
 
     const health = await fetch(`${base}/api/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: 'ready', services: [{ name: 'database', status: 'ready' }, { name: 'http', status: 'ready' }] });
+    expect(await health.json()).toMatchObject({
+      status: 'ready',
+      services: [
+        { name: 'database', status: 'ready' },
+        { name: 'http', status: 'ready' },
+      ],
+    });
 
     const ws = new WebSocket(`${base.replace('http', 'ws')}/ws`);
-    const first = await new Promise<{ type: string; data: { demo: boolean } }>((resolve) => ws.once('message', (d) => resolve(JSON.parse(d.toString()) as never)));
+    const first = await new Promise<{ type: string; data: { demo: boolean } }>((resolve) =>
+      ws.once('message', (d) => resolve(JSON.parse((d as Buffer).toString('utf8')) as never)),
+    );
     expect(first.type).toBe('state/snapshot');
     expect(first.data.demo).toBe(true);
 

@@ -43,9 +43,8 @@ export async function runDaemon(options: { configFile?: string | undefined; env:
   const notifier = await createServiceNotifier(options.env, log.child({ module: 'systemd' }));
   const hub = new StateHub(initialState(demo, config));
   const storeService = new StoreService({ clock, log: log.child({ module: 'store' }) }, { dataDir: config.dataDir });
-  // Declared before the lifecycle so the server can read service health lazily.
-  let lifecycle: Lifecycle | undefined;
-  const services = (): ReturnType<Lifecycle['health']> => lifecycle?.health() ?? [];
+  // Read lazily: the server is built before the lifecycle that holds it.
+  const services = (): ReturnType<Lifecycle['health']> => lifecycle.health();
   const httpService = new HttpService(
     {
       build: () =>
@@ -57,7 +56,7 @@ export async function runDaemon(options: { configFile?: string | undefined; env:
     },
     config.server,
   );
-  lifecycle = new Lifecycle({ services: [storeService, httpService], log: log.child({ module: 'lifecycle' }) });
+  const lifecycle = new Lifecycle({ services: [storeService, httpService], log: log.child({ module: 'lifecycle' }) });
 
   let stopping: Promise<number> | undefined;
   const shutdown = (reason: string, code: number): Promise<number> => {
@@ -118,7 +117,9 @@ export async function runDaemon(options: { configFile?: string | undefined; env:
   notifier.ready(`serving ${url}`);
   log.info({ kiosk: `${url}/`, admin: `${url}/admin`, ms: Math.round(clock.monotonic() - startedAt), demo }, 'moodbox ready');
   if (process.stdout.isTTY || demo) {
-    process.stderr.write(`\nMoodbox ${VERSION} is running${demo ? ' in demo mode' : ''}.\n  Kiosk: ${url}/\n  Admin: ${url}/admin\n  Stop:  Ctrl+C\n\n`);
+    process.stderr.write(
+      `\nMoodbox ${VERSION} is running${demo ? ' in demo mode' : ''}.\n  Kiosk: ${url}/\n  Admin: ${url}/admin\n  Stop:  Ctrl+C\n\n`,
+    );
   }
 
   const code = await signalled;
@@ -131,7 +132,8 @@ function initialState(demo: boolean, config: Config): StateSnapshot {
   return {
     version: VERSION,
     demo,
-    camera: { status: config.camera.enabled ? 'starting' : 'off', detail: null },
+    // The vision service, when present, reports the camera; until then the camera is not in use.
+    camera: { status: 'off', detail: config.camera.enabled ? null : 'turned off in the configuration' },
     mood: { current: null, confidence: 0, since: null, why: null, faces: 0 },
     player: { status: 'stopped', nowPlaying: null, positionMs: 0, next: null, volume: Math.min(70, config.player.maxVolume) },
     suggestions: [],

@@ -5,4 +5,5 @@ import { fileURLToPath } from 'node:url';
 export const INSTALL_DIR = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Moodbox's version, from package.json. */
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;

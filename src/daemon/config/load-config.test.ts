@@ -58,7 +58,9 @@ describe('loadConfig', () => {
 
   it('names the file when it is missing or not JSON', () => {
     const missing = join(dir, 'nope.json');
-    expect(problemsOf(() => loadConfig({ file: missing, env: HOME }))).toEqual([`${missing}: cannot read the configuration file (no such file)`]);
+    expect(problemsOf(() => loadConfig({ file: missing, env: HOME }))).toEqual([
+      `${missing}: cannot read the configuration file (no such file)`,
+    ]);
     const broken = file('{ "server": ');
     expect(problemsOf(() => loadConfig({ file: broken, env: HOME }))[0]).toMatch(/not valid JSON/);
   });
@@ -68,7 +70,13 @@ describe('loadConfig', () => {
   });
 
   it('applies the environment overrides over the file, validated by the same schema', () => {
-    const env = { ...HOME, MOODBOX_CONFIG: file({ server: { port: 9000 } }), MOODBOX_PORT: '9100', MOODBOX_DATA_DIR: '/var/lib/mb', MOODBOX_LOG_LEVEL: 'debug' };
+    const env = {
+      ...HOME,
+      MOODBOX_CONFIG: file({ server: { port: 9000 } }),
+      MOODBOX_PORT: '9100',
+      MOODBOX_DATA_DIR: '/var/lib/mb',
+      MOODBOX_LOG_LEVEL: 'debug',
+    };
     const { config } = loadConfig({ env });
     expect(config.server.port).toBe(9100);
     expect(config.dataDir).toBe('/var/lib/mb');
@@ -76,11 +84,13 @@ describe('loadConfig', () => {
   });
 
   it('names the environment variable when its value is wrong', () => {
-    expect(problemsOf(() => loadConfig({ env: { ...HOME, MOODBOX_PORT: 'eighty' } }))).toEqual(['MOODBOX_PORT (server.port): expected an integer, got `eighty`']);
+    expect(problemsOf(() => loadConfig({ env: { ...HOME, MOODBOX_PORT: 'eighty' } }))).toEqual([
+      'MOODBOX_PORT (server.port): expected an integer, got `eighty`',
+    ]);
     expect(problemsOf(() => loadConfig({ env: { ...HOME, MOODBOX_LOG_LEVEL: 'chatty' } }))[0]).toMatch(/^log\.level: expected one of/);
   });
 
-  it('uses systemd\'s state directory when dataDir is not set', () => {
+  it("uses systemd's state directory when dataDir is not set", () => {
     expect(loadConfig({ env: { ...HOME, STATE_DIRECTORY: '/var/lib/moodbox' } }).config.dataDir).toBe('/var/lib/moodbox');
   });
 

@@ -104,7 +104,8 @@ function formatAjvError(error: ErrorObject): string | undefined {
       const known = Object.keys((error.parentSchema as { properties?: Record<string, unknown> }).properties ?? {});
       const full = path === '' ? key : `${path}.${key}`;
       const guess = known.length > 0 ? closest(key, known) : undefined;
-      const hint = guess !== undefined && distance(key, guess) <= Math.max(2, Math.floor(key.length / 3)) ? ` (did you mean \`${guess}\`?)` : '';
+      const hint =
+        guess !== undefined && distance(key, guess) <= Math.max(2, Math.floor(key.length / 3)) ? ` (did you mean \`${guess}\`?)` : '';
       const allowed = known.length > 0 ? `; known keys: ${known.join(', ')}` : '';
       return `${full}: unknown key${hint}${allowed}`;
     }

@@ -122,8 +122,7 @@ export const ConfigSchema = Type.Object(
     version: Type.Literal(CONFIG_VERSION, { default: CONFIG_VERSION, description: 'Configuration format version.' }),
     dataDir: Type.String({
       default: '',
-      description:
-        'Where the database and backups live. Empty: $STATE_DIRECTORY under systemd, else ~/.local/share/moodbox.',
+      description: 'Where the database and backups live. Empty: $STATE_DIRECTORY under systemd, else ~/.local/share/moodbox.',
       requiresRestart: true,
     }),
     server: ServerSchema,

@@ -14,7 +14,9 @@ import { StateHub } from './state-hub.js';
 const log = pino({ level: 'silent' });
 const open: MoodboxServer[] = [];
 
-async function server(options: { services?: ServiceHealthView[]; uiDir?: string; maxBufferedKiB?: number; pingIntervalMs?: number; clock?: FakeClock } = {}) {
+async function server(
+  options: { services?: ServiceHealthView[]; uiDir?: string; maxBufferedKiB?: number; pingIntervalMs?: number; clock?: FakeClock } = {},
+) {
   const hub = new StateHub(initialSnapshot());
   const app = await buildServer(
     {
@@ -42,18 +44,31 @@ afterEach(async () => {
 
 describe('GET /api/health', () => {
   it('answers 200 with each service when everything runs', async () => {
-    const { app } = await server({ services: [{ name: 'database', status: 'ready' }, { name: 'camera', status: 'degraded', detail: 'retrying' }] });
+    const { app } = await server({
+      services: [
+        { name: 'database', status: 'ready' },
+        { name: 'camera', status: 'degraded', detail: 'retrying' },
+      ],
+    });
     const res = await app.inject('/api/health');
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({
       status: 'degraded',
       version: '1.2.3',
-      services: [{ name: 'database', status: 'ready' }, { name: 'camera', status: 'degraded', detail: 'retrying' }],
+      services: [
+        { name: 'database', status: 'ready' },
+        { name: 'camera', status: 'degraded', detail: 'retrying' },
+      ],
     });
   });
 
   it('answers 503 while a service is starting or has failed', async () => {
-    const { app } = await server({ services: [{ name: 'database', status: 'ready' }, { name: 'http', status: 'starting' }] });
+    const { app } = await server({
+      services: [
+        { name: 'database', status: 'ready' },
+        { name: 'http', status: 'starting' },
+      ],
+    });
     expect((await app.inject('/api/health')).statusCode).toBe(503);
     const failed = await server({ services: [{ name: 'database', status: 'failed', detail: 'disk full' }] });
     const res = await failed.app.inject('/api/health');
@@ -82,11 +97,20 @@ describe('errors', () => {
 
   it('answers a malformed body with a 400 that says what is wrong', async () => {
     const { app } = await server();
-    app.post('/api/test/echo', { schema: { body: { type: 'object', required: ['volume'], properties: { volume: { type: 'integer', maximum: 100 } } } } }, (req) => req.body);
+    app.post(
+      '/api/test/echo',
+      { schema: { body: { type: 'object', required: ['volume'], properties: { volume: { type: 'integer', maximum: 100 } } } } },
+      (req) => req.body,
+    );
     const bad = await app.inject({ method: 'POST', url: '/api/test/echo', payload: { volume: 140 } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error).toEqual({ code: 'MB_ERR_HTTP_BAD_REQUEST', message: 'body.volume: must be <= 100' });
-    const notJson = await app.inject({ method: 'POST', url: '/api/test/echo', headers: { 'content-type': 'application/json' }, payload: '{"volume":' });
+    const notJson = await app.inject({
+      method: 'POST',
+      url: '/api/test/echo',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"volume":',
+    });
     expect(notJson.statusCode).toBe(400);
     expect(notJson.json().error.code).toBe('MB_ERR_HTTP_BAD_REQUEST');
   });
@@ -108,12 +132,16 @@ describe('GET /api/openapi.json', () => {
     const { app } = await server();
     const res = await app.inject('/api/openapi.json');
     expect(res.statusCode).toBe(200);
-    const doc = res.json();
+    const doc = res.json<{
+      openapi: string;
+      paths: Record<string, { get: { operationId: string; responses: Record<string, unknown> } } | undefined>;
+      tags: Array<{ name: string }>;
+    }>();
     expect(doc.openapi).toBe('3.1.0');
-    expect(doc.paths['/api/health'].get.operationId).toBe('getHealth');
-    expect(doc.paths['/api/state'].get.responses['200']).toBeDefined();
+    expect(doc.paths['/api/health']?.get.operationId).toBe('getHealth');
+    expect(doc.paths['/api/state']?.get.responses['200']).toBeDefined();
     expect(doc.paths['/ws']).toBeUndefined();
-    expect(doc.tags.map((t: { name: string }) => t.name)).toContain('admin');
+    expect(doc.tags.map((t) => t.name)).toContain('admin');
   });
 });
 
@@ -141,7 +169,11 @@ describe('/ws', () => {
     const { app, hub } = await server();
     await app.ready();
     const messages: ServerMessage[] = [];
-    const ws = await app.injectWS('/ws', {}, { onInit: (socket) => socket.on('message', (data) => messages.push(JSON.parse(data.toString()) as ServerMessage)) });
+    const ws = await app.injectWS(
+      '/ws',
+      {},
+      { onInit: (socket) => socket.on('message', (data) => messages.push(JSON.parse((data as Buffer).toString('utf8')) as ServerMessage)) },
+    );
     await until(() => messages.length === 1);
     expect(messages[0]).toMatchObject({ type: 'state/snapshot', seq: 0, data: { version: '0.0.0-test' } });
 
@@ -160,7 +192,14 @@ describe('/ws', () => {
     const { app } = await server();
     await app.ready();
     const replies: Array<Record<string, unknown>> = [];
-    const ws = await app.injectWS('/ws', {}, { onInit: (socket) => socket.on('message', (data) => replies.push(JSON.parse(data.toString()) as Record<string, unknown>)) });
+    const ws = await app.injectWS(
+      '/ws',
+      {},
+      {
+        onInit: (socket) =>
+          socket.on('message', (data) => replies.push(JSON.parse((data as Buffer).toString('utf8')) as Record<string, unknown>)),
+      },
+    );
     await until(() => replies.length === 1);
     ws.send(JSON.stringify({ type: 'state/get', transaction: 't1' }));
     ws.send(JSON.stringify({ type: 'player/fly', transaction: 't2' }));
@@ -170,7 +209,12 @@ describe('/ws', () => {
     expect(replies[1]).toMatchObject({ type: 'state/get', transaction: 't1', status: 'ok', data: { demo: true } });
     expect(replies[2]).toMatchObject({ transaction: 't2', status: 'error', error: { code: 'MB_ERR_HTTP_NOT_FOUND' } });
     expect(replies[3]).toMatchObject({ status: 'error', error: { code: 'MB_ERR_HTTP_BAD_REQUEST' } });
-    expect(replies[4]).toEqual({ type: 'test/explode', transaction: 't3', status: 'error', error: { code: 'MB_ERR_INTERNAL', message: 'Internal error' } });
+    expect(replies[4]).toEqual({
+      type: 'test/explode',
+      transaction: 't3',
+      status: 'error',
+      error: { code: 'MB_ERR_INTERNAL', message: 'Internal error' },
+    });
     ws.terminate();
   });
 

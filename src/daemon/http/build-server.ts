@@ -47,7 +47,9 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
  */
 export async function buildServer(deps: ServerDeps, options: ServerOptions): Promise<MoodboxServer> {
   const app = Fastify({
-    // pino's Logger is what fastify expects; the cast keeps fastify's default generics so plugins type-check.
+    // Typed as fastify's base logger (pino's Logger is one) so the instance keeps fastify's default
+    // generics and plugins type-check against it.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the widening is the point
     loggerInstance: deps.log as FastifyBaseLogger,
     // Per-request lines would flood the journal on a kiosk polled by its own screens.
     logController: new LogController({ disableRequestLogging: true }),
@@ -71,13 +73,17 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
       const status = STATUS_BY_CODE[err.code];
       if (status !== undefined) return reply.status(status).send(body(err.code, err.message));
     } else if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
-      return reply.status(err.statusCode).send(body(err.statusCode === 404 ? 'MB_ERR_HTTP_NOT_FOUND' : 'MB_ERR_HTTP_BAD_REQUEST', err.message));
+      return reply
+        .status(err.statusCode)
+        .send(body(err.statusCode === 404 ? 'MB_ERR_HTTP_NOT_FOUND' : 'MB_ERR_HTTP_BAD_REQUEST', err.message));
     }
     request.log.error({ err, url: request.url, method: request.method }, 'request failed');
     return reply.status(500).send(body('MB_ERR_INTERNAL', 'Internal error; the daemon log has the details.'));
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: { code: 'MB_ERR_HTTP_NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0] ?? ''}` } }),
+    reply
+      .status(404)
+      .send({ error: { code: 'MB_ERR_HTTP_NOT_FOUND', message: `No route ${request.method} ${request.url.split('?')[0] ?? ''}` } }),
   );
 
   await app.register(fastifySwagger, {
@@ -96,16 +102,20 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
   });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
 
-  const wsStats = registerWs(app, { hub: deps.hub, clock: deps.clock, log: deps.log, ...(deps.wsHandlers ? { handlers: deps.wsHandlers } : {}) }, {
-    maxBufferedBytes: options.ws.maxBufferedKiB * 1024,
-    pingIntervalMs: options.ws.pingIntervalMs,
-  });
+  const wsStats = registerWs(
+    app,
+    { hub: deps.hub, clock: deps.clock, log: deps.log, ...(deps.wsHandlers ? { handlers: deps.wsHandlers } : {}) },
+    {
+      maxBufferedBytes: options.ws.maxBufferedKiB * 1024,
+      pingIntervalMs: options.ws.pingIntervalMs,
+    },
+  );
   registerHealthRoutes(app, { services: deps.services, version: deps.version, clock: deps.clock });
   registerStateRoutes(app, { hub: deps.hub });
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   await registerUi(app, deps.uiDir);
 
-  return Object.assign(app, { wsStats }) as unknown as MoodboxServer;
+  return Object.assign(app, { wsStats });
 }
 
 async function registerUi(app: FastifyInstance, uiDir: string | undefined): Promise<void> {

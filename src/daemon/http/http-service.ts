@@ -30,9 +30,12 @@ export class HttpService implements Service {
       this.#address = await this.#server.listen({ host: this.#host, port: this.#port });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-        throw new Error(`port ${this.#port} on ${this.#host} is already in use (is another Moodbox running?); set server.port or MOODBOX_PORT`, {
-          cause: err,
-        });
+        throw new Error(
+          `port ${this.#port} on ${this.#host} is already in use (is another Moodbox running?); set server.port or MOODBOX_PORT`,
+          {
+            cause: err,
+          },
+        );
       }
       throw err;
     }

@@ -92,7 +92,7 @@ export function registerWs(
     });
     socket.on('message', (raw) => {
       state.isAlive = true;
-      send(socket, JSON.stringify(answer(raw.toString())));
+      send(socket, JSON.stringify(answer((raw as Buffer).toString('utf8'))));
     });
     const { seq, data } = hub.snapshot();
     send(socket, JSON.stringify({ type: 'state/snapshot', seq, data }));
@@ -117,7 +117,8 @@ export function registerWs(
       return { type: message.type, transaction, status: 'ok', data: handler(message.data) };
     } catch (err) {
       const code = (err as { code?: unknown }).code;
-      if (typeof code === 'string' && code.startsWith('MB_ERR_')) return errorReply(message.type, transaction, code, (err as Error).message);
+      if (typeof code === 'string' && code.startsWith('MB_ERR_'))
+        return errorReply(message.type, transaction, code, (err as Error).message);
       log.error({ err, type: message.type }, 'ui request failed');
       return errorReply(message.type, transaction, 'MB_ERR_INTERNAL', 'Internal error');
     }

@@ -20,7 +20,10 @@ function service(name: string, events: string[], options: { failStart?: boolean;
 describe('Lifecycle', () => {
   it('starts in dependency order and stops in reverse', async () => {
     const events: string[] = [];
-    const lifecycle = new Lifecycle({ services: [service('store', events), service('player', events), service('http', events)], log: silent });
+    const lifecycle = new Lifecycle({
+      services: [service('store', events), service('player', events), service('http', events)],
+      log: silent,
+    });
     await lifecycle.start();
     expect(lifecycle.isReady()).toBe(true);
     await lifecycle.stop();
@@ -29,7 +32,10 @@ describe('Lifecycle', () => {
 
   it('stops what already started when a later service fails, and reports which one failed', async () => {
     const events: string[] = [];
-    const lifecycle = new Lifecycle({ services: [service('store', events), service('camera', events, { failStart: true }), service('http', events)], log: silent });
+    const lifecycle = new Lifecycle({
+      services: [service('store', events), service('camera', events, { failStart: true }), service('http', events)],
+      log: silent,
+    });
     await expect(lifecycle.start()).rejects.toThrow('service `camera` failed to start: camera broke');
     expect(events).toEqual(['start store', 'start camera', 'stop camera', 'stop store']);
     expect(lifecycle.health()).toEqual([
@@ -43,7 +49,10 @@ describe('Lifecycle', () => {
     const events: string[] = [];
     const errors: unknown[] = [];
     const log = { ...silent, error: (obj: object) => errors.push(obj) };
-    const lifecycle = new Lifecycle({ services: [service('store', events), service('player', events, { hangStop: true })], log }, { stopTimeoutMs: 50 });
+    const lifecycle = new Lifecycle(
+      { services: [service('store', events), service('player', events, { hangStop: true })], log },
+      { stopTimeoutMs: 50 },
+    );
     await lifecycle.start();
     await lifecycle.stop();
     expect(events).toEqual(['start store', 'start player', 'stop player', 'stop store']);
@@ -51,7 +60,12 @@ describe('Lifecycle', () => {
   });
 
   it('reports what a running service says about itself', async () => {
-    const camera: Service = { name: 'camera', start: async () => {}, stop: async () => {}, health: () => ({ status: 'degraded', detail: 'camera unplugged; retrying' }) };
+    const camera: Service = {
+      name: 'camera',
+      start: async () => {},
+      stop: async () => {},
+      health: () => ({ status: 'degraded', detail: 'camera unplugged; retrying' }),
+    };
     const lifecycle = new Lifecycle({ services: [camera], log: silent });
     expect(lifecycle.isReady()).toBe(false);
     await lifecycle.start();

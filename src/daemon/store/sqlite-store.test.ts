@@ -35,7 +35,11 @@ describe('migrations', () => {
     v1.users.create({ name: 'Ada', role: 'admin' });
     v1.close();
 
-    const next: Migration = { version: base.length + 1, name: 'add-note', sql: "ALTER TABLE users ADD COLUMN note TEXT NOT NULL DEFAULT ''" };
+    const next: Migration = {
+      version: base.length + 1,
+      name: 'add-note',
+      sql: "ALTER TABLE users ADD COLUMN note TEXT NOT NULL DEFAULT ''",
+    };
     const logged: object[] = [];
     const v2 = openSqliteStore({ clock, log: { info: (o: object) => logged.push(o), warn() {} } }, { path, migrations: [...base, next] });
     expect(v2.schemaVersion()).toBe(base.length + 1);
@@ -61,7 +65,11 @@ describe('migrations', () => {
     const path = join(dir, 'moodbox.db');
     const base = loadMigrations();
     openSqliteStore({ clock: new FakeClock(), log: silent }, { path }).close();
-    const broken: Migration = { version: base.length + 1, name: 'broken', sql: 'ALTER TABLE users ADD COLUMN x TEXT; SELECT * FROM no_such_table;' };
+    const broken: Migration = {
+      version: base.length + 1,
+      name: 'broken',
+      sql: 'ALTER TABLE users ADD COLUMN x TEXT; SELECT * FROM no_such_table;',
+    };
     expect(() => openSqliteStore({ clock: new FakeClock(), log: silent }, { path, migrations: [...base, broken] })).toThrow(
       /migration 2 \(broken\) failed: no such table: no_such_table/,
     );
@@ -82,7 +90,7 @@ describe('migrations', () => {
 });
 
 describe('repositories', () => {
-  it('keeps users, cards and sessions, and removes a deleted user\'s cards and sessions', () => {
+  it("keeps users, cards and sessions, and removes a deleted user's cards and sessions", () => {
     const store = memory();
     const ada = store.users.create({ name: 'Ada', role: 'member', pinHash: 'scrypt$x' });
     expect(store.users.byName('ADA')?.id).toBe(ada.id);
@@ -124,7 +132,7 @@ describe('repositories', () => {
     store.close();
   });
 
-  it('removes a deleted user\'s history when asked to', () => {
+  it("removes a deleted user's history when asked to", () => {
     const store = memory();
     const ada = store.users.create({ name: 'Ada', role: 'member' });
     const track = store.tracks.upsert({ uri: '/music/a.flac' });

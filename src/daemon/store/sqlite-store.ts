@@ -90,7 +90,11 @@ export function openSqliteStore(
   return new SqliteStore(db, deps.clock);
 }
 
-function migrate(db: Db, deps: { clock: Clock; log: StoreLog }, options: { migrations: Migration[]; backupDir: string | undefined; label: string }): void {
+function migrate(
+  db: Db,
+  deps: { clock: Clock; log: StoreLog },
+  options: { migrations: Migration[]; backupDir: string | undefined; label: string },
+): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   const latest = options.migrations.length;
   if (current > latest) {
@@ -118,9 +122,13 @@ function migrate(db: Db, deps: { clock: Clock; log: StoreLog }, options: { migra
       })();
       deps.log.info({ version: migration.version, name: migration.name }, 'database migrated');
     } catch (err) {
-      throw new StoreError('MB_ERR_STORE_MIGRATION', `migration ${migration.version} (${migration.name}) failed: ${(err as Error).message}`, {
-        cause: err,
-      });
+      throw new StoreError(
+        'MB_ERR_STORE_MIGRATION',
+        `migration ${migration.version} (${migration.name}) failed: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
     }
   }
 }
@@ -132,8 +140,17 @@ function guard<T>(fn: () => T): T {
   } catch (err) {
     if (err instanceof MoodboxError) throw err;
     const code = (err as { code?: string }).code ?? '';
-    if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_FULL') || code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN')) {
-      const why = code.startsWith('SQLITE_FULL') ? 'the disk is full' : code.startsWith('SQLITE_READONLY') ? 'the database is read-only' : 'an I/O error';
+    if (
+      code.startsWith('SQLITE_READONLY') ||
+      code.startsWith('SQLITE_FULL') ||
+      code.startsWith('SQLITE_IOERR') ||
+      code.startsWith('SQLITE_CANTOPEN')
+    ) {
+      const why = code.startsWith('SQLITE_FULL')
+        ? 'the disk is full'
+        : code.startsWith('SQLITE_READONLY')
+          ? 'the database is read-only'
+          : 'an I/O error';
       throw new StoreError('MB_ERR_STORE_WRITE', `cannot write to the database: ${why} (${code})`, { cause: err });
     }
     throw err;
@@ -376,7 +393,9 @@ function sessionsRepo(db: Db): SessionRepository {
     create(s) {
       guard(() =>
         db
-          .prepare('INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+          .prepare(
+            'INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          )
           .run(s.tokenHash, s.userId, s.kind, s.csrfToken, s.createdAt, s.lastSeenAt, s.expiresAt),
       );
       return { ...s };
@@ -386,7 +405,9 @@ function sessionsRepo(db: Db): SessionRepository {
       return row ? toSession(row) : undefined;
     },
     touch: (tokenHash, lastSeenAt, expiresAt) => {
-      guard(() => db.prepare('UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?').run(lastSeenAt, expiresAt, tokenHash));
+      guard(() =>
+        db.prepare('UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?').run(lastSeenAt, expiresAt, tokenHash),
+      );
     },
     delete: (tokenHash) => {
       guard(() => db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash));
@@ -470,7 +491,9 @@ function tracksRepo(db: Db, clock: Clock): TrackRepository {
       });
     },
     moods: (trackId) =>
-      db.prepare<[number], TrackMood>('SELECT mood, weight, origin FROM track_moods WHERE track_id = ? ORDER BY weight DESC, mood').all(trackId),
+      db
+        .prepare<[number], TrackMood>('SELECT mood, weight, origin FROM track_moods WHERE track_id = ? ORDER BY weight DESC, mood')
+        .all(trackId),
     setMoods(trackId, moods) {
       guard(() =>
         db.transaction(() => {
@@ -489,7 +512,9 @@ function playsRepo(db: Db): PlayRepository {
   return {
     start({ trackId, userId = null, reason, mood = null, startedAt }) {
       return guard(() => {
-        const info = db.prepare('INSERT INTO plays (track_id, user_id, reason, mood, started_at) VALUES (?, ?, ?, ?, ?)').run(trackId, userId, reason, mood, startedAt);
+        const info = db
+          .prepare('INSERT INTO plays (track_id, user_id, reason, mood, started_at) VALUES (?, ?, ?, ?, ?)')
+          .run(trackId, userId, reason, mood, startedAt);
         return toPlay(byId.get(Number(info.lastInsertRowid)) as PlayRow);
       });
     },
@@ -547,7 +572,9 @@ function settingsRepo(db: Db): SettingsRepository {
     set(key, value, at) {
       guard(() =>
         db
-          .prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
+          .prepare(
+            'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+          )
           .run(key, JSON.stringify(value), at),
       );
     },
@@ -569,7 +596,11 @@ function auditRepo(db: Db): AuditRepository {
   }
   return {
     append({ at, actor, action, target, detail = {} }) {
-      guard(() => db.prepare('INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)').run(at, actor, action, target, JSON.stringify(detail)));
+      guard(() =>
+        db
+          .prepare('INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)')
+          .run(at, actor, action, target, JSON.stringify(detail)),
+      );
     },
     list(options = {}) {
       const clause = options.action === undefined ? '' : 'WHERE action = ?';

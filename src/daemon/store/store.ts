@@ -153,7 +153,15 @@ export interface PlayRepository {
   /** Marks plays left open by a crash as interrupted; returns how many. */
   closeDangling(endedAt: number): number;
   get(id: number): Play | undefined;
-  list(filter?: { userId?: number; mood?: string; reason?: PlayReason; from?: number; to?: number; limit?: number; offset?: number }): Page<Play>;
+  list(filter?: {
+    userId?: number;
+    mood?: string;
+    reason?: PlayReason;
+    from?: number;
+    to?: number;
+    limit?: number;
+    offset?: number;
+  }): Page<Play>;
   recordFeedback(input: { userId: number; trackId: number; kind: FeedbackKind; at: number }): void;
 }
 

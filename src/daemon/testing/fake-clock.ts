@@ -40,10 +40,14 @@ export class FakeClock implements Clock {
         return;
       }
       const timer = this.setTimeout(resolve, ms);
-      signal?.addEventListener('abort', () => {
-        timer.cancel();
-        reject(signal.reason as Error);
-      }, { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          timer.cancel();
+          reject(signal.reason as Error);
+        },
+        { once: true },
+      );
     });
   }
 

@@ -4,7 +4,10 @@ import type { ServiceHealthView } from '../contract.js';
 import { HealthSchema } from '../schemas/common.js';
 
 /** `GET /api/health`: readiness, with the state of each service. 200 when ready, 503 otherwise. */
-export function registerHealthRoutes(app: FastifyInstance, deps: { services: () => ServiceHealthView[]; version: string; clock: Clock }): void {
+export function registerHealthRoutes(
+  app: FastifyInstance,
+  deps: { services: () => ServiceHealthView[]; version: string; clock: Clock },
+): void {
   const startedAt = deps.clock.monotonic();
   app.get(
     '/api/health',

@@ -1,0 +1,95 @@
+// @ts-check
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const TIME_AND_CHANCE = [
+  { object: 'Date', property: 'now', message: 'Use the injected Clock (kernel/clock.ts).' },
+  { object: 'Math', property: 'random', message: 'Use the injected Random (kernel/random.ts).' },
+];
+const TIMERS = ['setTimeout', 'setInterval'].map((name) => ({ name, message: 'Use the injected Clock (kernel/clock.ts).' }));
+
+export default tseslint.config(
+  { ignores: ['dist/', 'coverage/', 'node_modules/', 'models/', '**/*.d.ts'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js', '*.mjs', 'scripts/*.mjs', 'vitest.config.ts'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+      globals: { ...globals.node },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      // Services implement async interfaces; an async method without await is fine there.
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/naming-convention': [
+        'error',
+        { selector: 'typeLike', format: ['PascalCase'] },
+        { selector: 'enum', format: null, custom: { regex: '.*', match: false }, leadingUnderscore: 'forbid' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSEnumDeclaration', message: 'Use an `as const` object and a union.' },
+        { selector: 'TSModuleDeclaration[kind="namespace"]', message: 'No namespaces.' },
+      ],
+    },
+  },
+  {
+    files: ['src/daemon/**/*.ts', 'src/vision/**/*.ts', 'src/player/**/*.ts'],
+    ignores: ['src/daemon/kernel/**', 'src/daemon/main.ts', '**/*.test.ts', '**/testing/**'],
+    rules: {
+      'no-restricted-properties': ['error', ...TIME_AND_CHANCE],
+      'no-restricted-globals': ['error', ...TIMERS],
+    },
+  },
+  {
+    files: ['src/vision/**/*.ts', 'src/player/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^\\.\\./\\.\\./daemon/(?!kernel/)', message: 'vision/ and player/ may import only daemon/kernel from the daemon.' },
+            { group: ['**/ui/**'], message: 'The daemon never imports the UI.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/ui/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^\\.\\./.*daemon/(?!http/contract\\.js$)', message: 'The UI may import only types from daemon/http/contract.ts.' },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: 'daemon/http/contract\\.js$', allowTypeImports: true, message: 'Import the wire format with `import type`.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.test.ts', '**/testing/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+    },
+  },
+  { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+);

@@ -1,0 +1,32 @@
+// The part of `npm run build` that tsc does not do: copy the SQL migrations next to the compiled
+// store, and bundle the screens (Lit) into dist/ui.
+import { cpSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { build } from 'esbuild';
+
+const root = new URL('../', import.meta.url);
+const at = (p) => new URL(p, root).pathname;
+
+mkdirSync(at('dist/daemon/store/migrations'), { recursive: true });
+for (const file of readdirSync(at('src/daemon/store/migrations'))) {
+  if (file.endsWith('.sql')) cpSync(at(`src/daemon/store/migrations/${file}`), at(`dist/daemon/store/migrations/${file}`));
+}
+
+mkdirSync(at('dist/ui'), { recursive: true });
+const result = await build({
+  entryPoints: { kiosk: at('src/ui/kiosk/main.ts') },
+  outdir: at('dist/ui'),
+  bundle: true,
+  format: 'esm',
+  target: 'es2022',
+  minify: true,
+  sourcemap: true,
+  tsconfig: at('src/ui/tsconfig.json'),
+  metafile: true,
+  logLevel: 'warning',
+});
+cpSync(at('src/ui/index.html'), at('dist/ui/index.html'));
+
+const sizes = Object.keys(result.metafile.outputs)
+  .filter((f) => f.endsWith('.js'))
+  .map((f) => `${f.replace(/^.*dist\//, 'dist/')} ${(statSync(f).size / 1024).toFixed(1)} KiB`);
+console.log(`ui bundle: ${sizes.join(', ')}`);

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Sets Moodbox up on Debian / Raspberry Pi OS, then (optionally) starts it or runs every test.
+#
+#   scripts/setup.sh          install what is missing and build
+#   scripts/setup.sh start    ... then start Moodbox (demo mode unless MOODBOX_CONFIG is set)
+#   scripts/setup.sh test     ... then run every check and test
+#
+# Idempotent: a second run only does what is left to do. Debian packages are installed as root,
+# or through sudo; each step says what it does.
+set -euo pipefail
+
+mode="${1:-install}"
+case "$mode" in
+  install | start | test) ;;
+  *)
+    echo "usage: scripts/setup.sh [install|start|test]" >&2
+    exit 2
+    ;;
+esac
+
+cd "$(dirname "$0")/.."
+say() { printf '\033[1mmoodbox setup:\033[0m %s\n' "$*" >&2; }
+
+# --- Debian packages -------------------------------------------------------------------------
+# Run time: OpenCV (face detection; its headers for the native binding), the Haar cascades, mpv,
+# libusb for the RFID reader; build: a C++ toolchain for the native modules.
+packages=(nodejs npm libopencv-dev opencv-data mpv libusb-1.0-0 g++ make python3 pkg-config)
+# Tests: sox and ffmpeg make test audio and camera clips, Chromium drives the screens,
+# systemd-analyze checks the units.
+if [[ "$mode" == test ]]; then
+  packages+=(sox ffmpeg chromium systemd)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  # Node may come from NodeSource or nvm rather than Debian: accept any node/npm on PATH.
+  if [[ "$p" == nodejs ]] && command -v node >/dev/null; then continue; fi
+  if [[ "$p" == npm ]] && command -v npm >/dev/null; then continue; fi
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} > 0)); then
+  if [[ $EUID -eq 0 ]]; then
+    sudo=()
+  elif command -v sudo >/dev/null; then
+    sudo=(sudo)
+  else
+    say "these Debian packages are missing and I am not root (and there is no sudo): ${missing[*]}"
+    say "install them with: apt-get install ${missing[*]}"
+    exit 1
+  fi
+  say "installing Debian packages: ${missing[*]}"
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+node_version="$(node -p 'process.versions.node')"
+if ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)'; then
+  say "Node $node_version is too old: Moodbox needs Node 20.19 or newer (Debian 13 and Raspberry Pi OS ship it)"
+  exit 1
+fi
+
+# --- npm packages ----------------------------------------------------------------------------
+# The native modules build against the system's OpenCV; neither may download anything else.
+export OPENCV4NODEJS_DISABLE_AUTOBUILD=1
+export ONNXRUNTIME_NODE_INSTALL=skip
+OPENCV_INCLUDE_DIR="$(pkg-config --variable=includedir opencv4)/opencv4"
+OPENCV_LIB_DIR="$(pkg-config --variable=libdir opencv4)"
+export OPENCV_INCLUDE_DIR OPENCV_LIB_DIR OPENCV_BIN_DIR=/usr/bin
+
+stamp="node_modules/.moodbox-installed"
+want="$(cat package-lock.json <(echo "node $node_version $(uname -m)") | sha256sum | cut -d' ' -f1)"
+if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
+  say "installing npm packages (the native OpenCV binding takes a few minutes to build the first time)"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$want" >"$stamp"
+fi
+
+say "building"
+npm run --silent build
+
+case "$mode" in
+  start)
+    say "starting Moodbox (Ctrl+C stops it)"
+    exec node dist/daemon/cli.js start
+    ;;
+  test)
+    say "checking types, lint and format"
+    npm run --silent check
+    say "running every test"
+    npm test
+    ;;
+  install)
+    say "done: start Moodbox with 'node dist/daemon/cli.js start', check this machine with 'node dist/daemon/cli.js doctor'"
+    ;;
+esac
