@@ -88,12 +88,12 @@ describe('moodbox start', () => {
   it('refuses a bad configuration with every problem named, and exit code 78', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'moodbox-badconf-'));
     const file = join(dir, 'config.json');
-    writeFileSync(file, JSON.stringify({ server: { prot: 80 }, camera: { fps: 0 } }));
+    writeFileSync(file, JSON.stringify({ server: { prot: 80 }, ws: { pingIntervalMs: 0 } }));
     const daemon = startDaemon({}, ['--config', file]);
     const { code } = await daemon.exited;
     expect(code).toBe(78);
     expect(daemon.stderr()).toContain('server.prot: unknown key (did you mean `port`?)');
-    expect(daemon.stderr()).toContain('camera.fps: must be >= 1');
+    expect(daemon.stderr()).toContain('ws.pingIntervalMs: must be >= 1000');
     rmSync(dir, { recursive: true });
   });
 

@@ -135,7 +135,7 @@ function initialState(demo: boolean, config: Config): StateSnapshot {
     // The vision service, when present, reports the camera; until then the camera is not in use.
     camera: { status: 'off', detail: config.camera.enabled ? null : 'turned off in the configuration' },
     mood: { current: null, confidence: 0, since: null, why: null, faces: 0 },
-    player: { status: 'stopped', nowPlaying: null, positionMs: 0, next: null, volume: Math.min(70, config.player.maxVolume) },
+    player: { status: 'stopped', nowPlaying: null, positionMs: 0, next: null, volume: 70 },
     suggestions: [],
     session: { user: null },
     services: [],

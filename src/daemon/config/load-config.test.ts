@@ -35,20 +35,20 @@ describe('loadConfig', () => {
 
   it('fills defaults around what the file sets', () => {
     const { config } = loadConfig({ file: file({ server: { port: 9000 }, camera: { source: '/dev/video0' } }), env: HOME });
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 9000, adminLanOnly: true });
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 9000 });
     expect(config.camera.source).toBe('/dev/video0');
-    expect(config.camera.fps).toBe(15);
+    expect(config.camera.enabled).toBe(true);
   });
 
   it('reports every problem at once, each with the field path', () => {
     const problems = problemsOf(() =>
-      loadConfig({ file: file({ server: { port: 70000, prot: 1 }, log: { level: 'loud' }, camera: { fps: 'fast' } }), env: HOME }),
+      loadConfig({ file: file({ server: { port: 70000, prot: 1 }, log: { level: 'loud' }, camera: { enabled: 'yes' } }), env: HOME }),
     );
     expect(problems).toHaveLength(4);
     expect(problems).toContainEqual(expect.stringMatching(/^server\.port: .*65535/));
     expect(problems).toContainEqual(expect.stringMatching(/^server\.prot: unknown key \(did you mean `port`\?\)/));
     expect(problems).toContainEqual(expect.stringMatching(/^log\.level: expected one of .*"info".*got `"loud"` \(string\)/));
-    expect(problems).toContainEqual(expect.stringMatching(/^camera\.fps: expected integer, got `"fast"` \(string\)/));
+    expect(problems).toContainEqual(expect.stringMatching(/^camera\.enabled: expected boolean, got `"yes"` \(string\)/));
   });
 
   it('suggests the closest known key for a misspelt section', () => {
@@ -111,6 +111,6 @@ describe('loadConfig', () => {
 describe('checkConfig', () => {
   it('accepts an empty object and rejects bad values without reading anything', () => {
     expect(checkConfig({})).toEqual([]);
-    expect(checkConfig({ player: { maxVolume: 140 } })).toEqual([expect.stringMatching(/^player\.maxVolume: .*100.*`140` \(number\)/)]);
+    expect(checkConfig({ ws: { pingIntervalMs: 10 } })).toEqual([expect.stringMatching(/^ws\.pingIntervalMs: .*1000.*`10` \(number\)/)]);
   });
 });

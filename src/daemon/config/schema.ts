@@ -18,10 +18,6 @@ export const ServerSchema = Type.Object(
       requiresRestart: true,
     }),
     port: Type.Integer({ default: 8080, minimum: 0, maximum: 65535, description: 'HTTP port; 0 picks a free one.', requiresRestart: true }),
-    adminLanOnly: Type.Boolean({
-      default: true,
-      description: 'Serve the admin API only to loopback and private (LAN) addresses.',
-    }),
   },
   { additionalProperties: false, default: {} },
 );
@@ -43,9 +39,6 @@ export const CameraSchema = Type.Object(
         'Where frames come from: `demo` (the bundled clip), a device (`/dev/video0` or `0`), a video file, an image sequence (`frames_%04d.png`), a GStreamer pipeline ending in `appsink`, or an MJPEG URL.',
       requiresRestart: true,
     }),
-    width: Type.Integer({ default: 640, minimum: 160, maximum: 3840, description: 'Requested frame width (px).' }),
-    height: Type.Integer({ default: 480, minimum: 120, maximum: 2160, description: 'Requested frame height (px).' }),
-    fps: Type.Integer({ default: 15, minimum: 1, maximum: 60, description: 'Requested camera frame rate.' }),
   },
   { additionalProperties: false, default: {} },
 );
@@ -58,7 +51,6 @@ export const VisionSchema = Type.Object(
       description: 'Emotion model (int8 ONNX); its manifest.json sits beside it. Relative paths start at the install folder.',
       requiresRestart: true,
     }),
-    analysisFps: Type.Number({ default: 10, exclusiveMinimum: 0, maximum: 30, description: 'Frames analysed per second.' }),
   },
   { additionalProperties: false, default: {} },
 );
@@ -71,29 +63,6 @@ export const PlayerSchema = Type.Object(
       minLength: 1,
       description: 'mpv audio output: `auto` (default device, or null when there is none), `null`, or an mpv `--ao` value.',
       requiresRestart: true,
-    }),
-    maxVolume: Type.Integer({ default: 100, minimum: 0, maximum: 100, description: 'Highest volume anyone may set (0–100).' }),
-  },
-  { additionalProperties: false, default: {} },
-);
-
-export const LibrarySchema = Type.Object(
-  {
-    dirs: Type.Array(Type.String({ minLength: 1 }), {
-      default: [],
-      description: 'Folders of music to scan. Empty: the bundled demo library.',
-    }),
-  },
-  { additionalProperties: false, default: {} },
-);
-
-export const SessionsSchema = Type.Object(
-  {
-    kioskIdleTimeoutS: Type.Integer({
-      default: 120,
-      minimum: 10,
-      maximum: 3600,
-      description: 'Seconds of inactivity after which a signed-in person is signed out at the kiosk.',
     }),
   },
   { additionalProperties: false, default: {} },
@@ -130,8 +99,6 @@ export const ConfigSchema = Type.Object(
     camera: CameraSchema,
     vision: VisionSchema,
     player: PlayerSchema,
-    library: LibrarySchema,
-    sessions: SessionsSchema,
     ws: WsSchema,
   },
   { additionalProperties: false },

@@ -1,0 +1,105 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatChecks, runDoctor, type Check } from './doctor.js';
+
+function machine(options: { devices?: string[]; model?: 'ok' | 'tampered' | 'missing'; config?: object } = {}) {
+  const root = mkdtempSync(join(tmpdir(), 'moodbox-doctor-'));
+  const devDir = join(root, 'dev');
+  mkdirSync(devDir);
+  for (const d of options.devices ?? []) writeFileSync(join(devDir, d), '');
+  const installDir = join(root, 'opt');
+  mkdirSync(join(installDir, 'models'), { recursive: true });
+  const model = Buffer.from('onnx bytes');
+  if (options.model !== 'missing') {
+    writeFileSync(join(installDir, 'models', 'emotion-int8.onnx'), options.model === 'tampered' ? Buffer.from('other bytes') : model);
+    const sha256 = createHash('sha256').update(model).digest('hex');
+    writeFileSync(join(installDir, 'models', 'manifest.json'), JSON.stringify({ models: { 'emotion-int8.onnx': { sha256 } } }));
+  }
+  const configFile = join(root, 'config.json');
+  writeFileSync(configFile, JSON.stringify({ dataDir: join(root, 'data'), server: { port: 0 }, ...options.config }));
+  return { configFile, devDir, installDir, env: { HOME: root, PATH: process.env['PATH'] ?? '' } };
+}
+
+const byName = (checks: Check[], name: string): Check => {
+  const check = checks.find((c) => c.name === name);
+  if (!check) throw new Error(`no ${name} check`);
+  return check;
+};
+
+describe('moodbox doctor', () => {
+  it('says there is no camera here and how the demo camera stands in for one', async () => {
+    const m = machine();
+    const checks = await runDoctor(m);
+    expect(byName(checks, 'camera')).toMatchObject({
+      status: 'ok',
+      message: expect.stringMatching(/demo camera: a bundled clip .*no camera device/),
+    });
+  });
+
+  it('fails a configured camera device that is not there, naming the devices it found', async () => {
+    const m = machine({ devices: ['video2'], config: { camera: { source: '/dev/video0' } } });
+    const camera = byName(await runDoctor(m), 'camera');
+    expect(camera.status).toBe('fail');
+    expect(camera.message).toContain('/dev/video0 does not exist');
+    expect(camera.message).toContain(join(m.devDir, 'video2'));
+    expect(camera.fix).toMatch(/plug the USB camera in/);
+  });
+
+  it('checks the emotion model against its manifest', async () => {
+    expect(byName(await runDoctor(machine()), 'model')).toMatchObject({ status: 'ok' });
+    expect(byName(await runDoctor(machine({ model: 'tampered' })), 'model')).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/does not match its manifest/),
+    });
+    expect(byName(await runDoctor(machine({ model: 'missing' })), 'model')).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/is missing/),
+    });
+  });
+
+  it('finds mpv, free disk and a writable data directory on this machine', async () => {
+    const checks = await runDoctor(machine());
+    expect(byName(checks, 'mpv')).toMatchObject({ status: 'ok', message: expect.stringMatching(/^mpv /) });
+    expect(byName(checks, 'disk').status).not.toBe('fail');
+    expect(byName(checks, 'database')).toMatchObject({ status: 'ok', message: expect.stringMatching(/will be created at first start/) });
+  });
+
+  it('fails when mpv is missing or the data directory cannot be written', async () => {
+    const blocker = join(mkdtempSync(join(tmpdir(), 'moodbox-doctor-')), 'a-file');
+    writeFileSync(blocker, '');
+    const m = machine({ config: { player: { mpvPath: '/nonexistent/mpv' }, dataDir: join(blocker, 'data') } });
+    const checks = await runDoctor(m);
+    expect(byName(checks, 'mpv')).toMatchObject({ status: 'fail', fix: expect.stringMatching(/apt install mpv/) });
+    expect(byName(checks, 'database').status).toBe('fail');
+  });
+
+  it('reports a bad configuration as the only problem, with its field', async () => {
+    const m = machine({ config: { camera: { sorce: 'demo' } } });
+    const checks = await runDoctor(m);
+    expect(checks).toEqual([
+      expect.objectContaining({
+        name: 'config',
+        status: 'fail',
+        message: expect.stringContaining('camera.sorce: unknown key (did you mean `source`?)'),
+      }),
+    ]);
+  });
+
+  it('prints a readable report and exits non-zero on a problem', () => {
+    const m = machine({ model: 'missing' });
+    const cli = join(import.meta.dirname, 'cli.ts');
+    const result = spawnSync(process.execPath, ['--import', 'tsx', cli, 'doctor', '--config', m.configFile], {
+      encoding: 'utf8',
+      env: m.env,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/^\[FAIL\] model: emotion model .* is missing/m);
+    expect(result.stdout).toMatch(/^\[ok  \] mpv: mpv /m);
+    expect(result.stdout).toMatch(/problems? found\.$/m);
+    expect(formatChecks([{ name: 'x', status: 'ok', message: 'fine' }])).toBe('[ok  ] x: fine\n\nNo problems found.');
+  });
+});
