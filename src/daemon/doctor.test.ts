@@ -98,7 +98,7 @@ describe('moodbox doctor', () => {
     });
     expect(result.status).toBe(1);
     expect(result.stdout).toMatch(/^\[FAIL\] model: emotion model .* is missing/m);
-    expect(result.stdout).toMatch(/^\[ok  \] mpv: mpv /m);
+    expect(result.stdout).toMatch(/^\[ok {2}\] mpv: mpv /m);
     expect(result.stdout).toMatch(/problems? found\.$/m);
     expect(formatChecks([{ name: 'x', status: 'ok', message: 'fine' }])).toBe('[ok  ] x: fine\n\nNo problems found.');
   });
