@@ -63,7 +63,7 @@ fi
 # The native modules build against the system's OpenCV; neither may download anything else.
 export OPENCV4NODEJS_DISABLE_AUTOBUILD=1
 export ONNXRUNTIME_NODE_INSTALL=skip
-OPENCV_INCLUDE_DIR="$(pkg-config --variable=includedir opencv4)/opencv4"
+OPENCV_INCLUDE_DIR="$(pkg-config --variable=includedir opencv4)"
 OPENCV_LIB_DIR="$(pkg-config --variable=libdir opencv4)"
 export OPENCV_INCLUDE_DIR OPENCV_LIB_DIR OPENCV_BIN_DIR=/usr/bin
 
