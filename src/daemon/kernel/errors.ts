@@ -20,6 +20,12 @@ export const ERROR_CODES = {
   MB_ERR_HTTP_NOT_FOUND: 'no such route or message type',
   MB_ERR_HTTP_FORBIDDEN: 'the route is not served to this address or role',
   MB_ERR_INTERNAL: 'an unexpected error; details are in the log, never in the response',
+  MB_ERR_AUTH_FAILED: 'the name and PIN (or passphrase) do not match, or the account is disabled',
+  MB_ERR_AUTH_THROTTLED: 'too many wrong PINs: wait before the next try',
+  MB_ERR_AUTH_POLICY: 'a PIN or passphrase that does not meet the policy',
+  MB_ERR_CAMERA_LOST: 'the camera source stopped delivering frames; it is reopened with backoff',
+  MB_ERR_CAMERA_UNREADABLE: 'an image or video given to `moodbox analyze` cannot be read',
+  MB_ERR_MODEL_CASCADE: 'the face detection cascade cannot be loaded',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -51,6 +57,16 @@ export class PlayerError extends MoodboxError {}
 export class RfidError extends MoodboxError {}
 export class SpotifyError extends MoodboxError {}
 export class ServiceError extends MoodboxError {}
+
+export class AuthError extends MoodboxError {
+  /** For `MB_ERR_AUTH_THROTTLED`: when the next attempt may be made (ms from now). */
+  readonly retryAfterMs: number;
+
+  constructor(code: ErrorCode, message: string, options?: { retryAfterMs?: number; cause?: unknown }) {
+    super(code, message, options);
+    this.retryAfterMs = options?.retryAfterMs ?? 0;
+  }
+}
 
 function formatProblems(problems: readonly string[]): string {
   if (problems.length === 1) return `invalid configuration: ${problems[0] ?? ''}`;
