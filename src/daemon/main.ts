@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { AuthService } from './auth/auth-service.js';
+import { SignInThrottle } from './auth/throttle.js';
 import { loadConfig, type LoadedConfig } from './config/load-config.js';
 import type { Config } from './config/schema.js';
 import { buildServer } from './http/build-server.js';
@@ -47,11 +49,26 @@ export async function runDaemon(options: { configFile?: string | undefined; env:
   const services = (): ReturnType<Lifecycle['health']> => lifecycle.health();
   const httpService = new HttpService(
     {
-      build: () =>
-        buildServer(
-          { log: log.child({ module: 'http' }), clock, hub, services, version: VERSION, uiDir: join(INSTALL_DIR, 'dist', 'ui') },
-          { ws: config.ws },
-        ),
+      build: () => {
+        const store = storeService.store;
+        const auth = new AuthService(
+          { store, clock, log: log.child({ module: 'auth' }), throttle: new SignInThrottle({ clock }) },
+          { kioskIdleTimeoutMs: config.sessions.kioskIdleTimeoutS * 1000, adminSessionMs: config.sessions.adminSessionH * 3600_000 },
+        );
+        return buildServer(
+          {
+            log: log.child({ module: 'http' }),
+            clock,
+            hub,
+            store,
+            auth,
+            services,
+            version: VERSION,
+            uiDir: join(INSTALL_DIR, 'dist', 'ui'),
+          },
+          { server: config.server, ws: config.ws },
+        );
+      },
       log: log.child({ module: 'http' }),
     },
     config.server,

@@ -18,6 +18,10 @@ export const ServerSchema = Type.Object(
       requiresRestart: true,
     }),
     port: Type.Integer({ default: 8080, minimum: 0, maximum: 65535, description: 'HTTP port; 0 picks a free one.', requiresRestart: true }),
+    adminLanOnly: Type.Boolean({
+      default: true,
+      description: 'Serve the admin API only to loopback and private (LAN) addresses.',
+    }),
   },
   { additionalProperties: false, default: {} },
 );
@@ -68,6 +72,19 @@ export const PlayerSchema = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+export const SessionsSchema = Type.Object(
+  {
+    kioskIdleTimeoutS: Type.Integer({
+      default: 120,
+      minimum: 10,
+      maximum: 3600,
+      description: 'A person signed in at the kiosk is signed out after this many seconds without activity.',
+    }),
+    adminSessionH: Type.Integer({ default: 8, minimum: 1, maximum: 168, description: 'An admin panel sign-in lasts this many hours.' }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const WsSchema = Type.Object(
   {
     maxBufferedKiB: Type.Integer({
@@ -99,6 +116,7 @@ export const ConfigSchema = Type.Object(
     camera: CameraSchema,
     vision: VisionSchema,
     player: PlayerSchema,
+    sessions: SessionsSchema,
     ws: WsSchema,
   },
   { additionalProperties: false },

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { systemClock } from '../kernel/clock.js';
+import { AuthService } from '../auth/auth-service.js';
+import { SignInThrottle } from '../auth/throttle.js';
+import { systemClock, type Clock } from '../kernel/clock.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { initialSnapshot } from '../testing/state.js';
 import { buildServer, type MoodboxServer } from './build-server.js';
@@ -18,11 +21,19 @@ async function server(
   options: { services?: ServiceHealthView[]; uiDir?: string; maxBufferedKiB?: number; pingIntervalMs?: number; clock?: FakeClock } = {},
 ) {
   const hub = new StateHub(initialSnapshot());
+  const clock: Clock = options.clock ?? systemClock;
+  const store = openSqliteStore({ clock, log: { info() {}, warn() {} } }, { path: ':memory:' });
+  const auth = new AuthService(
+    { store, clock, log, throttle: new SignInThrottle({ clock }) },
+    { kioskIdleTimeoutMs: 120_000, adminSessionMs: 3_600_000 },
+  );
   const app = await buildServer(
     {
       log,
-      clock: options.clock ?? systemClock,
+      clock,
       hub,
+      store,
+      auth,
       services: () => options.services ?? [{ name: 'database', status: 'ready' }],
       version: '1.2.3',
       ...(options.uiDir === undefined ? {} : { uiDir: options.uiDir }),
@@ -32,7 +43,10 @@ async function server(
         },
       },
     },
-    { ws: { maxBufferedKiB: options.maxBufferedKiB ?? 1024, pingIntervalMs: options.pingIntervalMs ?? 15000 } },
+    {
+      server: { adminLanOnly: true },
+      ws: { maxBufferedKiB: options.maxBufferedKiB ?? 1024, pingIntervalMs: options.pingIntervalMs ?? 15000 },
+    },
   );
   open.push(app);
   return { app, hub };

@@ -5,11 +5,16 @@ import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import type { AuthService } from '../auth/auth-service.js';
 import type { Clock } from '../kernel/clock.js';
-import { MoodboxError, type ErrorCode } from '../kernel/errors.js';
+import { AuthError, MoodboxError, type ErrorCode } from '../kernel/errors.js';
 import type { Logger } from '../logging.js';
+import type { Store } from '../store/store.js';
+import { registerAccess } from './access.js';
 import type { ErrorBody, ServiceHealthView } from './contract.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerPeopleRoutes } from './routes/people.js';
+import { registerSessionRoutes } from './routes/session.js';
 import { registerStateRoutes } from './routes/state.js';
 import { ErrorBodySchema } from './schemas/common.js';
 import type { StateHub } from './state-hub.js';
@@ -19,6 +24,10 @@ export interface ServerDeps {
   log: Logger;
   clock: Clock;
   hub: StateHub;
+  store: Store;
+  auth: AuthService;
+  /** Called when someone signs in or out at the kiosk. */
+  onKioskChange?: () => void;
   /** The health of every service, in start order. */
   services: () => ServiceHealthView[];
   version: string;
@@ -28,6 +37,7 @@ export interface ServerDeps {
 }
 
 export interface ServerOptions {
+  server: { adminLanOnly: boolean };
   ws: { maxBufferedKiB: number; pingIntervalMs: number };
 }
 
@@ -39,6 +49,11 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   MB_ERR_HTTP_BAD_REQUEST: 400,
   MB_ERR_HTTP_FORBIDDEN: 403,
   MB_ERR_CONFIG_INVALID: 400,
+  MB_ERR_AUTH_FAILED: 401,
+  MB_ERR_AUTH_REQUIRED: 401,
+  MB_ERR_AUTH_THROTTLED: 429,
+  MB_ERR_AUTH_POLICY: 400,
+  MB_ERR_CONFLICT: 409,
 };
 
 /**
@@ -54,7 +69,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     // Per-request lines would flood the journal on a kiosk polled by its own screens.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addSchema(ErrorBodySchema);
@@ -71,6 +86,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     }
     if (err instanceof MoodboxError) {
       const status = STATUS_BY_CODE[err.code];
+      if (err instanceof AuthError && err.retryAfterMs > 0) void reply.header('retry-after', String(Math.ceil(err.retryAfterMs / 1000)));
       if (status !== undefined) return reply.status(status).send(body(err.code, err.message));
     } else if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
       return reply
@@ -96,11 +112,13 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
       },
       tags: [
         { name: 'system', description: 'Health and the state snapshot.' },
-        { name: 'admin', description: 'Operations for staff; sign-in as admin required.' },
+        { name: 'kiosk', description: "Sign-in at the kiosk and the signed-in person's own data." },
+        { name: 'admin', description: 'Operations for staff; sign-in as admin required (cookie + `x-csrf-token`).' },
       ],
     },
   });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  await registerAccess(app, { auth: deps.auth }, { adminLanOnly: options.server.adminLanOnly });
 
   const wsStats = registerWs(
     app,
@@ -112,6 +130,8 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
   );
   registerHealthRoutes(app, { services: deps.services, version: deps.version, clock: deps.clock });
   registerStateRoutes(app, { hub: deps.hub });
+  registerSessionRoutes(app, { auth: deps.auth, onKioskChange: deps.onKioskChange ?? (() => {}) });
+  registerPeopleRoutes(app, { auth: deps.auth, store: deps.store, clock: deps.clock });
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   await registerUi(app, deps.uiDir);
 

@@ -23,9 +23,16 @@ export const ERROR_CODES = {
   MB_ERR_AUTH_FAILED: 'the name and PIN (or passphrase) do not match, or the account is disabled',
   MB_ERR_AUTH_THROTTLED: 'too many wrong PINs: wait before the next try',
   MB_ERR_AUTH_POLICY: 'a PIN or passphrase that does not meet the policy',
+  MB_ERR_AUTH_REQUIRED: 'the route needs a signed-in person (kiosk) or admin',
+  MB_ERR_CONFLICT: 'the change clashes with what exists (a name taken, your own account)',
   MB_ERR_CAMERA_LOST: 'the camera source stopped delivering frames; it is reopened with backoff',
   MB_ERR_CAMERA_UNREADABLE: 'an image or video given to `moodbox analyze` cannot be read',
   MB_ERR_MODEL_CASCADE: 'the face detection cascade cannot be loaded',
+  MB_ERR_MODEL_MANIFEST: 'the emotion model has no readable, valid entry in models/manifest.json',
+  MB_ERR_MODEL_CHECKSUM: 'the emotion model file differs from the sha256 in its manifest',
+  MB_ERR_MODEL_LOAD: 'onnxruntime cannot load the emotion model or run it',
+  MB_ERR_DATASET_READ: 'an evaluation CSV cannot be read (missing file, bad gzip data)',
+  MB_ERR_DATASET_INVALID: 'an evaluation CSV is not in the FER-2013 format; the message names the line and data row',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

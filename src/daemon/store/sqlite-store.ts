@@ -557,6 +557,13 @@ function playsRepo(db: Db): PlayRepository {
         .all(...params, clampLimit(filter.limit), Math.max(filter.offset ?? 0, 0));
       return { items: rows.map(toPlay), total } satisfies Page<Play>;
     },
+    removeForUser: (userId) =>
+      guard(() =>
+        db.transaction(() => {
+          db.prepare('DELETE FROM feedback WHERE user_id = ?').run(userId);
+          return db.prepare('DELETE FROM plays WHERE user_id = ?').run(userId).changes;
+        })(),
+      ),
     recordFeedback({ userId, trackId, kind, at }) {
       guard(() => db.prepare('INSERT INTO feedback (user_id, track_id, kind, at) VALUES (?, ?, ?, ?)').run(userId, trackId, kind, at));
     },

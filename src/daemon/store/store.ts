@@ -163,6 +163,8 @@ export interface PlayRepository {
     offset?: number;
   }): Page<Play>;
   recordFeedback(input: { userId: number; trackId: number; kind: FeedbackKind; at: number }): void;
+  /** Removes every play and like/skip of a person; returns how many plays. */
+  removeForUser(userId: number): number;
 }
 
 export interface SettingsRepository {

@@ -1,0 +1,70 @@
+import fastifyCookie from '@fastify/cookie';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthService } from '../auth/auth-service.js';
+import { MoodboxError } from '../kernel/errors.js';
+import type { Session, User } from '../store/store.js';
+
+/**
+ * Who may call a route, set per route as `config: { access }`:
+ * - `public`: anyone (the default);
+ * - `kiosk`: a person signed in at the kiosk, by `Authorization: Bearer <token>`;
+ * - `admin`: an admin signed in to the admin panel, by the HttpOnly cookie `mb_admin`, from the
+ *   LAN when `adminLanOnly` is set; requests that change something also need `x-csrf-token`.
+ */
+export type Access = 'public' | 'kiosk' | 'admin';
+
+export const ADMIN_COOKIE = 'mb_admin';
+export const CSRF_HEADER = 'x-csrf-token';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    /** The signed-in person, set for `kiosk` and `admin` routes. */
+    principal: { user: User; session: Session; token: string } | null;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** True for loopback and private (RFC 1918, RFC 4193, link-local) addresses. */
+export function isLanAddress(ip: string): boolean {
+  const v4 = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+  const parts = v4.split('.').map(Number);
+  if (parts.length === 4 && parts.every((n) => Number.isInteger(n) && n >= 0 && n <= 255)) {
+    const [a = 0, b = 0] = parts;
+    return a === 127 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254);
+  }
+  const lower = ip.toLowerCase();
+  return lower === '::1' || lower.startsWith('fc') || lower.startsWith('fd') || lower.startsWith('fe80:');
+}
+
+export async function registerAccess(app: FastifyInstance, deps: { auth: AuthService }, options: { adminLanOnly: boolean }): Promise<void> {
+  await app.register(fastifyCookie);
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const access = request.routeOptions.config.access ?? 'public';
+    if (access === 'public') return;
+    if (access === 'kiosk') {
+      const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
+      const found = token === undefined ? undefined : deps.auth.authenticate(token, 'kiosk');
+      if (found === undefined || token === undefined) throw new MoodboxError('MB_ERR_AUTH_REQUIRED', 'Sign in at the kiosk first.');
+      request.principal = { ...found, token };
+      return;
+    }
+    if (options.adminLanOnly && !isLanAddress(request.ip)) {
+      throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'The admin panel is served on the local network only.');
+    }
+    const token = request.cookies[ADMIN_COOKIE];
+    const found = token === undefined ? undefined : deps.auth.authenticate(token, 'admin');
+    if (found === undefined || token === undefined || found.user.role !== 'admin') {
+      if (token !== undefined) void reply.clearCookie(ADMIN_COOKIE, { path: '/' });
+      throw new MoodboxError('MB_ERR_AUTH_REQUIRED', 'Sign in to the admin panel first.');
+    }
+    if (!SAFE_METHODS.has(request.method) && request.headers[CSRF_HEADER] !== found.session.csrfToken) {
+      throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', `Missing or wrong ${CSRF_HEADER} header.`);
+    }
+    request.principal = { ...found, token };
+  });
+}

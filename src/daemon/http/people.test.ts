@@ -1,0 +1,233 @@
+import { pino } from 'pino';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { AuthService } from '../auth/auth-service.js';
+import { SignInThrottle } from '../auth/throttle.js';
+import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
+import { FakeClock } from '../testing/fake-clock.js';
+import { seededRandom } from '../kernel/random.js';
+import { initialSnapshot } from '../testing/state.js';
+import { buildServer, type MoodboxServer } from './build-server.js';
+import { StateHub } from './state-hub.js';
+
+const log = pino({ level: 'silent' });
+let app: MoodboxServer;
+let store: SqliteStore;
+let clock: FakeClock;
+const adminRoutes: Array<{ method: string; url: string }> = [];
+
+beforeEach(async () => {
+  clock = new FakeClock();
+  store = openSqliteStore({ clock, log: { info() {}, warn() {} } }, { path: ':memory:' });
+  const auth = new AuthService(
+    { store, clock, log, throttle: new SignInThrottle({ clock }) },
+    { kioskIdleTimeoutMs: 120_000, adminSessionMs: 3_600_000 },
+  );
+  await auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
+  await auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, 'test');
+  await auth.createUser({ name: 'Bob', role: 'member', secret: '2468' }, 'test');
+  app = await buildServer(
+    { log, clock, hub: new StateHub(initialSnapshot()), store, auth, services: () => [], version: 'test' },
+    { server: { adminLanOnly: true }, ws: { maxBufferedKiB: 1024, pingIntervalMs: 15000 } },
+  );
+  adminRoutes.length = 0;
+  await app.ready();
+  const doc = (await app.inject('/api/openapi.json')).json<{ paths: Record<string, Record<string, { tags?: string[] }>> }>();
+  for (const [path, methods] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(methods)) {
+      if (op.tags?.includes('admin') && path !== '/api/admin/session')
+        adminRoutes.push({ method: method.toUpperCase(), url: path.replace(/\{[^}]+\}/g, '1') });
+    }
+  }
+});
+
+async function adminSignIn(): Promise<{ cookie: string; csrf: string }> {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/admin/session',
+    payload: { name: 'Boss', passphrase: 'correct horse battery' },
+  });
+  expect(res.statusCode).toBe(200);
+  const setCookie = String(res.headers['set-cookie']);
+  expect(setCookie).toMatch(/mb_admin=[\w-]+; .*HttpOnly; SameSite=Strict/i);
+  return { cookie: setCookie.split(';')[0] ?? '', csrf: res.json<{ csrfToken: string }>().csrfToken };
+}
+
+async function kioskSignIn(name: string, pin: string): Promise<string> {
+  const res = await app.inject({ method: 'POST', url: '/api/session/pin', payload: { name, pin } });
+  expect(res.statusCode).toBe(200);
+  return res.json<{ token: string }>().token;
+}
+
+describe('PIN sign-in at the kiosk', () => {
+  it('answers a wrong PIN and an unknown name alike, then throttles with Retry-After', async () => {
+    const wrong = await app.inject({ method: 'POST', url: '/api/session/pin', payload: { name: 'Ada', pin: '0000' } });
+    const unknown = await app.inject({ method: 'POST', url: '/api/session/pin', payload: { name: 'Zed', pin: '0000' } });
+    expect([wrong.statusCode, unknown.statusCode]).toEqual([401, 401]);
+    expect(wrong.json()).toEqual(unknown.json());
+    for (let i = 0; i < 4; i++) await app.inject({ method: 'POST', url: '/api/session/pin', payload: { name: 'Ada', pin: '0000' } });
+    const throttled = await app.inject({ method: 'POST', url: '/api/session/pin', payload: { name: 'Ada', pin: '4711' } });
+    expect(throttled.statusCode).toBe(429);
+    expect(throttled.headers['retry-after']).toBe('1');
+    expect(throttled.json().error.message).toMatch(/Try again in 1 second/);
+  });
+
+  it('describes the sign-in as the operation pinSignIn', async () => {
+    const doc = (await app.inject('/api/openapi.json')).json<{ paths: Record<string, Record<string, { operationId?: string }>> }>();
+    expect(doc.paths['/api/session/pin']?.['post']?.operationId).toBe('pinSignIn');
+  });
+
+  it('ends the kiosk session after two idle minutes', async () => {
+    const token = await kioskSignIn('Ada', '4711');
+    const headers = { authorization: `Bearer ${token}` };
+    expect((await app.inject({ url: '/api/me/history', headers })).statusCode).toBe(200);
+    clock.advance(121_000);
+    const expired = await app.inject({ url: '/api/me/history', headers });
+    expect(expired.statusCode).toBe(401);
+    expect(expired.json().error.code).toBe('MB_ERR_AUTH_REQUIRED');
+  });
+});
+
+describe('per-person data', () => {
+  it("one member cannot read another member's history, and can export and delete their own", async () => {
+    const ada = store.users.byName('Ada')?.id ?? 0;
+    const bob = store.users.byName('Bob')?.id ?? 0;
+    const track = store.tracks.upsert({ uri: '/m/a.flac', title: 'A' });
+    store.plays.start({ trackId: track.id, userId: ada, reason: 'tap', startedAt: 1 });
+    store.plays.start({ trackId: track.id, userId: bob, reason: 'like', startedAt: 2 });
+    store.plays.start({ trackId: track.id, reason: 'mood', startedAt: 3 });
+
+    const token = await kioskSignIn('Bob', '2468');
+    const headers = { authorization: `Bearer ${token}` };
+    const mine = (await app.inject({ url: '/api/me/history', headers })).json<{ items: Array<{ userId: number }> }>();
+    expect(mine.items.map((p) => p.userId)).toEqual([bob]);
+    expect((await app.inject({ url: `/api/admin/history?userId=${ada}`, headers })).statusCode).toBe(401);
+
+    const exported = (await app.inject({ url: '/api/me/export', headers })).json<{ user: { name: string }; plays: unknown[] }>();
+    expect([exported.user.name, exported.plays.length]).toEqual(['Bob', 1]);
+    expect((await app.inject({ method: 'DELETE', url: '/api/me/history', headers })).json()).toEqual({ removed: 1 });
+    expect(store.plays.list().total).toBe(2);
+  });
+});
+
+describe('admin API', () => {
+  it("refuses every admin route without an admin sign-in, and with a member's kiosk token", async () => {
+    expect(adminRoutes.length).toBeGreaterThanOrEqual(10);
+    const member = await kioskSignIn('Ada', '4711');
+    for (const route of adminRoutes) {
+      const anonymous = await app.inject({
+        method: route.method as 'GET',
+        url: route.url,
+        payload: route.method === 'GET' ? undefined : {},
+      });
+      expect(anonymous.statusCode, `${route.method} ${route.url}`).toBe(401);
+      const asMember = await app.inject({
+        method: route.method as 'GET',
+        url: route.url,
+        headers: { authorization: `Bearer ${member}` },
+        payload: route.method === 'GET' ? undefined : {},
+      });
+      expect(asMember.statusCode, `${route.method} ${route.url}`).toBe(401);
+    }
+  });
+
+  it("refuses a member's PIN at the admin sign-in", async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/admin/session', payload: { name: 'Ada', passphrase: '4711' } });
+    expect(res.statusCode).toBe(401);
+  });
+
+  it('rejects a change without the CSRF token, and accepts it with one', async () => {
+    const { cookie, csrf } = await adminSignIn();
+    const body = { name: 'Cleo', role: 'member', pin: '1357' };
+    const noCsrf = await app.inject({ method: 'POST', url: '/api/admin/users', headers: { cookie }, payload: body });
+    expect(noCsrf.statusCode).toBe(403);
+    const wrongCsrf = await app.inject({
+      method: 'POST',
+      url: '/api/admin/users',
+      headers: { cookie, 'x-csrf-token': 'nope' },
+      payload: body,
+    });
+    expect(wrongCsrf.statusCode).toBe(403);
+    const ok = await app.inject({ method: 'POST', url: '/api/admin/users', headers: { cookie, 'x-csrf-token': csrf }, payload: body });
+    expect(ok.statusCode).toBe(201);
+    expect(store.users.byName('Cleo')).toBeDefined();
+  });
+
+  it('expires the admin session', async () => {
+    const { cookie } = await adminSignIn();
+    expect((await app.inject({ url: '/api/admin/users', headers: { cookie } })).statusCode).toBe(200);
+    clock.advance(3_600_001);
+    expect((await app.inject({ url: '/api/admin/users', headers: { cookie } })).statusCode).toBe(401);
+  });
+
+  it('serves the admin API to the LAN only', async () => {
+    const { cookie } = await adminSignIn();
+    const fromInternet = await app.inject({ url: '/api/admin/users', headers: { cookie }, remoteAddress: '203.0.113.9' });
+    expect(fromInternet.statusCode).toBe(403);
+    const fromLan = await app.inject({ url: '/api/admin/users', headers: { cookie }, remoteAddress: '192.168.1.20' });
+    expect(fromLan.statusCode).toBe(200);
+  });
+
+  it('manages users and cards, keeps an audit log, and never leaks a PIN hash', async () => {
+    const { cookie, csrf } = await adminSignIn();
+    const headers = { cookie, 'x-csrf-token': csrf };
+    const ada = store.users.byName('Ada')?.id ?? 0;
+    expect(
+      (await app.inject({ method: 'POST', url: '/api/admin/users', headers, payload: { name: 'ada', role: 'member' } })).statusCode,
+    ).toBe(409);
+    expect(
+      (await app.inject({ method: 'POST', url: '/api/admin/users', headers, payload: { name: 'Dan', role: 'member', pin: '12' } })).json()
+        .error.code,
+    ).toBe('MB_ERR_AUTH_POLICY');
+    expect(
+      (await app.inject({ method: 'POST', url: '/api/admin/cards', headers, payload: { cardId: '0004417733', userId: ada } })).statusCode,
+    ).toBe(201);
+    expect((await app.inject({ url: `/api/admin/users/${ada}/cards`, headers })).json()).toMatchObject([{ cardId: '0004417733' }]);
+    expect(
+      (await app.inject({ method: 'PATCH', url: `/api/admin/users/${ada}`, headers, payload: { disabled: true } })).json(),
+    ).toMatchObject({ disabled: true });
+    expect((await app.inject({ method: 'DELETE', url: `/api/admin/users/${ada}?history=remove`, headers })).statusCode).toBe(204);
+    const users = await app.inject({ url: '/api/admin/users', headers });
+    expect(users.body).not.toContain('scrypt');
+    const auditLog = (await app.inject({ url: '/api/admin/audit', headers })).json<{ items: Array<{ action: string }> }>();
+    expect(auditLog.items.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['card.link', 'user.update', 'user.delete', 'auth.sign-in']),
+    );
+    const me = store.users.byName('Boss')?.id ?? 0;
+    expect((await app.inject({ method: 'DELETE', url: `/api/admin/users/${me}`, headers })).statusCode).toBe(409);
+  });
+
+  it('answers fuzzed request bodies with 4xx, never 5xx', async () => {
+    const { cookie, csrf } = await adminSignIn();
+    const random = seededRandom(42);
+    const pick = <T>(xs: readonly T[]): T => xs[random.int(xs.length)] as T;
+    const values: unknown[] = [null, true, 0, -1, 1e308, 'x', '', '💥'.repeat(300), [], [1, 'a'], {}, { name: {} }, 'a'.repeat(10_000)];
+    const fuzzBody = (): unknown => {
+      if (random.next() < 0.2) return pick(values);
+      const body: Record<string, unknown> = {};
+      for (const key of ['name', 'pin', 'role', 'passphrase', 'cardId', 'userId', 'disabled', 'preferences', '__proto__', 'constructor']) {
+        if (random.next() < 0.5) body[key] = pick(values);
+      }
+      return body;
+    };
+    const targets = [
+      { method: 'POST', url: '/api/session/pin', headers: {} },
+      { method: 'POST', url: '/api/admin/session', headers: {} },
+      { method: 'POST', url: '/api/admin/users', headers: { cookie, 'x-csrf-token': csrf } },
+      { method: 'PATCH', url: '/api/admin/users/2', headers: { cookie, 'x-csrf-token': csrf } },
+      { method: 'PUT', url: '/api/admin/users/2/pin', headers: { cookie, 'x-csrf-token': csrf } },
+      { method: 'POST', url: '/api/admin/cards', headers: { cookie, 'x-csrf-token': csrf } },
+    ] as const;
+    for (let i = 0; i < 300; i++) {
+      const target = pick(targets);
+      const raw = random.next() < 0.1 ? '{"name": "Ada", ' : JSON.stringify(fuzzBody());
+      const res = await app.inject({
+        method: target.method,
+        url: target.url,
+        headers: { ...target.headers, 'content-type': 'application/json' },
+        payload: raw,
+      });
+      expect(res.statusCode, `${target.method} ${target.url} ${raw.slice(0, 100)}`).toBeLessThan(500);
+      clock.advance(20 * 60_000);
+    }
+  });
+});

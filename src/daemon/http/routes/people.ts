@@ -1,0 +1,316 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { AuthService } from '../../auth/auth-service.js';
+import { MoodboxError } from '../../kernel/errors.js';
+import type { Clock } from '../../kernel/clock.js';
+import type { PlayReason, Role, Store, User, UserPreferences } from '../../store/store.js';
+import {
+  AuditEntrySchema,
+  CardIdParams,
+  CardSchema,
+  CreateUserBody,
+  DeleteUserQuery,
+  HistoryQuery,
+  LinkCardBody,
+  PageQuery,
+  PlaySchema,
+  SetPinBody,
+  UpdateUserBody,
+  UserIdParams,
+  UserViewSchema,
+} from '../schemas/people.js';
+
+const ErrorRef = Type.Ref('ErrorBody');
+const admin = { access: 'admin' } as const;
+const kiosk = { access: 'kiosk' } as const;
+
+const view = (u: User) => ({
+  id: u.id,
+  name: u.name,
+  role: u.role,
+  disabled: u.disabled,
+  mustChangePin: u.mustChangePin,
+  preferences: u.preferences,
+  createdAt: u.createdAt,
+});
+
+interface HistoryFilter {
+  userId?: number;
+  mood?: string;
+  reason?: PlayReason;
+  from?: number;
+  to?: number;
+  limit: number;
+  offset: number;
+}
+
+/** Users, cards, history and the audit log for admins; a person's own history and data for the kiosk. */
+export function registerPeopleRoutes(app: FastifyInstance, deps: { auth: AuthService; store: Store; clock: Clock }): void {
+  const { auth, store, clock } = deps;
+  const actor = (request: { principal: { user: User } | null }): string => `admin:${request.principal?.user.id ?? '?'}`;
+  const mustFind = (id: number): User => {
+    const user = store.users.get(id);
+    if (user === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', `No user with id ${id}.`);
+    return user;
+  };
+  const nameFree = (name: string, except?: number): void => {
+    const other = store.users.byName(name.trim());
+    if (other !== undefined && other.id !== except)
+      throw new MoodboxError('MB_ERR_CONFLICT', `A user named \`${other.name}\` already exists.`);
+  };
+  const audit = (action: string, who: string, target: string, detail: Record<string, unknown> = {}): void =>
+    store.audit.append({ at: clock.now(), actor: who, action, target, detail });
+
+  app.get(
+    '/api/admin/users',
+    {
+      config: admin,
+      schema: { operationId: 'listUsers', tags: ['admin'], summary: 'Every account', response: { 200: Type.Array(UserViewSchema) } },
+    },
+    async () => store.users.list().map(view),
+  );
+
+  app.post(
+    '/api/admin/users',
+    {
+      config: admin,
+      schema: {
+        operationId: 'createUser',
+        tags: ['admin'],
+        summary: 'Create an account',
+        body: CreateUserBody,
+        response: { 201: UserViewSchema, 400: ErrorRef, 409: ErrorRef },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as { name: string; role: Role; pin?: string };
+      nameFree(body.name);
+      const user = await auth.createUser(
+        { name: body.name, role: body.role, ...(body.pin === undefined ? {} : { secret: body.pin }) },
+        actor(request),
+      );
+      return reply.status(201).send(view(user));
+    },
+  );
+
+  app.patch(
+    '/api/admin/users/:id',
+    {
+      config: admin,
+      schema: {
+        operationId: 'updateUser',
+        tags: ['admin'],
+        summary: 'Rename, change role, disable or set preferences',
+        params: UserIdParams,
+        body: UpdateUserBody,
+        response: { 200: UserViewSchema, 404: ErrorRef, 409: ErrorRef },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: number };
+      const body = request.body as { name?: string; role?: Role; disabled?: boolean; preferences?: UserPreferences };
+      mustFind(id);
+      if (body.name !== undefined) nameFree(body.name, id);
+      if (id === request.principal?.user.id && (body.disabled === true || body.role === 'member')) {
+        throw new MoodboxError('MB_ERR_CONFLICT', 'You cannot disable or demote your own account.');
+      }
+      const user = store.transaction(() => {
+        const updated = store.users.update(id, { ...body, ...(body.name === undefined ? {} : { name: body.name.trim() }) });
+        if (body.disabled === true) store.sessions.deleteForUser(id);
+        return updated;
+      });
+      audit('user.update', actor(request), user.name, { fields: Object.keys(body) });
+      return view(user);
+    },
+  );
+
+  app.put(
+    '/api/admin/users/:id/pin',
+    {
+      config: admin,
+      schema: {
+        operationId: 'setUserPin',
+        tags: ['admin'],
+        summary: 'Set a PIN or passphrase',
+        params: UserIdParams,
+        body: SetPinBody,
+        response: { 204: Type.Null(), 400: ErrorRef, 404: ErrorRef },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: number };
+      await auth.setSecret(mustFind(id).id, (request.body as { pin: string }).pin, actor(request));
+      return reply.status(204).send();
+    },
+  );
+
+  app.delete(
+    '/api/admin/users/:id',
+    {
+      config: admin,
+      schema: {
+        operationId: 'deleteUser',
+        tags: ['admin'],
+        summary: 'Delete an account; its history is anonymized or removed',
+        params: UserIdParams,
+        querystring: DeleteUserQuery,
+        response: { 204: Type.Null(), 404: ErrorRef, 409: ErrorRef },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: number };
+      const { history } = request.query as { history: 'anonymize' | 'remove' };
+      const user = mustFind(id);
+      if (id === request.principal?.user.id) throw new MoodboxError('MB_ERR_CONFLICT', 'You cannot delete your own account.');
+      store.users.delete(id, history);
+      audit('user.delete', actor(request), user.name, { history });
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/api/admin/users/:id/cards',
+    {
+      config: admin,
+      schema: {
+        operationId: 'listUserCards',
+        tags: ['admin'],
+        summary: "A person's RFID cards",
+        params: UserIdParams,
+        response: { 200: Type.Array(CardSchema), 404: ErrorRef },
+      },
+    },
+    async (request) => store.cards.forUser(mustFind((request.params as { id: number }).id).id),
+  );
+
+  app.post(
+    '/api/admin/cards',
+    {
+      config: admin,
+      schema: {
+        operationId: 'linkCard',
+        tags: ['admin'],
+        summary: 'Link an RFID card to a person',
+        body: LinkCardBody,
+        response: { 201: CardSchema, 404: ErrorRef },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as { cardId: string; userId: number; label?: string };
+      const user = mustFind(body.userId);
+      const card = store.cards.link({ cardId: body.cardId, userId: user.id, label: body.label ?? '' });
+      audit('card.link', actor(request), user.name, { card: `…${body.cardId.slice(-4)}` });
+      return reply.status(201).send(card);
+    },
+  );
+
+  app.delete(
+    '/api/admin/cards/:cardId',
+    {
+      config: admin,
+      schema: {
+        operationId: 'unlinkCard',
+        tags: ['admin'],
+        summary: 'Unlink an RFID card',
+        params: CardIdParams,
+        response: { 204: Type.Null(), 404: ErrorRef },
+      },
+    },
+    async (request, reply) => {
+      const { cardId } = request.params as { cardId: string };
+      if (!store.cards.unlink(cardId)) throw new MoodboxError('MB_ERR_NOT_FOUND', 'No such card.');
+      audit('card.unlink', actor(request), '', { card: `…${cardId.slice(-4)}` });
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/api/admin/history',
+    {
+      config: admin,
+      schema: {
+        operationId: 'listHistory',
+        tags: ['admin'],
+        summary: 'Play history, newest first, with filters and paging',
+        querystring: HistoryQuery,
+        response: { 200: Type.Object({ items: Type.Array(PlaySchema), total: Type.Integer() }) },
+      },
+    },
+    async (request) => store.plays.list(request.query as HistoryFilter),
+  );
+
+  app.get(
+    '/api/admin/audit',
+    {
+      config: admin,
+      schema: {
+        operationId: 'listAudit',
+        tags: ['admin'],
+        summary: 'Who did what, newest first',
+        querystring: PageQuery,
+        response: { 200: Type.Object({ items: Type.Array(AuditEntrySchema), total: Type.Integer() }) },
+      },
+    },
+    async (request) => store.audit.list(request.query as { limit: number; offset: number }),
+  );
+
+  app.get(
+    '/api/me/history',
+    {
+      config: kiosk,
+      schema: {
+        operationId: 'myHistory',
+        tags: ['kiosk'],
+        summary: 'What the signed-in person played',
+        querystring: PageQuery,
+        response: { 200: Type.Object({ items: Type.Array(PlaySchema), total: Type.Integer() }) },
+      },
+    },
+    async (request) => {
+      const { limit, offset } = request.query as { limit: number; offset: number };
+      return store.plays.list({ userId: request.principal?.user.id ?? -1, limit, offset });
+    },
+  );
+
+  app.get(
+    '/api/me/export',
+    {
+      config: kiosk,
+      schema: {
+        operationId: 'exportMyData',
+        tags: ['kiosk'],
+        summary: 'Everything Moodbox keeps about the signed-in person, as JSON',
+        response: { 200: Type.Object({ user: UserViewSchema, cards: Type.Array(CardSchema), plays: Type.Array(PlaySchema) }) },
+      },
+    },
+    async (request) => {
+      const user = request.principal?.user ?? mustFind(-1);
+      const plays = [];
+      for (let offset = 0; ; offset += 1000) {
+        const page = store.plays.list({ userId: user.id, limit: 1000, offset });
+        plays.push(...page.items);
+        if (plays.length >= page.total || page.items.length === 0) break;
+      }
+      return { user: view(user), cards: store.cards.forUser(user.id), plays };
+    },
+  );
+
+  app.delete(
+    '/api/me/history',
+    {
+      config: kiosk,
+      schema: {
+        operationId: 'deleteMyHistory',
+        tags: ['kiosk'],
+        summary: "Remove the signed-in person's history",
+        response: { 200: Type.Object({ removed: Type.Integer() }) },
+      },
+    },
+    async (request) => {
+      const user = request.principal?.user ?? mustFind(-1);
+      const removed = store.plays.removeForUser(user.id);
+      audit('history.remove', `user:${user.id}`, user.name, { removed });
+      return { removed };
+    },
+  );
+}
