@@ -15,4 +15,11 @@ const program = new Command()
 
 for (const register of COMMANDS) register(program);
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  // Commands throw errors meant for the person at the terminal: the message, not a stack trace.
+  process.stderr.write(`moodbox: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode =
+    (err as { code?: unknown }).code === 'MB_ERR_CONFIG_INVALID' || (err as { code?: unknown }).code === 'MB_ERR_CONFIG_READ' ? 78 : 1;
+}

@@ -20,7 +20,15 @@ function machine(options: { devices?: string[]; model?: 'ok' | 'tampered' | 'mis
     writeFileSync(join(installDir, 'models', 'manifest.json'), JSON.stringify({ models: { 'emotion-int8.onnx': { sha256 } } }));
   }
   const configFile = join(root, 'config.json');
-  writeFileSync(configFile, JSON.stringify({ dataDir: join(root, 'data'), server: { port: 0 }, ...options.config }));
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      dataDir: join(root, 'data'),
+      server: { port: 0 },
+      vision: { modelPath: join(installDir, 'models', 'emotion-int8.onnx') },
+      ...options.config,
+    }),
+  );
   return { configFile, devDir, installDir, env: { HOME: root, PATH: process.env['PATH'] ?? '' } };
 }
 

@@ -71,7 +71,7 @@ describe('migrations', () => {
       sql: 'ALTER TABLE users ADD COLUMN x TEXT; SELECT * FROM no_such_table;',
     };
     expect(() => openSqliteStore({ clock: new FakeClock(), log: silent }, { path, migrations: [...base, broken] })).toThrow(
-      /migration 2 \(broken\) failed: no such table: no_such_table/,
+      new RegExp(`migration ${base.length + 1} \\(broken\\) failed: no such table: no_such_table`),
     );
     const db = new Database(path, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(base.length);
