@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import type { AuthService } from '../auth/auth-service.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Store } from '../store/store.js';
 import { configOption } from './options.js';
 
 /**
@@ -91,31 +94,26 @@ export function registerUser(program: Command): void {
 
 async function withAuth(
   configFile: string | undefined,
-  fn: (deps: {
-    auth: import('../auth/auth-service.js').AuthService;
-    store: import('../store/store.js').Store;
-    clock: import('../kernel/clock.js').Clock;
-  }) => Promise<void>,
+  fn: (deps: { auth: AuthService; store: Store; clock: Clock }) => Promise<void>,
 ): Promise<void> {
-  const [{ join }, { loadConfig }, { openSqliteStore }, { AuthService }, { SignInThrottle }, { systemClock }, { createLogger }] =
-    await Promise.all([
-      import('node:path'),
-      import('../config/load-config.js'),
-      import('../store/sqlite-store.js'),
-      import('../auth/auth-service.js'),
-      import('../auth/throttle.js'),
-      import('../kernel/clock.js'),
-      import('../logging.js'),
-    ]);
+  const [path, { loadConfig }, { openSqliteStore }, auth, { SignInThrottle }, { systemClock }, { createLogger }] = await Promise.all([
+    import('node:path'),
+    import('../config/load-config.js'),
+    import('../store/sqlite-store.js'),
+    import('../auth/auth-service.js'),
+    import('../auth/throttle.js'),
+    import('../kernel/clock.js'),
+    import('../logging.js'),
+  ]);
   const { config } = loadConfig({ file: configFile, env: process.env });
   const log = createLogger({ level: 'warn' });
-  const store = openSqliteStore({ clock: systemClock, log }, { path: join(config.dataDir, 'moodbox.db') });
+  const store = openSqliteStore({ clock: systemClock, log }, { path: path.join(config.dataDir, 'moodbox.db') });
   try {
-    const auth = new AuthService(
+    const service = new auth.AuthService(
       { store, clock: systemClock, log, throttle: new SignInThrottle({ clock: systemClock }) },
       { kioskIdleTimeoutMs: config.sessions.kioskIdleTimeoutS * 1000, adminSessionMs: config.sessions.adminSessionH * 3600_000 },
     );
-    await fn({ auth, store, clock: systemClock });
+    await fn({ auth: service, store, clock: systemClock });
   } finally {
     store.close();
   }
