@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../testing/fake-clock.js';
-import { HidRfidReader, type HidBackend, type HidHandle } from './hid-rfid-reader.js';
+import { HidRfidReader, type HidBackend } from './hid-rfid-reader.js';
 
 class FakeHidDevice extends EventEmitter {
   isClosed = false;
