@@ -61,10 +61,12 @@ describe('moodbox start', () => {
 
     const health = await fetch(`${base}/api/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({
+        expect(await health.json()).toMatchObject({
       status: 'ready',
       services: [
         { name: 'database', status: 'ready' },
+        { name: 'kiosk-presence', status: 'ready' },
+        { name: 'rfid', status: 'ready', detail: 'no RFID reader plugged in; PIN sign-in only' },
         { name: 'http', status: 'ready' },
       ],
     });

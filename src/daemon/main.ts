@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { AuthService } from './auth/auth-service.js';
+import { KioskPresence } from './auth/kiosk-presence.js';
 import { SignInThrottle } from './auth/throttle.js';
 import { loadConfig, type LoadedConfig } from './config/load-config.js';
 import type { Config } from './config/schema.js';
@@ -11,6 +12,8 @@ import { systemClock } from './kernel/clock.js';
 import { ConfigError } from './kernel/errors.js';
 import { Lifecycle } from './kernel/lifecycle.js';
 import { createLogger, type Logger } from './logging.js';
+import { HidRfidReader, nodeHidBackend } from './rfid/hid-rfid-reader.js';
+import { openSqliteStore, type SqliteStore } from './store/sqlite-store.js';
 import { StoreService } from './store/store-service.js';
 import { createServiceNotifier } from './systemd-notify.js';
 import { INSTALL_DIR, VERSION } from './version.js';
@@ -44,36 +47,60 @@ export async function runDaemon(options: { configFile?: string | undefined; env:
 
   const notifier = await createServiceNotifier(options.env, log.child({ module: 'systemd' }));
   const hub = new StateHub(initialState(demo, config));
-  const storeService = new StoreService({ clock, log: log.child({ module: 'store' }) }, { dataDir: config.dataDir });
+  // The database comes first: everything else is built on it.
+  let store: SqliteStore;
+  try {
+    store = openSqliteStore({ clock, log: log.child({ module: 'store' }) }, { path: join(config.dataDir, 'moodbox.db') });
+  } catch (err) {
+    log.fatal({ err, hint: startHint(err) }, 'cannot start');
+    log.flush();
+    return EXIT.FAILURE;
+  }
+  const storeService = new StoreService({ store, clock, log: log.child({ module: 'store' }) });
+  const auth = new AuthService(
+    { store, clock, log: log.child({ module: 'auth' }), throttle: new SignInThrottle({ clock }) },
+    { kioskIdleTimeoutMs: config.sessions.kioskIdleTimeoutS * 1000, adminSessionMs: config.sessions.adminSessionH * 3600_000 },
+  );
+  const presence = new KioskPresence({
+    auth,
+    clock,
+    log: log.child({ module: 'kiosk' }),
+    onChange: (user) => hub.update('session', { user }),
+  });
+  const rfid = config.rfid.enabled
+    ? new HidRfidReader({ backend: await nodeHidBackend(), clock }, { devices: config.rfid.devices })
+    : undefined;
+  rfid?.on('cardScanned', ({ cardId }) => {
+    const outcome = presence.card(cardId, 'rfid');
+    log.info({ outcome }, 'card read');
+  });
   // Read lazily: the server is built before the lifecycle that holds it.
   const services = (): ReturnType<Lifecycle['health']> => lifecycle.health();
   const httpService = new HttpService(
     {
-      build: () => {
-        const store = storeService.store;
-        const auth = new AuthService(
-          { store, clock, log: log.child({ module: 'auth' }), throttle: new SignInThrottle({ clock }) },
-          { kioskIdleTimeoutMs: config.sessions.kioskIdleTimeoutS * 1000, adminSessionMs: config.sessions.adminSessionH * 3600_000 },
-        );
-        return buildServer(
+      build: () =>
+        buildServer(
           {
             log: log.child({ module: 'http' }),
             clock,
             hub,
             store,
             auth,
+            presence,
             services,
             version: VERSION,
             uiDir: join(INSTALL_DIR, 'dist', 'ui'),
           },
           { server: config.server, ws: config.ws },
-        );
-      },
+        ),
       log: log.child({ module: 'http' }),
     },
     config.server,
   );
-  const lifecycle = new Lifecycle({ services: [storeService, httpService], log: log.child({ module: 'lifecycle' }) });
+  const lifecycle = new Lifecycle({
+    services: [storeService, presence, ...(rfid ? [rfid] : []), httpService],
+    log: log.child({ module: 'lifecycle' }),
+  });
 
   let stopping: Promise<number> | undefined;
   const shutdown = (reason: string, code: number): Promise<number> => {

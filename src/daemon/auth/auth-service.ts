@@ -115,6 +115,12 @@ export class AuthService {
     return { session, user };
   }
 
+  /** Whether the session behind `token` is still valid, without counting this as activity. */
+  isActive(token: string): boolean {
+    const session = this.#store.sessions.get(hashToken(token));
+    return session !== undefined && session.expiresAt > this.#clock.now();
+  }
+
   signOut(token: string): void {
     this.#store.sessions.delete(hashToken(token));
   }

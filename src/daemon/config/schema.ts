@@ -85,6 +85,22 @@ export const SessionsSchema = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+export const RfidSchema = Type.Object(
+  {
+    enabled: Type.Boolean({
+      default: true,
+      description: 'Read an RFID card reader (a USB reader that types like a keyboard).',
+      requiresRestart: true,
+    }),
+    devices: Type.Array(Type.String({ pattern: '^[0-9a-fA-F]{4}:[0-9a-fA-F]{4}$' }), {
+      default: ['08ff:0009', 'ffff:0035', '16c0:27db'],
+      description: 'USB vendor:product IDs of accepted readers (from `lsusb`); keep them in step with the udev rule.',
+      requiresRestart: true,
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const WsSchema = Type.Object(
   {
     maxBufferedKiB: Type.Integer({
@@ -117,6 +133,7 @@ export const ConfigSchema = Type.Object(
     vision: VisionSchema,
     player: PlayerSchema,
     sessions: SessionsSchema,
+    rfid: RfidSchema,
     ws: WsSchema,
   },
   { additionalProperties: false },

@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { AuthService } from '../auth/auth-service.js';
+import { KioskPresence } from '../auth/kiosk-presence.js';
 import { SignInThrottle } from '../auth/throttle.js';
 import { systemClock, type Clock } from '../kernel/clock.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
@@ -34,6 +35,7 @@ async function server(
       hub,
       store,
       auth,
+      presence: new KioskPresence({ auth, clock, log, onChange: () => {} }),
       services: () => options.services ?? [{ name: 'database', status: 'ready' }],
       version: '1.2.3',
       ...(options.uiDir === undefined ? {} : { uiDir: options.uiDir }),

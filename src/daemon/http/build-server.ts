@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { AuthService } from '../auth/auth-service.js';
+import type { KioskPresence } from '../auth/kiosk-presence.js';
 import type { Clock } from '../kernel/clock.js';
 import { AuthError, MoodboxError, type ErrorCode } from '../kernel/errors.js';
 import type { Logger } from '../logging.js';
@@ -26,8 +27,7 @@ export interface ServerDeps {
   hub: StateHub;
   store: Store;
   auth: AuthService;
-  /** Called when someone signs in or out at the kiosk. */
-  onKioskChange?: () => void;
+  presence: KioskPresence;
   /** The health of every service, in start order. */
   services: () => ServiceHealthView[];
   version: string;
@@ -130,8 +130,8 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
   );
   registerHealthRoutes(app, { services: deps.services, version: deps.version, clock: deps.clock });
   registerStateRoutes(app, { hub: deps.hub });
-  registerSessionRoutes(app, { auth: deps.auth, onKioskChange: deps.onKioskChange ?? (() => {}) });
-  registerPeopleRoutes(app, { auth: deps.auth, store: deps.store, clock: deps.clock });
+  registerSessionRoutes(app, { auth: deps.auth, presence: deps.presence });
+  registerPeopleRoutes(app, { auth: deps.auth, presence: deps.presence, store: deps.store, clock: deps.clock });
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   await registerUi(app, deps.uiDir);
 

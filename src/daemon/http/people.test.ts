@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AuthService } from '../auth/auth-service.js';
+import { KioskPresence } from '../auth/kiosk-presence.js';
 import { SignInThrottle } from '../auth/throttle.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
@@ -26,7 +27,16 @@ beforeEach(async () => {
   await auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, 'test');
   await auth.createUser({ name: 'Bob', role: 'member', secret: '2468' }, 'test');
   app = await buildServer(
-    { log, clock, hub: new StateHub(initialSnapshot()), store, auth, services: () => [], version: 'test' },
+    {
+      log,
+      clock,
+      hub: new StateHub(initialSnapshot()),
+      store,
+      auth,
+      presence: new KioskPresence({ auth, clock, log, onChange: () => {} }),
+      services: () => [],
+      version: 'test',
+    },
     { server: { adminLanOnly: true }, ws: { maxBufferedKiB: 1024, pingIntervalMs: 15000 } },
   );
   adminRoutes.length = 0;

@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   MB_ERR_AUTH_POLICY: 'a PIN or passphrase that does not meet the policy',
   MB_ERR_AUTH_REQUIRED: 'the route needs a signed-in person (kiosk) or admin',
   MB_ERR_CONFLICT: 'the change clashes with what exists (a name taken, your own account)',
+  MB_ERR_RFID_NO_CARD: 'no card was tapped on the reader in time',
   MB_ERR_CAMERA_LOST: 'the camera source stopped delivering frames; it is reopened with backoff',
   MB_ERR_CAMERA_UNREADABLE: 'an image or video given to `moodbox analyze` cannot be read',
   MB_ERR_MODEL_CASCADE: 'the face detection cascade cannot be loaded',
@@ -33,6 +34,12 @@ export const ERROR_CODES = {
   MB_ERR_MODEL_LOAD: 'onnxruntime cannot load the emotion model or run it',
   MB_ERR_DATASET_READ: 'an evaluation CSV cannot be read (missing file, bad gzip data)',
   MB_ERR_DATASET_INVALID: 'an evaluation CSV is not in the FER-2013 format; the message names the line and data row',
+  MB_ERR_PLAYER_COMMAND: 'mpv refused a command, or stopped while answering it',
+  MB_ERR_LIBRARY_SCAN: 'a folder given to the library scanner cannot be read',
+  MB_ERR_SPOTIFY_API: 'Spotify answered a request with an error; the message gives its status and reason',
+  MB_ERR_SPOTIFY_RATE_LIMITED: 'Spotify kept answering 429 (too many requests) after the waits it asked for',
+  MB_ERR_SPOTIFY_UNREACHABLE: 'Spotify cannot be reached (network); the local library plays instead',
+  MB_ERR_SPOTIFY_NO_DEVICE: 'no Spotify Connect device is available to play on',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -72,9 +72,15 @@ export class HidRfidReader implements RfidReader, Service {
   }
 
   health(): ServiceHealth {
-    return this.#status.status === 'connected'
-      ? { status: 'ready' }
-      : { status: 'degraded', detail: this.#status.detail ?? 'no RFID reader' };
+    switch (this.#status.status) {
+      case 'connected':
+        return { status: 'ready' };
+      case 'absent':
+        // A reader is optional: without one, people sign in with their PIN.
+        return { status: 'ready', detail: 'no RFID reader plugged in; PIN sign-in only' };
+      case 'faulted':
+        return { status: 'degraded', detail: this.#status.detail ?? 'the RFID reader failed' };
+    }
   }
 
   async #connect(): Promise<void> {

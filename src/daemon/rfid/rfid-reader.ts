@@ -3,7 +3,6 @@
  * missing or lost so the kiosk can offer the PIN pad instead.
  */
 // A type alias, not an interface, so it fits EventBus's `Record<string, unknown>` constraint.
- 
 export type RfidReaderEvents = {
   /** A card was read: `cardId` is what the reader typed, e.g. `0004417733`. */
   cardScanned: { cardId: string };

@@ -12,11 +12,13 @@ import type {
   Page,
   Play,
   PlayRepository,
+  SecretRepository,
   Session,
   SessionRepository,
   SettingsRepository,
   Store,
   Track,
+  TrackFile,
   TrackMood,
   TrackRepository,
   User,
@@ -253,6 +255,7 @@ export class SqliteStore implements Store {
   readonly plays: PlayRepository;
   readonly settings: SettingsRepository;
   readonly audit: AuditRepository;
+  readonly secrets: SecretRepository;
   readonly #db: Db;
 
   constructor(db: Db, clock: Clock) {
@@ -264,6 +267,7 @@ export class SqliteStore implements Store {
     this.plays = playsRepo(db);
     this.settings = settingsRepo(db);
     this.audit = auditRepo(db);
+    this.secrets = secretsRepo(db);
   }
 
   transaction<T>(fn: () => T): T {
@@ -504,6 +508,37 @@ function tracksRepo(db: Db, clock: Clock): TrackRepository {
       );
     },
     count: () => (db.prepare('SELECT count(*) AS n FROM tracks WHERE missing = 0').get() as { n: number }).n,
+    files: (source = 'local') =>
+      db
+        .prepare<[string], { id: number; uri: string; file_size: number | null; file_mtime_ms: number | null; missing: number }>(
+          'SELECT id, uri, file_size, file_mtime_ms, missing FROM tracks WHERE source = ?',
+        )
+        .all(source)
+        .map((r): TrackFile => ({ id: r.id, uri: r.uri, fileSize: r.file_size, fileMtimeMs: r.file_mtime_ms, missing: r.missing === 1 })),
+    byArtistTitle: (artist, title) =>
+      db
+        .prepare<[string, string], TrackRow>(
+          'SELECT * FROM tracks WHERE artist = ? COLLATE NOCASE AND title = ? COLLATE NOCASE AND missing = 0 ORDER BY id',
+        )
+        .all(artist, title)
+        .map(toTrack),
+    allWithMoods() {
+      const moods = new Map<number, TrackMood[]>();
+      const rows = db
+        .prepare<[], TrackMood & { track_id: number }>(
+          'SELECT m.track_id, m.mood, m.weight, m.origin FROM track_moods m JOIN tracks t ON t.id = m.track_id WHERE t.missing = 0 ORDER BY m.weight DESC, m.mood',
+        )
+        .all();
+      for (const { track_id: id, mood, weight, origin } of rows) {
+        let list = moods.get(id);
+        if (!list) moods.set(id, (list = []));
+        list.push({ mood, weight, origin });
+      }
+      return db
+        .prepare<[], TrackRow>('SELECT * FROM tracks WHERE missing = 0 ORDER BY id')
+        .all()
+        .map((r) => ({ ...toTrack(r), moods: moods.get(r.id) ?? [] }));
+    },
   };
 }
 
@@ -567,6 +602,16 @@ function playsRepo(db: Db): PlayRepository {
     recordFeedback({ userId, trackId, kind, at }) {
       guard(() => db.prepare('INSERT INTO feedback (user_id, track_id, kind, at) VALUES (?, ?, ?, ?)').run(userId, trackId, kind, at));
     },
+    annotate(id, note) {
+      guard(() => db.prepare('UPDATE plays SET note = ? WHERE id = ?').run(note, id));
+    },
+    note: (id) => db.prepare<[number], { note: string }>('SELECT note FROM plays WHERE id = ?').get(id)?.note ?? '',
+    feedbackFor: (userId, options = {}) =>
+      db
+        .prepare<[number, number], { trackId: number; kind: 'like' | 'skip'; at: number }>(
+          'SELECT track_id AS trackId, kind, at FROM feedback WHERE user_id = ? ORDER BY at DESC, id DESC LIMIT ?',
+        )
+        .all(userId, Math.min(Math.max(options.limit ?? 1000, 1), 100_000)),
   };
 }
 
@@ -620,6 +665,24 @@ function auditRepo(db: Db): AuditRepository {
         items: rows.map((r): AuditEntry => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> })),
         total,
       };
+    },
+  };
+}
+
+function secretsRepo(db: Db): SecretRepository {
+  return {
+    get: (key) => db.prepare<[string], { value: string }>('SELECT value FROM secrets WHERE key = ?').get(key)?.value,
+    set(key, value, at) {
+      guard(() =>
+        db
+          .prepare(
+            'INSERT INTO secrets (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+          )
+          .run(key, value, at),
+      );
+    },
+    delete(key) {
+      guard(() => db.prepare('DELETE FROM secrets WHERE key = ?').run(key));
     },
   };
 }

@@ -1,42 +1,38 @@
-import { join } from 'node:path';
 import type { Clock } from '../kernel/clock.js';
 import type { Service, ServiceHealth } from '../kernel/lifecycle.js';
 import type { Logger } from '../logging.js';
-import { openSqliteStore, type SqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
 
-/** Opens the database at start (migrating it, with a backup first) and closes it at stop. */
+/**
+ * The database as a service: the composition root opens (and migrates) it first, since every
+ * other service is built on it; at start this closes plays a crash left open, at stop it closes
+ * the database, and its health is whether the database answers.
+ */
 export class StoreService implements Service {
   readonly name = 'database';
-  readonly #deps: { clock: Clock; log: Logger };
-  readonly #dataDir: string;
-  #store: SqliteStore | undefined;
+  readonly #store: Store;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  #isOpen = true;
 
-  constructor(deps: { clock: Clock; log: Logger }, options: { dataDir: string }) {
-    this.#deps = deps;
-    this.#dataDir = options.dataDir;
-  }
-
-  /** The open store; throws before `start` has succeeded. */
-  get store(): Store {
-    if (!this.#store) throw new Error('the database is not open yet');
-    return this.#store;
+  constructor(deps: { store: Store; clock: Clock; log: Logger }) {
+    this.#store = deps.store;
+    this.#clock = deps.clock;
+    this.#log = deps.log;
   }
 
   async start(): Promise<void> {
-    const path = join(this.#dataDir, 'moodbox.db');
-    this.#store = openSqliteStore(this.#deps, { path });
-    const closed = this.#store.plays.closeDangling(this.#deps.clock.now());
-    if (closed > 0) this.#deps.log.warn({ plays: closed }, 'plays left open by an unclean stop marked interrupted');
-    this.#deps.log.info({ path, schema: this.#store.schemaVersion() }, 'database open');
+    const closed = this.#store.plays.closeDangling(this.#clock.now());
+    if (closed > 0) this.#log.warn({ plays: closed }, 'plays left open by an unclean stop marked interrupted');
   }
 
   async stop(): Promise<void> {
-    this.#store?.close();
-    this.#store = undefined;
+    if (!this.#isOpen) return;
+    this.#isOpen = false;
+    this.#store.close();
   }
 
   health(): ServiceHealth {
-    return this.#store?.ping() ? { status: 'ready' } : { status: 'failed', detail: 'the database does not answer' };
+    return this.#isOpen && this.#store.ping() ? { status: 'ready' } : { status: 'failed', detail: 'the database does not answer' };
   }
 }

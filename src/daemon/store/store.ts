@@ -145,6 +145,20 @@ export interface TrackRepository {
   /** Replaces every mood of the track. */
   setMoods(trackId: number, moods: readonly TrackMood[]): void;
   count(): number;
+  /** Every track of `source` (default `local`) with what a rescan compares: size (bytes) and mtime (ms). Missing ones included. */
+  files(source?: string): TrackFile[];
+  /** Tracks whose artist and title match, ignoring case; missing ones left out. */
+  byArtistTitle(artist: string, title: string): Track[];
+  /** Every track that is not missing, with its moods: what the recommender indexes at load. */
+  allWithMoods(): Array<Track & { moods: TrackMood[] }>;
+}
+
+export interface TrackFile {
+  id: number;
+  uri: string;
+  fileSize: number | null;
+  fileMtimeMs: number | null;
+  missing: boolean;
 }
 
 export interface PlayRepository {
@@ -165,6 +179,20 @@ export interface PlayRepository {
   recordFeedback(input: { userId: number; trackId: number; kind: FeedbackKind; at: number }): void;
   /** Removes every play and like/skip of a person; returns how many plays. */
   removeForUser(userId: number): number;
+  /** Stores why a play was picked, in words (`fits calm`). */
+  annotate(id: number, note: string): void;
+  /** The note stored with `annotate`; empty when none. */
+  note(id: number): string;
+  /** A person's likes and skips, newest first. */
+  feedbackFor(userId: number, options?: { limit?: number }): Array<{ trackId: number; kind: FeedbackKind; at: number }>;
+}
+
+/** Secrets such as Spotify tokens, apart from settings. Values MUST never be logged. */
+export interface SecretRepository {
+  get(key: string): string | undefined;
+  /** `at`: ms since the Unix epoch. */
+  set(key: string, value: string, at: number): void;
+  delete(key: string): void;
 }
 
 export interface SettingsRepository {
@@ -186,6 +214,7 @@ export interface Store {
   readonly plays: PlayRepository;
   readonly settings: SettingsRepository;
   readonly audit: AuditRepository;
+  readonly secrets: SecretRepository;
   /** Runs `fn` in one transaction: all of its writes land, or none. */
   transaction<T>(fn: () => T): T;
   /** The schema version now in the database. */

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AuthService } from '../../auth/auth-service.js';
+import type { KioskPresence } from '../../auth/kiosk-presence.js';
 import { MoodboxError } from '../../kernel/errors.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { PlayReason, Role, Store, User, UserPreferences } from '../../store/store.js';
@@ -45,7 +46,10 @@ interface HistoryFilter {
 }
 
 /** Users, cards, history and the audit log for admins; a person's own history and data for the kiosk. */
-export function registerPeopleRoutes(app: FastifyInstance, deps: { auth: AuthService; store: Store; clock: Clock }): void {
+export function registerPeopleRoutes(
+  app: FastifyInstance,
+  deps: { auth: AuthService; presence: KioskPresence; store: Store; clock: Clock },
+): void {
   const { auth, store, clock } = deps;
   const actor = (request: { principal: { user: User } | null }): string => `admin:${request.principal?.user.id ?? '?'}`;
   const mustFind = (id: number): User => {
@@ -201,6 +205,27 @@ export function registerPeopleRoutes(app: FastifyInstance, deps: { auth: AuthSer
       const card = store.cards.link({ cardId: body.cardId, userId: user.id, label: body.label ?? '' });
       audit('card.link', actor(request), user.name, { card: `…${body.cardId.slice(-4)}` });
       return reply.status(201).send(card);
+    },
+  );
+
+  app.post(
+    '/api/admin/cards/capture',
+    {
+      config: admin,
+      schema: {
+        operationId: 'captureCard',
+        tags: ['admin'],
+        summary: 'Wait for the next card tapped on the reader ("tap a card now") and return its ID without signing anyone in',
+        body: Type.Object({ timeoutS: Type.Integer({ minimum: 1, maximum: 60, default: 20 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ cardId: Type.String(), linkedTo: Type.Union([Type.Integer(), Type.Null()]) }), 408: ErrorRef },
+      },
+    },
+    async (request, reply) => {
+      const { timeoutS } = request.body as { timeoutS: number };
+      const cardId = await deps.presence.captureNextCard(timeoutS * 1000);
+      if (cardId === undefined)
+        return reply.status(408).send({ error: { code: 'MB_ERR_RFID_NO_CARD', message: `No card was tapped within ${timeoutS} s.` } });
+      return { cardId, linkedTo: store.cards.get(cardId)?.userId ?? null };
     },
   );
 

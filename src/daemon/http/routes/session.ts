@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AuthService } from '../../auth/auth-service.js';
+import type { KioskPresence } from '../../auth/kiosk-presence.js';
 import { ADMIN_COOKIE } from '../access.js';
 import { AdminSessionSchema, AdminSignInBody, KioskSessionSchema, PinSignInBody } from '../schemas/people.js';
 
 const ErrorRef = Type.Ref('ErrorBody');
 
 /** Sign-in and sign-out: the kiosk's PIN pad (bearer token) and the admin panel (cookie + CSRF token). */
-export function registerSessionRoutes(app: FastifyInstance, deps: { auth: AuthService; onKioskChange: () => void }): void {
+export function registerSessionRoutes(app: FastifyInstance, deps: { auth: AuthService; presence: KioskPresence }): void {
   app.post(
     '/api/session/pin',
     {
@@ -23,13 +24,9 @@ export function registerSessionRoutes(app: FastifyInstance, deps: { auth: AuthSe
     },
     async (request) => {
       const body = request.body as { name: string; pin: string };
-      const { token, session, user } = await deps.auth.signInWithSecret({
-        name: body.name,
-        secret: body.pin,
-        device: `ip:${request.ip}`,
-        kind: 'kiosk',
-      });
-      deps.onKioskChange();
+      const signed = await deps.auth.signInWithSecret({ name: body.name, secret: body.pin, device: `ip:${request.ip}`, kind: 'kiosk' });
+      deps.presence.signedIn(signed);
+      const { token, session, user } = signed;
       return { token, expiresAt: session.expiresAt, user: { id: user.id, name: user.name, role: user.role } };
     },
   );
@@ -41,8 +38,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: { auth: AuthSe
       schema: { operationId: 'kioskSignOut', tags: ['kiosk'], summary: 'Sign out at the kiosk', response: { 204: Type.Null() } },
     },
     async (request, reply) => {
-      if (request.principal) deps.auth.signOut(request.principal.token);
-      deps.onKioskChange();
+      if (request.principal) deps.presence.signOutToken(request.principal.token);
       return reply.status(204).send();
     },
   );

@@ -1,0 +1,113 @@
+import type { Clock, Timer } from '../kernel/clock.js';
+import type { Service } from '../kernel/lifecycle.js';
+import type { Logger } from '../logging.js';
+import type { AuthService, SignedIn } from './auth-service.js';
+
+export interface KioskUser {
+  id: number;
+  name: string;
+}
+
+export type CardOutcome = 'signed-in' | 'signed-out' | 'unknown' | 'captured';
+
+/**
+ * Who is signed in at the kiosk screen: at most one person at a time. A PIN or a card signs
+ * someone in (replacing whoever was there); the sign-out button, the same card again, or
+ * inactivity signs them out, and the kiosk goes back to guest mode. While an admin links a card
+ * ("tap a card now"), the next card read goes to them instead.
+ */
+export class KioskPresence implements Service {
+  readonly name = 'kiosk-presence';
+  readonly #auth: AuthService;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #onChange: (user: KioskUser | null) => void;
+  readonly #checkEveryMs: number;
+  #current: { user: KioskUser; token: string } | undefined;
+  #capture: { resolve: (cardId: string | undefined) => void; timer: Timer } | undefined;
+  #expiry: Timer | undefined;
+
+  constructor(
+    deps: { auth: AuthService; clock: Clock; log: Logger; onChange: (user: KioskUser | null) => void },
+    options: { checkEveryMs?: number } = {},
+  ) {
+    this.#auth = deps.auth;
+    this.#clock = deps.clock;
+    this.#log = deps.log;
+    this.#onChange = deps.onChange;
+    this.#checkEveryMs = options.checkEveryMs ?? 5000;
+  }
+
+  async start(): Promise<void> {
+    this.#expiry = this.#clock.setInterval(() => {
+      if (this.#current !== undefined && !this.#auth.isActive(this.#current.token)) this.signOut('inactivity');
+    }, this.#checkEveryMs);
+  }
+
+  async stop(): Promise<void> {
+    this.#expiry?.cancel();
+    this.#capture?.timer.cancel();
+    this.#capture?.resolve(undefined);
+    this.#capture = undefined;
+  }
+
+  /** The person signed in at the kiosk, or null in guest mode. */
+  get user(): KioskUser | null {
+    return this.#current?.user ?? null;
+  }
+
+  /** Records a sign-in made at the kiosk (PIN or card), signing out whoever was there. */
+  signedIn(signed: SignedIn): void {
+    if (this.#current !== undefined && this.#current.token !== signed.token) this.#auth.signOut(this.#current.token);
+    this.#current = { user: { id: signed.user.id, name: signed.user.name }, token: signed.token };
+    this.#onChange(this.#current.user);
+  }
+
+  /** Ends the kiosk session of whoever is signed in, if anyone. */
+  signOut(reason: 'button' | 'card' | 'inactivity' | 'replaced'): void {
+    if (this.#current === undefined) return;
+    this.#auth.signOut(this.#current.token);
+    this.#log.info({ reason }, 'kiosk sign-out');
+    this.#current = undefined;
+    this.#onChange(null);
+  }
+
+  /** Signs out the kiosk session with this token (the sign-out button). */
+  signOutToken(token: string): void {
+    if (this.#current?.token === token) this.signOut('button');
+    else this.#auth.signOut(token);
+  }
+
+  /** A card was read at the kiosk. */
+  card(cardId: string, device: string): CardOutcome {
+    if (this.#capture !== undefined) {
+      const { resolve, timer } = this.#capture;
+      this.#capture = undefined;
+      timer.cancel();
+      resolve(cardId);
+      return 'captured';
+    }
+    const signed = this.#auth.signInWithCard(cardId, device);
+    if (signed === undefined) return 'unknown';
+    if (this.#current?.user.id === signed.user.id) {
+      this.#auth.signOut(signed.token);
+      this.signOut('card');
+      return 'signed-out';
+    }
+    this.signedIn(signed);
+    return 'signed-in';
+  }
+
+  /** Waits for the next card read (an admin linking a card); undefined after `timeoutMs`. One capture at a time. */
+  captureNextCard(timeoutMs: number): Promise<string | undefined> {
+    this.#capture?.timer.cancel();
+    this.#capture?.resolve(undefined);
+    return new Promise((resolve) => {
+      const timer = this.#clock.setTimeout(() => {
+        this.#capture = undefined;
+        resolve(undefined);
+      }, timeoutMs);
+      this.#capture = { resolve, timer };
+    });
+  }
+}
