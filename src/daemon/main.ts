@@ -91,7 +91,7 @@ export async function runDaemon(options: { configFile?: string | undefined; env:
             version: VERSION,
             uiDir: join(INSTALL_DIR, 'dist', 'ui'),
           },
-          { server: config.server, ws: config.ws },
+          { server: config.server, sessions: config.sessions, ws: config.ws },
         ),
       log: log.child({ module: 'http' }),
     },

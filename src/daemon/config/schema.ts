@@ -80,6 +80,7 @@ export const SessionsSchema = Type.Object(
       maximum: 3600,
       description: 'A person signed in at the kiosk is signed out after this many seconds without activity.',
     }),
+    selfRegistration: Type.Boolean({ default: false, description: 'Let people create their own member account at the kiosk.' }),
     adminSessionH: Type.Integer({ default: 8, minimum: 1, maximum: 168, description: 'An admin panel sign-in lasts this many hours.' }),
   },
   { additionalProperties: false, default: {} },

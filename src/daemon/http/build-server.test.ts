@@ -47,6 +47,7 @@ async function server(
     },
     {
       server: { adminLanOnly: true },
+      sessions: { selfRegistration: false },
       ws: { maxBufferedKiB: options.maxBufferedKiB ?? 1024, pingIntervalMs: options.pingIntervalMs ?? 15000 },
     },
   );

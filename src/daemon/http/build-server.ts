@@ -38,6 +38,7 @@ export interface ServerDeps {
 
 export interface ServerOptions {
   server: { adminLanOnly: boolean };
+  sessions: { selfRegistration: boolean };
   ws: { maxBufferedKiB: number; pingIntervalMs: number };
 }
 
@@ -131,7 +132,11 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
   registerHealthRoutes(app, { services: deps.services, version: deps.version, clock: deps.clock });
   registerStateRoutes(app, { hub: deps.hub });
   registerSessionRoutes(app, { auth: deps.auth, presence: deps.presence });
-  registerPeopleRoutes(app, { auth: deps.auth, presence: deps.presence, store: deps.store, clock: deps.clock });
+  registerPeopleRoutes(
+    app,
+    { auth: deps.auth, presence: deps.presence, store: deps.store, clock: deps.clock },
+    { selfRegistration: options.sessions.selfRegistration },
+  );
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   await registerUi(app, deps.uiDir);
 

@@ -37,7 +37,7 @@ beforeEach(async () => {
       services: () => [],
       version: 'test',
     },
-    { server: { adminLanOnly: true }, ws: { maxBufferedKiB: 1024, pingIntervalMs: 15000 } },
+    { server: { adminLanOnly: true }, sessions: { selfRegistration: false }, ws: { maxBufferedKiB: 1024, pingIntervalMs: 15000 } },
   );
   adminRoutes.length = 0;
   await app.ready();
@@ -239,5 +239,94 @@ describe('admin API', () => {
       expect(res.statusCode, `${target.method} ${target.url} ${raw.slice(0, 100)}`).toBeLessThan(500);
       clock.advance(20 * 60_000);
     }
+  });
+});
+
+describe('library, statistics and self-registration', () => {
+  it("lists tracks with their moods and lets an admin replace a track's mood tags", async () => {
+    const { cookie, csrf } = await adminSignIn();
+    const headers = { cookie, 'x-csrf-token': csrf };
+    const track = store.tracks.upsert({ uri: '/m/sun.flac', title: 'Sun', artist: 'Ray' });
+    store.tracks.upsert({ uri: '/m/rain.flac', title: 'Rain', artist: 'Ray' });
+    const set = await app.inject({
+      method: 'PUT',
+      url: `/api/admin/tracks/${track.id}/moods`,
+      headers,
+      payload: {
+        moods: [
+          { mood: 'upbeat', weight: 1 },
+          { mood: 'calm', weight: 0.4 },
+        ],
+      },
+    });
+    expect(set.statusCode).toBe(200);
+    expect(set.json().moods).toEqual([
+      { mood: 'upbeat', weight: 1, origin: 'admin' },
+      { mood: 'calm', weight: 0.4, origin: 'admin' },
+    ]);
+    const upbeat = (await app.inject({ url: '/api/admin/tracks?mood=upbeat', headers })).json<{
+      items: Array<{ title: string }>;
+      total: number;
+    }>();
+    expect([upbeat.total, upbeat.items[0]?.title]).toEqual([1, 'Sun']);
+    expect(
+      (
+        await app.inject({
+          method: 'PUT',
+          url: `/api/admin/tracks/${track.id}/moods`,
+          headers,
+          payload: { moods: [{ mood: 'calm', weight: 2 }] },
+        })
+      ).statusCode,
+    ).toBe(400);
+    expect((await app.inject({ method: 'PUT', url: '/api/admin/tracks/999/moods', headers, payload: { moods: [] } })).statusCode).toBe(404);
+  });
+
+  it('counts plays per mood and day, and returns the mood over time', async () => {
+    const { cookie } = await adminSignIn();
+    const track = store.tracks.upsert({ uri: '/m/a.flac' });
+    const day = Date.UTC(2026, 10, 20);
+    store.plays.start({ trackId: track.id, reason: 'mood', mood: 'calm', startedAt: day + 1000 });
+    store.plays.start({ trackId: track.id, reason: 'mood', mood: 'calm', startedAt: day + 2000 });
+    store.plays.start({ trackId: track.id, reason: 'tap', mood: 'upbeat', startedAt: day + 86_400_000 });
+    store.stats.logMood({ at: day + 500, mood: 'calm', confidence: 0.7, faces: 2 });
+    const res = await app.inject({ url: `/api/admin/stats?from=${day}&to=${day + 2 * 86_400_000}`, headers: { cookie } });
+    expect(res.json()).toEqual({
+      playsPerMoodPerDay: [
+        { day: '2026-11-20', mood: 'calm', plays: 2 },
+        { day: '2026-11-21', mood: 'upbeat', plays: 1 },
+      ],
+      moodOverTime: [{ at: day + 500, mood: 'calm', confidence: 0.7, faces: 2 }],
+    });
+  });
+
+  it('refuses self-registration unless the admin allows it', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/users', payload: { name: 'Eve', pin: '1357' } });
+    expect(res.statusCode).toBe(403);
+    expect(store.users.byName('Eve')).toBeUndefined();
+
+    const auth = new AuthService(
+      { store, clock, log, throttle: new SignInThrottle({ clock }) },
+      { kioskIdleTimeoutMs: 120_000, adminSessionMs: 3_600_000 },
+    );
+    const open = await buildServer(
+      {
+        log,
+        clock,
+        hub: new StateHub(initialSnapshot()),
+        store,
+        auth,
+        presence: new KioskPresence({ auth, clock, log, onChange: () => {} }),
+        services: () => [],
+        version: 'test',
+      },
+      { server: { adminLanOnly: true }, sessions: { selfRegistration: true }, ws: { maxBufferedKiB: 1024, pingIntervalMs: 15000 } },
+    );
+    const created = await open.inject({ method: 'POST', url: '/api/users', payload: { name: 'Eve', pin: '1357' } });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({ name: 'Eve', role: 'member' });
+    expect((await open.inject({ method: 'POST', url: '/api/users', payload: { name: 'eve', pin: '1357' } })).statusCode).toBe(409);
+    expect((await open.inject({ method: 'POST', url: '/api/session/pin', payload: { name: 'Eve', pin: '1357' } })).statusCode).toBe(200);
+    await open.close();
   });
 });

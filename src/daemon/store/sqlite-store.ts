@@ -9,6 +9,7 @@ import type {
   AuditRepository,
   Card,
   CardRepository,
+  MoodLogEntry,
   Page,
   Play,
   PlayRepository,
@@ -16,6 +17,7 @@ import type {
   Session,
   SessionRepository,
   SettingsRepository,
+  StatsRepository,
   Store,
   Track,
   TrackFile,
@@ -255,6 +257,7 @@ export class SqliteStore implements Store {
   readonly plays: PlayRepository;
   readonly settings: SettingsRepository;
   readonly audit: AuditRepository;
+  readonly stats: StatsRepository;
   readonly secrets: SecretRepository;
   readonly #db: Db;
 
@@ -267,6 +270,7 @@ export class SqliteStore implements Store {
     this.plays = playsRepo(db);
     this.settings = settingsRepo(db);
     this.audit = auditRepo(db);
+    this.stats = statsRepo(db);
     this.secrets = secretsRepo(db);
   }
 
@@ -634,6 +638,27 @@ function settingsRepo(db: Db): SettingsRepository {
       const rows = db.prepare<[], { key: string; value: string }>('SELECT key, value FROM settings ORDER BY key').all();
       return Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
     },
+  };
+}
+
+function statsRepo(db: Db): StatsRepository {
+  return {
+    logMood({ at, mood, confidence, faces }) {
+      guard(() => db.prepare('INSERT INTO mood_log (at, mood, confidence, faces) VALUES (?, ?, ?, ?)').run(at, mood, confidence, faces));
+    },
+    moodLog: (from, to) =>
+      db
+        .prepare<[number, number], MoodLogEntry>(
+          'SELECT at, mood, confidence, faces FROM mood_log WHERE at >= ? AND at < ? ORDER BY at, id',
+        )
+        .all(from, to),
+    playsPerMoodPerDay: (from, to) =>
+      db
+        .prepare<[number, number], { day: string; mood: string; plays: number }>(
+          `SELECT strftime('%Y-%m-%d', started_at / 1000, 'unixepoch') AS day, coalesce(mood, 'unknown') AS mood, count(*) AS plays
+           FROM plays WHERE started_at >= ? AND started_at < ? GROUP BY day, mood ORDER BY day, mood`,
+        )
+        .all(from, to),
   };
 }
 

@@ -201,6 +201,23 @@ export interface SettingsRepository {
   all(): Record<string, unknown>;
 }
 
+export interface MoodLogEntry {
+  at: number;
+  mood: string;
+  /** 0–1. */
+  confidence: number;
+  faces: number;
+}
+
+export interface StatsRepository {
+  /** Records a change of the room mood. */
+  logMood(entry: MoodLogEntry): void;
+  /** Mood changes in [from, to), oldest first. */
+  moodLog(from: number, to: number): MoodLogEntry[];
+  /** Plays started in [from, to), counted per mood and UTC day (`YYYY-MM-DD`). */
+  playsPerMoodPerDay(from: number, to: number): Array<{ day: string; mood: string; plays: number }>;
+}
+
 export interface AuditRepository {
   append(entry: Omit<AuditEntry, 'id' | 'detail'> & { detail?: Record<string, unknown> }): void;
   list(options?: { limit?: number; offset?: number; action?: string }): Page<AuditEntry>;
@@ -213,6 +230,7 @@ export interface Store {
   readonly tracks: TrackRepository;
   readonly plays: PlayRepository;
   readonly settings: SettingsRepository;
+  readonly stats: StatsRepository;
   readonly audit: AuditRepository;
   readonly secrets: SecretRepository;
   /** Runs `fn` in one transaction: all of its writes land, or none. */

@@ -15,6 +15,13 @@ import {
   LinkCardBody,
   PageQuery,
   PlaySchema,
+  RegisterBody,
+  StatsQuery,
+  StatsSchema,
+  TrackAdminSchema,
+  TrackIdParams,
+  TrackMoodsBody,
+  TracksQuery,
   SetPinBody,
   UpdateUserBody,
   UserIdParams,
@@ -49,6 +56,7 @@ interface HistoryFilter {
 export function registerPeopleRoutes(
   app: FastifyInstance,
   deps: { auth: AuthService; presence: KioskPresence; store: Store; clock: Clock },
+  options: { selfRegistration: boolean },
 ): void {
   const { auth, store, clock } = deps;
   const actor = (request: { principal: { user: User } | null }): string => `admin:${request.principal?.user.id ?? '?'}`;
@@ -336,6 +344,90 @@ export function registerPeopleRoutes(
       const removed = store.plays.removeForUser(user.id);
       audit('history.remove', `user:${user.id}`, user.name, { removed });
       return { removed };
+    },
+  );
+
+  app.post(
+    '/api/users',
+    {
+      schema: {
+        operationId: 'registerMember',
+        tags: ['kiosk'],
+        summary: 'Create your own member account at the kiosk, when the admin allows it',
+        body: RegisterBody,
+        response: { 201: UserViewSchema, 400: ErrorRef, 403: ErrorRef, 409: ErrorRef },
+      },
+    },
+    async (request, reply) => {
+      if (!options.selfRegistration) throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'Ask a member of staff to create your account.');
+      const body = request.body as { name: string; pin: string };
+      nameFree(body.name);
+      const user = await auth.createUser({ name: body.name, role: 'member', secret: body.pin }, `self:ip:${request.ip}`);
+      return reply.status(201).send(view(user));
+    },
+  );
+
+  app.get(
+    '/api/admin/stats',
+    {
+      config: admin,
+      schema: {
+        operationId: 'getStats',
+        tags: ['admin'],
+        summary: 'Plays per mood and day, and the room mood over time',
+        querystring: StatsQuery,
+        response: { 200: StatsSchema },
+      },
+    },
+    async (request) => {
+      const { from, to } = request.query as { from: number; to: number };
+      return { playsPerMoodPerDay: store.stats.playsPerMoodPerDay(from, to), moodOverTime: store.stats.moodLog(from, to) };
+    },
+  );
+
+  app.get(
+    '/api/admin/tracks',
+    {
+      config: admin,
+      schema: {
+        operationId: 'listTracks',
+        tags: ['admin'],
+        summary: 'The library, with search, a mood filter and paging',
+        querystring: TracksQuery,
+        response: { 200: Type.Object({ items: Type.Array(TrackAdminSchema), total: Type.Integer() }) },
+      },
+    },
+    async (request) => {
+      const query = request.query as { mood?: string; search?: string; limit: number; offset: number };
+      const page = store.tracks.list(query);
+      return { total: page.total, items: page.items.map((t) => ({ ...t, moods: store.tracks.moods(t.id) })) };
+    },
+  );
+
+  app.put(
+    '/api/admin/tracks/:id/moods',
+    {
+      config: admin,
+      schema: {
+        operationId: 'setTrackMoods',
+        tags: ['admin'],
+        summary: "Replace a track's mood tags",
+        params: TrackIdParams,
+        body: TrackMoodsBody,
+        response: { 200: TrackAdminSchema, 404: ErrorRef },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: number };
+      const track = store.tracks.get(id);
+      if (track === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', `No track with id ${id}.`);
+      const { moods } = request.body as { moods: Array<{ mood: string; weight: number }> };
+      store.tracks.setMoods(
+        id,
+        moods.map((m) => ({ ...m, origin: 'admin' as const })),
+      );
+      audit('track.moods', actor(request), `${track.artist} - ${track.title}`, { moods: moods.map((m) => m.mood) });
+      return { ...track, moods: store.tracks.moods(id) };
     },
   );
 }

@@ -123,3 +123,56 @@ export const AuditEntrySchema = Type.Object({
   target: Type.String(),
   detail: Type.Record(Type.String(), Type.Unknown()),
 });
+
+export const RegisterBody = Type.Object(
+  { name: Name, pin: Type.String({ minLength: 4, maxLength: 8, pattern: '^[0-9]+$', description: '4–8 digits.' }) },
+  { additionalProperties: false },
+);
+
+export const StatsQuery = Type.Object({
+  from: Type.Integer({ minimum: 0, description: 'Epoch ms, inclusive.' }),
+  to: Type.Integer({ minimum: 0, description: 'Epoch ms, exclusive.' }),
+});
+
+export const StatsSchema = Type.Object({
+  playsPerMoodPerDay: Type.Array(Type.Object({ day: Type.String(), mood: Type.String(), plays: Type.Integer() })),
+  moodOverTime: Type.Array(Type.Object({ at: Type.Integer(), mood: Type.String(), confidence: Type.Number(), faces: Type.Integer() })),
+});
+
+export const TrackAdminSchema = Type.Object({
+  id: Type.Integer(),
+  uri: Type.String(),
+  title: Type.String(),
+  artist: Type.String(),
+  album: Type.String(),
+  genre: Type.String(),
+  language: Type.String(),
+  durationMs: Type.Union([Type.Integer(), Type.Null()]),
+  cover: Type.Union([Type.String(), Type.Null()]),
+  moods: Type.Array(Type.Object({ mood: Type.String(), weight: Type.Number(), origin: Type.String() })),
+});
+
+export const TracksQuery = Type.Object({
+  mood: Type.Optional(Type.String({ maxLength: 32 })),
+  search: Type.Optional(Type.String({ maxLength: 200 })),
+  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+});
+
+export const TrackMoodsBody = Type.Object(
+  {
+    moods: Type.Array(
+      Type.Object(
+        {
+          mood: Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z][a-z0-9-]*$' }),
+          weight: Type.Number({ exclusiveMinimum: 0, maximum: 1 }),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 16 },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const TrackIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
