@@ -2,8 +2,9 @@ import { join } from 'node:path';
 import { AuthService } from './auth/auth-service.js';
 import { KioskPresence } from './auth/kiosk-presence.js';
 import { SignInThrottle } from './auth/throttle.js';
+import { cameraOffReason } from './camera-schedule.js';
+import { LiveConfig } from './config/live-config.js';
 import { loadConfig, type LoadedConfig } from './config/load-config.js';
-import type { Config } from './config/schema.js';
 import { buildServer } from './http/build-server.js';
 import type { StateSnapshot } from './http/contract.js';
 import { HttpService } from './http/http-service.js';
@@ -39,28 +40,43 @@ export async function runDaemon(options: { configFile?: string | undefined; env:
     }
     throw err;
   }
-  const { config } = loaded;
-  const log = createLogger({ level: config.log.level });
+  const log = createLogger({ level: loaded.config.log.level });
   const clock = systemClock;
   const demo = loaded.file === undefined;
-  log.info({ version: VERSION, config: loaded.file ?? '(defaults: demo mode)', dataDir: config.dataDir }, 'moodbox starting');
+  log.info({ version: VERSION, config: loaded.file ?? '(defaults: demo mode)', dataDir: loaded.config.dataDir }, 'moodbox starting');
 
   const notifier = await createServiceNotifier(options.env, log.child({ module: 'systemd' }));
-  const hub = new StateHub(initialState(demo, config));
   // The database comes first: everything else is built on it.
   let store: SqliteStore;
   try {
-    store = openSqliteStore({ clock, log: log.child({ module: 'store' }) }, { path: join(config.dataDir, 'moodbox.db') });
+    store = openSqliteStore({ clock, log: log.child({ module: 'store' }) }, { path: join(loaded.config.dataDir, 'moodbox.db') });
   } catch (err) {
     log.fatal({ err, hint: startHint(err) }, 'cannot start');
     log.flush();
     return EXIT.FAILURE;
   }
+  // Settings saved from the admin panel sit between the file and the environment.
+  const settings = new LiveConfig({ store: store.settings }, { file: loaded.file, env: options.env, config: loaded.config });
+  const invalidSaved = settings.applySaved();
+  if (invalidSaved.length > 0) log.error({ problems: invalidSaved }, 'saved settings are no longer valid; using the configuration file');
+  const config = settings.current;
+  log.level = config.log.level;
+
+  const hub = new StateHub(initialState(demo));
+  const showCamera = (): void => {
+    const off = cameraOffReason(settings.current.camera, clock.now());
+    hub.update('camera', { status: 'off', detail: off });
+  };
+  showCamera();
+  settings.on(({ changed }) => {
+    log.info({ changed }, 'settings changed');
+    if (changed.some((p) => p.startsWith('camera.'))) showCamera();
+  });
   const storeService = new StoreService({ store, clock, log: log.child({ module: 'store' }) });
-  const auth = new AuthService(
-    { store, clock, log: log.child({ module: 'auth' }), throttle: new SignInThrottle({ clock }) },
-    { kioskIdleTimeoutMs: config.sessions.kioskIdleTimeoutS * 1000, adminSessionMs: config.sessions.adminSessionH * 3600_000 },
-  );
+  const auth = new AuthService({ store, clock, log: log.child({ module: 'auth' }), throttle: new SignInThrottle({ clock }) }, () => ({
+    kioskIdleTimeoutMs: settings.current.sessions.kioskIdleTimeoutS * 1000,
+    adminSessionMs: settings.current.sessions.adminSessionH * 3600_000,
+  }));
   const presence = new KioskPresence({
     auth,
     clock,
@@ -87,11 +103,12 @@ export async function runDaemon(options: { configFile?: string | undefined; env:
             store,
             auth,
             presence,
+            settings,
             services,
             version: VERSION,
             uiDir: join(INSTALL_DIR, 'dist', 'ui'),
           },
-          { server: config.server, sessions: config.sessions, ws: config.ws },
+          { ws: config.ws },
         ),
       log: log.child({ module: 'http' }),
     },
@@ -150,6 +167,7 @@ export async function runDaemon(options: { configFile?: string | undefined; env:
   const health = (): void => hub.update('services', lifecycle.health());
   health();
   const healthTimer = clock.setInterval(health, 2000);
+  const cameraHoursTimer = clock.setInterval(showCamera, 60_000);
   const watchdogTimer =
     notifier.watchdogIntervalMs === undefined
       ? undefined
@@ -168,16 +186,17 @@ export async function runDaemon(options: { configFile?: string | undefined; env:
 
   const code = await signalled;
   healthTimer.cancel();
+  cameraHoursTimer.cancel();
   watchdogTimer?.cancel();
   return code;
 }
 
-function initialState(demo: boolean, config: Config): StateSnapshot {
+function initialState(demo: boolean): StateSnapshot {
   return {
     version: VERSION,
     demo,
-    // The vision service, when present, reports the camera; until then the camera is not in use.
-    camera: { status: 'off', detail: config.camera.enabled ? null : 'turned off in the configuration' },
+    // The vision service, when present, reports the camera; until then it is off.
+    camera: { status: 'off', detail: null },
     mood: { current: null, confidence: 0, since: null, why: null, faces: 0 },
     player: { status: 'stopped', nowPlaying: null, positionMs: 0, next: null, volume: 70 },
     suggestions: [],

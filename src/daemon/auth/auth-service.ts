@@ -43,16 +43,20 @@ export class AuthService {
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #throttle: SignInThrottle;
-  readonly #options: AuthOptions;
+  readonly #options: () => AuthOptions;
   readonly #hasher: SecretHasher;
 
-  constructor(deps: { store: Store; clock: Clock; log: Logger; throttle: SignInThrottle; hasher?: SecretHasher }, options: AuthOptions) {
+  constructor(
+    deps: { store: Store; clock: Clock; log: Logger; throttle: SignInThrottle; hasher?: SecretHasher },
+    options: AuthOptions | (() => AuthOptions),
+  ) {
     this.#hasher = deps.hasher ?? SCRYPT_HASHER;
     this.#store = deps.store;
     this.#clock = deps.clock;
     this.#log = deps.log;
     this.#throttle = deps.throttle;
-    this.#options = options;
+    // A function when the options may change while running (settings from the admin panel).
+    this.#options = typeof options === 'function' ? options : () => options;
   }
 
   /**
@@ -108,7 +112,7 @@ export class AuthService {
     const user = this.#store.users.get(session.userId);
     if (user === undefined || user.disabled) return undefined;
     if (kind === 'kiosk') {
-      const expiresAt = now + this.#options.kioskIdleTimeoutMs;
+      const expiresAt = now + this.#options().kioskIdleTimeoutMs;
       this.#store.sessions.touch(hash, now, expiresAt);
       return { session: { ...session, lastSeenAt: now, expiresAt }, user };
     }
@@ -164,7 +168,7 @@ export class AuthService {
   #open(user: User, kind: SessionKind, device: string, via: 'pin' | 'card'): SignedIn {
     const token = randomBytes(32).toString('base64url');
     const now = this.#clock.now();
-    const lifetime = kind === 'kiosk' ? this.#options.kioskIdleTimeoutMs : this.#options.adminSessionMs;
+    const lifetime = kind === 'kiosk' ? this.#options().kioskIdleTimeoutMs : this.#options().adminSessionMs;
     const session = this.#store.sessions.create({
       tokenHash: hashToken(token),
       userId: user.id,

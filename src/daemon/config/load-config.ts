@@ -30,7 +30,12 @@ const validate = ajv.compile(ConfigSchema);
  * The file is `options.file`, else `$MOODBOX_CONFIG`, else none (every default: demo mode). Every
  * problem is reported at once in one `ConfigError`, each as `path: message`.
  */
-export function loadConfig(options: { file?: string | undefined; env: Readonly<Record<string, string | undefined>> }): LoadedConfig {
+export function loadConfig(options: {
+  file?: string | undefined;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Settings saved from the admin panel: over the file, under the environment. */
+  overlay?: Readonly<Record<string, unknown>>;
+}): LoadedConfig {
   const { env } = options;
   const file = options.file ?? nonEmpty(env['MOODBOX_CONFIG']);
   const raw: unknown = file === undefined ? {} : readJson(file);
@@ -38,11 +43,9 @@ export function loadConfig(options: { file?: string | undefined; env: Readonly<R
     throw new ConfigError('MB_ERR_CONFIG_INVALID', [`(root): expected an object, got ${describeValue(raw)}`]);
   }
   const problems: string[] = [];
-  const candidate = structuredClone(raw);
+  const candidate = options.overlay === undefined ? structuredClone(raw) : mergeDeep(raw, options.overlay);
   applyEnvOverrides(candidate, env, problems);
-  if (!validate(candidate)) {
-    problems.push(...(validate.errors ?? []).map(formatAjvError).filter((p): p is string => p !== undefined));
-  }
+  if (!validate(candidate)) problems.push(...describeErrors(validate.errors ?? []));
   if (problems.length > 0) throw new ConfigError('MB_ERR_CONFIG_INVALID', dedupe(problems));
 
   const config = candidate as Config;
@@ -54,7 +57,26 @@ export function loadConfig(options: { file?: string | undefined; env: Readonly<R
 export function checkConfig(value: unknown): string[] {
   const candidate = structuredClone(value);
   if (validate(candidate)) return [];
-  return dedupe((validate.errors ?? []).map(formatAjvError).filter((p): p is string => p !== undefined));
+  return dedupe(describeErrors(validate.errors ?? []));
+}
+
+/** `base` with `over` merged in: objects merge key by key, anything else replaces. Neither is changed. */
+export function mergeDeep(base: Readonly<Record<string, unknown>>, over: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = structuredClone(base);
+  for (const [key, value] of Object.entries(over)) {
+    const current = out[key];
+    out[key] = isPlainObject(current) && isPlainObject(value) ? mergeDeep(current, value) : structuredClone(value);
+  }
+  return out;
+}
+
+/** Every leaf path whose value differs between `a` and `b`, e.g. `camera.enabled`. */
+export function changedPaths(a: unknown, b: unknown, prefix = ''): string[] {
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+    return keys.flatMap((k) => changedPaths(a[k], b[k], prefix === '' ? k : `${prefix}.${k}`));
+  }
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [prefix];
 }
 
 function readJson(file: string): unknown {
@@ -93,6 +115,20 @@ function applyEnvOverrides(target: Record<string, unknown>, env: Readonly<Record
     }
     node[override.path[override.path.length - 1] as string] = value;
   }
+}
+
+/**
+ * One line per real problem. For a value that may be one of several shapes (null or an object),
+ * the branch that did not apply is noise: when an error sits inside a value, the errors about that
+ * value's own type and the `anyOf` summary are dropped.
+ */
+function describeErrors(errors: readonly ErrorObject[]): string[] {
+  const kept = errors.filter((e) => {
+    if (e.keyword === 'anyOf') return false;
+    if (e.keyword !== 'type' && e.keyword !== 'const') return true;
+    return !errors.some((other) => other.instancePath.startsWith(`${e.instancePath}/`));
+  });
+  return kept.map(formatAjvError).filter((p): p is string => p !== undefined);
 }
 
 function formatAjvError(error: ErrorObject): string | undefined {
@@ -146,7 +182,7 @@ function dedupe(lines: string[]): string[] {
   return [...new Set(lines)];
 }
 
-function deepFreeze<T>(value: T): T {
+export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null) {
     for (const child of Object.values(value)) deepFreeze(child);
     Object.freeze(value);

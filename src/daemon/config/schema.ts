@@ -28,7 +28,7 @@ export const ServerSchema = Type.Object(
 
 export const LogSchema = Type.Object(
   {
-    level: Type.Enum(LOG_LEVELS, { default: 'info', description: 'Lowest level written to the log.' }),
+    level: Type.Enum(LOG_LEVELS, { default: 'info', description: 'Lowest level written to the log.', requiresRestart: true }),
   },
   { additionalProperties: false, default: {} },
 );
@@ -36,6 +36,19 @@ export const LogSchema = Type.Object(
 export const CameraSchema = Type.Object(
   {
     enabled: Type.Boolean({ default: true, description: 'Turn the camera off to stop all analysis.' }),
+    hours: Type.Union(
+      [
+        Type.Null(),
+        Type.Object(
+          {
+            from: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'Local time HH:MM the camera turns on.' }),
+            to: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'Local time HH:MM the camera turns off.' }),
+          },
+          { additionalProperties: false },
+        ),
+      ],
+      { default: null, description: 'When the camera may run each day (local time); null: always. `to` before `from` spans midnight.' },
+    ),
     source: Type.String({
       default: 'demo',
       minLength: 1,
@@ -109,12 +122,14 @@ export const WsSchema = Type.Object(
       minimum: 16,
       maximum: 65536,
       description: 'A UI whose unsent data exceeds this is disconnected so it cannot slow the daemon (KiB).',
+      requiresRestart: true,
     }),
     pingIntervalMs: Type.Integer({
       default: 15000,
       minimum: 1000,
       maximum: 300000,
       description: 'How often each UI connection is pinged; one that misses a pong is dropped (ms).',
+      requiresRestart: true,
     }),
   },
   { additionalProperties: false, default: {} },

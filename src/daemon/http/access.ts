@@ -40,7 +40,11 @@ export function isLanAddress(ip: string): boolean {
   return lower === '::1' || lower.startsWith('fc') || lower.startsWith('fd') || lower.startsWith('fe80:');
 }
 
-export async function registerAccess(app: FastifyInstance, deps: { auth: AuthService }, options: { adminLanOnly: boolean }): Promise<void> {
+export async function registerAccess(
+  app: FastifyInstance,
+  deps: { auth: AuthService },
+  options: { adminLanOnly: () => boolean },
+): Promise<void> {
   await app.register(fastifyCookie);
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -53,7 +57,7 @@ export async function registerAccess(app: FastifyInstance, deps: { auth: AuthSer
       request.principal = { ...found, token };
       return;
     }
-    if (options.adminLanOnly && !isLanAddress(request.ip)) {
+    if (options.adminLanOnly() && !isLanAddress(request.ip)) {
       throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'The admin panel is served on the local network only.');
     }
     const token = request.cookies[ADMIN_COOKIE];

@@ -1,56 +1,30 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { AuthService } from '../auth/auth-service.js';
-import { KioskPresence } from '../auth/kiosk-presence.js';
-import { SignInThrottle } from '../auth/throttle.js';
-import { systemClock, type Clock } from '../kernel/clock.js';
-import { openSqliteStore } from '../store/sqlite-store.js';
+import { systemClock } from '../kernel/clock.js';
 import { FakeClock } from '../testing/fake-clock.js';
-import { initialSnapshot } from '../testing/state.js';
-import { buildServer, type MoodboxServer } from './build-server.js';
+import { buildTestServer } from '../testing/server.js';
+import type { MoodboxServer } from './build-server.js';
 import type { ServerMessage, ServiceHealthView } from './contract.js';
-import { StateHub } from './state-hub.js';
 
-const log = pino({ level: 'silent' });
 const open: MoodboxServer[] = [];
 
 async function server(
   options: { services?: ServiceHealthView[]; uiDir?: string; maxBufferedKiB?: number; pingIntervalMs?: number; clock?: FakeClock } = {},
 ) {
-  const hub = new StateHub(initialSnapshot());
-  const clock: Clock = options.clock ?? systemClock;
-  const store = openSqliteStore({ clock, log: { info() {}, warn() {} } }, { path: ':memory:' });
-  const auth = new AuthService(
-    { store, clock, log, throttle: new SignInThrottle({ clock }) },
-    { kioskIdleTimeoutMs: 120_000, adminSessionMs: 3_600_000 },
-  );
-  const app = await buildServer(
-    {
-      log,
-      clock,
-      hub,
-      store,
-      auth,
-      presence: new KioskPresence({ auth, clock, log, onChange: () => {} }),
-      services: () => options.services ?? [{ name: 'database', status: 'ready' }],
-      version: '1.2.3',
-      ...(options.uiDir === undefined ? {} : { uiDir: options.uiDir }),
-      wsHandlers: {
-        'test/explode': () => {
-          throw new Error('secret internals');
-        },
+  const { app, hub } = await buildTestServer({
+    clock: options.clock ?? systemClock,
+    ...(options.services === undefined ? {} : { services: options.services }),
+    ...(options.uiDir === undefined ? {} : { uiDir: options.uiDir }),
+    config: { ws: { maxBufferedKiB: options.maxBufferedKiB ?? 1024, pingIntervalMs: options.pingIntervalMs ?? 15000 } },
+    wsHandlers: {
+      'test/explode': () => {
+        throw new Error('secret internals');
       },
     },
-    {
-      server: { adminLanOnly: true },
-      sessions: { selfRegistration: false },
-      ws: { maxBufferedKiB: options.maxBufferedKiB ?? 1024, pingIntervalMs: options.pingIntervalMs ?? 15000 },
-    },
-  );
+  });
   open.push(app);
   return { app, hub };
 }

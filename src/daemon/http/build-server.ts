@@ -7,6 +7,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { AuthService } from '../auth/auth-service.js';
 import type { KioskPresence } from '../auth/kiosk-presence.js';
+import type { LiveConfig } from '../config/live-config.js';
 import type { Clock } from '../kernel/clock.js';
 import { AuthError, MoodboxError, type ErrorCode } from '../kernel/errors.js';
 import type { Logger } from '../logging.js';
@@ -16,6 +17,7 @@ import type { ErrorBody, ServiceHealthView } from './contract.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerPeopleRoutes } from './routes/people.js';
 import { registerSessionRoutes } from './routes/session.js';
+import { registerSettingsRoutes } from './routes/settings.js';
 import { registerStateRoutes } from './routes/state.js';
 import { ErrorBodySchema } from './schemas/common.js';
 import type { StateHub } from './state-hub.js';
@@ -28,6 +30,7 @@ export interface ServerDeps {
   store: Store;
   auth: AuthService;
   presence: KioskPresence;
+  settings: LiveConfig;
   /** The health of every service, in start order. */
   services: () => ServiceHealthView[];
   version: string;
@@ -37,8 +40,6 @@ export interface ServerDeps {
 }
 
 export interface ServerOptions {
-  server: { adminLanOnly: boolean };
-  sessions: { selfRegistration: boolean };
   ws: { maxBufferedKiB: number; pingIntervalMs: number };
 }
 
@@ -119,7 +120,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     },
   });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
-  await registerAccess(app, { auth: deps.auth }, { adminLanOnly: options.server.adminLanOnly });
+  await registerAccess(app, { auth: deps.auth }, { adminLanOnly: () => deps.settings.current.server.adminLanOnly });
 
   const wsStats = registerWs(
     app,
@@ -135,8 +136,9 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
   registerPeopleRoutes(
     app,
     { auth: deps.auth, presence: deps.presence, store: deps.store, clock: deps.clock },
-    { selfRegistration: options.sessions.selfRegistration },
+    { selfRegistration: () => deps.settings.current.sessions.selfRegistration },
   );
+  registerSettingsRoutes(app, { settings: deps.settings, store: deps.store, clock: deps.clock });
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   await registerUi(app, deps.uiDir);
 

@@ -1,16 +1,11 @@
-import { pino } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AuthService } from '../auth/auth-service.js';
-import { KioskPresence } from '../auth/kiosk-presence.js';
-import { SignInThrottle } from '../auth/throttle.js';
-import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
-import { FakeClock } from '../testing/fake-clock.js';
+import type { AuthService } from '../auth/auth-service.js';
 import { seededRandom } from '../kernel/random.js';
-import { initialSnapshot } from '../testing/state.js';
-import { buildServer, type MoodboxServer } from './build-server.js';
-import { StateHub } from './state-hub.js';
+import type { SqliteStore } from '../store/sqlite-store.js';
+import { FakeClock } from '../testing/fake-clock.js';
+import { buildTestServer } from '../testing/server.js';
+import type { MoodboxServer } from './build-server.js';
 
-const log = pino({ level: 'silent' });
 let app: MoodboxServer;
 let store: SqliteStore;
 let clock: FakeClock;
@@ -18,27 +13,11 @@ const adminRoutes: Array<{ method: string; url: string }> = [];
 
 beforeEach(async () => {
   clock = new FakeClock();
-  store = openSqliteStore({ clock, log: { info() {}, warn() {} } }, { path: ':memory:' });
-  const auth = new AuthService(
-    { store, clock, log, throttle: new SignInThrottle({ clock }) },
-    { kioskIdleTimeoutMs: 120_000, adminSessionMs: 3_600_000 },
-  );
+  let auth: AuthService;
+  ({ app, store, auth } = await buildTestServer({ clock, config: { sessions: { kioskIdleTimeoutS: 120, adminSessionH: 1 } } }));
   await auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
   await auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, 'test');
   await auth.createUser({ name: 'Bob', role: 'member', secret: '2468' }, 'test');
-  app = await buildServer(
-    {
-      log,
-      clock,
-      hub: new StateHub(initialSnapshot()),
-      store,
-      auth,
-      presence: new KioskPresence({ auth, clock, log, onChange: () => {} }),
-      services: () => [],
-      version: 'test',
-    },
-    { server: { adminLanOnly: true }, sessions: { selfRegistration: false }, ws: { maxBufferedKiB: 1024, pingIntervalMs: 15000 } },
-  );
   adminRoutes.length = 0;
   await app.ready();
   const doc = (await app.inject('/api/openapi.json')).json<{ paths: Record<string, Record<string, { tags?: string[] }>> }>();
@@ -305,28 +284,80 @@ describe('library, statistics and self-registration', () => {
     expect(res.statusCode).toBe(403);
     expect(store.users.byName('Eve')).toBeUndefined();
 
-    const auth = new AuthService(
-      { store, clock, log, throttle: new SignInThrottle({ clock }) },
-      { kioskIdleTimeoutMs: 120_000, adminSessionMs: 3_600_000 },
-    );
-    const open = await buildServer(
-      {
-        log,
-        clock,
-        hub: new StateHub(initialSnapshot()),
-        store,
-        auth,
-        presence: new KioskPresence({ auth, clock, log, onChange: () => {} }),
-        services: () => [],
-        version: 'test',
-      },
-      { server: { adminLanOnly: true }, sessions: { selfRegistration: true }, ws: { maxBufferedKiB: 1024, pingIntervalMs: 15000 } },
-    );
+    const { app: open } = await buildTestServer({ clock, store, config: { sessions: { selfRegistration: true } } });
     const created = await open.inject({ method: 'POST', url: '/api/users', payload: { name: 'Eve', pin: '1357' } });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ name: 'Eve', role: 'member' });
     expect((await open.inject({ method: 'POST', url: '/api/users', payload: { name: 'eve', pin: '1357' } })).statusCode).toBe(409);
     expect((await open.inject({ method: 'POST', url: '/api/session/pin', payload: { name: 'Eve', pin: '1357' } })).statusCode).toBe(200);
     await open.close();
+  });
+});
+
+describe('settings', () => {
+  it('gives the admin the schema with restart flags and the settings in force', async () => {
+    const { cookie } = await adminSignIn();
+    const schema = (await app.inject({ url: '/api/admin/config/schema', headers: { cookie } })).json<{
+      properties: Record<string, { properties: Record<string, { requiresRestart?: boolean }> }>;
+    }>();
+    expect(schema.properties['server']?.properties['port']?.requiresRestart).toBe(true);
+    expect(schema.properties['camera']?.properties['enabled']?.requiresRestart).toBeUndefined();
+    const current = (await app.inject({ url: '/api/admin/settings', headers: { cookie } })).json<{
+      config: { camera: { enabled: boolean } };
+      overrides: object;
+    }>();
+    expect([current.config.camera.enabled, current.overrides]).toEqual([true, { sessions: { kioskIdleTimeoutS: 120, adminSessionH: 1 } }]);
+  });
+
+  it('saves settings, says which need a restart, applies the others at once, and audits it', async () => {
+    const { cookie, csrf } = await adminSignIn();
+    const headers = { cookie, 'x-csrf-token': csrf };
+    const saved = await app.inject({
+      method: 'PUT',
+      url: '/api/admin/settings',
+      headers,
+      payload: {
+        overrides: {
+          sessions: { kioskIdleTimeoutS: 120, adminSessionH: 1 },
+          camera: { hours: { from: '08:00', to: '20:00' } },
+          server: { port: 9999 },
+        },
+      },
+    });
+    expect(saved.statusCode).toBe(200);
+    expect(saved.json()).toMatchObject({
+      changed: ['server.port', 'camera.hours'],
+      restartRequired: ['server.port'],
+      config: { camera: { hours: { from: '08:00', to: '20:00' } }, server: { port: 8080 } },
+    });
+    expect((await app.inject({ url: '/api/admin/audit', headers })).json<{ items: Array<{ action: string }> }>().items[0]?.action).toBe(
+      'settings.save',
+    );
+  });
+
+  it('answers invalid settings with a 400 naming every field', async () => {
+    const { cookie, csrf } = await adminSignIn();
+    const res = await app.inject({
+      method: 'PUT',
+      url: '/api/admin/settings',
+      headers: { cookie, 'x-csrf-token': csrf },
+      payload: { overrides: { camera: { enabeld: false }, server: { port: -1 } } },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.message).toContain('camera.enabeld: unknown key (did you mean `enabled`?)');
+    expect(res.json().error.message).toContain('server.port: must be >= 0');
+  });
+
+  it('applies the LAN-only setting at once', async () => {
+    const { cookie, csrf } = await adminSignIn();
+    const fromInternet = { cookie, 'x-csrf-token': csrf };
+    expect((await app.inject({ url: '/api/admin/users', headers: fromInternet, remoteAddress: '203.0.113.9' })).statusCode).toBe(403);
+    await app.inject({
+      method: 'PUT',
+      url: '/api/admin/settings',
+      headers: fromInternet,
+      payload: { overrides: { server: { adminLanOnly: false } } },
+    });
+    expect((await app.inject({ url: '/api/admin/users', headers: fromInternet, remoteAddress: '203.0.113.9' })).statusCode).toBe(200);
   });
 });

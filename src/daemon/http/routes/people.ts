@@ -56,7 +56,7 @@ interface HistoryFilter {
 export function registerPeopleRoutes(
   app: FastifyInstance,
   deps: { auth: AuthService; presence: KioskPresence; store: Store; clock: Clock },
-  options: { selfRegistration: boolean },
+  options: { selfRegistration: () => boolean },
 ): void {
   const { auth, store, clock } = deps;
   const actor = (request: { principal: { user: User } | null }): string => `admin:${request.principal?.user.id ?? '?'}`;
@@ -359,7 +359,7 @@ export function registerPeopleRoutes(
       },
     },
     async (request, reply) => {
-      if (!options.selfRegistration) throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'Ask a member of staff to create your account.');
+      if (!options.selfRegistration()) throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'Ask a member of staff to create your account.');
       const body = request.body as { name: string; pin: string };
       nameFree(body.name);
       const user = await auth.createUser({ name: body.name, role: 'member', secret: body.pin }, `self:ip:${request.ip}`);

@@ -1,0 +1,71 @@
+import { pino } from 'pino';
+import { AuthService } from '../auth/auth-service.js';
+import { KioskPresence, type KioskUser } from '../auth/kiosk-presence.js';
+import { SignInThrottle } from '../auth/throttle.js';
+import { LiveConfig, OVERRIDES_KEY } from '../config/live-config.js';
+import { loadConfig } from '../config/load-config.js';
+import { buildServer, type MoodboxServer } from '../http/build-server.js';
+import type { ServiceHealthView } from '../http/contract.js';
+import type { WsHandler } from '../http/ws.js';
+import { StateHub } from '../http/state-hub.js';
+import type { Clock } from '../kernel/clock.js';
+import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
+import { FakeClock } from './fake-clock.js';
+import { initialSnapshot } from './state.js';
+
+export interface TestServer {
+  app: MoodboxServer;
+  store: SqliteStore;
+  auth: AuthService;
+  presence: KioskPresence;
+  settings: LiveConfig;
+  hub: StateHub;
+  clock: Clock;
+  kioskChanges: Array<KioskUser | null>;
+}
+
+/** The real server on an in-memory database, with every dependency a test may reach for. */
+export async function buildTestServer(
+  options: {
+    clock?: Clock;
+    store?: SqliteStore;
+    config?: Record<string, unknown>;
+    services?: ServiceHealthView[];
+    uiDir?: string;
+    wsHandlers?: Readonly<Record<string, WsHandler>>;
+  } = {},
+): Promise<TestServer> {
+  const clock = options.clock ?? new FakeClock();
+  const log = pino({ level: 'silent' });
+  const store = options.store ?? openSqliteStore({ clock, log }, { path: ':memory:' });
+  const env = { HOME: '/nonexistent' };
+  // The test's settings are saved as if from the admin panel, so later saves compare against them.
+  if (options.config !== undefined) store.settings.set(OVERRIDES_KEY, options.config, clock.now());
+  const settings = new LiveConfig({ store: store.settings }, { file: undefined, env, config: loadConfig({ env }).config });
+  const problems = settings.applySaved();
+  if (problems.length > 0) throw new TypeError(`Expected valid test settings, got: ${problems.join('; ')}`);
+  const auth = new AuthService({ store, clock, log, throttle: new SignInThrottle({ clock }) }, () => ({
+    kioskIdleTimeoutMs: settings.current.sessions.kioskIdleTimeoutS * 1000,
+    adminSessionMs: settings.current.sessions.adminSessionH * 3_600_000,
+  }));
+  const kioskChanges: Array<KioskUser | null> = [];
+  const presence = new KioskPresence({ auth, clock, log, onChange: (u) => kioskChanges.push(u) });
+  const hub = new StateHub(initialSnapshot());
+  const app = await buildServer(
+    {
+      log,
+      clock,
+      hub,
+      store,
+      auth,
+      presence,
+      settings,
+      services: () => options.services ?? [{ name: 'database', status: 'ready' }],
+      version: '1.2.3',
+      ...(options.uiDir === undefined ? {} : { uiDir: options.uiDir }),
+      ...(options.wsHandlers === undefined ? {} : { wsHandlers: options.wsHandlers }),
+    },
+    { ws: settings.current.ws },
+  );
+  return { app, store, auth, presence, settings, hub, clock, kioskChanges };
+}
