@@ -9,7 +9,7 @@ import { buildServer } from './http/build-server.js';
 import type { StateSnapshot } from './http/contract.js';
 import { HttpService } from './http/http-service.js';
 import { StateHub } from './http/state-hub.js';
-import { systemClock } from './kernel/clock.js';
+import { systemClock, type Timer } from './kernel/clock.js';
 import { ConfigError } from './kernel/errors.js';
 import { Lifecycle } from './kernel/lifecycle.js';
 import { createLogger, type Logger } from './logging.js';
@@ -24,6 +24,9 @@ export const EXIT = { OK: 0, FAILURE: 1, CONFIG: 78 } as const;
 
 /** How long a signal-initiated shutdown may take before the process exits anyway (ms). */
 const SHUTDOWN_DEADLINE_MS = 5000;
+
+/** How long a kiosk notice (an unknown card) stays on screen (ms). */
+const NOTICE_MS = 8000;
 
 /**
  * The composition root: the only place that builds real adapters. Runs the daemon until SIGINT or
@@ -81,14 +84,22 @@ export async function runDaemon(options: { configFile?: string | undefined; env:
     auth,
     clock,
     log: log.child({ module: 'kiosk' }),
-    onChange: (user) => hub.update('session', { user }),
+    onChange: (user) => hub.update('session', { user, notice: null }),
   });
+  let noticeTimer: Timer | undefined;
+  const showNotice = (notice: string): void => {
+    hub.update('session', { user: presence.user, notice });
+    noticeTimer?.cancel();
+    noticeTimer = clock.setTimeout(() => hub.update('session', { user: presence.user, notice: null }), NOTICE_MS);
+  };
   const rfid = config.rfid.enabled
     ? new HidRfidReader({ backend: await nodeHidBackend(), clock }, { devices: config.rfid.devices })
     : undefined;
   rfid?.on('cardScanned', ({ cardId }) => {
     const outcome = presence.card(cardId, 'rfid');
     log.info({ outcome }, 'card read');
+    if (outcome === 'unknown')
+      showNotice('This card is not linked to anyone yet. Ask a member of staff to link it, or sign in with your PIN.');
   });
   // Read lazily: the server is built before the lifecycle that holds it.
   const services = (): ReturnType<Lifecycle['health']> => lifecycle.health();
@@ -187,6 +198,7 @@ export async function runDaemon(options: { configFile?: string | undefined; env:
   const code = await signalled;
   healthTimer.cancel();
   cameraHoursTimer.cancel();
+  noticeTimer?.cancel();
   watchdogTimer?.cancel();
   return code;
 }
@@ -200,7 +212,7 @@ function initialState(demo: boolean): StateSnapshot {
     mood: { current: null, confidence: 0, since: null, why: null, faces: 0 },
     player: { status: 'stopped', nowPlaying: null, positionMs: 0, next: null, volume: 70 },
     suggestions: [],
-    session: { user: null },
+    session: { user: null, notice: null },
     services: [],
   };
 }

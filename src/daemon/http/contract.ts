@@ -51,6 +51,8 @@ export interface PlayerState {
 
 export interface SessionState {
   user: { id: number; name: string } | null;
+  /** A short message for the kiosk after a card read, e.g. that the card is unknown; null when there is none. */
+  notice: string | null;
 }
 
 export interface StateSnapshot {

@@ -361,3 +361,34 @@ describe('settings', () => {
     expect((await app.inject({ url: '/api/admin/users', headers: fromInternet, remoteAddress: '203.0.113.9' })).statusCode).toBe(200);
   });
 });
+
+describe("a person's own preferences and data", () => {
+  it('lets a signed-in member set their preferences, and an admin export their data', async () => {
+    const token = await kioskSignIn('Ada', '4711');
+    const res = await app.inject({
+      method: 'PATCH',
+      url: '/api/me/preferences',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { languages: ['fr'], artists: ['Nina Simone'] },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().preferences).toEqual({ languages: ['fr'], artists: ['Nina Simone'] });
+    expect(
+      (
+        await app.inject({
+          method: 'PATCH',
+          url: '/api/me/preferences',
+          headers: { authorization: `Bearer ${token}` },
+          payload: { shoeSize: 9 },
+        })
+      ).statusCode,
+    ).toBe(400);
+
+    const { cookie } = await adminSignIn();
+    const ada = store.users.byName('Ada')?.id ?? 0;
+    const exported = (await app.inject({ url: `/api/admin/users/${ada}/export`, headers: { cookie } })).json<{
+      user: { preferences: object };
+    }>();
+    expect(exported.user.preferences).toEqual({ languages: ['fr'], artists: ['Nina Simone'] });
+  });
+});

@@ -9,7 +9,7 @@ export function initialSnapshot(overrides: Partial<StateSnapshot> = {}): StateSn
     mood: { current: null, confidence: 0, since: null, why: null, faces: 0 },
     player: { status: 'stopped', nowPlaying: null, positionMs: 0, next: null, volume: 70 },
     suggestions: [],
-    session: { user: null },
+    session: { user: null, notice: null },
     services: [],
     ...overrides,
   };

@@ -14,6 +14,7 @@ import {
   HistoryQuery,
   LinkCardBody,
   PageQuery,
+  PreferencesBody,
   PlaySchema,
   RegisterBody,
   StatsQuery,
@@ -29,6 +30,7 @@ import {
 } from '../schemas/people.js';
 
 const ErrorRef = Type.Ref('ErrorBody');
+const ExportSchema = Type.Object({ user: UserViewSchema, cards: Type.Array(CardSchema), plays: Type.Array(PlaySchema) });
 const admin = { access: 'admin' } as const;
 const kiosk = { access: 'kiosk' } as const;
 
@@ -72,6 +74,16 @@ export function registerPeopleRoutes(
   };
   const audit = (action: string, who: string, target: string, detail: Record<string, unknown> = {}): void =>
     store.audit.append({ at: clock.now(), actor: who, action, target, detail });
+
+  const exportOf = (user: User) => {
+    const plays = [];
+    for (let offset = 0; ; offset += 1000) {
+      const page = store.plays.list({ userId: user.id, limit: 1000, offset });
+      plays.push(...page.items);
+      if (plays.length >= page.total || page.items.length === 0) break;
+    }
+    return { user: view(user), cards: store.cards.forUser(user.id), plays };
+  };
 
   app.get(
     '/api/admin/users',
@@ -313,19 +325,10 @@ export function registerPeopleRoutes(
         operationId: 'exportMyData',
         tags: ['kiosk'],
         summary: 'Everything Moodbox keeps about the signed-in person, as JSON',
-        response: { 200: Type.Object({ user: UserViewSchema, cards: Type.Array(CardSchema), plays: Type.Array(PlaySchema) }) },
+        response: { 200: ExportSchema },
       },
     },
-    async (request) => {
-      const user = request.principal?.user ?? mustFind(-1);
-      const plays = [];
-      for (let offset = 0; ; offset += 1000) {
-        const page = store.plays.list({ userId: user.id, limit: 1000, offset });
-        plays.push(...page.items);
-        if (plays.length >= page.total || page.items.length === 0) break;
-      }
-      return { user: view(user), cards: store.cards.forUser(user.id), plays };
-    },
+    async (request) => exportOf(request.principal?.user ?? mustFind(-1)),
   );
 
   app.delete(
@@ -344,6 +347,44 @@ export function registerPeopleRoutes(
       const removed = store.plays.removeForUser(user.id);
       audit('history.remove', `user:${user.id}`, user.name, { removed });
       return { removed };
+    },
+  );
+
+  app.patch(
+    '/api/me/preferences',
+    {
+      config: kiosk,
+      schema: {
+        operationId: 'setMyPreferences',
+        tags: ['kiosk'],
+        summary: "Set the signed-in person's languages, artists and moods to avoid",
+        body: PreferencesBody,
+        response: { 200: UserViewSchema },
+      },
+    },
+    async (request) => {
+      const user = request.principal?.user ?? mustFind(-1);
+      const preferences = { ...user.preferences, ...(request.body as UserPreferences) };
+      return view(store.users.update(user.id, { preferences }));
+    },
+  );
+
+  app.get(
+    '/api/admin/users/:id/export',
+    {
+      config: admin,
+      schema: {
+        operationId: 'exportUserData',
+        tags: ['admin'],
+        summary: 'Everything Moodbox keeps about a person, as JSON',
+        params: UserIdParams,
+        response: { 200: ExportSchema, 404: ErrorRef },
+      },
+    },
+    async (request) => {
+      const user = mustFind((request.params as { id: number }).id);
+      audit('user.export', actor(request), user.name);
+      return exportOf(user);
     },
   );
 

@@ -61,6 +61,7 @@ export const StateSchema = Type.Object({
     suggestions: Type.Array(TrackViewSchema),
     session: Type.Object({
       user: Type.Union([Type.Object({ id: Type.Integer(), name: Type.String() }), Type.Null()]),
+      notice: Type.Union([Type.String(), Type.Null()]),
     }),
     services: Type.Array(ServiceHealthSchema),
   }),

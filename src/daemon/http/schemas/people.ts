@@ -49,21 +49,21 @@ export const CreateUserBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const PreferencesBody = Type.Object(
+  {
+    languages: Type.Optional(Type.Array(Type.String({ maxLength: 32 }), { maxItems: 20, description: 'ISO 639 codes, e.g. `fr`.' })),
+    artists: Type.Optional(Type.Array(Type.String({ maxLength: 128 }), { maxItems: 100 })),
+    avoidMoods: Type.Optional(Type.Array(Type.String({ maxLength: 32 }), { maxItems: 20 })),
+  },
+  { additionalProperties: false },
+);
+
 export const UpdateUserBody = Type.Object(
   {
     name: Type.Optional(Name),
     role: Type.Optional(Type.Enum(['admin', 'member'])),
     disabled: Type.Optional(Type.Boolean()),
-    preferences: Type.Optional(
-      Type.Object(
-        {
-          languages: Type.Optional(Type.Array(Type.String({ maxLength: 32 }), { maxItems: 20 })),
-          artists: Type.Optional(Type.Array(Type.String({ maxLength: 128 }), { maxItems: 100 })),
-          avoidMoods: Type.Optional(Type.Array(Type.String({ maxLength: 32 }), { maxItems: 20 })),
-        },
-        { additionalProperties: false },
-      ),
-    ),
+    preferences: Type.Optional(PreferencesBody),
   },
   { additionalProperties: false, minProperties: 1 },
 );
