@@ -61,7 +61,7 @@ describe('moodbox start', () => {
 
     const health = await fetch(`${base}/api/health`);
     expect(health.status).toBe(200);
-        expect(await health.json()).toMatchObject({
+    expect(await health.json()).toMatchObject({
       status: 'ready',
       services: [
         { name: 'database', status: 'ready' },

@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
+import { registerAnalyze } from './analyze-command.js';
+import { registerBench } from './bench-command.js';
 import { registerDoctor } from './doctor-command.js';
+import { registerEval } from './eval-command.js';
 import { registerStart } from './start-command.js';
 import { registerUser } from './user-command.js';
 
@@ -7,4 +10,11 @@ import { registerUser } from './user-command.js';
  * Every `moodbox` subcommand, one module each. A command module imports its heavy dependencies
  * (OpenCV, onnxruntime, the daemon) lazily inside its action, so `moodbox --help` stays instant.
  */
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [registerStart, registerDoctor, registerUser];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
+  registerStart,
+  registerDoctor,
+  registerUser,
+  registerEval,
+  registerAnalyze,
+  registerBench,
+];

@@ -1,0 +1,97 @@
+"""Training-curve and confusion-matrix PNGs drawn with PIL (matplotlib is not installed here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+_FONT = ImageFont.load_default()
+_COLOURS = ((31, 119, 180), (214, 39, 40), (44, 160, 44), (255, 127, 14))
+
+
+def _line_panel(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], title: str,
+                xs: Sequence[float], series: dict[str, Sequence[float]]) -> None:
+    x0, y0, x1, y1 = box
+    left, bottom, top, right = x0 + 55, y1 - 30, y0 + 25, x1 - 10
+    draw.text((x0 + 55, y0 + 5), title, fill="black", font=_FONT)
+    values = [v for s in series.values() for v in s if v is not None and np.isfinite(v)]
+    if not xs or not values:
+        draw.text((left, (top + bottom) // 2), "no data", fill="black", font=_FONT)
+        return
+    lo, hi = min(values), max(values)
+    if hi - lo < 1e-9:
+        lo, hi = lo - 0.5, hi + 0.5
+    pad = (hi - lo) * 0.05
+    lo, hi = lo - pad, hi + pad
+    xmin, xmax = min(xs), max(xs)
+    if xmax == xmin:
+        xmax = xmin + 1
+
+    def px(x: float, y: float) -> tuple[float, float]:
+        return (left + (x - xmin) / (xmax - xmin) * (right - left),
+                bottom - (y - lo) / (hi - lo) * (bottom - top))
+
+    draw.rectangle((left, top, right, bottom), outline="black")
+    for i in range(5):
+        v = lo + (hi - lo) * i / 4
+        _, yy = px(xmin, v)
+        draw.line((left - 4, yy, left, yy), fill="black")
+        draw.line((left + 1, yy, right - 1, yy), fill=(230, 230, 230))
+        draw.text((x0 + 2, yy - 6), f"{v:.3f}", fill="black", font=_FONT)
+    for i in range(6):
+        x = xmin + (xmax - xmin) * i / 5
+        xx, _ = px(x, lo)
+        draw.line((xx, bottom, xx, bottom + 4), fill="black")
+        draw.text((xx - 8, bottom + 6), f"{x:.0f}", fill="black", font=_FONT)
+    draw.text(((left + right) // 2 - 15, bottom + 17), "epoch", fill="black", font=_FONT)
+    for k, (name, ys) in enumerate(series.items()):
+        colour = _COLOURS[k % len(_COLOURS)]
+        pts = [px(x, y) for x, y in zip(xs, ys) if y is not None and np.isfinite(y)]
+        if len(pts) > 1:
+            draw.line(pts, fill=colour, width=2)
+        for p in pts if len(pts) < 40 else []:
+            draw.ellipse((p[0] - 2, p[1] - 2, p[0] + 2, p[1] + 2), fill=colour)
+        draw.text((x0 + 380 + 200 * k, y0 + 5), "-- " + name, fill=colour, font=_FONT)
+
+
+def plot_curves(history: list[dict], path: Path) -> None:
+    """history: the metrics.jsonl records (epoch, train_loss, train_acc, test_acc, ...)."""
+    img = Image.new("RGB", (900, 700), "white")
+    draw = ImageDraw.Draw(img)
+    xs = [h["epoch"] for h in history]
+    _line_panel(draw, (0, 0, 900, 350), "training loss (soft-target cross-entropy)",
+                xs, {"train loss": [h["train_loss"] for h in history]})
+    _line_panel(draw, (0, 350, 900, 700), "accuracy",
+                xs, {"PublicTest acc": [h["test_acc"] for h in history],
+                     "train acc (augmented)": [h["train_acc"] for h in history]})
+    img.save(path)
+
+
+def plot_confusion(cm: np.ndarray, labels: Sequence[str], path: Path, title: str) -> None:
+    """Rows = true class, columns = predicted; cells coloured by row-normalised rate, text = count."""
+    n = len(labels)
+    cell, left, top = 70, 90, 60
+    img = Image.new("RGB", (left + n * cell + 20, top + n * cell + 50), "white")
+    draw = ImageDraw.Draw(img)
+    draw.text((10, 8), title, fill="black", font=_FONT)
+    draw.text((left, 28), "predicted ->", fill="black", font=_FONT)
+    rates = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1)
+    for j, name in enumerate(labels):
+        draw.text((left + j * cell + 5, top - 14), name, fill="black", font=_FONT)
+    for i, name in enumerate(labels):
+        draw.text((5, top + i * cell + cell // 2 - 6), name, fill="black", font=_FONT)
+        for j in range(n):
+            r = float(rates[i, j])
+            shade = int(255 - 200 * r)
+            fill = (shade, shade, 255)
+            x, y = left + j * cell, top + i * cell
+            draw.rectangle((x, y, x + cell - 1, y + cell - 1), fill=fill, outline=(200, 200, 200))
+            colour = "white" if r > 0.5 else "black"
+            draw.text((x + 6, y + cell // 2 - 12), f"{int(cm[i, j])}", fill=colour, font=_FONT)
+            draw.text((x + 6, y + cell // 2 + 2), f"{100 * r:.1f}%", fill=colour, font=_FONT)
+    draw.text((10, top + n * cell + 10), "rows: true class; cell: count and row-normalised rate",
+              fill="black", font=_FONT)
+    img.save(path)

@@ -1,0 +1,119 @@
+"""Tests of write_manifest.py (numpy and onnx only)."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+import onnx
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from quantize import quantize_model  # noqa: E402
+from test_quantize import normalised, tiny_model  # noqa: E402
+import write_manifest  # noqa: E402
+
+LABELS = ["angry", "disgust", "fear", "happy", "sad"]
+
+
+def main(argv: list[str]) -> int:
+    with contextlib.redirect_stdout(io.StringIO()):
+        return write_manifest.main(argv)
+
+
+def model_with_metadata() -> onnx.ModelProto:
+    model = tiny_model()
+    del model.metadata_props[:]
+    model.metadata_props.add(key="labels", value=json.dumps(LABELS))
+    model.metadata_props.add(key="preprocessing", value=json.dumps({"layout": "NCHW", "mean": 0.5, "std": 0.25}))
+    model.metadata_props.add(key="source_epoch", value="12")
+    return model
+
+
+class WriteManifestTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = Path(self.tmp.name)
+        self.float_path = self.dir / "emotion-float.onnx"
+        self.int8_path = self.dir / "emotion-int8.onnx"
+        model = model_with_metadata()
+        onnx.save(model, str(self.float_path))
+        quantized, _ = quantize_model(model, normalised(32))
+        onnx.save(quantized, str(self.int8_path))
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def manifest(self) -> dict:
+        return json.loads((self.dir / "manifest.json").read_text())
+
+    def eval_report(self, path: Path, accuracy: float, sha: str | None = None) -> Path:
+        sha = sha or hashlib.sha256(self.int8_path.read_bytes()).hexdigest()
+        out = self.dir / f"eval-{accuracy}.json"
+        out.write_text(json.dumps({"n": 10, "accuracy": accuracy, "perClass": {}, "confusion": [[1]],
+                                   "ferPlusMajority": None, "file": "/x/fer2013.csv.gz", "usage": "PublicTest",
+                                   "model": {"path": str(path), "sha256": sha}, "imagesPerSecond": 100}))
+        return out
+
+    def test_describes_each_model_from_the_file(self):
+        self.assertEqual(main(["--models-dir", str(self.dir)]), 0)
+        models = self.manifest()["models"]
+        self.assertEqual(sorted(models), ["emotion-float.onnx", "emotion-int8.onnx"])
+        int8 = models["emotion-int8.onnx"]
+        self.assertEqual(int8["sha256"], hashlib.sha256(self.int8_path.read_bytes()).hexdigest())
+        self.assertEqual(int8["input"], {"name": "input", "shape": ["N", 1, 8, 8], "layout": "NCHW", "type": "float32",
+                                         "normalisation": {"scale": 255, "mean": 0.5, "std": 0.25}})
+        self.assertEqual(int8["output"], {"name": "logits", "shape": ["N", 5], "type": "float32", "kind": "logits"})
+        self.assertEqual(int8["labels"], LABELS)
+        self.assertEqual(int8["quantization"]["format"], "QDQ")
+        self.assertNotIn("quantization", models["emotion-float.onnx"])
+        self.assertIs(int8["flipTta"], False)
+        self.assertIn("quantized to int8", int8["provenance"])
+        self.assertTrue(int8["licence"])
+        self.assertEqual(models["emotion-float.onnx"]["sourceEpoch"], 12)
+
+    def test_stores_eval_figures_and_keeps_them_while_the_file_is_unchanged(self):
+        report = self.eval_report(self.int8_path, 0.7)
+        main(["--models-dir", str(self.dir), "--eval", f"emotion-int8.onnx=noTta:{report}",
+              "--eval-command", "emotion-int8.onnx=noTta:moodbox eval x", "--flip-tta", "emotion-int8.onnx=true"])
+        int8 = self.manifest()["models"]["emotion-int8.onnx"]
+        self.assertEqual(int8["accuracy"]["noTta"]["accuracy"], 0.7)
+        self.assertEqual(int8["accuracy"]["noTta"]["file"], "fer2013.csv.gz")
+        self.assertEqual(int8["accuracy"]["noTta"]["command"], "moodbox eval x")
+        self.assertIs(int8["flipTta"], True)
+        main(["--models-dir", str(self.dir)])
+        again = self.manifest()["models"]["emotion-int8.onnx"]
+        self.assertEqual(again["accuracy"]["noTta"]["accuracy"], 0.7)
+        self.assertIs(again["flipTta"], True)
+
+    def test_drops_figures_of_a_replaced_file(self):
+        main(["--models-dir", str(self.dir), "--eval", f"emotion-int8.onnx=noTta:{self.eval_report(self.int8_path, 0.7)}"])
+        model = onnx.load(str(self.int8_path))
+        model.doc_string = "retrained"
+        onnx.save(model, str(self.int8_path))
+        main(["--models-dir", str(self.dir)])
+        self.assertEqual(self.manifest()["models"]["emotion-int8.onnx"]["accuracy"], {})
+
+    def test_refuses_figures_measured_on_another_file(self):
+        report = self.eval_report(self.int8_path, 0.7, sha="0" * 64)
+        with self.assertRaises(SystemExit) as ctx:
+            main(["--models-dir", str(self.dir), "--eval", f"emotion-int8.onnx=noTta:{report}"])
+        self.assertIn("not the current file", str(ctx.exception))
+
+    def test_refuses_a_model_without_labels(self):
+        model = tiny_model()
+        del model.metadata_props[:]
+        onnx.save(model, str(self.dir / "other.onnx"))
+        with self.assertRaises(SystemExit) as ctx:
+            main(["--models-dir", str(self.dir)])
+        self.assertIn("no 'labels' metadata", str(ctx.exception))
+
+
+if __name__ == "__main__":
+    unittest.main()

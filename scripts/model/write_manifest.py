@@ -1,0 +1,189 @@
+"""Write models/manifest.json: what the daemon checks before it loads a model, and the model report.
+
+    /usr/bin/python3 scripts/model/write_manifest.py [--models-dir models] [--run RUN_DIR] \
+        [--eval FILE=KEY:EVAL.json ...] [--flip-tta FILE=true|false]
+
+For every `*.onnx` in the models folder the entry is rebuilt from the file itself: sha256, size,
+input and output names and shapes, labels and normalisation (from the file's metadata, written by
+export_onnx.py), quantization details (quantize.py). Other fields are kept from the existing
+manifest unless given again:
+
+- `--eval emotion-int8.onnx=noTta:/tmp/int8.json` stores the figures of a `moodbox eval --json` run
+  under `accuracy.<KEY>` (accuracy, per-class recall, confusion matrix, FER+ majority, images/s).
+- `--run DIR` records the training run (args.json, report.json, the best epoch) under `training`.
+- `--flip-tta FILE=true` sets whether the daemon averages each face with its mirror (default false).
+
+Entries whose file no longer exists are dropped. Needs numpy and onnx only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import onnx
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_MODELS = REPO / "models"
+MANIFEST = "manifest.json"
+PROVENANCE = ("Moodbox's own CNN (scripts/model/fer_model.py), trained by scripts/model/train.py on FER-2013 "
+              "Usage=Training (28,709 images) with 0.3 x FER+ vote targets, best epoch selected on PublicTest; "
+              "exported by export_onnx.py (BatchNorm folded, opset 13)")
+QUANTIZED_PROVENANCE = "; quantized to int8 QDQ by quantize.py (calibration on FER-2013 Training images)"
+LICENCE = ("MIT (the Moodbox project). Training data: FER-2013 (Goodfellow et al., 2013; released for research, "
+           "no explicit licence) and the FER+ labels (Microsoft, MIT). No image is shipped in the model.")
+EVAL_KEYS = ("n", "accuracy", "correct", "macroRecall", "perClass", "labels", "predictedLabels", "confusion",
+             "ferPlusMajority", "imagesPerSecond", "flipTta", "threads", "batchSize", "usage", "file")
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _dims(value_info: onnx.ValueInfoProto) -> list:
+    return [d.dim_param or d.dim_value for d in value_info.type.tensor_type.shape.dim]
+
+
+def describe_model(path: Path) -> dict:
+    """The manifest fields that come from the model file itself."""
+    model = onnx.load(str(path))
+    meta = {p.key: p.value for p in model.metadata_props}
+    for key in ("labels", "preprocessing"):
+        if key not in meta:
+            raise SystemExit(f"{path}: no {key!r} metadata; export it with export_onnx.py")
+    labels = json.loads(meta["labels"])
+    pre = json.loads(meta["preprocessing"])
+    if len(model.graph.input) != 1 or len(model.graph.output) != 1:
+        raise SystemExit(f"{path}: expected one input and one output")
+    inp, out = model.graph.input[0], model.graph.output[0]
+    if inp.type.tensor_type.elem_type != onnx.TensorProto.FLOAT or out.type.tensor_type.elem_type != onnx.TensorProto.FLOAT:
+        raise SystemExit(f"{path}: expected float32 input and output")
+    ops = sorted({n.op_type for n in model.graph.node})
+    entry = {
+        "sha256": sha256(path),
+        "bytes": path.stat().st_size,
+        "input": {"name": inp.name, "shape": _dims(inp), "layout": pre.get("layout", "NCHW"), "type": "float32",
+                  "normalisation": {"scale": 255, "mean": pre["mean"], "std": pre["std"]}},
+        "output": {"name": out.name, "shape": _dims(out), "type": "float32", "kind": "logits"},
+        "labels": labels,
+        "opset": max(o.version for o in model.opset_import if o.domain in ("", "ai.onnx")),
+        "ops": ops,
+        "sourceEpoch": int(meta["source_epoch"]) if meta.get("source_epoch", "None").isdigit() else None,
+    }
+    if "quantization" in meta:
+        entry["quantization"] = json.loads(meta["quantization"])
+        if "quantized_from" in meta:
+            entry["quantization"]["from"] = json.loads(meta["quantized_from"])
+    return entry
+
+
+def eval_figures(path: Path, command: str | None = None) -> dict:
+    report = json.loads(path.read_text())
+    missing = [k for k in ("n", "accuracy", "perClass", "confusion") if k not in report]
+    if missing:
+        raise SystemExit(f"{path}: not a `moodbox eval --json` report (missing {missing})")
+    figures = {k: report[k] for k in EVAL_KEYS if k in report}
+    figures["file"] = Path(str(figures.get("file", ""))).name
+    figures["model"] = {"sha256": report.get("model", {}).get("sha256")}
+    if command:
+        figures["command"] = command
+    return figures
+
+
+def training_record(run: Path) -> dict:
+    args = json.loads((run / "args.json").read_text())
+    record: dict = {
+        "data": "FER-2013 Usage=Training (28,709 images) with FER+ votes; selection on PublicTest (3,589)",
+        "command": f"/usr/bin/python3 scripts/model/train.py --out {run} --epochs {args['epochs']} "
+                   f"--width {args['width']} --seed {args['seed']} --threads {args['threads']}",
+        "args": {k: v for k, v in args.items() if k not in ("out", "csv", "cache_dir", "resume")},
+    }
+    report_path = run / "report.json"
+    if report_path.is_file():
+        report = json.loads(report_path.read_text())
+        keep = ("best_epoch", "epochs", "params", "macs", "accuracy", "accuracy_flip_tta", "train_seconds")
+        record["report"] = {k: report[k] for k in keep if k in report}
+    metrics = run / "metrics.jsonl"
+    if metrics.is_file():
+        rows = [json.loads(line) for line in metrics.read_text().splitlines() if line.strip()]
+        if rows:
+            best = max(rows, key=lambda r: r["test_acc"])
+            record["bestEpoch"] = best["epoch"]
+            record["epochsRun"] = len(rows)
+            record["publicTestAccuracyPerEpoch"] = [r["test_acc"] for r in rows]
+    return record
+
+
+def build(models_dir: Path, existing: dict, evals: list[tuple[str, str, dict]], run: Path | None,
+          flip: dict[str, bool]) -> dict:
+    old = existing.get("models", {}) if isinstance(existing.get("models"), dict) else {}
+    models: dict = {}
+    for path in sorted(models_dir.glob("*.onnx")):
+        prev = old.get(path.name, {})
+        entry = describe_model(path)
+        same_model = prev.get("sha256") == entry["sha256"]
+        quantized = "quantization" in entry
+        entry["flipTta"] = flip.get(path.name, prev.get("flipTta", False))
+        entry["provenance"] = PROVENANCE + (QUANTIZED_PROVENANCE if quantized else "")
+        entry["licence"] = LICENCE
+        # Figures measured on other bytes are dropped, never carried over to a new file.
+        entry["accuracy"] = dict(prev.get("accuracy", {})) if same_model else {}
+        if run is not None:
+            entry["training"] = training_record(run)
+        elif same_model and "training" in prev:
+            entry["training"] = prev["training"]
+        models[path.name] = entry
+    for name, key, figures in evals:
+        if name not in models:
+            raise SystemExit(f"--eval {name}: no such model in {models_dir}")
+        if figures["model"]["sha256"] not in (None, models[name]["sha256"]):
+            raise SystemExit(f"--eval {name}={key}: the report is for sha256 {figures['model']['sha256']}, "
+                             f"not the current file ({models[name]['sha256']})")
+        models[name]["accuracy"][key] = figures
+    return {"about": "Models the daemon loads; checked at start-up (sha256, input, output, labels, "
+                     "normalisation). Written by scripts/model/write_manifest.py.",
+            "models": models}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--models-dir", type=Path, default=DEFAULT_MODELS)
+    ap.add_argument("--run", type=Path, help="training run directory (args.json, report.json, metrics.jsonl)")
+    ap.add_argument("--eval", action="append", default=[], metavar="FILE=KEY:PATH",
+                    help="store a `moodbox eval --json` report as accuracy.KEY of FILE")
+    ap.add_argument("--eval-command", action="append", default=[], metavar="FILE=KEY:COMMAND",
+                    help="the command that produced an --eval report (recorded beside it)")
+    ap.add_argument("--flip-tta", action="append", default=[], metavar="FILE=true|false")
+    args = ap.parse_args(argv)
+
+    manifest_path = args.models_dir / MANIFEST
+    existing = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
+    commands = {}
+    for spec in args.eval_command:
+        target, _, command = spec.partition(":")
+        commands[target] = command
+    evals = []
+    for spec in args.eval:
+        target, _, path = spec.partition(":")
+        name, _, key = target.partition("=")
+        if not name or not key or not path:
+            raise SystemExit(f"--eval: expected FILE=KEY:PATH, got {spec!r}")
+        evals.append((name, key, eval_figures(Path(path), commands.get(target))))
+    flip = {}
+    for spec in args.flip_tta:
+        name, _, value = spec.partition("=")
+        if value not in ("true", "false"):
+            raise SystemExit(f"--flip-tta: expected FILE=true|false, got {spec!r}")
+        flip[name] = value == "true"
+    manifest = build(args.models_dir, existing, evals, args.run, flip)
+    manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
+    for name, entry in manifest["models"].items():
+        print(f"{name}: sha256 {entry['sha256']}, accuracy keys {sorted(entry['accuracy'])}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+
+export function registerBench(program: Command): void {
+  const bench = program.command('bench').description('measure this machine');
+  bench
+    .command('vision')
+    .description('latency of face detection, emotion classification and whole frames at 640x480 on one thread; fps; RSS')
+    .option('--json', 'print one JSON object')
+    .option('--frames <n>', 'frames per scene', (v) => Number(v), 150)
+    .option('--model <path>', 'emotion model; its manifest.json must sit beside it (default: the installed int8 model)')
+    .option('--cascade <path>', 'Haar cascade XML (default: haarcascade_frontalface_alt2 from opencv-data)')
+    .option('--one <image>', 'a photo of one face (default: the bundled test image)')
+    .option('--group <image>', 'a photo of four faces (default: the bundled test image)')
+    .action(async (opts: { json?: boolean; frames: number; model?: string; cascade?: string; one?: string; group?: string }) => {
+      const { runBenchCommand } = await import('../../vision/bench-command.js');
+      const { systemClock } = await import('../kernel/clock.js');
+      const { INSTALL_DIR } = await import('../version.js');
+      process.exitCode = await runBenchCommand(
+        { ...opts, json: opts.json === true, installDir: INSTALL_DIR },
+        { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), clock: systemClock },
+      );
+    });
+}

@@ -1,0 +1,68 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { MoodboxError, type CameraError } from '../daemon/kernel/errors.js';
+import { analyzePath, formatRecord } from './analyze.js';
+import { HaarFaceDetector } from './haar-face-detector.js';
+import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';
+
+export interface AnalyzeCommandOptions {
+  path: string;
+  json: boolean;
+  /** The emotion model; default: the int8 model in `installDir/models`, else the float one. */
+  model?: string | undefined;
+  cascade?: string | undefined;
+  /** Frames analysed per second of video. @default 10 */
+  fps?: number | undefined;
+  installDir: string;
+}
+
+export interface AnalyzeCommandIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/**
+ * `moodbox analyze PATH [--json]`. Returns the exit code: 0 when every input was read, 1 after
+ * printing a one-line error (`error: … (MB_ERR_…)`) for a missing or unreadable input, a bad
+ * option, or a model that cannot be loaded. An unreadable image in a folder is reported and
+ * skipped, and the exit code is then 1.
+ */
+export async function runAnalyzeCommand(options: AnalyzeCommandOptions, io: AnalyzeCommandIo): Promise<number> {
+  const fps = options.fps ?? 10;
+  if (!(fps > 0)) {
+    io.stderr(`error: Expected \`--fps\` to be a positive number, got \`${fps}\`\n`);
+    return 1;
+  }
+  const modelPath = resolve(options.model ?? defaultModel(options.installDir));
+  const classifier = new OnnxEmotionClassifier({}, { modelPath });
+  const detector = new HaarFaceDetector(options.cascade === undefined ? {} : { cascadePath: options.cascade });
+  let failures = 0;
+  const onError = (err: CameraError): void => {
+    failures += 1;
+    io.stderr(`error: ${err.message} (${err.code})\n`);
+  };
+  try {
+    await classifier.start(new AbortController().signal);
+    await detector.load();
+    for await (const record of analyzePath(options.path, { detector, classifier, onError }, { fps })) {
+      io.stdout(options.json ? `${JSON.stringify(record)}\n` : `${formatRecord(record)}\n`);
+    }
+  } catch (err) {
+    io.stderr(
+      err instanceof MoodboxError
+        ? `error: ${err.message} (${err.code})\n`
+        : `error: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
+    return 1;
+  } finally {
+    await classifier.stop();
+  }
+  return failures > 0 ? 1 : 0;
+}
+
+/** The installed int8 model, or the float one while no int8 model is installed. */
+export function defaultModel(installDir: string): string {
+  const int8 = join(installDir, 'models', 'emotion-int8.onnx');
+  const float = join(installDir, 'models', 'emotion-float.onnx');
+  return existsSync(int8) || !existsSync(float) ? int8 : float;
+}

@@ -1,0 +1,226 @@
+import { readdirSync, statSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import type { Mat } from '@u4/opencv4nodejs';
+import type { Clock, Timer } from '../daemon/kernel/clock.js';
+import { CameraError } from '../daemon/kernel/errors.js';
+import type { EmotionClassifier } from './emotion-classifier.js';
+import { cropFaces, type FaceCropOptions } from './face-crops.js';
+import type { Box, FaceDetector } from './face-detector.js';
+import { FaceTracker } from './face-tracker.js';
+import { MoodTracker, NOBODY, type FaceReading, type MoodTrackerOptions } from './mood-tracker.js';
+import { OpencvFrameSource } from './opencv-frame-source.js';
+import { loadOpencv } from './opencv.js';
+
+/** Files read as still images; anything else is opened as a video. */
+export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.bmp', '.webp', '.tif', '.tiff', '.pgm', '.ppm'] as const;
+
+/** One face in an analysed image or frame. */
+export interface AnalyzedFace {
+  /** `[x, y, width, height]` in pixels. */
+  readonly box: [number, number, number, number];
+  readonly emotion: string;
+  /** Probability per label, 0–1. */
+  readonly probabilities: Readonly<Record<string, number>>;
+}
+
+/** What `moodbox analyze --json` prints per image or frame, one JSON object a line. */
+export interface AnalyzeRecord {
+  /** The image or video file. */
+  readonly source: string;
+  /** Frame number in a video, from 0; 0 for an image. */
+  readonly frame: number;
+  /** Position in a video (ms); 0 for an image. */
+  readonly timeMs: number;
+  readonly faces: readonly AnalyzedFace[];
+  /**
+   * Images: the size-weighted strongest emotion of the faces, or `nobody`. Videos: the room mood
+   * after this frame, smoothed over the video's own time as the daemon smooths it live.
+   */
+  readonly mood: string;
+}
+
+export interface AnalyzeOptions {
+  /** Most frames analysed per second of video; the rest are skipped. @default 10 */
+  fps?: number;
+  /** Mood smoothing for videos. @default the daemon's defaults */
+  mood?: MoodTrackerOptions;
+  crop?: FaceCropOptions;
+}
+
+/**
+ * Analyses an image, a video, or a folder of images (sorted by name; sub-folders are not
+ * entered), yielding one record per image or analysed frame. Throws `CameraError`
+ * (`MB_ERR_CAMERA_UNREADABLE`) for a path that does not exist or a file that is neither an image
+ * nor a video; in a folder, an unreadable image is passed to `onError` and skipped.
+ */
+export async function* analyzePath(
+  path: string,
+  deps: { detector: FaceDetector; classifier: EmotionClassifier; onError?: (err: CameraError) => void },
+  options: AnalyzeOptions = {},
+): AsyncGenerator<AnalyzeRecord, void, undefined> {
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch (err) {
+    throw new CameraError(
+      'MB_ERR_CAMERA_UNREADABLE',
+      `cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
+  }
+  if (stats.isDirectory()) {
+    const images = readdirSync(path)
+      .filter((name) => isImage(name) && statSync(join(path, name)).isFile())
+      .sort();
+    if (images.length === 0) throw new CameraError('MB_ERR_CAMERA_UNREADABLE', `${path} holds no image (${IMAGE_EXTENSIONS.join(' ')})`);
+    for (const name of images) {
+      try {
+        yield await analyzeImage(join(path, name), deps, options);
+      } catch (err) {
+        if (!(err instanceof CameraError) || deps.onError === undefined) throw err;
+        deps.onError(err);
+      }
+    }
+    return;
+  }
+  if (isImage(path)) {
+    yield await analyzeImage(path, deps, options);
+    return;
+  }
+  yield* analyzeVideo(path, deps, options);
+}
+
+function isImage(name: string): boolean {
+  return (IMAGE_EXTENSIONS as readonly string[]).includes(extname(name).toLowerCase());
+}
+
+async function analyzeImage(
+  path: string,
+  deps: { detector: FaceDetector; classifier: EmotionClassifier },
+  options: AnalyzeOptions,
+): Promise<AnalyzeRecord> {
+  const cv = await loadOpencv();
+  let image: Mat;
+  try {
+    image = await cv.imreadAsync(path);
+  } catch (err) {
+    throw new CameraError('MB_ERR_CAMERA_UNREADABLE', `cannot read ${path}: not an image OpenCV can decode`, { cause: err });
+  }
+  if (image.empty) throw new CameraError('MB_ERR_CAMERA_UNREADABLE', `cannot read ${path}: not an image OpenCV can decode`);
+  const faces = await facesIn(image, deps, options).finally(() => image.release());
+  return { source: path, frame: 0, timeMs: 0, faces, mood: strongest(faces) };
+}
+
+async function* analyzeVideo(
+  path: string,
+  deps: { detector: FaceDetector; classifier: EmotionClassifier },
+  options: AnalyzeOptions,
+): AsyncGenerator<AnalyzeRecord, void, undefined> {
+  const clock = new VideoClock();
+  const source = new OpencvFrameSource({ clock }, { source: path, realtime: false, reopen: false });
+  let fps = 0;
+  source.onStatus((status) => {
+    if (status.state === 'open') fps = status.fps;
+  });
+  const tracker = new FaceTracker();
+  const mood = new MoodTracker({ clock }, options.mood);
+  const stepMs = 1000 / (options.fps ?? 10);
+  let nextMs = 0;
+  try {
+    for await (const frame of source.frames(new AbortController().signal)) {
+      const timeMs = fps > 0 ? (frame.index * 1000) / fps : frame.index * stepMs;
+      if (timeMs + 1e-6 < nextMs) {
+        frame.image.release();
+        continue;
+      }
+      nextMs = Math.max(nextMs + stepMs, timeMs);
+      clock.set(timeMs);
+      const faces = await facesIn(frame.image, deps, options).finally(() => frame.image.release());
+      const { trackIds, lost } = tracker.update(faces.map(({ box: [x, y, width, height] }) => ({ x, y, width, height })));
+      mood.forget(lost);
+      const readings: FaceReading[] = faces.map((f, i) => ({ trackId: trackIds[i] ?? 0, size: f.box[2], probabilities: f.probabilities }));
+      const room = mood.update(readings);
+      yield { source: path, frame: frame.index, timeMs: Math.round(timeMs), faces, mood: room.mood };
+    }
+  } catch (err) {
+    if (err instanceof CameraError) {
+      throw new CameraError('MB_ERR_CAMERA_UNREADABLE', `cannot read ${path}: not an image or a video OpenCV can decode`, { cause: err });
+    }
+    throw err;
+  }
+}
+
+async function facesIn(
+  image: Mat,
+  deps: { detector: FaceDetector; classifier: EmotionClassifier },
+  options: AnalyzeOptions,
+): Promise<AnalyzedFace[]> {
+  const boxes: Box[] = await deps.detector.detect(image);
+  if (boxes.length === 0) return [];
+  const results = await deps.classifier.classify(await cropFaces(image, boxes, options.crop));
+  return boxes.map((box, i) => ({
+    box: [box.x, box.y, box.width, box.height],
+    emotion: results[i]?.label ?? '',
+    probabilities: results[i]?.probabilities ?? {},
+  }));
+}
+
+/** The emotion with the highest area-weighted mean probability, or `nobody`. */
+function strongest(faces: readonly AnalyzedFace[]): string {
+  const scores = new Map<string, number>();
+  for (const face of faces) {
+    const weight = face.box[2] * face.box[3];
+    for (const [label, p] of Object.entries(face.probabilities)) scores.set(label, (scores.get(label) ?? 0) + weight * p);
+  }
+  let best: string = NOBODY;
+  let bestScore = Number.NEGATIVE_INFINITY;
+  for (const [label, score] of scores) {
+    if (score > bestScore) {
+      best = label;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/** A one-line, human-readable form of a record. */
+export function formatRecord(record: AnalyzeRecord): string {
+  const where = record.timeMs > 0 || record.frame > 0 ? ` frame ${record.frame} (${(record.timeMs / 1000).toFixed(1)} s)` : '';
+  const faces =
+    record.faces.length === 0
+      ? 'no face'
+      : record.faces.map((f) => `${f.emotion} ${Math.round((f.probabilities[f.emotion] ?? 0) * 100)}% at [${f.box.join(', ')}]`).join('; ');
+  return `${basename(record.source)}${where}: ${faces}; mood ${record.mood}`;
+}
+
+/**
+ * Time as a video's own timeline: `now()` is the position of the frame being analysed, so moods
+ * are smoothed over video time however fast the frames are read. No timers: nothing here waits.
+ */
+class VideoClock implements Clock {
+  #now = 0;
+
+  set(ms: number): void {
+    this.#now = ms;
+  }
+
+  now(): number {
+    return this.#now;
+  }
+
+  monotonic(): number {
+    return this.#now;
+  }
+
+  setTimeout(): Timer {
+    throw new TypeError('a video clock has no timers');
+  }
+
+  setInterval(): Timer {
+    throw new TypeError('a video clock has no timers');
+  }
+
+  async sleep(): Promise<void> {}
+}

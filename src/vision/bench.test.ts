@@ -1,0 +1,68 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { systemClock } from '../daemon/kernel/clock.js';
+import { benchVision, formatBench, percentiles, type BenchReport } from './bench.js';
+import { FER_LABELS } from './fer-csv.js';
+import { loadOpencv } from './opencv.js';
+import { stageEmotionModel } from './testing/emotion-model.js';
+import { FakeEmotionClassifier } from './testing/fake-emotion-classifier.js';
+import { FakeFaceDetector } from './testing/fake-face-detector.js';
+
+describe('percentiles', () => {
+  it('gives the median, the 95th percentile and the maximum', () => {
+    const values = Array.from({ length: 100 }, (_, i) => 100 - i);
+    expect(percentiles(values)).toEqual({ p50: 51, p95: 96, max: 100 });
+    expect(percentiles([])).toEqual({ p50: 0, p95: 0, max: 0 });
+  });
+});
+
+describe('benchVision', () => {
+  it('runs every scene through the pipeline and reports its figures', async () => {
+    const cv = await loadOpencv();
+    const detector = new FakeFaceDetector();
+    detector.show([{ x: 100, y: 100, width: 120, height: 120 }]);
+    const image = new cv.Mat(480, 640, cv.CV_8UC3, [100, 100, 100]);
+    const report = await benchVision(
+      { detector, classifier: new FakeEmotionClassifier(FER_LABELS), clock: systemClock },
+      [{ name: 'blank', faces: 1, image }],
+      { frames: 10 },
+    );
+    expect(report.scenes).toHaveLength(1);
+    const [scene] = report.scenes;
+    expect(scene).toMatchObject({ scene: 'blank', faces: 1, width: 640, height: 480, frames: 10, facesFound: 1 });
+    // Full scans for the worst case, then the pipeline's own mix of full scans and tracked regions.
+    expect(detector.calls.filter((c) => c.near === undefined).length).toBeGreaterThan(10);
+    expect(detector.calls.some((c) => c.near !== undefined)).toBe(true);
+    expect(scene!.sustainedFps).toBeGreaterThan(0);
+    expect(report.rssMiB).toBeGreaterThan(0);
+    expect(formatBench(report)).toContain('blank (1 face, 640x480)');
+  });
+});
+
+describe('moodbox bench vision', () => {
+  it('prints the figures as one JSON object', () => {
+    const model = stageEmotionModel();
+    if (model === undefined) throw new Error('no emotion model in models/');
+    const cli = join(import.meta.dirname, '..', 'daemon', 'cli.ts');
+    const result = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', cli, 'bench', 'vision', '--json', '--frames', '10', '--model', model.path],
+      {
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
+    model.cleanup();
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const report = JSON.parse(result.stdout) as BenchReport;
+    expect(report.threads).toBe(1);
+    expect(report.scenes.map((s) => [s.scene, s.faces, s.facesFound])).toEqual([
+      ['one face', 1, 1],
+      ['group', 4, 4],
+      ['empty room', 0, 0],
+    ]);
+    for (const s of report.scenes) expect(Object.keys(s.frameMs)).toEqual(['p50', 'p95', 'max']);
+  });
+});

@@ -1,0 +1,192 @@
+import type { Mat } from '@u4/opencv4nodejs';
+import type { Clock } from '../daemon/kernel/clock.js';
+import { EventBus } from '../daemon/kernel/event-bus.js';
+import type { EmotionClassifier } from './emotion-classifier.js';
+import type { FaceDetector } from './face-detector.js';
+import type { Frame, FrameSource, SourceStatus } from './frame-source.js';
+import { loadOpencv } from './opencv.js';
+import { VisionPipeline } from './vision-pipeline.js';
+
+/** Latency figures over many frames (ms). */
+export interface Percentiles {
+  readonly p50: number;
+  readonly p95: number;
+  readonly max: number;
+}
+
+/** One scene's figures. */
+export interface SceneReport {
+  readonly scene: string;
+  readonly faces: number;
+  readonly width: number;
+  readonly height: number;
+  /** Frames analysed by the pipeline. */
+  readonly frames: number;
+  /** Detection as the pipeline runs it: near tracked faces, with a full scan once a second. */
+  readonly detectMs: Percentiles;
+  /** Detection scanning the whole frame every time (no face tracked yet). */
+  readonly fullScanMs: Percentiles;
+  /** Cropping and classifying every face of a frame (one batched call). */
+  readonly classifyMs: Percentiles;
+  /** The whole frame in the pipeline: detection, crops, classification, tracks, mood. */
+  readonly frameMs: Percentiles;
+  /** Frames analysed per second with a 30 fps camera and `analysisFps` 30. */
+  readonly sustainedFps: number;
+  /** Faces found per frame, as a check that the scene was read as intended (median). */
+  readonly facesFound: number;
+}
+
+export interface BenchReport {
+  readonly threads: 1;
+  readonly scenes: readonly SceneReport[];
+  /** Resident set size after the runs, with OpenCV and the model loaded (MiB). */
+  readonly rssMiB: number;
+}
+
+export interface BenchScene {
+  readonly name: string;
+  readonly faces: number;
+  readonly image: Mat;
+}
+
+export interface BenchOptions {
+  /** Frames per scene. @default 150 */
+  frames?: number;
+}
+
+/**
+ * Runs the vision pipeline on still scenes played as a 30 fps camera (each frame shifted by a
+ * few pixels, as people move) and measures it. The caller sets OpenCV and onnxruntime to one
+ * thread; this does not change any setting.
+ */
+export async function benchVision(
+  deps: { detector: FaceDetector; classifier: EmotionClassifier; clock: Clock },
+  scenes: readonly BenchScene[],
+  options: BenchOptions = {},
+): Promise<BenchReport> {
+  const count = options.frames ?? 150;
+  const reports: SceneReport[] = [];
+  for (const scene of scenes) {
+    const variants = await shifted(scene.image);
+    const full: number[] = [];
+    for (let i = 0; i < Math.min(count, 60); i++) {
+      const started = deps.clock.monotonic();
+      await deps.detector.detect(variants[i % variants.length] ?? scene.image);
+      full.push(deps.clock.monotonic() - started);
+    }
+
+    const source = new MemoryFrameSource({ clock: deps.clock }, { images: variants, fps: 30 });
+    const pipeline = new VisionPipeline({ ...deps, source }, { analysisFps: 30, fullScanEveryMs: 1000 });
+    const detect: number[] = [];
+    const classify: number[] = [];
+    const frame: number[] = [];
+    const found: number[] = [];
+    let done: () => void = () => {};
+    const enough = new Promise<void>((resolve) => (done = resolve));
+    pipeline.events.on('facesDetected', (e) => {
+      detect.push(e.timing.detectMs);
+      classify.push(e.timing.classifyMs);
+      frame.push(e.timing.totalMs);
+      found.push(e.faces.length);
+      if (frame.length === count) done();
+    });
+    const started = deps.clock.monotonic();
+    await pipeline.start(new AbortController().signal);
+    await enough;
+    const seconds = (deps.clock.monotonic() - started) / 1000;
+    await pipeline.stop();
+    reports.push({
+      scene: scene.name,
+      faces: scene.faces,
+      width: scene.image.cols,
+      height: scene.image.rows,
+      frames: frame.length,
+      detectMs: percentiles(detect),
+      fullScanMs: percentiles(full),
+      classifyMs: percentiles(classify),
+      frameMs: percentiles(frame),
+      sustainedFps: round(frame.length / seconds),
+      facesFound: percentiles(found).p50,
+    });
+  }
+  return { threads: 1, scenes: reports, rssMiB: round(process.memoryUsage().rss / 2 ** 20) };
+}
+
+/** The report as a small table. */
+export function formatBench(report: BenchReport): string {
+  const ms = (p: Percentiles): string => `${p.p50.toFixed(2)} / ${p.p95.toFixed(2)}`;
+  const rows = report.scenes.map((s) =>
+    [
+      `${s.scene} (${s.faces} face${s.faces === 1 ? '' : 's'}, ${s.width}x${s.height})`,
+      `  detection (as the pipeline runs it) ${ms(s.detectMs)} ms`,
+      `  detection (full scan every frame)   ${ms(s.fullScanMs)} ms`,
+      `  crops + classification (all faces)  ${ms(s.classifyMs)} ms`,
+      `  whole frame                         ${ms(s.frameMs)} ms`,
+      `  sustained                           ${s.sustainedFps} fps (30 fps camera); faces found: ${s.facesFound}`,
+    ].join('\n'),
+  );
+  return `vision benchmark, one thread, p50 / p95 over ${report.scenes[0]?.frames ?? 0} frames per scene\n${rows.join('\n')}\nRSS ${report.rssMiB} MiB\n`;
+}
+
+export function percentiles(values: readonly number[]): Percentiles {
+  if (values.length === 0) return { p50: 0, p95: 0, max: 0 };
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { p50: round(at(0.5)), p95: round(at(0.95)), max: round(sorted.at(-1) ?? 0) };
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+/** Copies of `image` shifted by up to 6 px along a small loop, so tracked faces move a little. */
+async function shifted(image: Mat): Promise<Mat[]> {
+  const cv = await loadOpencv();
+  const out: Mat[] = [];
+  for (let i = 0; i < 12; i++) {
+    const angle = (i / 12) * 2 * Math.PI;
+    const m = new cv.Mat(
+      [
+        [1, 0, Math.round(6 * Math.cos(angle))],
+        [0, 1, Math.round(6 * Math.sin(angle))],
+      ],
+      cv.CV_64F,
+    );
+    out.push(await image.warpAffineAsync(m, new cv.Size(image.cols, image.rows), cv.INTER_LINEAR, cv.BORDER_REPLICATE));
+  }
+  return out;
+}
+
+/** Frames from memory at a camera's pace, cycling through `images` until aborted. */
+class MemoryFrameSource implements FrameSource {
+  readonly description = 'memory';
+  readonly #clock: Clock;
+  readonly #images: readonly Mat[];
+  readonly #intervalMs: number;
+  readonly #bus = new EventBus<{ status: SourceStatus }>();
+
+  constructor(deps: { clock: Clock }, options: { images: readonly Mat[]; fps: number }) {
+    this.#clock = deps.clock;
+    this.#images = options.images;
+    this.#intervalMs = 1000 / options.fps;
+  }
+
+  onStatus(listener: (status: SourceStatus) => void): () => void {
+    return this.#bus.on('status', listener);
+  }
+
+  async *frames(signal: AbortSignal): AsyncGenerator<Frame, void, undefined> {
+    const first = this.#images[0];
+    if (first === undefined) return;
+    this.#bus.emit('status', { state: 'open', width: first.cols, height: first.rows, fps: 1000 / this.#intervalMs });
+    let next = this.#clock.monotonic();
+    for (let index = 0; !signal.aborted; index++) {
+      next += this.#intervalMs;
+      const wait = next - this.#clock.monotonic();
+      if (wait > 0) await this.#clock.sleep(wait, signal).catch(() => undefined);
+      if (signal.aborted) return;
+      // A copy per frame, as a camera delivers: the receiver owns (and releases) it.
+      yield { image: (this.#images[index % this.#images.length] ?? first).copy(), index, at: this.#clock.now() };
+    }
+  }
+}

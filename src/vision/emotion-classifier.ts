@@ -1,0 +1,70 @@
+/** One face's emotion reading. */
+export interface EmotionResult {
+  /** Probability per label of the classifier (each 0–1, summing to 1 within float rounding). */
+  readonly probabilities: Readonly<Record<string, number>>;
+  /** The most probable label (the first one on a tie, in the classifier's label order). */
+  readonly label: string;
+  /** The probability of `label`, 0–1. */
+  readonly confidence: number;
+}
+
+/**
+ * Reads facial expressions. A port: the onnxruntime adapter is `OnnxEmotionClassifier`; tests above
+ * this layer use `FakeEmotionClassifier` (testing/).
+ */
+export interface EmotionClassifier {
+  /** The labels results use, in the model's output order. Empty until the classifier is ready. */
+  readonly labels: readonly string[];
+  /**
+   * Classifies faces, each an 8-bit grey 48x48 face, row-major (`FACE_PIXELS` bytes, as cut out
+   * and resized by the face detector). Resolves with one result per face, in order; `[]` for no
+   * faces. MUST reject with a `RangeError` naming the face when one has the wrong size, and MUST
+   * NOT block the event loop while the model runs.
+   */
+  classify(faces: readonly Uint8Array[]): Promise<EmotionResult[]>;
+}
+
+/**
+ * Softmax of `scores[offset .. offset + labels.length)` as a result. With `extra`, the softmax of
+ * `extra` at the same offset is averaged in (flip test-time augmentation).
+ */
+export function resultFromLogits(
+  labels: readonly string[],
+  scores: ArrayLike<number>,
+  offset: number,
+  extra?: { scores: ArrayLike<number>; offset: number },
+): EmotionResult {
+  const p = softmax(scores, offset, labels.length);
+  if (extra !== undefined) {
+    const q = softmax(extra.scores, extra.offset, labels.length);
+    for (let i = 0; i < p.length; i++) p[i] = ((p[i] ?? 0) + (q[i] ?? 0)) / 2;
+  }
+  return resultFromProbabilities(labels, p);
+}
+
+/** A result from probabilities in label order. */
+export function resultFromProbabilities(labels: readonly string[], probabilities: ArrayLike<number>): EmotionResult {
+  const out: Record<string, number> = {};
+  let best = 0;
+  labels.forEach((label, i) => {
+    const p = probabilities[i] ?? 0;
+    out[label] = p;
+    if (p > (probabilities[best] ?? 0)) best = i;
+  });
+  return { probabilities: out, label: labels[best] ?? '', confidence: probabilities[best] ?? 0 };
+}
+
+/** Numerically stable softmax of `n` scores starting at `offset`. */
+export function softmax(scores: ArrayLike<number>, offset: number, n: number): Float64Array {
+  const out = new Float64Array(n);
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) max = Math.max(max, scores[offset + i] ?? -Infinity);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const e = Math.exp((scores[offset + i] ?? -Infinity) - max);
+    out[i] = e;
+    sum += e;
+  }
+  for (let i = 0; i < n; i++) out[i] = (out[i] ?? 0) / sum;
+  return out;
+}

@@ -1,0 +1,147 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../daemon/kernel/clock.js';
+import { runEvalCommand, type EvalCommandOptions, type EvalCommandResult } from './eval-command.js';
+import { FER_LABELS, readFerCsv, type FerRow } from './fer-csv.js';
+import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const INT8 = join(ROOT, 'models', 'emotion-int8.onnx');
+const TINY = join(import.meta.dirname, 'testing', 'fixtures', 'fer-tiny.csv');
+const TINY_TEXT = readFileSync(TINY, 'utf8');
+
+function tmpFile(name: string, content: string | Buffer): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'moodbox-eval-')), name);
+  writeFileSync(file, content);
+  return file;
+}
+
+async function run(options: Partial<EvalCommandOptions>): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runEvalCommand(
+    { file: TINY, model: INT8, ...options },
+    { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), clock: systemClock },
+  );
+  return { code, stdout, stderr };
+}
+
+async function runJson(options: Partial<EvalCommandOptions>): Promise<EvalCommandResult> {
+  const { code, stdout, stderr } = await run({ ...options, json: true });
+  expect(stderr).toBe('');
+  expect(code).toBe(0);
+  return JSON.parse(stdout) as EvalCommandResult;
+}
+
+/** What the daemon's classifier itself says about the PublicTest rows of the fixture. */
+let expected: { rows: FerRow[]; labels: string[] };
+
+beforeAll(async () => {
+  const rows: FerRow[] = [];
+  for await (const row of readFerCsv(TINY)) if (row.usage === 'PublicTest') rows.push(row);
+  const classifier = new OnnxEmotionClassifier({}, { modelPath: INT8 });
+  await classifier.start(new AbortController().signal);
+  const results = await classifier.classify(rows.map((r) => r.pixels));
+  await classifier.stop();
+  expected = { rows, labels: results.map((r) => r.label) };
+});
+
+describe('moodbox eval', () => {
+  it('prints one JSON object with the figures of the daemon classifier', async () => {
+    const result = await runJson({ usage: 'PublicTest' });
+    const correct = expected.rows.filter((r, i) => r.label === expected.labels[i]).length;
+    expect(result.n).toBe(8);
+    expect(result.accuracy).toBe(correct / 8);
+    expect(result.usage).toBe('PublicTest');
+    expect(Object.keys(result.perClass)).toEqual([...FER_LABELS]);
+    expect(result.perClass.angry.n).toBe(2);
+    expect(result.confusion).toHaveLength(7);
+    expect(result.confusion.flat().reduce((a, b) => a + b, 0)).toBe(8);
+    expected.rows.forEach((r, i) => {
+      const col = result.predictedLabels.indexOf(expected.labels[i] ?? '');
+      expect(result.confusion[r.emotion]?.[col]).toBeGreaterThan(0);
+    });
+    expect(result.ferPlusMajority?.n).toBe(7);
+    expect(result.imagesPerSecond).toBeGreaterThan(0);
+    expect(result.model).toMatchObject({ path: INT8, labels: [...FER_LABELS] });
+    expect(result.flipTta).toBe(false);
+  });
+
+  it('reads a gzip-compressed CSV and gives the same figures', async () => {
+    const plain = await runJson({ usage: 'PublicTest' });
+    const gz = await runJson({ file: tmpFile('tiny.csv.gz', gzipSync(TINY_TEXT)), usage: 'PublicTest' });
+    expect({ ...gz, file: '', imagesPerSecond: 0, classifySeconds: 0 }).toEqual({
+      ...plain,
+      file: '',
+      imagesPerSecond: 0,
+      classifySeconds: 0,
+    });
+  });
+
+  it('evaluates a CSV without FER+ columns, with no FER+ figure', async () => {
+    const text = TINY_TEXT.trimEnd()
+      .split('\n')
+      .map((l) => l.split(',').slice(0, 3).join(','))
+      .join('\n');
+    const result = await runJson({ file: tmpFile('plain.csv', `${text}\n`) });
+    expect(result.n).toBe(9);
+    expect(result.ferPlusMajority).toBeNull();
+    const { stdout } = await run({ file: tmpFile('plain.csv', `${text}\n`) });
+    expect(stdout).toContain('FER+ majority: no FER+ vote columns');
+  });
+
+  it('prints a readable report', async () => {
+    const { code, stdout } = await run({ usage: 'PublicTest' });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^model: .*emotion-int8\.onnx \(sha256 [0-9a-f]{12}…, flip-TTA off\)$/m);
+    expect(stdout).toMatch(/^data: .*fer-tiny\.csv, Usage=PublicTest: 8 images$/m);
+    expect(stdout).toMatch(/^accuracy \(FER-2013 labels\): \d+\.\d\d% \(\d\/8\)/m);
+    expect(stdout).toMatch(/^ {2}disgust +\d+\.\d\d% {2}\(\d\/1\)$/m);
+    expect(stdout).toMatch(/^FER\+ majority accuracy: .* of 7 rows with votes/m);
+    expect(stdout).toMatch(/^speed: \d+ images\/s \(1 thread, batches of 64\)$/m);
+  });
+
+  it('rejects a malformed row with its line number and exits 1', async () => {
+    const lines = TINY_TEXT.split('\n');
+    lines[5] = (lines[5] ?? '').replace(/^\d,/, '9,');
+    const { code, stdout, stderr } = await run({ file: tmpFile('bad.csv', lines.join('\n')) });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^moodbox eval: .*bad\.csv: line 6 \(data row 5\): expected emotion to be an integer 0–6, got "9"\n$/);
+  });
+
+  it('says which Usage values exist when none match', async () => {
+    const { code, stderr } = await run({ usage: 'PrivateTest' });
+    expect(code).toBe(1);
+    expect(stderr).toContain('no rows with Usage=PrivateTest (found: PublicTest 8, Training 1)');
+  });
+
+  it('refuses a model without a manifest entry', async () => {
+    const model = tmpFile('emotion-int8.onnx', readFileSync(INT8));
+    const { code, stderr } = await run({ model });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/cannot read the model manifest/);
+  });
+
+  it('runs from the command line', () => {
+    const cli = join(ROOT, 'src', 'daemon', 'cli.ts');
+    const args = ['--import', 'tsx', cli, 'eval', TINY, '--usage', 'PublicTest', '--flip-tta', '--json'];
+    const result = spawnSync(process.execPath, args, { encoding: 'utf8', cwd: ROOT });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const out = JSON.parse(result.stdout) as EvalCommandResult;
+    expect(out).toMatchObject({ n: 8, flipTta: true, usage: 'PublicTest', model: { path: INT8 } });
+    expect(Object.keys(out)).toEqual(expect.arrayContaining(['accuracy', 'perClass', 'confusion', 'n']));
+
+    const missing = spawnSync(process.execPath, ['--import', 'tsx', cli, 'eval', join(tmpdir(), 'no-such.csv')], {
+      encoding: 'utf8',
+      cwd: ROOT,
+    });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/cannot read .*no-such\.csv/);
+  });
+});

@@ -1,0 +1,123 @@
+import { resolve } from 'node:path';
+import type { Clock } from '../daemon/kernel/clock.js';
+import { MoodboxError } from '../daemon/kernel/errors.js';
+import { evaluate, type EvaluationReport } from './evaluate.js';
+import { DatasetError, readFerCsv } from './fer-csv.js';
+import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';
+
+export interface EvalCommandOptions {
+  /** FER-2013-format CSV, plain or gzip-compressed. */
+  file: string;
+  /** The emotion model; its manifest.json sits beside it. */
+  model: string;
+  /** Only rows with this Usage. */
+  usage?: string | undefined;
+  /** Override the manifest's flip-TTA setting. */
+  flipTta?: boolean | undefined;
+  /** onnxruntime intra-op threads. @default 1 */
+  threads?: number | undefined;
+  /** Faces per inference call. @default 64 */
+  batchSize?: number | undefined;
+  /** Print one JSON object instead of the text report. */
+  json?: boolean | undefined;
+}
+
+export interface EvalCommandIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  clock: Pick<Clock, 'monotonic'>;
+}
+
+/** The JSON `moodbox eval --json` prints: the report plus what was evaluated. */
+export interface EvalCommandResult extends EvaluationReport {
+  readonly file: string;
+  readonly usage: string | null;
+  readonly model: { readonly path: string; readonly sha256: string; readonly labels: readonly string[] };
+  readonly flipTta: boolean;
+  readonly threads: number;
+  readonly batchSize: number;
+}
+
+/**
+ * `moodbox eval`: evaluates the emotion model on a FER-2013-format CSV with the daemon's classifier
+ * and preprocessing. Returns the exit code: 0, or 1 after printing the error (a malformed row names
+ * its line; a model that does not match its manifest is refused).
+ */
+export async function runEvalCommand(options: EvalCommandOptions, io: EvalCommandIo): Promise<number> {
+  const threads = options.threads ?? 1;
+  const batchSize = options.batchSize ?? 64;
+  const classifier = new OnnxEmotionClassifier(
+    {},
+    {
+      modelPath: resolve(options.model),
+      intraOpThreads: threads,
+      maxBatch: batchSize,
+      ...(options.flipTta === undefined ? {} : { flipTta: options.flipTta }),
+    },
+  );
+  try {
+    await classifier.start(new AbortController().signal);
+    const model = classifier.model;
+    if (model === undefined) throw new Error('the classifier started without a model');
+    const report = await evaluate({ classifier, clock: io.clock }, readFerCsv(options.file), { usage: options.usage, batchSize });
+    if (report.n === 0) {
+      const found = Object.entries(report.skipped)
+        .map(([usage, count]) => `${usage} ${count}`)
+        .join(', ');
+      throw new DatasetError(
+        'MB_ERR_DATASET_INVALID',
+        `${options.file}: no rows with Usage=${options.usage ?? '(any)'} (found: ${found || 'no rows'})`,
+      );
+    }
+    const result: EvalCommandResult = {
+      file: options.file,
+      usage: options.usage ?? null,
+      model: { path: model.path, sha256: model.entry.sha256, labels: model.entry.labels },
+      flipTta: classifier.flipTta,
+      threads,
+      batchSize,
+      ...report,
+    };
+    io.stdout(options.json === true ? `${JSON.stringify(result, null, 2)}\n` : formatEvaluation(result));
+    return 0;
+  } catch (err) {
+    if (err instanceof MoodboxError || err instanceof RangeError) {
+      io.stderr(`moodbox eval: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await classifier.stop();
+  }
+}
+
+const pct = (x: number | null): string => (x === null ? '   -  ' : `${(100 * x).toFixed(2).padStart(6)}%`);
+
+/** The human-readable report. */
+export function formatEvaluation(r: EvalCommandResult): string {
+  const lines = [
+    `model: ${r.model.path} (sha256 ${r.model.sha256.slice(0, 12)}…, flip-TTA ${r.flipTta ? 'on' : 'off'})`,
+    `data: ${r.file}${r.usage === null ? '' : `, Usage=${r.usage}`}: ${r.n} images`,
+    `accuracy (FER-2013 labels): ${pct(r.accuracy).trim()} (${r.correct}/${r.n}), mean per-class recall ${pct(r.macroRecall).trim()}`,
+    '',
+    'per-class recall:',
+    ...r.labels.map((l) => `  ${l.padEnd(9)}${pct(r.perClass[l].recall)}  (${r.perClass[l].correct}/${r.perClass[l].n})`),
+    '',
+    'confusion (rows: true label, columns: predicted):',
+    `  ${''.padEnd(9)}${r.predictedLabels.map((l) => l.slice(0, 7).padStart(8)).join('')}`,
+    ...r.labels.map((l, i) => `  ${l.padEnd(9)}${(r.confusion[i] ?? []).map((c) => String(c).padStart(8)).join('')}`),
+  ];
+  const plus = r.ferPlusMajority;
+  lines.push('');
+  if (plus === null) {
+    lines.push('FER+ majority: no FER+ vote columns (or no votes) in this file');
+  } else {
+    lines.push(
+      `FER+ majority accuracy: ${pct(plus.accuracy).trim()} of ${plus.n} rows with votes; ` +
+        `${pct(plus.accuracyExcludingUnpredictable).trim()} of the ${plus.nExcludingUnpredictable} whose majority the model can predict` +
+        (plus.tiedMajority > 0 ? `; ${plus.tiedMajority} tied majorities` : ''),
+    );
+  }
+  lines.push(`speed: ${r.imagesPerSecond.toFixed(0)} images/s (${r.threads} thread${r.threads > 1 ? 's' : ''}, batches of ${r.batchSize})`);
+  return `${lines.join('\n')}\n`;
+}

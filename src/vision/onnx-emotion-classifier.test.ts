@@ -1,0 +1,177 @@
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ModelError } from '../daemon/kernel/errors.js';
+import { softmax, type EmotionResult } from './emotion-classifier.js';
+import { readFerCsv } from './fer-csv.js';
+import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';
+import { FACE_PIXELS, mirrorFace } from './preprocess.js';
+
+const MODELS = join(import.meta.dirname, '..', '..', 'models');
+const INT8 = join(MODELS, 'emotion-int8.onnx');
+const FLOAT = join(MODELS, 'emotion-float.onnx');
+const signal = new AbortController().signal;
+
+let faces: Uint8Array[] = [];
+const started: OnnxEmotionClassifier[] = [];
+
+async function classifier(modelPath: string, options: { flipTta?: boolean; maxBatch?: number } = {}): Promise<OnnxEmotionClassifier> {
+  const c = new OnnxEmotionClassifier({}, { modelPath, ...options });
+  await c.start(signal);
+  started.push(c);
+  return c;
+}
+
+const probs = (r: EmotionResult | undefined): number[] => Object.values(r?.probabilities ?? {});
+
+beforeAll(async () => {
+  for await (const row of readFerCsv(join(import.meta.dirname, 'testing', 'fixtures', 'fer-tiny.csv'))) faces.push(row.pixels);
+  faces = [...faces, new Uint8Array(FACE_PIXELS), new Uint8Array(FACE_PIXELS).fill(255)];
+});
+
+afterAll(async () => {
+  await Promise.all(started.map((c) => c.stop()));
+});
+
+describe('OnnxEmotionClassifier', () => {
+  it('classifies faces into probabilities per label that sum to 1', async () => {
+    const c = await classifier(INT8);
+    expect(c.labels).toEqual(['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral']);
+    const results = await c.classify(faces);
+    expect(results).toHaveLength(faces.length);
+    for (const r of results) {
+      expect(Object.keys(r.probabilities)).toEqual(c.labels);
+      expect(probs(r).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      expect(r.confidence).toBe(Math.max(...probs(r)));
+      expect(r.probabilities[r.label]).toBe(r.confidence);
+    }
+    expect(await c.classify([])).toEqual([]);
+  });
+
+  it('gives int8 results close to the float model it was quantized from', async () => {
+    const [int8, float] = [await classifier(INT8), await classifier(FLOAT)];
+    const [a, b] = [await int8.classify(faces), await float.classify(faces)];
+    let agree = 0;
+    a.forEach((r, i) => {
+      const diff = Math.max(...probs(r).map((p, k) => Math.abs(p - (probs(b[i])[k] ?? 0))));
+      expect(diff, `face ${i}`).toBeLessThan(0.1);
+      if (r.label === b[i]?.label) agree++;
+    });
+    expect(agree).toBeGreaterThanOrEqual(faces.length - 1);
+  });
+
+  it('gives the same result for a face alone, in a batch, and split over several calls', async () => {
+    const whole = await (await classifier(INT8)).classify(faces);
+    const split = await (await classifier(INT8, { maxBatch: 2 })).classify(faces);
+    const alone = await (await classifier(INT8)).classify([faces[3] ?? new Uint8Array()]);
+    split.forEach((r, i) => probs(r).forEach((p, k) => expect(p).toBeCloseTo(probs(whole[i])[k] ?? NaN, 5)));
+    probs(alone[0]).forEach((p, k) => expect(p).toBeCloseTo(probs(whole[3])[k] ?? NaN, 5));
+  });
+
+  it('with flip-TTA averages the probabilities of each face and its mirror', async () => {
+    const plain = await classifier(INT8, { flipTta: false });
+    const tta = await classifier(INT8, { flipTta: true });
+    expect(tta.flipTta).toBe(true);
+    const some = faces.slice(0, 4);
+    const [a, m, t] = [await plain.classify(some), await plain.classify(some.map(mirrorFace)), await tta.classify(some)];
+    t.forEach((r, i) => probs(r).forEach((p, k) => expect(p).toBeCloseTo(((probs(a[i])[k] ?? 0) + (probs(m[i])[k] ?? 0)) / 2, 5)));
+    expect(t.some((r, i) => Math.abs((probs(r)[0] ?? 0) - (probs(a[i])[0] ?? 0)) > 1e-4)).toBe(true);
+  });
+
+  it('rejects a face of the wrong size, naming it', async () => {
+    const c = await classifier(INT8, { maxBatch: 2 });
+    await expect(c.classify([...faces.slice(0, 4), new Uint8Array(10)])).rejects.toThrow(
+      /Expected `faces\[4\]` to be a Uint8Array of 2304 bytes/,
+    );
+  });
+
+  it('refuses to classify before start and after stop', async () => {
+    const c = new OnnxEmotionClassifier({}, { modelPath: INT8 });
+    await expect(c.classify(faces)).rejects.toThrow(ModelError);
+    expect(c.labels).toEqual([]);
+    await c.start(signal);
+    await c.stop();
+    await expect(c.classify(faces)).rejects.toThrow(/not started/);
+  });
+
+  it('logs the model it loaded', async () => {
+    const lines: [object, string][] = [];
+    const c = new OnnxEmotionClassifier({ log: { info: (obj, msg) => lines.push([obj, msg]) } }, { modelPath: INT8 });
+    await c.start(signal);
+    started.push(c);
+    expect(lines).toEqual([
+      [expect.objectContaining({ model: INT8, labels: c.labels, flipTta: false, threads: 1 }), 'emotion model loaded'],
+    ]);
+  });
+
+  describe('refuses a model that does not match its manifest', () => {
+    /** A copy of the int8 model whose manifest entry is edited by `edit`. */
+    function copy(edit: (entry: Record<string, unknown>) => void, bytes?: Buffer): string {
+      const dir = mkdtempSync(join(tmpdir(), 'moodbox-onnx-'));
+      const manifest = JSON.parse(readFileSync(join(MODELS, 'manifest.json'), 'utf8')) as {
+        models: Record<string, Record<string, unknown>>;
+      };
+      const entry = manifest.models['emotion-int8.onnx'] ?? {};
+      edit(entry);
+      writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ models: { 'emotion-int8.onnx': entry } }));
+      if (bytes === undefined) copyFileSync(INT8, join(dir, 'emotion-int8.onnx'));
+      else writeFileSync(join(dir, 'emotion-int8.onnx'), bytes);
+      return join(dir, 'emotion-int8.onnx');
+    }
+
+    async function refusal(path: string): Promise<ModelError> {
+      const c = new OnnxEmotionClassifier({}, { modelPath: path });
+      try {
+        await c.start(signal);
+      } catch (err) {
+        await c.stop();
+        expect(err).toBeInstanceOf(ModelError);
+        return err as ModelError;
+      }
+      throw new Error('expected the model to be refused');
+    }
+
+    it('an input name the graph does not have', async () => {
+      const err = await refusal(copy((e) => ((e['input'] as Record<string, unknown>)['name'] = 'image')));
+      expect(err.code).toBe('MB_ERR_MODEL_INVALID');
+      expect(err.message).toMatch(/input image is not in the graph \(inputs: input\)/);
+    });
+
+    it('more labels than the graph has outputs', async () => {
+      const err = await refusal(
+        copy((e) => {
+          e['labels'] = [...(e['labels'] as string[]), 'contempt'];
+          (e['output'] as Record<string, unknown>)['shape'] = ['N', 8];
+        }),
+      );
+      expect(err.code).toBe('MB_ERR_MODEL_INVALID');
+      expect(err.message).toMatch(/output logits is float32 \[N, 7\], the manifest says float32 \[N, 8\]/);
+    });
+
+    it('a file that is not the one the manifest describes', async () => {
+      const err = await refusal(copy(() => undefined, readFileSync(FLOAT)));
+      expect(err.code).toBe('MB_ERR_MODEL_CHECKSUM');
+    });
+
+    it('a file onnxruntime cannot load', async () => {
+      const junk = Buffer.from('not an onnx model');
+      const { createHash } = await import('node:crypto');
+      const err = await refusal(copy((e) => (e['sha256'] = createHash('sha256').update(junk).digest('hex')), junk));
+      expect(err.code).toBe('MB_ERR_MODEL_LOAD');
+      expect(err.message).toMatch(/onnxruntime cannot load/);
+    });
+  });
+
+  it('rejects a thread count that is not a positive integer', async () => {
+    const c = new OnnxEmotionClassifier({}, { modelPath: INT8, intraOpThreads: 0 });
+    await expect(c.start(signal)).rejects.toThrow('Expected `intraOpThreads` to be an integer >= 1, got `0`');
+  });
+});
+
+describe('softmax', () => {
+  it('is stable for large scores', () => {
+    expect(Array.from(softmax([1000, 1000, 0], 0, 3))).toEqual([0.5, 0.5, 0]);
+    expect(Array.from(softmax([9, 0, 0, 9], 1, 2))).toEqual([0.5, 0.5]);
+  });
+});

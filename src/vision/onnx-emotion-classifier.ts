@@ -1,0 +1,179 @@
+import type * as OnnxRuntime from 'onnxruntime-node';
+import { ModelError } from '../daemon/kernel/errors.js';
+import type { Service } from '../daemon/kernel/lifecycle.js';
+import { resultFromLogits, type EmotionClassifier, type EmotionResult } from './emotion-classifier.js';
+import { loadModelManifest, type VerifiedModel } from './model-manifest.js';
+import { assertFaces, FACE_SIZE, preprocessFaces } from './preprocess.js';
+
+type Ort = typeof OnnxRuntime;
+type InferenceSession = OnnxRuntime.InferenceSession;
+type ValueMetadata = OnnxRuntime.InferenceSession.ValueMetadata;
+
+export interface OnnxEmotionClassifierOptions {
+  /** The `.onnx` file; its `manifest.json` sits beside it and is checked at start. */
+  modelPath: string;
+  /** Threads onnxruntime may use inside one inference (1 keeps the other cores for detection). @default 1 */
+  intraOpThreads?: number;
+  /**
+   * Average each face's probabilities with those of its mirror image (flip test-time augmentation):
+   * a little more accurate, twice the inference work. @default the manifest's `flipTta`
+   */
+  flipTta?: boolean;
+  /** The most faces in one inference call; larger requests are split. @default 64 */
+  maxBatch?: number;
+}
+
+/** What the classifier logs: only that the model was loaded. */
+export interface ClassifierLog {
+  info(obj: object, msg: string): void;
+}
+
+/**
+ * The emotion classifier on onnxruntime-node (imported when the service starts). One session,
+ * batched inputs (all faces of a frame in one call, mirrors included when flip-TTA is on). At
+ * start it checks the model against its manifest (sha256, input and output names and shapes,
+ * labels, normalisation) and refuses a model that does not match with a `ModelError`.
+ */
+export class OnnxEmotionClassifier implements EmotionClassifier, Service {
+  readonly name = 'emotion-classifier';
+  readonly #log: ClassifierLog | undefined;
+  readonly #options: OnnxEmotionClassifierOptions;
+  #ort: Ort | undefined;
+  #session: InferenceSession | undefined;
+  #model: VerifiedModel | undefined;
+  #flipTta = false;
+
+  constructor(deps: { log?: ClassifierLog }, options: OnnxEmotionClassifierOptions) {
+    this.#log = deps.log;
+    this.#options = options;
+  }
+
+  /** Labels of the loaded model, in output order; empty before `start`. */
+  get labels(): readonly string[] {
+    return this.#model?.entry.labels ?? [];
+  }
+
+  /** The loaded model and its manifest entry; undefined before `start`. */
+  get model(): VerifiedModel | undefined {
+    return this.#model;
+  }
+
+  /** Whether results average each face with its mirror (set at `start`). */
+  get flipTta(): boolean {
+    return this.#flipTta;
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    const threads = this.#options.intraOpThreads ?? 1;
+    if (!Number.isInteger(threads) || threads < 1) {
+      throw new RangeError(`Expected \`intraOpThreads\` to be an integer >= 1, got \`${threads}\``);
+    }
+    const maxBatch = this.#options.maxBatch ?? 64;
+    if (!Number.isInteger(maxBatch) || maxBatch < 1) {
+      throw new RangeError(`Expected \`maxBatch\` to be an integer >= 1, got \`${maxBatch}\``);
+    }
+    const model = await loadModelManifest(this.#options.modelPath);
+    signal.throwIfAborted();
+    const ort = await import('onnxruntime-node');
+    let session: InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(model.path, {
+        intraOpNumThreads: threads,
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+        graphOptimizationLevel: 'all',
+      });
+    } catch (err) {
+      throw new ModelError('MB_ERR_MODEL_LOAD', `onnxruntime cannot load ${model.path}: ${(err as Error).message}`, { cause: err });
+    }
+    try {
+      checkSession(session, model);
+      signal.throwIfAborted();
+    } catch (err) {
+      await session.release();
+      throw err;
+    }
+    this.#ort = ort;
+    this.#session = session;
+    this.#model = model;
+    this.#flipTta = this.#options.flipTta ?? model.entry.flipTta;
+    this.#log?.info(
+      { model: model.path, sha256: model.entry.sha256, labels: model.entry.labels, flipTta: this.#flipTta, threads },
+      'emotion model loaded',
+    );
+  }
+
+  async stop(): Promise<void> {
+    const session = this.#session;
+    this.#session = undefined;
+    this.#model = undefined;
+    await session?.release();
+  }
+
+  async classify(faces: readonly Uint8Array[]): Promise<EmotionResult[]> {
+    const session = this.#session;
+    const model = this.#model;
+    const ort = this.#ort;
+    if (session === undefined || model === undefined || ort === undefined) {
+      throw new ModelError('MB_ERR_MODEL_LOAD', 'the emotion classifier is not started');
+    }
+    assertFaces(faces);
+    const { entry } = model;
+    const maxBatch = this.#options.maxBatch ?? 64;
+    const results: EmotionResult[] = [];
+    for (let start = 0; start < faces.length; start += maxBatch) {
+      const chunk = faces.slice(start, start + maxBatch);
+      const n = chunk.length;
+      const rows = this.#flipTta ? 2 * n : n;
+      const data = preprocessFaces(chunk, entry.input.normalisation, { appendMirrored: this.#flipTta });
+      const input = new ort.Tensor('float32', data, [rows, 1, FACE_SIZE, FACE_SIZE]);
+      let scores: ArrayLike<number>;
+      try {
+        const output = (await session.run({ [entry.input.name]: input }))[entry.output.name];
+        if (output === undefined || output.data.length !== rows * entry.labels.length) {
+          throw new Error(`expected output ${entry.output.name} with ${rows * entry.labels.length} values`);
+        }
+        scores = output.data as Float32Array;
+      } catch (err) {
+        throw new ModelError('MB_ERR_MODEL_LOAD', `the emotion model failed to run: ${(err as Error).message}`, { cause: err });
+      }
+      const k = entry.labels.length;
+      for (let i = 0; i < n; i++) {
+        results.push(resultFromLogits(entry.labels, scores, i * k, this.#flipTta ? { scores, offset: (n + i) * k } : undefined));
+      }
+    }
+    return results;
+  }
+}
+
+/** The graph's input and output must be the ones the manifest describes. */
+function checkSession(session: InferenceSession, model: VerifiedModel): void {
+  const { entry } = model;
+  const problems: string[] = [];
+  const input = session.inputMetadata.find((m) => m.name === entry.input.name);
+  if (input === undefined) {
+    problems.push(`input ${entry.input.name} is not in the graph (inputs: ${session.inputNames.join(', ')})`);
+  } else if (!input.isTensor || input.type !== 'float32' || !sameDims(input.shape, [1, FACE_SIZE, FACE_SIZE])) {
+    problems.push(`input ${input.name} is ${describeTensor(input)}, the manifest says float32 [N, 1, ${FACE_SIZE}, ${FACE_SIZE}]`);
+  }
+  const output = session.outputMetadata.find((m) => m.name === entry.output.name);
+  if (output === undefined) {
+    problems.push(`output ${entry.output.name} is not in the graph (outputs: ${session.outputNames.join(', ')})`);
+  } else if (!output.isTensor || output.type !== 'float32' || !sameDims(output.shape, [entry.labels.length])) {
+    problems.push(
+      `output ${output.name} is ${describeTensor(output)}, the manifest says float32 [N, ${entry.labels.length}] (one per label)`,
+    );
+  }
+  if (problems.length > 0) {
+    throw new ModelError('MB_ERR_MODEL_INVALID', `${model.path} does not match its manifest ${model.manifestPath}: ${problems.join('; ')}`);
+  }
+}
+
+/** Whether `shape` is a batch dimension (any) followed by `rest`. */
+function sameDims(shape: readonly (number | string)[], rest: readonly number[]): boolean {
+  return shape.length === rest.length + 1 && rest.every((d, i) => shape[i + 1] === d);
+}
+
+function describeTensor(meta: ValueMetadata): string {
+  return meta.isTensor ? `${meta.type} [${meta.shape.join(', ')}]` : 'not a tensor';
+}

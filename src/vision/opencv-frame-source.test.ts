@@ -1,0 +1,220 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../daemon/kernel/clock.js';
+import { FakeClock } from '../daemon/testing/fake-clock.js';
+import type { Frame, SourceStatus } from './frame-source.js';
+import { OpencvFrameSource, parseSourceSpec, type OpencvFrameSourceOptions } from './opencv-frame-source.js';
+import { loadOpencv, type Cv } from './opencv.js';
+import { fixturePath } from './testing/fixtures.js';
+import { startMjpegServer } from './testing/mjpeg-server.js';
+
+let cv: Cv;
+let dir: string;
+let clip: string;
+
+beforeAll(async () => {
+  cv = await loadOpencv();
+  dir = mkdtempSync(join(tmpdir(), 'moodbox-sources-'));
+  clip = join(dir, 'clip.avi');
+  // 10 frames at 25 fps: 5 of the happy face, then 5 of the empty room.
+  for (const [i, name] of ['happy-face', 'no-face'].entries()) {
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-loop',
+      '1',
+      '-i',
+      fixturePath(name as 'happy-face'),
+      '-frames:v',
+      '5',
+      '-r',
+      '25',
+      '-c:v',
+      'mjpeg',
+      '-q:v',
+      '3',
+      join(dir, `part${i}.avi`),
+    ]);
+  }
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-i',
+    join(dir, 'part0.avi'),
+    '-i',
+    join(dir, 'part1.avi'),
+    '-filter_complex',
+    'concat=n=2:v=1',
+    '-c:v',
+    'mjpeg',
+    '-q:v',
+    '3',
+    clip,
+  ]);
+  for (const [i, name] of (['happy-face', 'group', 'no-face'] as const).entries())
+    copyFileSync(fixturePath(name), join(dir, `frame_${String(i).padStart(3, '0')}.png`));
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Takes up to `max` frames, then aborts; records every status. */
+async function take(
+  options: OpencvFrameSourceOptions,
+  max: number,
+  clock = systemClock,
+): Promise<{ frames: Frame[]; statuses: SourceStatus[] }> {
+  const source = new OpencvFrameSource({ clock }, options);
+  const statuses: SourceStatus[] = [];
+  source.onStatus((s) => statuses.push(s));
+  const abort = new AbortController();
+  const frames: Frame[] = [];
+  for await (const frame of source.frames(abort.signal)) {
+    frames.push(frame);
+    if (frames.length >= max) abort.abort();
+  }
+  return { frames, statuses };
+}
+
+/** Mean grey level of a frame: the empty room is brighter than the face fixtures. */
+const brightness = (frame: Frame): number => frame.image.bgrToGray().mean().w;
+
+describe('parseSourceSpec', () => {
+  it('reads every kind of source string', () => {
+    expect(parseSourceSpec('0')).toEqual({ kind: 'device', device: 0 });
+    expect(parseSourceSpec('/dev/video2')).toEqual({ kind: 'device', device: '/dev/video2' });
+    expect(parseSourceSpec('v4l2src device=/dev/video0 ! videoconvert ! appsink')).toMatchObject({ kind: 'gstreamer' });
+    expect(parseSourceSpec('http://10.0.0.5:8081/video.mjpg')).toEqual({ kind: 'url', url: 'http://10.0.0.5:8081/video.mjpg' });
+    expect(parseSourceSpec('/srv/frames_%04d.png')).toEqual({ kind: 'sequence', pattern: '/srv/frames_%04d.png' });
+    expect(parseSourceSpec('clips/demo.mp4')).toEqual({ kind: 'file', path: 'clips/demo.mp4' });
+    expect(() => parseSourceSpec('  ')).toThrow(TypeError);
+  });
+});
+
+describe('OpencvFrameSource', () => {
+  it('reads a video file to its end, in order, and says it ended', async () => {
+    const { frames, statuses } = await take({ source: clip, realtime: false }, 100);
+    expect(frames).toHaveLength(10);
+    expect(frames.map((f) => f.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(frames[0]?.image.cols).toBe(640);
+    expect(brightness(frames[9]!)).toBeGreaterThan(brightness(frames[0]!) + 3);
+    expect(statuses).toEqual([{ state: 'open', width: 640, height: 480, fps: 25 }, { state: 'ended' }]);
+  });
+
+  it('loops a video file and keeps counting frames', async () => {
+    const { frames, statuses } = await take({ source: clip, realtime: false, loop: true }, 25);
+    expect(frames.map((f) => f.index)).toEqual([...Array(25).keys()]);
+    // Frame 10 is the first frame again.
+    expect(brightness(frames[10]!)).toBeCloseTo(brightness(frames[0]!), 0);
+    expect(statuses.map((s) => s.state)).toEqual(['open']);
+  });
+
+  it('paces a file at its frame rate when realtime, on the injected clock', async () => {
+    const clock = new FakeClock();
+    const source = new OpencvFrameSource({ clock }, { source: clip, realtime: true });
+    const abort = new AbortController();
+    const iterator = source.frames(abort.signal)[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    expect(first.done).toBe(false);
+    let second = false;
+    const pending = iterator.next().then(() => (second = true));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(second).toBe(false);
+    clock.advance(40);
+    await pending;
+    expect(second).toBe(true);
+    abort.abort();
+    clock.advance(1000);
+    await iterator.return?.();
+  });
+
+  it('reads an image sequence', async () => {
+    const { frames, statuses } = await take({ source: join(dir, 'frame_%03d.png'), realtime: false }, 10);
+    expect(frames).toHaveLength(3);
+    expect(statuses.at(-1)).toEqual({ state: 'ended' });
+  });
+
+  it('throws a CameraError for a missing file when told not to reopen', async () => {
+    await expect(take({ source: join(dir, 'missing.mp4'), reopen: false }, 1)).rejects.toMatchObject({
+      name: 'CameraError',
+      code: 'MB_ERR_CAMERA_OPEN',
+    });
+  });
+
+  it('reports a missing camera device or a broken GStreamer pipeline as a CameraError', async () => {
+    await expect(take({ source: '/dev/video99', reopen: false }, 1)).rejects.toMatchObject({
+      name: 'CameraError',
+      code: 'MB_ERR_CAMERA_OPEN',
+    });
+    await expect(take({ source: 'nosuchelement ! videoconvert ! appsink', reopen: false }, 1)).rejects.toMatchObject({
+      code: 'MB_ERR_CAMERA_OPEN',
+      message: expect.stringContaining('appsink'),
+    });
+  });
+
+  it('throws for a file that is not a video', async () => {
+    const junk = join(dir, 'junk.mp4');
+    copyFileSync(join(import.meta.dirname, 'testing', 'fixtures', 'faces.json'), junk);
+    await expect(take({ source: junk, reopen: false }, 1)).rejects.toMatchObject({ code: 'MB_ERR_CAMERA_OPEN' });
+  });
+
+  it('reports an unavailable source and retries with doubling backoff on the clock', async () => {
+    const clock = new FakeClock();
+    const source = new OpencvFrameSource({ clock }, { source: join(dir, 'missing.mp4'), retryMinMs: 500, retryMaxMs: 3000 });
+    const abort = new AbortController();
+    const waits: number[] = [];
+    source.onStatus((status) => {
+      if (status.state !== 'unavailable') return;
+      waits.push(status.retryInMs);
+      expect(status.error.code).toBe('MB_ERR_CAMERA_OPEN');
+      if (waits.length === 5) abort.abort();
+      else setImmediate(() => clock.advance(status.retryInMs));
+    });
+    const frames: Frame[] = [];
+    for await (const frame of source.frames(abort.signal)) frames.push(frame);
+    expect(frames).toEqual([]);
+    expect(waits).toEqual([500, 1000, 2000, 3000, 3000]);
+  });
+
+  it('reads an MJPEG camera, survives the camera going away and picks up when it comes back', async () => {
+    const jpegs = (['happy-face', 'no-face'] as const).map((name) => cv.imencode('.jpg', cv.imread(fixturePath(name))));
+    let server = await startMjpegServer({ jpegs, intervalMs: 30 });
+    const source = new OpencvFrameSource({ clock: systemClock }, { source: server.url, retryMinMs: 50, retryMaxMs: 200 });
+    const statuses: SourceStatus[] = [];
+    source.onStatus((s) => statuses.push(s));
+    const abort = new AbortController();
+    let before = 0;
+    let after = 0;
+    const state = { phase: 'before' as 'before' | 'away' | 'back' };
+    const port = server.port;
+    for await (const frame of source.frames(abort.signal)) {
+      expect(frame.image.cols).toBe(640);
+      if (state.phase === 'before' && ++before === 5) {
+        state.phase = 'away';
+        await server.stop();
+        // Come back once the source has noticed and is retrying.
+        const off = source.onStatus((s) => {
+          if (s.state !== 'unavailable') return;
+          off();
+          void startMjpegServer({ jpegs, intervalMs: 30, port }).then((s2) => {
+            server = s2;
+            state.phase = 'back';
+          });
+        });
+      } else if (state.phase === 'back' && ++after === 5) {
+        abort.abort();
+      }
+    }
+    await server.stop();
+    expect(before).toBe(5);
+    expect(after).toBe(5);
+    const states = statuses.map((s) => s.state);
+    expect(states[0]).toBe('open');
+    expect(states).toContain('unavailable');
+    expect(states.at(-1)).toBe('open');
+    const lost = statuses.find((s) => s.state === 'unavailable');
+    expect(lost?.state === 'unavailable' && lost.error.code).toBe('MB_ERR_CAMERA_LOST');
+  });
+});

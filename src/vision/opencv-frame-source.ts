@@ -1,0 +1,258 @@
+import { existsSync, statSync } from 'node:fs';
+import type { Mat, VideoCapture } from '@u4/opencv4nodejs';
+import type { Clock } from '../daemon/kernel/clock.js';
+import { CameraError } from '../daemon/kernel/errors.js';
+import { EventBus } from '../daemon/kernel/event-bus.js';
+import type { Frame, FrameSource, SourceStatus } from './frame-source.js';
+import { loadOpencv, type Cv } from './opencv.js';
+
+/** What a source string names, as `parseSourceSpec` reads it. */
+export type SourceSpec =
+  | { readonly kind: 'device'; readonly device: number | string }
+  | { readonly kind: 'gstreamer'; readonly pipeline: string }
+  | { readonly kind: 'url'; readonly url: string }
+  | { readonly kind: 'sequence'; readonly pattern: string }
+  | { readonly kind: 'file'; readonly path: string };
+
+/**
+ * Reads a camera source string: a device index (`0`) or path (`/dev/video0`), a GStreamer pipeline
+ * (contains `appsink`), an `http(s)://` or `rtsp://` URL (MJPEG over HTTP, say), an image sequence
+ * (a printf pattern such as `frames_%04d.png`), else a video file.
+ */
+export function parseSourceSpec(source: string): SourceSpec {
+  const text = source.trim();
+  if (text === '') throw new TypeError('Expected `source` to be a device, file, pattern, pipeline or URL, got `""` (string)');
+  if (/^\d+$/.test(text)) return { kind: 'device', device: Number(text) };
+  if (/^\/dev\/video\d+$/.test(text) || text.startsWith('/dev/v4l/')) return { kind: 'device', device: text };
+  if (/\bappsink\b/.test(text) && text.includes('!')) return { kind: 'gstreamer', pipeline: text };
+  if (/^(https?|rtsp):\/\//i.test(text)) return { kind: 'url', url: text };
+  if (/%0?\d*d/.test(text)) return { kind: 'sequence', pattern: text };
+  return { kind: 'file', path: text };
+}
+
+/** True for sources that deliver frames at their own pace and cannot be rewound. */
+const isLive = (spec: SourceSpec): boolean => spec.kind === 'device' || spec.kind === 'gstreamer' || spec.kind === 'url';
+
+export interface OpencvFrameSourceOptions {
+  /** The source string (see `parseSourceSpec`). */
+  source: string;
+  /** Frame size requested from a device (px); other sources deliver their own size. @default 640x480 */
+  width?: number;
+  height?: number;
+  /**
+   * Frames per second: requested from a device; the pace of an image sequence and of a video file
+   * that does not state its rate. @default 15
+   */
+  fps?: number;
+  /** Files and image sequences start again at the end instead of ending. @default false */
+  loop?: boolean;
+  /**
+   * Files and image sequences are paced at their frame rate, like a camera. When false they are
+   * read as fast as the consumer takes frames (analysis of a recording). @default true
+   */
+  realtime?: boolean;
+  /** Reopen with backoff when the source fails; when false, `frames` throws a `CameraError` instead. @default true */
+  reopen?: boolean;
+  /** How long an HTTP camera may take to answer before it counts as unavailable (ms). @default 5000 */
+  openTimeoutMs?: number;
+  /** First wait before reopening (ms); it doubles on each failure in a row. @default 500 */
+  retryMinMs?: number;
+  /** Longest wait between attempts to reopen (ms). @default 30000 */
+  retryMaxMs?: number;
+}
+
+/**
+ * `FrameSource` on OpenCV's VideoCapture (V4L2, FFmpeg, GStreamer and image-sequence back ends).
+ * Reads with the async calls, so a blocking camera read waits on the thread pool, not the event
+ * loop. A source that fails to open, or a live one that stops delivering, is reported
+ * `unavailable` and reopened with backoff timed by the injected clock; iteration goes on.
+ */
+export class OpencvFrameSource implements FrameSource {
+  readonly description: string;
+  readonly #clock: Clock;
+  readonly #spec: SourceSpec;
+  readonly #width: number;
+  readonly #height: number;
+  readonly #fps: number;
+  readonly #loop: boolean;
+  readonly #realtime: boolean;
+  readonly #reopen: boolean;
+  readonly #retryMinMs: number;
+  readonly #retryMaxMs: number;
+  readonly #openTimeoutMs: number;
+  readonly #bus = new EventBus<{ status: SourceStatus }>();
+  #index = 0;
+  #state: SourceStatus['state'] | undefined;
+
+  constructor(deps: { clock: Clock }, options: OpencvFrameSourceOptions) {
+    this.#clock = deps.clock;
+    this.#spec = parseSourceSpec(options.source);
+    this.description = options.source.trim();
+    this.#width = options.width ?? 640;
+    this.#height = options.height ?? 480;
+    this.#fps = options.fps ?? 15;
+    this.#loop = options.loop ?? false;
+    this.#realtime = options.realtime ?? true;
+    this.#reopen = options.reopen ?? true;
+    this.#retryMinMs = options.retryMinMs ?? 500;
+    this.#retryMaxMs = options.retryMaxMs ?? 30_000;
+    this.#openTimeoutMs = options.openTimeoutMs ?? 5000;
+    if (!(this.#fps > 0 && this.#fps <= 240)) throw new RangeError(`Expected \`fps\` to be in (0, 240], got \`${this.#fps}\``);
+    if (!(this.#retryMinMs > 0 && this.#retryMaxMs >= this.#retryMinMs))
+      throw new RangeError(`Expected \`retryMinMs\` > 0 and \`retryMaxMs\` >= it, got \`${this.#retryMinMs}\` and \`${this.#retryMaxMs}\``);
+  }
+
+  /** What the source string was read as. */
+  get spec(): SourceSpec {
+    return this.#spec;
+  }
+
+  onStatus(listener: (status: SourceStatus) => void): () => void {
+    return this.#bus.on('status', listener);
+  }
+
+  async *frames(signal: AbortSignal): AsyncGenerator<Frame, void, undefined> {
+    const cv = await loadOpencv();
+    // A new iteration reports `open` again, even if the last one ended open.
+    this.#state = undefined;
+    let failures = 0;
+    while (!signal.aborted) {
+      let capture: VideoCapture | undefined;
+      try {
+        const opened = await this.#open(cv);
+        capture = opened.capture;
+        let delivered = 0;
+        let next = this.#clock.monotonic();
+        const interval = 1000 / (opened.fps > 0 && !isLive(this.#spec) && this.#spec.kind !== 'sequence' ? opened.fps : this.#fps);
+        let image: Mat | undefined = opened.first;
+        while (!signal.aborted) {
+          image ??= await read(capture);
+          if (image === undefined) break;
+          if (delivered === 0) {
+            failures = 0;
+            this.#report({ state: 'open', width: image.cols, height: image.rows, fps: opened.fps });
+          }
+          if (this.#realtime && !isLive(this.#spec)) {
+            const wait = next - this.#clock.monotonic();
+            if (wait > 0 && !(await this.#sleep(wait, signal))) return;
+            next = Math.max(next + interval, this.#clock.monotonic() - interval);
+          }
+          delivered += 1;
+          yield { image, index: this.#index++, at: this.#clock.now() };
+          image = undefined;
+        }
+        if (signal.aborted) return;
+        if (!isLive(this.#spec) && delivered > 0) {
+          if (this.#loop) continue;
+          this.#report({ state: 'ended' });
+          return;
+        }
+        throw new CameraError(
+          delivered > 0 ? 'MB_ERR_CAMERA_LOST' : 'MB_ERR_CAMERA_OPEN',
+          delivered > 0 ? `camera source ${this.description} stopped delivering frames` : `camera source ${this.description} gave no frame`,
+        );
+      } catch (err) {
+        if (signal.aborted) return;
+        const error =
+          err instanceof CameraError
+            ? err
+            : new CameraError('MB_ERR_CAMERA_OPEN', `cannot open camera source ${this.description}: ${describe(err)}`, { cause: err });
+        if (!this.#reopen) throw error;
+        const retryInMs = Math.min(this.#retryMaxMs, this.#retryMinMs * 2 ** Math.min(failures, 20));
+        failures += 1;
+        this.#report({ state: 'unavailable', reason: error.message, error, retryInMs });
+        if (!(await this.#sleep(retryInMs, signal))) return;
+      } finally {
+        capture?.release();
+      }
+    }
+  }
+
+  /** Opens the capture and reads its first frame (undefined when there is none yet). */
+  async #open(cv: Cv): Promise<{ capture: VideoCapture; fps: number; first: Mat | undefined }> {
+    const spec = this.#spec;
+    let capture: VideoCapture;
+    switch (spec.kind) {
+      case 'device':
+        capture = new cv.VideoCapture(spec.device, cv.CAP_V4L2);
+        await capture.setAsync(cv.CAP_PROP_FRAME_WIDTH, this.#width);
+        await capture.setAsync(cv.CAP_PROP_FRAME_HEIGHT, this.#height);
+        await capture.setAsync(cv.CAP_PROP_FPS, this.#fps);
+        break;
+      case 'gstreamer':
+        capture = new cv.VideoCapture(spec.pipeline, cv.CAP_GSTREAMER);
+        break;
+      case 'url':
+        await this.#probe(spec.url);
+        capture = new cv.VideoCapture(spec.url, cv.CAP_FFMPEG);
+        break;
+      case 'sequence':
+        capture = new cv.VideoCapture(spec.pattern, cv.CAP_IMAGES);
+        break;
+      case 'file':
+        if (!existsSync(spec.path) || !statSync(spec.path).isFile())
+          throw new CameraError('MB_ERR_CAMERA_OPEN', `no such video file: ${spec.path}`);
+        capture = new cv.VideoCapture(spec.path, cv.CAP_FFMPEG);
+        break;
+      default:
+        throw new TypeError(`unknown source kind ${String(spec satisfies never)}`);
+    }
+    const fps = capture.get(cv.CAP_PROP_FPS);
+    const first = await read(capture);
+    if (first === undefined) {
+      capture.release();
+      throw new CameraError('MB_ERR_CAMERA_OPEN', `camera source ${this.description} opened but gave no frame`);
+    }
+    return { capture, fps: Number.isFinite(fps) && fps > 0 && fps < 1000 ? fps : 0, first };
+  }
+
+  /**
+   * Asks an HTTP camera for its stream without blocking: VideoCapture opens synchronously and would
+   * hold the event loop for as long as a missing or slow camera takes to fail.
+   */
+  async #probe(url: string): Promise<void> {
+    if (!/^https?:/i.test(url)) return;
+    const abort = new AbortController();
+    const timer = this.#clock.setTimeout(() => abort.abort(), this.#openTimeoutMs);
+    try {
+      const response = await fetch(url, { signal: abort.signal });
+      await response.body?.cancel();
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    } catch (err) {
+      throw new CameraError('MB_ERR_CAMERA_OPEN', `camera ${url} does not answer: ${describe(err)}`, { cause: err });
+    } finally {
+      timer.cancel();
+    }
+  }
+
+  /** Emits `status`, except an `open` that repeats the previous one (a looped file reopening). */
+  #report(status: SourceStatus): void {
+    if (status.state === 'open' && this.#state === 'open') return;
+    this.#state = status.state;
+    this.#bus.emit('status', status);
+  }
+
+  /** Sleeps on the injected clock; false when `signal` aborted first. */
+  async #sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+    try {
+      await this.#clock.sleep(ms, signal);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** The next frame, or undefined at the end of a file or when a live source fails. */
+async function read(capture: VideoCapture): Promise<Mat | undefined> {
+  try {
+    const image = await capture.readAsync();
+    return image.empty ? undefined : image;
+  } catch {
+    return undefined;
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

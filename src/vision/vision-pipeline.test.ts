@@ -1,0 +1,283 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Mat } from '@u4/opencv4nodejs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../daemon/kernel/clock.js';
+import { FakeClock } from '../daemon/testing/fake-clock.js';
+import { FER_LABELS } from './fer-csv.js';
+import { HaarFaceDetector } from './haar-face-detector.js';
+import { OpencvFrameSource } from './opencv-frame-source.js';
+import { loadOpencv, type Cv } from './opencv.js';
+import { FakeEmotionClassifier, oneHot } from './testing/fake-emotion-classifier.js';
+import { FakeFaceDetector } from './testing/fake-face-detector.js';
+import { FakeFrameSource } from './testing/fake-frame-source.js';
+import { FIXTURE_FACES, fixturePath, isOnFace } from './testing/fixtures.js';
+import { NOBODY, VisionPipeline, type VisionEvents, type VisionPipelineOptions } from './vision-pipeline.js';
+
+let cv: Cv;
+let blank: Mat;
+beforeAll(async () => {
+  cv = await loadOpencv();
+  blank = new cv.Mat(480, 640, cv.CV_8UC3, [90, 100, 110]);
+});
+
+const HAPPY = FER_LABELS.indexOf('happy');
+const SAD = FER_LABELS.indexOf('sad');
+const FACE = { x: 200, y: 120, width: 160, height: 160 };
+
+/** Waits (on real time, briefly) until `condition` holds: the pipeline's work is async native calls. */
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 2000; i++) {
+    if (condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+interface Harness {
+  logged: Array<{ level: string; msg: string; obj: object }>;
+  clock: FakeClock;
+  source: FakeFrameSource;
+  detector: FakeFaceDetector;
+  classifier: FakeEmotionClassifier;
+  pipeline: VisionPipeline;
+  seen: { [K in keyof VisionEvents]: Array<VisionEvents[K]> };
+  /** Pushes one frame 100 ms after the previous one and waits for its analysis. */
+  step(): Promise<VisionEvents['facesDetected']>;
+}
+
+async function harness(options: VisionPipelineOptions = {}): Promise<Harness> {
+  const clock = new FakeClock();
+  const source = new FakeFrameSource();
+  const detector = new FakeFaceDetector();
+  const classifier = new FakeEmotionClassifier();
+  const logged: Harness['logged'] = [];
+  const log = {
+    info: (obj: object, msg: string) => logged.push({ level: 'info', msg, obj }),
+    warn: (obj: object, msg: string) => logged.push({ level: 'warn', msg, obj }),
+  };
+  const pipeline = new VisionPipeline(
+    { source, detector, classifier, clock, log },
+    { mood: { dwellMs: 1000, nobodyAfterMs: 2000 }, ...options },
+  );
+  const seen = { cameraChanged: [], facesDetected: [], moodChanged: [], previewCaptured: [] } as Harness['seen'];
+  for (const name of Object.keys(seen) as Array<keyof VisionEvents>) pipeline.events.on(name, (e) => (seen[name] as unknown[]).push(e));
+  await pipeline.start(new AbortController().signal);
+  return {
+    logged,
+    clock,
+    source,
+    detector,
+    classifier,
+    pipeline,
+    seen,
+    async step() {
+      const before = pipeline.stats.framesAnalysed;
+      clock.advance(100);
+      source.push(blank, clock.now());
+      await until(() => pipeline.stats.framesAnalysed > before, 'the frame to be analysed');
+      return seen.facesDetected.at(-1)!;
+    },
+  };
+}
+
+describe('VisionPipeline', () => {
+  it('turns a happy face that stays into a happy room, and an empty room into nobody', async () => {
+    const h = await harness();
+    h.detector.show([FACE]);
+    h.classifier.respondWith(() => oneHot(FER_LABELS.length, HAPPY, 0.9));
+    const first = await h.step();
+    expect(h.seen.cameraChanged.map((c) => c.state)).toEqual(['on']);
+    // A face counts from its second frame: a one-frame detection is not classified.
+    expect(first.faces).toEqual([]);
+    expect(h.classifier.calls).toEqual([]);
+    const second = await h.step();
+    expect(second.faces).toEqual([
+      { trackId: 1, box: [200, 120, 160, 160], emotion: 'happy', confidence: 0.9, probabilities: expect.objectContaining({ happy: 0.9 }) },
+    ]);
+    expect(h.classifier.calls).toEqual([1]);
+    expect(second.mood).toBe(NOBODY);
+    for (let i = 0; i < 12; i++) await h.step();
+    expect(h.seen.moodChanged.map((m) => m.mood)).toEqual(['happy']);
+    expect(h.pipeline.mood).toBe('happy');
+    expect(h.logged).toContainEqual({ level: 'info', msg: 'room mood changed', obj: { mood: 'happy', previous: NOBODY, faces: 1 } });
+
+    h.detector.show([]);
+    for (let i = 0; i < 25; i++) await h.step();
+    expect(h.seen.facesDetected.at(-1)?.faces).toEqual([]);
+    expect(h.seen.moodChanged.map((m) => m.mood)).toEqual(['happy', NOBODY]);
+    await h.pipeline.stop();
+    expect(h.seen.cameraChanged.at(-1)?.state).toBe('off');
+  });
+
+  it('follows a real change of expression but not a single odd frame', async () => {
+    const h = await harness();
+    h.detector.show([FACE]);
+    let label = HAPPY;
+    h.classifier.respondWith(() => oneHot(FER_LABELS.length, label, 0.9));
+    for (let i = 0; i < 15; i++) await h.step();
+    label = SAD;
+    await h.step();
+    label = HAPPY;
+    for (let i = 0; i < 15; i++) await h.step();
+    expect(h.seen.moodChanged.map((m) => m.mood)).toEqual(['happy']);
+    label = SAD;
+    for (let i = 0; i < 20; i++) await h.step();
+    expect(h.seen.moodChanged.map((m) => m.mood)).toEqual(['happy', 'sad']);
+    await h.pipeline.stop();
+  });
+
+  it('searches near tracked faces between full scans', async () => {
+    const h = await harness({ fullScanEveryMs: 500 });
+    h.detector.show([FACE]);
+    for (let i = 0; i < 11; i++) await h.step();
+    const kinds = h.detector.calls.map((c) => (c.near === undefined ? 'full' : 'near'));
+    // Frames at 0, 100, … 1000 ms: full scans at 0, 500 and 1000 ms.
+    expect(kinds).toEqual(['full', 'near', 'near', 'near', 'near', 'full', 'near', 'near', 'near', 'near', 'full']);
+    expect(h.detector.calls[1]?.near).toEqual([FACE]);
+    await h.pipeline.stop();
+  });
+
+  it('analyses only the newest frame when frames come faster than it can analyse them', async () => {
+    const h = await harness();
+    await h.step();
+    // Three frames arrive before the next analysis is due.
+    for (let i = 0; i < 3; i++) h.source.push(blank, h.clock.now());
+    await until(() => h.source.pending === 0, 'the frames to be read');
+    h.clock.advance(100);
+    await until(() => h.pipeline.stats.framesAnalysed === 2, 'the second analysis');
+    expect(h.seen.facesDetected.map((f) => f.frame)).toEqual([0, 3]);
+    expect(h.pipeline.stats).toMatchObject({ framesRead: 4, framesAnalysed: 2, framesSkipped: 2 });
+    await h.pipeline.stop();
+  });
+
+  it('keeps to the analysis rate: a frame that comes early waits for its turn', async () => {
+    const h = await harness({ analysisFps: 5 });
+    await h.step();
+    h.clock.advance(100);
+    h.source.push(blank, h.clock.now());
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(h.pipeline.stats.framesAnalysed).toBe(1);
+    h.clock.advance(100);
+    await until(() => h.pipeline.stats.framesAnalysed === 2, 'the frame once due');
+    await h.pipeline.stop();
+  });
+
+  it('reports the camera unavailable and back, and degrades its health meanwhile', async () => {
+    const h = await harness();
+    await h.step();
+    h.source.lose('USB camera unplugged');
+    expect(h.seen.cameraChanged.at(-1)).toMatchObject({ state: 'unavailable', reason: 'USB camera unplugged' });
+    expect(h.pipeline.health()).toEqual({ status: 'degraded', detail: 'camera unavailable: USB camera unplugged' });
+    await h.step();
+    expect(h.seen.cameraChanged.map((c) => c.state)).toEqual(['on', 'unavailable', 'on']);
+    expect(h.pipeline.health().status).toBe('ready');
+    await h.pipeline.stop();
+  });
+
+  it('goes on after a failed detection or classification', async () => {
+    const h = await harness();
+    h.detector.show([FACE]);
+    await h.step();
+    h.detector.failNext(new Error('cascade exploded'));
+    await h.step();
+    h.classifier.failNext(new Error('model exploded'));
+    await h.step();
+    const ok = await h.step();
+    expect(ok.faces).toHaveLength(1);
+    // The two failed frames emitted nothing.
+    expect(h.seen.facesDetected.map((f) => f.frame)).toEqual([0, 3]);
+    const warnings = h.logged.filter((l) => l.level === 'warn');
+    expect(warnings.map((w) => [w.msg, (w.obj as { err: Error }).err.message])).toEqual([
+      ['frame analysis failed', 'cascade exploded'],
+      ['frame analysis failed', 'model exploded'],
+    ]);
+    await h.pipeline.stop();
+  });
+
+  it('can be stopped and started again, starting from nobody', async () => {
+    const h = await harness({ mood: { dwellMs: 0 } });
+    h.detector.show([FACE]);
+    h.classifier.respondWith(() => oneHot(FER_LABELS.length, HAPPY, 0.9));
+    for (let i = 0; i < 3; i++) await h.step();
+    expect(h.pipeline.mood).toBe('happy');
+    await h.pipeline.stop();
+    expect(h.seen.cameraChanged.map((c) => c.state)).toEqual(['on', 'off']);
+    await h.pipeline.start(new AbortController().signal);
+    expect(h.pipeline.mood).toBe(NOBODY);
+    for (let i = 0; i < 3; i++) await h.step();
+    expect(h.pipeline.mood).toBe('happy');
+    expect(h.seen.cameraChanged.map((c) => c.state)).toEqual(['on', 'off', 'on']);
+    await h.pipeline.stop();
+  });
+
+  it('sends blurred, downscaled previews at a low rate, only when enabled', async () => {
+    const h = await harness({ preview: { enabled: true, intervalMs: 1000 } });
+    for (let i = 0; i < 15; i++) await h.step();
+    expect(h.seen.previewCaptured).toHaveLength(2);
+    const preview = cv.imdecode(h.seen.previewCaptured[0]!.jpeg);
+    expect([preview.cols, preview.rows]).toEqual([320, 240]);
+    await h.pipeline.stop();
+
+    const off = await harness();
+    for (let i = 0; i < 15; i++) await off.step();
+    expect(off.seen.previewCaptured).toHaveLength(0);
+    await off.pipeline.stop();
+  });
+});
+
+describe('VisionPipeline on OpenCV', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'moodbox-pipeline-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads a clip of a group photo, then an empty room, into faces and moods', async () => {
+    // 1.2 s of the group photo, then 1 s of the empty room, at 25 fps, played at its own pace.
+    const clip = join(dir, 'room.avi');
+    execFileSync('ffmpeg', [
+      ...['-v', 'error', '-loop', '1', '-t', '1.2', '-r', '25', '-i', fixturePath('group')],
+      ...['-loop', '1', '-t', '1', '-r', '25', '-i', fixturePath('no-face')],
+      ...['-filter_complex', 'concat=n=2:v=1', '-c:v', 'mjpeg', '-q:v', '3', clip],
+    ]);
+    const source = new OpencvFrameSource({ clock: systemClock }, { source: clip });
+    const classifier = new FakeEmotionClassifier();
+    classifier.respondWith(() => oneHot(FER_LABELS.length, HAPPY, 0.8));
+    const pipeline = new VisionPipeline(
+      { source, detector: new HaarFaceDetector(), classifier, clock: systemClock },
+      { analysisFps: 25, fullScanEveryMs: 300, mood: { dwellMs: 200, nobodyAfterMs: 300, faceTimeoutMs: 200 } },
+    );
+    const frames: Array<VisionEvents['facesDetected']> = [];
+    const moods: string[] = [];
+    pipeline.events.on('facesDetected', (f) => frames.push(f));
+    pipeline.events.on('moodChanged', (m) => moods.push(m.mood));
+    await pipeline.start(new AbortController().signal);
+    await pipeline.finished();
+    await pipeline.stop();
+
+    const withFaces = frames.filter((f) => f.faces.length > 0);
+    expect(withFaces.length).toBeGreaterThan(3);
+    // No false positives, and every face of the group in (nearly) every frame that shows it.
+    for (const f of withFaces) {
+      for (const {
+        box: [x, y, width, height],
+      } of f.faces) {
+        expect(
+          FIXTURE_FACES.group.some((face) => isOnFace({ x, y, width, height }, face)),
+          `box ${[x, y, width, height].join(',')}`,
+        ).toBe(true);
+      }
+    }
+    for (const face of FIXTURE_FACES.group) {
+      const hits = withFaces.filter((f) => f.faces.some(({ box: [x, y, width, height] }) => isOnFace({ x, y, width, height }, face)));
+      expect(hits.length, `face ${face.box.join(',')}`).toBeGreaterThanOrEqual(withFaces.length - 1);
+    }
+    // The same four people keep their track ids from frame to frame.
+    expect(new Set(withFaces.flatMap((f) => f.faces.map((face) => face.trackId)))).toEqual(new Set([1, 2, 3, 4]));
+    expect(frames.at(-1)?.faces).toEqual([]);
+    expect(moods).toEqual(['happy', NOBODY]);
+  });
+});

@@ -1,0 +1,349 @@
+import type { Mat } from '@u4/opencv4nodejs';
+import type { Clock } from '../daemon/kernel/clock.js';
+import { EventBus } from '../daemon/kernel/event-bus.js';
+import type { Service, ServiceHealth } from '../daemon/kernel/lifecycle.js';
+import type { EmotionClassifier } from './emotion-classifier.js';
+import { cropFaces, type FaceCropOptions } from './face-crops.js';
+import type { Box, FaceDetector } from './face-detector.js';
+import { FaceTracker, type FaceTrackerOptions } from './face-tracker.js';
+import type { Frame, FrameSource, SourceStatus } from './frame-source.js';
+import { MoodTracker, NOBODY, type FaceReading, type MoodTrackerOptions } from './mood-tracker.js';
+import { loadOpencv } from './opencv.js';
+
+/** One face in an analysed frame. */
+export interface FaceView {
+  /** Track id: the same person keeps it while they stay in view. */
+  readonly trackId: number;
+  /** `[x, y, width, height]` in pixels of the frame. */
+  readonly box: readonly [number, number, number, number];
+  /** The most probable emotion in this frame (not smoothed). */
+  readonly emotion: string;
+  /** Its probability, 0–1. */
+  readonly confidence: number;
+  /** Probability per label, 0–1. */
+  readonly probabilities: Readonly<Record<string, number>>;
+}
+
+/** What the pipeline emits. */
+// A type alias, not an interface: EventBus needs an index-signature-compatible map.
+export type VisionEvents = {
+  /** The camera turned on, became unavailable (with a reason, while it retries), or was turned off. */
+  cameraChanged: { readonly state: 'on' | 'unavailable' | 'off'; readonly reason?: string; readonly at: number };
+  /** One analysed frame: its faces (possibly none) and the room mood after it. */
+  facesDetected: {
+    readonly frame: number;
+    readonly at: number;
+    readonly width: number;
+    readonly height: number;
+    readonly faces: readonly FaceView[];
+    readonly mood: string;
+    /** Time spent on the frame: detection, classification, all (ms). */
+    readonly timing: { readonly detectMs: number; readonly classifyMs: number; readonly totalMs: number };
+  };
+  /** The room mood changed (after smoothing, hysteresis and dwell); `nobody` when the room emptied. */
+  moodChanged: { readonly mood: string; readonly previous: string; readonly at: number; readonly scores: Readonly<Record<string, number>> };
+  /** A blurred, downscaled JPEG of the camera for the admin live view (only when `preview` is on). */
+  previewCaptured: { readonly at: number; readonly jpeg: Buffer; readonly width: number; readonly height: number };
+};
+
+/** The log calls the pipeline makes (a pino child logger fits). */
+export interface VisionLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface VisionPipelineOptions {
+  /** Most frames analysed per second; frames in between are dropped. @default 10 */
+  analysisFps?: number;
+  /**
+   * While faces are tracked, the detector searches only near them, and scans the whole frame for
+   * new faces once per this interval (ms). With no face tracked every analysed frame is a full scan. @default 1000
+   */
+  fullScanEveryMs?: number;
+  /**
+   * Face tracks. A face counts (is classified into the mood and reported) once seen in `minHits`
+   * analysed frames, which keeps one-frame false detections out. @default { minHits: 2 }
+   */
+  tracker?: FaceTrackerOptions;
+  mood?: MoodTrackerOptions;
+  crop?: FaceCropOptions;
+  /** Blurred JPEG previews for the admin live view; off unless `enabled`. */
+  preview?: {
+    /** @default false */
+    enabled?: boolean;
+    /** Time between previews (ms). @default 1000 */
+    intervalMs?: number;
+    /** Preview width (px); the height keeps the aspect. @default 320 */
+    width?: number;
+    /** Gaussian blur kernel (odd, px of the preview): enough that faces cannot be recognised. @default 15 */
+    blur?: number;
+  };
+}
+
+/** Counters for the admin panel and the benchmark. */
+export interface VisionStats {
+  readonly framesRead: number;
+  readonly framesAnalysed: number;
+  /** Frames dropped because analysis was busy or not yet due. */
+  readonly framesSkipped: number;
+  /** Duration of the last analysis (ms). */
+  readonly lastAnalysisMs: number;
+}
+
+/**
+ * The vision loop: frame source → face detector (searching near tracked faces between full scans)
+ * → 48x48 crops → emotion classifier → face tracks → room mood. A `Service`. Frames are read as
+ * the source delivers them and only the newest is analysed, at most `analysisFps` times a second:
+ * when analysis is slower than that, frames are skipped rather than queued. All heavy work is in
+ * async native calls, so the event loop stays free. Frames and crops stay in memory, and each
+ * frame's pixels are released as soon as it is analysed or skipped.
+ */
+export class VisionPipeline implements Service {
+  readonly name = 'vision';
+  /** `cameraChanged`, `facesDetected`, `moodChanged`, `previewCaptured`. */
+  readonly events: EventBus<VisionEvents>;
+  readonly #source: FrameSource;
+  readonly #detector: FaceDetector;
+  readonly #classifier: EmotionClassifier;
+  readonly #clock: Clock;
+  readonly #log: VisionLog | undefined;
+  readonly #intervalMs: number;
+  readonly #fullScanEveryMs: number;
+  readonly #options: VisionPipelineOptions;
+  #tracker: FaceTracker;
+  #mood: MoodTracker;
+  #abort: AbortController | undefined;
+  #running: Promise<void> | undefined;
+  #latest: Frame | undefined;
+  #wake: (() => void) | undefined;
+  #camera: VisionEvents['cameraChanged'] | undefined;
+  #isSourceDone = false;
+  #lastFullScan = Number.NEGATIVE_INFINITY;
+  #lastPreview = Number.NEGATIVE_INFINITY;
+  #stats = { framesRead: 0, framesAnalysed: 0, framesSkipped: 0, lastAnalysisMs: 0 };
+
+  constructor(
+    deps: { source: FrameSource; detector: FaceDetector; classifier: EmotionClassifier; clock: Clock; log?: VisionLog },
+    options: VisionPipelineOptions = {},
+  ) {
+    this.#source = deps.source;
+    this.#detector = deps.detector;
+    this.#classifier = deps.classifier;
+    this.#clock = deps.clock;
+    this.#log = deps.log;
+    this.#options = options;
+    const fps = options.analysisFps ?? 10;
+    if (!(fps > 0 && fps <= 120)) throw new RangeError(`Expected \`analysisFps\` to be in (0, 120], got \`${fps}\``);
+    this.#intervalMs = 1000 / fps;
+    this.#fullScanEveryMs = options.fullScanEveryMs ?? 1000;
+    this.#tracker = new FaceTracker({ minHits: 2, ...options.tracker });
+    this.#mood = new MoodTracker({ clock: deps.clock }, options.mood);
+    this.events = new EventBus<VisionEvents>((err, event) => this.#log?.warn({ err, event }, 'vision listener failed'));
+  }
+
+  /** The room mood now: an emotion label or `nobody`. */
+  get mood(): string {
+    return this.#mood.mood;
+  }
+
+  get stats(): VisionStats {
+    return { ...this.#stats };
+  }
+
+  health(): ServiceHealth {
+    const camera = this.#camera;
+    if (camera?.state === 'unavailable') return { status: 'degraded', detail: `camera unavailable: ${camera.reason ?? 'unknown'}` };
+    return { status: 'ready', detail: camera?.state === 'on' ? `camera on, mood ${this.mood}` : 'waiting for the camera' };
+  }
+
+  /** Starts reading and analysing in the background; resolves at once. */
+  async start(signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    if (this.#running !== undefined) return;
+    const abort = new AbortController();
+    this.#abort = abort;
+    this.#tracker = new FaceTracker({ minHits: 2, ...this.#options.tracker });
+    this.#mood = new MoodTracker({ clock: this.#clock }, this.#options.mood);
+    this.#isSourceDone = false;
+    const unsubscribe = this.#source.onStatus((status) => this.#onStatus(status));
+    this.#running = Promise.all([this.#read(abort.signal), this.#analyse(abort.signal)])
+      .then(() => undefined)
+      .finally(unsubscribe);
+  }
+
+  /** Stops reading, finishes the frame being analysed, and reports the camera off. */
+  async stop(): Promise<void> {
+    this.#abort?.abort();
+    this.#wake?.();
+    await this.#running;
+    this.#running = undefined;
+    this.#abort = undefined;
+    this.#latest?.image.release();
+    this.#latest = undefined;
+    if (this.#camera !== undefined && this.#camera.state !== 'off') this.#setCamera('off');
+  }
+
+  /** Resolves when the source has ended and its last frame was analysed (files); for tests and `analyze`. */
+  async finished(): Promise<void> {
+    await this.#running;
+  }
+
+  async #read(signal: AbortSignal): Promise<void> {
+    try {
+      for await (const frame of this.#source.frames(signal)) {
+        this.#stats.framesRead += 1;
+        if (this.#latest !== undefined) {
+          this.#stats.framesSkipped += 1;
+          this.#latest.image.release();
+        }
+        this.#latest = frame;
+        this.#wake?.();
+      }
+    } catch (err) {
+      this.#setCamera('unavailable', err instanceof Error ? err.message : String(err));
+    } finally {
+      this.#isSourceDone = true;
+      this.#wake?.();
+    }
+  }
+
+  async #analyse(signal: AbortSignal): Promise<void> {
+    let nextDue = Number.NEGATIVE_INFINITY;
+    while (!signal.aborted) {
+      if (this.#latest === undefined) {
+        if (this.#isSourceDone) return;
+        await new Promise<void>((resolve) => (this.#wake = resolve));
+        this.#wake = undefined;
+        continue;
+      }
+      const wait = nextDue - this.#clock.monotonic();
+      if (wait > 0) {
+        try {
+          await this.#clock.sleep(wait, signal);
+        } catch {
+          return;
+        }
+      }
+      const frame = this.#latest;
+      this.#latest = undefined;
+      if (frame === undefined) continue;
+      const started = this.#clock.monotonic();
+      // The next slot is one interval after this one; when analysis has fallen behind by more
+      // than that, the schedule restarts from now instead of rushing through missed slots.
+      nextDue = Math.max((Number.isFinite(nextDue) ? nextDue : started) + this.#intervalMs, started);
+      try {
+        await this.#analyseFrame(frame, started);
+      } catch (err) {
+        this.#log?.warn({ err, frame: frame.index }, 'frame analysis failed');
+      } finally {
+        frame.image.release();
+      }
+      this.#stats.lastAnalysisMs = this.#clock.monotonic() - started;
+      this.#stats.framesAnalysed += 1;
+    }
+  }
+
+  async #analyseFrame(frame: Frame, started: number): Promise<void> {
+    const image = frame.image;
+    const tracks = this.#tracker.tracks;
+    const isFullScan = tracks.length === 0 || started - this.#lastFullScan >= this.#fullScanEveryMs;
+    const boxes = await this.#detector.detect(image, isFullScan ? {} : { near: tracks.map((t) => t.box) });
+    if (isFullScan) this.#lastFullScan = started;
+    const detected = this.#clock.monotonic();
+
+    const { trackIds, lost } = this.#tracker.update(boxes);
+    this.#mood.forget(lost);
+    const isConfirmed = new Map(this.#tracker.tracks.map((t) => [t.id, t.isConfirmed]));
+    // Only faces of confirmed tracks are classified; the others may be one-frame false detections.
+    const counted = boxes.flatMap((box, i) => {
+      const trackId = trackIds[i] ?? 0;
+      return isConfirmed.get(trackId) === true ? [{ box, trackId }] : [];
+    });
+    const results =
+      counted.length === 0
+        ? []
+        : await this.#classifier.classify(
+            await cropFaces(
+              image,
+              counted.map((c) => c.box),
+              this.#options.crop,
+            ),
+          );
+    const classified = this.#clock.monotonic();
+
+    const faces: FaceView[] = [];
+    const readings: FaceReading[] = [];
+    counted.forEach(({ box, trackId }, i) => {
+      const result = results[i];
+      if (result === undefined) return;
+      faces.push({ trackId, box: toArray(box), emotion: result.label, confidence: result.confidence, probabilities: result.probabilities });
+      readings.push({ trackId, size: box.width, probabilities: result.probabilities });
+    });
+    const previous = this.#mood.mood;
+    const room = this.#mood.update(readings);
+    const at = this.#clock.now();
+    this.events.emit('facesDetected', {
+      frame: frame.index,
+      at,
+      width: image.cols,
+      height: image.rows,
+      faces,
+      mood: room.mood,
+      timing: { detectMs: detected - started, classifyMs: classified - detected, totalMs: this.#clock.monotonic() - started },
+    });
+    if (room.changed) {
+      this.#log?.info({ mood: room.mood, previous, faces: room.faces }, 'room mood changed');
+      this.events.emit('moodChanged', { mood: room.mood, previous, at, scores: room.scores });
+    }
+    await this.#preview(image, started);
+  }
+
+  async #preview(image: Mat, now: number): Promise<void> {
+    const preview = this.#options.preview;
+    if (preview?.enabled !== true || this.events.listenerCount('previewCaptured') === 0) return;
+    if (now - this.#lastPreview < (preview.intervalMs ?? 1000)) return;
+    this.#lastPreview = now;
+    const cv = await loadOpencv();
+    const width = Math.min(image.cols, preview.width ?? 320);
+    const height = Math.round((image.rows * width) / image.cols);
+    const small = await image.resizeAsync(height, width, 0, 0, cv.INTER_AREA);
+    const kernel = (preview.blur ?? 15) | 1;
+    const blurred = await small.gaussianBlurAsync(new cv.Size(kernel, kernel), 0);
+    const jpeg = await cv.imencodeAsync('.jpg', blurred, [cv.IMWRITE_JPEG_QUALITY, 70]);
+    small.release();
+    blurred.release();
+    this.events.emit('previewCaptured', { at: this.#clock.now(), jpeg, width, height });
+  }
+
+  #onStatus(status: SourceStatus): void {
+    switch (status.state) {
+      case 'open':
+        this.#setCamera('on');
+        break;
+      case 'unavailable':
+        this.#log?.warn({ err: status.error, retryInMs: status.retryInMs }, 'camera unavailable');
+        this.#tracker.reset();
+        this.#setCamera('unavailable', status.reason);
+        break;
+      case 'ended':
+        this.#setCamera('unavailable', 'the camera source ended');
+        break;
+      default:
+        throw new TypeError(`unknown source state ${String(status satisfies never)}`);
+    }
+  }
+
+  #setCamera(state: VisionEvents['cameraChanged']['state'], reason?: string): void {
+    if (this.#camera?.state === state && this.#camera.reason === reason) return;
+    const event = reason === undefined ? { state, at: this.#clock.now() } : { state, reason, at: this.#clock.now() };
+    this.#camera = event;
+    if (state === 'on') this.#log?.info({ source: this.#source.description }, 'camera on');
+    this.events.emit('cameraChanged', event);
+  }
+}
+
+function toArray(box: Box): [number, number, number, number] {
+  return [box.x, box.y, box.width, box.height];
+}
+
+export { NOBODY };
