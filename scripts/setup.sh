@@ -26,9 +26,9 @@ say() { printf '\033[1mmoodbox setup:\033[0m %s\n' "$*" >&2; }
 # libusb for the RFID reader; build: a C++ toolchain for the native modules.
 packages=(nodejs npm libopencv-dev opencv-data mpv libusb-1.0-0 g++ make python3 pkg-config)
 # Tests: sox and ffmpeg make test audio and camera clips, Chromium drives the screens,
-# systemd-analyze checks the units.
+# systemd-analyze checks the units, numpy and onnx test the model quantizer.
 if [[ "$mode" == test ]]; then
-  packages+=(sox ffmpeg chromium systemd)
+  packages+=(sox ffmpeg chromium systemd python3-numpy python3-onnx)
 fi
 
 missing=()
@@ -86,6 +86,9 @@ case "$mode" in
   test)
     say "checking types, lint and format"
     npm run --silent check
+    say "running the model tooling's tests"
+    # Debian's Python: it sees Debian's numpy and onnx, whatever python3 comes first on PATH.
+    /usr/bin/python3 -m unittest discover -s scripts/model -p 'test_*.py'
     say "running every test"
     npm test
     ;;
