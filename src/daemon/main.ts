@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { AuthService } from './auth/auth-service.js';
+import { AuthService, authOptionsFrom } from './auth/auth-service.js';
 import { KioskPresence } from './auth/kiosk-presence.js';
 import { SignInThrottle } from './auth/throttle.js';
 import { cameraOffReason } from './camera-schedule.js';
@@ -76,10 +76,9 @@ export async function runDaemon(options: { configFile?: string | undefined; env:
     if (changed.some((p) => p.startsWith('camera.'))) showCamera();
   });
   const storeService = new StoreService({ store, clock, log: log.child({ module: 'store' }) });
-  const auth = new AuthService({ store, clock, log: log.child({ module: 'auth' }), throttle: new SignInThrottle({ clock }) }, () => ({
-    kioskIdleTimeoutMs: settings.current.sessions.kioskIdleTimeoutS * 1000,
-    adminSessionMs: settings.current.sessions.adminSessionH * 3600_000,
-  }));
+  const auth = new AuthService({ store, clock, log: log.child({ module: 'auth' }), throttle: new SignInThrottle({ clock }) }, () =>
+    authOptionsFrom(settings.current.sessions),
+  );
   const presence = new KioskPresence({
     auth,
     clock,

@@ -29,6 +29,11 @@ export interface SignedIn {
   user: User;
 }
 
+/** The session lifetimes from the `sessions` settings. */
+export function authOptionsFrom(sessions: { kioskIdleTimeoutS: number; adminSessionH: number }): AuthOptions {
+  return { kioskIdleTimeoutMs: sessions.kioskIdleTimeoutS * 1000, adminSessionMs: sessions.adminSessionH * 3_600_000 };
+}
+
 /** One message for every failed sign-in: it never tells whether the name or the PIN was wrong. */
 export const SIGN_IN_FAILED = 'That name and PIN do not match.';
 

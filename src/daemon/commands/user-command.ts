@@ -111,7 +111,7 @@ async function withAuth(
   try {
     const service = new auth.AuthService(
       { store, clock: systemClock, log, throttle: new SignInThrottle({ clock: systemClock }) },
-      { kioskIdleTimeoutMs: config.sessions.kioskIdleTimeoutS * 1000, adminSessionMs: config.sessions.adminSessionH * 3600_000 },
+      auth.authOptionsFrom(config.sessions),
     );
     await fn({ auth: service, store, clock: systemClock });
   } finally {

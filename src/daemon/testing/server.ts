@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { AuthService } from '../auth/auth-service.js';
+import { AuthService, authOptionsFrom } from '../auth/auth-service.js';
 import { KioskPresence, type KioskUser } from '../auth/kiosk-presence.js';
 import { SignInThrottle } from '../auth/throttle.js';
 import { LiveConfig, OVERRIDES_KEY } from '../config/live-config.js';
@@ -44,10 +44,9 @@ export async function buildTestServer(
   const settings = new LiveConfig({ store: store.settings }, { file: undefined, env, config: loadConfig({ env }).config });
   const problems = settings.applySaved();
   if (problems.length > 0) throw new TypeError(`Expected valid test settings, got: ${problems.join('; ')}`);
-  const auth = new AuthService({ store, clock, log, throttle: new SignInThrottle({ clock }) }, () => ({
-    kioskIdleTimeoutMs: settings.current.sessions.kioskIdleTimeoutS * 1000,
-    adminSessionMs: settings.current.sessions.adminSessionH * 3_600_000,
-  }));
+  const auth = new AuthService({ store, clock, log, throttle: new SignInThrottle({ clock }) }, () =>
+    authOptionsFrom(settings.current.sessions),
+  );
   const kioskChanges: Array<KioskUser | null> = [];
   const presence = new KioskPresence({ auth, clock, log, onChange: (u) => kioskChanges.push(u) });
   const hub = new StateHub(initialSnapshot());
