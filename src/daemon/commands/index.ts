@@ -3,6 +3,9 @@ import { registerAnalyze } from './analyze-command.js';
 import { registerBench } from './bench-command.js';
 import { registerDoctor } from './doctor-command.js';
 import { registerEval } from './eval-command.js';
+import { registerLibrary } from './library-command.js';
+import { registerPlay } from './play-command.js';
+import { registerRecommend } from './recommend-command.js';
 import { registerStart } from './start-command.js';
 import { registerUser } from './user-command.js';
 
@@ -17,4 +20,7 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerEval,
   registerAnalyze,
   registerBench,
+  registerLibrary,
+  registerRecommend,
+  registerPlay,
 ];

@@ -1,0 +1,84 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeCorruptFile, makeTone } from '../../player/testing/tones.js';
+
+const CLI = join(import.meta.dirname, '..', 'cli.ts');
+let root: string;
+let music: string;
+let config: string;
+
+function moodbox(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args, '--config', config], {
+    encoding: 'utf8',
+    env: { PATH: process.env['PATH'] ?? '', HOME: root },
+    timeout: 30_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'moodbox-cli-library-'));
+  music = join(root, 'music');
+  config = join(root, 'config.json');
+  await writeFile(config, JSON.stringify({ dataDir: join(root, 'data'), player: { audioOutput: 'null' } }));
+  await Promise.all([
+    makeTone(music, { file: 'lake.flac', hz: 330, tags: { title: 'Lake', artist: 'Ann' } }),
+    makeTone(music, { file: 'storm.flac', hz: 550, tags: { title: 'Storm', artist: 'Bob' } }),
+    makeTone(music, { file: 'sun.flac', hz: 770, tags: { title: 'Sun', artist: 'Cy', genre: 'Disco' } }),
+    makeCorruptFile(music, 'junk.mp3'),
+  ]);
+  await writeFile(join(music, 'moods.csv'), 'path,moods\nlake.flac,calm:0.9\nstorm.flac,power\n');
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('moodbox library / recommend / play', () => {
+  it('scans a folder, reports the file it skipped, and lists tracks by mood', () => {
+    const scan = moodbox(['library', 'scan', music]);
+    expect(scan.status).toBe(0);
+    expect(scan.stdout).toContain('4 audio files');
+    expect(scan.stdout).toContain('added 3');
+    expect(scan.stdout).toContain(`${join(music, 'junk.mp3')}: `);
+    expect(scan.stdout).toContain('2 tracks tagged');
+
+    const calm = JSON.parse(moodbox(['library', 'list', '--mood', 'calm', '--json']).stdout) as Array<{ title: string; moods: unknown[] }>;
+    expect(calm.map((t) => t.title)).toEqual(['Lake']);
+    expect(calm[0]?.moods).toEqual([{ mood: 'calm', weight: 0.9, origin: 'sidecar' }]);
+    expect(moodbox(['library', 'list']).stdout).toMatch(/Cy – Sun {2}0:01 {2}\[upbeat 0\.7\]/);
+  });
+
+  it('recommends for a mood or an emotion, the same picks for the same seed', () => {
+    const first = moodbox(['recommend', '--mood', 'calm', '--seed', '5', '--json']);
+    expect(first.status).toBe(0);
+    const picks = JSON.parse(first.stdout) as { next: { title: string; reason: { text: string } }; suggestions: unknown[] };
+    expect(picks.next).toMatchObject({ title: 'Lake', reason: { text: 'fits calm' } });
+    expect(picks.suggestions).toHaveLength(2);
+    expect(moodbox(['recommend', '--mood', 'calm', '--seed', '5', '--json']).stdout).toBe(first.stdout);
+    // angry → power by default.
+    expect(moodbox(['recommend', '--mood', 'angry', '--seed', '1']).stdout).toMatch(/^next: Bob – Storm {2}\(fits power/);
+    expect(moodbox(['recommend', '--mood', 'calm', '--user', '42'])).toMatchObject({
+      status: 1,
+      stderr: expect.stringContaining('got `42`') as string,
+    });
+  });
+
+  it('plays a track until it ends and keeps the play in the history', () => {
+    const played = moodbox(['play', '1']);
+    expect(played).toMatchObject({ status: 0, stdout: 'playing Ann – Lake\ncompleted\n' });
+    const db = new Database(join(root, 'data', 'moodbox.db'), { readonly: true });
+    expect(db.prepare('SELECT track_id AS trackId, reason, outcome, note FROM plays').all()).toEqual([
+      { trackId: 1, reason: 'tap', outcome: 'completed', note: 'played from the command line' },
+    ]);
+    db.close();
+    expect(moodbox(['play', join(music, 'junk.mp3')])).toMatchObject({
+      status: 1,
+      stderr: expect.stringContaining('cannot read') as string,
+    });
+  });
+});

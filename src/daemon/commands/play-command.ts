@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { configOption } from './options.js';
+import { withLibrary } from './library-command.js';
+
+/** `moodbox play FILE|ID`: plays one track through the configured output until it ends. */
+export function registerPlay(program: Command): void {
+  program
+    .command('play')
+    .description('play a file, or a library track by id, through the configured audio output until it ends')
+    .argument('<file-or-id>', 'an audio file (added to the library if new) or a track id from `moodbox library list`')
+    .addOption(configOption())
+    .action(async (target: string, opts: { config?: string }) => {
+      const [{ MpvPlayer }, { MusicMetadataTagReader }, { resolveAudioOutput }] = await Promise.all([
+        import('../../player/mpv-player.js'),
+        import('../../player/library/music-metadata-tag-reader.js'),
+        import('../../player/audio-output.js'),
+      ]);
+      await withLibrary(opts.config, async ({ config, store, clock }) => {
+        let track = /^\d+$/.test(target) ? store.tracks.get(Number(target)) : store.tracks.byUri(resolve(target));
+        if (!track && !/^\d+$/.test(target)) {
+          const path = resolve(target);
+          if (!existsSync(path)) throw new Error(`Expected an audio file or a track id, got \`${target}\` (no such file)`);
+          // A new file goes into the library first, so that the play can be kept in the history.
+          const tags = await new MusicMetadataTagReader().read(path).catch((err: unknown) => {
+            throw new Error(`cannot read \`${target}\` as audio: ${(err as Error).message}`);
+          });
+          track = store.tracks.upsert({ uri: path, title: tags.title ?? path, artist: tags.artist ?? '', durationMs: tags.durationMs });
+        }
+        if (!track) throw new RangeError(`Expected the id of a track in the library (see \`moodbox library list\`), got \`${target}\``);
+        if (track.missing) throw new Error(`the file of track ${track.id} is missing: ${track.uri}`);
+
+        const log = {
+          info() {},
+          debug() {},
+          warn: (obj: object, msg: string) => process.stderr.write(`moodbox: ${msg}\n`),
+          error: (obj: object, msg: string) => process.stderr.write(`moodbox: ${msg}\n`),
+        };
+        const player = new MpvPlayer(
+          { clock, history: store.plays, log },
+          { mpvPath: config.player.mpvPath, audioOutput: resolveAudioOutput(config.player.audioOutput, process.env) },
+        );
+        let outcome = 'interrupted';
+        const ended = new Promise<void>((done) => {
+          player.events.on('trackEnded', (e) => {
+            outcome = e.outcome;
+          });
+          player.events.on('trackFailed', (e) => process.stderr.write(`moodbox: cannot play ${e.item.track.uri}: ${e.error}\n`));
+          player.events.on('queueEnded', () => done());
+          process.once('SIGINT', () => done());
+        });
+        await player.start();
+        try {
+          const title = `${track.artist === '' ? '' : `${track.artist} – `}${track.title}`;
+          process.stdout.write(`playing ${title}\n`);
+          await player.play([{ track: { id: track.id, uri: track.uri }, reason: 'tap', note: 'played from the command line' }]);
+          await ended;
+        } finally {
+          await player.stop();
+        }
+        process.stdout.write(`${outcome}\n`);
+        if (outcome === 'failed') process.exitCode = 1;
+      });
+    });
+}

@@ -1,0 +1,82 @@
+import type { Command } from 'commander';
+import type { ListenerTaste } from '../../player/recommender.js';
+import { configOption } from './options.js';
+import { withLibrary } from './library-command.js';
+
+/** `moodbox recommend --mood M`: what Moodbox would play now, with its reasons. */
+export function registerRecommend(program: Command): void {
+  program
+    .command('recommend')
+    .description('show the next track and six suggestions for a mood, with the reason for each')
+    .requiredOption('--mood <mood>', 'a mood (calm, upbeat, …) or an emotion (happy, sad, …), mapped through the emotion → mood table')
+    .option('--lift <mood>', 'step from the mood toward this one instead of matching it')
+    .option('--user <id>', "use this person's languages, artists, avoided moods, likes and skips")
+    .option('--seed <n>', 'seed for the random choice: the same seed gives the same picks')
+    .option('--json', 'print JSON')
+    .addOption(configOption())
+    .action(async (opts: { mood: string; lift?: string; user?: string; seed?: string; json?: boolean; config?: string }) => {
+      const [{ Recommender }, moods, { seededRandom }] = await Promise.all([
+        import('../../player/recommender.js'),
+        import('../../player/moods.js'),
+        import('../kernel/random.js'),
+      ]);
+      const seed = opts.seed === undefined ? undefined : Number(opts.seed);
+      if (seed !== undefined && !Number.isInteger(seed)) throw new TypeError(`Expected \`--seed\` to be an integer, got \`${opts.seed}\``);
+      const userId = opts.user === undefined ? undefined : Number(opts.user);
+      if (userId !== undefined && !Number.isInteger(userId))
+        throw new TypeError(`Expected \`--user\` to be a user id, got \`${opts.user}\``);
+
+      await withLibrary(opts.config, async ({ store, clock }) => {
+        const name = moods.moodName(opts.mood);
+        const emotion = moods.EMOTIONS.find((e) => e === name);
+        const mood = emotion === undefined ? name : moods.moodsForEmotions({ [emotion]: 1 }, moods.loadEmotionMoodMap(store.settings));
+
+        const listener: ListenerTaste = {};
+        if (userId !== undefined) {
+          const user = store.users.get(userId);
+          if (!user) throw new RangeError(`Expected the id of a person (see \`moodbox user list\`), got \`${userId}\``);
+          const feedback = store.plays.feedbackFor(userId);
+          Object.assign(listener, {
+            languages: user.preferences.languages ?? [],
+            artists: user.preferences.artists ?? [],
+            avoidMoods: user.preferences.avoidMoods ?? [],
+            likedTrackIds: feedback.filter((f) => f.kind === 'like').map((f) => f.trackId),
+            skippedTrackIds: feedback.filter((f) => f.kind === 'skip').map((f) => f.trackId),
+          });
+        }
+        const history = store.plays
+          .list({ limit: 100 })
+          .items.filter((p) => p.trackId !== null)
+          .map((p) => ({ trackId: p.trackId ?? 0, startedAt: p.startedAt, outcome: p.outcome }));
+        const recommender = new Recommender(store.tracks.allWithMoods());
+        const result = recommender.recommend(
+          {
+            mood,
+            policy: opts.lift === undefined ? { kind: 'match' } : { kind: 'lift', target: moods.moodName(opts.lift) },
+            listener,
+            history,
+            now: clock.now(),
+          },
+          seededRandom(seed ?? clock.now()),
+        );
+        const describe = (pick: (typeof result.suggestions)[number]) => {
+          const track = store.tracks.get(pick.trackId);
+          return { ...pick, title: track?.title ?? '', artist: track?.artist ?? '', uri: track?.uri ?? '' };
+        };
+        const out = { aim: result.aim, next: result.next && describe(result.next), suggestions: result.suggestions.map(describe) };
+        if (opts.json === true) {
+          process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+          return;
+        }
+        if (!out.next) {
+          process.stdout.write('nothing to recommend: the library is empty (add music with `moodbox library scan DIR`)\n');
+          process.exitCode = 1;
+          return;
+        }
+        const line = (p: NonNullable<typeof out.next>) =>
+          `${p.artist === '' ? '(unknown artist)' : p.artist} – ${p.title}  (${p.reason.text}; fit ${p.fit.toFixed(2)})`;
+        process.stdout.write(`next: ${line(out.next)}\n`);
+        out.suggestions.forEach((s, k) => process.stdout.write(`  ${k + 1}. ${line(s)}\n`));
+      });
+    });
+}

@@ -1,0 +1,185 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../daemon/kernel/clock.js';
+import { FakeLibraryStore } from '../testing/fake-library-store.js';
+import { makeCorruptFile, makeTone } from '../testing/tones.js';
+import { MusicMetadataTagReader } from './music-metadata-tag-reader.js';
+import { LibraryScanner, type ScanProgress } from './scanner.js';
+
+let dir: string;
+let covers: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'moodbox-scan-'));
+  covers = join(dir, '.covers');
+  await Promise.all([
+    makeTone(dir, {
+      file: 'Calm Artist/a.flac',
+      hz: 440,
+      tags: {
+        title: 'Still Water',
+        artist: 'Calm Artist',
+        album: 'Lake',
+        genre: 'Ambient',
+        date: '2019',
+        language: 'fra',
+        REPLAYGAIN_TRACK_GAIN: '-3.50 dB',
+      },
+      cover: 'red',
+    }),
+    makeTone(dir, { file: 'loud/b.mp3', hz: 660, tags: { title: 'Iron', artist: 'Loud Band', genre: 'Heavy Metal', TBPM: '150' } }),
+    makeTone(dir, { file: 'untagged.flac', hz: 880 }),
+    makeCorruptFile(dir, 'broken.mp3'),
+    writeFile(join(dir, 'notes.txt'), 'not music'),
+  ]);
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const scanner = (store: FakeLibraryStore): LibraryScanner =>
+  new LibraryScanner({ store, tags: new MusicMetadataTagReader(), clock: systemClock }, { coversDir: covers, batchSize: 2 });
+
+describe('LibraryScanner', () => {
+  it('reads title, artist, album, year, genre, language, duration and ReplayGain, and extracts covers by content hash', async () => {
+    const store = new FakeLibraryStore();
+    const report = await scanner(store).scan(dir);
+    expect(report).toMatchObject({ files: 4, added: 3, updated: 0, unchanged: 0, missing: 0, coversWritten: 1 });
+    const a = store.tracks.byUri(join(dir, 'Calm Artist/a.flac'));
+    expect(a).toMatchObject({
+      title: 'Still Water',
+      artist: 'Calm Artist',
+      album: 'Lake',
+      genre: 'Ambient',
+      language: 'fra',
+      durationMs: 1000,
+      replayGainDb: -3.5,
+    });
+    expect(a?.cover).toMatch(/^[0-9a-f]{64}\.png$/);
+    const png = readFileSync(join(covers, a?.cover ?? ''));
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    // Untagged files are named after the file, so they can still be found and played.
+    expect(store.tracks.byUri(join(dir, 'untagged.flac'))?.title).toBe('untagged');
+  });
+
+  it('skips a corrupt file and lists it, without stopping the scan', async () => {
+    const store = new FakeLibraryStore();
+    const report = await scanner(store).scan(dir);
+    expect(report.failed).toEqual([{ path: join(dir, 'broken.mp3'), error: expect.any(String) as string }]);
+    expect(store.tracks.byUri(join(dir, 'broken.mp3'))).toBeUndefined();
+    expect(store.all()).toHaveLength(3);
+  });
+
+  it('writes tracks in path order, so the same folder always gets the same ids', async () => {
+    const store = new FakeLibraryStore();
+    await scanner(store).scan(dir);
+    expect(store.all().map((t) => t.uri)).toEqual([join(dir, 'Calm Artist/a.flac'), join(dir, 'loud/b.mp3'), join(dir, 'untagged.flac')]);
+    expect(store.all().map((t) => t.id)).toEqual([1, 2, 3]);
+  });
+
+  it('reports progress as files done out of the total', async () => {
+    const progress: ScanProgress[] = [];
+    await scanner(new FakeLibraryStore()).scan(dir, { onProgress: (p) => progress.push(p) });
+    expect(progress.map((p) => [p.done, p.total])).toEqual([
+      [1, 4],
+      [2, 4],
+      [3, 4],
+      [4, 4],
+    ]);
+  });
+
+  it('suggests moods from genre and tempo for untagged tracks', async () => {
+    const store = new FakeLibraryStore();
+    await scanner(store).scan(dir);
+    const a = store.tracks.byUri(join(dir, 'Calm Artist/a.flac'));
+    const b = store.tracks.byUri(join(dir, 'loud/b.mp3'));
+    expect(store.tracks.moods(a?.id ?? 0)).toEqual([{ mood: 'calm', weight: 0.8, origin: 'rule' }]);
+    expect(store.tracks.moods(b?.id ?? 0).map((m) => m.mood)).toEqual(['power', 'energetic']);
+  });
+
+  it('rescans only what changed, and marks removed files missing', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'moodbox-rescan-'));
+    try {
+      const [one, two] = await Promise.all([
+        makeTone(work, { file: 'one.flac', tags: { title: 'One' } }),
+        makeTone(work, { file: 'two.flac', tags: { title: 'Two' } }),
+      ]);
+      const store = new FakeLibraryStore();
+      const scan = scanner(store);
+      expect(await scan.scan(work)).toMatchObject({ added: 2, unchanged: 0 });
+      expect(await scan.scan(work)).toMatchObject({ added: 0, updated: 0, unchanged: 2, missing: 0 });
+
+      await makeTone(work, { file: 'one.flac', tags: { title: 'One (remastered)' } });
+      await utimes(one, new Date(), new Date(Date.UTC(2030, 0, 1)));
+      await rm(two);
+      expect(await scan.scan(work)).toMatchObject({ added: 0, updated: 1, unchanged: 0, missing: 1 });
+      expect(store.tracks.byUri(one)?.title).toBe('One (remastered)');
+      expect(store.tracks.byUri(two)?.missing).toBe(true);
+
+      // A file that comes back is no longer missing.
+      await makeTone(work, { file: 'two.flac', tags: { title: 'Two' } });
+      expect(await scan.scan(work)).toMatchObject({ added: 0, updated: 1, missing: 0 });
+      expect(store.tracks.byUri(two)?.missing).toBe(false);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+
+  it('stops on a database write failure (unlike a bad file), keeping what was written before', async () => {
+    const store = new FakeLibraryStore();
+    store.failNextUpsert();
+    await expect(scanner(store).scan(dir)).rejects.toThrow('disk full');
+    expect(store.all().length).toBeLessThan(3);
+  });
+
+  it('stops when aborted, keeping what it had read', async () => {
+    const store = new FakeLibraryStore();
+    const controller = new AbortController();
+    const scan = new LibraryScanner(
+      { store, tags: new MusicMetadataTagReader(), clock: systemClock },
+      { coversDir: covers, concurrency: 1 },
+    );
+    const scanning = scan.scan(dir, {
+      signal: controller.signal,
+      onProgress: ({ done }) => done === 1 && controller.abort(new Error('admin cancelled')),
+    });
+    await expect(scanning).rejects.toThrow('admin cancelled');
+    expect(store.all()).toHaveLength(1);
+  });
+
+  it('says which folder it cannot read', async () => {
+    await expect(scanner(new FakeLibraryStore()).scan(join(dir, 'no-such-folder'))).rejects.toMatchObject({
+      code: 'MB_ERR_LIBRARY_SCAN',
+      message: `Expected a readable folder of music, got \`${join(dir, 'no-such-folder')}\` (ENOENT)`,
+    });
+  });
+
+  it('imports a moods sidecar found at the top of the folder', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'moodbox-sidecar-'));
+    try {
+      await Promise.all([
+        makeTone(work, { file: 'x.flac', tags: { title: 'X', artist: 'Ann' } }),
+        makeTone(work, { file: 'y.flac', tags: { title: 'Y', artist: 'Bob' } }),
+      ]);
+      await writeFile(
+        join(work, 'moods.csv'),
+        'path,artist,title,moods\nx.flac,,,"calm:0.9;mellow:0.3"\n,bob,y,upbeat\n,Nobody,Nothing,calm\n',
+      );
+      const store = new FakeLibraryStore();
+      const report = await scanner(store).scan(work);
+      expect(report.sidecar?.report).toEqual({ tagged: 2, keptAdmin: 0, unmatched: [{ line: 4, key: 'Nobody – Nothing' }], invalid: [] });
+      const x = store.tracks.byUri(join(work, 'x.flac'));
+      expect(store.tracks.moods(x?.id ?? 0)).toEqual([
+        { mood: 'calm', weight: 0.9, origin: 'sidecar' },
+        { mood: 'mellow', weight: 0.3, origin: 'sidecar' },
+      ]);
+      expect(existsSync(covers)).toBe(true);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+});

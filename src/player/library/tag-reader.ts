@@ -1,0 +1,28 @@
+/** What the scanner needs from a file's tags and stream info. */
+export interface AudioTags {
+  title?: string;
+  artist?: string;
+  album?: string;
+  year?: number;
+  genre?: string;
+  language?: string;
+  /** Beats per minute, when tagged. */
+  bpm?: number;
+  /** A free-text mood tag (ID3 TMOO, Vorbis MOOD), when tagged. */
+  mood?: string;
+  /** Duration in ms. */
+  durationMs: number;
+  /** Track ReplayGain in dB. */
+  replayGainDb?: number;
+  /** The first embedded picture. */
+  picture?: { mime: string; data: Uint8Array };
+}
+
+/** Reads tags from audio files. */
+export interface TagReader {
+  /**
+   * Reads the tags of the file at `path` (absolute). MUST reject when the file cannot be read or is
+   * not audio it can make sense of (no stream, no duration): such files are skipped by the scanner.
+   */
+  read(path: string): Promise<AudioTags>;
+}

@@ -1,0 +1,149 @@
+/**
+ * Moods are what the library is tagged with; emotions are what the camera reads. Both vocabularies
+ * and the mapping between them are data: the admin may edit the mapping, and tracks may carry moods
+ * that are not in `DEFAULT_MOOD_COORDINATES` (they then match only by name).
+ */
+import { describeValue } from '../daemon/kernel/errors.js';
+
+/** The FER-2013 classes, plus FER+'s `contempt`. */
+export const EMOTIONS = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral', 'contempt'] as const;
+export type Emotion = (typeof EMOTIONS)[number];
+
+/** A point on the valence (unpleasant −1 … pleasant 1) / arousal (calm −1 … excited 1) plane. */
+export interface MoodPoint {
+  valence: number;
+  arousal: number;
+}
+
+/** Where each built-in mood sits on the valence/arousal plane; used to measure how close two moods are. */
+export const DEFAULT_MOOD_COORDINATES: Readonly<Record<string, MoodPoint>> = Object.freeze({
+  calm: { valence: 0.35, arousal: -0.6 },
+  mellow: { valence: -0.35, arousal: -0.45 },
+  uplifting: { valence: 0.55, arousal: 0.05 },
+  upbeat: { valence: 0.75, arousal: 0.45 },
+  energetic: { valence: 0.45, arousal: 0.85 },
+  power: { valence: -0.25, arousal: 0.8 },
+});
+
+/** The built-in moods, in a stable order. */
+export const DEFAULT_MOODS: readonly string[] = Object.freeze(Object.keys(DEFAULT_MOOD_COORDINATES));
+
+/**
+ * What to play for one emotion: `moods` to match it (weights in (0, 1]), and optionally `liftTo`, the
+ * mood the "lift" policy steps toward from there.
+ */
+export interface EmotionMoods {
+  moods: Readonly<Record<string, number>>;
+  liftTo?: string;
+}
+
+export type EmotionMoodMap = Readonly<Record<Emotion, EmotionMoods>>;
+
+/**
+ * The default mapping: neutral → calm, happy → upbeat, sad → mellow (or a gentle lift), angry →
+ * power (or a calm-down), surprise → energetic, fear/disgust/contempt → calm.
+ */
+export const DEFAULT_EMOTION_MOODS: EmotionMoodMap = Object.freeze({
+  neutral: { moods: { calm: 1 } },
+  happy: { moods: { upbeat: 1, energetic: 0.4 } },
+  sad: { moods: { mellow: 1 }, liftTo: 'uplifting' },
+  angry: { moods: { power: 1 }, liftTo: 'calm' },
+  surprise: { moods: { energetic: 1, upbeat: 0.4 } },
+  fear: { moods: { calm: 1 } },
+  disgust: { moods: { calm: 1 } },
+  contempt: { moods: { calm: 1 } },
+});
+
+/** The settings key under which an edited mapping is stored. */
+export const EMOTION_MOODS_SETTING = 'player.emotionMoods';
+
+const MOOD_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+
+/** Normalises a mood name (`" Calm "` → `calm`); throws a `TypeError` for names that cannot be moods. */
+export function moodName(value: unknown): string {
+  const name = typeof value === 'string' ? value.trim().toLowerCase() : '';
+  if (!MOOD_NAME.test(name)) {
+    throw new TypeError(`Expected a mood name (lowercase letters, digits, dashes; up to 32), got ${describeValue(value)}`);
+  }
+  return name;
+}
+
+/**
+ * Checks an edited emotion → mood mapping and returns it complete: emotions it leaves out keep their
+ * defaults. Throws a `TypeError` naming the first problem.
+ */
+export function parseEmotionMoodMap(value: unknown): EmotionMoodMap {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`Expected the emotion → mood mapping to be an object, got ${describeValue(value)}`);
+  }
+  const result: Record<string, EmotionMoods> = { ...DEFAULT_EMOTION_MOODS };
+  for (const [emotion, entry] of Object.entries(value as Record<string, unknown>)) {
+    if (!(EMOTIONS as readonly string[]).includes(emotion)) {
+      throw new TypeError(`Expected an emotion (${EMOTIONS.join(', ')}), got ${describeValue(emotion)}`);
+    }
+    if (typeof entry !== 'object' || entry === null) {
+      throw new TypeError(`Expected \`${emotion}\` to map to {moods, liftTo?}, got ${describeValue(entry)}`);
+    }
+    const { moods, liftTo } = entry as { moods?: unknown; liftTo?: unknown };
+    if (typeof moods !== 'object' || moods === null || Object.keys(moods).length === 0) {
+      throw new TypeError(`Expected \`${emotion}.moods\` to name at least one mood, got ${describeValue(moods)}`);
+    }
+    const weights: Record<string, number> = {};
+    for (const [mood, weight] of Object.entries(moods as Record<string, unknown>)) {
+      if (typeof weight !== 'number' || !(weight > 0 && weight <= 1)) {
+        throw new TypeError(`Expected \`${emotion}.moods.${mood}\` to be a weight in (0, 1], got ${describeValue(weight)}`);
+      }
+      weights[moodName(mood)] = weight;
+    }
+    result[emotion] = liftTo === undefined ? { moods: weights } : { moods: weights, liftTo: moodName(liftTo) };
+  }
+  return Object.freeze(result);
+}
+
+/** The settings port the mapping is kept in; the daemon's settings repository satisfies it. */
+export interface MoodSettings {
+  /** The stored JSON value, or undefined when never set. */
+  get(key: string): unknown;
+  /** Stores a JSON value; `at` is ms since the Unix epoch. */
+  set(key: string, value: unknown, at: number): void;
+}
+
+/** The admin's mapping, or the default when none was saved (or the saved one no longer parses). */
+export function loadEmotionMoodMap(settings: MoodSettings): EmotionMoodMap {
+  const stored = settings.get(EMOTION_MOODS_SETTING);
+  if (stored === undefined) return DEFAULT_EMOTION_MOODS;
+  try {
+    return parseEmotionMoodMap(stored);
+  } catch {
+    return DEFAULT_EMOTION_MOODS;
+  }
+}
+
+/** Validates and stores the admin's mapping; returns it complete. */
+export function saveEmotionMoodMap(settings: MoodSettings, value: unknown, at: number): EmotionMoodMap {
+  const map = parseEmotionMoodMap(value);
+  settings.set(EMOTION_MOODS_SETTING, map, at);
+  return map;
+}
+
+/**
+ * Mixes per-emotion probabilities into mood weights (summing to 1) through the mapping, e.g.
+ * `{happy: 0.7, neutral: 0.3}` → `{upbeat: 0.5, energetic: 0.2, calm: 0.3}`.
+ */
+export function moodsForEmotions(probabilities: Readonly<Partial<Record<Emotion, number>>>, map: EmotionMoodMap): Record<string, number> {
+  const out: Record<string, number> = {};
+  let total = 0;
+  for (const emotion of EMOTIONS) {
+    const p = probabilities[emotion] ?? 0;
+    if (!(p > 0)) continue;
+    const entry = map[emotion];
+    const sum = Object.values(entry.moods).reduce((a, b) => a + b, 0);
+    for (const [mood, weight] of Object.entries(entry.moods)) {
+      const share = (p * weight) / sum;
+      out[mood] = (out[mood] ?? 0) + share;
+      total += share;
+    }
+  }
+  if (total > 0) for (const mood of Object.keys(out)) out[mood] = (out[mood] ?? 0) / total;
+  return out;
+}

@@ -1,0 +1,265 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../daemon/kernel/clock.js';
+import { MpvPlayer, type MpvPlayerOptions } from './mpv-player.js';
+import type { QueueEntry } from './play-queue.js';
+import type { PlayerEvents, PlayReason } from './player.js';
+import { describePlayerContract, MemoryPlayHistory, nextEvent } from './testing/player-contract.js';
+import { makeCorruptFile, makeTone } from './testing/tones.js';
+
+const run = promisify(execFile);
+const silent = { info() {}, warn() {}, error() {}, debug() {} };
+
+let dir: string;
+let low: string;
+let high: string;
+let long: string;
+let quiet: string;
+const players: MpvPlayer[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'moodbox-mpv-'));
+  [low, high, long] = await Promise.all([
+    makeTone(dir, { file: 'low.flac', hz: 440, seconds: 1 }),
+    makeTone(dir, { file: 'high.flac', hz: 1760, seconds: 1 }),
+    makeTone(dir, { file: 'long.flac', hz: 660, seconds: 30 }),
+  ]);
+  await makeCorruptFile(dir, 'broken.flac');
+  // The same tone as `low`, tagged to be played 12 dB quieter.
+  quiet = await makeTone(dir, {
+    file: 'quiet.flac',
+    hz: 440,
+    seconds: 1,
+    tags: { REPLAYGAIN_TRACK_GAIN: '-12.00 dB', REPLAYGAIN_TRACK_PEAK: '1.0' },
+  });
+});
+
+afterEach(async () => {
+  await Promise.all(players.splice(0).map((p) => p.stop()));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function startPlayer(options: MpvPlayerOptions): Promise<{ player: MpvPlayer; history: MemoryPlayHistory; log: string[] }> {
+  const history = new MemoryPlayHistory();
+  const player = new MpvPlayer(
+    { clock: systemClock, history, log: silent },
+    { socketPath: join(dir, `mpv-${players.length}-${Math.random().toString(36).slice(2)}.sock`), ...options },
+  );
+  players.push(player);
+  const log: string[] = [];
+  player.events.on('trackStarted', ({ item }) => log.push(`started ${item.track.id}`));
+  player.events.on('trackEnded', ({ item, outcome }) => log.push(`ended ${item.track.id} ${outcome}`));
+  player.events.on('trackFailed', ({ item }) => log.push(`failed ${item.track.id}`));
+  player.events.on('queueEnded', () => log.push('queue ended'));
+  await player.start(AbortSignal.timeout(10_000));
+  return { player, history, log };
+}
+
+const once = <K extends keyof PlayerEvents>(player: MpvPlayer, event: K, test?: (p: PlayerEvents[K]) => boolean) =>
+  nextEvent(player, event, test);
+
+const entry = (id: number, uri: string, reason: PlayReason = 'mood'): QueueEntry => ({
+  track: { id, uri },
+  reason,
+  mood: 'calm',
+  note: `fits calm (${id})`,
+});
+
+/** Within 5 %: sox's figure for what mpv wrote against its figure for the source file. */
+function expectClose(played: number, source: number): void {
+  expect(source).toBeGreaterThan(0);
+  expect(Math.abs(played - source) / source).toBeLessThan(0.05);
+}
+
+/** sox's rough frequency (Hz) of `seconds` of audio starting at `from`. */
+async function frequency(file: string, from: number, seconds: number): Promise<number> {
+  const { stderr } = await run('sox', [file, '-n', 'trim', String(from), String(seconds), 'stat']);
+  return Number(/Rough\s+frequency:\s+(\d+)/.exec(stderr)?.[1]);
+}
+
+async function rms(file: string, from: number, seconds: number): Promise<number> {
+  const { stderr } = await run('sox', [file, '-n', 'trim', String(from), String(seconds), 'stat']);
+  return Number(/RMS\s+amplitude:\s+([\d.]+)/.exec(stderr)?.[1]);
+}
+
+async function length(file: string): Promise<number> {
+  const { stderr } = await run('sox', [file, '-n', 'stat']);
+  return Number(/Length \(seconds\):\s+([\d.]+)/.exec(stderr)?.[1]);
+}
+
+describe('MpvPlayer with real mpv', () => {
+  it('plays the queued files in order, advancing at the end of each, and records every play with its reason', async () => {
+    const pcm = join(dir, 'in-order.wav');
+    const { player, history, log } = await startPlayer({ audioOutput: 'pcm', extraArgs: [`--ao-pcm-file=${pcm}`] });
+    const ended = once(player, 'queueEnded');
+    await player.play([entry(1, low), entry(2, high, 'tap')]);
+    await ended;
+    expect(log).toEqual(['started 1', 'ended 1 completed', 'started 2', 'ended 2 completed', 'queue ended']);
+    expect(history.plays).toEqual([
+      { id: 1, trackId: 1, reason: 'mood', mood: 'calm', outcome: 'completed', note: 'fits calm (1)' },
+      { id: 2, trackId: 2, reason: 'tap', mood: 'calm', outcome: 'completed', note: 'fits calm (2)' },
+    ]);
+    await player.stop();
+    // What mpv wrote is the low file, then the high one, with no gap.
+    expect(await length(pcm)).toBeCloseTo(2, 1);
+    expectClose(await frequency(pcm, 0.1, 0.8), await frequency(low, 0.1, 0.8));
+    expectClose(await frequency(pcm, 1.1, 0.8), await frequency(high, 0.1, 0.8));
+  });
+
+  it("applies the file's ReplayGain", async () => {
+    const pcm = join(dir, 'replaygain.wav');
+    const { player } = await startPlayer({ audioOutput: 'pcm', extraArgs: [`--ao-pcm-file=${pcm}`] });
+    const ended = once(player, 'queueEnded');
+    await player.play([entry(1, low), entry(2, quiet)]);
+    await ended;
+    await player.stop();
+    // −12 dB is a quarter of the amplitude.
+    expect((await rms(pcm, 1.1, 0.8)) / (await rms(pcm, 0.1, 0.8))).toBeCloseTo(0.25, 1);
+  });
+
+  it('skips a missing or broken file with an event and plays on', async () => {
+    const pcm = join(dir, 'skip-broken.wav');
+    const { player, history, log } = await startPlayer({ audioOutput: 'pcm', extraArgs: [`--ao-pcm-file=${pcm}`] });
+    const failed = once(player, 'trackFailed');
+    const ended = once(player, 'queueEnded');
+    await player.play([entry(1, join(dir, 'no-such-file.flac')), entry(2, high)]);
+    expect((await failed).item.track.id).toBe(1);
+    await ended;
+    expect(log).toEqual(['started 1', 'failed 1', 'ended 1 failed', 'started 2', 'ended 2 completed', 'queue ended']);
+    expect(history.plays.map((p) => p.outcome)).toEqual(['failed', 'completed']);
+    await player.stop();
+    expect(await length(pcm)).toBeCloseTo(1, 1);
+    expectClose(await frequency(pcm, 0.1, 0.8), await frequency(high, 0.1, 0.8));
+  });
+
+  it('restarts a killed mpv and resumes the same track with the queue intact', async () => {
+    const { player, history, log } = await startPlayer({ audioOutput: 'null', restartDelayMs: 50 });
+    await player.play([entry(1, long), entry(2, low)]);
+    await once(player, 'positionChanged', (p) => p.positionMs >= 1000);
+    const before = player.state();
+    const pid = player.pid;
+    const faulted = once(player, 'playerFaulted');
+    const restarted = once(player, 'playerRestarted');
+    process.kill(pid ?? 0, 'SIGKILL');
+    expect((await faulted).error).toBe('mpv was killed by SIGKILL');
+    await restarted;
+    expect(player.pid).not.toBe(pid);
+    expect(player.health()).toEqual({ status: 'ready' });
+    const resumed = await once(player, 'positionChanged', (p) => p.item.track.id === 1);
+    // It goes on from where it was, not from the start.
+    expect(resumed.positionMs).toBeGreaterThanOrEqual(1000);
+    expect(player.state().current?.key).toBe(before.current?.key);
+    expect(player.state().upcoming.map((i) => i.track.id)).toEqual([2]);
+    // Still one play of track 1: the crash did not start a second.
+    expect(history.plays.map((p) => p.trackId)).toEqual([1]);
+
+    const ended = once(player, 'queueEnded');
+    await player.next();
+    await ended;
+    expect(log).toEqual(['started 1', 'ended 1 skipped', 'started 2', 'ended 2 completed', 'queue ended']);
+  });
+
+  it('keeps retrying with a growing backoff while mpv cannot be started again, and reports itself degraded', async () => {
+    const flag = join(dir, 'mpv-allowed');
+    const wrapper = join(dir, 'flaky-mpv.sh');
+    await writeFile(flag, '');
+    await writeFile(wrapper, `#!/bin/sh\n[ -f '${flag}' ] || exit 3\nexec mpv "$@"\n`, { mode: 0o755 });
+    const { player } = await startPlayer({ mpvPath: wrapper, audioOutput: 'null', restartDelayMs: 50 });
+    const started = once(player, 'trackStarted');
+    await player.play([entry(1, long)]);
+    await started;
+    const faults: number[] = [];
+    player.events.on('playerFaulted', (f) => faults.push(f.retryInMs));
+    const thirdFault = once(player, 'playerFaulted', () => faults.length >= 3);
+    await rm(flag);
+    process.kill(player.pid ?? 0, 'SIGKILL');
+    await thirdFault;
+    expect(faults.slice(0, 3)).toEqual([50, 100, 200]);
+    expect(player.health()).toEqual({ status: 'degraded', detail: 'mpv stopped unexpectedly; restarting' });
+    const restarted = once(player, 'playerRestarted');
+    await writeFile(flag, '');
+    expect((await restarted).attempt).toBeGreaterThanOrEqual(3);
+    expect(player.state().current?.track.id).toBe(1);
+  });
+
+  it('plays the new suggestion after the current track when the upcoming list is replaced', async () => {
+    const { player, history, log } = await startPlayer({ audioOutput: 'null' });
+    const started = once(player, 'trackStarted');
+    await player.play([entry(1, long), entry(2, low)]);
+    await started;
+    await player.replaceUpcoming([entry(3, high, 'tap')]);
+    expect(player.state().upcoming.map((i) => i.track.id)).toEqual([3]);
+    const ended = once(player, 'queueEnded');
+    await player.next();
+    await ended;
+    expect(log).toEqual(['started 1', 'ended 1 skipped', 'started 3', 'ended 3 completed', 'queue ended']);
+    expect(history.plays.map((p) => [p.trackId, p.reason])).toEqual([
+      [1, 'mood'],
+      [3, 'tap'],
+    ]);
+  });
+
+  it('pauses and resumes, and keeps the volume under the admin maximum', async () => {
+    const { player } = await startPlayer({ audioOutput: 'null', maxVolume: 70, volume: 50 });
+    const started = once(player, 'trackStarted');
+    await player.play([entry(1, long)]);
+    await started;
+    const paused = once(player, 'pausedChanged', (p) => p.isPaused);
+    await player.pause();
+    await paused;
+    expect(player.state().isPaused).toBe(true);
+    const resumed = once(player, 'pausedChanged', (p) => !p.isPaused);
+    await player.resume();
+    await resumed;
+    const volume = once(player, 'volumeChanged', (v) => v.volume === 70);
+    expect(await player.setVolume(95)).toBe(70);
+    await volume;
+    await expect(player.setVolume(140)).rejects.toThrow('Expected `volume` to be 0–100, got `140` (number)');
+    expect(player.state()).toMatchObject({ volume: 70, maxVolume: 70 });
+  });
+
+  it('refuses to start when mpv cannot be run, saying why', async () => {
+    const history = new MemoryPlayHistory();
+    const player = new MpvPlayer(
+      { clock: systemClock, history, log: silent },
+      { mpvPath: join(dir, 'no-mpv-here'), socketPath: join(dir, 'x.sock') },
+    );
+    await expect(player.start()).rejects.toMatchObject({
+      code: 'MB_ERR_PLAYER_START',
+      message: expect.stringContaining('ENOENT') as string,
+    });
+    await player.stop();
+    expect(existsSync(join(dir, 'x.sock'))).toBe(false);
+  });
+});
+
+describePlayerContract('MpvPlayer', async () => {
+  const history = new MemoryPlayHistory();
+  const player = new MpvPlayer(
+    { clock: systemClock, history, log: silent },
+    {
+      audioOutput: 'pcm',
+      extraArgs: [`--ao-pcm-file=${join(dir, 'contract.wav')}`],
+      socketPath: join(dir, 'contract.sock'),
+      maxVolume: 70,
+    },
+  );
+  await player.start();
+  return {
+    player,
+    history,
+    tracks: [
+      { id: 1, uri: low },
+      { id: 2, uri: high },
+    ],
+    broken: { id: 9, uri: join(dir, 'broken.flac') },
+  };
+});

@@ -1,0 +1,78 @@
+import type { EventBus } from '../daemon/kernel/event-bus.js';
+import type { PlayQueue, QueueEntry, QueueItem } from './play-queue.js';
+
+/** Why a track was put on: the room mood, a tap on a suggestion, a skip of the previous one, a like. */
+export type PlayReason = 'mood' | 'tap' | 'skip' | 'like';
+/** How a play ended. */
+export type PlayOutcome = 'completed' | 'skipped' | 'failed' | 'interrupted';
+
+/** Events every player emits. Past tense; payloads are plain data. */
+// A type alias, not an interface: the event bus needs an index signature.
+export type PlayerEvents = {
+  /** A track began to play; `playId` is its row in the history. */
+  trackStarted: { item: QueueItem; playId: number | undefined };
+  /** A track stopped playing, with how. */
+  trackEnded: { item: QueueItem; outcome: PlayOutcome };
+  /** A track could not be played (missing or broken file); it was skipped. */
+  trackFailed: { item: QueueItem; error: string };
+  /** The play position moved (at most about once per second). */
+  positionChanged: { item: QueueItem; positionMs: number };
+  pausedChanged: { isPaused: boolean };
+  /** 0–100, as applied (never above the maximum). */
+  volumeChanged: { volume: number };
+  queueChanged: { current: QueueItem | undefined; upcoming: readonly QueueItem[] };
+  /** Nothing is left to play. */
+  queueEnded: { lastKey: number | undefined };
+  /** The player process died; it is restarted after `retryInMs`. */
+  playerFaulted: { error: string; retryInMs: number };
+  /** The player process is back, the queue as it was. */
+  playerRestarted: { attempt: number };
+};
+
+export interface PlayerState {
+  current: QueueItem | undefined;
+  upcoming: readonly QueueItem[];
+  isPaused: boolean;
+  /** ms into the current track. */
+  positionMs: number;
+  /** 0–100. */
+  volume: number;
+  /** 0–100: the admin's maximum. */
+  maxVolume: number;
+}
+
+/**
+ * Plays queued tracks. Every play MUST be recorded in the history with its reason. A track that cannot
+ * be played MUST be skipped with `trackFailed`, never stop the queue.
+ */
+export interface Player {
+  readonly events: EventBus<PlayerEvents>;
+  /** Replaces the queue and plays its first entry at once. */
+  play(entries: readonly QueueEntry[]): Promise<void>;
+  /** Adds entries at the end (or next); starts playing when idle. */
+  enqueue(entries: readonly QueueEntry[], options?: { next?: boolean }): Promise<void>;
+  /** Replaces what comes after the current track (new suggestions). */
+  replaceUpcoming(entries: readonly QueueEntry[]): Promise<void>;
+  /** Skips to the next track (the current play ends as `skipped`). */
+  next(): Promise<void>;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  /**
+   * Sets the volume, 0–100; values above the admin's maximum are lowered to it. Resolves with the
+   * volume applied. Throws a `RangeError` outside 0–100.
+   */
+  setVolume(volume: number): Promise<number>;
+  state(): PlayerState;
+  /** The queue as it is now. */
+  queue(): PlayQueue;
+}
+
+/**
+ * Where plays are recorded. The daemon's play repository satisfies it. Times are ms since the Unix epoch.
+ */
+export interface PlayHistory {
+  start(input: { trackId: number; userId?: number | null; reason: PlayReason; mood?: string | null; startedAt: number }): { id: number };
+  finish(id: number, outcome: PlayOutcome, endedAt: number): void;
+  /** Stores why the play was picked, in words. */
+  annotate(id: number, note: string): void;
+}

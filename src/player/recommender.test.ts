@@ -1,0 +1,175 @@
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../daemon/kernel/random.js';
+import { DEFAULT_MOOD_COORDINATES } from './moods.js';
+import { Recommender, type CandidateTrack, type HistoryEntry, type RecommendRequest } from './recommender.js';
+import { syntheticLibrary } from './testing/synthetic-library.js';
+
+const NOW = Date.UTC(2026, 5, 1, 12);
+const MINUTE = 60_000;
+const SEEDS = Array.from({ length: 200 }, (_, k) => k + 1);
+
+const library = syntheticLibrary({ tracks: 2000, seed: 7 });
+const byId = new Map(library.map((t) => [t.id, t]));
+const recommender = new Recommender(library, { noRepeatPlays: 20, noRepeatMinutes: 60 });
+
+function distanceTo(trackId: number, mood: string): number {
+  const point = recommender.pointOf(trackId);
+  const target = DEFAULT_MOOD_COORDINATES[mood];
+  if (!point || !target) return Number.POSITIVE_INFINITY;
+  return Math.hypot(point.valence - target.valence, point.arousal - target.arousal);
+}
+
+/** Plays `plays` tracks in a row, each started 3 minutes after the last, feeding each pick back as history. */
+function session(seed: number, plays: number, request: Omit<RecommendRequest, 'now' | 'history'>, rec = recommender): HistoryEntry[] {
+  const random = seededRandom(seed);
+  const history: HistoryEntry[] = [];
+  for (let k = 0; k < plays; k++) {
+    const now = NOW + k * 3 * MINUTE;
+    const next = rec.recommend({ ...request, history, now }, random).next;
+    if (!next) throw new Error('no pick');
+    history.unshift({ trackId: next.trackId, startedAt: now });
+  }
+  return history;
+}
+
+describe('Recommender', () => {
+  it('returns the next track and six distinct suggestions, each with a reason', () => {
+    const result = recommender.recommend({ mood: 'calm', now: NOW }, seededRandom(1));
+    expect(result.next).toBeDefined();
+    expect(result.suggestions).toHaveLength(6);
+    const ids = [result.next?.trackId, ...result.suggestions.map((s) => s.trackId)];
+    expect(new Set(ids).size).toBe(7);
+    for (const pick of [result.next, ...result.suggestions]) expect(pick?.reason.text).toMatch(/calm/);
+  });
+
+  it('gives the same picks for the same seed, and different picks for different seeds', () => {
+    const request: RecommendRequest = { mood: { calm: 0.6, mellow: 0.4 }, now: NOW };
+    const a = recommender.recommend(request, seededRandom(42));
+    const b = recommender.recommend(request, seededRandom(42));
+    expect(b).toEqual(a);
+    const others = SEEDS.slice(0, 20).map((seed) => recommender.recommend(request, seededRandom(seed)).next?.trackId);
+    expect(new Set(others).size).toBeGreaterThan(10);
+  });
+
+  it('never repeats a track within the play or time window, nor an artist twice in a row, over many seeds', () => {
+    for (const seed of SEEDS) {
+      const history = session(seed, 45, { mood: 'upbeat' }).reverse();
+      history.forEach((play, k) => {
+        const earlier = history.slice(Math.max(0, k - 20), k);
+        expect(earlier.map((e) => e.trackId)).not.toContain(play.trackId);
+        const withinHour = history.slice(0, k).filter((e) => play.startedAt - e.startedAt < 60 * MINUTE);
+        expect(withinHour.map((e) => e.trackId)).not.toContain(play.trackId);
+        if (k > 0) expect(byId.get(play.trackId)?.artist).not.toBe(byId.get(history[k - 1]?.trackId ?? 0)?.artist);
+      });
+    }
+  });
+
+  it('picks tracks tagged with the room mood far more often than chance', () => {
+    for (const mood of ['calm', 'energetic', 'mellow']) {
+      const fitting = SEEDS.filter((seed) => {
+        const next = recommender.recommend({ mood, now: NOW }, seededRandom(seed)).next;
+        return next !== undefined && recommender.topMood(next.trackId) === mood;
+      });
+      // Each mood is the main mood of about 1 track in 6.
+      expect(fitting.length / SEEDS.length).toBeGreaterThan(0.8);
+    }
+  });
+
+  it('lifts step by step from the room mood to the target mood', () => {
+    const steps = 8;
+    const sums = new Array<number>(steps).fill(0);
+    let arrived = 0;
+    for (const seed of SEEDS) {
+      const history = session(seed, steps, { mood: 'mellow', policy: { kind: 'lift', target: 'upbeat' } }).reverse();
+      history.forEach((h, k) => (sums[k] = (sums[k] ?? 0) + distanceTo(h.trackId, 'upbeat')));
+      if (recommender.topMood(history.at(-1)?.trackId ?? 0) === 'upbeat') arrived++;
+    }
+    const mean = sums.map((s) => s / SEEDS.length);
+    // Mellow is 1.42 from upbeat: the first play is one step (0.35) away from mellow, not a jump.
+    expect(mean[0]).toBeGreaterThan(0.9);
+    for (let k = 1; k < 4; k++) expect(mean[k]).toBeLessThan(mean[k - 1] ?? 0);
+    expect(mean.at(-1)).toBeLessThan(0.2);
+    expect(arrived / SEEDS.length).toBeGreaterThan(0.9);
+  });
+
+  it('says where a lift is going', () => {
+    const result = recommender.recommend({ mood: 'mellow', policy: { kind: 'lift', target: 'upbeat' }, now: NOW }, seededRandom(3));
+    expect(result.next?.reason).toEqual({ kind: 'lift', text: expect.stringMatching(/^a step from mellow toward upbeat/) });
+  });
+
+  it("favours the listener's artists, languages and likes, and skips moods they avoid", () => {
+    const rate = (request: Omit<RecommendRequest, 'now'>, test: (t: CandidateTrack) => boolean): number =>
+      SEEDS.filter((seed) => {
+        const id = recommender.recommend({ ...request, now: NOW }, seededRandom(seed)).next?.trackId ?? 0;
+        return test(byId.get(id) as CandidateTrack);
+      }).length / SEEDS.length;
+    const calmCount = new Map<string, number>();
+    for (const t of library) if (t.moods[0]?.mood === 'calm') calmCount.set(t.artist, (calmCount.get(t.artist) ?? 0) + 1);
+    const fav = [...calmCount].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+    expect(rate({ mood: 'calm', listener: { artists: [fav] } }, (t) => t.artist === fav)).toBeGreaterThan(
+      2 * rate({ mood: 'calm' }, (t) => t.artist === fav) + 0.005,
+    );
+    expect(rate({ mood: 'calm', listener: { languages: ['fr'] } }, (t) => t.language === 'fr')).toBeGreaterThan(
+      rate({ mood: 'calm' }, (t) => t.language === 'fr') + 0.1,
+    );
+    const liked = library.filter((t) => t.moods[0]?.mood === 'calm').slice(0, 5);
+    const likedIds = liked.map((t) => t.id);
+    const result = recommender.recommend({ mood: 'calm', listener: { likedTrackIds: likedIds }, now: NOW }, seededRandom(9));
+    const likedPicks = [result.next, ...result.suggestions].filter((p) => likedIds.includes(p?.trackId ?? 0));
+    for (const pick of likedPicks) expect(pick?.reason.kind).toBe('liked');
+    expect(
+      rate({ mood: 'calm', listener: { avoidMoods: ['calm'] } }, (t) => t.moods.some((m) => m.mood === 'calm' && m.weight >= 0.5)),
+    ).toBe(0);
+  });
+
+  it('plays artists the room just skipped less often', () => {
+    const calmArtists = new Map<string, number[]>();
+    for (const t of library) if (t.moods[0]?.mood === 'calm') calmArtists.set(t.artist, [...(calmArtists.get(t.artist) ?? []), t.id]);
+    const [artist, ids] = [...calmArtists].sort((a, b) => b[1].length - a[1].length)[0] ?? ['', []];
+    const skipped = { trackId: ids[0] ?? 0, startedAt: NOW - 30 * MINUTE, outcome: 'skipped' as const };
+    // The skip is not the last play, so the artist is not excluded outright, only made less likely.
+    const later = library.find((t) => t.artist !== artist)?.id ?? 0;
+    const rate = (outcome: 'skipped' | 'completed'): number =>
+      SEEDS.filter((seed) => {
+        const history = [
+          { trackId: later, startedAt: NOW - MINUTE },
+          { ...skipped, outcome },
+        ];
+        const pick = recommender.recommend({ mood: 'calm', history, now: NOW, suggestions: 6 }, seededRandom(seed));
+        return [pick.next, ...pick.suggestions].some((p) => byId.get(p?.trackId ?? 0)?.artist === artist);
+      }).length;
+    expect(rate('skipped')).toBeLessThan(rate('completed') * 0.7);
+  });
+
+  it('still plays something when the window would exclude the whole library, but never the same track twice in a row', () => {
+    const tiny: CandidateTrack[] = [
+      { id: 1, artist: 'A', language: '', moods: [{ mood: 'calm', weight: 1 }] },
+      { id: 2, artist: 'A', language: '', moods: [{ mood: 'calm', weight: 1 }] },
+      { id: 3, artist: 'B', language: '', moods: [] },
+    ];
+    const rec = new Recommender(tiny);
+    const history = [
+      { trackId: 1, startedAt: NOW - MINUTE },
+      { trackId: 3, startedAt: NOW - 2 * MINUTE },
+      { trackId: 2, startedAt: NOW - 3 * MINUTE },
+    ];
+    for (const seed of SEEDS.slice(0, 30)) {
+      const result = rec.recommend({ mood: 'calm', history, now: NOW }, seededRandom(seed));
+      expect(result.next?.trackId).not.toBe(1);
+      expect(result.next?.reason.kind).toBe('fallback');
+      expect(result.suggestions.length).toBe(1);
+    }
+    expect(new Recommender([]).recommend({ mood: 'calm', now: NOW }, seededRandom(1))).toEqual({
+      next: undefined,
+      suggestions: [],
+      aim: 'calm',
+    });
+  });
+
+  it('refuses nonsense options with the value it got', () => {
+    expect(() => new Recommender(library, { noRepeatPlays: -1 })).toThrow(
+      'Expected `noRepeatPlays` to be an integer ≥ 0, got `-1` (number)',
+    );
+    expect(() => recommender.recommend({ mood: {}, now: NOW }, seededRandom(1))).toThrow(/Expected `mood`/);
+  });
+});

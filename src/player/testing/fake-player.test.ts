@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { systemClock } from '../../daemon/kernel/clock.js';
+import { FakePlayer } from './fake-player.js';
+import { describePlayerContract, MemoryPlayHistory, nextEvent } from './player-contract.js';
+
+describePlayerContract('FakePlayer', async () => {
+  const history = new MemoryPlayHistory();
+  const player = new FakePlayer({ clock: systemClock, history }, { trackMs: 5, maxVolume: 70 });
+  player.markBroken('/music/broken.flac');
+  await player.start();
+  return {
+    player,
+    history,
+    tracks: [
+      { id: 1, uri: '/music/one.flac' },
+      { id: 2, uri: '/music/two.flac' },
+    ],
+    broken: { id: 9, uri: '/music/broken.flac' },
+  };
+});
+
+describe('FakePlayer controls', () => {
+  it('ends the current track on demand and reports a skip', async () => {
+    const history = new MemoryPlayHistory();
+    const player = new FakePlayer({ clock: systemClock, history }, { trackMs: 60_000 });
+    await player.play([
+      { track: { id: 1, uri: '/a' }, reason: 'mood' },
+      { track: { id: 2, uri: '/b' }, reason: 'mood' },
+      { track: { id: 3, uri: '/c' }, reason: 'mood' },
+    ]);
+    player.endCurrent();
+    const ended = nextEvent(player, 'trackEnded');
+    await player.next();
+    expect((await ended).outcome).toBe('skipped');
+    expect(history.plays.map((p) => p.outcome)).toEqual(['completed', 'skipped', undefined]);
+    await player.stop();
+    expect(history.plays.map((p) => p.outcome)).toEqual(['completed', 'skipped', 'interrupted']);
+  });
+});

@@ -1,0 +1,169 @@
+import type { Clock, Timer } from '../../daemon/kernel/clock.js';
+import { EventBus } from '../../daemon/kernel/event-bus.js';
+import type { Service } from '../../daemon/kernel/lifecycle.js';
+import {
+  advance,
+  EMPTY_QUEUE,
+  enqueue,
+  replaceUpcoming,
+  startWith,
+  type PlayQueue,
+  type QueueEntry,
+  type QueueItem,
+} from '../play-queue.js';
+import type { Player, PlayerEvents, PlayerState, PlayHistory, PlayOutcome } from '../player.js';
+
+/**
+ * The simplest complete `Player`: each track "plays" for `trackMs` on the injected clock. Control
+ * methods: `markBroken(uri)` makes a file fail like a missing one, `endCurrent()` ends the current
+ * track at once, `crash()` simulates the player process dying and coming back.
+ */
+export class FakePlayer implements Player, Service {
+  readonly name = 'player';
+  readonly events = new EventBus<PlayerEvents>();
+  readonly #clock: Clock;
+  readonly #history: PlayHistory;
+  readonly #trackMs: number;
+  readonly #maxVolume: number;
+  readonly #broken = new Set<string>();
+  #queue: PlayQueue = EMPTY_QUEUE;
+  #playId: number | undefined;
+  #timer: Timer | undefined;
+  #startedAt = 0;
+  #isPaused = false;
+  #volume: number;
+
+  constructor(deps: { clock: Clock; history: PlayHistory }, options: { trackMs?: number; maxVolume?: number; volume?: number } = {}) {
+    this.#clock = deps.clock;
+    this.#history = deps.history;
+    this.#trackMs = options.trackMs ?? 1000;
+    this.#maxVolume = options.maxVolume ?? 100;
+    this.#volume = Math.min(options.volume ?? 80, this.#maxVolume);
+  }
+
+  async start(): Promise<void> {}
+
+  async stop(): Promise<void> {
+    this.#end('interrupted', false);
+  }
+
+  markBroken(uri: string): void {
+    this.#broken.add(uri);
+  }
+
+  endCurrent(): void {
+    this.#end('completed', true);
+  }
+
+  crash(): void {
+    this.events.emit('playerFaulted', { error: 'fake crash', retryInMs: 0 });
+    this.events.emit('playerRestarted', { attempt: 1 });
+  }
+
+  state(): PlayerState {
+    const positionMs = this.#queue.current ? Math.min(this.#clock.monotonic() - this.#startedAt, this.#trackMs) : 0;
+    return {
+      current: this.#queue.current,
+      upcoming: this.#queue.upcoming,
+      isPaused: this.#isPaused,
+      positionMs,
+      volume: this.#volume,
+      maxVolume: this.#maxVolume,
+    };
+  }
+
+  queue(): PlayQueue {
+    return this.#queue;
+  }
+
+  async play(entries: readonly QueueEntry[]): Promise<void> {
+    this.#end('skipped', false);
+    this.#queue = startWith(this.#queue, entries);
+    this.#changed();
+    this.#begin();
+  }
+
+  async enqueue(entries: readonly QueueEntry[], options: { next?: boolean } = {}): Promise<void> {
+    const wasIdle = this.#queue.current === undefined;
+    this.#queue = enqueue(this.#queue, entries, options.next === true ? 'next' : 'end');
+    if (wasIdle) this.#queue = advance(this.#queue);
+    this.#changed();
+    if (wasIdle) this.#begin();
+  }
+
+  async replaceUpcoming(entries: readonly QueueEntry[]): Promise<void> {
+    if (this.#queue.current === undefined) return this.enqueue(entries);
+    this.#queue = replaceUpcoming(this.#queue, entries);
+    this.#changed();
+  }
+
+  async next(): Promise<void> {
+    this.#end('skipped', true);
+  }
+
+  async pause(): Promise<void> {
+    if (this.#isPaused) return;
+    this.#isPaused = true;
+    this.events.emit('pausedChanged', { isPaused: true });
+  }
+
+  async resume(): Promise<void> {
+    if (!this.#isPaused) return;
+    this.#isPaused = false;
+    this.events.emit('pausedChanged', { isPaused: false });
+  }
+
+  async setVolume(volume: number): Promise<number> {
+    if (typeof volume !== 'number' || !(volume >= 0 && volume <= 100)) {
+      throw new RangeError(`Expected \`volume\` to be 0–100, got \`${String(volume)}\` (${typeof volume})`);
+    }
+    this.#volume = Math.min(volume, this.#maxVolume);
+    this.events.emit('volumeChanged', { volume: this.#volume });
+    return this.#volume;
+  }
+
+  #begin(): void {
+    const item = this.#queue.current;
+    if (!item) return;
+    this.#playId = this.#history.start({
+      trackId: item.track.id,
+      userId: item.userId,
+      reason: item.reason,
+      mood: item.mood,
+      startedAt: this.#clock.now(),
+    }).id;
+    if (item.note !== '') this.#history.annotate(this.#playId, item.note);
+    this.#startedAt = this.#clock.monotonic();
+    this.events.emit('trackStarted', { item, playId: this.#playId });
+    if (this.#broken.has(item.track.uri)) {
+      // Like mpv: a file that cannot be opened fails right after it starts.
+      this.#timer = this.#clock.setTimeout(() => this.#fail(item), 0);
+      return;
+    }
+    this.#timer = this.#clock.setTimeout(() => this.#end('completed', true), this.#trackMs);
+  }
+
+  #fail(item: QueueItem): void {
+    this.events.emit('trackFailed', { item, error: 'loading failed' });
+    this.#end('failed', true);
+  }
+
+  #end(outcome: PlayOutcome, moveOn: boolean): void {
+    this.#timer?.cancel();
+    this.#timer = undefined;
+    const item = this.#queue.current;
+    if (!item || this.#playId === undefined) return;
+    this.#history.finish(this.#playId, outcome, this.#clock.now());
+    this.#playId = undefined;
+    this.events.emit('trackEnded', { item, outcome });
+    if (!moveOn) return;
+    this.#queue = advance(this.#queue);
+    this.#changed();
+    if (this.#queue.current) this.#begin();
+    else this.events.emit('queueEnded', { lastKey: item.key });
+  }
+
+  #changed(): void {
+    this.events.emit('queueChanged', { current: this.#queue.current, upcoming: this.#queue.upcoming });
+  }
+}

@@ -1,0 +1,288 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+interface FakeTrack {
+  id: string;
+  name: string;
+  artists: string[];
+  album: string;
+  durationMs: number;
+}
+
+interface FakeDevice {
+  id: string;
+  name: string;
+  type: string;
+  isActive: boolean;
+  isRestricted?: boolean;
+}
+
+/**
+ * A local stand-in for Spotify's accounts service and the Web API endpoints Moodbox uses, on
+ * 127.0.0.1: the same paths, payloads, paging and errors (401 expired token, 429 with Retry-After,
+ * 404 NO_ACTIVE_DEVICE, 400 invalid_grant). Control methods: `approve()`, `expireTokens()`,
+ * `rateLimitNext()`, `addPlaylist()`, `addDevice()`.
+ */
+export class FakeSpotifyServer {
+  readonly clientId = 'moodbox-test-client';
+  /** Every API request, as `METHOD /path?query`. */
+  readonly requests: string[] = [];
+  /** What the last successful play command asked for. */
+  playback: { deviceId: string | null; contextUri?: string; uris?: string[]; isPlaying: boolean } = { deviceId: null, isPlaying: false };
+  /** Whether token responses carry a new refresh token. @default false */
+  rotateRefreshTokens = false;
+
+  readonly #server: Server;
+  readonly #codes = new Map<string, { challenge: string; redirectUri: string }>();
+  readonly #access = new Map<string, { expiresAt: number }>();
+  readonly #refresh = new Set<string>();
+  readonly #playlists: Array<{ id: string; name: string; tracks: FakeTrack[] }> = [];
+  readonly #devices: FakeDevice[] = [];
+  #rateLimited = 0;
+  #retryAfterS = 1;
+  #url = '';
+
+  constructor() {
+    this.#server = createServer((req, res) => {
+      void this.#handle(req, res).catch((err: unknown) => {
+        res.writeHead(500).end(String(err));
+      });
+    });
+  }
+
+  /** The base URL (`http://127.0.0.1:PORT`), for both the accounts service and the API. */
+  get url(): string {
+    return this.#url;
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
+    this.#url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    this.#server.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  /** The person approves the app on the authorize page: returns what Spotify puts on the redirect. */
+  approve(authorizeUrl: string): { code: string; state: string } {
+    const url = new URL(authorizeUrl);
+    const p = url.searchParams;
+    if (
+      url.pathname !== '/authorize' ||
+      p.get('response_type') !== 'code' ||
+      p.get('code_challenge_method') !== 'S256' ||
+      p.get('client_id') !== this.clientId
+    ) {
+      throw new Error(`not a PKCE authorize URL: ${authorizeUrl}`);
+    }
+    const code = randomBytes(12).toString('hex');
+    this.#codes.set(code, { challenge: p.get('code_challenge') ?? '', redirectUri: p.get('redirect_uri') ?? '' });
+    return { code, state: p.get('state') ?? '' };
+  }
+
+  /** Makes every access token issued so far expired: the next API call gets 401. */
+  expireTokens(): void {
+    for (const token of this.#access.values()) token.expiresAt = 0;
+  }
+
+  /** Answers the next `count` API calls with 429 and `Retry-After: seconds`. */
+  rateLimitNext(count: number, seconds = 1): void {
+    this.#rateLimited = count;
+    this.#retryAfterS = seconds;
+  }
+
+  addPlaylist(id: string, name: string, tracks: FakeTrack[]): void {
+    this.#playlists.push({ id, name, tracks });
+  }
+
+  addDevice(device: FakeDevice): void {
+    this.#devices.push(device);
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.#url);
+    const body = await readBody(req);
+    if (req.method === 'POST' && url.pathname === '/api/token') {
+      this.#token(new URLSearchParams(body), res);
+      return;
+    }
+    this.requests.push(`${req.method ?? 'GET'} ${url.pathname}${url.search}`);
+    if (this.#rateLimited > 0) {
+      this.#rateLimited--;
+      res.setHeader('retry-after', String(this.#retryAfterS));
+      error(res, 429, 'API rate limit exceeded');
+      return;
+    }
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    const access = this.#access.get(token);
+    if (!access) return error(res, 401, 'Invalid access token');
+    if (access.expiresAt <= Date.now()) return error(res, 401, 'The access token expired');
+
+    const route = `${req.method ?? 'GET'} ${url.pathname}`;
+    const limit = Number(url.searchParams.get('limit') ?? '20');
+    const offset = Number(url.searchParams.get('offset') ?? '0');
+    let match: RegExpExecArray | null;
+    if (route === 'GET /v1/me/playlists') {
+      if (limit > 50) return error(res, 400, 'Invalid limit');
+      const items = this.#playlists.map((p) => ({
+        id: p.id,
+        uri: `spotify:playlist:${p.id}`,
+        name: p.name,
+        owner: { id: 'me', display_name: 'Me' },
+        tracks: { href: `${this.#url}/v1/playlists/${p.id}/tracks`, total: p.tracks.length },
+      }));
+      return json(res, 200, this.#page(url, items, limit, offset));
+    }
+    if (req.method === 'GET' && (match = /^\/v1\/playlists\/([^/]+)\/tracks$/.exec(url.pathname))) {
+      const playlist = this.#playlists.find((p) => p.id === match?.[1]);
+      if (!playlist) return error(res, 404, 'Resource not found');
+      if (limit > 100) return error(res, 400, 'Invalid limit');
+      return json(
+        res,
+        200,
+        this.#page(
+          url,
+          playlist.tracks.map((t) => ({ added_at: '2026-01-01T00:00:00Z', track: trackObject(t) })),
+          limit,
+          offset,
+        ),
+      );
+    }
+    if (route === 'GET /v1/search') {
+      if (limit > 10) return error(res, 400, 'Invalid limit');
+      if (url.searchParams.get('type') !== 'track') return error(res, 400, 'Bad search type field');
+      const q = (url.searchParams.get('q') ?? '').toLowerCase();
+      const all = this.#playlists.flatMap((p) => p.tracks).filter((t) => `${t.name} ${t.artists.join(' ')}`.toLowerCase().includes(q));
+      return json(res, 200, { tracks: this.#page(url, all.map(trackObject), limit, offset) });
+    }
+    if (route === 'GET /v1/me/player/devices') {
+      return json(res, 200, {
+        devices: this.#devices.map((d) => ({
+          id: d.id,
+          is_active: d.isActive,
+          is_private_session: false,
+          is_restricted: d.isRestricted ?? false,
+          name: d.name,
+          type: d.type,
+          volume_percent: 60,
+          supports_volume: true,
+        })),
+      });
+    }
+    if (route === 'PUT /v1/me/player') {
+      const { device_ids: ids, play } = JSON.parse(body || '{}') as { device_ids?: string[]; play?: boolean };
+      const device = this.#devices.find((d) => d.id === ids?.[0]);
+      if (!device || ids?.length !== 1) return error(res, 404, 'Device not found');
+      for (const d of this.#devices) d.isActive = d === device;
+      this.playback = { ...this.playback, deviceId: device.id, isPlaying: play === true };
+      return void res.writeHead(204).end();
+    }
+    if (route === 'PUT /v1/me/player/play') {
+      const id = url.searchParams.get('device_id');
+      const device = id === null ? this.#devices.find((d) => d.isActive) : this.#devices.find((d) => d.id === id);
+      if (!device) return error(res, 404, 'Player command failed: No active device found', 'NO_ACTIVE_DEVICE');
+      const { context_uri: contextUri, uris } = JSON.parse(body || '{}') as { context_uri?: string; uris?: string[] };
+      for (const d of this.#devices) d.isActive = d === device;
+      this.playback = {
+        deviceId: device.id,
+        isPlaying: true,
+        ...(contextUri === undefined ? {} : { contextUri }),
+        ...(uris === undefined ? {} : { uris }),
+      };
+      return void res.writeHead(204).end();
+    }
+    error(res, 404, 'Service not found');
+  }
+
+  #token(form: URLSearchParams, res: ServerResponse): void {
+    if (form.get('client_id') !== this.clientId)
+      return void json(res, 400, { error: 'invalid_client', error_description: 'Invalid client' });
+    const grant = form.get('grant_type');
+    if (grant === 'authorization_code') {
+      const pending = this.#codes.get(form.get('code') ?? '');
+      if (!pending) return void json(res, 400, { error: 'invalid_grant', error_description: 'Invalid authorization code' });
+      if (pending.redirectUri !== form.get('redirect_uri'))
+        return void json(res, 400, { error: 'invalid_grant', error_description: 'Invalid redirect URI' });
+      const challenge = createHash('sha256')
+        .update(form.get('code_verifier') ?? '')
+        .digest('base64url');
+      if (challenge !== pending.challenge)
+        return void json(res, 400, { error: 'invalid_grant', error_description: 'code_verifier was incorrect' });
+      this.#codes.delete(form.get('code') ?? '');
+      return void json(res, 200, this.#issue(true));
+    }
+    if (grant === 'refresh_token') {
+      const refresh = form.get('refresh_token') ?? '';
+      if (!this.#refresh.has(refresh)) return void json(res, 400, { error: 'invalid_grant', error_description: 'Invalid refresh token' });
+      if (this.rotateRefreshTokens) this.#refresh.delete(refresh);
+      return void json(res, 200, this.#issue(this.rotateRefreshTokens));
+    }
+    json(res, 400, { error: 'unsupported_grant_type', error_description: `grant_type must be authorization_code or refresh_token` });
+  }
+
+  #issue(withRefresh: boolean): Record<string, unknown> {
+    const accessToken = randomBytes(16).toString('hex');
+    this.#access.set(accessToken, { expiresAt: Date.now() + 3600_000 });
+    const out: Record<string, unknown> = {
+      access_token: accessToken,
+      token_type: 'Bearer',
+      scope: 'playlist-read-private user-modify-playback-state',
+      expires_in: 3600,
+    };
+    if (withRefresh) {
+      const refresh = randomBytes(16).toString('hex');
+      this.#refresh.add(refresh);
+      out['refresh_token'] = refresh;
+    }
+    return out;
+  }
+
+  #page<T>(url: URL, items: T[], limit: number, offset: number): Record<string, unknown> {
+    const next = offset + limit < items.length ? new URL(url.toString()) : null;
+    next?.searchParams.set('offset', String(offset + limit));
+    next?.searchParams.set('limit', String(limit));
+    return {
+      href: url.toString(),
+      items: items.slice(offset, offset + limit),
+      limit,
+      offset,
+      total: items.length,
+      next: next?.toString() ?? null,
+      previous: null,
+    };
+  }
+}
+
+function trackObject(t: FakeTrack): Record<string, unknown> {
+  return {
+    type: 'track',
+    id: t.id,
+    uri: `spotify:track:${t.id}`,
+    name: t.name,
+    duration_ms: t.durationMs,
+    is_local: false,
+    album: { name: t.album },
+    artists: t.artists.map((name) => ({ name })),
+  };
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+function error(res: ServerResponse, status: number, message: string, reason?: string): void {
+  json(res, status, { error: { status, message, ...(reason === undefined ? {} : { reason }) } });
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (text += chunk));
+    req.on('end', () => resolve(text));
+    req.on('error', reject);
+  });
+}

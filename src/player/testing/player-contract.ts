@@ -1,0 +1,130 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Service } from '../../daemon/kernel/lifecycle.js';
+import type { PlayableTrack, QueueEntry } from '../play-queue.js';
+import type { Player, PlayerEvents, PlayHistory, PlayOutcome, PlayReason } from '../player.js';
+
+/** Keeps plays in memory, for asserting on what a player recorded. */
+export class MemoryPlayHistory implements PlayHistory {
+  readonly plays: Array<{ id: number; trackId: number; reason: PlayReason; mood: string | null; outcome?: PlayOutcome; note?: string }> =
+    [];
+
+  start(input: { trackId: number; reason: PlayReason; mood?: string | null }): { id: number } {
+    const play = { id: this.plays.length + 1, trackId: input.trackId, reason: input.reason, mood: input.mood ?? null };
+    this.plays.push(play);
+    return play;
+  }
+
+  finish(id: number, outcome: PlayOutcome): void {
+    const play = this.plays[id - 1];
+    if (play) play.outcome = outcome;
+  }
+
+  annotate(id: number, note: string): void {
+    const play = this.plays[id - 1];
+    if (play) play.note = note;
+  }
+}
+
+export interface PlayerFixture {
+  player: Player & Service;
+  history: MemoryPlayHistory;
+  /** Two short playable tracks. */
+  tracks: readonly [PlayableTrack, PlayableTrack];
+  /** A track that cannot be played (missing or broken file). */
+  broken: PlayableTrack;
+}
+
+/** Resolves on the first `event` whose payload passes `test`; rejects after `ms`. */
+export function nextEvent<K extends keyof PlayerEvents>(
+  player: Player,
+  event: K,
+  test: (payload: PlayerEvents[K]) => boolean = () => true,
+  ms = 15_000,
+): Promise<PlayerEvents[K]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`no ${String(event)} within ${ms} ms`));
+    }, ms);
+    const off = player.events.on(event, (payload) => {
+      if (!test(payload)) return;
+      clearTimeout(timer);
+      off();
+      resolve(payload);
+    });
+  });
+}
+
+/**
+ * What every `Player` must do, run against each implementation: the fake in unit tests, mpv with
+ * real files. `make` builds a started player with a maximum volume of 70.
+ */
+export function describePlayerContract(name: string, make: () => Promise<PlayerFixture>): void {
+  describe(`${name} (Player contract)`, () => {
+    const started: Array<Player & Service> = [];
+    afterEach(async () => {
+      await Promise.all(started.splice(0).map((p) => p.stop()));
+    });
+
+    const setUp = async (): Promise<PlayerFixture & { log: string[] }> => {
+      const fixture = await make();
+      started.push(fixture.player);
+      const log: string[] = [];
+      fixture.player.events.on('trackStarted', ({ item }) => log.push(`started ${item.track.id}`));
+      fixture.player.events.on('trackFailed', ({ item }) => log.push(`failed ${item.track.id}`));
+      fixture.player.events.on('trackEnded', ({ item, outcome }) => log.push(`ended ${item.track.id} ${outcome}`));
+      fixture.player.events.on('queueEnded', () => log.push('queue ended'));
+      return { ...fixture, log };
+    };
+    const entry = (track: PlayableTrack, reason: PlayReason = 'mood'): QueueEntry => ({ track, reason, mood: 'calm', note: 'fits calm' });
+
+    it('plays the queue in order to its end and records each play with its reason', async () => {
+      const { player, history, tracks, log } = await setUp();
+      const ended = nextEvent(player, 'queueEnded');
+      await player.play([entry(tracks[0]), entry(tracks[1], 'tap')]);
+      await ended;
+      expect(log).toEqual([
+        `started ${tracks[0].id}`,
+        `ended ${tracks[0].id} completed`,
+        `started ${tracks[1].id}`,
+        `ended ${tracks[1].id} completed`,
+        'queue ended',
+      ]);
+      expect(history.plays.map((p) => [p.trackId, p.reason, p.outcome, p.note])).toEqual([
+        [tracks[0].id, 'mood', 'completed', 'fits calm'],
+        [tracks[1].id, 'tap', 'completed', 'fits calm'],
+      ]);
+      expect(player.state().current).toBeUndefined();
+    });
+
+    it('skips a track it cannot play, with an event, and plays on', async () => {
+      const { player, history, tracks, broken, log } = await setUp();
+      const ended = nextEvent(player, 'queueEnded');
+      await player.play([entry(broken), entry(tracks[1])]);
+      await ended;
+      expect(log).toEqual([
+        `started ${broken.id}`,
+        `failed ${broken.id}`,
+        `ended ${broken.id} failed`,
+        `started ${tracks[1].id}`,
+        `ended ${tracks[1].id} completed`,
+        'queue ended',
+      ]);
+      expect(history.plays.map((p) => p.outcome)).toEqual(['failed', 'completed']);
+    });
+
+    it('starts playing what is enqueued while idle', async () => {
+      const { player, tracks } = await setUp();
+      const started = nextEvent(player, 'trackStarted');
+      await player.enqueue([entry(tracks[0])]);
+      expect((await started).item.track.id).toBe(tracks[0].id);
+    });
+
+    it('caps the volume at the maximum and refuses values outside 0–100', async () => {
+      const { player } = await setUp();
+      expect(await player.setVolume(95)).toBe(70);
+      expect(await player.setVolume(30)).toBe(30);
+      await expect(player.setVolume(140)).rejects.toThrow('Expected `volume` to be 0–100, got `140` (number)');
+    });
+  });
+}

@@ -1,0 +1,54 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface ToneSpec {
+  /** File path relative to the folder; its extension picks the format (`.flac`, `.mp3`, `.ogg`, `.wav`). */
+  file: string;
+  /** Sine frequency in Hz. @default 440 */
+  hz?: number;
+  /** Length in seconds. @default 1 */
+  seconds?: number;
+  /** Tags written with ffmpeg (`title`, `artist`, `album`, `genre`, `date`, `language`, `REPLAYGAIN_TRACK_GAIN`, …). */
+  tags?: Record<string, string>;
+  /** Embed a small solid-colour PNG cover of this colour (`red`, `#3366cc`). */
+  cover?: string;
+}
+
+/** Writes a tone made by sox and tagged by ffmpeg; returns its absolute path. */
+export async function makeTone(dir: string, spec: ToneSpec): Promise<string> {
+  const out = join(dir, spec.file);
+  await mkdir(dirname(out), { recursive: true });
+  const raw = `${out}.raw.flac`;
+  await run('sox', ['-n', '-r', '44100', '-c', '2', raw, 'synth', String(spec.seconds ?? 1), 'sine', String(spec.hz ?? 440)]);
+  const args = ['-loglevel', 'error', '-y', '-i', raw];
+  let cover: string | undefined;
+  if (spec.cover !== undefined) {
+    cover = `${out}.cover.png`;
+    await run('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `color=c=${spec.cover}:s=16x16`, '-frames:v', '1', cover]);
+    args.push('-i', cover, '-map', '0:a', '-map', '1:v', '-disposition:v', 'attached_pic');
+    if (out.endsWith('.mp3')) args.push('-id3v2_version', '3');
+  }
+  if (out.endsWith('.flac')) args.push('-c', 'copy');
+  for (const [key, value] of Object.entries(spec.tags ?? {})) args.push('-metadata', `${key}=${value}`);
+  args.push(out);
+  try {
+    await run('ffmpeg', args);
+  } finally {
+    await rm(raw, { force: true });
+    if (cover !== undefined) await rm(cover, { force: true });
+  }
+  return out;
+}
+
+/** Writes `bytes` random bytes under an audio file name: a file no decoder can read. */
+export async function makeCorruptFile(dir: string, file: string, bytes = 20_000): Promise<string> {
+  const out = join(dir, file);
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, randomBytes(bytes));
+  return out;
+}
