@@ -1,6 +1,7 @@
 // The part of `npm run build` that tsc does not do: copy the SQL migrations next to the compiled
 // store, and bundle the screens (Lit) into dist/ui.
-import { cpSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const root = new URL('../', import.meta.url);
@@ -13,7 +14,7 @@ for (const file of readdirSync(at('src/daemon/store/migrations'))) {
 
 mkdirSync(at('dist/ui'), { recursive: true });
 const result = await build({
-  entryPoints: { kiosk: at('src/ui/kiosk/main.ts') },
+  entryPoints: { kiosk: at('src/ui/kiosk/main.ts'), admin: at('src/ui/admin/main.ts') },
   outdir: at('dist/ui'),
   bundle: true,
   format: 'esm',
@@ -24,9 +25,12 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
-cpSync(at('src/ui/index.html'), at('dist/ui/index.html'));
+for (const page of ['index.html', 'admin.html']) cpSync(at(`src/ui/${page}`), at(`dist/ui/${page}`));
 
 const sizes = Object.keys(result.metafile.outputs)
   .filter((f) => f.endsWith('.js'))
-  .map((f) => `${f.replace(/^.*dist\//, 'dist/')} ${(statSync(f).size / 1024).toFixed(1)} KiB`);
+  .map(
+    (f) =>
+      `${f.replace(/^.*dist\//, 'dist/')} ${(statSync(f).size / 1024).toFixed(1)} KiB (${(gzipSync(readFileSync(f)).length / 1024).toFixed(1)} KiB gzip)`,
+  );
 console.log(`ui bundle: ${sizes.join(', ')}`);

@@ -124,7 +124,19 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
 
   const wsStats = registerWs(
     app,
-    { hub: deps.hub, clock: deps.clock, log: deps.log, ...(deps.wsHandlers ? { handlers: deps.wsHandlers } : {}) },
+    {
+      hub: deps.hub,
+      clock: deps.clock,
+      log: deps.log,
+      handlers: {
+        // The kiosk's sign-out button, also after a card sign-in (when the screen holds no token).
+        'session/sign-out': () => {
+          deps.presence.signOut('button');
+          return { user: null };
+        },
+        ...deps.wsHandlers,
+      },
+    },
     {
       maxBufferedBytes: options.ws.maxBufferedKiB * 1024,
       pingIntervalMs: options.ws.pingIntervalMs,

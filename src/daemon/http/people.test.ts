@@ -392,3 +392,28 @@ describe("a person's own preferences and data", () => {
     expect(exported.user.preferences).toEqual({ languages: ['fr'], artists: ['Nina Simone'] });
   });
 });
+
+describe('kiosk sign-out over the socket', () => {
+  it('signs out whoever is at the kiosk, also after a card sign-in', async () => {
+    const { app: server, store: db, auth, presence } = await buildTestServer({ clock: new FakeClock() });
+    const ada = await auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, 'test');
+    db.cards.link({ cardId: '0004417733', userId: ada.id });
+    expect(presence.card('0004417733', 'rfid')).toBe('signed-in');
+    await server.ready();
+    const replies: Array<Record<string, unknown>> = [];
+    const ws = await server.injectWS(
+      '/ws',
+      {},
+      {
+        onInit: (socket) =>
+          socket.on('message', (d) => replies.push(JSON.parse((d as Buffer).toString('utf8')) as Record<string, unknown>)),
+      },
+    );
+    ws.send(JSON.stringify({ type: 'session/sign-out', transaction: 's1' }));
+    for (let i = 0; i < 100 && !replies.some((r) => r['transaction'] === 's1'); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(replies.find((r) => r['transaction'] === 's1')).toMatchObject({ status: 'ok', data: { user: null } });
+    expect(presence.user).toBeNull();
+    ws.terminate();
+    await server.close();
+  });
+});

@@ -1,4 +1,4 @@
-import type { ServerMessage, StateSnapshot } from '../../daemon/http/contract.js';
+import type { ErrorBody, ReplyMessage, ServerMessage, StateArea, StateSnapshot } from '../../daemon/http/contract.js';
 
 /** What the screens render from: the daemon's last state, and whether the link to it is up. */
 export interface ClientState {
@@ -6,23 +6,83 @@ export interface ClientState {
   state: StateSnapshot | null;
 }
 
+/** A failed request, HTTP or WebSocket, with the daemon's code and message (ready to show). */
+export class ApiError extends Error {
+  readonly code: string;
+  /** The HTTP status, or 0 for WebSocket replies and network failures. */
+  readonly status: number;
+  /** Seconds to wait before trying again, from `Retry-After`, or null. */
+  readonly retryAfterS: number | null;
+
+  constructor(code: string, message: string, status = 0, retryAfterS: number | null = null) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = status;
+    this.retryAfterS = retryAfterS;
+  }
+}
+
+/** The part of `WebSocket` the client uses, so tests can hand in a fake socket. */
+export interface SocketLike {
+  readonly readyState: number;
+  send(text: string): void;
+  close(): void;
+  addEventListener(type: 'open' | 'close', listener: () => void): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+}
+
+export interface ApiClientOptions {
+  /** @default `ws(s)://<page host>/ws` */
+  url?: string;
+  /** @default `(url) => new WebSocket(url)` */
+  createSocket?: (url: string) => SocketLike;
+  /** First reconnect delay (ms); doubles up to `maxRetryMs`. @default 500 */
+  retryMs?: number;
+  /** @default 10000 */
+  maxRetryMs?: number;
+  /** How long a request waits for its reply (ms). @default 10000 */
+  requestTimeoutMs?: number;
+}
+
+const OPEN = 1;
+
+interface Pending {
+  resolve: (data: unknown) => void;
+  reject: (err: ApiError) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
 /**
- * The only code in the UI that knows the wire format. Keeps one WebSocket to the daemon, applies
- * the snapshot and each change to it, and reconnects with a growing delay when the link drops.
+ * The only code in the UI that knows the WebSocket wire format. Keeps one socket to the daemon,
+ * applies the snapshot and each change to it, answers requests by transaction, and reconnects with
+ * a growing delay when the link drops. Fires `change` whenever `snapshot` changes and `message`
+ * (performance mark `mb-ws-message`) when a state message arrives.
  */
 export class ApiClient extends EventTarget {
-  #socket: WebSocket | undefined;
+  #socket: SocketLike | undefined;
   #state: StateSnapshot | null = null;
   #seq = -1;
   #isOnline = false;
-  #retryMs = 500;
+  #retryMs: number;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
-  #isClosed = false;
+  #isClosed = true;
+  #nextTransaction = 1;
+  readonly #pending = new Map<string, Pending>();
   readonly #url: string;
+  readonly #createSocket: (url: string) => SocketLike;
+  readonly #firstRetryMs: number;
+  readonly #maxRetryMs: number;
+  readonly #requestTimeoutMs: number;
 
-  constructor(url: string = defaultUrl()) {
+  constructor(options: ApiClientOptions = {}) {
     super();
-    this.#url = url;
+    this.#url = options.url ?? defaultUrl();
+    this.#createSocket = options.createSocket ?? ((url) => new WebSocket(url));
+    this.#firstRetryMs = options.retryMs ?? 500;
+    this.#retryMs = this.#firstRetryMs;
+    this.#maxRetryMs = options.maxRetryMs ?? 10_000;
+    this.#requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
   }
 
   get snapshot(): ClientState {
@@ -31,14 +91,17 @@ export class ApiClient extends EventTarget {
 
   connect(): void {
     this.#isClosed = false;
-    const socket = new WebSocket(this.#url);
+    clearTimeout(this.#retryTimer);
+    const socket = this.#createSocket(this.#url);
     this.#socket = socket;
     socket.addEventListener('open', () => {
-      this.#retryMs = 500;
+      this.#retryMs = this.#firstRetryMs;
     });
-    socket.addEventListener('message', (event) => this.#onMessage(String(event.data)));
+    socket.addEventListener('message', (event) => this.#onMessage(socket, String(event.data)));
     socket.addEventListener('close', () => {
       if (this.#socket !== socket) return;
+      this.#socket = undefined;
+      this.#failPending();
       this.#setOnline(false);
       if (!this.#isClosed) this.#scheduleReconnect();
     });
@@ -47,31 +110,81 @@ export class ApiClient extends EventTarget {
   close(): void {
     this.#isClosed = true;
     clearTimeout(this.#retryTimer);
-    this.#socket?.close();
+    const socket = this.#socket;
+    this.#socket = undefined;
+    socket?.close();
+    this.#failPending();
+    this.#setOnline(false);
   }
 
-  #onMessage(text: string): void {
-    const message = JSON.parse(text) as ServerMessage;
-    if ('transaction' in message) return;
+  /** Sends `{type, transaction, data}` and resolves with the reply's `data`; rejects with `ApiError`. */
+  request<T = unknown>(type: string, data?: unknown): Promise<T> {
+    const socket = this.#socket;
+    if (socket === undefined || socket.readyState !== OPEN || !this.#isOnline) {
+      return Promise.reject(new ApiError('MB_ERR_OFFLINE', 'Moodbox is offline. Try again in a moment.'));
+    }
+    const transaction = String(this.#nextTransaction++);
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(transaction);
+        reject(new ApiError('MB_ERR_TIMEOUT', 'Moodbox did not answer. Try again.'));
+      }, this.#requestTimeoutMs);
+      this.#pending.set(transaction, { resolve: (value) => resolve(value as T), reject, timer });
+      socket.send(JSON.stringify({ type, transaction, data }));
+    });
+  }
+
+  #onMessage(socket: SocketLike, text: string): void {
+    if (socket !== this.#socket) return;
+    let message: ServerMessage;
+    try {
+      message = JSON.parse(text) as ServerMessage;
+    } catch {
+      return;
+    }
+    if ('transaction' in message) {
+      this.#onReply(message);
+      return;
+    }
+    performance.mark('mb-ws-message');
     if (message.type === 'state/snapshot') {
       this.#state = message.data;
       this.#seq = message.seq;
-      this.#setOnline(true);
+      this.#isOnline = true;
+      this.#emit();
       return;
     }
     if (this.#state === null) return;
     if (message.seq !== this.#seq + 1) {
       // A change was missed: reconnect for a fresh snapshot rather than show something stale.
-      this.#socket?.close();
+      socket.close();
       return;
     }
     this.#seq = message.seq;
-    const area = message.type.slice(0, message.type.indexOf('/')) as keyof StateSnapshot;
+    const area = message.type.slice(0, message.type.indexOf('/')) as StateArea;
     this.#state = { ...this.#state, [area]: message.data };
     this.#emit();
   }
 
+  #onReply(message: ReplyMessage): void {
+    const pending = this.#pending.get(message.transaction);
+    if (pending === undefined) return;
+    this.#pending.delete(message.transaction);
+    clearTimeout(pending.timer);
+    if (message.status === 'ok') pending.resolve(message.data);
+    else pending.reject(new ApiError(message.error.code, message.error.message));
+  }
+
+  #failPending(): void {
+    for (const pending of this.#pending.values()) {
+      clearTimeout(pending.timer);
+      pending.reject(new ApiError('MB_ERR_OFFLINE', 'Moodbox went offline. Try again in a moment.'));
+    }
+    this.#pending.clear();
+  }
+
   #setOnline(isOnline: boolean): void {
+    if (this.#isOnline === isOnline) return;
     this.#isOnline = isOnline;
     this.#emit();
   }
@@ -83,7 +196,59 @@ export class ApiClient extends EventTarget {
   #scheduleReconnect(): void {
     clearTimeout(this.#retryTimer);
     this.#retryTimer = setTimeout(() => this.connect(), this.#retryMs);
-    this.#retryMs = Math.min(this.#retryMs * 2, 10_000);
+    this.#retryMs = Math.min(this.#retryMs * 2, this.#maxRetryMs);
+  }
+}
+
+/** Options for one HTTP call. */
+export interface HttpOptions {
+  body?: unknown;
+  headers?: Record<string, string>;
+  query?: Record<string, string | number | undefined>;
+}
+
+/**
+ * Calls the daemon's HTTP API and returns the parsed JSON body (undefined for 204). Failures throw
+ * `ApiError` carrying the daemon's code and message, and `Retry-After` for 429.
+ */
+export async function httpJson<T>(method: string, path: string, options: HttpOptions = {}): Promise<T> {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined && value !== '') params.set(key, String(value));
+  const url = params.size > 0 ? `${path}?${params.toString()}` : path;
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    });
+  } catch {
+    throw new ApiError('MB_ERR_OFFLINE', 'Moodbox cannot be reached. Check the connection and try again.');
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  const parsed: unknown = text === '' ? undefined : safeParse(text);
+  if (!response.ok) {
+    const error = (parsed as Partial<ErrorBody> | undefined)?.error;
+    const retry = Number(response.headers.get('retry-after'));
+    throw new ApiError(
+      error?.code ?? `MB_ERR_HTTP_${response.status}`,
+      error?.message ?? `The request failed (${response.status}).`,
+      response.status,
+      Number.isFinite(retry) && retry > 0 ? retry : null,
+    );
+  }
+  return parsed as T;
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
   }
 }
 

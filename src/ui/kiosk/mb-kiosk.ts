@@ -1,24 +1,27 @@
-import { LitElement, css, html, nothing } from 'lit';
-import { customElement, state } from 'lit/decorators.js';
-import type { StateSnapshot } from '../../daemon/http/contract.js';
-import { ApiClient } from '../data/api-client.js';
+import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import type { StateSnapshot, TrackView } from '../../daemon/http/contract.js';
+import '../components/mb-cover.js';
+import '../components/mb-mood-face.js';
+import { moodLook } from '../components/mb-mood-face.js';
+import { ApiClient, ApiError } from '../data/api-client.js';
+import { KioskApi } from '../data/kiosk-api.js';
+import type { MbEvent } from '../events.js';
+import './mb-sign-in.js';
+import type { MbSignIn } from './mb-sign-in.js';
 
-const MOOD_LOOK: Record<string, { icon: string; colour: string; label: string }> = {
-  happy: { icon: '😊', colour: '#f7b32b', label: 'Happy' },
-  upbeat: { icon: '😊', colour: '#f7b32b', label: 'Upbeat' },
-  calm: { icon: '😌', colour: '#5fb49c', label: 'Calm' },
-  neutral: { icon: '😐', colour: '#8aa1b1', label: 'Neutral' },
-  sad: { icon: '😔', colour: '#5b7db1', label: 'Sad' },
-  mellow: { icon: '😔', colour: '#5b7db1', label: 'Mellow' },
-  angry: { icon: '😠', colour: '#d1495b', label: 'Tense' },
-  surprise: { icon: '😮', colour: '#c77dff', label: 'Surprised' },
-  energetic: { icon: '⚡', colour: '#c77dff', label: 'Energetic' },
-  nobody: { icon: '🌙', colour: '#44546a', label: 'Nobody here' },
-};
+const CAMERA_TEXT = { on: 'Camera on', starting: 'Camera starting', off: 'Camera off', unavailable: 'Camera unavailable' } as const;
+const ICON_LIKE = svg`<svg viewBox="0 0 24 24" aria-hidden="true" width="1em" height="1em" fill="currentColor"><path d="M12 21s-7.5-4.6-9.6-9.2C.9 8.3 3 4.5 6.7 4.5c2.1 0 3.6 1.2 5.3 3 1.7-1.8 3.2-3 5.3-3 3.7 0 5.8 3.8 4.3 7.3C19.5 16.4 12 21 12 21z"/></svg>`;
+const ICON_SKIP = svg`<svg viewBox="0 0 24 24" aria-hidden="true" width="1em" height="1em" fill="currentColor"><path d="M4 5l10 7-10 7zM15 5l8 7-8 7z"/></svg>`;
+/** How long a tap on the attract screen keeps the full screen up without anyone in view (ms). */
+const AWAKE_MS = 60_000;
+/** How long a message such as the answer to a tap stays on screen (ms). */
+const TOAST_MS = 6_000;
 
 /**
- * The kiosk screen: the room mood, what plays, the camera indicator and privacy notice at all
- * times. Renders only from the daemon's pushed state.
+ * The kiosk screen: the room mood, what plays and what plays next, six suggestions to tap, sign-in
+ * by card or PIN, and the camera indicator and privacy notice at all times. Renders only from the
+ * daemon's pushed state; shows when the link to the daemon is down.
  *
  * @summary The touchscreen kiosk.
  */
@@ -27,145 +30,589 @@ export class MbKiosk extends LitElement {
   static override styles = css`
     :host {
       display: grid;
-      grid-template-rows: auto 1fr auto;
+      grid-template-rows: auto minmax(0, 1fr) auto;
       height: 100vh;
-      background: #10151c;
+      height: 100dvh;
+      overflow: hidden;
+      background: #0d1117;
       color: #f4f6f8;
       font:
-        400 clamp(16px, 2.4vmin, 28px) / 1.35 system-ui,
+        400 clamp(15px, 2.5vmin, 30px) / 1.3 system-ui,
         sans-serif;
+      -webkit-user-select: none;
+      user-select: none;
+    }
+    button {
+      font: inherit;
+      color: inherit;
+      touch-action: manipulation;
+    }
+    button:focus-visible {
+      outline: 3px solid #ffd166;
+      outline-offset: 2px;
+    }
+    button:disabled {
+      opacity: 0.45;
     }
     header,
     footer {
+      /* Above the sign-in panel: the camera indicator and the privacy notice stay visible at all times. */
+      position: relative;
+      z-index: 11;
       display: flex;
       align-items: center;
-      justify-content: space-between;
-      gap: 1em;
-      padding: 0.6em 1em;
-      background: #0a0e13;
+      gap: 0.8em;
+      padding: 0.35em 0.8em;
+      background: #060a0f;
+    }
+    header .brand {
+      font-weight: 800;
+      margin-right: auto;
     }
     .camera {
       display: inline-flex;
       align-items: center;
-      gap: 0.5em;
-      font-weight: 600;
+      gap: 0.45em;
+      font-weight: 700;
     }
     .dot {
-      width: 0.8em;
-      height: 0.8em;
+      width: 0.85em;
+      height: 0.85em;
       border-radius: 50%;
       background: #7a8794;
     }
     .camera[data-status='on'] .dot {
-      background: #e63946;
+      background: #ff4d5a;
+      box-shadow: 0 0 0 0.2em rgb(255 77 90 / 0.3);
+    }
+    .camera[data-status='unavailable'] {
+      color: #ffb4a2;
+    }
+    .pill {
+      min-height: max(2.6em, 48px);
+      padding: 0 1.1em;
+      border: 2px solid #ffd166;
+      border-radius: 2em;
+      background: transparent;
+      font-weight: 700;
+    }
+    .who {
+      font-weight: 700;
     }
     main {
       display: grid;
-      grid-template-columns: 1fr 1fr;
-      gap: 1em;
-      padding: 1em;
-      align-items: center;
+      grid-template-columns: minmax(0, 1fr) minmax(0, 1.5fr);
+      grid-template-rows: minmax(0, 1fr) auto;
+      grid-template-areas: 'mood now' 'tiles tiles';
+      gap: 0.6em 1em;
+      padding: 0.6em 0.8em;
+      min-height: 0;
     }
     .mood {
+      grid-area: mood;
+      display: flex;
+      flex-direction: column;
+      align-items: center;
+      justify-content: center;
       text-align: center;
+      gap: 0.2em;
+      min-height: 0;
     }
-    .mood .icon {
-      font-size: 5em;
-      line-height: 1.1;
+    .mood mb-mood-face {
+      width: min(5em, 22vmin);
+      height: min(5em, 22vmin);
     }
     .mood .label {
-      font-size: 2em;
-      font-weight: 700;
+      font-size: 1.8em;
+      font-weight: 800;
+      line-height: 1.1;
     }
-    .now h2 {
-      margin: 0 0 0.3em;
-      font-size: 0.9em;
+    .mood p {
+      margin: 0;
+      color: #dbe3ea;
+    }
+    .now {
+      grid-area: now;
+      display: grid;
+      grid-template-columns: auto minmax(0, 1fr);
+      align-items: center;
+      gap: 0.4em 1em;
+      min-height: 0;
+    }
+    .now mb-cover {
+      --mb-cover-size: min(13em, 30vmin);
+    }
+    .now h2,
+    .tiles h2 {
+      margin: 0;
+      font-size: 0.8em;
       text-transform: uppercase;
       letter-spacing: 0.08em;
-      color: #b8c4cf;
+      color: #c3ced8;
     }
-    .now .title {
-      font-size: 1.6em;
-      font-weight: 700;
+    .title {
+      font-size: 1.45em;
+      font-weight: 800;
+      line-height: 1.15;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
     }
-    .banner {
-      position: fixed;
-      inset: auto 0 4em 0;
-      margin: auto;
-      width: fit-content;
-      padding: 0.6em 1.2em;
+    .artist {
+      color: #dbe3ea;
+    }
+    .progress {
+      height: 0.4em;
+      margin: 0.4em 0;
+      border-radius: 0.2em;
+      background: #2c3a47;
+      overflow: hidden;
+    }
+    .progress div {
+      height: 100%;
+      background: #ffd166;
+    }
+    .next {
+      margin: 0;
+      color: #c3ced8;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .actions {
+      display: flex;
+      gap: 0.6em;
+      margin-top: 0.3em;
+    }
+    .actions button {
+      display: inline-flex;
+      align-items: center;
+      justify-content: center;
+      gap: 0.4em;
+      min-height: max(2.6em, 48px);
+      min-width: 5em;
+      border: 2px solid #8fa3b5;
       border-radius: 0.5em;
-      background: #f4f6f8;
-      color: #10151c;
+      background: #1e2833;
       font-weight: 700;
+    }
+    .tiles {
+      grid-area: tiles;
+      min-height: 0;
+    }
+    .grid {
+      display: grid;
+      grid-template-columns: repeat(6, minmax(0, 1fr));
+      gap: 0.5em;
+      margin-top: 0.3em;
+    }
+    .tile {
+      display: grid;
+      gap: 0.2em;
+      padding: 0.3em;
+      border: 2px solid #2c3a47;
+      border-radius: 0.6em;
+      background: #161e27;
+      text-align: left;
+      min-width: 0;
+    }
+    .tile:active {
+      border-color: #ffd166;
+    }
+    .tile mb-cover {
+      --mb-cover-size: 100%;
+      max-height: 22vh;
+      justify-self: center;
+      width: auto;
+      height: 22vh;
+      max-width: 100%;
+    }
+    .tile .t {
+      font-weight: 700;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .tile .a {
+      font-size: 0.8em;
+      color: #c3ced8;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .empty {
+      margin: 0.4em 0 0;
+      padding: 0.8em 1em;
+      border: 2px dashed #4a5a6a;
+      border-radius: 0.6em;
+      color: #dbe3ea;
     }
     footer {
-      font-size: 0.8em;
-      color: #b8c4cf;
+      font-size: 0.75em;
+      color: #c3ced8;
+    }
+    footer .privacy {
+      margin-right: auto;
+    }
+    .banner,
+    .toast {
+      position: fixed;
+      left: 50%;
+      transform: translateX(-50%);
+      z-index: 20;
+      max-width: 90vw;
+      padding: 0.6em 1.2em;
+      border-radius: 0.6em;
+      font-weight: 800;
+      text-align: center;
+    }
+    .banner {
+      top: 3em;
+      background: #ffd7d7;
+      color: #5c0000;
+      border: 3px solid #ff4d5a;
+    }
+    .toast {
+      top: 3em;
+      background: #f4f6f8;
+      color: #0d1117;
+    }
+    .attract {
+      grid-column: 1 / -1;
+      grid-row: 1 / -1;
+      display: grid;
+      place-content: center;
+      justify-items: center;
+      gap: 0.6em;
+      width: 100%;
+      border: none;
+      background: radial-gradient(circle at 50% 40%, #1d2b3a, #0d1117 70%);
+      text-align: center;
+    }
+    .attract .big {
+      font-size: 2.6em;
+      font-weight: 800;
+    }
+    .attract mb-mood-face {
+      width: 6em;
+      height: 6em;
+    }
+    :host([data-offline]) main {
+      opacity: 0.45;
+    }
+    @media (orientation: portrait) {
+      main {
+        grid-template-columns: minmax(0, 1fr);
+        grid-template-rows: auto auto minmax(0, 1fr);
+        grid-template-areas: 'mood' 'now' 'tiles';
+      }
+      .grid {
+        grid-template-columns: repeat(3, minmax(0, 1fr));
+      }
+      .tile mb-cover {
+        height: 14vh;
+        max-height: 14vh;
+      }
     }
   `;
 
+  /** The data layer; a test may hand in one built on a fake socket. Created on connect when unset. */
+  @property({ attribute: false }) api: KioskApi | null = null;
+
   @state() private _state: StateSnapshot | null = null;
   @state() private _isOnline = false;
-  readonly #client = new ApiClient();
+  @state() private _isSigningIn = false;
+  @state() private _signInError: string | null = null;
+  @state() private _isBusy = false;
+  @state() private _toast: string | null = null;
+  @state() private _isAwake = false;
+  @state() private _tick = 0;
+  @query('mb-sign-in') private _signIn!: MbSignIn | null;
+
+  #hasRendered = false;
+  #positionAt = 0;
+  #toastTimer: ReturnType<typeof setTimeout> | undefined;
+  #awakeTimer: ReturnType<typeof setTimeout> | undefined;
+  #ticker: ReturnType<typeof setInterval> | undefined;
+  #ownsClient = false;
+
   readonly #onChange = (): void => {
-    const { state: next, isOnline } = this.#client.snapshot;
+    const api = this.api;
+    if (api === null) return;
+    const { state: next, isOnline } = api.client.snapshot;
+    if (next?.player !== this._state?.player) this.#positionAt = performance.now();
+    if (next !== null && next.session.user === null && this._state?.session.user != null) api.forget();
+    if (next?.session.user != null && this._isSigningIn) this.#closeSignIn();
     this._state = next;
     this._isOnline = isOnline;
+    this.toggleAttribute('data-offline', !isOnline);
   };
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.#client.addEventListener('change', this.#onChange);
-    this.#client.connect();
+    if (this.api === null) {
+      this.api = new KioskApi(new ApiClient());
+      this.#ownsClient = true;
+    }
+    this.api.client.addEventListener('change', this.#onChange);
+    this.#onChange();
+    if (this.#ownsClient) this.api.client.connect();
+    this.#ticker = setInterval(() => {
+      if (this._state?.player.status === 'playing') this._tick += 1;
+    }, 1000);
   }
 
   override disconnectedCallback(): void {
-    this.#client.removeEventListener('change', this.#onChange);
-    this.#client.close();
+    this.api?.client.removeEventListener('change', this.#onChange);
+    if (this.#ownsClient) this.api?.client.close();
+    clearInterval(this.#ticker);
+    clearTimeout(this.#toastTimer);
+    clearTimeout(this.#awakeTimer);
     super.disconnectedCallback();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (!changed.has('_state' as keyof MbKiosk) || this._state === null) return;
+    if (!this.#hasRendered) {
+      this.#hasRendered = true;
+      performance.mark('mb-first-render');
+    }
+    performance.mark('mb-rendered');
+    requestAnimationFrame(() => performance.mark('mb-painted'));
   }
 
   override render() {
     const s = this._state;
-    const camera = s?.camera.status ?? 'off';
-    const cameraText = { on: 'Camera on', starting: 'Camera starting', off: 'Camera off', unavailable: 'Camera unavailable' }[camera];
-    const mood = s?.mood.current ?? null;
-    const look = mood === null ? undefined : (MOOD_LOOK[mood] ?? { icon: '🎵', colour: '#8aa1b1', label: mood });
-    const now = s?.player.nowPlaying ?? null;
+    const user = s?.session.user ?? null;
     return html`
       <header>
-        <span class="camera" data-status=${camera} role="status" aria-live="polite"
-          ><span class="dot" aria-hidden="true"></span>${cameraText}</span
-        >
-        <strong>Moodbox${s?.demo ? ' · demo' : ''}</strong>
+        <span class="brand">Moodbox${s?.demo ? html` <small>· demo</small>` : nothing}</span>
+        ${this.#renderCamera(s)}
+        ${
+          user
+            ? html`<span class="who" aria-label="Signed in as ${user.name}">Hi, ${user.name}</span>
+                <button class="pill" data-action="sign-out" @click=${this.#signOut}>Sign out</button>`
+            : html`<button class="pill" data-action="sign-in" ?disabled=${!this._isOnline} @click=${this.#openSignIn}>Sign in</button>`
+        }
       </header>
-      <main>
-        <section class="mood" aria-label="Room mood" style=${look ? `color: ${look.colour}` : ''}>
-          ${
-            look
-              ? html`<div class="icon" aria-hidden="true">${look.icon}</div>
-                  <div class="label">${look.label}</div>
-                  ${s?.mood.why ? html`<p>${s.mood.why}</p>` : nothing}`
-              : html`<div class="label">Reading the room…</div>`
-          }
-        </section>
-        <section class="now" aria-label="Now playing">
-          <h2>Now playing</h2>
-          ${
-            now
-              ? html`<div class="title">${now.title}</div>
-                  <div>${now.artist}</div>`
-              : html`<div class="title">Nothing yet</div>`
-          }
-          ${s?.player.next ? html`<p>Next: ${s.player.next.title} · ${s.player.next.artist}</p>` : nothing}
-        </section>
-      </main>
+      <main>${s === null ? this.#renderConnecting() : this.#isIdle(s) ? this.#renderAttract(s) : this.#renderMain(s)}</main>
       <footer>
-        <span>The camera reads expressions to choose music. Nothing is recorded or sent anywhere.</span>
+        <span class="privacy">The camera only reads expressions to choose music. Nothing is recorded or sent anywhere.</span>
       </footer>
       ${this._isOnline ? nothing : html`<div class="banner" role="alert">Offline: reconnecting to Moodbox…</div>`}
+      ${
+        s?.session.notice && !this._isSigningIn
+          ? html`<div class="toast" role="status">${s.session.notice}</div>`
+          : this._toast
+            ? html`<div class="toast" role="status">${this._toast}</div>`
+            : nothing
+      }
+      ${
+        this._isSigningIn
+          ? html`<mb-sign-in
+              .error=${this._signInError}
+              ?busy=${this._isBusy}
+              @mb-pin-submit=${this.#onPin}
+              @mb-cancel=${this.#closeSignIn}
+            ></mb-sign-in>`
+          : nothing
+      }
     `;
+  }
+
+  #renderCamera(s: StateSnapshot | null) {
+    const camera = s?.camera.status ?? 'off';
+    return html`<span class="camera" data-status=${camera} role="status"
+      ><span class="dot" aria-hidden="true"></span>${CAMERA_TEXT[camera]}</span
+    >`;
+  }
+
+  #renderConnecting() {
+    return html`<section class="mood" aria-label="Room mood"><div class="label">Connecting to Moodbox…</div></section>`;
+  }
+
+  #renderMain(s: StateSnapshot) {
+    return html`${this.#renderMood(s)}${this.#renderNow(s)}${this.#renderTiles(s)}`;
+  }
+
+  #renderMood(s: StateSnapshot) {
+    if (s.camera.status === 'unavailable' || s.camera.status === 'off') {
+      const isOff = s.camera.status === 'off';
+      return html`<section class="mood" aria-label="Room mood" data-state=${isOff ? 'camera-off' : 'camera-unavailable'}>
+        <div class="label">${isOff ? 'Camera off' : 'Camera unavailable'}</div>
+        <p>${isOff ? 'Moodbox is not reading the room right now.' : (s.camera.detail ?? 'Moodbox is trying to reconnect it.')}</p>
+        <p>Pick a song below.</p>
+      </section>`;
+    }
+    const mood = s.mood.current;
+    if (mood === null) {
+      return html`<section class="mood" aria-label="Room mood" data-state="reading">
+        <div class="label">Reading the room…</div>
+      </section>`;
+    }
+    const look = moodLook(mood);
+    return html`<section class="mood" aria-label="Room mood" data-state="mood" data-mood=${mood} style="color: ${look.colour}">
+      <mb-mood-face mood=${mood}></mb-mood-face>
+      <div class="label">${look.label}</div>
+      ${s.mood.why ? html`<p>${s.mood.why}</p>` : nothing}
+    </section>`;
+  }
+
+  #renderNow(s: StateSnapshot) {
+    const now = s.player.nowPlaying;
+    const next = s.player.next;
+    const user = s.session.user;
+    if (now === null) {
+      return html`<section class="now" aria-label="Now playing" data-state="stopped">
+        <mb-cover label="♪"></mb-cover>
+        <div>
+          <h2>Now playing</h2>
+          <div class="title">Nothing playing</div>
+          ${next ? html`<p class="next">Next: ${next.title} · ${next.artist}</p>` : html`<p class="next">Tap a song to start.</p>`}
+        </div>
+      </section>`;
+    }
+    const elapsed = s.player.status === 'playing' ? performance.now() - this.#positionAt : 0;
+    void this._tick;
+    const position = s.player.positionMs + elapsed;
+    const share = now.durationMs ? Math.min(1, position / now.durationMs) : 0;
+    return html`<section class="now" aria-label="Now playing" data-state=${s.player.status}>
+      <mb-cover .src=${now.coverUrl} label=${now.title}></mb-cover>
+      <div>
+        <h2>${s.player.status === 'paused' ? 'Paused' : 'Now playing'}</h2>
+        <div class="title">${now.title}</div>
+        <div class="artist">${now.artist}</div>
+        <div
+          class="progress"
+          role="progressbar"
+          aria-label="Progress"
+          aria-valuemin="0"
+          aria-valuemax="100"
+          aria-valuenow=${Math.round(share * 100)}
+        >
+          <div style="width: ${(share * 100).toFixed(1)}%"></div>
+        </div>
+        ${next ? html`<p class="next">Next: ${next.title} · ${next.artist}</p>` : nothing}
+        ${
+          user
+            ? html`<div class="actions">
+                <button data-action="like" aria-label="Like ${now.title}" @click=${() => this.#send('like', now)}>${ICON_LIKE} Like</button>
+                <button data-action="skip" aria-label="Skip ${now.title}" @click=${() => this.#send('skip', now)}>${ICON_SKIP} Skip</button>
+              </div>`
+            : nothing
+        }
+      </div>
+    </section>`;
+  }
+
+  #renderTiles(s: StateSnapshot) {
+    const tracks = s.suggestions.slice(0, 6);
+    if (tracks.length === 0) {
+      const mood = s.mood.current;
+      const text =
+        mood !== null && mood !== 'nobody'
+          ? `No music for this mood yet. An admin can tag songs as “${moodLook(mood).label}”.`
+          : 'No songs to suggest yet.';
+      return html`<section class="tiles" aria-label="Suggestions" data-state="empty">
+        <h2>Suggestions</h2>
+        <p class="empty">${text}</p>
+      </section>`;
+    }
+    return html`<section class="tiles" aria-label="Suggestions">
+      <h2>Tap a song to play it</h2>
+      <div class="grid">
+        ${tracks.map(
+          (track) =>
+            html`<button
+              class="tile"
+              data-track-id=${track.id}
+              aria-label="Play ${track.title} by ${track.artist}"
+              @click=${() => this.#send('play', track)}
+            >
+              <mb-cover .src=${track.coverUrl} label=${track.title}></mb-cover>
+              <span class="t">${track.title}</span>
+              <span class="a">${track.artist}</span>
+            </button>`,
+        )}
+      </div>
+    </section>`;
+  }
+
+  #renderAttract(s: StateSnapshot) {
+    return html`<button class="attract" data-state="attract" aria-label="Moodbox: tap to choose a song" @click=${this.#wake}>
+      <mb-mood-face mood="nobody" style="color: #9fb0c2"></mb-mood-face>
+      <span class="big">Moodbox</span>
+      <span>Step up: the music follows the mood in the room.</span>
+      <span>${s.suggestions.length > 0 ? 'Tap anywhere to choose a song.' : 'Tap anywhere to start.'}</span>
+    </button>`;
+  }
+
+  #isIdle(s: StateSnapshot): boolean {
+    if (this._isAwake || this._isSigningIn || s.session.user !== null) return false;
+    if (s.camera.status === 'unavailable') return false;
+    return (s.mood.current === null || s.mood.current === 'nobody') && s.player.status === 'stopped';
+  }
+
+  readonly #wake = (): void => {
+    this._isAwake = true;
+    clearTimeout(this.#awakeTimer);
+    this.#awakeTimer = setTimeout(() => (this._isAwake = false), AWAKE_MS);
+  };
+
+  readonly #openSignIn = (): void => {
+    this._signInError = null;
+    this._isSigningIn = true;
+  };
+
+  readonly #closeSignIn = (): void => {
+    this._isSigningIn = false;
+    this._signInError = null;
+    this._isBusy = false;
+  };
+
+  readonly #onPin = async (event: MbEvent<'mb-pin-submit'>): Promise<void> => {
+    const api = this.api;
+    const panel = this._signIn;
+    if (api === null || panel === null) return;
+    this._isBusy = true;
+    try {
+      const signed = await api.signIn(panel.name, event.detail.pin);
+      this.#closeSignIn();
+      this.#showToast(`Welcome, ${signed.user.name}.`);
+    } catch (err) {
+      this._signInError = err instanceof ApiError && err.message !== '' ? err.message : 'Sign-in failed. Try again.';
+      panel.clearPin();
+    } finally {
+      this._isBusy = false;
+    }
+  };
+
+  readonly #signOut = async (): Promise<void> => {
+    try {
+      await this.api?.signOut();
+      this.#showToast('Signed out. See you soon.');
+    } catch (err) {
+      this.#showToast(err instanceof ApiError ? err.message : 'Sign-out failed. Try again.');
+    }
+  };
+
+  async #send(action: 'play' | 'like' | 'skip', track: TrackView): Promise<void> {
+    const api = this.api;
+    if (api === null) return;
+    try {
+      const answer = await api[action](track);
+      const said = typeof answer === 'object' && answer !== null ? (answer as { message?: unknown }).message : undefined;
+      const fallback = { play: `Playing “${track.title}”.`, like: `Liked “${track.title}”.`, skip: `Skipped “${track.title}”.` }[action];
+      this.#showToast(typeof said === 'string' ? said : fallback);
+    } catch (err) {
+      this.#showToast(err instanceof ApiError ? err.message : 'That did not work. Try again.');
+    }
+  }
+
+  #showToast(text: string): void {
+    this._toast = text;
+    clearTimeout(this.#toastTimer);
+    this.#toastTimer = setTimeout(() => (this._toast = null), TOAST_MS);
   }
 }
 

@@ -1,0 +1,147 @@
+import { css } from 'lit';
+
+/** Styles every admin panel shares: a plain, high-contrast look that works with keyboard and mouse. */
+export const ADMIN_STYLES = css`
+  :host {
+    display: block;
+    color: #111820;
+  }
+  h2 {
+    margin: 0 0 0.6em;
+    font-size: 1.4em;
+  }
+  h3 {
+    margin: 1em 0 0.4em;
+    font-size: 1.1em;
+  }
+  button,
+  input,
+  select,
+  textarea {
+    font: inherit;
+  }
+  button {
+    min-height: 2.2em;
+    padding: 0 0.9em;
+    border: 1px solid #1d4ed8;
+    border-radius: 0.35em;
+    background: #1d4ed8;
+    color: #fff;
+    cursor: pointer;
+  }
+  button.secondary {
+    background: #fff;
+    color: #1d4ed8;
+  }
+  button.danger {
+    border-color: #b91c1c;
+    background: #fff;
+    color: #b91c1c;
+  }
+  button:disabled {
+    opacity: 0.55;
+    cursor: default;
+  }
+  :is(button, input, select, textarea, a):focus-visible {
+    outline: 3px solid #f59e0b;
+    outline-offset: 1px;
+  }
+  input,
+  select,
+  textarea {
+    min-height: 2.2em;
+    padding: 0 0.5em;
+    border: 1px solid #6b7280;
+    border-radius: 0.3em;
+    background: #fff;
+    color: #111820;
+    font-weight: 400;
+  }
+  label {
+    display: inline-flex;
+    flex-direction: column;
+    gap: 0.2em;
+    font-weight: 600;
+  }
+  .row {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: flex-end;
+    gap: 0.6em;
+    margin-bottom: 0.8em;
+  }
+  table {
+    width: 100%;
+    border-collapse: collapse;
+  }
+  th,
+  td {
+    padding: 0.4em 0.5em;
+    border-bottom: 1px solid #d1d5db;
+    text-align: left;
+    vertical-align: top;
+  }
+  th {
+    background: #f3f4f6;
+  }
+  .card {
+    padding: 1em;
+    border: 1px solid #d1d5db;
+    border-radius: 0.5em;
+    background: #fff;
+  }
+  .card > h3:first-child {
+    margin-top: 0;
+  }
+  .error {
+    color: #991b1b;
+    font-weight: 600;
+  }
+  .ok {
+    color: #166534;
+    font-weight: 600;
+  }
+  .muted {
+    color: #4b5563;
+  }
+  .chip {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.3em;
+    margin: 0 0.3em 0.3em 0;
+    padding: 0.1em 0.2em 0.1em 0.6em;
+    border-radius: 1em;
+    background: #e0e7ff;
+    color: #1e1b4b;
+  }
+  .chip button {
+    min-height: 1.6em;
+    padding: 0 0.5em;
+    border-radius: 1em;
+    background: transparent;
+    color: #1e1b4b;
+    border-color: transparent;
+  }
+  .pager {
+    display: flex;
+    align-items: center;
+    gap: 0.8em;
+    margin-top: 0.8em;
+  }
+`;
+
+/** Formats epoch ms as local date and time. */
+export function formatTime(ms: number | null): string {
+  return ms === null ? '' : new Date(ms).toLocaleString();
+}
+
+/** The message of an error, for a status line. */
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** A text field of a submitted form, '' when missing. */
+export function field(data: FormData, key: string): string {
+  const value = data.get(key);
+  return typeof value === 'string' ? value : '';
+}

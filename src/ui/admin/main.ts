@@ -1,0 +1,1 @@
+import './mb-admin.js';

@@ -1,0 +1,243 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { AdminApi, type AdminSession } from '../data/admin-api.js';
+import { ApiClient } from '../data/api-client.js';
+import { ADMIN_STYLES, field, messageOf } from './admin-styles.js';
+import './mb-admin-audit.js';
+import './mb-admin-dashboard.js';
+import './mb-admin-history.js';
+import './mb-admin-library.js';
+import './mb-admin-settings.js';
+import './mb-admin-users.js';
+
+const VIEWS = [
+  ['dashboard', 'Dashboard'],
+  ['library', 'Library'],
+  ['users', 'Users and cards'],
+  ['history', 'History'],
+  ['settings', 'Settings'],
+  ['camera', 'Camera'],
+  ['model', 'Model'],
+  ['audit', 'Audit log'],
+] as const;
+type View = (typeof VIEWS)[number][0];
+
+function viewFromHash(): View {
+  const name = window.location.hash.replace(/^#\/?/, '');
+  return VIEWS.find(([id]) => id === name)?.[0] ?? 'dashboard';
+}
+
+/**
+ * The admin panel at /admin: sign-in, then a navigation (plain links, so the keyboard and the
+ * browser's history work) and one panel at a time.
+ *
+ * @summary The admin panel.
+ */
+@customElement('mb-admin')
+export class MbAdmin extends LitElement {
+  static override styles = [
+    ADMIN_STYLES,
+    css`
+      :host {
+        min-height: 100vh;
+        background: #f9fafb;
+        font:
+          400 16px / 1.45 system-ui,
+          sans-serif;
+      }
+      header {
+        display: flex;
+        align-items: center;
+        gap: 1em;
+        padding: 0.6em 1.2em;
+        background: #111820;
+        color: #fff;
+      }
+      header h1 {
+        margin: 0 auto 0 0;
+        font-size: 1.2em;
+      }
+      nav ul {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.2em;
+        margin: 0;
+        padding: 0.4em 1.2em;
+        list-style: none;
+        background: #e5e7eb;
+      }
+      nav a {
+        display: inline-block;
+        padding: 0.4em 0.8em;
+        border-radius: 0.3em;
+        color: #111820;
+        text-decoration: none;
+        font-weight: 600;
+      }
+      nav a[aria-current='page'] {
+        background: #1d4ed8;
+        color: #fff;
+      }
+      main {
+        padding: 1.2em;
+        max-width: 80em;
+      }
+      .signin {
+        display: grid;
+        gap: 0.8em;
+        max-width: 22em;
+        margin: 4em auto;
+      }
+      .signin label {
+        display: grid;
+      }
+      .skip {
+        position: absolute;
+        left: -999px;
+      }
+      .skip:focus {
+        left: 1em;
+        top: 1em;
+        z-index: 9;
+        padding: 0.5em;
+        background: #fff;
+      }
+    `,
+  ];
+
+  @state() private _session: AdminSession | null = null;
+  @state() private _isChecking = true;
+  @state() private _error = '';
+  @state() private _isBusy = false;
+  @state() private _view: View = viewFromHash();
+  readonly #api = new AdminApi();
+  readonly #live = new ApiClient();
+  readonly #onHash = (): void => {
+    this._view = viewFromHash();
+  };
+  readonly #onSignedOut = (): void => {
+    this._session = null;
+    this._error = 'Your session ended. Sign in again.';
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('hashchange', this.#onHash);
+    this.#api.addEventListener('signed-out', this.#onSignedOut);
+    this.#live.connect();
+    void this.#check();
+  }
+
+  override disconnectedCallback(): void {
+    window.removeEventListener('hashchange', this.#onHash);
+    this.#api.removeEventListener('signed-out', this.#onSignedOut);
+    this.#live.close();
+    super.disconnectedCallback();
+  }
+
+  async #check(): Promise<void> {
+    try {
+      this._session = await this.#api.session();
+    } catch (err) {
+      this._error = messageOf(err);
+    } finally {
+      this._isChecking = false;
+    }
+  }
+
+  override render() {
+    if (this._isChecking) return html`<main><p role="status">Loading…</p></main>`;
+    if (this._session === null) return this.#renderSignIn();
+    return html`<a class="skip" href="#main" @click=${this.#skip}>Skip to content</a>
+      <header>
+        <h1>Moodbox admin</h1>
+        <span>Signed in as <strong>${this._session.user.name}</strong></span>
+        <button class="secondary" @click=${this.#signOut}>Sign out</button>
+      </header>
+      <nav aria-label="Sections">
+        <ul>
+          ${VIEWS.map(([id, label]) => html`<li><a href="#${id}" aria-current=${this._view === id ? 'page' : nothing}>${label}</a></li>`)}
+        </ul>
+      </nav>
+      <main id="main" tabindex="-1">${this.#renderView()}</main>`;
+  }
+
+  #renderView() {
+    const api = this.#api;
+    switch (this._view) {
+      case 'dashboard':
+        return html`<mb-admin-dashboard .api=${api} .live=${this.#live}></mb-admin-dashboard>`;
+      case 'library':
+        return html`<mb-admin-library .api=${api}></mb-admin-library>`;
+      case 'users':
+        return html`<mb-admin-users .api=${api}></mb-admin-users>`;
+      case 'history':
+        return html`<mb-admin-history .api=${api}></mb-admin-history>`;
+      case 'settings':
+        return html`<mb-admin-settings .api=${api}></mb-admin-settings>`;
+      case 'audit':
+        return html`<mb-admin-audit .api=${api}></mb-admin-audit>`;
+      case 'camera':
+        return html`<h2>Camera</h2>
+          <p class="card" data-state="not-available">
+            The live camera view (face boxes, emotion bars, blur option) is not available yet: this daemon publishes no camera preview.
+            Camera status: <strong>${this.#live.snapshot.state?.camera.status ?? 'unknown'}</strong>.
+          </p>`;
+      case 'model':
+        return html`<h2>Model</h2>
+          <p class="card" data-state="not-available">
+            The model report (accuracy, confusion matrix) is not available yet: this daemon publishes no model report.
+          </p>`;
+      default: {
+        const never: never = this._view;
+        return never;
+      }
+    }
+  }
+
+  #renderSignIn() {
+    return html`<main>
+      <form class="signin card" aria-labelledby="signin-h" @submit=${this.#signIn}>
+        <h1 id="signin-h" style="margin: 0; font-size: 1.4em">Moodbox admin</h1>
+        <label>Name <input name="name" autocomplete="username" required /></label>
+        <label>Passphrase <input name="passphrase" type="password" autocomplete="current-password" required /></label>
+        ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : nothing}
+        <button type="submit" ?disabled=${this._isBusy}>${this._isBusy ? 'Signing in…' : 'Sign in'}</button>
+      </form>
+    </main>`;
+  }
+
+  readonly #skip = (event: Event): void => {
+    event.preventDefault();
+    this.renderRoot.querySelector<HTMLElement>('main')?.focus();
+  };
+
+  readonly #signIn = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    const data = new FormData(event.target as HTMLFormElement);
+    this._isBusy = true;
+    try {
+      this._session = await this.#api.signIn(field(data, 'name').trim(), field(data, 'passphrase'));
+      this._error = '';
+    } catch (err) {
+      this._error = messageOf(err);
+    } finally {
+      this._isBusy = false;
+    }
+  };
+
+  readonly #signOut = async (): Promise<void> => {
+    try {
+      await this.#api.signOut();
+    } finally {
+      this._session = null;
+      this._error = '';
+    }
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mb-admin': MbAdmin;
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * The typed DOM events of the Moodbox screens. Every event is `mb-*`, bubbles and is composed, so
+ * a screen can listen on itself for what its children report.
+ */
+export interface MbEventMap {
+  /** The PIN entered, when `OK` is pressed. */
+  'mb-pin-submit': { pin: string };
+  /** The name typed on the on-screen keyboard. */
+  'mb-name-submit': { name: string };
+  /** The sign-in panel was closed without signing in. */
+  'mb-cancel': Record<string, never>;
+}
+
+export type MbEventName = keyof MbEventMap;
+export type MbEvent<K extends MbEventName> = CustomEvent<MbEventMap[K]>;
+
+/** Dispatches a typed `mb-*` event from `target`. */
+export function emit<K extends MbEventName>(target: EventTarget, type: K, detail: MbEventMap[K]): boolean {
+  return target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'mb-pin-submit': MbEvent<'mb-pin-submit'>;
+    'mb-name-submit': MbEvent<'mb-name-submit'>;
+    'mb-cancel': MbEvent<'mb-cancel'>;
+  }
+}

@@ -1,0 +1,154 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import '../components/mb-name-pad.js';
+import '../components/mb-pin-pad.js';
+import type { MbPinPad } from '../components/mb-pin-pad.js';
+import type { MbEvent } from '../events.js';
+
+/**
+ * The kiosk's sign-in panel: "tap your card" at all times, or a name on the on-screen keyboard
+ * then a PIN on the pad. Reports the PIN with the name; the kiosk signs in and sets `error`.
+ *
+ * @summary Sign-in by card or name and PIN.
+ * @event mb-pin-submit - `{pin}`; read `name` for whose PIN it is.
+ * @event mb-cancel - Closed without signing in.
+ */
+@customElement('mb-sign-in')
+export class MbSignIn extends LitElement {
+  static override styles = css`
+    :host {
+      display: grid;
+      place-items: center;
+      position: fixed;
+      inset: 0;
+      z-index: 10;
+      /* Clear of the kiosk's header and footer, which stay on top. */
+      padding: 2.6em 0 1.8em;
+      box-sizing: border-box;
+      background: rgb(6 9 13 / 0.94);
+      color: #fff;
+      overflow: auto;
+    }
+    section {
+      display: grid;
+      gap: 0.7em 1.5em;
+      justify-items: center;
+      align-items: center;
+      padding: 0.8em;
+    }
+    .info {
+      display: grid;
+      gap: 0.7em;
+      justify-items: center;
+      text-align: center;
+    }
+    mb-pin-pad {
+      --mb-key-size: max(48px, min(3.6em, 11vh));
+    }
+    mb-name-pad {
+      --mb-letter-size: max(44px, min(2.6em, 9.5vh, 8.6vw));
+    }
+    @media (orientation: landscape) and (max-height: 700px) {
+      section {
+        grid-template-columns: minmax(0, 14em) auto;
+      }
+    }
+    h2 {
+      margin: 0;
+      font-size: 1.4em;
+    }
+    .card {
+      display: flex;
+      align-items: center;
+      gap: 0.6em;
+      padding: 0.3em 0.9em;
+      border: 2px dashed #ffd166;
+      border-radius: 0.6em;
+      color: #ffd166;
+      font-weight: 700;
+    }
+    .card svg {
+      flex: none;
+      width: 1.8em;
+      height: 1.8em;
+    }
+    .error {
+      margin: 0;
+      padding: 0.3em 0.8em;
+      border-radius: 0.4em;
+      background: #ffd7d7;
+      color: #5c0000;
+      font-weight: 700;
+    }
+    .who {
+      margin: 0;
+    }
+    .change {
+      border: none;
+      background: none;
+      color: #ffd166;
+      font: inherit;
+      text-decoration: underline;
+      min-height: max(2.6em, 48px);
+    }
+  `;
+
+  /** The daemon's answer to the last attempt, shown above the pad. */
+  @property() error: string | null = null;
+  /** True while a sign-in request is under way. @default false */
+  @property({ type: Boolean }) busy = false;
+  /** The name entered; the PIN pad shows once it is set. */
+  @state() name = '';
+  @query('mb-pin-pad') private _pad!: MbPinPad | null;
+
+  /** Clears the PIN after a failed attempt. */
+  clearPin(): void {
+    this._pad?.clear();
+  }
+
+  override render() {
+    return html`<section role="dialog" aria-modal="true" aria-labelledby="title">
+      <div class="info">
+        <h2 id="title">Sign in</h2>
+        <div class="card" role="note">
+          <svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2">
+            <rect x="2" y="5" width="20" height="14" rx="2" />
+            <path d="M6 15h6" />
+          </svg>
+          Have a card? Tap it on the reader.
+        </div>
+        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+        ${
+          this.name === ''
+            ? html`<p class="who">Type your name</p>`
+            : html`<p class="who">
+                PIN for <strong>${this.name}</strong>
+                <button class="change" @click=${this.#changeName}>Not you?</button>
+              </p>`
+        }
+      </div>
+      ${
+        this.name === ''
+          ? html`<mb-name-pad label="Your name" @mb-name-submit=${this.#onName}></mb-name-pad>`
+          : html`<mb-pin-pad label="PIN for ${this.name}" ?disabled=${this.busy}></mb-pin-pad>`
+      }
+    </section>`;
+  }
+
+  readonly #onName = (event: MbEvent<'mb-name-submit'>): void => {
+    event.stopPropagation();
+    this.name = event.detail.name;
+    this.error = null;
+  };
+
+  readonly #changeName = (): void => {
+    this.name = '';
+    this.error = null;
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mb-sign-in': MbSignIn;
+  }
+}

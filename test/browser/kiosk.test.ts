@@ -1,0 +1,158 @@
+import type { StateSnapshot } from '../../src/daemon/http/contract.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Browser,
+  type Daemon,
+  a11yProblems,
+  addUser,
+  assertBuilt,
+  bundleSizes,
+  lastPushToDom,
+  launchBrowser,
+  shot,
+  startDaemon,
+  tempDir,
+} from './harness.js';
+
+const WAIT = { timeout: 30_000 };
+const SIZES = [
+  { width: 800, height: 480 },
+  { width: 1920, height: 1080 },
+];
+
+describe('kiosk against the real daemon', { timeout: 120_000 }, () => {
+  const data = tempDir('mb-kiosk-');
+  let daemon: Daemon;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    assertBuilt();
+    addUser(data.path, 'Ada', 'member', '2468');
+    daemon = await startDaemon(data.path);
+  }, 120_000);
+
+  afterEach(async () => {
+    await browser?.close();
+    browser = undefined;
+  });
+
+  afterAll(async () => {
+    await daemon?.stop();
+    data.remove();
+  });
+
+  it('shows the state the daemon pushes, and measures first render', async () => {
+    browser = await launchBrowser();
+    const { page } = browser;
+    await page.goto(`${daemon.url}/`);
+    await page.locator('mb-kiosk main > :is(section, .attract)').first().waitFor(WAIT);
+    await page.waitForFunction(() => performance.getEntriesByName('mb-first-render').length > 0, undefined, WAIT);
+    const { data: state } = (await (await fetch(`${daemon.url}/api/state`)).json()) as { data: StateSnapshot };
+    const cameraText = { on: 'Camera on', starting: 'Camera starting', off: 'Camera off', unavailable: 'Camera unavailable' }[
+      state.camera.status
+    ];
+    await expect.poll(() => page.locator('header .camera').textContent(), WAIT).toContain(cameraText);
+    expect(await page.locator('footer .privacy').textContent()).toContain('Nothing is recorded');
+    await page.locator('button[data-action="sign-in"]').waitFor(WAIT);
+    const firstRender = await page.evaluate(() => performance.getEntriesByName('mb-first-render')[0]?.startTime ?? Number.NaN);
+    console.log(`kiosk first render: ${firstRender.toFixed(0)} ms after navigation start; UI bundle: ${bundleSizes()}`);
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      await shot(page, 'kiosk-daemon-state');
+    }
+  });
+
+  it('signs in with a name and PIN, shows the push within the page, and signs out', async () => {
+    browser = await launchBrowser({ width: 1920, height: 1080 });
+    const { page } = browser;
+    await page.goto(`${daemon.url}/`);
+    await page.locator('button[data-action="sign-in"]:not([disabled])').click(WAIT);
+    for (const letter of 'ADA') await page.locator(`mb-name-pad button[data-key="${letter}"]`).click();
+    await shot(page, 'kiosk-sign-in-name');
+    await page.setViewportSize({ width: 800, height: 480 });
+    await shot(page, 'kiosk-sign-in-name');
+    expect(await a11yProblems(page, 44)).toEqual([]);
+    await page.locator('mb-name-pad button[data-key="next"]').click();
+    for (const digit of '2468') await page.locator(`mb-pin-pad button[data-key="${digit}"]`).click();
+    await shot(page, 'kiosk-sign-in-pin');
+    await page.setViewportSize({ width: 800, height: 480 });
+    await shot(page, 'kiosk-sign-in-pin');
+    expect(await a11yProblems(page, 44)).toEqual([]);
+    await page.locator('mb-pin-pad button[data-key="ok"]').click();
+    await page.locator('header .who').filter({ hasText: 'Ada' }).waitFor(WAIT);
+    const delay = await lastPushToDom(page);
+    console.log(
+      `kiosk WS message → DOM (session/changed, real daemon): ${delay.dom.toFixed(1)} ms, → next frame ${delay.paint.toFixed(1)} ms`,
+    );
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      await shot(page, 'kiosk-signed-in');
+    }
+    await page.locator('button[data-action="sign-out"]').click();
+    await page.locator('button[data-action="sign-in"]').waitFor(WAIT);
+    expect(await page.locator('header .who').count()).toBe(0);
+  });
+
+  it('shows the daemon message for a wrong PIN, then the throttle message', async () => {
+    browser = await launchBrowser();
+    const { page } = browser;
+    await page.goto(`${daemon.url}/`);
+    await page.locator('button[data-action="sign-in"]:not([disabled])').click(WAIT);
+    for (const letter of 'ADA') await page.locator(`mb-name-pad button[data-key="${letter}"]`).click();
+    await page.locator('mb-name-pad button[data-key="next"]').click();
+    const error = page.locator('mb-sign-in .error');
+    const tryPin = async (): Promise<string> => {
+      for (const digit of '1111') await page.locator(`mb-pin-pad button[data-key="${digit}"]`).click();
+      await page.locator('mb-pin-pad button[data-key="ok"]:not([disabled])').click();
+      await page.locator('mb-pin-pad button[data-key="1"]:not([disabled])').waitFor(WAIT);
+      await error.waitFor(WAIT);
+      return (await error.textContent()) ?? '';
+    };
+    const first = await tryPin();
+    expect(first.length).toBeGreaterThan(0);
+    expect(first).not.toMatch(/Try again in/);
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      await shot(page, 'kiosk-wrong-pin');
+    }
+    let message = first;
+    for (let attempt = 0; attempt < 12 && !/Try again in \d+ seconds?/.test(message); attempt += 1) message = await tryPin();
+    expect(message).toMatch(/Try again in \d+ seconds?/);
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      await shot(page, 'kiosk-throttled');
+    }
+  });
+});
+
+describe('kiosk link to the daemon', { timeout: 120_000 }, () => {
+  const data = tempDir('mb-kiosk-link-');
+  let daemon: Daemon | undefined;
+  let browser: Browser | undefined;
+
+  afterAll(async () => {
+    await browser?.close();
+    await daemon?.stop();
+    data.remove();
+  });
+
+  it('shows offline when the daemon stops and comes back when it restarts', async () => {
+    assertBuilt();
+    daemon = await startDaemon(data.path);
+    const { port } = daemon;
+    browser = await launchBrowser();
+    const { page } = browser;
+    await page.goto(`${daemon.url}/`);
+    await page.locator('button[data-action="sign-in"]:not([disabled])').waitFor(WAIT);
+    expect(await page.locator('.banner').count()).toBe(0);
+    await daemon.stop();
+    await page.locator('.banner').filter({ hasText: 'Offline' }).waitFor(WAIT);
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      await shot(page, 'kiosk-offline');
+    }
+    daemon = await startDaemon(data.path, port);
+    await page.locator('.banner').waitFor({ state: 'detached', timeout: 60_000 });
+    await page.locator('button[data-action="sign-in"]:not([disabled])').waitFor(WAIT);
+  }, 180_000);
+});
