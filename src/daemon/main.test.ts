@@ -38,10 +38,10 @@ function startDaemon(env: Record<string, string>, args: string[] = []): Daemon {
   return { child, lines, stderr: () => err, exited };
 }
 
-async function until<T>(get: () => T | undefined, timeoutMs = 15000): Promise<T> {
+async function until<T>(get: () => T | undefined | Promise<T | undefined>, timeoutMs = 15000): Promise<T> {
   const start = Date.now();
   for (;;) {
-    const value = get();
+    const value = await get();
     if (value !== undefined) return value;
     if (Date.now() - start > timeoutMs) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 25));
@@ -59,14 +59,22 @@ describe('moodbox start', () => {
     expect(ready['demo']).toBe(true);
     const base = String(ready['kiosk']).replace(/\/$/, '');
 
-    const health = await fetch(`${base}/api/health`);
-    expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({
+    // The library scan and the camera come up in the background; the daemon is ready once they have.
+    const health = await until(async () => {
+      const res = await fetch(`${base}/api/health`);
+      const body = (await res.json()) as { status: string };
+      return body.status === 'ready' ? body : undefined;
+    });
+    expect(health).toMatchObject({
       status: 'ready',
       services: [
         { name: 'database', status: 'ready' },
         { name: 'kiosk-presence', status: 'ready' },
         { name: 'rfid', status: 'ready', detail: 'no RFID reader plugged in; PIN sign-in only' },
+        { name: 'player', status: 'ready' },
+        { name: 'library', status: 'ready' },
+        { name: 'music', status: 'ready' },
+        { name: 'camera', status: 'ready' },
         { name: 'http', status: 'ready' },
       ],
     });

@@ -1,23 +1,34 @@
-import { join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { AuthService, authOptionsFrom } from './auth/auth-service.js';
 import { KioskPresence } from './auth/kiosk-presence.js';
 import { SignInThrottle } from './auth/throttle.js';
 import { cameraOffReason } from './camera-schedule.js';
+import { CameraService } from './camera-service.js';
+import { coversDir } from './commands/library-command.js';
 import { LiveConfig } from './config/live-config.js';
 import { loadConfig, type LoadedConfig } from './config/load-config.js';
 import { buildServer } from './http/build-server.js';
 import type { StateSnapshot } from './http/contract.js';
 import { HttpService } from './http/http-service.js';
+import type { WsHandler } from './http/ws.js';
 import { StateHub } from './http/state-hub.js';
 import { systemClock, type Timer } from './kernel/clock.js';
-import { ConfigError } from './kernel/errors.js';
+import { ConfigError, MoodboxError } from './kernel/errors.js';
 import { Lifecycle } from './kernel/lifecycle.js';
+import { seededRandom } from './kernel/random.js';
+import { LibraryService } from './library-service.js';
 import { createLogger, type Logger } from './logging.js';
+import { MusicDirector } from './music-director.js';
 import { HidRfidReader, nodeHidBackend } from './rfid/hid-rfid-reader.js';
 import { openSqliteStore, type SqliteStore } from './store/sqlite-store.js';
 import { StoreService } from './store/store-service.js';
 import { createServiceNotifier } from './systemd-notify.js';
 import { INSTALL_DIR, VERSION } from './version.js';
+import { resolveAudioOutput } from '../player/audio-output.js';
+import { LibraryScanner } from '../player/library/scanner.js';
+import { MusicMetadataTagReader } from '../player/library/music-metadata-tag-reader.js';
+import { MpvPlayer } from '../player/mpv-player.js';
+import type { Config } from './config/schema.js';
 
 /** Exit codes: 0 clean stop, 1 start-up or runtime failure, 78 bad configuration (EX_CONFIG; systemd does not restart on it). */
 export const EXIT = { OK: 0, FAILURE: 1, CONFIG: 78 } as const;
@@ -66,15 +77,7 @@ export async function runDaemon(options: { configFile?: string | undefined; env:
   log.level = config.log.level;
 
   const hub = new StateHub(initialState(demo));
-  const showCamera = (): void => {
-    const off = cameraOffReason(settings.current.camera, clock.now());
-    hub.update('camera', { status: 'off', detail: off });
-  };
-  showCamera();
-  settings.on(({ changed }) => {
-    log.info({ changed }, 'settings changed');
-    if (changed.some((p) => p.startsWith('camera.'))) showCamera();
-  });
+  settings.on(({ changed }) => log.info({ changed }, 'settings changed'));
   const storeService = new StoreService({ store, clock, log: log.child({ module: 'store' }) });
   const auth = new AuthService({ store, clock, log: log.child({ module: 'auth' }), throttle: new SignInThrottle({ clock }) }, () =>
     authOptionsFrom(settings.current.sessions),
@@ -100,6 +103,51 @@ export async function runDaemon(options: { configFile?: string | undefined; env:
     if (outcome === 'unknown')
       showNotice('This card is not linked to anyone yet. Ask a member of staff to link it, or sign in with your PIN.');
   });
+  // The music: library, player, and the director that reads the room and picks what plays.
+  const libraryLog = log.child({ module: 'library' });
+  const player = new MpvPlayer(
+    { clock, history: store.plays, log: log.child({ module: 'player' }) },
+    {
+      mpvPath: config.player.mpvPath,
+      audioOutput: resolveAudioOutput(config.player.audioOutput, options.env),
+      extraArgs: config.player.mpvArgs,
+      volume: Math.min(config.player.volume, config.player.maxVolume),
+      maxVolume: config.player.maxVolume,
+    },
+  );
+  const director = new MusicDirector({
+    clock,
+    random: seededRandom(clock.now() ^ process.pid),
+    log: log.child({ module: 'music' }),
+    store,
+    player,
+    hub,
+    listener: () => presence.user,
+    settings: () => settings.current.player,
+  });
+  const library = new LibraryService(
+    {
+      scanner: new LibraryScanner({ store, tags: new MusicMetadataTagReader(), clock, log: libraryLog }, { coversDir: coversDir(config) }),
+      clock,
+      log: libraryLog,
+      hub,
+      count: () => store.tracks.count(),
+      folders: () => settings.current.library.folders.map((folder) => installPath(folder)),
+      onChanged: () => director.libraryChanged(),
+    },
+    { scanAtStart: config.library.scanAtStart },
+  );
+  const modelPath = installPath(config.vision.modelPath);
+  const camera = await buildCamera(config, {
+    clock,
+    log,
+    hub,
+    store,
+    settings,
+    modelPath,
+    onRoomMood: (mood) => void director.roomMoodChanged(mood),
+  });
+
   // Read lazily: the server is built before the lifecycle that holds it.
   const services = (): ReturnType<Lifecycle['health']> => lifecycle.health();
   const httpService = new HttpService(
@@ -117,6 +165,16 @@ export async function runDaemon(options: { configFile?: string | undefined; env:
             services,
             version: VERSION,
             uiDir: join(INSTALL_DIR, 'dist', 'ui'),
+            wsHandlers: playerHandlers(director, presence),
+            library: {
+              scan: () => library.scan(),
+              get isScanning() {
+                return library.isScanning;
+              },
+              coversDir: coversDir(config),
+            },
+            modelPath,
+            preview: camera?.preview,
           },
           { ws: config.ws },
         ),
@@ -125,8 +183,20 @@ export async function runDaemon(options: { configFile?: string | undefined; env:
     config.server,
   );
   const lifecycle = new Lifecycle({
-    services: [storeService, presence, ...(rfid ? [rfid] : []), httpService],
+    services: [
+      storeService,
+      presence,
+      ...(rfid ? [rfid] : []),
+      player,
+      library,
+      director,
+      ...(camera ? [camera.service] : []),
+      httpService,
+    ],
     log: log.child({ module: 'lifecycle' }),
+  });
+  settings.on(({ changed }) => {
+    if (changed.some((p) => p.startsWith('camera.'))) void camera?.service.applyRules();
   });
 
   let stopping: Promise<number> | undefined;
@@ -177,7 +247,6 @@ export async function runDaemon(options: { configFile?: string | undefined; env:
   const health = (): void => hub.update('services', lifecycle.health());
   health();
   const healthTimer = clock.setInterval(health, 2000);
-  const cameraHoursTimer = clock.setInterval(showCamera, 60_000);
   const watchdogTimer =
     notifier.watchdogIntervalMs === undefined
       ? undefined
@@ -188,15 +257,15 @@ export async function runDaemon(options: { configFile?: string | undefined; env:
   const url = displayUrl(httpService.address ?? `http://${config.server.host}:${config.server.port}`);
   notifier.ready(`serving ${url}`);
   log.info({ kiosk: `${url}/`, admin: `${url}/admin`, ms: Math.round(clock.monotonic() - startedAt), demo }, 'moodbox ready');
+  const demoAdmin = demo ? await ensureDemoAdmin(auth, store) : undefined;
   if (process.stdout.isTTY || demo) {
     process.stderr.write(
-      `\nMoodbox ${VERSION} is running${demo ? ' in demo mode' : ''}.\n  Kiosk: ${url}/\n  Admin: ${url}/admin\n  Stop:  Ctrl+C\n\n`,
+      `\nMoodbox ${VERSION} is running${demo ? ' in demo mode' : ''}.\n  Kiosk: ${url}/\n  Admin: ${url}/admin\n${demoAdmin ?? ''}  Stop:  Ctrl+C\n\n`,
     );
   }
 
   const code = await signalled;
   healthTimer.cancel();
-  cameraHoursTimer.cancel();
   noticeTimer?.cancel();
   watchdogTimer?.cancel();
   return code;
@@ -213,6 +282,128 @@ function initialState(demo: boolean): StateSnapshot {
     suggestions: [],
     session: { user: null, notice: null },
     services: [],
+    library: { scanning: false, done: 0, total: 0, tracks: 0, lastScan: null },
+  };
+}
+
+/** The demo's admin account; its passphrase must be changed at the first sign-in. */
+export const DEMO_ADMIN = { name: 'admin', passphrase: 'moodbox-demo-admin' } as const;
+
+/**
+ * In demo mode, makes sure someone can sign in to the admin panel: creates the demo admin when the
+ * database has no admin yet. Returns the lines that tell the person at the terminal how to sign in.
+ */
+async function ensureDemoAdmin(auth: AuthService, store: SqliteStore): Promise<string> {
+  const admins = store.users.list().filter((u) => u.role === 'admin' && !u.disabled);
+  const demoAdmin = admins.find((u) => u.name === DEMO_ADMIN.name);
+  if (admins.length === 0) {
+    await auth.createUser({ name: DEMO_ADMIN.name, role: 'admin', secret: DEMO_ADMIN.passphrase, mustChangePin: true }, 'demo');
+    return `  Admin sign-in: ${DEMO_ADMIN.name} / ${DEMO_ADMIN.passphrase} (you choose a new passphrase at the first sign-in)\n`;
+  }
+  if (demoAdmin?.mustChangePin === true) {
+    return `  Admin sign-in: ${DEMO_ADMIN.name} / ${DEMO_ADMIN.passphrase} (you choose a new passphrase at the first sign-in)\n`;
+  }
+  return `  Admin sign-in: ${admins.map((u) => u.name).join(', ')} with the passphrase chosen at the first sign-in (forgotten: moodbox user pin NAME)\n`;
+}
+
+/** A path from the configuration: relative ones start at the install folder. */
+function installPath(path: string): string {
+  return isAbsolute(path) ? path : resolve(INSTALL_DIR, path);
+}
+
+/** The bundled demo camera: a looped clip of faces whose expressions change. */
+export const DEMO_CAMERA = 'demo/camera.mp4';
+
+/**
+ * The vision side: camera source, face detector, emotion model and the loop, under a service that
+ * runs them only while the admin's camera rules allow. Undefined when the camera is turned off in
+ * the configuration file (nothing of OpenCV or onnxruntime is loaded then).
+ */
+async function buildCamera(
+  config: Config,
+  deps: {
+    clock: typeof systemClock;
+    log: Logger;
+    hub: StateHub;
+    store: SqliteStore;
+    settings: LiveConfig;
+    modelPath: string;
+    onRoomMood: (mood: string) => void;
+  },
+): Promise<{ service: CameraService; preview: () => { jpeg: Buffer; at: number; width: number; height: number } | undefined } | undefined> {
+  const { clock, log, hub, store, settings } = deps;
+  if (!config.camera.enabled) {
+    hub.update('camera', { status: 'off', detail: 'turned off in the configuration' });
+    return undefined;
+  }
+  const [{ OpencvFrameSource }, { HaarFaceDetector }, { OnnxEmotionClassifier }, { VisionPipeline }] = await Promise.all([
+    import('../vision/opencv-frame-source.js'),
+    import('../vision/haar-face-detector.js'),
+    import('../vision/onnx-emotion-classifier.js'),
+    import('../vision/vision-pipeline.js'),
+  ]);
+  const visionLog = log.child({ module: 'vision' });
+  const source = config.camera.source === 'demo' ? installPath(DEMO_CAMERA) : config.camera.source;
+  const detector = new HaarFaceDetector({ cascadePath: config.vision.cascadePath, minFaceSize: config.vision.minFacePx });
+  const classifier = new OnnxEmotionClassifier({ log: visionLog }, { modelPath: deps.modelPath });
+  const vision = new VisionPipeline(
+    { source: new OpencvFrameSource({ clock }, { source, loop: true }), detector, classifier, clock, log: visionLog },
+    {
+      analysisFps: config.vision.analysisFps,
+      mood: { dwellMs: config.mood.dwellMs, nobodyAfterMs: config.mood.nobodyAfterMs, minConfidence: config.mood.minConfidence },
+      preview: { enabled: config.vision.preview },
+    },
+  );
+  let latest: { jpeg: Buffer; at: number; width: number; height: number } | undefined;
+  vision.events.on('previewCaptured', (preview) => {
+    latest = { jpeg: preview.jpeg, at: preview.at, width: preview.width, height: preview.height };
+  });
+  vision.events.on('cameraChanged', ({ state }) => {
+    if (state !== 'on') latest = undefined;
+  });
+  const service = new CameraService({
+    prepare: async (signal) => {
+      await classifier.start(signal);
+      await detector.load();
+    },
+    release: () => classifier.stop(),
+    vision,
+    clock,
+    log: visionLog,
+    hub,
+    stats: store.stats,
+    offReason: () => cameraOffReason(settings.current.camera, clock.now()),
+    onRoomMood: deps.onRoomMood,
+  });
+  return { service, preview: () => latest };
+}
+
+/** The kiosk's player requests over the WebSocket; a tap, like or skip also counts as activity of whoever is signed in. */
+function playerHandlers(director: MusicDirector, presence: KioskPresence): Record<string, WsHandler> {
+  const trackId = (data: unknown, required: boolean): number | undefined => {
+    const value = (data as { trackId?: unknown } | null | undefined)?.trackId;
+    if (value === undefined && !required) return undefined;
+    if (!Number.isSafeInteger(value) || (value as number) < 1) {
+      throw new MoodboxError('MB_ERR_HTTP_BAD_REQUEST', `Expected data like {"trackId": 12}, got ${JSON.stringify(data) ?? 'nothing'}`);
+    }
+    return value as number;
+  };
+  return {
+    'player/play': (data) => {
+      const id = trackId(data, true) ?? 0;
+      presence.touch();
+      return director.tap(id);
+    },
+    'player/like': (data) => {
+      const id = trackId(data, true) ?? 0;
+      presence.touch();
+      return director.like(id);
+    },
+    'player/skip': (data) => {
+      const id = trackId(data, false);
+      presence.touch();
+      return director.skip(id);
+    },
   };
 }
 

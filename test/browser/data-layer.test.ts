@@ -44,6 +44,7 @@ const STATE: StateSnapshot = {
   suggestions: [],
   session: { user: null, notice: null },
   services: [],
+  library: { scanning: false, done: 0, total: 0, tracks: 0, lastScan: null },
 };
 
 describe('ApiClient (the UI data layer) on a fake socket', () => {

@@ -50,6 +50,7 @@ function snapshot(): StateSnapshot {
     suggestions: SUGGESTIONS,
     session: { user: { id: 7, name: 'Ada' }, notice: null },
     services: [],
+    library: { scanning: false, done: 0, total: 0, tracks: 0, lastScan: null },
   };
 }
 

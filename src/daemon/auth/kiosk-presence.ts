@@ -72,6 +72,20 @@ export class KioskPresence implements Service {
     this.#onChange(null);
   }
 
+  /**
+   * Counts a touch at the kiosk (a tap, like or skip) as activity of whoever is signed in, and
+   * returns them; null in guest mode or when their session has just run out.
+   */
+  touch(): KioskUser | null {
+    const current = this.#current;
+    if (current === undefined) return null;
+    if (this.#auth.authenticate(current.token, 'kiosk') === undefined) {
+      this.signOut('inactivity');
+      return null;
+    }
+    return current.user;
+  }
+
   /** Signs out the kiosk session with this token (the sign-out button). */
   signOutToken(token: string): void {
     if (this.#current?.token === token) this.signOut('button');

@@ -33,6 +33,18 @@ export const LogSchema = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+const HHMM = '^([01][0-9]|2[0-3]):[0-5][0-9]$';
+
+/** A daily span of local time; `to` before `from` spans midnight. */
+const DailySpan = (what: string) =>
+  Type.Object(
+    {
+      from: Type.String({ pattern: HHMM, description: `Local time HH:MM ${what} starts.` }),
+      to: Type.String({ pattern: HHMM, description: `Local time HH:MM ${what} ends.` }),
+    },
+    { additionalProperties: false },
+  );
+
 export const CameraSchema = Type.Object(
   {
     enabled: Type.Boolean({ default: true, description: 'Turn the camera off to stop all analysis.' }),
@@ -41,8 +53,8 @@ export const CameraSchema = Type.Object(
         Type.Null(),
         Type.Object(
           {
-            from: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'Local time HH:MM the camera turns on.' }),
-            to: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'Local time HH:MM the camera turns off.' }),
+            from: Type.String({ pattern: HHMM, description: 'Local time HH:MM the camera turns on.' }),
+            to: Type.String({ pattern: HHMM, description: 'Local time HH:MM the camera turns off.' }),
           },
           { additionalProperties: false },
         ),
@@ -68,6 +80,70 @@ export const VisionSchema = Type.Object(
       description: 'Emotion model (int8 ONNX); its manifest.json sits beside it. Relative paths start at the install folder.',
       requiresRestart: true,
     }),
+    analysisFps: Type.Number({
+      default: 10,
+      exclusiveMinimum: 0,
+      maximum: 30,
+      description: 'Most camera frames analysed per second; slower machines skip frames on their own.',
+      requiresRestart: true,
+    }),
+    cascadePath: Type.String({
+      default: '/usr/share/opencv4/haarcascades/haarcascade_frontalface_alt2.xml',
+      minLength: 1,
+      description: 'The Haar cascade for frontal faces (Debian package opencv-data).',
+      requiresRestart: true,
+    }),
+    minFacePx: Type.Integer({
+      default: 48,
+      minimum: 16,
+      maximum: 1000,
+      description: 'Smallest face looked for, in pixels of the camera frame: raise it to ignore people far away.',
+      requiresRestart: true,
+    }),
+    preview: Type.Boolean({
+      default: false,
+      description: 'Keep a blurred, low-rate preview of the camera in memory for the admin live view.',
+      requiresRestart: true,
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const MoodSchema = Type.Object(
+  {
+    dwellMs: Type.Integer({
+      default: 3000,
+      minimum: 0,
+      maximum: 600000,
+      description: 'How long another mood must lead before the room mood (and the music) changes (ms).',
+      requiresRestart: true,
+    }),
+    nobodyAfterMs: Type.Integer({
+      default: 10000,
+      minimum: 1000,
+      maximum: 3600000,
+      description: 'With no face seen for this long the room counts as empty (ms).',
+      requiresRestart: true,
+    }),
+    minConfidence: Type.Number({
+      default: 0.35,
+      minimum: 0,
+      maximum: 1,
+      description: 'A face reading less sure than this does not vote on the room mood (0–1).',
+      requiresRestart: true,
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const LibrarySchema = Type.Object(
+  {
+    folders: Type.Array(Type.String({ minLength: 1 }), {
+      default: ['demo/library'],
+      description: 'Folders of music, scanned at start and from the admin panel. Relative paths start at the install folder.',
+      requiresRestart: true,
+    }),
+    scanAtStart: Type.Boolean({ default: true, description: 'Rescan the folders when Moodbox starts (only changed files are read).' }),
   },
   { additionalProperties: false, default: {} },
 );
@@ -81,6 +157,55 @@ export const PlayerSchema = Type.Object(
       description: 'mpv audio output: `auto` (default device, or null when there is none), `null`, or an mpv `--ao` value.',
       requiresRestart: true,
     }),
+    mpvArgs: Type.Array(Type.String({ pattern: '^--' }), {
+      default: [],
+      description: 'More mpv options, e.g. `--audio-device=alsa/plughw:1` for a USB sound card.',
+      requiresRestart: true,
+    }),
+    autoplay: Type.Boolean({ default: true, description: 'Start playing as soon as Moodbox starts.' }),
+    policy: Type.Union([Type.Literal('match'), Type.Literal('lift')], {
+      default: 'match',
+      description: "`match` plays to the room mood; `lift` starts there and steps toward each emotion's lift mood (sad → uplifting).",
+    }),
+    switchOnMoodChange: Type.Boolean({
+      default: true,
+      description:
+        'When the room mood changes, fade out a song that does not fit the new mood; off: the new mood starts with the next song.',
+    }),
+    volume: Type.Integer({ default: 70, minimum: 0, maximum: 100, description: 'Volume at start (0–100).' }),
+    maxVolume: Type.Integer({
+      default: 100,
+      minimum: 0,
+      maximum: 100,
+      description: 'Nobody, staff included, can set the volume above this (0–100).',
+    }),
+    guestTaps: Type.Boolean({ default: true, description: 'Let people who are not signed in start a suggested song by tapping it.' }),
+    idle: Type.Object(
+      {
+        behaviour: Type.Union([Type.Literal('quiet'), Type.Literal('lower'), Type.Literal('silence')], {
+          default: 'quiet',
+          description:
+            'When nobody is there: `quiet` plays calm music at the idle volume, `lower` keeps the music at the idle volume, `silence` pauses.',
+        }),
+        volume: Type.Integer({ default: 35, minimum: 0, maximum: 100, description: 'Volume while nobody is there (0–100).' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    quietHours: Type.Union([Type.Null(), DailySpan('the silence')], {
+      default: null,
+      description: 'Daily hours of silence (local time), e.g. a flat at night; null: none.',
+    }),
+    volumeSchedule: Type.Array(
+      Type.Object(
+        {
+          from: Type.String({ pattern: HHMM, description: 'Local time HH:MM the limit starts.' }),
+          to: Type.String({ pattern: HHMM, description: 'Local time HH:MM the limit ends.' }),
+          maxVolume: Type.Integer({ minimum: 0, maximum: 100, description: 'Highest volume in that span (0–100).' }),
+        },
+        { additionalProperties: false },
+      ),
+      { default: [], description: 'Lower volume limits by time of day (local time), e.g. 40 from 18:00 to 08:00.' },
+    ),
   },
   { additionalProperties: false, default: {} },
 );
@@ -147,6 +272,8 @@ export const ConfigSchema = Type.Object(
     log: LogSchema,
     camera: CameraSchema,
     vision: VisionSchema,
+    mood: MoodSchema,
+    library: LibrarySchema,
     player: PlayerSchema,
     sessions: SessionsSchema,
     rfid: RfidSchema,

@@ -37,6 +37,12 @@ export interface ServerDeps {
   /** The built UI (`index.html`, `admin.html`, assets); the UI routes answer 503 while it is missing. */
   uiDir?: string;
   wsHandlers?: Readonly<Record<string, WsHandler>>;
+  /** The music library: rescans from the admin panel (progress is in the `library` state area) and cover images. */
+  library?: { scan(): Promise<unknown>; readonly isScanning: boolean; coversDir: string };
+  /** The emotion model in use (its manifest.json and report/ sit beside it), for the admin panel's model report. */
+  modelPath?: string;
+  /** The newest blurred camera preview (JPEG) for the admin live view; undefined while previews are off or none was taken yet. */
+  preview?: () => { jpeg: Buffer; at: number; width: number; height: number } | undefined;
 }
 
 export interface ServerOptions {
@@ -56,6 +62,7 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   MB_ERR_AUTH_THROTTLED: 429,
   MB_ERR_AUTH_POLICY: 400,
   MB_ERR_CONFLICT: 409,
+  MB_ERR_PLAYER_NOT_ALLOWED: 403,
 };
 
 /**

@@ -55,6 +55,30 @@ export interface SessionState {
   notice: string | null;
 }
 
+export interface LibraryState {
+  /** True while the music folders are being scanned. */
+  scanning: boolean;
+  /** Files looked at so far in this scan, and audio files found. */
+  done: number;
+  total: number;
+  /** Tracks in the library. */
+  tracks: number;
+  /** What the last finished scan found, or null before the first. */
+  lastScan: {
+    /** Epoch ms. */
+    at: number;
+    files: number;
+    added: number;
+    updated: number;
+    missing: number;
+    /** The first unreadable files (skipped); `failedCount` counts them all. */
+    failed: Array<{ path: string; error: string }>;
+    failedCount: number;
+    /** Folders that could not be scanned at all. */
+    problems: string[];
+  } | null;
+}
+
 export interface StateSnapshot {
   version: string;
   /** True while the daemon runs on its bundled demo camera and library. */
@@ -65,9 +89,10 @@ export interface StateSnapshot {
   suggestions: TrackView[];
   session: SessionState;
   services: ServiceHealthView[];
+  library: LibraryState;
 }
 
-export type StateArea = 'camera' | 'mood' | 'player' | 'suggestions' | 'session' | 'services';
+export type StateArea = 'camera' | 'mood' | 'player' | 'suggestions' | 'session' | 'services' | 'library';
 
 /** Sent by the daemon: the whole snapshot on connect, then one message per changed area. */
 export type ServerMessage =

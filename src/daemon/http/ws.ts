@@ -5,7 +5,7 @@ import type { Logger } from '../logging.js';
 import type { ClientMessage, ReplyMessage } from './contract.js';
 import type { StateHub } from './state-hub.js';
 
-/** Answers one kind of client request (`area/action`). Throwing a `MoodboxError` replies with its code. */
+/** Answers one kind of client request (`area/action`), at once or with a promise. Throwing a `MoodboxError` replies with its code. */
 export type WsHandler = (data: unknown) => unknown;
 
 export interface WsOptions {
@@ -90,15 +90,18 @@ export function registerWs(
     socket.on('error', (err) => {
       log.debug({ err }, 'ui connection error');
     });
+    // Replies go out in the order the requests came, also when an earlier one takes longer.
+    let replies = Promise.resolve();
     socket.on('message', (raw) => {
       state.isAlive = true;
-      send(socket, JSON.stringify(answer((raw as Buffer).toString('utf8'))));
+      const text = (raw as Buffer).toString('utf8');
+      replies = replies.then(() => answer(text)).then((reply) => send(socket, JSON.stringify(reply)));
     });
     const { seq, data } = hub.snapshot();
     send(socket, JSON.stringify({ type: 'state/snapshot', seq, data }));
   });
 
-  function answer(text: string): ReplyMessage {
+  async function answer(text: string): Promise<ReplyMessage> {
     let message: ClientMessage;
     try {
       message = JSON.parse(text) as ClientMessage;
@@ -114,7 +117,7 @@ export function registerWs(
       return errorReply(message.type, transaction, 'MB_ERR_HTTP_NOT_FOUND', `Unknown message type \`${message.type}\``);
     }
     try {
-      return { type: message.type, transaction, status: 'ok', data: handler(message.data) };
+      return { type: message.type, transaction, status: 'ok', data: (await handler(message.data)) ?? null };
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       if (typeof code === 'string' && code.startsWith('MB_ERR_'))

@@ -11,6 +11,7 @@ export function initialSnapshot(overrides: Partial<StateSnapshot> = {}): StateSn
     suggestions: [],
     session: { user: null, notice: null },
     services: [],
+    library: { scanning: false, done: 0, total: 0, tracks: 0, lastScan: null },
     ...overrides,
   };
 }

@@ -1,0 +1,168 @@
+import type { LibraryState } from './http/contract.js';
+import type { StateHub } from './http/state-hub.js';
+import type { Clock } from './kernel/clock.js';
+import { MoodboxError } from './kernel/errors.js';
+import type { Service, ServiceHealth } from './kernel/lifecycle.js';
+import type { ScanProgress, ScanReport } from '../player/library/scanner.js';
+
+/** Progress is pushed to the UIs at most this often (ms). */
+const PROGRESS_EVERY_MS = 200;
+/** Files that could not be read, listed in the state (the full list is in the log). */
+const FAILED_SHOWN = 20;
+
+/** The scanner as the library service drives it (`LibraryScanner` fits). */
+export interface Scanner {
+  scan(dir: string, options?: { signal?: AbortSignal; onProgress?: (progress: ScanProgress) => void }): Promise<ScanReport>;
+}
+
+export interface LibraryServiceLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface LibraryServiceDeps {
+  scanner: Scanner;
+  clock: Clock;
+  log: LibraryServiceLog;
+  hub: StateHub;
+  /** Tracks in the library now. */
+  count: () => number;
+  /** The folders to scan (absolute). */
+  folders: () => readonly string[];
+  /** Told when a scan changed the library. */
+  onChanged: () => Promise<void> | void;
+}
+
+/**
+ * Keeps the library in step with the music folders: a scan at start (in the background, so the
+ * music can start from what is already known) and on request from the admin panel, one at a time,
+ * with its progress pushed to the UIs. Unreadable files are listed, never fatal.
+ */
+export class LibraryService implements Service {
+  readonly name = 'library';
+  readonly #deps: LibraryServiceDeps;
+  readonly #scanAtStart: boolean;
+  #scan: Promise<ScanReport[]> | undefined;
+  #abort: AbortController | undefined;
+  #lastProgressAt = Number.NEGATIVE_INFINITY;
+  #lastError: string | undefined;
+
+  constructor(deps: LibraryServiceDeps, options: { scanAtStart: boolean }) {
+    this.#deps = deps;
+    this.#scanAtStart = options.scanAtStart;
+  }
+
+  async start(): Promise<void> {
+    this.#publish({ scanning: false, done: 0, total: 0 });
+    if (this.#scanAtStart) this.scan().catch(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    this.#abort?.abort(new Error('Moodbox is stopping'));
+    await this.#scan?.catch(() => undefined);
+  }
+
+  health(): ServiceHealth {
+    const count = this.#deps.count();
+    if (this.#lastError !== undefined) return { status: 'degraded', detail: this.#lastError };
+    return { status: 'ready', detail: `${count} tracks${this.#scan === undefined ? '' : ', scanning'}` };
+  }
+
+  get isScanning(): boolean {
+    return this.#scan !== undefined;
+  }
+
+  /**
+   * Scans every music folder; resolves with one report per folder. A scan already running is
+   * joined rather than started twice.
+   */
+  scan(): Promise<ScanReport[]> {
+    this.#scan ??= this.#run().finally(() => {
+      this.#scan = undefined;
+      this.#abort = undefined;
+    });
+    return this.#scan;
+  }
+
+  async #run(): Promise<ScanReport[]> {
+    const { scanner, log } = this.#deps;
+    const abort = new AbortController();
+    this.#abort = abort;
+    const folders = this.#deps.folders();
+    const reports: ScanReport[] = [];
+    const problems: string[] = [];
+    let base = 0;
+    this.#publish({ scanning: true, done: 0, total: 0 });
+    for (const folder of folders) {
+      try {
+        const report = await scanner.scan(folder, {
+          signal: abort.signal,
+          onProgress: (p) => this.#progress({ scanning: true, done: base + p.done, total: base + p.total, folder }),
+        });
+        base += report.files;
+        reports.push(report);
+        for (const failed of report.failed) log.warn({ path: failed.path, error: failed.error }, 'skipped a file that cannot be read');
+        log.info(
+          {
+            folder,
+            files: report.files,
+            added: report.added,
+            updated: report.updated,
+            missing: report.missing,
+            failed: report.failed.length,
+            ms: report.ms,
+          },
+          'music folder scanned',
+        );
+      } catch (err) {
+        if (abort.signal.aborted) throw err;
+        problems.push(err instanceof MoodboxError ? err.message : `${folder}: ${(err as Error).message}`);
+        log.error({ err, folder }, 'cannot scan a music folder');
+      }
+    }
+    this.#lastError = problems.length === 0 ? undefined : problems.join('; ');
+    const failed = reports.flatMap((r) => r.failed);
+    this.#publish({
+      scanning: false,
+      done: base,
+      total: base,
+      lastScan: {
+        at: this.#deps.clock.now(),
+        files: base,
+        added: sum(reports, 'added'),
+        updated: sum(reports, 'updated'),
+        missing: sum(reports, 'missing'),
+        failed: failed.slice(0, FAILED_SHOWN).map((f) => ({ path: f.path, error: f.error })),
+        failedCount: failed.length,
+        problems,
+      },
+    });
+    if (reports.some((r) => r.added + r.updated + r.missing > 0) || reports.some((r) => r.sidecar !== undefined)) {
+      await this.#deps.onChanged();
+    }
+    return reports;
+  }
+
+  #progress(progress: Omit<LibraryState, 'tracks' | 'lastScan'> & { folder: string }): void {
+    const now = this.#deps.clock.monotonic();
+    if (now - this.#lastProgressAt < PROGRESS_EVERY_MS && progress.done < progress.total) return;
+    this.#lastProgressAt = now;
+    this.#publish({ scanning: true, done: progress.done, total: progress.total });
+  }
+
+  #publish(state: Partial<LibraryState> & Pick<LibraryState, 'scanning' | 'done' | 'total'>): void {
+    const previous = this.#deps.hub.snapshot().data.library;
+    this.#deps.hub.update('library', {
+      scanning: state.scanning,
+      done: state.done,
+      total: state.total,
+      tracks: this.#deps.count(),
+      lastScan: state.lastScan ?? previous.lastScan,
+    });
+  }
+}
+
+function sum(reports: readonly ScanReport[], key: 'added' | 'updated' | 'missing'): number {
+  return reports.reduce((total, r) => total + r[key], 0);
+}

@@ -1,0 +1,526 @@
+import { isWithinHours } from './camera-schedule.js';
+import type { PlayerState as PlayerView, TrackView } from './http/contract.js';
+import type { StateHub } from './http/state-hub.js';
+import type { Clock, Timer } from './kernel/clock.js';
+import { MoodboxError, PlayerError } from './kernel/errors.js';
+import type { Service, ServiceHealth } from './kernel/lifecycle.js';
+import type { Random } from './kernel/random.js';
+import type { Config } from './config/schema.js';
+import type { Store, Track } from './store/store.js';
+import { EMOTIONS, loadEmotionMoodMap, moodsForEmotions, type Emotion } from '../player/moods.js';
+import type { QueueEntry, QueueItem } from '../player/play-queue.js';
+import type { Player, PlayReason } from '../player/player.js';
+import { Recommender, type ListenerTaste, type Pick as Choice, type Recommendation } from '../player/recommender.js';
+
+/** The room mood when nobody has been seen for a while (the vision pipeline's `NOBODY`). */
+const NOBODY = 'nobody';
+/** The emotion music is picked for before the camera has read anyone. */
+const DEFAULT_EMOTION: Emotion = 'neutral';
+/** How long a song that no longer fits fades out before the next one starts (ms). */
+const FADE_MS = 600;
+const FADE_STEPS = 6;
+/** How often quiet hours and the volume schedule are checked (ms). */
+const SCHEDULE_CHECK_MS = 30_000;
+/** A mood weight at least this large in the room's mix makes a track tagged with that mood fit. */
+const FITTING_WEIGHT = 0.25;
+
+export type PlayerSettings = Config['player'];
+
+export interface DirectorLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface MusicDirectorDeps {
+  clock: Clock;
+  random: Random;
+  log: DirectorLog;
+  store: Store;
+  player: Player;
+  hub: StateHub;
+  /** Who is signed in at the kiosk now. */
+  listener: () => { id: number; name: string } | null;
+  /** The player settings now (they may change while running). */
+  settings: () => PlayerSettings;
+}
+
+/** Why music is not playing by Moodbox's own decision, or null. */
+type Silence = 'quiet hours' | 'nobody there' | 'volume schedule' | null;
+
+/**
+ * Reads the room and plays to it: turns room-mood changes into picks from the recommender, keeps
+ * the next track queued (gapless), switches a song that no longer fits, applies the signed-in
+ * person's taste, the idle behaviour when nobody is there, quiet hours and the volume schedule,
+ * and answers the kiosk's taps, likes and skips. Publishes the player and the suggestions to the UIs.
+ */
+export class MusicDirector implements Service {
+  readonly name = 'music';
+  readonly #deps: MusicDirectorDeps;
+  #recommender = new Recommender([]);
+  #tracks = new Map<number, Track>();
+  /** The room mood: an emotion label, `nobody`, or null before the first reading. */
+  #room: string | null = null;
+  /** The volume people or staff asked for; limits apply on top. */
+  #wantedVolume: number;
+  /** True while Moodbox itself paused playback (quiet hours, silence when nobody is there). */
+  #isSilencedByUs = false;
+  #isPausedByPerson = false;
+  #isFading = false;
+  #chain: Promise<unknown> = Promise.resolve();
+  #unsubscribe: Array<() => void> = [];
+  #scheduleTimer: Timer | undefined;
+  #lastError: string | undefined;
+  #suggestions: Choice[] = [];
+
+  constructor(deps: MusicDirectorDeps) {
+    this.#deps = deps;
+    this.#wantedVolume = deps.settings().volume;
+  }
+
+  async start(): Promise<void> {
+    this.#reloadLibrary();
+    const events = this.#deps.player.events;
+    this.#unsubscribe = [
+      events.on('trackStarted', ({ item }) => {
+        this.#publishPlayer();
+        this.#background('queue the next track', () => this.#queueNext(item));
+      }),
+      events.on('queueEnded', () => {
+        this.#publishPlayer();
+        if (this.#silence() === null) this.#background('play on', () => this.#playPick('mood'));
+      }),
+      events.on('queueChanged', () => this.#publishPlayer()),
+      events.on('pausedChanged', () => this.#publishPlayer()),
+      events.on('volumeChanged', () => this.#publishPlayer()),
+      events.on('positionChanged', () => this.#publishPlayer()),
+      events.on('trackFailed', ({ item, error }) => this.#deps.log.warn({ uri: item.track.uri, error }, 'track skipped: cannot play it')),
+      events.on('playerFaulted', ({ error, retryInMs }) => this.#deps.log.warn({ error, retryInMs }, 'player stopped; restarting it')),
+    ];
+    this.#scheduleTimer = this.#deps.clock.setInterval(
+      () => this.#background('apply the schedule', () => this.#applyLimits()),
+      SCHEDULE_CHECK_MS,
+    );
+    await this.#serial('start', async () => {
+      await this.#applyLimits();
+      if (this.#deps.settings().autoplay && this.#silence() === null && this.#deps.player.state().current === undefined) {
+        await this.#playPick('mood');
+      } else {
+        this.#refreshSuggestions();
+      }
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.#scheduleTimer?.cancel();
+    for (const off of this.#unsubscribe) off();
+    this.#unsubscribe = [];
+    await this.#chain;
+  }
+
+  health(): ServiceHealth {
+    if (this.#tracks.size === 0) return { status: 'degraded', detail: 'the music library is empty: add music in the admin panel' };
+    if (this.#lastError !== undefined) return { status: 'degraded', detail: this.#lastError };
+    const silence = this.#silence();
+    return { status: 'ready', detail: `${this.#tracks.size} tracks${silence === null ? '' : `, silent: ${silence}`}` };
+  }
+
+  /** The room mood changed (an emotion label or `nobody`). Resolves once the music has followed. */
+  roomMoodChanged(mood: string): Promise<void> {
+    return this.#serial('follow the room', async () => {
+      const previous = this.#room;
+      this.#room = mood;
+      const wasSilent = this.#isSilencedByUs;
+      await this.#applyLimits();
+      if (this.#silence() !== null) return;
+      const recommendation = this.#recommend();
+      this.#publishSuggestions(recommendation);
+      const current = this.#deps.player.state().current;
+      if (current === undefined) {
+        await this.#start(recommendation, 'mood');
+        return;
+      }
+      if (wasSilent) return;
+      const stays =
+        current.reason === 'tap' ||
+        !this.#deps.settings().switchOnMoodChange ||
+        (this.#idleBehaviour() === 'lower' && mood === NOBODY) ||
+        this.#fits(current.track.id, recommendation);
+      if (stays) {
+        await this.#queueUpcoming(recommendation);
+        return;
+      }
+      this.#deps.log.info({ from: previous, to: mood, track: current.track.id }, 'the song no longer fits the room: changing it');
+      await this.#fadeOut();
+      await this.#start(recommendation, 'mood');
+    });
+  }
+
+  /** The library changed (a scan finished, mood tags edited): picks come from it from now on. */
+  libraryChanged(): Promise<void> {
+    return this.#serial('reload the library', async () => {
+      this.#reloadLibrary();
+      if (this.#deps.player.state().current === undefined && this.#deps.settings().autoplay && this.#silence() === null) {
+        await this.#playPick('mood');
+      } else {
+        this.#refreshSuggestions();
+      }
+    });
+  }
+
+  /** A tap on a suggestion: plays that track now. */
+  tap(trackId: number): Promise<{ trackId: number }> {
+    return this.#serial('play a tapped song', async () => {
+      const user = this.#deps.listener();
+      if (user === null && !this.#deps.settings().guestTaps) {
+        throw new PlayerError('MB_ERR_PLAYER_NOT_ALLOWED', 'Sign in to choose a song: this kiosk lets signed-in people choose');
+      }
+      const silence = this.#silence();
+      if (silence !== null && silence !== NOBODY_SILENCE) {
+        throw new PlayerError('MB_ERR_PLAYER_NOT_ALLOWED', `No music now: ${silence}`);
+      }
+      const track = this.#playable(trackId);
+      this.#isSilencedByUs = false;
+      this.#isPausedByPerson = false;
+      await this.#deps.player.play([this.#entry(track, 'tap', 'chosen at the kiosk', user?.id ?? null)]);
+      await this.#deps.player.resume();
+      return { trackId };
+    });
+  }
+
+  /** The signed-in person likes a track: remembered for their picks. */
+  like(trackId: number): Promise<{ trackId: number }> {
+    return this.#serial('like', async () => {
+      const user = this.#signedIn('like a song');
+      this.#playable(trackId);
+      this.#deps.store.plays.recordFeedback({ userId: user.id, trackId, kind: 'like', at: this.#deps.clock.now() });
+      this.#refreshSuggestions();
+      return { trackId };
+    });
+  }
+
+  /** The signed-in person skips the current track: remembered, and something else plays. */
+  skip(trackId?: number): Promise<{ trackId: number | null }> {
+    return this.#serial('skip', async () => {
+      const user = this.#signedIn('skip a song');
+      const current = this.#deps.player.state().current;
+      if (current === undefined) return { trackId: null };
+      if (trackId !== undefined && trackId !== current.track.id) {
+        throw new MoodboxError('MB_ERR_CONFLICT', `Expected the song playing now (${current.track.id}), got ${trackId}: it already ended`);
+      }
+      this.#deps.store.plays.recordFeedback({ userId: user.id, trackId: current.track.id, kind: 'skip', at: this.#deps.clock.now() });
+      const recommendation = this.#recommend();
+      this.#publishSuggestions(recommendation);
+      await this.#start(recommendation, 'skip');
+      return { trackId: current.track.id };
+    });
+  }
+
+  /** Pauses (staff, or a person at the kiosk); Moodbox does not resume it on its own. */
+  pause(): Promise<void> {
+    return this.#serial('pause', async () => {
+      this.#isPausedByPerson = true;
+      await this.#deps.player.pause();
+    });
+  }
+
+  resume(): Promise<void> {
+    return this.#serial('resume', async () => {
+      this.#isPausedByPerson = false;
+      const silence = this.#silence();
+      if (silence !== null && silence !== NOBODY_SILENCE) throw new PlayerError('MB_ERR_PLAYER_NOT_ALLOWED', `No music now: ${silence}`);
+      if (this.#deps.player.state().current === undefined) await this.#playPick('mood');
+      else await this.#deps.player.resume();
+    });
+  }
+
+  /** Sets the wanted volume (0–100); the admin's maximum, the schedule and the idle volume still apply. */
+  setVolume(volume: number): Promise<number> {
+    return this.#serial('set the volume', async () => {
+      if (!(Number.isInteger(volume) && volume >= 0 && volume <= 100)) {
+        throw new RangeError(`Expected \`volume\` to be an integer from 0 to 100, got \`${volume}\``);
+      }
+      this.#wantedVolume = volume;
+      return this.#applyVolume();
+    });
+  }
+
+  // --- picking ---
+
+  #reloadLibrary(): void {
+    const tracks = this.#deps.store.tracks.allWithMoods();
+    this.#tracks = new Map(tracks.map((t) => [t.id, t]));
+    this.#recommender = new Recommender(tracks.map((t) => ({ id: t.id, artist: t.artist, language: t.language, moods: t.moods })));
+    this.#deps.log.info({ tracks: tracks.length }, 'music library loaded');
+  }
+
+  /** The emotion the music is picked for now. */
+  #emotion(): Emotion {
+    const room = this.#room;
+    if (room !== null && (EMOTIONS as readonly string[]).includes(room)) return room as Emotion;
+    return DEFAULT_EMOTION;
+  }
+
+  #recommend(): Recommendation {
+    const { store, clock, random } = this.#deps;
+    const emotion = this.#emotion();
+    const map = loadEmotionMoodMap(store.settings);
+    const liftTo = map[emotion].liftTo;
+    const user = this.#deps.listener();
+    const history = store.plays
+      .list({ limit: 100 })
+      .items.filter((p) => p.trackId !== null)
+      .map((p) => ({ trackId: p.trackId ?? 0, startedAt: p.startedAt, outcome: p.outcome }));
+    return this.#recommender.recommend(
+      {
+        mood: moodsForEmotions({ [emotion]: 1 }, map),
+        policy: this.#deps.settings().policy === 'lift' && liftTo !== undefined ? { kind: 'lift', target: liftTo } : { kind: 'match' },
+        ...(user === null ? {} : { listener: listenerTaste(store, user.id) }),
+        history,
+        now: clock.now(),
+      },
+      random,
+    );
+  }
+
+  /** Whether a track fits the room now: tagged with the mood aimed at, or one the room's emotion maps to strongly. */
+  #fits(trackId: number, recommendation: Recommendation): boolean {
+    const room = moodsForEmotions({ [this.#emotion()]: 1 }, loadEmotionMoodMap(this.#deps.store.settings));
+    const wanted = new Set([recommendation.aim, ...Object.keys(room).filter((m) => (room[m] ?? 0) >= FITTING_WEIGHT)]);
+    return this.#deps.store.tracks.moods(trackId).some((m) => wanted.has(m.mood));
+  }
+
+  async #playPick(reason: PlayReason): Promise<void> {
+    const recommendation = this.#recommend();
+    this.#publishSuggestions(recommendation);
+    await this.#start(recommendation, reason);
+  }
+
+  /** Plays the recommendation's next track now, with the one after it queued. */
+  async #start(recommendation: Recommendation, reason: PlayReason): Promise<void> {
+    const pick = recommendation.next;
+    if (pick === undefined) {
+      this.#deps.log.warn({}, 'nothing to play: the music library is empty');
+      this.#publishPlayer();
+      return;
+    }
+    const track = this.#tracks.get(pick.trackId);
+    if (track === undefined) return;
+    await this.#deps.player.play([this.#entry(track, reason, pick.reason.text, this.#deps.listener()?.id ?? null)]);
+    await this.#applyVolume();
+    if (!this.#isPausedByPerson && !this.#isSilencedByUs) await this.#deps.player.resume();
+  }
+
+  /** After a track starts: queue what follows it, unless someone chose what comes next. */
+  async #queueNext(started: QueueItem): Promise<void> {
+    const upcoming = this.#deps.player.state().upcoming;
+    if (upcoming.some((item) => item.reason === 'tap')) return;
+    const recommendation = this.#recommend();
+    this.#publishSuggestions(recommendation);
+    if (recommendation.next?.trackId === started.track.id) return;
+    await this.#queueUpcoming(recommendation);
+  }
+
+  async #queueUpcoming(recommendation: Recommendation): Promise<void> {
+    const pick = recommendation.next;
+    const track = pick === undefined ? undefined : this.#tracks.get(pick.trackId);
+    if (pick === undefined || track === undefined) return;
+    if (this.#deps.player.state().upcoming.some((item) => item.reason === 'tap')) return;
+    await this.#deps.player.replaceUpcoming([this.#entry(track, 'mood', pick.reason.text, this.#deps.listener()?.id ?? null)]);
+  }
+
+  #refreshSuggestions(): void {
+    this.#publishSuggestions(this.#recommend());
+  }
+
+  #entry(track: Track, reason: PlayReason, note: string, userId: number | null): QueueEntry {
+    return {
+      track: { id: track.id, uri: track.uri, title: track.title, artist: track.artist, durationMs: track.durationMs },
+      reason,
+      note,
+      mood: this.#room ?? null,
+      userId,
+    };
+  }
+
+  #playable(trackId: number): Track {
+    const track = this.#tracks.get(trackId) ?? this.#deps.store.tracks.get(trackId);
+    if (track === undefined || track.missing) {
+      throw new MoodboxError(
+        'MB_ERR_NOT_FOUND',
+        `Expected a track of the library, got \`${trackId}\` (no such track, or its file is gone)`,
+      );
+    }
+    return track;
+  }
+
+  #signedIn(what: string): { id: number; name: string } {
+    const user = this.#deps.listener();
+    if (user === null) throw new MoodboxError('MB_ERR_AUTH_REQUIRED', `Sign in to ${what}: likes and skips shape your own picks`);
+    return user;
+  }
+
+  // --- volume, silence and schedules ---
+
+  #idleBehaviour(): PlayerSettings['idle']['behaviour'] {
+    return this.#deps.settings().idle.behaviour;
+  }
+
+  #silence(): Silence {
+    const settings = this.#deps.settings();
+    const now = this.#deps.clock.now();
+    if (settings.quietHours !== null && isWithinHours(settings.quietHours, now)) return 'quiet hours';
+    if (this.#room === NOBODY && settings.idle.behaviour === 'silence') return NOBODY_SILENCE;
+    if (this.#volumeCap() === 0) return 'volume schedule';
+    return null;
+  }
+
+  /** The highest volume allowed now: the admin's maximum and the schedule. */
+  #volumeCap(): number {
+    const settings = this.#deps.settings();
+    const now = this.#deps.clock.now();
+    let cap = settings.maxVolume;
+    for (const span of settings.volumeSchedule) if (isWithinHours(span, now)) cap = Math.min(cap, span.maxVolume);
+    return cap;
+  }
+
+  #targetVolume(): number {
+    let volume = this.#wantedVolume;
+    if (this.#room === NOBODY && this.#idleBehaviour() !== 'silence') volume = Math.min(volume, this.#deps.settings().idle.volume);
+    return Math.min(volume, this.#volumeCap());
+  }
+
+  async #applyVolume(): Promise<number> {
+    if (this.#isFading) return this.#deps.player.state().volume;
+    const target = this.#targetVolume();
+    if (this.#deps.player.state().volume === target) return target;
+    return this.#deps.player.setVolume(target);
+  }
+
+  /** Pauses for quiet hours and silence, resumes after them, and sets the volume the rules allow. */
+  async #applyLimits(): Promise<void> {
+    const silence = this.#silence();
+    const player = this.#deps.player;
+    if (silence !== null && !this.#isSilencedByUs) {
+      this.#isSilencedByUs = true;
+      this.#deps.log.info({ why: silence }, 'music paused');
+      if (player.state().current !== undefined && !player.state().isPaused) {
+        await this.#fadeOut();
+        await player.pause();
+      }
+      this.#publishPlayer();
+      return;
+    }
+    if (silence === null && this.#isSilencedByUs) {
+      this.#isSilencedByUs = false;
+      this.#deps.log.info({}, 'music back on');
+      await this.#applyVolume();
+      if (this.#isPausedByPerson) return;
+      if (player.state().current === undefined) {
+        if (this.#deps.settings().autoplay) await this.#playPick('mood');
+      } else {
+        await player.resume();
+      }
+      return;
+    }
+    if (silence === null) await this.#applyVolume();
+  }
+
+  async #fadeOut(): Promise<void> {
+    const player = this.#deps.player;
+    const from = player.state().volume;
+    if (from === 0 || player.state().isPaused || player.state().current === undefined) return;
+    this.#isFading = true;
+    try {
+      for (let step = FADE_STEPS - 1; step >= 0; step -= 1) {
+        await this.#deps.clock.sleep(FADE_MS / FADE_STEPS);
+        await player.setVolume(Math.round((from * step) / FADE_STEPS));
+      }
+    } finally {
+      this.#isFading = false;
+    }
+  }
+
+  // --- publishing ---
+
+  #publishSuggestions(recommendation: Recommendation): void {
+    this.#suggestions = recommendation.suggestions;
+    const views = recommendation.suggestions.flatMap((pick) => {
+      const track = this.#tracks.get(pick.trackId);
+      return track === undefined ? [] : [trackView(track, this.#deps.store)];
+    });
+    this.#deps.hub.update('suggestions', views);
+  }
+
+  #publishPlayer(): void {
+    const state = this.#deps.player.state();
+    const view = (item: QueueItem | undefined): TrackView | null => {
+      if (item === undefined) return null;
+      const track = this.#tracks.get(item.track.id) ?? this.#deps.store.tracks.get(item.track.id);
+      return track === undefined ? null : trackView(track, this.#deps.store);
+    };
+    const player: PlayerView = {
+      status: state.current === undefined ? 'stopped' : state.isPaused ? 'paused' : 'playing',
+      nowPlaying: view(state.current),
+      positionMs: Math.round(state.positionMs / 1000) * 1000,
+      next: view(state.upcoming[0]),
+      volume: this.#isFading ? this.#targetVolume() : state.volume,
+    };
+    this.#deps.hub.update('player', player);
+  }
+
+  /** Runs `fn` after everything queued before it; a failure is logged and given to the caller. */
+  #serial<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    const run = this.#chain.then(fn);
+    this.#chain = run.then(
+      () => {
+        this.#lastError = undefined;
+      },
+      (err: unknown) => {
+        if (err instanceof MoodboxError && err.code !== 'MB_ERR_PLAYER_COMMAND') return;
+        this.#lastError = `${what}: ${(err as Error).message}`;
+        this.#deps.log.error({ err }, `music: cannot ${what}`);
+      },
+    );
+    return run;
+  }
+
+  /** Like `#serial`, for work nobody waits on: its failure is logged (by `#serial`) and goes no further. */
+  #background(what: string, fn: () => Promise<unknown>): void {
+    this.#serial(what, fn).catch(() => undefined);
+  }
+
+  /** Suggestions now (for tests and the admin panel). */
+  get suggestions(): readonly Choice[] {
+    return this.#suggestions;
+  }
+}
+
+const NOBODY_SILENCE = 'nobody there' as const;
+
+/** What a person likes, as the recommender takes it: preferences, likes and skips. */
+export function listenerTaste(store: Store, userId: number): ListenerTaste {
+  const user = store.users.get(userId);
+  if (user === undefined) return {};
+  const feedback = store.plays.feedbackFor(userId);
+  return {
+    languages: user.preferences.languages ?? [],
+    artists: user.preferences.artists ?? [],
+    avoidMoods: user.preferences.avoidMoods ?? [],
+    likedTrackIds: feedback.filter((f) => f.kind === 'like').map((f) => f.trackId),
+    skippedTrackIds: feedback.filter((f) => f.kind === 'skip').map((f) => f.trackId),
+  };
+}
+
+/** A track as the UIs show it. */
+export function trackView(track: Track, store: Pick<Store, 'tracks'>): TrackView {
+  return {
+    id: track.id,
+    title: track.title,
+    artist: track.artist,
+    album: track.album,
+    durationMs: track.durationMs,
+    coverUrl: track.cover === null ? null : `/api/covers/${encodeURIComponent(track.cover)}`,
+    moods: store.tracks.moods(track.id).map((m) => m.mood),
+  };
+}
