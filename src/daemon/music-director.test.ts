@@ -1,0 +1,257 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { FakePlayer } from '../player/testing/fake-player.js';
+import type { PlayerSettings } from './music-director.js';
+import { MusicDirector } from './music-director.js';
+import { StateHub } from './http/state-hub.js';
+import { seededRandom } from './kernel/random.js';
+import { openSqliteStore, type SqliteStore } from './store/sqlite-store.js';
+import { FakeClock } from './testing/fake-clock.js';
+import { initialSnapshot } from './testing/state.js';
+
+const silent = { info() {}, warn() {}, error() {} };
+const MOODS = ['calm', 'upbeat', 'mellow'] as const;
+
+const DEFAULTS: PlayerSettings = {
+  mpvPath: 'mpv',
+  audioOutput: 'null',
+  mpvArgs: [],
+  autoplay: true,
+  policy: 'match',
+  switchOnMoodChange: true,
+  volume: 70,
+  maxVolume: 100,
+  guestTaps: true,
+  idle: { behaviour: 'quiet', volume: 30 },
+  quietHours: null,
+  volumeSchedule: [],
+};
+
+interface Harness {
+  clock: FakeClock;
+  store: SqliteStore;
+  player: FakePlayer;
+  hub: StateHub;
+  director: MusicDirector;
+  settings: PlayerSettings;
+  listener: { id: number; name: string } | null;
+  /** Track ids by mood. */
+  byMood: Record<(typeof MOODS)[number], number[]>;
+  moodOf: (trackId: number | undefined) => string | undefined;
+  /** Lets the director's queued work and fades run on the fake clock until `promise` settles. */
+  settle: <T>(promise?: Promise<T>) => Promise<T | undefined>;
+}
+
+const open: Harness[] = [];
+
+afterEach(async () => {
+  for (const h of open.splice(0)) {
+    const stopped = h.director.stop();
+    await h.settle(stopped);
+    h.store.close();
+  }
+});
+
+/** Three tracks per mood, each by its own artist. A UTC noon start keeps the schedules' windows predictable. */
+async function harness(settings: Partial<PlayerSettings> = {}, options: { tracks?: boolean; start?: number } = {}): Promise<Harness> {
+  const clock = new FakeClock(options.start ?? Date.UTC(2026, 5, 1, 12, 0));
+  const store = openSqliteStore({ clock, log: silent }, { path: ':memory:' });
+  const byMood = { calm: [] as number[], upbeat: [] as number[], mellow: [] as number[] };
+  if (options.tracks !== false) {
+    for (const mood of MOODS) {
+      for (let i = 1; i <= 3; i++) {
+        const track = store.tracks.upsert({ uri: `/music/${mood}-${i}.flac`, title: `${mood} ${i}`, artist: `${mood} artist ${i}` });
+        store.tracks.setMoods(track.id, [{ mood, weight: 1, origin: 'admin' }]);
+        byMood[mood].push(track.id);
+      }
+    }
+  }
+  const player = new FakePlayer({ clock, history: store.plays }, { trackMs: 180_000, volume: 70 });
+  const hub = new StateHub(initialSnapshot());
+  const h = {
+    clock,
+    store,
+    player,
+    hub,
+    settings: { ...DEFAULTS, ...settings },
+    listener: null,
+    byMood,
+  } as unknown as Harness;
+  h.director = new MusicDirector({
+    clock,
+    random: seededRandom(7),
+    log: silent,
+    store,
+    player,
+    hub,
+    listener: () => h.listener,
+    settings: () => h.settings,
+  });
+  h.moodOf = (trackId) => MOODS.find((m) => trackId !== undefined && byMood[m].includes(trackId));
+  h.settle = async <T>(promise?: Promise<T>): Promise<T | undefined> => {
+    let done = false;
+    let value: T | undefined;
+    let error: unknown;
+    void promise?.then(
+      (v) => {
+        done = true;
+        value = v;
+      },
+      (err: unknown) => {
+        done = true;
+        error = err;
+      },
+    );
+    for (let i = 0; i < 200 && !(promise !== undefined && done); i++) {
+      await new Promise((r) => setImmediate(r));
+      clock.advance(50);
+      if (promise === undefined && i > 40) break;
+    }
+    if (error !== undefined) throw error;
+    return value;
+  };
+  open.push(h);
+  await h.settle(h.director.start());
+  return h;
+}
+
+const playing = (h: Harness) => h.player.state().current;
+
+describe('MusicDirector', () => {
+  it('starts playing music for a calm room before anyone is seen, with the next track queued and six suggestions shown', async () => {
+    const h = await harness();
+    await h.settle();
+    expect(h.moodOf(playing(h)?.track.id)).toBe('calm');
+    expect(playing(h)?.reason).toBe('mood');
+    expect(h.player.state().upcoming).toHaveLength(1);
+    const state = h.hub.snapshot().data;
+    expect(state.player.status).toBe('playing');
+    expect(state.player.nowPlaying?.id).toBe(playing(h)?.track.id);
+    expect(state.player.next?.id).toBe(h.player.state().upcoming[0]?.track.id);
+    expect(state.suggestions).toHaveLength(6);
+    expect(h.director.health().status).toBe('ready');
+  });
+
+  it('fades out a song that no longer fits when the room turns happy, and plays an upbeat one, recorded with the mood', async () => {
+    const h = await harness();
+    const before = playing(h);
+    await h.settle(h.director.roomMoodChanged('happy'));
+    expect(playing(h)?.key).not.toBe(before?.key);
+    expect(h.moodOf(playing(h)?.track.id)).toBe('upbeat');
+    expect(h.player.state().volume).toBe(70);
+    const plays = h.store.plays.list({}).items;
+    expect(plays[0]).toMatchObject({ trackId: playing(h)?.track.id, reason: 'mood', mood: 'happy' });
+    expect(plays[1]).toMatchObject({ trackId: before?.track.id, outcome: 'skipped' });
+    expect(h.moodOf(h.player.state().upcoming[0]?.track.id)).toBe('upbeat');
+  });
+
+  it('keeps a song that still fits, and one a person chose, while the next track follows the new mood', async () => {
+    const h = await harness({ switchOnMoodChange: false });
+    const before = playing(h);
+    await h.settle(h.director.roomMoodChanged('happy'));
+    expect(playing(h)?.key).toBe(before?.key);
+    expect(h.moodOf(h.player.state().upcoming[0]?.track.id)).toBe('upbeat');
+
+    h.settings = { ...h.settings, switchOnMoodChange: true };
+    const chosen = h.byMood.mellow[0] ?? 0;
+    await h.settle(h.director.tap(chosen));
+    await h.settle(h.director.roomMoodChanged('neutral'));
+    expect(playing(h)?.track.id).toBe(chosen);
+    expect(playing(h)?.reason).toBe('tap');
+  });
+
+  it('plays a tapped suggestion at once, for the signed-in person, and refuses guests when the admin says so', async () => {
+    const h = await harness();
+    const user = h.store.users.create({ name: 'Ana', role: 'member', pinHash: null, mustChangePin: false });
+    h.listener = { id: user.id, name: user.name };
+    const id = h.byMood.upbeat[1] ?? 0;
+    await expect(h.settle(h.director.tap(id))).resolves.toEqual({ trackId: id });
+    expect(playing(h)).toMatchObject({ track: { id }, reason: 'tap', userId: user.id });
+    expect(h.store.plays.list({ userId: user.id }).items[0]).toMatchObject({ trackId: id, reason: 'tap' });
+
+    await expect(h.settle(h.director.tap(9999))).rejects.toMatchObject({ code: 'MB_ERR_NOT_FOUND' });
+    h.listener = null;
+    h.settings = { ...h.settings, guestTaps: false };
+    await expect(h.settle(h.director.tap(id))).rejects.toMatchObject({ code: 'MB_ERR_PLAYER_NOT_ALLOWED' });
+  });
+
+  it('keeps likes and skips for the signed-in person only, and a skip puts on another song', async () => {
+    const h = await harness();
+    const current = playing(h);
+    await expect(h.settle(h.director.like(current?.track.id ?? 0))).rejects.toMatchObject({ code: 'MB_ERR_AUTH_REQUIRED' });
+    await expect(h.settle(h.director.skip())).rejects.toMatchObject({ code: 'MB_ERR_AUTH_REQUIRED' });
+
+    const user = h.store.users.create({ name: 'Ben', role: 'member', pinHash: null, mustChangePin: false });
+    h.listener = { id: user.id, name: user.name };
+    await h.settle(h.director.like(current?.track.id ?? 0));
+    await expect(h.settle(h.director.skip(12345))).rejects.toMatchObject({ code: 'MB_ERR_CONFLICT' });
+    await h.settle(h.director.skip(current?.track.id));
+    expect(playing(h)?.track.id).not.toBe(current?.track.id);
+    expect(playing(h)?.reason).toBe('skip');
+    expect(h.store.plays.feedbackFor(user.id).map((f) => f.kind)).toEqual(['skip', 'like']);
+  });
+
+  it('turns the music down and calm when nobody is there, and back up when someone comes', async () => {
+    const h = await harness();
+    await h.settle(h.director.roomMoodChanged('happy'));
+    await h.settle(h.director.roomMoodChanged('nobody'));
+    expect(h.player.state().volume).toBe(30);
+    expect(h.moodOf(playing(h)?.track.id)).toBe('calm');
+    expect(h.player.state().isPaused).toBe(false);
+    await h.settle(h.director.roomMoodChanged('happy'));
+    expect(h.player.state().volume).toBe(70);
+    expect(h.moodOf(playing(h)?.track.id)).toBe('upbeat');
+  });
+
+  it('falls silent when nobody is there if the admin chose silence, and plays again when someone comes', async () => {
+    const h = await harness({ idle: { behaviour: 'silence', volume: 30 } });
+    await h.settle(h.director.roomMoodChanged('nobody'));
+    expect(h.player.state().isPaused).toBe(true);
+    expect(h.hub.snapshot().data.player.status).toBe('paused');
+    await h.settle(h.director.roomMoodChanged('sad'));
+    expect(h.player.state().isPaused).toBe(false);
+    expect(h.player.state().volume).toBe(70);
+  });
+
+  it('is silent during quiet hours, refuses taps then, and plays again when they end', async () => {
+    // 12:00 UTC now; quiet from 12:00 to 12:10.
+    const h = await harness({ quietHours: { from: '12:00', to: '12:10' } });
+    expect(playing(h)).toBeUndefined();
+    expect(h.director.health().detail).toContain('quiet hours');
+    await expect(h.settle(h.director.tap(h.byMood.calm[0] ?? 0))).rejects.toMatchObject({ code: 'MB_ERR_PLAYER_NOT_ALLOWED' });
+    for (let i = 0; i < 25; i++) await h.settle(Promise.resolve().then(() => h.clock.advance(30_000)));
+    expect(h.player.state().isPaused).toBe(false);
+    expect(playing(h)).toBeDefined();
+  });
+
+  it('keeps the volume under the admin maximum and the schedule, whatever is asked', async () => {
+    const h = await harness({ maxVolume: 80, volumeSchedule: [{ from: '11:00', to: '13:00', maxVolume: 40 }] });
+    expect(h.player.state().volume).toBe(40);
+    await expect(h.settle(h.director.setVolume(100))).resolves.toBe(40);
+    await expect(h.settle(h.director.setVolume(101))).rejects.toThrow(RangeError);
+    h.settings = { ...h.settings, volumeSchedule: [] };
+    await expect(h.settle(h.director.setVolume(100))).resolves.toBe(80);
+  });
+
+  it('waits for music when the library is empty, says so, and starts once a scan brings tracks', async () => {
+    const h = await harness({}, { tracks: false });
+    expect(playing(h)).toBeUndefined();
+    expect(h.director.health()).toEqual({ status: 'degraded', detail: 'the music library is empty: add music in the admin panel' });
+    const track = h.store.tracks.upsert({ uri: '/music/new.flac', title: 'New', artist: 'Someone' });
+    h.store.tracks.setMoods(track.id, [{ mood: 'calm', weight: 1, origin: 'rule' }]);
+    await h.settle(h.director.libraryChanged());
+    expect(playing(h)?.track.id).toBe(track.id);
+    expect(h.director.health().status).toBe('ready');
+  });
+
+  it('plays on by itself when a song ends, never the same song twice in a row', async () => {
+    const h = await harness();
+    const seen: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      seen.push(playing(h)?.track.id ?? 0);
+      h.player.endCurrent();
+      await h.settle();
+    }
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).not.toBe(seen[i - 1]);
+    expect(h.store.plays.list({}).items.filter((p) => p.outcome === 'completed')).toHaveLength(5);
+  });
+});
