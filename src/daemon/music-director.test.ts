@@ -90,7 +90,7 @@ async function harness(settings: Partial<PlayerSettings> = {}, options: { tracks
   h.settle = async <T>(promise?: Promise<T>): Promise<T | undefined> => {
     let done = false;
     let value: T | undefined;
-    let error: unknown;
+    let error: Error | undefined;
     void promise?.then(
       (v) => {
         done = true;
@@ -98,7 +98,7 @@ async function harness(settings: Partial<PlayerSettings> = {}, options: { tracks
       },
       (err: unknown) => {
         done = true;
-        error = err;
+        error = err instanceof Error ? err : new Error(String(err));
       },
     );
     for (let i = 0; i < 200 && !(promise !== undefined && done); i++) {
