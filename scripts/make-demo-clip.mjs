@@ -1,0 +1,434 @@
+// Builds the demo camera clip (demo/camera.mp4, played in a loop by the daemon in demo mode) and the
+// end-to-end test clip (src/vision/testing/fixtures/happy-then-sad.mp4), each with its timeline as
+// JSON beside it. Frames are drawn here, 640x480 at 10 fps: a plain synthetic room with a few
+// FER-2013 PublicTest faces (48x48 grey) upscaled and pasted onto simple shapes for bodies, drifting
+// a few pixels so it looks like video. The raw BGR frames are piped to the ffmpeg CLI (libx264,
+// yuv420p); the product reads the files with OpenCV's VideoCapture, so each clip is decoded again
+// with OpenCV and every frame is checked the way the daemon reads it.
+//
+// Only five distinct dataset faces are used (FER-2013 images must not be shipped beyond a few demo
+// frames). Each is the first PublicTest row of its emotion, in file order, that the annotators agreed
+// on (FER+ votes), that the emotion model in models/ reads as its label with probability >= 0.7 (int8
+// model, softmax of the logits; the float model must agree), and that, pasted everywhere the clips
+// show it, the Haar cascade finds as the daemon's detector does and the model still reads as its
+// label from the daemon's own crop of the detected box. Deterministic: the same faces and frames
+// every run (only the encoder's bytes may differ between ffmpeg builds).
+//
+//   node scripts/make-demo-clip.mjs [fer2013.csv.gz]
+//
+// With DEBUG_FACES=1 it also prints why each candidate face was passed over.
+import { spawn, spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
+import { Log } from '@u4/opencv-build';
+
+process.env.OPENCV4NODEJS_DISABLE_AUTOBUILD ??= '1';
+process.env.OPENCV4NODEJS_DISABLE_EXTERNAL_MEM_TRACKING ??= '1';
+Log.silence = true;
+const cv = (await import('@u4/opencv4nodejs')).default;
+const ort = await import('onnxruntime-node');
+
+const root = new URL('../', import.meta.url).pathname;
+const csvPath = process.argv[2] ?? '/work/shared/datasets/fer2013/fer2013.csv.gz';
+const WIDTH = 640;
+const HEIGHT = 480;
+const FPS = 10;
+/** x264 quality: 18 keeps the upscaled faces' detail (the clips stay small: most of a frame is still). */
+const CRF = 18;
+const LABELS = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'];
+// FER+ vote columns by FER-2013 label.
+const VOTES = {
+  angry: 'anger',
+  disgust: 'disgust',
+  fear: 'fear',
+  happy: 'happiness',
+  sad: 'sadness',
+  surprise: 'surprise',
+  neutral: 'neutral',
+};
+/** Least FER+ annotators (of 10) who chose the face's FER-2013 label. */
+const MIN_VOTES = 8;
+/** Least probability of the label for the dataset face itself (int8 model). */
+const MIN_FACE_P = 0.7;
+/** Least probability of the label for the daemon's crop of each pasted copy of the face (int8 model). */
+const MIN_CROP_P = 0.6;
+/** The decoded clip: least share of a segment's face readings that must give the segment's emotion. */
+const MIN_SEGMENT_ACCURACY = 0.95;
+
+// The five faces, by role, and the emotion each must show.
+const FACES = { calm: 'neutral', joy: 'happy', grin: 'happy', wow: 'surprise', blue: 'sad' };
+
+// A person: a face (a key of FACES) with its top-left corner and size (px), a body colour (BGR), and
+// a slow drift `[x amplitude, y amplitude (px), period (s), phase (rad)]`.
+const CLIPS = [
+  {
+    path: 'demo/camera.mp4',
+    timeline: 'demo/camera.json',
+    about: 'The demo camera: a room whose mood changes (empty, neutral, happy, surprise, sad, empty); played in a loop in demo mode.',
+    segments: [
+      { fromS: 0, toS: 5, emotion: 'nobody', people: [] },
+      {
+        fromS: 5,
+        toS: 25,
+        emotion: 'neutral',
+        people: [{ face: 'calm', x: 250, y: 110, size: 140, body: [110, 80, 60], drift: [5, 3, 9, 0] }],
+      },
+      {
+        fromS: 25,
+        toS: 50,
+        emotion: 'happy',
+        people: [
+          { face: 'joy', x: 90, y: 100, size: 170, body: [60, 60, 150], drift: [4, 3, 11, 1] },
+          { face: 'grin', x: 410, y: 150, size: 120, body: [70, 120, 70], drift: [5, 2, 8, 2.5] },
+        ],
+      },
+      {
+        fromS: 50,
+        toS: 65,
+        emotion: 'surprise',
+        people: [{ face: 'wow', x: 240, y: 80, size: 180, body: [140, 110, 50], drift: [3, 4, 10, 0.5] }],
+      },
+      {
+        fromS: 65,
+        toS: 85,
+        emotion: 'sad',
+        people: [{ face: 'blue', x: 350, y: 150, size: 110, body: [90, 70, 80], drift: [4, 3, 12, 4] }],
+      },
+      { fromS: 85, toS: 100, emotion: 'nobody', people: [] },
+    ],
+  },
+  {
+    path: 'src/vision/testing/fixtures/happy-then-sad.mp4',
+    timeline: 'src/vision/testing/fixtures/happy-then-sad.json',
+    about: 'End-to-end test clip: one happy face, then one sad face in the same place and size; the faces do not move.',
+    segments: [
+      {
+        fromS: 0,
+        toS: 8,
+        emotion: 'happy',
+        people: [{ face: 'joy', x: 240, y: 120, size: 160, body: [60, 60, 150], drift: [0, 0, 1, 0] }],
+      },
+      { fromS: 8, toS: 20, emotion: 'sad', people: [{ face: 'blue', x: 240, y: 120, size: 160, body: [90, 70, 80], drift: [0, 0, 1, 0] }] },
+    ],
+  },
+];
+
+if (spawnSync('ffmpeg', ['-version']).status !== 0) throw new Error('ffmpeg is not installed (it encodes the clips)');
+const models = [`${root}models/emotion-int8.onnx`, `${root}models/emotion-float.onnx`].filter((p) => existsSync(p));
+if (!models[0]?.endsWith('int8.onnx')) throw new Error('models/emotion-int8.onnx is missing');
+const sessions = await Promise.all(models.map((p) => ort.InferenceSession.create(p, { intraOpNumThreads: 1, interOpNumThreads: 1 })));
+const cascade = new cv.CascadeClassifier('/usr/share/opencv4/haarcascades/haarcascade_frontalface_alt2.xml');
+
+/** The room: a soft vertical gradient with a few large, blurred shapes (wall, window, sofa, lamp). */
+function room() {
+  const bg = new cv.Mat(HEIGHT, WIDTH, cv.CV_8UC3, [150, 160, 170]);
+  for (let y = 0; y < HEIGHT; y++) {
+    const v = 120 + Math.round((y / HEIGHT) * 80);
+    bg.drawLine(new cv.Point2(0, y), new cv.Point2(WIDTH - 1, y), new cv.Vec3(v, v + 8, v + 15), 1);
+  }
+  bg.drawRectangle(new cv.Rect(0, 380, 640, 100), new cv.Vec3(70, 90, 110), -1);
+  bg.drawRectangle(new cv.Rect(470, 30, 140, 110), new cv.Vec3(215, 215, 200), -1);
+  bg.drawRectangle(new cv.Rect(30, 330, 580, 60), new cv.Vec3(80, 100, 130), -1);
+  bg.drawCircle(new cv.Point2(40, 70), 30, new cv.Vec3(170, 220, 235), -1);
+  return bg.gaussianBlur(new cv.Size(31, 31), 0);
+}
+const ROOM = room();
+
+function faceMat(pixels) {
+  return new cv.Mat(Buffer.from(pixels), 48, 48, cv.CV_8UC1);
+}
+
+/** Where a person's face is at `t` seconds: `[x, y, size, size]`, whole pixels. */
+function boxAt(person, t) {
+  const [ax, ay, period, phase] = person.drift;
+  const a = (2 * Math.PI * t) / period + phase;
+  return [person.x + Math.round(ax * Math.sin(a)), person.y + Math.round(ay * Math.sin(0.77 * a + 1)), person.size, person.size];
+}
+
+/** Draws `people` (with their face Mats) at `t` seconds onto a copy of the room. */
+function render(people, t) {
+  const frame = ROOM.copy();
+  for (const { person, face } of people) {
+    const [x, y, size] = boxAt(person, t);
+    const body = new cv.Vec3(...person.body);
+    const cx = x + Math.round(size / 2);
+    frame.drawRectangle(new cv.Rect(cx - Math.round(size * 0.18), y + size - 4, Math.round(size * 0.36), Math.round(size * 0.3)), body, -1);
+    frame.drawEllipse(
+      new cv.Point2(cx, y + Math.round(size * 1.75)),
+      new cv.Size(Math.round(size * 0.8), Math.round(size * 0.55)),
+      0,
+      180,
+      360,
+      body,
+      -1,
+    );
+    frame.drawRectangle(new cv.Rect(cx - Math.round(size * 0.8), y + Math.round(size * 1.75), Math.round(size * 1.6), HEIGHT), body, -1);
+    const big = face.resize(size, size, 0, 0, cv.INTER_CUBIC).cvtColor(cv.COLOR_GRAY2BGR);
+    big.copyTo(frame.getRegion(new cv.Rect(x, y, size, size)));
+    big.release();
+  }
+  return frame;
+}
+
+/**
+ * Faces as HaarFaceDetector finds them with its defaults (a full scan): 320 px wide, INTER_AREA,
+ * equalized, alt2, scale 1.15, 4 neighbours, 24 px (48 px of the frame) and up; not square enough or
+ * overlapping a stronger candidate: dropped.
+ */
+function detect(image) {
+  const scale = 320 / image.cols;
+  const grey = image.bgrToGray();
+  const small = grey.resize(Math.round(image.rows * scale), 320, 0, 0, cv.INTER_AREA);
+  const prepared = small.equalizeHist();
+  const { objects, numDetections } = cascade.detectMultiScale(prepared, 1.15, 4, 0, new cv.Size(24, 24), new cv.Size(0, 0));
+  for (const mat of [grey, small, prepared]) mat.release();
+  const found = objects
+    .map((r, i) => ({
+      x: Math.round(r.x / scale),
+      y: Math.round(r.y / scale),
+      width: Math.round(r.width / scale),
+      height: Math.round(r.height / scale),
+      neighbours: numDetections[i] ?? 0,
+    }))
+    .sort((a, b) => b.neighbours - a.neighbours || b.width - a.width);
+  const kept = [];
+  for (const f of found) {
+    const aspect = f.width / f.height;
+    if (aspect < 0.75 || aspect > 1.33) continue;
+    if (kept.some((k) => iou(k, f) > 0.3 || contains(k, f) || contains(f, k))) continue;
+    kept.push(f);
+  }
+  return kept;
+}
+
+function iou(a, b) {
+  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+  if (w <= 0 || h <= 0) return 0;
+  return (w * h) / (a.width * a.height + b.width * b.height - w * h);
+}
+
+function contains(outer, inner) {
+  const cx = inner.x + inner.width / 2;
+  const cy = inner.y + inner.height / 2;
+  return cx > outer.x && cx < outer.x + outer.width && cy > outer.y && cy < outer.y + outer.height;
+}
+
+/** The daemon's 48x48 grey crop of a detected box (face-crops.ts: a 5% margin, squared, kept inside). */
+function crop(image, box) {
+  const side = Math.round(Math.max(box.width, box.height) * 1.1);
+  const w = Math.min(side, image.cols);
+  const h = Math.min(side, image.rows);
+  const x = Math.min(Math.max(0, Math.round(box.x + box.width / 2 - w / 2)), image.cols - w);
+  const y = Math.min(Math.max(0, Math.round(box.y + box.height / 2 - h / 2)), image.rows - h);
+  const grey = image.bgrToGray();
+  const face = grey.getRegion(new cv.Rect(x, y, w, h)).resize(48, 48, 0, 0, w > 48 ? cv.INTER_AREA : cv.INTER_LINEAR);
+  grey.release();
+  return face;
+}
+
+/** Probability per label of a 48x48 grey face: softmax of the logits of `sessions[which]`. */
+async function probabilities(face, which = 0) {
+  const session = sessions[which];
+  const data = Float32Array.from(face.getData(), (g) => (g / 255 - 0.5) / 0.25);
+  const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', data, [1, 1, 48, 48]) });
+  const logits = Array.from(out[session.outputNames[0]].data);
+  const top = Math.max(...logits);
+  const exp = logits.map((l) => Math.exp(l - top));
+  const sum = exp.reduce((a, b) => a + b, 0);
+  return Object.fromEntries(LABELS.map((label, i) => [label, exp[i] / sum]));
+}
+
+const argmax = (p) => Object.entries(p).reduce((a, b) => (b[1] > a[1] ? b : a))[0];
+
+/** The one detection centred on `box` (`[x, y, w, h]`), if any. */
+function matching(found, [x, y, w, h]) {
+  return found.find((r) => Math.abs(r.x + r.width / 2 - (x + w / 2)) < w / 4 && Math.abs(r.y + r.height / 2 - (y + h / 2)) < h / 4);
+}
+
+// Everywhere each face is shown: its people and the times it is on screen (every distinct position).
+const showings = new Map(Object.keys(FACES).map((name) => [name, []]));
+for (const clip of CLIPS) {
+  for (const segment of clip.segments) {
+    for (const person of segment.people) {
+      const seen = new Set();
+      for (let i = Math.ceil(segment.fromS * FPS); i < segment.toS * FPS; i++) {
+        const key = boxAt(person, i / FPS).join();
+        if (seen.has(key)) continue;
+        seen.add(key);
+        showings.get(person.face).push({ person, t: i / FPS });
+      }
+    }
+  }
+}
+
+/** Why `face` cannot play `name` (undefined when it can), checked as described at the top. */
+async function unsuitable(name, face) {
+  const label = FACES[name];
+  const p = await probabilities(face);
+  if (p[label] < MIN_FACE_P) return `int8 ${label} ${p[label].toFixed(2)}`;
+  if (sessions[1] !== undefined && argmax(await probabilities(face, 1)) !== label) return 'float model disagrees';
+  for (const { person, t } of showings.get(name)) {
+    const frame = render([{ person, face }], t);
+    const found = detect(frame);
+    const box = boxAt(person, t);
+    const hit = matching(found, box);
+    if (found.length !== 1 || hit === undefined) {
+      frame.release();
+      return `cascade finds ${found.length} faces, ${hit ? '' : 'none '}on it at ${box}`;
+    }
+    const cut = crop(frame, hit);
+    frame.release();
+    const q = await probabilities(cut);
+    cut.release();
+    if (q[label] < MIN_CROP_P) return `crop at ${box} reads ${label} ${q[label].toFixed(2)}`;
+  }
+  return undefined;
+}
+
+// The faces: for each role in turn, the first suitable PublicTest row of its label.
+const chosen = new Map();
+const used = new Set();
+const header = [];
+const lines = createInterface({ input: createReadStream(csvPath).pipe(createGunzip()) });
+let row = 0;
+for await (const line of lines) {
+  if (header.length === 0) {
+    header.push(...line.split(','));
+    continue;
+  }
+  row += 1;
+  const cols = line.split(',');
+  const record = Object.fromEntries(header.map((h, i) => [h, cols[i]]));
+  if (record.Usage !== 'PublicTest') continue;
+  const label = LABELS[Number(record.emotion)];
+  if (Number(record[VOTES[label]] || 0) < MIN_VOTES || used.has(record.pixels)) continue;
+  for (const [name, want] of Object.entries(FACES)) {
+    if (chosen.has(name) || want !== label) continue;
+    const face = faceMat(record.pixels.split(' ').map(Number));
+    const why = await unsuitable(name, face);
+    if (process.env.DEBUG_FACES) console.log(`row ${row} for ${name}: ${why ?? 'ok'}`);
+    if (why !== undefined) continue;
+    chosen.set(name, { face, row });
+    used.add(record.pixels);
+    break;
+  }
+  if (chosen.size === Object.keys(FACES).length) break;
+}
+lines.close();
+if (chosen.size !== Object.keys(FACES).length) {
+  throw new Error(`no suitable face for ${Object.keys(FACES).filter((name) => !chosen.has(name))}`);
+}
+for (const [name, { face, row: n }] of chosen) {
+  const label = FACES[name];
+  const p = await Promise.all(sessions.map(async (_, which) => (await probabilities(face, which))[label].toFixed(2)));
+  console.log(`${name}: data row ${n} of ${csvPath}, ${label} p ${p.join(' (int8), ')}${p.length > 1 ? ' (float)' : ' (int8)'}`);
+}
+
+/** Pipes the clip's frames to ffmpeg; resolves when the file is written. */
+async function encode(clip, frames) {
+  const out = `${root}${clip.path}`;
+  mkdirSync(dirname(out), { recursive: true });
+  const ffmpeg = spawn(
+    'ffmpeg',
+    [
+      ...['-hide_banner', '-loglevel', 'error', '-y'],
+      ...['-f', 'rawvideo', '-pix_fmt', 'bgr24', '-s', `${WIDTH}x${HEIGHT}`, '-r', String(FPS), '-i', '-'],
+      ...['-c:v', 'libx264', '-preset', 'slow', '-crf', String(CRF), '-pix_fmt', 'yuv420p', '-threads', '1'],
+      ...['-map_metadata', '-1', '-fflags', '+bitexact', '-flags:v', '+bitexact', '-movflags', '+faststart', out],
+    ],
+    { stdio: ['pipe', 'inherit', 'inherit'] },
+  );
+  const done = new Promise((resolve, reject) => {
+    ffmpeg.on('error', reject);
+    ffmpeg.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited with ${code}`))));
+  });
+  for (let i = 0; i < frames; i++) {
+    const frame = render(peopleAt(clip, i / FPS), i / FPS);
+    const data = frame.getData();
+    frame.release();
+    if (!ffmpeg.stdin.write(data)) await new Promise((resolve) => ffmpeg.stdin.once('drain', resolve));
+  }
+  ffmpeg.stdin.end();
+  await done;
+}
+
+function segmentAt(clip, t) {
+  return clip.segments.find((s) => t >= s.fromS && t < s.toS);
+}
+
+function peopleAt(clip, t) {
+  return segmentAt(clip, t).people.map((person) => ({ person, face: chosen.get(person.face).face }));
+}
+
+/** Reads the clip back with OpenCV and checks every frame: the right faces found, and read right. */
+async function verify(clip, frames) {
+  const capture = new cv.VideoCapture(`${root}${clip.path}`, cv.CAP_FFMPEG);
+  const fps = capture.get(cv.CAP_PROP_FPS);
+  if (Math.abs(fps - FPS) > 0.01) throw new Error(`${clip.path}: OpenCV reads ${fps} fps`);
+  const stats = clip.segments.map(() => ({ readings: 0, right: 0, missed: 0, extra: 0, least: 1 }));
+  let i = 0;
+  for (let image = capture.read(); !image.empty; image.release(), image = capture.read(), i++) {
+    if (image.cols !== WIDTH || image.rows !== HEIGHT) throw new Error(`${clip.path}: frame ${i} is ${image.cols}x${image.rows}`);
+    const t = i / FPS;
+    const segment = segmentAt(clip, t);
+    const s = stats[clip.segments.indexOf(segment)];
+    const found = detect(image);
+    s.extra += Math.max(0, found.length - segment.people.length);
+    for (const person of segment.people) {
+      const hit = matching(found, boxAt(person, t));
+      if (hit === undefined) {
+        s.missed += 1;
+        continue;
+      }
+      const face = crop(image, hit);
+      const p = await probabilities(face);
+      face.release();
+      s.readings += 1;
+      if (argmax(p) === segment.emotion) s.right += 1;
+      s.least = Math.min(s.least, p[segment.emotion]);
+    }
+  }
+  capture.release();
+  if (i !== frames) throw new Error(`${clip.path}: OpenCV decodes ${i} frames, ${frames} were written`);
+  const problems = [];
+  for (const [k, segment] of clip.segments.entries()) {
+    const s = stats[k];
+    const accuracy = s.readings === 0 ? 1 : s.right / s.readings;
+    console.log(
+      `  ${segment.fromS}-${segment.toS} s ${segment.emotion}: ${s.readings} face readings, ${s.right} ${segment.emotion}` +
+        ` (least p ${s.readings === 0 ? '-' : s.least.toFixed(2)}), ${s.missed} missed, ${s.extra} extra`,
+    );
+    if (s.missed > 0 || s.extra > 0 || accuracy < MIN_SEGMENT_ACCURACY) problems.push(`${segment.fromS}-${segment.toS} s`);
+  }
+  if (problems.length > 0) throw new Error(`${clip.path}: faces missed or misread in ${problems.join(', ')}`);
+}
+
+for (const clip of CLIPS) {
+  const durationS = clip.segments.at(-1).toS;
+  const frames = Math.round(durationS * FPS);
+  await encode(clip, frames);
+  console.log(`${clip.path}: ${frames} frames, ${durationS} s, ${statSync(`${root}${clip.path}`).size} bytes`);
+  await verify(clip, frames);
+  const timeline = {
+    about: clip.about,
+    fps: FPS,
+    width: WIDTH,
+    height: HEIGHT,
+    durationS,
+    segments: clip.segments.map(({ fromS, toS, emotion, people }) => ({
+      fromS,
+      toS,
+      emotion,
+      faces: people.map((person) => ({ box: [person.x, person.y, person.size, person.size], driftPx: person.drift.slice(0, 2) })),
+    })),
+  };
+  // Two-space JSON with number arrays on one line, as Prettier writes it.
+  const json = JSON.stringify(timeline, null, 2).replace(
+    /\[\s+(-?[\d.]+(?:,\s+-?[\d.]+)*)\s+\]/g,
+    (_, items) => `[${items.split(/,\s+/).join(', ')}]`,
+  );
+  writeFileSync(`${root}${clip.timeline}`, `${json}\n`);
+}
