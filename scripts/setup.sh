@@ -26,9 +26,10 @@ say() { printf '\033[1mmoodbox setup:\033[0m %s\n' "$*" >&2; }
 # libusb for the RFID reader; build: a C++ toolchain for the native modules.
 packages=(nodejs npm libopencv-dev opencv-data mpv libusb-1.0-0 g++ make python3 pkg-config)
 # Tests: sox and ffmpeg make test audio and camera clips, Chromium drives the screens,
-# systemd-analyze checks the units, numpy and onnx test the model quantizer.
+# systemd-analyze checks the units, numpy and onnx test the model quantizer, a private PulseAudio
+# null sink lets the end-to-end tests hear what mpv plays.
 if [[ "$mode" == test ]]; then
-  packages+=(sox ffmpeg chromium systemd python3-numpy python3-onnx)
+  packages+=(sox ffmpeg chromium systemd python3-numpy python3-onnx pulseaudio pulseaudio-utils)
 fi
 
 missing=()

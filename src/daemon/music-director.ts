@@ -16,9 +16,14 @@ import { Recommender, type ListenerTaste, type Pick as Choice, type Recommendati
 const NOBODY = 'nobody';
 /** The emotion music is picked for before the camera has read anyone. */
 const DEFAULT_EMOTION: Emotion = 'neutral';
-/** How long a song that no longer fits fades out before the next one starts (ms). */
-const FADE_MS = 600;
-const FADE_STEPS = 6;
+/**
+ * A song that no longer fits is faded down over this long before the next one starts (ms): long
+ * enough not to sound like a cut, short enough that the music follows the room within a second.
+ */
+const FADE_MS = 300;
+const FADE_STEPS = 3;
+/** The fade ends at this share of the volume (mpv's volume is cubic: 0.4 is about 6% of the loudness). */
+const FADE_FLOOR = 0.4;
 /** How often quiet hours and the volume schedule are checked (ms). */
 const SCHEDULE_CHECK_MS = 30_000;
 /** A mood weight at least this large in the room's mix makes a track tagged with that mood fit. */
@@ -183,7 +188,8 @@ export class MusicDirector implements Service {
       this.#isSilencedByUs = false;
       this.#isPausedByPerson = false;
       await this.#deps.player.play([this.#entry(track, 'tap', 'chosen at the kiosk', user?.id ?? null)]);
-      await this.#deps.player.resume();
+      await this.#applyVolume();
+      if (this.#deps.player.state().isPaused) await this.#deps.player.resume();
       return { trackId };
     });
   }
@@ -308,7 +314,7 @@ export class MusicDirector implements Service {
     if (track === undefined) return;
     await this.#deps.player.play([this.#entry(track, reason, pick.reason.text, this.#deps.listener()?.id ?? null)]);
     await this.#applyVolume();
-    if (!this.#isPausedByPerson && !this.#isSilencedByUs) await this.#deps.player.resume();
+    if (!this.#isPausedByPerson && !this.#isSilencedByUs && this.#deps.player.state().isPaused) await this.#deps.player.resume();
   }
 
   /** After a track starts: queue what follows it, unless someone chose what comes next. */
@@ -432,9 +438,9 @@ export class MusicDirector implements Service {
     if (from === 0 || player.state().isPaused || player.state().current === undefined) return;
     this.#isFading = true;
     try {
-      for (let step = FADE_STEPS - 1; step >= 0; step -= 1) {
+      for (let step = 1; step <= FADE_STEPS; step += 1) {
         await this.#deps.clock.sleep(FADE_MS / FADE_STEPS);
-        await player.setVolume(Math.round((from * step) / FADE_STEPS));
+        await player.setVolume(Math.round(from * (1 - ((1 - FADE_FLOOR) * step) / FADE_STEPS)));
       }
     } finally {
       this.#isFading = false;

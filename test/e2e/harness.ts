@@ -1,0 +1,216 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { WebSocket } from 'ws';
+
+const run = promisify(execFile);
+export const ROOT = new URL('../../', import.meta.url).pathname;
+const CLI = join(ROOT, 'src/daemon/cli.ts');
+
+export interface Daemon {
+  child: ChildProcess;
+  base: string;
+  lines: Array<Record<string, unknown>>;
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** A fresh temporary folder. */
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `moodbox-${prefix}-`));
+}
+
+/** Writes `config` as JSON and starts `moodbox start --config` with it; resolves once the daemon says it is ready. */
+export async function startDaemon(dir: string, config: Record<string, unknown>, env: Record<string, string> = {}): Promise<Daemon> {
+  const file = join(dir, 'config.json');
+  writeFileSync(file, JSON.stringify(config, null, 2));
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'start', '--config', file], {
+    env: { PATH: process.env['PATH'] ?? '', HOME: dir, OPENCV4NODEJS_DISABLE_AUTOBUILD: '1', TZ: 'UTC', ...env },
+  });
+  const lines: Array<Record<string, unknown>> = [];
+  let err = '';
+  let buffer = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    const parts = buffer.split('\n');
+    buffer = parts.pop() ?? '';
+    for (const part of parts) {
+      if (part.trim() === '') continue;
+      try {
+        lines.push(JSON.parse(part) as Record<string, unknown>);
+      } catch {
+        err += `${part}\n`;
+      }
+    }
+  });
+  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const ready = await until(
+    () => lines.find((l) => l['msg'] === 'moodbox ready'),
+    30_000,
+    () => `daemon not ready:\n${err}`,
+  );
+  return { child, base: String(ready['kiosk']).replace(/\/$/, ''), lines, stderr: () => err, exited };
+}
+
+/** Polls `get` until it returns a value. */
+export async function until<T>(
+  get: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 15_000,
+  why: () => string = () => 'timed out',
+): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const value = await get();
+    if (value !== undefined) return value;
+    if (Date.now() - start > timeoutMs) throw new Error(why());
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(url, init);
+  return (await res.json()) as T;
+}
+
+/** Every message the daemon pushes on `/ws`, with the time it arrived (ms, `Date.now()`). */
+export function watchState(base: string): {
+  messages: Array<{ at: number; type: string; data: Record<string, unknown> }>;
+  close: () => void;
+} {
+  const messages: Array<{ at: number; type: string; data: Record<string, unknown> }> = [];
+  const ws = new WebSocket(`${base.replace('http', 'ws')}/ws`);
+  ws.on('message', (raw) => {
+    const m = JSON.parse((raw as Buffer).toString('utf8')) as { type: string; data: Record<string, unknown> };
+    messages.push({ at: Date.now(), type: m.type, data: m.data });
+  });
+  return { messages, close: () => ws.terminate() };
+}
+
+/** Writes a sine tone (sox) tagged with title and artist (ffmpeg). */
+export async function tone(path: string, hz: number, seconds: number, tags: { title: string; artist: string }): Promise<void> {
+  const raw = `${path}.raw.flac`;
+  await run('sox', ['-n', '-r', '44100', '-c', '2', raw, 'synth', String(seconds), 'sine', String(hz), 'vol', '0.5']);
+  await run('ffmpeg', [
+    '-loglevel',
+    'error',
+    '-y',
+    '-i',
+    raw,
+    '-c',
+    'copy',
+    '-metadata',
+    `title=${tags.title}`,
+    '-metadata',
+    `artist=${tags.artist}`,
+    path,
+  ]);
+  await run('rm', ['-f', raw]);
+}
+
+/** The PCM format the listener records. */
+export const PCM = { rate: 48_000, channels: 2, bytesPerSample: 4 } as const;
+
+/**
+ * A private PulseAudio server with one null sink, `moodbox`: mpv plays into it as into a sound
+ * card (in real time, with a sound server's latency), and `parec` records its monitor. Every
+ * 100 ms of what was played is reduced to its frequency (zero crossings of the left channel) and
+ * stamped with the time it was heard.
+ */
+export class PulseListener {
+  readonly heard: Array<{ at: number; hz: number; rms: number }> = [];
+  /** The environment that sends a program's audio to the sink. */
+  readonly env: Record<string, string>;
+  /** mpv options that play into the sink. */
+  readonly mpvArgs = ['--audio-device=pulse/moodbox'];
+  readonly #server: ChildProcess;
+  #recorder: ChildProcess | undefined;
+  #pending = Buffer.alloc(0);
+
+  private constructor(server: ChildProcess, env: Record<string, string>) {
+    this.#server = server;
+    this.env = env;
+  }
+
+  static async start(dir: string): Promise<PulseListener> {
+    const runtime = join(dir, 'pulse');
+    const socket = join(runtime, 'native');
+    const env = { HOME: dir, PULSE_RUNTIME_PATH: runtime, PULSE_STATE_PATH: runtime, PULSE_SERVER: `unix:${socket}` };
+    const server = spawn(
+      'pulseaudio',
+      [
+        '--daemonize=no',
+        '-n',
+        '--exit-idle-time=-1',
+        '--use-pid-file=no',
+        '--log-target=stderr',
+        '-L',
+        `module-null-sink sink_name=moodbox rate=${PCM.rate}`,
+        '-L',
+        `module-native-protocol-unix socket=${socket} auth-anonymous=1`,
+      ],
+      { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: 'ignore' },
+    );
+    const listener = new PulseListener(server, env);
+    await until(
+      async () =>
+        await run('pactl', ['info'], { env: { PATH: process.env['PATH'] ?? '', ...env } }).then(
+          () => true,
+          () => undefined,
+        ),
+      10_000,
+      () => 'pulseaudio did not start',
+    );
+    listener.#record();
+    return listener;
+  }
+
+  close(): void {
+    this.#recorder?.kill('SIGKILL');
+    this.#server.kill('SIGKILL');
+  }
+
+  /** The frequencies heard in [from, to), in order. */
+  between(from: number, to: number): number[] {
+    return this.heard.filter((h) => h.at >= from && h.at < to).map((h) => h.hz);
+  }
+
+  #record(): void {
+    const recorder = spawn(
+      'parec',
+      ['-d', 'moodbox.monitor', '--raw', '--format=float32le', `--rate=${PCM.rate}`, `--channels=${PCM.channels}`, '--latency-msec=20'],
+      { env: { PATH: process.env['PATH'] ?? '', ...this.env }, stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    const window = (PCM.rate / 10) * PCM.channels * PCM.bytesPerSample;
+    recorder.stdout.on('data', (chunk: Buffer) => {
+      const now = Date.now();
+      this.#pending = Buffer.concat([this.#pending, chunk]);
+      while (this.#pending.length >= window) {
+        this.heard.push({ at: now, ...analyse(this.#pending.subarray(0, window)) });
+        this.#pending = this.#pending.subarray(window);
+      }
+    });
+    this.#recorder = recorder;
+  }
+}
+
+/** Frequency (zero crossings of the left channel) and loudness of a window of interleaved float PCM. */
+function analyse(bytes: Buffer): { hz: number; rms: number } {
+  const frameBytes = PCM.channels * PCM.bytesPerSample;
+  const frames = bytes.length / frameBytes;
+  let crossings = 0;
+  let sum = 0;
+  let previous = bytes.readFloatLE(0);
+  for (let i = 0; i < frames; i++) {
+    const v = bytes.readFloatLE(i * frameBytes);
+    sum += v * v;
+    if ((previous < 0 && v >= 0) || (previous >= 0 && v < 0)) crossings += 1;
+    previous = v;
+  }
+  const rms = Math.sqrt(sum / frames);
+  return { hz: rms < 0.01 ? 0 : Math.round((crossings / 2) * (PCM.rate / frames)), rms };
+}
