@@ -64,5 +64,24 @@ export const StateSchema = Type.Object({
       notice: Type.Union([Type.String(), Type.Null()]),
     }),
     services: Type.Array(ServiceHealthSchema),
+    library: Type.Object({
+      scanning: Type.Boolean(),
+      done: Type.Integer({ minimum: 0 }),
+      total: Type.Integer({ minimum: 0 }),
+      tracks: Type.Integer({ minimum: 0 }),
+      lastScan: Type.Union([
+        Type.Object({
+          at: Type.Integer(),
+          files: Type.Integer({ minimum: 0 }),
+          added: Type.Integer({ minimum: 0 }),
+          updated: Type.Integer({ minimum: 0 }),
+          missing: Type.Integer({ minimum: 0 }),
+          failed: Type.Array(Type.Object({ path: Type.String(), error: Type.String() })),
+          failedCount: Type.Integer({ minimum: 0 }),
+          problems: Type.Array(Type.String()),
+        }),
+        Type.Null(),
+      ]),
+    }),
   }),
 });
