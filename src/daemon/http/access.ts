@@ -9,16 +9,26 @@ import type { Session, User } from '../store/store.js';
  * - `public`: anyone (the default);
  * - `kiosk`: a person signed in at the kiosk, by `Authorization: Bearer <token>`;
  * - `admin`: an admin signed in to the admin panel, by the HttpOnly cookie `mb_admin`, from the
- *   LAN when `adminLanOnly` is set; requests that change something also need `x-csrf-token`.
+ *   LAN when `adminLanOnly` is set; requests that change something also need `x-csrf-token`. An
+ *   admin whose passphrase must be changed (`mustChangePin`, e.g. the demo admin) gets only the
+ *   routes marked `isOpenBeforePassphraseChange` until they choose a new one.
  */
 export type Access = 'public' | 'kiosk' | 'admin';
 
 export const ADMIN_COOKIE = 'mb_admin';
 export const CSRF_HEADER = 'x-csrf-token';
+/** Where a signed-in admin changes their own passphrase. */
+export const OWN_PASSPHRASE_ROUTE = '/api/admin/me/passphrase';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /**
+     * An admin route an admin who must choose a new passphrase may still call (their session,
+     * sign-out, the passphrase change itself); every other admin route answers 403 until then.
+     * @default false
+     */
+    isOpenBeforePassphraseChange?: boolean;
   }
   interface FastifyRequest {
     /** The signed-in person, set for `kiosk` and `admin` routes. */
@@ -68,6 +78,12 @@ export async function registerAccess(
     }
     if (!SAFE_METHODS.has(request.method) && request.headers[CSRF_HEADER] !== found.session.csrfToken) {
       throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', `Missing or wrong ${CSRF_HEADER} header.`);
+    }
+    if (found.user.mustChangePin && request.routeOptions.config.isOpenBeforePassphraseChange !== true) {
+      throw new MoodboxError(
+        'MB_ERR_HTTP_FORBIDDEN',
+        `Choose a new passphrase first: ${found.user.name} still has a passphrase that must be changed (POST ${OWN_PASSPHRASE_ROUTE}).`,
+      );
     }
     request.principal = { ...found, token };
   });

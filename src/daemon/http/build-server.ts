@@ -14,6 +14,7 @@ import type { Logger } from '../logging.js';
 import type { Store } from '../store/store.js';
 import { registerAccess } from './access.js';
 import type { ErrorBody, ServiceHealthView } from './contract.js';
+import { registerApplianceRoutes } from './routes/appliance.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerPeopleRoutes } from './routes/people.js';
 import { registerSessionRoutes } from './routes/session.js';
@@ -158,6 +159,17 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     { selfRegistration: () => deps.settings.current.sessions.selfRegistration },
   );
   registerSettingsRoutes(app, { settings: deps.settings, store: deps.store, clock: deps.clock });
+  // Restart-only: the camera keeps previews as the settings were when it started, i.e. now.
+  const isPreviewOn = deps.settings.current.vision.preview;
+  registerApplianceRoutes(app, {
+    store: deps.store,
+    clock: deps.clock,
+    library: deps.library,
+    modelPath: deps.modelPath,
+    preview: deps.preview,
+    state: () => deps.hub.snapshot().data,
+    isPreviewEnabled: () => isPreviewOn,
+  });
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   await registerUi(app, deps.uiDir);
 

@@ -4,7 +4,7 @@ import { KioskPresence, type KioskUser } from '../auth/kiosk-presence.js';
 import { SignInThrottle } from '../auth/throttle.js';
 import { LiveConfig, OVERRIDES_KEY } from '../config/live-config.js';
 import { loadConfig } from '../config/load-config.js';
-import { buildServer, type MoodboxServer } from '../http/build-server.js';
+import { buildServer, type MoodboxServer, type ServerDeps } from '../http/build-server.js';
 import type { ServiceHealthView } from '../http/contract.js';
 import type { WsHandler } from '../http/ws.js';
 import { StateHub } from '../http/state-hub.js';
@@ -33,6 +33,10 @@ export async function buildTestServer(
     services?: ServiceHealthView[];
     uiDir?: string;
     wsHandlers?: Readonly<Record<string, WsHandler>>;
+    library?: ServerDeps['library'];
+    modelPath?: string;
+    preview?: ServerDeps['preview'];
+    hub?: StateHub;
   } = {},
 ): Promise<TestServer> {
   const clock = options.clock ?? new FakeClock();
@@ -49,7 +53,7 @@ export async function buildTestServer(
   );
   const kioskChanges: Array<KioskUser | null> = [];
   const presence = new KioskPresence({ auth, clock, log, onChange: (u) => kioskChanges.push(u) });
-  const hub = new StateHub(initialSnapshot());
+  const hub = options.hub ?? new StateHub(initialSnapshot());
   const app = await buildServer(
     {
       log,
@@ -63,6 +67,9 @@ export async function buildTestServer(
       version: '1.2.3',
       ...(options.uiDir === undefined ? {} : { uiDir: options.uiDir }),
       ...(options.wsHandlers === undefined ? {} : { wsHandlers: options.wsHandlers }),
+      ...(options.library === undefined ? {} : { library: options.library }),
+      ...(options.modelPath === undefined ? {} : { modelPath: options.modelPath }),
+      ...(options.preview === undefined ? {} : { preview: options.preview }),
     },
     { ws: settings.current.ws },
   );

@@ -28,6 +28,7 @@ import {
   UserIdParams,
   UserViewSchema,
 } from '../schemas/people.js';
+import { coverUrlOf } from './appliance.js';
 
 const ErrorRef = Type.Ref('ErrorBody');
 const ExportSchema = Type.Object({ user: UserViewSchema, cards: Type.Array(CardSchema), plays: Type.Array(PlaySchema) });
@@ -441,7 +442,10 @@ export function registerPeopleRoutes(
     async (request) => {
       const query = request.query as { mood?: string; search?: string; limit: number; offset: number };
       const page = store.tracks.list(query);
-      return { total: page.total, items: page.items.map((t) => ({ ...t, moods: store.tracks.moods(t.id) })) };
+      return {
+        total: page.total,
+        items: page.items.map((t) => ({ ...t, coverUrl: coverUrlOf(t.cover), moods: store.tracks.moods(t.id) })),
+      };
     },
   );
 
@@ -468,7 +472,7 @@ export function registerPeopleRoutes(
         moods.map((m) => ({ ...m, origin: 'admin' as const })),
       );
       audit('track.moods', actor(request), `${track.artist} - ${track.title}`, { moods: moods.map((m) => m.mood) });
-      return { ...track, moods: store.tracks.moods(id) };
+      return { ...track, coverUrl: coverUrlOf(track.cover), moods: store.tracks.moods(id) };
     },
   );
 }

@@ -1,9 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { AuthService } from '../../auth/auth-service.js';
+import type { AuthService, SignedIn } from '../../auth/auth-service.js';
 import type { KioskPresence } from '../../auth/kiosk-presence.js';
-import { ADMIN_COOKIE } from '../access.js';
-import { AdminSessionSchema, AdminSignInBody, KioskSessionSchema, PinSignInBody } from '../schemas/people.js';
+import { checkSecretPolicy } from '../../auth/pin-hash.js';
+import { AuthError } from '../../kernel/errors.js';
+import type { Session, User } from '../../store/store.js';
+import { ADMIN_COOKIE, OWN_PASSPHRASE_ROUTE } from '../access.js';
+import { AdminSessionSchema, AdminSignInBody, ChangeOwnPassphraseBody, KioskSessionSchema, PinSignInBody } from '../schemas/people.js';
 
 const ErrorRef = Type.Ref('ErrorBody');
 
@@ -56,47 +59,77 @@ export function registerSessionRoutes(app: FastifyInstance, deps: { auth: AuthSe
     },
     async (request, reply) => {
       const body = request.body as { name: string; passphrase: string };
-      const { token, session, user } = await deps.auth.signInWithSecret({
+      const signed = await deps.auth.signInWithSecret({
         name: body.name,
         secret: body.passphrase,
         device: `ip:${request.ip}`,
         kind: 'admin',
       });
-      void reply.setCookie(ADMIN_COOKIE, token, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: request.protocol === 'https',
-        expires: new Date(session.expiresAt),
-      });
-      return {
-        csrfToken: session.csrfToken,
-        expiresAt: session.expiresAt,
-        user: { id: user.id, name: user.name, mustChangePin: user.mustChangePin },
-      };
+      setAdminCookie(request, reply, signed);
+      return adminSessionView(signed.session, signed.user);
     },
   );
 
   app.get(
     '/api/admin/session',
     {
-      config: { access: 'admin' },
+      config: { access: 'admin', isOpenBeforePassphraseChange: true },
       schema: { operationId: 'adminSession', tags: ['admin'], summary: 'The signed-in admin', response: { 200: AdminSessionSchema } },
     },
     async (request) => {
       const { session, user } = request.principal ?? unreachable();
-      return {
-        csrfToken: session.csrfToken,
-        expiresAt: session.expiresAt,
-        user: { id: user.id, name: user.name, mustChangePin: user.mustChangePin },
-      };
+      return adminSessionView(session, user);
+    },
+  );
+
+  app.post(
+    OWN_PASSPHRASE_ROUTE,
+    {
+      config: { access: 'admin', isOpenBeforePassphraseChange: true },
+      schema: {
+        operationId: 'changeOwnPassphrase',
+        tags: ['admin'],
+        summary: "Change the signed-in admin's own passphrase",
+        description:
+          'Needs the current passphrase; wrong tries count like failed sign-ins (403, then 429). Every session of the account ends ' +
+          'and this one is replaced: the answer carries the new session and CSRF token. An admin who must choose a new passphrase ' +
+          '(`mustChangePin`) can call no other admin route before this one.',
+        body: ChangeOwnPassphraseBody,
+        response: { 200: AdminSessionSchema, 400: ErrorRef, 403: ErrorRef, 429: ErrorRef },
+      },
+    },
+    async (request, reply) => {
+      const { user } = request.principal ?? unreachable();
+      const body = request.body as { currentPassphrase: string; newPassphrase: string };
+      const problem = checkSecretPolicy(user.role, body.newPassphrase);
+      if (problem !== undefined) throw new AuthError('MB_ERR_AUTH_POLICY', problem);
+      if (body.newPassphrase === body.currentPassphrase) {
+        throw new AuthError('MB_ERR_AUTH_POLICY', 'Choose a passphrase other than the current one.');
+      }
+      const device = `ip:${request.ip}`;
+      // The current passphrase is checked as a sign-in is, so that wrong tries are throttled and audited.
+      try {
+        const check = await deps.auth.signInWithSecret({ name: user.name, secret: body.currentPassphrase, device, kind: 'admin' });
+        deps.auth.signOut(check.token);
+      } catch (err) {
+        // 403, not 401: the session is fine, and a 401 would sign the admin panel out.
+        if (err instanceof AuthError && err.code === 'MB_ERR_AUTH_FAILED') {
+          return reply.status(403).send({ error: { code: err.code, message: 'The current passphrase is not right.' } });
+        }
+        throw err;
+      }
+      await deps.auth.setSecret(user.id, body.newPassphrase, `admin:${user.id}`);
+      // setSecret ended every session of the account, this one included: open the one that replaces it.
+      const signed = await deps.auth.signInWithSecret({ name: user.name, secret: body.newPassphrase, device, kind: 'admin' });
+      setAdminCookie(request, reply, signed);
+      return adminSessionView(signed.session, signed.user);
     },
   );
 
   app.delete(
     '/api/admin/session',
     {
-      config: { access: 'admin' },
+      config: { access: 'admin', isOpenBeforePassphraseChange: true },
       schema: { operationId: 'adminSignOut', tags: ['admin'], summary: 'Sign out of the admin panel', response: { 204: Type.Null() } },
     },
     async (request, reply) => {
@@ -105,6 +138,24 @@ export function registerSessionRoutes(app: FastifyInstance, deps: { auth: AuthSe
       return reply.status(204).send();
     },
   );
+}
+
+function adminSessionView(session: Session, user: User) {
+  return {
+    csrfToken: session.csrfToken,
+    expiresAt: session.expiresAt,
+    user: { id: user.id, name: user.name, mustChangePin: user.mustChangePin },
+  };
+}
+
+function setAdminCookie(request: FastifyRequest, reply: FastifyReply, signed: SignedIn): void {
+  void reply.setCookie(ADMIN_COOKIE, signed.token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: request.protocol === 'https',
+    expires: new Date(signed.session.expiresAt),
+  });
 }
 
 function unreachable(): never {

@@ -38,6 +38,14 @@ export const AdminSessionSchema = Type.Object({
   user: Type.Object({ id: Type.Integer(), name: Type.String(), mustChangePin: Type.Boolean() }),
 });
 
+export const ChangeOwnPassphraseBody = Type.Object(
+  {
+    currentPassphrase: Type.String({ minLength: 1, maxLength: 256 }),
+    newPassphrase: Type.String({ minLength: 1, maxLength: 256, description: 'At least 10 characters, other than the current one.' }),
+  },
+  { additionalProperties: false },
+);
+
 export const CreateUserBody = Type.Object(
   {
     name: Name,
@@ -148,7 +156,8 @@ export const TrackAdminSchema = Type.Object({
   genre: Type.String(),
   language: Type.String(),
   durationMs: Type.Union([Type.Integer(), Type.Null()]),
-  cover: Type.Union([Type.String(), Type.Null()]),
+  cover: Type.Union([Type.String(), Type.Null()], { description: 'The cover file name in the covers folder, or null.' }),
+  coverUrl: Type.Union([Type.String(), Type.Null()], { description: 'Where the cover is served (`/api/covers/<file>`), or null.' }),
   moods: Type.Array(Type.Object({ mood: Type.String(), weight: Type.Number(), origin: Type.String() })),
 });
 

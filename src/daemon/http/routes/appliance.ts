@@ -1,0 +1,285 @@
+import { access, readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { Clock } from '../../kernel/clock.js';
+import { MoodboxError } from '../../kernel/errors.js';
+import type { Store, User } from '../../store/store.js';
+import type { ServerDeps } from '../build-server.js';
+import type { StateSnapshot } from '../contract.js';
+import {
+  CoverParams,
+  imageResponse,
+  ModelReportSchema,
+  REPORT_IMAGES,
+  ReportFileParams,
+  ScanStartedSchema,
+  type ReportImage,
+} from '../schemas/appliance.js';
+
+const ErrorRef = Type.Ref('ErrorBody');
+const admin = { access: 'admin' } as const;
+
+const COVER_TYPES = { jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif' } as const;
+/** Cover names are content hashes: the bytes behind a name never change. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/** The URL a track's cover is served at, or null when it has none. */
+export function coverUrlOf(cover: string | null): string | null {
+  return cover === null ? null : `/api/covers/${encodeURIComponent(cover)}`;
+}
+
+export interface ApplianceDeps {
+  store: Store;
+  clock: Clock;
+  library: ServerDeps['library'];
+  modelPath: string | undefined;
+  preview: ServerDeps['preview'];
+  /** The state snapshot now (the camera's status explains a missing preview). */
+  state: () => StateSnapshot;
+  /** Whether the camera was started with `vision.preview` on. */
+  isPreviewEnabled: () => boolean;
+}
+
+/**
+ * The box's own things: cover images (public, for the kiosk), library rescans, the emotion model's
+ * report and the camera's live preview (admin).
+ */
+export function registerApplianceRoutes(app: FastifyInstance, deps: ApplianceDeps): void {
+  const actor = (request: { principal: { user: User } | null }): string => `admin:${request.principal?.user.id ?? '?'}`;
+
+  app.get(
+    '/api/covers/:file',
+    {
+      schema: {
+        operationId: 'getCover',
+        tags: ['kiosk'],
+        summary: 'A cover image from the library',
+        description: 'Names are content hashes, so a cover may be cached for good.',
+        params: CoverParams,
+        response: { 200: imageResponse(Object.values(COVER_TYPES), 'The image.'), 404: ErrorRef },
+      },
+    },
+    async (request, reply) => {
+      const { file } = request.params as { file: string };
+      const ext = file.slice(file.lastIndexOf('.') + 1) as keyof typeof COVER_TYPES;
+      const bytes = deps.library === undefined ? undefined : await readIfExists(join(deps.library.coversDir, file));
+      if (bytes === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', `No cover ${file}.`);
+      return reply.type(COVER_TYPES[ext]).header('cache-control', IMMUTABLE).send(bytes);
+    },
+  );
+
+  app.post(
+    '/api/admin/library/scan',
+    {
+      config: admin,
+      schema: {
+        operationId: 'scanLibrary',
+        tags: ['admin'],
+        summary: 'Rescan the music folders',
+        description:
+          'Starts a scan of the configured folders and answers at once; a scan already running is joined. ' +
+          'Progress (`done`, `total`) and the result (`lastScan`) are pushed in the `library` state area.',
+        response: { 202: ScanStartedSchema, 404: ErrorRef },
+      },
+    },
+    async (request, reply) => {
+      const library = deps.library;
+      if (library === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', 'This Moodbox has no music library.');
+      const joined = library.isScanning;
+      // Not awaited: the answer says the scan runs; the library service logs and publishes its outcome.
+      library.scan().catch(() => undefined);
+      deps.store.audit.append({ at: deps.clock.now(), actor: actor(request), action: 'library.scan', target: '', detail: { joined } });
+      return reply.status(202).send({ scanning: true, joined });
+    },
+  );
+
+  app.get(
+    '/api/admin/model',
+    {
+      config: admin,
+      schema: {
+        operationId: 'getModelReport',
+        tags: ['admin'],
+        summary: 'The emotion model in use: its manifest entry, accuracy figures and report plots',
+        response: { 200: ModelReportSchema, 404: ErrorRef },
+      },
+    },
+    async () => {
+      if (deps.modelPath === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', 'This Moodbox runs no emotion model.');
+      return modelReport(deps.modelPath);
+    },
+  );
+
+  app.get(
+    '/api/admin/model/report/:file',
+    {
+      config: admin,
+      schema: {
+        operationId: 'getModelReportImage',
+        tags: ['admin'],
+        summary: 'A plot of the model report (training curves, confusion matrix)',
+        params: ReportFileParams,
+        response: { 200: imageResponse(['image/png'], 'The plot.'), 404: ErrorRef },
+      },
+    },
+    async (request, reply) => {
+      const { file } = request.params as { file: ReportImage };
+      const bytes = deps.modelPath === undefined ? undefined : await readIfExists(join(dirname(deps.modelPath), 'report', file));
+      if (bytes === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', `The model report has no ${file}.`);
+      // The plots change when the model is replaced, under the same name.
+      return reply.type('image/png').header('cache-control', 'no-cache').send(bytes);
+    },
+  );
+
+  app.get(
+    '/api/admin/camera/preview.jpg',
+    {
+      config: admin,
+      schema: {
+        operationId: 'getCameraPreview',
+        tags: ['admin'],
+        summary: "The camera's newest blurred preview",
+        description:
+          'Faces are blurred before the frame leaves the vision pipeline; nothing is stored. `x-captured-at` gives the epoch ms it was taken. ' +
+          '404 while the live view is off (`vision.preview`), the camera is off, or no frame was taken yet.',
+        response: { 200: imageResponse(['image/jpeg'], 'The preview.'), 404: ErrorRef },
+      },
+    },
+    async (_request, reply) => {
+      const preview = deps.preview?.();
+      if (preview === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', whyNoPreview(deps));
+      return reply
+        .type('image/jpeg')
+        .header('cache-control', 'no-store')
+        .header('x-captured-at', String(preview.at))
+        .header('x-frame-size', `${preview.width}x${preview.height}`)
+        .send(preview.jpeg);
+    },
+  );
+}
+
+function whyNoPreview(deps: ApplianceDeps): string {
+  if (!deps.isPreviewEnabled()) return 'The live view is off: set vision.preview to true and restart Moodbox.';
+  if (deps.preview === undefined) return 'The camera is turned off in the configuration (camera.enabled), so there is no live view.';
+  const camera = deps.state().camera;
+  if (camera.status === 'on') return 'No preview yet: the camera has not delivered a frame. Try again in a moment.';
+  return `No preview: the camera is ${camera.status}${camera.detail === null ? '' : ` (${camera.detail})`}.`;
+}
+
+async function readIfExists(path: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'EISDIR') return undefined;
+    throw err;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const int = (v: unknown): number | null => (Number.isSafeInteger(v) ? (v as number) : null);
+const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
+
+/**
+ * The admin panel's model report from `manifest.json` beside `modelPath`. Fields other than the
+ * ones the daemon checks at start-up are read leniently: a figure the manifest lacks is null.
+ */
+async function modelReport(modelPath: string) {
+  const dir = dirname(modelPath);
+  const manifestPath = join(dir, 'manifest.json');
+  const file = basename(modelPath);
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
+  } catch (err) {
+    throw new MoodboxError('MB_ERR_NOT_FOUND', `The model manifest ${manifestPath} cannot be read (${(err as Error).message}).`, {
+      cause: err,
+    });
+  }
+  const models = isObject(manifest) && isObject(manifest['models']) ? manifest['models'] : {};
+  const entry = models[file];
+  if (!isObject(entry)) throw new MoodboxError('MB_ERR_NOT_FOUND', `${manifestPath} has no entry for ${file}.`);
+
+  const figures = Object.entries(models).flatMap(([name, model]) => {
+    if (!isObject(model) || !isObject(model['accuracy'])) return [];
+    const precision = isObject(model['quantization']) || /int8/.test(name) ? ('int8' as const) : ('float' as const);
+    return Object.values(model['accuracy']).flatMap((figure) => {
+      if (!isObject(figure)) return [];
+      const accuracy = num(figure['accuracy']);
+      const n = int(figure['n']);
+      if (accuracy === null || n === null) return [];
+      const ferPlus = isObject(figure['ferPlusMajority']) ? figure['ferPlusMajority'] : undefined;
+      const ferPlusAccuracy = num(ferPlus?.['accuracy']);
+      return [
+        {
+          file: name,
+          precision,
+          isInUse: name === file,
+          usage: str(figure['usage'], 'PublicTest'),
+          flipTta: figure['flipTta'] === true,
+          n,
+          accuracy,
+          macroRecall: num(figure['macroRecall']),
+          ferPlusMajority: ferPlusAccuracy === null ? null : { n: int(ferPlus?.['n']) ?? 0, accuracy: ferPlusAccuracy },
+          imagesPerSecond: num(figure['imagesPerSecond']),
+        },
+      ];
+    });
+  });
+  // The in-use model first, then int8 before float, then without mirror averaging first.
+  const rank = { int8: 0, float: 1 } as const;
+  figures.sort(
+    (a, b) =>
+      Number(b.isInUse) - Number(a.isInUse) ||
+      rank[a.precision] - rank[b.precision] ||
+      a.file.localeCompare(b.file) ||
+      Number(a.flipTta) - Number(b.flipTta),
+  );
+
+  const flipTta = entry['flipTta'] === true;
+  const accuracy = isObject(entry['accuracy']) ? entry['accuracy'] : {};
+  const asRun = Object.values(accuracy).find((f) => isObject(f) && f['flipTta'] === flipTta);
+  const perClassRaw = isObject(asRun) && isObject(asRun['perClass']) ? asRun['perClass'] : {};
+  const perClass = Object.entries(perClassRaw).flatMap(([label, c]) =>
+    isObject(c) && num(c['recall']) !== null ? [{ label, n: int(c['n']) ?? 0, recall: num(c['recall']) ?? 0 }] : [],
+  );
+
+  const images = [];
+  for (const [name, title] of Object.entries(REPORT_IMAGES)) {
+    if (await exists(join(dir, 'report', name))) {
+      images.push({ file: name, title, url: `/api/admin/model/report/${name}` });
+    }
+  }
+
+  const quantization = isObject(entry['quantization']) ? entry['quantization'] : undefined;
+  return {
+    file,
+    sha256: str(entry['sha256']),
+    bytes: int(entry['bytes']),
+    labels: Array.isArray(entry['labels']) ? entry['labels'].filter((l): l is string => typeof l === 'string') : [],
+    flipTta,
+    provenance: str(entry['provenance']),
+    licence: str(entry['licence']),
+    sourceEpoch: int(entry['sourceEpoch']),
+    quantization:
+      quantization === undefined
+        ? null
+        : [str(quantization['weights']), str(quantization['activations'])].filter(Boolean).join('; ') ||
+          str(quantization['format']) ||
+          'int8',
+    figures,
+    perClass,
+    images,
+  };
+}

@@ -1,0 +1,68 @@
+import { Type } from 'typebox';
+
+/** Cover files are named by the sha256 of their bytes; nothing else (no `/`, no `..`) matches. */
+export const COVER_FILE_PATTERN = '^[0-9a-f]{64}\\.(jpg|png|webp|gif)$';
+
+export const CoverParams = Type.Object({
+  file: Type.String({ pattern: COVER_FILE_PATTERN, description: '`<sha256>.<jpg|png|webp|gif>`, as in a track view’s `coverUrl`.' }),
+});
+
+/** The plots the model's training writes to `models/report/`. */
+export const REPORT_IMAGES = {
+  'curves.png': 'PublicTest accuracy and training loss per epoch',
+  'confusion.png': 'Confusion matrix on PublicTest',
+} as const;
+export type ReportImage = keyof typeof REPORT_IMAGES;
+
+export const ReportFileParams = Type.Object({
+  file: Type.Enum(Object.keys(REPORT_IMAGES) as ReportImage[], { description: 'One of the report plots.' }),
+});
+
+export const ScanStartedSchema = Type.Object({
+  scanning: Type.Boolean({ description: 'Always true: progress and the result follow in the `library` state area.' }),
+  joined: Type.Boolean({ description: 'True when a scan was already running and this request joined it.' }),
+});
+
+export const ModelFigureSchema = Type.Object({
+  file: Type.String({ description: 'The model file measured.' }),
+  precision: Type.Enum(['int8', 'float']),
+  isInUse: Type.Boolean({ description: 'True for the model the daemon loads.' }),
+  usage: Type.String({ description: 'The FER-2013 split measured, e.g. `PublicTest`.' }),
+  flipTta: Type.Boolean({ description: 'Whether each face was averaged with its mirror image.' }),
+  n: Type.Integer({ description: 'Images measured.' }),
+  accuracy: Type.Number({ minimum: 0, maximum: 1, description: 'Share of images whose FER-2013 label the model predicted.' }),
+  macroRecall: Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()]),
+  ferPlusMajority: Type.Union([
+    Type.Object({
+      n: Type.Integer(),
+      accuracy: Type.Number({ minimum: 0, maximum: 1, description: 'Share of images where the model agrees with the FER+ majority vote.' }),
+    }),
+    Type.Null(),
+  ]),
+  imagesPerSecond: Type.Union([Type.Number(), Type.Null()]),
+});
+
+export const ModelReportSchema = Type.Object({
+  file: Type.String({ description: 'The model file in use (its key in models/manifest.json).' }),
+  sha256: Type.String(),
+  bytes: Type.Union([Type.Integer(), Type.Null()]),
+  labels: Type.Array(Type.String(), { description: 'The emotion of each model output, in order.' }),
+  flipTta: Type.Boolean({ description: 'Whether the daemon averages each face with its mirror image.' }),
+  provenance: Type.String(),
+  licence: Type.String(),
+  sourceEpoch: Type.Union([Type.Integer(), Type.Null()], { description: 'The training epoch the weights come from.' }),
+  quantization: Type.Union([Type.String(), Type.Null()], { description: 'How the weights were quantized; null for a float model.' }),
+  figures: Type.Array(ModelFigureSchema, { description: 'Accuracy of every model in the manifest, with and without mirror averaging.' }),
+  perClass: Type.Array(Type.Object({ label: Type.String(), n: Type.Integer(), recall: Type.Number({ minimum: 0, maximum: 1 }) }), {
+    description: 'Recall per emotion of the model in use on PublicTest, measured the way the daemon runs it.',
+  }),
+  images: Type.Array(Type.Object({ file: Type.String(), title: Type.String(), url: Type.String() }), {
+    description: 'The report plots that exist, with the admin URL that serves each.',
+  }),
+});
+
+/** Image responses: documented for OpenAPI; the handlers send the bytes as they are. */
+export const imageResponse = (types: readonly string[], description: string) => ({
+  description,
+  content: Object.fromEntries(types.map((type) => [type, { schema: Type.String({ contentMediaType: type }) }])),
+});
