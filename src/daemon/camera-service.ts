@@ -9,6 +9,8 @@ import type { EventBus } from './kernel/event-bus.js';
 /** How often the camera's on/off rules (admin switch, camera hours) are checked (ms). */
 const RULES_CHECK_MS = 15_000;
 const NOBODY = 'nobody';
+/** The analysis rate is counted over this window (ms). */
+const RATE_WINDOW_MS = 5000;
 
 /** The vision loop as the camera service drives it (`VisionPipeline` fits). */
 export interface VisionLoop extends Service {
@@ -51,6 +53,8 @@ export class CameraService implements Service {
   #unsubscribe: Array<() => void> = [];
   #signal: AbortSignal | undefined;
   #switching: Promise<void> = Promise.resolve();
+  /** When the last analysed frames came (monotonic ms), for the analysis rate in the health line. */
+  #analysed: number[] = [];
 
   constructor(deps: CameraServiceDeps) {
     this.#deps = deps;
@@ -71,6 +75,9 @@ export class CameraService implements Service {
         });
       }),
       events.on('facesDetected', ({ faces }) => {
+        const now = deps.clock.monotonic();
+        this.#analysed.push(now);
+        while ((this.#analysed[0] ?? now) < now - RATE_WINDOW_MS) this.#analysed.shift();
         const mood = deps.hub.snapshot().data.mood;
         if (mood.faces === faces.length) return;
         deps.hub.update('mood', { ...mood, faces: faces.length, why: why(mood.current, faces.length) });
@@ -107,7 +114,16 @@ export class CameraService implements Service {
 
   health(): ServiceHealth {
     if (this.#off !== null) return { status: 'ready', detail: `camera off: ${this.#off}` };
-    return this.#deps.vision.health?.() ?? { status: 'ready' };
+    const vision = this.#deps.vision.health?.() ?? { status: 'ready' };
+    const fps = this.analysisFps;
+    return fps === 0 ? vision : { ...vision, detail: `${vision.detail ?? 'camera on'}; ${fps.toFixed(1)} frames/s analysed` };
+  }
+
+  /** Frames analysed per second over the last few seconds. */
+  get analysisFps(): number {
+    const now = this.#deps.clock.monotonic();
+    const recent = this.#analysed.filter((t) => t >= now - RATE_WINDOW_MS);
+    return recent.length / (RATE_WINDOW_MS / 1000);
   }
 
   /** Applies the admin's rules now (after a settings change); the service also checks them on its own. */

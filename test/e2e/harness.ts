@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -110,6 +110,22 @@ export async function tone(path: string, hz: number, seconds: number, tags: { ti
     path,
   ]);
   await run('rm', ['-f', raw]);
+}
+
+/** A library of tones, three per mood (one frequency per mood), each by its own artist, tagged by a moods.csv sidecar. */
+export async function toneLibrary(dir: string, hzByMood: Readonly<Record<string, number>>, seconds: number): Promise<string> {
+  const lib = join(dir, 'music');
+  mkdirSync(lib, { recursive: true });
+  const rows = ['path,moods'];
+  for (const [mood, hz] of Object.entries(hzByMood)) {
+    for (let i = 1; i <= 3; i++) {
+      const file = `${mood}-${i}.flac`;
+      await tone(join(lib, file), hz, seconds, { title: `${mood} ${i}`, artist: `${mood} band ${i}` });
+      rows.push(`${file},${mood}:1`);
+    }
+  }
+  writeFileSync(join(lib, 'moods.csv'), `${rows.join('\n')}\n`);
+  return lib;
 }
 
 /** The PCM format the listener records. */

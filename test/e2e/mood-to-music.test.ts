@@ -1,7 +1,7 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { getJson, PulseListener, ROOT, startDaemon, tempDir, tone, until, watchState, type Daemon } from './harness.js';
+import { getJson, PulseListener, ROOT, startDaemon, tempDir, toneLibrary, until, watchState, type Daemon } from './harness.js';
 
 const CLIP = join(ROOT, 'src/vision/testing/fixtures/happy-then-sad.mp4');
 /** When the clip's face turns from happy to sad (s). */
@@ -20,22 +20,6 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0).reverse()) cleanup();
 });
 
-/** A library of long tones, three per mood, each by its own artist, tagged by a moods.csv sidecar. */
-async function toneLibrary(dir: string): Promise<string> {
-  const lib = join(dir, 'music');
-  mkdirSync(lib);
-  const rows = ['path,moods'];
-  for (const [mood, hz] of Object.entries(HZ)) {
-    for (let i = 1; i <= 3; i++) {
-      const file = `${mood}-${i}.flac`;
-      await tone(join(lib, file), hz, 60, { title: `${mood} ${i}`, artist: `${mood} band ${i}` });
-      rows.push(`${file},${mood}:1`);
-    }
-  }
-  writeFileSync(join(lib, 'moods.csv'), `${rows.join('\n')}\n`);
-  return lib;
-}
-
 function near(hz: number, target: number): boolean {
   return Math.abs(hz - target) <= target * 0.05;
 }
@@ -44,7 +28,7 @@ describe('the whole appliance', () => {
   it('plays happy music while the face is happy, and mood-fitting music within the dwell plus 1 s after it turns sad', async () => {
     const dir = tempDir('e2e');
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const library = await toneLibrary(dir);
+    const library = await toneLibrary(dir, HZ, 60);
     const listener = await PulseListener.start(dir);
     cleanups.push(() => listener.close());
 
