@@ -53,7 +53,7 @@ afterEach(() => {
 });
 
 describe('moodbox start', () => {
-  it('starts in demo mode, reports ready, and stops cleanly on SIGTERM within 5 s with a UI connected', async () => {
+  it('starts in demo mode, shows a mood from the demo clip with music playing, and stops cleanly on SIGTERM within 5 s with a UI connected', async () => {
     const daemon = startDaemon({});
     const ready = await until(() => daemon.lines.find((l) => l['msg'] === 'moodbox ready'));
     expect(ready['demo']).toBe(true);
@@ -79,6 +79,23 @@ describe('moodbox start', () => {
       ],
     });
 
+    // Within a minute of starting, the demo clip gives the room a mood and music plays to it.
+    const shown = await until(async () => {
+      const res = await fetch(`${base}/api/state`);
+      const body = (await res.json()) as {
+        data: {
+          mood: { current: string | null };
+          player: { status: string; nowPlaying: { moods: string[] } | null };
+          library: { tracks: number };
+        };
+      };
+      const { mood, player } = body.data;
+      return mood.current !== null && mood.current !== 'nobody' && player.status === 'playing' ? body.data : undefined;
+    }, 60_000);
+    expect(shown.library.tracks).toBe(6);
+    expect(shown.player.nowPlaying?.moods.length).toBeGreaterThan(0);
+    expect(daemon.stderr()).toContain('Admin sign-in: admin / moodbox-demo-admin (you choose a new passphrase at the first sign-in)');
+
     const ws = new WebSocket(`${base.replace('http', 'ws')}/ws`);
     const first = await new Promise<{ type: string; data: { demo: boolean } }>((resolve) =>
       ws.once('message', (d) => resolve(JSON.parse((d as Buffer).toString('utf8')) as never)),
@@ -93,7 +110,7 @@ describe('moodbox start', () => {
     expect(Date.now() - t0).toBeLessThan(5000);
     expect(daemon.lines.map((l) => l['msg'])).toEqual(expect.arrayContaining(['shutting down', 'service stopped', 'stopped']));
     ws.terminate();
-  });
+  }, 90_000);
 
   it('refuses a bad configuration with every problem named, and exit code 78', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'moodbox-badconf-'));
