@@ -20,4 +20,24 @@ export function registerBench(program: Command): void {
         { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), clock: systemClock },
       );
     });
+  bench
+    .command('e2e')
+    .description(
+      'the whole appliance on a clip of a face flipping between happy and sad: mood change to music, pushes to the screens, start-up, RSS',
+    )
+    .option('--json', 'print one JSON object')
+    .option('--seconds <n>', 'how long to run on the looping 20 s clip', (v) => Number(v), 60)
+    .action(async (opts: { json?: boolean; seconds: number }) => {
+      if (!(opts.seconds >= 20)) throw new RangeError(`Expected \`--seconds\` to be at least 20, got \`${opts.seconds}\``);
+      const { benchE2e, formatE2eBench } = await import('../bench-e2e.js');
+      const { INSTALL_DIR } = await import('../version.js');
+      const { systemClock } = await import('../kernel/clock.js');
+      const report = await benchE2e({
+        installDir: INSTALL_DIR,
+        seconds: opts.seconds,
+        entry: [...process.execArgv, process.argv[1] ?? ''],
+        clock: systemClock,
+      });
+      process.stdout.write(opts.json === true ? `${JSON.stringify(report)}\n` : `${formatE2eBench(report)}\n`);
+    });
 }

@@ -1,0 +1,23 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { benchE2e, formatE2eBench } from '../../src/daemon/bench-e2e.js';
+import { systemClock } from '../../src/daemon/kernel/clock.js';
+import { ROOT } from './harness.js';
+
+describe('moodbox bench e2e', () => {
+  it('measures the music following mood flips, pushes, start-up and memory on the looping clip', async () => {
+    const report = await benchE2e({
+      installDir: ROOT,
+      seconds: 22,
+      entry: ['--import', 'tsx', join(ROOT, 'src/daemon/cli.ts')],
+      clock: systemClock,
+    });
+    // Happy, then sad: at least those two settled changes, each followed by a track for it.
+    expect(report.moodToTrackMs.samples).toBeGreaterThanOrEqual(2);
+    expect(report.pushMs.samples).toBeGreaterThanOrEqual(2);
+    expect(report.startupMs.reported).toBeGreaterThan(0);
+    expect(report.rssMiB.daemon).toBeGreaterThan(50);
+    expect(report.rssMiB.mpv).toBeGreaterThan(5);
+    expect(formatE2eBench(report)).toContain('settled mood change → fitting track playing: p50');
+  }, 90_000);
+});
