@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -85,6 +85,19 @@ describe('moodbox doctor', () => {
     expect(byName(checks, 'database').status).toBe('fail');
   });
 
+  it('counts the music in the configured folders, and fails a folder that is not there', async () => {
+    const m = machine();
+    const music = join(m.installDir, 'music');
+    mkdirSync(join(music, 'album'), { recursive: true });
+    writeFileSync(join(music, 'album', 'one.flac'), '');
+    writeFileSync(join(music, 'two.mp3'), '');
+    writeFileSync(join(music, 'cover.jpg'), '');
+    const ok = await runDoctor({ ...m, configFile: rewrite(m.configFile, { library: { folders: [music] } }) });
+    expect(byName(ok, 'music')).toEqual({ name: 'music', status: 'ok', message: `${music}: 2 audio files` });
+    const missing = await runDoctor({ ...m, configFile: rewrite(m.configFile, { library: { folders: [join(music, 'nope')] } }) });
+    expect(byName(missing, 'music')).toMatchObject({ status: 'fail', message: expect.stringContaining('missing or not readable') });
+  });
+
   it('reports a bad configuration as the only problem, with its field', async () => {
     const m = machine({ config: { camera: { sorce: 'demo' } } });
     const checks = await runDoctor(m);
@@ -111,3 +124,9 @@ describe('moodbox doctor', () => {
     expect(formatChecks([{ name: 'x', status: 'ok', message: 'fine' }])).toBe('[ok  ] x: fine\n\nNo problems found.');
   });
 });
+
+/** Merges `patch` into the configuration file at `file`; returns its path. */
+function rewrite(file: string, patch: object): string {
+  writeFileSync(file, JSON.stringify({ ...(JSON.parse(readFileSync(file, 'utf8')) as object), ...patch }));
+  return file;
+}

@@ -2,12 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { loadConfig } from './config/load-config.js';
 import type { Config } from './config/schema.js';
 import { ConfigError } from './kernel/errors.js';
 import { loadMigrations } from './store/sqlite-store.js';
+import { AUDIO_EXTENSIONS } from '../player/library/scanner.js';
 import { INSTALL_DIR } from './version.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -48,6 +49,7 @@ export async function runDoctor(options: { configFile?: string | undefined } & P
     checkModel(config, ctx),
     checkMpv(config),
     checkAudio(config, ctx),
+    checkMusic(config, ctx),
     checkDatabase(config),
     checkDisk(config),
     await checkPort(config),
@@ -210,6 +212,60 @@ function checkAudio(config: Config, ctx: DoctorEnv): Check {
     };
   }
   return { name: 'audio', status: 'ok', message: server ? 'a sound server is running' : `sound devices: ${playback.length}` };
+}
+
+/** Audio files counted in a music folder before the check stops counting. */
+const MUSIC_COUNT_LIMIT = 10_000;
+
+function checkMusic(config: Config, ctx: DoctorEnv): Check {
+  const name = 'music';
+  const folders = config.library.folders.map((f) => (isAbsolute(f) ? f : resolve(ctx.installDir, f)));
+  if (folders.length === 0) {
+    return { name, status: 'warn', message: 'no music folder configured', fix: 'set library.folders to the folders of music to play' };
+  }
+  const found: string[] = [];
+  for (const folder of folders) {
+    try {
+      accessSync(folder, constants.R_OK | constants.X_OK);
+    } catch {
+      return {
+        name,
+        status: 'fail',
+        message: `music folder ${folder} is missing or not readable`,
+        fix: 'create it, or make it readable by the user Moodbox runs as (the `moodbox` user under systemd), or fix library.folders',
+      };
+    }
+    const count = countAudio(folder, MUSIC_COUNT_LIMIT);
+    found.push(`${folder}: ${count >= MUSIC_COUNT_LIMIT ? `${MUSIC_COUNT_LIMIT}+` : count} audio files`);
+    if (count === 0) {
+      return {
+        name,
+        status: 'warn',
+        message: `no audio files in ${folder}`,
+        fix: `copy music there (${AUDIO_EXTENSIONS.join(' ')}), then rescan from the admin panel`,
+      };
+    }
+  }
+  return { name, status: 'ok', message: found.join('; ') };
+}
+
+function countAudio(dir: string, limit: number): number {
+  let count = 0;
+  const pending = [dir];
+  while (pending.length > 0 && count < limit) {
+    const current = pending.pop() ?? '';
+    let entries;
+    try {
+      entries = readdirSync(current, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      if (entry.isDirectory()) pending.push(join(current, entry.name));
+      else if (entry.isFile() && AUDIO_EXTENSIONS.includes(extname(entry.name).toLowerCase())) count += 1;
+    }
+  }
+  return count;
 }
 
 function checkDatabase(config: Config): Check {
