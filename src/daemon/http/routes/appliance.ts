@@ -160,8 +160,11 @@ export function registerApplianceRoutes(app: FastifyInstance, deps: ApplianceDep
 }
 
 function whyNoPreview(deps: ApplianceDeps): string {
-  if (!deps.isPreviewEnabled()) return 'The live view is off: set vision.preview to true and restart Moodbox.';
-  if (deps.preview === undefined) return 'The camera is turned off in the configuration (camera.enabled), so there is no live view.';
+  const isCameraOff = deps.preview === undefined;
+  if (!deps.isPreviewEnabled()) {
+    return `The live view is off: set vision.preview to true${isCameraOff ? ' (and camera.enabled, off too)' : ''} and restart Moodbox.`;
+  }
+  if (isCameraOff) return 'The camera is turned off in the configuration: set camera.enabled to true and restart Moodbox.';
   const camera = deps.state().camera;
   if (camera.status === 'on') return 'No preview yet: the camera has not delivered a frame. Try again in a moment.';
   return `No preview: the camera is ${camera.status}${camera.detail === null ? '' : ` (${camera.detail})`}.`;
