@@ -4,11 +4,16 @@ import { AdminApi, type AdminSession } from '../data/admin-api.js';
 import { ApiClient } from '../data/api-client.js';
 import { ADMIN_STYLES, field, messageOf } from './admin-styles.js';
 import './mb-admin-audit.js';
+import './mb-admin-camera.js';
 import './mb-admin-dashboard.js';
 import './mb-admin-history.js';
 import './mb-admin-library.js';
+import './mb-admin-model.js';
 import './mb-admin-settings.js';
 import './mb-admin-users.js';
+
+/** Admin passphrases are at least this long (the daemon's policy). */
+const MIN_PASSPHRASE = 10;
 
 const VIEWS = [
   ['dashboard', 'Dashboard'],
@@ -28,8 +33,9 @@ function viewFromHash(): View {
 }
 
 /**
- * The admin panel at /admin: sign-in, then a navigation (plain links, so the keyboard and the
- * browser's history work) and one panel at a time.
+ * The admin panel at /admin: sign-in, a new passphrase when the account must choose one (the
+ * daemon refuses everything else until then), then a navigation (plain links, so the keyboard and
+ * the browser's history work) and one panel at a time.
  *
  * @summary The admin panel.
  */
@@ -91,6 +97,9 @@ export class MbAdmin extends LitElement {
       .signin label {
         display: grid;
       }
+      .signin p {
+        margin: 0;
+      }
       .skip {
         position: absolute;
         left: -999px;
@@ -148,6 +157,7 @@ export class MbAdmin extends LitElement {
   override render() {
     if (this._isChecking) return html`<main><p role="status">Loading…</p></main>`;
     if (this._session === null) return this.#renderSignIn();
+    if (this._session.user.mustChangePin) return this.#renderPassphraseChange(this._session.user.name);
     return html`<a class="skip" href="#main" @click=${this.#skip}>Skip to content</a>
       <header>
         <h1>Moodbox admin</h1>
@@ -168,7 +178,7 @@ export class MbAdmin extends LitElement {
       case 'dashboard':
         return html`<mb-admin-dashboard .api=${api} .live=${this.#live}></mb-admin-dashboard>`;
       case 'library':
-        return html`<mb-admin-library .api=${api}></mb-admin-library>`;
+        return html`<mb-admin-library .api=${api} .live=${this.#live}></mb-admin-library>`;
       case 'users':
         return html`<mb-admin-users .api=${api}></mb-admin-users>`;
       case 'history':
@@ -178,16 +188,9 @@ export class MbAdmin extends LitElement {
       case 'audit':
         return html`<mb-admin-audit .api=${api}></mb-admin-audit>`;
       case 'camera':
-        return html`<h2>Camera</h2>
-          <p class="card" data-state="not-available">
-            The live camera view (face boxes, emotion bars, blur option) is not available yet: this daemon publishes no camera preview.
-            Camera status: <strong>${this.#live.snapshot.state?.camera.status ?? 'unknown'}</strong>.
-          </p>`;
+        return html`<mb-admin-camera .api=${api} .live=${this.#live}></mb-admin-camera>`;
       case 'model':
-        return html`<h2>Model</h2>
-          <p class="card" data-state="not-available">
-            The model report (accuracy, confusion matrix) is not available yet: this daemon publishes no model report.
-          </p>`;
+        return html`<mb-admin-model .api=${api}></mb-admin-model>`;
       default: {
         const never: never = this._view;
         return never;
@@ -206,6 +209,58 @@ export class MbAdmin extends LitElement {
       </form>
     </main>`;
   }
+
+  #renderPassphraseChange(name: string) {
+    return html`<main>
+      <form class="signin card" aria-labelledby="change-h" aria-describedby="change-why" @submit=${this.#changePassphrase}>
+        <h1 id="change-h" style="margin: 0; font-size: 1.4em">Choose a new passphrase</h1>
+        <p id="change-why">
+          <strong>${name}</strong> signed in with a passphrase that must be changed before anything else. Choose one of at least
+          ${MIN_PASSPHRASE} characters that only you know.
+        </p>
+        <label>Current passphrase <input name="current" type="password" autocomplete="current-password" required /></label>
+        <label
+          >New passphrase
+          <input name="next" type="password" autocomplete="new-password" minlength=${MIN_PASSPHRASE} required />
+        </label>
+        <label
+          >Repeat the new passphrase
+          <input name="repeat" type="password" autocomplete="new-password" minlength=${MIN_PASSPHRASE} required />
+        </label>
+        ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : nothing}
+        <button type="submit" ?disabled=${this._isBusy}>${this._isBusy ? 'Saving…' : 'Save the new passphrase'}</button>
+        <button type="button" class="secondary" @click=${this.#signOut}>Sign out</button>
+      </form>
+    </main>`;
+  }
+
+  readonly #changePassphrase = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    const data = new FormData(event.target as HTMLFormElement);
+    const current = field(data, 'current');
+    const next = field(data, 'next');
+    if (next.length < MIN_PASSPHRASE) {
+      this._error = `The new passphrase needs at least ${MIN_PASSPHRASE} characters.`;
+      return;
+    }
+    if (next !== field(data, 'repeat')) {
+      this._error = 'The two new passphrases differ. Type the same one twice.';
+      return;
+    }
+    if (next === current) {
+      this._error = 'Choose a passphrase other than the current one.';
+      return;
+    }
+    this._isBusy = true;
+    try {
+      this._session = await this.#api.changeOwnPassphrase(current, next);
+      this._error = '';
+    } catch (err) {
+      this._error = messageOf(err);
+    } finally {
+      this._isBusy = false;
+    }
+  };
 
   readonly #skip = (event: Event): void => {
     event.preventDefault();

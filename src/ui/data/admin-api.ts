@@ -1,4 +1,7 @@
-import { ApiError, httpJson } from './api-client.js';
+import type { CameraState, LibraryState, MoodState } from '../../daemon/http/contract.js';
+import { ApiError, httpBlob, httpJson } from './api-client.js';
+
+export type { CameraState, LibraryState, MoodState };
 
 export interface AdminUser {
   id: number;
@@ -53,7 +56,46 @@ export interface AdminTrack {
   language: string;
   durationMs: number | null;
   cover: string | null;
+  /** Where the cover image is served, or null. */
+  coverUrl: string | null;
   moods: TrackMoodTag[];
+}
+/** One accuracy measurement of an emotion model (0–1 shares). */
+export interface ModelFigure {
+  file: string;
+  precision: 'int8' | 'float';
+  isInUse: boolean;
+  /** The FER-2013 split, e.g. `PublicTest`. */
+  usage: string;
+  /** Whether each face was averaged with its mirror image. */
+  flipTta: boolean;
+  n: number;
+  accuracy: number;
+  macroRecall: number | null;
+  /** Agreement with the FER+ majority vote, or null when not measured. */
+  ferPlusMajority: { n: number; accuracy: number } | null;
+  imagesPerSecond: number | null;
+}
+/** The emotion model in use, from its manifest, with the report plots that exist. */
+export interface ModelReport {
+  file: string;
+  sha256: string;
+  bytes: number | null;
+  labels: string[];
+  flipTta: boolean;
+  provenance: string;
+  licence: string;
+  sourceEpoch: number | null;
+  quantization: string | null;
+  figures: ModelFigure[];
+  perClass: Array<{ label: string; n: number; recall: number }>;
+  images: Array<{ file: string; title: string; url: string }>;
+}
+/** A camera preview frame, as an object URL the caller must revoke with `URL.revokeObjectURL`. */
+export interface CameraPreview {
+  url: string;
+  /** Epoch ms it was taken, or null when the daemon did not say. */
+  capturedAt: number | null;
 }
 export interface Stats {
   playsPerMoodPerDay: Array<{ day: string; mood: string; plays: number }>;
@@ -118,6 +160,13 @@ export class AdminApi extends EventTarget {
     return session;
   }
 
+  /** Changes the signed-in admin's own passphrase; the daemon replaces the session, so the CSRF token changes too. */
+  async changeOwnPassphrase(currentPassphrase: string, newPassphrase: string): Promise<AdminSession> {
+    const session = await this.#change<AdminSession>('POST', '/api/admin/me/passphrase', { currentPassphrase, newPassphrase });
+    this.#csrf = session.csrfToken;
+    return session;
+  }
+
   async signOut(): Promise<void> {
     await this.#change('DELETE', '/api/admin/session');
     this.#csrf = '';
@@ -142,6 +191,15 @@ export class AdminApi extends EventTarget {
     this.#get('/api/admin/tracks', query);
   setTrackMoods = (id: number, moods: Array<{ mood: string; weight: number }>): Promise<AdminTrack> =>
     this.#change('PUT', `/api/admin/tracks/${id}/moods`, { moods });
+  /** Starts a rescan of the music folders; progress and the result arrive in the `library` state area. */
+  scanLibrary = (): Promise<{ scanning: boolean; joined: boolean }> => this.#change('POST', '/api/admin/library/scan');
+  model = (): Promise<ModelReport> => this.#get('/api/admin/model');
+  /** The newest blurred camera frame; rejects with the daemon's reason (404) when there is none. */
+  cameraPreview = async (): Promise<CameraPreview> => {
+    const { blob, headers } = await this.#guard(httpBlob('/api/admin/camera/preview.jpg'));
+    const at = Number(headers.get('x-captured-at'));
+    return { url: URL.createObjectURL(blob), capturedAt: Number.isFinite(at) && at > 0 ? at : null };
+  };
   configSchema = (): Promise<SchemaNode> => this.#get('/api/admin/config/schema');
   settings = (): Promise<{ config: Record<string, unknown>; overrides: Record<string, unknown> }> => this.#get('/api/admin/settings');
   saveSettings = (overrides: Record<string, unknown>): Promise<SettingsSave> => this.#change('PUT', '/api/admin/settings', { overrides });

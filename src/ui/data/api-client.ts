@@ -244,6 +244,28 @@ export async function httpJson<T>(method: string, path: string, options: HttpOpt
   return parsed as T;
 }
 
+/**
+ * Fetches a binary resource (an image) from the daemon with the page's cookies. Resolves with the
+ * bytes and the response headers; failures throw `ApiError` like `httpJson`.
+ */
+export async function httpBlob(path: string): Promise<{ blob: Blob; headers: Headers }> {
+  let response: Response;
+  try {
+    response = await fetch(path, { credentials: 'same-origin', cache: 'no-store' });
+  } catch {
+    throw new ApiError('MB_ERR_OFFLINE', 'Moodbox cannot be reached. Check the connection and try again.');
+  }
+  if (!response.ok) {
+    const error = (safeParse(await response.text()) as Partial<ErrorBody> | undefined)?.error;
+    throw new ApiError(
+      error?.code ?? `MB_ERR_HTTP_${response.status}`,
+      error?.message ?? `The request failed (${response.status}).`,
+      response.status,
+    );
+  }
+  return { blob: await response.blob(), headers: response.headers };
+}
+
 function safeParse(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
