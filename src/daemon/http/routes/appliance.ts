@@ -141,7 +141,7 @@ export function registerApplianceRoutes(app: FastifyInstance, deps: ApplianceDep
         tags: ['admin'],
         summary: "The camera's newest blurred preview",
         description:
-          'Faces are blurred before the frame leaves the vision pipeline; nothing is stored. `x-captured-at` gives the epoch ms it was taken. ' +
+          'The vision pipeline blurs the whole frame, so no one can be recognised; nothing is stored. `x-captured-at` gives the epoch ms it was taken. ' +
           '404 while the live view is off (`vision.preview`), the camera is off, or no frame was taken yet.',
         response: { 200: imageResponse(['image/jpeg'], 'The preview.'), 404: ErrorRef },
       },
