@@ -1,22 +1,54 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, type Daemon, a11yProblems, addUser, assertBuilt, launchBrowser, shot, startDaemon, tempDir } from './harness.js';
+import {
+  type Browser,
+  type Daemon,
+  TEST_CONFIG,
+  a11yProblems,
+  addUser,
+  assertBuilt,
+  launchBrowser,
+  saveSettings,
+  shot,
+  startDaemon,
+  tempDir,
+} from './harness.js';
+import { makeScanLibrary, type TestLibrary } from './test-library.js';
 
 const WAIT = { timeout: 30_000 };
 const PASSPHRASE = 'correct horse battery staple';
+/** Enough files that the scan takes a few seconds, so its progress can be seen. */
+const SCAN_TRACKS = 1200;
+
+/** The cookies of the browser's session, for calling the daemon from the test. */
+async function cookieHeader(browser: Browser): Promise<string> {
+  return (await browser.context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+}
+
+async function signIn(page: Page, url: string, name: string, passphrase: string): Promise<void> {
+  await page.goto(`${url}/admin`);
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Passphrase').fill(passphrase);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
 
 describe('admin panel against the real daemon', { timeout: 120_000 }, () => {
   const data = tempDir('mb-admin-');
+  const music = tempDir('mb-admin-music-');
+  let library: TestLibrary;
   let daemon: Daemon;
   let browser: Browser;
   let trackId = 0;
 
   beforeAll(async () => {
     assertBuilt();
+    library = makeScanLibrary(music.path, { tracks: SCAN_TRACKS, albums: 8 });
     addUser(data.path, 'Root', 'admin', PASSPHRASE);
     addUser(data.path, 'Bob', 'member', '1357');
-    daemon = await startDaemon(data.path);
+    // The folder is scanned only when the test asks, from the panel.
+    daemon = await startDaemon(data.path, { config: { ...TEST_CONFIG, library: { folders: [music.path], scanAtStart: false } } });
     const db = new Database(join(data.path, 'moodbox.db'));
     try {
       const now = Date.now();
@@ -34,6 +66,7 @@ describe('admin panel against the real daemon', { timeout: 120_000 }, () => {
     await browser?.close();
     await daemon?.stop();
     data.remove();
+    music.remove();
   });
 
   it('refuses a wrong passphrase, then signs in', async () => {
@@ -62,14 +95,105 @@ describe('admin panel against the real daemon', { timeout: 120_000 }, () => {
     await row.locator('.chip[data-mood="calm"]').waitFor(WAIT);
     await shot(page, 'admin-library');
     expect(await a11yProblems(page)).toEqual([]);
-    const cookies = await browser.context.cookies();
-    const response = await fetch(`${daemon.url}/api/admin/tracks?search=Zeta`, {
-      headers: { cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; ') },
-    });
+    const response = await fetch(`${daemon.url}/api/admin/tracks?search=Zeta`, { headers: { cookie: await cookieHeader(browser) } });
     const body = (await response.json()) as { items: Array<{ id: number; moods: Array<{ mood: string; origin: string }> }> };
     expect(body.items.find((t) => t.id === trackId)?.moods).toEqual([expect.objectContaining({ mood: 'calm', origin: 'admin' })]);
     await row.getByRole('button', { name: 'Remove mood calm from Zeta Lullaby' }).click();
     await row.locator('.chip').waitFor({ state: 'detached', ...WAIT });
+  });
+
+  it('scans the music folders from the panel, with a progress bar, then shows the result and the covers', async () => {
+    const { page } = browser;
+    await page.getByRole('link', { name: 'Library' }).click();
+    await page.getByLabel('Search').fill('');
+    const scan = page.locator('section.scan');
+    await scan.getByRole('button', { name: 'Scan music folders' }).waitFor(WAIT);
+    expect(await page.locator('[data-state="scan-unavailable"]').count()).toBe(0);
+    // With the keyboard: focus the button and press Enter.
+    await scan.getByRole('button', { name: 'Scan music folders' }).focus();
+    await page.keyboard.press('Enter');
+    const bar = scan.getByRole('progressbar', { name: 'Scanning music folders' });
+    await bar.waitFor({ state: 'visible', ...WAIT });
+    await scan
+      .locator('.progress p')
+      .filter({ hasText: /\d+ of \d+ files/ })
+      .waitFor(WAIT);
+    const progress = await bar.evaluate((el) => ({ value: (el as HTMLProgressElement).value, max: (el as HTMLProgressElement).max }));
+    expect(progress.max).toBe(library.files);
+    expect(progress.value).toBeGreaterThan(0);
+    expect(progress.value).toBeLessThan(library.files);
+    await shot(page, 'admin-library-scanning');
+    expect(await a11yProblems(page)).toEqual([]);
+
+    const result = scan.locator('.result');
+    await result.waitFor({ state: 'visible', timeout: 120_000 });
+    expect(await bar.count()).toBe(0);
+    expect(await result.locator('[data-count="added"]').textContent()).toBe(`${library.readable} added`);
+    expect(await result.locator('[data-count="updated"]').textContent()).toBe('0 updated');
+    expect(await result.locator('[data-count="missing"]').textContent()).toBe('0 missing');
+    expect(await result.textContent()).toContain(`${library.files} files`);
+    const failed = await result.locator('ul.failed li').allTextContents();
+    expect(failed).toHaveLength(2);
+    for (const path of library.unreadable) expect(failed.some((line) => line.startsWith(path))).toBe(true);
+    await scan.getByRole('button', { name: 'Scan music folders' }).waitFor(WAIT);
+
+    // The list reloads after the scan: the new tracks with their cover thumbnails.
+    await page.getByLabel('Search').fill('Test Track 00');
+    await page
+      .locator('tbody tr')
+      .filter({ hasText: 'Zeta Lullaby' })
+      .waitFor({ state: 'detached', ...WAIT });
+    const first = page.locator('tbody tr').filter({ hasText: 'Test Track 001' });
+    await first.waitFor(WAIT);
+    expect(await page.locator('tbody tr').count()).toBe(9);
+    const cover = first.locator('mb-cover img');
+    await cover.waitFor(WAIT);
+    const src = (await cover.getAttribute('src')) ?? '';
+    expect(src).toMatch(/^\/api\/covers\/[0-9a-f]{64}\.png$/);
+    expect(await cover.evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth)).toBe(48);
+    const response = await fetch(`${daemon.url}${src}`);
+    expect([response.status, response.headers.get('content-type')]).toEqual([200, 'image/png']);
+    expect(response.headers.get('cache-control')).toContain('immutable');
+    await shot(page, 'admin-library-scanned');
+    expect(await a11yProblems(page)).toEqual([]);
+    await page.getByLabel('Search').fill('');
+  });
+
+  it('shows the model report: int8 and float accuracy, FER+ majority, and the two plots', async () => {
+    const { page } = browser;
+    await page.getByRole('link', { name: 'Model' }).click();
+    await page.getByRole('heading', { name: /In use: emotion-int8\.onnx/ }).waitFor(WAIT);
+    expect(await page.locator('[data-state="not-available"]').count()).toBe(0);
+    const figure = async (name: string): Promise<number> =>
+      Number.parseFloat((await page.locator(`[data-figure="${name}"] strong`).textContent()) ?? '');
+    for (const name of ['int8', 'float', 'ferplus']) {
+      const value = await figure(name);
+      expect(value, name).toBeGreaterThan(50);
+      expect(value, name).toBeLessThan(100);
+    }
+    expect(await page.locator('tbody tr[data-precision="int8"]').count()).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('tbody tr[data-precision="float"]').count()).toBeGreaterThanOrEqual(1);
+    for (const file of ['curves.png', 'confusion.png']) {
+      const img = page.locator(`figure[data-image="${file}"] img`);
+      await img.scrollIntoViewIfNeeded();
+      await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth), WAIT).toBeGreaterThan(100);
+    }
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot(page, 'admin-model');
+    await page.setViewportSize({ width: 1280, height: 2200 });
+    await shot(page, 'admin-model-full');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    expect(await a11yProblems(page)).toEqual([]);
+  });
+
+  it('says why the live camera view is off', async () => {
+    const { page } = browser;
+    await page.getByRole('link', { name: 'Camera' }).click();
+    const message = page.locator('[data-state="no-preview"]');
+    await message.filter({ hasText: /^\s*The live view is off: set vision\.preview to true .*and restart Moodbox\.\s*$/ }).waitFor(WAIT);
+    expect(await page.locator('[data-camera]').textContent()).toBe('off');
+    await shot(page, 'admin-camera-off');
+    expect(await a11yProblems(page)).toEqual([]);
   });
 
   it('links a card by typing its ID', async () => {
@@ -136,5 +260,132 @@ describe('admin panel against the real daemon', { timeout: 120_000 }, () => {
     expect(await page.locator('svg[role="img"][aria-label^="Room mood over time"] circle').count()).toBe(40);
     await shot(page, 'admin-dashboard-charts');
     await page.unroute('**/api/admin/stats?**');
+  });
+});
+
+describe('the demo admin must choose a new passphrase', { timeout: 120_000 }, () => {
+  const data = tempDir('mb-admin-demo-');
+  let daemon: Daemon;
+  let browser: Browser;
+  const NEW_PASSPHRASE = 'a passphrase only I know';
+
+  beforeAll(async () => {
+    assertBuilt();
+    // Demo mode (no configuration file), with what the browser tests run instead of the camera and speakers.
+    saveSettings(data.path, { ...TEST_CONFIG });
+    daemon = await startDaemon(data.path, { config: null });
+    browser = await launchBrowser({ width: 1280, height: 900 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await daemon?.stop();
+    data.remove();
+  });
+
+  it('signs in with the printed demo passphrase, is held at the change form, and goes on once it is changed', async () => {
+    const { page } = browser;
+    expect(daemon.stderr()).toContain('Admin sign-in: admin / moodbox-demo-admin');
+    await signIn(page, daemon.url, 'admin', 'moodbox-demo-admin');
+    const form = page.getByRole('form', { name: 'Choose a new passphrase' });
+    await form.waitFor(WAIT);
+    expect(await page.getByRole('navigation').count()).toBe(0);
+    await shot(page, 'admin-passphrase-change');
+    expect(await a11yProblems(page)).toEqual([]);
+
+    // The daemon holds the line too, not only the screen.
+    const refused = await fetch(`${daemon.url}/api/admin/users`, { headers: { cookie: await cookieHeader(browser) } });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/^Choose a new passphrase first/);
+
+    // With the keyboard only: the fields in order, then Enter.
+    await form.getByLabel('Current passphrase').focus();
+    await page.keyboard.type('moodbox-demo-admin');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(NEW_PASSPHRASE);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('a different one entirely');
+    await page.keyboard.press('Enter');
+    await form.getByRole('alert').filter({ hasText: 'The two new passphrases differ' }).waitFor(WAIT);
+
+    await form.getByLabel('Current passphrase').fill('not the passphrase');
+    await form.getByLabel('Repeat the new passphrase').fill(NEW_PASSPHRASE);
+    await form.getByRole('button', { name: 'Save the new passphrase' }).click();
+    await form.getByRole('alert').filter({ hasText: 'The current passphrase is not right.' }).waitFor(WAIT);
+    await shot(page, 'admin-passphrase-wrong');
+
+    await form.getByLabel('Current passphrase').fill('moodbox-demo-admin');
+    await form.getByRole('button', { name: 'Save the new passphrase' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor(WAIT);
+    const users = await fetch(`${daemon.url}/api/admin/users`, { headers: { cookie: await cookieHeader(browser) } });
+    expect(users.status).toBe(200);
+    expect(((await users.json()) as Array<{ name: string; mustChangePin: boolean }>).find((u) => u.name === 'admin')?.mustChangePin).toBe(
+      false,
+    );
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(page, daemon.url, 'admin', 'moodbox-demo-admin');
+    await page.locator('.signin .error').waitFor(WAIT);
+    await signIn(page, daemon.url, 'admin', NEW_PASSPHRASE);
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor(WAIT);
+  });
+});
+
+describe('the live camera view', { timeout: 120_000 }, () => {
+  const data = tempDir('mb-admin-camera-');
+  let daemon: Daemon;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    assertBuilt();
+    addUser(data.path, 'Root', 'admin', PASSPHRASE);
+    // The bundled demo clip as the camera, with previews kept for the admin.
+    daemon = await startDaemon(data.path, {
+      config: { ...TEST_CONFIG, camera: { enabled: true, source: 'demo' }, vision: { preview: true } },
+    });
+    browser = await launchBrowser({ width: 1280, height: 900 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await daemon?.stop();
+    data.remove();
+  });
+
+  it('shows the blurred preview, refreshed about once a second while the page is open', async () => {
+    const { page } = browser;
+    const fetched: number[] = [];
+    page.on('requestfinished', (request) => {
+      if (request.url().endsWith('/api/admin/camera/preview.jpg')) fetched.push(Date.now());
+    });
+    await signIn(page, daemon.url, 'Root', PASSPHRASE);
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor(WAIT);
+    await page.getByRole('link', { name: 'Camera' }).click();
+    const img = page.locator('figure[data-state="preview"] img');
+    await img.waitFor({ state: 'visible', timeout: 60_000 });
+    await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth), WAIT).toBeGreaterThan(0);
+    expect(await page.locator('[data-camera]').textContent()).toBe('on');
+    expect(await img.getAttribute('alt')).toMatch(/^Live camera view, blurred, taken at /);
+    const sources = new Set<string>();
+    const started = Date.now();
+    while (sources.size < 4 && Date.now() - started < 15_000) {
+      sources.add((await img.getAttribute('src')) ?? '');
+      await page.waitForTimeout(200);
+    }
+    expect(sources.size).toBeGreaterThanOrEqual(4);
+    const sinceOpen = fetched.filter((at) => at >= started);
+    const perSecond = sinceOpen.length / ((Date.now() - started) / 1000);
+    expect(perSecond).toBeGreaterThan(0.5);
+    expect(perSecond).toBeLessThan(2);
+    await shot(page, 'admin-camera-live');
+    expect(await a11yProblems(page)).toEqual([]);
+
+    // Leaving the page stops the refresh.
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor(WAIT);
+    await page.waitForTimeout(300);
+    const after = fetched.length;
+    await page.waitForTimeout(2500);
+    expect(fetched.length).toBe(after);
   });
 });

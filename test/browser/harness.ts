@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import Database from 'better-sqlite3';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
@@ -27,16 +28,47 @@ export interface Daemon {
   port: number;
   dataDir: string;
   lines: Array<Record<string, unknown>>;
+  /** What the daemon wrote to stderr so far (the start-up banner with the sign-in hint). */
+  stderr(): string;
   stop(): Promise<void>;
 }
 
-/** Starts the built daemon as a child process on `port` (0: a free one) and waits for `moodbox ready`. */
-export async function startDaemon(dataDir: string, port = 0): Promise<Daemon> {
-  const child: ChildProcess = spawn(process.execPath, [CLI, 'start'], {
-    cwd: ROOT,
-    env: { ...process.env, MOODBOX_DATA_DIR: dataDir, MOODBOX_PORT: String(port), MOODBOX_LOG_LEVEL: 'info', NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/**
+ * The configuration the browser tests run the daemon with: no camera (no OpenCV, no model), the
+ * bundled demo library, and mpv playing into the null audio output.
+ */
+export const TEST_CONFIG = {
+  camera: { enabled: false },
+  library: { folders: [join(ROOT, 'demo/library')] },
+  player: { audioOutput: 'null' },
+} as const;
+
+/**
+ * Starts the built daemon as a child process on `port` (0: a free one) and waits for `moodbox ready`.
+ * `config` is written to `config.json` in `dataDir` and passed as `MOODBOX_CONFIG`; `null` starts
+ * it without one, in demo mode (use `saveSettings` to change what demo mode runs).
+ */
+export async function startDaemon(
+  dataDir: string,
+  options: { port?: number; config?: Record<string, unknown> | null } = {},
+): Promise<Daemon> {
+  const config = options.config === undefined ? TEST_CONFIG : options.config;
+  const configEnv: Record<string, string> = {};
+  if (config !== null) {
+    const file = join(dataDir, 'config.json');
+    writeFileSync(file, JSON.stringify(config, null, 2));
+    configEnv['MOODBOX_CONFIG'] = file;
+  }
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...configEnv,
+    MOODBOX_DATA_DIR: dataDir,
+    MOODBOX_PORT: String(options.port ?? 0),
+    MOODBOX_LOG_LEVEL: 'info',
+    NO_COLOR: '1',
+  };
+  if (config === null) delete env['MOODBOX_CONFIG'];
+  const child: ChildProcess = spawn(process.execPath, [CLI, 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: Array<Record<string, unknown>> = [];
   const stderr: string[] = [];
   child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
@@ -67,6 +99,7 @@ export async function startDaemon(dataDir: string, port = 0): Promise<Daemon> {
     port: Number(new URL(url).port),
     dataDir,
     lines,
+    stderr: () => stderr.join(''),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
@@ -81,6 +114,28 @@ export async function startDaemon(dataDir: string, port = 0): Promise<Daemon> {
 export function tempDir(prefix: string): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/**
+ * Saves settings into the database of `dataDir` as the admin panel does (they apply at the next
+ * start, over the defaults); creates the database with the CLI when there is none yet.
+ */
+export function saveSettings(dataDir: string, overrides: Record<string, unknown>): void {
+  const created = spawnSync(process.execPath, [CLI, 'user', 'list'], {
+    cwd: ROOT,
+    env: { ...process.env, MOODBOX_DATA_DIR: dataDir, NO_COLOR: '1' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (created.status !== 0) throw new Error(`user list failed: ${created.stderr}${created.stdout}`);
+  const db = new Database(join(dataDir, 'moodbox.db'));
+  try {
+    db.prepare(
+      "INSERT INTO settings (key, value, updated_at) VALUES ('config.overrides', ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    ).run(JSON.stringify(overrides), Date.now());
+  } finally {
+    db.close();
+  }
 }
 
 /** Creates a user with the CLI against `dataDir`; the secret goes in on stdin. */

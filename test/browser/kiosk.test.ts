@@ -93,6 +93,39 @@ describe('kiosk against the real daemon', { timeout: 120_000 }, () => {
     expect(await page.locator('header .who').count()).toBe(0);
   });
 
+  it('plays the song whose suggestion tile is tapped, on the daemon', async () => {
+    browser = await launchBrowser({ width: 1920, height: 1080 });
+    const { page } = browser;
+    await page.goto(`${daemon.url}/`);
+    const tiles = page.locator('.tile[data-track-id]');
+    const attract = page.locator('.attract');
+    await expect
+      .poll(async () => {
+        // Before the music starts the kiosk may show its attract screen: a tap wakes it.
+        if (await attract.isVisible()) await attract.click();
+        return tiles.count();
+      }, WAIT)
+      .toBeGreaterThan(1);
+    const state = async (): Promise<StateSnapshot> =>
+      ((await (await fetch(`${daemon.url}/api/state`)).json()) as { data: StateSnapshot }).data;
+    const playing = (await state()).player.nowPlaying?.id ?? null;
+    const ids = await tiles.evaluateAll((els) => els.map((el) => Number((el as HTMLElement).dataset['trackId'])));
+    const pick = ids.find((id) => id !== playing) ?? ids[0] ?? 0;
+    const tile = page.locator(`.tile[data-track-id="${pick}"]`);
+    const title = (await tile.textContent()) ?? '';
+    await tile.click();
+    await expect.poll(async () => (await state()).player.nowPlaying?.id, WAIT).toBe(pick);
+    expect((await state()).player.status).toBe('playing');
+    const nowPlaying = (await state()).player.nowPlaying?.title ?? '';
+    expect(title).toContain(nowPlaying);
+    await page.locator('main').filter({ hasText: nowPlaying }).first().waitFor(WAIT);
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      await shot(page, 'kiosk-tapped');
+    }
+    expect(await a11yProblems(page, 44)).toEqual([]);
+  });
+
   it('shows the daemon message for a wrong PIN, then the throttle message', async () => {
     browser = await launchBrowser();
     const { page } = browser;
@@ -151,7 +184,7 @@ describe('kiosk link to the daemon', { timeout: 120_000 }, () => {
       await page.setViewportSize(size);
       await shot(page, 'kiosk-offline');
     }
-    daemon = await startDaemon(data.path, port);
+    daemon = await startDaemon(data.path, { port });
     await page.locator('.banner').waitFor({ state: 'detached', timeout: 60_000 });
     await page.locator('button[data-action="sign-in"]:not([disabled])').waitFor(WAIT);
   }, 180_000);
