@@ -65,6 +65,8 @@ interface Sample {
   rssMiB: number;
   fds: number;
   mpvRssMiB: number;
+  heapMiB: number;
+  externalMiB: number;
   mood: string | null;
   playing: string | null;
 }
@@ -79,12 +81,15 @@ for (;;) {
   const state = (await (await fetch(`${base}/api/state`)).json()) as {
     data: { mood: { current: string | null }; player: { nowPlaying: { title: string } | null } };
   };
+  const health = (await (await fetch(`${base}/api/health`)).json()) as { memory: { heapUsedMiB: number; externalMiB: number } };
   const mpv = children(pid).find((p) => readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'mpv');
   const sample: Sample = {
     minute: Math.round(((Date.now() - started) / 60_000) * 10) / 10,
     rssMiB: Math.round(kib(pid) / 102.4) / 10,
     fds: readdirSync(`/proc/${pid}/fd`).length,
     mpvRssMiB: mpv === undefined ? 0 : Math.round(kib(mpv) / 102.4) / 10,
+    heapMiB: health.memory.heapUsedMiB,
+    externalMiB: health.memory.externalMiB,
     mood: state.data.mood.current,
     playing: state.data.player.nowPlaying?.title ?? null,
   };
@@ -106,6 +111,7 @@ const summary = {
   minutes,
   samples: samples.length,
   rssMiB: { first: first.rssMiB, settled: settled.rssMiB, last: last.rssMiB, peak: Math.max(...samples.map((s) => s.rssMiB)) },
+  heapMiB: { settled: settled.heapMiB, last: last.heapMiB },
   rssGrowthMiBPerHour: Math.round(((last.rssMiB - settled.rssMiB) / hours) * 10) / 10,
   fds: { first: first.fds, last: last.fds, max: Math.max(...samples.map((s) => s.fds)) },
   mpvRssMiB: { first: first.mpvRssMiB, last: last.mpvRssMiB },

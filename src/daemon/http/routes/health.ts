@@ -26,10 +26,17 @@ export function registerHealthRoutes(
         status,
         version: deps.version,
         uptimeS: Math.round((deps.clock.monotonic() - startedAt) / 100) / 10,
+        memory: memory(),
         services,
       });
     },
   );
+}
+
+function memory(): { rssMiB: number; heapUsedMiB: number; externalMiB: number } {
+  const usage = process.memoryUsage();
+  const mib = (bytes: number): number => Math.round((bytes / 1048576) * 10) / 10;
+  return { rssMiB: mib(usage.rss), heapUsedMiB: mib(usage.heapUsed), externalMiB: mib(usage.external) };
 }
 
 function overall(services: ServiceHealthView[]): 'ready' | 'degraded' | 'starting' | 'failed' {

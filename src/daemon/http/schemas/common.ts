@@ -22,6 +22,14 @@ export const HealthSchema = Type.Object({
   }),
   version: Type.String(),
   uptimeS: Type.Number(),
+  memory: Type.Object(
+    {
+      rssMiB: Type.Number(),
+      heapUsedMiB: Type.Number(),
+      externalMiB: Type.Number({ description: 'Memory held outside the JavaScript heap for JavaScript objects (buffers).' }),
+    },
+    { description: "The daemon's own memory (mpv runs in its own process)." },
+  ),
   services: Type.Array(ServiceHealthSchema),
 });
 
