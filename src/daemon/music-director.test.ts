@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakePlayer } from '../player/testing/fake-player.js';
 import type { PlayerSettings } from './music-director.js';
 import { MusicDirector } from './music-director.js';
+import { loadConfig } from './config/load-config.js';
 import { StateHub } from './http/state-hub.js';
 import { seededRandom } from './kernel/random.js';
 import { openSqliteStore, type SqliteStore } from './store/sqlite-store.js';
@@ -11,20 +12,8 @@ import { initialSnapshot } from './testing/state.js';
 const silent = { info() {}, warn() {}, error() {} };
 const MOODS = ['calm', 'upbeat', 'mellow'] as const;
 
-const DEFAULTS: PlayerSettings = {
-  mpvPath: 'mpv',
-  audioOutput: 'null',
-  mpvArgs: [],
-  autoplay: true,
-  policy: 'match',
-  switchOnMoodChange: true,
-  volume: 70,
-  maxVolume: 100,
-  guestTaps: true,
-  idle: { behaviour: 'quiet', volume: 30 },
-  quietHours: null,
-  volumeSchedule: [],
-};
+/** The player settings as shipped, with a 30 idle volume. */
+const DEFAULTS: PlayerSettings = { ...loadConfig({ env: {} }).config.player, idle: { behaviour: 'quiet', volume: 30 } };
 
 interface Harness {
   clock: FakeClock;

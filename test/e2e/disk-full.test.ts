@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/daemon/config/load-config.js';
 import { StateHub } from '../../src/daemon/http/state-hub.js';
 import { systemClock } from '../../src/daemon/kernel/clock.js';
 import { seededRandom } from '../../src/daemon/kernel/random.js';
@@ -42,6 +43,7 @@ describe('a full disk', () => {
       warn() {},
       error: (obj: object, msg: string) => errors.push(`${msg}: ${String((obj as { err?: Error }).err?.message)}`),
     };
+    const defaults = loadConfig({ env: {} }).config.player;
     const player = new MpvPlayer({ clock: systemClock, history: store.plays, log }, { audioOutput: 'null' });
     const director = new MusicDirector({
       clock: systemClock,
@@ -51,20 +53,7 @@ describe('a full disk', () => {
       player,
       hub: new StateHub(initialSnapshot()),
       listener: () => null,
-      settings: () => ({
-        mpvPath: 'mpv',
-        audioOutput: 'null',
-        mpvArgs: [],
-        autoplay: true,
-        policy: 'match',
-        switchOnMoodChange: true,
-        volume: 70,
-        maxVolume: 100,
-        guestTaps: true,
-        idle: { behaviour: 'quiet', volume: 35 },
-        quietHours: null,
-        volumeSchedule: [],
-      }),
+      settings: () => ({ ...defaults, audioOutput: 'null' }),
     });
     let started = 0;
     player.events.on('trackStarted', () => (started += 1));
