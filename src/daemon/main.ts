@@ -175,6 +175,7 @@ export async function runDaemon(options: { configFile?: string | undefined; env:
             },
             modelPath,
             preview: camera?.preview,
+            faces: camera?.faces,
           },
           { ws: config.ws },
         ),
@@ -330,7 +331,14 @@ async function buildCamera(
     modelPath: string;
     onRoomMood: (mood: string) => void;
   },
-): Promise<{ service: CameraService; preview: () => { jpeg: Buffer; at: number; width: number; height: number } | undefined } | undefined> {
+): Promise<
+  | {
+      service: CameraService;
+      preview: () => { jpeg: Buffer; at: number; width: number; height: number } | undefined;
+      faces: NonNullable<Parameters<typeof buildServer>[0]['faces']>;
+    }
+  | undefined
+> {
   const { clock, log, hub, store, settings } = deps;
   if (!config.camera.enabled) {
     hub.update('camera', { status: 'off', detail: 'turned off in the configuration' });
@@ -358,8 +366,29 @@ async function buildCamera(
   vision.events.on('previewCaptured', (preview) => {
     latest = { jpeg: preview.jpeg, at: preview.at, width: preview.width, height: preview.height };
   });
+  // The faces of the newest analysed frame for the live view: labels, boxes and numbers, never pixels.
+  let faces: ReturnType<NonNullable<Parameters<typeof buildServer>[0]['faces']>>;
+  vision.events.on('facesDetected', (e) => {
+    faces = {
+      at: e.at,
+      width: e.width,
+      height: e.height,
+      mood: e.mood,
+      faces: e.faces.map((f) => ({
+        trackId: f.trackId,
+        box: [...f.box],
+        emotion: f.emotion,
+        confidence: f.confidence,
+        probabilities: { ...f.probabilities },
+      })),
+      timing: { detectMs: e.timing.detectMs, classifyMs: e.timing.classifyMs, totalMs: e.timing.totalMs },
+    };
+  });
   vision.events.on('cameraChanged', ({ state }) => {
-    if (state !== 'on') latest = undefined;
+    if (state !== 'on') {
+      latest = undefined;
+      faces = undefined;
+    }
   });
   const service = new CameraService({
     prepare: async (signal) => {
@@ -375,7 +404,7 @@ async function buildCamera(
     offReason: () => cameraOffReason(settings.current.camera, clock.now()),
     onRoomMood: deps.onRoomMood,
   });
-  return { service, preview: () => latest };
+  return { service, preview: () => latest, faces: () => faces };
 }
 
 /** The kiosk's player requests over the WebSocket; a tap, like or skip also counts as activity of whoever is signed in. */

@@ -388,4 +388,95 @@ describe('the live camera view', { timeout: 120_000 }, () => {
     await page.waitForTimeout(2500);
     expect(fetched.length).toBe(after);
   });
+
+  it('draws a box over each face with its track and emotion, and bars of its emotion probabilities, with or without the picture', async () => {
+    const { page } = browser;
+    const EMOTION = '(Angry|Disgust|Fear|Happy|Sad|Surprise|Neutral)';
+    const facesFetched: number[] = [];
+    page.on('requestfinished', (request) => {
+      if (request.url().endsWith('/api/admin/camera/faces')) facesFetched.push(Date.now());
+    });
+    await page.getByRole('link', { name: 'Camera' }).click();
+    const figure = page.locator('figure[data-state="preview"]');
+    // The demo clip has people in view from 5 s to 85 s of every 100 s.
+    await figure.locator('[data-tag]').first().waitFor({ state: 'visible', timeout: 60_000 });
+    const started = Date.now();
+
+    // Box, tag and bars of the same frame: the tags and bar tables name the same tracks.
+    const view = await page.locator('mb-admin-camera').evaluate((host) => {
+      const root = host.shadowRoot;
+      const img = root?.querySelector('figure[data-state="preview"] img')?.getBoundingClientRect();
+      const boxes = [...(root?.querySelectorAll('svg[data-boxes] rect.box') ?? [])].map(
+        (r) => r.getBoundingClientRect().toJSON() as DOMRect,
+      );
+      const tags = [...(root?.querySelectorAll('[data-tag]') ?? [])].map((t) => t.textContent?.trim() ?? '');
+      const tables = [...(root?.querySelectorAll('table[data-face]') ?? [])].map((t) => ({
+        caption: t.querySelector('caption')?.textContent?.replace(/\s+/g, ' ').trim() ?? '',
+        rows: [...t.querySelectorAll('tbody tr')].map((r) => ({
+          label: r.querySelector('th')?.textContent?.trim() ?? '',
+          value: r.querySelector('td.num')?.textContent?.trim() ?? '',
+          bar: r.querySelector<HTMLElement>('.bar')?.style.width ?? '',
+          isTop: r.hasAttribute('data-top'),
+        })),
+      }));
+      return { img: img?.toJSON() as DOMRect | undefined, boxes, tags, tables };
+    });
+    expect(view.tags.length).toBeGreaterThan(0);
+    expect(view.boxes).toHaveLength(view.tags.length);
+    expect(view.tables).toHaveLength(view.tags.length);
+    for (const tag of view.tags) expect(tag).toMatch(new RegExp(`^#\\d+ ${EMOTION} \\d+%$`));
+    // The boxes are scaled from the frame onto the picture: inside it, and the size of a face, not of the frame.
+    const img = view.img;
+    expect(img).toBeDefined();
+    for (const box of view.boxes) {
+      expect(box.left).toBeGreaterThanOrEqual((img?.left ?? 0) - 1);
+      expect(box.right).toBeLessThanOrEqual((img?.right ?? 0) + 1);
+      expect(box.top).toBeGreaterThanOrEqual((img?.top ?? 0) - 1);
+      expect(box.bottom).toBeLessThanOrEqual((img?.bottom ?? 0) + 1);
+      expect(box.width).toBeGreaterThan((img?.width ?? 0) * 0.1);
+      expect(box.width).toBeLessThan((img?.width ?? 0) * 0.5);
+    }
+    for (const [i, table] of view.tables.entries()) {
+      const track = /^#(\d+) /.exec(view.tags[i] ?? '')?.[1];
+      expect(table.caption).toMatch(new RegExp(`^Face #${track}: ${EMOTION} \\d+%$`));
+      expect(table.rows.map((r) => r.label).sort()).toEqual(['Angry', 'Disgust', 'Fear', 'Happy', 'Neutral', 'Sad', 'Surprise']);
+      for (const row of table.rows) {
+        expect(row.value).toMatch(/^\d+%$/);
+        expect(row.bar).toMatch(/^\d+(\.\d)?%$/);
+      }
+      const top = table.rows.filter((r) => r.isTop);
+      expect(top).toHaveLength(1);
+      expect(table.caption).toContain(`${top[0]?.label} ${top[0]?.value}`);
+    }
+    await shot(page, 'admin-camera-faces');
+    expect(await a11yProblems(page)).toEqual([]);
+
+    // Fetched with the preview, about once a second.
+    await page.waitForTimeout(3000);
+    const perSecond = facesFetched.filter((at) => at >= started).length / ((Date.now() - started) / 1000);
+    expect(perSecond).toBeGreaterThan(0.5);
+    expect(perSecond).toBeLessThan(2);
+
+    // With previews off the daemon keeps no picture: the boxes and bars go on over an empty panel the frame's size.
+    await page.route('**/api/admin/camera/preview.jpg', (route) =>
+      route.fulfill({
+        status: 404,
+        json: { error: { code: 'MB_ERR_NOT_FOUND', message: 'The live view is off: set vision.preview to true and restart Moodbox.' } },
+      }),
+    );
+    const panel = page.locator('figure[data-state="faces-only"]');
+    await panel.waitFor(WAIT);
+    await panel.locator('[data-tag]').first().waitFor({ state: 'visible', timeout: 30_000 });
+    expect(await page.locator('figure img').count()).toBe(0);
+    expect(await panel.locator('figcaption').textContent()).toMatch(/The live view is off.*always blurred/s);
+    const size = await panel.locator('.frame').boundingBox();
+    // The demo camera's frames are 640x480.
+    expect((size?.width ?? 0) / (size?.height ?? 1)).toBeCloseTo(4 / 3, 1);
+    await expect
+      .poll(async () => (await page.locator('table[data-face] caption').first().textContent())?.replace(/\s+/g, ' '), WAIT)
+      .toMatch(new RegExp(`Face #\\d+: ${EMOTION} \\d+%`));
+    await shot(page, 'admin-camera-faces-no-picture');
+    expect(await a11yProblems(page)).toEqual([]);
+    await page.unroute('**/api/admin/camera/preview.jpg');
+  });
 });

@@ -279,6 +279,94 @@ describe('GET /api/admin/camera/preview.jpg', () => {
   });
 });
 
+describe('GET /api/admin/camera/faces', () => {
+  const analysed = {
+    at: 1234,
+    width: 640,
+    height: 480,
+    mood: 'happy',
+    faces: [
+      {
+        trackId: 3,
+        box: [90, 100, 170, 170],
+        emotion: 'happy',
+        confidence: 0.875,
+        probabilities: { angry: 0.01, disgust: 0, fear: 0.015, happy: 0.875, sad: 0.02, surprise: 0.03, neutral: 0.05 },
+      },
+      {
+        trackId: 4,
+        box: [410, 150, 120, 120],
+        emotion: 'sad',
+        confidence: 0.6,
+        probabilities: { angry: 0.1, disgust: 0, fear: 0.1, happy: 0.05, sad: 0.6, surprise: 0.05, neutral: 0.1 },
+      },
+    ],
+    timing: { detectMs: 12.5, classifyMs: 4.25, totalMs: 17 },
+  };
+
+  it('answers the faces of the newest analysed frame, never cached, also while previews are off', async () => {
+    const s = await server({ faces: () => analysed });
+    const { headers } = await signIn(s);
+    const res = await s.app.inject({ url: '/api/admin/camera/faces', headers });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.json()).toEqual(analysed);
+    // The model's label order is kept, for bars that stay in place.
+    expect(Object.keys(res.json<typeof analysed>().faces[0]?.probabilities ?? {})).toEqual(
+      Object.keys(analysed.faces[0]?.probabilities ?? {}),
+    );
+  });
+
+  it('answers a frame with no one in view as an empty list', async () => {
+    const s = await server({ config: { vision: { preview: true } }, faces: () => ({ ...analysed, mood: 'nobody', faces: [] }) });
+    const { headers } = await signIn(s);
+    const res = await s.app.inject({ url: '/api/admin/camera/faces', headers });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ mood: 'nobody', faces: [] });
+  });
+
+  it('sends only the documented fields', async () => {
+    const extra = { ...analysed, jpeg: 'pixels', faces: [{ ...analysed.faces[0], crop: [1, 2, 3] }] };
+    const s = await server({ faces: () => extra as unknown as typeof analysed });
+    const { headers } = await signIn(s);
+    const body = (await s.app.inject({ url: '/api/admin/camera/faces', headers })).json<Record<string, unknown>>();
+    expect(Object.keys(body).sort()).toEqual(['at', 'faces', 'height', 'mood', 'timing', 'width']);
+    expect(Object.keys((body['faces'] as Array<Record<string, unknown>>)[0] ?? {}).sort()).toEqual([
+      'box',
+      'confidence',
+      'emotion',
+      'probabilities',
+      'trackId',
+    ]);
+  });
+
+  it('says why there are no faces: camera turned off, not analysed yet, or unavailable', async () => {
+    const off = await server();
+    const offRes = await off.app.inject({ url: '/api/admin/camera/faces', headers: (await signIn(off)).headers });
+    expect(offRes.statusCode).toBe(404);
+    expect(offRes.json().error).toEqual({
+      code: 'MB_ERR_NOT_FOUND',
+      message: 'The camera is turned off in the configuration: set camera.enabled to true and restart Moodbox.',
+    });
+
+    const s = await server({ faces: () => undefined });
+    const { headers } = await signIn(s);
+    s.hub.update('camera', { status: 'on', detail: null });
+    const notYet = await s.app.inject({ url: '/api/admin/camera/faces', headers });
+    expect(notYet.statusCode).toBe(404);
+    expect(notYet.json().error.message).toBe('No faces yet: the camera has not delivered a frame to analyse. Try again in a moment.');
+    s.hub.update('camera', { status: 'unavailable', detail: 'cannot open /dev/video0' });
+    const unavailable = await s.app.inject({ url: '/api/admin/camera/faces', headers });
+    expect(unavailable.json().error.message).toBe('No face analysis: the camera is unavailable (cannot open /dev/video0).');
+  });
+
+  it('needs an admin', async () => {
+    const s = await server({ faces: () => analysed });
+    expect((await s.app.inject('/api/admin/camera/faces')).statusCode).toBe(401);
+  });
+});
+
 describe('a passphrase that must be changed', () => {
   async function demoAdmin(s: TestServer) {
     await s.auth.createUser({ name: 'admin', role: 'admin', secret: 'moodbox-demo-admin', mustChangePin: true }, 'demo');
@@ -384,6 +472,7 @@ describe('OpenAPI', () => {
       ['/api/admin/model', 'get', 'getModelReport'],
       ['/api/admin/model/report/{file}', 'get', 'getModelReportImage'],
       ['/api/admin/camera/preview.jpg', 'get', 'getCameraPreview'],
+      ['/api/admin/camera/faces', 'get', 'getCameraFaces'],
       ['/api/admin/me/passphrase', 'post', 'changeOwnPassphrase'],
     ] as const) {
       expect(op(path, method)?.operationId, path).toBe(id);

@@ -20,6 +20,7 @@ import { registerPeopleRoutes } from './routes/people.js';
 import { registerSessionRoutes } from './routes/session.js';
 import { registerSettingsRoutes } from './routes/settings.js';
 import { registerStateRoutes } from './routes/state.js';
+import type { CameraFaces } from './schemas/appliance.js';
 import { ErrorBodySchema } from './schemas/common.js';
 import type { StateHub } from './state-hub.js';
 import { registerWs, type WsHandler, type WsStats } from './ws.js';
@@ -44,7 +45,15 @@ export interface ServerDeps {
   modelPath?: string;
   /** The newest blurred camera preview (JPEG) for the admin live view; undefined while previews are off or none was taken yet. */
   preview?: () => { jpeg: Buffer; at: number; width: number; height: number } | undefined;
+  /**
+   * The faces of the newest analysed camera frame (boxes, emotions, probabilities: never pixels) for the
+   * admin live view, whether or not previews are on; undefined while the camera is not on or nothing was analysed yet.
+   */
+  faces?: () => LatestFaces | undefined;
 }
+
+/** The newest analysed camera frame as the admin live view gets it. */
+export type LatestFaces = CameraFaces;
 
 export interface ServerOptions {
   ws: { maxBufferedKiB: number; pingIntervalMs: number };
@@ -167,6 +176,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     library: deps.library,
     modelPath: deps.modelPath,
     preview: deps.preview,
+    faces: deps.faces,
     state: () => deps.hub.snapshot().data,
     isPreviewEnabled: () => isPreviewOn,
   });

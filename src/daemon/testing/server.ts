@@ -36,6 +36,7 @@ export async function buildTestServer(
     library?: ServerDeps['library'];
     modelPath?: string;
     preview?: ServerDeps['preview'];
+    faces?: ServerDeps['faces'];
     hub?: StateHub;
   } = {},
 ): Promise<TestServer> {
@@ -70,6 +71,7 @@ export async function buildTestServer(
       ...(options.library === undefined ? {} : { library: options.library }),
       ...(options.modelPath === undefined ? {} : { modelPath: options.modelPath }),
       ...(options.preview === undefined ? {} : { preview: options.preview }),
+      ...(options.faces === undefined ? {} : { faces: options.faces }),
     },
     { ws: settings.current.ws },
   );

@@ -1,11 +1,11 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, css, html, nothing, svg } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { moodLook } from '../components/mb-mood-face.js';
-import type { AdminApi, CameraState, MoodState } from '../data/admin-api.js';
+import type { AdminApi, CameraFace, CameraFaces, CameraState, MoodState } from '../data/admin-api.js';
 import { ApiError, type ApiClient } from '../data/api-client.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
 
-/** How often the preview is fetched while the page is open and visible (ms). */
+/** How often the preview and the faces are fetched while the page is open and visible (ms). */
 const REFRESH_MS = 1000;
 
 const CAMERA_TEXT: Record<CameraState['status'], string> = {
@@ -15,10 +15,19 @@ const CAMERA_TEXT: Record<CameraState['status'], string> = {
   unavailable: 'unavailable, retrying',
 };
 
+/** An emotion label as shown: the model's name, capitalised. */
+const emotionText = (label: string): string => label.charAt(0).toUpperCase() + label.slice(1);
+const percent = (share: number): string => `${Math.round(share * 100)}%`;
+/** A duration, kept on one line. */
+const ms = (value: number): string => `${Math.round(value)}\u00a0ms`;
+
 /**
  * The live camera view: the daemon's newest preview (the whole frame blurred, so that no one can
- * be recognised), fetched about once a second while the page is open and the tab visible, with the
- * camera status and the room mood from the live link. When the daemon keeps no preview, the reason
+ * be recognised) with a box over each face it found, the face's track and emotion, and beside it
+ * each face's emotion probabilities as bars. Preview and faces are fetched about once a second
+ * while the page is open and the tab visible; the camera status and the room mood come from the
+ * live link. With previews off, the boxes are drawn on an empty panel the size of the frame: the
+ * preview is the only picture that ever leaves the camera. When the daemon has neither, the reason
  * it gives is shown instead.
  *
  * @summary Admin live camera view.
@@ -28,19 +37,108 @@ export class MbAdminCamera extends LitElement {
   static override styles = [
     ADMIN_STYLES,
     css`
+      .live {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: flex-start;
+        gap: 1em 1.5em;
+      }
       figure {
+        flex: 1 1 24em;
         margin: 0;
         max-width: 40em;
+      }
+      .frame {
+        position: relative;
+        overflow: hidden;
+        border-radius: 0.4em;
+        background: #111820;
       }
       img {
         display: block;
         width: 100%;
         height: auto;
-        border-radius: 0.4em;
-        background: #111820;
+      }
+      .frame > svg {
+        position: absolute;
+        inset: 0;
+        width: 100%;
+        height: 100%;
+      }
+      .box-under {
+        fill: none;
+        stroke: #111820;
+        stroke-width: 5px;
+      }
+      .box {
+        fill: none;
+        stroke: #facc15;
+        stroke-width: 3px;
+      }
+      .tag {
+        position: absolute;
+        padding: 0.05em 0.4em;
+        border-radius: 0.25em;
+        background: #facc15;
+        color: #111820;
+        font-size: 0.85em;
+        font-weight: 600;
+        line-height: 1.4;
+        white-space: nowrap;
+      }
+      .blank {
+        position: absolute;
+        left: 0.6em;
+        bottom: 0.4em;
+        color: #9ca3af;
+        font-size: 0.85em;
       }
       figcaption {
         margin-top: 0.3em;
+      }
+      .faces {
+        flex: 1 1 16em;
+        max-width: 26em;
+      }
+      .faces h3 {
+        margin-top: 0;
+      }
+      table.probs {
+        margin-bottom: 0.8em;
+      }
+      .probs caption {
+        padding-bottom: 0.2em;
+        text-align: left;
+      }
+      .probs th,
+      .probs td {
+        padding: 0.1em 0.3em;
+        border: none;
+        background: none;
+        font-weight: 400;
+        vertical-align: middle;
+      }
+      .probs th {
+        width: 5.5em;
+      }
+      .probs tr[data-top] :is(th, td) {
+        font-weight: 700;
+      }
+      .probs td.num {
+        width: 3em;
+        text-align: right;
+        font-variant-numeric: tabular-nums;
+      }
+      .track {
+        height: 0.8em;
+        border-radius: 0.2em;
+        background: #e5e7eb;
+      }
+      .bar {
+        display: block;
+        height: 100%;
+        border-radius: 0.2em;
+        background: #1d4ed8;
       }
     `,
   ];
@@ -51,6 +149,8 @@ export class MbAdminCamera extends LitElement {
   @state() private _capturedAt: number | null = null;
   @state() private _message = '';
   @state() private _isError = false;
+  @state() private _faces: CameraFaces | null = null;
+  @state() private _facesMessage = '';
   @state() private _camera: CameraState | null = null;
   @state() private _mood: MoodState | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -80,6 +180,7 @@ export class MbAdminCamera extends LitElement {
     this.live?.removeEventListener('change', this.#onLive);
     document.removeEventListener('visibilitychange', this.#onVisibility);
     this.#setFrame(null, null);
+    this._faces = null;
     super.disconnectedCallback();
   }
 
@@ -88,25 +189,32 @@ export class MbAdminCamera extends LitElement {
     this.#timer = setTimeout(() => void this.#refresh(), ms);
   }
 
-  /** One fetch at a time: the next one is scheduled when this one has answered. */
+  /** One round at a time (the preview and the faces together): the next one is scheduled when this one has answered. */
   async #refresh(): Promise<void> {
     if (!this.#isConnected || document.visibilityState === 'hidden') return;
-    try {
-      const preview = await this.api.cameraPreview();
-      if (!this.#isConnected) {
-        URL.revokeObjectURL(preview.url);
-        return;
-      }
-      this.#setFrame(preview.url, preview.capturedAt);
+    const [preview, faces] = await Promise.allSettled([this.api.cameraPreview(), this.api.cameraFaces()]);
+    if (!this.#isConnected) {
+      if (preview.status === 'fulfilled') URL.revokeObjectURL(preview.value.url);
+      return;
+    }
+    if (preview.status === 'fulfilled') {
+      this.#setFrame(preview.value.url, preview.value.capturedAt);
       this._message = '';
       this._isError = false;
-    } catch (err) {
+    } else {
       this.#setFrame(null, null);
-      this._message = messageOf(err);
+      this._message = messageOf(preview.reason);
       // 404 is the daemon saying why there is no preview; anything else is a failure.
-      this._isError = !(err instanceof ApiError && err.status === 404);
+      this._isError = !isNotFound(preview.reason);
     }
-    if (this.#isConnected) this.#schedule(REFRESH_MS);
+    if (faces.status === 'fulfilled') {
+      this._faces = faces.value;
+      this._facesMessage = '';
+    } else {
+      this._faces = null;
+      this._facesMessage = messageOf(faces.reason);
+    }
+    this.#schedule(REFRESH_MS);
   }
 
   #setFrame(url: string | null, capturedAt: number | null): void {
@@ -124,29 +232,131 @@ export class MbAdminCamera extends LitElement {
     </p>`;
   }
 
+  /** The boxes over the frame: drawn in the frame's pixels, so they scale with the picture (or the empty panel). */
+  #renderBoxes(frame: CameraFaces) {
+    const { width, height } = frame;
+    const summary =
+      frame.faces.length === 0
+        ? 'No faces found'
+        : `Faces found: ${frame.faces.map((f) => `#${f.trackId} ${emotionText(f.emotion)} ${percent(f.confidence)}`).join(', ')}`;
+    return html`<svg viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" role="img" aria-label=${summary} data-boxes>
+        ${frame.faces.map(({ box: [x, y, w, h] }) => [
+          svg`<rect class="box-under" x=${x} y=${y} width=${w} height=${h} vector-effect="non-scaling-stroke" />`,
+          svg`<rect class="box" x=${x} y=${y} width=${w} height=${h} vector-effect="non-scaling-stroke" />`,
+        ])}
+      </svg>
+      ${frame.faces.map((face) => this.#renderTag(face, width, height))}`;
+  }
+
+  /** The track and emotion by a box: above it, or inside its top when the box touches the top of the frame. */
+  #renderTag(face: CameraFace, width: number, height: number) {
+    const [x, y, w] = face.box;
+    const above = y / height >= 0.08;
+    // A box near the right edge gets its tag aligned to its right side, so the tag stays in the frame.
+    const horizontal = x / width > 0.6 ? `right: ${(100 * (1 - (x + w) / width)).toFixed(2)}%` : `left: ${((100 * x) / width).toFixed(2)}%`;
+    const vertical = `top: ${((100 * y) / height).toFixed(2)}%;${above ? ' transform: translateY(-100%)' : ''}`;
+    return html`<span class="tag" style="${horizontal}; ${vertical}" aria-hidden="true" data-tag=${face.trackId}
+      >#${face.trackId} ${emotionText(face.emotion)} ${percent(face.confidence)}</span
+    >`;
+  }
+
+  #renderBars() {
+    const frame = this._faces;
+    if (frame === null) {
+      return html`<section class="faces" aria-labelledby="faces-h">
+        <h3 id="faces-h">Faces</h3>
+        <p class="muted" role="status">${this._facesMessage || 'Waiting for the face analysis…'}</p>
+      </section>`;
+    }
+    return html`<section class="faces" aria-labelledby="faces-h">
+      <h3 id="faces-h">Faces (${frame.faces.length})</h3>
+      ${
+        frame.faces.length === 0
+          ? html`<p class="muted" data-state="no-faces">No one in view.</p>`
+          : frame.faces.map(
+              (face) =>
+                html`<table class="probs" data-face=${face.trackId}>
+                  <caption>
+                    Face #${face.trackId}:
+                    <strong>${emotionText(face.emotion)}</strong>
+                    ${percent(face.confidence)}
+                  </caption>
+                  <tbody>
+                    ${Object.entries(face.probabilities).map(
+                      ([label, share]) =>
+                        html`<tr ?data-top=${label === face.emotion} data-emotion=${label}>
+                          <th scope="row">${emotionText(label)}</th>
+                          <td>
+                            <div class="track" aria-hidden="true">
+                              <span class="bar" style="width: ${(share * 100).toFixed(1)}%"></span>
+                            </div>
+                          </td>
+                          <td class="num">${percent(share)}</td>
+                        </tr>`,
+                    )}
+                  </tbody>
+                </table>`,
+            )
+      }
+      <p class="muted">
+        Analysed at ${new Date(frame.at).toLocaleTimeString()} in ${ms(frame.timing.totalMs)} (finding faces ${ms(frame.timing.detectMs)},
+        reading emotions ${ms(frame.timing.classifyMs)}).
+      </p>
+    </section>`;
+  }
+
+  #renderView() {
+    const frame = this._faces;
+    if (this._url === null && frame === null) {
+      return html`<p class="card ${this._isError ? 'error' : ''}" role="status" data-state="no-preview">
+        ${this._message || 'Loading the live view…'}
+      </p>`;
+    }
+    const taken = this._capturedAt === null ? '' : new Date(this._capturedAt).toLocaleTimeString();
+    const boxes = frame === null ? nothing : this.#renderBoxes(frame);
+    return html`<div class="live">
+      ${
+        this._url !== null
+          ? html`<figure data-state="preview">
+              <div class="frame">
+                <img src=${this._url} alt="Live camera view, blurred${taken ? `, taken at ${taken}` : ''}" />
+                ${boxes}
+              </div>
+              <figcaption class="muted">
+                The picture is blurred on the box so that no one can be recognised: it is the only image that leaves the camera. The boxes
+                and bars are the face analysis, numbers only. Nothing is recorded. ${taken ? `Taken at ${taken}.` : ''}
+              </figcaption>
+            </figure>`
+          : html`<figure data-state="faces-only">
+              <div class="frame" style="aspect-ratio: ${frame?.width ?? 4} / ${frame?.height ?? 3}">
+                <span class="blank" aria-hidden="true">No picture: face boxes only</span>
+                ${boxes}
+              </div>
+              <figcaption class="muted">
+                <span class=${this._isError ? 'error' : ''}>${this._message}</span>
+                Only the face boxes are drawn. The picture, when the live view is on, is the only image that leaves the camera, and it is
+                always blurred. Nothing is recorded.
+              </figcaption>
+            </figure>`
+      }
+      ${this.#renderBars()}
+    </div>`;
+  }
+
   override render() {
     const camera = this._camera;
-    const taken = this._capturedAt === null ? '' : new Date(this._capturedAt).toLocaleTimeString();
     return html`<h2>Camera</h2>
       <p>
         Camera: <strong data-camera=${camera?.status ?? 'unknown'}>${camera === null ? 'unknown' : CAMERA_TEXT[camera.status]}</strong>${
           camera?.detail ? html` · <span class="muted">${camera.detail}</span>` : nothing
         }
       </p>
-      ${this.#renderMood()}
-      ${
-        this._url === null
-          ? html`<p class="card ${this._isError ? 'error' : ''}" role="status" data-state="no-preview">
-              ${this._message || 'Loading the live view…'}
-            </p>`
-          : html`<figure data-state="preview">
-              <img src=${this._url} alt="Live camera view, blurred${taken ? `, taken at ${taken}` : ''}" />
-              <figcaption class="muted">
-                Blurred on the box so that no one can be recognised; nothing is recorded. ${taken ? `Taken at ${taken}.` : ''}
-              </figcaption>
-            </figure>`
-      }`;
+      ${this.#renderMood()} ${this.#renderView()}`;
   }
+}
+
+function isNotFound(err: unknown): boolean {
+  return err instanceof ApiError && err.status === 404;
 }
 
 declare global {

@@ -97,6 +97,32 @@ export interface CameraPreview {
   /** Epoch ms it was taken, or null when the daemon did not say. */
   capturedAt: number | null;
 }
+/** One face of an analysed camera frame. */
+export interface CameraFace {
+  /** The face track: the same person keeps it while they stay in view. */
+  trackId: number;
+  /** `[x, y, width, height]` in pixels of the analysed frame. */
+  box: [number, number, number, number];
+  /** The most probable emotion in this frame. */
+  emotion: string;
+  /** Its probability, 0–1. */
+  confidence: number;
+  /** Probability (0–1) per emotion, in the model's label order. */
+  probabilities: Record<string, number>;
+}
+/** The faces of the newest analysed camera frame: boxes and numbers, no pixels. */
+export interface CameraFaces {
+  /** Epoch ms the frame was analysed. */
+  at: number;
+  /** Size of the analysed frame (px): the boxes are in its pixels. */
+  width: number;
+  height: number;
+  /** The room mood after the frame. */
+  mood: string;
+  faces: CameraFace[];
+  /** Time spent on the frame (ms). */
+  timing: { detectMs: number; classifyMs: number; totalMs: number };
+}
 export interface Stats {
   playsPerMoodPerDay: Array<{ day: string; mood: string; plays: number }>;
   moodOverTime: Array<{ at: number; mood: string; confidence: number; faces: number }>;
@@ -200,6 +226,8 @@ export class AdminApi extends EventTarget {
     const at = Number(headers.get('x-captured-at'));
     return { url: URL.createObjectURL(blob), capturedAt: Number.isFinite(at) && at > 0 ? at : null };
   };
+  /** The faces of the newest analysed camera frame; rejects with the daemon's reason (404) when there is none. */
+  cameraFaces = (): Promise<CameraFaces> => this.#get('/api/admin/camera/faces');
   configSchema = (): Promise<SchemaNode> => this.#get('/api/admin/config/schema');
   settings = (): Promise<{ config: Record<string, unknown>; overrides: Record<string, unknown> }> => this.#get('/api/admin/settings');
   saveSettings = (overrides: Record<string, unknown>): Promise<SettingsSave> => this.#change('PUT', '/api/admin/settings', { overrides });

@@ -8,6 +8,7 @@ import type { Store, User } from '../../store/store.js';
 import type { ServerDeps } from '../build-server.js';
 import type { StateSnapshot } from '../contract.js';
 import {
+  CameraFacesSchema,
   CoverParams,
   imageResponse,
   ModelReportSchema,
@@ -35,7 +36,8 @@ export interface ApplianceDeps {
   library: ServerDeps['library'];
   modelPath: string | undefined;
   preview: ServerDeps['preview'];
-  /** The state snapshot now (the camera's status explains a missing preview). */
+  faces: ServerDeps['faces'];
+  /** The state snapshot now (the camera's status explains a missing preview or face analysis). */
   state: () => StateSnapshot;
   /** Whether the camera was started with `vision.preview` on. */
   isPreviewEnabled: () => boolean;
@@ -43,7 +45,7 @@ export interface ApplianceDeps {
 
 /**
  * The box's own things: cover images (public, for the kiosk), library rescans, the emotion model's
- * report and the camera's live preview (admin).
+ * report and the camera's live view: its blurred preview and the faces it found (admin).
  */
 export function registerApplianceRoutes(app: FastifyInstance, deps: ApplianceDeps): void {
   const actor = (request: { principal: { user: User } | null }): string => `admin:${request.principal?.user.id ?? '?'}`;
@@ -157,6 +159,35 @@ export function registerApplianceRoutes(app: FastifyInstance, deps: ApplianceDep
         .send(preview.jpeg);
     },
   );
+
+  app.get(
+    '/api/admin/camera/faces',
+    {
+      config: admin,
+      schema: {
+        operationId: 'getCameraFaces',
+        tags: ['admin'],
+        summary: 'The faces in the newest analysed camera frame',
+        description:
+          'Where each face is (a box in pixels of the analysed frame), its track, its emotion and the probability of every emotion, ' +
+          'with the room mood and the analysis time. Labels, boxes and numbers only: no pixels. Available whether or not the live view ' +
+          '(`vision.preview`) is on; nothing is stored. 404 while the camera is off or no frame was analysed yet.',
+        response: { 200: CameraFacesSchema, 404: ErrorRef },
+      },
+    },
+    async (_request, reply) => {
+      const faces = deps.faces?.();
+      if (faces === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', whyNoFaces(deps));
+      return reply.header('cache-control', 'no-store').send(faces);
+    },
+  );
+}
+
+function whyNoFaces(deps: ApplianceDeps): string {
+  if (deps.faces === undefined) return 'The camera is turned off in the configuration: set camera.enabled to true and restart Moodbox.';
+  const camera = deps.state().camera;
+  if (camera.status === 'on') return 'No faces yet: the camera has not delivered a frame to analyse. Try again in a moment.';
+  return `No face analysis: the camera is ${camera.status}${camera.detail === null ? '' : ` (${camera.detail})`}.`;
 }
 
 function whyNoPreview(deps: ApplianceDeps): string {

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 
 /** Cover files are named by the sha256 of their bytes; nothing else (no `/`, no `..`) matches. */
 export const COVER_FILE_PATTERN = '^[0-9a-f]{64}\\.(jpg|png|webp|gif)$';
@@ -60,6 +60,40 @@ export const ModelReportSchema = Type.Object({
     description: 'The report plots that exist, with the admin URL that serves each.',
   }),
 });
+
+const share = (description: string) => Type.Number({ minimum: 0, maximum: 1, description });
+
+export const CameraFaceSchema = Type.Object({
+  trackId: Type.Integer({ description: 'The face track: the same person keeps it while they stay in view.' }),
+  box: Type.Array(Type.Number(), {
+    minItems: 4,
+    maxItems: 4,
+    description: '`[x, y, width, height]` in pixels of the analysed frame (see `width` and `height`).',
+  }),
+  emotion: Type.String({ description: 'The most probable emotion of this face in this frame (not smoothed).' }),
+  confidence: share('Its probability.'),
+  probabilities: Type.Record(Type.String(), share('The probability of this emotion.'), {
+    description: "Probability per emotion, in the model's label order.",
+  }),
+});
+
+/** The newest analysed camera frame: labels, boxes and numbers only, never pixels. */
+export const CameraFacesSchema = Type.Object({
+  at: Type.Integer({ description: 'Epoch ms the frame was analysed.' }),
+  width: Type.Integer({ description: 'Width of the analysed frame (px); boxes are in its pixels.' }),
+  height: Type.Integer({ description: 'Height of the analysed frame (px).' }),
+  mood: Type.String({ description: 'The room mood after this frame (smoothed): an emotion label or `nobody`.' }),
+  faces: Type.Array(CameraFaceSchema, { description: 'The faces in the frame; empty when no one is in view.' }),
+  timing: Type.Object(
+    {
+      detectMs: Type.Number({ description: 'Face detection.' }),
+      classifyMs: Type.Number({ description: 'Emotion classification of every face.' }),
+      totalMs: Type.Number({ description: 'The whole frame.' }),
+    },
+    { description: 'Time spent analysing the frame (ms).' },
+  ),
+});
+export type CameraFaces = Static<typeof CameraFacesSchema>;
 
 /** Image responses: documented for OpenAPI; the handlers send the bytes as they are. */
 export const imageResponse = (types: readonly string[], description: string) => ({
