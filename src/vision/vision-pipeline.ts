@@ -75,7 +75,7 @@ export interface VisionPipelineOptions {
     intervalMs?: number;
     /** Preview width (px); the height keeps the aspect. @default 320 */
     width?: number;
-    /** Gaussian blur kernel (odd, px of the preview): enough that faces cannot be recognised. @default 15 */
+    /** Gaussian blur kernel (odd, px of the preview): enough that faces cannot be recognised (a face 60 px wide in the preview becomes a blur). @default 31 */
     blur?: number;
   };
 }
@@ -307,7 +307,7 @@ export class VisionPipeline implements Service {
     const width = Math.min(image.cols, preview.width ?? 320);
     const height = Math.round((image.rows * width) / image.cols);
     const small = await image.resizeAsync(height, width, 0, 0, cv.INTER_AREA);
-    const kernel = (preview.blur ?? 15) | 1;
+    const kernel = (preview.blur ?? 31) | 1;
     const blurred = await small.gaussianBlurAsync(new cv.Size(kernel, kernel), 0);
     const jpeg = await cv.imencodeAsync('.jpg', blurred, [cv.IMWRITE_JPEG_QUALITY, 70]);
     small.release();
