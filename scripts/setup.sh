@@ -82,7 +82,8 @@ npm run --silent build
 case "$mode" in
   start)
     say "starting Moodbox (Ctrl+C stops it)"
-    exec node dist/daemon/cli.js start
+    # Two malloc arenas, as the systemd unit sets (less memory with OpenCV's many threads).
+    MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" exec node dist/daemon/cli.js start
     ;;
   test)
     say "checking types, lint and format"
