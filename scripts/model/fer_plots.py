@@ -54,7 +54,7 @@ def _line_panel(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], title
             draw.line(pts, fill=colour, width=2)
         for p in pts if len(pts) < 40 else []:
             draw.ellipse((p[0] - 2, p[1] - 2, p[0] + 2, p[1] + 2), fill=colour)
-        draw.text((x0 + 380 + 200 * k, y0 + 5), "-- " + name, fill=colour, font=_FONT)
+        draw.text((x0 + 320 + 185 * k, y0 + 5), "-- " + name, fill=colour, font=_FONT)
 
 
 def plot_curves(history: list[dict], path: Path) -> None:
@@ -66,7 +66,9 @@ def plot_curves(history: list[dict], path: Path) -> None:
                 xs, {"train loss": [h["train_loss"] for h in history]})
     _line_panel(draw, (0, 350, 900, 700), "accuracy",
                 xs, {"PublicTest acc": [h["test_acc"] for h in history],
-                     "train acc (augmented)": [h["train_acc"] for h in history]})
+                     "train acc (augmented)": [h["train_acc"] for h in history],
+                     **({"PublicTest acc, weight average": [h.get("swa_test_acc") for h in history]}
+                        if any("swa_test_acc" in h for h in history) else {})})
     img.save(path)
 
 

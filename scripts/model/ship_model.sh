@@ -5,6 +5,8 @@
 #
 #   scripts/model/ship_model.sh RUN_DIR [MODELS_DIR]
 #
+# CHECKPOINT=RUN_DIR/swa.pt exports the weight average of a fine-tuning run instead of best.pt.
+#
 # RUN_DIR holds best.pt, args.json, metrics.jsonl (and report.json, curves.png, confusion.png when
 # the run has finished). MODELS_DIR defaults to models/. Evaluation reports are kept in
 # MODELS_DIR/report/eval-*.json, the benchmark in MODELS_DIR/report/bench-emotion.json.
@@ -20,8 +22,9 @@ export OPENCV4NODEJS_DISABLE_AUTOBUILD=1
 say() { printf '\033[1mship_model:\033[0m %s\n' "$*" >&2; }
 
 mkdir -p "$models/report"
-say "exporting $run/best.pt"
-$py scripts/model/export_onnx.py --checkpoint "$run/best.pt" --output "$models/emotion-float.onnx" >"$models/report/export.json"
+ckpt="${CHECKPOINT:-$run/best.pt}"
+say "exporting $ckpt"
+$py scripts/model/export_onnx.py --checkpoint "$ckpt" --output "$models/emotion-float.onnx" >"$models/report/export.json"
 say "quantizing to int8"
 $py scripts/model/quantize.py --model "$models/emotion-float.onnx" --output "$models/emotion-int8.onnx" \
   --csv "$csv" >"$models/report/quantize.json"

@@ -106,6 +106,40 @@ class WriteManifestTest(unittest.TestCase):
             main(["--models-dir", str(self.dir), "--eval", f"emotion-int8.onnx=noTta:{report}"])
         self.assertIn("not the current file", str(ctx.exception))
 
+    def write_run(self, rows: list[dict], **args) -> Path:
+        run = self.dir / "run"
+        run.mkdir()
+        base = {"out": str(run), "epochs": 3, "width": 24, "seed": 0, "threads": 2, "lr": 0.1, "resume": False}
+        (run / "args.json").write_text(json.dumps({**base, **args}))
+        (run / "metrics.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+        return run
+
+    def test_records_a_plain_training_run(self):
+        run = self.write_run([{"epoch": 1, "test_acc": 0.5}, {"epoch": 2, "test_acc": 0.6}, {"epoch": 3, "test_acc": 0.55}])
+        main(["--models-dir", str(self.dir), "--run", str(run)])
+        training = self.manifest()["models"]["emotion-int8.onnx"]["training"]
+        self.assertEqual(training["command"], f"/usr/bin/python3 scripts/model/train.py --out {run} --epochs 3 "
+                                              "--width 24 --seed 0 --threads 2")
+        self.assertEqual(training["bestEpoch"], 2)
+        self.assertEqual(training["publicTestAccuracyPerEpoch"], [0.5, 0.6, 0.55])
+        self.assertNotIn("publicTestAccuracySwaPerEpoch", training)
+        self.assertNotIn("resume", training["args"])
+
+    def test_records_a_fine_tuning_run_with_weight_averaging(self):
+        rows = [{"epoch": 1, "test_acc": 0.66},
+                {"epoch": 2, "test_acc": 0.65, "swa_test_acc": 0.67, "swa_epochs": [2, 2]},
+                {"epoch": 3, "test_acc": 0.66, "swa_test_acc": 0.68, "swa_epochs": [2, 3]}]
+        run = self.write_run(rows, init="/runs/a/best.pt", schedule="cyclic", lr=0.02, min_lr=0.002,
+                             swa_start=2, bn_images=8192)
+        main(["--models-dir", str(self.dir), "--run", str(run)])
+        training = self.manifest()["models"]["emotion-float.onnx"]["training"]
+        self.assertEqual(training["command"], f"/usr/bin/python3 scripts/model/train.py --out {run} --epochs 3 "
+                                              "--width 24 --seed 0 --threads 2 --init /runs/a/best.pt --schedule cyclic "
+                                              "--lr 0.02 --min-lr 0.002 --swa-start 2 --bn-images 8192")
+        self.assertEqual(training["bestEpoch"], 3)
+        self.assertEqual(training["bestSwaEpochs"], [2, 3])
+        self.assertEqual(training["publicTestAccuracySwaPerEpoch"], [None, 0.67, 0.68])
+
     def test_refuses_a_model_without_labels(self):
         model = tiny_model()
         del model.metadata_props[:]

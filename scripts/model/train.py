@@ -2,7 +2,8 @@
 
 Writes to --out (outside the repository):
   last.pt          full state after every epoch (model, optimiser, scheduler, history); --resume
-  best.pt          model weights of the epoch with the best PublicTest accuracy (no TTA)
+  best.pt          model weights of the epoch with the best PublicTest accuracy (no TTA); with
+                   --swa-start, the candidates also include the running weight average (SWA)
   metrics.jsonl    one JSON line per epoch
   report.json      final evaluation of best.pt (with and without flip-TTA, per-class recall,
                    confusion matrix, FER+ majority accuracy)
@@ -35,6 +36,7 @@ from fer_data import (DEFAULT_CACHE_DIR, DEFAULT_CSV, FER_LABELS, FERPLUS_EMOTIO
                       FERPLUS_TO_FER, FerSplit, load_fer)
 from fer_model import MEAN, STD, EmotionNet, count_macs, count_params  # noqa: E402
 from fer_plots import plot_confusion, plot_curves  # noqa: E402
+from swa import cyclic_lr, update_average  # noqa: E402
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -46,7 +48,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--batch-size", type=int, default=128)
-    ap.add_argument("--lr", type=float, default=0.1, help="peak LR of the one-cycle schedule (SGD)")
+    ap.add_argument("--lr", type=float, default=0.1, help="peak LR of the schedule (SGD)")
+    ap.add_argument("--schedule", choices=("onecycle", "cyclic"), default="onecycle",
+                    help="onecycle: one cycle over all epochs; cyclic: a cosine from --lr to --min-lr "
+                         "in every epoch (for fine-tuning with weight averaging)")
+    ap.add_argument("--min-lr", type=float, default=None,
+                    help="cyclic: LR at the end of every epoch (default --lr / 10)")
+    ap.add_argument("--init", type=Path, default=None,
+                    help="start from the model weights of this checkpoint (best.pt or last.pt of a run)")
+    ap.add_argument("--swa-start", type=int, default=0,
+                    help="average the weights at the end of every epoch from this one (1-based) on and "
+                         "evaluate the average after each epoch; 0 = no averaging")
+    ap.add_argument("--bn-images", type=int, default=8192,
+                    help="SWA: training images used to re-estimate BatchNorm statistics of the average")
     ap.add_argument("--weight-decay", type=float, default=5e-4)
     ap.add_argument("--label-smoothing", type=float, default=0.05)
     ap.add_argument("--ferplus-mix", type=float, default=0.3,
@@ -61,6 +75,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                     help="channels-last memory format (about 25%% faster on CPU here)")
     ap.add_argument("--limit-train", type=int, default=0, help="smoke runs: use only N training images")
     ap.add_argument("--limit-test", type=int, default=0, help="smoke runs: use only N PublicTest images")
+    ap.add_argument("--report-from", choices=("best", "swa"), default="best",
+                    help="checkpoint evaluated in report.json and the plots: best.pt, or swa.pt (the "
+                         "weight average after the last epoch)")
     ap.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
     ap.add_argument("--csv", type=Path, default=DEFAULT_CSV)
     ap.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE_DIR)
@@ -226,8 +243,31 @@ def param_groups(model: torch.nn.Module, weight_decay: float) -> list[dict]:
     return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
 
 
+@torch.no_grad()
+def recompute_bn(model: torch.nn.Module, images_u8: torch.Tensor, args: argparse.Namespace,
+                 gen: torch.Generator, batch: int = 512) -> None:
+    """Re-estimate every BatchNorm's running mean/var as the plain average over augmented batches
+    of `images_u8` (as torch.optim.swa_utils.update_bn does): averaged weights need new statistics."""
+    bns = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+    momenta = [bn.momentum for bn in bns]
+    for bn in bns:
+        bn.reset_running_stats()
+        bn.momentum = None  # cumulative average
+    model.train()
+    for i in range(0, images_u8.shape[0], batch):
+        x = augment(images_u8[i:i + batch], args, gen)
+        if args.channels_last:
+            x = x.contiguous(memory_format=torch.channels_last)
+        model(x)
+    for bn, m in zip(bns, momenta):
+        bn.momentum = m
+    model.eval()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.min_lr is None:
+        args.min_lr = args.lr / 10
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
     seed_everything(args.seed)
@@ -254,26 +294,44 @@ def main(argv: list[str] | None = None) -> int:
 
     model = EmotionNet(args.width, args.dropout)
     params, macs = count_params(model), count_macs(model)
+    if args.init is not None:
+        init = torch.load(args.init, map_location="cpu")
+        if init.get("width", args.width) != args.width:
+            raise SystemExit(f"--init: {args.init} has width {init.get('width')}, not {args.width}")
+        model.load_state_dict(init["model"])
+        print(f"initialised from {args.init} (epoch {init.get('epoch')}, "
+              f"PublicTest acc {init.get('test_acc', init.get('best_acc'))})", flush=True)
     if args.channels_last:
         model = model.to(memory_format=torch.channels_last)
     opt = torch.optim.SGD(param_groups(model, args.weight_decay), lr=args.lr, momentum=0.9, nesterov=True)
     steps_per_epoch = math.ceil(len(train) / args.batch_size)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, epochs=args.epochs,
-                                                steps_per_epoch=steps_per_epoch, pct_start=0.2,
-                                                div_factor=20, final_div_factor=200)
+    if args.schedule == "onecycle":
+        sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, epochs=args.epochs,
+                                                    steps_per_epoch=steps_per_epoch, pct_start=0.2,
+                                                    div_factor=20, final_div_factor=200)
+    else:
+        sched = torch.optim.lr_scheduler.LambdaLR(
+            opt, lambda step: cyclic_lr(step, steps_per_epoch, args.lr, args.min_lr) / args.lr)
+    param_names = [name for name, _ in model.named_parameters()]
+    swa_avg: dict | None = None  # running mean of the end-of-epoch parameters (--swa-start)
+    swa_n = 0
+    swa_model = EmotionNet(args.width, args.dropout) if args.swa_start else None
+    if swa_model is not None and args.channels_last:
+        swa_model = swa_model.to(memory_format=torch.channels_last)
     start_epoch, best_acc, history = 0, -1.0, []
     if args.resume:
         if not last_path.is_file():
             raise SystemExit(f"--resume: {last_path} does not exist")
         state = torch.load(last_path, map_location="cpu")
-        for key in ("epochs", "width", "batch_size", "lr"):
-            if state["args"][key] != getattr(args, key):
+        for key in ("epochs", "width", "batch_size", "lr", "schedule", "swa_start"):
+            if state["args"].get(key, getattr(args, key)) != getattr(args, key):
                 raise SystemExit(f"--resume: expected --{key.replace('_', '-')} {state['args'][key]} "
                                  f"(from the checkpoint), got {getattr(args, key)}")
         model.load_state_dict(state["model"])
         opt.load_state_dict(state["optimizer"])
         sched.load_state_dict(state["scheduler"])
         start_epoch, best_acc, history = state["epoch"], state["best_acc"], state["history"]
+        swa_avg, swa_n = state.get("swa_avg"), state.get("swa_n", 0)
         # metrics.jsonl must match the checkpoint (an epoch may have been logged after last.pt).
         metrics_path.write_text("".join(json.dumps(h) + "\n" for h in history))
         print(f"resumed after epoch {start_epoch} (best PublicTest acc {best_acc:.4f})", flush=True)
@@ -320,28 +378,56 @@ def main(argv: list[str] | None = None) -> int:
                   "train_acc": round(correct / seen, 5), "test_acc": round(test_acc, 5),
                   "lr": round(sched.get_last_lr()[0], 6), "train_seconds": round(train_s, 1),
                   "seconds": round(time.time() - t0, 1)}
-        history.append(record)
+        meta = {"width": args.width, "dropout": args.dropout, "mean": MEAN, "std": STD,
+                "labels": list(FER_LABELS)}
         if test_acc > best_acc:
             best_acc = test_acc
             atomic_save({"model": model.state_dict(), "epoch": epoch + 1, "test_acc": test_acc,
-                         "width": args.width, "dropout": args.dropout, "mean": MEAN, "std": STD,
-                         "labels": list(FER_LABELS)}, best_path)
+                         **meta}, best_path)
+        if swa_model is not None and epoch + 1 >= args.swa_start:
+            params_now = dict(model.named_parameters())
+            swa_avg = update_average(swa_avg, {k: params_now[k].detach() for k in param_names}, swa_n)
+            swa_n += 1
+            swa_model.load_state_dict(model.state_dict())
+            with torch.no_grad():
+                for k, p in swa_model.named_parameters():
+                    p.copy_(swa_avg[k])
+            # The same images and augmentations every epoch (and after a resume).
+            bn_gen = torch.Generator().manual_seed(args.seed * 100_003 + 99_991)
+            bn_idx = torch.randperm(len(train), generator=bn_gen)[:args.bn_images or len(train)]
+            recompute_bn(swa_model, train_images[bn_idx], args, bn_gen)
+            swa_probs = predict_probs(swa_model, test_images, flip_tta=False, channels_last=args.channels_last)
+            swa_acc = float((swa_probs.argmax(1).numpy() == test.labels).mean())
+            first = epoch + 2 - swa_n
+            record.update({"swa_test_acc": round(swa_acc, 5), "swa_epochs": [first, epoch + 1],
+                           "seconds": round(time.time() - t0, 1)})
+            atomic_save({"model": swa_model.state_dict(), "epoch": epoch + 1, "test_acc": swa_acc,
+                         "swa_epochs": [first, epoch + 1], **meta}, out / "swa.pt")
+            if swa_acc > best_acc:
+                best_acc = swa_acc
+                atomic_save({"model": swa_model.state_dict(), "epoch": epoch + 1, "test_acc": swa_acc,
+                             "swa_epochs": [first, epoch + 1], **meta}, best_path)
+        history.append(record)
         atomic_save({"model": model.state_dict(), "optimizer": opt.state_dict(),
                      "scheduler": sched.state_dict(), "epoch": epoch + 1, "best_acc": best_acc,
+                     "swa_avg": swa_avg, "swa_n": swa_n,
                      "history": history, "args": {k: str(v) if isinstance(v, Path) else v
                                                   for k, v in vars(args).items()}}, last_path)
         with metrics_path.open("a") as fh:
             fh.write(json.dumps(record) + "\n")
         print(json.dumps(record), flush=True)
 
-    best = torch.load(best_path, map_location="cpu")
+    report_ckpt = best_path if args.report_from == "best" else out / "swa.pt"
+    best = torch.load(report_ckpt, map_location="cpu")
     model.load_state_dict(best["model"])
     result = evaluate(model, test, test_images, args.channels_last)
     report = {
         "split": "PublicTest" + (f" (first {args.limit_test} rows only)" if args.limit_test else ""),
         "test_rows": len(test),
         "train_rows": len(train),
+        "checkpoint": report_ckpt.name,
         "best_epoch": best["epoch"],
+        "best_swa_epochs": best.get("swa_epochs"),
         "accuracy": result["no_tta"]["accuracy"],
         "accuracy_flip_tta": result["flip_tta"]["accuracy"],
         "labels": list(FER_LABELS),
@@ -358,10 +444,12 @@ def main(argv: list[str] | None = None) -> int:
     }
     (out / "report.json").write_text(json.dumps(report, indent=2) + "\n")
     plot_curves(history, out / "curves.png")
+    what = (f"average of epochs {best['swa_epochs'][0]}-{best['swa_epochs'][1]}" if best.get("swa_epochs")
+            else f"best epoch {best['epoch']}")
     plot_confusion(np.array(result["no_tta"]["confusion_matrix"]), FER_LABELS, out / "confusion.png",
-                   f"PublicTest, best epoch {best['epoch']}: accuracy {report['accuracy']:.4f} "
+                   f"PublicTest, {what}: accuracy {report['accuracy']:.4f} "
                    f"(flip-TTA {report['accuracy_flip_tta']:.4f})")
-    print(f"best epoch {best['epoch']}: PublicTest accuracy {report['accuracy']:.4f}, "
+    print(f"{what}: PublicTest accuracy {report['accuracy']:.4f}, "
           f"with flip-TTA {report['accuracy_flip_tta']:.4f}; report in {out / 'report.json'}", flush=True)
     return 0
 

@@ -97,24 +97,46 @@ def training_record(run: Path) -> dict:
     args = json.loads((run / "args.json").read_text())
     record: dict = {
         "data": "FER-2013 Usage=Training (28,709 images) with FER+ votes; selection on PublicTest (3,589)",
-        "command": f"/usr/bin/python3 scripts/model/train.py --out {run} --epochs {args['epochs']} "
-                   f"--width {args['width']} --seed {args['seed']} --threads {args['threads']}",
+        "command": train_command(run, args),
         "args": {k: v for k, v in args.items() if k not in ("out", "csv", "cache_dir", "resume")},
     }
     report_path = run / "report.json"
     if report_path.is_file():
         report = json.loads(report_path.read_text())
-        keep = ("best_epoch", "epochs", "params", "macs", "accuracy", "accuracy_flip_tta", "train_seconds")
+        keep = ("checkpoint", "best_epoch", "best_swa_epochs", "epochs", "params", "macs", "accuracy", "accuracy_flip_tta",
+                "train_seconds")
         record["report"] = {k: report[k] for k in keep if k in report}
     metrics = run / "metrics.jsonl"
     if metrics.is_file():
         rows = [json.loads(line) for line in metrics.read_text().splitlines() if line.strip()]
         if rows:
-            best = max(rows, key=lambda r: r["test_acc"])
+            best = max(rows, key=lambda r: max(r["test_acc"], r.get("swa_test_acc", -1.0)))
             record["bestEpoch"] = best["epoch"]
             record["epochsRun"] = len(rows)
             record["publicTestAccuracyPerEpoch"] = [r["test_acc"] for r in rows]
+            if any("swa_test_acc" in r for r in rows):
+                # Accuracy of the running weight average after each epoch (None before --swa-start).
+                record["publicTestAccuracySwaPerEpoch"] = [r.get("swa_test_acc") for r in rows]
+                if best.get("swa_test_acc", -1.0) > best["test_acc"]:
+                    record["bestSwaEpochs"] = best["swa_epochs"]
     return record
+
+
+def train_command(run: Path, args: dict) -> str:
+    """The train.py command line of a run, from its args.json (fine-tuning options when used)."""
+    cmd = (f"/usr/bin/python3 scripts/model/train.py --out {run} --epochs {args['epochs']} "
+           f"--width {args['width']} --seed {args['seed']} --threads {args['threads']}")
+    if args.get("init"):
+        cmd += f" --init {args['init']}"
+    if args.get("schedule", "onecycle") != "onecycle":
+        cmd += f" --schedule {args['schedule']} --lr {args['lr']} --min-lr {args['min_lr']}"
+    elif args.get("lr", 0.1) != 0.1:
+        cmd += f" --lr {args['lr']}"
+    if args.get("swa_start"):
+        cmd += f" --swa-start {args['swa_start']} --bn-images {args['bn_images']}"
+    if args.get("report_from", "best") != "best":
+        cmd += f" --report-from {args['report_from']}"
+    return cmd
 
 
 def build(models_dir: Path, existing: dict, evals: list[tuple[str, str, dict]], run: Path | None,
