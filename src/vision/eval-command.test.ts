@@ -11,6 +11,10 @@ import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const INT8 = join(ROOT, 'models', 'emotion-int8.onnx');
+/** Whether the shipped manifest turns flip-TTA on for the int8 model: `eval` follows it unless told. */
+const SHIPPED_FLIP_TTA = (
+  JSON.parse(readFileSync(join(ROOT, 'models', 'manifest.json'), 'utf8')) as { models: Record<string, { flipTta: boolean }> }
+).models['emotion-int8.onnx']?.flipTta;
 const TINY = join(import.meta.dirname, 'testing', 'fixtures', 'fer-tiny.csv');
 const TINY_TEXT = readFileSync(TINY, 'utf8');
 
@@ -68,7 +72,7 @@ describe('moodbox eval', () => {
     expect(result.ferPlusMajority?.n).toBe(7);
     expect(result.imagesPerSecond).toBeGreaterThan(0);
     expect(result.model).toMatchObject({ path: INT8, labels: [...FER_LABELS] });
-    expect(result.flipTta).toBe(false);
+    expect(result.flipTta).toBe(SHIPPED_FLIP_TTA);
   });
 
   it('reads a gzip-compressed CSV and gives the same figures', async () => {
@@ -97,7 +101,9 @@ describe('moodbox eval', () => {
   it('prints a readable report', async () => {
     const { code, stdout } = await run({ usage: 'PublicTest' });
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^model: .*emotion-int8\.onnx \(sha256 [0-9a-f]{12}…, flip-TTA off\)$/m);
+    expect(stdout).toMatch(
+      new RegExp(`^model: .*emotion-int8\\.onnx \\(sha256 [0-9a-f]{12}…, flip-TTA ${SHIPPED_FLIP_TTA ? 'on' : 'off'}\\)$`, 'm'),
+    );
     expect(stdout).toMatch(/^data: .*fer-tiny\.csv, Usage=PublicTest: 8 images$/m);
     expect(stdout).toMatch(/^accuracy \(FER-2013 labels\): \d+\.\d\d% \(\d\/8\)/m);
     expect(stdout).toMatch(/^ {2}disgust +\d+\.\d\d% {2}\(\d\/1\)$/m);

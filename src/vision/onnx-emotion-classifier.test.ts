@@ -95,13 +95,14 @@ describe('OnnxEmotionClassifier', () => {
     await expect(c.classify(faces)).rejects.toThrow(/not started/);
   });
 
-  it('logs the model it loaded', async () => {
+  it('logs the model it loaded, with flip-TTA as the shipped manifest sets it (on)', async () => {
     const lines: [object, string][] = [];
     const c = new OnnxEmotionClassifier({ log: { info: (obj, msg) => lines.push([obj, msg]) } }, { modelPath: INT8 });
     await c.start(signal);
     started.push(c);
+    expect(c.flipTta).toBe(true);
     expect(lines).toEqual([
-      [expect.objectContaining({ model: INT8, labels: c.labels, flipTta: false, threads: 1 }), 'emotion model loaded'],
+      [expect.objectContaining({ model: INT8, labels: c.labels, flipTta: true, threads: 1 }), 'emotion model loaded'],
     ]);
   });
 
