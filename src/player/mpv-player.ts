@@ -257,7 +257,10 @@ export class MpvPlayer implements Player, Service {
       ...this.#extraArgs,
     ];
     this.#stderrTail = '';
-    const child = spawn(this.#mpvPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    // The daemon's malloc tuning (MALLOC_ARENA_MAX, for OpenCV's threads) makes mpv larger: leave mpv its defaults.
+    const env = { ...process.env };
+    delete env['MALLOC_ARENA_MAX'];
+    const child = spawn(this.#mpvPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
     this.#process = child;
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (text: string) => {
