@@ -4,10 +4,11 @@
 //
 //   npm run build && node --import tsx scripts/soak.ts [--minutes 30] [--every 30] [--json]
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { childNamed, mib, openFiles, rssKiB } from '../src/daemon/process-stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -48,18 +49,6 @@ child.stdout.on('data', (chunk: Buffer) => {
 });
 child.stderr.resume();
 
-const kib = (pid: number): number => {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(match?.[1] ?? 0);
-};
-const children = (pid: number): number[] => {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-};
-
 interface Sample {
   minute: number;
   rssMiB: number;
@@ -82,12 +71,12 @@ for (;;) {
     data: { mood: { current: string | null }; player: { nowPlaying: { title: string } | null } };
   };
   const health = (await (await fetch(`${base}/api/health`)).json()) as { memory: { heapUsedMiB: number; externalMiB: number } };
-  const mpv = children(pid).find((p) => readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'mpv');
+  const mpv = childNamed(pid, 'mpv');
   const sample: Sample = {
     minute: Math.round(((Date.now() - started) / 60_000) * 10) / 10,
-    rssMiB: Math.round(kib(pid) / 102.4) / 10,
-    fds: readdirSync(`/proc/${pid}/fd`).length,
-    mpvRssMiB: mpv === undefined ? 0 : Math.round(kib(mpv) / 102.4) / 10,
+    rssMiB: mib(rssKiB(pid)),
+    fds: openFiles(pid),
+    mpvRssMiB: mpv === undefined ? 0 : mib(rssKiB(mpv)),
     heapMiB: health.memory.heapUsedMiB,
     externalMiB: health.memory.externalMiB,
     mood: state.data.mood.current,

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { percentiles, type Percentiles } from '../vision/bench.js';
 import type { Clock } from './kernel/clock.js';
+import { childNamed, mib, peakRssKiB, rssKiB } from './process-stats.js';
 
 /** The clip: a happy face for 8 s, then a sad one for 12 s, looped. */
 const CLIP = 'src/vision/testing/fixtures/happy-then-sad.mp4';
@@ -84,7 +85,6 @@ export async function benchE2e(options: E2eBenchOptions): Promise<E2eBenchReport
   });
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const pid = child.pid ?? 0;
-  let peak = 0;
   try {
     const ready = await waitFor(
       clock,
@@ -106,11 +106,7 @@ export async function benchE2e(options: E2eBenchOptions): Promise<E2eBenchReport
         pushes.push(at - message.data.since);
       }
     });
-    const until = readyAt + options.seconds * 1000;
-    while (clock.now() < until) {
-      await clock.sleep(500);
-      peak = Math.max(peak, rssKiB(pid));
-    }
+    await clock.sleep(options.seconds * 1000);
     ws.terminate();
 
     // Each settled mood change, then the first track started for that mood.
@@ -120,13 +116,13 @@ export async function benchE2e(options: E2eBenchOptions): Promise<E2eBenchReport
       const started = lines.slice(i + 1).find((l) => l.msg === 'track started' && l.mood === line.mood);
       if (started !== undefined) flips.push(started.time - line.time);
     }
-    const mpv = childPids(pid).find((p) => comm(p) === 'mpv');
+    const mpv = childNamed(pid, 'mpv');
     return {
       benchmark: 'the whole appliance: mood flip to music, pushes to the screens, start-up, memory',
       startupMs: { wall: readyAt - spawnedAt, reported: ready.ms ?? 0 },
       moodToTrackMs: { ...percentiles(flips), samples: flips.length },
       pushMs: { ...percentiles(pushes), samples: pushes.length },
-      rssMiB: { daemon: mib(rssKiB(pid)), daemonPeak: mib(peak), mpv: mpv === undefined ? 0 : mib(rssKiB(mpv)) },
+      rssMiB: { daemon: mib(rssKiB(pid)), daemonPeak: mib(peakRssKiB(pid)), mpv: mpv === undefined ? 0 : mib(rssKiB(mpv)) },
       dwellMs: DWELL_MS,
       seconds: options.seconds,
     };
@@ -156,32 +152,4 @@ async function waitFor<T>(clock: Clock, get: () => T | undefined, timeoutMs: num
     if (clock.now() - start > timeoutMs) throw new Error(why());
     await clock.sleep(50);
   }
-}
-
-function rssKiB(pid: number): number {
-  try {
-    return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
-}
-
-function childPids(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-function comm(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-  } catch {
-    return '';
-  }
-}
-
-function mib(kib: number): number {
-  return Math.round((kib / 1024) * 10) / 10;
 }

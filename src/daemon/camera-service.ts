@@ -61,7 +61,7 @@ export class CameraService implements Service {
   }
 
   async start(signal: AbortSignal): Promise<void> {
-    const { deps } = { deps: this.#deps };
+    const deps = this.#deps;
     await deps.prepare(signal);
     this.#signal = signal;
     const events = deps.vision.events;

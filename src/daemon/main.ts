@@ -172,6 +172,7 @@ export async function runDaemon(options: { configFile?: string | undefined; env:
                 return library.isScanning;
               },
               coversDir: coversDir(config),
+              edited: () => void director.libraryChanged(),
             },
             modelPath,
             preview: camera?.preview,

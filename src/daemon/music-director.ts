@@ -1,5 +1,6 @@
 import { isWithinHours } from './camera-schedule.js';
 import type { PlayerState as PlayerView, TrackView } from './http/contract.js';
+import { trackView } from './track-view.js';
 import type { StateHub } from './http/state-hub.js';
 import type { Clock, Timer } from './kernel/clock.js';
 import { MoodboxError, PlayerError } from './kernel/errors.js';
@@ -10,7 +11,7 @@ import type { Store, Track } from './store/store.js';
 import { EMOTIONS, loadEmotionMoodMap, moodsForEmotions, type Emotion } from '../player/moods.js';
 import type { QueueEntry, QueueItem } from '../player/play-queue.js';
 import type { Player, PlayReason } from '../player/player.js';
-import { Recommender, type ListenerTaste, type Pick as Choice, type Recommendation } from '../player/recommender.js';
+import { Recommender, type HistoryEntry, type ListenerTaste, type Recommendation } from '../player/recommender.js';
 
 /** The room mood when nobody has been seen for a while (the vision pipeline's `NOBODY`). */
 const NOBODY = 'nobody';
@@ -64,6 +65,7 @@ export class MusicDirector implements Service {
   readonly #deps: MusicDirectorDeps;
   #recommender = new Recommender([]);
   #tracks = new Map<number, Track>();
+  readonly #views = new Map<number, TrackView>();
   /** The room mood: an emotion label, `nobody`, or null before the first reading. */
   #room: string | null = null;
   /** The volume people or staff asked for; limits apply on top. */
@@ -76,7 +78,6 @@ export class MusicDirector implements Service {
   #unsubscribe: Array<() => void> = [];
   #scheduleTimer: Timer | undefined;
   #lastError: string | undefined;
-  #suggestions: Choice[] = [];
 
   constructor(deps: MusicDirectorDeps) {
     this.#deps = deps;
@@ -256,6 +257,7 @@ export class MusicDirector implements Service {
   #reloadLibrary(): void {
     const tracks = this.#deps.store.tracks.allWithMoods();
     this.#tracks = new Map(tracks.map((t) => [t.id, t]));
+    this.#views.clear();
     this.#recommender = new Recommender(tracks.map((t) => ({ id: t.id, artist: t.artist, language: t.language, moods: t.moods })));
     this.#deps.log.info({ tracks: tracks.length }, 'music library loaded');
   }
@@ -267,31 +269,30 @@ export class MusicDirector implements Service {
     return DEFAULT_EMOTION;
   }
 
-  #recommend(): Recommendation {
+  /** The picks for the room now, with the mood weights the room's emotion maps to. */
+  #recommend(): Recommendation & { room: Record<string, number> } {
     const { store, clock, random } = this.#deps;
     const emotion = this.#emotion();
     const map = loadEmotionMoodMap(store.settings);
     const liftTo = map[emotion].liftTo;
     const user = this.#deps.listener();
-    const history = store.plays
-      .list({ limit: 100 })
-      .items.filter((p) => p.trackId !== null)
-      .map((p) => ({ trackId: p.trackId ?? 0, startedAt: p.startedAt, outcome: p.outcome }));
-    return this.#recommender.recommend(
+    const room = moodsForEmotions({ [emotion]: 1 }, map);
+    const recommendation = this.#recommender.recommend(
       {
-        mood: moodsForEmotions({ [emotion]: 1 }, map),
+        mood: room,
         policy: this.#deps.settings().policy === 'lift' && liftTo !== undefined ? { kind: 'lift', target: liftTo } : { kind: 'match' },
         ...(user === null ? {} : { listener: listenerTaste(store, user.id) }),
-        history,
+        history: roomHistory(store),
         now: clock.now(),
       },
       random,
     );
+    return { ...recommendation, room };
   }
 
   /** Whether a track fits the room now: tagged with the mood aimed at, or one the room's emotion maps to strongly. */
-  #fits(trackId: number, recommendation: Recommendation): boolean {
-    const room = moodsForEmotions({ [this.#emotion()]: 1 }, loadEmotionMoodMap(this.#deps.store.settings));
+  #fits(trackId: number, recommendation: Recommendation & { room: Record<string, number> }): boolean {
+    const { room } = recommendation;
     const wanted = new Set([recommendation.aim, ...Object.keys(room).filter((m) => (room[m] ?? 0) >= FITTING_WEIGHT)]);
     return this.#deps.store.tracks.moods(trackId).some((m) => wanted.has(m.mood));
   }
@@ -450,29 +451,38 @@ export class MusicDirector implements Service {
   // --- publishing ---
 
   #publishSuggestions(recommendation: Recommendation): void {
-    this.#suggestions = recommendation.suggestions;
     const views = recommendation.suggestions.flatMap((pick) => {
-      const track = this.#tracks.get(pick.trackId);
-      return track === undefined ? [] : [trackView(track, this.#deps.store)];
+      const view = this.#view(pick.trackId);
+      return view === null ? [] : [view];
     });
     this.#deps.hub.update('suggestions', views);
   }
 
   #publishPlayer(): void {
     const state = this.#deps.player.state();
-    const view = (item: QueueItem | undefined): TrackView | null => {
-      if (item === undefined) return null;
-      const track = this.#tracks.get(item.track.id) ?? this.#deps.store.tracks.get(item.track.id);
-      return track === undefined ? null : trackView(track, this.#deps.store);
-    };
     const player: PlayerView = {
       status: state.current === undefined ? 'stopped' : state.isPaused ? 'paused' : 'playing',
-      nowPlaying: view(state.current),
+      nowPlaying: state.current === undefined ? null : this.#view(state.current.track.id),
       positionMs: Math.round(state.positionMs / 1000) * 1000,
-      next: view(state.upcoming[0]),
+      next: state.upcoming[0] === undefined ? null : this.#view(state.upcoming[0].track.id),
       volume: this.#isFading ? this.#targetVolume() : state.volume,
     };
     this.#deps.hub.update('player', player);
+  }
+
+  /**
+   * A track as the screens show it, built once per library load: the player is published on
+   * every position tick, and its tracks' moods would otherwise be read from the database each time.
+   */
+  #view(trackId: number): TrackView | null {
+    let view = this.#views.get(trackId);
+    if (view === undefined) {
+      const track = this.#tracks.get(trackId) ?? this.#deps.store.tracks.get(trackId);
+      if (track === undefined) return null;
+      view = trackView(track, this.#deps.store);
+      this.#views.set(trackId, view);
+    }
+    return view;
   }
 
   /** Runs `fn` after everything queued before it; a failure is logged and given to the caller. */
@@ -495,11 +505,6 @@ export class MusicDirector implements Service {
   #background(what: string, fn: () => Promise<unknown>): void {
     this.#serial(what, fn).catch(() => undefined);
   }
-
-  /** Suggestions now (for tests and the admin panel). */
-  get suggestions(): readonly Choice[] {
-    return this.#suggestions;
-  }
 }
 
 const NOBODY_SILENCE = 'nobody there' as const;
@@ -518,15 +523,13 @@ export function listenerTaste(store: Store, userId: number): ListenerTaste {
   };
 }
 
-/** A track as the UIs show it. */
-export function trackView(track: Track, store: Pick<Store, 'tracks'>): TrackView {
-  return {
-    id: track.id,
-    title: track.title,
-    artist: track.artist,
-    album: track.album,
-    durationMs: track.durationMs,
-    coverUrl: track.cover === null ? null : `/api/covers/${encodeURIComponent(track.cover)}`,
-    moods: store.tracks.moods(track.id).map((m) => m.mood),
-  };
+/** How many of the room's latest plays the recommender looks back at (its repeat window is 20 plays or 90 minutes). */
+const HISTORY_PLAYS = 100;
+
+/** The room's recent plays, newest first, as the recommender takes them. */
+export function roomHistory(store: Pick<Store, 'plays'>): HistoryEntry[] {
+  return store.plays
+    .list({ limit: HISTORY_PLAYS })
+    .items.filter((p) => p.trackId !== null)
+    .map((p) => ({ trackId: p.trackId ?? 0, startedAt: p.startedAt, outcome: p.outcome }));
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { childNamed } from '../../src/daemon/process-stats.js';
 import { startMjpegServer } from '../../src/vision/testing/mjpeg-server.js';
 import { getJson, ROOT, startDaemon, tempDir, toneLibrary, until, watchState, type Daemon } from './harness.js';
 
@@ -42,16 +43,6 @@ const playing = async (daemon: Daemon): Promise<State | undefined> => {
   return s.data.player.status === 'playing' && s.data.player.nowPlaying !== null ? s : undefined;
 };
 
-/** Child processes of `pid` whose command is `name`. */
-function children(pid: number, name: string): number[] {
-  const out = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(pid)], { encoding: 'utf8' });
-  return out
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/))
-    .filter(([, comm]) => comm === name)
-    .map(([p]) => Number(p));
-}
-
 function plays(dbPath: string): Array<{ id: number; track_id: number; outcome: string | null; reason: string }> {
   const db = new Database(dbPath, { readonly: true });
   try {
@@ -70,13 +61,14 @@ describe('faults', () => {
     let daemon = await daemonWith(dir, config);
     const before = await until(() => playing(daemon));
     const pid = daemon.child.pid ?? 0;
-    const [mpv] = await until(() => (children(pid, 'mpv').length > 0 ? children(pid, 'mpv') : undefined));
+    const mpv = await until(() => childNamed(pid, 'mpv'));
 
-    process.kill(mpv ?? 0, 'SIGKILL');
+    process.kill(mpv, 'SIGKILL');
     await until(() => daemon.lines.find((l) => l['msg'] === 'player stopped; restarting it'));
     await until(async () => {
       const now = await playing(daemon);
-      const restarted = children(pid, 'mpv').some((p) => p !== mpv);
+      const again = childNamed(pid, 'mpv');
+      const restarted = again !== undefined && again !== mpv;
       return now !== undefined && restarted ? now : undefined;
     });
     // The same track goes on: a crash of the player is not the end of a song.

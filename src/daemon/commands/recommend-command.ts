@@ -15,10 +15,11 @@ export function registerRecommend(program: Command): void {
     .option('--json', 'print JSON')
     .addOption(configOption())
     .action(async (opts: { mood: string; lift?: string; user?: string; seed?: string; json?: boolean; config?: string }) => {
-      const [{ Recommender }, moods, { seededRandom }] = await Promise.all([
+      const [{ Recommender }, moods, { seededRandom }, { listenerTaste, roomHistory }] = await Promise.all([
         import('../../player/recommender.js'),
         import('../../player/moods.js'),
         import('../kernel/random.js'),
+        import('../music-director.js'),
       ]);
       const seed = opts.seed === undefined ? undefined : Number(opts.seed);
       if (seed !== undefined && !Number.isInteger(seed)) throw new TypeError(`Expected \`--seed\` to be an integer, got \`${opts.seed}\``);
@@ -31,23 +32,11 @@ export function registerRecommend(program: Command): void {
         const emotion = moods.EMOTIONS.find((e) => e === name);
         const mood = emotion === undefined ? name : moods.moodsForEmotions({ [emotion]: 1 }, moods.loadEmotionMoodMap(store.settings));
 
-        const listener: ListenerTaste = {};
-        if (userId !== undefined) {
-          const user = store.users.get(userId);
-          if (!user) throw new RangeError(`Expected the id of a person (see \`moodbox user list\`), got \`${userId}\``);
-          const feedback = store.plays.feedbackFor(userId);
-          Object.assign(listener, {
-            languages: user.preferences.languages ?? [],
-            artists: user.preferences.artists ?? [],
-            avoidMoods: user.preferences.avoidMoods ?? [],
-            likedTrackIds: feedback.filter((f) => f.kind === 'like').map((f) => f.trackId),
-            skippedTrackIds: feedback.filter((f) => f.kind === 'skip').map((f) => f.trackId),
-          });
+        if (userId !== undefined && !store.users.get(userId)) {
+          throw new RangeError(`Expected the id of a person (see \`moodbox user list\`), got \`${userId}\``);
         }
-        const history = store.plays
-          .list({ limit: 100 })
-          .items.filter((p) => p.trackId !== null)
-          .map((p) => ({ trackId: p.trackId ?? 0, startedAt: p.startedAt, outcome: p.outcome }));
+        const listener: ListenerTaste = userId === undefined ? {} : listenerTaste(store, userId);
+        const history = roomHistory(store);
         const recommender = new Recommender(store.tracks.allWithMoods());
         const result = recommender.recommend(
           {

@@ -106,6 +106,24 @@ describe('GET /api/covers/:file', () => {
   });
 });
 
+describe('PUT /api/admin/tracks/:id/moods', () => {
+  it('tells the music the library changed, so new mood tags count at once', async () => {
+    let edits = 0;
+    const library = Object.assign(fakeLibrary(tempDir()), { edited: () => (edits += 1) });
+    const s = await server({ library });
+    const track = s.store.tracks.upsert({ uri: '/m/a.flac', title: 'A' });
+    const { headers } = await signIn(s);
+    const saved = await s.app.inject({
+      method: 'PUT',
+      url: `/api/admin/tracks/${track.id}/moods`,
+      headers,
+      payload: { moods: [{ mood: 'calm', weight: 1 }] },
+    });
+    expect(saved.statusCode).toBe(200);
+    expect(edits).toBe(1);
+  });
+});
+
 describe('POST /api/admin/library/scan', () => {
   it('starts a scan, answers at once, joins a scan already running, and writes the audit log', async () => {
     const library = fakeLibrary(tempDir());

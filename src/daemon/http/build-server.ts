@@ -40,7 +40,13 @@ export interface ServerDeps {
   uiDir?: string;
   wsHandlers?: Readonly<Record<string, WsHandler>>;
   /** The music library: rescans from the admin panel (progress is in the `library` state area) and cover images. */
-  library?: { scan(): Promise<unknown>; readonly isScanning: boolean; coversDir: string };
+  library?: {
+    scan(): Promise<unknown>;
+    readonly isScanning: boolean;
+    coversDir: string;
+    /** An admin changed the library (mood tags): the music should pick from it at once. */
+    edited?(): void;
+  };
   /** The emotion model in use (its manifest.json and report/ sit beside it), for the admin panel's model report. */
   modelPath?: string;
   /** The newest blurred camera preview (JPEG) for the admin live view; undefined while previews are off or none was taken yet. */
@@ -164,7 +170,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
   registerSessionRoutes(app, { auth: deps.auth, presence: deps.presence });
   registerPeopleRoutes(
     app,
-    { auth: deps.auth, presence: deps.presence, store: deps.store, clock: deps.clock },
+    { auth: deps.auth, presence: deps.presence, store: deps.store, clock: deps.clock, onLibraryEdited: () => deps.library?.edited?.() },
     { selfRegistration: () => deps.settings.current.sessions.selfRegistration },
   );
   registerSettingsRoutes(app, { settings: deps.settings, store: deps.store, clock: deps.clock });

@@ -25,11 +25,6 @@ const COVER_TYPES = { jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp', g
 /** Cover names are content hashes: the bytes behind a name never change. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
-/** The URL a track's cover is served at, or null when it has none. */
-export function coverUrlOf(cover: string | null): string | null {
-  return cover === null ? null : `/api/covers/${encodeURIComponent(cover)}`;
-}
-
 export interface ApplianceDeps {
   store: Store;
   clock: Clock;

@@ -28,7 +28,7 @@ import {
   UserIdParams,
   UserViewSchema,
 } from '../schemas/people.js';
-import { coverUrlOf } from './appliance.js';
+import { coverUrlOf } from '../../track-view.js';
 
 const ErrorRef = Type.Ref('ErrorBody');
 const ExportSchema = Type.Object({ user: UserViewSchema, cards: Type.Array(CardSchema), plays: Type.Array(PlaySchema) });
@@ -58,7 +58,14 @@ interface HistoryFilter {
 /** Users, cards, history and the audit log for admins; a person's own history and data for the kiosk. */
 export function registerPeopleRoutes(
   app: FastifyInstance,
-  deps: { auth: AuthService; presence: KioskPresence; store: Store; clock: Clock },
+  deps: {
+    auth: AuthService;
+    presence: KioskPresence;
+    store: Store;
+    clock: Clock;
+    /** Told when an admin changed the library (mood tags), so the music picks from it at once. */
+    onLibraryEdited?: () => void;
+  },
   options: { selfRegistration: () => boolean },
 ): void {
   const { auth, store, clock } = deps;
@@ -472,6 +479,7 @@ export function registerPeopleRoutes(
         moods.map((m) => ({ ...m, origin: 'admin' as const })),
       );
       audit('track.moods', actor(request), `${track.artist} - ${track.title}`, { moods: moods.map((m) => m.mood) });
+      deps.onLibraryEdited?.();
       return { ...track, coverUrl: coverUrlOf(track.cover), moods: store.tracks.moods(id) };
     },
   );
