@@ -297,12 +297,11 @@ export const DEMO_ADMIN = { name: 'admin', passphrase: 'moodbox-demo-admin' } as
  */
 async function ensureDemoAdmin(auth: AuthService, store: SqliteStore): Promise<string> {
   const admins = store.users.list().filter((u) => u.role === 'admin' && !u.disabled);
-  const demoAdmin = admins.find((u) => u.name === DEMO_ADMIN.name);
   if (admins.length === 0) {
     await auth.createUser({ name: DEMO_ADMIN.name, role: 'admin', secret: DEMO_ADMIN.passphrase, mustChangePin: true }, 'demo');
-    return `  Admin sign-in: ${DEMO_ADMIN.name} / ${DEMO_ADMIN.passphrase} (you choose a new passphrase at the first sign-in)\n`;
   }
-  if (demoAdmin?.mustChangePin === true) {
+  // Until its passphrase is changed, the demo admin still signs in with the printed one.
+  if (admins.length === 0 || admins.some((u) => u.name === DEMO_ADMIN.name && u.mustChangePin)) {
     return `  Admin sign-in: ${DEMO_ADMIN.name} / ${DEMO_ADMIN.passphrase} (you choose a new passphrase at the first sign-in)\n`;
   }
   return `  Admin sign-in: ${admins.map((u) => u.name).join(', ')} with the passphrase chosen at the first sign-in (forgotten: moodbox user pin NAME)\n`;
