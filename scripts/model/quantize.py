@@ -4,9 +4,14 @@
         [--output models/emotion-int8.onnx] [--calibration-images 512] [--method minmax|percentile]
 
 Format (what onnxruntime fuses into QLinearConv / QGemm / int8 MaxPool):
-- Conv and Gemm weights: int8, symmetric (zero point 0, range -127..127), one scale per output
-  channel (axis 0 of a Conv weight, axis 0 of a Gemm weight with transB=1), behind a
-  DequantizeLinear.
+- Conv and Gemm weights: symmetric, one scale per output channel (axis 0 of a Conv weight, axis 0
+  of a Gemm weight with transB=1), behind a DequantizeLinear. int8 with zero point 0 in
+  -127..127 (8 bits), or -64..64 with `--weight-bits 7` (the default; see below); or uint8 with
+  zero point 128 (`--weights uint8`).
+- Why 7 bits by default: onnxruntime's x86 AVX2 kernels for uint8 activations x int8 weights
+  (on CPUs without AVX-VNNI / AVX512-VNNI) add pairs of products in 16-bit registers that
+  saturate: 2 x 255 x 127 > 32767. With weights in -64..64 a pair is at most 2 x 255 x 64 =
+  32640, so every CPU (AVX2, VNNI, ARM) computes the same exact integer sums.
 - Conv and Gemm biases: int32 with scale = input scale x weight scale (per channel), zero point 0.
 - Activations: one scale and zero point per tensor (uint8 by default, or int8), calibrated by
   running the float graph (onnx_numpy.py) on Training images: min/max, or a percentile of the
@@ -44,7 +49,8 @@ REPO = Path(__file__).resolve().parents[2]
 DEFAULT_MODEL = REPO / "models" / "emotion-float.onnx"
 DEFAULT_OUTPUT = REPO / "models" / "emotion-int8.onnx"
 MIN_OPSET = 13  # per-axis DequantizeLinear
-WEIGHT_QMAX = 127  # symmetric int8 weights use -127..127, so negation never overflows
+WEIGHT_QMAX = {8: 127, 7: 64}  # symmetric weights: 8 bits -127..127; 7 bits -64..64 (onnxruntime's reduce-range)
+WEIGHT_TYPES = ("int8", "uint8")  # uint8 weights are the int8 ones shifted by a zero point of 128
 ACTIVATION_TYPES = {"uint8": (np.uint8, 0, 255), "int8": (np.int8, -128, 127)}
 
 
@@ -82,19 +88,22 @@ def activation_params(lo: float, hi: float, activations: str = "uint8") -> Quant
     return QuantParams(scale, zero_point)
 
 
-def quantize_weight(w: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
+def quantize_weight(w: np.ndarray, axis: int, bits: int = 8) -> tuple[np.ndarray, np.ndarray]:
     """Symmetric per-channel int8: returns (q int8 with w's shape, scale float32 [w.shape[axis]]).
 
-    scale_c = max|w_c| / 127 (1.0 for an all-zero channel); q = round(w / scale_c), so
-    |q * scale_c - w| <= scale_c / 2 for every element.
+    With qmax = 127 (8 bits) or 64 (7 bits): scale_c = max|w_c| / qmax (1.0 for an all-zero
+    channel); q = round(w / scale_c), so |q * scale_c - w| <= scale_c / 2 for every element.
     """
+    if bits not in WEIGHT_QMAX:
+        raise ValueError(f"Expected weight bits 7 or 8, got {bits!r}")
+    qmax = WEIGHT_QMAX[bits]
     w = np.asarray(w, dtype=np.float64)
     other = tuple(i for i in range(w.ndim) if i != axis % w.ndim)
     amax = np.abs(w).max(axis=other) if other else np.abs(w)
-    scale = np.where(amax > 0, amax / WEIGHT_QMAX, 1.0).astype(np.float32)
+    scale = np.where(amax > 0, amax / qmax, 1.0).astype(np.float32)
     shape = [1] * w.ndim
     shape[axis % w.ndim] = -1
-    q = np.clip(np.rint(w / scale.astype(np.float64).reshape(shape)), -WEIGHT_QMAX, WEIGHT_QMAX)
+    q = np.clip(np.rint(w / scale.astype(np.float64).reshape(shape)), -qmax, qmax)
     return q.astype(np.int8), scale
 
 
@@ -224,11 +233,16 @@ def _preprocessing_range(model: onnx.ModelProto) -> tuple[float, float] | None:
 
 def quantize_model(model: onnx.ModelProto, calibration: np.ndarray, *, method: str = "minmax",
                    percentile: float = 99.99, activations: str = "uint8",
+                   weight_bits: int = 7, weight_type: str = "int8",
                    input_range: tuple[float, float] | None = None,
                    batch_size: int = 32, seed: int = 0) -> tuple[onnx.ModelProto, dict]:
     """Return (QDQ model, details). `calibration` is normalised float input, NCHW."""
     if activations not in ACTIVATION_TYPES:
         raise ValueError(f"Expected activations uint8 or int8, got {activations!r}")
+    if weight_type not in WEIGHT_TYPES:
+        raise ValueError(f"Expected weights int8 or uint8, got {weight_type!r}")
+    if weight_bits not in WEIGHT_QMAX:
+        raise ValueError(f"Expected weight bits 7 or 8, got {weight_bits!r}")
     opset = max((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), default=0)
     if opset < MIN_OPSET:
         raise QuantizeError(f"opset {opset}: per-channel DequantizeLinear needs opset >= {MIN_OPSET}")
@@ -265,10 +279,10 @@ def quantize_model(model: onnx.ModelProto, calibration: np.ndarray, *, method: s
         new_nodes.append(helper.make_node("DequantizeLinear", [q, scale, zp], [dq], name=f"{name}_DequantizeLinear"))
         dequantized[name] = dq
 
-    def const_dq(name: str, q: np.ndarray, scale: np.ndarray, zp_type: type, axis: int) -> str:
+    def const_dq(name: str, q: np.ndarray, scale: np.ndarray, zp_type: type, axis: int, zero_point: int = 0) -> str:
         new_inits.append(numpy_helper.from_array(q, f"{name}_quantized"))
         new_inits.append(numpy_helper.from_array(scale.astype(np.float32), f"{name}_scale"))
-        new_inits.append(numpy_helper.from_array(np.zeros(scale.shape, dtype=zp_type), f"{name}_zero_point"))
+        new_inits.append(numpy_helper.from_array(np.full(scale.shape, zero_point, dtype=zp_type), f"{name}_zero_point"))
         out = f"{name}_DequantizeLinear_Output"
         new_nodes.append(helper.make_node("DequantizeLinear", [f"{name}_quantized", f"{name}_scale", f"{name}_zero_point"],
                                           [out], name=f"{name}_DequantizeLinear", axis=axis))
@@ -291,8 +305,11 @@ def quantize_model(model: onnx.ModelProto, calibration: np.ndarray, *, method: s
             if w_name not in inits:
                 raise QuantizeError(f"{node.op_type} {node.name!r}: weight {w_name!r} is not an initializer")
             w = numpy_helper.to_array(inits[w_name])
-            wq, ws = quantize_weight(w, axis)
-            new.input[1] = const_dq(w_name, wq, ws, np.int8, axis)
+            wq, ws = quantize_weight(w, axis, weight_bits)
+            if weight_type == "uint8":
+                new.input[1] = const_dq(w_name, (wq.astype(np.int16) + 128).astype(np.uint8), ws, np.uint8, axis, 128)
+            else:
+                new.input[1] = const_dq(w_name, wq, ws, np.int8, axis)
             if len(node.input) > 2 and node.input[2]:
                 b_name = node.input[2]
                 b = numpy_helper.to_array(inits[b_name]) if b_name in inits else None
@@ -319,7 +336,9 @@ def quantize_model(model: onnx.ModelProto, calibration: np.ndarray, *, method: s
     out.doc_string = model.doc_string
     details = {
         "format": "QDQ",
-        "weights": "int8 symmetric per-channel (-127..127)",
+        "weights": (f"{weight_type} symmetric per-channel, {weight_bits} bits "
+                    f"(-{WEIGHT_QMAX[weight_bits]}..{WEIGHT_QMAX[weight_bits]}"
+                    + (", zero point 128)" if weight_type == "uint8" else ")")),
         "biases": "int32, scale = input scale x weight scale",
         "activations": f"{activations} per-tensor asymmetric",
         "calibration": {"method": method, **({"percentile": percentile} if method == "percentile" else {}),
@@ -357,6 +376,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--method", choices=("minmax", "percentile"), default="minmax")
     ap.add_argument("--percentile", type=float, default=99.99)
     ap.add_argument("--activations", choices=tuple(ACTIVATION_TYPES), default="uint8")
+    ap.add_argument("--weights", choices=WEIGHT_TYPES, default="int8")
+    ap.add_argument("--weight-bits", type=int, choices=tuple(WEIGHT_QMAX), default=7,
+                    help="7 (default) keeps onnxruntime's AVX2 int8 kernels from saturating; 8 is one bit finer")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--check-images", type=int, default=64,
                     help="calibration images on which the int8 graph is compared with the float one")
@@ -383,7 +405,8 @@ def main(argv: list[str] | None = None) -> int:
     x = normalise(images, pre["mean"], pre["std"])
 
     quantized, details = quantize_model(model, x, method=args.method, percentile=args.percentile,
-                                        activations=args.activations, input_range=_preprocessing_range(model),
+                                        activations=args.activations, weight_bits=args.weight_bits,
+                                        weight_type=args.weights, input_range=_preprocessing_range(model),
                                         seed=args.seed)
     float_sha = hashlib.sha256(args.model.read_bytes()).hexdigest()
     quantized.metadata_props.add(key="quantized_from", value=json.dumps({"file": args.model.name, "sha256": float_sha}))

@@ -121,6 +121,15 @@ class ParameterTest(unittest.TestCase):
         err = np.abs(q * scale.astype(np.float64).reshape(4, 1, 1, 1) - w)
         self.assertTrue(np.all(err <= scale.reshape(4, 1, 1, 1) / 2 * (1 + 1e-6)))
 
+    def test_seven_bit_weights_keep_every_pair_of_products_within_16_bits(self):
+        w = np.random.default_rng(1).normal(size=(8, 16))
+        q, scale = quantize_weight(w, 0, bits=7)
+        self.assertEqual(int(np.abs(q).max()), 64)
+        np.testing.assert_allclose(scale, np.abs(w).max(1) / 64, rtol=1e-6)
+        self.assertLessEqual(2 * 255 * int(np.abs(q).max()), 32767, "uint8 x int8 pair sums fit in int16")
+        with self.assertRaisesRegex(ValueError, "7 or 8"):
+            quantize_weight(w, 0, bits=6)
+
     def test_weight_axis_one_and_all_zero_channel(self):
         w = np.array([[0.0, 2.0], [0.0, -1.0]])
         q, scale = quantize_weight(w, 1)
@@ -194,7 +203,9 @@ class QuantizeModelTest(unittest.TestCase):
             w = init(self.float_model, wname).astype(np.float64)
             wq, ws, _ = (init(self.model, n) for n in producers[node.input[1]].input)
             shape = [-1] + [1] * (w.ndim - 1)
-            np.testing.assert_allclose(ws, np.abs(w).reshape(w.shape[0], -1).max(1) / 127, rtol=1e-6)
+            # 7-bit weights by default: -64..64, so AVX2's 16-bit pair sums of uint8 x int8 cannot saturate.
+            np.testing.assert_allclose(ws, np.abs(w).reshape(w.shape[0], -1).max(1) / 64, rtol=1e-6)
+            self.assertEqual(int(np.abs(wq).max()), 64)
             self.assertGreater(ws.max() / ws.min(), 10, "the test model's channels differ in scale")
             err = np.abs(wq * ws.astype(np.float64).reshape(shape) - w)
             self.assertTrue(np.all(err <= ws.reshape(shape) / 2 * (1 + 1e-6)), f"{wname}: max error {err.max()}")
@@ -233,6 +244,22 @@ class QuantizeModelTest(unittest.TestCase):
         self.assertEqual(details["activation_params"]["r1"]["zero_point"], -128)
         zp = next(init(model, n.input[2]) for n in model.graph.node if n.op_type == "QuantizeLinear")
         self.assertEqual(zp.dtype, np.int8)
+
+    def test_eight_bit_and_uint8_weights(self):
+        x = normalised(16, seed=5)
+        ref = run_numpy(self.float_model, x)
+        for weights, bits, dtype, zero_point, qmax in (("int8", 8, np.int8, 0, 127), ("uint8", 8, np.uint8, 128, 127),
+                                                       ("uint8", 7, np.uint8, 128, 64)):
+            model, details = quantize_model(self.float_model, self.calibration, weight_bits=bits, weight_type=weights)
+            self.assertTrue(details["weights"].startswith(f"{weights} symmetric per-channel, {bits} bits"))
+            producers = by_output(model)
+            conv = next(n for n in model.graph.node if n.op_type == "Conv")
+            wq, _, wz = (init(model, n) for n in producers[conv.input[1]].input)
+            self.assertEqual((wq.dtype, wz.dtype), (dtype, dtype))
+            self.assertTrue(np.all(wz == zero_point))
+            self.assertEqual(int(np.abs(wq.astype(np.int32) - zero_point).max()), qmax)
+            got = run_numpy(model, x)
+            self.assertLess(np.abs(ref - got).max(), 0.03 * (ref.max() - ref.min()), f"{weights} {bits} bits")
 
     def test_gemm_without_trans_b_uses_axis_one(self):
         model, _ = quantize_model(tiny_model(trans_b=0), self.calibration)

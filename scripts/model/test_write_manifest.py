@@ -114,6 +114,20 @@ class WriteManifestTest(unittest.TestCase):
         (run / "metrics.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
         return run
 
+    def test_a_requantized_model_keeps_the_training_record_of_its_float_original(self):
+        float_sha = hashlib.sha256(self.float_path.read_bytes()).hexdigest()
+        model = onnx.load(str(self.int8_path))
+        model.metadata_props.add(key="quantized_from", value=json.dumps({"file": "emotion-float.onnx", "sha256": float_sha}))
+        onnx.save(model, str(self.int8_path))
+        existing = {"models": {"emotion-float.onnx": {"sha256": float_sha, "training": {"bestEpoch": 7}},
+                               "emotion-int8.onnx": {"sha256": "0" * 64, "training": {"bestEpoch": 1}}}}
+        (self.dir / "manifest.json").write_text(json.dumps(existing))
+        main(["--models-dir", str(self.dir)])
+        models = self.manifest()["models"]
+        self.assertEqual(models["emotion-float.onnx"]["training"], {"bestEpoch": 7})
+        self.assertEqual(models["emotion-int8.onnx"]["training"], {"bestEpoch": 7})
+        self.assertEqual(models["emotion-int8.onnx"]["quantization"]["from"]["file"], "emotion-float.onnx")
+
     def test_records_a_plain_training_run(self):
         run = self.write_run([{"epoch": 1, "test_acc": 0.5}, {"epoch": 2, "test_acc": 0.6}, {"epoch": 3, "test_acc": 0.55}])
         main(["--models-dir", str(self.dir), "--run", str(run)])

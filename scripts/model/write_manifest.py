@@ -36,7 +36,7 @@ QUANTIZED_PROVENANCE = "; quantized to int8 QDQ by quantize.py (calibration on F
 LICENCE = ("MIT (the Moodbox project). Training data: FER-2013 (Goodfellow et al., 2013; released for research, "
            "no explicit licence) and the FER+ labels (Microsoft, MIT). No image is shipped in the model.")
 EVAL_KEYS = ("n", "accuracy", "correct", "macroRecall", "perClass", "labels", "predictedLabels", "confusion",
-             "ferPlusMajority", "imagesPerSecond", "flipTta", "threads", "batchSize", "usage", "file")
+             "ferPlusMajority", "imagesPerSecond", "flipTta", "threads", "batchSize", "usage", "file", "cpu")
 
 
 def sha256(path: Path) -> str:
@@ -158,6 +158,12 @@ def build(models_dir: Path, existing: dict, evals: list[tuple[str, str, dict]], 
         elif same_model and "training" in prev:
             entry["training"] = prev["training"]
         models[path.name] = entry
+    # A quantized model was trained as the float model it was quantized from.
+    for entry in models.values():
+        source = entry.get("quantization", {}).get("from", {}).get("sha256")
+        parent = next((m for m in models.values() if m["sha256"] == source), None)
+        if "training" not in entry and parent is not None and "training" in parent:
+            entry["training"] = parent["training"]
     for name, key, figures in evals:
         if name not in models:
             raise SystemExit(f"--eval {name}: no such model in {models_dir}")

@@ -28,6 +28,8 @@ export interface CameraServiceDeps {
   prepare: (signal: AbortSignal) => Promise<void>;
   /** Releases what `prepare` loaded. */
   release: () => Promise<void>;
+  /** Which emotion model runs and why (e.g. the float one after the int8 check), for the health line. */
+  model?: () => string | undefined;
   vision: VisionLoop;
   clock: Clock;
   log: CameraServiceLog;
@@ -113,10 +115,13 @@ export class CameraService implements Service {
   }
 
   health(): ServiceHealth {
-    if (this.#off !== null) return { status: 'ready', detail: `camera off: ${this.#off}` };
+    const model = this.#deps.model?.();
+    const withModel = (h: ServiceHealth): ServiceHealth =>
+      model === undefined ? h : { ...h, detail: `${h.detail ?? 'camera on'}; ${model}` };
+    if (this.#off !== null) return withModel({ status: 'ready', detail: `camera off: ${this.#off}` });
     const vision = this.#deps.vision.health?.() ?? { status: 'ready' };
     const fps = this.analysisFps;
-    return fps === 0 ? vision : { ...vision, detail: `${vision.detail ?? 'camera on'}; ${fps.toFixed(1)} frames/s analysed` };
+    return withModel(fps === 0 ? vision : { ...vision, detail: `${vision.detail ?? 'camera on'}; ${fps.toFixed(1)} frames/s analysed` });
   }
 
   /** Frames analysed per second over the last few seconds. */

@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { disagreeingPair } from '../vision/testing/int8-models.js';
 import { formatChecks, runDoctor, type Check } from './doctor.js';
 
 function machine(options: { devices?: string[]; model?: 'ok' | 'tampered' | 'missing'; config?: object } = {}) {
@@ -66,6 +67,27 @@ describe('moodbox doctor', () => {
     expect(byName(await runDoctor(machine({ model: 'missing' })), 'model')).toMatchObject({
       status: 'fail',
       message: expect.stringMatching(/is missing/),
+    });
+  });
+
+  it('checks that the shipped int8 model reads faces as its float original does on this CPU', async () => {
+    const models = join(import.meta.dirname, '..', '..', 'models');
+    const m = machine({ config: { vision: { modelPath: join(models, 'emotion-int8.onnx') } } });
+    expect(byName(await runDoctor(m), 'int8')).toEqual({
+      name: 'int8',
+      status: 'ok',
+      message: expect.stringMatching(/^int8 agrees with float on \d+\.\d% of 162 faces .* on .*\((x64|arm64), /),
+    });
+    const float = machine({ config: { vision: { modelPath: join(models, 'emotion-float.onnx') } } });
+    expect(byName(await runDoctor(float), 'int8')).toMatchObject({ status: 'ok', message: expect.stringMatching(/is not an int8 model/) });
+  });
+
+  it('warns when the int8 model disagrees with its float original, and says what the daemon does', async () => {
+    const m = machine({ config: { vision: { modelPath: disagreeingPair() } } });
+    expect(byName(await runDoctor(m), 'int8')).toMatchObject({
+      status: 'warn',
+      message: expect.stringMatching(/^int8 does NOT agree .*; Moodbox runs the float model instead/),
+      fix: expect.stringMatching(/reinstall the models/),
     });
   });
 

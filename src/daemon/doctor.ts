@@ -46,7 +46,7 @@ export async function runDoctor(options: { configFile?: string | undefined } & P
     { name: 'config', status: 'ok', message: options.configFile ?? env['MOODBOX_CONFIG'] ?? 'no file: defaults (demo mode)' },
     checkNode(),
     checkCamera(config, ctx),
-    checkModel(config, ctx),
+    ...(await modelChecks(config, ctx)),
     checkMpv(config),
     checkAudio(config, ctx),
     checkMusic(config, ctx),
@@ -182,6 +182,50 @@ function checkModel(config: Config, ctx: DoctorEnv): Check {
     };
   }
   return { name, status: 'ok', message: `${file} matches its manifest` };
+}
+
+/** The model's file and manifest, then (when they are sound) whether its int8 kernels hold on this CPU. */
+async function modelChecks(config: Config, ctx: DoctorEnv): Promise<Check[]> {
+  const model = checkModel(config, ctx);
+  return model.status === 'ok' ? [model, await checkInt8(config, ctx)] : [model];
+}
+
+/**
+ * Whether the int8 emotion model reads faces as its float original does on this CPU (onnxruntime's
+ * int8 kernels differ between CPUs). Skipped for a float model or a missing one (`model` says so).
+ */
+async function checkInt8(config: Config, ctx: DoctorEnv): Promise<Check> {
+  const name = 'int8';
+  const path = isAbsolute(config.vision.modelPath) ? config.vision.modelPath : resolve(ctx.installDir, config.vision.modelPath);
+  try {
+    const [{ checkInt8Agreement, describeAgreement, floatOriginal }, { OnnxEmotionClassifier }, { cpuInfo, describeCpu }] =
+      await Promise.all([
+        import('../vision/int8-agreement.js'),
+        import('../vision/onnx-emotion-classifier.js'),
+        import('../vision/cpu-info.js'),
+      ]);
+    if ((await floatOriginal(path)) === undefined) {
+      return { name, status: 'ok', message: `${path} is not an int8 model: nothing to compare on ${describeCpu(cpuInfo())}` };
+    }
+    const agreement = await checkInt8Agreement({
+      int8Model: path,
+      open: (modelPath) => new OnnxEmotionClassifier({}, { modelPath, flipTta: false }),
+    });
+    if (agreement.ok) return { name, status: 'ok', message: describeAgreement(agreement) };
+    const action =
+      config.vision.int8Check === 'fallback'
+        ? 'Moodbox runs the float model instead (about 3x slower per face)'
+        : 'Moodbox runs it anyway (vision.int8Check is not "fallback"): expect poorer mood readings';
+    return {
+      name,
+      status: 'warn',
+      message: `${describeAgreement(agreement)}; ${action}`,
+      fix: 'reinstall the models (a current Moodbox ships 7-bit int8 weights that hold on every CPU), or set vision.modelPath to models/emotion-float.onnx',
+    };
+  } catch (err) {
+    // The model check above already reports a missing or mismatched model.
+    return { name, status: 'warn', message: `int8 model not checked: ${(err as Error).message}` };
+  }
 }
 
 function checkMpv(config: Config): Check {

@@ -353,7 +353,7 @@ async function buildCamera(
   const visionLog = log.child({ module: 'vision' });
   const source = config.camera.source === 'demo' ? installPath(DEMO_CAMERA) : config.camera.source;
   const detector = new HaarFaceDetector({ cascadePath: config.vision.cascadePath, minFaceSize: config.vision.minFacePx });
-  const classifier = new OnnxEmotionClassifier({ log: visionLog }, { modelPath: deps.modelPath });
+  const classifier = new OnnxEmotionClassifier({ log: visionLog }, { modelPath: deps.modelPath, int8Check: config.vision.int8Check });
   const vision = new VisionPipeline(
     { source: new OpencvFrameSource({ clock }, { source, loop: true }), detector, classifier, clock, log: visionLog },
     {
@@ -396,6 +396,7 @@ async function buildCamera(
       await detector.load();
     },
     release: () => classifier.stop(),
+    model: () => classifier.modelNote,
     vision,
     clock,
     log: visionLog,

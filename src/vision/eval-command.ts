@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Clock } from '../daemon/kernel/clock.js';
 import { MoodboxError } from '../daemon/kernel/errors.js';
+import { cpuInfo, describeCpu, type CpuInfo } from './cpu-info.js';
 import { evaluate, type EvaluationReport } from './evaluate.js';
 import { DatasetError, readFerCsv } from './fer-csv.js';
 import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';
@@ -36,6 +37,8 @@ export interface EvalCommandResult extends EvaluationReport {
   readonly flipTta: boolean;
   readonly threads: number;
   readonly batchSize: number;
+  /** The CPU it ran on: int8 figures hold only for the kernels they were measured with. */
+  readonly cpu: CpuInfo;
 }
 
 /**
@@ -76,6 +79,7 @@ export async function runEvalCommand(options: EvalCommandOptions, io: EvalComman
       flipTta: classifier.flipTta,
       threads,
       batchSize,
+      cpu: cpuInfo(),
       ...report,
     };
     io.stdout(options.json === true ? `${JSON.stringify(result, null, 2)}\n` : formatEvaluation(result));
@@ -97,6 +101,7 @@ const pct = (x: number | null): string => (x === null ? '   -  ' : `${(100 * x).
 export function formatEvaluation(r: EvalCommandResult): string {
   const lines = [
     `model: ${r.model.path} (sha256 ${r.model.sha256.slice(0, 12)}…, flip-TTA ${r.flipTta ? 'on' : 'off'})`,
+    `cpu: ${describeCpu(r.cpu)}`,
     `data: ${r.file}${r.usage === null ? '' : `, Usage=${r.usage}`}: ${r.n} images`,
     `accuracy (FER-2013 labels): ${pct(r.accuracy).trim()} (${r.correct}/${r.n}), mean per-class recall ${pct(r.macroRecall).trim()}`,
     '',

@@ -44,6 +44,11 @@ export interface ModelManifestEntry {
   /** Where the model came from (training run, data, commands). */
   readonly provenance: string;
   readonly licence: string;
+  /**
+   * How a quantized model was made (quantize.py); `from` names the float model it was quantized
+   * from, which sits in the same folder. Absent for a float model. Only `from` is read.
+   */
+  readonly quantization?: { readonly from?: { readonly file: string; readonly sha256: string } } & Record<string, unknown>;
   /** Measured figures (shown in the admin panel's model report); not checked. */
   readonly accuracy?: unknown;
   /** How the model was trained; not checked. */
@@ -174,6 +179,15 @@ export function validateManifestEntry(entry: unknown): string[] {
   }
 
   expect(typeof entry['flipTta'] === 'boolean', 'flipTta', 'true or false', entry['flipTta']);
+  const quantization = entry['quantization'];
+  if (quantization !== undefined) {
+    const from = isObject(quantization) ? quantization['from'] : undefined;
+    const fromOk =
+      isObject(quantization) &&
+      (from === undefined ||
+        (isObject(from) && nonEmpty(from['file']) && !/[/\\]/.test(from['file']) && typeof from['sha256'] === 'string'));
+    expect(fromOk, 'quantization', 'an object whose `from` names a model file beside it ({file, sha256})', quantization);
+  }
   expect(nonEmpty(entry['provenance']), 'provenance', 'a description of where the model came from', entry['provenance']);
   expect(nonEmpty(entry['licence']), 'licence', 'the licence of the model', entry['licence']);
   return problems;

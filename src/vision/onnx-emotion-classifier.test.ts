@@ -97,7 +97,10 @@ describe('OnnxEmotionClassifier', () => {
 
   it('logs the model it loaded, with flip-TTA as the shipped manifest sets it (on)', async () => {
     const lines: [object, string][] = [];
-    const c = new OnnxEmotionClassifier({ log: { info: (obj, msg) => lines.push([obj, msg]) } }, { modelPath: INT8 });
+    const c = new OnnxEmotionClassifier(
+      { log: { info: (obj, msg) => lines.push([obj, msg]), warn: (obj, msg) => lines.push([obj, msg]) } },
+      { modelPath: INT8 },
+    );
     await c.start(signal);
     started.push(c);
     expect(c.flipTta).toBe(true);

@@ -2,6 +2,7 @@ import type * as OnnxRuntime from 'onnxruntime-node';
 import { ModelError } from '../daemon/kernel/errors.js';
 import type { Service } from '../daemon/kernel/lifecycle.js';
 import { resultFromLogits, type EmotionClassifier, type EmotionResult } from './emotion-classifier.js';
+import { checkInt8Agreement, describeAgreement, type Int8Agreement } from './int8-agreement.js';
 import { loadModelManifest, type VerifiedModel } from './model-manifest.js';
 import { assertFaces, FACE_SIZE, preprocessFaces } from './preprocess.js';
 
@@ -21,11 +22,20 @@ export interface OnnxEmotionClassifierOptions {
   flipTta?: boolean;
   /** The most faces in one inference call; larger requests are split. @default 64 */
   maxBatch?: number;
+  /**
+   * For an int8 model: compare it with its float original on the built-in faces at start
+   * (`int8-agreement.ts`, about 0.3 s). `fallback` loads the float model instead when they
+   * disagree on this CPU; `warn` only logs it; `off` skips the check. @default 'off'
+   */
+  int8Check?: Int8CheckMode;
 }
 
-/** What the classifier logs: only that the model was loaded. */
+export type Int8CheckMode = 'fallback' | 'warn' | 'off';
+
+/** What the classifier logs: the model it loaded, and an int8 model that does not hold on this CPU. */
 export interface ClassifierLog {
   info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
 }
 
 /**
@@ -42,6 +52,8 @@ export class OnnxEmotionClassifier implements EmotionClassifier, Service {
   #session: InferenceSession | undefined;
   #model: VerifiedModel | undefined;
   #flipTta = false;
+  #agreement: Int8Agreement | undefined;
+  #note: string | undefined;
 
   constructor(deps: { log?: ClassifierLog }, options: OnnxEmotionClassifierOptions) {
     this.#log = deps.log;
@@ -58,6 +70,16 @@ export class OnnxEmotionClassifier implements EmotionClassifier, Service {
     return this.#model;
   }
 
+  /** The int8 check's result at `start`; undefined when it did not run. */
+  get int8Agreement(): Int8Agreement | undefined {
+    return this.#agreement;
+  }
+
+  /** Which model runs and why, for health lines: set when the int8 check ran or failed. */
+  get modelNote(): string | undefined {
+    return this.#note;
+  }
+
   /** Whether results average each face with its mirror (set at `start`). */
   get flipTta(): boolean {
     return this.#flipTta;
@@ -72,7 +94,7 @@ export class OnnxEmotionClassifier implements EmotionClassifier, Service {
     if (!Number.isInteger(maxBatch) || maxBatch < 1) {
       throw new RangeError(`Expected \`maxBatch\` to be an integer >= 1, got \`${maxBatch}\``);
     }
-    const model = await loadModelManifest(this.#options.modelPath);
+    const model = await this.#chooseModel(await loadModelManifest(this.#options.modelPath));
     signal.throwIfAborted();
     const ort = await import('onnxruntime-node');
     let session: InferenceSession;
@@ -101,6 +123,44 @@ export class OnnxEmotionClassifier implements EmotionClassifier, Service {
       { model: model.path, sha256: model.entry.sha256, labels: model.entry.labels, flipTta: this.#flipTta, threads },
       'emotion model loaded',
     );
+  }
+
+  /** The model to load: the configured one, or its float original when the int8 check says so. */
+  async #chooseModel(model: VerifiedModel): Promise<VerifiedModel> {
+    const mode = this.#options.int8Check ?? 'off';
+    this.#agreement = undefined;
+    this.#note = undefined;
+    if (mode === 'off' || model.entry.quantization?.from === undefined) return model;
+    let agreement: Int8Agreement;
+    try {
+      agreement = await checkInt8Agreement({
+        int8Model: model.path,
+        open: (modelPath) => new OnnxEmotionClassifier({}, { modelPath, flipTta: false }),
+      });
+    } catch (err) {
+      // The check is a safeguard, not a requirement: a missing sample keeps the configured model.
+      this.#note = `int8 model not checked on this CPU: ${(err as Error).message}`;
+      this.#log?.warn({ err, model: model.path }, 'the int8 model could not be checked against its float original');
+      return model;
+    }
+    this.#agreement = agreement;
+    const line = describeAgreement(agreement);
+    if (agreement.ok) {
+      this.#note = `int8 model checked: ${line}`;
+      return model;
+    }
+    if (mode === 'warn') {
+      this.#note = `int8 model in use although ${line}`;
+      this.#log?.warn({ agreement }, `the int8 emotion model reads faces differently from its float original on this CPU: ${line}`);
+      return model;
+    }
+    const float = await loadModelManifest(agreement.floatModel);
+    this.#note = `float model in use: ${line}`;
+    this.#log?.warn(
+      { agreement, model: float.path },
+      `the int8 emotion model reads faces differently from its float original on this CPU (${line}); using the float model, about 3x slower per face`,
+    );
+    return float;
   }
 
   async stop(): Promise<void> {

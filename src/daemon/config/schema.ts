@@ -80,6 +80,12 @@ export const VisionSchema = Type.Object(
       description: 'Emotion model (int8 ONNX); its manifest.json sits beside it. Relative paths start at the install folder.',
       requiresRestart: true,
     }),
+    int8Check: Type.Union([Type.Literal('fallback'), Type.Literal('warn'), Type.Literal('off')], {
+      default: 'fallback',
+      description:
+        'At start, compare the int8 model with its float original on built-in faces: `fallback` uses the float model when they disagree on this CPU, `warn` only logs it, `off` skips the check.',
+      requiresRestart: true,
+    }),
     analysisFps: Type.Number({
       default: 10,
       exclusiveMinimum: 0,
