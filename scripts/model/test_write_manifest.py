@@ -157,10 +157,17 @@ class WriteManifestTest(unittest.TestCase):
     def test_refuses_a_model_without_labels(self):
         model = tiny_model()
         del model.metadata_props[:]
-        onnx.save(model, str(self.dir / "other.onnx"))
+        onnx.save(model, str(self.dir / "emotion-other.onnx"))
         with self.assertRaises(SystemExit) as ctx:
             main(["--models-dir", str(self.dir)])
         self.assertIn("no 'labels' metadata", str(ctx.exception))
+
+    def test_leaves_out_models_that_are_not_emotion_models(self):
+        model = tiny_model()
+        del model.metadata_props[:]
+        onnx.save(model, str(self.dir / "face-detection-yunet-n.onnx"))
+        self.assertEqual(main(["--models-dir", str(self.dir)]), 0)
+        self.assertEqual(sorted(self.manifest()["models"]), ["emotion-float.onnx", "emotion-int8.onnx"])
 
 
 if __name__ == "__main__":

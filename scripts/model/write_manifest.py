@@ -3,17 +3,18 @@
     /usr/bin/python3 scripts/model/write_manifest.py [--models-dir models] [--run RUN_DIR] \
         [--eval FILE=KEY:EVAL.json ...] [--flip-tta FILE=true|false]
 
-For every `*.onnx` in the models folder the entry is rebuilt from the file itself: sha256, size,
-input and output names and shapes, labels and normalisation (from the file's metadata, written by
-export_onnx.py), quantization details (quantize.py). Other fields are kept from the existing
-manifest unless given again:
+For every emotion model (`emotion-*.onnx`) in the models folder the entry is rebuilt from the file
+itself: sha256, size, input and output names and shapes, labels and normalisation (from the file's
+metadata, written by export_onnx.py), quantization details (quantize.py). Other fields are kept
+from the existing manifest unless given again:
 
 - `--eval emotion-int8.onnx=noTta:/tmp/int8.json` stores the figures of a `moodbox eval --json` run
   under `accuracy.<KEY>` (accuracy, per-class recall, confusion matrix, FER+ majority, images/s).
 - `--run DIR` records the training run (args.json, report.json, the best epoch) under `training`.
 - `--flip-tta FILE=true` sets whether the daemon averages each face with its mirror (default false).
 
-Entries whose file no longer exists are dropped. Needs numpy and onnx only.
+Entries whose file no longer exists are dropped. Other models in the folder (the YuNet face
+detector, which the daemon checks against its own sha256) are left out. Needs numpy and onnx only.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ import onnx
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_MODELS = REPO / "models"
 MANIFEST = "manifest.json"
+# The emotion models this manifest describes; other .onnx files (the face detector) are not its business.
+EMOTION_MODELS = "emotion-*.onnx"
 PROVENANCE = ("Moodbox's own CNN (scripts/model/fer_model.py), trained by scripts/model/train.py on FER-2013 "
               "Usage=Training (28,709 images) with 0.3 x FER+ vote targets, best epoch selected on PublicTest; "
               "exported by export_onnx.py (BatchNorm folded, opset 13)")
@@ -143,7 +146,7 @@ def build(models_dir: Path, existing: dict, evals: list[tuple[str, str, dict]], 
           flip: dict[str, bool]) -> dict:
     old = existing.get("models", {}) if isinstance(existing.get("models"), dict) else {}
     models: dict = {}
-    for path in sorted(models_dir.glob("*.onnx")):
+    for path in sorted(models_dir.glob(EMOTION_MODELS)):
         prev = old.get(path.name, {})
         entry = describe_model(path)
         same_model = prev.get("sha256") == entry["sha256"]

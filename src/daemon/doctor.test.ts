@@ -91,6 +91,20 @@ describe('moodbox doctor', () => {
     });
   });
 
+  it('checks the face detector the configuration picks', async () => {
+    const repo = join(import.meta.dirname, '..', '..');
+    expect(byName(await runDoctor({ ...machine(), installDir: repo }), 'detector')).toMatchObject({
+      status: 'ok',
+      message: expect.stringMatching(/^YuNet /),
+    });
+    expect(byName(await runDoctor(machine()), 'detector')).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/YuNet face detector .* is missing/),
+    });
+    const haar = machine({ config: { vision: { detector: 'haar', cascadePath: '/nonexistent.xml' } } });
+    expect(byName(await runDoctor(haar), 'detector')).toMatchObject({ status: 'fail', fix: expect.stringMatching(/opencv-data/) });
+  });
+
   it('finds mpv, free disk and a writable data directory on this machine', async () => {
     const checks = await runDoctor(machine());
     expect(byName(checks, 'mpv')).toMatchObject({ status: 'ok', message: expect.stringMatching(/^mpv /) });

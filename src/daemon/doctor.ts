@@ -187,7 +187,41 @@ function checkModel(config: Config, ctx: DoctorEnv): Check {
 /** The model's file and manifest, then (when they are sound) whether its int8 kernels hold on this CPU. */
 async function modelChecks(config: Config, ctx: DoctorEnv): Promise<Check[]> {
   const model = checkModel(config, ctx);
-  return model.status === 'ok' ? [model, await checkInt8(config, ctx)] : [model];
+  return [...(model.status === 'ok' ? [model, await checkInt8(config, ctx)] : [model]), await checkDetector(config, ctx)];
+}
+
+/** The configured face detector's model: YuNet's file (checked against its sha256), or the Haar cascade. */
+async function checkDetector(config: Config, ctx: DoctorEnv): Promise<Check> {
+  const name = 'detector';
+  if (config.vision.detector === 'haar') {
+    return existsSync(config.vision.cascadePath)
+      ? { name, status: 'ok', message: `Haar cascade ${config.vision.cascadePath}` }
+      : {
+          name,
+          status: 'fail',
+          message: `the Haar cascade ${config.vision.cascadePath} is missing`,
+          fix: 'apt install opencv-data, or set vision.cascadePath, or vision.detector to "yunet"',
+        };
+  }
+  const { YUNET_MODEL_FILE, YUNET_SHA256 } = await import('../vision/yunet-face-detector.js');
+  const path = join(ctx.installDir, 'models', YUNET_MODEL_FILE);
+  if (!existsSync(path)) {
+    return {
+      name,
+      status: 'fail',
+      message: `the YuNet face detector ${path} is missing`,
+      fix: 'reinstall Moodbox, or set vision.detector to "haar"',
+    };
+  }
+  const actual = createHash('sha256').update(readFileSync(path)).digest('hex');
+  return actual === YUNET_SHA256
+    ? { name, status: 'ok', message: `YuNet ${YUNET_MODEL_FILE} (sha256 checked)` }
+    : {
+        name,
+        status: 'fail',
+        message: `${YUNET_MODEL_FILE} is not the YuNet build Moodbox ships (sha256 ${actual.slice(0, 12)}…)`,
+        fix: 'reinstall the model files',
+      };
 }
 
 /**

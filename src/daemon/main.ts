@@ -344,15 +344,19 @@ async function buildCamera(
     hub.update('camera', { status: 'off', detail: 'turned off in the configuration' });
     return undefined;
   }
-  const [{ OpencvFrameSource }, { HaarFaceDetector }, { OnnxEmotionClassifier }, { VisionPipeline }] = await Promise.all([
+  const [{ OpencvFrameSource }, { createFaceDetector }, { OnnxEmotionClassifier }, { VisionPipeline }] = await Promise.all([
     import('../vision/opencv-frame-source.js'),
-    import('../vision/haar-face-detector.js'),
+    import('../vision/detectors.js'),
     import('../vision/onnx-emotion-classifier.js'),
     import('../vision/vision-pipeline.js'),
   ]);
   const visionLog = log.child({ module: 'vision' });
   const source = config.camera.source === 'demo' ? installPath(DEMO_CAMERA) : config.camera.source;
-  const detector = new HaarFaceDetector({ cascadePath: config.vision.cascadePath, minFaceSize: config.vision.minFacePx });
+  const detector = createFaceDetector(config.vision.detector, {
+    installDir: INSTALL_DIR,
+    cascadePath: config.vision.cascadePath,
+    minFaceSize: config.vision.minFacePx,
+  });
   const classifier = new OnnxEmotionClassifier({ log: visionLog }, { modelPath: deps.modelPath, int8Check: config.vision.int8Check });
   const vision = new VisionPipeline(
     { source: new OpencvFrameSource({ clock }, { source, loop: true }), detector, classifier, clock, log: visionLog },
@@ -360,6 +364,7 @@ async function buildCamera(
       analysisFps: config.vision.analysisFps,
       mood: { dwellMs: config.mood.dwellMs, nobodyAfterMs: config.mood.nobodyAfterMs, minConfidence: config.mood.minConfidence },
       preview: { enabled: config.vision.preview },
+      crop: { align: config.vision.alignFaces },
     },
   );
   let latest: { jpeg: Buffer; at: number; width: number; height: number } | undefined;

@@ -17,7 +17,7 @@ function leafPaths(schema: { properties?: Record<string, unknown> }, prefix = ''
 
 describe('README', () => {
   it('documents every configuration key', () => {
-    const documented = [...README.matchAll(/^\| `([a-zA-Z.]+)` \|/gm)].map((m) => m[1]);
+    const documented = [...README.matchAll(/^\| `([a-zA-Z0-9.]+)` \|/gm)].map((m) => m[1]);
     expect(documented.filter((k) => k !== undefined && !k.startsWith('MB_ERR_'))).toEqual(leafPaths(ConfigSchema));
   });
 

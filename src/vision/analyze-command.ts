@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MoodboxError, type CameraError } from '../daemon/kernel/errors.js';
 import { analyzePath, formatRecord } from './analyze.js';
-import { HaarFaceDetector } from './haar-face-detector.js';
+import { createFaceDetector, DETECTOR_KINDS, type DetectorKind } from './detectors.js';
 import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';
 
 export interface AnalyzeCommandOptions {
@@ -11,6 +11,10 @@ export interface AnalyzeCommandOptions {
   /** The emotion model; default: the int8 model in `installDir/models`, else the float one. */
   model?: string | undefined;
   cascade?: string | undefined;
+  /** `yunet` or `haar`. @default 'yunet' */
+  detector?: string | undefined;
+  /** Turn tilted faces upright by their eyes before classifying them (yunet only). @default true */
+  align?: boolean | undefined;
   /** Frames analysed per second of video. @default 10 */
   fps?: number | undefined;
   installDir: string;
@@ -33,9 +37,17 @@ export async function runAnalyzeCommand(options: AnalyzeCommandOptions, io: Anal
     io.stderr(`error: Expected \`--fps\` to be a positive number, got \`${fps}\`\n`);
     return 1;
   }
+  const kind = DETECTOR_KINDS.find((k) => k === (options.detector ?? 'yunet'));
+  if (kind === undefined) {
+    io.stderr(`error: Expected \`--detector\` to be ${DETECTOR_KINDS.join(' or ')}, got \`${String(options.detector)}\`\n`);
+    return 1;
+  }
   const modelPath = resolve(options.model ?? defaultModel(options.installDir));
   const classifier = new OnnxEmotionClassifier({}, { modelPath });
-  const detector = new HaarFaceDetector(options.cascade === undefined ? {} : { cascadePath: options.cascade });
+  const detector = createFaceDetector(kind satisfies DetectorKind, {
+    installDir: options.installDir,
+    ...(options.cascade === undefined ? {} : { cascadePath: options.cascade }),
+  });
   let failures = 0;
   const onError = (err: CameraError): void => {
     failures += 1;
@@ -44,7 +56,11 @@ export async function runAnalyzeCommand(options: AnalyzeCommandOptions, io: Anal
   try {
     await classifier.start(new AbortController().signal);
     await detector.load();
-    for await (const record of analyzePath(options.path, { detector, classifier, onError }, { fps })) {
+    for await (const record of analyzePath(
+      options.path,
+      { detector, classifier, onError },
+      { fps, crop: { align: options.align ?? true } },
+    )) {
       io.stdout(options.json ? `${JSON.stringify(record)}\n` : `${formatRecord(record)}\n`);
     }
   } catch (err) {

@@ -1,10 +1,13 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Clock } from '../daemon/kernel/clock.js';
 import { MoodboxError } from '../daemon/kernel/errors.js';
+import { seededRandom } from '../daemon/kernel/random.js';
 import { defaultModel } from './analyze-command.js';
-import { benchVision, formatBench, type BenchScene } from './bench.js';
-import { HaarFaceDetector } from './haar-face-detector.js';
+import { benchVision, formatBench, type BenchReport, type BenchScene } from './bench.js';
+import { makeDetectionSet, scoreDetector, type DetectionScore, type LabelledFrame } from './detection-set.js';
+import { createFaceDetector, DETECTOR_KINDS, type DetectorKind } from './detectors.js';
+import { readFerCsv, type FerRow } from './fer-csv.js';
 import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';
 import { loadOpencv } from './opencv.js';
 
@@ -14,6 +17,12 @@ export interface BenchCommandOptions {
   frames?: number | undefined;
   model?: string | undefined;
   cascade?: string | undefined;
+  /** Which detectors to measure: a `DetectorKind` or `both`. @default both */
+  detector?: string | undefined;
+  /** FER-2013 CSV whose PublicTest faces make the labelled frame set; none: the set is skipped. */
+  fer?: string | undefined;
+  /** Generated frames in the labelled set. @default 100 */
+  labelledFrames?: number | undefined;
   /** Images of one face and of a group (640x480); default: the test fixtures. */
   one?: string | undefined;
   group?: string | undefined;
@@ -26,15 +35,40 @@ export interface BenchCommandIo {
   clock: Clock;
 }
 
+/** One detector's figures: the pipeline on the scenes, and recall on the labelled frames. */
+export interface DetectorBench extends BenchReport {
+  readonly detector: DetectorKind;
+  /** Undefined when no FER-2013 CSV was found. */
+  readonly labelled: DetectionScore | undefined;
+}
+
+/** Where `moodbox bench vision` looks for FER-2013 when `--fer` is not given. */
+export function defaultFerCsv(installDir: string, env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return env['MOODBOX_FER_CSV'] ?? join(installDir, '..', 'shared', 'datasets', 'fer2013', 'fer2013.csv.gz');
+}
+
 /**
- * `moodbox bench vision [--json]`: per-frame latency of detection, classification and the whole
- * frame (p50/p95) for one face, a group and an empty room at 640x480 on one thread, the frame
- * rate sustained with a 30 fps camera, and RSS. Returns the exit code.
+ * `moodbox bench vision [--json]`: for each face detector in one run, per-frame latency of
+ * detection, classification and the whole frame (p50/p95) for one face, a group and an empty room
+ * at 640x480 on one thread, the frame rate sustained with a 30 fps camera, recall and false faces
+ * per frame on a labelled frame set (pasted FER-2013 PublicTest faces at known boxes on generated
+ * backgrounds, plus the fixture photos), and RSS. Returns the exit code.
  */
 export async function runBenchCommand(options: BenchCommandOptions, io: BenchCommandIo): Promise<number> {
   const frames = options.frames ?? 150;
   if (!(Number.isInteger(frames) && frames >= 10)) {
     io.stderr(`error: Expected \`--frames\` to be an integer >= 10, got \`${frames}\`\n`);
+    return 1;
+  }
+  const labelledCount = options.labelledFrames ?? 100;
+  if (!(Number.isInteger(labelledCount) && labelledCount >= 0)) {
+    io.stderr(`error: Expected \`--labelled-frames\` to be an integer >= 0, got \`${labelledCount}\`\n`);
+    return 1;
+  }
+  const which = options.detector ?? 'both';
+  const kinds = which === 'both' ? [...DETECTOR_KINDS] : DETECTOR_KINDS.filter((k) => k === which);
+  if (kinds.length === 0) {
+    io.stderr(`error: Expected \`--detector\` to be ${DETECTOR_KINDS.join(', ')} or both, got \`${which}\`\n`);
     return 1;
   }
   const fixtures = join(options.installDir, 'src', 'vision', 'testing', 'fixtures');
@@ -59,11 +93,25 @@ export async function runBenchCommand(options: BenchCommandOptions, io: BenchCom
       { name: 'group', faces: 4, image: load(paths.group) },
       ...(existsSync(paths.empty) ? [{ name: 'empty room', faces: 0, image: load(paths.empty) }] : []),
     ];
+    const labelled = await labelledFrames(options, labelledCount, fixtures, io);
     await classifier.start(new AbortController().signal);
-    const detector = new HaarFaceDetector(options.cascade === undefined ? {} : { cascadePath: options.cascade });
-    await detector.load();
-    const report = await benchVision({ detector, classifier, clock: io.clock }, scenes, { frames });
-    io.stdout(options.json ? `${JSON.stringify({ model: classifier.model?.file, ...report })}\n` : formatBench(report));
+    const reports: DetectorBench[] = [];
+    for (const kind of kinds) {
+      const detector = createFaceDetector(kind, {
+        installDir: options.installDir,
+        ...(options.cascade === undefined ? {} : { cascadePath: options.cascade }),
+      });
+      await detector.load();
+      const score = labelled === undefined ? undefined : await scoreDetector(detector, labelled);
+      const report = await benchVision({ detector, classifier, clock: io.clock }, scenes, { frames });
+      reports.push({ detector: kind, ...report, labelled: score });
+    }
+    for (const f of labelled ?? []) f.image.release();
+    io.stdout(
+      options.json
+        ? `${JSON.stringify({ model: classifier.model?.file, detectors: reports })}\n`
+        : reports.map((r) => formatDetectorBench(r)).join('\n'),
+    );
     return 0;
   } catch (err) {
     io.stderr(
@@ -75,4 +123,40 @@ export async function runBenchCommand(options: BenchCommandOptions, io: BenchCom
   } finally {
     await classifier.stop();
   }
+}
+
+/** The generated frames (when FER-2013 is there) and the fixture photos, with their labels. */
+async function labelledFrames(
+  options: BenchCommandOptions,
+  count: number,
+  fixtures: string,
+  io: BenchCommandIo,
+): Promise<LabelledFrame[] | undefined> {
+  const csv = options.fer ?? defaultFerCsv(options.installDir);
+  if (!existsSync(csv)) {
+    io.stderr(`note: no FER-2013 CSV at ${csv} (--fer or MOODBOX_FER_CSV): recall and false faces are not measured\n`);
+    return undefined;
+  }
+  const rows: FerRow[] = [];
+  for await (const row of readFerCsv(csv)) if (row.usage === 'PublicTest') rows.push(row);
+  const generated = await makeDetectionSet({ random: seededRandom(2026) }, rows, { frames: count });
+  const cv = await loadOpencv();
+  const placed = JSON.parse(readFileSync(join(fixtures, 'faces.json'), 'utf8')) as Record<string, Array<{ box: number[] }>>;
+  const photos = Object.entries(placed).map(([name, faces]) => ({
+    name,
+    image: cv.imread(join(fixtures, `${name}.png`)),
+    faces: faces.map(({ box: [x = 0, y = 0, width = 0, height = 0] }) => ({ x, y, width, height })),
+  }));
+  return [...generated, ...photos];
+}
+
+export function formatDetectorBench(r: DetectorBench): string {
+  const l = r.labelled;
+  const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+  const quality =
+    l === undefined
+      ? 'labelled frames: not measured (no FER-2013 CSV)'
+      : `labelled frames (${l.frames}, ${l.faces} faces): recall ${pct(l.recall)} (${l.found}/${l.faces}), ` +
+        `${l.falseFacesPerFrame.toFixed(3)} false faces per frame (${l.falseFaces}), exact face count on ${pct(l.exactCount)} of frames`;
+  return `detector: ${r.detector}\n${formatBench(r)}${quality}\n`;
 }

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../daemon/kernel/clock.js';
-import { benchVision, formatBench, percentiles, type BenchReport } from './bench.js';
+import type { DetectorBench } from './bench-command.js';
+import { benchVision, formatBench, percentiles } from './bench.js';
 import { FER_LABELS } from './fer-csv.js';
 import { loadOpencv } from './opencv.js';
 import { stageEmotionModel } from './testing/emotion-model.js';
@@ -47,7 +48,7 @@ describe('moodbox bench vision', () => {
     const cli = join(import.meta.dirname, '..', 'daemon', 'cli.ts');
     const result = spawnSync(
       process.execPath,
-      ['--import', 'tsx', cli, 'bench', 'vision', '--json', '--frames', '10', '--model', model.path],
+      ['--import', 'tsx', cli, 'bench', 'vision', '--json', '--frames', '10', '--labelled-frames', '10', '--model', model.path],
       {
         encoding: 'utf8',
         timeout: 120_000,
@@ -56,13 +57,21 @@ describe('moodbox bench vision', () => {
     model.cleanup();
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    const report = JSON.parse(result.stdout) as BenchReport;
-    expect(report.threads).toBe(1);
-    expect(report.scenes.map((s) => [s.scene, s.faces, s.facesFound])).toEqual([
-      ['one face', 1, 1],
-      ['group', 4, 4],
-      ['empty room', 0, 0],
-    ]);
-    for (const s of report.scenes) expect(Object.keys(s.frameMs)).toEqual(['p50', 'p95', 'max']);
+    const { detectors } = JSON.parse(result.stdout) as { detectors: DetectorBench[] };
+    // Both detectors side by side, each with its scenes and its score on the labelled frames.
+    expect(detectors.map((d) => d.detector)).toEqual(['yunet', 'haar']);
+    for (const report of detectors) {
+      expect(report.threads).toBe(1);
+      expect(report.scenes.map((s) => [s.scene, s.faces, s.facesFound])).toEqual([
+        ['one face', 1, 1],
+        ['group', 4, 4],
+        ['empty room', 0, 0],
+      ]);
+      for (const s of report.scenes) expect(Object.keys(s.frameMs)).toEqual(['p50', 'p95', 'max']);
+      // Ten generated frames and the three fixture photos.
+      expect(report.labelled).toMatchObject({ frames: 13 });
+      expect(report.labelled?.faces).toBeGreaterThan(10);
+    }
+    expect(detectors[0]?.labelled?.recall).toBeGreaterThan(detectors[1]?.labelled?.recall ?? 1);
   });
 });

@@ -8,6 +8,24 @@ export interface Box {
   readonly height: number;
 }
 
+/** A point in pixels of the frame: `[x, y]`. */
+export type Point = readonly [x: number, y: number];
+
+/**
+ * A face's box and what the detector knows besides it. Detectors that know nothing more (the Haar
+ * cascade) return plain boxes; a box is a `DetectedFace` with neither field.
+ */
+export interface DetectedFace extends Box {
+  /** How sure the detector is, 0–1. */
+  readonly score?: number;
+  /**
+   * Five points, in pixels of the frame and inside it: the person's right eye, left eye, nose tip,
+   * right mouth corner and left mouth corner. The person's right is on the left of the image for a
+   * frontal face (the first point has the smaller x).
+   */
+  readonly landmarks?: readonly Point[];
+}
+
 /** What the detector may use, besides the frame, to spend less time. */
 export interface DetectOptions {
   /**
@@ -19,8 +37,9 @@ export interface DetectOptions {
 }
 
 /**
- * Finds frontal faces. A port: the Haar cascade adapter is `HaarFaceDetector`; tests above this layer
- * use `FakeFaceDetector`.
+ * Finds frontal faces. A port: the adapters are `HaarFaceDetector` (Haar cascade) and
+ * `YunetFaceDetector` (YuNet CNN, with scores and landmarks); tests above this layer use
+ * `FakeFaceDetector`.
  */
 export interface FaceDetector {
   /**
@@ -28,7 +47,7 @@ export interface FaceDetector {
    * face, and MUST lie inside the image. MUST NOT block the event loop for more than a few
    * milliseconds (native work runs on the thread pool). MAY return no face when unsure.
    */
-  detect(image: Mat, options?: DetectOptions): Promise<Box[]>;
+  detect(image: Mat, options?: DetectOptions): Promise<DetectedFace[]>;
 }
 
 /** Intersection over union of two boxes, 0–1. */

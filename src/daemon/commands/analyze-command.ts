@@ -7,14 +7,27 @@ export function registerAnalyze(program: Command): void {
     .argument('<path>', 'an image, a video file, or a folder of images')
     .option('--json', 'print one JSON object per image or frame')
     .option('--model <path>', 'emotion model; its manifest.json must sit beside it (default: the installed int8 model)')
-    .option('--cascade <path>', 'Haar cascade XML (default: haarcascade_frontalface_alt2 from opencv-data)')
+    .option('--detector <kind>', 'face detector: yunet or haar', 'yunet')
+    .option('--no-align', 'cut faces out by their box instead of turning tilted ones upright by their eyes')
+    .option('--cascade <path>', 'Haar cascade XML for --detector haar (default: haarcascade_frontalface_alt2 from opencv-data)')
     .option('--fps <n>', 'frames analysed per second of video', (v) => Number(v), 10)
-    .action(async (path: string, opts: { json?: boolean; model?: string; cascade?: string; fps: number }) => {
-      const { runAnalyzeCommand } = await import('../../vision/analyze-command.js');
-      const { INSTALL_DIR } = await import('../version.js');
-      process.exitCode = await runAnalyzeCommand(
-        { path, json: opts.json === true, model: opts.model, cascade: opts.cascade, fps: opts.fps, installDir: INSTALL_DIR },
-        { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) },
-      );
-    });
+    .action(
+      async (path: string, opts: { json?: boolean; model?: string; cascade?: string; detector: string; align: boolean; fps: number }) => {
+        const { runAnalyzeCommand } = await import('../../vision/analyze-command.js');
+        const { INSTALL_DIR } = await import('../version.js');
+        process.exitCode = await runAnalyzeCommand(
+          {
+            path,
+            json: opts.json === true,
+            model: opts.model,
+            cascade: opts.cascade,
+            detector: opts.detector,
+            align: opts.align,
+            fps: opts.fps,
+            installDir: INSTALL_DIR,
+          },
+          { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) },
+        );
+      },
+    );
 }

@@ -9,17 +9,35 @@ export function registerBench(program: Command): void {
     .option('--frames <n>', 'frames per scene', (v) => Number(v), 150)
     .option('--model <path>', 'emotion model; its manifest.json must sit beside it (default: the installed int8 model)')
     .option('--cascade <path>', 'Haar cascade XML (default: haarcascade_frontalface_alt2 from opencv-data)')
+    .option('--detector <kind>', 'yunet, haar, or both side by side', 'both')
+    .option(
+      '--fer <csv>',
+      'FER-2013 CSV for the labelled frame set (default: $MOODBOX_FER_CSV or ../shared/datasets/fer2013/fer2013.csv.gz)',
+    )
+    .option('--labelled-frames <n>', 'generated frames in the labelled set', (v) => Number(v), 100)
     .option('--one <image>', 'a photo of one face (default: the bundled test image)')
     .option('--group <image>', 'a photo of four faces (default: the bundled test image)')
-    .action(async (opts: { json?: boolean; frames: number; model?: string; cascade?: string; one?: string; group?: string }) => {
-      const { runBenchCommand } = await import('../../vision/bench-command.js');
-      const { systemClock } = await import('../kernel/clock.js');
-      const { INSTALL_DIR } = await import('../version.js');
-      process.exitCode = await runBenchCommand(
-        { ...opts, json: opts.json === true, installDir: INSTALL_DIR },
-        { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), clock: systemClock },
-      );
-    });
+    .action(
+      async (opts: {
+        json?: boolean;
+        frames: number;
+        model?: string;
+        cascade?: string;
+        detector: string;
+        fer?: string;
+        labelledFrames: number;
+        one?: string;
+        group?: string;
+      }) => {
+        const { runBenchCommand } = await import('../../vision/bench-command.js');
+        const { systemClock } = await import('../kernel/clock.js');
+        const { INSTALL_DIR } = await import('../version.js');
+        process.exitCode = await runBenchCommand(
+          { ...opts, json: opts.json === true, installDir: INSTALL_DIR },
+          { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), clock: systemClock },
+        );
+      },
+    );
   bench
     .command('e2e')
     .description(

@@ -93,10 +93,22 @@ export const VisionSchema = Type.Object(
       description: 'Most camera frames analysed per second; slower machines skip frames on their own.',
       requiresRestart: true,
     }),
+    detector: Type.Union([Type.Literal('yunet'), Type.Literal('haar')], {
+      default: 'yunet',
+      description:
+        "Face detector: `yunet`, a small CNN (finds more faces, turned or partly lit, at less cost), or `haar`, OpenCV's Haar cascade.",
+      requiresRestart: true,
+    }),
+    alignFaces: Type.Boolean({
+      default: true,
+      description:
+        'Turn each tilted face upright by its eyes before reading its expression (the yunet detector only): reads tilted heads better.',
+      requiresRestart: true,
+    }),
     cascadePath: Type.String({
       default: '/usr/share/opencv4/haarcascades/haarcascade_frontalface_alt2.xml',
       minLength: 1,
-      description: 'The Haar cascade for frontal faces (Debian package opencv-data).',
+      description: 'The Haar cascade for frontal faces (Debian package opencv-data), when `vision.detector` is `haar`.',
       requiresRestart: true,
     }),
     minFacePx: Type.Integer({

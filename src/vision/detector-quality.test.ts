@@ -1,0 +1,55 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../daemon/kernel/random.js';
+import { makeDetectionSet, scoreDetector, type LabelledFrame } from './detection-set.js';
+import { createFaceDetector } from './detectors.js';
+import { readFerCsv, type FerRow } from './fer-csv.js';
+import { loadOpencv } from './opencv.js';
+import { FIXTURES_DIR } from './testing/fixtures.js';
+
+/**
+ * The default face detector's quality on a labelled frame set: FER-2013 PublicTest faces pasted
+ * at known boxes on generated rooms, plus the fixture photos. The same figures as
+ * `moodbox bench vision` prints, on fewer frames. Needs FER-2013 (../shared or MOODBOX_FER_CSV).
+ */
+
+const REPO = resolve(import.meta.dirname, '..', '..');
+const DATASET = process.env['MOODBOX_FER_CSV'] ?? join(REPO, '..', 'shared', 'datasets', 'fer2013', 'fer2013.csv.gz');
+let frames: LabelledFrame[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(DATASET)) throw new Error(`FER-2013 is not at ${DATASET}: put ../shared beside the repository or set MOODBOX_FER_CSV`);
+  const rows: FerRow[] = [];
+  for await (const row of readFerCsv(DATASET)) if (row.usage === 'PublicTest') rows.push(row);
+  const cv = await loadOpencv();
+  const placed = JSON.parse(readFileSync(join(FIXTURES_DIR, 'faces.json'), 'utf8')) as Record<string, Array<{ box: number[] }>>;
+  const photos = Object.entries(placed).map(([name, faces]) => ({
+    name,
+    image: cv.imread(join(FIXTURES_DIR, `${name}.png`)),
+    faces: faces.map(({ box: [x = 0, y = 0, width = 0, height = 0] }) => ({ x, y, width, height })),
+  }));
+  frames = [...(await makeDetectionSet({ random: seededRandom(11) }, rows, { frames: 60 })), ...photos];
+}, 120_000);
+
+afterAll(() => {
+  for (const f of frames) f.image.release();
+});
+
+describe('face detection on a labelled frame set', () => {
+  it('the YuNet detector finds at least 90% of the faces, with at most 0.05 false faces per frame', async () => {
+    const detector = createFaceDetector('yunet', { installDir: REPO });
+    const score = await scoreDetector(detector, frames);
+    const figures = `recall ${score.found}/${score.faces}, ${score.falseFaces} false faces in ${score.frames} frames; misses: ${score.misses.join(', ')}`;
+    expect(score.faces, figures).toBeGreaterThan(90);
+    expect(score.recall, figures).toBeGreaterThanOrEqual(0.9);
+    expect(score.falseFacesPerFrame, figures).toBeLessThanOrEqual(0.05);
+  }, 60_000);
+
+  it('every face of the group photo is found by the YuNet detector', async () => {
+    const detector = createFaceDetector('yunet', { installDir: REPO });
+    const group = frames.filter((f) => f.name === 'group');
+    expect(group[0]?.faces).toHaveLength(4);
+    expect(await scoreDetector(detector, group)).toMatchObject({ found: 4, falseFaces: 0 });
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { alignment, cropFaces, FER_EYES, tilt } from './face-crops.js';
+import { loadOpencv } from './opencv.js';
+
+const apply = (m: number[], [x, y]: readonly [number, number]): [number, number] => [
+  (m[0] ?? 0) * x + (m[1] ?? 0) * y + (m[2] ?? 0),
+  (m[3] ?? 0) * x + (m[4] ?? 0) * y + (m[5] ?? 0),
+];
+
+describe('alignment', () => {
+  it('takes tilted eyes, in either order, to level eyes where FER-2013 faces have them', () => {
+    for (const eyes of [
+      [
+        [100, 120],
+        [160, 150],
+      ],
+      [
+        [160, 150],
+        [100, 120],
+      ],
+      [
+        [300, 80],
+        [340, 40],
+      ],
+    ] as const) {
+      const m = alignment(eyes, 48);
+      const [a, b] = eyes.map((e) => apply(m, e)).sort((p, q) => p[0] - q[0]);
+      expect(a?.[1]).toBeCloseTo(FER_EYES.y * 48, 6);
+      expect(b?.[1]).toBeCloseTo(FER_EYES.y * 48, 6);
+      expect((a?.[0] ?? 0) + (b?.[0] ?? 0)).toBeCloseTo(48, 6);
+      expect((b?.[0] ?? 0) - (a?.[0] ?? 0)).toBeCloseTo(FER_EYES.distance * 48, 6);
+    }
+  });
+
+  it('measures the tilt of the eyes in degrees, whichever eye comes first', () => {
+    expect(
+      tilt([
+        [0, 0],
+        [10, 0],
+      ]),
+    ).toBe(0);
+    expect(
+      tilt([
+        [10, 0],
+        [0, 0],
+      ]),
+    ).toBe(0);
+    expect(
+      tilt([
+        [0, 0],
+        [10, 10],
+      ]),
+    ).toBeCloseTo(45, 10);
+    expect(
+      tilt([
+        [10, 10],
+        [0, 0],
+      ]),
+    ).toBeCloseTo(45, 10);
+  });
+});
+
+describe('cropFaces with align', () => {
+  it('turns a tilted face upright, and cuts an upright one out by its box', async () => {
+    const cv = await loadOpencv();
+    // A 200x200 grey frame with two dark "eyes" on a line tilted by 30 degrees.
+    const frame = new cv.Mat(200, 200, cv.CV_8UC1, 200);
+    const left: [number, number] = [70, 100];
+    const right: [number, number] = [70 + 60 * Math.cos(Math.PI / 6), 100 + 60 * Math.sin(Math.PI / 6)];
+    for (const [x, y] of [left, right]) frame.drawCircle(new cv.Point2(Math.round(x), Math.round(y)), 6, new cv.Vec3(0, 0, 0), -1);
+    const face = { x: 40, y: 60, width: 120, height: 120, landmarks: [left, right, [100, 140], [80, 160], [120, 170]] as const };
+    const [aligned] = await cropFaces(frame, [face], { align: true });
+    const [boxed] = await cropFaces(frame, [face]);
+    const pixel = (crop: Uint8Array | undefined, [x, y]: [number, number]): number => crop?.[Math.round(y) * 48 + Math.round(x)] ?? -1;
+    // Aligned: both eyes dark at their FER places, on one row.
+    const eyeY = FER_EYES.y * 48;
+    const half = (FER_EYES.distance * 48) / 2;
+    expect(pixel(aligned, [24 - half, eyeY])).toBeLessThan(60);
+    expect(pixel(aligned, [24 + half, eyeY])).toBeLessThan(60);
+    expect(aligned).not.toEqual(boxed);
+    // A face tilted by less than the threshold is cut out exactly as without `align`.
+    const level = { ...face, landmarks: [left, [130, 101]] as const };
+    expect(await cropFaces(frame, [level], { align: true })).toEqual(await cropFaces(frame, [level]));
+    frame.release();
+  });
+});

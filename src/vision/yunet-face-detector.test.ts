@@ -1,0 +1,262 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Mat } from '@u4/opencv4nodejs';
+import type { Box } from './face-detector.js';
+import { loadOpencv, type Cv } from './opencv.js';
+import { FIXTURE_FACES, fixturePath, isOnFace, type FixtureName } from './testing/fixtures.js';
+import { DEFAULT_YUNET_MODEL, YUNET_SHA256, YunetFaceDetector, type YunetFace } from './yunet-face-detector.js';
+
+let cv: Cv;
+let tmp: string;
+const images = new Map<FixtureName, Mat>();
+const image = (name: FixtureName): Mat => images.get(name) ?? cv.imread(fixturePath(name));
+const boxOf = (name: FixtureName, i: number): Box => {
+  const [x, y, width, height] = FIXTURE_FACES[name][i]!.box;
+  return { x, y, width, height };
+};
+
+beforeAll(async () => {
+  cv = await loadOpencv();
+  for (const name of ['happy-face', 'group', 'no-face'] as const) images.set(name, cv.imread(fixturePath(name)));
+  tmp = mkdtempSync(join(tmpdir(), 'moodbox-yunet-'));
+});
+
+afterAll(() => {
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+/** Every box and landmark lies inside a `width` x `height` image. */
+function expectInside(faces: readonly YunetFace[], width: number, height: number): void {
+  for (const f of faces) {
+    expect(f.x).toBeGreaterThanOrEqual(0);
+    expect(f.y).toBeGreaterThanOrEqual(0);
+    expect(f.width).toBeGreaterThan(0);
+    expect(f.height).toBeGreaterThan(0);
+    expect(f.x + f.width).toBeLessThanOrEqual(width);
+    expect(f.y + f.height).toBeLessThanOrEqual(height);
+    for (const [x, y] of f.landmarks) {
+      expect(x).toBeGreaterThanOrEqual(0);
+      expect(x).toBeLessThan(width);
+      expect(y).toBeGreaterThanOrEqual(0);
+      expect(y).toBeLessThan(height);
+    }
+  }
+}
+
+describe('YunetFaceDetector', () => {
+  const detector = new YunetFaceDetector();
+
+  it('finds the one face of a portrait, and only it', async () => {
+    const faces = await detector.detect(image('happy-face'));
+    expect(faces).toHaveLength(1);
+    expect(isOnFace(faces[0]!, FIXTURE_FACES['happy-face'][0]!)).toBe(true);
+    expect(faces[0]!.score).toBeGreaterThanOrEqual(0.6);
+    expect(faces[0]!.score).toBeLessThanOrEqual(1);
+  });
+
+  it('finds every face of a group photo', async () => {
+    const faces = await detector.detect(image('group'));
+    expect(faces).toHaveLength(FIXTURE_FACES.group.length);
+    for (const face of FIXTURE_FACES.group) expect(faces.filter((b) => isOnFace(b, face))).toHaveLength(1);
+  });
+
+  it('finds no face in an empty room', async () => {
+    expect(await detector.detect(image('no-face'))).toEqual([]);
+  });
+
+  it('finds faces in a grey frame too', async () => {
+    const grey = image('group').bgrToGray();
+    expect(await detector.detect(grey)).toHaveLength(FIXTURE_FACES.group.length);
+    grey.release();
+  });
+
+  it('gives five landmarks inside each box: eyes above the nose, the nose above the mouth, the right eye on the left', async () => {
+    const faces = [...(await detector.detect(image('happy-face'))), ...(await detector.detect(image('group')))];
+    expect(faces).toHaveLength(5);
+    for (const face of faces) {
+      expect(face.landmarks).toHaveLength(5);
+      for (const [x, y] of face.landmarks) {
+        expect(x).toBeGreaterThanOrEqual(face.x);
+        expect(x).toBeLessThanOrEqual(face.x + face.width);
+        expect(y).toBeGreaterThanOrEqual(face.y);
+        expect(y).toBeLessThanOrEqual(face.y + face.height);
+      }
+      const [rightEye, leftEye, nose, rightMouth, leftMouth] = face.landmarks as [number, number][];
+      expect(Math.max(rightEye![1], leftEye![1])).toBeLessThan(nose![1]);
+      expect(nose![1]).toBeLessThan(Math.min(rightMouth![1], leftMouth![1]));
+      // The person's right, on the left of the image.
+      expect(rightEye![0]).toBeLessThan(leftEye![0]);
+      expect(rightMouth![0]).toBeLessThan(leftMouth![0]);
+      expect(nose![0]).toBeGreaterThan(rightEye![0]);
+      expect(nose![0]).toBeLessThan(leftEye![0]);
+    }
+  });
+
+  it('searches only near tracked faces when told where they are', async () => {
+    const first = boxOf('group', 0);
+    // A slightly stale box, as a tracker would give after the face moved.
+    const faces = await detector.detect(image('group'), { near: [{ ...first, x: first.x + 6, y: first.y - 4 }] });
+    expect(faces).toHaveLength(1);
+    expect(isOnFace(faces[0]!, FIXTURE_FACES.group[0]!)).toBe(true);
+    expect(faces[0]!.landmarks).toHaveLength(5);
+    expect(await detector.detect(image('group'), { near: [] })).toEqual([]);
+  });
+
+  it('finds a tracked face that has grown or shrunk', async () => {
+    const face = boxOf('happy-face', 0);
+    const cx = face.x + face.width / 2;
+    const cy = face.y + face.height / 2;
+    for (const size of [110, 220]) {
+      const near = { x: Math.round(cx - size / 2), y: Math.round(cy - size / 2), width: size, height: size };
+      const faces = await detector.detect(image('happy-face'), { near: [near] });
+      expect(faces).toHaveLength(1);
+      expect(isOnFace(faces[0]!, FIXTURE_FACES['happy-face'][0]!)).toBe(true);
+    }
+  });
+
+  it('finds near a tracked box the same face as a full scan, within a few percent', async () => {
+    const [full] = await detector.detect(image('happy-face'));
+    const [near] = await detector.detect(image('happy-face'), { near: [boxOf('happy-face', 0)] });
+    expect(full).toBeDefined();
+    expect(near).toBeDefined();
+    // The region sees the face at 48 px, the full scan at 80 px (half of 160): boxes differ a little.
+    for (const key of ['x', 'y', 'width', 'height'] as const)
+      expect(Math.abs(near![key] - full![key])).toBeLessThanOrEqual(full!.width * 0.15);
+  });
+
+  it('looks at a tracked face at its own scale, so it keeps a face too small for the full scan', async () => {
+    // The group shrunk to 30%: faces of 29–42 px, too small for a full scan at 320 px wide (15–21 px there).
+    const canvas = image('no-face').copy();
+    const small = await image('group').resizeAsync(144, 192, 0, 0, cv.INTER_AREA);
+    small.copyTo(canvas.getRegion(new cv.Rect(100, 60, 192, 144)));
+    small.release();
+    const [x, y, w, h] = FIXTURE_FACES.group[0]!.box;
+    const face = { emotion: 'happy', box: [100 + x * 0.3, 60 + y * 0.3, w * 0.3, h * 0.3] as [number, number, number, number] };
+    const near = {
+      x: Math.round(face.box[0]),
+      y: Math.round(face.box[1]),
+      width: Math.round(face.box[2]),
+      height: Math.round(face.box[3]),
+    };
+    const detector = new YunetFaceDetector({ minFaceSize: 24, detectWidth: 320 });
+    expect((await detector.detect(canvas)).filter((f) => isOnFace(f, face))).toEqual([]);
+    const found = await detector.detect(canvas, { near: [near] });
+    expect(found).toHaveLength(1);
+    expect(isOnFace(found[0]!, face)).toBe(true);
+    canvas.release();
+  });
+
+  it('keeps to the tracked regions when there are so many that it scans the whole frame instead', async () => {
+    // Five empty patches of floor and the first face: six regions cost more than one full scan.
+    const floor = [0, 1, 2, 3, 4].map((i) => ({ x: 10 + i * 125, y: 385, width: 90, height: 90 }));
+    const faces = await detector.detect(image('group'), { near: [boxOf('group', 0), ...floor] });
+    expect(faces).toHaveLength(1);
+    expect(isOnFace(faces[0]!, FIXTURE_FACES.group[0]!)).toBe(true);
+    const all = await detector.detect(image('group'), {
+      near: [...FIXTURE_FACES.group.keys()].map((i) => boxOf('group', i)).concat(floor),
+    });
+    expect(all).toHaveLength(FIXTURE_FACES.group.length);
+  });
+
+  it('reports each face once when the regions around two tracked boxes overlap', async () => {
+    const face = boxOf('happy-face', 0);
+    const faces = await detector.detect(image('happy-face'), { near: [face, { ...face, x: face.x + 20, y: face.y + 10 }] });
+    expect(faces).toHaveLength(1);
+  });
+
+  it('keeps boxes and landmarks inside the image for faces cut by its edges', async () => {
+    const [x, y, w, h] = FIXTURE_FACES['happy-face'][0]!.box;
+    const [bx, by, bw, bh] = FIXTURE_FACES.group[2]!.box;
+    const happy = image('happy-face').getRegion(new cv.Rect(x, y, w, h));
+    const baby = image('group').getRegion(new cv.Rect(bx, by, bw, bh));
+    // At 320 px the baby's box reaches above its picture, which this test needs.
+    const edge = new YunetFaceDetector({ detectWidth: 320 });
+    /** A face with its left quarter off the left edge, one with its chin off the bottom, and the baby's face at `babyY`. */
+    const frame = async (babyY: number): Promise<YunetFace[]> => {
+      const canvas = image('no-face').copy();
+      happy.getRegion(new cv.Rect(w / 4, 0, (w * 3) / 4, h)).copyTo(canvas.getRegion(new cv.Rect(0, 100, (w * 3) / 4, h)));
+      happy.getRegion(new cv.Rect(0, 0, w, (h * 3) / 4)).copyTo(canvas.getRegion(new cv.Rect(420, 480 - (h * 3) / 4, w, (h * 3) / 4)));
+      baby.copyTo(canvas.getRegion(new cv.Rect(220, babyY, bw, bh)));
+      const faces = await edge.detect(canvas);
+      canvas.release();
+      return faces;
+    };
+    const isBaby = (f: YunetFace): boolean => f.x + f.width / 2 > 220 && f.x + f.width / 2 < 220 + bw;
+    // Away from the edge, the baby's box reaches well above its picture (the forehead is cut off)...
+    const away = (await frame(100)).find(isBaby);
+    expect(away?.y).toBeLessThan(90);
+    // ...so with the picture at the top edge it would start above the image, and is clipped.
+    const faces = await frame(0);
+    expect(faces).toHaveLength(3);
+    expectInside(faces, 640, 480);
+    const atTop = faces.find(isBaby);
+    expect(atTop?.y).toBe(0);
+    expect(atTop!.height).toBeLessThan(away!.height);
+    expect(faces.some((f) => f.x + f.width / 2 < w / 2)).toBe(true);
+    expect(faces.some((f) => f.y + f.height === 480)).toBe(true);
+  });
+
+  it('skips faces smaller than minFaceSize', async () => {
+    // The group's faces come out 95–181 px tall; only the baby's is 120 px or more.
+    const faces = await new YunetFaceDetector({ minFaceSize: 120 }).detect(image('group'));
+    expect(faces).toHaveLength(1);
+    expect(isOnFace(faces[0]!, FIXTURE_FACES.group[2]!)).toBe(true);
+  });
+
+  it('runs one detection at a time and gives each caller its own answer', async () => {
+    const [happy, group, none] = await Promise.all([
+      detector.detect(image('happy-face')),
+      detector.detect(image('group')),
+      detector.detect(image('no-face')),
+    ]);
+    expect(happy).toEqual(await detector.detect(image('happy-face')));
+    expect(group).toEqual(await detector.detect(image('group')));
+    expect([happy.length, group.length, none.length]).toEqual([1, 4, 0]);
+  });
+
+  it('refuses a model file whose sha256 is not the expected one', async () => {
+    const bytes = readFileSync(DEFAULT_YUNET_MODEL);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(YUNET_SHA256);
+    // One byte changed in the middle of the weights.
+    const middle = bytes.length >> 1;
+    bytes[middle] = bytes[middle]! ^ 0x01;
+    const tampered = join(tmp, 'tampered.onnx');
+    writeFileSync(tampered, bytes);
+    const broken = new YunetFaceDetector({ modelPath: tampered });
+    await expect(broken.detect(image('no-face'))).rejects.toMatchObject({
+      code: 'MB_ERR_MODEL_CHECKSUM',
+      message: expect.stringContaining(tampered) as string,
+    });
+    // A failed load is tried again, and fails again.
+    await expect(broken.load()).rejects.toMatchObject({ code: 'MB_ERR_MODEL_CHECKSUM' });
+  });
+
+  it('fails with a clear ModelError for a missing model file', async () => {
+    const missing = new YunetFaceDetector({ modelPath: join(tmp, 'nonexistent.onnx') });
+    await expect(missing.load()).rejects.toMatchObject({
+      code: 'MB_ERR_MODEL_LOAD',
+      message: expect.stringContaining('nonexistent.onnx') as string,
+    });
+  });
+
+  it('refuses a model that is not YuNet, even when its sha256 is the one given', async () => {
+    const other = join(import.meta.dirname, '../../models/emotion-float.onnx');
+    const sha256 = createHash('sha256').update(readFileSync(other)).digest('hex');
+    await expect(new YunetFaceDetector({ modelPath: other, sha256 }).load()).rejects.toMatchObject({
+      code: 'MB_ERR_MODEL_LOAD',
+      message: expect.stringContaining('not a YuNet graph') as string,
+    });
+  });
+
+  it('rejects nonsense options and images', async () => {
+    expect(() => new YunetFaceDetector({ detectWidth: 16 })).toThrow(/detectWidth/);
+    expect(() => new YunetFaceDetector({ scoreThreshold: 1.5 })).toThrow(/scoreThreshold/);
+    expect(() => new YunetFaceDetector({ minFaceSize: 0 })).toThrow(/minFaceSize/);
+    expect(() => new YunetFaceDetector({ sha256: 'abc' })).toThrow(/sha256/);
+    const float = new cv.Mat(48, 48, cv.CV_32FC3, [0, 0, 0]);
+    await expect(detector.detect(float)).rejects.toThrow(/8-bit/);
+  });
+});
