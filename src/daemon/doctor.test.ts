@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { disagreeingPair } from '../vision/testing/int8-models.js';
+import { OVERRIDES_KEY } from './config/live-config.js';
 import { formatChecks, runDoctor, type Check } from './doctor.js';
+import { openSqliteStore } from './store/sqlite-store.js';
+import { FakeClock } from './testing/fake-clock.js';
 
 function machine(options: { devices?: string[]; model?: 'ok' | 'tampered' | 'missing'; config?: object } = {}) {
   const root = mkdtempSync(join(tmpdir(), 'moodbox-doctor-'));
@@ -103,6 +106,22 @@ describe('moodbox doctor', () => {
     });
     const haar = machine({ config: { vision: { detector: 'haar', cascadePath: '/nonexistent.xml' } } });
     expect(byName(await runDoctor(haar), 'detector')).toMatchObject({ status: 'fail', fix: expect.stringMatching(/opencv-data/) });
+  });
+
+  it('checks the settings saved from the admin panel as the daemon applies them', async () => {
+    const m = machine();
+    const dataDir = (JSON.parse(readFileSync(m.configFile, 'utf8')) as { dataDir: string }).dataDir;
+    expect(byName(await runDoctor(m), 'settings')).toMatchObject({ status: 'ok', message: 'none saved from the admin panel yet' });
+    const store = openSqliteStore({ clock: new FakeClock(), log: { info() {}, warn() {} } }, { path: join(dataDir, 'moodbox.db') });
+    store.settings.set(OVERRIDES_KEY, { player: { mpvPath: '/nonexistent/mpv', volume: 30 } }, 1);
+    store.close();
+    const checks = await runDoctor(m);
+    expect(byName(checks, 'settings')).toMatchObject({
+      status: 'warn',
+      message: expect.stringContaining('player.mpvPath: can only be set in the configuration file; the saved value is ignored'),
+    });
+    // The ignored value is not the one checked: mpv is found.
+    expect(byName(checks, 'mpv').status).toBe('ok');
   });
 
   it('finds mpv, free disk and a writable data directory on this machine', async () => {

@@ -4,7 +4,8 @@ import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync
 import { createServer } from 'node:net';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { loadConfig } from './config/load-config.js';
+import { LiveConfig, OVERRIDES_KEY } from './config/live-config.js';
+import { changedPaths, loadConfig } from './config/load-config.js';
 import type { Config } from './config/schema.js';
 import { ConfigError } from './kernel/errors.js';
 import { loadMigrations } from './store/sqlite-store.js';
@@ -42,8 +43,12 @@ export async function runDoctor(options: { configFile?: string | undefined } & P
     const message = err instanceof ConfigError ? err.problems.join('; ') : (err as Error).message;
     return [{ name: 'config', status: 'fail', message, fix: 'correct the configuration file; each problem names its field' }];
   }
+  // The settings saved from the admin panel apply on top of the file: check what the daemon will run with.
+  const saved = savedSettings(config, options.configFile, env);
+  config = saved.config;
   const checks: Check[] = [
     { name: 'config', status: 'ok', message: options.configFile ?? env['MOODBOX_CONFIG'] ?? 'no file: defaults (demo mode)' },
+    saved.check,
     checkNode(),
     checkCamera(config, ctx),
     ...(await modelChecks(config, ctx)),
@@ -182,6 +187,53 @@ function checkModel(config: Config, ctx: DoctorEnv): Check {
     };
   }
   return { name, status: 'ok', message: `${file} matches its manifest` };
+}
+
+/**
+ * The overrides saved from the admin panel (in the database), applied as the daemon applies them:
+ * file-only settings among them are ignored (a warning), and a set that no longer validates is not
+ * used at all (a failure: the daemon then runs on the file alone).
+ */
+function savedSettings(
+  config: Config,
+  file: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): { config: Config; check: Check } {
+  const name = 'settings';
+  const path = join(config.dataDir, 'moodbox.db');
+  if (!existsSync(path)) return { config, check: { name, status: 'ok', message: 'none saved from the admin panel yet' } };
+  let overrides: Record<string, unknown>;
+  try {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(OVERRIDES_KEY) as { value: string } | undefined;
+      overrides = row === undefined ? {} : (JSON.parse(row.value) as Record<string, unknown>);
+    } finally {
+      db.close();
+    }
+  } catch (err) {
+    return { config, check: { name, status: 'warn', message: `cannot read the saved settings: ${(err as Error).message}` } };
+  }
+  if (Object.keys(overrides).length === 0) return { config, check: { name, status: 'ok', message: 'none saved from the admin panel' } };
+  const live = new LiveConfig({ store: { get: () => overrides, set: () => {} } }, { file, env, config });
+  const problems = live.applySaved();
+  const paths = changedPaths(config, live.current);
+  if (problems.length === 0) {
+    return {
+      config: live.current,
+      check: { name, status: 'ok', message: `saved from the admin panel: ${paths.join(', ') || 'nothing that differs from the file'}` },
+    };
+  }
+  const unusable = paths.length === 0 && problems.some((p) => !p.includes('the saved value is ignored'));
+  return {
+    config: live.current,
+    check: {
+      name,
+      status: unusable ? 'fail' : 'warn',
+      message: `${unusable ? 'the settings saved from the admin panel are not used' : 'some saved settings are ignored'}: ${problems.join('; ')}`,
+      fix: 'fix or discard them in the admin panel (Settings); file-only settings go in the configuration file',
+    },
+  };
 }
 
 /** The model's file and manifest, then (when they are sound) whether its int8 kernels hold on this CPU. */

@@ -2,6 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { createSocket } from 'unix-dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -136,6 +137,37 @@ describe('moodbox start', () => {
     first.child.kill('SIGTERM');
     await first.exited;
   });
+
+  it('starts on the configuration file alone when the saved settings stop it, keeps them, and says so in health', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'moodbox-safe-'));
+    const first = startDaemon({ MOODBOX_DATA_DIR: dataDir });
+    await until(() => first.lines.find((l) => l['msg'] === 'moodbox ready'));
+    first.child.kill('SIGTERM');
+    await first.exited;
+    // Saved from the panel: an address this machine does not have (a documentation address), so listening fails.
+    const saved = JSON.stringify({ server: { host: '203.0.113.9' }, player: { volume: 40 } });
+    const db = new Database(join(dataDir, 'moodbox.db'));
+    db.prepare('INSERT OR REPLACE INTO settings (key, value, updated_at) VALUES (?, ?, ?)').run('config.overrides', saved, 1);
+    db.close();
+    const second = startDaemon({ MOODBOX_DATA_DIR: dataDir });
+    const ready = await until(() => second.lines.find((l) => l['msg'] === 'moodbox ready'), 30_000);
+    expect(second.lines.find((l) => l['msg'] === 'cannot start')?.['hint']).toBe('retrying without the saved settings');
+    expect(second.lines.some((l) => String(l['msg']).startsWith('safe mode:'))).toBe(true);
+    const base = String(ready['kiosk']).replace(/\/$/, '');
+    const health = (await (await fetch(`${base}/api/health`)).json()) as {
+      status: string;
+      services: Array<{ name: string; detail?: string }>;
+    };
+    expect(health.status).toBe('degraded');
+    expect(health.services.find((s) => s.name === 'settings')?.detail).toMatch(
+      /^safe mode: .*203\.0\.113\.9.*fix or drop the saved settings/,
+    );
+    second.child.kill('SIGTERM');
+    expect((await second.exited).code).toBe(0);
+    const after = new Database(join(dataDir, 'moodbox.db'), { readonly: true });
+    expect((after.prepare('SELECT value FROM settings WHERE key = ?').get('config.overrides') as { value: string }).value).toBe(saved);
+    after.close();
+  }, 60_000);
 
   it('tells systemd it is ready, pets the watchdog, and says when it stops', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'moodbox-notify-'));

@@ -6,6 +6,7 @@ import { cameraOffReason } from './camera-schedule.js';
 import { CameraService } from './camera-service.js';
 import { coversDir } from './commands/library-command.js';
 import { LiveConfig } from './config/live-config.js';
+import { panelChecks } from './config/panel-checks.js';
 import { loadConfig, type LoadedConfig } from './config/load-config.js';
 import { buildServer } from './http/build-server.js';
 import type { StateSnapshot } from './http/contract.js';
@@ -14,7 +15,7 @@ import type { WsHandler } from './http/ws.js';
 import { StateHub } from './http/state-hub.js';
 import { systemClock, type Timer } from './kernel/clock.js';
 import { ConfigError, MoodboxError } from './kernel/errors.js';
-import { Lifecycle } from './kernel/lifecycle.js';
+import { Lifecycle, type Service } from './kernel/lifecycle.js';
 import { seededRandom } from './kernel/random.js';
 import { LibraryService } from './library-service.js';
 import { createLogger, type Logger } from './logging.js';
@@ -43,7 +44,12 @@ const NOTICE_MS = 8000;
  * The composition root: the only place that builds real adapters. Runs the daemon until SIGINT or
  * SIGTERM and resolves with the process exit code.
  */
-export async function runDaemon(options: { configFile?: string | undefined; env: NodeJS.ProcessEnv }): Promise<number> {
+export async function runDaemon(options: {
+  configFile?: string | undefined;
+  env: NodeJS.ProcessEnv;
+  /** Set when the saved settings stopped a first start: run on the configuration file alone, and say why. */
+  safeMode?: string;
+}): Promise<number> {
   let loaded: LoadedConfig;
   try {
     loaded = loadConfig({ file: options.configFile, env: options.env });
@@ -70,9 +76,20 @@ export async function runDaemon(options: { configFile?: string | undefined; env:
     return EXIT.FAILURE;
   }
   // Settings saved from the admin panel sit between the file and the environment.
-  const settings = new LiveConfig({ store: store.settings }, { file: loaded.file, env: options.env, config: loaded.config });
-  const invalidSaved = settings.applySaved();
-  if (invalidSaved.length > 0) log.error({ problems: invalidSaved }, 'saved settings are no longer valid; using the configuration file');
+  const settings = new LiveConfig(
+    { store: store.settings, checks: panelChecks({ installDir: INSTALL_DIR }) },
+    { file: loaded.file, env: options.env, config: loaded.config },
+  );
+  if (options.safeMode === undefined) {
+    const invalidSaved = settings.applySaved();
+    if (invalidSaved.length > 0) log.error({ problems: invalidSaved }, 'some saved settings are not used; see the problems');
+  } else {
+    settings.ignoreSaved(options.safeMode);
+    log.error(
+      { why: options.safeMode },
+      'safe mode: running on the configuration file alone; the saved settings are kept for the admin panel',
+    );
+  }
   const config = settings.current;
   log.level = config.log.level;
 
@@ -187,6 +204,7 @@ export async function runDaemon(options: { configFile?: string | undefined; env:
   const lifecycle = new Lifecycle({
     services: [
       storeService,
+      settingsHealth(settings),
       presence,
       ...(rfid ? [rfid] : []),
       player,
@@ -221,29 +239,41 @@ export async function runDaemon(options: { configFile?: string | undefined; env:
     return stopping;
   };
 
-  const signalled = new Promise<number>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals): void => {
-      void shutdown(signal, EXIT.OK).then(resolve);
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  });
-  process.on('uncaughtException', (err) => {
+  let resolveSignalled: (code: number) => void = () => {};
+  const signalled = new Promise<number>((resolve) => (resolveSignalled = resolve));
+  const onSignal = (signal: NodeJS.Signals): void => {
+    void shutdown(signal, EXIT.OK).then(resolveSignalled);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const onUncaught = (err: unknown): void => {
     log.fatal({ err }, 'uncaught exception');
     void shutdown('uncaught exception', EXIT.FAILURE).then((code) => process.exit(code));
-  });
-  process.on('unhandledRejection', (err) => {
+  };
+  const onUnhandled = (err: unknown): void => {
     log.fatal({ err }, 'unhandled rejection');
     void shutdown('unhandled rejection', EXIT.FAILURE).then((code) => process.exit(code));
-  });
+  };
+  process.on('uncaughtException', onUncaught);
+  process.on('unhandledRejection', onUnhandled);
 
   const startedAt = clock.monotonic();
+  // Read before the start: a failed start closes the database.
+  const savedInForce = options.safeMode === undefined && Object.keys(settings.overrides()).length > 0;
   try {
     await lifecycle.start();
   } catch (err) {
-    log.fatal({ err, hint: startHint(err) }, 'cannot start');
+    log.fatal({ err, hint: savedInForce ? 'retrying without the saved settings' : startHint(err) }, 'cannot start');
     await shutdown('start-up failed', EXIT.FAILURE);
-    return EXIT.FAILURE;
+    if (!savedInForce) return EXIT.FAILURE;
+    // The settings saved from the admin panel may be what stops the start: try once without them,
+    // so that the panel stays reachable to fix or drop them.
+    process.removeListener('uncaughtException', onUncaught);
+    process.removeListener('unhandledRejection', onUnhandled);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    const why = err instanceof Error ? err.message : String(err);
+    return runDaemon({ ...options, safeMode: `the settings saved from the admin panel stopped Moodbox from starting (${why})` });
   }
 
   const health = (): void => hub.update('services', lifecycle.health());
@@ -271,6 +301,24 @@ export async function runDaemon(options: { configFile?: string | undefined; env:
   noticeTimer?.cancel();
   watchdogTimer?.cancel();
   return code;
+}
+
+/** A health line for the settings: degraded while the saved ones are set aside (safe mode). */
+function settingsHealth(settings: LiveConfig): Service {
+  return {
+    name: 'settings',
+    start: async () => {},
+    stop: async () => {},
+    health: () => {
+      const why = settings.safeMode;
+      return why === undefined
+        ? { status: 'ready' }
+        : {
+            status: 'degraded',
+            detail: `safe mode: ${why}; running on the configuration file alone: fix or drop the saved settings in Settings`,
+          };
+    },
+  };
 }
 
 function initialState(demo: boolean): StateSnapshot {
@@ -413,7 +461,11 @@ async function buildCamera(
   return { service, preview: () => latest, faces: () => faces };
 }
 
-/** The kiosk's player requests over the WebSocket; a tap, like or skip also counts as activity of whoever is signed in. */
+/**
+ * The kiosk's player requests over the WebSocket; a tap, like or skip also counts as activity of
+ * whoever is signed in. Acting for that person (a like, a skip, a tap that goes into their history)
+ * needs their credential (`WsContext.actingFor`); a guest tap needs only a page of this daemon.
+ */
 function playerHandlers(director: MusicDirector, presence: KioskPresence): Record<string, WsHandler> {
   const trackId = (data: unknown, required: boolean): number | undefined => {
     const value = (data as { trackId?: unknown } | null | undefined)?.trackId;
@@ -423,19 +475,28 @@ function playerHandlers(director: MusicDirector, presence: KioskPresence): Recor
     }
     return value as number;
   };
+  // Checked here, not only in the director: a guest's like must not land on someone who signs in while it waits its turn.
+  const person = (context: Parameters<WsHandler>[1], what: string): void => {
+    if (context.actingFor(what) === null) {
+      throw new MoodboxError('MB_ERR_AUTH_REQUIRED', `Sign in to ${what}: likes and skips shape your own picks`);
+    }
+  };
   return {
-    'player/play': (data) => {
+    'player/play': (data, context) => {
       const id = trackId(data, true) ?? 0;
+      context.actingFor('choose a song');
       presence.touch();
       return director.tap(id);
     },
-    'player/like': (data) => {
+    'player/like': (data, context) => {
       const id = trackId(data, true) ?? 0;
+      person(context, 'like a song');
       presence.touch();
       return director.like(id);
     },
-    'player/skip': (data) => {
+    'player/skip': (data, context) => {
       const id = trackId(data, false);
+      person(context, 'skip a song');
       presence.touch();
       return director.skip(id);
     },

@@ -226,6 +226,46 @@ describe('MpvPlayer with real mpv', () => {
     expect(player.state()).toMatchObject({ volume: 70, maxVolume: 70 });
   });
 
+  it('dies with the daemon, even one killed by SIGKILL, and a later start removes the socket it left', async () => {
+    const script = join(dir, 'owner.mts');
+    const socketDir = await mkdtemp(join(tmpdir(), 'moodbox-owner-'));
+    await writeFile(
+      script,
+      `import { MpvPlayer } from ${JSON.stringify(join(import.meta.dirname, 'mpv-player.ts'))};
+       import { systemClock } from ${JSON.stringify(join(import.meta.dirname, '..', 'daemon', 'kernel', 'clock.ts'))};
+       const history = { started: () => 1, finished: () => {} };
+       const player = new MpvPlayer({ clock: systemClock, history, log: { info() {}, warn() {}, error() {}, debug() {} } },
+         { audioOutput: 'null', socketPath: ${JSON.stringify(join(socketDir, `moodbox-mpv-`))} + process.pid + '-0badf00d.sock' });
+       await player.start();
+       console.log('started');`,
+    );
+    const { spawn } = await import('node:child_process');
+    const owner = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => owner.stdout.on('data', (b: Buffer) => b.toString().includes('started') && resolve()));
+    const { stdout } = await run('pgrep', ['-P', String(owner.pid), 'mpv']);
+    const mpv = Number(stdout.trim());
+    expect(mpv).toBeGreaterThan(0);
+    owner.kill('SIGKILL');
+    await new Promise((resolve) => owner.once('exit', resolve));
+    const gone = async (): Promise<boolean> => {
+      for (let i = 0; i < 100; i++) {
+        try {
+          process.kill(mpv, 0);
+        } catch {
+          return true;
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return false;
+    };
+    expect(await gone()).toBe(true);
+    const { readdirSync } = await import('node:fs');
+    const { removeStaleSockets } = await import('./mpv-player.js');
+    expect(readdirSync(socketDir)).toEqual([`moodbox-mpv-${owner.pid}-0badf00d.sock`]);
+    removeStaleSockets(socketDir);
+    expect(readdirSync(socketDir)).toEqual([]);
+  });
+
   it('refuses to start when mpv cannot be run, saying why', async () => {
     const history = new MemoryPlayHistory();
     const player = new MpvPlayer(
@@ -234,7 +274,7 @@ describe('MpvPlayer with real mpv', () => {
     );
     await expect(player.start()).rejects.toMatchObject({
       code: 'MB_ERR_PLAYER_START',
-      message: expect.stringContaining('ENOENT') as string,
+      message: expect.stringMatching(/ENOENT|No such file or directory/) as string,
     });
     await player.stop();
     expect(existsSync(join(dir, 'x.sock'))).toBe(false);

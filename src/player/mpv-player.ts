@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,7 +51,17 @@ export interface MpvPlayerOptions {
   restartDelayMs?: number;
   /** @default 10000 */
   restartMaxDelayMs?: number;
+  /**
+   * mpv is killed by the kernel when the daemon dies, even by SIGKILL (util-linux's `setpriv
+   * --pdeathsig`, when it is installed), so no orphan keeps playing. @default true
+   */
+  dieWithDaemon?: boolean;
 }
+
+/** util-linux's setpriv, which Debian and Raspberry Pi OS always have. */
+const SETPRIV = '/usr/bin/setpriv';
+/** Default IPC socket names: the daemon's pid, then a random part. */
+const SOCKET_NAME = /^moodbox-mpv-(\d+)-[0-9a-f]{8}\.sock$/;
 
 interface Pending {
   /** Runs as the reply is read, before events that follow it in the same chunk. */
@@ -75,6 +85,7 @@ export class MpvPlayer implements Player, Service {
   readonly #audioOutput: string;
   readonly #extraArgs: readonly string[];
   readonly #socketPath: string;
+  readonly #dieWithDaemon: boolean;
   readonly #maxVolume: number;
   readonly #replayGain: string;
   readonly #isGapless: boolean;
@@ -122,6 +133,8 @@ export class MpvPlayer implements Player, Service {
     this.#audioOutput = options.audioOutput ?? 'auto';
     this.#extraArgs = options.extraArgs ?? [];
     this.#socketPath = options.socketPath ?? join(tmpdir(), `moodbox-mpv-${process.pid}-${randomBytes(4).toString('hex')}.sock`);
+    this.#dieWithDaemon = (options.dieWithDaemon ?? true) && existsSync(SETPRIV);
+    if (options.socketPath === undefined) removeStaleSockets(tmpdir());
     this.#maxVolume = percent('maxVolume', options.maxVolume ?? 100);
     this.#volume = Math.min(percent('volume', options.volume ?? 80), this.#maxVolume);
     this.#replayGain = options.replayGain ?? 'track';
@@ -260,7 +273,8 @@ export class MpvPlayer implements Player, Service {
     // The daemon's malloc tuning (MALLOC_ARENA_MAX, for OpenCV's threads) makes mpv larger: leave mpv its defaults.
     const env = { ...process.env };
     delete env['MALLOC_ARENA_MAX'];
-    const child = spawn(this.#mpvPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
+    const [command, argv] = this.#dieWithDaemon ? [SETPRIV, ['--pdeathsig', 'KILL', '--', this.#mpvPath, ...args]] : [this.#mpvPath, args];
+    const child = spawn(command, argv, { stdio: ['ignore', 'ignore', 'pipe'], env });
     this.#process = child;
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (text: string) => {
@@ -612,4 +626,28 @@ function percent(name: string, value: number): number {
 
 function assertNever(value: never): never {
   throw new TypeError(`Expected a known mpv message, got \`${JSON.stringify(value)}\``);
+}
+
+/** Removes IPC sockets left in `dir` by daemons that are gone (killed before they could clean up). */
+export function removeStaleSockets(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(SOCKET_NAME.exec(name)?.[1] ?? NaN);
+    if (!Number.isSafeInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+    rmSync(join(dir, name), { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

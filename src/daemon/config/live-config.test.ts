@@ -66,6 +66,61 @@ describe('LiveConfig', () => {
     expect(broken.current.camera.enabled).toBe(true);
   });
 
+  it('refuses settings that would run a program or open a file, and deeply nested ones', () => {
+    const { settings, store } = setup();
+    const refusal = (overrides: Record<string, unknown>): readonly string[] => {
+      try {
+        settings.save(overrides, 1);
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        return (err as ConfigError).problems;
+      }
+      throw new Error('expected the settings to be refused');
+    };
+    expect(refusal({ player: { mpvPath: '/tmp/evil', mpvArgs: ['--script=/tmp/evil.lua'] } })).toEqual([
+      'player.mpvPath: can only be set in the configuration file (it runs a program or opens a file)',
+      'player.mpvArgs: can only be set in the configuration file (it runs a program or opens a file)',
+    ]);
+    expect(refusal({ vision: { modelPath: '/tmp/x.onnx' } })).toEqual([expect.stringMatching(/^vision\.modelPath: can only be set/)]);
+    let deep: Record<string, unknown> = { x: 1 };
+    for (let i = 0; i < 10_000; i++) deep = { a: deep };
+    expect(refusal({ player: deep })).toEqual(['(settings): nested more than 6 levels deep']);
+    // The same value as the file's is not a change, and is accepted.
+    expect(settings.save({ player: { mpvPath: 'mpv', volume: 50 } }, 2).changed).toEqual(['player.volume']);
+    expect(store.settings.get(OVERRIDES_KEY)).toEqual({ player: { mpvPath: 'mpv', volume: 50 } });
+  });
+
+  it('checks a camera or music folders chosen in the panel for what they will do', () => {
+    const { store } = setup();
+    const asked: string[] = [];
+    const checks = {
+      cameraSource: (value: string) => (asked.push(value), value === '/dev/video0' ? undefined : `camera.source: no ${value}`),
+      musicFolders: (folders: readonly string[], roots: readonly string[]) =>
+        folders.every((f) => roots.some((r) => f.startsWith(`${r}/`))) ? undefined : 'library.folders: outside the roots',
+    };
+    const settings = new LiveConfig({ store: store.settings, checks }, { file: undefined, env, config: loadConfig({ env }).config });
+    expect(() => settings.save({ camera: { source: 'videotestsrc ! appsink' } }, 1)).toThrow(/camera.source: no videotestsrc/);
+    expect(settings.save({ camera: { source: '/dev/video0' } }, 2).restartRequired).toEqual(['camera.source']);
+    expect(() => settings.save({ library: { folders: ['/etc'] } }, 3)).toThrow(/outside the roots/);
+    expect(settings.save({ library: { folders: ['/srv/music'] } }, 4).changed).toEqual(['library.folders']);
+    // Only a changed camera is checked.
+    expect(asked).toEqual(['videotestsrc ! appsink', '/dev/video0']);
+  });
+
+  it('never takes file-only settings from the store, and can set every saved setting aside (safe mode)', () => {
+    const { store } = setup();
+    store.settings.set(OVERRIDES_KEY, { player: { mpvPath: '/tmp/evil', volume: 40 } }, 1);
+    const next = new LiveConfig({ store: store.settings }, { file: undefined, env, config: loadConfig({ env }).config });
+    expect(next.applySaved()).toEqual(['player.mpvPath: can only be set in the configuration file; the saved value is ignored']);
+    expect([next.current.player.mpvPath, next.current.player.volume]).toEqual(['mpv', 40]);
+    next.ignoreSaved('mpv would not start');
+    expect(next.safeMode).toBe('mpv would not start');
+    expect(next.current.player.volume).toBe(70);
+    expect(next.overrides()).toEqual({ player: { mpvPath: '/tmp/evil', volume: 40 } });
+    next.save({ player: { volume: 30 } }, 2);
+    expect(next.safeMode).toBeUndefined();
+  });
+
   it('knows which settings need a restart', () => {
     expect(['server.port', 'camera.source', 'camera.enabled', 'camera.hours', 'sessions.kioskIdleTimeoutS'].map(requiresRestart)).toEqual([
       true,

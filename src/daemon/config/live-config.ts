@@ -9,6 +9,19 @@ export const OVERRIDES_KEY = 'config.overrides';
 /** Keys only the configuration file may set: they decide where the database itself lives. */
 const FILE_ONLY = new Set(['version', 'dataDir']);
 
+/** Deepest nesting of a saved settings object (the configuration itself is 3 levels deep). */
+const MAX_DEPTH = 6;
+
+/**
+ * What the admin panel may set, checked for what it will do. Injected so tests need no devices.
+ * Each returns a problem (`path: why`) or undefined.
+ */
+export interface PanelChecks {
+  /** `camera.source`: `demo`, a camera index, or a V4L2 device that exists; files, pipelines and URLs are file-only. */
+  cameraSource(value: string): string | undefined;
+  /** `library.folders`: each an existing, readable folder inside `roots` (or the bundled demo music). */
+  musicFolders(value: readonly string[], roots: readonly string[]): string | undefined;
+}
 export interface SettingsStore {
   get(key: string): unknown;
   set(key: string, value: unknown, at: number): void;
@@ -34,11 +47,15 @@ export class LiveConfig {
   #current: Config;
   #applied: Config;
 
+  readonly #checks: PanelChecks | undefined;
+  #safeMode: string | undefined;
+
   constructor(
-    deps: { store: SettingsStore },
+    deps: { store: SettingsStore; checks?: PanelChecks },
     options: { file: string | undefined; env: Readonly<Record<string, string | undefined>>; config: Config },
   ) {
     this.#store = deps.store;
+    this.#checks = deps.checks;
     this.#source = { file: options.file, env: options.env };
     this.#current = options.config;
     this.#applied = options.config;
@@ -61,27 +78,68 @@ export class LiveConfig {
    */
   applySaved(): string[] {
     try {
-      this.#current = this.#load(this.overrides());
+      const file = this.#load({});
+      const saved = this.overrides();
+      // Settings that only the file may set are never taken from the store, whoever wrote them there.
+      const refused = changedPaths(file, this.#load(saved)).filter((path) => schemaFlag(path, 'fileOnly') === true);
+      const kept = structuredClone(saved);
+      for (const path of refused) deletePath(kept, path);
+      this.#current = this.#load(kept);
       this.#applied = this.#current;
-      return [];
+      return refused.map((path) => `${path}: can only be set in the configuration file; the saved value is ignored`);
     } catch (err) {
       if (err instanceof ConfigError) return [...err.problems];
       throw err;
     }
   }
 
-  /** Validates and saves new overrides, applying what can be applied now. Throws `ConfigError` listing every problem. */
+  /**
+   * Runs on the configuration file alone, leaving the saved overrides in the store for the admin to
+   * fix or drop (safe mode: they stopped the daemon from starting). `why` is shown on the panel.
+   */
+  ignoreSaved(why: string): void {
+    this.#safeMode = why;
+    this.#current = this.#load({});
+    this.#applied = this.#current;
+  }
+
+  /** Why the saved settings are not in force (safe mode), or undefined. */
+  get safeMode(): string | undefined {
+    return this.#safeMode;
+  }
+
+  /**
+   * Validates and saves new overrides, applying what can be applied now. Throws `ConfigError`
+   * listing every problem: settings only the configuration file may set (they run programs or
+   * open files: `fileOnly` in the schema) cannot be changed here, and a camera or music folder is
+   * checked for what it will do. Saving leaves safe mode: the new set is tried at the next start.
+   */
   save(overrides: Record<string, unknown>, at: number): SettingsChange {
-    const fileOnly = Object.keys(overrides).filter((k) => FILE_ONLY.has(k));
-    if (fileOnly.length > 0)
-      throw new ConfigError(
-        'MB_ERR_CONFIG_INVALID',
-        fileOnly.map((k) => `${k}: can only be set in the configuration file`),
-      );
-    const next = this.#load(overrides);
+    if (depth(overrides) > MAX_DEPTH) {
+      throw new ConfigError('MB_ERR_CONFIG_INVALID', [`(settings): nested more than ${MAX_DEPTH} levels deep`]);
+    }
+    const file = this.#load({});
+    const problems: string[] = [];
+    for (const key of Object.keys(overrides)) if (FILE_ONLY.has(key)) problems.push(`${key}: can only be set in the configuration file`);
+    const next = problems.length > 0 ? file : this.#load(overrides);
+    for (const path of changedPaths(file, next)) {
+      if (schemaFlag(path, 'fileOnly') === true)
+        problems.push(`${path}: can only be set in the configuration file (it runs a program or opens a file)`);
+    }
+    const checks = this.#checks;
+    if (checks !== undefined && problems.length === 0) {
+      const camera = next.camera.source !== file.camera.source ? checks.cameraSource(next.camera.source) : undefined;
+      const folders =
+        JSON.stringify(next.library.folders) !== JSON.stringify(file.library.folders)
+          ? checks.musicFolders(next.library.folders, next.library.panelRoots)
+          : undefined;
+      for (const problem of [camera, folders]) if (problem !== undefined) problems.push(problem);
+    }
+    if (problems.length > 0) throw new ConfigError('MB_ERR_CONFIG_INVALID', problems);
     const changed = changedPaths(this.#current, next);
     const restartRequired = changedPaths(this.#applied, next).filter(requiresRestart);
     this.#store.set(OVERRIDES_KEY, overrides, at);
+    this.#safeMode = undefined;
     // Live settings take effect now; restart-only ones keep their running value until the restart.
     this.#current = freezeLive(this.#applied, next);
     const change = { config: next, changed, restartRequired };
@@ -100,13 +158,39 @@ export class LiveConfig {
 
 /** Whether the setting at `path` (e.g. `server.port`) takes effect only after a restart. */
 export function requiresRestart(path: string): boolean {
+  return schemaFlag(path, 'requiresRestart') === true;
+}
+
+/** A keyword of the schema node at `path` (the deepest one the path reaches). */
+function schemaFlag(path: string, keyword: 'requiresRestart' | 'fileOnly' | 'panel'): unknown {
   let node: unknown = ConfigSchema;
   for (const key of path.split('.')) {
     const properties = (node as { properties?: Record<string, unknown> }).properties;
     if (properties === undefined || !(key in properties)) break;
     node = properties[key];
   }
-  return (node as { requiresRestart?: boolean }).requiresRestart === true;
+  return (node as Record<string, unknown>)[keyword];
+}
+
+/** Removes the leaf at `path` (dotted) from `target`, and objects it leaves empty. */
+function deletePath(target: Record<string, unknown>, path: string): void {
+  const [head = '', ...rest] = path.split('.');
+  if (rest.length === 0) {
+    delete target[head];
+    return;
+  }
+  const child = target[head];
+  if (typeof child !== 'object' || child === null || Array.isArray(child)) return;
+  deletePath(child as Record<string, unknown>, rest.join('.'));
+  if (Object.keys(child).length === 0) delete target[head];
+}
+
+/** How deeply `value` nests objects and arrays (a scalar is 0); stops counting past the limit. */
+function depth(value: unknown, limit = MAX_DEPTH + 1): number {
+  if (typeof value !== 'object' || value === null || limit === 0) return 0;
+  let deepest = 0;
+  for (const child of Object.values(value)) deepest = Math.max(deepest, depth(child, limit - 1));
+  return 1 + deepest;
 }
 
 /** `next` with every restart-only setting kept at its running value. */

@@ -22,6 +22,9 @@ export interface LoadedConfig {
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true, allowUnionTypes: true });
 ajv.addKeyword({ keyword: 'requiresRestart', schemaType: 'boolean' });
+// Settings the admin panel may not change (`fileOnly`), or may change only to values checked for what they do (`panel`).
+ajv.addKeyword({ keyword: 'fileOnly', schemaType: 'boolean' });
+ajv.addKeyword({ keyword: 'panel', schemaType: 'string' });
 const validate = ajv.compile(ConfigSchema);
 
 /**

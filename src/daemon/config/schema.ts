@@ -67,6 +67,7 @@ export const CameraSchema = Type.Object(
       description:
         'Where frames come from: `demo` (the bundled clip), a device (`/dev/video0` or `0`), a video file, an image sequence (`frames_%04d.png`), a GStreamer pipeline ending in `appsink`, or an MJPEG URL.',
       requiresRestart: true,
+      panel: 'camera-device',
     }),
   },
   { additionalProperties: false, default: {} },
@@ -79,6 +80,7 @@ export const VisionSchema = Type.Object(
       minLength: 1,
       description: 'Emotion model (int8 ONNX); its manifest.json sits beside it. Relative paths start at the install folder.',
       requiresRestart: true,
+      fileOnly: true,
     }),
     int8Check: Type.Union([Type.Literal('fallback'), Type.Literal('warn'), Type.Literal('off')], {
       default: 'fallback',
@@ -110,6 +112,7 @@ export const VisionSchema = Type.Object(
       minLength: 1,
       description: 'The Haar cascade for frontal faces (Debian package opencv-data), when `vision.detector` is `haar`.',
       requiresRestart: true,
+      fileOnly: true,
     }),
     minFacePx: Type.Integer({
       default: 48,
@@ -160,6 +163,13 @@ export const LibrarySchema = Type.Object(
       default: ['demo/library'],
       description: 'Folders of music, scanned at start and from the admin panel. Relative paths start at the install folder.',
       requiresRestart: true,
+      panel: 'music-folders',
+    }),
+    panelRoots: Type.Array(Type.String({ minLength: 1, pattern: '^/' }), {
+      default: ['/srv', '/media', '/mnt', '/home'],
+      description: 'The admin panel may choose music folders only inside these folders (and the bundled demo music).',
+      requiresRestart: true,
+      fileOnly: true,
     }),
     scanAtStart: Type.Boolean({ default: true, description: 'Rescan the folders when Moodbox starts (only changed files are read).' }),
   },
@@ -168,7 +178,7 @@ export const LibrarySchema = Type.Object(
 
 export const PlayerSchema = Type.Object(
   {
-    mpvPath: Type.String({ default: 'mpv', minLength: 1, description: 'The mpv executable.', requiresRestart: true }),
+    mpvPath: Type.String({ default: 'mpv', minLength: 1, description: 'The mpv executable.', requiresRestart: true, fileOnly: true }),
     audioOutput: Type.String({
       default: 'auto',
       minLength: 1,
@@ -179,6 +189,7 @@ export const PlayerSchema = Type.Object(
       default: [],
       description: 'More mpv options, e.g. `--audio-device=alsa/plughw:1` for a USB sound card.',
       requiresRestart: true,
+      fileOnly: true,
     }),
     autoplay: Type.Boolean({ default: true, description: 'Start playing as soon as Moodbox starts.' }),
     policy: Type.Union([Type.Literal('match'), Type.Literal('lift')], {
@@ -253,6 +264,7 @@ export const RfidSchema = Type.Object(
       default: ['08ff:0009', 'ffff:0035', '16c0:27db'],
       description: 'USB vendor:product IDs of accepted readers (from `lsusb`); keep them in step with the udev rule.',
       requiresRestart: true,
+      fileOnly: true,
     }),
   },
   { additionalProperties: false, default: {} },

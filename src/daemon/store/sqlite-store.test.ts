@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -170,6 +170,17 @@ describe('repositories', () => {
 });
 
 describe('crash safety', () => {
+  it('keeps its folder and files private to the daemon (0700 and 0600), even a folder made open before', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'moodbox-private-'));
+    chmodSync(dir, 0o755);
+    const path = join(dir, 'moodbox.db');
+    const store = openSqliteStore({ clock: new FakeClock(), log: { info() {}, warn() {} } }, { path });
+    store.close();
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    for (const file of readdirSync(dir).filter((f) => f.startsWith('moodbox.db')))
+      expect(statSync(join(dir, file)).mode & 0o777, file).toBe(0o600);
+  });
+
   it('loses no committed row when the process is killed with SIGKILL mid-write', async () => {
     const path = join(tmp(), 'moodbox.db');
     const writer = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'testing', 'crash-writer.ts'), path], {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -72,9 +72,14 @@ export function openSqliteStore(
   const isMemory = path === ':memory:';
   let db: Db;
   try {
-    if (!isMemory) mkdirSync(dirname(path), { recursive: true });
+    if (!isMemory) {
+      // PIN hashes and play history are nobody else's business: the folder and the files are private.
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      chmodSync(dirname(path), 0o700);
+    }
     db = new Database(path);
     db.pragma('journal_mode = WAL');
+    if (!isMemory) for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
@@ -111,11 +116,12 @@ function migrate(
   if (pending.length === 0) return;
 
   if (current > 0 && options.backupDir !== undefined) {
-    mkdirSync(options.backupDir, { recursive: true });
+    mkdirSync(options.backupDir, { recursive: true, mode: 0o700 });
     const stamp = new Date(deps.clock.now()).toISOString().replace(/[:.]/g, '-');
     const backup = join(options.backupDir, `${options.label}-v${current}-${stamp}.db`);
     // VACUUM INTO writes a consistent, compact copy synchronously, WAL contents included.
     db.prepare('VACUUM INTO ?').run(backup);
+    chmodSync(backup, 0o600);
     deps.log.info({ backup, from: current }, 'database backed up before migration');
   }
   for (const migration of pending) {

@@ -4,6 +4,8 @@ import { KioskPresence, type KioskUser } from '../auth/kiosk-presence.js';
 import { SignInThrottle } from '../auth/throttle.js';
 import { LiveConfig, OVERRIDES_KEY } from '../config/live-config.js';
 import { loadConfig } from '../config/load-config.js';
+import { panelChecks } from '../config/panel-checks.js';
+import { INSTALL_DIR } from '../version.js';
 import { buildServer, type MoodboxServer, type ServerDeps } from '../http/build-server.js';
 import type { ServiceHealthView } from '../http/contract.js';
 import type { WsHandler } from '../http/ws.js';
@@ -46,7 +48,10 @@ export async function buildTestServer(
   const env = { HOME: '/nonexistent' };
   // The test's settings are saved as if from the admin panel, so later saves compare against them.
   if (options.config !== undefined) store.settings.set(OVERRIDES_KEY, options.config, clock.now());
-  const settings = new LiveConfig({ store: store.settings }, { file: undefined, env, config: loadConfig({ env }).config });
+  const settings = new LiveConfig(
+    { store: store.settings, checks: panelChecks({ installDir: INSTALL_DIR }) },
+    { file: undefined, env, config: loadConfig({ env }).config },
+  );
   const problems = settings.applySaved();
   if (problems.length > 0) throw new TypeError(`Expected valid test settings, got: ${problems.join('; ')}`);
   const auth = new AuthService({ store, clock, log, throttle: new SignInThrottle({ clock }) }, () =>

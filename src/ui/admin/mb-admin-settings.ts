@@ -62,6 +62,7 @@ export class MbAdminSettings extends LitElement {
   @state() private _schema: SchemaNode | null = null;
   @state() private _config: Json = {};
   @state() private _overrides: Json = {};
+  @state() private _safeMode: string | null = null;
   @state() private _edits: Record<string, unknown> = {};
   @state() private _status = '';
   @state() private _error = '';
@@ -77,6 +78,7 @@ export class MbAdminSettings extends LitElement {
       this._schema = schema;
       this._config = settings.config;
       this._overrides = settings.overrides;
+      this._safeMode = settings.safeMode;
       this._edits = {};
       this._error = '';
     } catch (err) {
@@ -88,6 +90,14 @@ export class MbAdminSettings extends LitElement {
     const problems = this.#problems();
     return html`<h2>Settings</h2>
       ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : ''}
+      ${
+        this._safeMode === null
+          ? nothing
+          : html`<p class="error" role="alert" data-safe-mode>
+              Safe mode: ${this._safeMode}. Moodbox runs on its configuration file alone. Change or discard the saved settings below, then
+              restart.
+            </p>`
+      }
       <p class="ok" role="status">${this._status}</p>
       ${
         this._schema
@@ -118,6 +128,7 @@ export class MbAdminSettings extends LitElement {
     const problem = validate(node, value);
     const kind = kindOf(node);
     const input = (() => {
+      if (node.fileOnly === true) return html`<output id=${id} data-file-only>${JSON.stringify(value ?? null)}</output>`;
       if (kind === 'boolean')
         return html`<input
           id=${id}
@@ -161,7 +172,15 @@ export class MbAdminSettings extends LitElement {
     return html`<div class="row" data-setting=${id} style="flex-direction: column; align-items: flex-start; gap: 0.2em">
       <label for=${id} style="flex-direction: row; align-items: center"
         >${id}
-        ${node.requiresRestart ? html`<span class="chip" data-restart title="Takes effect after a restart">needs restart</span>` : nothing}</label
+        ${
+          node.fileOnly === true
+            ? html`<span class="chip" title="It runs a program or opens a file, so only the configuration file may set it"
+                >configuration file only</span
+              >`
+            : node.requiresRestart
+              ? html`<span class="chip" data-restart title="Takes effect after a restart">needs restart</span>`
+              : nothing
+        }</label
       >
       ${input}
       <span id="${id}-help" class="muted">${node.description ?? ''}</span>

@@ -154,6 +154,8 @@ export interface SchemaNode {
   minLength?: number;
   pattern?: string;
   requiresRestart?: boolean;
+  /** Only the configuration file may set it (it runs a program or opens a file): shown read-only. */
+  fileOnly?: boolean;
 }
 export interface SettingsSave {
   changed: string[];
@@ -229,7 +231,8 @@ export class AdminApi extends EventTarget {
   /** The faces of the newest analysed camera frame; rejects with the daemon's reason (404) when there is none. */
   cameraFaces = (): Promise<CameraFaces> => this.#get('/api/admin/camera/faces');
   configSchema = (): Promise<SchemaNode> => this.#get('/api/admin/config/schema');
-  settings = (): Promise<{ config: Record<string, unknown>; overrides: Record<string, unknown> }> => this.#get('/api/admin/settings');
+  settings = (): Promise<{ config: Record<string, unknown>; overrides: Record<string, unknown>; safeMode: string | null }> =>
+    this.#get('/api/admin/settings');
   saveSettings = (overrides: Record<string, unknown>): Promise<SettingsSave> => this.#change('PUT', '/api/admin/settings', { overrides });
 
   /** True when the daemon publishes a route with this operationId (for panels whose routes may not exist yet). */

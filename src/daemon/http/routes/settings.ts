@@ -35,11 +35,15 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: { settings: L
       schema: {
         operationId: 'getSettings',
         tags: ['admin'],
-        summary: 'The configuration in force and the overrides saved from the admin panel',
-        response: { 200: Type.Object({ config: AnyObject, overrides: AnyObject }) },
+        summary: 'The configuration in force, the overrides saved from the admin panel, and why they are set aside (safe mode)',
+        response: { 200: Type.Object({ config: AnyObject, overrides: AnyObject, safeMode: Type.Union([Type.String(), Type.Null()]) }) },
       },
     },
-    async () => ({ config: deps.settings.current as unknown as Record<string, unknown>, overrides: deps.settings.overrides() }),
+    async () => ({
+      config: deps.settings.current as unknown as Record<string, unknown>,
+      overrides: deps.settings.overrides(),
+      safeMode: deps.settings.safeMode ?? null,
+    }),
   );
 
   app.put(

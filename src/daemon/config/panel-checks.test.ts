@@ -1,0 +1,35 @@
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { panelChecks } from './panel-checks.js';
+
+function machine() {
+  const root = mkdtempSync(join(tmpdir(), 'moodbox-panel-'));
+  for (const dir of ['dev', 'install/demo/library', 'srv/music', 'etc']) mkdirSync(join(root, dir), { recursive: true });
+  writeFileSync(join(root, 'dev', 'video0'), '');
+  writeFileSync(join(root, 'srv', 'music', 'a-file.mp3'), '');
+  symlinkSync(join(root, 'etc'), join(root, 'srv', 'music', 'sneaky'));
+  return { root, checks: panelChecks({ installDir: join(root, 'install'), devDir: join(root, 'dev') }) };
+}
+
+describe('panelChecks', () => {
+  it('lets the panel pick the demo, a camera index or a camera device that is there, and nothing that runs or opens files', () => {
+    const { checks } = machine();
+    for (const ok of ['demo', '0', '/dev/video0']) expect(checks.cameraSource(ok)).toBeUndefined();
+    expect(checks.cameraSource('/dev/video3')).toMatch(/does not exist/);
+    for (const bad of ['videotestsrc ! appsink', '/home/kiosk/clip.mp4', 'http://127.0.0.1:8081/stream.mjpg', '/dev/sda']) {
+      expect(checks.cameraSource(bad)).toMatch(/files, pipelines and URLs go in the configuration file/);
+    }
+  });
+
+  it('lets the panel pick readable music folders inside the allowed roots, links resolved', () => {
+    const { root, checks } = machine();
+    const roots = [join(root, 'srv')];
+    expect(checks.musicFolders([join(root, 'srv', 'music'), 'demo/library'], roots)).toBeUndefined();
+    expect(checks.musicFolders([join(root, 'etc')], roots)).toMatch(/outside the folders the admin panel may use/);
+    expect(checks.musicFolders([join(root, 'srv', 'music', 'sneaky')], roots)).toMatch(/outside the folders/);
+    expect(checks.musicFolders([join(root, 'srv', 'nope')], roots)).toMatch(/does not exist or cannot be read/);
+    expect(checks.musicFolders([join(root, 'srv', 'music', 'a-file.mp3')], roots)).toMatch(/is not a folder/);
+  });
+});

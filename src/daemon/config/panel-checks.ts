@@ -1,0 +1,47 @@
+import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import type { PanelChecks } from './live-config.js';
+
+/**
+ * The checks of settings chosen in the admin panel, on this machine's files and devices. A camera
+ * may be `demo`, a camera index or a V4L2 device that exists (files, GStreamer pipelines and URLs
+ * are for the configuration file: a pipeline can run anything); music folders must exist, be
+ * readable, and lie inside the allowed roots (symbolic links resolved) or be the bundled demo music.
+ */
+export function panelChecks(options: { installDir: string; devDir?: string }): PanelChecks {
+  const devDir = options.devDir ?? '/dev';
+  const demoMusic = resolve(options.installDir, 'demo', 'library');
+  return {
+    cameraSource(value) {
+      if (value === 'demo' || /^\d{1,2}$/.test(value)) return undefined;
+      const device = /^\/dev\/(video\d{1,3})$/.exec(value);
+      if (device === null) {
+        return `camera.source: the admin panel can choose \`demo\` or a camera device (/dev/video0); files, pipelines and URLs go in the configuration file`;
+      }
+      return existsSync(resolve(devDir, device[1] ?? ''))
+        ? undefined
+        : `camera.source: ${value} does not exist (is the camera plugged in?)`;
+    },
+    musicFolders(folders, roots) {
+      for (const folder of folders) {
+        const path = isAbsolute(folder) ? folder : resolve(options.installDir, folder);
+        let real: string;
+        try {
+          real = realpathSync(path);
+          if (!statSync(real).isDirectory()) return `library.folders: ${folder} is not a folder`;
+          accessSync(real, constants.R_OK | constants.X_OK);
+        } catch {
+          return `library.folders: ${folder} does not exist or cannot be read`;
+        }
+        const inside = (root: string): boolean => {
+          const rel = relative(root, real);
+          return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+        };
+        if (!inside(demoMusic) && !roots.some(inside)) {
+          return `library.folders: ${folder} is outside the folders the admin panel may use (${roots.join(', ')}); add it in the configuration file`;
+        }
+      }
+      return undefined;
+    },
+  };
+}

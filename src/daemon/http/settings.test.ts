@@ -1,0 +1,66 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { AuthService } from '../auth/auth-service.js';
+import { FakeClock } from '../testing/fake-clock.js';
+import { buildTestServer } from '../testing/server.js';
+import type { MoodboxServer } from './build-server.js';
+
+let app: MoodboxServer;
+let headers: Record<string, string>;
+
+beforeEach(async () => {
+  let auth: AuthService;
+  ({ app, auth } = await buildTestServer({ clock: new FakeClock() }));
+  await auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
+  await app.ready();
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/admin/session',
+    payload: { name: 'Boss', passphrase: 'correct horse battery' },
+  });
+  headers = { cookie: String(res.headers['set-cookie']).split(';')[0] ?? '', 'x-csrf-token': res.json<{ csrfToken: string }>().csrfToken };
+});
+
+const save = (overrides: unknown) => app.inject({ method: 'PUT', url: '/api/admin/settings', headers, payload: { overrides } });
+
+describe('settings from the admin panel', () => {
+  it('cannot name a program, a script, a model or a pipeline', async () => {
+    for (const [overrides, field] of [
+      [{ player: { mpvPath: '/tmp/evil' } }, 'player.mpvPath'],
+      [{ player: { mpvArgs: ['--script=/tmp/evil.lua'] } }, 'player.mpvArgs'],
+      [{ vision: { modelPath: '/tmp/evil.onnx' } }, 'vision.modelPath'],
+      [{ camera: { source: 'videotestsrc ! appsink' } }, 'camera.source'],
+      [{ library: { folders: ['/etc'] } }, 'library.folders'],
+    ] as const) {
+      const res = await save(overrides);
+      expect(res.statusCode, field).toBe(400);
+      expect(res.json<{ error: { code: string; message: string } }>().error).toMatchObject({
+        code: 'MB_ERR_CONFIG_INVALID',
+        message: expect.stringContaining(field),
+      });
+    }
+    const current = (await app.inject({ url: '/api/admin/settings', headers })).json<{ overrides: object; safeMode: string | null }>();
+    expect(current).toMatchObject({ overrides: {}, safeMode: null });
+  });
+
+  it('answers a deeply nested body with a 400, not a crash', async () => {
+    const depth = 5000;
+    const body = `{"overrides":{"player":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}}`;
+    const res = await app.inject({
+      method: 'PUT',
+      url: '/api/admin/settings',
+      headers: { ...headers, 'content-type': 'application/json' },
+      payload: body,
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json<{ error: { message: string } }>().error.message).toMatch(/nested more than 6 levels deep/);
+  });
+
+  it('marks file-only settings in the schema the panel builds its form from', async () => {
+    const schema = (await app.inject({ url: '/api/admin/config/schema', headers })).json<{
+      properties: Record<string, { properties: Record<string, { fileOnly?: boolean; panel?: string }> }>;
+    }>();
+    expect(schema.properties['player']?.properties['mpvPath']?.fileOnly).toBe(true);
+    expect(schema.properties['player']?.properties['volume']?.fileOnly).toBeUndefined();
+    expect(schema.properties['camera']?.properties['source']?.panel).toBe('camera-device');
+  });
+});
