@@ -126,7 +126,8 @@ describe('kiosk against the real daemon', { timeout: 120_000 }, () => {
     expect(await a11yProblems(page, 44)).toEqual([]);
   });
 
-  it('shows the daemon message for a wrong PIN, then the throttle message', async () => {
+  // Issue 14: the wait after wrong PINs showed a number that never moved, and the pad stayed active.
+  it('shows the daemon message for a wrong PIN, then counts the wait down with the pad disabled', async () => {
     browser = await launchBrowser();
     const { page } = browser;
     await page.goto(`${daemon.url}/`);
@@ -134,27 +135,48 @@ describe('kiosk against the real daemon', { timeout: 120_000 }, () => {
     for (const letter of 'ADA') await page.locator(`mb-name-pad button[data-key="${letter}"]`).click();
     await page.locator('mb-name-pad button[data-key="next"]').click();
     const error = page.locator('mb-sign-in .error');
-    const tryPin = async (): Promise<string> => {
-      for (const digit of '1111') await page.locator(`mb-pin-pad button[data-key="${digit}"]`).click();
-      await page.locator('mb-pin-pad button[data-key="ok"]:not([disabled])').click();
+    const digit = page.locator('mb-pin-pad button[data-key="1"]');
+    const tryPin = async (): Promise<number> => {
       await page.locator('mb-pin-pad button[data-key="1"]:not([disabled])').waitFor(WAIT);
+      for (const key of '1111') await page.locator(`mb-pin-pad button[data-key="${key}"]`).click();
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/api/session/pin'), WAIT),
+        page.locator('mb-pin-pad button[data-key="ok"]:not([disabled])').click(),
+      ]);
+      expect(response.status()).toBe(401);
       await error.waitFor(WAIT);
-      return (await error.textContent()) ?? '';
+      return Number(response.headers()['retry-after'] ?? 0);
     };
-    const first = await tryPin();
+    expect(await tryPin()).toBe(0);
+    const first = (await error.textContent()) ?? '';
     expect(first.length).toBeGreaterThan(0);
     expect(first).not.toMatch(/Try again in/);
     for (const size of SIZES) {
       await page.setViewportSize(size);
       await shot(page, 'kiosk-wrong-pin');
     }
-    let message = first;
-    for (let attempt = 0; attempt < 12 && !/Try again in \d+ seconds?/.test(message); attempt += 1) message = await tryPin();
-    expect(message).toMatch(/Try again in \d+ seconds?/);
+    // Wrong PINs until the wait is long enough to watch it count down (1 s, 2 s, then 4 s).
+    let waitS = 0;
+    for (let attempt = 0; attempt < 12 && waitS < 3; attempt += 1) waitS = await tryPin();
+    expect(waitS).toBeGreaterThanOrEqual(3);
+    const seconds = page.locator('mb-sign-in .wait [data-wait-s]');
+    const shown = Number(await seconds.textContent());
+    expect(shown).toBeGreaterThanOrEqual(2);
+    expect(shown).toBeLessThanOrEqual(waitS);
+    expect(await digit.isDisabled()).toBe(true);
+    expect(await page.locator('mb-pin-pad button[data-key="ok"]').isDisabled()).toBe(true);
+    // The daemon's own "Try again in N seconds." would stand still: only the countdown shows the wait.
+    expect(await error.textContent()).not.toMatch(/Try again in/);
+    expect(await page.locator('mb-sign-in .wait').textContent()).toMatch(/Try again in \d+ seconds?\./);
     for (const size of SIZES) {
       await page.setViewportSize(size);
       await shot(page, 'kiosk-throttled');
     }
+    await expect.poll(async () => Number(await seconds.textContent()), WAIT).toBeLessThan(shown);
+    expect(await digit.isDisabled()).toBe(true);
+    await page.locator('mb-pin-pad button[data-key="1"]:not([disabled])').waitFor(WAIT);
+    expect(await page.locator('mb-sign-in .wait').count()).toBe(0);
+    expect(await a11yProblems(page, 44)).toEqual([]);
   });
 });
 

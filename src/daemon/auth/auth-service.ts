@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../kernel/clock.js';
-import { AuthError } from '../kernel/errors.js';
+import { AuthError, MoodboxError } from '../kernel/errors.js';
 import type { Logger } from '../logging.js';
 import type { Role, Session, SessionKind, Store, User } from '../store/store.js';
+import { nameKey, nameProblem, normalizeName } from './names.js';
 import { checkSecretPolicy, DECOY_HASH, hashSecret, verifySecret } from './pin-hash.js';
+import type { SignInAttempt, SignInThrottle } from './throttle.js';
 
 /** Hashes and checks PINs; the real one is scrypt (pin-hash.ts). */
 export interface SecretHasher {
@@ -13,7 +15,6 @@ export interface SecretHasher {
 }
 
 export const SCRYPT_HASHER: SecretHasher = { hash: hashSecret, verify: verifySecret };
-import type { SignInThrottle } from './throttle.js';
 
 export interface AuthOptions {
   /** A kiosk session ends after this long without activity (ms). */
@@ -39,9 +40,29 @@ export const SIGN_IN_FAILED = 'That name and PIN do not match.';
 
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
+/** "Try again in 3 seconds." for a wait in ms. */
+export function tryAgainIn(waitMs: number): string {
+  const seconds = Math.ceil(waitMs / 1000);
+  return `Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
+}
+
+/**
+ * The settings key of the accounts staff unlocked, `{[nameKey]: epoch ms}`: the CLI runs in its own
+ * process, so the daemon reads it at each sign-in try. Entries older than a day are dropped.
+ */
+export const UNLOCKS_SETTING = 'auth.unlocks';
+const UNLOCK_KEEP_MS = 24 * 3_600_000;
+
+function readUnlocks(store: Store): Record<string, number> {
+  const value = store.settings.get(UNLOCKS_SETTING);
+  if (typeof value !== 'object' || value === null) return {};
+  return Object.fromEntries(Object.entries(value).filter((e): e is [string, number] => typeof e[1] === 'number'));
+}
+
 /**
  * Sign-in with a PIN (members) or passphrase (admins), by RFID card, sessions and their expiry.
- * Failed attempts are throttled per account and per device and written to the audit log.
+ * Each try with a secret is counted per account and per device before it is checked, kiosk PINs
+ * apart from admin passphrases (`SignInThrottle`); failed ones are written to the audit log.
  */
 export class AuthService {
   readonly #store: Store;
@@ -50,6 +71,8 @@ export class AuthService {
   readonly #throttle: SignInThrottle;
   readonly #options: () => AuthOptions;
   readonly #hasher: SecretHasher;
+  /** The latest unlock (epoch ms) applied to each account's tries. */
+  readonly #unlocksApplied = new Map<string, number>();
 
   constructor(
     deps: { store: Store; clock: Clock; log: Logger; throttle: SignInThrottle; hasher?: SecretHasher },
@@ -65,29 +88,88 @@ export class AuthService {
   }
 
   /**
-   * Signs `name` in with `secret`. Throws `AuthError` `MB_ERR_AUTH_THROTTLED` (with
-   * `retryAfterMs`) while the account or device must wait, else `MB_ERR_AUTH_FAILED` with the
-   * same message for an unknown name, a wrong PIN, or a disabled account. An admin session needs
-   * an admin account.
+   * Signs `name` in with `secret`. The try is counted before the secret is checked, per account and
+   * per device, kiosk PINs apart from admin passphrases (`SignInThrottle`). Throws `AuthError`
+   * `MB_ERR_AUTH_THROTTLED` (with `retryAfterMs`) while the account or device must wait, else
+   * `MB_ERR_AUTH_FAILED` with the same message for an unknown name, a wrong PIN, or a disabled
+   * account (and `retryAfterMs` when the next try must wait). An admin session needs an admin
+   * account.
    */
   async signInWithSecret(input: { name: string; secret: string; device: string; kind: SessionKind }): Promise<SignedIn> {
-    const keys = [`account:${input.name.trim().toLowerCase()}`, `device:${input.device}`];
-    const verdict = this.#throttle.check(keys);
-    if (!verdict.isAllowed) throw this.#throttled(verdict.retryAfterMs);
+    const account = nameKey(input.name);
+    this.#applyUnlocks(account);
+    const attempt: SignInAttempt = { scope: input.kind === 'admin' ? 'passphrase' : 'pin', account, device: input.device };
+    const verdict = this.#throttle.reserve(attempt);
+    if (!verdict.isAllowed) {
+      this.#log.debug({ device: input.device, kind: input.kind, retryAfterMs: verdict.retryAfterMs }, 'sign-in throttled');
+      throw this.#throttled(verdict.retryAfterMs);
+    }
 
-    const user = this.#store.users.byName(input.name.trim());
+    const user = this.findUser(input.name);
     // Verify against a decoy when there is no such account, so both cases cost the same.
     const isMatch = await this.#hasher.verify(input.secret, user?.pinHash ?? DECOY_HASH);
     const isAllowedRole = input.kind === 'kiosk' || user?.role === 'admin';
     if (user === undefined || !isMatch || user.disabled || !isAllowedRole) {
-      const after = this.#throttle.fail(keys);
       this.#audit('auth.failed', input.device, input.name, { kind: input.kind });
       this.#log.info({ device: input.device, kind: input.kind }, 'sign-in failed');
-      if (!after.isAllowed && after.isLocked) throw this.#throttled(after.retryAfterMs);
-      throw new AuthError('MB_ERR_AUTH_FAILED', SIGN_IN_FAILED);
+      const retryAfterMs = this.#throttle.retryAfterMs(attempt);
+      throw new AuthError('MB_ERR_AUTH_FAILED', retryAfterMs > 0 ? `${SIGN_IN_FAILED} ${tryAgainIn(retryAfterMs)}` : SIGN_IN_FAILED, {
+        retryAfterMs,
+      });
     }
-    this.#throttle.succeed(keys[0] ?? '');
+    this.#throttle.succeed(attempt);
     return this.#open(user, input.kind, input.device, 'pin');
+  }
+
+  /**
+   * The account `name` signs in to: compared after NFKC and case folding (`nameKey`), the exact
+   * name first should two old accounts share a key. Every account is read each time, so that a
+   * known and an unknown name take as long.
+   */
+  findUser(name: string): User | undefined {
+    const key = nameKey(name);
+    const exact = normalizeName(name);
+    const matches = this.#store.users.list().filter((u) => nameKey(u.name) === key);
+    return matches.find((u) => u.name === exact) ?? (matches.length === 1 ? matches[0] : undefined);
+  }
+
+  /**
+   * The name to store for a new or renamed account: `name` in normal form. Throws `MoodboxError`
+   * `MB_ERR_HTTP_BAD_REQUEST` for a name with invisible, control or bidirectional characters, and
+   * `MB_ERR_CONFLICT` when it is another account's name after NFKC and case folding.
+   */
+  acceptNewName(name: string, exceptUserId?: number): string {
+    const normal = normalizeName(name);
+    const problem = nameProblem(normal);
+    if (problem !== undefined) throw new MoodboxError('MB_ERR_HTTP_BAD_REQUEST', problem);
+    const key = nameKey(normal);
+    const other = this.#store.users.list().find((u) => u.id !== exceptUserId && nameKey(u.name) === key);
+    if (other !== undefined) throw new MoodboxError('MB_ERR_CONFLICT', `A user named \`${other.name}\` already exists.`);
+    return normal;
+  }
+
+  /** Wrong tries counted against `user`'s account (PINs and passphrases) and how long its next sign-in must wait (ms). */
+  signInStatus(user: User): { failures: number; waitMs: number } {
+    const account = nameKey(user.name);
+    this.#applyUnlocks(account);
+    return this.#throttle.accountStatus(account);
+  }
+
+  /**
+   * Clears the wrong tries counted against `user`'s account, PINs and passphrases, and audits it.
+   * Also recorded in the store, so that a daemon running beside the CLI clears them at its next
+   * sign-in try for the account.
+   */
+  unlock(user: User, actor: string): void {
+    const account = nameKey(user.name);
+    const now = this.#clock.now();
+    const before = this.#throttle.accountStatus(account);
+    this.#throttle.clearAccount(account);
+    this.#unlocksApplied.set(account, now);
+    const kept = Object.entries(readUnlocks(this.#store)).filter(([key, at]) => key !== account && now - at < UNLOCK_KEEP_MS);
+    this.#store.settings.set(UNLOCKS_SETTING, Object.fromEntries([...kept, [account, now]]), now);
+    // The CLI cannot know the daemon's count; only a count it knows is recorded.
+    this.#audit('auth.unlock', actor, user.name, before.failures > 0 ? { failures: before.failures } : {});
   }
 
   /** Signs in the owner of `cardId` at the kiosk; undefined for an unknown card or a disabled account. */
@@ -139,11 +221,15 @@ export class AuthService {
     return this.#store.sessions.deleteExpired(this.#clock.now());
   }
 
-  /** Creates an account; `secret` must meet the policy of its role. */
+  /**
+   * Creates an account; its name must pass `acceptNewName` and `secret` the policy of its role.
+   * The name is checked again after the slow hash, so two creations at once cannot share a name.
+   */
   async createUser(input: { name: string; role: Role; secret?: string; mustChangePin?: boolean }, actor: string): Promise<User> {
+    this.acceptNewName(input.name);
     const pinHash = input.secret === undefined ? null : await this.#hashChecked(input.role, input.secret);
     const user = this.#store.users.create({
-      name: input.name.trim(),
+      name: this.acceptNewName(input.name),
       role: input.role,
       pinHash,
       mustChangePin: input.mustChangePin ?? false,
@@ -188,10 +274,16 @@ export class AuthService {
   }
 
   #throttled(retryAfterMs: number): AuthError {
-    const seconds = Math.ceil(retryAfterMs / 1000);
-    return new AuthError('MB_ERR_AUTH_THROTTLED', `Too many wrong tries. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`, {
-      retryAfterMs,
-    });
+    return new AuthError('MB_ERR_AUTH_THROTTLED', `Too many wrong tries. ${tryAgainIn(retryAfterMs)}`, { retryAfterMs });
+  }
+
+  /** Clears an account's tries once when the CLI (another process) has unlocked it since. */
+  #applyUnlocks(account: string): void {
+    const at = readUnlocks(this.#store)[account];
+    if (at === undefined || at <= (this.#unlocksApplied.get(account) ?? Number.NEGATIVE_INFINITY)) return;
+    this.#unlocksApplied.set(account, at);
+    this.#throttle.clearAccount(account);
+    this.#log.info({ at }, 'sign-in tries cleared by an unlock');
   }
 
   #audit(action: string, actor: string, target: string, detail: Record<string, unknown>): void {

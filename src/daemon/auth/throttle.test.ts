@@ -1,54 +1,126 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../testing/fake-clock.js';
-import { SignInThrottle } from './throttle.js';
+import { SignInThrottle, type SignInAttempt, type SignInScope } from './throttle.js';
+
+const ada: SignInAttempt = { scope: 'pin', account: 'ada', device: 'ip:127.0.0.1' };
+
+/** Guesses as fast as the throttle allows for `hours`, spread over `accounts` accounts from one device; guesses made in each hour. */
+function guessFlatOut(scope: SignInScope, accounts: number, hours: number): number[] {
+  const clock = new FakeClock(0);
+  const throttle = new SignInThrottle({ clock });
+  const perHour = new Array<number>(hours).fill(0);
+  const attempt = (i: number): SignInAttempt => ({ scope, account: `user${i % accounts}`, device: 'ip:127.0.0.1' });
+  for (let next = 0; clock.now() < hours * 3_600_000;) {
+    // The account free soonest: a guesser spreads their guesses to get the most of them.
+    const waits = Array.from({ length: accounts }, (_, i) => throttle.retryAfterMs(attempt(next + i)));
+    const wait = Math.min(...waits);
+    if (wait > 0) {
+      clock.advance(wait);
+      continue;
+    }
+    const pick = next + waits.indexOf(0);
+    expect(throttle.reserve(attempt(pick)).isAllowed).toBe(true);
+    perHour[Math.floor(clock.now() / 3_600_000)] = (perHour[Math.floor(clock.now() / 3_600_000)] ?? 0) + 1;
+    next = pick + 1;
+  }
+  return perHour;
+}
 
 describe('SignInThrottle', () => {
-  it('allows five wrong PINs, then doubles the wait with each further one, then locks', () => {
+  it('lets six tries through, then doubles the wait with each further one up to 30 minutes, and never locks', () => {
     const clock = new FakeClock();
     const throttle = new SignInThrottle({ clock });
-    const keys = ['account:ada', 'device:kiosk'];
-    for (let i = 0; i < 5; i++) expect(throttle.fail(keys).isAllowed).toBe(true);
+    for (let i = 0; i < 6; i++) expect(throttle.reserve(ada)).toEqual({ isAllowed: true, retryAfterMs: 0 });
 
     const waits: number[] = [];
-    for (let i = 0; i < 4; i++) {
-      const verdict = throttle.fail(keys);
-      expect(verdict.isAllowed).toBe(false);
-      waits.push(verdict.retryAfterMs);
-      clock.advance(verdict.retryAfterMs - 1);
-      expect(throttle.check(keys).isAllowed).toBe(false);
+    for (let i = 0; i < 14; i++) {
+      const wait = throttle.retryAfterMs(ada);
+      waits.push(wait);
+      expect(throttle.reserve(ada)).toEqual({ isAllowed: false, retryAfterMs: wait });
+      clock.advance(wait - 1);
+      expect(throttle.reserve(ada).isAllowed).toBe(false);
       clock.advance(1);
-      expect(throttle.check(keys).isAllowed).toBe(true);
+      expect(throttle.reserve(ada).isAllowed).toBe(true);
     }
-    expect(waits).toEqual([1000, 2000, 4000, 8000]);
-
-    const locked = throttle.fail(keys);
-    expect(locked).toMatchObject({ isAllowed: false, isLocked: true, retryAfterMs: 15 * 60 * 1000 });
-    clock.advance(15 * 60 * 1000);
-    expect(throttle.check(keys).isAllowed).toBe(true);
+    // 1024 twice: by then half an hour has passed, and one try is forgotten.
+    expect(waits.map((ms) => ms / 1000)).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 1024, 1800, 1800]);
   });
 
-  it('clears an account on success but keeps counting the device', () => {
-    const clock = new FakeClock();
-    const throttle = new SignInThrottle({ clock });
-    for (let i = 0; i < 4; i++) throttle.fail(['account:ada', 'device:kiosk']);
-    throttle.succeed('account:ada');
-    expect(throttle.failures('account:ada')).toBe(0);
-    expect(throttle.failures('device:kiosk')).toBe(4);
+  it('counts tries made at once one by one: 150 reserved together let six through', () => {
+    const throttle = new SignInThrottle({ clock: new FakeClock() });
+    const verdicts = Array.from({ length: 150 }, () => throttle.reserve(ada));
+    expect(verdicts.filter((v) => v.isAllowed)).toHaveLength(6);
+    expect(verdicts.at(-1)).toEqual({ isAllowed: false, retryAfterMs: 1000 });
+    expect(throttle.failures('pin', 'account', 'ada')).toBe(6);
   });
 
-  it('throttles a device that tries many accounts once each', () => {
-    const clock = new FakeClock();
-    const throttle = new SignInThrottle({ clock });
-    for (let i = 0; i < 6; i++) throttle.fail([`account:user${i}`, 'device:kiosk']);
-    expect(throttle.check(['account:someone-new', 'device:kiosk']).isAllowed).toBe(false);
-    expect(throttle.check(['account:someone-new', 'device:other-kiosk']).isAllowed).toBe(true);
+  it('counts kiosk PINs and admin passphrases apart, for the account and the device', () => {
+    const throttle = new SignInThrottle({ clock: new FakeClock() });
+    for (let i = 0; i < 30; i++) throttle.reserve({ scope: 'pin', account: 'boss', device: 'ip:127.0.0.1' });
+    expect(throttle.reserve({ scope: 'pin', account: 'boss', device: 'ip:127.0.0.1' }).isAllowed).toBe(false);
+    expect(throttle.reserve({ scope: 'passphrase', account: 'boss', device: 'ip:127.0.0.1' }).isAllowed).toBe(true);
   });
 
-  it('forgets old failures after an hour', () => {
+  it("slows a device that tries many accounts for at most 30 s, and never another device's tries", () => {
     const clock = new FakeClock();
     const throttle = new SignInThrottle({ clock });
-    for (let i = 0; i < 5; i++) throttle.fail(['account:ada']);
-    clock.advance(60 * 60 * 1000 + 1);
-    expect(throttle.failures('account:ada')).toBe(0);
+    for (let i = 0; i < 200;) {
+      const verdict = throttle.reserve({ scope: 'pin', account: `user${i}`, device: 'ip:127.0.0.1' });
+      expect(verdict.retryAfterMs).toBeLessThanOrEqual(30_000);
+      if (verdict.isAllowed) i += 1;
+      else clock.advance(verdict.retryAfterMs);
+    }
+    const someoneNew = { scope: 'pin', account: 'someone-new', device: 'ip:127.0.0.1' } as const;
+    expect(throttle.retryAfterMs(someoneNew)).toBe(30_000);
+    expect(throttle.retryAfterMs({ ...someoneNew, device: 'ip:192.168.1.7' })).toBe(0);
+    clock.advance(30_000);
+    expect(throttle.reserve(someoneNew).isAllowed).toBe(true);
+  });
+
+  it("clears the account on success and gives the device that try back, keeping the device's other tries", () => {
+    const throttle = new SignInThrottle({ clock: new FakeClock() });
+    for (let i = 0; i < 4; i++) throttle.reserve(ada);
+    throttle.succeed(ada);
+    expect(throttle.failures('pin', 'account', 'ada')).toBe(0);
+    expect(throttle.failures('pin', 'device', 'ip:127.0.0.1')).toBe(3);
+  });
+
+  it('forgets one try per 30 minutes, so guessing at the slowest pace never earns free tries back', () => {
+    const clock = new FakeClock();
+    const throttle = new SignInThrottle({ clock });
+    for (let i = 0; i < 5; i++) throttle.reserve(ada);
+    clock.advance(30 * 60_000);
+    expect(throttle.failures('pin', 'account', 'ada')).toBe(4);
+    clock.advance(4 * 30 * 60_000);
+    expect(throttle.failures('pin', 'account', 'ada')).toBe(0);
+
+    const perHour = guessFlatOut('pin', 1, 25);
+    expect(perHour.slice(1)).toEqual(new Array<number>(24).fill(2));
+  });
+
+  it('clears an account in every scope for staff', () => {
+    const throttle = new SignInThrottle({ clock: new FakeClock() });
+    for (let i = 0; i < 20; i++) {
+      throttle.reserve(ada);
+      throttle.reserve({ ...ada, scope: 'passphrase' });
+    }
+    expect(throttle.accountStatus('ada')).toEqual({ failures: 12, waitMs: 1000 });
+    throttle.clearAccount('ada');
+    expect(throttle.accountStatus('ada')).toEqual({ failures: 0, waitMs: 0 });
+    expect(throttle.reserve(ada).isAllowed).toBe(true);
+  });
+
+  it('refuses a rule that would let slow guessing earn free tries back', () => {
+    const rule = { freeAttempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000, forgetOneEveryMs: 30_000 };
+    expect(() => new SignInThrottle({ clock: new FakeClock() }, { pinAccount: rule })).toThrow(
+      'Expected `pinAccount.forgetOneEveryMs` to be at least maxDelayMs (60000), got `30000`',
+    );
+  });
+
+  // The numbers in the README's security section.
+  it('leaves a guesser at the kiosk 18 PINs in the first hour and 2 an hour after on one account, 120 an hour over many', () => {
+    expect(guessFlatOut('pin', 1, 3)).toEqual([18, 2, 2]);
+    expect(guessFlatOut('pin', 1000, 3)).toEqual([134, 120, 120]);
+    expect(guessFlatOut('passphrase', 1, 3)).toEqual([26, 12, 12]);
   });
 });

@@ -2,7 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { AuthService } from '../auth/auth-service.js';
+import { SignInThrottle } from '../auth/throttle.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
+import { FakeClock } from '../testing/fake-clock.js';
 
 const CLI = join(import.meta.dirname, '..', 'cli.ts');
 
@@ -41,5 +46,33 @@ describe('moodbox user / card', () => {
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toContain('no user named `Nobody`');
     expect(unknown.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  // Issue 14: staff need a way past a guessed account's wait that works beside the running daemon.
+  it('unlocks a person with `user unlock`, and the daemon beside it lets them sign in at once', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'moodbox-users-'));
+    expect(moodbox(dataDir, ['user', 'add', 'Ada'], '4711\n').status).toBe(0);
+    const clock = new FakeClock();
+    const log = pino({ level: 'silent' });
+    const store = openSqliteStore({ clock, log }, { path: join(dataDir, 'moodbox.db') });
+    try {
+      const daemon = new AuthService(
+        { store, clock, log, throttle: new SignInThrottle({ clock }) },
+        { kioskIdleTimeoutMs: 1, adminSessionMs: 1 },
+      );
+      for (let i = 0; i < 10; i++)
+        await daemon.signInWithSecret({ name: 'Ada', secret: '0000', device: 'kiosk', kind: 'kiosk' }).catch(() => {});
+      const ada = daemon.findUser('Ada');
+      expect(ada && daemon.signInStatus(ada).waitMs).toBeGreaterThan(0);
+
+      expect(moodbox(dataDir, ['user', 'unlock', 'ＡＤＡ'])).toMatchObject({ status: 0, stdout: 'Ada can sign in again at once\n' });
+      const signed = await daemon.signInWithSecret({ name: 'Ada', secret: '4711', device: 'other-kiosk', kind: 'kiosk' });
+      expect(signed.user.name).toBe('Ada');
+      expect(store.audit.list({ action: 'auth.unlock' }).items.map((e) => [e.actor, e.target])).toEqual([['cli', 'Ada']]);
+    } finally {
+      store.close();
+    }
+    const unknown = moodbox(dataDir, ['user', 'unlock', 'Nobody']);
+    expect([unknown.status, unknown.stderr]).toEqual([1, expect.stringContaining('no user named `Nobody`')]);
   });
 });

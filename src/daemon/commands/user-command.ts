@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { AuthService } from '../auth/auth-service.js';
 import type { Clock } from '../kernel/clock.js';
-import type { Store } from '../store/store.js';
+import type { Store, User } from '../store/store.js';
 import { configOption } from './options.js';
 
 /**
@@ -58,11 +58,25 @@ export function registerUser(program: Command): void {
     .argument('<name>')
     .addOption(configOption())
     .action(async (name: string, opts: { config?: string }) => {
-      await withAuth(opts.config, async ({ auth, store }) => {
-        const found = store.users.byName(name);
-        if (found === undefined) throw new Error(`no user named \`${name}\` (see \`moodbox user list\`)`);
+      await withAuth(opts.config, async ({ auth }) => {
+        const found = mustFind(auth, name);
         await auth.setSecret(found.id, await readSecret(found.role === 'admin' ? 'Passphrase' : 'PIN'), 'cli');
         process.stdout.write(`new ${found.role === 'admin' ? 'passphrase' : 'PIN'} set for ${found.name}\n`);
+      });
+    });
+
+  user
+    .command('unlock')
+    .description(
+      'clear the wrong PINs and passphrases counted against a person, so they can sign in at once (the running daemon picks it up)',
+    )
+    .argument('<name>')
+    .addOption(configOption())
+    .action(async (name: string, opts: { config?: string }) => {
+      await withAuth(opts.config, async ({ auth }) => {
+        const found = mustFind(auth, name);
+        auth.unlock(found, 'cli');
+        process.stdout.write(`${found.name} can sign in again at once\n`);
       });
     });
 
@@ -76,9 +90,8 @@ export function registerUser(program: Command): void {
     .addOption(configOption())
     .action(async (name: string, card: string, opts: { config?: string }) => {
       if (!/^[0-9A-Za-z]{4,32}$/.test(card)) throw new TypeError(`Expected a card ID of 4–32 letters or digits, got \`${card}\``);
-      await withAuth(opts.config, async ({ store, clock }) => {
-        const found = store.users.byName(name);
-        if (found === undefined) throw new Error(`no user named \`${name}\` (see \`moodbox user list\`)`);
+      await withAuth(opts.config, async ({ auth, store, clock }) => {
+        const found = mustFind(auth, name);
         store.cards.link({ cardId: card, userId: found.id });
         store.audit.append({
           at: clock.now(),
@@ -90,6 +103,13 @@ export function registerUser(program: Command): void {
         process.stdout.write(`card …${card.slice(-4)} now signs in ${found.name}\n`);
       });
     });
+}
+
+/** The account `name` signs in to (compared as at sign-in: NFKC, any case). */
+function mustFind(auth: AuthService, name: string): User {
+  const found = auth.findUser(name);
+  if (found === undefined) throw new Error(`no user named \`${name}\` (see \`moodbox user list\`)`);
+  return found;
 }
 
 async function withAuth(

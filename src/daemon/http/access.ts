@@ -12,6 +12,8 @@ import type { Session, User } from '../store/store.js';
  *   LAN when `adminLanOnly` is set; requests that change something also need `x-csrf-token`. An
  *   admin whose passphrase must be changed (`mustChangePin`, e.g. the demo admin) gets only the
  *   routes marked `isOpenBeforePassphraseChange` until they choose a new one.
+ * The admin sign-in itself is public but marked `isAdminSignIn`: `adminLanOnly` applies to it too,
+ * so an address off the LAN never gets as far as a passphrase check or a cookie.
  */
 export type Access = 'public' | 'kiosk' | 'admin';
 
@@ -29,6 +31,11 @@ declare module 'fastify' {
      * @default false
      */
     isOpenBeforePassphraseChange?: boolean;
+    /**
+     * The admin sign-in: public, but served to the LAN only while `adminLanOnly` is set.
+     * @default false
+     */
+    isAdminSignIn?: boolean;
   }
   interface FastifyRequest {
     /** The signed-in person, set for `kiosk` and `admin` routes. */
@@ -59,7 +66,7 @@ export async function registerAccess(
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const access = request.routeOptions.config.access ?? 'public';
-    if (access === 'public') return;
+    if (access === 'public' && request.routeOptions.config.isAdminSignIn !== true) return;
     if (access === 'kiosk') {
       const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
       const found = token === undefined ? undefined : deps.auth.authenticate(token, 'kiosk');
@@ -70,6 +77,7 @@ export async function registerAccess(
     if (options.adminLanOnly() && !isLanAddress(request.ip)) {
       throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'The admin panel is served on the local network only.');
     }
+    if (access === 'public') return;
     const token = request.cookies[ADMIN_COOKIE];
     const found = token === undefined ? undefined : deps.auth.authenticate(token, 'admin');
     if (found === undefined || token === undefined || found.user.role !== 'admin') {

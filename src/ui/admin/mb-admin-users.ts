@@ -59,8 +59,21 @@ export class MbAdminUsers extends LitElement {
     const cards = this._cards[u.id] ?? [];
     return html`<section class="card" data-user=${u.name} aria-label=${u.name} style="margin-top: 0.8em">
       <h3>${u.name} <span class="muted">· ${u.role}${u.disabled ? ' · disabled' : ''}</span></h3>
+      ${
+        u.signIn !== undefined && u.signIn.failures > 0
+          ? html`<p class="muted" data-sign-in-wait>
+              ${u.signIn.failures} wrong PIN${u.signIn.failures === 1 ? '' : 's'} or passphrase${u.signIn.failures === 1 ? '' : 's'}
+              counted${u.signIn.waitS > 0 ? html`; the next sign-in waits ${formatWait(u.signIn.waitS)}` : ''}.
+            </p>`
+          : ''
+      }
       <div class="row">
         <button class="secondary" @click=${() => this.#toggle(u)}>${u.disabled ? 'Enable' : 'Disable'}</button>
+        ${
+          u.signIn !== undefined && u.signIn.failures > 0
+            ? html`<button class="secondary" data-action="unlock" @click=${() => this.#unlock(u)}>Clear wrong tries</button>`
+            : ''
+        }
         <form class="row" style="margin: 0" @submit=${(e: Event) => this.#setPin(e, u)}>
           <label>New PIN <input name="pin" type="password" autocomplete="new-password" required /></label>
           <button type="submit" class="secondary">Set PIN</button>
@@ -127,6 +140,10 @@ export class MbAdminUsers extends LitElement {
     if (await this.#run(() => this.api.createUser({ name, role, ...(pin ? { pin } : {}) }), `Added ${name}.`)) form.reset();
   };
 
+  #unlock(u: AdminUser): void {
+    void this.#run(() => this.api.unlockUser(u.id), `${u.name} can sign in again at once.`);
+  }
+
   #toggle(u: AdminUser): void {
     void this.#run(() => this.api.updateUser(u.id, { disabled: !u.disabled }), `${u.name} is ${u.disabled ? 'enabled' : 'disabled'}.`);
   }
@@ -184,4 +201,9 @@ declare global {
   interface HTMLElementTagNameMap {
     'mb-admin-users': MbAdminUsers;
   }
+}
+
+/** "45 s" or "12 min". */
+function formatWait(seconds: number): string {
+  return seconds < 60 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
 }

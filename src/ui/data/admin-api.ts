@@ -11,6 +11,8 @@ export interface AdminUser {
   mustChangePin: boolean;
   preferences: { languages?: string[]; artists?: string[]; avoidMoods?: string[] };
   createdAt: number;
+  /** In the list only: wrong PINs and passphrases counted against the account, and the seconds its next sign-in must wait. */
+  signIn?: { failures: number; waitS: number };
 }
 export interface AdminSession {
   csrfToken: string;
@@ -207,6 +209,8 @@ export class AdminApi extends EventTarget {
     this.#change('PATCH', `/api/admin/users/${id}`, body);
   setPin = (id: number, pin: string): Promise<unknown> => this.#change('PUT', `/api/admin/users/${id}/pin`, { pin });
   deleteUser = (id: number): Promise<void> => this.#change('DELETE', `/api/admin/users/${id}`);
+  /** Clears the wrong tries counted against a person, so they can sign in at once. */
+  unlockUser = (id: number): Promise<void> => this.#change('POST', `/api/admin/users/${id}/unlock`);
   cards = (userId: number): Promise<Card[]> => this.#get(`/api/admin/users/${userId}/cards`);
   linkCard = (body: { cardId: string; userId: number; label?: string }): Promise<Card> => this.#change('POST', '/api/admin/cards', body);
   captureCard = (timeoutS = 20): Promise<{ cardId: string; linkedTo: number | null }> =>

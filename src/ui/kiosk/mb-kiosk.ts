@@ -17,6 +17,8 @@ const ICON_SKIP = svg`<svg viewBox="0 0 24 24" aria-hidden="true" width="1em" he
 const AWAKE_MS = 60_000;
 /** How long a message such as the answer to a tap stays on screen (ms). */
 const TOAST_MS = 6_000;
+/** The daemon's wait sentence at the end of a sign-in error; the sign-in panel shows a live countdown instead. */
+const TRY_AGAIN_IN = /\s*Try again in \d+ seconds?\.$/;
 
 /**
  * The kiosk screen: the room mood, what plays and what plays next, six suggestions to tap, sign-in
@@ -323,6 +325,7 @@ export class MbKiosk extends LitElement {
   @state() private _isOnline = false;
   @state() private _isSigningIn = false;
   @state() private _signInError: string | null = null;
+  @state() private _signInWaitUntil: number | null = null;
   @state() private _isBusy = false;
   @state() private _toast: string | null = null;
   @state() private _isAwake = false;
@@ -411,6 +414,7 @@ export class MbKiosk extends LitElement {
         this._isSigningIn
           ? html`<mb-sign-in
               .error=${this._signInError}
+              .waitUntil=${this._signInWaitUntil}
               ?busy=${this._isBusy}
               @mb-pin-submit=${this.#onPin}
               @mb-cancel=${this.#closeSignIn}
@@ -561,12 +565,14 @@ export class MbKiosk extends LitElement {
 
   readonly #openSignIn = (): void => {
     this._signInError = null;
+    this._signInWaitUntil = null;
     this._isSigningIn = true;
   };
 
   readonly #closeSignIn = (): void => {
     this._isSigningIn = false;
     this._signInError = null;
+    this._signInWaitUntil = null;
     this._isBusy = false;
   };
 
@@ -580,7 +586,10 @@ export class MbKiosk extends LitElement {
       this.#closeSignIn();
       this.#showToast(`Welcome, ${signed.user.name}.`);
     } catch (err) {
-      this._signInError = err instanceof ApiError && err.message !== '' ? err.message : 'Sign-in failed. Try again.';
+      const message = err instanceof ApiError ? err.message : '';
+      // The panel counts the wait down itself: the daemon's "Try again in N seconds." would stand still.
+      this._signInError = message.replace(TRY_AGAIN_IN, '') || 'Sign-in failed. Try again.';
+      this._signInWaitUntil = err instanceof ApiError && err.retryAfterS !== null ? Date.now() + err.retryAfterS * 1000 : null;
       panel.clearPin();
     } finally {
       this._isBusy = false;

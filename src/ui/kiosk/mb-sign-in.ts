@@ -7,7 +7,10 @@ import type { MbEvent } from '../events.js';
 
 /**
  * The kiosk's sign-in panel: "tap your card" at all times, or a name on the on-screen keyboard
- * then a PIN on the pad. Reports the PIN with the name; the kiosk signs in and sets `error`.
+ * then a PIN on the pad. Reports the PIN with the name; the kiosk signs in and sets `error`, and
+ * `waitUntil` when the daemon asks the next try to wait: the panel then counts the seconds down
+ * and keeps the pad disabled until they have run out. Changing the name ends the wait (it was for
+ * that name; the daemon says so again if the kiosk itself must wait).
  *
  * @summary Sign-in by card or name and PIN.
  * @event mb-pin-submit - `{pin}`; read `name` for whose PIN it is.
@@ -83,6 +86,12 @@ export class MbSignIn extends LitElement {
     .who {
       margin: 0;
     }
+    .wait {
+      margin: 0;
+      font-weight: 700;
+      color: #ffd166;
+      font-variant-numeric: tabular-nums;
+    }
     .change {
       border: none;
       background: none;
@@ -97,9 +106,23 @@ export class MbSignIn extends LitElement {
   @property() error: string | null = null;
   /** True while a sign-in request is under way. @default false */
   @property({ type: Boolean }) busy = false;
+  /** Until when (epoch ms, `Date.now()`) the next try must wait, or null; the pad is disabled and the seconds count down. */
+  @property({ attribute: false }) waitUntil: number | null = null;
   /** The name entered; the PIN pad shows once it is set. */
   @state() name = '';
+  @state() private _waitS = 0;
   @query('mb-pin-pad') private _pad!: MbPinPad | null;
+  #ticker: ReturnType<typeof setInterval> | undefined;
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.#ticker);
+    this.#ticker = undefined;
+  }
+
+  override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('waitUntil')) this.#tick();
+  }
 
   /** Clears the PIN after a failed attempt. */
   clearPin(): void {
@@ -119,6 +142,13 @@ export class MbSignIn extends LitElement {
         </div>
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
         ${
+          this._waitS > 0
+            ? html`<p class="wait" role="timer" aria-label="Seconds before the next try">
+                Try again in <span data-wait-s>${this._waitS}</span> second${this._waitS === 1 ? '' : 's'}.
+              </p>`
+            : nothing
+        }
+        ${
           this.name === ''
             ? html`<p class="who">Type your name</p>`
             : html`<p class="who">
@@ -130,7 +160,7 @@ export class MbSignIn extends LitElement {
       ${
         this.name === ''
           ? html`<mb-name-pad label="Your name" @mb-name-submit=${this.#onName}></mb-name-pad>`
-          : html`<mb-pin-pad label="PIN for ${this.name}" ?disabled=${this.busy}></mb-pin-pad>`
+          : html`<mb-pin-pad label="PIN for ${this.name}" ?disabled=${this.busy || this._waitS > 0}></mb-pin-pad>`
       }
     </section>`;
   }
@@ -144,6 +174,20 @@ export class MbSignIn extends LitElement {
   readonly #changeName = (): void => {
     this.name = '';
     this.error = null;
+    this.waitUntil = null;
+  };
+
+  /** Sets the seconds left from `waitUntil`, and ticks while any are left. */
+  readonly #tick = (): void => {
+    const leftMs = this.waitUntil === null ? 0 : this.waitUntil - Date.now();
+    this._waitS = Math.max(0, Math.ceil(leftMs / 1000));
+    if (this._waitS > 0) {
+      // A quarter second, so the shown number changes within 250 ms of the real second.
+      this.#ticker ??= setInterval(this.#tick, 250);
+    } else {
+      clearInterval(this.#ticker);
+      this.#ticker = undefined;
+    }
   };
 }
 

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import type { AuthService } from '../../auth/auth-service.js';
+import { tryAgainIn, type AuthService } from '../../auth/auth-service.js';
 import type { KioskPresence } from '../../auth/kiosk-presence.js';
-import { MoodboxError } from '../../kernel/errors.js';
+import { WindowLimit, type WindowRule } from '../../auth/rate-limit.js';
+import { AuthError, MoodboxError } from '../../kernel/errors.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { PlayReason, Role, Store, User, UserPreferences } from '../../store/store.js';
 import {
@@ -34,6 +35,18 @@ const ErrorRef = Type.Ref('ErrorBody');
 const ExportSchema = Type.Object({ user: UserViewSchema, cards: Type.Array(CardSchema), plays: Type.Array(PlaySchema) });
 const admin = { access: 'admin' } as const;
 const kiosk = { access: 'kiosk' } as const;
+
+/**
+ * Self-registration at the kiosk: at most this many tries per device (address) and in all per
+ * hour, names refused or not, so that names cannot be probed faster than that.
+ */
+export const REGISTRATION_LIMITS: Readonly<Record<'perDevice' | 'overall', WindowRule>> = {
+  perDevice: { limit: 10, windowMs: 3_600_000 },
+  overall: { limit: 30, windowMs: 3_600_000 },
+};
+
+/** One answer for every name self-registration refuses (taken, too like another, invisible characters): it never says which. */
+export const REGISTRATION_NAME_REFUSED = 'That name cannot be used. Choose another one, or ask a member of staff.';
 
 const view = (u: User) => ({
   id: u.id,
@@ -75,11 +88,8 @@ export function registerPeopleRoutes(
     if (user === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', `No user with id ${id}.`);
     return user;
   };
-  const nameFree = (name: string, except?: number): void => {
-    const other = store.users.byName(name.trim());
-    if (other !== undefined && other.id !== except)
-      throw new MoodboxError('MB_ERR_CONFLICT', `A user named \`${other.name}\` already exists.`);
-  };
+  const registrationsPerDevice = new WindowLimit({ clock }, REGISTRATION_LIMITS.perDevice);
+  const registrations = new WindowLimit({ clock }, REGISTRATION_LIMITS.overall);
   const audit = (action: string, who: string, target: string, detail: Record<string, unknown> = {}): void =>
     store.audit.append({ at: clock.now(), actor: who, action, target, detail });
 
@@ -99,7 +109,11 @@ export function registerPeopleRoutes(
       config: admin,
       schema: { operationId: 'listUsers', tags: ['admin'], summary: 'Every account', response: { 200: Type.Array(UserViewSchema) } },
     },
-    async () => store.users.list().map(view),
+    async () =>
+      store.users.list().map((u) => {
+        const { failures, waitMs } = auth.signInStatus(u);
+        return { ...view(u), signIn: { failures, waitS: Math.ceil(waitMs / 1000) } };
+      }),
   );
 
   app.post(
@@ -116,7 +130,6 @@ export function registerPeopleRoutes(
     },
     async (request, reply) => {
       const body = request.body as { name: string; role: Role; pin?: string };
-      nameFree(body.name);
       const user = await auth.createUser(
         { name: body.name, role: body.role, ...(body.pin === undefined ? {} : { secret: body.pin }) },
         actor(request),
@@ -142,12 +155,12 @@ export function registerPeopleRoutes(
       const { id } = request.params as { id: number };
       const body = request.body as { name?: string; role?: Role; disabled?: boolean; preferences?: UserPreferences };
       mustFind(id);
-      if (body.name !== undefined) nameFree(body.name, id);
+      const name = body.name === undefined ? undefined : auth.acceptNewName(body.name, id);
       if (id === request.principal?.user.id && (body.disabled === true || body.role === 'member')) {
         throw new MoodboxError('MB_ERR_CONFLICT', 'You cannot disable or demote your own account.');
       }
       const user = store.transaction(() => {
-        const updated = store.users.update(id, { ...body, ...(body.name === undefined ? {} : { name: body.name.trim() }) });
+        const updated = store.users.update(id, { ...body, ...(name === undefined ? {} : { name }) });
         if (body.disabled === true) store.sessions.deleteForUser(id);
         return updated;
       });
@@ -172,6 +185,25 @@ export function registerPeopleRoutes(
     async (request, reply) => {
       const { id } = request.params as { id: number };
       await auth.setSecret(mustFind(id).id, (request.body as { pin: string }).pin, actor(request));
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/api/admin/users/:id/unlock',
+    {
+      config: admin,
+      schema: {
+        operationId: 'unlockUser',
+        tags: ['admin'],
+        summary: "Clear the wrong PINs and passphrases counted against a person's account, so they can sign in at once",
+        description: 'Audited as `auth.unlock`. The CLI does the same: `moodbox user unlock NAME`.',
+        params: UserIdParams,
+        response: { 204: Type.Null(), 404: ErrorRef },
+      },
+    },
+    async (request, reply) => {
+      auth.unlock(mustFind((request.params as { id: number }).id), actor(request));
       return reply.status(204).send();
     },
   );
@@ -403,15 +435,34 @@ export function registerPeopleRoutes(
         operationId: 'registerMember',
         tags: ['kiosk'],
         summary: 'Create your own member account at the kiosk, when the admin allows it',
+        description:
+          `At most ${REGISTRATION_LIMITS.perDevice.limit} tries per address and ${REGISTRATION_LIMITS.overall.limit} in all per hour ` +
+          '(429 `MB_ERR_AUTH_THROTTLED` with Retry-After beyond). Every refused name answers the same 409, whether it is taken, ' +
+          'too like another or holds invisible characters.',
         body: RegisterBody,
-        response: { 201: UserViewSchema, 400: ErrorRef, 403: ErrorRef, 409: ErrorRef },
+        response: { 201: UserViewSchema, 400: ErrorRef, 403: ErrorRef, 409: ErrorRef, 429: ErrorRef },
       },
     },
     async (request, reply) => {
       if (!options.selfRegistration()) throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'Ask a member of staff to create your account.');
+      const device = `ip:${request.ip}`;
+      // Checked and counted in one synchronous step, before the slow hash: tries made at once count one by one.
+      const waitMs = Math.max(registrationsPerDevice.retryAfterMs(device), registrations.retryAfterMs('all'));
+      if (waitMs > 0) {
+        throw new AuthError('MB_ERR_AUTH_THROTTLED', `Too many new accounts just now. ${tryAgainIn(waitMs)}`, { retryAfterMs: waitMs });
+      }
+      registrationsPerDevice.record(device);
+      registrations.record('all');
       const body = request.body as { name: string; pin: string };
-      nameFree(body.name);
-      const user = await auth.createUser({ name: body.name, role: 'member', secret: body.pin }, `self:ip:${request.ip}`);
+      let user: User;
+      try {
+        user = await auth.createUser({ name: body.name, role: 'member', secret: body.pin }, `self:${device}`);
+      } catch (err) {
+        if (err instanceof MoodboxError && (err.code === 'MB_ERR_CONFLICT' || err.code === 'MB_ERR_HTTP_BAD_REQUEST')) {
+          throw new MoodboxError('MB_ERR_CONFLICT', REGISTRATION_NAME_REFUSED);
+        }
+        throw err;
+      }
       return reply.status(201).send(view(user));
     },
   );

@@ -1,14 +1,26 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { AuthService, SignedIn } from '../../auth/auth-service.js';
+import { tryAgainIn, type AuthService, type SignedIn } from '../../auth/auth-service.js';
 import type { KioskPresence } from '../../auth/kiosk-presence.js';
 import { checkSecretPolicy } from '../../auth/pin-hash.js';
 import { AuthError } from '../../kernel/errors.js';
 import type { Session, User } from '../../store/store.js';
 import { ADMIN_COOKIE, OWN_PASSPHRASE_ROUTE } from '../access.js';
-import { AdminSessionSchema, AdminSignInBody, ChangeOwnPassphraseBody, KioskSessionSchema, PinSignInBody } from '../schemas/people.js';
+import {
+  AdminSessionSchema,
+  AdminSignInBody,
+  ChangeOwnPassphraseBody,
+  KioskSessionSchema,
+  PinSignInBody,
+  SignInErrorSchema,
+} from '../schemas/people.js';
 
 const ErrorRef = Type.Ref('ErrorBody');
+const THROTTLE_NOTE =
+  'Every try is counted before the secret is checked, per account and per device; kiosk PINs and admin passphrases are ' +
+  'counted apart. After a few wrong tries each further one waits longer (never a lock): a refused try answers 429 ' +
+  '`MB_ERR_AUTH_THROTTLED`, and a wrong one after which the next must wait carries the wait too, in `Retry-After` and ' +
+  '`error.retryAfterS`.';
 
 /** Sign-in and sign-out: the kiosk's PIN pad (bearer token) and the admin panel (cookie + CSRF token). */
 export function registerSessionRoutes(app: FastifyInstance, deps: { auth: AuthService; presence: KioskPresence }): void {
@@ -19,11 +31,11 @@ export function registerSessionRoutes(app: FastifyInstance, deps: { auth: AuthSe
         operationId: 'pinSignIn',
         tags: ['kiosk'],
         summary: 'Sign in at the kiosk with a name and PIN',
-        description:
-          'Every failure answers 401 with the same message, whether the name or the PIN was wrong. Too many failures answer 429 with Retry-After.',
+        description: `Every failure answers 401 with the same message, whether the name or the PIN was wrong. ${THROTTLE_NOTE}`,
         body: PinSignInBody,
-        response: { 200: KioskSessionSchema, 401: ErrorRef, 429: ErrorRef },
+        response: { 200: KioskSessionSchema, 401: SignInErrorSchema, 429: SignInErrorSchema },
       },
+      errorHandler: signInRefused,
     },
     async (request) => {
       const body = request.body as { name: string; pin: string };
@@ -49,13 +61,16 @@ export function registerSessionRoutes(app: FastifyInstance, deps: { auth: AuthSe
   app.post(
     '/api/admin/session',
     {
+      config: { isAdminSignIn: true },
       schema: {
         operationId: 'adminSignIn',
         tags: ['admin'],
         summary: 'Sign in to the admin panel',
+        description: `Served to the LAN only while \`server.adminLanOnly\` is set (403 otherwise). ${THROTTLE_NOTE}`,
         body: AdminSignInBody,
-        response: { 200: AdminSessionSchema, 401: ErrorRef, 429: ErrorRef },
+        response: { 200: AdminSessionSchema, 401: SignInErrorSchema, 403: ErrorRef, 429: SignInErrorSchema },
       },
+      errorHandler: signInRefused,
     },
     async (request, reply) => {
       const body = request.body as { name: string; passphrase: string };
@@ -95,8 +110,9 @@ export function registerSessionRoutes(app: FastifyInstance, deps: { auth: AuthSe
           'and this one is replaced: the answer carries the new session and CSRF token. An admin who must choose a new passphrase ' +
           '(`mustChangePin`) can call no other admin route before this one.',
         body: ChangeOwnPassphraseBody,
-        response: { 200: AdminSessionSchema, 400: ErrorRef, 403: ErrorRef, 429: ErrorRef },
+        response: { 200: AdminSessionSchema, 400: ErrorRef, 403: SignInErrorSchema, 429: SignInErrorSchema },
       },
+      errorHandler: signInRefused,
     },
     async (request, reply) => {
       const { user } = request.principal ?? unreachable();
@@ -114,7 +130,10 @@ export function registerSessionRoutes(app: FastifyInstance, deps: { auth: AuthSe
       } catch (err) {
         // 403, not 401: the session is fine, and a 401 would sign the admin panel out.
         if (err instanceof AuthError && err.code === 'MB_ERR_AUTH_FAILED') {
-          return reply.status(403).send({ error: { code: err.code, message: 'The current passphrase is not right.' } });
+          const wait = retryAfterS(err);
+          if (wait !== undefined) void reply.header('retry-after', String(wait));
+          const message = `The current passphrase is not right.${wait === undefined ? '' : ` ${tryAgainIn(err.retryAfterMs)}`}`;
+          return reply.status(403).send({ error: { code: err.code, message, ...(wait === undefined ? {} : { retryAfterS: wait }) } });
         }
         throw err;
       }
@@ -138,6 +157,25 @@ export function registerSessionRoutes(app: FastifyInstance, deps: { auth: AuthSe
       return reply.status(204).send();
     },
   );
+}
+
+function retryAfterS(err: AuthError): number | undefined {
+  return err.retryAfterMs > 0 ? Math.ceil(err.retryAfterMs / 1000) : undefined;
+}
+
+/**
+ * Answers a refused sign-in that must wait with the seconds to wait, in `Retry-After` and
+ * `error.retryAfterS` (the kiosk counts them down); any other error goes to the server's handler.
+ */
+function signInRefused(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  if (!(err instanceof AuthError)) throw err;
+  const wait = retryAfterS(err);
+  const status = err.code === 'MB_ERR_AUTH_THROTTLED' ? 429 : err.code === 'MB_ERR_AUTH_FAILED' ? 401 : undefined;
+  if (wait === undefined || status === undefined) throw err;
+  void reply
+    .status(status)
+    .header('retry-after', String(wait))
+    .send({ error: { code: err.code, message: err.message, retryAfterS: wait } });
 }
 
 function adminSessionView(session: Session, user: User) {

@@ -1,6 +1,24 @@
 import { Type } from 'typebox';
 
-const Name = Type.String({ minLength: 1, maxLength: 64, pattern: '\\S', description: 'Display name, unique regardless of case.' });
+const Name = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: '\\S',
+  description:
+    'Display name, stored in NFKC and unique after case folding ("ＡＤＭＩＮ" is "admin"); invisible, control and bidirectional characters are refused.',
+});
+
+/** A refused sign-in; `retryAfterS` (also `Retry-After`) when the next try must wait. */
+export const SignInErrorSchema = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ description: '`MB_ERR_AUTH_FAILED` or `MB_ERR_AUTH_THROTTLED`.' }),
+      message: Type.String(),
+      retryAfterS: Type.Optional(Type.Integer({ minimum: 1, description: 'Seconds before the next try may be made.' })),
+    }),
+  },
+  { description: 'A refused sign-in.' },
+);
 
 export const UserViewSchema = Type.Object({
   id: Type.Integer(),
@@ -14,6 +32,18 @@ export const UserViewSchema = Type.Object({
     avoidMoods: Type.Optional(Type.Array(Type.String())),
   }),
   createdAt: Type.Integer(),
+  signIn: Type.Optional(
+    Type.Object(
+      {
+        failures: Type.Integer({ minimum: 0, description: 'Wrong PINs and passphrases counted against the account, not yet forgotten.' }),
+        waitS: Type.Integer({ minimum: 0, description: 'Seconds before the next sign-in try may be made; 0: now.' }),
+      },
+      {
+        description:
+          'In the list of accounts only: how much sign-in to the account is being slowed (`POST /api/admin/users/{id}/unlock` clears it).',
+      },
+    ),
+  ),
 });
 
 export const PinSignInBody = Type.Object(

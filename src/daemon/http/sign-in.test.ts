@@ -1,0 +1,204 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AuthService } from '../auth/auth-service.js';
+import { REGISTRATION_NAME_REFUSED } from './routes/people.js';
+import type { SqliteStore } from '../store/sqlite-store.js';
+import { FakeClock } from '../testing/fake-clock.js';
+import { buildTestServer } from '../testing/server.js';
+import type { MoodboxServer } from './build-server.js';
+
+// Issue 14 ("Hold the door"): sign-in that no burst or passer-by can break.
+
+let app: MoodboxServer;
+let store: SqliteStore;
+let clock: FakeClock;
+let auth: AuthService;
+
+beforeEach(async () => {
+  clock = new FakeClock();
+  ({ app, store, auth } = await buildTestServer({ clock, config: { sessions: { selfRegistration: true } } }));
+  await auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
+  await auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, 'test');
+  await auth.createUser({ name: 'Bob', role: 'member', secret: '2468' }, 'test');
+  await app.ready();
+});
+
+afterEach(async () => {
+  await app.close();
+});
+
+const KIOSK = '127.0.0.1';
+
+function pin(name: string, value: string, remoteAddress = KIOSK) {
+  return app.inject({ method: 'POST', url: '/api/session/pin', payload: { name, pin: value }, remoteAddress });
+}
+
+function passphrase(name: string, value: string, remoteAddress = KIOSK) {
+  return app.inject({ method: 'POST', url: '/api/admin/session', payload: { name, passphrase: value }, remoteAddress });
+}
+
+async function adminHeaders(): Promise<{ cookie: string; 'x-csrf-token': string }> {
+  const res = await passphrase('Boss', 'correct horse battery');
+  expect(res.statusCode).toBe(200);
+  return { cookie: String(res.headers['set-cookie']).split(';')[0] ?? '', 'x-csrf-token': res.json<{ csrfToken: string }>().csrfToken };
+}
+
+function count(statuses: number[], status: number): number {
+  return statuses.filter((s) => s === status).length;
+}
+
+describe('a burst of guesses at once', () => {
+  it('finds no PIN: 150 kiosk sign-ins at once for one name count as 150, and the right PIN late in the burst is refused', async () => {
+    const guesses = Array.from({ length: 150 }, (_, i) => (i === 120 ? '4711' : String(1000 + i)));
+    const replies = await Promise.all(guesses.map((g) => pin('Ada', g, '192.168.1.50')));
+    const statuses = replies.map((r) => r.statusCode);
+    expect([count(statuses, 200), count(statuses, 401), count(statuses, 429)]).toEqual([0, 6, 144]);
+    expect(replies[120]?.json()).toMatchObject({ error: { code: 'MB_ERR_AUTH_THROTTLED', retryAfterS: 1 } });
+    expect(replies.every((r) => r.statusCode !== 429 || r.headers['retry-after'] === '1')).toBe(true);
+    expect(store.audit.list({ action: 'auth.failed' }).total).toBe(count(statuses, 401));
+    expect(store.audit.list({ action: 'auth.sign-in' }).total).toBe(0);
+    clock.advance(1000);
+    expect((await pin('Ada', '4711', '192.168.1.50')).statusCode).toBe(200);
+  });
+
+  it('finds no passphrase: 150 admin sign-ins at once count as 150, and no cookie is set', async () => {
+    const guesses = Array.from({ length: 150 }, (_, i) => (i === 100 ? 'correct horse battery' : `wrong guess ${i}`));
+    const replies = await Promise.all(guesses.map((g) => passphrase('Boss', g, '192.168.1.50')));
+    const statuses = replies.map((r) => r.statusCode);
+    expect([count(statuses, 200), count(statuses, 401), count(statuses, 429)]).toEqual([0, 6, 144]);
+    expect(replies.some((r) => r.headers['set-cookie'] !== undefined)).toBe(false);
+    expect(store.audit.list({ action: 'auth.failed' }).total).toBe(6);
+  });
+});
+
+describe('a guest at the kiosk', () => {
+  it('leaves other members and the admin able to sign in, and staff can clear the guessed account', async () => {
+    // Ten minutes of wrong PINs at the kiosk, for Ada and for names picked at random, as fast as allowed.
+    let waits = 0;
+    for (let i = 0; i < 80; i++) {
+      const res = await pin(i % 2 === 0 ? 'Ada' : `Guess${i}`, '0000');
+      expect([401, 429]).toContain(res.statusCode);
+      const wait = Number(res.headers['retry-after'] ?? 0);
+      expect(wait).toBeLessThanOrEqual(30 * 60);
+      if (wait > 0 && wait <= 30) {
+        waits += wait;
+        clock.advance(wait * 1000);
+      }
+    }
+    expect(waits).toBeGreaterThan(0);
+
+    // The admin signs in at once, from the kiosk's own address.
+    expect((await passphrase('Boss', 'correct horse battery')).statusCode).toBe(200);
+    // Bob waits at most the device's 30 s, then signs in.
+    let bob = await pin('Bob', '2468');
+    if (bob.statusCode === 429) {
+      expect(bob.json<{ error: { retryAfterS: number } }>().error.retryAfterS).toBeLessThanOrEqual(30);
+      clock.advance(bob.json<{ error: { retryAfterS: number } }>().error.retryAfterS * 1000);
+      bob = await pin('Bob', '2468');
+    }
+    expect(bob.statusCode).toBe(200);
+
+    // Ada's own account waits; an admin clears it and she signs in.
+    const headers = await adminHeaders();
+    const ada = store.users.byName('Ada')?.id ?? 0;
+    const listed = (await app.inject({ url: '/api/admin/users', headers })).json<
+      Array<{ name: string; signIn: { failures: number; waitS: number } }>
+    >();
+    expect(listed.find((u) => u.name === 'Ada')?.signIn.failures).toBeGreaterThan(5);
+    expect(listed.find((u) => u.name === 'Bob')?.signIn).toEqual({ failures: 0, waitS: 0 });
+    expect((await app.inject({ method: 'POST', url: `/api/admin/users/${ada}/unlock`, headers })).statusCode).toBe(204);
+    expect((await app.inject({ method: 'POST', url: '/api/admin/users/999/unlock', headers })).statusCode).toBe(404);
+    const audit = store.audit.list({ action: 'auth.unlock' }).items;
+    expect(audit.map((e) => [e.actor, e.target])).toEqual([[`admin:${store.users.byName('Boss')?.id ?? 0}`, 'Ada']]);
+    let signedIn = await pin('Ada', '4711');
+    if (signedIn.statusCode === 429) {
+      // Only the kiosk's own budget may still ask for a short wait.
+      expect(Number(signedIn.headers['retry-after'])).toBeLessThanOrEqual(30);
+      clock.advance(Number(signedIn.headers['retry-after']) * 1000);
+      signedIn = await pin('Ada', '4711');
+    }
+    expect(signedIn.statusCode).toBe(200);
+  });
+
+  it("never slows the admin's passphrase sign-in with wrong PINs, nor a member's PIN with wrong passphrases", async () => {
+    for (let i = 0; i < 20; i++) await pin('Boss', '0000');
+    expect((await passphrase('Boss', 'correct horse battery')).statusCode).toBe(200);
+    for (let i = 0; i < 20; i++) await passphrase('Ada', 'not her passphrase', '192.168.1.9');
+    expect((await pin('Ada', '4711', '192.168.1.9')).statusCode).toBe(200);
+  });
+});
+
+describe('the admin sign-in off the LAN', () => {
+  it('is refused while server.adminLanOnly is set, before any passphrase check or cookie', async () => {
+    const fromInternet = await passphrase('Boss', 'correct horse battery', '203.0.113.9');
+    expect(fromInternet.statusCode).toBe(403);
+    expect(fromInternet.json().error.code).toBe('MB_ERR_HTTP_FORBIDDEN');
+    expect(fromInternet.headers['set-cookie']).toBeUndefined();
+    expect(store.audit.list().items.filter((e) => e.action.startsWith('auth.'))).toEqual([]);
+    expect((await passphrase('Boss', 'correct horse battery', '192.168.1.20')).statusCode).toBe(200);
+    expect((await passphrase('Boss', 'correct horse battery', 'fd00::20')).statusCode).toBe(200);
+  });
+
+  it('is served to any address once adminLanOnly is off', async () => {
+    const open = await buildTestServer({ clock, store, config: { server: { adminLanOnly: false } } });
+    expect(
+      (
+        await open.app.inject({
+          method: 'POST',
+          url: '/api/admin/session',
+          payload: { name: 'Boss', passphrase: 'correct horse battery' },
+          remoteAddress: '203.0.113.9',
+        })
+      ).statusCode,
+    ).toBe(200);
+    await open.app.close();
+  });
+});
+
+describe('self-registration', () => {
+  function register(name: string, remoteAddress = KIOSK) {
+    return app.inject({ method: 'POST', url: '/api/users', payload: { name, pin: '1357' }, remoteAddress });
+  }
+
+  it('answers every refused name alike, whether it is taken, a look-alike or holds invisible characters', async () => {
+    expect((await register('Eve')).statusCode).toBe(201);
+    const refusals = await Promise.all(['Ada', 'ＥＶＥ', 'eve', 'A\u200Bda', 'Bob\u202E'].map((n) => register(n)));
+    for (const res of refusals) {
+      expect(res.statusCode).toBe(409);
+      expect(res.json()).toEqual({ error: { code: 'MB_ERR_CONFLICT', message: REGISTRATION_NAME_REFUSED } });
+    }
+    expect((await register('Ｆｒａｎ')).json()).toMatchObject({ name: 'Fran' });
+  });
+
+  it('allows 10 tries per device and 30 in all per hour', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) statuses.push((await register(`Kiosk Guest ${i}`)).statusCode);
+    expect(statuses).toEqual([...new Array<number>(10).fill(201), 429]);
+    const limited = await register('Kiosk Guest 11');
+    expect(limited.json().error.code).toBe('MB_ERR_AUTH_THROTTLED');
+    expect(Number(limited.headers['retry-after'])).toBe(3600);
+
+    for (const device of ['192.168.1.2', '192.168.1.3']) {
+      for (let i = 0; i < 10; i++) expect((await register(`Guest ${device} ${i}`, device)).statusCode).toBe(201);
+    }
+    expect((await register('One Too Many', '192.168.1.4')).statusCode).toBe(429);
+    clock.advance(3_600_000);
+    expect((await register('Next Hour', '192.168.1.4')).statusCode).toBe(201);
+  });
+});
+
+describe('names', () => {
+  it('are stored in NFKC, and an admin cannot create a look-alike or invisible name', async () => {
+    const headers = await adminHeaders();
+    const create = (name: string) => app.inject({ method: 'POST', url: '/api/admin/users', headers, payload: { name, role: 'member' } });
+    await auth.createUser({ name: 'admin', role: 'member' }, 'test');
+    expect((await create('ＡＤＭＩＮ')).json()).toEqual({
+      error: { code: 'MB_ERR_CONFLICT', message: 'A user named `admin` already exists.' },
+    });
+    expect((await create('Bo\u200Bb2')).statusCode).toBe(400);
+    const ada = store.users.byName('Ada')?.id ?? 0;
+    const rename = (name: string) => app.inject({ method: 'PATCH', url: `/api/admin/users/${ada}`, headers, payload: { name } });
+    expect((await rename('ＢＯＢ')).statusCode).toBe(409);
+    expect((await rename('ＡＤＡ')).json()).toMatchObject({ name: 'ADA' });
+    expect((await pin('ada', '4711')).statusCode).toBe(200);
+  });
+});
