@@ -70,6 +70,7 @@ describe('moodbox start', () => {
       status: 'ready',
       services: [
         { name: 'database', status: 'ready' },
+        { name: 'settings', status: 'ready' },
         { name: 'kiosk-presence', status: 'ready' },
         { name: 'rfid', status: 'ready', detail: 'no RFID reader plugged in; PIN sign-in only' },
         { name: 'player', status: 'ready' },
@@ -141,7 +142,7 @@ describe('moodbox start', () => {
   it('starts on the configuration file alone when the saved settings stop it, keeps them, and says so in health', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'moodbox-safe-'));
     const first = startDaemon({ MOODBOX_DATA_DIR: dataDir });
-    await until(() => first.lines.find((l) => l['msg'] === 'moodbox ready'));
+    await until(() => first.lines.find((l) => l['msg'] === 'moodbox ready'), 30_000);
     first.child.kill('SIGTERM');
     await first.exited;
     // Saved from the panel: an address this machine does not have (a documentation address), so listening fails.
@@ -150,7 +151,7 @@ describe('moodbox start', () => {
     db.prepare('INSERT OR REPLACE INTO settings (key, value, updated_at) VALUES (?, ?, ?)').run('config.overrides', saved, 1);
     db.close();
     const second = startDaemon({ MOODBOX_DATA_DIR: dataDir });
-    const ready = await until(() => second.lines.find((l) => l['msg'] === 'moodbox ready'), 30_000);
+    const ready = await until(() => second.lines.find((l) => l['msg'] === 'moodbox ready'), 60_000);
     expect(second.lines.find((l) => l['msg'] === 'cannot start')?.['hint']).toBe('retrying without the saved settings');
     expect(second.lines.some((l) => String(l['msg']).startsWith('safe mode:'))).toBe(true);
     const base = String(ready['kiosk']).replace(/\/$/, '');
@@ -167,7 +168,7 @@ describe('moodbox start', () => {
     const after = new Database(join(dataDir, 'moodbox.db'), { readonly: true });
     expect((after.prepare('SELECT value FROM settings WHERE key = ?').get('config.overrides') as { value: string }).value).toBe(saved);
     after.close();
-  }, 60_000);
+  }, 150_000);
 
   it('tells systemd it is ready, pets the watchdog, and says when it stops', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'moodbox-notify-'));

@@ -286,10 +286,11 @@ export async function runDaemon(options: {
           if (lifecycle.isReady()) notifier.watchdog();
         }, notifier.watchdogIntervalMs);
 
+  // Before `ready`: a stop that comes right after it must not find the demo admin half made.
+  const demoAdmin = demo ? await ensureDemoAdmin(auth, store) : undefined;
   const url = displayUrl(httpService.address ?? `http://${config.server.host}:${config.server.port}`);
   notifier.ready(`serving ${url}`);
   log.info({ kiosk: `${url}/`, admin: `${url}/admin`, ms: Math.round(clock.monotonic() - startedAt), demo }, 'moodbox ready');
-  const demoAdmin = demo ? await ensureDemoAdmin(auth, store) : undefined;
   if (process.stdout.isTTY || demo) {
     process.stderr.write(
       `\nMoodbox ${VERSION} is running${demo ? ' in demo mode' : ''}.\n  Kiosk: ${url}/\n  Admin: ${url}/admin\n${demoAdmin ?? ''}  Stop:  Ctrl+C\n\n`,

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StateSnapshot } from '../../src/daemon/http/contract.js';
 import { playsToCsv } from '../../src/ui/data/admin-api.js';
 import { ApiClient, ApiError, type SocketLike } from '../../src/ui/data/api-client.js';
+import { KioskApi } from '../../src/ui/data/kiosk-api.js';
 
 /** A socket the test drives: `open()`, `receive()`, `drop()`; records what the client sends. */
 class FakeSocket implements SocketLike {
@@ -154,6 +155,40 @@ describe('ApiClient (the UI data layer) on a fake socket', () => {
     last().receive({ type: 'state/snapshot', seq: 0, data: STATE });
     last().drop();
     expect(seen).toEqual([true, false]);
+  });
+
+  it('sends the kiosk token with the player requests while this screen holds one (issue 14)', async () => {
+    const api = new KioskApi(client);
+    client.connect();
+    last().open();
+    last().receive({ type: 'state/snapshot', seq: 0, data: STATE });
+    const pending: Array<Promise<unknown>> = [];
+    const keep = (request: Promise<unknown>): void => void pending.push(request.catch(() => undefined));
+    keep(api.like({ id: 3 }));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => Response.json({ token: 'tok-1', expiresAt: 1, user: { id: 1, name: 'Ada', role: 'member' } })),
+    );
+    try {
+      await api.signIn('Ada', '2468');
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    keep(api.like({ id: 3 }));
+    keep(api.play({ id: 4 }));
+    keep(api.skip({ id: 4 }));
+    api.forget();
+    keep(api.play({ id: 5 }));
+    const sent = last().sent.map((t) => JSON.parse(t) as { type: string; token?: string });
+    expect(sent.map((m) => [m.type, m.token])).toEqual([
+      ['player/like', undefined],
+      ['player/like', 'tok-1'],
+      ['player/play', 'tok-1'],
+      ['player/skip', 'tok-1'],
+      ['player/play', undefined],
+    ]);
+    client.close();
+    await Promise.all(pending);
   });
 });
 

@@ -156,8 +156,8 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** Debian's Chromium, headless, with a fresh profile. */
-export async function launchBrowser(viewport = { width: 800, height: 480 }): Promise<Browser> {
+/** Debian's Chromium, headless, with a fresh profile; `args` go to Chromium after the usual ones. */
+export async function launchBrowser(viewport = { width: 800, height: 480 }, args: readonly string[] = []): Promise<Browser> {
   const profile = tempDir('mb-chromium-');
   const context = await chromium.launchPersistentContext(profile.path, {
     executablePath: '/usr/bin/chromium',
@@ -171,6 +171,7 @@ export async function launchBrowser(viewport = { width: 800, height: 480 }): Pro
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
+      ...args,
     ],
     viewport,
     timeout: 60_000,

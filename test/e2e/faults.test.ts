@@ -109,7 +109,8 @@ describe('faults', () => {
     const victimFile = readdirTones(library).find((f) => !f.includes(now.data.player.nowPlaying?.title.replace(' ', '-') ?? '?')) ?? '';
     writeFileSync(join(library, victimFile), Buffer.alloc(50_000, 3));
     const victim = trackIdOf(join(dir, 'data', 'moodbox.db'), join(library, victimFile));
-    const ws = new WebSocket(`${daemon.base.replace('http', 'ws')}/ws`);
+    // A guest tap, as from a page of the daemon (a socket without an Origin may only read).
+    const ws = new WebSocket(`${daemon.base.replace('http', 'ws')}/ws`, { origin: daemon.base });
     cleanups.push(() => ws.terminate());
     await new Promise((r) => ws.once('open', r));
     ws.send(JSON.stringify({ type: 'player/play', transaction: '1', data: { trackId: victim } }));

@@ -185,7 +185,7 @@ describe('/ws', () => {
     const replies: Array<Record<string, unknown>> = [];
     const ws = await app.injectWS(
       '/ws',
-      {},
+      { headers: { host: 'moodbox.test', origin: 'http://moodbox.test' } },
       {
         onInit: (socket) =>
           socket.on('message', (data) => replies.push(JSON.parse((data as Buffer).toString('utf8')) as Record<string, unknown>)),

@@ -14,6 +14,7 @@ import type { Logger } from '../logging.js';
 import type { Store } from '../store/store.js';
 import { registerAccess } from './access.js';
 import type { ErrorBody, ServiceHealthView } from './contract.js';
+import { actingFor } from './kiosk-person.js';
 import { registerApplianceRoutes } from './routes/appliance.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerPeopleRoutes } from './routes/people.js';
@@ -22,6 +23,7 @@ import { registerSettingsRoutes } from './routes/settings.js';
 import { registerStateRoutes } from './routes/state.js';
 import type { CameraFaces } from './schemas/appliance.js';
 import { ErrorBodySchema } from './schemas/common.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import type { StateHub } from './state-hub.js';
 import { registerWs, type WsHandler, type WsStats } from './ws.js';
 
@@ -97,6 +99,8 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // First, so that every answer carries the headers: pages, assets, API, errors, refused upgrades.
+  registerSecurityHeaders(app);
   app.addSchema(ErrorBodySchema);
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const body = (code: string, message: string): ErrorBody => ({ error: { code, message } });
@@ -152,13 +156,15 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
       clock: deps.clock,
       log: deps.log,
       handlers: {
-        // The kiosk's sign-out button, also after a card sign-in (when the screen holds no token).
-        'session/sign-out': () => {
-          deps.presence.signOut('button');
+        // The kiosk's sign-out button: with the person's token, or from the kiosk's own screen (after
+        // a card sign-in, when no screen holds a token).
+        'session/sign-out': (_data, context) => {
+          if (context.actingFor('sign out') !== null) deps.presence.signOut('button');
           return { user: null };
         },
         ...deps.wsHandlers,
       },
+      actingFor: (credentials, what) => actingFor(credentials, deps, what),
     },
     {
       maxBufferedBytes: options.ws.maxBufferedKiB * 1024,

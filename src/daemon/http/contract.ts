@@ -110,6 +110,12 @@ export interface ClientMessage {
   type: string;
   transaction?: string;
   data?: unknown;
+  /**
+   * The kiosk session token of the person signed in at the kiosk (from `POST /api/session/pin`),
+   * for requests that act for them: `player/like`, `player/skip`, `session/sign-out`, and
+   * `player/play` while someone is signed in. The kiosk's own screen may leave it out.
+   */
+  token?: string;
 }
 
 /** The body of every HTTP error response. */

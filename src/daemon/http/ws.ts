@@ -1,12 +1,48 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { Clock, Timer } from '../kernel/clock.js';
+import { MoodboxError } from '../kernel/errors.js';
 import type { Logger } from '../logging.js';
 import type { ClientMessage, ReplyMessage } from './contract.js';
+import { judgeOrigin, type OriginVerdict } from './origin.js';
 import type { StateHub } from './state-hub.js';
 
-/** Answers one kind of client request (`area/action`), at once or with a promise. Throwing a `MoodboxError` replies with its code. */
-export type WsHandler = (data: unknown) => unknown;
+/** The credentials a request carries: the token it sent and the screen it comes from. */
+export interface WsCredentials {
+  /** The kiosk session token sent as `token` beside `type`, if any; not checked yet. */
+  token: string | undefined;
+  /** True for the kiosk's own screen: a page of this daemon opened on this machine under a loopback name. */
+  isKioskScreen: boolean;
+}
+
+/** A person a request may act for. */
+export interface WsPerson {
+  id: number;
+  name: string;
+}
+
+/** What a handler knows about the request beyond its data. */
+export interface WsContext extends WsCredentials {
+  /** The `Origin` of the page that opened the socket, always this daemon's own; undefined for a client that sent none. */
+  origin: string | undefined;
+  /**
+   * The person signed in at the kiosk, when this request may act for them; null when nobody is
+   * signed in. Throws `MB_ERR_AUTH_REQUIRED` when someone is and the request has no credential for
+   * them. `what` completes "Sign in on this screen to …".
+   */
+  actingFor(what: string): WsPerson | null;
+}
+
+/**
+ * Answers one kind of client request (`area/action`), at once or with a promise. Throwing a
+ * `MoodboxError` replies with its code. Only `state/get` reaches a handler from a socket without
+ * an Origin; every other handler runs for pages of this daemon only, and MUST check `context`
+ * (`actingFor`) before it acts for a person.
+ */
+export type WsHandler = (data: unknown, context: WsContext) => unknown;
+
+/** Requests a socket without an Origin (not a browser: the CLI, scripts) may send: they change nothing. */
+const READ_ONLY_TYPES: ReadonlySet<string> = new Set(['state/get']);
 
 export interface WsOptions {
   /** A client whose unsent data passes this is disconnected (bytes). */
@@ -23,11 +59,19 @@ export interface WsStats {
 /**
  * The `/ws` endpoint: the state snapshot on connect, then every change. Each message is serialized
  * once for all clients. A slow or dead client never blocks the daemon: sends never wait, a client
- * whose buffer passes the limit or who misses a pong is terminated.
+ * whose buffer passes the limit or who misses a pong is terminated. The upgrade is refused (403)
+ * to a page of another site (`judgeOrigin`); a client without an Origin may only read.
  */
 export function registerWs(
   app: FastifyInstance,
-  deps: { hub: StateHub; clock: Clock; log: Logger; handlers?: Readonly<Record<string, WsHandler>> },
+  deps: {
+    hub: StateHub;
+    clock: Clock;
+    log: Logger;
+    handlers?: Readonly<Record<string, WsHandler>>;
+    /** Decides who a request acts for (`WsContext.actingFor`). */
+    actingFor: (credentials: WsCredentials, what: string) => WsPerson | null;
+  },
   options: WsOptions,
 ): () => WsStats {
   const { hub, clock, log } = deps;
@@ -77,7 +121,17 @@ export function registerWs(
     clients.clear();
   });
 
-  app.get('/ws', { websocket: true, schema: { hide: true } }, (socket) => {
+  // A page of another site is refused before the upgrade: it can neither read the state nor send anything.
+  const checkOrigin = async (request: FastifyRequest): Promise<void> => {
+    if (verdictOf(request) !== 'foreign') return;
+    log.warn({ origin: request.headers.origin?.slice(0, 200), ip: request.ip }, 'websocket from another site refused');
+    throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'Expected a page of this Moodbox to open the WebSocket: the Origin is another site.');
+  };
+
+  app.get('/ws', { websocket: true, schema: { hide: true }, onRequest: checkOrigin }, (socket, request) => {
+    const verdict = verdictOf(request);
+    const origin = verdict === 'none' ? undefined : request.headers.origin;
+    const isKioskScreen = verdict === 'kiosk';
     const state = { isAlive: true };
     clients.set(socket, state);
     log.debug({ clients: clients.size }, 'ui connected');
@@ -95,13 +149,13 @@ export function registerWs(
     socket.on('message', (raw) => {
       state.isAlive = true;
       const text = (raw as Buffer).toString('utf8');
-      replies = replies.then(() => answer(text)).then((reply) => send(socket, JSON.stringify(reply)));
+      replies = replies.then(() => answer(text, origin, isKioskScreen)).then((reply) => send(socket, JSON.stringify(reply)));
     });
     const { seq, data } = hub.snapshot();
     send(socket, JSON.stringify({ type: 'state/snapshot', seq, data }));
   });
 
-  async function answer(text: string): Promise<ReplyMessage> {
+  async function answer(text: string, origin: string | undefined, isKioskScreen: boolean): Promise<ReplyMessage> {
     let message: ClientMessage;
     try {
       message = JSON.parse(text) as ClientMessage;
@@ -116,8 +170,22 @@ export function registerWs(
     if (handler === undefined) {
       return errorReply(message.type, transaction, 'MB_ERR_HTTP_NOT_FOUND', `Unknown message type \`${message.type}\``);
     }
+    if (origin === undefined && !READ_ONLY_TYPES.has(message.type)) {
+      return errorReply(
+        message.type,
+        transaction,
+        'MB_ERR_HTTP_FORBIDDEN',
+        `This connection can only read: \`${message.type}\` needs a socket opened by a Moodbox page (with its Origin)`,
+      );
+    }
+    const credentials: WsCredentials = {
+      token: typeof message.token === 'string' && message.token !== '' ? message.token : undefined,
+      isKioskScreen,
+    };
+    const context: WsContext = { ...credentials, origin, actingFor: (what) => deps.actingFor(credentials, what) };
     try {
-      return { type: message.type, transaction, status: 'ok', data: (await handler(message.data)) ?? null };
+      const data: unknown = await handler(message.data, context);
+      return { type: message.type, transaction, status: 'ok', data: data ?? null };
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       if (typeof code === 'string' && code.startsWith('MB_ERR_'))
@@ -128,6 +196,16 @@ export function registerWs(
   }
 
   return () => ({ clients: clients.size, dropped });
+}
+
+function verdictOf(request: FastifyRequest): OriginVerdict {
+  const raw = request.raw as { socket?: { remoteAddress?: string; localPort?: number } };
+  return judgeOrigin({
+    origin: request.headers.origin,
+    host: request.headers.host,
+    remoteAddress: raw.socket?.remoteAddress,
+    localPort: raw.socket?.localPort,
+  });
 }
 
 function errorReply(type: string, transaction: string, code: string, message: string): ReplyMessage {

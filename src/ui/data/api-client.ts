@@ -117,8 +117,12 @@ export class ApiClient extends EventTarget {
     this.#setOnline(false);
   }
 
-  /** Sends `{type, transaction, data}` and resolves with the reply's `data`; rejects with `ApiError`. */
-  request<T = unknown>(type: string, data?: unknown): Promise<T> {
+  /**
+   * Sends `{type, transaction, data}` and resolves with the reply's `data`; rejects with `ApiError`.
+   * `options.token` (a kiosk session token) goes along as `token` for requests that act for the
+   * person signed in.
+   */
+  request<T = unknown>(type: string, data?: unknown, options: { token?: string | null } = {}): Promise<T> {
     const socket = this.#socket;
     if (socket === undefined || socket.readyState !== OPEN || !this.#isOnline) {
       return Promise.reject(new ApiError('MB_ERR_OFFLINE', 'Moodbox is offline. Try again in a moment.'));
@@ -130,7 +134,8 @@ export class ApiClient extends EventTarget {
         reject(new ApiError('MB_ERR_TIMEOUT', 'Moodbox did not answer. Try again.'));
       }, this.#requestTimeoutMs);
       this.#pending.set(transaction, { resolve: (value) => resolve(value as T), reject, timer });
-      socket.send(JSON.stringify({ type, transaction, data }));
+      const token = options.token ?? undefined;
+      socket.send(JSON.stringify(token === undefined ? { type, transaction, data } : { type, transaction, data, token }));
     });
   }
 

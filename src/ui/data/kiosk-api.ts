@@ -10,8 +10,10 @@ export interface KioskSignIn {
 
 /**
  * What the kiosk asks of the daemon: sign-in by name and PIN, sign-out, and the player requests
- * (`player/play`, `player/like`, `player/skip`) over the socket. Holds the kiosk token in memory
- * only: a reload signs the person out of this screen, never leaves the token on a shared device.
+ * (`player/play`, `player/like`, `player/skip`) over the socket, each with the kiosk token when
+ * this screen holds one (the daemon acts for a signed-in person only on their token, or on the
+ * kiosk's own screen). Holds the token in memory only: a reload signs the person out of this
+ * screen, never leaves the token on a shared device.
  */
 export class KioskApi {
   readonly client: ApiClient;
@@ -31,7 +33,10 @@ export class KioskApi {
     return signed;
   }
 
-  /** Signs out: by the token when this screen signed the person in, else (card sign-in) over the socket. */
+  /**
+   * Signs out: by the token when this screen signed the person in, else over the socket, which the
+   * daemon allows from the kiosk's own screen only (after a card sign-in no screen holds a token).
+   */
   async signOut(): Promise<void> {
     const token = this.#token;
     this.#token = null;
@@ -45,14 +50,14 @@ export class KioskApi {
   }
 
   play(track: Pick<TrackView, 'id'>): Promise<unknown> {
-    return this.client.request('player/play', { trackId: track.id });
+    return this.client.request('player/play', { trackId: track.id }, { token: this.#token });
   }
 
   like(track: Pick<TrackView, 'id'>): Promise<unknown> {
-    return this.client.request('player/like', { trackId: track.id });
+    return this.client.request('player/like', { trackId: track.id }, { token: this.#token });
   }
 
   skip(track: Pick<TrackView, 'id'>): Promise<unknown> {
-    return this.client.request('player/skip', { trackId: track.id });
+    return this.client.request('player/skip', { trackId: track.id }, { token: this.#token });
   }
 }

@@ -1,0 +1,29 @@
+import type { AuthService } from '../auth/auth-service.js';
+import type { KioskPresence, KioskUser } from '../auth/kiosk-presence.js';
+import { MoodboxError } from '../kernel/errors.js';
+import type { WsCredentials } from './ws.js';
+
+export interface KioskPersonDeps {
+  auth: Pick<AuthService, 'authenticate'>;
+  presence: Pick<KioskPresence, 'user'>;
+}
+
+/**
+ * Who a WebSocket request acts for: the person signed in at the kiosk, or null when nobody is
+ * (a guest tap). Acting for a person (their likes, skips and history, their sign-out) needs one of:
+ * - their kiosk session token, sent as `token` beside `type` (the screen where they entered their
+ *   PIN holds it, in memory only);
+ * - the kiosk's own screen (`isKioskScreen`): after a card sign-in no screen holds a token, and the
+ *   touchscreen on the box acts for whoever is signed in at it, as anyone touching it can.
+ * Anything else, while someone is signed in, is refused with `MB_ERR_AUTH_REQUIRED`.
+ */
+export function actingFor(context: WsCredentials, deps: KioskPersonDeps, what: string): KioskUser | null {
+  const person = deps.presence.user;
+  if (person === null || context.isKioskScreen) return person;
+  const found = context.token === undefined ? undefined : deps.auth.authenticate(context.token, 'kiosk');
+  if (found?.user.id === person.id) return person;
+  throw new MoodboxError(
+    'MB_ERR_AUTH_REQUIRED',
+    `Sign in on this screen to ${what}: someone is signed in at the kiosk, and only their own screen acts for them`,
+  );
+}
