@@ -405,6 +405,7 @@ async function buildCamera(
     installDir: INSTALL_DIR,
     cascadePath: config.vision.cascadePath,
     minFaceSize: config.vision.minFacePx,
+    detectWidth: config.vision.detectWidth,
   });
   const classifier = new OnnxEmotionClassifier({ log: visionLog }, { modelPath: deps.modelPath, int8Check: config.vision.int8Check });
   const vision = new VisionPipeline(

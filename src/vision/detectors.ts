@@ -14,6 +14,8 @@ export interface DetectorSettings {
   cascadePath?: string;
   /** Smallest face looked for, in px of the camera frame. @default 48 */
   minFaceSize?: number;
+  /** YuNet's full-scan width (px). @default YunetFaceDetector's (480) */
+  detectWidth?: number;
 }
 
 /** A detector that loads its model on `load()` (and on first use). */
@@ -26,6 +28,10 @@ export function createFaceDetector(kind: DetectorKind, settings: DetectorSetting
     case 'haar':
       return new HaarFaceDetector({ cascadePath: settings.cascadePath ?? DEFAULT_CASCADE, minFaceSize });
     case 'yunet':
-      return new YunetFaceDetector({ modelPath: join(settings.installDir, 'models', YUNET_MODEL_FILE), minFaceSize });
+      return new YunetFaceDetector({
+        modelPath: join(settings.installDir, 'models', YUNET_MODEL_FILE),
+        minFaceSize,
+        ...(settings.detectWidth === undefined ? {} : { detectWidth: settings.detectWidth }),
+      });
   }
 }

@@ -96,7 +96,7 @@ interface Scan {
  * where Haar cascades score about 0.2–0.38) that gives each face a score and five landmarks. Runs
  * on onnxruntime-node with one thread; OpenCV (async calls, on the libuv thread pool) scales the
  * frame, and the tensor and the decoding are plain TypeScript. A full scan of a 640x480 frame at
- * the default 320 px takes about 5 ms on one thread, where `HaarFaceDetector` takes 11–26 ms.
+ * 320 px takes about 5 ms on one thread (the default 480 px about 10 ms), where `HaarFaceDetector` takes 11–26 ms.
  *
  * With `near`, each tracked face is searched for in a region around its box, scaled so that the
  * face is 48 px whatever its size in the frame. Measured on the group test image: one region 1.1 ms,
