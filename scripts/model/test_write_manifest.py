@@ -128,6 +128,17 @@ class WriteManifestTest(unittest.TestCase):
         self.assertEqual(models["emotion-int8.onnx"]["training"], {"bestEpoch": 7})
         self.assertEqual(models["emotion-int8.onnx"]["quantization"]["from"]["file"], "emotion-float.onnx")
 
+    def test_keeps_figures_from_other_cpus_while_the_file_is_unchanged(self):
+        sha = hashlib.sha256(self.int8_path.read_bytes()).hexdigest()
+        figures = self.dir / "a72.json"
+        figures.write_text(json.dumps({"sha256": sha, "cpu": "cortex-a72", "accuracy": 0.67}))
+        main(["--models-dir", str(self.dir), "--other-cpu", f"emotion-int8.onnx=arm64-a72:{figures}"])
+        main(["--models-dir", str(self.dir)])
+        self.assertEqual(self.manifest()["models"]["emotion-int8.onnx"]["otherCpus"]["arm64-a72"]["accuracy"], 0.67)
+        figures.write_text(json.dumps({"sha256": "0" * 64}))
+        with self.assertRaises(SystemExit):
+            main(["--models-dir", str(self.dir), "--other-cpu", f"emotion-int8.onnx=x:{figures}"])
+
     def test_records_a_plain_training_run(self):
         run = self.write_run([{"epoch": 1, "test_acc": 0.5}, {"epoch": 2, "test_acc": 0.6}, {"epoch": 3, "test_acc": 0.55}])
         main(["--models-dir", str(self.dir), "--run", str(run)])

@@ -12,6 +12,8 @@ from the existing manifest unless given again:
   under `accuracy.<KEY>` (accuracy, per-class recall, confusion matrix, FER+ majority, images/s).
 - `--run DIR` records the training run (args.json, report.json, the best epoch) under `training`.
 - `--flip-tta FILE=true` sets whether the daemon averages each face with its mirror (default false).
+- `--other-cpu emotion-int8.onnx=arm64-cortex-a72:/tmp/a72.json` stores figures measured on another
+  CPU (`scripts/check-arm64.sh`) under `otherCpus.<KEY>`, kept while the file is unchanged.
 
 Entries whose file no longer exists are dropped. Other models in the folder (the YuNet face
 detector, which the daemon checks against its own sha256) are left out. Needs numpy and onnx only.
@@ -143,7 +145,7 @@ def train_command(run: Path, args: dict) -> str:
 
 
 def build(models_dir: Path, existing: dict, evals: list[tuple[str, str, dict]], run: Path | None,
-          flip: dict[str, bool]) -> dict:
+          flip: dict[str, bool], other_cpus: list[tuple[str, str, dict]] | None = None) -> dict:
     old = existing.get("models", {}) if isinstance(existing.get("models"), dict) else {}
     models: dict = {}
     for path in sorted(models_dir.glob(EMOTION_MODELS)):
@@ -156,6 +158,8 @@ def build(models_dir: Path, existing: dict, evals: list[tuple[str, str, dict]], 
         entry["licence"] = LICENCE
         # Figures measured on other bytes are dropped, never carried over to a new file.
         entry["accuracy"] = dict(prev.get("accuracy", {})) if same_model else {}
+        if same_model and isinstance(prev.get("otherCpus"), dict):
+            entry["otherCpus"] = dict(prev["otherCpus"])
         if run is not None:
             entry["training"] = training_record(run)
         elif same_model and "training" in prev:
@@ -174,6 +178,12 @@ def build(models_dir: Path, existing: dict, evals: list[tuple[str, str, dict]], 
             raise SystemExit(f"--eval {name}={key}: the report is for sha256 {figures['model']['sha256']}, "
                              f"not the current file ({models[name]['sha256']})")
         models[name]["accuracy"][key] = figures
+    for name, key, figures in other_cpus or []:
+        if name not in models:
+            raise SystemExit(f"--other-cpu {name}: no such model in {models_dir}")
+        if figures.get("sha256") not in (None, models[name]["sha256"]):
+            raise SystemExit(f"--other-cpu {name}={key}: the figures are for sha256 {figures['sha256']}, not the current file")
+        models[name].setdefault("otherCpus", {})[key] = figures
     return {"about": "Models the daemon loads; checked at start-up (sha256, input, output, labels, "
                      "normalisation). Written by scripts/model/write_manifest.py.",
             "models": models}
@@ -188,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--eval-command", action="append", default=[], metavar="FILE=KEY:COMMAND",
                     help="the command that produced an --eval report (recorded beside it)")
     ap.add_argument("--flip-tta", action="append", default=[], metavar="FILE=true|false")
+    ap.add_argument("--other-cpu", action="append", default=[], metavar="FILE=KEY:JSON",
+                    help="figures measured on another CPU (scripts/check-arm64.sh --json), kept while the file is unchanged")
     args = ap.parse_args(argv)
 
     manifest_path = args.models_dir / MANIFEST
@@ -209,7 +221,14 @@ def main(argv: list[str] | None = None) -> int:
         if value not in ("true", "false"):
             raise SystemExit(f"--flip-tta: expected FILE=true|false, got {spec!r}")
         flip[name] = value == "true"
-    manifest = build(args.models_dir, existing, evals, args.run, flip)
+    other_cpus = []
+    for spec in args.other_cpu:
+        target, _, path = spec.partition(":")
+        name, _, key = target.partition("=")
+        if not name or not key or not path:
+            raise SystemExit(f"--other-cpu: expected FILE=KEY:JSON, got {spec!r}")
+        other_cpus.append((name, key, json.loads(Path(path).read_text())))
+    manifest = build(args.models_dir, existing, evals, args.run, flip, other_cpus)
     manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
     for name, entry in manifest["models"].items():
         print(f"{name}: sha256 {entry['sha256']}, accuracy keys {sorted(entry['accuracy'])}")
