@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_EMOTION_MOODS,
+  EMOTION_MOODS_SETTING,
   loadEmotionMoodMap,
   moodsForEmotions,
   parseEmotionMoodMap,
-  saveEmotionMoodMap,
   type MoodSettings,
 } from './moods.js';
 
@@ -33,7 +33,7 @@ describe('emotion → mood mapping', () => {
 
   it('keeps an edited mapping, completing it with the defaults', () => {
     const settings = memorySettings();
-    saveEmotionMoodMap(settings, { sad: { moods: { calm: 0.5 } } }, 1);
+    settings.set(EMOTION_MOODS_SETTING, { sad: { moods: { calm: 0.5 } } }, 1);
     const map = loadEmotionMoodMap(settings);
     expect(map.sad).toEqual({ moods: { calm: 0.5 } });
     expect(map.happy).toEqual(DEFAULT_EMOTION_MOODS.happy);

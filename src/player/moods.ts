@@ -119,13 +119,6 @@ export function loadEmotionMoodMap(settings: MoodSettings): EmotionMoodMap {
   }
 }
 
-/** Validates and stores the admin's mapping; returns it complete. */
-export function saveEmotionMoodMap(settings: MoodSettings, value: unknown, at: number): EmotionMoodMap {
-  const map = parseEmotionMoodMap(value);
-  settings.set(EMOTION_MOODS_SETTING, map, at);
-  return map;
-}
-
 /**
  * Mixes per-emotion probabilities into mood weights (summing to 1) through the mapping, e.g.
  * `{happy: 0.7, neutral: 0.3}` → `{upbeat: 0.5, energetic: 0.2, calm: 0.3}`.
