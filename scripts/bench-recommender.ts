@@ -7,13 +7,14 @@ import { performance } from 'node:perf_hooks';
 import { seededRandom } from '../src/daemon/kernel/random.js';
 import { Recommender, type HistoryEntry, type RecommendRequest } from '../src/player/recommender.js';
 import { syntheticLibrary } from '../src/player/testing/synthetic-library.js';
+import { TrackIndex } from '../src/player/track-index.js';
 
 const tracks = Number(process.argv[2] ?? 100_000);
 const calls = Number(process.argv[3] ?? 500);
 const library = syntheticLibrary({ tracks, seed: 1 });
 
 const started = performance.now();
-const recommender = new Recommender(library);
+const recommender = new Recommender(new TrackIndex(library));
 const buildMs = performance.now() - started;
 
 const now = Date.UTC(2026, 5, 1);

@@ -8,10 +8,12 @@ import type { Service, ServiceHealth } from './kernel/lifecycle.js';
 import type { Random } from './kernel/random.js';
 import type { Config } from './config/schema.js';
 import type { Store, Track } from './store/store.js';
-import { EMOTIONS, loadEmotionMoodMap, moodsForEmotions, type Emotion } from '../player/moods.js';
+import { EMOTIONS, type Emotion } from '../player/moods.js';
 import type { QueueEntry, QueueItem } from '../player/play-queue.js';
 import type { Player, PlayReason } from '../player/player.js';
-import { Recommender, type HistoryEntry, type ListenerTaste, type Recommendation } from '../player/recommender.js';
+import { Recommender, type Recommendation } from '../player/recommender.js';
+import { TrackIndex } from '../player/track-index.js';
+import { recommendFor } from './recommend-for.js';
 
 /** The room mood when nobody has been seen for a while (the vision pipeline's `NOBODY`). */
 const NOBODY = 'nobody';
@@ -63,7 +65,7 @@ type Silence = 'quiet hours' | 'nobody there' | 'volume schedule' | null;
 export class MusicDirector implements Service {
   readonly name = 'music';
   readonly #deps: MusicDirectorDeps;
-  #recommender = new Recommender([]);
+  #recommender = new Recommender(new TrackIndex([]));
   #tracks = new Map<number, Track>();
   readonly #views = new Map<number, TrackView>();
   /** The room mood: an emotion label, `nobody`, or null before the first reading. */
@@ -258,7 +260,7 @@ export class MusicDirector implements Service {
     const tracks = this.#deps.store.tracks.allWithMoods();
     this.#tracks = new Map(tracks.map((t) => [t.id, t]));
     this.#views.clear();
-    this.#recommender = new Recommender(tracks.map((t) => ({ id: t.id, artist: t.artist, language: t.language, moods: t.moods })));
+    this.#recommender = new Recommender(new TrackIndex(tracks));
     this.#deps.log.info({ tracks: tracks.length }, 'music library loaded');
   }
 
@@ -272,22 +274,10 @@ export class MusicDirector implements Service {
   /** The picks for the room now, with the mood weights the room's emotion maps to. */
   #recommend(): Recommendation & { room: Record<string, number> } {
     const { store, clock, random } = this.#deps;
-    const emotion = this.#emotion();
-    const map = loadEmotionMoodMap(store.settings);
-    const liftTo = map[emotion].liftTo;
-    const user = this.#deps.listener();
-    const room = moodsForEmotions({ [emotion]: 1 }, map);
-    const recommendation = this.#recommender.recommend(
-      {
-        mood: room,
-        policy: this.#deps.settings().policy === 'lift' && liftTo !== undefined ? { kind: 'lift', target: liftTo } : { kind: 'match' },
-        ...(user === null ? {} : { listener: listenerTaste(store, user.id) }),
-        history: roomHistory(store),
-        now: clock.now(),
-      },
-      random,
+    return recommendFor(
+      { store, clock, random, recommender: this.#recommender },
+      { scores: { [this.#emotion()]: 1 }, policy: this.#deps.settings().policy, userId: this.#deps.listener()?.id ?? null },
     );
-    return { ...recommendation, room };
   }
 
   /** Whether a track fits the room now: tagged with the mood aimed at, or one the room's emotion maps to strongly. */
@@ -508,28 +498,3 @@ export class MusicDirector implements Service {
 }
 
 const NOBODY_SILENCE = 'nobody there' as const;
-
-/** What a person likes, as the recommender takes it: preferences, likes and skips. */
-export function listenerTaste(store: Store, userId: number): ListenerTaste {
-  const user = store.users.get(userId);
-  if (user === undefined) return {};
-  const feedback = store.plays.feedbackFor(userId);
-  return {
-    languages: user.preferences.languages ?? [],
-    artists: user.preferences.artists ?? [],
-    avoidMoods: user.preferences.avoidMoods ?? [],
-    likedTrackIds: feedback.filter((f) => f.kind === 'like').map((f) => f.trackId),
-    skippedTrackIds: feedback.filter((f) => f.kind === 'skip').map((f) => f.trackId),
-  };
-}
-
-/** How many of the room's latest plays the recommender looks back at (its repeat window is 20 plays or 90 minutes). */
-const HISTORY_PLAYS = 100;
-
-/** The room's recent plays, newest first, as the recommender takes them. */
-export function roomHistory(store: Pick<Store, 'plays'>): HistoryEntry[] {
-  return store.plays
-    .list({ limit: HISTORY_PLAYS })
-    .items.filter((p) => p.trackId !== null)
-    .map((p) => ({ trackId: p.trackId ?? 0, startedAt: p.startedAt, outcome: p.outcome }));
-}

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../daemon/kernel/random.js';
 import { DEFAULT_MOOD_COORDINATES } from './moods.js';
 import { Recommender, type CandidateTrack, type HistoryEntry, type RecommendRequest } from './recommender.js';
+import { RECOMMENDER_WEIGHTS, type RecommenderWeights } from './recommender-weights.js';
 import { syntheticLibrary } from './testing/synthetic-library.js';
+import { TrackIndex } from './track-index.js';
 
 const NOW = Date.UTC(2026, 5, 1, 12);
 const MINUTE = 60_000;
@@ -10,10 +12,11 @@ const SEEDS = Array.from({ length: 200 }, (_, k) => k + 1);
 
 const library = syntheticLibrary({ tracks: 2000, seed: 7 });
 const byId = new Map(library.map((t) => [t.id, t]));
-const recommender = new Recommender(library, { noRepeatPlays: 20, noRepeatMinutes: 60 });
+const index = new TrackIndex(library);
+const recommender = new Recommender(index, { noRepeatPlays: 20, noRepeatMinutes: 60 });
 
 function distanceTo(trackId: number, mood: string): number {
-  const point = recommender.pointOf(trackId);
+  const point = index.pointOf(trackId);
   const target = DEFAULT_MOOD_COORDINATES[mood];
   if (!point || !target) return Number.POSITIVE_INFINITY;
   return Math.hypot(point.valence - target.valence, point.arousal - target.arousal);
@@ -68,7 +71,7 @@ describe('Recommender', () => {
     for (const mood of ['calm', 'energetic', 'mellow']) {
       const fitting = SEEDS.filter((seed) => {
         const next = recommender.recommend({ mood, now: NOW }, seededRandom(seed)).next;
-        return next !== undefined && recommender.topMood(next.trackId) === mood;
+        return next !== undefined && index.topMood(next.trackId) === mood;
       });
       // Each mood is the main mood of about 1 track in 6.
       expect(fitting.length / SEEDS.length).toBeGreaterThan(0.8);
@@ -82,7 +85,7 @@ describe('Recommender', () => {
     for (const seed of SEEDS) {
       const history = session(seed, steps, { mood: 'mellow', policy: { kind: 'lift', target: 'upbeat' } }).reverse();
       history.forEach((h, k) => (sums[k] = (sums[k] ?? 0) + distanceTo(h.trackId, 'upbeat')));
-      if (recommender.topMood(history.at(-1)?.trackId ?? 0) === 'upbeat') arrived++;
+      if (index.topMood(history.at(-1)?.trackId ?? 0) === 'upbeat') arrived++;
     }
     const mean = sums.map((s) => s / SEEDS.length);
     // Mellow is 1.42 from upbeat: the first play is one step (0.35) away from mellow, not a jump.
@@ -147,7 +150,7 @@ describe('Recommender', () => {
       { id: 2, artist: 'A', language: '', moods: [{ mood: 'calm', weight: 1 }] },
       { id: 3, artist: 'B', language: '', moods: [] },
     ];
-    const rec = new Recommender(tiny);
+    const rec = new Recommender(new TrackIndex(tiny));
     const history = [
       { trackId: 1, startedAt: NOW - MINUTE },
       { trackId: 3, startedAt: NOW - 2 * MINUTE },
@@ -159,7 +162,7 @@ describe('Recommender', () => {
       expect(result.next?.reason.kind).toBe('fallback');
       expect(result.suggestions.length).toBe(1);
     }
-    expect(new Recommender([]).recommend({ mood: 'calm', now: NOW }, seededRandom(1))).toEqual({
+    expect(new Recommender(new TrackIndex([])).recommend({ mood: 'calm', now: NOW }, seededRandom(1))).toEqual({
       next: undefined,
       suggestions: [],
       aim: 'calm',
@@ -167,9 +170,99 @@ describe('Recommender', () => {
   });
 
   it('refuses nonsense options with the value it got', () => {
-    expect(() => new Recommender(library, { noRepeatPlays: -1 })).toThrow(
-      'Expected `noRepeatPlays` to be an integer ≥ 0, got `-1` (number)',
-    );
+    expect(() => new Recommender(index, { noRepeatPlays: -1 })).toThrow('Expected `noRepeatPlays` to be an integer ≥ 0, got `-1` (number)');
     expect(() => recommender.recommend({ mood: {}, now: NOW }, seededRandom(1))).toThrow(/Expected `mood`/);
+  });
+});
+
+describe('TrackIndex', () => {
+  it('is frozen, and no recommendation of any kind changes it, however many share it', () => {
+    const tiny = new TrackIndex([...syntheticLibrary({ tracks: 60, seed: 3 }), { id: 999, artist: 'Z', language: '', moods: [] }]);
+    const before = structuredClone({ ...tiny });
+    const positions = [...tiny.ids].map((id) => tiny.positionOf(id));
+    expect(Object.isFrozen(tiny)).toBe(true);
+    expect(Object.isFrozen(tiny.artistNames) && Object.isFrozen(tiny.moodNames)).toBe(true);
+    expect([...tiny.postings.values()].every((posting) => Object.isFrozen(posting))).toBe(true);
+    // Two engines with different tuning over one index; a repeat window as long as the library forces the relaxed passes.
+    const engines = [
+      new Recommender(tiny, { noRepeatPlays: 60 }),
+      new Recommender(tiny, { noRepeatPlays: 60, weights: { favouriteArtist: 9, nearMood: 0.2 } }),
+    ];
+    const listener = { languages: ['fr'], artists: ['Artist 1'], avoidMoods: ['power'], likedTrackIds: [3, 4], skippedTrackIds: [5] };
+    for (const [k, engine] of engines.entries()) {
+      const random = seededRandom(k + 1);
+      const history: HistoryEntry[] = [];
+      for (let play = 0; play < 80; play++) {
+        const policy = play % 3 === 0 ? ({ kind: 'lift', target: 'energetic' } as const) : ({ kind: 'match' } as const);
+        const mood = play % 2 === 0 ? 'calm' : { mellow: 0.5, upbeat: 0.5 };
+        const pick = engine.recommend({ mood, policy, listener, history, now: NOW + play * MINUTE }, random).next;
+        if (pick)
+          history.unshift({ trackId: pick.trackId, startedAt: NOW + play * MINUTE, outcome: play % 4 === 0 ? 'skipped' : 'completed' });
+      }
+    }
+    expect({ ...tiny }).toEqual(before);
+    expect([...tiny.ids].map((id) => tiny.positionOf(id))).toEqual(positions);
+  });
+
+  it('addresses artists and languages however they were typed', () => {
+    const tiny = new TrackIndex([
+      {
+        id: 7,
+        artist: 'Ann ',
+        language: 'FR',
+        moods: [
+          { mood: 'calm', weight: 0.4 },
+          { mood: 'odd', weight: 0.9 },
+        ],
+      },
+      { id: 8, artist: 'ann', language: '', moods: [] },
+    ]);
+    expect([tiny.size, tiny.artistCount, tiny.languageCount]).toEqual([2, 1, 1]);
+    expect([tiny.artistId(' ANN'), tiny.languageId('fr'), tiny.positionOf(8), tiny.positionOf(9)]).toEqual([0, 0, 1, undefined]);
+    // `odd` is the strongest mood but has no place on the plane: the track sits where `calm` does.
+    expect(tiny.topMood(7)).toBe('odd');
+    expect(tiny.pointOf(7)).toEqual({ valence: expect.closeTo(0.35) as number, arousal: expect.closeTo(-0.6) as number });
+    expect([tiny.topMood(8), tiny.pointOf(8)]).toEqual([undefined, undefined]);
+  });
+});
+
+describe('RECOMMENDER_WEIGHTS', () => {
+  /** How many of the next track and its six suggestions, over many seeds, are by `artist` when the listener names them. */
+  function favouritePicks(artist: string, weights?: Partial<RecommenderWeights>): number {
+    const engine = new Recommender(index, weights === undefined ? {} : { weights });
+    return SEEDS.reduce((sum, seed) => {
+      const result = engine.recommend({ mood: 'calm', listener: { artists: [artist] }, now: NOW }, seededRandom(seed));
+      return sum + [result.next, ...result.suggestions].filter((p) => byId.get(p?.trackId ?? 0)?.artist === artist).length;
+    }, 0);
+  }
+
+  it('is the default tuning', () => {
+    const request: RecommendRequest = { mood: 'mellow', listener: { languages: ['de'], artists: ['Artist 3'] }, now: NOW };
+    expect(new Recommender(index, { weights: { ...RECOMMENDER_WEIGHTS } }).recommend(request, seededRandom(5))).toEqual(
+      new Recommender(index).recommend(request, seededRandom(5)),
+    );
+  });
+
+  it('favouriteArtist: a larger weight picks the artists a listener names more often, 1 as often as anyone', () => {
+    const calmCount = new Map<string, number>();
+    for (const t of library) if (t.moods[0]?.mood === 'calm') calmCount.set(t.artist, (calmCount.get(t.artist) ?? 0) + 1);
+    const fav = [...calmCount].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+    const neutral = favouritePicks(fav, { favouriteArtist: 1 });
+    const byDefault = favouritePicks(fav);
+    const strong = favouritePicks(fav, { favouriteArtist: 16 });
+    expect(byDefault).toBeGreaterThan(1.5 * neutral);
+    expect(strong).toBeGreaterThan(1.5 * byDefault);
+  });
+
+  it('refuses a weight that is not a number ≥ 0, or a count of plays that is not whole', () => {
+    expect(() => new Recommender(index, { weights: { likedTrack: -1 } })).toThrow(
+      'Expected `weights.likedTrack` to be a number ≥ 0, got `-1` (number)',
+    );
+    expect(() => new Recommender(index, { weights: { recentArtistPlays: 2.5 } })).toThrow(
+      'Expected `weights.recentArtistPlays` to be an integer ≥ 0, got `2.5` (number)',
+    );
+    expect(() => new Recommender(index, { weights: { loudness: 1 } as Partial<RecommenderWeights> })).toThrow(
+      /Expected `weights.loudness` to be one of nearMood, /,
+    );
   });
 });

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import type { ListenerTaste } from '../../player/recommender.js';
 import { configOption } from './options.js';
 import { withLibrary } from './library-command.js';
 
@@ -15,11 +14,12 @@ export function registerRecommend(program: Command): void {
     .option('--json', 'print JSON')
     .addOption(configOption())
     .action(async (opts: { mood: string; lift?: string; user?: string; seed?: string; json?: boolean; config?: string }) => {
-      const [{ Recommender }, moods, { seededRandom }, { listenerTaste, roomHistory }] = await Promise.all([
+      const [{ Recommender }, { TrackIndex }, moods, { seededRandom }, { recommendFor }] = await Promise.all([
         import('../../player/recommender.js'),
+        import('../../player/track-index.js'),
         import('../../player/moods.js'),
         import('../kernel/random.js'),
-        import('../music-director.js'),
+        import('../recommend-for.js'),
       ]);
       const seed = opts.seed === undefined ? undefined : Number(opts.seed);
       if (seed !== undefined && !Number.isInteger(seed)) throw new TypeError(`Expected \`--seed\` to be an integer, got \`${opts.seed}\``);
@@ -30,23 +30,23 @@ export function registerRecommend(program: Command): void {
       await withLibrary(opts.config, async ({ store, clock }) => {
         const name = moods.moodName(opts.mood);
         const emotion = moods.EMOTIONS.find((e) => e === name);
-        const mood = emotion === undefined ? name : moods.moodsForEmotions({ [emotion]: 1 }, moods.loadEmotionMoodMap(store.settings));
 
         if (userId !== undefined && !store.users.get(userId)) {
           throw new RangeError(`Expected the id of a person (see \`moodbox user list\`), got \`${userId}\``);
         }
-        const listener: ListenerTaste = userId === undefined ? {} : listenerTaste(store, userId);
-        const history = roomHistory(store);
-        const recommender = new Recommender(store.tracks.allWithMoods());
-        const result = recommender.recommend(
+        const result = recommendFor(
           {
-            mood,
-            policy: opts.lift === undefined ? { kind: 'match' } : { kind: 'lift', target: moods.moodName(opts.lift) },
-            listener,
-            history,
-            now: clock.now(),
+            store,
+            clock,
+            random: seededRandom(seed ?? clock.now()),
+            recommender: new Recommender(new TrackIndex(store.tracks.allWithMoods())),
           },
-          seededRandom(seed ?? clock.now()),
+          {
+            // An emotion goes through the emotion → mood table, as the camera's would; a mood is aimed at as named.
+            ...(emotion === undefined ? { scores: {}, moods: { [name]: 1 } } : { scores: { [emotion]: 1 } }),
+            ...(opts.lift === undefined ? {} : { policy: 'lift', liftTo: moods.moodName(opts.lift) }),
+            userId: userId ?? null,
+          },
         );
         const describe = (pick: (typeof result.suggestions)[number]) => {
           const track = store.tracks.get(pick.trackId);

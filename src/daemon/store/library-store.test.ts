@@ -7,6 +7,7 @@ import { MusicMetadataTagReader } from '../../player/library/music-metadata-tag-
 import { LibraryScanner } from '../../player/library/scanner.js';
 import { DEFAULT_MOODS } from '../../player/moods.js';
 import { Recommender } from '../../player/recommender.js';
+import { TrackIndex } from '../../player/track-index.js';
 import { makeCorruptFile, makeTone } from '../../player/testing/tones.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { openSqliteStore } from './sqlite-store.js';
@@ -60,7 +61,7 @@ describe('the library on the SQLite store', () => {
     expect(report.sidecar?.report.tagged).toBe(1);
     expect(store.tracks.list({ mood: 'upbeat' }).items.map((t) => t.title)).toEqual(['Tagged']);
 
-    const recommender = new Recommender(store.tracks.allWithMoods());
+    const recommender = new Recommender(new TrackIndex(store.tracks.allWithMoods()));
     const pick = recommender.recommend({ mood: 'power', now: 0 }, seededRandom(1)).next;
     expect(store.tracks.get(pick?.trackId ?? 0)?.title).toBe('Loud One');
 
