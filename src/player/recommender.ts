@@ -10,7 +10,8 @@ export type { HistoryEntry, ListenerTaste } from './sampler.js';
 
 /**
  * `match` plays to the room mood. `lift` starts where the music is now (the last play, else the room
- * mood) and moves one step of `stepSize` (valence/arousal units, default `RECOMMENDER_WEIGHTS.liftStepSize`) toward `target` per play.
+ * mood) and moves one step of `stepSize` (valence/arousal units, default
+ * `RECOMMENDER_WEIGHTS.liftStepSize`) toward `target` per play.
  */
 export type RecommendPolicy = { kind: 'match' } | { kind: 'lift'; target: string; stepSize?: number };
 
@@ -64,13 +65,13 @@ export interface RecommenderOptions {
  */
 export class Recommender {
   /** The library it picks from; shared, never changed by a recommendation. */
-  readonly index: TrackIndex;
+  readonly #index: TrackIndex;
   readonly #weights: RecommenderWeights;
   readonly #fits: FitCache;
   readonly #sampler: Sampler;
 
   constructor(index: TrackIndex, options: RecommenderOptions = {}) {
-    this.index = index;
+    this.#index = index;
     this.#weights = resolveWeights(options.weights);
     const noRepeatPlays = checkCount('noRepeatPlays', options.noRepeatPlays ?? 20);
     const noRepeatMs = checkCount('noRepeatMinutes', options.noRepeatMinutes ?? 90) * 60_000;
@@ -84,7 +85,7 @@ export class Recommender {
    * rules are relaxed (reason `fallback`) rather than returning nothing.
    */
   recommend(request: RecommendRequest, random: Random): Recommendation {
-    const index = this.index;
+    const index = this.#index;
     const sampler = this.#sampler;
     const count = checkCount('suggestions', request.suggestions ?? 6);
     const room = normaliseMood(request.mood);
@@ -120,7 +121,7 @@ export class Recommender {
   }
 
   #aim(room: Record<string, number>, policy: RecommendPolicy, history: readonly HistoryEntry[]): Aim {
-    const index = this.index;
+    const index = this.#index;
     const roomName = strongest(room);
     if (policy.kind === 'match') {
       return { name: roomName, weights: room, point: this.#pointOfWeights(room), isOnTheWay: false, kind: 'mood', from: roomName };
@@ -174,7 +175,7 @@ export class Recommender {
     let a = 0;
     let total = 0;
     for (const [mood, weight] of Object.entries(weights)) {
-      const point = this.index.coordinates[mood];
+      const point = this.#index.coordinates[mood];
       if (!point) continue;
       v += point.valence * weight;
       a += point.arousal * weight;
@@ -186,7 +187,7 @@ export class Recommender {
   #nearestMood(point: MoodPoint): string {
     let best = '';
     let bestDistance = Number.POSITIVE_INFINITY;
-    for (const [mood, p] of Object.entries(this.index.coordinates)) {
+    for (const [mood, p] of Object.entries(this.#index.coordinates)) {
       const d = Math.hypot(p.valence - point.valence, p.arousal - point.arousal);
       if (d < bestDistance) [best, bestDistance] = [mood, d];
     }
@@ -195,12 +196,12 @@ export class Recommender {
 
   #lastArtist(history: readonly HistoryEntry[]): number {
     const first = history[0];
-    const i = first === undefined ? undefined : this.index.positionOf(first.trackId);
-    return i === undefined ? -1 : (this.index.artist[i] ?? -1);
+    const i = first === undefined ? undefined : this.#index.positionOf(first.trackId);
+    return i === undefined ? -1 : (this.#index.artist[i] ?? -1);
   }
 
   #pick(i: number, rawFit: number, aim: Aim, liked: ReadonlySet<number>, isFallback: boolean): Pick {
-    const index = this.index;
+    const index = this.#index;
     const trackId = index.ids[i] ?? 0;
     const fit = Math.round(rawFit * 1000) / 1000;
     if (isFallback) return { trackId, fit, reason: { kind: 'fallback', text: `few tracks fit ${aim.name}; one of the closest left` } };
