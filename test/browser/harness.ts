@@ -1,13 +1,13 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import { DAEMON_ENTRIES, DaemonProcess, REPO_ROOT, writeConfig } from '../../src/daemon/testing/daemon-process.js';
 
-export const ROOT = new URL('../../', import.meta.url).pathname;
-const CLI = join(ROOT, 'dist/daemon/cli.js');
+export const ROOT = REPO_ROOT;
+const CLI = DAEMON_ENTRIES.built[0];
 export const RESULTS = join(ROOT, 'test-results/browser');
 
 /** Fails early with a hint when the daemon or the screens are not built. */
@@ -23,15 +23,13 @@ export function bundleSizes(): string {
   return ['kiosk.js', 'admin.js'].map((f) => `${f} ${(statSync(join(ROOT, 'dist/ui', f)).size / 1024).toFixed(1)} KiB`).join(', ');
 }
 
-export interface Daemon {
+/** The built daemon, ready, with the address the pages open. */
+export type Daemon = DaemonProcess & {
+  /** The kiosk's address, as `base`. */
   url: string;
   port: number;
   dataDir: string;
-  lines: Array<Record<string, unknown>>;
-  /** What the daemon wrote to stderr so far (the start-up banner with the sign-in hint). */
-  stderr(): string;
-  stop(): Promise<void>;
-}
+};
 
 /**
  * The configuration the browser tests run the daemon with: no camera (no OpenCV, no model), the
@@ -53,61 +51,18 @@ export async function startDaemon(
   options: { port?: number; config?: Record<string, unknown> | null } = {},
 ): Promise<Daemon> {
   const config = options.config === undefined ? TEST_CONFIG : options.config;
-  const configEnv: Record<string, string> = {};
-  if (config !== null) {
-    const file = join(dataDir, 'config.json');
-    writeFileSync(file, JSON.stringify(config, null, 2));
-    configEnv['MOODBOX_CONFIG'] = file;
-  }
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    ...configEnv,
     MOODBOX_DATA_DIR: dataDir,
     MOODBOX_PORT: String(options.port ?? 0),
     MOODBOX_LOG_LEVEL: 'info',
     NO_COLOR: '1',
   };
   if (config === null) delete env['MOODBOX_CONFIG'];
-  const child: ChildProcess = spawn(process.execPath, [CLI, 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: Array<Record<string, unknown>> = [];
-  const stderr: string[] = [];
-  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const ready = new Promise<Record<string, unknown>>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (text) => {
-      try {
-        const line = JSON.parse(text) as Record<string, unknown>;
-        lines.push(line);
-        if (line['msg'] === 'moodbox ready') resolve(line);
-      } catch {
-        // Not a log line: ignore.
-      }
-    });
-    void exited.then((code) => reject(new Error(`daemon exited with ${code} before ready: ${stderr.join('').slice(-2000)}`)));
-  });
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('daemon not ready within 60 s')), 60_000).unref());
-  let line: Record<string, unknown>;
-  try {
-    line = await Promise.race([ready, timeout]);
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw err;
-  }
-  const url = String(line['kiosk']).replace(/\/$/, '');
-  return {
-    url,
-    port: Number(new URL(url).port),
-    dataDir,
-    lines,
-    stderr: () => stderr.join(''),
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(killer);
-    },
-  };
+  else env['MOODBOX_CONFIG'] = writeConfig(dataDir, config);
+  const daemon = await DaemonProcess.start({ entry: 'built', env });
+  const url = daemon.base;
+  return Object.assign(daemon, { url, port: Number(new URL(url).port), dataDir });
 }
 
 /** A fresh data directory, removed by the returned function. */

@@ -4,72 +4,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { WebSocket } from 'ws';
+import { DaemonProcess, REPO_ROOT, until, writeConfig } from '../../src/daemon/testing/daemon-process.js';
+
+export { until };
+export type Daemon = DaemonProcess;
 
 const run = promisify(execFile);
-export const ROOT = new URL('../../', import.meta.url).pathname;
-const CLI = join(ROOT, 'src/daemon/cli.ts');
-
-export interface Daemon {
-  child: ChildProcess;
-  base: string;
-  lines: Array<Record<string, unknown>>;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
+export const ROOT = REPO_ROOT;
 
 /** A fresh temporary folder. */
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `moodbox-${prefix}-`));
 }
 
-/** Writes `config` as JSON and starts `moodbox start --config` with it; resolves once the daemon says it is ready. */
+/** Writes `config` as JSON and starts `moodbox start --config` with it (from source); resolves once the daemon says it is ready. */
 export async function startDaemon(dir: string, config: Record<string, unknown>, env: Record<string, string> = {}): Promise<Daemon> {
-  const file = join(dir, 'config.json');
-  writeFileSync(file, JSON.stringify(config, null, 2));
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'start', '--config', file], {
+  return DaemonProcess.start({
+    args: ['--config', writeConfig(dir, config)],
     env: { PATH: process.env['PATH'] ?? '', HOME: dir, OPENCV4NODEJS_DISABLE_AUTOBUILD: '1', TZ: 'UTC', ...env },
+    readyTimeoutMs: 30_000,
   });
-  const lines: Array<Record<string, unknown>> = [];
-  let err = '';
-  let buffer = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    const parts = buffer.split('\n');
-    buffer = parts.pop() ?? '';
-    for (const part of parts) {
-      if (part.trim() === '') continue;
-      try {
-        lines.push(JSON.parse(part) as Record<string, unknown>);
-      } catch {
-        err += `${part}\n`;
-      }
-    }
-  });
-  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const ready = await until(
-    () => lines.find((l) => l['msg'] === 'moodbox ready'),
-    30_000,
-    () => `daemon not ready:\n${err}`,
-  );
-  return { child, base: String(ready['kiosk']).replace(/\/$/, ''), lines, stderr: () => err, exited };
-}
-
-/** Polls `get` until it returns a value. */
-export async function until<T>(
-  get: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 15_000,
-  why: () => string = () => 'timed out',
-): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = await get();
-    if (value !== undefined) return value;
-    if (Date.now() - start > timeoutMs) throw new Error(why());
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 export async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
