@@ -19,11 +19,6 @@ async function server(
     ...(options.services === undefined ? {} : { services: options.services }),
     ...(options.uiDir === undefined ? {} : { uiDir: options.uiDir }),
     config: { ws: { maxBufferedKiB: options.maxBufferedKiB ?? 1024, pingIntervalMs: options.pingIntervalMs ?? 15000 } },
-    wsHandlers: {
-      'test/explode': () => {
-        throw new Error('secret internals');
-      },
-    },
   });
   open.push(app);
   return { app, hub };
@@ -176,36 +171,6 @@ describe('/ws', () => {
       ['camera/changed', 1],
       ['mood/changed', 2],
     ]);
-    ws.terminate();
-  });
-
-  it('answers requests with their transaction, and errors without internals', async () => {
-    const { app } = await server();
-    await app.ready();
-    const replies: Array<Record<string, unknown>> = [];
-    const ws = await app.injectWS(
-      '/ws',
-      { headers: { host: 'moodbox.test', origin: 'http://moodbox.test' } },
-      {
-        onInit: (socket) =>
-          socket.on('message', (data) => replies.push(JSON.parse((data as Buffer).toString('utf8')) as Record<string, unknown>)),
-      },
-    );
-    await until(() => replies.length === 1);
-    ws.send(JSON.stringify({ type: 'state/get', transaction: 't1' }));
-    ws.send(JSON.stringify({ type: 'player/fly', transaction: 't2' }));
-    ws.send('not json');
-    ws.send(JSON.stringify({ type: 'test/explode', transaction: 't3' }));
-    await until(() => replies.length === 5);
-    expect(replies[1]).toMatchObject({ type: 'state/get', transaction: 't1', status: 'ok', data: { demo: true } });
-    expect(replies[2]).toMatchObject({ transaction: 't2', status: 'error', error: { code: 'MB_ERR_HTTP_NOT_FOUND' } });
-    expect(replies[3]).toMatchObject({ status: 'error', error: { code: 'MB_ERR_HTTP_BAD_REQUEST' } });
-    expect(replies[4]).toEqual({
-      type: 'test/explode',
-      transaction: 't3',
-      status: 'error',
-      error: { code: 'MB_ERR_INTERNAL', message: 'Internal error' },
-    });
     ws.terminate();
   });
 

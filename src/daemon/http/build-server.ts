@@ -15,17 +15,21 @@ import type { Store } from '../store/store.js';
 import { registerAccess } from './access.js';
 import type { ErrorBody, ServiceHealthView } from './contract.js';
 import { actingFor } from './kiosk-person.js';
-import { registerApplianceRoutes } from './routes/appliance.js';
-import { registerHealthRoutes } from './routes/health.js';
-import { registerPeopleRoutes } from './routes/people.js';
-import { registerSessionRoutes } from './routes/session.js';
-import { registerSettingsRoutes } from './routes/settings.js';
-import { registerStateRoutes } from './routes/state.js';
+import { applianceRoutes } from './routes/appliance.js';
+import { healthRoutes } from './routes/health.js';
+import { peopleRoutes } from './routes/people.js';
+import { playerRequests, type MusicControls } from './routes/player-requests.js';
+import { sessionRequests, sessionRoutes } from './routes/session.js';
+import { settingsRoutes } from './routes/settings.js';
+import { statsRoutes } from './routes/stats.js';
+import { stateRequests, stateRoutes } from './routes/state.js';
+import { tracksRoutes } from './routes/tracks.js';
 import type { CameraFaces } from './schemas/appliance.js';
+import { CLIENT_REQUEST_SPECS } from './schemas/client-requests.js';
 import { ErrorBodySchema } from './schemas/common.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import type { StateHub } from './state-hub.js';
-import { registerWs, type WsHandler, type WsStats } from './ws.js';
+import { registerWs, type WsHandlers, type WsStats } from './ws.js';
 
 export interface ServerDeps {
   log: Logger;
@@ -40,7 +44,8 @@ export interface ServerDeps {
   version: string;
   /** The built UI (`index.html`, `admin.html`, assets); the UI routes answer 503 while it is missing. */
   uiDir?: string;
-  wsHandlers?: Readonly<Record<string, WsHandler>>;
+  /** What the kiosk's player requests (`player/play`, `player/like`, `player/skip`) ask of the music. */
+  music: MusicControls;
   /** The music library: rescans from the admin panel (progress is in the `library` state area) and cover images. */
   library?: {
     scan(): Promise<unknown>;
@@ -149,21 +154,19 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   await registerAccess(app, { auth: deps.auth }, { adminLanOnly: () => deps.settings.current.server.adminLanOnly });
 
+  const handlers: WsHandlers = {
+    ...stateRequests({ hub: deps.hub }),
+    ...sessionRequests({ presence: deps.presence }),
+    ...playerRequests({ music: deps.music, presence: deps.presence }),
+  };
   const wsStats = registerWs(
     app,
     {
       hub: deps.hub,
       clock: deps.clock,
       log: deps.log,
-      handlers: {
-        // The kiosk's sign-out button: with the person's token, or from the kiosk's own screen (after
-        // a card sign-in, when no screen holds a token).
-        'session/sign-out': (_data, context) => {
-          if (context.actingFor('sign out') !== null) deps.presence.signOut('button');
-          return { user: null };
-        },
-        ...deps.wsHandlers,
-      },
+      specs: CLIENT_REQUEST_SPECS,
+      handlers,
       actingFor: (credentials, what) => actingFor(credentials, deps, what),
     },
     {
@@ -171,18 +174,22 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
       pingIntervalMs: options.ws.pingIntervalMs,
     },
   );
-  registerHealthRoutes(app, { services: deps.services, version: deps.version, clock: deps.clock });
-  registerStateRoutes(app, { hub: deps.hub });
-  registerSessionRoutes(app, { auth: deps.auth, presence: deps.presence });
-  registerPeopleRoutes(
-    app,
-    { auth: deps.auth, presence: deps.presence, store: deps.store, clock: deps.clock, onLibraryEdited: () => deps.library?.edited?.() },
-    { selfRegistration: () => deps.settings.current.sessions.selfRegistration },
-  );
-  registerSettingsRoutes(app, { settings: deps.settings, store: deps.store, clock: deps.clock });
+  await app.register(healthRoutes, { services: deps.services, version: deps.version, clock: deps.clock });
+  await app.register(stateRoutes, { hub: deps.hub });
+  await app.register(sessionRoutes, { auth: deps.auth, presence: deps.presence });
+  await app.register(peopleRoutes, {
+    auth: deps.auth,
+    presence: deps.presence,
+    store: deps.store,
+    clock: deps.clock,
+    selfRegistration: () => deps.settings.current.sessions.selfRegistration,
+  });
+  await app.register(statsRoutes, { store: deps.store });
+  await app.register(tracksRoutes, { store: deps.store, clock: deps.clock, onLibraryEdited: () => deps.library?.edited?.() });
+  await app.register(settingsRoutes, { settings: deps.settings, store: deps.store, clock: deps.clock });
   // Restart-only: the camera keeps previews as the settings were when it started, i.e. now.
   const isPreviewOn = deps.settings.current.vision.preview;
-  registerApplianceRoutes(app, {
+  await app.register(applianceRoutes, {
     store: deps.store,
     clock: deps.clock,
     library: deps.library,

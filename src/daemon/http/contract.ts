@@ -1,7 +1,26 @@
 /**
- * The wire format between the daemon and its UIs: the state snapshot and the WebSocket messages.
- * The UI imports these types only (`import type`), never code.
+ * The wire format between the daemon and its UIs: the state snapshot, the WebSocket messages and
+ * the payloads of the HTTP API. The UI imports these types only (`import type`), never code. Types
+ * with a route schema are derived from it (`Static<typeof …>`), so the two cannot drift apart.
  */
+import type { Static } from 'typebox';
+import type { CameraFaceSchema, CameraFacesSchema, ModelFigureSchema, ModelReportSchema, ScanStartedSchema } from './schemas/appliance.js';
+import type { CLIENT_REQUEST_SPECS } from './schemas/client-requests.js';
+import type {
+  AuditEntrySchema,
+  CapturedCardSchema,
+  CardSchema,
+  CreateUserBody,
+  HistoryQuery,
+  LinkCardBody,
+  PlaySchema,
+  UpdateUserBody,
+  UserViewSchema,
+} from './schemas/people.js';
+import type { AdminSessionSchema, KioskSessionSchema } from './schemas/session.js';
+import type { SettingsSavedSchema, SettingsSchema } from './schemas/settings.js';
+import type { StatsSchema } from './schemas/stats.js';
+import type { TrackAdminSchema, TrackMoodsBody, TracksQuery } from './schemas/tracks.js';
 
 export type ServiceStatus = 'stopped' | 'starting' | 'ready' | 'degraded' | 'failed' | 'stopping';
 
@@ -105,20 +124,127 @@ export type ReplyMessage =
   | { type: string; transaction: string; status: 'ok'; data: unknown }
   | { type: string; transaction: string; status: 'error'; error: { code: string; message: string } };
 
-/** Sent by a UI. */
-export interface ClientMessage {
-  type: string;
-  transaction?: string;
-  data?: unknown;
-  /**
-   * The kiosk session token of the person signed in at the kiosk (from `POST /api/session/pin`),
-   * for requests that act for them: `player/like`, `player/skip`, `session/sign-out`, and
-   * `player/play` while someone is signed in. The kiosk's own screen may leave it out.
-   */
-  token?: string;
+type RequestData<K extends keyof typeof CLIENT_REQUEST_SPECS> = Static<(typeof CLIENT_REQUEST_SPECS)[K]['data']>;
+
+/**
+ * Every request a UI may send on `/ws`: what it sends as `data` (checked against its schema in
+ * `schemas/client-requests.ts` before any handler runs) and what the reply carries as `data`.
+ */
+export interface ClientRequests {
+  /** The state snapshot now, as sent on connect; the only request a socket without an Origin may send. */
+  'state/get': { data: RequestData<'state/get'>; reply: StateSnapshot };
+  /** The kiosk's sign-out button. */
+  'session/sign-out': { data: RequestData<'session/sign-out'>; reply: { user: null } };
+  /** A tap on a suggestion: plays that track now, for the person signed in or for the room. */
+  'player/play': { data: RequestData<'player/play'>; reply: PlayerReply<number> };
+  /** The signed-in person likes a track. */
+  'player/like': { data: RequestData<'player/like'>; reply: PlayerReply<number> };
+  /** The signed-in person skips the current track; the reply names the track skipped, or null when nothing played. */
+  'player/skip': { data: RequestData<'player/skip'>; reply: PlayerReply<number | null> };
 }
+
+/** The answer to a player request. */
+export interface PlayerReply<TrackId> {
+  trackId: TrackId;
+  /** A line the kiosk shows instead of its own ("Playing …"), when the daemon has one. */
+  message?: string;
+}
+
+export type ClientRequestType = keyof ClientRequests;
+
+/** Sent by a UI: one of `ClientRequests`. */
+export type ClientMessage = {
+  [K in ClientRequestType]: {
+    type: K;
+    transaction?: string;
+    /** Left out for requests without data. */
+    data?: ClientRequests[K]['data'];
+    /**
+     * The kiosk session token of the person signed in at the kiosk (from `POST /api/session/pin`),
+     * for requests that act for them: `player/like`, `player/skip`, `session/sign-out`, and
+     * `player/play` while someone is signed in. The kiosk's own screen may leave it out.
+     */
+    token?: string;
+  };
+}[ClientRequestType];
 
 /** The body of every HTTP error response. */
 export interface ErrorBody {
   error: { code: string; message: string };
+}
+
+/** One page of a longer list. */
+export interface Page<T> {
+  items: T[];
+  /** How many there are in all. */
+  total: number;
+}
+
+/** The answer to a PIN sign-in at the kiosk (`POST /api/session/pin`). */
+export type KioskSession = Static<typeof KioskSessionSchema>;
+/** The signed-in admin (`GET /api/admin/session`, and the sign-in's answer). */
+export type AdminSession = Static<typeof AdminSessionSchema>;
+
+/** An account as admins see it (`GET /api/admin/users`). */
+export type AdminUser = Static<typeof UserViewSchema>;
+export type NewUser = Static<typeof CreateUserBody>;
+export type UserChange = Static<typeof UpdateUserBody>;
+export type Card = Static<typeof CardSchema>;
+export type NewCard = Static<typeof LinkCardBody>;
+/** The card tapped on the reader while an admin waited for one, and whom it is linked to. */
+export type CapturedCard = Static<typeof CapturedCardSchema>;
+
+/** One play of the history. */
+export type Play = Static<typeof PlaySchema>;
+/** The filters and page of `GET /api/admin/history`. */
+export type HistoryFilter = Static<typeof HistoryQuery>;
+export type AuditEntry = Static<typeof AuditEntrySchema>;
+export type Stats = Static<typeof StatsSchema>;
+
+/** A track of the library as the admin panel lists it, with its mood tags. */
+export type AdminTrack = Static<typeof TrackAdminSchema>;
+export type TrackMoodTag = AdminTrack['moods'][number];
+/** The search, mood filter and page of `GET /api/admin/tracks`. */
+export type TracksFilter = Static<typeof TracksQuery>;
+/** The mood tags an admin sets on a track. */
+export type TrackMoodsChange = Static<typeof TrackMoodsBody>['moods'];
+export type ScanStarted = Static<typeof ScanStartedSchema>;
+
+/** The emotion model in use, from its manifest, with the report plots that exist. */
+export type ModelReport = Static<typeof ModelReportSchema>;
+/** One accuracy measurement of an emotion model (0–1 shares). */
+export type ModelFigure = Static<typeof ModelFigureSchema>;
+/**
+ * One face of an analysed camera frame. Its schema bounds `box` to four numbers, which `Static`
+ * cannot say: the type does.
+ */
+export type CameraFace = Omit<Static<typeof CameraFaceSchema>, 'box'> & {
+  /** `[x, y, width, height]` in pixels of the analysed frame. */
+  box: [number, number, number, number];
+};
+/** The faces of the newest analysed camera frame: boxes and numbers, no pixels. */
+export type CameraFaces = Omit<Static<typeof CameraFacesSchema>, 'faces'> & { faces: CameraFace[] };
+
+/** The configuration in force, the overrides saved from the admin panel, and why they are set aside (safe mode). */
+export type Settings = Static<typeof SettingsSchema>;
+/** The answer to saving settings: what changed, and which of those apply only after a restart. */
+export type SettingsSave = Static<typeof SettingsSavedSchema>;
+
+/** A node of the configuration schema (`GET /api/admin/config/schema`), a JSON schema the admin panel builds its form from. */
+export interface ConfigSchemaNode {
+  type?: string | string[];
+  enum?: unknown[];
+  anyOf?: ConfigSchemaNode[];
+  properties?: Record<string, ConfigSchemaNode>;
+  items?: ConfigSchemaNode;
+  default?: unknown;
+  description?: string;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  pattern?: string;
+  /** The setting applies only after a restart. */
+  requiresRestart?: boolean;
+  /** Only the configuration file may set it (it runs a program or opens a file): shown read-only. */
+  fileOnly?: boolean;
 }

@@ -7,7 +7,7 @@ import { WebSocket } from 'ws';
 import { MoodboxError } from '../kernel/errors.js';
 import { buildTestServer, type TestServer } from '../testing/server.js';
 import type { ReplyMessage } from './contract.js';
-import type { WsHandler } from './ws.js';
+import type { MusicControls } from './routes/player-requests.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -15,25 +15,22 @@ afterEach(async () => {
 });
 
 /**
- * A real server on 127.0.0.1 with Ada signed in at the kiosk by PIN, and two requests shaped as the
- * daemon's own: `player/like` stores a like for whoever the request acts for, `player/play` answers
- * whom a tap would be played for.
+ * A real server on 127.0.0.1 with Ada signed in at the kiosk by PIN, and music that answers as the
+ * director does: a like is stored for whoever is signed in at the kiosk, a tap answers whom it
+ * would be played for.
  */
 async function kiosk(): Promise<TestServer & { port: number; base: string; track: number; ada: number; token: string }> {
-  const handlers: Record<string, WsHandler> = {
-    'player/like': (data, context) => {
-      const person = context.actingFor('like a song');
+  const music: MusicControls = {
+    like: async (trackId) => {
+      const person = server.presence.user;
       if (person === null) throw new MoodboxError('MB_ERR_AUTH_REQUIRED', 'Sign in to like a song');
-      const { trackId } = data as { trackId: number };
       server.store.plays.recordFeedback({ userId: person.id, trackId, kind: 'like', at: 1 });
       return { trackId };
     },
-    'player/play': (data, context) => {
-      const person = context.actingFor('choose a song');
-      return { trackId: (data as { trackId: number }).trackId, listener: person?.id ?? null };
-    },
+    tap: async (trackId) => ({ trackId, listener: server.presence.user?.id ?? null }),
+    skip: async () => ({ trackId: null }),
   };
-  const server: TestServer = await buildTestServer({ wsHandlers: handlers });
+  const server: TestServer = await buildTestServer({ music });
   await server.app.listen({ host: '127.0.0.1', port: 0 });
   cleanups.push(() => server.app.close());
   const { port } = server.app.server.address() as { port: number };

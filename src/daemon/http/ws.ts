@@ -1,10 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Compile } from 'typebox/compile';
+import type { TLocalizedValidationError } from 'typebox/error';
 import type { WebSocket } from 'ws';
 import type { Clock, Timer } from '../kernel/clock.js';
 import { MoodboxError } from '../kernel/errors.js';
 import type { Logger } from '../logging.js';
-import type { ClientMessage, ReplyMessage } from './contract.js';
+import type { ClientRequests, ReplyMessage } from './contract.js';
 import { judgeOrigin, type OriginVerdict } from './origin.js';
+import type { ClientRequestSpec } from './schemas/client-requests.js';
 import type { StateHub } from './state-hub.js';
 
 /** The credentials a request carries: the token it sent and the screen it comes from. */
@@ -33,16 +36,22 @@ export interface WsContext extends WsCredentials {
   actingFor(what: string): WsPerson | null;
 }
 
-/**
- * Answers one kind of client request (`area/action`), at once or with a promise. Throwing a
- * `MoodboxError` replies with its code. Only `state/get` reaches a handler from a socket without
- * an Origin; every other handler runs for pages of this daemon only, and MUST check `context`
- * (`actingFor`) before it acts for a person.
- */
-export type WsHandler = (data: unknown, context: WsContext) => unknown;
+/** For each request type (`area/action`), the data it sends and the data its reply carries. */
+export type RequestMap<R> = { [K in keyof R]: { data: unknown; reply: unknown } };
 
-/** Requests a socket without an Origin (not a browser: the CLI, scripts) may send: they change nothing. */
-const READ_ONLY_TYPES: ReadonlySet<string> = new Set(['state/get']);
+/**
+ * Answers one kind of client request. It runs only with data its schema accepted. Throwing a
+ * `MoodboxError` replies with its code; any other error replies `MB_ERR_INTERNAL`. Only read-only
+ * requests reach a handler from a socket without an Origin; every other handler runs for pages of
+ * this daemon only, and MUST check `context` (`actingFor`) before it acts for a person.
+ */
+export type WsHandler<Data, Reply> = (data: Data, context: WsContext) => Promise<Reply>;
+
+/** A handler for every request of the map, typed by it. */
+export type WsHandlers<R extends RequestMap<R> = ClientRequests> = { readonly [K in keyof R]: WsHandler<R[K]['data'], R[K]['reply']> };
+
+/** How much of refused data a refusal quotes back (characters). */
+const QUOTE_CHARS = 200;
 
 export interface WsOptions {
   /** A client whose unsent data passes this is disconnected (bytes). */
@@ -60,22 +69,33 @@ export interface WsStats {
  * The `/ws` endpoint: the state snapshot on connect, then every change. Each message is serialized
  * once for all clients. A slow or dead client never blocks the daemon: sends never wait, a client
  * whose buffer passes the limit or who misses a pong is terminated. The upgrade is refused (403)
- * to a page of another site (`judgeOrigin`); a client without an Origin may only read.
+ * to a page of another site (`judgeOrigin`); a client without an Origin may only send requests
+ * marked `isReadOnly`. Each request's data is checked against its schema (`specs`) here, once,
+ * before its handler runs.
  */
-export function registerWs(
+export function registerWs<R extends RequestMap<R>>(
   app: FastifyInstance,
   deps: {
     hub: StateHub;
     clock: Clock;
     log: Logger;
-    handlers?: Readonly<Record<string, WsHandler>>;
+    /** The requests clients may send, with their data schemas. */
+    specs: { readonly [K in keyof R]: ClientRequestSpec };
+    handlers: WsHandlers<R>;
     /** Decides who a request acts for (`WsContext.actingFor`). */
     actingFor: (credentials: WsCredentials, what: string) => WsPerson | null;
   },
   options: WsOptions,
 ): () => WsStats {
   const { hub, clock, log } = deps;
-  const handlers: Readonly<Record<string, WsHandler>> = { 'state/get': () => hub.snapshot().data, ...deps.handlers };
+  const requests = new Map(
+    Object.keys(deps.specs).map((type) => {
+      const spec: ClientRequestSpec = deps.specs[type as keyof R];
+      // The one place data meets its handler: the check below has made it the handler's type.
+      const handle = deps.handlers[type as keyof R] as WsHandler<unknown, unknown>;
+      return [type, { spec, validator: Compile(spec.data), handle }] as const;
+    }),
+  );
   const clients = new Map<WebSocket, { isAlive: boolean }>();
   let dropped = 0;
 
@@ -156,26 +176,37 @@ export function registerWs(
   });
 
   async function answer(text: string, origin: string | undefined, isKioskScreen: boolean): Promise<ReplyMessage> {
-    let message: ClientMessage;
+    let message: unknown;
     try {
-      message = JSON.parse(text) as ClientMessage;
+      message = JSON.parse(text);
     } catch {
       return errorReply('error', '', 'MB_ERR_HTTP_BAD_REQUEST', 'Expected a JSON message');
     }
-    if (typeof message !== 'object' || message === null || typeof message.type !== 'string') {
+    if (!isMessage(message)) {
       return errorReply('error', '', 'MB_ERR_HTTP_BAD_REQUEST', 'Expected a message like {"type": "area/action", "transaction": "1"}');
     }
+    const { type } = message;
     const transaction = typeof message.transaction === 'string' ? message.transaction : '';
-    const handler = Object.hasOwn(handlers, message.type) ? handlers[message.type] : undefined;
-    if (handler === undefined) {
-      return errorReply(message.type, transaction, 'MB_ERR_HTTP_NOT_FOUND', `Unknown message type \`${message.type}\``);
+    const request = requests.get(type);
+    if (request === undefined) {
+      return errorReply(type, transaction, 'MB_ERR_HTTP_NOT_FOUND', `Unknown message type \`${type}\``);
     }
-    if (origin === undefined && !READ_ONLY_TYPES.has(message.type)) {
+    if (origin === undefined && request.spec.isReadOnly !== true) {
       return errorReply(
-        message.type,
+        type,
         transaction,
         'MB_ERR_HTTP_FORBIDDEN',
-        `This connection can only read: \`${message.type}\` needs a socket opened by a Moodbox page (with its Origin)`,
+        `This connection can only read: \`${type}\` needs a socket opened by a Moodbox page (with its Origin)`,
+      );
+    }
+    const data = message.data ?? null;
+    if (!request.validator.Check(data)) {
+      const got = JSON.stringify(message.data)?.slice(0, QUOTE_CHARS) ?? 'nothing';
+      return errorReply(
+        type,
+        transaction,
+        'MB_ERR_HTTP_BAD_REQUEST',
+        `Expected ${request.spec.expected}, got ${got}${problemOf(request.validator.Errors(data))}`,
       );
     }
     const credentials: WsCredentials = {
@@ -184,14 +215,13 @@ export function registerWs(
     };
     const context: WsContext = { ...credentials, origin, actingFor: (what) => deps.actingFor(credentials, what) };
     try {
-      const data: unknown = await handler(message.data, context);
-      return { type: message.type, transaction, status: 'ok', data: data ?? null };
+      const reply = await request.handle(data, context);
+      return { type, transaction, status: 'ok', data: reply ?? null };
     } catch (err) {
       const code = (err as { code?: unknown }).code;
-      if (typeof code === 'string' && code.startsWith('MB_ERR_'))
-        return errorReply(message.type, transaction, code, (err as Error).message);
-      log.error({ err, type: message.type }, 'ui request failed');
-      return errorReply(message.type, transaction, 'MB_ERR_INTERNAL', 'Internal error');
+      if (typeof code === 'string' && code.startsWith('MB_ERR_')) return errorReply(type, transaction, code, (err as Error).message);
+      log.error({ err, type }, 'ui request failed');
+      return errorReply(type, transaction, 'MB_ERR_INTERNAL', 'Internal error');
     }
   }
 
@@ -206,6 +236,35 @@ function verdictOf(request: FastifyRequest): OriginVerdict {
     remoteAddress: raw.socket?.remoteAddress,
     localPort: raw.socket?.localPort,
   });
+}
+
+/** A message as it arrives, before its type is known. */
+interface RawMessage {
+  type: string;
+  transaction?: unknown;
+  data?: unknown;
+  token?: unknown;
+}
+
+function isMessage(message: unknown): message is RawMessage {
+  return typeof message === 'object' && message !== null && typeof (message as { type?: unknown }).type === 'string';
+}
+
+/**
+ * The most telling problem with refused data, as " (data.trackId: must be integer)"; empty when the
+ * data as a whole has the wrong type (the expected example says it all).
+ */
+function problemOf(errors: TLocalizedValidationError[]): string {
+  // A union reports each branch and an `anyOf`; a closed object reports the stray field as `boolean` too.
+  // The deepest problem tells most; at one depth, a wrong field more than the branch of another type.
+  const rank = (e: TLocalizedValidationError): number => 2 * e.instancePath.length + (e.keyword === 'type' ? 0 : 1);
+  const best = errors
+    .filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'boolean')
+    .reduce<TLocalizedValidationError | undefined>((top, e) => (top === undefined || rank(e) > rank(top) ? e : top), undefined);
+  if (best === undefined || (best.instancePath === '' && best.keyword === 'type')) return '';
+  const field = ['data', ...best.instancePath.split('/').filter(Boolean)].join('.');
+  const extra = (best.params as { additionalProperties?: unknown }).additionalProperties;
+  return ` (${field}: ${best.message}${Array.isArray(extra) ? ` \`${extra.join('`, `')}\`` : ''})`;
 }
 
 function errorReply(type: string, transaction: string, code: string, message: string): ReplyMessage {

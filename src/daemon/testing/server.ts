@@ -8,11 +8,12 @@ import { panelChecks } from '../config/panel-checks.js';
 import { INSTALL_DIR } from '../version.js';
 import { buildServer, type MoodboxServer, type ServerDeps } from '../http/build-server.js';
 import type { ServiceHealthView } from '../http/contract.js';
-import type { WsHandler } from '../http/ws.js';
+import type { MusicControls } from '../http/routes/player-requests.js';
 import { StateHub } from '../http/state-hub.js';
 import type { Clock } from '../kernel/clock.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from './fake-clock.js';
+import { FakeMusicControls } from './fake-music-controls.js';
 import { initialSnapshot } from './state.js';
 
 export interface TestServer {
@@ -34,7 +35,8 @@ export async function buildTestServer(
     config?: Record<string, unknown>;
     services?: ServiceHealthView[];
     uiDir?: string;
-    wsHandlers?: Readonly<Record<string, WsHandler>>;
+    /** @default a `FakeMusicControls` */
+    music?: MusicControls;
     library?: ServerDeps['library'];
     modelPath?: string;
     preview?: ServerDeps['preview'];
@@ -72,7 +74,7 @@ export async function buildTestServer(
       services: () => options.services ?? [{ name: 'database', status: 'ready' }],
       version: '1.2.3',
       ...(options.uiDir === undefined ? {} : { uiDir: options.uiDir }),
-      ...(options.wsHandlers === undefined ? {} : { wsHandlers: options.wsHandlers }),
+      music: options.music ?? new FakeMusicControls(),
       ...(options.library === undefined ? {} : { library: options.library }),
       ...(options.modelPath === undefined ? {} : { modelPath: options.modelPath }),
       ...(options.preview === undefined ? {} : { preview: options.preview }),

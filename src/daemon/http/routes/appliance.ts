@@ -1,12 +1,12 @@
 import { access, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Clock } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
 import type { Store, User } from '../../store/store.js';
 import type { ServerDeps } from '../build-server.js';
 import type { StateSnapshot } from '../contract.js';
+import { ErrorRef } from '../schemas/common.js';
 import {
   CameraFacesSchema,
   CoverParams,
@@ -15,17 +15,15 @@ import {
   REPORT_IMAGES,
   ReportFileParams,
   ScanStartedSchema,
-  type ReportImage,
 } from '../schemas/appliance.js';
 
-const ErrorRef = Type.Ref('ErrorBody');
 const admin = { access: 'admin' } as const;
 
 const COVER_TYPES = { jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif' } as const;
 /** Cover names are content hashes: the bytes behind a name never change. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
-export interface ApplianceDeps {
+export interface ApplianceRoutesOptions {
   store: Store;
   clock: Clock;
   library: ServerDeps['library'];
@@ -42,7 +40,7 @@ export interface ApplianceDeps {
  * The box's own things: cover images (public, for the kiosk), library rescans, the emotion model's
  * report and the camera's live view: its blurred preview and the faces it found (admin).
  */
-export function registerApplianceRoutes(app: FastifyInstance, deps: ApplianceDeps): void {
+export const applianceRoutes: FastifyPluginAsyncTypebox<ApplianceRoutesOptions> = async (app, deps) => {
   const actor = (request: { principal: { user: User } | null }): string => `admin:${request.principal?.user.id ?? '?'}`;
 
   app.get(
@@ -58,7 +56,7 @@ export function registerApplianceRoutes(app: FastifyInstance, deps: ApplianceDep
       },
     },
     async (request, reply) => {
-      const { file } = request.params as { file: string };
+      const { file } = request.params;
       const ext = file.slice(file.lastIndexOf('.') + 1) as keyof typeof COVER_TYPES;
       const bytes = deps.library === undefined ? undefined : await readIfExists(join(deps.library.coversDir, file));
       if (bytes === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', `No cover ${file}.`);
@@ -121,7 +119,7 @@ export function registerApplianceRoutes(app: FastifyInstance, deps: ApplianceDep
       },
     },
     async (request, reply) => {
-      const { file } = request.params as { file: ReportImage };
+      const { file } = request.params;
       const bytes = deps.modelPath === undefined ? undefined : await readIfExists(join(dirname(deps.modelPath), 'report', file));
       if (bytes === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', `The model report has no ${file}.`);
       // The plots change when the model is replaced, under the same name.
@@ -176,16 +174,16 @@ export function registerApplianceRoutes(app: FastifyInstance, deps: ApplianceDep
       return reply.header('cache-control', 'no-store').send(faces);
     },
   );
-}
+};
 
-function whyNoFaces(deps: ApplianceDeps): string {
+function whyNoFaces(deps: ApplianceRoutesOptions): string {
   if (deps.faces === undefined) return 'The camera is turned off in the configuration: set camera.enabled to true and restart Moodbox.';
   const camera = deps.state().camera;
   if (camera.status === 'on') return 'No faces yet: the camera has not delivered a frame to analyse. Try again in a moment.';
   return `No face analysis: the camera is ${camera.status}${camera.detail === null ? '' : ` (${camera.detail})`}.`;
 }
 
-function whyNoPreview(deps: ApplianceDeps): string {
+function whyNoPreview(deps: ApplianceRoutesOptions): string {
   const isCameraOff = deps.preview === undefined;
   if (!deps.isPreviewEnabled()) {
     return `The live view is off: set vision.preview to true${isCameraOff ? ' (and camera.enabled, off too)' : ''} and restart Moodbox.`;

@@ -1,13 +1,17 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Clock } from '../../kernel/clock.js';
 import type { ServiceHealthView } from '../contract.js';
 import { HealthSchema } from '../schemas/common.js';
 
+export interface HealthRoutesOptions {
+  /** The health of every service, in start order. */
+  services: () => ServiceHealthView[];
+  version: string;
+  clock: Clock;
+}
+
 /** `GET /api/health`: readiness, with the state of each service. 200 when ready, 503 otherwise. */
-export function registerHealthRoutes(
-  app: FastifyInstance,
-  deps: { services: () => ServiceHealthView[]; version: string; clock: Clock },
-): void {
+export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, deps) => {
   const startedAt = deps.clock.monotonic();
   app.get(
     '/api/health',
@@ -31,7 +35,7 @@ export function registerHealthRoutes(
       });
     },
   );
-}
+};
 
 function memory(): { rssMiB: number; heapUsedMiB: number; externalMiB: number } {
   const usage = process.memoryUsage();

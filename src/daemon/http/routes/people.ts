@@ -1,38 +1,34 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { tryAgainIn, type AuthService } from '../../auth/auth-service.js';
 import type { KioskPresence } from '../../auth/kiosk-presence.js';
 import { WindowLimit, type WindowRule } from '../../auth/rate-limit.js';
 import { AuthError, MoodboxError } from '../../kernel/errors.js';
 import type { Clock } from '../../kernel/clock.js';
-import type { PlayReason, Role, Store, User, UserPreferences } from '../../store/store.js';
+import type { Store, User } from '../../store/store.js';
+import { ErrorRef } from '../schemas/common.js';
 import {
-  AuditEntrySchema,
+  AuditPageSchema,
+  CaptureCardBody,
+  CapturedCardSchema,
   CardIdParams,
   CardSchema,
   CreateUserBody,
   DeleteUserQuery,
+  ExportSchema,
   HistoryQuery,
+  HistoryRemovedSchema,
   LinkCardBody,
   PageQuery,
+  PlaysPageSchema,
   PreferencesBody,
-  PlaySchema,
   RegisterBody,
-  StatsQuery,
-  StatsSchema,
-  TrackAdminSchema,
-  TrackIdParams,
-  TrackMoodsBody,
-  TracksQuery,
   SetPinBody,
   UpdateUserBody,
   UserIdParams,
   UserViewSchema,
 } from '../schemas/people.js';
-import { coverUrlOf } from '../../track-view.js';
 
-const ErrorRef = Type.Ref('ErrorBody');
-const ExportSchema = Type.Object({ user: UserViewSchema, cards: Type.Array(CardSchema), plays: Type.Array(PlaySchema) });
 const admin = { access: 'admin' } as const;
 const kiosk = { access: 'kiosk' } as const;
 
@@ -58,29 +54,17 @@ const view = (u: User) => ({
   createdAt: u.createdAt,
 });
 
-interface HistoryFilter {
-  userId?: number;
-  mood?: string;
-  reason?: PlayReason;
-  from?: number;
-  to?: number;
-  limit: number;
-  offset: number;
+export interface PeopleRoutesOptions {
+  auth: AuthService;
+  presence: KioskPresence;
+  store: Store;
+  clock: Clock;
+  /** Whether people may create their own member account at the kiosk (`sessions.selfRegistration`, read live). */
+  selfRegistration: () => boolean;
 }
 
 /** Users, cards, history and the audit log for admins; a person's own history and data for the kiosk. */
-export function registerPeopleRoutes(
-  app: FastifyInstance,
-  deps: {
-    auth: AuthService;
-    presence: KioskPresence;
-    store: Store;
-    clock: Clock;
-    /** Told when an admin changed the library (mood tags), so the music picks from it at once. */
-    onLibraryEdited?: () => void;
-  },
-  options: { selfRegistration: () => boolean },
-): void {
+export const peopleRoutes: FastifyPluginAsyncTypebox<PeopleRoutesOptions> = async (app, deps) => {
   const { auth, store, clock } = deps;
   const actor = (request: { principal: { user: User } | null }): string => `admin:${request.principal?.user.id ?? '?'}`;
   const mustFind = (id: number): User => {
@@ -129,7 +113,7 @@ export function registerPeopleRoutes(
       },
     },
     async (request, reply) => {
-      const body = request.body as { name: string; role: Role; pin?: string };
+      const { body } = request;
       const user = await auth.createUser(
         { name: body.name, role: body.role, ...(body.pin === undefined ? {} : { secret: body.pin }) },
         actor(request),
@@ -152,8 +136,8 @@ export function registerPeopleRoutes(
       },
     },
     async (request) => {
-      const { id } = request.params as { id: number };
-      const body = request.body as { name?: string; role?: Role; disabled?: boolean; preferences?: UserPreferences };
+      const { id } = request.params;
+      const { body } = request;
       mustFind(id);
       const name = body.name === undefined ? undefined : auth.acceptNewName(body.name, id);
       if (id === request.principal?.user.id && (body.disabled === true || body.role === 'member')) {
@@ -183,9 +167,8 @@ export function registerPeopleRoutes(
       },
     },
     async (request, reply) => {
-      const { id } = request.params as { id: number };
-      await auth.setSecret(mustFind(id).id, (request.body as { pin: string }).pin, actor(request));
-      return reply.status(204).send();
+      await auth.setSecret(mustFind(request.params.id).id, request.body.pin, actor(request));
+      return reply.status(204).send(null);
     },
   );
 
@@ -203,8 +186,8 @@ export function registerPeopleRoutes(
       },
     },
     async (request, reply) => {
-      auth.unlock(mustFind((request.params as { id: number }).id), actor(request));
-      return reply.status(204).send();
+      auth.unlock(mustFind(request.params.id), actor(request));
+      return reply.status(204).send(null);
     },
   );
 
@@ -222,13 +205,13 @@ export function registerPeopleRoutes(
       },
     },
     async (request, reply) => {
-      const { id } = request.params as { id: number };
-      const { history } = request.query as { history: 'anonymize' | 'remove' };
+      const { id } = request.params;
+      const { history } = request.query;
       const user = mustFind(id);
       if (id === request.principal?.user.id) throw new MoodboxError('MB_ERR_CONFLICT', 'You cannot delete your own account.');
       store.users.delete(id, history);
       audit('user.delete', actor(request), user.name, { history });
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
@@ -244,7 +227,7 @@ export function registerPeopleRoutes(
         response: { 200: Type.Array(CardSchema), 404: ErrorRef },
       },
     },
-    async (request) => store.cards.forUser(mustFind((request.params as { id: number }).id).id),
+    async (request) => store.cards.forUser(mustFind(request.params.id).id),
   );
 
   app.post(
@@ -260,7 +243,7 @@ export function registerPeopleRoutes(
       },
     },
     async (request, reply) => {
-      const body = request.body as { cardId: string; userId: number; label?: string };
+      const { body } = request;
       const user = mustFind(body.userId);
       const card = store.cards.link({ cardId: body.cardId, userId: user.id, label: body.label ?? '' });
       audit('card.link', actor(request), user.name, { card: `…${body.cardId.slice(-4)}` });
@@ -276,12 +259,12 @@ export function registerPeopleRoutes(
         operationId: 'captureCard',
         tags: ['admin'],
         summary: 'Wait for the next card tapped on the reader ("tap a card now") and return its ID without signing anyone in',
-        body: Type.Object({ timeoutS: Type.Integer({ minimum: 1, maximum: 60, default: 20 }) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ cardId: Type.String(), linkedTo: Type.Union([Type.Integer(), Type.Null()]) }), 408: ErrorRef },
+        body: CaptureCardBody,
+        response: { 200: CapturedCardSchema, 408: ErrorRef },
       },
     },
     async (request, reply) => {
-      const { timeoutS } = request.body as { timeoutS: number };
+      const { timeoutS } = request.body;
       const cardId = await deps.presence.captureNextCard(timeoutS * 1000);
       if (cardId === undefined)
         return reply.status(408).send({ error: { code: 'MB_ERR_RFID_NO_CARD', message: `No card was tapped within ${timeoutS} s.` } });
@@ -302,10 +285,10 @@ export function registerPeopleRoutes(
       },
     },
     async (request, reply) => {
-      const { cardId } = request.params as { cardId: string };
+      const { cardId } = request.params;
       if (!store.cards.unlink(cardId)) throw new MoodboxError('MB_ERR_NOT_FOUND', 'No such card.');
       audit('card.unlink', actor(request), '', { card: `…${cardId.slice(-4)}` });
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
@@ -318,10 +301,10 @@ export function registerPeopleRoutes(
         tags: ['admin'],
         summary: 'Play history, newest first, with filters and paging',
         querystring: HistoryQuery,
-        response: { 200: Type.Object({ items: Type.Array(PlaySchema), total: Type.Integer() }) },
+        response: { 200: PlaysPageSchema },
       },
     },
-    async (request) => store.plays.list(request.query as HistoryFilter),
+    async (request) => store.plays.list(request.query),
   );
 
   app.get(
@@ -333,10 +316,10 @@ export function registerPeopleRoutes(
         tags: ['admin'],
         summary: 'Who did what, newest first',
         querystring: PageQuery,
-        response: { 200: Type.Object({ items: Type.Array(AuditEntrySchema), total: Type.Integer() }) },
+        response: { 200: AuditPageSchema },
       },
     },
-    async (request) => store.audit.list(request.query as { limit: number; offset: number }),
+    async (request) => store.audit.list(request.query),
   );
 
   app.get(
@@ -348,11 +331,11 @@ export function registerPeopleRoutes(
         tags: ['kiosk'],
         summary: 'What the signed-in person played',
         querystring: PageQuery,
-        response: { 200: Type.Object({ items: Type.Array(PlaySchema), total: Type.Integer() }) },
+        response: { 200: PlaysPageSchema },
       },
     },
     async (request) => {
-      const { limit, offset } = request.query as { limit: number; offset: number };
+      const { limit, offset } = request.query;
       return store.plays.list({ userId: request.principal?.user.id ?? -1, limit, offset });
     },
   );
@@ -379,7 +362,7 @@ export function registerPeopleRoutes(
         operationId: 'deleteMyHistory',
         tags: ['kiosk'],
         summary: "Remove the signed-in person's history",
-        response: { 200: Type.Object({ removed: Type.Integer() }) },
+        response: { 200: HistoryRemovedSchema },
       },
     },
     async (request) => {
@@ -404,7 +387,7 @@ export function registerPeopleRoutes(
     },
     async (request) => {
       const user = request.principal?.user ?? mustFind(-1);
-      const preferences = { ...user.preferences, ...(request.body as UserPreferences) };
+      const preferences = { ...user.preferences, ...request.body };
       return view(store.users.update(user.id, { preferences }));
     },
   );
@@ -422,7 +405,7 @@ export function registerPeopleRoutes(
       },
     },
     async (request) => {
-      const user = mustFind((request.params as { id: number }).id);
+      const user = mustFind(request.params.id);
       audit('user.export', actor(request), user.name);
       return exportOf(user);
     },
@@ -444,7 +427,7 @@ export function registerPeopleRoutes(
       },
     },
     async (request, reply) => {
-      if (!options.selfRegistration()) throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'Ask a member of staff to create your account.');
+      if (!deps.selfRegistration()) throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'Ask a member of staff to create your account.');
       const device = `ip:${request.ip}`;
       // Checked and counted in one synchronous step, before the slow hash: tries made at once count one by one.
       const waitMs = Math.max(registrationsPerDevice.retryAfterMs(device), registrations.retryAfterMs('all'));
@@ -453,7 +436,7 @@ export function registerPeopleRoutes(
       }
       registrationsPerDevice.record(device);
       registrations.record('all');
-      const body = request.body as { name: string; pin: string };
+      const { body } = request;
       let user: User;
       try {
         user = await auth.createUser({ name: body.name, role: 'member', secret: body.pin }, `self:${device}`);
@@ -466,72 +449,4 @@ export function registerPeopleRoutes(
       return reply.status(201).send(view(user));
     },
   );
-
-  app.get(
-    '/api/admin/stats',
-    {
-      config: admin,
-      schema: {
-        operationId: 'getStats',
-        tags: ['admin'],
-        summary: 'Plays per mood and day, and the room mood over time',
-        querystring: StatsQuery,
-        response: { 200: StatsSchema },
-      },
-    },
-    async (request) => {
-      const { from, to } = request.query as { from: number; to: number };
-      return { playsPerMoodPerDay: store.stats.playsPerMoodPerDay(from, to), moodOverTime: store.stats.moodLog(from, to) };
-    },
-  );
-
-  app.get(
-    '/api/admin/tracks',
-    {
-      config: admin,
-      schema: {
-        operationId: 'listTracks',
-        tags: ['admin'],
-        summary: 'The library, with search, a mood filter and paging',
-        querystring: TracksQuery,
-        response: { 200: Type.Object({ items: Type.Array(TrackAdminSchema), total: Type.Integer() }) },
-      },
-    },
-    async (request) => {
-      const query = request.query as { mood?: string; search?: string; limit: number; offset: number };
-      const page = store.tracks.list(query);
-      return {
-        total: page.total,
-        items: page.items.map((t) => ({ ...t, coverUrl: coverUrlOf(t.cover), moods: store.tracks.moods(t.id) })),
-      };
-    },
-  );
-
-  app.put(
-    '/api/admin/tracks/:id/moods',
-    {
-      config: admin,
-      schema: {
-        operationId: 'setTrackMoods',
-        tags: ['admin'],
-        summary: "Replace a track's mood tags",
-        params: TrackIdParams,
-        body: TrackMoodsBody,
-        response: { 200: TrackAdminSchema, 404: ErrorRef },
-      },
-    },
-    async (request) => {
-      const { id } = request.params as { id: number };
-      const track = store.tracks.get(id);
-      if (track === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', `No track with id ${id}.`);
-      const { moods } = request.body as { moods: Array<{ mood: string; weight: number }> };
-      store.tracks.setMoods(
-        id,
-        moods.map((m) => ({ ...m, origin: 'admin' as const })),
-      );
-      audit('track.moods', actor(request), `${track.artist} - ${track.title}`, { moods: moods.map((m) => m.mood) });
-      deps.onLibraryEdited?.();
-      return { ...track, coverUrl: coverUrlOf(track.cover), moods: store.tracks.moods(id) };
-    },
-  );
-}
+};

@@ -1,4 +1,5 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { tryAgainIn, type AuthService, type SignedIn } from '../../auth/auth-service.js';
 import type { KioskPresence } from '../../auth/kiosk-presence.js';
@@ -6,6 +7,8 @@ import { checkSecretPolicy } from '../../auth/pin-hash.js';
 import { AuthError } from '../../kernel/errors.js';
 import type { Session, User } from '../../store/store.js';
 import { ADMIN_COOKIE, OWN_PASSPHRASE_ROUTE } from '../access.js';
+import type { ClientRequests } from '../contract.js';
+import { ErrorRef } from '../schemas/common.js';
 import {
   AdminSessionSchema,
   AdminSignInBody,
@@ -13,17 +16,22 @@ import {
   KioskSessionSchema,
   PinSignInBody,
   SignInErrorSchema,
-} from '../schemas/people.js';
+} from '../schemas/session.js';
+import type { WsHandlers } from '../ws.js';
 
-const ErrorRef = Type.Ref('ErrorBody');
 const THROTTLE_NOTE =
   'Every try is counted before the secret is checked, per account and per device; kiosk PINs and admin passphrases are ' +
   'counted apart. After a few wrong tries each further one waits longer (never a lock): a refused try answers 429 ' +
   '`MB_ERR_AUTH_THROTTLED`, and a wrong one after which the next must wait carries the wait too, in `Retry-After` and ' +
   '`error.retryAfterS`.';
 
+export interface SessionRoutesOptions {
+  auth: AuthService;
+  presence: KioskPresence;
+}
+
 /** Sign-in and sign-out: the kiosk's PIN pad (bearer token) and the admin panel (cookie + CSRF token). */
-export function registerSessionRoutes(app: FastifyInstance, deps: { auth: AuthService; presence: KioskPresence }): void {
+export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = async (app, deps) => {
   app.post(
     '/api/session/pin',
     {
@@ -38,7 +46,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: { auth: AuthSe
       errorHandler: signInRefused,
     },
     async (request) => {
-      const body = request.body as { name: string; pin: string };
+      const { body } = request;
       const signed = await deps.auth.signInWithSecret({ name: body.name, secret: body.pin, device: `ip:${request.ip}`, kind: 'kiosk' });
       deps.presence.signedIn(signed);
       const { token, session, user } = signed;
@@ -54,7 +62,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: { auth: AuthSe
     },
     async (request, reply) => {
       if (request.principal) deps.presence.signOutToken(request.principal.token);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
@@ -73,7 +81,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: { auth: AuthSe
       errorHandler: signInRefused,
     },
     async (request, reply) => {
-      const body = request.body as { name: string; passphrase: string };
+      const { body } = request;
       const signed = await deps.auth.signInWithSecret({
         name: body.name,
         secret: body.passphrase,
@@ -116,7 +124,7 @@ export function registerSessionRoutes(app: FastifyInstance, deps: { auth: AuthSe
     },
     async (request, reply) => {
       const { user } = request.principal ?? unreachable();
-      const body = request.body as { currentPassphrase: string; newPassphrase: string };
+      const { body } = request;
       const problem = checkSecretPolicy(user.role, body.newPassphrase);
       if (problem !== undefined) throw new AuthError('MB_ERR_AUTH_POLICY', problem);
       if (body.newPassphrase === body.currentPassphrase) {
@@ -154,9 +162,24 @@ export function registerSessionRoutes(app: FastifyInstance, deps: { auth: AuthSe
     async (request, reply) => {
       if (request.principal) deps.auth.signOut(request.principal.token);
       void reply.clearCookie(ADMIN_COOKIE, { path: '/' });
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
+};
+
+/**
+ * `session/sign-out` on `/ws`, the kiosk's sign-out button: with the person's token, or from the
+ * kiosk's own screen (after a card sign-in, when no screen holds a token).
+ */
+export function sessionRequests({
+  presence,
+}: Pick<SessionRoutesOptions, 'presence'>): WsHandlers<Pick<ClientRequests, 'session/sign-out'>> {
+  return {
+    'session/sign-out': async (_data, context) => {
+      if (context.actingFor('sign out') !== null) presence.signOut('button');
+      return { user: null };
+    },
+  };
 }
 
 function retryAfterS(err: AuthError): number | undefined {

@@ -1,19 +1,27 @@
-import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { LiveConfig } from '../../config/live-config.js';
 import { ConfigSchema } from '../../config/schema.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { Store } from '../../store/store.js';
+import { ErrorRef } from '../schemas/common.js';
+import { AnyObject, SaveSettingsBody, SettingsSavedSchema, SettingsSchema } from '../schemas/settings.js';
 
-const ErrorRef = Type.Ref('ErrorBody');
 const admin = { access: 'admin' } as const;
-const AnyObject = Type.Record(Type.String(), Type.Unknown());
+
+export interface SettingsRoutesOptions {
+  settings: LiveConfig;
+  store: Store;
+  clock: Clock;
+}
 
 /**
  * Settings from the admin panel: the configuration schema (to build the form, with which settings
  * need a restart), the configuration in force, and saving a new set of overrides.
  */
-export function registerSettingsRoutes(app: FastifyInstance, deps: { settings: LiveConfig; store: Store; clock: Clock }): void {
+export const settingsRoutes: FastifyPluginAsyncTypebox<SettingsRoutesOptions> = async (app, deps) => {
+  // The configuration goes out as the plain JSON object it is; its own schema describes it.
+  const configJson = (): Record<string, unknown> => deps.settings.current;
+
   app.get(
     '/api/admin/config/schema',
     {
@@ -25,7 +33,7 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: { settings: L
         response: { 200: AnyObject },
       },
     },
-    async () => ConfigSchema,
+    async () => ({ ...ConfigSchema }),
   );
 
   app.get(
@@ -36,14 +44,10 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: { settings: L
         operationId: 'getSettings',
         tags: ['admin'],
         summary: 'The configuration in force, the overrides saved from the admin panel, and why they are set aside (safe mode)',
-        response: { 200: Type.Object({ config: AnyObject, overrides: AnyObject, safeMode: Type.Union([Type.String(), Type.Null()]) }) },
+        response: { 200: SettingsSchema },
       },
     },
-    async () => ({
-      config: deps.settings.current as unknown as Record<string, unknown>,
-      overrides: deps.settings.overrides(),
-      safeMode: deps.settings.safeMode ?? null,
-    }),
+    async () => ({ config: configJson(), overrides: deps.settings.overrides(), safeMode: deps.settings.safeMode ?? null }),
   );
 
   app.put(
@@ -54,15 +58,12 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: { settings: L
         operationId: 'saveSettings',
         tags: ['admin'],
         summary: 'Validate and save the overrides; settings without `requiresRestart` apply at once',
-        body: Type.Object({ overrides: AnyObject }, { additionalProperties: false }),
-        response: {
-          200: Type.Object({ changed: Type.Array(Type.String()), restartRequired: Type.Array(Type.String()), config: AnyObject }),
-          400: ErrorRef,
-        },
+        body: SaveSettingsBody,
+        response: { 200: SettingsSavedSchema, 400: ErrorRef },
       },
     },
     async (request) => {
-      const { overrides } = request.body as { overrides: Record<string, unknown> };
+      const { overrides } = request.body;
       const change = deps.settings.save(overrides, deps.clock.now());
       deps.store.audit.append({
         at: deps.clock.now(),
@@ -71,11 +72,7 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: { settings: L
         target: '',
         detail: { changed: change.changed, restartRequired: change.restartRequired },
       });
-      return {
-        changed: change.changed,
-        restartRequired: change.restartRequired,
-        config: deps.settings.current as unknown as Record<string, unknown>,
-      };
+      return { changed: change.changed, restartRequired: change.restartRequired, config: configJson() };
     },
   );
-}
+};

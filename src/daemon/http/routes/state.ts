@@ -1,9 +1,15 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { ClientRequests } from '../contract.js';
 import { StateSchema } from '../schemas/common.js';
 import type { StateHub } from '../state-hub.js';
+import type { WsHandlers } from '../ws.js';
+
+export interface StateRoutesOptions {
+  hub: StateHub;
+}
 
 /** `GET /api/state`: the same snapshot a UI receives first on `/ws`. */
-export function registerStateRoutes(app: FastifyInstance, deps: { hub: StateHub }): void {
+export const stateRoutes: FastifyPluginAsyncTypebox<StateRoutesOptions> = async (app, { hub }) => {
   app.get(
     '/api/state',
     {
@@ -14,6 +20,11 @@ export function registerStateRoutes(app: FastifyInstance, deps: { hub: StateHub 
         response: { 200: StateSchema },
       },
     },
-    async () => deps.hub.snapshot(),
+    async () => hub.snapshot(),
   );
+};
+
+/** `state/get` on `/ws`: the snapshot now; the one request a client without an Origin (the CLI, scripts) may send. */
+export function stateRequests({ hub }: StateRoutesOptions): WsHandlers<Pick<ClientRequests, 'state/get'>> {
+  return { 'state/get': async () => hub.snapshot().data };
 }

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type TSchema } from 'typebox';
 
 export const ErrorBodySchema = Type.Object(
   {
@@ -9,6 +9,21 @@ export const ErrorBodySchema = Type.Object(
   },
   { $id: 'ErrorBody', description: 'Every error response has this body.' },
 );
+
+/** An error response in a route's `response` map: the shared `ErrorBody`, by reference. */
+export const ErrorRef = Type.Ref('ErrorBody');
+
+/** One page of a longer list: the items asked for and how many there are in all. */
+export const pageOf = <T extends TSchema>(item: T) => Type.Object({ items: Type.Array(item), total: Type.Integer() });
+
+/** A person's display name, as accounts are created, renamed and signed in to. */
+export const PersonName = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: '\\S',
+  description:
+    'Display name, stored in NFKC and unique after case folding ("ＡＤＭＩＮ" is "admin"); invisible, control and bidirectional characters are refused.',
+});
 
 export const ServiceHealthSchema = Type.Object({
   name: Type.String(),

@@ -1,24 +1,5 @@
 import { Type } from 'typebox';
-
-const Name = Type.String({
-  minLength: 1,
-  maxLength: 64,
-  pattern: '\\S',
-  description:
-    'Display name, stored in NFKC and unique after case folding ("ＡＤＭＩＮ" is "admin"); invisible, control and bidirectional characters are refused.',
-});
-
-/** A refused sign-in; `retryAfterS` (also `Retry-After`) when the next try must wait. */
-export const SignInErrorSchema = Type.Object(
-  {
-    error: Type.Object({
-      code: Type.String({ description: '`MB_ERR_AUTH_FAILED` or `MB_ERR_AUTH_THROTTLED`.' }),
-      message: Type.String(),
-      retryAfterS: Type.Optional(Type.Integer({ minimum: 1, description: 'Seconds before the next try may be made.' })),
-    }),
-  },
-  { description: 'A refused sign-in.' },
-);
+import { pageOf, PersonName } from './common.js';
 
 export const UserViewSchema = Type.Object({
   id: Type.Integer(),
@@ -46,39 +27,9 @@ export const UserViewSchema = Type.Object({
   ),
 });
 
-export const PinSignInBody = Type.Object(
-  { name: Name, pin: Type.String({ minLength: 1, maxLength: 128 }) },
-  { additionalProperties: false },
-);
-
-export const KioskSessionSchema = Type.Object({
-  token: Type.String({ description: 'Send as `Authorization: Bearer <token>` on kiosk requests.' }),
-  expiresAt: Type.Integer({ description: 'Epoch ms; every request pushes it back by the idle timeout.' }),
-  user: Type.Object({ id: Type.Integer(), name: Type.String(), role: Type.Enum(['admin', 'member']) }),
-});
-
-export const AdminSignInBody = Type.Object(
-  { name: Name, passphrase: Type.String({ minLength: 1, maxLength: 256 }) },
-  { additionalProperties: false },
-);
-
-export const AdminSessionSchema = Type.Object({
-  csrfToken: Type.String({ description: 'Send as `x-csrf-token` on every admin request that changes something.' }),
-  expiresAt: Type.Integer(),
-  user: Type.Object({ id: Type.Integer(), name: Type.String(), mustChangePin: Type.Boolean() }),
-});
-
-export const ChangeOwnPassphraseBody = Type.Object(
-  {
-    currentPassphrase: Type.String({ minLength: 1, maxLength: 256 }),
-    newPassphrase: Type.String({ minLength: 1, maxLength: 256, description: 'At least 10 characters, other than the current one.' }),
-  },
-  { additionalProperties: false },
-);
-
 export const CreateUserBody = Type.Object(
   {
-    name: Name,
+    name: PersonName,
     role: Type.Enum(['admin', 'member']),
     pin: Type.Optional(
       Type.String({ minLength: 1, maxLength: 256, description: 'Members: 4–8 digits. Admins: a passphrase of 10+ characters.' }),
@@ -98,7 +49,7 @@ export const PreferencesBody = Type.Object(
 
 export const UpdateUserBody = Type.Object(
   {
-    name: Type.Optional(Name),
+    name: Type.Optional(PersonName),
     role: Type.Optional(Type.Enum(['admin', 'member'])),
     disabled: Type.Optional(Type.Boolean()),
     preferences: Type.Optional(PreferencesBody),
@@ -125,6 +76,13 @@ export const LinkCardBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const CaptureCardBody = Type.Object(
+  { timeoutS: Type.Integer({ minimum: 1, maximum: 60, default: 20 }) },
+  { additionalProperties: false },
+);
+
+export const CapturedCardSchema = Type.Object({ cardId: Type.String(), linkedTo: Type.Union([Type.Integer(), Type.Null()]) });
+
 export const CardIdParams = Type.Object({ cardId: Type.String({ minLength: 1, maxLength: 32 }) });
 
 export const PlaySchema = Type.Object({
@@ -137,6 +95,8 @@ export const PlaySchema = Type.Object({
   endedAt: Type.Union([Type.Integer(), Type.Null()]),
   outcome: Type.Union([Type.Enum(['completed', 'skipped', 'failed', 'interrupted']), Type.Null()]),
 });
+
+export const PlaysPageSchema = pageOf(PlaySchema);
 
 export const HistoryQuery = Type.Object({
   userId: Type.Optional(Type.Integer({ minimum: 1 })),
@@ -162,56 +122,14 @@ export const AuditEntrySchema = Type.Object({
   detail: Type.Record(Type.String(), Type.Unknown()),
 });
 
+export const AuditPageSchema = pageOf(AuditEntrySchema);
+
+/** Everything Moodbox keeps about a person. */
+export const ExportSchema = Type.Object({ user: UserViewSchema, cards: Type.Array(CardSchema), plays: Type.Array(PlaySchema) });
+
+export const HistoryRemovedSchema = Type.Object({ removed: Type.Integer() });
+
 export const RegisterBody = Type.Object(
-  { name: Name, pin: Type.String({ minLength: 4, maxLength: 8, pattern: '^[0-9]+$', description: '4–8 digits.' }) },
+  { name: PersonName, pin: Type.String({ minLength: 4, maxLength: 8, pattern: '^[0-9]+$', description: '4–8 digits.' }) },
   { additionalProperties: false },
 );
-
-export const StatsQuery = Type.Object({
-  from: Type.Integer({ minimum: 0, description: 'Epoch ms, inclusive.' }),
-  to: Type.Integer({ minimum: 0, description: 'Epoch ms, exclusive.' }),
-});
-
-export const StatsSchema = Type.Object({
-  playsPerMoodPerDay: Type.Array(Type.Object({ day: Type.String(), mood: Type.String(), plays: Type.Integer() })),
-  moodOverTime: Type.Array(Type.Object({ at: Type.Integer(), mood: Type.String(), confidence: Type.Number(), faces: Type.Integer() })),
-});
-
-export const TrackAdminSchema = Type.Object({
-  id: Type.Integer(),
-  uri: Type.String(),
-  title: Type.String(),
-  artist: Type.String(),
-  album: Type.String(),
-  genre: Type.String(),
-  language: Type.String(),
-  durationMs: Type.Union([Type.Integer(), Type.Null()]),
-  cover: Type.Union([Type.String(), Type.Null()], { description: 'The cover file name in the covers folder, or null.' }),
-  coverUrl: Type.Union([Type.String(), Type.Null()], { description: 'Where the cover is served (`/api/covers/<file>`), or null.' }),
-  moods: Type.Array(Type.Object({ mood: Type.String(), weight: Type.Number(), origin: Type.String() })),
-});
-
-export const TracksQuery = Type.Object({
-  mood: Type.Optional(Type.String({ maxLength: 32 })),
-  search: Type.Optional(Type.String({ maxLength: 200 })),
-  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
-});
-
-export const TrackMoodsBody = Type.Object(
-  {
-    moods: Type.Array(
-      Type.Object(
-        {
-          mood: Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z][a-z0-9-]*$' }),
-          weight: Type.Number({ exclusiveMinimum: 0, maximum: 1 }),
-        },
-        { additionalProperties: false },
-      ),
-      { maxItems: 16 },
-    ),
-  },
-  { additionalProperties: false },
-);
-
-export const TrackIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });

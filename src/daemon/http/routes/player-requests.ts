@@ -1,0 +1,61 @@
+import type { KioskPresence } from '../../auth/kiosk-presence.js';
+import { MoodboxError } from '../../kernel/errors.js';
+import type { ClientRequests } from '../contract.js';
+import type { WsContext, WsHandlers } from '../ws.js';
+
+/**
+ * What the kiosk's player requests need of the music: the music director implements it. Each
+ * method MAY throw a `MoodboxError` (`MB_ERR_NOT_FOUND` for an unknown track,
+ * `MB_ERR_PLAYER_NOT_ALLOWED`, `MB_ERR_AUTH_REQUIRED`), which the kiosk shows as it is.
+ */
+export interface MusicControls {
+  /** Plays the track now, for the person signed in at the kiosk or for the room; resolves once it plays. */
+  tap(trackId: number): Promise<{ trackId: number }>;
+  /** Remembers that the person signed in at the kiosk likes the track. MUST refuse when nobody is signed in. */
+  like(trackId: number): Promise<{ trackId: number }>;
+  /**
+   * Skips the current track for the person signed in at the kiosk: remembered, and something else
+   * plays. `trackId` is the track they saw playing, when known. Resolves with the track skipped,
+   * null when nothing played. MUST refuse when nobody is signed in.
+   */
+  skip(trackId?: number): Promise<{ trackId: number | null }>;
+}
+
+export interface PlayerRequestsDeps {
+  music: MusicControls;
+  presence: Pick<KioskPresence, 'touch'>;
+}
+
+type PlayerRequests = Pick<ClientRequests, 'player/play' | 'player/like' | 'player/skip'>;
+
+/**
+ * The kiosk's player requests on `/ws`: `player/play` (a tap on a suggestion), `player/like` and
+ * `player/skip`. Each counts as activity of whoever is signed in at the kiosk. A tap while someone
+ * is signed in plays for them and so needs their credential; a like or skip always acts for a
+ * person.
+ */
+export function playerRequests({ music, presence }: PlayerRequestsDeps): WsHandlers<PlayerRequests> {
+  // Checked here, not only in the director: a guest's like must not land on someone who signs in while it waits its turn.
+  const person = (context: WsContext, what: string): void => {
+    if (context.actingFor(what) === null) {
+      throw new MoodboxError('MB_ERR_AUTH_REQUIRED', `Sign in to ${what}: likes and skips shape your own picks`);
+    }
+  };
+  return {
+    'player/play': async ({ trackId }, context) => {
+      context.actingFor('choose a song');
+      presence.touch();
+      return music.tap(trackId);
+    },
+    'player/like': async ({ trackId }, context) => {
+      person(context, 'like a song');
+      presence.touch();
+      return music.like(trackId);
+    },
+    'player/skip': async (data, context) => {
+      person(context, 'skip a song');
+      presence.touch();
+      return music.skip(data?.trackId);
+    },
+  };
+}

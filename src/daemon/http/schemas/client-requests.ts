@@ -1,0 +1,42 @@
+import { Type, type TSchema } from 'typebox';
+
+/** What a WebSocket request type sends as `data`, and who may send it. */
+export interface ClientRequestSpec<T extends TSchema = TSchema> {
+  /** Checked before the request reaches its handler; a message without `data` is checked as `null`. */
+  data: T;
+  /** Completes "Expected …, got <data>" in the refusal of data that does not fit. */
+  expected: string;
+  /**
+   * A socket opened without an Origin (the CLI, scripts) may send it: it changes nothing.
+   * @default false
+   */
+  isReadOnly?: boolean;
+}
+
+const TrackId = Type.Integer({ minimum: 1, description: 'A track of the library (`TrackView.id`).' });
+/** A request without data: `data` left out (or null). */
+const NoData = Type.Null();
+const TrackData = Type.Object({ trackId: TrackId }, { additionalProperties: false });
+
+const spec = <T extends TSchema>(s: ClientRequestSpec<T>): ClientRequestSpec<T> => s;
+
+/**
+ * Every request a UI may send on `/ws` (`area/action`), with its data schema. The WebSocket checks
+ * a request's data against it once, before any handler runs. `ClientRequests` in `../contract.ts`
+ * gives each its data and reply types.
+ */
+export const CLIENT_REQUEST_SPECS = {
+  /** The state snapshot now, as sent on connect. */
+  'state/get': spec({ data: NoData, expected: 'no data', isReadOnly: true }),
+  /** The kiosk's sign-out button. */
+  'session/sign-out': spec({ data: NoData, expected: 'no data' }),
+  /** A tap on a suggestion: plays that track now. */
+  'player/play': spec({ data: TrackData, expected: 'data like {"trackId": 12}' }),
+  /** The signed-in person likes a track. */
+  'player/like': spec({ data: TrackData, expected: 'data like {"trackId": 12}' }),
+  /** The signed-in person skips the current track (`trackId`: the one they saw playing, if any). */
+  'player/skip': spec({
+    data: Type.Union([NoData, Type.Object({ trackId: Type.Optional(TrackId) }, { additionalProperties: false })]),
+    expected: 'data like {"trackId": 12}, or no data',
+  }),
+} as const;

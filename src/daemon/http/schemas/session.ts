@@ -1,0 +1,44 @@
+import { Type } from 'typebox';
+import { PersonName } from './common.js';
+
+/** A refused sign-in; `retryAfterS` (also `Retry-After`) when the next try must wait. */
+export const SignInErrorSchema = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ description: '`MB_ERR_AUTH_FAILED` or `MB_ERR_AUTH_THROTTLED`.' }),
+      message: Type.String(),
+      retryAfterS: Type.Optional(Type.Integer({ minimum: 1, description: 'Seconds before the next try may be made.' })),
+    }),
+  },
+  { description: 'A refused sign-in.' },
+);
+
+export const PinSignInBody = Type.Object(
+  { name: PersonName, pin: Type.String({ minLength: 1, maxLength: 128 }) },
+  { additionalProperties: false },
+);
+
+export const KioskSessionSchema = Type.Object({
+  token: Type.String({ description: 'Send as `Authorization: Bearer <token>` on kiosk requests.' }),
+  expiresAt: Type.Integer({ description: 'Epoch ms; every request pushes it back by the idle timeout.' }),
+  user: Type.Object({ id: Type.Integer(), name: Type.String(), role: Type.Enum(['admin', 'member']) }),
+});
+
+export const AdminSignInBody = Type.Object(
+  { name: PersonName, passphrase: Type.String({ minLength: 1, maxLength: 256 }) },
+  { additionalProperties: false },
+);
+
+export const AdminSessionSchema = Type.Object({
+  csrfToken: Type.String({ description: 'Send as `x-csrf-token` on every admin request that changes something.' }),
+  expiresAt: Type.Integer(),
+  user: Type.Object({ id: Type.Integer(), name: Type.String(), mustChangePin: Type.Boolean() }),
+});
+
+export const ChangeOwnPassphraseBody = Type.Object(
+  {
+    currentPassphrase: Type.String({ minLength: 1, maxLength: 256 }),
+    newPassphrase: Type.String({ minLength: 1, maxLength: 256, description: 'At least 10 characters, other than the current one.' }),
+  },
+  { additionalProperties: false },
+);

@@ -1,0 +1,35 @@
+import type { MusicControls } from '../http/routes/player-requests.js';
+
+/** A music director stand-in for the HTTP layer: records each request and answers as the director does. */
+export class FakeMusicControls implements MusicControls {
+  /** Every call, oldest first. */
+  readonly calls: Array<{ method: 'tap' | 'like' | 'skip'; trackId: number | undefined }> = [];
+  #failure: Error | undefined;
+
+  /** The next call rejects with `err`. */
+  failNext(err: Error): void {
+    this.#failure = err;
+  }
+
+  async tap(trackId: number): Promise<{ trackId: number }> {
+    this.#record('tap', trackId);
+    return { trackId };
+  }
+
+  async like(trackId: number): Promise<{ trackId: number }> {
+    this.#record('like', trackId);
+    return { trackId };
+  }
+
+  async skip(trackId?: number): Promise<{ trackId: number | null }> {
+    this.#record('skip', trackId);
+    return { trackId: trackId ?? null };
+  }
+
+  #record(method: 'tap' | 'like' | 'skip', trackId: number | undefined): void {
+    this.calls.push({ method, trackId });
+    const failure = this.#failure;
+    this.#failure = undefined;
+    if (failure !== undefined) throw failure;
+  }
+}
