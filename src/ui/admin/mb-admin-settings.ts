@@ -1,12 +1,12 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { AdminApi, SchemaNode } from '../data/admin-api.js';
+import type { AdminApi, ConfigSchemaNode } from '../data/admin-api.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
 
 type Json = Record<string, unknown>;
 
 /** The problem with a value for a schema node, or '' when it fits. */
-export function validate(node: SchemaNode, value: unknown): string {
+export function validate(node: ConfigSchemaNode, value: unknown): string {
   if (value === null) return isNullable(node) ? '' : 'A value is required.';
   const type = kindOf(node);
   if (type === 'integer' || type === 'number') {
@@ -24,11 +24,11 @@ export function validate(node: SchemaNode, value: unknown): string {
   return '';
 }
 
-function isNullable(node: SchemaNode): boolean {
+function isNullable(node: ConfigSchemaNode): boolean {
   return node.anyOf?.some((n) => n.type === 'null') ?? false;
 }
 
-function kindOf(node: SchemaNode): string {
+function kindOf(node: ConfigSchemaNode): string {
   if (node.enum) return 'enum';
   if (Array.isArray(node.type)) return node.type.find((t) => t !== 'null') ?? 'string';
   return node.type ?? (node.anyOf ? 'json' : 'string');
@@ -59,7 +59,7 @@ export class MbAdminSettings extends LitElement {
   static override styles = ADMIN_STYLES;
 
   @property({ attribute: false }) api!: AdminApi;
-  @state() private _schema: SchemaNode | null = null;
+  @state() private _schema: ConfigSchemaNode | null = null;
   @state() private _config: Json = {};
   @state() private _overrides: Json = {};
   @state() private _safeMode: string | null = null;
@@ -115,7 +115,7 @@ export class MbAdminSettings extends LitElement {
       }`;
   }
 
-  #renderNode(path: string[], node: SchemaNode): unknown {
+  #renderNode(path: string[], node: ConfigSchemaNode): unknown {
     const id = path.join('.');
     if (kindOf(node) === 'object' && node.properties) {
       return html`<fieldset class="card" style="margin-bottom: 0.8em">
@@ -210,8 +210,8 @@ export class MbAdminSettings extends LitElement {
     return count;
   }
 
-  #nodeAt(path: string[]): SchemaNode | undefined {
-    let node: SchemaNode | undefined = this._schema ?? undefined;
+  #nodeAt(path: string[]): ConfigSchemaNode | undefined {
+    let node: ConfigSchemaNode | undefined = this._schema ?? undefined;
     for (const key of path) node = node?.properties?.[key];
     return node;
   }

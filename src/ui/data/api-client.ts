@@ -1,4 +1,12 @@
-import type { ErrorBody, ReplyMessage, ServerMessage, StateArea, StateSnapshot } from '../../daemon/http/contract.js';
+import type {
+  ClientRequests,
+  ClientRequestType,
+  ErrorBody,
+  ReplyMessage,
+  ServerMessage,
+  StateArea,
+  StateSnapshot,
+} from '../../daemon/http/contract.js';
 
 /** What the screens render from: the daemon's last state, and whether the link to it is up. */
 export interface ClientState {
@@ -118,22 +126,27 @@ export class ApiClient extends EventTarget {
   }
 
   /**
-   * Sends `{type, transaction, data}` and resolves with the reply's `data`; rejects with `ApiError`.
-   * `options.token` (a kiosk session token) goes along as `token` for requests that act for the
-   * person signed in.
+   * Sends `{type, transaction, data}` and resolves with the reply's `data`, typed by
+   * `ClientRequests`; rejects with `ApiError`. Requests without data take `null`. `options.token`
+   * (a kiosk session token) goes along as `token` for requests that act for the person signed in.
    */
-  request<T = unknown>(type: string, data?: unknown, options: { token?: string | null } = {}): Promise<T> {
+  request<K extends ClientRequestType>(
+    type: K,
+    data: ClientRequests[K]['data'],
+    options: { token?: string | null } = {},
+  ): Promise<ClientRequests[K]['reply']> {
     const socket = this.#socket;
     if (socket === undefined || socket.readyState !== OPEN || !this.#isOnline) {
       return Promise.reject(new ApiError('MB_ERR_OFFLINE', 'Moodbox is offline. Try again in a moment.'));
     }
     const transaction = String(this.#nextTransaction++);
-    return new Promise<T>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(transaction);
         reject(new ApiError('MB_ERR_TIMEOUT', 'Moodbox did not answer. Try again.'));
       }, this.#requestTimeoutMs);
-      this.#pending.set(transaction, { resolve: (value) => resolve(value as T), reject, timer });
+      // The daemon answers each request type with its reply type (`ClientRequests`); the reply is not checked again here.
+      this.#pending.set(transaction, { resolve: (value) => resolve(value as ClientRequests[K]['reply']), reject, timer });
       const token = options.token ?? undefined;
       socket.send(JSON.stringify(token === undefined ? { type, transaction, data } : { type, transaction, data, token }));
     });

@@ -1,12 +1,7 @@
-import type { TrackView } from '../../daemon/http/contract.js';
+import type { ClientRequests, KioskSession, TrackView } from '../../daemon/http/contract.js';
 import { type ApiClient, httpJson } from './api-client.js';
 
-/** The answer to a PIN sign-in. */
-export interface KioskSignIn {
-  token: string;
-  expiresAt: number;
-  user: { id: number; name: string; role: 'admin' | 'member' };
-}
+type Reply<K extends keyof ClientRequests> = Promise<ClientRequests[K]['reply']>;
 
 /**
  * What the kiosk asks of the daemon: sign-in by name and PIN, sign-out, and the player requests
@@ -27,8 +22,8 @@ export class KioskApi {
     return this.#token !== null;
   }
 
-  async signIn(name: string, pin: string): Promise<KioskSignIn> {
-    const signed = await httpJson<KioskSignIn>('POST', '/api/session/pin', { body: { name, pin } });
+  async signIn(name: string, pin: string): Promise<KioskSession> {
+    const signed = await httpJson<KioskSession>('POST', '/api/session/pin', { body: { name, pin } });
     this.#token = signed.token;
     return signed;
   }
@@ -41,7 +36,7 @@ export class KioskApi {
     const token = this.#token;
     this.#token = null;
     if (token !== null) await httpJson<undefined>('DELETE', '/api/session', { headers: { authorization: `Bearer ${token}` } });
-    else await this.client.request('session/sign-out');
+    else await this.client.request('session/sign-out', null);
   }
 
   /** Forgets the token once the daemon says nobody is signed in (timeout, card, another screen). */
@@ -49,15 +44,15 @@ export class KioskApi {
     this.#token = null;
   }
 
-  play(track: Pick<TrackView, 'id'>): Promise<unknown> {
+  play(track: Pick<TrackView, 'id'>): Reply<'player/play'> {
     return this.client.request('player/play', { trackId: track.id }, { token: this.#token });
   }
 
-  like(track: Pick<TrackView, 'id'>): Promise<unknown> {
+  like(track: Pick<TrackView, 'id'>): Reply<'player/like'> {
     return this.client.request('player/like', { trackId: track.id }, { token: this.#token });
   }
 
-  skip(track: Pick<TrackView, 'id'>): Promise<unknown> {
+  skip(track: Pick<TrackView, 'id'>): Reply<'player/skip'> {
     return this.client.request('player/skip', { trackId: track.id }, { token: this.#token });
   }
 }

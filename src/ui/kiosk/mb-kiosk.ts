@@ -610,9 +610,8 @@ export class MbKiosk extends LitElement {
     if (api === null) return;
     try {
       const answer = await api[action](track);
-      const said = typeof answer === 'object' && answer !== null ? (answer as { message?: unknown }).message : undefined;
       const fallback = { play: `Playing “${track.title}”.`, like: `Liked “${track.title}”.`, skip: `Skipped “${track.title}”.` }[action];
-      this.#showToast(typeof said === 'string' ? said : fallback);
+      this.#showToast(answer.message ?? fallback);
     } catch (err) {
       this.#showToast(err instanceof ApiError ? err.message : 'That did not work. Try again.');
     }
