@@ -76,3 +76,19 @@ export interface PlayHistory {
   /** Stores why the play was picked, in words. */
   annotate(id: number, note: string): void;
 }
+
+/** What the players log through: pino's shape, the object first. */
+export interface PlayerLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
+}
+
+/** Returns `value` when it is a number in 0–100; throws a `RangeError` naming `name` otherwise. */
+export function assertPercent(name: string, value: number): number {
+  if (typeof value !== 'number' || !(value >= 0 && value <= 100)) {
+    throw new RangeError(`Expected \`${name}\` to be 0–100, got \`${String(value)}\` (${typeof value})`);
+  }
+  return value;
+}
