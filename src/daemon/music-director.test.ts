@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { PlayRecorder } from '../player/play-recorder.js';
 import { FakePlayer } from '../player/testing/fake-player.js';
 import type { PlayerSettings } from './music-director.js';
 import { MusicDirector } from './music-director.js';
@@ -54,7 +55,9 @@ async function harness(settings: Partial<PlayerSettings> = {}, options: { tracks
       }
     }
   }
-  const player = new FakePlayer({ clock, history: store.plays }, { trackMs: 180_000, volume: 70 });
+  const player = new FakePlayer({ clock }, { trackMs: 180_000, volume: 70 });
+  // Plays are written by a recorder listening to the player, as in the daemon.
+  await new PlayRecorder({ player, history: store.plays, clock, log: silent }).start();
   const hub = new StateHub(initialSnapshot());
   const h = {
     clock,

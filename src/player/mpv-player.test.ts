@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../daemon/kernel/clock.js';
 import { MpvPlayer, type MpvPlayerOptions } from './mpv-player.js';
 import type { QueueEntry } from './play-queue.js';
+import { PlayRecorder } from './play-recorder.js';
 import type { PlayerEvents, PlayReason } from './player.js';
 import { describePlayerContract, MemoryPlayHistory, nextEvent } from './testing/player-contract.js';
 import { makeCorruptFile, makeTone } from './testing/tones.js';
@@ -21,6 +22,7 @@ let high: string;
 let long: string;
 let quiet: string;
 const players: MpvPlayer[] = [];
+const recorders: PlayRecorder[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'moodbox-mpv-'));
@@ -41,6 +43,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   await Promise.all(players.splice(0).map((p) => p.stop()));
+  await Promise.all(recorders.splice(0).map((r) => r.stop()));
 });
 
 afterAll(async () => {
@@ -49,11 +52,13 @@ afterAll(async () => {
 
 async function startPlayer(options: MpvPlayerOptions): Promise<{ player: MpvPlayer; history: MemoryPlayHistory; log: string[] }> {
   const history = new MemoryPlayHistory();
-  const player = new MpvPlayer(
-    { clock: systemClock, history, log: silent },
-    { socketPath: join(dir, `mpv-${players.length}-${Math.random().toString(36).slice(2)}.sock`), ...options },
-  );
+  const socketPath = join(dir, `mpv-${players.length}-${Math.random().toString(36).slice(2)}.sock`);
+  const player = new MpvPlayer({ clock: systemClock, log: silent }, { socketPath, ...options });
   players.push(player);
+  // Players write no history: the recorder does, as in the daemon.
+  const recorder = new PlayRecorder({ player, history, clock: systemClock, log: silent });
+  recorders.push(recorder);
+  await recorder.start();
   const log: string[] = [];
   player.events.on('trackStarted', ({ item }) => log.push(`started ${item.track.id}`));
   player.events.on('trackEnded', ({ item, outcome }) => log.push(`ended ${item.track.id} ${outcome}`));
@@ -226,6 +231,21 @@ describe('MpvPlayer with real mpv', () => {
     expect(player.state()).toMatchObject({ volume: 70, maxVolume: 70 });
   });
 
+  it('has its plays recorded by a PlayRecorder: reason, mood, note, and how each ended', async () => {
+    const { player, history } = await startPlayer({ audioOutput: 'null' });
+    const first = once(player, 'trackStarted');
+    const second = once(player, 'trackStarted', (s) => s.item.track.id === 2);
+    await player.play([entry(1, long, 'tap'), entry(2, long)]);
+    await first;
+    await player.next();
+    await second;
+    await player.stop();
+    expect(history.plays).toEqual([
+      { id: 1, trackId: 1, reason: 'tap', mood: 'calm', outcome: 'skipped', note: 'fits calm (1)' },
+      { id: 2, trackId: 2, reason: 'mood', mood: 'calm', outcome: 'interrupted', note: 'fits calm (2)' },
+    ]);
+  });
+
   it('dies with the daemon, even one killed by SIGKILL, and a later start removes the socket it left', async () => {
     const script = join(dir, 'owner.mts');
     const socketDir = await mkdtemp(join(tmpdir(), 'moodbox-owner-'));
@@ -233,8 +253,7 @@ describe('MpvPlayer with real mpv', () => {
       script,
       `import { MpvPlayer } from ${JSON.stringify(join(import.meta.dirname, 'mpv-player.ts'))};
        import { systemClock } from ${JSON.stringify(join(import.meta.dirname, '..', 'daemon', 'kernel', 'clock.ts'))};
-       const history = { started: () => 1, finished: () => {} };
-       const player = new MpvPlayer({ clock: systemClock, history, log: { info() {}, warn() {}, error() {}, debug() {} } },
+       const player = new MpvPlayer({ clock: systemClock, log: { info() {}, warn() {}, error() {}, debug() {} } },
          { audioOutput: 'null', socketPath: ${JSON.stringify(join(socketDir, `moodbox-mpv-`))} + process.pid + '-0badf00d.sock' });
        await player.start();
        console.log('started');`,
@@ -267,9 +286,8 @@ describe('MpvPlayer with real mpv', () => {
   });
 
   it('refuses to start when mpv cannot be run, saying why', async () => {
-    const history = new MemoryPlayHistory();
     const player = new MpvPlayer(
-      { clock: systemClock, history, log: silent },
+      { clock: systemClock, log: silent },
       { mpvPath: join(dir, 'no-mpv-here'), socketPath: join(dir, 'x.sock') },
     );
     await expect(player.start()).rejects.toMatchObject({
@@ -282,9 +300,8 @@ describe('MpvPlayer with real mpv', () => {
 });
 
 describePlayerContract('MpvPlayer', async () => {
-  const history = new MemoryPlayHistory();
   const player = new MpvPlayer(
-    { clock: systemClock, history, log: silent },
+    { clock: systemClock, log: silent },
     {
       audioOutput: 'pcm',
       extraArgs: [`--ao-pcm-file=${join(dir, 'contract.wav')}`],
@@ -295,7 +312,6 @@ describePlayerContract('MpvPlayer', async () => {
   await player.start();
   return {
     player,
-    history,
     tracks: [
       { id: 1, uri: low },
       { id: 2, uri: high },

@@ -14,15 +14,7 @@ import {
   type QueueEntry,
   type QueueItem,
 } from './play-queue.js';
-import {
-  assertPercent,
-  type Player,
-  type PlayerEvents,
-  type PlayerLog,
-  type PlayerState,
-  type PlayHistory,
-  type PlayOutcome,
-} from './player.js';
+import { assertPercent, type Player, type PlayerEvents, type PlayerLog, type PlayerState, type PlayOutcome } from './player.js';
 
 export type { PlayerLog } from './player.js';
 export { removeStaleSockets } from './mpv/mpv-process.js';
@@ -53,15 +45,13 @@ const OBSERVED = [
 /**
  * Plays through mpv: the `Player` port, built from an `MpvProcess` (spawning mpv and restarting it
  * after a crash) and an `MpvIpcClient` (commands and events over its socket). This class keeps the
- * queue and mpv's playlist in step, and writes the play history. Our queue is the truth; mpv holds the current file and, for
+ * queue and mpv's playlist in step. Our queue is the truth; mpv holds the current file and, for
  * gapless playback, the next one. mpv crashing is a fault, not an end: it is restarted with backoff
  * and the current track resumes where it was, as the same play.
  */
 export class MpvPlayer implements Player, Service {
   readonly name = 'player';
   readonly events = new EventBus<PlayerEvents>();
-  readonly #clock: Clock;
-  readonly #history: PlayHistory;
   readonly #log: PlayerLog;
   readonly #client: MpvIpcClient;
   readonly #process: MpvProcess;
@@ -83,8 +73,6 @@ export class MpvPlayer implements Player, Service {
   #preloaded: { key: number; entryId: number | undefined } | undefined;
   /** Items whose play started and has not ended, by key: a replaced item leaves the queue before its end-file arrives. */
   readonly #started = new Map<number, QueueItem>();
-  /** History rows of items that started, by queue key; -1 when the row could not be written. */
-  readonly #playIds = new Map<number, number>();
   /** The preload in flight, if any. */
   #preloading: Promise<void> | undefined;
   /** Keys the user skipped, so that their `stop` ends as `skipped`. */
@@ -94,9 +82,7 @@ export class MpvPlayer implements Player, Service {
   /** From mpv's crash until it runs again: what mpv held is gone. */
   #isRecovering = false;
 
-  constructor(deps: { clock: Clock; history: PlayHistory; log: PlayerLog }, options: MpvPlayerOptions = {}) {
-    this.#clock = deps.clock;
-    this.#history = deps.history;
+  constructor(deps: { clock: Clock; log: PlayerLog }, options: MpvPlayerOptions = {}) {
     this.#log = deps.log;
     this.#audioOutput = options.audioOutput ?? 'auto';
     this.#extraArgs = options.extraArgs ?? [];
@@ -353,9 +339,8 @@ export class MpvPlayer implements Player, Service {
     if (!this.#started.has(key)) {
       this.#positionMs = 0;
       this.#started.set(key, item);
-      const playId = this.#record(item);
       this.#log.info({ trackId: item.track.id, reason: item.reason, mood: item.mood }, 'track started');
-      this.events.emit('trackStarted', { item, playId });
+      this.events.emit('trackStarted', { item });
     }
     void this.#preload();
   }
@@ -392,38 +377,10 @@ export class MpvPlayer implements Player, Service {
     }
   }
 
-  #record(item: QueueItem): number | undefined {
-    try {
-      const play = this.#history.start({
-        trackId: item.track.id,
-        userId: item.userId,
-        reason: item.reason,
-        mood: item.mood,
-        startedAt: this.#clock.now(),
-      });
-      this.#playIds.set(item.key, play.id);
-      if (item.note !== '') this.#history.annotate(play.id, item.note);
-      return play.id;
-    } catch (err) {
-      // A history that cannot be written must not silence the music.
-      this.#playIds.set(item.key, -1);
-      this.#log.error({ err, trackId: item.track.id }, 'cannot record the play');
-      return undefined;
-    }
-  }
-
-  /** Ends a play that started: `trackEnded`, once, and its end in the history. */
+  /** Ends a play that started: `trackEnded`, once. */
   #finish(item: QueueItem, outcome: PlayOutcome): void {
     if (!this.#started.delete(item.key)) return;
-    const playId = this.#playIds.get(item.key);
-    this.#playIds.delete(item.key);
     this.events.emit('trackEnded', { item, outcome });
-    if (playId === undefined || playId < 0) return;
-    try {
-      this.#history.finish(playId, outcome, this.#clock.now());
-    } catch (err) {
-      this.#log.error({ err, playId }, 'cannot record the end of the play');
-    }
   }
 
   #emitQueue(): void {

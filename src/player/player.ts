@@ -9,9 +9,9 @@ export type PlayOutcome = 'completed' | 'skipped' | 'failed' | 'interrupted';
 /** Events every player emits. Past tense; payloads are plain data. */
 // A type alias, not an interface: the event bus needs an index signature.
 export type PlayerEvents = {
-  /** A track began to play; `playId` is its row in the history. */
-  trackStarted: { item: QueueItem; playId: number | undefined };
-  /** A track stopped playing, with how. */
+  /** A track began to play. Emitted once per play: not again when the player resumes it after a crash. */
+  trackStarted: { item: QueueItem };
+  /** A track that started stopped playing, with how. Exactly once per `trackStarted`. */
   trackEnded: { item: QueueItem; outcome: PlayOutcome };
   /** A track could not be played (missing or broken file); it was skipped. */
   trackFailed: { item: QueueItem; error: string };
@@ -42,8 +42,10 @@ export interface PlayerState {
 }
 
 /**
- * Plays queued tracks. Every play MUST be recorded in the history with its reason. A track that cannot
- * be played MUST be skipped with `trackFailed`, never stop the queue.
+ * Plays queued tracks. Every play MUST be announced with `trackStarted` and, once it is over, one
+ * `trackEnded` with its outcome (a `PlayRecorder` writes the history from these; the player itself
+ * knows nothing of it). A track that cannot be played MUST be skipped with `trackFailed`, never
+ * stop the queue.
  */
 export interface Player {
   readonly events: EventBus<PlayerEvents>;
@@ -67,17 +69,7 @@ export interface Player {
   queue(): PlayQueue;
 }
 
-/**
- * Where plays are recorded. The daemon's play repository satisfies it. Times are ms since the Unix epoch.
- */
-export interface PlayHistory {
-  start(input: { trackId: number; userId?: number | null; reason: PlayReason; mood?: string | null; startedAt: number }): { id: number };
-  finish(id: number, outcome: PlayOutcome, endedAt: number): void;
-  /** Stores why the play was picked, in words. */
-  annotate(id: number, note: string): void;
-}
-
-/** What the players log through: pino's shape, the object first. */
+/** What the players and the play recorder log through: pino's shape, the object first. */
 export interface PlayerLog {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;

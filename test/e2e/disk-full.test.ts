@@ -10,6 +10,7 @@ import { MusicDirector } from '../../src/daemon/music-director.js';
 import { openSqliteStore, SqliteStore } from '../../src/daemon/store/sqlite-store.js';
 import { initialSnapshot } from '../../src/daemon/testing/state.js';
 import { MpvPlayer } from '../../src/player/mpv-player.js';
+import { PlayRecorder } from '../../src/player/play-recorder.js';
 import { tempDir, tone, until } from './harness.js';
 
 const cleanups: Array<() => void | Promise<void>> = [];
@@ -44,7 +45,8 @@ describe('a full disk', () => {
       error: (obj: object, msg: string) => errors.push(`${msg}: ${String((obj as { err?: Error }).err?.message)}`),
     };
     const defaults = loadConfig({ env: {} }).config.player;
-    const player = new MpvPlayer({ clock: systemClock, history: store.plays, log }, { audioOutput: 'null' });
+    const player = new MpvPlayer({ clock: systemClock, log }, { audioOutput: 'null' });
+    const recorder = new PlayRecorder({ player, history: store.plays, clock: systemClock, log });
     const director = new MusicDirector({
       clock: systemClock,
       random: seededRandom(1),
@@ -57,6 +59,8 @@ describe('a full disk', () => {
     });
     let started = 0;
     player.events.on('trackStarted', () => (started += 1));
+    await recorder.start();
+    cleanups.push(() => recorder.stop());
     await player.start();
     cleanups.push(() => player.stop());
     await director.start();

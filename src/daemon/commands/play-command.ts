@@ -12,8 +12,9 @@ export function registerPlay(program: Command): void {
     .argument('<file-or-id>', 'an audio file (added to the library if new) or a track id from `moodbox library list`')
     .addOption(configOption())
     .action(async (target: string, opts: { config?: string }) => {
-      const [{ MpvPlayer }, { MusicMetadataTagReader }, { resolveAudioOutput }] = await Promise.all([
+      const [{ MpvPlayer }, { PlayRecorder }, { MusicMetadataTagReader }, { resolveAudioOutput }] = await Promise.all([
         import('../../player/mpv-player.js'),
+        import('../../player/play-recorder.js'),
         import('../../player/library/music-metadata-tag-reader.js'),
         import('../../player/audio-output.js'),
       ]);
@@ -38,9 +39,10 @@ export function registerPlay(program: Command): void {
           error: (obj: object, msg: string) => process.stderr.write(`moodbox: ${msg}\n`),
         };
         const player = new MpvPlayer(
-          { clock, history: store.plays, log },
+          { clock, log },
           { mpvPath: config.player.mpvPath, audioOutput: resolveAudioOutput(config.player.audioOutput, process.env) },
         );
+        const recorder = new PlayRecorder({ player, history: store.plays, clock, log });
         let outcome = 'interrupted';
         const ended = new Promise<void>((done) => {
           player.events.on('trackEnded', (e) => {
@@ -50,6 +52,7 @@ export function registerPlay(program: Command): void {
           player.events.on('queueEnded', () => done());
           process.once('SIGINT', () => done());
         });
+        await recorder.start();
         await player.start();
         try {
           const title = `${track.artist === '' ? '' : `${track.artist} – `}${track.title}`;
@@ -58,6 +61,7 @@ export function registerPlay(program: Command): void {
           await ended;
         } finally {
           await player.stop();
+          await recorder.stop();
         }
         process.stdout.write(`${outcome}\n`);
         if (outcome === 'failed') process.exitCode = 1;

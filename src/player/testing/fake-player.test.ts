@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../daemon/kernel/clock.js';
+import { PlayRecorder } from '../play-recorder.js';
 import { FakePlayer } from './fake-player.js';
 import { describePlayerContract, MemoryPlayHistory, nextEvent } from './player-contract.js';
 
 describePlayerContract('FakePlayer', async () => {
-  const history = new MemoryPlayHistory();
-  const player = new FakePlayer({ clock: systemClock, history }, { trackMs: 5, maxVolume: 70 });
+  const player = new FakePlayer({ clock: systemClock }, { trackMs: 5, maxVolume: 70 });
   player.markBroken('/music/broken.flac');
   await player.start();
   return {
     player,
-    history,
     tracks: [
       { id: 1, uri: '/music/one.flac' },
       { id: 2, uri: '/music/two.flac' },
@@ -22,7 +21,9 @@ describePlayerContract('FakePlayer', async () => {
 describe('FakePlayer controls', () => {
   it('ends the current track on demand and reports a skip', async () => {
     const history = new MemoryPlayHistory();
-    const player = new FakePlayer({ clock: systemClock, history }, { trackMs: 60_000 });
+    const player = new FakePlayer({ clock: systemClock }, { trackMs: 60_000 });
+    const recorder = new PlayRecorder({ player, history, clock: systemClock, log: { error() {} } });
+    await recorder.start();
     await player.play([
       { track: { id: 1, uri: '/a' }, reason: 'mood' },
       { track: { id: 2, uri: '/b' }, reason: 'mood' },
@@ -35,5 +36,6 @@ describe('FakePlayer controls', () => {
     expect(history.plays.map((p) => p.outcome)).toEqual(['completed', 'skipped', undefined]);
     await player.stop();
     expect(history.plays.map((p) => p.outcome)).toEqual(['completed', 'skipped', 'interrupted']);
+    await recorder.stop();
   });
 });

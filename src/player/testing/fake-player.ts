@@ -11,34 +11,34 @@ import {
   type QueueEntry,
   type QueueItem,
 } from '../play-queue.js';
-import type { Player, PlayerEvents, PlayerState, PlayHistory, PlayOutcome } from '../player.js';
+import { assertPercent, type Player, type PlayerEvents, type PlayerState, type PlayOutcome } from '../player.js';
 
 /**
  * The simplest complete `Player`: each track "plays" for `trackMs` on the injected clock. Control
  * methods: `markBroken(uri)` makes a file fail like a missing one, `endCurrent()` ends the current
- * track at once, `crash()` simulates the player process dying and coming back.
+ * track at once, `crash()` simulates the player process dying and coming back. Like every player it
+ * writes no history: put a `PlayRecorder` next to it.
  */
 export class FakePlayer implements Player, Service {
   readonly name = 'player';
   readonly events = new EventBus<PlayerEvents>();
   readonly #clock: Clock;
-  readonly #history: PlayHistory;
   readonly #trackMs: number;
   readonly #maxVolume: number;
   readonly #broken = new Set<string>();
   #queue: PlayQueue = EMPTY_QUEUE;
-  #playId: number | undefined;
+  /** True from the current item's `trackStarted` until its `trackEnded`. */
+  #isPlaying = false;
   #timer: Timer | undefined;
   #startedAt = 0;
   #isPaused = false;
   #volume: number;
 
-  constructor(deps: { clock: Clock; history: PlayHistory }, options: { trackMs?: number; maxVolume?: number; volume?: number } = {}) {
+  constructor(deps: { clock: Clock }, options: { trackMs?: number; maxVolume?: number; volume?: number } = {}) {
     this.#clock = deps.clock;
-    this.#history = deps.history;
     this.#trackMs = options.trackMs ?? 1000;
-    this.#maxVolume = options.maxVolume ?? 100;
-    this.#volume = Math.min(options.volume ?? 80, this.#maxVolume);
+    this.#maxVolume = assertPercent('maxVolume', options.maxVolume ?? 100);
+    this.#volume = Math.min(assertPercent('volume', options.volume ?? 80), this.#maxVolume);
   }
 
   async start(): Promise<void> {}
@@ -114,10 +114,7 @@ export class FakePlayer implements Player, Service {
   }
 
   async setVolume(volume: number): Promise<number> {
-    if (typeof volume !== 'number' || !(volume >= 0 && volume <= 100)) {
-      throw new RangeError(`Expected \`volume\` to be 0–100, got \`${String(volume)}\` (${typeof volume})`);
-    }
-    this.#volume = Math.min(volume, this.#maxVolume);
+    this.#volume = Math.min(assertPercent('volume', volume), this.#maxVolume);
     this.events.emit('volumeChanged', { volume: this.#volume });
     return this.#volume;
   }
@@ -125,16 +122,9 @@ export class FakePlayer implements Player, Service {
   #begin(): void {
     const item = this.#queue.current;
     if (!item) return;
-    this.#playId = this.#history.start({
-      trackId: item.track.id,
-      userId: item.userId,
-      reason: item.reason,
-      mood: item.mood,
-      startedAt: this.#clock.now(),
-    }).id;
-    if (item.note !== '') this.#history.annotate(this.#playId, item.note);
+    this.#isPlaying = true;
     this.#startedAt = this.#clock.monotonic();
-    this.events.emit('trackStarted', { item, playId: this.#playId });
+    this.events.emit('trackStarted', { item });
     if (this.#broken.has(item.track.uri)) {
       // Like mpv: a file that cannot be opened fails right after it starts.
       this.#timer = this.#clock.setTimeout(() => this.#fail(item), 0);
@@ -152,9 +142,8 @@ export class FakePlayer implements Player, Service {
     this.#timer?.cancel();
     this.#timer = undefined;
     const item = this.#queue.current;
-    if (!item || this.#playId === undefined) return;
-    this.#history.finish(this.#playId, outcome, this.#clock.now());
-    this.#playId = undefined;
+    if (!item || !this.#isPlaying) return;
+    this.#isPlaying = false;
     this.events.emit('trackEnded', { item, outcome });
     if (!moveOn) return;
     this.#queue = advance(this.#queue);

@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../daemon/kernel/clock.js';
 import type { Service } from '../../daemon/kernel/lifecycle.js';
 import type { PlayableTrack, QueueEntry } from '../play-queue.js';
-import type { Player, PlayerEvents, PlayHistory, PlayOutcome, PlayReason } from '../player.js';
+import { PlayRecorder, type PlayHistory } from '../play-recorder.js';
+import type { Player, PlayerEvents, PlayOutcome, PlayReason } from '../player.js';
 
-/** Keeps plays in memory, for asserting on what a player recorded. */
+/** Keeps plays in memory, for asserting on what a `PlayRecorder` wrote for a player. */
 export class MemoryPlayHistory implements PlayHistory {
   readonly plays: Array<{ id: number; trackId: number; reason: PlayReason; mood: string | null; outcome?: PlayOutcome; note?: string }> =
     [];
@@ -27,7 +29,6 @@ export class MemoryPlayHistory implements PlayHistory {
 
 export interface PlayerFixture {
   player: Player & Service;
-  history: MemoryPlayHistory;
   /** Two short playable tracks. */
   tracks: readonly [PlayableTrack, PlayableTrack];
   /** A track that cannot be played (missing or broken file). */
@@ -57,24 +58,30 @@ export function nextEvent<K extends keyof PlayerEvents>(
 
 /**
  * What every `Player` must do, run against each implementation: the fake in unit tests, mpv with
- * real files. `make` builds a started player with a maximum volume of 70.
+ * real files. `make` builds a started player with a maximum volume of 70 and a volume at or above
+ * 30. Each test records the player's plays with a `PlayRecorder` into a `MemoryPlayHistory`, as
+ * the daemon does into its store.
  */
 export function describePlayerContract(name: string, make: () => Promise<PlayerFixture>): void {
   describe(`${name} (Player contract)`, () => {
-    const started: Array<Player & Service> = [];
+    const started: Service[] = [];
     afterEach(async () => {
-      await Promise.all(started.splice(0).map((p) => p.stop()));
+      // Players first, so that the recorders see how their plays ended.
+      for (const service of started.splice(0)) await service.stop();
     });
 
-    const setUp = async (): Promise<PlayerFixture & { log: string[] }> => {
+    const setUp = async (): Promise<PlayerFixture & { history: MemoryPlayHistory; log: string[] }> => {
       const fixture = await make();
-      started.push(fixture.player);
+      const history = new MemoryPlayHistory();
+      const recorder = new PlayRecorder({ player: fixture.player, history, clock: systemClock, log: { error() {} } });
+      await recorder.start();
+      started.push(fixture.player, recorder);
       const log: string[] = [];
       fixture.player.events.on('trackStarted', ({ item }) => log.push(`started ${item.track.id}`));
       fixture.player.events.on('trackFailed', ({ item }) => log.push(`failed ${item.track.id}`));
       fixture.player.events.on('trackEnded', ({ item, outcome }) => log.push(`ended ${item.track.id} ${outcome}`));
       fixture.player.events.on('queueEnded', () => log.push('queue ended'));
-      return { ...fixture, log };
+      return { ...fixture, history, log };
     };
     const entry = (track: PlayableTrack, reason: PlayReason = 'mood'): QueueEntry => ({ track, reason, mood: 'calm', note: 'fits calm' });
 
@@ -125,6 +132,16 @@ export function describePlayerContract(name: string, make: () => Promise<PlayerF
       expect(await player.setVolume(95)).toBe(70);
       expect(await player.setVolume(30)).toBe(30);
       await expect(player.setVolume(140)).rejects.toThrow('Expected `volume` to be 0–100, got `140` (number)');
+    });
+
+    it('ends the current play as interrupted when it stops', async () => {
+      const { player, history, tracks, log } = await setUp();
+      const started = nextEvent(player, 'trackStarted');
+      await player.play([entry(tracks[0]), entry(tracks[1])]);
+      await started;
+      await player.stop();
+      expect(log).toEqual([`started ${tracks[0].id}`, `ended ${tracks[0].id} interrupted`]);
+      expect(history.plays.map((p) => [p.trackId, p.outcome])).toEqual([[tracks[0].id, 'interrupted']]);
     });
   });
 }
