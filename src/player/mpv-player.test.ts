@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../daemon/kernel/clock.js';
+import { connectSocket, MpvIpcClient } from './mpv/mpv-ipc-client.js';
 import { MpvPlayer, type MpvPlayerOptions } from './mpv-player.js';
 import type { QueueEntry } from './play-queue.js';
 import { PlayRecorder } from './play-recorder.js';
@@ -23,6 +24,7 @@ let long: string;
 let quiet: string;
 const players: MpvPlayer[] = [];
 const recorders: PlayRecorder[] = [];
+const clients: MpvIpcClient[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'moodbox-mpv-'));
@@ -42,6 +44,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
+  for (const client of clients.splice(0)) client.detach(new Error('test over'));
   await Promise.all(players.splice(0).map((p) => p.stop()));
   await Promise.all(recorders.splice(0).map((r) => r.stop()));
 });
@@ -50,7 +53,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function startPlayer(options: MpvPlayerOptions): Promise<{ player: MpvPlayer; history: MemoryPlayHistory; log: string[] }> {
+async function startPlayer(
+  options: MpvPlayerOptions,
+): Promise<{ player: MpvPlayer; history: MemoryPlayHistory; log: string[]; socketPath: string }> {
   const history = new MemoryPlayHistory();
   const socketPath = join(dir, `mpv-${players.length}-${Math.random().toString(36).slice(2)}.sock`);
   const player = new MpvPlayer({ clock: systemClock, log: silent }, { socketPath, ...options });
@@ -65,7 +70,19 @@ async function startPlayer(options: MpvPlayerOptions): Promise<{ player: MpvPlay
   player.events.on('trackFailed', ({ item }) => log.push(`failed ${item.track.id}`));
   player.events.on('queueEnded', () => log.push('queue ended'));
   await player.start(AbortSignal.timeout(10_000));
-  return { player, history, log };
+  return { player, history, log, socketPath: options.socketPath ?? socketPath };
+}
+
+/** mpv's own value of `property`, asked over a second IPC connection of our own. */
+async function mpvProperty(socketPath: string, property: string): Promise<unknown> {
+  const client = new MpvIpcClient({ log: silent });
+  clients.push(client);
+  client.attach(await connectSocket(socketPath));
+  try {
+    return await client.command(['get_property', property]);
+  } finally {
+    client.detach(new Error('done'));
+  }
 }
 
 const once = <K extends keyof PlayerEvents>(player: MpvPlayer, event: K, test?: (p: PlayerEvents[K]) => boolean) =>
@@ -229,6 +246,45 @@ describe('MpvPlayer with real mpv', () => {
     await volume;
     await expect(player.setVolume(140)).rejects.toThrow('Expected `volume` to be 0–100, got `140` (number)');
     expect(player.state()).toMatchObject({ volume: 70, maxVolume: 70 });
+  });
+
+  it("lowers mpv's own volume at once when the maximum is lowered, with no restart", async () => {
+    const { player, socketPath } = await startPlayer({ audioOutput: 'null', maxVolume: 90, volume: 80 });
+    const started = once(player, 'trackStarted');
+    await player.play([entry(1, long)]);
+    await started;
+    const pid = player.pid;
+    expect(await mpvProperty(socketPath, 'volume')).toBe(80);
+    const lowered = once(player, 'volumeChanged', (v) => v.volume === 35);
+    expect(await player.setMaxVolume(35)).toBe(35);
+    await lowered;
+    expect(await mpvProperty(socketPath, 'volume')).toBe(35);
+    expect(player.state()).toMatchObject({ volume: 35, maxVolume: 35 });
+    expect(await player.setVolume(80)).toBe(35);
+    expect(await mpvProperty(socketPath, 'volume')).toBe(35);
+    // A raised maximum leaves mpv where it is, and lets the volume go up to it.
+    expect(await player.setMaxVolume(60)).toBe(35);
+    expect(await mpvProperty(socketPath, 'volume')).toBe(35);
+    expect(await player.setVolume(80)).toBe(60);
+    expect(await mpvProperty(socketPath, 'volume')).toBe(60);
+    expect(player.pid).toBe(pid);
+  });
+
+  it('keeps a maximum lowered while mpv is down, and the restarted mpv plays under it', async () => {
+    const { player, socketPath } = await startPlayer({ audioOutput: 'null', restartDelayMs: 300, volume: 80 });
+    const started = once(player, 'trackStarted');
+    await player.play([entry(1, long)]);
+    await started;
+    const faulted = once(player, 'playerFaulted');
+    const restarted = once(player, 'playerRestarted');
+    process.kill(player.pid ?? 0, 'SIGKILL');
+    await faulted;
+    const lowered = once(player, 'volumeChanged', (v) => v.volume === 25);
+    expect(await player.setMaxVolume(25)).toBe(25);
+    await lowered;
+    await restarted;
+    expect(await mpvProperty(socketPath, 'volume')).toBe(25);
+    expect(player.state()).toMatchObject({ volume: 25, maxVolume: 25 });
   });
 
   it('has its plays recorded by a PlayRecorder: reason, mood, note, and how each ended', async () => {

@@ -27,7 +27,7 @@ export interface MpvPlayerOptions extends MpvProcessOptions {
   extraArgs?: readonly string[];
   /** Volume at start, 0–100; lowered to `maxVolume` when above it. @default 80 */
   volume?: number;
-  /** The admin's maximum volume, 0–100. @default 100 */
+  /** The admin's maximum volume at start, 0–100; `setMaxVolume` changes it later. @default 100 */
   maxVolume?: number;
   /** ReplayGain mode mpv applies from the files' tags. @default 'track' */
   replayGain?: 'track' | 'album' | 'no';
@@ -60,7 +60,7 @@ export class MpvPlayer implements Player, Service {
   readonly #replayGain: string;
   readonly #isGapless: boolean;
 
-  readonly #maxVolume: number;
+  #maxVolume: number;
   #volume: number;
   #queue: PlayQueue = EMPTY_QUEUE;
   #isPaused = false;
@@ -190,10 +190,33 @@ export class MpvPlayer implements Player, Service {
   }
 
   async setVolume(volume: number): Promise<number> {
-    const applied = Math.min(assertPercent('volume', volume), this.#maxVolume);
-    await this.#client.command(['set_property', 'volume', applied]);
-    this.#volume = applied;
-    return applied;
+    assertPercent('volume', volume);
+    for (;;) {
+      const applied = Math.min(volume, this.#maxVolume);
+      await this.#client.command(['set_property', 'volume', applied]);
+      // A maximum lowered while mpv was answering wins: apply the volume again under it.
+      if (applied > this.#maxVolume) continue;
+      this.#volume = applied;
+      return applied;
+    }
+  }
+
+  /**
+   * Applies a new maximum at once: mpv's volume is lowered when above it (mpv reports the change,
+   * which emits `volumeChanged`). While mpv is down (crashed, not started) the lowered volume is
+   * kept and given to the next mpv at its start.
+   */
+  async setMaxVolume(max: number): Promise<number> {
+    this.#maxVolume = assertPercent('maxVolume', max);
+    if (this.#volume <= max) return this.#volume;
+    if (this.#client.isConnected) {
+      await this.#client.command(['set_property', 'volume', max]);
+      this.#volume = Math.min(this.#volume, this.#maxVolume);
+    } else {
+      this.#volume = max;
+      this.events.emit('volumeChanged', { volume: max });
+    }
+    return this.#volume;
   }
 
   // --- the mpv process ---

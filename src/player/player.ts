@@ -18,7 +18,7 @@ export type PlayerEvents = {
   /** The play position moved (at most about once per second). */
   positionChanged: { item: QueueItem; positionMs: number };
   pausedChanged: { isPaused: boolean };
-  /** 0–100, as applied (never above the maximum). */
+  /** 0–100, as applied (never above the maximum); also when a lowered maximum lowers it. */
   volumeChanged: { volume: number };
   queueChanged: { current: QueueItem | undefined; upcoming: readonly QueueItem[] };
   /** Nothing is left to play. */
@@ -64,6 +64,13 @@ export interface Player {
    * volume applied. Throws a `RangeError` outside 0–100.
    */
   setVolume(volume: number): Promise<number>;
+  /**
+   * Sets the admin's maximum volume, 0–100, at once (no restart). A current volume above it MUST be
+   * lowered to it, with `volumeChanged`; a volume below it is left as it is (a raised maximum never
+   * raises the volume). Resolves with the volume applied; `state().maxVolume` is `max` from then on.
+   * Throws a `RangeError` outside 0–100.
+   */
+  setMaxVolume(max: number): Promise<number>;
   state(): PlayerState;
   /** The queue as it is now. */
   queue(): PlayQueue;

@@ -38,4 +38,15 @@ describe('FakePlayer controls', () => {
     expect(history.plays.map((p) => p.outcome)).toEqual(['completed', 'skipped', 'interrupted']);
     await recorder.stop();
   });
+
+  it('emits nothing when a raised maximum leaves the volume as it was', async () => {
+    const player = new FakePlayer({ clock: systemClock }, { maxVolume: 50, volume: 40 });
+    const volumes: number[] = [];
+    player.events.on('volumeChanged', ({ volume }) => volumes.push(volume));
+    expect(await player.setMaxVolume(80)).toBe(40);
+    expect(await player.setMaxVolume(40)).toBe(40);
+    expect(volumes).toEqual([]);
+    expect(await player.setMaxVolume(10)).toBe(10);
+    expect(volumes).toEqual([10]);
+  });
 });

@@ -24,7 +24,7 @@ export class FakePlayer implements Player, Service {
   readonly events = new EventBus<PlayerEvents>();
   readonly #clock: Clock;
   readonly #trackMs: number;
-  readonly #maxVolume: number;
+  #maxVolume: number;
   readonly #broken = new Set<string>();
   #queue: PlayQueue = EMPTY_QUEUE;
   /** True from the current item's `trackStarted` until its `trackEnded`. */
@@ -116,6 +116,15 @@ export class FakePlayer implements Player, Service {
   async setVolume(volume: number): Promise<number> {
     this.#volume = Math.min(assertPercent('volume', volume), this.#maxVolume);
     this.events.emit('volumeChanged', { volume: this.#volume });
+    return this.#volume;
+  }
+
+  async setMaxVolume(max: number): Promise<number> {
+    this.#maxVolume = assertPercent('maxVolume', max);
+    if (this.#volume > max) {
+      this.#volume = max;
+      this.events.emit('volumeChanged', { volume: max });
+    }
     return this.#volume;
   }
 

@@ -134,6 +134,33 @@ export function describePlayerContract(name: string, make: () => Promise<PlayerF
       await expect(player.setVolume(140)).rejects.toThrow('Expected `volume` to be 0–100, got `140` (number)');
     });
 
+    it('applies a lowered maximum at once: the volume above it comes down, with an event', async () => {
+      const { player } = await setUp();
+      expect(await player.setVolume(60)).toBe(60);
+      const lowered = nextEvent(player, 'volumeChanged', (v) => v.volume === 40);
+      expect(await player.setMaxVolume(40)).toBe(40);
+      await lowered;
+      expect(player.state()).toMatchObject({ volume: 40, maxVolume: 40 });
+      expect(await player.setVolume(95)).toBe(40);
+    });
+
+    it('keeps the volume when the maximum is raised, and lets it go up to the new maximum', async () => {
+      const { player } = await setUp();
+      expect(await player.setVolume(30)).toBe(30);
+      expect(await player.setMaxVolume(90)).toBe(30);
+      expect(player.state()).toMatchObject({ volume: 30, maxVolume: 90 });
+      expect(await player.setVolume(95)).toBe(90);
+      expect(await player.setMaxVolume(90)).toBe(90);
+    });
+
+    it('refuses a maximum outside 0–100 and keeps the one it had', async () => {
+      const { player } = await setUp();
+      await expect(player.setMaxVolume(101)).rejects.toThrow('Expected `maxVolume` to be 0–100, got `101` (number)');
+      await expect(player.setMaxVolume(-1)).rejects.toThrow(RangeError);
+      await expect(player.setMaxVolume(Number.NaN)).rejects.toThrow(RangeError);
+      expect(player.state().maxVolume).toBe(70);
+    });
+
     it('ends the current play as interrupted when it stops', async () => {
       const { player, history, tracks, log } = await setUp();
       const started = nextEvent(player, 'trackStarted');
