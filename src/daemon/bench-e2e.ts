@@ -6,6 +6,7 @@ import { WebSocket } from 'ws';
 import { percentiles, type Percentiles } from '../vision/bench.js';
 import type { Clock } from './kernel/clock.js';
 import { childNamed, mib, peakRssKiB, rssKiB } from './process-stats.js';
+import { NOBODY } from '../vision/room-mood.js';
 
 /** The clip: a happy face for 8 s, then a sad one for 12 s, looped. */
 const CLIP = 'src/vision/testing/fixtures/happy-then-sad.mp4';
@@ -112,7 +113,7 @@ export async function benchE2e(options: E2eBenchOptions): Promise<E2eBenchReport
     // Each settled mood change, then the first track started for that mood.
     const flips: number[] = [];
     for (const [i, line] of lines.entries()) {
-      if (line.msg !== 'room mood changed' || line.mood === 'nobody') continue;
+      if (line.msg !== 'room mood changed' || line.mood === NOBODY) continue;
       const started = lines.slice(i + 1).find((l) => l.msg === 'track started' && l.mood === line.mood);
       if (started !== undefined) flips.push(started.time - line.time);
     }

@@ -5,9 +5,9 @@
  */
 import { describeValue } from '../daemon/kernel/errors.js';
 
-/** The FER-2013 classes, plus FER+'s `contempt`. */
-export const EMOTIONS = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral', 'contempt'] as const;
-export type Emotion = (typeof EMOTIONS)[number];
+import { EMOTIONS, type Emotion } from '../vision/room-mood.js';
+
+export { EMOTIONS, type Emotion };
 
 /** A point on the valence (unpleasant −1 … pleasant 1) / arousal (calm −1 … excited 1) plane. */
 export interface MoodPoint {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../daemon/testing/fake-clock.js';
-import { MoodTracker, NOBODY, type FaceReading, type RoomMood } from './mood-tracker.js';
+import { MoodTracker, NOBODY, type FaceReading, type MoodUpdate } from './mood-tracker.js';
 
 const LABELS = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'] as const;
 type Label = (typeof LABELS)[number];
@@ -14,8 +14,8 @@ function reading(label: Label, p = 0.8, trackId = 1, size = 100): FaceReading {
 const FRAME_MS = 100;
 
 /** Feeds `frames` frames at 10 fps; returns every result. */
-function feed(clock: FakeClock, tracker: MoodTracker, frames: number, readings: () => FaceReading[]): RoomMood[] {
-  const out: RoomMood[] = [];
+function feed(clock: FakeClock, tracker: MoodTracker, frames: number, readings: () => FaceReading[]): MoodUpdate[] {
+  const out: MoodUpdate[] = [];
   for (let i = 0; i < frames; i++) {
     clock.advance(FRAME_MS);
     out.push(tracker.update(readings()));

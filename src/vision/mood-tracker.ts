@@ -1,7 +1,8 @@
 import type { Clock } from '../daemon/kernel/clock.js';
+import { NOBODY } from './room-mood.js';
 
-/** The room mood when no face has been seen for `nobodyAfterMs`. */
-export const NOBODY = 'nobody';
+/** The room mood when no face has been seen for `nobodyAfterMs` (one declaration, in `room-mood.ts`). */
+export { NOBODY };
 
 /** One face's emotion reading in one analysed frame. */
 export interface FaceReading {
@@ -31,8 +32,8 @@ export interface MoodTrackerOptions {
   faceTimeoutMs?: number;
 }
 
-/** The room mood after an update. */
-export interface RoomMood {
+/** The tracker's reading after an update (the app's `RoomMood` is made from it). */
+export interface MoodUpdate {
   /** An emotion label, or `nobody`. */
   readonly mood: string;
   /** When the room mood became `mood` (ms since the epoch, from the injected clock). */
@@ -88,7 +89,7 @@ export class MoodTracker {
   }
 
   /** Folds in one analysed frame's readings (possibly none) and returns the room mood. */
-  update(readings: readonly FaceReading[]): RoomMood {
+  update(readings: readonly FaceReading[]): MoodUpdate {
     const now = this.#clock.now();
     for (const reading of readings) this.#fold(reading, now);
     for (const [id, face] of this.#faces) if (now - face.lastAt > this.#faceTimeoutMs) this.#faces.delete(id);

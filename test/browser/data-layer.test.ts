@@ -40,7 +40,7 @@ const STATE: StateSnapshot = {
   version: '0.1.0',
   demo: true,
   camera: { status: 'on', detail: null },
-  mood: { current: 'calm', confidence: 0.8, since: 1, why: null, faces: 1 },
+  mood: { current: 'neutral', confidence: 0.8, since: 1, why: null, faces: 1 },
   player: { status: 'stopped', nowPlaying: null, positionMs: 0, next: null, volume: 50 },
   suggestions: [],
   session: { user: null, notice: null },
@@ -91,7 +91,7 @@ describe('ApiClient (the UI data layer) on a fake socket', () => {
     last().open();
     last().receive({ type: 'state/snapshot', seq: 1, data: STATE });
     last().receive({ type: 'mood/changed', seq: 3, data: { ...STATE.mood, current: 'sad' } });
-    expect(client.snapshot.state?.mood.current).toBe('calm');
+    expect(client.snapshot.state?.mood.current).toBe('neutral');
     expect(client.snapshot.isOnline).toBe(false);
     vi.advanceTimersByTime(500);
     expect(sockets).toHaveLength(2);

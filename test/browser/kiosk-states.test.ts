@@ -145,7 +145,7 @@ describe('kiosk states (state fed through a routed socket)', { timeout: 120_000 
     const { page } = browser;
     const delays: number[] = [];
     const paints: number[] = [];
-    for (const [i, mood] of ['calm', 'sad', 'energetic', 'happy', 'calm'].entries()) {
+    for (const [i, mood] of (['neutral', 'sad', 'surprise', 'happy', 'neutral'] as const).entries()) {
       fake.send('mood', { current: mood, confidence: 0.7, since: i, why: `change ${i}`, faces: 2 });
       await page
         .locator(`.mood[data-mood="${mood}"]`)

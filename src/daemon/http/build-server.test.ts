@@ -165,7 +165,7 @@ describe('/ws', () => {
 
     hub.update('camera', { status: 'on', detail: null });
     hub.update('camera', { status: 'on', detail: null });
-    hub.update('mood', { current: 'calm', confidence: 0.6, since: 1, why: null, faces: 1 });
+    hub.update('mood', { current: 'neutral', confidence: 0.6, since: 1, why: null, faces: 1 });
     await until(() => messages.length === 3);
     expect(messages.slice(1).map((m) => [m.type, 'seq' in m ? m.seq : undefined])).toEqual([
       ['camera/changed', 1],
@@ -191,7 +191,7 @@ describe('/ws', () => {
     // 2,000 changes of 16 KiB: far more than the kernel's socket buffers hold for the stalled UI.
     const why = 'x'.repeat(16 * 1024);
     for (let i = 0; i < 2000; i++) {
-      hub.update('mood', { current: 'calm', confidence: 0.5, since: i, why, faces: 1 });
+      hub.update('mood', { current: 'neutral', confidence: 0.5, since: i, why, faces: 1 });
       if (i % 8 === 0) await new Promise((r) => setImmediate(r));
     }
     await until(() => app.wsStats().dropped === 1, 10000);

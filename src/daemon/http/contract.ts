@@ -21,6 +21,7 @@ import type { AdminSessionSchema, KioskSessionSchema } from './schemas/session.j
 import type { SettingsSavedSchema, SettingsSchema } from './schemas/settings.js';
 import type { StatsSchema } from './schemas/stats.js';
 import type { TrackAdminSchema, TrackMoodsBody, TracksQuery } from './schemas/tracks.js';
+import type { RoomMoodLabel } from '../../vision/room-mood.js';
 
 export type ServiceStatus = 'stopped' | 'starting' | 'ready' | 'degraded' | 'failed' | 'stopping';
 
@@ -49,7 +50,7 @@ export interface CameraState {
 
 export interface MoodState {
   /** The room mood, `nobody` when no face has been seen for a while, null before the first reading. */
-  current: string | null;
+  current: RoomMoodLabel | null;
   /** 0–1. */
   confidence: number;
   /** Epoch ms of the last change, or null. */
