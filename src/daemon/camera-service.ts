@@ -1,14 +1,14 @@
-import type { MoodState } from './http/contract.js';
-import type { StateHub } from './http/state-hub.js';
+import type { CameraStatus, MoodboxBus } from './events.js';
 import type { Clock, Timer } from './kernel/clock.js';
+import type { Log } from './kernel/log.js';
 import type { Service, ServiceHealth } from './kernel/lifecycle.js';
 import type { StatsRepository } from './store/store.js';
+import { emotionScores, isRoomMoodLabel, NOBODY, type RoomMood } from '../vision/room-mood.js';
 import type { VisionEvents } from '../vision/vision-pipeline.js';
 import type { EventBus } from './kernel/event-bus.js';
 
 /** How often the camera's on/off rules (admin switch, camera hours) are checked (ms). */
 const RULES_CHECK_MS = 15_000;
-const NOBODY = 'nobody';
 /** The analysis rate is counted over this window (ms). */
 const RATE_WINDOW_MS = 5000;
 
@@ -17,14 +17,30 @@ export interface VisionLoop extends Service {
   readonly events: EventBus<VisionEvents>;
 }
 
-export interface CameraServiceLog {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
+/** The newest blurred, downscaled camera picture for the admin live view. */
+export interface CameraPreview {
+  readonly jpeg: Buffer;
+  /** Epoch ms. */
+  readonly at: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** The faces of the newest analysed frame: labels, boxes and numbers, never pixels. */
+export interface LiveFaces {
+  /** Epoch ms. */
+  at: number;
+  width: number;
+  height: number;
+  /** The room mood after this frame. */
+  mood: string;
+  faces: Array<{ trackId: number; box: number[]; emotion: string; confidence: number; probabilities: Record<string, number> }>;
+  /** ms. */
+  timing: { detectMs: number; classifyMs: number; totalMs: number };
 }
 
 export interface CameraServiceDeps {
-  /** Loads the model and the cascade (once, at start). */
+  /** Loads the model and the detector (once, at start). */
   prepare: (signal: AbortSignal) => Promise<void>;
   /** Releases what `prepare` loaded. */
   release: () => Promise<void>;
@@ -32,27 +48,33 @@ export interface CameraServiceDeps {
   model?: () => string | undefined;
   vision: VisionLoop;
   clock: Clock;
-  log: CameraServiceLog;
-  hub: StateHub;
+  log: Log;
+  bus: MoodboxBus;
   stats: Pick<StatsRepository, 'logMood'>;
   /** Why the camera must be off now (the admin turned it off, outside camera hours), or null. */
   offReason: () => string | null;
-  /** Told each time the room mood changes (an emotion label or `nobody`). */
-  onRoomMood: (mood: string) => void;
 }
 
 /**
- * Runs the vision loop while the admin's rules allow the camera, and turns what it sees into the
- * room mood the kiosk shows, the mood log the dashboard charts, and the music's cue. Frames never
- * leave the vision loop: only labels, counts and scores come out of here.
+ * Runs the vision loop while the admin's rules allow the camera, and owns what it concludes: the
+ * camera's state, the faces in view and the room mood (announced on the bus as
+ * `cameraStateChanged`, `facesInViewChanged` and `roomMoodChanged`), the mood log the dashboard
+ * charts, and the newest preview and faces for the admin's live view. Frames never leave the
+ * vision loop: only labels, counts and scores come out of here.
  */
 export class CameraService implements Service {
   readonly name = 'camera';
   readonly #deps: CameraServiceDeps;
   #isRunning = false;
   #off: string | null = null;
+  #status: CameraStatus = 'off';
+  #room: RoomMood | null = null;
+  #facesInView = 0;
+  #preview: CameraPreview | undefined;
+  #liveFaces: LiveFaces | undefined;
   #timer: Timer | undefined;
   #unsubscribe: Array<() => void> = [];
+  #offSettings: (() => void) | undefined;
   #signal: AbortSignal | undefined;
   #switching: Promise<void> = Promise.resolve();
   /** When the last analysed frames came (monotonic ms), for the analysis rate in the health line. */
@@ -71,33 +93,48 @@ export class CameraService implements Service {
       events.on('cameraChanged', ({ state, reason }) => {
         if (state === 'unavailable') deps.log.warn({ reason }, 'camera unavailable; retrying');
         else deps.log.info({ state }, 'camera');
-        deps.hub.update('camera', {
-          status: state,
-          detail: state === 'off' ? (this.#off ?? 'stopped') : state === 'unavailable' ? (reason ?? 'no frames') : null,
-        });
+        if (state !== 'on') {
+          this.#preview = undefined;
+          this.#liveFaces = undefined;
+        }
+        this.#setStatus(state, state === 'off' ? (this.#off ?? 'stopped') : state === 'unavailable' ? (reason ?? 'no frames') : null);
       }),
-      events.on('facesDetected', ({ faces }) => {
+      events.on('facesDetected', (frame) => {
         const now = deps.clock.monotonic();
         this.#analysed.push(now);
         while ((this.#analysed[0] ?? now) < now - RATE_WINDOW_MS) this.#analysed.shift();
-        const mood = deps.hub.snapshot().data.mood;
-        if (mood.faces === faces.length) return;
-        deps.hub.update('mood', { ...mood, faces: faces.length, why: why(mood.current, faces.length) });
+        this.#liveFaces = liveFaces(frame);
+        if (this.#facesInView === frame.faces.length) return;
+        this.#facesInView = frame.faces.length;
+        deps.bus.emit('facesInViewChanged', { faces: this.#facesInView });
       }),
-      events.on('moodChanged', ({ mood, at, scores }) => {
-        const faces = deps.hub.snapshot().data.mood.faces;
-        const confidence = mood === NOBODY ? 0 : Math.round((scores[mood] ?? 0) * 100) / 100;
-        const state: MoodState = { current: mood, confidence, since: at, why: why(mood, faces), faces };
-        deps.hub.update('mood', state);
+      events.on('previewCaptured', ({ jpeg, at, width, height }) => {
+        this.#preview = { jpeg, at, width, height };
+      }),
+      events.on('moodChanged', ({ mood: label, at, scores }) => {
+        if (!isRoomMoodLabel(label)) {
+          deps.log.warn({ label }, 'the emotion model reads a label the music does not know; ignored');
+          return;
+        }
+        const emotions = emotionScores(scores);
+        const confidence = label === NOBODY ? 0 : (emotions[label] ?? 0);
+        const room: RoomMood = { label, scores: emotions, faces: this.#facesInView, confidence, since: at };
+        const previous = this.#room?.label ?? null;
+        this.#room = room;
         try {
-          deps.stats.logMood({ at, mood, confidence, faces });
+          deps.stats.logMood({ at, mood: label, confidence: Math.round(confidence * 100) / 100, faces: room.faces });
         } catch (err) {
           // A full disk must not stop the music; the mood log catches up with the next change.
           deps.log.error({ err }, 'cannot record the mood change');
         }
-        deps.onRoomMood(mood);
+        deps.bus.emit('roomMoodChanged', { mood: room, previous });
       }),
     ];
+    this.#offSettings = deps.bus.on('settingsChanged', ({ changed }) => {
+      if (changed.some((path) => path.startsWith('camera.'))) {
+        void this.#applyRules().catch((err: unknown) => deps.log.error({ err }, 'cannot switch the camera'));
+      }
+    });
     await this.#applyRules();
     this.#timer = deps.clock.setInterval(() => {
       void this.#applyRules().catch((err: unknown) => deps.log.error({ err }, 'cannot switch the camera'));
@@ -106,6 +143,7 @@ export class CameraService implements Service {
 
   async stop(): Promise<void> {
     this.#timer?.cancel();
+    this.#offSettings?.();
     await this.#switching;
     if (this.#isRunning) await this.#deps.vision.stop();
     this.#isRunning = false;
@@ -124,6 +162,31 @@ export class CameraService implements Service {
     return withModel(fps === 0 ? vision : { ...vision, detail: `${vision.detail ?? 'camera on'}; ${fps.toFixed(1)} frames/s analysed` });
   }
 
+  /** The camera now: on, off by the rules, starting, or unavailable and being retried. */
+  get status(): CameraStatus {
+    return this.#status;
+  }
+
+  /** The room mood, or null before the first reading. */
+  get room(): RoomMood | null {
+    return this.#room;
+  }
+
+  /** Faces in the newest analysed frame. */
+  get facesInView(): number {
+    return this.#facesInView;
+  }
+
+  /** The newest preview; undefined while previews are off, the camera is not on, or none was taken yet. */
+  preview(): CameraPreview | undefined {
+    return this.#preview;
+  }
+
+  /** The faces of the newest analysed frame; undefined while the camera is not on or nothing was analysed yet. */
+  liveFaces(): LiveFaces | undefined {
+    return this.#liveFaces;
+  }
+
   /** Frames analysed per second over the last few seconds. */
   get analysisFps(): number {
     const now = this.#deps.clock.monotonic();
@@ -131,9 +194,9 @@ export class CameraService implements Service {
     return recent.length / (RATE_WINDOW_MS / 1000);
   }
 
-  /** Applies the admin's rules now (after a settings change); the service also checks them on its own. */
-  applyRules(): Promise<void> {
-    return this.#applyRules();
+  #setStatus(status: CameraStatus, detail: string | null): void {
+    this.#status = status;
+    this.#deps.bus.emit('cameraStateChanged', { status, detail });
   }
 
   #applyRules(): Promise<void> {
@@ -146,11 +209,11 @@ export class CameraService implements Service {
         this.#deps.log.info({ why: off }, 'camera turned off');
         this.#isRunning = false;
         await this.#deps.vision.stop();
-        this.#deps.hub.update('camera', { status: 'off', detail: off });
+        this.#setStatus('off', off);
       } else if (off !== null) {
-        this.#deps.hub.update('camera', { status: 'off', detail: off });
+        this.#setStatus('off', off);
       } else if (!this.#isRunning) {
-        this.#deps.hub.update('camera', { status: 'starting', detail: null });
+        this.#setStatus('starting', null);
         this.#isRunning = true;
         await this.#deps.vision.start(signal);
       }
@@ -159,27 +222,19 @@ export class CameraService implements Service {
   }
 }
 
-/** The kiosk's short line on why Moodbox reads the room as it does. */
-export function why(mood: string | null, faces: number): string | null {
-  if (mood === null) return faces === 0 ? null : `${plural(faces, 'face')} in view`;
-  if (mood === NOBODY) return faces === 0 ? 'Nobody in view for a while' : `${plural(faces, 'face')} in view`;
-  const look = LOOKS[mood] ?? mood;
-  if (faces === 0) return `The room looked ${look}`;
-  if (faces === 1) return `1 face, looking ${look}`;
-  return `${faces} faces, mostly looking ${look}`;
-}
-
-const LOOKS: Readonly<Record<string, string>> = {
-  happy: 'happy',
-  sad: 'sad',
-  angry: 'tense',
-  surprise: 'surprised',
-  fear: 'worried',
-  disgust: 'displeased',
-  neutral: 'relaxed',
-  contempt: 'unimpressed',
-};
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+function liveFaces(frame: VisionEvents['facesDetected']): LiveFaces {
+  return {
+    at: frame.at,
+    width: frame.width,
+    height: frame.height,
+    mood: frame.mood,
+    faces: frame.faces.map((f) => ({
+      trackId: f.trackId,
+      box: [...f.box],
+      emotion: f.emotion,
+      confidence: f.confidence,
+      probabilities: { ...f.probabilities },
+    })),
+    timing: { detectMs: frame.timing.detectMs, classifyMs: frame.timing.classifyMs, totalMs: frame.timing.totalMs },
+  };
 }

@@ -1,7 +1,7 @@
-import type { LibraryState } from './http/contract.js';
-import type { StateHub } from './http/state-hub.js';
+import type { LibraryScanState, MoodboxBus } from './events.js';
 import type { Clock } from './kernel/clock.js';
 import { MoodboxError } from './kernel/errors.js';
+import type { Log } from './kernel/log.js';
 import type { Service, ServiceHealth } from './kernel/lifecycle.js';
 import type { ScanProgress, ScanReport } from '../player/library/scanner.js';
 
@@ -15,29 +15,22 @@ export interface Scanner {
   scan(dir: string, options?: { signal?: AbortSignal; onProgress?: (progress: ScanProgress) => void }): Promise<ScanReport>;
 }
 
-export interface LibraryServiceLog {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
-
 export interface LibraryServiceDeps {
   scanner: Scanner;
   clock: Clock;
-  log: LibraryServiceLog;
-  hub: StateHub;
+  log: Log;
+  bus: MoodboxBus;
   /** Tracks in the library now. */
   count: () => number;
   /** The folders to scan (absolute). */
   folders: () => readonly string[];
-  /** Told when a scan changed the library. */
-  onChanged: () => Promise<void> | void;
 }
 
 /**
  * Keeps the library in step with the music folders: a scan at start (in the background, so the
  * music can start from what is already known) and on request from the admin panel, one at a time,
- * with its progress pushed to the UIs. Unreadable files are listed, never fatal.
+ * with its progress announced (`libraryScanChanged`), and `libraryChanged` when the tracks changed.
+ * Unreadable files are listed, never fatal.
  */
 export class LibraryService implements Service {
   readonly name = 'library';
@@ -47,6 +40,7 @@ export class LibraryService implements Service {
   #abort: AbortController | undefined;
   #lastProgressAt = Number.NEGATIVE_INFINITY;
   #lastError: string | undefined;
+  #state: LibraryScanState = { scanning: false, done: 0, total: 0, tracks: 0, lastScan: null };
 
   constructor(deps: LibraryServiceDeps, options: { scanAtStart: boolean }) {
     this.#deps = deps;
@@ -71,6 +65,16 @@ export class LibraryService implements Service {
 
   get isScanning(): boolean {
     return this.#scan !== undefined;
+  }
+
+  /** The library and its scan now. */
+  get state(): LibraryScanState {
+    return this.#state;
+  }
+
+  /** An admin changed the library (mood tags): the music picks from it at once. */
+  edited(): void {
+    this.#deps.bus.emit('libraryChanged', { tracks: this.#deps.count(), why: 'edit' });
   }
 
   /**
@@ -139,27 +143,27 @@ export class LibraryService implements Service {
       },
     });
     if (reports.some((r) => r.added + r.updated + r.missing > 0) || reports.some((r) => r.sidecar !== undefined)) {
-      await this.#deps.onChanged();
+      this.#deps.bus.emit('libraryChanged', { tracks: this.#deps.count(), why: 'scan' });
     }
     return reports;
   }
 
-  #progress(progress: Omit<LibraryState, 'tracks' | 'lastScan'> & { folder: string }): void {
+  #progress(progress: Omit<LibraryScanState, 'tracks' | 'lastScan'> & { folder: string }): void {
     const now = this.#deps.clock.monotonic();
     if (now - this.#lastProgressAt < PROGRESS_EVERY_MS && progress.done < progress.total) return;
     this.#lastProgressAt = now;
     this.#publish({ scanning: true, done: progress.done, total: progress.total });
   }
 
-  #publish(state: Partial<LibraryState> & Pick<LibraryState, 'scanning' | 'done' | 'total'>): void {
-    const previous = this.#deps.hub.snapshot().data.library;
-    this.#deps.hub.update('library', {
+  #publish(state: Partial<LibraryScanState> & Pick<LibraryScanState, 'scanning' | 'done' | 'total'>): void {
+    this.#state = {
       scanning: state.scanning,
       done: state.done,
       total: state.total,
       tracks: this.#deps.count(),
-      lastScan: state.lastScan ?? previous.lastScan,
-    });
+      lastScan: state.lastScan ?? this.#state.lastScan,
+    };
+    this.#deps.bus.emit('libraryScanChanged', this.#state);
   }
 }
 

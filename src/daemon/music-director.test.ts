@@ -4,13 +4,17 @@ import { FakePlayer } from '../player/testing/fake-player.js';
 import type { PlayerSettings } from './music-director.js';
 import { MusicDirector } from './music-director.js';
 import { loadConfig } from './config/load-config.js';
+import type { MoodboxBus } from './events.js';
 import { StateHub } from './http/state-hub.js';
+import { StateProjector } from './http/state-projector.js';
+import { EventBus } from './kernel/event-bus.js';
 import { seededRandom } from './kernel/random.js';
 import { openSqliteStore, type SqliteStore } from './store/sqlite-store.js';
 import { FakeClock } from './testing/fake-clock.js';
 import { initialSnapshot } from './testing/state.js';
+import { roomMoodOf } from '../vision/room-mood.js';
 
-const silent = { info() {}, warn() {}, error() {} };
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const MOODS = ['calm', 'upbeat', 'mellow'] as const;
 
 /** The player settings as shipped, with a 30 idle volume. */
@@ -21,6 +25,7 @@ interface Harness {
   store: SqliteStore;
   player: FakePlayer;
   hub: StateHub;
+  bus: MoodboxBus;
   director: MusicDirector;
   settings: PlayerSettings;
   listener: { id: number; name: string } | null;
@@ -59,11 +64,16 @@ async function harness(settings: Partial<PlayerSettings> = {}, options: { tracks
   // Plays are written by a recorder listening to the player, as in the daemon.
   await new PlayRecorder({ player, history: store.plays, clock, log: silent }).start();
   const hub = new StateHub(initialSnapshot());
+  const bus: MoodboxBus = new EventBus();
+  // The screens' state the assertions read is projected from the director's events, as in the daemon.
+  const projector = new StateProjector({ bus, hub, clock, store, services: () => [] });
+  await projector.start();
   const h = {
     clock,
     store,
     player,
     hub,
+    bus,
     settings: { ...DEFAULTS, ...settings },
     listener: null,
     byMood,
@@ -74,7 +84,7 @@ async function harness(settings: Partial<PlayerSettings> = {}, options: { tracks
     log: silent,
     store,
     player,
-    hub,
+    bus,
     listener: () => h.listener,
     settings: () => h.settings,
   });
@@ -126,7 +136,7 @@ describe('MusicDirector', () => {
   it('fades out a song that no longer fits when the room turns happy, and plays an upbeat one, recorded with the mood', async () => {
     const h = await harness();
     const before = playing(h);
-    await h.settle(h.director.roomMoodChanged('happy'));
+    await h.settle(h.director.roomMoodChanged(roomMoodOf('happy')));
     expect(playing(h)?.key).not.toBe(before?.key);
     expect(h.moodOf(playing(h)?.track.id)).toBe('upbeat');
     expect(h.player.state().volume).toBe(70);
@@ -139,14 +149,14 @@ describe('MusicDirector', () => {
   it('keeps a song that still fits, and one a person chose, while the next track follows the new mood', async () => {
     const h = await harness({ switchOnMoodChange: false });
     const before = playing(h);
-    await h.settle(h.director.roomMoodChanged('happy'));
+    await h.settle(h.director.roomMoodChanged(roomMoodOf('happy')));
     expect(playing(h)?.key).toBe(before?.key);
     expect(h.moodOf(h.player.state().upcoming[0]?.track.id)).toBe('upbeat');
 
     h.settings = { ...h.settings, switchOnMoodChange: true };
     const chosen = h.byMood.mellow[0] ?? 0;
     await h.settle(h.director.tap(chosen));
-    await h.settle(h.director.roomMoodChanged('neutral'));
+    await h.settle(h.director.roomMoodChanged(roomMoodOf('neutral')));
     expect(playing(h)?.track.id).toBe(chosen);
     expect(playing(h)?.reason).toBe('tap');
   });
@@ -184,22 +194,22 @@ describe('MusicDirector', () => {
 
   it('turns the music down and calm when nobody is there, and back up when someone comes', async () => {
     const h = await harness();
-    await h.settle(h.director.roomMoodChanged('happy'));
-    await h.settle(h.director.roomMoodChanged('nobody'));
+    await h.settle(h.director.roomMoodChanged(roomMoodOf('happy')));
+    await h.settle(h.director.roomMoodChanged(roomMoodOf('nobody')));
     expect(h.player.state().volume).toBe(30);
     expect(h.moodOf(playing(h)?.track.id)).toBe('calm');
     expect(h.player.state().isPaused).toBe(false);
-    await h.settle(h.director.roomMoodChanged('happy'));
+    await h.settle(h.director.roomMoodChanged(roomMoodOf('happy')));
     expect(h.player.state().volume).toBe(70);
     expect(h.moodOf(playing(h)?.track.id)).toBe('upbeat');
   });
 
   it('falls silent when nobody is there if the admin chose silence, and plays again when someone comes', async () => {
     const h = await harness({ idle: { behaviour: 'silence', volume: 30 } });
-    await h.settle(h.director.roomMoodChanged('nobody'));
+    await h.settle(h.director.roomMoodChanged(roomMoodOf('nobody')));
     expect(h.player.state().isPaused).toBe(true);
     expect(h.hub.snapshot().data.player.status).toBe('paused');
-    await h.settle(h.director.roomMoodChanged('sad'));
+    await h.settle(h.director.roomMoodChanged(roomMoodOf('sad')));
     expect(h.player.state().isPaused).toBe(false);
     expect(h.player.state().volume).toBe(70);
   });
@@ -222,6 +232,17 @@ describe('MusicDirector', () => {
     await expect(h.settle(h.director.setVolume(101))).rejects.toThrow(RangeError);
     h.settings = { ...h.settings, volumeSchedule: [] };
     await expect(h.settle(h.director.setVolume(100))).resolves.toBe(80);
+  });
+
+  it('applies a maximum volume the admin lowers at once, in the player itself, without a restart (#13)', async () => {
+    const h = await harness({ maxVolume: 90 });
+    expect(h.player.state()).toMatchObject({ volume: 70, maxVolume: 90 });
+    h.settings = { ...h.settings, maxVolume: 50 };
+    h.bus.emit('settingsChanged', { changed: ['player.maxVolume'] });
+    await h.settle();
+    expect(h.player.state()).toMatchObject({ volume: 50, maxVolume: 50 });
+    expect(h.hub.snapshot().data.player.volume).toBe(50);
+    await expect(h.settle(h.director.setVolume(100))).resolves.toBe(50);
   });
 
   it('waits for music when the library is empty, says so, and starts once a scan brings tracks', async () => {

@@ -1,22 +1,20 @@
 import { isWithinHours } from './camera-schedule.js';
-import type { PlayerState as PlayerView, TrackView } from './http/contract.js';
-import { trackView } from './track-view.js';
-import type { StateHub } from './http/state-hub.js';
+import type { MoodboxBus, Playback } from './events.js';
 import type { Clock, Timer } from './kernel/clock.js';
 import { MoodboxError, PlayerError } from './kernel/errors.js';
+import type { Log } from './kernel/log.js';
 import type { Service, ServiceHealth } from './kernel/lifecycle.js';
 import type { Random } from './kernel/random.js';
 import type { Config } from './config/schema.js';
 import type { Store, Track } from './store/store.js';
-import { EMOTIONS, type Emotion } from '../player/moods.js';
+import type { Emotion } from '../player/moods.js';
 import type { QueueEntry, QueueItem } from '../player/play-queue.js';
 import type { Player, PlayReason } from '../player/player.js';
+import { NOBODY, type EmotionScores, type RoomMood } from '../vision/room-mood.js';
 import { Recommender, type Recommendation } from '../player/recommender.js';
 import { TrackIndex } from '../player/track-index.js';
 import { recommendFor } from './recommend-for.js';
 
-/** The room mood when nobody has been seen for a while (the vision pipeline's `NOBODY`). */
-const NOBODY = 'nobody';
 /** The emotion music is picked for before the camera has read anyone. */
 const DEFAULT_EMOTION: Emotion = 'neutral';
 /**
@@ -34,19 +32,13 @@ const FITTING_WEIGHT = 0.25;
 
 export type PlayerSettings = Config['player'];
 
-export interface DirectorLog {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
-
 export interface MusicDirectorDeps {
   clock: Clock;
   random: Random;
-  log: DirectorLog;
+  log: Log;
   store: Store;
   player: Player;
-  hub: StateHub;
+  bus: MoodboxBus;
   /** Who is signed in at the kiosk now. */
   listener: () => { id: number; name: string } | null;
   /** The player settings now (they may change while running). */
@@ -60,21 +52,20 @@ type Silence = 'quiet hours' | 'nobody there' | 'volume schedule' | null;
  * Reads the room and plays to it: turns room-mood changes into picks from the recommender, keeps
  * the next track queued (gapless), switches a song that no longer fits, applies the signed-in
  * person's taste, the idle behaviour when nobody is there, quiet hours and the volume schedule,
- * and answers the kiosk's taps, likes and skips. Publishes the player and the suggestions to the UIs.
+ * and answers the kiosk's taps, likes and skips. Follows `roomMoodChanged`, `libraryChanged` and
+ * `settingsChanged`; announces `playbackChanged` and `suggestionsChanged`.
  */
 export class MusicDirector implements Service {
   readonly name = 'music';
   readonly #deps: MusicDirectorDeps;
   #recommender = new Recommender(new TrackIndex([]));
   #tracks = new Map<number, Track>();
-  readonly #views = new Map<number, TrackView>();
-  /** The room mood: an emotion label, `nobody`, or null before the first reading. */
-  #room: string | null = null;
+  /** The room mood, or null before the first reading. */
+  #room: RoomMood | null = null;
   /** The volume people or staff asked for; limits apply on top. */
   #wantedVolume: number;
   /** True while Moodbox itself paused playback (quiet hours, silence when nobody is there). */
   #isSilencedByUs = false;
-  #isPausedByPerson = false;
   #isFading = false;
   #chain: Promise<unknown> = Promise.resolve();
   #unsubscribe: Array<() => void> = [];
@@ -89,7 +80,14 @@ export class MusicDirector implements Service {
   async start(): Promise<void> {
     this.#reloadLibrary();
     const events = this.#deps.player.events;
+    const bus = this.#deps.bus;
     this.#unsubscribe = [
+      // Each runs in turn with the rest (`#serial`), which logs a failure; nobody waits on them here.
+      bus.on('roomMoodChanged', ({ mood }) => void this.roomMoodChanged(mood).catch(() => undefined)),
+      bus.on('libraryChanged', () => void this.libraryChanged().catch(() => undefined)),
+      bus.on('settingsChanged', ({ changed }) => {
+        if (changed.some((path) => path.startsWith('player.'))) void this.settingsChanged().catch(() => undefined);
+      }),
       events.on('trackStarted', ({ item }) => {
         this.#publishPlayer();
         this.#background('queue the next track', () => this.#queueNext(item));
@@ -110,6 +108,7 @@ export class MusicDirector implements Service {
       SCHEDULE_CHECK_MS,
     );
     await this.#serial('start', async () => {
+      await this.#applyMaxVolume();
       await this.#applyLimits();
       if (this.#deps.settings().autoplay && this.#silence() === null && this.#deps.player.state().current === undefined) {
         await this.#playPick('mood');
@@ -133,10 +132,10 @@ export class MusicDirector implements Service {
     return { status: 'ready', detail: `${this.#tracks.size} tracks${silence === null ? '' : `, silent: ${silence}`}` };
   }
 
-  /** The room mood changed (an emotion label or `nobody`). Resolves once the music has followed. */
-  roomMoodChanged(mood: string): Promise<void> {
+  /** The room mood changed. Resolves once the music has followed. */
+  roomMoodChanged(mood: RoomMood): Promise<void> {
     return this.#serial('follow the room', async () => {
-      const previous = this.#room;
+      const previous = this.#room?.label ?? null;
       this.#room = mood;
       const wasSilent = this.#isSilencedByUs;
       await this.#applyLimits();
@@ -152,13 +151,13 @@ export class MusicDirector implements Service {
       const stays =
         current.reason === 'tap' ||
         !this.#deps.settings().switchOnMoodChange ||
-        (this.#idleBehaviour() === 'lower' && mood === NOBODY) ||
+        (this.#idleBehaviour() === 'lower' && mood.label === NOBODY) ||
         this.#fits(current.track.id, recommendation);
       if (stays) {
         await this.#queueUpcoming(recommendation);
         return;
       }
-      this.#deps.log.info({ from: previous, to: mood, track: current.track.id }, 'the song no longer fits the room: changing it');
+      this.#deps.log.info({ from: previous, to: mood.label, track: current.track.id }, 'the song no longer fits the room: changing it');
       await this.#fadeOut();
       await this.#start(recommendation, 'mood');
     });
@@ -189,7 +188,6 @@ export class MusicDirector implements Service {
       }
       const track = this.#playable(trackId);
       this.#isSilencedByUs = false;
-      this.#isPausedByPerson = false;
       await this.#deps.player.play([this.#entry(track, 'tap', 'chosen at the kiosk', user?.id ?? null)]);
       await this.#applyVolume();
       if (this.#deps.player.state().isPaused) await this.#deps.player.resume();
@@ -225,24 +223,6 @@ export class MusicDirector implements Service {
     });
   }
 
-  /** Pauses (staff, or a person at the kiosk); Moodbox does not resume it on its own. */
-  pause(): Promise<void> {
-    return this.#serial('pause', async () => {
-      this.#isPausedByPerson = true;
-      await this.#deps.player.pause();
-    });
-  }
-
-  resume(): Promise<void> {
-    return this.#serial('resume', async () => {
-      this.#isPausedByPerson = false;
-      const silence = this.#silence();
-      if (silence !== null && silence !== NOBODY_SILENCE) throw new PlayerError('MB_ERR_PLAYER_NOT_ALLOWED', `No music now: ${silence}`);
-      if (this.#deps.player.state().current === undefined) await this.#playPick('mood');
-      else await this.#deps.player.resume();
-    });
-  }
-
   /** Sets the wanted volume (0–100); the admin's maximum, the schedule and the idle volume still apply. */
   setVolume(volume: number): Promise<number> {
     return this.#serial('set the volume', async () => {
@@ -254,21 +234,47 @@ export class MusicDirector implements Service {
     });
   }
 
+  /** What plays now, as the screens show it. */
+  get playback(): Playback {
+    const state = this.#deps.player.state();
+    return {
+      status: state.current === undefined ? 'stopped' : state.isPaused ? 'paused' : 'playing',
+      trackId: state.current?.track.id ?? null,
+      nextTrackId: state.upcoming[0]?.track.id ?? null,
+      positionMs: state.positionMs,
+      volume: this.#isFading ? this.#targetVolume() : state.volume,
+    };
+  }
+
+  /** The player settings changed: a new maximum volume applies in the player at once, the other limits too. */
+  settingsChanged(): Promise<void> {
+    return this.#serial('apply the settings', async () => {
+      await this.#applyMaxVolume();
+      await this.#applyLimits();
+      this.#publishPlayer();
+    });
+  }
+
+  /** The player's own ceiling follows the admin's maximum, so that nothing (a fade, a restart) can play louder. */
+  async #applyMaxVolume(): Promise<void> {
+    const { maxVolume } = this.#deps.settings();
+    if (this.#deps.player.state().maxVolume !== maxVolume) await this.#deps.player.setMaxVolume(maxVolume);
+  }
+
   // --- picking ---
 
   #reloadLibrary(): void {
     const tracks = this.#deps.store.tracks.allWithMoods();
     this.#tracks = new Map(tracks.map((t) => [t.id, t]));
-    this.#views.clear();
     this.#recommender = new Recommender(new TrackIndex(tracks));
     this.#deps.log.info({ tracks: tracks.length }, 'music library loaded');
   }
 
-  /** The emotion the music is picked for now. */
-  #emotion(): Emotion {
+  /** The room's per-emotion scores the music is picked for now (the default emotion before anyone was read, and when nobody is there). */
+  #scores(): EmotionScores {
     const room = this.#room;
-    if (room !== null && (EMOTIONS as readonly string[]).includes(room)) return room as Emotion;
-    return DEFAULT_EMOTION;
+    if (room === null || room.label === NOBODY || Object.keys(room.scores).length === 0) return { [DEFAULT_EMOTION]: 1 };
+    return room.scores;
   }
 
   /** The picks for the room now, with the mood weights the room's emotion maps to. */
@@ -276,7 +282,7 @@ export class MusicDirector implements Service {
     const { store, clock, random } = this.#deps;
     return recommendFor(
       { store, clock, random, recommender: this.#recommender },
-      { scores: { [this.#emotion()]: 1 }, policy: this.#deps.settings().policy, userId: this.#deps.listener()?.id ?? null },
+      { scores: this.#scores(), policy: this.#deps.settings().policy, userId: this.#deps.listener()?.id ?? null },
     );
   }
 
@@ -305,7 +311,7 @@ export class MusicDirector implements Service {
     if (track === undefined) return;
     await this.#deps.player.play([this.#entry(track, reason, pick.reason.text, this.#deps.listener()?.id ?? null)]);
     await this.#applyVolume();
-    if (!this.#isPausedByPerson && !this.#isSilencedByUs && this.#deps.player.state().isPaused) await this.#deps.player.resume();
+    if (!this.#isSilencedByUs && this.#deps.player.state().isPaused) await this.#deps.player.resume();
   }
 
   /** After a track starts: queue what follows it, unless someone chose what comes next. */
@@ -335,7 +341,7 @@ export class MusicDirector implements Service {
       track: { id: track.id, uri: track.uri, title: track.title, artist: track.artist, durationMs: track.durationMs },
       reason,
       note,
-      mood: this.#room ?? null,
+      mood: this.#room?.label ?? null,
       userId,
     };
   }
@@ -367,7 +373,7 @@ export class MusicDirector implements Service {
     const settings = this.#deps.settings();
     const now = this.#deps.clock.now();
     if (settings.quietHours !== null && isWithinHours(settings.quietHours, now)) return 'quiet hours';
-    if (this.#room === NOBODY && settings.idle.behaviour === 'silence') return NOBODY_SILENCE;
+    if (this.#room?.label === NOBODY && settings.idle.behaviour === 'silence') return NOBODY_SILENCE;
     if (this.#volumeCap() === 0) return 'volume schedule';
     return null;
   }
@@ -383,7 +389,7 @@ export class MusicDirector implements Service {
 
   #targetVolume(): number {
     let volume = this.#wantedVolume;
-    if (this.#room === NOBODY && this.#idleBehaviour() !== 'silence') volume = Math.min(volume, this.#deps.settings().idle.volume);
+    if (this.#room?.label === NOBODY && this.#idleBehaviour() !== 'silence') volume = Math.min(volume, this.#deps.settings().idle.volume);
     return Math.min(volume, this.#volumeCap());
   }
 
@@ -412,7 +418,6 @@ export class MusicDirector implements Service {
       this.#isSilencedByUs = false;
       this.#deps.log.info({}, 'music back on');
       await this.#applyVolume();
-      if (this.#isPausedByPerson) return;
       if (player.state().current === undefined) {
         if (this.#deps.settings().autoplay) await this.#playPick('mood');
       } else {
@@ -441,38 +446,11 @@ export class MusicDirector implements Service {
   // --- publishing ---
 
   #publishSuggestions(recommendation: Recommendation): void {
-    const views = recommendation.suggestions.flatMap((pick) => {
-      const view = this.#view(pick.trackId);
-      return view === null ? [] : [view];
-    });
-    this.#deps.hub.update('suggestions', views);
+    this.#deps.bus.emit('suggestionsChanged', { trackIds: recommendation.suggestions.map((pick) => pick.trackId) });
   }
 
   #publishPlayer(): void {
-    const state = this.#deps.player.state();
-    const player: PlayerView = {
-      status: state.current === undefined ? 'stopped' : state.isPaused ? 'paused' : 'playing',
-      nowPlaying: state.current === undefined ? null : this.#view(state.current.track.id),
-      positionMs: Math.round(state.positionMs / 1000) * 1000,
-      next: state.upcoming[0] === undefined ? null : this.#view(state.upcoming[0].track.id),
-      volume: this.#isFading ? this.#targetVolume() : state.volume,
-    };
-    this.#deps.hub.update('player', player);
-  }
-
-  /**
-   * A track as the screens show it, built once per library load: the player is published on
-   * every position tick, and its tracks' moods would otherwise be read from the database each time.
-   */
-  #view(trackId: number): TrackView | null {
-    let view = this.#views.get(trackId);
-    if (view === undefined) {
-      const track = this.#tracks.get(trackId) ?? this.#deps.store.tracks.get(trackId);
-      if (track === undefined) return null;
-      view = trackView(track, this.#deps.store);
-      this.#views.set(trackId, view);
-    }
-    return view;
+    this.#deps.bus.emit('playbackChanged', this.playback);
   }
 
   /** Runs `fn` after everything queued before it; a failure is logged and given to the caller. */

@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/daemon/config/load-config.js';
-import { StateHub } from '../../src/daemon/http/state-hub.js';
+import type { MoodboxEvents } from '../../src/daemon/events.js';
 import { systemClock } from '../../src/daemon/kernel/clock.js';
+import { EventBus } from '../../src/daemon/kernel/event-bus.js';
 import { seededRandom } from '../../src/daemon/kernel/random.js';
 import { MusicDirector } from '../../src/daemon/music-director.js';
 import { openSqliteStore, SqliteStore } from '../../src/daemon/store/sqlite-store.js';
-import { initialSnapshot } from '../../src/daemon/testing/state.js';
 import { MpvPlayer } from '../../src/player/mpv-player.js';
 import { PlayRecorder } from '../../src/player/play-recorder.js';
 import { tempDir, tone, until } from './harness.js';
@@ -53,7 +53,7 @@ describe('a full disk', () => {
       log,
       store,
       player,
-      hub: new StateHub(initialSnapshot()),
+      bus: new EventBus<MoodboxEvents>(),
       listener: () => null,
       settings: () => ({ ...defaults, audioOutput: 'null' }),
     });

@@ -1,5 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import type { MoodboxBus } from '../events.js';
+import { EventBus } from '../kernel/event-bus.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { AuthService } from './auth-service.js';
@@ -19,7 +21,10 @@ async function setup() {
   store.cards.link({ cardId: '0004417733', userId: ada.id });
   store.cards.link({ cardId: '0009999999', userId: bob.id });
   const changes: Array<KioskUser | null> = [];
-  const presence = new KioskPresence({ auth, clock, log, onChange: (u) => changes.push(u) });
+  const bus: MoodboxBus = new EventBus();
+  bus.on('personSignedIn', ({ user }) => changes.push(user));
+  bus.on('personSignedOut', () => changes.push(null));
+  const presence = new KioskPresence({ auth, clock, log, bus });
   await presence.start();
   return { clock, auth, presence, changes };
 }

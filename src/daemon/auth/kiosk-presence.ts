@@ -1,6 +1,8 @@
+import type { MoodboxBus } from '../events.js';
 import type { Clock, Timer } from '../kernel/clock.js';
 import type { Service } from '../kernel/lifecycle.js';
 import type { Logger } from '../logging.js';
+import type { RfidReader } from '../rfid/rfid-reader.js';
 import type { AuthService, SignedIn } from './auth-service.js';
 
 export interface KioskUser {
@@ -14,37 +16,54 @@ export type CardOutcome = 'signed-in' | 'signed-out' | 'unknown' | 'captured';
  * Who is signed in at the kiosk screen: at most one person at a time. A PIN or a card signs
  * someone in (replacing whoever was there); the sign-out button, the same card again, or
  * inactivity signs them out, and the kiosk goes back to guest mode. While an admin links a card
- * ("tap a card now"), the next card read goes to them instead.
+ * ("tap a card now"), the next card read goes to them instead. Announces `personSignedIn`,
+ * `personSignedOut` and `unknownCardRead` on the bus.
  */
 export class KioskPresence implements Service {
   readonly name = 'kiosk-presence';
   readonly #auth: AuthService;
   readonly #clock: Clock;
   readonly #log: Logger;
-  readonly #onChange: (user: KioskUser | null) => void;
+  readonly #bus: MoodboxBus;
+  readonly #cards: RfidReader | undefined;
   readonly #checkEveryMs: number;
   #current: { user: KioskUser; token: string } | undefined;
   #capture: { resolve: (cardId: string | undefined) => void; timer: Timer } | undefined;
   #expiry: Timer | undefined;
+  #unsubscribe: (() => void) | undefined;
 
   constructor(
-    deps: { auth: AuthService; clock: Clock; log: Logger; onChange: (user: KioskUser | null) => void },
+    deps: {
+      auth: AuthService;
+      clock: Clock;
+      log: Logger;
+      bus: MoodboxBus;
+      /** The RFID reader, when there is one: its cards sign people in and out. */
+      cards?: RfidReader | undefined;
+    },
     options: { checkEveryMs?: number } = {},
   ) {
     this.#auth = deps.auth;
     this.#clock = deps.clock;
     this.#log = deps.log;
-    this.#onChange = deps.onChange;
+    this.#bus = deps.bus;
+    this.#cards = deps.cards;
     this.#checkEveryMs = options.checkEveryMs ?? 5000;
   }
 
   async start(): Promise<void> {
+    this.#unsubscribe = this.#cards?.on('cardScanned', ({ cardId }) => {
+      const outcome = this.card(cardId, 'rfid');
+      this.#log.info({ outcome }, 'card read');
+      if (outcome === 'unknown') this.#bus.emit('unknownCardRead', { at: this.#clock.now() });
+    });
     this.#expiry = this.#clock.setInterval(() => {
       if (this.#current !== undefined && !this.#auth.isActive(this.#current.token)) this.signOut('inactivity');
     }, this.#checkEveryMs);
   }
 
   async stop(): Promise<void> {
+    this.#unsubscribe?.();
     this.#expiry?.cancel();
     this.#capture?.timer.cancel();
     this.#capture?.resolve(undefined);
@@ -60,16 +79,17 @@ export class KioskPresence implements Service {
   signedIn(signed: SignedIn): void {
     if (this.#current !== undefined && this.#current.token !== signed.token) this.#auth.signOut(this.#current.token);
     this.#current = { user: { id: signed.user.id, name: signed.user.name }, token: signed.token };
-    this.#onChange(this.#current.user);
+    this.#bus.emit('personSignedIn', { user: this.#current.user });
   }
 
   /** Ends the kiosk session of whoever is signed in, if anyone. */
   signOut(reason: 'button' | 'card' | 'inactivity' | 'replaced'): void {
     if (this.#current === undefined) return;
-    this.#auth.signOut(this.#current.token);
+    const { user, token } = this.#current;
+    this.#auth.signOut(token);
     this.#log.info({ reason }, 'kiosk sign-out');
     this.#current = undefined;
-    this.#onChange(null);
+    this.#bus.emit('personSignedOut', { user, reason });
   }
 
   /**

@@ -1,5 +1,5 @@
-import type { TrackView } from './http/contract.js';
-import type { Store, Track } from './store/store.js';
+import type { TrackView } from './contract.js';
+import type { Store, Track } from '../store/store.js';
 
 /** The URL a track's cover is served at (`GET /api/covers/:file`), or null when it has none. */
 export function coverUrlOf(cover: string | null): string | null {

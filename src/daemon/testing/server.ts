@@ -10,7 +10,9 @@ import { buildServer, type MoodboxServer, type ServerDeps } from '../http/build-
 import type { ServiceHealthView } from '../http/contract.js';
 import type { MusicControls } from '../http/routes/player-requests.js';
 import { StateHub } from '../http/state-hub.js';
+import type { MoodboxBus } from '../events.js';
 import type { Clock } from '../kernel/clock.js';
+import { EventBus } from '../kernel/event-bus.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from './fake-clock.js';
 import { FakeMusicControls } from './fake-music-controls.js';
@@ -60,7 +62,10 @@ export async function buildTestServer(
     authOptionsFrom(settings.current.sessions),
   );
   const kioskChanges: Array<KioskUser | null> = [];
-  const presence = new KioskPresence({ auth, clock, log, onChange: (u) => kioskChanges.push(u) });
+  const bus: MoodboxBus = new EventBus();
+  bus.on('personSignedIn', ({ user }) => kioskChanges.push(user));
+  bus.on('personSignedOut', () => kioskChanges.push(null));
+  const presence = new KioskPresence({ auth, clock, log, bus });
   const hub = options.hub ?? new StateHub(initialSnapshot());
   const app = await buildServer(
     {

@@ -1,0 +1,86 @@
+/**
+ * The real adapters, built for the composition root (`main.ts`): the camera's OpenCV and
+ * onnxruntime parts (loaded lazily, only when the camera is on), mpv and the RFID reader.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import type { Config } from './config/schema.js';
+import type { Clock } from './kernel/clock.js';
+import type { Logger } from './logging.js';
+import type { CameraParts } from './moodbox.js';
+import { HidRfidReader, nodeHidBackend } from './rfid/hid-rfid-reader.js';
+import { INSTALL_DIR } from './version.js';
+import { resolveAudioOutput } from '../player/audio-output.js';
+import { MpvPlayer } from '../player/mpv-player.js';
+
+/** The bundled demo camera: a looped clip of faces whose expressions change. */
+export const DEMO_CAMERA = 'demo/camera.mp4';
+
+/** A path from the configuration: relative ones start at the install folder. */
+export function installPath(path: string): string {
+  return isAbsolute(path) ? path : resolve(INSTALL_DIR, path);
+}
+
+/** mpv, with the configured output, arguments and volume limits. */
+export function mpvPlayer(config: Config, deps: { clock: Clock; log: Logger; env: NodeJS.ProcessEnv }): MpvPlayer {
+  return new MpvPlayer(
+    { clock: deps.clock, log: deps.log.child({ module: 'player' }) },
+    {
+      mpvPath: config.player.mpvPath,
+      audioOutput: resolveAudioOutput(config.player.audioOutput, deps.env),
+      extraArgs: config.player.mpvArgs,
+      volume: Math.min(config.player.volume, config.player.maxVolume),
+      maxVolume: config.player.maxVolume,
+    },
+  );
+}
+
+/** The USB RFID reader, or undefined when the configuration turns it off (node-hid is not loaded then). */
+export async function rfidReader(config: Config, deps: { clock: Clock }): Promise<HidRfidReader | undefined> {
+  if (!config.rfid.enabled) return undefined;
+  return new HidRfidReader({ backend: await nodeHidBackend(), clock: deps.clock }, { devices: config.rfid.devices });
+}
+
+/**
+ * The camera source, face detector, emotion model and the vision loop; undefined when the camera
+ * is turned off in the configuration file (nothing of OpenCV or onnxruntime is loaded then).
+ */
+export async function cameraParts(config: Config, deps: { clock: Clock; log: Logger }): Promise<CameraParts | undefined> {
+  if (!config.camera.enabled) return undefined;
+  const [{ OpencvFrameSource }, { createFaceDetector }, { OnnxEmotionClassifier }, { VisionPipeline }] = await Promise.all([
+    import('../vision/opencv-frame-source.js'),
+    import('../vision/detectors.js'),
+    import('../vision/onnx-emotion-classifier.js'),
+    import('../vision/vision-pipeline.js'),
+  ]);
+  const { clock } = deps;
+  const log = deps.log.child({ module: 'vision' });
+  const source = config.camera.source === 'demo' ? installPath(DEMO_CAMERA) : config.camera.source;
+  const detector = createFaceDetector(config.vision.detector, {
+    installDir: INSTALL_DIR,
+    cascadePath: config.vision.cascadePath,
+    minFaceSize: config.vision.minFacePx,
+    detectWidth: config.vision.detectWidth,
+  });
+  const classifier = new OnnxEmotionClassifier(
+    { log },
+    { modelPath: installPath(config.vision.modelPath), int8Check: config.vision.int8Check },
+  );
+  const vision = new VisionPipeline(
+    { source: new OpencvFrameSource({ clock }, { source, loop: true }), detector, classifier, clock, log },
+    {
+      analysisFps: config.vision.analysisFps,
+      mood: { dwellMs: config.mood.dwellMs, nobodyAfterMs: config.mood.nobodyAfterMs, minConfidence: config.mood.minConfidence },
+      preview: { enabled: config.vision.preview },
+      crop: { align: config.vision.alignFaces },
+    },
+  );
+  return {
+    vision,
+    prepare: async (signal) => {
+      await classifier.start(signal);
+      await detector.load();
+    },
+    release: () => classifier.stop(),
+    model: () => classifier.modelNote,
+  };
+}

@@ -1,0 +1,150 @@
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { VisionEvents } from '../vision/vision-pipeline.js';
+import { CameraService } from './camera-service.js';
+import type { MoodboxBus, MoodboxEvents } from './events.js';
+import { EventBus } from './kernel/event-bus.js';
+import { openSqliteStore, type SqliteStore } from './store/sqlite-store.js';
+import { FakeClock } from './testing/fake-clock.js';
+
+/** The vision loop's events without a camera: the test says what it saw. */
+class ScriptedVision {
+  readonly name = 'vision';
+  readonly events = new EventBus<VisionEvents>();
+  starts = 0;
+  stops = 0;
+
+  async start(): Promise<void> {
+    this.starts += 1;
+    this.events.emit('cameraChanged', { state: 'on', at: 0 });
+  }
+
+  async stop(): Promise<void> {
+    this.stops += 1;
+    this.events.emit('cameraChanged', { state: 'off', at: 0 });
+  }
+
+  frame(faces: number, mood = 'neutral'): void {
+    this.events.emit('facesDetected', {
+      frame: 1,
+      at: 1000,
+      width: 640,
+      height: 480,
+      faces: Array.from({ length: faces }, (_, i) => ({
+        trackId: i + 1,
+        box: [10, 20, 80, 80] as const,
+        emotion: 'happy',
+        confidence: 0.8,
+        probabilities: { happy: 0.8, neutral: 0.2 },
+      })),
+      mood,
+      timing: { detectMs: 4, classifyMs: 2, totalMs: 7 },
+    });
+  }
+}
+
+/** Lets the service's queued switching run. */
+async function settled(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+const open: Array<{ camera: CameraService; store: SqliteStore }> = [];
+afterEach(async () => {
+  for (const { camera, store } of open.splice(0)) {
+    await camera.stop();
+    store.close();
+  }
+});
+
+async function setup(rules: { off: string | null } = { off: null }) {
+  const clock = new FakeClock();
+  const store = openSqliteStore({ clock, log: pino({ level: 'silent' }) }, { path: ':memory:' });
+  const bus: MoodboxBus = new EventBus();
+  const seen: Array<{ [K in keyof MoodboxEvents]: [K, MoodboxEvents[K]] }[keyof MoodboxEvents]> = [];
+  for (const name of ['cameraStateChanged', 'facesInViewChanged', 'roomMoodChanged'] as const) {
+    bus.on(name, (payload) => seen.push([name, payload] as (typeof seen)[number]));
+  }
+  const vision = new ScriptedVision();
+  const warnings: string[] = [];
+  const log = {
+    ...pino({ level: 'silent' }),
+    debug() {},
+    info() {},
+    error() {},
+    warn: (_: object, msg: string) => void warnings.push(msg),
+  };
+  const camera = new CameraService({
+    prepare: async () => {},
+    release: async () => {},
+    vision,
+    clock,
+    log,
+    bus,
+    stats: store.stats,
+    offReason: () => rules.off,
+  });
+  await camera.start(new AbortController().signal);
+  open.push({ camera, store });
+  return { clock, store, bus, seen, vision, camera, warnings, rules };
+}
+
+describe('CameraService', () => {
+  it('announces the room mood with its scores and faces, and keeps it in the mood log', async () => {
+    const { vision, camera, seen, store } = await setup();
+    vision.frame(2, 'happy');
+    vision.events.emit('moodChanged', { mood: 'happy', previous: 'neutral', at: 5000, scores: { happy: 0.6, sad: 0.3, neutral: 0.1 } });
+    const room = { label: 'happy', scores: { happy: 0.6, sad: 0.3, neutral: 0.1 }, faces: 2, confidence: 0.6, since: 5000 };
+    expect(seen).toEqual([
+      ['cameraStateChanged', { status: 'starting', detail: null }],
+      ['cameraStateChanged', { status: 'on', detail: null }],
+      ['facesInViewChanged', { faces: 2 }],
+      ['roomMoodChanged', { mood: room, previous: null }],
+    ]);
+    expect(camera.room).toEqual(room);
+    expect(store.stats.moodLog(0, 10_000)).toEqual([{ at: 5000, mood: 'happy', confidence: 0.6, faces: 2 }]);
+  });
+
+  it('announces the faces in view only when their number changes, and keeps the newest frame for the live view', async () => {
+    const { vision, camera, seen } = await setup();
+    vision.frame(1);
+    vision.frame(1);
+    vision.frame(0);
+    expect(seen.filter(([name]) => name === 'facesInViewChanged')).toEqual([
+      ['facesInViewChanged', { faces: 1 }],
+      ['facesInViewChanged', { faces: 0 }],
+    ]);
+    vision.frame(1);
+    expect(camera.liveFaces()).toMatchObject({ width: 640, faces: [{ trackId: 1, box: [10, 20, 80, 80], emotion: 'happy' }] });
+    vision.events.emit('previewCaptured', { at: 1, jpeg: Buffer.from([0xff, 0xd8]), width: 320, height: 240 });
+    expect(camera.preview()?.width).toBe(320);
+  });
+
+  it('turns the camera off by the admin rules at once when the camera settings change, and forgets what it saw', async () => {
+    const { vision, camera, seen, bus, rules } = await setup();
+    vision.frame(1);
+    vision.events.emit('previewCaptured', { at: 1, jpeg: Buffer.from([0xff, 0xd8]), width: 320, height: 240 });
+    rules.off = 'outside camera hours (08:00–18:00)';
+    bus.emit('settingsChanged', { changed: ['player.volume'] });
+    await settled();
+    expect(vision.stops).toBe(0);
+    bus.emit('settingsChanged', { changed: ['camera.hours'] });
+    await settled();
+    expect(vision.stops).toBe(1);
+    expect(camera.status).toBe('off');
+    expect(seen.at(-1)).toEqual(['cameraStateChanged', { status: 'off', detail: 'outside camera hours (08:00–18:00)' }]);
+    expect(camera.preview()).toBeUndefined();
+    expect(camera.liveFaces()).toBeUndefined();
+    rules.off = null;
+    bus.emit('settingsChanged', { changed: ['camera.enabledNow'] });
+    await settled();
+    expect(vision.starts).toBe(2);
+    expect(seen.at(-1)).toEqual(['cameraStateChanged', { status: 'on', detail: null }]);
+  });
+
+  it('ignores a mood label the music does not know, and says so', async () => {
+    const { vision, seen, warnings } = await setup();
+    vision.events.emit('moodChanged', { mood: 'bored', previous: 'neutral', at: 1, scores: { bored: 1 } });
+    expect(seen.some(([name]) => name === 'roomMoodChanged')).toBe(false);
+    expect(warnings).toEqual(['the emotion model reads a label the music does not know; ignored']);
+  });
+});

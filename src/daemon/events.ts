@@ -1,0 +1,76 @@
+import type { KioskUser } from './auth/kiosk-presence.js';
+import type { EventBus } from './kernel/event-bus.js';
+import type { RoomMood, RoomMoodLabel } from '../vision/room-mood.js';
+
+/** The camera as its service reports it: `off` by the admin's rules, `unavailable` while it is retried. */
+export type CameraStatus = 'off' | 'starting' | 'on' | 'unavailable';
+
+/** What the last finished library scan found. */
+export interface LibraryScanSummary {
+  /** Epoch ms. */
+  readonly at: number;
+  readonly files: number;
+  readonly added: number;
+  readonly updated: number;
+  readonly missing: number;
+  /** The first unreadable files (skipped); `failedCount` counts them all. */
+  readonly failed: Array<{ path: string; error: string }>;
+  readonly failedCount: number;
+  /** Folders that could not be scanned at all. */
+  readonly problems: string[];
+}
+
+/** The library and its scan, as the library service holds them. */
+export interface LibraryScanState {
+  readonly scanning: boolean;
+  /** Files looked at so far in this scan, and audio files found. */
+  readonly done: number;
+  readonly total: number;
+  /** Tracks in the library. */
+  readonly tracks: number;
+  readonly lastScan: LibraryScanSummary | null;
+}
+
+/** What is playing and what comes next, as the music director decided it. */
+export interface Playback {
+  readonly status: 'stopped' | 'playing' | 'paused';
+  readonly trackId: number | null;
+  readonly nextTrackId: number | null;
+  /** ms into the current track. */
+  readonly positionMs: number;
+  /** 0–100: the volume the music is heading for (during a fade, where the fade ends). */
+  readonly volume: number;
+}
+
+/**
+ * Every event of the app-wide bus: one map, past-tense names, plain-data payloads. Each service owns
+ * the state its events announce and offers a read API for it; the screens' state is projected from
+ * these events (`http/state-projector.ts`), and no service reads it back.
+ */
+// A type alias, not an interface: the event bus needs an index signature.
+export type MoodboxEvents = {
+  /** The camera turned on or off, or failed and is being retried (`detail` says why). Owner: the camera service. */
+  cameraStateChanged: { readonly status: CameraStatus; readonly detail: string | null };
+  /** The number of faces in view changed (newest analysed frame). Owner: the camera service. */
+  facesInViewChanged: { readonly faces: number };
+  /** The room mood changed (after smoothing, hysteresis and dwell). Owner: the camera service. */
+  roomMoodChanged: { readonly mood: RoomMood; readonly previous: RoomMoodLabel | null };
+  /** A library scan started, progressed or finished. Owner: the library service. */
+  libraryScanChanged: LibraryScanState;
+  /** The tracks changed (a scan found changes, an admin edited mood tags): picks come from the new library. */
+  libraryChanged: { readonly tracks: number; readonly why: 'scan' | 'edit' };
+  /** Someone signed in at the kiosk (PIN or card). Owner: kiosk presence. */
+  personSignedIn: { readonly user: KioskUser };
+  /** The kiosk went back to guest mode. */
+  personSignedOut: { readonly user: KioskUser; readonly reason: 'button' | 'card' | 'inactivity' | 'replaced' };
+  /** A card nobody is linked to was read at the kiosk. */
+  unknownCardRead: { readonly at: number };
+  /** What plays, its position, pause and volume changed. Owner: the music director. */
+  playbackChanged: Playback;
+  /** The suggestions for the room changed, best first. Owner: the music director. */
+  suggestionsChanged: { readonly trackIds: readonly number[] };
+  /** Settings were saved from the admin panel (dotted paths of what changed). Owner: the live configuration. */
+  settingsChanged: { readonly changed: readonly string[] };
+};
+
+export type MoodboxBus = EventBus<MoodboxEvents>;

@@ -1,0 +1,76 @@
+import type { LiveConfig } from '../config/live-config.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Logger } from '../logging.js';
+import type { MoodboxCore } from '../moodbox.js';
+import type { Store } from '../store/store.js';
+import { buildServer, type ServerOptions } from './build-server.js';
+import { HttpService } from './http-service.js';
+import { StateHub } from './state-hub.js';
+import { initialScreenState, StateProjector } from './state-projector.js';
+
+export interface DeliveryDeps {
+  log: Logger;
+  clock: Clock;
+  store: Store;
+  settings: LiveConfig;
+  version: string;
+  /** True while Moodbox runs on its bundled demo camera and library. */
+  demo: boolean;
+  /** The built UI (`index.html`, `admin.html`, assets). */
+  uiDir: string;
+  /** Where the library's cover images are. */
+  coversDir: string;
+  /** The emotion model in use, for the admin panel's model report. */
+  modelPath: string;
+}
+
+/**
+ * What shows Moodbox to people: the screens' state (a projection of the app's events, the only
+ * writer of the hub) and the HTTP and WebSocket server the kiosk and the admin panel talk to.
+ */
+export function delivery(
+  core: MoodboxCore,
+  deps: DeliveryDeps,
+  options: ServerOptions & { server: { host: string; port: number } },
+): { screens: StateProjector; server: HttpService } {
+  const { log, clock, store, settings, version } = deps;
+  const hub = new StateHub(
+    initialScreenState({ version, demo: deps.demo, cameraOff: core.camera === undefined ? 'turned off in the configuration' : null }),
+  );
+  const screens = new StateProjector({ bus: core.bus, hub, clock, store, services: () => core.health() });
+  const camera = core.camera;
+  const server = new HttpService(
+    {
+      build: () =>
+        buildServer(
+          {
+            log: log.child({ module: 'http' }),
+            clock,
+            hub,
+            store,
+            auth: core.auth,
+            presence: core.presence,
+            settings,
+            services: () => core.health(),
+            version,
+            uiDir: deps.uiDir,
+            music: core.director,
+            library: {
+              scan: () => core.library.scan(),
+              get isScanning() {
+                return core.library.isScanning;
+              },
+              coversDir: deps.coversDir,
+              edited: () => core.library.edited(),
+            },
+            modelPath: deps.modelPath,
+            ...(camera === undefined ? {} : { preview: () => camera.preview(), faces: () => camera.liveFaces() }),
+          },
+          { ws: options.ws },
+        ),
+      log: log.child({ module: 'http' }),
+    },
+    options.server,
+  );
+  return { screens, server };
+}

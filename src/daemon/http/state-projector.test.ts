@@ -1,0 +1,112 @@
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MoodboxBus } from '../events.js';
+import { EventBus } from '../kernel/event-bus.js';
+import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
+import { FakeClock } from '../testing/fake-clock.js';
+import { roomMoodOf } from '../../vision/room-mood.js';
+import type { ServerMessage, ServiceHealthView } from './contract.js';
+import { StateHub } from './state-hub.js';
+import { initialScreenState, StateProjector } from './state-projector.js';
+
+const open: Array<{ projector: StateProjector; store: SqliteStore }> = [];
+afterEach(async () => {
+  for (const { projector, store } of open.splice(0)) {
+    await projector.stop();
+    store.close();
+  }
+});
+
+async function setup(services: ServiceHealthView[] = [{ name: 'database', status: 'ready' }]) {
+  const clock = new FakeClock();
+  const store = openSqliteStore({ clock, log: pino({ level: 'silent' }) }, { path: ':memory:' });
+  const bus: MoodboxBus = new EventBus();
+  const hub = new StateHub(initialScreenState({ version: '1.2.3', demo: false }));
+  const messages: ServerMessage[] = [];
+  hub.subscribe((m) => messages.push(m));
+  const health = { services };
+  const projector = new StateProjector({ bus, hub, clock, store, services: () => health.services });
+  await projector.start();
+  open.push({ projector, store });
+  const state = () => hub.snapshot().data;
+  return { clock, store, bus, hub, messages, health, projector, state };
+}
+
+describe('StateProjector', () => {
+  it('shows the room mood with the kiosk line on why, and the faces in view as they change', async () => {
+    const { bus, state } = await setup();
+    bus.emit('facesInViewChanged', { faces: 2 });
+    expect(state().mood).toEqual({ current: null, confidence: 0, since: null, why: '2 faces in view', faces: 2 });
+    bus.emit('roomMoodChanged', {
+      mood: { label: 'happy', scores: { happy: 0.734, neutral: 0.266 }, faces: 2, confidence: 0.734, since: 1000 },
+      previous: null,
+    });
+    expect(state().mood).toEqual({ current: 'happy', confidence: 0.73, since: 1000, why: '2 faces, mostly looking happy', faces: 2 });
+    bus.emit('facesInViewChanged', { faces: 0 });
+    expect(state().mood.why).toBe('The room looked happy');
+    bus.emit('roomMoodChanged', { mood: roomMoodOf('nobody', 9000), previous: 'happy' });
+    expect(state().mood).toMatchObject({ current: 'nobody', confidence: 0, why: 'Nobody in view for a while' });
+  });
+
+  it('shows the tracks the director names, as the screens show them, and forgets them when the library changes', async () => {
+    const { bus, store, state } = await setup();
+    const a = store.tracks.upsert({ uri: '/music/a.flac', title: 'A', artist: 'Ann', album: 'One' });
+    const b = store.tracks.upsert({ uri: '/music/b.flac', title: 'B', artist: 'Bo' });
+    store.tracks.setMoods(a.id, [{ mood: 'calm', weight: 1, origin: 'admin' }]);
+    bus.emit('playbackChanged', { status: 'playing', trackId: a.id, nextTrackId: b.id, positionMs: 61_400, volume: 55 });
+    expect(state().player).toEqual({
+      status: 'playing',
+      nowPlaying: { id: a.id, title: 'A', artist: 'Ann', album: 'One', durationMs: null, coverUrl: null, moods: ['calm'] },
+      positionMs: 61_000,
+      next: expect.objectContaining({ id: b.id, title: 'B', moods: [] }),
+      volume: 55,
+    });
+    bus.emit('suggestionsChanged', { trackIds: [b.id, 999, a.id] });
+    expect(state().suggestions.map((t) => t.id)).toEqual([b.id, a.id]);
+    // An admin tags B: the screens show the new tags once the library says it changed.
+    store.tracks.setMoods(b.id, [{ mood: 'upbeat', weight: 1, origin: 'admin' }]);
+    bus.emit('suggestionsChanged', { trackIds: [b.id] });
+    expect(state().suggestions[0]?.moods).toEqual([]);
+    bus.emit('libraryChanged', { tracks: 2, why: 'edit' });
+    bus.emit('suggestionsChanged', { trackIds: [b.id, a.id] });
+    expect(state().suggestions[0]?.moods).toEqual(['upbeat']);
+  });
+
+  it('shows who is signed in, and a notice about an unknown card for eight seconds', async () => {
+    const { bus, clock, state } = await setup();
+    bus.emit('personSignedIn', { user: { id: 3, name: 'Ada' } });
+    expect(state().session).toEqual({ user: { id: 3, name: 'Ada' }, notice: null });
+    bus.emit('unknownCardRead', { at: clock.now() });
+    expect(state().session.user?.name).toBe('Ada');
+    expect(state().session.notice).toContain('This card is not linked to anyone yet');
+    clock.advance(7999);
+    expect(state().session.notice).not.toBeNull();
+    clock.advance(1);
+    expect(state().session).toEqual({ user: { id: 3, name: 'Ada' }, notice: null });
+    bus.emit('unknownCardRead', { at: clock.now() });
+    bus.emit('personSignedOut', { user: { id: 3, name: 'Ada' }, reason: 'button' });
+    expect(state().session).toEqual({ user: null, notice: null });
+  });
+
+  it('shows the camera, the library scan and the services health, and announces each change once', async () => {
+    const { bus, clock, health, messages, state } = await setup();
+    bus.emit('cameraStateChanged', { status: 'unavailable', detail: 'no frames' });
+    bus.emit('cameraStateChanged', { status: 'unavailable', detail: 'no frames' });
+    expect(state().camera).toEqual({ status: 'unavailable', detail: 'no frames' });
+    bus.emit('libraryScanChanged', { scanning: true, done: 3, total: 10, tracks: 0, lastScan: null });
+    expect(state().library).toMatchObject({ scanning: true, done: 3, total: 10 });
+    expect(state().services).toEqual([{ name: 'database', status: 'ready' }]);
+    health.services = [{ name: 'database', status: 'degraded', detail: 'disk full' }];
+    clock.advance(2000);
+    expect(state().services).toEqual([{ name: 'database', status: 'degraded', detail: 'disk full' }]);
+    // The health as it was at start, then one message per change.
+    expect(messages.map((m) => m.type)).toEqual(['services/changed', 'camera/changed', 'library/changed', 'services/changed']);
+  });
+
+  it('stops projecting once stopped', async () => {
+    const { bus, projector, state } = await setup();
+    await projector.stop();
+    bus.emit('cameraStateChanged', { status: 'on', detail: null });
+    expect(state().camera.status).toBe('off');
+  });
+});

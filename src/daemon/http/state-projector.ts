@@ -1,0 +1,180 @@
+import type { MoodboxBus } from '../events.js';
+import type { Clock, Timer } from '../kernel/clock.js';
+import type { Service } from '../kernel/lifecycle.js';
+import type { Store } from '../store/store.js';
+import { NOBODY, type RoomMoodLabel } from '../../vision/room-mood.js';
+import type { ServiceHealthView, StateSnapshot, TrackView } from './contract.js';
+import type { StateHub } from './state-hub.js';
+import { trackView } from './track-view.js';
+
+/**
+ * How long a kiosk notice (an unknown card) stays on screen (ms).
+ * @default 8000
+ */
+const NOTICE_MS = 8000;
+/** How often the services' health is read for the screens (ms). */
+const HEALTH_EVERY_MS = 2000;
+/** The player's position is shown to the second: finer ticks would only add messages. */
+const POSITION_STEP_MS = 1000;
+
+export interface StateProjectorDeps {
+  bus: MoodboxBus;
+  hub: StateHub;
+  clock: Clock;
+  /** Tracks, for what the screens show of them (title, cover, moods). */
+  store: Pick<Store, 'tracks'>;
+  /** The health of every service, in start order. */
+  services: () => ServiceHealthView[];
+}
+
+/** The screens' state before any service has said anything. */
+export function initialScreenState(options: {
+  version: string;
+  demo: boolean;
+  /** Why the camera is off before anything reports it (it is turned off in the configuration file); @default null */
+  cameraOff?: string | null;
+}): StateSnapshot {
+  return {
+    version: options.version,
+    demo: options.demo,
+    // The camera service, when there is one, reports the camera; until then it is off.
+    camera: { status: 'off', detail: options.cameraOff ?? null },
+    mood: { current: null, confidence: 0, since: null, why: null, faces: 0 },
+    player: { status: 'stopped', nowPlaying: null, positionMs: 0, next: null, volume: 70 },
+    suggestions: [],
+    session: { user: null, notice: null },
+    services: [],
+    library: { scanning: false, done: 0, total: 0, tracks: 0, lastScan: null },
+  };
+}
+
+/**
+ * The only writer of the screens' state: subscribes to the app's events and projects them into
+ * the `StateHub` the UIs render from. It adds what only the screens need (the kiosk's "why" line,
+ * how long a notice stays, what a track looks like) and nothing flows back from here into the
+ * services. Start it before the services, so it hears their first events, and stop it after them.
+ */
+export class StateProjector implements Service {
+  readonly name = 'screens';
+  readonly #deps: StateProjectorDeps;
+  readonly #views = new Map<number, TrackView>();
+  #unsubscribe: Array<() => void> = [];
+  #noticeTimer: Timer | undefined;
+  #healthTimer: Timer | undefined;
+
+  constructor(deps: StateProjectorDeps) {
+    this.#deps = deps;
+  }
+
+  async start(): Promise<void> {
+    const { bus, hub } = this.#deps;
+    const area = <A extends keyof StateSnapshot>(name: A): StateSnapshot[A] => hub.snapshot().data[name];
+    this.#unsubscribe = [
+      bus.on('cameraStateChanged', ({ status, detail }) => hub.update('camera', { status, detail })),
+      bus.on('facesInViewChanged', ({ faces }) => {
+        const mood = area('mood');
+        hub.update('mood', { ...mood, faces, why: why(mood.current, faces) });
+      }),
+      bus.on('roomMoodChanged', ({ mood }) => {
+        const faces = area('mood').faces;
+        hub.update('mood', {
+          current: mood.label,
+          confidence: Math.round(mood.confidence * 100) / 100,
+          since: mood.since,
+          why: why(mood.label, faces),
+          faces,
+        });
+      }),
+      bus.on('libraryScanChanged', (library) => hub.update('library', library)),
+      bus.on('libraryChanged', () => this.#views.clear()),
+      bus.on('personSignedIn', ({ user }) => this.#session(user, null)),
+      bus.on('personSignedOut', () => this.#session(null, null)),
+      bus.on('unknownCardRead', () => {
+        this.#session(
+          area('session').user,
+          'This card is not linked to anyone yet. Ask a member of staff to link it, or sign in with your PIN.',
+        );
+        this.#noticeTimer = this.#deps.clock.setTimeout(() => this.#session(area('session').user, null), NOTICE_MS);
+      }),
+      bus.on('playbackChanged', (playback) =>
+        hub.update('player', {
+          status: playback.status,
+          nowPlaying: this.#view(playback.trackId),
+          positionMs: Math.round(playback.positionMs / POSITION_STEP_MS) * POSITION_STEP_MS,
+          next: this.#view(playback.nextTrackId),
+          volume: playback.volume,
+        }),
+      ),
+      bus.on('suggestionsChanged', ({ trackIds }) =>
+        hub.update(
+          'suggestions',
+          trackIds.flatMap((id) => this.#view(id) ?? []),
+        ),
+      ),
+    ];
+    this.#publishHealth();
+    this.#healthTimer = this.#deps.clock.setInterval(() => this.#publishHealth(), HEALTH_EVERY_MS);
+  }
+
+  async stop(): Promise<void> {
+    this.#healthTimer?.cancel();
+    this.#noticeTimer?.cancel();
+    for (const off of this.#unsubscribe) off();
+    this.#unsubscribe = [];
+  }
+
+  health(): { status: 'ready' } {
+    return { status: 'ready' };
+  }
+
+  #publishHealth(): void {
+    this.#deps.hub.update('services', this.#deps.services());
+  }
+
+  #session(user: { id: number; name: string } | null, notice: string | null): void {
+    this.#noticeTimer?.cancel();
+    this.#noticeTimer = undefined;
+    this.#deps.hub.update('session', { user: user === null ? null : { id: user.id, name: user.name }, notice });
+  }
+
+  /**
+   * A track as the screens show it, built once per library load: the player is projected on every
+   * position tick, and its tracks' moods would otherwise be read from the database each time.
+   */
+  #view(trackId: number | null): TrackView | null {
+    if (trackId === null) return null;
+    let view = this.#views.get(trackId);
+    if (view === undefined) {
+      const track = this.#deps.store.tracks.get(trackId);
+      if (track === undefined) return null;
+      view = trackView(track, this.#deps.store);
+      this.#views.set(trackId, view);
+    }
+    return view;
+  }
+}
+
+/** The kiosk's short line on why Moodbox reads the room as it does. */
+export function why(mood: RoomMoodLabel | null, faces: number): string | null {
+  if (mood === null) return faces === 0 ? null : `${plural(faces, 'face')} in view`;
+  if (mood === NOBODY) return faces === 0 ? 'Nobody in view for a while' : `${plural(faces, 'face')} in view`;
+  const look = LOOKS[mood];
+  if (faces === 0) return `The room looked ${look}`;
+  if (faces === 1) return `1 face, looking ${look}`;
+  return `${faces} faces, mostly looking ${look}`;
+}
+
+const LOOKS = {
+  happy: 'happy',
+  sad: 'sad',
+  angry: 'tense',
+  surprise: 'surprised',
+  fear: 'worried',
+  disgust: 'displeased',
+  neutral: 'relaxed',
+  contempt: 'unimpressed',
+} as const;
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

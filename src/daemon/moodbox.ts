@@ -1,0 +1,202 @@
+import { AuthService, authOptionsFrom } from './auth/auth-service.js';
+import { KioskPresence } from './auth/kiosk-presence.js';
+import { SignInThrottle } from './auth/throttle.js';
+import { cameraOffReason } from './camera-schedule.js';
+import { CameraService, type VisionLoop } from './camera-service.js';
+import type { LiveConfig } from './config/live-config.js';
+import type { MoodboxBus } from './events.js';
+import type { Clock } from './kernel/clock.js';
+import { Lifecycle, type Service, type ServiceHealth } from './kernel/lifecycle.js';
+import type { Random } from './kernel/random.js';
+import { LibraryService, type Scanner } from './library-service.js';
+import type { Logger } from './logging.js';
+import { MusicDirector } from './music-director.js';
+import type { RfidReader } from './rfid/rfid-reader.js';
+import type { Store } from './store/store.js';
+import { StoreService } from './store/store-service.js';
+import { PlayRecorder } from '../player/play-recorder.js';
+import type { Player } from '../player/player.js';
+
+/** The camera's parts, built by the composition root (OpenCV and onnxruntime load only when the camera is on). */
+export interface CameraParts {
+  vision: VisionLoop;
+  /** Loads the model and the detector. */
+  prepare: (signal: AbortSignal) => Promise<void>;
+  /** Releases what `prepare` loaded. */
+  release: () => Promise<void>;
+  /** Which emotion model runs and why, for the health line. */
+  model: () => string | undefined;
+}
+
+export interface MoodboxDeps {
+  clock: Clock;
+  random: Random;
+  /** The root logger: each part gets a child of it. */
+  log: Logger;
+  bus: MoodboxBus;
+  store: Store;
+  settings: LiveConfig;
+  player: Player & Service;
+  scanner: Scanner;
+  /** The RFID reader, when the configuration turns it on. */
+  rfid?: (RfidReader & Service) | undefined;
+  /** The camera, unless the configuration turns it off. */
+  camera?: CameraParts | undefined;
+  /** The music folders to scan (absolute; they may change while running). */
+  folders: () => readonly string[];
+  /**
+   * Builds what shows Moodbox to people from its parts: the screens' state projection (started
+   * before every service, so it hears their first events, and stopped after them) and the server
+   * (started last, stopped first).
+   */
+  delivery: (core: MoodboxCore) => { screens: Service; server: Service };
+}
+
+/** What the delivery layer (routes, WebSocket, screens) may use of Moodbox. */
+export interface MoodboxCore {
+  readonly bus: MoodboxBus;
+  readonly auth: AuthService;
+  readonly presence: KioskPresence;
+  readonly director: MusicDirector;
+  readonly library: LibraryService;
+  readonly camera: CameraService | undefined;
+  /** The health of every service, in start order. */
+  health(): Array<{ name: string } & ServiceHealth>;
+}
+
+/**
+ * The orchestration: camera → room mood → music director → player, with the library, the kiosk's
+ * sign-in and the play history beside them, connected by the app's event bus and started and
+ * stopped in dependency order. Built from adapters (ports only); the composition root makes them.
+ */
+export class Moodbox implements MoodboxCore {
+  readonly bus: MoodboxBus;
+  readonly auth: AuthService;
+  readonly presence: KioskPresence;
+  readonly director: MusicDirector;
+  readonly library: LibraryService;
+  readonly camera: CameraService | undefined;
+  readonly #deps: MoodboxDeps;
+  readonly #lifecycle: Lifecycle;
+  /** Listeners with no health of their own, attached around the services' lifecycle. */
+  readonly #screens: Service;
+  readonly #recorder: PlayRecorder;
+  #offSettings: (() => void) | undefined;
+
+  constructor(deps: MoodboxDeps, options: { scanAtStart: boolean }) {
+    this.#deps = deps;
+    const { clock, log, bus, store, settings, player } = deps;
+    this.bus = bus;
+    this.auth = new AuthService({ store, clock, log: log.child({ module: 'auth' }), throttle: new SignInThrottle({ clock }) }, () =>
+      authOptionsFrom(settings.current.sessions),
+    );
+    this.presence = new KioskPresence({ auth: this.auth, clock, log: log.child({ module: 'kiosk' }), bus, cards: deps.rfid });
+    this.#recorder = new PlayRecorder({ player, history: store.plays, clock, log: log.child({ module: 'history' }) });
+    this.director = new MusicDirector({
+      clock,
+      random: deps.random,
+      log: log.child({ module: 'music' }),
+      store,
+      player,
+      bus,
+      listener: () => this.presence.user,
+      settings: () => settings.current.player,
+    });
+    this.library = new LibraryService(
+      {
+        scanner: deps.scanner,
+        clock,
+        log: log.child({ module: 'library' }),
+        bus,
+        count: () => store.tracks.count(),
+        folders: deps.folders,
+      },
+      { scanAtStart: options.scanAtStart },
+    );
+    this.camera =
+      deps.camera === undefined
+        ? undefined
+        : new CameraService({
+            ...deps.camera,
+            clock,
+            log: log.child({ module: 'vision' }),
+            bus,
+            stats: store.stats,
+            offReason: () => cameraOffReason(settings.current.camera, clock.now()),
+          });
+    const { screens, server } = deps.delivery(this);
+    this.#screens = screens;
+    this.#lifecycle = new Lifecycle({
+      services: [
+        new StoreService({ store, clock, log: log.child({ module: 'store' }) }),
+        settingsHealth(settings),
+        this.presence,
+        ...(deps.rfid ? [deps.rfid] : []),
+        player,
+        this.library,
+        this.director,
+        ...(this.camera ? [this.camera] : []),
+        server,
+      ],
+      log: log.child({ module: 'lifecycle' }),
+    });
+  }
+
+  /** Starts every part in dependency order; on a failure, stops what had started and rethrows. */
+  async start(): Promise<void> {
+    const { bus, settings, log } = this.#deps;
+    await this.#screens.start(new AbortController().signal);
+    await this.#recorder.start();
+    this.#offSettings = settings.on(({ changed }) => {
+      log.info({ changed }, 'settings changed');
+      bus.emit('settingsChanged', { changed });
+    });
+    try {
+      await this.#lifecycle.start();
+    } catch (err) {
+      await this.#detach();
+      throw err;
+    }
+  }
+
+  /** Stops every part in reverse order. Never throws; failures are logged. */
+  async stop(): Promise<void> {
+    // Plays still open are finished as interrupted while the database is open.
+    await this.#recorder.stop();
+    await this.#lifecycle.stop();
+    await this.#detach();
+  }
+
+  health(): Array<{ name: string } & ServiceHealth> {
+    return this.#lifecycle.health();
+  }
+
+  /** True once every service has started and none reports `failed`. */
+  isReady(): boolean {
+    return this.#lifecycle.isReady();
+  }
+
+  async #detach(): Promise<void> {
+    this.#offSettings?.();
+    await this.#recorder.stop();
+    await this.#screens.stop();
+  }
+}
+
+/** A health line for the settings: degraded while the saved ones are set aside (safe mode). */
+function settingsHealth(settings: LiveConfig): Service {
+  return {
+    name: 'settings',
+    start: async () => {},
+    stop: async () => {},
+    health: () => {
+      const why = settings.safeMode;
+      return why === undefined
+        ? { status: 'ready' }
+        : {
+            status: 'degraded',
+            detail: `safe mode: ${why}; running on the configuration file alone: fix or drop the saved settings in Settings`,
+          };
+    },
+  };
+}
