@@ -10,7 +10,7 @@ module.exports = {
       severity: 'error',
       comment: 'An import cycle makes start-up order and tests depend on which file loads first.',
       from: { path: '^src/' },
-      to: { circular: true, dependencyTypesNot: ['type-only'] },
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
     },
     {
       name: 'kernel-is-a-leaf',
@@ -23,8 +23,15 @@ module.exports = {
       name: 'vision-and-player-use-only-the-kernel',
       severity: 'error',
       comment: 'vision/ and player/ are libraries: from the daemon they may use daemon/kernel only.',
-      from: { path: '^src/(vision|player)/' },
+      from: { path: '^src/(vision|player)/', pathNot: '\\.test\\.ts$' },
       to: { path: '^src/(daemon|ui)/', pathNot: '^src/daemon/kernel/' },
+    },
+    {
+      name: 'vision-and-player-tests-use-the-kernel-fakes-and-the-store',
+      severity: 'error',
+      comment: 'Their tests may also use the fake clock and a real SQLite store.',
+      from: { path: '^src/(vision|player)/.*\\.test\\.ts$' },
+      to: { path: '^src/(daemon|ui)/', pathNot: ['^src/daemon/kernel/', '^src/daemon/testing/fake-clock\\.ts$', '^src/daemon/store/'] },
     },
     {
       name: 'only-http-knows-http',
