@@ -30,6 +30,8 @@ packages=(nodejs npm libopencv-dev opencv-data mpv libusb-1.0-0 g++ make python3
 # null sink lets the end-to-end tests hear what mpv plays.
 if [[ "$mode" == test ]]; then
   packages+=(sox ffmpeg chromium systemd python3-numpy python3-onnx pulseaudio pulseaudio-utils)
+  # A Mosquitto broker for the MQTT, Home Assistant and fleet tests; snapserver for multiroom.
+  packages+=(mosquitto snapserver)
 fi
 
 missing=()
