@@ -1,6 +1,6 @@
 import type { KioskUser } from './auth/kiosk-presence.js';
 import type { EventBus } from './kernel/event-bus.js';
-import type { RoomMood, RoomMoodLabel } from '../vision/room-mood.js';
+import type { Emotion, RoomMood, RoomMoodLabel } from '../vision/room-mood.js';
 
 /** The camera as its service reports it: `off` by the admin's rules, `unavailable` while it is retried. */
 export type CameraStatus = 'off' | 'starting' | 'on' | 'unavailable';
@@ -69,6 +69,10 @@ export type MoodboxEvents = {
   playbackChanged: Playback;
   /** The suggestions for the room changed, best first. Owner: the music director. */
   suggestionsChanged: { readonly trackIds: readonly number[] };
+  /** Staff hold the music to a mood (an emotion) until `until` (epoch ms) instead of the camera's. Owner: the music director. */
+  moodHeld: { readonly label: Emotion; readonly until: number };
+  /** The held mood ended (staff released it, or its time was up): the music follows the camera again. Owner: the music director. */
+  moodReleased: { readonly why: 'staff' | 'expired' };
   /** Settings were saved from the admin panel (dotted paths of what changed). Owner: the live configuration. */
   settingsChanged: { readonly changed: readonly string[] };
 };

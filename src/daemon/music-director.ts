@@ -10,7 +10,7 @@ import type { Store, Track } from './store/store.js';
 import type { Emotion } from '../player/moods.js';
 import type { QueueEntry, QueueItem } from '../player/play-queue.js';
 import type { Player, PlayReason } from '../player/player.js';
-import { NOBODY, type EmotionScores, type RoomMood } from '../vision/room-mood.js';
+import { EMOTIONS, isEmotion, NOBODY, type EmotionScores, type RoomMood } from '../vision/room-mood.js';
 import { Recommender, type Recommendation } from '../player/recommender.js';
 import { TrackIndex } from '../player/track-index.js';
 import { recommendFor } from './recommend-for.js';
@@ -45,8 +45,25 @@ export interface MusicDirectorDeps {
   settings: () => PlayerSettings;
 }
 
-/** Why music is not playing by Moodbox's own decision, or null. */
-type Silence = 'quiet hours' | 'nobody there' | 'volume schedule' | null;
+/** Why music is not playing by Moodbox's own decision (or staff's), or null. */
+type Silence = 'quiet hours' | 'nobody there' | 'volume schedule' | 'paused by staff' | null;
+
+/** A mood staff chose for the music to follow instead of the camera's, until `until` (epoch ms). */
+export interface MoodHold {
+  readonly label: Emotion;
+  readonly until: number;
+}
+
+/** What staff see of the music: why it is silent, the volume they asked for and the limits on it, a held mood. */
+export interface StaffMusicView {
+  readonly silence: Silence;
+  readonly isPausedByStaff: boolean;
+  /** 0–100: the volume people or staff asked for. */
+  readonly wantedVolume: number;
+  /** 0–100: the highest volume allowed now (the admin's maximum and the volume schedule). */
+  readonly volumeCap: number;
+  readonly hold: MoodHold | null;
+}
 
 /**
  * Reads the room and plays to it: turns room-mood changes into picks from the recommender, keeps
@@ -71,6 +88,11 @@ export class MusicDirector implements Service {
   #unsubscribe: Array<() => void> = [];
   #scheduleTimer: Timer | undefined;
   #lastError: string | undefined;
+  /** True from a staff pause until a staff resume: no rule of Moodbox's own resumes it. */
+  #isPausedByStaff = false;
+  /** The mood staff hold the music to, or null while the camera leads. */
+  #hold: MoodHold | null = null;
+  #holdTimer: Timer | undefined;
 
   constructor(deps: MusicDirectorDeps) {
     this.#deps = deps;
@@ -120,6 +142,7 @@ export class MusicDirector implements Service {
 
   async stop(): Promise<void> {
     this.#scheduleTimer?.cancel();
+    this.#holdTimer?.cancel();
     for (const off of this.#unsubscribe) off();
     this.#unsubscribe = [];
     await this.#chain;
@@ -137,6 +160,8 @@ export class MusicDirector implements Service {
     return this.#serial('follow the room', async () => {
       const previous = this.#room?.label ?? null;
       this.#room = mood;
+      // While staff hold a mood the camera's reading is kept for later but not followed.
+      if (this.#hold !== null) return;
       const wasSilent = this.#isSilencedByUs;
       await this.#applyLimits();
       if (this.#silence() !== null) return;
@@ -234,6 +259,113 @@ export class MusicDirector implements Service {
     });
   }
 
+  // --- staff ---
+
+  /** What staff see of the music now. */
+  get staffView(): StaffMusicView {
+    return {
+      silence: this.#silence(),
+      isPausedByStaff: this.#isPausedByStaff,
+      wantedVolume: this.#wantedVolume,
+      volumeCap: this.#volumeCap(),
+      hold: this.#hold,
+    };
+  }
+
+  /**
+   * Staff pause the music. It stays paused until `resume()`: no rule of Moodbox's own (the room, the
+   * end of quiet hours, a tap at the kiosk) starts it again. Announces `playbackChanged`.
+   */
+  pause(): Promise<StaffMusicView> {
+    return this.#serial('pause for staff', async () => {
+      this.#isPausedByStaff = true;
+      this.#deps.log.info({}, 'music paused by staff');
+      await this.#applyLimits();
+      return this.staffView;
+    });
+  }
+
+  /** Ends a staff pause; the music plays again unless quiet hours or the schedule keep it silent (`silence` says why). */
+  resume(): Promise<StaffMusicView> {
+    return this.#serial('resume for staff', async () => {
+      this.#isPausedByStaff = false;
+      this.#deps.log.info({}, 'music resumed by staff');
+      await this.#applyLimits();
+      return this.staffView;
+    });
+  }
+
+  /** Staff skip the current track: the next pick plays; nobody's likes or skips are touched. Refused while the music is silent. */
+  next(): Promise<{ trackId: number | null }> {
+    return this.#serial('skip for staff', async () => {
+      const silence = this.#silence();
+      if (silence !== null) throw new PlayerError('MB_ERR_PLAYER_NOT_ALLOWED', `Nothing to skip: the music is silent (${silence})`);
+      const current = this.#deps.player.state().current;
+      if (current === undefined) return { trackId: null };
+      const recommendation = this.#recommend();
+      this.#publishSuggestions(recommendation);
+      await this.#start(recommendation, 'skip');
+      return { trackId: current.track.id };
+    });
+  }
+
+  /**
+   * Staff hold the music to `label` until `until` (epoch ms, in the future): the music follows that
+   * mood instead of the camera's, switching a song that does not fit it, and goes back to the room
+   * when the time is up or on `releaseMood()`. Announces `moodHeld`, then `moodReleased`.
+   */
+  holdMood(label: Emotion, until: number): Promise<StaffMusicView> {
+    return this.#serial('hold a mood', async () => {
+      if (!isEmotion(label)) throw new RangeError(`Expected \`label\` to be one of ${EMOTIONS.join(', ')}, got \`${String(label)}\``);
+      const now = this.#deps.clock.now();
+      if (!(Number.isFinite(until) && until > now)) {
+        throw new RangeError(`Expected \`until\` to be a time after now (${now}), got \`${until}\``);
+      }
+      this.#hold = { label, until };
+      this.#holdTimer?.cancel();
+      this.#holdTimer = this.#deps.clock.setTimeout(() => this.#background('end a held mood', () => this.#release('expired')), until - now);
+      this.#deps.log.info({ label, until }, 'mood held by staff');
+      this.#deps.bus.emit('moodHeld', { label, until });
+      await this.#follow();
+      return this.staffView;
+    });
+  }
+
+  /** Ends a staff mood hold at once: the music follows the camera again. Nothing happens when no mood is held. */
+  releaseMood(): Promise<StaffMusicView> {
+    return this.#serial('release the held mood', async () => {
+      await this.#release('staff');
+      return this.staffView;
+    });
+  }
+
+  async #release(why: 'staff' | 'expired'): Promise<void> {
+    if (this.#hold === null) return;
+    this.#hold = null;
+    this.#holdTimer?.cancel();
+    this.#holdTimer = undefined;
+    this.#deps.log.info({ why }, 'mood hold ended');
+    this.#deps.bus.emit('moodReleased', { why });
+    await this.#follow();
+  }
+
+  /** Plays to the mood followed now (held or the room's): a song that does not fit it changes, whatever started it. */
+  async #follow(): Promise<void> {
+    await this.#applyLimits();
+    if (this.#silence() !== null) return;
+    const recommendation = this.#recommend();
+    this.#publishSuggestions(recommendation);
+    const current = this.#deps.player.state().current;
+    if (current === undefined) {
+      await this.#start(recommendation, 'mood');
+    } else if (this.#fits(current.track.id, recommendation)) {
+      await this.#queueUpcoming(recommendation);
+    } else {
+      await this.#fadeOut();
+      await this.#start(recommendation, 'mood');
+    }
+  }
+
   /** What plays now, as the screens show it. */
   get playback(): Playback {
     const state = this.#deps.player.state();
@@ -272,6 +404,7 @@ export class MusicDirector implements Service {
 
   /** The room's per-emotion scores the music is picked for now (the default emotion before anyone was read, and when nobody is there). */
   #scores(): EmotionScores {
+    if (this.#hold !== null) return { [this.#hold.label]: 1 };
     const room = this.#room;
     if (room === null || room.label === NOBODY || Object.keys(room.scores).length === 0) return { [DEFAULT_EMOTION]: 1 };
     return room.scores;
@@ -341,7 +474,7 @@ export class MusicDirector implements Service {
       track: { id: track.id, uri: track.uri, title: track.title, artist: track.artist, durationMs: track.durationMs },
       reason,
       note,
-      mood: this.#room?.label ?? null,
+      mood: this.#label(),
       userId,
     };
   }
@@ -365,6 +498,11 @@ export class MusicDirector implements Service {
 
   // --- volume, silence and schedules ---
 
+  /** The mood the music follows now: the one staff hold, else the camera's. */
+  #label(): RoomMood['label'] | null {
+    return this.#hold?.label ?? this.#room?.label ?? null;
+  }
+
   #idleBehaviour(): PlayerSettings['idle']['behaviour'] {
     return this.#deps.settings().idle.behaviour;
   }
@@ -372,8 +510,9 @@ export class MusicDirector implements Service {
   #silence(): Silence {
     const settings = this.#deps.settings();
     const now = this.#deps.clock.now();
+    if (this.#isPausedByStaff) return 'paused by staff';
     if (settings.quietHours !== null && isWithinHours(settings.quietHours, now)) return 'quiet hours';
-    if (this.#room?.label === NOBODY && settings.idle.behaviour === 'silence') return NOBODY_SILENCE;
+    if (this.#label() === NOBODY && settings.idle.behaviour === 'silence') return NOBODY_SILENCE;
     if (this.#volumeCap() === 0) return 'volume schedule';
     return null;
   }
@@ -389,7 +528,7 @@ export class MusicDirector implements Service {
 
   #targetVolume(): number {
     let volume = this.#wantedVolume;
-    if (this.#room?.label === NOBODY && this.#idleBehaviour() !== 'silence') volume = Math.min(volume, this.#deps.settings().idle.volume);
+    if (this.#label() === NOBODY && this.#idleBehaviour() !== 'silence') volume = Math.min(volume, this.#deps.settings().idle.volume);
     return Math.min(volume, this.#volumeCap());
   }
 

@@ -1,0 +1,188 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { PlayRecorder } from '../player/play-recorder.js';
+import { FakePlayer } from '../player/testing/fake-player.js';
+import { loadConfig } from './config/load-config.js';
+import type { MoodboxBus, MoodboxEvents } from './events.js';
+import { EventBus } from './kernel/event-bus.js';
+import { seededRandom } from './kernel/random.js';
+import { MusicDirector, type PlayerSettings } from './music-director.js';
+import { openSqliteStore, type SqliteStore } from './store/sqlite-store.js';
+import { FakeClock } from './testing/fake-clock.js';
+import { roomMoodOf } from '../vision/room-mood.js';
+
+// The staff side of the music director (issue 16): pause and resume, skip, a held mood.
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+const MOODS = ['calm', 'upbeat', 'mellow'] as const;
+const DEFAULTS: PlayerSettings = { ...loadConfig({ env: {} }).config.player, idle: { behaviour: 'quiet', volume: 30 } };
+const MINUTE = 60_000;
+
+interface Harness {
+  clock: FakeClock;
+  store: SqliteStore;
+  player: FakePlayer;
+  director: MusicDirector;
+  settings: PlayerSettings;
+  events: Array<[keyof MoodboxEvents, unknown]>;
+  moodOf: (trackId: number | undefined) => string | undefined;
+  settle: <T>(promise?: Promise<T>) => Promise<T | undefined>;
+}
+
+const open: Harness[] = [];
+
+afterEach(async () => {
+  for (const h of open.splice(0)) {
+    await h.settle(h.director.stop());
+    h.store.close();
+  }
+});
+
+/** Three tracks per mood; 12:00 UTC. */
+async function harness(settings: Partial<PlayerSettings> = {}): Promise<Harness> {
+  const clock = new FakeClock(Date.UTC(2026, 5, 1, 12, 0));
+  const store = openSqliteStore({ clock, log: silent }, { path: ':memory:' });
+  const byMood: Record<string, number[]> = { calm: [], upbeat: [], mellow: [] };
+  for (const mood of MOODS) {
+    for (let i = 1; i <= 3; i++) {
+      const track = store.tracks.upsert({ uri: `/music/${mood}-${i}.flac`, title: `${mood} ${i}`, artist: `${mood} artist ${i}` });
+      store.tracks.setMoods(track.id, [{ mood, weight: 1, origin: 'admin' }]);
+      byMood[mood]?.push(track.id);
+    }
+  }
+  const player = new FakePlayer({ clock }, { trackMs: 180_000, volume: 70 });
+  await new PlayRecorder({ player, history: store.plays, clock, log: silent }).start();
+  const bus: MoodboxBus = new EventBus();
+  const events: Harness['events'] = [];
+  bus.on('moodHeld', (e) => events.push(['moodHeld', e]));
+  bus.on('moodReleased', (e) => events.push(['moodReleased', e]));
+  const h = { clock, store, player, events, settings: { ...DEFAULTS, ...settings } } as Harness;
+  h.director = new MusicDirector({
+    clock,
+    random: seededRandom(7),
+    log: silent,
+    store,
+    player,
+    bus,
+    listener: () => null,
+    settings: () => h.settings,
+  });
+  h.moodOf = (trackId) => MOODS.find((m) => trackId !== undefined && byMood[m]?.includes(trackId));
+  h.settle = async <T>(promise?: Promise<T>): Promise<T | undefined> => {
+    let done = false;
+    let value: T | undefined;
+    let error: Error | undefined;
+    void promise?.then(
+      (v) => {
+        done = true;
+        value = v;
+      },
+      (err: unknown) => {
+        done = true;
+        error = err instanceof Error ? err : new Error(String(err));
+      },
+    );
+    for (let i = 0; i < 200 && !(promise !== undefined && done); i++) {
+      await new Promise((r) => setImmediate(r));
+      clock.advance(50);
+      if (promise === undefined && i > 40) break;
+    }
+    if (error !== undefined) throw error;
+    return value;
+  };
+  open.push(h);
+  await h.settle(h.director.start());
+  return h;
+}
+
+const playing = (h: Harness) => h.player.state().current;
+
+describe('MusicDirector for staff', () => {
+  it('keeps a staff pause through room changes, the end of quiet hours and kiosk taps, until staff resume', async () => {
+    const h = await harness();
+    const before = playing(h);
+    const paused = await h.settle(h.director.pause());
+    expect(paused).toMatchObject({ isPausedByStaff: true, silence: 'paused by staff' });
+    expect(h.player.state().isPaused).toBe(true);
+    expect(h.director.playback.status).toBe('paused');
+
+    // Quiet hours begin and end while paused: their end must not undo the staff pause.
+    h.settings = { ...h.settings, quietHours: { from: '12:00', to: '12:01' } };
+    await h.settle(h.director.settingsChanged());
+    await h.settle(h.director.roomMoodChanged(roomMoodOf('happy')));
+    for (let i = 0; i < 4; i++) await h.settle(Promise.resolve().then(() => h.clock.advance(30_000)));
+    await expect(h.settle(h.director.tap(h.director.playback.trackId ?? 0))).rejects.toMatchObject({ code: 'MB_ERR_PLAYER_NOT_ALLOWED' });
+    await expect(h.settle(h.director.next())).rejects.toMatchObject({ code: 'MB_ERR_PLAYER_NOT_ALLOWED' });
+    expect(h.player.state().isPaused).toBe(true);
+    expect(playing(h)?.key).toBe(before?.key);
+
+    const resumed = await h.settle(h.director.resume());
+    expect(resumed).toMatchObject({ isPausedByStaff: false, silence: null });
+    expect(h.player.state().isPaused).toBe(false);
+  });
+
+  it('resumes into quiet hours silently, saying why, and plays when they end', async () => {
+    const h = await harness({ quietHours: { from: '12:00', to: '12:05' } });
+    await h.settle(h.director.pause());
+    const resumed = await h.settle(h.director.resume());
+    expect(resumed).toMatchObject({ isPausedByStaff: false, silence: 'quiet hours' });
+    expect(playing(h)).toBeUndefined();
+    for (let i = 0; i < 12; i++) await h.settle(Promise.resolve().then(() => h.clock.advance(30_000)));
+    expect(playing(h)).toBeDefined();
+    expect(h.player.state().isPaused).toBe(false);
+  });
+
+  it('skips for staff without touching anyone’s taste', async () => {
+    const h = await harness();
+    const before = playing(h);
+    await expect(h.settle(h.director.next())).resolves.toEqual({ trackId: before?.track.id });
+    expect(playing(h)?.key).not.toBe(before?.key);
+    expect(playing(h)?.reason).toBe('skip');
+    expect(h.store.plays.list({}).items[1]).toMatchObject({ trackId: before?.track.id, outcome: 'skipped' });
+  });
+
+  it('follows a held mood instead of the camera until it expires, then the room again', async () => {
+    const h = await harness();
+    await h.settle(h.director.roomMoodChanged(roomMoodOf('happy')));
+    expect(h.moodOf(playing(h)?.track.id)).toBe('upbeat');
+
+    const until = h.clock.now() + 30 * MINUTE;
+    const held = await h.settle(h.director.holdMood('sad', until));
+    expect(held?.hold).toEqual({ label: 'sad', until });
+    expect(h.moodOf(playing(h)?.track.id)).toBe('mellow');
+    expect(h.events).toEqual([['moodHeld', { label: 'sad', until }]]);
+    expect(h.store.plays.list({}).items[0]).toMatchObject({ mood: 'sad' });
+
+    // The camera keeps reading; the music keeps to the held mood, even with nobody there.
+    await h.settle(h.director.roomMoodChanged(roomMoodOf('happy')));
+    await h.settle(h.director.roomMoodChanged(roomMoodOf('nobody')));
+    await h.settle(h.director.roomMoodChanged(roomMoodOf('happy')));
+    expect(h.moodOf(playing(h)?.track.id)).toBe('mellow');
+    expect(h.player.state().volume).toBe(70);
+
+    for (let i = 0; i < 31; i++) await h.settle(Promise.resolve().then(() => h.clock.advance(MINUTE)));
+    await h.settle();
+    expect(h.events.at(-1)).toEqual(['moodReleased', { why: 'expired' }]);
+    expect(h.director.staffView.hold).toBeNull();
+    expect(h.moodOf(playing(h)?.track.id)).toBe('upbeat');
+  });
+
+  it('releases a held mood when staff ask, and refuses a hold that is not an emotion or not in the future', async () => {
+    const h = await harness();
+    await h.settle(h.director.holdMood('happy', h.clock.now() + MINUTE * 60));
+    expect(h.moodOf(playing(h)?.track.id)).toBe('upbeat');
+    const released = await h.settle(h.director.releaseMood());
+    expect(released?.hold).toBeNull();
+    expect(h.events.at(-1)).toEqual(['moodReleased', { why: 'staff' }]);
+    expect(h.moodOf(playing(h)?.track.id)).toBe('calm');
+    // @ts-expect-error: not an emotion, as an untyped caller could send it
+    await expect(h.settle(h.director.holdMood('party', h.clock.now() + MINUTE))).rejects.toThrow(RangeError);
+    await expect(h.settle(h.director.holdMood('happy', h.clock.now()))).rejects.toThrow(/Expected `until` to be a time after now/);
+  });
+
+  it('tells staff the volume they asked for and the cap on it', async () => {
+    const h = await harness({ maxVolume: 80, volumeSchedule: [{ from: '11:00', to: '13:00', maxVolume: 40 }] });
+    await h.settle(h.director.setVolume(65));
+    expect(h.director.staffView).toMatchObject({ wantedVolume: 65, volumeCap: 40 });
+    expect(h.player.state().volume).toBe(40);
+  });
+});
