@@ -14,6 +14,7 @@ import { EMOTIONS, isEmotion, NOBODY, type EmotionScores, type RoomMood } from '
 import { Recommender, type Recommendation } from '../player/recommender.js';
 import { TrackIndex } from '../player/track-index.js';
 import { recommendFor } from './recommend-for.js';
+import { MusicSources } from '../player/sources/music-sources.js';
 
 /** The emotion music is picked for before the camera has read anyone. */
 const DEFAULT_EMOTION: Emotion = 'neutral';
@@ -43,6 +44,8 @@ export interface MusicDirectorDeps {
   listener: () => { id: number; name: string } | null;
   /** The player settings now (they may change while running). */
   settings: () => PlayerSettings;
+  /** Where music comes from besides the library (`music.source`). @default the library alone */
+  sources?: MusicSources;
 }
 
 /** Why music is not playing by Moodbox's own decision (or staff's), or null. */
@@ -94,8 +97,11 @@ export class MusicDirector implements Service {
   #hold: MoodHold | null = null;
   #holdTimer: Timer | undefined;
 
+  readonly #sources: MusicSources;
+
   constructor(deps: MusicDirectorDeps) {
     this.#deps = deps;
+    this.#sources = deps.sources ?? new MusicSources({ sources: [], mode: () => 'local' });
     this.#wantedVolume = deps.settings().volume;
   }
 
@@ -124,6 +130,7 @@ export class MusicDirector implements Service {
       events.on('positionChanged', () => this.#publishPlayer()),
       events.on('trackFailed', ({ item, error }) => this.#deps.log.warn({ uri: item.track.uri, error }, 'track skipped: cannot play it')),
       events.on('playerFaulted', ({ error, retryInMs }) => this.#deps.log.warn({ error, retryInMs }, 'player stopped; restarting it')),
+      this.#sources.onAvailabilityChanged(() => this.#background('follow the music source', () => this.#followSource())),
     ];
     this.#scheduleTimer = this.#deps.clock.setInterval(
       () => this.#background('apply the schedule', () => this.#applyLimits()),
@@ -151,6 +158,8 @@ export class MusicDirector implements Service {
   health(): ServiceHealth {
     if (this.#tracks.size === 0) return { status: 'degraded', detail: 'the music library is empty: add music in the admin panel' };
     if (this.#lastError !== undefined) return { status: 'degraded', detail: this.#lastError };
+    const sourceProblem = this.#sources.problem();
+    if (sourceProblem !== undefined) return { status: 'degraded', detail: sourceProblem };
     const silence = this.#silence();
     return { status: 'ready', detail: `${this.#tracks.size} tracks${silence === null ? '' : `, silent: ${silence}`}` };
   }
@@ -224,8 +233,9 @@ export class MusicDirector implements Service {
   like(trackId: number): Promise<{ trackId: number }> {
     return this.#serial('like', async () => {
       const user = this.#signedIn('like a song');
-      this.#playable(trackId);
+      const track = this.#playable(trackId);
       this.#deps.store.plays.recordFeedback({ userId: user.id, trackId, kind: 'like', at: this.#deps.clock.now() });
+      await this.#sources.like({ source: track.source, uri: track.uri });
       this.#refreshSuggestions();
       return { trackId };
     });
@@ -396,7 +406,8 @@ export class MusicDirector implements Service {
   // --- picking ---
 
   #reloadLibrary(): void {
-    const tracks = this.#deps.store.tracks.allWithMoods();
+    // Tracks Spotify played are in the library for the history and likes; only its own source plays them.
+    const tracks = this.#deps.store.tracks.allWithMoods().filter((t) => t.source !== 'spotify');
     this.#tracks = new Map(tracks.map((t) => [t.id, t]));
     this.#recommender = new Recommender(new TrackIndex(tracks));
     this.#deps.log.info({ tracks: tracks.length }, 'music library loaded');
@@ -435,16 +446,41 @@ export class MusicDirector implements Service {
   /** Plays the recommendation's next track now, with the one after it queued. */
   async #start(recommendation: Recommendation, reason: PlayReason): Promise<void> {
     const pick = recommendation.next;
-    if (pick === undefined) {
-      this.#deps.log.warn({}, 'nothing to play: the music library is empty');
+    const track = pick === undefined ? undefined : this.#tracks.get(pick.trackId);
+    const userId = this.#deps.listener()?.id ?? null;
+    const local = pick === undefined || track === undefined ? undefined : this.#entry(track, reason, pick.reason.text, userId);
+    const entry = this.#sources.choose({
+      mood: recommendation.aim,
+      pick: local,
+      reason,
+      roomMood: local?.mood ?? this.#label(),
+      userId,
+    });
+    if (entry === undefined) {
+      if (pick === undefined) this.#deps.log.warn({}, 'nothing to play: the music library is empty');
       this.#publishPlayer();
       return;
     }
-    const track = this.#tracks.get(pick.trackId);
-    if (track === undefined) return;
-    await this.#deps.player.play([this.#entry(track, reason, pick.reason.text, this.#deps.listener()?.id ?? null)]);
+    await this.#deps.player.play([entry]);
     await this.#applyVolume();
     if (!this.#isSilencedByUs && this.#deps.player.state().isPaused) await this.#deps.player.resume();
+  }
+
+  /** A source became able or unable to play: the music moves to the source the setting wants now. */
+  async #followSource(): Promise<void> {
+    if (this.#silence() !== null) return;
+    const recommendation = this.#recommend();
+    const userId = this.#deps.listener()?.id ?? null;
+    const wanted = this.#sources.choose({ mood: recommendation.aim, pick: undefined, reason: 'mood', roomMood: null, userId });
+    const current = this.#deps.player.state().current;
+    // Another source's entry differs from the library's by its scheme (`spotify:`); the library's entries are paths and URLs.
+    if (current !== undefined && isOtherSource(current.track.uri) === (wanted !== undefined && isOtherSource(wanted.track.uri))) return;
+    this.#deps.log.info(
+      { source: wanted === undefined ? 'local' : wanted.track.uri.split(':')[0] },
+      'the music source changed: following it',
+    );
+    await this.#fadeOut();
+    await this.#start(recommendation, 'mood');
   }
 
   /** After a track starts: queue what follows it, unless someone chose what comes next. */
@@ -615,3 +651,8 @@ export class MusicDirector implements Service {
 }
 
 const NOBODY_SILENCE = 'nobody there' as const;
+
+/** Whether a queued uri belongs to a source other than the library (Spotify's `spotify:` uris). */
+function isOtherSource(uri: string): boolean {
+  return uri.startsWith('spotify:');
+}

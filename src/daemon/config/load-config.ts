@@ -5,6 +5,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { closest, distance } from 'fastest-levenshtein';
 import { ConfigError, describeValue } from '../kernel/errors.js';
 import { ConfigSchema, type Config } from './schema.js';
+import { siteProblems } from './site-rules.js';
 
 /** The environment variables that may override the configuration file, and nothing else. */
 export const ENV_OVERRIDES = [
@@ -49,6 +50,7 @@ export function loadConfig(options: {
   const candidate = options.overlay === undefined ? structuredClone(raw) : mergeDeep(raw, options.overlay);
   applyEnvOverrides(candidate, env, problems);
   if (!validate(candidate)) problems.push(...describeErrors(validate.errors ?? []));
+  else problems.push(...siteProblems(candidate));
   if (problems.length > 0) throw new ConfigError('MB_ERR_CONFIG_INVALID', dedupe(problems));
 
   const config = candidate as Config;
@@ -59,7 +61,7 @@ export function loadConfig(options: {
 /** Validates a configuration object without reading files or the environment; returns the problems. */
 export function checkConfig(value: unknown): string[] {
   const candidate = structuredClone(value);
-  if (validate(candidate)) return [];
+  if (validate(candidate)) return siteProblems(candidate);
   return dedupe(describeErrors(validate.errors ?? []));
 }
 

@@ -247,6 +247,28 @@ export const PlayerSchema = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+export const SiteSchema = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('business'), Type.Literal('home')], {
+      default: 'business',
+      description:
+        'Where the box plays: `business` (a café, a shop: only the local library, since streaming services license music for personal use only) or `home` (Spotify and YouTube may play).',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const MusicSchema = Type.Object(
+  {
+    source: Type.Union([Type.Literal('local'), Type.Literal('spotify'), Type.Literal('mixed')], {
+      default: 'local',
+      description:
+        '`local` plays the library; `spotify` plays the Spotify playlists mapped to moods (the library while Spotify fails); `mixed` plays Spotify for moods with a mapped playlist and the library for the rest. Only `local` at a business.',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const SessionsSchema = Type.Object(
   {
     kioskIdleTimeoutS: Type.Integer({
@@ -298,6 +320,101 @@ export const WsSchema = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+const TOPIC_ID = '^(?!all$)[a-z0-9_-]*$';
+
+export const MqttSchema = Type.Object(
+  {
+    enabled: Type.Boolean({
+      default: false,
+      description: 'Connect to an MQTT broker: Home Assistant and fleet operators see and steer the box.',
+      requiresRestart: true,
+    }),
+    url: Type.String({
+      default: 'mqtt://127.0.0.1:1883',
+      pattern: '^(mqtts?|wss?)://',
+      description: 'The broker: `mqtt://host:1883`, `mqtts://host:8883` for TLS, or `ws://`/`wss://`.',
+      requiresRestart: true,
+    }),
+    username: Type.String({
+      default: '',
+      description: 'User name at the broker; empty: none, or `$MOODBOX_MQTT_USERNAME`.',
+      requiresRestart: true,
+    }),
+    passwordFile: Type.String({
+      default: '',
+      description: 'A file holding the broker password (readable by Moodbox only); `$MOODBOX_MQTT_PASSWORD` wins over it.',
+      requiresRestart: true,
+      fileOnly: true,
+    }),
+    caFile: Type.String({
+      default: '',
+      description: "PEM file of the CA that signed the broker's certificate, for `mqtts://` with a private CA; empty: the system's CAs.",
+      requiresRestart: true,
+      fileOnly: true,
+    }),
+    certFile: Type.String({
+      default: '',
+      description: 'PEM client certificate, when the broker authenticates clients by certificate.',
+      requiresRestart: true,
+      fileOnly: true,
+    }),
+    keyFile: Type.String({ default: '', description: "The client certificate's PEM key.", requiresRestart: true, fileOnly: true }),
+    site: Type.String({
+      default: 'home',
+      minLength: 1,
+      pattern: TOPIC_ID,
+      description: 'The site this box belongs to (a café, a branch): topics are `moodbox/<site>/<box>/…`. Letters, digits, `_`, `-`.',
+      requiresRestart: true,
+    }),
+    box: Type.String({
+      default: '',
+      pattern: TOPIC_ID,
+      description: "This box's id within its site; empty: the host name. Not `all` (that addresses the whole site).",
+      requiresRestart: true,
+    }),
+    homeAssistant: Type.Boolean({
+      default: true,
+      description: "Announce the box to Home Assistant (MQTT device discovery) and take its commands.",
+      requiresRestart: true,
+    }),
+    discoveryPrefix: Type.String({
+      default: 'homeassistant',
+      minLength: 1,
+      description: "Home Assistant's discovery prefix.",
+      requiresRestart: true,
+    }),
+    fleet: Type.Boolean({
+      default: false,
+      description: "Take fleet operators' commands (volume cap, quiet hours, camera hours, policy, rescan, restart) and send play and mood events.",
+      requiresRestart: true,
+    }),
+    shareNames: Type.Boolean({
+      default: false,
+      description: "Include the name of whoever is signed in at the kiosk in the box's state on the broker.",
+      requiresRestart: true,
+    }),
+    heartbeatS: Type.Integer({
+      default: 30,
+      minimum: 5,
+      maximum: 3600,
+      description: 'Seconds between heartbeats (and health updates) on the broker.',
+      requiresRestart: true,
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const MetricsSchema = Type.Object(
+  {
+    enabled: Type.Boolean({
+      default: false,
+      description: 'Serve Prometheus metrics at `/metrics` (to loopback and LAN addresses only).',
+      requiresRestart: true,
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const ConfigSchema = Type.Object(
   {
     version: Type.Literal(CONFIG_VERSION, { default: CONFIG_VERSION, description: 'Configuration format version.' }),
@@ -313,9 +430,13 @@ export const ConfigSchema = Type.Object(
     mood: MoodSchema,
     library: LibrarySchema,
     player: PlayerSchema,
+    site: SiteSchema,
+    music: MusicSchema,
     sessions: SessionsSchema,
     rfid: RfidSchema,
     ws: WsSchema,
+    mqtt: MqttSchema,
+    metrics: MetricsSchema,
   },
   { additionalProperties: false },
 );
