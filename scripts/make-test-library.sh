@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Makes the small demo library: a handful of short, distinct, tagged clips made with sox and tagged
-# with ffmpeg, plus a moods sidecar. Needs sox and ffmpeg (with libmp3lame). Safe to run again.
+# Makes the tone fixtures: a handful of short, distinct, tagged clips made with sox and tagged with
+# ffmpeg, plus a moods sidecar, for tests that need small MP3s. Needs sox and ffmpeg (with
+# libmp3lame). Safe to run again. (The demo music is made by scripts/make-demo-music.ts.)
 #
-#   scripts/make-test-library.sh [OUT_DIR]    (default: demo/library)
+#   scripts/make-test-library.sh [OUT_DIR]    (default: src/player/testing/fixtures/demo-tones)
 set -euo pipefail
 
-out="${1:-$(dirname "$0")/../demo/library}"
+out="${1:-$(dirname "$0")/../src/player/testing/fixtures/demo-tones}"
 mkdir -p "$out"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT

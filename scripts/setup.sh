@@ -23,8 +23,8 @@ say() { printf '\033[1mmoodbox setup:\033[0m %s\n' "$*" >&2; }
 
 # --- Debian packages -------------------------------------------------------------------------
 # Run time: OpenCV (face detection; its headers for the native binding), the Haar cascades, mpv,
-# libusb for the RFID reader; build: a C++ toolchain for the native modules.
-packages=(nodejs npm libopencv-dev opencv-data mpv libusb-1.0-0 g++ make python3 pkg-config)
+# libusb for the RFID reader; build: a C++ toolchain for the native modules, sox for the demo music.
+packages=(nodejs npm libopencv-dev opencv-data mpv libusb-1.0-0 g++ make python3 pkg-config sox libsox-fmt-base)
 # Tests: sox and ffmpeg make test audio and camera clips, Chromium drives the screens,
 # systemd-analyze checks the units, numpy and onnx test the model quantizer, a private PulseAudio
 # null sink lets the end-to-end tests hear what mpv plays.
@@ -80,6 +80,17 @@ fi
 
 say "building"
 npm run --silent build
+
+# --- Demo music --------------------------------------------------------------------------------
+# Generated here rather than shipped: 24 pieces of about a minute (a synthesizer and sox), made
+# again only when the generator changes.
+demo_stamp="demo/library/.made-by"
+demo_want="$(cat scripts/make-demo-music.ts src/ui/components/mood-colours.ts | sha256sum | cut -d' ' -f1)"
+if [[ ! -f "$demo_stamp" || "$(cat "$demo_stamp")" != "$demo_want" ]]; then
+  say "making the demo music (24 pieces, about a minute each; under a minute on two cores)"
+  node --import tsx scripts/make-demo-music.ts demo/library
+  echo "$demo_want" >"$demo_stamp"
+fi
 
 case "$mode" in
   start)

@@ -65,7 +65,8 @@ describe('moodbox start', () => {
       const { mood, player } = body.data;
       return mood.current !== null && mood.current !== 'nobody' && player.status === 'playing' ? body.data : undefined;
     }, 60_000);
-    expect(shown.library.tracks).toBe(6);
+    // The generated demo library: four pieces for each of the six built-in moods.
+    expect(shown.library.tracks).toBe(24);
     expect(shown.player.nowPlaying?.moods.length).toBeGreaterThan(0);
     expect(daemon.stderr()).toContain('Admin sign-in: admin / moodbox-demo-admin (you choose a new passphrase at the first sign-in)');
 

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { ROOT } from './harness.js';
 
-/** The demo clips whose MPEG audio the made-up tracks reuse (4 s each, CC0; see demo/library/LICENSE.txt). */
+/** The tone clips whose MPEG audio the made-up tracks reuse (4 s each, CC0; see their LICENSE.txt). */
+const TONES = 'src/player/testing/fixtures/demo-tones';
 const SOURCES = ['still-water.mp3', 'low-light.mp3', 'morning-walk.mp3', 'first-light.mp3', 'fast-lane.mp3', 'iron-gate.mp3'];
 const COLOURS: Array<[number, number, number]> = [
   [29, 78, 216],
@@ -31,7 +32,7 @@ export interface TestLibrary {
  * milliseconds.
  */
 export function makeScanLibrary(dir: string, options: { tracks: number; albums: number }): TestLibrary {
-  const audio = SOURCES.map((name) => mpegFrames(readFileSync(join(ROOT, 'demo/library', name))));
+  const audio = SOURCES.map((name) => mpegFrames(readFileSync(join(ROOT, TONES, name))));
   const covers = Array.from({ length: options.albums }, (_, i) => solidPng(48, COLOURS[i % COLOURS.length] ?? [0, 0, 0]));
   for (let i = 0; i < options.tracks; i++) {
     const album = i % options.albums;

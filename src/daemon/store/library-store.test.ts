@@ -30,8 +30,8 @@ afterAll(async () => {
 });
 
 describe('the library on the SQLite store', () => {
-  it('scans the shipped demo library: every clip readable and tagged with moods, under 2 MB in all', async () => {
-    const demo = join(import.meta.dirname, '..', '..', '..', 'demo', 'library');
+  it('scans the tone fixtures: every clip readable and tagged with moods, under 2 MB in all', async () => {
+    const demo = join(import.meta.dirname, '..', '..', 'player', 'testing', 'fixtures', 'demo-tones');
     const store = openSqliteStore({ clock: new FakeClock(), log: { info() {}, warn() {} } }, { path: ':memory:' });
     const scanner = new LibraryScanner(
       { store, tags: new MusicMetadataTagReader(), clock: new FakeClock() },
@@ -47,6 +47,33 @@ describe('the library on the SQLite store', () => {
     expect(new Set(tracks.map((t) => t.moods[0]?.mood))).toEqual(new Set(DEFAULT_MOODS));
     const bytes = (await Promise.all((await readdir(demo)).map(async (f) => (await stat(join(demo, f))).size))).reduce((a, b) => a + b, 0);
     expect(bytes).toBeLessThan(2 * 1024 * 1024);
+    store.close();
+  });
+
+  it('scans the demo library made at set-up: 24 pieces of a minute or more with tags and covers, four for each built-in mood', async () => {
+    // scripts/setup.sh makes it with scripts/make-demo-music.ts when it is missing.
+    const demo = join(import.meta.dirname, '..', '..', '..', 'demo', 'library');
+    const store = openSqliteStore({ clock: new FakeClock(), log: { info() {}, warn() {} } }, { path: ':memory:' });
+    const scanner = new LibraryScanner(
+      { store, tags: new MusicMetadataTagReader(), clock: new FakeClock() },
+      { coversDir: join(dir, 'music-covers') },
+    );
+    const report = await scanner.scan(demo);
+    expect(report.failed).toEqual([]);
+    expect(report.files).toBe(24);
+    expect(report.sidecar?.report).toMatchObject({ tagged: 24, unmatched: [], invalid: [] });
+    expect(report.coversWritten).toBe(24);
+    const tracks = store.tracks.allWithMoods();
+    for (const track of tracks) {
+      expect(track).toMatchObject({
+        title: expect.any(String) as string,
+        artist: expect.any(String) as string,
+        album: expect.any(String) as string,
+      });
+      expect(track.cover).toMatch(/\.png$/);
+      expect(track.durationMs).toBeGreaterThanOrEqual(60_000);
+    }
+    for (const mood of DEFAULT_MOODS) expect(tracks.filter((t) => t.moods[0]?.mood === mood)).toHaveLength(4);
     store.close();
   });
 

@@ -1,0 +1,708 @@
+/**
+ * Makes the demo library: 24 short pieces of music, four for each built-in mood, each a little over
+ * a minute, with tags (title, artist, album, genre, year), a cover and a moods sidecar. Nothing is
+ * downloaded and nothing recorded: a small synthesizer here writes the notes (chords, bass, a
+ * melody, drums, in a tempo and key that fit the mood) and sox adds the room (reverb), levels the
+ * result and encodes it to Ogg Vorbis with its tags. Deterministic: the same notes every run.
+ *
+ *   node --import tsx scripts/make-demo-music.ts [OUT_DIR] [--seconds N] [--jobs N] [--only a,b]
+ *
+ * OUT_DIR defaults to demo/library. --seconds shortens every piece (for a quick look), --jobs sets
+ * how many pieces are encoded at once (default: the number of CPUs), --only makes the pieces whose
+ * file names start with one of the given prefixes. Needs sox with Ogg Vorbis support.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { deflateSync } from 'node:zlib';
+import { moodColour } from '../src/ui/components/mood-colours.js';
+
+const RATE = 32_000;
+const TWO_PI = Math.PI * 2;
+
+// --- The pieces ---------------------------------------------------------------------------------
+
+type Mood = 'calm' | 'mellow' | 'uplifting' | 'upbeat' | 'energetic' | 'power';
+
+interface MoodStyle {
+  genre: string;
+  album: string;
+  /** Beats per minute, lowest and highest. */
+  tempo: [number, number];
+  scale: 'major' | 'minor' | 'dorian';
+  /** Chord progressions as scale degrees (0 = the tonic), one chord a bar. */
+  progressions: number[][];
+  /** The second mood each piece also carries, with its weight. */
+  also: [Mood, number];
+}
+
+const STYLES: Record<Mood, MoodStyle> = {
+  calm: {
+    genre: 'Ambient',
+    album: 'Quiet Hours',
+    tempo: [66, 76],
+    scale: 'major',
+    progressions: [
+      [0, 5, 3, 4],
+      [0, 3, 0, 4],
+      [0, 2, 5, 3],
+    ],
+    also: ['mellow', 0.3],
+  },
+  mellow: {
+    genre: 'Lo-fi Jazz',
+    album: 'After Rain',
+    tempo: [78, 88],
+    scale: 'dorian',
+    progressions: [
+      [1, 4, 0, 5],
+      [0, 3, 1, 4],
+      [5, 1, 4, 0],
+    ],
+    also: ['calm', 0.4],
+  },
+  uplifting: {
+    genre: 'Indie Pop',
+    album: 'Open Windows',
+    tempo: [98, 108],
+    scale: 'major',
+    progressions: [
+      [0, 4, 5, 3],
+      [3, 0, 4, 5],
+      [0, 3, 5, 4],
+    ],
+    also: ['upbeat', 0.3],
+  },
+  upbeat: {
+    genre: 'Funk Pop',
+    album: 'Saturday Market',
+    tempo: [112, 122],
+    scale: 'major',
+    progressions: [
+      [0, 3, 4, 3],
+      [0, 5, 1, 4],
+      [3, 4, 0, 0],
+    ],
+    also: ['uplifting', 0.5],
+  },
+  energetic: {
+    genre: 'Electronic',
+    album: 'Night Circuit',
+    tempo: [126, 134],
+    scale: 'minor',
+    progressions: [
+      [0, 5, 2, 6],
+      [0, 0, 5, 6],
+      [5, 6, 0, 0],
+    ],
+    also: ['upbeat', 0.4],
+  },
+  power: {
+    genre: 'Rock',
+    album: 'Iron and Stone',
+    tempo: [142, 152],
+    scale: 'minor',
+    progressions: [
+      [0, 5, 6, 0],
+      [0, 2, 5, 4],
+      [0, 6, 5, 6],
+    ],
+    also: ['energetic', 0.5],
+  },
+};
+
+/** file | title | artist | mood: four a mood, in the order the sidecar lists them. */
+export const DEMO_PIECES: ReadonlyArray<{ file: string; title: string; artist: string; mood: Mood }> = [
+  { file: 'still-water.ogg', title: 'Still Water', artist: 'Lake Studio', mood: 'calm' },
+  { file: 'morning-fog.ogg', title: 'Morning Fog', artist: 'Lake Studio', mood: 'calm' },
+  { file: 'paper-boats.ogg', title: 'Paper Boats', artist: 'Harbour Lights', mood: 'calm' },
+  { file: 'slow-tide.ogg', title: 'Slow Tide', artist: 'Harbour Lights', mood: 'calm' },
+  { file: 'low-light.ogg', title: 'Low Light', artist: 'The Night Owls', mood: 'mellow' },
+  { file: 'rain-on-the-window.ogg', title: 'Rain on the Window', artist: 'The Night Owls', mood: 'mellow' },
+  { file: 'late-bus.ogg', title: 'Late Bus', artist: 'Velvet Corner', mood: 'mellow' },
+  { file: 'blue-cardigan.ogg', title: 'Blue Cardigan', artist: 'Velvet Corner', mood: 'mellow' },
+  { file: 'first-light.ogg', title: 'First Light', artist: 'Synthetic Sunrise', mood: 'uplifting' },
+  { file: 'kite-season.ogg', title: 'Kite Season', artist: 'Synthetic Sunrise', mood: 'uplifting' },
+  { file: 'green-lights-all-the-way.ogg', title: 'Green Lights All the Way Home', artist: 'Open Fields', mood: 'uplifting' },
+  { file: 'paper-planes.ogg', title: 'Paper Planes', artist: 'Open Fields', mood: 'uplifting' },
+  { file: 'morning-walk.ogg', title: 'Morning Walk', artist: 'The Lemon Trees', mood: 'upbeat' },
+  { file: 'lemon-fizz.ogg', title: 'Lemon Fizz', artist: 'The Lemon Trees', mood: 'upbeat' },
+  { file: 'sunday-market.ogg', title: 'Sunday Market', artist: 'Brass Bicycle', mood: 'upbeat' },
+  { file: 'bicycle-bell.ogg', title: 'Bicycle Bell', artist: 'Brass Bicycle', mood: 'upbeat' },
+  { file: 'fast-lane.ogg', title: 'Fast Lane', artist: 'Pulse Engine', mood: 'energetic' },
+  { file: 'neon-runner.ogg', title: 'Neon Runner', artist: 'Pulse Engine', mood: 'energetic' },
+  { file: 'night-shift.ogg', title: 'Night Shift', artist: 'Circuit Garden', mood: 'energetic' },
+  { file: 'city-after-midnight.ogg', title: 'City After Midnight', artist: 'Circuit Garden', mood: 'energetic' },
+  { file: 'iron-gate.ogg', title: 'Iron Gate', artist: 'Stone Giant', mood: 'power' },
+  { file: 'black-anvil.ogg', title: 'Black Anvil', artist: 'Stone Giant', mood: 'power' },
+  { file: 'storm-front.ogg', title: 'Storm Front', artist: 'The Granite Kings', mood: 'power' },
+  { file: 'landslide-engine.ogg', title: 'Landslide Engine', artist: 'The Granite Kings', mood: 'power' },
+];
+
+/** Every piece lasts at least this long (s), whole bars. */
+export const DEMO_MIN_SECONDS = 62;
+
+// --- A seeded random generator ------------------------------------------------------------------
+
+function seeded(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 4_294_967_296;
+  };
+}
+
+function hash(text: string): number {
+  let h = 2_166_136_261;
+  for (const c of text) h = Math.imul(h ^ (c.codePointAt(0) ?? 0), 16_777_619);
+  return h >>> 0;
+}
+
+// --- Instruments: each adds one note into a stereo buffer ---------------------------------------
+
+const SCALES = { major: [0, 2, 4, 5, 7, 9, 11], minor: [0, 2, 3, 5, 7, 8, 10], dorian: [0, 2, 3, 5, 7, 9, 10] } as const;
+
+const hz = (midi: number): number => 440 * 2 ** ((midi - 69) / 12);
+
+/** Notes repeat bar after bar: each distinct one is synthesised once (a few variants of the noisy ones). */
+const NOTES = new Map<string, Float32Array>();
+function note(key: string, make: () => Float32Array): Float32Array {
+  let samples = NOTES.get(key);
+  if (samples === undefined) {
+    samples = make();
+    NOTES.set(key, samples);
+  }
+  return samples;
+}
+
+class Mix {
+  readonly left: Float32Array;
+  readonly right: Float32Array;
+  constructor(readonly length: number) {
+    this.left = new Float32Array(length);
+    this.right = new Float32Array(length);
+  }
+  add(at: number, samples: Float32Array, gain: number, pan: number): void {
+    const l = gain * Math.cos(((pan + 1) * Math.PI) / 4);
+    const r = gain * Math.sin(((pan + 1) * Math.PI) / 4);
+    const start = Math.round(at * RATE);
+    const end = Math.min(this.length, start + samples.length);
+    for (let i = Math.max(0, start); i < end; i++) {
+      const v = samples[i - start] ?? 0;
+      this.left[i] = (this.left[i] ?? 0) + v * l;
+      this.right[i] = (this.right[i] ?? 0) + v * r;
+    }
+  }
+}
+
+/** Attack / release envelope (s) over a note of `seconds`. */
+function envelope(i: number, n: number, attack: number, release: number): number {
+  const a = Math.max(1, attack * RATE);
+  const r = Math.max(1, release * RATE);
+  return Math.min(1, i / a, (n - i) / r);
+}
+
+/** A soft pad: three detuned saws through a one-pole low-pass, slow in and out. */
+function pad(freq: number, seconds: number, brightness: number): Float32Array {
+  const n = Math.round(seconds * RATE);
+  const out = new Float32Array(n);
+  const detune = [0.996, 1, 1.004];
+  const phase = [0.1, 0.4, 0.7];
+  const cutoff = 1 - Math.exp((-TWO_PI * (400 + 2400 * brightness)) / RATE);
+  let y = 0;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let k = 0; k < 3; k++) {
+      phase[k] = ((phase[k] ?? 0) + (freq * (detune[k] ?? 1)) / RATE) % 1;
+      s += 2 * (phase[k] ?? 0) - 1;
+    }
+    y += cutoff * (s / 3 - y);
+    out[i] = y * envelope(i, n, Math.min(0.6, seconds / 3), Math.min(0.8, seconds / 3));
+  }
+  return out;
+}
+
+/** An electric piano: a two-operator FM tone whose brightness fades as it rings. */
+function keys(freq: number, seconds: number): Float32Array {
+  const n = Math.round((seconds + 0.4) * RATE);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = i / RATE;
+    const index = 1.6 * Math.exp(-t * 4);
+    const s = Math.sin(TWO_PI * freq * t + index * Math.sin(TWO_PI * freq * t)) * Math.exp(-t * 1.6);
+    out[i] = s * envelope(i, n, 0.004, 0.3);
+  }
+  return out;
+}
+
+/** A plucked string (Karplus–Strong): `seed` makes the noise burst the same every run. */
+function pluck(freq: number, seconds: number, random: () => number, damping = 0.996): Float32Array {
+  const n = Math.round((seconds + 0.3) * RATE);
+  const period = Math.max(2, Math.round(RATE / freq));
+  const ring = new Float32Array(period);
+  for (let i = 0; i < period; i++) ring[i] = random() * 2 - 1;
+  const out = new Float32Array(n);
+  let prev = 0;
+  for (let i = 0; i < n; i++) {
+    const j = i % period;
+    const v = ring[j] ?? 0;
+    const next = damping * 0.5 * (v + prev);
+    prev = v;
+    ring[j] = next;
+    out[i] = v * envelope(i, n, 0.002, 0.2);
+  }
+  return out;
+}
+
+/** A bass note: sine plus a little of its octave, plucky or round. */
+function bass(freq: number, seconds: number, decay: number): Float32Array {
+  const n = Math.round(seconds * RATE);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = i / RATE;
+    const s = Math.sin(TWO_PI * freq * t) + 0.3 * Math.sin(TWO_PI * 2 * freq * t) + 0.12 * Math.sin(TWO_PI * 3 * freq * t);
+    out[i] = Math.tanh(1.4 * s) * Math.exp(-t * decay) * envelope(i, n, 0.005, 0.05);
+  }
+  return out;
+}
+
+/** A lead: a square wave with vibrato and a low-pass. */
+function lead(freq: number, seconds: number): Float32Array {
+  const n = Math.round(seconds * RATE);
+  const out = new Float32Array(n);
+  let phase = 0;
+  let y = 0;
+  const cutoff = 1 - Math.exp((-TWO_PI * 2200) / RATE);
+  for (let i = 0; i < n; i++) {
+    const t = i / RATE;
+    phase = (phase + (freq * (1 + 0.004 * Math.sin(TWO_PI * 5.5 * t) * Math.min(1, t * 3))) / RATE) % 1;
+    y += cutoff * ((phase < 0.5 ? 1 : -1) - y);
+    out[i] = y * envelope(i, n, 0.01, 0.08);
+  }
+  return out;
+}
+
+/** A power chord: root, fifth and octave on detuned saws, driven into distortion, then darkened. */
+function powerChord(freq: number, seconds: number): Float32Array {
+  const n = Math.round(seconds * RATE);
+  const out = new Float32Array(n);
+  const ratios = [1, 1.4983, 2, 1.003];
+  const phase = [0, 0.3, 0.6, 0.2];
+  let y = 0;
+  const cutoff = 1 - Math.exp((-TWO_PI * 1800) / RATE);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let k = 0; k < ratios.length; k++) {
+      phase[k] = ((phase[k] ?? 0) + (freq * (ratios[k] ?? 1)) / RATE) % 1;
+      s += 2 * (phase[k] ?? 0) - 1;
+    }
+    y += cutoff * (Math.tanh(2.5 * s) - y);
+    out[i] = y * envelope(i, n, 0.004, 0.03);
+  }
+  return out;
+}
+
+function kick(punch: number): Float32Array {
+  const n = Math.round(0.35 * RATE);
+  const out = new Float32Array(n);
+  let phase = 0;
+  for (let i = 0; i < n; i++) {
+    const t = i / RATE;
+    phase += (45 + 110 * punch * Math.exp(-t * 30)) / RATE;
+    out[i] = Math.sin(TWO_PI * phase) * Math.exp(-t * 9);
+  }
+  return out;
+}
+
+function noiseHit(seconds: number, decay: number, random: () => number, highpass: number, tone = 0): Float32Array {
+  const n = Math.round(seconds * RATE);
+  const out = new Float32Array(n);
+  let prev = 0;
+  let lp = 0;
+  for (let i = 0; i < n; i++) {
+    const t = i / RATE;
+    const white = random() * 2 - 1;
+    // A one-pole high-pass (keep what the low-pass takes out) makes hats thin and snares crisp.
+    lp += highpass * (white - lp);
+    const hp = white - lp;
+    prev = hp;
+    out[i] = (prev + tone * Math.sin(TWO_PI * 185 * t)) * Math.exp(-t * decay);
+  }
+  return out;
+}
+
+// --- Arrangement ---------------------------------------------------------------------------------
+
+interface Piece {
+  left: Float32Array;
+  right: Float32Array;
+  seconds: number;
+  tempo: number;
+}
+
+/** Writes one piece: intro, verse, a section with the melody, verse again, outro. */
+export function compose(piece: (typeof DEMO_PIECES)[number], index: number, maxSeconds?: number): Piece {
+  const style = STYLES[piece.mood];
+  NOTES.clear();
+  const random = seeded(hash(piece.file) + index);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+  const tempo = Math.round(style.tempo[0] + random() * (style.tempo[1] - style.tempo[0]));
+  const beat = 60 / tempo;
+  const bar = 4 * beat;
+  const bars = Math.ceil(DEMO_MIN_SECONDS / bar / 4) * 4;
+  const seconds = Math.min(maxSeconds ?? Number.POSITIVE_INFINITY, bars * bar + 2.5);
+  const mix = new Mix(Math.round(seconds * RATE));
+  const root = 48 + Math.floor(random() * 7); // C3 … F#3
+  const scale = SCALES[style.scale];
+  const degree = (d: number, octave = 0): number => {
+    const i = ((d % 7) + 7) % 7;
+    return root + 12 * (octave + Math.floor(d / 7)) + (scale[i] ?? 0);
+  };
+  const variant = (): number => Math.floor(random() * 3);
+  const v = {
+    pad: (f: number, sec: number, bright: number) => note(`pad ${f} ${sec} ${bright}`, () => pad(f, sec, bright)),
+    keys: (f: number, sec: number) => note(`keys ${f} ${sec}`, () => keys(f, sec)),
+    pluck: (f: number, sec: number, damping?: number) => {
+      const k = variant();
+      return note(`pluck ${f} ${sec} ${damping} ${k}`, () => pluck(f, sec, seeded(k + 1), damping));
+    },
+    bass: (f: number, sec: number, decay: number) => note(`bass ${f} ${sec} ${decay}`, () => bass(f, sec, decay)),
+    lead: (f: number, sec: number) => note(`lead ${f} ${sec}`, () => lead(f, sec)),
+    power: (f: number, sec: number) => note(`power ${f} ${sec}`, () => powerChord(f, sec)),
+    kick: (punch: number) => note(`kick ${punch}`, () => kick(punch)),
+    hit: (sec: number, decay: number, highpass: number, tone = 0) => {
+      const k = variant();
+      return note(`hit ${sec} ${decay} ${highpass} ${tone} ${k}`, () => noiseHit(sec, decay, seeded(k + 7), highpass, tone));
+    },
+  };
+  const chordOf = (d: number, size: number): number[] => Array.from({ length: size }, (_, k) => degree(d + 2 * k));
+  const progression = pick(style.progressions);
+  const swing = piece.mood === 'mellow' ? 0.18 : 0;
+  const at = (b: number, beatInBar: number): number => {
+    const whole = Math.floor(beatInBar * 2) / 2;
+    const offbeat = beatInBar * 2 - Math.floor(beatInBar * 2) === 0 && whole % 1 !== 0 ? swing * beat : 0;
+    return b * bar + beatInBar * beat + offbeat;
+  };
+  // A two-bar melody motif: rhythm (in beats) and steps on the scale, answered a step higher.
+  const motifRhythm = pick([
+    [0, 1, 1.5, 2, 3, 4.5, 5, 6],
+    [0, 0.5, 1, 2, 2.5, 4, 5, 6.5],
+    [0, 1.5, 2, 3, 4, 4.5, 5.5, 6],
+  ]);
+  const motifSteps = motifRhythm.map(() => Math.floor(random() * 5) - 1);
+  const sections = (b: number): 'intro' | 'verse' | 'hook' | 'outro' => {
+    if (b < 4) return 'intro';
+    if (b >= bars - 4) return 'outro';
+    return Math.floor((b - 4) / 8) % 2 === 1 ? 'hook' : 'verse';
+  };
+
+  for (let b = 0; b < bars; b++) {
+    const section = sections(b);
+    const chordDegree = progression[b % progression.length] ?? 0;
+    const chord = chordOf(chordDegree, piece.mood === 'mellow' || piece.mood === 'calm' ? 4 : 3);
+    const full = section === 'verse' || section === 'hook';
+    const drums = full || (section === 'outro' && b < bars - 2);
+    const bassNote = degree(chordDegree, -1);
+    switch (piece.mood) {
+      case 'calm': {
+        for (const note of chord) mix.add(b * bar, v.pad(hz(note), bar + 0.4, 0.15), 0.1, (note % 5) / 5 - 0.4);
+        // A slow arpeggio on a plucked string, one note a beat, two in the hook.
+        const step = section === 'hook' ? 0.5 : 1;
+        for (let x = 0; x < 4; x += step) {
+          const note = (chord[Math.floor(x / step) % chord.length] ?? root) + 12;
+          mix.add(at(b, x), v.pluck(hz(note), beat * 2, 0.998), 0.22, 0.3);
+        }
+        if (section !== 'intro') mix.add(b * bar, v.bass(hz(bassNote), bar, 0.6), 0.3, 0);
+        if (section === 'hook') for (let x = 0; x < 4; x += 0.5) mix.add(at(b, x), v.hit(0.05, 60, 0.6), 0.025, 0.5);
+        break;
+      }
+      case 'mellow': {
+        for (const x of [0, 2.5]) for (const note of chord) mix.add(at(b, x), v.keys(hz(note + 12), beat * 1.5), 0.09, -0.2);
+        if (section !== 'intro') {
+          for (let x = 0; x < 4; x++) {
+            const walk = x === 3 ? degree(chordDegree + 1, -1) : x === 2 ? degree(chordDegree + 4, -1) : bassNote;
+            mix.add(at(b, x), v.bass(hz(walk), beat * 0.9, 2.5), 0.32, 0);
+          }
+        }
+        if (drums) {
+          mix.add(at(b, 0), v.kick(0.5), 0.45, 0);
+          mix.add(at(b, 2.5), v.kick(0.5), 0.3, 0);
+          for (const x of [1, 3]) mix.add(at(b, x), v.hit(0.25, 14, 0.3, 0.2), 0.12, 0.1);
+          for (let x = 0; x < 4; x += 0.5) mix.add(at(b, x), v.hit(0.06, 50, 0.7), 0.04, 0.4);
+        }
+        if (section === 'hook') melody(b, 12, (f, s) => v.keys(f, s), 0.14, 0.3);
+        break;
+      }
+      case 'uplifting': {
+        for (const note of chord) mix.add(b * bar, v.pad(hz(note), bar + 0.3, 0.35), 0.06, -0.3);
+        for (let x = 0; x < 4; x += 0.5) {
+          const note = (chord[Math.floor(x * 2) % chord.length] ?? root) + 12;
+          mix.add(at(b, x), v.pluck(hz(note), beat, 0.995), 0.18, 0.35);
+        }
+        if (section !== 'intro') for (const x of [0, 1.5, 2, 3]) mix.add(at(b, x), v.bass(hz(bassNote), beat * 0.8, 3), 0.3, 0);
+        if (drums) {
+          for (const x of [0, 2]) mix.add(at(b, x), v.kick(0.8), 0.55, 0);
+          for (const x of [1, 3]) mix.add(at(b, x), v.hit(0.2, 18, 0.25, 0.3), 0.16, 0);
+          for (let x = 0; x < 4; x += 0.5) mix.add(at(b, x), v.hit(0.05, 70, 0.7), 0.05, -0.4);
+        }
+        if (section === 'hook') melody(b, 24, (f, s) => v.pluck(f, s, 0.997), 0.2, -0.2);
+        break;
+      }
+      case 'upbeat': {
+        // Funky off-beat stabs, an octave-jumping bass, claps on two and four.
+        for (const x of [0.5, 1.5, 2.5, 3.25]) for (const note of chord) mix.add(at(b, x), v.keys(hz(note + 12), beat * 0.35), 0.08, -0.3);
+        if (section !== 'intro') {
+          for (let x = 0; x < 4; x += 0.5) {
+            const note = bassNote + (x % 1 === 0.5 ? 12 : 0);
+            mix.add(at(b, x), v.bass(hz(note), beat * 0.45, 6), 0.28, 0);
+          }
+        }
+        if (drums) {
+          for (let x = 0; x < 4; x++) mix.add(at(b, x), v.kick(0.9), x % 2 === 0 ? 0.6 : 0.35, 0);
+          for (const x of [1, 3]) {
+            for (const d of [0, 0.012, 0.024]) mix.add(at(b, x) + d, v.hit(0.12, 30, 0.4), 0.1, 0.1);
+          }
+          for (let x = 0; x < 4; x += 0.25) mix.add(at(b, x), v.hit(0.04, 90, 0.75), x % 0.5 === 0 ? 0.05 : 0.03, 0.4);
+        }
+        if (section === 'hook') melody(b, 24, (f, s) => v.lead(f, s), 0.07, 0.2);
+        break;
+      }
+      case 'energetic': {
+        // Four on the floor, a pumping pad, a sixteenth-note arpeggio, a rolling off-beat bass.
+        for (let x = 0; x < 4; x++) for (const note of chord) mix.add(at(b, x), v.pad(hz(note + 12), beat * 0.9, 0.6), 0.045, -0.25);
+        for (let x = 0; x < 4; x += 0.25) {
+          const note = (chord[Math.floor(x * 4) % chord.length] ?? root) + 24;
+          mix.add(at(b, x), v.pluck(hz(note), beat * 0.3, 0.99), 0.1, 0.4);
+        }
+        if (section !== 'intro') for (let x = 0.5; x < 4; x += 1) mix.add(at(b, x), v.bass(hz(bassNote), beat * 0.45, 4), 0.33, 0);
+        if (drums) {
+          for (let x = 0; x < 4; x++) mix.add(at(b, x), v.kick(1), 0.65, 0);
+          for (const x of [1, 3]) mix.add(at(b, x), v.hit(0.18, 20, 0.3, 0.25), 0.14, 0);
+          for (let x = 0; x < 4; x += 0.25) mix.add(at(b, x), v.hit(0.04, 80, 0.8), 0.04, -0.3);
+        }
+        if (section === 'hook') melody(b, 24, (f, s) => v.lead(f, s), 0.06, 0);
+        break;
+      }
+      case 'power': {
+        // Palm-muted eighths of power chords, a heavy beat, a riff an octave up in the hook.
+        const chordRoot = degree(chordDegree, 0) - 12;
+        for (let x = 0; x < 4; x += 0.5) {
+          const isAccent = x === 0 || x === 2.5;
+          mix.add(at(b, x), v.power(hz(chordRoot), isAccent ? beat * 0.9 : beat * 0.3), isAccent ? 0.16 : 0.1, -0.5);
+          mix.add(at(b, x) + 0.01, v.power(hz(chordRoot) * 1.002, isAccent ? beat * 0.9 : beat * 0.3), isAccent ? 0.16 : 0.1, 0.5);
+        }
+        if (section !== 'intro') for (let x = 0; x < 4; x += 0.5) mix.add(at(b, x), v.bass(hz(bassNote), beat * 0.45, 3), 0.3, 0);
+        if (drums || section === 'intro') {
+          for (const x of [0, 0.5, 2, 2.25, 2.5]) mix.add(at(b, x), v.kick(1), 0.6, 0);
+          for (const x of [1, 3]) mix.add(at(b, x), v.hit(0.3, 12, 0.2, 0.45), 0.22, 0);
+          for (let x = 0; x < 4; x += 0.5) mix.add(at(b, x), v.hit(0.09, 40, 0.6), 0.05, 0.3);
+        }
+        if (section === 'hook') melody(b, 12, (f, s) => v.lead(f, s), 0.06, 0.1);
+        break;
+      }
+    }
+
+    function melody(b: number, up: number, voice: (freq: number, s: number) => Float32Array, gain: number, pan: number): void {
+      const half = b % 2;
+      for (let k = 0; k < motifRhythm.length; k++) {
+        const start = (motifRhythm[k] ?? 0) - 4 * half;
+        if (start < 0 || start >= 4) continue;
+        const end = motifRhythm[k + 1] ?? 8;
+        const note = degree(chordDegree + (motifSteps[k] ?? 0) + (Math.floor((b - 4) / 2) % 2), 0) + up;
+        mix.add(at(b, start), voice(hz(note), Math.max(0.15, (end - (motifRhythm[k] ?? 0)) * beat * 0.9)), gain, pan);
+      }
+    }
+  }
+  return { left: mix.left, right: mix.right, seconds, tempo };
+}
+
+// --- Cover art: a pattern in the mood's colours --------------------------------------------------
+
+function rgb(colour: string): [number, number, number] {
+  const n = Number.parseInt(colour.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+/** A 320×320 PNG: rings, stripes or tiles in the mood's colour and its partner's, from the title. */
+export function coverPng(piece: (typeof DEMO_PIECES)[number]): Buffer {
+  const size = 320;
+  const random = seeded(hash(piece.title));
+  const [a, b] = [rgb(moodColour(piece.mood)), rgb(moodColour(STYLES[piece.mood].also[0]))];
+  const dark: [number, number, number] = [13, 17, 23];
+  const kind = hash(piece.file) % 3;
+  const cx = size * (0.3 + random() * 0.4);
+  const cy = size * (0.3 + random() * 0.4);
+  const period = 18 + Math.floor(random() * 24);
+  const angle = random() * Math.PI;
+  const raw = Buffer.alloc(size * (1 + size * 3));
+  for (let y = 0; y < size; y++) {
+    raw[y * (1 + size * 3)] = 0;
+    for (let x = 0; x < size; x++) {
+      let t: number;
+      if (kind === 0) t = Math.hypot(x - cx, y - cy) / period;
+      else if (kind === 1) t = (x * Math.cos(angle) + y * Math.sin(angle)) / period;
+      else t = (Math.floor(x / (period * 1.5)) + Math.floor(y / (period * 1.5))) / 2 + Math.hypot(x - cx, y - cy) / (size * 1.2);
+      const band = Math.floor(t) % 3;
+      const shade = 0.55 + 0.45 * (1 - Math.hypot(x - cx, y - cy) / (size * 1.1));
+      const base = band === 0 ? a : band === 1 ? b : dark;
+      const o = y * (1 + size * 3) + 1 + x * 3;
+      for (let c = 0; c < 3; c++) raw[o + c] = Math.round((base[c] ?? 0) * Math.max(0.2, Math.min(1, shade)));
+    }
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(size, 0);
+  ihdr.writeUInt32BE(size, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+function chunk(type: string, data: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(data.length, 0);
+  head.write(type, 4, 'latin1');
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
+  return Buffer.concat([head, data, crc]);
+}
+
+function crc32(bytes: Buffer): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** A Vorbis comment carrying a front cover (the FLAC picture block, base64). */
+function pictureComment(png: Buffer): string {
+  const mime = Buffer.from('image/png');
+  const head = Buffer.alloc(32 + mime.length);
+  let o = 0;
+  o = head.writeUInt32BE(3, o); // front cover
+  o = head.writeUInt32BE(mime.length, o);
+  o += mime.copy(head, o);
+  o = head.writeUInt32BE(0, o); // no description
+  o = head.writeUInt32BE(320, o);
+  o = head.writeUInt32BE(320, o);
+  o = head.writeUInt32BE(24, o);
+  o = head.writeUInt32BE(0, o);
+  head.writeUInt32BE(png.length, o);
+  return `METADATA_BLOCK_PICTURE=${Buffer.concat([head, png]).toString('base64')}`;
+}
+
+// --- Encoding ------------------------------------------------------------------------------------
+
+function pcm(piece: Piece): Buffer {
+  let peak = 1e-6;
+  for (let i = 0; i < piece.left.length; i++) peak = Math.max(peak, Math.abs(piece.left[i] ?? 0), Math.abs(piece.right[i] ?? 0));
+  const out = Buffer.alloc(piece.left.length * 4);
+  const scale = 0.9 / peak;
+  const n = piece.left.length;
+  for (let i = 0; i < n; i++) {
+    // A short fade in, and a fade out over the last two seconds (the reverb tails ring there).
+    const fade = Math.min(1, i / (0.05 * RATE), (n - i) / (2 * RATE)) * scale;
+    out.writeInt16LE(Math.round(Math.tanh((piece.left[i] ?? 0) * fade) * 32_000), i * 4);
+    out.writeInt16LE(Math.round(Math.tanh((piece.right[i] ?? 0) * fade) * 32_000), i * 4 + 2);
+  }
+  return out;
+}
+
+async function encode(file: string, audio: Buffer, comments: string[], mood: Mood): Promise<void> {
+  const room = mood === 'power' || mood === 'energetic' ? ['reverb', '20', '50', '60'] : ['reverb', '45', '40', '90'];
+  const args = [
+    ...['-q', '-t', 'raw', '-r', String(RATE), '-e', 'signed', '-b', '16', '-c', '2', '-'],
+    ...['-C', '3'],
+    ...comments.flatMap((c) => ['--add-comment', c]),
+    file,
+    ...['gain', '-4'],
+    ...room,
+    ...['gain', '-n', '-1.5'],
+  ];
+  await new Promise<void>((done, fail) => {
+    const sox = spawn('sox', args, { stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    sox.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    sox.on('error', fail);
+    // sox may stop reading early on an error: its exit code and message say why.
+    sox.stdin.on('error', () => undefined);
+    sox.on('close', (code) => (code === 0 ? done() : fail(new Error(`Expected sox to encode ${file}, got exit code ${code}: ${stderr}`))));
+    sox.stdin.end(audio);
+  });
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const option = (name: string): string | undefined => {
+    const i = args.indexOf(name);
+    if (i < 0) return undefined;
+    const value = args[i + 1];
+    args.splice(i, 2);
+    return value;
+  };
+  const seconds = option('--seconds');
+  const jobs = Number(option('--jobs') ?? availableParallelism());
+  const only = option('--only')?.split(',');
+  const out = resolve(args[0] ?? join(import.meta.dirname, '..', 'demo', 'library'));
+  mkdirSync(out, { recursive: true });
+  const started = performance.now();
+  const pieces = DEMO_PIECES.map((piece, index) => ({ piece, index })).filter(
+    ({ piece }) => !only || only.some((p) => piece.file.startsWith(p)),
+  );
+  let done = 0;
+  const queue = [...pieces];
+  await Promise.all(
+    Array.from({ length: Math.max(1, jobs) }, async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const { piece, index } = next;
+        const composed = compose(piece, index, seconds === undefined ? undefined : Number(seconds));
+        const style = STYLES[piece.mood];
+        const comments = [
+          `TITLE=${piece.title}`,
+          `ARTIST=${piece.artist}`,
+          `ALBUM=${style.album}`,
+          `GENRE=${style.genre}`,
+          'DATE=2026',
+          `TRACKNUMBER=${(index % 4) + 1}`,
+          `BPM=${composed.tempo}`,
+          'LANGUAGE=zxx',
+          pictureComment(coverPng(piece)),
+        ];
+        const target = join(out, piece.file);
+        rmSync(target, { force: true });
+        await encode(target, pcm(composed), comments, piece.mood);
+        done += 1;
+        process.stderr.write(
+          `  [${done}/${pieces.length}] ${piece.file} (${piece.mood}, ${composed.tempo} bpm, ${composed.seconds.toFixed(0)} s)\n`,
+        );
+      }
+    }),
+  );
+  writeFileSync(
+    join(out, 'moods.csv'),
+    ['path,moods', ...DEMO_PIECES.map((p) => `${p.file},${p.mood}:1;${STYLES[p.mood].also[0]}:${STYLES[p.mood].also[1]}`)].join('\n') +
+      '\n',
+  );
+  writeFileSync(
+    join(out, 'LICENSE.txt'),
+    'These pieces were generated by scripts/make-demo-music.ts (a small synthesizer and sox).\n' +
+      'They contain no recorded music and may be shipped and used freely (CC0).\n',
+  );
+  process.stderr.write(`made ${pieces.length} pieces in ${out} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`make-demo-music: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
