@@ -18,6 +18,7 @@ import { actingFor } from './kiosk-person.js';
 import { applianceRoutes } from './routes/appliance.js';
 import { healthRoutes } from './routes/health.js';
 import { peopleRoutes } from './routes/people.js';
+import { playerAdminRoutes, type StaffControls } from './routes/player-admin.js';
 import { playerRequests, type MusicControls } from './routes/player-requests.js';
 import { sessionRequests, sessionRoutes } from './routes/session.js';
 import { settingsRoutes } from './routes/settings.js';
@@ -46,6 +47,10 @@ export interface ServerDeps {
   uiDir?: string;
   /** What the kiosk's player requests (`player/play`, `player/like`, `player/skip`) ask of the music. */
   music: MusicControls;
+  /** Staff controls of the music for the admin panel (pause, skip, volume, a held mood); absent: no such routes. */
+  staff?: StaffControls | undefined;
+  /** Asks the daemon to restart (exit with a code its service manager restarts on); absent: no restart route. */
+  restart?: (() => void) | undefined;
   /** The music library: rescans from the admin panel (progress is in the `library` state area) and cover images. */
   library?: {
     scan(): Promise<unknown>;
@@ -187,6 +192,9 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
   await app.register(statsRoutes, { store: deps.store });
   await app.register(tracksRoutes, { store: deps.store, clock: deps.clock, onLibraryEdited: () => deps.library?.edited?.() });
   await app.register(settingsRoutes, { settings: deps.settings, store: deps.store, clock: deps.clock });
+  if (deps.staff !== undefined) {
+    await app.register(playerAdminRoutes, { staff: deps.staff, store: deps.store, clock: deps.clock, restart: deps.restart });
+  }
   // Restart-only: the camera keeps previews as the settings were when it started, i.e. now.
   const isPreviewOn = deps.settings.current.vision.preview;
   await app.register(applianceRoutes, {

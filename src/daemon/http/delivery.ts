@@ -22,6 +22,8 @@ export interface DeliveryDeps {
   coversDir: string;
   /** The emotion model in use, for the admin panel's model report. */
   modelPath: string;
+  /** Asks the daemon to restart (the admin panel's restart button); absent: no restart route. */
+  restart?: () => void;
 }
 
 /**
@@ -55,6 +57,8 @@ export function delivery(
             version,
             uiDir: deps.uiDir,
             music: core.director,
+            staff: core.director,
+            restart: deps.restart,
             library: {
               scan: () => core.library.scan(),
               get isScanning() {

@@ -44,6 +44,8 @@ export async function buildTestServer(
     preview?: ServerDeps['preview'];
     faces?: ServerDeps['faces'];
     hub?: StateHub;
+    staff?: ServerDeps['staff'];
+    restart?: ServerDeps['restart'];
   } = {},
 ): Promise<TestServer> {
   const clock = options.clock ?? new FakeClock();
@@ -84,6 +86,8 @@ export async function buildTestServer(
       ...(options.modelPath === undefined ? {} : { modelPath: options.modelPath }),
       ...(options.preview === undefined ? {} : { preview: options.preview }),
       ...(options.faces === undefined ? {} : { faces: options.faces }),
+      staff: options.staff,
+      restart: options.restart,
     },
     { ws: settings.current.ws },
   );

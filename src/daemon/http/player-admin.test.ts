@@ -1,0 +1,133 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { PlayRecorder } from '../../player/play-recorder.js';
+import { FakePlayer } from '../../player/testing/fake-player.js';
+import { loadConfig } from '../config/load-config.js';
+import type { MoodboxBus } from '../events.js';
+import { systemClock } from '../kernel/clock.js';
+import { EventBus } from '../kernel/event-bus.js';
+import { seededRandom } from '../kernel/random.js';
+import { MusicDirector } from '../music-director.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
+import { buildTestServer, type TestServer } from '../testing/server.js';
+
+// Staff controls of the music over typed admin routes, audited (issue 16).
+
+const silent = { debug() {}, info() {}, warn() {}, error() {}, fatal() {}, trace() {}, level: 'silent' };
+const open: Array<{ server: TestServer; director: MusicDirector }> = [];
+
+afterEach(async () => {
+  for (const { server, director } of open.splice(0)) {
+    await server.app.close();
+    await director.stop();
+  }
+});
+
+async function setup(options: { maxVolume?: number; restart?: () => void } = {}) {
+  // The real clock: the director's fades (300 ms) run in real time; its timers end with `stop()`.
+  const clock = systemClock;
+  const store = openSqliteStore({ clock, log: silent }, { path: ':memory:' });
+  for (const mood of ['calm', 'upbeat', 'mellow']) {
+    for (let i = 1; i <= 3; i++) {
+      const track = store.tracks.upsert({ uri: `/music/${mood}-${i}.flac`, title: `${mood} ${i}`, artist: 'A' });
+      store.tracks.setMoods(track.id, [{ mood, weight: 1, origin: 'admin' }]);
+    }
+  }
+  const player = new FakePlayer({ clock }, { trackMs: 180_000, volume: 70 });
+  await new PlayRecorder({ player, history: store.plays, clock, log: silent }).start();
+  const bus: MoodboxBus = new EventBus();
+  const settings = { ...loadConfig({ env: {} }).config.player, maxVolume: options.maxVolume ?? 100 };
+  const director = new MusicDirector({
+    clock,
+    random: seededRandom(3),
+    log: silent,
+    store,
+    player,
+    bus,
+    listener: () => null,
+    settings: () => settings,
+  });
+  await director.start();
+  const server = await buildTestServer({ clock, store, staff: director, restart: options.restart });
+  open.push({ server, director });
+  await server.auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
+  const res = await server.app.inject({
+    method: 'POST',
+    url: '/api/admin/session',
+    payload: { name: 'Boss', passphrase: 'correct horse battery' },
+  });
+  const headers = {
+    cookie: String(res.headers['set-cookie']).split(';')[0] ?? '',
+    'x-csrf-token': res.json<{ csrfToken: string }>().csrfToken,
+  };
+  const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
+    server.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) });
+  return { server, director, player, store, clock, call, bus };
+}
+
+/** The staff actions of the audit log, oldest first. */
+function staffActions(store: { audit: { list(o: object): { items: Array<{ action: string }> } } }): string[] {
+  return store.audit
+    .list({})
+    .items.map((e) => e.action)
+    .filter((action) => /^(player|mood)\./.test(action))
+    .reverse();
+}
+
+describe('staff controls of the music', () => {
+  it('pauses until staff resume, skips and sets the volume under the maximum, each audited', async () => {
+    const { call, player, store } = await setup({ maxVolume: 80 });
+    const first = player.state().current?.track.id;
+    expect((await call('GET', '/api/admin/player')).json()).toMatchObject({ status: 'playing', isPausedByStaff: false, volumeCap: 80 });
+
+    const paused = await call('POST', '/api/admin/player/pause');
+    expect(paused.statusCode).toBe(200);
+    expect(paused.json()).toMatchObject({ status: 'paused', isPausedByStaff: true, silence: 'paused by staff' });
+    expect(player.state().isPaused).toBe(true);
+    const refused = await call('POST', '/api/admin/player/skip');
+    expect([refused.statusCode, refused.json<{ error: { code: string } }>().error.code]).toEqual([403, 'MB_ERR_PLAYER_NOT_ALLOWED']);
+
+    expect((await call('POST', '/api/admin/player/resume')).json()).toMatchObject({ status: 'playing', silence: null });
+    const skipped = await call('POST', '/api/admin/player/skip');
+    expect(skipped.json()).toEqual({ trackId: first });
+    expect(player.state().current?.track.id).not.toBe(first);
+
+    const loud = await call('PUT', '/api/admin/player/volume', { volume: 95 });
+    expect(loud.json()).toMatchObject({ volume: 80, wantedVolume: 95, volumeCap: 80 });
+    expect((await call('PUT', '/api/admin/player/volume', { volume: 101 })).statusCode).toBe(400);
+
+    expect(staffActions(store)).toEqual(['player.pause', 'player.resume', 'player.skip', 'player.volume']);
+  });
+
+  it('holds a mood for the minutes asked, then releases it, and says so on the bus', async () => {
+    const { call, bus, clock, store } = await setup();
+    const heard: string[] = [];
+    bus.on('moodHeld', ({ label }) => heard.push(`held ${label}`));
+    bus.on('moodReleased', ({ why }) => heard.push(`released (${why})`));
+    const before = clock.now();
+    const held = await call('PUT', '/api/admin/mood/hold', { label: 'happy', minutes: 45 });
+    const until = held.json<{ hold: { label: string; until: number } }>().hold.until;
+    expect(held.json()).toMatchObject({ hold: { label: 'happy' } });
+    expect(until - before).toBeGreaterThanOrEqual(45 * 60_000);
+    expect(until - clock.now()).toBeLessThanOrEqual(45 * 60_000);
+    expect((await call('PUT', '/api/admin/mood/hold', { label: 'party', minutes: 45 })).statusCode).toBe(400);
+    expect((await call('PUT', '/api/admin/mood/hold', { label: 'sad', minutes: 0 })).statusCode).toBe(400);
+    expect((await call('DELETE', '/api/admin/mood/hold')).json()).toMatchObject({ hold: null });
+    expect(heard).toEqual(['held happy', 'released (staff)']);
+    const entries = store.audit.list({}).items.filter((e) => e.action.startsWith('mood.'));
+    expect(entries.map((e) => [e.action, e.detail]).reverse()).toEqual([
+      ['mood.hold', { label: 'happy', minutes: 45, until }],
+      ['mood.release', { label: 'happy' }],
+    ]);
+  });
+
+  it('restarts the daemon after answering, audited, and refuses people who are not signed in as admin', async () => {
+    let restarts = 0;
+    const { call, server, store } = await setup({ restart: () => (restarts += 1) });
+    const anonymous = await server.app.inject({ method: 'POST', url: '/api/admin/player/pause' });
+    expect(anonymous.statusCode).toBe(401);
+    const res = await call('POST', '/api/admin/restart');
+    expect([res.statusCode, res.json()]).toEqual([202, { restarting: true }]);
+    expect(restarts).toBe(1);
+    expect(store.audit.list({}).items[0]?.action).toBe('daemon.restart');
+  });
+});

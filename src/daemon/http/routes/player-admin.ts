@@ -1,0 +1,204 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import type { Clock } from '../../kernel/clock.js';
+import type { Playback } from '../../events.js';
+import type { StaffMusicView } from '../../music-director.js';
+import type { Store } from '../../store/store.js';
+import type { Emotion } from '../../../vision/room-mood.js';
+import { ErrorRef } from '../schemas/common.js';
+import { HoldMoodBody, RestartSchema, SkippedSchema, StaffPlayerSchema, VolumeBody } from '../schemas/player-admin.js';
+
+/**
+ * What staff controls need of the music: the music director implements it. Each method MAY throw a
+ * `MoodboxError` (`MB_ERR_PLAYER_NOT_ALLOWED` when the music is silent), or a `RangeError` for an
+ * argument out of range.
+ */
+export interface StaffControls {
+  readonly playback: Playback;
+  readonly staffView: StaffMusicView;
+  /** Pauses until `resume()`; nothing else resumes it. */
+  pause(): Promise<unknown>;
+  /** Ends a staff pause; the music plays unless quiet hours or the schedule keep it silent. */
+  resume(): Promise<unknown>;
+  /** Plays the next pick now; nobody's likes or skips change. */
+  next(): Promise<{ trackId: number | null }>;
+  /** 0–100; the maximum and the schedule still cap it. Resolves with the volume applied. */
+  setVolume(volume: number): Promise<number>;
+  /** Follows `label` instead of the camera until `until` (epoch ms). */
+  holdMood(label: Emotion, until: number): Promise<unknown>;
+  /** Follows the camera again. */
+  releaseMood(): Promise<unknown>;
+}
+
+export interface PlayerAdminRoutesOptions {
+  staff: StaffControls;
+  store: Store;
+  clock: Clock;
+  /**
+   * Asks the daemon to restart: it stops cleanly and exits with a code its service manager restarts
+   * on (`EXIT.RESTART`, 75). Undefined where nothing can restart it; the route is then not offered.
+   */
+  restart?: (() => void) | undefined;
+}
+
+const MINUTE_MS = 60_000;
+
+/**
+ * Staff controls of the music (admin): play and pause, skip, the volume within the maximum and the
+ * schedule, a mood held for a chosen time and its release; and a restart of the daemon for settings
+ * that need one. Every change is written to the audit log.
+ */
+export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptions> = async (app, deps) => {
+  const { staff, store, clock } = deps;
+  const admin = { access: 'admin' } as const;
+  const view = () => {
+    const { status, trackId, volume } = staff.playback;
+    return { status, trackId, volume, ...staff.staffView };
+  };
+  const audit = (request: FastifyRequest, action: string, detail: Record<string, unknown> = {}): void => {
+    store.audit.append({ at: clock.now(), actor: `admin:${request.principal?.user.id ?? '?'}`, action, target: '', detail });
+  };
+  const response = { 200: StaffPlayerSchema, 400: ErrorRef, 403: ErrorRef };
+
+  app.get(
+    '/api/admin/player',
+    {
+      config: admin,
+      schema: {
+        operationId: 'getStaffPlayer',
+        tags: ['admin'],
+        summary: 'The music as staff control it',
+        response: { 200: StaffPlayerSchema },
+      },
+    },
+    async () => view(),
+  );
+
+  app.post(
+    '/api/admin/player/pause',
+    {
+      config: admin,
+      schema: { operationId: 'pauseMusic', tags: ['admin'], summary: 'Pause the music until staff resume it', response },
+    },
+    async (request) => {
+      await staff.pause();
+      audit(request, 'player.pause');
+      return view();
+    },
+  );
+
+  app.post(
+    '/api/admin/player/resume',
+    {
+      config: admin,
+      schema: {
+        operationId: 'resumeMusic',
+        tags: ['admin'],
+        summary: 'End a staff pause; `silence` says if quiet hours or the schedule still keep the music off',
+        response,
+      },
+    },
+    async (request) => {
+      await staff.resume();
+      audit(request, 'player.resume');
+      return view();
+    },
+  );
+
+  app.post(
+    '/api/admin/player/skip',
+    {
+      config: admin,
+      schema: {
+        operationId: 'skipTrack',
+        tags: ['admin'],
+        summary: 'Play the next pick now (refused while the music is silent)',
+        response: { 200: SkippedSchema, 403: ErrorRef },
+      },
+    },
+    async (request) => {
+      const skipped = await staff.next();
+      audit(request, 'player.skip', { trackId: skipped.trackId });
+      return skipped;
+    },
+  );
+
+  app.put(
+    '/api/admin/player/volume',
+    {
+      config: admin,
+      schema: {
+        operationId: 'setVolume',
+        tags: ['admin'],
+        summary: 'Set the wanted volume; the maximum and the volume schedule still cap it',
+        body: VolumeBody,
+        response,
+      },
+    },
+    async (request) => {
+      const applied = await staff.setVolume(request.body.volume);
+      audit(request, 'player.volume', { wanted: request.body.volume, applied });
+      return view();
+    },
+  );
+
+  app.put(
+    '/api/admin/mood/hold',
+    {
+      config: admin,
+      schema: {
+        operationId: 'holdMood',
+        tags: ['admin'],
+        summary: 'Play for a chosen mood instead of the camera’s for a number of minutes',
+        body: HoldMoodBody,
+        response,
+      },
+    },
+    async (request) => {
+      const { label, minutes } = request.body;
+      const until = clock.now() + minutes * MINUTE_MS;
+      await staff.holdMood(label, until);
+      audit(request, 'mood.hold', { label, minutes, until });
+      return view();
+    },
+  );
+
+  app.delete(
+    '/api/admin/mood/hold',
+    {
+      config: admin,
+      schema: { operationId: 'releaseMood', tags: ['admin'], summary: 'Follow the camera again at once', response },
+    },
+    async (request) => {
+      const held = staff.staffView.hold;
+      await staff.releaseMood();
+      if (held !== null) audit(request, 'mood.release', { label: held.label });
+      return view();
+    },
+  );
+
+  const restart = deps.restart;
+  if (restart !== undefined) {
+    app.post(
+      '/api/admin/restart',
+      {
+        config: admin,
+        schema: {
+          operationId: 'restartDaemon',
+          tags: ['admin'],
+          summary: 'Restart Moodbox (for settings that need it): it stops cleanly and its service manager starts it again',
+          response: { 202: RestartSchema },
+        },
+        // After the answer is out: the stop closes the server.
+        onResponse: (_request, _reply, done) => {
+          restart();
+          done();
+        },
+      },
+      async (request, reply) => {
+        audit(request, 'daemon.restart');
+        return reply.status(202).send({ restarting: true });
+      },
+    );
+  }
+};
