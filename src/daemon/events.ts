@@ -68,7 +68,11 @@ export type MoodboxEvents = {
   /** What plays, its position, pause and volume changed. Owner: the music director. */
   playbackChanged: Playback;
   /** The suggestions for the room changed, best first. Owner: the music director. */
-  suggestionsChanged: { readonly trackIds: readonly number[] };
+  suggestionsChanged: {
+    readonly trackIds: readonly number[];
+    /** Why each was picked (the recommender's reason), in the same order as `trackIds`. */
+    readonly reasons?: readonly string[];
+  };
   /** Staff hold the music to a mood (an emotion) until `until` (epoch ms) instead of the camera's. Owner: the music director. */
   moodHeld: { readonly label: Emotion; readonly until: number };
   /** The held mood ended (staff released it, or its time was up): the music follows the camera again. Owner: the music director. */

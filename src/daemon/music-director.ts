@@ -621,7 +621,10 @@ export class MusicDirector implements Service {
   // --- publishing ---
 
   #publishSuggestions(recommendation: Recommendation): void {
-    this.#deps.bus.emit('suggestionsChanged', { trackIds: recommendation.suggestions.map((pick) => pick.trackId) });
+    this.#deps.bus.emit('suggestionsChanged', {
+      trackIds: recommendation.suggestions.map((pick) => pick.trackId),
+      reasons: recommendation.suggestions.map((pick) => pick.reason.text),
+    });
   }
 
   #publishPlayer(): void {

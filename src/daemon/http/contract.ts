@@ -40,6 +40,8 @@ export interface TrackView {
   /** URL of the cover image, or null. */
   coverUrl: string | null;
   moods: string[];
+  /** Suggestions only: why it was picked (the recommender's reason, e.g. "fits calm"). */
+  why?: string;
 }
 
 export interface CameraState {

@@ -63,6 +63,10 @@ describe('StateProjector', () => {
     });
     bus.emit('suggestionsChanged', { trackIds: [b.id, 999, a.id] });
     expect(state().suggestions.map((t) => t.id)).toEqual([b.id, a.id]);
+    // Each suggestion says why it was picked, when the director says so.
+    bus.emit('suggestionsChanged', { trackIds: [b.id, a.id], reasons: ['you liked it; fits calm', 'fits calm'] });
+    expect(state().suggestions.map((t) => t.why)).toEqual(['you liked it; fits calm', 'fits calm']);
+    expect(state().player.nowPlaying).not.toHaveProperty('why');
     // An admin tags B: the screens show the new tags once the library says it changed.
     store.tracks.setMoods(b.id, [{ mood: 'upbeat', weight: 1, origin: 'admin' }]);
     bus.emit('suggestionsChanged', { trackIds: [b.id] });

@@ -105,10 +105,14 @@ export class StateProjector implements Service {
           volume: playback.volume,
         }),
       ),
-      bus.on('suggestionsChanged', ({ trackIds }) =>
+      bus.on('suggestionsChanged', ({ trackIds, reasons }) =>
         hub.update(
           'suggestions',
-          trackIds.flatMap((id) => this.#view(id) ?? []),
+          trackIds.flatMap((id, i) => {
+            const view = this.#view(id);
+            const why = reasons?.[i];
+            return view === null ? [] : why === undefined ? [view] : [{ ...view, why }];
+          }),
         ),
       ),
     ];

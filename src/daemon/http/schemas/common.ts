@@ -56,6 +56,7 @@ const TrackViewSchema = Type.Object({
   durationMs: Type.Union([Type.Integer(), Type.Null()]),
   coverUrl: Type.Union([Type.String(), Type.Null()]),
   moods: Type.Array(Type.String()),
+  why: Type.Optional(Type.String({ description: 'Suggestions only: why the recommender picked it.' })),
 });
 
 export const StateSchema = Type.Object({
