@@ -18,6 +18,7 @@ import type {
   UserViewSchema,
 } from './schemas/people.js';
 import type { AdminSessionSchema, KioskSessionSchema } from './schemas/session.js';
+import type { HoldMoodBody, SkippedSchema, StaffPlayerSchema } from './schemas/player-admin.js';
 import type { SettingsSavedSchema, SettingsSchema } from './schemas/settings.js';
 import type { StatsSchema } from './schemas/stats.js';
 import type { TrackAdminSchema, TrackMoodsBody, TracksQuery } from './schemas/tracks.js';
@@ -227,6 +228,12 @@ export type CameraFace = Omit<Static<typeof CameraFaceSchema>, 'box'> & {
 };
 /** The faces of the newest analysed camera frame: boxes and numbers, no pixels. */
 export type CameraFaces = Omit<Static<typeof CameraFacesSchema>, 'faces'> & { faces: CameraFace[] };
+
+/** The music as staff control it: what plays, the volume asked for and its cap, a staff pause, a held mood. */
+export type StaffPlayer = Static<typeof StaffPlayerSchema>;
+/** A mood staff hold the music to, and for how many minutes. */
+export type MoodHoldRequest = Static<typeof HoldMoodBody>;
+export type Skipped = Static<typeof SkippedSchema>;
 
 /** The configuration in force, the overrides saved from the admin panel, and why they are set aside (safe mode). */
 export type Settings = Static<typeof SettingsSchema>;
