@@ -14,9 +14,9 @@ import {
   type QueueEntry,
   type QueueItem,
 } from './play-queue.js';
-import { assertPercent, type Player, type PlayerEvents, type PlayerLog, type PlayerState, type PlayOutcome } from './player.js';
+import type { Log } from '../daemon/kernel/log.js';
+import { assertPercent, type Player, type PlayerEvents, type PlayerState, type PlayOutcome } from './player.js';
 
-export type { PlayerLog } from './player.js';
 export { removeStaleSockets } from './mpv/mpv-process.js';
 
 /** The mpv executable, socket, start timeout and restart backoff are those of `MpvProcessOptions`. */
@@ -52,7 +52,7 @@ const OBSERVED = [
 export class MpvPlayer implements Player, Service {
   readonly name = 'player';
   readonly events = new EventBus<PlayerEvents>();
-  readonly #log: PlayerLog;
+  readonly #log: Log;
   readonly #client: MpvIpcClient;
   readonly #process: MpvProcess;
   readonly #audioOutput: string;
@@ -82,7 +82,7 @@ export class MpvPlayer implements Player, Service {
   /** From mpv's crash until it runs again: what mpv held is gone. */
   #isRecovering = false;
 
-  constructor(deps: { clock: Clock; log: PlayerLog }, options: MpvPlayerOptions = {}) {
+  constructor(deps: { clock: Clock; log: Log }, options: MpvPlayerOptions = {}) {
     this.#log = deps.log;
     this.#audioOutput = options.audioOutput ?? 'auto';
     this.#extraArgs = options.extraArgs ?? [];

@@ -1,7 +1,8 @@
 import type { Clock } from '../daemon/kernel/clock.js';
 import type { Service, ServiceHealth } from '../daemon/kernel/lifecycle.js';
 import type { QueueItem } from './play-queue.js';
-import type { Player, PlayerLog, PlayOutcome, PlayReason } from './player.js';
+import type { Log } from '../daemon/kernel/log.js';
+import type { Player, PlayOutcome, PlayReason } from './player.js';
 
 /**
  * Where plays are recorded. The daemon's play repository satisfies it. Times are ms since the Unix
@@ -20,7 +21,7 @@ export interface PlayRecorderDeps {
   history: PlayHistory;
   /** Stamps `startedAt` and `endedAt`. */
   clock: Pick<Clock, 'now'>;
-  log: Pick<PlayerLog, 'error'>;
+  log: Pick<Log, 'error'>;
 }
 
 /**
@@ -36,7 +37,7 @@ export class PlayRecorder implements Service {
   readonly #player: Pick<Player, 'events'>;
   readonly #history: PlayHistory;
   readonly #clock: Pick<Clock, 'now'>;
-  readonly #log: Pick<PlayerLog, 'error'>;
+  readonly #log: Pick<Log, 'error'>;
   /** The history row of each play that started and has not ended, by queue key. */
   readonly #open = new Map<number, number>();
   #unsubscribe: Array<() => void> = [];

@@ -76,14 +76,6 @@ export interface Player {
   queue(): PlayQueue;
 }
 
-/** What the players and the play recorder log through: pino's shape, the object first. */
-export interface PlayerLog {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-  debug(obj: object, msg: string): void;
-}
-
 /** Returns `value` when it is a number in 0–100; throws a `RangeError` naming `name` otherwise. */
 export function assertPercent(name: string, value: number): number {
   if (typeof value !== 'number' || !(value >= 0 && value <= 100)) {

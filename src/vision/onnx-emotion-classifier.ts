@@ -5,6 +5,7 @@ import { resultFromLogits, type EmotionClassifier, type EmotionResult } from './
 import { checkInt8Agreement, describeAgreement, type Int8Agreement } from './int8-agreement.js';
 import { loadModelManifest, type VerifiedModel } from './model-manifest.js';
 import { assertFaces, FACE_SIZE, preprocessFaces } from './preprocess.js';
+import type { Log } from '../daemon/kernel/log.js';
 
 type Ort = typeof OnnxRuntime;
 type InferenceSession = OnnxRuntime.InferenceSession;
@@ -32,12 +33,6 @@ export interface OnnxEmotionClassifierOptions {
 
 export type Int8CheckMode = 'fallback' | 'warn' | 'off';
 
-/** What the classifier logs: the model it loaded, and an int8 model that does not hold on this CPU. */
-export interface ClassifierLog {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
-
 /**
  * The emotion classifier on onnxruntime-node (imported when the service starts). One session,
  * batched inputs (all faces of a frame in one call, mirrors included when flip-TTA is on). At
@@ -46,7 +41,7 @@ export interface ClassifierLog {
  */
 export class OnnxEmotionClassifier implements EmotionClassifier, Service {
   readonly name = 'emotion-classifier';
-  readonly #log: ClassifierLog | undefined;
+  readonly #log: Pick<Log, 'info' | 'warn'> | undefined;
   readonly #options: OnnxEmotionClassifierOptions;
   #ort: Ort | undefined;
   #session: InferenceSession | undefined;
@@ -55,7 +50,7 @@ export class OnnxEmotionClassifier implements EmotionClassifier, Service {
   #agreement: Int8Agreement | undefined;
   #note: string | undefined;
 
-  constructor(deps: { log?: ClassifierLog }, options: OnnxEmotionClassifierOptions) {
+  constructor(deps: { log?: Pick<Log, 'info' | 'warn'> }, options: OnnxEmotionClassifierOptions) {
     this.#log = deps.log;
     this.#options = options;
   }

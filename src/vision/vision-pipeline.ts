@@ -9,6 +9,7 @@ import { FaceTracker, type FaceTrackerOptions } from './face-tracker.js';
 import type { Frame, FrameSource, SourceStatus } from './frame-source.js';
 import { MoodTracker, NOBODY, type FaceReading, type MoodTrackerOptions } from './mood-tracker.js';
 import { loadOpencv } from './opencv.js';
+import type { Log } from '../daemon/kernel/log.js';
 
 /** One face in an analysed frame. */
 export interface FaceView {
@@ -45,12 +46,6 @@ export type VisionEvents = {
   /** A blurred, downscaled JPEG of the camera for the admin live view (only when `preview` is on). */
   previewCaptured: { readonly at: number; readonly jpeg: Buffer; readonly width: number; readonly height: number };
 };
-
-/** The log calls the pipeline makes (a pino child logger fits). */
-export interface VisionLog {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
 
 export interface VisionPipelineOptions {
   /** Most frames analysed per second; frames in between are dropped. @default 10 */
@@ -106,7 +101,7 @@ export class VisionPipeline implements Service {
   readonly #detector: FaceDetector;
   readonly #classifier: EmotionClassifier;
   readonly #clock: Clock;
-  readonly #log: VisionLog | undefined;
+  readonly #log: Pick<Log, 'info' | 'warn'> | undefined;
   readonly #intervalMs: number;
   readonly #fullScanEveryMs: number;
   readonly #options: VisionPipelineOptions;
@@ -123,7 +118,7 @@ export class VisionPipeline implements Service {
   #stats = { framesRead: 0, framesAnalysed: 0, framesSkipped: 0, lastAnalysisMs: 0 };
 
   constructor(
-    deps: { source: FrameSource; detector: FaceDetector; classifier: EmotionClassifier; clock: Clock; log?: VisionLog },
+    deps: { source: FrameSource; detector: FaceDetector; classifier: EmotionClassifier; clock: Clock; log?: Pick<Log, 'info' | 'warn'> },
     options: VisionPipelineOptions = {},
   ) {
     this.#source = deps.source;

@@ -1,4 +1,5 @@
 import { ServiceError } from './errors.js';
+import type { Log } from './log.js';
 
 export type ServiceStatus = 'stopped' | 'starting' | 'ready' | 'degraded' | 'failed' | 'stopping';
 
@@ -25,12 +26,6 @@ export interface Service {
   health?(): ServiceHealth;
 }
 
-export interface LifecycleLog {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
-
 interface Entry {
   service: Service;
   state: ServiceStatus;
@@ -43,11 +38,11 @@ interface Entry {
  */
 export class Lifecycle {
   readonly #entries: Entry[];
-  readonly #log: LifecycleLog;
+  readonly #log: Pick<Log, 'info' | 'warn' | 'error'>;
   readonly #stopTimeoutMs: number;
   readonly #abort = new AbortController();
 
-  constructor(deps: { services: readonly Service[]; log: LifecycleLog }, options: { stopTimeoutMs?: number } = {}) {
+  constructor(deps: { services: readonly Service[]; log: Pick<Log, 'info' | 'warn' | 'error'> }, options: { stopTimeoutMs?: number } = {}) {
     this.#entries = deps.services.map((service) => ({ service, state: 'stopped' }));
     this.#log = deps.log;
     this.#stopTimeoutMs = options.stopTimeoutMs ?? 2000;

@@ -26,6 +26,7 @@ import type {
   User,
   UserRepository,
 } from './store.js';
+import type { Log } from '../kernel/log.js';
 
 type Db = Database.Database;
 
@@ -33,11 +34,6 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
-}
-
-export interface StoreLog {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
 }
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
@@ -65,7 +61,7 @@ export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
  * Durability: WAL with `synchronous=FULL`, so a committed transaction survives a crash or a power cut.
  */
 export function openSqliteStore(
-  deps: { clock: Clock; log: StoreLog },
+  deps: { clock: Clock; log: Pick<Log, 'info' | 'warn'> },
   options: { path: string; backupDir?: string; migrations?: Migration[] },
 ): SqliteStore {
   const { path } = options;
@@ -101,7 +97,7 @@ export function openSqliteStore(
 
 function migrate(
   db: Db,
-  deps: { clock: Clock; log: StoreLog },
+  deps: { clock: Clock; log: Pick<Log, 'info' | 'warn'> },
   options: { migrations: Migration[]; backupDir: string | undefined; label: string },
 ): void {
   const current = db.pragma('user_version', { simple: true }) as number;

@@ -7,6 +7,7 @@ import { PlayerError } from '../../daemon/kernel/errors.js';
 import type { KnownFile, LibraryStore, ScannedTrack } from './library.js';
 import { applySuggestedMoods, importSidecar, type SidecarReport } from './mood-tags.js';
 import type { AudioTags, TagReader } from './tag-reader.js';
+import type { Log } from '../../daemon/kernel/log.js';
 
 /** File extensions the scanner reads (lowercase, with the dot). */
 export const AUDIO_EXTENSIONS: readonly string[] = [
@@ -69,11 +70,6 @@ interface Ready {
   tags: Pick<AudioTags, 'genre' | 'bpm' | 'mood'>;
 }
 
-export interface ScannerLog {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
-
 export interface ScannerOptions {
   /** Where embedded covers are written, named by the sha256 of their bytes. */
   coversDir: string;
@@ -93,13 +89,13 @@ export class LibraryScanner {
   readonly #store: LibraryStore;
   readonly #tags: TagReader;
   readonly #clock: Clock;
-  readonly #log: ScannerLog | undefined;
+  readonly #log: Pick<Log, 'info' | 'warn'> | undefined;
   readonly #coversDir: string;
   readonly #concurrency: number;
   readonly #batchSize: number;
   readonly #sidecarNames: readonly string[];
 
-  constructor(deps: { store: LibraryStore; tags: TagReader; clock: Clock; log?: ScannerLog }, options: ScannerOptions) {
+  constructor(deps: { store: LibraryStore; tags: TagReader; clock: Clock; log?: Pick<Log, 'info' | 'warn'> }, options: ScannerOptions) {
     this.#store = deps.store;
     this.#tags = deps.tags;
     this.#clock = deps.clock;

@@ -2,7 +2,7 @@ import { createConnection, type Socket } from 'node:net';
 import { PlayerError } from '../../daemon/kernel/errors.js';
 import { EventBus } from '../../daemon/kernel/event-bus.js';
 import { encodeCommand, MpvLineDecoder, type EndFileReason, type MpvArg, type MpvMessage } from '../mpv-ipc.js';
-import type { PlayerLog } from '../player.js';
+import type { Log } from '../../daemon/kernel/log.js';
 
 /** What mpv tells its IPC clients without being asked. Payloads are as mpv sent them, decoded. */
 // A type alias, not an interface: the event bus needs an index signature.
@@ -32,12 +32,12 @@ interface Pending {
  */
 export class MpvIpcClient {
   readonly events: EventBus<MpvIpcEvents>;
-  readonly #log: Pick<PlayerLog, 'debug'>;
+  readonly #log: Pick<Log, 'debug'>;
   #socket: Socket | undefined;
   #requestId = 1;
   readonly #pending = new Map<number, Pending>();
 
-  constructor(deps: { log: Pick<PlayerLog, 'debug' | 'error'> }) {
+  constructor(deps: { log: Pick<Log, 'debug' | 'error'> }) {
     this.#log = deps.log;
     this.events = new EventBus<MpvIpcEvents>((err, event) => deps.log.error({ err, event }, 'an mpv event listener failed'));
   }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Clock, Timer } from '../../daemon/kernel/clock.js';
 import { PlayerError } from '../../daemon/kernel/errors.js';
 import { EventBus } from '../../daemon/kernel/event-bus.js';
-import type { PlayerLog } from '../player.js';
+import type { Log } from '../../daemon/kernel/log.js';
 import { connectSocket, type MpvIpcClient } from './mpv-ipc-client.js';
 
 /** util-linux's setpriv, which Debian and Raspberry Pi OS always have. */
@@ -50,7 +50,7 @@ export type MpvProcessEvents = {
 
 export interface MpvProcessDeps {
   clock: Clock;
-  log: PlayerLog;
+  log: Log;
   /** The client each new connection is attached to, and detached from when mpv exits. */
   client: MpvIpcClient;
   /**
@@ -74,7 +74,7 @@ export interface MpvProcessDeps {
 export class MpvProcess {
   readonly events = new EventBus<MpvProcessEvents>();
   readonly #clock: Clock;
-  readonly #log: PlayerLog;
+  readonly #log: Log;
   readonly #client: MpvIpcClient;
   readonly #args: () => readonly string[];
   readonly #setUp: () => Promise<void>;

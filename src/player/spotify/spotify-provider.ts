@@ -2,14 +2,10 @@ import type { Random } from '../../daemon/kernel/random.js';
 import { SpotifyError, type ErrorCode } from '../../daemon/kernel/errors.js';
 import { moodName, type MoodSettings } from '../moods.js';
 import type { SpotifyClient, SpotifyDevice } from './spotify-client.js';
+import type { Log } from '../../daemon/kernel/log.js';
 
 /** The settings key holding the admin's playlist → mood mapping. */
 export const PLAYLIST_MOODS_SETTING = 'spotify.playlistMoods';
-
-export interface ProviderLog {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
 
 export type MoodPlayResult =
   | { source: 'spotify'; playlistId: string; deviceId: string }
@@ -24,11 +20,14 @@ export type MoodPlayResult =
 export class SpotifyProvider {
   readonly #client: SpotifyClient;
   readonly #settings: MoodSettings;
-  readonly #log: ProviderLog;
+  readonly #log: Pick<Log, 'info' | 'warn'>;
   readonly #deviceName: string | undefined;
 
   /** @param options.deviceName the Connect device to prefer when none is active */
-  constructor(deps: { client: SpotifyClient; settings: MoodSettings; log: ProviderLog }, options: { deviceName?: string } = {}) {
+  constructor(
+    deps: { client: SpotifyClient; settings: MoodSettings; log: Pick<Log, 'info' | 'warn'> },
+    options: { deviceName?: string } = {},
+  ) {
     this.#client = deps.client;
     this.#settings = deps.settings;
     this.#log = deps.log;
