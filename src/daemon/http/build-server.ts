@@ -29,13 +29,13 @@ import type { CameraFaces } from './schemas/appliance.js';
 import { CLIENT_REQUEST_SPECS } from './schemas/client-requests.js';
 import { ErrorBodySchema } from './schemas/common.js';
 import { registerSecurityHeaders } from './security-headers.js';
-import type { StateHub } from './state-hub.js';
+import type { ScreenState } from './state-hub.js';
 import { registerWs, type WsHandlers, type WsStats } from './ws.js';
 
 export interface ServerDeps {
   log: Logger;
   clock: Clock;
-  hub: StateHub;
+  hub: ScreenState;
   store: Store;
   auth: AuthService;
   presence: KioskPresence;

@@ -3,6 +3,9 @@ import type { ServerMessage, StateArea, StateSnapshot } from './contract.js';
 
 type AreaMessage = Exclude<ServerMessage, { type: 'state/snapshot' } | { transaction: string }>;
 
+/** The screens' state as the routes and the WebSocket read it: they never write it (the state projector does). */
+export type ScreenState = Pick<StateHub, 'snapshot' | 'subscribe' | 'seq'>;
+
 /**
  * Holds the state snapshot the UIs render from, and announces each change as one typed message.
  * `seq` grows by one with every change, so a UI can tell it missed nothing.

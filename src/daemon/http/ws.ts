@@ -8,7 +8,7 @@ import type { Logger } from '../logging.js';
 import type { ClientRequests, ReplyMessage } from './contract.js';
 import { judgeOrigin, type OriginVerdict } from './origin.js';
 import type { ClientRequestSpec } from './schemas/client-requests.js';
-import type { StateHub } from './state-hub.js';
+import type { ScreenState } from './state-hub.js';
 
 /** The credentials a request carries: the token it sent and the screen it comes from. */
 export interface WsCredentials {
@@ -76,7 +76,7 @@ export interface WsStats {
 export function registerWs<R extends RequestMap<R>>(
   app: FastifyInstance,
   deps: {
-    hub: StateHub;
+    hub: ScreenState;
     clock: Clock;
     log: Logger;
     /** The requests clients may send, with their data schemas. */

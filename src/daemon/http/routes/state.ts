@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ClientRequests } from '../contract.js';
 import { StateSchema } from '../schemas/common.js';
-import type { StateHub } from '../state-hub.js';
+import type { ScreenState } from '../state-hub.js';
 import type { WsHandlers } from '../ws.js';
 
 export interface StateRoutesOptions {
-  hub: StateHub;
+  hub: ScreenState;
 }
 
 /** `GET /api/state`: the same snapshot a UI receives first on `/ws`. */
