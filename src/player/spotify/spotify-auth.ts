@@ -10,6 +10,8 @@ export const SPOTIFY_SCOPES = [
   'playlist-read-collaborative',
   'user-read-playback-state',
   'user-modify-playback-state',
+  'user-read-private',
+  'user-library-modify',
 ] as const;
 
 /** A PKCE verifier (43–128 characters of [A-Za-z0-9-._~]) and its S256 challenge. */

@@ -11,6 +11,31 @@ export interface SpotifyTrack {
   artists: string[];
   album: string;
   durationMs: number;
+  /** The album cover's address (the largest image), when it has one. */
+  coverUrl?: string | null;
+}
+
+/** What plays on the account now (`GET /v1/me/player`). */
+export interface SpotifyPlaybackState {
+  deviceId: string | null;
+  deviceName: string | null;
+  isPlaying: boolean;
+  /** ms into the track. */
+  progressMs: number;
+  /** `spotify:playlist:…` when a playlist plays. */
+  contextUri: string | null;
+  /** The track, or null (nothing, an ad, an episode). */
+  track: SpotifyTrack | null;
+  /** 0–100, when the device has a volume. */
+  volumePercent: number | null;
+}
+
+/** The signed-in account (`GET /v1/me`). */
+export interface SpotifyAccountInfo {
+  id: string;
+  name: string;
+  /** `premium` is needed to control playback. */
+  product: string;
 }
 
 export interface SpotifyPlaylist {
@@ -20,6 +45,8 @@ export interface SpotifyPlaylist {
   name: string;
   owner: string;
   tracks: number;
+  /** The playlist's cover address, when it has one. */
+  coverUrl?: string | null;
 }
 
 /** A Spotify Connect device: mpv cannot play Spotify, so a Connect device does. */
@@ -52,6 +79,18 @@ export interface SpotifyClient {
   transfer(deviceId: string, options?: { play?: boolean }): Promise<void>;
   /** Starts or resumes playback: given tracks, a playlist (`contextUri`), or what was playing. */
   play(options?: { deviceId?: string; uris?: readonly string[]; contextUri?: string }): Promise<void>;
+  /** The signed-in account and its subscription. */
+  me(): Promise<SpotifyAccountInfo>;
+  /** What plays now, or null when nothing is active on the account (204). */
+  playbackState(): Promise<SpotifyPlaybackState | null>;
+  /** Skips to the next track of what plays. */
+  next(): Promise<void>;
+  /** Pauses playback. */
+  pause(): Promise<void>;
+  /** Sets the device's volume, 0–100. */
+  setVolume(percent: number): Promise<void>;
+  /** Saves tracks (`spotify:track:…` ids) to the account's library: a like. */
+  saveTracks(ids: readonly string[]): Promise<void>;
 }
 
 /** Tokens from Spotify's token endpoint. They MUST never be logged. */

@@ -1,6 +1,14 @@
 import type { Clock } from '../../daemon/kernel/clock.js';
 import { SpotifyError } from '../../daemon/kernel/errors.js';
-import type { SpotifyClient, SpotifyDevice, SpotifyPlaylist, SpotifyTrack } from './spotify-client.js';
+import type {
+  SpotifyAccountInfo,
+  SpotifyClient,
+  SpotifyDevice,
+  SpotifyPlaybackState,
+  SpotifyPlaylist,
+  SpotifyTrack,
+} from './spotify-client.js';
+import type { Log } from '../../daemon/kernel/log.js';
 
 export interface SpotifyWebClientOptions {
   /** @default 'https://api.spotify.com' */
@@ -9,11 +17,6 @@ export interface SpotifyWebClientOptions {
   maxRetries?: number;
   /** The longest Retry-After honoured (s); a longer one fails at once. @default 60 */
   maxRetryAfterS?: number;
-}
-
-export interface SpotifyLog {
-  warn(obj: object, msg: string): void;
-  debug(obj: object, msg: string): void;
 }
 
 /** What the client needs from the sign-in: a token, and a fresh one after a 401. */
@@ -34,8 +37,13 @@ interface TrackObject {
   name: string;
   is_local?: boolean;
   duration_ms: number;
-  album?: { name: string };
+  album?: { name: string; images?: Image[] };
   artists?: Array<{ name: string }>;
+}
+
+interface Image {
+  url: string;
+  width?: number | null;
 }
 
 /**
@@ -47,12 +55,15 @@ export class SpotifyWebClient implements SpotifyClient {
   readonly #fetch: typeof fetch;
   readonly #clock: Clock;
   readonly #auth: AccessTokens;
-  readonly #log: SpotifyLog;
+  readonly #log: Pick<Log, 'warn' | 'debug'>;
   readonly #apiUrl: string;
   readonly #maxRetries: number;
   readonly #maxRetryAfterS: number;
 
-  constructor(deps: { fetch: typeof fetch; clock: Clock; auth: AccessTokens; log: SpotifyLog }, options: SpotifyWebClientOptions = {}) {
+  constructor(
+    deps: { fetch: typeof fetch; clock: Clock; auth: AccessTokens; log: Pick<Log, 'warn' | 'debug'> },
+    options: SpotifyWebClientOptions = {},
+  ) {
     this.#fetch = deps.fetch;
     this.#clock = deps.clock;
     this.#auth = deps.auth;
@@ -70,6 +81,7 @@ export class SpotifyWebClient implements SpotifyClient {
       owner?: { display_name?: string | null; id?: string };
       tracks?: { total: number };
       items?: { total: number };
+      images?: Image[] | null;
     };
     const items = await this.#pages<Item>('/v1/me/playlists?limit=50');
     return items.map((p) => ({
@@ -78,6 +90,7 @@ export class SpotifyWebClient implements SpotifyClient {
       name: p.name,
       owner: p.owner?.display_name ?? p.owner?.id ?? '',
       tracks: p.tracks?.total ?? p.items?.total ?? 0,
+      ...withCover(largest(p.images)),
     }));
   }
 
@@ -128,6 +141,50 @@ export class SpotifyWebClient implements SpotifyClient {
     if (options.uris !== undefined) body['uris'] = options.uris;
     if (options.contextUri !== undefined) body['context_uri'] = options.contextUri;
     await this.#request('PUT', `/v1/me/player/play${query}`, Object.keys(body).length === 0 ? undefined : body);
+  }
+
+  async me(): Promise<SpotifyAccountInfo> {
+    const body = (await this.#request('GET', '/v1/me')) as { id?: string; display_name?: string | null; product?: string } | undefined;
+    return { id: body?.id ?? '', name: body?.display_name ?? body?.id ?? '', product: body?.product ?? 'unknown' };
+  }
+
+  async playbackState(): Promise<SpotifyPlaybackState | null> {
+    type State = {
+      device?: { id: string | null; name: string; volume_percent: number | null } | null;
+      is_playing?: boolean;
+      progress_ms?: number | null;
+      context?: { uri: string } | null;
+      item?: TrackObject | null;
+    };
+    const body = (await this.#request('GET', '/v1/me/player')) as State | undefined;
+    if (body === undefined) return null;
+    return {
+      deviceId: body.device?.id ?? null,
+      deviceName: body.device?.name ?? null,
+      isPlaying: body.is_playing === true,
+      progressMs: body.progress_ms ?? 0,
+      contextUri: body.context?.uri ?? null,
+      track: body.item ? (toTrack(body.item)[0] ?? null) : null,
+      volumePercent: body.device?.volume_percent ?? null,
+    };
+  }
+
+  async next(): Promise<void> {
+    await this.#request('POST', '/v1/me/player/next');
+  }
+
+  async pause(): Promise<void> {
+    await this.#request('PUT', '/v1/me/player/pause');
+  }
+
+  async setVolume(percent: number): Promise<void> {
+    if (!Number.isInteger(percent) || percent < 0 || percent > 100)
+      throw new RangeError(`Expected \`percent\` to be an integer 0–100, got \`${percent}\` (number)`);
+    await this.#request('PUT', `/v1/me/player/volume?volume_percent=${percent}`);
+  }
+
+  async saveTracks(ids: readonly string[]): Promise<void> {
+    await this.#request('PUT', `/v1/me/tracks?${new URLSearchParams({ ids: ids.join(',') }).toString()}`);
   }
 
   async #pages<T>(first: string): Promise<T[]> {
@@ -202,8 +259,19 @@ function toTrack(t: TrackObject): SpotifyTrack[] {
       artists: (t.artists ?? []).map((a) => a.name),
       album: t.album?.name ?? '',
       durationMs: t.duration_ms,
+      ...withCover(largest(t.album?.images)),
     },
   ];
+}
+
+function withCover(url: string | null): { coverUrl?: string } {
+  return url === null ? {} : { coverUrl: url };
+}
+
+/** The address of the widest image, or null. */
+function largest(images: readonly Image[] | null | undefined): string | null {
+  if (!images || images.length === 0) return null;
+  return [...images].sort((a, b) => (b.width ?? 0) - (a.width ?? 0))[0]?.url ?? null;
 }
 
 function pathOnly(path: string): string {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { deflateSync } from 'node:zlib';
 
 interface FakeTrack {
   id: string;
@@ -21,8 +22,11 @@ interface FakeDevice {
 /**
  * A local stand-in for Spotify's accounts service and the Web API endpoints Moodbox uses, on
  * 127.0.0.1: the same paths, payloads, paging and errors (401 expired token, 429 with Retry-After,
- * 404 NO_ACTIVE_DEVICE, 400 invalid_grant). Control methods: `approve()`, `expireTokens()`,
- * `rateLimitNext()`, `addPlaylist()`, `addDevice()`.
+ * 404 NO_ACTIVE_DEVICE, 400 invalid_grant). Playback is simulated: a started playlist plays its
+ * tracks in order on the wall clock (`GET /v1/me/player`), next, pause, volume and saving tracks
+ * work, and each track's album cover is served under `/images/`. Control methods: `approve()`,
+ * `expireTokens()`, `rateLimitNext()`, `addPlaylist()`, `addDevice()`, `goAway()`, `comeBack()`;
+ * `saved` lists the saved track ids.
  */
 export class FakeSpotifyServer {
   readonly clientId = 'moodbox-test-client';
@@ -32,16 +36,28 @@ export class FakeSpotifyServer {
   playback: { deviceId: string | null; contextUri?: string; uris?: string[]; isPlaying: boolean } = { deviceId: null, isPlaying: false };
   /** Whether token responses carry a new refresh token. @default false */
   rotateRefreshTokens = false;
+  /** Track ids saved with `PUT /v1/me/tracks`. */
+  readonly saved: string[] = [];
+  /** The account `GET /v1/me` describes. */
+  account = { id: 'ann', displayName: 'Ann', product: 'premium' };
+  /** Tokens refreshed so far. */
+  refreshes = 0;
 
   readonly #server: Server;
   readonly #codes = new Map<string, { challenge: string; redirectUri: string }>();
   readonly #access = new Map<string, { expiresAt: number }>();
   readonly #refresh = new Set<string>();
-  readonly #playlists: Array<{ id: string; name: string; tracks: FakeTrack[] }> = [];
+  readonly #playlists: Array<{ id: string; name: string; tracks: FakeTrack[]; hasCover: boolean }> = [];
   readonly #devices: FakeDevice[] = [];
   #rateLimited = 0;
   #retryAfterS = 1;
   #url = '';
+  #port = 0;
+  /** The simulated playback: which track of the context plays, since when (wall clock), paused at. */
+  #track = 0;
+  #trackStartedAt = 0;
+  #pausedAtMs: number | undefined;
+  #volume = 60;
 
   constructor() {
     this.#server = createServer((req, res) => {
@@ -57,8 +73,19 @@ export class FakeSpotifyServer {
   }
 
   async listen(): Promise<void> {
-    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
-    this.#url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => this.#server.listen(this.#port, '127.0.0.1', resolve));
+    this.#port = (this.#server.address() as AddressInfo).port;
+    this.#url = `http://127.0.0.1:${this.#port}`;
+  }
+
+  /** The server goes away (the network is down): connections are refused until `comeBack()`. */
+  async goAway(): Promise<void> {
+    await this.close();
+  }
+
+  /** The server answers again, on the same port, with the same tokens and playback. */
+  async comeBack(): Promise<void> {
+    await this.listen();
   }
 
   async close(): Promise<void> {
@@ -94,8 +121,9 @@ export class FakeSpotifyServer {
     this.#retryAfterS = seconds;
   }
 
-  addPlaylist(id: string, name: string, tracks: FakeTrack[]): void {
-    this.#playlists.push({ id, name, tracks });
+  /** `options.hasCover`: the playlist has a cover image (served under `/images/`). @default false */
+  addPlaylist(id: string, name: string, tracks: FakeTrack[], options: { hasCover?: boolean } = {}): void {
+    this.#playlists.push({ id, name, tracks, hasCover: options.hasCover ?? false });
   }
 
   addDevice(device: FakeDevice): void {
@@ -105,6 +133,11 @@ export class FakeSpotifyServer {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.#url);
     const body = await readBody(req);
+    const image = /^\/images\/([a-z0-9]+)\.png$/i.exec(url.pathname);
+    if (req.method === 'GET' && image) {
+      res.writeHead(200, { 'content-type': 'image/png' }).end(coverPng(image[1] ?? ''));
+      return;
+    }
     if (req.method === 'POST' && url.pathname === '/api/token') {
       this.#token(new URLSearchParams(body), res);
       return;
@@ -133,6 +166,7 @@ export class FakeSpotifyServer {
         name: p.name,
         owner: { id: 'me', display_name: 'Me' },
         tracks: { href: `${this.#url}/v1/playlists/${p.id}/tracks`, total: p.tracks.length },
+        images: p.hasCover ? [this.#image(p.id)] : [],
       }));
       return json(res, 200, this.#page(url, items, limit, offset));
     }
@@ -180,12 +214,50 @@ export class FakeSpotifyServer {
       this.playback = { ...this.playback, deviceId: device.id, isPlaying: play === true };
       return void res.writeHead(204).end();
     }
+    if (route === 'GET /v1/me') {
+      return json(res, 200, { id: this.account.id, display_name: this.account.displayName, product: this.account.product });
+    }
+    if (route === 'GET /v1/me/player') return this.#state(res);
+    if (route === 'POST /v1/me/player/next') {
+      if (!this.#active()) return error(res, 404, 'Player command failed: No active device found', 'NO_ACTIVE_DEVICE');
+      this.#track += 1;
+      this.#trackStartedAt = Date.now();
+      this.#pausedAtMs = undefined;
+      this.playback = { ...this.playback, isPlaying: true };
+      return void res.writeHead(204).end();
+    }
+    if (route === 'PUT /v1/me/player/pause') {
+      if (!this.#active()) return error(res, 404, 'Player command failed: No active device found', 'NO_ACTIVE_DEVICE');
+      this.#pausedAtMs ??= Date.now() - this.#trackStartedAt;
+      this.playback = { ...this.playback, isPlaying: false };
+      return void res.writeHead(204).end();
+    }
+    if (route === 'PUT /v1/me/player/volume') {
+      const percent = Number(url.searchParams.get('volume_percent'));
+      if (!Number.isInteger(percent) || percent < 0 || percent > 100) return error(res, 400, 'Invalid volume_percent');
+      if (!this.#active()) return error(res, 404, 'Player command failed: No active device found', 'NO_ACTIVE_DEVICE');
+      this.#volume = percent;
+      return void res.writeHead(204).end();
+    }
+    if (route === 'PUT /v1/me/tracks') {
+      const ids = (url.searchParams.get('ids') ?? '').split(',').filter((id) => id !== '');
+      if (ids.length === 0 || ids.length > 50) return error(res, 400, 'Invalid ids');
+      this.saved.push(...ids.filter((id) => !this.saved.includes(id)));
+      return void res.writeHead(200).end();
+    }
     if (route === 'PUT /v1/me/player/play') {
       const id = url.searchParams.get('device_id');
       const device = id === null ? this.#devices.find((d) => d.isActive) : this.#devices.find((d) => d.id === id);
       if (!device) return error(res, 404, 'Player command failed: No active device found', 'NO_ACTIVE_DEVICE');
       const { context_uri: contextUri, uris } = JSON.parse(body || '{}') as { context_uri?: string; uris?: string[] };
       for (const d of this.#devices) d.isActive = d === device;
+      if (contextUri === undefined && uris === undefined && this.#pausedAtMs !== undefined) {
+        this.#trackStartedAt = Date.now() - this.#pausedAtMs;
+      } else {
+        this.#track = 0;
+        this.#trackStartedAt = Date.now();
+      }
+      this.#pausedAtMs = undefined;
       this.playback = {
         deviceId: device.id,
         isPlaying: true,
@@ -195,6 +267,43 @@ export class FakeSpotifyServer {
       return void res.writeHead(204).end();
     }
     error(res, 404, 'Service not found');
+  }
+
+  #active(): FakeDevice | undefined {
+    return this.#devices.find((d) => d.isActive && d.id === this.playback.deviceId);
+  }
+
+  /** `GET /v1/me/player`: the playlist's tracks one after another on the wall clock; 204 when no device is active. */
+  #state(res: ServerResponse): void {
+    const device = this.#active();
+    if (!device) return void res.writeHead(204).end();
+    const playlist = this.#playlists.find((p) => `spotify:playlist:${p.id}` === this.playback.contextUri);
+    const tracks = playlist?.tracks ?? [];
+    let progress = this.#pausedAtMs ?? Date.now() - this.#trackStartedAt;
+    // A track that ran out gives way to the next one, as Spotify plays a playlist on.
+    while (
+      this.#pausedAtMs === undefined &&
+      tracks.length > 0 &&
+      progress >= (tracks[this.#track % tracks.length]?.durationMs ?? Infinity)
+    ) {
+      progress -= tracks[this.#track % tracks.length]?.durationMs ?? 0;
+      this.#trackStartedAt += tracks[this.#track % tracks.length]?.durationMs ?? 0;
+      this.#track += 1;
+    }
+    const track = tracks.length === 0 ? undefined : tracks[this.#track % tracks.length];
+    json(res, 200, {
+      device: { id: device.id, name: device.name, type: device.type, is_active: true, volume_percent: this.#volume },
+      is_playing: this.playback.isPlaying,
+      progress_ms: track === undefined ? null : progress,
+      timestamp: Date.now(),
+      context: this.playback.contextUri === undefined ? null : { type: 'playlist', uri: this.playback.contextUri },
+      currently_playing_type: track === undefined ? 'unknown' : 'track',
+      item: track === undefined ? null : { ...trackObject(track), album: { name: track.album, images: [this.#image(track.id)] } },
+    });
+  }
+
+  #image(id: string): { url: string; width: number; height: number } {
+    return { url: `${this.#url}/images/${id.replace(/[^a-z0-9]/gi, '')}.png`, width: 64, height: 64 };
   }
 
   #token(form: URLSearchParams, res: ServerResponse): void {
@@ -218,6 +327,7 @@ export class FakeSpotifyServer {
       const refresh = form.get('refresh_token') ?? '';
       if (!this.#refresh.has(refresh)) return void json(res, 400, { error: 'invalid_grant', error_description: 'Invalid refresh token' });
       if (this.rotateRefreshTokens) this.#refresh.delete(refresh);
+      this.refreshes += 1;
       return void json(res, 200, this.#issue(this.rotateRefreshTokens));
     }
     json(res, 400, { error: 'unsupported_grant_type', error_description: `grant_type must be authorization_code or refresh_token` });
@@ -267,6 +377,39 @@ function trackObject(t: FakeTrack): Record<string, unknown> {
     album: { name: t.album },
     artists: t.artists.map((name) => ({ name })),
   };
+}
+
+/** A tiny valid PNG (1x1), its colour taken from `id`, so each cover differs. */
+function coverPng(id: string): Buffer {
+  const hash = createHash('sha256').update(id).digest();
+  const raw = Buffer.from([0, hash[0] ?? 0, hash[1] ?? 0, hash[2] ?? 0]);
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(8 + data.length + 4);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(1, 0);
+  ihdr.writeUInt32BE(1, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+function crc32(bytes: Buffer): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

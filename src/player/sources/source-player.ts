@@ -1,0 +1,129 @@
+import { EventBus } from '../../daemon/kernel/event-bus.js';
+import type { Service, ServiceHealth } from '../../daemon/kernel/lifecycle.js';
+import type { PlayQueue, QueueEntry } from '../play-queue.js';
+import type { Player, PlayerEvents, PlayerState } from '../player.js';
+
+/** A player for the entries of one source, known by their uri's scheme (`spotify:`). */
+export interface SourceRoute {
+  /** The uri scheme, with its colon: `spotify:`. */
+  scheme: string;
+  player: Player & Service;
+}
+
+/** Events of every player, whether it plays now or not: the history needs each play's end. */
+const ALWAYS: ReadonlySet<keyof PlayerEvents> = new Set(['trackStarted', 'trackEnded', 'trackFailed']);
+const EVENTS: ReadonlyArray<keyof PlayerEvents> = [
+  'trackStarted',
+  'trackEnded',
+  'trackFailed',
+  'positionChanged',
+  'pausedChanged',
+  'volumeChanged',
+  'queueChanged',
+  'queueEnded',
+  'playerFaulted',
+  'playerRestarted',
+];
+
+/**
+ * One `Player` over the players of each source: an entry plays on the player of its uri's scheme
+ * (the library's paths and URLs on mpv), and the one that played before stops (`play([])`). The
+ * state, the volume, pause and skips are those of the player in use; every player's plays are
+ * announced, so one `PlayRecorder` writes the history of all of them.
+ */
+export class SourcePlayer implements Player, Service {
+  readonly name = 'player';
+  readonly events = new EventBus<PlayerEvents>();
+  readonly #local: Player & Service;
+  readonly #routes: readonly SourceRoute[];
+  #active: Player & Service;
+  #offs: Array<() => void> = [];
+
+  constructor(deps: { local: Player & Service; routes: readonly SourceRoute[] }) {
+    this.#local = deps.local;
+    this.#routes = deps.routes;
+    this.#active = deps.local;
+    for (const player of [deps.local, ...deps.routes.map((r) => r.player)]) {
+      for (const event of EVENTS) {
+        this.#offs.push(
+          player.events.on(event, (payload) => {
+            if (ALWAYS.has(event) || player === this.#active) this.events.emit(event, payload);
+          }),
+        );
+      }
+    }
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    await this.#local.start(signal);
+    for (const route of this.#routes) await route.player.start(signal);
+  }
+
+  async stop(): Promise<void> {
+    for (const route of [...this.#routes].reverse()) await route.player.stop();
+    await this.#local.stop();
+  }
+
+  health(): ServiceHealth {
+    return this.#local.health?.() ?? { status: 'ready' };
+  }
+
+  async play(entries: readonly QueueEntry[]): Promise<void> {
+    const target = this.#playerFor(entries[0]?.track.uri);
+    if (target !== this.#active) {
+      const before = this.#active;
+      this.#active = target;
+      await before.play([]);
+    }
+    await target.play(entries);
+    this.events.emit('queueChanged', { current: target.state().current, upcoming: target.state().upcoming });
+  }
+
+  async enqueue(entries: readonly QueueEntry[], options?: { next?: boolean }): Promise<void> {
+    if (this.#active.state().current === undefined) return this.play(entries);
+    if (this.#playerFor(entries[0]?.track.uri) === this.#active) await this.#active.enqueue(entries, options);
+  }
+
+  /** What follows the current entry, on its own player; another source's entries are not queued behind it. */
+  async replaceUpcoming(entries: readonly QueueEntry[]): Promise<void> {
+    await this.#active.replaceUpcoming(entries.filter((e) => this.#playerFor(e.track.uri) === this.#active));
+  }
+
+  next(): Promise<void> {
+    return this.#active.next();
+  }
+
+  pause(): Promise<void> {
+    return this.#active.pause();
+  }
+
+  resume(): Promise<void> {
+    return this.#active.resume();
+  }
+
+  async setVolume(volume: number): Promise<number> {
+    return this.#active.setVolume(volume);
+  }
+
+  async setMaxVolume(max: number): Promise<number> {
+    let applied = 0;
+    for (const player of [this.#local, ...this.#routes.map((r) => r.player)]) {
+      const volume = await player.setMaxVolume(max);
+      if (player === this.#active) applied = volume;
+    }
+    return applied;
+  }
+
+  state(): PlayerState {
+    return this.#active.state();
+  }
+
+  queue(): PlayQueue {
+    return this.#active.queue();
+  }
+
+  #playerFor(uri: string | undefined): Player & Service {
+    if (uri === undefined) return this.#active;
+    return this.#routes.find((r) => uri.startsWith(r.scheme))?.player ?? this.#local;
+  }
+}
