@@ -2,11 +2,17 @@
  * The real adapters, built for the composition root (`main.ts`): the camera's OpenCV and
  * onnxruntime parts (loaded lazily, only when the camera is on), mpv and the RFID reader.
  */
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import type { Config } from './config/schema.js';
 import type { Clock } from './kernel/clock.js';
 import type { Logger } from './logging.js';
 import type { CameraParts } from './moodbox.js';
+import type { MqttParts } from './mqtt/mqtt-services.js';
+import { boxTopics } from './mqtt/fleet-topics.js';
+import { topicId } from './mqtt/mqtt-connection.js';
+import { MqttJsConnection } from './mqtt/mqtt-js-connection.js';
 import { HidRfidReader, nodeHidBackend } from './rfid/hid-rfid-reader.js';
 import { INSTALL_DIR } from './version.js';
 import { resolveAudioOutput } from '../player/audio-output.js';
@@ -32,6 +38,31 @@ export function mpvPlayer(config: Config, deps: { clock: Clock; log: Logger; env
       maxVolume: config.player.maxVolume,
     },
   );
+}
+
+/** The broker connection, or undefined when `mqtt.enabled` is off (mqtt.js is not loaded then). */
+export function mqttConnection(config: Config, deps: { log: Logger; env: NodeJS.ProcessEnv }): MqttParts | undefined {
+  const { mqtt } = config;
+  if (!mqtt.enabled) return undefined;
+  const box = mqtt.box === '' ? topicId(hostname()) : mqtt.box;
+  const read = (file: string): string | undefined => (file === '' ? undefined : readFileSync(installPath(file), 'utf8'));
+  const password = deps.env['MOODBOX_MQTT_PASSWORD'] ?? read(mqtt.passwordFile)?.trim();
+  const tls = { ca: read(mqtt.caFile), cert: read(mqtt.certFile), key: read(mqtt.keyFile), rejectUnauthorized: true };
+  const connection = new MqttJsConnection(
+    { log: deps.log.child({ module: 'mqtt' }) },
+    {
+      url: mqtt.url,
+      clientId: `moodbox-${mqtt.site}-${box}`,
+      username: deps.env['MOODBOX_MQTT_USERNAME'] ?? mqtt.username,
+      password,
+      tls,
+      availability: { topic: boxTopics(mqtt.site, box).availability, online: 'online', offline: 'offline' },
+      minReconnectMs: 1000,
+      maxReconnectMs: 60_000,
+      keepaliveS: 30,
+    },
+  );
+  return { connection, box };
 }
 
 /** The USB RFID reader, or undefined when the configuration turns it off (node-hid is not loaded then). */

@@ -79,6 +79,8 @@ export type MoodboxEvents = {
   moodReleased: { readonly why: 'staff' | 'expired' };
   /** Settings were saved from the admin panel (dotted paths of what changed). Owner: the live configuration. */
   settingsChanged: { readonly changed: readonly string[] };
+  /** Someone allowed to (a fleet operator) asked the daemon to restart; the composition root stops it with the restart exit code. */
+  restartRequested: { readonly by: string };
 };
 
 export type MoodboxBus = EventBus<MoodboxEvents>;

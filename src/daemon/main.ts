@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { cameraParts, installPath, mpvPlayer, rfidReader } from './adapters.js';
+import { cameraParts, installPath, mpvPlayer, mqttConnection, rfidReader } from './adapters.js';
 import { ensureDemoAdmin } from './auth/demo-admin.js';
 import { coversDir } from './commands/library-command.js';
 import { LiveConfig } from './config/live-config.js';
@@ -20,8 +20,8 @@ import { INSTALL_DIR, VERSION } from './version.js';
 import { LibraryScanner } from '../player/library/scanner.js';
 import { MusicMetadataTagReader } from '../player/library/music-metadata-tag-reader.js';
 
-/** Exit codes: 0 clean stop, 1 start-up or runtime failure, 78 bad configuration (EX_CONFIG; systemd does not restart on it). */
-export const EXIT = { OK: 0, FAILURE: 1, CONFIG: 78 } as const;
+/** Exit codes: 0 clean stop, 1 start-up or runtime failure, 75 restart asked for (systemd starts it again), 78 bad configuration (EX_CONFIG; systemd does not restart on it). */
+export const EXIT = { OK: 0, FAILURE: 1, RESTART: 75, CONFIG: 78 } as const;
 
 /** How long a signal-initiated shutdown may take before the process exits anyway (ms). */
 const SHUTDOWN_DEADLINE_MS = 5000;
@@ -94,6 +94,8 @@ export async function runDaemon(options: {
       ),
       rfid: await rfidReader(config, { clock }),
       camera: await cameraParts(config, { clock, log }),
+      mqtt: mqttConnection(config, { log, env: options.env }),
+      version: VERSION,
       folders: () => settings.current.library.folders.map((folder) => installPath(folder)),
       delivery: (core) => {
         const [uiDir, covers, modelPath] = [join(INSTALL_DIR, 'dist', 'ui'), coversDir(config), installPath(config.vision.modelPath)];
@@ -136,6 +138,7 @@ export async function runDaemon(options: {
   const onUnhandled = onFatal('unhandled rejection');
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  bus.on('restartRequested', ({ by }) => void shutdown(`restart asked for by ${by}`, EXIT.RESTART).then(resolveSignalled));
   process.on('uncaughtException', onUncaught);
   process.on('unhandledRejection', onUnhandled);
 

@@ -11,6 +11,7 @@ import type { Random } from './kernel/random.js';
 import { LibraryService, type Scanner } from './library-service.js';
 import type { Logger } from './logging.js';
 import { MusicDirector } from './music-director.js';
+import { mqttServices, type MqttParts } from './mqtt/mqtt-services.js';
 import type { RfidReader } from './rfid/rfid-reader.js';
 import type { Store } from './store/store.js';
 import { StoreService } from './store/store-service.js';
@@ -42,6 +43,10 @@ export interface MoodboxDeps {
   rfid?: (RfidReader & Service) | undefined;
   /** The camera, unless the configuration turns it off. */
   camera?: CameraParts | undefined;
+  /** The MQTT broker connection, when the configuration turns it on (Home Assistant, the fleet). */
+  mqtt?: MqttParts | undefined;
+  /** The version, as the broker is told it. */
+  version?: string;
   /** The music folders to scan (absolute; they may change while running). */
   folders: () => readonly string[];
   /**
@@ -124,6 +129,17 @@ export class Moodbox implements MoodboxCore {
             stats: store.stats,
             offReason: () => cameraOffReason(settings.current.camera, clock.now()),
           });
+    const mqtt =
+      deps.mqtt === undefined
+        ? []
+        : mqttServices(this, deps.mqtt, {
+            clock,
+            log: log.child({ module: 'mqtt' }),
+            store,
+            settings,
+            version: deps.version ?? '',
+            cards: deps.rfid,
+          });
     const { screens, server } = deps.delivery(this);
     this.#screens = screens;
     this.#lifecycle = new Lifecycle({
@@ -136,6 +152,7 @@ export class Moodbox implements MoodboxCore {
         this.library,
         this.director,
         ...(this.camera ? [this.camera] : []),
+        ...mqtt,
         server,
       ],
       log: log.child({ module: 'lifecycle' }),

@@ -374,7 +374,7 @@ export const MqttSchema = Type.Object(
     }),
     homeAssistant: Type.Boolean({
       default: true,
-      description: "Announce the box to Home Assistant (MQTT device discovery) and take its commands.",
+      description: 'Announce the box to Home Assistant (MQTT device discovery) and take its commands.',
       requiresRestart: true,
     }),
     discoveryPrefix: Type.String({
@@ -385,7 +385,8 @@ export const MqttSchema = Type.Object(
     }),
     fleet: Type.Boolean({
       default: false,
-      description: "Take fleet operators' commands (volume cap, quiet hours, camera hours, policy, rescan, restart) and send play and mood events.",
+      description:
+        "Take fleet operators' commands (volume cap, quiet hours, camera hours, policy, rescan, restart) and send play and mood events.",
       requiresRestart: true,
     }),
     shareNames: Type.Boolean({

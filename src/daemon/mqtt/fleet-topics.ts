@@ -1,0 +1,83 @@
+/**
+ * The fleet's topics on a shared broker, for the boxes and for `moodbox fleet`:
+ *
+ * | Topic | Retained | What |
+ * | --- | --- | --- |
+ * | `moodbox/<site>/<box>/availability` | yes | `online`, or `offline` (the last will) |
+ * | `moodbox/<site>/<box>/state` | yes | mood, faces, what plays, volume and limits (JSON) |
+ * | `moodbox/<site>/<box>/health` | yes | version, uptime, memory, each service's health (JSON) |
+ * | `moodbox/<site>/<box>/heartbeat` | no | every `mqtt.fleet.heartbeatS` seconds (JSON) |
+ * | `moodbox/<site>/<box>/events/play` · `/events/mood` | no | each play, each room mood change (JSON) |
+ * | `moodbox/<site>/<box>/cmd/<command>` | no | an operator's command to one box (JSON `{id, value}`) |
+ * | `moodbox/<site>/all/cmd/<command>` | no | the same command to every box of the site |
+ * | `moodbox/<site>/<box>/cmd-result` | no | each command's outcome (JSON `{id, command, ok, error?}`) |
+ */
+export const FLEET_ROOT = 'moodbox';
+
+/** The box level that addresses every box of a site; no box may be called this. */
+export const SITE_WIDE = 'all';
+
+/** What an operator may tell a box to do, and the setting each changes. */
+export const FLEET_COMMANDS = {
+  'volume-cap': 'player.maxVolume: an integer 0–100',
+  'quiet-hours': 'player.quietHours: {"from":"HH:MM","to":"HH:MM"} or null',
+  'camera-hours': 'camera.hours: {"from":"HH:MM","to":"HH:MM"} or null',
+  policy: 'player.policy: "match" or "lift"',
+  rescan: 'scans the music library again (no value)',
+  restart: 'restarts the daemon (no value; systemd starts it again)',
+} as const;
+
+export type FleetCommand = keyof typeof FLEET_COMMANDS;
+
+export function isFleetCommand(value: string): value is FleetCommand {
+  return Object.hasOwn(FLEET_COMMANDS, value);
+}
+
+/** A command as it travels: `id` ties the box's answer to it. */
+export interface FleetCommandMessage {
+  id: string;
+  value?: unknown;
+}
+
+/** A box's answer to a command. */
+export interface FleetCommandResult {
+  id: string;
+  command: string;
+  box: string;
+  ok: boolean;
+  error?: string;
+}
+
+/** The topics of one box. */
+export function boxTopics(site: string, box: string) {
+  const base = `${FLEET_ROOT}/${site}/${box}`;
+  return {
+    base,
+    availability: `${base}/availability`,
+    state: `${base}/state`,
+    health: `${base}/health`,
+    heartbeat: `${base}/heartbeat`,
+    event: (kind: 'play' | 'mood') => `${base}/events/${kind}`,
+    commands: `${base}/cmd/+`,
+    siteCommands: `${FLEET_ROOT}/${site}/${SITE_WIDE}/cmd/+`,
+    commandResult: `${base}/cmd-result`,
+    /** Home Assistant's commands, one topic per entity. */
+    set: (entity: string) => `${base}/set/${entity}`,
+    setAll: `${base}/set/+`,
+    tag: `${base}/tag`,
+  };
+}
+
+export type BoxTopics = ReturnType<typeof boxTopics>;
+
+/** The topic that sends `command` to one box, or to every box of the site when `box` is undefined. */
+export function commandTopic(site: string, box: string | undefined, command: FleetCommand): string {
+  return `${FLEET_ROOT}/${site}/${box ?? SITE_WIDE}/cmd/${command}`;
+}
+
+/** Splits `moodbox/<site>/<box>/<rest>` into its parts, or undefined for another topic. */
+export function parseBoxTopic(topic: string): { site: string; box: string; rest: string } | undefined {
+  const [root, site, box, ...rest] = topic.split('/');
+  if (root !== FLEET_ROOT || site === undefined || box === undefined || rest.length === 0) return undefined;
+  return { site, box, rest: rest.join('/') };
+}

@@ -1,0 +1,179 @@
+import type { BoxTopics } from './fleet-topics.js';
+
+/** Which Moodbox this is, for Home Assistant's device registry. */
+export interface BoxIdentity {
+  /** `[a-z0-9_-]`: the device's id in Home Assistant. */
+  id: string;
+  /** The device's name in Home Assistant. */
+  name: string;
+  version: string;
+  /** The admin panel's address, when known. */
+  configurationUrl?: string | undefined;
+}
+
+export interface DiscoveryOptions {
+  /** Home Assistant's discovery prefix. @default 'homeassistant' */
+  prefix: string;
+  /** The choices of `player.policy`. */
+  policies: readonly string[];
+  /** The choices of the music source, when this Moodbox has more than one. */
+  sources?: readonly string[] | undefined;
+  /** Whether an RFID reader is there: its cards become Home Assistant tag scans. */
+  hasCardReader: boolean;
+}
+
+/** Home Assistant's payloads for `binary_sensor` and `switch` states. */
+export const ON = 'ON';
+export const OFF = 'OFF';
+
+/**
+ * Home Assistant's device-based discovery message: one retained message on
+ * `<prefix>/device/<id>/config` sets up every entity of the box. Entities read the box's retained
+ * JSON state (`state_topic`) through value templates, send commands to `…/set/<entity>`, and are
+ * unavailable while the box's availability topic says `offline` (the last will).
+ */
+export function discoveryMessage(
+  box: BoxIdentity,
+  topics: BoxTopics,
+  options: DiscoveryOptions,
+): { topic: string; payload: Record<string, unknown> } {
+  const uid = (entity: string): string => `${box.id}_${entity}`;
+  const json = (key: string): string => `{{ value_json.${key} }}`;
+  const sensor = (entity: string, name: string, extra: Record<string, unknown>) => ({
+    platform: 'sensor',
+    unique_id: uid(entity),
+    name,
+    state_topic: topics.state,
+    ...extra,
+  });
+  const components: Record<string, Record<string, unknown>> = {
+    mood: sensor('mood', 'Room mood', { value_template: json('mood'), icon: 'mdi:emoticon-outline' }),
+    confidence: sensor('confidence', 'Mood confidence', {
+      value_template: json('confidence'),
+      unit_of_measurement: '%',
+      state_class: 'measurement',
+      icon: 'mdi:gauge',
+    }),
+    faces: sensor('faces', 'Faces', { value_template: json('faces'), state_class: 'measurement', icon: 'mdi:account-group' }),
+    now_playing: sensor('now_playing', 'Now playing', { value_template: json('nowPlaying'), icon: 'mdi:music' }),
+    playing: {
+      platform: 'binary_sensor',
+      unique_id: uid('playing'),
+      name: 'Playing',
+      state_topic: topics.state,
+      value_template: `{{ '${ON}' if value_json.playing else '${OFF}' }}`,
+      payload_on: ON,
+      payload_off: OFF,
+      device_class: 'running',
+    },
+    occupancy: {
+      platform: 'binary_sensor',
+      unique_id: uid('occupancy'),
+      name: 'Occupancy',
+      state_topic: topics.state,
+      value_template: `{{ '${ON}' if value_json.occupied else '${OFF}' }}`,
+      payload_on: ON,
+      payload_off: OFF,
+      device_class: 'occupancy',
+    },
+    policy: {
+      platform: 'select',
+      unique_id: uid('policy'),
+      name: 'Music policy',
+      state_topic: topics.state,
+      value_template: json('policy'),
+      command_topic: topics.set('policy'),
+      options: [...options.policies],
+      icon: 'mdi:tune-variant',
+    },
+    volume: {
+      platform: 'number',
+      unique_id: uid('volume'),
+      name: 'Volume',
+      state_topic: topics.state,
+      value_template: json('volume'),
+      command_topic: topics.set('volume'),
+      min: 0,
+      max: 100,
+      step: 1,
+      mode: 'slider',
+      unit_of_measurement: '%',
+      icon: 'mdi:volume-high',
+    },
+    max_volume: {
+      platform: 'number',
+      unique_id: uid('max_volume'),
+      name: 'Maximum volume',
+      state_topic: topics.state,
+      value_template: json('maxVolume'),
+      command_topic: topics.set('max_volume'),
+      min: 0,
+      max: 100,
+      step: 1,
+      mode: 'slider',
+      unit_of_measurement: '%',
+      entity_category: 'config',
+      icon: 'mdi:volume-vibrate',
+    },
+    skip: {
+      platform: 'button',
+      unique_id: uid('skip'),
+      name: 'Skip',
+      command_topic: topics.set('skip'),
+      payload_press: 'PRESS',
+      icon: 'mdi:skip-next',
+    },
+    like: {
+      platform: 'button',
+      unique_id: uid('like'),
+      name: 'Like',
+      command_topic: topics.set('like'),
+      payload_press: 'PRESS',
+      icon: 'mdi:heart',
+    },
+    camera: {
+      platform: 'switch',
+      unique_id: uid('camera'),
+      name: 'Camera',
+      state_topic: topics.state,
+      value_template: `{{ '${ON}' if value_json.cameraEnabled else '${OFF}' }}`,
+      command_topic: topics.set('camera'),
+      payload_on: ON,
+      payload_off: OFF,
+      state_on: ON,
+      state_off: OFF,
+      device_class: 'switch',
+      icon: 'mdi:cctv',
+    },
+  };
+  if (options.sources !== undefined && options.sources.length > 1) {
+    components['source'] = {
+      platform: 'select',
+      unique_id: uid('source'),
+      name: 'Music source',
+      state_topic: topics.state,
+      value_template: json('source'),
+      command_topic: topics.set('source'),
+      options: [...options.sources],
+      icon: 'mdi:playlist-music',
+    };
+  }
+  if (options.hasCardReader) components['card'] = { platform: 'tag', topic: topics.tag };
+  return {
+    topic: `${options.prefix}/device/${box.id}/config`,
+    payload: {
+      device: {
+        identifiers: [box.id],
+        name: box.name,
+        manufacturer: 'Moodbox',
+        model: 'Moodbox',
+        sw_version: box.version,
+        ...(box.configurationUrl === undefined ? {} : { configuration_url: box.configurationUrl }),
+      },
+      origin: { name: 'Moodbox', sw_version: box.version },
+      availability: [{ topic: topics.availability, payload_available: 'online', payload_not_available: 'offline' }],
+      qos: 1,
+      components,
+    },
+  };
+}

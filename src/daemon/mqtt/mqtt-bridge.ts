@@ -1,0 +1,252 @@
+import type { Config } from '../config/schema.js';
+import type { CameraStatus, MoodboxBus, Playback } from '../events.js';
+import type { Clock, Timer } from '../kernel/clock.js';
+import type { Log } from '../kernel/log.js';
+import type { Service, ServiceHealth } from '../kernel/lifecycle.js';
+import type { RfidReader } from '../rfid/rfid-reader.js';
+import { NOBODY, type RoomMood } from '../../vision/room-mood.js';
+import type { BoxControls } from './box-controls.js';
+import { FleetMember } from './fleet-member.js';
+import { discoveryMessage, OFF, ON, type BoxIdentity } from './home-assistant.js';
+import type { MqttConnection } from './mqtt-connection.js';
+
+/** What the bridge reads of Moodbox: each owner's read API. */
+export interface BoxView {
+  room(): RoomMood | null;
+  faces(): number;
+  /** `off` when the box has no camera. */
+  camera(): CameraStatus;
+  playback(): Playback;
+  track(id: number): { title: string; artist: string } | undefined;
+  settings(): Config;
+  /** The name of whoever is signed in at the kiosk. */
+  person(): string | null;
+  health(): Array<{ name: string } & ServiceHealth>;
+  /** Resident memory (bytes). */
+  rss(): number;
+}
+
+export interface MqttBridgeDeps {
+  connection: MqttConnection;
+  bus: MoodboxBus;
+  clock: Clock;
+  log: Log;
+  view: BoxView;
+  controls: BoxControls;
+  /** The RFID reader: its cards become Home Assistant tag scans. */
+  cards?: RfidReader | undefined;
+}
+
+export interface MqttBridgeOptions {
+  identity: BoxIdentity;
+  site: string;
+  box: string;
+  homeAssistant: { enabled: boolean; prefix: string };
+  fleet: { enabled: boolean; heartbeatMs: number; shareNames: boolean };
+  /** The choices of `player.policy`, and of the music source when there are several. */
+  policies: readonly string[];
+  sources?: readonly string[] | undefined;
+}
+
+/**
+ * Moodbox on an MQTT broker: the box's state and health (retained, from the app's events), Home
+ * Assistant's device discovery (sent again whenever Home Assistant says it is online) and its
+ * commands, RFID cards as tag scans, and the fleet's heartbeats, play and mood events and operator
+ * commands. Commands go through `BoxControls`, under the admin panel's rules. It only publishes and
+ * listens: a broker that is away changes nothing for the camera or the music.
+ */
+export class MqttBridge implements Service {
+  readonly name = 'mqtt-bridge';
+  readonly #deps: MqttBridgeDeps;
+  readonly #options: MqttBridgeOptions;
+  readonly #member: FleetMember;
+  #off: Array<() => void> = [];
+  #healthTimer: Timer | undefined;
+  #lastTrackId: number | null = null;
+  #announcements = 0;
+
+  constructor(deps: MqttBridgeDeps, options: MqttBridgeOptions) {
+    this.#deps = deps;
+    this.#options = options;
+    this.#member = new FleetMember(
+      {
+        connection: deps.connection,
+        clock: deps.clock,
+        log: deps.log,
+        handle: (command, value) => deps.controls.fleet(command, value, `mqtt:fleet`),
+      },
+      {
+        site: options.site,
+        box: options.box,
+        heartbeatMs: options.fleet.heartbeatMs,
+        acceptCommands: options.fleet.enabled,
+        events: options.fleet.enabled,
+      },
+    );
+  }
+
+  /** How many times Home Assistant's discovery message went out. */
+  get announcements(): number {
+    return this.#announcements;
+  }
+
+  async start(): Promise<void> {
+    const { bus, connection, cards } = this.#deps;
+    const topics = this.#member.topics;
+    await this.#member.start();
+    const update = (): void => this.#publishState();
+    this.#off.push(
+      bus.on('roomMoodChanged', ({ mood, previous }) => {
+        update();
+        this.#member.event('mood', { mood: mood.label, previous, confidence: percent(mood.confidence), faces: mood.faces });
+      }),
+      bus.on('facesInViewChanged', update),
+      bus.on('cameraStateChanged', update),
+      bus.on('settingsChanged', update),
+      bus.on('personSignedIn', update),
+      bus.on('personSignedOut', update),
+      bus.on('playbackChanged', (playback) => {
+        update();
+        if (playback.trackId !== null && playback.trackId !== this.#lastTrackId) this.#played(playback.trackId);
+        this.#lastTrackId = playback.trackId;
+      }),
+    );
+    const ha = this.#options.homeAssistant;
+    if (ha.enabled) {
+      this.#off.push(
+        connection.onConnected(() => this.#announce()),
+        connection.subscribe(`${ha.prefix}/status`, (_topic, payload) => {
+          if (payload.trim() === 'online') this.#announce();
+        }),
+        connection.subscribe(topics.setAll, (topic, payload) => void this.#homeAssistantCommand(topic, payload)),
+      );
+      if (cards !== undefined) this.#off.push(cards.on('cardScanned', ({ cardId }) => connection.publish(topics.tag, cardId)));
+      // Connected before this started: the first announcement is not waiting for the next connection.
+      if (connection.isConnected) this.#announce();
+    }
+    this.#publishState();
+    this.#publishHealth();
+    this.#healthTimer = this.#deps.clock.setInterval(() => this.#publishHealth(), this.#options.fleet.heartbeatMs);
+  }
+
+  async stop(): Promise<void> {
+    this.#healthTimer?.cancel();
+    for (const off of this.#off) off();
+    this.#off = [];
+    await this.#member.stop();
+  }
+
+  /** The retained JSON state Home Assistant's entities and `moodbox fleet list` read. */
+  state(): Record<string, unknown> {
+    const { view } = this.#deps;
+    const room = view.room();
+    const faces = view.faces();
+    const playback = view.playback();
+    const settings = view.settings();
+    const track = playback.trackId === null ? undefined : view.track(playback.trackId);
+    const music = (settings as { music?: { source?: string } }).music;
+    return {
+      mood: room?.label ?? null,
+      confidence: room === null ? 0 : percent(room.confidence),
+      faces,
+      occupied: faces > 0 || (room !== null && room.label !== NOBODY),
+      camera: view.camera(),
+      cameraEnabled: settings.camera.enabled,
+      cameraHours: settings.camera.hours,
+      status: playback.status,
+      playing: playback.status === 'playing',
+      trackId: playback.trackId,
+      nowPlaying: track === undefined ? null : [track.artist, track.title].filter((part) => part !== '').join(' – '),
+      volume: playback.volume,
+      maxVolume: settings.player.maxVolume,
+      policy: settings.player.policy,
+      quietHours: settings.player.quietHours,
+      ...(music?.source === undefined ? {} : { source: music.source }),
+      ...(this.#options.fleet.shareNames ? { person: view.person() } : {}),
+    };
+  }
+
+  #publishState(): void {
+    this.#member.setState(this.state());
+  }
+
+  #publishHealth(): void {
+    const { view, clock } = this.#deps;
+    const services = view.health().map(({ name, status, detail }) => ({ name, status, ...(detail === undefined ? {} : { detail }) }));
+    this.#member.setHealth({
+      version: this.#options.identity.version,
+      status: services.some((s) => s.status === 'failed') ? 'failed' : services.some((s) => s.status !== 'ready') ? 'degraded' : 'ready',
+      rssMb: Math.round(view.rss() / 1048576),
+      services,
+      at: Math.floor(clock.now() / 60_000) * 60_000,
+    });
+  }
+
+  #played(trackId: number): void {
+    const track = this.#deps.view.track(trackId);
+    this.#member.event('play', {
+      trackId,
+      title: track?.title ?? null,
+      artist: track?.artist ?? null,
+      mood: this.#deps.view.room()?.label ?? null,
+    });
+  }
+
+  #announce(): void {
+    const { topic, payload } = discoveryMessage(this.#options.identity, this.#member.topics, {
+      prefix: this.#options.homeAssistant.prefix,
+      policies: this.#options.policies,
+      sources: this.#options.sources,
+      hasCardReader: this.#deps.cards !== undefined,
+    });
+    this.#deps.connection.publish(topic, JSON.stringify(payload), { retain: true, qos: 1 });
+    this.#announcements += 1;
+    this.#deps.log.info({ topic, announcements: this.#announcements }, 'announced to home assistant');
+    // Home Assistant has just (re)subscribed: give it the state again even when nothing changed.
+    this.#member.republish();
+  }
+
+  async #homeAssistantCommand(topic: string, payload: string): Promise<void> {
+    const entity = topic.slice(topic.lastIndexOf('/') + 1);
+    const { controls, log } = this.#deps;
+    const actor = 'mqtt:homeassistant';
+    const value = payload.trim();
+    try {
+      switch (entity) {
+        case 'volume':
+          await controls.music.setVolume(Math.round(Number(value)));
+          break;
+        case 'max_volume':
+          controls.save({ player: { maxVolume: Math.round(Number(value)) } }, actor);
+          break;
+        case 'policy':
+          controls.save({ player: { policy: value } }, actor);
+          break;
+        case 'source':
+          controls.save({ music: { source: value } }, actor);
+          break;
+        case 'camera':
+          if (value !== ON && value !== OFF) throw new TypeError(`Expected \`${ON}\` or \`${OFF}\`, got \`${value}\``);
+          controls.save({ camera: { enabled: value === ON } }, actor);
+          break;
+        case 'skip':
+          await controls.music.skip();
+          break;
+        case 'like':
+          await controls.music.like();
+          break;
+        default:
+          throw new TypeError(`Expected a Moodbox entity, got \`${entity}\``);
+      }
+      log.info({ entity, value }, 'home assistant command');
+    } catch (err) {
+      log.warn({ entity, value, err: { message: err instanceof Error ? err.message : String(err) } }, 'home assistant command refused');
+      // Home Assistant shows what it sent until the state says otherwise: say it again.
+      this.#member.republish();
+    }
+  }
+}
+
+function percent(share: number): number {
+  return Math.round(share * 100);
+}

@@ -1,0 +1,181 @@
+import type { IClientOptions, MqttClient } from 'mqtt';
+import type { Log } from '../kernel/log.js';
+import type { Service, ServiceHealth } from '../kernel/lifecycle.js';
+import { topicMatches, type MqttConnection } from './mqtt-connection.js';
+
+/** Where the box says it is online (retained), and the last will the broker sends when it is not. */
+export interface Availability {
+  topic: string;
+  online: string;
+  offline: string;
+}
+
+export interface MqttJsConnectionOptions {
+  /** `mqtt://host:1883`, `mqtts://host:8883` (TLS), `ws://…` or `wss://…`. */
+  url: string;
+  clientId: string;
+  username?: string | undefined;
+  password?: string | undefined;
+  /** PEM contents for TLS: the broker's CA, and a client certificate and key when the broker asks for one. */
+  tls?: { ca?: string | undefined; cert?: string | undefined; key?: string | undefined; rejectUnauthorized: boolean } | undefined;
+  /** Where the box announces itself: `online` (retained) on each connection, and the last will's topic. */
+  availability: Availability;
+  /** The first wait before reconnecting (ms); it doubles after each failed try up to `maxReconnectMs`. */
+  minReconnectMs: number;
+  maxReconnectMs: number;
+  /** Seconds between MQTT pings; the broker sends the last will after 1.5 times this without one. */
+  keepaliveS: number;
+}
+
+/**
+ * The MQTT connection through mqtt.js (loaded when the service starts). Starting does not wait for
+ * the broker: the box runs without it, reconnects with a doubling backoff, and reports `degraded`
+ * while the broker is away. The last will marks the box `offline` on its availability topic when
+ * the connection drops without a goodbye (a crash, SIGKILL, a lost network); a clean stop
+ * publishes `offline` itself.
+ */
+export class MqttJsConnection implements MqttConnection, Service {
+  readonly name = 'mqtt';
+  readonly #log: Log;
+  readonly #options: MqttJsConnectionOptions;
+  #client: MqttClient | undefined;
+  #subscriptions = new Map<string, Set<(topic: string, payload: string) => void>>();
+  #connectedListeners = new Set<() => void>();
+  #reconnectMs: number;
+  #lastError: string | undefined;
+  #connections = 0;
+
+  constructor(deps: { log: Log }, options: MqttJsConnectionOptions) {
+    this.#log = deps.log;
+    this.#options = options;
+    this.#reconnectMs = options.minReconnectMs;
+  }
+
+  get isConnected(): boolean {
+    return this.#client?.connected === true;
+  }
+
+  async start(): Promise<void> {
+    const { connect } = await import('mqtt');
+    const o = this.#options;
+    const will = o.availability;
+    const options: IClientOptions = {
+      clientId: o.clientId,
+      clean: true,
+      keepalive: o.keepaliveS,
+      reconnectPeriod: this.#reconnectMs,
+      connectTimeout: 10_000,
+      // State is republished on each connection; nothing stale piles up in memory while the broker is away.
+      queueQoSZero: false,
+      resubscribe: false,
+      ...(o.username === undefined || o.username === '' ? {} : { username: o.username }),
+      ...(o.password === undefined ? {} : { password: o.password }),
+      ...(o.tls === undefined
+        ? {}
+        : { ...stripUndefined({ ca: o.tls.ca, cert: o.tls.cert, key: o.tls.key }), rejectUnauthorized: o.tls.rejectUnauthorized }),
+      will: { topic: will.topic, payload: Buffer.from(will.offline), retain: true, qos: 1 },
+    };
+    const client = connect(o.url, options);
+    this.#client = client;
+    client.on('connect', () => {
+      this.#connections += 1;
+      this.#reconnectMs = o.minReconnectMs;
+      client.options.reconnectPeriod = this.#reconnectMs;
+      this.#lastError = undefined;
+      this.#log.info({ url: redactUrl(o.url), connections: this.#connections }, 'connected to the mqtt broker');
+      for (const filter of this.#subscriptions.keys()) client.subscribe(filter, { qos: 1 });
+      client.publish(will.topic, will.online, { retain: true, qos: 1 });
+      for (const listener of [...this.#connectedListeners]) {
+        try {
+          listener();
+        } catch (err) {
+          this.#log.error({ err }, 'an mqtt connection listener failed');
+        }
+      }
+    });
+    client.on('close', () => {
+      // The next try waits longer, up to the most; a connection resets it.
+      this.#reconnectMs = Math.min(o.maxReconnectMs, this.#reconnectMs * 2);
+      client.options.reconnectPeriod = this.#reconnectMs;
+    });
+    client.on('offline', () =>
+      this.#log.warn({ url: redactUrl(o.url), retryInMs: this.#reconnectMs }, 'mqtt broker unreachable; retrying'),
+    );
+    client.on('error', (err) => {
+      this.#lastError = err.message;
+      this.#log.warn({ err: { message: err.message } }, 'mqtt connection error');
+    });
+    client.on('message', (topic, payload) => {
+      const text = payload.toString('utf8');
+      for (const [filter, listeners] of this.#subscriptions) {
+        if (!topicMatches(filter, topic)) continue;
+        for (const listener of [...listeners]) {
+          try {
+            listener(topic, text);
+          } catch (err) {
+            this.#log.error({ err, topic }, 'an mqtt message listener failed');
+          }
+        }
+      }
+    });
+  }
+
+  async stop(): Promise<void> {
+    const client = this.#client;
+    this.#client = undefined;
+    if (client === undefined) return;
+    if (client.connected) {
+      // A clean goodbye: say offline ourselves, since the broker does not send the will on a clean disconnect.
+      const { topic, offline } = this.#options.availability;
+      await new Promise<void>((resolve) => client.publish(topic, offline, { retain: true, qos: 1 }, () => resolve()));
+    }
+    await client.endAsync(!client.connected);
+  }
+
+  health(): ServiceHealth {
+    if (this.isConnected) return { status: 'ready', detail: `connected to ${redactUrl(this.#options.url)}` };
+    return {
+      status: 'degraded',
+      detail: `broker ${redactUrl(this.#options.url)} unreachable${this.#lastError === undefined ? '' : ` (${this.#lastError})`}; retrying`,
+    };
+  }
+
+  publish(topic: string, payload: string, options: { retain?: boolean; qos?: 0 | 1 } = {}): void {
+    const client = this.#client;
+    if (client === undefined || !client.connected) return;
+    client.publish(topic, payload, { retain: options.retain ?? false, qos: options.qos ?? 0 }, (err) => {
+      if (err) this.#log.debug({ topic, err: { message: err.message } }, 'mqtt publish dropped');
+    });
+  }
+
+  subscribe(filter: string, listener: (topic: string, payload: string) => void): () => void {
+    let listeners = this.#subscriptions.get(filter);
+    if (listeners === undefined) {
+      listeners = new Set();
+      this.#subscriptions.set(filter, listeners);
+      if (this.#client?.connected === true) this.#client.subscribe(filter, { qos: 1 });
+    }
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0) {
+        this.#subscriptions.delete(filter);
+        if (this.#client?.connected === true) this.#client.unsubscribe(filter);
+      }
+    };
+  }
+
+  onConnected(listener: () => void): () => void {
+    this.#connectedListeners.add(listener);
+    return () => this.#connectedListeners.delete(listener);
+  }
+}
+
+/** The broker's address without a password in it, for logs and health. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
+}
+
+function stripUndefined<T extends Record<string, unknown>>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

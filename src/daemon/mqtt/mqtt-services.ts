@@ -1,0 +1,98 @@
+import type { LiveConfig } from '../config/live-config.js';
+import { ConfigSchema } from '../config/schema.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Log } from '../kernel/log.js';
+import type { Service } from '../kernel/lifecycle.js';
+import type { MoodboxCore } from '../moodbox.js';
+import type { RfidReader } from '../rfid/rfid-reader.js';
+import type { Store } from '../store/store.js';
+import { BoxControls } from './box-controls.js';
+import { MqttBridge } from './mqtt-bridge.js';
+import type { MqttConnection } from './mqtt-connection.js';
+
+/** The broker connection the composition root built, and the box's id on it. */
+export interface MqttParts {
+  connection: MqttConnection & Service;
+  box: string;
+}
+
+export interface MqttServicesDeps {
+  clock: Clock;
+  log: Log;
+  store: Store;
+  settings: LiveConfig;
+  version: string;
+  cards?: RfidReader | undefined;
+}
+
+/**
+ * The connection and the bridge, in start order: Moodbox's read APIs and staff actions, offered to
+ * Home Assistant and the fleet. Commands reach the music director and the settings as the admin
+ * panel's do.
+ */
+export function mqttServices(core: MoodboxCore, parts: MqttParts, deps: MqttServicesDeps): [Service, MqttBridge] {
+  const { settings, store, clock } = deps;
+  const { mqtt } = settings.current;
+  const director = core.director;
+  const controls = new BoxControls({
+    music: {
+      setVolume: (volume) => director.setVolume(volume),
+      skip: () => director.next(),
+      like: async () => {
+        const trackId = director.playback.trackId;
+        if (trackId === null) throw new RangeError('Expected a song playing to like, got none');
+        return director.like(trackId);
+      },
+    },
+    settings,
+    audit: store.audit,
+    clock,
+    rescan: () => core.library.scan(),
+    restart: (by) => core.bus.emit('restartRequested', { by }),
+  });
+  const camera = core.camera;
+  const bridge = new MqttBridge(
+    {
+      connection: parts.connection,
+      bus: core.bus,
+      clock,
+      log: deps.log,
+      controls,
+      cards: deps.cards,
+      view: {
+        room: () => camera?.room ?? null,
+        faces: () => camera?.facesInView ?? 0,
+        camera: () => camera?.status ?? 'off',
+        playback: () => director.playback,
+        track: (id) => store.tracks.get(id),
+        settings: () => settings.current,
+        person: () => core.presence.user?.name ?? null,
+        health: () => core.health(),
+        rss: () => process.memoryUsage.rss(),
+      },
+    },
+    {
+      identity: { id: `moodbox_${mqtt.site}_${parts.box}`.replace(/-/g, '_'), name: `Moodbox ${parts.box}`, version: deps.version },
+      site: mqtt.site,
+      box: parts.box,
+      homeAssistant: { enabled: mqtt.homeAssistant, prefix: mqtt.discoveryPrefix },
+      fleet: { enabled: mqtt.fleet, heartbeatMs: mqtt.heartbeatS * 1000, shareNames: mqtt.shareNames },
+      policies: choices(['player', 'policy']) ?? ['match', 'lift'],
+      sources: choices(['music', 'source']),
+    },
+  );
+  return [parts.connection, bridge];
+}
+
+/** The literal choices of the setting at `path` in the configuration schema, or undefined when it has none. */
+export function choices(path: readonly string[]): string[] | undefined {
+  let node: unknown = ConfigSchema;
+  for (const key of path) {
+    node = (node as { properties?: Record<string, unknown> }).properties?.[key];
+    if (node === undefined) return undefined;
+  }
+  const options =
+    (node as { anyOf?: Array<{ const?: unknown }>; enum?: unknown[] }).anyOf?.map((o) => o.const) ?? (node as { enum?: unknown[] }).enum;
+  if (options === undefined || !options.every((o): o is string => typeof o === 'string')) return undefined;
+  return options;
+}
