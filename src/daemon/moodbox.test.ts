@@ -10,6 +10,7 @@ import { MpvPlayer } from '../player/mpv-player.js';
 import { roomMoodOf } from '../vision/room-mood.js';
 import { LiveConfig } from './config/live-config.js';
 import { loadConfig } from './config/load-config.js';
+import { panelChecks } from './config/panel-checks.js';
 import type { MoodboxBus } from './events.js';
 import { StateHub } from './http/state-hub.js';
 import { initialScreenState, StateProjector } from './http/state-projector.js';
@@ -19,6 +20,7 @@ import { seededRandom } from './kernel/random.js';
 import { Moodbox } from './moodbox.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import { until } from './testing/daemon-process.js';
+import { INSTALL_DIR } from './version.js';
 
 const log = pino({ level: 'silent' });
 const cleanups: Array<() => Promise<void>> = [];
@@ -33,7 +35,10 @@ async function moodbox() {
   const clock = systemClock;
   const store = openSqliteStore({ clock, log }, { path: join(dir, 'moodbox.db') });
   const env = { HOME: dir };
-  const settings = new LiveConfig({ store: store.settings, checks: [] }, { file: undefined, env, config: loadConfig({ env }).config });
+  const settings = new LiveConfig(
+    { store: store.settings, checks: panelChecks({ installDir: INSTALL_DIR }) },
+    { file: undefined, env, config: loadConfig({ env }).config },
+  );
   const socketPath = join(dir, 'mpv.sock');
   const player = new MpvPlayer({ clock, log }, { socketPath, audioOutput: 'null', volume: 70, maxVolume: 100 });
   const bus: MoodboxBus = new EventBus();
