@@ -22,8 +22,6 @@ export interface DeliveryDeps {
   coversDir: string;
   /** The emotion model in use, for the admin panel's model report. */
   modelPath: string;
-  /** Asks the daemon to restart (the admin panel's restart button); absent: no restart route. */
-  restart?: () => void;
 }
 
 /**
@@ -58,7 +56,8 @@ export function delivery(
             uiDir: deps.uiDir,
             music: core.director,
             staff: core.director,
-            restart: deps.restart,
+            // The composition root stops the daemon with the restart exit code.
+            restart: () => core.bus.emit('restartRequested', { by: 'the admin panel' }),
             library: {
               scan: () => core.library.scan(),
               get isScanning() {

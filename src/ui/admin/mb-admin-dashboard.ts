@@ -5,6 +5,7 @@ import { moodLook } from '../components/mb-mood-face.js';
 import type { AdminApi, Stats } from '../data/admin-api.js';
 import type { ApiClient } from '../data/api-client.js';
 import { ADMIN_STYLES, formatTime, messageOf } from './admin-styles.js';
+import './mb-staff-controls.js';
 
 const DAY_MS = 86_400_000;
 /** Darker mood colours for the white admin background (contrast ≥ 3:1 for chart marks). */
@@ -95,8 +96,8 @@ export class MbAdminDashboard extends LitElement {
     const s = this._state;
     const now = s?.player.nowPlaying ?? null;
     return html`<h2>Dashboard</h2>
-      ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : ''}
-      <div class="grid">
+      <mb-staff-controls .api=${this.api} .live=${this.live}></mb-staff-controls>
+      <div class="grid" style="margin-top: 1em">
         <section class="card" aria-labelledby="now-h">
           <h3 id="now-h">Now playing</h3>
           ${
@@ -141,6 +142,7 @@ export class MbAdminDashboard extends LitElement {
             <option value="30">Last 30 days</option>
           </select>
         </label>
+        ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : nothing}
       </div>
       <div class="grid">
         <section class="card" aria-labelledby="mood-h">

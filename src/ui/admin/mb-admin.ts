@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { AdminApi, type AdminSession } from '../data/admin-api.js';
-import { ApiClient } from '../data/api-client.js';
+import { ApiClient, ApiError } from '../data/api-client.js';
 import { ADMIN_STYLES, field, messageOf } from './admin-styles.js';
 import './mb-admin-audit.js';
 import './mb-admin-camera.js';
@@ -11,6 +11,7 @@ import './mb-admin-library.js';
 import './mb-admin-model.js';
 import './mb-admin-settings.js';
 import './mb-admin-users.js';
+import './mb-staff-controls.js';
 
 /** Admin passphrases are at least this long (the daemon's policy). */
 const MIN_PASSPHRASE = 10;
@@ -100,6 +101,11 @@ export class MbAdmin extends LitElement {
       .signin p {
         margin: 0;
       }
+      .staff-bar {
+        position: sticky;
+        top: 0;
+        z-index: 5;
+      }
       .skip {
         position: absolute;
         left: -999px;
@@ -169,6 +175,11 @@ export class MbAdmin extends LitElement {
           ${VIEWS.map(([id, label]) => html`<li><a href="#${id}" aria-current=${this._view === id ? 'page' : nothing}>${label}</a></li>`)}
         </ul>
       </nav>
+      ${
+        this._view === 'dashboard'
+          ? nothing
+          : html`<mb-staff-controls class="staff-bar" compact .api=${this.#api} .live=${this.#live}></mb-staff-controls>`
+      }
       <main id="main" tabindex="-1">${this.#renderView()}</main>`;
   }
 
@@ -200,7 +211,7 @@ export class MbAdmin extends LitElement {
 
   #renderSignIn() {
     return html`<main>
-      <form class="signin card" aria-labelledby="signin-h" @submit=${this.#signIn}>
+      <form class="signin card" aria-labelledby="signin-h" @submit=${this.#signIn} @input=${this.#clearError}>
         <h1 id="signin-h" style="margin: 0; font-size: 1.4em">Moodbox admin</h1>
         <label>Name <input name="name" autocomplete="username" required /></label>
         <label>Passphrase <input name="passphrase" type="password" autocomplete="current-password" required /></label>
@@ -262,6 +273,11 @@ export class MbAdmin extends LitElement {
     }
   };
 
+  /** A message about what was typed goes once the person types again. */
+  readonly #clearError = (): void => {
+    if (this._error !== '') this._error = '';
+  };
+
   readonly #skip = (event: Event): void => {
     event.preventDefault();
     this.renderRoot.querySelector<HTMLElement>('main')?.focus();
@@ -275,7 +291,9 @@ export class MbAdmin extends LitElement {
       this._session = await this.#api.signIn(field(data, 'name').trim(), field(data, 'passphrase'));
       this._error = '';
     } catch (err) {
-      this._error = messageOf(err);
+      // The daemon words one answer for every failed sign-in, kiosk PINs included; here it is a passphrase.
+      this._error =
+        err instanceof ApiError && err.code === 'MB_ERR_AUTH_FAILED' ? 'That name and passphrase do not match.' : messageOf(err);
     } finally {
       this._isBusy = false;
     }

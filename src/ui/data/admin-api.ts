@@ -13,6 +13,7 @@ import type {
   LibraryState,
   ModelFigure,
   ModelReport,
+  MoodHoldRequest,
   MoodState,
   NewCard,
   NewUser,
@@ -21,6 +22,8 @@ import type {
   ScanStarted,
   Settings,
   SettingsSave,
+  Skipped,
+  StaffPlayer,
   Stats,
   TrackMoodsChange,
   TracksFilter,
@@ -45,6 +48,7 @@ export type {
   MoodState,
   Page,
   Play,
+  StaffPlayer,
   Stats,
 };
 
@@ -120,6 +124,21 @@ export class AdminApi extends EventTarget {
   };
   /** The faces of the newest analysed camera frame; rejects with the daemon's reason (404) when there is none. */
   cameraFaces = (): Promise<CameraFaces> => this.#get('/api/admin/camera/faces');
+  /** The music as staff control it. */
+  staffPlayer = (): Promise<StaffPlayer> => this.#get('/api/admin/player');
+  /** Pauses until staff resume; nothing else resumes it. */
+  pauseMusic = (): Promise<StaffPlayer> => this.#change('POST', '/api/admin/player/pause');
+  /** Ends a staff pause; `silence` says when quiet hours or the schedule still keep the music off. */
+  resumeMusic = (): Promise<StaffPlayer> => this.#change('POST', '/api/admin/player/resume');
+  skipTrack = (): Promise<Skipped> => this.#change('POST', '/api/admin/player/skip');
+  /** 0–100; the maximum and the volume schedule still cap it. */
+  setVolume = (volume: number): Promise<StaffPlayer> => this.#change('PUT', '/api/admin/player/volume', { volume });
+  /** Plays for `label` instead of the camera's reading for `minutes`. */
+  holdMood = (label: MoodHoldRequest['label'], minutes: number): Promise<StaffPlayer> =>
+    this.#change('PUT', '/api/admin/mood/hold', { label, minutes });
+  releaseMood = (): Promise<StaffPlayer> => this.#change('DELETE', '/api/admin/mood/hold');
+  /** Asks the daemon to restart; it answers before it stops, and comes back under its service manager. */
+  restartDaemon = (): Promise<{ restarting: true }> => this.#change('POST', '/api/admin/restart');
   configSchema = (): Promise<ConfigSchemaNode> => this.#get('/api/admin/config/schema');
   settings = (): Promise<Settings> => this.#get('/api/admin/settings');
   saveSettings = (overrides: Record<string, unknown>): Promise<SettingsSave> => this.#change('PUT', '/api/admin/settings', { overrides });

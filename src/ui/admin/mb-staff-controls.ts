@@ -1,0 +1,373 @@
+import { LitElement, css, html, nothing, svg } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { MoodHoldRequest, StateSnapshot } from '../../daemon/http/contract.js';
+import { moodColour } from '../components/mood-colours.js';
+import { moodLook } from '../components/mb-mood-face.js';
+import type { AdminApi, StaffPlayer } from '../data/admin-api.js';
+import type { ApiClient } from '../data/api-client.js';
+import { ADMIN_STYLES, messageOf } from './admin-styles.js';
+
+/** The moods staff may hold the music to (the camera's emotions), in the order staff think of them. */
+const HOLDABLE: ReadonlyArray<MoodHoldRequest['label']> = ['neutral', 'happy', 'sad', 'surprise', 'angry', 'fear', 'disgust', 'contempt'];
+/** What each held emotion plays, in staff's words. */
+const PLAYS: Readonly<Record<MoodHoldRequest['label'], string>> = {
+  neutral: 'calm music',
+  happy: 'upbeat music',
+  sad: 'mellow music',
+  surprise: 'energetic music',
+  angry: 'music for a tense room',
+  fear: 'reassuring music',
+  disgust: 'music for a put-off room',
+  contempt: 'music for an unimpressed room',
+};
+const DURATIONS = [
+  [15, '15 minutes'],
+  [30, '30 minutes'],
+  [60, '1 hour'],
+  [120, '2 hours'],
+  [240, '4 hours'],
+  [480, '8 hours'],
+] as const;
+
+/** Small icons drawn inline (system fonts may lack the media symbols). Decorative: each button says its action in words. */
+const ICONS = {
+  play: svg`<path d="M4 2 L14 8 L4 14 Z" />`,
+  pause: svg`<rect x="3" y="2" width="4" height="12" /><rect x="9" y="2" width="4" height="12" />`,
+  skip: svg`<path d="M2 2 L10 8 L2 14 Z" /><rect x="11" y="2" width="3" height="12" />`,
+} as const;
+
+function icon(name: keyof typeof ICONS) {
+  return html`<svg class="icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">${ICONS[name]}</svg>`;
+}
+
+/** The fields of the live player state whose change means the staff view may have changed. */
+function playerKey(state: StateSnapshot | null): string {
+  const p = state?.player;
+  return p === undefined ? '' : `${p.status}|${p.volume}|${p.nowPlaying?.id ?? ''}|${state?.mood.current ?? ''}`;
+}
+
+/**
+ * Staff controls of the music: play or pause (a staff pause holds until staff resume), skip, the
+ * volume within the maximum and the schedule, and a mood held for a chosen time. Every action is
+ * audited by the daemon. `compact` draws one bar for the top of every admin page; otherwise a card.
+ * The result of each action is shown next to the controls.
+ *
+ * @summary Staff controls of the music.
+ */
+@customElement('mb-staff-controls')
+export class MbStaffControls extends LitElement {
+  static override styles = [
+    ADMIN_STYLES,
+    css`
+      .controls {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.6em 1em;
+      }
+      .volume {
+        flex-direction: row;
+        align-items: center;
+        gap: 0.5em;
+      }
+      .volume input {
+        width: 12em;
+        min-height: 2.75em;
+        padding: 0;
+        border: 0;
+      }
+      output {
+        min-width: 2.5ch;
+        font-variant-numeric: tabular-nums;
+      }
+      button {
+        display: inline-flex;
+        align-items: center;
+        gap: 0.4em;
+        min-height: 2.75em;
+        min-width: 2.75em;
+      }
+      .icon {
+        width: 0.9em;
+        height: 0.9em;
+        fill: currentColor;
+      }
+      .hold {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: flex-end;
+        gap: 0.6em;
+        margin-top: 0.8em;
+      }
+      .held {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.6em;
+        margin: 0.8em 0 0;
+        padding: 0.5em 0.8em;
+        border-left: 0.5em solid var(--mood, #b8c9d6);
+        border-radius: 0.3em;
+        background: #f3f4f6;
+      }
+      .result {
+        min-height: 1.45em;
+        margin: 0.6em 0 0;
+      }
+      :host([compact]) .bar {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.4em 1em;
+        padding: 0.3em 1.2em;
+        border-bottom: 1px solid #d1d5db;
+        background: #fff;
+      }
+      :host([compact]) .now {
+        min-width: 12em;
+        max-width: 28em;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      :host([compact]) .result {
+        margin: 0;
+      }
+      :host([compact]) .held {
+        margin: 0;
+        padding: 0.2em 0.6em;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) api!: AdminApi;
+  @property({ attribute: false }) live: ApiClient | null = null;
+  /** One bar for the top of a page instead of a card. */
+  @property({ type: Boolean, reflect: true }) compact = false;
+  @state() private _view: StaffPlayer | null = null;
+  @state() private _snapshot: StateSnapshot | null = null;
+  @state() private _message = '';
+  @state() private _isError = false;
+  @state() private _isBusy = false;
+  @state() private _holdLabel: MoodHoldRequest['label'] = 'neutral';
+  @state() private _holdMinutes = 60;
+  #lastKey = '';
+  #isLoading = false;
+
+  readonly #onChange = (): void => {
+    if (this.live === null) return;
+    this._snapshot = this.live.snapshot.state;
+    const key = playerKey(this._snapshot);
+    if (key !== this.#lastKey) {
+      this.#lastKey = key;
+      void this.#load();
+    }
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.live?.addEventListener('change', this.#onChange);
+    this.#onChange();
+    void this.#load();
+  }
+
+  override disconnectedCallback(): void {
+    this.live?.removeEventListener('change', this.#onChange);
+    super.disconnectedCallback();
+  }
+
+  async #load(): Promise<void> {
+    if (this.#isLoading) return;
+    this.#isLoading = true;
+    try {
+      this._view = await this.api.staffPlayer();
+    } catch (err) {
+      this.#say(messageOf(err), true);
+    } finally {
+      this.#isLoading = false;
+    }
+  }
+
+  #say(message: string, isError = false): void {
+    this._message = message;
+    this._isError = isError;
+  }
+
+  async #act(what: () => Promise<StaffPlayer | string>, done: (view: StaffPlayer | null) => string): Promise<void> {
+    this._isBusy = true;
+    this.#say('');
+    try {
+      const result = await what();
+      const view = typeof result === 'string' ? null : result;
+      if (view !== null) this._view = view;
+      this.#say(done(view));
+      if (view === null) await this.#load();
+    } catch (err) {
+      this.#say(messageOf(err), true);
+    } finally {
+      this._isBusy = false;
+    }
+  }
+
+  readonly #togglePause = (): void => {
+    const isPaused = this._view?.isPausedByStaff === true;
+    void this.#act(
+      () => (isPaused ? this.api.resumeMusic() : this.api.pauseMusic()),
+      (view) =>
+        isPaused
+          ? view?.silence
+            ? `Resumed, but the music stays off for now: ${view.silence}.`
+            : 'Playing again.'
+          : 'Paused until you press Play.',
+    );
+  };
+
+  readonly #skip = (): void => {
+    void this.#act(
+      async () => {
+        await this.api.skipTrack();
+        return 'skipped';
+      },
+      () => 'Skipped to the next song.',
+    );
+  };
+
+  readonly #volume = (event: Event): void => {
+    const volume = Number((event.target as HTMLInputElement).value);
+    void this.#act(
+      () => this.api.setVolume(volume),
+      (view) =>
+        view !== null && view.volume < volume ? `Volume ${view.volume}: the limit now is ${view.volumeCap}.` : `Volume ${volume}.`,
+    );
+  };
+
+  readonly #hold = (event: Event): void => {
+    event.preventDefault();
+    const label = this._holdLabel;
+    const minutes = this._holdMinutes;
+    void this.#act(
+      () => this.api.holdMood(label, minutes),
+      (view) => `Holding ${moodLook(label).label} until ${view?.hold ? clock(view.hold.until) : '…'}.`,
+    );
+  };
+
+  readonly #release = (): void => {
+    void this.#act(
+      () => this.api.releaseMood(),
+      () => 'The music follows the camera again.',
+    );
+  };
+
+  override render() {
+    const view = this._view;
+    const player = this._snapshot?.player;
+    const isPaused = view?.isPausedByStaff === true;
+    const isSilent = view?.silence !== null && view?.silence !== undefined;
+    const cap = view?.volumeCap ?? 100;
+    const wanted = Math.min(view?.wantedVolume ?? player?.volume ?? 0, cap);
+    const playPause = html`<button
+      type="button"
+      data-action=${isPaused ? 'resume' : 'pause'}
+      aria-pressed=${isPaused ? 'true' : 'false'}
+      ?disabled=${this._isBusy || view === null}
+      @click=${this.#togglePause}
+    >
+      ${isPaused ? html`${icon('play')} Play` : html`${icon('pause')} Pause`}
+    </button>`;
+    const skip = html`<button
+      type="button"
+      class="secondary"
+      data-action="skip"
+      ?disabled=${this._isBusy || isSilent || player?.nowPlaying === null}
+      @click=${this.#skip}
+    >
+      ${icon('skip')} Skip
+    </button>`;
+    const volume = html`<label class="volume"
+      >Volume
+      <input
+        type="range"
+        name="volume"
+        min="0"
+        max=${cap}
+        step="1"
+        .value=${String(wanted)}
+        ?disabled=${this._isBusy || view === null || cap === 0}
+        aria-describedby="volume-cap"
+        @change=${this.#volume}
+      />
+      <output>${view?.volume ?? player?.volume ?? ''}</output>
+    </label>`;
+    const capNote = html`<span id="volume-cap" class="muted"
+      >${cap === 0 ? 'The volume schedule keeps the music off now.' : `Up to ${cap} now (the maximum and the schedule).`}</span
+    >`;
+    const result = html`<p class="result ${this._isError ? 'error' : 'ok'}" role="status" aria-live="polite">${this._message}</p>`;
+
+    if (this.compact) {
+      const now = player?.nowPlaying;
+      return html`<div class="bar" role="region" aria-label="Music controls">
+        <span class="now"
+          >${
+            now
+              ? html`${isPaused ? 'Paused' : player?.status === 'paused' ? 'Silent' : 'Playing'}: <strong>${now.title}</strong> ·
+                  ${now.artist}`
+              : 'Nothing playing'
+          }</span
+        >
+        ${playPause} ${skip} ${volume} ${view?.hold ? this.#held(view.hold, true) : nothing} ${result}
+      </div>`;
+    }
+    return html`<section class="card staff" aria-labelledby="staff-h">
+      <h3 id="staff-h">Music controls</h3>
+      <div class="controls">${playPause} ${skip} ${volume} ${capNote}</div>
+      ${isSilent && !isPaused ? html`<p class="muted" data-silence>Silent now: ${view?.silence}.</p>` : nothing}
+      ${view?.hold ? this.#held(view.hold, false) : this.#holdForm()} ${result}
+    </section>`;
+  }
+
+  #held(hold: NonNullable<StaffPlayer['hold']>, isCompact: boolean) {
+    const look = moodLook(hold.label);
+    return html`<p class="held" data-held=${hold.label} style="--mood: ${moodColour(hold.label)}">
+      <span
+        >${isCompact ? 'Held:' : 'Playing for'} <strong>${look.label}</strong>${isCompact ? '' : ` (${PLAYS[hold.label]})`} until
+        ${clock(hold.until)}${isCompact ? '' : ', whatever the camera reads'}.</span
+      >
+      <button type="button" class="secondary" data-action="release" ?disabled=${this._isBusy} @click=${this.#release}>
+        Follow the camera again
+      </button>
+    </p>`;
+  }
+
+  #holdForm() {
+    return html`<form class="hold" aria-label="Hold a mood" @submit=${this.#hold}>
+      <label
+        >Play for
+        <select name="mood" @change=${(e: Event) => (this._holdLabel = (e.target as HTMLSelectElement).value as MoodHoldRequest['label'])}>
+          ${HOLDABLE.map(
+            (label) =>
+              html`<option value=${label} ?selected=${label === this._holdLabel}>${moodLook(label).label} room · ${PLAYS[label]}</option>`,
+          )}
+        </select>
+      </label>
+      <label
+        >For
+        <select name="minutes" @change=${(e: Event) => (this._holdMinutes = Number((e.target as HTMLSelectElement).value))}>
+          ${DURATIONS.map(([minutes, text]) => html`<option value=${minutes} ?selected=${minutes === this._holdMinutes}>${text}</option>`)}
+        </select>
+      </label>
+      <button type="submit" data-action="hold" ?disabled=${this._isBusy}>Hold this mood</button>
+      <span class="muted">Instead of what the camera reads; it ends by itself.</span>
+    </form>`;
+  }
+}
+
+/** Epoch ms as a local time of day (hours and minutes). */
+function clock(ms: number): string {
+  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mb-staff-controls': MbStaffControls;
+  }
+}
