@@ -61,6 +61,11 @@ export interface MoodState {
   /** A short line for the kiosk: why Moodbox thinks so. */
   why: string | null;
   faces: number;
+  /**
+   * The mood staff hold the music to instead of the camera's, and until when (epoch ms); null or
+   * absent while the music follows the camera.
+   */
+  held?: { label: Exclude<RoomMoodLabel, 'nobody'>; until: number } | null;
 }
 
 export interface PlayerState {

@@ -78,6 +78,8 @@ export class StateProjector implements Service {
       bus.on('roomMoodChanged', ({ mood }) => {
         const faces = area('mood').faces;
         hub.update('mood', {
+          // Keeps a held mood (staff's) beside the room's.
+          ...area('mood'),
           current: mood.label,
           confidence: Math.round(mood.confidence * 100) / 100,
           since: mood.since,
@@ -85,6 +87,8 @@ export class StateProjector implements Service {
           faces,
         });
       }),
+      bus.on('moodHeld', ({ label, until }) => hub.update('mood', { ...area('mood'), held: { label, until } })),
+      bus.on('moodReleased', () => hub.update('mood', { ...area('mood'), held: null })),
       bus.on('libraryScanChanged', (library) => hub.update('library', library)),
       bus.on('libraryChanged', () => this.#views.clear()),
       bus.on('personSignedIn', ({ user }) => this.#session(user, null)),
