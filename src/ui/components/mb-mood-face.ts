@@ -1,26 +1,30 @@
 import { LitElement, css, svg } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { MOOD_COLOURS, OTHER_MOOD_COLOUR } from './mood-colours.js';
 
 /** How each mood looks on the screens: a colour with enough contrast on the dark kiosk, a label and a face. */
 export const MOOD_LOOK: Readonly<Record<string, { colour: string; label: string; mouth: string; brows?: string }>> = {
-  happy: { colour: '#ffc857', label: 'Happy', mouth: 'M30 62 Q50 80 70 62' },
-  upbeat: { colour: '#ffc857', label: 'Upbeat', mouth: 'M30 62 Q50 80 70 62' },
-  energetic: { colour: '#e0a3ff', label: 'Energetic', mouth: 'M32 60 Q50 84 68 60 Z' },
-  surprise: { colour: '#e0a3ff', label: 'Surprised', mouth: 'M44 66 a6 8 0 1 0 12 0 a6 8 0 1 0 -12 0' },
-  calm: { colour: '#7fdcc0', label: 'Calm', mouth: 'M34 66 Q50 72 66 66' },
-  neutral: { colour: '#b8c9d6', label: 'Neutral', mouth: 'M34 66 L66 66' },
-  mellow: { colour: '#8fb3ff', label: 'Mellow', mouth: 'M34 68 Q50 62 66 68' },
-  sad: { colour: '#8fb3ff', label: 'Sad', mouth: 'M32 72 Q50 58 68 72' },
-  angry: { colour: '#ff8a80', label: 'Tense', mouth: 'M32 70 Q50 60 68 70', brows: 'M28 32 L44 38 M72 32 L56 38' },
-  tense: { colour: '#ff8a80', label: 'Tense', mouth: 'M32 70 Q50 60 68 70', brows: 'M28 32 L44 38 M72 32 L56 38' },
-  fear: { colour: '#ffab91', label: 'Uneasy', mouth: 'M34 70 Q42 64 50 70 Q58 76 66 70' },
-  disgust: { colour: '#c5e1a5', label: 'Put off', mouth: 'M34 70 L66 64' },
-  nobody: { colour: '#9fb0c2', label: 'Nobody here', mouth: 'M40 66 L60 66' },
+  happy: { colour: MOOD_COLOURS.happy, label: 'Happy', mouth: 'M30 62 Q50 80 70 62' },
+  upbeat: { colour: MOOD_COLOURS.upbeat, label: 'Upbeat', mouth: 'M30 62 Q50 80 70 62' },
+  energetic: { colour: MOOD_COLOURS.energetic, label: 'Energetic', mouth: 'M32 60 Q50 84 68 60 Z' },
+  surprise: { colour: MOOD_COLOURS.surprise, label: 'Surprised', mouth: 'M44 66 a6 8 0 1 0 12 0 a6 8 0 1 0 -12 0' },
+  calm: { colour: MOOD_COLOURS.calm, label: 'Calm', mouth: 'M34 66 Q50 72 66 66' },
+  neutral: { colour: MOOD_COLOURS.neutral, label: 'Neutral', mouth: 'M34 66 L66 66' },
+  mellow: { colour: MOOD_COLOURS.mellow, label: 'Mellow', mouth: 'M34 68 Q50 62 66 68' },
+  sad: { colour: MOOD_COLOURS.sad, label: 'Sad', mouth: 'M32 72 Q50 58 68 72' },
+  angry: { colour: MOOD_COLOURS.angry, label: 'Tense', mouth: 'M32 70 Q50 60 68 70', brows: 'M28 32 L44 38 M72 32 L56 38' },
+  tense: { colour: MOOD_COLOURS.tense, label: 'Tense', mouth: 'M32 70 Q50 60 68 70', brows: 'M28 32 L44 38 M72 32 L56 38' },
+  fear: { colour: MOOD_COLOURS.fear, label: 'Uneasy', mouth: 'M34 70 Q42 64 50 70 Q58 76 66 70' },
+  disgust: { colour: MOOD_COLOURS.disgust, label: 'Put off', mouth: 'M34 70 L66 64' },
+  uplifting: { colour: MOOD_COLOURS.uplifting, label: 'Uplifting', mouth: 'M30 62 Q50 76 70 62' },
+  power: { colour: MOOD_COLOURS.power, label: 'Power', mouth: 'M32 66 L68 66', brows: 'M28 34 L44 38 M72 34 L56 38' },
+  contempt: { colour: MOOD_COLOURS.contempt, label: 'Unimpressed', mouth: 'M36 68 Q56 68 66 60' },
+  nobody: { colour: MOOD_COLOURS.nobody, label: 'Nobody here', mouth: 'M40 66 L60 66' },
 };
 
 /** The look of a mood, with a neutral fallback for moods added by the admin. */
 export function moodLook(mood: string): { colour: string; label: string; mouth: string; brows?: string } {
-  return MOOD_LOOK[mood] ?? { colour: '#b8c9d6', label: mood.charAt(0).toUpperCase() + mood.slice(1), mouth: 'M34 66 L66 66' };
+  return MOOD_LOOK[mood] ?? { colour: OTHER_MOOD_COLOUR, label: mood.charAt(0).toUpperCase() + mood.slice(1), mouth: 'M34 66 L66 66' };
 }
 
 /**

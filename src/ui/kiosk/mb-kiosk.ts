@@ -4,6 +4,7 @@ import type { StateSnapshot, TrackView } from '../../daemon/http/contract.js';
 import '../components/mb-cover.js';
 import '../components/mb-mood-face.js';
 import { moodLook } from '../components/mb-mood-face.js';
+import { moodColour } from '../components/mood-colours.js';
 import { ApiClient, ApiError } from '../data/api-client.js';
 import { KioskApi } from '../data/kiosk-api.js';
 import type { MbEvent } from '../events.js';
@@ -19,6 +20,12 @@ const AWAKE_MS = 60_000;
 const TOAST_MS = 6_000;
 /** The daemon's wait sentence at the end of a sign-in error; the sign-in panel shows a live countdown instead. */
 const TRY_AGAIN_IN = /\s*Try again in \d+ seconds?\.$/;
+
+/** The recommender's reason, short enough for a chip: its first clause, capitalised ("you liked it; fits calm" → "You liked it"). */
+function whyChip(why: string | undefined): string | null {
+  const first = why?.split(';')[0]?.trim() ?? '';
+  return first === '' ? null : first.charAt(0).toUpperCase() + first.slice(1);
+}
 
 /**
  * The kiosk screen: the room mood, what plays and what plays next, six suggestions to tap, sign-in
@@ -39,10 +46,11 @@ export class MbKiosk extends LitElement {
       background: #0d1117;
       color: #f4f6f8;
       font:
-        400 clamp(15px, 2.5vmin, 30px) / 1.3 system-ui,
+        400 clamp(15px, 2.4vmin, 30px) / 1.3 system-ui,
         sans-serif;
       -webkit-user-select: none;
       user-select: none;
+      --accent: #ffd166;
     }
     button {
       font: inherit;
@@ -64,7 +72,7 @@ export class MbKiosk extends LitElement {
       display: flex;
       align-items: center;
       gap: 0.8em;
-      padding: 0.35em 0.8em;
+      padding: 0.3em 0.8em;
       background: #060a0f;
     }
     header .brand {
@@ -87,11 +95,12 @@ export class MbKiosk extends LitElement {
       background: #ff4d5a;
       box-shadow: 0 0 0 0.2em rgb(255 77 90 / 0.3);
     }
-    .camera[data-status='unavailable'] {
+    .camera[data-status='unavailable'],
+    .camera[data-status='offline'] {
       color: #ffb4a2;
     }
     .pill {
-      min-height: max(2.6em, 48px);
+      min-height: max(2.4em, 48px);
       padding: 0 1.1em;
       border: 2px solid #ffd166;
       border-radius: 2em;
@@ -102,145 +111,221 @@ export class MbKiosk extends LitElement {
       font-weight: 700;
     }
     main {
+      position: relative;
       display: grid;
       grid-template-columns: minmax(0, 1fr) minmax(0, 1.5fr);
-      grid-template-rows: minmax(0, 1fr) auto;
-      grid-template-areas: 'mood now' 'tiles tiles';
-      gap: 0.6em 1em;
-      padding: 0.6em 0.8em;
+      grid-template-rows: minmax(0, 1fr);
+      grid-template-areas: 'now tiles';
+      gap: 0.8em 1.2em;
+      padding: 0.7em 1em;
       min-height: 0;
+      overflow: hidden;
+      isolation: isolate;
     }
-    .mood {
-      grid-area: mood;
-      display: flex;
-      flex-direction: column;
-      align-items: center;
-      justify-content: center;
-      text-align: center;
-      gap: 0.2em;
-      min-height: 0;
+    /* The cover of what plays, blurred and dimmed, behind everything: the screen takes its colours. */
+    .backdrop {
+      position: absolute;
+      inset: -10%;
+      z-index: -1;
+      background-size: cover;
+      background-position: center;
+      filter: blur(40px) saturate(1.3) brightness(0.42);
+      transform: scale(1.1);
     }
-    .mood mb-mood-face {
-      width: min(5em, 22vmin);
-      height: min(5em, 22vmin);
-    }
-    .mood .label {
-      font-size: 1.8em;
-      font-weight: 800;
-      line-height: 1.1;
-    }
-    .mood p {
-      margin: 0;
-      color: #dbe3ea;
+    .backdrop.generated {
+      filter: none;
+      transform: none;
+      opacity: 0.55;
     }
     .now {
       grid-area: now;
       display: grid;
-      grid-template-columns: auto minmax(0, 1fr);
-      align-items: center;
-      gap: 0.4em 1em;
+      grid-template-rows: auto minmax(0, min(42vh, 34vw)) auto;
+      justify-items: center;
+      align-content: center;
+      gap: 0.35em;
       min-height: 0;
+      min-width: 0;
+      text-align: center;
     }
+    /* The hero cover takes the height the mood and the text leave, up to a large square. */
     .now mb-cover {
-      --mb-cover-size: min(13em, 30vmin);
+      height: 100%;
+      width: auto;
+      max-height: min(42vh, 34vw);
+      max-width: 100%;
+      min-height: 0;
+      border-radius: 0.6em;
+      box-shadow: 0 0.6em 2em rgb(0 0 0 / 0.55);
+    }
+    .now .text {
+      display: grid;
+      gap: 0.15em;
+      width: 100%;
+      min-width: 0;
     }
     .now h2,
     .tiles h2 {
       margin: 0;
-      font-size: 0.8em;
+      font-size: 0.75em;
       text-transform: uppercase;
       letter-spacing: 0.08em;
       color: #c3ced8;
+    }
+    .title.longer {
+      font-size: 1.15em;
     }
     .title {
       font-size: 1.45em;
       font-weight: 800;
       line-height: 1.15;
-      overflow: hidden;
-      text-overflow: ellipsis;
-      white-space: nowrap;
+      overflow-wrap: anywhere;
     }
     .artist {
       color: #dbe3ea;
+      overflow-wrap: anywhere;
     }
     .progress {
-      height: 0.4em;
-      margin: 0.4em 0;
+      height: 0.35em;
+      margin: 0.3em 0;
       border-radius: 0.2em;
-      background: #2c3a47;
+      background: rgb(255 255 255 / 0.18);
       overflow: hidden;
     }
     .progress div {
       height: 100%;
-      background: #ffd166;
+      background: var(--accent);
     }
     .next {
       margin: 0;
+      font-size: 0.85em;
       color: #c3ced8;
-      overflow: hidden;
-      text-overflow: ellipsis;
-      white-space: nowrap;
+      overflow-wrap: anywhere;
+    }
+    .mood {
+      display: inline-flex;
+      align-items: center;
+      gap: 0.5em;
+      max-width: 100%;
+      padding: 0.25em 0.9em 0.25em 0.35em;
+      border-radius: 2em;
+      background: rgb(6 10 15 / 0.6);
+      border: 2px solid currentColor;
+      text-align: left;
+    }
+    .mood mb-mood-face {
+      flex: none;
+      width: 2.1em;
+      height: 2.1em;
+    }
+    .mood .label {
+      font-size: 1.15em;
+      font-weight: 800;
+      line-height: 1.1;
+    }
+    .mood p {
+      margin: 0;
+      font-size: 0.8em;
+      color: #dbe3ea;
     }
     .actions {
       display: flex;
+      justify-content: center;
       gap: 0.6em;
-      margin-top: 0.3em;
+      margin-top: 0.2em;
     }
     .actions button {
       display: inline-flex;
       align-items: center;
       justify-content: center;
       gap: 0.4em;
-      min-height: max(2.6em, 48px);
+      min-height: max(2.4em, 48px);
       min-width: 5em;
       border: 2px solid #8fa3b5;
       border-radius: 0.5em;
-      background: #1e2833;
+      background: rgb(30 40 51 / 0.85);
       font-weight: 700;
+    }
+    .actions button[aria-pressed='true'] {
+      border-color: #ff6b81;
+      color: #ff8fa0;
     }
     .tiles {
       grid-area: tiles;
+      display: grid;
+      grid-template-rows: auto minmax(0, 1fr);
+      gap: 0.35em;
       min-height: 0;
+      min-width: 0;
     }
     .grid {
+      /* --rows is set from the number of suggestions; the cover fills the tile's height. */
+      --cover: min(11vw, calc((100dvh - 9em - (var(--rows) - 1) * 0.5em) / var(--rows) - 1.3em));
       display: grid;
-      grid-template-columns: repeat(6, minmax(0, 1fr));
+      grid-template-columns: repeat(2, minmax(0, 1fr));
+      grid-template-rows: repeat(var(--rows), minmax(0, 1fr));
       gap: 0.5em;
-      margin-top: 0.3em;
+      min-height: 0;
     }
     .tile {
       display: grid;
-      gap: 0.2em;
-      padding: 0.3em;
-      border: 2px solid #2c3a47;
-      border-radius: 0.6em;
-      background: #161e27;
+      grid-template-columns: var(--cover) minmax(0, 1fr);
+      align-items: center;
+      gap: 0.6em;
+      padding: 0.4em;
+      border: 2px solid rgb(255 255 255 / 0.12);
+      border-radius: 0.7em;
+      background: rgb(22 30 39 / 0.78);
       text-align: left;
       min-width: 0;
+      min-height: 0;
+      overflow: hidden;
     }
     .tile:active {
       border-color: #ffd166;
     }
     .tile mb-cover {
-      --mb-cover-size: 100%;
-      max-height: 22vh;
-      justify-self: center;
-      width: auto;
-      height: 22vh;
-      max-width: 100%;
+      --mb-cover-size: var(--cover);
+    }
+    .tile .text {
+      display: grid;
+      align-content: center;
+      gap: 0.15em;
+      min-width: 0;
+      font-size: 0.88em;
+      line-height: 1.15;
     }
     .tile .t {
       font-weight: 700;
-      overflow: hidden;
-      text-overflow: ellipsis;
-      white-space: nowrap;
+      overflow-wrap: anywhere;
+    }
+    /* Long titles wrap in a smaller size rather than being cut. */
+    .tile .t.long {
+      font-size: 0.88em;
+    }
+    .tile .t.longer {
+      font-size: 0.78em;
     }
     .tile .a {
-      font-size: 0.8em;
+      font-size: 0.85em;
       color: #c3ced8;
-      overflow: hidden;
-      text-overflow: ellipsis;
-      white-space: nowrap;
+      overflow-wrap: anywhere;
+    }
+    .tile .meta {
+      display: grid;
+      gap: 0.15em;
+      min-width: 0;
+    }
+    .why {
+      justify-self: start;
+      max-width: 100%;
+      padding: 0.05em 0.55em;
+      border-radius: 1em;
+      font-size: 0.75em;
+      font-weight: 700;
+      color: #0d1117;
+      background: var(--chip, #c3ced8);
+      overflow-wrap: anywhere;
     }
     .empty {
       margin: 0.4em 0 0;
@@ -250,7 +335,7 @@ export class MbKiosk extends LitElement {
       color: #dbe3ea;
     }
     footer {
-      font-size: 0.75em;
+      font-size: 0.72em;
       color: #c3ced8;
     }
     footer .privacy {
@@ -283,21 +368,47 @@ export class MbKiosk extends LitElement {
       grid-column: 1 / -1;
       grid-row: 1 / -1;
       display: grid;
-      place-content: center;
+      align-content: center;
       justify-items: center;
-      gap: 0.6em;
+      gap: 0.7em;
       width: 100%;
+      min-height: 0;
+      padding: 0.5em;
       border: none;
-      background: radial-gradient(circle at 50% 40%, #1d2b3a, #0d1117 70%);
+      background: radial-gradient(circle at 50% 42%, color-mix(in srgb, var(--accent) 32%, transparent), transparent 62%);
       text-align: center;
+      overflow: hidden;
     }
     .attract .big {
       font-size: 2.6em;
       font-weight: 800;
+      line-height: 1.05;
+    }
+    .attract .line {
+      max-width: 30em;
+      font-size: 1.2em;
+      font-weight: 600;
     }
     .attract mb-mood-face {
-      width: 6em;
-      height: 6em;
+      width: 4.5em;
+      height: 4.5em;
+    }
+    .attract .playing {
+      display: inline-flex;
+      align-items: center;
+      gap: 0.7em;
+      max-width: 100%;
+      padding: 0.4em 1em 0.4em 0.4em;
+      border-radius: 0.8em;
+      background: rgb(6 10 15 / 0.55);
+      text-align: left;
+    }
+    .attract .playing mb-cover {
+      --mb-cover-size: 3.6em;
+      flex: none;
+    }
+    .attract .hint {
+      color: #c3ced8;
     }
     :host([data-offline]) main {
       opacity: 0.45;
@@ -305,15 +416,61 @@ export class MbKiosk extends LitElement {
     @media (orientation: portrait) {
       main {
         grid-template-columns: minmax(0, 1fr);
-        grid-template-rows: auto auto minmax(0, 1fr);
-        grid-template-areas: 'mood' 'now' 'tiles';
+        grid-template-rows: auto minmax(0, 1fr);
+        grid-template-areas: 'now' 'tiles';
+      }
+      .now {
+        display: grid;
+        grid-template-columns: auto minmax(0, 1fr);
+        grid-template-rows: auto auto;
+        grid-template-areas: 'mood mood' 'cover text';
+        align-items: center;
+        justify-items: start;
+        column-gap: 0.9em;
+        text-align: left;
+      }
+      .now .mood {
+        grid-area: mood;
+        justify-self: center;
+      }
+      .now mb-cover {
+        grid-area: cover;
+        height: auto;
+        max-height: none;
+        --mb-cover-size: min(42vw, 28vh);
+        width: var(--mb-cover-size);
+      }
+      .now .text {
+        grid-area: text;
+      }
+      .actions {
+        justify-content: flex-start;
       }
       .grid {
-        grid-template-columns: repeat(3, minmax(0, 1fr));
+        --cover: min(24vw, 16vh);
       }
-      .tile mb-cover {
-        height: 14vh;
-        max-height: 14vh;
+      .tile .text {
+        font-size: 1.05em;
+      }
+    }
+    /* A narrow portrait screen: one column of wide tiles, and a smaller hero. */
+    @media (orientation: portrait) and (max-width: 700px) {
+      .now mb-cover {
+        --mb-cover-size: min(36vw, 22vh);
+      }
+      .tile {
+        padding: 0.25em 0.4em;
+      }
+      .tile .meta {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.1em 0.6em;
+      }
+      .grid {
+        --cover: min(15vw, 6.4vh);
+        grid-template-columns: minmax(0, 1fr);
+        grid-template-rows: repeat(calc(var(--rows) * 2), minmax(0, 1fr));
       }
     }
   `;
@@ -425,6 +582,12 @@ export class MbKiosk extends LitElement {
   }
 
   #renderCamera(s: StateSnapshot | null) {
+    // Offline, the kiosk does not know what the camera does: it says so rather than show a stale "Camera on".
+    if (!this._isOnline) {
+      return html`<span class="camera" data-status="offline" role="status"
+        ><span class="dot" aria-hidden="true"></span>Camera status unknown</span
+      >`;
+    }
     const camera = s?.camera.status ?? 'off';
     return html`<span class="camera" data-status=${camera} role="status"
       ><span class="dot" aria-hidden="true"></span>${CAMERA_TEXT[camera]}</span
@@ -432,34 +595,54 @@ export class MbKiosk extends LitElement {
   }
 
   #renderConnecting() {
-    return html`<section class="mood" aria-label="Room mood"><div class="label">Connecting to Moodbox…</div></section>`;
+    return html`<section class="now" aria-label="Room mood">
+      <div class="mood"><div class="label">Connecting to Moodbox…</div></div>
+    </section>`;
   }
 
   #renderMain(s: StateSnapshot) {
-    return html`${this.#renderMood(s)}${this.#renderNow(s)}${this.#renderTiles(s)}`;
+    const shown = s.player.nowPlaying ?? s.player.next;
+    return html`${this.#renderBackdrop(shown)}${this.#renderNow(s)}${this.#renderTiles(s)}`;
+  }
+
+  /** The cover of what plays, blurred, behind the screen; a glow in the music's mood colour when it has none. */
+  #renderBackdrop(track: TrackView | null) {
+    if (track === null) return nothing;
+    if (track.coverUrl) return html`<div class="backdrop" aria-hidden="true" style="background-image: url('${track.coverUrl}')"></div>`;
+    const colour = moodColour(track.moods[0] ?? '');
+    return html`<div
+      class="backdrop generated"
+      aria-hidden="true"
+      style="background: radial-gradient(circle at 30% 40%, ${colour}55, transparent 60%)"
+    ></div>`;
   }
 
   #renderMood(s: StateSnapshot) {
     if (s.camera.status === 'unavailable' || s.camera.status === 'off') {
       const isOff = s.camera.status === 'off';
-      return html`<section class="mood" aria-label="Room mood" data-state=${isOff ? 'camera-off' : 'camera-unavailable'}>
-        <div class="label">${isOff ? 'Camera off' : 'Camera unavailable'}</div>
-        <p>${isOff ? 'Moodbox is not reading the room right now.' : (s.camera.detail ?? 'Moodbox is trying to reconnect it.')}</p>
-        <p>Pick a song below.</p>
-      </section>`;
+      return html`<div class="mood" aria-label="Room mood" data-state=${isOff ? 'camera-off' : 'camera-unavailable'} style="color: #c3ced8">
+        <div>
+          <div class="label">${isOff ? 'Camera off' : 'Camera unavailable'}</div>
+          <p>
+            ${isOff ? 'Moodbox is not reading the room right now. Pick a song.' : (s.camera.detail ?? 'Moodbox is trying to reconnect it.')}
+          </p>
+        </div>
+      </div>`;
     }
     const mood = s.mood.current;
     if (mood === null) {
-      return html`<section class="mood" aria-label="Room mood" data-state="reading">
+      return html`<div class="mood" aria-label="Room mood" data-state="reading" style="color: #c3ced8">
         <div class="label">Reading the room…</div>
-      </section>`;
+      </div>`;
     }
     const look = moodLook(mood);
-    return html`<section class="mood" aria-label="Room mood" data-state="mood" data-mood=${mood} style="color: ${look.colour}">
+    return html`<div class="mood" aria-label="Room mood" data-state="mood" data-mood=${mood} style="color: ${look.colour}">
       <mb-mood-face mood=${mood}></mb-mood-face>
-      <div class="label">${look.label}</div>
-      ${s.mood.why ? html`<p>${s.mood.why}</p>` : nothing}
-    </section>`;
+      <div>
+        <div class="label">${look.label}</div>
+        ${s.mood.why ? html`<p>${s.mood.why}</p>` : nothing}
+      </div>
+    </div>`;
   }
 
   #renderNow(s: StateSnapshot) {
@@ -468,8 +651,9 @@ export class MbKiosk extends LitElement {
     const user = s.session.user;
     if (now === null) {
       return html`<section class="now" aria-label="Now playing" data-state="stopped">
-        <mb-cover label="♪"></mb-cover>
-        <div>
+        ${this.#renderMood(s)}
+        <mb-cover label=${next?.title ?? 'Moodbox'} .src=${next?.coverUrl ?? null} .mood=${next?.moods[0] ?? s.mood.current}></mb-cover>
+        <div class="text">
           <h2>Now playing</h2>
           <div class="title">Nothing playing</div>
           ${next ? html`<p class="next">Next: ${next.title} · ${next.artist}</p>` : html`<p class="next">Tap a song to start.</p>`}
@@ -481,10 +665,11 @@ export class MbKiosk extends LitElement {
     const position = s.player.positionMs + elapsed;
     const share = now.durationMs ? Math.min(1, position / now.durationMs) : 0;
     return html`<section class="now" aria-label="Now playing" data-state=${s.player.status}>
-      <mb-cover .src=${now.coverUrl} label=${now.title}></mb-cover>
-      <div>
+      ${this.#renderMood(s)}
+      <mb-cover .src=${now.coverUrl} label=${now.title} .mood=${now.moods[0] ?? null}></mb-cover>
+      <div class="text">
         <h2>${s.player.status === 'paused' ? 'Paused' : 'Now playing'}</h2>
-        <div class="title">${now.title}</div>
+        <div class="title ${now.title.length > 30 ? 'longer' : ''}">${now.title}</div>
         <div class="artist">${now.artist}</div>
         <div
           class="progress"
@@ -522,39 +707,69 @@ export class MbKiosk extends LitElement {
         <p class="empty">${text}</p>
       </section>`;
     }
+    const rows = Math.ceil(tracks.length / 2);
     return html`<section class="tiles" aria-label="Suggestions">
-      <h2>Tap a song to play it</h2>
-      <div class="grid">
-        ${tracks.map(
-          (track) =>
-            html`<button
-              class="tile"
-              data-track-id=${track.id}
-              aria-label="Play ${track.title} by ${track.artist}"
-              @click=${() => this.#send('play', track)}
-            >
-              <mb-cover .src=${track.coverUrl} label=${track.title}></mb-cover>
-              <span class="t">${track.title}</span>
-              <span class="a">${track.artist}</span>
-            </button>`,
-        )}
+      <h2>${s.session.user ? `For you, ${s.session.user.name}: tap a song to play it` : 'Tap a song to play it'}</h2>
+      <div class="grid" style="--rows: ${rows}">
+        ${tracks.map((track) => {
+          const mood = track.moods[0] ?? null;
+          const why = whyChip(track.why);
+          return html`<button
+            class="tile"
+            data-track-id=${track.id}
+            aria-label="Play ${track.title} by ${track.artist}"
+            @click=${() => this.#send('play', track)}
+          >
+            <mb-cover .src=${track.coverUrl} label=${track.title} .mood=${mood}></mb-cover>
+            <span class="text">
+              <span class="t ${track.title.length > 36 ? 'longer' : track.title.length > 22 ? 'long' : ''}">${track.title}</span>
+              <span class="meta">
+                <span class="a">${track.artist}</span>
+                ${why ? html`<span class="why" style="--chip: ${moodColour(mood ?? '')}">${why}</span>` : nothing}
+              </span>
+            </span>
+          </button>`;
+        })}
       </div>
     </section>`;
   }
 
   #renderAttract(s: StateSnapshot) {
-    return html`<button class="attract" data-state="attract" aria-label="Moodbox: tap to choose a song" @click=${this.#wake}>
-      <mb-mood-face mood="nobody" style="color: #9fb0c2"></mb-mood-face>
+    const now = s.player.nowPlaying;
+    const colour = moodColour(now?.moods[0] ?? 'nobody');
+    return html`<button
+      class="attract"
+      data-state="attract"
+      aria-label="Moodbox: tap to choose a song"
+      style="--accent: ${colour}"
+      @click=${this.#wake}
+    >
+      <mb-mood-face mood="nobody" style="color: ${colour}"></mb-mood-face>
       <span class="big">Moodbox</span>
-      <span>Step up: the music follows the mood in the room.</span>
-      <span>${s.suggestions.length > 0 ? 'Tap anywhere to choose a song.' : 'Tap anywhere to start.'}</span>
+      <span class="line"
+        >The music follows the mood of the room: step in front of the camera and the songs and this colour change with you.</span
+      >
+      ${
+        now
+          ? html`<span class="playing" data-state="attract-playing">
+              <mb-cover .src=${now.coverUrl} label=${now.title} .mood=${now.moods[0] ?? null}></mb-cover>
+              <span><strong>${now.title}</strong><br />${now.artist}</span>
+            </span>`
+          : nothing
+      }
+      <span class="hint">${s.suggestions.length > 0 ? 'Tap anywhere to choose a song.' : 'Tap anywhere to start.'}</span>
     </button>`;
   }
 
+  /**
+   * The attract screen: nobody is in front of the camera (or the camera has not read the room yet
+   * and nothing plays), nobody is signed in, and nobody tapped the screen in the last minute.
+   */
   #isIdle(s: StateSnapshot): boolean {
     if (this._isAwake || this._isSigningIn || s.session.user !== null) return false;
-    if (s.camera.status === 'unavailable') return false;
-    return (s.mood.current === null || s.mood.current === 'nobody') && s.player.status === 'stopped';
+    if (s.camera.status === 'unavailable' || s.camera.status === 'off') return false;
+    if (s.mood.current === 'nobody') return true;
+    return s.mood.current === null && s.player.status === 'stopped';
   }
 
   readonly #wake = (): void => {
