@@ -220,4 +220,58 @@ describe('kiosk layout at every kiosk size, with the demo library', { timeout: 6
     await everySize('kiosk-layout-no-music', null);
     fake.send('suggestions', snapshot.suggestions);
   });
+
+  it('shows the attract screen while nobody is in the room, with what plays, in its mood colour', async () => {
+    const { page } = browser;
+    const snapshot = fake.snapshot as StateSnapshot;
+    const now = snapshot.player.nowPlaying as TrackView;
+    fake.send('mood', { current: 'nobody', confidence: 0.9, since: 5, why: null, faces: 0 });
+    const attract = page.locator('.attract');
+    await attract.waitFor(WAIT);
+    // Music keeps playing for an empty room: the attract screen says what Moodbox does and what plays.
+    expect(await attract.textContent()).toContain('The music follows the mood of the room');
+    expect(await page.locator('.attract .playing').textContent()).toContain(now.title);
+    const colours = await page.evaluate(() => {
+      const root = document.querySelector('mb-kiosk')?.shadowRoot;
+      const button = root?.querySelector<HTMLElement>('.attract');
+      const face = root?.querySelector<HTMLElement>('.attract mb-mood-face');
+      return { accent: button?.style.getPropertyValue('--accent'), face: face ? getComputedStyle(face).color : '' };
+    });
+    const MOOD_COLOURS = (await import('../../src/ui/components/mood-colours.js')).MOOD_COLOURS;
+    expect(colours.accent).toBe(MOOD_COLOURS[now.moods[0] as keyof typeof MOOD_COLOURS]);
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      await shot(page, 'kiosk-layout-attract');
+      const cut = await page.evaluate(() => {
+        const root = document.querySelector('mb-kiosk')?.shadowRoot;
+        const main = root?.querySelector('main')?.getBoundingClientRect();
+        return [...(root?.querySelectorAll<HTMLElement>('.attract > *') ?? [])]
+          .filter((el) => {
+            const box = el.getBoundingClientRect();
+            return !main || box.top < main.top - 1 || box.bottom > main.bottom + 1 || el.scrollWidth > el.clientWidth + 1;
+          })
+          .map((el) => el.className);
+      });
+      expect(cut, `${size.width}x${size.height}`).toEqual([]);
+    }
+    // Someone steps in: the full screen comes back.
+    fake.send('mood', snapshot.mood);
+    await attract.waitFor({ state: 'detached', ...WAIT });
+    expect(await page.locator('.tile').count()).toBe(6);
+  });
+
+  it('does not claim the camera is on while the link to the daemon is down', async () => {
+    const { page } = browser;
+    await page.setViewportSize({ width: 800, height: 480 });
+    expect(await page.locator('header .camera').textContent()).toContain('Camera on');
+    fake.isOffline = true;
+    await fake.route?.close();
+    await page.locator('.banner').filter({ hasText: 'Offline' }).waitFor(WAIT);
+    expect(await page.locator('header .camera').textContent()).not.toContain('Camera on');
+    expect(await page.locator('header .camera[data-status="offline"]').count()).toBe(1);
+    await everySize('kiosk-layout-offline', null);
+    fake.isOffline = false;
+    await page.locator('.banner').waitFor({ state: 'detached', timeout: 60_000 });
+    await page.locator('header .camera[data-status="on"]').waitFor(WAIT);
+  });
 });

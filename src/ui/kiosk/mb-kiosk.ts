@@ -390,8 +390,8 @@ export class MbKiosk extends LitElement {
       font-weight: 600;
     }
     .attract mb-mood-face {
-      width: 4.5em;
-      height: 4.5em;
+      width: 5.5em;
+      height: 5.5em;
     }
     .attract .playing {
       display: inline-flex;
@@ -404,7 +404,7 @@ export class MbKiosk extends LitElement {
       text-align: left;
     }
     .attract .playing mb-cover {
-      --mb-cover-size: 3.6em;
+      --mb-cover-size: 5em;
       flex: none;
     }
     .attract .hint {
