@@ -169,6 +169,17 @@ describe('kiosk layout at every kiosk size, with the demo library', { timeout: 6
     expect(await everySize('kiosk-layout-playing', 6)).toEqual({});
   });
 
+  it('has a favicon', async () => {
+    const size = await browser.page.evaluate(async () => {
+      const href = document.querySelector<HTMLLinkElement>('link[rel="icon"]')?.href ?? '';
+      const image = new Image();
+      image.src = href;
+      await image.decode();
+      return image.naturalWidth;
+    });
+    expect(size).toBeGreaterThan(0);
+  });
+
   it('draws cover art for tracks without a cover, and wraps long titles without cutting them', async () => {
     const { page } = browser;
     const snapshot = fake.snapshot as StateSnapshot;
