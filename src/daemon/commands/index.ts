@@ -3,6 +3,7 @@ import { registerAnalyze } from './analyze-command.js';
 import { registerBench } from './bench-command.js';
 import { registerDoctor } from './doctor-command.js';
 import { registerEval } from './eval-command.js';
+import { registerFleet } from './fleet-command.js';
 import { registerLibrary } from './library-command.js';
 import { registerPlay } from './play-command.js';
 import { registerRecommend } from './recommend-command.js';
@@ -23,4 +24,5 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerLibrary,
   registerRecommend,
   registerPlay,
+  registerFleet,
 ];

@@ -6,6 +6,8 @@ import { DaemonProcess, until, writeConfig } from '../testing/daemon-process.js'
 import { discoveryProblems } from '../testing/home-assistant-keys.js';
 import { TestBroker } from '../testing/mosquitto.js';
 import { MqttProbe } from '../testing/mqtt-probe.js';
+import { systemClock } from '../kernel/clock.js';
+import { FleetOperator } from './fleet-operator.js';
 
 const DISCOVERY = 'homeassistant/device/moodbox_test_lounge/config';
 const BASE = 'moodbox/test/lounge';
@@ -36,7 +38,7 @@ describe('Moodbox in Home Assistant, through a real Mosquitto broker', () => {
       camera: { enabled: false },
       rfid: { enabled: false },
       player: { audioOutput: 'null' },
-      mqtt: { enabled: true, url: broker.url, site: 'test', box: 'lounge', heartbeatS: 5 },
+      mqtt: { enabled: true, url: broker.url, site: 'test', box: 'lounge', heartbeatS: 5, fleet: true },
     });
     const daemon = await DaemonProcess.start({
       args: ['--config', config],
@@ -81,6 +83,19 @@ describe('Moodbox in Home Assistant, through a real Mosquitto broker', () => {
       await probe.publish(`${BASE}/set/policy`, 'lift');
       await until(() => (probe.latest(`${BASE}/state`)?.['policy'] === 'lift' ? true : undefined));
       expect(daemon.lines.some((l) => l['msg'] === 'home assistant command refused' && l['value'] === 'loud')).toBe(true);
+
+      // A fleet operator caps the volume of the whole site: saved like a setting from the admin panel.
+      const operator = await FleetOperator.connect({ url: broker.url }, { clock: systemClock });
+      const { answers } = await operator.send({ site: 'test', command: 'volume-cap', value: 30, expect: 1 });
+      const refused = await operator.send({ site: 'test', box: 'lounge', command: 'volume-cap', value: 300, expect: 1 });
+      await operator.close();
+      expect(answers).toMatchObject([{ box: 'lounge', ok: true }]);
+      expect(refused.answers).toMatchObject([{ box: 'lounge', ok: false, error: expect.stringContaining('player.maxVolume') }]);
+      await until(() => (probe.latest(`${BASE}/state`)?.['maxVolume'] === 30 ? true : undefined));
+      expect(probe.latest(`${BASE}/state`)).toMatchObject({ maxVolume: 30, volume: 30 });
+      await probe.publish(`${BASE}/set/max_volume`, '100');
+      await probe.publish(`${BASE}/set/volume`, '40');
+      await until(() => (probe.latest(`${BASE}/state`)?.['volume'] === 40 ? true : undefined));
 
       // The broker goes away: the box plays on.
       await broker.stop();

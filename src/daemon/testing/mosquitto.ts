@@ -58,6 +58,11 @@ export class TestBroker {
     return `mqtt://127.0.0.1:${this.port}`;
   }
 
+  /** The broker's process id while it runs. */
+  get pid(): number | undefined {
+    return this.#process?.pid;
+  }
+
   /** What the broker wrote to stderr. */
   get log(): string {
     return this.#log;
