@@ -104,6 +104,8 @@ export class CameraService implements Service {
         this.#analysed.push(now);
         while ((this.#analysed[0] ?? now) < now - RATE_WINDOW_MS) this.#analysed.shift();
         this.#liveFaces = liveFaces(frame);
+        const { detectMs, classifyMs, totalMs } = frame.timing;
+        deps.bus.emit('frameAnalysed', { faces: frame.faces.length, detectMs, classifyMs, totalMs });
         if (this.#facesInView === frame.faces.length) return;
         this.#facesInView = frame.faces.length;
         deps.bus.emit('facesInViewChanged', { faces: this.#facesInView });

@@ -53,6 +53,8 @@ export type MoodboxEvents = {
   cameraStateChanged: { readonly status: CameraStatus; readonly detail: string | null };
   /** The number of faces in view changed (newest analysed frame). Owner: the camera service. */
   facesInViewChanged: { readonly faces: number };
+  /** A camera frame was analysed: its faces and the time spent (ms) finding and reading them. Owner: the camera service. */
+  frameAnalysed: { readonly faces: number; readonly detectMs: number; readonly classifyMs: number; readonly totalMs: number };
   /** The room mood changed (after smoothing, hysteresis and dwell). Owner: the camera service. */
   roomMoodChanged: { readonly mood: RoomMood; readonly previous: RoomMoodLabel | null };
   /** A library scan started, progressed or finished. Owner: the library service. */

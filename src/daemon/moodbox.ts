@@ -12,6 +12,7 @@ import { LibraryService, type Scanner } from './library-service.js';
 import type { Logger } from './logging.js';
 import { MusicDirector } from './music-director.js';
 import { mqttServices, type MqttParts } from './mqtt/mqtt-services.js';
+import { MoodboxMetrics } from './metrics/moodbox-metrics.js';
 import type { RfidReader } from './rfid/rfid-reader.js';
 import type { Store } from './store/store.js';
 import { StoreService } from './store/store-service.js';
@@ -65,6 +66,8 @@ export interface MoodboxCore {
   readonly director: MusicDirector;
   readonly library: LibraryService;
   readonly camera: CameraService | undefined;
+  /** Prometheus metrics, when `metrics.enabled` is on. */
+  readonly metrics?: MoodboxMetrics | undefined;
   /** The health of every service, in start order. */
   health(): Array<{ name: string } & ServiceHealth>;
 }
@@ -81,6 +84,7 @@ export class Moodbox implements MoodboxCore {
   readonly director: MusicDirector;
   readonly library: LibraryService;
   readonly camera: CameraService | undefined;
+  readonly metrics: MoodboxMetrics | undefined;
   readonly #deps: MoodboxDeps;
   readonly #lifecycle: Lifecycle;
   /** Listeners with no health of their own, attached around the services' lifecycle. */
@@ -129,6 +133,9 @@ export class Moodbox implements MoodboxCore {
             stats: store.stats,
             offReason: () => cameraOffReason(settings.current.camera, clock.now()),
           });
+    this.metrics = settings.current.metrics.enabled
+      ? new MoodboxMetrics({ bus, player, sourceOf: (id) => store.tracks.get(id)?.source ?? 'local' })
+      : undefined;
     const mqtt =
       deps.mqtt === undefined
         ? []
@@ -153,6 +160,7 @@ export class Moodbox implements MoodboxCore {
         this.director,
         ...(this.camera ? [this.camera] : []),
         ...mqtt,
+        ...(this.metrics ? [this.metrics] : []),
         server,
       ],
       log: log.child({ module: 'lifecycle' }),

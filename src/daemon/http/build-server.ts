@@ -21,6 +21,7 @@ import { peopleRoutes } from './routes/people.js';
 import { playerAdminRoutes, type StaffControls } from './routes/player-admin.js';
 import { playerRequests, type MusicControls } from './routes/player-requests.js';
 import { sessionRequests, sessionRoutes } from './routes/session.js';
+import { metricsRoutes, type MetricsSource } from './routes/metrics.js';
 import { settingsRoutes } from './routes/settings.js';
 import { statsRoutes } from './routes/stats.js';
 import { stateRequests, stateRoutes } from './routes/state.js';
@@ -68,6 +69,8 @@ export interface ServerDeps {
    * admin live view, whether or not previews are on; undefined while the camera is not on or nothing was analysed yet.
    */
   faces?: () => LatestFaces | undefined;
+  /** Prometheus metrics for `/metrics` (LAN only); absent: no such route (`metrics.enabled` off). */
+  metrics?: (MetricsSource & { observeWebSocketClients(count: () => number): void }) | undefined;
 }
 
 /** The newest analysed camera frame as the admin live view gets it. */
@@ -207,6 +210,10 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     state: () => deps.hub.snapshot().data,
     isPreviewEnabled: () => isPreviewOn,
   });
+  if (deps.metrics !== undefined) {
+    deps.metrics.observeWebSocketClients(() => wsStats().clients);
+    await app.register(metricsRoutes, { metrics: deps.metrics });
+  }
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   await registerUi(app, deps.uiDir);
 

@@ -67,6 +67,7 @@ export function delivery(
               edited: () => core.library.edited(),
             },
             modelPath: deps.modelPath,
+            metrics: core.metrics,
             ...(camera === undefined ? {} : { preview: () => camera.preview(), faces: () => camera.liveFaces() }),
           },
           { ws: options.ws },

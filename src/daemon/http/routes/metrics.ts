@@ -1,0 +1,41 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { MoodboxError } from '../../kernel/errors.js';
+import { isLanAddress } from '../access.js';
+import { ErrorRef } from '../schemas/common.js';
+
+/** What `/metrics` needs: the metrics in Prometheus's text format. */
+export interface MetricsSource {
+  render(): Promise<{ contentType: string; body: string }>;
+}
+
+export interface MetricsRoutesOptions {
+  metrics: MetricsSource;
+}
+
+/**
+ * `GET /metrics` in Prometheus's text format, for a Prometheus on the LAN: served only to loopback
+ * and private addresses, like the admin panel (`server.adminLanOnly`), and only when
+ * `metrics.enabled` is on. It carries counts and timings, never a name or a picture.
+ */
+export const metricsRoutes: FastifyPluginAsyncTypebox<MetricsRoutesOptions> = async (app, { metrics }) => {
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        operationId: 'getMetrics',
+        tags: ['metrics'],
+        summary: "Moodbox's Prometheus metrics (text format), to the LAN only",
+        response: {
+          200: { description: 'Prometheus text format', content: { 'text/plain': { schema: Type.String() } } },
+          403: ErrorRef,
+        },
+      },
+    },
+    async (request, reply) => {
+      if (!isLanAddress(request.ip)) throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'Metrics are served to the LAN only');
+      const { contentType, body } = await metrics.render();
+      return reply.type(contentType).send(body);
+    },
+  );
+};

@@ -1,0 +1,112 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { MoodboxBus } from '../events.js';
+import type { EventBus } from '../kernel/event-bus.js';
+import type { Service } from '../kernel/lifecycle.js';
+import type { PlayerEvents } from '../../player/player.js';
+
+/** Latency buckets (seconds) for one frame's detection or classification: 0.5 ms to 250 ms. */
+const FRAME_BUCKETS = [0.0005, 0.001, 0.002, 0.004, 0.008, 0.012, 0.016, 0.025, 0.05, 0.1, 0.25];
+
+export interface MoodboxMetricsDeps {
+  bus: MoodboxBus;
+  /** The player's own events: each play with its source and why it started. */
+  player: { readonly events: Pick<EventBus<PlayerEvents>, 'on'> };
+  /** The music source of a library track (`local`, `spotify`, …). */
+  sourceOf: (trackId: number) => string;
+}
+
+/**
+ * Moodbox's Prometheus metrics (prom-client), fed from the app's events and the player's: frames
+ * analysed, detection and classification latency, faces in view, room mood changes, plays by
+ * source and reason, skips; WebSocket clients (read from the server at each scrape); and Node's
+ * own (resident memory, event-loop lag, heap, GC) under `process_` and `nodejs_`. It only counts:
+ * nothing waits on it, and nothing is sent anywhere; `/metrics` serves it to the LAN.
+ */
+export class MoodboxMetrics implements Service {
+  readonly name = 'metrics';
+  readonly registry = new Registry();
+  readonly #deps: MoodboxMetricsDeps;
+  #off: Array<() => void> = [];
+  #wsClients: () => number = () => 0;
+  readonly #frames: Counter;
+  readonly #detect: Histogram;
+  readonly #classify: Histogram;
+  readonly #faces: Gauge;
+  readonly #moodChanges: Counter<'mood'>;
+  readonly #plays: Counter<'source' | 'reason'>;
+  readonly #skips: Counter;
+
+  constructor(deps: MoodboxMetricsDeps) {
+    this.#deps = deps;
+    const registers = [this.registry];
+    this.#frames = new Counter({ name: 'moodbox_frames_analysed_total', help: 'Camera frames analysed.', registers });
+    this.#detect = new Histogram({
+      name: 'moodbox_detection_seconds',
+      help: 'Time to find the faces in one frame.',
+      buckets: FRAME_BUCKETS,
+      registers,
+    });
+    this.#classify = new Histogram({
+      name: 'moodbox_classification_seconds',
+      help: "Time to read the expressions of one frame's faces.",
+      buckets: FRAME_BUCKETS,
+      registers,
+    });
+    this.#faces = new Gauge({ name: 'moodbox_faces', help: 'Faces in the newest analysed frame.', registers });
+    this.#moodChanges = new Counter({
+      name: 'moodbox_mood_changes_total',
+      help: 'Room mood changes, by the new mood.',
+      labelNames: ['mood'],
+      registers,
+    });
+    this.#plays = new Counter({
+      name: 'moodbox_plays_total',
+      help: 'Tracks started, by music source and why they started.',
+      labelNames: ['source', 'reason'],
+      registers,
+    });
+    this.#skips = new Counter({ name: 'moodbox_skips_total', help: 'Tracks skipped (a person at the kiosk, or staff).', registers });
+    const wsClients = (): number => this.#wsClients();
+    new Gauge({
+      name: 'moodbox_websocket_clients',
+      help: 'Screens connected over the WebSocket.',
+      registers,
+      collect() {
+        this.set(wsClients());
+      },
+    });
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  async start(): Promise<void> {
+    const { bus, player } = this.#deps;
+    this.#off.push(
+      bus.on('frameAnalysed', ({ faces, detectMs, classifyMs }) => {
+        this.#frames.inc();
+        this.#detect.observe(detectMs / 1000);
+        this.#classify.observe(classifyMs / 1000);
+        this.#faces.set(faces);
+      }),
+      bus.on('roomMoodChanged', ({ mood }) => this.#moodChanges.inc({ mood: mood.label })),
+      player.events.on('trackStarted', ({ item }) => {
+        this.#plays.inc({ source: this.#deps.sourceOf(item.track.id), reason: item.reason });
+        if (item.reason === 'skip') this.#skips.inc();
+      }),
+    );
+  }
+
+  async stop(): Promise<void> {
+    for (const off of this.#off) off();
+    this.#off = [];
+  }
+
+  /** Where the number of WebSocket clients is read at each scrape (the server, once it is built). */
+  observeWebSocketClients(count: () => number): void {
+    this.#wsClients = count;
+  }
+
+  /** The metrics in Prometheus's text format, and its content type. */
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
