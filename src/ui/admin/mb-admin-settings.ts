@@ -1,38 +1,28 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { AdminApi, ConfigSchemaNode } from '../data/admin-api.js';
+import type { AdminApi } from '../data/admin-api.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
+import {
+  GROUPS,
+  type GroupId,
+  type SchemaNode,
+  choicesOf,
+  helpParts,
+  lookOf,
+  nullableObject,
+  problemOf,
+  settingsOf,
+  widgetOf,
+} from './settings-model.js';
 
 type Json = Record<string, unknown>;
+type Hours = { from: string; to: string };
+type Limit = Hours & { maxVolume: number };
 
-/** The problem with a value for a schema node, or '' when it fits. */
-export function validate(node: ConfigSchemaNode, value: unknown): string {
-  if (value === null) return isNullable(node) ? '' : 'A value is required.';
-  const type = kindOf(node);
-  if (type === 'integer' || type === 'number') {
-    if (typeof value !== 'number' || Number.isNaN(value)) return 'Expected a number.';
-    if (type === 'integer' && !Number.isInteger(value)) return 'Expected a whole number.';
-    if (node.minimum !== undefined && value < node.minimum) return `Expected at least ${node.minimum}.`;
-    if (node.maximum !== undefined && value > node.maximum) return `Expected at most ${node.maximum}.`;
-  }
-  if (type === 'string' && typeof value === 'string') {
-    if (node.minLength !== undefined && value.length < node.minLength)
-      return node.minLength === 1 ? 'Required.' : `At least ${node.minLength} characters.`;
-    if (node.pattern !== undefined && !new RegExp(node.pattern).test(value)) return `Expected the form ${node.pattern}.`;
-  }
-  if (node.enum && !node.enum.includes(value)) return `Expected one of ${node.enum.join(', ')}.`;
-  return '';
-}
-
-function isNullable(node: ConfigSchemaNode): boolean {
-  return node.anyOf?.some((n) => n.type === 'null') ?? false;
-}
-
-function kindOf(node: ConfigSchemaNode): string {
-  if (node.enum) return 'enum';
-  if (Array.isArray(node.type)) return node.type.find((t) => t !== 'null') ?? 'string';
-  return node.type ?? (node.anyOf ? 'json' : 'string');
-}
+/** How often the page asks whether Moodbox is back after a restart (ms). */
+const RESTART_POLL_MS = 1000;
+/** How long the page waits for Moodbox to come back before it says so (ms). */
+const RESTART_WAIT_MS = 90_000;
 
 function getAt(obj: Json, path: string[]): unknown {
   let at: unknown = obj;
@@ -48,24 +38,140 @@ function setAt(obj: Json, path: string[], value: unknown): Json {
 }
 
 /**
- * Settings built from the daemon's configuration schema: one field per setting with its
- * description, validation message and a "needs restart" flag. Saves the changed values as
- * overrides and says which of them wait for a restart.
+ * Settings as a form built from the daemon's configuration schema: labels and help in staff's
+ * words, a widget per kind of setting (switches, choices, sliders for bounded numbers, time pickers,
+ * folder and schedule lists), grouped (Music, Camera and privacy, Kiosk, People; Advanced
+ * collapsed). Each field is checked as it is edited, its problem shown beside it; a bar that stays
+ * at the bottom saves, says what happened, and offers a restart when a saved setting needs one.
  *
  * @summary Admin settings form.
  */
 @customElement('mb-admin-settings')
 export class MbAdminSettings extends LitElement {
-  static override styles = ADMIN_STYLES;
+  static override styles = [
+    ADMIN_STYLES,
+    css`
+      .group {
+        margin-bottom: 1em;
+      }
+      .group > h3,
+      summary {
+        margin: 0 0 0.2em;
+        font-size: 1.15em;
+        font-weight: 700;
+      }
+      summary {
+        cursor: pointer;
+        min-height: 2.75em;
+        display: flex;
+        align-items: center;
+      }
+      .intro {
+        margin: 0 0 0.8em;
+      }
+      .setting {
+        display: grid;
+        grid-template-columns: minmax(12em, 20em) 1fr;
+        gap: 0.3em 1.2em;
+        padding: 0.7em 0;
+        border-top: 1px solid #e5e7eb;
+      }
+      .setting > label,
+      .setting > .name {
+        flex-direction: row;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.4em;
+      }
+      .field {
+        display: grid;
+        gap: 0.3em;
+        justify-items: start;
+      }
+      .help {
+        margin: 0;
+        color: #4b5563;
+        font-size: 0.92em;
+      }
+      code {
+        padding: 0 0.2em;
+        border-radius: 0.2em;
+        background: #f3f4f6;
+        font-size: 0.95em;
+      }
+      .setting .error {
+        margin: 0;
+      }
+      .inline {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.5em;
+      }
+      .inline label {
+        flex-direction: row;
+        align-items: center;
+        font-weight: 400;
+      }
+      input[type='range'] {
+        width: 16em;
+        padding: 0;
+        border: 0;
+      }
+      input[type='checkbox'] {
+        width: 1.4em;
+        height: 1.4em;
+        min-height: 0;
+      }
+      input.wide {
+        width: 28em;
+        max-width: 100%;
+      }
+      .chip {
+        padding: 0.05em 0.6em;
+        font-size: 0.8em;
+        font-weight: 600;
+      }
+      .chip.restart {
+        background: #fef3c7;
+        color: #78350f;
+      }
+      .savebar {
+        position: sticky;
+        bottom: 0;
+        z-index: 2;
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.6em 1em;
+        margin: 0 -1.2em;
+        padding: 0.7em 1.2em;
+        border-top: 1px solid #d1d5db;
+        background: #fff;
+        box-shadow: 0 -2px 8px rgb(0 0 0 / 8%);
+      }
+      .savebar p {
+        margin: 0;
+      }
+      @media (max-width: 700px) {
+        .setting {
+          grid-template-columns: 1fr;
+        }
+      }
+    `,
+  ];
 
   @property({ attribute: false }) api!: AdminApi;
-  @state() private _schema: ConfigSchemaNode | null = null;
+  @state() private _schema: SchemaNode | null = null;
   @state() private _config: Json = {};
   @state() private _overrides: Json = {};
   @state() private _safeMode: string | null = null;
   @state() private _edits: Record<string, unknown> = {};
-  @state() private _status = '';
-  @state() private _error = '';
+  @state() private _result = '';
+  @state() private _isError = false;
+  @state() private _restartFor: string[] = [];
+  @state() private _isBusy = false;
+  @state() private _loadError = '';
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -80,16 +186,24 @@ export class MbAdminSettings extends LitElement {
       this._overrides = settings.overrides;
       this._safeMode = settings.safeMode;
       this._edits = {};
-      this._error = '';
+      this._loadError = '';
     } catch (err) {
-      this._error = messageOf(err);
+      this._loadError = messageOf(err);
     }
   }
 
   override render() {
-    const problems = this.#problems();
+    if (this._schema === null) {
+      return html`<h2>Settings</h2>
+        ${this._loadError ? html`<p class="error" role="alert">${this._loadError}</p>` : html`<p class="muted">Loading…</p>`}`;
+    }
+    const settings = settingsOf(this._schema);
+    const problems = Object.entries(this._edits).filter(([id, value]) => {
+      const node = settings.find(([key]) => key === id)?.[1];
+      return node !== undefined && problemOf(node, value) !== '';
+    }).length;
+    const edited = Object.keys(this._edits).length;
     return html`<h2>Settings</h2>
-      ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : ''}
       ${
         this._safeMode === null
           ? nothing
@@ -98,143 +212,353 @@ export class MbAdminSettings extends LitElement {
               restart.
             </p>`
       }
-      <p class="ok" role="status">${this._status}</p>
-      ${
-        this._schema
-          ? html`<form @submit=${this.#save} novalidate>
-              ${Object.entries(this._schema.properties ?? {})
-                .filter(([key]) => key !== 'version')
-                .map(([key, node]) => this.#renderNode([key], node))}
-              <div class="row">
-                <button type="submit" ?disabled=${Object.keys(this._edits).length === 0 || problems > 0}>Save</button>
-                <button type="button" class="secondary" @click=${() => void this.#load()}>Discard changes</button>
-                ${problems > 0 ? html`<span class="error">Fix ${problems} field${problems === 1 ? '' : 's'} first.</span>` : nothing}
-              </div>
-            </form>`
-          : html`<p class="muted">Loading…</p>`
-      }`;
+      <form @submit=${this.#save} novalidate aria-label="Settings">
+        ${GROUPS.map(([group, title, intro]) => this.#group(group, title, intro, settings))}
+        <div class="savebar" role="region" aria-label="Save the settings">
+          <button type="submit" ?disabled=${edited === 0 || problems > 0 || this._isBusy}>Save</button>
+          <button type="button" class="secondary" ?disabled=${this._isBusy} @click=${this.#discard}>Discard changes</button>
+          <p role="status" aria-live="polite" class=${this._isError || problems > 0 ? 'error' : edited > 0 ? '' : 'ok'} data-result>
+            ${
+              problems > 0
+                ? `Fix ${problems} field${problems === 1 ? '' : 's'} first.`
+                : edited > 0
+                  ? `${edited} unsaved change${edited === 1 ? '' : 's'}.`
+                  : this._result
+            }
+          </p>
+          ${
+            this._restartFor.length > 0 && edited === 0
+              ? html`<button type="button" class="danger" data-action="restart" ?disabled=${this._isBusy} @click=${this.#restart}>
+                  Restart Moodbox now
+                </button>`
+              : nothing
+          }
+        </div>
+      </form>`;
   }
 
-  #renderNode(path: string[], node: ConfigSchemaNode): unknown {
-    const id = path.join('.');
-    if (kindOf(node) === 'object' && node.properties) {
-      return html`<fieldset class="card" style="margin-bottom: 0.8em">
-        <legend><strong>${id}</strong></legend>
-        ${node.description ? html`<p class="muted">${node.description}</p>` : nothing}
-        ${Object.entries(node.properties).map(([key, child]) => this.#renderNode([...path, key], child))}
-      </fieldset>`;
+  #group(group: GroupId, title: string, intro: string, settings: Array<[string, SchemaNode]>) {
+    const mine = settings.filter(([id, node]) => lookOf(id, node).group === group);
+    if (mine.length === 0) return nothing;
+    const body = html`<p class="intro muted">${intro}</p>
+      ${mine.map(([id, node]) => this.#setting(id, node))}`;
+    if (group === 'advanced') {
+      return html`<details class="card group" data-group=${group}>
+        <summary>${title}</summary>
+        ${body}
+      </details>`;
     }
-    const value = id in this._edits ? this._edits[id] : getAt(this._config, path);
-    const problem = validate(node, value);
-    const kind = kindOf(node);
-    const input = (() => {
-      if (node.fileOnly === true) return html`<output id=${id} data-file-only>${JSON.stringify(value ?? null)}</output>`;
-      if (kind === 'boolean')
+    return html`<section class="card group" data-group=${group} aria-labelledby="group-${group}">
+      <h3 id="group-${group}">${title}</h3>
+      ${body}
+    </section>`;
+  }
+
+  #value(id: string): unknown {
+    return id in this._edits ? this._edits[id] : getAt(this._config, id.split('.'));
+  }
+
+  #setting(id: string, node: SchemaNode) {
+    const look = lookOf(id, node);
+    const value = this.#value(id);
+    const problem = id in this._edits ? problemOf(node, value) : '';
+    const widget = widgetOf(node);
+    const described = `${id}-help${problem ? ` ${id}-error` : ''}`;
+    const flags = html`${
+      node.fileOnly === true
+        ? html`<span class="chip" title="It runs a program or opens a file, so only the configuration file sets it">file only</span>`
+        : nothing
+    }${
+      node.requiresRestart === true && node.fileOnly !== true
+        ? html`<span class="chip restart" data-restart title="Takes effect after a restart">needs restart</span>`
+        : nothing
+    }`;
+    const isGroupOfControls = widget === 'hours' || widget === 'folders' || widget === 'schedule' || widget === 'readonly';
+    const name = isGroupOfControls
+      ? html`<span class="name" id="${id}-label"><strong>${look.label}</strong> ${flags}</span>`
+      : html`<label for=${id}>${look.label} ${flags}</label>`;
+    return html`<div class="setting" data-setting=${id} data-widget=${widget}>
+      ${name}
+      <div class="field" role=${isGroupOfControls ? 'group' : nothing} aria-labelledby=${isGroupOfControls ? `${id}-label` : nothing}>
+        ${this.#widget(id, node, widget, value, problem !== '', described, look.unit, look.choices)}
+        ${problem ? html`<p class="error" id="${id}-error" role="alert">${problem}</p>` : nothing}
+        <p class="help" id="${id}-help">
+          ${helpParts(node.description ?? '').map((p) => (p.isCode ? html`<code>${p.text}</code>` : p.text))}
+        </p>
+      </div>
+    </div>`;
+  }
+
+  #widget(
+    id: string,
+    node: SchemaNode,
+    widget: ReturnType<typeof widgetOf>,
+    value: unknown,
+    isInvalid: boolean,
+    described: string,
+    unit: string | undefined,
+    choices: Record<string, string> | undefined,
+  ) {
+    const invalid = isInvalid ? 'true' : 'false';
+    switch (widget) {
+      case 'switch':
         return html`<input
           id=${id}
           type="checkbox"
+          role="switch"
           .checked=${value === true}
+          aria-describedby=${described}
           @change=${(e: Event) => this.#edit(id, (e.target as HTMLInputElement).checked)}
         />`;
-      if (kind === 'enum')
-        return html`<select id=${id} @change=${(e: Event) => this.#edit(id, (e.target as HTMLSelectElement).value)}>
-          ${(node.enum ?? []).map((v) => html`<option ?selected=${v === value} value=${String(v)}>${String(v)}</option>`)}
+      case 'choice':
+        return html`<select
+          id=${id}
+          aria-describedby=${described}
+          aria-invalid=${invalid}
+          @change=${(e: Event) => this.#edit(id, (e.target as HTMLSelectElement).value)}
+        >
+          ${(choicesOf(node) ?? []).map(
+            (v) => html`<option value=${String(v)} ?selected=${v === value}>${choices?.[String(v)] ?? capitalise(String(v))}</option>`,
+          )}
         </select>`;
-      if (kind === 'integer' || kind === 'number')
+      case 'slider': {
+        const step = node.type === 'integer' ? 1 : (node.maximum ?? 1) - (node.minimum ?? 0) <= 1 ? 0.05 : 0.5;
+        return html`<span class="inline">
+          <input
+            id=${id}
+            type="range"
+            min=${node.minimum ?? 0}
+            max=${node.maximum ?? 100}
+            step=${step}
+            .value=${String(typeof value === 'number' ? value : (node.minimum ?? 0))}
+            aria-describedby=${described}
+            @input=${(e: Event) => this.#edit(id, (e.target as HTMLInputElement).valueAsNumber)}
+          />
+          <output for=${id}>${typeof value === 'number' ? value : ''}${unit ? ` ${unit}` : ''}</output>
+        </span>`;
+      }
+      case 'number':
+        return html`<span class="inline">
+          <input
+            id=${id}
+            type="number"
+            .value=${typeof value === 'number' && !Number.isNaN(value) ? String(value) : ''}
+            min=${node.minimum ?? nothing}
+            max=${node.maximum ?? nothing}
+            step=${node.type === 'integer' ? '1' : 'any'}
+            aria-invalid=${invalid}
+            aria-describedby=${described}
+            @input=${(e: Event) => this.#edit(id, (e.target as HTMLInputElement).valueAsNumber)}
+          />
+          ${unit ? html`<span class="muted">${unit}</span>` : nothing}
+        </span>`;
+      case 'text':
         return html`<input
           id=${id}
-          type="number"
-          .value=${typeof value === 'number' && !Number.isNaN(value) ? String(value) : ''}
-          min=${node.minimum ?? nothing}
-          max=${node.maximum ?? nothing}
-          step=${kind === 'integer' ? '1' : 'any'}
-          aria-invalid=${problem !== ''}
-          aria-describedby="${id}-help"
-          @input=${(e: Event) => this.#edit(id, (e.target as HTMLInputElement).valueAsNumber)}
-        />`;
-      if (kind === 'string')
-        return html`<input
-          id=${id}
+          class="wide"
           .value=${typeof value === 'string' ? value : ''}
-          aria-invalid=${problem !== ''}
-          aria-describedby="${id}-help"
+          aria-invalid=${invalid}
+          aria-describedby=${described}
           @input=${(e: Event) => this.#edit(id, (e.target as HTMLInputElement).value)}
         />`;
-      return html`<textarea
-        id=${id}
-        rows="2"
-        cols="40"
-        aria-describedby="${id}-help"
-        .value=${JSON.stringify(value ?? null)}
-        @change=${(e: Event) => this.#editJson(id, (e.target as HTMLTextAreaElement).value)}
-      ></textarea>`;
-    })();
-    return html`<div class="row" data-setting=${id} style="flex-direction: column; align-items: flex-start; gap: 0.2em">
-      <label for=${id} style="flex-direction: row; align-items: center"
-        >${id}
-        ${
-          node.fileOnly === true
-            ? html`<span class="chip" title="It runs a program or opens a file, so only the configuration file may set it"
-                >configuration file only</span
-              >`
-            : node.requiresRestart
-              ? html`<span class="chip" data-restart title="Takes effect after a restart">needs restart</span>`
-              : nothing
-        }</label
+      case 'hours':
+        return this.#hours(id, node, value as Hours | null, described);
+      case 'folders':
+        return this.#folders(id, Array.isArray(value) ? (value as string[]) : [], described);
+      case 'schedule':
+        return this.#schedule(id, Array.isArray(value) ? (value as Limit[]) : [], described);
+      case 'readonly':
+        return html`<output id=${id} data-file-only aria-describedby=${described}
+          >${Array.isArray(value) ? value.join(', ') || '(none)' : typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value ?? null)}</output
+        >`;
+      default: {
+        const never: never = widget;
+        return never;
+      }
+    }
+  }
+
+  #hours(id: string, node: SchemaNode, value: Hours | null, described: string) {
+    const isSet = value !== null && typeof value === 'object';
+    const hours = isSet ? value : { from: '22:00', to: '07:00' };
+    const set = (next: Partial<Hours>) => this.#edit(id, { ...hours, ...next });
+    const what = nullableObject(node)?.properties?.['from']?.description?.includes('silence') === true ? 'Quiet' : 'On';
+    return html`<span class="inline">
+      <label
+        ><input
+          type="checkbox"
+          .checked=${isSet}
+          @change=${(e: Event) => this.#edit(id, (e.target as HTMLInputElement).checked ? hours : null)}
+        />
+        ${what} every day</label
       >
-      ${input}
-      <span id="${id}-help" class="muted">${node.description ?? ''}</span>
-      ${problem ? html`<span class="error" role="alert">${problem}</span>` : nothing}
-    </div>`;
+      ${
+        isSet
+          ? html`<label
+                >from
+                <input
+                  type="time"
+                  .value=${hours.from}
+                  aria-describedby=${described}
+                  @input=${(e: Event) => set({ from: (e.target as HTMLInputElement).value })} /></label
+              ><label
+                >to
+                <input
+                  type="time"
+                  .value=${hours.to}
+                  aria-describedby=${described}
+                  @input=${(e: Event) => set({ to: (e.target as HTMLInputElement).value })}
+              /></label>`
+          : html`<span class="muted">${what === 'Quiet' ? 'No quiet hours.' : 'At all hours.'}</span>`
+      }
+    </span>`;
+  }
+
+  #folders(id: string, folders: string[], described: string) {
+    const set = (next: string[]) => this.#edit(id, next);
+    return html`${folders.map(
+        (folder, i) =>
+          html`<span class="inline">
+            <input
+              class="wide"
+              aria-label="Folder ${i + 1}"
+              .value=${folder}
+              aria-describedby=${described}
+              @input=${(e: Event) => set(folders.map((f, j) => (j === i ? (e.target as HTMLInputElement).value : f)))}
+            />
+            <button
+              type="button"
+              class="secondary"
+              aria-label="Remove folder ${i + 1}"
+              @click=${() => set(folders.filter((_, j) => j !== i))}
+            >
+              Remove
+            </button>
+          </span>`,
+      )} <button type="button" class="secondary" @click=${() => set([...folders, ''])}>Add a folder</button>`;
+  }
+
+  #schedule(id: string, limits: Limit[], described: string) {
+    const set = (next: Limit[]) => this.#edit(id, next);
+    const change = (i: number, part: Partial<Limit>) => set(limits.map((l, j) => (j === i ? { ...l, ...part } : l)));
+    return html`${limits.map(
+        (limit, i) =>
+          html`<span class="inline" data-row=${i}>
+            <label
+              >From
+              <input
+                type="time"
+                .value=${limit.from}
+                aria-describedby=${described}
+                @input=${(e: Event) => change(i, { from: (e.target as HTMLInputElement).value })}
+            /></label>
+            <label
+              >to <input type="time" .value=${limit.to} @input=${(e: Event) => change(i, { to: (e.target as HTMLInputElement).value })}
+            /></label>
+            <label
+              >at most
+              <input
+                type="number"
+                min="0"
+                max="100"
+                style="width: 5em"
+                .value=${String(limit.maxVolume)}
+                @input=${(e: Event) => change(i, { maxVolume: (e.target as HTMLInputElement).valueAsNumber })}
+            /></label>
+            <button
+              type="button"
+              class="secondary"
+              aria-label="Remove limit ${i + 1}"
+              @click=${() => set(limits.filter((_, j) => j !== i))}
+            >
+              Remove
+            </button>
+          </span>`,
+      )}
+      <button type="button" class="secondary" @click=${() => set([...limits, { from: '18:00', to: '08:00', maxVolume: 40 }])}>
+        Add a limit
+      </button>`;
   }
 
   #edit(id: string, value: unknown): void {
     this._edits = { ...this._edits, [id]: value };
-    this._status = '';
+    this._result = '';
+    this._isError = false;
   }
 
-  #editJson(id: string, text: string): void {
-    try {
-      this.#edit(id, JSON.parse(text) as unknown);
-    } catch {
-      this._error = `${id}: expected JSON, such as null or {"from": "08:00", "to": "22:00"}.`;
-    }
-  }
-
-  #problems(): number {
-    let count = 0;
-    for (const [id, value] of Object.entries(this._edits)) {
-      const node = this.#nodeAt(id.split('.'));
-      if (node && validate(node, value) !== '') count += 1;
-    }
-    return count;
-  }
-
-  #nodeAt(path: string[]): ConfigSchemaNode | undefined {
-    let node: ConfigSchemaNode | undefined = this._schema ?? undefined;
-    for (const key of path) node = node?.properties?.[key];
-    return node;
-  }
+  readonly #discard = (): void => {
+    this._edits = {};
+    this._result = '';
+    this._isError = false;
+  };
 
   readonly #save = async (event: Event): Promise<void> => {
     event.preventDefault();
     let overrides = this._overrides;
     for (const [id, value] of Object.entries(this._edits)) overrides = setAt(overrides, id.split('.'), value);
+    this._isBusy = true;
     try {
       const saved = await this.api.saveSettings(overrides);
       this._config = saved.config;
       this._overrides = overrides;
       this._edits = {};
-      this._error = '';
-      this._status =
+      this._isError = false;
+      const names = (ids: string[]) => ids.map((id) => lookOf(id).label).join(', ');
+      this._restartFor = [...new Set([...this._restartFor, ...saved.restartRequired])];
+      const now = saved.changed.filter((id) => !saved.restartRequired.includes(id));
+      this._result =
         saved.changed.length === 0
           ? 'Nothing changed.'
-          : `Saved ${saved.changed.join(', ')}.` +
-            (saved.restartRequired.length > 0 ? ` Restart Moodbox for ${saved.restartRequired.join(', ')} to take effect.` : '');
+          : [
+              now.length > 0 ? `Saved and in effect: ${names(now)}.` : '',
+              saved.restartRequired.length > 0 ? `Saved; takes effect after a restart: ${names(saved.restartRequired)}.` : '',
+            ]
+              .filter(Boolean)
+              .join(' ');
     } catch (err) {
-      this._error = messageOf(err);
+      this._isError = true;
+      this._result = messageOf(err);
+    } finally {
+      this._isBusy = false;
     }
   };
+
+  readonly #restart = async (): Promise<void> => {
+    this._isBusy = true;
+    this._isError = false;
+    try {
+      await this.api.restartDaemon();
+      this._result = 'Restarting… this page reconnects when Moodbox is back.';
+      const started = performance.now();
+      // Down first, then back: a health answer from before the stop does not count.
+      let wasDown = false;
+      while (performance.now() - started < RESTART_WAIT_MS) {
+        await new Promise((resolve) => setTimeout(resolve, RESTART_POLL_MS));
+        const isUp = await fetch('/api/health').then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (!isUp) wasDown = true;
+        else if (wasDown) {
+          this._restartFor = [];
+          this._result = 'Moodbox restarted; every saved setting is in effect.';
+          await this.#load();
+          return;
+        }
+      }
+      this._isError = true;
+      this._result = 'Moodbox has not come back yet. Started by hand (not as a service)? Start it again.';
+    } catch (err) {
+      this._isError = true;
+      this._result = messageOf(err);
+    } finally {
+      this._isBusy = false;
+    }
+  };
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 declare global {

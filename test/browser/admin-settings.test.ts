@@ -1,0 +1,104 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StateSnapshot } from '../../src/daemon/http/contract.js';
+import { type Browser, type Daemon, a11yProblems, addUser, assertBuilt, launchBrowser, shot, startDaemon, tempDir } from './harness.js';
+
+// The settings page as a designed form built from the schema (issue 16).
+
+const WAIT = { timeout: 30_000 };
+const PASSPHRASE = 'correct horse battery staple';
+
+describe('the settings form', { timeout: 180_000 }, () => {
+  const data = tempDir('mb-admin-settings-');
+  let daemon: Daemon;
+  let browser: Browser;
+  let page: Page;
+  const setting = (id: string) => page.locator(`[data-setting="${id}"]`);
+  const player = async (): Promise<StateSnapshot['player']> =>
+    ((await (await fetch(`${daemon.url}/api/state`)).json()) as { data: StateSnapshot }).data.player;
+
+  beforeAll(async () => {
+    assertBuilt();
+    addUser(data.path, 'Root', 'admin', PASSPHRASE);
+    daemon = await startDaemon(data.path);
+    browser = await launchBrowser({ width: 1280, height: 800 });
+    page = browser.page;
+    await page.goto(`${daemon.url}/admin#settings`);
+    await page.getByLabel('Name').fill('Root');
+    await page.getByLabel('Passphrase').fill(PASSPHRASE);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Settings' }).waitFor(WAIT);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await daemon?.stop();
+    data.remove();
+  });
+
+  it('groups the settings with human labels, proper widgets and help without raw backticks; Advanced is collapsed', async () => {
+    await setting('player.maxVolume').waitFor(WAIT);
+    const groups = await page.locator('[data-group]').evaluateAll((els) => els.map((el) => el.getAttribute('data-group')));
+    expect(groups).toEqual(['music', 'camera', 'kiosk', 'people', 'advanced']);
+    expect(await setting('player.maxVolume').locator('label').first().textContent()).toContain('Maximum volume');
+    expect(await setting('player.maxVolume').getAttribute('data-widget')).toBe('slider');
+    expect(await setting('player.idle.behaviour').locator('select option').allTextContents()).toContain('Stop the music');
+    expect(await setting('player.quietHours').getAttribute('data-widget')).toBe('hours');
+    expect(await setting('library.folders').getAttribute('data-widget')).toBe('folders');
+    const help = await page.locator('.help').allTextContents();
+    expect(help.length).toBeGreaterThan(20);
+    for (const text of help) expect(text).not.toContain('`');
+    expect(await setting('ws.pingIntervalMs').isVisible()).toBe(false);
+    await shot(page, 'admin-settings-form');
+    expect(await a11yProblems(page)).toEqual([]);
+  });
+
+  it('shows a field error beside the field, and clears it when fixed', async () => {
+    const field = setting('sessions.kioskIdleTimeoutS');
+    await field.locator('input').fill('5');
+    await field.locator('.error').filter({ hasText: 'Enter at least 10.' }).waitFor(WAIT);
+    expect(await page.locator('[data-result]').textContent()).toContain('Fix 1 field first.');
+    expect(await page.getByRole('button', { name: 'Save', exact: true }).isDisabled()).toBe(true);
+    // Beside the field: the error sits in the field's own row, under its input.
+    const [input, error] = await Promise.all([field.locator('input').boundingBox(), field.locator('.error').boundingBox()]);
+    expect(Math.abs((error?.x ?? 0) - (input?.x ?? 0))).toBeLessThan(4);
+    expect((error?.y ?? 0) - ((input?.y ?? 0) + (input?.height ?? 0))).toBeLessThan(40);
+    await shot(page, 'admin-settings-field-error');
+    await field.locator('input').fill('90');
+    await field.locator('.error').waitFor({ state: 'detached', ...WAIT });
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+  });
+
+  it('saves a choice that takes effect at once, with the result beside the Save button', async () => {
+    await expect.poll(async () => (await player()).volume, WAIT).toBe(70);
+    const slider = setting('player.maxVolume').getByRole('slider');
+    await slider.fill('30');
+    expect(await page.locator('[data-result]').textContent()).toContain('1 unsaved change');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.locator('[data-result]').filter({ hasText: 'Saved and in effect: Maximum volume.' }).waitFor(WAIT);
+    await expect.poll(async () => (await player()).volume, WAIT).toBe(30);
+  });
+
+  it('offers a restart after saving a setting that needs one, and sets quiet hours with time pickers', async () => {
+    const hours = setting('player.quietHours');
+    await hours.getByRole('checkbox').check();
+    await hours.locator('input[type="time"]').first().fill('23:30');
+    await setting('vision.preview').getByRole('switch').check();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.locator('[data-result]').filter({ hasText: 'takes effect after a restart: Keep a blurred live view' }).waitFor(WAIT);
+    await page.getByRole('button', { name: 'Restart Moodbox now' }).waitFor(WAIT);
+    const saved = (await (
+      await fetch(`${daemon.url}/api/admin/settings`, {
+        headers: { cookie: (await browser.context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ') },
+      })
+    ).json()) as { overrides: { player?: { quietHours?: unknown } } };
+    expect(saved.overrides.player?.quietHours).toEqual({ from: '23:30', to: '07:00' });
+    await page.locator('details[data-group="advanced"] summary').click();
+    await setting('ws.pingIntervalMs').waitFor(WAIT);
+    await shot(page, 'admin-settings-saved');
+    await page.setViewportSize({ width: 1280, height: 3000 });
+    await shot(page, 'admin-settings-full');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    expect(await a11yProblems(page)).toEqual([]);
+  });
+});
