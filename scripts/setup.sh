@@ -68,13 +68,37 @@ export OPENCV4NODEJS_DISABLE_AUTOBUILD=1
 export ONNXRUNTIME_NODE_INSTALL=skip
 OPENCV_INCLUDE_DIR="$(pkg-config --variable=includedir opencv4)"
 OPENCV_LIB_DIR="$(pkg-config --variable=libdir opencv4)"
+# Only the OpenCV modules Moodbox uses: core, imgproc, imgcodecs, videoio (frames and crops),
+# objdetect (the Haar cascade) and highgui (the binding's image and video I/O needs it); YuNet runs
+# on onnxruntime, not dnn. The binding compiles a module's code when opencv_modules.hpp lists it,
+# so it builds against a mirror of the system's headers whose opencv_modules.hpp lists only these.
+opencv_modules="CORE|IMGPROC|IMGCODECS|VIDEOIO|HIGHGUI|OBJDETECT"
+opencv_mirror=".cache/opencv-include/opencv4"
+rm -rf .cache/opencv-include
+mkdir -p "$opencv_mirror/opencv2"
+for entry in "$OPENCV_INCLUDE_DIR"/opencv2/*; do
+  [[ "${entry##*/}" == opencv_modules.hpp ]] || ln -s "$entry" "$opencv_mirror/opencv2/"
+done
+grep -v -E "^#define HAVE_OPENCV_" "$OPENCV_INCLUDE_DIR/opencv2/opencv_modules.hpp" | grep -v -E "^#define HAVE_OPENCV_" \
+  | cat - <(grep -E "^#define HAVE_OPENCV_($opencv_modules)\$" "$OPENCV_INCLUDE_DIR/opencv2/opencv_modules.hpp") >"$opencv_mirror/opencv2/opencv_modules.hpp"
+OPENCV_INCLUDE_DIR="$PWD/$opencv_mirror"
+# Both (all) cores for the native builds.
+export JOBS=max
 export OPENCV_INCLUDE_DIR OPENCV_LIB_DIR OPENCV_BIN_DIR=/usr/bin
 
 stamp="node_modules/.moodbox-installed"
 want="$(cat package-lock.json <(echo "node $node_version $(uname -m)") | sha256sum | cut -d' ' -f1)"
 if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
   say "installing npm packages (the native OpenCV binding takes a few minutes to build the first time)"
-  npm ci --no-audit --no-fund --loglevel=error
+  # The build's output goes to a log; one line a file compiled says how far it is.
+  mkdir -p .cache
+  npm ci --no-audit --no-fund --loglevel=error --foreground-scripts 2>&1 | tee .cache/npm-ci.log |
+    awk '/(CXX|CC)\(target\)/ { n++; sub(/.*obj\.target\//, ""); printf "  native build: %d files compiled (%s)\n", n, $0 > "/dev/stderr" }' ||
+    {
+      say "npm ci failed; the end of its log (.cache/npm-ci.log):"
+      tail -n 40 .cache/npm-ci.log >&2
+      exit 1
+    }
   echo "$want" >"$stamp"
 fi
 
