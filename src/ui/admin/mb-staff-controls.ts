@@ -301,7 +301,10 @@ export class MbStaffControls extends LitElement {
     const capNote = html`<span id="volume-cap" class="muted"
       >${cap === 0 ? 'The volume schedule keeps the music off now.' : `Up to ${cap} now (the maximum and the schedule).`}</span
     >`;
-    const result = html`<p class="result ${this._isError ? 'error' : 'ok'}" role="status" aria-live="polite">${this._message}</p>`;
+    // The bar is on every page: an aria-live region announces its results without being the page's own status line.
+    const result = html`<p class="result ${this._isError ? 'error' : 'ok'}" role=${this.compact ? nothing : 'status'} aria-live="polite">
+      ${this._message}
+    </p>`;
 
     if (this.compact) {
       const now = player?.nowPlaying;
