@@ -93,7 +93,7 @@ if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
   # The build's output goes to a log; one line a file compiled says how far it is.
   mkdir -p .cache
   npm ci --no-audit --no-fund --loglevel=error --foreground-scripts 2>&1 | tee .cache/npm-ci.log |
-    awk '/(CXX|CC)\(target\)/ { n++; sub(/.*obj\.target\//, ""); printf "  native build: %d files compiled (%s)\n", n, $0 > "/dev/stderr" }' ||
+    awk '/(CXX|CC)\(target\)/ { n++; sub(/.*obj\.target\//, ""); printf "  native build: %d files compiled (%s)\n", n, $0 > "/dev/stderr"; fflush("/dev/stderr") }' ||
     {
       say "npm ci failed; the end of its log (.cache/npm-ci.log):"
       tail -n 40 .cache/npm-ci.log >&2
