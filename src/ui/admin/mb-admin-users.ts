@@ -1,4 +1,4 @@
-import { LitElement, html } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { AdminApi, AdminUser, Card } from '../data/admin-api.js';
 import { ADMIN_STYLES, field, formatTime, messageOf } from './admin-styles.js';
@@ -18,6 +18,8 @@ export class MbAdminUsers extends LitElement {
   @state() private _cards: Record<number, Card[]> = {};
   @state() private _status = '';
   @state() private _error = '';
+  /** Where the last message belongs: the add form, a person's section, or the page (loading). */
+  @state() private _where: 'add' | number | null = null;
   @state() private _capturingFor: number | null = null;
 
   override connectedCallback(): void {
@@ -33,13 +35,13 @@ export class MbAdminUsers extends LitElement {
       this._error = '';
     } catch (err) {
       this._error = messageOf(err);
+      this._where = null;
     }
   }
 
   override render() {
     return html`<h2>Users and cards</h2>
-      ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : ''}
-      <p class="ok" role="status">${this._status}</p>
+      ${this.#messages(null)}
       <form class="row card" aria-label="Add a person" @submit=${this.#create}>
         <label>Name <input name="name" required maxlength="64" autocomplete="off" /></label>
         <label
@@ -51,6 +53,7 @@ export class MbAdminUsers extends LitElement {
         </label>
         <label>PIN or passphrase <input name="pin" type="password" autocomplete="new-password" /></label>
         <button type="submit">Add person</button>
+        ${this.#messages('add')}
       </form>
       ${this._users.map((u) => this.#renderUser(u))}`;
   }
@@ -67,6 +70,7 @@ export class MbAdminUsers extends LitElement {
             </p>`
           : ''
       }
+      ${this.#messages(u.id)}
       <div class="row">
         <button class="secondary" @click=${() => this.#toggle(u)}>${u.disabled ? 'Enable' : 'Disable'}</button>
         ${
@@ -116,7 +120,15 @@ export class MbAdminUsers extends LitElement {
     </section>`;
   }
 
-  async #run(action: () => Promise<unknown>, done: string): Promise<boolean> {
+  /** The message of the last action, where it belongs: next to what caused it. */
+  #messages(where: 'add' | number | null) {
+    if (this._where !== where) return nothing;
+    return html`${this._error ? html`<p class="error" role="alert">${this._error}</p>` : nothing}
+    ${this._status ? html`<p class="ok" role="status">${this._status}</p>` : nothing}`;
+  }
+
+  async #run(action: () => Promise<unknown>, done: string, where: 'add' | number): Promise<boolean> {
+    this._where = where;
     try {
       await action();
       this._status = done;
@@ -137,27 +149,38 @@ export class MbAdminUsers extends LitElement {
     const name = field(data, 'name').trim();
     const pin = field(data, 'pin');
     const role = data.get('role') === 'admin' ? 'admin' : 'member';
-    if (await this.#run(() => this.api.createUser({ name, role, ...(pin ? { pin } : {}) }), `Added ${name}.`)) form.reset();
+    if (
+      await this.#run(
+        () => this.api.createUser({ name, role, ...(pin ? { pin } : {}) }),
+        pin ? `Added ${name}.` : `Added ${name}. They cannot sign in until they have a PIN or a card.`,
+        'add',
+      )
+    )
+      form.reset();
   };
 
   #unlock(u: AdminUser): void {
-    void this.#run(() => this.api.unlockUser(u.id), `${u.name} can sign in again at once.`);
+    void this.#run(() => this.api.unlockUser(u.id), `${u.name} can sign in again at once.`, u.id);
   }
 
   #toggle(u: AdminUser): void {
-    void this.#run(() => this.api.updateUser(u.id, { disabled: !u.disabled }), `${u.name} is ${u.disabled ? 'enabled' : 'disabled'}.`);
+    void this.#run(
+      () => this.api.updateUser(u.id, { disabled: !u.disabled }),
+      `${u.name} is ${u.disabled ? 'enabled' : 'disabled'}.`,
+      u.id,
+    );
   }
 
   #setPin(event: Event, u: AdminUser): void {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
     const pin = field(new FormData(form), 'pin');
-    void this.#run(() => this.api.setPin(u.id, pin), `New PIN set for ${u.name}.`).then((ok) => ok && form.reset());
+    void this.#run(() => this.api.setPin(u.id, pin), `New PIN set for ${u.name}.`, u.id).then((ok) => ok && form.reset());
   }
 
   #delete(u: AdminUser): void {
     if (!confirm(`Delete ${u.name}? Their history is kept without their name.`)) return;
-    void this.#run(() => this.api.deleteUser(u.id), `Deleted ${u.name}.`);
+    void this.#run(() => this.api.deleteUser(u.id), `Deleted ${u.name}.`, 'add');
   }
 
   #link(event: Event, u: AdminUser): void {
@@ -169,11 +192,14 @@ export class MbAdminUsers extends LitElement {
     void this.#run(
       () => this.api.linkCard({ cardId, userId: u.id, ...(label ? { label } : {}) }),
       `Linked card ${cardId} to ${u.name}.`,
+      u.id,
     ).then((ok) => ok && form.reset());
   }
 
   async #capture(u: AdminUser): Promise<void> {
     this._capturingFor = u.id;
+    this._where = u.id;
+    this._error = '';
     this._status = 'Waiting for a card on the reader…';
     try {
       const { cardId, linkedTo } = await this.api.captureCard(20);
@@ -183,7 +209,7 @@ export class MbAdminUsers extends LitElement {
         this._status = '';
         return;
       }
-      await this.#run(() => this.api.linkCard({ cardId, userId: u.id }), `Linked card ${cardId} to ${u.name}.`);
+      await this.#run(() => this.api.linkCard({ cardId, userId: u.id }), `Linked card ${cardId} to ${u.name}.`, u.id);
     } catch (err) {
       this._error = messageOf(err);
       this._status = '';
@@ -193,7 +219,7 @@ export class MbAdminUsers extends LitElement {
   }
 
   #unlink(c: Card): void {
-    void this.#run(() => this.api.unlinkCard(c.cardId), `Unlinked card ${c.cardId}.`);
+    void this.#run(() => this.api.unlinkCard(c.cardId), `Unlinked card ${c.cardId}.`, c.userId);
   }
 }
 

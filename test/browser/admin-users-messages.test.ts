@@ -1,0 +1,51 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Browser, type Daemon, addUser, assertBuilt, launchBrowser, shot, startDaemon, tempDir } from './harness.js';
+
+// Messages on the users page sit next to what caused them (issue 16).
+
+const WAIT = { timeout: 30_000 };
+const PASSPHRASE = 'correct horse battery staple';
+
+describe('users page messages', { timeout: 180_000 }, () => {
+  const data = tempDir('mb-admin-users-');
+  let daemon: Daemon;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    assertBuilt();
+    addUser(data.path, 'Root', 'admin', PASSPHRASE);
+    addUser(data.path, 'Bob', 'member', '1357');
+    daemon = await startDaemon(data.path);
+    browser = await launchBrowser({ width: 1280, height: 800 });
+    page = browser.page;
+    await page.goto(`${daemon.url}/admin#users`);
+    await page.getByLabel('Name').fill('Root');
+    await page.getByLabel('Passphrase').fill(PASSPHRASE);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('section[data-user="Bob"]').waitFor(WAIT);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await daemon?.stop();
+    data.remove();
+  });
+
+  it('reports a wrong PIN in the person’s own section, and warns beside the add form when a person has no PIN', async () => {
+    const bob = page.locator('section[data-user="Bob"]');
+    await bob.getByLabel('New PIN').fill('1');
+    await bob.getByRole('button', { name: 'Set PIN' }).click();
+    await bob.getByRole('alert').waitFor(WAIT);
+    expect(await page.locator('h2 + [role="alert"]').count()).toBe(0);
+    await shot(page, 'admin-users-pin-error');
+
+    const add = page.getByRole('form', { name: 'Add a person' });
+    await add.getByLabel('Name').fill('Cleo');
+    await add.getByRole('button', { name: 'Add person' }).click();
+    await add.getByRole('status').filter({ hasText: 'Added Cleo. They cannot sign in until they have a PIN or a card.' }).waitFor(WAIT);
+    // The old message in Bob's section is gone.
+    expect(await bob.getByRole('alert').count()).toBe(0);
+  });
+});
