@@ -14,6 +14,7 @@ import { EventBus } from './kernel/event-bus.js';
 import { seededRandom } from './kernel/random.js';
 import { createLogger } from './logging.js';
 import { Moodbox } from './moodbox.js';
+import { musicParts } from './music-adapters.js';
 import { openSqliteStore, type SqliteStore } from './store/sqlite-store.js';
 import { createServiceNotifier } from './systemd-notify.js';
 import { INSTALL_DIR, VERSION } from './version.js';
@@ -87,7 +88,7 @@ export async function runDaemon(options: {
       bus,
       store,
       settings,
-      player: mpvPlayer(config, { clock, log, env: options.env }),
+      ...musicParts(config, { local: mpvPlayer(config, { clock, log, env: options.env }), store, settings, clock, log }),
       scanner: new LibraryScanner(
         { store, tags: new MusicMetadataTagReader(), clock, log: log.child({ module: 'library' }) },
         { coversDir: coversDir(config) },

@@ -18,6 +18,8 @@ import type { Store } from './store/store.js';
 import { StoreService } from './store/store-service.js';
 import { PlayRecorder } from '../player/play-recorder.js';
 import type { Player } from '../player/player.js';
+import type { MusicSources } from '../player/sources/music-sources.js';
+import type { SpotifyAccount } from '../player/spotify/spotify-account.js';
 
 /** The camera's parts, built by the composition root (OpenCV and onnxruntime load only when the camera is on). */
 export interface CameraParts {
@@ -50,12 +52,20 @@ export interface MoodboxDeps {
   version?: string;
   /** The music folders to scan (absolute; they may change while running). */
   folders: () => readonly string[];
+  /** Where music comes from besides the library, and the Spotify account of a home box. @default the library alone */
+  music?: MusicParts | undefined;
   /**
    * Builds what shows Moodbox to people from its parts: the screens' state projection (started
    * before every service, so it hears their first events, and stopped after them) and the server
    * (started last, stopped first).
    */
   delivery: (core: MoodboxCore) => { screens: Service; server: Service };
+}
+
+/** Where music comes from (`music-adapters.ts` builds them). */
+export interface MusicParts {
+  sources: MusicSources;
+  spotify: SpotifyAccount | undefined;
 }
 
 /** What the delivery layer (routes, WebSocket, screens) may use of Moodbox. */
@@ -68,6 +78,8 @@ export interface MoodboxCore {
   readonly camera: CameraService | undefined;
   /** Prometheus metrics, when `metrics.enabled` is on. */
   readonly metrics?: MoodboxMetrics | undefined;
+  /** The Spotify account of a home box with a Spotify app configured. */
+  readonly spotify?: SpotifyAccount | undefined;
   /** The health of every service, in start order. */
   health(): Array<{ name: string } & ServiceHealth>;
 }
@@ -85,6 +97,7 @@ export class Moodbox implements MoodboxCore {
   readonly library: LibraryService;
   readonly camera: CameraService | undefined;
   readonly metrics: MoodboxMetrics | undefined;
+  readonly spotify: SpotifyAccount | undefined;
   readonly #deps: MoodboxDeps;
   readonly #lifecycle: Lifecycle;
   /** Listeners with no health of their own, attached around the services' lifecycle. */
@@ -110,7 +123,9 @@ export class Moodbox implements MoodboxCore {
       bus,
       listener: () => this.presence.user,
       settings: () => settings.current.player,
+      ...(deps.music === undefined ? {} : { sources: deps.music.sources }),
     });
+    this.spotify = deps.music?.spotify;
     this.library = new LibraryService(
       {
         scanner: deps.scanner,

@@ -269,6 +269,44 @@ export const MusicSchema = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+export const SpotifySchema = Type.Object(
+  {
+    clientId: Type.String({
+      default: '',
+      description: 'The Client ID of your own Spotify app (developer.spotify.com); empty: Spotify is off. Homes only.',
+      requiresRestart: true,
+    }),
+    redirectUri: Type.String({
+      default: '',
+      description:
+        'Where Spotify sends the browser back after the sign-in, as registered with the app; empty: http://127.0.0.1:<server.port>/api/spotify/callback.',
+      requiresRestart: true,
+    }),
+    accountsUrl: Type.String({
+      default: 'https://accounts.spotify.com',
+      minLength: 1,
+      description: "Spotify's accounts service.",
+      requiresRestart: true,
+      fileOnly: true,
+    }),
+    apiUrl: Type.String({
+      default: 'https://api.spotify.com',
+      minLength: 1,
+      description: "Spotify's Web API.",
+      requiresRestart: true,
+      fileOnly: true,
+    }),
+    pollMs: Type.Integer({
+      default: 1000,
+      minimum: 500,
+      maximum: 10000,
+      description: 'How often what Spotify plays is read while it plays (ms); a rate limit makes it wait longer.',
+      requiresRestart: true,
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const SessionsSchema = Type.Object(
   {
     kioskIdleTimeoutS: Type.Integer({
@@ -433,6 +471,7 @@ export const ConfigSchema = Type.Object(
     player: PlayerSchema,
     site: SiteSchema,
     music: MusicSchema,
+    spotify: SpotifySchema,
     sessions: SessionsSchema,
     rfid: RfidSchema,
     ws: WsSchema,

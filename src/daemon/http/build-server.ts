@@ -24,6 +24,7 @@ import { sessionRequests, sessionRoutes } from './routes/session.js';
 import { metricsRoutes, type MetricsSource } from './routes/metrics.js';
 import { settingsRoutes } from './routes/settings.js';
 import { statsRoutes } from './routes/stats.js';
+import { spotifyRoutes } from './routes/spotify.js';
 import { stateRequests, stateRoutes } from './routes/state.js';
 import { tracksRoutes } from './routes/tracks.js';
 import type { CameraFaces } from './schemas/appliance.js';
@@ -32,6 +33,7 @@ import { ErrorBodySchema } from './schemas/common.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import type { ScreenState } from './state-hub.js';
 import { registerWs, type WsHandlers, type WsStats } from './ws.js';
+import type { SpotifyAccount } from '../../player/spotify/spotify-account.js';
 
 export interface ServerDeps {
   log: Logger;
@@ -60,6 +62,8 @@ export interface ServerDeps {
     /** An admin changed the library (mood tags): the music should pick from it at once. */
     edited?(): void;
   };
+  /** The Spotify account of a home box with a Spotify app configured, for the admin panel's Spotify page. */
+  spotify?: SpotifyAccount | undefined;
   /** The emotion model in use (its manifest.json and report/ sit beside it), for the admin panel's model report. */
   modelPath?: string;
   /** The newest blurred camera preview (JPEG) for the admin live view; undefined while previews are off or none was taken yet. */
@@ -94,6 +98,11 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   MB_ERR_AUTH_POLICY: 400,
   MB_ERR_CONFLICT: 409,
   MB_ERR_PLAYER_NOT_ALLOWED: 403,
+  MB_ERR_SPOTIFY_AUTH: 409,
+  MB_ERR_SPOTIFY_NO_DEVICE: 409,
+  MB_ERR_SPOTIFY_RATE_LIMITED: 429,
+  MB_ERR_SPOTIFY_UNREACHABLE: 502,
+  MB_ERR_SPOTIFY_API: 502,
 };
 
 /**
@@ -195,6 +204,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
   await app.register(statsRoutes, { store: deps.store });
   await app.register(tracksRoutes, { store: deps.store, clock: deps.clock, onLibraryEdited: () => deps.library?.edited?.() });
   await app.register(settingsRoutes, { settings: deps.settings, store: deps.store, clock: deps.clock });
+  await app.register(spotifyRoutes, { spotify: deps.spotify, settings: deps.settings });
   if (deps.staff !== undefined) {
     await app.register(playerAdminRoutes, { staff: deps.staff, store: deps.store, clock: deps.clock, restart: deps.restart });
   }

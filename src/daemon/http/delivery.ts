@@ -68,6 +68,7 @@ export function delivery(
             },
             modelPath: deps.modelPath,
             metrics: core.metrics,
+            spotify: core.spotify,
             ...(camera === undefined ? {} : { preview: () => camera.preview(), faces: () => camera.liveFaces() }),
           },
           { ws: options.ws },

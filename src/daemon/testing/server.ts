@@ -46,6 +46,7 @@ export async function buildTestServer(
     hub?: StateHub;
     staff?: ServerDeps['staff'];
     restart?: ServerDeps['restart'];
+    spotify?: ServerDeps['spotify'];
   } = {},
 ): Promise<TestServer> {
   const clock = options.clock ?? new FakeClock();
@@ -88,6 +89,7 @@ export async function buildTestServer(
       ...(options.faces === undefined ? {} : { faces: options.faces }),
       staff: options.staff,
       restart: options.restart,
+      spotify: options.spotify,
     },
     { ws: settings.current.ws },
   );

@@ -41,7 +41,7 @@ export class SpotifyLibrary {
 
   /** The library row of `track`, tagged with `mood` (the playlist's) when given. */
   async track(track: SpotifyTrack, mood: string | null): Promise<PlayableTrack> {
-    const cover = track.coverUrl ? await this.#cover(track.coverUrl) : null;
+    const cover = track.coverUrl ? await this.cover(track.coverUrl) : null;
     const row = this.#rows.upsert({
       source: 'spotify',
       uri: track.uri,
@@ -55,7 +55,8 @@ export class SpotifyLibrary {
     return { id: row.id, uri: track.uri, title: track.name, artist: track.artists.join(', '), durationMs: track.durationMs };
   }
 
-  async #cover(url: string): Promise<string | null> {
+  /** The covers-folder file of the image at `url` (fetched once), or null when it cannot be had. */
+  async cover(url: string): Promise<string | null> {
     const known = this.#covers.get(url);
     if (known !== undefined) return known;
     let name: string | null = null;

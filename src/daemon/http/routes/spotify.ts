@@ -1,0 +1,220 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { LiveConfig } from '../../config/live-config.js';
+import { BUSINESS_MUSIC_REASON } from '../../config/site-rules.js';
+import { SpotifyError } from '../../kernel/errors.js';
+import type { SpotifyAccount } from '../../../player/spotify/spotify-account.js';
+import { ErrorRef } from '../schemas/common.js';
+import {
+  SpotifyCallbackQuery,
+  SpotifyCompleteBody,
+  SpotifyConnectSchema,
+  SpotifyDeviceBody,
+  SpotifyDevicesSchema,
+  SpotifyPlaylistBody,
+  SpotifyPlaylistParams,
+  SpotifyPlaylistsSchema,
+  SpotifyStatusSchema,
+} from '../schemas/spotify.js';
+
+const admin = { access: 'admin' } as const;
+
+export interface SpotifyRoutesOptions {
+  /** The account, on a home box with a Spotify app configured; absent elsewhere. */
+  spotify: SpotifyAccount | undefined;
+  settings: LiveConfig;
+}
+
+/**
+ * The admin panel's Spotify page: connect (PKCE; Spotify sends the browser back to the box's
+ * callback, or the admin pastes the address it landed on), disconnect, the Connect device, and the
+ * playlists mapped to moods. A business box answers why it cannot use Spotify.
+ */
+export const spotifyRoutes: FastifyPluginAsyncTypebox<SpotifyRoutesOptions> = async (app, { spotify, settings }) => {
+  const account = (): SpotifyAccount => {
+    if (spotify === undefined) throw new SpotifyError('MB_ERR_SPOTIFY_AUTH', `Spotify is not available on this box: ${unavailableWhy()}`);
+    return spotify;
+  };
+  const unavailableWhy = (): string =>
+    settings.current.site.kind === 'business'
+      ? `it is set up for a business (site.kind), and ${BUSINESS_MUSIC_REASON}`
+      : 'no Spotify app is configured: set spotify.clientId in the configuration file';
+  const status = async () => {
+    const source = settings.current.music.source;
+    if (spotify === undefined) {
+      return {
+        isAvailable: false,
+        why: unavailableWhy(),
+        source,
+        isConnected: false,
+        account: null,
+        isPremium: null,
+        device: null,
+        problem: null,
+      };
+    }
+    return { isAvailable: true, why: null, source, ...(await spotify.status()) };
+  };
+
+  app.get(
+    '/api/admin/spotify',
+    {
+      config: admin,
+      schema: {
+        operationId: 'getSpotify',
+        tags: ['admin'],
+        summary: 'The Spotify account, its device and state',
+        response: { 200: SpotifyStatusSchema },
+      },
+    },
+    status,
+  );
+
+  app.post(
+    '/api/admin/spotify/connect',
+    {
+      config: admin,
+      schema: {
+        operationId: 'connectSpotify',
+        tags: ['admin'],
+        summary: "Begins a sign-in: Spotify's page to open",
+        response: { 200: SpotifyConnectSchema, 409: ErrorRef },
+      },
+    },
+    async () => account().begin(),
+  );
+
+  app.post(
+    '/api/admin/spotify/complete',
+    {
+      config: admin,
+      schema: {
+        operationId: 'completeSpotify',
+        tags: ['admin'],
+        summary: 'Finishes a sign-in with the address the browser landed on',
+        body: SpotifyCompleteBody,
+        response: { 200: SpotifyStatusSchema, 409: ErrorRef },
+      },
+    },
+    async (request) => {
+      let params: URLSearchParams;
+      try {
+        params = new URL(request.body.url).searchParams;
+      } catch {
+        throw new SpotifyError(
+          'MB_ERR_SPOTIFY_AUTH',
+          `Expected the address the browser landed on (http://127.0.0.1…/callback?code=…), got \`${request.body.url.slice(0, 80)}\``,
+        );
+      }
+      await account().complete({
+        code: params.get('code') ?? undefined,
+        state: params.get('state') ?? undefined,
+        error: params.get('error') ?? undefined,
+      });
+      return status();
+    },
+  );
+
+  // Spotify sends the browser here; the state of a sign-in begun by an admin is the proof.
+  app.get(
+    '/api/spotify/callback',
+    {
+      schema: {
+        operationId: 'spotifyCallback',
+        tags: ['admin'],
+        summary: "Spotify's redirect after the sign-in",
+        querystring: SpotifyCallbackQuery,
+      },
+    },
+    async (request, reply) => {
+      try {
+        await account().complete(request.query);
+      } catch (err) {
+        if (!(err instanceof SpotifyError)) throw err;
+        return reply.status(400).type('text/plain; charset=utf-8').send(`Moodbox: Spotify was not connected. ${err.message}`);
+      }
+      return reply.redirect('/admin#spotify', 303);
+    },
+  );
+
+  app.post(
+    '/api/admin/spotify/disconnect',
+    {
+      config: admin,
+      schema: {
+        operationId: 'disconnectSpotify',
+        tags: ['admin'],
+        summary: "Forgets the account's tokens",
+        response: { 200: SpotifyStatusSchema, 409: ErrorRef },
+      },
+    },
+    async () => {
+      account().disconnect();
+      return status();
+    },
+  );
+
+  app.get(
+    '/api/admin/spotify/devices',
+    {
+      config: admin,
+      schema: {
+        operationId: 'spotifyDevices',
+        tags: ['admin'],
+        summary: "The account's Connect devices",
+        response: { 200: SpotifyDevicesSchema, 409: ErrorRef },
+      },
+    },
+    async () => ({ devices: await account().devices() }),
+  );
+
+  app.put(
+    '/api/admin/spotify/device',
+    {
+      config: admin,
+      schema: {
+        operationId: 'chooseSpotifyDevice',
+        tags: ['admin'],
+        summary: 'Chooses the Connect device by name',
+        body: SpotifyDeviceBody,
+        response: { 200: SpotifyStatusSchema, 409: ErrorRef },
+      },
+    },
+    async (request) => {
+      account().chooseDevice(request.body.name);
+      return status();
+    },
+  );
+
+  app.get(
+    '/api/admin/spotify/playlists',
+    {
+      config: admin,
+      schema: {
+        operationId: 'spotifyPlaylists',
+        tags: ['admin'],
+        summary: "The account's playlists and their moods",
+        response: { 200: SpotifyPlaylistsSchema, 409: ErrorRef },
+      },
+    },
+    async () => ({ playlists: await account().playlists() }),
+  );
+
+  app.put(
+    '/api/admin/spotify/playlists/:id',
+    {
+      config: admin,
+      schema: {
+        operationId: 'mapSpotifyPlaylist',
+        tags: ['admin'],
+        summary: 'Maps a playlist to a mood, or unmaps it',
+        params: SpotifyPlaylistParams,
+        body: SpotifyPlaylistBody,
+        response: { 200: SpotifyPlaylistBody, 409: ErrorRef },
+      },
+    },
+    async (request) => {
+      const moods = account().mapPlaylist(request.params.id, request.body.mood);
+      return { mood: moods[request.params.id] ?? null };
+    },
+  );
+};
