@@ -47,6 +47,7 @@ export async function buildTestServer(
     staff?: ServerDeps['staff'];
     restart?: ServerDeps['restart'];
     spotify?: ServerDeps['spotify'];
+    metrics?: ServerDeps['metrics'];
   } = {},
 ): Promise<TestServer> {
   const clock = options.clock ?? new FakeClock();
@@ -90,6 +91,7 @@ export async function buildTestServer(
       staff: options.staff,
       restart: options.restart,
       spotify: options.spotify,
+      metrics: options.metrics,
     },
     { ws: settings.current.ws },
   );
