@@ -9,6 +9,7 @@ import { EventBus } from './kernel/event-bus.js';
 import { seededRandom } from './kernel/random.js';
 import { MusicDirector } from './music-director.js';
 import { openSqliteStore, type SqliteStore } from './store/sqlite-store.js';
+import { settler } from './testing/director-harness.js';
 import { FakeClock } from './testing/fake-clock.js';
 import { roomMoodOf } from '../vision/room-mood.js';
 
@@ -23,7 +24,7 @@ interface Harness {
   director: MusicDirector;
   mode: MusicSourceMode;
   listener: { id: number; name: string } | null;
-  settle: (promise?: Promise<unknown>) => Promise<void>;
+  settle: <T>(promise?: Promise<T>) => Promise<T | undefined>;
 }
 
 const open: Harness[] = [];
@@ -61,19 +62,7 @@ async function harness(mode: MusicSourceMode): Promise<Harness> {
     settings: () => SETTINGS,
     sources: new MusicSources({ sources: [spotify, new LocalMusicSource()], mode: () => h.mode }),
   });
-  h.settle = async (promise) => {
-    let done = false;
-    void promise?.then(
-      () => (done = true),
-      () => (done = true),
-    );
-    for (let i = 0; i < 200 && !(promise !== undefined && done); i++) {
-      await new Promise((r) => setImmediate(r));
-      clock.advance(50);
-      if (promise === undefined && i > 40) break;
-    }
-    await promise;
-  };
+  h.settle = settler(clock);
   open.push(h);
   await h.settle(h.director.start());
   return h;

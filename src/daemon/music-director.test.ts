@@ -10,6 +10,7 @@ import { StateProjector } from './http/state-projector.js';
 import { EventBus } from './kernel/event-bus.js';
 import { seededRandom } from './kernel/random.js';
 import { openSqliteStore, type SqliteStore } from './store/sqlite-store.js';
+import { settler, seedMoodLibrary } from './testing/director-harness.js';
 import { FakeClock } from './testing/fake-clock.js';
 import { initialSnapshot } from './testing/state.js';
 import { roomMoodOf } from '../vision/room-mood.js';
@@ -50,16 +51,7 @@ afterEach(async () => {
 async function harness(settings: Partial<PlayerSettings> = {}, options: { tracks?: boolean; start?: number } = {}): Promise<Harness> {
   const clock = new FakeClock(options.start ?? Date.UTC(2026, 5, 1, 12, 0));
   const store = openSqliteStore({ clock, log: silent }, { path: ':memory:' });
-  const byMood = { calm: [] as number[], upbeat: [] as number[], mellow: [] as number[] };
-  if (options.tracks !== false) {
-    for (const mood of MOODS) {
-      for (let i = 1; i <= 3; i++) {
-        const track = store.tracks.upsert({ uri: `/music/${mood}-${i}.flac`, title: `${mood} ${i}`, artist: `${mood} artist ${i}` });
-        store.tracks.setMoods(track.id, [{ mood, weight: 1, origin: 'admin' }]);
-        byMood[mood].push(track.id);
-      }
-    }
-  }
+  const byMood = options.tracks === false ? { calm: [], upbeat: [], mellow: [] } : seedMoodLibrary(store, MOODS);
   const player = new FakePlayer({ clock }, { trackMs: 180_000, volume: 70 });
   // Plays are written by a recorder listening to the player, as in the daemon.
   await new PlayRecorder({ player, history: store.plays, clock, log: silent }).start();
@@ -89,28 +81,7 @@ async function harness(settings: Partial<PlayerSettings> = {}, options: { tracks
     settings: () => h.settings,
   });
   h.moodOf = (trackId) => MOODS.find((m) => trackId !== undefined && byMood[m].includes(trackId));
-  h.settle = async <T>(promise?: Promise<T>): Promise<T | undefined> => {
-    let done = false;
-    let value: T | undefined;
-    let error: Error | undefined;
-    void promise?.then(
-      (v) => {
-        done = true;
-        value = v;
-      },
-      (err: unknown) => {
-        done = true;
-        error = err instanceof Error ? err : new Error(String(err));
-      },
-    );
-    for (let i = 0; i < 200 && !(promise !== undefined && done); i++) {
-      await new Promise((r) => setImmediate(r));
-      clock.advance(50);
-      if (promise === undefined && i > 40) break;
-    }
-    if (error !== undefined) throw error;
-    return value;
-  };
+  h.settle = settler(clock);
   open.push(h);
   await h.settle(h.director.start());
   return h;
