@@ -120,7 +120,8 @@ export const spotifyRoutes: FastifyPluginAsyncTypebox<SpotifyRoutesOptions> = as
     {
       schema: {
         operationId: 'spotifyCallback',
-        tags: ['admin'],
+        // Not an admin route: Spotify's redirect carries no session; the sign-in's state is the proof.
+        tags: ['spotify'],
         summary: "Spotify's redirect after the sign-in",
         querystring: SpotifyCallbackQuery,
       },
