@@ -16,8 +16,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { deflateSync } from 'node:zlib';
 import { moodColour } from '../src/ui/components/mood-colours.js';
+import { PNG } from 'pngjs';
 
 const RATE = 32_000;
 const TWO_PI = Math.PI * 2;
@@ -538,9 +538,8 @@ export function coverPng(piece: (typeof DEMO_PIECES)[number]): Buffer {
   const cy = size * (0.3 + random() * 0.4);
   const period = 18 + Math.floor(random() * 24);
   const angle = random() * Math.PI;
-  const raw = Buffer.alloc(size * (1 + size * 3));
+  const png = new PNG({ width: size, height: size, colorType: 2 });
   for (let y = 0; y < size; y++) {
-    raw[y * (1 + size * 3)] = 0;
     for (let x = 0; x < size; x++) {
       let t: number;
       if (kind === 0) t = Math.hypot(x - cx, y - cy) / period;
@@ -549,38 +548,12 @@ export function coverPng(piece: (typeof DEMO_PIECES)[number]): Buffer {
       const band = Math.floor(t) % 3;
       const shade = 0.55 + 0.45 * (1 - Math.hypot(x - cx, y - cy) / (size * 1.1));
       const base = band === 0 ? a : band === 1 ? b : dark;
-      const o = y * (1 + size * 3) + 1 + x * 3;
-      for (let c = 0; c < 3; c++) raw[o + c] = Math.round((base[c] ?? 0) * Math.max(0.2, Math.min(1, shade)));
+      const o = (y * size + x) * 4;
+      for (let c = 0; c < 3; c++) png.data[o + c] = Math.round((base[c] ?? 0) * Math.max(0.2, Math.min(1, shade)));
+      png.data[o + 3] = 255;
     }
   }
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(size, 0);
-  ihdr.writeUInt32BE(size, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw, { level: 9 })),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
-  return Buffer.concat([head, data, crc]);
-}
-
-function crc32(bytes: Buffer): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
-  }
-  return (crc ^ 0xffffffff) >>> 0;
+  return PNG.sync.write(png, { colorType: 2, deflateLevel: 9 });
 }
 
 /** A Vorbis comment carrying a front cover (the FLAC picture block, base64). */
