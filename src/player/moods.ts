@@ -140,3 +140,18 @@ export function moodsForEmotions(probabilities: Readonly<Partial<Record<Emotion,
   if (total > 0) for (const mood of Object.keys(out)) out[mood] = (out[mood] ?? 0) / total;
   return out;
 }
+
+/**
+ * Every mood tracks may be tagged with from the admin panel: the built-in moods, then those the
+ * admin's emotion → mood mapping adds (its moods and lift targets), each once, in that order. A
+ * mood outside this list is never asked for by the music, so a tag with it would do nothing.
+ */
+export function knownMoods(map: EmotionMoodMap = DEFAULT_EMOTION_MOODS): string[] {
+  const moods = new Set(DEFAULT_MOODS);
+  for (const emotion of EMOTIONS) {
+    const entry = map[emotion];
+    for (const mood of Object.keys(entry.moods)) moods.add(mood);
+    if (entry.liftTo !== undefined) moods.add(entry.liftTo);
+  }
+  return [...moods];
+}

@@ -193,10 +193,27 @@ describe('ApiClient (the UI data layer) on a fake socket', () => {
 });
 
 describe('playsToCsv (history export)', () => {
-  it('writes one quoted-as-needed row per play with ISO times', () => {
+  it('writes one quoted-as-needed row per play with ISO times, and the title, artist and person where known', () => {
     const csv = playsToCsv([
       { id: 1, trackId: 9, userId: null, reason: 'tap', mood: 'calm, "soft"', startedAt: 0, endedAt: null, outcome: null },
+      {
+        id: 2,
+        trackId: 4,
+        userId: 3,
+        reason: 'like',
+        mood: 'upbeat',
+        startedAt: 0,
+        endedAt: 1000,
+        outcome: 'completed',
+        title: 'Morning Walk',
+        artist: 'Ensemble, Trio',
+        userName: 'Ada',
+      },
     ]);
-    expect(csv).toBe('id,trackId,userId,reason,mood,startedAt,endedAt,outcome\r\n1,9,,tap,"calm, ""soft""",1970-01-01T00:00:00.000Z,,\r\n');
+    expect(csv).toBe(
+      'id,trackId,userId,reason,mood,startedAt,endedAt,outcome,title,artist,person\r\n' +
+        '1,9,,tap,"calm, ""soft""",1970-01-01T00:00:00.000Z,,,,,\r\n' +
+        '2,4,3,like,upbeat,1970-01-01T00:00:00.000Z,1970-01-01T00:00:01.000Z,completed,Morning Walk,"Ensemble, Trio",Ada\r\n',
+    );
   });
 });

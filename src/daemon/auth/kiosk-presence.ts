@@ -12,6 +12,12 @@ export interface KioskUser {
 
 export type CardOutcome = 'signed-in' | 'signed-out' | 'unknown' | 'captured';
 
+/** The card reader as the admin panel sees it: `off` when card reading is turned off (no reader port at all). */
+export interface CardReaderStatus {
+  status: 'connected' | 'absent' | 'faulted' | 'off';
+  detail: string | null;
+}
+
 /**
  * Who is signed in at the kiosk screen: at most one person at a time. A PIN or a card signs
  * someone in (replacing whoever was there); the sign-out button, the same card again, or
@@ -31,6 +37,9 @@ export class KioskPresence implements Service {
   #capture: { resolve: (cardId: string | undefined) => void; timer: Timer } | undefined;
   #expiry: Timer | undefined;
   #unsubscribe: (() => void) | undefined;
+  #offStatus: (() => void) | undefined;
+  // A reader starts absent until it says it has opened a device.
+  #reader: CardReaderStatus;
 
   constructor(
     deps: {
@@ -49,9 +58,16 @@ export class KioskPresence implements Service {
     this.#bus = deps.bus;
     this.#cards = deps.cards;
     this.#checkEveryMs = options.checkEveryMs ?? 5000;
+    this.#reader = deps.cards === undefined ? { status: 'off', detail: null } : { status: 'absent', detail: null };
   }
 
   async start(): Promise<void> {
+    // Started before the reader, so its first report is heard.
+    this.#offStatus = this.#cards?.on('statusChanged', ({ status, detail }) => {
+      this.#reader = { status, detail };
+      // Nobody can tap a card on a reader that is gone: the admin waiting for one hears it at once.
+      if (status !== 'connected') this.cancelCapture();
+    });
     this.#unsubscribe = this.#cards?.on('cardScanned', ({ cardId }) => {
       const outcome = this.card(cardId, 'rfid');
       this.#log.info({ outcome }, 'card read');
@@ -64,10 +80,30 @@ export class KioskPresence implements Service {
 
   async stop(): Promise<void> {
     this.#unsubscribe?.();
+    this.#offStatus?.();
+    this.#offStatus = undefined;
     this.#expiry?.cancel();
-    this.#capture?.timer.cancel();
-    this.#capture?.resolve(undefined);
+    this.cancelCapture();
+  }
+
+  /** Whether a card reader is there to tap a card on, as it last said. */
+  get reader(): CardReaderStatus {
+    return this.#reader;
+  }
+
+  /** True while an admin waits for the next card. */
+  get isCapturing(): boolean {
+    return this.#capture !== undefined;
+  }
+
+  /** Ends the wait for a card (the admin cancelled it); the next card signs someone in as usual. Returns whether one was waiting. */
+  cancelCapture(): boolean {
+    const capture = this.#capture;
+    if (capture === undefined) return false;
     this.#capture = undefined;
+    capture.timer.cancel();
+    capture.resolve(undefined);
+    return true;
   }
 
   /** The person signed in at the kiosk, or null in guest mode. */
@@ -134,8 +170,7 @@ export class KioskPresence implements Service {
 
   /** Waits for the next card read (an admin linking a card); undefined after `timeoutMs`. One capture at a time. */
   captureNextCard(timeoutMs: number): Promise<string | undefined> {
-    this.#capture?.timer.cancel();
-    this.#capture?.resolve(undefined);
+    this.cancelCapture();
     return new Promise((resolve) => {
       const timer = this.#clock.setTimeout(() => {
         this.#capture = undefined;

@@ -9,8 +9,10 @@ import type { CLIENT_REQUEST_SPECS } from './schemas/client-requests.js';
 import type {
   AuditEntrySchema,
   CapturedCardSchema,
+  CardReaderSchema,
   CardSchema,
   CreateUserBody,
+  HistoryPlaySchema,
   HistoryQuery,
   LinkCardBody,
   PlaySchema,
@@ -21,7 +23,7 @@ import type { AdminSessionSchema, KioskSessionSchema } from './schemas/session.j
 import type { HoldMoodBody, SkippedSchema, StaffPlayerSchema } from './schemas/player-admin.js';
 import type { SettingsSavedSchema, SettingsSchema } from './schemas/settings.js';
 import type { StatsSchema } from './schemas/stats.js';
-import type { TrackAdminSchema, TrackMoodsBody, TracksQuery } from './schemas/tracks.js';
+import type { BulkMoodsBody, KnownMoodsSchema, TrackAdminSchema, TrackMoodsBody, TracksQuery } from './schemas/tracks.js';
 import type { RoomMoodLabel } from '../../vision/room-mood.js';
 
 export type ServiceStatus = 'stopped' | 'starting' | 'ready' | 'degraded' | 'failed' | 'stopping';
@@ -205,6 +207,10 @@ export type CapturedCard = Static<typeof CapturedCardSchema>;
 
 /** One play of the history. */
 export type Play = Static<typeof PlaySchema>;
+/** One play of the admin history, with its track's title and artist and the person's name. */
+export type HistoryPlay = Static<typeof HistoryPlaySchema>;
+/** Whether a card reader is plugged in, and whether an admin waits for a card. */
+export type CardReader = Static<typeof CardReaderSchema>;
 /** The filters and page of `GET /api/admin/history`. */
 export type HistoryFilter = Static<typeof HistoryQuery>;
 export type AuditEntry = Static<typeof AuditEntrySchema>;
@@ -217,6 +223,10 @@ export type TrackMoodTag = AdminTrack['moods'][number];
 export type TracksFilter = Static<typeof TracksQuery>;
 /** The mood tags an admin sets on a track. */
 export type TrackMoodsChange = Static<typeof TrackMoodsBody>['moods'];
+/** A mood tracks may be tagged with (`GET /api/admin/moods`). */
+export type KnownMood = Static<typeof KnownMoodsSchema>['moods'][number];
+/** Moods to add to and remove from several tracks at once. */
+export type BulkMoodsChange = Static<typeof BulkMoodsBody>;
 export type ScanStarted = Static<typeof ScanStartedSchema>;
 
 /** The emotion model in use, from its manifest, with the report plots that exist. */

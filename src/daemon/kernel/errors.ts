@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   MB_ERR_AUTH_REQUIRED: 'the route needs a signed-in person (kiosk) or admin',
   MB_ERR_CONFLICT: 'the change clashes with what exists (a name taken, your own account)',
   MB_ERR_RFID_NO_CARD: 'no card was tapped on the reader in time',
+  MB_ERR_RFID_NO_READER: 'no card reader is plugged in (or card reading is off), so no card can be tapped',
   MB_ERR_CAMERA_LOST: 'the camera source stopped delivering frames; it is reopened with backoff',
   MB_ERR_CAMERA_UNREADABLE: 'an image or video given to `moodbox analyze` cannot be read',
   MB_ERR_MODEL_CASCADE: 'the face detection cascade cannot be loaded',

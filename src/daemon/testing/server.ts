@@ -13,6 +13,7 @@ import { StateHub } from '../http/state-hub.js';
 import type { MoodboxBus } from '../events.js';
 import type { Clock } from '../kernel/clock.js';
 import { EventBus } from '../kernel/event-bus.js';
+import type { RfidReader } from '../rfid/rfid-reader.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from './fake-clock.js';
 import { FakeMusicControls } from './fake-music-controls.js';
@@ -48,6 +49,8 @@ export async function buildTestServer(
     restart?: ServerDeps['restart'];
     spotify?: ServerDeps['spotify'];
     metrics?: ServerDeps['metrics'];
+    /** The card reader the kiosk presence listens to (start `presence` to hear it); none: card reading is off. */
+    cards?: RfidReader;
   } = {},
 ): Promise<TestServer> {
   const clock = options.clock ?? new FakeClock();
@@ -69,7 +72,7 @@ export async function buildTestServer(
   const bus: MoodboxBus = new EventBus();
   bus.on('personSignedIn', ({ user }) => kioskChanges.push(user));
   bus.on('personSignedOut', () => kioskChanges.push(null));
-  const presence = new KioskPresence({ auth, clock, log, bus });
+  const presence = new KioskPresence({ auth, clock, log, bus, cards: options.cards });
   const hub = options.hub ?? new StateHub(initialSnapshot());
   const app = await buildServer(
     {

@@ -7,6 +7,10 @@ import type {
   CameraFaces,
   CameraState,
   CapturedCard,
+  BulkMoodsChange,
+  CardReader,
+  HistoryPlay,
+  KnownMood,
   Card,
   ConfigSchemaNode,
   HistoryFilter,
@@ -33,6 +37,9 @@ import { ApiError, httpBlob, httpJson } from './api-client.js';
 
 export type {
   AdminSession,
+  CardReader,
+  HistoryPlay,
+  KnownMood,
   AdminTrack,
   AdminUser,
   AuditEntry,
@@ -106,13 +113,22 @@ export class AdminApi extends EventTarget {
   cards = (userId: number): Promise<Card[]> => this.#get(`/api/admin/users/${userId}/cards`);
   linkCard = (body: NewCard): Promise<Card> => this.#change('POST', '/api/admin/cards', body);
   captureCard = (timeoutS = 20): Promise<CapturedCard> => this.#change('POST', '/api/admin/cards/capture', { timeoutS });
+  /** Ends a wait for a card; the pending `captureCard` rejects (409). */
+  cancelCardCapture = (): Promise<void> => this.#change('DELETE', '/api/admin/cards/capture');
+  /** Whether a card reader is plugged in; `detail` says why not in words. */
+  cardReader = (): Promise<CardReader> => this.#get('/api/admin/cards/reader');
   unlinkCard = (cardId: string): Promise<void> => this.#change('DELETE', `/api/admin/cards/${encodeURIComponent(cardId)}`);
-  history = (filter: HistoryFilter): Promise<Page<Play>> => this.#get('/api/admin/history', { ...filter });
+  history = (filter: HistoryFilter): Promise<Page<HistoryPlay>> => this.#get('/api/admin/history', { ...filter });
   audit = (limit: number, offset: number): Promise<Page<AuditEntry>> => this.#get('/api/admin/audit', { limit, offset });
   stats = (from: number, to: number): Promise<Stats> => this.#get('/api/admin/stats', { from, to });
   tracks = (query: TracksFilter): Promise<Page<AdminTrack>> => this.#get('/api/admin/tracks', query);
   setTrackMoods = (id: number, moods: TrackMoodsChange): Promise<AdminTrack> =>
     this.#change('PUT', `/api/admin/tracks/${id}/moods`, { moods });
+  /** The moods a track may be tagged with. */
+  moods = async (): Promise<KnownMood[]> => (await this.#get<{ moods: KnownMood[] }>('/api/admin/moods')).moods;
+  /** Adds and removes moods on several tracks at once; resolves to the tracks as saved. */
+  editMoods = async (change: BulkMoodsChange): Promise<AdminTrack[]> =>
+    (await this.#change<{ items: AdminTrack[] }>('POST', '/api/admin/tracks/moods', change)).items;
   /** Starts a rescan of the music folders; progress and the result arrive in the `library` state area. */
   scanLibrary = (): Promise<ScanStarted> => this.#change('POST', '/api/admin/library/scan');
   model = (): Promise<ModelReport> => this.#get('/api/admin/model');
@@ -167,15 +183,29 @@ export class AdminApi extends EventTarget {
   }
 }
 
-/** Plays as CSV (RFC 4180), one row per play, times as ISO 8601 UTC. */
-export function playsToCsv(plays: Play[]): string {
+/** Plays as CSV (RFC 4180), one row per play, times as ISO 8601 UTC; the title, artist and person last, where known. */
+export function playsToCsv(plays: Array<Play & Partial<Pick<HistoryPlay, 'title' | 'artist' | 'userName'>>>): string {
   const cell = (value: string | number | null): string => {
     const text = value === null ? '' : String(value);
     return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
   const iso = (ms: number | null): string => (ms === null ? '' : new Date(ms).toISOString());
   const rows = plays.map((p) =>
-    [p.id, p.trackId, p.userId, p.reason, p.mood, iso(p.startedAt), iso(p.endedAt), p.outcome].map(cell).join(','),
+    [
+      p.id,
+      p.trackId,
+      p.userId,
+      p.reason,
+      p.mood,
+      iso(p.startedAt),
+      iso(p.endedAt),
+      p.outcome,
+      p.title ?? null,
+      p.artist ?? null,
+      p.userName ?? null,
+    ]
+      .map(cell)
+      .join(','),
   );
-  return ['id,trackId,userId,reason,mood,startedAt,endedAt,outcome', ...rows].join('\r\n') + '\r\n';
+  return ['id,trackId,userId,reason,mood,startedAt,endedAt,outcome,title,artist,person', ...rows].join('\r\n') + '\r\n';
 }

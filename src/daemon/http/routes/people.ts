@@ -12,10 +12,12 @@ import {
   CaptureCardBody,
   CapturedCardSchema,
   CardIdParams,
+  CardReaderSchema,
   CardSchema,
   CreateUserBody,
   DeleteUserQuery,
   ExportSchema,
+  HistoryPageSchema,
   HistoryQuery,
   HistoryRemovedSchema,
   LinkCardBody,
@@ -63,6 +65,22 @@ export interface PeopleRoutesOptions {
   selfRegistration: () => boolean;
 }
 
+/** What the admin panel says when no card can be tapped, for each state of the reader. */
+export function noReaderMessage(reader: KioskPresence['reader']): string {
+  switch (reader.status) {
+    case 'off':
+      return 'Card reading is turned off in the settings, so no card can be tapped. Type the card’s ID instead.';
+    case 'absent':
+      return 'No card reader is plugged in. Plug one into the box, or type the card’s ID instead.';
+    case 'faulted':
+      return `The card reader is not working${reader.detail ? ` (${reader.detail})` : ''}. Type the card’s ID instead.`;
+    case 'connected':
+      return '';
+    default:
+      return reader.status satisfies never;
+  }
+}
+
 /** Users, cards, history and the audit log for admins; a person's own history and data for the kiosk. */
 export const peopleRoutes: FastifyPluginAsyncTypebox<PeopleRoutesOptions> = async (app, deps) => {
   const { auth, store, clock } = deps;
@@ -93,11 +111,29 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<PeopleRoutesOptions> = asyn
       config: admin,
       schema: { operationId: 'listUsers', tags: ['admin'], summary: 'Every account', response: { 200: Type.Array(UserViewSchema) } },
     },
-    async () =>
-      store.users.list().map((u) => {
+    async () => {
+      // Last sign-ins from the audit log (its newest thousand), by name as it was written.
+      const signedIn = new Map<string, number>();
+      for (const entry of store.audit.list({ action: 'auth.sign-in', limit: 1000 }).items) {
+        const key = entry.target.toLowerCase();
+        signedIn.set(key, Math.max(signedIn.get(key) ?? 0, entry.at));
+      }
+      return store.users.list().map((u) => {
         const { failures, waitMs } = auth.signInStatus(u);
-        return { ...view(u), signIn: { failures, waitS: Math.ceil(waitMs / 1000) } };
-      }),
+        const plays = store.plays.list({ userId: u.id, limit: 1 });
+        const seen = Math.max(plays.items[0]?.startedAt ?? 0, signedIn.get(u.name.toLowerCase()) ?? 0);
+        return {
+          ...view(u),
+          signIn: { failures, waitS: Math.ceil(waitMs / 1000) },
+          activity: {
+            hasPin: u.pinHash !== null,
+            cards: store.cards.forUser(u.id).length,
+            plays: plays.total,
+            lastSeenAt: seen > 0 ? seen : null,
+          },
+        };
+      });
+    },
   );
 
   app.post(
@@ -259,16 +295,66 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<PeopleRoutesOptions> = asyn
         operationId: 'captureCard',
         tags: ['admin'],
         summary: 'Wait for the next card tapped on the reader ("tap a card now") and return its ID without signing anyone in',
+        description:
+          'Answers 409 `MB_ERR_RFID_NO_READER` at once when no reader is plugged in (or card reading is off), or when the reader goes ' +
+          'away during the wait; 409 `MB_ERR_CONFLICT` when the wait is cancelled (`DELETE /api/admin/cards/capture`); 408 after `timeoutS`.',
         body: CaptureCardBody,
-        response: { 200: CapturedCardSchema, 408: ErrorRef },
+        response: { 200: CapturedCardSchema, 408: ErrorRef, 409: ErrorRef },
       },
     },
     async (request, reply) => {
       const { timeoutS } = request.body;
-      const cardId = await deps.presence.captureNextCard(timeoutS * 1000);
-      if (cardId === undefined)
+      const { presence } = deps;
+      const noReader = () =>
+        reply.status(409).send({ error: { code: 'MB_ERR_RFID_NO_READER', message: noReaderMessage(presence.reader) } });
+      if (presence.reader.status !== 'connected') return noReader();
+      const startedAt = clock.now();
+      const cardId = await presence.captureNextCard(timeoutS * 1000);
+      if (cardId === undefined) {
+        if (presence.reader.status !== 'connected') return noReader();
+        if (clock.now() - startedAt < timeoutS * 1000)
+          return reply.status(409).send({ error: { code: 'MB_ERR_CONFLICT', message: 'The wait for a card was cancelled.' } });
         return reply.status(408).send({ error: { code: 'MB_ERR_RFID_NO_CARD', message: `No card was tapped within ${timeoutS} s.` } });
+      }
       return { cardId, linkedTo: store.cards.get(cardId)?.userId ?? null };
+    },
+  );
+
+  app.delete(
+    '/api/admin/cards/capture',
+    {
+      config: admin,
+      schema: {
+        operationId: 'cancelCardCapture',
+        tags: ['admin'],
+        summary: 'Stop waiting for a card: the next card tapped signs someone in as usual',
+        response: { 204: Type.Null() },
+      },
+    },
+    async (_request, reply) => {
+      deps.presence.cancelCapture();
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/admin/cards/reader',
+    {
+      config: admin,
+      schema: {
+        operationId: 'getCardReader',
+        tags: ['admin'],
+        summary: 'Whether a card reader is plugged in, so "tap a card now" can be offered or explained',
+        response: { 200: CardReaderSchema },
+      },
+    },
+    async () => {
+      const { status, detail } = deps.presence.reader;
+      return {
+        status,
+        detail: status === 'connected' ? detail : noReaderMessage(deps.presence.reader),
+        capturing: deps.presence.isCapturing,
+      };
     },
   );
 
@@ -299,12 +385,37 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<PeopleRoutesOptions> = asyn
       schema: {
         operationId: 'listHistory',
         tags: ['admin'],
-        summary: 'Play history, newest first, with filters and paging',
+        summary: 'Play history, newest first, with filters and paging; each play with its track’s title and artist and the person’s name',
+        description: 'Answers 400 naming `from` when it is not before `to`.',
         querystring: HistoryQuery,
-        response: { 200: PlaysPageSchema },
+        response: { 200: HistoryPageSchema, 400: ErrorRef },
       },
     },
-    async (request) => store.plays.list(request.query),
+    async (request) => {
+      const { from, to } = request.query;
+      if (from !== undefined && to !== undefined && from >= to) {
+        throw new MoodboxError(
+          'MB_ERR_HTTP_BAD_REQUEST',
+          `Expected \`from\` (${new Date(from).toISOString()}) to be before \`to\` (${new Date(to).toISOString()}).`,
+        );
+      }
+      const page = store.plays.list(request.query);
+      const tracks = new Map<number, { title: string; artist: string; uri: string } | undefined>();
+      const names = new Map<number, string | undefined>();
+      const items = page.items.map((p) => {
+        if (p.trackId !== null && !tracks.has(p.trackId)) tracks.set(p.trackId, store.tracks.get(p.trackId));
+        if (p.userId !== null && !names.has(p.userId)) names.set(p.userId, store.users.get(p.userId)?.name);
+        const track = p.trackId === null ? undefined : tracks.get(p.trackId);
+        return {
+          ...p,
+          // A file without a title tag is named by its file name rather than left blank.
+          title: track === undefined ? null : track.title || (track.uri.split('/').pop() ?? track.uri),
+          artist: track?.artist ?? null,
+          userName: (p.userId === null ? undefined : names.get(p.userId)) ?? null,
+        };
+      });
+      return { total: page.total, items };
+    },
   );
 
   app.get(

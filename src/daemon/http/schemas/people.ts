@@ -25,6 +25,19 @@ export const UserViewSchema = Type.Object({
       },
     ),
   ),
+  activity: Type.Optional(
+    Type.Object(
+      {
+        hasPin: Type.Boolean({ description: 'A PIN or passphrase is set: the person can sign in by name.' }),
+        cards: Type.Integer({ minimum: 0, description: 'RFID cards linked to the person.' }),
+        plays: Type.Integer({ minimum: 0, description: 'Plays in the history under their name.' }),
+        lastSeenAt: Type.Union([Type.Integer(), Type.Null()], {
+          description: 'Epoch ms of their last sign-in or play, whichever is later; null when never.',
+        }),
+      },
+      { description: 'In the list of accounts only: how the person can sign in, and how much they use Moodbox.' },
+    ),
+  ),
 });
 
 export const CreateUserBody = Type.Object(
@@ -83,6 +96,15 @@ export const CaptureCardBody = Type.Object(
 
 export const CapturedCardSchema = Type.Object({ cardId: Type.String(), linkedTo: Type.Union([Type.Integer(), Type.Null()]) });
 
+export const CardReaderSchema = Type.Object({
+  status: Type.Enum(['connected', 'absent', 'faulted', 'off'], {
+    description:
+      '`connected`: a reader is plugged in and open; `absent`: none is plugged in; `faulted`: it failed (retrying); `off`: card reading is turned off in the configuration.',
+  }),
+  detail: Type.Union([Type.String(), Type.Null()]),
+  capturing: Type.Boolean({ description: 'An admin is waiting for the next card ("tap a card now").' }),
+});
+
 export const CardIdParams = Type.Object({ cardId: Type.String({ minLength: 1, maxLength: 32 }) });
 
 export const PlaySchema = Type.Object({
@@ -98,12 +120,22 @@ export const PlaySchema = Type.Object({
 
 export const PlaysPageSchema = pageOf(PlaySchema);
 
+/** A play as the admin history lists it: with the track's title and artist and the person's name where they are known. */
+export const HistoryPlaySchema = Type.Object({
+  ...PlaySchema.properties,
+  title: Type.Union([Type.String(), Type.Null()], { description: 'The track’s title; null when the track left the library.' }),
+  artist: Type.Union([Type.String(), Type.Null()]),
+  userName: Type.Union([Type.String(), Type.Null()], { description: 'The person’s name; null for a guest or a deleted account.' }),
+});
+
+export const HistoryPageSchema = pageOf(HistoryPlaySchema);
+
 export const HistoryQuery = Type.Object({
   userId: Type.Optional(Type.Integer({ minimum: 1 })),
   mood: Type.Optional(Type.String({ maxLength: 32 })),
   reason: Type.Optional(Type.Enum(['mood', 'tap', 'skip', 'like'])),
   from: Type.Optional(Type.Integer({ minimum: 0, description: 'Epoch ms, inclusive.' })),
-  to: Type.Optional(Type.Integer({ minimum: 0, description: 'Epoch ms, exclusive.' })),
+  to: Type.Optional(Type.Integer({ minimum: 0, description: 'Epoch ms, exclusive; after `from` when both are given.' })),
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
   offset: Type.Integer({ minimum: 0, default: 0 }),
 });

@@ -41,3 +41,27 @@ export const TrackMoodsBody = Type.Object(
 );
 
 export const TrackIdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
+const MoodName = Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z][a-z0-9-]*$' });
+
+export const KnownMoodsSchema = Type.Object({
+  moods: Type.Array(
+    Type.Object({
+      name: MoodName,
+      builtIn: Type.Boolean({ description: 'One of Moodbox’s own moods; false for one the emotion → mood mapping adds.' }),
+      tracks: Type.Integer({ minimum: 0, description: 'Tracks tagged with it.' }),
+    }),
+    { description: 'The moods a track may be tagged with, in a stable order.' },
+  ),
+});
+
+export const BulkMoodsBody = Type.Object(
+  {
+    trackIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 1000, uniqueItems: true }),
+    add: Type.Array(MoodName, { maxItems: 16, default: [], description: 'Tagged at full weight (100%) on every track.' }),
+    remove: Type.Array(MoodName, { maxItems: 16, default: [], description: 'Removed from every track that has them.' }),
+  },
+  { additionalProperties: false },
+);
+
+export const BulkMoodsSchema = Type.Object({ items: Type.Array(TrackAdminSchema) });
