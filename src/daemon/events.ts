@@ -40,6 +40,8 @@ export interface Playback {
   readonly positionMs: number;
   /** 0–100: the volume the music is heading for (during a fade, where the fade ends). */
   readonly volume: number;
+  /** What the station playing now says it plays (its ICY title), or null. */
+  readonly streamTitle?: string | null;
 }
 
 /**
@@ -59,8 +61,11 @@ export type MoodboxEvents = {
   roomMoodChanged: { readonly mood: RoomMood; readonly previous: RoomMoodLabel | null };
   /** A library scan started, progressed or finished. Owner: the library service. */
   libraryScanChanged: LibraryScanState;
-  /** The tracks changed (a scan found changes, an admin edited mood tags): picks come from the new library. */
-  libraryChanged: { readonly tracks: number; readonly why: 'scan' | 'edit' };
+  /**
+   * The tracks changed (a scan found changes, an admin edited mood tags, a station was added, removed,
+   * failed or is tried again): picks come from the new library.
+   */
+  libraryChanged: { readonly tracks: number; readonly why: 'scan' | 'edit' | 'stations' };
   /** Someone signed in at the kiosk (PIN or card). Owner: kiosk presence. */
   personSignedIn: { readonly user: KioskUser };
   /** The kiosk went back to guest mode. */

@@ -16,6 +16,7 @@ import { MoodboxMetrics } from './metrics/moodbox-metrics.js';
 import type { RfidReader } from './rfid/rfid-reader.js';
 import type { Store } from './store/store.js';
 import { StoreService } from './store/store-service.js';
+import { Stations, stationsScanner } from './stations.js';
 import { PlayRecorder } from '../player/play-recorder.js';
 import type { Player } from '../player/player.js';
 import type { MusicSources } from '../player/sources/music-sources.js';
@@ -54,6 +55,8 @@ export interface MoodboxDeps {
   folders: () => readonly string[];
   /** Where music comes from besides the library, and the Spotify account of a home box. @default the library alone */
   music?: MusicParts | undefined;
+  /** Whether yt-dlp can be run, for YouTube stations. @default looks for it on the PATH */
+  hasYtDlp?: () => boolean;
   /**
    * Builds what shows Moodbox to people from its parts: the screens' state projection (started
    * before every service, so it hears their first events, and stopped after them) and the server
@@ -80,6 +83,8 @@ export interface MoodboxCore {
   readonly metrics?: MoodboxMetrics | undefined;
   /** The Spotify account of a home box with a Spotify app configured. */
   readonly spotify?: SpotifyAccount | undefined;
+  /** Web radio and other streams of the library. */
+  readonly stations?: Stations;
   /** The health of every service, in start order. */
   health(): Array<{ name: string } & ServiceHealth>;
 }
@@ -98,6 +103,7 @@ export class Moodbox implements MoodboxCore {
   readonly camera: CameraService | undefined;
   readonly metrics: MoodboxMetrics | undefined;
   readonly spotify: SpotifyAccount | undefined;
+  readonly stations: Stations;
   readonly #deps: MoodboxDeps;
   readonly #lifecycle: Lifecycle;
   /** Listeners with no health of their own, attached around the services' lifecycle. */
@@ -114,6 +120,15 @@ export class Moodbox implements MoodboxCore {
     );
     this.presence = new KioskPresence({ auth: this.auth, clock, log: log.child({ module: 'kiosk' }), bus, cards: deps.rfid });
     this.#recorder = new PlayRecorder({ player, history: store.plays, clock, log: log.child({ module: 'history' }) });
+    this.stations = new Stations({
+      store,
+      clock,
+      log: log.child({ module: 'stations' }),
+      bus,
+      player,
+      settings: () => settings.current,
+      ...(deps.hasYtDlp === undefined ? {} : { hasYtDlp: deps.hasYtDlp }),
+    });
     this.director = new MusicDirector({
       clock,
       random: deps.random,
@@ -124,11 +139,12 @@ export class Moodbox implements MoodboxCore {
       listener: () => this.presence.user,
       settings: () => settings.current.player,
       ...(deps.music === undefined ? {} : { sources: deps.music.sources }),
+      isPlayable: (track) => this.stations.isPlayable(track),
     });
     this.spotify = deps.music?.spotify;
     this.library = new LibraryService(
       {
-        scanner: deps.scanner,
+        scanner: stationsScanner(deps.scanner, this.stations),
         clock,
         log: log.child({ module: 'library' }),
         bus,
@@ -187,6 +203,7 @@ export class Moodbox implements MoodboxCore {
     const { bus, settings, log } = this.#deps;
     await this.#screens.start(new AbortController().signal);
     await this.#recorder.start();
+    this.stations.start();
     this.#offSettings = settings.on(({ changed }) => {
       log.info({ changed }, 'settings changed');
       bus.emit('settingsChanged', { changed });
@@ -218,6 +235,7 @@ export class Moodbox implements MoodboxCore {
 
   async #detach(): Promise<void> {
     this.#offSettings?.();
+    this.stations.stop();
     await this.#recorder.stop();
     await this.#screens.stop();
   }

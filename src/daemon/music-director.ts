@@ -46,6 +46,8 @@ export interface MusicDirectorDeps {
   settings: () => PlayerSettings;
   /** Where music comes from besides the library (`music.source`). @default the library alone */
   sources?: MusicSources;
+  /** Whether a library entry may be picked now (a station that just failed may not). @default every entry */
+  isPlayable?: (track: Track) => boolean;
 }
 
 /** Why music is not playing by Moodbox's own decision (or staff's), or null. */
@@ -96,6 +98,8 @@ export class MusicDirector implements Service {
   /** The mood staff hold the music to, or null while the camera leads. */
   #hold: MoodHold | null = null;
   #holdTimer: Timer | undefined;
+  /** The ICY title of the station playing now, by its queue key. */
+  #streamTitle: { key: number; title: string | null } | undefined;
 
   readonly #sources: MusicSources;
 
@@ -128,6 +132,10 @@ export class MusicDirector implements Service {
       events.on('pausedChanged', () => this.#publishPlayer()),
       events.on('volumeChanged', () => this.#publishPlayer()),
       events.on('positionChanged', () => this.#publishPlayer()),
+      events.on('streamTitleChanged', ({ item, title }) => {
+        this.#streamTitle = { key: item.key, title };
+        this.#publishPlayer();
+      }),
       events.on('trackFailed', ({ item, error }) => this.#deps.log.warn({ uri: item.track.uri, error }, 'track skipped: cannot play it')),
       events.on('playerFaulted', ({ error, retryInMs }) => this.#deps.log.warn({ error, retryInMs }, 'player stopped; restarting it')),
       this.#sources.onAvailabilityChanged(() => this.#background('follow the music source', () => this.#followSource())),
@@ -385,6 +393,7 @@ export class MusicDirector implements Service {
       nextTrackId: state.upcoming[0]?.track.id ?? null,
       positionMs: state.positionMs,
       volume: this.#isFading ? this.#targetVolume() : state.volume,
+      streamTitle: state.current !== undefined && this.#streamTitle?.key === state.current.key ? this.#streamTitle.title : null,
     };
   }
 
@@ -407,7 +416,8 @@ export class MusicDirector implements Service {
 
   #reloadLibrary(): void {
     // Tracks Spotify played are in the library for the history and likes; only its own source plays them.
-    const tracks = this.#deps.store.tracks.allWithMoods().filter((t) => t.source !== 'spotify');
+    const isPlayable = this.#deps.isPlayable ?? (() => true);
+    const tracks = this.#deps.store.tracks.allWithMoods().filter((t) => t.source !== 'spotify' && isPlayable(t));
     this.#tracks = new Map(tracks.map((t) => [t.id, t]));
     this.#recommender = new Recommender(new TrackIndex(tracks));
     this.#deps.log.info({ tracks: tracks.length }, 'music library loaded');

@@ -18,11 +18,18 @@ export type MpvMessage =
   | { type: 'event'; event: string }
   | { type: 'invalid'; line: string };
 
+/**
+ * A command: its name and arguments in order, or by name (`{name: 'loadfile', url, flags, options}`),
+ * for commands whose positional arguments differ between mpv versions (`loadfile` took an index in 0.38).
+ */
+export type MpvCommand = readonly MpvArg[] | { readonly name: string; readonly [arg: string]: MpvArg };
+
 /** One command line: `{"command": [...], "request_id": N}\n`. */
-export function encodeCommand(requestId: number, command: readonly MpvArg[]): string {
+export function encodeCommand(requestId: number, command: MpvCommand): string {
   if (!Number.isInteger(requestId) || requestId < 0)
     throw new RangeError(`Expected \`requestId\` to be an integer ≥ 0, got \`${requestId}\` (number)`);
-  if (command.length === 0) throw new TypeError('Expected a command name, got an empty command');
+  if ('length' in command ? command.length === 0 : command.name === '')
+    throw new TypeError('Expected a command name, got an empty command');
   return `${JSON.stringify({ command, request_id: requestId })}\n`;
 }
 

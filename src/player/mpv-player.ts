@@ -15,6 +15,7 @@ import {
   type QueueItem,
 } from './play-queue.js';
 import type { Log } from '../daemon/kernel/log.js';
+import { mpvFileOptions } from './streams/stream-url.js';
 import { assertPercent, type Player, type PlayerEvents, type PlayerState, type PlayOutcome } from './player.js';
 
 export { removeStaleSockets } from './mpv/mpv-process.js';
@@ -33,6 +34,8 @@ export interface MpvPlayerOptions extends MpvProcessOptions {
   replayGain?: 'track' | 'album' | 'no';
   /** `gapless`: the next file is queued in mpv ahead of time and follows without a gap. @default 'gapless' */
   transition?: 'gapless' | 'none';
+  /** How long a stream may take to connect or send data before it counts as dead (s). @default 10 */
+  streamTimeoutS?: number;
 }
 
 /** mpv properties observed (ids for `observe_property`). Observed, not events: mpv 0.35 no longer sends pause/unpause events. */
@@ -40,6 +43,7 @@ const OBSERVED = [
   [1, 'pause'],
   [2, 'time-pos'],
   [3, 'volume'],
+  [4, 'metadata'],
 ] as const;
 
 /**
@@ -59,6 +63,9 @@ export class MpvPlayer implements Player, Service {
   readonly #extraArgs: readonly string[];
   readonly #replayGain: string;
   readonly #isGapless: boolean;
+  readonly #streamTimeoutS: number | undefined;
+  /** What the stream playing now says it plays (ICY title), or null. */
+  #streamTitle: string | null = null;
 
   #maxVolume: number;
   #volume: number;
@@ -90,6 +97,7 @@ export class MpvPlayer implements Player, Service {
     this.#volume = Math.min(assertPercent('volume', options.volume ?? 80), this.#maxVolume);
     this.#replayGain = options.replayGain ?? 'track';
     this.#isGapless = (options.transition ?? 'gapless') === 'gapless';
+    this.#streamTimeoutS = options.streamTimeoutS;
     this.#client = new MpvIpcClient({ log: deps.log });
     this.#process = new MpvProcess(
       { clock: deps.clock, log: deps.log, client: this.#client, args: () => this.#mpvArgs(), setUp: () => this.#observe() },
@@ -228,6 +236,8 @@ export class MpvPlayer implements Player, Service {
       '--no-config',
       '--no-terminal',
       '--audio-display=no',
+      // yt-dlp runs only for the YouTube entries that ask for it (`mpvFileOptions`), never for a failing radio URL.
+      '--ytdl=no',
       `--gapless-audio=${this.#isGapless ? 'yes' : 'no'}`,
       `--replaygain=${this.#replayGain}`,
       '--volume-max=100',
@@ -273,7 +283,10 @@ export class MpvPlayer implements Player, Service {
     if (mode === 'replace') this.#preloaded = undefined;
     let entryId: number | undefined;
     // The entry id must be known before mpv's start-file for it is handled, which may come in the same read.
-    await this.#client.command(['loadfile', item.track.uri, mode], (data) => {
+    const options = mpvFileOptions(item.track.uri, { timeoutS: this.#streamTimeoutS });
+    const command =
+      options === undefined ? ['loadfile', item.track.uri, mode] : { name: 'loadfile', url: item.track.uri, flags: mode, options };
+    await this.#client.command(command, (data) => {
       entryId = (data as { playlist_entry_id?: number } | null)?.playlist_entry_id;
       if (entryId !== undefined) this.#entries.set(entryId, item.key);
     });
@@ -331,6 +344,8 @@ export class MpvPlayer implements Player, Service {
     } else if (name === 'volume' && typeof data === 'number') {
       this.#volume = Math.round(data);
       this.events.emit('volumeChanged', { volume: this.#volume });
+    } else if (name === 'metadata') {
+      this.#onMetadata(data);
     } else if (name === 'time-pos' && typeof data === 'number') {
       const positionMs = Math.round(data * 1000);
       const resume = this.#resumeAt;
@@ -344,6 +359,17 @@ export class MpvPlayer implements Player, Service {
       const current = this.#queue.current;
       if (isNewSecond && current && this.#playing?.key === current.key) this.events.emit('positionChanged', { item: current, positionMs });
     }
+  }
+
+  /** A stream's ICY title (`icy-title`, as mpv names it) is what the station plays now. */
+  #onMetadata(data: unknown): void {
+    const tags = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
+    const icy = Object.entries(tags).find(([key]) => key.toLowerCase() === 'icy-title')?.[1];
+    const title = typeof icy === 'string' && icy.trim() !== '' ? icy.trim() : null;
+    if (title === this.#streamTitle) return;
+    this.#streamTitle = title;
+    const current = this.#queue.current;
+    if (current && this.#playing?.key === current.key) this.events.emit('streamTitleChanged', { item: current, title });
   }
 
   #onStartFile(entryId: number | undefined): void {

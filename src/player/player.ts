@@ -15,6 +15,8 @@ export type PlayerEvents = {
   trackEnded: { item: QueueItem; outcome: PlayOutcome };
   /** A track could not be played (missing or broken file); it was skipped. */
   trackFailed: { item: QueueItem; error: string };
+  /** A stream (web radio) said what it plays now (its ICY title); null when it stopped saying. */
+  streamTitleChanged: { item: QueueItem; title: string | null };
   /** The play position moved (at most about once per second). */
   positionChanged: { item: QueueItem; positionMs: number };
   pausedChanged: { isPaused: boolean };

@@ -265,6 +265,11 @@ export const MusicSchema = Type.Object(
       description:
         '`local` plays the library; `spotify` plays the Spotify playlists mapped to moods (the library while Spotify fails); `mixed` plays Spotify for moods with a mapped playlist and the library for the rest. Only `local` at a business.',
     }),
+    youtube: Type.Boolean({
+      default: false,
+      description:
+        'YouTube videos and playlists may be stations of the library (played through yt-dlp, which must be installed: `sudo apt install yt-dlp`). Homes only.',
+    }),
   },
   { additionalProperties: false, default: {} },
 );

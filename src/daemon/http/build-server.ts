@@ -27,6 +27,7 @@ import { statsRoutes } from './routes/stats.js';
 import { spotifyRoutes } from './routes/spotify.js';
 import { stateRequests, stateRoutes } from './routes/state.js';
 import { tracksRoutes } from './routes/tracks.js';
+import { stationsRoutes, type StationsRoutesOptions } from './routes/stations.js';
 import type { CameraFaces } from './schemas/appliance.js';
 import { CLIENT_REQUEST_SPECS } from './schemas/client-requests.js';
 import { ErrorBodySchema } from './schemas/common.js';
@@ -64,6 +65,8 @@ export interface ServerDeps {
   };
   /** The Spotify account of a home box with a Spotify app configured, for the admin panel's Spotify page. */
   spotify?: SpotifyAccount | undefined;
+  /** The library's web radio stations, for the admin panel's Stations page; absent: no such routes. */
+  stations?: StationsRoutesOptions['stations'] | undefined;
   /** The emotion model in use (its manifest.json and report/ sit beside it), for the admin panel's model report. */
   modelPath?: string;
   /** The newest blurred camera preview (JPEG) for the admin live view; undefined while previews are off or none was taken yet. */
@@ -205,6 +208,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
   await app.register(tracksRoutes, { store: deps.store, clock: deps.clock, onLibraryEdited: () => deps.library?.edited?.() });
   await app.register(settingsRoutes, { settings: deps.settings, store: deps.store, clock: deps.clock });
   await app.register(spotifyRoutes, { spotify: deps.spotify, settings: deps.settings });
+  if (deps.stations !== undefined) await app.register(stationsRoutes, { stations: deps.stations, store: deps.store, clock: deps.clock });
   if (deps.staff !== undefined) {
     await app.register(playerAdminRoutes, { staff: deps.staff, store: deps.store, clock: deps.clock, restart: deps.restart });
   }

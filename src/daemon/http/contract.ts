@@ -77,6 +77,8 @@ export interface PlayerState {
   next: TrackView | null;
   /** 0–100. */
   volume: number;
+  /** What the station playing now says it plays (its ICY title), shown as the song; null or absent for a file. */
+  streamTitle?: string | null;
 }
 
 export interface SessionState {

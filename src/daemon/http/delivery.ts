@@ -69,6 +69,7 @@ export function delivery(
             modelPath: deps.modelPath,
             metrics: core.metrics,
             spotify: core.spotify,
+            stations: core.stations,
             ...(camera === undefined ? {} : { preview: () => camera.preview(), faces: () => camera.liveFaces() }),
           },
           { ws: options.ws },

@@ -107,6 +107,7 @@ export class StateProjector implements Service {
           positionMs: Math.round(playback.positionMs / POSITION_STEP_MS) * POSITION_STEP_MS,
           next: this.#view(playback.nextTrackId),
           volume: playback.volume,
+          streamTitle: playback.streamTitle ?? null,
         }),
       ),
       bus.on('suggestionsChanged', ({ trackIds, reasons }) =>

@@ -15,6 +15,7 @@ import type {
   PlayRepository,
   SecretRepository,
   Session,
+  StationRepository,
   SessionRepository,
   SettingsRepository,
   StatsRepository,
@@ -27,6 +28,7 @@ import type {
   UserRepository,
 } from './store.js';
 import type { Log } from '../kernel/log.js';
+import { stationsRepo } from './sqlite-stations.js';
 
 type Db = Database.Database;
 
@@ -261,6 +263,7 @@ export class SqliteStore implements Store {
   readonly audit: AuditRepository;
   readonly stats: StatsRepository;
   readonly secrets: SecretRepository;
+  readonly stations: StationRepository;
   readonly #db: Db;
 
   constructor(db: Db, clock: Clock) {
@@ -274,6 +277,7 @@ export class SqliteStore implements Store {
     this.audit = auditRepo(db);
     this.stats = statsRepo(db);
     this.secrets = secretsRepo(db);
+    this.stations = stationsRepo(db, { clock, tracks: this.tracks, guard });
   }
 
   transaction<T>(fn: () => T): T {

@@ -187,6 +187,48 @@ export interface PlayRepository {
   feedbackFor(userId: number, options?: { limit?: number }): Array<{ trackId: number; kind: FeedbackKind; at: number }>;
 }
 
+/** A web radio or other stream: a library entry of source `stream` (no duration), with its last play's outcome. */
+export interface Station {
+  trackId: number;
+  url: string;
+  name: string;
+  genre: string;
+  /** Added from the admin panel, or listed in a stations file of a music folder. */
+  origin: 'admin' | 'sidecar';
+  /** The stations file that lists it, or null. */
+  file: string | null;
+  /** When it last could not be played (ms), and why; null once it played again. */
+  failedAt: number | null;
+  error: string | null;
+  /** When it last played (ms), or null. */
+  playedAt: number | null;
+  moods: TrackMood[];
+  addedAt: number;
+}
+
+export interface StationRepository {
+  /** Adds a station, or updates the one with this URL (its track keeps its id and history). */
+  save(input: {
+    url: string;
+    name: string;
+    genre?: string;
+    moods: readonly TrackMood[];
+    origin: Station['origin'];
+    file?: string | null;
+  }): Station;
+  get(trackId: number): Station | undefined;
+  byUrl(url: string): Station | undefined;
+  /** Every station, by name; those dropped from their stations file left out. */
+  list(): Station[];
+  /** Removes the station and its library entry (plays keep their row without it); false when there was none. */
+  remove(trackId: number): boolean;
+  markFailed(trackId: number, error: string, at: number): void;
+  /** It played: clears the failure. */
+  markPlayed(trackId: number, at: number): void;
+  /** Stations of `file` not among `keep` leave the library (marked missing); returns how many. */
+  dropFromFile(file: string, keep: readonly number[]): number;
+}
+
 /** Secrets such as Spotify tokens, apart from settings. Values MUST never be logged. */
 export interface SecretRepository {
   get(key: string): string | undefined;
@@ -233,6 +275,7 @@ export interface Store {
   readonly stats: StatsRepository;
   readonly audit: AuditRepository;
   readonly secrets: SecretRepository;
+  readonly stations: StationRepository;
   /** Runs `fn` in one transaction: all of its writes land, or none. */
   transaction<T>(fn: () => T): T;
   /** The schema version now in the database. */

@@ -51,6 +51,7 @@ export async function buildTestServer(
     metrics?: ServerDeps['metrics'];
     /** The card reader the kiosk presence listens to (start `presence` to hear it); none: card reading is off. */
     cards?: RfidReader;
+    stations?: ServerDeps['stations'];
   } = {},
 ): Promise<TestServer> {
   const clock = options.clock ?? new FakeClock();
@@ -95,6 +96,7 @@ export async function buildTestServer(
       restart: options.restart,
       spotify: options.spotify,
       metrics: options.metrics,
+      stations: options.stations,
     },
     { ws: settings.current.ws },
   );

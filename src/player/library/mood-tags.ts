@@ -183,7 +183,7 @@ function text0(value: unknown): string | undefined {
 }
 
 /** `calm:0.8;mellow` → {calm: 0.8, mellow: 1}. */
-function moodList(text: string): Record<string, number> {
+export function moodList(text: string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const part of text.split(/[;|]/)) {
     const [name = '', weight] = part.split(':').map((s) => s.trim());
@@ -208,7 +208,7 @@ function csvRows(text: string): Array<{ line: number; row: Record<string, unknow
 }
 
 /** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and newlines. Blank lines are skipped. */
-function parseCsv(text: string): Array<{ line: number; cells: string[] }> {
+export function parseCsv(text: string): Array<{ line: number; cells: string[] }> {
   const rows: Array<{ line: number; cells: string[] }> = [];
   let cells: string[] = [];
   let cell = '';

@@ -1,7 +1,7 @@
 import { createConnection, type Socket } from 'node:net';
 import { PlayerError } from '../../daemon/kernel/errors.js';
 import { EventBus } from '../../daemon/kernel/event-bus.js';
-import { encodeCommand, MpvLineDecoder, type EndFileReason, type MpvArg, type MpvMessage } from '../mpv-ipc.js';
+import { encodeCommand, MpvLineDecoder, type EndFileReason, type MpvCommand, type MpvMessage } from '../mpv-ipc.js';
 import type { Log } from '../../daemon/kernel/log.js';
 
 /** What mpv tells its IPC clients without being asked. Payloads are as mpv sent them, decoded. */
@@ -79,7 +79,7 @@ export class MpvIpcClient {
    * (`MB_ERR_PLAYER_START`). `onData` runs as soon as the reply is read, before any event that
    * follows it on the socket: for a `loadfile`, that is before its `start-file`.
    */
-  command(command: readonly MpvArg[], onData?: (data: unknown) => void): Promise<unknown> {
+  command(command: MpvCommand, onData?: (data: unknown) => void): Promise<unknown> {
     const socket = this.#socket;
     if (!socket) return Promise.reject(new PlayerError('MB_ERR_PLAYER_START', 'mpv is not running'));
     const id = this.#requestId++;
@@ -91,7 +91,7 @@ export class MpvIpcClient {
   }
 
   /** Sends a command and does not wait for its reply (e.g. `quit`). Does nothing when not connected. */
-  send(command: readonly MpvArg[]): void {
+  send(command: MpvCommand): void {
     this.#socket?.write(encodeCommand(this.#requestId++, command));
   }
 

@@ -16,6 +16,7 @@ const EVENTS: ReadonlyArray<keyof PlayerEvents> = [
   'trackStarted',
   'trackEnded',
   'trackFailed',
+  'streamTitleChanged',
   'positionChanged',
   'pausedChanged',
   'volumeChanged',

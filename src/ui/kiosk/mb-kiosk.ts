@@ -669,8 +669,7 @@ export class MbKiosk extends LitElement {
       <mb-cover .src=${now.coverUrl} label=${now.title} .mood=${now.moods[0] ?? null}></mb-cover>
       <div class="text">
         <h2>${s.player.status === 'paused' ? 'Paused' : 'Now playing'}</h2>
-        <div class="title ${now.title.length > 30 ? 'longer' : ''}">${now.title}</div>
-        <div class="artist">${now.artist}</div>
+        ${this.#renderTitle(now, s.player.streamTitle ?? null)}
         <div
           class="progress"
           role="progressbar"
@@ -692,6 +691,13 @@ export class MbKiosk extends LitElement {
         }
       </div>
     </section>`;
+  }
+
+  /** The song and its artist; for a station, what it says it plays (its ICY title) over the station's name. */
+  #renderTitle(now: TrackView, streamTitle: string | null) {
+    const title = streamTitle ?? now.title;
+    return html`<div class="title ${title.length > 30 ? 'longer' : ''}">${title}</div>
+      <div class="artist">${streamTitle === null ? now.artist : now.title}</div>`;
   }
 
   #renderTiles(s: StateSnapshot) {

@@ -81,6 +81,9 @@ export const StateSchema = Type.Object({
       positionMs: Type.Number(),
       next: Type.Union([TrackViewSchema, Type.Null()]),
       volume: Type.Integer({ minimum: 0, maximum: 100 }),
+      streamTitle: Type.Optional(
+        Type.Union([Type.String(), Type.Null()], { description: 'What the station playing now says it plays (its ICY title).' }),
+      ),
     }),
     suggestions: Type.Array(TrackViewSchema),
     session: Type.Object({

@@ -1,0 +1,91 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { Clock } from '../../kernel/clock.js';
+import { MoodboxError } from '../../kernel/errors.js';
+import type { Stations } from '../../stations.js';
+import type { Store } from '../../store/store.js';
+import { ErrorRef } from '../schemas/common.js';
+import { StationBody, StationIdParams, StationSchema, StationsSchema } from '../schemas/stations.js';
+
+const admin = { access: 'admin' } as const;
+
+export interface StationsRoutesOptions {
+  stations: Pick<Stations, 'list' | 'add' | 'remove'>;
+  store: Pick<Store, 'audit'>;
+  clock: Clock;
+}
+
+/** Web radio and other streams for admins: list them with how their last play went, add and remove them. Audited. */
+export const stationsRoutes: FastifyPluginAsyncTypebox<StationsRoutesOptions> = async (app, deps) => {
+  const { stations, store, clock } = deps;
+
+  app.get(
+    '/api/admin/stations',
+    {
+      config: admin,
+      schema: {
+        operationId: 'listStations',
+        tags: ['admin'],
+        summary: 'The stations of the library, with failing ones and since when',
+        response: { 200: StationsSchema },
+      },
+    },
+    async () => ({ items: stations.list() }),
+  );
+
+  app.post(
+    '/api/admin/stations',
+    {
+      config: admin,
+      schema: {
+        operationId: 'addStation',
+        tags: ['admin'],
+        summary: 'Add a station (or update the one with this URL)',
+        body: StationBody,
+        response: { 200: StationSchema, 400: ErrorRef, 403: ErrorRef },
+      },
+    },
+    async (request) => {
+      let station;
+      try {
+        station = stations.add(request.body);
+      } catch (err) {
+        if (err instanceof TypeError) throw new MoodboxError('MB_ERR_HTTP_BAD_REQUEST', `body.${err.message.replace(/^`(\w+)`/, '$1')}`);
+        throw err;
+      }
+      store.audit.append({
+        at: clock.now(),
+        actor: `admin:${request.principal?.user.id ?? '?'}`,
+        action: 'station.add',
+        target: station.name,
+        detail: { url: station.url, moods: station.moods.map((m) => m.mood) },
+      });
+      return station;
+    },
+  );
+
+  app.delete(
+    '/api/admin/stations/:id',
+    {
+      config: admin,
+      schema: {
+        operationId: 'removeStation',
+        tags: ['admin'],
+        summary: 'Remove a station from the library (its plays stay in the history)',
+        params: StationIdParams,
+        response: { 204: Type.Null(), 404: ErrorRef },
+      },
+    },
+    async (request, reply) => {
+      const station = stations.remove(request.params.id);
+      store.audit.append({
+        at: clock.now(),
+        actor: `admin:${request.principal?.user.id ?? '?'}`,
+        action: 'station.remove',
+        target: station.name,
+        detail: { url: station.url },
+      });
+      return reply.status(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,177 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LibraryScanner } from '../player/library/scanner.js';
+import { MusicMetadataTagReader } from '../player/library/music-metadata-tag-reader.js';
+import { MpvPlayer } from '../player/mpv-player.js';
+import { icyStream, refusedUrl, silentStream } from '../player/testing/stream-servers.js';
+import { LiveConfig } from './config/live-config.js';
+import { loadConfig } from './config/load-config.js';
+import { panelChecks } from './config/panel-checks.js';
+import type { MoodboxBus } from './events.js';
+import { StateHub } from './http/state-hub.js';
+import { initialScreenState, StateProjector } from './http/state-projector.js';
+import { systemClock } from './kernel/clock.js';
+import { EventBus } from './kernel/event-bus.js';
+import { seededRandom } from './kernel/random.js';
+import { Moodbox } from './moodbox.js';
+import { openSqliteStore, type SqliteStore } from './store/sqlite-store.js';
+import { until } from './testing/daemon-process.js';
+import { INSTALL_DIR } from './version.js';
+
+const log = pino({ level: 'silent' });
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const CALM = [{ mood: 'calm', weight: 1, origin: 'admin' as const }];
+
+/** Moodbox on real mpv (no audio out) and a real SQLite file, its library in `folder`, stations added before it starts. */
+async function moodbox(options: { seed?: (store: SqliteStore) => void; autoplay?: boolean; folder?: string } = {}) {
+  const dir = await mkdtemp(join(tmpdir(), 'moodbox-stations-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  const clock = systemClock;
+  const store = openSqliteStore({ clock, log }, { path: join(dir, 'moodbox.db') });
+  options.seed?.(store);
+  const env = { HOME: dir };
+  const config = loadConfig({ env, overlay: { player: { autoplay: options.autoplay ?? true } } }).config;
+  const settings = new LiveConfig(
+    { store: store.settings, checks: panelChecks({ installDir: INSTALL_DIR }) },
+    { file: undefined, env, config },
+  );
+  // A station that sends nothing is given up on after 1 s rather than the 10 s a box waits.
+  const player = new MpvPlayer({ clock, log }, { socketPath: join(dir, 'mpv.sock'), audioOutput: 'null', volume: 70, streamTimeoutS: 1 });
+  const bus: MoodboxBus = new EventBus();
+  const hub = new StateHub(initialScreenState({ version: 'test', demo: false }));
+  const box = new Moodbox(
+    {
+      clock,
+      random: seededRandom(1),
+      log,
+      bus,
+      store,
+      settings,
+      player,
+      scanner: new LibraryScanner({ store, tags: new MusicMetadataTagReader(), clock }, { coversDir: join(dir, 'covers') }),
+      folders: () => (options.folder === undefined ? [] : [options.folder]),
+      hasYtDlp: () => false,
+      delivery: (core) => ({
+        screens: new StateProjector({ bus, hub, clock, store, services: () => core.health() }),
+        server: { name: 'http', start: async () => {}, stop: async () => {} },
+      }),
+    },
+    { scanAtStart: false },
+  );
+  await box.start();
+  cleanups.push(() => box.stop());
+  return { box, hub, store };
+}
+
+describe('stations', () => {
+  it('plays a web radio station picked for the room like a track, and shows its ICY title on the kiosk', async () => {
+    const stream = await icyStream({ name: 'Test FM', title: 'Nina Simone - Feeling Good' });
+    cleanups.push(() => stream.close());
+    let id = 0;
+    const { hub, box } = await moodbox({
+      seed: (store) => (id = store.stations.save({ url: stream.url, name: 'Night Jazz', moods: CALM, origin: 'admin' }).trackId),
+    });
+
+    const player = await until(() => {
+      const p = hub.snapshot().data.player;
+      return p.streamTitle === 'Nina Simone - Feeling Good' ? p : undefined;
+    }, 15_000);
+    expect(player).toMatchObject({ status: 'playing', nowPlaying: { id, title: 'Night Jazz', durationMs: null, moods: ['calm'] } });
+    expect(stream.connections).toBeGreaterThan(0);
+    // A second of sound is a play: the panel shows when it last played, and nothing failing.
+    const station = await until(() => box.stations.list().find((s) => s.playedAt !== null), 10_000);
+    expect(station).toMatchObject({ trackId: id, kind: 'radio', isFailing: false, failedAt: null, blocked: null });
+  });
+
+  it('skips a dead stream, shows it as failing with when, and plays the next pick', async () => {
+    const live = await icyStream({ name: 'Live FM', title: 'Still Here - On Air' });
+    const silent = await silentStream();
+    cleanups.push(
+      () => live.close(),
+      () => silent.close(),
+    );
+    const ids: Record<string, number> = {};
+    const refused = await refusedUrl();
+    const { box, hub, store } = await moodbox({
+      autoplay: false,
+      seed: (s) => {
+        ids['refused'] = s.stations.save({ url: refused, name: 'Gone FM', moods: CALM, origin: 'admin' }).trackId;
+        ids['silent'] = s.stations.save({ url: silent.url, name: 'Silent FM', moods: CALM, origin: 'admin' }).trackId;
+        ids['live'] = s.stations.save({ url: live.url, name: 'Live FM', moods: CALM, origin: 'admin' }).trackId;
+      },
+    });
+    const before = Date.now();
+
+    // Connection refused: skipped at once.
+    await box.director.tap(ids['refused'] ?? 0);
+    await until(() => (hub.snapshot().data.player.streamTitle === 'Still Here - On Air' ? true : undefined), 15_000);
+    expect(hub.snapshot().data.player.nowPlaying?.id).toBe(ids['live']);
+    const gone = box.stations.list().find((s) => s.trackId === ids['refused']);
+    expect(gone).toMatchObject({ isFailing: true, error: expect.any(String) as string });
+    expect(gone?.failedAt).toBeGreaterThanOrEqual(before);
+    expect(gone?.retryAt).toBeGreaterThan(gone?.failedAt ?? 0);
+    expect(store.plays.list({ limit: 10 }).items.find((p) => p.trackId === ids['refused'])?.outcome).toBe('failed');
+
+    // Connected, but no data within the timeout: skipped too, and the live station comes back.
+    await box.director.tap(ids['silent'] ?? 0);
+    await until(() => (box.stations.list().find((s) => s.trackId === ids['silent'])?.isFailing === true ? true : undefined), 15_000);
+    expect(silent.connections).toBeGreaterThan(0);
+    const back = await until(() => {
+      const p = hub.snapshot().data.player;
+      return p.nowPlaying?.id === ids['live'] && p.status === 'playing' ? p : undefined;
+    }, 15_000);
+    expect(back.nowPlaying?.title).toBe('Live FM');
+    // The failing stations are left out of the picks until they are tried again.
+    expect(hub.snapshot().data.suggestions.map((s) => s.id)).not.toContain(ids['refused']);
+    expect(hub.snapshot().data.suggestions.map((s) => s.id)).not.toContain(ids['silent']);
+  });
+
+  it("reads a music folder's stations.csv at each scan, names its bad lines, and drops stations it no longer lists", async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'moodbox-music-'));
+    cleanups.push(() => rm(folder, { recursive: true, force: true }));
+    const file = join(folder, 'stations.csv');
+    await writeFile(
+      file,
+      [
+        'name,url,moods,genre',
+        '# Our favourites',
+        'Calm Radio,https://radio.example/calm.mp3,calm:0.9;mellow:0.4,ambient',
+        'Bad Scheme,ftp://radio.example/x,calm,',
+        'Dance HLS,https://radio.example/dance/master.m3u8,energetic,house',
+        ',https://radio.example/nameless,calm,',
+        'No Moods,https://radio.example/nomoods,,',
+        'Weird Mood,https://radio.example/w,"calm:2",',
+        'Tube,https://www.youtube.com/watch?v=abc,calm,',
+      ].join('\n'),
+    );
+    const { box } = await moodbox({ autoplay: false, folder });
+    await box.library.scan();
+
+    const stations = box.stations.list();
+    expect(stations.map((s) => [s.name, s.kind, s.origin, s.moods.map((m) => `${m.mood}:${m.weight}`).join(';')])).toEqual([
+      ['Calm Radio', 'radio', 'sidecar', 'calm:0.9;mellow:0.4'],
+      ['Dance HLS', 'hls', 'sidecar', 'energetic:1'],
+    ]);
+    const failed = box.library.state.lastScan?.failed ?? [];
+    expect(failed.map((f) => [f.path, f.error.split(':')[0]])).toEqual([
+      [`${file} line 4`, '`url`'],
+      [`${file} line 6`, '`name`'],
+      [`${file} line 7`, '`moods`'],
+      [`${file} line 8`, '`moods`'],
+      [`${file} line 9`, '`url`'],
+    ]);
+    expect(failed[0]?.error).toMatch(/expected an http or https URL, got `ftp`/);
+    expect(failed[4]?.error).toMatch(/YouTube is not played at a business/);
+
+    await writeFile(file, 'name,url,moods\nCalm Radio,https://radio.example/calm.mp3,calm\n');
+    await box.library.scan();
+    expect(box.stations.list().map((s) => s.name)).toEqual(['Calm Radio']);
+  });
+});

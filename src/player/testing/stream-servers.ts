@@ -1,0 +1,114 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** How often the ICY title is sent, in bytes of audio (Icecast's usual interval). */
+const META_INTERVAL = 8192;
+
+export interface TestStream {
+  url: string;
+  /** How many times a player connected. */
+  readonly connections: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A web radio on 127.0.0.1, as Icecast serves one: an MP3 (a sine made by ffmpeg) sent at about
+ * its bit rate, with `icy-name` and, for a player that asks for metadata (`Icy-MetaData: 1`),
+ * `icy-metaint` and the ICY `StreamTitle` every `META_INTERVAL` bytes.
+ */
+export async function icyStream(options: { name: string; title: string; seconds?: number }): Promise<TestStream> {
+  const dir = await mkdtemp(join(tmpdir(), 'moodbox-icy-'));
+  const file = join(dir, 'tone.mp3');
+  const seconds = options.seconds ?? 30;
+  await run('ffmpeg', ['-loglevel', 'error', '-f', 'lavfi', '-i', `sine=f=440:d=${seconds}`, '-ac', '2', '-b:a', '64k', '-y', file]);
+  const mp3 = await readFile(file);
+  await rm(dir, { recursive: true, force: true });
+  const text = Buffer.from(`StreamTitle='${options.title.replace(/'/g, '’')}';`);
+  const meta = Buffer.alloc(1 + Math.ceil(text.length / 16) * 16);
+  meta[0] = Math.ceil(text.length / 16);
+  text.copy(meta, 1);
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const server = createHttpServer((req, res) => {
+    connections++;
+    const wantsMeta = req.headers['icy-metadata'] === '1';
+    res.writeHead(200, {
+      'content-type': 'audio/mpeg',
+      'icy-name': options.name,
+      ...(wantsMeta ? { 'icy-metaint': String(META_INTERVAL) } : {}),
+    });
+    let offset = 0;
+    // 64 kbit/s is 8 KiB a second: one metadata interval a second, after a head start of four.
+    const send = (): void => {
+      if (offset >= mp3.length || res.destroyed) {
+        res.end();
+        return;
+      }
+      res.write(mp3.subarray(offset, offset + META_INTERVAL));
+      if (wantsMeta) res.write(offset === 0 ? meta : Buffer.from([0]));
+      offset += META_INTERVAL;
+    };
+    for (let k = 0; k < 4; k++) send();
+    const timer = setInterval(send, 1000);
+    res.on('close', () => clearInterval(timer));
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  const url = await listen(server, '/live');
+  return {
+    url,
+    get connections() {
+      return connections;
+    },
+    close: () => close(server, sockets),
+  };
+}
+
+/** A station that takes the connection and never answers: a player must give up after its timeout. */
+export async function silentStream(): Promise<TestStream> {
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const server = createTcpServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.resume();
+  });
+  const url = await listen(server, '/silent');
+  return {
+    url,
+    get connections() {
+      return connections;
+    },
+    close: () => close(server, sockets),
+  };
+}
+
+/** A URL on 127.0.0.1 where nothing listens (the connection is refused). */
+export async function refusedUrl(): Promise<string> {
+  const server = createTcpServer();
+  const url = await listen(server, '/gone');
+  await close(server, new Set());
+  return url;
+}
+
+async function listen(server: Server, path: string): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new TypeError('Expected a TCP address');
+  return `http://127.0.0.1:${address.port}${path}`;
+}
+
+function close(server: Server, sockets: Set<Socket>): Promise<void> {
+  for (const socket of sockets) socket.destroy();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
