@@ -50,6 +50,12 @@ export interface MusicDirectorDeps {
   isPlayable?: (track: Track) => boolean;
 }
 
+/** The picks for the room now, with the mood weights the room's emotion maps to. */
+type RoomRecommendation = Recommendation & { room: Record<string, number> };
+
+/** What happens to the song playing when the mood followed changes: it plays on, the pick queued after it or not, or the music fades into the pick. */
+type MoodMove = 'keep' | 'queue next' | 'switch';
+
 /** Why music is not playing by Moodbox's own decision (or staff's), or null. */
 type Silence = 'quiet hours' | 'nobody there' | 'volume schedule' | 'paused by staff' | null;
 
@@ -179,29 +185,18 @@ export class MusicDirector implements Service {
       this.#room = mood;
       // While staff hold a mood the camera's reading is kept for later but not followed.
       if (this.#hold !== null) return;
-      const wasSilent = this.#isSilencedByUs;
-      await this.#applyLimits();
-      if (this.#silence() !== null) return;
-      const recommendation = this.#recommend();
-      this.#publishSuggestions(recommendation);
-      const current = this.#deps.player.state().current;
-      if (current === undefined) {
-        await this.#start(recommendation, 'mood');
-        return;
-      }
-      if (wasSilent) return;
-      const stays =
-        current.reason === 'tap' ||
-        !this.#deps.settings().switchOnMoodChange ||
-        (this.#idleBehaviour() === 'lower' && mood.label === NOBODY) ||
-        this.#fits(current.track.id, recommendation);
-      if (stays) {
-        await this.#queueUpcoming(recommendation);
-        return;
-      }
-      this.#deps.log.info({ from: previous, to: mood.label, track: current.track.id }, 'the song no longer fits the room: changing it');
-      await this.#fadeOut();
-      await this.#start(recommendation, 'mood');
+      await this.#playToMood(({ current, recommendation, wasSilent }) => {
+        // Music coming back after a silence plays on as it was.
+        if (wasSilent) return 'keep';
+        const stays =
+          current.reason === 'tap' ||
+          !this.#deps.settings().switchOnMoodChange ||
+          (this.#idleBehaviour() === 'lower' && mood.label === NOBODY) ||
+          this.#fits(current.track.id, recommendation);
+        if (stays) return 'queue next';
+        this.#deps.log.info({ from: previous, to: mood.label, track: current.track.id }, 'the song no longer fits the room: changing it');
+        return 'switch';
+      });
     });
   }
 
@@ -369,6 +364,18 @@ export class MusicDirector implements Service {
 
   /** Plays to the mood followed now (held or the room's): a song that does not fit it changes, whatever started it. */
   async #follow(): Promise<void> {
+    await this.#playToMood(({ current, recommendation }) => (this.#fits(current.track.id, recommendation) ? 'queue next' : 'switch'));
+  }
+
+  /**
+   * What every change of the mood followed does: applies the limits (quiet hours, silence), shows
+   * the new picks, and starts the music when none plays; else `decide` says what becomes of the
+   * song playing (`wasSilent`: the music was silenced until these limits were applied).
+   */
+  async #playToMood(
+    decide: (now: { current: QueueItem; recommendation: RoomRecommendation; wasSilent: boolean }) => MoodMove,
+  ): Promise<void> {
+    const wasSilent = this.#isSilencedByUs;
     await this.#applyLimits();
     if (this.#silence() !== null) return;
     const recommendation = this.#recommend();
@@ -376,11 +383,21 @@ export class MusicDirector implements Service {
     const current = this.#deps.player.state().current;
     if (current === undefined) {
       await this.#start(recommendation, 'mood');
-    } else if (this.#fits(current.track.id, recommendation)) {
-      await this.#queueUpcoming(recommendation);
-    } else {
-      await this.#fadeOut();
-      await this.#start(recommendation, 'mood');
+      return;
+    }
+    const move = decide({ current, recommendation, wasSilent });
+    switch (move) {
+      case 'keep':
+        return;
+      case 'queue next':
+        await this.#queueUpcoming(recommendation);
+        return;
+      case 'switch':
+        await this.#fadeOut();
+        await this.#start(recommendation, 'mood');
+        return;
+      default:
+        assertNever(move);
     }
   }
 
@@ -432,7 +449,7 @@ export class MusicDirector implements Service {
   }
 
   /** The picks for the room now, with the mood weights the room's emotion maps to. */
-  #recommend(): Recommendation & { room: Record<string, number> } {
+  #recommend(): RoomRecommendation {
     const { store, clock, random } = this.#deps;
     return recommendFor(
       { store, clock, random, recommender: this.#recommender },
@@ -441,7 +458,7 @@ export class MusicDirector implements Service {
   }
 
   /** Whether a track fits the room now: tagged with the mood aimed at, or one the room's emotion maps to strongly. */
-  #fits(trackId: number, recommendation: Recommendation & { room: Record<string, number> }): boolean {
+  #fits(trackId: number, recommendation: RoomRecommendation): boolean {
     const { room } = recommendation;
     const wanted = new Set([recommendation.aim, ...Object.keys(room).filter((m) => (room[m] ?? 0) >= FITTING_WEIGHT)]);
     return this.#deps.store.tracks.moods(trackId).some((m) => wanted.has(m.mood));
@@ -664,6 +681,10 @@ export class MusicDirector implements Service {
 }
 
 const NOBODY_SILENCE = 'nobody there' as const;
+
+function assertNever(value: never): never {
+  throw new TypeError(`Expected a known value, got \`${String(value)}\``);
+}
 
 /** Whether a queued uri belongs to a source other than the library (Spotify's `spotify:` uris). */
 function isOtherSource(uri: string): boolean {
