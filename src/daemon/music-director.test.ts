@@ -117,6 +117,28 @@ describe('MusicDirector', () => {
     expect(h.moodOf(h.player.state().upcoming[0]?.track.id)).toBe('upbeat');
   });
 
+  it('switches songs on a mood change with a fade down and a fade up, never a jump in loudness', async () => {
+    const h = await harness();
+    const before = playing(h);
+    const heard: string[] = [];
+    h.player.events.on('volumeChanged', ({ volume }) => heard.push(`volume ${volume}`));
+    h.player.events.on('trackStarted', ({ item }) => heard.push(`started ${item.track.id}`));
+    await h.settle(h.director.roomMoodChanged(roomMoodOf('happy')));
+    const started = heard.indexOf(`started ${playing(h)?.track.id}`);
+    const volumes = (lines: string[]) => lines.filter((l) => l.startsWith('volume')).map((l) => Number(l.split(' ')[1]));
+    const down = volumes(heard.slice(0, started));
+    const up = volumes(heard.slice(started));
+    expect(playing(h)?.key).not.toBe(before?.key);
+    // The old song goes down to a quarter of its volume (under 2 % of its loudness), step by step, before the new one starts.
+    expect(down.at(-1)).toBeLessThanOrEqual(Math.round(70 / 4));
+    expect(down).toEqual([...down].sort((a, b) => b - a));
+    // The new song starts there and comes up step by step to the volume it had.
+    expect(up.length).toBeGreaterThanOrEqual(3);
+    expect(up).toEqual([...up].sort((a, b) => a - b));
+    expect(up.at(-1)).toBe(70);
+    for (const [i, volume] of up.entries()) expect(volume - (up[i - 1] ?? down.at(-1) ?? 0)).toBeLessThanOrEqual(20);
+  });
+
   it('keeps a song that still fits, and one a person chose, while the next track follows the new mood', async () => {
     const h = await harness({ switchOnMoodChange: false });
     const before = playing(h);

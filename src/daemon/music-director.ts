@@ -19,13 +19,15 @@ import { MusicSources } from '../player/sources/music-sources.js';
 /** The emotion music is picked for before the camera has read anyone. */
 const DEFAULT_EMOTION: Emotion = 'neutral';
 /**
- * A song that no longer fits is faded down over this long before the next one starts (ms): long
- * enough not to sound like a cut, short enough that the music follows the room within a second.
+ * A song that no longer fits is faded down over this long before the next one starts, and the next
+ * one up over as long again (ms): long enough not to sound like a cut, short enough that the music
+ * follows the room within a second.
  */
 const FADE_MS = 300;
-const FADE_STEPS = 3;
-/** The fade ends at this share of the volume (mpv's volume is cubic: 0.4 is about 6% of the loudness). */
-const FADE_FLOOR = 0.4;
+/** Volume steps each way: one every 75 ms. */
+const FADE_STEPS = 4;
+/** The fade ends at this share of the volume (mpv's volume is cubic: 0.25 is under 2% of the loudness). */
+const FADE_FLOOR = 0.25;
 /** How often quiet hours and the volume schedule are checked (ms). */
 const SCHEDULE_CHECK_MS = 30_000;
 /** A mood weight at least this large in the room's mix makes a track tagged with that mood fit. */
@@ -392,10 +394,12 @@ export class MusicDirector implements Service {
       case 'queue next':
         await this.#queueUpcoming(recommendation);
         return;
-      case 'switch':
-        await this.#fadeOut();
-        await this.#start(recommendation, 'mood');
+      case 'switch': {
+        // A short fade down, the new song, a short fade up: no hard cut.
+        const hasFaded = await this.#fadeOut();
+        await this.#start(recommendation, 'mood', { fadeIn: hasFaded });
         return;
+      }
       default:
         assertNever(move);
     }
@@ -470,8 +474,11 @@ export class MusicDirector implements Service {
     await this.#start(recommendation, reason);
   }
 
-  /** Plays the recommendation's next track now, with the one after it queued. */
-  async #start(recommendation: Recommendation, reason: PlayReason): Promise<void> {
+  /**
+   * Plays the recommendation's next track now, with the one after it queued; `fadeIn` brings the
+   * volume up from where a fade-out left it.
+   */
+  async #start(recommendation: Recommendation, reason: PlayReason, options: { fadeIn?: boolean } = {}): Promise<void> {
     const pick = recommendation.next;
     const track = pick === undefined ? undefined : this.#tracks.get(pick.trackId);
     const userId = this.#deps.listener()?.id ?? null;
@@ -489,6 +496,11 @@ export class MusicDirector implements Service {
       return;
     }
     await this.#deps.player.play([entry]);
+    if (options.fadeIn === true) {
+      if (!this.#isSilencedByUs && this.#deps.player.state().isPaused) await this.#deps.player.resume();
+      await this.#fadeIn();
+      return;
+    }
     await this.#applyVolume();
     if (!this.#isSilencedByUs && this.#deps.player.state().isPaused) await this.#deps.player.resume();
   }
@@ -630,10 +642,11 @@ export class MusicDirector implements Service {
     if (silence === null) await this.#applyVolume();
   }
 
-  async #fadeOut(): Promise<void> {
+  /** Fades the song playing down; resolves with whether it did (not when paused, silent or stopped). */
+  async #fadeOut(): Promise<boolean> {
     const player = this.#deps.player;
     const from = player.state().volume;
-    if (from === 0 || player.state().isPaused || player.state().current === undefined) return;
+    if (from === 0 || player.state().isPaused || player.state().current === undefined) return false;
     this.#isFading = true;
     try {
       for (let step = 1; step <= FADE_STEPS; step += 1) {
@@ -643,6 +656,24 @@ export class MusicDirector implements Service {
     } finally {
       this.#isFading = false;
     }
+    return true;
+  }
+
+  /** Brings the volume up from where a fade-out left it to the volume the rules allow now, in steps. */
+  async #fadeIn(): Promise<void> {
+    const player = this.#deps.player;
+    const from = player.state().volume;
+    this.#isFading = true;
+    try {
+      for (let step = 1; step <= FADE_STEPS; step += 1) {
+        await this.#deps.clock.sleep(FADE_MS / FADE_STEPS);
+        // The target is read at each step: a limit (the schedule, the maximum) may change during the fade.
+        await player.setVolume(Math.round(from + ((this.#targetVolume() - from) * step) / FADE_STEPS));
+      }
+    } finally {
+      this.#isFading = false;
+    }
+    await this.#applyVolume();
   }
 
   // --- publishing ---
