@@ -102,7 +102,7 @@ export class Stations {
     if (name === '') throw new TypeError('`name`: expected the station’s name, got nothing');
     let moods;
     try {
-      moods = parseMoods(input.moods, 'admin');
+      moods = parseMoods(moodRecord(input.moods), 'admin');
     } catch (err) {
       throw new TypeError(`\`moods\`: ${(err as Error).message}`);
     }
@@ -244,6 +244,12 @@ export function stationsScanner(scanner: Scanner, stations: Pick<Stations, 'impo
       return report;
     },
   };
+}
+
+/** `[{mood: 'calm', weight: 0.8}]` (the panel's list) → `{calm: 0.8}`; anything else as it is, for `parseMoods` to check. */
+function moodRecord(value: unknown): unknown {
+  if (!Array.isArray(value) || !value.every((m) => typeof m === 'object' && m !== null && 'mood' in m)) return value;
+  return Object.fromEntries(value.map((m: { mood: unknown; weight?: unknown }) => [String(m.mood), m.weight ?? 1]));
 }
 
 /** Whether `name` is an executable file in one of `env.PATH`'s folders (what `command -v` finds). */

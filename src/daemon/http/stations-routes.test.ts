@@ -1,0 +1,143 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { FakePlayer } from '../../player/testing/fake-player.js';
+import type { Config } from '../config/schema.js';
+import { checkConfig } from '../config/load-config.js';
+import type { MoodboxBus } from '../events.js';
+import { EventBus } from '../kernel/event-bus.js';
+import { Stations } from '../stations.js';
+import { FakeClock } from '../testing/fake-clock.js';
+import { buildTestServer } from '../testing/server.js';
+
+type Site = Pick<Config, 'site' | 'music'>;
+const HOME: Site = { site: { kind: 'home' }, music: { source: 'local', youtube: true } };
+const TUBE = 'https://www.youtube.com/playlist?list=PL1234';
+
+/** The admin API over a real in-memory store, with an admin signed in; `site` and yt-dlp as given. */
+async function admin(site: Site, options: { hasYtDlp?: boolean } = {}) {
+  const clock = new FakeClock();
+  const bus: MoodboxBus = new EventBus();
+  const changes: string[] = [];
+  bus.on('libraryChanged', ({ why }) => changes.push(why));
+  let stations: Stations | undefined;
+  const server = await buildTestServer({
+    clock,
+    stations: {
+      list: () => stations?.list() ?? [],
+      add: (input) => (stations as Stations).add(input),
+      remove: (id) => (stations as Stations).remove(id),
+    },
+  });
+  stations = new Stations({
+    store: server.store,
+    clock,
+    log: pino({ level: 'silent' }),
+    bus,
+    player: new FakePlayer({ clock }),
+    settings: () => site,
+    hasYtDlp: () => options.hasYtDlp ?? false,
+  });
+  await server.auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
+  await server.app.ready();
+  const res = await server.app.inject({
+    method: 'POST',
+    url: '/api/admin/session',
+    payload: { name: 'Boss', passphrase: 'correct horse battery' },
+  });
+  const headers = {
+    cookie: String(res.headers['set-cookie']).split(';')[0] ?? '',
+    'x-csrf-token': res.json<{ csrfToken: string }>().csrfToken,
+  };
+  const add = (payload: unknown) => server.app.inject({ method: 'POST', url: '/api/admin/stations', headers, payload: payload as object });
+  return { ...server, headers, add, changes, stations };
+}
+
+const error = (res: { json: <T>() => T }) => res.json<{ error: { code: string; message: string } }>().error;
+
+describe('stations from the admin panel', () => {
+  it('adds a station with moods that the music picks from at once, lists it, and removes it', async () => {
+    const { app, headers, add, changes, store } = await admin(HOME);
+    const res = await add({ url: 'https://radio.example/jazz.pls', name: 'Night Jazz', moods: [{ mood: 'calm', weight: 0.8 }] });
+    expect(res.statusCode).toBe(200);
+    const station = res.json<{ trackId: number }>();
+    expect(station).toMatchObject({
+      name: 'Night Jazz',
+      kind: 'playlist',
+      origin: 'admin',
+      isFailing: false,
+      failedAt: null,
+      blocked: null,
+    });
+    expect(changes).toEqual(['stations']);
+    expect(store.tracks.get(station.trackId)).toMatchObject({ source: 'stream', uri: 'https://radio.example/jazz.pls', durationMs: null });
+
+    const list = (await app.inject({ url: '/api/admin/stations', headers })).json<{ items: Array<{ name: string; moods: unknown[] }> }>();
+    expect(list.items).toEqual([expect.objectContaining({ name: 'Night Jazz', moods: [{ mood: 'calm', weight: 0.8, origin: 'admin' }] })]);
+    expect(store.audit.list({ action: 'station.add' }).items[0]).toMatchObject({ target: 'Night Jazz' });
+
+    const removed = await app.inject({ method: 'DELETE', url: `/api/admin/stations/${station.trackId}`, headers });
+    expect(removed.statusCode).toBe(204);
+    expect((await app.inject({ url: '/api/admin/stations', headers })).json<{ items: unknown[] }>().items).toEqual([]);
+    expect(store.tracks.get(station.trackId)).toBeUndefined();
+    const again = await app.inject({ method: 'DELETE', url: `/api/admin/stations/${station.trackId}`, headers });
+    expect(again.statusCode).toBe(404);
+  });
+
+  it('refuses a URL that is not http or https, naming the field', async () => {
+    const { add } = await admin(HOME);
+    for (const url of ['ftp://radio.example/live', 'file:///etc/passwd', 'radio.example/live', 'javascript:alert(1)']) {
+      const res = await add({ url, name: 'Bad', moods: [{ mood: 'calm', weight: 1 }] });
+      expect(res.statusCode, url).toBe(400);
+      expect(error(res), url).toMatchObject({
+        code: 'MB_ERR_HTTP_BAD_REQUEST',
+        message: expect.stringMatching(/^body\.url: expected an http or https URL/),
+      });
+    }
+    const noMoods = await add({ url: 'https://radio.example/live', name: 'No moods', moods: [] });
+    expect(noMoods.statusCode).toBe(400);
+    expect(error(noMoods).message).toMatch(/body\.moods/);
+  });
+
+  it('refuses YouTube at a business, saying why, whatever else is set', async () => {
+    const { add } = await admin({ site: { kind: 'business' }, music: { source: 'local', youtube: true } }, { hasYtDlp: true });
+    const res = await add({ url: TUBE, name: 'Lo-fi', moods: [{ mood: 'calm', weight: 1 }] });
+    expect(res.statusCode).toBe(403);
+    expect(error(res)).toMatchObject({
+      code: 'MB_ERR_PLAYER_NOT_ALLOWED',
+      message: expect.stringMatching(/^`url`: YouTube is not played at a business: streaming services/),
+    });
+    // And the setting itself cannot be turned on for a business.
+    expect(checkConfig({ site: { kind: 'business' }, music: { youtube: true } })).toEqual([
+      expect.stringMatching(/^music\.youtube: expected `false` when `site.kind` is `business`/),
+    ]);
+    expect(checkConfig({ site: { kind: 'home' }, music: { youtube: true } })).toEqual([]);
+  });
+
+  it('refuses YouTube at home while it is off, and while yt-dlp is missing, saying what to do', async () => {
+    const off = await admin({ site: { kind: 'home' }, music: { source: 'local', youtube: false } }, { hasYtDlp: true });
+    const res = await off.add({ url: TUBE, name: 'Lo-fi', moods: [{ mood: 'calm', weight: 1 }] });
+    expect(res.statusCode).toBe(403);
+    expect(error(res).message).toMatch(/YouTube is off on this box: turn on `music.youtube`/);
+
+    const missing = await admin(HOME, { hasYtDlp: false });
+    const res2 = await missing.add({ url: 'https://youtu.be/abc123', name: 'One video', moods: [{ mood: 'calm', weight: 1 }] });
+    expect(res2.statusCode).toBe(403);
+    expect(error(res2).message).toMatch(
+      /YouTube needs yt-dlp, which is not installed on this box: install it with `sudo apt install yt-dlp`/,
+    );
+  });
+
+  it('adds a YouTube entry at a home with yt-dlp, and leaves it out of the picks once the box may no longer play it', async () => {
+    const site: Site = { site: { kind: 'home' }, music: { source: 'local', youtube: true } };
+    const { add, stations, store } = await admin(site, { hasYtDlp: true });
+    const res = await add({ url: TUBE, name: 'Lo-fi', moods: [{ mood: 'calm', weight: 1 }] });
+    expect(res.statusCode).toBe(200);
+    const { trackId } = res.json<{ trackId: number; kind: string }>();
+    expect(res.json<{ kind: string }>().kind).toBe('youtube');
+    const track = store.tracks.get(trackId);
+    expect(track && stations?.isPlayable(track)).toBe(true);
+    site.music.youtube = false;
+    expect(track && stations?.isPlayable(track)).toBe(false);
+    expect(stations?.list()[0]?.blocked).toMatch(/YouTube is off/);
+  });
+});

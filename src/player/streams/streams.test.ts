@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { parseStationsFile } from './stations-file.js';
+import { isStreamUri, mpvFileOptions, parseStreamUrl, streamKind } from './stream-url.js';
+
+describe('stream URLs', () => {
+  it('takes http and https URLs, and names the field of anything else', () => {
+    expect(parseStreamUrl(' https://radio.example/live.mp3 ')).toBe('https://radio.example/live.mp3');
+    expect(() => parseStreamUrl('rtsp://radio.example/live', 'stream')).toThrow('`stream`: expected an http or https URL, got `rtsp`');
+    expect(() => parseStreamUrl('/music/a.flac')).toThrow('`url`: expected an http or https URL, got `/music/a.flac` (not a URL)');
+    expect(() => parseStreamUrl(undefined)).toThrow('`url`: expected an http or https URL, got nothing');
+  });
+
+  it('knows radio, playlists, HLS and YouTube apart', () => {
+    expect(streamKind('http://radio.example:8000/stream')).toBe('radio');
+    expect(streamKind('https://radio.example/listen.pls')).toBe('playlist');
+    expect(streamKind('https://radio.example/listen.M3U')).toBe('playlist');
+    expect(streamKind('https://cdn.example/live/master.m3u8')).toBe('hls');
+    expect(streamKind('https://music.youtube.com/playlist?list=x')).toBe('youtube');
+    expect(streamKind('https://youtu.be/abc')).toBe('youtube');
+    expect(streamKind('https://notyoutube.com/watch?v=abc')).toBe('radio');
+  });
+
+  it('gives mpv a network timeout for streams and the ytdl hook for YouTube alone', () => {
+    expect(mpvFileOptions('/music/a.flac')).toBeUndefined();
+    expect(isStreamUri('/music/http://a.flac')).toBe(false);
+    expect(mpvFileOptions('http://radio.example/live', { timeoutS: 3 })).toBe('network-timeout=3');
+    expect(mpvFileOptions('https://www.youtube.com/watch?v=abc')).toMatch(/^network-timeout=10,ytdl=yes,/);
+  });
+});
+
+describe('stations file', () => {
+  it('reads stations with their moods and genre, skipping comments', () => {
+    const { stations, invalid } = parseStationsFile(
+      '# name,url,moods\nname,url,moods,genre\n"Café, Paris",https://radio.example/cafe,calm:0.8;mellow,jazz\n',
+    );
+    expect(invalid).toEqual([]);
+    expect(stations).toEqual([
+      {
+        line: 3,
+        name: 'Café, Paris',
+        url: 'https://radio.example/cafe',
+        genre: 'jazz',
+        moods: [
+          { mood: 'mellow', weight: 1, origin: 'sidecar' },
+          { mood: 'calm', weight: 0.8, origin: 'sidecar' },
+        ],
+      },
+    ]);
+  });
+
+  it('names each bad line and the field at fault', () => {
+    const { stations, invalid } = parseStationsFile(
+      'name,url,moods\nA,https://a.example/x,calm\nB,https://a.example/x,calm\nC,mailto:c@example.com,calm\nD,https://d.example/,sleepy-ish:3\n',
+    );
+    expect(stations.map((s) => s.name)).toEqual(['A']);
+    expect(invalid).toEqual([
+      { line: 3, message: '`url`: already listed on line 2' },
+      { line: 4, message: expect.stringMatching(/^`url`: expected an http or https URL, got `mailto`/) as string },
+      { line: 5, message: expect.stringMatching(/^`moods`: /) as string },
+    ]);
+  });
+
+  it('says which columns a file without the header lacks', () => {
+    expect(parseStationsFile('Radio,https://a.example/x,calm\n').invalid).toEqual([
+      {
+        line: 1,
+        message: 'Expected a header with the columns name,url,moods (missing name, url, moods), got `radio,https://a.example/x,calm`',
+      },
+    ]);
+  });
+});
