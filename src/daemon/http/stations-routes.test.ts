@@ -6,11 +6,13 @@ import { checkConfig } from '../config/load-config.js';
 import type { MoodboxBus } from '../events.js';
 import { EventBus } from '../kernel/event-bus.js';
 import { Stations } from '../stations.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer } from '../testing/server.js';
 
 type Site = Pick<Config, 'site' | 'music'>;
 const HOME: Site = { site: { kind: 'home' }, music: { source: 'local', youtube: true } };
+const log = pino({ level: 'silent' });
 const TUBE = 'https://www.youtube.com/playlist?list=PL1234';
 
 /** The admin API over a real in-memory store, with an admin signed in; `site` and yt-dlp as given. */
@@ -19,24 +21,17 @@ async function admin(site: Site, options: { hasYtDlp?: boolean } = {}) {
   const bus: MoodboxBus = new EventBus();
   const changes: string[] = [];
   bus.on('libraryChanged', ({ why }) => changes.push(why));
-  let stations: Stations | undefined;
-  const server = await buildTestServer({
+  const store = openSqliteStore({ clock, log }, { path: ':memory:' });
+  const stations = new Stations({
+    store,
     clock,
-    stations: {
-      list: () => stations?.list() ?? [],
-      add: (input) => (stations as Stations).add(input),
-      remove: (id) => (stations as Stations).remove(id),
-    },
-  });
-  stations = new Stations({
-    store: server.store,
-    clock,
-    log: pino({ level: 'silent' }),
+    log,
     bus,
     player: new FakePlayer({ clock }),
     settings: () => site,
     hasYtDlp: () => options.hasYtDlp ?? false,
   });
+  const server = await buildTestServer({ clock, store, stations });
   await server.auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
   await server.app.ready();
   const res = await server.app.inject({
@@ -135,9 +130,9 @@ describe('stations from the admin panel', () => {
     const { trackId } = res.json<{ trackId: number; kind: string }>();
     expect(res.json<{ kind: string }>().kind).toBe('youtube');
     const track = store.tracks.get(trackId);
-    expect(track && stations?.isPlayable(track)).toBe(true);
+    expect(track && stations.isPlayable(track)).toBe(true);
     site.music.youtube = false;
-    expect(track && stations?.isPlayable(track)).toBe(false);
-    expect(stations?.list()[0]?.blocked).toMatch(/YouTube is off/);
+    expect(track && stations.isPlayable(track)).toBe(false);
+    expect(stations.list()[0]?.blocked).toMatch(/YouTube is off/);
   });
 });
