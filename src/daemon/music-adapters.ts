@@ -70,6 +70,7 @@ export function musicParts(
       log,
       cover: (url) => library.cover(url),
       problem: () => connect.problem(),
+      outage: () => connect.outage(),
       onAccountChanged: () => connect.accountChanged(),
     },
     { boxName: hostname() },

@@ -194,9 +194,10 @@ describe('Spotify at home, against the fake Spotify server', () => {
   });
 
   it('the server going away switches to the local library, said in the health line, and back when it returns', async () => {
-    const { director, nowPlaying } = await box('spotify');
+    const { director, nowPlaying, spotify } = await box('spotify');
     await director.roomMoodChanged(roomMoodOf('neutral'));
     await until(() => (nowPlaying()?.title === 'Slow River' ? true : undefined));
+    expect(spotify.outage()).toEqual({ since: null, recovered: null });
     await server.goAway();
     const wentAway = Date.now();
     await until(() => (nowPlaying()?.title === 'local calm' ? true : undefined));
@@ -205,11 +206,15 @@ describe('Spotify at home, against the fake Spotify server', () => {
       status: 'degraded',
       detail: 'Spotify unavailable (Spotify cannot be reached): playing the library',
     });
+    // The admin panel says since when the library plays, and afterwards that Spotify came back.
+    expect(spotify.outage().since).toBeGreaterThanOrEqual(wentAway);
     await server.comeBack();
     const cameBack = Date.now();
     await until(() => (nowPlaying()?.title === 'Slow River' ? true : undefined));
     const backMs = Date.now() - cameBack;
     expect(director.health().status).toBe('ready');
+    expect(spotify.outage()).toEqual({ since: null, recovered: { at: expect.any(Number), problem: 'Spotify cannot be reached' } });
+    expect(spotify.outage().recovered?.at).toBeGreaterThanOrEqual(cameBack);
     console.log(`spotify fallback: to the library ${switchedMs} ms after the server went away; back ${backMs} ms after it returned`);
   });
 });

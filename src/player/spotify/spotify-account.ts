@@ -23,6 +23,12 @@ export interface SpotifyStatus {
   device: string | null;
   /** Why Spotify cannot play now, or null. */
   problem: string | null;
+  /** Epoch ms the problem began, or null. */
+  problemSince: number | null;
+  /** The last problem that ended and when (epoch ms), or null. */
+  recovered: { at: number; problem: string } | null;
+  /** The device preferred when none is chosen: the one named after the box. */
+  boxName: string;
 }
 
 export interface SpotifyPlaylistView {
@@ -46,6 +52,8 @@ export interface SpotifyAccountDeps {
   cover: (url: string) => Promise<string | null>;
   /** Why the Connect player cannot play now. */
   problem: () => string | undefined;
+  /** Since when the problem lasts, and the last one that ended. @default none known */
+  outage?: () => { since: number | null; recovered: { at: number; problem: string } | null };
   /** Called after a connect or disconnect. */
   onAccountChanged: () => void;
 }
@@ -80,6 +88,7 @@ export class SpotifyAccount {
 
   async status(): Promise<SpotifyStatus> {
     const chosen = this.#deps.settings.get(DEVICE_SETTING);
+    const outage = this.#deps.outage?.();
     if (this.isConnected && this.#account === null) {
       try {
         const me = await this.#deps.client.me();
@@ -94,6 +103,9 @@ export class SpotifyAccount {
       isPremium: this.isConnected ? (this.#account?.isPremium ?? null) : null,
       device: typeof chosen === 'string' && chosen !== '' ? chosen : null,
       problem: this.isConnected ? (this.#deps.problem() ?? null) : null,
+      problemSince: this.isConnected ? (outage?.since ?? null) : null,
+      recovered: this.isConnected ? (outage?.recovered ?? null) : null,
+      boxName: this.#boxName,
     };
   }
 

@@ -58,6 +58,10 @@ export class SpotifyConnectPlayer implements Player, Service {
   #volume: number;
   #maxVolume: number;
   #problem: string | undefined;
+  /** Epoch ms the current problem began. */
+  #problemSince: number | undefined;
+  /** The last problem that ended, and when Spotify answered again (epoch ms). */
+  #recovered: { at: number; problem: string } | undefined;
   #timer: Timer | undefined;
   #isPolling = false;
   #isStarted = false;
@@ -97,6 +101,11 @@ export class SpotifyConnectPlayer implements Player, Service {
     return this.#problem;
   }
 
+  /** Since when the current problem lasts, and the last one that ended: for the admin panel's status. */
+  outage(): { since: number | null; recovered: { at: number; problem: string } | null } {
+    return { since: this.#problem === undefined ? null : (this.#problemSince ?? null), recovered: this.#recovered ?? null };
+  }
+
   /** The playlist playing, or null. */
   get contextUri(): string | null {
     return this.#isPlaying ? (this.#entry?.track.uri ?? null) : null;
@@ -111,6 +120,8 @@ export class SpotifyConnectPlayer implements Player, Service {
   /** The account was connected or disconnected: tells the listeners. */
   accountChanged(): void {
     this.#problem = undefined;
+    // Another account, or none: the last one's outages are not its own.
+    this.#recovered = undefined;
     if (!this.#deps.isConnected()) void this.standBy();
     this.#announce();
   }
@@ -305,6 +316,7 @@ export class SpotifyConnectPlayer implements Player, Service {
       return;
     }
     this.#deps.log.info({}, 'spotify is back');
+    this.#recovered = { at: this.#deps.clock.now(), problem: this.#problem };
     this.#problem = undefined;
     this.#announce();
   }
@@ -313,6 +325,7 @@ export class SpotifyConnectPlayer implements Player, Service {
     if (!(err instanceof SpotifyError)) throw err;
     const wasFine = this.#problem === undefined;
     this.#problem = whyNot(err);
+    if (wasFine) this.#problemSince = this.#deps.clock.now();
     this.#isPlaying = false;
     this.#end('failed');
     this.#emitQueue();

@@ -26,7 +26,7 @@ interface FakeDevice {
  * tracks in order on the wall clock (`GET /v1/me/player`), next, pause, volume and saving tracks
  * work, and each track's album cover is served under `/images/`. Control methods: `approve()`,
  * `expireTokens()`, `rateLimitNext()`, `addPlaylist()`, `addDevice()`, `goAway()`, `comeBack()`;
- * `saved` lists the saved track ids.
+ * `saved` lists the saved track ids. A browser can sign in on its authorize page (`/authorize`).
  */
 export class FakeSpotifyServer {
   readonly clientId = 'moodbox-test-client';
@@ -136,6 +136,10 @@ export class FakeSpotifyServer {
     const image = /^\/images\/([a-z0-9]+)\.png$/i.exec(url.pathname);
     if (req.method === 'GET' && image) {
       res.writeHead(200, { 'content-type': 'image/png' }).end(coverPng(image[1] ?? ''));
+      return;
+    }
+    if (url.pathname === '/authorize') {
+      this.#authorize(req.method === 'POST' ? new URLSearchParams(body) : url.searchParams, req.method === 'POST', res);
       return;
     }
     if (req.method === 'POST' && url.pathname === '/api/token') {
@@ -267,6 +271,46 @@ export class FakeSpotifyServer {
       return void res.writeHead(204).end();
     }
     error(res, 404, 'Service not found');
+  }
+
+  /**
+   * The accounts service's authorize page: `GET` shows what the app asks for with Agree and Cancel;
+   * the choice (`POST`) sends the browser to the app's redirect with `code` and `state`, or with
+   * `error=access_denied`, as Spotify does. A bad request gets an error page, not a redirect.
+   */
+  #authorize(params: URLSearchParams, isDecision: boolean, res: ServerResponse): void {
+    const query = new URLSearchParams([...params].filter(([key]) => key !== 'decision'));
+    const page = (status: number, body: string): void =>
+      void res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><title>Spotify</title>${body}`);
+    let approved: { code: string; state: string };
+    try {
+      approved = this.approve(`${this.#url}/authorize?${query.toString()}`);
+    } catch {
+      return page(400, '<h1>INVALID_CLIENT: Invalid authorization request</h1>');
+    }
+    const redirect = new URL(query.get('redirect_uri') ?? '');
+    if (!isDecision) {
+      // Nothing is granted until the person agrees; the code made by the check above is dropped.
+      this.#codes.delete(approved.code);
+      const hidden = [...query].map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join('');
+      return page(
+        200,
+        `<h1>Moodbox would like to</h1><ul>${(query.get('scope') ?? '')
+          .split(' ')
+          .map((scope) => `<li>${escapeHtml(scope)}</li>`)
+          .join('')}</ul><p>Signed in as ${escapeHtml(this.account.displayName)}</p>` +
+          `<form method="post" action="/authorize">${hidden}<button name="decision" value="agree">Agree</button>` +
+          `<button name="decision" value="cancel">Cancel</button></form>`,
+      );
+    }
+    if (params.get('decision') === 'agree') {
+      redirect.searchParams.set('code', approved.code);
+    } else {
+      this.#codes.delete(approved.code);
+      redirect.searchParams.set('error', 'access_denied');
+    }
+    redirect.searchParams.set('state', approved.state);
+    res.writeHead(303, { location: redirect.toString() }).end();
   }
 
   #active(): FakeDevice | undefined {
@@ -418,6 +462,10 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 
 function error(res: ServerResponse, status: number, message: string, reason?: string): void {
   json(res, status, { error: { status, message, ...(reason === undefined ? {} : { reason }) } });
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -9,6 +9,13 @@ export const SpotifyStatusSchema = Type.Object({
   isPremium: Type.Union([Type.Boolean(), Type.Null()], { description: 'Premium is needed to control playback; null while unknown.' }),
   device: Type.Union([Type.String(), Type.Null()], { description: 'The Connect device chosen by name, or null.' }),
   problem: Type.Union([Type.String(), Type.Null()], { description: 'Why Spotify cannot play now, or null.' }),
+  problemSince: Type.Union([Type.Number(), Type.Null()], { description: 'Epoch ms the problem began (the library plays since), or null.' }),
+  recovered: Type.Union([Type.Object({ at: Type.Number(), problem: Type.String() }), Type.Null()], {
+    description: 'The last problem that ended, and when Spotify played again (epoch ms), or null.',
+  }),
+  boxName: Type.Union([Type.String(), Type.Null()], {
+    description: 'The device preferred when none is chosen: the one named after the box (a Connect receiver on the box).',
+  }),
 });
 
 export const SpotifyConnectSchema = Type.Object({ url: Type.String({ description: "Spotify's sign-in page to open." }) });
