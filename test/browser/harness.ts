@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -63,6 +64,22 @@ export async function startDaemon(
   const daemon = await DaemonProcess.start({ entry: 'built', env });
   const url = daemon.base;
   return Object.assign(daemon, { url, port: Number(new URL(url).port), dataDir });
+}
+
+/**
+ * A TCP port free on 127.0.0.1 now, for a daemon whose address must be known before it starts
+ * (Spotify's redirect back to the box names its port).
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** A fresh data directory, removed by the returned function. */
@@ -141,6 +158,18 @@ export async function launchBrowser(viewport = { width: 800, height: 480 }, args
       profile.remove();
     },
   };
+}
+
+/**
+ * Opens the admin panel at `url` (a `#view` may follow /admin), signs in as `name` with
+ * `passphrase`, and waits until the heading named `heading` shows.
+ */
+export async function signInToAdmin(page: Page, url: string, name: string, passphrase: string, heading: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Passphrase').fill(passphrase);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: heading }).waitFor({ timeout: 30_000 });
 }
 
 /** Saves a screenshot under test-results/browser/. */

@@ -22,6 +22,7 @@ import type {
 import type { AdminSessionSchema, KioskSessionSchema } from './schemas/session.js';
 import type { HoldMoodBody, SkippedSchema, StaffPlayerSchema } from './schemas/player-admin.js';
 import type { SettingsSavedSchema, SettingsSchema } from './schemas/settings.js';
+import type { SpotifyConnectSchema, SpotifyDevicesSchema, SpotifyPlaylistsSchema, SpotifyStatusSchema } from './schemas/spotify.js';
 import type { StatsSchema } from './schemas/stats.js';
 import type { BulkMoodsBody, KnownMoodsSchema, TrackAdminSchema, TrackMoodsBody, TracksQuery } from './schemas/tracks.js';
 import type { RoomMoodLabel } from '../../vision/room-mood.js';
@@ -256,6 +257,14 @@ export type Skipped = Static<typeof SkippedSchema>;
 export type Settings = Static<typeof SettingsSchema>;
 /** The answer to saving settings: what changed, and which of those apply only after a restart. */
 export type SettingsSave = Static<typeof SettingsSavedSchema>;
+
+/** The Spotify account of a home box: whether Spotify may play here (and why not), the account, its device and problem. */
+export type SpotifyStatus = Static<typeof SpotifyStatusSchema>;
+/** Spotify's sign-in page to open. */
+export type SpotifyConnect = Static<typeof SpotifyConnectSchema>;
+export type SpotifyDevice = Static<typeof SpotifyDevicesSchema>['devices'][number];
+/** A playlist of the account, its cover on the box and the mood it plays for. */
+export type SpotifyPlaylist = Static<typeof SpotifyPlaylistsSchema>['playlists'][number];
 
 /** A node of the configuration schema (`GET /api/admin/config/schema`), a JSON schema the admin panel builds its form from. */
 export interface ConfigSchemaNode {

@@ -10,6 +10,7 @@ import './mb-admin-history.js';
 import './mb-admin-library.js';
 import './mb-admin-model.js';
 import './mb-admin-settings.js';
+import './mb-admin-spotify.js';
 import './mb-admin-users.js';
 import './mb-staff-controls.js';
 
@@ -22,6 +23,7 @@ const VIEWS = [
   ['users', 'Users and cards'],
   ['history', 'History'],
   ['settings', 'Settings'],
+  ['spotify', 'Spotify'],
   ['camera', 'Camera'],
   ['model', 'Model'],
   ['audit', 'Audit log'],
@@ -196,6 +198,8 @@ export class MbAdmin extends LitElement {
         return html`<mb-admin-history .api=${api}></mb-admin-history>`;
       case 'settings':
         return html`<mb-admin-settings .api=${api}></mb-admin-settings>`;
+      case 'spotify':
+        return html`<mb-admin-spotify .api=${api}></mb-admin-spotify>`;
       case 'audit':
         return html`<mb-admin-audit .api=${api}></mb-admin-audit>`;
       case 'camera':

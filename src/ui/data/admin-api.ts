@@ -28,6 +28,10 @@ import type {
   SettingsSave,
   Skipped,
   StaffPlayer,
+  SpotifyConnect,
+  SpotifyDevice,
+  SpotifyPlaylist,
+  SpotifyStatus,
   Stats,
   TrackMoodsChange,
   TracksFilter,
@@ -56,6 +60,9 @@ export type {
   Page,
   Play,
   StaffPlayer,
+  SpotifyDevice,
+  SpotifyPlaylist,
+  SpotifyStatus,
   Stats,
 };
 
@@ -158,6 +165,20 @@ export class AdminApi extends EventTarget {
   configSchema = (): Promise<ConfigSchemaNode> => this.#get('/api/admin/config/schema');
   settings = (): Promise<Settings> => this.#get('/api/admin/settings');
   saveSettings = (overrides: Record<string, unknown>): Promise<SettingsSave> => this.#change('PUT', '/api/admin/settings', { overrides });
+  spotify = (): Promise<SpotifyStatus> => this.#get('/api/admin/spotify');
+  /** Begins a sign-in: Spotify's page to open, which sends the browser back to the box's callback. */
+  connectSpotify = (): Promise<SpotifyConnect> => this.#change('POST', '/api/admin/spotify/connect');
+  /** Finishes a sign-in with the address the browser landed on, when Spotify could not send it back to the box. */
+  completeSpotify = (url: string): Promise<SpotifyStatus> => this.#change('POST', '/api/admin/spotify/complete', { url });
+  disconnectSpotify = (): Promise<SpotifyStatus> => this.#change('POST', '/api/admin/spotify/disconnect');
+  spotifyDevices = async (): Promise<SpotifyDevice[]> => (await this.#get<{ devices: SpotifyDevice[] }>('/api/admin/spotify/devices')).devices;
+  /** Remembers the device by name; null goes back to the one named after the box. */
+  chooseSpotifyDevice = (name: string | null): Promise<SpotifyStatus> => this.#change('PUT', '/api/admin/spotify/device', { name });
+  spotifyPlaylists = async (): Promise<SpotifyPlaylist[]> =>
+    (await this.#get<{ playlists: SpotifyPlaylist[] }>('/api/admin/spotify/playlists')).playlists;
+  /** Maps a playlist to a mood, or unmaps it with null; resolves to the mood kept. */
+  mapSpotifyPlaylist = async (id: string, mood: string | null): Promise<string | null> =>
+    (await this.#change<{ mood: string | null }>('PUT', `/api/admin/spotify/playlists/${encodeURIComponent(id)}`, { mood })).mood;
 
   /** True when the daemon publishes a route with this operationId (for panels whose routes may not exist yet). */
   async hasOperation(operationId: string): Promise<boolean> {

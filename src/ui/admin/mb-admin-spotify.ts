@@ -1,0 +1,635 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { AdminApi, SpotifyDevice, SpotifyPlaylist, SpotifyStatus } from '../data/admin-api.js';
+import { ADMIN_STYLES, field, formatTime, messageOf } from './admin-styles.js';
+
+/** How often the status is read again while the page is open, so a fallback and a recovery show (ms). */
+const STATUS_POLL_MS = 5000;
+
+/** The built-in moods, with the room each plays for under the default mapping. */
+const MOODS: ReadonlyArray<readonly [string, string]> = [
+  ['calm', 'a calm room, and fear or disgust'],
+  ['upbeat', 'happy faces'],
+  ['mellow', 'sad faces'],
+  ['uplifting', 'lifting a sad room'],
+  ['energetic', 'surprised faces'],
+  ['power', 'angry faces'],
+];
+
+const SOURCES: Record<string, string> = {
+  local: 'the music folders only',
+  spotify: 'Spotify (the music folders while Spotify cannot play)',
+  mixed: 'both: Spotify for moods with a playlist, the music folders for the rest',
+};
+
+/** Where a message belongs: the account, the device list, the playlists, or the page (loading). */
+type Where = 'account' | 'device' | 'playlists' | null;
+
+/** A sign-in begun here whose redirect cannot come back to this page: the address to paste. */
+interface PendingSignIn {
+  url: string;
+  redirect: string;
+}
+
+/**
+ * Spotify at home: connect an account (PKCE: Spotify's page, then back to the box's callback, or
+ * the landing address pasted here when the panel is not opened on the box), its name and Premium
+ * status, disconnect; the Connect device, remembered by name; the account's playlists mapped to
+ * moods; and whether Spotify plays, the library plays instead (and why), or Spotify came back. A
+ * business box says why it plays no Spotify.
+ *
+ * @summary Admin Spotify page.
+ */
+@customElement('mb-admin-spotify')
+export class MbAdminSpotify extends LitElement {
+  static override styles = [
+    ADMIN_STYLES,
+    css`
+      section.card {
+        margin-bottom: 1em;
+      }
+      .state {
+        padding: 0.6em 0.8em;
+        border-radius: 0.4em;
+        background: #f3f4f6;
+      }
+      .state[data-state='fallback'] {
+        background: #fef2f2;
+      }
+      .state[data-state='playing'],
+      .state[data-state='recovered'] {
+        background: #f0fdf4;
+      }
+      fieldset {
+        display: grid;
+        gap: 0.4em;
+        margin: 0 0 0.6em;
+        border: 1px solid #d1d5db;
+        border-radius: 0.4em;
+      }
+      fieldset label {
+        flex-direction: row;
+        align-items: center;
+        gap: 0.5em;
+        font-weight: 400;
+      }
+      .tag {
+        padding: 0 0.4em;
+        border-radius: 0.3em;
+        background: #e0e7ff;
+        font-size: 0.9em;
+      }
+      td.cover {
+        width: 4em;
+      }
+      td.cover img,
+      td.cover .none {
+        display: block;
+        width: 3.5em;
+        height: 3.5em;
+        border-radius: 0.3em;
+        object-fit: cover;
+        background: #e5e7eb;
+      }
+      td.num {
+        text-align: right;
+        font-variant-numeric: tabular-nums;
+      }
+      tr[data-changed] td {
+        background: #fffbeb;
+      }
+      dl {
+        display: grid;
+        grid-template-columns: max-content 1fr;
+        gap: 0.3em 1em;
+        margin: 0;
+      }
+      dt {
+        font-weight: 600;
+      }
+      dd {
+        margin: 0;
+      }
+      .paste input {
+        min-width: min(36em, 80vw);
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) api!: AdminApi;
+  @state() private _status: SpotifyStatus | null = null;
+  /** `site.kind`, `spotify.redirectUri` and `server.port` of the configuration in force. */
+  @state() private _site: { kind: string; redirect: string } | null = null;
+  @state() private _devices: SpotifyDevice[] | null = null;
+  @state() private _playlists: SpotifyPlaylist[] | null = null;
+  /** Playlist id → the mood picked here and not saved yet ('' unmaps). */
+  @state() private _drafts: Record<string, string> = {};
+  @state() private _pending: PendingSignIn | null = null;
+  @state() private _message = '';
+  @state() private _isError = false;
+  @state() private _where: Where = null;
+  @state() private _busy: 'connect' | 'complete' | 'disconnect' | 'device' | 'save' | null = null;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #isConnected = false;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#isConnected = true;
+    void this.#load();
+  }
+
+  override disconnectedCallback(): void {
+    this.#isConnected = false;
+    clearTimeout(this.#timer);
+    super.disconnectedCallback();
+  }
+
+  async #load(): Promise<void> {
+    try {
+      const [status, settings] = await Promise.all([this.api.spotify(), this.api.settings()]);
+      this._site = siteOf(settings.config);
+      this.#setStatus(status);
+    } catch (err) {
+      this.#say(null, messageOf(err), true);
+    }
+  }
+
+  #setStatus(status: SpotifyStatus): void {
+    const wasConnected = this._status?.isConnected === true;
+    this._status = status;
+    if (!status.isConnected) {
+      this._devices = null;
+      this._playlists = null;
+      this._drafts = {};
+    } else if (!wasConnected) {
+      this._pending = null;
+      void this.#loadDevices();
+      void this.#loadPlaylists();
+    }
+    clearTimeout(this.#timer);
+    if (this.#isConnected && status.isConnected) this.#timer = setTimeout(() => void this.#poll(), STATUS_POLL_MS);
+  }
+
+  /** Reads the status again: the library may play instead of Spotify, or Spotify may be back. */
+  async #poll(): Promise<void> {
+    if (!this.#isConnected) return;
+    try {
+      this.#setStatus(await this.api.spotify());
+    } catch {
+      // The daemon may be restarting; the next read tells.
+      this.#timer = setTimeout(() => void this.#poll(), STATUS_POLL_MS);
+    }
+  }
+
+  async #loadDevices(): Promise<void> {
+    try {
+      this._devices = await this.api.spotifyDevices();
+    } catch (err) {
+      this._devices = [];
+      this.#say('device', `The devices could not be read: ${messageOf(err)}`, true);
+    }
+  }
+
+  async #loadPlaylists(): Promise<void> {
+    try {
+      this._playlists = await this.api.spotifyPlaylists();
+      this._drafts = {};
+    } catch (err) {
+      this._playlists = [];
+      this.#say('playlists', `The playlists could not be read: ${messageOf(err)}`, true);
+    }
+  }
+
+  override render() {
+    const s = this._status;
+    if (s === null) {
+      return html`<h2>Spotify</h2>
+        ${this._where === null && this._message ? this.#messages(null) : html`<p role="status">Loading…</p>`}`;
+    }
+    if (!s.isAvailable)
+      return html`<h2>Spotify</h2>
+        ${this.#renderOff(s)}`;
+    return html`<h2>Spotify</h2>
+      ${this.#messages(null)} ${this.#renderAccount(s)}
+      ${s.isConnected ? html`${this.#renderDevices(s)} ${this.#renderPlaylists(s)}` : nothing}`;
+  }
+
+  /** Why Spotify is off here: a business, or no Spotify app configured. */
+  #renderOff(s: SpotifyStatus) {
+    if (this._site?.kind !== 'home') {
+      return html`<section class="card" data-off="business" aria-labelledby="off-h">
+        <h3 id="off-h">Spotify is off: this Moodbox plays in a business</h3>
+        <p>
+          Spotify's terms license its music for personal, family use only: a café, a shop or an office may not play it to its guests, even
+          from a paid account. A business plays music it may play in public: its own music folders, or a stream licensed for it. That is why
+          Moodbox plays the local library here.
+        </p>
+        <p class="muted">
+          If this Moodbox plays in a home, set “Where Moodbox plays” to “A home” on the <a href="#settings">Settings page</a>; this page
+          then offers to connect Spotify.
+        </p>
+      </section>`;
+    }
+    return html`<section class="card" data-off="no-app" aria-labelledby="off-h">
+      <h3 id="off-h">Spotify needs a Spotify app of your own</h3>
+      <p>${sentence(s.why ?? 'Spotify is not set up on this box.')}</p>
+      <ol>
+        <li>Sign in at <strong>developer.spotify.com</strong> with your Spotify account and create an app (it is free).</li>
+        <li>Add this redirect address to the app: <code>${this._site.redirect}</code></li>
+        <li>Put the app's Client ID under Spotify on the <a href="#settings">Settings page</a>, save, and restart Moodbox.</li>
+      </ol>
+    </section>`;
+  }
+
+  #renderAccount(s: SpotifyStatus) {
+    if (!s.isConnected) {
+      return html`<section class="card" aria-labelledby="account-h" data-account="none">
+        <h3 id="account-h">Account</h3>
+        <p>No Spotify account is connected. Connect one to play its playlists for the room's moods; Spotify Premium is needed.</p>
+        ${this.#messages('account')}
+        <div class="row">
+          <button ?disabled=${this._busy !== null} @click=${this.#connect}>
+            ${this._busy === 'connect' ? 'Opening Spotify…' : 'Connect Spotify'}
+          </button>
+        </div>
+        ${this._pending === null ? nothing : this.#renderPaste(this._pending)}
+      </section>`;
+    }
+    return html`<section class="card" aria-labelledby="account-h" data-account=${s.account ?? ''}>
+      <h3 id="account-h">Account</h3>
+      <dl>
+        <dt>Connected as</dt>
+        <dd data-account-name>${s.account ?? 'an account Spotify did not name (it did not answer)'}</dd>
+        <dt>Subscription</dt>
+        <dd data-premium=${s.isPremium === null ? 'unknown' : String(s.isPremium)}>
+          ${
+            s.isPremium === null
+              ? 'unknown until Spotify answers'
+              : s.isPremium
+                ? 'Spotify Premium'
+                : html`<span class="error">Spotify Free: Spotify lets apps play only on Premium accounts, so the library plays.</span>`
+          }
+        </dd>
+        <dt>Music comes from</dt>
+        <dd data-source=${s.source}>
+          ${SOURCES[s.source] ?? s.source} <span class="muted">(change it on the <a href="#settings">Settings page</a>)</span>
+        </dd>
+      </dl>
+      <p class="state" data-state=${stateOf(s)} aria-live="polite">${this.#stateLine(s)}</p>
+      ${this.#messages('account')}
+      <div class="row">
+        <button class="danger" ?disabled=${this._busy !== null} @click=${this.#disconnect}>
+          ${this._busy === 'disconnect' ? 'Disconnecting…' : 'Disconnect Spotify'}
+        </button>
+      </div>
+      <p class="muted">Disconnecting makes Moodbox forget the account's sign-in; the music folders play until you connect again.</p>
+    </section>`;
+  }
+
+  /** Connected; falling back to the library (since when, and why); or back on Spotify after a problem. */
+  #stateLine(s: SpotifyStatus) {
+    switch (stateOf(s)) {
+      case 'local':
+        return html`Spotify is connected but does not play: music comes from the music folders. Choose Spotify or both under “Where the
+          music comes from” on the <a href="#settings">Settings page</a>.`;
+      case 'fallback':
+        return html`<strong>Falling back to the local library</strong
+          >${s.problemSince === null ? '' : ` since ${formatTime(s.problemSince)}`}: ${sentence(s.problem ?? '')} Moodbox tries Spotify
+          again every few seconds and goes back to it by itself.`;
+      case 'recovered':
+        return html`<strong>Recovered:</strong> Spotify plays again since ${formatTime(s.recovered?.at ?? null)}. Before, the library
+          played: ${sentence(s.recovered?.problem ?? '')}`;
+      case 'playing':
+        if (this._playlists !== null && !this._playlists.some((p) => p.mood !== null)) {
+          return html`<strong>Connected.</strong> No playlist is mapped to a mood yet, so the music folders play: map some below.`;
+        }
+        return html`<strong>Connected:</strong> Spotify plays the playlists mapped to the room's
+          moods${s.source === 'mixed' ? ', and the music folders play for the other moods' : ''}.`;
+      default:
+        return nothing;
+    }
+  }
+
+  #renderPaste(p: PendingSignIn) {
+    return html`<form class="paste" aria-label="Finish connecting Spotify" @submit=${this.#complete}>
+      <p>
+        Spotify's page opened in a new tab (<a href=${p.url} target="_blank" rel="noopener">open it again</a>). After you agree there,
+        Spotify sends that tab to <code>${p.redirect}</code>, an address that only works in a browser on the box itself. If that tab says
+        the page cannot be reached, copy the whole address from its address bar and paste it here.
+      </p>
+      <div class="row">
+        <label
+          >The address the tab ended on <input name="url" type="url" required autocomplete="off" placeholder=${`${p.redirect}?code=…`}
+        /></label>
+        <button type="submit" ?disabled=${this._busy !== null}>${this._busy === 'complete' ? 'Connecting…' : 'Finish connecting'}</button>
+      </div>
+    </form>`;
+  }
+
+  #renderDevices(s: SpotifyStatus) {
+    const devices = this._devices;
+    const chosen = s.device;
+    const boxName = s.boxName ?? '';
+    const isBox = (name: string) => sameName(name, boxName);
+    // A remembered device that is off now stays listed, so the choice shows and can be changed.
+    const missing = chosen !== null && devices !== null && !devices.some((d) => sameName(d.name, chosen));
+    return html`<section class="card" aria-labelledby="device-h">
+      <h3 id="device-h">Play on</h3>
+      <p class="muted">
+        Moodbox remembers the device by its name (Spotify gives a device a new ID now and then). Without a choice it prefers the device
+        named after this box, <strong>${boxName}</strong>, a Spotify Connect receiver installed on the box, then the device in use.
+      </p>
+      ${this.#messages('device')}
+      ${
+        devices === null
+          ? html`<p role="status">Loading the devices…</p>`
+          : html`<fieldset ?disabled=${this._busy === 'device'} @change=${this.#chooseDevice}>
+              <legend>Connect device</legend>
+              <label>
+                <input type="radio" name="device" value="" .checked=${chosen === null} />
+                Automatically: <strong>${boxName}</strong> when it is on, else the device in use
+                <span class="tag">preferred</span>
+              </label>
+              ${devices.map(
+                (d) =>
+                  html`<label data-device=${d.name}>
+                    <input
+                      type="radio"
+                      name="device"
+                      value=${d.name}
+                      .checked=${chosen !== null && sameName(d.name, chosen)}
+                      ?disabled=${d.isRestricted}
+                    />
+                    ${d.name} <span class="muted">${d.type}</span>
+                    ${isBox(d.name) ? html`<span class="tag">named after this box</span>` : nothing}
+                    ${d.isActive ? html`<span class="tag">in use</span>` : nothing}
+                    ${d.isChosen ? html`<span class="tag" data-plays>Moodbox plays here</span>` : nothing}
+                    ${d.isRestricted ? html`<span class="muted">(Spotify does not let apps control it)</span>` : nothing}
+                  </label>`,
+              )}
+              ${
+                missing
+                  ? html`<label data-device=${chosen}>
+                      <input type="radio" name="device" value=${chosen} checked />
+                      ${chosen} <span class="muted">(not on now: open Spotify on it)</span>
+                    </label>`
+                  : nothing
+              }
+            </fieldset>`
+      }
+      ${devices !== null && devices.length === 0 ? html`<p class="muted">No device is on: open Spotify on a speaker, computer or phone.</p>` : nothing}
+      <button class="secondary" @click=${this.#refreshDevices}>Look for devices again</button>
+    </section>`;
+  }
+
+  #renderPlaylists(s: SpotifyStatus) {
+    const playlists = this._playlists;
+    if (playlists === null) {
+      return html`<section class="card" aria-labelledby="playlists-h">
+        <h3 id="playlists-h">Playlists for moods</h3>
+        <p role="status">Loading the playlists…</p>
+      </section>`;
+    }
+    const changes = Object.keys(this._drafts).length;
+    const extra = playlists.map((p) => p.mood).filter((m): m is string => m !== null && !MOODS.some(([id]) => id === m));
+    const moods = [...MOODS, ...[...new Set(extra)].map((m) => [m, 'a mood of your own'] as const)];
+    return html`<section class="card" aria-labelledby="playlists-h">
+      <h3 id="playlists-h">Playlists for moods</h3>
+      <p class="muted">
+        When the room's mood changes, Moodbox plays a playlist mapped to that
+        mood${s.source === 'mixed' ? '; moods without one play the music folders' : ''}.
+      </p>
+      ${this.#renderMapping(playlists)} ${this.#messages('playlists')}
+      ${
+        playlists.length === 0
+          ? html`<p class="muted">This account has no playlists. Make or follow some in Spotify, then come back.</p>`
+          : html`<form aria-label="Playlists and their moods" @submit=${this.#save} @change=${this.#draft}>
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col"><span class="muted">Cover</span></th>
+                    <th scope="col">Playlist</th>
+                    <th scope="col" class="num">Songs</th>
+                    <th scope="col">Mood</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${playlists.map((p) => {
+                    const value = this._drafts[p.id] ?? p.mood ?? '';
+                    return html`<tr data-playlist=${p.name} ?data-changed=${p.id in this._drafts}>
+                      <td class="cover">
+                        ${p.coverUrl === null ? html`<span class="none"></span>` : html`<img src=${p.coverUrl} alt="" loading="lazy" />`}
+                      </td>
+                      <td>${p.name} <span class="muted">by ${p.owner}</span></td>
+                      <td class="num">${p.tracks}</td>
+                      <td>
+                        <select name=${p.id} aria-label="Mood for ${p.name}">
+                          <option value="" ?selected=${value === ''}>Not mapped</option>
+                          ${moods.map(([id, room]) => html`<option value=${id} ?selected=${value === id}>${id}: ${room}</option>`)}
+                        </select>
+                      </td>
+                    </tr>`;
+                  })}
+                </tbody>
+              </table>
+              <div class="row" style="margin-top: 0.8em">
+                <button type="submit" ?disabled=${changes === 0 || this._busy !== null}>
+                  ${this._busy === 'save' ? 'Saving…' : 'Save the mapping'}
+                </button>
+                <button type="button" class="secondary" ?disabled=${changes === 0} @click=${this.#discard}>Discard changes</button>
+                <span class="muted" data-unsaved>${changes === 0 ? '' : `${changes} unsaved change${changes === 1 ? '' : 's'}`}</span>
+              </div>
+            </form>`
+      }
+    </section>`;
+  }
+
+  /** The saved mapping, mood by mood. */
+  #renderMapping(playlists: SpotifyPlaylist[]) {
+    const byMood = new Map<string, string[]>();
+    for (const p of playlists) if (p.mood !== null) byMood.set(p.mood, [...(byMood.get(p.mood) ?? []), p.name]);
+    if (byMood.size === 0) return html`<p data-mapping="none">No playlist is mapped to a mood yet.</p>`;
+    return html`<div data-mapping>
+      <h4 style="margin: 0 0 0.3em">Mapped now</h4>
+      <dl>
+        ${[...byMood]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(
+            ([mood, names]) =>
+              html`<dt>${mood}</dt>
+                <dd data-mood=${mood}>${names.join(', ')}</dd>`,
+          )}
+      </dl>
+    </div>`;
+  }
+
+  #messages(where: Where) {
+    if (this._message === '' || this._where !== where) return nothing;
+    return this._isError
+      ? html`<p class="error" role="alert">${this._message}</p>`
+      : html`<p class="ok" role="status">${this._message}</p>`;
+  }
+
+  #say(where: Where, message: string, isError = false): void {
+    this._where = where;
+    this._message = message;
+    this._isError = isError;
+  }
+
+  readonly #connect = async (): Promise<void> => {
+    this._busy = 'connect';
+    this.#say('account', '');
+    try {
+      const { url } = await this.api.connectSpotify();
+      const redirect = new URL(url).searchParams.get('redirect_uri') ?? '';
+      if (redirect !== '' && new URL(redirect).origin === window.location.origin) {
+        // Spotify comes back to this very panel: the whole sign-in happens in this tab.
+        window.location.assign(url);
+        return;
+      }
+      this._pending = { url, redirect };
+      window.open(url, '_blank', 'noopener');
+    } catch (err) {
+      this.#say('account', messageOf(err), true);
+    } finally {
+      this._busy = null;
+    }
+  };
+
+  readonly #complete = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    const url = field(new FormData(event.target as HTMLFormElement), 'url').trim();
+    this._busy = 'complete';
+    try {
+      const status = await this.api.completeSpotify(url);
+      this._pending = null;
+      this.#setStatus(status);
+      this.#say('account', `Connected as ${status.account ?? 'your account'}.`);
+    } catch (err) {
+      this.#say('account', messageOf(err), true);
+    } finally {
+      this._busy = null;
+    }
+  };
+
+  readonly #disconnect = async (): Promise<void> => {
+    this._busy = 'disconnect';
+    try {
+      this.#setStatus(await this.api.disconnectSpotify());
+      this.#say('account', 'Spotify is disconnected: the music folders play.');
+    } catch (err) {
+      this.#say('account', messageOf(err), true);
+    } finally {
+      this._busy = null;
+    }
+  };
+
+  readonly #chooseDevice = async (event: Event): Promise<void> => {
+    const input = event.target as HTMLInputElement;
+    const name = input.value === '' ? null : input.value;
+    this._busy = 'device';
+    try {
+      this.#setStatus(await this.api.chooseSpotifyDevice(name));
+      await this.#loadDevices();
+      this.#say(
+        'device',
+        name === null
+          ? `Saved: Moodbox plays on ${this._status?.boxName ?? 'the box'} when it is on, else on the device in use.`
+          : `Saved: Moodbox plays on ${name}.`,
+      );
+    } catch (err) {
+      this.#say('device', messageOf(err), true);
+    } finally {
+      this._busy = null;
+    }
+  };
+
+  readonly #refreshDevices = async (): Promise<void> => {
+    this._devices = null;
+    this.#say('device', '');
+    await this.#loadDevices();
+  };
+
+  readonly #draft = (event: Event): void => {
+    const select = event.target as HTMLSelectElement;
+    const saved = this._playlists?.find((p) => p.id === select.name)?.mood ?? '';
+    const others = Object.fromEntries(Object.entries(this._drafts).filter(([id]) => id !== select.name));
+    this._drafts = select.value === saved ? others : { ...others, [select.name]: select.value };
+    if (this._where === 'playlists') this.#say('playlists', '');
+  };
+
+  readonly #discard = (): void => {
+    this._drafts = {};
+    // The selects show the saved moods again.
+    for (const select of this.renderRoot.querySelectorAll<HTMLSelectElement>('form select')) {
+      select.value = this._playlists?.find((p) => p.id === select.name)?.mood ?? '';
+    }
+  };
+
+  readonly #save = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    const changes = Object.entries(this._drafts);
+    this._busy = 'save';
+    const saved: string[] = [];
+    try {
+      for (const [id, mood] of changes) {
+        await this.api.mapSpotifyPlaylist(id, mood === '' ? null : mood);
+        saved.push(id);
+      }
+      const names = saved.map((id) => this._playlists?.find((p) => p.id === id)?.name ?? id);
+      await this.#loadPlaylists();
+      this.#say('playlists', `Saved: ${names.join(', ')}.`);
+    } catch (err) {
+      // What was saved stays saved; the rest stays as a change to save again.
+      const rest = Object.fromEntries(changes.filter(([id]) => !saved.includes(id)));
+      await this.#loadPlaylists();
+      this._drafts = rest;
+      this.#say('playlists', messageOf(err), true);
+    } finally {
+      this._busy = null;
+    }
+  };
+}
+
+/** What the status line says: Spotify plays, the library plays instead, Spotify came back, or Spotify is not chosen. */
+function stateOf(s: SpotifyStatus): 'local' | 'fallback' | 'recovered' | 'playing' {
+  if (s.source === 'local') return 'local';
+  if (s.problem !== null) return 'fallback';
+  if (s.recovered !== null) return 'recovered';
+  return 'playing';
+}
+
+function siteOf(config: Record<string, unknown>): { kind: string; redirect: string } {
+  const section = (key: string): Record<string, unknown> => {
+    const value = config[key];
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  };
+  const kind = section('site')['kind'];
+  const redirect = section('spotify')['redirectUri'];
+  const port = section('server')['port'];
+  return {
+    kind: typeof kind === 'string' ? kind : 'business',
+    redirect:
+      typeof redirect === 'string' && redirect !== ''
+        ? redirect
+        : `http://127.0.0.1:${typeof port === 'number' ? port : 8080}/api/spotify/callback`,
+  };
+}
+
+function sameName(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/** The daemon's reasons are lowercase fragments; on the page they are sentences. */
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed === '') return '';
+  const upper = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(upper) ? upper : `${upper}.`;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mb-admin-spotify': MbAdminSpotify;
+  }
+}
