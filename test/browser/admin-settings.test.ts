@@ -1,7 +1,18 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StateSnapshot } from '../../src/daemon/http/contract.js';
-import { type Browser, type Daemon, a11yProblems, addUser, assertBuilt, launchBrowser, shot, startDaemon, tempDir } from './harness.js';
+import {
+  type Browser,
+  type Daemon,
+  a11yProblems,
+  addUser,
+  assertBuilt,
+  launchBrowser,
+  shot,
+  signInToAdmin,
+  startDaemon,
+  tempDir,
+} from './harness.js';
 
 // The settings page as a designed form built from the schema (issue 16).
 
@@ -23,11 +34,7 @@ describe('the settings form', { timeout: 180_000 }, () => {
     daemon = await startDaemon(data.path);
     browser = await launchBrowser({ width: 1280, height: 800 });
     page = browser.page;
-    await page.goto(`${daemon.url}/admin#settings`);
-    await page.getByLabel('Name').fill('Root');
-    await page.getByLabel('Passphrase').fill(PASSPHRASE);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Settings' }).waitFor(WAIT);
+    await signInToAdmin(page, `${daemon.url}/admin#settings`, 'Root', PASSPHRASE, 'Settings');
   }, 120_000);
 
   afterAll(async () => {

@@ -1,7 +1,18 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StaffPlayer, StateSnapshot } from '../../src/daemon/http/contract.js';
-import { type Browser, type Daemon, a11yProblems, addUser, assertBuilt, launchBrowser, shot, startDaemon, tempDir } from './harness.js';
+import {
+  type Browser,
+  type Daemon,
+  a11yProblems,
+  addUser,
+  assertBuilt,
+  launchBrowser,
+  shot,
+  signInToAdmin,
+  startDaemon,
+  tempDir,
+} from './harness.js';
 
 // Staff controls on the dashboard and the staff bar, against the real daemon and mpv (--ao=null) (issue 16).
 
@@ -31,11 +42,7 @@ describe('staff controls of the music', { timeout: 180_000 }, () => {
     daemon = await startDaemon(data.path);
     browser = await launchBrowser({ width: 1280, height: 800 });
     page = browser.page;
-    await page.goto(`${daemon.url}/admin`);
-    await page.getByLabel('Name').fill('Root');
-    await page.getByLabel('Passphrase').fill(PASSPHRASE);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Music controls' }).waitFor(WAIT);
+    await signInToAdmin(page, `${daemon.url}/admin`, 'Root', PASSPHRASE, 'Music controls');
   }, 120_000);
 
   afterAll(async () => {
