@@ -36,6 +36,7 @@ export function mpvPlayer(config: Config, deps: { clock: Clock; log: Logger; env
       extraArgs: [...audioOutputArgs(config.player.audioOutput), ...config.player.mpvArgs],
       volume: Math.min(config.player.volume, config.player.maxVolume),
       maxVolume: config.player.maxVolume,
+      crossfadeMs: config.player.crossfadeMs,
     },
   );
 }

@@ -139,6 +139,14 @@ describe('MusicDirector', () => {
     for (const [i, volume] of up.entries()) expect(volume - (up[i - 1] ?? down.at(-1) ?? 0)).toBeLessThanOrEqual(20);
   });
 
+  it('gives the player the crossfade setting at start and again as soon as it changes', async () => {
+    const h = await harness({ crossfadeMs: 4000 });
+    expect(h.player.crossfadeMs).toBe(4000);
+    h.settings = { ...h.settings, crossfadeMs: 0 };
+    await h.settle(h.director.settingsChanged());
+    expect(h.player.crossfadeMs).toBe(0);
+  });
+
   it('keeps a song that still fits, and one a person chose, while the next track follows the new mood', async () => {
     const h = await harness({ switchOnMoodChange: false });
     const before = playing(h);

@@ -154,6 +154,7 @@ export class MusicDirector implements Service {
     );
     await this.#serial('start', async () => {
       await this.#applyMaxVolume();
+      await this.#applyCrossfade();
       await this.#applyLimits();
       if (this.#deps.settings().autoplay && this.#silence() === null && this.#deps.player.state().current === undefined) {
         await this.#playPick('mood');
@@ -418,10 +419,11 @@ export class MusicDirector implements Service {
     };
   }
 
-  /** The player settings changed: a new maximum volume applies in the player at once, the other limits too. */
+  /** The player settings changed: a new maximum volume and crossfade apply in the player at once, the other limits too. */
   settingsChanged(): Promise<void> {
     return this.#serial('apply the settings', async () => {
       await this.#applyMaxVolume();
+      await this.#applyCrossfade();
       await this.#applyLimits();
       this.#publishPlayer();
     });
@@ -431,6 +433,11 @@ export class MusicDirector implements Service {
   async #applyMaxVolume(): Promise<void> {
     const { maxVolume } = this.#deps.settings();
     if (this.#deps.player.state().maxVolume !== maxVolume) await this.#deps.player.setMaxVolume(maxVolume);
+  }
+
+  /** The crossfade between songs, in a player that can overlap them (mpv); the others play gaplessly. */
+  async #applyCrossfade(): Promise<void> {
+    await this.#deps.player.setCrossfade?.(this.#deps.settings().crossfadeMs);
   }
 
   // --- picking ---
@@ -546,7 +553,15 @@ export class MusicDirector implements Service {
 
   #entry(track: Track, reason: PlayReason, note: string, userId: number | null): QueueEntry {
     return {
-      track: { id: track.id, uri: track.uri, title: track.title, artist: track.artist, durationMs: track.durationMs },
+      track: {
+        id: track.id,
+        uri: track.uri,
+        title: track.title,
+        artist: track.artist,
+        durationMs: track.durationMs,
+        album: track.album,
+        replayGainDb: track.replayGainDb,
+      },
       reason,
       note,
       mood: this.#label(),

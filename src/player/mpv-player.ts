@@ -2,6 +2,7 @@ import type { Clock } from '../daemon/kernel/clock.js';
 import { EventBus } from '../daemon/kernel/event-bus.js';
 import type { Service, ServiceHealth } from '../daemon/kernel/lifecycle.js';
 import type { EndFileReason } from './mpv-ipc.js';
+import { assertCrossfadeMs, fileOption, joinFileOptions, planCrossfade } from './mpv/crossfade.js';
 import { MpvIpcClient } from './mpv/mpv-ipc-client.js';
 import { MpvProcess, type MpvProcessOptions } from './mpv/mpv-process.js';
 import {
@@ -34,6 +35,12 @@ export interface MpvPlayerOptions extends MpvProcessOptions {
   replayGain?: 'track' | 'album' | 'no';
   /** `gapless`: the next file is queued in mpv ahead of time and follows without a gap. @default 'gapless' */
   transition?: 'gapless' | 'none';
+  /**
+   * How long the end of a song overlaps the start of the next (ms, 0–12000), faded out under it;
+   * `setCrossfade` changes it while playing. Needs `transition: 'gapless'`, and songs whose length
+   * is known (a stream fades in, never out). Songs of one album stay gapless. @default 0 (gapless)
+   */
+  crossfadeMs?: number;
   /** How long a stream may take to connect or send data before it counts as dead (s). @default 10 */
   streamTimeoutS?: number;
 }
@@ -61,7 +68,7 @@ export class MpvPlayer implements Player, Service {
   readonly #process: MpvProcess;
   readonly #audioOutput: string;
   readonly #extraArgs: readonly string[];
-  readonly #replayGain: string;
+  readonly #replayGain: NonNullable<MpvPlayerOptions['replayGain']>;
   readonly #isGapless: boolean;
   readonly #streamTimeoutS: number | undefined;
   /** What the stream playing now says it plays (ICY title), or null. */
@@ -69,6 +76,7 @@ export class MpvPlayer implements Player, Service {
 
   #maxVolume: number;
   #volume: number;
+  #crossfadeMs: number;
   #queue: PlayQueue = EMPTY_QUEUE;
   #isPaused = false;
   #positionMs = 0;
@@ -76,8 +84,11 @@ export class MpvPlayer implements Player, Service {
   readonly #entries = new Map<number, number>();
   /** The entry mpv plays now. */
   #playing: { entryId: number; key: number } | undefined;
-  /** The next file, already handed to mpv (its entry id arrives with the reply). */
-  #preloaded: { key: number; entryId: number | undefined } | undefined;
+  /**
+   * The next file, already handed to mpv (its entry id arrives with the reply); `isCrossfade` when
+   * its entry carries the crossfade and the file playing now stops early for it.
+   */
+  #preloaded: { key: number; entryId: number | undefined; isCrossfade: boolean } | undefined;
   /** Items whose play started and has not ended, by key: a replaced item leaves the queue before its end-file arrives. */
   readonly #started = new Map<number, QueueItem>();
   /** The preload in flight, if any. */
@@ -97,6 +108,7 @@ export class MpvPlayer implements Player, Service {
     this.#volume = Math.min(assertPercent('volume', options.volume ?? 80), this.#maxVolume);
     this.#replayGain = options.replayGain ?? 'track';
     this.#isGapless = (options.transition ?? 'gapless') === 'gapless';
+    this.#crossfadeMs = assertCrossfadeMs(options.crossfadeMs ?? 0);
     this.#streamTimeoutS = options.streamTimeoutS;
     this.#client = new MpvIpcClient({ log: deps.log });
     this.#process = new MpvProcess(
@@ -183,6 +195,8 @@ export class MpvPlayer implements Player, Service {
     if (!current) return;
     this.#skipped.add(current.key);
     await this.#preloading;
+    // A skip cuts: the next entry's crossfade would play the end of this song, not where it is now.
+    if (this.#preloaded?.isCrossfade === true) await this.#dropPreload();
     // With the next file in mpv, `playlist-next` moves to it without a gap; else `stop` ends the
     // current file and the end-file handler loads what comes next.
     if (this.#preloaded?.entryId !== undefined) await this.#client.command(['playlist-next', 'force']);
@@ -225,6 +239,20 @@ export class MpvPlayer implements Player, Service {
       this.events.emit('volumeChanged', { volume: max });
     }
     return this.#volume;
+  }
+
+  /**
+   * Sets the crossfade between songs (ms, 0–12000; 0: gapless) at once, with no restart: a next
+   * song already handed to mpv is handed again with the new crossfade. Throws a `RangeError`
+   * outside 0–12000.
+   */
+  async setCrossfade(ms: number): Promise<void> {
+    if (assertCrossfadeMs(ms) === this.#crossfadeMs) return;
+    this.#crossfadeMs = ms;
+    await this.#preloading;
+    if (!this.#preloaded || !this.#client.isConnected) return;
+    await this.#dropPreload();
+    await this.#preload();
   }
 
   // --- the mpv process ---
@@ -278,12 +306,18 @@ export class MpvPlayer implements Player, Service {
 
   // --- queue ↔ mpv playlist ---
 
-  /** Hands `item` to mpv: `replace` plays it now; `append-play` queues it (and plays it when idle). */
-  async #load(item: QueueItem, mode: 'replace' | 'append-play'): Promise<number | undefined> {
+  /**
+   * Hands `item` to mpv: `replace` plays it now; `append-play` queues it (and plays it when idle).
+   * `af` is the entry's own audio filter (a crossfade).
+   */
+  async #load(item: QueueItem, mode: 'replace' | 'append-play', af?: string): Promise<number | undefined> {
     if (mode === 'replace') this.#preloaded = undefined;
     let entryId: number | undefined;
     // The entry id must be known before mpv's start-file for it is handled, which may come in the same read.
-    const options = mpvFileOptions(item.track.uri, { timeoutS: this.#streamTimeoutS });
+    const options = joinFileOptions(
+      mpvFileOptions(item.track.uri, { timeoutS: this.#streamTimeoutS }),
+      af === undefined ? undefined : fileOption('af', af),
+    );
     const command =
       options === undefined ? ['loadfile', item.track.uri, mode] : { name: 'loadfile', url: item.track.uri, flags: mode, options };
     await this.#client.command(command, (data) => {
@@ -293,21 +327,35 @@ export class MpvPlayer implements Player, Service {
     return entryId;
   }
 
-  /** Hands the next upcoming file to mpv so that it follows without a gap. */
+  /** Hands the next upcoming file to mpv so that it follows without a gap, or crossfaded. */
   async #preload(): Promise<void> {
     const next = this.#queue.upcoming[0];
-    if (!next || !this.#isGapless || this.#playing === undefined || this.#preloaded) return;
-    const marker: { key: number; entryId: number | undefined } = { key: next.key, entryId: undefined };
+    const current = this.#queue.current;
+    if (!next || !current || !this.#isGapless || this.#playing === undefined || this.#preloaded) return;
+    const plan =
+      this.#playing.key === current.key
+        ? planCrossfade(current.track, next.track, {
+            crossfadeMs: this.#crossfadeMs,
+            replayGain: this.#replayGain,
+            positionMs: this.#positionMs,
+          })
+        : undefined;
+    const marker = { key: next.key, entryId: undefined as number | undefined, isCrossfade: plan !== undefined };
     this.#preloaded = marker;
-    const loading = this.#load(next, 'append-play').then(
-      (entryId) => {
-        marker.entryId = entryId;
-      },
-      (err: unknown) => {
-        if (this.#preloaded === marker) this.#preloaded = undefined;
-        this.#log.warn({ err }, 'cannot queue the next file in mpv');
-      },
-    );
+    // The song playing stops early only for this next entry: `file-local-options` end with the file.
+    const stopping =
+      plan === undefined ? Promise.resolve() : this.#client.command(['set_property', 'file-local-options/end', plan.endS.toFixed(3)]);
+    const loading = stopping
+      .then(() => this.#load(next, 'append-play', plan?.af))
+      .then(
+        (entryId) => {
+          marker.entryId = entryId;
+        },
+        (err: unknown) => {
+          if (this.#preloaded === marker) this.#preloaded = undefined;
+          this.#log.warn({ err }, 'cannot queue the next file in mpv');
+        },
+      );
     this.#preloading = loading;
     await loading;
     if (this.#preloading === loading) this.#preloading = undefined;
@@ -316,12 +364,19 @@ export class MpvPlayer implements Player, Service {
   /** After the upcoming list changed: drop a preloaded file that is no longer next, and preload the new one. */
   async #refreshPreload(): Promise<void> {
     if (this.#preloaded && this.#preloaded.key === this.#queue.upcoming[0]?.key) return;
-    if (this.#preloaded) {
-      this.#preloaded = undefined;
-      // Removes every entry but the one playing.
-      await this.#client.command(['playlist-clear']);
-    }
+    if (this.#preloaded) await this.#dropPreload();
     await this.#preload();
+  }
+
+  /** Takes the next file back from mpv; the song playing plays to its end again. */
+  async #dropPreload(): Promise<void> {
+    const dropped = this.#preloaded;
+    if (!dropped) return;
+    this.#preloaded = undefined;
+    // The song's own end first: were the entry gone while the early end held, the song would stop short.
+    if (dropped.isCrossfade) await this.#client.command(['set_property', 'file-local-options/end', 'none']);
+    // Removes every entry but the one playing.
+    await this.#client.command(['playlist-clear']);
   }
 
   #onFileLoaded(): void {

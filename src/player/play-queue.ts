@@ -10,6 +10,10 @@ export interface PlayableTrack {
   artist?: string;
   /** ms, when known. */
   durationMs?: number | null;
+  /** Songs of one album follow each other gaplessly even when a crossfade is set. */
+  album?: string | null;
+  /** The track's ReplayGain (dB), when the file has it; keeps a crossfaded ending at its own loudness. */
+  replayGainDb?: number | null;
 }
 
 /** What a caller puts in the queue. */

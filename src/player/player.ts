@@ -73,6 +73,13 @@ export interface Player {
    * Throws a `RangeError` outside 0–100.
    */
   setMaxVolume(max: number): Promise<number>;
+  /**
+   * Sets how long the end of a song overlaps the start of the next, faded out under it (ms,
+   * 0–12000; 0: gapless), at once, with no restart; it MUST apply from the next change of song on.
+   * Optional: a player that cannot overlap songs (a Spotify Connect device) leaves it out. Throws a
+   * `RangeError` outside 0–12000.
+   */
+  setCrossfade?(ms: number): Promise<void>;
   state(): PlayerState;
   /** The queue as it is now. */
   queue(): PlayQueue;

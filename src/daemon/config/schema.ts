@@ -216,6 +216,13 @@ export const PlayerSchema = Type.Object(
       maximum: 100,
       description: 'Nobody, staff included, can set the volume above this (0–100).',
     }),
+    crossfadeMs: Type.Integer({
+      default: 0,
+      minimum: 0,
+      maximum: 12_000,
+      description:
+        'How long the end of one song fades out under the start of the next (ms, up to 12000); 0: songs follow each other without a gap. Songs of one album always do.',
+    }),
     guestTaps: Type.Boolean({ default: true, description: 'Let people who are not signed in start a suggested song by tapping it.' }),
     idle: Type.Object(
       {

@@ -115,6 +115,11 @@ export class SourcePlayer implements Player, Service {
     return applied;
   }
 
+  /** Every player that can crossfade takes the new length, so that it holds whichever plays next. */
+  async setCrossfade(ms: number): Promise<void> {
+    for (const player of [this.#local, ...this.#routes.map((r) => r.player)]) await player.setCrossfade?.(ms);
+  }
+
   state(): PlayerState {
     return this.#active.state();
   }

@@ -33,6 +33,7 @@ export class FakePlayer implements Player, Service {
   #startedAt = 0;
   #isPaused = false;
   #volume: number;
+  #crossfadeMs = 0;
 
   constructor(deps: { clock: Clock }, options: { trackMs?: number; maxVolume?: number; volume?: number } = {}) {
     this.#clock = deps.clock;
@@ -58,6 +59,18 @@ export class FakePlayer implements Player, Service {
   crash(): void {
     this.events.emit('playerFaulted', { error: 'fake crash', retryInMs: 0 });
     this.events.emit('playerRestarted', { attempt: 1 });
+  }
+
+  /** The crossfade set last (ms); the fake plays its tracks one after the other all the same. */
+  get crossfadeMs(): number {
+    return this.#crossfadeMs;
+  }
+
+  async setCrossfade(ms: number): Promise<void> {
+    if (!(Number.isInteger(ms) && ms >= 0 && ms <= 12_000)) {
+      throw new RangeError(`Expected \`crossfadeMs\` to be an integer from 0 to 12000, got \`${String(ms)}\` (${typeof ms})`);
+    }
+    this.#crossfadeMs = ms;
   }
 
   state(): PlayerState {
