@@ -193,6 +193,29 @@ describe('MusicDirector', () => {
     expect(h.store.plays.feedbackFor(user.id).map((f) => f.kind)).toEqual(['skip', 'like']);
   });
 
+  it('takes a like back for the signed-in person only, keeping their skips and the likes of others', async () => {
+    const h = await harness();
+    const id = playing(h)?.track.id ?? 0;
+    await expect(h.settle(h.director.unlike(id))).rejects.toMatchObject({ code: 'MB_ERR_AUTH_REQUIRED' });
+    const ben = h.store.users.create({ name: 'Ben', role: 'member', pinHash: null, mustChangePin: false });
+    const cy = h.store.users.create({ name: 'Cy', role: 'member', pinHash: null, mustChangePin: false });
+    h.store.plays.recordFeedback({ userId: cy.id, trackId: id, kind: 'like', at: 1 });
+    h.listener = { id: ben.id, name: ben.name };
+    // Liked twice (two taps on two screens), then a skip of the same song: one unlike forgets both likes.
+    await h.settle(h.director.like(id));
+    await h.settle(h.director.like(id));
+    h.store.plays.recordFeedback({ userId: ben.id, trackId: id, kind: 'skip', at: h.clock.now() });
+    expect(await h.settle(h.director.unlike(id))).toEqual({ trackId: id });
+    expect(h.store.plays.feedbackFor(ben.id).map((f) => f.kind)).toEqual(['skip']);
+    expect(h.store.plays.feedbackFor(cy.id).map((f) => f.kind)).toEqual(['like']);
+    // A second tap changes nothing; a track that does not exist is named.
+    expect(await h.settle(h.director.unlike(id))).toEqual({ trackId: id });
+    await expect(h.settle(h.director.unlike(99_999))).rejects.toMatchObject({
+      code: 'MB_ERR_NOT_FOUND',
+      message: expect.stringContaining('99999'),
+    });
+  });
+
   it('turns the music down and calm when nobody is there, and back up when someone comes', async () => {
     const h = await harness();
     await h.settle(h.director.roomMoodChanged(roomMoodOf('happy')));

@@ -247,6 +247,22 @@ export class MusicDirector implements Service {
     });
   }
 
+  /**
+   * The signed-in person takes a like back: their picks no longer lean toward the track. Resolves
+   * with the track even when it was not liked, so a second tap changes nothing.
+   */
+  unlike(trackId: number): Promise<{ trackId: number }> {
+    return this.#serial('unlike', async () => {
+      const user = this.#signedIn('unlike a song');
+      if (this.#deps.store.tracks.get(trackId) === undefined) {
+        throw new MoodboxError('MB_ERR_NOT_FOUND', `Expected a track of the library, got \`${trackId}\` (no such track)`);
+      }
+      this.#deps.store.plays.removeFeedback({ userId: user.id, trackId, kind: 'like' });
+      this.#refreshSuggestions();
+      return { trackId };
+    });
+  }
+
   /** The signed-in person skips the current track: remembered, and something else plays. */
   skip(trackId?: number): Promise<{ trackId: number | null }> {
     return this.#serial('skip', async () => {

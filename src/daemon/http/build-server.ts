@@ -19,6 +19,7 @@ import { applianceRoutes } from './routes/appliance.js';
 import { healthRoutes } from './routes/health.js';
 import { peopleRoutes } from './routes/people.js';
 import { playerAdminRoutes, type StaffControls } from './routes/player-admin.js';
+import { meRequests } from './routes/me-requests.js';
 import { playerRequests, type MusicControls } from './routes/player-requests.js';
 import { sessionRequests, sessionRoutes } from './routes/session.js';
 import { metricsRoutes, type MetricsSource } from './routes/metrics.js';
@@ -178,6 +179,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     ...stateRequests({ hub: deps.hub }),
     ...sessionRequests({ presence: deps.presence }),
     ...playerRequests({ music: deps.music, presence: deps.presence }),
+    ...meRequests({ presence: deps.presence, store: deps.store, settings: deps.settings }),
   };
   const wsStats = registerWs(
     app,

@@ -155,6 +155,64 @@ export interface ClientRequests {
   'player/like': { data: RequestData<'player/like'>; reply: PlayerReply<number> };
   /** The signed-in person skips the current track; the reply names the track skipped, or null when nothing played. */
   'player/skip': { data: RequestData<'player/skip'>; reply: PlayerReply<number | null> };
+  /** The signed-in person takes their like of a track back. */
+  'player/unlike': { data: RequestData<'player/unlike'>; reply: PlayerReply<number> };
+  /** What the kiosk offers before anyone signs in. */
+  'session/options': { data: RequestData<'session/options'>; reply: KioskOptions };
+  /** "Tap to stay": the signed-in person's idle sign-out starts again; the reply says in how long it comes. */
+  'session/stay': { data: RequestData<'session/stay'>; reply: { expiresInMs: number } };
+  /** The signed-in person's likes and preferences, and what they may choose from. */
+  'me/profile': { data: RequestData<'me/profile'>; reply: MyProfile };
+  /** The signed-in person's recent plays, newest first. */
+  'me/history': { data: RequestData<'me/history'>; reply: Page<MyPlay> };
+  /** Sets the signed-in person's preferences; the reply is all of them. */
+  'me/preferences': { data: RequestData<'me/preferences'>; reply: MyPreferences };
+}
+
+/** What the kiosk offers before anyone signs in (`session/options`). */
+export interface KioskOptions {
+  /** People may create their own account at the kiosk (`POST /api/users`). */
+  selfRegistration: boolean;
+  /** A signed-in person is signed out after this many seconds without a tap. */
+  idleTimeoutS: number;
+}
+
+/** A person's preferences, as the recommender takes them. */
+export interface MyPreferences {
+  /** ISO 639 codes of the languages they like to hear. */
+  languages: string[];
+  /** Artists they like. */
+  artists: string[];
+  /** Moods whose music they would rather not hear. */
+  avoidMoods: string[];
+}
+
+/** The signed-in person's own page at the kiosk (`me/profile`). */
+export interface MyProfile {
+  user: { id: number; name: string };
+  /** The tracks they like, newest like first. */
+  likedTrackIds: number[];
+  preferences: MyPreferences;
+  /** What the library offers to choose preferences from, sorted. */
+  choices: MyPreferences;
+  /** A signed-in person is signed out after this many seconds without a tap. */
+  idleTimeoutS: number;
+}
+
+/** One of the signed-in person's plays (`me/history`), with the track's title. */
+export interface MyPlay {
+  id: number;
+  trackId: number | null;
+  /** Null when the track left the library. */
+  title: string | null;
+  artist: string | null;
+  coverUrl: string | null;
+  /** Epoch ms. */
+  startedAt: number;
+  /** The room mood it was picked for, when it was. */
+  mood: string | null;
+  /** They like the track now. */
+  liked: boolean;
 }
 
 /** The answer to a player request. */

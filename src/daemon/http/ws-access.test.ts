@@ -27,6 +27,7 @@ async function kiosk(): Promise<TestServer & { port: number; base: string; track
       server.store.plays.recordFeedback({ userId: person.id, trackId, kind: 'like', at: 1 });
       return { trackId };
     },
+    unlike: async (trackId) => ({ trackId }),
     tap: async (trackId) => ({ trackId, listener: server.presence.user?.id ?? null }),
     skip: async () => ({ trackId: null }),
   };

@@ -129,6 +129,21 @@ describe('the data of every request is checked once, before its handler runs', (
       expected: 'Expected data like {"trackId": 12}, got {"trackId":"x"} (data.trackId: must be integer)',
     },
     'player/like': { data: { trackId: 0 }, expected: 'Expected data like {"trackId": 12}, got {"trackId":0} (data.trackId: must be >= 1)' },
+    'player/unlike': {
+      data: {},
+      expected: 'Expected data like {"trackId": 12}, got {} (data: must have required properties trackId)',
+    },
+    'session/options': { data: 1, expected: 'Expected no data, got 1' },
+    'session/stay': { data: true, expected: 'Expected no data, got true' },
+    'me/profile': { data: [], expected: 'Expected no data, got []' },
+    'me/history': {
+      data: { limit: 500 },
+      expected: 'Expected data like {"limit": 20}, or no data, got {"limit":500} (data.limit: must be <= 100)',
+    },
+    'me/preferences': {
+      data: { avoidMoods: 'sad' },
+      expected: 'Expected data like {"avoidMoods": ["sad"]}, got {"avoidMoods":"sad"} (data.avoidMoods: must be array)',
+    },
     'player/skip': {
       data: { trackId: 3, why: 'boring' },
       expected:

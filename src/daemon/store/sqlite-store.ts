@@ -612,6 +612,8 @@ function playsRepo(db: Db): PlayRepository {
     recordFeedback({ userId, trackId, kind, at }) {
       guard(() => db.prepare('INSERT INTO feedback (user_id, track_id, kind, at) VALUES (?, ?, ?, ?)').run(userId, trackId, kind, at));
     },
+    removeFeedback: ({ userId, trackId, kind }) =>
+      guard(() => db.prepare('DELETE FROM feedback WHERE user_id = ? AND track_id = ? AND kind = ?').run(userId, trackId, kind).changes),
     annotate(id, note) {
       guard(() => db.prepare('UPDATE plays SET note = ? WHERE id = ?').run(note, id));
     },

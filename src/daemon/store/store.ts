@@ -177,6 +177,8 @@ export interface PlayRepository {
     offset?: number;
   }): Page<Play>;
   recordFeedback(input: { userId: number; trackId: number; kind: FeedbackKind; at: number }): void;
+  /** Forgets a person's likes (or skips) of one track, e.g. an unlike; returns how many were removed. */
+  removeFeedback(input: { userId: number; trackId: number; kind: FeedbackKind }): number;
   /** Removes every play and like/skip of a person; returns how many plays. */
   removeForUser(userId: number): number;
   /** Stores why a play was picked, in words (`fits calm`). */

@@ -3,7 +3,7 @@ import type { MusicControls } from '../http/routes/player-requests.js';
 /** A music director stand-in for the HTTP layer: records each request and answers as the director does. */
 export class FakeMusicControls implements MusicControls {
   /** Every call, oldest first. */
-  readonly calls: Array<{ method: 'tap' | 'like' | 'skip'; trackId: number | undefined }> = [];
+  readonly calls: Array<{ method: 'tap' | 'like' | 'unlike' | 'skip'; trackId: number | undefined }> = [];
   #failure: Error | undefined;
 
   /** The next call rejects with `err`. */
@@ -21,12 +21,17 @@ export class FakeMusicControls implements MusicControls {
     return { trackId };
   }
 
+  async unlike(trackId: number): Promise<{ trackId: number }> {
+    this.#record('unlike', trackId);
+    return { trackId };
+  }
+
   async skip(trackId?: number): Promise<{ trackId: number | null }> {
     this.#record('skip', trackId);
     return { trackId: trackId ?? null };
   }
 
-  #record(method: 'tap' | 'like' | 'skip', trackId: number | undefined): void {
+  #record(method: 'tap' | 'like' | 'unlike' | 'skip', trackId: number | undefined): void {
     this.calls.push({ method, trackId });
     const failure = this.#failure;
     this.#failure = undefined;

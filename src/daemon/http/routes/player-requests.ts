@@ -13,6 +13,8 @@ export interface MusicControls {
   tap(trackId: number): Promise<{ trackId: number }>;
   /** Remembers that the person signed in at the kiosk likes the track. MUST refuse when nobody is signed in. */
   like(trackId: number): Promise<{ trackId: number }>;
+  /** Forgets that the person signed in at the kiosk likes the track. MUST refuse when nobody is signed in. */
+  unlike(trackId: number): Promise<{ trackId: number }>;
   /**
    * Skips the current track for the person signed in at the kiosk: remembered, and something else
    * plays. `trackId` is the track they saw playing, when known. Resolves with the track skipped,
@@ -26,13 +28,13 @@ export interface PlayerRequestsDeps {
   presence: Pick<KioskPresence, 'touch'>;
 }
 
-type PlayerRequests = Pick<ClientRequests, 'player/play' | 'player/like' | 'player/skip'>;
+type PlayerRequests = Pick<ClientRequests, 'player/play' | 'player/like' | 'player/unlike' | 'player/skip'>;
 
 /**
- * The kiosk's player requests on `/ws`: `player/play` (a tap on a suggestion), `player/like` and
- * `player/skip`. Each counts as activity of whoever is signed in at the kiosk. A tap while someone
- * is signed in plays for them and so needs their credential; a like or skip always acts for a
- * person.
+ * The kiosk's player requests on `/ws`: `player/play` (a tap on a suggestion), `player/like`,
+ * `player/unlike` and `player/skip`. Each counts as activity of whoever is signed in at the kiosk.
+ * A tap while someone is signed in plays for them and so needs their credential; a like, unlike or
+ * skip always acts for a person.
  */
 export function playerRequests({ music, presence }: PlayerRequestsDeps): WsHandlers<PlayerRequests> {
   // Checked here, not only in the director: a guest's like must not land on someone who signs in while it waits its turn.
@@ -51,6 +53,11 @@ export function playerRequests({ music, presence }: PlayerRequestsDeps): WsHandl
       person(context, 'like a song');
       presence.touch();
       return music.like(trackId);
+    },
+    'player/unlike': async ({ trackId }, context) => {
+      person(context, 'unlike a song');
+      presence.touch();
+      return music.unlike(trackId);
     },
     'player/skip': async (data, context) => {
       person(context, 'skip a song');

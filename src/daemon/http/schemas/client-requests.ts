@@ -1,4 +1,5 @@
 import { Type, type TSchema } from 'typebox';
+import { PreferencesBody } from './people.js';
 
 /** What a WebSocket request type sends as `data`, and who may send it. */
 export interface ClientRequestSpec<T extends TSchema = TSchema> {
@@ -30,10 +31,28 @@ export const CLIENT_REQUEST_SPECS = {
   'state/get': spec({ data: NoData, expected: 'no data', isReadOnly: true }),
   /** The kiosk's sign-out button. */
   'session/sign-out': spec({ data: NoData, expected: 'no data' }),
+  /** What the kiosk offers before anyone signs in: self-registration, and the idle sign-out time. */
+  'session/options': spec({ data: NoData, expected: 'no data', isReadOnly: true }),
+  /** The signed-in person is still there ("tap to stay"): their idle sign-out starts again. */
+  'session/stay': spec({ data: NoData, expected: 'no data' }),
+  /** The signed-in person's own page: their name, their likes, their preferences and what they may choose from. */
+  'me/profile': spec({ data: NoData, expected: 'no data' }),
+  /** The signed-in person's recent plays, newest first, with titles and their likes. */
+  'me/history': spec({
+    data: Type.Union([
+      NoData,
+      Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }, { additionalProperties: false }),
+    ]),
+    expected: 'data like {"limit": 20}, or no data',
+  }),
+  /** Sets the signed-in person's languages, favourite artists and moods to avoid (each list replaces the one stored). */
+  'me/preferences': spec({ data: PreferencesBody, expected: 'data like {"avoidMoods": ["sad"]}' }),
   /** A tap on a suggestion: plays that track now. */
   'player/play': spec({ data: TrackData, expected: 'data like {"trackId": 12}' }),
   /** The signed-in person likes a track. */
   'player/like': spec({ data: TrackData, expected: 'data like {"trackId": 12}' }),
+  /** The signed-in person takes their like of a track back. */
+  'player/unlike': spec({ data: TrackData, expected: 'data like {"trackId": 12}' }),
   /** The signed-in person skips the current track (`trackId`: the one they saw playing, if any). */
   'player/skip': spec({
     data: Type.Union([NoData, Type.Object({ trackId: Type.Optional(TrackId) }, { additionalProperties: false })]),

@@ -1,0 +1,186 @@
+// Issue 16, item 6: a person signed in at the kiosk (PIN or card) sees their likes, history and preferences, and can stay signed in.
+import type { Socket } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MoodboxError } from '../kernel/errors.js';
+import { FakeClock } from '../testing/fake-clock.js';
+import { buildTestServer, type TestServer } from '../testing/server.js';
+import type { MusicControls } from './routes/player-requests.js';
+
+const open: FastifyInstance[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((a) => a.close()));
+});
+
+/** The kiosk's own screen: a page of the daemon on the box, which acts for whoever is signed in (as after a card). */
+const KIOSK_SCREEN = {
+  headers: { host: '127.0.0.1', origin: 'http://127.0.0.1' },
+  socket: { remoteAddress: '127.0.0.1', localPort: 80 } as Socket,
+};
+/** A page of the daemon under its LAN name on another device: acts for the person only with their token. */
+const LAN_PAGE = {
+  headers: { host: 'moodbox.test', origin: 'http://moodbox.test' },
+  socket: { remoteAddress: '192.168.1.20', localPort: 80 } as Socket,
+};
+
+async function socket(app: FastifyInstance, options: typeof KIOSK_SCREEN) {
+  await app.ready();
+  const replies: Array<Record<string, unknown>> = [];
+  const ws = await app.injectWS('/ws', options, {
+    onInit: (s) => s.on('message', (data) => replies.push(JSON.parse((data as Buffer).toString('utf8')) as Record<string, unknown>)),
+  });
+  await until(() => replies.length === 1);
+  let next = 1;
+  return {
+    async ask(type: string, data?: unknown, token?: string): Promise<Record<string, unknown>> {
+      const transaction = `q${next++}`;
+      ws.send(JSON.stringify({ type, data, transaction, ...(token === undefined ? {} : { token }) }));
+      await until(() => replies.some((r) => r['transaction'] === transaction));
+      return replies.find((r) => r['transaction'] === transaction) ?? {};
+    },
+  };
+}
+
+async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting for a condition');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/**
+ * The real server on a fake clock, a 60 s idle sign-out, a small library with Ada's plays, and
+ * music that stores likes as the director does (for whoever is signed in at the kiosk).
+ */
+async function kiosk(config: Record<string, unknown> = {}) {
+  const clock = new FakeClock();
+  const music: MusicControls = {
+    like: async (trackId) => {
+      const person = server.presence.user;
+      if (person === null) throw new MoodboxError('MB_ERR_AUTH_REQUIRED', 'Sign in to like a song');
+      server.store.plays.recordFeedback({ userId: person.id, trackId, kind: 'like', at: clock.now() });
+      return { trackId };
+    },
+    unlike: async (trackId) => {
+      const person = server.presence.user;
+      if (person === null) throw new MoodboxError('MB_ERR_AUTH_REQUIRED', 'Sign in to unlike a song');
+      server.store.plays.removeFeedback({ userId: person.id, trackId, kind: 'like' });
+      return { trackId };
+    },
+    tap: async (trackId) => ({ trackId }),
+    skip: async () => ({ trackId: null }),
+  };
+  const server: TestServer = await buildTestServer({ clock, music, config: { sessions: { kioskIdleTimeoutS: 60 }, ...config } });
+  open.push(server.app);
+  const { store } = server;
+  const song = store.tracks.upsert({ uri: '/music/sunny.flac', title: 'Sunny Señorita', artist: 'Los Días', language: 'es' });
+  const other = store.tracks.upsert({ uri: '/music/rain.flac', title: 'Rain', artist: 'Björk Band', language: 'en' });
+  const untitled = store.tracks.upsert({ uri: '/music/no-tags.mp3' });
+  store.tracks.setMoods(song.id, [{ mood: 'happy', weight: 1, origin: 'admin' }]);
+  store.tracks.setMoods(other.id, [{ mood: 'calm', weight: 1, origin: 'admin' }]);
+  const ada = await server.auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, 'test');
+  for (const [i, trackId] of [song.id, other.id, untitled.id].entries()) {
+    store.plays.start({ trackId, userId: ada.id, reason: 'tap', mood: 'happy', startedAt: clock.now() - (3 - i) * 60_000 });
+  }
+  const signed = await server.auth.signInWithSecret({ name: 'Ada', secret: '4711', device: 'test', kind: 'kiosk' });
+  server.presence.signedIn(signed);
+  return { ...server, clock, song: song.id, other: other.id, untitled: untitled.id, ada: ada.id, token: signed.token };
+}
+
+describe("the signed-in person's own requests on /ws", () => {
+  it('likes and unlikes, the liked marks following in their profile and history', async () => {
+    const box = await kiosk();
+    const screen = await socket(box.app, KIOSK_SCREEN);
+    expect(await screen.ask('player/like', { trackId: box.song })).toMatchObject({ status: 'ok' });
+    expect(await screen.ask('me/profile')).toMatchObject({ status: 'ok', data: { user: { name: 'Ada' }, likedTrackIds: [box.song] } });
+    const history = await screen.ask('me/history', { limit: 10 });
+    expect(history).toMatchObject({
+      status: 'ok',
+      data: {
+        total: 3,
+        items: [
+          // Newest first; an untagged file is named by its file name.
+          { trackId: box.untitled, title: 'no-tags.mp3', liked: false },
+          { trackId: box.other, title: 'Rain', artist: 'Björk Band', liked: false },
+          { trackId: box.song, title: 'Sunny Señorita', artist: 'Los Días', liked: true, mood: 'happy' },
+        ],
+      },
+    });
+    expect(await screen.ask('player/unlike', { trackId: box.song })).toMatchObject({ status: 'ok', data: { trackId: box.song } });
+    expect(await screen.ask('me/profile')).toMatchObject({ data: { likedTrackIds: [] } });
+    expect(box.store.plays.feedbackFor(box.ada)).toEqual([]);
+  });
+
+  it('offers preferences to choose from the library and what they heard, and keeps what they choose', async () => {
+    const box = await kiosk();
+    const screen = await socket(box.app, KIOSK_SCREEN);
+    expect(await screen.ask('me/profile')).toMatchObject({
+      data: {
+        preferences: { languages: [], artists: [], avoidMoods: [] },
+        choices: { languages: ['en', 'es'], artists: ['Björk Band', 'Los Días'], avoidMoods: ['calm', 'happy'] },
+        idleTimeoutS: 60,
+      },
+    });
+    const set = await screen.ask('me/preferences', { avoidMoods: ['calm'], languages: ['es'] });
+    expect(set).toEqual(expect.objectContaining({ status: 'ok', data: { languages: ['es'], artists: [], avoidMoods: ['calm'] } }));
+    // A later change of one list keeps the others.
+    await screen.ask('me/preferences', { artists: ['Los Días'] });
+    expect(box.store.users.get(box.ada)?.preferences).toEqual({ languages: ['es'], artists: ['Los Días'], avoidMoods: ['calm'] });
+  });
+
+  it('keeps the person signed in while they tap "stay", and lets the idle sign-out come when they do not', async () => {
+    // No ping within the minutes the fake clock passes: the injected socket does not answer pings.
+    const box = await kiosk({ ws: { pingIntervalMs: 300_000 } });
+    const screen = await socket(box.app, KIOSK_SCREEN);
+    expect(await screen.ask('session/options')).toMatchObject({ status: 'ok', data: { selfRegistration: false, idleTimeoutS: 60 } });
+    for (let i = 0; i < 3; i++) {
+      box.clock.advance(50_000);
+      expect(await screen.ask('session/stay')).toEqual(expect.objectContaining({ status: 'ok', data: { expiresInMs: 60_000 } }));
+    }
+    expect(box.presence.user?.name).toBe('Ada');
+    box.clock.advance(61_000);
+    expect(await screen.ask('session/stay')).toMatchObject({ status: 'error', error: { code: 'MB_ERR_AUTH_REQUIRED' } });
+    expect(box.presence.user).toBeNull();
+    expect(box.kioskChanges.at(-1)).toBeNull();
+  });
+
+  it('says whether people may register, as the admin set it', async () => {
+    const box = await kiosk({ sessions: { kioskIdleTimeoutS: 30, selfRegistration: true } });
+    const screen = await socket(box.app, KIOSK_SCREEN);
+    expect(await screen.ask('session/options')).toMatchObject({ data: { selfRegistration: true, idleTimeoutS: 30 } });
+  });
+
+  it('refuses another screen without the token, and answers it with the token', async () => {
+    const box = await kiosk();
+    const page = await socket(box.app, LAN_PAGE);
+    for (const [type, data] of [
+      ['me/profile', undefined],
+      ['me/history', undefined],
+      ['me/preferences', { avoidMoods: ['sad'] }],
+      ['session/stay', undefined],
+      ['player/unlike', { trackId: box.song }],
+    ] as const) {
+      expect(await page.ask(type, data), type).toMatchObject({ status: 'error', error: { code: 'MB_ERR_AUTH_REQUIRED' } });
+    }
+    expect(box.store.users.get(box.ada)?.preferences).toEqual({});
+    expect(await page.ask('me/history', undefined, box.token)).toMatchObject({ status: 'ok', data: { total: 3 } });
+  });
+
+  it('refuses every personal request while nobody is signed in', async () => {
+    const box = await kiosk();
+    box.presence.signOut('button');
+    const screen = await socket(box.app, KIOSK_SCREEN);
+    for (const type of ['me/profile', 'me/history', 'session/stay']) {
+      expect(await screen.ask(type), type).toMatchObject({
+        status: 'error',
+        error: { code: 'MB_ERR_AUTH_REQUIRED', message: expect.stringContaining('nobody is signed in') },
+      });
+    }
+    expect(await screen.ask('player/unlike', { trackId: box.song })).toMatchObject({
+      status: 'error',
+      error: { code: 'MB_ERR_AUTH_REQUIRED' },
+    });
+    expect(await screen.ask('session/options')).toMatchObject({ status: 'ok' });
+  });
+});

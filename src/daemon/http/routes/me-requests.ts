@@ -1,0 +1,125 @@
+import type { KioskPresence } from '../../auth/kiosk-presence.js';
+import type { LiveConfig } from '../../config/live-config.js';
+import { MoodboxError } from '../../kernel/errors.js';
+import type { Store } from '../../store/store.js';
+import type { ClientRequests, MyPreferences } from '../contract.js';
+import { coverUrlOf } from '../track-view.js';
+import type { WsContext, WsHandlers } from '../ws.js';
+
+export interface MeRequestsDeps {
+  presence: Pick<KioskPresence, 'touch'>;
+  store: Pick<Store, 'users' | 'plays' | 'tracks'>;
+  settings: Pick<LiveConfig, 'current'>;
+}
+
+type MeRequests = Pick<ClientRequests, 'session/options' | 'session/stay' | 'me/profile' | 'me/history' | 'me/preferences'>;
+
+/** How many artists the preferences offer: the ones the person heard most, so the list stays short enough to tap through. */
+const ARTIST_CHOICES = 30;
+/** How many likes count for the liked marks (the recommender reads as many). */
+const LIKES_READ = 1000;
+
+const sorted = (values: Iterable<string>): string[] =>
+  [...new Set(values)].filter((v) => v.trim() !== '').sort((a, b) => a.localeCompare(b));
+
+/**
+ * The signed-in person's own side of the kiosk on `/ws`: "tap to stay", their likes, history and
+ * preferences. WebSocket requests rather than the `/api/me` routes because after a card sign-in
+ * no screen holds a token, and the kiosk's own screen acts for whoever is signed in at it
+ * (`actingFor`). Each counts as their activity. `session/options` is for anyone.
+ */
+export function meRequests({ presence, store, settings }: MeRequestsDeps): WsHandlers<MeRequests> {
+  const idleTimeoutS = (): number => settings.current.sessions.kioskIdleTimeoutS;
+  /** The person these requests act for, their idle time started again; refused when nobody is signed in. */
+  const me = (context: WsContext, what: string) => {
+    if (context.actingFor(what) === null) throw new MoodboxError('MB_ERR_AUTH_REQUIRED', `Sign in to ${what}: nobody is signed in`);
+    const person = presence.touch();
+    if (person === null) throw new MoodboxError('MB_ERR_AUTH_REQUIRED', `Sign in again to ${what}: you were signed out`);
+    const user = store.users.get(person.id);
+    if (user === undefined) throw new MoodboxError('MB_ERR_AUTH_REQUIRED', `Sign in again to ${what}: the account is gone`);
+    return user;
+  };
+  const likes = (userId: number): number[] => [
+    ...new Set(
+      store.plays
+        .feedbackFor(userId, { limit: LIKES_READ })
+        .filter((f) => f.kind === 'like')
+        .map((f) => f.trackId),
+    ),
+  ];
+  const preferencesOf = (p: Partial<MyPreferences>): MyPreferences => ({
+    languages: p.languages ?? [],
+    artists: p.artists ?? [],
+    avoidMoods: p.avoidMoods ?? [],
+  });
+
+  return {
+    'session/options': async () => ({
+      selfRegistration: settings.current.sessions.selfRegistration,
+      idleTimeoutS: idleTimeoutS(),
+    }),
+
+    'session/stay': async (_data, context) => {
+      me(context, 'stay signed in');
+      return { expiresInMs: idleTimeoutS() * 1000 };
+    },
+
+    'me/profile': async (_data, context) => {
+      const user = me(context, 'see your page');
+      const preferences = preferencesOf(user.preferences);
+      const library = store.tracks.allWithMoods();
+      // The artists they heard most (plays and likes), so the list is theirs and short.
+      const heard = new Map<string, number>();
+      const count = (trackId: number | null): void => {
+        const artist = trackId === null ? undefined : store.tracks.get(trackId)?.artist;
+        if (artist) heard.set(artist, (heard.get(artist) ?? 0) + 1);
+      };
+      for (const play of store.plays.list({ userId: user.id, limit: 500 }).items) count(play.trackId);
+      for (const trackId of likes(user.id)) count(trackId);
+      const artists = [...heard.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, ARTIST_CHOICES)
+        .map(([a]) => a);
+      return {
+        user: { id: user.id, name: user.name },
+        likedTrackIds: likes(user.id),
+        preferences,
+        choices: {
+          languages: sorted([...library.map((t) => t.language), ...preferences.languages]),
+          artists: sorted([...artists, ...preferences.artists]),
+          avoidMoods: sorted([...library.flatMap((t) => t.moods.map((m) => m.mood)), ...preferences.avoidMoods]),
+        },
+        idleTimeoutS: idleTimeoutS(),
+      };
+    },
+
+    'me/history': async (data, context) => {
+      const user = me(context, 'see your history');
+      const page = store.plays.list({ userId: user.id, limit: data?.limit ?? 20 });
+      const liked = new Set(likes(user.id));
+      return {
+        total: page.total,
+        items: page.items.map((play) => {
+          const track = play.trackId === null ? undefined : store.tracks.get(play.trackId);
+          return {
+            id: play.id,
+            trackId: play.trackId,
+            // An untagged file is named by its file name, as everywhere on the kiosk.
+            title: track === undefined ? null : track.title || (track.uri.split('/').pop() ?? track.uri),
+            artist: track?.artist ?? null,
+            coverUrl: coverUrlOf(track?.cover ?? null),
+            startedAt: play.startedAt,
+            mood: play.mood,
+            liked: play.trackId !== null && liked.has(play.trackId),
+          };
+        }),
+      };
+    },
+
+    'me/preferences': async (data, context) => {
+      const user = me(context, 'change your preferences');
+      const updated = store.users.update(user.id, { preferences: { ...user.preferences, ...data } });
+      return preferencesOf(updated.preferences);
+    },
+  };
+}
