@@ -49,6 +49,9 @@ describe('the settings form', { timeout: 180_000 }, () => {
     expect(groups).toEqual(['music', 'camera', 'kiosk', 'people', 'advanced']);
     expect(await setting('player.maxVolume').locator('label').first().textContent()).toContain('Maximum volume');
     expect(await setting('player.maxVolume').getAttribute('data-widget')).toBe('slider');
+    // A wide range with a step of its own: the crossfade is a slider of half seconds, in ms.
+    expect(await setting('player.crossfadeMs').locator('label').first().textContent()).toContain('Crossfade between songs');
+    expect(await setting('player.crossfadeMs').getByRole('slider').getAttribute('step')).toBe('500');
     expect(await setting('player.idle.behaviour').locator('select option').allTextContents()).toContain('Stop the music');
     expect(await setting('player.quietHours').getAttribute('data-widget')).toBe('hours');
     expect(await setting('library.folders').getAttribute('data-widget')).toBe('folders');

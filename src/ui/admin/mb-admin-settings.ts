@@ -262,7 +262,7 @@ export class MbAdminSettings extends LitElement {
     const look = lookOf(id, node);
     const value = this.#value(id);
     const problem = id in this._edits ? problemOf(node, value) : '';
-    const widget = widgetOf(node);
+    const widget = widgetOf(node, look);
     const described = `${id}-help${problem ? ` ${id}-error` : ''}`;
     const flags = html`${
       node.fileOnly === true
@@ -280,7 +280,7 @@ export class MbAdminSettings extends LitElement {
     return html`<div class="setting" data-setting=${id} data-widget=${widget}>
       ${name}
       <div class="field" role=${isGroupOfControls ? 'group' : nothing} aria-labelledby=${isGroupOfControls ? `${id}-label` : nothing}>
-        ${this.#widget(id, node, widget, value, problem !== '', described, look.unit, look.choices)}
+        ${this.#widget(id, node, widget, value, problem !== '', described, look)}
         ${problem ? html`<p class="error" id="${id}-error" role="alert">${problem}</p>` : nothing}
         <p class="help" id="${id}-help">
           ${helpParts(node.description ?? '').map((p) => (p.isCode ? html`<code>${p.text}</code>` : p.text))}
@@ -296,8 +296,7 @@ export class MbAdminSettings extends LitElement {
     value: unknown,
     isInvalid: boolean,
     described: string,
-    unit: string | undefined,
-    choices: Record<string, string> | undefined,
+    { unit, choices, step: lookStep }: { unit?: string; choices?: Record<string, string>; step?: number },
   ) {
     const invalid = isInvalid ? 'true' : 'false';
     switch (widget) {
@@ -322,7 +321,7 @@ export class MbAdminSettings extends LitElement {
           )}
         </select>`;
       case 'slider': {
-        const step = node.type === 'integer' ? 1 : (node.maximum ?? 1) - (node.minimum ?? 0) <= 1 ? 0.05 : 0.5;
+        const step = lookStep ?? (node.type === 'integer' ? 1 : (node.maximum ?? 1) - (node.minimum ?? 0) <= 1 ? 0.05 : 0.5);
         return html`<span class="inline">
           <input
             id=${id}

@@ -21,12 +21,15 @@ interface SettingLook {
   choices?: Record<string, string>;
   /** The unit shown after a number. */
   unit?: string;
+  /** A slider's step: a bounded number with a step is shown as a slider even when its range is wide. */
+  step?: number;
 }
 
 /** Settings staff see often, in their words; any other setting gets a label from its key and the group of its section. */
 const LOOKS: Readonly<Record<string, SettingLook>> = {
   'player.volume': { label: 'Volume at start', group: 'music' },
   'player.maxVolume': { label: 'Maximum volume', group: 'music' },
+  'player.crossfadeMs': { label: 'Crossfade between songs', group: 'music', unit: 'ms', step: 500 },
   'player.autoplay': { label: 'Start playing when Moodbox starts', group: 'music' },
   'player.policy': {
     label: 'How the music follows the room',
@@ -159,12 +162,14 @@ export function nullableObject(node: SchemaNode): SchemaNode | undefined {
   return options.find((n) => n.type === 'object');
 }
 
-export function widgetOf(node: SchemaNode): Widget {
+/** The widget for `node`; `look` (from `lookOf`) may ask for a slider with its own step. */
+export function widgetOf(node: SchemaNode, look?: SettingLook): Widget {
   if (node.fileOnly === true) return 'readonly';
   if (choicesOf(node) !== undefined) return 'choice';
   if (isHoursObject(nullableObject(node))) return 'hours';
   if (node.type === 'boolean') return 'switch';
   if (node.type === 'integer' || node.type === 'number') {
+    if (look?.step !== undefined && node.minimum !== undefined && node.maximum !== undefined) return 'slider';
     const span = (node.maximum ?? Infinity) - (node.minimum ?? -Infinity);
     return span <= 100 ? 'slider' : 'number';
   }
