@@ -78,7 +78,8 @@ async function queuePaused(player: MpvPlayer, socketPath: string, tracks: readon
   client.attach(await connectSocket(socketPath));
   try {
     for (let tries = 0; (await client.command(['get_property', 'playlist-count'])) !== tracks.length; tries++) {
-      if (tries > 500) throw new Error(`mpv never held the ${tracks.length} songs`);
+      // As long as the other waits here (15 s): a busy machine is slow, not wrong.
+      if (tries > 1500) throw new Error(`mpv never held the ${tracks.length} songs`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   } finally {
