@@ -54,6 +54,9 @@ class FerSplit:
     def __len__(self) -> int:
         return int(self.labels.shape[0])
 
+    def subset(self, idx: np.ndarray) -> "FerSplit":
+        return FerSplit(self.images[idx], self.labels[idx], self.votes[idx], self.has_votes[idx])
+
     def ferplus_soft_targets(self) -> tuple[np.ndarray, np.ndarray]:
         """FER+ votes mapped to the 7 FER-2013 classes and normalised to sum 1.
 

@@ -9,7 +9,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 _FONT = ImageFont.load_default()
-_COLOURS = ((31, 119, 180), (214, 39, 40), (44, 160, 44), (255, 127, 14))
+_COLOURS = ((31, 119, 180), (214, 39, 40), (44, 160, 44), (255, 127, 14), (148, 103, 189),
+            (140, 86, 75))
 
 
 def _line_panel(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], title: str,
@@ -54,7 +55,8 @@ def _line_panel(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], title
             draw.line(pts, fill=colour, width=2)
         for p in pts if len(pts) < 40 else []:
             draw.ellipse((p[0] - 2, p[1] - 2, p[0] + 2, p[1] + 2), fill=colour)
-        draw.text((x0 + 320 + 185 * k, y0 + 5), "-- " + name, fill=colour, font=_FONT)
+        # Legend: up to three entries a row, two rows above the plot.
+        draw.text((x0 + 300 + 200 * (k % 3), y0 + 2 + 11 * (k // 3)), "-- " + name, fill=colour, font=_FONT)
 
 
 def plot_curves(history: list[dict], path: Path) -> None:
@@ -64,11 +66,19 @@ def plot_curves(history: list[dict], path: Path) -> None:
     xs = [h["epoch"] for h in history]
     _line_panel(draw, (0, 0, 900, 350), "training loss (soft-target cross-entropy)",
                 xs, {"train loss": [h["train_loss"] for h in history]})
-    _line_panel(draw, (0, 350, 900, 700), "accuracy",
-                xs, {"PublicTest acc": [h["test_acc"] for h in history],
-                     "train acc (augmented)": [h["train_acc"] for h in history],
-                     **({"PublicTest acc, weight average": [h.get("swa_test_acc") for h in history]}
-                        if any("swa_test_acc" in h for h in history) else {})})
+    has_val = any("val_acc" in h for h in history)
+    # With a validation split, PublicTest is drawn for reference only: the validation curve chose.
+    test_name = "PublicTest acc (not used to choose)" if has_val else "PublicTest acc"
+    series = {}
+    if has_val:
+        series["validation acc (chooses)"] = [h.get("val_acc") for h in history]
+    series[test_name] = [h["test_acc"] for h in history]
+    series["train acc (augmented)"] = [h["train_acc"] for h in history]
+    if any("swa_val_acc" in h for h in history):
+        series["validation acc, weight average"] = [h.get("swa_val_acc") for h in history]
+    if any("swa_test_acc" in h for h in history):
+        series["PublicTest acc, weight average"] = [h.get("swa_test_acc") for h in history]
+    _line_panel(draw, (0, 350, 900, 700), "accuracy", xs, series)
     img.save(path)
 
 
@@ -96,4 +106,42 @@ def plot_confusion(cm: np.ndarray, labels: Sequence[str], path: Path, title: str
             draw.text((x + 6, y + cell // 2 + 2), f"{100 * r:.1f}%", fill=colour, font=_FONT)
     draw.text((10, top + n * cell + 10), "rows: true class; cell: count and row-normalised rate",
               fill="black", font=_FONT)
+    img.save(path)
+
+
+def plot_reliability(panels: Sequence[tuple[str, Sequence[dict]]], path: Path, title: str) -> None:
+    """Reliability diagrams side by side, one per (caption, calibration_bins(...)) panel: a bar per
+    confidence bin up to its accuracy, a red tick at its mean confidence (the gap is the
+    miscalibration), the diagonal, and the bin's share of rows under the axis."""
+    size, margin, gap = 360, 50, 40
+    width = margin + len(panels) * (size + gap)
+    img = Image.new("RGB", (width, size + 130), "white")
+    draw = ImageDraw.Draw(img)
+    draw.text((10, 8), title, fill="black", font=_FONT)
+    for k, (caption, bins) in enumerate(panels):
+        left, top = margin + k * (size + gap), 45
+        bottom, right = top + size, left + size
+        draw.text((left, top - 16), caption, fill="black", font=_FONT)
+        for i in range(6):
+            v = i / 5
+            y = bottom - v * size
+            draw.line((left + 1, y, right - 1, y), fill=(230, 230, 230))
+            draw.text((left - 30, y - 6), f"{v:.1f}", fill="black", font=_FONT)
+            draw.text((left + v * size - 8, bottom + 4), f"{v:.1f}", fill="black", font=_FONT)
+        most = max((b["rows"] for b in bins), default=0) or 1
+        for b in bins:
+            x0, x1 = left + b["lower"] * size, left + b["upper"] * size
+            if b["rows"]:
+                draw.rectangle((x0 + 1, bottom - b["accuracy"] * size, x1 - 1, bottom),
+                               fill=(160, 190, 230), outline=_COLOURS[0])
+                yc = bottom - b["confidence"] * size
+                draw.line((x0 + 1, yc, x1 - 1, yc), fill=_COLOURS[1], width=2)
+            if b["rows"]:
+                draw.rectangle((x0 + 1, bottom + 40 - 18 * b["rows"] / most, x1 - 1, bottom + 40),
+                               fill=(200, 200, 200))
+        draw.line((left, bottom, right, top), fill="black")
+        draw.rectangle((left, top, right, bottom), outline="black")
+        draw.text((left, bottom + 44), "x: top probability; bars: accuracy; red: mean confidence;",
+                  fill="black", font=_FONT)
+        draw.text((left, bottom + 56), "grey: rows per bin (tallest = most)", fill="black", font=_FONT)
     img.save(path)

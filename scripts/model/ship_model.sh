@@ -7,8 +7,8 @@
 #
 # CHECKPOINT=RUN_DIR/swa.pt exports the weight average of a fine-tuning run instead of best.pt.
 #
-# RUN_DIR holds best.pt, args.json, metrics.jsonl (and report.json, curves.png, confusion.png when
-# the run has finished). MODELS_DIR defaults to models/. Evaluation reports are kept in
+# RUN_DIR holds best.pt, args.json, metrics.jsonl (and report.json, curves.png, confusion.png,
+# calibration.png when the run has finished; report.json's temperature goes into the manifest). MODELS_DIR defaults to models/. Evaluation reports are kept in
 # MODELS_DIR/report/eval-*.json, the benchmark in MODELS_DIR/report/bench-emotion.json.
 set -euo pipefail
 
@@ -43,7 +43,7 @@ for m in int8 float; do
 done
 $py scripts/model/write_manifest.py --models-dir "$models" --run "$run" "${evals[@]}"
 
-for png in curves.png confusion.png; do
+for png in curves.png confusion.png calibration.png; do
   if [[ -f "$run/$png" ]]; then cp "$run/$png" "$models/report/$png"; else say "no $run/$png yet (the run has not finished)"; fi
 done
 

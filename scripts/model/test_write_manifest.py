@@ -165,6 +165,47 @@ class WriteManifestTest(unittest.TestCase):
         self.assertEqual(training["bestSwaEpochs"], [2, 3])
         self.assertEqual(training["publicTestAccuracySwaPerEpoch"], [None, 0.67, 0.68])
 
+    def test_records_which_split_chose_what_and_the_temperature(self):
+        rows = [{"epoch": 1, "val_acc": 0.60, "test_acc": 0.64},
+                {"epoch": 2, "val_acc": 0.62, "test_acc": 0.61},
+                {"epoch": 3, "val_acc": 0.61, "test_acc": 0.66}]
+        run = self.write_run(rows, val_fraction=0.1, split_seed=0, cutmix_prob=0.3, mixup=0.0)
+        split = {"seed": 0, "fraction": 0.1, "train_rows": 25837, "val_rows": 2872,
+                 "val_per_class": {"angry": 400}, "val_indices_sha256": "ab" * 32}
+        calib = {"temperature": 1.31, "fitted_on": "validation split, flip-TTA", "ece_bins": 15,
+                 **{name: {tta: {"ece_before": 0.08, "ece_after": 0.02, "bins_before": [], "bins_after": []}
+                           for tta in ("flip_tta", "no_tta")} for name in ("validation", "publictest")}}
+        (run / "report.json").write_text(json.dumps({
+            "checkpoint": "best.pt", "best_epoch": 2, "accuracy": 0.61, "accuracy_flip_tta": 0.62,
+            "val_accuracy": 0.62, "val_accuracy_flip_tta": 0.63, "validation_split": split,
+            "temperature": 1.31, "calibration": calib}))
+        main(["--models-dir", str(self.dir), "--run", str(run)])
+        models = self.manifest()["models"]
+        training = models["emotion-float.onnx"]["training"]
+        # Epoch 2 has the best validation accuracy; epoch 3's better PublicTest figure must not choose.
+        self.assertEqual(training["bestEpoch"], 2)
+        self.assertEqual(training["validationAccuracyPerEpoch"], [0.60, 0.62, 0.61])
+        self.assertEqual(training["validationSplit"]["val_indices_sha256"], "ab" * 32)
+        self.assertEqual(training["selection"]["bestEpoch"], "validation split (accuracy, no TTA)")
+        self.assertEqual(training["selection"]["publicTest"], "final measure only, never used for a choice")
+        self.assertEqual(training["report"]["calibration"]["validationFlipTta"], {"eceBefore": 0.08, "eceAfter": 0.02})
+        self.assertIn("--val-fraction 0.1 --split-seed 0 --cutmix-prob 0.3", training["command"])
+        self.assertNotIn("--mixup", training["command"])
+        for name in ("emotion-float.onnx", "emotion-int8.onnx"):
+            self.assertEqual(models[name]["temperature"], 1.31)
+            self.assertIn("2,872 images held out", models[name]["provenance"])
+            self.assertNotIn("selected on PublicTest", models[name]["provenance"])
+        # Kept on a later write without --run while the files are unchanged.
+        main(["--models-dir", str(self.dir)])
+        self.assertEqual(self.manifest()["models"]["emotion-int8.onnx"]["temperature"], 1.31)
+
+    def test_refuses_a_split_run_whose_report_lost_the_split(self):
+        run = self.write_run([{"epoch": 1, "val_acc": 0.6, "test_acc": 0.6}], val_fraction=0.1)
+        (run / "report.json").write_text(json.dumps({"checkpoint": "best.pt", "accuracy": 0.6}))
+        with self.assertRaises(SystemExit) as ctx:
+            main(["--models-dir", str(self.dir), "--run", str(run)])
+        self.assertIn("does not record it", str(ctx.exception))
+
     def test_refuses_a_model_without_labels(self):
         model = tiny_model()
         del model.metadata_props[:]

@@ -1,12 +1,17 @@
-"""Train the Moodbox emotion CNN on FER-2013 Training; select and evaluate on PublicTest.
+"""Train the Moodbox emotion CNN on FER-2013 Training; select on a validation split; report PublicTest.
+
+A stratified, seeded validation split (--val-fraction of Usage == Training, fer_split.py) makes
+every choice: the best epoch, the weight-averaging candidate, the softmax temperature. PublicTest
+is logged per epoch for the curves only and measured once in the final report.
 
 Writes to --out (outside the repository):
-  last.pt          full state after every epoch (model, optimiser, scheduler, history); --resume
-  best.pt          model weights of the epoch with the best PublicTest accuracy (no TTA); with
+  last.pt          full state after every epoch (model, optimiser, scheduler, history, split); --resume
+  best.pt          model weights of the epoch with the best validation accuracy (no TTA); with
                    --swa-start, the candidates also include the running weight average (SWA)
   metrics.jsonl    one JSON line per epoch
-  report.json      final evaluation of best.pt (with and without flip-TTA, per-class recall,
-                   confusion matrix, FER+ majority accuracy)
+  report.json      final evaluation of best.pt on the validation split and on PublicTest (with and
+                   without flip-TTA, per-class recall, confusion matrix, FER+ majority accuracy),
+                   the split's record
   curves.png, confusion.png
 
 See README.md in this folder for the preprocessing contract and the exact commands.
@@ -35,7 +40,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fer_data import (DEFAULT_CACHE_DIR, DEFAULT_CSV, FER_LABELS, FERPLUS_EMOTIONS,  # noqa: E402
                       FERPLUS_TO_FER, FerSplit, load_fer)
 from fer_model import MEAN, STD, EmotionNet, count_macs, count_params  # noqa: E402
-from fer_plots import plot_confusion, plot_curves  # noqa: E402
+from calibration import (calibration_bins, expected_calibration_error, fit_temperature,  # noqa: E402
+                         nll, tta_probs)
+from fer_plots import plot_confusion, plot_curves, plot_reliability  # noqa: E402
+from fer_split import describe_split, stratified_split  # noqa: E402
 from swa import cyclic_lr, update_average  # noqa: E402
 
 
@@ -73,12 +81,26 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--scale", type=float, default=0.1, help="zoom in [1-s, 1+s]")
     ap.add_argument("--channels-last", action=argparse.BooleanOptionalAction, default=True,
                     help="channels-last memory format (about 25%% faster on CPU here)")
+    ap.add_argument("--val-fraction", type=float, default=0.1,
+                    help="share of Usage == Training held out (stratified) for every choice")
+    ap.add_argument("--split-seed", type=int, default=0,
+                    help="seed of the validation split (kept apart from --seed so that runs with "
+                         "different training seeds share one split)")
+    ap.add_argument("--mixup", type=float, default=0.0,
+                    help="mixup: mix each batch with a shuffled copy, weight ~ Beta(A, A); 0 = off")
+    ap.add_argument("--cutmix-prob", type=float, default=0.0,
+                    help="probability that a batch gets cutmix (a pasted box, area ~ Uniform) instead "
+                         "of mixup")
     ap.add_argument("--limit-train", type=int, default=0, help="smoke runs: use only N training images")
+    ap.add_argument("--limit-val", type=int, default=0, help="smoke runs: use only N validation images")
     ap.add_argument("--limit-test", type=int, default=0, help="smoke runs: use only N PublicTest images")
     ap.add_argument("--report-from", choices=("best", "swa"), default="best",
                     help="checkpoint evaluated in report.json and the plots: best.pt, or swa.pt (the "
                          "weight average after the last epoch)")
     ap.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
+    ap.add_argument("--report-only", action="store_true",
+                    help="with the state of OUT/last.pt, train no further: write report.json and the plots "
+                         "for best.pt (or swa.pt) as they stand, e.g. for a run stopped before its last epoch")
     ap.add_argument("--csv", type=Path, default=DEFAULT_CSV)
     ap.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE_DIR)
     return ap.parse_args(argv)
@@ -134,6 +156,35 @@ def augment(images_u8: torch.Tensor, args: argparse.Namespace, gen: torch.Genera
     return x
 
 
+def mix_batch(x: torch.Tensor, t: torch.Tensor, args: argparse.Namespace,
+              gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    """Cutmix (probability --cutmix-prob) or mixup (--mixup alpha) of a batch with a shuffled copy
+    of itself; the soft targets mix in the same proportion as the pixels."""
+    n = x.shape[0]
+    use_cutmix = args.cutmix_prob > 0 and float(torch.rand(1, generator=gen)) < args.cutmix_prob
+    if not use_cutmix and args.mixup <= 0:
+        return x, t
+    perm = torch.randperm(n, generator=gen)
+    if use_cutmix:
+        size = x.shape[-1]
+        area = float(torch.rand(1, generator=gen))  # pasted share of the image, Beta(1, 1)
+        side = int(round(size * math.sqrt(area)))
+        if side == 0:
+            return x, t
+        top = int(torch.randint(0, size - side + 1, (1,), generator=gen))
+        left = int(torch.randint(0, size - side + 1, (1,), generator=gen))
+        x = x.clone()
+        x[:, :, top:top + side, left:left + side] = x[perm][:, :, top:top + side, left:left + side]
+        lam = 1.0 - side * side / (size * size)
+    else:
+        # Beta(a, a) from two gamma draws; numpy's generator seeded from the epoch's stream keeps
+        # a resumed run on the same batches.
+        rs = np.random.RandomState(int(torch.randint(0, 2**31 - 1, (1,), generator=gen)))
+        lam = float(rs.beta(args.mixup, args.mixup))
+        x = lam * x + (1 - lam) * x[perm]
+    return x, lam * t + (1 - lam) * t[perm]
+
+
 def soft_targets(split: FerSplit, args: argparse.Namespace) -> torch.Tensor:
     """(1 - m) * label-smoothed FER one-hot + m * FER+ 7-class vote distribution (m = ferplus_mix).
 
@@ -164,6 +215,50 @@ def predict_probs(model: torch.nn.Module, images_u8: torch.Tensor, flip_tta: boo
             p = (p + F.softmax(model(torch.flip(x, dims=[3])), dim=1)) / 2
         out.append(p)
     return torch.cat(out)
+
+
+@torch.no_grad()
+def predict_views(model: torch.nn.Module, images_u8: torch.Tensor, channels_last: bool = False,
+                  batch: int = 512) -> list[np.ndarray]:
+    """Logits of the images and of their mirrors (float64 numpy), for temperature fitting."""
+    model.eval()
+    plain, mirrored = [], []
+    for i in range(0, images_u8.shape[0], batch):
+        x = normalise(images_u8[i:i + batch])
+        if channels_last:
+            x = x.contiguous(memory_format=torch.channels_last)
+        plain.append(model(x).double())
+        mirrored.append(model(torch.flip(x, dims=[3])).double())
+    return [torch.cat(plain).numpy(), torch.cat(mirrored).numpy()]
+
+
+def calibrate(model: torch.nn.Module, val: FerSplit, val_images: torch.Tensor, test: FerSplit,
+              test_images: torch.Tensor, channels_last: bool, n_bins: int = 15) -> dict:
+    """One temperature fitted on the validation split with flip-TTA (as the daemon runs it); ECE and
+    NLL before (T = 1) and after, on the validation split and on PublicTest."""
+    val_views = predict_views(model, val_images, channels_last)
+    temperature = fit_temperature(val_views, val.labels)
+    result: dict = {
+        "temperature": round(temperature, 4),
+        "fitted_on": "validation split, flip-TTA: NLL of the mean of softmax(logits / T) over the "
+                     "face and its mirror (scripts/model/calibration.py)",
+        "ece_bins": n_bins,
+        "ece": "top-label expected calibration error, equal-width bins over (0, 1]",
+    }
+    for name, split, images, views in (("validation", val, val_images, val_views),
+                                       ("publictest", test, test_images, None)):
+        views = views if views is not None else predict_views(model, images, channels_last)
+        for tta, vs in (("flip_tta", views), ("no_tta", views[:1])):
+            before, after = tta_probs(vs, 1.0), tta_probs(vs, temperature)
+            result.setdefault(name, {})[tta] = {
+                "ece_before": expected_calibration_error(before, split.labels, n_bins),
+                "ece_after": expected_calibration_error(after, split.labels, n_bins),
+                "nll_before": nll(before, split.labels),
+                "nll_after": nll(after, split.labels),
+                "bins_before": calibration_bins(before, split.labels, n_bins),
+                "bins_after": calibration_bins(after, split.labels, n_bins),
+            }
+    return result
 
 
 def confusion(true: np.ndarray, pred: np.ndarray, k: int) -> np.ndarray:
@@ -268,6 +363,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.min_lr is None:
         args.min_lr = args.lr / 10
+    if args.report_only:
+        args.resume = True
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
     seed_everything(args.seed)
@@ -277,16 +374,23 @@ def main(argv: list[str] | None = None) -> int:
     metrics_path = out / "metrics.jsonl"
 
     data = load_fer(args.csv, args.cache_dir)
-    train, test = data["Training"], data["PublicTest"]
+    full, test = data["Training"], data["PublicTest"]
+    train_idx, val_idx = stratified_split(full.labels, args.val_fraction, args.split_seed)
+    split_record = describe_split(full.labels, args.val_fraction, args.split_seed, train_idx, val_idx,
+                                  list(FER_LABELS))
+    train, val = full.subset(train_idx), full.subset(val_idx)
     if args.limit_train:
         idx = np.random.RandomState(args.seed).permutation(len(train))[:args.limit_train]
-        train = FerSplit(train.images[idx], train.labels[idx], train.votes[idx], train.has_votes[idx])
+        train = train.subset(idx)
+    if args.limit_val:
+        val = val.subset(np.arange(min(args.limit_val, len(val))))
     if args.limit_test:
         test = FerSplit(test.images[:args.limit_test], test.labels[:args.limit_test],
                         test.votes[:args.limit_test], test.has_votes[:args.limit_test])
     train_images = torch.from_numpy(train.images)
     train_targets = soft_targets(train, args)
     test_images = torch.from_numpy(test.images)
+    val_images = torch.from_numpy(val.images)
 
     counts = np.bincount(train.labels, minlength=len(FER_LABELS)).astype(np.float64)
     class_w = (np.median(counts) / np.maximum(counts, 1)) ** args.class_weight_power
@@ -323,10 +427,15 @@ def main(argv: list[str] | None = None) -> int:
         if not last_path.is_file():
             raise SystemExit(f"--resume: {last_path} does not exist")
         state = torch.load(last_path, map_location="cpu")
-        for key in ("epochs", "width", "batch_size", "lr", "schedule", "swa_start"):
+        for key in ("epochs", "width", "batch_size", "lr", "schedule", "swa_start", "val_fraction",
+                    "split_seed", "mixup", "cutmix_prob"):
             if state["args"].get(key, getattr(args, key)) != getattr(args, key):
                 raise SystemExit(f"--resume: expected --{key.replace('_', '-')} {state['args'][key]} "
                                  f"(from the checkpoint), got {getattr(args, key)}")
+        saved_split = state.get("split", {}).get("val_indices_sha256")
+        if saved_split != split_record["val_indices_sha256"]:
+            raise SystemExit(f"--resume: the validation split differs from the checkpoint's "
+                             f"(sha256 {saved_split} there, {split_record['val_indices_sha256']} now)")
         model.load_state_dict(state["model"])
         opt.load_state_dict(state["optimizer"])
         sched.load_state_dict(state["scheduler"])
@@ -334,16 +443,17 @@ def main(argv: list[str] | None = None) -> int:
         swa_avg, swa_n = state.get("swa_avg"), state.get("swa_n", 0)
         # metrics.jsonl must match the checkpoint (an epoch may have been logged after last.pt).
         metrics_path.write_text("".join(json.dumps(h) + "\n" for h in history))
-        print(f"resumed after epoch {start_epoch} (best PublicTest acc {best_acc:.4f})", flush=True)
+        print(f"resumed after epoch {start_epoch} (best validation acc {best_acc:.4f})", flush=True)
     else:
         metrics_path.write_text("")
     (out / "args.json").write_text(json.dumps({k: str(v) if isinstance(v, Path) else v
                                                for k, v in vars(args).items()}, indent=2) + "\n")
     print(f"model: width {args.width}, {params} params, {macs / 1e6:.1f} M MACs "
-          f"({2 * macs / 1e6:.1f} MFLOPs) per 48x48 face; train {len(train)}, test {len(test)}, "
+          f"({2 * macs / 1e6:.1f} MFLOPs) per 48x48 face; train {len(train)}, validation {len(val)} "
+          f"(split sha256 {split_record['val_indices_sha256'][:12]}), PublicTest {len(test)}, "
           f"{steps_per_epoch} steps/epoch", flush=True)
 
-    for epoch in range(start_epoch, args.epochs):
+    for epoch in range(start_epoch, start_epoch if args.report_only else args.epochs):
         t0 = time.time()
         # Per-epoch generator seeded from (seed, epoch): a resumed run sees the same batches.
         gen = torch.Generator().manual_seed(args.seed * 100_003 + epoch)
@@ -359,6 +469,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.channels_last:
                 x = x.contiguous(memory_format=torch.channels_last)
             t = train_targets[idx]
+            x, t = mix_batch(x, t, args, gen)
             logits = model(x)
             per_sample = -(t * F.log_softmax(logits, dim=1)).sum(1)
             loss = (per_sample * (t @ class_w)).mean()
@@ -372,18 +483,22 @@ def main(argv: list[str] | None = None) -> int:
             correct += int((logits.argmax(1) == torch.from_numpy(train.labels)[idx]).sum())
             seen += idx.numel()
         train_s = time.time() - t0
+        probs = predict_probs(model, val_images, flip_tta=False, channels_last=args.channels_last)
+        val_acc = float((probs.argmax(1).numpy() == val.labels).mean())
+        # PublicTest per epoch is for the curves only: nothing below looks at it.
         probs = predict_probs(model, test_images, flip_tta=False, channels_last=args.channels_last)
         test_acc = float((probs.argmax(1).numpy() == test.labels).mean())
         record = {"epoch": epoch + 1, "train_loss": round(loss_sum / seen, 5),
-                  "train_acc": round(correct / seen, 5), "test_acc": round(test_acc, 5),
+                  "train_acc": round(correct / seen, 5), "val_acc": round(val_acc, 5),
+                  "test_acc": round(test_acc, 5),
                   "lr": round(sched.get_last_lr()[0], 6), "train_seconds": round(train_s, 1),
                   "seconds": round(time.time() - t0, 1)}
         meta = {"width": args.width, "dropout": args.dropout, "mean": MEAN, "std": STD,
                 "labels": list(FER_LABELS)}
-        if test_acc > best_acc:
-            best_acc = test_acc
-            atomic_save({"model": model.state_dict(), "epoch": epoch + 1, "test_acc": test_acc,
-                         **meta}, best_path)
+        if val_acc > best_acc:
+            best_acc = val_acc
+            atomic_save({"model": model.state_dict(), "epoch": epoch + 1, "val_acc": val_acc,
+                         "test_acc": test_acc, **meta}, best_path)
         if swa_model is not None and epoch + 1 >= args.swa_start:
             params_now = dict(model.named_parameters())
             swa_avg = update_average(swa_avg, {k: params_now[k].detach() for k in param_names}, swa_n)
@@ -396,21 +511,23 @@ def main(argv: list[str] | None = None) -> int:
             bn_gen = torch.Generator().manual_seed(args.seed * 100_003 + 99_991)
             bn_idx = torch.randperm(len(train), generator=bn_gen)[:args.bn_images or len(train)]
             recompute_bn(swa_model, train_images[bn_idx], args, bn_gen)
+            swa_probs = predict_probs(swa_model, val_images, flip_tta=False, channels_last=args.channels_last)
+            swa_acc = float((swa_probs.argmax(1).numpy() == val.labels).mean())
             swa_probs = predict_probs(swa_model, test_images, flip_tta=False, channels_last=args.channels_last)
-            swa_acc = float((swa_probs.argmax(1).numpy() == test.labels).mean())
+            swa_test_acc = float((swa_probs.argmax(1).numpy() == test.labels).mean())
             first = epoch + 2 - swa_n
-            record.update({"swa_test_acc": round(swa_acc, 5), "swa_epochs": [first, epoch + 1],
-                           "seconds": round(time.time() - t0, 1)})
-            atomic_save({"model": swa_model.state_dict(), "epoch": epoch + 1, "test_acc": swa_acc,
-                         "swa_epochs": [first, epoch + 1], **meta}, out / "swa.pt")
+            record.update({"swa_val_acc": round(swa_acc, 5), "swa_test_acc": round(swa_test_acc, 5),
+                           "swa_epochs": [first, epoch + 1], "seconds": round(time.time() - t0, 1)})
+            atomic_save({"model": swa_model.state_dict(), "epoch": epoch + 1, "val_acc": swa_acc,
+                         "test_acc": swa_test_acc, "swa_epochs": [first, epoch + 1], **meta}, out / "swa.pt")
             if swa_acc > best_acc:
                 best_acc = swa_acc
-                atomic_save({"model": swa_model.state_dict(), "epoch": epoch + 1, "test_acc": swa_acc,
-                             "swa_epochs": [first, epoch + 1], **meta}, best_path)
+                atomic_save({"model": swa_model.state_dict(), "epoch": epoch + 1, "val_acc": swa_acc,
+                             "test_acc": swa_test_acc, "swa_epochs": [first, epoch + 1], **meta}, best_path)
         history.append(record)
         atomic_save({"model": model.state_dict(), "optimizer": opt.state_dict(),
                      "scheduler": sched.state_dict(), "epoch": epoch + 1, "best_acc": best_acc,
-                     "swa_avg": swa_avg, "swa_n": swa_n,
+                     "swa_avg": swa_avg, "swa_n": swa_n, "split": split_record,
                      "history": history, "args": {k: str(v) if isinstance(v, Path) else v
                                                   for k, v in vars(args).items()}}, last_path)
         with metrics_path.open("a") as fh:
@@ -420,37 +537,70 @@ def main(argv: list[str] | None = None) -> int:
     report_ckpt = best_path if args.report_from == "best" else out / "swa.pt"
     best = torch.load(report_ckpt, map_location="cpu")
     model.load_state_dict(best["model"])
+    val_result = evaluate(model, val, val_images, args.channels_last)
+    # PublicTest: measured once, here, on the checkpoint the validation split chose.
     result = evaluate(model, test, test_images, args.channels_last)
+    calib = calibrate(model, val, val_images, test, test_images, args.channels_last)
+    what = (f"average of epochs {best['swa_epochs'][0]}-{best['swa_epochs'][1]}" if best.get("swa_epochs")
+            else f"best epoch {best['epoch']}")
     report = {
         "split": "PublicTest" + (f" (first {args.limit_test} rows only)" if args.limit_test else ""),
         "test_rows": len(test),
         "train_rows": len(train),
+        "val_rows": len(val),
+        "validation_split": split_record,
+        "selection": {
+            "best_epoch": f"highest validation accuracy (no TTA) over the per-epoch weights"
+                          + (" and the running weight averages" if args.swa_start else ""),
+            "report_checkpoint": f"{report_ckpt.name} ({what})",
+            "publictest": "logged per epoch for the curves; never used for a choice",
+        },
         "checkpoint": report_ckpt.name,
         "best_epoch": best["epoch"],
         "best_swa_epochs": best.get("swa_epochs"),
         "accuracy": result["no_tta"]["accuracy"],
         "accuracy_flip_tta": result["flip_tta"]["accuracy"],
+        "val_accuracy": val_result["no_tta"]["accuracy"],
+        "val_accuracy_flip_tta": val_result["flip_tta"]["accuracy"],
         "labels": list(FER_LABELS),
         "no_tta": result["no_tta"],
         "flip_tta": result["flip_tta"],
+        "validation": val_result,
+        "temperature": calib["temperature"],
+        "calibration": calib,
         "model": {"arch": "EmotionNet (scripts/model/fer_model.py)", "width": args.width,
                   "params": params, "macs": macs, "flops": 2 * macs},
         "preprocessing": {"layout": "NCHW float32 [N,1,48,48]", "value": "(pixel/255 - mean) / std",
                           "mean": MEAN, "std": STD, "grey": "0..255 face crop resized to 48x48"},
-        "note": "the best epoch was selected on PublicTest, so these figures are slightly optimistic; "
-                "the PrivateTest holdout is the independent check",
+        "note": "every choice was made on the validation split (a stratified share of Usage == "
+                "Training, not trained on); PublicTest is an untouched measure",
         "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+        "epochs_run": len(history),
+        "epochs_planned": args.epochs,
         "total_seconds": round(sum(h["seconds"] for h in history), 1),
     }
     (out / "report.json").write_text(json.dumps(report, indent=2) + "\n")
     plot_curves(history, out / "curves.png")
-    what = (f"average of epochs {best['swa_epochs'][0]}-{best['swa_epochs'][1]}" if best.get("swa_epochs")
-            else f"best epoch {best['epoch']}")
+    t = calib["temperature"]
+    plot_reliability(
+        [(f"validation, T = 1: ECE {calib['validation']['flip_tta']['ece_before']:.4f}",
+          calib["validation"]["flip_tta"]["bins_before"]),
+         (f"validation, T = {t:.3f}: ECE {calib['validation']['flip_tta']['ece_after']:.4f}",
+          calib["validation"]["flip_tta"]["bins_after"]),
+         (f"PublicTest, T = {t:.3f}: ECE {calib['publictest']['flip_tta']['ece_after']:.4f}",
+          calib["publictest"]["flip_tta"]["bins_after"])],
+        out / "calibration.png",
+        f"Reliability with flip-TTA ({calib['ece_bins']} bins), {report['checkpoint']}; the temperature "
+        f"was fitted on the validation split (PublicTest before: ECE "
+        f"{calib['publictest']['flip_tta']['ece_before']:.4f})")
     plot_confusion(np.array(result["no_tta"]["confusion_matrix"]), FER_LABELS, out / "confusion.png",
                    f"PublicTest, {what}: accuracy {report['accuracy']:.4f} "
                    f"(flip-TTA {report['accuracy_flip_tta']:.4f})")
-    print(f"{what}: PublicTest accuracy {report['accuracy']:.4f}, "
-          f"with flip-TTA {report['accuracy_flip_tta']:.4f}; report in {out / 'report.json'}", flush=True)
+    print(f"{what}: validation accuracy {report['val_accuracy']:.4f} (flip-TTA "
+          f"{report['val_accuracy_flip_tta']:.4f}); PublicTest accuracy {report['accuracy']:.4f}, "
+          f"with flip-TTA {report['accuracy_flip_tta']:.4f}; temperature {t:.3f} (validation ECE "
+          f"{calib['validation']['flip_tta']['ece_before']:.4f} -> "
+          f"{calib['validation']['flip_tta']['ece_after']:.4f}); report in {out / 'report.json'}", flush=True)
     return 0
 
 

@@ -10,7 +10,10 @@ from the existing manifest unless given again:
 
 - `--eval emotion-int8.onnx=noTta:/tmp/int8.json` stores the figures of a `moodbox eval --json` run
   under `accuracy.<KEY>` (accuracy, per-class recall, confusion matrix, FER+ majority, images/s).
-- `--run DIR` records the training run (args.json, report.json, the best epoch) under `training`.
+- `--run DIR` records the training run (args.json, report.json, the best epoch) under `training`,
+  with the validation split that made its choices (`training.validationSplit`, `training.selection`),
+  and the softmax temperature fitted on that split as the entry's `temperature` (the daemon divides
+  the logits by it before the softmax; absent = 1).
 - `--flip-tta FILE=true` sets whether the daemon averages each face with its mirror (default false).
 - `--other-cpu emotion-int8.onnx=arm64-cortex-a72:/tmp/a72.json` stores figures measured on another
   CPU (`scripts/check-arm64.sh`) under `otherCpus.<KEY>`, kept while the file is unchanged.
@@ -37,6 +40,10 @@ EMOTION_MODELS = "emotion-*.onnx"
 PROVENANCE = ("Moodbox's own CNN (scripts/model/fer_model.py), trained by scripts/model/train.py on FER-2013 "
               "Usage=Training (28,709 images) with 0.3 x FER+ vote targets, best epoch selected on PublicTest; "
               "exported by export_onnx.py (BatchNorm folded, opset 13)")
+VALIDATED_PROVENANCE = ("Moodbox's own CNN (scripts/model/fer_model.py), trained by scripts/model/train.py on FER-2013 "
+                        "Usage=Training minus a stratified validation split ({val_rows:,} images held out, seed "
+                        "{seed}) with FER+ vote targets; epoch, weight average and temperature chosen on that split, "
+                        "PublicTest untouched; exported by export_onnx.py (BatchNorm folded, opset 13)")
 QUANTIZED_PROVENANCE = "; quantized to int8 QDQ by quantize.py (calibration on FER-2013 Training images)"
 LICENCE = ("MIT (the Moodbox project). Training data: FER-2013 (Goodfellow et al., 2013; released for research, "
            "no explicit licence) and the FER+ labels (Microsoft, MIT). No image is shipped in the model.")
@@ -103,26 +110,54 @@ def training_record(run: Path) -> dict:
     record: dict = {
         "data": "FER-2013 Usage=Training (28,709 images) with FER+ votes; selection on PublicTest (3,589)",
         "command": train_command(run, args),
-        "args": {k: v for k, v in args.items() if k not in ("out", "csv", "cache_dir", "resume")},
+        "args": {k: v for k, v in args.items() if k not in ("out", "csv", "cache_dir", "resume", "report_only")},
     }
     report_path = run / "report.json"
-    if report_path.is_file():
-        report = json.loads(report_path.read_text())
+    report = json.loads(report_path.read_text()) if report_path.is_file() else {}
+    split = report.get("validation_split")
+    if split is None and "val_fraction" in args and report:
+        raise SystemExit(f"{report_path}: the run used a validation split but its report does not record it")
+    if split is not None:
+        record["data"] = (f"FER-2013 Usage=Training minus the validation split ({split['train_rows']:,} images) "
+                          f"with FER+ votes; every choice on the validation split ({split['val_rows']:,}); "
+                          "PublicTest (3,589) measured only at the end")
+        record["validationSplit"] = split
+        # Which split chose what: the reader of the manifest should not have to guess.
+        record["selection"] = {
+            "bestEpoch": "validation split (accuracy, no TTA)",
+            "weightAverage": "validation split" if args.get("swa_start") else None,
+            "temperature": "validation split (NLL with flip-TTA)" if "temperature" in report else None,
+            "publicTest": "final measure only, never used for a choice",
+        }
+    if report:
         keep = ("checkpoint", "best_epoch", "best_swa_epochs", "epochs", "params", "macs", "accuracy", "accuracy_flip_tta",
-                "train_seconds")
+                "val_accuracy", "val_accuracy_flip_tta", "temperature", "epochs_run", "epochs_planned", "train_seconds")
         record["report"] = {k: report[k] for k in keep if k in report}
+        calib = report.get("calibration")
+        if calib:
+            record["report"]["calibration"] = {
+                "temperature": calib["temperature"], "fittedOn": calib["fitted_on"], "eceBins": calib["ece_bins"],
+                **{f"{split_name}{'FlipTta' if tta == 'flip_tta' else ''}": {
+                    "eceBefore": calib[split_name][tta]["ece_before"], "eceAfter": calib[split_name][tta]["ece_after"]}
+                   for split_name in ("validation", "publictest") for tta in ("flip_tta", "no_tta")}}
     metrics = run / "metrics.jsonl"
     if metrics.is_file():
         rows = [json.loads(line) for line in metrics.read_text().splitlines() if line.strip()]
         if rows:
-            best = max(rows, key=lambda r: max(r["test_acc"], r.get("swa_test_acc", -1.0)))
+            # The epoch that chose: by validation accuracy where the run had a split, else PublicTest (older runs).
+            key = "val_acc" if all("val_acc" in r for r in rows) else "test_acc"
+            best = max(rows, key=lambda r: max(r[key], r.get(f"swa_{key}", -1.0)))
             record["bestEpoch"] = best["epoch"]
             record["epochsRun"] = len(rows)
+            if key == "val_acc":
+                record["validationAccuracyPerEpoch"] = [r["val_acc"] for r in rows]
             record["publicTestAccuracyPerEpoch"] = [r["test_acc"] for r in rows]
             if any("swa_test_acc" in r for r in rows):
                 # Accuracy of the running weight average after each epoch (None before --swa-start).
+                if key == "val_acc":
+                    record["validationAccuracySwaPerEpoch"] = [r.get("swa_val_acc") for r in rows]
                 record["publicTestAccuracySwaPerEpoch"] = [r.get("swa_test_acc") for r in rows]
-                if best.get("swa_test_acc", -1.0) > best["test_acc"]:
+                if best.get(f"swa_{key}", -1.0) > best[key]:
                     record["bestSwaEpochs"] = best["swa_epochs"]
     return record
 
@@ -141,6 +176,12 @@ def train_command(run: Path, args: dict) -> str:
         cmd += f" --swa-start {args['swa_start']} --bn-images {args['bn_images']}"
     if args.get("report_from", "best") != "best":
         cmd += f" --report-from {args['report_from']}"
+    if "val_fraction" in args:
+        cmd += f" --val-fraction {args['val_fraction']} --split-seed {args.get('split_seed', 0)}"
+    if args.get("mixup"):
+        cmd += f" --mixup {args['mixup']}"
+    if args.get("cutmix_prob"):
+        cmd += f" --cutmix-prob {args['cutmix_prob']}"
     return cmd
 
 
@@ -154,16 +195,23 @@ def build(models_dir: Path, existing: dict, evals: list[tuple[str, str, dict]], 
         same_model = prev.get("sha256") == entry["sha256"]
         quantized = "quantization" in entry
         entry["flipTta"] = flip.get(path.name, prev.get("flipTta", False))
-        entry["provenance"] = PROVENANCE + (QUANTIZED_PROVENANCE if quantized else "")
+        training = training_record(run) if run is not None else prev.get("training") if same_model else None
+        split = (training or {}).get("validationSplit")
+        entry["provenance"] = ((VALIDATED_PROVENANCE.format(val_rows=split["val_rows"], seed=split["seed"])
+                                if split else PROVENANCE) + (QUANTIZED_PROVENANCE if quantized else ""))
         entry["licence"] = LICENCE
         # Figures measured on other bytes are dropped, never carried over to a new file.
         entry["accuracy"] = dict(prev.get("accuracy", {})) if same_model else {}
         if same_model and isinstance(prev.get("otherCpus"), dict):
             entry["otherCpus"] = dict(prev["otherCpus"])
-        if run is not None:
-            entry["training"] = training_record(run)
-        elif same_model and "training" in prev:
-            entry["training"] = prev["training"]
+        if training is not None:
+            entry["training"] = training
+        # The temperature belongs to the weights: from the run that made them, else kept while the file is unchanged.
+        temperature = (training or {}).get("report", {}).get("temperature")
+        if temperature is None and same_model:
+            temperature = prev.get("temperature")
+        if temperature is not None:
+            entry["temperature"] = temperature
         models[path.name] = entry
     # A quantized model was trained as the float model it was quantized from.
     for entry in models.values():
@@ -171,6 +219,12 @@ def build(models_dir: Path, existing: dict, evals: list[tuple[str, str, dict]], 
         parent = next((m for m in models.values() if m["sha256"] == source), None)
         if "training" not in entry and parent is not None and "training" in parent:
             entry["training"] = parent["training"]
+            if "temperature" in parent and "temperature" not in entry:
+                entry["temperature"] = parent["temperature"]
+            split = parent["training"].get("validationSplit")
+            if split:
+                entry["provenance"] = (VALIDATED_PROVENANCE.format(val_rows=split["val_rows"], seed=split["seed"])
+                                       + QUANTIZED_PROVENANCE)
     for name, key, figures in evals:
         if name not in models:
             raise SystemExit(f"--eval {name}: no such model in {models_dir}")
