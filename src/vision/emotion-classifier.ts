@@ -25,18 +25,20 @@ export interface EmotionClassifier {
 }
 
 /**
- * Softmax of `scores[offset .. offset + labels.length)` as a result. With `extra`, the softmax of
- * `extra` at the same offset is averaged in (flip test-time augmentation).
+ * Softmax of `scores[offset .. offset + labels.length)` divided by `temperature` (the model's
+ * calibration, 1 = none) as a result. With `extra`, the softmax of `extra` at the same offset is
+ * averaged in (flip test-time augmentation).
  */
 export function resultFromLogits(
   labels: readonly string[],
   scores: ArrayLike<number>,
   offset: number,
   extra?: { scores: ArrayLike<number>; offset: number },
+  temperature = 1,
 ): EmotionResult {
-  const p = softmax(scores, offset, labels.length);
+  const p = softmax(scores, offset, labels.length, temperature);
   if (extra !== undefined) {
-    const q = softmax(extra.scores, extra.offset, labels.length);
+    const q = softmax(extra.scores, extra.offset, labels.length, temperature);
     for (let i = 0; i < p.length; i++) p[i] = ((p[i] ?? 0) + (q[i] ?? 0)) / 2;
   }
   return resultFromProbabilities(labels, p);
@@ -54,14 +56,14 @@ export function resultFromProbabilities(labels: readonly string[], probabilities
   return { probabilities: out, label: labels[best] ?? '', confidence: probabilities[best] ?? 0 };
 }
 
-/** Numerically stable softmax of `n` scores starting at `offset`. */
-export function softmax(scores: ArrayLike<number>, offset: number, n: number): Float64Array {
+/** Numerically stable softmax of `n` scores starting at `offset`, each divided by `temperature` first. */
+export function softmax(scores: ArrayLike<number>, offset: number, n: number, temperature = 1): Float64Array {
   const out = new Float64Array(n);
   let max = -Infinity;
   for (let i = 0; i < n; i++) max = Math.max(max, scores[offset + i] ?? -Infinity);
   let sum = 0;
   for (let i = 0; i < n; i++) {
-    const e = Math.exp((scores[offset + i] ?? -Infinity) - max);
+    const e = Math.exp(((scores[offset + i] ?? -Infinity) - max) / temperature);
     out[i] = e;
     sum += e;
   }

@@ -103,6 +103,8 @@ describe('validateManifestEntry', () => {
     ['batch dimension', { input: { ...(entry()['input'] as object), shape: [0, 1, 48, 48] } }, /^input\.shape:/],
     ['licence', { licence: '' }, /^licence: expected the licence of the model/],
     ['provenance', { provenance: undefined }, /^provenance:/],
+    ['temperature of 0', { temperature: 0 }, /^temperature: expected a positive number .*, got `0`/],
+    ['temperature as text', { temperature: '1.3' }, /^temperature: expected a positive number/],
   ])('reports a bad %s', (_what, overrides, problem) => {
     const problems = validateManifestEntry(entry(overrides));
     expect(problems).toHaveLength(1);
@@ -120,6 +122,11 @@ describe('validateManifestEntry', () => {
         }),
       ),
     ).toEqual([]);
+  });
+
+  it('accepts a calibration temperature, and no temperature at all', () => {
+    expect(validateManifestEntry(entry({ temperature: 1.35 }))).toEqual([]);
+    expect(validateManifestEntry(entry())).toEqual([]);
   });
 
   it('rejects what is not an object', () => {

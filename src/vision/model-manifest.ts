@@ -41,6 +41,11 @@ export interface ModelManifestEntry {
   readonly labels: readonly string[];
   /** Whether the daemon averages each face with its mirror (one more inference per face). */
   readonly flipTta: boolean;
+  /**
+   * Softmax temperature fitted on the training run's validation split: the logits are divided by
+   * it before the softmax so that the confidence matches the accuracy. Absent: 1.
+   */
+  readonly temperature?: number;
   /** Where the model came from (training run, data, commands). */
   readonly provenance: string;
   readonly licence: string;
@@ -179,6 +184,13 @@ export function validateManifestEntry(entry: unknown): string[] {
   }
 
   expect(typeof entry['flipTta'] === 'boolean', 'flipTta', 'true or false', entry['flipTta']);
+  const temperature = entry['temperature'];
+  expect(
+    temperature === undefined || (typeof temperature === 'number' && Number.isFinite(temperature) && temperature > 0),
+    'temperature',
+    'a positive number (the logits are divided by it before the softmax) or no field',
+    temperature,
+  );
   const quantization = entry['quantization'];
   if (quantization !== undefined) {
     const from = isObject(quantization) ? quantization['from'] : undefined;

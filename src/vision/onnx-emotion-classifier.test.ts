@@ -79,6 +79,33 @@ describe('OnnxEmotionClassifier', () => {
     expect(t.some((r, i) => Math.abs((probs(r)[0] ?? 0) - (probs(a[i])[0] ?? 0)) > 1e-4)).toBe(true);
   });
 
+  it("divides the logits by the manifest's temperature before the softmax: same labels, tempered confidence", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'moodbox-temperature-'));
+    const manifest = JSON.parse(readFileSync(join(MODELS, 'manifest.json'), 'utf8')) as {
+      models: Record<string, Record<string, unknown>>;
+    };
+    writeFileSync(
+      join(dir, 'manifest.json'),
+      JSON.stringify({ models: { 'emotion-int8.onnx': { ...manifest.models['emotion-int8.onnx'], temperature: 2 } } }),
+    );
+    copyFileSync(INT8, join(dir, 'emotion-int8.onnx'));
+    const some = faces.slice(0, 6);
+    const plain = await (await classifier(INT8, { flipTta: false })).classify(some);
+    const tempered = await (await classifier(join(dir, 'emotion-int8.onnx'), { flipTta: false })).classify(some);
+    tempered.forEach((r, i) => {
+      // log p = logits - constant, so softmax(log p / 2) = softmax(logits / 2).
+      const expected = softmax(
+        probs(plain[i]).map((p) => Math.log(p)),
+        0,
+        7,
+        2,
+      );
+      probs(r).forEach((p, k) => expect(p).toBeCloseTo(expected[k] ?? NaN, 5));
+      expect(r.label).toBe(plain[i]?.label);
+      expect(r.confidence).toBeLessThan(plain[i]?.confidence ?? 0);
+    });
+  });
+
   it('rejects a face of the wrong size, naming it', async () => {
     const c = await classifier(INT8, { maxBatch: 2 });
     await expect(c.classify([...faces.slice(0, 4), new Uint8Array(10)])).rejects.toThrow(
@@ -177,5 +204,11 @@ describe('softmax', () => {
   it('is stable for large scores', () => {
     expect(Array.from(softmax([1000, 1000, 0], 0, 3))).toEqual([0.5, 0.5, 0]);
     expect(Array.from(softmax([9, 0, 0, 9], 1, 2))).toEqual([0.5, 0.5]);
+  });
+
+  it('divides the scores by the temperature', () => {
+    const [a = 0, b = 0] = softmax([Math.log(3), 0], 0, 2, 2);
+    expect(a).toBeCloseTo(Math.sqrt(3) / (Math.sqrt(3) + 1), 12);
+    expect(b).toBeCloseTo(1 / (Math.sqrt(3) + 1), 12);
   });
 });

@@ -115,7 +115,14 @@ export class OnnxEmotionClassifier implements EmotionClassifier, Service {
     this.#model = model;
     this.#flipTta = this.#options.flipTta ?? model.entry.flipTta;
     this.#log?.info(
-      { model: model.path, sha256: model.entry.sha256, labels: model.entry.labels, flipTta: this.#flipTta, threads },
+      {
+        model: model.path,
+        sha256: model.entry.sha256,
+        labels: model.entry.labels,
+        flipTta: this.#flipTta,
+        temperature: model.entry.temperature ?? 1,
+        threads,
+      },
       'emotion model loaded',
     );
   }
@@ -194,7 +201,8 @@ export class OnnxEmotionClassifier implements EmotionClassifier, Service {
       }
       const k = entry.labels.length;
       for (let i = 0; i < n; i++) {
-        results.push(resultFromLogits(entry.labels, scores, i * k, this.#flipTta ? { scores, offset: (n + i) * k } : undefined));
+        const mirror = this.#flipTta ? { scores, offset: (n + i) * k } : undefined;
+        results.push(resultFromLogits(entry.labels, scores, i * k, mirror, entry.temperature ?? 1));
       }
     }
     return results;
