@@ -194,7 +194,9 @@ export class Stations {
     const station = this.#stationOf(item);
     if (station === undefined) return;
     const { clock, store, log } = this.#deps;
-    store.stations.markFailed(station.trackId, error, clock.now());
+    // mpv says only `loading failed` for a refused connection, a 404 and a silent server alike.
+    const why = error === 'loading failed' ? 'the stream could not be opened (refused, not found, or nothing sent in time)' : error;
+    store.stations.markFailed(station.trackId, why, clock.now());
     log.warn({ trackId: station.trackId, url: station.url, error, retryInMs: STATION_RETRY_MS }, 'station skipped: cannot play it');
     this.#retries.get(station.trackId)?.cancel();
     this.#retries.set(

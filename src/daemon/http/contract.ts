@@ -22,6 +22,7 @@ import type {
 import type { AdminSessionSchema, KioskSessionSchema } from './schemas/session.js';
 import type { HoldMoodBody, SkippedSchema, StaffPlayerSchema } from './schemas/player-admin.js';
 import type { SettingsSavedSchema, SettingsSchema } from './schemas/settings.js';
+import type { StationBody, StationSchema } from './schemas/stations.js';
 import type { SpotifyConnectSchema, SpotifyDevicesSchema, SpotifyPlaylistsSchema, SpotifyStatusSchema } from './schemas/spotify.js';
 import type { StatsSchema } from './schemas/stats.js';
 import type { BulkMoodsBody, KnownMoodsSchema, TrackAdminSchema, TrackMoodsBody, TracksQuery } from './schemas/tracks.js';
@@ -323,6 +324,11 @@ export type SpotifyConnect = Static<typeof SpotifyConnectSchema>;
 export type SpotifyDevice = Static<typeof SpotifyDevicesSchema>['devices'][number];
 /** A playlist of the account, its cover on the box and the mood it plays for. */
 export type SpotifyPlaylist = Static<typeof SpotifyPlaylistsSchema>['playlists'][number];
+
+/** A web radio or other stream of the library, with how its last play went (`GET /api/admin/stations`). */
+export type AdminStation = Static<typeof StationSchema>;
+/** A station as the panel adds it (`POST /api/admin/stations`). */
+export type NewStation = Static<typeof StationBody>;
 
 /** A node of the configuration schema (`GET /api/admin/config/schema`), a JSON schema the admin panel builds its form from. */
 export interface ConfigSchemaNode {

@@ -11,6 +11,7 @@ import './mb-admin-library.js';
 import './mb-admin-model.js';
 import './mb-admin-settings.js';
 import './mb-admin-spotify.js';
+import './mb-admin-stations.js';
 import './mb-admin-users.js';
 import './mb-staff-controls.js';
 
@@ -20,6 +21,7 @@ const MIN_PASSPHRASE = 10;
 const VIEWS = [
   ['dashboard', 'Dashboard'],
   ['library', 'Library'],
+  ['stations', 'Stations'],
   ['users', 'Users and cards'],
   ['history', 'History'],
   ['settings', 'Settings'],
@@ -200,6 +202,8 @@ export class MbAdmin extends LitElement {
         return html`<mb-admin-settings .api=${api}></mb-admin-settings>`;
       case 'spotify':
         return html`<mb-admin-spotify .api=${api}></mb-admin-spotify>`;
+      case 'stations':
+        return html`<mb-admin-stations .api=${api}></mb-admin-stations>`;
       case 'audit':
         return html`<mb-admin-audit .api=${api}></mb-admin-audit>`;
       case 'camera':

@@ -1,5 +1,6 @@
 import type {
   AdminSession,
+  AdminStation,
   AdminTrack,
   AdminUser,
   AuditEntry,
@@ -20,6 +21,7 @@ import type {
   MoodHoldRequest,
   MoodState,
   NewCard,
+  NewStation,
   NewUser,
   Page,
   Play,
@@ -41,6 +43,8 @@ import { ApiError, httpBlob, httpJson } from './api-client.js';
 
 export type {
   AdminSession,
+  AdminStation,
+  NewStation,
   CardReader,
   HistoryPlay,
   KnownMood,
@@ -136,6 +140,11 @@ export class AdminApi extends EventTarget {
   /** Adds and removes moods on several tracks at once; resolves to the tracks as saved. */
   editMoods = async (change: BulkMoodsChange): Promise<AdminTrack[]> =>
     (await this.#change<{ items: AdminTrack[] }>('POST', '/api/admin/tracks/moods', change)).items;
+  /** Web radio and other streams, failing ones with when and why. */
+  stations = async (): Promise<AdminStation[]> => (await this.#get<{ items: AdminStation[] }>('/api/admin/stations')).items;
+  /** Adds a station (or updates the one with its URL); rejects with the field at fault, or why YouTube is refused. */
+  addStation = (station: NewStation): Promise<AdminStation> => this.#change('POST', '/api/admin/stations', station);
+  removeStation = (id: number): Promise<void> => this.#change('DELETE', `/api/admin/stations/${id}`);
   /** Starts a rescan of the music folders; progress and the result arrive in the `library` state area. */
   scanLibrary = (): Promise<ScanStarted> => this.#change('POST', '/api/admin/library/scan');
   model = (): Promise<ModelReport> => this.#get('/api/admin/model');

@@ -1,0 +1,110 @@
+import { writeFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { icyStream, refusedUrl, type TestStream } from '../../src/player/testing/stream-servers.js';
+import {
+  type Browser,
+  type Daemon,
+  TEST_CONFIG,
+  a11yProblems,
+  addUser,
+  assertBuilt,
+  launchBrowser,
+  shot,
+  signInToAdmin,
+  startDaemon,
+  tempDir,
+} from './harness.js';
+
+// Web radio end to end (issue 15): a station listed in a music folder's stations.csv plays in the
+// built daemon's mpv, the kiosk shows its ICY title, and the admin panel adds stations and shows a
+// dead one as failing.
+
+const WAIT = { timeout: 30_000 };
+const PASSPHRASE = 'correct horse battery staple';
+/** Text as a reader hears it: runs of spaces and line breaks as one space. */
+const words = (text: string | null): string => (text ?? '').replace(/\s+/g, ' ').trim();
+
+describe('stations', { timeout: 240_000 }, () => {
+  const data = tempDir('mb-stations-');
+  const music = tempDir('mb-stations-music-');
+  let stream: TestStream;
+  let dead: string;
+  let daemon: Daemon;
+  let browser: Browser;
+  let kiosk: Page;
+  let admin: Page;
+  const station = (name: string) => admin.locator('tr[data-station-id]').filter({ hasText: name });
+
+  beforeAll(async () => {
+    assertBuilt();
+    stream = await icyStream({ name: 'Test FM', title: 'Nina Simone - Feeling Good', seconds: 120 });
+    dead = await refusedUrl();
+    // The room reads neutral (no camera): neutral plays calm music.
+    writeFileSync(`${music.path}/stations.csv`, `name,url,moods\nNight Jazz,${stream.url},calm\nBroken Line,ftp://nowhere/x,calm\n`);
+    addUser(data.path, 'Root', 'admin', PASSPHRASE);
+    daemon = await startDaemon(data.path, { config: { ...TEST_CONFIG, library: { folders: [music.path] } } });
+    browser = await launchBrowser({ width: 1280, height: 900 });
+    kiosk = browser.page;
+    admin = await browser.context.newPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await daemon?.stop();
+    await stream?.close();
+    data.remove();
+    music.remove();
+  });
+
+  it("plays the folder's station and shows what it says it plays on the kiosk, over the station's name", async () => {
+    await kiosk.goto(daemon.url);
+    const now = kiosk.locator('section.now[data-state="playing"]');
+    await now.locator('.title').filter({ hasText: 'Nina Simone - Feeling Good' }).waitFor(WAIT);
+    expect(await now.locator('.artist').textContent()).toBe('Night Jazz');
+    expect(stream.connections).toBeGreaterThan(0);
+    await shot(kiosk, 'kiosk-station');
+  });
+
+  it("lists the folder's stations and names the file's bad line in the library's scan", async () => {
+    await signInToAdmin(admin, `${daemon.url}/admin#stations`, 'Root', PASSPHRASE, 'Stations');
+    await station('Night Jazz').waitFor(WAIT);
+    expect(await station('Night Jazz').textContent()).toContain('stations.csv');
+    expect(await station('Night Jazz').locator('[data-state="ok"]').textContent()).toMatch(/^Played /);
+    expect(await a11yProblems(admin)).toEqual([]);
+    await admin.goto(`${daemon.url}/admin#library`);
+    await admin
+      .locator('.failed li')
+      .filter({ hasText: 'stations.csv line 3' })
+      .filter({ hasText: '`url`: expected an http or https URL' })
+      .waitFor(WAIT);
+  });
+
+  it('adds a station from the panel, says which field is wrong, and shows a dead one as failing after it was skipped', async () => {
+    await admin.goto(`${daemon.url}/admin#stations`);
+    await admin.getByRole('heading', { name: 'Add a station' }).waitFor(WAIT);
+    await admin.getByLabel('Name').fill('Gone FM');
+    await admin.getByLabel(/^Address/).fill('ftp://radio.example/live');
+    await admin.getByLabel(/^Moods/).fill('calm');
+    await admin.getByRole('button', { name: 'Add station' }).click();
+    await admin.locator('#add-error').filter({ hasText: 'body.url: expected an http or https URL' }).waitFor(WAIT);
+
+    await admin.getByLabel(/^Address/).fill(dead);
+    await admin.getByRole('button', { name: 'Add station' }).click();
+    await admin.getByRole('status').filter({ hasText: 'Added “Gone FM”.' }).waitFor(WAIT);
+    await station('Gone FM').locator('[data-state="ok"]').filter({ hasText: 'Not played yet' }).waitFor(WAIT);
+
+    // Staff skip the playing station: the next pick is the new one, which is dead: it is skipped, and the music plays on.
+    await admin.locator('mb-staff-controls button[data-action="skip"]').click();
+    await expect.poll(async () => (await admin.reload(), await station('Gone FM').getAttribute('data-failing')), WAIT).toBe('true');
+    expect(words(await station('Gone FM').locator('[data-state="failing"]').textContent())).toMatch(
+      /^Failing since .+: .+\. Tried again after /,
+    );
+    await kiosk.locator('section.now[data-state="playing"] .title').filter({ hasText: 'Nina Simone - Feeling Good' }).waitFor(WAIT);
+    await shot(admin, 'admin-stations');
+
+    await station('Gone FM').getByRole('button', { name: 'Remove Gone FM' }).click();
+    await admin.getByRole('status').filter({ hasText: 'Removed “Gone FM”.' }).waitFor(WAIT);
+    expect(await station('Gone FM').count()).toBe(0);
+  });
+});
