@@ -76,6 +76,10 @@ export class Stations {
       events.on('trackFailed', ({ item, error }) => this.#failed(item, error)),
       events.on('positionChanged', ({ item }) => this.#playing(item)),
       events.on('trackEnded', ({ item }) => this.#played.delete(item.key)),
+      // Whether YouTube entries may play follows these settings: the picks follow them at once.
+      this.#deps.bus.on('settingsChanged', ({ changed }) => {
+        if (changed.some((path) => path === 'music.youtube' || path === 'site.kind')) this.#changed();
+      }),
     ];
   }
 

@@ -44,7 +44,7 @@ async function admin(site: Site, options: { hasYtDlp?: boolean } = {}) {
     'x-csrf-token': res.json<{ csrfToken: string }>().csrfToken,
   };
   const add = (payload: unknown) => server.app.inject({ method: 'POST', url: '/api/admin/stations', headers, payload: payload as object });
-  return { ...server, headers, add, changes, stations };
+  return { ...server, headers, add, changes, stations, bus };
 }
 
 const error = (res: { json: <T>() => T }) => res.json<{ error: { code: string; message: string } }>().error;
@@ -124,7 +124,8 @@ describe('stations from the admin panel', () => {
 
   it('adds a YouTube entry at a home with yt-dlp, and leaves it out of the picks once the box may no longer play it', async () => {
     const site: Site = { site: { kind: 'home' }, music: { source: 'local', youtube: true } };
-    const { add, stations, store } = await admin(site, { hasYtDlp: true });
+    const { add, stations, store, bus, changes } = await admin(site, { hasYtDlp: true });
+    stations.start();
     const res = await add({ url: TUBE, name: 'Lo-fi', moods: [{ mood: 'calm', weight: 1 }] });
     expect(res.statusCode).toBe(200);
     const { trackId } = res.json<{ trackId: number; kind: string }>();
@@ -133,6 +134,11 @@ describe('stations from the admin panel', () => {
     expect(track && stations.isPlayable(track)).toBe(true);
     site.music.youtube = false;
     expect(track && stations.isPlayable(track)).toBe(false);
+    // The music reloads its picks when the setting changes, not at the next scan.
+    changes.length = 0;
+    bus.emit('settingsChanged', { changed: ['music.youtube'] });
+    expect(changes).toEqual(['stations']);
+    stations.stop();
     expect(stations.list()[0]?.blocked).toMatch(/YouTube is off/);
   });
 });

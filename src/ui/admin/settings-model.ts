@@ -54,6 +54,7 @@ const LOOKS: Readonly<Record<string, SettingLook>> = {
     group: 'music',
     choices: { local: 'The music folders', spotify: 'Spotify', mixed: 'Both' },
   },
+  'music.youtube': { label: 'YouTube videos and playlists as stations (homes only, needs yt-dlp)', group: 'music' },
   'site.kind': { label: 'Where Moodbox plays', group: 'music', choices: { business: 'A business (café, shop)', home: 'A home' } },
   'camera.enabled': { label: 'Camera on', group: 'camera' },
   'camera.hours': { label: 'Camera hours', group: 'camera' },
