@@ -107,7 +107,8 @@ export class StateProjector implements Service {
           positionMs: Math.round(playback.positionMs / POSITION_STEP_MS) * POSITION_STEP_MS,
           next: this.#view(playback.nextTrackId),
           volume: playback.volume,
-          streamTitle: playback.streamTitle ?? null,
+          // Only while a station says what it plays: a file's player state stays as it was.
+          ...(playback.streamTitle == null ? {} : { streamTitle: playback.streamTitle }),
         }),
       ),
       bus.on('suggestionsChanged', ({ trackIds, reasons }) =>
