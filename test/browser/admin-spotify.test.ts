@@ -73,7 +73,7 @@ describe('the Spotify page of a home box', { timeout: 240_000 }, () => {
         music: { source: 'spotify' },
         spotify: {
           clientId: spotify.clientId,
-          // Another site than the box (localhost, not 127.0.0.1), as accounts.spotify.com is: the way back must keep the admin signed in.
+          // Another site than the box (localhost, not 127.0.0.1), as accounts.spotify.com is: the admin must stay signed in on the way back.
           accountsUrl: spotify.url.replace('127.0.0.1', 'localhost'),
           apiUrl: spotify.url,
           pollMs: 500,
@@ -90,6 +90,16 @@ describe('the Spotify page of a home box', { timeout: 240_000 }, () => {
     await daemon?.stop();
     await spotify.close().catch(() => undefined);
     data.remove();
+  });
+
+  it("cancelling on Spotify's page says so, and leads back to the panel", async () => {
+    await account().filter({ hasText: 'No Spotify account is connected.' }).waitFor(WAIT);
+    await page.getByRole('button', { name: 'Connect Spotify' }).click();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByText("Moodbox: Spotify was not connected: the sign-in was cancelled on Spotify's page").waitFor(WAIT);
+    await page.getByRole('link', { name: 'Back to the Spotify page of the admin panel' }).click();
+    await account().filter({ hasText: 'No Spotify account is connected.' }).waitFor(WAIT);
+    expect((await status()).isConnected).toBe(false);
   });
 
   it("connects through Spotify's sign-in page and comes back to the panel, still signed in, showing the account and Premium", async () => {

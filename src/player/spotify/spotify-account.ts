@@ -129,7 +129,10 @@ export class SpotifyAccount {
     }
     this.#pending.delete(params.state ?? '');
     if (params.error !== undefined || params.code === undefined) {
-      throw new SpotifyError('MB_ERR_SPOTIFY_AUTH', `Spotify was not connected: ${params.error ?? 'no code'}`);
+      // `access_denied` is Spotify's word for Cancel on its page.
+      const why =
+        params.error === 'access_denied' ? "the sign-in was cancelled on Spotify's page" : (params.error ?? 'Spotify sent no code');
+      throw new SpotifyError('MB_ERR_SPOTIFY_AUTH', `Spotify was not connected: ${why}`);
     }
     await this.#deps.auth.complete(params.code, pending.verifier);
     this.#account = null;

@@ -134,12 +134,11 @@ export const spotifyRoutes: FastifyPluginAsyncTypebox<SpotifyRoutesOptions> = as
         await account().complete(request.query);
       } catch (err) {
         if (!(err instanceof SpotifyError)) throw err;
-        return reply
-          .status(400)
-          .type('text/html; charset=utf-8')
-          .send(backToPanel(`Spotify was not connected. ${err.message}`, false));
+        const message = err.message.startsWith('Spotify was not connected') ? err.message : `Spotify was not connected. ${err.message}`;
+        return reply.status(400).type('text/html; charset=utf-8').send(notConnectedPage(message));
       }
-      return reply.type('text/html; charset=utf-8').send(backToPanel('Spotify is connected.', true));
+      // The panel's own requests carry the SameSite=Strict admin cookie, whichever site the browser came from.
+      return reply.redirect('/admin#spotify', 303);
     },
   );
 
@@ -226,14 +225,8 @@ export const spotifyRoutes: FastifyPluginAsyncTypebox<SpotifyRoutesOptions> = as
   );
 };
 
-/**
- * The page Spotify's redirect lands on. It leads back to the panel from the box's own page rather
- * than by an HTTP redirect: the admin cookie is SameSite=Strict, and a redirect chain begun on
- * Spotify's site would reach the panel without it (signed out).
- */
-function backToPanel(message: string, isDone: boolean): string {
+/** What a failed sign-in lands on: why, and the way back to the panel to try again. */
+function notConnectedPage(message: string): string {
   const text = message.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Moodbox: Spotify</title>${
-    isDone ? '<meta http-equiv="refresh" content="0; url=/admin#spotify">' : ''
-  }</head><body><p>Moodbox: ${text}</p><p><a href="/admin#spotify">Back to the Spotify page of the admin panel</a></p></body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Moodbox: Spotify</title></head><body><p>Moodbox: ${text}</p><p><a href="/admin#spotify">Back to the Spotify page of the admin panel</a></p></body></html>`;
 }
