@@ -76,7 +76,7 @@ async function kiosk(config: Record<string, unknown> = {}) {
   const { store } = server;
   const song = store.tracks.upsert({ uri: '/music/sunny.flac', title: 'Sunny Señorita', artist: 'Los Días', language: 'es' });
   const other = store.tracks.upsert({ uri: '/music/rain.flac', title: 'Rain', artist: 'Björk Band', language: 'en' });
-  const untitled = store.tracks.upsert({ uri: '/music/no-tags.mp3' });
+  const untitled = store.tracks.upsert({ uri: '/music/no-tags.mp3', language: 'zxx' });
   store.tracks.setMoods(song.id, [{ mood: 'happy', weight: 1, origin: 'admin' }]);
   store.tracks.setMoods(other.id, [{ mood: 'calm', weight: 1, origin: 'admin' }]);
   const ada = await server.auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, 'test');

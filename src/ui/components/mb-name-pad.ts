@@ -2,10 +2,18 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { emit } from '../events.js';
 
-const ROWS = ['QWERTYUIOP', 'ASDFGHJKL', 'ZXCVBNM'] as const;
+const DIGITS = '1234567890';
+/** The letter rows; the second and third end with the apostrophe and hyphen of names like O'Neil and Jean-Luc. */
+const LETTERS = ['QWERTYUIOP', "ASDFGHJKL'", 'ZXCVBNM-'] as const;
+/** The accented letters of European names, on a page of their own in place of the plain ones. */
+const ACCENTS = ['ÀÁÂÄÃÅÆÇÈÉ', 'ÊËÌÍÎÏÑÒÓÔ', 'ÖÕØŒÙÚÛÜÝß'] as const;
+/** Keys after which a new part of the name starts with a capital. */
+const PART_BREAK = /[ '-]$/;
+const KEY_NAMES: Record<string, string> = { "'": 'Apostrophe', '-': 'Hyphen' };
 
 /**
- * An on-screen keyboard for a name, so the kiosk never needs the OS keyboard.
+ * An on-screen keyboard for a name, so the kiosk never needs the OS keyboard: digits, letters,
+ * hyphen, apostrophe and space, and a page of accented letters (É, Ü, Ñ…) behind the `ÀÉÑ` key.
  *
  * @summary Name entry for touch screens.
  * @event mb-name-submit - The name, when `Next` is pressed.
@@ -33,10 +41,12 @@ export class MbNamePad extends LitElement {
       display: flex;
       gap: 0.35em;
       justify-content: center;
+      width: 100%;
     }
     button {
       min-width: var(--mb-letter-size, 2.6em);
       min-height: var(--mb-letter-size, 2.6em);
+      padding: 0;
       border: 2px solid #5d6d7e;
       border-radius: 0.4em;
       background: #1e2833;
@@ -57,6 +67,13 @@ export class MbNamePad extends LitElement {
     .wide {
       padding: 0 1em;
     }
+    .space {
+      flex: 1;
+    }
+    [aria-pressed='true'] {
+      border-color: #ffd166;
+      color: #ffd166;
+    }
     .ok {
       background: #1b7f4d;
       border-color: #2ecc71;
@@ -66,30 +83,46 @@ export class MbNamePad extends LitElement {
   /** Accessible label of the entry. */
   @property() label = 'Your name';
   @state() private _name = '';
+  @state() private _isAccents = false;
+
+  /** The name typed so far. */
+  get value(): string {
+    return this._name;
+  }
 
   override render() {
+    const rows = this._isAccents ? ACCENTS : LETTERS;
     return html`
       <output aria-label=${this.label} aria-live="polite">${this._name || '\u00a0'}</output>
-      ${ROWS.map(
-        (row) =>
-          html`<div class="row">
-            ${[...row].map((letter) => html`<button data-key=${letter} @click=${() => this.#type(letter)}>${letter}</button>`)}
-          </div>`,
-      )}
+      <div class="row">${[...DIGITS].map((key) => this.#key(key))}</div>
+      ${rows.map((row) => html`<div class="row">${[...row].map((key) => this.#key(key))}</div>`)}
       <div class="row">
         <button class="wide" data-key="cancel" @click=${() => emit(this, 'mb-cancel', {})}>Cancel</button>
-        <button class="wide" data-key="space" aria-label="Space" @click=${() => this.#type(' ')}>Space</button>
+        <button
+          class="wide"
+          data-key="accents"
+          aria-pressed=${this._isAccents ? 'true' : 'false'}
+          aria-label=${this._isAccents ? 'Plain letters' : 'Accented letters'}
+          @click=${() => (this._isAccents = !this._isAccents)}
+        >
+          ${this._isAccents ? 'ABC' : 'ÀÉÑ'}
+        </button>
+        <button class="wide space" data-key="space" aria-label="Space" @click=${() => this.#type(' ')}>Space</button>
         <button class="wide" data-key="back" aria-label="Delete last letter" @click=${this.#back}>⌫</button>
         <button class="wide ok" data-key="next" ?disabled=${this._name.trim() === ''} @click=${this.#submit}>Next</button>
       </div>
     `;
   }
 
-  #type(letter: string): void {
+  #key(key: string) {
+    return html`<button data-key=${key} aria-label=${KEY_NAMES[key] ?? key} @click=${() => this.#type(key)}>${key}</button>`;
+  }
+
+  #type(key: string): void {
     if (this._name.length >= 64) return;
-    // Names are shown as typed: capital first letter of each word, lower case after.
-    const isWordStart = this._name === '' || this._name.endsWith(' ');
-    this._name += isWordStart ? letter : letter.toLowerCase();
+    // Names are shown as typed: a capital at the start of each part (after a space, hyphen or apostrophe), lower case after.
+    const isPartStart = this._name === '' || PART_BREAK.test(this._name);
+    this._name += isPartStart ? key : key.toLowerCase();
   }
 
   readonly #back = (): void => {

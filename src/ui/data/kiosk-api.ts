@@ -4,8 +4,9 @@ import { type ApiClient, httpJson } from './api-client.js';
 type Reply<K extends keyof ClientRequests> = Promise<ClientRequests[K]['reply']>;
 
 /**
- * What the kiosk asks of the daemon: sign-in by name and PIN, sign-out, and the player requests
- * (`player/play`, `player/like`, `player/skip`) over the socket, each with the kiosk token when
+ * What the kiosk asks of the daemon: sign-in by name and PIN, self-registration, sign-out, the
+ * player requests (`player/play`, `player/like`, `player/unlike`, `player/skip`) and the signed-in
+ * person's own requests (`me/*`, `session/stay`) over the socket, each with the kiosk token when
  * this screen holds one (the daemon acts for a signed-in person only on their token, or on the
  * kiosk's own screen). Holds the token in memory only: a reload signs the person out of this
  * screen, never leaves the token on a shared device.
@@ -54,5 +55,37 @@ export class KioskApi {
 
   skip(track: Pick<TrackView, 'id'>): Reply<'player/skip'> {
     return this.client.request('player/skip', { trackId: track.id }, { token: this.#token });
+  }
+
+  unlike(track: Pick<TrackView, 'id'>): Reply<'player/unlike'> {
+    return this.client.request('player/unlike', { trackId: track.id }, { token: this.#token });
+  }
+
+  /** Whether people may register here, and the idle sign-out time; asked before anyone signs in. */
+  options(): Reply<'session/options'> {
+    return this.client.request('session/options', null);
+  }
+
+  /** "Tap to stay": the signed-in person's idle sign-out starts again. */
+  stay(): Reply<'session/stay'> {
+    return this.client.request('session/stay', null, { token: this.#token });
+  }
+
+  profile(): Reply<'me/profile'> {
+    return this.client.request('me/profile', null, { token: this.#token });
+  }
+
+  history(limit = 20): Reply<'me/history'> {
+    return this.client.request('me/history', { limit }, { token: this.#token });
+  }
+
+  setPreferences(preferences: ClientRequests['me/preferences']['data']): Reply<'me/preferences'> {
+    return this.client.request('me/preferences', preferences, { token: this.#token });
+  }
+
+  /** Creates a member account with this name and PIN (when the admin allows it), then signs them in. */
+  async register(name: string, pin: string): Promise<KioskSession> {
+    await httpJson<unknown>('POST', '/api/users', { body: { name, pin } });
+    return this.signIn(name, pin);
   }
 }

@@ -8,6 +8,7 @@ import { moodColour } from '../components/mood-colours.js';
 import { ApiClient, ApiError } from '../data/api-client.js';
 import { KioskApi } from '../data/kiosk-api.js';
 import type { MbEvent } from '../events.js';
+import './mb-me.js';
 import './mb-sign-in.js';
 import type { MbSignIn } from './mb-sign-in.js';
 
@@ -18,6 +19,14 @@ const ICON_SKIP = svg`<svg viewBox="0 0 24 24" aria-hidden="true" width="1em" he
 const AWAKE_MS = 60_000;
 /** How long a message such as the answer to a tap stays on screen (ms). */
 const TOAST_MS = 6_000;
+/** The idle sign-out time until the daemon says otherwise (`sessions.kioskIdleTimeoutS`'s default, s). */
+const IDLE_TIMEOUT_S = 120;
+/** How long before the idle sign-out the countdown shows: 10 s, or half the timeout when that is shorter (ms). */
+const warnMs = (timeoutS: number): number => Math.min(10_000, (timeoutS * 1000) / 2);
+/** Taps closer together than this start the idle time again only once (ms). */
+const STAY_EVERY_MS = 1000;
+/** The recommender's reasons that come from the signed-in person's own taste. */
+const PERSONAL_WHY = /^(you liked it|an artist you like|in your language)/i;
 /** The daemon's wait sentence at the end of a sign-in error; the sign-in panel shows a live countdown instead. */
 const TRY_AGAIN_IN = /\s*Try again in \d+ seconds?\.$/;
 
@@ -25,6 +34,12 @@ const TRY_AGAIN_IN = /\s*Try again in \d+ seconds?\.$/;
 function whyChip(why: string | undefined): string | null {
   const first = why?.split(';')[0]?.trim() ?? '';
   return first === '' ? null : first.charAt(0).toUpperCase() + first.slice(1);
+}
+
+/** "2 minutes", "45 seconds": the idle time in the sign-out announcement. */
+function duration(seconds: number): string {
+  if (seconds >= 120 && seconds % 60 === 0) return `${seconds / 60} minutes`;
+  return seconds === 60 ? '1 minute' : `${seconds} seconds`;
 }
 
 /**
@@ -413,6 +428,46 @@ export class MbKiosk extends LitElement {
     :host([data-offline]) main {
       opacity: 0.45;
     }
+    .who {
+      min-height: max(2.4em, 48px);
+      padding: 0 0.9em;
+      border: 2px solid rgb(255 255 255 / 0.35);
+      border-radius: 2em;
+      background: rgb(30 40 51 / 0.85);
+    }
+    .who .me {
+      margin-left: 0.4em;
+      font-weight: 600;
+      color: #ffd166;
+    }
+    .tile[data-for-you] {
+      border-color: color-mix(in srgb, var(--accent) 70%, transparent);
+    }
+    .why.for-you::before {
+      content: '★ ';
+    }
+    .liked {
+      display: inline-flex;
+      color: #ff8fa0;
+    }
+    .countdown {
+      position: fixed;
+      left: 50%;
+      bottom: 2.4em;
+      transform: translateX(-50%);
+      z-index: 25;
+      max-width: 92vw;
+      min-height: max(2.8em, 56px);
+      padding: 0.4em 1.4em;
+      border: 3px solid #ffd166;
+      border-radius: 0.8em;
+      background: #2b2207;
+      color: #ffe3a0;
+      font-size: 1.1em;
+      font-weight: 800;
+      box-shadow: 0 0.4em 1.6em rgb(0 0 0 / 0.6);
+      font-variant-numeric: tabular-nums;
+    }
     @media (orientation: portrait) {
       main {
         grid-template-columns: minmax(0, 1fr);
@@ -487,6 +542,12 @@ export class MbKiosk extends LitElement {
   @state() private _toast: string | null = null;
   @state() private _isAwake = false;
   @state() private _tick = 0;
+  /** The tracks the signed-in person likes (from `me/profile`, then kept by their taps). */
+  @state() private _liked: ReadonlySet<number> = new Set();
+  @state() private _isMeOpen = false;
+  /** Seconds left before the idle sign-out while the countdown shows; null while it does not. */
+  @state() private _signOutInS: number | null = null;
+  @state() private _canRegister = false;
   @query('mb-sign-in') private _signIn!: MbSignIn | null;
 
   #hasRendered = false;
@@ -495,6 +556,15 @@ export class MbKiosk extends LitElement {
   #awakeTimer: ReturnType<typeof setTimeout> | undefined;
   #ticker: ReturnType<typeof setInterval> | undefined;
   #ownsClient = false;
+  /** Who the kiosk last saw signed in, to notice a sign-in or sign-out once. */
+  #person: { id: number; name: string } | null = null;
+  /** When (performance.now) the idle sign-out comes, as the daemon last said; null when unknown or nobody is signed in. */
+  #signOutAt: number | null = null;
+  #idleTimeoutS = IDLE_TIMEOUT_S;
+  #lastStayAt = -Infinity;
+  /** Set while this screen's own sign-out button signs the person out: that one is announced by the button. */
+  #isSigningOutHere = false;
+  #countdown: ReturnType<typeof setInterval> | undefined;
 
   readonly #onChange = (): void => {
     const api = this.api;
@@ -503,9 +573,16 @@ export class MbKiosk extends LitElement {
     if (next?.player !== this._state?.player) this.#positionAt = performance.now();
     if (next !== null && next.session.user === null && this._state?.session.user != null) api.forget();
     if (next?.session.user != null && this._isSigningIn) this.#closeSignIn();
+    if (isOnline && !this._isOnline) void this.#loadOptions();
     this._state = next;
     this._isOnline = isOnline;
     this.toggleAttribute('data-offline', !isOnline);
+    if (next !== null) this.#followPerson(next.session.user);
+  };
+
+  /** Any touch of the screen while someone is signed in starts their idle time again. */
+  readonly #onActivity = (): void => {
+    if (this.#person !== null) void this.#stay(false);
   };
 
   override connectedCallback(): void {
@@ -520,12 +597,17 @@ export class MbKiosk extends LitElement {
     this.#ticker = setInterval(() => {
       if (this._state?.player.status === 'playing') this._tick += 1;
     }, 1000);
+    // A quarter second, so the countdown's number changes within 250 ms of the real second.
+    this.#countdown = setInterval(this.#updateCountdown, 250);
+    this.addEventListener('pointerdown', this.#onActivity, { capture: true });
   }
 
   override disconnectedCallback(): void {
     this.api?.client.removeEventListener('change', this.#onChange);
     if (this.#ownsClient) this.api?.client.close();
     clearInterval(this.#ticker);
+    clearInterval(this.#countdown);
+    this.removeEventListener('pointerdown', this.#onActivity, { capture: true });
     clearTimeout(this.#toastTimer);
     clearTimeout(this.#awakeTimer);
     super.disconnectedCallback();
@@ -550,7 +632,14 @@ export class MbKiosk extends LitElement {
         ${this.#renderCamera(s)}
         ${
           user
-            ? html`<span class="who" aria-label="Signed in as ${user.name}">Hi, ${user.name}</span>
+            ? html`<button
+                  class="who"
+                  data-action="me"
+                  aria-label="Signed in as ${user.name}: your history and preferences"
+                  @click=${() => (this._isMeOpen = true)}
+                >
+                  ${user.name}<span class="me">· My music</span>
+                </button>
                 <button class="pill" data-action="sign-out" @click=${this.#signOut}>Sign out</button>`
             : html`<button class="pill" data-action="sign-in" ?disabled=${!this._isOnline} @click=${this.#openSignIn}>Sign in</button>`
         }
@@ -570,12 +659,37 @@ export class MbKiosk extends LitElement {
       ${
         this._isSigningIn
           ? html`<mb-sign-in
+              ?can-register=${this._canRegister}
               .error=${this._signInError}
               .waitUntil=${this._signInWaitUntil}
               ?busy=${this._isBusy}
               @mb-pin-submit=${this.#onPin}
               @mb-cancel=${this.#closeSignIn}
             ></mb-sign-in>`
+          : nothing
+      }
+      ${
+        this._isMeOpen && user
+          ? html`<mb-me
+              .api=${this.api}
+              .liked=${this._liked}
+              .toggleLike=${this.#toggleLikeOf}
+              name=${user.name}
+              @mb-cancel=${() => (this._isMeOpen = false)}
+            ></mb-me>`
+          : nothing
+      }
+      ${
+        user && this._signOutInS !== null
+          ? html`<button class="countdown" data-action="stay" @click=${this.#stayHere}>
+              <span aria-live="polite"
+                >${
+                  this._signOutInS > 0
+                    ? html`Signing out in <span data-sign-out-s>${this._signOutInS}</span> s — tap to stay`
+                    : 'Signing out…'
+                }</span
+              >
+            </button>`
           : nothing
       }
     `;
@@ -684,7 +798,14 @@ export class MbKiosk extends LitElement {
         ${
           user
             ? html`<div class="actions">
-                <button data-action="like" aria-label="Like ${now.title}" @click=${() => this.#send('like', now)}>${ICON_LIKE} Like</button>
+                <button
+                  data-action="like"
+                  aria-pressed=${this._liked.has(now.id) ? 'true' : 'false'}
+                  aria-label="${this._liked.has(now.id) ? 'Unlike' : 'Like'} ${now.title}"
+                  @click=${() => this.#toggleLike(now)}
+                >
+                  ${ICON_LIKE} ${this._liked.has(now.id) ? 'Liked' : 'Like'}
+                </button>
                 <button data-action="skip" aria-label="Skip ${now.title}" @click=${() => this.#send('skip', now)}>${ICON_SKIP} Skip</button>
               </div>`
             : nothing
@@ -720,18 +841,25 @@ export class MbKiosk extends LitElement {
         ${tracks.map((track) => {
           const mood = track.moods[0] ?? null;
           const why = whyChip(track.why);
+          // Picked from the signed-in person's own likes, artists or languages: marked as theirs.
+          const isForYou = s.session.user !== null && PERSONAL_WHY.test(why ?? '');
+          const isLiked = s.session.user !== null && this._liked.has(track.id);
           return html`<button
             class="tile"
             data-track-id=${track.id}
-            aria-label="Play ${track.title} by ${track.artist}"
+            ?data-for-you=${isForYou}
+            ?data-liked=${isLiked}
+            aria-label="Play ${track.title} by ${track.artist}${isForYou ? ', picked for you' : ''}${isLiked ? ', you like it' : ''}"
             @click=${() => this.#send('play', track)}
           >
             <mb-cover .src=${track.coverUrl} label=${track.title} .mood=${mood}></mb-cover>
             <span class="text">
               <span class="t ${track.title.length > 36 ? 'longer' : track.title.length > 22 ? 'long' : ''}">${track.title}</span>
               <span class="meta">
-                <span class="a">${track.artist}</span>
-                ${why ? html`<span class="why" style="--chip: ${moodColour(mood ?? '')}">${why}</span>` : nothing}
+                <span class="a"
+                  >${isLiked ? html`<span class="liked" aria-hidden="true">${ICON_LIKE}</span> ` : nothing}${track.artist}</span
+                >
+                ${why ? html`<span class="why ${isForYou ? 'for-you' : ''}" style="--chip: ${moodColour(mood ?? '')}">${why}</span>` : nothing}
               </span>
             </span>
           </button>`;
@@ -802,12 +930,14 @@ export class MbKiosk extends LitElement {
     const panel = this._signIn;
     if (api === null || panel === null) return;
     this._isBusy = true;
+    const isRegistering = panel.mode === 'register';
     try {
-      const signed = await api.signIn(panel.name, event.detail.pin);
+      const signed = isRegistering ? await api.register(panel.name, event.detail.pin) : await api.signIn(panel.name, event.detail.pin);
       this.#closeSignIn();
-      this.#showToast(`Welcome, ${signed.user.name}.`);
+      this.#showToast(isRegistering ? `Welcome, ${signed.user.name}. Your account is ready.` : `Welcome, ${signed.user.name}.`);
     } catch (err) {
       const message = err instanceof ApiError ? err.message : '';
+      if (isRegistering && err instanceof ApiError && err.code === 'MB_ERR_CONFLICT') panel.startOver();
       // The panel counts the wait down itself: the daemon's "Try again in N seconds." would stand still.
       this._signInError = message.replace(TRY_AGAIN_IN, '') || 'Sign-in failed. Try again.';
       this._signInWaitUntil = err instanceof ApiError && err.retryAfterS !== null ? Date.now() + err.retryAfterS * 1000 : null;
@@ -818,20 +948,120 @@ export class MbKiosk extends LitElement {
   };
 
   readonly #signOut = async (): Promise<void> => {
+    this.#isSigningOutHere = true;
     try {
       await this.api?.signOut();
       this.#showToast('Signed out. See you soon.');
     } catch (err) {
+      this.#isSigningOutHere = false;
       this.#showToast(err instanceof ApiError ? err.message : 'Sign-out failed. Try again.');
     }
   };
 
-  async #send(action: 'play' | 'like' | 'skip', track: TrackView): Promise<void> {
+  /** Whether self-registration is on and the idle sign-out time; asked each time the link to the daemon comes up. */
+  async #loadOptions(): Promise<void> {
+    try {
+      const options = await this.api?.options();
+      this._canRegister = options?.selfRegistration === true;
+      if (typeof options?.idleTimeoutS === 'number') this.#idleTimeoutS = options.idleTimeoutS;
+    } catch {
+      // An older daemon, or offline: no registration offered, the default timeout.
+    }
+  }
+
+  /** Notices a sign-in (loads their likes, starts the countdown's clock) or a sign-out (announces it). */
+  #followPerson(user: { id: number; name: string } | null): void {
+    const before = this.#person;
+    if ((before?.id ?? null) === (user?.id ?? null)) return;
+    this.#person = user === null ? null : { id: user.id, name: user.name };
+    const hadRunOut = this.#signOutAt !== null && performance.now() >= this.#signOutAt - 1000;
+    this.#signOutAt = null;
+    this._signOutInS = null;
+    this._liked = new Set();
+    this._isMeOpen = false;
+    this.#lastStayAt = -Infinity;
+    if (user !== null) {
+      void this.#loadLikes(user.id);
+      void this.#stay(true);
+    } else if (before !== null && !this.#isSigningOutHere) {
+      this.#showToast(
+        hadRunOut
+          ? `${before.name}, you were signed out after ${duration(this.#idleTimeoutS)} without a tap. See you soon.`
+          : `${before.name} is signed out. See you soon.`,
+      );
+    }
+    this.#isSigningOutHere = false;
+  }
+
+  async #loadLikes(userId: number): Promise<void> {
+    try {
+      const profile = await this.api?.profile();
+      if (this.#person?.id !== userId || !Array.isArray(profile?.likedTrackIds)) return;
+      this._liked = new Set(profile.likedTrackIds);
+      if (typeof profile.idleTimeoutS === 'number') this.#idleTimeoutS = profile.idleTimeoutS;
+    } catch {
+      // Likes show unmarked until the next sign-in; liking still works.
+    }
+  }
+
+  /** Starts the idle time again on the daemon and learns when the sign-out comes; at most once a second unless `force`. */
+  async #stay(force: boolean): Promise<void> {
+    const api = this.api;
+    const now = performance.now();
+    if (api === null || this.#person === null || (!force && now - this.#lastStayAt < STAY_EVERY_MS)) return;
+    this.#lastStayAt = now;
+    try {
+      const answer = await api.stay();
+      if (this.#person !== null && typeof answer?.expiresInMs === 'number') {
+        this.#signOutAt = now + answer.expiresInMs;
+        this.#idleTimeoutS = Math.round(answer.expiresInMs / 1000);
+        this.#updateCountdown();
+      }
+    } catch {
+      // Signed out meanwhile: the daemon's state says so.
+    }
+  }
+
+  readonly #stayHere = (): void => {
+    this._signOutInS = null;
+    void this.#stay(true);
+  };
+
+  readonly #updateCountdown = (): void => {
+    const at = this.#signOutAt;
+    if (at === null || this.#person === null) {
+      this._signOutInS = null;
+      return;
+    }
+    const leftMs = at - performance.now();
+    this._signOutInS = leftMs > warnMs(this.#idleTimeoutS) ? null : Math.max(0, Math.ceil(leftMs / 1000));
+  };
+
+  readonly #toggleLikeOf = (trackId: number, title: string): Promise<void> => this.#toggleLike({ id: trackId, title });
+
+  /** Like, or unlike when the person already likes it; the heart follows the daemon's answer. */
+  async #toggleLike(track: Pick<TrackView, 'id' | 'title'>): Promise<void> {
+    const api = this.api;
+    if (api === null) return;
+    const wasLiked = this._liked.has(track.id);
+    try {
+      const answer = wasLiked ? await api.unlike(track) : await api.like(track);
+      const next = new Set(this._liked);
+      if (wasLiked) next.delete(track.id);
+      else next.add(track.id);
+      this._liked = next;
+      this.#showToast(answer?.message ?? (wasLiked ? `You no longer like “${track.title}”.` : `Liked “${track.title}”.`));
+    } catch (err) {
+      this.#showToast(err instanceof ApiError ? err.message : 'That did not work. Try again.');
+    }
+  }
+
+  async #send(action: 'play' | 'skip', track: TrackView): Promise<void> {
     const api = this.api;
     if (api === null) return;
     try {
       const answer = await api[action](track);
-      const fallback = { play: `Playing “${track.title}”.`, like: `Liked “${track.title}”.`, skip: `Skipped “${track.title}”.` }[action];
+      const fallback = { play: `Playing “${track.title}”.`, skip: `Skipped “${track.title}”.` }[action];
       this.#showToast(answer.message ?? fallback);
     } catch (err) {
       this.#showToast(err instanceof ApiError ? err.message : 'That did not work. Try again.');

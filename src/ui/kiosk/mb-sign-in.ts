@@ -12,6 +12,9 @@ import type { MbEvent } from '../events.js';
  * and keeps the pad disabled until they have run out. Changing the name ends the wait (it was for
  * that name; the daemon says so again if the kiosk itself must wait).
  *
+ * With `canRegister` it also offers "New here?": a name, then a PIN typed twice; the second
+ * `mb-pin-submit` goes out with `mode` set to `register`, and the kiosk creates the account.
+ *
  * @summary Sign-in by card or name and PIN.
  * @event mb-pin-submit - `{pin}`; read `name` for whose PIN it is.
  * @event mb-cancel - Closed without signing in.
@@ -49,11 +52,17 @@ export class MbSignIn extends LitElement {
       --mb-key-size: max(48px, min(3.6em, 11vh));
     }
     mb-name-pad {
-      --mb-letter-size: max(44px, min(2.6em, 9.5vh, 8.6vw));
+      --mb-letter-size: max(48px, min(2.6em, 8vh, 5.6vw));
+    }
+    @media (orientation: portrait) {
+      mb-name-pad {
+        --mb-letter-size: max(48px, min(3.4em, 8vw));
+      }
     }
     @media (orientation: landscape) and (max-height: 700px) {
       section {
-        grid-template-columns: minmax(0, 14em) auto;
+        grid-template-columns: minmax(0, 12em) auto;
+        padding: 0.2em 0.8em;
       }
     }
     h2 {
@@ -92,6 +101,16 @@ export class MbSignIn extends LitElement {
       color: #ffd166;
       font-variant-numeric: tabular-nums;
     }
+    .register {
+      min-height: max(2.6em, 48px);
+      padding: 0 1.2em;
+      border: 2px solid #ffd166;
+      border-radius: 2em;
+      background: transparent;
+      color: #ffd166;
+      font: inherit;
+      font-weight: 700;
+    }
     .change {
       border: none;
       background: none;
@@ -108,8 +127,14 @@ export class MbSignIn extends LitElement {
   @property({ type: Boolean }) busy = false;
   /** Until when (epoch ms, `Date.now()`) the next try must wait, or null; the pad is disabled and the seconds count down. */
   @property({ attribute: false }) waitUntil: number | null = null;
+  /** Offer to create an account (the admin allows self-registration). @default false */
+  @property({ type: Boolean, attribute: 'can-register' }) canRegister = false;
   /** The name entered; the PIN pad shows once it is set. */
   @state() name = '';
+  /** Signing in, or creating an account. */
+  @state() mode: 'sign-in' | 'register' = 'sign-in';
+  /** While registering: the PIN typed the first time, to be typed again. */
+  @state() private _firstPin: string | null = null;
   @state() private _waitS = 0;
   @query('mb-pin-pad') private _pad!: MbPinPad | null;
   #ticker: ReturnType<typeof setInterval> | undefined;
@@ -127,19 +152,30 @@ export class MbSignIn extends LitElement {
   /** Clears the PIN after a failed attempt. */
   clearPin(): void {
     this._pad?.clear();
+    this._firstPin = null;
+  }
+
+  /** Back to typing a name (a registration the daemon refused), keeping the mode and `error`. */
+  startOver(): void {
+    this.name = '';
+    this._firstPin = null;
   }
 
   override render() {
     return html`<section role="dialog" aria-modal="true" aria-labelledby="title">
       <div class="info">
-        <h2 id="title">Sign in</h2>
-        <div class="card" role="note">
-          <svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2">
-            <rect x="2" y="5" width="20" height="14" rx="2" />
-            <path d="M6 15h6" />
-          </svg>
-          Have a card? Tap it on the reader.
-        </div>
+        <h2 id="title">${this.mode === 'register' ? 'Create your account' : 'Sign in'}</h2>
+        ${
+          this.mode === 'sign-in'
+            ? html`<div class="card" role="note">
+                <svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2">
+                  <rect x="2" y="5" width="20" height="14" rx="2" />
+                  <path d="M6 15h6" />
+                </svg>
+                Have a card? Tap it on the reader.
+              </div>`
+            : nothing
+        }
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
         ${
           this._waitS > 0
@@ -148,22 +184,80 @@ export class MbSignIn extends LitElement {
               </p>`
             : nothing
         }
+        ${this.#renderPrompt()}
         ${
-          this.name === ''
-            ? html`<p class="who">Type your name</p>`
-            : html`<p class="who">
-                PIN for <strong>${this.name}</strong>
-                <button class="change" @click=${this.#changeName}>Not you?</button>
-              </p>`
+          this.mode === 'register'
+            ? html`<button class="change" data-action="back-to-sign-in" @click=${() => this.#setMode('sign-in')}>I have an account</button>`
+            : this.canRegister && this.name === ''
+              ? html`<button class="register" data-action="register" @click=${() => this.#setMode('register')}>
+                  New here? Create an account
+                </button>`
+              : nothing
         }
       </div>
       ${
         this.name === ''
-          ? html`<mb-name-pad label="Your name" @mb-name-submit=${this.#onName}></mb-name-pad>`
-          : html`<mb-pin-pad label="PIN for ${this.name}" ?disabled=${this.busy || this._waitS > 0}></mb-pin-pad>`
+          ? html`<mb-name-pad
+              label=${this.mode === 'register' ? 'Your new name' : 'Your name'}
+              @mb-name-submit=${this.#onName}
+            ></mb-name-pad>`
+          : html`<mb-pin-pad
+              label=${this.#pinLabel()}
+              ?disabled=${this.busy || this._waitS > 0}
+              @mb-pin-submit=${this.#onPin}
+            ></mb-pin-pad>`
       }
     </section>`;
   }
+
+  #renderPrompt() {
+    if (this.name === '')
+      return html`<p class="who">${this.mode === 'register' ? 'Choose the name you will sign in with' : 'Type your name'}</p>`;
+    if (this.mode === 'register') {
+      return html`<p class="who">
+        ${this._firstPin === null ? html`Choose a PIN of 4 to 8 digits for <strong>${this.name}</strong>` : html`Type the PIN again`}
+        <button class="change" @click=${this.#changeName}>Change the name</button>
+      </p>`;
+    }
+    return html`<p class="who">
+      PIN for <strong>${this.name}</strong>
+      <button class="change" @click=${this.#changeName}>Not you?</button>
+    </p>`;
+  }
+
+  #pinLabel(): string {
+    if (this.mode === 'sign-in') return `PIN for ${this.name}`;
+    return this._firstPin === null ? `New PIN for ${this.name}` : `New PIN for ${this.name}, again`;
+  }
+
+  #setMode(mode: 'sign-in' | 'register'): void {
+    this.mode = mode;
+    this.name = '';
+    this.error = null;
+    this.waitUntil = null;
+    this._firstPin = null;
+  }
+
+  /** While registering, the first PIN stays here and the second must match it before the kiosk hears of them. */
+  readonly #onPin = (event: MbEvent<'mb-pin-submit'>): void => {
+    if (this.mode !== 'register') return;
+    const { pin } = event.detail;
+    if (this._firstPin === null) {
+      event.stopPropagation();
+      this._pad?.clear();
+      if (!/^\d{4,8}$/.test(pin)) {
+        this.error = 'A PIN has 4 to 8 digits. Choose another one.';
+        return;
+      }
+      this.error = null;
+      this._firstPin = pin;
+    } else if (pin !== this._firstPin) {
+      event.stopPropagation();
+      this._pad?.clear();
+      this._firstPin = null;
+      this.error = 'The two PINs were not the same. Choose a PIN again.';
+    }
+  };
 
   readonly #onName = (event: MbEvent<'mb-name-submit'>): void => {
     event.stopPropagation();
@@ -173,6 +267,7 @@ export class MbSignIn extends LitElement {
 
   readonly #changeName = (): void => {
     this.name = '';
+    this._firstPin = null;
     this.error = null;
     this.waitUntil = null;
   };

@@ -19,6 +19,9 @@ const ARTIST_CHOICES = 30;
 /** How many likes count for the liked marks (the recommender reads as many). */
 const LIKES_READ = 1000;
 
+/** Language codes that name no language a person could prefer: none (instrumental), undetermined, several. */
+const NOT_A_LANGUAGE = new Set(['zxx', 'und', 'mul', 'mis', '']);
+
 const sorted = (values: Iterable<string>): string[] =>
   [...new Set(values)].filter((v) => v.trim() !== '').sort((a, b) => a.localeCompare(b));
 
@@ -85,7 +88,7 @@ export function meRequests({ presence, store, settings }: MeRequestsDeps): WsHan
         likedTrackIds: likes(user.id),
         preferences,
         choices: {
-          languages: sorted([...library.map((t) => t.language), ...preferences.languages]),
+          languages: sorted([...library.map((t) => t.language).filter((l) => !NOT_A_LANGUAGE.has(l)), ...preferences.languages]),
           artists: sorted([...artists, ...preferences.artists]),
           avoidMoods: sorted([...library.flatMap((t) => t.moods.map((m) => m.mood)), ...preferences.avoidMoods]),
         },

@@ -1,0 +1,343 @@
+import { LitElement, css, html, nothing, svg } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { MyPlay, MyPreferences, MyProfile } from '../../daemon/http/contract.js';
+import '../components/mb-cover.js';
+import { moodLook } from '../components/mb-mood-face.js';
+import { ApiError } from '../data/api-client.js';
+import type { KioskApi } from '../data/kiosk-api.js';
+import { emit } from '../events.js';
+
+const ICON_HEART = svg`<svg viewBox="0 0 24 24" aria-hidden="true" width="1.3em" height="1.3em" fill="currentColor"><path d="M12 21s-7.5-4.6-9.6-9.2C.9 8.3 3 4.5 6.7 4.5c2.1 0 3.6 1.2 5.3 3 1.7-1.8 3.2-3 5.3-3 3.7 0 5.8 3.8 4.3 7.3C19.5 16.4 12 21 12 21z"/></svg>`;
+/** How many recent plays the history shows. */
+const HISTORY_PLAYS = 30;
+
+type Tab = 'history' | 'preferences';
+type PreferenceKey = keyof MyPreferences;
+
+const GROUPS: ReadonlyArray<{ key: PreferenceKey; title: string; hint: string; empty: string }> = [
+  {
+    key: 'avoidMoods',
+    title: 'Moods to avoid',
+    hint: 'Moodbox plays less of these while you are signed in.',
+    empty: 'No moods are tagged yet.',
+  },
+  {
+    key: 'languages',
+    title: 'Languages you like',
+    hint: 'Songs in these languages come up more often.',
+    empty: 'No song says its language yet.',
+  },
+  {
+    key: 'artists',
+    title: 'Artists you like',
+    hint: 'From what you played and liked.',
+    empty: 'Play or like a few songs, and their artists show here.',
+  },
+];
+
+/** A language code as people read it ("fr" → "French"); the code itself when the browser does not know it. */
+function languageName(code: string): string {
+  try {
+    return new Intl.DisplayNames([navigator.language || 'en'], { type: 'language' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+/** "14:05" today, "Mon 14:05" this week, a date before. */
+function when(at: number): string {
+  const date = new Date(at);
+  const time = date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const ageDays = (Date.now() - at) / 86_400_000;
+  if (date.toDateString() === new Date().toDateString()) return time;
+  if (ageDays < 6) return `${date.toLocaleDateString([], { weekday: 'short' })} ${time}`;
+  return date.toLocaleDateString([], { day: 'numeric', month: 'short' });
+}
+
+/**
+ * The signed-in person's own page at the kiosk: what they played (with titles and a heart to like
+ * or unlike each) and their preferences (moods to avoid, languages and artists they like), each
+ * saved at the tap. Covers the screen below the kiosk's header, as the sign-in panel does.
+ *
+ * @summary My history and preferences.
+ * @event mb-cancel - `Done` was pressed.
+ */
+@customElement('mb-me')
+export class MbMe extends LitElement {
+  static override styles = css`
+    :host {
+      position: fixed;
+      inset: 0;
+      z-index: 10;
+      display: grid;
+      /* Clear of the kiosk's header (its 48 px buttons) and footer, which stay on top. */
+      padding: calc(max(2.4em, 48px) + 1em) 0.8em 1.8em;
+      box-sizing: border-box;
+      background: rgb(6 9 13 / 0.985);
+      color: #fff;
+    }
+    section {
+      display: grid;
+      grid-template-rows: auto minmax(0, 1fr) auto;
+      gap: 0.5em;
+      width: min(100%, 52em);
+      min-height: 0;
+      margin: 0 auto;
+    }
+    .top {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 0.5em 0.8em;
+    }
+    h2 {
+      margin: 0 auto 0 0;
+      font-size: 1.3em;
+    }
+    button {
+      min-height: max(2.4em, 48px);
+      min-width: 48px;
+      border: 2px solid #5d6d7e;
+      border-radius: 0.5em;
+      background: #1e2833;
+      color: #fff;
+      font: inherit;
+      font-weight: 700;
+      touch-action: manipulation;
+    }
+    button:focus-visible {
+      outline: 3px solid #ffd166;
+      outline-offset: 2px;
+    }
+    [role='tab'] {
+      padding: 0 1em;
+    }
+    [role='tab'][aria-selected='true'] {
+      border-color: #ffd166;
+      color: #ffd166;
+    }
+    .done {
+      padding: 0 1.2em;
+      background: #1b7f4d;
+      border-color: #2ecc71;
+    }
+    .body {
+      min-height: 0;
+      overflow-y: auto;
+      overscroll-behavior: contain;
+    }
+    ol {
+      display: grid;
+      gap: 0.4em;
+      margin: 0;
+      padding: 0;
+      list-style: none;
+    }
+    li {
+      display: grid;
+      grid-template-columns: 2.6em minmax(0, 1fr) auto;
+      align-items: center;
+      gap: 0.7em;
+      padding: 0.3em 0.5em;
+      border-radius: 0.6em;
+      background: rgb(30 40 51 / 0.8);
+    }
+    li mb-cover {
+      --mb-cover-size: 2.6em;
+    }
+    .t {
+      font-weight: 700;
+      overflow-wrap: anywhere;
+    }
+    .a,
+    .at {
+      font-size: 0.85em;
+      color: #c3ced8;
+      overflow-wrap: anywhere;
+    }
+    .heart[aria-pressed='true'] {
+      border-color: #ff6b81;
+      color: #ff8fa0;
+    }
+    .heart[aria-pressed='false'] {
+      color: #7a8794;
+    }
+    .group {
+      margin: 0 0 0.9em;
+    }
+    h3 {
+      margin: 0 0 0.1em;
+      font-size: 1em;
+    }
+    .hint,
+    .empty {
+      margin: 0 0 0.4em;
+      font-size: 0.85em;
+      color: #c3ced8;
+    }
+    .chips {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.45em;
+    }
+    .chip {
+      padding: 0 1em;
+      border-radius: 2em;
+      font-weight: 600;
+    }
+    .chip[aria-pressed='true'] {
+      border-color: #ffd166;
+      background: #4a3d12;
+      color: #ffe3a0;
+    }
+    .status {
+      min-height: 1.3em;
+      margin: 0;
+      font-size: 0.85em;
+      color: #c3ced8;
+    }
+    .status.error {
+      color: #ffb4a2;
+    }
+  `;
+
+  /** The data layer of the kiosk. */
+  @property({ attribute: false }) api: KioskApi | null = null;
+  /** The tracks the person likes now; the kiosk keeps it. */
+  @property({ attribute: false }) liked: ReadonlySet<number> = new Set();
+  /** Likes or unlikes a track (the kiosk does it, so the now-playing and the tiles follow). */
+  @property({ attribute: false }) toggleLike: ((trackId: number, title: string) => Promise<void>) | null = null;
+  /** The person's name, for the heading. */
+  @property() name = '';
+
+  @state() private _tab: Tab = 'history';
+  @state() private _plays: MyPlay[] | null = null;
+  @state() private _profile: MyProfile | null = null;
+  @state() private _status: { text: string; isError: boolean } | null = null;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.#load();
+  }
+
+  override render() {
+    return html`<section role="dialog" aria-modal="true" aria-labelledby="me-title">
+      <div class="top">
+        <h2 id="me-title">${this.name ? `${this.name}’s music` : 'Your music'}</h2>
+        <div role="tablist" aria-label="Your page">
+          ${this.#tabButton('history', 'History')} ${this.#tabButton('preferences', 'Preferences')}
+        </div>
+        <button class="done" data-action="close-me" @click=${() => emit(this, 'mb-cancel', {})}>Done</button>
+      </div>
+      <div class="body" role="tabpanel" aria-label=${this._tab === 'history' ? 'History' : 'Preferences'}>
+        ${this._tab === 'history' ? this.#renderHistory() : this.#renderPreferences()}
+      </div>
+      <p class="status ${this._status?.isError ? 'error' : ''}" role="status">${this._status?.text ?? ''}</p>
+    </section>`;
+  }
+
+  #tabButton(tab: Tab, label: string) {
+    return html`<button role="tab" data-tab=${tab} aria-selected=${this._tab === tab ? 'true' : 'false'} @click=${() => (this._tab = tab)}>
+      ${label}
+    </button>`;
+  }
+
+  #renderHistory() {
+    if (this._plays === null) return html`<p class="empty">Loading…</p>`;
+    if (this._plays.length === 0) return html`<p class="empty">Nothing yet: tap a song and it shows here.</p>`;
+    return html`<ol aria-label="Your recent songs">
+      ${this._plays.map((play) => {
+        const title = play.title ?? 'A song no longer in the library';
+        const isLiked = play.trackId !== null && this.liked.has(play.trackId);
+        return html`<li data-play-id=${play.id} data-track-id=${play.trackId ?? ''}>
+          <mb-cover .src=${play.coverUrl} label=${title} .mood=${play.mood}></mb-cover>
+          <span>
+            <div class="t">${title}</div>
+            <div class="a">${play.artist ?? ''}</div>
+            <div class="at">${when(play.startedAt)}${play.mood ? ` · ${moodLook(play.mood).label}` : ''}</div>
+          </span>
+          ${
+            play.trackId === null
+              ? nothing
+              : html`<button
+                  class="heart"
+                  data-action="like"
+                  aria-pressed=${isLiked ? 'true' : 'false'}
+                  aria-label=${isLiked ? `Unlike ${title}` : `Like ${title}`}
+                  @click=${() => this.toggleLike?.(play.trackId ?? 0, title)}
+                >
+                  ${ICON_HEART}
+                </button>`
+          }
+        </li>`;
+      })}
+    </ol>`;
+  }
+
+  #renderPreferences() {
+    const profile = this._profile;
+    if (profile === null) return html`<p class="empty">Loading…</p>`;
+    return GROUPS.map(({ key, title, hint, empty }) => {
+      const choices = profile.choices[key];
+      const chosen = new Set(profile.preferences[key]);
+      return html`<div class="group" data-group=${key}>
+        <h3>${title}</h3>
+        <p class="hint">${hint}</p>
+        ${
+          choices.length === 0
+            ? html`<p class="empty">${empty}</p>`
+            : html`<div class="chips" role="group" aria-label=${title}>
+                ${choices.map((value) => {
+                  const label = key === 'languages' ? languageName(value) : key === 'avoidMoods' ? moodLook(value).label : value;
+                  return html`<button
+                    class="chip"
+                    data-value=${value}
+                    aria-pressed=${chosen.has(value) ? 'true' : 'false'}
+                    @click=${() => this.#toggle(key, value)}
+                  >
+                    ${label}
+                  </button>`;
+                })}
+              </div>`
+        }
+      </div>`;
+    });
+  }
+
+  async #load(): Promise<void> {
+    const api = this.api;
+    if (api === null) return;
+    try {
+      const [history, profile] = await Promise.all([api.history(HISTORY_PLAYS), api.profile()]);
+      this._plays = Array.isArray(history?.items) ? history.items : [];
+      this._profile = profile?.choices === undefined ? null : profile;
+    } catch (err) {
+      this._plays ??= [];
+      this._status = { text: err instanceof ApiError ? err.message : 'Your page could not be loaded. Try again.', isError: true };
+    }
+  }
+
+  async #toggle(key: PreferenceKey, value: string): Promise<void> {
+    const api = this.api;
+    const profile = this._profile;
+    if (api === null || profile === null) return;
+    const current = profile.preferences[key];
+    const next = current.includes(value) ? current.filter((v) => v !== value) : [...current, value];
+    // Shown at once; put back if the daemon refuses.
+    this._profile = { ...profile, preferences: { ...profile.preferences, [key]: next } };
+    try {
+      const saved = await api.setPreferences({ [key]: next });
+      this._profile = { ...profile, preferences: saved };
+      this._status = { text: 'Saved. Your next suggestions follow it.', isError: false };
+    } catch (err) {
+      this._profile = profile;
+      this._status = { text: err instanceof ApiError ? err.message : 'That was not saved. Try again.', isError: true };
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mb-me': MbMe;
+  }
+}

@@ -1,0 +1,262 @@
+// Issue 16, item 6: a person signed in at the kiosk sees "for you", likes and unlikes, their history and
+// preferences, a countdown before the idle sign-out, and can register with a name of their own.
+import { WebSocket } from 'ws';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { MyProfile, StateSnapshot } from '../../src/daemon/http/contract.js';
+import {
+  type Browser,
+  type Daemon,
+  TEST_CONFIG,
+  a11yProblems,
+  addUser,
+  assertBuilt,
+  launchBrowser,
+  shot,
+  startDaemon,
+  tempDir,
+} from './harness.js';
+
+const WAIT = { timeout: 30_000 };
+const PASSPHRASE = 'correct horse battery staple';
+const SIZES = [
+  { width: 800, height: 480 },
+  { width: 1080, height: 1920 },
+];
+
+describe('the kiosk for a signed-in person, against the demo daemon', { timeout: 240_000 }, () => {
+  const data = tempDir('mb-kiosk-me-');
+  let daemon: Daemon;
+  let browser: Browser | undefined;
+
+  const state = async (): Promise<StateSnapshot> =>
+    ((await (await fetch(`${daemon.url}/api/state`)).json()) as { data: StateSnapshot }).data;
+
+  /** An admin's cookie and CSRF token, for the admin API. */
+  const admin = async (): Promise<Record<string, string>> => {
+    const res = await fetch(`${daemon.url}/api/admin/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: daemon.url },
+      body: JSON.stringify({ name: 'Root', passphrase: PASSPHRASE }),
+    });
+    expect(res.status).toBe(200);
+    const { csrfToken } = (await res.json()) as { csrfToken: string };
+    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    return { cookie, 'x-csrf-token': csrfToken, origin: daemon.url, 'content-type': 'application/json' };
+  };
+
+  /** Asks the daemon over /ws as the kiosk's own screen, as the kiosk does. */
+  const askAsKiosk = (type: string): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      const ws = new WebSocket(`${daemon.url.replace('http', 'ws')}/ws`, { headers: { origin: daemon.url } });
+      ws.on('open', () => ws.send(JSON.stringify({ type, transaction: 't1' })));
+      ws.on('message', (raw) => {
+        const message = JSON.parse((raw as Buffer).toString('utf8')) as {
+          transaction?: string;
+          status?: string;
+          data?: unknown;
+          error?: unknown;
+        };
+        if (message.transaction !== 't1') return;
+        ws.close();
+        if (message.status === 'ok') resolve(message.data);
+        else reject(new Error(JSON.stringify(message.error)));
+      });
+      ws.on('error', reject);
+    });
+
+  const openKiosk = async (page: Page): Promise<void> => {
+    await page.goto(`${daemon.url}/`);
+    await page.locator('mb-kiosk main > :is(section, .attract)').first().waitFor(WAIT);
+    // The attract screen shows while nobody is in view: a tap wakes the full screen.
+    const attract = page.locator('.attract');
+    if (await attract.isVisible()) await attract.click();
+  };
+
+  const signIn = async (page: Page): Promise<void> => {
+    await page.locator('button[data-action="sign-in"]:not([disabled])').click(WAIT);
+    for (const key of 'ADA') await page.locator(`mb-name-pad button[data-key="${key}"]`).click();
+    await page.locator('mb-name-pad button[data-key="next"]').click();
+    for (const digit of '2468') await page.locator(`mb-pin-pad button[data-key="${digit}"]`).click();
+    await page.locator('mb-pin-pad button[data-key="ok"]').click();
+    await page.locator('header .who').filter({ hasText: 'Ada' }).waitFor(WAIT);
+  };
+
+  beforeAll(async () => {
+    assertBuilt();
+    addUser(data.path, 'Ada', 'member', '2468');
+    addUser(data.path, 'Root', 'admin', PASSPHRASE);
+    daemon = await startDaemon(data.path, { config: { ...TEST_CONFIG, sessions: { selfRegistration: true } } });
+    const deadline = Date.now() + 60_000;
+    while ((await state()).suggestions.length < 2) {
+      if (Date.now() > deadline) throw new Error('Expected the demo daemon to suggest songs within a minute');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }, 120_000);
+
+  afterEach(async () => {
+    await browser?.close();
+    browser = undefined;
+  });
+
+  afterAll(async () => {
+    await daemon?.stop();
+    data.remove();
+  });
+
+  it('likes and unlikes a song, the heart lasting a reload and in the API, and shows "for you" and the history with titles', async () => {
+    browser = await launchBrowser({ width: 800, height: 480 });
+    const { page } = browser;
+    await openKiosk(page);
+    await signIn(page);
+    await page.locator('.tiles h2').filter({ hasText: 'For you, Ada' }).waitFor(WAIT);
+
+    // A tap plays a song for Ada: it is in her history, and it plays now.
+    const tile = page.locator('.tile[data-track-id]').first();
+    const trackId = Number(await tile.getAttribute('data-track-id'));
+    await tile.click();
+    await expect.poll(async () => (await state()).player.nowPlaying?.id, WAIT).toBe(trackId);
+    const title = (await state()).player.nowPlaying?.title ?? '';
+    const like = page.locator('.now button[data-action="like"]');
+    await like.filter({ hasText: 'Like' }).waitFor(WAIT);
+    expect(await like.getAttribute('aria-pressed')).toBe('false');
+    await like.click();
+    await expect.poll(() => like.getAttribute('aria-pressed'), WAIT).toBe('true');
+    expect(await like.textContent()).toContain('Liked');
+    expect(((await askAsKiosk('me/profile')) as MyProfile).likedTrackIds).toContain(trackId);
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      await shot(page, 'kiosk-me-liked');
+    }
+
+    // A reload forgets the token, not the like: the kiosk's own screen reads it back.
+    await page.setViewportSize(SIZES[0] ?? { width: 800, height: 480 });
+    await page.reload();
+    await page.locator('header .who').filter({ hasText: 'Ada' }).waitFor(WAIT);
+    await page.locator('header .who').click();
+    const row = page.locator(`mb-me li[data-track-id="${trackId}"]`).first();
+    await row.waitFor(WAIT);
+    expect(await row.locator('.t').textContent()).toBe(title);
+    const heart = row.locator('button.heart');
+    expect(await heart.getAttribute('aria-pressed')).toBe('true');
+    expect(await heart.getAttribute('aria-label')).toBe(`Unlike ${title}`);
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      await shot(page, 'kiosk-me-history');
+      expect(await a11yProblems(page, 48), `${size.width}x${size.height}`).toEqual([]);
+      const done = await page.locator('mb-me button[data-action="close-me"]').boundingBox();
+      expect(done !== null && done.y >= 0 && done.y + done.height <= size.height).toBe(true);
+    }
+
+    // Tap the heart again: unliked, here, on the now-playing and in the API.
+    await heart.click();
+    await expect.poll(() => heart.getAttribute('aria-pressed'), WAIT).toBe('false');
+    await expect.poll(async () => ((await askAsKiosk('me/profile')) as MyProfile).likedTrackIds, WAIT).not.toContain(trackId);
+
+    // Preferences: a mood to avoid, saved at the tap.
+    await page.locator('mb-me button[data-tab="preferences"]').click();
+    const chip = page.locator('mb-me [data-group="avoidMoods"] button.chip').first();
+    const mood = (await chip.getAttribute('data-value')) ?? '';
+    await chip.click();
+    await expect.poll(() => chip.getAttribute('aria-pressed'), WAIT).toBe('true');
+    expect(((await askAsKiosk('me/profile')) as MyProfile).preferences.avoidMoods).toEqual([mood]);
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      await shot(page, 'kiosk-me-preferences');
+      expect(await a11yProblems(page, 48), `${size.width}x${size.height}`).toEqual([]);
+    }
+    await page.locator('mb-me button[data-action="close-me"]').click();
+
+    await page.reload();
+    await page.locator('header .who').filter({ hasText: 'Ada' }).waitFor(WAIT);
+    await page.locator('header .who').click();
+    await expect
+      .poll(() => page.locator(`mb-me li[data-track-id="${trackId}"] button.heart`).first().getAttribute('aria-pressed'), WAIT)
+      .toBe('false');
+    await page.locator('mb-me button[data-action="close-me"]').click();
+    await page.locator('button[data-action="sign-out"]').click();
+    await page.locator('button[data-action="sign-in"]').waitFor(WAIT);
+  });
+
+  it('registers a name with an accent, a hyphen and a digit from the sign-in screen, and signs it in', async () => {
+    browser = await launchBrowser({ width: 800, height: 480 });
+    const { page } = browser;
+    await openKiosk(page);
+    await page.locator('button[data-action="sign-in"]:not([disabled])').click(WAIT);
+    await page.locator('mb-sign-in button[data-action="register"]').click(WAIT);
+    const key = (k: string) => page.locator(`mb-name-pad button[data-key="${k}"]`).click();
+    await key('Z');
+    await key('O');
+    await key('accents');
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      await shot(page, 'kiosk-register-accents');
+      expect(await a11yProblems(page, 48), `${size.width}x${size.height}`).toEqual([]);
+    }
+    await key('Ë');
+    await key('accents');
+    for (const k of ['-', 'A', 'N', 'N', 'space', '2']) await key(k);
+    expect(await page.locator('mb-name-pad output').textContent()).toBe('Zoë-Ann 2');
+    await key('next');
+    const pin = async (digits: string) => {
+      for (const d of digits) await page.locator(`mb-pin-pad button[data-key="${d}"]`).click();
+      await page.locator('mb-pin-pad button[data-key="ok"]').click();
+    };
+    await pin('1357');
+    await page.locator('mb-sign-in .who').filter({ hasText: 'again' }).waitFor(WAIT);
+    // A different second PIN is caught before anything is sent.
+    await pin('1358');
+    await page.locator('mb-sign-in .error').filter({ hasText: 'not the same' }).waitFor(WAIT);
+    await pin('1357');
+    await page.locator('mb-sign-in .who').filter({ hasText: 'again' }).waitFor(WAIT);
+    await pin('1357');
+    await page.locator('header .who').filter({ hasText: 'Zoë-Ann 2' }).waitFor(WAIT);
+    await shot(page, 'kiosk-registered');
+    const users = (await (await fetch(`${daemon.url}/api/admin/users`, { headers: await admin() })).json()) as Array<{
+      name: string;
+      role: string;
+    }>;
+    expect(users).toContainEqual(expect.objectContaining({ name: 'Zoë-Ann 2', role: 'member' }));
+    await page.locator('button[data-action="sign-out"]').click();
+    await page.locator('button[data-action="sign-in"]').waitFor(WAIT);
+  });
+
+  it('counts down before the idle sign-out, keeps the person on a tap, and announces the sign-out', async () => {
+    // The shortest idle timeout the settings allow, so the countdown (its last half: 5 s) comes within seconds.
+    const headers = await admin();
+    const saved = await fetch(`${daemon.url}/api/admin/settings`, {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify({ overrides: { sessions: { selfRegistration: true, kioskIdleTimeoutS: 10 } } }),
+    });
+    expect(saved.status).toBe(200);
+    browser = await launchBrowser({ width: 800, height: 480 });
+    const { page } = browser;
+    await openKiosk(page);
+    await signIn(page);
+    const signedInAt = Date.now();
+    const countdown = page.locator('button[data-action="stay"]');
+    await countdown.waitFor(WAIT);
+    expect(await countdown.textContent()).toMatch(/Signing out in \d+ s — tap to stay/);
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      await shot(page, 'kiosk-sign-out-countdown');
+      expect(await a11yProblems(page, 48), `${size.width}x${size.height}`).toEqual([]);
+    }
+    // Two taps on "stay", then past the sign-out that would have come without them (10 s, checked every 5 s).
+    for (let i = 0; i < 2; i++) {
+      await countdown.click();
+      await countdown.waitFor({ state: 'detached', ...WAIT });
+      await countdown.waitFor(WAIT);
+    }
+    const past = 16_000 - (Date.now() - signedInAt);
+    if (past > 0) await page.waitForTimeout(past);
+    expect((await state()).session.user?.name).toBe('Ada');
+    expect(await page.locator('header .who').textContent()).toContain('Ada');
+    // No tap now: the countdown runs out, and the sign-out is said, not silent.
+    await page.locator('.toast').filter({ hasText: 'signed out after 10 seconds without a tap' }).waitFor(WAIT);
+    expect((await state()).session.user).toBeNull();
+    await page.locator('button[data-action="sign-in"]').waitFor(WAIT);
+    await shot(page, 'kiosk-signed-out-idle');
+  });
+});
