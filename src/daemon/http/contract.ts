@@ -24,7 +24,7 @@ import type { HoldMoodBody, SkippedSchema, StaffPlayerSchema } from './schemas/p
 import type { SettingsSavedSchema, SettingsSchema } from './schemas/settings.js';
 import type { StationBody, StationSchema } from './schemas/stations.js';
 import type { SpotifyConnectSchema, SpotifyDevicesSchema, SpotifyPlaylistsSchema, SpotifyStatusSchema } from './schemas/spotify.js';
-import type { StatsSchema } from './schemas/stats.js';
+import type { ChartsQuery, ChartsSchema, StatsSchema } from './schemas/stats.js';
 import type { BulkMoodsBody, KnownMoodsSchema, TrackAdminSchema, TrackMoodsBody, TracksQuery } from './schemas/tracks.js';
 import type { RoomMoodLabel } from '../../vision/room-mood.js';
 
@@ -277,6 +277,10 @@ export type CardReader = Static<typeof CardReaderSchema>;
 export type HistoryFilter = Static<typeof HistoryQuery>;
 export type AuditEntry = Static<typeof AuditEntrySchema>;
 export type Stats = Static<typeof StatsSchema>;
+/** The dashboard charts (`GET /api/admin/stats/charts`): room mood per bucket, plays over time, busy hours, top tracks. */
+export type ChartStats = Static<typeof ChartsSchema>;
+/** What the dashboard asks of `GET /api/admin/stats/charts`: the range and its bucket widths. */
+export type ChartsFilter = Static<typeof ChartsQuery>;
 
 /** A track of the library as the admin panel lists it, with its mood tags. */
 export type AdminTrack = Static<typeof TrackAdminSchema>;

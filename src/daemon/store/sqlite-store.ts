@@ -28,6 +28,7 @@ import type {
   UserRepository,
 } from './store.js';
 import type { Log } from '../kernel/log.js';
+import { chartStatsQueries } from './sqlite-chart-stats.js';
 import { stationsRepo } from './sqlite-stations.js';
 
 type Db = Database.Database;
@@ -651,6 +652,7 @@ function settingsRepo(db: Db): SettingsRepository {
 
 function statsRepo(db: Db): StatsRepository {
   return {
+    ...chartStatsQueries(db),
     logMood({ at, mood, confidence, faces }) {
       guard(() => db.prepare('INSERT INTO mood_log (at, mood, confidence, faces) VALUES (?, ?, ?, ?)').run(at, mood, confidence, faces));
     },

@@ -260,6 +260,25 @@ export interface StatsRepository {
   moodLog(from: number, to: number): MoodLogEntry[];
   /** Plays started in [from, to), counted per mood and UTC day (`YYYY-MM-DD`). */
   playsPerMoodPerDay(from: number, to: number): Array<{ day: string; mood: string; plays: number }>;
+  /** The last mood change before `at` (the room's mood when a chart's range begins), or undefined. */
+  moodBefore(at: number): MoodLogEntry | undefined;
+  /** Plays started in [from, to), counted per mood (`unknown` when none) and bucket: `bucket` n covers [from + n·bucketMs, from + (n+1)·bucketMs). */
+  playsPerMoodPerBucket(from: number, to: number, bucketMs: number): Array<{ bucket: number; mood: string; plays: number }>;
+  /** Plays started in [from, to) per hour of the day (0–23) at `utcOffsetMin` minutes east of UTC; hours without plays left out. */
+  playsPerHourOfDay(from: number, to: number, utcOffsetMin: number): Array<{ hour: number; plays: number }>;
+  /** The `limit` tracks played most in [from, to), with their skips and the likes they got in that time. */
+  topTracks(from: number, to: number, limit: number): TrackPlayStats[];
+}
+
+/** How one track fared over a time: plays started, how many ran to the end or were skipped, likes. */
+export interface TrackPlayStats {
+  trackId: number;
+  title: string;
+  artist: string;
+  plays: number;
+  completed: number;
+  skipped: number;
+  likes: number;
 }
 
 export interface AuditRepository {

@@ -1,12 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Store } from '../../store/store.js';
-import { StatsQuery, StatsSchema } from '../schemas/stats.js';
+import { ErrorRef } from '../schemas/common.js';
+import { chartStats } from '../chart-stats.js';
+import { ChartsQuery, ChartsSchema, StatsQuery, StatsSchema } from '../schemas/stats.js';
 
 export interface StatsRoutesOptions {
   store: Store;
 }
 
-/** The admin dashboard's figures: plays per mood and day, and the room mood over time. */
+/** The admin dashboard's figures: plays per mood and day, the room mood over time, and the charts counted per bucket. */
 export const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async (app, { store }) => {
   app.get(
     '/api/admin/stats',
@@ -24,5 +26,19 @@ export const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async 
       const { from, to } = request.query;
       return { playsPerMoodPerDay: store.stats.playsPerMoodPerDay(from, to), moodOverTime: store.stats.moodLog(from, to) };
     },
+  );
+  app.get(
+    '/api/admin/stats/charts',
+    {
+      config: { access: 'admin' },
+      schema: {
+        operationId: 'getChartStats',
+        tags: ['admin'],
+        summary: 'The dashboard charts: room mood per bucket, plays per mood over time, busy hours, top tracks',
+        querystring: ChartsQuery,
+        response: { 200: ChartsSchema, 400: ErrorRef },
+      },
+    },
+    async (request) => chartStats(store.stats, request.query),
   );
 };

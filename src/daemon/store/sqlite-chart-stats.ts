@@ -1,0 +1,45 @@
+import type Database from 'better-sqlite3';
+import type { MoodLogEntry, StatsRepository, TrackPlayStats } from './store.js';
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The dashboard charts' queries: counted by SQLite over the plays and the mood log, so a week of
+ * plays reaches the panel as a few dozen numbers rather than every row.
+ */
+export function chartStatsQueries(
+  db: Database.Database,
+): Pick<StatsRepository, 'moodBefore' | 'playsPerMoodPerBucket' | 'playsPerHourOfDay' | 'topTracks'> {
+  return {
+    moodBefore: (at) =>
+      db
+        .prepare<[number], MoodLogEntry>('SELECT at, mood, confidence, faces FROM mood_log WHERE at < ? ORDER BY at DESC, id DESC LIMIT 1')
+        .get(at),
+    playsPerMoodPerBucket: (from, to, bucketMs) =>
+      db
+        .prepare<[number, number, number, number], { bucket: number; mood: string; plays: number }>(
+          `SELECT CAST((started_at - ?) / ? AS INTEGER) AS bucket, coalesce(mood, 'unknown') AS mood, count(*) AS plays
+           FROM plays WHERE started_at >= ? AND started_at < ? GROUP BY bucket, mood ORDER BY bucket, mood`,
+        )
+        .all(from, bucketMs, from, to),
+    playsPerHourOfDay: (from, to, utcOffsetMin) =>
+      db
+        .prepare<[number, number, number], { hour: number; plays: number }>(
+          // Parameters may arrive as REAL: cast before taking the hour since the epoch in local time, modulo a day.
+          `SELECT CAST((started_at + ?) / ${HOUR_MS} AS INTEGER) % 24 AS hour, count(*) AS plays
+           FROM plays WHERE started_at >= ? AND started_at < ? GROUP BY hour ORDER BY hour`,
+        )
+        .all(utcOffsetMin * 60_000, from, to),
+    topTracks: (from, to, limit) =>
+      db
+        .prepare<[number, number, number, number, number], TrackPlayStats>(
+          `SELECT p.track_id AS trackId, t.title AS title, t.artist AS artist, count(*) AS plays,
+             sum(p.outcome = 'completed') AS completed, sum(p.outcome = 'skipped') AS skipped,
+             (SELECT count(*) FROM feedback f WHERE f.track_id = p.track_id AND f.kind = 'like' AND f.at >= ? AND f.at < ?) AS likes
+           FROM plays p JOIN tracks t ON t.id = p.track_id
+           WHERE p.started_at >= ? AND p.started_at < ?
+           GROUP BY p.track_id ORDER BY plays DESC, skipped ASC, t.title COLLATE NOCASE LIMIT ?`,
+        )
+        .all(from, to, from, to, limit),
+  };
+}
