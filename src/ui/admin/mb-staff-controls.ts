@@ -6,6 +6,7 @@ import { moodLook } from '../components/mb-mood-face.js';
 import type { AdminApi, StaffPlayer } from '../data/admin-api.js';
 import type { ApiClient } from '../data/api-client.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
+import { LiveStateController } from './live-state-controller.js';
 
 /** The moods staff may hold the music to (the camera's emotions), in the order staff think of them. */
 const HOLDABLE: ReadonlyArray<MoodHoldRequest['label']> = ['neutral', 'happy', 'sad', 'surprise', 'angry', 'fear', 'disgust', 'contempt'];
@@ -145,7 +146,6 @@ export class MbStaffControls extends LitElement {
   /** One bar for the top of a page instead of a card. */
   @property({ type: Boolean, reflect: true }) compact = false;
   @state() private _view: StaffPlayer | null = null;
-  @state() private _snapshot: StateSnapshot | null = null;
   @state() private _message = '';
   @state() private _isError = false;
   @state() private _isBusy = false;
@@ -154,26 +154,20 @@ export class MbStaffControls extends LitElement {
   #lastKey = '';
   #isLoading = false;
 
-  readonly #onChange = (): void => {
-    if (this.live === null) return;
-    this._snapshot = this.live.snapshot.state;
-    const key = playerKey(this._snapshot);
-    if (key !== this.#lastKey) {
+  /** The staff view is read again when the player or the room mood changes. */
+  readonly #live = new LiveStateController(this, {
+    client: () => this.live,
+    onChange: (state) => {
+      const key = playerKey(state);
+      if (key === this.#lastKey) return;
       this.#lastKey = key;
       void this.#load();
-    }
-  };
+    },
+  });
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.live?.addEventListener('change', this.#onChange);
-    this.#onChange();
     void this.#load();
-  }
-
-  override disconnectedCallback(): void {
-    this.live?.removeEventListener('change', this.#onChange);
-    super.disconnectedCallback();
   }
 
   async #load(): Promise<void> {
@@ -260,7 +254,7 @@ export class MbStaffControls extends LitElement {
 
   override render() {
     const view = this._view;
-    const player = this._snapshot?.player;
+    const player = this.#live.state?.player;
     const isPaused = view?.isPausedByStaff === true;
     const isSilent = view?.silence !== null && view?.silence !== undefined;
     const cap = view?.volumeCap ?? 100;
