@@ -104,6 +104,19 @@ describe('CameraService', () => {
     expect(store.stats.moodLog(0, 10_000)).toEqual([{ at: 5000, mood: 'happy', confidence: 0.6, faces: 2 }]);
   });
 
+  it('names in its health line the room mood the screens show, and none while the camera is off (issue 16)', async () => {
+    const { vision, camera, bus, rules } = await setup();
+    expect(camera.health().detail ?? '').not.toMatch(/mood/);
+    vision.events.emit('moodChanged', { mood: 'happy', previous: 'nobody', at: 5000, scores: { happy: 0.7 } });
+    expect(camera.health().detail).toMatch(/^camera on; room mood happy/);
+    vision.events.emit('moodChanged', { mood: 'neutral', previous: 'happy', at: 9000, scores: { neutral: 0.6 } });
+    expect(camera.health().detail).toMatch(/^camera on; room mood neutral/);
+    rules.off = 'turned off by the admin';
+    bus.emit('settingsChanged', { changed: ['camera.enabled'] });
+    await settled();
+    expect(camera.health().detail).toBe('camera off: turned off by the admin');
+  });
+
   it('announces the faces in view only when their number changes, and keeps the newest frame for the live view', async () => {
     const { vision, camera, seen } = await setup();
     vision.frame(1);

@@ -161,7 +161,10 @@ export class CameraService implements Service {
     if (this.#off !== null) return withModel({ status: 'ready', detail: `camera off: ${this.#off}` });
     const vision = this.#deps.vision.health?.() ?? { status: 'ready' };
     const fps = this.analysisFps;
-    return withModel(fps === 0 ? vision : { ...vision, detail: `${vision.detail ?? 'camera on'}; ${fps.toFixed(1)} frames/s analysed` });
+    // The room mood as the screens show it (this service's, from the same change), never the vision loop's own copy.
+    const room = this.#room === null || this.#status !== 'on' ? '' : `; room mood ${this.#room.label}`;
+    const rate = fps === 0 ? '' : `; ${fps.toFixed(1)} frames/s analysed`;
+    return withModel(room === '' && rate === '' ? vision : { ...vision, detail: `${vision.detail ?? 'camera on'}${room}${rate}` });
   }
 
   /** The camera now: on, off by the rules, starting, or unavailable and being retried. */

@@ -148,7 +148,8 @@ export class VisionPipeline implements Service {
   health(): ServiceHealth {
     const camera = this.#camera;
     if (camera?.state === 'unavailable') return { status: 'degraded', detail: `camera unavailable: ${camera.reason ?? 'unknown'}` };
-    return { status: 'ready', detail: camera?.state === 'on' ? `camera on, mood ${this.mood}` : 'waiting for the camera' };
+    // The room mood is not named here: the camera service owns the one the screens show and adds it.
+    return { status: 'ready', detail: camera?.state === 'on' ? 'camera on' : 'waiting for the camera' };
   }
 
   /** Starts reading and analysing in the background; resolves at once. */
