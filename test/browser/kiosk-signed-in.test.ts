@@ -3,7 +3,7 @@
 import { WebSocket } from 'ws';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { MyProfile, StateSnapshot } from '../../src/daemon/http/contract.js';
+import type { MyProfile, StateSnapshot, TrackView } from '../../src/daemon/http/contract.js';
 import {
   type Browser,
   type Daemon,
@@ -46,10 +46,10 @@ describe('the kiosk for a signed-in person, against the demo daemon', { timeout:
   };
 
   /** Asks the daemon over /ws as the kiosk's own screen, as the kiosk does. */
-  const askAsKiosk = (type: string): Promise<unknown> =>
+  const askAsKiosk = (type: string, data?: unknown): Promise<unknown> =>
     new Promise((resolve, reject) => {
       const ws = new WebSocket(`${daemon.url.replace('http', 'ws')}/ws`, { headers: { origin: daemon.url } });
-      ws.on('open', () => ws.send(JSON.stringify({ type, transaction: 't1' })));
+      ws.on('open', () => ws.send(JSON.stringify({ type, data, transaction: 't1' })));
       ws.on('message', (raw) => {
         const message = JSON.parse((raw as Buffer).toString('utf8')) as {
           transaction?: string;
@@ -174,6 +174,58 @@ describe('the kiosk for a signed-in person, against the demo daemon', { timeout:
       .poll(() => page.locator(`mb-me li[data-track-id="${trackId}"] button.heart`).first().getAttribute('aria-pressed'), WAIT)
       .toBe('false');
     await page.locator('mb-me button[data-action="close-me"]').click();
+    await page.locator('button[data-action="sign-out"]').click();
+    await page.locator('button[data-action="sign-in"]').waitFor(WAIT);
+  });
+
+  it('marks the songs picked from their taste and the ones they like, without cutting a title, at both sizes', async () => {
+    browser = await launchBrowser({ width: 800, height: 480 });
+    const { page } = browser;
+    const first = (await state()).suggestions[0] as TrackView;
+    // The daemon's suggestions, with the reasons the recommender gives when it used Ada's taste, and the song she likes first.
+    const personal = ['you liked it; fits calm', 'an artist you like (Velvet Corner); fits calm', 'in your language; fits calm'];
+    const mark = (tracks: TrackView[]): TrackView[] =>
+      [first, ...tracks.filter((t) => t.id !== first.id)].slice(0, 6).map((t, i) => ({ ...t, why: personal[i] ?? t.why ?? '' }));
+    await page.routeWebSocket(/\/ws$/, (ws) => {
+      const server = ws.connectToServer();
+      server.onMessage((text) => {
+        const message = JSON.parse(String(text)) as { type: string; data: unknown };
+        if (message.type === 'state/snapshot') {
+          const snapshot = message.data as StateSnapshot;
+          message.data = { ...snapshot, suggestions: mark(snapshot.suggestions) };
+        } else if (message.type === 'suggestions/changed') {
+          message.data = mark(message.data as TrackView[]);
+        }
+        ws.send(JSON.stringify(message));
+      });
+    });
+    await openKiosk(page);
+    await signIn(page);
+    await askAsKiosk('player/like', { trackId: first.id });
+    await page.reload();
+    await page.locator('header .who').filter({ hasText: 'Ada' }).waitFor(WAIT);
+    await page.locator(`.tile[data-track-id="${first.id}"][data-liked]`).waitFor(WAIT);
+    expect(await page.locator('.tile[data-for-you]').count()).toBe(3);
+    expect(await page.locator('.tile[data-for-you] .why.for-you').first().textContent()).toContain('You liked it');
+    expect(await page.locator(`.tile[data-track-id="${first.id}"]`).getAttribute('aria-label')).toContain('picked for you, you like it');
+    for (const size of [...SIZES, { width: 480, height: 800 }, { width: 1920, height: 1080 }]) {
+      await page.setViewportSize(size);
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      await shot(page, 'kiosk-me-for-you');
+      const cut = await page.evaluate(() =>
+        [...(document.querySelector('mb-kiosk')?.shadowRoot?.querySelectorAll<HTMLElement>('.tile') ?? [])].flatMap((tile) => [
+          ...(tile.scrollHeight > tile.clientHeight + 1
+            ? [`tile ${tile.dataset['trackId']}: ${tile.scrollHeight} px in ${tile.clientHeight} px`]
+            : []),
+          ...[...tile.querySelectorAll<HTMLElement>('.t, .a, .why')]
+            .filter((text) => text.scrollWidth > text.clientWidth + 1)
+            .map((text) => `"${text.textContent}" is cut`),
+        ]),
+      );
+      expect(cut, `${size.width}x${size.height}`).toEqual([]);
+    }
+    await askAsKiosk('player/unlike', { trackId: first.id });
+    await page.setViewportSize(SIZES[0] ?? { width: 800, height: 480 });
     await page.locator('button[data-action="sign-out"]').click();
     await page.locator('button[data-action="sign-in"]').waitFor(WAIT);
   });

@@ -440,6 +440,17 @@ export class MbKiosk extends LitElement {
       font-weight: 600;
       color: #ffd166;
     }
+    .who,
+    .pill,
+    .camera {
+      white-space: nowrap;
+    }
+    /* A narrow screen keeps the header on one line: the name alone opens My music. */
+    @media (max-width: 600px) {
+      .who .me {
+        display: none;
+      }
+    }
     .tile[data-for-you] {
       border-color: color-mix(in srgb, var(--accent) 70%, transparent);
     }
