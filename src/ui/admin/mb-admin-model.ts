@@ -9,7 +9,7 @@ const percent = (share: number | null | undefined): string =>
 /**
  * The emotion model report: which model runs, its accuracy (int8 and float, on FER-2013
  * PublicTest and against the FER+ majority vote), recall per emotion, where it comes from, and
- * the training curves and confusion matrix.
+ * the training curves, confusion matrix and reliability (calibration) plot at their natural size.
  *
  * @summary Admin model report.
  */
@@ -65,13 +65,27 @@ export class MbAdminModel extends LitElement {
         margin: 0;
         overflow-wrap: anywhere;
       }
+      .plots {
+        display: grid;
+        gap: 1em;
+      }
       figure {
         margin: 0;
       }
+      /* Plots keep their natural size (their text is drawn for it); a narrow window scrolls them. */
+      .plot {
+        display: block;
+        width: max-content;
+        max-width: 100%;
+        overflow-x: auto;
+      }
       figure img {
         display: block;
-        width: 100%;
+        max-width: none;
         height: auto;
+      }
+      figcaption {
+        margin-top: 0.4em;
       }
     `,
   ];
@@ -236,14 +250,25 @@ export class MbAdminModel extends LitElement {
       ${
         r.images.length === 0
           ? html`<p class="muted">
-              No report plots: the model folder has no <code>report/curves.png</code> or <code>report/confusion.png</code>.
+              No report plots: the model folder has no <code>report/curves.png</code>, <code>report/confusion.png</code> or
+              <code>report/calibration.png</code>.
             </p>`
-          : html`<div class="grid">
+          : html`<div class="plots">
               ${r.images.map(
                 (image) =>
                   html`<figure class="card" data-image=${image.file}>
-                    <img src=${image.url} alt=${image.title} loading="lazy" />
-                    <figcaption class="muted">${image.title}</figcaption>
+                    <a
+                      class="plot"
+                      href=${image.url}
+                      target="_blank"
+                      rel="noopener"
+                      aria-label="${image.title}: open full size in a new tab"
+                    >
+                      <img src=${image.url} alt=${image.title} loading="lazy" />
+                    </a>
+                    <figcaption class="muted">
+                      ${image.title} · <a href=${image.url} target="_blank" rel="noopener">open full size</a>
+                    </figcaption>
                   </figure>`,
               )}
             </div>`

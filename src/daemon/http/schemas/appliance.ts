@@ -11,6 +11,7 @@ export const CoverParams = Type.Object({
 export const REPORT_IMAGES = {
   'curves.png': 'PublicTest accuracy and training loss per epoch',
   'confusion.png': 'Confusion matrix on PublicTest',
+  'calibration.png': 'Reliability: how often the model is right at each confidence, before and after calibration',
 } as const;
 export type ReportImage = keyof typeof REPORT_IMAGES;
 
