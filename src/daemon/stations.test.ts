@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LibraryScanner } from '../player/library/scanner.js';
 import { MusicMetadataTagReader } from '../player/library/music-metadata-tag-reader.js';
 import { MpvPlayer } from '../player/mpv-player.js';
-import { icyStream, refusedUrl, silentStream } from '../player/testing/stream-servers.js';
+import { icyStream, playlistFile, refusedUrl, silentStream } from '../player/testing/stream-servers.js';
 import { LiveConfig } from './config/live-config.js';
 import { loadConfig } from './config/load-config.js';
 import { panelChecks } from './config/panel-checks.js';
@@ -131,6 +131,44 @@ describe('stations', () => {
     // The failing stations are left out of the picks until they are tried again.
     expect(hub.snapshot().data.suggestions.map((s) => s.id)).not.toContain(ids['refused']);
     expect(hub.snapshot().data.suggestions.map((s) => s.id)).not.toContain(ids['silent']);
+  });
+
+  it("plays a station's .pls or .m3u playlist as one play, going on to its next stream when one is dead", async () => {
+    const live = await icyStream({ name: 'Mirror FM', title: 'Second Mirror - Song' });
+    const pls = await playlistFile([await refusedUrl(), live.url], 'pls');
+    const m3u = await playlistFile([live.url], 'm3u');
+    cleanups.push(
+      () => live.close(),
+      () => pls.close(),
+      () => m3u.close(),
+    );
+    const ids: Record<string, number> = {};
+    const { box, hub, store } = await moodbox({
+      autoplay: false,
+      seed: (s) => {
+        ids['pls'] = s.stations.save({ url: pls.url, name: 'Mirrors', moods: CALM, origin: 'admin' }).trackId;
+        ids['m3u'] = s.stations.save({ url: m3u.url, name: 'Listed', moods: CALM, origin: 'admin' }).trackId;
+      },
+    });
+
+    await box.director.tap(ids['pls'] ?? 0);
+    const player = await until(() => {
+      const p = hub.snapshot().data.player;
+      return p.streamTitle === 'Second Mirror - Song' ? p : undefined;
+    }, 15_000);
+    expect(player.nowPlaying).toMatchObject({ id: ids['pls'], title: 'Mirrors' });
+    await until(() => box.stations.list().find((s) => s.trackId === ids['pls'] && s.playedAt !== null), 10_000);
+    expect(box.stations.list().find((s) => s.trackId === ids['pls'])?.isFailing).toBe(false);
+
+    // Another station replaces it: the playlist's play ends once, as interrupted, and the next one starts.
+    await box.director.tap(ids['m3u'] ?? 0);
+    await until(
+      () => (hub.snapshot().data.player.nowPlaying?.id === ids['m3u'] && hub.snapshot().data.player.streamTitle ? true : undefined),
+      15_000,
+    );
+    const plays = store.plays.list({ limit: 10 }).items;
+    expect(plays.filter((p) => p.trackId === ids['pls']).map((p) => p.outcome)).toEqual(['skipped']);
+    expect(plays.filter((p) => p.trackId === ids['m3u']).map((p) => p.outcome)).toEqual([null]);
   });
 
   it("reads a music folder's stations.csv at each scan, names its bad lines, and drops stations it no longer lists", async () => {

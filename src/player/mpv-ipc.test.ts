@@ -22,6 +22,14 @@ describe('mpv JSON IPC codec', () => {
       reason: 'error',
       fileError: 'loading failed',
     });
+    expect(
+      decodeMessage(
+        '{"event":"end-file","reason":"redirect","playlist_entry_id":1,"playlist_insert_id":2,"playlist_insert_num_entries":3}',
+      ),
+    ).toEqual({ type: 'end-file', entryId: 1, reason: 'redirect', fileError: undefined, insertId: 2, insertCount: 3 });
+    expect(encodeCommand(5, { name: 'loadfile', url: 'http://radio.example/live', flags: 'replace', options: 'network-timeout=10' })).toBe(
+      '{"command":{"name":"loadfile","url":"http://radio.example/live","flags":"replace","options":"network-timeout=10"},"request_id":5}\n',
+    );
     expect(decodeMessage('{"event":"property-change","id":1,"name":"pause","data":true}')).toEqual({
       type: 'property-change',
       id: 1,

@@ -11,7 +11,15 @@ export type EndFileReason = 'eof' | 'stop' | 'quit' | 'error' | 'redirect' | 'un
 export type MpvMessage =
   | { type: 'reply'; requestId: number; error: string; data: unknown }
   | { type: 'start-file'; entryId: number | undefined }
-  | { type: 'end-file'; entryId: number | undefined; reason: EndFileReason; fileError: string | undefined }
+  | {
+      type: 'end-file';
+      entryId: number | undefined;
+      reason: EndFileReason;
+      fileError: string | undefined;
+      /** For `redirect` (a playlist opened): the id of the first entry put in its place, and how many. */
+      insertId?: number | undefined;
+      insertCount?: number | undefined;
+    }
   | { type: 'file-loaded' }
   | { type: 'idle' }
   | { type: 'property-change'; id: number; name: string; data: unknown }
@@ -59,7 +67,9 @@ export function decodeMessage(line: string): MpvMessage {
     case 'end-file': {
       const reason = END_REASONS.find((r) => r === msg['reason']) ?? 'unknown';
       const fileError = typeof msg['file_error'] === 'string' ? msg['file_error'] : undefined;
-      return { type: 'end-file', entryId, reason, fileError };
+      const insertId = typeof msg['playlist_insert_id'] === 'number' ? msg['playlist_insert_id'] : undefined;
+      const insertCount = typeof msg['playlist_insert_num_entries'] === 'number' ? msg['playlist_insert_num_entries'] : undefined;
+      return { type: 'end-file', entryId, reason, fileError, insertId, insertCount };
     }
     case 'file-loaded':
       return { type: 'file-loaded' };

@@ -93,6 +93,11 @@ export class MpvPlayer implements Player, Service {
   readonly #started = new Map<number, QueueItem>();
   /** The preload in flight, if any. */
   #preloading: Promise<void> | undefined;
+  /**
+   * How many entries of an opened playlist (a station's .m3u or .pls, a YouTube playlist) are left
+   * in mpv, by queue key: they are one play, and mpv goes from one to the next by itself.
+   */
+  readonly #expanded = new Map<number, number>();
   /** Keys the user skipped, so that their `stop` ends as `skipped`. */
   readonly #skipped = new Set<number>();
   /** Where to seek once the given key's file is loaded again (after a restart), in ms. */
@@ -117,7 +122,11 @@ export class MpvPlayer implements Player, Service {
     );
     const mpv = this.#client.events;
     mpv.on('startFile', ({ entryId }) => this.#onStartFile(entryId));
-    mpv.on('endFile', ({ entryId, reason, fileError }) => this.#onEndFile(entryId, reason, fileError));
+    mpv.on('endFile', ({ entryId, reason, fileError, insertId, insertCount }) =>
+      reason === 'redirect' && entryId !== undefined && insertId !== undefined
+        ? this.#onExpanded(entryId, insertId, insertCount ?? 0)
+        : this.#onEndFile(entryId, reason, fileError),
+    );
     mpv.on('fileLoaded', () => this.#onFileLoaded());
     mpv.on('propertyChanged', ({ name, data }) => this.#onProperty(name, data));
     this.#process.events.on('faulted', ({ error, retryInMs }) => this.#onFaulted(error, retryInMs));
@@ -195,6 +204,11 @@ export class MpvPlayer implements Player, Service {
     if (!current) return;
     this.#skipped.add(current.key);
     await this.#preloading;
+    // `playlist-next` would go to the next entry of the station's own playlist: take those out first.
+    if ((this.#expanded.get(current.key) ?? 1) > 1) {
+      this.#expanded.delete(current.key);
+      await this.#dropPreload();
+    }
     // A skip cuts: the next entry's crossfade would play the end of this song, not where it is now.
     if (this.#preloaded?.isCrossfade === true) await this.#dropPreload();
     // With the next file in mpv, `playlist-next` moves to it without a gap; else `stop` ends the
@@ -284,6 +298,7 @@ export class MpvPlayer implements Player, Service {
       // What mpv held is gone with it; the queue is not. Remember where the current track was.
       this.#isRecovering = true;
       this.#entries.clear();
+      this.#expanded.clear();
       this.#playing = undefined;
       this.#preloaded = undefined;
       const current = this.#queue.current;
@@ -375,7 +390,9 @@ export class MpvPlayer implements Player, Service {
     this.#preloaded = undefined;
     // The song's own end first: were the entry gone while the early end held, the song would stop short.
     if (dropped.isCrossfade) await this.#client.command(['set_property', 'file-local-options/end', 'none']);
-    // Removes every entry but the one playing.
+    // Removes every entry but the one playing (the rest of a station's own playlist too).
+    const current = this.#queue.current;
+    if (current) this.#expanded.delete(current.key);
     await this.#client.command(['playlist-clear']);
   }
 
@@ -449,12 +466,35 @@ export class MpvPlayer implements Player, Service {
     void this.#preload();
   }
 
+  /** mpv opened a playlist (a station's .m3u or .pls, a YouTube playlist) and put its entries in its place: one play. */
+  #onExpanded(entryId: number, firstId: number, count: number): void {
+    const key = this.#entries.get(entryId);
+    if (key === undefined) return;
+    if (count === 0) {
+      this.#onEndFile(entryId, 'error', 'the playlist is empty');
+      return;
+    }
+    this.#entries.delete(entryId);
+    for (let id = firstId; id < firstId + count; id++) this.#entries.set(id, key);
+    this.#expanded.set(key, (this.#expanded.get(key) ?? 1) - 1 + count);
+    if (this.#playing?.entryId === entryId) this.#playing = undefined;
+  }
+
   #onEndFile(entryId: number | undefined, reason: EndFileReason, fileError: string | undefined): void {
     const key = entryId === undefined ? undefined : this.#entries.get(entryId);
     if (entryId !== undefined) this.#entries.delete(entryId);
     if (key === undefined) return;
     if (this.#preloaded?.entryId === entryId) this.#preloaded = undefined;
     if (this.#playing?.entryId === entryId) this.#playing = undefined;
+    const left = (this.#expanded.get(key) ?? 1) - 1;
+    if (left > 0 && (reason === 'eof' || reason === 'error')) {
+      // mpv goes on to the playlist's next entry by itself: the play goes on.
+      this.#expanded.set(key, left);
+      if (reason === 'error')
+        this.#log.warn({ key, error: fileError }, 'an entry of the station’s playlist cannot be played: trying the next');
+      return;
+    }
+    this.#expanded.delete(key);
     const item = this.#queue.current?.key === key ? this.#queue.current : undefined;
     const started = this.#started.get(key);
     // A preloaded file dropped before it started was never a play.

@@ -10,7 +10,14 @@ export type MpvIpcEvents = {
   /** mpv began to open a playlist entry. */
   startFile: { entryId: number | undefined };
   /** mpv stopped a playlist entry; `reason` says why, `fileError` what went wrong when it is `error`. */
-  endFile: { entryId: number | undefined; reason: EndFileReason; fileError: string | undefined };
+  endFile: {
+    entryId: number | undefined;
+    reason: EndFileReason;
+    fileError: string | undefined;
+    /** For `redirect` (mpv opened a playlist and put its entries in its place): the first of them, and how many. */
+    insertId?: number | undefined;
+    insertCount?: number | undefined;
+  };
   /** The file being started is open and its duration known: a seek now lands. */
   fileLoaded: Record<string, never>;
   /** An observed property changed (see `observe_property`); `id` is the one given when observing. */
@@ -111,7 +118,13 @@ export class MpvIpcClient {
         this.events.emit('startFile', { entryId: message.entryId });
         return;
       case 'end-file':
-        this.events.emit('endFile', { entryId: message.entryId, reason: message.reason, fileError: message.fileError });
+        this.events.emit('endFile', {
+          entryId: message.entryId,
+          reason: message.reason,
+          fileError: message.fileError,
+          insertId: message.insertId,
+          insertCount: message.insertCount,
+        });
         return;
       case 'file-loaded':
         this.events.emit('fileLoaded', {});

@@ -73,6 +73,33 @@ export async function icyStream(options: { name: string; title: string; seconds?
   };
 }
 
+/** A station's playlist file on 127.0.0.1 (`.m3u` or `.pls`) listing `urls`, as many stations publish their streams. */
+export async function playlistFile(urls: readonly string[], format: 'm3u' | 'pls'): Promise<TestStream> {
+  const body =
+    format === 'm3u'
+      ? `#EXTM3U\n${urls.map((u) => `#EXTINF:-1,Stream\n${u}\n`).join('')}`
+      : `[playlist]\n${urls.map((u, k) => `File${k + 1}=${u}\nTitle${k + 1}=Stream ${k + 1}\n`).join('')}NumberOfEntries=${urls.length}\nVersion=2\n`;
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const server = createHttpServer((_req, res) => {
+    connections++;
+    res.writeHead(200, { 'content-type': format === 'm3u' ? 'audio/x-mpegurl' : 'audio/x-scpls' });
+    res.end(body);
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  const url = await listen(server, `/listen.${format}`);
+  return {
+    url,
+    get connections() {
+      return connections;
+    },
+    close: () => close(server, sockets),
+  };
+}
+
 /** A station that takes the connection and never answers: a player must give up after its timeout. */
 export async function silentStream(): Promise<TestStream> {
   const sockets = new Set<Socket>();
