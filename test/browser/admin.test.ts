@@ -235,34 +235,6 @@ describe('admin panel against the real daemon', { timeout: 120_000 }, () => {
     await page.locator('td').filter({ hasText: 'track.moods' }).first().waitFor(WAIT);
     await shot(page, 'admin-audit');
   });
-
-  it('draws the mood-over-time and plays-per-mood charts from the stats', async () => {
-    const { page } = browser;
-    const now = Date.now();
-    await page.route('**/api/admin/stats?**', (route) =>
-      route.fulfill({
-        json: {
-          playsPerMoodPerDay: [
-            { day: '2026-01-01', mood: 'happy', plays: 12 },
-            { day: '2026-01-01', mood: 'calm', plays: 5 },
-            { day: '2026-01-02', mood: 'happy', plays: 4 },
-            { day: '2026-01-02', mood: 'sad', plays: 2 },
-          ],
-          moodOverTime: Array.from({ length: 40 }, (_, i) => ({
-            at: now - (40 - i) * 3_600_000,
-            mood: ['happy', 'calm', 'sad', 'neutral'][i % 4],
-            confidence: 0.5 + (i % 5) / 10,
-            faces: 1 + (i % 3),
-          })),
-        },
-      }),
-    );
-    await page.getByRole('link', { name: 'Dashboard' }).click();
-    await page.locator('svg[role="img"][aria-label^="Plays per mood: calm 5, happy 16, sad 2"]').waitFor(WAIT);
-    expect(await page.locator('svg[role="img"][aria-label^="Room mood over time"] circle').count()).toBe(40);
-    await shot(page, 'admin-dashboard-charts');
-    await page.unroute('**/api/admin/stats?**');
-  });
 });
 
 describe('the demo admin must choose a new passphrase', { timeout: 120_000 }, () => {

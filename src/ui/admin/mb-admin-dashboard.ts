@@ -1,19 +1,33 @@
-import { LitElement, css, html, nothing, svg } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { StateSnapshot } from '../../daemon/http/contract.js';
 import { moodLook } from '../components/mb-mood-face.js';
-import type { AdminApi, Stats } from '../data/admin-api.js';
+import { moodColour } from '../components/mood-colours.js';
+import type { AdminApi, ChartStats } from '../data/admin-api.js';
 import type { ApiClient } from '../data/api-client.js';
-import { ADMIN_STYLES, formatTime, messageOf } from './admin-styles.js';
+import { ADMIN_STYLES, messageOf } from './admin-styles.js';
+import './charts/mb-busy-hours.js';
+import './charts/mb-mood-timeline.js';
+import './charts/mb-plays-chart.js';
+import './charts/mb-top-tracks.js';
+import { CHART_RANGES, type ChartRange, rangeWindow } from './charts/time-axis.js';
+import { LiveStateController } from './live-state-controller.js';
 import './mb-staff-controls.js';
 
-const DAY_MS = 86_400_000;
-/** Darker mood colours for the white admin background (contrast ≥ 3:1 for chart marks). */
-const CHART_COLOURS = ['#1d4ed8', '#b45309', '#047857', '#9d174d', '#6d28d9', '#0e7490', '#4d7c0f', '#b91c1c'];
+/** The charts follow the room live, but are read again at most this often (ms). */
+const LIVE_RELOAD_MS = 15_000;
+
+/** What, when it changes, makes the charts out of date: the room mood and the track playing. */
+function chartKey(state: StateSnapshot | null): string {
+  return state === null ? '' : `${state.mood.current ?? ''}|${state.player.nowPlaying?.id ?? ''}`;
+}
+
+const clock = (at: number): string => new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
 /**
  * The dashboard: what plays, the room mood and the health of each service (live, from the socket),
- * and two charts of the last days: the room mood over time and plays per mood.
+ * and charts of the chosen period (the last hour, today or the last 7 days): the room mood as a
+ * timeline band, plays per mood over time, busy hours, and the top tracks with likes and skips.
  *
  * @summary Admin dashboard.
  */
@@ -27,9 +41,12 @@ export class MbAdminDashboard extends LitElement {
         grid-template-columns: repeat(auto-fit, minmax(20em, 1fr));
         gap: 1em;
       }
-      svg {
-        width: 100%;
-        height: auto;
+      .wide {
+        grid-column: 1 / -1;
+      }
+      /* Two charts side by side at most: each needs room for its time labels. */
+      .charts {
+        grid-template-columns: repeat(auto-fit, minmax(min(100%, 28em), 1fr));
       }
       .health li[data-status='ready'] strong {
         color: #166534;
@@ -41,59 +58,118 @@ export class MbAdminDashboard extends LitElement {
       .health li[data-status='failed'] strong {
         color: #991b1b;
       }
-      .legend {
+      .room-mood {
+        display: flex;
+        align-items: center;
+        gap: 0.5em;
+        margin: 0.2em 0;
+        font-size: 1.2em;
+      }
+      .dot {
+        display: inline-block;
+        width: 0.9em;
+        height: 0.9em;
+        border-radius: 50%;
+        outline: 1px solid #10151c;
+      }
+      .ranges {
+        display: inline-flex;
+        border: 1px solid #1d4ed8;
+        border-radius: 0.35em;
+        overflow: hidden;
+      }
+      .ranges button {
+        border: 0;
+        border-radius: 0;
+        background: #fff;
+        color: #1d4ed8;
+      }
+      .ranges button[aria-pressed='true'] {
+        background: #1d4ed8;
+        color: #fff;
+      }
+      .charts-head {
         display: flex;
         flex-wrap: wrap;
-        gap: 0.8em;
+        align-items: center;
+        gap: 0.6em 1em;
+        margin: 1.2em 0 0.8em;
       }
-      .swatch {
-        display: inline-block;
-        width: 0.8em;
-        height: 0.8em;
-        margin-right: 0.3em;
-        border-radius: 0.2em;
+      .charts-head h3 {
+        margin: 0;
       }
     `,
   ];
 
   @property({ attribute: false }) api!: AdminApi;
   @property({ attribute: false }) live: ApiClient | null = null;
-  @state() private _state: StateSnapshot | null = null;
-  @state() private _isOnline = false;
-  @state() private _stats: Stats | null = null;
-  @state() private _days = 7;
+  @state() private _charts: ChartStats | null = null;
+  @state() private _range: ChartRange = 'today';
+  @state() private _isLoading = false;
   @state() private _error = '';
+  #chartKey = '';
+  #reloadTimer: ReturnType<typeof setTimeout> | undefined;
+  #lastLoad = 0;
+  /** Bumped by each load, so an older answer arriving late never replaces a newer one. */
+  #generation = 0;
 
-  readonly #onChange = (): void => {
-    if (this.live === null) return;
-    this._state = this.live.snapshot.state;
-    this._isOnline = this.live.snapshot.isOnline;
-  };
+  readonly #live = new LiveStateController(this, {
+    client: () => this.live,
+    onChange: (state) => {
+      const key = chartKey(state);
+      if (key === this.#chartKey) return;
+      const isFirst = this.#chartKey === '';
+      this.#chartKey = key;
+      if (!isFirst) this.#reloadSoon();
+    },
+  });
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.live?.addEventListener('change', this.#onChange);
-    this.#onChange();
     void this.#load();
   }
 
   override disconnectedCallback(): void {
-    this.live?.removeEventListener('change', this.#onChange);
+    clearTimeout(this.#reloadTimer);
+    this.#reloadTimer = undefined;
     super.disconnectedCallback();
   }
 
+  /** Reads the charts again after a live change, no more than once per `LIVE_RELOAD_MS`. */
+  #reloadSoon(): void {
+    if (this.#reloadTimer !== undefined) return;
+    const wait = Math.max(0, this.#lastLoad + LIVE_RELOAD_MS - Date.now());
+    this.#reloadTimer = setTimeout(() => {
+      this.#reloadTimer = undefined;
+      void this.#load();
+    }, wait);
+  }
+
   async #load(): Promise<void> {
-    const to = Date.now();
+    const generation = ++this.#generation;
+    const now = Date.now();
+    this.#lastLoad = now;
+    this._isLoading = true;
     try {
-      this._stats = await this.api.stats(to - this._days * DAY_MS, to);
+      const charts = await this.api.charts({ ...rangeWindow(this._range, now), utcOffsetMin: -new Date(now).getTimezoneOffset(), top: 10 });
+      if (generation !== this.#generation) return;
+      this._charts = charts;
       this._error = '';
     } catch (err) {
-      this._error = messageOf(err);
+      if (generation === this.#generation) this._error = messageOf(err);
+    } finally {
+      if (generation === this.#generation) this._isLoading = false;
     }
   }
 
+  #choose(range: ChartRange): void {
+    if (range === this._range) return;
+    this._range = range;
+    void this.#load();
+  }
+
   override render() {
-    const s = this._state;
+    const s = this.#live.state;
     const now = s?.player.nowPlaying ?? null;
     return html`<h2>Dashboard</h2>
       <mb-staff-controls .api=${this.api} .live=${this.live}></mb-staff-controls>
@@ -106,21 +182,15 @@ export class MbAdminDashboard extends LitElement {
                   <p class="muted">${s?.player.status} · volume ${s?.player.volume}</p>`
               : html`<p class="muted">Nothing playing.</p>`
           }
-          ${s?.player.next ? html`<p>Next: ${s.player.next.title} · ${s.player.next.artist}</p>` : nothing}
-          <h3>Room</h3>
-          <p>
-            ${s?.mood.current ? html`<strong>${moodLook(s.mood.current).label}</strong> (${Math.round(s.mood.confidence * 100)}%)` : 'No reading yet'}
-            · ${s?.mood.faces ?? 0} face${s?.mood.faces === 1 ? '' : 's'} · camera ${s?.camera.status ?? 'unknown'}
-          </p>
-          ${s?.session.user ? html`<p>Signed in at the kiosk: ${s.session.user.name}</p>` : nothing}
+          ${s?.player.next ? html`<p>Next: ${s.player.next.title} · ${s.player.next.artist}</p>` : nothing} ${this.#room(s)}
         </section>
         <section class="card health" aria-labelledby="health-h">
           <h3 id="health-h">Health</h3>
-          ${this._isOnline ? nothing : html`<p class="error" role="alert">Live link to the daemon is down; reconnecting…</p>`}
+          ${this.#live.isOnline ? nothing : html`<p class="error" role="alert">Live link to the daemon is down; reconnecting…</p>`}
           <ul>
             ${(s?.services ?? []).map(
               (svc) =>
-                html`<li data-status=${svc.status}>
+                html`<li data-status=${svc.status} data-service=${svc.name}>
                   <strong>${svc.status}</strong> ${svc.name}${svc.detail ? html` · <span class="muted">${svc.detail}</span>` : nothing}
                 </li>`,
             )}
@@ -128,95 +198,75 @@ export class MbAdminDashboard extends LitElement {
           ${s ? html`<p class="muted">Moodbox ${s.version}${s.demo ? ' · demo mode' : ''}</p>` : nothing}
         </section>
       </div>
-      <div class="row" style="margin-top: 1em">
-        <label
-          >Period
-          <select
-            @change=${(e: Event) => {
-              this._days = Number((e.target as HTMLSelectElement).value);
-              void this.#load();
-            }}
-          >
-            <option value="1">Last 24 hours</option>
-            <option value="7" selected>Last 7 days</option>
-            <option value="30">Last 30 days</option>
-          </select>
-        </label>
+      <div class="charts-head">
+        <h3 id="charts-h">Activity</h3>
+        <div class="ranges" role="group" aria-label="Period">
+          ${(Object.keys(CHART_RANGES) as ChartRange[]).map(
+            (range) =>
+              html`<button type="button" aria-pressed=${range === this._range ? 'true' : 'false'} @click=${() => this.#choose(range)}>
+                ${CHART_RANGES[range].label}
+              </button>`,
+          )}
+        </div>
+        ${this._isLoading ? html`<span class="muted" role="status">Loading…</span>` : nothing}
         ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : nothing}
       </div>
-      <div class="grid">
-        <section class="card" aria-labelledby="mood-h">
-          <h3 id="mood-h">Room mood over time</h3>
-          ${this.#moodChart()}
-        </section>
-        <section class="card" aria-labelledby="plays-h">
-          <h3 id="plays-h">Plays per mood</h3>
-          ${this.#playsChart()}
-        </section>
-      </div>`;
+      ${this.#charts()}`;
   }
 
-  #colours(moods: string[]): Map<string, string> {
-    return new Map(moods.map((m, i) => [m, CHART_COLOURS[i % CHART_COLOURS.length] ?? '#1d4ed8']));
+  /**
+   * The room mood as the screens and the health line name it: the camera's steady reading (faces
+   * smoothed over a few seconds), which the music follows. With the camera not on it is the last one.
+   */
+  #room(s: StateSnapshot | null) {
+    const mood = s?.mood.current ?? null;
+    const isCameraOn = s?.camera.status === 'on';
+    const faces = s?.mood.faces ?? 0;
+    return html`<h3 id="room-h">Room mood</h3>
+      ${
+        mood === null
+          ? html`<p class="muted" data-room-mood="none">No reading yet · camera ${s?.camera.status ?? 'unknown'}</p>`
+          : html`<p class="room-mood" data-room-mood=${mood}>
+                <span class="dot" style="background: ${moodColour(mood)}" aria-hidden="true"></span>
+                <span>${isCameraOn ? nothing : 'Last: '}<strong>${moodLook(mood).label}</strong></span>
+                ${mood === 'nobody' ? nothing : html`<span class="muted">${Math.round((s?.mood.confidence ?? 0) * 100)}% sure</span>`}
+              </p>
+              <p class="muted">
+                ${s?.mood.since ? html`Since ${clock(s.mood.since)} · ` : nothing}${faces} face${faces === 1 ? '' : 's'} in view · camera
+                ${s?.camera.status ?? 'unknown'}
+              </p>
+              <p class="muted">The camera's steady reading of the room, smoothed over a few seconds: what the music follows.</p>`
+      }
+      ${s?.session.user ? html`<p>Signed in at the kiosk: ${s.session.user.name}</p>` : nothing}`;
   }
 
-  #moodChart() {
-    const points = this._stats?.moodOverTime ?? [];
-    if (points.length === 0) return html`<p class="muted">No mood readings in this period.</p>`;
-    const moods = [...new Set(points.map((p) => p.mood))].sort();
-    const colours = this.#colours(moods);
-    const to = Date.now();
-    const from = to - this._days * DAY_MS;
-    const W = 600;
-    const rowH = 28;
-    const left = 90;
-    const H = moods.length * rowH + 24;
-    const x = (at: number): number => left + ((at - from) / (to - from)) * (W - left - 10);
-    return html`<svg
-      viewBox="0 0 ${W} ${H}"
-      role="img"
-      aria-label="Room mood over time: ${points.length} readings across ${moods.join(', ')}"
-    >
-      ${moods.map(
-        (m, i) =>
-          svg`<text x="0" y=${i * rowH + 18} font-size="13" fill="#111820">${moodLook(m).label}</text>
-            <line x1=${left} x2=${W - 10} y1=${i * rowH + 14} y2=${i * rowH + 14} stroke="#e5e7eb" />`,
-      )}
-      ${points.map((p) => {
-        const row = moods.indexOf(p.mood);
-        return svg`<circle cx=${x(p.at).toFixed(1)} cy=${row * rowH + 14} r=${3 + p.confidence * 4} fill=${colours.get(p.mood) ?? '#1d4ed8'} fill-opacity="0.8"><title>${moodLook(p.mood).label} · ${Math.round(p.confidence * 100)}% · ${formatTime(p.at)}</title></circle>`;
-      })}
-      <text x=${left} y=${H - 4} font-size="12" fill="#4b5563">${new Date(from).toLocaleDateString()}</text>
-      <text x=${W - 10} y=${H - 4} font-size="12" fill="#4b5563" text-anchor="end">now</text>
-    </svg>`;
-  }
-
-  #playsChart() {
-    const rows = this._stats?.playsPerMoodPerDay ?? [];
-    if (rows.length === 0) return html`<p class="muted">No plays in this period.</p>`;
-    const totals = new Map<string, number>();
-    for (const r of rows) totals.set(r.mood, (totals.get(r.mood) ?? 0) + r.plays);
-    const moods = [...totals.keys()].sort();
-    const colours = this.#colours(moods);
-    const max = Math.max(...totals.values());
-    const W = 600;
-    const barH = 26;
-    const left = 90;
-    const H = moods.length * (barH + 8);
-    return html`<svg
-      viewBox="0 0 ${W} ${H}"
-      role="img"
-      aria-label="Plays per mood: ${moods.map((m) => `${m} ${totals.get(m)}`).join(', ')}"
-    >
-      ${moods.map((m, i) => {
-        const n = totals.get(m) ?? 0;
-        const w = ((W - left - 60) * n) / max;
-        const y = i * (barH + 8);
-        return svg`<text x="0" y=${y + 18} font-size="13" fill="#111820">${moodLook(m).label}</text>
-          <rect x=${left} y=${y} width=${w.toFixed(1)} height=${barH} rx="3" fill=${colours.get(m) ?? '#1d4ed8'} />
-          <text x=${left + w + 6} y=${y + 18} font-size="13" fill="#111820">${n}</text>`;
-      })}
-    </svg>`;
+  #charts() {
+    const c = this._charts;
+    if (c === null) return this._error ? nothing : html`<p class="muted">Loading the charts…</p>`;
+    return html`<div class="grid charts">
+      <section class="card wide" aria-labelledby="mood-h">
+        <h3 id="mood-h">Room mood over time</h3>
+        <mb-mood-timeline
+          .buckets=${c.moodTimeline}
+          .totals=${c.moodTotals}
+          .from=${c.from}
+          .to=${c.to}
+          .bucketMs=${c.bucketMs}
+        ></mb-mood-timeline>
+      </section>
+      <section class="card" aria-labelledby="plays-h">
+        <h3 id="plays-h">Plays per mood</h3>
+        <mb-plays-chart .rows=${c.playsOverTime} .bucketMs=${c.playsBucketMs}></mb-plays-chart>
+      </section>
+      <section class="card" aria-labelledby="busy-h">
+        <h3 id="busy-h">Busy hours</h3>
+        <mb-busy-hours .hours=${c.busyHours}></mb-busy-hours>
+      </section>
+      <section class="card wide" aria-labelledby="top-h">
+        <h3 id="top-h">Top tracks</h3>
+        <mb-top-tracks .tracks=${c.topTracks}></mb-top-tracks>
+      </section>
+    </div>`;
   }
 }
 

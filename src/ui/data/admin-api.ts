@@ -13,6 +13,8 @@ import type {
   HistoryPlay,
   KnownMood,
   Card,
+  ChartsFilter,
+  ChartStats,
   ConfigSchemaNode,
   HistoryFilter,
   LibraryState,
@@ -55,6 +57,7 @@ export type {
   CameraFaces,
   CameraState,
   Card,
+  ChartStats,
   ConfigSchemaNode,
   HistoryFilter,
   LibraryState,
@@ -132,6 +135,8 @@ export class AdminApi extends EventTarget {
   history = (filter: HistoryFilter): Promise<Page<HistoryPlay>> => this.#get('/api/admin/history', { ...filter });
   audit = (limit: number, offset: number): Promise<Page<AuditEntry>> => this.#get('/api/admin/audit', { limit, offset });
   stats = (from: number, to: number): Promise<Stats> => this.#get('/api/admin/stats', { from, to });
+  /** The dashboard charts over [from, to), counted by the daemon per bucket. */
+  charts = (query: ChartsFilter): Promise<ChartStats> => this.#get('/api/admin/stats/charts', { ...query });
   tracks = (query: TracksFilter): Promise<Page<AdminTrack>> => this.#get('/api/admin/tracks', query);
   setTrackMoods = (id: number, moods: TrackMoodsChange): Promise<AdminTrack> =>
     this.#change('PUT', `/api/admin/tracks/${id}/moods`, { moods });

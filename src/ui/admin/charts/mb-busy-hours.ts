@@ -1,0 +1,71 @@
+import { LitElement, html, svg } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { ChartStats } from '../../data/admin-api.js';
+import { CHART_STYLES } from './chart-styles.js';
+import { WidthController } from './width-controller.js';
+
+const PLOT_H = 120;
+const STRIP_H = 18;
+const LEFT = 34;
+/** Not a mood: light marks on the dark glass, so they are never read as one. */
+const PLAYS_COLOUR = '#e6edf3';
+const PEOPLE_COLOUR = '#ffd166';
+
+/** The hour as the viewer's clock shows it (`15:00` or `03:00 PM`). */
+const hourLabel = (hour: number): string => new Date(2000, 0, 1, hour).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+
+/**
+ * The hours of the day the room is busy: plays started in each hour (bars) and how long someone
+ * was in view (a strip, brighter for more minutes), summed over the chosen period.
+ *
+ * @summary Busy hours of the day.
+ */
+@customElement('mb-busy-hours')
+export class MbBusyHours extends LitElement {
+  static override styles = CHART_STYLES;
+
+  @property({ attribute: false }) hours: ChartStats['busyHours'] = [];
+  readonly #size = new WidthController(this);
+
+  override render() {
+    if (!this.hours.some((h) => h.plays > 0 || h.peopleMin > 0))
+      return html`<p class="empty">No plays and nobody in view in this period.</p>`;
+    const W = this.#size.width;
+    const plotW = W - LEFT;
+    const step = plotW / 24;
+    const barW = Math.max(1, step * 0.7);
+    const maxPlays = Math.max(1, ...this.hours.map((h) => h.plays));
+    const maxPeople = Math.max(1, ...this.hours.map((h) => h.peopleMin));
+    const y = (n: number): number => PLOT_H - (n / maxPlays) * (PLOT_H - 8);
+    const stripY = PLOT_H + 6;
+    const busiest = [...this.hours].sort((a, b) => b.plays - a.plays || a.hour - b.hour)[0];
+    return html`<svg
+        width=${W}
+        height=${stripY + STRIP_H + 24}
+        role="img"
+        aria-label="Plays per hour of the day; the busiest hour is ${busiest ? `${hourLabel(busiest.hour)} with ${busiest.plays} plays` : 'none'}"
+      >
+        <rect class="glass" x=${LEFT} y="0" width=${plotW} height=${stripY + STRIP_H} rx="4" />
+        <text class="value-label" x=${LEFT - 6} y=${y(maxPlays) + 4} text-anchor="end">${maxPlays}</text>
+        <text class="value-label" x=${LEFT - 6} y=${PLOT_H} text-anchor="end">0</text>
+        ${this.hours.map((h) => {
+          const x0 = LEFT + h.hour * step + (step - barW) / 2;
+          return svg`<rect class="bar" data-hour=${h.hour} x=${x0.toFixed(1)} y=${y(h.plays).toFixed(1)} width=${barW.toFixed(1)}
+              height=${(PLOT_H - y(h.plays)).toFixed(1)} fill=${PLAYS_COLOUR}><title>${hourLabel(h.hour)}: ${h.plays} play${h.plays === 1 ? '' : 's'}</title></rect>
+            <rect class="people" data-hour=${h.hour} x=${(LEFT + h.hour * step + 1).toFixed(1)} y=${stripY} width=${(step - 2).toFixed(1)} height=${STRIP_H - 4}
+              fill=${PEOPLE_COLOUR} fill-opacity=${(h.peopleMin / maxPeople).toFixed(2)}><title>${hourLabel(h.hour)}: someone in view ${h.peopleMin} min</title></rect>
+            ${h.hour % (step * 3 < 72 ? 6 : 3) === 0 ? svg`<text class="tick-label" x=${(LEFT + h.hour * step + step / 2).toFixed(1)} y=${stripY + STRIP_H + 16} text-anchor="middle">${hourLabel(h.hour)}</text>` : svg``}`;
+        })}
+      </svg>
+      <ul class="legend">
+        <li><span class="swatch" style="background: ${PLAYS_COLOUR}" aria-hidden="true"></span>Plays started</li>
+        <li><span class="swatch" style="background: ${PEOPLE_COLOUR}" aria-hidden="true"></span>Someone in view (brighter: longer)</li>
+      </ul>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mb-busy-hours': MbBusyHours;
+  }
+}
