@@ -61,6 +61,8 @@ function snapshot(): StateSnapshot {
 class FakeDaemonSocket {
   seq = 0;
   route: WebSocketRoute | undefined;
+  /** While true the "daemon" is unreachable: each connection is closed at once. */
+  isDown = false;
   readonly requests: Array<{ type: string; transaction: string; data: unknown }> = [];
 
   send<A extends StateArea>(area: A, data: StateSnapshot[A]): void {
@@ -80,6 +82,10 @@ describe('kiosk states (state fed through a routed socket)', { timeout: 120_000 
     daemon = await startDaemon(data.path);
     browser = await launchBrowser({ width: 1920, height: 1080 });
     await browser.page.routeWebSocket(/\/ws$/, (ws) => {
+      if (fake.isDown) {
+        void ws.close();
+        return;
+      }
       fake.route = ws;
       fake.seq = 0;
       ws.onMessage((text) => {
@@ -188,5 +194,19 @@ describe('kiosk states (state fed through a routed socket)', { timeout: 120_000 
     await page.locator('.attract').waitFor({ state: 'detached', ...WAIT });
     expect(await page.locator('.tile').count()).toBe(6);
     await shot(page, 'kiosk-awake-after-tap');
+  });
+
+  it('does not show a stale "Camera on" while the daemon is unreachable (issue 16)', async () => {
+    const { page } = browser;
+    fake.send('camera', { status: 'on', detail: null });
+    await page.locator('header .camera[data-status="on"]').waitFor(WAIT);
+    fake.isDown = true;
+    await fake.route?.close();
+    await page.locator('.banner').filter({ hasText: 'Offline' }).waitFor(WAIT);
+    expect(await page.locator('header .camera').getAttribute('data-status')).toBe('offline');
+    expect(await page.locator('header .camera').textContent()).not.toContain('Camera on');
+    await shot(page, 'kiosk-offline-camera');
+    fake.isDown = false;
+    await page.locator('header .camera[data-status="on"]').waitFor({ timeout: 60_000 });
   });
 });
