@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -30,14 +30,22 @@ afterEach(async () => {
 const CALM = [{ mood: 'calm', weight: 1, origin: 'admin' as const }];
 
 /** Moodbox on real mpv (no audio out) and a real SQLite file, its library in `folder`, stations added before it starts. */
-async function moodbox(options: { seed?: (store: SqliteStore) => void; autoplay?: boolean; folder?: string } = {}) {
+async function moodbox(
+  options: {
+    seed?: (store: SqliteStore) => void;
+    autoplay?: boolean;
+    folder?: string;
+    config?: Record<string, unknown>;
+    hasYtDlp?: boolean;
+  } = {},
+) {
   const dir = await mkdtemp(join(tmpdir(), 'moodbox-stations-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
   const clock = systemClock;
   const store = openSqliteStore({ clock, log }, { path: join(dir, 'moodbox.db') });
   options.seed?.(store);
   const env = { HOME: dir };
-  const config = loadConfig({ env, overlay: { player: { autoplay: options.autoplay ?? true } } }).config;
+  const config = loadConfig({ env, overlay: { ...options.config, player: { autoplay: options.autoplay ?? true } } }).config;
   const settings = new LiveConfig(
     { store: store.settings, checks: panelChecks({ installDir: INSTALL_DIR }) },
     { file: undefined, env, config },
@@ -57,7 +65,7 @@ async function moodbox(options: { seed?: (store: SqliteStore) => void; autoplay?
       player,
       scanner: new LibraryScanner({ store, tags: new MusicMetadataTagReader(), clock }, { coversDir: join(dir, 'covers') }),
       folders: () => (options.folder === undefined ? [] : [options.folder]),
-      hasYtDlp: () => false,
+      hasYtDlp: () => options.hasYtDlp ?? false,
       delivery: (core) => ({
         screens: new StateProjector({ bus, hub, clock, store, services: () => core.health() }),
         server: { name: 'http', start: async () => {}, stop: async () => {} },
@@ -169,6 +177,39 @@ describe('stations', () => {
     const plays = store.plays.list({ limit: 10 }).items;
     expect(plays.filter((p) => p.trackId === ids['pls']).map((p) => p.outcome)).toEqual(['skipped']);
     expect(plays.filter((p) => p.trackId === ids['m3u']).map((p) => p.outcome)).toEqual([null]);
+  });
+
+  it('plays a YouTube entry at home through mpv’s ytdl hook, and never hands a radio URL to yt-dlp', async () => {
+    const live = await icyStream({ name: 'Tube FM', title: 'Lo-fi Girl - Beats to Relax' });
+    cleanups.push(() => live.close());
+    // yt-dlp would ask YouTube (the internet): this one answers as it would, with the local stream, and notes each call.
+    const bin = await mkdtemp(join(tmpdir(), 'moodbox-ytdlp-'));
+    const calls = join(bin, 'calls.log');
+    const video = { _type: 'video', id: 'abc', title: 'Beats', url: live.url, ext: 'mp3', acodec: 'mp3', vcodec: 'none', protocol: 'http' };
+    await writeFile(join(bin, 'yt-dlp'), `#!/bin/sh\necho "$@" >> '${calls}'\necho '${JSON.stringify(video)}'\n`, { mode: 0o755 });
+    const path = process.env['PATH'];
+    process.env['PATH'] = `${bin}:${path ?? ''}`;
+    cleanups.push(async () => {
+      process.env['PATH'] = path;
+      await rm(bin, { recursive: true, force: true });
+    });
+    const dead = await refusedUrl();
+    const { box, hub } = await moodbox({ autoplay: false, hasYtDlp: true, config: { site: { kind: 'home' }, music: { youtube: true } } });
+    const gone = box.stations.add({ url: dead, name: 'Gone FM', moods: { calm: 1 } });
+    const tube = box.stations.add({ url: 'https://www.youtube.com/watch?v=abc', name: 'Lo-fi', moods: { calm: 1 } });
+    expect(tube).toMatchObject({ kind: 'youtube', blocked: null });
+
+    // The dead radio fails without yt-dlp; the next pick, the YouTube entry, plays through it.
+    await box.director.tap(gone.trackId);
+    const player = await until(() => {
+      const p = hub.snapshot().data.player;
+      return p.nowPlaying?.id === tube.trackId && p.streamTitle === 'Lo-fi Girl - Beats to Relax' ? p : undefined;
+    }, 20_000);
+    expect(player.nowPlaying?.title).toBe('Lo-fi');
+    const lines = (await readFile(calls, 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/ -- https:\/\/www\.youtube\.com\/watch\?v=abc$/);
+    expect(box.stations.list().find((s) => s.trackId === gone.trackId)?.isFailing).toBe(true);
   });
 
   it("reads a music folder's stations.csv at each scan, names its bad lines, and drops stations it no longer lists", async () => {

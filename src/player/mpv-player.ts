@@ -16,7 +16,7 @@ import {
   type QueueItem,
 } from './play-queue.js';
 import type { Log } from '../daemon/kernel/log.js';
-import { mpvFileOptions } from './streams/stream-url.js';
+import { MPV_YTDL_ARGS, mpvFileOptions, mpvUrl } from './streams/stream-url.js';
 import { assertPercent, type Player, type PlayerEvents, type PlayerState, type PlayOutcome } from './player.js';
 
 export { removeStaleSockets } from './mpv/mpv-process.js';
@@ -278,8 +278,7 @@ export class MpvPlayer implements Player, Service {
       '--no-config',
       '--no-terminal',
       '--audio-display=no',
-      // yt-dlp runs only for the YouTube entries that ask for it (`mpvFileOptions`), never for a failing radio URL.
-      '--ytdl=no',
+      ...MPV_YTDL_ARGS,
       `--gapless-audio=${this.#isGapless ? 'yes' : 'no'}`,
       `--replaygain=${this.#replayGain}`,
       '--volume-max=100',
@@ -334,7 +333,7 @@ export class MpvPlayer implements Player, Service {
       af === undefined ? undefined : fileOption('af', af),
     );
     const command =
-      options === undefined ? ['loadfile', item.track.uri, mode] : { name: 'loadfile', url: item.track.uri, flags: mode, options };
+      options === undefined ? ['loadfile', item.track.uri, mode] : { name: 'loadfile', url: mpvUrl(item.track.uri), flags: mode, options };
     await this.#client.command(command, (data) => {
       entryId = (data as { playlist_entry_id?: number } | null)?.playlist_entry_id;
       if (entryId !== undefined) this.#entries.set(entryId, item.key);

@@ -61,14 +61,26 @@ export function streamKind(uri: string): StreamKind {
 }
 
 /**
+ * mpv's ytdl hook, for YouTube entries alone. mpv (0.35) loads the hook only at its start, so it is
+ * loaded there with every URL excluded from it; a YouTube entry reaches it as `ytdl://<url>`
+ * (`mpvUrl`), which the hook takes whatever it excludes. No radio URL is ever handed to yt-dlp.
+ */
+export const MPV_YTDL_ARGS: readonly string[] = ['--ytdl=yes', '--script-opts-append=ytdl_hook-exclude=.'];
+
+/** What mpv opens for an entry: its uri, with `ytdl://` before a YouTube one so that yt-dlp resolves it. */
+export function mpvUrl(uri: string): string {
+  return isYouTubeUrl(uri) ? `ytdl://${uri}` : uri;
+}
+
+/**
  * mpv's per-file options for an entry (`loadfile`'s `options`), or undefined for a file of the
- * library. A stream gets a network timeout, so a station that never answers is given up on; only a
- * YouTube entry turns on the ytdl hook, so no other URL is ever handed to yt-dlp.
+ * library. A stream gets a network timeout, so a station that never answers is given up on; a
+ * YouTube entry asks for the ytdl hook (see `MPV_YTDL_ARGS`).
  */
 export function mpvFileOptions(uri: string, options: { timeoutS?: number } = {}): string | undefined {
   if (!isStreamUri(uri)) return undefined;
   const timeout = `network-timeout=${options.timeoutS ?? DEFAULT_STREAM_TIMEOUT_S}`;
-  return isYouTubeUrl(uri) ? `${timeout},ytdl=yes,script-opts=ytdl_hook-try_ytdl_first=yes` : timeout;
+  return isYouTubeUrl(uri) ? `${timeout},ytdl=yes` : timeout;
 }
 
 function shorten(text: string): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseStationsFile } from './stations-file.js';
-import { isStreamUri, mpvFileOptions, parseStreamUrl, streamKind } from './stream-url.js';
+import { isStreamUri, mpvFileOptions, mpvUrl, parseStreamUrl, streamKind } from './stream-url.js';
 
 describe('stream URLs', () => {
   it('takes http and https URLs, and names the field of anything else', () => {
@@ -24,7 +24,9 @@ describe('stream URLs', () => {
     expect(mpvFileOptions('/music/a.flac')).toBeUndefined();
     expect(isStreamUri('/music/http://a.flac')).toBe(false);
     expect(mpvFileOptions('http://radio.example/live', { timeoutS: 3 })).toBe('network-timeout=3');
-    expect(mpvFileOptions('https://www.youtube.com/watch?v=abc')).toMatch(/^network-timeout=10,ytdl=yes,/);
+    expect(mpvFileOptions('https://www.youtube.com/watch?v=abc')).toBe('network-timeout=10,ytdl=yes');
+    expect(mpvUrl('https://www.youtube.com/watch?v=abc')).toBe('ytdl://https://www.youtube.com/watch?v=abc');
+    expect(mpvUrl('https://radio.example/live')).toBe('https://radio.example/live');
   });
 });
 
