@@ -178,7 +178,7 @@ describe('the kiosk for a signed-in person, against the demo daemon', { timeout:
     await page.locator('button[data-action="sign-in"]').waitFor(WAIT);
   });
 
-  it('marks the songs picked from their taste and the ones they like, without cutting a title, at both sizes', async () => {
+  it('marks the songs picked from their taste and the ones they like, without cutting a title, at four sizes', async () => {
     browser = await launchBrowser({ width: 800, height: 480 });
     const { page } = browser;
     const first = (await state()).suggestions[0] as TrackView;
