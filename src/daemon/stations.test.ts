@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LibraryScanner } from '../player/library/scanner.js';
 import { MusicMetadataTagReader } from '../player/library/music-metadata-tag-reader.js';
 import { MpvPlayer } from '../player/mpv-player.js';
-import { icyStream, playlistFile, refusedUrl, silentStream } from '../player/testing/stream-servers.js';
+import { hlsStream, icyStream, playlistFile, refusedUrl, silentStream } from '../player/testing/stream-servers.js';
 import { LiveConfig } from './config/live-config.js';
 import { loadConfig } from './config/load-config.js';
 import { panelChecks } from './config/panel-checks.js';
@@ -177,6 +177,21 @@ describe('stations', () => {
     const plays = store.plays.list({ limit: 10 }).items;
     expect(plays.filter((p) => p.trackId === ids['pls']).map((p) => p.outcome)).toEqual(['skipped']);
     expect(plays.filter((p) => p.trackId === ids['m3u']).map((p) => p.outcome)).toEqual([null]);
+  });
+
+  it('plays an HLS station', async () => {
+    const hls = await hlsStream();
+    cleanups.push(() => hls.close());
+    let id = 0;
+    const { hub, box } = await moodbox({
+      seed: (store) => (id = store.stations.save({ url: hls.url, name: 'HLS FM', moods: CALM, origin: 'admin' }).trackId),
+    });
+    // Played past its first seconds: segments after the first were fetched and decoded.
+    const station = await until(() => box.stations.list().find((s) => s.playedAt !== null), 15_000);
+    expect(station).toMatchObject({ trackId: id, kind: 'hls', isFailing: false });
+    await until(() => (hub.snapshot().data.player.positionMs >= 3000 ? true : undefined), 15_000);
+    expect(hub.snapshot().data.player).toMatchObject({ status: 'playing', nowPlaying: { id, title: 'HLS FM' } });
+    expect(hls.connections).toBeGreaterThan(2);
   });
 
   it('plays a YouTube entry at home through mpv’s ytdl hook, and never hands a radio URL to yt-dlp', async () => {

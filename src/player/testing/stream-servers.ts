@@ -73,6 +73,62 @@ export async function icyStream(options: { name: string; title: string; seconds?
   };
 }
 
+/** An HLS stream on 127.0.0.1 (`index.m3u8` and AAC segments made by ffmpeg), as many broadcasters serve one. */
+export async function hlsStream(options: { seconds?: number } = {}): Promise<TestStream> {
+  const dir = await mkdtemp(join(tmpdir(), 'moodbox-hls-'));
+  const seconds = options.seconds ?? 30;
+  await run('ffmpeg', [
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=f=330:d=${seconds}`,
+    '-c:a',
+    'aac',
+    '-b:a',
+    '64k',
+    '-f',
+    'hls',
+    '-hls_time',
+    '2',
+    '-hls_playlist_type',
+    'vod',
+    '-hls_segment_filename',
+    join(dir, 'seg%03d.ts'),
+    join(dir, 'index.m3u8'),
+  ]);
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const server = createHttpServer((req, res) => {
+    connections++;
+    const name = (req.url ?? '').split('/').pop() ?? '';
+    if (!/^(index\.m3u8|seg\d{3}\.ts)$/.test(name)) {
+      res.writeHead(404).end();
+      return;
+    }
+    readFile(join(dir, name)).then(
+      (body) => res.writeHead(200, { 'content-type': name.endsWith('.m3u8') ? 'application/vnd.apple.mpegurl' : 'video/mp2t' }).end(body),
+      () => res.writeHead(404).end(),
+    );
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  const url = await listen(server, '/hls/index.m3u8');
+  return {
+    url,
+    get connections() {
+      return connections;
+    },
+    close: async () => {
+      await close(server, sockets);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** A station's playlist file on 127.0.0.1 (`.m3u` or `.pls`) listing `urls`, as many stations publish their streams. */
 export async function playlistFile(urls: readonly string[], format: 'm3u' | 'pls'): Promise<TestStream> {
   const body =
