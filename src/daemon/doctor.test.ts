@@ -124,6 +124,21 @@ describe('moodbox doctor', () => {
     expect(byName(checks, 'mpv').status).toBe('ok');
   });
 
+  it('says where YouTube is on and yt-dlp is missing, and what to install', async () => {
+    const home = { site: { kind: 'home' }, music: { youtube: true } };
+    expect((await runDoctor(machine())).map((c) => c.name)).not.toContain('yt-dlp');
+    const without = machine({ config: home });
+    expect(byName(await runDoctor({ ...without, env: { ...without.env, PATH: '/nonexistent' } }), 'yt-dlp')).toMatchObject({
+      status: 'warn',
+      message: expect.stringMatching(/`music.youtube` is on but yt-dlp is not installed/),
+      fix: 'sudo apt install yt-dlp',
+    });
+    const bin = mkdtempSync(join(tmpdir(), 'moodbox-doctor-bin-'));
+    writeFileSync(join(bin, 'yt-dlp'), '#!/bin/sh\n', { mode: 0o755 });
+    const withIt = machine({ config: home });
+    expect(byName(await runDoctor({ ...withIt, env: { ...withIt.env, PATH: `${bin}:${withIt.env.PATH}` } }), 'yt-dlp').status).toBe('ok');
+  });
+
   it('finds mpv, free disk and a writable data directory on this machine', async () => {
     const checks = await runDoctor(machine());
     expect(byName(checks, 'mpv')).toMatchObject({ status: 'ok', message: expect.stringMatching(/^mpv /) });

@@ -8,6 +8,7 @@ import { LiveConfig, OVERRIDES_KEY } from './config/live-config.js';
 import { changedPaths, loadConfig } from './config/load-config.js';
 import type { Config } from './config/schema.js';
 import { ConfigError } from './kernel/errors.js';
+import { isOnPath } from './stations.js';
 import { loadMigrations } from './store/sqlite-store.js';
 import { AUDIO_EXTENSIONS } from '../player/library/scanner.js';
 import { INSTALL_DIR } from './version.js';
@@ -55,6 +56,7 @@ export async function runDoctor(options: { configFile?: string | undefined } & P
     checkMpv(config),
     checkAudio(config, ctx),
     checkMusic(config, ctx),
+    ...(config.music.youtube ? [checkYtDlp(ctx)] : []),
     checkDatabase(config),
     checkDisk(config),
     await checkPort(config),
@@ -325,6 +327,18 @@ function checkMpv(config: Config): Check {
     };
   }
   return { name: 'mpv', status: 'ok', message: (result.stdout.split('\n')[0] ?? '').trim() };
+}
+
+/** YouTube stations need yt-dlp, which Moodbox does not install: checked only where `music.youtube` is on. */
+function checkYtDlp(ctx: DoctorEnv): Check {
+  return isOnPath('yt-dlp', ctx.env)
+    ? { name: 'yt-dlp', status: 'ok', message: 'yt-dlp is installed: YouTube stations can play' }
+    : {
+        name: 'yt-dlp',
+        status: 'warn',
+        message: '`music.youtube` is on but yt-dlp is not installed: YouTube stations are not played',
+        fix: 'sudo apt install yt-dlp',
+      };
 }
 
 function checkAudio(config: Config, ctx: DoctorEnv): Check {

@@ -259,7 +259,7 @@ function moodRecord(value: unknown): unknown {
 }
 
 /** Whether `name` is an executable file in one of `env.PATH`'s folders (what `command -v` finds). */
-export function isOnPath(name: string, env: NodeJS.ProcessEnv): boolean {
+export function isOnPath(name: string, env: Readonly<Record<string, string | undefined>>): boolean {
   for (const dir of (env['PATH'] ?? '').split(delimiter)) {
     if (dir === '') continue;
     try {
