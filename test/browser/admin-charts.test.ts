@@ -189,6 +189,35 @@ describe('dashboard charts', { timeout: 180_000 }, () => {
     await shot(page, 'admin-model-plots');
   });
 
+  it('fits every chart inside its card on a phone-sized window', async () => {
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await timeline().locator('rect.segment').first().waitFor(WAIT);
+    await page.setViewportSize({ width: 400, height: 1700 });
+    const overflows = async (): Promise<string[]> =>
+      page.locator('mb-mood-timeline, mb-plays-chart, mb-busy-hours').evaluateAll((hosts) =>
+        hosts.flatMap((host) => {
+          const svg = host.shadowRoot?.querySelector('svg');
+          if (!svg) return [`${host.localName} has no chart`];
+          const [inner, outer] = [svg.getBoundingClientRect(), host.getBoundingClientRect()];
+          return inner.right <= outer.right + 1 && inner.width > 200 ? [] : [`${host.localName} ${inner.width}px in ${outer.width}px`];
+        }),
+      );
+    await expect.poll(overflows, WAIT).toEqual([]);
+    const overlaps = await page.locator('mb-mood-timeline, mb-plays-chart, mb-busy-hours').evaluateAll((hosts) =>
+      hosts.flatMap((host) => {
+        const boxes = [...(host.shadowRoot?.querySelectorAll('text.tick-label') ?? [])].map((t) => t.getBoundingClientRect());
+        return boxes.slice(1).flatMap((box, i) => ((boxes[i]?.right ?? 0) > box.left ? [`${host.localName} label ${i + 1}`] : []));
+      }),
+    );
+    expect(overlaps).toEqual([]);
+    const controlsRight = await page
+      .locator('mb-admin-dashboard mb-staff-controls select')
+      .evaluateAll((selects) => Math.max(...selects.map((el) => el.getBoundingClientRect().right)));
+    expect(controlsRight).toBeLessThanOrEqual(400);
+    await shot(page, 'admin-dashboard-charts-narrow');
+    await page.setViewportSize({ width: 1280, height: 1700 });
+  });
+
   it('has a favicon', async () => {
     expect(await page.locator('head link[rel="icon"]').getAttribute('href')).toMatch(/^data:image\/svg\+xml,/);
   });

@@ -100,6 +100,11 @@ export class MbStaffControls extends LitElement {
         gap: 0.6em;
         margin-top: 0.8em;
       }
+      /* A long choice ("Surprised room · energetic music") must not push past the card on a phone. */
+      .hold label,
+      .hold select {
+        max-width: 100%;
+      }
       .held {
         display: flex;
         flex-wrap: wrap;

@@ -38,6 +38,8 @@ export class MbBusyHours extends LitElement {
     const maxPeople = Math.max(1, ...this.hours.map((h) => h.peopleMin));
     const y = (n: number): number => PLOT_H - (n / maxPlays) * (PLOT_H - 8);
     const stripY = PLOT_H + 6;
+    // Hours labelled as often as their labels fit.
+    const labelEvery = [3, 6, 12].find((n) => step * n >= 76) ?? 12;
     const busiest = [...this.hours].sort((a, b) => b.plays - a.plays || a.hour - b.hour)[0];
     return html`<svg
         width=${W}
@@ -54,7 +56,7 @@ export class MbBusyHours extends LitElement {
               height=${(PLOT_H - y(h.plays)).toFixed(1)} fill=${PLAYS_COLOUR}><title>${hourLabel(h.hour)}: ${h.plays} play${h.plays === 1 ? '' : 's'}</title></rect>
             <rect class="people" data-hour=${h.hour} x=${(LEFT + h.hour * step + 1).toFixed(1)} y=${stripY} width=${(step - 2).toFixed(1)} height=${STRIP_H - 4}
               fill=${PEOPLE_COLOUR} fill-opacity=${(h.peopleMin / maxPeople).toFixed(2)}><title>${hourLabel(h.hour)}: someone in view ${h.peopleMin} min</title></rect>
-            ${h.hour % (step * 3 < 72 ? 6 : 3) === 0 ? svg`<text class="tick-label" x=${(LEFT + h.hour * step + step / 2).toFixed(1)} y=${stripY + STRIP_H + 16} text-anchor="middle">${hourLabel(h.hour)}</text>` : svg``}`;
+            ${h.hour % labelEvery === 0 ? svg`<text class="tick-label" x=${(LEFT + h.hour * step + step / 2).toFixed(1)} y=${stripY + STRIP_H + 16} text-anchor="middle">${hourLabel(h.hour)}</text>` : svg``}`;
         })}
       </svg>
       <ul class="legend">

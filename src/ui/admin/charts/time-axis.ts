@@ -113,15 +113,24 @@ export function duration(ms: number): string {
   return m === 0 ? `${h} h` : `${h} h ${m} min`;
 }
 
+/** About how wide a tick label is drawn at the charts' 0.8rem (CSS px), to keep labels apart. */
+const labelWidth = (label: string): number => label.length * 7 + 10;
+
 /**
  * Tick marks and labels under a plot spanning x0..x1 at y (SVG units); `x` maps a time to x.
- * Labels near an edge are anchored inwards so none is cut off.
+ * Labels near an edge are anchored inwards so none is cut off, and a label that would touch the
+ * one before it (a narrow window) is left out; its tick stays.
  */
 export function axisMarks(ticks: readonly Tick[], x: (at: number) => number, y: number, x0: number, x1: number): SVGTemplateResult {
+  let freeFrom = Number.NEGATIVE_INFINITY;
   return svg`${ticks.map((t) => {
     const at = x(t.at);
     const anchor = at - x0 < 30 ? 'start' : x1 - at < 30 ? 'end' : 'middle';
+    const width = labelWidth(t.label);
+    const left = anchor === 'start' ? at : anchor === 'end' ? at - width : at - width / 2;
+    const hasRoom = t.label !== '' && left >= freeFrom;
+    if (hasRoom) freeFrom = left + width;
     return svg`<line class="tick${t.isMajor ? ' major' : ''}" x1=${at.toFixed(1)} x2=${at.toFixed(1)} y1=${y} y2=${y + (t.isMajor ? 7 : 4)} />
-      ${t.label ? svg`<text class="tick-label${t.isMajor ? ' major' : ''}" x=${at.toFixed(1)} y=${y + 20} text-anchor=${anchor}>${t.label}</text>` : ''}`;
+      ${hasRoom ? svg`<text class="tick-label${t.isMajor ? ' major' : ''}" x=${at.toFixed(1)} y=${y + 20} text-anchor=${anchor}>${t.label}</text>` : ''}`;
   })}`;
 }
