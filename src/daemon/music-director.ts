@@ -227,6 +227,12 @@ export class MusicDirector implements Service {
         throw new PlayerError('MB_ERR_PLAYER_NOT_ALLOWED', `No music now: ${silence}`);
       }
       const track = this.#playable(trackId);
+      if (this.#deps.isPlayable?.(track) === false) {
+        throw new PlayerError(
+          'MB_ERR_PLAYER_NOT_ALLOWED',
+          'This station cannot play now: it failed a moment ago, or this box may not play it',
+        );
+      }
       this.#isSilencedByUs = false;
       await this.#deps.player.play([this.#entry(track, 'tap', 'chosen at the kiosk', user?.id ?? null)]);
       await this.#applyVolume();

@@ -111,7 +111,6 @@ describe('stations', () => {
       autoplay: false,
       seed: (s) => {
         ids['refused'] = s.stations.save({ url: refused, name: 'Gone FM', moods: CALM, origin: 'admin' }).trackId;
-        ids['silent'] = s.stations.save({ url: silent.url, name: 'Silent FM', moods: CALM, origin: 'admin' }).trackId;
         ids['live'] = s.stations.save({ url: live.url, name: 'Live FM', moods: CALM, origin: 'admin' }).trackId;
       },
     });
@@ -127,7 +126,11 @@ describe('stations', () => {
     expect(gone?.retryAt).toBeGreaterThan(gone?.failedAt ?? 0);
     expect(store.plays.list({ limit: 10 }).items.find((p) => p.trackId === ids['refused'])?.outcome).toBe('failed');
 
+    // A failing station is not played on request either, until it is tried again.
+    await expect(box.director.tap(ids['refused'] ?? 0)).rejects.toThrow('This station cannot play now');
+
     // Connected, but no data within the timeout: skipped too, and the live station comes back.
+    ids['silent'] = box.stations.add({ url: silent.url, name: 'Silent FM', moods: { calm: 1 } }).trackId;
     await box.director.tap(ids['silent'] ?? 0);
     await until(() => (box.stations.list().find((s) => s.trackId === ids['silent'])?.isFailing === true ? true : undefined), 15_000);
     expect(silent.connections).toBeGreaterThan(0);
