@@ -44,7 +44,7 @@ async function admin(site: Site, options: { hasYtDlp?: boolean } = {}) {
     'x-csrf-token': res.json<{ csrfToken: string }>().csrfToken,
   };
   const add = (payload: unknown) => server.app.inject({ method: 'POST', url: '/api/admin/stations', headers, payload: payload as object });
-  return { ...server, headers, add, changes, stations, bus };
+  return { ...server, headers, add, changes, stations, bus, clock };
 }
 
 const error = (res: { json: <T>() => T }) => res.json<{ error: { code: string; message: string } }>().error;
@@ -140,5 +140,38 @@ describe('stations from the admin panel', () => {
     expect(changes).toEqual(['stations']);
     stations.stop();
     expect(stations.list()[0]?.blocked).toMatch(/YouTube is off/);
+  });
+
+  it('marks a station that failed with when and why, leaves it out of the picks for 15 minutes, then tries it again', async () => {
+    const { stations, store, changes, clock, bus } = await admin(HOME);
+    const player = new FakePlayer({ clock });
+    const watched = new Stations({ store, clock, log, bus, player, settings: () => HOME, hasYtDlp: () => false });
+    watched.start();
+    const station = watched.add({ url: 'https://radio.example/live', name: 'Flaky FM', moods: { calm: 1 } });
+    const track = store.tracks.get(station.trackId);
+    if (track === undefined) throw new Error('no track');
+    const item = { track: { id: track.id, uri: track.uri }, reason: 'mood' as const, note: '', mood: null, userId: null, key: 7 };
+    const failedAt = clock.now();
+    changes.length = 0;
+
+    player.events.emit('trackFailed', { item, error: 'loading failed' });
+    expect(changes).toEqual(['stations']);
+    expect(watched.isPlayable(track)).toBe(false);
+    expect(stations.list()[0]).toMatchObject({
+      isFailing: true,
+      failedAt,
+      retryAt: failedAt + 15 * 60_000,
+      error: 'the stream could not be opened (refused, not found, or nothing sent in time)',
+    });
+
+    clock.advance(15 * 60_000);
+    expect(changes).toEqual(['stations', 'stations']);
+    expect(watched.isPlayable(track)).toBe(true);
+    // Still shown as failing until it plays again.
+    expect(stations.list()[0]).toMatchObject({ isFailing: true, retryAt: null });
+
+    player.events.emit('positionChanged', { item, positionMs: 1000 });
+    expect(stations.list()[0]).toMatchObject({ isFailing: false, failedAt: null, error: null, playedAt: clock.now() });
+    watched.stop();
   });
 });
