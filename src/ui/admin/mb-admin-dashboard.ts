@@ -16,6 +16,8 @@ import './mb-staff-controls.js';
 
 /** The charts follow the room live, but are read again at most this often (ms). */
 const LIVE_RELOAD_MS = 15_000;
+/** With nothing changing, the charts are still read again this often, so "until now" moves on (ms). */
+const REFRESH_MS = 60_000;
 
 /** What, when it changes, makes the charts out of date: the room mood and the track playing. */
 function chartKey(state: StateSnapshot | null): string {
@@ -109,6 +111,7 @@ export class MbAdminDashboard extends LitElement {
   @state() private _error = '';
   #chartKey = '';
   #reloadTimer: ReturnType<typeof setTimeout> | undefined;
+  #refreshTimer: ReturnType<typeof setInterval> | undefined;
   #lastLoad = 0;
   /** Bumped by each load, so an older answer arriving late never replaces a newer one. */
   #generation = 0;
@@ -127,11 +130,14 @@ export class MbAdminDashboard extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     void this.#load();
+    this.#refreshTimer = setInterval(() => void this.#load(true), REFRESH_MS);
   }
 
   override disconnectedCallback(): void {
     clearTimeout(this.#reloadTimer);
     this.#reloadTimer = undefined;
+    clearInterval(this.#refreshTimer);
+    this.#refreshTimer = undefined;
     super.disconnectedCallback();
   }
 
@@ -141,15 +147,16 @@ export class MbAdminDashboard extends LitElement {
     const wait = Math.max(0, this.#lastLoad + LIVE_RELOAD_MS - Date.now());
     this.#reloadTimer = setTimeout(() => {
       this.#reloadTimer = undefined;
-      void this.#load();
+      void this.#load(true);
     }, wait);
   }
 
-  async #load(): Promise<void> {
+  /** `isQuiet`: a refresh nobody asked for, which does not say "Loading…". */
+  async #load(isQuiet = false): Promise<void> {
     const generation = ++this.#generation;
     const now = Date.now();
     this.#lastLoad = now;
-    this._isLoading = true;
+    this._isLoading = !isQuiet;
     try {
       const charts = await this.api.charts({ ...rangeWindow(this._range, now), utcOffsetMin: -new Date(now).getTimezoneOffset(), top: 10 });
       if (generation !== this.#generation) return;
