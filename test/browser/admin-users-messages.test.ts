@@ -24,7 +24,7 @@ describe('users page messages', { timeout: 180_000 }, () => {
     await page.getByLabel('Name').fill('Root');
     await page.getByLabel('Passphrase').fill(PASSPHRASE);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('section[data-user="Bob"]').waitFor(WAIT);
+    await page.locator('tr[data-user="Bob"]').waitFor(WAIT);
   }, 120_000);
 
   afterAll(async () => {
@@ -33,19 +33,25 @@ describe('users page messages', { timeout: 180_000 }, () => {
     data.remove();
   });
 
-  it('reports a wrong PIN in the person’s own section, and warns beside the add form when a person has no PIN', async () => {
-    const bob = page.locator('section[data-user="Bob"]');
+  it('reports a wrong PIN in the person’s own dialog, and warns beside the add form when a person has no PIN', async () => {
+    await page.getByRole('button', { name: 'Edit Bob' }).click();
+    const bob = page.locator('dialog[data-user="Bob"]');
     await bob.getByLabel('New PIN').fill('1');
     await bob.getByRole('button', { name: 'Set PIN' }).click();
     await bob.getByRole('alert').waitFor(WAIT);
     expect(await page.locator('h2 + [role="alert"]').count()).toBe(0);
     await shot(page, 'admin-users-pin-error');
+    await bob.getByRole('button', { name: 'Close' }).click();
+    await bob.waitFor({ state: 'detached', ...WAIT });
 
     const add = page.getByRole('form', { name: 'Add a person' });
     await add.getByLabel('Name').fill('Cleo');
     await add.getByRole('button', { name: 'Add person' }).click();
-    await add.getByRole('status').filter({ hasText: 'Added Cleo. They cannot sign in until they have a PIN or a card.' }).waitFor(WAIT);
-    // The old message in Bob's section is gone.
-    expect(await bob.getByRole('alert').count()).toBe(0);
+    await add
+      .getByRole('status')
+      .filter({ hasText: 'Added Cleo, but they cannot sign in yet: give them a PIN or link a card.' })
+      .waitFor(WAIT);
+    // The old message in Bob's dialog is gone with it.
+    expect(await page.getByRole('alert').count()).toBe(0);
   });
 });

@@ -90,8 +90,8 @@ describe('admin panel against the real daemon', { timeout: 120_000 }, () => {
     await page.getByLabel('Search').fill('Zeta');
     const row = page.locator(`tr[data-track-id="${trackId}"]`);
     await row.waitFor(WAIT);
-    await row.getByLabel('Add mood').fill('Calm');
-    await row.getByLabel('Add mood').press('Enter');
+    await row.getByLabel('Add mood').selectOption('calm');
+    await row.getByRole('button', { name: 'Add', exact: true }).press('Enter');
     await row.locator('.chip[data-mood="calm"]').waitFor(WAIT);
     await shot(page, 'admin-library');
     expect(await a11yProblems(page)).toEqual([]);
@@ -199,15 +199,18 @@ describe('admin panel against the real daemon', { timeout: 120_000 }, () => {
   it('links a card by typing its ID', async () => {
     const { page } = browser;
     await page.getByRole('link', { name: 'Users and cards' }).click();
-    const bob = page.locator('section[data-user="Bob"]');
+    await page.getByRole('button', { name: 'Edit Bob' }).click();
+    const bob = page.locator('dialog[data-user="Bob"]');
     await bob.waitFor(WAIT);
     await bob.getByLabel('Card ID').fill('04A1B2C3');
     await bob.getByLabel('Label').fill('Blue fob');
     await bob.getByRole('button', { name: 'Link card' }).click();
     await bob.locator('li[data-card="04A1B2C3"]').waitFor(WAIT);
-    expect(await page.locator('[role="status"]').first().textContent()).toContain('Linked card 04A1B2C3 to Bob');
+    expect(await bob.getByRole('status').first().textContent()).toContain('Linked card 04A1B2C3 to Bob');
     await shot(page, 'admin-users');
     expect(await a11yProblems(page)).toEqual([]);
+    await bob.getByRole('button', { name: 'Close' }).click();
+    await bob.waitFor({ state: 'detached', ...WAIT });
   });
 
   it('builds the settings form from the schema with restart flags and validation', async () => {

@@ -1,31 +1,61 @@
-import { LitElement, html } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { type AdminApi, type HistoryFilter, type Play, playsToCsv } from '../data/admin-api.js';
+import { type AdminApi, type AdminUser, type HistoryFilter, type HistoryPlay, playsToCsv } from '../data/admin-api.js';
 import { ADMIN_STYLES, field, formatTime, messageOf } from './admin-styles.js';
 
 const PAGE = 50;
 const REASONS = ['mood', 'tap', 'skip', 'like'] as const;
+const REASON_LABELS: Record<(typeof REASONS)[number], string> = {
+  mood: 'the room mood',
+  tap: 'a tap on a suggestion',
+  skip: 'a skip',
+  like: 'a like',
+};
 const DAY_MS = 86_400_000;
 
 /**
- * Play history with filters (mood, reason, person, dates), paging and a CSV export of every match.
+ * Play history with filters (mood, reason, person by name, dates), paging and a CSV export of every
+ * match. Each play shows its track's title and artist and the person's name.
  *
  * @summary Admin play history.
  */
 @customElement('mb-admin-history')
 export class MbAdminHistory extends LitElement {
-  static override styles = ADMIN_STYLES;
+  static override styles = [
+    ADMIN_STYLES,
+    css`
+      .field-error {
+        margin: 0;
+        max-width: 16em;
+        font-weight: 600;
+        color: #991b1b;
+      }
+      input[aria-invalid='true'] {
+        border-color: #b91c1c;
+        outline: 2px solid #b91c1c;
+      }
+      td .artist {
+        display: block;
+        color: #4b5563;
+      }
+    `,
+  ];
 
   @property({ attribute: false }) api!: AdminApi;
-  @state() private _items: Play[] = [];
+  @state() private _items: HistoryPlay[] = [];
   @state() private _total = 0;
   @state() private _filter: HistoryFilter = { limit: PAGE, offset: 0 };
   @state() private _error = '';
   @state() private _isExporting = false;
+  @state() private _people: AdminUser[] = [];
+  /** The From and To fields as typed (`YYYY-MM-DD`), checked against each other as they change. */
+  @state() private _from = '';
+  @state() private _to = '';
 
   override connectedCallback(): void {
     super.connectedCallback();
     void this.#load();
+    void this.#loadPeople();
   }
 
   async #load(): Promise<void> {
@@ -39,8 +69,24 @@ export class MbAdminHistory extends LitElement {
     }
   }
 
+  async #loadPeople(): Promise<void> {
+    try {
+      this._people = (await this.api.users()).sort((a, b) => a.name.localeCompare(b.name));
+    } catch (err) {
+      this._error = messageOf(err);
+    }
+  }
+
+  /** Why the dates cannot be used, or '' when they can. */
+  get #dateProblem(): string {
+    if (this._from === '' || this._to === '') return '';
+    return this._from > this._to ? `“To” (${this._to}) is before “From” (${this._from}): choose a To date on or after the From date.` : '';
+  }
+
   override render() {
     const { offset } = this._filter;
+    const dateProblem = this.#dateProblem;
+    const isFiltered = Object.keys(this._filter).some((k) => k !== 'limit' && k !== 'offset');
     return html`<h2>History</h2>
       <form class="row" aria-label="Filter the history" @submit=${this.#apply}>
         <label>Mood <input name="mood" maxlength="32" autocomplete="off" /></label>
@@ -48,13 +94,31 @@ export class MbAdminHistory extends LitElement {
           >Reason
           <select name="reason">
             <option value="">Any</option>
-            ${REASONS.map((r) => html`<option value=${r}>${r}</option>`)}
+            ${REASONS.map((r) => html`<option value=${r}>${REASON_LABELS[r]}</option>`)}
           </select>
         </label>
-        <label>Person ID <input name="userId" type="number" min="1" /></label>
-        <label>From <input name="from" type="date" /></label>
-        <label>To <input name="to" type="date" /></label>
-        <button type="submit">Apply</button>
+        <label
+          >Person
+          <select name="userId">
+            <option value="">Anyone</option>
+            ${this._people.map((p) => html`<option value=${p.id}>${p.name}</option>`)}
+          </select>
+        </label>
+        <label>From <input name="from" type="date" .value=${this._from} @input=${this.#onFrom} /></label>
+        <label
+          >To
+          <input
+            name="to"
+            type="date"
+            .value=${this._to}
+            min=${this._from || nothing}
+            aria-invalid=${dateProblem ? 'true' : 'false'}
+            aria-describedby="date-problem"
+            @input=${this.#onTo}
+          />
+        </label>
+        ${dateProblem ? html`<p id="date-problem" class="field-error" role="alert">${dateProblem}</p>` : nothing}
+        <button type="submit" ?disabled=${dateProblem !== ''}>Apply</button>
         <button type="button" class="secondary" ?disabled=${this._isExporting || this._total === 0} @click=${this.#export}>
           ${this._isExporting ? 'Exporting…' : 'Export CSV'}
         </button>
@@ -66,7 +130,7 @@ export class MbAdminHistory extends LitElement {
             <th scope="col">Started</th>
             <th scope="col">Track</th>
             <th scope="col">Person</th>
-            <th scope="col">Reason</th>
+            <th scope="col">Why it played</th>
             <th scope="col">Mood</th>
             <th scope="col">Outcome</th>
           </tr>
@@ -74,18 +138,30 @@ export class MbAdminHistory extends LitElement {
         <tbody>
           ${this._items.map(
             (p) =>
-              html`<tr>
+              html`<tr data-play=${p.id}>
                 <td>${formatTime(p.startedAt)}</td>
-                <td>${p.trackId ?? '—'}</td>
-                <td>${p.userId ?? 'guest'}</td>
-                <td>${p.reason}</td>
+                <td data-cell="track">
+                  ${
+                    p.title === null
+                      ? html`<span class="muted">a track no longer in the library</span>`
+                      : html`<strong>${p.title}</strong>${p.artist ? html`<span class="artist">${p.artist}</span>` : nothing}`
+                  }
+                </td>
+                <td data-cell="person">
+                  ${p.userName ?? html`<span class="muted">${p.userId === null ? 'guest' : 'a deleted account'}</span>`}
+                </td>
+                <td>${REASON_LABELS[p.reason]}</td>
                 <td>${p.mood ?? ''}</td>
                 <td>${p.outcome ?? 'playing'}</td>
               </tr>`,
           )}
         </tbody>
       </table>
-      ${this._items.length === 0 && !this._error ? html`<p class="muted">No plays match.</p>` : ''}
+      ${
+        this._items.length === 0 && !this._error
+          ? html`<p class="muted">${isFiltered ? 'No plays match these filters.' : 'Nothing has played yet.'}</p>`
+          : ''
+      }
       <div class="pager">
         <button class="secondary" ?disabled=${offset === 0} @click=${() => this.#page(-PAGE)}>Newer</button>
         <span>${this._total === 0 ? '0' : `${offset + 1}–${Math.min(offset + PAGE, this._total)}`} of ${this._total}</span>
@@ -93,8 +169,23 @@ export class MbAdminHistory extends LitElement {
       </div>`;
   }
 
+  readonly #onFrom = (event: Event): void => {
+    this._from = (event.target as HTMLInputElement).value;
+  };
+
+  readonly #onTo = (event: Event): void => {
+    this._to = (event.target as HTMLInputElement).value;
+  };
+
+  override updated(): void {
+    // The browser refuses the form too (and says why at the field) while the dates are the wrong way round.
+    const to = this.renderRoot.querySelector<HTMLInputElement>('input[name="to"]');
+    to?.setCustomValidity(this.#dateProblem);
+  }
+
   readonly #apply = (event: Event): void => {
     event.preventDefault();
+    if (this.#dateProblem !== '') return;
     const data = new FormData(event.target as HTMLFormElement);
     const text = (key: string): string => field(data, key).trim();
     const day = (key: string): number | undefined => (text(key) ? Date.parse(`${text(key)}T00:00:00`) : undefined);
@@ -106,6 +197,7 @@ export class MbAdminHistory extends LitElement {
     if (text('userId')) filter.userId = Number(text('userId'));
     const from = day('from');
     if (from !== undefined) filter.from = from;
+    // To is a whole day: plays up to its end count.
     if (to !== undefined) filter.to = to + DAY_MS;
     this._filter = filter;
     void this.#load();
@@ -119,7 +211,7 @@ export class MbAdminHistory extends LitElement {
   readonly #export = async (): Promise<void> => {
     this._isExporting = true;
     try {
-      const all: Play[] = [];
+      const all: HistoryPlay[] = [];
       for (let offset = 0; offset < 100_000; offset += 1000) {
         const page = await this.api.history({ ...this._filter, limit: 1000, offset });
         all.push(...page.items);

@@ -2,16 +2,23 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import '../components/mb-cover.js';
-import type { AdminApi, AdminTrack, LibraryState } from '../data/admin-api.js';
+import { moodColour } from '../components/mood-colours.js';
+import type { AdminApi, AdminTrack, KnownMood, LibraryState } from '../data/admin-api.js';
 import type { ApiClient } from '../data/api-client.js';
 import { ADMIN_STYLES, formatTime, messageOf } from './admin-styles.js';
 
 const PAGE = 50;
-const MOOD_PATTERN = /^[a-z][a-z0-9-]*$/;
+const ORIGINS: Record<string, string> = {
+  admin: 'set here',
+  sidecar: 'from a moods file',
+  rule: 'guessed by the scan from the genre or tempo',
+};
 
 /**
  * The library: a rescan of the music folders with its progress (live, from the socket), search, a
- * mood filter, and each track's cover and mood tags, which can be removed or added.
+ * mood filter, and each track's cover and mood tags. Tags are picked from the known moods (no free
+ * text, so a typo cannot make a new mood), removed with a touch-sized button, and added to or
+ * removed from several selected tracks at once.
  *
  * @summary Admin library and mood tag editor.
  */
@@ -46,6 +53,44 @@ export class MbAdminLibrary extends LitElement {
         width: 3.2em;
         --mb-cover-size: 3em;
       }
+      td.pick {
+        width: 2.6em;
+      }
+      td.pick input,
+      th.pick input {
+        width: 1.4em;
+        height: 1.4em;
+        min-height: 0;
+      }
+      .chip .dot {
+        width: 0.8em;
+        height: 0.8em;
+        border: 1px solid #374151;
+        border-radius: 50%;
+      }
+      .chip .weight {
+        color: #4b5563;
+        font-size: 0.9em;
+      }
+      /* Touch-sized: 44x44 CSS pixels at least. */
+      .chip button {
+        min-width: 44px;
+        min-height: 44px;
+        font-size: 1.1em;
+      }
+      .legend {
+        max-width: 60em;
+      }
+      .bulk {
+        align-items: center;
+        padding: 0.6em 0.8em;
+        border: 1px solid #1d4ed8;
+        border-radius: 0.5em;
+        background: #eff6ff;
+      }
+      form.add {
+        margin: 0.3em 0 0;
+      }
     `,
   ];
 
@@ -62,7 +107,13 @@ export class MbAdminLibrary extends LitElement {
   @state() private _mood = '';
   @state() private _status = '';
   @state() private _error = '';
+  /** The mood chosen in each track's "Add mood" picker. */
   @state() private _drafts: Record<number, string> = {};
+  @state() private _moods: KnownMood[] = [];
+  /** Tracks ticked for a bulk edit (ids; they stay ticked across pages and searches). */
+  @state() private _selected: ReadonlySet<number> = new Set();
+  @state() private _bulkMood = '';
+  @state() private _isBulkSaving = false;
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
 
   readonly #onLive = (): void => {
@@ -78,6 +129,15 @@ export class MbAdminLibrary extends LitElement {
     this.live?.addEventListener('change', this.#onLive);
     this.#onLive();
     void this.#load();
+    void this.#loadMoods();
+  }
+
+  async #loadMoods(): Promise<void> {
+    try {
+      this._moods = await this.api.moods();
+    } catch (err) {
+      this._error = messageOf(err);
+    }
   }
 
   override disconnectedCallback(): void {
@@ -98,7 +158,8 @@ export class MbAdminLibrary extends LitElement {
   }
 
   override render() {
-    const moods = [...new Set(this._items.flatMap((t) => t.moods.map((m) => m.mood)).concat(this._mood ? [this._mood] : []))].sort();
+    const pageIds = this._items.map((t) => t.id);
+    const isPageSelected = pageIds.length > 0 && pageIds.every((id) => this._selected.has(id));
     return html`<h2>Library</h2>
       ${this.#renderScan()}
       <div class="row" role="search">
@@ -108,15 +169,30 @@ export class MbAdminLibrary extends LitElement {
         </label>
         <label
           >Mood
-          <input list="moods" .value=${this._mood} placeholder="Any mood" @change=${this.#onMood} />
-          <datalist id="moods">${moods.map((m) => html`<option value=${m}></option>`)}</datalist>
+          <select .value=${this._mood} @change=${this.#onMood}>
+            <option value="" ?selected=${this._mood === ''}>Any mood</option>
+            ${this._moods.map((m) => html`<option value=${m.name} ?selected=${this._mood === m.name}>${m.name} (${m.tracks})</option>`)}
+          </select>
         </label>
       </div>
-      ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : ''}
+      <p class="muted legend" id="weight-legend">
+        A percentage on a tag says how strongly the track fits that mood. When the room calls for a mood, a track tagged 100% is picked for
+        it readily; one tagged 40% fits only partly and is picked for it less often. Tags added here are 100%; lower ones were guessed by
+        the scan from the genre or tempo, or come from a moods file.
+      </p>
+      ${this.#renderBulk()} ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : ''}
       <p class="ok" role="status">${this._status}</p>
       <table>
         <thead>
           <tr>
+            <th scope="col" class="pick">
+              <input
+                type="checkbox"
+                aria-label="Select every track on this page"
+                .checked=${isPageSelected}
+                @change=${(e: Event) => this.#selectPage((e.target as HTMLInputElement).checked)}
+              />
+            </th>
             <th scope="col">Cover</th>
             <th scope="col">Title</th>
             <th scope="col">Artist</th>
@@ -138,8 +214,16 @@ export class MbAdminLibrary extends LitElement {
 
   #renderTrack(t: AdminTrack) {
     const draft = this._drafts[t.id] ?? '';
-    const isValid = draft === '' || MOOD_PATTERN.test(draft);
+    const addable = this._moods.filter((m) => !t.moods.some((x) => x.mood === m.name));
     return html`<tr data-track-id=${t.id}>
+      <td class="pick">
+        <input
+          type="checkbox"
+          aria-label="Select ${t.title || t.uri}"
+          .checked=${this._selected.has(t.id)}
+          @change=${(e: Event) => this.#select(t.id, (e.target as HTMLInputElement).checked)}
+        />
+      </td>
       <td class="cover"><mb-cover .src=${t.coverUrl} label=${t.title}></mb-cover></td>
       <td>${t.title}</td>
       <td>${t.artist}</td>
@@ -147,8 +231,14 @@ export class MbAdminLibrary extends LitElement {
       <td>
         ${t.moods.map(
           (m) =>
-            html`<span class="chip" data-mood=${m.mood}
-              >${m.mood}${m.weight < 1 ? ` ${Math.round(m.weight * 100)}%` : ''}
+            html`<span
+              class="chip"
+              data-mood=${m.mood}
+              title="${m.mood}: ${Math.round(m.weight * 100)}%, ${ORIGINS[m.origin] ?? m.origin}"
+              aria-describedby="weight-legend"
+              ><span class="dot" style="background: ${moodColour(m.mood)}"></span>${m.mood}${
+                m.weight < 1 ? html` <span class="weight">${Math.round(m.weight * 100)}%</span>` : nothing
+              }
               <button
                 aria-label="Remove mood ${m.mood} from ${t.title}"
                 @click=${() =>
@@ -161,22 +251,43 @@ export class MbAdminLibrary extends LitElement {
               </button></span
             >`,
         )}
-        <form class="row" @submit=${(e: Event) => this.#add(e, t)}>
+        <form class="row add" @submit=${(e: Event) => this.#add(e, t)}>
           <label
             >Add mood
-            <input
+            <select
               name="mood"
               .value=${draft}
-              aria-invalid=${!isValid}
-              aria-describedby="hint-${t.id}"
-              @input=${(e: Event) => (this._drafts = { ...this._drafts, [t.id]: (e.target as HTMLInputElement).value.trim().toLowerCase() })}
-            />
+              @change=${(e: Event) => (this._drafts = { ...this._drafts, [t.id]: (e.target as HTMLSelectElement).value })}
+            >
+              <option value="" ?selected=${draft === ''}>Choose a mood…</option>
+              ${addable.map((m) => html`<option value=${m.name} ?selected=${draft === m.name}>${m.name}</option>`)}
+            </select>
           </label>
-          <button type="submit" ?disabled=${draft === '' || !isValid}>Add</button>
-          ${isValid ? '' : html`<span id="hint-${t.id}" class="error">Lower-case letters, digits and dashes, starting with a letter.</span>`}
+          <button type="submit" ?disabled=${draft === ''}>Add</button>
         </form>
       </td>
     </tr>`;
+  }
+
+  #renderBulk() {
+    const count = this._selected.size;
+    if (count === 0) return nothing;
+    const mood = this._bulkMood;
+    return html`<form class="row bulk" aria-label="Edit the moods of the selected tracks" @submit=${(e: Event) => e.preventDefault()}>
+      <strong data-selected>${count} track${count === 1 ? '' : 's'} selected</strong>
+      <label
+        >Mood
+        <select .value=${mood} @change=${(e: Event) => (this._bulkMood = (e.target as HTMLSelectElement).value)}>
+          <option value="" ?selected=${mood === ''}>Choose a mood…</option>
+          ${this._moods.map((m) => html`<option value=${m.name} ?selected=${mood === m.name}>${m.name}</option>`)}
+        </select>
+      </label>
+      <button type="button" ?disabled=${mood === '' || this._isBulkSaving} @click=${() => this.#bulk('add')}>Add to selected</button>
+      <button type="button" class="secondary" ?disabled=${mood === '' || this._isBulkSaving} @click=${() => this.#bulk('remove')}>
+        Remove from selected
+      </button>
+      <button type="button" class="secondary" @click=${() => (this._selected = new Set())}>Clear selection</button>
+    </form>`;
   }
 
   #renderScan() {
@@ -257,8 +368,43 @@ export class MbAdminLibrary extends LitElement {
   #add(event: Event, t: AdminTrack): void {
     event.preventDefault();
     const mood = this._drafts[t.id] ?? '';
-    if (!MOOD_PATTERN.test(mood) || t.moods.some((m) => m.mood === mood)) return;
+    if (mood === '' || t.moods.some((m) => m.mood === mood)) return;
     void this.#save(t, [...t.moods, { mood, weight: 1, origin: 'admin' }]);
+  }
+
+  #select(id: number, isSelected: boolean): void {
+    const next = new Set(this._selected);
+    if (isSelected) next.add(id);
+    else next.delete(id);
+    this._selected = next;
+  }
+
+  #selectPage(isSelected: boolean): void {
+    const next = new Set(this._selected);
+    for (const t of this._items) {
+      if (isSelected) next.add(t.id);
+      else next.delete(t.id);
+    }
+    this._selected = next;
+  }
+
+  async #bulk(action: 'add' | 'remove'): Promise<void> {
+    const mood = this._bulkMood;
+    const trackIds = [...this._selected];
+    this._isBulkSaving = true;
+    try {
+      const saved = await this.api.editMoods({ trackIds, add: action === 'add' ? [mood] : [], remove: action === 'remove' ? [mood] : [] });
+      const byId = new Map(saved.map((t) => [t.id, t]));
+      this._items = this._items.map((t) => byId.get(t.id) ?? t);
+      const n = `${trackIds.length} track${trackIds.length === 1 ? '' : 's'}`;
+      this._status = action === 'add' ? `Tagged ${n} “${mood}”.` : `Removed “${mood}” from ${n}.`;
+      this._error = '';
+      void this.#loadMoods();
+    } catch (err) {
+      this._error = messageOf(err);
+    } finally {
+      this._isBulkSaving = false;
+    }
   }
 
   async #save(t: AdminTrack, moods: AdminTrack['moods']): Promise<void> {
@@ -270,6 +416,7 @@ export class MbAdminLibrary extends LitElement {
       this._items = this._items.map((x) => (x.id === t.id ? saved : x));
       this._drafts = { ...this._drafts, [t.id]: '' };
       this._status = `Saved the moods of “${t.title}”.`;
+      void this.#loadMoods();
       this._error = '';
     } catch (err) {
       this._error = messageOf(err);
@@ -284,7 +431,7 @@ export class MbAdminLibrary extends LitElement {
   };
 
   readonly #onMood = (event: Event): void => {
-    this._mood = (event.target as HTMLInputElement).value.trim().toLowerCase();
+    this._mood = (event.target as HTMLSelectElement).value;
     this._offset = 0;
     void this.#load();
   };

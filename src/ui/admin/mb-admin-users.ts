@@ -1,38 +1,112 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { AdminApi, AdminUser, Card } from '../data/admin-api.js';
+import type { AdminApi, AdminUser, Card, CardReader } from '../data/admin-api.js';
+import { ApiError } from '../data/api-client.js';
 import { ADMIN_STYLES, field, formatTime, messageOf } from './admin-styles.js';
 
+/** How long "tap a card now" waits for a card (s). */
+const CAPTURE_S = 20;
+
 /**
- * Users and their cards: create people, disable them, set a PIN, link a card by typing its ID or
- * by tapping it on the reader ("tap a card now"), unlink cards.
+ * People and their cards as a table that scales: name, role, whether they have a PIN or a card,
+ * when they were last seen and how often they played, with a search. Each person is edited in a
+ * dialog: PIN, cards (typed, or tapped on the reader with a countdown and a cancel), disable,
+ * clear wrong tries, delete.
  *
  * @summary Admin users and cards.
  */
 @customElement('mb-admin-users')
 export class MbAdminUsers extends LitElement {
-  static override styles = ADMIN_STYLES;
+  static override styles = [
+    ADMIN_STYLES,
+    css`
+      .warn {
+        padding: 0.5em 0.8em;
+        border-left: 4px solid #b45309;
+        background: #fffbeb;
+        color: #78350f;
+        font-weight: 600;
+      }
+      td.yes {
+        color: #166534;
+        font-weight: 600;
+      }
+      td.no {
+        color: #92400e;
+      }
+      tr.disabled td:first-child {
+        text-decoration: line-through;
+      }
+      dialog {
+        width: min(40em, 92vw);
+        max-height: 90vh;
+        padding: 1.2em;
+        border: 1px solid #9ca3af;
+        border-radius: 0.6em;
+      }
+      dialog::backdrop {
+        background: rgb(17 24 32 / 45%);
+      }
+      dialog header {
+        display: flex;
+        align-items: baseline;
+        justify-content: space-between;
+        gap: 1em;
+      }
+      dialog h3 {
+        margin-top: 0;
+      }
+      .capture {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.6em;
+        margin: 0.4em 0 0.8em;
+      }
+      .countdown {
+        font-size: 1.3em;
+        font-weight: 700;
+        font-variant-numeric: tabular-nums;
+      }
+      ul.cards {
+        padding-left: 1.2em;
+      }
+    `,
+  ];
 
   @property({ attribute: false }) api!: AdminApi;
   @state() private _users: AdminUser[] = [];
-  @state() private _cards: Record<number, Card[]> = {};
+  @state() private _cards: Card[] = [];
+  @state() private _query = '';
   @state() private _status = '';
   @state() private _error = '';
-  /** Where the last message belongs: the add form, a person's section, or the page (loading). */
+  /** The add form's result: a warning when the person cannot sign in yet. */
+  @state() private _added: { name: string; id: number; canSignIn: boolean } | null = null;
+  /** Where the last message belongs: the add form, the open person's dialog, or the page (loading). */
   @state() private _where: 'add' | number | null = null;
-  @state() private _capturingFor: number | null = null;
+  /** The person whose dialog is open. */
+  @state() private _editing: number | null = null;
+  @state() private _reader: CardReader | null = null;
+  /** Seconds left of "tap a card now"; null when not waiting. */
+  @state() private _captureLeftS: number | null = null;
+  #captureTimer: ReturnType<typeof setInterval> | undefined;
+  #isCancelled = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
     void this.#load();
   }
 
+  override disconnectedCallback(): void {
+    if (this._captureLeftS !== null) void this.#cancelCapture();
+    super.disconnectedCallback();
+  }
+
   async #load(): Promise<void> {
     try {
       this._users = await this.api.users();
-      const cards = await Promise.all(this._users.map(async (u) => [u.id, await this.api.cards(u.id)] as const));
-      this._cards = Object.fromEntries(cards);
-      this._error = '';
+      if (this._editing !== null) this._cards = await this.api.cards(this._editing);
+      if (this._where === null) this._error = '';
     } catch (err) {
       this._error = messageOf(err);
       this._where = null;
@@ -40,6 +114,9 @@ export class MbAdminUsers extends LitElement {
   }
 
   override render() {
+    const query = this._query.trim().toLowerCase();
+    const shown = this._users.filter((u) => query === '' || u.name.toLowerCase().includes(query));
+    const editing = this._users.find((u) => u.id === this._editing);
     return html`<h2>Users and cards</h2>
       ${this.#messages(null)}
       <form class="row card" aria-label="Add a person" @submit=${this.#create}>
@@ -53,15 +130,71 @@ export class MbAdminUsers extends LitElement {
         </label>
         <label>PIN or passphrase <input name="pin" type="password" autocomplete="new-password" /></label>
         <button type="submit">Add person</button>
-        ${this.#messages('add')}
+        ${this.#messages('add')} ${this.#renderAdded()}
       </form>
-      ${this._users.map((u) => this.#renderUser(u))}`;
+      <div class="row" role="search" style="margin-top: 1em">
+        <label>Find a person <input type="search" .value=${this._query} @input=${this.#onQuery} autocomplete="off" /></label>
+        <span class="muted" aria-live="polite"
+          >${shown.length} of ${this._users.length} ${this._users.length === 1 ? 'person' : 'people'}</span
+        >
+      </div>
+      <table aria-label="People">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Role</th>
+            <th scope="col">PIN</th>
+            <th scope="col">Cards</th>
+            <th scope="col">Last seen</th>
+            <th scope="col">Plays</th>
+            <th scope="col"><span class="muted">Edit</span></th>
+          </tr>
+        </thead>
+        <tbody>
+          ${shown.map((u) => this.#renderRow(u))}
+        </tbody>
+      </table>
+      ${shown.length === 0 && this._users.length > 0 ? html`<p class="muted">Nobody’s name contains “${this._query}”.</p>` : nothing}
+      ${editing === undefined ? nothing : this.#renderDialog(editing)}`;
   }
 
-  #renderUser(u: AdminUser) {
-    const cards = this._cards[u.id] ?? [];
-    return html`<section class="card" data-user=${u.name} aria-label=${u.name} style="margin-top: 0.8em">
-      <h3>${u.name} <span class="muted">· ${u.role}${u.disabled ? ' · disabled' : ''}</span></h3>
+  #renderRow(u: AdminUser) {
+    const activity = u.activity;
+    const hasPin = activity?.hasPin ?? false;
+    const cards = activity?.cards ?? 0;
+    return html`<tr data-user=${u.name} class=${u.disabled ? 'disabled' : ''}>
+      <td>
+        <strong>${u.name}</strong>
+        ${u.disabled ? html`<span class="muted">· disabled</span>` : nothing}
+        ${!hasPin && cards === 0 ? html`<span class="muted" data-cannot-sign-in>· cannot sign in yet</span>` : nothing}
+      </td>
+      <td>${u.role === 'admin' ? 'Admin' : 'Member'}</td>
+      <td class=${hasPin ? 'yes' : 'no'} data-cell="pin">${hasPin ? 'Yes' : 'No'}</td>
+      <td class=${cards > 0 ? 'yes' : 'no'} data-cell="cards">${cards === 0 ? 'None' : cards}</td>
+      <td data-cell="seen">${activity?.lastSeenAt ? formatTime(activity.lastSeenAt) : html`<span class="muted">never</span>`}</td>
+      <td data-cell="plays">${activity?.plays ?? 0}</td>
+      <td><button class="secondary" aria-label="Edit ${u.name}" @click=${() => void this.#open(u.id)}>Edit</button></td>
+    </tr>`;
+  }
+
+  #renderAdded() {
+    const added = this._added;
+    if (added === null || this._where !== 'add') return nothing;
+    if (added.canSignIn) return html`<p class="ok" role="status">Added ${added.name}.</p>`;
+    return html`<p class="warn" role="status">
+      Added ${added.name}, but they cannot sign in yet: give them a PIN or link a card.
+      <button type="button" class="secondary" @click=${() => void this.#open(added.id)}>Set up ${added.name}</button>
+    </p>`;
+  }
+
+  #renderDialog(u: AdminUser) {
+    const reader = this._reader;
+    const isCapturing = this._captureLeftS !== null;
+    return html`<dialog aria-label=${u.name} data-user=${u.name} @close=${this.#onClose} @cancel=${this.#onClose}>
+      <header>
+        <h3>${u.name} <span class="muted">· ${u.role}${u.disabled ? ' · disabled' : ''}</span></h3>
+        <button class="secondary" @click=${this.#close}>Close</button>
+      </header>
       ${
         u.signIn !== undefined && u.signIn.failures > 0
           ? html`<p class="muted" data-sign-in-wait>
@@ -71,25 +204,17 @@ export class MbAdminUsers extends LitElement {
           : ''
       }
       ${this.#messages(u.id)}
-      <div class="row">
-        <button class="secondary" @click=${() => this.#toggle(u)}>${u.disabled ? 'Enable' : 'Disable'}</button>
-        ${
-          u.signIn !== undefined && u.signIn.failures > 0
-            ? html`<button class="secondary" data-action="unlock" @click=${() => this.#unlock(u)}>Clear wrong tries</button>`
-            : ''
-        }
-        <form class="row" style="margin: 0" @submit=${(e: Event) => this.#setPin(e, u)}>
-          <label>New PIN <input name="pin" type="password" autocomplete="new-password" required /></label>
-          <button type="submit" class="secondary">Set PIN</button>
-        </form>
-        <button class="danger" @click=${() => this.#delete(u)}>Delete</button>
-      </div>
+      <form class="row" aria-label="PIN of ${u.name}" @submit=${(e: Event) => this.#setPin(e, u)}>
+        <label>New PIN <input name="pin" type="password" autocomplete="new-password" required /></label>
+        <button type="submit" class="secondary">Set PIN</button>
+        <span class="muted">${u.activity?.hasPin ? 'A PIN is set.' : 'No PIN yet.'}</span>
+      </form>
       <h3>Cards</h3>
       ${
-        cards.length === 0
+        this._cards.length === 0
           ? html`<p class="muted">No card linked.</p>`
-          : html`<ul>
-              ${cards.map(
+          : html`<ul class="cards">
+              ${this._cards.map(
                 (c) =>
                   html`<li data-card=${c.cardId}>
                     <code>${c.cardId}</code> ${c.label} <span class="muted">linked ${formatTime(c.createdAt)}</span>
@@ -98,6 +223,20 @@ export class MbAdminUsers extends LitElement {
               )}
             </ul>`
       }
+      <div class="capture" data-capture>
+        ${
+          isCapturing
+            ? html`<span role="status"
+                  >Tap the card on the reader now: <span class="countdown" data-countdown>${this._captureLeftS} s</span> left</span
+                >
+                <button class="danger" @click=${this.#cancelCapture}>Cancel</button>`
+            : html`<button class="secondary" @click=${() => void this.#capture(u)}>Tap a card now</button> ${
+                  reader !== null && reader.status !== 'connected'
+                    ? html`<span class="muted" data-reader=${reader.status}>${reader.detail}</span>`
+                    : nothing
+                }`
+        }
+      </div>
       <form class="row" aria-label="Link a card to ${u.name}" @submit=${(e: Event) => this.#link(e, u)}>
         <label
           >Card ID
@@ -113,11 +252,23 @@ export class MbAdminUsers extends LitElement {
         </label>
         <label>Label <input name="label" maxlength="64" autocomplete="off" /></label>
         <button type="submit">Link card</button>
-        <button type="button" class="secondary" ?disabled=${this._capturingFor !== null} @click=${() => this.#capture(u)}>
-          ${this._capturingFor === u.id ? 'Tap a card on the reader now…' : 'Tap a card now'}
-        </button>
       </form>
-    </section>`;
+      <h3>Account</h3>
+      <div class="row">
+        <button class="secondary" @click=${() => this.#toggle(u)}>${u.disabled ? 'Enable' : 'Disable'}</button>
+        ${
+          u.signIn !== undefined && u.signIn.failures > 0
+            ? html`<button class="secondary" data-action="unlock" @click=${() => this.#unlock(u)}>Clear wrong tries</button>`
+            : ''
+        }
+        <button class="danger" @click=${() => this.#delete(u)}>Delete</button>
+      </div>
+    </dialog>`;
+  }
+
+  override updated(): void {
+    const dialog = this.renderRoot.querySelector('dialog');
+    if (dialog !== null && !dialog.open) dialog.showModal();
   }
 
   /** The message of the last action, where it belongs: next to what caused it. */
@@ -126,6 +277,38 @@ export class MbAdminUsers extends LitElement {
     return html`${this._error ? html`<p class="error" role="alert">${this._error}</p>` : nothing}
     ${this._status ? html`<p class="ok" role="status">${this._status}</p>` : nothing}`;
   }
+
+  readonly #onQuery = (event: Event): void => {
+    this._query = (event.target as HTMLInputElement).value;
+  };
+
+  async #open(id: number): Promise<void> {
+    this._editing = id;
+    this._where = id;
+    this._status = '';
+    this._error = '';
+    this._cards = [];
+    this._reader = null;
+    try {
+      [this._cards, this._reader] = await Promise.all([this.api.cards(id), this.api.cardReader()]);
+    } catch (err) {
+      this._error = messageOf(err);
+    }
+  }
+
+  readonly #close = (): void => {
+    this.renderRoot.querySelector('dialog')?.close();
+  };
+
+  readonly #onClose = (): void => {
+    if (this._captureLeftS !== null) void this.#cancelCapture();
+    this._editing = null;
+    if (typeof this._where === 'number') {
+      this._where = null;
+      this._status = '';
+      this._error = '';
+    }
+  };
 
   async #run(action: () => Promise<unknown>, done: string, where: 'add' | number): Promise<boolean> {
     this._where = where;
@@ -149,14 +332,19 @@ export class MbAdminUsers extends LitElement {
     const name = field(data, 'name').trim();
     const pin = field(data, 'pin');
     const role = data.get('role') === 'admin' ? 'admin' : 'member';
-    if (
-      await this.#run(
-        () => this.api.createUser({ name, role, ...(pin ? { pin } : {}) }),
-        pin ? `Added ${name}.` : `Added ${name}. They cannot sign in until they have a PIN or a card.`,
-        'add',
-      )
-    )
+    this._where = 'add';
+    this._added = null;
+    try {
+      const user = await this.api.createUser({ name, role, ...(pin ? { pin } : {}) });
+      this._error = '';
+      this._status = '';
+      this._added = { name: user.name, id: user.id, canSignIn: pin !== '' };
       form.reset();
+      await this.#load();
+    } catch (err) {
+      this._error = messageOf(err);
+      this._status = '';
+    }
   };
 
   #unlock(u: AdminUser): void {
@@ -180,6 +368,8 @@ export class MbAdminUsers extends LitElement {
 
   #delete(u: AdminUser): void {
     if (!confirm(`Delete ${u.name}? Their history is kept without their name.`)) return;
+    this.#close();
+    this._added = null;
     void this.#run(() => this.api.deleteUser(u.id), `Deleted ${u.name}.`, 'add');
   }
 
@@ -197,25 +387,54 @@ export class MbAdminUsers extends LitElement {
   }
 
   async #capture(u: AdminUser): Promise<void> {
-    this._capturingFor = u.id;
     this._where = u.id;
     this._error = '';
-    this._status = 'Waiting for a card on the reader…';
+    this._status = '';
+    this.#isCancelled = false;
+    this.#startCountdown();
     try {
-      const { cardId, linkedTo } = await this.api.captureCard(20);
+      const { cardId, linkedTo } = await this.api.captureCard(CAPTURE_S);
+      this.#stopCountdown();
       const owner = this._users.find((x) => x.id === linkedTo);
       if (owner !== undefined && owner.id !== u.id) {
         this._error = `Card ${cardId} is linked to ${owner.name}. Unlink it there first.`;
-        this._status = '';
         return;
       }
       await this.#run(() => this.api.linkCard({ cardId, userId: u.id }), `Linked card ${cardId} to ${u.name}.`, u.id);
     } catch (err) {
+      this.#stopCountdown();
+      if (this.#isCancelled) return;
       this._error = messageOf(err);
-      this._status = '';
-    } finally {
-      this._capturingFor = null;
+      if (err instanceof ApiError && err.code === 'MB_ERR_RFID_NO_READER') this._reader = await this.api.cardReader().catch(() => null);
     }
+  }
+
+  readonly #cancelCapture = async (): Promise<void> => {
+    this.#isCancelled = true;
+    this.#stopCountdown();
+    this._status = 'Stopped waiting for a card.';
+    this._error = '';
+    try {
+      await this.api.cancelCardCapture();
+    } catch (err) {
+      this._error = messageOf(err);
+    }
+  };
+
+  #startCountdown(): void {
+    const endsAt = Date.now() + CAPTURE_S * 1000;
+    this._captureLeftS = CAPTURE_S;
+    clearInterval(this.#captureTimer);
+    // A quarter second, so the number shown changes within 250 ms of the real second.
+    this.#captureTimer = setInterval(() => {
+      this._captureLeftS = Math.max(0, Math.ceil((endsAt - Date.now()) / 1000));
+    }, 250);
+  }
+
+  #stopCountdown(): void {
+    clearInterval(this.#captureTimer);
+    this.#captureTimer = undefined;
+    this._captureLeftS = null;
   }
 
   #unlink(c: Card): void {

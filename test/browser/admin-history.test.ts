@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Browser, type Daemon, a11yProblems, addUser, assertBuilt, launchBrowser, shot, startDaemon, tempDir } from './harness.js';
+
+// The history names tracks and people, filters by a person's name, refuses dates the wrong way round (issue 16, item 7).
+
+const WAIT = { timeout: 30_000 };
+const PASSPHRASE = 'correct horse battery staple';
+const GUEST_PLAYS = 55;
+
+describe('admin history', { timeout: 180_000 }, () => {
+  const data = tempDir('mb-admin-history-');
+  let daemon: Daemon;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    assertBuilt();
+    addUser(data.path, 'Root', 'admin', PASSPHRASE);
+    addUser(data.path, 'Bob', 'member', '1357');
+    const db = new Database(join(data.path, 'moodbox.db'));
+    try {
+      const now = Date.now();
+      const bob = (db.prepare("SELECT id FROM users WHERE name = 'Bob'").get() as { id: number }).id;
+      const track = (uri: string, title: string, artist: string) =>
+        Number(
+          db
+            // Missing from the folders, so the daemon does not play them itself while the test runs.
+            .prepare('INSERT INTO tracks (uri, title, artist, album, missing, added_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)')
+            .run(uri, title, artist, 'Test Album', now, now).lastInsertRowid,
+        );
+      const walk = track('/music/walk.flac', 'Morning Walk', 'The Strollers');
+      const hum = track('/music/hum.flac', 'Low Hum', 'Night Shift');
+      const play = db.prepare(
+        'INSERT INTO plays (track_id, user_id, reason, mood, started_at, ended_at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      );
+      for (let i = 0; i < GUEST_PLAYS; i++)
+        play.run(hum, null, 'mood', 'calm', now - 3_600_000 - i * 60_000, now - 3_590_000 - i * 60_000, 'completed');
+      play.run(walk, bob, 'tap', 'upbeat', now - 60_000, now - 30_000, 'completed');
+      play.run(walk, bob, 'like', 'upbeat', now - 20_000, null, null);
+    } finally {
+      db.close();
+    }
+    daemon = await startDaemon(data.path, {
+      config: { camera: { enabled: false }, library: { folders: [], scanAtStart: false }, player: { audioOutput: 'null' } },
+    });
+    browser = await launchBrowser({ width: 1280, height: 900 });
+    page = browser.page;
+    await page.goto(`${daemon.url}/admin#history`);
+    await page.getByLabel('Name').fill('Root');
+    await page.getByLabel('Passphrase').fill(PASSPHRASE);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('tbody tr').first().waitFor(WAIT);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await daemon?.stop();
+    data.remove();
+  });
+
+  it('shows each play’s title, artist and person, and pages through a long history', async () => {
+    const newest = page.locator('tbody tr').first();
+    expect(await newest.locator('[data-cell="track"]').innerText()).toBe('Morning Walk\nThe Strollers');
+    expect(await newest.locator('[data-cell="person"]').textContent()).toContain('Bob');
+    expect(await page.locator('tbody tr').nth(2).locator('[data-cell="person"]').textContent()).toContain('guest');
+    // No bare track numbers anywhere in the track column.
+    for (const cell of await page.locator('[data-cell="track"]').allTextContents()) expect(cell.trim()).not.toMatch(/^\d+$/);
+    const total = GUEST_PLAYS + 2;
+    await page
+      .locator('.pager')
+      .filter({ hasText: `1–50 of ${total}` })
+      .waitFor(WAIT);
+    await page.getByRole('button', { name: 'Older' }).click();
+    await page
+      .locator('.pager')
+      .filter({ hasText: `51–${total} of ${total}` })
+      .waitFor(WAIT);
+    expect(await page.locator('tbody tr').count()).toBe(total - 50);
+    await page.getByRole('button', { name: 'Newer' }).click();
+    await page
+      .locator('.pager')
+      .filter({ hasText: `1–50 of ${total}` })
+      .waitFor(WAIT);
+    await shot(page, 'admin-history');
+    expect(await a11yProblems(page)).toEqual([]);
+  });
+
+  it('filters by a person chosen by name', async () => {
+    const person = page.getByLabel('Person');
+    expect(await person.evaluate((el) => el.tagName)).toBe('SELECT');
+    expect(await person.locator('option').allTextContents()).toEqual(['Anyone', 'Bob', 'Root']);
+    await person.selectOption({ label: 'Bob' });
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.locator('.pager').filter({ hasText: '1–2 of 2' }).waitFor(WAIT);
+    expect((await page.locator('[data-cell="person"]').allTextContents()).map((name) => name.trim())).toEqual(['Bob', 'Bob']);
+  });
+
+  it('refuses a From date after the To date at the field, and takes it once fixed', async () => {
+    await page.getByLabel('From', { exact: true }).fill('2026-05-10');
+    await page.getByLabel('To', { exact: true }).fill('2026-05-01');
+    const problem = page.locator('#date-problem');
+    await problem.waitFor(WAIT);
+    expect(await problem.textContent()).toBe(
+      '“To” (2026-05-01) is before “From” (2026-05-10): choose a To date on or after the From date.',
+    );
+    expect(await page.getByLabel('To', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByRole('button', { name: 'Apply' }).isDisabled()).toBe(true);
+    await shot(page, 'admin-history-dates');
+    await page.getByLabel('To', { exact: true }).fill('2026-05-10');
+    await problem.waitFor({ state: 'detached', ...WAIT });
+    expect(await page.getByRole('button', { name: 'Apply' }).isDisabled()).toBe(false);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('No plays match these filters.').waitFor(WAIT);
+  });
+
+  it('exports the matching plays as CSV with titles and names', async () => {
+    await page.getByLabel('From', { exact: true }).fill('');
+    await page.getByLabel('To', { exact: true }).fill('');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.locator('.pager').filter({ hasText: '1–2 of 2' }).waitFor(WAIT);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const csv = readFileSync((await download.path()) ?? '', 'utf8').split('\r\n');
+    expect(csv[0]).toBe('id,trackId,userId,reason,mood,startedAt,endedAt,outcome,title,artist,person');
+    expect(csv.filter((line) => line !== '')).toHaveLength(3);
+    expect(csv[1]).toMatch(/,Morning Walk,The Strollers,Bob$/);
+  });
+});
