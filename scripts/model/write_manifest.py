@@ -68,8 +68,10 @@ def describe_model(path: Path) -> dict:
             raise SystemExit(f"{path}: no {key!r} metadata; export it with export_onnx.py")
     labels = json.loads(meta["labels"])
     pre = json.loads(meta["preprocessing"])
-    if len(model.graph.input) != 1 or len(model.graph.output) != 1:
-        raise SystemExit(f"{path}: expected one input and one output")
+    # A second output, `embedding` (add_embedding_output.py), feeds the personal calibration.
+    extra = [o for o in model.graph.output[1:]]
+    if len(model.graph.input) != 1 or not 1 <= len(model.graph.output) <= 2 or any(o.name != "embedding" for o in extra):
+        raise SystemExit(f"{path}: expected one input and one output (plus an optional `embedding`)")
     inp, out = model.graph.input[0], model.graph.output[0]
     if inp.type.tensor_type.elem_type != onnx.TensorProto.FLOAT or out.type.tensor_type.elem_type != onnx.TensorProto.FLOAT:
         raise SystemExit(f"{path}: expected float32 input and output")
@@ -85,6 +87,11 @@ def describe_model(path: Path) -> dict:
         "ops": ops,
         "sourceEpoch": int(meta["source_epoch"]) if meta.get("source_epoch", "None").isdigit() else None,
     }
+    for emb in extra:
+        entry["embedding"] = {"name": emb.name, "shape": _dims(emb), "type": "float32"}
+        if "embedding_added_to" in meta:
+            # Same logits as the file with this sha256: its figures still hold.
+            entry["embedding"]["addedTo"] = meta["embedding_added_to"]
     if "quantization" in meta:
         entry["quantization"] = json.loads(meta["quantization"])
         if "quantized_from" in meta:
@@ -192,7 +199,7 @@ def build(models_dir: Path, existing: dict, evals: list[tuple[str, str, dict]], 
     for path in sorted(models_dir.glob(EMOTION_MODELS)):
         prev = old.get(path.name, {})
         entry = describe_model(path)
-        same_model = prev.get("sha256") == entry["sha256"]
+        same_model = prev.get("sha256") in (entry["sha256"], entry.get("embedding", {}).get("addedTo"))
         quantized = "quantization" in entry
         entry["flipTta"] = flip.get(path.name, prev.get("flipTta", False))
         training = training_record(run) if run is not None else prev.get("training") if same_model else None
@@ -216,7 +223,7 @@ def build(models_dir: Path, existing: dict, evals: list[tuple[str, str, dict]], 
     # A quantized model was trained as the float model it was quantized from.
     for entry in models.values():
         source = entry.get("quantization", {}).get("from", {}).get("sha256")
-        parent = next((m for m in models.values() if m["sha256"] == source), None)
+        parent = next((m for m in models.values() if source in (m["sha256"], m.get("embedding", {}).get("addedTo"))), None)
         if "training" not in entry and parent is not None and "training" in parent:
             entry["training"] = parent["training"]
             if "temperature" in parent and "temperature" not in entry:

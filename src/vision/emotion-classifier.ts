@@ -6,6 +6,13 @@ export interface EmotionResult {
   readonly label: string;
   /** The probability of `label`, 0–1. */
   readonly confidence: number;
+  /**
+   * The model's raw scores in label order (the mean of the face's and its mirror's with flip-TTA),
+   * before the temperature. For the personal calibration; absent from fakes that do not give them.
+   */
+  readonly logits?: Float32Array;
+  /** The penultimate layer's features, when the model exposes them (manifest `embedding`). */
+  readonly embedding?: Float32Array;
 }
 
 /**

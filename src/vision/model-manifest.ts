@@ -37,6 +37,16 @@ export interface ModelManifestEntry {
     /** Raw scores: the classifier applies softmax. */
     readonly kind: 'logits';
   };
+  /**
+   * The penultimate layer as a second output (`scripts/model/add_embedding_output.py`): the
+   * features the personal calibration learns from. Absent in older models: no calibration then.
+   */
+  readonly embedding?: {
+    readonly name: string;
+    /** `[batch, width]`. */
+    readonly shape: readonly [BatchDim, number];
+    readonly type: 'float32';
+  };
   /** Label of each output, in output order. */
   readonly labels: readonly string[];
   /** Whether the daemon averages each face with its mirror (one more inference per face). */
@@ -181,6 +191,23 @@ export function validateManifestEntry(entry: unknown): string[] {
     expect(shapeOk, 'output.shape', `[N, ${Number.isNaN(classes) ? 'number of labels' : classes}] (one score per label)`, shape);
     expect(output['type'] === 'float32', 'output.type', '"float32"', output['type']);
     expect(output['kind'] === 'logits', 'output.kind', '"logits"', output['kind']);
+  }
+
+  const embedding = entry['embedding'];
+  if (embedding !== undefined) {
+    if (!isObject(embedding)) {
+      expect(false, 'embedding', 'an object {name, shape, type} or no field', embedding);
+    } else {
+      const shape = embedding['shape'];
+      expect(nonEmpty(embedding['name']), 'embedding.name', 'the embedding tensor name', embedding['name']);
+      expect(
+        Array.isArray(shape) && shape.length === 2 && batchDim(shape[0]) && Number.isInteger(shape[1]) && (shape[1] as number) > 0,
+        'embedding.shape',
+        '[N, width]',
+        shape,
+      );
+      expect(embedding['type'] === 'float32', 'embedding.type', '"float32"', embedding['type']);
+    }
   }
 
   expect(typeof entry['flipTta'] === 'boolean', 'flipTta', 'true or false', entry['flipTta']);

@@ -49,6 +49,34 @@ describe('OnnxEmotionClassifier', () => {
     expect(await c.classify([])).toEqual([]);
   });
 
+  it("gives each face's logits and its 192-value embedding, which differ between faces", async () => {
+    const c = await classifier(INT8, { flipTta: false });
+    const results = await c.classify(faces);
+    for (const r of results) {
+      expect(r.logits).toHaveLength(7);
+      expect(r.embedding).toHaveLength(192);
+      // The probabilities are the softmax of the returned logits (divided by the temperature).
+      const p = softmax(r.logits ?? [], 0, 7, c.model?.entry.temperature ?? 1);
+      probs(r).forEach((q, k) => expect(q).toBeCloseTo(p[k] ?? NaN, 5));
+    }
+    expect(Array.from(results[0]?.embedding ?? [])).not.toEqual(Array.from(results[1]?.embedding ?? []));
+  });
+
+  it('still classifies with a manifest that lists no embedding (an older model), giving logits only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'moodbox-onnx-'));
+    const manifest = JSON.parse(readFileSync(join(MODELS, 'manifest.json'), 'utf8')) as { models: Record<string, Record<string, unknown>> };
+    const entry = manifest.models['emotion-int8.onnx'] ?? {};
+    delete entry['embedding'];
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ models: { 'emotion-int8.onnx': entry } }));
+    copyFileSync(INT8, join(dir, 'emotion-int8.onnx'));
+    const c = await classifier(join(dir, 'emotion-int8.onnx'));
+    const [with_, without] = [await (await classifier(INT8)).classify(faces), await c.classify(faces)];
+    without.forEach((r, i) => {
+      expect(r.embedding).toBeUndefined();
+      expect(r.label).toBe(with_[i]?.label);
+    });
+  });
+
   it('gives int8 results close to the float model it was quantized from', async () => {
     const [int8, float] = [await classifier(INT8), await classifier(FLOAT)];
     const [a, b] = [await int8.classify(faces), await float.classify(faces)];
@@ -178,6 +206,12 @@ describe('OnnxEmotionClassifier', () => {
       );
       expect(err.code).toBe('MB_ERR_MODEL_INVALID');
       expect(err.message).toMatch(/output logits is float32 \[N, 7\], the manifest says float32 \[N, 8\]/);
+    });
+
+    it('an embedding width the graph does not have', async () => {
+      const err = await refusal(copy((e) => ((e['embedding'] as Record<string, unknown>)['shape'] = ['N', 64])));
+      expect(err.code).toBe('MB_ERR_MODEL_INVALID');
+      expect(err.message).toMatch(/output embedding is float32 \[N, 192\], the manifest says float32 \[N, 64\]/);
     });
 
     it('a file that is not the one the manifest describes', async () => {

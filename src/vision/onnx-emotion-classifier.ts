@@ -190,19 +190,33 @@ export class OnnxEmotionClassifier implements EmotionClassifier, Service {
       const data = preprocessFaces(chunk, entry.input.normalisation, { appendMirrored: this.#flipTta });
       const input = new ort.Tensor('float32', data, [rows, 1, FACE_SIZE, FACE_SIZE]);
       let scores: ArrayLike<number>;
+      let features: Float32Array | undefined;
+      const width = entry.embedding?.shape[1] ?? 0;
       try {
-        const output = (await session.run({ [entry.input.name]: input }))[entry.output.name];
+        const outputs = await session.run({ [entry.input.name]: input });
+        const output = outputs[entry.output.name];
         if (output === undefined || output.data.length !== rows * entry.labels.length) {
           throw new Error(`expected output ${entry.output.name} with ${rows * entry.labels.length} values`);
         }
         scores = output.data as Float32Array;
+        if (entry.embedding !== undefined) {
+          const emb = outputs[entry.embedding.name];
+          if (emb === undefined || emb.data.length !== rows * width) {
+            throw new Error(`expected output ${entry.embedding.name} with ${rows * width} values`);
+          }
+          features = emb.data as Float32Array;
+        }
       } catch (err) {
         throw new ModelError('MB_ERR_MODEL_LOAD', `the emotion model failed to run: ${(err as Error).message}`, { cause: err });
       }
       const k = entry.labels.length;
       for (let i = 0; i < n; i++) {
         const mirror = this.#flipTta ? { scores, offset: (n + i) * k } : undefined;
-        results.push(resultFromLogits(entry.labels, scores, i * k, mirror, entry.temperature ?? 1));
+        const result = resultFromLogits(entry.labels, scores, i * k, mirror, entry.temperature ?? 1);
+        const logits = meanRows(scores, i * k, this.#flipTta ? (n + i) * k : undefined, k);
+        const embedding =
+          features === undefined ? undefined : meanRows(features, i * width, this.#flipTta ? (n + i) * width : undefined, width);
+        results.push(embedding === undefined ? { ...result, logits } : { ...result, logits, embedding });
       }
     }
     return results;
@@ -227,9 +241,27 @@ function checkSession(session: InferenceSession, model: VerifiedModel): void {
       `output ${output.name} is ${describeTensor(output)}, the manifest says float32 [N, ${entry.labels.length}] (one per label)`,
     );
   }
+  if (entry.embedding !== undefined) {
+    const emb = session.outputMetadata.find((m) => m.name === entry.embedding?.name);
+    if (emb === undefined) {
+      problems.push(`output ${entry.embedding.name} is not in the graph (outputs: ${session.outputNames.join(', ')})`);
+    } else if (!emb.isTensor || emb.type !== 'float32' || !sameDims(emb.shape, [entry.embedding.shape[1]])) {
+      problems.push(`output ${emb.name} is ${describeTensor(emb)}, the manifest says float32 [N, ${entry.embedding.shape[1]}]`);
+    }
+  }
   if (problems.length > 0) {
     throw new ModelError('MB_ERR_MODEL_INVALID', `${model.path} does not match its manifest ${model.manifestPath}: ${problems.join('; ')}`);
   }
+}
+
+/** `width` values from `offset`, averaged with those from `mirror` when given (flip-TTA). */
+function meanRows(data: ArrayLike<number>, offset: number, mirror: number | undefined, width: number): Float32Array {
+  const out = new Float32Array(width);
+  for (let j = 0; j < width; j++) {
+    const a = data[offset + j] ?? 0;
+    out[j] = mirror === undefined ? a : (a + (data[mirror + j] ?? 0)) / 2;
+  }
+  return out;
 }
 
 /** Whether `shape` is a batch dimension (any) followed by `rest`. */
