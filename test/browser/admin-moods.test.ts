@@ -34,7 +34,7 @@ describe('library mood tags', { timeout: 180_000 }, () => {
     data.remove();
   });
 
-  const row = (title: string) => page.locator('tbody tr').filter({ has: page.locator('td', { hasText: new RegExp(`^${title}$`) }) });
+  const row = (title: string) => page.locator('tbody tr').filter({ has: page.locator('.title', { hasText: new RegExp(`^${title}$`) }) });
 
   it('adds a mood from a picker of the known moods only, and explains the percentage', async () => {
     await page.getByLabel('Search').fill('Still Water');
@@ -64,6 +64,17 @@ describe('library mood tags', { timeout: 180_000 }, () => {
     expect(await a11yProblems(page)).toEqual([]);
   });
 
+  it('plays a track in the page to listen to before tagging it', async () => {
+    const track = row('Still Water');
+    await track.getByRole('button', { name: 'Listen to Still Water' }).click();
+    const audio = track.locator('audio');
+    await audio.waitFor(WAIT);
+    // The browser read the file the daemon served: it knows how long the track is.
+    await expect.poll(() => audio.evaluate((el) => (el as HTMLAudioElement).duration), WAIT).toBeGreaterThan(10);
+    expect(await audio.evaluate((el) => (el as HTMLAudioElement).error)).toBeNull();
+    await audio.evaluate((el) => (el as HTMLAudioElement).pause());
+  });
+
   it('has remove buttons of at least 44x44 pixels', async () => {
     const buttons = page.locator('.chip button');
     expect(await buttons.count()).toBeGreaterThan(0);
@@ -80,7 +91,7 @@ describe('library mood tags', { timeout: 180_000 }, () => {
   it('adds a mood to several selected tracks at once, and removes it again', async () => {
     await page.getByLabel('Search').fill('');
     await expect.poll(() => page.locator('tbody tr').count(), WAIT).toBeGreaterThan(3);
-    const titles = (await page.locator('tbody tr td:nth-child(3)').allTextContents()).slice(0, 3);
+    const titles = (await page.locator('tbody tr .title').allTextContents()).slice(0, 3);
     for (const title of titles) await page.getByRole('checkbox', { name: `Select ${title}` }).check();
     const bulk = page.getByRole('form', { name: 'Edit the moods of the selected tracks' });
     expect(await bulk.locator('[data-selected]').textContent()).toBe('3 tracks selected');

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AuthService } from '../auth/auth-service.js';
 import type { KioskPresence } from '../auth/kiosk-presence.js';
@@ -220,5 +223,28 @@ describe('mood tags', () => {
     expect([missing.statusCode, missing.json().error.message]).toEqual([404, 'No track with id 999.']);
     expect(store.tracks.moods(c.id)).toEqual([]);
     expect((await edit({ trackIds: [c.id] })).json().error.message).toBe('Expected a mood to add or to remove, got neither.');
+  });
+});
+
+describe('GET /api/admin/tracks/:id/audio', () => {
+  it('serves a library file to listen to, and answers 404 for a stream or a file that is gone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mb-audio-'));
+    try {
+      const bytes = Buffer.from('OggS fake but byte-exact');
+      writeFileSync(join(dir, 'song.ogg'), bytes);
+      const song = store.tracks.upsert({ uri: join(dir, 'song.ogg'), title: 'Song' });
+      const res = await app.inject({ url: `/api/admin/tracks/${song.id}/audio`, headers });
+      expect([res.statusCode, res.headers['content-type'], res.rawPayload.equals(bytes)]).toEqual([200, 'audio/ogg', true]);
+      expect((await app.inject({ url: `/api/admin/tracks/${song.id}/audio` })).statusCode).toBe(401);
+
+      const gone = store.tracks.upsert({ uri: join(dir, 'gone.mp3'), title: 'Gone' });
+      const stream = store.tracks.upsert({ source: 'stream', uri: 'https://radio.example/live.mp3', title: 'Radio' });
+      for (const id of [gone.id, stream.id]) {
+        const missing = await app.inject({ url: `/api/admin/tracks/${id}/audio`, headers });
+        expect([missing.statusCode, missing.json().error.message]).toEqual([404, `Track ${id} has no file to listen to here.`]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

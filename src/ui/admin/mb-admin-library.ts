@@ -91,6 +91,14 @@ export class MbAdminLibrary extends LitElement {
       form.add {
         margin: 0.3em 0 0;
       }
+      button.listen,
+      audio.preview {
+        display: block;
+        margin-top: 0.3em;
+      }
+      audio.preview {
+        width: 16em;
+      }
     `,
   ];
 
@@ -114,6 +122,8 @@ export class MbAdminLibrary extends LitElement {
   @state() private _selected: ReadonlySet<number> = new Set();
   @state() private _bulkMood = '';
   @state() private _isBulkSaving = false;
+  /** The track being listened to in the page (one at a time), or null. */
+  @state() private _previewId: number | null = null;
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
 
   readonly #onLive = (): void => {
@@ -225,7 +235,25 @@ export class MbAdminLibrary extends LitElement {
         />
       </td>
       <td class="cover"><mb-cover .src=${t.coverUrl} label=${t.title}></mb-cover></td>
-      <td>${t.title}</td>
+      <td>
+        <span class="title">${t.title}</span>
+        ${
+          t.id === this._previewId
+            ? html`<audio
+                class="preview"
+                controls
+                autoplay
+                preload="metadata"
+                aria-label="Preview of ${t.title}"
+                src="/api/admin/tracks/${t.id}/audio"
+              ></audio>`
+            : /^[a-z]+:\/\//.test(t.uri)
+              ? nothing
+              : html`<button class="secondary listen" aria-label="Listen to ${t.title}" @click=${() => (this._previewId = t.id)}>
+                  ▶ Listen
+                </button>`
+        }
+      </td>
       <td>${t.artist}</td>
       <td>${t.album}</td>
       <td>

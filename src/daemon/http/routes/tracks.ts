@@ -1,4 +1,8 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { extname } from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import type { Clock } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
 import type { Store, Track, TrackMood } from '../../store/store.js';
@@ -17,6 +21,18 @@ import {
 } from '../schemas/tracks.js';
 
 const admin = { access: 'admin' } as const;
+
+/** What a browser's audio element is told each library file is, by extension. */
+const AUDIO_TYPES: Readonly<Record<string, string>> = {
+  '.mp3': 'audio/mpeg',
+  '.ogg': 'audio/ogg',
+  '.oga': 'audio/ogg',
+  '.opus': 'audio/ogg',
+  '.flac': 'audio/flac',
+  '.m4a': 'audio/mp4',
+  '.aac': 'audio/aac',
+  '.wav': 'audio/wav',
+};
 
 export interface TracksRoutesOptions {
   store: Store;
@@ -127,6 +143,43 @@ export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = asyn
       });
       deps.onLibraryEdited?.();
       return adminView(track);
+    },
+  );
+
+  app.get(
+    '/api/admin/tracks/:id/audio',
+    {
+      config: admin,
+      schema: {
+        operationId: 'getTrackAudio',
+        tags: ['admin'],
+        summary: 'A library file as it is on the box, so an admin can listen to it before tagging it',
+        description: '404 for a stream (a station), a file no longer there, or a kind of file a browser cannot play.',
+        params: TrackIdParams,
+        response: {
+          200: {
+            description: 'The audio file.',
+            content: Object.fromEntries(
+              [...new Set(Object.values(AUDIO_TYPES))].map((type) => [type, { schema: Type.String({ contentMediaType: type }) }]),
+            ),
+          },
+          404: ErrorRef,
+        },
+      },
+    },
+    async (request, reply) => {
+      const track = mustFind(request.params.id);
+      const type = AUDIO_TYPES[extname(track.uri).toLowerCase()];
+      const size =
+        track.source === 'local' && type !== undefined
+          ? await stat(track.uri).then(
+              (s) => (s.isFile() ? s.size : undefined),
+              () => undefined,
+            )
+          : undefined;
+      if (type === undefined || size === undefined)
+        throw new MoodboxError('MB_ERR_NOT_FOUND', `Track ${track.id} has no file to listen to here.`);
+      return reply.type(type).header('content-length', size).header('cache-control', 'private, no-cache').send(createReadStream(track.uri));
     },
   );
 
