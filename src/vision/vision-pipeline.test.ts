@@ -14,7 +14,7 @@ import { FakeEmotionClassifier, oneHot } from './testing/fake-emotion-classifier
 import { FakeFaceDetector } from './testing/fake-face-detector.js';
 import { FakeFrameSource } from './testing/fake-frame-source.js';
 import { FIXTURE_FACES, fixturePath, isOnFace } from './testing/fixtures.js';
-import { NOBODY, VisionPipeline, type VisionEvents, type VisionPipelineOptions } from './vision-pipeline.js';
+import { NOBODY, targetFace, VisionPipeline, type VisionEvents, type VisionPipelineOptions } from './vision-pipeline.js';
 
 let cv: Cv;
 let blank: Mat;
@@ -95,7 +95,15 @@ describe('VisionPipeline', () => {
     expect(h.classifier.calls).toEqual([]);
     const second = await h.step();
     expect(second.faces).toEqual([
-      { trackId: 1, box: [200, 120, 160, 160], emotion: 'happy', confidence: 0.9, probabilities: expect.objectContaining({ happy: 0.9 }) },
+      {
+        trackId: 1,
+        box: [200, 120, 160, 160],
+        emotion: 'happy',
+        confidence: 0.9,
+        probabilities: expect.objectContaining({ happy: 0.9 }),
+        isTarget: true,
+        personal: false,
+      },
     ]);
     expect(h.classifier.calls).toEqual([1]);
     expect(second.mood).toBe(NOBODY);
@@ -279,5 +287,17 @@ describe('VisionPipeline on OpenCV', () => {
     expect(new Set(withFaces.flatMap((f) => f.faces.map((face) => face.trackId)))).toEqual(new Set([1, 2, 3, 4]));
     expect(frames.at(-1)?.faces).toEqual([]);
     expect(moods).toEqual(['happy', NOBODY]);
+  });
+});
+
+describe('targetFace', () => {
+  it("picks the signed-in person's face: the largest, and among similar sizes the most centred", () => {
+    const frame = [640, 480] as const;
+    const centred = { x: 260, y: 180, width: 120, height: 120 };
+    const corner = { x: 0, y: 0, width: 130, height: 130 };
+    const small = { x: 300, y: 220, width: 40, height: 40 };
+    expect(targetFace([corner, centred, small], ...frame)).toBe(1);
+    expect(targetFace([small, { ...corner, width: 300, height: 300 }], ...frame)).toBe(1);
+    expect(targetFace([], ...frame)).toBe(-1);
   });
 });

@@ -2,7 +2,7 @@ import type { Mat } from '@u4/opencv4nodejs';
 import type { Clock } from '../daemon/kernel/clock.js';
 import { EventBus } from '../daemon/kernel/event-bus.js';
 import type { Service, ServiceHealth } from '../daemon/kernel/lifecycle.js';
-import type { EmotionClassifier } from './emotion-classifier.js';
+import type { EmotionClassifier, EmotionResult } from './emotion-classifier.js';
 import { cropFaces, type FaceCropOptions } from './face-crops.js';
 import type { Box, FaceDetector } from './face-detector.js';
 import { FaceTracker, type FaceTrackerOptions } from './face-tracker.js';
@@ -23,6 +23,36 @@ export interface FaceView {
   readonly confidence: number;
   /** Probability per label, 0–1. */
   readonly probabilities: Readonly<Record<string, number>>;
+  /** The model's raw scores and embedding (numbers, for the personal calibration); absent with models that do not give them. */
+  readonly logits?: Float32Array;
+  readonly embedding?: Float32Array;
+  /** The face the signed-in person's calibration applies to: the largest, most centred one. */
+  readonly isTarget?: boolean;
+  /** Whether `emotion` and `probabilities` came from that person's own head. */
+  readonly personal?: boolean;
+}
+
+/**
+ * The signed-in person's face among several: the largest, centred one (its area, less the further
+ * its centre is from the frame's). -1 for none.
+ */
+export function targetFace(
+  boxes: readonly { x: number; y: number; width: number; height: number }[],
+  width: number,
+  height: number,
+): number {
+  let best = -1;
+  let bestScore = -Infinity;
+  boxes.forEach((b, i) => {
+    const dx = (b.x + b.width / 2 - width / 2) / (width / 2);
+    const dy = (b.y + b.height / 2 - height / 2) / (height / 2);
+    const score = b.width * b.height * Math.max(0.1, 1 - Math.hypot(dx, dy) / Math.SQRT2);
+    if (score > bestScore) {
+      best = i;
+      bestScore = score;
+    }
+  });
+  return best;
 }
 
 /** What the pipeline emits. */
@@ -100,6 +130,7 @@ export class VisionPipeline implements Service {
   readonly #source: FrameSource;
   readonly #detector: FaceDetector;
   readonly #classifier: EmotionClassifier;
+  readonly #personalize: ((result: EmotionResult) => EmotionResult | undefined) | undefined;
   readonly #clock: Clock;
   readonly #log: Pick<Log, 'info' | 'warn'> | undefined;
   readonly #intervalMs: number;
@@ -118,10 +149,19 @@ export class VisionPipeline implements Service {
   #stats = { framesRead: 0, framesAnalysed: 0, framesSkipped: 0, lastAnalysisMs: 0 };
 
   constructor(
-    deps: { source: FrameSource; detector: FaceDetector; classifier: EmotionClassifier; clock: Clock; log?: Pick<Log, 'info' | 'warn'> },
+    deps: {
+      source: FrameSource;
+      detector: FaceDetector;
+      classifier: EmotionClassifier;
+      clock: Clock;
+      log?: Pick<Log, 'info' | 'warn'>;
+      /** The signed-in person's own reading of the target face, or undefined for the generic one. */
+      personalize?: (result: EmotionResult) => EmotionResult | undefined;
+    },
     options: VisionPipelineOptions = {},
   ) {
     this.#source = deps.source;
+    this.#personalize = deps.personalize;
     this.#detector = deps.detector;
     this.#classifier = deps.classifier;
     this.#clock = deps.clock;
@@ -269,10 +309,27 @@ export class VisionPipeline implements Service {
 
     const faces: FaceView[] = [];
     const readings: FaceReading[] = [];
+    const target = targetFace(
+      counted.map((c) => c.box),
+      image.cols,
+      image.rows,
+    );
     counted.forEach(({ box, trackId }, i) => {
-      const result = results[i];
-      if (result === undefined) return;
-      faces.push({ trackId, box: toArray(box), emotion: result.label, confidence: result.confidence, probabilities: result.probabilities });
+      const generic = results[i];
+      if (generic === undefined) return;
+      const own = i === target ? this.#personalize?.(generic) : undefined;
+      const result = own ?? generic;
+      faces.push({
+        trackId,
+        box: toArray(box),
+        emotion: result.label,
+        confidence: result.confidence,
+        probabilities: result.probabilities,
+        ...(generic.logits === undefined ? {} : { logits: generic.logits }),
+        ...(generic.embedding === undefined ? {} : { embedding: generic.embedding }),
+        isTarget: i === target,
+        personal: own !== undefined,
+      });
       readings.push({ trackId, size: box.width, probabilities: result.probabilities });
     });
     const previous = this.#mood.mood;
