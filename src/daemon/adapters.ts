@@ -9,6 +9,7 @@ import type { Config } from './config/schema.js';
 import type { Clock } from './kernel/clock.js';
 import type { Logger } from './logging.js';
 import type { CameraParts } from './moodbox.js';
+import type { EmotionResult } from '../vision/emotion-classifier.js';
 import type { MqttParts } from './mqtt/mqtt-services.js';
 import { boxTopics } from './mqtt/fleet-topics.js';
 import { topicId } from './mqtt/mqtt-connection.js';
@@ -97,8 +98,16 @@ export async function cameraParts(config: Config, deps: { clock: Clock; log: Log
     { log },
     { modelPath: installPath(config.vision.modelPath), int8Check: config.vision.int8Check },
   );
+  let personalize: ((result: EmotionResult) => EmotionResult | undefined) | undefined;
   const vision = new VisionPipeline(
-    { source: new OpencvFrameSource({ clock }, { source, loop: true }), detector, classifier, clock, log },
+    {
+      source: new OpencvFrameSource({ clock }, { source, loop: true }),
+      detector,
+      classifier,
+      clock,
+      log,
+      personalize: (result) => personalize?.(result),
+    },
     {
       analysisFps: config.vision.analysisFps,
       mood: { dwellMs: config.mood.dwellMs, nobodyAfterMs: config.mood.nobodyAfterMs, minConfidence: config.mood.minConfidence },
@@ -114,5 +123,14 @@ export async function cameraParts(config: Config, deps: { clock: Clock; log: Log
     },
     release: () => classifier.stop(),
     model: () => classifier.modelNote,
+    emotionModel: () => {
+      const model = classifier.model;
+      return model === undefined
+        ? undefined
+        : { labels: model.entry.labels, sha256: model.entry.sha256, temperature: model.entry.temperature ?? 1 };
+    },
+    setPersonalize: (fn) => {
+      personalize = fn;
+    },
   };
 }

@@ -21,6 +21,8 @@ import { PlayRecorder } from '../player/play-recorder.js';
 import type { Player } from '../player/player.js';
 import type { MusicSources } from '../player/sources/music-sources.js';
 import type { SpotifyAccount } from '../player/spotify/spotify-account.js';
+import { PersonalCalibrationService, type CalibrationModel } from './personal-calibration-service.js';
+import type { EmotionResult } from '../vision/emotion-classifier.js';
 
 /** The camera's parts, built by the composition root (OpenCV and onnxruntime load only when the camera is on). */
 export interface CameraParts {
@@ -31,6 +33,10 @@ export interface CameraParts {
   release: () => Promise<void>;
   /** Which emotion model runs and why, for the health line. */
   model: () => string | undefined;
+  /** The emotion model in use (labels, sha256, temperature) once loaded, for personal calibrations. */
+  emotionModel?: () => CalibrationModel | undefined;
+  /** Sets who reads the signed-in person's face through their own head. */
+  setPersonalize?: (personalize: (result: EmotionResult) => EmotionResult | undefined) => void;
 }
 
 export interface MoodboxDeps {
@@ -79,6 +85,8 @@ export interface MoodboxCore {
   readonly director: MusicDirector;
   readonly library: LibraryService;
   readonly camera: CameraService | undefined;
+  /** Personal expression calibrations, when the camera is on. */
+  readonly calibration?: PersonalCalibrationService | undefined;
   /** Prometheus metrics, when `metrics.enabled` is on. */
   readonly metrics?: MoodboxMetrics | undefined;
   /** The Spotify account of a home box with a Spotify app configured. */
@@ -101,6 +109,7 @@ export class Moodbox implements MoodboxCore {
   readonly director: MusicDirector;
   readonly library: LibraryService;
   readonly camera: CameraService | undefined;
+  readonly calibration: PersonalCalibrationService | undefined;
   readonly metrics: MoodboxMetrics | undefined;
   readonly spotify: SpotifyAccount | undefined;
   readonly stations: Stations;
@@ -164,6 +173,19 @@ export class Moodbox implements MoodboxCore {
             stats: store.stats,
             offReason: () => cameraOffReason(settings.current.camera, clock.now()),
           });
+    const cameraParts = deps.camera;
+    const emotionModel = cameraParts?.emotionModel;
+    this.calibration =
+      cameraParts === undefined || emotionModel === undefined
+        ? undefined
+        : new PersonalCalibrationService(
+            { store: store.calibrations, clock, model: emotionModel, signedIn: () => this.presence.user },
+            cameraParts.vision,
+          );
+    if (this.calibration !== undefined) {
+      const calibration = this.calibration;
+      cameraParts?.setPersonalize?.((result) => calibration.personalize(result));
+    }
     this.metrics = settings.current.metrics.enabled
       ? new MoodboxMetrics({ bus, player, sourceOf: (id) => store.tracks.get(id)?.source ?? 'local' })
       : undefined;

@@ -18,6 +18,8 @@ import { actingFor } from './kiosk-person.js';
 import { applianceRoutes } from './routes/appliance.js';
 import { healthRoutes } from './routes/health.js';
 import { peopleRoutes } from './routes/people.js';
+import { calibrationRoutes } from './routes/calibration.js';
+import type { PersonalCalibrationService } from '../personal-calibration-service.js';
 import { playerAdminRoutes, type StaffControls } from './routes/player-admin.js';
 import { meRequests } from './routes/me-requests.js';
 import { playerRequests, type MusicControls } from './routes/player-requests.js';
@@ -45,6 +47,8 @@ export interface ServerDeps {
   auth: AuthService;
   presence: KioskPresence;
   settings: LiveConfig;
+  /** Personal expression calibrations; absent when the camera is off (the routes say so). */
+  calibration?: PersonalCalibrationService | undefined;
   /** The health of every service, in start order. */
   services: () => ServiceHealthView[];
   version: string;
@@ -206,6 +210,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     clock: deps.clock,
     selfRegistration: () => deps.settings.current.sessions.selfRegistration,
   });
+  await app.register(calibrationRoutes, { calibration: deps.calibration });
   await app.register(statsRoutes, { store: deps.store });
   await app.register(tracksRoutes, { store: deps.store, clock: deps.clock, onLibraryEdited: () => deps.library?.edited?.() });
   await app.register(settingsRoutes, { settings: deps.settings, store: deps.store, clock: deps.clock });

@@ -70,6 +70,7 @@ export function delivery(
             metrics: core.metrics,
             spotify: core.spotify,
             stations: core.stations,
+            calibration: core.calibration,
             ...(camera === undefined ? {} : { preview: () => camera.preview(), faces: () => camera.liveFaces() }),
           },
           { ws: options.ws },

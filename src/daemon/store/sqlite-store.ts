@@ -16,6 +16,7 @@ import type {
   SecretRepository,
   Session,
   StationRepository,
+  CalibrationRepository,
   SessionRepository,
   SettingsRepository,
   StatsRepository,
@@ -30,6 +31,7 @@ import type {
 import type { Log } from '../kernel/log.js';
 import { chartStatsQueries } from './sqlite-chart-stats.js';
 import { stationsRepo } from './sqlite-stations.js';
+import { calibrationRepo } from './sqlite-calibration.js';
 
 type Db = Database.Database;
 
@@ -265,6 +267,7 @@ export class SqliteStore implements Store {
   readonly stats: StatsRepository;
   readonly secrets: SecretRepository;
   readonly stations: StationRepository;
+  readonly calibrations: CalibrationRepository;
   readonly #db: Db;
 
   constructor(db: Db, clock: Clock) {
@@ -279,6 +282,7 @@ export class SqliteStore implements Store {
     this.stats = statsRepo(db);
     this.secrets = secretsRepo(db);
     this.stations = stationsRepo(db, { clock, tracks: this.tracks, guard });
+    this.calibrations = calibrationRepo(db, { guard });
   }
 
   transaction<T>(fn: () => T): T {

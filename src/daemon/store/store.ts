@@ -1,3 +1,4 @@
+import type { CalibrationSample, PersonalHead } from '../../vision/personal-calibration.js';
 /**
  * The store's ports: repository functions, never SQL, for the rest of the daemon.
  * Times are milliseconds since the Unix epoch, taken from the injected `Clock`.
@@ -286,6 +287,26 @@ export interface AuditRepository {
   list(options?: { limit?: number; offset?: number; action?: string }): Page<AuditEntry>;
 }
 
+/** A person's expression calibration: the numbers read from their face and the head fitted on them. */
+export interface StoredCalibration {
+  readonly userId: number;
+  /** The emotion model the samples were read with. */
+  readonly modelSha256: string;
+  readonly samples: readonly CalibrationSample[];
+  readonly head: PersonalHead;
+  /** ms since the Unix epoch. */
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface CalibrationRepository {
+  get(userId: number): StoredCalibration | undefined;
+  /** Replaces the person's calibration; `at`: ms since the Unix epoch. */
+  save(calibration: Omit<StoredCalibration, 'createdAt' | 'updatedAt'>, at: number): void;
+  /** Deletes it (it also goes with the person); false when there was none. */
+  remove(userId: number): boolean;
+}
+
 export interface Store {
   readonly users: UserRepository;
   readonly cards: CardRepository;
@@ -297,6 +318,7 @@ export interface Store {
   readonly audit: AuditRepository;
   readonly secrets: SecretRepository;
   readonly stations: StationRepository;
+  readonly calibrations: CalibrationRepository;
   /** Runs `fn` in one transaction: all of its writes land, or none. */
   transaction<T>(fn: () => T): T;
   /** The schema version now in the database. */

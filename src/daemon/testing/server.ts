@@ -52,6 +52,8 @@ export async function buildTestServer(
     /** The card reader the kiosk presence listens to (start `presence` to hear it); none: card reading is off. */
     cards?: RfidReader;
     stations?: ServerDeps['stations'];
+    /** Builds the personal calibrations from the server's own store and kiosk presence; none: the camera is off. */
+    calibration?: (deps: { store: SqliteStore; presence: KioskPresence; clock: Clock }) => ServerDeps['calibration'];
   } = {},
 ): Promise<TestServer> {
   const clock = options.clock ?? new FakeClock();
@@ -97,6 +99,7 @@ export async function buildTestServer(
       spotify: options.spotify,
       metrics: options.metrics,
       stations: options.stations,
+      calibration: options.calibration?.({ store, presence, clock }),
     },
     { ws: settings.current.ws },
   );

@@ -95,6 +95,16 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<PeopleRoutesOptions> = asyn
   const audit = (action: string, who: string, target: string, detail: Record<string, unknown> = {}): void =>
     store.audit.append({ at: clock.now(), actor: who, action, target, detail });
 
+  const calibrationOf = (userId: number) => {
+    const c = store.calibrations.get(userId);
+    if (c === undefined) return null;
+    const samples = c.samples.map((s) => ({
+      expression: s.expression,
+      logits: [...s.logits],
+      ...(s.embedding === undefined ? {} : { embedding: [...s.embedding] }),
+    }));
+    return { modelSha256: c.modelSha256, samples, head: c.head, createdAt: c.createdAt, updatedAt: c.updatedAt };
+  };
   const exportOf = (user: User) => {
     const plays = [];
     for (let offset = 0; ; offset += 1000) {
@@ -102,7 +112,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<PeopleRoutesOptions> = asyn
       plays.push(...page.items);
       if (plays.length >= page.total || page.items.length === 0) break;
     }
-    return { user: view(user), cards: store.cards.forUser(user.id), plays };
+    return { user: view(user), cards: store.cards.forUser(user.id), plays, calibration: calibrationOf(user.id) };
   };
 
   app.get(

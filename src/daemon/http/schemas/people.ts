@@ -156,8 +156,33 @@ export const AuditEntrySchema = Type.Object({
 
 export const AuditPageSchema = pageOf(AuditEntrySchema);
 
+/** A person's expression calibration as stored: the model outputs of their recorded faces (never pictures) and the fitted head. */
+export const CalibrationExportSchema = Type.Object({
+  modelSha256: Type.String(),
+  samples: Type.Array(
+    Type.Object({ expression: Type.String(), logits: Type.Array(Type.Number()), embedding: Type.Optional(Type.Array(Type.Number())) }),
+  ),
+  head: Type.Unknown(),
+  createdAt: Type.Integer(),
+  updatedAt: Type.Integer(),
+});
+
+/** What the recommender learned from a person's plays: weights by feature name (`artist:…`, `fit`, …). */
+export const TasteModelSchema = Type.Object({
+  weights: Type.Record(Type.String(), Type.Number()),
+  squares: Type.Record(Type.String(), Type.Number()),
+  examples: Type.Number(),
+  updatedAt: Type.Integer(),
+});
+
 /** Everything Moodbox keeps about a person. */
-export const ExportSchema = Type.Object({ user: UserViewSchema, cards: Type.Array(CardSchema), plays: Type.Array(PlaySchema) });
+export const ExportSchema = Type.Object({
+  user: UserViewSchema,
+  cards: Type.Array(CardSchema),
+  plays: Type.Array(PlaySchema),
+  /** Their expression calibration, numbers only; null when they have none. */
+  calibration: Type.Union([CalibrationExportSchema, Type.Null()]),
+});
 
 export const HistoryRemovedSchema = Type.Object({ removed: Type.Integer() });
 
