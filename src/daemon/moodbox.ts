@@ -17,12 +17,13 @@ import type { RfidReader } from './rfid/rfid-reader.js';
 import type { Store } from './store/store.js';
 import { StoreService } from './store/store-service.js';
 import { Stations, stationsScanner } from './stations.js';
+import { TasteLearner } from './taste-learner.js';
+import { PersonalCalibrationService, type CalibrationModel } from './personal-calibration-service.js';
+import type { EmotionResult } from '../vision/emotion-classifier.js';
 import { PlayRecorder } from '../player/play-recorder.js';
 import type { Player } from '../player/player.js';
 import type { MusicSources } from '../player/sources/music-sources.js';
 import type { SpotifyAccount } from '../player/spotify/spotify-account.js';
-import { PersonalCalibrationService, type CalibrationModel } from './personal-calibration-service.js';
-import type { EmotionResult } from '../vision/emotion-classifier.js';
 
 /** The camera's parts, built by the composition root (OpenCV and onnxruntime load only when the camera is on). */
 export interface CameraParts {
@@ -118,6 +119,8 @@ export class Moodbox implements MoodboxCore {
   /** Listeners with no health of their own, attached around the services' lifecycle. */
   readonly #screens: Service;
   readonly #recorder: PlayRecorder;
+  /** Learns each person's and the room's taste from the plays the recorder writes (after it, on the same events). */
+  readonly #learner: TasteLearner;
   #offSettings: (() => void) | undefined;
 
   constructor(deps: MoodboxDeps, options: { scanAtStart: boolean }) {
@@ -129,6 +132,7 @@ export class Moodbox implements MoodboxCore {
     );
     this.presence = new KioskPresence({ auth: this.auth, clock, log: log.child({ module: 'kiosk' }), bus, cards: deps.rfid });
     this.#recorder = new PlayRecorder({ player, history: store.plays, clock, log: log.child({ module: 'history' }) });
+    this.#learner = new TasteLearner({ store, player, clock, log: log.child({ module: 'taste' }) });
     this.stations = new Stations({
       store,
       clock,
@@ -225,6 +229,7 @@ export class Moodbox implements MoodboxCore {
     const { bus, settings, log } = this.#deps;
     await this.#screens.start(new AbortController().signal);
     await this.#recorder.start();
+    await this.#learner.start();
     this.stations.start();
     this.#offSettings = settings.on(({ changed }) => {
       log.info({ changed }, 'settings changed');
@@ -259,6 +264,7 @@ export class Moodbox implements MoodboxCore {
     this.#offSettings?.();
     this.stations.stop();
     await this.#recorder.stop();
+    await this.#learner.stop();
     await this.#screens.stop();
   }
 }

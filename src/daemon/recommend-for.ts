@@ -2,7 +2,7 @@ import type { Clock } from './kernel/clock.js';
 import type { Random } from './kernel/random.js';
 import type { Store } from './store/store.js';
 import { EMOTIONS, loadEmotionMoodMap, moodsForEmotions, type Emotion } from '../player/moods.js';
-import type { HistoryEntry, ListenerTaste, Recommendation, Recommender, RecommendPolicy } from '../player/recommender.js';
+import type { HistoryEntry, LearnedTastes, ListenerTaste, Recommendation, Recommender, RecommendPolicy } from '../player/recommender.js';
 
 /** The emotion music is picked for when nobody has been read (no scores above 0). */
 const DEFAULT_EMOTION: Emotion = 'neutral';
@@ -11,8 +11,11 @@ const DEFAULT_EMOTION: Emotion = 'neutral';
 const HISTORY_PLAYS = 100;
 
 export interface RecommendForDeps {
-  /** Where the admin's emotion → mood table, the listener's taste and the room's recent plays are read from. */
-  store: Pick<Store, 'settings' | 'users' | 'plays'>;
+  /**
+   * Where the admin's emotion → mood table, the listener's taste, the room's recent plays and the
+   * learned tastes (`taste`; without it, the fixed weights alone) are read from.
+   */
+  store: Pick<Store, 'settings' | 'users' | 'plays'> & Partial<Pick<Store, 'taste'>>;
   clock: Pick<Clock, 'now'>;
   random: Random;
   /** The engine over the library as loaded now. */
@@ -65,6 +68,7 @@ export function recommendFor(deps: RecommendForDeps, input: RecommendForInput): 
       history: roomHistory(store),
       now: clock.now(),
       ...(input.suggestions === undefined ? {} : { suggestions: input.suggestions }),
+      ...(store.taste === undefined ? {} : { learned: learnedTastes(store.taste, userId) }),
     },
     random,
   );
@@ -107,6 +111,11 @@ function listenerTaste(store: Pick<Store, 'users' | 'plays'>, userId: number): L
     likedTrackIds: feedback.filter((f) => f.kind === 'like').map((f) => f.trackId),
     skippedTrackIds: feedback.filter((f) => f.kind === 'skip').map((f) => f.trackId),
   };
+}
+
+/** The room's learned taste, and the signed-in person's. */
+function learnedTastes(taste: Store['taste'], userId: number | null): LearnedTastes {
+  return { room: taste.get('room'), person: userId === null ? undefined : taste.get({ userId }) };
 }
 
 /** The room's recent plays, newest first, as the recommender takes them. */

@@ -1,12 +1,14 @@
 import type { Random } from '../daemon/kernel/random.js';
-import { FitCache, type FitQuery } from './fit-cache.js';
+import { FitCache, type FitQuery, type Fits } from './fit-cache.js';
 import type { MoodPoint } from './moods.js';
 import { resolveWeights, type RecommenderWeights } from './recommender-weights.js';
 import { Sampler, type HistoryEntry, type ListenerTaste } from './sampler.js';
 import type { TrackIndex } from './track-index.js';
+import { TasteScorer, type LearnedTastes } from './taste/taste-scorer.js';
 
 export type { CandidateTrack } from './track-index.js';
 export type { HistoryEntry, ListenerTaste } from './sampler.js';
+export type { LearnedTastes } from './taste/taste-scorer.js';
 
 /**
  * `match` plays to the room mood. `lift` starts where the music is now (the last play, else the room
@@ -27,9 +29,15 @@ export interface RecommendRequest {
   now: number;
   /** How many suggestions besides the next track. @default 6 */
   suggestions?: number;
+  /**
+   * What was learned from earlier plays (the signed-in person's and the room's): re-weights the
+   * candidates on top of the fixed weights. Left out, or with nothing learned: the fixed weights alone.
+   */
+  learned?: LearnedTastes;
 }
 
-export type ReasonKind = 'mood' | 'lift' | 'liked' | 'artist' | 'language' | 'fallback';
+/** `learned`: the main reason is a factor the taste model learned (its text names it). */
+export type ReasonKind = 'mood' | 'lift' | 'liked' | 'learned' | 'artist' | 'language' | 'fallback';
 
 export interface Pick {
   trackId: number;
@@ -69,6 +77,9 @@ export class Recommender {
   readonly #weights: RecommenderWeights;
   readonly #fits: FitCache;
   readonly #sampler: Sampler;
+  readonly #taste: TasteScorer;
+  /** Whether the current recommendation uses a learned taste (for its reasons). */
+  #isLearning = false;
 
   constructor(index: TrackIndex, options: RecommenderOptions = {}) {
     this.#index = index;
@@ -77,6 +88,7 @@ export class Recommender {
     const noRepeatMs = checkCount('noRepeatMinutes', options.noRepeatMinutes ?? 90) * 60_000;
     this.#fits = new FitCache(index, this.#weights);
     this.#sampler = new Sampler(index, this.#weights, { noRepeatPlays, noRepeatMs });
+    this.#taste = new TasteScorer(index);
   }
 
   /**
@@ -97,13 +109,18 @@ export class Recommender {
     const history = request.history ?? [];
     const liked = sampler.setTaste(request.listener ?? {}, history);
     const lastArtist = this.#lastArtist(history);
+    this.#learn(request, liked, fits);
 
     const chosen: number[] = [];
     const reasons: Pick[] = [];
     for (const strictness of [0, 1, 2] as const) {
       sampler.block(history, request.now, strictness, chosen);
       // Strict passes look only at tracks that fit at all; the last resort looks at every track.
-      if (strictness === 2) this.#fits.complete(fits);
+      if (strictness === 2) {
+        this.#fits.complete(fits);
+        // Every track is weighed now, with the fits just completed: their learned odds too.
+        if (this.#isLearning) this.#taste.extend(index.all);
+      }
       const candidates = strictness === 2 ? index.all : fits.close;
       const total = sampler.weigh(candidates, fits.fit, lastArtist, strictness);
       if (total <= 0) continue;
@@ -118,6 +135,28 @@ export class Recommender {
       if (chosen.length === count + 1) break;
     }
     return { next: reasons[0], suggestions: reasons.slice(1), aim: aim.name };
+  }
+
+  /** Sets the sampler's learned odds for this request (none when nothing was learned). */
+  #learn(request: RecommendRequest, liked: ReadonlySet<number>, fits: Fits): void {
+    const learned = request.learned;
+    let multipliers;
+    if (learned !== undefined) {
+      const index = this.#index;
+      const positions = (ids: readonly number[] | undefined): Set<number> => {
+        const out = new Set<number>();
+        for (const id of ids ?? []) {
+          const i = index.positionOf(id);
+          if (i !== undefined) out.add(i);
+        }
+        return out;
+      };
+      const heard = positions((request.history ?? []).map((h) => h.trackId));
+      const skipped = positions(request.listener?.skippedTrackIds);
+      multipliers = this.#taste.multipliers(learned, { now: request.now, liked, skipped, heard, fit: fits.fit }, fits.close);
+    }
+    this.#isLearning = multipliers !== undefined;
+    this.#sampler.setLearned(multipliers);
   }
 
   #aim(room: Record<string, number>, policy: RecommendPolicy, history: readonly HistoryEntry[]): Aim {
@@ -206,6 +245,8 @@ export class Recommender {
     const fit = Math.round(rawFit * 1000) / 1000;
     if (isFallback) return { trackId, fit, reason: { kind: 'fallback', text: `few tracks fit ${aim.name}; one of the closest left` } };
     if (liked.has(i)) return { trackId, fit, reason: { kind: 'liked', text: `you liked it; fits ${aim.name}` } };
+    const learned = this.#isLearning ? this.#taste.explain(i) : undefined;
+    if (learned !== undefined) return { trackId, fit, reason: { kind: 'learned', text: `${learned.text}; fits ${aim.name}` } };
     if (this.#sampler.isFavouriteArtist(i)) {
       const artist = index.artistNames[index.artist[i] ?? 0] ?? '';
       return { trackId, fit, reason: { kind: 'artist', text: `an artist you like (${artist}); fits ${aim.name}` } };

@@ -62,6 +62,8 @@ export class Sampler {
   /** Per candidate of the pass: its odds, and their running sum (for the binary search of a draw). */
   readonly #odds: Float64Array;
   readonly #cumulative: Float64Array;
+  /** Per-call odds multipliers a learned taste adds per track, or undefined: the fixed weights alone. */
+  #learned: ReadonlyTypedArray<Float32Array> | undefined;
 
   constructor(index: TrackIndex, weights: RecommenderWeights, options: SamplerOptions) {
     const n = index.size;
@@ -143,6 +145,11 @@ export class Sampler {
     return liked;
   }
 
+  /** Sets (or, with undefined, clears) the learned odds multiplier per track for the next passes. */
+  setLearned(multipliers: ReadonlyTypedArray<Float32Array> | undefined): void {
+    this.#learned = multipliers;
+  }
+
   /** Whether the artist of the track at position `i` is one the listener named (as of the last `setTaste`). */
   isFavouriteArtist(i: number): boolean {
     return this.#favArtist[this.#index.artist[i] ?? 0] === 1;
@@ -185,6 +192,7 @@ export class Sampler {
     const trackMult = this.#trackMult;
     const artistMult = this.#artistMult;
     const languageMult = this.#languageMult;
+    const learned = this.#learned;
     const excludedArtist = strictness === 2 ? -2 : lastArtist;
     const { length } = candidates;
     let total = 0;
@@ -197,6 +205,7 @@ export class Sampler {
         // `** 4`, which rounds differently and would change seeded picks.)
         const fit2 = (fits[i] ?? 0) * (fits[i] ?? 0);
         w = fit2 * fit2 * (trackMult[i] ?? 1) * (artistMult[artist] ?? 1) * (languageMult[(languages[i] ?? -1) + 1] ?? 1);
+        if (learned !== undefined) w *= learned[i] ?? 1;
         if (strictness === 2 && w === 0) w = LAST_RESORT_ODDS;
       }
       odds[k] = w;

@@ -47,6 +47,8 @@ export class TrackIndex {
   readonly artistNames: readonly string[];
   /** Language id per position; −1 when unknown. */
   readonly language: ReadonlyTypedArray<Int32Array>;
+  /** Language names by language id, as interned (lowercased). */
+  readonly languageNames: readonly string[];
   /** Place on the valence/arousal plane per position; NaN when none of the track's moods has coordinates. */
   readonly valence: ReadonlyTypedArray<Float32Array>;
   readonly arousal: ReadonlyTypedArray<Float32Array>;
@@ -80,6 +82,7 @@ export class TrackIndex {
     const artistIds = new Map<string, number>();
     const artistNames: string[] = [];
     const languageIds = new Map<string, number>();
+    const languageNames: string[] = [];
     const moodIds = new Map<string, number>();
     const moodNames: string[] = [];
     const lists = new Map<string, { idx: number[]; weight: number[] }>();
@@ -87,7 +90,7 @@ export class TrackIndex {
       ids[i] = track.id;
       byId.set(track.id, i);
       artist[i] = intern(artistIds, artistNames, track.artist.trim().toLowerCase());
-      language[i] = track.language === '' ? -1 : intern(languageIds, [], track.language.trim().toLowerCase());
+      language[i] = track.language === '' ? -1 : intern(languageIds, languageNames, track.language.trim().toLowerCase());
       let v = 0;
       let a = 0;
       let placed = 0;
@@ -141,6 +144,7 @@ export class TrackIndex {
     this.artist = artist;
     this.artistNames = Object.freeze(artistNames);
     this.language = language;
+    this.languageNames = Object.freeze(languageNames);
     this.valence = valence;
     this.arousal = arousal;
     this.topMoodId = topMoodId;

@@ -98,10 +98,18 @@ describe('per-person data', () => {
     expect(mine.items.map((p) => p.userId)).toEqual([bob]);
     expect((await app.inject({ url: `/api/admin/history?userId=${ada}`, headers })).statusCode).toBe(401);
 
-    const exported = (await app.inject({ url: '/api/me/export', headers })).json<{ user: { name: string }; plays: unknown[] }>();
+    // What the recommender learned from Bob's plays goes with his data, and with his history.
+    store.taste.save({ userId: bob }, { weights: { 'artist:nina simone': 1.2 }, squares: { 'artist:nina simone': 0.8 }, examples: 3 }, 5);
+    const exported = (await app.inject({ url: '/api/me/export', headers })).json<{
+      user: { name: string };
+      plays: unknown[];
+      taste: { weights: Record<string, number> } | null;
+    }>();
     expect([exported.user.name, exported.plays.length]).toEqual(['Bob', 1]);
+    expect(exported.taste?.weights).toEqual({ 'artist:nina simone': 1.2 });
     expect((await app.inject({ method: 'DELETE', url: '/api/me/history', headers })).json()).toEqual({ removed: 1 });
     expect(store.plays.list().total).toBe(2);
+    expect((await app.inject({ url: '/api/me/export', headers })).json<{ taste: unknown }>().taste).toBeNull();
   });
 });
 

@@ -16,10 +16,11 @@ import type {
   SecretRepository,
   Session,
   StationRepository,
-  CalibrationRepository,
   SessionRepository,
   SettingsRepository,
   StatsRepository,
+  TasteRepository,
+  CalibrationRepository,
   Store,
   Track,
   TrackFile,
@@ -31,6 +32,7 @@ import type {
 import type { Log } from '../kernel/log.js';
 import { chartStatsQueries } from './sqlite-chart-stats.js';
 import { stationsRepo } from './sqlite-stations.js';
+import { tasteRepo } from './sqlite-taste.js';
 import { calibrationRepo } from './sqlite-calibration.js';
 
 type Db = Database.Database;
@@ -267,6 +269,7 @@ export class SqliteStore implements Store {
   readonly stats: StatsRepository;
   readonly secrets: SecretRepository;
   readonly stations: StationRepository;
+  readonly taste: TasteRepository;
   readonly calibrations: CalibrationRepository;
   readonly #db: Db;
 
@@ -282,6 +285,7 @@ export class SqliteStore implements Store {
     this.stats = statsRepo(db);
     this.secrets = secretsRepo(db);
     this.stations = stationsRepo(db, { clock, tracks: this.tracks, guard });
+    this.taste = tasteRepo(db, { guard });
     this.calibrations = calibrationRepo(db, { guard });
   }
 
@@ -611,6 +615,8 @@ function playsRepo(db: Db): PlayRepository {
       guard(() =>
         db.transaction(() => {
           db.prepare('DELETE FROM feedback WHERE user_id = ?').run(userId);
+          // What was learned from the history goes with it.
+          db.prepare('DELETE FROM taste_models WHERE user_id = ?').run(userId);
           return db.prepare('DELETE FROM plays WHERE user_id = ?').run(userId).changes;
         })(),
       ),

@@ -1,4 +1,6 @@
+import type { TasteModel } from '../../player/taste/logistic.js';
 import type { CalibrationSample, PersonalHead } from '../../vision/personal-calibration.js';
+
 /**
  * The store's ports: repository functions, never SQL, for the rest of the daemon.
  * Times are milliseconds since the Unix epoch, taken from the injected `Clock`.
@@ -287,6 +289,18 @@ export interface AuditRepository {
   list(options?: { limit?: number; offset?: number; action?: string }): Page<AuditEntry>;
 }
 
+/** Whose learned taste: the room's (everyone's plays), or one person's. */
+export type TasteOwner = 'room' | { userId: number };
+
+/** The recommender's learned tastes (`player/taste`): logistic weights by feature name. */
+export interface TasteRepository {
+  get(owner: TasteOwner): (TasteModel & { updatedAt: number }) | undefined;
+  /** Replaces the owner's model; `at`: ms since the Unix epoch. */
+  save(owner: TasteOwner, model: TasteModel, at: number): void;
+  /** Forgets the owner's model (a person's also goes with the person); false when there was none. */
+  remove(owner: TasteOwner): boolean;
+}
+
 /** A person's expression calibration: the numbers read from their face and the head fitted on them. */
 export interface StoredCalibration {
   readonly userId: number;
@@ -318,6 +332,7 @@ export interface Store {
   readonly audit: AuditRepository;
   readonly secrets: SecretRepository;
   readonly stations: StationRepository;
+  readonly taste: TasteRepository;
   readonly calibrations: CalibrationRepository;
   /** Runs `fn` in one transaction: all of its writes land, or none. */
   transaction<T>(fn: () => T): T;

@@ -180,6 +180,8 @@ export const ExportSchema = Type.Object({
   user: UserViewSchema,
   cards: Type.Array(CardSchema),
   plays: Type.Array(PlaySchema),
+  /** Their learned taste; null when nothing was learned. */
+  taste: Type.Union([TasteModelSchema, Type.Null()]),
   /** Their expression calibration, numbers only; null when they have none. */
   calibration: Type.Union([CalibrationExportSchema, Type.Null()]),
 });
