@@ -94,7 +94,6 @@ export class TasteScorer {
     this.#context = context;
     if (parts.length === 0) return undefined;
     this.#daypart = daypartOf(context.now);
-    const index = this.#index;
     const artistW = this.#artistW.fill(0);
     const languageW = this.#languageW.fill(0);
     const moodW = this.#moodW.fill(0);
