@@ -185,7 +185,8 @@ export class AdminApi extends EventTarget {
   /** Finishes a sign-in with the address the browser landed on, when Spotify could not send it back to the box. */
   completeSpotify = (url: string): Promise<SpotifyStatus> => this.#change('POST', '/api/admin/spotify/complete', { url });
   disconnectSpotify = (): Promise<SpotifyStatus> => this.#change('POST', '/api/admin/spotify/disconnect');
-  spotifyDevices = async (): Promise<SpotifyDevice[]> => (await this.#get<{ devices: SpotifyDevice[] }>('/api/admin/spotify/devices')).devices;
+  spotifyDevices = async (): Promise<SpotifyDevice[]> =>
+    (await this.#get<{ devices: SpotifyDevice[] }>('/api/admin/spotify/devices')).devices;
   /** Remembers the device by name; null goes back to the one named after the box. */
   chooseSpotifyDevice = (name: string | null): Promise<SpotifyStatus> => this.#change('PUT', '/api/admin/spotify/device', { name });
   spotifyPlaylists = async (): Promise<SpotifyPlaylist[]> =>

@@ -112,7 +112,13 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<PeopleRoutesOptions> = asyn
       plays.push(...page.items);
       if (plays.length >= page.total || page.items.length === 0) break;
     }
-    return { user: view(user), cards: store.cards.forUser(user.id), plays, taste: store.taste.get({ userId: user.id }) ?? null, calibration: calibrationOf(user.id) };
+    return {
+      user: view(user),
+      cards: store.cards.forUser(user.id),
+      plays,
+      taste: store.taste.get({ userId: user.id }) ?? null,
+      calibration: calibrationOf(user.id),
+    };
   };
 
   app.get(
