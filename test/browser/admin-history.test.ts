@@ -3,7 +3,18 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, type Daemon, a11yProblems, addUser, assertBuilt, launchBrowser, shot, startDaemon, tempDir } from './harness.js';
+import {
+  type Browser,
+  type Daemon,
+  a11yProblems,
+  addUser,
+  assertBuilt,
+  launchBrowser,
+  shot,
+  signInToAdmin,
+  startDaemon,
+  tempDir,
+} from './harness.js';
 
 // The history names tracks and people, filters by a person's name, refuses dates the wrong way round (issue 16, item 7).
 
@@ -49,10 +60,7 @@ describe('admin history', { timeout: 180_000 }, () => {
     });
     browser = await launchBrowser({ width: 1280, height: 900 });
     page = browser.page;
-    await page.goto(`${daemon.url}/admin#history`);
-    await page.getByLabel('Name').fill('Root');
-    await page.getByLabel('Passphrase').fill(PASSPHRASE);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInToAdmin(page, `${daemon.url}/admin#history`, 'Root', PASSPHRASE);
     await page.locator('tbody tr').first().waitFor(WAIT);
   }, 120_000);
 

@@ -1,6 +1,17 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, type Daemon, a11yProblems, addUser, assertBuilt, launchBrowser, shot, startDaemon, tempDir } from './harness.js';
+import {
+  type Browser,
+  type Daemon,
+  a11yProblems,
+  addUser,
+  assertBuilt,
+  launchBrowser,
+  shot,
+  signInToAdmin,
+  startDaemon,
+  tempDir,
+} from './harness.js';
 
 // Mood tags in the library: picked from the known moods, explained, touch-sized, editable in bulk (issue 16, item 9).
 
@@ -21,10 +32,7 @@ describe('library mood tags', { timeout: 180_000 }, () => {
     daemon = await startDaemon(data.path);
     browser = await launchBrowser({ width: 1280, height: 900 });
     page = browser.page;
-    await page.goto(`${daemon.url}/admin#library`);
-    await page.getByLabel('Name').fill('Root');
-    await page.getByLabel('Passphrase').fill(PASSPHRASE);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInToAdmin(page, `${daemon.url}/admin#library`, 'Root', PASSPHRASE);
     await page.locator('tbody tr').first().waitFor(WAIT);
   }, 120_000);
 

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, type Daemon, addUser, assertBuilt, launchBrowser, shot, startDaemon, tempDir } from './harness.js';
+import { type Browser, type Daemon, addUser, assertBuilt, launchBrowser, shot, signInToAdmin, startDaemon, tempDir } from './harness.js';
 
 // Messages on the users page sit next to what caused them (issue 16).
 
@@ -20,10 +20,7 @@ describe('users page messages', { timeout: 180_000 }, () => {
     daemon = await startDaemon(data.path);
     browser = await launchBrowser({ width: 1280, height: 800 });
     page = browser.page;
-    await page.goto(`${daemon.url}/admin#users`);
-    await page.getByLabel('Name').fill('Root');
-    await page.getByLabel('Passphrase').fill(PASSPHRASE);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInToAdmin(page, `${daemon.url}/admin#users`, 'Root', PASSPHRASE);
     await page.locator('tr[data-user="Bob"]').waitFor(WAIT);
   }, 120_000);
 

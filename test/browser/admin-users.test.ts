@@ -1,6 +1,17 @@
 import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, type Daemon, a11yProblems, addUser, assertBuilt, launchBrowser, shot, startDaemon, tempDir } from './harness.js';
+import {
+  type Browser,
+  type Daemon,
+  a11yProblems,
+  addUser,
+  assertBuilt,
+  launchBrowser,
+  shot,
+  signInToAdmin,
+  startDaemon,
+  tempDir,
+} from './harness.js';
 
 // The users page as a table with each person's sign-in status, a dialog per person, and "tap a card now"
 // that says at once when no reader is there and can be cancelled (issue 16, item 8).
@@ -23,10 +34,7 @@ describe('users table', { timeout: 180_000 }, () => {
     daemon = await startDaemon(data.path);
     browser = await launchBrowser({ width: 1280, height: 800 });
     page = browser.page;
-    await page.goto(`${daemon.url}/admin#users`);
-    await page.getByLabel('Name').fill('Root');
-    await page.getByLabel('Passphrase').fill(PASSPHRASE);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInToAdmin(page, `${daemon.url}/admin#users`, 'Root', PASSPHRASE);
     await page.locator('tr[data-user="Bob"]').waitFor(WAIT);
   }, 120_000);
 

@@ -12,6 +12,7 @@ import {
   launchBrowser,
   saveSettings,
   shot,
+  signInToAdmin,
   startDaemon,
   tempDir,
 } from './harness.js';
@@ -28,10 +29,7 @@ async function cookieHeader(browser: Browser): Promise<string> {
 }
 
 async function signIn(page: Page, url: string, name: string, passphrase: string): Promise<void> {
-  await page.goto(`${url}/admin`);
-  await page.getByLabel('Name').fill(name);
-  await page.getByLabel('Passphrase').fill(passphrase);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInToAdmin(page, `${url}/admin`, name, passphrase);
 }
 
 describe('admin panel against the real daemon', { timeout: 120_000 }, () => {
