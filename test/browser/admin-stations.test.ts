@@ -80,6 +80,15 @@ describe('stations', { timeout: 240_000 }, () => {
       .waitFor(WAIT);
   });
 
+  it("shows staff the station's name with what it says it plays, in the staff bar and on the dashboard", async () => {
+    await admin.goto(`${daemon.url}/admin#stations`);
+    const bar = admin.locator('mb-staff-controls[compact] .now');
+    await expect.poll(async () => words(await bar.textContent()), WAIT).toBe('Playing: Night Jazz — Nina Simone - Feeling Good');
+    await admin.goto(`${daemon.url}/admin`);
+    const now = admin.locator('mb-admin-dashboard [data-now-playing]');
+    await expect.poll(async () => words(await now.textContent()), WAIT).toBe('Night Jazz — Nina Simone - Feeling Good');
+  });
+
   it('adds a station from the panel, says which field is wrong, and shows a dead one as failing after it was skipped', async () => {
     await admin.goto(`${daemon.url}/admin#stations`);
     await admin.getByRole('heading', { name: 'Add a station' }).waitFor(WAIT);

@@ -13,6 +13,7 @@ import './charts/mb-top-tracks.js';
 import { CHART_RANGES, type ChartRange, rangeWindow } from './charts/time-axis.js';
 import { LiveStateController } from './live-state-controller.js';
 import './mb-staff-controls.js';
+import { nowPlayingLine } from './now-playing-line.js';
 
 /** The charts follow the room live, but are read again at most this often (ms). */
 const LIVE_RELOAD_MS = 15_000;
@@ -185,7 +186,7 @@ export class MbAdminDashboard extends LitElement {
           <h3 id="now-h">Now playing</h3>
           ${
             now
-              ? html`<p><strong>${now.title}</strong> · ${now.artist}</p>
+              ? html`<p data-now-playing>${nowPlayingLine({ nowPlaying: now, streamTitle: s?.player.streamTitle ?? null })}</p>
                   <p class="muted">${s?.player.status} · volume ${s?.player.volume}</p>`
               : html`<p class="muted">Nothing playing.</p>`
           }

@@ -7,6 +7,7 @@ import type { AdminApi, StaffPlayer } from '../data/admin-api.js';
 import type { ApiClient } from '../data/api-client.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
 import { LiveStateController } from './live-state-controller.js';
+import { nowPlayingLine } from './now-playing-line.js';
 
 /** The moods staff may hold the music to (the camera's emotions), in the order staff think of them. */
 const HOLDABLE: ReadonlyArray<MoodHoldRequest['label']> = ['neutral', 'happy', 'sad', 'surprise', 'angry', 'fear', 'disgust', 'contempt'];
@@ -311,8 +312,8 @@ export class MbStaffControls extends LitElement {
         <span class="now"
           >${
             now
-              ? html`${isPaused ? 'Paused' : player?.status === 'paused' ? 'Silent' : 'Playing'}: <strong>${now.title}</strong> ·
-                  ${now.artist}`
+              ? html`${isPaused ? 'Paused' : player?.status === 'paused' ? 'Silent' : 'Playing'}:
+                ${nowPlayingLine({ nowPlaying: now, streamTitle: player?.streamTitle ?? null })}`
               : 'Nothing playing'
           }</span
         >
