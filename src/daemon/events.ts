@@ -1,5 +1,6 @@
 import type { KioskUser } from './auth/kiosk-presence.js';
 import type { EventBus } from './kernel/event-bus.js';
+import type { PickReason } from '../player/recommender.js';
 import type { Emotion, RoomMood, RoomMoodLabel } from '../vision/room-mood.js';
 
 /** The camera as its service reports it: `off` by the admin's rules, `unavailable` while it is retried. */
@@ -77,8 +78,8 @@ export type MoodboxEvents = {
   /** The suggestions for the room changed, best first. Owner: the music director. */
   suggestionsChanged: {
     readonly trackIds: readonly number[];
-    /** Why each was picked (the recommender's reason), in the same order as `trackIds`. */
-    readonly reasons?: readonly string[];
+    /** Why each was picked (the recommender's reason, and whose taste it comes from), in the same order as `trackIds`. */
+    readonly reasons?: readonly PickReason[];
   };
   /** Staff hold the music to a mood (an emotion) until `until` (epoch ms) instead of the camera's. Owner: the music director. */
   moodHeld: { readonly label: Emotion; readonly until: number };

@@ -718,7 +718,7 @@ export class MusicDirector implements Service {
   #publishSuggestions(recommendation: Recommendation): void {
     this.#deps.bus.emit('suggestionsChanged', {
       trackIds: recommendation.suggestions.map((pick) => pick.trackId),
-      reasons: recommendation.suggestions.map((pick) => pick.reason.text),
+      reasons: recommendation.suggestions.map((pick) => pick.reason),
     });
   }
 

@@ -97,7 +97,7 @@ describe('Recommender', () => {
 
   it('says where a lift is going', () => {
     const result = recommender.recommend({ mood: 'mellow', policy: { kind: 'lift', target: 'upbeat' }, now: NOW }, seededRandom(3));
-    expect(result.next?.reason).toEqual({ kind: 'lift', text: expect.stringMatching(/^a step from mellow toward upbeat/) });
+    expect(result.next?.reason).toEqual({ kind: 'lift', text: expect.stringMatching(/^a step from mellow toward upbeat/), whose: 'room' });
   });
 
   it("favours the listener's artists, languages and likes, and skips moods they avoid", () => {
@@ -119,7 +119,7 @@ describe('Recommender', () => {
     const likedIds = liked.map((t) => t.id);
     const result = recommender.recommend({ mood: 'calm', listener: { likedTrackIds: likedIds }, now: NOW }, seededRandom(9));
     const likedPicks = [result.next, ...result.suggestions].filter((p) => likedIds.includes(p?.trackId ?? 0));
-    for (const pick of likedPicks) expect(pick?.reason.kind).toBe('liked');
+    for (const pick of likedPicks) expect(pick?.reason).toMatchObject({ kind: 'liked', whose: 'person' });
     expect(
       rate({ mood: 'calm', listener: { avoidMoods: ['calm'] } }, (t) => t.moods.some((m) => m.mood === 'calm' && m.weight >= 0.5)),
     ).toBe(0);

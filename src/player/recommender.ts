@@ -39,12 +39,25 @@ export interface RecommendRequest {
 /** `learned`: the main reason is a factor the taste model learned (its text names it). */
 export type ReasonKind = 'mood' | 'lift' | 'liked' | 'learned' | 'artist' | 'language' | 'fallback';
 
+/** Why a track was picked. */
+export interface PickReason {
+  kind: ReasonKind;
+  /** In plain words, addressed to the listener where it is theirs ("you liked it; fits calm"). */
+  text: string;
+  /**
+   * Whose taste it comes from: `person` for the listener's own (their likes, artists, language,
+   * or what was learned from their plays), `room` for the rest (the mood, a lift, the room's
+   * learned taste, a fallback).
+   */
+  whose: 'person' | 'room';
+}
+
 export interface Pick {
   trackId: number;
   /** How well the track fits what was asked, 0–1. */
   fit: number;
   /** The main reason, for the history and the UI. */
-  reason: { kind: ReasonKind; text: string };
+  reason: PickReason;
 }
 
 export interface Recommendation {
@@ -243,22 +256,22 @@ export class Recommender {
     const index = this.#index;
     const trackId = index.ids[i] ?? 0;
     const fit = Math.round(rawFit * 1000) / 1000;
-    if (isFallback) return { trackId, fit, reason: { kind: 'fallback', text: `few tracks fit ${aim.name}; one of the closest left` } };
-    if (liked.has(i)) return { trackId, fit, reason: { kind: 'liked', text: `you liked it; fits ${aim.name}` } };
+    const reason = (kind: ReasonKind, text: string, whose: PickReason['whose']): Pick => ({ trackId, fit, reason: { kind, text, whose } });
+    if (isFallback) return reason('fallback', `few tracks fit ${aim.name}; one of the closest left`, 'room');
+    if (liked.has(i)) return reason('liked', `you liked it; fits ${aim.name}`, 'person');
     const learned = this.#isLearning ? this.#taste.explain(i) : undefined;
-    if (learned !== undefined) return { trackId, fit, reason: { kind: 'learned', text: `${learned.text}; fits ${aim.name}` } };
+    if (learned !== undefined) return reason('learned', `${learned.text}; fits ${aim.name}`, learned.whose);
     if (this.#sampler.isFavouriteArtist(i)) {
       const artist = index.artistNames[index.artist[i] ?? 0] ?? '';
-      return { trackId, fit, reason: { kind: 'artist', text: `an artist you like (${artist}); fits ${aim.name}` } };
+      return reason('artist', `an artist you like (${artist}); fits ${aim.name}`, 'person');
     }
     if (aim.kind === 'lift') {
       const text =
         aim.target === undefined ? `reached ${aim.name}, the target mood` : `a step from ${aim.from} toward ${aim.target} (${aim.name})`;
-      return { trackId, fit, reason: { kind: 'lift', text } };
+      return reason('lift', text, 'room');
     }
-    if (this.#sampler.isFavouriteLanguage(i))
-      return { trackId, fit, reason: { kind: 'language', text: `in your language; fits ${aim.name}` } };
-    return { trackId, fit, reason: { kind: 'mood', text: `fits ${aim.name}` } };
+    if (this.#sampler.isFavouriteLanguage(i)) return reason('language', `in your language; fits ${aim.name}`, 'person');
+    return reason('mood', `fits ${aim.name}`, 'room');
   }
 }
 

@@ -182,10 +182,18 @@ describe('the kiosk for a signed-in person, against the demo daemon', { timeout:
     browser = await launchBrowser({ width: 800, height: 480 });
     const { page } = browser;
     const first = (await state()).suggestions[0] as TrackView;
-    // The daemon's suggestions, with the reasons the recommender gives when it used Ada's taste, and the song she likes first.
-    const personal = ['you liked it; fits calm', 'an artist you like (Velvet Corner); fits calm', 'in your language; fits calm'];
+    // The daemon's suggestions, the song she likes first, with the reasons the recommender gives when it used Ada's taste
+    // (picked from her own: marked for her) and then the room's (not marked).
+    const reasons: Array<Pick<TrackView, 'why' | 'isPersonalPick'>> = [
+      { why: 'you liked it; fits calm', isPersonalPick: true },
+      { why: 'an artist you like (Velvet Corner); fits calm', isPersonalPick: true },
+      { why: 'you enjoy calm songs; fits calm', isPersonalPick: true },
+      { why: 'calm songs go down well here; fits calm', isPersonalPick: false },
+    ];
     const mark = (tracks: TrackView[]): TrackView[] =>
-      [first, ...tracks.filter((t) => t.id !== first.id)].slice(0, 6).map((t, i) => ({ ...t, why: personal[i] ?? t.why ?? '' }));
+      [first, ...tracks.filter((t) => t.id !== first.id)]
+        .slice(0, 6)
+        .map((t, i) => ({ ...t, ...(reasons[i] ?? { why: 'fits calm', isPersonalPick: false }) }));
     await page.routeWebSocket(/\/ws$/, (ws) => {
       const server = ws.connectToServer();
       server.onMessage((text) => {
@@ -208,6 +216,12 @@ describe('the kiosk for a signed-in person, against the demo daemon', { timeout:
     expect(await page.locator('.tile[data-for-you]').count()).toBe(3);
     expect(await page.locator('.tile[data-for-you] .why.for-you').first().textContent()).toContain('You liked it');
     expect(await page.locator(`.tile[data-track-id="${first.id}"]`).getAttribute('aria-label')).toContain('picked for you, you like it');
+    // A pick from the room's learned taste says why, but is not marked as hers.
+    const roomPick = page.locator('.tile').filter({ hasText: 'Calm songs go down well here' });
+    expect(await roomPick.count()).toBe(1);
+    expect(await roomPick.getAttribute('data-for-you')).toBeNull();
+    expect(await roomPick.getAttribute('aria-label')).not.toContain('picked for you');
+    expect(await roomPick.locator('.why.for-you').count()).toBe(0);
     for (const size of [...SIZES, { width: 480, height: 800 }, { width: 1920, height: 1080 }]) {
       await page.setViewportSize(size);
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));

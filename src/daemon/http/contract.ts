@@ -47,6 +47,11 @@ export interface TrackView {
   moods: string[];
   /** Suggestions only: why it was picked (the recommender's reason, e.g. "fits calm"). */
   why?: string;
+  /**
+   * Suggestions only: true when it was picked from the signed-in person's own taste (their likes,
+   * artists, language or learned taste), false when from the room's (the mood, its learned taste).
+   */
+  isPersonalPick?: boolean;
 }
 
 export interface CameraState {

@@ -64,9 +64,20 @@ describe('StateProjector', () => {
     bus.emit('suggestionsChanged', { trackIds: [b.id, 999, a.id] });
     expect(state().suggestions.map((t) => t.id)).toEqual([b.id, a.id]);
     // Each suggestion says why it was picked, when the director says so.
-    bus.emit('suggestionsChanged', { trackIds: [b.id, a.id], reasons: ['you liked it; fits calm', 'fits calm'] });
-    expect(state().suggestions.map((t) => t.why)).toEqual(['you liked it; fits calm', 'fits calm']);
+    // … and whose taste it comes from: the signed-in person's, or the room's.
+    bus.emit('suggestionsChanged', {
+      trackIds: [b.id, a.id],
+      reasons: [
+        { kind: 'liked', text: 'you liked it; fits calm', whose: 'person' },
+        { kind: 'learned', text: 'calm songs go down well here; fits calm', whose: 'room' },
+      ],
+    });
+    expect(state().suggestions.map(({ why, isPersonalPick }) => ({ why, isPersonalPick }))).toEqual([
+      { why: 'you liked it; fits calm', isPersonalPick: true },
+      { why: 'calm songs go down well here; fits calm', isPersonalPick: false },
+    ]);
     expect(state().player.nowPlaying).not.toHaveProperty('why');
+    expect(state().player.nowPlaying).not.toHaveProperty('isPersonalPick');
     // An admin tags B: the screens show the new tags once the library says it changed.
     store.tracks.setMoods(b.id, [{ mood: 'upbeat', weight: 1, origin: 'admin' }]);
     bus.emit('suggestionsChanged', { trackIds: [b.id] });

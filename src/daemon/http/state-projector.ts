@@ -116,8 +116,9 @@ export class StateProjector implements Service {
           'suggestions',
           trackIds.flatMap((id, i) => {
             const view = this.#view(id);
-            const why = reasons?.[i];
-            return view === null ? [] : why === undefined ? [view] : [{ ...view, why }];
+            const reason = reasons?.[i];
+            if (view === null) return [];
+            return reason === undefined ? [view] : [{ ...view, why: reason.text, isPersonalPick: reason.whose === 'person' }];
           }),
         ),
       ),

@@ -171,8 +171,8 @@ export class TasteScorer {
    * The learned factor that raises the odds of the track at position `i` most, in plain words, as
    * of the last `multipliers`; undefined when none raises them by much.
    */
-  explain(i: number): { feature: string; text: string } | undefined {
-    let best: { feature: string; text: string } | undefined;
+  explain(i: number): { feature: string; text: string; whose: 'person' | 'room' } | undefined {
+    let best: { feature: string; text: string; whose: 'person' | 'room' } | undefined;
     let bestPart = EXPLAIN_AT;
     const features = this.#featuresOf(i);
     for (const { model, scale, whose } of this.#parts) {
@@ -180,7 +180,7 @@ export class TasteScorer {
         const part = (model.weights[name] ?? 0) * scale * value;
         if (part > bestPart) {
           bestPart = part;
-          best = { feature: name, text: describeFeature(name, value, whose) };
+          best = { feature: name, text: describeFeature(name, value, whose), whose };
         }
       }
     }

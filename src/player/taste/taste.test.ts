@@ -97,7 +97,7 @@ describe('the recommender with a learned taste', () => {
     expect(share(after, skipped)).toBeLessThan(share(before, skipped) / 2);
   });
 
-  it('says why in plain words, naming the learned factor', () => {
+  it('says why in plain words, naming the learned factor and whose taste it is', () => {
     const model = taught(['artist 2'], ['artist 4'], 1);
     const whys = (learned: RecommendRequest['learned']): Map<string, Set<string>> => {
       const out = new Map<string, Set<string>>();
@@ -106,16 +106,16 @@ describe('the recommender with a learned taste', () => {
         for (const p of [r.next, ...r.suggestions]) {
           if (!p) continue;
           const artist = artistOf(p.trackId);
-          out.set(artist, (out.get(artist) ?? new Set()).add(p.reason.text));
+          out.set(artist, (out.get(artist) ?? new Set()).add(`${p.reason.whose}: ${p.reason.text}`));
         }
       }
       return out;
     };
-    expect([...(whys({ person: model }).get('artist 2') ?? [])]).toEqual(['you usually play artist 2 to the end; fits calm']);
-    expect([...(whys({ room: model }).get('artist 2') ?? [])]).toEqual(['artist 2 usually plays to the end here; fits calm']);
+    expect([...(whys({ person: model }).get('artist 2') ?? [])]).toEqual(['person: you usually play artist 2 to the end; fits calm']);
+    expect([...(whys({ room: model }).get('artist 2') ?? [])]).toEqual(['room: artist 2 usually plays to the end here; fits calm']);
     // Other artists, and the same artist with nothing learned, keep the reason they had.
-    expect([...(whys({ person: model }).get('artist 6') ?? [])]).toEqual(['fits calm']);
-    expect([...(whys(undefined).get('artist 2') ?? [])]).toEqual(['fits calm']);
+    expect([...(whys({ person: model }).get('artist 6') ?? [])]).toEqual(['room: fits calm']);
+    expect([...(whys(undefined).get('artist 2') ?? [])]).toEqual(['room: fits calm']);
   });
 
   it('stays deterministic for a seed with a learned taste', () => {

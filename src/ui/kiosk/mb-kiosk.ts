@@ -25,12 +25,6 @@ const IDLE_TIMEOUT_S = 120;
 const warnMs = (timeoutS: number): number => Math.min(10_000, (timeoutS * 1000) / 2);
 /** Taps closer together than this start the idle time again only once (ms). */
 const STAY_EVERY_MS = 1000;
-/**
- * The recommender's reasons that come from the signed-in person's own taste: those addressed to
- * them ("you liked it", "an artist you like", "in your language", "you usually play … to the end").
- * Reasons from the room's taste never say "you".
- */
-const PERSONAL_WHY = /\b(you|your)\b/i;
 /** The daemon's wait sentence at the end of a sign-in error; the sign-in panel shows a live countdown instead. */
 const TRY_AGAIN_IN = /\s*Try again in \d+ seconds?\.$/;
 
@@ -856,8 +850,8 @@ export class MbKiosk extends LitElement {
         ${tracks.map((track) => {
           const mood = track.moods[0] ?? null;
           const why = whyChip(track.why);
-          // Picked from the signed-in person's own likes, artists or languages: marked as theirs.
-          const isForYou = s.session.user !== null && PERSONAL_WHY.test(why ?? '');
+          // Picked from the signed-in person's own taste (likes, artists, language, what was learned of them): marked as theirs.
+          const isForYou = s.session.user !== null && track.isPersonalPick === true;
           const isLiked = s.session.user !== null && this._liked.has(track.id);
           return html`<button
             class="tile"

@@ -57,6 +57,9 @@ const TrackViewSchema = Type.Object({
   coverUrl: Type.Union([Type.String(), Type.Null()]),
   moods: Type.Array(Type.String()),
   why: Type.Optional(Type.String({ description: 'Suggestions only: why the recommender picked it.' })),
+  isPersonalPick: Type.Optional(
+    Type.Boolean({ description: "Suggestions only: picked from the signed-in person's own taste (true) or the room's (false)." }),
+  ),
 });
 
 export const StateSchema = Type.Object({
