@@ -60,7 +60,7 @@ export class LibraryService implements Service {
   health(): ServiceHealth {
     const count = this.#deps.count();
     if (this.#lastError !== undefined) return { status: 'degraded', detail: this.#lastError };
-    return { status: 'ready', detail: `${count} tracks${this.#scan === undefined ? '' : ', scanning'}` };
+    return { status: 'ready', detail: `${count} ${count === 1 ? 'track' : 'tracks'}${this.#scan === undefined ? '' : ', scanning'}` };
   }
 
   get isScanning(): boolean {
