@@ -24,7 +24,8 @@ class ScriptedVision {
     this.events.emit('cameraChanged', { state: 'off', at: 0 });
   }
 
-  frame(faces: number, mood = 'neutral'): void {
+  /** `personal`: the first face is the target, read through the signed-in person's calibration. */
+  frame(faces: number, mood = 'neutral', personal = false): void {
     this.events.emit('facesDetected', {
       frame: 1,
       at: 1000,
@@ -36,6 +37,7 @@ class ScriptedVision {
         emotion: 'happy',
         confidence: 0.8,
         probabilities: { happy: 0.8, neutral: 0.2 },
+        ...(personal ? { isTarget: i === 0, personal: i === 0 } : {}),
       })),
       mood,
       timing: { detectMs: 4, classifyMs: 2, totalMs: 7 },
@@ -130,6 +132,22 @@ describe('CameraService', () => {
     expect(camera.liveFaces()).toMatchObject({ width: 640, faces: [{ trackId: 1, box: [10, 20, 80, 80], emotion: 'happy' }] });
     vision.events.emit('previewCaptured', { at: 1, jpeg: Buffer.from([0xff, 0xd8]), width: 320, height: 240 });
     expect(camera.preview()?.width).toBe(320);
+  });
+
+  it("says when the face in front is read through the signed-in person's calibration, and stops saying it with the camera off (issue 19)", async () => {
+    const { vision, bus, rules } = await setup();
+    const said: boolean[] = [];
+    bus.on('personalReadingChanged', ({ isPersonal }) => said.push(isPersonal));
+    vision.frame(1);
+    vision.frame(2, 'happy', true);
+    vision.frame(2, 'happy', true);
+    vision.frame(1);
+    vision.frame(1, 'happy', true);
+    expect(said).toEqual([true, false, true]);
+    rules.off = 'turned off by the admin';
+    bus.emit('settingsChanged', { changed: ['camera.enabled'] });
+    await settled();
+    expect(said).toEqual([true, false, true, false]);
   });
 
   it('turns the camera off by the admin rules at once when the camera settings change, and forgets what it saw', async () => {

@@ -57,8 +57,9 @@ export interface CameraServiceDeps {
 
 /**
  * Runs the vision loop while the admin's rules allow the camera, and owns what it concludes: the
- * camera's state, the faces in view and the room mood (announced on the bus as
- * `cameraStateChanged`, `facesInViewChanged` and `roomMoodChanged`), the mood log the dashboard
+ * camera's state, the faces in view, whether the face in front is read through the signed-in
+ * person's calibration and the room mood (announced on the bus as `cameraStateChanged`,
+ * `facesInViewChanged`, `personalReadingChanged` and `roomMoodChanged`), the mood log the dashboard
  * charts, and the newest preview and faces for the admin's live view. Frames never leave the
  * vision loop: only labels, counts and scores come out of here.
  */
@@ -70,6 +71,7 @@ export class CameraService implements Service {
   #status: CameraStatus = 'off';
   #room: RoomMood | null = null;
   #facesInView = 0;
+  #isPersonal = false;
   #preview: CameraPreview | undefined;
   #liveFaces: LiveFaces | undefined;
   #timer: Timer | undefined;
@@ -96,6 +98,7 @@ export class CameraService implements Service {
         if (state !== 'on') {
           this.#preview = undefined;
           this.#liveFaces = undefined;
+          this.#setPersonal(false);
         }
         this.#setStatus(state, state === 'off' ? (this.#off ?? 'stopped') : state === 'unavailable' ? (reason ?? 'no frames') : null);
       }),
@@ -106,6 +109,7 @@ export class CameraService implements Service {
         this.#liveFaces = liveFaces(frame);
         const { detectMs, classifyMs, totalMs } = frame.timing;
         deps.bus.emit('frameAnalysed', { faces: frame.faces.length, detectMs, classifyMs, totalMs });
+        this.#setPersonal(frame.faces.some((f) => f.isTarget && f.personal === true));
         if (this.#facesInView === frame.faces.length) return;
         this.#facesInView = frame.faces.length;
         deps.bus.emit('facesInViewChanged', { faces: this.#facesInView });
@@ -197,6 +201,12 @@ export class CameraService implements Service {
     const now = this.#deps.clock.monotonic();
     const recent = this.#analysed.filter((t) => t >= now - RATE_WINDOW_MS);
     return recent.length / (RATE_WINDOW_MS / 1000);
+  }
+
+  #setPersonal(isPersonal: boolean): void {
+    if (this.#isPersonal === isPersonal) return;
+    this.#isPersonal = isPersonal;
+    this.#deps.bus.emit('personalReadingChanged', { isPersonal });
   }
 
   #setStatus(status: CameraStatus, detail: string | null): void {

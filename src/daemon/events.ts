@@ -56,6 +56,11 @@ export type MoodboxEvents = {
   cameraStateChanged: { readonly status: CameraStatus; readonly detail: string | null };
   /** The number of faces in view changed (newest analysed frame). Owner: the camera service. */
   facesInViewChanged: { readonly faces: number };
+  /**
+   * The face in front (the largest, most centred) started or stopped being read through the
+   * signed-in person's own calibration (newest analysed frame). Owner: the camera service.
+   */
+  personalReadingChanged: { readonly isPersonal: boolean };
   /** A camera frame was analysed: its faces and the time spent (ms) finding and reading them. Owner: the camera service. */
   frameAnalysed: { readonly faces: number; readonly detectMs: number; readonly classifyMs: number; readonly totalMs: number };
   /** The room mood changed (after smoothing, hysteresis and dwell). Owner: the camera service. */

@@ -82,7 +82,7 @@ export class PersonalCalibrationService {
     }
     const face = this.#latest;
     if (face === undefined || this.#deps.clock.now() - face.at > FRESH_FACE_MS) {
-      throw new MoodboxError('MB_ERR_CONFLICT', 'No face is in view: look at the camera.');
+      throw new MoodboxError('MB_ERR_CAMERA_NO_FACE', 'No face is in view: look at the camera.');
     }
     session.samples.push({
       expression,

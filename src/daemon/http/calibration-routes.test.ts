@@ -71,7 +71,10 @@ describe('calibration routes', () => {
     expect((await t.call('GET', '/api/me/calibration')).json()).toEqual({ recording: null, stored: null });
     expect((await t.call('POST', '/api/me/calibration/start')).statusCode).toBe(200);
     const noFace = await t.call('POST', '/api/me/calibration/samples', { expression: 'neutral' });
-    expect([noFace.statusCode, noFace.json().error.message]).toEqual([409, 'No face is in view: look at the camera.']);
+    expect([noFace.statusCode, noFace.json().error]).toEqual([
+      409,
+      { code: 'MB_ERR_CAMERA_NO_FACE', message: 'No face is in view: look at the camera.' },
+    ]);
     const bad = await t.call('POST', '/api/me/calibration/samples', { expression: 'bored' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.message).toMatch(/expression/);

@@ -5,6 +5,7 @@
  */
 import type { Static } from 'typebox';
 import type { CameraFaceSchema, CameraFacesSchema, ModelFigureSchema, ModelReportSchema, ScanStartedSchema } from './schemas/appliance.js';
+import type { CalibrationExpressionSchema, CalibrationViewSchema } from './schemas/calibration.js';
 import type { CLIENT_REQUEST_SPECS } from './schemas/client-requests.js';
 import type {
   AuditEntrySchema,
@@ -75,6 +76,11 @@ export interface MoodState {
    * absent while the music follows the camera.
    */
   held?: { label: Exclude<RoomMoodLabel, 'nobody'>; until: number } | null;
+  /**
+   * True while the face in front (the largest, most centred) is read through the signed-in
+   * person's own calibration; false or absent while it is read by the generic model.
+   */
+  isPersonal?: boolean;
 }
 
 export interface PlayerState {
@@ -257,6 +263,11 @@ export interface Page<T> {
   /** How many there are in all. */
   total: number;
 }
+
+/** The signed-in person's expression calibration (`GET /api/me/calibration` and the calls beside it). */
+export type CalibrationView = Static<typeof CalibrationViewSchema>;
+/** An expression a guided calibration asks for (`POST /api/me/calibration/samples`). */
+export type CalibrationExpression = Static<typeof CalibrationExpressionSchema>;
 
 /** The answer to a PIN sign-in at the kiosk (`POST /api/session/pin`). */
 export type KioskSession = Static<typeof KioskSessionSchema>;

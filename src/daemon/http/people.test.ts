@@ -100,12 +100,17 @@ describe('per-person data', () => {
 
     // What the recommender learned from Bob's plays goes with his data, and with his history.
     store.taste.save({ userId: bob }, { weights: { 'artist:nina simone': 1.2 }, squares: { 'artist:nina simone': 0.8 }, examples: 3 }, 5);
+    store.plays.recordFeedback({ userId: bob, trackId: track.id, kind: 'like', at: 4 });
+    store.plays.recordFeedback({ userId: ada, trackId: track.id, kind: 'skip', at: 5 });
     const exported = (await app.inject({ url: '/api/me/export', headers })).json<{
       user: { name: string };
       plays: unknown[];
+      feedback: unknown[];
       taste: { weights: Record<string, number> } | null;
     }>();
     expect([exported.user.name, exported.plays.length]).toEqual(['Bob', 1]);
+    // His likes and skips too (issue 19: the export holds everything kept about him), not Ada's.
+    expect(exported.feedback).toEqual([{ trackId: track.id, kind: 'like', at: 4 }]);
     expect(exported.taste?.weights).toEqual({ 'artist:nina simone': 1.2 });
     expect((await app.inject({ method: 'DELETE', url: '/api/me/history', headers })).json()).toEqual({ removed: 1 });
     expect(store.plays.list().total).toBe(2);

@@ -48,6 +48,16 @@ describe('StateProjector', () => {
     expect(state().mood).toMatchObject({ current: 'nobody', confidence: 0, why: 'Nobody in view for a while' });
   });
 
+  it("marks the mood while the face in front is read through the signed-in person's calibration (issue 19)", async () => {
+    const { bus, state } = await setup();
+    expect(state().mood.isPersonal).toBeUndefined();
+    bus.emit('personalReadingChanged', { isPersonal: true });
+    bus.emit('facesInViewChanged', { faces: 1 });
+    expect(state().mood).toMatchObject({ isPersonal: true, faces: 1 });
+    bus.emit('personalReadingChanged', { isPersonal: false });
+    expect(state().mood.isPersonal).toBe(false);
+  });
+
   it('shows the tracks the director names, as the screens show them, and forgets them when the library changes', async () => {
     const { bus, store, state } = await setup();
     const a = store.tracks.upsert({ uri: '/music/a.flac', title: 'A', artist: 'Ann', album: 'One' });

@@ -87,6 +87,7 @@ export class StateProjector implements Service {
           faces,
         });
       }),
+      bus.on('personalReadingChanged', ({ isPersonal }) => hub.update('mood', { ...area('mood'), isPersonal })),
       bus.on('moodHeld', ({ label, until }) => hub.update('mood', { ...area('mood'), held: { label, until } })),
       bus.on('moodReleased', () => hub.update('mood', { ...area('mood'), held: null })),
       bus.on('libraryScanChanged', (library) => hub.update('library', library)),

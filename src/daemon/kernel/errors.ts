@@ -42,6 +42,7 @@ export const ERROR_CODES = {
   MB_ERR_SPOTIFY_RATE_LIMITED: 'Spotify kept answering 429 (too many requests) after the waits it asked for',
   MB_ERR_SPOTIFY_UNREACHABLE: 'Spotify cannot be reached (network); the local library plays instead',
   MB_ERR_SPOTIFY_NO_DEVICE: 'no Spotify Connect device is available to play on',
+  MB_ERR_CAMERA_NO_FACE: 'no face is in view to record for a personal calibration (try again while someone looks at the camera)',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

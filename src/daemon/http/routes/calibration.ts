@@ -1,37 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
+import type { Static } from 'typebox';
 import { AuthError, MoodboxError } from '../../kernel/errors.js';
-import type { PersonalCalibrationService } from '../../personal-calibration-service.js';
-import { CALIBRATION_EXPRESSIONS } from '../../personal-calibration-service.js';
+import type { CALIBRATION_EXPRESSIONS, PersonalCalibrationService } from '../../personal-calibration-service.js';
+import type { CalibrationExpressionSchema } from '../schemas/calibration.js';
+import { CalibrationSampleBody, CalibrationViewSchema } from '../schemas/calibration.js';
 import { ErrorRef } from '../schemas/common.js';
 
 const kiosk = { access: 'kiosk' } as const;
-const Counts = Type.Record(Type.String(), Type.Integer({ minimum: 0 }));
 
-/** What the person's screen shows: the recording in progress and the stored head, no samples. */
-export const CalibrationViewSchema = Type.Object(
-  {
-    recording: Type.Union([Type.Object({ samples: Counts, startedAt: Type.Integer() }), Type.Null()]),
-    stored: Type.Union([
-      Type.Object({
-        used: Type.Boolean(),
-        reason: Type.String(),
-        kind: Type.Union([Type.Literal('bias'), Type.Literal('head'), Type.Null()]),
-        validation: Type.Object({ n: Type.Integer(), generic: Type.Number(), personal: Type.Number() }),
-        samples: Counts,
-        currentModel: Type.Boolean(),
-        updatedAt: Type.Integer(),
-      }),
-      Type.Null(),
-    ]),
-  },
-  { $id: 'CalibrationView' },
-);
-
-const RecordBody = Type.Object(
-  { expression: Type.Union(CALIBRATION_EXPRESSIONS.map((e) => Type.Literal(e))) },
-  { additionalProperties: false },
-);
+type Expression = Static<typeof CalibrationExpressionSchema>;
+type ServiceExpression = (typeof CALIBRATION_EXPRESSIONS)[number];
+/** The wire's expressions are the service's: this fails to compile when the two lists drift apart. */
+const SAME_EXPRESSIONS: [Expression, ServiceExpression] extends [ServiceExpression, Expression] ? true : never = true;
+void SAME_EXPRESSIONS;
 
 /**
  * The signed-in person's expression calibration at the kiosk: start (or redo) a recording, record
@@ -77,7 +58,7 @@ export const calibrationRoutes: FastifyPluginAsyncTypebox<{ calibration: Persona
         operationId: 'recordCalibrationSample',
         tags: ['kiosk'],
         summary: 'Record the face in view (the largest, centred one) as the expression asked for: its model outputs, never its picture',
-        body: RecordBody,
+        body: CalibrationSampleBody,
         response: { 200: CalibrationViewSchema, 400: ErrorRef, 409: ErrorRef },
       },
     },

@@ -116,6 +116,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<PeopleRoutesOptions> = asyn
       user: view(user),
       cards: store.cards.forUser(user.id),
       plays,
+      feedback: store.plays.feedbackFor(user.id, { limit: 100_000 }),
       taste: store.taste.get({ userId: user.id }) ?? null,
       calibration: calibrationOf(user.id),
     };

@@ -77,6 +77,9 @@ export const StateSchema = Type.Object({
       since: Type.Union([Type.Integer(), Type.Null()]),
       why: Type.Union([Type.String(), Type.Null()]),
       faces: Type.Integer({ minimum: 0 }),
+      isPersonal: Type.Optional(
+        Type.Boolean({ description: "True while the face in front is read through the signed-in person's own calibration." }),
+      ),
     }),
     player: Type.Object({
       status: Type.Enum(['stopped', 'playing', 'paused']),

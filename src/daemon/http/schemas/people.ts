@@ -180,6 +180,8 @@ export const ExportSchema = Type.Object({
   user: UserViewSchema,
   cards: Type.Array(CardSchema),
   plays: Type.Array(PlaySchema),
+  /** Their likes and skips, newest first. */
+  feedback: Type.Array(Type.Object({ trackId: Type.Integer(), kind: Type.Enum(['like', 'skip']), at: Type.Integer() })),
   /** Their learned taste; null when nothing was learned. */
   taste: Type.Union([TasteModelSchema, Type.Null()]),
   /** Their expression calibration, numbers only; null when they have none. */
