@@ -9,6 +9,8 @@ export interface MbEventMap {
   'mb-name-submit': { name: string };
   /** The sign-in panel was closed without signing in. */
   'mb-cancel': Record<string, never>;
+  /** The guided calibration was closed: `isStored` when it finished and stored a new calibration. */
+  'mb-calibration-close': { isStored: boolean };
 }
 
 export type MbEventName = keyof MbEventMap;
@@ -24,5 +26,6 @@ declare global {
     'mb-pin-submit': MbEvent<'mb-pin-submit'>;
     'mb-name-submit': MbEvent<'mb-name-submit'>;
     'mb-cancel': MbEvent<'mb-cancel'>;
+    'mb-calibration-close': MbEvent<'mb-calibration-close'>;
   }
 }

@@ -1,5 +1,5 @@
-import type { ClientRequests, KioskSession, TrackView } from '../../daemon/http/contract.js';
-import { type ApiClient, httpJson } from './api-client.js';
+import type { CalibrationExpression, CalibrationView, ClientRequests, KioskSession, TrackView } from '../../daemon/http/contract.js';
+import { type ApiClient, ApiError, httpJson } from './api-client.js';
 
 type Reply<K extends keyof ClientRequests> = Promise<ClientRequests[K]['reply']>;
 
@@ -83,9 +83,61 @@ export class KioskApi {
     return this.client.request('me/preferences', preferences, { token: this.#token });
   }
 
+  /**
+   * Whether this screen may act for the signed-in person over HTTP: it holds their token (they
+   * entered their PIN here). The calibration calls need it.
+   */
+  get canCalibrate(): boolean {
+    return this.#token !== null;
+  }
+
+  /** The signed-in person's expression calibration: none, in use, or not used and why. */
+  calibration(): Promise<CalibrationView> {
+    return this.#asPerson('GET', '/api/me/calibration');
+  }
+
+  /** Starts (or restarts) recording their expressions; what is stored stays until `finishCalibration`. */
+  startCalibration(): Promise<CalibrationView> {
+    return this.#asPerson('POST', '/api/me/calibration/start');
+  }
+
+  /**
+   * Records the face in view as `expression`: only the model's numbers are kept. Rejects with
+   * `ApiError` status 409 while no face is in view.
+   */
+  recordCalibrationSample(expression: CalibrationExpression): Promise<CalibrationView> {
+    return this.#asPerson('POST', '/api/me/calibration/samples', { expression });
+  }
+
+  /** Fits and stores their calibration from the recording, and says whether it is used and why. */
+  finishCalibration(): Promise<CalibrationView> {
+    return this.#asPerson('POST', '/api/me/calibration/finish');
+  }
+
+  /** Drops the recording in progress; what is stored stays. */
+  cancelCalibration(): Promise<CalibrationView> {
+    return this.#asPerson('POST', '/api/me/calibration/cancel');
+  }
+
+  /** Deletes their stored calibration. */
+  deleteCalibration(): Promise<CalibrationView> {
+    return this.#asPerson('DELETE', '/api/me/calibration');
+  }
+
   /** Creates a member account with this name and PIN (when the admin allows it), then signs them in. */
   async register(name: string, pin: string): Promise<KioskSession> {
     await httpJson<unknown>('POST', '/api/users', { body: { name, pin } });
     return this.signIn(name, pin);
+  }
+
+  #asPerson(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<CalibrationView> {
+    const token = this.#token;
+    if (token === null) {
+      return Promise.reject(new ApiError('MB_ERR_AUTH_REQUIRED', 'Sign in with your PIN on this screen to do this.', 401));
+    }
+    return httpJson<CalibrationView>(method, path, {
+      headers: { authorization: `Bearer ${token}` },
+      ...(body === undefined ? {} : { body }),
+    });
   }
 }

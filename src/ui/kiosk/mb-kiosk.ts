@@ -241,6 +241,16 @@ export class MbKiosk extends LitElement {
       font-size: 0.8em;
       color: #dbe3ea;
     }
+    .mood .calibrated {
+      display: inline-block;
+      margin-top: 0.15em;
+      padding: 0 0.5em;
+      border-radius: 1em;
+      font-size: 0.7em;
+      font-weight: 700;
+      color: #0d1117;
+      background: #2ecc71;
+    }
     .actions {
       display: flex;
       justify-content: center;
@@ -764,6 +774,11 @@ export class MbKiosk extends LitElement {
       <div>
         <div class="label">${look.label}</div>
         ${s.mood.why ? html`<p>${s.mood.why}</p>` : nothing}
+        ${
+          s.mood.isPersonal === true && s.session.user !== null
+            ? html`<span class="calibrated" data-calibrated role="status">Reading you with your calibration</span>`
+            : nothing
+        }
       </div>
     </div>`;
   }

@@ -1,18 +1,21 @@
 import { LitElement, css, html, nothing, svg } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { MyPlay, MyPreferences, MyProfile } from '../../daemon/http/contract.js';
+import type { CalibrationView, MyPlay, MyPreferences, MyProfile } from '../../daemon/http/contract.js';
 import '../components/mb-cover.js';
 import { moodLook } from '../components/mb-mood-face.js';
 import { ApiError } from '../data/api-client.js';
 import type { KioskApi } from '../data/kiosk-api.js';
 import { emit } from '../events.js';
+import { describeCalibration } from './mb-calibration.js';
+import './mb-calibration.js';
 
 const ICON_HEART = svg`<svg viewBox="0 0 24 24" aria-hidden="true" width="1.3em" height="1.3em" fill="currentColor"><path d="M12 21s-7.5-4.6-9.6-9.2C.9 8.3 3 4.5 6.7 4.5c2.1 0 3.6 1.2 5.3 3 1.7-1.8 3.2-3 5.3-3 3.7 0 5.8 3.8 4.3 7.3C19.5 16.4 12 21 12 21z"/></svg>`;
 /** How many recent plays the history shows. */
 const HISTORY_PLAYS = 30;
 
-type Tab = 'history' | 'preferences';
+type Tab = 'history' | 'preferences' | 'expressions';
 type PreferenceKey = keyof MyPreferences;
+const TAB_LABELS: Readonly<Record<Tab, string>> = { history: 'History', preferences: 'Preferences', expressions: 'Your expressions' };
 
 const GROUPS: ReadonlyArray<{ key: PreferenceKey; title: string; hint: string; empty: string }> = [
   {
@@ -56,10 +59,11 @@ function when(at: number): string {
 
 /**
  * The signed-in person's own page at the kiosk: what they played (with titles and a heart to like
- * or unlike each) and their preferences (moods to avoid, languages and artists they like), each
- * saved at the tap. Covers the screen below the kiosk's header, as the sign-in panel does.
+ * or unlike each), their preferences (moods to avoid, languages and artists they like), each
+ * saved at the tap, and their expression calibration (see it, make or redo it, delete it).
+ * Covers the screen below the kiosk's header, as the sign-in panel does.
  *
- * @summary My history and preferences.
+ * @summary My history, preferences and expressions.
  * @event mb-cancel - `Done` was pressed.
  */
 @customElement('mb-me')
@@ -199,6 +203,26 @@ export class MbMe extends LitElement {
     .status.error {
       color: #ffb4a2;
     }
+    .calibration[data-status='used'] .state {
+      color: #2ecc71;
+    }
+    .calibration .state {
+      margin: 0.3em 0 0.2em;
+      font-weight: 700;
+    }
+    .actions {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.5em;
+      margin-top: 0.6em;
+    }
+    .actions button {
+      padding: 0 1.2em;
+    }
+    .danger {
+      border-color: #ff6b6b;
+      color: #ffb4a2;
+    }
   `;
 
   /** The data layer of the kiosk. */
@@ -214,6 +238,10 @@ export class MbMe extends LitElement {
   @state() private _plays: MyPlay[] | null = null;
   @state() private _profile: MyProfile | null = null;
   @state() private _status: { text: string; isError: boolean } | null = null;
+  /** Their calibration; undefined while loading, a string when it cannot be shown (why). */
+  @state() private _calibration: CalibrationView | string | undefined = undefined;
+  @state() private _isCalibrating = false;
+  @state() private _isConfirmingDelete = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -222,18 +250,70 @@ export class MbMe extends LitElement {
 
   override render() {
     return html`<section role="dialog" aria-modal="true" aria-labelledby="me-title">
-      <div class="top">
-        <h2 id="me-title">${this.name ? `${this.name}’s music` : 'Your music'}</h2>
-        <div role="tablist" aria-label="Your page">
-          ${this.#tabButton('history', 'History')} ${this.#tabButton('preferences', 'Preferences')}
+        <div class="top">
+          <h2 id="me-title">${this.name ? `${this.name}’s music` : 'Your music'}</h2>
+          <div role="tablist" aria-label="Your page">
+            ${this.#tabButton('history', 'History')} ${this.#tabButton('preferences', 'Preferences')}
+            ${this.#tabButton('expressions', 'Expressions')}
+          </div>
+          <button class="done" data-action="close-me" @click=${() => emit(this, 'mb-cancel', {})}>Done</button>
         </div>
-        <button class="done" data-action="close-me" @click=${() => emit(this, 'mb-cancel', {})}>Done</button>
-      </div>
-      <div class="body" role="tabpanel" aria-label=${this._tab === 'history' ? 'History' : 'Preferences'}>
-        ${this._tab === 'history' ? this.#renderHistory() : this.#renderPreferences()}
-      </div>
-      <p class="status ${this._status?.isError ? 'error' : ''}" role="status">${this._status?.text ?? ''}</p>
-    </section>`;
+        <div class="body" role="tabpanel" aria-label=${TAB_LABELS[this._tab]}>
+          ${this._tab === 'history' ? this.#renderHistory() : this._tab === 'preferences' ? this.#renderPreferences() : this.#renderCalibration()}
+        </div>
+        <p class="status ${this._status?.isError ? 'error' : ''}" role="status">${this._status?.text ?? ''}</p>
+      </section>
+      ${
+        this._isCalibrating
+          ? html`<mb-calibration .api=${this.api} @mb-calibration-close=${this.#onCalibrationClosed}></mb-calibration>`
+          : nothing
+      }`;
+  }
+
+  #renderCalibration() {
+    const calibration = this._calibration;
+    const heading = html`<h3>Your expressions</h3>
+      <p class="hint">
+        Moodbox can learn how your face looks when you smile, frown or look surprised, and read you better while you are signed in. Only
+        numbers are kept, never pictures.
+      </p>`;
+    if (calibration === undefined)
+      return html`<div class="group calibration">
+        ${heading}
+        <p class="empty">Loading…</p>
+      </div>`;
+    if (typeof calibration === 'string')
+      return html`<div class="group calibration">
+        ${heading}
+        <p class="empty">${calibration}</p>
+      </div>`;
+    const stored = calibration.stored;
+    const { status, title, detail } = describeCalibration(stored);
+    return html`<div class="group calibration" data-status=${status}>
+      ${heading}
+      <p class="state">${title}</p>
+      <p class="hint">${detail}</p>
+      ${
+        this._isConfirmingDelete
+          ? html`<p class="state">Delete your calibration? Moodbox goes back to reading you like everyone else.</p>
+              <div class="actions">
+                <button class="danger" data-action="confirm-delete-calibration" @click=${this.#deleteCalibration}>Yes, delete it</button>
+                <button data-action="keep-calibration" @click=${() => (this._isConfirmingDelete = false)}>Keep it</button>
+              </div>`
+          : html`<div class="actions">
+              <button class="done" data-action="calibrate" @click=${this.#startCalibration}>
+                ${stored === null ? 'Calibrate' : 'Redo'}
+              </button>
+              ${
+                stored === null
+                  ? nothing
+                  : html`<button class="danger" data-action="delete-calibration" @click=${() => (this._isConfirmingDelete = true)}>
+                      Delete
+                    </button>`
+              }
+            </div>`
+      }
+    </div>`;
   }
 
   #tabButton(tab: Tab, label: string) {
@@ -304,9 +384,47 @@ export class MbMe extends LitElement {
     });
   }
 
+  #startCalibration = (): void => {
+    this._status = null;
+    this._isCalibrating = true;
+  };
+
+  #onCalibrationClosed = (event: CustomEvent<{ isStored: boolean }>): void => {
+    this._isCalibrating = false;
+    if (event.detail.isStored) this._status = { text: 'Your calibration is saved.', isError: false };
+    void this.#loadCalibration();
+  };
+
+  #deleteCalibration = async (): Promise<void> => {
+    const api = this.api;
+    if (api === null) return;
+    try {
+      this._calibration = await api.deleteCalibration();
+      this._isConfirmingDelete = false;
+      this._status = { text: 'Your calibration is deleted.', isError: false };
+    } catch (err) {
+      this._status = { text: err instanceof ApiError ? err.message : 'It was not deleted. Try again.', isError: true };
+    }
+  };
+
+  async #loadCalibration(): Promise<void> {
+    const api = this.api;
+    if (api === null) return;
+    if (!api.canCalibrate) {
+      this._calibration = 'Sign in with your PIN on this screen to see or make your calibration.';
+      return;
+    }
+    try {
+      this._calibration = await api.calibration();
+    } catch (err) {
+      this._calibration = err instanceof ApiError ? err.message : 'Your calibration could not be loaded. Try again.';
+    }
+  }
+
   async #load(): Promise<void> {
     const api = this.api;
     if (api === null) return;
+    void this.#loadCalibration();
     try {
       const [history, profile] = await Promise.all([api.history(HISTORY_PLAYS), api.profile()]);
       this._plays = Array.isArray(history?.items) ? history.items : [];
