@@ -178,7 +178,10 @@ export class MusicDirector implements Service {
     const sourceProblem = this.#sources.problem();
     if (sourceProblem !== undefined) return { status: 'degraded', detail: sourceProblem };
     const silence = this.#silence();
-    return { status: 'ready', detail: `${this.#tracks.size} ${this.#tracks.size === 1 ? 'track' : 'tracks'}${silence === null ? '' : `, silent: ${silence}`}` };
+    return {
+      status: 'ready',
+      detail: `${this.#tracks.size} ${this.#tracks.size === 1 ? 'track' : 'tracks'}${silence === null ? '' : `, silent: ${silence}`}`,
+    };
   }
 
   /** The room mood changed. Resolves once the music has followed. */
