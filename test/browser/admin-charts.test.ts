@@ -3,31 +3,16 @@ import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MOOD_COLOURS } from '../../src/ui/components/mood-colours.js';
-import {
-  type Browser,
-  type Daemon,
-  a11yProblems,
-  addUser,
-  assertBuilt,
-  launchBrowser,
-  shot,
-  signInToAdmin,
-  startDaemon,
-  tempDir,
-} from './harness.js';
+import { type AdminPage, WAIT, a11yProblems, adminPage, shot } from './harness.js';
 
 // The dashboard charts, the model plots and the admin favicon (issue 16, items 10 and 11), against
 // the real daemon with plays and a mood log seeded into its SQLite file.
 
-const WAIT = { timeout: 30_000 };
-const PASSPHRASE = 'correct horse battery staple';
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
 describe('dashboard charts', { timeout: 180_000 }, () => {
-  const data = tempDir('mb-admin-charts-');
-  let daemon: Daemon;
-  let browser: Browser;
+  let admin: AdminPage;
   let page: Page;
   /**
    * The page's "now": 15:30 yesterday in the browser's time zone, so "Today" has 16 hour ticks
@@ -36,8 +21,8 @@ describe('dashboard charts', { timeout: 180_000 }, () => {
   let now: number;
 
   /** Seeds the room and the plays around `now`, as the camera and the player would have written them. */
-  function seed(): void {
-    const db = new Database(join(data.path, 'moodbox.db'));
+  function seed(dataDir: string): void {
+    const db = new Database(join(dataDir, 'moodbox.db'));
     db.pragma('busy_timeout = 10000');
     try {
       const mood = db.prepare('INSERT INTO mood_log (at, mood, confidence, faces) VALUES (?, ?, 0.8, ?)');
@@ -91,26 +76,24 @@ describe('dashboard charts', { timeout: 180_000 }, () => {
   const range = (name: string) => page.getByRole('group', { name: 'Period' }).getByRole('button', { name });
 
   beforeAll(async () => {
-    assertBuilt();
-    addUser(data.path, 'Root', 'admin', PASSPHRASE);
-    daemon = await startDaemon(data.path);
-    browser = await launchBrowser({ width: 1280, height: 1700 });
-    page = browser.page;
-    now = await page.evaluate(() => {
-      const d = new Date();
-      d.setDate(d.getDate() - 1);
-      return d.setHours(15, 30, 0, 0);
+    admin = await adminPage({
+      prefix: 'mb-admin-charts-',
+      heading: 'Room mood over time',
+      viewport: { width: 1280, height: 1700 },
+      beforeSignIn: async (daemon, p) => {
+        now = await p.evaluate(() => {
+          const d = new Date();
+          d.setDate(d.getDate() - 1);
+          return d.setHours(15, 30, 0, 0);
+        });
+        await p.clock.setFixedTime(now);
+        seed(daemon.dataDir);
+      },
     });
-    await page.clock.setFixedTime(now);
-    seed();
-    await signInToAdmin(page, `${daemon.url}/admin`, 'Root', PASSPHRASE, 'Room mood over time');
+    page = admin.page;
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await daemon?.stop();
-    data.remove();
-  });
+  afterAll(() => admin?.close());
 
   it('draws today’s room mood as a band of coloured stretches in the kiosk’s colours, with hour ticks', async () => {
     expect(await range('Today').getAttribute('aria-pressed')).toBe('true');

@@ -3,36 +3,20 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Browser,
-  type Daemon,
-  a11yProblems,
-  addUser,
-  assertBuilt,
-  launchBrowser,
-  shot,
-  signInToAdmin,
-  startDaemon,
-  tempDir,
-} from './harness.js';
+import { type AdminPage, WAIT, a11yProblems, addUser, adminPage, shot } from './harness.js';
 
 // The history names tracks and people, filters by a person's name, refuses dates the wrong way round (issue 16, item 7).
 
-const WAIT = { timeout: 30_000 };
-const PASSPHRASE = 'correct horse battery staple';
 const GUEST_PLAYS = 55;
 
 describe('admin history', { timeout: 180_000 }, () => {
-  const data = tempDir('mb-admin-history-');
-  let daemon: Daemon;
-  let browser: Browser;
+  let admin: AdminPage;
   let page: Page;
 
-  beforeAll(async () => {
-    assertBuilt();
-    addUser(data.path, 'Root', 'admin', PASSPHRASE);
-    addUser(data.path, 'Bob', 'member', '1357');
-    const db = new Database(join(data.path, 'moodbox.db'));
+  /** Bob, and plays of tracks missing from the folders: many by guests, two by Bob. */
+  function seed(dataDir: string): void {
+    addUser(dataDir, 'Bob', 'member', '1357');
+    const db = new Database(join(dataDir, 'moodbox.db'));
     try {
       const now = Date.now();
       const bob = (db.prepare("SELECT id FROM users WHERE name = 'Bob'").get() as { id: number }).id;
@@ -55,20 +39,21 @@ describe('admin history', { timeout: 180_000 }, () => {
     } finally {
       db.close();
     }
-    daemon = await startDaemon(data.path, {
+  }
+
+  beforeAll(async () => {
+    admin = await adminPage({
+      prefix: 'mb-admin-history-',
+      view: '#history',
+      viewport: { width: 1280, height: 900 },
       config: { camera: { enabled: false }, library: { folders: [], scanAtStart: false }, player: { audioOutput: 'null' } },
+      before: seed,
     });
-    browser = await launchBrowser({ width: 1280, height: 900 });
-    page = browser.page;
-    await signInToAdmin(page, `${daemon.url}/admin#history`, 'Root', PASSPHRASE);
+    page = admin.page;
     await page.locator('tbody tr').first().waitFor(WAIT);
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await daemon?.stop();
-    data.remove();
-  });
+  afterAll(() => admin?.close());
 
   it('shows each play’s title, artist and person, and pages through a long history', async () => {
     const newest = page.locator('tbody tr').first();

@@ -1,46 +1,23 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Browser,
-  type Daemon,
-  a11yProblems,
-  addUser,
-  assertBuilt,
-  launchBrowser,
-  shot,
-  signInToAdmin,
-  startDaemon,
-  tempDir,
-} from './harness.js';
+import { type AdminPage, WAIT, a11yProblems, adminPage, shot } from './harness.js';
 
 // Mood tags in the library: picked from the known moods, explained, touch-sized, editable in bulk (issue 16, item 9).
 
-const WAIT = { timeout: 30_000 };
-const PASSPHRASE = 'correct horse battery staple';
 const KNOWN = ['calm', 'mellow', 'uplifting', 'upbeat', 'energetic', 'power'];
 
 describe('library mood tags', { timeout: 180_000 }, () => {
-  const data = tempDir('mb-admin-moods-');
-  let daemon: Daemon;
-  let browser: Browser;
+  let admin: AdminPage;
   let page: Page;
 
   beforeAll(async () => {
-    assertBuilt();
-    addUser(data.path, 'Root', 'admin', PASSPHRASE);
     // The demo library, scanned at start, with its moods file (calm 100% and mellow 30% on the calm tracks).
-    daemon = await startDaemon(data.path);
-    browser = await launchBrowser({ width: 1280, height: 900 });
-    page = browser.page;
-    await signInToAdmin(page, `${daemon.url}/admin#library`, 'Root', PASSPHRASE);
+    admin = await adminPage({ prefix: 'mb-admin-moods-', view: '#library', viewport: { width: 1280, height: 900 } });
+    page = admin.page;
     await page.locator('tbody tr').first().waitFor(WAIT);
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await daemon?.stop();
-    data.remove();
-  });
+  afterAll(() => admin?.close());
 
   const row = (title: string) => page.locator('tbody tr').filter({ has: page.locator('.title', { hasText: new RegExp(`^${title}$`) }) });
 

@@ -1,26 +1,12 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StateSnapshot } from '../../src/daemon/http/contract.js';
-import {
-  type Browser,
-  type Daemon,
-  a11yProblems,
-  addUser,
-  assertBuilt,
-  launchBrowser,
-  shot,
-  signInToAdmin,
-  startDaemon,
-  tempDir,
-} from './harness.js';
+import { type AdminPage, type Browser, type Daemon, WAIT, a11yProblems, adminPage, shot } from './harness.js';
 
 // The settings page as a designed form built from the schema (issue 16).
 
-const WAIT = { timeout: 30_000 };
-const PASSPHRASE = 'correct horse battery staple';
-
 describe('the settings form', { timeout: 180_000 }, () => {
-  const data = tempDir('mb-admin-settings-');
+  let admin: AdminPage;
   let daemon: Daemon;
   let browser: Browser;
   let page: Page;
@@ -29,19 +15,11 @@ describe('the settings form', { timeout: 180_000 }, () => {
     ((await (await fetch(`${daemon.url}/api/state`)).json()) as { data: StateSnapshot }).data.player;
 
   beforeAll(async () => {
-    assertBuilt();
-    addUser(data.path, 'Root', 'admin', PASSPHRASE);
-    daemon = await startDaemon(data.path);
-    browser = await launchBrowser({ width: 1280, height: 800 });
-    page = browser.page;
-    await signInToAdmin(page, `${daemon.url}/admin#settings`, 'Root', PASSPHRASE, 'Settings');
+    admin = await adminPage({ prefix: 'mb-admin-settings-', view: '#settings', heading: 'Settings' });
+    ({ daemon, browser, page } = admin);
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await daemon?.stop();
-    data.remove();
-  });
+  afterAll(() => admin?.close());
 
   it('groups the settings with human labels, proper widgets and help without raw backticks; Advanced is collapsed', async () => {
     await setting('player.maxVolume').waitFor(WAIT);

@@ -4,11 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpotifyStatus } from '../../src/daemon/http/contract.js';
 import { FakeSpotifyServer } from '../../src/player/testing/fake-spotify-server.js';
 import {
+  type AdminPage,
   type Browser,
   type Daemon,
+  PASSPHRASE,
   TEST_CONFIG,
+  WAIT,
   a11yProblems,
   addUser,
+  adminPage,
   assertBuilt,
   freePort,
   launchBrowser,
@@ -20,8 +24,6 @@ import {
 
 // The admin panel's Spotify page against the real daemon, talking to the local fake Spotify server (issue 15).
 
-const WAIT = { timeout: 30_000 };
-const PASSPHRASE = 'correct horse battery staple';
 /** The daemon names its preferred Connect device after the machine it runs on. */
 const BOX = hostname();
 
@@ -29,8 +31,8 @@ const BOX = hostname();
 const words = (text: string | null): string => (text ?? '').replace(/\s+/g, ' ').trim();
 
 describe('the Spotify page of a home box', { timeout: 240_000 }, () => {
-  const data = tempDir('mb-admin-spotify-');
   const spotify = new FakeSpotifyServer();
+  let admin: AdminPage;
   let daemon: Daemon;
   let browser: Browser;
   let page: Page;
@@ -62,11 +64,13 @@ describe('the Spotify page of a home box', { timeout: 240_000 }, () => {
     spotify.addDevice({ id: 'phone', name: 'Phone', type: 'Smartphone', isActive: true });
     spotify.addDevice({ id: 'box', name: BOX, type: 'Speaker', isActive: false });
     spotify.addDevice({ id: 'kitchen', name: 'Kitchen', type: 'Speaker', isActive: false });
-    addUser(data.path, 'Root', 'admin', PASSPHRASE);
-    // Spotify's redirect names the box's port, so it is chosen before the daemon starts.
-    const port = await freePort();
-    daemon = await startDaemon(data.path, {
-      port,
+    admin = await adminPage({
+      prefix: 'mb-admin-spotify-',
+      view: '#spotify',
+      heading: 'Spotify',
+      viewport: { width: 1280, height: 900 },
+      // Spotify's redirect names the box's port, so it is chosen before the daemon starts.
+      port: await freePort(),
       config: {
         ...TEST_CONFIG,
         site: { kind: 'home' },
@@ -80,16 +84,12 @@ describe('the Spotify page of a home box', { timeout: 240_000 }, () => {
         },
       },
     });
-    browser = await launchBrowser({ width: 1280, height: 900 });
-    page = browser.page;
-    await signInToAdmin(page, `${daemon.url}/admin#spotify`, 'Root', PASSPHRASE, 'Spotify');
+    ({ daemon, browser, page } = admin);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await daemon?.stop();
+    await admin?.close();
     await spotify.close().catch(() => undefined);
-    data.remove();
   });
 
   it("cancelling on Spotify's page says so, and leads back to the panel", async () => {

@@ -1,30 +1,16 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StaffPlayer, StateSnapshot } from '../../src/daemon/http/contract.js';
-import {
-  type Browser,
-  type Daemon,
-  a11yProblems,
-  addUser,
-  assertBuilt,
-  launchBrowser,
-  shot,
-  signInToAdmin,
-  startDaemon,
-  tempDir,
-} from './harness.js';
+import { type AdminPage, type Browser, type Daemon, WAIT, a11yProblems, adminPage, shot } from './harness.js';
 
 // Staff controls on the dashboard and the staff bar, against the real daemon and mpv (--ao=null) (issue 16).
-
-const WAIT = { timeout: 30_000 };
-const PASSPHRASE = 'correct horse battery staple';
 
 async function cookieHeader(browser: Browser): Promise<string> {
   return (await browser.context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
 }
 
 describe('staff controls of the music', { timeout: 180_000 }, () => {
-  const data = tempDir('mb-admin-staff-');
+  let admin: AdminPage;
   let daemon: Daemon;
   let browser: Browser;
   let page: Page;
@@ -37,19 +23,11 @@ describe('staff controls of the music', { timeout: 180_000 }, () => {
   const controls = () => page.locator('mb-admin-dashboard mb-staff-controls');
 
   beforeAll(async () => {
-    assertBuilt();
-    addUser(data.path, 'Root', 'admin', PASSPHRASE);
-    daemon = await startDaemon(data.path);
-    browser = await launchBrowser({ width: 1280, height: 800 });
-    page = browser.page;
-    await signInToAdmin(page, `${daemon.url}/admin`, 'Root', PASSPHRASE, 'Music controls');
+    admin = await adminPage({ prefix: 'mb-admin-staff-', heading: 'Music controls' });
+    ({ daemon, browser, page } = admin);
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await daemon?.stop();
-    data.remove();
-  });
+  afterAll(() => admin?.close());
 
   it('pauses from the dashboard until staff press Play, and the player says so', async () => {
     await expect.poll(async () => (await player()).status, WAIT).toBe('playing');

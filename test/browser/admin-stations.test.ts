@@ -5,7 +5,9 @@ import { icyStream, refusedUrl, type TestStream } from '../../src/player/testing
 import {
   type Browser,
   type Daemon,
+  PASSPHRASE,
   TEST_CONFIG,
+  WAIT,
   a11yProblems,
   addUser,
   assertBuilt,
@@ -20,8 +22,6 @@ import {
 // built daemon's mpv, the kiosk shows its ICY title, and the admin panel adds stations and shows a
 // dead one as failing.
 
-const WAIT = { timeout: 30_000 };
-const PASSPHRASE = 'correct horse battery staple';
 /** Text as a reader hears it: runs of spaces and line breaks as one space. */
 const words = (text: string | null): string => (text ?? '').replace(/\s+/g, ' ').trim();
 

@@ -1,34 +1,20 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, type Daemon, addUser, assertBuilt, launchBrowser, shot, signInToAdmin, startDaemon, tempDir } from './harness.js';
+import { type AdminPage, WAIT, addUser, adminPage, shot } from './harness.js';
 
 // Messages on the users page sit next to what caused them (issue 16).
 
-const WAIT = { timeout: 30_000 };
-const PASSPHRASE = 'correct horse battery staple';
-
 describe('users page messages', { timeout: 180_000 }, () => {
-  const data = tempDir('mb-admin-users-');
-  let daemon: Daemon;
-  let browser: Browser;
+  let admin: AdminPage;
   let page: Page;
 
   beforeAll(async () => {
-    assertBuilt();
-    addUser(data.path, 'Root', 'admin', PASSPHRASE);
-    addUser(data.path, 'Bob', 'member', '1357');
-    daemon = await startDaemon(data.path);
-    browser = await launchBrowser({ width: 1280, height: 800 });
-    page = browser.page;
-    await signInToAdmin(page, `${daemon.url}/admin#users`, 'Root', PASSPHRASE);
+    admin = await adminPage({ prefix: 'mb-admin-users-', view: '#users', before: (dir) => addUser(dir, 'Bob', 'member', '1357') });
+    page = admin.page;
     await page.locator('tr[data-user="Bob"]').waitFor(WAIT);
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await daemon?.stop();
-    data.remove();
-  });
+  afterAll(() => admin?.close());
 
   it('reports a wrong PIN in the person’s own dialog, and warns beside the add form when a person has no PIN', async () => {
     await page.getByRole('button', { name: 'Edit Bob' }).click();

@@ -1,48 +1,29 @@
 import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Browser,
-  type Daemon,
-  a11yProblems,
-  addUser,
-  assertBuilt,
-  launchBrowser,
-  shot,
-  signInToAdmin,
-  startDaemon,
-  tempDir,
-} from './harness.js';
+import { type AdminPage, WAIT, a11yProblems, addUser, adminPage, shot } from './harness.js';
 
 // The users page as a table with each person's sign-in status, a dialog per person, and "tap a card now"
 // that says at once when no reader is there and can be cancelled (issue 16, item 8).
 
-const WAIT = { timeout: 30_000 };
-const PASSPHRASE = 'correct horse battery staple';
-
 describe('users table', { timeout: 180_000 }, () => {
-  const data = tempDir('mb-admin-users-table-');
-  let daemon: Daemon;
-  let browser: Browser;
+  let admin: AdminPage;
   let page: Page;
 
   beforeAll(async () => {
-    assertBuilt();
-    addUser(data.path, 'Root', 'admin', PASSPHRASE);
-    addUser(data.path, 'Bob', 'member', '1357');
-    addUser(data.path, 'Bea', 'member', '2468');
     // The test machine has no card reader: the daemon looks for one and finds none.
-    daemon = await startDaemon(data.path);
-    browser = await launchBrowser({ width: 1280, height: 800 });
-    page = browser.page;
-    await signInToAdmin(page, `${daemon.url}/admin#users`, 'Root', PASSPHRASE);
+    admin = await adminPage({
+      prefix: 'mb-admin-users-table-',
+      view: '#users',
+      before: (dir) => {
+        addUser(dir, 'Bob', 'member', '1357');
+        addUser(dir, 'Bea', 'member', '2468');
+      },
+    });
+    page = admin.page;
     await page.locator('tr[data-user="Bob"]').waitFor(WAIT);
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await daemon?.stop();
-    data.remove();
-  });
+  afterAll(() => admin?.close());
 
   it('lists people with PIN, cards, last seen and plays, and finds them by name', async () => {
     const bob = page.locator('tr[data-user="Bob"]');

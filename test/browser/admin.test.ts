@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Browser,
   type Daemon,
+  PASSPHRASE,
   TEST_CONFIG,
+  WAIT,
   a11yProblems,
   addUser,
   assertBuilt,
@@ -18,8 +20,6 @@ import {
 } from './harness.js';
 import { makeScanLibrary, type TestLibrary } from './test-library.js';
 
-const WAIT = { timeout: 30_000 };
-const PASSPHRASE = 'correct horse battery staple';
 /** Enough files that the scan takes a few seconds, so its progress can be seen. */
 const SCAN_TRACKS = 1200;
 

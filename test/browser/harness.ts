@@ -226,3 +226,70 @@ export async function a11yProblems(page: Page, minTarget = 0): Promise<string[]>
     return problems;
   }, minTarget);
 }
+
+/** How long a browser test waits for what a page should show. */
+export const WAIT = { timeout: 30_000 } as const;
+/** The passphrase of the admin `Root` that `adminPage` creates and signs in. */
+export const PASSPHRASE = 'correct horse battery staple';
+
+/** The built daemon with a signed-in admin panel, from `adminPage`. */
+export interface AdminPage {
+  daemon: Daemon;
+  browser: Browser;
+  /** The signed-in admin panel. */
+  page: Page;
+  /** Closes the browser, stops the daemon and removes its data directory. */
+  close(): Promise<void>;
+}
+
+export interface AdminPageOptions {
+  /** The name of the fresh data directory begins with this (`mb-admin-users-`). */
+  prefix: string;
+  /** The panel's view to open, as its hash (`#users`). @default '' (the dashboard) */
+  view?: string;
+  /** Signing in waits until a heading of this name shows; without it, until the sign-in was sent. */
+  heading?: string;
+  /** @default {width: 1280, height: 800} */
+  viewport?: { width: number; height: number };
+  /** As `startDaemon`'s. @default TEST_CONFIG */
+  config?: Record<string, unknown> | null;
+  /** As `startDaemon`'s. @default 0 (a free port) */
+  port?: number;
+  /** Runs on the data directory after `Root` is added and before the daemon starts: more people, seeded rows. */
+  before?: (dataDir: string) => void;
+  /** Runs once the daemon and the browser are up, before signing in (a fixed clock for the page, rows seeded by the page's time). */
+  beforeSignIn?: (daemon: Daemon, page: Page) => Promise<void>;
+}
+
+/**
+ * The usual start of an admin panel test: a fresh data directory with the admin `Root` (passphrase
+ * `PASSPHRASE`), the built daemon on it, Chromium, and the panel at `view` signed in as `Root`.
+ * What was started is closed again when a step fails.
+ */
+export async function adminPage(options: AdminPageOptions): Promise<AdminPage> {
+  assertBuilt();
+  const data = tempDir(options.prefix);
+  let daemon: Daemon | undefined;
+  let browser: Browser | undefined;
+  const close = async (): Promise<void> => {
+    await browser?.close();
+    await daemon?.stop();
+    data.remove();
+  };
+  try {
+    addUser(data.path, 'Root', 'admin', PASSPHRASE);
+    options.before?.(data.path);
+    daemon = await startDaemon(data.path, {
+      ...(options.port === undefined ? {} : { port: options.port }),
+      ...(options.config === undefined ? {} : { config: options.config }),
+    });
+    browser = await launchBrowser(options.viewport ?? { width: 1280, height: 800 });
+    const page = browser.page;
+    await options.beforeSignIn?.(daemon, page);
+    await signInToAdmin(page, `${daemon.url}/admin${options.view ?? ''}`, 'Root', PASSPHRASE, options.heading);
+    return { daemon, browser, page, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
