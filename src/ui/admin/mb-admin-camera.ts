@@ -1,9 +1,10 @@
 import { LitElement, css, html, nothing, svg } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { moodLook } from '../components/mb-mood-face.js';
-import type { AdminApi, CameraFace, CameraFaces, CameraState, MoodState } from '../data/admin-api.js';
+import type { AdminApi, CameraFace, CameraFaces, CameraState } from '../data/admin-api.js';
 import { ApiError, type ApiClient } from '../data/api-client.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
+import { LiveStateController } from './live-state-controller.js';
 
 /** How often the preview and the faces are fetched while the page is open and visible (ms). */
 const REFRESH_MS = 1000;
@@ -151,15 +152,10 @@ export class MbAdminCamera extends LitElement {
   @state() private _isError = false;
   @state() private _faces: CameraFaces | null = null;
   @state() private _facesMessage = '';
-  @state() private _camera: CameraState | null = null;
-  @state() private _mood: MoodState | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #isConnected = false;
-
-  readonly #onLive = (): void => {
-    this._camera = this.live?.snapshot.state?.camera ?? null;
-    this._mood = this.live?.snapshot.state?.mood ?? null;
-  };
+  /** The camera's status and the room mood, live from the socket. */
+  readonly #live = new LiveStateController(this, { client: () => this.live });
 
   readonly #onVisibility = (): void => {
     if (document.visibilityState === 'visible') this.#schedule(0);
@@ -168,16 +164,13 @@ export class MbAdminCamera extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.#isConnected = true;
-    this.live?.addEventListener('change', this.#onLive);
     document.addEventListener('visibilitychange', this.#onVisibility);
-    this.#onLive();
     this.#schedule(0);
   }
 
   override disconnectedCallback(): void {
     this.#isConnected = false;
     clearTimeout(this.#timer);
-    this.live?.removeEventListener('change', this.#onLive);
     document.removeEventListener('visibilitychange', this.#onVisibility);
     this.#setFrame(null, null);
     this._faces = null;
@@ -224,8 +217,9 @@ export class MbAdminCamera extends LitElement {
   }
 
   #renderMood() {
-    const mood = this._mood;
-    if (this._camera?.status !== 'on' || mood === null || mood.current === null) return nothing;
+    const snapshot = this.#live.state;
+    const mood = snapshot?.mood ?? null;
+    if (snapshot?.camera.status !== 'on' || mood === null || mood.current === null) return nothing;
     return html`<p data-mood=${mood.current}>
       Room: <strong>${moodLook(mood.current).label}</strong> (${Math.round(mood.confidence * 100)}%) · ${mood.faces}
       face${mood.faces === 1 ? '' : 's'}${mood.why ? html` · <span class="muted">${mood.why}</span>` : nothing}
@@ -344,7 +338,7 @@ export class MbAdminCamera extends LitElement {
   }
 
   override render() {
-    const camera = this._camera;
+    const camera = this.#live.state?.camera ?? null;
     return html`<h2>Camera</h2>
       <p>
         Camera: <strong data-camera=${camera?.status ?? 'unknown'}>${camera === null ? 'unknown' : CAMERA_TEXT[camera.status]}</strong>${

@@ -6,6 +6,7 @@ import { moodColour } from '../components/mood-colours.js';
 import type { AdminApi, AdminTrack, KnownMood, LibraryState } from '../data/admin-api.js';
 import type { ApiClient } from '../data/api-client.js';
 import { ADMIN_STYLES, formatTime, messageOf } from './admin-styles.js';
+import { LiveStateController } from './live-state-controller.js';
 
 const PAGE = 50;
 const ORIGINS: Record<string, string> = {
@@ -105,7 +106,6 @@ export class MbAdminLibrary extends LitElement {
   @property({ attribute: false }) api!: AdminApi;
   /** The live link: the library area of its state drives the scan progress. */
   @property({ attribute: false }) live: ApiClient | null = null;
-  @state() private _library: LibraryState | null = null;
   @state() private _isStarting = false;
   @state() private _scanError = '';
   @state() private _items: AdminTrack[] = [];
@@ -125,19 +125,20 @@ export class MbAdminLibrary extends LitElement {
   /** The track being listened to in the page (one at a time), or null. */
   @state() private _previewId: number | null = null;
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
+  #wasScanning = false;
 
-  readonly #onLive = (): void => {
-    const library = this.live?.snapshot.state?.library ?? null;
-    const wasScanning = this._library?.scanning === true;
-    this._library = library;
-    // A finished scan changed the tracks: show them.
-    if (wasScanning && library?.scanning === false) void this.#load();
-  };
+  /** The scan's progress, live from the socket; a finished scan changed the tracks, so they are read again. */
+  readonly #live = new LiveStateController(this, {
+    client: () => this.live,
+    onChange: (state) => {
+      const library = state?.library ?? null;
+      if (this.#wasScanning && library?.scanning === false) void this.#load();
+      this.#wasScanning = library?.scanning === true;
+    },
+  });
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.live?.addEventListener('change', this.#onLive);
-    this.#onLive();
     void this.#load();
     void this.#loadMoods();
   }
@@ -152,7 +153,6 @@ export class MbAdminLibrary extends LitElement {
 
   override disconnectedCallback(): void {
     clearTimeout(this.#searchTimer);
-    this.live?.removeEventListener('change', this.#onLive);
     super.disconnectedCallback();
   }
 
@@ -319,7 +319,7 @@ export class MbAdminLibrary extends LitElement {
   }
 
   #renderScan() {
-    const library = this._library;
+    const library = this.#live.state?.library ?? null;
     const isScanning = library?.scanning === true;
     const last = library?.lastScan ?? null;
     return html`<section class="card scan" aria-labelledby="scan-h" data-scanning=${isScanning}>
