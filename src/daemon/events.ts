@@ -75,7 +75,7 @@ export type MoodboxEvents = {
   /** Someone signed in at the kiosk (PIN or card). Owner: kiosk presence. */
   personSignedIn: { readonly user: KioskUser };
   /** The kiosk went back to guest mode. */
-  personSignedOut: { readonly user: KioskUser; readonly reason: 'button' | 'card' | 'inactivity' | 'replaced' };
+  personSignedOut: { readonly user: KioskUser; readonly reason: 'button' | 'card' | 'inactivity' | 'replaced' | 'deleted' | 'disabled' };
   /** A card nobody is linked to was read at the kiosk. */
   unknownCardRead: { readonly at: number };
   /** What plays, its position, pause and volume changed. Owner: the music director. */

@@ -183,7 +183,7 @@ export class Moodbox implements MoodboxCore {
       cameraParts === undefined || emotionModel === undefined
         ? undefined
         : new PersonalCalibrationService(
-            { store: store.calibrations, clock, model: emotionModel, signedIn: () => this.presence.user },
+            { store: store.calibrations, clock, model: emotionModel, signedIn: () => this.presence.user, bus },
             cameraParts.vision,
           );
     if (this.calibration !== undefined) {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { MoodboxEvents } from './events.js';
 import { EventBus } from './kernel/event-bus.js';
 import { openSqliteStore, type SqliteStore } from './store/sqlite-store.js';
 import { FakeClock } from './testing/fake-clock.js';
@@ -35,7 +36,7 @@ function setup() {
   const events = new EventBus<VisionEvents>();
   let signedIn: { id: number } | null = ada;
   const service = new PersonalCalibrationService(
-    { store: store.calibrations, clock, model: () => MODEL, signedIn: () => signedIn },
+    { store: store.calibrations, clock, model: () => MODEL, signedIn: () => signedIn, bus: new EventBus<MoodboxEvents>() },
     { events },
   );
   /** One analysed frame with this face as the target (and a small face beside it). */

@@ -40,18 +40,20 @@ export interface PersonalCalibrationDeps {
   model: () => CalibrationModel | undefined;
   /** Who is signed in at the kiosk. */
   signedIn: () => { id: number } | null;
+  /** The kiosk's sign-outs (the app's bus): a person's recording and cached calibration go when they leave. */
+  bus: { on(event: 'personSignedOut', listener: (payload: { readonly user: { readonly id: number } }) => void): () => void };
 }
 
 /**
  * Records a signed-in person's faces for their calibration (the target face of each analysed
  * frame: logits and embedding, never pixels), fits and stores their head, and reads their face
- * through it while they are signed in. Sessions live in memory until `finish`.
+ * through it while they are signed in. Sessions live in memory until `finish`, or until they sign out.
  */
 export class PersonalCalibrationService {
   readonly #deps: PersonalCalibrationDeps;
   #latest: { at: number; logits: Float32Array; embedding: Float32Array | undefined } | undefined;
   readonly #sessions = new Map<number, { startedAt: number; samples: CalibrationSample[] }>();
-  /** Stored calibrations read by `personalize`, by person; dropped on save and delete. */
+  /** Stored calibrations read by `personalize`, by person; dropped on save, delete and sign-out. */
   readonly #cache = new Map<number, StoredCalibration | null>();
 
   constructor(deps: PersonalCalibrationDeps, vision: { events: EventBus<VisionEvents> }) {
@@ -60,6 +62,12 @@ export class PersonalCalibrationService {
       const target = faces.find((f) => f.isTarget);
       this.#latest =
         target?.logits === undefined ? undefined : { at: this.#deps.clock.now(), logits: target.logits, embedding: target.embedding };
+    });
+    // Signed out (by the button, a card, the idle timeout, or their account deleted or disabled):
+    // nothing of theirs stays in memory, and a later person with the same id cannot be read through it.
+    deps.bus.on('personSignedOut', ({ user }) => {
+      this.#sessions.delete(user.id);
+      this.#cache.delete(user.id);
     });
   }
 

@@ -119,7 +119,7 @@ export class KioskPresence implements Service {
   }
 
   /** Ends the kiosk session of whoever is signed in, if anyone. */
-  signOut(reason: 'button' | 'card' | 'inactivity' | 'replaced'): void {
+  signOut(reason: 'button' | 'card' | 'inactivity' | 'replaced' | 'deleted' | 'disabled'): void {
     if (this.#current === undefined) return;
     const { user, token } = this.#current;
     this.#auth.signOut(token);

@@ -53,7 +53,7 @@ export async function buildTestServer(
     cards?: RfidReader;
     stations?: ServerDeps['stations'];
     /** Builds the personal calibrations from the server's own store and kiosk presence; none: the camera is off. */
-    calibration?: (deps: { store: SqliteStore; presence: KioskPresence; clock: Clock }) => ServerDeps['calibration'];
+    calibration?: (deps: { store: SqliteStore; presence: KioskPresence; clock: Clock; bus: MoodboxBus }) => ServerDeps['calibration'];
   } = {},
 ): Promise<TestServer> {
   const clock = options.clock ?? new FakeClock();
@@ -99,7 +99,7 @@ export async function buildTestServer(
       spotify: options.spotify,
       metrics: options.metrics,
       stations: options.stations,
-      calibration: options.calibration?.({ store, presence, clock }),
+      calibration: options.calibration?.({ store, presence, clock, bus }),
     },
     { ws: settings.current.ws },
   );

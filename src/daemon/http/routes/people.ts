@@ -201,6 +201,8 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<PeopleRoutesOptions> = asyn
         if (body.disabled === true) store.sessions.deleteForUser(id);
         return updated;
       });
+      // Signed out at the kiosk at once, not at the next session check.
+      if (body.disabled === true && deps.presence.user?.id === id) deps.presence.signOut('disabled');
       audit('user.update', actor(request), user.name, { fields: Object.keys(body) });
       return view(user);
     },
@@ -262,6 +264,8 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<PeopleRoutesOptions> = asyn
       const { history } = request.query;
       const user = mustFind(id);
       if (id === request.principal?.user.id) throw new MoodboxError('MB_ERR_CONFLICT', 'You cannot delete your own account.');
+      // Signed out at the kiosk first: nothing keeps acting for them (or reading them through their calibration).
+      if (deps.presence.user?.id === id) deps.presence.signOut('deleted');
       store.users.delete(id, history);
       audit('user.delete', actor(request), user.name, { history });
       return reply.status(204).send(null);
