@@ -1,10 +1,12 @@
 // Issue 19: a signed-in person calibrates Moodbox to their own expressions at the kiosk, in a guided
 // session, sees whether it is used (and why not), is read through it while signed in, cancels a
-// redo without losing it, and deletes it. What is stored is checked in the daemon's SQLite file.
+// redo without losing it, and deletes it; signed in by card too, with no token on any screen.
+// What is stored is checked in the daemon's SQLite file.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { type ServerResponse, createServer } from 'node:http';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -279,6 +281,65 @@ function expectedWords(row: StoredRow): { status: string; text: string } {
   return { status: 'not-used', text: `Not used because ${head.reason}.` };
 }
 
+/** Ada's card, as the recorded reports type it. */
+const CARD = { id: '0004417733', recording: 'em4100-card' };
+
+/** Links `cardId` to `name` in the database of `dataDir`, as an admin does (before the daemon starts). */
+function linkCard(dataDir: string, name: string, cardId: string): void {
+  const db = new Database(join(dataDir, 'moodbox.db'));
+  try {
+    const user = db.prepare<[string], { id: number }>('SELECT id FROM users WHERE name = ?').get(name);
+    if (user === undefined) throw new Error(`Expected a user named ${name} to link the card to`);
+    db.prepare('INSERT INTO cards (card_id, user_id, label, created_at) VALUES (?, ?, ?, ?)').run(cardId, user.id, '', Date.now());
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Starts the daemon with an RFID reader that types recorded HID reports (`fake-rfid-reader.mjs`
+ * preloaded in place of node-hid); `tap` drops one recorded card read for it to send.
+ */
+async function startDaemonWithReader(
+  dataDir: string,
+  config: Record<string, unknown>,
+): Promise<{ daemon: Daemon; tap: (recording: string) => void }> {
+  const taps = join(dataDir, 'hid-taps');
+  mkdirSync(taps);
+  const saved = { options: process.env['NODE_OPTIONS'], dir: process.env['MOODBOX_FAKE_HID_DIR'] };
+  const preload = pathToFileURL(join(ROOT, 'test/browser/fake-rfid-reader.mjs')).href;
+  process.env['NODE_OPTIONS'] = `${saved.options ?? ''} --import ${preload}`.trim();
+  process.env['MOODBOX_FAKE_HID_DIR'] = taps;
+  let daemon: Daemon;
+  try {
+    daemon = await startDaemon(dataDir, { config });
+  } finally {
+    for (const [key, value] of [
+      ['NODE_OPTIONS', saved.options],
+      ['MOODBOX_FAKE_HID_DIR', saved.dir],
+    ] as const) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+  const recorded = JSON.parse(readFileSync(join(ROOT, 'src/daemon/testing/fixtures/hid-card-reports.json'), 'utf8')) as Record<
+    string,
+    { reports: unknown[] }
+  >;
+  let n = 0;
+  return {
+    daemon,
+    tap: (recording) => {
+      const reports = recorded[recording]?.reports;
+      if (reports === undefined) throw new Error(`Expected a recorded card read named ${recording}`);
+      // Written aside and renamed in, so the reader never reads half a file.
+      const file = join(taps, `tap-${++n}`);
+      writeFileSync(`${file}.part`, JSON.stringify({ reports }));
+      renameSync(`${file}.part`, `${file}.json`);
+    },
+  };
+}
+
 describe('personal expression calibration at the kiosk (issue 19)', { timeout: 600_000 }, () => {
   let browser: Browser | undefined;
   const cleanups: Array<() => Promise<unknown> | void> = [];
@@ -456,5 +517,54 @@ describe('personal expression calibration at the kiosk (issue 19)', { timeout: 6
     // Signed out, the same face is read by the generic model again.
     await page.locator('button[data-action="sign-out"]').click();
     await expect.poll(async () => (await state(daemon)).mood.isPersonal ?? false, WAIT).toBe(false);
+  });
+  it('a person signed in with their card calibrates from the kiosk screen, and still sees it after a reload', async () => {
+    assertBuilt();
+    const data = tempDir('mb-kiosk-calibration-card-');
+    cleanups.push(() => data.remove());
+    addUser(data.path, 'Ada', 'member', '2468');
+    linkCard(data.path, 'Ada', CARD.id);
+    const { daemon, tap } = await startDaemonWithReader(data.path, { ...TEST_CONFIG, camera: { enabled: true, source: 'demo' } });
+    cleanups.push(async () => void (await daemon.stop()));
+    await waitForCamera(daemon);
+
+    browser = await launchBrowser({ width: 800, height: 480 });
+    const { page } = browser;
+    await page.goto(`${daemon.url}/`);
+    await page.locator('mb-kiosk main > :is(section, .attract)').first().waitFor(WAIT);
+    // No PIN anywhere: the card alone signs Ada in, and no screen holds a token.
+    tap(CARD.recording);
+    await page.locator('header .who').filter({ hasText: 'Ada' }).waitFor(WAIT);
+    expect((await state(daemon)).session.user?.name).toBe('Ada');
+    const attract = page.locator('.attract');
+    if (await attract.isVisible()) await attract.click({ timeout: 3000 }).catch(() => undefined);
+
+    await openExpressions(page);
+    const section = page.locator('mb-me .calibration');
+    expect(await section.getAttribute('data-status')).toBe('none');
+    expect(await section.textContent()).not.toContain('Sign in');
+    await shot(page, 'kiosk-calibration-card-none');
+
+    const { prompts } = await calibrate(page, 'kiosk-calibration-card');
+    expect(prompts).toEqual(PROMPTS);
+    const row = storedCalibration(data.path, 'Ada');
+    if (row === undefined) throw new Error('Expected a stored calibration for Ada after the session');
+    expectNumbersOnly(data.path, row);
+    const words = expectedWords(row);
+    expect(await page.locator('mb-calibration .result').getAttribute('data-status')).toBe(words.status);
+    await page.locator('mb-calibration button[data-action="close-calibration"]').click();
+    await expect.poll(() => section.getAttribute('data-status'), WAIT).toBe(words.status);
+
+    // A reload: still signed in at the kiosk, the screen shows and changes the calibration as before.
+    await page.reload();
+    await page.locator('header .who').filter({ hasText: 'Ada' }).waitFor(WAIT);
+    if (await attract.isVisible()) await attract.click({ timeout: 3000 }).catch(() => undefined);
+    await openExpressions(page);
+    expect(await section.getAttribute('data-status')).toBe(words.status);
+    expect(await section.textContent()).toContain(words.text);
+    await section.locator('button[data-action="delete-calibration"]').click();
+    await section.locator('button[data-action="confirm-delete-calibration"]').click();
+    await expect.poll(() => section.getAttribute('data-status'), WAIT).toBe('none');
+    expect(storedCalibration(data.path, 'Ada')).toBeUndefined();
   });
 });

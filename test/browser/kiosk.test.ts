@@ -52,7 +52,7 @@ describe('kiosk against the real daemon', { timeout: 120_000 }, () => {
       state.camera.status
     ];
     await expect.poll(() => page.locator('header .camera').textContent(), WAIT).toContain(cameraText);
-    expect(await page.locator('footer .privacy').textContent()).toContain('Nothing is recorded');
+    expect(await page.locator('footer .privacy').textContent()).toContain('No picture is recorded or sent anywhere');
     await page.locator('button[data-action="sign-in"]').waitFor(WAIT);
     const firstRender = await page.evaluate(() => performance.getEntriesByName('mb-first-render')[0]?.startTime ?? Number.NaN);
     console.log(`kiosk first render: ${firstRender.toFixed(0)} ms after navigation start; UI bundle: ${bundleSizes()}`);

@@ -18,7 +18,7 @@ import { actingFor } from './kiosk-person.js';
 import { applianceRoutes } from './routes/appliance.js';
 import { healthRoutes } from './routes/health.js';
 import { peopleRoutes } from './routes/people.js';
-import { calibrationRoutes } from './routes/calibration.js';
+import { calibrationRequests } from './routes/calibration-requests.js';
 import type { PersonalCalibrationService } from '../personal-calibration-service.js';
 import { playerAdminRoutes, type StaffControls } from './routes/player-admin.js';
 import { meRequests } from './routes/me-requests.js';
@@ -47,7 +47,7 @@ export interface ServerDeps {
   auth: AuthService;
   presence: KioskPresence;
   settings: LiveConfig;
-  /** Personal expression calibrations; absent when the camera is off (the routes say so). */
+  /** Personal expression calibrations; absent when the camera is off (the `me/calibration*` requests say so). */
   calibration?: PersonalCalibrationService | undefined;
   /** The health of every service, in start order. */
   services: () => ServiceHealthView[];
@@ -185,6 +185,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     ...sessionRequests({ presence: deps.presence }),
     ...playerRequests({ music: deps.music, presence: deps.presence }),
     ...meRequests({ presence: deps.presence, store: deps.store, settings: deps.settings }),
+    ...calibrationRequests({ presence: deps.presence, calibration: deps.calibration }),
   };
   const wsStats = registerWs(
     app,
@@ -211,7 +212,6 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     clock: deps.clock,
     selfRegistration: () => deps.settings.current.sessions.selfRegistration,
   });
-  await app.register(calibrationRoutes, { calibration: deps.calibration });
   await app.register(statsRoutes, { store: deps.store });
   await app.register(tracksRoutes, { store: deps.store, clock: deps.clock, onLibraryEdited: () => deps.library?.edited?.() });
   await app.register(settingsRoutes, { settings: deps.settings, store: deps.store, clock: deps.clock });

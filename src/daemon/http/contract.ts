@@ -179,6 +179,18 @@ export interface ClientRequests {
   'me/history': { data: RequestData<'me/history'>; reply: Page<MyPlay> };
   /** Sets the signed-in person's preferences; the reply is all of them. */
   'me/preferences': { data: RequestData<'me/preferences'>; reply: MyPreferences };
+  /** The signed-in person's expression calibration: in use or not, and why. */
+  'me/calibration': { data: RequestData<'me/calibration'>; reply: CalibrationView };
+  /** Starts (or redoes) recording their expressions. */
+  'me/calibration/start': { data: RequestData<'me/calibration/start'>; reply: CalibrationView };
+  /** Records the face in view as `expression`; `MB_ERR_CAMERA_NO_FACE` while no face is in view. */
+  'me/calibration/sample': { data: RequestData<'me/calibration/sample'>; reply: CalibrationView };
+  /** Fits and stores their calibration from the recording. */
+  'me/calibration/finish': { data: RequestData<'me/calibration/finish'>; reply: CalibrationView };
+  /** Drops the recording in progress; what is stored stays. */
+  'me/calibration/cancel': { data: RequestData<'me/calibration/cancel'>; reply: CalibrationView };
+  /** Deletes their stored calibration. */
+  'me/calibration/delete': { data: RequestData<'me/calibration/delete'>; reply: CalibrationView };
 }
 
 /** What the kiosk offers before anyone signs in (`session/options`). */
@@ -245,8 +257,8 @@ export type ClientMessage = {
     data?: ClientRequests[K]['data'];
     /**
      * The kiosk session token of the person signed in at the kiosk (from `POST /api/session/pin`),
-     * for requests that act for them: `player/like`, `player/skip`, `session/sign-out`, and
-     * `player/play` while someone is signed in. The kiosk's own screen may leave it out.
+     * for requests that act for them: `player/like`, `player/skip`, `session/sign-out`, `me/*`,
+     * and `player/play` while someone is signed in. The kiosk's own screen may leave it out.
      */
     token?: string;
   };
@@ -264,9 +276,9 @@ export interface Page<T> {
   total: number;
 }
 
-/** The signed-in person's expression calibration (`GET /api/me/calibration` and the calls beside it). */
+/** The signed-in person's expression calibration (`me/calibration` and the requests beside it). */
 export type CalibrationView = Static<typeof CalibrationViewSchema>;
-/** An expression a guided calibration asks for (`POST /api/me/calibration/samples`). */
+/** An expression a guided calibration asks for (`me/calibration/sample`). */
 export type CalibrationExpression = Static<typeof CalibrationExpressionSchema>;
 
 /** The answer to a PIN sign-in at the kiosk (`POST /api/session/pin`). */

@@ -144,6 +144,16 @@ describe('the data of every request is checked once, before its handler runs', (
       data: { avoidMoods: 'sad' },
       expected: 'Expected data like {"avoidMoods": ["sad"]}, got {"avoidMoods":"sad"} (data.avoidMoods: must be array)',
     },
+    'me/calibration': { data: {}, expected: 'Expected no data, got {}' },
+    'me/calibration/start': { data: 'now', expected: 'Expected no data, got "now"' },
+    'me/calibration/sample': {
+      data: { expression: 'bored' },
+      expected:
+        'Expected data like {"expression": "happy"}, the expression one of neutral, happy, sad, surprise, angry, got {"expression":"bored"} (data.expression: must be equal to constant)',
+    },
+    'me/calibration/finish': { data: 0, expected: 'Expected no data, got 0' },
+    'me/calibration/cancel': { data: false, expected: 'Expected no data, got false' },
+    'me/calibration/delete': { data: [1], expected: 'Expected no data, got [1]' },
     'player/skip': {
       data: { trackId: 3, why: 'boring' },
       expected:

@@ -1,12 +1,12 @@
-import type { CalibrationExpression, CalibrationView, ClientRequests, KioskSession, TrackView } from '../../daemon/http/contract.js';
-import { type ApiClient, ApiError, httpJson } from './api-client.js';
+import type { CalibrationExpression, ClientRequests, KioskSession, TrackView } from '../../daemon/http/contract.js';
+import { type ApiClient, httpJson } from './api-client.js';
 
 type Reply<K extends keyof ClientRequests> = Promise<ClientRequests[K]['reply']>;
 
 /**
  * What the kiosk asks of the daemon: sign-in by name and PIN, self-registration, sign-out, the
  * player requests (`player/play`, `player/like`, `player/unlike`, `player/skip`) and the signed-in
- * person's own requests (`me/*`, `session/stay`) over the socket, each with the kiosk token when
+ * person's own requests (`me/*`, their calibration among them, `session/stay`) over the socket, each with the kiosk token when
  * this screen holds one (the daemon acts for a signed-in person only on their token, or on the
  * kiosk's own screen). Holds the token in memory only: a reload signs the person out of this
  * screen, never leaves the token on a shared device.
@@ -83,61 +83,42 @@ export class KioskApi {
     return this.client.request('me/preferences', preferences, { token: this.#token });
   }
 
-  /**
-   * Whether this screen may act for the signed-in person over HTTP: it holds their token (they
-   * entered their PIN here). The calibration calls need it.
-   */
-  get canCalibrate(): boolean {
-    return this.#token !== null;
-  }
-
   /** The signed-in person's expression calibration: none, in use, or not used and why. */
-  calibration(): Promise<CalibrationView> {
-    return this.#asPerson('GET', '/api/me/calibration');
+  calibration(): Reply<'me/calibration'> {
+    return this.client.request('me/calibration', null, { token: this.#token });
   }
 
   /** Starts (or restarts) recording their expressions; what is stored stays until `finishCalibration`. */
-  startCalibration(): Promise<CalibrationView> {
-    return this.#asPerson('POST', '/api/me/calibration/start');
+  startCalibration(): Reply<'me/calibration/start'> {
+    return this.client.request('me/calibration/start', null, { token: this.#token });
   }
 
   /**
-   * Records the face in view as `expression`: only the model's numbers are kept. Rejects with
-   * `ApiError` status 409 while no face is in view.
+   * Records the face in view as `expression`: only the model's numbers are kept. Rejects with an
+   * `ApiError` of code `MB_ERR_CAMERA_NO_FACE` while no face is in view.
    */
-  recordCalibrationSample(expression: CalibrationExpression): Promise<CalibrationView> {
-    return this.#asPerson('POST', '/api/me/calibration/samples', { expression });
+  recordCalibrationSample(expression: CalibrationExpression): Reply<'me/calibration/sample'> {
+    return this.client.request('me/calibration/sample', { expression }, { token: this.#token });
   }
 
   /** Fits and stores their calibration from the recording, and says whether it is used and why. */
-  finishCalibration(): Promise<CalibrationView> {
-    return this.#asPerson('POST', '/api/me/calibration/finish');
+  finishCalibration(): Reply<'me/calibration/finish'> {
+    return this.client.request('me/calibration/finish', null, { token: this.#token });
   }
 
   /** Drops the recording in progress; what is stored stays. */
-  cancelCalibration(): Promise<CalibrationView> {
-    return this.#asPerson('POST', '/api/me/calibration/cancel');
+  cancelCalibration(): Reply<'me/calibration/cancel'> {
+    return this.client.request('me/calibration/cancel', null, { token: this.#token });
   }
 
   /** Deletes their stored calibration. */
-  deleteCalibration(): Promise<CalibrationView> {
-    return this.#asPerson('DELETE', '/api/me/calibration');
+  deleteCalibration(): Reply<'me/calibration/delete'> {
+    return this.client.request('me/calibration/delete', null, { token: this.#token });
   }
 
   /** Creates a member account with this name and PIN (when the admin allows it), then signs them in. */
   async register(name: string, pin: string): Promise<KioskSession> {
     await httpJson<unknown>('POST', '/api/users', { body: { name, pin } });
     return this.signIn(name, pin);
-  }
-
-  #asPerson(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<CalibrationView> {
-    const token = this.#token;
-    if (token === null) {
-      return Promise.reject(new ApiError('MB_ERR_AUTH_REQUIRED', 'Sign in with your PIN on this screen to do this.', 401));
-    }
-    return httpJson<CalibrationView>(method, path, {
-      headers: { authorization: `Bearer ${token}` },
-      ...(body === undefined ? {} : { body }),
-    });
   }
 }

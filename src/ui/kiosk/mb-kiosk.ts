@@ -665,7 +665,7 @@ export class MbKiosk extends LitElement {
       </header>
       <main>${s === null ? this.#renderConnecting() : this.#isIdle(s) ? this.#renderAttract(s) : this.#renderMain(s)}</main>
       <footer>
-        <span class="privacy">The camera only reads expressions to choose music. Nothing is recorded or sent anywhere.</span>
+        <span class="privacy">The camera only reads expressions to choose music. No picture is recorded or sent anywhere.</span>
       </footer>
       ${this._isOnline ? nothing : html`<div class="banner" role="alert">Offline: reconnecting to Moodbox…</div>`}
       ${

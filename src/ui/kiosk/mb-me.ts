@@ -410,10 +410,6 @@ export class MbMe extends LitElement {
   async #loadCalibration(): Promise<void> {
     const api = this.api;
     if (api === null) return;
-    if (!api.canCalibrate) {
-      this._calibration = 'Sign in with your PIN on this screen to see or make your calibration.';
-      return;
-    }
     try {
       this._calibration = await api.calibration();
     } catch (err) {

@@ -1,4 +1,4 @@
-import type { KioskPresence } from '../../auth/kiosk-presence.js';
+import type { KioskPresence, KioskUser } from '../../auth/kiosk-presence.js';
 import type { LiveConfig } from '../../config/live-config.js';
 import { MoodboxError } from '../../kernel/errors.js';
 import type { Store } from '../../store/store.js';
@@ -26,6 +26,18 @@ const sorted = (values: Iterable<string>): string[] =>
   [...new Set(values)].filter((v) => v.trim() !== '').sort((a, b) => a.localeCompare(b));
 
 /**
+ * The person a `me/*` request acts for (`actingFor`: their token, or the kiosk's own screen), their
+ * idle sign-out started again. `MB_ERR_AUTH_REQUIRED` when nobody is signed in, when this screen may
+ * not act for them, or when their session has just run out; `what` completes "Sign in to …".
+ */
+export function signedInPerson(context: WsContext, presence: Pick<KioskPresence, 'touch'>, what: string): KioskUser {
+  if (context.actingFor(what) === null) throw new MoodboxError('MB_ERR_AUTH_REQUIRED', `Sign in to ${what}: nobody is signed in`);
+  const person = presence.touch();
+  if (person === null) throw new MoodboxError('MB_ERR_AUTH_REQUIRED', `Sign in again to ${what}: you were signed out`);
+  return person;
+}
+
+/**
  * The signed-in person's own side of the kiosk on `/ws`: "tap to stay", their likes, history and
  * preferences. WebSocket requests rather than the `/api/me` routes because after a card sign-in
  * no screen holds a token, and the kiosk's own screen acts for whoever is signed in at it
@@ -35,9 +47,7 @@ export function meRequests({ presence, store, settings }: MeRequestsDeps): WsHan
   const idleTimeoutS = (): number => settings.current.sessions.kioskIdleTimeoutS;
   /** The person these requests act for, their idle time started again; refused when nobody is signed in. */
   const me = (context: WsContext, what: string) => {
-    if (context.actingFor(what) === null) throw new MoodboxError('MB_ERR_AUTH_REQUIRED', `Sign in to ${what}: nobody is signed in`);
-    const person = presence.touch();
-    if (person === null) throw new MoodboxError('MB_ERR_AUTH_REQUIRED', `Sign in again to ${what}: you were signed out`);
+    const person = signedInPerson(context, presence, what);
     const user = store.users.get(person.id);
     if (user === undefined) throw new MoodboxError('MB_ERR_AUTH_REQUIRED', `Sign in again to ${what}: the account is gone`);
     return user;

@@ -4,7 +4,7 @@ const Counts = Type.Record(Type.String(), Type.Integer({ minimum: 0 }));
 
 /**
  * The expressions a guided calibration asks for, in the order it asks. The same list as the
- * service's `CALIBRATION_EXPRESSIONS` (`routes/calibration.ts` fails to compile when they differ).
+ * service's `CALIBRATION_EXPRESSIONS` (`routes/calibration-requests.ts` fails to compile when they differ).
  */
 export const CalibrationExpressionSchema = Type.Union([
   Type.Literal('neutral'),

@@ -1,4 +1,5 @@
 import { Type, type TSchema } from 'typebox';
+import { CalibrationSampleBody } from './calibration.js';
 import { PreferencesBody } from './people.js';
 
 /** What a WebSocket request type sends as `data`, and who may send it. */
@@ -47,6 +48,21 @@ export const CLIENT_REQUEST_SPECS = {
   }),
   /** Sets the signed-in person's languages, favourite artists and moods to avoid (each list replaces the one stored). */
   'me/preferences': spec({ data: PreferencesBody, expected: 'data like {"avoidMoods": ["sad"]}' }),
+  /** The signed-in person's expression calibration: none, a recording in progress, in use or not and why. */
+  'me/calibration': spec({ data: NoData, expected: 'no data' }),
+  /** Starts (or redoes) recording the signed-in person's expressions; what is stored stays until they finish. */
+  'me/calibration/start': spec({ data: NoData, expected: 'no data' }),
+  /** Records the face in view (the largest, centred one) as the expression asked for: its model outputs, never its picture. */
+  'me/calibration/sample': spec({
+    data: CalibrationSampleBody,
+    expected: 'data like {"expression": "happy"}, the expression one of neutral, happy, sad, surprise, angry',
+  }),
+  /** Fits and stores the signed-in person's calibration from the recording. */
+  'me/calibration/finish': spec({ data: NoData, expected: 'no data' }),
+  /** Drops the recording in progress; what is stored stays. */
+  'me/calibration/cancel': spec({ data: NoData, expected: 'no data' }),
+  /** Deletes the signed-in person's stored calibration (and any recording in progress). */
+  'me/calibration/delete': spec({ data: NoData, expected: 'no data' }),
   /** A tap on a suggestion: plays that track now. */
   'player/play': spec({ data: TrackData, expected: 'data like {"trackId": 12}' }),
   /** The signed-in person likes a track. */
