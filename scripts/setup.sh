@@ -91,28 +91,47 @@ want="$(cat package-lock.json <(echo "node $node_version $(uname -m)") | sha256s
 if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
   say "installing npm packages and building the native modules (a few minutes the first time)"
   mkdir -p .cache
-  # The OpenCV binding is glue between JavaScript and the system's OpenCV, which does the pixel
-  # work: -O1 compiles it a fifth faster than its default -O3, and whole-frame times stayed within
-  # the noise (`moodbox bench vision`, -O1 and -O3 builds alternated). SQLite (C) keeps its -O3.
-  export CXXFLAGS="${CXXFLAGS:-} -O1"
-  # npm runs the native builds side by side (OpenCV's files two at a time, SQLite's one large file
-  # beside them) and keeps their output; a line every 15 s says how far the binding is.
-  npm ci --no-audit --no-fund --loglevel=error >.cache/npm-ci.log 2>&1 &
-  npm_pid=$!
-  binding=node_modules/@u4/opencv4nodejs
-  while kill -0 "$npm_pid" 2>/dev/null; do
-    for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do kill -0 "$npm_pid" 2>/dev/null && sleep 1; done
-    if [[ -d "$binding/build" ]]; then
-      total="$(grep -c -E '"cc/.*\.cc"' "$binding/binding.gyp" || true)"
-      done_files="$(find "$binding/build" -name '*.o' 2>/dev/null | wc -l)"
-      say "  native build: OpenCV binding $done_files of $total files compiled"
-    fi
-  done
-  wait "$npm_pid" || {
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >.cache/npm-ci.log 2>&1 || {
     say "npm ci failed; the end of its log (.cache/npm-ci.log):"
     tail -n 40 .cache/npm-ci.log >&2
     exit 1
   }
+  # The packages' own build steps, each in its own `npm rebuild` so that they run side by side
+  # (npm alone runs them one at a time on a two-core machine): the OpenCV binding's files two at a
+  # time, SQLite's one large file beside them. Each keeps its output in .cache/npm-rebuild-*.log.
+  # The OpenCV binding is glue between JavaScript and the system's OpenCV, which does the pixel
+  # work: -O1 compiles it a fifth faster than its default -O3, and whole-frame times stayed within
+  # the noise (`moodbox bench vision`, -O1 and -O3 builds alternated). SQLite (C) keeps its -O3.
+  export CXXFLAGS="${CXXFLAGS:-} -O1"
+  mapfile -t native < <(node -e '
+    const { packages } = require("./package-lock.json");
+    for (const [path, p] of Object.entries(packages))
+      if (p.hasInstallScript && require("fs").existsSync(path)) console.log(path.replace(/^.*node_modules\//, ""));')
+  builds=()
+  for name in "${native[@]}"; do
+    log=".cache/npm-rebuild-${name//\//_}.log"
+    npm rebuild "$name" --foreground-scripts --no-audit --no-fund --loglevel=error >"$log" 2>&1 &
+    builds+=("$!|$name|$log")
+  done
+  binding=node_modules/@u4/opencv4nodejs
+  total="$(grep -c -E '"cc/.*\.cc"' "$binding/binding.gyp" || true)"
+  running() { for job in "${builds[@]}"; do kill -0 "${job%%|*}" 2>/dev/null && return 0; done; return 1; }
+  while running; do
+    for _ in $(seq 15); do running && sleep 1; done
+    if running; then
+      say "  native build: OpenCV binding $(find "$binding/build" -name '*.o' 2>/dev/null | wc -l) of $total files compiled"
+    fi
+  done
+  failed=0
+  for job in "${builds[@]}"; do
+    IFS='|' read -r pid name log <<<"$job"
+    wait "$pid" || {
+      say "building $name failed; the end of its log ($log):"
+      tail -n 40 "$log" >&2
+      failed=1
+    }
+  done
+  ((failed == 0)) || exit 1
   echo "$want" >"$stamp"
 fi
 
