@@ -49,6 +49,34 @@ async function layoutProblems(page: Page, tiles: number): Promise<string[]> {
         problems.push(`"${text.textContent}" is cut: ${text.scrollWidth} px wide in ${text.clientWidth} px`);
       if (!inside(text.getBoundingClientRect(), main)) problems.push(`"${text.textContent}" is not inside the screen`);
     }
+    // The room mood is a rounded box: no corner of its text may fall outside its rounded corners.
+    const pill = root.querySelector<HTMLElement>('.mood');
+    if (pill) {
+      const b = pill.getBoundingClientRect();
+      const r = Math.min(parseFloat(getComputedStyle(pill).borderTopLeftRadius) || 0, b.height / 2, b.width / 2);
+      const inRounded = (x: number, y: number): boolean => {
+        const cx = Math.min(Math.max(x, b.left + r), b.right - r);
+        const cy = Math.min(Math.max(y, b.top + r), b.bottom - r);
+        return x >= b.left - 1 && x <= b.right + 1 && y >= b.top - 1 && y <= b.bottom + 1 && Math.hypot(x - cx, y - cy) <= r + 1;
+      };
+      for (const text of pill.querySelectorAll<HTMLElement>('.label, p')) {
+        // Each line of the text itself (a block's box is wider than its words).
+        const range = document.createRange();
+        range.selectNodeContents(text);
+        for (const t of range.getClientRects()) {
+          const corners: [number, number][] = [
+            [t.left, t.top],
+            [t.right, t.top],
+            [t.left, t.bottom],
+            [t.right, t.bottom],
+          ];
+          if (!corners.every(([x, y]) => inRounded(x, y))) {
+            problems.push(`"${text.textContent?.trim()}" pokes out of the mood's rounded box`);
+            break;
+          }
+        }
+      }
+    }
     const content = [...root.querySelectorAll<HTMLElement>('.now mb-cover, .now .text, .now .mood, .tile')].map((el) =>
       el.getBoundingClientRect(),
     );

@@ -226,6 +226,12 @@ export class MbKiosk extends LitElement {
       border: 2px solid currentColor;
       text-align: left;
     }
+    /* Camera off or unavailable: two or three lines and no face on the left, so a pill's round
+       ends would cut into the text. */
+    .mood[data-state^='camera'] {
+      border-radius: 1em;
+      padding: 0.45em 0.9em;
+    }
     .mood mb-mood-face {
       flex: none;
       width: 2.1em;
