@@ -49,11 +49,12 @@ export const TEST_CONFIG = {
  */
 export async function startDaemon(
   dataDir: string,
-  options: { port?: number; config?: Record<string, unknown> | null } = {},
+  options: { port?: number; config?: Record<string, unknown> | null; env?: NodeJS.ProcessEnv } = {},
 ): Promise<Daemon> {
   const config = options.config === undefined ? TEST_CONFIG : options.config;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    ...options.env,
     MOODBOX_DATA_DIR: dataDir,
     MOODBOX_PORT: String(options.port ?? 0),
     MOODBOX_LOG_LEVEL: 'info',

@@ -23,9 +23,9 @@ import {
   shot,
   startDaemon,
   tempDir,
+  WAIT,
 } from './harness.js';
 
-const WAIT = { timeout: 30_000 };
 /** A whole guided session with a face in view takes about 35 s; one with none at most a minute. */
 const SESSION = { timeout: 90_000 };
 /** What the session asks, in order (the UI module cannot load outside a browser, so the words are here). */
@@ -306,22 +306,11 @@ async function startDaemonWithReader(
 ): Promise<{ daemon: Daemon; tap: (recording: string) => void }> {
   const taps = join(dataDir, 'hid-taps');
   mkdirSync(taps);
-  const saved = { options: process.env['NODE_OPTIONS'], dir: process.env['MOODBOX_FAKE_HID_DIR'] };
   const preload = pathToFileURL(join(ROOT, 'test/browser/fake-rfid-reader.mjs')).href;
-  process.env['NODE_OPTIONS'] = `${saved.options ?? ''} --import ${preload}`.trim();
-  process.env['MOODBOX_FAKE_HID_DIR'] = taps;
-  let daemon: Daemon;
-  try {
-    daemon = await startDaemon(dataDir, { config });
-  } finally {
-    for (const [key, value] of [
-      ['NODE_OPTIONS', saved.options],
-      ['MOODBOX_FAKE_HID_DIR', saved.dir],
-    ] as const) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  }
+  const daemon = await startDaemon(dataDir, {
+    config,
+    env: { NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --import ${preload}`.trim(), MOODBOX_FAKE_HID_DIR: taps },
+  });
   const recorded = JSON.parse(readFileSync(join(ROOT, 'src/daemon/testing/fixtures/hid-card-reports.json'), 'utf8')) as Record<
     string,
     { reports: unknown[] }

@@ -1,9 +1,7 @@
 import type { Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StateArea, StateSnapshot, TrackView } from '../../src/daemon/http/contract.js';
-import { type Browser, type Daemon, assertBuilt, launchBrowser, shot, startDaemon, tempDir } from './harness.js';
-
-const WAIT = { timeout: 30_000 };
+import { type Browser, type Daemon, assertBuilt, launchBrowser, shot, startDaemon, tempDir, WAIT } from './harness.js';
 
 /** The kiosk screens the kiosk is made for: landscape and portrait. */
 const SIZES = [

@@ -15,10 +15,10 @@ import {
   shot,
   startDaemon,
   tempDir,
+  WAIT,
+  PASSPHRASE,
 } from './harness.js';
 
-const WAIT = { timeout: 30_000 };
-const PASSPHRASE = 'correct horse battery staple';
 const SIZES = [
   { width: 800, height: 480 },
   { width: 1080, height: 1920 },

@@ -11,9 +11,9 @@ import {
   shot,
   startDaemon,
   tempDir,
+  WAIT,
 } from './harness.js';
 
-const WAIT = { timeout: 30_000 };
 const COLOURS = ['#e76f51', '#2a9d8f', '#e9c46a', '#264653', '#8ab17d', '#b5838d', '#6d597a'];
 
 function cover(i: number): string {

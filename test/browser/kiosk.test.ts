@@ -12,9 +12,9 @@ import {
   shot,
   startDaemon,
   tempDir,
+  WAIT,
 } from './harness.js';
 
-const WAIT = { timeout: 30_000 };
 const SIZES = [
   { width: 800, height: 480 },
   { width: 1920, height: 1080 },

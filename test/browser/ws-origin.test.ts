@@ -7,10 +7,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ReplyMessage, StateSnapshot } from '../../src/daemon/http/contract.js';
-import { type Browser, type Daemon, addUser, assertBuilt, launchBrowser, startDaemon, tempDir } from './harness.js';
+import { type Browser, type Daemon, addUser, assertBuilt, launchBrowser, startDaemon, tempDir, WAIT, PASSPHRASE } from './harness.js';
 
-const WAIT = { timeout: 30_000 };
-const PASSPHRASE = 'correct horse battery staple';
 /** The kiosk under a LAN name, as a screen elsewhere on the network opens it: the same site, not the kiosk's own screen. */
 const LAN_NAME = 'moodbox.test';
 

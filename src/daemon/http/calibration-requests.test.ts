@@ -1,7 +1,6 @@
 // A person signed in at the kiosk, by card or PIN, calibrates Moodbox to their expressions over
 // `/ws` from the kiosk's own screen (or with their token elsewhere); other screens are refused, and
 // deleting their account signs them out and leaves nothing of their calibration in memory.
-import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventBus } from '../kernel/event-bus.js';
@@ -10,6 +9,7 @@ import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer } from '../testing/server.js';
 import { resultFromLogits } from '../../vision/emotion-classifier.js';
 import type { VisionEvents } from '../../vision/vision-pipeline.js';
+import { KIOSK_SCREEN, LAN_PAGE, socket } from '../testing/ws-socket.js';
 
 const LABELS = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'];
 const CARD = '0004417733';
@@ -28,43 +28,6 @@ const open: FastifyInstance[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((a) => a.close()));
 });
-
-/** The kiosk's own screen: a page of the daemon on the box, which acts for whoever is signed in (as after a card). */
-const KIOSK_SCREEN = {
-  headers: { host: '127.0.0.1', origin: 'http://127.0.0.1' },
-  socket: { remoteAddress: '127.0.0.1', localPort: 80 } as Socket,
-};
-/** A page of the daemon under its LAN name on another device: acts for the person only with their token. */
-const LAN_PAGE = {
-  headers: { host: 'moodbox.test', origin: 'http://moodbox.test' },
-  socket: { remoteAddress: '192.168.1.20', localPort: 80 } as Socket,
-};
-
-async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting for a condition');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-async function socket(app: FastifyInstance, options: typeof KIOSK_SCREEN) {
-  await app.ready();
-  const replies: Array<Record<string, unknown>> = [];
-  const ws = await app.injectWS('/ws', options, {
-    onInit: (s) => s.on('message', (data) => replies.push(JSON.parse((data as Buffer).toString('utf8')) as Record<string, unknown>)),
-  });
-  await until(() => replies.length === 1);
-  let next = 1;
-  return {
-    async ask(type: string, data?: unknown, token?: string): Promise<Record<string, unknown>> {
-      const transaction = `q${next++}`;
-      ws.send(JSON.stringify({ type, data, transaction, ...(token === undefined ? {} : { token }) }));
-      await until(() => replies.some((r) => r['transaction'] === transaction));
-      return replies.find((r) => r['transaction'] === transaction) ?? {};
-    },
-  };
-}
 
 /**
  * The real server with a calibration service on a fake camera (`show` puts a face in view), an

@@ -1,53 +1,16 @@
 // Issue 16, item 6: a person signed in at the kiosk (PIN or card) sees their likes, history and preferences, and can stay signed in.
-import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MoodboxError } from '../kernel/errors.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer, type TestServer } from '../testing/server.js';
 import type { MusicControls } from './routes/player-requests.js';
+import { KIOSK_SCREEN, LAN_PAGE, socket } from '../testing/ws-socket.js';
 
 const open: FastifyInstance[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((a) => a.close()));
 });
-
-/** The kiosk's own screen: a page of the daemon on the box, which acts for whoever is signed in (as after a card). */
-const KIOSK_SCREEN = {
-  headers: { host: '127.0.0.1', origin: 'http://127.0.0.1' },
-  socket: { remoteAddress: '127.0.0.1', localPort: 80 } as Socket,
-};
-/** A page of the daemon under its LAN name on another device: acts for the person only with their token. */
-const LAN_PAGE = {
-  headers: { host: 'moodbox.test', origin: 'http://moodbox.test' },
-  socket: { remoteAddress: '192.168.1.20', localPort: 80 } as Socket,
-};
-
-async function socket(app: FastifyInstance, options: typeof KIOSK_SCREEN) {
-  await app.ready();
-  const replies: Array<Record<string, unknown>> = [];
-  const ws = await app.injectWS('/ws', options, {
-    onInit: (s) => s.on('message', (data) => replies.push(JSON.parse((data as Buffer).toString('utf8')) as Record<string, unknown>)),
-  });
-  await until(() => replies.length === 1);
-  let next = 1;
-  return {
-    async ask(type: string, data?: unknown, token?: string): Promise<Record<string, unknown>> {
-      const transaction = `q${next++}`;
-      ws.send(JSON.stringify({ type, data, transaction, ...(token === undefined ? {} : { token }) }));
-      await until(() => replies.some((r) => r['transaction'] === transaction));
-      return replies.find((r) => r['transaction'] === transaction) ?? {};
-    },
-  };
-}
-
-async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting for a condition');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /**
  * The real server on a fake clock, a 60 s idle sign-out, a small library with Ada's plays, and

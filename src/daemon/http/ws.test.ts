@@ -1,4 +1,3 @@
-import type { Socket } from 'node:net';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
@@ -15,19 +14,13 @@ import { stateRequests } from './routes/state.js';
 import { CLIENT_REQUEST_SPECS } from './schemas/client-requests.js';
 import { StateHub } from './state-hub.js';
 import { registerWs } from './ws.js';
+import { KIOSK_SCREEN, until } from '../testing/ws-socket.js';
 
 const open: FastifyInstance[] = [];
 
 afterEach(async () => {
   await Promise.all(open.splice(0).map((a) => a.close()));
 });
-
-/** A page of the daemon opened on the box itself: the kiosk's own screen, which acts for whoever is signed in. */
-const KIOSK_SCREEN = {
-  headers: { host: '127.0.0.1', origin: 'http://127.0.0.1' },
-  // The fields of the connection the upgrade check reads.
-  socket: { remoteAddress: '127.0.0.1', localPort: 80 } as Socket,
-};
 
 /** Opens `/ws` on `app`; `ask` sends one request and resolves with its reply. */
 async function socket(app: FastifyInstance, options: Parameters<FastifyInstance['injectWS']>[1]) {
@@ -218,11 +211,3 @@ describe('the data of every request is checked once, before its handler runs', (
     });
   });
 });
-
-async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting for a condition');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
