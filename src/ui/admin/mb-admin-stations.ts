@@ -170,8 +170,8 @@ export class MbAdminStations extends LitElement {
       });
       form.reset();
       this._formError = '';
-      this._status = `Added “${station.name}”.`;
       await this.#load();
+      this._status = `Added “${station.name}”.`;
     } catch (err) {
       this.#fail(messageOf(err));
     } finally {
@@ -187,8 +187,9 @@ export class MbAdminStations extends LitElement {
   async #remove(s: AdminStation): Promise<void> {
     try {
       await this.api.removeStation(s.trackId);
-      this._status = `Removed “${s.name}”.`;
+      // The list first, then the message: "Removed" never shows beside the station it names.
       await this.#load();
+      this._status = `Removed “${s.name}”.`;
     } catch (err) {
       this._error = messageOf(err);
     }
