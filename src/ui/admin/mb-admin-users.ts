@@ -314,9 +314,10 @@ export class MbAdminUsers extends LitElement {
     this._where = where;
     try {
       await action();
+      // The table first, then the message: it never names a row the table does not show yet.
+      await this.#load();
       this._status = done;
       this._error = '';
-      await this.#load();
       return true;
     } catch (err) {
       this._error = messageOf(err);
@@ -338,9 +339,9 @@ export class MbAdminUsers extends LitElement {
       const user = await this.api.createUser({ name, role, ...(pin ? { pin } : {}) });
       this._error = '';
       this._status = '';
-      this._added = { name: user.name, id: user.id, canSignIn: pin !== '' };
       form.reset();
       await this.#load();
+      this._added = { name: user.name, id: user.id, canSignIn: pin !== '' };
     } catch (err) {
       this._error = messageOf(err);
       this._status = '';
