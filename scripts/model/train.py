@@ -44,6 +44,7 @@ from calibration import (calibration_bins, expected_calibration_error, fit_tempe
                          nll, tta_probs)
 from fer_plots import plot_confusion, plot_curves, plot_reliability  # noqa: E402
 from fer_split import describe_split, stratified_split  # noqa: E402
+from mixing import mix_batch  # noqa: E402
 from swa import cyclic_lr, update_average  # noqa: E402
 
 
@@ -154,35 +155,6 @@ def augment(images_u8: torch.Tensor, args: argparse.Namespace, gen: torch.Genera
         mask &= (torch.rand(n, generator=gen) < args.erase_prob).view(n, 1, 1)
         x = x.masked_fill(mask.unsqueeze(1), 0.0)
     return x
-
-
-def mix_batch(x: torch.Tensor, t: torch.Tensor, args: argparse.Namespace,
-              gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-    """Cutmix (probability --cutmix-prob) or mixup (--mixup alpha) of a batch with a shuffled copy
-    of itself; the soft targets mix in the same proportion as the pixels."""
-    n = x.shape[0]
-    use_cutmix = args.cutmix_prob > 0 and float(torch.rand(1, generator=gen)) < args.cutmix_prob
-    if not use_cutmix and args.mixup <= 0:
-        return x, t
-    perm = torch.randperm(n, generator=gen)
-    if use_cutmix:
-        size = x.shape[-1]
-        area = float(torch.rand(1, generator=gen))  # pasted share of the image, Beta(1, 1)
-        side = int(round(size * math.sqrt(area)))
-        if side == 0:
-            return x, t
-        top = int(torch.randint(0, size - side + 1, (1,), generator=gen))
-        left = int(torch.randint(0, size - side + 1, (1,), generator=gen))
-        x = x.clone()
-        x[:, :, top:top + side, left:left + side] = x[perm][:, :, top:top + side, left:left + side]
-        lam = 1.0 - side * side / (size * size)
-    else:
-        # Beta(a, a) from two gamma draws; numpy's generator seeded from the epoch's stream keeps
-        # a resumed run on the same batches.
-        rs = np.random.RandomState(int(torch.randint(0, 2**31 - 1, (1,), generator=gen)))
-        lam = float(rs.beta(args.mixup, args.mixup))
-        x = lam * x + (1 - lam) * x[perm]
-    return x, lam * t + (1 - lam) * t[perm]
 
 
 def soft_targets(split: FerSplit, args: argparse.Namespace) -> torch.Tensor:
@@ -469,7 +441,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.channels_last:
                 x = x.contiguous(memory_format=torch.channels_last)
             t = train_targets[idx]
-            x, t = mix_batch(x, t, args, gen)
+            # The mixing draws come from a numpy generator seeded from the epoch's stream.
+            mix_rng = np.random.default_rng(int(torch.randint(0, 2**31 - 1, (1,), generator=gen)))
+            x, t = mix_batch(x, t, args, mix_rng)
             logits = model(x)
             per_sample = -(t * F.log_softmax(logits, dim=1)).sum(1)
             loss = (per_sample * (t @ class_w)).mean()
