@@ -110,8 +110,8 @@ export class LiveConfig {
 
   /**
    * Validates and saves new overrides, applying what can be applied now. Throws `ConfigError`
-   * listing every problem: settings only the configuration file may set (they run programs or
-   * open files: `fileOnly` in the schema) cannot be changed here, and a camera or music folder is
+   * listing every problem: settings only the configuration file may set (they run programs,
+   * open files or reach outside the box: `fileOnly` in the schema) cannot be changed here, and a camera or music folder is
    * checked for what it will do. Saving leaves safe mode: the new set is tried at the next start.
    */
   save(overrides: Record<string, unknown>, at: number): SettingsChange {
@@ -124,7 +124,7 @@ export class LiveConfig {
     const next = problems.length > 0 ? file : this.#load(overrides);
     for (const path of changedPaths(file, next)) {
       if (schemaFlag(path, 'fileOnly') === true)
-        problems.push(`${path}: can only be set in the configuration file (it runs a program or opens a file)`);
+        problems.push(`${path}: can only be set in the configuration file (it runs a program, opens a file or reaches outside the box)`);
     }
     const checks = this.#checks;
     if (checks !== undefined && problems.length === 0) {

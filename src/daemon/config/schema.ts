@@ -192,6 +192,7 @@ export const PlayerSchema = Type.Object(
       minLength: 1,
       description: 'mpv audio output: `auto` (default device, or null when there is none), `null`, or an mpv `--ao` value.',
       requiresRestart: true,
+      fileOnly: true,
     }),
     mpvArgs: Type.Array(Type.String({ pattern: '^--' }), {
       default: [],
@@ -378,17 +379,20 @@ export const MqttSchema = Type.Object(
       default: false,
       description: 'Connect to an MQTT broker: Home Assistant and fleet operators see and steer the box.',
       requiresRestart: true,
+      fileOnly: true,
     }),
     url: Type.String({
       default: 'mqtt://127.0.0.1:1883',
       pattern: '^(mqtts?|wss?)://',
       description: 'The broker: `mqtt://host:1883`, `mqtts://host:8883` for TLS, or `ws://`/`wss://`.',
       requiresRestart: true,
+      fileOnly: true,
     }),
     username: Type.String({
       default: '',
       description: 'User name at the broker; empty: none, or `$MOODBOX_MQTT_USERNAME`.',
       requiresRestart: true,
+      fileOnly: true,
     }),
     passwordFile: Type.String({
       default: '',
@@ -415,34 +419,40 @@ export const MqttSchema = Type.Object(
       pattern: TOPIC_ID,
       description: 'The site this box belongs to (a café, a branch): topics are `moodbox/<site>/<box>/…`. Letters, digits, `_`, `-`.',
       requiresRestart: true,
+      fileOnly: true,
     }),
     box: Type.String({
       default: '',
       pattern: TOPIC_ID,
       description: "This box's id within its site; empty: the host name. Not `all` (that addresses the whole site).",
       requiresRestart: true,
+      fileOnly: true,
     }),
     homeAssistant: Type.Boolean({
       default: true,
       description: 'Announce the box to Home Assistant (MQTT device discovery) and take its commands.',
       requiresRestart: true,
+      fileOnly: true,
     }),
     discoveryPrefix: Type.String({
       default: 'homeassistant',
       minLength: 1,
       description: "Home Assistant's discovery prefix.",
       requiresRestart: true,
+      fileOnly: true,
     }),
     fleet: Type.Boolean({
       default: false,
       description:
         "Take fleet operators' commands (volume cap, quiet hours, camera hours, policy, rescan, restart) and send play and mood events.",
       requiresRestart: true,
+      fileOnly: true,
     }),
     shareNames: Type.Boolean({
       default: false,
       description: "Include the name of whoever is signed in at the kiosk in the box's state on the broker.",
       requiresRestart: true,
+      fileOnly: true,
     }),
     heartbeatS: Type.Integer({
       default: 30,
@@ -450,6 +460,7 @@ export const MqttSchema = Type.Object(
       maximum: 3600,
       description: 'Seconds between heartbeats (and health updates) on the broker.',
       requiresRestart: true,
+      fileOnly: true,
     }),
   },
   { additionalProperties: false, default: {} },
