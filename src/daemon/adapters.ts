@@ -62,6 +62,7 @@ export function mqttConnection(config: Config, deps: { log: Logger; env: NodeJS.
       minReconnectMs: 1000,
       maxReconnectMs: 60_000,
       keepaliveS: 30,
+      protocolVersion: mqtt.protocolVersion,
     },
   );
   return { connection, box };

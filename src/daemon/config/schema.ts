@@ -454,6 +454,13 @@ export const MqttSchema = Type.Object(
       requiresRestart: true,
       fileOnly: true,
     }),
+    protocolVersion: Type.Union([Type.Literal(5), Type.Literal(4)], {
+      default: 5,
+      description:
+        'MQTT 5, so the broker never sends the box more than 68 KiB in one message; 4 (MQTT 3.1.1) for a broker that speaks only that.',
+      requiresRestart: true,
+      fileOnly: true,
+    }),
     heartbeatS: Type.Integer({
       default: 30,
       minimum: 5,
