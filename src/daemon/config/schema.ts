@@ -278,6 +278,12 @@ export const MusicSchema = Type.Object(
       description:
         'YouTube videos and playlists may be stations of the library (played through yt-dlp, which must be installed: `sudo apt install yt-dlp`). Homes only.',
     }),
+    allowPrivateStations: Type.Boolean({
+      default: false,
+      description:
+        'Allow stations on this box or its local network: loopback, private and link-local addresses, and names that resolve to them. Off: only stations on the internet.',
+      fileOnly: true,
+    }),
   },
   { additionalProperties: false, default: {} },
 );
