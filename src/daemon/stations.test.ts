@@ -1,7 +1,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
+import { Writable } from 'node:stream';
+import { pino, type Logger } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LibraryScanner } from '../player/library/scanner.js';
 import { MusicMetadataTagReader } from '../player/library/music-metadata-tag-reader.js';
@@ -21,7 +22,7 @@ import { openSqliteStore, type SqliteStore } from './store/sqlite-store.js';
 import { until } from './testing/daemon-process.js';
 import { INSTALL_DIR } from './version.js';
 
-const log = pino({ level: 'silent' });
+const silent = pino({ level: 'silent' });
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -37,15 +38,19 @@ async function moodbox(
     folder?: string;
     config?: Record<string, unknown>;
     hasYtDlp?: boolean;
+    log?: Logger;
   } = {},
 ) {
+  const log = options.log ?? silent;
   const dir = await mkdtemp(join(tmpdir(), 'moodbox-stations-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
   const clock = systemClock;
   const store = openSqliteStore({ clock, log }, { path: join(dir, 'moodbox.db') });
   options.seed?.(store);
   const env = { HOME: dir };
-  const config = loadConfig({ env, overlay: { ...options.config, player: { autoplay: options.autoplay ?? true } } }).config;
+  // The test's stations are servers on 127.0.0.1: the owner allows local stations here.
+  const music = { allowPrivateStations: true, ...(options.config?.['music'] as object | undefined) };
+  const config = loadConfig({ env, overlay: { ...options.config, music, player: { autoplay: options.autoplay ?? true } } }).config;
   const settings = new LiveConfig(
     { store: store.settings, checks: panelChecks({ installDir: INSTALL_DIR }) },
     { file: undefined, env, config },
@@ -130,7 +135,7 @@ describe('stations', () => {
     await expect(box.director.tap(ids['refused'] ?? 0)).rejects.toThrow('This station cannot play now');
 
     // Connected, but no data within the timeout: skipped too, and the live station comes back.
-    ids['silent'] = box.stations.add({ url: silent.url, name: 'Silent FM', moods: { calm: 1 } }).trackId;
+    ids['silent'] = (await box.stations.add({ url: silent.url, name: 'Silent FM', moods: { calm: 1 } })).trackId;
     await box.director.tap(ids['silent'] ?? 0);
     await until(() => (box.stations.list().find((s) => s.trackId === ids['silent'])?.isFailing === true ? true : undefined), 15_000);
     expect(silent.connections).toBeGreaterThan(0);
@@ -142,6 +147,52 @@ describe('stations', () => {
     // The failing stations are left out of the picks until they are tried again.
     expect(hub.snapshot().data.suggestions.map((s) => s.id)).not.toContain(ids['refused']);
     expect(hub.snapshot().data.suggestions.map((s) => s.id)).not.toContain(ids['silent']);
+  });
+
+  it('records a station whose server goes away mid-play as failed, marks it failing, and plays the next pick within 10 s', async () => {
+    const dying = await icyStream({ name: 'Dying FM', title: 'Last Song - Fading' });
+    const live = await icyStream({ name: 'Live FM', title: 'Still Here - On Air' });
+    cleanups.push(
+      () => dying.close(),
+      () => live.close(),
+    );
+    const lines: Array<Record<string, unknown>> = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n')) if (line !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    });
+    const ids: Record<string, number> = {};
+    const { box, hub, store } = await moodbox({
+      autoplay: false,
+      log: pino({ level: 'info' }, sink),
+      seed: (s) => {
+        ids['dying'] = s.stations.save({ url: dying.url, name: 'Dying FM', moods: CALM, origin: 'admin' }).trackId;
+        ids['live'] = s.stations.save({ url: live.url, name: 'Live FM', moods: CALM, origin: 'admin' }).trackId;
+      },
+    });
+    await box.director.tap(ids['dying'] ?? 0);
+    await until(() => (hub.snapshot().data.player.streamTitle === 'Last Song - Fading' ? true : undefined), 15_000);
+
+    // The station's server goes away.
+    await dying.close();
+    const gone = performance.now();
+    await until(() => (hub.snapshot().data.player.streamTitle === 'Still Here - On Air' ? true : undefined), 15_000);
+    expect(performance.now() - gone).toBeLessThan(10_000);
+    expect(hub.snapshot().data.player.nowPlaying?.id).toBe(ids['live']);
+    expect(store.plays.list({ limit: 10 }).items.find((p) => p.trackId === ids['dying'])?.outcome).toBe('failed');
+    expect(box.stations.list().find((s) => s.trackId === ids['dying'])).toMatchObject({
+      isFailing: true,
+      error: 'the stream ended: the station stopped sending',
+    });
+
+    // The live one goes too: nothing can play, and the log says why, not that the library is empty.
+    await live.close();
+    const why = await until(() => lines.find((l) => l['msg'] === 'nothing to play'), 15_000);
+    expect(why['why']).toMatch(/^nothing in the library can play now: its stations are failing/);
+    expect(lines.some((l) => JSON.stringify(l).includes('library is empty'))).toBe(false);
+    expect(box.director.health().detail).toMatch(/^nothing in the library can play now/);
   });
 
   it("plays a station's .pls or .m3u playlist as one play, going on to its next stream when one is dead", async () => {
@@ -213,8 +264,8 @@ describe('stations', () => {
     });
     const dead = await refusedUrl();
     const { box, hub } = await moodbox({ autoplay: false, hasYtDlp: true, config: { site: { kind: 'home' }, music: { youtube: true } } });
-    const gone = box.stations.add({ url: dead, name: 'Gone FM', moods: { calm: 1 } });
-    const tube = box.stations.add({ url: 'https://www.youtube.com/watch?v=abc', name: 'Lo-fi', moods: { calm: 1 } });
+    const gone = await box.stations.add({ url: dead, name: 'Gone FM', moods: { calm: 1 } });
+    const tube = await box.stations.add({ url: 'https://www.youtube.com/watch?v=abc', name: 'Lo-fi', moods: { calm: 1 } });
     expect(tube).toMatchObject({ kind: 'youtube', blocked: null });
 
     // The dead radio fails without yt-dlp; the next pick, the YouTube entry, plays through it.

@@ -16,7 +16,7 @@ import {
   type QueueItem,
 } from './play-queue.js';
 import type { Log } from '../daemon/kernel/log.js';
-import { MPV_YTDL_ARGS, mpvFileOptions, mpvUrl } from './streams/stream-url.js';
+import { isStreamUri, isYouTubeUrl, MPV_YTDL_ARGS, mpvFileOptions, mpvUrl } from './streams/stream-url.js';
 import { assertPercent, type Player, type PlayerEvents, type PlayerState, type PlayOutcome } from './player.js';
 
 export { removeStaleSockets } from './mpv/mpv-process.js';
@@ -500,9 +500,19 @@ export class MpvPlayer implements Player, Service {
     if (!started) return;
     const ended = item ?? started;
     const wasSkipped = this.#skipped.delete(key);
-    const outcome: PlayOutcome = reason === 'eof' ? 'completed' : reason === 'error' ? 'failed' : wasSkipped ? 'skipped' : 'interrupted';
+    // A station does not end: the end of its stream is the station going away (its server stopped
+    // or dropped the connection). A YouTube video ends as a song does.
+    const isDeadStream = reason === 'eof' && isStreamUri(ended.track.uri) && !isYouTubeUrl(ended.track.uri);
+    const outcome: PlayOutcome =
+      reason === 'eof' && !isDeadStream
+        ? 'completed'
+        : reason === 'error' || isDeadStream
+          ? 'failed'
+          : wasSkipped
+            ? 'skipped'
+            : 'interrupted';
     if (outcome === 'failed') {
-      const error = fileError ?? 'cannot play the file';
+      const error = fileError ?? (isDeadStream ? 'the stream ended: the station stopped sending' : 'cannot play the file');
       this.#log.warn({ trackId: ended.track.id, uri: ended.track.uri, error }, 'track skipped: cannot play it');
       this.events.emit('trackFailed', { item: ended, error });
     }
