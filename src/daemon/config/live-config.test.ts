@@ -146,6 +146,19 @@ describe('LiveConfig', () => {
     ]);
   });
 
+  it('refuses a Spotify redirect the sign-in could not come back to, so that it never stops a start', () => {
+    const { settings, store } = setup();
+    for (const redirectUri of ['https://127.0.0.1:8080/api/spotify/callback', 'not a url', 'http://localhost:8080/api/spotify/callback']) {
+      expect(() => settings.save({ site: { kind: 'home' }, spotify: { clientId: 'abc', redirectUri } }, 1)).toThrow(
+        /spotify\.redirectUri: expected an http address on the box's loopback/,
+      );
+    }
+    expect(store.settings.get(OVERRIDES_KEY)).toBeUndefined();
+    expect(settings.save({ spotify: { redirectUri: 'http://[::1]:8080/api/spotify/callback' } }, 2).changed).toEqual([
+      'spotify.redirectUri',
+    ]);
+  });
+
   it('checks a camera or music folders chosen in the panel for what they will do', () => {
     const { store } = setup();
     const asked: string[] = [];

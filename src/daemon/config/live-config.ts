@@ -74,7 +74,8 @@ export class LiveConfig {
 
   /**
    * Applies the saved overrides at start-up. Returns the problems when they no longer validate
-   * (after an upgrade, say): they are then kept in the store but not applied.
+   * (after an upgrade, say, or a value a newer rule refuses): they are then kept in the store but
+   * not applied, and the box runs in safe mode, saying why.
    */
   applySaved(): string[] {
     try {
@@ -88,8 +89,9 @@ export class LiveConfig {
       this.#applied = this.#current;
       return refused.map((path) => `${path}: can only be set in the configuration file; the saved value is ignored`);
     } catch (err) {
-      if (err instanceof ConfigError) return [...err.problems];
-      throw err;
+      if (!(err instanceof ConfigError)) throw err;
+      this.#safeMode = `the saved settings no longer validate (${err.problems.join('; ')})`;
+      return [...err.problems];
     }
   }
 
