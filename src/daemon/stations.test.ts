@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LibraryScanner } from '../player/library/scanner.js';
 import { MusicMetadataTagReader } from '../player/library/music-metadata-tag-reader.js';
 import { MpvPlayer } from '../player/mpv-player.js';
-import { hlsStream, icyStream, playlistFile, refusedUrl, silentStream } from '../player/testing/stream-servers.js';
+import { hlsStream, icyStream, playlistFile, refusedUrl, silentStream, stallingStream } from '../player/testing/stream-servers.js';
 import { LiveConfig } from './config/live-config.js';
 import { loadConfig } from './config/load-config.js';
 import { panelChecks } from './config/panel-checks.js';
@@ -193,6 +193,44 @@ describe('stations', () => {
     expect(why['why']).toMatch(/^nothing in the library can play now: its stations are failing/);
     expect(lines.some((l) => JSON.stringify(l).includes('library is empty'))).toBe(false);
     expect(box.director.health().detail).toMatch(/^nothing in the library can play now/);
+  });
+
+  it('gives up on a station that trickles a byte at a time or never ends its headers, and plays the next pick', async () => {
+    // Here the box waits 1 s for audio: a byte every 300 ms keeps mpv's own network timeout from firing,
+    // as a byte every 3 s does against the 10 s a box waits.
+    const trickle = await stallingStream('trickle', 300);
+    const headers = await stallingStream('headers', 300);
+    const live = await icyStream({ name: 'Live FM', title: 'Still Here - On Air' });
+    cleanups.push(
+      () => trickle.close(),
+      () => headers.close(),
+      () => live.close(),
+    );
+    const ids: Record<string, number> = {};
+    const { box, hub, store } = await moodbox({
+      autoplay: false,
+      seed: (s) => {
+        ids['trickle'] = s.stations.save({ url: trickle.url, name: 'Trickle FM', moods: CALM, origin: 'admin' }).trackId;
+        ids['headers'] = s.stations.save({ url: headers.url, name: 'Headers FM', moods: CALM, origin: 'admin' }).trackId;
+        ids['live'] = s.stations.save({ url: live.url, name: 'Live FM', moods: CALM, origin: 'admin' }).trackId;
+      },
+    });
+    const failing = (name: string) => box.stations.list().find((s) => s.trackId === ids[name] && s.isFailing);
+    const liveAgain = () => until(() => (hub.snapshot().data.player.streamTitle === 'Still Here - On Air' ? true : undefined), 15_000);
+    await box.director.tap(ids['trickle'] ?? 0);
+    await until(() => failing('trickle'), 15_000);
+    await liveAgain();
+    // The next pick may have been the other stalling station, given up on too; else it is asked for.
+    if (failing('headers') === undefined) {
+      await box.director.tap(ids['headers'] ?? 0);
+      await until(() => failing('headers'), 15_000);
+      await liveAgain();
+    }
+    for (const name of ['trickle', 'headers']) {
+      expect(failing(name)?.error).toMatch(/^no audio from the station within 1 s/);
+      expect(store.plays.list({ limit: 10 }).items.find((p) => p.trackId === ids[name])?.outcome).toBe('failed');
+    }
+    expect(trickle.connections + headers.connections).toBeGreaterThanOrEqual(2);
   });
 
   it("plays a station's .pls or .m3u playlist as one play, going on to its next stream when one is dead", async () => {
