@@ -38,6 +38,7 @@ export function mpvPlayer(config: Config, deps: { clock: Clock; log: Logger; env
       volume: Math.min(config.player.volume, config.player.maxVolume),
       maxVolume: config.player.maxVolume,
       crossfadeMs: config.player.crossfadeMs,
+      allowPrivateStations: config.music.allowPrivateStations,
     },
   );
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,7 +57,16 @@ async function moodbox(
     { file: undefined, env, config },
   );
   // A station that sends nothing is given up on after 1 s rather than the 10 s a box waits.
-  const player = new MpvPlayer({ clock, log }, { socketPath: join(dir, 'mpv.sock'), audioOutput: 'null', volume: 70, streamTimeoutS: 1 });
+  const player = new MpvPlayer(
+    { clock, log },
+    {
+      socketPath: join(dir, 'mpv.sock'),
+      audioOutput: 'null',
+      volume: 70,
+      streamTimeoutS: 1,
+      allowPrivateStations: config.music.allowPrivateStations,
+    },
+  );
   const bus: MoodboxBus = new EventBus();
   const hub = new StateHub(initialScreenState({ version: 'test', demo: false }));
   const box = new Moodbox(
@@ -317,6 +327,56 @@ describe('stations', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/ -- https:\/\/www\.youtube\.com\/watch\?v=abc$/);
     expect(box.stations.list().find((s) => s.trackId === gone.trackId)?.isFailing).toBe(true);
+  });
+
+  it("holds a station's playlist entries to the rules of stations: no yt-dlp with YouTube off, and no other schemes", async () => {
+    const live = await icyStream({ name: 'Mirror FM', title: 'Third Entry - On Air' });
+    cleanups.push(() => live.close());
+    // yt-dlp, were it run, would play the local stream, and notes each call.
+    const bin = await mkdtemp(join(tmpdir(), 'moodbox-ytdlp-'));
+    const calls = join(bin, 'calls.log');
+    const video = { _type: 'video', id: 'evil', title: 'Evil', url: live.url, ext: 'mp3', acodec: 'mp3', vcodec: 'none', protocol: 'http' };
+    await writeFile(join(bin, 'yt-dlp'), `#!/bin/sh\necho "$@" >> '${calls}'\necho '${JSON.stringify(video)}'\n`, { mode: 0o755 });
+    const path = process.env['PATH'];
+    process.env['PATH'] = `${bin}:${path ?? ''}`;
+    cleanups.push(async () => {
+      process.env['PATH'] = path;
+      await rm(bin, { recursive: true, force: true });
+    });
+    const m3u = await playlistFile(['ytdl://https://www.youtube.com/watch?v=evil', 'rtmp://127.0.0.1:1/live', live.url], 'm3u');
+    cleanups.push(() => m3u.close());
+    let id = 0;
+    // A business: YouTube is never played here.
+    const { box, hub, store } = await moodbox({
+      autoplay: false,
+      hasYtDlp: true,
+      config: { site: { kind: 'business' } },
+      seed: (s) => (id = s.stations.save({ url: m3u.url, name: 'Mixed Bag', moods: CALM, origin: 'admin' }).trackId),
+    });
+    await box.director.tap(id);
+    await until(() => (hub.snapshot().data.player.streamTitle === 'Third Entry - On Air' ? true : undefined), 20_000);
+    expect(hub.snapshot().data.player.nowPlaying?.id).toBe(id);
+    expect(existsSync(calls)).toBe(false);
+    expect(store.plays.list({ limit: 10 }).items.filter((p) => p.trackId === id)).toHaveLength(1);
+  });
+
+  it("refuses a playlist entry on this box's network unless the owner allows local stations", async () => {
+    const inside = await icyStream({ name: 'Inside FM', title: 'Admin API - Leaked' });
+    const m3u = await playlistFile([inside.url.replace('127.0.0.1', '127.1'), inside.url], 'm3u');
+    cleanups.push(
+      () => inside.close(),
+      () => m3u.close(),
+    );
+    let id = 0;
+    const { box } = await moodbox({
+      autoplay: false,
+      config: { music: { allowPrivateStations: false } },
+      seed: (s) => (id = s.stations.save({ url: m3u.url, name: 'Sneaky FM', moods: CALM, origin: 'admin' }).trackId),
+    });
+    await box.director.tap(id);
+    await until(() => box.stations.list().find((s) => s.trackId === id && s.isFailing), 15_000);
+    expect(m3u.connections).toBeGreaterThan(0);
+    expect(inside.connections).toBe(0);
   });
 
   it("reads a music folder's stations.csv at each scan, names its bad lines, and drops stations it no longer lists", async () => {

@@ -16,6 +16,7 @@ import {
   type QueueItem,
 } from './play-queue.js';
 import type { Log } from '../daemon/kernel/log.js';
+import { writeStationGuard } from './streams/station-guard.js';
 import { DEFAULT_STREAM_TIMEOUT_S, isStreamUri, isYouTubeUrl, MPV_YTDL_ARGS, mpvFileOptions, mpvUrl } from './streams/stream-url.js';
 import { assertPercent, type Player, type PlayerEvents, type PlayerState, type PlayOutcome } from './player.js';
 
@@ -43,6 +44,8 @@ export interface MpvPlayerOptions extends MpvProcessOptions {
   crossfadeMs?: number;
   /** How long a stream may take to connect or send data before it counts as dead (s). @default 10 */
   streamTimeoutS?: number;
+  /** Whether a station's playlist may lead to an address of the box or its network. @default false */
+  allowPrivateStations?: boolean;
 }
 
 /** mpv properties observed (ids for `observe_property`). Observed, not events: mpv 0.35 no longer sends pause/unpause events. */
@@ -65,6 +68,9 @@ export class MpvPlayer implements Player, Service {
   readonly events = new EventBus<PlayerEvents>();
   readonly #log: Log;
   readonly #clock: Clock;
+  readonly #allowPrivateStations: boolean;
+  /** The station guard mpv loads (see `STATION_GUARD_LUA`), written at start. */
+  #guard: { path: string; remove: () => void } | undefined;
   /**
    * A station's first audio, awaited: mpv's network timeout fires only when nothing at all comes,
    * so a station that trickles a byte now and then, or sends headers without end, is given up on
@@ -117,6 +123,7 @@ export class MpvPlayer implements Player, Service {
   constructor(deps: { clock: Clock; log: Log }, options: MpvPlayerOptions = {}) {
     this.#log = deps.log;
     this.#clock = deps.clock;
+    this.#allowPrivateStations = options.allowPrivateStations ?? false;
     this.#audioOutput = options.audioOutput ?? 'auto';
     this.#extraArgs = options.extraArgs ?? [];
     this.#maxVolume = assertPercent('maxVolume', options.maxVolume ?? 100);
@@ -149,6 +156,7 @@ export class MpvPlayer implements Player, Service {
   }
 
   async start(signal?: AbortSignal): Promise<void> {
+    this.#guard ??= writeStationGuard();
     await this.#process.start(signal);
   }
 
@@ -159,6 +167,8 @@ export class MpvPlayer implements Player, Service {
     const current = this.#queue.current;
     if (current) this.#finish(current, 'interrupted');
     await this.#process.stop();
+    this.#guard?.remove();
+    this.#guard = undefined;
   }
 
   health(): ServiceHealth {
@@ -291,6 +301,8 @@ export class MpvPlayer implements Player, Service {
       '--no-terminal',
       '--audio-display=no',
       ...MPV_YTDL_ARGS,
+      ...(this.#guard === undefined ? [] : [`--script=${this.#guard.path}`]),
+      ...(this.#allowPrivateStations ? ['--script-opts-append=moodbox_guard-private=yes'] : []),
       `--gapless-audio=${this.#isGapless ? 'yes' : 'no'}`,
       `--replaygain=${this.#replayGain}`,
       '--volume-max=100',

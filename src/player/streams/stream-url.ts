@@ -4,6 +4,8 @@
  * mpv opens them itself (it reads playlists, HLS and ICY metadata).
  */
 
+import { ownEntryOption } from './station-guard.js';
+
 /** The library's `source` for stream entries. */
 export const STREAM_SOURCE = 'stream';
 
@@ -85,8 +87,9 @@ export function mpvUrl(uri: string): string {
  */
 export function mpvFileOptions(uri: string, options: { timeoutS?: number } = {}): string | undefined {
   if (!isStreamUri(uri)) return undefined;
+  // Marked as Moodbox's own: the station guard then holds only the entries its playlist adds.
   const timeout = `network-timeout=${options.timeoutS ?? DEFAULT_STREAM_TIMEOUT_S}`;
-  return isYouTubeUrl(uri) ? `${timeout},ytdl=yes` : timeout;
+  return isYouTubeUrl(uri) ? `${timeout},ytdl=yes,${ownEntryOption('youtube')}` : `${timeout},${ownEntryOption('station')}`;
 }
 
 function shorten(text: string): string {
