@@ -38,6 +38,7 @@ export function mpvPlayer(config: Config, deps: { clock: Clock; log: Logger; env
       volume: Math.min(config.player.volume, config.player.maxVolume),
       maxVolume: config.player.maxVolume,
       crossfadeMs: config.player.crossfadeMs,
+      allowPrivateStations: config.music.allowPrivateStations,
     },
   );
 }
@@ -62,6 +63,7 @@ export function mqttConnection(config: Config, deps: { log: Logger; env: NodeJS.
       minReconnectMs: 1000,
       maxReconnectMs: 60_000,
       keepaliveS: 30,
+      protocolVersion: mqtt.protocolVersion,
     },
   );
   return { connection, box };

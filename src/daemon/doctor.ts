@@ -7,10 +7,13 @@ import Database from 'better-sqlite3';
 import { LiveConfig, OVERRIDES_KEY } from './config/live-config.js';
 import { changedPaths, loadConfig } from './config/load-config.js';
 import type { Config } from './config/schema.js';
+import { systemClock } from './kernel/clock.js';
 import { ConfigError } from './kernel/errors.js';
+import { spotifyRedirectUri } from './music-adapters.js';
 import { isOnPath } from './stations.js';
 import { loadMigrations } from './store/sqlite-store.js';
 import { AUDIO_EXTENSIONS } from '../player/library/scanner.js';
+import { SpotifyAuth } from '../player/spotify/spotify-auth.js';
 import { INSTALL_DIR } from './version.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -57,6 +60,7 @@ export async function runDoctor(options: { configFile?: string | undefined } & P
     checkAudio(config, ctx),
     checkMusic(config, ctx),
     ...(config.music.youtube ? [checkYtDlp(ctx)] : []),
+    ...(config.site.kind === 'home' && config.spotify.clientId !== '' ? [checkSpotify(config)] : []),
     checkDatabase(config),
     checkDisk(config),
     await checkPort(config),
@@ -330,6 +334,25 @@ function checkMpv(config: Config): Check {
 }
 
 /** YouTube stations need yt-dlp, which Moodbox does not install: checked only where `music.youtube` is on. */
+/** Whether Spotify's sign-in can be set up with these settings, as the daemon does at start (it stops the start otherwise). */
+function checkSpotify(config: Config): Check {
+  const name = 'spotify';
+  try {
+    new SpotifyAuth(
+      { fetch, clock: systemClock, tokens: { load: () => undefined, save: () => {}, clear: () => {} } },
+      { clientId: config.spotify.clientId, redirectUri: spotifyRedirectUri(config), accountsUrl: config.spotify.accountsUrl },
+    );
+  } catch (err) {
+    return {
+      name,
+      status: 'fail',
+      message: `these settings would stop Moodbox from starting: ${(err as Error).message}`,
+      fix: 'fix spotify.clientId and spotify.redirectUri in Settings or the configuration file',
+    };
+  }
+  return { name, status: 'ok', message: `Spotify app ${config.spotify.clientId.trim()}, back to ${spotifyRedirectUri(config)}` };
+}
+
 function checkYtDlp(ctx: DoctorEnv): Check {
   return isOnPath('yt-dlp', ctx.env)
     ? { name: 'yt-dlp', status: 'ok', message: 'yt-dlp is installed: YouTube stations can play' }

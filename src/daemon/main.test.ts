@@ -1,11 +1,15 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { pino } from 'pino';
 import { createSocket } from 'unix-dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { DaemonProcess, until } from './testing/daemon-process.js';
+import { systemClock } from './kernel/clock.js';
+import { openSqliteStore } from './store/sqlite-store.js';
+import { DAEMON_ENTRIES, DaemonProcess, REPO_ROOT, until } from './testing/daemon-process.js';
 
 const running: DaemonProcess[] = [];
 
@@ -18,6 +22,18 @@ function spawnDaemon(env: Record<string, string>, args: string[] = []): DaemonPr
   });
   running.push(daemon);
   return daemon;
+}
+
+/** `moodbox <args>` from source, as an owner runs it; resolves with its output whatever its exit code. */
+function runCli(args: string[], env: Record<string, string>): Promise<{ stdout: string; code: number }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [...DAEMON_ENTRIES.source, ...args],
+      { cwd: REPO_ROOT, env: { PATH: process.env['PATH'] ?? '', ...env } },
+      (err, stdout) => resolve({ stdout, code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1 }),
+    );
+  });
 }
 
 afterEach(async () => {
@@ -136,6 +152,40 @@ describe('moodbox start', () => {
     expect((after.prepare('SELECT value FROM settings WHERE key = ?').get('config.overrides') as { value: string }).value).toBe(saved);
     after.close();
   }, 150_000);
+
+  it('starts in safe mode, saying why, when saved Spotify settings would stop it at any step before ready', async () => {
+    const home = { kind: 'home' };
+    for (const spotify of [
+      { clientId: 'abc123', redirectUri: 'https://127.0.0.1:8080/api/spotify/callback' },
+      { clientId: 'abc123', redirectUri: 'not a url' },
+      { clientId: 'abc123', redirectUri: 'http://localhost:8080/api/spotify/callback' },
+      // Valid as a setting, refused when Spotify's sign-in is built.
+      { clientId: '   ' },
+    ]) {
+      const dataDir = mkdtempSync(join(tmpdir(), 'moodbox-spotify-'));
+      // Saved from the admin panel by an older version, which did not check them.
+      const store = openSqliteStore({ clock: systemClock, log: pino({ level: 'silent' }) }, { path: join(dataDir, 'moodbox.db') });
+      store.settings.set('config.overrides', { site: home, spotify, player: { volume: 40 } }, 1);
+      store.close();
+
+      const doctor = await runCli(['doctor'], { MOODBOX_DATA_DIR: dataDir, HOME: dataDir });
+      expect(doctor.stdout, JSON.stringify(spotify)).toMatch(
+        spotify.clientId.trim() === ''
+          ? /Expected a Spotify `clientId`/
+          : /spotify\.redirectUri: expected an http address on the box's loopback/,
+      );
+
+      const second = spawnDaemon({ MOODBOX_DATA_DIR: dataDir });
+      await second.ready();
+      const health = (await (await fetch(`${second.base}/api/health`)).json()) as { services: Array<{ name: string; detail?: string }> };
+      expect(health.services.find((s) => s.name === 'settings')?.detail, JSON.stringify(spotify)).toMatch(
+        spotify.clientId.trim() === ''
+          ? /^safe mode: .*Expected a Spotify `clientId`/
+          : /^safe mode: .*spotify\.redirectUri: expected an http address/,
+      );
+      expect((await second.stop()).code).toBe(0);
+    }
+  }, 240_000);
 
   it('tells systemd it is ready, pets the watchdog, and says when it stops', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'moodbox-notify-'));

@@ -80,34 +80,60 @@ export async function runDaemon(options: {
 
   const bus: MoodboxBus = new EventBus((err, event) => log.error({ err, event }, 'an event listener failed'));
   let server: HttpService | undefined;
-  const moodbox = new Moodbox(
-    {
-      clock,
-      random: seededRandom(clock.now() ^ process.pid),
-      log,
-      bus,
-      store,
-      settings,
-      ...musicParts(config, { local: mpvPlayer(config, { clock, log, env: options.env }), store, settings, clock, log }),
-      scanner: new LibraryScanner(
-        { store, tags: new MusicMetadataTagReader(), clock, log: log.child({ module: 'library' }) },
-        { coversDir: coversDir(config) },
-      ),
-      rfid: await rfidReader(config, { clock }),
-      camera: await cameraParts(config, { clock, log }),
-      mqtt: mqttConnection(config, { log, env: options.env }),
-      version: VERSION,
-      folders: () => settings.current.library.folders.map((folder) => installPath(folder)),
-      delivery: (core) => {
-        const [uiDir, covers, modelPath] = [join(INSTALL_DIR, 'dist', 'ui'), coversDir(config), installPath(config.vision.modelPath)];
-        const deps = { log, clock, store, settings, version: VERSION, demo, uiDir, coversDir: covers, modelPath };
-        const built = delivery(core, deps, { ws: config.ws, server: config.server });
-        server = built.server;
-        return built;
+  // Read before anything is built: a failed start closes the database.
+  const savedInForce = options.safeMode === undefined && settings.safeMode === undefined && Object.keys(settings.overrides()).length > 0;
+  /**
+   * The start failed, at any step from the saved settings on: once without them (safe mode) when
+   * they may be what stopped it, so that the panel stays reachable to fix or drop them.
+   */
+  const retryWithoutSaved = (err: unknown): Promise<number> => {
+    const why = err instanceof Error ? err.message : String(err);
+    return runDaemon({ ...options, safeMode: `the settings saved from the admin panel stopped Moodbox from starting (${why})` });
+  };
+  let moodbox: Moodbox;
+  try {
+    moodbox = await buildMoodbox();
+  } catch (err) {
+    log.fatal({ err, hint: savedInForce ? 'retrying without the saved settings' : startHint(err) }, 'cannot start');
+    store.close();
+    notifier.close();
+    if (!savedInForce) {
+      log.flush();
+      return EXIT.FAILURE;
+    }
+    return retryWithoutSaved(err);
+  }
+
+  async function buildMoodbox(): Promise<Moodbox> {
+    return new Moodbox(
+      {
+        clock,
+        random: seededRandom(clock.now() ^ process.pid),
+        log,
+        bus,
+        store,
+        settings,
+        ...musicParts(config, { local: mpvPlayer(config, { clock, log, env: options.env }), store, settings, clock, log }),
+        scanner: new LibraryScanner(
+          { store, tags: new MusicMetadataTagReader(), clock, log: log.child({ module: 'library' }) },
+          { coversDir: coversDir(config) },
+        ),
+        rfid: await rfidReader(config, { clock }),
+        camera: await cameraParts(config, { clock, log }),
+        mqtt: mqttConnection(config, { log, env: options.env }),
+        version: VERSION,
+        folders: () => settings.current.library.folders.map((folder) => installPath(folder)),
+        delivery: (core) => {
+          const [uiDir, covers, modelPath] = [join(INSTALL_DIR, 'dist', 'ui'), coversDir(config), installPath(config.vision.modelPath)];
+          const deps = { log, clock, store, settings, version: VERSION, demo, uiDir, coversDir: covers, modelPath };
+          const built = delivery(core, deps, { ws: config.ws, server: config.server });
+          server = built.server;
+          return built;
+        },
       },
-    },
-    { scanAtStart: config.library.scanAtStart },
-  );
+      { scanAtStart: config.library.scanAtStart },
+    );
+  }
 
   let stopping: Promise<number> | undefined;
   const shutdown = (reason: string, code: number): Promise<number> => {
@@ -144,8 +170,6 @@ export async function runDaemon(options: {
   process.on('unhandledRejection', onUnhandled);
 
   const startedAt = clock.monotonic();
-  // Read before the start: a failed start closes the database.
-  const savedInForce = options.safeMode === undefined && Object.keys(settings.overrides()).length > 0;
   try {
     await moodbox.start();
   } catch (err) {
@@ -158,8 +182,7 @@ export async function runDaemon(options: {
     process.removeListener('unhandledRejection', onUnhandled);
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
-    const why = err instanceof Error ? err.message : String(err);
-    return runDaemon({ ...options, safeMode: `the settings saved from the admin panel stopped Moodbox from starting (${why})` });
+    return retryWithoutSaved(err);
   }
   // Before `ready`: a stop that comes right after it must not find the demo admin half made.
   const demoAdmin = demo ? await ensureDemoAdmin(moodbox.auth, store) : undefined;

@@ -173,7 +173,7 @@ export class MusicDirector implements Service {
   }
 
   health(): ServiceHealth {
-    if (this.#tracks.size === 0) return { status: 'degraded', detail: 'the music library is empty: add music in the admin panel' };
+    if (this.#tracks.size === 0) return { status: 'degraded', detail: this.#nothingToPlay() };
     if (this.#lastError !== undefined) return { status: 'degraded', detail: this.#lastError };
     const sourceProblem = this.#sources.problem();
     if (sourceProblem !== undefined) return { status: 'degraded', detail: sourceProblem };
@@ -500,6 +500,13 @@ export class MusicDirector implements Service {
     return this.#deps.store.tracks.moods(trackId).some((m) => wanted.has(m.mood));
   }
 
+  /** Why there is nothing to pick: an empty library, or one whose entries cannot play now. */
+  #nothingToPlay(): string {
+    return this.#deps.store.tracks.count() === 0
+      ? 'the music library is empty: add music in the admin panel'
+      : 'nothing in the library can play now: its stations are failing (each is tried again after a while) or not allowed on this box';
+  }
+
   async #playPick(reason: PlayReason): Promise<void> {
     const recommendation = this.#recommend();
     this.#publishSuggestions(recommendation);
@@ -523,7 +530,7 @@ export class MusicDirector implements Service {
       userId,
     });
     if (entry === undefined) {
-      if (pick === undefined) this.#deps.log.warn({}, 'nothing to play: the music library is empty');
+      if (pick === undefined) this.#deps.log.warn({ why: this.#nothingToPlay() }, 'nothing to play');
       this.#publishPlayer();
       return;
     }

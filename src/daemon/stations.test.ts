@@ -1,12 +1,14 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
+import { Writable } from 'node:stream';
+import { pino, type Logger } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LibraryScanner } from '../player/library/scanner.js';
 import { MusicMetadataTagReader } from '../player/library/music-metadata-tag-reader.js';
 import { MpvPlayer } from '../player/mpv-player.js';
-import { hlsStream, icyStream, playlistFile, refusedUrl, silentStream } from '../player/testing/stream-servers.js';
+import { hlsStream, icyStream, playlistFile, refusedUrl, silentStream, stallingStream } from '../player/testing/stream-servers.js';
 import { LiveConfig } from './config/live-config.js';
 import { loadConfig } from './config/load-config.js';
 import { panelChecks } from './config/panel-checks.js';
@@ -21,7 +23,7 @@ import { openSqliteStore, type SqliteStore } from './store/sqlite-store.js';
 import { until } from './testing/daemon-process.js';
 import { INSTALL_DIR } from './version.js';
 
-const log = pino({ level: 'silent' });
+const silent = pino({ level: 'silent' });
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -37,21 +39,34 @@ async function moodbox(
     folder?: string;
     config?: Record<string, unknown>;
     hasYtDlp?: boolean;
+    log?: Logger;
   } = {},
 ) {
+  const log = options.log ?? silent;
   const dir = await mkdtemp(join(tmpdir(), 'moodbox-stations-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
   const clock = systemClock;
   const store = openSqliteStore({ clock, log }, { path: join(dir, 'moodbox.db') });
   options.seed?.(store);
   const env = { HOME: dir };
-  const config = loadConfig({ env, overlay: { ...options.config, player: { autoplay: options.autoplay ?? true } } }).config;
+  // The test's stations are servers on 127.0.0.1: the owner allows local stations here.
+  const music = { allowPrivateStations: true, ...(options.config?.['music'] as object | undefined) };
+  const config = loadConfig({ env, overlay: { ...options.config, music, player: { autoplay: options.autoplay ?? true } } }).config;
   const settings = new LiveConfig(
     { store: store.settings, checks: panelChecks({ installDir: INSTALL_DIR }) },
     { file: undefined, env, config },
   );
   // A station that sends nothing is given up on after 1 s rather than the 10 s a box waits.
-  const player = new MpvPlayer({ clock, log }, { socketPath: join(dir, 'mpv.sock'), audioOutput: 'null', volume: 70, streamTimeoutS: 1 });
+  const player = new MpvPlayer(
+    { clock, log },
+    {
+      socketPath: join(dir, 'mpv.sock'),
+      audioOutput: 'null',
+      volume: 70,
+      streamTimeoutS: 1,
+      allowPrivateStations: config.music.allowPrivateStations,
+    },
+  );
   const bus: MoodboxBus = new EventBus();
   const hub = new StateHub(initialScreenState({ version: 'test', demo: false }));
   const box = new Moodbox(
@@ -130,7 +145,7 @@ describe('stations', () => {
     await expect(box.director.tap(ids['refused'] ?? 0)).rejects.toThrow('This station cannot play now');
 
     // Connected, but no data within the timeout: skipped too, and the live station comes back.
-    ids['silent'] = box.stations.add({ url: silent.url, name: 'Silent FM', moods: { calm: 1 } }).trackId;
+    ids['silent'] = (await box.stations.add({ url: silent.url, name: 'Silent FM', moods: { calm: 1 } })).trackId;
     await box.director.tap(ids['silent'] ?? 0);
     await until(() => (box.stations.list().find((s) => s.trackId === ids['silent'])?.isFailing === true ? true : undefined), 15_000);
     expect(silent.connections).toBeGreaterThan(0);
@@ -142,6 +157,90 @@ describe('stations', () => {
     // The failing stations are left out of the picks until they are tried again.
     expect(hub.snapshot().data.suggestions.map((s) => s.id)).not.toContain(ids['refused']);
     expect(hub.snapshot().data.suggestions.map((s) => s.id)).not.toContain(ids['silent']);
+  });
+
+  it('records a station whose server goes away mid-play as failed, marks it failing, and plays the next pick within 10 s', async () => {
+    const dying = await icyStream({ name: 'Dying FM', title: 'Last Song - Fading' });
+    const live = await icyStream({ name: 'Live FM', title: 'Still Here - On Air' });
+    cleanups.push(
+      () => dying.close(),
+      () => live.close(),
+    );
+    const lines: Array<Record<string, unknown>> = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n')) if (line !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    });
+    const ids: Record<string, number> = {};
+    const { box, hub, store } = await moodbox({
+      autoplay: false,
+      log: pino({ level: 'info' }, sink),
+      seed: (s) => {
+        ids['dying'] = s.stations.save({ url: dying.url, name: 'Dying FM', moods: CALM, origin: 'admin' }).trackId;
+        ids['live'] = s.stations.save({ url: live.url, name: 'Live FM', moods: CALM, origin: 'admin' }).trackId;
+      },
+    });
+    await box.director.tap(ids['dying'] ?? 0);
+    await until(() => (hub.snapshot().data.player.streamTitle === 'Last Song - Fading' ? true : undefined), 15_000);
+
+    // The station's server goes away.
+    await dying.close();
+    const gone = performance.now();
+    await until(() => (hub.snapshot().data.player.streamTitle === 'Still Here - On Air' ? true : undefined), 15_000);
+    expect(performance.now() - gone).toBeLessThan(10_000);
+    expect(hub.snapshot().data.player.nowPlaying?.id).toBe(ids['live']);
+    expect(store.plays.list({ limit: 10 }).items.find((p) => p.trackId === ids['dying'])?.outcome).toBe('failed');
+    expect(box.stations.list().find((s) => s.trackId === ids['dying'])).toMatchObject({
+      isFailing: true,
+      error: 'the stream ended: the station stopped sending',
+    });
+
+    // The live one goes too: nothing can play, and the log says why, not that the library is empty.
+    await live.close();
+    const why = await until(() => lines.find((l) => l['msg'] === 'nothing to play'), 15_000);
+    expect(why['why']).toMatch(/^nothing in the library can play now: its stations are failing/);
+    expect(lines.some((l) => JSON.stringify(l).includes('library is empty'))).toBe(false);
+    expect(box.director.health().detail).toMatch(/^nothing in the library can play now/);
+  });
+
+  it('gives up on a station that trickles a byte at a time or never ends its headers, and plays the next pick', async () => {
+    // Here the box waits 1 s for audio: a byte every 300 ms keeps mpv's own network timeout from firing,
+    // as a byte every 3 s does against the 10 s a box waits.
+    const trickle = await stallingStream('trickle', 300);
+    const headers = await stallingStream('headers', 300);
+    const live = await icyStream({ name: 'Live FM', title: 'Still Here - On Air' });
+    cleanups.push(
+      () => trickle.close(),
+      () => headers.close(),
+      () => live.close(),
+    );
+    const ids: Record<string, number> = {};
+    const { box, hub, store } = await moodbox({
+      autoplay: false,
+      seed: (s) => {
+        ids['trickle'] = s.stations.save({ url: trickle.url, name: 'Trickle FM', moods: CALM, origin: 'admin' }).trackId;
+        ids['headers'] = s.stations.save({ url: headers.url, name: 'Headers FM', moods: CALM, origin: 'admin' }).trackId;
+        ids['live'] = s.stations.save({ url: live.url, name: 'Live FM', moods: CALM, origin: 'admin' }).trackId;
+      },
+    });
+    const failing = (name: string) => box.stations.list().find((s) => s.trackId === ids[name] && s.isFailing);
+    const liveAgain = () => until(() => (hub.snapshot().data.player.streamTitle === 'Still Here - On Air' ? true : undefined), 15_000);
+    await box.director.tap(ids['trickle'] ?? 0);
+    await until(() => failing('trickle'), 15_000);
+    await liveAgain();
+    // The next pick may have been the other stalling station, given up on too; else it is asked for.
+    if (failing('headers') === undefined) {
+      await box.director.tap(ids['headers'] ?? 0);
+      await until(() => failing('headers'), 15_000);
+      await liveAgain();
+    }
+    for (const name of ['trickle', 'headers']) {
+      expect(failing(name)?.error).toMatch(/^no audio from the station within 1 s/);
+      expect(store.plays.list({ limit: 10 }).items.find((p) => p.trackId === ids[name])?.outcome).toBe('failed');
+    }
+    expect(trickle.connections + headers.connections).toBeGreaterThanOrEqual(2);
   });
 
   it("plays a station's .pls or .m3u playlist as one play, going on to its next stream when one is dead", async () => {
@@ -213,8 +312,8 @@ describe('stations', () => {
     });
     const dead = await refusedUrl();
     const { box, hub } = await moodbox({ autoplay: false, hasYtDlp: true, config: { site: { kind: 'home' }, music: { youtube: true } } });
-    const gone = box.stations.add({ url: dead, name: 'Gone FM', moods: { calm: 1 } });
-    const tube = box.stations.add({ url: 'https://www.youtube.com/watch?v=abc', name: 'Lo-fi', moods: { calm: 1 } });
+    const gone = await box.stations.add({ url: dead, name: 'Gone FM', moods: { calm: 1 } });
+    const tube = await box.stations.add({ url: 'https://www.youtube.com/watch?v=abc', name: 'Lo-fi', moods: { calm: 1 } });
     expect(tube).toMatchObject({ kind: 'youtube', blocked: null });
 
     // The dead radio fails without yt-dlp; the next pick, the YouTube entry, plays through it.
@@ -228,6 +327,56 @@ describe('stations', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/ -- https:\/\/www\.youtube\.com\/watch\?v=abc$/);
     expect(box.stations.list().find((s) => s.trackId === gone.trackId)?.isFailing).toBe(true);
+  });
+
+  it("holds a station's playlist entries to the rules of stations: no yt-dlp with YouTube off, and no other schemes", async () => {
+    const live = await icyStream({ name: 'Mirror FM', title: 'Third Entry - On Air' });
+    cleanups.push(() => live.close());
+    // yt-dlp, were it run, would play the local stream, and notes each call.
+    const bin = await mkdtemp(join(tmpdir(), 'moodbox-ytdlp-'));
+    const calls = join(bin, 'calls.log');
+    const video = { _type: 'video', id: 'evil', title: 'Evil', url: live.url, ext: 'mp3', acodec: 'mp3', vcodec: 'none', protocol: 'http' };
+    await writeFile(join(bin, 'yt-dlp'), `#!/bin/sh\necho "$@" >> '${calls}'\necho '${JSON.stringify(video)}'\n`, { mode: 0o755 });
+    const path = process.env['PATH'];
+    process.env['PATH'] = `${bin}:${path ?? ''}`;
+    cleanups.push(async () => {
+      process.env['PATH'] = path;
+      await rm(bin, { recursive: true, force: true });
+    });
+    const m3u = await playlistFile(['ytdl://https://www.youtube.com/watch?v=evil', 'rtmp://127.0.0.1:1/live', live.url], 'm3u');
+    cleanups.push(() => m3u.close());
+    let id = 0;
+    // A business: YouTube is never played here.
+    const { box, hub, store } = await moodbox({
+      autoplay: false,
+      hasYtDlp: true,
+      config: { site: { kind: 'business' } },
+      seed: (s) => (id = s.stations.save({ url: m3u.url, name: 'Mixed Bag', moods: CALM, origin: 'admin' }).trackId),
+    });
+    await box.director.tap(id);
+    await until(() => (hub.snapshot().data.player.streamTitle === 'Third Entry - On Air' ? true : undefined), 20_000);
+    expect(hub.snapshot().data.player.nowPlaying?.id).toBe(id);
+    expect(existsSync(calls)).toBe(false);
+    expect(store.plays.list({ limit: 10 }).items.filter((p) => p.trackId === id)).toHaveLength(1);
+  });
+
+  it("refuses a playlist entry on this box's network unless the owner allows local stations", async () => {
+    const inside = await icyStream({ name: 'Inside FM', title: 'Admin API - Leaked' });
+    const m3u = await playlistFile([inside.url.replace('127.0.0.1', '127.1'), inside.url], 'm3u');
+    cleanups.push(
+      () => inside.close(),
+      () => m3u.close(),
+    );
+    let id = 0;
+    const { box } = await moodbox({
+      autoplay: false,
+      config: { music: { allowPrivateStations: false } },
+      seed: (s) => (id = s.stations.save({ url: m3u.url, name: 'Sneaky FM', moods: CALM, origin: 'admin' }).trackId),
+    });
+    await box.director.tap(id);
+    await until(() => box.stations.list().find((s) => s.trackId === id && s.isFailing), 15_000);
+    expect(m3u.connections).toBeGreaterThan(0);
+    expect(inside.connections).toBe(0);
   });
 
   it("reads a music folder's stations.csv at each scan, names its bad lines, and drops stations it no longer lists", async () => {

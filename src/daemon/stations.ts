@@ -1,4 +1,5 @@
 import { accessSync, constants, existsSync } from 'node:fs';
+import { lookup as dnsLookup } from 'node:dns/promises';
 import { readFile } from 'node:fs/promises';
 import { delimiter, join, resolve } from 'node:path';
 import type { Config } from './config/schema.js';
@@ -13,6 +14,7 @@ import { parseMoods } from '../player/library/mood-tags.js';
 import type { Player } from '../player/player.js';
 import type { QueueItem } from '../player/play-queue.js';
 import { parseStationsFile, STATIONS_FILE } from '../player/streams/stations-file.js';
+import { privateAddressRefusal, type HostLookup } from '../player/streams/stream-address.js';
 import { isYouTubeUrl, parseStreamUrl, STREAM_SOURCE, streamKind, type StreamKind } from '../player/streams/stream-url.js';
 
 /** A station that failed is left out of the picks this long, then tried again (ms). */
@@ -48,6 +50,8 @@ export interface StationsDeps {
   settings: () => Pick<Config, 'site' | 'music'>;
   /** Whether yt-dlp can be run. @default looks for it on the PATH, as `command -v yt-dlp` does */
   hasYtDlp?: () => boolean;
+  /** Every address of a host name. @default the system's resolver (`dns.lookup`, all addresses) */
+  lookup?: HostLookup;
 }
 
 /**
@@ -59,6 +63,7 @@ export interface StationsDeps {
 export class Stations {
   readonly #deps: StationsDeps;
   readonly #hasYtDlp: () => boolean;
+  readonly #lookup: HostLookup;
   #offs: Array<() => void> = [];
   readonly #retries = new Map<number, Timer>();
   /** Queue keys of stream plays already counted as played, so a play is marked once. */
@@ -67,6 +72,7 @@ export class Stations {
   constructor(deps: StationsDeps) {
     this.#deps = deps;
     this.#hasYtDlp = deps.hasYtDlp ?? (() => isOnPath('yt-dlp', process.env));
+    this.#lookup = deps.lookup ?? (async (host) => (await dnsLookup(host, { all: true })).map((a) => a.address));
   }
 
   /** Follows the player's plays of stations. */
@@ -98,9 +104,9 @@ export class Stations {
   /**
    * Adds a station from the admin panel (or updates the one with this URL). Throws a `TypeError`
    * naming the field at fault, and a `MoodboxError` (`MB_ERR_PLAYER_NOT_ALLOWED`) saying why a
-   * YouTube URL is refused on this box.
+   * YouTube URL, or one on this box or its local network, is refused here.
    */
-  add(input: { url: unknown; name: unknown; moods: unknown; genre?: unknown }): StationView {
+  async add(input: { url: unknown; name: unknown; moods: unknown; genre?: unknown }): Promise<StationView> {
     const url = parseStreamUrl(input.url, 'url');
     const name = typeof input.name === 'string' ? input.name.trim() : '';
     if (name === '') throw new TypeError('`name`: expected the station’s name, got nothing');
@@ -110,7 +116,7 @@ export class Stations {
     } catch (err) {
       throw new TypeError(`\`moods\`: ${(err as Error).message}`);
     }
-    const refused = this.#refusal(url);
+    const refused = this.#refusal(url) ?? (await this.#addressRefusal(url));
     if (refused !== undefined) throw new MoodboxError('MB_ERR_PLAYER_NOT_ALLOWED', `\`url\`: ${refused}`);
     const genre = typeof input.genre === 'string' ? input.genre.trim() : '';
     const station = this.#deps.store.stations.save({ url, name, genre, moods, origin: 'admin' });
@@ -154,7 +160,7 @@ export class Stations {
     const { store, log } = this.#deps;
     const kept: number[] = [];
     for (const line of stations) {
-      const refused = this.#refusal(line.url);
+      const refused = this.#refusal(line.url) ?? (await this.#addressRefusal(line.url));
       if (refused !== undefined) {
         invalid.push({ line: line.line, message: `\`url\`: ${refused}` });
         continue;
@@ -171,6 +177,12 @@ export class Stations {
     log.info({ file, saved: kept.length, dropped, invalid: invalid.length }, 'stations file read');
     if (kept.length + dropped > 0) this.#changed();
     return { file, saved: kept.length, dropped, invalid };
+  }
+
+  /** Why `url` may not be played from here for where it points (this box, its LAN), or undefined. */
+  async #addressRefusal(url: string): Promise<string | undefined> {
+    if (this.#deps.settings().music.allowPrivateStations) return undefined;
+    return privateAddressRefusal(url, this.#lookup);
   }
 
   #refusal(url: string): string | undefined {

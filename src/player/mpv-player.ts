@@ -1,4 +1,4 @@
-import type { Clock } from '../daemon/kernel/clock.js';
+import type { Clock, Timer } from '../daemon/kernel/clock.js';
 import { EventBus } from '../daemon/kernel/event-bus.js';
 import type { Service, ServiceHealth } from '../daemon/kernel/lifecycle.js';
 import type { EndFileReason } from './mpv-ipc.js';
@@ -16,7 +16,8 @@ import {
   type QueueItem,
 } from './play-queue.js';
 import type { Log } from '../daemon/kernel/log.js';
-import { MPV_YTDL_ARGS, mpvFileOptions, mpvUrl } from './streams/stream-url.js';
+import { writeStationGuard } from './streams/station-guard.js';
+import { DEFAULT_STREAM_TIMEOUT_S, isStreamUri, isYouTubeUrl, MPV_YTDL_ARGS, mpvFileOptions, mpvUrl } from './streams/stream-url.js';
 import { assertPercent, type Player, type PlayerEvents, type PlayerState, type PlayOutcome } from './player.js';
 
 export { removeStaleSockets } from './mpv/mpv-process.js';
@@ -43,6 +44,8 @@ export interface MpvPlayerOptions extends MpvProcessOptions {
   crossfadeMs?: number;
   /** How long a stream may take to connect or send data before it counts as dead (s). @default 10 */
   streamTimeoutS?: number;
+  /** Whether a station's playlist may lead to an address of the box or its network. @default false */
+  allowPrivateStations?: boolean;
 }
 
 /** mpv properties observed (ids for `observe_property`). Observed, not events: mpv 0.35 no longer sends pause/unpause events. */
@@ -64,6 +67,18 @@ export class MpvPlayer implements Player, Service {
   readonly name = 'player';
   readonly events = new EventBus<PlayerEvents>();
   readonly #log: Log;
+  readonly #clock: Clock;
+  readonly #allowPrivateStations: boolean;
+  /** The station guard mpv loads (see `STATION_GUARD_LUA`), written at start. */
+  #guard: { path: string; remove: () => void } | undefined;
+  /**
+   * A station's first audio, awaited: mpv's network timeout fires only when nothing at all comes,
+   * so a station that trickles a byte now and then, or sends headers without end, is given up on
+   * by this watchdog when no audio has played `streamTimeoutS` after it started.
+   */
+  #firstAudio: { key: number; timer: Timer } | undefined;
+  /** Keys of plays given up on by the watchdog, with why: their end is a failure. */
+  readonly #stalled = new Map<number, string>();
   readonly #client: MpvIpcClient;
   readonly #process: MpvProcess;
   readonly #audioOutput: string;
@@ -107,6 +122,8 @@ export class MpvPlayer implements Player, Service {
 
   constructor(deps: { clock: Clock; log: Log }, options: MpvPlayerOptions = {}) {
     this.#log = deps.log;
+    this.#clock = deps.clock;
+    this.#allowPrivateStations = options.allowPrivateStations ?? false;
     this.#audioOutput = options.audioOutput ?? 'auto';
     this.#extraArgs = options.extraArgs ?? [];
     this.#maxVolume = assertPercent('maxVolume', options.maxVolume ?? 100);
@@ -139,14 +156,19 @@ export class MpvPlayer implements Player, Service {
   }
 
   async start(signal?: AbortSignal): Promise<void> {
+    this.#guard ??= writeStationGuard();
     await this.#process.start(signal);
   }
 
   /** Ends the current play as `interrupted`, then quits mpv. */
   async stop(): Promise<void> {
+    this.#firstAudio?.timer.cancel();
+    this.#firstAudio = undefined;
     const current = this.#queue.current;
     if (current) this.#finish(current, 'interrupted');
     await this.#process.stop();
+    this.#guard?.remove();
+    this.#guard = undefined;
   }
 
   health(): ServiceHealth {
@@ -279,6 +301,8 @@ export class MpvPlayer implements Player, Service {
       '--no-terminal',
       '--audio-display=no',
       ...MPV_YTDL_ARGS,
+      ...(this.#guard === undefined ? [] : [`--script=${this.#guard.path}`]),
+      ...(this.#allowPrivateStations ? ['--script-opts-append=moodbox_guard-private=yes'] : []),
       `--gapless-audio=${this.#isGapless ? 'yes' : 'no'}`,
       `--replaygain=${this.#replayGain}`,
       '--volume-max=100',
@@ -419,6 +443,10 @@ export class MpvPlayer implements Player, Service {
       this.#onMetadata(data);
     } else if (name === 'time-pos' && typeof data === 'number') {
       const positionMs = Math.round(data * 1000);
+      if (positionMs > 0 && this.#firstAudio !== undefined && this.#firstAudio.key === this.#playing?.key) {
+        this.#firstAudio.timer.cancel();
+        this.#firstAudio = undefined;
+      }
       const resume = this.#resumeAt;
       if (resume && resume.key === this.#playing?.key) {
         // Until the seek after a restart lands, the position mpv reports is not where the track is.
@@ -455,6 +483,7 @@ export class MpvPlayer implements Player, Service {
     if (item?.key !== key) return;
     this.#playing = { entryId, key };
     if (this.#preloaded?.key === key) this.#preloaded = undefined;
+    this.#awaitFirstAudio(item);
     // After a restart the same item starts again in mpv: that is the same play, not a new one.
     if (!this.#started.has(key)) {
       this.#positionMs = 0;
@@ -463,6 +492,37 @@ export class MpvPlayer implements Player, Service {
       this.events.emit('trackStarted', { item });
     }
     void this.#preload();
+  }
+
+  /** Arms the first-audio watchdog for a station's play (a YouTube entry waits for yt-dlp instead). */
+  #awaitFirstAudio(item: QueueItem): void {
+    this.#firstAudio?.timer.cancel();
+    this.#firstAudio = undefined;
+    if (!isStreamUri(item.track.uri) || isYouTubeUrl(item.track.uri)) return;
+    const timeoutS = this.#streamTimeoutS ?? DEFAULT_STREAM_TIMEOUT_S;
+    const timer = this.#clock.setTimeout(() => {
+      if (this.#firstAudio?.timer !== timer) return;
+      this.#firstAudio = undefined;
+      if (this.#playing?.key !== item.key) return;
+      const why = `no audio from the station within ${timeoutS} s (it connected, but sends too little or never finishes its headers)`;
+      this.#log.warn({ trackId: item.track.id, uri: item.track.uri, timeoutS }, 'station gave no audio in time: giving up on it');
+      this.#stalled.set(item.key, why);
+      this.#abandon(item.key).catch((err: unknown) => this.#log.warn({ err }, 'cannot stop the station'));
+    }, timeoutS * 1000);
+    this.#firstAudio = { key: item.key, timer };
+  }
+
+  /** Ends the current play without counting it as a skip: the rest of its playlist goes too. */
+  async #abandon(key: number): Promise<void> {
+    await this.#preloading;
+    if (this.#queue.current?.key !== key) return;
+    if ((this.#expanded.get(key) ?? 1) > 1) {
+      this.#expanded.delete(key);
+      await this.#dropPreload();
+    }
+    if (this.#preloaded?.isCrossfade === true) await this.#dropPreload();
+    if (this.#preloaded?.entryId !== undefined) await this.#client.command(['playlist-next', 'force']);
+    else await this.#client.command(['stop']);
   }
 
   /** mpv opened a playlist (a station's .m3u or .pls, a YouTube playlist) and put its entries in its place: one play. */
@@ -500,9 +560,25 @@ export class MpvPlayer implements Player, Service {
     if (!started) return;
     const ended = item ?? started;
     const wasSkipped = this.#skipped.delete(key);
-    const outcome: PlayOutcome = reason === 'eof' ? 'completed' : reason === 'error' ? 'failed' : wasSkipped ? 'skipped' : 'interrupted';
+    // A station does not end: the end of its stream is the station going away (its server stopped
+    // or dropped the connection). A YouTube video ends as a song does.
+    const stalled = this.#stalled.get(key);
+    this.#stalled.delete(key);
+    if (this.#firstAudio?.key === key) {
+      this.#firstAudio.timer.cancel();
+      this.#firstAudio = undefined;
+    }
+    const isDeadStream = stalled !== undefined || (reason === 'eof' && isStreamUri(ended.track.uri) && !isYouTubeUrl(ended.track.uri));
+    const outcome: PlayOutcome =
+      reason === 'eof' && !isDeadStream
+        ? 'completed'
+        : reason === 'error' || isDeadStream
+          ? 'failed'
+          : wasSkipped
+            ? 'skipped'
+            : 'interrupted';
     if (outcome === 'failed') {
-      const error = fileError ?? 'cannot play the file';
+      const error = stalled ?? fileError ?? (isDeadStream ? 'the stream ended: the station stopped sending' : 'cannot play the file');
       this.#log.warn({ trackId: ended.track.id, uri: ended.track.uri, error }, 'track skipped: cannot play it');
       this.events.emit('trackFailed', { item: ended, error });
     }

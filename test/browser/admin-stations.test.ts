@@ -43,7 +43,10 @@ describe('stations', { timeout: 240_000 }, () => {
     // The room reads neutral (no camera): neutral plays calm music.
     writeFileSync(`${music.path}/stations.csv`, `name,url,moods\nNight Jazz,${stream.url},calm\nBroken Line,ftp://nowhere/x,calm\n`);
     addUser(data.path, 'Root', 'admin', PASSPHRASE);
-    daemon = await startDaemon(data.path, { config: { ...TEST_CONFIG, library: { folders: [music.path] } } });
+    // The station is a server on 127.0.0.1: the owner allows local stations on this box.
+    daemon = await startDaemon(data.path, {
+      config: { ...TEST_CONFIG, library: { folders: [music.path] }, music: { allowPrivateStations: true } },
+    });
     browser = await launchBrowser({ width: 1280, height: 900 });
     kiosk = browser.page;
     admin = await browser.context.newPage();

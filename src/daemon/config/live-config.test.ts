@@ -78,8 +78,8 @@ describe('LiveConfig', () => {
       throw new Error('expected the settings to be refused');
     };
     expect(refusal({ player: { mpvPath: '/tmp/evil', mpvArgs: ['--script=/tmp/evil.lua'] } })).toEqual([
-      'player.mpvPath: can only be set in the configuration file (it runs a program or opens a file)',
-      'player.mpvArgs: can only be set in the configuration file (it runs a program or opens a file)',
+      'player.mpvPath: can only be set in the configuration file (it runs a program, opens a file or reaches outside the box)',
+      'player.mpvArgs: can only be set in the configuration file (it runs a program, opens a file or reaches outside the box)',
     ]);
     expect(refusal({ vision: { modelPath: '/tmp/x.onnx' } })).toEqual([expect.stringMatching(/^vision\.modelPath: can only be set/)]);
     let deep: Record<string, unknown> = { x: 1 };
@@ -88,6 +88,75 @@ describe('LiveConfig', () => {
     // The same value as the file's is not a change, and is accepted.
     expect(settings.save({ player: { mpvPath: 'mpv', volume: 50 } }, 2).changed).toEqual(['player.volume']);
     expect(store.settings.get(OVERRIDES_KEY)).toEqual({ player: { mpvPath: 'mpv', volume: 50 } });
+  });
+
+  it('refuses the audio output and every broker setting from the panel, and ignores ones saved before with a reason', () => {
+    const { settings, store } = setup();
+    let problems: readonly string[] = [];
+    try {
+      settings.save(
+        { player: { audioOutput: 'pcm' }, mqtt: { enabled: true, url: 'mqtt://attacker.example:1883', fleet: true, shareNames: true } },
+        1,
+      );
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      problems = (err as ConfigError).problems;
+    }
+    expect(problems.map((p) => p.split(':')[0])).toEqual([
+      'player.audioOutput',
+      'mqtt.enabled',
+      'mqtt.url',
+      'mqtt.fleet',
+      'mqtt.shareNames',
+    ]);
+    expect(
+      problems.every((p) =>
+        p.endsWith('can only be set in the configuration file (it runs a program, opens a file or reaches outside the box)'),
+      ),
+    ).toBe(true);
+    for (const mqtt of [
+      { username: 'x' },
+      { site: 'x' },
+      { box: 'x' },
+      { homeAssistant: false },
+      { discoveryPrefix: 'x' },
+      { heartbeatS: 60 },
+    ]) {
+      expect(() => settings.save({ mqtt }, 2)).toThrow(/can only be set in the configuration file/);
+    }
+    expect(store.settings.get(OVERRIDES_KEY)).toBeUndefined();
+
+    // Saved by an older version, before these became file-only: not used, and each one said.
+    store.settings.set(
+      OVERRIDES_KEY,
+      { player: { audioOutput: 'pcm', volume: 40 }, mqtt: { enabled: true, url: 'mqtt://attacker.example' } },
+      3,
+    );
+    const next = new LiveConfig({ store: store.settings }, { file: undefined, env, config: loadConfig({ env }).config });
+    expect(next.applySaved()).toEqual([
+      'player.audioOutput: can only be set in the configuration file; the saved value is ignored',
+      'mqtt.enabled: can only be set in the configuration file; the saved value is ignored',
+      'mqtt.url: can only be set in the configuration file; the saved value is ignored',
+    ]);
+    expect([next.current.player.audioOutput, next.current.player.volume, next.current.mqtt.enabled, next.current.mqtt.url]).toEqual([
+      'auto',
+      40,
+      false,
+      'mqtt://127.0.0.1:1883',
+    ]);
+  });
+
+  it('refuses a Spotify redirect the sign-in could not come back to, so that it never stops a start', () => {
+    const { settings, store } = setup();
+    for (const redirectUri of ['https://127.0.0.1:8080/api/spotify/callback', 'not a url', 'http://localhost:8080/api/spotify/callback']) {
+      expect(() => settings.save({ site: { kind: 'home' }, spotify: { clientId: 'abc', redirectUri } }, 1)).toThrow(
+        /spotify\.redirectUri: expected an http address on the box's loopback/,
+      );
+    }
+    expect(store.settings.get(OVERRIDES_KEY)).toBeUndefined();
+    expect(settings.save({ spotify: { redirectUri: 'http://[::1]:8080/api/spotify/callback' } }, 2).changed).toEqual([
+      'spotify.redirectUri',
+    ]);
   });
 
   it('checks a camera or music folders chosen in the panel for what they will do', () => {

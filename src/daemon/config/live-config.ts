@@ -74,7 +74,8 @@ export class LiveConfig {
 
   /**
    * Applies the saved overrides at start-up. Returns the problems when they no longer validate
-   * (after an upgrade, say): they are then kept in the store but not applied.
+   * (after an upgrade, say, or a value a newer rule refuses): they are then kept in the store but
+   * not applied, and the box runs in safe mode, saying why.
    */
   applySaved(): string[] {
     try {
@@ -88,8 +89,9 @@ export class LiveConfig {
       this.#applied = this.#current;
       return refused.map((path) => `${path}: can only be set in the configuration file; the saved value is ignored`);
     } catch (err) {
-      if (err instanceof ConfigError) return [...err.problems];
-      throw err;
+      if (!(err instanceof ConfigError)) throw err;
+      this.#safeMode = `the saved settings no longer validate (${err.problems.join('; ')})`;
+      return [...err.problems];
     }
   }
 
@@ -110,8 +112,8 @@ export class LiveConfig {
 
   /**
    * Validates and saves new overrides, applying what can be applied now. Throws `ConfigError`
-   * listing every problem: settings only the configuration file may set (they run programs or
-   * open files: `fileOnly` in the schema) cannot be changed here, and a camera or music folder is
+   * listing every problem: settings only the configuration file may set (they run programs,
+   * open files or reach outside the box: `fileOnly` in the schema) cannot be changed here, and a camera or music folder is
    * checked for what it will do. Saving leaves safe mode: the new set is tried at the next start.
    */
   save(overrides: Record<string, unknown>, at: number): SettingsChange {
@@ -124,7 +126,7 @@ export class LiveConfig {
     const next = problems.length > 0 ? file : this.#load(overrides);
     for (const path of changedPaths(file, next)) {
       if (schemaFlag(path, 'fileOnly') === true)
-        problems.push(`${path}: can only be set in the configuration file (it runs a program or opens a file)`);
+        problems.push(`${path}: can only be set in the configuration file (it runs a program, opens a file or reaches outside the box)`);
     }
     const checks = this.#checks;
     if (checks !== undefined && problems.length === 0) {

@@ -192,6 +192,7 @@ export const PlayerSchema = Type.Object(
       minLength: 1,
       description: 'mpv audio output: `auto` (default device, or null when there is none), `null`, or an mpv `--ao` value.',
       requiresRestart: true,
+      fileOnly: true,
     }),
     mpvArgs: Type.Array(Type.String({ pattern: '^--' }), {
       default: [],
@@ -276,6 +277,12 @@ export const MusicSchema = Type.Object(
       default: false,
       description:
         'YouTube videos and playlists may be stations of the library (played through yt-dlp, which must be installed: `sudo apt install yt-dlp`). Homes only.',
+    }),
+    allowPrivateStations: Type.Boolean({
+      default: false,
+      description:
+        'Allow stations on this box or its local network: loopback, private and link-local addresses, and names that resolve to them. Off: only stations on the internet.',
+      fileOnly: true,
     }),
   },
   { additionalProperties: false, default: {} },
@@ -378,17 +385,20 @@ export const MqttSchema = Type.Object(
       default: false,
       description: 'Connect to an MQTT broker: Home Assistant and fleet operators see and steer the box.',
       requiresRestart: true,
+      fileOnly: true,
     }),
     url: Type.String({
       default: 'mqtt://127.0.0.1:1883',
       pattern: '^(mqtts?|wss?)://',
       description: 'The broker: `mqtt://host:1883`, `mqtts://host:8883` for TLS, or `ws://`/`wss://`.',
       requiresRestart: true,
+      fileOnly: true,
     }),
     username: Type.String({
       default: '',
       description: 'User name at the broker; empty: none, or `$MOODBOX_MQTT_USERNAME`.',
       requiresRestart: true,
+      fileOnly: true,
     }),
     passwordFile: Type.String({
       default: '',
@@ -415,34 +425,47 @@ export const MqttSchema = Type.Object(
       pattern: TOPIC_ID,
       description: 'The site this box belongs to (a café, a branch): topics are `moodbox/<site>/<box>/…`. Letters, digits, `_`, `-`.',
       requiresRestart: true,
+      fileOnly: true,
     }),
     box: Type.String({
       default: '',
       pattern: TOPIC_ID,
       description: "This box's id within its site; empty: the host name. Not `all` (that addresses the whole site).",
       requiresRestart: true,
+      fileOnly: true,
     }),
     homeAssistant: Type.Boolean({
       default: true,
       description: 'Announce the box to Home Assistant (MQTT device discovery) and take its commands.',
       requiresRestart: true,
+      fileOnly: true,
     }),
     discoveryPrefix: Type.String({
       default: 'homeassistant',
       minLength: 1,
       description: "Home Assistant's discovery prefix.",
       requiresRestart: true,
+      fileOnly: true,
     }),
     fleet: Type.Boolean({
       default: false,
       description:
         "Take fleet operators' commands (volume cap, quiet hours, camera hours, policy, rescan, restart) and send play and mood events.",
       requiresRestart: true,
+      fileOnly: true,
     }),
     shareNames: Type.Boolean({
       default: false,
       description: "Include the name of whoever is signed in at the kiosk in the box's state on the broker.",
       requiresRestart: true,
+      fileOnly: true,
+    }),
+    protocolVersion: Type.Union([Type.Literal(5), Type.Literal(4)], {
+      default: 5,
+      description:
+        'MQTT 5, so the broker never sends the box more than 68 KiB in one message; 4 (MQTT 3.1.1) for a broker that speaks only that.',
+      requiresRestart: true,
+      fileOnly: true,
     }),
     heartbeatS: Type.Integer({
       default: 30,
@@ -450,6 +473,7 @@ export const MqttSchema = Type.Object(
       maximum: 3600,
       description: 'Seconds between heartbeats (and health updates) on the broker.',
       requiresRestart: true,
+      fileOnly: true,
     }),
   },
   { additionalProperties: false, default: {} },

@@ -6,10 +6,17 @@ export const BUSINESS_MUSIC_REASON =
 
 /**
  * The rules between settings that a schema cannot say: a box set up for a business (`site.kind`)
- * plays only the local library. Returns each problem as `path: message`.
+ * plays only the local library, and Spotify's redirect is one it can come back to (a value that
+ * would stop the start is refused when it is saved). Returns each problem as `path: message`.
  */
-export function siteProblems(config: Pick<Config, 'site' | 'music'>): string[] {
+export function siteProblems(config: Pick<Config, 'site' | 'music'> & Partial<Pick<Config, 'spotify'>>): string[] {
   const problems: string[] = [];
+  const redirect = config.spotify?.redirectUri ?? '';
+  if (redirect !== '' && !isLoopbackRedirect(redirect)) {
+    problems.push(
+      `spotify.redirectUri: expected an http address on the box's loopback (http://127.0.0.1:<port>/api/spotify/callback, or [::1]), got \`${redirect.slice(0, 80)}\`: Spotify lets an app send the browser back over plain http only to a loopback IP, and Moodbox serves no https; leave it empty for the default`,
+    );
+  }
   if (config.site.kind === 'business' && config.music.source !== 'local') {
     problems.push(
       `music.source: expected \`local\` when \`site.kind\` is \`business\`, got \`${config.music.source}\`: ${BUSINESS_MUSIC_REASON}; set \`site.kind\` to \`home\` for a home`,
@@ -21,6 +28,17 @@ export function siteProblems(config: Pick<Config, 'site' | 'music'>): string[] {
     );
   }
   return problems;
+}
+
+/** Whether `uri` is a redirect Spotify's sign-in can come back to on this box: `http` on 127.0.0.1 or [::1]. */
+export function isLoopbackRedirect(uri: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return false;
+  }
+  return url.protocol === 'http:' && (url.hostname === '127.0.0.1' || url.hostname === '[::1]');
 }
 
 /**

@@ -377,6 +377,6 @@ export interface ConfigSchemaNode {
   pattern?: string;
   /** The setting applies only after a restart. */
   requiresRestart?: boolean;
-  /** Only the configuration file may set it (it runs a program or opens a file): shown read-only. */
+  /** Only the configuration file may set it (it runs a program, opens a file or reaches outside the box): shown read-only. */
   fileOnly?: boolean;
 }

@@ -1,6 +1,8 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import type { HostLookup } from '../../player/streams/stream-address.js';
 import { FakePlayer } from '../../player/testing/fake-player.js';
+import { icyStream } from '../../player/testing/stream-servers.js';
 import type { Config } from '../config/schema.js';
 import { checkConfig } from '../config/load-config.js';
 import type { MoodboxBus } from '../events.js';
@@ -11,12 +13,12 @@ import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer } from '../testing/server.js';
 
 type Site = Pick<Config, 'site' | 'music'>;
-const HOME: Site = { site: { kind: 'home' }, music: { source: 'local', youtube: true } };
+const HOME: Site = { site: { kind: 'home' }, music: { source: 'local', youtube: true, allowPrivateStations: false } };
 const log = pino({ level: 'silent' });
 const TUBE = 'https://www.youtube.com/playlist?list=PL1234';
 
 /** The admin API over a real in-memory store, with an admin signed in; `site` and yt-dlp as given. */
-async function admin(site: Site, options: { hasYtDlp?: boolean } = {}) {
+async function admin(site: Site, options: { hasYtDlp?: boolean; lookup?: HostLookup } = {}) {
   const clock = new FakeClock();
   const bus: MoodboxBus = new EventBus();
   const changes: string[] = [];
@@ -30,6 +32,7 @@ async function admin(site: Site, options: { hasYtDlp?: boolean } = {}) {
     player: new FakePlayer({ clock }),
     settings: () => site,
     hasYtDlp: () => options.hasYtDlp ?? false,
+    ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
   });
   const server = await buildTestServer({ clock, store, stations });
   await server.auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
@@ -93,8 +96,67 @@ describe('stations from the admin panel', () => {
     expect(error(noMoods).message).toMatch(/body\.moods/);
   });
 
+  it('refuses stations on this box or its network, however the address is written, and ones with a password, storing nothing', async () => {
+    // A real service on loopback, as the admin API or SSH would be.
+    const local = await icyStream({ name: 'Inside FM', title: 'Secret - Admin API' });
+    const port = new URL(local.url).port;
+    const names: Record<string, string[]> = {
+      localhost: ['127.0.0.1', '::1'],
+      'router.lan': ['192.168.1.1'],
+      'radio.example': ['93.184.216.34'],
+    };
+    const lookup: HostLookup = async (host) => names[host] ?? Promise.reject(new Error(`ENOTFOUND ${host}`));
+    const { add, app, headers, store } = await admin(HOME, { lookup });
+    try {
+      for (const url of [
+        local.url,
+        `http://127.0.0.1:${port}/api/admin/restart`,
+        `http://localhost:${port}/`,
+        'http://localhost:22/',
+        `http://0x7f000001:${port}/`,
+        `http://127.1:${port}/`,
+        `http://[::1]:${port}/`,
+        `http://[::ffff:127.0.0.1]:${port}/`,
+        'http://0.0.0.0:8080/',
+        'http://169.254.169.254/latest/meta-data/',
+        'http://10.0.0.7/stream',
+        'https://router.lan/',
+      ]) {
+        const res = await add({ url, name: 'Inside', moods: [{ mood: 'calm', weight: 1 }] });
+        expect(res.statusCode, url).toBe(403);
+        expect(error(res), url).toMatchObject({
+          code: 'MB_ERR_PLAYER_NOT_ALLOWED',
+          message: expect.stringMatching(
+            /is this box or its local network: stations must be on the internet; .*`music\.allowPrivateStations`/,
+          ),
+        });
+      }
+      const secret = await add({ url: 'https://dj:hunter2@radio.example/live', name: 'Members FM', moods: [{ mood: 'calm', weight: 1 }] });
+      expect(secret.statusCode).toBe(400);
+      expect(error(secret).message).toMatch(
+        /^body\.url: expected a URL without a user name or password \(`user:pass@`\), got one for `radio\.example`/,
+      );
+      expect(JSON.stringify(secret.json())).not.toContain('hunter2');
+      expect((await app.inject({ url: '/api/admin/stations', headers })).json<{ items: unknown[] }>().items).toEqual([]);
+      expect(store.tracks.count()).toBe(0);
+      expect(local.connections).toBe(0);
+      // A station on the internet is still welcome.
+      expect((await add({ url: 'https://radio.example/live', name: 'Out FM', moods: [{ mood: 'calm', weight: 1 }] })).statusCode).toBe(200);
+    } finally {
+      await local.close();
+    }
+    // The owner may allow local stations in the configuration file.
+    const allowed = await admin({ ...HOME, music: { ...HOME.music, allowPrivateStations: true } }, { lookup });
+    expect(
+      (await allowed.add({ url: 'http://localhost:8000/live', name: 'Home FM', moods: [{ mood: 'calm', weight: 1 }] })).statusCode,
+    ).toBe(200);
+  });
+
   it('refuses YouTube at a business, saying why, whatever else is set', async () => {
-    const { add } = await admin({ site: { kind: 'business' }, music: { source: 'local', youtube: true } }, { hasYtDlp: true });
+    const { add } = await admin(
+      { site: { kind: 'business' }, music: { source: 'local', youtube: true, allowPrivateStations: false } },
+      { hasYtDlp: true },
+    );
     const res = await add({ url: TUBE, name: 'Lo-fi', moods: [{ mood: 'calm', weight: 1 }] });
     expect(res.statusCode).toBe(403);
     expect(error(res)).toMatchObject({
@@ -109,7 +171,10 @@ describe('stations from the admin panel', () => {
   });
 
   it('refuses YouTube at home while it is off, and while yt-dlp is missing, saying what to do', async () => {
-    const off = await admin({ site: { kind: 'home' }, music: { source: 'local', youtube: false } }, { hasYtDlp: true });
+    const off = await admin(
+      { site: { kind: 'home' }, music: { source: 'local', youtube: false, allowPrivateStations: false } },
+      { hasYtDlp: true },
+    );
     const res = await off.add({ url: TUBE, name: 'Lo-fi', moods: [{ mood: 'calm', weight: 1 }] });
     expect(res.statusCode).toBe(403);
     expect(error(res).message).toMatch(/YouTube is off on this box: turn on `music.youtube`/);
@@ -123,7 +188,7 @@ describe('stations from the admin panel', () => {
   });
 
   it('adds a YouTube entry at a home with yt-dlp, and leaves it out of the picks once the box may no longer play it', async () => {
-    const site: Site = { site: { kind: 'home' }, music: { source: 'local', youtube: true } };
+    const site: Site = { site: { kind: 'home' }, music: { source: 'local', youtube: true, allowPrivateStations: false } };
     const { add, stations, store, bus, changes } = await admin(site, { hasYtDlp: true });
     stations.start();
     const res = await add({ url: TUBE, name: 'Lo-fi', moods: [{ mood: 'calm', weight: 1 }] });
@@ -147,7 +212,7 @@ describe('stations from the admin panel', () => {
     const player = new FakePlayer({ clock });
     const watched = new Stations({ store, clock, log, bus, player, settings: () => HOME, hasYtDlp: () => false });
     watched.start();
-    const station = watched.add({ url: 'https://radio.example/live', name: 'Flaky FM', moods: { calm: 1 } });
+    const station = await watched.add({ url: 'https://radio.example/live', name: 'Flaky FM', moods: { calm: 1 } });
     const track = store.tracks.get(station.trackId);
     if (track === undefined) throw new Error('no track');
     const item = { track: { id: track.id, uri: track.uri }, reason: 'mood' as const, note: '', mood: null, userId: null, key: 7 };

@@ -14,6 +14,35 @@ import type { MqttConnection } from './mqtt-connection.js';
 /** Carries out an operator's command; rejects with the reason when the box refuses it. */
 export type FleetCommandHandler = (command: FleetCommand, value: unknown) => Promise<void>;
 
+/**
+ * The ids of the commands a box has carried out (or refused). The daemon keeps them in its database,
+ * so that a command heard again after a restart (a broker's redelivery) is not carried out twice.
+ */
+export interface SeenCommands {
+  has(id: string): boolean;
+  /** Remembers `id`; MAY forget the oldest ids past a few hundred. */
+  add(id: string): void;
+}
+
+/** How many command ids are remembered, so that a command heard twice is carried out once. */
+export const SEEN_IDS = 256;
+
+/** Seen ids in memory only (a simulated box); forgets the oldest past `SEEN_IDS`. */
+export function seenInMemory(initial: readonly string[] = []): SeenCommands & { ids(): string[] } {
+  const seen = new Set(initial);
+  return {
+    has: (id) => seen.has(id),
+    add(id) {
+      seen.delete(id);
+      seen.add(id);
+      while (seen.size > SEEN_IDS) seen.delete(seen.values().next().value as string);
+    },
+    ids: () => [...seen],
+  };
+}
+
+type FleetMemberDeps = { connection: MqttConnection; clock: Clock; log: Log; handle: FleetCommandHandler; seen?: SeenCommands | undefined };
+
 export interface FleetMemberOptions {
   site: string;
   box: string;
@@ -25,29 +54,29 @@ export interface FleetMemberOptions {
   events: boolean;
 }
 
-/** How many command ids are remembered, so that a command heard twice is carried out once. */
-const SEEN_IDS = 256;
-
 /**
  * One box as the fleet sees it: its retained state and health (published again on every
  * reconnection, and only when they change), a heartbeat, play and mood events, and the operators'
- * commands to this box or to its whole site, each answered on `cmd-result`. It knows nothing of the
+ * commands to this box or to its whole site, each answered on `cmd-result`. A command the broker
+ * kept (retained) is never obeyed: it would be carried out again on every connection, and a
+ * retained `restart` would keep every box of a site restarting. Each id is carried out once. It knows nothing of the
  * rest of Moodbox: a daemon feeds it, and a fleet simulation can run many of them on one process.
  */
 export class FleetMember implements Service {
   readonly name = 'fleet';
   readonly topics: BoxTopics;
-  readonly #deps: { connection: MqttConnection; clock: Clock; log: Log; handle: FleetCommandHandler };
+  readonly #deps: FleetMemberDeps;
   readonly #options: FleetMemberOptions;
   #state: string | undefined;
   #health: string | undefined;
   #heartbeat: Timer | undefined;
   #startedAt = 0;
   #off: Array<() => void> = [];
-  readonly #seen = new Set<string>();
+  readonly #seen: SeenCommands;
 
-  constructor(deps: { connection: MqttConnection; clock: Clock; log: Log; handle: FleetCommandHandler }, options: FleetMemberOptions) {
+  constructor(deps: FleetMemberDeps, options: FleetMemberOptions) {
     this.#deps = deps;
+    this.#seen = deps.seen ?? seenInMemory();
     this.#options = options;
     this.topics = boxTopics(options.site, options.box);
   }
@@ -57,7 +86,13 @@ export class FleetMember implements Service {
     this.#startedAt = clock.monotonic();
     this.#off.push(connection.onConnected(() => this.republish()));
     if (this.#options.acceptCommands) {
-      const onCommand = (topic: string, payload: string): void => void this.#command(topic, payload);
+      const onCommand = (topic: string, payload: string, { retain }: { retain: boolean }): void => {
+        if (retain) {
+          this.#deps.log.warn({ topic }, 'fleet command ignored: the broker kept it (retained); send commands without retain');
+          return;
+        }
+        void this.#command(topic, payload);
+      };
       this.#off.push(connection.subscribe(this.topics.commands, onCommand), connection.subscribe(this.topics.siteCommands, onCommand));
     }
     this.#heartbeat = clock.setInterval(() => this.#beat(), this.#options.heartbeatMs);
@@ -113,9 +148,12 @@ export class FleetMember implements Service {
       this.#deps.log.warn({ topic, err: { message: (err as Error).message } }, 'fleet command ignored: not a command message');
       return;
     }
-    if (this.#seen.has(message.id)) return;
+    if (this.#seen.has(message.id)) {
+      this.#deps.log.info({ command: name, id: message.id }, 'fleet command ignored: already carried out');
+      return;
+    }
+    // Remembered before it runs: a restart must find it seen.
     this.#seen.add(message.id);
-    if (this.#seen.size > SEEN_IDS) this.#seen.delete(this.#seen.values().next().value as string);
     const result: FleetCommandResult = { id: message.id, command: name, box: this.#options.box, ok: true };
     try {
       if (!isFleetCommand(name)) throw new TypeError(`Expected a fleet command, got \`${name}\``);
@@ -130,10 +168,14 @@ export class FleetMember implements Service {
   }
 }
 
+/** The longest command id a box remembers. */
+const MAX_ID_LENGTH = 128;
+
 function parseMessage(payload: string): FleetCommandMessage {
   const value: unknown = JSON.parse(payload);
-  if (typeof value !== 'object' || value === null || typeof (value as { id?: unknown }).id !== 'string') {
-    throw new TypeError(`Expected {"id": "…", "value": …}, got \`${payload.slice(0, 80)}\``);
+  const id = typeof value === 'object' && value !== null ? (value as { id?: unknown }).id : undefined;
+  if (typeof id !== 'string' || id === '' || id.length > MAX_ID_LENGTH) {
+    throw new TypeError(`Expected {"id": "…" (1–${MAX_ID_LENGTH} characters), "value": …}, got \`${payload.slice(0, 80)}\``);
   }
   return value as FleetCommandMessage;
 }

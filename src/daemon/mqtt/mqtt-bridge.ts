@@ -6,7 +6,7 @@ import type { Service, ServiceHealth } from '../kernel/lifecycle.js';
 import type { RfidReader } from '../rfid/rfid-reader.js';
 import { NOBODY, type RoomMood } from '../../vision/room-mood.js';
 import type { BoxControls } from './box-controls.js';
-import { FleetMember } from './fleet-member.js';
+import { FleetMember, type SeenCommands } from './fleet-member.js';
 import { discoveryMessage, OFF, ON, type BoxIdentity } from './home-assistant.js';
 import type { MqttConnection } from './mqtt-connection.js';
 
@@ -35,6 +35,8 @@ export interface MqttBridgeDeps {
   controls: BoxControls;
   /** The RFID reader: its cards become Home Assistant tag scans. */
   cards?: RfidReader | undefined;
+  /** The fleet command ids already carried out (kept across restarts by the daemon). */
+  seen?: SeenCommands | undefined;
 }
 
 export interface MqttBridgeOptions {
@@ -74,6 +76,7 @@ export class MqttBridge implements Service {
         clock: deps.clock,
         log: deps.log,
         handle: (command, value) => deps.controls.fleet(command, value, `mqtt:fleet`),
+        seen: deps.seen,
       },
       {
         site: options.site,
@@ -118,7 +121,11 @@ export class MqttBridge implements Service {
         connection.subscribe(`${ha.prefix}/status`, (_topic, payload) => {
           if (payload.trim() === 'online') this.#announce();
         }),
-        connection.subscribe(topics.setAll, (topic, payload) => void this.#homeAssistantCommand(topic, payload)),
+        connection.subscribe(topics.setAll, (topic, payload, { retain }) => {
+          // Home Assistant sends commands unretained; a kept one would be obeyed again on every connection.
+          if (retain) this.#deps.log.warn({ topic }, 'home assistant command ignored: the broker kept it (retained)');
+          else void this.#homeAssistantCommand(topic, payload);
+        }),
       );
       if (cards !== undefined) this.#off.push(cards.on('cardScanned', ({ cardId }) => connection.publish(topics.tag, cardId)));
       // Connected before this started: the first announcement is not waiting for the next connection.

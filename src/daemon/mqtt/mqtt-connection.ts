@@ -14,12 +14,29 @@ export interface MqttConnection {
   publish(topic: string, payload: string, options?: { retain?: boolean; qos?: 0 | 1 }): void;
   /**
    * Subscribes to `filter` (MQTT wildcards allowed), again after every reconnection; `listener`
-   * gets each message's topic and UTF-8 payload. Returns the function that unsubscribes.
+   * gets each message's topic, UTF-8 payload and whether the broker kept it (`retain`: a message
+   * published before this subscription). A payload over `MAX_PAYLOAD_BYTES` MUST be dropped before
+   * it reaches a listener. Returns the function that unsubscribes.
    */
-  subscribe(filter: string, listener: (topic: string, payload: string) => void): () => void;
+  subscribe(filter: string, listener: MessageListener): () => void;
   /** Calls `listener` after every (re)connection, the first one included. Returns the function that stops it. */
   onConnected(listener: () => void): () => void;
 }
+
+/** What a subscriber hears: the topic, the UTF-8 payload, and whether the broker had kept the message. */
+export type MessageListener = (topic: string, payload: string, message: { retain: boolean }) => void;
+
+/**
+ * The largest payload Moodbox takes from a broker (64 KiB): its commands are a few bytes, and
+ * anything larger is dropped unread, with one log line.
+ */
+export const MAX_PAYLOAD_BYTES = 64 * 1024;
+
+/**
+ * The largest MQTT packet the box accepts (MQTT v5 `maximumPacketSize`): the payload cap and room
+ * for the topic and properties. A broker that speaks v5 does not send the box a larger one at all.
+ */
+export const MAX_PACKET_BYTES = MAX_PAYLOAD_BYTES + 4 * 1024;
 
 /** Whether `topic` matches the subscription `filter` (`+` one level, `#` the rest). */
 export function topicMatches(filter: string, topic: string): boolean {

@@ -1,7 +1,7 @@
 import type { IClientOptions, MqttClient } from 'mqtt';
 import type { Log } from '../kernel/log.js';
 import type { Service, ServiceHealth } from '../kernel/lifecycle.js';
-import { topicMatches, type MqttConnection } from './mqtt-connection.js';
+import { MAX_PACKET_BYTES, MAX_PAYLOAD_BYTES, topicMatches, type MessageListener, type MqttConnection } from './mqtt-connection.js';
 
 /** Where the box says it is online (retained), and the last will the broker sends when it is not. */
 export interface Availability {
@@ -25,6 +25,12 @@ export interface MqttJsConnectionOptions {
   maxReconnectMs: number;
   /** Seconds between MQTT pings; the broker sends the last will after 1.5 times this without one. */
   keepaliveS: number;
+  /**
+   * MQTT 5 (the default: the broker learns the box's `maximumPacketSize` and never sends it more),
+   * or 3.1.1 for a broker that speaks only that (the box then drops large payloads itself).
+   * @default 5
+   */
+  protocolVersion?: 4 | 5 | undefined;
 }
 
 /**
@@ -39,7 +45,7 @@ export class MqttJsConnection implements MqttConnection, Service {
   readonly #log: Log;
   readonly #options: MqttJsConnectionOptions;
   #client: MqttClient | undefined;
-  #subscriptions = new Map<string, Set<(topic: string, payload: string) => void>>();
+  #subscriptions = new Map<string, Set<MessageListener>>();
   #connectedListeners = new Set<() => void>();
   #reconnectMs: number;
   #lastError: string | undefined;
@@ -62,6 +68,8 @@ export class MqttJsConnection implements MqttConnection, Service {
     const options: IClientOptions = {
       clientId: o.clientId,
       clean: true,
+      protocolVersion: o.protocolVersion ?? 5,
+      ...((o.protocolVersion ?? 5) === 5 ? { properties: { maximumPacketSize: MAX_PACKET_BYTES } } : {}),
       keepalive: o.keepaliveS,
       reconnectPeriod: this.#reconnectMs,
       connectTimeout: 10_000,
@@ -105,13 +113,19 @@ export class MqttJsConnection implements MqttConnection, Service {
       this.#lastError = err.message;
       this.#log.warn({ err: { message: err.message } }, 'mqtt connection error');
     });
-    client.on('message', (topic, payload) => {
+    client.on('message', (topic, payload, packet) => {
+      if (payload.length > MAX_PAYLOAD_BYTES) {
+        // Never the payload itself, nor a topic of any length: one short line.
+        this.#log.warn({ topic: topic.slice(0, 200), bytes: payload.length, max: MAX_PAYLOAD_BYTES }, 'mqtt message dropped: too large');
+        return;
+      }
       const text = payload.toString('utf8');
+      const message = { retain: packet.retain };
       for (const [filter, listeners] of this.#subscriptions) {
         if (!topicMatches(filter, topic)) continue;
         for (const listener of [...listeners]) {
           try {
-            listener(topic, text);
+            listener(topic, text, message);
           } catch (err) {
             this.#log.error({ err, topic }, 'an mqtt message listener failed');
           }
@@ -148,7 +162,7 @@ export class MqttJsConnection implements MqttConnection, Service {
     });
   }
 
-  subscribe(filter: string, listener: (topic: string, payload: string) => void): () => void {
+  subscribe(filter: string, listener: MessageListener): () => void {
     let listeners = this.#subscriptions.get(filter);
     if (listeners === undefined) {
       listeners = new Set();

@@ -7,6 +7,7 @@ import type { MoodboxCore } from '../moodbox.js';
 import type { RfidReader } from '../rfid/rfid-reader.js';
 import type { Store } from '../store/store.js';
 import { BoxControls } from './box-controls.js';
+import { SEEN_IDS, seenInMemory, type SeenCommands } from './fleet-member.js';
 import { MqttBridge } from './mqtt-bridge.js';
 import type { MqttConnection } from './mqtt-connection.js';
 
@@ -59,6 +60,7 @@ export function mqttServices(core: MoodboxCore, parts: MqttParts, deps: MqttServ
       log: deps.log,
       controls,
       cards: deps.cards,
+      seen: storedSeenCommands({ store, clock, log: deps.log }),
       view: {
         room: () => camera?.room ?? null,
         faces: () => camera?.facesInView ?? 0,
@@ -82,6 +84,29 @@ export function mqttServices(core: MoodboxCore, parts: MqttParts, deps: MqttServ
     },
   );
   return [parts.connection, bridge];
+}
+
+/** Where the ids of the fleet commands carried out are kept: the store's table of values the panel does not list. */
+export const SEEN_COMMANDS_KEY = 'mqtt.fleet.seenCommands';
+
+/** The fleet command ids carried out, in the database: a restart (or a fleet `restart`) does not forget them. */
+export function storedSeenCommands(deps: { store: Pick<Store, 'secrets'>; clock: Pick<Clock, 'now'>; log: Log }): SeenCommands {
+  const { store, clock, log } = deps;
+  let saved: string[] = [];
+  try {
+    const parsed: unknown = JSON.parse(store.secrets.get(SEEN_COMMANDS_KEY) ?? '[]');
+    if (Array.isArray(parsed)) saved = parsed.filter((id): id is string => typeof id === 'string').slice(-SEEN_IDS);
+  } catch (err) {
+    log.warn({ err: { message: (err as Error).message } }, 'the saved fleet command ids are unreadable; starting without them');
+  }
+  const seen = seenInMemory(saved);
+  return {
+    has: (id) => seen.has(id),
+    add(id) {
+      seen.add(id);
+      store.secrets.set(SEEN_COMMANDS_KEY, JSON.stringify(seen.ids()), clock.now());
+    },
+  };
 }
 
 /** The literal choices of the setting at `path` in the configuration schema, or undefined when it has none. */

@@ -4,6 +4,8 @@
  * mpv opens them itself (it reads playlists, HLS and ICY metadata).
  */
 
+import { ownEntryOption } from './station-guard.js';
+
 /** The library's `source` for stream entries. */
 export const STREAM_SOURCE = 'stream';
 
@@ -16,8 +18,8 @@ export const DEFAULT_STREAM_TIMEOUT_S = 10;
 const YOUTUBE_HOSTS = new Set(['youtube.com', 'www.youtube.com', 'm.youtube.com', 'music.youtube.com', 'youtu.be', 'www.youtu.be']);
 
 /**
- * Checks a stream URL typed by a person or read from a file: http or https, with a host, no
- * credentials shown back. Returns it normalised; throws a `TypeError` naming `field` otherwise.
+ * Checks a stream URL typed by a person or read from a file: http or https, with a host, and no
+ * user name or password (refused, and not shown back). Returns it normalised; throws a `TypeError` naming `field` otherwise.
  */
 export function parseStreamUrl(value: unknown, field = 'url'): string {
   if (typeof value !== 'string' || value.trim() === '') {
@@ -34,6 +36,12 @@ export function parseStreamUrl(value: unknown, field = 'url'): string {
     throw new TypeError(`\`${field}\`: expected an http or https URL, got \`${url.protocol.replace(/:$/, '')}\` (\`${shorten(text)}\`)`);
   }
   if (url.hostname === '') throw new TypeError(`\`${field}\`: expected a URL with a host, got \`${shorten(text)}\``);
+  if (url.username !== '' || url.password !== '') {
+    // Never echoed back: the text holds a password.
+    throw new TypeError(
+      `\`${field}\`: expected a URL without a user name or password (\`user:pass@\`), got one for \`${url.host}\`; stations are stored and shown as they are, so use a station that needs no sign-in`,
+    );
+  }
   return url.href;
 }
 
@@ -79,8 +87,9 @@ export function mpvUrl(uri: string): string {
  */
 export function mpvFileOptions(uri: string, options: { timeoutS?: number } = {}): string | undefined {
   if (!isStreamUri(uri)) return undefined;
+  // Marked as Moodbox's own: the station guard then holds only the entries its playlist adds.
   const timeout = `network-timeout=${options.timeoutS ?? DEFAULT_STREAM_TIMEOUT_S}`;
-  return isYouTubeUrl(uri) ? `${timeout},ytdl=yes` : timeout;
+  return isYouTubeUrl(uri) ? `${timeout},ytdl=yes,${ownEntryOption('youtube')}` : `${timeout},${ownEntryOption('station')}`;
 }
 
 function shorten(text: string): string {

@@ -23,8 +23,13 @@ describe('stream URLs', () => {
   it('gives mpv a network timeout for streams and the ytdl hook for YouTube alone', () => {
     expect(mpvFileOptions('/music/a.flac')).toBeUndefined();
     expect(isStreamUri('/music/http://a.flac')).toBe(false);
-    expect(mpvFileOptions('http://radio.example/live', { timeoutS: 3 })).toBe('network-timeout=3');
-    expect(mpvFileOptions('https://www.youtube.com/watch?v=abc')).toBe('network-timeout=10,ytdl=yes');
+    // Marked as chosen by Moodbox, so that mpv's station guard holds only what their playlists add.
+    expect(mpvFileOptions('http://radio.example/live', { timeoutS: 3 })).toBe(
+      'network-timeout=3,script-opts-append=moodbox_guard-own=station',
+    );
+    expect(mpvFileOptions('https://www.youtube.com/watch?v=abc')).toBe(
+      'network-timeout=10,ytdl=yes,script-opts-append=moodbox_guard-own=youtube',
+    );
     expect(mpvUrl('https://www.youtube.com/watch?v=abc')).toBe('ytdl://https://www.youtube.com/watch?v=abc');
     expect(mpvUrl('https://radio.example/live')).toBe('https://radio.example/live');
   });

@@ -176,6 +176,40 @@ export async function silentStream(): Promise<TestStream> {
   };
 }
 
+/**
+ * A hostile or broken station that never lets a player start: `trickle` answers with headers and
+ * then one byte of audio every `everyMs`; `headers` sends header lines every `everyMs` and never
+ * ends them. Each keeps the connection busy, so a network timeout alone never fires.
+ */
+export async function stallingStream(mode: 'trickle' | 'headers', everyMs: number): Promise<TestStream> {
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const server = createTcpServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.resume();
+    socket.write(mode === 'trickle' ? 'HTTP/1.1 200 OK\r\ncontent-type: audio/mpeg\r\n\r\n' : 'HTTP/1.1 200 OK\r\n');
+    let n = 0;
+    const timer = setInterval(
+      () => socket.write(mode === 'trickle' ? Buffer.from([0xff]) : `x-padding-${n++}: ${'a'.repeat(8)}\r\n`),
+      everyMs,
+    );
+    socket.on('close', () => {
+      clearInterval(timer);
+      sockets.delete(socket);
+    });
+    socket.on('error', () => socket.destroy());
+  });
+  const url = await listen(server, `/${mode}`);
+  return {
+    url,
+    get connections() {
+      return connections;
+    },
+    close: () => close(server, sockets),
+  };
+}
+
 /** A URL on 127.0.0.1 where nothing listens (the connection is refused). */
 export async function refusedUrl(): Promise<string> {
   const server = createTcpServer();

@@ -266,7 +266,9 @@ export class MbAdminSettings extends LitElement {
     const described = `${id}-help${problem ? ` ${id}-error` : ''}`;
     const flags = html`${
       node.fileOnly === true
-        ? html`<span class="chip" title="It runs a program or opens a file, so only the configuration file sets it">file only</span>`
+        ? html`<span class="chip" title="It runs a program, opens a file or reaches outside the box, so only the configuration file sets it"
+            >file only</span
+          >`
         : nothing
     }${
       node.requiresRestart === true && node.fileOnly !== true

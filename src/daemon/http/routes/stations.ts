@@ -48,7 +48,7 @@ export const stationsRoutes: FastifyPluginAsyncTypebox<StationsRoutesOptions> = 
     async (request) => {
       let station;
       try {
-        station = stations.add(request.body);
+        station = await stations.add(request.body);
       } catch (err) {
         if (err instanceof TypeError) throw new MoodboxError('MB_ERR_HTTP_BAD_REQUEST', `body.${err.message.replace(/^`(\w+)`/, '$1')}`);
         throw err;

@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DaemonProcess, until, writeConfig } from '../testing/daemon-process.js';
+import { TestBroker } from '../testing/mosquitto.js';
+import { MqttProbe } from '../testing/mqtt-probe.js';
+
+const BASE = 'moodbox/cafe/lounge';
+const MIB = 1024 * 1024;
+
+let broker: TestBroker;
+let dir: string;
+
+beforeAll(async () => {
+  broker = await TestBroker.start();
+  dir = mkdtempSync(join(tmpdir(), 'moodbox-fleet-cmd-'));
+});
+
+afterAll(async () => {
+  await broker.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A box of the `cafe` site that takes fleet commands, on the test broker; `data` keeps its database across starts. */
+async function startBox(data: string, mqtt: Record<string, unknown> = {}): Promise<DaemonProcess> {
+  const config = writeConfig(data, {
+    camera: { enabled: false },
+    rfid: { enabled: false },
+    library: { folders: [], scanAtStart: false },
+    player: { audioOutput: 'null', autoplay: false },
+    mqtt: { enabled: true, url: broker.url, site: 'cafe', box: 'lounge', fleet: true, homeAssistant: false, ...mqtt },
+  });
+  const daemon = await DaemonProcess.start({
+    args: ['--config', config],
+    env: { PATH: process.env['PATH'] ?? '', HOME: data, MOODBOX_DATA_DIR: data, MOODBOX_PORT: '0' },
+  });
+  await until(() => (daemon.lines.some((l) => l['msg'] === 'connected to the mqtt broker') ? true : undefined), 20_000);
+  return daemon;
+}
+
+/** Sends a command to the box and waits for its answer on `cmd-result`. */
+async function command(probe: MqttProbe, name: string, message: Record<string, unknown>): Promise<Record<string, unknown>> {
+  await probe.publish(`${BASE}/cmd/${name}`, JSON.stringify(message));
+  return until(
+    () =>
+      probe
+        .heard(`${BASE}/cmd-result`)
+        .map((m) => JSON.parse(m.payload) as Record<string, unknown>)
+        .find((r) => r['id'] === message['id']),
+    20_000,
+  );
+}
+
+/** The daemon's peak resident memory (MiB), from the kernel. */
+function peakRssMiB(daemon: DaemonProcess): number {
+  const status = readFileSync(`/proc/${daemon.child.pid}/status`, 'utf8');
+  const kib = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1]);
+  return kib / 1024;
+}
+
+describe('fleet commands a broker keeps or floods, against the real daemon and Mosquitto', () => {
+  it('restarts once for a retained site-wide restart, and not again at the next start, nor for the same id sent again', async () => {
+    const data = mkdtempSync(join(dir, 'restart-'));
+    const probe = await MqttProbe.connect(broker.url, [`${BASE}/cmd-result`]);
+    try {
+      const first = await startBox(data);
+      // An operator (or an attacker) publishes a restart to the whole site, retained.
+      await probe.publish('moodbox/cafe/all/cmd/restart', JSON.stringify({ id: 'restart-1' }), { retain: true });
+      expect(await first.exited).toMatchObject({ code: 75 });
+
+      // systemd starts it again: the broker hands it the kept restart, and it does not obey.
+      const second = await startBox(data);
+      try {
+        await until(() => second.lines.find((l) => String(l['msg']).startsWith('fleet command ignored: the broker kept it')), 20_000);
+        // It still obeys a command sent now, after the kept one...
+        expect(await command(probe, 'volume-cap', { id: 'cap-1', value: 50 })).toMatchObject({ ok: true });
+        // ...and the restart's id, heard again without retain, was carried out before the restart: not again.
+        await probe.publish('moodbox/cafe/all/cmd/restart', JSON.stringify({ id: 'restart-1' }));
+        await until(() => second.lines.find((l) => l['msg'] === 'fleet command ignored: already carried out' && l['id'] === 'restart-1'));
+        expect(await command(probe, 'volume-cap', { id: 'cap-2', value: 60 })).toMatchObject({ ok: true });
+        expect(second.lines.some((l) => l['msg'] === 'shutting down')).toBe(false);
+        expect(second.child.exitCode).toBeNull();
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await probe.publish('moodbox/cafe/all/cmd/restart', '', { retain: true });
+      await probe.close();
+    }
+  }, 120_000);
+
+  for (const protocolVersion of [5, 4] as const) {
+    it(`stays up and small when a 100 MB command arrives over MQTT ${protocolVersion === 5 ? '5' : '3.1.1'}, and obeys the next one`, async () => {
+      const data = mkdtempSync(join(dir, `flood-${protocolVersion}-`));
+      const probe = await MqttProbe.connect(broker.url, [`${BASE}/cmd-result`]);
+      const daemon = await startBox(data, { protocolVersion });
+      try {
+        const before = peakRssMiB(daemon);
+        await probe.client.publishAsync(`${BASE}/cmd/volume-cap`, Buffer.alloc(100 * MIB, 'x'), { qos: 1 });
+        if (protocolVersion === 4) {
+          // The broker sends it whole; the box drops it unread, in one short line.
+          const dropped = await until(() => daemon.lines.find((l) => l['msg'] === 'mqtt message dropped: too large'), 60_000);
+          expect(dropped).toMatchObject({ topic: `${BASE}/cmd/volume-cap`, bytes: 100 * MIB });
+        }
+        expect(await command(probe, 'volume-cap', { id: `after-flood-${protocolVersion}`, value: 40 })).toMatchObject({ ok: true });
+        const peak = peakRssMiB(daemon);
+        process.stdout.write(
+          `MQTT ${protocolVersion}: peak RSS ${before.toFixed(0)} MiB before, ${peak.toFixed(0)} MiB after a 100 MB command\n`,
+        );
+        expect(peak).toBeLessThan(450);
+        expect(daemon.child.exitCode).toBeNull();
+        // No log line carries the payload.
+        expect(Math.max(...daemon.lines.map((l) => JSON.stringify(l).length))).toBeLessThan(4096);
+      } finally {
+        await daemon.stop();
+        await probe.close();
+      }
+    }, 120_000);
+  }
+});
