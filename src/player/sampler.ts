@@ -7,8 +7,11 @@ export interface HistoryEntry {
   trackId: number;
   /** ms since the Unix epoch. */
   startedAt: number;
-  /** How the play ended; the room skipping an artist makes that artist less likely for a while. */
-  outcome?: 'completed' | 'skipped' | 'failed' | 'interrupted' | null;
+  /**
+   * How the play ended; the room skipping an artist makes that artist less likely for a while (a
+   * song switched for the room was not skipped by anyone).
+   */
+  outcome?: 'completed' | 'skipped' | 'switched' | 'failed' | 'interrupted' | null;
 }
 
 /** What the signed-in person likes; every field MAY be left out. */
@@ -38,6 +41,7 @@ export interface SamplerOptions {
 const ATTEMPTS = 64;
 /** The odds of a track with none in the last-resort pass: anything but the last track beats silence. */
 const LAST_RESORT_ODDS = 1e-9;
+
 
 /**
  * The seeded weighted draw. Turns fits into odds (fit⁴ × the listener's taste × variety), blocks
