@@ -141,6 +141,34 @@ describe('MusicDirector', () => {
     await learner.stop();
   });
 
+  it('on a sad room picks neither a 10-second silence nor an untagged track while tagged tracks fit; the silence can still be tapped', async () => {
+    const h = await harness({ policy: 'match' });
+    const silence = h.store.tracks.upsert({ uri: '/music/silence.ogg', title: 'silence', artist: 'Test tones', durationMs: 10_000 });
+    h.store.tracks.setMoods(silence.id, [{ mood: 'mellow', weight: 1, origin: 'admin' }]);
+    const untagged = h.store.tracks.upsert({
+      uri: '/music/frantic-old.ogg',
+      title: 'frantic-old',
+      artist: 'Old band',
+      durationMs: 200_000,
+    });
+    await h.settle(h.director.libraryChanged());
+    await h.settle(h.director.roomMoodChanged(roomMoodOf('sad')));
+    const picked = new Set<number>();
+    for (let song = 0; song < 12; song++) {
+      picked.add(playing(h)?.track.id ?? -1);
+      for (const s of h.hub.snapshot().data.suggestions) picked.add(s.id);
+      h.player.endCurrent();
+      await h.settle();
+    }
+    expect(picked.has(silence.id)).toBe(false);
+    expect(picked.has(untagged.id)).toBe(false);
+    // Tagged tracks fit the room all along: mellow ones were played.
+    expect([...picked].some((id) => h.moodOf(id) === 'mellow')).toBe(true);
+
+    await h.settle(h.director.tap(silence.id));
+    expect(playing(h)?.track.id).toBe(silence.id);
+  });
+
   it('switches songs on a mood change with a fade down and a fade up, never a jump in loudness', async () => {
     const h = await harness();
     const before = playing(h);

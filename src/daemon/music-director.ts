@@ -13,6 +13,7 @@ import type { Player, PlayOptions, PlayReason } from '../player/player.js';
 import { EMOTIONS, isEmotion, NOBODY, type EmotionScores, type RoomMood } from '../vision/room-mood.js';
 import { Recommender, type Recommendation } from '../player/recommender.js';
 import { TrackIndex } from '../player/track-index.js';
+import { isAutoPickable } from '../player/auto-pick.js';
 import { recommendFor } from './recommend-for.js';
 import { MusicSources } from '../player/sources/music-sources.js';
 
@@ -472,7 +473,8 @@ export class MusicDirector implements Service {
     const isPlayable = this.#deps.isPlayable ?? (() => true);
     const tracks = this.#deps.store.tracks.allWithMoods().filter((t) => t.source !== 'spotify' && isPlayable(t));
     this.#tracks = new Map(tracks.map((t) => [t.id, t]));
-    this.#recommender = new Recommender(new TrackIndex(tracks));
+    // Every track can be tapped; only those the music may pick by itself are candidates.
+    this.#recommender = new Recommender(new TrackIndex(tracks.filter(isAutoPickable)));
     this.#deps.log.info({ tracks: tracks.length }, 'music library loaded');
   }
 
