@@ -184,8 +184,12 @@ describe('Recommender', () => {
         expect(picked).toHaveLength(7);
         expect(picked).not.toContain(20);
         expect(picked).not.toContain(21);
+        // Each reason is about its song, never "few tracks fit" on every pick.
+        for (const pick of [result.next, ...result.suggestions]) expect(pick?.reason.text).not.toMatch(/few tracks fit/);
       }
     }
+    const far = rec.recommend({ mood: 'energetic', history: [{ trackId: 1, startedAt: NOW - MINUTE }], now: NOW }, seededRandom(3));
+    expect(far.next?.reason).toEqual({ kind: 'fallback', text: 'calm, near energetic', whose: 'room' });
     // A library with no moods at all still plays.
     const untagged = new Recommender(new TrackIndex(soundtrack.filter((t) => t.moods.length === 0)));
     expect(untagged.recommend({ mood: 'mellow', now: NOW }, seededRandom(1)).next?.trackId).toBeDefined();
