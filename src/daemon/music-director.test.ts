@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PlayRecorder } from '../player/play-recorder.js';
+import { TasteLearner } from './taste-learner.js';
 import { FakePlayer } from '../player/testing/fake-player.js';
 import type { PlayerSettings } from './music-director.js';
 import { MusicDirector } from './music-director.js';
@@ -113,8 +114,59 @@ describe('MusicDirector', () => {
     expect(h.player.state().volume).toBe(70);
     const plays = h.store.plays.list({}).items;
     expect(plays[0]).toMatchObject({ trackId: playing(h)?.track.id, reason: 'mood', mood: 'happy' });
-    expect(plays[1]).toMatchObject({ trackId: before?.track.id, outcome: 'skipped' });
+    expect(plays[1]).toMatchObject({ trackId: before?.track.id, outcome: 'switched' });
     expect(h.moodOf(h.player.state().upcoming[0]?.track.id)).toBe('upbeat');
+  });
+
+  it('records a song changed for the room as switched and learns nothing from it; a skip by staff still counts against its song', async () => {
+    const h = await harness();
+    const learner = new TasteLearner({ store: h.store, player: h.player, clock: h.clock, log: silent });
+    await learner.start();
+    const switched: number[] = [];
+    for (const mood of ['happy', 'sad', 'neutral'] as const) {
+      switched.push(playing(h)?.track.id ?? -1);
+      await h.settle(h.director.roomMoodChanged(roomMoodOf(mood)));
+    }
+    const ended = h.store.plays.list({}).items.filter((p) => p.outcome !== null);
+    expect(ended.map((p) => [p.trackId, p.outcome])).toEqual(switched.map((id) => [id, 'switched']).reverse());
+    // Three changes of the room taught the room's taste nothing: no song and no mood counts as skipped.
+    expect(h.store.taste.get('room')?.examples ?? 0).toBe(0);
+
+    const skipped = playing(h)?.track.id;
+    await h.settle(h.director.next());
+    expect(h.store.plays.list({}).items[1]).toMatchObject({ trackId: skipped, outcome: 'skipped' });
+    const room = h.store.taste.get('room');
+    expect(room?.examples).toBe(1);
+    expect(Object.entries(room?.weights ?? {}).some(([name, w]) => name.startsWith('mood') && w < 0)).toBe(true);
+    await learner.stop();
+  });
+
+  it('on a sad room picks neither a 10-second silence nor an untagged track while tagged tracks fit; the silence can still be tapped', async () => {
+    const h = await harness({ policy: 'match' });
+    const silence = h.store.tracks.upsert({ uri: '/music/silence.ogg', title: 'silence', artist: 'Test tones', durationMs: 10_000 });
+    h.store.tracks.setMoods(silence.id, [{ mood: 'mellow', weight: 1, origin: 'admin' }]);
+    const untagged = h.store.tracks.upsert({
+      uri: '/music/frantic-old.ogg',
+      title: 'frantic-old',
+      artist: 'Old band',
+      durationMs: 200_000,
+    });
+    await h.settle(h.director.libraryChanged());
+    await h.settle(h.director.roomMoodChanged(roomMoodOf('sad')));
+    const picked = new Set<number>();
+    for (let song = 0; song < 12; song++) {
+      picked.add(playing(h)?.track.id ?? -1);
+      for (const s of h.hub.snapshot().data.suggestions) picked.add(s.id);
+      h.player.endCurrent();
+      await h.settle();
+    }
+    expect(picked.has(silence.id)).toBe(false);
+    expect(picked.has(untagged.id)).toBe(false);
+    // Tagged tracks fit the room all along: mellow ones were played.
+    expect([...picked].some((id) => h.moodOf(id) === 'mellow')).toBe(true);
+
+    await h.settle(h.director.tap(silence.id));
+    expect(playing(h)?.track.id).toBe(silence.id);
   });
 
   it('switches songs on a mood change with a fade down and a fade up, never a jump in loudness', async () => {

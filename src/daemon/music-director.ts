@@ -9,10 +9,11 @@ import type { Config } from './config/schema.js';
 import type { Store, Track } from './store/store.js';
 import type { Emotion } from '../player/moods.js';
 import type { QueueEntry, QueueItem } from '../player/play-queue.js';
-import type { Player, PlayReason } from '../player/player.js';
+import type { Player, PlayOptions, PlayReason } from '../player/player.js';
 import { EMOTIONS, isEmotion, NOBODY, type EmotionScores, type RoomMood } from '../vision/room-mood.js';
 import { Recommender, type Recommendation } from '../player/recommender.js';
 import { TrackIndex } from '../player/track-index.js';
+import { isAutoPickable } from '../player/auto-pick.js';
 import { recommendFor } from './recommend-for.js';
 import { MusicSources } from '../player/sources/music-sources.js';
 
@@ -421,9 +422,9 @@ export class MusicDirector implements Service {
         await this.#queueUpcoming(recommendation);
         return;
       case 'switch': {
-        // A short fade down, the new song, a short fade up: no hard cut.
+        // A short fade down, the new song, a short fade up: no hard cut. The song left is a switch, not a skip.
         const hasFaded = await this.#fadeOut();
-        await this.#start(recommendation, 'mood', { fadeIn: hasFaded });
+        await this.#start(recommendation, 'mood', { fadeIn: hasFaded, replacedAs: 'switched' });
         return;
       }
       default:
@@ -472,7 +473,8 @@ export class MusicDirector implements Service {
     const isPlayable = this.#deps.isPlayable ?? (() => true);
     const tracks = this.#deps.store.tracks.allWithMoods().filter((t) => t.source !== 'spotify' && isPlayable(t));
     this.#tracks = new Map(tracks.map((t) => [t.id, t]));
-    this.#recommender = new Recommender(new TrackIndex(tracks));
+    // Every track can be tapped; only those the music may pick by itself are candidates.
+    this.#recommender = new Recommender(new TrackIndex(tracks.filter(isAutoPickable)));
     this.#deps.log.info({ tracks: tracks.length }, 'music library loaded');
   }
 
@@ -517,7 +519,7 @@ export class MusicDirector implements Service {
    * Plays the recommendation's next track now, with the one after it queued; `fadeIn` brings the
    * volume up from where a fade-out left it.
    */
-  async #start(recommendation: Recommendation, reason: PlayReason, options: { fadeIn?: boolean } = {}): Promise<void> {
+  async #start(recommendation: Recommendation, reason: PlayReason, options: { fadeIn?: boolean } & PlayOptions = {}): Promise<void> {
     const pick = recommendation.next;
     const track = pick === undefined ? undefined : this.#tracks.get(pick.trackId);
     const userId = this.#deps.listener()?.id ?? null;
@@ -534,7 +536,8 @@ export class MusicDirector implements Service {
       this.#publishPlayer();
       return;
     }
-    await this.#deps.player.play([entry]);
+    if (options.replacedAs === undefined) await this.#deps.player.play([entry]);
+    else await this.#deps.player.play([entry], { replacedAs: options.replacedAs });
     if (options.fadeIn === true) {
       if (!this.#isSilencedByUs && this.#deps.player.state().isPaused) await this.#deps.player.resume();
       await this.#fadeIn();

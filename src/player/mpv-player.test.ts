@@ -302,6 +302,25 @@ describe('MpvPlayer with real mpv', () => {
     ]);
   });
 
+  it('ends a play replaced for the room as switched, and one replaced by a person as skipped', async () => {
+    const { player, history } = await startPlayer({ audioOutput: 'null' });
+    const first = once(player, 'trackStarted');
+    await player.play([entry(1, long)]);
+    await first;
+    const second = once(player, 'trackStarted', (s) => s.item.track.id === 2);
+    await player.play([entry(2, long)], { replacedAs: 'switched' });
+    await second;
+    const third = once(player, 'trackStarted', (s) => s.item.track.id === 3);
+    await player.play([entry(3, long, 'tap')]);
+    await third;
+    await player.stop();
+    expect(history.plays.map((p) => [p.trackId, p.outcome])).toEqual([
+      [1, 'switched'],
+      [2, 'skipped'],
+      [3, 'interrupted'],
+    ]);
+  });
+
   it('dies with the daemon, even one killed by SIGKILL, and a later start removes the socket it left', async () => {
     const script = join(dir, 'owner.mts');
     const socketDir = await mkdtemp(join(tmpdir(), 'moodbox-owner-'));

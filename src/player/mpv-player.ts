@@ -18,7 +18,7 @@ import {
 import type { Log } from '../daemon/kernel/log.js';
 import { writeStationGuard } from './streams/station-guard.js';
 import { DEFAULT_STREAM_TIMEOUT_S, isStreamUri, isYouTubeUrl, MPV_YTDL_ARGS, mpvFileOptions, mpvUrl } from './streams/stream-url.js';
-import { assertPercent, type Player, type PlayerEvents, type PlayerState, type PlayOutcome } from './player.js';
+import { assertPercent, type Player, type PlayerEvents, type PlayerState, type PlayOptions, type PlayOutcome } from './player.js';
 
 export { removeStaleSockets } from './mpv/mpv-process.js';
 
@@ -114,7 +114,8 @@ export class MpvPlayer implements Player, Service {
    */
   readonly #expanded = new Map<number, number>();
   /** Keys the user skipped, so that their `stop` ends as `skipped`. */
-  readonly #skipped = new Set<number>();
+  /** Plays that were left by `next()` or replaced by `play()`, with how they end. */
+  readonly #skipped = new Map<number, 'skipped' | 'switched'>();
   /** Where to seek once the given key's file is loaded again (after a restart), in ms. */
   #resumeAt: { key: number; positionMs: number } | undefined;
   /** From mpv's crash until it runs again: what mpv held is gone. */
@@ -190,10 +191,10 @@ export class MpvPlayer implements Player, Service {
     return this.#queue;
   }
 
-  async play(entries: readonly QueueEntry[]): Promise<void> {
+  async play(entries: readonly QueueEntry[], options: PlayOptions = {}): Promise<void> {
     const before = this.#queue.current;
     this.#queue = startWith(this.#queue, entries);
-    if (before) this.#skipped.add(before.key);
+    if (before) this.#skipped.set(before.key, options.replacedAs ?? 'skipped');
     this.#preloaded = undefined;
     this.#emitQueue();
     const first = this.#queue.current;
@@ -224,7 +225,7 @@ export class MpvPlayer implements Player, Service {
   async next(): Promise<void> {
     const current = this.#queue.current;
     if (!current) return;
-    this.#skipped.add(current.key);
+    this.#skipped.set(current.key, 'skipped');
     await this.#preloading;
     // `playlist-next` would go to the next entry of the station's own playlist: take those out first.
     if ((this.#expanded.get(current.key) ?? 1) > 1) {
@@ -559,7 +560,8 @@ export class MpvPlayer implements Player, Service {
     // A preloaded file dropped before it started was never a play.
     if (!started) return;
     const ended = item ?? started;
-    const wasSkipped = this.#skipped.delete(key);
+    const leftAs = this.#skipped.get(key);
+    this.#skipped.delete(key);
     // A station does not end: the end of its stream is the station going away (its server stopped
     // or dropped the connection). A YouTube video ends as a song does.
     const stalled = this.#stalled.get(key);
@@ -570,13 +572,7 @@ export class MpvPlayer implements Player, Service {
     }
     const isDeadStream = stalled !== undefined || (reason === 'eof' && isStreamUri(ended.track.uri) && !isYouTubeUrl(ended.track.uri));
     const outcome: PlayOutcome =
-      reason === 'eof' && !isDeadStream
-        ? 'completed'
-        : reason === 'error' || isDeadStream
-          ? 'failed'
-          : wasSkipped
-            ? 'skipped'
-            : 'interrupted';
+      reason === 'eof' && !isDeadStream ? 'completed' : reason === 'error' || isDeadStream ? 'failed' : (leftAs ?? 'interrupted');
     if (outcome === 'failed') {
       const error = stalled ?? fileError ?? (isDeadStream ? 'the stream ended: the station stopped sending' : 'cannot play the file');
       this.#log.warn({ trackId: ended.track.id, uri: ended.track.uri, error }, 'track skipped: cannot play it');

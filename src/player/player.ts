@@ -3,8 +3,12 @@ import type { PlayQueue, QueueEntry, QueueItem } from './play-queue.js';
 
 /** Why a track was put on: the room mood, a tap on a suggestion, a skip of the previous one, a like. */
 export type PlayReason = 'mood' | 'tap' | 'skip' | 'like';
-/** How a play ended. */
-export type PlayOutcome = 'completed' | 'skipped' | 'failed' | 'interrupted';
+/**
+ * How a play ended: played to the end, skipped by a person (kiosk, staff, Home Assistant),
+ * switched by the music because the mood it follows changed (never a listener's skip), could not
+ * be played, or cut short by a stop.
+ */
+export type PlayOutcome = 'completed' | 'skipped' | 'switched' | 'failed' | 'interrupted';
 
 /** Events every player emits. Past tense; payloads are plain data. */
 // A type alias, not an interface: the event bus needs an index signature.
@@ -31,6 +35,14 @@ export type PlayerEvents = {
   playerRestarted: { attempt: number };
 };
 
+export interface PlayOptions {
+  /**
+   * How the play being replaced ends.
+   * @default 'skipped'
+   */
+  replacedAs?: 'skipped' | 'switched';
+}
+
 export interface PlayerState {
   current: QueueItem | undefined;
   upcoming: readonly QueueItem[];
@@ -51,8 +63,12 @@ export interface PlayerState {
  */
 export interface Player {
   readonly events: EventBus<PlayerEvents>;
-  /** Replaces the queue and plays its first entry at once. */
-  play(entries: readonly QueueEntry[]): Promise<void>;
+  /**
+   * Replaces the queue and plays its first entry at once. The play it replaces ends as
+   * `options.replacedAs` when given (`switched`: the music changed it for the room, nobody skipped
+   * it), else as the player counts a replaced play (`skipped`).
+   */
+  play(entries: readonly QueueEntry[], options?: PlayOptions): Promise<void>;
   /** Adds entries at the end (or next); starts playing when idle. */
   enqueue(entries: readonly QueueEntry[], options?: { next?: boolean }): Promise<void>;
   /** Replaces what comes after the current track (new suggestions). */

@@ -169,6 +169,32 @@ describe('Recommender', () => {
     });
   });
 
+  it('plays a track without any mood only when no tagged track can play, as on a soundtrack by one composer', () => {
+    // One composer's calm pieces, two untagged files by others; the last play was the composer's.
+    const soundtrack: CandidateTrack[] = [
+      ...Array.from({ length: 8 }, (_, k) => ({ id: k + 1, artist: 'Composer', language: '', moods: [{ mood: 'calm', weight: 1 }] })),
+      { id: 20, artist: '', language: '', moods: [] },
+      { id: 21, artist: 'Old band', language: '', moods: [] },
+    ];
+    const rec = new Recommender(new TrackIndex(soundtrack));
+    for (const mood of ['mellow', 'calm', 'energetic', 'upbeat']) {
+      for (const seed of SEEDS.slice(0, 30)) {
+        const result = rec.recommend({ mood, history: [{ trackId: 1, startedAt: NOW - MINUTE }], now: NOW }, seededRandom(seed));
+        const picked = [result.next, ...result.suggestions].map((p) => p?.trackId);
+        expect(picked).toHaveLength(7);
+        expect(picked).not.toContain(20);
+        expect(picked).not.toContain(21);
+        // Each reason is about its song, never "few tracks fit" on every pick.
+        for (const pick of [result.next, ...result.suggestions]) expect(pick?.reason.text).not.toMatch(/few tracks fit/);
+      }
+    }
+    const far = rec.recommend({ mood: 'energetic', history: [{ trackId: 1, startedAt: NOW - MINUTE }], now: NOW }, seededRandom(3));
+    expect(far.next?.reason).toEqual({ kind: 'fallback', text: 'calm, near energetic', whose: 'room' });
+    // A library with no moods at all still plays.
+    const untagged = new Recommender(new TrackIndex(soundtrack.filter((t) => t.moods.length === 0)));
+    expect(untagged.recommend({ mood: 'mellow', now: NOW }, seededRandom(1)).next?.trackId).toBeDefined();
+  });
+
   it('refuses nonsense options with the value it got', () => {
     expect(() => new Recommender(index, { noRepeatPlays: -1 })).toThrow('Expected `noRepeatPlays` to be an integer ≥ 0, got `-1` (number)');
     expect(() => recommender.recommend({ mood: {}, now: NOW }, seededRandom(1))).toThrow(/Expected `mood`/);

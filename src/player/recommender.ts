@@ -257,7 +257,11 @@ export class Recommender {
     const trackId = index.ids[i] ?? 0;
     const fit = Math.round(rawFit * 1000) / 1000;
     const reason = (kind: ReasonKind, text: string, whose: PickReason['whose']): Pick => ({ trackId, fit, reason: { kind, text, whose } });
-    if (isFallback) return reason('fallback', `few tracks fit ${aim.name}; one of the closest left`, 'room');
+    if (isFallback) {
+      // About the song itself: the fallback kind alone says that few tracks fit.
+      const own = index.topMood(trackId);
+      return reason('fallback', own === undefined ? 'something different' : `${own}, near ${aim.name}`, 'room');
+    }
     if (liked.has(i)) return reason('liked', `you liked it; fits ${aim.name}`, 'person');
     const learned = this.#isLearning ? this.#taste.explain(i) : undefined;
     if (learned !== undefined) return reason('learned', `${learned.text}; fits ${aim.name}`, learned.whose);

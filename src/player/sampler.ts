@@ -7,8 +7,11 @@ export interface HistoryEntry {
   trackId: number;
   /** ms since the Unix epoch. */
   startedAt: number;
-  /** How the play ended; the room skipping an artist makes that artist less likely for a while. */
-  outcome?: 'completed' | 'skipped' | 'failed' | 'interrupted' | null;
+  /**
+   * How the play ended; the room skipping an artist makes that artist less likely for a while (a
+   * song switched for the room was not skipped by anyone).
+   */
+  outcome?: 'completed' | 'skipped' | 'switched' | 'failed' | 'interrupted' | null;
 }
 
 /** What the signed-in person likes; every field MAY be left out. */
@@ -38,6 +41,11 @@ export interface SamplerOptions {
 const ATTEMPTS = 64;
 /** The odds of a track with none in the last-resort pass: anything but the last track beats silence. */
 const LAST_RESORT_ODDS = 1e-9;
+/**
+ * The odds of a track with no mood at all in the last-resort pass: far below any tagged track's,
+ * so an untagged track plays only when no tagged one can.
+ */
+const UNTAGGED_ODDS = 1e-18;
 
 /**
  * The seeded weighted draw. Turns fits into odds (fit⁴ × the listener's taste × variety), blocks
@@ -188,7 +196,7 @@ export class Sampler {
     const odds = this.#odds;
     const cumulative = this.#cumulative;
     const mask = this.#mask;
-    const { artist: artists, language: languages } = this.#index;
+    const { artist: artists, language: languages, topMoodId } = this.#index;
     const trackMult = this.#trackMult;
     const artistMult = this.#artistMult;
     const languageMult = this.#languageMult;
@@ -206,7 +214,8 @@ export class Sampler {
         const fit2 = (fits[i] ?? 0) * (fits[i] ?? 0);
         w = fit2 * fit2 * (trackMult[i] ?? 1) * (artistMult[artist] ?? 1) * (languageMult[(languages[i] ?? -1) + 1] ?? 1);
         if (learned !== undefined) w *= learned[i] ?? 1;
-        if (strictness === 2 && w === 0) w = LAST_RESORT_ODDS;
+        // The last resort: any tagged track at least at its odds (a far fit's fit⁴ may be below them), an untagged one below them all.
+        if (strictness === 2) w = (topMoodId[i] ?? -1) < 0 ? UNTAGGED_ODDS : Math.max(w, LAST_RESORT_ODDS);
       }
       odds[k] = w;
       total += w;

@@ -44,7 +44,7 @@ describe('dashboard charts', { timeout: 180_000 }, () => {
       const rain = id('/seeded/rain.ogg', 'Rainy Window', 'Slow Tide');
       const drive = id('/seeded/drive.ogg', 'Night Drive', 'Neon Calm');
       const play = db.prepare("INSERT INTO plays (track_id, reason, mood, started_at, ended_at, outcome) VALUES (?, 'mood', ?, ?, ?, ?)");
-      const plays: Array<[number, string, number, 'completed' | 'skipped']> = [
+      const plays: Array<[number, string, number, 'completed' | 'skipped' | 'switched']> = [
         [walk, 'upbeat', 55, 'completed'],
         [walk, 'upbeat', 45, 'completed'],
         [walk, 'calm', 35, 'completed'],
@@ -55,7 +55,8 @@ describe('dashboard charts', { timeout: 180_000 }, () => {
         [rain, 'calm', 20, 'skipped'],
         [rain, 'mellow', 5, 'completed'],
         [drive, 'calm', 30, 'completed'],
-        [drive, 'calm', 10, 'completed'],
+        // Changed because the room's mood changed: no skip.
+        [drive, 'calm', 10, 'switched'],
         [drive, 'calm', 2, 'completed'],
       ];
       for (const [trackId, m, minutesAgo, outcome] of plays) {
@@ -153,6 +154,18 @@ describe('dashboard charts', { timeout: 180_000 }, () => {
       '1',
       '20%',
     ]);
+    // A song changed for the room is not a skip, and the table says how it counts.
+    expect((await rows.filter({ hasText: 'Night Drive' }).locator('td').allTextContents()).map((t) => t.trim())).toEqual([
+      'Night Drive · Neon Calm',
+      '3',
+      '0',
+      '0',
+      '0%',
+    ]);
+    const caption = (await page.locator('mb-top-tracks .caption').textContent())?.replace(/\s+/g, ' ').trim();
+    expect(caption).toBe(
+      'Skip rate: skips by people (at the kiosk, by staff, from Home Assistant) out of plays that ended or were skipped. Songs changed for the room are not skips (1 here).',
+    );
     const plays = page.locator('mb-plays-chart');
     expect(await plays.getByRole('img').getAttribute('aria-label')).toMatch(/^Plays per mood: Calm 5, Upbeat 4, Mellow 3; 12 in all$/);
     expect(await plays.locator('rect.bar[data-mood="calm"]').first().getAttribute('fill')).toBe(MOOD_COLOURS.calm);

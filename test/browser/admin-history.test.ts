@@ -34,6 +34,9 @@ describe('admin history', { timeout: 180_000 }, () => {
       );
       for (let i = 0; i < GUEST_PLAYS; i++)
         play.run(hum, null, 'mood', 'calm', now - 3_600_000 - i * 60_000, now - 3_590_000 - i * 60_000, 'completed');
+      // A guest's skip, and a song changed because the room's mood changed.
+      play.run(hum, null, 'mood', 'calm', now - 180_000, now - 170_000, 'skipped');
+      play.run(hum, null, 'mood', 'calm', now - 120_000, now - 110_000, 'switched');
       play.run(walk, bob, 'tap', 'upbeat', now - 60_000, now - 30_000, 'completed');
       play.run(walk, bob, 'like', 'upbeat', now - 20_000, null, null);
     } finally {
@@ -62,7 +65,7 @@ describe('admin history', { timeout: 180_000 }, () => {
     expect(await page.locator('tbody tr').nth(2).locator('[data-cell="person"]').textContent()).toContain('guest');
     // No bare track numbers anywhere in the track column.
     for (const cell of await page.locator('[data-cell="track"]').allTextContents()) expect(cell.trim()).not.toMatch(/^\d+$/);
-    const total = GUEST_PLAYS + 2;
+    const total = GUEST_PLAYS + 4;
     await page
       .locator('.pager')
       .filter({ hasText: `1–50 of ${total}` })
@@ -80,6 +83,13 @@ describe('admin history', { timeout: 180_000 }, () => {
       .waitFor(WAIT);
     await shot(page, 'admin-history');
     expect(await a11yProblems(page)).toEqual([]);
+  });
+
+  it('says a song changed for the room was changed for the room, and a person’s skip was a skip', async () => {
+    expect((await page.locator('[data-outcome="switched"]').allTextContents()).map((t) => t.trim())).toEqual(['changed for the room']);
+    expect((await page.locator('[data-outcome="skipped"]').allTextContents()).map((t) => t.trim())).toEqual(['skipped by a person']);
+    expect(await page.locator('tbody').textContent()).not.toMatch(/\bswitched\b/);
+    expect((await page.locator('[data-outcome="completed"]').first().textContent())?.trim()).toBe('played to the end');
   });
 
   it('filters by a person chosen by name', async () => {

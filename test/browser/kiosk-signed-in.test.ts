@@ -184,16 +184,16 @@ describe('the kiosk for a signed-in person, against the demo daemon', { timeout:
     const first = (await state()).suggestions[0] as TrackView;
     // The daemon's suggestions, the song she likes first, with the reasons the recommender gives when it used Ada's taste
     // (picked from her own: marked for her) and then the room's (not marked).
-    const reasons: Array<Pick<TrackView, 'why' | 'isPersonalPick'>> = [
-      { why: 'you liked it; fits calm', isPersonalPick: true },
-      { why: 'an artist you like (Velvet Corner); fits calm', isPersonalPick: true },
-      { why: 'you enjoy calm songs; fits calm', isPersonalPick: true },
-      { why: 'calm songs go down well here; fits calm', isPersonalPick: false },
+    const reasons: Array<Pick<TrackView, 'why' | 'isPersonalPick' | 'whyKind'>> = [
+      { why: 'you liked it; fits calm', isPersonalPick: true, whyKind: 'liked' },
+      { why: 'an artist you like (Velvet Corner); fits calm', isPersonalPick: true, whyKind: 'artist' },
+      { why: 'you enjoy calm songs; fits calm', isPersonalPick: true, whyKind: 'learned' },
+      { why: 'calm songs go down well here; fits calm', isPersonalPick: false, whyKind: 'learned' },
     ];
     const mark = (tracks: TrackView[]): TrackView[] =>
       [first, ...tracks.filter((t) => t.id !== first.id)]
         .slice(0, 6)
-        .map((t, i) => ({ ...t, ...(reasons[i] ?? { why: 'fits calm', isPersonalPick: false }) }));
+        .map((t, i) => ({ ...t, ...(reasons[i] ?? { why: 'fits calm', isPersonalPick: false, whyKind: 'mood' }) }));
     await page.routeWebSocket(/\/ws$/, (ws) => {
       const server = ws.connectToServer();
       server.onMessage((text) => {

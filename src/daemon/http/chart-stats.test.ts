@@ -45,7 +45,7 @@ afterEach(async () => {
 
 /**
  * The room: calm from before the range, happy from 4 min, empty from 25 min, sad from 40 min.
- * Plays: Morning Walk 3 (one skipped), Rain 2 (both skipped), Night Drive 1 (still playing).
+ * Plays: Morning Walk 3 (one skipped), Rain 3 (two skipped by people, one switched for the room), Night Drive 1 (still playing).
  */
 function seed(): void {
   const mood = (at: number, m: string, faces = 1): void => store.stats.logMood({ at, mood: m, confidence: 0.8, faces });
@@ -58,7 +58,7 @@ function seed(): void {
   const walk = store.tracks.upsert({ uri: '/m/walk.flac', title: 'Morning Walk', artist: 'Ada' });
   const rain = store.tracks.upsert({ uri: '/m/rain.flac', title: 'Rain', artist: 'Bo' });
   const drive = store.tracks.upsert({ uri: '/m/drive.flac', title: 'Night Drive', artist: 'Cy' });
-  const play = (trackId: number, atMin: number, m: string | null, outcome?: 'completed' | 'skipped'): void => {
+  const play = (trackId: number, atMin: number, m: string | null, outcome?: 'completed' | 'skipped' | 'switched'): void => {
     const p = store.plays.start({ trackId, reason: 'mood', mood: m, startedAt: FROM + atMin * MIN });
     if (outcome !== undefined) store.plays.finish(p.id, outcome, FROM + (atMin + 1) * MIN);
   };
@@ -69,6 +69,7 @@ function seed(): void {
   play(drive.id, 30, null);
   play(walk.id, 45, 'mellow', 'completed');
   play(rain.id, 50, 'mellow', 'skipped');
+  play(rain.id, 55, 'mellow', 'switched');
 
   const guest = store.users.create({ name: 'Guest', role: 'member' });
   store.plays.recordFeedback({ userId: guest.id, trackId: walk.id, kind: 'like', at: FROM + 2 * MIN });
@@ -112,18 +113,39 @@ describe('GET /api/admin/stats/charts', () => {
     const { body } = await charts(`from=${FROM}&to=${TO}&bucketMs=${10 * MIN}&playsBucketMs=${30 * MIN}&utcOffsetMin=60&top=5`);
     expect(body.playsOverTime).toEqual([
       { at: FROM, plays: { calm: 1, upbeat: 2 } },
-      { at: FROM + 30 * MIN, plays: { mellow: 2, unknown: 1 } },
+      { at: FROM + 30 * MIN, plays: { mellow: 3, unknown: 1 } },
     ]);
     expect(body.busyHours).toHaveLength(24);
     // 10:30–11:30 local: calm 4 + happy 21 minutes in hour 10, sad 20 minutes in hour 11; nobody counts as no one.
     expect(body.busyHours.filter((h) => h.plays > 0 || h.peopleMin > 0)).toEqual([
       { hour: 10, plays: 3, peopleMin: 25 },
-      { hour: 11, plays: 3, peopleMin: 20 },
+      { hour: 11, plays: 4, peopleMin: 20 },
     ]);
     expect(body.topTracks).toEqual([
-      { trackId: expect.any(Number), title: 'Morning Walk', artist: 'Ada', plays: 3, completed: 2, skipped: 1, likes: 1, skipRate: 0.333 },
-      { trackId: expect.any(Number), title: 'Rain', artist: 'Bo', plays: 2, completed: 0, skipped: 2, likes: 1, skipRate: 1 },
-      { trackId: expect.any(Number), title: 'Night Drive', artist: 'Cy', plays: 1, completed: 0, skipped: 0, likes: 0, skipRate: null },
+      {
+        trackId: expect.any(Number),
+        title: 'Morning Walk',
+        artist: 'Ada',
+        plays: 3,
+        completed: 2,
+        skipped: 1,
+        switched: 0,
+        likes: 1,
+        skipRate: 0.333,
+      },
+      // A song changed for the room is no skip: Rain's rate is its two skips by people out of two.
+      { trackId: expect.any(Number), title: 'Rain', artist: 'Bo', plays: 3, completed: 0, skipped: 2, switched: 1, likes: 1, skipRate: 1 },
+      {
+        trackId: expect.any(Number),
+        title: 'Night Drive',
+        artist: 'Cy',
+        plays: 1,
+        completed: 0,
+        skipped: 0,
+        switched: 0,
+        likes: 0,
+        skipRate: null,
+      },
     ]);
     const top1 = await charts(`from=${FROM}&to=${TO}&bucketMs=${10 * MIN}&top=1`);
     expect(top1.body.topTracks.map((t) => t.title)).toEqual(['Morning Walk']);

@@ -45,7 +45,10 @@ export interface ChartStats {
   playsOverTime: Array<{ at: number; plays: Record<string, number> }>;
   /** All 24 hours of the day: plays started, and minutes someone was in view. */
   busyHours: Array<{ hour: number; plays: number; peopleMin: number }>;
-  /** Most played first; `skipRate` is skipped / (completed + skipped), null before any play ended either way. */
+  /**
+   * Most played first; `skipRate` is skipped by a person / (completed + skipped by a person): a song
+   * switched for the room is no skip. Null before any play ended either way.
+   */
   topTracks: Array<TrackPlayStats & { skipRate: number | null }>;
 }
 

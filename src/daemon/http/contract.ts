@@ -53,6 +53,8 @@ export interface TrackView {
    * artists, language or learned taste), false when from the room's (the mood, its learned taste).
    */
   isPersonalPick?: boolean;
+  /** Suggestions only: the kind of reason; `fallback`: few tracks fit the mood, and this is one of the closest. */
+  whyKind?: 'mood' | 'lift' | 'liked' | 'learned' | 'artist' | 'language' | 'fallback';
 }
 
 export interface CameraState {

@@ -82,12 +82,14 @@ describe('StateProjector', () => {
         { kind: 'learned', text: 'calm songs go down well here; fits calm', whose: 'room' },
       ],
     });
-    expect(state().suggestions.map(({ why, isPersonalPick }) => ({ why, isPersonalPick }))).toEqual([
-      { why: 'you liked it; fits calm', isPersonalPick: true },
-      { why: 'calm songs go down well here; fits calm', isPersonalPick: false },
+    // … and the kind of reason, so that the kiosk words it for guests and says "few fit" once.
+    expect(state().suggestions.map(({ why, isPersonalPick, whyKind }) => ({ why, isPersonalPick, whyKind }))).toEqual([
+      { why: 'you liked it; fits calm', isPersonalPick: true, whyKind: 'liked' },
+      { why: 'calm songs go down well here; fits calm', isPersonalPick: false, whyKind: 'learned' },
     ]);
     expect(state().player.nowPlaying).not.toHaveProperty('why');
     expect(state().player.nowPlaying).not.toHaveProperty('isPersonalPick');
+    expect(state().player.nowPlaying).not.toHaveProperty('whyKind');
     // An admin tags B: the screens show the new tags once the library says it changed.
     store.tracks.setMoods(b.id, [{ mood: 'upbeat', weight: 1, origin: 'admin' }]);
     bus.emit('suggestionsChanged', { trackIds: [b.id] });

@@ -119,7 +119,9 @@ export class StateProjector implements Service {
             const view = this.#view(id);
             const reason = reasons?.[i];
             if (view === null) return [];
-            return reason === undefined ? [view] : [{ ...view, why: reason.text, isPersonalPick: reason.whose === 'person' }];
+            return reason === undefined
+              ? [view]
+              : [{ ...view, why: reason.text, isPersonalPick: reason.whose === 'person', whyKind: reason.kind }];
           }),
         ),
       ),

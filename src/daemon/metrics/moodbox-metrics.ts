@@ -18,7 +18,7 @@ export interface MoodboxMetricsDeps {
 /**
  * Moodbox's Prometheus metrics (prom-client), fed from the app's events and the player's: frames
  * analysed, detection and classification latency, faces in view, room mood changes, plays by
- * source and reason, skips; WebSocket clients (read from the server at each scrape); and Node's
+ * source and reason, skips by people and switches for the room; WebSocket clients (read from the server at each scrape); and Node's
  * own (resident memory, event-loop lag, heap, GC) under `process_` and `nodejs_`. It only counts:
  * nothing waits on it, and nothing is sent anywhere; `/metrics` serves it to the LAN.
  */
@@ -35,6 +35,7 @@ export class MoodboxMetrics implements Service {
   readonly #moodChanges: Counter<'mood'>;
   readonly #plays: Counter<'source' | 'reason'>;
   readonly #skips: Counter;
+  readonly #switches: Counter;
 
   constructor(deps: MoodboxMetricsDeps) {
     this.#deps = deps;
@@ -65,7 +66,16 @@ export class MoodboxMetrics implements Service {
       labelNames: ['source', 'reason'],
       registers,
     });
-    this.#skips = new Counter({ name: 'moodbox_skips_total', help: 'Tracks skipped (a person at the kiosk, or staff).', registers });
+    this.#skips = new Counter({
+      name: 'moodbox_skips_total',
+      help: 'Tracks skipped by a person (at the kiosk, by staff, from Home Assistant); a song changed for the room is not a skip.',
+      registers,
+    });
+    this.#switches = new Counter({
+      name: 'moodbox_switches_total',
+      help: "Songs changed because the mood the music follows changed (the room's, or one staff hold).",
+      registers,
+    });
     const wsClients = (): number => this.#wsClients();
     new Gauge({
       name: 'moodbox_websocket_clients',
@@ -91,6 +101,9 @@ export class MoodboxMetrics implements Service {
       player.events.on('trackStarted', ({ item }) => {
         this.#plays.inc({ source: this.#deps.sourceOf(item.track.id), reason: item.reason });
         if (item.reason === 'skip') this.#skips.inc();
+      }),
+      player.events.on('trackEnded', ({ outcome }) => {
+        if (outcome === 'switched') this.#switches.inc();
       }),
     );
   }

@@ -35,6 +35,7 @@ export function chartStatsQueries(
         .prepare<[number, number, number, number, number], TrackPlayStats>(
           `SELECT p.track_id AS trackId, t.title AS title, t.artist AS artist, count(*) AS plays,
              sum(p.outcome = 'completed') AS completed, sum(p.outcome = 'skipped') AS skipped,
+             sum(p.outcome = 'switched') AS switched,
              (SELECT count(*) FROM feedback f WHERE f.track_id = p.track_id AND f.kind = 'like' AND f.at >= ? AND f.at < ?) AS likes
            FROM plays p JOIN tracks t ON t.id = p.track_id
            WHERE p.started_at >= ? AND p.started_at < ?

@@ -14,7 +14,7 @@ const memory = () => openSqliteStore({ clock: new FakeClock(), log: silent }, { 
 describe('migrations', () => {
   it('creates every table the daemon needs on a new database', () => {
     const store = memory();
-    expect(store.schemaVersion()).toBe(loadMigrations().length);
+    expect(store.schemaVersion()).toBe(loadMigrations().at(-1)?.version);
     store.close();
   });
 
@@ -31,25 +31,26 @@ describe('migrations', () => {
     const path = join(dir, 'moodbox.db');
     const clock = new FakeClock(Date.UTC(2026, 10, 22, 8, 30));
     const base = loadMigrations();
+    const last = base.at(-1)?.version ?? 0;
     const v1 = openSqliteStore({ clock, log: silent }, { path, migrations: base });
     v1.users.create({ name: 'Ada', role: 'admin' });
     v1.close();
 
     const next: Migration = {
-      version: base.length + 1,
+      version: last + 1,
       name: 'add-note',
       sql: "ALTER TABLE users ADD COLUMN note TEXT NOT NULL DEFAULT ''",
     };
     const logged: object[] = [];
     const v2 = openSqliteStore({ clock, log: { info: (o: object) => logged.push(o), warn() {} } }, { path, migrations: [...base, next] });
-    expect(v2.schemaVersion()).toBe(base.length + 1);
+    expect(v2.schemaVersion()).toBe(last + 1);
     expect(v2.users.byName('ada')?.name).toBe('Ada');
     v2.close();
 
     const backups = readdirSync(join(dir, 'backups'));
-    expect(backups).toEqual([`moodbox-v${base.length}-2026-11-22T08-30-00-000Z.db`]);
+    expect(backups).toEqual([`moodbox-v${last}-2026-11-22T08-30-00-000Z.db`]);
     const copy = new Database(join(dir, 'backups', backups[0] ?? ''), { readonly: true });
-    expect(copy.pragma('user_version', { simple: true })).toBe(base.length);
+    expect(copy.pragma('user_version', { simple: true })).toBe(last);
     expect(copy.prepare('SELECT name FROM users').all()).toEqual([{ name: 'Ada' }]);
     copy.close();
   });
@@ -64,20 +65,60 @@ describe('migrations', () => {
     const dir = tmp();
     const path = join(dir, 'moodbox.db');
     const base = loadMigrations();
+    const last = base.at(-1)?.version ?? 0;
     openSqliteStore({ clock: new FakeClock(), log: silent }, { path }).close();
     const broken: Migration = {
-      version: base.length + 1,
+      version: last + 1,
       name: 'broken',
       sql: 'ALTER TABLE users ADD COLUMN x TEXT; SELECT * FROM no_such_table;',
     };
     expect(() => openSqliteStore({ clock: new FakeClock(), log: silent }, { path, migrations: [...base, broken] })).toThrow(
-      new RegExp(`migration ${base.length + 1} \\(broken\\) failed: no such table: no_such_table`),
+      new RegExp(`migration ${last + 1} \\(broken\\) failed: no such table: no_such_table`),
     );
     const db = new Database(path, { readonly: true });
-    expect(db.pragma('user_version', { simple: true })).toBe(base.length);
+    expect(db.pragma('user_version', { simple: true })).toBe(last);
     expect((db.prepare("SELECT count(*) AS n FROM pragma_table_info('users') WHERE name = 'x'").get() as { n: number }).n).toBe(0);
     db.close();
     expect(readdirSync(join(dir, 'backups'))).toHaveLength(1);
+  });
+
+  it('keeps every play, its indexes and its foreign keys when plays learn the `switched` outcome (migration 8)', () => {
+    const path = join(tmp(), 'moodbox.db');
+    const before = loadMigrations().filter((m) => m.version < 8);
+    openSqliteStore({ clock: new FakeClock(), log: silent }, { path, migrations: before }).close();
+    const old = new Database(path);
+    old.exec(`
+      INSERT INTO users (id, name, role, created_at, updated_at) VALUES (1, 'Ada', 'member', 1, 1);
+      INSERT INTO tracks (id, uri, added_at, updated_at) VALUES (1, '/music/a.ogg', 1, 1), (2, '/music/b.ogg', 1, 1);
+      INSERT INTO plays (id, track_id, user_id, reason, mood, started_at, ended_at, outcome, note) VALUES
+        (1, 1, 1, 'mood', 'calm', 10, 20, 'skipped', 'fits calm'),
+        (2, 2, NULL, 'tap', NULL, 30, NULL, NULL, '');
+    `);
+    expect(() => old.prepare("UPDATE plays SET outcome = 'switched' WHERE id = 1").run()).toThrow(/CHECK constraint/);
+    old.close();
+
+    const store = openSqliteStore({ clock: new FakeClock(), log: silent }, { path });
+    store.plays.finish(2, 'switched', 40);
+    store.close();
+    const db = new Database(path);
+    db.pragma('foreign_keys = ON');
+    expect(
+      db.prepare('SELECT id, track_id, user_id, reason, mood, started_at, ended_at, outcome, note FROM plays ORDER BY id').all(),
+    ).toEqual([
+      { id: 1, track_id: 1, user_id: 1, reason: 'mood', mood: 'calm', started_at: 10, ended_at: 20, outcome: 'skipped', note: 'fits calm' },
+      { id: 2, track_id: 2, user_id: null, reason: 'tap', mood: null, started_at: 30, ended_at: 40, outcome: 'switched', note: '' },
+    ]);
+    const indexes = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'plays' ORDER BY name").all() as Array<{
+        name: string;
+      }>
+    ).map((r) => r.name);
+    expect(indexes).toEqual(['plays_started', 'plays_track', 'plays_user']);
+    db.prepare('DELETE FROM tracks WHERE id = 1').run();
+    db.prepare('DELETE FROM users WHERE id = 1').run();
+    expect(db.prepare('SELECT track_id, user_id FROM plays WHERE id = 1').get()).toEqual({ track_id: null, user_id: null });
+    expect(() => db.prepare("UPDATE plays SET outcome = 'bored' WHERE id = 1").run()).toThrow(/CHECK constraint/);
+    db.close();
   });
 
   it('refuses a database from a newer Moodbox', () => {

@@ -45,7 +45,11 @@ export interface Migration {
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 
-/** Reads `migrations/NNN-name.sql`, in version order. */
+/**
+ * Reads `migrations/NNN-name.sql`, in version order. Each version appears once; a number may be
+ * left unused (migrations made side by side take their numbers ahead), and a database records the
+ * last version applied.
+ */
 export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
   const migrations = readdirSync(dir)
     .filter((f) => f.endsWith('.sql'))
@@ -56,7 +60,10 @@ export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
     })
     .sort((a, b) => a.version - b.version);
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new TypeError(`Expected migration ${i + 1}, got \`${m.version}\` (${m.name})`);
+    const before = migrations[i - 1]?.version ?? 0;
+    if (m.version <= before || m.version < 1) {
+      throw new TypeError(`Expected migration versions to be unique and from 1 up, got \`${m.version}\` twice or out of order (${m.name})`);
+    }
   });
   return migrations;
 }
@@ -108,14 +115,14 @@ function migrate(
   options: { migrations: Migration[]; backupDir: string | undefined; label: string },
 ): void {
   const current = db.pragma('user_version', { simple: true }) as number;
-  const latest = options.migrations.length;
+  const latest = options.migrations.at(-1)?.version ?? 0;
   if (current > latest) {
     throw new StoreError(
       'MB_ERR_STORE_NEWER',
       `the database is at schema version ${current} but this Moodbox knows only up to ${latest}; upgrade Moodbox or restore a backup`,
     );
   }
-  const pending = options.migrations.slice(current);
+  const pending = options.migrations.filter((m) => m.version > current);
   if (pending.length === 0) return;
 
   if (current > 0 && options.backupDir !== undefined) {

@@ -8,7 +8,7 @@ import type { CalibrationSample, PersonalHead } from '../../vision/personal-cali
 
 export type Role = 'admin' | 'member';
 export type PlayReason = 'mood' | 'tap' | 'skip' | 'like';
-export type PlayOutcome = 'completed' | 'skipped' | 'failed' | 'interrupted';
+export type PlayOutcome = 'completed' | 'skipped' | 'switched' | 'failed' | 'interrupted';
 export type FeedbackKind = 'like' | 'skip';
 export type SessionKind = 'kiosk' | 'admin';
 
@@ -273,7 +273,10 @@ export interface StatsRepository {
   topTracks(from: number, to: number, limit: number): TrackPlayStats[];
 }
 
-/** How one track fared over a time: plays started, how many ran to the end or were skipped, likes. */
+/**
+ * How one track fared over a time: plays started, how many ran to the end, were skipped by a
+ * person, or were switched for the room (never a skip), likes.
+ */
 export interface TrackPlayStats {
   trackId: number;
   title: string;
@@ -281,6 +284,7 @@ export interface TrackPlayStats {
   plays: number;
   completed: number;
   skipped: number;
+  switched: number;
   likes: number;
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -5,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../daemon/kernel/clock.js';
 import { FakeLibraryStore } from '../testing/fake-library-store.js';
-import { makeCorruptFile, makeTone } from '../testing/tones.js';
+import { makeCorruptFile, makeImage, makeTone } from '../testing/tones.js';
 import { MusicMetadataTagReader } from './music-metadata-tag-reader.js';
 import { LibraryScanner, type ScanProgress } from './scanner.js';
 
@@ -180,6 +181,64 @@ describe('LibraryScanner', () => {
       expect(existsSync(covers)).toBe(true);
     } finally {
       await rm(work, { recursive: true, force: true });
+    }
+  });
+
+  it('uses the folder’s cover, folder or front image (any case) for files with no embedded picture, and picks up a changed one on rescan', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'moodbox-folder-covers-'));
+    const coversDir = join(root, '.covers');
+    const scan = (store: FakeLibraryStore) =>
+      new LibraryScanner({ store, tags: new MusicMetadataTagReader(), clock: systemClock }, { coversDir }).scan(root);
+    /** The cover name a file's bytes get: their sha256 and the extension of their type. */
+    const nameOf = (path: string, ext: string): string => `${createHash('sha256').update(readFileSync(path)).digest('hex')}.${ext}`;
+    try {
+      await Promise.all([
+        makeTone(root, { file: 'Lake/a.flac' }),
+        makeTone(root, { file: 'Lake/b.ogg' }),
+        makeImage(root, 'Lake/Cover.JPG', 'blue'),
+        makeImage(root, 'Lake/folder.png', 'green'),
+        makeImage(root, 'Lake/front.jpg', 'yellow'),
+        makeTone(root, { file: 'Hills/c.flac' }),
+        makeImage(root, 'Hills/FOLDER.jpeg', 'purple'),
+        makeImage(root, 'Hills/front.png', 'white'),
+        makeTone(root, { file: 'Sea/d.flac' }),
+        makeImage(root, 'Sea/Front.PNG', 'orange'),
+        // An embedded picture wins over the folder's.
+        makeTone(root, { file: 'Own/e.flac', cover: 'red' }),
+        makeImage(root, 'Own/cover.jpg', 'black'),
+        makeTone(root, { file: 'Bare/f.flac' }),
+        makeImage(root, 'Bare/back.jpg', 'gray'),
+      ]);
+      const store = new FakeLibraryStore();
+      const first = await scan(store);
+      expect(first).toMatchObject({ files: 6, added: 6, failed: [] });
+      const coverOf = (file: string): string | null | undefined => store.tracks.byUri(join(root, file))?.cover;
+      const lake = nameOf(join(root, 'Lake/Cover.JPG'), 'jpg');
+      expect(coverOf('Lake/a.flac')).toBe(lake);
+      expect(coverOf('Lake/b.ogg')).toBe(lake);
+      expect(coverOf('Hills/c.flac')).toBe(nameOf(join(root, 'Hills/FOLDER.jpeg'), 'jpg'));
+      expect(coverOf('Sea/d.flac')).toBe(nameOf(join(root, 'Sea/Front.PNG'), 'png'));
+      const own = coverOf('Own/e.flac');
+      expect(own).not.toBe(nameOf(join(root, 'Own/cover.jpg'), 'jpg'));
+      expect(own).toMatch(/^[0-9a-f]{64}\.png$/);
+      expect(coverOf('Bare/f.flac')).toBeNull();
+      // The covers are in the covers folder, byte for byte.
+      expect(readFileSync(join(coversDir, lake))).toEqual(readFileSync(join(root, 'Lake/Cover.JPG')));
+
+      // Nothing changed: nothing is read again.
+      expect(await scan(store)).toMatchObject({ unchanged: 6, updated: 0 });
+
+      // A new cover image in the folder: its tracks take it on the next rescan; the others stay as they were.
+      await makeImage(root, 'Lake/Cover.JPG', 'cyan');
+      await makeImage(root, 'Bare/cover.png', 'pink');
+      const third = await scan(store);
+      expect(third).toMatchObject({ updated: 3, unchanged: 3 });
+      expect(coverOf('Lake/a.flac')).toBe(nameOf(join(root, 'Lake/Cover.JPG'), 'jpg'));
+      expect(coverOf('Lake/a.flac')).not.toBe(lake);
+      expect(coverOf('Bare/f.flac')).toBe(nameOf(join(root, 'Bare/cover.png'), 'png'));
+      expect(coverOf('Own/e.flac')).toBe(own);
+    } finally {
+      await rm(root, { recursive: true, force: true });
     }
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
-import { extname, join, resolve, sep } from 'node:path';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, extname, join, resolve, sep } from 'node:path';
 import type { Clock } from '../../daemon/kernel/clock.js';
 import { PlayerError } from '../../daemon/kernel/errors.js';
 import type { KnownFile, LibraryStore, ScannedTrack } from './library.js';
@@ -34,6 +34,22 @@ const COVER_EXTENSIONS: Readonly<Record<string, string>> = {
   'image/webp': 'webp',
   'image/gif': 'gif',
 };
+
+/**
+ * A folder's own cover image, used for its tracks that embed none (as MPD, Volumio and Lyrion do):
+ * `cover`, else `folder`, else `front`, as `.jpg`, `.jpeg` or `.png`, in any case.
+ */
+const FOLDER_COVER_NAMES: readonly string[] = ['cover', 'folder', 'front'];
+const FOLDER_COVER_TYPES: Readonly<Record<string, string>> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png' };
+/** In the covers folder: each scanned folder's cover image as last seen, so that a changed one is picked up on rescan. */
+const FOLDER_COVERS_FILE = 'folder-covers.json';
+
+/** A folder's cover image as seen on disk: its file name, size and last change. */
+interface FolderImage {
+  file: string;
+  size: number;
+  changedMs: number;
+}
 
 export interface ScanProgress {
   /** Files looked at so far, unchanged ones included. */
@@ -152,6 +168,7 @@ export class LibraryScanner {
       }
     };
     const coversKnown = new Set<string>();
+    const folders = new FolderCovers(await this.#readFolderCovers());
     let done = 0;
 
     const flush = (): void => {
@@ -173,12 +190,19 @@ export class LibraryScanner {
         const size = info.size;
         const mtime = Math.floor(info.mtimeMs);
         seen.add(path);
-        if (before && !before.missing && before.fileSize === size && before.fileMtimeMs === mtime) {
+        const folder = dirname(path);
+        // Looked at for every folder, so that each folder's image is recorded for the next scan.
+        const isFolderCoverChanged = await folders.hasChanged(folder);
+        const isUnchanged = before !== undefined && !before.missing && before.fileSize === size && before.fileMtimeMs === mtime;
+        // An unchanged file is read again only when its folder's cover image changed.
+        if (isUnchanged && !isFolderCoverChanged) {
           report.unchanged++;
           return;
         }
         const tags = await this.#tags.read(path);
-        const cover = tags.picture ? await this.#writeCover(tags.picture, coversKnown, report) : null;
+        const cover = tags.picture
+          ? await this.#writeCover(tags.picture, coversKnown, report)
+          : await folders.cover(folder, (picture) => this.#writeCover(picture, coversKnown, report));
         // Only what the mood rules need is kept until the write: never the picture bytes.
         result = { track: toTrack(path, tags, size, mtime, cover), tags: { genre: tags.genre, bpm: tags.bpm, mood: tags.mood } };
         if (before) report.updated++;
@@ -219,6 +243,8 @@ export class LibraryScanner {
     flush();
     for (const result of workers) if (result.status === 'rejected') throw result.reason;
 
+    await this.#writeFolderCovers(await folders.seen());
+
     const gone = [...known.values()].filter((f) => !f.missing && !seen.has(f.uri)).map((f) => f.id);
     const missing = [...gone, ...unreadable];
     if (missing.length > 0) this.#store.tracks.markMissing(missing);
@@ -242,6 +268,34 @@ export class LibraryScanner {
       'library scanned',
     );
     return report;
+  }
+
+  /** The folder cover images seen by the last scans, by folder; none when the record is missing or unreadable. */
+  async #readFolderCovers(): Promise<Map<string, FolderImage>> {
+    try {
+      const parsed = JSON.parse(await readFile(join(this.#coversDir, FOLDER_COVERS_FILE), 'utf8')) as unknown;
+      if (typeof parsed !== 'object' || parsed === null) return new Map();
+      return new Map(Object.entries(parsed as Record<string, FolderImage>));
+    } catch {
+      // No record yet (a first scan, an upgrade): every folder with an image is read again once.
+      return new Map();
+    }
+  }
+
+  async #writeFolderCovers(seen: ReadonlyMap<string, FolderImage | null>): Promise<void> {
+    if (seen.size === 0) return;
+    const record = await this.#readFolderCovers();
+    for (const [folder, image] of seen) {
+      if (image === null) record.delete(folder);
+      else record.set(folder, image);
+    }
+    try {
+      await mkdir(this.#coversDir, { recursive: true });
+      await writeFile(join(this.#coversDir, FOLDER_COVERS_FILE), JSON.stringify(Object.fromEntries(record)));
+    } catch (err) {
+      // Only costs a second read of those folders' files on the next scan.
+      this.#log?.warn({ err, dir: this.#coversDir }, 'cannot record the folder covers seen');
+    }
   }
 
   async #writeCover(picture: NonNullable<AudioTags['picture']>, written: Set<string>, report: ScanReport): Promise<string | null> {
@@ -278,6 +332,90 @@ function toTrack(path: string, tags: AudioTags, fileSize: number, fileMtimeMs: n
     fileSize,
     fileMtimeMs,
   };
+}
+
+/**
+ * The folder cover images of one scan: each folder's image found once (a listing per folder), its
+ * cover written once, and whether it differs from what the last scan saw.
+ */
+class FolderCovers {
+  readonly #before: ReadonlyMap<string, FolderImage>;
+  readonly #images = new Map<string, Promise<FolderImage | null>>();
+  readonly #covers = new Map<string, Promise<string | null>>();
+
+  constructor(before: ReadonlyMap<string, FolderImage>) {
+    this.#before = before;
+  }
+
+  /** Whether the folder's cover image was added, replaced, changed or removed since the last scan. */
+  async hasChanged(folder: string): Promise<boolean> {
+    const now = await this.#image(folder);
+    const before = this.#before.get(folder);
+    if (now === null || before === undefined) return now !== null || before !== undefined;
+    return now.file !== before.file || now.size !== before.size || now.changedMs !== before.changedMs;
+  }
+
+  /** The folder's cover, written by `write` once; null when the folder has no cover image (or it cannot be read). */
+  cover(folder: string, write: (picture: { mime: string; data: Uint8Array }) => Promise<string | null>): Promise<string | null> {
+    let cover = this.#covers.get(folder);
+    if (cover === undefined) {
+      cover = this.#image(folder).then(async (image) => {
+        if (image === null) return null;
+        const mime = FOLDER_COVER_TYPES[extname(image.file).toLowerCase()] ?? 'image/jpeg';
+        try {
+          return await write({ mime, data: await readFile(join(folder, image.file)) });
+        } catch {
+          return null;
+        }
+      });
+      this.#covers.set(folder, cover);
+    }
+    return cover;
+  }
+
+  /** The image found in each folder looked at in this scan (null: none). */
+  async seen(): Promise<Map<string, FolderImage | null>> {
+    const entries = await Promise.all([...this.#images].map(async ([folder, image]) => [folder, await image] as const));
+    return new Map(entries);
+  }
+
+  #image(folder: string): Promise<FolderImage | null> {
+    let image = this.#images.get(folder);
+    if (image === undefined) {
+      image = findFolderImage(folder);
+      this.#images.set(folder, image);
+    }
+    return image;
+  }
+}
+
+/** The folder's cover image (`cover` before `folder` before `front`; any case), or null. */
+async function findFolderImage(folder: string): Promise<FolderImage | null> {
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch {
+    return null;
+  }
+  const candidates = names
+    .map((name) => {
+      const ext = extname(name).toLowerCase();
+      const rank = FOLDER_COVER_NAMES.indexOf(name.slice(0, name.length - ext.length).toLowerCase());
+      return { name, rank, ext };
+    })
+    .filter((c) => c.rank >= 0 && FOLDER_COVER_TYPES[c.ext] !== undefined)
+    .sort((a, b) => a.rank - b.rank || a.name.localeCompare(b.name));
+  for (const { name } of candidates) {
+    try {
+      const info = await stat(join(folder, name));
+      if (!info.isFile()) continue;
+      // ctime too: a file put back with its old mtime (cp -p) is still a change.
+      return { file: name, size: info.size, changedMs: Math.floor(Math.max(info.mtimeMs, info.ctimeMs)) };
+    } catch {
+      continue;
+    }
+  }
+  return null;
 }
 
 /** Every audio file under `root`, sorted; hidden files and folders are left out. */

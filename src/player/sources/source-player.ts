@@ -1,7 +1,7 @@
 import { EventBus } from '../../daemon/kernel/event-bus.js';
 import type { Service, ServiceHealth } from '../../daemon/kernel/lifecycle.js';
 import type { PlayQueue, QueueEntry } from '../play-queue.js';
-import type { Player, PlayerEvents, PlayerState } from '../player.js';
+import type { Player, PlayerEvents, PlayerState, PlayOptions } from '../player.js';
 
 /** A player for the entries of one source, known by their uri's scheme (`spotify:`). */
 export interface SourceRoute {
@@ -69,14 +69,14 @@ export class SourcePlayer implements Player, Service {
     return this.#local.health?.() ?? { status: 'ready' };
   }
 
-  async play(entries: readonly QueueEntry[]): Promise<void> {
+  async play(entries: readonly QueueEntry[], options?: PlayOptions): Promise<void> {
     const target = this.#playerFor(entries[0]?.track.uri);
     if (target !== this.#active) {
       const before = this.#active;
       this.#active = target;
-      await before.play([]);
+      await before.play([], options);
     }
-    await target.play(entries);
+    await target.play(entries, options);
     this.events.emit('queueChanged', { current: target.state().current, upcoming: target.state().upcoming });
   }
 

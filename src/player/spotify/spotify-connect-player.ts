@@ -4,7 +4,7 @@ import { EventBus } from '../../daemon/kernel/event-bus.js';
 import type { Service, ServiceHealth } from '../../daemon/kernel/lifecycle.js';
 import type { PlayableTrack, PlayQueue, QueueEntry, QueueItem } from '../play-queue.js';
 import type { Log } from '../../daemon/kernel/log.js';
-import { assertPercent, type Player, type PlayerEvents, type PlayerState, type PlayOutcome } from '../player.js';
+import { assertPercent, type Player, type PlayerEvents, type PlayerState, type PlayOptions, type PlayOutcome } from '../player.js';
 import type { SpotifyClient, SpotifyDevice, SpotifyTrack } from './spotify-client.js';
 
 export interface SpotifyConnectOptions {
@@ -126,7 +126,7 @@ export class SpotifyConnectPlayer implements Player, Service {
     this.#announce();
   }
 
-  async play(entries: readonly QueueEntry[]): Promise<void> {
+  async play(entries: readonly QueueEntry[], options: PlayOptions = {}): Promise<void> {
     const entry = entries[0];
     if (entry === undefined) {
       await this.standBy();
@@ -151,7 +151,7 @@ export class SpotifyConnectPlayer implements Player, Service {
       this.#fail(err);
       throw err;
     }
-    this.#end('interrupted');
+    this.#end(options.replacedAs ?? 'interrupted');
     this.#entry = entry;
     this.#isEntryStart = true;
     this.#isPlaying = true;

@@ -11,7 +11,7 @@ import {
   type QueueEntry,
   type QueueItem,
 } from '../play-queue.js';
-import { assertPercent, type Player, type PlayerEvents, type PlayerState, type PlayOutcome } from '../player.js';
+import { assertPercent, type Player, type PlayerEvents, type PlayerState, type PlayOptions, type PlayOutcome } from '../player.js';
 
 /**
  * The simplest complete `Player`: each track "plays" for `trackMs` on the injected clock. Control
@@ -89,8 +89,8 @@ export class FakePlayer implements Player, Service {
     return this.#queue;
   }
 
-  async play(entries: readonly QueueEntry[]): Promise<void> {
-    this.#end('skipped', false);
+  async play(entries: readonly QueueEntry[], options: PlayOptions = {}): Promise<void> {
+    this.#end(options.replacedAs ?? 'skipped', false);
     this.#queue = startWith(this.#queue, entries);
     this.#changed();
     this.#begin();

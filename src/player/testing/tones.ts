@@ -45,6 +45,30 @@ export async function makeTone(dir: string, spec: ToneSpec): Promise<string> {
   return out;
 }
 
+/** Writes a small solid-colour image made by ffmpeg (`.jpg`, `.jpeg` or `.png`, by the file name); returns its absolute path. */
+export async function makeImage(dir: string, file: string, colour: string): Promise<string> {
+  const out = join(dir, file);
+  await mkdir(dirname(out), { recursive: true });
+  const codec = /\.png$/i.test(file) ? 'png' : 'mjpeg';
+  await run('ffmpeg', [
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `color=c=${colour}:s=16x16`,
+    '-frames:v',
+    '1',
+    '-c:v',
+    codec,
+    '-f',
+    'image2',
+    out,
+  ]);
+  return out;
+}
+
 /** Writes `bytes` random bytes under an audio file name: a file no decoder can read. */
 export async function makeCorruptFile(dir: string, file: string, bytes = 20_000): Promise<string> {
   const out = join(dir, file);

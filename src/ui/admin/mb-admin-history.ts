@@ -11,6 +11,14 @@ const REASON_LABELS: Record<(typeof REASONS)[number], string> = {
   skip: 'a skip',
   like: 'a like',
 };
+/** How a play ended, in words: a song the music changed because the room's mood changed is not a skip. */
+const OUTCOME_LABELS: Record<NonNullable<HistoryPlay['outcome']>, string> = {
+  completed: 'played to the end',
+  skipped: 'skipped by a person',
+  switched: 'changed for the room',
+  failed: 'could not play',
+  interrupted: 'stopped',
+};
 const DAY_MS = 86_400_000;
 
 /**
@@ -152,7 +160,9 @@ export class MbAdminHistory extends LitElement {
                 </td>
                 <td>${REASON_LABELS[p.reason]}</td>
                 <td>${p.mood ?? ''}</td>
-                <td>${p.outcome ?? 'playing'}</td>
+                <td data-cell="outcome" data-outcome=${p.outcome ?? 'playing'}>
+                  ${p.outcome === null ? 'playing' : OUTCOME_LABELS[p.outcome]}
+                </td>
               </tr>`,
           )}
         </tbody>

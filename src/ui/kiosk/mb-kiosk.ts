@@ -28,9 +28,17 @@ const STAY_EVERY_MS = 1000;
 /** The daemon's wait sentence at the end of a sign-in error; the sign-in panel shows a live countdown instead. */
 const TRY_AGAIN_IN = /\s*Try again in \d+ seconds?\.$/;
 
-/** The recommender's reason, short enough for a chip: its first clause, capitalised ("you liked it; fits calm" → "You liked it"). */
-function whyChip(why: string | undefined): string | null {
-  const first = why?.split(';')[0]?.trim() ?? '';
+/**
+ * Why a suggestion, in a guest's words and about the song itself: for a pick by the mood (or one of
+ * the closest when few fit), the song's own mood ("Mellow"); else the recommender's reason,
+ * short enough for a chip: its first clause, capitalised ("you liked it; fits calm" → "You liked it").
+ */
+function whyChip(track: TrackView): string | null {
+  if (track.whyKind === 'mood' || track.whyKind === 'fallback') {
+    const own = track.moods[0];
+    return own === undefined ? 'Something different' : moodLook(own).label;
+  }
+  const first = track.why?.split(';')[0]?.trim() ?? '';
   return first === '' ? null : first.charAt(0).toUpperCase() + first.slice(1);
 }
 
@@ -345,12 +353,26 @@ export class MbKiosk extends LitElement {
       gap: 0.15em;
       min-width: 0;
     }
+    .tiles-head {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: baseline;
+      column-gap: 0.8em;
+      min-width: 0;
+    }
+    .few {
+      margin: 0;
+      font-size: max(14px, 0.75em);
+      color: #ffd166;
+    }
     .why {
       justify-self: start;
       max-width: 100%;
-      padding: 0.05em 0.55em;
+      padding: 0 0.55em;
       border-radius: 1em;
-      font-size: 0.75em;
+      /* Readable at arm's length on the smallest kiosk screen; tight lines, so that a tile keeps its height. */
+      font-size: max(14px, 0.75em);
+      line-height: 1.1;
       font-weight: 700;
       color: #0d1117;
       background: var(--chip, #c3ced8);
@@ -865,12 +887,18 @@ export class MbKiosk extends LitElement {
       </section>`;
     }
     const rows = Math.ceil(tracks.length / 2);
+    // Said once for the screen, not on every tile: few songs fit the mood, so these are the closest.
+    const isFewFit = tracks.some((t) => t.whyKind === 'fallback');
+    const aim = s.mood.current !== null && s.mood.current !== 'nobody' ? moodLook(s.mood.current).label.toLowerCase() : null;
     return html`<section class="tiles" aria-label="Suggestions">
-      <h2>${s.session.user ? `For you, ${s.session.user.name}: tap a song to play it` : 'Tap a song to play it'}</h2>
+      <div class="tiles-head">
+        <h2>${s.session.user ? `For you, ${s.session.user.name}: tap a song to play it` : 'Tap a song to play it'}</h2>
+        ${isFewFit ? html`<p class="few">${aim === null ? 'Few songs fit now' : `Few songs fit a ${aim} room`}: these are the closest</p>` : nothing}
+      </div>
       <div class="grid" style="--rows: ${rows}">
         ${tracks.map((track) => {
           const mood = track.moods[0] ?? null;
-          const why = whyChip(track.why);
+          const why = whyChip(track);
           // Picked from the signed-in person's own taste (likes, artists, language, what was learned of them): marked as theirs.
           const isForYou = s.session.user !== null && track.isPersonalPick === true;
           const isLiked = s.session.user !== null && this._liked.has(track.id);

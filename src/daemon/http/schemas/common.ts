@@ -60,6 +60,11 @@ const TrackViewSchema = Type.Object({
   isPersonalPick: Type.Optional(
     Type.Boolean({ description: "Suggestions only: picked from the signed-in person's own taste (true) or the room's (false)." }),
   ),
+  whyKind: Type.Optional(
+    Type.Enum(['mood', 'lift', 'liked', 'learned', 'artist', 'language', 'fallback'], {
+      description: 'Suggestions only: the kind of reason; `fallback`: few tracks fit the mood, and this is one of the closest.',
+    }),
+  ),
 });
 
 export const StateSchema = Type.Object({

@@ -115,7 +115,7 @@ export const PlaySchema = Type.Object({
   mood: Type.Union([Type.String(), Type.Null()]),
   startedAt: Type.Integer(),
   endedAt: Type.Union([Type.Integer(), Type.Null()]),
-  outcome: Type.Union([Type.Enum(['completed', 'skipped', 'failed', 'interrupted']), Type.Null()]),
+  outcome: Type.Union([Type.Enum(['completed', 'skipped', 'switched', 'failed', 'interrupted']), Type.Null()]),
 });
 
 export const PlaysPageSchema = pageOf(PlaySchema);

@@ -58,10 +58,12 @@ export const ChartsSchema = Type.Object({
       artist: Type.String(),
       plays: Type.Integer(),
       completed: Type.Integer(),
-      skipped: Type.Integer(),
+      skipped: Type.Integer({ description: 'Plays skipped by a person: at the kiosk, by staff, or from Home Assistant.' }),
+      switched: Type.Integer({ description: 'Plays the music changed because the mood it follows changed: not skips.' }),
       likes: Type.Integer(),
       skipRate: Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], {
-        description: 'Skipped / (completed + skipped); null before any play ended either way.',
+        description:
+          'Skipped by a person / (completed + skipped by a person); songs switched for the room are left out. Null before any play ended either way.',
       }),
     }),
   ),

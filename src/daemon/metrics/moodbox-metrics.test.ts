@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { FakePlayer } from '../../player/testing/fake-player.js';
+import type { MoodboxBus } from '../events.js';
+import { EventBus } from '../kernel/event-bus.js';
+import { FakeClock } from '../testing/fake-clock.js';
+import { MoodboxMetrics } from './moodbox-metrics.js';
+
+const entry = (id: number, reason: 'mood' | 'skip') => ({ track: { id, uri: `/music/${id}.ogg` }, reason, mood: 'calm', note: '' });
+
+/** The value of a counter without labels in Prometheus's text format. */
+const counter = (text: string, name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+
+describe('MoodboxMetrics', () => {
+  it('counts a song changed for the room as a switch, and only a person’s skip as a skip', async () => {
+    const player = new FakePlayer({ clock: new FakeClock() });
+    const bus: MoodboxBus = new EventBus();
+    const metrics = new MoodboxMetrics({ bus, player, sourceOf: () => 'local' });
+    await metrics.start();
+    await player.play([entry(1, 'mood')]);
+    await player.play([entry(2, 'mood')], { replacedAs: 'switched' });
+    await player.play([entry(3, 'skip')]);
+    const { body } = await metrics.render();
+    await metrics.stop();
+    await player.stop();
+    expect(counter(body, 'moodbox_switches_total')).toBe(1);
+    expect(counter(body, 'moodbox_skips_total')).toBe(1);
+  });
+});

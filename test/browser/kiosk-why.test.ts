@@ -1,0 +1,85 @@
+import type { WebSocketRoute } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StateSnapshot, TrackView } from '../../src/daemon/http/contract.js';
+import { type Browser, type Daemon, assertBuilt, launchBrowser, shot, startDaemon, tempDir, WAIT } from './harness.js';
+
+// The "why" under each suggestion says something about the song; "few fit" is said once (issue 28, item 3).
+
+/** Each tile's why chip: its text and its computed font size (px). */
+async function chips(browser: Browser): Promise<Array<{ text: string; px: number }>> {
+  return browser.page
+    .locator('.tile .why')
+    .evaluateAll((els) => els.map((el) => ({ text: el.textContent?.trim() ?? '', px: parseFloat(getComputedStyle(el).fontSize) })));
+}
+
+describe('kiosk suggestions: one reason per song', { timeout: 300_000 }, () => {
+  const data = tempDir('mb-kiosk-why-');
+  let daemon: Daemon;
+  let browser: Browser;
+  let snapshot: StateSnapshot;
+  let route: WebSocketRoute | undefined;
+  let seq = 0;
+
+  /** The suggestions as the daemon sends them: the recommender's reasons, moods of the songs themselves. */
+  const suggestions = (kind: 'mood' | 'fallback'): TrackView[] => {
+    const moods = [['mellow'], ['calm', 'mellow'], ['upbeat'], [], ['energetic', 'upbeat'], ['calm']];
+    return snapshot.suggestions.slice(0, 6).map((t, i) => {
+      const own = moods[i] ?? [];
+      const why = kind === 'mood' ? 'fits mellow' : own[0] === undefined ? 'something different' : `${own[0]}, near mellow`;
+      return { ...t, moods: own, why, whyKind: kind, isPersonalPick: false };
+    });
+  };
+  const send = (data: TrackView[]): void => {
+    seq += 1;
+    route?.send(JSON.stringify({ type: 'suggestions/changed', seq, data }));
+  };
+
+  beforeAll(async () => {
+    assertBuilt();
+    daemon = await startDaemon(data.path);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const body = (await (await fetch(`${daemon.url}/api/state`)).json()) as { data: StateSnapshot };
+      if (body.data.suggestions.length >= 6) {
+        snapshot = { ...body.data, mood: { current: 'sad', confidence: 0.8, since: 0, why: '1 face, looking sad', faces: 1 } };
+        break;
+      }
+      if (Date.now() > deadline) throw new Error('Expected the demo daemon to suggest six songs within a minute');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    browser = await launchBrowser({ width: 800, height: 480 });
+    await browser.page.routeWebSocket(/\/ws$/, (ws) => {
+      route = ws;
+      ws.send(JSON.stringify({ type: 'state/snapshot', seq: 0, data: { ...snapshot, suggestions: suggestions('fallback') } }));
+    });
+    await browser.page.goto(`${daemon.url}/`);
+    await browser.page.locator('.tile').first().waitFor(WAIT);
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await daemon?.stop();
+    data.remove();
+  });
+
+  it('says once on the screen that few songs fit, and gives each tile a reason about its own song, at 14 px or more at 800x480', async () => {
+    const { page } = browser;
+    await page.locator('.few').waitFor(WAIT);
+    expect(await page.locator('.few').allTextContents()).toEqual(['Few songs fit a sad room: these are the closest']);
+    const found = await chips(browser);
+    expect(found.map((c) => c.text)).toEqual(['Mellow', 'Calm', 'Upbeat', 'Something different', 'Energetic', 'Calm']);
+    for (const chip of found) expect(chip.px, chip.text).toBeGreaterThanOrEqual(14);
+    expect(await page.locator('.tiles').textContent()).not.toMatch(/few tracks fit/i);
+    const few = await page.locator('.few').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    expect(few).toBeGreaterThanOrEqual(14);
+    await shot(page, 'kiosk-why-few-fit');
+  });
+
+  it('drops the note once the songs fit the mood, and still names each song’s own mood', async () => {
+    const { page } = browser;
+    send(suggestions('mood'));
+    await page.locator('.few').waitFor({ state: 'detached', ...WAIT });
+    expect((await chips(browser)).map((c) => c.text)).toEqual(['Mellow', 'Calm', 'Upbeat', 'Something different', 'Energetic', 'Calm']);
+    await shot(page, 'kiosk-why-fit');
+  });
+});
