@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   MB_ERR_CAMERA_OPEN: 'the camera source cannot be opened',
   MB_ERR_MODEL_INVALID: 'the emotion model does not match its manifest',
   MB_ERR_PLAYER_START: 'the audio player (mpv) cannot be started',
+  MB_ERR_PLAYER_OUTPUT: 'the audio output cannot be used (the Snapcast pipe is missing or not a FIFO): mpv waits until it can',
   MB_ERR_RFID_OPEN: 'the RFID reader cannot be opened',
   MB_ERR_SPOTIFY_AUTH: 'Spotify refused the credentials',
   MB_ERR_SERVICE_START: 'a service failed to start',
