@@ -27,9 +27,9 @@ say() { printf '\033[1mmoodbox setup:\033[0m %s\n' "$*" >&2; }
 packages=(nodejs npm libopencv-dev opencv-data mpv libusb-1.0-0 g++ make python3 pkg-config sox libsox-fmt-base)
 # Tests: sox and ffmpeg make test audio and camera clips, Chromium drives the screens,
 # systemd-analyze checks the units, numpy and onnx test the model quantizer, a private PulseAudio
-# null sink lets the end-to-end tests hear what mpv plays.
+# null sink lets the end-to-end tests hear what mpv plays, Jinja2 renders Home Assistant's templates.
 if [[ "$mode" == test ]]; then
-  packages+=(sox ffmpeg chromium systemd python3-numpy python3-onnx pulseaudio pulseaudio-utils)
+  packages+=(sox ffmpeg chromium systemd python3-numpy python3-onnx python3-jinja2 pulseaudio pulseaudio-utils)
   # A Mosquitto broker for the MQTT, Home Assistant and fleet tests; snapserver for multiroom.
   packages+=(mosquitto snapserver)
 fi

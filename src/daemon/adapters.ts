@@ -16,7 +16,7 @@ import { topicId } from './mqtt/mqtt-connection.js';
 import { MqttJsConnection } from './mqtt/mqtt-js-connection.js';
 import { HidRfidReader, nodeHidBackend } from './rfid/hid-rfid-reader.js';
 import { INSTALL_DIR } from './version.js';
-import { audioOutputArgs, resolveAudioOutput } from '../player/audio-output.js';
+import { audioOutputArgs, resolveAudioOutput, snapcastPipe } from '../player/audio-output.js';
 import { MpvPlayer } from '../player/mpv-player.js';
 
 /** The bundled demo camera: a looped clip of faces whose expressions change. */
@@ -34,7 +34,8 @@ export function mpvPlayer(config: Config, deps: { clock: Clock; log: Logger; env
     {
       mpvPath: config.player.mpvPath,
       audioOutput: resolveAudioOutput(config.player.audioOutput, deps.env),
-      extraArgs: [...audioOutputArgs(config.player.audioOutput), ...config.player.mpvArgs],
+      extraArgs: [...audioOutputArgs(config.player.audioOutput, config.player.snapcastPipe), ...config.player.mpvArgs],
+      pcmPipe: snapcastPipe(config.player.audioOutput, config.player.snapcastPipe, config.player.mpvArgs),
       volume: Math.min(config.player.volume, config.player.maxVolume),
       maxVolume: config.player.maxVolume,
       crossfadeMs: config.player.crossfadeMs,

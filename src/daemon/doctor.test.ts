@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -137,6 +137,29 @@ describe('moodbox doctor', () => {
     writeFileSync(join(bin, 'yt-dlp'), '#!/bin/sh\n', { mode: 0o755 });
     const withIt = machine({ config: home });
     expect(byName(await runDoctor({ ...withIt, env: { ...withIt.env, PATH: `${bin}:${withIt.env.PATH}` } }), 'yt-dlp').status).toBe('ok');
+  });
+
+  it('fails the snapcast output when its pipe is missing or a regular file, and passes a real FIFO', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'moodbox-doctor-pipe-'));
+    const pipe = join(dir, 'snapfifo');
+    const snapcast = machine({ config: { player: { audioOutput: 'snapcast', snapcastPipe: pipe } } });
+    expect((await runDoctor(machine())).map((c) => c.name)).not.toContain('snapcast');
+    expect(byName(await runDoctor(snapcast), 'snapcast')).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining(`the Snapcast pipe ${pipe} does not exist`),
+      fix: expect.stringMatching(/\/run\/snapserver\//),
+    });
+    writeFileSync(pipe, 'PCM written by an mpv that found no pipe');
+    expect(byName(await runDoctor(snapcast), 'snapcast')).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining(`the Snapcast pipe ${pipe} is a regular file, not a FIFO`),
+    });
+    rmSync(pipe);
+    spawnSync('mkfifo', [pipe]);
+    expect(byName(await runDoctor(snapcast), 'snapcast')).toMatchObject({
+      status: 'ok',
+      message: `${pipe} is a FIFO: the music goes to Snapcast`,
+    });
   });
 
   it('finds mpv, free disk and a writable data directory on this machine', async () => {

@@ -12,6 +12,7 @@ import { ConfigError } from './kernel/errors.js';
 import { spotifyRedirectUri } from './music-adapters.js';
 import { isOnPath } from './stations.js';
 import { loadMigrations } from './store/sqlite-store.js';
+import { SNAPCAST, snapcastPipe, snapcastPipeProblem } from '../player/audio-output.js';
 import { AUDIO_EXTENSIONS } from '../player/library/scanner.js';
 import { SpotifyAuth } from '../player/spotify/spotify-auth.js';
 import { INSTALL_DIR } from './version.js';
@@ -58,6 +59,7 @@ export async function runDoctor(options: { configFile?: string | undefined } & P
     ...(await modelChecks(config, ctx)),
     checkMpv(config),
     checkAudio(config, ctx),
+    ...(config.player.audioOutput === SNAPCAST ? [checkSnapcastPipe(config)] : []),
     checkMusic(config, ctx),
     ...(config.music.youtube ? [checkYtDlp(ctx)] : []),
     ...(config.site.kind === 'home' && config.spotify.clientId !== '' ? [checkSpotify(config)] : []),
@@ -379,6 +381,19 @@ function checkAudio(config: Config, ctx: DoctorEnv): Check {
     };
   }
   return { name: 'audio', status: 'ok', message: server ? 'a sound server is running' : `sound devices: ${playback.length}` };
+}
+
+/** The `snapcast` output writes only into a FIFO: anything else there, and nothing plays. */
+function checkSnapcastPipe(config: Config): Check {
+  const pipe = snapcastPipe(config.player.audioOutput, config.player.snapcastPipe, config.player.mpvArgs) ?? config.player.snapcastPipe;
+  const problem = snapcastPipeProblem(pipe);
+  if (problem === undefined) return { name: 'snapcast', status: 'ok', message: `${pipe} is a FIFO: the music goes to Snapcast` };
+  return {
+    name: 'snapcast',
+    status: 'fail',
+    message: problem,
+    fix: 'see the README, "Multiroom with Snapcast": the pipe under /run/snapserver/ that the systemd unit may write',
+  };
 }
 
 /** Audio files counted in a music folder before the check stops counting. */

@@ -57,6 +57,7 @@ describe('moodbox start', () => {
       status: 'ready',
       services: [
         { name: 'database', status: 'ready' },
+        { name: 'backups', status: 'ready' },
         { name: 'settings', status: 'ready' },
         { name: 'kiosk-presence', status: 'ready' },
         { name: 'rfid', status: 'ready', detail: 'no RFID reader plugged in; PIN sign-in only' },

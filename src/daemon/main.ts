@@ -1,3 +1,4 @@
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cameraParts, installPath, mpvPlayer, mqttConnection, rfidReader } from './adapters.js';
 import { ensureDemoAdmin } from './auth/demo-admin.js';
@@ -15,6 +16,8 @@ import { seededRandom } from './kernel/random.js';
 import { createLogger } from './logging.js';
 import { Moodbox } from './moodbox.js';
 import { musicParts } from './music-adapters.js';
+import { BackupService } from './backup-service.js';
+import { DATABASE_FILE, PID_FILE } from './store/backups.js';
 import { openSqliteStore, type SqliteStore } from './store/sqlite-store.js';
 import { createServiceNotifier } from './systemd-notify.js';
 import { INSTALL_DIR, VERSION } from './version.js';
@@ -54,12 +57,15 @@ export async function runDaemon(options: {
   // The database comes first: everything else is built on it.
   let store: SqliteStore;
   try {
-    store = openSqliteStore({ clock, log: log.child({ module: 'store' }) }, { path: join(loaded.config.dataDir, 'moodbox.db') });
+    store = openSqliteStore({ clock, log: log.child({ module: 'store' }) }, { path: join(loaded.config.dataDir, DATABASE_FILE) });
   } catch (err) {
     log.fatal({ err, hint: startHint(err) }, 'cannot start');
     log.flush();
     return EXIT.FAILURE;
   }
+  // `moodbox restore` must not swap the database under a running daemon: it looks for this.
+  const pidFile = join(loaded.config.dataDir, PID_FILE);
+  writeFileSync(pidFile, `${process.pid}\n`, { mode: 0o600 });
   // Settings saved from the admin panel sit between the file and the environment.
   const settings = new LiveConfig(
     { store: store.settings, checks: panelChecks({ installDir: INSTALL_DIR }) },
@@ -123,6 +129,7 @@ export async function runDaemon(options: {
         mqtt: mqttConnection(config, { log, env: options.env }),
         version: VERSION,
         folders: () => settings.current.library.folders.map((folder) => installPath(folder)),
+        backups: new BackupService({ clock, log: log.child({ module: 'backups' }) }, { dataDir: config.dataDir }),
         delivery: (core) => {
           const [uiDir, covers, modelPath] = [join(INSTALL_DIR, 'dist', 'ui'), coversDir(config), installPath(config.vision.modelPath)];
           const deps = { log, clock, store, settings, version: VERSION, demo, uiDir, coversDir: covers, modelPath };
@@ -146,6 +153,7 @@ export async function runDaemon(options: {
       }, SHUTDOWN_DEADLINE_MS);
       deadline.unref();
       await moodbox.stop();
+      rmSync(pidFile, { force: true });
       clearTimeout(deadline);
       notifier.close();
       log.info({ code }, 'stopped');

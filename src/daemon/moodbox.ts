@@ -70,6 +70,8 @@ export interface MoodboxDeps {
    * (started last, stopped first).
    */
   delivery: (core: MoodboxCore) => { screens: Service; server: Service };
+  /** The nightly copies of the database, started right after it. */
+  backups?: Service | undefined;
 }
 
 /** Where music comes from (`music-adapters.ts` builds them). */
@@ -209,6 +211,7 @@ export class Moodbox implements MoodboxCore {
     this.#lifecycle = new Lifecycle({
       services: [
         new StoreService({ store, clock, log: log.child({ module: 'store' }) }),
+        ...(deps.backups ? [deps.backups] : []),
         settingsHealth(settings),
         this.presence,
         ...(deps.rfid ? [deps.rfid] : []),

@@ -1,11 +1,12 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { audioOutputArgs, resolveAudioOutput, SNAPCAST } from '../player/audio-output.js';
-import { until } from './testing/daemon-process.js';
+import Database from 'better-sqlite3';
+import { DaemonProcess, until, writeConfig } from './testing/daemon-process.js';
 import { freePort } from './testing/mosquitto.js';
 
 const children: ChildProcess[] = [];
@@ -46,6 +47,66 @@ describe('multiroom through Snapcast', () => {
     ]);
     expect(audioOutputArgs('null')).toEqual([]);
   });
+
+  it('with no pipe there, the daemon writes nothing, plays nothing, says why in health, and plays once snapserver makes the pipe', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'moodbox-snapcast-'));
+    dirs.push(dir);
+    const fifo = join(dir, 'snapfifo');
+    const config = writeConfig(dir, {
+      camera: { enabled: false },
+      rfid: { enabled: false },
+      player: { audioOutput: 'snapcast', snapcastPipe: fifo },
+    });
+    const daemon = await DaemonProcess.start({
+      args: ['--config', config],
+      env: { PATH: process.env['PATH'] ?? '', HOME: dir, MOODBOX_DATA_DIR: dir, MOODBOX_PORT: '0' },
+    });
+    try {
+      const player = async () => {
+        const health = (await (await fetch(`${daemon.base}/api/health`)).json()) as {
+          services: Array<{ name: string; status: string; detail?: string }>;
+        };
+        return health.services.find((s) => s.name === 'player');
+      };
+      expect(await player()).toMatchObject({
+        status: 'degraded',
+        detail: expect.stringContaining(`the Snapcast pipe ${fifo} does not exist`),
+      });
+      // The pipe is asked for again at every restart of mpv; three refusals later, still nothing is written there.
+      await until(() => (daemon.lines.filter((l) => l['msg'] === 'mpv restart failed').length >= 3 ? true : undefined), 20_000);
+      expect(existsSync(fifo)).toBe(false);
+      const db = new Database(join(dir, 'moodbox.db'), { readonly: true });
+      const completed = db.prepare("SELECT count(*) AS n FROM plays WHERE outcome = 'completed'").get() as { n: number };
+      db.close();
+      expect(completed.n).toBe(0);
+
+      // snapserver starts and makes the pipe: mpv starts at its next try and the stream plays.
+      const control = await freePort();
+      const server = spawn(
+        'snapserver',
+        [
+          `--stream.source=pipe://${fifo}?name=Moodbox&mode=create`,
+          `--tcp.port=${control}`,
+          '--tcp.bind_to_address=127.0.0.1',
+          `--stream.port=${await freePort()}`,
+          '--stream.bind_to_address=127.0.0.1',
+          '--http.enabled=false',
+          `--server.datadir=${dir}`,
+          '--logging.sink=stderr',
+        ],
+        { stdio: 'ignore' },
+      );
+      children.push(server);
+      await until(async () => ((await streamStatus(control, 'Moodbox')) === 'playing' ? true : undefined), 30_000);
+      expect(statSync(fifo).isFIFO()).toBe(true);
+      expect(await until(async () => ((await player())?.status === 'ready' ? player() : undefined), 15_000)).toEqual({
+        name: 'player',
+        status: 'ready',
+      });
+    } finally {
+      await daemon.stop('SIGKILL');
+    }
+  }, 90_000);
 
   it('a real snapserver gets the stream in its pipe while mpv plays through the snapcast output', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'moodbox-snapcast-'));

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -23,21 +23,44 @@ export function resolveAudioOutput(setting: string, env: Readonly<Record<string,
 /** `player.audioOutput` for multiroom: mpv writes raw PCM into a Snapcast server's pipe. */
 export const SNAPCAST = 'snapcast';
 
-/** snapserver's default pipe (`source = pipe:///tmp/snapfifo` in /etc/snapserver.conf). */
+/** snapserver's default pipe (`source = pipe:///tmp/snapfifo` in /etc/snapserver.conf); `player.snapcastPipe` names another. */
 export const SNAPCAST_FIFO = '/tmp/snapfifo';
 
 /**
  * The mpv options that go with an output: for `snapcast`, raw PCM in snapserver's default sample
- * format (48000:16:2) into its pipe, which paces mpv to real time. A `--ao-pcm-file=…` in
- * `player.mpvArgs` (they come after these) names another pipe. Other outputs need none.
+ * format (48000:16:2) into its pipe `pipe`, which paces mpv to real time. Other outputs need none.
  */
-export function audioOutputArgs(setting: string): string[] {
+export function audioOutputArgs(setting: string, pipe: string = SNAPCAST_FIFO): string[] {
   if (setting !== SNAPCAST) return [];
-  return [
-    `--ao-pcm-file=${SNAPCAST_FIFO}`,
-    '--ao-pcm-waveheader=no',
-    '--audio-format=s16',
-    '--audio-samplerate=48000',
-    '--audio-channels=stereo',
-  ];
+  return [`--ao-pcm-file=${pipe}`, '--ao-pcm-waveheader=no', '--audio-format=s16', '--audio-samplerate=48000', '--audio-channels=stereo'];
+}
+
+/**
+ * The pipe mpv writes into for `setting`: `pipe` (`player.snapcastPipe`) for `snapcast`, unless
+ * `mpvArgs` names another with `--ao-pcm-file=` (the last one wins, as in mpv); undefined for other
+ * outputs.
+ */
+export function snapcastPipe(setting: string, pipe: string, mpvArgs: readonly string[] = []): string | undefined {
+  if (setting !== SNAPCAST) return undefined;
+  const named = mpvArgs.filter((arg) => arg.startsWith('--ao-pcm-file=')).at(-1);
+  return named === undefined ? pipe : named.slice('--ao-pcm-file='.length);
+}
+
+/**
+ * Why mpv must not write into `path`, or undefined when it is a FIFO (a named pipe) that a Snapcast
+ * server reads. mpv's PCM output creates a regular file where there is none and writes it as fast
+ * as it decodes (hundreds of MB a minute), so anything but a FIFO is refused.
+ */
+export function snapcastPipeProblem(path: string): string | undefined {
+  const fix = 'create it with `mkfifo` (or let snapserver create it) and name the same pipe in snapserver.conf';
+  try {
+    const stat = statSync(path);
+    if (stat.isFIFO()) return undefined;
+    const kind = stat.isFile() ? 'a regular file' : stat.isDirectory() ? 'a folder' : 'not a pipe';
+    return `the Snapcast pipe ${path} is ${kind}, not a FIFO: nothing plays until it is one (${fix})`;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return `the Snapcast pipe ${path} does not exist: nothing plays until it does (${fix})`;
+    return `the Snapcast pipe ${path} cannot be checked (${code ?? (err as Error).message}): nothing plays until it can`;
+  }
 }

@@ -16,6 +16,7 @@ import {
   type QueueItem,
 } from './play-queue.js';
 import type { Log } from '../daemon/kernel/log.js';
+import { snapcastPipeProblem } from './audio-output.js';
 import { writeStationGuard } from './streams/station-guard.js';
 import { DEFAULT_STREAM_TIMEOUT_S, isStreamUri, isYouTubeUrl, MPV_YTDL_ARGS, mpvFileOptions, mpvUrl } from './streams/stream-url.js';
 import { assertPercent, type Player, type PlayerEvents, type PlayerState, type PlayOptions, type PlayOutcome } from './player.js';
@@ -28,6 +29,12 @@ export interface MpvPlayerOptions extends MpvProcessOptions {
   audioOutput?: string;
   /** More mpv arguments, e.g. `--ao-pcm-file=out.wav`. @default [] */
   extraArgs?: readonly string[];
+  /**
+   * The FIFO mpv's PCM output writes into (a Snapcast server's pipe). Before mpv starts and at every
+   * restart it MUST be a FIFO; otherwise mpv is not started (nothing is written, nothing plays),
+   * `health()` says why, and it is checked again after the restart backoff. @default none
+   */
+  pcmPipe?: string;
   /** Volume at start, 0–100; lowered to `maxVolume` when above it. @default 80 */
   volume?: number;
   /** The admin's maximum volume at start, 0–100; `setMaxVolume` changes it later. @default 100 */
@@ -133,9 +140,17 @@ export class MpvPlayer implements Player, Service {
     this.#isGapless = (options.transition ?? 'gapless') === 'gapless';
     this.#crossfadeMs = assertCrossfadeMs(options.crossfadeMs ?? 0);
     this.#streamTimeoutS = options.streamTimeoutS;
+    const pcmPipe = options.pcmPipe;
     this.#client = new MpvIpcClient({ log: deps.log });
     this.#process = new MpvProcess(
-      { clock: deps.clock, log: deps.log, client: this.#client, args: () => this.#mpvArgs(), setUp: () => this.#observe() },
+      {
+        clock: deps.clock,
+        log: deps.log,
+        client: this.#client,
+        args: () => this.#mpvArgs(),
+        setUp: () => this.#observe(),
+        refusal: () => (pcmPipe === undefined ? undefined : snapcastPipeProblem(pcmPipe)),
+      },
       options,
     );
     const mpv = this.#client.events;
@@ -173,7 +188,8 @@ export class MpvPlayer implements Player, Service {
   }
 
   health(): ServiceHealth {
-    return this.#process.isFaulted ? { status: 'degraded', detail: 'mpv stopped unexpectedly; restarting' } : { status: 'ready' };
+    if (!this.#process.isFaulted) return { status: 'ready' };
+    return { status: 'degraded', detail: this.#process.refused ?? 'mpv stopped unexpectedly; restarting' };
   }
 
   state(): PlayerState {

@@ -21,6 +21,20 @@ describe('the settings form', { timeout: 180_000 }, () => {
 
   afterAll(() => admin?.close());
 
+  it('offers the latest backup of the database to the signed-in admin, and says when there is none yet', async () => {
+    const link = page.locator('[data-backups] a[data-action="download-backup"]');
+    await link.waitFor(WAIT);
+    expect(await link.textContent()).toBe('Download the latest backup');
+    expect(await link.getAttribute('download')).toBe('');
+    const href = (await link.getAttribute('href')) ?? '';
+    // The panel's own session fetches it; the demo box has taken no backup yet.
+    const res = await page.request.get(new URL(href, daemon.url).href);
+    expect(res.status()).toBe(404);
+    expect(res.headers()['cache-control']).toBe('no-store');
+    expect(await res.text()).toContain('No backup yet');
+    expect((await fetch(new URL(href, daemon.url))).status).toBe(401);
+  });
+
   it('groups the settings with human labels, proper widgets and help without raw backticks; Advanced is collapsed', async () => {
     await setting('player.maxVolume').waitFor(WAIT);
     const groups = await page.locator('[data-group]').evaluateAll((els) => els.map((el) => el.getAttribute('data-group')));

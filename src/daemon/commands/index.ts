@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAnalyze } from './analyze-command.js';
+import { registerBackup } from './backup-command.js';
 import { registerBench } from './bench-command.js';
 import { registerDoctor } from './doctor-command.js';
 import { registerEval } from './eval-command.js';
@@ -25,4 +26,5 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerRecommend,
   registerPlay,
   registerFleet,
+  registerBackup,
 ];

@@ -12,7 +12,12 @@ export function registerPlay(program: Command): void {
     .argument('<file-or-id>', 'an audio file (added to the library if new) or a track id from `moodbox library list`')
     .addOption(configOption())
     .action(async (target: string, opts: { config?: string }) => {
-      const [{ MpvPlayer }, { PlayRecorder }, { MusicMetadataTagReader }, { resolveAudioOutput }] = await Promise.all([
+      const [
+        { MpvPlayer },
+        { PlayRecorder },
+        { MusicMetadataTagReader },
+        { audioOutputArgs, resolveAudioOutput, snapcastPipe, snapcastPipeProblem },
+      ] = await Promise.all([
         import('../../player/mpv-player.js'),
         import('../../player/play-recorder.js'),
         import('../../player/library/music-metadata-tag-reader.js'),
@@ -38,9 +43,17 @@ export function registerPlay(program: Command): void {
           warn: (obj: object, msg: string) => process.stderr.write(`moodbox: ${msg}\n`),
           error: (obj: object, msg: string) => process.stderr.write(`moodbox: ${msg}\n`),
         };
+        const pipe = snapcastPipe(config.player.audioOutput, config.player.snapcastPipe, config.player.mpvArgs);
+        const problem = pipe === undefined ? undefined : snapcastPipeProblem(pipe);
+        if (problem !== undefined) throw new Error(problem);
         const player = new MpvPlayer(
           { clock, log },
-          { mpvPath: config.player.mpvPath, audioOutput: resolveAudioOutput(config.player.audioOutput, process.env) },
+          {
+            mpvPath: config.player.mpvPath,
+            audioOutput: resolveAudioOutput(config.player.audioOutput, process.env),
+            extraArgs: [...audioOutputArgs(config.player.audioOutput, config.player.snapcastPipe), ...config.player.mpvArgs],
+            pcmPipe: snapcastPipe(config.player.audioOutput, config.player.snapcastPipe, config.player.mpvArgs),
+          },
         );
         const recorder = new PlayRecorder({ player, history: store.plays, clock, log });
         let outcome = 'interrupted';

@@ -194,6 +194,15 @@ export const PlayerSchema = Type.Object(
       requiresRestart: true,
       fileOnly: true,
     }),
+    snapcastPipe: Type.String({
+      default: '/tmp/snapfifo',
+      minLength: 1,
+      pattern: '^/',
+      description:
+        'The Snapcast server’s pipe (a FIFO) that the `snapcast` output writes into; nothing plays while it is missing or not a FIFO. Under systemd use a pipe in /run/snapserver/ (the unit’s /tmp is private).',
+      requiresRestart: true,
+      fileOnly: true,
+    }),
     mpvArgs: Type.Array(Type.String({ pattern: '^--' }), {
       default: [],
       description: 'More mpv options, e.g. `--audio-device=alsa/plughw:1` for a USB sound card.',

@@ -16,6 +16,7 @@ import { registerAccess } from './access.js';
 import type { ErrorBody, ServiceHealthView } from './contract.js';
 import { actingFor } from './kiosk-person.js';
 import { applianceRoutes } from './routes/appliance.js';
+import { backupRoutes } from './routes/backups.js';
 import { healthRoutes } from './routes/health.js';
 import { peopleRoutes } from './routes/people.js';
 import { calibrationRequests } from './routes/calibration-requests.js';
@@ -232,6 +233,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     state: () => deps.hub.snapshot().data,
     isPreviewEnabled: () => isPreviewOn,
   });
+  await app.register(backupRoutes, { dataDir: deps.settings.current.dataDir });
   if (deps.metrics !== undefined) {
     deps.metrics.observeWebSocketClients(() => wsStats().clients);
     await app.register(metricsRoutes, { metrics: deps.metrics });

@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DaemonProcess, until, writeConfig } from '../testing/daemon-process.js';
 import { discoveryProblems } from '../testing/home-assistant-keys.js';
@@ -126,4 +128,139 @@ describe('Moodbox in Home Assistant, through a real Mosquitto broker', () => {
       await probe.close();
     }
   }, 120_000);
+
+  it('tells the truth: no null and no "None", no mood or faces with the camera off, no source to choose at a business, a like only with someone signed in', async () => {
+    const base = 'moodbox/test/truth';
+    const discoveryTopic = 'homeassistant/device/moodbox_test_truth/config';
+    const data = mkdtempSync(join(tmpdir(), 'moodbox-ha-truth-'));
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', 'cli.ts'), 'user', 'add', 'Ada'], {
+      input: '4711\n',
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'] ?? '', HOME: data, MOODBOX_DATA_DIR: data },
+    });
+    expect(cli.status, cli.stderr).toBe(0);
+    const probe = await MqttProbe.connect(broker.url, ['homeassistant/#', `${base}/#`]);
+    const config = writeConfig(data, {
+      rfid: { enabled: false },
+      player: { audioOutput: 'null' },
+      mqtt: { enabled: true, url: broker.url, site: 'test', box: 'truth', heartbeatS: 5 },
+    });
+    const daemon = await DaemonProcess.start({
+      args: ['--config', config],
+      env: { PATH: process.env['PATH'] ?? '', HOME: data, MOODBOX_DATA_DIR: data, MOODBOX_PORT: '0' },
+    });
+    try {
+      const discovery = await until(() => probe.heard(discoveryTopic)[0], 20_000);
+      const payload = JSON.parse(discovery.payload) as { components: Record<string, Entity> };
+      expect(discoveryProblems(discovery.topic, payload as unknown as Record<string, unknown>)).toEqual([]);
+      const { components } = payload;
+      // A business plays its own library only: there is no source to choose.
+      expect(components['source']).toBeUndefined();
+
+      // The camera (the demo clip) sees someone: faces, occupancy and a mood, all available.
+      const seeing = await until(() => {
+        const latest = probe.latest(`${base}/state`);
+        return latest !== undefined && Number(latest['faces']) > 0 && latest['mood'] !== undefined ? latest : undefined;
+      }, 60_000);
+      const shown = homeAssistant(components, seeing);
+      expect(shown['mood']).toEqual({ available: true, value: seeing['mood'] });
+      expect(shown['occupancy']).toEqual({ available: true, value: 'ON' });
+      expect(shown['like']?.available).toBe(false);
+
+      // The camera switched off from Home Assistant: the very state that says so has no faces, no occupancy and no mood.
+      const sent = Date.now();
+      await probe.publish(`${base}/set/camera`, 'OFF');
+      const off = await until(() => probe.heard(`${base}/state`).find((m) => m.at >= sent && parse(m.payload)['cameraEnabled'] === false));
+      const offState = parse(off.payload);
+      expect(offState).toMatchObject({ faces: 0, occupied: false, cameraEnabled: false });
+      expect(offState).not.toHaveProperty('mood');
+      expect(homeAssistant(components, offState)).toMatchObject({
+        mood: { available: false },
+        confidence: { available: false },
+        faces: { available: true, value: '0' },
+        occupancy: { available: true, value: 'OFF' },
+      });
+
+      // A like from Home Assistant while nobody is signed in: the button is unavailable, and a press changes nothing.
+      await probe.publish(`${base}/set/like`, 'PRESS');
+      await until(() =>
+        daemon.lines.some((l) => l['msg'] === 'home assistant command refused' && l['entity'] === 'like') ? true : undefined,
+      );
+      const signIn = await fetch(`${daemon.base}/api/session/pin`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Ada', pin: '4711' }),
+      });
+      expect(signIn.status).toBe(200);
+      const signedIn = await until(() => {
+        const latest = probe.latest(`${base}/state`);
+        return latest?.['signedIn'] === true && latest['playing'] === true ? latest : undefined;
+      }, 30_000);
+      expect(homeAssistant(components, signedIn)['like']?.available).toBe(true);
+      await probe.publish(`${base}/set/like`, 'PRESS');
+      await until(() => (daemon.lines.some((l) => l['msg'] === 'home assistant command' && l['entity'] === 'like') ? true : undefined));
+      const db = new Database(join(data, 'moodbox.db'), { readonly: true });
+      const likes = db.prepare("SELECT u.name AS name FROM feedback f JOIN users u ON u.id = f.user_id WHERE f.kind = 'like'").all();
+      db.close();
+      expect(likes).toEqual([{ name: 'Ada' }]);
+
+      // Nothing the box published was null, and no entity ever showed "None".
+      const states = probe.heard(`${base}/state`).map((m) => parse(m.payload));
+      expect(states.filter((state) => JSON.stringify(state).includes('null'))).toEqual([]);
+      for (const state of states) {
+        for (const [id, entity] of Object.entries(homeAssistant(components, state))) {
+          if (entity.available && entity.value !== undefined) expect(entity.value, id).not.toMatch(/^(None|null|undefined)?$/);
+        }
+      }
+    } finally {
+      await daemon.stop('SIGKILL');
+      await probe.close();
+      rmSync(data, { recursive: true, force: true });
+    }
+  }, 150_000);
 });
+
+interface Entity {
+  platform: string;
+  value_template?: string;
+  availability?: Array<{ topic: string; value_template?: string; payload_available?: string }>;
+}
+
+function parse(payload: string): Record<string, unknown> {
+  return JSON.parse(payload) as Record<string, unknown>;
+}
+
+/**
+ * What Home Assistant shows for each entity with a state template, given the box's state: each
+ * template rendered by Jinja2, as Home Assistant renders it, against `value_json`. An entity is
+ * available when every availability entry on the state topic renders its `payload_available`.
+ */
+function homeAssistant(
+  components: Record<string, Entity>,
+  state: Record<string, unknown>,
+): Record<string, { available: boolean; value?: string }> {
+  const templates: Record<string, { value?: string | undefined; availability: Array<[string, string]> }> = {};
+  for (const [id, entity] of Object.entries(components)) {
+    const availability = (entity.availability ?? [])
+      .filter((a) => a.value_template !== undefined)
+      .map((a): [string, string] => [a.value_template ?? '', a.payload_available ?? 'online']);
+    if (entity.value_template === undefined && availability.length === 0) continue;
+    templates[id] = { value: entity.value_template, availability };
+  }
+  const script = [
+    'import json, sys, jinja2',
+    'env = jinja2.Environment()',
+    'given = json.load(sys.stdin)',
+    'state = given["state"]',
+    'out = {}',
+    'for id, t in given["templates"].items():',
+    '    available = all(env.from_string(tpl).render(value_json=state).strip() == ok for tpl, ok in t["availability"])',
+    '    out[id] = {"available": available}',
+    '    if available and t.get("value") is not None:',
+    '        out[id]["value"] = env.from_string(t["value"]).render(value_json=state).strip()',
+    'json.dump(out, sys.stdout)',
+  ].join('\n');
+  const result = spawnSync('python3', ['-c', script], { input: JSON.stringify({ templates, state }), encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`Jinja2 (python3-jinja2) is needed for this test: ${result.stderr}`);
+  return JSON.parse(result.stdout) as Record<string, { available: boolean; value?: string }>;
+}

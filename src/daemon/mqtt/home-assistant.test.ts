@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { discoveryProblems } from '../testing/home-assistant-keys.js';
 import { boxTopics } from './fleet-topics.js';
-import { discoveryMessage } from './home-assistant.js';
+import { discoveryMessage, musicSources } from './home-assistant.js';
 import { choices } from './mqtt-services.js';
 
 const box = { id: 'moodbox_home_lounge', name: 'Moodbox lounge', version: '1.2.3' };
@@ -50,6 +50,13 @@ describe('Home Assistant discovery', () => {
     const components = payload['components'] as Record<string, unknown>;
     expect(components['source']).toBeUndefined();
     expect(components['card']).toBeUndefined();
+  });
+
+  it('offers a choice of music source only where there is one: a home with a Spotify app', () => {
+    const spotify = (clientId: string) => ({ clientId }) as Parameters<typeof musicSources>[0]['spotify'];
+    expect(musicSources({ site: { kind: 'business' }, spotify: spotify('app') })).toEqual(['local']);
+    expect(musicSources({ site: { kind: 'home' }, spotify: spotify('') })).toEqual(['local']);
+    expect(musicSources({ site: { kind: 'home' }, spotify: spotify('app') })).toEqual(['local', 'spotify', 'mixed']);
   });
 
   it('finds what breaks the documented schema', () => {

@@ -1,3 +1,4 @@
+import type { Config } from '../config/schema.js';
 import type { BoxTopics } from './fleet-topics.js';
 
 /** Which Moodbox this is, for Home Assistant's device registry. */
@@ -26,11 +27,25 @@ export interface DiscoveryOptions {
 export const ON = 'ON';
 export const OFF = 'OFF';
 
+/** What the `now_playing` sensor says while nothing plays: a word, never null (Home Assistant would show "None"). */
+export const NOTHING_PLAYING = 'Nothing playing';
+
+/**
+ * The music sources this box may choose between (`music.source`): a business plays only its own
+ * library, and Spotify needs a Spotify app (`spotify.clientId`). One source: nothing to choose.
+ */
+export function musicSources(config: Pick<Config, 'site' | 'spotify'>): string[] {
+  if (config.site.kind === 'business' || config.spotify.clientId === '') return ['local'];
+  return ['local', 'spotify', 'mixed'];
+}
+
 /**
  * Home Assistant's device-based discovery message: one retained message on
  * `<prefix>/device/<id>/config` sets up every entity of the box. Entities read the box's retained
  * JSON state (`state_topic`) through value templates, send commands to `…/set/<entity>`, and are
- * unavailable while the box's availability topic says `offline` (the last will).
+ * unavailable while the box's availability topic says `offline` (the last will). Nothing reads a
+ * null: the mood (and its confidence) is unavailable while the camera does not read the room, and
+ * the like button while nobody is signed in.
  */
 export function discoveryMessage(
   box: BoxIdentity,
@@ -39,6 +54,20 @@ export function discoveryMessage(
 ): { topic: string; payload: Record<string, unknown> } {
   const uid = (entity: string): string => `${box.id}_${entity}`;
   const json = (key: string): string => `{{ value_json.${key} }}`;
+  const online = { topic: topics.availability, payload_available: 'online', payload_not_available: 'offline' };
+  /** Available while the box is online and `test` (a Jinja test on the state) holds, e.g. while a key is there. */
+  const availableWhile = (test: string) => ({
+    availability: [
+      online,
+      {
+        topic: topics.state,
+        value_template: `{{ 'online' if ${test} else 'offline' }}`,
+        payload_available: 'online',
+        payload_not_available: 'offline',
+      },
+    ],
+    availability_mode: 'all',
+  });
   const sensor = (entity: string, name: string, extra: Record<string, unknown>) => ({
     platform: 'sensor',
     unique_id: uid(entity),
@@ -47,8 +76,14 @@ export function discoveryMessage(
     ...extra,
   });
   const components: Record<string, Record<string, unknown>> = {
-    mood: sensor('mood', 'Room mood', { value_template: json('mood'), icon: 'mdi:emoticon-outline' }),
+    // No mood while the camera is off or has not read the room: unavailable, not "None".
+    mood: sensor('mood', 'Room mood', {
+      value_template: json('mood'),
+      icon: 'mdi:emoticon-outline',
+      ...availableWhile('value_json.mood is defined'),
+    }),
     confidence: sensor('confidence', 'Mood confidence', {
+      ...availableWhile('value_json.confidence is defined'),
       value_template: json('confidence'),
       unit_of_measurement: '%',
       state_class: 'measurement',
@@ -130,6 +165,8 @@ export function discoveryMessage(
       command_topic: topics.set('like'),
       payload_press: 'PRESS',
       icon: 'mdi:heart',
+      // A like is the signed-in person's: nobody there, nothing to press.
+      ...availableWhile('value_json.signedIn'),
     },
     camera: {
       platform: 'switch',
@@ -171,7 +208,7 @@ export function discoveryMessage(
         ...(box.configurationUrl === undefined ? {} : { configuration_url: box.configurationUrl }),
       },
       origin: { name: 'Moodbox', sw_version: box.version },
-      availability: [{ topic: topics.availability, payload_available: 'online', payload_not_available: 'offline' }],
+      availability: [online],
       qos: 1,
       components,
     },

@@ -7,7 +7,7 @@ import type { RfidReader } from '../rfid/rfid-reader.js';
 import { NOBODY, type RoomMood } from '../../vision/room-mood.js';
 import type { BoxControls } from './box-controls.js';
 import { FleetMember, type SeenCommands } from './fleet-member.js';
-import { discoveryMessage, OFF, ON, type BoxIdentity } from './home-assistant.js';
+import { discoveryMessage, musicSources, NOTHING_PLAYING, OFF, ON, type BoxIdentity } from './home-assistant.js';
 import type { MqttConnection } from './mqtt-connection.js';
 
 /** What the bridge reads of Moodbox: each owner's read API. */
@@ -45,9 +45,8 @@ export interface MqttBridgeOptions {
   box: string;
   homeAssistant: { enabled: boolean; prefix: string };
   fleet: { enabled: boolean; heartbeatMs: number; shareNames: boolean };
-  /** The choices of `player.policy`, and of the music source when there are several. */
+  /** The choices of `player.policy`. */
   policies: readonly string[];
-  sources?: readonly string[] | undefined;
 }
 
 /**
@@ -66,6 +65,8 @@ export class MqttBridge implements Service {
   #healthTimer: Timer | undefined;
   #lastTrackId: number | null = null;
   #announcements = 0;
+  /** The music sources Home Assistant was last told of, to announce again when they change. */
+  #sources = '';
 
   constructor(deps: MqttBridgeDeps, options: MqttBridgeOptions) {
     this.#deps = deps;
@@ -105,7 +106,11 @@ export class MqttBridge implements Service {
       }),
       bus.on('facesInViewChanged', update),
       bus.on('cameraStateChanged', update),
-      bus.on('settingsChanged', update),
+      bus.on('settingsChanged', () => {
+        update();
+        const sources = musicSources(this.#deps.view.settings()).join();
+        if (this.#options.homeAssistant.enabled && this.#announcements > 0 && sources !== this.#sources) this.#announce();
+      }),
       bus.on('personSignedIn', update),
       bus.on('personSignedOut', update),
       bus.on('playbackChanged', (playback) => {
@@ -143,33 +148,40 @@ export class MqttBridge implements Service {
     await this.#member.stop();
   }
 
-  /** The retained JSON state Home Assistant's entities and `moodbox fleet list` read. */
+  /**
+   * The retained JSON state Home Assistant's entities and `moodbox fleet list` read. No value is
+   * ever null (Home Assistant would show "None"): what is not known is left out, and the entities
+   * reading it are unavailable. What the camera saw counts only while it is on: off (by the switch,
+   * the file or its hours), starting or lost, there are no faces, no occupancy and no mood.
+   */
   state(): Record<string, unknown> {
     const { view } = this.#deps;
-    const room = view.room();
-    const faces = view.faces();
-    const playback = view.playback();
+    const camera = view.camera();
     const settings = view.settings();
+    const isSeeing = camera === 'on' && settings.camera.enabled;
+    const room = isSeeing ? view.room() : null;
+    const faces = isSeeing ? view.faces() : 0;
+    const playback = view.playback();
     const track = playback.trackId === null ? undefined : view.track(playback.trackId);
-    const music = (settings as { music?: { source?: string } }).music;
+    const person = view.person();
     return {
-      mood: room?.label ?? null,
-      confidence: room === null ? 0 : percent(room.confidence),
+      ...(room === null ? {} : { mood: room.label, confidence: percent(room.confidence) }),
       faces,
       occupied: faces > 0 || (room !== null && room.label !== NOBODY),
-      camera: view.camera(),
+      camera,
       cameraEnabled: settings.camera.enabled,
-      cameraHours: settings.camera.hours,
+      ...(settings.camera.hours === null ? {} : { cameraHours: settings.camera.hours }),
       status: playback.status,
       playing: playback.status === 'playing',
-      trackId: playback.trackId,
-      nowPlaying: track === undefined ? null : [track.artist, track.title].filter((part) => part !== '').join(' – '),
+      ...(playback.trackId === null ? {} : { trackId: playback.trackId }),
+      nowPlaying: track === undefined ? NOTHING_PLAYING : [track.artist, track.title].filter((part) => part !== '').join(' – '),
       volume: playback.volume,
       maxVolume: settings.player.maxVolume,
       policy: settings.player.policy,
-      quietHours: settings.player.quietHours,
-      ...(music?.source === undefined ? {} : { source: music.source }),
-      ...(this.#options.fleet.shareNames ? { person: view.person() } : {}),
+      ...(settings.player.quietHours === null ? {} : { quietHours: settings.player.quietHours }),
+      source: settings.music.source,
+      signedIn: person !== null,
+      ...(this.#options.fleet.shareNames && person !== null ? { person } : {}),
     };
   }
 
@@ -200,10 +212,12 @@ export class MqttBridge implements Service {
   }
 
   #announce(): void {
+    const sources = musicSources(this.#deps.view.settings());
+    this.#sources = sources.join();
     const { topic, payload } = discoveryMessage(this.#options.identity, this.#member.topics, {
       prefix: this.#options.homeAssistant.prefix,
       policies: this.#options.policies,
-      sources: this.#options.sources,
+      sources,
       hasCardReader: this.#deps.cards !== undefined,
     });
     this.#deps.connection.publish(topic, JSON.stringify(payload), { retain: true, qos: 1 });

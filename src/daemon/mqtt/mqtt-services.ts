@@ -80,7 +80,6 @@ export function mqttServices(core: MoodboxCore, parts: MqttParts, deps: MqttServ
       homeAssistant: { enabled: mqtt.homeAssistant, prefix: mqtt.discoveryPrefix },
       fleet: { enabled: mqtt.fleet, heartbeatMs: mqtt.heartbeatS * 1000, shareNames: mqtt.shareNames },
       policies: choices(['player', 'policy']) ?? ['match', 'lift'],
-      sources: choices(['music', 'source']),
     },
   );
   return [parts.connection, bridge];

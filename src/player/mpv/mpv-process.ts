@@ -63,6 +63,13 @@ export interface MpvProcessDeps {
    * rejection fails the launch: at start, `start` rejects; after a crash, another restart is tried.
    */
   setUp: () => Promise<void>;
+  /**
+   * Asked before every launch (the first and each restart): says why mpv must not run now (its
+   * output cannot be used, e.g. the Snapcast pipe is not a FIFO), or undefined. While it says so,
+   * no mpv is started: the process counts as faulted with this reason and asks again after the
+   * restart backoff.
+   */
+  refusal?: () => string | undefined;
 }
 
 /**
@@ -78,6 +85,7 @@ export class MpvProcess {
   readonly #client: MpvIpcClient;
   readonly #args: () => readonly string[];
   readonly #setUp: () => Promise<void>;
+  readonly #refusal: () => string | undefined;
   readonly #mpvPath: string;
   readonly #socketPath: string;
   readonly #isDefaultSocket: boolean;
@@ -94,6 +102,8 @@ export class MpvProcess {
   #restartTimer: Timer | undefined;
   #restartAttempt = 0;
   #stderrTail = '';
+  /** Why mpv is not running, when `refusal` said so at the last try. */
+  #refused: string | undefined;
 
   constructor(deps: MpvProcessDeps, options: MpvProcessOptions = {}) {
     this.#clock = deps.clock;
@@ -101,6 +111,7 @@ export class MpvProcess {
     this.#client = deps.client;
     this.#args = deps.args;
     this.#setUp = deps.setUp;
+    this.#refusal = deps.refusal ?? (() => undefined);
     this.#mpvPath = options.mpvPath ?? 'mpv';
     this.#isDefaultSocket = options.socketPath === undefined;
     this.#socketPath = options.socketPath ?? join(tmpdir(), `moodbox-mpv-${process.pid}-${randomBytes(4).toString('hex')}.sock`);
@@ -120,20 +131,34 @@ export class MpvProcess {
     return this.#socketPath;
   }
 
-  /** True from a crash until mpv runs again. */
+  /** True from a crash (or a refused launch) until mpv runs again. */
   get isFaulted(): boolean {
     return this.#isFaulted;
+  }
+
+  /** Why mpv was not started at the last try (`refusal`'s answer), while that lasts. */
+  get refused(): string | undefined {
+    return this.#refused;
   }
 
   /**
    * Starts mpv and connects the client. Rejects with a `PlayerError` (`MB_ERR_PLAYER_START`) saying
    * why when mpv cannot be run or does not open its socket within `startTimeoutMs`, and with the
-   * signal's reason when `signal` aborts. Only after it resolved is a crash restarted.
+   * signal's reason when `signal` aborts. Only after it resolved is a crash restarted. When
+   * `refusal` gives a reason, it resolves without mpv: faulted, trying again after the backoff.
    */
   async start(signal?: AbortSignal): Promise<void> {
     this.#isStopping = false;
     if (this.#isDefaultSocket) removeStaleSockets(tmpdir());
-    await this.#launch(signal);
+    try {
+      await this.#launch(signal);
+    } catch (err) {
+      if (this.#refused === undefined) throw err;
+      this.#hasStarted = true;
+      this.#isFaulted = true;
+      this.#scheduleRestart(this.#refused);
+      return;
+    }
     this.#hasStarted = true;
   }
 
@@ -160,6 +185,8 @@ export class MpvProcess {
   }
 
   async #launch(signal?: AbortSignal): Promise<void> {
+    this.#refused = this.#refusal();
+    if (this.#refused !== undefined) throw new PlayerError('MB_ERR_PLAYER_OUTPUT', this.#refused);
     rmSync(this.#socketPath, { force: true });
     const args = ['--idle=yes', `--input-ipc-server=${this.#socketPath}`, ...this.#args()];
     this.#stderrTail = '';

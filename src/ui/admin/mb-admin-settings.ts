@@ -234,7 +234,15 @@ export class MbAdminSettings extends LitElement {
               : nothing
           }
         </div>
-      </form>`;
+      </form>
+      <section class="card group" aria-labelledby="backups-title" data-backups>
+        <h3 id="backups-title">Backups</h3>
+        <p class="intro muted">
+          Moodbox copies its database (accounts, history, settings, calibrations) every night at 03:00 and keeps the last seven. Keep a copy
+          off the box; <code>moodbox restore</code> puts one back.
+        </p>
+        <a href="/api/admin/backups/latest" download data-action="download-backup">Download the latest backup</a>
+      </section>`;
   }
 
   #group(group: GroupId, title: string, intro: string, settings: Array<[string, SchemaNode]>) {

@@ -1,0 +1,173 @@
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BackupService } from '../backup-service.js';
+import { DaemonProcess, until, writeConfig } from '../testing/daemon-process.js';
+import { FakeClock } from '../testing/fake-clock.js';
+import { backupName, backupsDir, DATABASE_FILE, latestBackup, PID_FILE } from './backups.js';
+import { openSqliteStore } from './sqlite-store.js';
+
+const CLI = join(import.meta.dirname, '..', 'cli.ts');
+const BETTER_SQLITE3 = createRequire(import.meta.url).resolve('better-sqlite3');
+const dirs: string[] = [];
+
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function dataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'moodbox-backup-'));
+  dirs.push(dir);
+  const store = openSqliteStore({ clock: new FakeClock(), log: { info() {}, warn() {} } }, { path: join(dir, DATABASE_FILE) });
+  store.tracks.upsert({ uri: '/music/song.ogg', title: 'Song', artist: 'Band', durationMs: 1000 });
+  store.close();
+  return dir;
+}
+
+const env = (dir: string) => ({ PATH: process.env['PATH'] ?? '', HOME: dir, MOODBOX_DATA_DIR: dir });
+
+/** `moodbox …` as a person runs it, waiting for it to end without blocking the writer beside it. */
+async function moodbox(dir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', CLI, ...args], { env: env(dir) });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const failed = err as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+function playIds(file: string): number[] {
+  const db = new Database(file, { readonly: true });
+  const ids = (db.prepare('SELECT id FROM plays ORDER BY id').all() as Array<{ id: number }>).map((row) => row.id);
+  db.close();
+  return ids;
+}
+
+describe('backup and restore', () => {
+  it('a backup taken while another process writes plays holds every play committed before it, and restores them all', async () => {
+    const dir = dataDir();
+    const db = join(dir, DATABASE_FILE);
+    // Another process writes plays as fast as it can, one transaction each, and says each id once committed.
+    // It never checkpoints: its rows live in the write-ahead log, which a copy of the file alone would miss.
+    const writer = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const db = new (require(${JSON.stringify(BETTER_SQLITE3)}))(${JSON.stringify(db)});
+         db.pragma('journal_mode = WAL'); db.pragma('busy_timeout = 5000'); db.pragma('wal_autocheckpoint = 0');
+         const insert = db.prepare("INSERT INTO plays (track_id, reason, started_at, ended_at, outcome) VALUES (1, 'mood', ?, ?, 'completed')");
+         for (let i = 0; ; i++) { const { lastInsertRowid } = insert.run(i, i + 1); process.stdout.write(lastInsertRowid + '\\n'); }`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let committed = 0;
+    writer.stdout.setEncoding('utf8');
+    writer.stdout.on('data', (text: string) => {
+      committed = Number(text.trim().split('\n').at(-1));
+    });
+    try {
+      await until(() => (committed >= 500 ? true : undefined));
+      const before = committed;
+      const file = join(dir, 'copy.db');
+      const backup = await moodbox(dir, ['backup', file]);
+      expect(backup).toMatchObject({ code: 0, stdout: `backed up to ${file}\n` });
+      const after = committed;
+      expect(after).toBeGreaterThan(before);
+      writer.kill('SIGKILL');
+      await new Promise((resolve) => writer.once('exit', resolve));
+
+      // Every play committed before the backup began is in it, with no gap: one consistent moment.
+      const saved = playIds(file);
+      expect(saved.length).toBeGreaterThanOrEqual(before);
+      expect(saved).toEqual(Array.from({ length: saved.length }, (_, i) => i + 1));
+      const written = playIds(db).length;
+      expect(written).toBeGreaterThanOrEqual(after);
+
+      // Restored: the database is the backup, and the one it replaced is kept whole beside it.
+      const restore = await moodbox(dir, ['restore', file]);
+      expect(restore.code, restore.stderr).toBe(0);
+      const kept = readdirSync(dir).find((name) => /^moodbox-before-restore-\d{8}T\d{6}Z\.db$/.test(name));
+      expect(restore.stdout).toBe(`restored ${file}; the database it replaced is kept as ${join(dir, kept ?? '?')}\n`);
+      expect(playIds(db)).toEqual(saved);
+      expect(playIds(join(dir, kept ?? '?')).length).toBe(written);
+    } finally {
+      writer.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  it('refuses to restore while Moodbox runs, or a file that is not a sound Moodbox database, and changes nothing then', async () => {
+    const dir = dataDir();
+    const config = writeConfig(dir, { camera: { enabled: false }, rfid: { enabled: false }, player: { audioOutput: 'null' } });
+    const daemon = await DaemonProcess.start({ args: ['--config', config], env: { ...env(dir), MOODBOX_PORT: '0' } });
+    let file: string;
+    try {
+      expect(existsSync(join(dir, PID_FILE))).toBe(true);
+      // The backup runs beside the daemon; the restore does not.
+      const backup = await moodbox(dir, ['backup']);
+      expect(backup.code, backup.stderr).toBe(0);
+      file = latestBackup(dir) ?? '';
+      expect(backup.stdout).toBe(`backed up to ${file}\n`);
+      expect(file).toMatch(/backups\/moodbox-\d{8}T\d{6}Z\.db$/);
+      const refused = await moodbox(dir, ['restore', file]);
+      expect(refused).toMatchObject({
+        code: 1,
+        stderr: expect.stringMatching(
+          /^moodbox: Moodbox is running \(pid \d+\): stop it first \(sudo systemctl stop moodbox\), then restore\n$/,
+        ),
+      });
+    } finally {
+      await daemon.stop();
+    }
+    expect(existsSync(join(dir, PID_FILE))).toBe(false);
+    const plays = playIds(join(dir, DATABASE_FILE));
+    const names = () => readdirSync(dir).sort();
+    const before = names();
+
+    const garbage = join(dir, 'garbage.db');
+    writeFileSync(garbage, 'this is not a database');
+    expect(await moodbox(dir, ['restore', garbage])).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(`cannot restore ${garbage}: ${garbage} cannot be read as a SQLite database: file is not a database`),
+    });
+    const other = join(dir, 'other.db');
+    new Database(other).exec('CREATE TABLE IF NOT EXISTS notes (text TEXT)').close();
+    expect(await moodbox(dir, ['restore', other])).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(`${other} is not a Moodbox database (no users, tracks, plays, settings table)`),
+    });
+    expect(names()).toEqual([...before, 'garbage.db', 'other.db'].sort());
+    expect(playIds(join(dir, DATABASE_FILE))).toEqual(plays);
+
+    expect((await moodbox(dir, ['restore', file])).code).toBe(0);
+  }, 90_000);
+
+  it('copies the database every night at 03:00 and keeps the newest seven', async () => {
+    const dir = dataDir();
+    const clock = new FakeClock(Date.UTC(2026, 10, 23, 12, 0));
+    const service = new BackupService({ clock, log: { info() {}, error() {} } }, { dataDir: dir });
+    await service.start();
+    const nightly = () =>
+      readdirSync(backupsDir(dir))
+        .filter((name) => name.startsWith('moodbox-nightly-'))
+        .sort();
+    const night = (day: number) => backupName('nightly', Date.UTC(2026, 10, day, 3, 0));
+    clock.advance(15 * 3_600_000);
+    await until(() => (existsSync(backupsDir(dir)) && nightly().length === 1 ? true : undefined));
+    expect(nightly()).toEqual(['moodbox-nightly-20261124T030000Z.db']);
+    for (let day = 25; day <= 32; day++) {
+      clock.advance(24 * 3_600_000);
+      await until(() => (nightly().at(-1) === night(day) ? true : undefined));
+    }
+    await service.stop();
+    expect(nightly()).toEqual(Array.from({ length: 7 }, (_, i) => night(26 + i)));
+    expect(night(32)).toBe('moodbox-nightly-20261202T030000Z.db');
+    expect(playIds(join(backupsDir(dir), nightly()[0] ?? ''))).toEqual([]);
+    expect(service.health()).toEqual({ status: 'ready' });
+  });
+});
