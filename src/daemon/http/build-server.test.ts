@@ -1,5 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -157,7 +158,8 @@ describe('/ws', () => {
     const messages: ServerMessage[] = [];
     const ws = await app.injectWS(
       '/ws',
-      {},
+      // A script on the box: no Origin, from loopback.
+      { socket: { remoteAddress: '127.0.0.1' } as Socket },
       { onInit: (socket) => socket.on('message', (data) => messages.push(JSON.parse((data as Buffer).toString('utf8')) as ServerMessage)) },
     );
     await until(() => messages.length === 1);

@@ -13,6 +13,7 @@ import { AuthError, MoodboxError, type ErrorCode } from '../kernel/errors.js';
 import type { Logger } from '../logging.js';
 import type { Store } from '../store/store.js';
 import { registerAccess } from './access.js';
+import { jsonLimitProblem, MAX_JSON_DEPTH } from './json-limits.js';
 import type { ErrorBody, ServiceHealthView } from './contract.js';
 import { actingFor } from './kiosk-person.js';
 import { applianceRoutes } from './routes/appliance.js';
@@ -126,7 +127,10 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     loggerInstance: deps.log as FastifyBaseLogger,
     // Per-request lines would flood the journal on a kiosk polled by its own screens.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 1024 * 1024,
+    bodyLimit: BODY_LIMIT,
+    // On close every connection ends, idle or not: a client that keeps one open (a request body it
+    // never finishes, a keep-alive socket) must not keep a stopping daemon from exiting.
+    forceCloseConnections: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -177,6 +181,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
       ],
     },
   });
+  registerJsonBodies(app);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   await registerAccess(app, { auth: deps.auth }, { adminLanOnly: () => deps.settings.current.server.adminLanOnly });
 
@@ -196,6 +201,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
       specs: CLIENT_REQUEST_SPECS,
       handlers,
       actingFor: (credentials, what) => actingFor(credentials, deps, what),
+      isLanOnly: () => deps.settings.current.server.adminLanOnly,
     },
     {
       maxBufferedBytes: options.ws.maxBufferedKiB * 1024,
@@ -240,6 +246,27 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
   await registerUi(app, deps.uiDir);
 
   return Object.assign(app, { wsStats });
+}
+
+/** The largest JSON body any route accepts (bytes). */
+const BODY_LIMIT = 1024 * 1024;
+
+/**
+ * JSON bodies are checked for size and nesting before they are parsed (`jsonLimitProblem`), then
+ * parsed by fastify's own parser, which refuses `__proto__` and `constructor.prototype` keys.
+ */
+function registerJsonBodies(app: FastifyInstance): void {
+  const parse = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (request, body, done) => {
+    const problem = jsonLimitProblem(body, { maxDepth: MAX_JSON_DEPTH, maxBytes: BODY_LIMIT });
+    if (problem !== undefined) {
+      done(new MoodboxError('MB_ERR_HTTP_BAD_REQUEST', `${problem.message} in the request body`), undefined);
+      return;
+    }
+    // fastify's parser answers through `done` (its type also allows an async parser).
+    void parse(request, body as string, done);
+  });
 }
 
 async function registerUi(app: FastifyInstance, uiDir: string | undefined): Promise<void> {
