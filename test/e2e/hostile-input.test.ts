@@ -190,6 +190,67 @@ describe('hostile input against the running daemon', () => {
     await expectUp();
   }, 120_000);
 
+  it('lets nothing happen when an admin route is called anonymously or as a member: state, settings, people, audit log, music', async () => {
+    const admin = await signInAdmin();
+    const pin = await fetch(`${daemon.base}/api/session/pin`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Ada', pin: '4711' }),
+    });
+    const { token } = (await pin.json()) as { token: string };
+    const read = async (path: string, headers: Record<string, string> = admin): Promise<unknown> =>
+      (await fetch(`${daemon.base}${path}`, { headers })).json();
+    const snapshot = async () => ({
+      state: ((await read('/api/state', {})) as { data: unknown }).data,
+      settings: await read('/api/admin/settings'),
+      users: await read('/api/admin/users'),
+      audit: await read('/api/admin/audit'),
+      player: await read('/api/admin/player'),
+      stations: await read('/api/admin/stations'),
+    });
+    const before = await snapshot();
+    expect(JSON.stringify(before.users)).toContain('"name":"Root"');
+    expect(JSON.stringify(before)).not.toContain('MB_ERR_');
+    const doc = (await (await fetch(`${daemon.base}/api/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { operationId: string; tags?: string[] }>>;
+    };
+    // Bodies an admin's request would be carried out with, so that only the refusal stops them.
+    const bodies: Record<string, unknown> = {
+      createUser: { name: 'Eve', role: 'admin', pin: 'correct horse battery staple' },
+      updateUser: { role: 'admin' },
+      setUserPin: { pin: '9999' },
+      setVolume: { volume: 5 },
+      holdMood: { label: 'happy', minutes: 30 },
+      saveSettings: { player: { maxVolume: 10 } },
+      addStation: { name: 'Evil FM', url: 'http://192.0.2.1/stream' },
+    };
+    const callers: Array<[string, Record<string, string>]> = [
+      ['anonymous', {}],
+      ['a member by kiosk token', { authorization: `Bearer ${token}` }],
+      ['a member token as the admin cookie', { cookie: `mb_admin=${token}`, 'x-csrf-token': 'x' }],
+    ];
+    let calls = 0;
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(methods)) {
+        if (op.tags?.includes('admin') !== true || op.operationId === 'adminSignIn') continue;
+        for (const [who, headers] of callers) {
+          const hasBody = method !== 'get' && method !== 'head';
+          const res = await fetch(`${daemon.base}${path.replace(/\{[^}]+\}/g, '1')}`, {
+            method: method.toUpperCase(),
+            headers: { ...headers, ...(hasBody ? { 'content-type': 'application/json' } : {}) },
+            ...(hasBody ? { body: JSON.stringify(bodies[op.operationId] ?? {}) } : {}),
+          });
+          calls += 1;
+          expect(res.status, `${who}: ${method} ${path}`).toBe(401);
+        }
+      }
+    }
+    expect(calls).toBeGreaterThan(150);
+    expect(await snapshot()).toEqual(before);
+    await expectUp();
+    expect(daemon.lines.filter((line) => line['msg'] === 'shutting down')).toEqual([]);
+  }, 60_000);
+
   it('restarts for an admin only: anonymous and member requests leave it running', async () => {
     const pin = await fetch(`${daemon.base}/api/session/pin`, {
       method: 'POST',
