@@ -159,7 +159,7 @@ describe('/ws', () => {
     const ws = await app.injectWS(
       '/ws',
       // A script on the box: no Origin, from loopback.
-      { socket: { remoteAddress: '127.0.0.1' } as Socket },
+      { headers: { host: 'localhost' }, socket: { remoteAddress: '127.0.0.1' } as Socket },
       { onInit: (socket) => socket.on('message', (data) => messages.push(JSON.parse((data as Buffer).toString('utf8')) as ServerMessage)) },
     );
     await until(() => messages.length === 1);

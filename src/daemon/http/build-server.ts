@@ -13,6 +13,7 @@ import { AuthError, MoodboxError, type ErrorCode } from '../kernel/errors.js';
 import type { Logger } from '../logging.js';
 import type { Store } from '../store/store.js';
 import { registerAccess } from './access.js';
+import { capSocketsPerAddress, registerHostCheck, systemNetwork, type OwnNetwork } from './host-check.js';
 import { jsonLimitProblem, MAX_JSON_DEPTH } from './json-limits.js';
 import type { ErrorBody, ServiceHealthView } from './contract.js';
 import { actingFor } from './kiosk-person.js';
@@ -82,6 +83,8 @@ export interface ServerDeps {
    * admin live view, whether or not previews are on; undefined while the camera is not on or nothing was analysed yet.
    */
   faces?: () => LatestFaces | undefined;
+  /** The box's own names and addresses, which the `Host` header must name. @default this machine's (`systemNetwork`) */
+  network?: OwnNetwork;
   /** Prometheus metrics for `/metrics` (LAN only); absent: no such route (`metrics.enabled` off). */
   metrics?: (MetricsSource & { observeWebSocketClients(count: () => number): void }) | undefined;
 }
@@ -136,6 +139,9 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
 
   // First, so that every answer carries the headers: pages, assets, API, errors, refused upgrades.
   registerSecurityHeaders(app);
+  // Before anything reads a request: too many connections from one address, a Host of another site (DNS rebinding).
+  capSocketsPerAddress(app, deps.log);
+  registerHostCheck(app, deps.network ?? systemNetwork(deps.settings.current.server.host));
   app.addSchema(ErrorBodySchema);
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const body = (code: string, message: string): ErrorBody => ({ error: { code, message } });
