@@ -143,6 +143,18 @@ describe('UI', () => {
     expect(res.body).toContain('<title>Moodbox</title>');
   });
 
+  it('serves the screens but not their source maps', async () => {
+    const uiDir = mkdtempSync(join(tmpdir(), 'moodbox-ui-'));
+    writeFileSync(join(uiDir, 'index.html'), '<!doctype html><title>Moodbox</title>');
+    writeFileSync(join(uiDir, 'kiosk.js'), 'console.log(1);\n//# sourceMappingURL=kiosk.js.map\n');
+    writeFileSync(join(uiDir, 'kiosk.js.map'), '{"version":3,"sources":["../src/ui/kiosk/secret.ts"]}');
+    const { app } = await server({ uiDir });
+    expect((await app.inject('/kiosk.js')).statusCode).toBe(200);
+    const map = await app.inject('/kiosk.js.map');
+    expect(map.statusCode).toBe(404);
+    expect(map.body).not.toContain('secret.ts');
+  });
+
   it('says how to build the screens when they are missing', async () => {
     const { app } = await server({ uiDir: join(tmpdir(), 'no-such-ui') });
     const res = await app.inject('/');

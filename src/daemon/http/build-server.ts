@@ -278,7 +278,15 @@ function registerJsonBodies(app: FastifyInstance): void {
 async function registerUi(app: FastifyInstance, uiDir: string | undefined): Promise<void> {
   const hasUi = uiDir !== undefined && existsSync(join(uiDir, 'index.html'));
   if (hasUi) {
-    await app.register(fastifyStatic, { root: uiDir, prefix: '/', index: false, wildcard: true, cacheControl: false });
+    await app.register(fastifyStatic, {
+      root: uiDir,
+      prefix: '/',
+      index: false,
+      wildcard: true,
+      cacheControl: false,
+      // Source maps are for the developer's machine: served, they hand out the UI's source.
+      allowedPath: (path) => !path.endsWith('.map'),
+    });
   }
   const page = { schema: { hide: true } } as const;
   const serve = (file: string) => async (_request: unknown, reply: FastifyReply) => {
