@@ -120,7 +120,7 @@ describe('StateProjector', () => {
       ['cannot open camera source /dev/video0: busy', 'cannot open camera source (a file on the box): busy'],
       ['camera http://admin:hunter2@192.168.1.9/mjpeg does not answer', 'camera (an address) does not answer'],
       ['cannot open camera source ./clips/a.mp4', 'cannot open camera source (a file on the box)'],
-    ]) {
+    ] as const) {
       bus.emit('cameraStateChanged', { status: 'unavailable', detail });
       expect(state().camera.detail).toBe(shown);
     }
