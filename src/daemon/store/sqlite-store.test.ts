@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -90,6 +90,24 @@ describe('migrations', () => {
 });
 
 describe('repositories', () => {
+  it('leaves nothing of a deleted person in the database or its log: not their name, their card or its label', () => {
+    const path = join(tmp(), 'moodbox.db');
+    const store = openSqliteStore({ clock: new FakeClock(), log: silent }, { path });
+    const user = store.users.create({ name: 'Zelda Quintessence', role: 'member' });
+    store.cards.link({ cardId: 'CARD-7F3A9B21', userId: user.id, label: 'blue key fob' });
+    const bytes = (): string =>
+      [path, `${path}-wal`]
+        .filter((file) => existsSync(file))
+        .map((file) => readFileSync(file).toString('latin1'))
+        .join('');
+    expect(bytes()).toContain('CARD-7F3A9B21');
+    store.users.delete(user.id, 'remove');
+    // Read while the database is open, as on a running box (closing it checkpoints on its own).
+    const left = bytes();
+    for (const trace of ['CARD-7F3A9B21', 'Zelda Quintessence', 'blue key fob']) expect(left).not.toContain(trace);
+    store.close();
+  });
+
   it("keeps users, cards and sessions, and removes a deleted user's cards and sessions", () => {
     const store = memory();
     const ada = store.users.create({ name: 'Ada', role: 'member', pinHash: 'scrypt$x' });

@@ -86,6 +86,9 @@ export function openSqliteStore(
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // Deleted rows (a person, their cards, calibration, history) are overwritten with zeros rather
+    // than left in free space, where anyone with the file could read them back.
+    db.pragma('secure_delete = ON');
   } catch (err) {
     throw new StoreError('MB_ERR_STORE_OPEN', `cannot open the database at ${path}: ${(err as Error).message}`, { cause: err });
   }
@@ -361,6 +364,13 @@ function usersRepo(db: Db, clock: Clock): UserRepository {
           if (info.changes === 0) throw new StoreError('MB_ERR_NOT_FOUND', `no user with id ${id}`);
         })(),
       );
+      // The log still holds the pages as they were before: copy the zeroed ones into the database and
+      // empty it. The deletion stands if that fails (a full disk): SQLite's next checkpoint does it.
+      try {
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      } catch {
+        // Nothing to undo.
+      }
     },
     count: () => (db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n,
   };
