@@ -21,7 +21,7 @@ import { INSTALL_DIR, VERSION } from './version.js';
 import { LibraryScanner } from '../player/library/scanner.js';
 import { MusicMetadataTagReader } from '../player/library/music-metadata-tag-reader.js';
 
-/** Exit codes: 0 clean stop, 1 start-up or runtime failure, 75 restart asked for (systemd starts it again), 78 bad configuration (EX_CONFIG; systemd does not restart on it). */
+/** Exit codes: 0 clean stop, 1 start-up or runtime failure, 75 restart asked for (systemd starts it again), 78 bad configuration or a damaged database (EX_CONFIG; systemd does not restart on it). */
 export const EXIT = { OK: 0, FAILURE: 1, RESTART: 75, CONFIG: 78 } as const;
 
 /** How long a signal-initiated shutdown may take before the process exits anyway (ms). */
@@ -56,9 +56,12 @@ export async function runDaemon(options: {
   try {
     store = openSqliteStore({ clock, log: log.child({ module: 'store' }) }, { path: join(loaded.config.dataDir, 'moodbox.db') });
   } catch (err) {
-    log.fatal({ err, hint: startHint(err) }, 'cannot start');
+    // A damaged file stays damaged: restarting would fail the same way, forever.
+    const isDamaged = (err as { code?: unknown }).code === 'MB_ERR_STORE_DAMAGED';
+    log.fatal({ err, hint: isDamaged ? (err as Error).message : startHint(err) }, 'cannot start');
     log.flush();
-    return EXIT.FAILURE;
+    if (isDamaged) process.stderr.write(`moodbox: ${(err as Error).message}\n`);
+    return isDamaged ? EXIT.CONFIG : EXIT.FAILURE;
   }
   // Settings saved from the admin panel sit between the file and the environment.
   const settings = new LiveConfig(

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -78,6 +78,24 @@ describe('migrations', () => {
     expect((db.prepare("SELECT count(*) AS n FROM pragma_table_info('users') WHERE name = 'x'").get() as { n: number }).n).toBe(0);
     db.close();
     expect(readdirSync(join(dir, 'backups'))).toHaveLength(1);
+  });
+
+  it('calls a file that is not a database damaged, names it and says what to do; starts afresh in a 0-byte file', () => {
+    const dir = tmp();
+    const path = join(dir, 'moodbox.db');
+    writeFileSync(path, Buffer.alloc(8192, 0x5a));
+    expect(() => openSqliteStore({ clock: new FakeClock(), log: silent }, { path })).toThrow(
+      expect.objectContaining({
+        code: 'MB_ERR_STORE_DAMAGED',
+        message: expect.stringMatching(
+          new RegExp(`^the database at ${path} is damaged .*Restore a backup from ${join(dir, 'backups')} over it, or move it away`),
+        ),
+      }),
+    );
+    writeFileSync(path, '');
+    const fresh = openSqliteStore({ clock: new FakeClock(), log: silent }, { path });
+    expect(fresh.schemaVersion()).toBe(loadMigrations().length);
+    fresh.close();
   });
 
   it('refuses a database from a newer Moodbox', () => {

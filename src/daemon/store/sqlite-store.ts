@@ -67,6 +67,23 @@ export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
  *
  * Durability: WAL with `synchronous=FULL`, so a committed transaction survives a crash or a power cut.
  */
+/**
+ * A damaged database file (not a database, or corrupt pages) as a `StoreError` saying where it is
+ * and what to do; undefined for any other error. A 0-byte file is not damaged: SQLite starts a new
+ * database in it, which is safe, since such a file holds no rows to lose.
+ */
+function damaged(err: unknown, path: string, backupDir: string | undefined): StoreError | undefined {
+  const code = (err as { code?: unknown }).code;
+  if (code !== 'SQLITE_NOTADB' && code !== 'SQLITE_CORRUPT') return undefined;
+  const backups = backupDir ?? join(dirname(path), 'backups');
+  return new StoreError(
+    'MB_ERR_STORE_DAMAGED',
+    `the database at ${path} is damaged (${(err as Error).message}). Restore a backup from ${backups} over it, ` +
+      `or move it away (with its -wal and -shm files) to start with an empty database`,
+    { cause: err },
+  );
+}
+
 export function openSqliteStore(
   deps: { clock: Clock; log: Pick<Log, 'info' | 'warn'> },
   options: { path: string; backupDir?: string; migrations?: Migration[] },
@@ -90,7 +107,10 @@ export function openSqliteStore(
     // than left in free space, where anyone with the file could read them back.
     db.pragma('secure_delete = ON');
   } catch (err) {
-    throw new StoreError('MB_ERR_STORE_OPEN', `cannot open the database at ${path}: ${(err as Error).message}`, { cause: err });
+    throw (
+      damaged(err, path, options.backupDir) ??
+      new StoreError('MB_ERR_STORE_OPEN', `cannot open the database at ${path}: ${(err as Error).message}`, { cause: err })
+    );
   }
   try {
     migrate(db, deps, {
@@ -100,7 +120,7 @@ export function openSqliteStore(
     });
   } catch (err) {
     db.close();
-    throw err;
+    throw damaged(err, path, options.backupDir) ?? err;
   }
   return new SqliteStore(db, deps.clock);
 }
