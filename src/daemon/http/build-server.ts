@@ -116,6 +116,8 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   MB_ERR_SPOTIFY_RATE_LIMITED: 429,
   MB_ERR_SPOTIFY_UNREACHABLE: 502,
   MB_ERR_SPOTIFY_API: 502,
+  // Insufficient Storage: the message says why (the disk is full, the file is read-only), nothing internal.
+  MB_ERR_STORE_WRITE: 507,
 };
 
 /**

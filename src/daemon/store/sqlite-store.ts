@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -328,10 +328,28 @@ export class SqliteStore implements Store {
     }
   }
 
+  spaceProblem(): string | null {
+    try {
+      const pages = Number(this.#db.pragma('page_count', { simple: true }));
+      const free = Number(this.#db.pragma('freelist_count', { simple: true }));
+      if (pages >= Number(this.#db.pragma('max_page_count', { simple: true })) && free === 0)
+        return 'the database has reached its size limit';
+      if (this.#db.memory) return null;
+      const disk = statfsSync(dirname(this.#db.name));
+      const bytes = disk.bavail * disk.bsize;
+      return bytes < MIN_FREE_BYTES ? `the disk is full (${Math.round(bytes / 1024)} KiB free)` : null;
+    } catch {
+      return null;
+    }
+  }
+
   close(): void {
     if (this.#db.open) this.#db.close();
   }
 }
+
+/** Below this much free space (bytes) a write may fail at any moment: health says so. */
+const MIN_FREE_BYTES = 1024 * 1024;
 
 function usersRepo(db: Db, clock: Clock): UserRepository {
   const now = (): number => clock.now();
