@@ -114,6 +114,18 @@ describe('moodbox start', () => {
     rmSync(dir, { recursive: true });
   });
 
+  it('says where a damaged database is and what to do, and exits 78 so that systemd does not restart it forever', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'moodbox-damaged-'));
+    const path = join(dataDir, 'moodbox.db');
+    writeFileSync(path, Buffer.alloc(8192, 0x5a));
+    const daemon = spawnDaemon({ MOODBOX_DATA_DIR: dataDir, HOME: dataDir });
+    const { code } = await daemon.exited;
+    expect(code).toBe(78);
+    expect(daemon.stderr()).toContain(`the database at ${path} is damaged`);
+    expect(daemon.stderr()).toContain(`Restore a backup from ${join(dataDir, 'backups')} over it, or move it away`);
+    rmSync(dataDir, { recursive: true });
+  });
+
   it('exits 1 with a hint when the port is taken', async () => {
     const first = spawnDaemon({});
     await first.ready();

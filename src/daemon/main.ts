@@ -24,7 +24,7 @@ import { INSTALL_DIR, VERSION } from './version.js';
 import { LibraryScanner } from '../player/library/scanner.js';
 import { MusicMetadataTagReader } from '../player/library/music-metadata-tag-reader.js';
 
-/** Exit codes: 0 clean stop, 1 start-up or runtime failure, 75 restart asked for (systemd starts it again), 78 bad configuration (EX_CONFIG; systemd does not restart on it). */
+/** Exit codes: 0 clean stop, 1 start-up or runtime failure, 75 restart asked for (systemd starts it again), 78 bad configuration or a damaged database (EX_CONFIG; systemd does not restart on it). */
 export const EXIT = { OK: 0, FAILURE: 1, RESTART: 75, CONFIG: 78 } as const;
 
 /** How long a signal-initiated shutdown may take before the process exits anyway (ms). */
@@ -59,9 +59,12 @@ export async function runDaemon(options: {
   try {
     store = openSqliteStore({ clock, log: log.child({ module: 'store' }) }, { path: join(loaded.config.dataDir, DATABASE_FILE) });
   } catch (err) {
-    log.fatal({ err, hint: startHint(err) }, 'cannot start');
+    // A damaged file stays damaged: restarting would fail the same way, forever.
+    const isDamaged = (err as { code?: unknown }).code === 'MB_ERR_STORE_DAMAGED';
+    log.fatal({ err, hint: isDamaged ? (err as Error).message : startHint(err) }, 'cannot start');
     log.flush();
-    return EXIT.FAILURE;
+    if (isDamaged) process.stderr.write(`moodbox: ${(err as Error).message}\n`);
+    return isDamaged ? EXIT.CONFIG : EXIT.FAILURE;
   }
   // `moodbox restore` must not swap the database under a running daemon: it looks for this.
   const pidFile = join(loaded.config.dataDir, PID_FILE);
@@ -165,12 +168,16 @@ export async function runDaemon(options: {
   let resolveSignalled: (code: number) => void = () => {};
   const signalled = new Promise<number>((resolve) => (resolveSignalled = resolve));
   const onSignal = (signal: NodeJS.Signals): void => void shutdown(signal, EXIT.OK).then(resolveSignalled);
-  const onFatal = (what: string) => (err: unknown) => {
-    log.fatal({ err }, what);
-    void shutdown(what, EXIT.FAILURE).then((code) => process.exit(code));
+  // The last line of defence: no request should ever get here (the hostile-input tests read the log
+  // for these lines). A rejection nobody handled left no half-run code behind: it is logged with its
+  // stack and the daemon goes on. An uncaught exception may have: the daemon stops and systemd starts it again.
+  const onUncaught = (err: unknown, source: NodeJS.UncaughtExceptionOrigin): void => {
+    log.fatal({ err, source }, 'uncaught exception');
+    void shutdown('uncaught exception', EXIT.FAILURE).then((code) => process.exit(code));
   };
-  const onUncaught = onFatal('uncaught exception');
-  const onUnhandled = onFatal('unhandled rejection');
+  const onUnhandled = (err: unknown): void => {
+    log.error({ err, source: 'unhandledRejection' }, 'unhandled rejection');
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   bus.on('restartRequested', ({ by }) => void shutdown(`restart asked for by ${by}`, EXIT.RESTART).then(resolveSignalled));

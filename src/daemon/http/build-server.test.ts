@@ -1,5 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -142,6 +143,18 @@ describe('UI', () => {
     expect(res.body).toContain('<title>Moodbox</title>');
   });
 
+  it('serves the screens but not their source maps', async () => {
+    const uiDir = mkdtempSync(join(tmpdir(), 'moodbox-ui-'));
+    writeFileSync(join(uiDir, 'index.html'), '<!doctype html><title>Moodbox</title>');
+    writeFileSync(join(uiDir, 'kiosk.js'), 'console.log(1);\n//# sourceMappingURL=kiosk.js.map\n');
+    writeFileSync(join(uiDir, 'kiosk.js.map'), '{"version":3,"sources":["../src/ui/kiosk/secret.ts"]}');
+    const { app } = await server({ uiDir });
+    expect((await app.inject('/kiosk.js')).statusCode).toBe(200);
+    const map = await app.inject('/kiosk.js.map');
+    expect(map.statusCode).toBe(404);
+    expect(map.body).not.toContain('secret.ts');
+  });
+
   it('says how to build the screens when they are missing', async () => {
     const { app } = await server({ uiDir: join(tmpdir(), 'no-such-ui') });
     const res = await app.inject('/');
@@ -157,7 +170,8 @@ describe('/ws', () => {
     const messages: ServerMessage[] = [];
     const ws = await app.injectWS(
       '/ws',
-      {},
+      // A script on the box: no Origin, from loopback.
+      { headers: { host: 'localhost' }, socket: { remoteAddress: '127.0.0.1' } as Socket },
       { onInit: (socket) => socket.on('message', (data) => messages.push(JSON.parse((data as Buffer).toString('utf8')) as ServerMessage)) },
     );
     await until(() => messages.length === 1);

@@ -13,6 +13,8 @@ import { AuthError, MoodboxError, type ErrorCode } from '../kernel/errors.js';
 import type { Logger } from '../logging.js';
 import type { Store } from '../store/store.js';
 import { registerAccess } from './access.js';
+import { capSocketsPerAddress, registerHostCheck, systemNetwork, type OwnNetwork } from './host-check.js';
+import { jsonLimitProblem, MAX_JSON_DEPTH } from './json-limits.js';
 import type { ErrorBody, ServiceHealthView } from './contract.js';
 import { actingFor } from './kiosk-person.js';
 import { applianceRoutes } from './routes/appliance.js';
@@ -82,6 +84,8 @@ export interface ServerDeps {
    * admin live view, whether or not previews are on; undefined while the camera is not on or nothing was analysed yet.
    */
   faces?: () => LatestFaces | undefined;
+  /** The box's own names and addresses, which the `Host` header must name. @default this machine's (`systemNetwork`) */
+  network?: OwnNetwork;
   /** Prometheus metrics for `/metrics` (LAN only); absent: no such route (`metrics.enabled` off). */
   metrics?: (MetricsSource & { observeWebSocketClients(count: () => number): void }) | undefined;
 }
@@ -113,6 +117,8 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   MB_ERR_SPOTIFY_RATE_LIMITED: 429,
   MB_ERR_SPOTIFY_UNREACHABLE: 502,
   MB_ERR_SPOTIFY_API: 502,
+  // Insufficient Storage: the message says why (the disk is full, the file is read-only), nothing internal.
+  MB_ERR_STORE_WRITE: 507,
 };
 
 /**
@@ -127,12 +133,18 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     loggerInstance: deps.log as FastifyBaseLogger,
     // Per-request lines would flood the journal on a kiosk polled by its own screens.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 1024 * 1024,
+    bodyLimit: BODY_LIMIT,
+    // On close every connection ends, idle or not: a client that keeps one open (a request body it
+    // never finishes, a keep-alive socket) must not keep a stopping daemon from exiting.
+    forceCloseConnections: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // First, so that every answer carries the headers: pages, assets, API, errors, refused upgrades.
   registerSecurityHeaders(app);
+  // Before anything reads a request: too many connections from one address, a Host of another site (DNS rebinding).
+  capSocketsPerAddress(app, deps.log);
+  registerHostCheck(app, deps.network ?? systemNetwork(deps.settings.current.server.host));
   app.addSchema(ErrorBodySchema);
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const body = (code: string, message: string): ErrorBody => ({ error: { code, message } });
@@ -178,6 +190,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
       ],
     },
   });
+  registerJsonBodies(app);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   await registerAccess(app, { auth: deps.auth }, { adminLanOnly: () => deps.settings.current.server.adminLanOnly });
 
@@ -197,6 +210,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
       specs: CLIENT_REQUEST_SPECS,
       handlers,
       actingFor: (credentials, what) => actingFor(credentials, deps, what),
+      isLanOnly: () => deps.settings.current.server.adminLanOnly,
     },
     {
       maxBufferedBytes: options.ws.maxBufferedKiB * 1024,
@@ -244,10 +258,39 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
   return Object.assign(app, { wsStats });
 }
 
+/** The largest JSON body any route accepts (bytes). */
+const BODY_LIMIT = 1024 * 1024;
+
+/**
+ * JSON bodies are checked for size and nesting before they are parsed (`jsonLimitProblem`), then
+ * parsed by fastify's own parser, which refuses `__proto__` and `constructor.prototype` keys.
+ */
+function registerJsonBodies(app: FastifyInstance): void {
+  const parse = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (request, body, done) => {
+    const problem = jsonLimitProblem(body, { maxDepth: MAX_JSON_DEPTH, maxBytes: BODY_LIMIT });
+    if (problem !== undefined) {
+      done(new MoodboxError('MB_ERR_HTTP_BAD_REQUEST', `${problem.message} in the request body`), undefined);
+      return;
+    }
+    // fastify's parser answers through `done` (its type also allows an async parser).
+    void parse(request, body as string, done);
+  });
+}
+
 async function registerUi(app: FastifyInstance, uiDir: string | undefined): Promise<void> {
   const hasUi = uiDir !== undefined && existsSync(join(uiDir, 'index.html'));
   if (hasUi) {
-    await app.register(fastifyStatic, { root: uiDir, prefix: '/', index: false, wildcard: true, cacheControl: false });
+    await app.register(fastifyStatic, {
+      root: uiDir,
+      prefix: '/',
+      index: false,
+      wildcard: true,
+      cacheControl: false,
+      // Source maps are for the developer's machine: served, they hand out the UI's source.
+      allowedPath: (path) => !path.endsWith('.map'),
+    });
   }
   const page = { schema: { hide: true } } as const;
   const serve = (file: string) => async (_request: unknown, reply: FastifyReply) => {

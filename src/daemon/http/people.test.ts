@@ -102,7 +102,9 @@ describe('per-person data', () => {
     store.taste.save({ userId: bob }, { weights: { 'artist:nina simone': 1.2 }, squares: { 'artist:nina simone': 0.8 }, examples: 3 }, 5);
     store.plays.recordFeedback({ userId: bob, trackId: track.id, kind: 'like', at: 4 });
     store.plays.recordFeedback({ userId: ada, trackId: track.id, kind: 'skip', at: 5 });
-    const exported = (await app.inject({ url: '/api/me/export', headers })).json<{
+    const exportedRes = await app.inject({ url: '/api/me/export', headers });
+    expect(exportedRes.headers['cache-control']).toBe('no-store');
+    const exported = exportedRes.json<{
       user: { name: string };
       plays: unknown[];
       feedback: unknown[];
@@ -406,7 +408,9 @@ describe("a person's own preferences and data", () => {
 
     const { cookie } = await adminSignIn();
     const ada = store.users.byName('Ada')?.id ?? 0;
-    const exported = (await app.inject({ url: `/api/admin/users/${ada}/export`, headers: { cookie } })).json<{
+    const theirs = await app.inject({ url: `/api/admin/users/${ada}/export`, headers: { cookie } });
+    expect(theirs.headers['cache-control']).toBe('no-store');
+    const exported = theirs.json<{
       user: { preferences: object };
     }>();
     expect(exported.user.preferences).toEqual({ languages: ['fr'], artists: ['Nina Simone'] });

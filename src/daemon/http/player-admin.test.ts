@@ -130,4 +130,33 @@ describe('staff controls of the music', () => {
     expect(restarts).toBe(1);
     expect(store.audit.list({}).items[0]?.action).toBe('daemon.restart');
   });
+
+  it('does not restart for a request it refused: anonymous, a member, an admin without the CSRF token', async () => {
+    let restarts = 0;
+    const { call, server, store } = await setup({ restart: () => (restarts += 1) });
+    await server.auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, 'test');
+    const pin = await server.app.inject({ method: 'POST', url: '/api/session/pin', payload: { name: 'Ada', pin: '4711' } });
+    const member = pin.json<{ token: string }>().token;
+    const admin = await server.app.inject({
+      method: 'POST',
+      url: '/api/admin/session',
+      payload: { name: 'Boss', passphrase: 'correct horse battery' },
+    });
+    const adminCookie = String(admin.headers['set-cookie']).split(';')[0] ?? '';
+    const refused = [
+      {},
+      { authorization: `Bearer ${member}` },
+      { cookie: `mb_admin=${member}`, 'x-csrf-token': 'x' },
+      { cookie: adminCookie },
+    ];
+    const audited = store.audit.list({}).items.length;
+    for (const headers of refused) {
+      const res = await server.app.inject({ method: 'POST', url: '/api/admin/restart', headers });
+      expect([401, 403], JSON.stringify(headers)).toContain(res.statusCode);
+    }
+    expect(restarts).toBe(0);
+    expect(store.audit.list({}).items).toHaveLength(audited);
+    expect((await call('POST', '/api/admin/restart')).statusCode).toBe(202);
+    expect(restarts).toBe(1);
+  });
 });

@@ -119,6 +119,25 @@ describe('a guest at the kiosk', () => {
     expect(signedIn.statusCode).toBe(200);
   });
 
+  it('never keeps the admin out from their address while another LAN host guesses, and their sign-in leaves its count alone', async () => {
+    const attacker = '192.168.1.50';
+    const desk = '192.168.1.20';
+    const statuses: number[] = [];
+    // A wrong passphrase every 250 ms for 76 s, the admin signing in from their desk every 4 s.
+    for (let i = 0; i < 304; i++) {
+      statuses.push((await passphrase('Boss', `guess ${i}`, attacker)).statusCode);
+      if (i % 16 === 0) expect((await passphrase('Boss', 'correct horse battery', desk)).statusCode, `at ${i * 250} ms`).toBe(200);
+      clock.advance(250);
+    }
+    expect(statuses.filter((s) => s === 401).length).toBeLessThan(20);
+    // The admin's sign-ins did not give the guesser its tries back.
+    const next = await passphrase('Boss', 'one more guess', attacker);
+    expect(next.statusCode).toBe(429);
+    const boss = store.users.byName('Boss');
+    if (boss === undefined) throw new Error('Expected Boss');
+    expect(auth.signInStatus(boss).failures).toBeGreaterThan(5);
+  });
+
   it("never slows the admin's passphrase sign-in with wrong PINs, nor a member's PIN with wrong passphrases", async () => {
     for (let i = 0; i < 20; i++) await pin('Boss', '0000');
     expect((await passphrase('Boss', 'correct horse battery')).statusCode).toBe(200);

@@ -115,6 +115,19 @@ describe('StateProjector', () => {
     expect(state().session).toEqual({ user: null, notice: null });
   });
 
+  it('keeps where the camera is off the public state: its file, device or address', async () => {
+    const { bus, state } = await setup();
+    for (const [detail, shown] of [
+      ['no such video file: /home/moodbox/secret/clip.mp4', 'no such video file: (a file on the box)'],
+      ['cannot open camera source /dev/video0: busy', 'cannot open camera source (a file on the box): busy'],
+      ['camera http://admin:hunter2@192.168.1.9/mjpeg does not answer', 'camera (an address) does not answer'],
+      ['cannot open camera source ./clips/a.mp4', 'cannot open camera source (a file on the box)'],
+    ] as const) {
+      bus.emit('cameraStateChanged', { status: 'unavailable', detail });
+      expect(state().camera.detail).toBe(shown);
+    }
+  });
+
   it('shows the camera, the library scan and the services health, and announces each change once', async () => {
     const { bus, clock, health, messages, state } = await setup();
     bus.emit('cameraStateChanged', { status: 'unavailable', detail: 'no frames' });

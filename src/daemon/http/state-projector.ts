@@ -70,7 +70,9 @@ export class StateProjector implements Service {
     const { bus, hub } = this.#deps;
     const area = <A extends keyof StateSnapshot>(name: A): StateSnapshot[A] => hub.snapshot().data[name];
     this.#unsubscribe = [
-      bus.on('cameraStateChanged', ({ status, detail }) => hub.update('camera', { status, detail })),
+      bus.on('cameraStateChanged', ({ status, detail }) =>
+        hub.update('camera', { status, detail: detail === null ? null : withoutPlaces(detail) }),
+      ),
       bus.on('facesInViewChanged', ({ faces }) => {
         const mood = area('mood');
         hub.update('mood', { ...mood, faces, why: why(mood.current, faces) });
@@ -191,4 +193,15 @@ const LOOKS = {
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * A camera's detail as anyone may read it in the state: file paths and addresses (a video file, a
+ * device, a camera's URL with its password) say where things are on the box, so they are left out;
+ * the log has them in full.
+ */
+export function withoutPlaces(detail: string): string {
+  return detail
+    .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s'"`]+/gi, '(an address)')
+    .replace(/(^|[\s'"`(=])(?:~|\.{1,2})?\/[^\s'"`),;:]*/g, '$1(a file on the box)');
 }

@@ -199,3 +199,32 @@ describe('security headers (issue 14)', () => {
     expect(odd.headers['content-security-policy']).not.toContain('unsafe-eval');
   });
 });
+
+describe('the WebSocket upgrade checks the address', () => {
+  const upgrade = {
+    connection: 'upgrade',
+    upgrade: 'websocket',
+    'sec-websocket-version': '13',
+    'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+  };
+
+  it('refuses an address off the LAN before the upgrade while the admin panel is LAN-only, as the admin routes', async () => {
+    const server = await buildTestServer();
+    cleanups.push(() => server.app.close());
+    for (const remoteAddress of ['203.0.113.5', '8.8.8.8', '2001:db8::1', '::ffff:198.51.100.7']) {
+      const res = await server.app.inject({ method: 'GET', url: '/ws', headers: upgrade, remoteAddress });
+      expect([res.statusCode, res.json<{ error: { code: string } }>().error.code], remoteAddress).toEqual([403, 'MB_ERR_HTTP_FORBIDDEN']);
+    }
+    for (const remoteAddress of ['127.0.0.1', '192.168.1.20', 'fd00::5']) {
+      const res = await server.app.inject({ method: 'GET', url: '/ws', headers: upgrade, remoteAddress });
+      expect(res.statusCode, remoteAddress).not.toBe(403);
+    }
+  });
+
+  it('serves any address when the owner turned `server.adminLanOnly` off', async () => {
+    const server = await buildTestServer({ config: { server: { adminLanOnly: false } } });
+    cleanups.push(() => server.app.close());
+    const res = await server.app.inject({ method: 'GET', url: '/ws', headers: upgrade, remoteAddress: '203.0.113.5' });
+    expect(res.statusCode).not.toBe(403);
+  });
+});

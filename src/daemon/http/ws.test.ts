@@ -65,6 +65,8 @@ describe('the /ws transport', () => {
           },
         },
         actingFor: () => null,
+        // The transport alone: which addresses it serves is `ws-access.test.ts`'s.
+        isLanOnly: () => false,
       },
       { maxBufferedBytes: 1024 * 1024, pingIntervalMs: 15_000 },
     );

@@ -5,7 +5,9 @@ import type { WebSocket } from 'ws';
 import type { Clock, Timer } from '../kernel/clock.js';
 import { MoodboxError } from '../kernel/errors.js';
 import type { Logger } from '../logging.js';
+import { isLanAddress } from './access.js';
 import type { ClientRequests, ReplyMessage } from './contract.js';
+import { jsonLimitProblem, MAX_JSON_DEPTH, type JsonLimits } from './json-limits.js';
 import { judgeOrigin, type OriginVerdict } from './origin.js';
 import type { ClientRequestSpec } from './schemas/client-requests.js';
 import type { ScreenState } from './state-hub.js';
@@ -53,6 +55,15 @@ export type WsHandlers<R extends RequestMap<R> = ClientRequests> = { readonly [K
 /** How much of refused data a refusal quotes back (characters). */
 const QUOTE_CHARS = 200;
 
+/**
+ * What one message from a client may be: the largest the kiosk sends (preferences with 100 artists)
+ * is a few KiB. A message past these is not parsed: the socket is closed with a reason.
+ */
+export const WS_MESSAGE_LIMITS: JsonLimits = { maxDepth: MAX_JSON_DEPTH, maxBytes: 32 * 1024 };
+
+/** WebSocket close codes (RFC 6455 section 7.4.1). */
+export const WS_CLOSE = { UNSUPPORTED: 1003, POLICY: 1008, TOO_BIG: 1009 } as const;
+
 export interface WsOptions {
   /** A client whose unsent data passes this is disconnected (bytes). */
   maxBufferedBytes: number;
@@ -84,6 +95,8 @@ export function registerWs<R extends RequestMap<R>>(
     handlers: WsHandlers<R>;
     /** Decides who a request acts for (`WsContext.actingFor`). */
     actingFor: (credentials: WsCredentials, what: string) => WsPerson | null;
+    /** True while the socket is served to LAN addresses only (`server.adminLanOnly`, as the admin routes). */
+    isLanOnly: () => boolean;
   },
   options: WsOptions,
 ): () => WsStats {
@@ -141,8 +154,15 @@ export function registerWs<R extends RequestMap<R>>(
     clients.clear();
   });
 
-  // A page of another site is refused before the upgrade: it can neither read the state nor send anything.
+  // A page of another site, or an address off the LAN, is refused before the upgrade: it can neither
+  // read the state nor send anything.
   const checkOrigin = async (request: FastifyRequest): Promise<void> => {
+    // Undefined when the connection is already gone (and under `injectWS`): refused as not shown to be on the LAN.
+    const ip: unknown = request.ip;
+    if (deps.isLanOnly() && (typeof ip !== 'string' || !isLanAddress(ip))) {
+      log.warn({ ip: request.ip }, 'websocket from outside the local network refused');
+      throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'The Moodbox screens are served on the local network only.');
+    }
     if (verdictOf(request) !== 'foreign') return;
     log.warn({ origin: request.headers.origin?.slice(0, 200), ip: request.ip }, 'websocket from another site refused');
     throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'Expected a page of this Moodbox to open the WebSocket: the Origin is another site.');
@@ -164,12 +184,29 @@ export function registerWs<R extends RequestMap<R>>(
     socket.on('error', (err) => {
       log.debug({ err }, 'ui connection error');
     });
-    // Replies go out in the order the requests came, also when an earlier one takes longer.
+    // Replies go out in the order the requests came, also when an earlier one takes longer. The
+    // chain never rejects: a failure is logged and the next request is answered all the same.
     let replies = Promise.resolve();
-    socket.on('message', (raw) => {
+    let isRefused = false;
+    const refuse = (code: number, why: string): void => {
+      isRefused = true;
+      clients.delete(socket);
+      log.warn({ ip: request.ip, code, why }, 'websocket message refused; connection closed');
+      // A close reason is at most 123 bytes.
+      socket.close(code, Buffer.from(why).subarray(0, 123).toString('utf8'));
+    };
+    socket.on('message', (raw, isBinary) => {
+      if (isRefused) return;
       state.isAlive = true;
-      const text = (raw as Buffer).toString('utf8');
-      replies = replies.then(() => answer(text, origin, isKioskScreen)).then((reply) => send(socket, JSON.stringify(reply)));
+      if (isBinary) return refuse(WS_CLOSE.UNSUPPORTED, 'Expected text messages of JSON');
+      const bytes = Buffer.isBuffer(raw) ? raw : Buffer.concat(Array.isArray(raw) ? raw : [Buffer.from(raw)]);
+      const problem = jsonLimitProblem(bytes, WS_MESSAGE_LIMITS);
+      if (problem !== undefined) return refuse(problem.kind === 'size' ? WS_CLOSE.TOO_BIG : WS_CLOSE.POLICY, problem.message);
+      const text = bytes.toString('utf8');
+      replies = replies
+        .then(() => answer(text, origin, isKioskScreen))
+        .then((reply) => send(socket, JSON.stringify(reply)))
+        .catch((err: unknown) => log.error({ err }, 'ui request could not be answered'));
     });
     const { seq, data } = hub.snapshot();
     send(socket, JSON.stringify({ type: 'state/snapshot', seq, data }));

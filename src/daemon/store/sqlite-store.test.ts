@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -121,6 +121,24 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('calls a file that is not a database damaged, names it and says what to do; starts afresh in a 0-byte file', () => {
+    const dir = tmp();
+    const path = join(dir, 'moodbox.db');
+    writeFileSync(path, Buffer.alloc(8192, 0x5a));
+    expect(() => openSqliteStore({ clock: new FakeClock(), log: silent }, { path })).toThrow(
+      expect.objectContaining({
+        code: 'MB_ERR_STORE_DAMAGED',
+        message: expect.stringMatching(
+          new RegExp(`^the database at ${path} is damaged .*Restore a backup from ${join(dir, 'backups')} over it, or move it away`),
+        ),
+      }),
+    );
+    writeFileSync(path, '');
+    const fresh = openSqliteStore({ clock: new FakeClock(), log: silent }, { path });
+    expect(fresh.schemaVersion()).toBe(loadMigrations().at(-1)?.version);
+    fresh.close();
+  });
+
   it('refuses a database from a newer Moodbox', () => {
     const path = join(tmp(), 'moodbox.db');
     const db = new Database(path);
@@ -131,6 +149,24 @@ describe('migrations', () => {
 });
 
 describe('repositories', () => {
+  it('leaves nothing of a deleted person in the database or its log: not their name, their card or its label', () => {
+    const path = join(tmp(), 'moodbox.db');
+    const store = openSqliteStore({ clock: new FakeClock(), log: silent }, { path });
+    const user = store.users.create({ name: 'Zelda Quintessence', role: 'member' });
+    store.cards.link({ cardId: 'CARD-7F3A9B21', userId: user.id, label: 'blue key fob' });
+    const bytes = (): string =>
+      [path, `${path}-wal`]
+        .filter((file) => existsSync(file))
+        .map((file) => readFileSync(file).toString('latin1'))
+        .join('');
+    expect(bytes()).toContain('CARD-7F3A9B21');
+    store.users.delete(user.id, 'remove');
+    // Read while the database is open, as on a running box (closing it checkpoints on its own).
+    const left = bytes();
+    for (const trace of ['CARD-7F3A9B21', 'Zelda Quintessence', 'blue key fob']) expect(left).not.toContain(trace);
+    store.close();
+  });
+
   it("keeps users, cards and sessions, and removes a deleted user's cards and sessions", () => {
     const store = memory();
     const ada = store.users.create({ name: 'Ada', role: 'member', pinHash: 'scrypt$x' });

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -74,6 +74,23 @@ export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
  *
  * Durability: WAL with `synchronous=FULL`, so a committed transaction survives a crash or a power cut.
  */
+/**
+ * A damaged database file (not a database, or corrupt pages) as a `StoreError` saying where it is
+ * and what to do; undefined for any other error. A 0-byte file is not damaged: SQLite starts a new
+ * database in it, which is safe, since such a file holds no rows to lose.
+ */
+function damaged(err: unknown, path: string, backupDir: string | undefined): StoreError | undefined {
+  const code = (err as { code?: unknown }).code;
+  if (code !== 'SQLITE_NOTADB' && code !== 'SQLITE_CORRUPT') return undefined;
+  const backups = backupDir ?? join(dirname(path), 'backups');
+  return new StoreError(
+    'MB_ERR_STORE_DAMAGED',
+    `the database at ${path} is damaged (${(err as Error).message}). Restore a backup from ${backups} over it, ` +
+      `or move it away (with its -wal and -shm files) to start with an empty database`,
+    { cause: err },
+  );
+}
+
 export function openSqliteStore(
   deps: { clock: Clock; log: Pick<Log, 'info' | 'warn'> },
   options: { path: string; backupDir?: string; migrations?: Migration[] },
@@ -93,8 +110,14 @@ export function openSqliteStore(
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    // Deleted rows (a person, their cards, calibration, history) are overwritten with zeros rather
+    // than left in free space, where anyone with the file could read them back.
+    db.pragma('secure_delete = ON');
   } catch (err) {
-    throw new StoreError('MB_ERR_STORE_OPEN', `cannot open the database at ${path}: ${(err as Error).message}`, { cause: err });
+    throw (
+      damaged(err, path, options.backupDir) ??
+      new StoreError('MB_ERR_STORE_OPEN', `cannot open the database at ${path}: ${(err as Error).message}`, { cause: err })
+    );
   }
   try {
     migrate(db, deps, {
@@ -104,7 +127,7 @@ export function openSqliteStore(
     });
   } catch (err) {
     db.close();
-    throw err;
+    throw damaged(err, path, options.backupDir) ?? err;
   }
   return new SqliteStore(db, deps.clock);
 }
@@ -312,10 +335,28 @@ export class SqliteStore implements Store {
     }
   }
 
+  spaceProblem(): string | null {
+    try {
+      const pages = Number(this.#db.pragma('page_count', { simple: true }));
+      const free = Number(this.#db.pragma('freelist_count', { simple: true }));
+      if (pages >= Number(this.#db.pragma('max_page_count', { simple: true })) && free === 0)
+        return 'the database has reached its size limit';
+      if (this.#db.memory) return null;
+      const disk = statfsSync(dirname(this.#db.name));
+      const bytes = disk.bavail * disk.bsize;
+      return bytes < MIN_FREE_BYTES ? `the disk is full (${Math.round(bytes / 1024)} KiB free)` : null;
+    } catch {
+      return null;
+    }
+  }
+
   close(): void {
     if (this.#db.open) this.#db.close();
   }
 }
+
+/** Below this much free space (bytes) a write may fail at any moment: health says so. */
+const MIN_FREE_BYTES = 1024 * 1024;
 
 function usersRepo(db: Db, clock: Clock): UserRepository {
   const now = (): number => clock.now();
@@ -368,6 +409,13 @@ function usersRepo(db: Db, clock: Clock): UserRepository {
           if (info.changes === 0) throw new StoreError('MB_ERR_NOT_FOUND', `no user with id ${id}`);
         })(),
       );
+      // The log still holds the pages as they were before: copy the zeroed ones into the database and
+      // empty it. The deletion stands if that fails (a full disk): SQLite's next checkpoint does it.
+      try {
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      } catch {
+        // Nothing to undo.
+      }
     },
     count: () => (db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n,
   };

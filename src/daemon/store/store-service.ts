@@ -33,6 +33,8 @@ export class StoreService implements Service {
   }
 
   health(): ServiceHealth {
-    return this.#isOpen && this.#store.ping() ? { status: 'ready' } : { status: 'failed', detail: 'the database does not answer' };
+    if (!this.#isOpen || !this.#store.ping()) return { status: 'failed', detail: 'the database does not answer' };
+    const problem = this.#store.spaceProblem();
+    return problem === null ? { status: 'ready' } : { status: 'degraded', detail: `cannot write to the database: ${problem}` };
   }
 }

@@ -344,5 +344,7 @@ export interface Store {
   schemaVersion(): number;
   /** Cheap liveness check for `/api/health`. */
   ping(): boolean;
+  /** Why writes fail for want of room now (a full disk, the database's size limit), or null while there is room. */
+  spaceProblem(): string | null;
   close(): void;
 }

@@ -219,10 +219,16 @@ export class AdminApi extends EventTarget {
   }
 }
 
-/** Plays as CSV (RFC 4180), one row per play, times as ISO 8601 UTC; the title, artist and person last, where known. */
+/**
+ * Plays as CSV (RFC 4180), one row per play, times as ISO 8601 UTC; the title, artist and person last, where known.
+ * A text cell that a spreadsheet would run as a formula (it begins with `=`, `+`, `-`, `@`, a tab or
+ * a carriage return: a self-registered name, a track's tags) is written with a leading `'`, so it
+ * opens as the text it is (OWASP's CSV injection rule).
+ */
 export function playsToCsv(plays: Array<Play & Partial<Pick<HistoryPlay, 'title' | 'artist' | 'userName'>>>): string {
   const cell = (value: string | number | null): string => {
-    const text = value === null ? '' : String(value);
+    const raw = value === null ? '' : String(value);
+    const text = typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${raw}` : raw;
     return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
   const iso = (ms: number | null): string => (ms === null ? '' : new Date(ms).toISOString());

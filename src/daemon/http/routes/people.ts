@@ -483,7 +483,11 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<PeopleRoutesOptions> = asyn
         response: { 200: ExportSchema },
       },
     },
-    async (request) => exportOf(request.principal?.user ?? mustFind(-1)),
+    async (request, reply) => {
+      // Personal data: no browser or proxy keeps a copy.
+      void reply.header('cache-control', 'no-store');
+      return exportOf(request.principal?.user ?? mustFind(-1));
+    },
   );
 
   app.delete(
@@ -536,9 +540,10 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<PeopleRoutesOptions> = asyn
         response: { 200: ExportSchema, 404: ErrorRef },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const user = mustFind(request.params.id);
       audit('user.export', actor(request), user.name);
+      void reply.header('cache-control', 'no-store');
       return exportOf(user);
     },
   );

@@ -179,6 +179,9 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
 
   const restart = deps.restart;
   if (restart !== undefined) {
+    // Only a request the handler itself accepted restarts: the hook below also runs after a refusal
+    // (401, 403, 429), and those must change nothing.
+    const accepted = new WeakSet<FastifyRequest>();
     app.post(
       '/api/admin/restart',
       {
@@ -190,13 +193,14 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
           response: { 202: RestartSchema },
         },
         // After the answer is out: the stop closes the server.
-        onResponse: (_request, _reply, done) => {
-          restart();
+        onResponse: (request, _reply, done) => {
+          if (accepted.delete(request)) restart();
           done();
         },
       },
       async (request, reply) => {
         audit(request, 'daemon.restart');
+        accepted.add(request);
         return reply.status(202).send({ restarting: true });
       },
     );
