@@ -337,10 +337,10 @@ export class SqliteStore implements Store {
 
   spaceProblem(): string | null {
     try {
+      // At its page limit the file cannot grow: the free pages left inside it (a migration's rebuilt
+      // tables leave some) run out after a few writes, and a write then fails with SQLITE_FULL.
       const pages = Number(this.#db.pragma('page_count', { simple: true }));
-      const free = Number(this.#db.pragma('freelist_count', { simple: true }));
-      if (pages >= Number(this.#db.pragma('max_page_count', { simple: true })) && free === 0)
-        return 'the database has reached its size limit';
+      if (pages >= Number(this.#db.pragma('max_page_count', { simple: true }))) return 'the database has reached its size limit';
       if (this.#db.memory) return null;
       const disk = statfsSync(dirname(this.#db.name));
       const bytes = disk.bavail * disk.bsize;
