@@ -10,7 +10,10 @@ import { LibraryAnalyzer, type AnalysisProgress } from '../player/library/librar
 import { MusicMetadataTagReader } from '../player/library/music-metadata-tag-reader.js';
 import { LibraryScanner } from '../player/library/scanner.js';
 import { makeCorruptFile, makeTone } from '../player/testing/tones.js';
+import type { LibraryScanState, MoodboxBus } from './events.js';
 import { systemClock } from './kernel/clock.js';
+import { EventBus } from './kernel/event-bus.js';
+import { LibraryService } from './library-service.js';
 import { openSqliteStore, type SqliteStore } from './store/sqlite-store.js';
 
 const COUNTING = pathToFileURL(join(import.meta.dirname, '../player/testing/counting-analyzer.ts')).href;
@@ -55,7 +58,7 @@ async function scan(store: SqliteStore): Promise<void> {
 
 function analyzer(
   store: SqliteStore,
-  log?: { info(): void; warn(obj: object, msg: string): void },
+  log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void },
 ): { analyzer: LibraryAnalyzer; worker: ForkedAnalysisWorker } {
   const worker = new ForkedAnalysisWorker({ analyzerModule: COUNTING });
   return {
@@ -211,5 +214,37 @@ describe('analysis of the library', () => {
     const again = await analyzer(store, log).analyzer.analyze();
     expect(again.total).toBe(1); // only the removed file, should it come back
     expect(warned.map((w) => w.path)).toEqual([leaving]);
+  });
+
+  it('follows each scan of the library service, with its progress in the state pushed to the admin and the music reloaded', async () => {
+    const store = open();
+    const bus: MoodboxBus = new EventBus();
+    const states: LibraryScanState[] = [];
+    const changed: string[] = [];
+    bus.on('libraryScanChanged', (s) => states.push(s));
+    bus.on('libraryChanged', (c) => changed.push(c.why));
+    const logged: string[] = [];
+    const log = { debug() {}, info: (_: object, msg: string) => void logged.push(msg), warn() {}, error() {} };
+    const service = new LibraryService(
+      {
+        scanner: new LibraryScanner({ store, tags: new MusicMetadataTagReader(), clock: systemClock }, { coversDir: join(dir, 'covers') }),
+        analyzer: analyzer(store, log).analyzer,
+        clock: systemClock,
+        log,
+        bus,
+        count: () => store.tracks.count(),
+        folders: () => [music],
+      },
+      { scanAtStart: false },
+    );
+    await service.scan();
+    expect(service.isAnalysing).toBe(true);
+    // Asked again during the run: once it ends, what is left (nothing) is done.
+    expect(await service.analyze()).toMatchObject({ total: 0 });
+    expect(states.some((s) => s.analysis.running && s.analysis.total === 4)).toBe(true);
+    expect(service.state.analysis).toEqual({ running: false, done: 4, total: 4, failed: 0 });
+    expect(changed).toEqual(['scan', 'analysis']);
+    expect(logged).toEqual(expect.arrayContaining(['analysing music', 'music analysed']));
+    await service.stop();
   });
 });
