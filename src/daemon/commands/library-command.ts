@@ -7,7 +7,7 @@ import type { Track, TrackMood } from '../store/store.js';
 import type { AnalysisReport } from '../../player/library/library-analyzer.js';
 import { configOption } from './options.js';
 import { progressBar } from './progress.js';
-import type { StoredAnalysis } from '../../player/library/library.js';
+import { audioView, type AudioView } from '../../player/library/audio-view.js';
 
 /** What the library commands work with: the configuration, the open database and the clock. */
 export interface LibraryContext {
@@ -144,19 +144,6 @@ export function registerLibrary(program: Command): void {
         }
       });
     });
-}
-
-/** A track's analysis as `library list --json` and the data export show it: the point and every feature, or why there is none. */
-export type AudioView =
-  | { arousal: number; valence: number; tempoBpm: number | null; loudnessLufs: number | null; [feature: string]: number | string | null }
-  | { error: string; message: string };
-
-/** `null` when the track was not analysed (yet). */
-export function audioView(analysis: StoredAnalysis | undefined): AudioView | null {
-  if (analysis === undefined) return null;
-  if (analysis.audio === null) return { error: analysis.error?.reason ?? 'failed', message: analysis.error?.message ?? '' };
-  const { arousal, valence, tempoBpm, loudnessLufs, features } = analysis.audio;
-  return { ...features, arousal, valence, tempoBpm, loudnessLufs };
 }
 
 /** Analyses the library's pending tracks in a child process, with a progress bar on stderr. */
