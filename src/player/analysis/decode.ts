@@ -8,7 +8,7 @@ import { stat } from 'node:fs/promises';
 import type { Clock } from '../../daemon/kernel/clock.js';
 
 /** The analysis' sample rate (Hz). */
-export const SAMPLE_RATE = 22050;
+export const SAMPLE_RATE = 11025;
 
 /** Why a file could not be analysed. */
 export type AnalysisFailure = 'empty' | 'undecodable' | 'no-audio' | 'protected' | 'missing' | 'too-short' | 'timeout';
@@ -198,11 +198,18 @@ export async function decodeExcerpts(
   });
   const result = await run(ffmpegPath, args, excerpts.length, path, options);
   const decoded = result.stdout.map((b) => new Float32Array(b.buffer, b.byteOffset, Math.floor(b.length / 4)).slice());
-  const got = decoded.reduce((s, d) => s + d.length, 0) / SAMPLE_RATE;
-  const wanted = excerpts.reduce((s, e) => s + e.lengthS, 0);
-  // A file cut short or damaged near its end may decode in part with an error: most of it is enough.
-  if (result.code !== 0 && got < wanted / 2)
-    throw await decodeFailure(path, result.stderr, 'ffmpeg cannot decode it (truncated or corrupt)');
+  const got = decoded.reduce((sum, d) => sum + d.length, 0) / SAMPLE_RATE;
+  const wanted = excerpts.reduce((sum, e) => sum + e.lengthS, 0);
+  // A file cut short (or damaged) decodes in part, with or without complaint: most of it is enough.
+  if (got < wanted / 2) {
+    const failure = await decodeFailure(path, result.stderr, 'ffmpeg cannot decode it');
+    if (result.code !== 0 || got === 0) throw failure;
+    throw new AudioAnalysisError(
+      'undecodable',
+      path,
+      `it is truncated or corrupt: ${got.toFixed(1)} s of the ${wanted.toFixed(1)} s expected decode`,
+    );
+  }
   await checkFile(path);
   return decoded;
 }
