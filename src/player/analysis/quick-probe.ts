@@ -5,6 +5,7 @@
  * asks ffprobe, which also says why a file cannot be read.
  */
 import { open } from 'node:fs/promises';
+import type * as MusicMetadata from 'music-metadata';
 
 const TAIL_BYTES = 65_536;
 
@@ -39,7 +40,7 @@ export async function oggDurationS(path: string): Promise<number | null> {
   }
 }
 
-let musicMetadata: Promise<typeof import('music-metadata')> | undefined;
+let musicMetadata: Promise<typeof MusicMetadata> | undefined;
 
 /** The duration (s) when the file's headers tell it and its audio codec is known; else null. */
 export async function quickDurationS(path: string): Promise<number | null> {
