@@ -29,7 +29,10 @@ import {
   type InputSpec,
 } from './music-mood-data.js';
 
-/** The model's inputs: the features and how they enter (log for rates and frequencies). */
+/**
+ * The model's inputs: every number the analysis measures but the lengths (log for rates, frequencies
+ * and flux). No subset is picked by its score: ridge weighs them.
+ */
 export const MODEL_INPUTS: readonly InputSpec[] = [
   { feature: 'loudnessLufs', transform: 'identity' },
   { feature: 'loudnessRangeLu', transform: 'identity' },
@@ -37,9 +40,16 @@ export const MODEL_INPUTS: readonly InputSpec[] = [
   { feature: 'pulseClarity', transform: 'identity' },
   { feature: 'tempoBpm', transform: 'log' },
   { feature: 'spectralCentroidHz', transform: 'log' },
+  { feature: 'spectralSpreadHz', transform: 'log' },
   { feature: 'spectralRolloffHz', transform: 'log' },
   { feature: 'spectralFlatness', transform: 'log' },
   { feature: 'spectralFlux', transform: 'log' },
+  { feature: 'binFlux', transform: 'log' },
+  { feature: 'fluxVariation', transform: 'identity' },
+  { feature: 'lowFlux', transform: 'identity' },
+  { feature: 'highFlux', transform: 'identity' },
+  { feature: 'crestDb', transform: 'identity' },
+  { feature: 'chromaFlux', transform: 'identity' },
   { feature: 'brightness', transform: 'identity' },
   { feature: 'bass', transform: 'identity' },
   { feature: 'lowEnergy', transform: 'identity' },
@@ -50,7 +60,7 @@ export const MODEL_INPUTS: readonly InputSpec[] = [
 ];
 
 /** Bump with every refit that changes the shipped coefficients. */
-const MODEL_VERSION = 1;
+const MODEL_VERSION = 2;
 
 const round = (v: number, digits = 3): number => Math.round(v * 10 ** digits) / 10 ** digits;
 

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { seededRandom } from '../src/daemon/kernel/random.js';
 import { analyzeAudioFile, FEATURES_VERSION, type AudioFeatures } from '../src/player/analysis/analyze-audio.js';
 import {
+  standardise,
   transformFeature,
   type FeatureTransform,
   type LinearOutput,
@@ -156,7 +157,7 @@ export interface RidgeFit {
 
 /**
  * Ridge regression on features standardised with the training rows' mean and deviation (a missing
- * value counts as the mean); `lambda` is per row (the penalty is lambda · n · |w|²).
+ * value counts as the mean; values clipped to ±3 deviations, as the product does); `lambda` is per row (the penalty is lambda · n · |w|²).
  */
 export function fitRidge(x: readonly (number | null)[][], y: readonly number[], specs: readonly InputSpec[], lambda: number): RidgeFit {
   const n = x.length;
@@ -167,7 +168,7 @@ export function fitRidge(x: readonly (number | null)[][], y: readonly number[], 
     const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, values.length)) || 1;
     return { ...spec, mean, std };
   });
-  const z = x.map((row) => row.map((v, j) => (v === null ? 0 : (v - inputs[j]!.mean) / inputs[j]!.std)));
+  const z = x.map((row) => row.map((v, j) => standardise(v, inputs[j]!)));
   const yMean = y.reduce((s, v) => s + v, 0) / n;
   const a = Array.from({ length: p }, (_, i) => Array.from({ length: p }, (_, j) => (i === j ? lambda * n : 0)));
   const b = new Array<number>(p).fill(0);
@@ -182,10 +183,7 @@ export function fitRidge(x: readonly (number | null)[][], y: readonly number[], 
 }
 
 export function predictRidge(fit: RidgeFit, row: readonly (number | null)[]): number {
-  return fit.inputs.reduce((s, input, j) => {
-    const v = row[j];
-    return v === null || v === undefined ? s : s + (fit.weights[j]! * (v - input.mean)) / input.std;
-  }, fit.intercept);
+  return fit.inputs.reduce((s, input, j) => s + fit.weights[j]! * standardise(row[j] ?? null, input), fit.intercept);
 }
 
 function ranks(values: readonly number[]): number[] {

@@ -207,20 +207,24 @@ describe('analyzeAudioFile on bad files', () => {
 
   it('says a file removed while it is analysed is missing', async () => {
     const path = await lavfi('vanishing.wav', 'sine=f=440:r=44100', 5);
-    // ffprobe reads the file, then the file goes before ffmpeg decodes it.
-    const probe = join(dir, 'probe-then-remove.sh');
-    await writeFile(probe, `#!/bin/sh\nffprobe "$@" && rm -f '${path}'\n`);
-    await chmod(probe, 0o755);
-    await expectReason(analyzeAudioFile(path, { ffprobePath: probe }), 'missing', path);
+    // The file is read and planned, then it goes before ffmpeg opens it.
+    const ffmpeg = join(dir, 'remove-then-ffmpeg.sh');
+    await writeFile(ffmpeg, `#!/bin/sh\nrm -f '${path}'\nexec ffmpeg "$@"\n`);
+    await chmod(ffmpeg, 0o755);
+    await expectReason(analyzeAudioFile(path, { ffmpegPath: ffmpeg, ffprobePath: 'ffprobe' }), 'missing', path);
   });
 
-  it('gives up with a timeout when ffprobe never answers, and ends it', async () => {
-    const path = await lavfi('fine.wav', 'sine=f=440:r=44100', 5);
-    const stuck = join(dir, 'stuck.sh');
-    const pidFile = join(dir, 'stuck.pid');
+  it.each(['ffprobe', 'ffmpeg'] as const)('gives up with a timeout when %s never answers, and ends it', async (program) => {
+    // A WAV file named .ogg: its name misleads the quick look at its headers, so ffprobe is asked.
+    const wav = await lavfi(`fine-${program}.wav`, 'sine=f=440:r=44100', 5);
+    const path = program === 'ffprobe' ? join(dir, `odd-${program}.ogg`) : wav;
+    await writeFile(path, await readFile(wav));
+    const stuck = join(dir, `stuck-${program}.sh`);
+    const pidFile = join(dir, `stuck-${program}.pid`);
     await writeFile(stuck, `#!/bin/sh\necho $$ > '${pidFile}'\nexec sleep 600\n`);
     await chmod(stuck, 0o755);
-    await expectReason(analyzeAudioFile(path, { ffprobePath: stuck, timeoutMs: 1000 }), 'timeout', path);
+    const paths = program === 'ffprobe' ? { ffprobePath: stuck } : { ffmpegPath: stuck, ffprobePath: 'ffprobe' };
+    await expectReason(analyzeAudioFile(path, { ...paths, timeoutMs: 1500 }), 'timeout', path);
     const pid = Number(await readFile(pidFile, 'utf8'));
     expect(() => process.kill(pid, 0)).toThrow();
   });

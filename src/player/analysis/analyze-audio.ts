@@ -3,8 +3,9 @@
  * the mood plane with the fitted model. See README.md for what is measured and how well it does.
  */
 import { systemClock, type Clock } from '../../daemon/kernel/clock.js';
-import { AudioAnalysisError, decodeExcerpts, probe, SAMPLE_RATE, type Excerpt } from './decode.js';
+import { AudioAnalysisError, checkFile, decodeExcerpts, probe, SAMPLE_RATE, type Excerpt, type Probe } from './decode.js';
 import { extractFeatures, type AudioFeatures } from './features.js';
+import { quickDurationS } from './quick-probe.js';
 import { loadMusicMoodModel, predict, type MusicMoodModel } from './model.js';
 
 export { AudioAnalysisError, type AnalysisFailure } from './decode.js';
@@ -12,7 +13,7 @@ export type { AudioFeatures } from './features.js';
 export { moodsFromPlane } from './mood-plane.js';
 
 /** The features' own version; ANALYSIS_VERSION combines it with the model's. */
-export const FEATURES_VERSION = 1;
+export const FEATURES_VERSION = 2;
 
 /** Bump when features or the model change: stored analyses of another version are redone. */
 export const ANALYSIS_VERSION: number = FEATURES_VERSION * 1000 + loadMusicMoodModel().version;
@@ -79,11 +80,22 @@ export async function analyzeAudioFile(path: string, options: AnalyzeOptions = {
     deadline: clock.monotonic() + (options.timeoutMs ?? 60_000),
   };
   options.signal?.throwIfAborted();
-  const { durationS } = await probe(path, options.ffprobePath ?? defaultProbePath(ffmpegPath), processOptions);
+  const ffprobe = (): Promise<Probe> => probe(path, options.ffprobePath ?? defaultProbePath(ffmpegPath), processOptions);
+  await checkFile(path);
+  // ffprobe only when the headers do not tell: it costs more to start than an excerpt to measure.
+  const quick = await quickDurationS(path);
+  const { durationS } = quick === null ? await ffprobe() : { durationS: quick };
   if (durationS !== null && durationS < MIN_DURATION_S) {
     throw new AudioAnalysisError('too-short', path, `it lasts ${durationS.toFixed(2)} s, less than ${MIN_DURATION_S} s`);
   }
-  const excerpts = await decodeExcerpts(path, planExcerpts(durationS), ffmpegPath, processOptions);
+  let excerpts: Float32Array[];
+  try {
+    excerpts = await decodeExcerpts(path, planExcerpts(durationS), ffmpegPath, processOptions);
+  } catch (error) {
+    // Not probed yet: ffprobe may say more precisely why (encrypted, no audio stream).
+    if (quick !== null && error instanceof AudioAnalysisError && error.reason === 'undecodable') await ffprobe();
+    throw error;
+  }
   const decodedS = excerpts.reduce((s, e) => s + e.length, 0) / SAMPLE_RATE;
   let features: AudioFeatures;
   try {

@@ -47,7 +47,8 @@ interface RunResult {
   stderr: string;
 }
 
-async function checkFile(path: string): Promise<void> {
+/** Throws `missing` or `empty` (or `undecodable` for what is not a readable file). */
+export async function checkFile(path: string): Promise<void> {
   try {
     const info = await stat(path);
     if (!info.isFile()) throw new AudioAnalysisError('undecodable', path, 'not a regular file');

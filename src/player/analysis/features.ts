@@ -34,10 +34,24 @@ export interface AudioFeatures {
   spectralCentroidHz: number;
   /** Mean frequency below which 85% of the spectrum's magnitude lies (Hz). */
   spectralRolloffHz: number;
+  /** Mean spectral spread around the centroid (Hz). */
+  spectralSpreadHz: number;
   /** Mean spectral flatness, 0 (tonal) … 1 (noise). */
   spectralFlatness: number;
   /** Mean spectral flux of the log band energies (level-independent). */
   spectralFlux: number;
+  /** Mean spectral flux of the log magnitudes bin by bin (notes changing, vibrato; level-independent). */
+  binFlux: number;
+  /** Standard deviation of the band flux relative to its mean (accents against a steady flow). */
+  fluxVariation: number;
+  /** Share of the spectral flux below 300 Hz (kick drums, bass notes). */
+  lowFlux: number;
+  /** Share of the spectral flux above 2 kHz (hi-hats, cymbals, consonants). */
+  highFlux: number;
+  /** Peak to RMS ratio of the excerpts (dB): low for compressed, loud masters. */
+  crestDb: number;
+  /** Mean change of the normalised chroma between frames (how fast the harmony moves). */
+  chromaFlux: number;
   /** Share of the energy above 1500 Hz. */
   brightness: number;
   /** Share of the energy below 150 Hz. */
@@ -87,7 +101,13 @@ function bandEdges(rate: number): number[] {
 interface ExcerptMeasures {
   frames: number;
   centroid: number;
+  spread: number;
   rolloff: number;
+  highFlux: number;
+  lowFlux: number;
+  binFlux: number;
+  peak: number;
+  rms: number;
   flatness: number;
   brightness: number;
   bass: number;
@@ -114,6 +134,17 @@ function measureExcerpt(samples: Float32Array, rate: number, fft: Fft, window: F
   for (let i = 0; i < samples.length; i++) sumSquares += samples[i]! * samples[i]!;
   const level = Math.sqrt(sumSquares / Math.max(1, samples.length)) || 1;
   let centroidSum = 0;
+  let spreadSum = 0;
+  let fluxAll = 0;
+  let fluxHigh = 0;
+  let fluxLow = 0;
+  let binFluxSum = 0;
+  const lowBand = edges.findIndex((e) => (e * rate) / FRAME >= 300);
+  const logBins = new Float64Array(bins);
+  const previousLogBins = new Float64Array(bins);
+  const highBand = edges.findIndex((e) => (e * rate) / FRAME >= 2000);
+  let peak = 0;
+  for (let i = 0; i < samples.length; i++) peak = Math.max(peak, Math.abs(samples[i]!));
   let rolloffSum = 0;
   let flatnessSum = 0;
   let zcrSum = 0;
@@ -127,6 +158,7 @@ function measureExcerpt(samples: Float32Array, rate: number, fft: Fft, window: F
     let energy = 0;
     let magnitudeSum = 0;
     let weighted = 0;
+    let weighted2 = 0;
     let logSum = 0;
     for (let k = 1; k < bins; k++) {
       const p = power[k]!;
@@ -134,6 +166,7 @@ function measureExcerpt(samples: Float32Array, rate: number, fft: Fft, window: F
       const m = Math.sqrt(p);
       magnitudeSum += m;
       weighted += m * k;
+      weighted2 += m * k * k;
       logSum += Math.log(p + 1e-12);
       if (k >= brightBin) brightEnergy += p;
       if (k < bassBin) bassEnergy += p;
@@ -148,19 +181,37 @@ function measureExcerpt(samples: Float32Array, rate: number, fft: Fft, window: F
     }
     rms[f] = Math.sqrt(frameSquares / FRAME);
     const scale = 1 / (level * level * FRAME);
+    let binFlux = 0;
+    for (let k = 1; k < bins; k++) {
+      const l = Math.log1p(100 * power[k]! * scale);
+      if (f > 0) binFlux += Math.max(0, l - previousLogBins[k]!);
+      logBins[k] = l;
+    }
+    previousLogBins.set(logBins);
+    binFluxSum += binFlux / (bins - 1);
     for (let b = 0; b < bands; b++) {
       let e = 0;
       for (let k = edges[b]!; k < edges[b + 1]!; k++) e += power[k]!;
       current[b] = Math.log1p(100 * e * scale);
     }
     let flux = 0;
-    if (f > 0) for (let b = 0; b < bands; b++) flux += Math.max(0, current[b]! - previous[b]!);
+    if (f > 0) {
+      for (let b = 0; b < bands; b++) {
+        const rise = Math.max(0, current[b]! - previous[b]!);
+        flux += rise;
+        if (highBand >= 0 && b >= highBand) fluxHigh += rise;
+        if (b < lowBand) fluxLow += rise;
+      }
+    }
+    fluxAll += flux;
     previous.set(current);
     envelope[f] = flux;
     // Frames of near silence say nothing about the spectrum's shape.
     if (rms[f]! > 1e-4) {
       voiced++;
-      centroidSum += ((weighted / magnitudeSum) * rate) / FRAME;
+      const centroidBin = weighted / magnitudeSum;
+      centroidSum += (centroidBin * rate) / FRAME;
+      spreadSum += (Math.sqrt(Math.max(0, weighted2 / magnitudeSum - centroidBin * centroidBin)) * rate) / FRAME;
       let running = 0;
       let k = 1;
       for (; k < bins; k++) {
@@ -185,6 +236,12 @@ function measureExcerpt(samples: Float32Array, rate: number, fft: Fft, window: F
   return {
     frames,
     centroid: voiced > 0 ? centroidSum / voiced : 0,
+    spread: voiced > 0 ? spreadSum / voiced : 0,
+    highFlux: fluxAll > 0 ? fluxHigh / fluxAll : 0,
+    lowFlux: fluxAll > 0 ? fluxLow / fluxAll : 0,
+    binFlux: frames > 1 ? binFluxSum / (frames - 1) : 0,
+    peak,
+    rms: level,
     rolloff: voiced > 0 ? rolloffSum / voiced : 0,
     flatness: voiced > 0 ? flatnessSum / voiced : 0,
     brightness: totalEnergy > 0 ? brightEnergy / totalEnergy : 0,
@@ -222,6 +279,7 @@ function smooth(envelope: Float64Array): Float64Array {
 }
 
 interface Pulse {
+  fluxVariation: number;
   tempoBpm: number | null;
   pulseClarity: number;
   onsetRate: number;
@@ -235,9 +293,13 @@ function measurePulse(envelopes: readonly Float64Array[], fps: number): Pulse {
   let onsets = 0;
   let seconds = 0;
   let fluxSum = 0;
+  let fluxSquares = 0;
   let fluxFrames = 0;
   for (const raw of envelopes) {
-    for (const v of raw) fluxSum += v;
+    for (const v of raw) {
+      fluxSum += v;
+      fluxSquares += v * v;
+    }
     fluxFrames += raw.length;
     const e = smooth(detrend(raw));
     let mean = 0;
@@ -252,7 +314,9 @@ function measurePulse(envelopes: readonly Float64Array[], fps: number): Pulse {
     onsets += countOnsets(e, fps);
     seconds += raw.length / fps;
   }
-  if (!(ac[0]! > 0)) return { tempoBpm: null, pulseClarity: 0, onsetRate: 0, flux: 0 };
+  const fluxMean = fluxFrames > 0 ? fluxSum / fluxFrames : 0;
+  const fluxVariation = fluxMean > 0 ? Math.sqrt(Math.max(0, fluxSquares / fluxFrames - fluxMean * fluxMean)) / fluxMean : 0;
+  if (!(ac[0]! > 0)) return { fluxVariation, tempoBpm: null, pulseClarity: 0, onsetRate: 0, flux: 0 };
   let bestLag = 0;
   let bestScore = -Infinity;
   let clarity = 0;
@@ -276,6 +340,7 @@ function measurePulse(envelopes: readonly Float64Array[], fps: number): Pulse {
   const tempo = (60 * fps) / (bestLag + shift);
   const pulseClarity = Math.max(0, Math.min(1, clarity));
   return {
+    fluxVariation,
     tempoBpm: pulseClarity >= STEADY_PULSE ? tempo : null,
     pulseClarity,
     onsetRate: seconds > 0 ? onsets / seconds : 0,
@@ -305,6 +370,7 @@ function countOnsets(envelope: Float64Array, fps: number): number {
 }
 
 interface Tonality {
+  chromaFlux: number;
   key: string;
   mode: string;
   modeStrength: number;
@@ -338,14 +404,34 @@ function measureTonality(excerpts: readonly Float32Array[], rate: number): Tonal
     const midi = 69 + 12 * Math.log2((k * rate) / CHROMA_FRAME / 440);
     pitchClass[k] = ((Math.round(midi) % 12) + 12) % 12;
   }
+  const frameChroma = new Float64Array(12);
+  const previousChroma = new Float64Array(12);
+  let chromaChange = 0;
+  let changes = 0;
   for (const samples of excerpts) {
+    let hasPrevious = false;
     for (let offset = 0; offset + CHROMA_FRAME <= samples.length; offset += CHROMA_FRAME) {
       fft.powerSpectrum(samples, offset, window, power);
       let frame = 0;
       for (let k = lowBin; k <= highBin; k++) frame += power[k]!;
       if (!(frame > 0)) continue;
       // Each frame counts alike, whatever its level; magnitudes (not powers) soften loud partials.
-      for (let k = lowBin; k <= highBin; k++) chroma[pitchClass[k]!]! += Math.sqrt(power[k]! / frame);
+      frameChroma.fill(0);
+      for (let k = lowBin; k <= highBin; k++) frameChroma[pitchClass[k]!]! += Math.sqrt(power[k]! / frame);
+      let norm = 0;
+      for (let c = 0; c < 12; c++) {
+        chroma[c]! += frameChroma[c]!;
+        norm += frameChroma[c]!;
+      }
+      for (let c = 0; c < 12; c++) frameChroma[c] = frameChroma[c]! / norm;
+      if (hasPrevious) {
+        let change = 0;
+        for (let c = 0; c < 12; c++) change += Math.abs(frameChroma[c]! - previousChroma[c]!);
+        chromaChange += change / 2;
+        changes++;
+      }
+      previousChroma.set(frameChroma);
+      hasPrevious = true;
     }
   }
   let bestMajor = -1;
@@ -367,6 +453,7 @@ function measureTonality(excerpts: readonly Float32Array[], rate: number): Tonal
   }
   const isMajor = bestMajor >= bestMinor;
   return {
+    chromaFlux: changes > 0 ? chromaChange / changes : 0,
     key: isMajor ? `${PITCH_NAMES[majorKey]} major` : `${PITCH_NAMES[minorKey]} minor`,
     mode: isMajor ? 'major' : 'minor',
     modeStrength: bestMajor - bestMinor,
@@ -402,9 +489,15 @@ export function extractFeatures(excerpts: readonly Float32Array[], rate: number,
     loudnessLufs: loudness.integratedLufs,
     loudnessRangeLu: loudness.rangeLu,
     spectralCentroidHz: average((m) => m.centroid),
+    spectralSpreadHz: average((m) => m.spread),
     spectralRolloffHz: average((m) => m.rolloff),
     spectralFlatness: average((m) => m.flatness),
     spectralFlux: pulse.flux,
+    binFlux: average((m) => m.binFlux),
+    fluxVariation: pulse.fluxVariation,
+    lowFlux: average((m) => m.lowFlux),
+    highFlux: average((m) => m.highFlux),
+    crestDb: 20 * Math.log10(Math.max(...measures.map((m) => m.peak), 1e-9) / Math.max(Math.sqrt(average((m) => m.rms * m.rms)), 1e-9)),
     brightness: average((m) => m.brightness),
     bass: average((m) => m.bass),
     lowEnergy: average((m) => m.lowEnergy),

@@ -47,12 +47,21 @@ export function transformFeature(features: Readonly<AudioFeatures>, input: Pick<
   return input.transform === 'log' ? Math.log(Math.max(value, 1e-6)) : value;
 }
 
+/**
+ * Standardised values are clipped to ±Z_CLIP, so that music unlike anything in the training set
+ * (a pure tone, a click track) cannot push the prediction off the plane through one feature.
+ */
+export const Z_CLIP = 3;
+
+/** The standardised, clipped value of a transformed feature (0, the mean, when missing). */
+export function standardise(value: number | null, input: Pick<ModelInput, 'mean' | 'std'>): number {
+  if (value === null || !(input.std > 0)) return 0;
+  return Math.max(-Z_CLIP, Math.min(Z_CLIP, (value - input.mean) / input.std));
+}
+
 /** Raw (unmapped) predictions; `arousal`/`valence` of `predict` are these mapped to the plane. */
 export function predictRaw(model: MusicMoodModel, features: Readonly<AudioFeatures>): { arousal: number; valence: number } {
-  const z = model.inputs.map((input) => {
-    const value = transformFeature(features, input);
-    return value === null || !(input.std > 0) ? 0 : (value - input.mean) / input.std;
-  });
+  const z = model.inputs.map((input) => standardise(transformFeature(features, input), input));
   const raw = (out: LinearOutput): number => out.intercept + out.weights.reduce((s, w, i) => s + w * z[i]!, 0);
   return { arousal: raw(model.arousal), valence: raw(model.valence) };
 }
