@@ -438,7 +438,7 @@ export class MbAdminLibrary extends LitElement {
     const text = running
       ? `Listening to the music: ${done} of ${total} tracks${failed > 0 ? `, ${failed} could not be analysed` : ''}`
       : `Music analysed: ${done - failed} of ${total} tracks${failed > 0 ? `; ${failed} could not be (the log says why)` : ''}`;
-    return html`<div class="progress analysis" data-analysing=${running}>
+    return html`<div class="analysis" data-analysing=${running}>
       ${
         running
           ? html`<progress aria-label="Analysing the music" aria-valuetext=${text} max=${Math.max(total, 1)} value=${done}></progress>`
