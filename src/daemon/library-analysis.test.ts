@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -94,7 +94,7 @@ const timesEach = (): Record<string, number> =>
     {},
   );
 
-describe('analysis of the library', () => {
+describe('analysis of the library', { timeout: 90_000 }, () => {
   it('runs in a child process (not the daemon), goes on after that process is killed, and analyses no file twice', async () => {
     const store = open();
     await scan(store);
@@ -175,10 +175,13 @@ describe('analysis of the library', () => {
     const junk = await makeCorruptFile(music, 'junk.flac');
     const text = join(music, 'notes.mp3');
     await writeFile(text, 'these are not the tracks you are looking for\n'.repeat(200));
+    // Cut off at 40%: the length its header promises cannot be decoded.
+    const truncated = await makeTone(music, { file: 'truncated.flac', hz: 500, seconds: 30 });
+    await truncate(truncated, Math.floor(((await stat(truncated)).size * 4) / 10));
     const leaving = join(music, 'leaving.flac');
     await makeTone(music, { file: 'leaving.flac', hz: 300, seconds: 3 });
     const ids = Object.fromEntries(
-      [empty, junk, text, leaving].map((uri) => [
+      [empty, junk, text, truncated, leaving].map((uri) => [
         uri.slice(music.length + 1),
         store.tracks.upsert({ uri, title: uri, fileSize: 1, fileMtimeMs: 1 }).id,
       ]),
@@ -196,8 +199,9 @@ describe('analysis of the library', () => {
       ['junk.flac', 'undecodable'],
       ['leaving.flac', 'missing'],
       ['notes.mp3', 'undecodable'],
+      ['truncated.flac', 'undecodable'],
     ]);
-    expect(warned.map((w) => w.path).sort()).toEqual([empty, junk, leaving, text].sort());
+    expect(warned.map((w) => w.path).sort()).toEqual([empty, junk, leaving, text, truncated].sort());
     for (const [file, id] of Object.entries(ids)) {
       expect(store.tracks.get(id)?.missing, file).toBe(false);
       expect(store.analyses.get(id)?.error?.reason, file).toBeTypeOf('string');
