@@ -13,7 +13,7 @@ export type { AudioFeatures } from './features.js';
 export { moodsFromPlane } from './mood-plane.js';
 
 /** The features' own version; ANALYSIS_VERSION combines it with the model's. */
-export const FEATURES_VERSION = 2;
+export const FEATURES_VERSION = 3;
 
 /** Bump when features or the model change: stored analyses of another version are redone. */
 export const ANALYSIS_VERSION: number = FEATURES_VERSION * 1000 + loadMusicMoodModel().version;
@@ -44,13 +44,13 @@ export interface AnalyzeOptions {
 /** Files shorter than this (s) are not analysed (reason `too-short`). */
 export const MIN_DURATION_S = 1;
 /** Length of each excerpt (s). */
-export const EXCERPT_S = 20;
+export const EXCERPT_S = 15;
 /** Files up to this long (s) are analysed whole. */
 const WHOLE_UP_TO_S = 35;
 
 /**
  * The excerpts of a file `durationS` long: the whole of a short file; otherwise one, two or three
- * 20 s windows spread across it (at 1/4, 1/2 and 3/4 of a long song, away from intro and outro).
+ * 15 s windows spread across it (at 1/4, 1/2 and 3/4 of a long song, away from intro and outro).
  */
 export function planExcerpts(durationS: number | null): Excerpt[] {
   if (durationS === null) return [{ startS: 0, lengthS: WHOLE_UP_TO_S }];

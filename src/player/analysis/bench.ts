@@ -113,7 +113,7 @@ export async function benchMusic(options: { dir?: string; tracks: number; ffmpeg
       tracks: analysed,
       meanDurationS,
       cpuPerTrackS: { node, children, total },
-      // The analysis reads at most three 20 s excerpts: a long song costs what a 4-minute one does.
+      // The analysis reads at most three 15 s excerpts: a long song costs what a 4-minute one does.
       cpuPer4MinS: meanDurationS >= 90 ? total : (total * 240) / Math.max(meanDurationS, 1),
       library2000S: { here: 2000 * total, pi4: 2000 * total * PI4_FACTOR },
       budgetS: BUDGET_S,
