@@ -23,8 +23,9 @@ say() { printf '\033[1mmoodbox setup:\033[0m %s\n' "$*" >&2; }
 
 # --- Debian packages -------------------------------------------------------------------------
 # Run time: OpenCV (face detection; its headers for the native binding), the Haar cascades, mpv,
-# libusb for the RFID reader; build: a C++ toolchain for the native modules, sox for the demo music.
-packages=(nodejs npm libopencv-dev opencv-data mpv libusb-1.0-0 g++ make python3 pkg-config sox libsox-fmt-base)
+# libusb for the RFID reader, ffmpeg to hear the music (audio analysis); build: a C++ toolchain for the
+# native modules, sox for the demo music.
+packages=(nodejs npm libopencv-dev opencv-data mpv libusb-1.0-0 ffmpeg g++ make python3 pkg-config sox libsox-fmt-base)
 # Tests: sox and ffmpeg make test audio and camera clips, Chromium drives the screens,
 # systemd-analyze checks the units, numpy and onnx test the model quantizer, a private PulseAudio
 # null sink lets the end-to-end tests hear what mpv plays, Jinja2 renders Home Assistant's templates.

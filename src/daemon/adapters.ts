@@ -18,6 +18,9 @@ import { HidRfidReader, nodeHidBackend } from './rfid/hid-rfid-reader.js';
 import { INSTALL_DIR } from './version.js';
 import { audioOutputArgs, resolveAudioOutput, snapcastPipe } from '../player/audio-output.js';
 import { MpvPlayer } from '../player/mpv-player.js';
+import { ANALYSIS_VERSION, moodsFromPlane } from '../player/analysis/analyze-audio.js';
+import { ForkedAnalysisWorker } from '../player/library/analysis-worker.js';
+import { LibraryAnalyzer, type AnalysisStore } from '../player/library/library-analyzer.js';
 
 /** The bundled demo camera: a looped clip of faces whose expressions change. */
 export const DEMO_CAMERA = 'demo/camera.mp4';
@@ -25,6 +28,17 @@ export const DEMO_CAMERA = 'demo/camera.mp4';
 /** A path from the configuration: relative ones start at the install folder. */
 export function installPath(path: string): string {
   return isAbsolute(path) ? path : resolve(INSTALL_DIR, path);
+}
+
+/**
+ * The analysis of the library: in a child process (niced, its own heap bound), so the daemon's
+ * memory stays as it is while a library is analysed.
+ */
+export function libraryAnalyzer(store: AnalysisStore, deps: { clock: Clock; log?: Pick<Logger, 'info' | 'warn'> }): LibraryAnalyzer {
+  return new LibraryAnalyzer(
+    { store, worker: new ForkedAnalysisWorker(), clock: deps.clock, moodsFromPlane, ...(deps.log === undefined ? {} : { log: deps.log }) },
+    { version: ANALYSIS_VERSION },
+  );
 }
 
 /** mpv, with the configured output, arguments and volume limits. */

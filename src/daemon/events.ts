@@ -30,6 +30,17 @@ export interface LibraryScanState {
   /** Tracks in the library. */
   readonly tracks: number;
   readonly lastScan: LibraryScanSummary | null;
+  /** The analysis of the local files (after a scan, and at start for what is left). */
+  readonly analysis: LibraryAnalysisState;
+}
+
+/** How far the analysis of the library is: files done (analysed or failed) of those to do in this run. */
+export interface LibraryAnalysisState {
+  readonly running: boolean;
+  readonly done: number;
+  readonly total: number;
+  /** Of `done`, files that could not be analysed (each logged with its reason). */
+  readonly failed: number;
 }
 
 /** What is playing and what comes next, as the music director decided it. */
@@ -71,7 +82,7 @@ export type MoodboxEvents = {
    * The tracks changed (a scan found changes, an admin edited mood tags, a station was added, removed,
    * failed or is tried again): picks come from the new library.
    */
-  libraryChanged: { readonly tracks: number; readonly why: 'scan' | 'edit' | 'stations' };
+  libraryChanged: { readonly tracks: number; readonly why: 'scan' | 'edit' | 'stations' | 'analysis' };
   /** Someone signed in at the kiosk (PIN or card). Owner: kiosk presence. */
   personSignedIn: { readonly user: KioskUser };
   /** The kiosk went back to guest mode. */

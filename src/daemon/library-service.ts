@@ -1,22 +1,35 @@
-import type { LibraryScanState, MoodboxBus } from './events.js';
+import type { LibraryAnalysisState, LibraryScanState, MoodboxBus } from './events.js';
 import type { Clock } from './kernel/clock.js';
 import { MoodboxError } from './kernel/errors.js';
 import type { Log } from './kernel/log.js';
 import type { Service, ServiceHealth } from './kernel/lifecycle.js';
+import type { AnalysisProgress, AnalysisReport } from '../player/library/library-analyzer.js';
 import type { ScanProgress, ScanReport } from '../player/library/scanner.js';
 
 /** Progress is pushed to the UIs at most this often (ms). */
 const PROGRESS_EVERY_MS = 200;
 /** Files that could not be read, listed in the state (the full list is in the log). */
 const FAILED_SHOWN = 20;
+/** While analysing, the music picks from the new moods after this many tracks' moods changed (and at the end). */
+const RELOAD_EVERY_CHANGES = 100;
+const NOT_ANALYSING: LibraryAnalysisState = { running: false, done: 0, total: 0, failed: 0 };
 
 /** The scanner as the library service drives it (`LibraryScanner` fits). */
 export interface Scanner {
   scan(dir: string, options?: { signal?: AbortSignal; onProgress?: (progress: ScanProgress) => void }): Promise<ScanReport>;
 }
 
+/** The analysis of the library as the library service drives it (`LibraryAnalyzer` fits). */
+export interface Analyzer {
+  /** How many files a run would analyse now. */
+  pendingCount(options?: { force?: boolean }): number;
+  analyze(options?: { force?: boolean; signal?: AbortSignal; onProgress?: (progress: AnalysisProgress) => void }): Promise<AnalysisReport>;
+}
+
 export interface LibraryServiceDeps {
   scanner: Scanner;
+  /** Analyses the local files after each scan (and at start what is left); left out, none is. */
+  analyzer?: Analyzer | undefined;
   clock: Clock;
   log: Log;
   bus: MoodboxBus;
@@ -40,7 +53,11 @@ export class LibraryService implements Service {
   #abort: AbortController | undefined;
   #lastProgressAt = Number.NEGATIVE_INFINITY;
   #lastError: string | undefined;
-  #state: LibraryScanState = { scanning: false, done: 0, total: 0, tracks: 0, lastScan: null };
+  #analysis: Promise<AnalysisReport | undefined> | undefined;
+  #analysisAbort: AbortController | undefined;
+  #again: Promise<AnalysisReport | undefined> | undefined;
+  #isAgainForced = false;
+  #state: LibraryScanState = { scanning: false, done: 0, total: 0, tracks: 0, lastScan: null, analysis: NOT_ANALYSING };
 
   constructor(deps: LibraryServiceDeps, options: { scanAtStart: boolean }) {
     this.#deps = deps;
@@ -49,22 +66,108 @@ export class LibraryService implements Service {
 
   async start(): Promise<void> {
     this.#publish({ scanning: false, done: 0, total: 0 });
+    // A scan analyses what it finds; without one, what an earlier run left is analysed now.
     if (this.#scanAtStart) this.scan().catch(() => undefined);
+    else this.analyze().catch(() => undefined);
   }
 
   async stop(): Promise<void> {
     this.#abort?.abort(new Error('Moodbox is stopping'));
+    this.#analysisAbort?.abort(new Error('Moodbox is stopping'));
     await this.#scan?.catch(() => undefined);
+    await this.#analysis?.catch(() => undefined);
+    this.#analysisAbort?.abort(new Error('Moodbox is stopping'));
+    await this.#again?.catch(() => undefined);
   }
 
   health(): ServiceHealth {
     const count = this.#deps.count();
     if (this.#lastError !== undefined) return { status: 'degraded', detail: this.#lastError };
-    return { status: 'ready', detail: `${count} ${count === 1 ? 'track' : 'tracks'}${this.#scan === undefined ? '' : ', scanning'}` };
+    const doing = this.#scan !== undefined ? ', scanning' : this.#analysis !== undefined ? ', analysing' : '';
+    return { status: 'ready', detail: `${count} ${count === 1 ? 'track' : 'tracks'}${doing}` };
   }
 
   get isScanning(): boolean {
     return this.#scan !== undefined;
+  }
+
+  get isAnalysing(): boolean {
+    return this.#analysis !== undefined;
+  }
+
+  /**
+   * Analyses the local files not analysed yet (with `force`, all of them) in the background, one at
+   * a time in a child process; resolves with its report, or undefined without an analyzer. A run
+   * already going is joined (a forced request waits for it and then runs again).
+   */
+  analyze(options: { force?: boolean } = {}): Promise<AnalysisReport | undefined> {
+    const analyzer = this.#deps.analyzer;
+    if (analyzer === undefined) return Promise.resolve(undefined);
+    if (this.#analysis !== undefined) {
+      // Files a scan found (or a forced run) are done in one more run once this one ends.
+      this.#isAgainForced ||= options.force === true;
+      this.#again ??= this.#analysis
+        .catch(() => undefined)
+        .then(() => {
+          const force = this.#isAgainForced;
+          this.#again = undefined;
+          this.#isAgainForced = false;
+          return this.analyze({ force });
+        });
+      return this.#again;
+    }
+    this.#analysis = this.#runAnalysis(analyzer, options.force === true).finally(() => {
+      this.#analysis = undefined;
+      this.#analysisAbort = undefined;
+    });
+    return this.#analysis;
+  }
+
+  async #runAnalysis(analyzer: Analyzer, force: boolean): Promise<AnalysisReport> {
+    // Nothing new: the state keeps showing the last run.
+    if (analyzer.pendingCount({ force }) === 0) return { total: 0, analysed: 0, failed: [], moodsChanged: 0, stopped: false, ms: 0 };
+    const abort = new AbortController();
+    this.#analysisAbort = abort;
+    let changedSinceReload = 0;
+    this.#publishAnalysis({ running: true, done: 0, total: 0, failed: 0 });
+    try {
+      const report = await analyzer.analyze({
+        force,
+        signal: abort.signal,
+        onProgress: (p) => {
+          this.#progressAnalysis(p);
+          changedSinceReload++;
+          if (changedSinceReload >= RELOAD_EVERY_CHANGES) {
+            changedSinceReload = 0;
+            this.#deps.bus.emit('libraryChanged', { tracks: this.#deps.count(), why: 'analysis' });
+          }
+        },
+      });
+      this.#publishAnalysis({
+        running: false,
+        done: report.analysed + report.failed.length,
+        total: report.total,
+        failed: report.failed.length,
+      });
+      if (report.moodsChanged > 0) this.#deps.bus.emit('libraryChanged', { tracks: this.#deps.count(), why: 'analysis' });
+      return report;
+    } catch (err) {
+      this.#deps.log.error({ err }, 'cannot analyse the library');
+      this.#publishAnalysis({ ...this.#state.analysis, running: false });
+      throw err;
+    }
+  }
+
+  #progressAnalysis(p: AnalysisProgress): void {
+    const now = this.#deps.clock.monotonic();
+    if (now - this.#lastProgressAt < PROGRESS_EVERY_MS && p.done < p.total) return;
+    this.#lastProgressAt = now;
+    this.#publishAnalysis({ running: true, done: p.done, total: p.total, failed: p.failed });
+  }
+
+  #publishAnalysis(analysis: LibraryAnalysisState): void {
+    this.#state = { ...this.#state, analysis };
+    this.#deps.bus.emit('libraryScanChanged', this.#state);
   }
 
   /** The library and its scan now. */
@@ -145,10 +248,11 @@ export class LibraryService implements Service {
     if (reports.some((r) => r.added + r.updated + r.missing > 0) || reports.some((r) => r.sidecar !== undefined)) {
       this.#deps.bus.emit('libraryChanged', { tracks: this.#deps.count(), why: 'scan' });
     }
+    if (!abort.signal.aborted) this.analyze().catch(() => undefined);
     return reports;
   }
 
-  #progress(progress: Omit<LibraryScanState, 'tracks' | 'lastScan'> & { folder: string }): void {
+  #progress(progress: Pick<LibraryScanState, 'scanning' | 'done' | 'total'> & { folder: string }): void {
     const now = this.#deps.clock.monotonic();
     if (now - this.#lastProgressAt < PROGRESS_EVERY_MS && progress.done < progress.total) return;
     this.#lastProgressAt = now;
@@ -162,6 +266,7 @@ export class LibraryService implements Service {
       total: state.total,
       tracks: this.#deps.count(),
       lastScan: state.lastScan ?? this.#state.lastScan,
+      analysis: this.#state.analysis,
     };
     this.#deps.bus.emit('libraryScanChanged', this.#state);
   }

@@ -1,6 +1,6 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cameraParts, installPath, mpvPlayer, mqttConnection, rfidReader } from './adapters.js';
+import { cameraParts, installPath, libraryAnalyzer, mpvPlayer, mqttConnection, rfidReader } from './adapters.js';
 import { ensureDemoAdmin } from './auth/demo-admin.js';
 import { coversDir } from './commands/library-command.js';
 import { LiveConfig } from './config/live-config.js';
@@ -127,6 +127,7 @@ export async function runDaemon(options: {
           { store, tags: new MusicMetadataTagReader(), clock, log: log.child({ module: 'library' }) },
           { coversDir: coversDir(config) },
         ),
+        analyzer: config.library.analyze ? libraryAnalyzer(store, { clock, log: log.child({ module: 'analysis' }) }) : undefined,
         rfid: await rfidReader(config, { clock }),
         camera: await cameraParts(config, { clock, log }),
         mqtt: mqttConnection(config, { log, env: options.env }),

@@ -8,7 +8,7 @@ import type { MoodboxBus } from './events.js';
 import type { Clock } from './kernel/clock.js';
 import { Lifecycle, type Service, type ServiceHealth } from './kernel/lifecycle.js';
 import type { Random } from './kernel/random.js';
-import { LibraryService, type Scanner } from './library-service.js';
+import { LibraryService, type Analyzer, type Scanner } from './library-service.js';
 import type { Logger } from './logging.js';
 import { MusicDirector } from './music-director.js';
 import { mqttServices, type MqttParts } from './mqtt/mqtt-services.js';
@@ -50,6 +50,8 @@ export interface MoodboxDeps {
   settings: LiveConfig;
   player: Player & Service;
   scanner: Scanner;
+  /** Analyses the local files after each scan, in a child process; left out, none is. */
+  analyzer?: Analyzer | undefined;
   /** The RFID reader, when the configuration turns it on. */
   rfid?: (RfidReader & Service) | undefined;
   /** The camera, unless the configuration turns it off. */
@@ -160,6 +162,7 @@ export class Moodbox implements MoodboxCore {
     this.library = new LibraryService(
       {
         scanner: stationsScanner(deps.scanner, this.stations),
+        analyzer: deps.analyzer,
         clock,
         log: log.child({ module: 'library' }),
         bus,

@@ -180,6 +180,8 @@ export class Sampler {
       if (inWindow && i !== undefined) mask[i] = 1;
     });
     for (const i of chosen) mask[i] = 1;
+    // Near-silent tracks are never picked, however loose the pass.
+    for (const i of this.#index.nearSilent) mask[i] = 1;
   }
 
   /**

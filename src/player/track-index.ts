@@ -6,9 +6,18 @@ export interface CandidateTrack {
   artist: string;
   /** ISO 639 code or name as tagged; empty when unknown. */
   language: string;
-  /** Weights in (0, 1]. */
-  moods: ReadonlyArray<{ mood: string; weight: number }>;
+  /** Weights in (0, 1]; `origin` as stored (`audio` for moods placed from the analysis). */
+  moods: ReadonlyArray<{ mood: string; weight: number; origin?: string }>;
+  /**
+   * Where the analysis placed the track, and its measured loudness (LUFS); null or left out when
+   * it was not analysed. The point is used while the track's moods are the analysis's (a person's
+   * moods win); a near-silent track is never picked.
+   */
+  audio?: { valence: number; arousal: number; loudnessLufs: number | null } | null;
 }
+
+/** A track measured quieter than this (LUFS, integrated) is near-silent: never picked by the recommender (it can still be tapped). */
+export const NEAR_SILENT_LUFS = -45;
 
 /** A typed array handed out for reading only: the index is shared by every recommendation. */
 export type ReadonlyTypedArray<T extends Int32Array | Float32Array> = Readonly<Omit<T, 'set' | 'fill' | 'copyWithin' | 'reverse' | 'sort'>>;
@@ -58,6 +67,8 @@ export class TrackIndex {
   readonly moodNames: readonly string[];
   /** Tracks by mood name. */
   readonly postings: ReadonlyMap<string, Posting>;
+  /** Positions of near-silent tracks (measured below `NEAR_SILENT_LUFS`): never picked. */
+  readonly nearSilent: ReadonlyTypedArray<Int32Array>;
   /** Every position, 0 … size−1. */
   readonly all: ReadonlyTypedArray<Int32Array>;
   /** Placed tracks by grid cell (CSR): those of cell c are `cellTracks[cellStart[c] … cellStart[c+1])`, c = column × GRID + row. */
@@ -86,6 +97,7 @@ export class TrackIndex {
     const moodIds = new Map<string, number>();
     const moodNames: string[] = [];
     const lists = new Map<string, { idx: number[]; weight: number[] }>();
+    const quiet: number[] = [];
     tracks.forEach((track, i) => {
       ids[i] = track.id;
       byId.set(track.id, i);
@@ -111,10 +123,16 @@ export class TrackIndex {
           placed += weight;
         }
       }
-      if (placed > 0) {
+      const heard = track.audio;
+      if (heard != null && track.moods.some((m) => m.origin === 'audio')) {
+        // What was measured, not the mean of the moods it was turned into.
+        valence[i] = heard.valence;
+        arousal[i] = heard.arousal;
+      } else if (placed > 0) {
         valence[i] = v / placed;
         arousal[i] = a / placed;
       }
+      if (heard?.loudnessLufs != null && heard.loudnessLufs < NEAR_SILENT_LUFS) quiet.push(i);
     });
     const postings = new Map<string, Posting>();
     for (const [mood, list] of lists) {
@@ -150,6 +168,7 @@ export class TrackIndex {
     this.topMoodId = topMoodId;
     this.moodNames = Object.freeze(moodNames);
     this.postings = postings;
+    this.nearSilent = Int32Array.from(quiet);
     this.all = Int32Array.from({ length: n }, (_, i) => i);
     this.cellStart = cellStart;
     this.cellTracks = cellTracks;

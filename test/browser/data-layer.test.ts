@@ -45,7 +45,7 @@ const STATE: StateSnapshot = {
   suggestions: [],
   session: { user: null, notice: null },
   services: [],
-  library: { scanning: false, done: 0, total: 0, tracks: 0, lastScan: null },
+  library: { scanning: false, done: 0, total: 0, tracks: 0, lastScan: null, analysis: { running: false, done: 0, total: 0, failed: 0 } },
 };
 
 describe('ApiClient (the UI data layer) on a fake socket', () => {

@@ -50,7 +50,7 @@ function snapshot(): StateSnapshot {
     suggestions: SUGGESTIONS,
     session: { user: { id: 7, name: 'Ada' }, notice: null },
     services: [],
-    library: { scanning: false, done: 0, total: 0, tracks: 0, lastScan: null },
+    library: { scanning: false, done: 0, total: 0, tracks: 0, lastScan: null, analysis: { running: false, done: 0, total: 0, failed: 0 } },
   };
 }
 

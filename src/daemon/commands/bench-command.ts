@@ -39,6 +39,28 @@ export function registerBench(program: Command): void {
       },
     );
   bench
+    .command('music')
+    .description(
+      'CPU time of the music analysis (Moodbox + ffprobe/ffmpeg) per track and per 4-minute song; 2,000 tracks here and on a Pi 4',
+    )
+    .option('--json', 'print one JSON object')
+    .option('--dir <folder>', 'analyse the audio files of this folder (default: 4-minute songs made with ffmpeg)')
+    .option(
+      '--tracks <n>',
+      'how many tracks',
+      (v) => {
+        if (!(Number.isInteger(Number(v)) && Number(v) >= 1))
+          throw new RangeError(`Expected \`--tracks\` to be a whole number, at least 1, got \`${v}\``);
+        return Number(v);
+      },
+      8,
+    )
+    .action(async (opts: { json?: boolean; dir?: string; tracks: number }) => {
+      const { benchMusic, formatMusicBench } = await import('../../player/analysis/bench.js');
+      const report = await benchMusic({ tracks: opts.tracks, ...(opts.dir === undefined ? {} : { dir: opts.dir }) });
+      process.stdout.write(opts.json === true ? `${JSON.stringify(report)}\n` : `${formatMusicBench(report)}\n`);
+    });
+  bench
     .command('e2e')
     .description(
       'the whole appliance on a clip of a face flipping between happy and sad: mood change to music, pushes to the screens, start-up, RSS',

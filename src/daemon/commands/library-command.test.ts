@@ -40,8 +40,9 @@ afterAll(async () => {
 
 describe('moodbox library / recommend / play', () => {
   it('scans a folder, reports the file it skipped, and lists tracks by mood', () => {
-    const scan = moodbox(['library', 'scan', music]);
+    const scan = moodbox(['library', 'scan', music, '--no-analysis']);
     expect(scan.status).toBe(0);
+    expect(scan.stdout).not.toContain('analysis');
     expect(scan.stdout).toContain('4 audio files');
     expect(scan.stdout).toContain('added 3');
     expect(scan.stdout).toContain(`${join(music, 'junk.mp3')}: `);
@@ -81,4 +82,44 @@ describe('moodbox library / recommend / play', () => {
       stderr: expect.stringContaining('cannot read') as string,
     });
   });
+
+  it('analyses the library: `library analyze` places each track, `list --json` shows what it heard, and a second run has nothing to do', () => {
+    const before = JSON.parse(moodbox(['library', 'list', '--json']).stdout) as Array<{ title: string; audio: unknown }>;
+    expect(before.map((t) => t.audio)).toEqual([null, null, null]);
+
+    const analyzed = moodbox(['library', 'analyze']);
+    expect(analyzed.status).toBe(0);
+    expect(analyzed.stdout).toMatch(/^analysis: 3 of 3 tracks analysed/);
+    // Not a terminal: plain lines, no bar redrawn in place.
+    expect(analyzed.stderr).toContain('analysing: 3/3\n');
+    expect(analyzed.stderr).not.toContain('\r');
+
+    const after = JSON.parse(moodbox(['library', 'list', '--json']).stdout) as Array<{
+      title: string;
+      moods: Array<{ origin: string }>;
+      audio: { arousal: number; valence: number; tempoBpm: number | null; loudnessLufs: number; durationS: number };
+    }>;
+    for (const t of after) {
+      expect(t.audio.arousal, t.title).toBeGreaterThanOrEqual(-1);
+      expect(t.audio.arousal, t.title).toBeLessThanOrEqual(1);
+      expect(t.audio.valence, t.title).toBeTypeOf('number');
+      expect(t.audio.loudnessLufs, t.title).toBeLessThan(0);
+      expect(t.audio.durationS, t.title).toBeCloseTo(1, 1);
+    }
+    // The moods file's moods stay; the track only the genre rule had tagged takes what was heard.
+    expect(after.find((t) => t.title === 'Lake')?.moods).toEqual([{ mood: 'calm', weight: 0.9, origin: 'sidecar' }]);
+    expect(after.find((t) => t.title === 'Sun')?.moods.every((m) => m.origin === 'audio')).toBe(true);
+
+    expect(moodbox(['library', 'analyze']).stdout).toBe('analysis: every track was already analysed\n');
+    expect(moodbox(['library', 'analyze', '--force', '--json']).stdout).toContain('"analysed": 3');
+  }, 90_000);
+
+  it('analyses what a scan finds unless told not to', async () => {
+    await makeTone(music, { file: 'new/rain.flac', hz: 220, tags: { title: 'Rain', artist: 'Di' } });
+    const scan = moodbox(['library', 'scan', music]);
+    expect(scan.status).toBe(0);
+    expect(scan.stdout).toContain('analysis: 1 of 1 tracks analysed');
+    const rain = (JSON.parse(moodbox(['library', 'list', '--search', 'rain', '--json']).stdout) as Array<{ audio: unknown }>)[0];
+    expect(rain?.audio).toMatchObject({ arousal: expect.any(Number) as number });
+  }, 60_000);
 });

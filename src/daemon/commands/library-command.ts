@@ -4,7 +4,10 @@ import type { Config } from '../config/schema.js';
 import type { Clock } from '../kernel/clock.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import type { Track, TrackMood } from '../store/store.js';
+import type { AnalysisReport } from '../../player/library/library-analyzer.js';
 import { configOption } from './options.js';
+import { progressBar } from './progress.js';
+import { audioView, type AudioView } from '../../player/library/audio-view.js';
 
 /** What the library commands work with: the configuration, the open database and the clock. */
 export interface LibraryContext {
@@ -45,25 +48,20 @@ export function registerLibrary(program: Command): void {
     .description('scan a folder of music into the library (again: only changed files are read; removed ones are marked missing)')
     .argument('<dir>', 'folder to scan, recursively; a moods.json or moods.csv at its top is imported')
     .option('--json', 'print the report as JSON')
+    .option('--no-analysis', 'do not analyse the audio of new and changed files (`moodbox library analyze` does it later)')
     .addOption(configOption())
-    .action(async (dir: string, opts: { json?: boolean; config?: string }) => {
+    .action(async (dir: string, opts: { json?: boolean; analysis: boolean; config?: string }) => {
       const [{ LibraryScanner }, { MusicMetadataTagReader }] = await Promise.all([
         import('../../player/library/scanner.js'),
         import('../../player/library/music-metadata-tag-reader.js'),
       ]);
       await withLibrary(opts.config, async ({ config, store, clock }) => {
         const scanner = new LibraryScanner({ store, tags: new MusicMetadataTagReader(), clock }, { coversDir: coversDir(config) });
-        const isTty = process.stderr.isTTY;
-        let shown = -1;
-        const report = await scanner.scan(dir, {
-          onProgress: ({ done, total }) => {
-            const tenth = Math.floor((done * 10) / Math.max(total, 1));
-            if (isTty) process.stderr.write(`\rscanning: ${done}/${total}`);
-            else if (tenth !== shown) process.stderr.write(`scanning: ${done}/${total}\n`);
-            shown = tenth;
-          },
-        });
-        if (isTty) process.stderr.write('\n');
+        const bar = progressBar('scanning');
+        const scanned = await scanner.scan(dir, { onProgress: ({ done, total }) => bar.update(done, total) });
+        bar.end();
+        const analysis = opts.analysis ? await analyzeLibrary(store, clock, {}) : undefined;
+        const report = analysis === undefined ? scanned : { ...scanned, analysis };
         if (opts.json === true) {
           process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
           return;
@@ -84,7 +82,22 @@ export function registerLibrary(program: Command): void {
           lines.push(`  skipped ${report.failed.length} unreadable file(s):`);
           for (const f of report.failed) lines.push(`    ${f.path}: ${f.error}`);
         }
+        if (analysis !== undefined) lines.push(...analysisLines(analysis));
         process.stdout.write(`${lines.join('\n')}\n`);
+      });
+    });
+
+  library
+    .command('analyze')
+    .description('analyse the audio of the tracks not analysed yet (in this version of their file), in a niced background process')
+    .option('--force', 'analyse every track again')
+    .option('--json', 'print the report as JSON')
+    .addOption(configOption())
+    .action(async (opts: { force?: boolean; json?: boolean; config?: string }) => {
+      await withLibrary(opts.config, async ({ store, clock }) => {
+        const report = await analyzeLibrary(store, clock, { force: opts.force === true });
+        if (opts.json === true) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        else process.stdout.write(`${analysisLines(report).join('\n')}\n`);
       });
     });
 
@@ -98,7 +111,7 @@ export function registerLibrary(program: Command): void {
     .addOption(configOption())
     .action(async (opts: { mood?: string; search?: string; missing?: boolean; json?: boolean; config?: string }) => {
       await withLibrary(opts.config, async ({ store }) => {
-        const tracks: Array<Track & { moods: TrackMood[] }> = [];
+        const tracks: Array<Track & { moods: TrackMood[]; audio: AudioView | null }> = [];
         for (let offset = 0; ; offset += 1000) {
           const page = store.tracks.list({
             limit: 1000,
@@ -107,7 +120,7 @@ export function registerLibrary(program: Command): void {
             ...(opts.mood === undefined ? {} : { mood: opts.mood.trim().toLowerCase() }),
             ...(opts.search === undefined ? {} : { search: opts.search }),
           });
-          tracks.push(...page.items.map((t) => ({ ...t, moods: store.tracks.moods(t.id) })));
+          tracks.push(...page.items.map((t) => ({ ...t, moods: store.tracks.moods(t.id), audio: audioView(store.analyses.get(t.id)) })));
           if (page.items.length < 1000) break;
         }
         if (opts.json === true) {
@@ -131,6 +144,40 @@ export function registerLibrary(program: Command): void {
         }
       });
     });
+}
+
+/** Analyses the library's pending tracks in a child process, with a progress bar on stderr. */
+async function analyzeLibrary(store: SqliteStore, clock: Clock, options: { force?: boolean }): Promise<AnalysisReport> {
+  const { libraryAnalyzer } = await import('../adapters.js');
+  const analyzer = libraryAnalyzer(store, { clock });
+  const bar = progressBar('analysing');
+  const stop = new AbortController();
+  // Ctrl-C keeps what was analysed: the next run goes on from there.
+  const onSignal = (): void => stop.abort();
+  process.once('SIGINT', onSignal);
+  try {
+    return await analyzer.analyze({
+      ...options,
+      signal: stop.signal,
+      onProgress: ({ done, total, failed }) => bar.update(done, total, failed === 0 ? '' : `${failed} failed`),
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    bar.end();
+  }
+}
+
+function analysisLines(report: AnalysisReport): string[] {
+  const lines = [
+    report.total === 0
+      ? 'analysis: every track was already analysed'
+      : `analysis: ${report.analysed} of ${report.total} tracks analysed in ${report.ms} ms, moods placed on ${report.moodsChanged}${report.stopped ? ' (stopped: run it again to go on)' : ''}`,
+  ];
+  if (report.failed.length > 0) {
+    lines.push(`  ${report.failed.length} could not be analysed (they keep their track):`);
+    for (const f of report.failed) lines.push(`    ${f.path}: ${f.reason} (${f.message})`);
+  }
+  return lines;
 }
 
 /** `m:ss`. */

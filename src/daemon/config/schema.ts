@@ -180,6 +180,12 @@ export const LibrarySchema = Type.Object(
       fileOnly: true,
     }),
     scanAtStart: Type.Boolean({ default: true, description: 'Rescan the folders when Moodbox starts (only changed files are read).' }),
+    analyze: Type.Boolean({
+      default: true,
+      description:
+        'Listen to every local track after a scan (tempo, loudness, brightness…) and place it on the mood plane, in a niced background process; each file version is analysed once.',
+      requiresRestart: true,
+    }),
   },
   { additionalProperties: false, default: {} },
 );

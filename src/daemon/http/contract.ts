@@ -124,6 +124,8 @@ export interface LibraryState {
     /** Folders that could not be scanned at all. */
     problems: string[];
   } | null;
+  /** The analysis of the local files: files done (analysed or not analysable) of those to do in this run. */
+  analysis: { running: boolean; done: number; total: number; failed: number };
 }
 
 export interface StateSnapshot {

@@ -133,7 +133,14 @@ describe('StateProjector', () => {
     bus.emit('cameraStateChanged', { status: 'unavailable', detail: 'no frames' });
     bus.emit('cameraStateChanged', { status: 'unavailable', detail: 'no frames' });
     expect(state().camera).toEqual({ status: 'unavailable', detail: 'no frames' });
-    bus.emit('libraryScanChanged', { scanning: true, done: 3, total: 10, tracks: 0, lastScan: null });
+    bus.emit('libraryScanChanged', {
+      scanning: true,
+      done: 3,
+      total: 10,
+      tracks: 0,
+      lastScan: null,
+      analysis: { running: false, done: 0, total: 0, failed: 0 },
+    });
     expect(state().library).toMatchObject({ scanning: true, done: 3, total: 10 });
     expect(state().services).toEqual([{ name: 'database', status: 'ready' }]);
     health.services = [{ name: 'database', status: 'degraded', detail: 'disk full' }];

@@ -44,7 +44,7 @@ export function initialScreenState(options: {
     suggestions: [],
     session: { user: null, notice: null },
     services: [],
-    library: { scanning: false, done: 0, total: 0, tracks: 0, lastScan: null },
+    library: { scanning: false, done: 0, total: 0, tracks: 0, lastScan: null, analysis: { running: false, done: 0, total: 0, failed: 0 } },
   };
 }
 

@@ -21,6 +21,7 @@ import type {
   StatsRepository,
   TasteRepository,
   CalibrationRepository,
+  AnalysisRepository,
   Store,
   Track,
   TrackFile,
@@ -34,6 +35,7 @@ import { chartStatsQueries } from './sqlite-chart-stats.js';
 import { stationsRepo } from './sqlite-stations.js';
 import { tasteRepo } from './sqlite-taste.js';
 import { calibrationRepo } from './sqlite-calibration.js';
+import { analysesRepo, audioPoints } from './sqlite-analyses.js';
 
 type Db = Database.Database;
 
@@ -301,6 +303,7 @@ export class SqliteStore implements Store {
   readonly stations: StationRepository;
   readonly taste: TasteRepository;
   readonly calibrations: CalibrationRepository;
+  readonly analyses: AnalysisRepository;
   readonly #db: Db;
 
   constructor(db: Db, clock: Clock) {
@@ -317,6 +320,7 @@ export class SqliteStore implements Store {
     this.stations = stationsRepo(db, { clock, tracks: this.tracks, guard });
     this.taste = tasteRepo(db, { guard });
     this.calibrations = calibrationRepo(db, { guard });
+    this.analyses = analysesRepo(db, { guard });
   }
 
   transaction<T>(fn: () => T): T {
@@ -608,10 +612,11 @@ function tracksRepo(db: Db, clock: Clock): TrackRepository {
         if (!list) moods.set(id, (list = []));
         list.push({ mood, weight, origin });
       }
+      const points = audioPoints(db);
       return db
         .prepare<[], TrackRow>('SELECT * FROM tracks WHERE missing = 0 ORDER BY id')
         .all()
-        .map((r) => ({ ...toTrack(r), moods: moods.get(r.id) ?? [] }));
+        .map((r) => ({ ...toTrack(r), moods: moods.get(r.id) ?? [], audio: points.get(r.id) ?? null }));
     },
   };
 }

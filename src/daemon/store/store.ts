@@ -1,3 +1,4 @@
+import type { LibraryAnalyses, MoodOrigin } from '../../player/library/library.js';
 import type { TasteModel } from '../../player/taste/logistic.js';
 import type { CalibrationSample, PersonalHead } from '../../vision/personal-calibration.js';
 
@@ -81,7 +82,15 @@ export interface TrackMood {
   mood: string;
   /** In (0, 1]. */
   weight: number;
-  origin: 'admin' | 'sidecar' | 'rule';
+  origin: MoodOrigin;
+}
+
+/** Where the analysis placed a track, for the recommender: null when it has no analysis (or it failed). */
+export interface TrackAudioPoint {
+  valence: number;
+  arousal: number;
+  /** Integrated loudness (LUFS); null when not measured. */
+  loudnessLufs: number | null;
 }
 
 export interface Play {
@@ -152,9 +161,12 @@ export interface TrackRepository {
   files(source?: string): TrackFile[];
   /** Tracks whose artist and title match, ignoring case; missing ones left out. */
   byArtistTitle(artist: string, title: string): Track[];
-  /** Every track that is not missing, with its moods: what the recommender indexes at load. */
-  allWithMoods(): Array<Track & { moods: TrackMood[] }>;
+  /** Every track that is not missing, with its moods and where the analysis placed it: what the recommender indexes at load. */
+  allWithMoods(): Array<Track & { moods: TrackMood[]; audio: TrackAudioPoint | null }>;
 }
+
+/** The analyses of local files: see `LibraryAnalyses`. */
+export type AnalysisRepository = LibraryAnalyses;
 
 export interface TrackFile {
   id: number;
@@ -338,6 +350,8 @@ export interface Store {
   readonly stations: StationRepository;
   readonly taste: TasteRepository;
   readonly calibrations: CalibrationRepository;
+  /** What the analysis heard in each local file (migration 007). */
+  readonly analyses: AnalysisRepository;
   /** Runs `fn` in one transaction: all of its writes land, or none. */
   transaction<T>(fn: () => T): T;
   /** The schema version now in the database. */

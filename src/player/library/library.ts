@@ -3,8 +3,11 @@
  * Times are ms since the Unix epoch; sizes are bytes.
  */
 
-/** Where a mood tag came from: set by the admin, imported from a sidecar file, or suggested by a rule. */
-export type MoodOrigin = 'admin' | 'sidecar' | 'rule';
+/**
+ * Where a mood tag came from: set by the admin, imported from a sidecar file, suggested by a rule
+ * (genre, BPM or mood tag), or placed from what the analysis heard in the file (`audio`).
+ */
+export type MoodOrigin = 'admin' | 'sidecar' | 'rule' | 'audio';
 
 export interface MoodTag {
   mood: string;
@@ -72,6 +75,60 @@ export interface LibraryTracks {
   moods(trackId: number): MoodTag[];
   /** Replaces every mood of the track. */
   setMoods(trackId: number, moods: readonly MoodTag[]): void;
+}
+
+/** What the analysis measured in one version of a file: its place on the valence/arousal plane ([−1, 1]) and the features. */
+export interface TrackAudio {
+  arousal: number;
+  valence: number;
+  /** Beats per minute; null when no steady pulse was found. */
+  tempoBpm: number | null;
+  /** Integrated loudness (EBU R128, LUFS). */
+  loudnessLufs: number | null;
+  /** Every feature measured, by name (`durationS`, `pulseClarity`, `spectralCentroidHz`, …). */
+  features: Readonly<Record<string, number | string | null>>;
+}
+
+/** Why a file could not be analysed: the analysis's reasons, or `crashed` when the analysing process died on it twice. */
+export interface AnalysisFailureInfo {
+  reason: string;
+  message: string;
+}
+
+/** One track's analysis as stored: made from one version of the file by one version of the analysis. */
+export interface StoredAnalysis {
+  trackId: number;
+  /** The file's size (bytes) and mtime (ms) it was made from. */
+  fileSize: number | null;
+  fileMtimeMs: number | null;
+  /** `ANALYSIS_VERSION` of the analysis that made it. */
+  version: number;
+  /** ms since the Unix epoch. */
+  analysedAt: number;
+  /** Exactly one of `audio` and `error` is set. */
+  audio: TrackAudio | null;
+  error: AnalysisFailureInfo | null;
+}
+
+/** A local file the analysis has not done yet (in this version of the file and of the analysis). */
+export interface PendingAnalysis {
+  id: number;
+  uri: string;
+  genre: string;
+  fileSize: number | null;
+  fileMtimeMs: number | null;
+}
+
+/** The analyses table, as the library uses it. */
+export interface LibraryAnalyses {
+  /**
+   * Local tracks not missing whose analysis is absent or stale: made from another size or mtime of
+   * the file, or by another `version`. With `force`, every local track not missing. By id.
+   */
+  pending(version: number, options?: { force?: boolean }): PendingAnalysis[];
+  get(trackId: number): StoredAnalysis | undefined;
+  /** Replaces the track's analysis. */
+  save(analysis: StoredAnalysis): void;
 }
 
 /** The store as the library uses it. */

@@ -45,10 +45,14 @@ export function suggestMoods(tags: Pick<AudioTags, 'genre' | 'bpm' | 'mood'>): M
   return [...moods].map(([mood, weight]) => ({ mood, weight, origin: 'rule' as const })).sort(byWeight);
 }
 
-/** Sets rule suggestions on a track that has no moods, or only earlier suggestions; returns whether it did. */
+/**
+ * Sets rule suggestions on a track (new or whose file changed) that has no moods, or only earlier
+ * suggestions or moods heard in an earlier version of the file (the analysis places it again);
+ * returns whether it did.
+ */
 export function applySuggestedMoods(tracks: LibraryTracks, trackId: number, tags: Pick<AudioTags, 'genre' | 'bpm' | 'mood'>): boolean {
   const current = tracks.moods(trackId);
-  if (current.some((m) => m.origin !== 'rule')) return false;
+  if (current.some((m) => m.origin !== 'rule' && m.origin !== 'audio')) return false;
   const suggested = suggestMoods(tags);
   if (suggested.length === 0 && current.length === 0) return false;
   tracks.setMoods(trackId, suggested);

@@ -13,11 +13,20 @@ const ORIGINS: Record<string, string> = {
   admin: 'set here',
   sidecar: 'from a moods file',
   rule: 'guessed by the scan from the genre or tempo',
+  audio: 'heard in the music',
+};
+/** Why a track has its moods, by the origin of its strongest one. */
+const WHY: Record<string, string> = {
+  admin: 'set by an admin',
+  sidecar: 'from a moods file',
+  rule: 'guessed from its genre, tempo or mood tag',
+  audio: 'heard in the music',
 };
 
 /**
- * The library: a rescan of the music folders with its progress (live, from the socket), search, a
- * mood filter, and each track's cover and mood tags. Tags are picked from the known moods (no free
+ * The library: a rescan of the music folders with its progress and the analysis's (live, from the
+ * socket), search, a mood filter, and each track's cover, mood tags, where the analysis placed it
+ * (a small energy/valence mark) and why it has its moods. Tags are picked from the known moods (no free
  * text, so a typo cannot make a new mood), removed with a touch-sized button, and added to or
  * removed from several selected tracks at once.
  *
@@ -100,6 +109,20 @@ export class MbAdminLibrary extends LitElement {
       audio.preview {
         width: 16em;
       }
+      .heard {
+        display: flex;
+        align-items: center;
+        gap: 0.5em;
+        margin-bottom: 0.3em;
+        font-size: 0.9em;
+        color: #374151;
+      }
+      .heard svg {
+        flex: none;
+        border: 1px solid #9ca3af;
+        border-radius: 0.25em;
+        background: #f9fafb;
+      }
     `,
   ];
 
@@ -126,14 +149,20 @@ export class MbAdminLibrary extends LitElement {
   @state() private _previewId: number | null = null;
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
   #wasScanning = false;
+  #wasAnalysing = false;
 
-  /** The scan's progress, live from the socket; a finished scan changed the tracks, so they are read again. */
+  /**
+   * The scan's and the analysis's progress, live from the socket; a finished scan or analysis
+   * changed the tracks (and what was heard in them), so they are read again.
+   */
   readonly #live = new LiveStateController(this, {
     client: () => this.live,
     onChange: (state) => {
       const library = state?.library ?? null;
-      if (this.#wasScanning && library?.scanning === false) void this.#load();
+      const isAnalysing = library?.analysis.running === true;
+      if ((this.#wasScanning && library?.scanning === false) || (this.#wasAnalysing && !isAnalysing)) void this.#load();
       this.#wasScanning = library?.scanning === true;
+      this.#wasAnalysing = isAnalysing;
     },
   });
 
@@ -257,6 +286,7 @@ export class MbAdminLibrary extends LitElement {
       <td>${t.artist}</td>
       <td>${t.album}</td>
       <td>
+        ${this.#renderHeard(t)}
         ${t.moods.map(
           (m) =>
             html`<span
@@ -297,6 +327,41 @@ export class MbAdminLibrary extends LitElement {
     </tr>`;
   }
 
+  /**
+   * The energy/valence mark (where the analysis placed the track: right is pleasant, up is
+   * energetic) and why the track has its moods.
+   */
+  #renderHeard(t: AdminTrack) {
+    const origin = t.moods[0]?.origin;
+    const why = origin === undefined ? 'no mood yet' : (WHY[origin] ?? origin);
+    const audio = t.audio;
+    if (audio === null || 'error' in audio) {
+      return html`<div class="heard" data-why=${origin ?? 'none'}>
+        <span>Why: ${why}</span
+        >${audio === null ? nothing : html`<span class="muted" data-not-heard=${audio.error}>· not analysed (${audio.error})</span>`}
+      </div>`;
+    }
+    const energy = Math.round(((audio.arousal + 1) / 2) * 100);
+    const pleasant = Math.round(((audio.valence + 1) / 2) * 100);
+    const label = `Heard: energy ${energy}%, pleasantness ${pleasant}%${audio.tempoBpm === null ? '' : `, ${Math.round(audio.tempoBpm)} BPM`}`;
+    return html`<div class="heard" data-why=${origin ?? 'none'}>
+      <svg class="mark" role="img" aria-label=${label} viewBox="-1.1 -1.1 2.2 2.2" width="28" height="28">
+        <title>${label}</title>
+        <line x1="-1" y1="0" x2="1" y2="0" stroke="#d1d5db" stroke-width="0.05"></line>
+        <line x1="0" y1="-1" x2="0" y2="1" stroke="#d1d5db" stroke-width="0.05"></line>
+        <circle
+          data-valence=${audio.valence}
+          data-arousal=${audio.arousal}
+          cx=${audio.valence}
+          cy=${-audio.arousal}
+          r="0.22"
+          fill="#1d4ed8"
+        ></circle>
+      </svg>
+      <span>Why: ${why}</span>
+    </div>`;
+  }
+
   #renderBulk() {
     const count = this._selected.size;
     if (count === 0) return nothing;
@@ -331,7 +396,7 @@ export class MbAdminLibrary extends LitElement {
         <span class="muted">${library === null ? '' : `${library.tracks} track${library.tracks === 1 ? '' : 's'} in the library`}</span>
       </div>
       ${this._scanError ? html`<p class="error" role="alert">${this._scanError}</p>` : nothing}
-      ${isScanning ? this.#renderProgress(library) : nothing}
+      ${isScanning ? this.#renderProgress(library) : nothing} ${library === null ? nothing : this.#renderAnalysis(library)}
       ${
         !isScanning && last !== null
           ? html`<div class="result" role="status" aria-live="polite">
@@ -364,6 +429,23 @@ export class MbAdminLibrary extends LitElement {
           : nothing
       }
     </section>`;
+  }
+
+  /** The analysis of the music after a scan: live while it runs, then what the last run did. */
+  #renderAnalysis(library: LibraryState) {
+    const { running, done, total, failed } = library.analysis;
+    if (!running && total === 0) return nothing;
+    const text = running
+      ? `Listening to the music: ${done} of ${total} tracks${failed > 0 ? `, ${failed} could not be analysed` : ''}`
+      : `Music analysed: ${done - failed} of ${total} tracks${failed > 0 ? `; ${failed} could not be (the log says why)` : ''}`;
+    return html`<div class="analysis" data-analysing=${running}>
+      ${
+        running
+          ? html`<progress aria-label="Analysing the music" aria-valuetext=${text} max=${Math.max(total, 1)} value=${done}></progress>`
+          : nothing
+      }
+      <p class="muted" role="status" aria-live="polite">${text}</p>
+    </div>`;
   }
 
   #renderProgress(library: LibraryState) {

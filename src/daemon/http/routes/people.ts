@@ -6,6 +6,7 @@ import { WindowLimit, type WindowRule } from '../../auth/rate-limit.js';
 import { AuthError, MoodboxError } from '../../kernel/errors.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { Store, User } from '../../store/store.js';
+import { audioView } from '../../../player/library/audio-view.js';
 import { ErrorRef } from '../schemas/common.js';
 import {
   AuditPageSchema,
@@ -112,10 +113,28 @@ export const peopleRoutes: FastifyPluginAsyncTypebox<PeopleRoutesOptions> = asyn
       plays.push(...page.items);
       if (plays.length >= page.total || page.items.length === 0) break;
     }
+    // The tracks of those plays, with what the analysis heard in each.
+    const trackIds = [...new Set(plays.flatMap((p) => (p.trackId === null ? [] : [p.trackId])))].sort((a, b) => a - b);
+    const tracks = trackIds.flatMap((id) => {
+      const t = store.tracks.get(id);
+      return t === undefined
+        ? []
+        : [
+            {
+              id,
+              title: t.title,
+              artist: t.artist,
+              album: t.album,
+              moods: store.tracks.moods(id),
+              audio: audioView(store.analyses.get(id)),
+            },
+          ];
+    });
     return {
       user: view(user),
       cards: store.cards.forUser(user.id),
       plays,
+      tracks,
       feedback: store.plays.feedbackFor(user.id, { limit: 100_000 }),
       taste: store.taste.get({ userId: user.id }) ?? null,
       calibration: calibrationOf(user.id),

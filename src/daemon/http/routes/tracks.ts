@@ -8,6 +8,7 @@ import { MoodboxError } from '../../kernel/errors.js';
 import type { Store, Track, TrackMood } from '../../store/store.js';
 import { DEFAULT_MOODS, knownMoods, loadEmotionMoodMap } from '../../../player/moods.js';
 import { coverUrlOf } from '../track-view.js';
+import { audioView } from '../../../player/library/audio-view.js';
 import { ErrorRef } from '../schemas/common.js';
 import {
   BulkMoodsBody,
@@ -48,7 +49,12 @@ export interface TracksRoutesOptions {
  */
 export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = async (app, deps) => {
   const { store } = deps;
-  const adminView = (track: Track) => ({ ...track, coverUrl: coverUrlOf(track.cover), moods: store.tracks.moods(track.id) });
+  const adminView = (track: Track) => ({
+    ...track,
+    coverUrl: coverUrlOf(track.cover),
+    moods: store.tracks.moods(track.id),
+    audio: audioView(store.analyses.get(track.id)),
+  });
   const actor = (request: { principal: { user: { id: number } } | null }): string => `admin:${request.principal?.user.id ?? '?'}`;
   // Read at each request: the admin may edit the emotion → mood mapping at any time.
   const known = (): string[] => knownMoods(loadEmotionMoodMap(store.settings));

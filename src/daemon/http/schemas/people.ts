@@ -180,6 +180,17 @@ export const ExportSchema = Type.Object({
   user: UserViewSchema,
   cards: Type.Array(CardSchema),
   plays: Type.Array(PlaySchema),
+  /** The tracks of their plays, with their moods and what the analysis heard in each (every feature, or why it could not be analysed). */
+  tracks: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      title: Type.String(),
+      artist: Type.String(),
+      album: Type.String(),
+      moods: Type.Array(Type.Object({ mood: Type.String(), weight: Type.Number(), origin: Type.String() })),
+      audio: Type.Union([Type.Record(Type.String(), Type.Union([Type.Number(), Type.String(), Type.Null()])), Type.Null()]),
+    }),
+  ),
   /** Their likes and skips, newest first. */
   feedback: Type.Array(Type.Object({ trackId: Type.Integer(), kind: Type.Enum(['like', 'skip']), at: Type.Integer() })),
   /** Their learned taste; null when nothing was learned. */

@@ -13,6 +13,22 @@ export const TrackAdminSchema = Type.Object({
   cover: Type.Union([Type.String(), Type.Null()], { description: 'The cover file name in the covers folder, or null.' }),
   coverUrl: Type.Union([Type.String(), Type.Null()], { description: 'Where the cover is served (`/api/covers/<file>`), or null.' }),
   moods: Type.Array(Type.Object({ mood: Type.String(), weight: Type.Number(), origin: Type.String() })),
+  audio: Type.Union(
+    [
+      Type.Object({
+        arousal: Type.Number(),
+        valence: Type.Number(),
+        tempoBpm: Type.Union([Type.Number(), Type.Null()]),
+        loudnessLufs: Type.Union([Type.Number(), Type.Null()]),
+      }),
+      Type.Object({ error: Type.String(), message: Type.String() }),
+      Type.Null(),
+    ],
+    {
+      description:
+        'What the analysis heard: arousal and valence (−1…1), tempo (BPM) and loudness (LUFS); or why the file could not be analysed; null before it was.',
+    },
+  ),
 });
 
 export const TracksPageSchema = pageOf(TrackAdminSchema);

@@ -1,0 +1,378 @@
+/**
+ * What scripts/fit-music-moods.ts and scripts/eval-music-moods.ts share: the dev set's crowd
+ * targets, its features as the product extracts them (cached under .cache/), ridge regression on
+ * standardised features, Spearman's rho and seeded, repeated, nested k-fold cross-validation.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { seededRandom } from '../src/daemon/kernel/random.js';
+import { analyzeAudioFile, FEATURES_VERSION, type AudioFeatures } from '../src/player/analysis/analyze-audio.js';
+import {
+  standardise,
+  transformFeature,
+  type FeatureTransform,
+  type LinearOutput,
+  type ModelInput,
+  type MusicMoodModel,
+} from '../src/player/analysis/model.js';
+
+export const DEFAULT_DATASET = resolve(import.meta.dirname, '../../shared/datasets/emotify-dev');
+
+/** GEMS emotions that count toward high (+) and low (−) arousal, as the dataset's README defines it. */
+export const AROUSAL_TARGET = {
+  plus: ['power', 'joyful_activation', 'tension', 'amazement'],
+  minus: ['calmness', 'tenderness', 'sadness', 'nostalgia', 'solemnity'],
+} as const;
+/**
+ * Valence, defined the same way: emotions listeners feel as pleasant (+) or unpleasant (−). Power,
+ * nostalgia and solemnity are left out: listeners feel them both ways.
+ */
+export const VALENCE_TARGET = {
+  plus: ['joyful_activation', 'amazement', 'tenderness', 'calmness'],
+  minus: ['sadness', 'tension'],
+} as const;
+
+export interface Piece {
+  id: string;
+  genre: string;
+  listeners: number;
+  arousal: number;
+  valence: number;
+  file: string;
+}
+
+/** The pieces of the dev set with their crowd arousal and valence (share plus − share minus). */
+export async function readPieces(dataset: string): Promise<Piece[]> {
+  const text = await readFile(join(dataset, 'annotations.csv'), 'utf8');
+  const [header, ...rows] = text.trim().split('\n');
+  const names = (header ?? '').split(',').map((n) => n.trim());
+  const col = (name: string): number => {
+    const i = names.indexOf(name);
+    if (i < 0) throw new Error(`Expected a column \`${name}\` in ${dataset}/annotations.csv, got ${names.join(', ')}`);
+    return i;
+  };
+  const byId = new Map<string, { genre: string; n: number; a: number; v: number }>();
+  const score = (cells: string[], target: { plus: readonly string[]; minus: readonly string[] }): number =>
+    (target.plus.some((e) => cells[col(e)] === '1') ? 1 : 0) - (target.minus.some((e) => cells[col(e)] === '1') ? 1 : 0);
+  for (const row of rows) {
+    const cells = row.split(',').map((c) => c.trim());
+    const id = cells[col('track id')]!.padStart(3, '0');
+    const entry = byId.get(id) ?? { genre: cells[col('genre')]!, n: 0, a: 0, v: 0 };
+    entry.n++;
+    entry.a += score(cells, AROUSAL_TARGET);
+    entry.v += score(cells, VALENCE_TARGET);
+    byId.set(id, entry);
+  }
+  return [...byId.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([id, e]) => ({
+      id,
+      genre: e.genre,
+      listeners: e.n,
+      arousal: e.a / e.n,
+      valence: e.v / e.n,
+      file: join(dataset, 'audio', `${id}.ogg`),
+    }));
+}
+
+/** The product's features of every piece, from .cache/ when extracted before by the same feature version. */
+export async function featuresOf(
+  pieces: readonly Piece[],
+  options: { cache?: boolean; log?: (line: string) => void } = {},
+): Promise<AudioFeatures[]> {
+  const cacheDir = resolve(import.meta.dirname, '../.cache');
+  // Keyed by the feature version and the measuring code itself, so no stale features are ever fitted.
+  const hash = createHash('sha256');
+  for (const file of ['decode.ts', 'features.ts', 'loudness.ts', 'fft.ts']) {
+    hash.update(await readFile(resolve(import.meta.dirname, '../src/player/analysis', file)));
+  }
+  const cacheFile = join(cacheDir, `emotify-dev-features-v${FEATURES_VERSION}-${hash.digest('hex').slice(0, 12)}.json`);
+  if (options.cache !== false) {
+    try {
+      const cached = JSON.parse(await readFile(cacheFile, 'utf8')) as Record<string, AudioFeatures>;
+      if (pieces.every((p) => cached[p.id] !== undefined)) return pieces.map((p) => cached[p.id]!);
+    } catch {
+      // no cache yet
+    }
+  }
+  const out = new Array<AudioFeatures>(pieces.length);
+  let next = 0;
+  let done = 0;
+  const worker = async (): Promise<void> => {
+    while (next < pieces.length) {
+      const i = next++;
+      out[i] = (await analyzeAudioFile(pieces[i]!.file)).features;
+      if (++done % 20 === 0) options.log?.(`extracted ${done}/${pieces.length}`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(2, cpus().length)) }, worker));
+  await mkdir(cacheDir, { recursive: true });
+  await writeFile(cacheFile, JSON.stringify(Object.fromEntries(pieces.map((p, i) => [p.id, out[i]]))));
+  return out;
+}
+
+/** A model input before standardisation. */
+export interface InputSpec {
+  feature: string;
+  transform: FeatureTransform;
+}
+
+export function designMatrix(features: readonly AudioFeatures[], inputs: readonly InputSpec[]): (number | null)[][] {
+  return features.map((f) => inputs.map((input) => transformFeature(f, input)));
+}
+
+/** Solves A x = b for a symmetric positive definite A (Cholesky). */
+function solve(a: number[][], b: number[]): number[] {
+  const n = b.length;
+  const l = a.map(() => new Array<number>(n).fill(0));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let sum = a[i]![j]!;
+      for (let k = 0; k < j; k++) sum -= l[i]![k]! * l[j]![k]!;
+      l[i]![j] = i === j ? Math.sqrt(Math.max(sum, 1e-12)) : sum / l[j]![j]!;
+    }
+  }
+  const y = new Array<number>(n).fill(0);
+  for (let i = 0; i < n; i++) {
+    let sum = b[i]!;
+    for (let k = 0; k < i; k++) sum -= l[i]![k]! * y[k]!;
+    y[i] = sum / l[i]![i]!;
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let i = n - 1; i >= 0; i--) {
+    let sum = y[i]!;
+    for (let k = i + 1; k < n; k++) sum -= l[k]![i]! * x[k]!;
+    x[i] = sum / l[i]![i]!;
+  }
+  return x;
+}
+
+export interface RidgeFit {
+  inputs: ModelInput[];
+  intercept: number;
+  weights: number[];
+}
+
+/**
+ * Ridge regression on features standardised with the training rows' mean and deviation (a missing
+ * value counts as the mean; values clipped to ±3 deviations, as the product does); `lambda` is per row (the penalty is lambda · n · |w|²).
+ */
+export function fitRidge(x: readonly (number | null)[][], y: readonly number[], specs: readonly InputSpec[], lambda: number): RidgeFit {
+  const n = x.length;
+  const p = specs.length;
+  const inputs: ModelInput[] = specs.map((spec, j) => {
+    const values = x.map((row) => row[j]).filter((v): v is number => v !== null);
+    const mean = values.reduce((s, v) => s + v, 0) / Math.max(1, values.length);
+    const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, values.length)) || 1;
+    return { ...spec, mean, std };
+  });
+  const z = x.map((row) => row.map((v, j) => standardise(v, inputs[j]!)));
+  const yMean = y.reduce((s, v) => s + v, 0) / n;
+  const a = Array.from({ length: p }, (_, i) => Array.from({ length: p }, (_, j) => (i === j ? lambda * n : 0)));
+  const b = new Array<number>(p).fill(0);
+  for (let r = 0; r < n; r++) {
+    const row = z[r]!;
+    for (let i = 0; i < p; i++) {
+      b[i] = b[i]! + row[i]! * (y[r]! - yMean);
+      for (let j = 0; j < p; j++) a[i]![j] = a[i]![j]! + row[i]! * row[j]!;
+    }
+  }
+  return { inputs, intercept: yMean, weights: solve(a, b) };
+}
+
+export function predictRidge(fit: RidgeFit, row: readonly (number | null)[]): number {
+  return fit.inputs.reduce((s, input, j) => s + fit.weights[j]! * standardise(row[j] ?? null, input), fit.intercept);
+}
+
+function ranks(values: readonly number[]): number[] {
+  const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
+  const out = new Array<number>(values.length);
+  for (let i = 0; i < order.length;) {
+    let j = i;
+    while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
+    for (let k = i; k <= j; k++) out[order[k]![1]] = (i + j) / 2;
+    i = j + 1;
+  }
+  return out;
+}
+
+function pearson(a: readonly number[], b: readonly number[]): number {
+  const n = a.length;
+  const ma = a.reduce((s, v) => s + v, 0) / n;
+  const mb = b.reduce((s, v) => s + v, 0) / n;
+  let num = 0;
+  let da = 0;
+  let db = 0;
+  for (let i = 0; i < n; i++) {
+    num += (a[i]! - ma) * (b[i]! - mb);
+    da += (a[i]! - ma) ** 2;
+    db += (b[i]! - mb) ** 2;
+  }
+  return da > 0 && db > 0 ? num / Math.sqrt(da * db) : 0;
+}
+
+/** Spearman's rank correlation (ties get their mean rank). */
+export function spearman(a: readonly number[], b: readonly number[]): number {
+  return pearson(ranks(a), ranks(b));
+}
+
+/** Indices 0 … n−1 split into k folds by a seeded shuffle. */
+export function kFolds(n: number, k: number, seed: number): number[][] {
+  const random = seededRandom(seed);
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = random.int(i + 1);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return Array.from({ length: k }, (_, f) => order.filter((_, i) => i % k === f));
+}
+
+export const LAMBDAS = [0.01, 0.03, 0.1, 0.3, 1, 3] as const;
+
+/** The lambda with the lowest squared error in a k-fold cross-validation of the given rows. */
+export function chooseLambda(
+  x: readonly (number | null)[][],
+  y: readonly number[],
+  specs: readonly InputSpec[],
+  seed: number,
+  k = 5,
+): number {
+  const folds = kFolds(x.length, k, seed);
+  let best: number = LAMBDAS[0];
+  let bestError = Infinity;
+  for (const lambda of LAMBDAS) {
+    let error = 0;
+    for (const test of folds) {
+      const inTest = new Set(test);
+      const train = x.map((_, i) => i).filter((i) => !inTest.has(i));
+      const fit = fitRidge(
+        train.map((i) => x[i]!),
+        train.map((i) => y[i]!),
+        specs,
+        lambda,
+      );
+      for (const i of test) error += (predictRidge(fit, x[i]!) - y[i]!) ** 2;
+    }
+    if (error < bestError) {
+      bestError = error;
+      best = lambda;
+    }
+  }
+  return best;
+}
+
+/** Out-of-fold predictions of one repeat of nested cross-validation (lambda chosen inside each training fold). */
+export function crossValidatedPredictions(
+  x: readonly (number | null)[][],
+  y: readonly number[],
+  specs: readonly InputSpec[],
+  seed: number,
+  k = 5,
+): { predictions: number[]; thresholds: number[]; lambdas: number[] } {
+  const predictions = new Array<number>(x.length).fill(0);
+  const thresholds = new Array<number>(x.length).fill(0);
+  const lambdas: number[] = [];
+  for (const [f, test] of kFolds(x.length, k, seed).entries()) {
+    const inTest = new Set(test);
+    const train = x.map((_, i) => i).filter((i) => !inTest.has(i));
+    const trainX = train.map((i) => x[i]!);
+    const trainY = train.map((i) => y[i]!);
+    const lambda = chooseLambda(trainX, trainY, specs, seed * 100 + f);
+    lambdas.push(lambda);
+    const fit = fitRidge(trainX, trainY, specs, lambda);
+    for (const i of test) {
+      predictions[i] = predictRidge(fit, x[i]!);
+      thresholds[i] = fit.intercept;
+    }
+  }
+  return { predictions, thresholds, lambdas };
+}
+
+export interface Figures {
+  overall: number;
+  byGenre: Record<string, number>;
+  /** Calm-versus-energetic accuracy on the bottom and top thirds of the target (arousal only). */
+  thirds: number;
+}
+
+/** Spearman overall and per genre, and the calm-vs-energetic call on the clear thirds. */
+export function figures(
+  pieces: readonly Piece[],
+  target: readonly number[],
+  predictions: readonly number[],
+  thresholds: readonly number[],
+): Figures {
+  const byGenre: Record<string, number> = {};
+  for (const genre of [...new Set(pieces.map((p) => p.genre))].sort()) {
+    const idx = pieces.map((p, i) => (p.genre === genre ? i : -1)).filter((i) => i >= 0);
+    byGenre[genre] = spearman(
+      idx.map((i) => target[i]!),
+      idx.map((i) => predictions[i]!),
+    );
+  }
+  const sorted = [...target].sort((a, b) => a - b);
+  const low = sorted[Math.floor(sorted.length / 3) - 1]!;
+  const high = sorted[Math.ceil((2 * sorted.length) / 3)]!;
+  let right = 0;
+  let total = 0;
+  target.forEach((t, i) => {
+    if (t <= low || t >= high) {
+      total++;
+      if (predictions[i]! > thresholds[i]! === t >= high) right++;
+    }
+  });
+  return { overall: spearman(target, predictions), byGenre, thirds: total > 0 ? right / total : 0 };
+}
+
+/** Repeated nested cross-validation: the figures of each repeat (seeds 1 … repeats). */
+export function crossValidate(
+  pieces: readonly Piece[],
+  x: readonly (number | null)[][],
+  target: readonly number[],
+  specs: readonly InputSpec[],
+  repeats = 5,
+): { repeats: Figures[]; lambdas: number[] } {
+  const out: Figures[] = [];
+  const lambdas: number[] = [];
+  for (let seed = 1; seed <= repeats; seed++) {
+    const cv = crossValidatedPredictions(x, target, specs, seed);
+    lambdas.push(...cv.lambdas);
+    out.push(figures(pieces, target, cv.predictions, cv.thresholds));
+  }
+  return { repeats: out, lambdas };
+}
+
+export const meanOf = (values: readonly number[]): number => values.reduce((s, v) => s + v, 0) / Math.max(1, values.length);
+
+/** Mean and standard deviation over the repeats of each figure. */
+export function summarise(repeats: readonly Figures[]): {
+  overall: [number, number];
+  byGenre: Record<string, [number, number]>;
+  withinGenre: [number, number];
+  thirds: [number, number];
+} {
+  const stat = (values: number[]): [number, number] => {
+    const m = meanOf(values);
+    return [m, Math.sqrt(meanOf(values.map((v) => (v - m) ** 2)))];
+  };
+  const genres = Object.keys(repeats[0]?.byGenre ?? {});
+  return {
+    overall: stat(repeats.map((r) => r.overall)),
+    byGenre: Object.fromEntries(genres.map((g) => [g, stat(repeats.map((r) => r.byGenre[g]!))])),
+    withinGenre: stat(repeats.map((r) => meanOf(Object.values(r.byGenre)))),
+    thirds: stat(repeats.map((r) => r.thirds)),
+  };
+}
+
+/** The mapping of raw predictions to the plane: centre on the training mean, the 5th–95th percentile of the fitted values to ±0.8. */
+export function planeMapping(fitted: readonly number[]): Pick<LinearOutput, 'center' | 'gain'> {
+  const sorted = [...fitted].sort((a, b) => a - b);
+  const center = meanOf(fitted);
+  const at = (p: number): number => sorted[Math.round(p * (sorted.length - 1))]!;
+  const spread = Math.max(Math.abs(at(0.95) - center), Math.abs(center - at(0.05))) || 1;
+  return { center, gain: 0.8 / spread };
+}
+
+export type { MusicMoodModel };

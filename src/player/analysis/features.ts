@@ -1,0 +1,508 @@
+/**
+ * From decoded excerpts (mono float samples) to the features the mood model reads. Pure and
+ * deterministic: the same samples give the same numbers.
+ *
+ * - A 512-point STFT (hop 256: 23 ms at 11 025 Hz) gives the spectral shape (centroid, rolloff, flatness, brightness,
+ *   bass), the frame energies (how often the music drops, how much its level moves) and the
+ *   onset envelope (spectral flux of log band energies, half-wave rectified).
+ * - The onset envelope's autocorrelation gives the tempo (with a prior around 120 BPM against octave
+ *   errors) and the pulse clarity (how periodic the onsets are); its peaks give the onset rate.
+ * - A 2048-point spectrum folded to 12 pitch classes (chroma), correlated with the Krumhansl–Kessler
+ *   key profiles, gives the key, the mode and how clearly major or minor the music is.
+ * - Loudness per EBU R128 (loudness.ts).
+ */
+import { Fft, hann } from './fft.js';
+import { measureLoudness } from './loudness.js';
+
+/** What the analysis measures. Numbers are means over the excerpts unless said otherwise. */
+export interface AudioFeatures {
+  /** The whole file's length (s). */
+  durationS: number;
+  /** Seconds of audio decoded and analysed (the excerpts together). */
+  excerptS: number;
+  /** Beats per minute; null when there is no steady pulse. */
+  tempoBpm: number | null;
+  /** How periodic the onsets are, 0 (no pulse) … 1 (a metronome). */
+  pulseClarity: number;
+  /** Onsets (notes, hits) per second. */
+  onsetRate: number;
+  /** Integrated loudness of the excerpts (LUFS, EBU R128 gating). */
+  loudnessLufs: number;
+  /** Loudness range of the excerpts (LU). */
+  loudnessRangeLu: number;
+  /** Mean spectral centroid (Hz). */
+  spectralCentroidHz: number;
+  /** Mean frequency below which 85% of the spectrum's magnitude lies (Hz). */
+  spectralRolloffHz: number;
+  /** Mean spectral spread around the centroid (Hz). */
+  spectralSpreadHz: number;
+  /** Mean spectral flatness, 0 (tonal) … 1 (noise). */
+  spectralFlatness: number;
+  /** Mean spectral flux of the log band energies (level-independent). */
+  spectralFlux: number;
+  /** Mean spectral flux of the log magnitudes bin by bin (notes changing, vibrato; level-independent). */
+  binFlux: number;
+  /** Standard deviation of the band flux relative to its mean (accents against a steady flow). */
+  fluxVariation: number;
+  /** Share of the spectral flux below 300 Hz (kick drums, bass notes). */
+  lowFlux: number;
+  /** Share of the spectral flux above 2 kHz (hi-hats, cymbals, consonants). */
+  highFlux: number;
+  /** Peak to RMS ratio of the excerpts (dB): low for compressed, loud masters. */
+  crestDb: number;
+  /** Mean change of the normalised chroma between frames (how fast the harmony moves). */
+  chromaFlux: number;
+  /** Share of the energy above 1500 Hz. */
+  brightness: number;
+  /** Share of the energy below 150 Hz. */
+  bass: number;
+  /** Share of frames quieter than the excerpt's mean (high for music with pauses). */
+  lowEnergy: number;
+  /** Coefficient of variation of the frames' RMS (how much the level moves). */
+  rmsVariation: number;
+  /** Zero crossings per second, mean over frames (noisiness, percussion). */
+  zeroCrossingRate: number;
+  /** The best-matching key, e.g. `C major`, `A minor`. */
+  key: string;
+  /** `major` or `minor`. */
+  mode: string;
+  /** Best major-key correlation minus best minor-key correlation (−1 … 1; > 0 sounds major). */
+  modeStrength: number;
+  /** The best key profile correlation (0 … 1: how tonal, how clear the key is). */
+  keyClarity: number;
+  [name: string]: number | string | null;
+}
+
+const FRAME = 512;
+const HOP = 256;
+const CHROMA_FRAME = 2048;
+const MIN_BPM = 40;
+const MAX_BPM = 220;
+/** Below this pulse clarity there is no tempo to speak of. */
+const STEADY_PULSE = 0.1;
+
+const PITCH_NAMES = ['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B'] as const;
+const MAJOR_PROFILE = [6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88];
+const MINOR_PROFILE = [6.33, 2.68, 3.52, 5.38, 2.6, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17];
+
+/** Log-spaced band edges (FFT bins) for the onset envelope. */
+function bandEdges(rate: number): number[] {
+  const edges: number[] = [];
+  const low = 40;
+  const high = Math.min(rate / 2, 10000);
+  const bands = 24;
+  for (let b = 0; b <= bands; b++) {
+    const f = low * (high / low) ** (b / bands);
+    edges.push(Math.max(1, Math.round((f * FRAME) / rate)));
+  }
+  return edges;
+}
+
+interface ExcerptMeasures {
+  frames: number;
+  centroid: number;
+  spread: number;
+  rolloff: number;
+  highFlux: number;
+  lowFlux: number;
+  binFlux: number;
+  peak: number;
+  rms: number;
+  flatness: number;
+  brightness: number;
+  bass: number;
+  lowEnergy: number;
+  rmsVariation: number;
+  zcr: number;
+  envelope: Float64Array;
+}
+
+function measureExcerpt(samples: Float32Array, rate: number, fft: Fft, window: Float64Array): ExcerptMeasures {
+  const frames = Math.max(0, Math.floor((samples.length - FRAME) / HOP) + 1);
+  const bins = FRAME / 2 + 1;
+  const power = new Float64Array(bins);
+  const edges = bandEdges(rate);
+  const bands = edges.length - 1;
+  const previous = new Float64Array(bands);
+  const current = new Float64Array(bands);
+  const envelope = new Float64Array(frames);
+  const rms = new Float64Array(frames);
+  const brightBin = Math.round((1500 * FRAME) / rate);
+  const bassBin = Math.round((150 * FRAME) / rate);
+  // The flux is measured on the excerpt scaled to unit RMS, so that it does not follow the level.
+  let sumSquares = 0;
+  for (let i = 0; i < samples.length; i++) sumSquares += samples[i]! * samples[i]!;
+  const level = Math.sqrt(sumSquares / Math.max(1, samples.length)) || 1;
+  let centroidSum = 0;
+  let spreadSum = 0;
+  let fluxAll = 0;
+  let fluxHigh = 0;
+  let fluxLow = 0;
+  let binFluxSum = 0;
+  const lowBand = edges.findIndex((e) => (e * rate) / FRAME >= 300);
+  const logBins = new Float64Array(bins);
+  const previousLogBins = new Float64Array(bins);
+  const highBand = edges.findIndex((e) => (e * rate) / FRAME >= 2000);
+  let peak = 0;
+  for (let i = 0; i < samples.length; i++) peak = Math.max(peak, Math.abs(samples[i]!));
+  let rolloffSum = 0;
+  let flatnessSum = 0;
+  let zcrSum = 0;
+  let voiced = 0;
+  let totalEnergy = 0;
+  let brightEnergy = 0;
+  let bassEnergy = 0;
+  for (let f = 0; f < frames; f++) {
+    const offset = f * HOP;
+    fft.powerSpectrum(samples, offset, window, power);
+    let energy = 0;
+    let magnitudeSum = 0;
+    let weighted = 0;
+    let weighted2 = 0;
+    let logSum = 0;
+    for (let k = 1; k < bins; k++) {
+      const p = power[k]!;
+      energy += p;
+      const m = Math.sqrt(p);
+      magnitudeSum += m;
+      weighted += m * k;
+      weighted2 += m * k * k;
+      logSum += Math.log(p + 1e-12);
+      if (k >= brightBin) brightEnergy += p;
+      if (k < bassBin) bassEnergy += p;
+    }
+    totalEnergy += energy;
+    let frameSquares = 0;
+    let crossings = 0;
+    for (let i = offset; i < offset + FRAME; i++) {
+      const s = samples[i]!;
+      frameSquares += s * s;
+      if (i > offset && s >= 0 !== samples[i - 1]! >= 0) crossings++;
+    }
+    rms[f] = Math.sqrt(frameSquares / FRAME);
+    const scale = 1 / (level * level * FRAME);
+    let binFlux = 0;
+    for (let k = 1; k < bins; k++) {
+      const l = Math.log1p(100 * power[k]! * scale);
+      if (f > 0) binFlux += Math.max(0, l - previousLogBins[k]!);
+      logBins[k] = l;
+    }
+    previousLogBins.set(logBins);
+    binFluxSum += binFlux / (bins - 1);
+    for (let b = 0; b < bands; b++) {
+      let e = 0;
+      for (let k = edges[b]!; k < edges[b + 1]!; k++) e += power[k]!;
+      current[b] = Math.log1p(100 * e * scale);
+    }
+    let flux = 0;
+    if (f > 0) {
+      for (let b = 0; b < bands; b++) {
+        const rise = Math.max(0, current[b]! - previous[b]!);
+        flux += rise;
+        if (highBand >= 0 && b >= highBand) fluxHigh += rise;
+        if (b < lowBand) fluxLow += rise;
+      }
+    }
+    fluxAll += flux;
+    previous.set(current);
+    envelope[f] = flux;
+    // Frames of near silence say nothing about the spectrum's shape.
+    if (rms[f]! > 1e-4) {
+      voiced++;
+      const centroidBin = weighted / magnitudeSum;
+      centroidSum += (centroidBin * rate) / FRAME;
+      spreadSum += (Math.sqrt(Math.max(0, weighted2 / magnitudeSum - centroidBin * centroidBin)) * rate) / FRAME;
+      let running = 0;
+      let k = 1;
+      for (; k < bins; k++) {
+        running += Math.sqrt(power[k]!);
+        if (running >= 0.85 * magnitudeSum) break;
+      }
+      rolloffSum += (k * rate) / FRAME;
+      flatnessSum += Math.exp(logSum / (bins - 1)) / (energy / (bins - 1) + 1e-12);
+      zcrSum += (crossings * rate) / FRAME;
+    }
+  }
+  let rmsMean = 0;
+  for (const r of rms) rmsMean += r;
+  rmsMean /= Math.max(1, frames);
+  let below = 0;
+  let variance = 0;
+  for (const r of rms) {
+    if (r < rmsMean) below++;
+    variance += (r - rmsMean) ** 2;
+  }
+  variance /= Math.max(1, frames);
+  return {
+    frames,
+    centroid: voiced > 0 ? centroidSum / voiced : 0,
+    spread: voiced > 0 ? spreadSum / voiced : 0,
+    highFlux: fluxAll > 0 ? fluxHigh / fluxAll : 0,
+    lowFlux: fluxAll > 0 ? fluxLow / fluxAll : 0,
+    binFlux: frames > 1 ? binFluxSum / (frames - 1) : 0,
+    peak,
+    rms: level,
+    rolloff: voiced > 0 ? rolloffSum / voiced : 0,
+    flatness: voiced > 0 ? flatnessSum / voiced : 0,
+    brightness: totalEnergy > 0 ? brightEnergy / totalEnergy : 0,
+    bass: totalEnergy > 0 ? bassEnergy / totalEnergy : 0,
+    lowEnergy: frames > 0 ? below / frames : 0,
+    rmsVariation: rmsMean > 0 ? Math.sqrt(variance) / rmsMean : 0,
+    zcr: voiced > 0 ? zcrSum / voiced : 0,
+    envelope,
+  };
+}
+
+/** The onset envelope with its slow trend removed (half-wave rectified). */
+function detrend(envelope: Float64Array): Float64Array {
+  const out = new Float64Array(envelope.length);
+  const half = 8;
+  for (let i = 0; i < envelope.length; i++) {
+    let sum = 0;
+    let n = 0;
+    for (let j = Math.max(0, i - half); j <= Math.min(envelope.length - 1, i + half); j++) {
+      sum += envelope[j]!;
+      n++;
+    }
+    out[i] = Math.max(0, envelope[i]! - sum / n);
+  }
+  return out;
+}
+
+/** A light low-pass ([1, 2, 1] / 4) so that onsets between two frames still line up at every lag. */
+function smooth(envelope: Float64Array): Float64Array {
+  const out = new Float64Array(envelope.length);
+  for (let i = 0; i < envelope.length; i++) {
+    out[i] = 0.25 * (envelope[i - 1] ?? 0) + 0.5 * envelope[i]! + 0.25 * (envelope[i + 1] ?? 0);
+  }
+  return out;
+}
+
+interface Pulse {
+  fluxVariation: number;
+  tempoBpm: number | null;
+  pulseClarity: number;
+  onsetRate: number;
+  flux: number;
+}
+
+function measurePulse(envelopes: readonly Float64Array[], fps: number): Pulse {
+  const minLag = Math.floor((fps * 60) / MAX_BPM);
+  const maxLag = Math.ceil((fps * 60) / MIN_BPM);
+  const ac = new Float64Array(maxLag + 2);
+  let onsets = 0;
+  let seconds = 0;
+  let fluxSum = 0;
+  let fluxSquares = 0;
+  let fluxFrames = 0;
+  for (const raw of envelopes) {
+    for (const v of raw) {
+      fluxSum += v;
+      fluxSquares += v * v;
+    }
+    fluxFrames += raw.length;
+    const e = smooth(detrend(raw));
+    let mean = 0;
+    for (const v of e) mean += v;
+    mean /= Math.max(1, e.length);
+    const centred = e.map((v) => v - mean);
+    for (let lag = 0; lag <= maxLag + 1 && lag < centred.length; lag++) {
+      let sum = 0;
+      for (let i = lag; i < centred.length; i++) sum += centred[i]! * centred[i - lag]!;
+      ac[lag] = ac[lag]! + sum;
+    }
+    onsets += countOnsets(e, fps);
+    seconds += raw.length / fps;
+  }
+  const fluxMean = fluxFrames > 0 ? fluxSum / fluxFrames : 0;
+  const fluxVariation = fluxMean > 0 ? Math.sqrt(Math.max(0, fluxSquares / fluxFrames - fluxMean * fluxMean)) / fluxMean : 0;
+  if (!(ac[0]! > 0)) return { fluxVariation, tempoBpm: null, pulseClarity: 0, onsetRate: 0, flux: 0 };
+  let bestLag = 0;
+  let bestScore = -Infinity;
+  let clarity = 0;
+  for (let lag = minLag; lag <= maxLag; lag++) {
+    const r = ac[lag]! / ac[0]!;
+    clarity = Math.max(clarity, r);
+    const bpm = (60 * fps) / lag;
+    const prior = Math.exp(-0.5 * (Math.log2(bpm / 120) / 0.9) ** 2);
+    const score = r * prior;
+    if (score > bestScore) {
+      bestScore = score;
+      bestLag = lag;
+    }
+  }
+  // A parabola through the peak and its neighbours places it between lags.
+  const y0 = ac[bestLag - 1] ?? 0;
+  const y1 = ac[bestLag]!;
+  const y2 = ac[bestLag + 1] ?? 0;
+  const denominator = y0 - 2 * y1 + y2;
+  const shift = denominator < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (y0 - y2)) / denominator)) : 0;
+  const tempo = (60 * fps) / (bestLag + shift);
+  const pulseClarity = Math.max(0, Math.min(1, clarity));
+  return {
+    fluxVariation,
+    tempoBpm: pulseClarity >= STEADY_PULSE ? tempo : null,
+    pulseClarity,
+    onsetRate: seconds > 0 ? onsets / seconds : 0,
+    flux: fluxFrames > 0 ? fluxSum / fluxFrames : 0,
+  };
+}
+
+/** Local maxima of the envelope that stand out from it, at least 50 ms apart. */
+function countOnsets(envelope: Float64Array, fps: number): number {
+  let mean = 0;
+  for (const v of envelope) mean += v;
+  mean /= Math.max(1, envelope.length);
+  let variance = 0;
+  for (const v of envelope) variance += (v - mean) ** 2;
+  const threshold = mean + 0.5 * Math.sqrt(variance / Math.max(1, envelope.length));
+  const gap = Math.max(1, Math.round(0.05 * fps));
+  let count = 0;
+  let last = -Infinity;
+  for (let i = 1; i < envelope.length - 1; i++) {
+    const v = envelope[i]!;
+    if (v > threshold && v >= envelope[i - 1]! && v > envelope[i + 1]! && i - last >= gap) {
+      count++;
+      last = i;
+    }
+  }
+  return count;
+}
+
+interface Tonality {
+  chromaFlux: number;
+  key: string;
+  mode: string;
+  modeStrength: number;
+  keyClarity: number;
+}
+
+function correlation(a: readonly number[], b: readonly number[]): number {
+  const n = a.length;
+  const ma = a.reduce((s, v) => s + v, 0) / n;
+  const mb = b.reduce((s, v) => s + v, 0) / n;
+  let num = 0;
+  let da = 0;
+  let db = 0;
+  for (let i = 0; i < n; i++) {
+    num += (a[i]! - ma) * (b[i]! - mb);
+    da += (a[i]! - ma) ** 2;
+    db += (b[i]! - mb) ** 2;
+  }
+  return da > 0 && db > 0 ? num / Math.sqrt(da * db) : 0;
+}
+
+function measureTonality(excerpts: readonly Float32Array[], rate: number): Tonality {
+  const fft = new Fft(CHROMA_FRAME);
+  const window = hann(CHROMA_FRAME);
+  const power = new Float64Array(CHROMA_FRAME / 2 + 1);
+  const chroma = new Array<number>(12).fill(0);
+  const lowBin = Math.ceil((55 * CHROMA_FRAME) / rate);
+  const highBin = Math.min(CHROMA_FRAME / 2, Math.floor((2000 * CHROMA_FRAME) / rate));
+  const pitchClass = new Int8Array(highBin + 1);
+  for (let k = lowBin; k <= highBin; k++) {
+    const midi = 69 + 12 * Math.log2((k * rate) / CHROMA_FRAME / 440);
+    pitchClass[k] = ((Math.round(midi) % 12) + 12) % 12;
+  }
+  const frameChroma = new Float64Array(12);
+  const previousChroma = new Float64Array(12);
+  let chromaChange = 0;
+  let changes = 0;
+  for (const samples of excerpts) {
+    let hasPrevious = false;
+    for (let offset = 0; offset + CHROMA_FRAME <= samples.length; offset += CHROMA_FRAME) {
+      fft.powerSpectrum(samples, offset, window, power);
+      let frame = 0;
+      for (let k = lowBin; k <= highBin; k++) frame += power[k]!;
+      if (!(frame > 0)) continue;
+      // Each frame counts alike, whatever its level; magnitudes (not powers) soften loud partials.
+      frameChroma.fill(0);
+      for (let k = lowBin; k <= highBin; k++) frameChroma[pitchClass[k]!]! += Math.sqrt(power[k]! / frame);
+      let norm = 0;
+      for (let c = 0; c < 12; c++) {
+        chroma[c]! += frameChroma[c]!;
+        norm += frameChroma[c]!;
+      }
+      for (let c = 0; c < 12; c++) frameChroma[c] = frameChroma[c]! / norm;
+      if (hasPrevious) {
+        let change = 0;
+        for (let c = 0; c < 12; c++) change += Math.abs(frameChroma[c]! - previousChroma[c]!);
+        chromaChange += change / 2;
+        changes++;
+      }
+      previousChroma.set(frameChroma);
+      hasPrevious = true;
+    }
+  }
+  let bestMajor = -1;
+  let bestMinor = -1;
+  let majorKey = 0;
+  let minorKey = 0;
+  for (let tonic = 0; tonic < 12; tonic++) {
+    const rotated = chroma.map((_, i) => chroma[(i + tonic) % 12]!);
+    const major = correlation(rotated, MAJOR_PROFILE);
+    const minor = correlation(rotated, MINOR_PROFILE);
+    if (major > bestMajor) {
+      bestMajor = major;
+      majorKey = tonic;
+    }
+    if (minor > bestMinor) {
+      bestMinor = minor;
+      minorKey = tonic;
+    }
+  }
+  const isMajor = bestMajor >= bestMinor;
+  return {
+    chromaFlux: changes > 0 ? chromaChange / changes : 0,
+    key: isMajor ? `${PITCH_NAMES[majorKey]} major` : `${PITCH_NAMES[minorKey]} minor`,
+    mode: isMajor ? 'major' : 'minor',
+    modeStrength: bestMajor - bestMinor,
+    keyClarity: Math.max(0, Math.max(bestMajor, bestMinor)),
+  };
+}
+
+/**
+ * Measures decoded excerpts (mono, `rate` Hz, samples in −1 … 1) of a file `durationS` long.
+ * Throws a `RangeError` when there is less than one frame of audio.
+ */
+export function extractFeatures(excerpts: readonly Float32Array[], rate: number, durationS: number): AudioFeatures {
+  const usable = excerpts.filter((e) => e.length >= FRAME * 2);
+  if (usable.length === 0) throw new RangeError(`Expected at least ${(FRAME * 2) / rate} s of audio, got less`);
+  const fft = new Fft(FRAME);
+  const window = hann(FRAME);
+  const measures = usable.map((e) => measureExcerpt(e, rate, fft, window));
+  const totalFrames = measures.reduce((s, m) => s + m.frames, 0);
+  const average = (pick: (m: ExcerptMeasures) => number): number =>
+    measures.reduce((s, m) => s + pick(m) * m.frames, 0) / Math.max(1, totalFrames);
+  const pulse = measurePulse(
+    measures.map((m) => m.envelope),
+    rate / HOP,
+  );
+  const loudness = measureLoudness(usable, rate);
+  const tonality = measureTonality(usable, rate);
+  return {
+    durationS,
+    excerptS: usable.reduce((s, e) => s + e.length, 0) / rate,
+    tempoBpm: pulse.tempoBpm,
+    pulseClarity: pulse.pulseClarity,
+    onsetRate: pulse.onsetRate,
+    loudnessLufs: loudness.integratedLufs,
+    loudnessRangeLu: loudness.rangeLu,
+    spectralCentroidHz: average((m) => m.centroid),
+    spectralSpreadHz: average((m) => m.spread),
+    spectralRolloffHz: average((m) => m.rolloff),
+    spectralFlatness: average((m) => m.flatness),
+    spectralFlux: pulse.flux,
+    binFlux: average((m) => m.binFlux),
+    fluxVariation: pulse.fluxVariation,
+    lowFlux: average((m) => m.lowFlux),
+    highFlux: average((m) => m.highFlux),
+    crestDb: 20 * Math.log10(Math.max(...measures.map((m) => m.peak), 1e-9) / Math.max(Math.sqrt(average((m) => m.rms * m.rms)), 1e-9)),
+    brightness: average((m) => m.brightness),
+    bass: average((m) => m.bass),
+    lowEnergy: average((m) => m.lowEnergy),
+    rmsVariation: average((m) => m.rmsVariation),
+    zeroCrossingRate: average((m) => m.zcr),
+    ...tonality,
+  };
+}
