@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AdminPage, WAIT, a11yProblems, adminPage, shot } from './harness.js';
+import { type AdminPage, TEST_CONFIG, WAIT, a11yProblems, adminPage, shot } from './harness.js';
 
 // What Moodbox heard in each track, on the admin library: the analysis's progress, a small
 // energy/valence mark per track and why it has its moods.
@@ -11,7 +11,12 @@ describe('the analysis on the admin library', { timeout: 240_000 }, () => {
 
   beforeAll(async () => {
     // The demo library, scanned at start and then analysed in the background.
-    admin = await adminPage({ prefix: 'mb-admin-analysis-', view: '#library', viewport: { width: 1280, height: 900 } });
+    admin = await adminPage({
+      prefix: 'mb-admin-analysis-',
+      view: '#library',
+      viewport: { width: 1280, height: 900 },
+      config: { ...TEST_CONFIG, library: { ...TEST_CONFIG.library, analyze: true } },
+    });
     page = admin.page;
     await page.locator('tbody tr').first().waitFor(WAIT);
   }, 120_000);

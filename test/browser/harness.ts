@@ -51,7 +51,10 @@ export async function startDaemon(
   dataDir: string,
   options: { port?: number; config?: Record<string, unknown> | null; env?: NodeJS.ProcessEnv } = {},
 ): Promise<Daemon> {
-  const config = options.config === undefined ? TEST_CONFIG : options.config;
+  const given = options.config === undefined ? TEST_CONFIG : options.config;
+  // Hearing the demo library costs about 10 s of CPU at every start, beside the test: only the tests
+  // of the analysis turn it on (`library: { analyze: true }`); demo mode (no configuration) keeps it.
+  const config = given === null ? null : { ...given, library: { analyze: false, ...(given['library'] as object | undefined) } };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...options.env,
