@@ -1,5 +1,5 @@
 /**
- * Which part of Moodbox may import which: the layout of ../README.md "Code layout", checked.
+ * Which part of Moodbox may import which: the layout of docs/layout.md, checked.
  * `npm run deps` checks the rules; `npm run deps:graph` prints the folder-level import graph.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */

@@ -392,7 +392,7 @@ function checkSnapcastPipe(config: Config): Check {
     name: 'snapcast',
     status: 'fail',
     message: problem,
-    fix: 'see the README, "Multiroom with Snapcast": the pipe under /run/snapserver/ that the systemd unit may write',
+    fix: 'see docs/multiroom.md: the pipe under /run/snapserver/ that the systemd unit may write',
   };
 }
 

@@ -1,11 +1,18 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ENV_OVERRIDES } from './config/load-config.js';
 import { ConfigSchema } from './config/schema.js';
 import { ERROR_CODES } from './kernel/errors.js';
 
-const README = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+const ROOT = join(import.meta.dirname, '..', '..');
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+/** The reference: the README is the front door, `docs/` holds the rest. */
+const DOCS = readdirSync(join(ROOT, 'docs'))
+  .filter((name) => name.endsWith('.md'))
+  .map((name) => ({ path: join(ROOT, 'docs', name), text: readFileSync(join(ROOT, 'docs', name), 'utf8') }));
+const CONFIGURATION = readFileSync(join(ROOT, 'docs', 'configuration.md'), 'utf8');
+const API = readFileSync(join(ROOT, 'docs', 'api.md'), 'utf8');
 
 function leafPaths(schema: { properties?: Record<string, unknown> }, prefix = ''): string[] {
   return Object.entries(schema.properties ?? {}).flatMap(([key, child]) => {
@@ -15,16 +22,16 @@ function leafPaths(schema: { properties?: Record<string, unknown> }, prefix = ''
   });
 }
 
-describe('README', () => {
+describe('README and docs', () => {
   it('documents every configuration key', () => {
-    const documented = [...README.matchAll(/^\| `([a-zA-Z0-9.]+)` \|/gm)].map((m) => m[1]);
+    const documented = [...CONFIGURATION.matchAll(/^\| `([a-zA-Z0-9.]+)` \|/gm)].map((m) => m[1]);
     expect(documented.filter((k) => k !== undefined && !k.startsWith('MB_ERR_'))).toEqual(leafPaths(ConfigSchema));
   });
 
   it('documents every environment override and every error code', () => {
-    for (const { name } of ENV_OVERRIDES) expect(README).toContain(`\`${name}\``);
+    for (const { name } of ENV_OVERRIDES) expect(CONFIGURATION).toContain(`\`${name}\``);
     for (const code of Object.keys(ERROR_CODES))
-      expect(README).toContain(`| \`${code}\` | ${ERROR_CODES[code as keyof typeof ERROR_CODES]} |`);
+      expect(API).toContain(`| \`${code}\` | ${ERROR_CODES[code as keyof typeof ERROR_CODES]} |`);
   });
 
   it('gives the quick start as exactly the two set-up commands', () => {
@@ -35,5 +42,20 @@ describe('README', () => {
         .split('\n')
         .map((l) => l.split('#')[0]?.trim()),
     ).toEqual(['scripts/setup.sh start', 'scripts/setup.sh test']);
+  });
+
+  it('links only to files that exist', () => {
+    const pages = [{ path: join(ROOT, 'README.md'), text: README }, ...DOCS];
+    const broken = pages.flatMap(({ path, text }) =>
+      [...text.matchAll(/\]\(([^)#\s]+)(#[^)\s]*)?\)/g)]
+        .map((m) => m[1] ?? '')
+        .filter((target) => !/^[a-z]+:/.test(target) && !existsSync(join(dirname(path), target)))
+        .map((target) => `${path.slice(ROOT.length + 1)} -> ${target}`),
+    );
+    expect(broken).toEqual([]);
+  });
+
+  it('keeps the README a short front door', () => {
+    expect(README.split('\n').length).toBeLessThanOrEqual(200);
   });
 });

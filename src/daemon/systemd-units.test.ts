@@ -133,12 +133,12 @@ describe('the Snapcast pipe', () => {
     expect(statSync(join(root, dirname(pipe))).mode & 0o777).toBe(0o750);
   });
 
-  it('lies where the unit may write, outside its private /tmp, and the README names the same pipe for Moodbox and snapserver', () => {
+  it('lies where the unit may write, outside its private /tmp, and the multiroom guide names the same pipe for Moodbox and snapserver', () => {
     expect(pipe).toMatch(/^\/run\/snapserver\//);
     expect(unit.split('\n')).toContain('PrivateTmp=yes');
     const writable = values(unit, 'ReadWritePaths').map((path) => path.replace(/^-/, ''));
     expect(writable.some((dir) => pipe.startsWith(`${dir}/`))).toBe(true);
-    const readme = readFileSync(join(SYSTEMD_DIR, '..', 'README.md'), 'utf8');
+    const readme = readFileSync(join(SYSTEMD_DIR, '..', 'docs', 'multiroom.md'), 'utf8');
     expect(readme).toContain(`"snapcastPipe": "${pipe}"`);
     expect(readme).toContain(`source = pipe://${pipe}?name=Moodbox`);
     expect(readme).toContain('sudo cp systemd/moodbox-snapcast.conf /etc/tmpfiles.d/');

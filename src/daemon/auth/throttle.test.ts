@@ -117,7 +117,7 @@ describe('SignInThrottle', () => {
     );
   });
 
-  // The numbers in the README's security section.
+  // The numbers in docs/security.md.
   it('leaves a guesser at the kiosk 18 PINs in the first hour and 2 an hour after on one account, 120 an hour over many', () => {
     expect(guessFlatOut('pin', 1, 3)).toEqual([18, 2, 2]);
     expect(guessFlatOut('pin', 1000, 3)).toEqual([134, 120, 120]);

@@ -1,6 +1,6 @@
 /**
  * Every error Moodbox raises on purpose carries a stable `code` (`MB_ERR_<AREA>_<WHAT>`), listed in
- * the README and never reused. Only `http/` maps codes to HTTP statuses.
+ * docs/api.md and never reused. Only `http/` maps codes to HTTP statuses.
  */
 export const ERROR_CODES = {
   MB_ERR_CONFIG_INVALID: 'the configuration file or an environment override is invalid',

@@ -35,7 +35,7 @@ export interface FleetOperatorOptions {
 /**
  * What `moodbox fleet` does on a broker: reads the boxes' retained availability, state and health,
  * and sends a command to one box or to every box of a site, collecting their answers. The broker's
- * ACLs decide who may do either (see the README's fleet section).
+ * ACLs decide who may do either (see docs/fleet.md).
  */
 export class FleetOperator {
   readonly #client: MqttClient;

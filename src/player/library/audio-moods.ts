@@ -11,7 +11,7 @@ export function isSetByPerson(moods: readonly MoodTag[]): boolean {
  * origin `audio`. An admin's or a moods file's moods win: they are kept and the audio moods are
  * not used. Otherwise the audio moods replace the genre and tag rules' guesses: measured on real
  * music, the analysis ranks arousal far better than the genre rules, and a blend of the two does
- * no better than the analysis alone (README, "How Moodbox hears your music"). Returns whether the
+ * no better than the analysis alone (docs/music-analysis.md). Returns whether the
  * moods changed.
  */
 export function applyAudioMoods(tracks: LibraryTracks, trackId: number, placed: ReadonlyArray<{ mood: string; weight: number }>): boolean {

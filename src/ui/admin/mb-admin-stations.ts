@@ -70,7 +70,7 @@ export class MbAdminStations extends LitElement {
     return html`<h2>Stations</h2>
       <p class="muted">
         Web radio and other streams play like songs: the music picks a station whose moods fit the room, and the kiosk shows what the
-        station says it plays. A music folder's <code>stations.csv</code> adds stations at each scan (see the README).
+        station says it plays. A music folder's <code>stations.csv</code> adds stations at each scan (see docs/music-sources.md).
       </p>
       ${this.#renderForm()} ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : nothing}
       <p class="ok" role="status">${this._status}</p>
