@@ -109,6 +109,17 @@ else
   phase "base root (debootstrap $suite)" $((SECONDS - t)) ok
 fi
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# This machine's own network set-up goes in, as it would on a new machine on the same network: the
+# local CA certificates (a TLS-inspecting proxy's, say) and the proxy variables, if any.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  mkdir -p "$root/usr/local/share/ca-certificates"
+  cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+  chroot "$root" update-ca-certificates >/dev/null 2>&1 || say "update-ca-certificates failed in the root"
+fi
+net_env=()
+for name in http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY; do
+  [[ -n "${!name:-}" ]] && net_env+=("$name=${!name}")
+done
 
 # --- The clone, as a new user gets it -------------------------------------------------------------
 t=$SECONDS
@@ -119,6 +130,7 @@ phase "clone ($(git -C "$repo" rev-parse --short HEAD))" $((SECONDS - t)) ok
 
 # --- The README's commands, in a private mount namespace -----------------------------------------
 # Runs one command in the root, as root with a login's environment, from the clone.
+export NET_ENV="${net_env[*]}"
 inside() {
   unshare --mount --propagation private -- bash -euo pipefail -c '
     root="$1" shared="$2"; shift 2
@@ -129,11 +141,15 @@ inside() {
     mount --bind "$shared" "$root/home/moodbox/shared" && mount -o remount,bind,ro "$root/home/moodbox/shared"
     exec chroot "$root" /usr/bin/env -i HOME=/root USER=root LANG=C.UTF-8 TERM=dumb \
       PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+      NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt ${NET_ENV:-} \
       bash -c "cd /home/moodbox/moodbox && $*"
   ' inside "$root" "$shared" "$@"
 }
 # The setup's own progress lines, with the seconds since the command began.
-stamped() { awk -v t0="$(date +%s)" '{ printf "[%4ds] %s\n", systime() - t0, $0; fflush() }'; }
+stamped() {
+  local t0=$SECONDS line
+  while IFS= read -r line; do printf '[%4ds] %s\n' $((SECONDS - t0)) "$line"; done
+}
 
 status=0
 if [[ "$what" != start ]]; then
