@@ -35,6 +35,13 @@ if [[ "$mode" == test ]]; then
   packages+=(mosquitto snapserver)
 fi
 
+# The native modules build against Node's own headers, which node-gyp would otherwise download
+# from nodejs.org: Debian's nodejs keeps them in libnode-dev (/usr/include/node).
+system_node() { [[ "$(readlink -f "$(command -v node 2>/dev/null || echo /usr/bin/node)")" == /usr/bin/node* ]]; }
+if system_node && [[ ! -f /usr/include/node/node_api.h ]]; then
+  packages+=(libnode-dev)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   # Node may come from NodeSource or nvm rather than Debian: accept any node/npm on PATH.
@@ -85,6 +92,9 @@ grep -v -E "^#define HAVE_OPENCV_" "$OPENCV_INCLUDE_DIR/opencv2/opencv_modules.h
 OPENCV_INCLUDE_DIR="$PWD/$opencv_mirror"
 # Both (all) cores for the native builds.
 export JOBS=max
+if system_node && [[ -f /usr/include/node/node_api.h && -z "${npm_config_nodedir:-}" ]]; then
+  export npm_config_nodedir=/usr
+fi
 export OPENCV_INCLUDE_DIR OPENCV_LIB_DIR OPENCV_BIN_DIR=/usr/bin
 
 stamp="node_modules/.moodbox-installed"
