@@ -9,6 +9,7 @@ import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { seededRandom } from '../src/daemon/kernel/random.js';
 import { analyzeAudioFile, FEATURES_VERSION, type AudioFeatures } from '../src/player/analysis/analyze-audio.js';
+import { correlation } from '../src/player/analysis/features.js';
 import {
   standardise,
   transformFeature,
@@ -198,24 +199,9 @@ function ranks(values: readonly number[]): number[] {
   return out;
 }
 
-function pearson(a: readonly number[], b: readonly number[]): number {
-  const n = a.length;
-  const ma = a.reduce((s, v) => s + v, 0) / n;
-  const mb = b.reduce((s, v) => s + v, 0) / n;
-  let num = 0;
-  let da = 0;
-  let db = 0;
-  for (let i = 0; i < n; i++) {
-    num += (a[i]! - ma) * (b[i]! - mb);
-    da += (a[i]! - ma) ** 2;
-    db += (b[i]! - mb) ** 2;
-  }
-  return da > 0 && db > 0 ? num / Math.sqrt(da * db) : 0;
-}
-
 /** Spearman's rank correlation (ties get their mean rank). */
 export function spearman(a: readonly number[], b: readonly number[]): number {
-  return pearson(ranks(a), ranks(b));
+  return correlation(ranks(a), ranks(b));
 }
 
 /** Indices 0 … n−1 split into k folds by a seeded shuffle. */

@@ -377,7 +377,8 @@ interface Tonality {
   keyClarity: number;
 }
 
-function correlation(a: readonly number[], b: readonly number[]): number {
+/** Pearson's correlation of two series of one length (0 when either is constant). */
+export function correlation(a: readonly number[], b: readonly number[]): number {
   const n = a.length;
   const ma = a.reduce((s, v) => s + v, 0) / n;
   const mb = b.reduce((s, v) => s + v, 0) / n;

@@ -37,7 +37,7 @@ function highPass(rate: number, fc: number, q: number): Biquad {
   return { b0: (1 + cos) / 2 / a0, b1: -(1 + cos) / a0, b2: (1 + cos) / 2 / a0, a1: (-2 * cos) / a0, a2: (1 - alpha) / a0 };
 }
 
-function filter(input: Float32Array, f: Biquad): Float64Array {
+function filter(input: Float32Array | Float64Array, f: Biquad): Float64Array {
   const out = new Float64Array(input.length);
   let x1 = 0;
   let x2 = 0;
@@ -57,22 +57,8 @@ function filter(input: Float32Array, f: Biquad): Float64Array {
 
 /** The K-weighted signal's squares, one per sample. */
 export function kWeightedSquares(samples: Float32Array, rate: number): Float64Array {
-  const shelf = filter(samples, highShelf(rate, 1500, 4, Math.SQRT1_2));
-  const f = highPass(rate, 38, 0.5);
-  const out = new Float64Array(samples.length);
-  let x1 = 0;
-  let x2 = 0;
-  let y1 = 0;
-  let y2 = 0;
-  for (let i = 0; i < shelf.length; i++) {
-    const x = shelf[i]!;
-    const y = f.b0 * x + f.b1 * x1 + f.b2 * x2 - f.a1 * y1 - f.a2 * y2;
-    x2 = x1;
-    x1 = x;
-    y2 = y1;
-    y1 = y;
-    out[i] = y * y;
-  }
+  const out = filter(filter(samples, highShelf(rate, 1500, 4, Math.SQRT1_2)), highPass(rate, 38, 0.5));
+  for (let i = 0; i < out.length; i++) out[i] = out[i]! * out[i]!;
   return out;
 }
 
