@@ -88,7 +88,7 @@ export async function runDaemon(options: {
   const config = settings.current;
   log.level = config.log.level;
 
-  const bus: MoodboxBus = new EventBus((err, event) => log.error({ err, event }, 'an event listener failed'));
+  const bus: MoodboxBus = new EventBus((err, event, owner) => log.error({ err, event, owner }, 'an event listener failed'));
   let server: HttpService | undefined;
   // Read before anything is built: a failed start closes the database.
   const savedInForce = options.safeMode === undefined && settings.safeMode === undefined && Object.keys(settings.overrides()).length > 0;
