@@ -28,14 +28,14 @@ const DESK = { width: 1366, height: 768 } as const;
 
 /** Each view, its heading, and what shows once its content has loaded. */
 const VIEWS = [
-  ['dashboard', 'Dashboard', 'h2'],
+  ['dashboard', 'Dashboard', 'section.health li'],
   ['library', 'Library', 'tr[data-track-id]'],
   ['stations', 'Stations', 'tr[data-station-id]'],
   ['users', 'Users and cards', 'tbody tr'],
   ['history', 'History', 'tbody tr'],
   ['settings', 'Settings', '[data-setting]'],
-  ['spotify', 'Spotify', 'h2'],
-  ['camera', 'Camera', 'h2'],
+  ['spotify', 'Spotify', 'section[data-off]'],
+  ['camera', 'Camera', '[data-why]'],
   ['model', 'Model', 'table'],
   ['audit', 'Audit log', 'tbody tr'],
 ] as const;
@@ -157,6 +157,38 @@ describe('the admin panel on a phone', { timeout: 240_000 }, () => {
     expect((edit?.x ?? 999) + (edit?.width ?? 0)).toBeLessThanOrEqual(PHONE.width);
     expect(edit?.y ?? 0).toBeGreaterThanOrEqual(card?.y ?? 0);
     expect((edit?.y ?? 0) + (edit?.height ?? 0)).toBeLessThanOrEqual((card?.y ?? 0) + (card?.height ?? 0) + 1);
+  });
+
+  it('says a failed load the same way on every page, with a way to try again', async () => {
+    await page.setViewportSize(DESK);
+    const pages = [
+      ['library', 'Library', '/api/admin/tracks', 'tr[data-track-id]'],
+      ['stations', 'Stations', '/api/admin/stations', 'tr[data-station-id]'],
+      ['users', 'Users and cards', '/api/admin/users', 'tbody tr'],
+      ['history', 'History', '/api/admin/history', 'tbody tr'],
+      ['settings', 'Settings', '/api/admin/settings', '[data-setting]'],
+      ['model', 'Model', '/api/admin/model', 'table'],
+      ['audit', 'Audit log', '/api/admin/audit', 'tbody tr'],
+    ] as const;
+    for (const [view, heading, path, ready] of pages) {
+      let isDown = true;
+      await page.route(`**${path}*`, (route) =>
+        isDown
+          ? route.fulfill({ status: 503, json: { error: { code: 'MB_ERR_UNAVAILABLE', message: 'The library is busy. Try again.' } } })
+          : route.fallback(),
+      );
+      await page.goto(`${daemon.url}/admin#${view}`);
+      await page.getByRole('heading', { name: heading, exact: true }).waitFor(WAIT);
+      const failed = page.locator(`mb-admin-${view} [data-load-error]`);
+      await failed.filter({ hasText: 'Could not load this page: The library is busy. Try again.' }).waitFor(WAIT);
+      expect(await failed.getAttribute('role'), view).toBe('alert');
+      if (view === 'audit') await shot(page, 'admin-load-failed');
+      isDown = false;
+      await failed.getByRole('button', { name: 'Try again' }).click();
+      await page.locator(`mb-admin-${view} ${ready}`).first().waitFor(WAIT);
+      await failed.waitFor({ state: 'detached', ...WAIT });
+      await page.unroute(`**${path}*`);
+    }
   });
 
   it("keeps the library's bulk bar on screen while the list scrolls", async () => {

@@ -188,10 +188,18 @@ describe('admin panel against the real daemon', { timeout: 120_000 }, () => {
     const { page } = browser;
     await page.getByRole('link', { name: 'Camera' }).click();
     const message = page.locator('[data-state="no-preview"]');
-    await message.filter({ hasText: /^\s*The live view is off: set vision\.preview to true .*and restart Moodbox\.\s*$/ }).waitFor(WAIT);
+    // In the owner's words, pointing at the switches in Settings rather than at configuration keys.
+    await message.filter({ hasText: 'The camera and its live view are off.' }).waitFor(WAIT);
+    expect(await message.textContent()).not.toMatch(/vision\.preview|camera\.enabled|true/);
     expect(await page.locator('[data-camera]').textContent()).toBe('off');
     await shot(page, 'admin-camera-off');
     expect(await a11yProblems(page)).toEqual([]);
+    await message.getByRole('link', { name: '“Keep a blurred live view for this panel”' }).click();
+    await page.getByRole('heading', { name: 'Settings' }).waitFor(WAIT);
+    const preview = page.locator('[data-setting="vision.preview"]').getByRole('switch');
+    await expect.poll(() => preview.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement), WAIT).toBe(true);
+    expect(await preview.isVisible()).toBe(true);
+    await page.getByRole('link', { name: 'Camera' }).click();
   });
 
   it('links a card by typing its ID', async () => {

@@ -33,7 +33,8 @@ const VIEWS = [
 type View = (typeof VIEWS)[number][0];
 
 function viewFromHash(): View {
-  const name = window.location.hash.replace(/^#\/?/, '');
+  // `#settings/vision.preview` opens Settings at that setting.
+  const name = window.location.hash.replace(/^#\/?/, '').split('/')[0];
   return VIEWS.find(([id]) => id === name)?.[0] ?? 'dashboard';
 }
 
