@@ -166,6 +166,10 @@ export const ADMIN_STYLES = css`
     table.cards > thead {
       display: none;
     }
+    table.cards > caption {
+      display: block;
+      margin-bottom: 0.5em;
+    }
     table.cards > tbody > tr {
       margin: 0 0 0.8em;
       padding: 0.5em 0.8em;

@@ -17,8 +17,8 @@ const DEVICES: Readonly<Record<string, string>> = {
 
 /** Names of the detail fields the daemon writes. */
 const FIELDS: Readonly<Record<string, string>> = {
-  kind: 'With',
-  via: 'From',
+  kind: 'Signed in to',
+  via: 'With',
   failures: 'Failed tries before',
   card: 'Card',
   removed: 'Plays removed',
@@ -44,7 +44,14 @@ const FIELDS: Readonly<Record<string, string>> = {
 const list = (value: unknown): string => (Array.isArray(value) ? value.map(String).join(', ') || 'none' : String(value));
 
 /** A detail's value in words: lists joined, yes/no, times as local times, other objects as their fields. */
+/** Values the daemon writes as codes: where a sign-in was made and with what. */
+const VALUES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  kind: { admin: 'the admin panel', kiosk: 'the kiosk' },
+  via: { pin: 'a PIN or passphrase', card: 'a card' },
+};
+
 function valueWords(key: string, value: unknown): string {
+  if (typeof value === 'string' && VALUES[key]?.[value] !== undefined) return VALUES[key][value];
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (key === 'until' && typeof value === 'number') return new Date(value).toLocaleString();
   if (Array.isArray(value)) return list(value);
