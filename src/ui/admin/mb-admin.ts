@@ -6,6 +6,7 @@ import { ADMIN_STYLES, field, messageOf } from './admin-styles.js';
 import './mb-admin-audit.js';
 import './mb-admin-camera.js';
 import './mb-admin-dashboard.js';
+import './mb-admin-health.js';
 import './mb-admin-history.js';
 import './mb-admin-library.js';
 import './mb-admin-model.js';
