@@ -24,6 +24,7 @@ import {
 // behind a menu button.
 
 const PHONE = { width: 390, height: 844 } as const;
+const SMALL = { width: 360, height: 780 } as const;
 const DESK = { width: 1366, height: 768 } as const;
 
 /** Each view, its heading, and what shows once its content has loaded. */
@@ -132,12 +133,18 @@ describe('the admin panel on a phone', { timeout: 240_000 }, () => {
   });
 
   for (const [view, heading, ready] of VIEWS) {
-    it(`fits the ${view} view on a 390 px wide phone`, async () => {
+    it(`fits the ${view} view on a 390 px wide phone (and a 360 px one)`, async () => {
       await page.setViewportSize(PHONE);
       await page.goto(`${daemon.url}/admin#${view}`);
       await page.getByRole('heading', { name: heading, exact: true }).waitFor(WAIT);
       await page.locator(`mb-admin ${ready}`).first().waitFor(WAIT);
       expect(await overflow(page)).toEqual([]);
+      // A smaller phone too (the dashboard's top tracks table is measured at 390 px only, for now).
+      if (view !== 'dashboard') {
+        await page.setViewportSize(SMALL);
+        expect(await overflow(page)).toEqual([]);
+        await page.setViewportSize(PHONE);
+      }
       // The screenshot shows the view's content (the cards), below the staff bar and the page's introduction.
       await page.locator(`mb-admin ${ready}`).first().scrollIntoViewIfNeeded();
       await shot(page, `admin-phone-${view}`);

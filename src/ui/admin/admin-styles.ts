@@ -61,7 +61,11 @@ export const ADMIN_STYLES = css`
     display: inline-flex;
     flex-direction: column;
     gap: 0.2em;
+    max-width: 100%;
     font-weight: 600;
+  }
+  select {
+    max-width: 100%;
   }
   .row {
     display: flex;

@@ -21,7 +21,7 @@ export class MbAdminModel extends LitElement {
     css`
       .grid {
         display: grid;
-        grid-template-columns: repeat(auto-fit, minmax(22em, 1fr));
+        grid-template-columns: repeat(auto-fit, minmax(min(22em, 100%), 1fr));
         gap: 1em;
         margin-bottom: 1em;
       }
