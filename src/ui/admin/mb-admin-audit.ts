@@ -50,45 +50,51 @@ export class MbAdminAudit extends LitElement {
   override render() {
     return html`<h2>Audit log</h2>
       ${this.#loader.status()}
-      <table class="cards">
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Who</th>
-            <th scope="col">What</th>
-            <th scope="col">Details</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${this._items.map((e) => {
-            const words = auditWords(e, this._names);
-            return html`<tr data-action=${e.action}>
-              <td data-cell="when">${formatTime(e.at)}</td>
-              <td data-cell="who" data-label="Who">${words.who}</td>
-              <td data-cell="what"><strong>${words.what}</strong></td>
-              <td data-cell="details">
-                ${
-                  words.details.length === 0
-                    ? nothing
-                    : html`<dl>
-                        ${words.details.map(
-                          ([name, value]) =>
-                            html`<dt>${name}</dt>
-                              <dd>${value}</dd>`,
-                        )}
-                      </dl>`
-                }
-              </td>
-            </tr>`;
-          })}
-        </tbody>
-      </table>
-      ${this._items.length === 0 && this.#loader.isLoaded ? html`<p class="muted">Nothing logged yet.</p>` : ''}
-      <div class="pager">
-        <button class="secondary" ?disabled=${this._offset === 0} @click=${() => this.#page(-PAGE)}>Newer</button>
-        <span>${this._total === 0 ? '0' : `${this._offset + 1}–${Math.min(this._offset + PAGE, this._total)}`} of ${this._total}</span>
-        <button class="secondary" ?disabled=${this._offset + PAGE >= this._total} @click=${() => this.#page(PAGE)}>Older</button>
-      </div>`;
+      ${
+        this.#loader.isLoaded
+          ? html`<table class="cards">
+                <thead>
+                  <tr>
+                    <th scope="col">When</th>
+                    <th scope="col">Who</th>
+                    <th scope="col">What</th>
+                    <th scope="col">Details</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${this._items.map((e) => {
+                    const words = auditWords(e, this._names);
+                    return html`<tr data-action=${e.action}>
+                      <td data-cell="when">${formatTime(e.at)}</td>
+                      <td data-cell="who" data-label="Who">${words.who}</td>
+                      <td data-cell="what"><strong>${words.what}</strong></td>
+                      <td data-cell="details">
+                        ${
+                          words.details.length === 0
+                            ? nothing
+                            : html`<dl>
+                                ${words.details.map(
+                                  ([name, value]) =>
+                                    html`<dt>${name}</dt>
+                                      <dd>${value}</dd>`,
+                                )}
+                              </dl>`
+                        }
+                      </td>
+                    </tr>`;
+                  })}
+                </tbody>
+              </table>
+              ${this._items.length === 0 && this.#loader.isLoaded ? html`<p class="muted">Nothing logged yet.</p>` : ''}
+              <div class="pager">
+                <button class="secondary" ?disabled=${this._offset === 0} @click=${() => this.#page(-PAGE)}>Newer</button>
+                <span
+                  >${this._total === 0 ? '0' : `${this._offset + 1}–${Math.min(this._offset + PAGE, this._total)}`} of ${this._total}</span
+                >
+                <button class="secondary" ?disabled=${this._offset + PAGE >= this._total} @click=${() => this.#page(PAGE)}>Older</button>
+              </div>`
+          : nothing
+      }`;
   }
 
   #page(delta: number): void {

@@ -118,51 +118,55 @@ export class MbAdminHistory extends LitElement {
         </button>
       </form>
       ${this.#loader.status()} ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : ''}
-      <table class="cards">
-        <thead>
-          <tr>
-            <th scope="col">Started</th>
-            <th scope="col">Track</th>
-            <th scope="col">Person</th>
-            <th scope="col">Why it played</th>
-            <th scope="col">Mood</th>
-            <th scope="col">Outcome</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${this._items.map(
-            (p) =>
-              html`<tr data-play=${p.id}>
-                <td data-cell="started">${formatTime(p.startedAt)}</td>
-                <td data-cell="track">
-                  ${
-                    p.title === null
-                      ? html`<span class="muted">a track no longer in the library</span>`
-                      : html`<strong>${p.title}</strong>${p.artist ? html`<span class="artist">${p.artist}</span>` : nothing}`
-                  }
-                </td>
-                <td data-cell="person" data-label="Person">
-                  ${p.userName ?? html`<span class="muted">${p.userId === null ? 'guest' : 'a deleted account'}</span>`}
-                </td>
-                <td data-label="Why it played">${REASON_LABELS[p.reason]}</td>
-                <td data-label="Mood">${p.mood ?? '–'}</td>
-                <td data-cell="outcome" data-label="Outcome" data-outcome=${p.outcome ?? 'playing'}>
-                  ${p.outcome === null ? 'playing' : OUTCOME_LABELS[p.outcome]}
-                </td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
       ${
-        this._items.length === 0 && this.#loader.isLoaded
-          ? html`<p class="muted">${isFiltered ? 'No plays match these filters.' : 'Nothing has played yet.'}</p>`
-          : ''
-      }
-      <div class="pager">
-        <button class="secondary" ?disabled=${offset === 0} @click=${() => this.#page(-PAGE)}>Newer</button>
-        <span>${this._total === 0 ? '0' : `${offset + 1}–${Math.min(offset + PAGE, this._total)}`} of ${this._total}</span>
-        <button class="secondary" ?disabled=${offset + PAGE >= this._total} @click=${() => this.#page(PAGE)}>Older</button>
-      </div>`;
+        this.#loader.isLoaded
+          ? html`<table class="cards">
+                <thead>
+                  <tr>
+                    <th scope="col">Started</th>
+                    <th scope="col">Track</th>
+                    <th scope="col">Person</th>
+                    <th scope="col">Why it played</th>
+                    <th scope="col">Mood</th>
+                    <th scope="col">Outcome</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${this._items.map(
+                    (p) =>
+                      html`<tr data-play=${p.id}>
+                        <td data-cell="started">${formatTime(p.startedAt)}</td>
+                        <td data-cell="track">
+                          ${
+                            p.title === null
+                              ? html`<span class="muted">a track no longer in the library</span>`
+                              : html`<strong>${p.title}</strong>${p.artist ? html`<span class="artist">${p.artist}</span>` : nothing}`
+                          }
+                        </td>
+                        <td data-cell="person" data-label="Person">
+                          ${p.userName ?? html`<span class="muted">${p.userId === null ? 'guest' : 'a deleted account'}</span>`}
+                        </td>
+                        <td data-label="Why it played">${REASON_LABELS[p.reason]}</td>
+                        <td data-label="Mood">${p.mood ?? '–'}</td>
+                        <td data-cell="outcome" data-label="Outcome" data-outcome=${p.outcome ?? 'playing'}>
+                          ${p.outcome === null ? 'playing' : OUTCOME_LABELS[p.outcome]}
+                        </td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>
+              ${
+                this._items.length === 0 && this.#loader.isLoaded
+                  ? html`<p class="muted">${isFiltered ? 'No plays match these filters.' : 'Nothing has played yet.'}</p>`
+                  : ''
+              }
+              <div class="pager">
+                <button class="secondary" ?disabled=${offset === 0} @click=${() => this.#page(-PAGE)}>Newer</button>
+                <span>${this._total === 0 ? '0' : `${offset + 1}–${Math.min(offset + PAGE, this._total)}`} of ${this._total}</span>
+                <button class="secondary" ?disabled=${offset + PAGE >= this._total} @click=${() => this.#page(PAGE)}>Older</button>
+              </div>`
+          : nothing
+      }`;
   }
 
   readonly #onFrom = (event: Event): void => {
