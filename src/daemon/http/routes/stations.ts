@@ -41,7 +41,7 @@ export const stationsRoutes: FastifyPluginAsyncTypebox<StationsRoutesOptions> = 
       schema: {
         operationId: 'addStation',
         tags: ['admin'],
-        summary: 'Add a station (or update the one with this URL)',
+        summary: 'Add a station (or update the one with this URL); its moods must be known ones (`GET /api/admin/moods`)',
         body: StationBody,
         response: { 200: StationSchema, 400: ErrorRef, 403: ErrorRef },
       },
