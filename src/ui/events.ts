@@ -11,6 +11,8 @@ export interface MbEventMap {
   'mb-cancel': Record<string, never>;
   /** The guided calibration was closed: `isStored` when it finished and stored a new calibration. */
   'mb-calibration-close': { isStored: boolean };
+  /** A mood picker's list after a mood was added or removed (`weight` 0–1). */
+  'mb-moods-change': { moods: Array<{ mood: string; weight: number; origin?: string }> };
 }
 
 export type MbEventName = keyof MbEventMap;
@@ -27,5 +29,6 @@ declare global {
     'mb-name-submit': MbEvent<'mb-name-submit'>;
     'mb-cancel': MbEvent<'mb-cancel'>;
     'mb-calibration-close': MbEvent<'mb-calibration-close'>;
+    'mb-moods-change': MbEvent<'mb-moods-change'>;
   }
 }
