@@ -89,6 +89,8 @@ export type MoodboxEvents = {
   personSignedOut: { readonly user: KioskUser; readonly reason: 'button' | 'card' | 'inactivity' | 'replaced' | 'deleted' | 'disabled' };
   /** A card nobody is linked to was read at the kiosk. */
   unknownCardRead: { readonly at: number };
+  /** The card reader was plugged in, unplugged or failed (`connected` only while one can read a card). Owner: kiosk presence. */
+  cardReaderChanged: { readonly status: 'connected' | 'absent' | 'faulted' };
   /** What plays, its position, pause and volume changed. Owner: the music director. */
   playbackChanged: Playback;
   /** The suggestions for the room changed, best first. Owner: the music director. */

@@ -1,3 +1,5 @@
+import type { TrackView } from '../daemon/http/contract.js';
+
 /**
  * The typed DOM events of the Moodbox screens. Every event is `mb-*`, bubbles and is composed, so
  * a screen can listen on itself for what its children report.
@@ -11,6 +13,8 @@ export interface MbEventMap {
   'mb-cancel': Record<string, never>;
   /** The guided calibration was closed: `isStored` when it finished and stored a new calibration. */
   'mb-calibration-close': { isStored: boolean };
+  /** A suggestion was tapped: play it. */
+  'mb-track-play': { track: TrackView };
 }
 
 export type MbEventName = keyof MbEventMap;
@@ -27,5 +31,6 @@ declare global {
     'mb-name-submit': MbEvent<'mb-name-submit'>;
     'mb-cancel': MbEvent<'mb-cancel'>;
     'mb-calibration-close': MbEvent<'mb-calibration-close'>;
+    'mb-track-play': MbEvent<'mb-track-play'>;
   }
 }

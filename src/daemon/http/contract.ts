@@ -100,6 +100,8 @@ export interface SessionState {
   user: { id: number; name: string } | null;
   /** A short message for the kiosk after a card read, e.g. that the card is unknown; null when there is none. */
   notice: string | null;
+  /** True while a card reader is plugged in and reading: only then does the sign-in panel ask for a card. */
+  hasCardReader?: boolean;
 }
 
 export interface LibraryState {
