@@ -9,6 +9,8 @@ export interface MbEventMap {
   'mb-pin-submit': { pin: string };
   /** The name typed on the on-screen keyboard. */
   'mb-name-submit': { name: string };
+  /** The name on the on-screen keyboard changed (a key was pressed): what it reads now. */
+  'mb-name-input': { name: string };
   /** The sign-in panel was closed without signing in. */
   'mb-cancel': Record<string, never>;
   /** The guided calibration was closed: `isStored` when it finished and stored a new calibration. */
@@ -29,6 +31,7 @@ declare global {
   interface HTMLElementEventMap {
     'mb-pin-submit': MbEvent<'mb-pin-submit'>;
     'mb-name-submit': MbEvent<'mb-name-submit'>;
+    'mb-name-input': MbEvent<'mb-name-input'>;
     'mb-cancel': MbEvent<'mb-cancel'>;
     'mb-calibration-close': MbEvent<'mb-calibration-close'>;
     'mb-track-play': MbEvent<'mb-track-play'>;

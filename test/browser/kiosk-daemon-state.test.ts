@@ -5,12 +5,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { StateSnapshot } from '../../src/daemon/http/contract.js';
 import {
   type Browser,
   type Daemon,
   ROOT,
   TEST_CONFIG,
+  addUser,
   adminPage,
   assertBuilt,
   launchBrowser,
@@ -87,5 +89,55 @@ describe('the kiosk and the daemon’s state (issue 28)', { timeout: 240_000 }, 
     const browser = await signInPanel(daemon);
     await browser.page.getByText('Have a card? Tap it on the reader.').waitFor(WAIT);
     await shot(browser.page, 'kiosk-sign-in-reader');
+  });
+
+  it('suggests the names of people who signed in here after two letters, only when the admin turns it on', async () => {
+    assertBuilt();
+    const NAME = 'Jonathan-Alexander';
+    /** Signs `NAME` in at the kiosk by name and PIN (every letter typed), and out again. */
+    const signInAndOut = async (page: Page): Promise<void> => {
+      await page.locator('button[data-action="sign-in"]:not([disabled])').click();
+      for (const key of NAME.toUpperCase()) await page.locator(`mb-name-pad button[data-key="${key}"]`).click();
+      await page.locator('mb-name-pad button[data-key="next"]').click();
+      for (const digit of '4711') await page.locator(`mb-pin-pad button[data-key="${digit}"]`).click();
+      await page.locator('mb-pin-pad button[data-key="ok"]').click();
+      await page.locator('button[data-action="sign-out"]').click();
+      await page.locator('button[data-action="sign-in"]:not([disabled])').waitFor(WAIT);
+    };
+    const typeJo = async (page: Page): Promise<void> => {
+      await page.locator('button[data-action="sign-in"]').click();
+      for (const key of 'JO') await page.locator(`mb-name-pad button[data-key="${key}"]`).click();
+    };
+
+    for (const isOn of [false, true]) {
+      const data = tempDir(`mb-kiosk-names-${isOn ? 'on' : 'off'}-`);
+      cleanups.push(() => data.remove());
+      addUser(data.path, NAME, 'member', '4711');
+      addUser(data.path, 'Joanna', 'member', '1234');
+      const daemon = await startDaemon(data.path, { config: { ...TEST_CONFIG, sessions: { suggestNames: isOn } } });
+      cleanups.push(async () => void (await daemon.stop()));
+      const browser = await launchBrowser({ width: 800, height: 480 });
+      cleanups.push(() => browser.close());
+      const { page } = browser;
+      await page.goto(`${daemon.url}/`);
+      await signInAndOut(page);
+      await typeJo(page);
+      // What the daemon answers the kiosk's question, asked the way the kiosk asks it.
+      const names = await page.evaluate(async () => {
+        const kiosk = document.querySelector('mb-kiosk') as unknown as { api: { names(p: string): Promise<{ names: string[] }> } };
+        return (await kiosk.api.names('Jo')).names;
+      });
+      await shot(page, `kiosk-sign-in-names-${isOn ? 'on' : 'off'}`);
+      if (!isOn) {
+        expect(names).toEqual([]);
+        expect(await page.locator('mb-name-pad [data-name]').count()).toBe(0);
+        continue;
+      }
+      // Joanna never signed in here: only the name that did is offered.
+      expect(names).toEqual([NAME]);
+      await page.locator(`mb-name-pad button[data-name="${NAME}"]`).click();
+      await page.locator('mb-pin-pad').waitFor(WAIT);
+      expect(await page.locator('mb-sign-in .who strong').textContent()).toBe(NAME);
+    }
   });
 });

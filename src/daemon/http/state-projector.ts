@@ -96,9 +96,7 @@ export class StateProjector implements Service {
       bus.on('libraryChanged', () => this.#views.clear()),
       bus.on('personSignedIn', ({ user }) => this.#session(user, null)),
       bus.on('personSignedOut', () => this.#session(null, null)),
-      bus.on('cardReaderChanged', ({ status }) =>
-        hub.update('session', { ...area('session'), hasCardReader: status === 'connected' }),
-      ),
+      bus.on('cardReaderChanged', ({ status }) => hub.update('session', { ...area('session'), hasCardReader: status === 'connected' })),
       bus.on('unknownCardRead', () => {
         this.#session(
           area('session').user,

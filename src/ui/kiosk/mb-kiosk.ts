@@ -60,6 +60,7 @@ export class MbKiosk extends LitElement {
   /** Seconds left before the idle sign-out while the countdown shows; null while it does not. */
   @state() private _signOutInS: number | null = null;
   @state() private _canRegister = false;
+  @state() private _canSuggestNames = false;
   @query('mb-sign-in') private _signIn!: MbSignIn | null;
 
   #hasRendered = false;
@@ -173,6 +174,7 @@ export class MbKiosk extends LitElement {
           ? html`<mb-sign-in
               ?can-register=${this._canRegister}
               ?has-card-reader=${s?.session.hasCardReader === true}
+              .findNames=${this._canSuggestNames ? this.#findNames : null}
               .error=${this._signInError}
               .waitUntil=${this._signInWaitUntil}
               ?busy=${this._isBusy}
@@ -415,6 +417,8 @@ export class MbKiosk extends LitElement {
     this._isBusy = false;
   };
 
+  readonly #findNames = async (prefix: string): Promise<string[]> => (await this.api?.names(prefix))?.names ?? [];
+
   readonly #onPin = async (event: MbEvent<'mb-pin-submit'>): Promise<void> => {
     const api = this.api;
     const panel = this._signIn;
@@ -453,6 +457,7 @@ export class MbKiosk extends LitElement {
     try {
       const options = await this.api?.options();
       this._canRegister = options?.selfRegistration === true;
+      this._canSuggestNames = options?.suggestNames === true;
       if (typeof options?.idleTimeoutS === 'number') this.#idleTimeoutS = options.idleTimeoutS;
     } catch {
       // An older daemon, or offline: no registration offered, the default timeout.

@@ -133,6 +133,11 @@ export class MbSignIn extends LitElement {
   @property({ attribute: false }) waitUntil: number | null = null;
   /** A card reader is plugged in: the panel asks for a card. @default false */
   @property({ type: Boolean, attribute: 'has-card-reader' }) hasCardReader = false;
+  /**
+   * Finds names of people who signed in here recently that begin with what was typed, offered
+   * after two letters; null (the default) offers none (the admin has not turned it on).
+   */
+  @property({ attribute: false }) findNames: ((prefix: string) => Promise<string[]>) | null = null;
   /** Offer to create an account (the admin allows self-registration). @default false */
   @property({ type: Boolean, attribute: 'can-register' }) canRegister = false;
   /** The name entered; the PIN pad shows once it is set. */
@@ -142,6 +147,8 @@ export class MbSignIn extends LitElement {
   /** While registering: the PIN typed the first time, to be typed again. */
   @state() private _firstPin: string | null = null;
   @state() private _waitS = 0;
+  /** Names offered for what was typed so far. */
+  @state() private _names: readonly string[] = [];
   @query('mb-pin-pad') private _pad!: MbPinPad | null;
   #ticker: ReturnType<typeof setInterval> | undefined;
 
@@ -205,6 +212,8 @@ export class MbSignIn extends LitElement {
         this.name === ''
           ? html`<mb-name-pad
               label=${this.mode === 'register' ? 'Your new name' : 'Your name'}
+              .suggestions=${this.mode === 'sign-in' ? this._names : []}
+              @mb-name-input=${this.#onNameInput}
               @mb-name-submit=${this.#onName}
             ></mb-name-pad>`
           : html`<mb-pin-pad
@@ -265,9 +274,30 @@ export class MbSignIn extends LitElement {
     }
   };
 
+  /** After two letters, asks for the names that begin so; an answer for what is no longer typed is dropped. */
+  readonly #onNameInput = async (event: MbEvent<'mb-name-input'>): Promise<void> => {
+    const typed = event.detail.name;
+    if (this.findNames === null || typed.trim().length < 2) {
+      this._names = [];
+      return;
+    }
+    try {
+      const names = await this.findNames(typed);
+      if (this.#typed() === typed) this._names = names;
+    } catch {
+      this._names = [];
+    }
+  };
+
+  /** What the name pad reads now. */
+  #typed(): string {
+    return this.renderRoot.querySelector('mb-name-pad')?.value ?? '';
+  }
+
   readonly #onName = (event: MbEvent<'mb-name-submit'>): void => {
     event.stopPropagation();
     this.name = event.detail.name;
+    this._names = [];
     this.error = null;
   };
 
