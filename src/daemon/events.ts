@@ -50,7 +50,7 @@ export interface Playback {
   readonly nextTrackId: number | null;
   /** ms into the current track. */
   readonly positionMs: number;
-  /** 0–100: the volume the music is heading for (during a fade, where the fade ends). */
+  /** 0–100: the volume the music is heading for (during a fade, where the fade ends; while paused, the volume it comes back at). */
   readonly volume: number;
   /** What the station playing now says it plays (its ICY title), or null. */
   readonly streamTitle?: string | null;

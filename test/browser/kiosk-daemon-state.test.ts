@@ -140,4 +140,22 @@ describe('the kiosk and the daemon’s state (issue 28)', { timeout: 240_000 }, 
       expect(await page.locator('mb-sign-in .who strong').textContent()).toBe(NAME);
     }
   });
+
+  it('keeps the set volume on the staff slider after Pause, not the level the fade ended at', async () => {
+    const admin = await adminPage({ prefix: 'mb-kiosk-pause-', heading: 'Music controls' });
+    cleanups.push(() => admin.close());
+    const state = async (): Promise<StateSnapshot> =>
+      ((await (await fetch(`${admin.daemon.url}/api/state`)).json()) as { data: StateSnapshot }).data;
+    const playing = admin.page.locator('button[data-action="pause"]').first();
+    await playing.waitFor(WAIT);
+    for (let s = await state(); s.player.status !== 'playing'; s = await state()) await admin.page.waitForTimeout(250);
+    const volume = (await state()).player.volume;
+    expect(volume).toBeGreaterThan(20);
+    await playing.click();
+    await admin.page.locator('button[data-action="resume"]').first().waitFor(WAIT);
+    for (let s = await state(); s.player.status !== 'paused'; s = await state()) await admin.page.waitForTimeout(250);
+    expect((await state()).player.volume).toBe(volume);
+    expect(await admin.page.locator('label.volume output').first().textContent()).toBe(String(volume));
+    expect(await admin.page.locator('label.volume input[type="range"]').first().inputValue()).toBe(String(volume));
+  });
 });
