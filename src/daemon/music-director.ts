@@ -440,7 +440,6 @@ export class MusicDirector implements Service {
       trackId: state.current?.track.id ?? null,
       nextTrackId: state.upcoming[0]?.track.id ?? null,
       positionMs: state.positionMs,
-      // A pause fades the music down first: while paused, the volume is the one it comes back at, not the fade's floor.
       volume: this.#isFading || state.isPaused ? this.#targetVolume() : state.volume,
       streamTitle: state.current !== undefined && this.#streamTitle?.key === state.current.key ? this.#streamTitle.title : null,
     };
