@@ -50,7 +50,7 @@ export interface Playback {
   readonly nextTrackId: number | null;
   /** ms into the current track. */
   readonly positionMs: number;
-  /** 0–100: the volume the music is heading for (during a fade, where the fade ends). */
+  /** 0–100: the volume the music is heading for (during a fade, where the fade ends; while paused, the volume it comes back at). */
   readonly volume: number;
   /** What the station playing now says it plays (its ICY title), or null. */
   readonly streamTitle?: string | null;
@@ -89,6 +89,8 @@ export type MoodboxEvents = {
   personSignedOut: { readonly user: KioskUser; readonly reason: 'button' | 'card' | 'inactivity' | 'replaced' | 'deleted' | 'disabled' };
   /** A card nobody is linked to was read at the kiosk. */
   unknownCardRead: { readonly at: number };
+  /** The card reader was plugged in, unplugged or failed (`connected` only while one can read a card). Owner: kiosk presence. */
+  cardReaderChanged: { readonly status: 'connected' | 'absent' | 'faulted' };
   /** What plays, its position, pause and volume changed. Owner: the music director. */
   playbackChanged: Playback;
   /** The suggestions for the room changed, best first. Owner: the music director. */

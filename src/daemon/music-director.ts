@@ -440,7 +440,7 @@ export class MusicDirector implements Service {
       trackId: state.current?.track.id ?? null,
       nextTrackId: state.upcoming[0]?.track.id ?? null,
       positionMs: state.positionMs,
-      volume: this.#isFading ? this.#targetVolume() : state.volume,
+      volume: this.#isFading || state.isPaused ? this.#targetVolume() : state.volume,
       streamTitle: state.current !== undefined && this.#streamTitle?.key === state.current.key ? this.#streamTitle.title : null,
     };
   }

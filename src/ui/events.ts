@@ -1,3 +1,5 @@
+import type { TrackView } from '../daemon/http/contract.js';
+
 /**
  * The typed DOM events of the Moodbox screens. Every event is `mb-*`, bubbles and is composed, so
  * a screen can listen on itself for what its children report.
@@ -7,12 +9,16 @@ export interface MbEventMap {
   'mb-pin-submit': { pin: string };
   /** The name typed on the on-screen keyboard. */
   'mb-name-submit': { name: string };
+  /** The name on the on-screen keyboard changed (a key was pressed): what it reads now. */
+  'mb-name-input': { name: string };
   /** The sign-in panel was closed without signing in. */
   'mb-cancel': Record<string, never>;
   /** The guided calibration was closed: `isStored` when it finished and stored a new calibration. */
   'mb-calibration-close': { isStored: boolean };
   /** A mood picker's list after a mood was added or removed (`weight` 0–1). */
   'mb-moods-change': { moods: Array<{ mood: string; weight: number; origin?: string }> };
+  /** A suggestion was tapped: play it. */
+  'mb-track-play': { track: TrackView };
 }
 
 export type MbEventName = keyof MbEventMap;
@@ -27,8 +33,10 @@ declare global {
   interface HTMLElementEventMap {
     'mb-pin-submit': MbEvent<'mb-pin-submit'>;
     'mb-name-submit': MbEvent<'mb-name-submit'>;
+    'mb-name-input': MbEvent<'mb-name-input'>;
     'mb-cancel': MbEvent<'mb-cancel'>;
     'mb-calibration-close': MbEvent<'mb-calibration-close'>;
     'mb-moods-change': MbEvent<'mb-moods-change'>;
+    'mb-track-play': MbEvent<'mb-track-play'>;
   }
 }

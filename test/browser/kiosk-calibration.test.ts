@@ -224,7 +224,9 @@ async function calibrate(
 ): Promise<{ prompts: string[]; noFace: Set<string> }> {
   await page.locator('mb-me button[data-action="calibrate"]').click();
   const overlay = page.locator('mb-calibration');
-  await overlay.locator('.camera').filter({ hasText: 'Camera on' }).waitFor(WAIT);
+  // "Camera on" once, in the kiosk's header; the session shows whether a face is in view.
+  await page.locator('header .camera').filter({ hasText: 'Camera on' }).waitFor(WAIT);
+  await overlay.locator('.indicator[data-faces]').waitFor(WAIT);
   expect(await overlay.locator('.privacy').textContent()).toBe('Only numbers are kept, never pictures.');
   const prompts: string[] = [];
   const noFace = new Set<string>();

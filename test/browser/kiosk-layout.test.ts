@@ -28,7 +28,9 @@ async function layoutProblems(page: Page, tiles: number): Promise<string[]> {
     if (!main) return ['no main'];
     const inside = (inner: DOMRect, outer: DOMRect): boolean =>
       inner.left >= outer.left - 1 && inner.right <= outer.right + 1 && inner.top >= outer.top - 1 && inner.bottom <= outer.bottom + 1;
-    const tileEls = [...root.querySelectorAll<HTMLElement>('.tile')];
+    // The suggestions are their own element, with their own shadow root.
+    const tileRoot = root.querySelector('mb-suggestions')?.shadowRoot ?? root;
+    const tileEls = [...tileRoot.querySelectorAll<HTMLElement>('.tile')];
     if (tileEls.length !== wantTiles) problems.push(`${tileEls.length} tiles, expected ${wantTiles}`);
     for (const tile of tileEls) {
       const box = tile.getBoundingClientRect();
@@ -75,7 +77,7 @@ async function layoutProblems(page: Page, tiles: number): Promise<string[]> {
         }
       }
     }
-    const content = [...root.querySelectorAll<HTMLElement>('.now mb-cover, .now .text, .now .mood, .tile')].map((el) =>
+    const content = [...root.querySelectorAll<HTMLElement>('.now mb-cover, .now .text, .now .mood'), ...tileEls].map((el) =>
       el.getBoundingClientRect(),
     );
     const covered = (x: number, y: number): boolean => content.some((b) => x >= b.left && x <= b.right && y >= b.top && y <= b.bottom);

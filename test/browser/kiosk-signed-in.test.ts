@@ -227,7 +227,12 @@ describe('the kiosk for a signed-in person, against the demo daemon', { timeout:
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       await shot(page, 'kiosk-me-for-you');
       const cut = await page.evaluate(() =>
-        [...(document.querySelector('mb-kiosk')?.shadowRoot?.querySelectorAll<HTMLElement>('.tile') ?? [])].flatMap((tile) => [
+        [
+          ...(document
+            .querySelector('mb-kiosk')
+            ?.shadowRoot?.querySelector('mb-suggestions')
+            ?.shadowRoot?.querySelectorAll<HTMLElement>('.tile') ?? []),
+        ].flatMap((tile) => [
           ...(tile.scrollHeight > tile.clientHeight + 1
             ? [`tile ${tile.dataset['trackId']}: ${tile.scrollHeight} px in ${tile.clientHeight} px`]
             : []),

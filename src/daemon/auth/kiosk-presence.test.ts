@@ -4,6 +4,7 @@ import type { MoodboxBus } from '../events.js';
 import { EventBus } from '../kernel/event-bus.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
+import { FakeRfidReader } from '../testing/fake-rfid-reader.js';
 import { AuthService } from './auth-service.js';
 import { KioskPresence, type KioskUser } from './kiosk-presence.js';
 import { SignInThrottle } from './throttle.js';
@@ -73,5 +74,21 @@ describe('KioskPresence', () => {
     const timedOut = presence.captureNextCard(20_000);
     clock.advance(20_000);
     expect(await timedOut).toBeUndefined();
+  });
+
+  it('announces when a card reader is plugged in or unplugged, once per change (issue 28)', async () => {
+    const { auth, clock } = await setup();
+    const bus: MoodboxBus = new EventBus();
+    const seen: string[] = [];
+    bus.on('cardReaderChanged', ({ status }) => seen.push(status));
+    const cards = new FakeRfidReader();
+    const presence = new KioskPresence({ auth, clock, log: pino({ level: 'silent' }), bus, cards });
+    await presence.start();
+    cards.unplug();
+    cards.plugIn();
+    cards.plugIn();
+    cards.unplug();
+    await presence.stop();
+    expect(seen).toEqual(['connected', 'absent']);
   });
 });

@@ -64,7 +64,9 @@ export class KioskPresence implements Service {
   async start(): Promise<void> {
     // Started before the reader, so its first report is heard.
     this.#offStatus = this.#cards?.on('statusChanged', ({ status, detail }) => {
+      const wasConnected = this.#reader.status === 'connected';
       this.#reader = { status, detail };
+      if (wasConnected !== (status === 'connected')) this.#bus.emit('cardReaderChanged', { status });
       // Nobody can tap a card on a reader that is gone: the admin waiting for one hears it at once.
       if (status !== 'connected') this.cancelCapture();
     });

@@ -350,6 +350,11 @@ export const SessionsSchema = Type.Object(
       description: 'A person signed in at the kiosk is signed out after this many seconds without activity.',
     }),
     selfRegistration: Type.Boolean({ default: false, description: 'Let people create their own member account at the kiosk.' }),
+    suggestNames: Type.Boolean({
+      default: false,
+      description:
+        'At the kiosk, after two letters of a name, suggest the names of people who signed in there recently. Off by default: the names show on a shared screen.',
+    }),
     adminSessionH: Type.Integer({ default: 8, minimum: 1, maximum: 168, description: 'An admin panel sign-in lasts this many hours.' }),
   },
   { additionalProperties: false, default: {} },

@@ -100,6 +100,8 @@ export interface SessionState {
   user: { id: number; name: string } | null;
   /** A short message for the kiosk after a card read, e.g. that the card is unknown; null when there is none. */
   notice: string | null;
+  /** True while a card reader is plugged in and reading: only then does the sign-in panel ask for a card. */
+  hasCardReader?: boolean;
 }
 
 export interface LibraryState {
@@ -175,6 +177,8 @@ export interface ClientRequests {
   'player/unlike': { data: RequestData<'player/unlike'>; reply: PlayerReply<number> };
   /** What the kiosk offers before anyone signs in. */
   'session/options': { data: RequestData<'session/options'>; reply: KioskOptions };
+  /** Names of people who signed in at the kiosk recently that begin with `prefix`; none while `sessions.suggestNames` is off. */
+  'session/names': { data: RequestData<'session/names'>; reply: { names: string[] } };
   /** "Tap to stay": the signed-in person's idle sign-out starts again; the reply says in how long it comes. */
   'session/stay': { data: RequestData<'session/stay'>; reply: { expiresInMs: number } };
   /** The signed-in person's likes and preferences, and what they may choose from. */
@@ -203,6 +207,8 @@ export interface KioskOptions {
   selfRegistration: boolean;
   /** A signed-in person is signed out after this many seconds without a tap. */
   idleTimeoutS: number;
+  /** The kiosk may suggest names of people who signed in there recently (`session/names`). */
+  suggestNames: boolean;
 }
 
 /** A person's preferences, as the recommender takes them. */

@@ -146,4 +146,23 @@ describe("the signed-in person's own requests on /ws", () => {
     });
     expect(await screen.ask('session/options')).toMatchObject({ status: 'ok' });
   });
+
+  it('suggests the names of people who signed in at the kiosk, only while sessions.suggestNames is on (issue 28)', async () => {
+    for (const isOn of [false, true]) {
+      const box = await kiosk({ sessions: { kioskIdleTimeoutS: 60, suggestNames: isOn } });
+      const adam = await box.auth.createUser({ name: 'Adam', role: 'member', secret: '1357' }, 'test');
+      await box.auth.createUser({ name: 'Adele', role: 'member', secret: '2468' }, 'test');
+      await box.auth.signInWithSecret({ name: 'Adam', secret: '1357', device: 'test', kind: 'kiosk' });
+      const screen = await socket(box.app, KIOSK_SCREEN);
+      expect(await screen.ask('session/options')).toMatchObject({ data: { suggestNames: isOn } });
+      // Adele never signed in at the kiosk: her name is never offered.
+      expect(await screen.ask('session/names', { prefix: 'ad' })).toMatchObject({
+        status: 'ok',
+        data: { names: isOn ? ['Adam', 'Ada'] : [] },
+      });
+      if (!isOn) continue;
+      box.store.users.update(adam.id, { disabled: true });
+      expect(await screen.ask('session/names', { prefix: 'Ad' })).toMatchObject({ data: { names: ['Ada'] } });
+    }
+  });
 });

@@ -115,6 +115,17 @@ describe('StateProjector', () => {
     expect(state().session).toEqual({ user: null, notice: null });
   });
 
+  it('says whether a card reader is plugged in, through sign-ins and sign-outs (issue 28)', async () => {
+    const { bus, state } = await setup();
+    expect(state().session.hasCardReader).toBeUndefined();
+    bus.emit('cardReaderChanged', { status: 'connected' });
+    bus.emit('personSignedIn', { user: { id: 3, name: 'Ada' } });
+    expect(state().session).toEqual({ user: { id: 3, name: 'Ada' }, notice: null, hasCardReader: true });
+    bus.emit('cardReaderChanged', { status: 'absent' });
+    bus.emit('personSignedOut', { user: { id: 3, name: 'Ada' }, reason: 'button' });
+    expect(state().session).toEqual({ user: null, notice: null, hasCardReader: false });
+  });
+
   it('keeps where the camera is off the public state: its file, device or address', async () => {
     const { bus, state } = await setup();
     for (const [detail, shown] of [

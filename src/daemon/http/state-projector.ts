@@ -96,6 +96,7 @@ export class StateProjector implements Service {
       bus.on('libraryChanged', () => this.#views.clear()),
       bus.on('personSignedIn', ({ user }) => this.#session(user, null)),
       bus.on('personSignedOut', () => this.#session(null, null)),
+      bus.on('cardReaderChanged', ({ status }) => hub.update('session', { ...area('session'), hasCardReader: status === 'connected' })),
       bus.on('unknownCardRead', () => {
         this.#session(
           area('session').user,
@@ -150,7 +151,8 @@ export class StateProjector implements Service {
   #session(user: { id: number; name: string } | null, notice: string | null): void {
     this.#noticeTimer?.cancel();
     this.#noticeTimer = undefined;
-    this.#deps.hub.update('session', { user: user === null ? null : { id: user.id, name: user.name }, notice });
+    const session = this.#deps.hub.snapshot().data.session;
+    this.#deps.hub.update('session', { ...session, user: user === null ? null : { id: user.id, name: user.name }, notice });
   }
 
   /**

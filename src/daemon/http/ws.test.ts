@@ -130,6 +130,10 @@ describe('the data of every request is checked once, before its handler runs', (
     },
     'session/options': { data: 1, expected: 'Expected no data, got 1' },
     'session/stay': { data: true, expected: 'Expected no data, got true' },
+    'session/names': {
+      data: { prefix: 'J' },
+      expected: 'Expected data like {"prefix": "Jo"}, got {"prefix":"J"} (data.prefix: must not have fewer than 2 characters)',
+    },
     'me/profile': { data: [], expected: 'Expected no data, got []' },
     'me/history': {
       data: { limit: 500 },

@@ -77,6 +77,7 @@ const LOOKS: Readonly<Record<string, SettingLook>> = {
   'mood.minConfidence': { label: 'Least sure reading that counts', group: 'camera' },
   'sessions.kioskIdleTimeoutS': { label: 'Sign people out at the kiosk after', group: 'kiosk', unit: 'seconds' },
   'sessions.selfRegistration': { label: 'People may create their own account at the kiosk', group: 'kiosk' },
+  'sessions.suggestNames': { label: 'Suggest the names of people who signed in recently at the kiosk', group: 'kiosk' },
   'sessions.adminSessionH': { label: 'Admin sign-in lasts', group: 'people', unit: 'hours' },
   'rfid.enabled': { label: 'Card reader', group: 'people' },
   dataDir: { label: 'Data folder', group: 'advanced' },

@@ -1,4 +1,4 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { emit } from '../events.js';
 
@@ -16,7 +16,10 @@ const KEY_NAMES: Record<string, string> = { "'": 'Apostrophe', '-': 'Hyphen' };
  * hyphen, apostrophe and space, and a page of accented letters (É, Ü, Ñ…) behind the `ÀÉÑ` key.
  *
  * @summary Name entry for touch screens.
- * @event mb-name-submit - The name, when `Next` is pressed.
+ * Shows `suggestions` (names to tap instead of typing on) under what was typed.
+ *
+ * @event mb-name-submit - The name, when `Next` or a suggested name is pressed.
+ * @event mb-name-input - What the entry reads, after each key.
  * @event mb-cancel - `Cancel` was pressed.
  */
 @customElement('mb-name-pad')
@@ -78,10 +81,23 @@ export class MbNamePad extends LitElement {
       background: #1b7f4d;
       border-color: #2ecc71;
     }
+    .suggestions {
+      display: flex;
+      flex-wrap: wrap;
+      justify-content: center;
+      gap: 0.4em;
+    }
+    .suggestions button {
+      padding: 0 1em;
+      border-color: #ffd166;
+      border-radius: 2em;
+    }
   `;
 
   /** Accessible label of the entry. */
   @property() label = 'Your name';
+  /** Names to offer for what was typed; tapping one submits it. */
+  @property({ attribute: false }) suggestions: readonly string[] = [];
   @state() private _name = '';
   @state() private _isAccents = false;
 
@@ -94,6 +110,15 @@ export class MbNamePad extends LitElement {
     const rows = this._isAccents ? ACCENTS : LETTERS;
     return html`
       <output aria-label=${this.label} aria-live="polite">${this._name || '\u00a0'}</output>
+      ${
+        this.suggestions.length > 0
+          ? html`<div class="suggestions" role="group" aria-label="Names that begin so">
+              ${this.suggestions.map(
+                (name) => html`<button data-name=${name} @click=${() => emit(this, 'mb-name-submit', { name })}>${name}</button>`,
+              )}
+            </div>`
+          : nothing
+      }
       <div class="row">${[...DIGITS].map((key) => this.#key(key))}</div>
       ${rows.map((row) => html`<div class="row">${[...row].map((key) => this.#key(key))}</div>`)}
       <div class="row">
@@ -123,10 +148,12 @@ export class MbNamePad extends LitElement {
     // Names are shown as typed: a capital at the start of each part (after a space, hyphen or apostrophe), lower case after.
     const isPartStart = this._name === '' || PART_BREAK.test(this._name);
     this._name += isPartStart ? key : key.toLowerCase();
+    emit(this, 'mb-name-input', { name: this._name });
   }
 
   readonly #back = (): void => {
     this._name = this._name.slice(0, -1);
+    emit(this, 'mb-name-input', { name: this._name });
   };
 
   readonly #submit = (): void => {

@@ -25,10 +25,19 @@ export class MbPinPad extends LitElement {
       font-size: 1.4em;
       letter-spacing: 0.3em;
     }
+    /* The key size is measured here, in the pad's own font size, and the keys fill their cells:
+       a size in em read inside a key (its larger digits) would make keys wider than their columns. */
     .keys {
       display: grid;
       grid-template-columns: repeat(3, var(--mb-key-size, 3.6em));
-      gap: 0.5em;
+      grid-auto-rows: var(--mb-key-size, 3.6em);
+      gap: max(8px, 0.5em);
+    }
+    .keys button {
+      width: 100%;
+      height: 100%;
+      min-width: 0;
+      min-height: 0;
     }
     button {
       min-height: var(--mb-key-size, 3.6em);

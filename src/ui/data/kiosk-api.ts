@@ -66,6 +66,11 @@ export class KioskApi {
     return this.client.request('session/options', null);
   }
 
+  /** Names of people who signed in here recently that begin with `prefix` (two letters at least); none unless the admin allows it. */
+  names(prefix: string): Reply<'session/names'> {
+    return this.client.request('session/names', { prefix });
+  }
+
   /** "Tap to stay": the signed-in person's idle sign-out starts again. */
   stay(): Reply<'session/stay'> {
     return this.client.request('session/stay', null, { token: this.#token });

@@ -4,6 +4,7 @@ import type { CalibrationExpression, CalibrationView } from '../../daemon/http/c
 import { ApiError } from '../data/api-client.js';
 import type { KioskApi } from '../data/kiosk-api.js';
 import { emit } from '../events.js';
+import { KIOSK_BASE, KIOSK_PANEL } from './kiosk-styles.js';
 
 /**
  * The pace of a guided calibration, in one place. With a face in view the whole session takes
@@ -99,132 +100,87 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  */
 @customElement('mb-calibration')
 export class MbCalibration extends LitElement {
-  static override styles = css`
-    :host {
-      position: fixed;
-      inset: 0;
-      z-index: 20;
-      display: grid;
-      padding: calc(max(2.4em, 48px) + 1em) 0.8em 1.8em;
-      box-sizing: border-box;
-      background: #06090d;
-      color: #fff;
-    }
-    section {
-      display: grid;
-      grid-template-rows: auto auto minmax(0, 1fr);
-      gap: 0.6em;
-      width: min(100%, 40em);
-      min-height: 0;
-      margin: 0 auto;
-    }
-    .top {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      gap: 0.5em 0.8em;
-    }
-    h2 {
-      margin: 0 auto 0 0;
-      font-size: 1.3em;
-    }
-    .camera {
-      display: inline-flex;
-      align-items: center;
-      gap: 0.45em;
-      font-weight: 700;
-    }
-    .dot {
-      width: 0.85em;
-      height: 0.85em;
-      border-radius: 50%;
-      background: #ff4d5a;
-      box-shadow: 0 0 0 0.2em rgb(255 77 90 / 0.3);
-    }
-    .privacy {
-      margin: 0;
-      color: #c3ced8;
-    }
-    button {
-      min-height: max(2.4em, 48px);
-      min-width: 48px;
-      padding: 0 1.2em;
-      border: 2px solid #5d6d7e;
-      border-radius: 0.5em;
-      background: #1e2833;
-      color: #fff;
-      font: inherit;
-      font-weight: 700;
-      touch-action: manipulation;
-    }
-    button:focus-visible {
-      outline: 3px solid #ffd166;
-      outline-offset: 2px;
-    }
-    .done {
-      background: #1b7f4d;
-      border-color: #2ecc71;
-    }
-    .stage {
-      display: grid;
-      align-content: center;
-      justify-items: center;
-      gap: 0.5em;
-      min-height: 0;
-      text-align: center;
-    }
-    .prompt {
-      font-size: 2em;
-      font-weight: 800;
-    }
-    .noface {
-      min-height: 1.4em;
-      font-weight: 700;
-      color: #ffd166;
-    }
-    .count {
-      font-size: 3em;
-      font-weight: 800;
-      color: #ffd166;
-      font-variant-numeric: tabular-nums;
-    }
-    .progress {
-      color: #c3ced8;
-    }
-    ol {
-      display: flex;
-      gap: 0.5em;
-      margin: 0;
-      padding: 0;
-      list-style: none;
-    }
-    ol li {
-      width: 0.9em;
-      height: 0.9em;
-      border-radius: 50%;
-      background: #2a3542;
-    }
-    ol li[data-state='done'] {
-      background: #2ecc71;
-    }
-    ol li[data-state='now'] {
-      background: #ffd166;
-    }
-    .result h3 {
-      margin: 0;
-      font-size: 1.5em;
-    }
-    .result[data-status='used'] h3 {
-      color: #2ecc71;
-    }
-    .result p {
-      margin: 0;
-      max-width: 32em;
-    }
-    .error {
-      color: #ffb4a2;
-    }
-  `;
+  static override styles = [
+    KIOSK_BASE,
+    KIOSK_PANEL,
+    css`
+      :host {
+        z-index: 20;
+        background: #06090d;
+      }
+      section {
+        grid-template-rows: auto auto minmax(0, 1fr);
+        gap: 0.6em;
+        width: min(100%, 40em);
+      }
+      button {
+        padding: 0 1.2em;
+      }
+      .privacy {
+        margin: 0;
+        color: #c3ced8;
+      }
+      .stage {
+        display: grid;
+        align-content: center;
+        justify-items: center;
+        gap: 0.5em;
+        min-height: 0;
+        text-align: center;
+      }
+      .prompt {
+        font-size: 2em;
+        font-weight: 800;
+      }
+      .noface {
+        min-height: 1.4em;
+        font-weight: 700;
+        color: #ffd166;
+      }
+      .count {
+        font-size: 3em;
+        font-weight: 800;
+        color: #ffd166;
+        font-variant-numeric: tabular-nums;
+      }
+      .progress {
+        color: #c3ced8;
+      }
+      ol {
+        display: flex;
+        gap: 0.5em;
+        margin: 0;
+        padding: 0;
+        list-style: none;
+      }
+      ol li {
+        width: 0.9em;
+        height: 0.9em;
+        border-radius: 50%;
+        background: #2a3542;
+      }
+      ol li[data-state='done'] {
+        background: #2ecc71;
+      }
+      ol li[data-state='now'] {
+        background: #ffd166;
+      }
+      .result h3 {
+        margin: 0;
+        font-size: 1.5em;
+      }
+      .result[data-status='used'] h3 {
+        color: #2ecc71;
+      }
+      .result p {
+        margin: 0;
+        max-width: 32em;
+      }
+      .error {
+        color: #ffb4a2;
+      }
+    `,
+  ];
 
   /** The data layer of the kiosk. */
   @property({ attribute: false }) api: KioskApi | null = null;
@@ -236,17 +192,26 @@ export class MbCalibration extends LitElement {
   @state() private _isNoFace = false;
   @state() private _result: CalibrationView | null = null;
   @state() private _error: string | null = null;
+  /** Faces the camera sees now, from the daemon's state: the face-in-view indicator. */
+  @state() private _faces = 0;
 
   #run: AbortController | undefined;
 
+  readonly #onState = (): void => {
+    this._faces = this.api?.client.snapshot.state?.mood.faces ?? 0;
+  };
+
   override connectedCallback(): void {
     super.connectedCallback();
+    this.api?.client.addEventListener('change', this.#onState);
+    this.#onState();
     const run = new AbortController();
     this.#run = run;
     void this.#session(run.signal);
   }
 
   override disconnectedCallback(): void {
+    this.api?.client.removeEventListener('change', this.#onState);
     // Taken off the screen mid-way (a sign-out): the recording is dropped, what was stored stays.
     if (this.#run !== undefined && !this.#run.signal.aborted && this._phase !== 'result') {
       this.#run.abort();
@@ -263,7 +228,10 @@ export class MbCalibration extends LitElement {
         ${
           isOver
             ? nothing
-            : html`<span class="camera" role="status"><span class="dot" aria-hidden="true"></span>Camera on</span>
+            : html`<span class="indicator" role="status" data-faces=${this._faces}
+                  ><span class="dot" ?data-face=${this._faces > 0} aria-hidden="true"></span
+                  >${this._faces > 0 ? 'Face in view' : 'No face in view'}</span
+                >
                 <button data-action="cancel-calibration" @click=${this.#cancel}>Cancel</button>`
         }
       </div>

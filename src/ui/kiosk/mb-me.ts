@@ -6,6 +6,7 @@ import { moodLook } from '../components/mb-mood-face.js';
 import { ApiError } from '../data/api-client.js';
 import type { KioskApi } from '../data/kiosk-api.js';
 import { emit } from '../events.js';
+import { KIOSK_BASE, KIOSK_PANEL } from './kiosk-styles.js';
 import { describeCalibration } from './mb-calibration.js';
 import './mb-calibration.js';
 
@@ -68,162 +69,124 @@ function when(at: number): string {
  */
 @customElement('mb-me')
 export class MbMe extends LitElement {
-  static override styles = css`
-    :host {
-      position: fixed;
-      inset: 0;
-      z-index: 10;
-      display: grid;
-      /* Clear of the kiosk's header (its 48 px buttons) and footer, which stay on top. */
-      padding: calc(max(2.4em, 48px) + 1em) 0.8em 1.8em;
-      box-sizing: border-box;
-      background: rgb(6 9 13 / 0.985);
-      color: #fff;
-    }
-    section {
-      display: grid;
-      grid-template-rows: auto minmax(0, 1fr) auto;
-      gap: 0.5em;
-      width: min(100%, 52em);
-      min-height: 0;
-      margin: 0 auto;
-    }
-    .top {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      gap: 0.5em 0.8em;
-    }
-    h2 {
-      margin: 0 auto 0 0;
-      font-size: 1.3em;
-    }
-    button {
-      min-height: max(2.4em, 48px);
-      min-width: 48px;
-      border: 2px solid #5d6d7e;
-      border-radius: 0.5em;
-      background: #1e2833;
-      color: #fff;
-      font: inherit;
-      font-weight: 700;
-      touch-action: manipulation;
-    }
-    button:focus-visible {
-      outline: 3px solid #ffd166;
-      outline-offset: 2px;
-    }
-    [role='tab'] {
-      padding: 0 1em;
-    }
-    [role='tab'][aria-selected='true'] {
-      border-color: #ffd166;
-      color: #ffd166;
-    }
-    .done {
-      padding: 0 1.2em;
-      background: #1b7f4d;
-      border-color: #2ecc71;
-    }
-    .body {
-      min-height: 0;
-      overflow-y: auto;
-      overscroll-behavior: contain;
-    }
-    ol {
-      display: grid;
-      gap: 0.4em;
-      margin: 0;
-      padding: 0;
-      list-style: none;
-    }
-    li {
-      display: grid;
-      grid-template-columns: 2.6em minmax(0, 1fr) auto;
-      align-items: center;
-      gap: 0.7em;
-      padding: 0.3em 0.5em;
-      border-radius: 0.6em;
-      background: rgb(30 40 51 / 0.8);
-    }
-    li mb-cover {
-      --mb-cover-size: 2.6em;
-    }
-    .t {
-      font-weight: 700;
-      overflow-wrap: anywhere;
-    }
-    .a,
-    .at {
-      font-size: 0.85em;
-      color: #c3ced8;
-      overflow-wrap: anywhere;
-    }
-    .heart[aria-pressed='true'] {
-      border-color: #ff6b81;
-      color: #ff8fa0;
-    }
-    .heart[aria-pressed='false'] {
-      color: #7a8794;
-    }
-    .group {
-      margin: 0 0 0.9em;
-    }
-    h3 {
-      margin: 0 0 0.1em;
-      font-size: 1em;
-    }
-    .hint,
-    .empty {
-      margin: 0 0 0.4em;
-      font-size: 0.85em;
-      color: #c3ced8;
-    }
-    .chips {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.45em;
-    }
-    .chip {
-      padding: 0 1em;
-      border-radius: 2em;
-      font-weight: 600;
-    }
-    .chip[aria-pressed='true'] {
-      border-color: #ffd166;
-      background: #4a3d12;
-      color: #ffe3a0;
-    }
-    .status {
-      min-height: 1.3em;
-      margin: 0;
-      font-size: 0.85em;
-      color: #c3ced8;
-    }
-    .status.error {
-      color: #ffb4a2;
-    }
-    .calibration[data-status='used'] .state {
-      color: #2ecc71;
-    }
-    .calibration .state {
-      margin: 0.3em 0 0.2em;
-      font-weight: 700;
-    }
-    .actions {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.5em;
-      margin-top: 0.6em;
-    }
-    .actions button {
-      padding: 0 1.2em;
-    }
-    .danger {
-      border-color: #ff6b6b;
-      color: #ffb4a2;
-    }
-  `;
+  static override styles = [
+    KIOSK_BASE,
+    KIOSK_PANEL,
+    css`
+      :host {
+        background: rgb(6 9 13 / 0.985);
+      }
+      section {
+        grid-template-rows: auto minmax(0, 1fr) auto;
+        width: min(100%, 52em);
+      }
+      [role='tab'] {
+        padding: 0 1em;
+      }
+      [role='tab'][aria-selected='true'] {
+        border-color: #ffd166;
+        color: #ffd166;
+      }
+      .body {
+        min-height: 0;
+        overflow-y: auto;
+        overscroll-behavior: contain;
+      }
+      ol {
+        display: grid;
+        gap: 0.4em;
+        margin: 0;
+        padding: 0;
+        list-style: none;
+      }
+      li {
+        display: grid;
+        grid-template-columns: 2.6em minmax(0, 1fr) auto;
+        align-items: center;
+        gap: 0.7em;
+        padding: 0.3em 0.5em;
+        border-radius: 0.6em;
+        background: rgb(30 40 51 / 0.8);
+      }
+      li mb-cover {
+        --mb-cover-size: 2.6em;
+      }
+      .t {
+        font-weight: 700;
+        overflow-wrap: anywhere;
+      }
+      .a,
+      .at {
+        font-size: max(var(--mb-min-text), 0.85em);
+        color: #c3ced8;
+        overflow-wrap: anywhere;
+      }
+      .heart[aria-pressed='true'] {
+        border-color: #ff6b81;
+        color: #ff8fa0;
+      }
+      .heart[aria-pressed='false'] {
+        color: #7a8794;
+      }
+      .group {
+        margin: 0 0 0.9em;
+      }
+      h3 {
+        margin: 0 0 0.1em;
+        font-size: 1em;
+      }
+      .hint,
+      .empty {
+        margin: 0 0 0.4em;
+        font-size: max(var(--mb-min-text), 0.85em);
+        color: #c3ced8;
+      }
+      .chips {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.45em;
+      }
+      .chip {
+        padding: 0 1em;
+        border-radius: 2em;
+        font-weight: 600;
+      }
+      .chip[aria-pressed='true'] {
+        border-color: #ffd166;
+        background: #4a3d12;
+        color: #ffe3a0;
+      }
+      .status {
+        min-height: 1.3em;
+        margin: 0;
+        font-size: max(var(--mb-min-text), 0.85em);
+        color: #c3ced8;
+      }
+      .status.error {
+        color: #ffb4a2;
+      }
+      .calibration[data-status='used'] .state {
+        color: #2ecc71;
+      }
+      .calibration .state {
+        margin: 0.3em 0 0.2em;
+        font-weight: 700;
+      }
+      .actions {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5em;
+        margin-top: 0.6em;
+      }
+      .actions button {
+        padding: 0 1.2em;
+      }
+      .danger {
+        border-color: #ff6b6b;
+        color: #ffb4a2;
+      }
+    `,
+  ];
 
   /** The data layer of the kiosk. */
   @property({ attribute: false }) api: KioskApi | null = null;

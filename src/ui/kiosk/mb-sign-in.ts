@@ -4,9 +4,10 @@ import '../components/mb-name-pad.js';
 import '../components/mb-pin-pad.js';
 import type { MbPinPad } from '../components/mb-pin-pad.js';
 import type { MbEvent } from '../events.js';
+import { KIOSK_BASE } from './kiosk-styles.js';
 
 /**
- * The kiosk's sign-in panel: "tap your card" at all times, or a name on the on-screen keyboard
+ * The kiosk's sign-in panel: "tap your card" while a card reader is plugged in, or a name on the on-screen keyboard
  * then a PIN on the pad. Reports the PIN with the name; the kiosk signs in and sets `error`, and
  * `waitUntil` when the daemon asks the next try to wait: the panel then counts the seconds down
  * and keeps the pad disabled until they have run out. Changing the name ends the wait (it was for
@@ -21,105 +22,108 @@ import type { MbEvent } from '../events.js';
  */
 @customElement('mb-sign-in')
 export class MbSignIn extends LitElement {
-  static override styles = css`
-    :host {
-      display: grid;
-      place-items: center;
-      position: fixed;
-      inset: 0;
-      z-index: 10;
-      /* Clear of the kiosk's header and footer, which stay on top. */
-      padding: 2.6em 0 1.8em;
-      box-sizing: border-box;
-      background: rgb(6 9 13 / 0.94);
-      color: #fff;
-      overflow: auto;
-    }
-    section {
-      display: grid;
-      gap: 0.7em 1.5em;
-      justify-items: center;
-      align-items: center;
-      padding: 0.8em;
-    }
-    .info {
-      display: grid;
-      gap: 0.7em;
-      justify-items: center;
-      text-align: center;
-    }
-    mb-pin-pad {
-      --mb-key-size: max(48px, min(3.6em, 11vh));
-    }
-    mb-name-pad {
-      --mb-letter-size: max(48px, min(2.6em, 8vh, 5.6vw));
-    }
-    @media (orientation: portrait) {
-      mb-name-pad {
-        --mb-letter-size: max(48px, min(3.4em, 8vw));
+  static override styles = [
+    KIOSK_BASE,
+    css`
+      :host {
+        display: grid;
+        place-items: center;
+        position: fixed;
+        inset: 0;
+        z-index: 10;
+        /* Clear of the kiosk's header and footer, which stay on top. */
+        padding: 2.6em 0 1.8em;
+        box-sizing: border-box;
+        background: rgb(6 9 13 / 0.94);
+        color: #fff;
+        overflow: auto;
       }
-    }
-    @media (orientation: landscape) and (max-height: 700px) {
       section {
-        grid-template-columns: minmax(0, 12em) auto;
-        padding: 0.2em 0.8em;
+        display: grid;
+        gap: 0.7em 1.5em;
+        justify-items: center;
+        align-items: center;
+        padding: 0.8em;
       }
-    }
-    h2 {
-      margin: 0;
-      font-size: 1.4em;
-    }
-    .card {
-      display: flex;
-      align-items: center;
-      gap: 0.6em;
-      padding: 0.3em 0.9em;
-      border: 2px dashed #ffd166;
-      border-radius: 0.6em;
-      color: #ffd166;
-      font-weight: 700;
-    }
-    .card svg {
-      flex: none;
-      width: 1.8em;
-      height: 1.8em;
-    }
-    .error {
-      margin: 0;
-      padding: 0.3em 0.8em;
-      border-radius: 0.4em;
-      background: #ffd7d7;
-      color: #5c0000;
-      font-weight: 700;
-    }
-    .who {
-      margin: 0;
-    }
-    .wait {
-      margin: 0;
-      font-weight: 700;
-      color: #ffd166;
-      font-variant-numeric: tabular-nums;
-    }
-    .register {
-      min-height: max(2.6em, 48px);
-      padding: 0 1.2em;
-      border: 2px solid #ffd166;
-      border-radius: 2em;
-      background: transparent;
-      color: #ffd166;
-      font: inherit;
-      font-weight: 700;
-    }
-    .change {
-      border: none;
-      background: none;
-      color: #ffd166;
-      font: inherit;
-      text-decoration: underline;
-      min-height: max(2.6em, 48px);
-    }
-  `;
+      .info {
+        display: grid;
+        gap: 0.7em;
+        justify-items: center;
+        text-align: center;
+      }
+      mb-pin-pad {
+        --mb-key-size: max(48px, min(3.6em, 11vh));
+      }
+      mb-name-pad {
+        --mb-letter-size: max(48px, min(2.6em, 8vh, 5.6vw));
+      }
+      @media (orientation: portrait) {
+        mb-name-pad {
+          --mb-letter-size: max(48px, min(3.4em, 8vw));
+        }
+      }
+      @media (orientation: landscape) and (max-height: 700px) {
+        section {
+          grid-template-columns: minmax(0, 12em) auto;
+          padding: 0.2em 0.8em;
+        }
+      }
+      h2 {
+        margin: 0;
+        font-size: 1.4em;
+      }
+      .card {
+        display: flex;
+        align-items: center;
+        gap: 0.6em;
+        padding: 0.3em 0.9em;
+        border: 2px dashed #ffd166;
+        border-radius: 0.6em;
+        color: #ffd166;
+        font-weight: 700;
+      }
+      .card svg {
+        flex: none;
+        width: 1.8em;
+        height: 1.8em;
+      }
+      .error {
+        margin: 0;
+        padding: 0.3em 0.8em;
+        border-radius: 0.4em;
+        background: #ffd7d7;
+        color: #5c0000;
+        font-weight: 700;
+      }
+      .who {
+        margin: 0;
+      }
+      .wait {
+        margin: 0;
+        font-weight: 700;
+        color: #ffd166;
+        font-variant-numeric: tabular-nums;
+      }
+      .register {
+        min-height: max(2.6em, 48px);
+        padding: 0 1.2em;
+        border: 2px solid #ffd166;
+        border-radius: 2em;
+        background: transparent;
+        color: #ffd166;
+        font: inherit;
+        font-weight: 700;
+      }
+      .change {
+        border: none;
+        background: none;
+        color: #ffd166;
+        font: inherit;
+        text-decoration: underline;
+        min-height: max(2.6em, 48px);
+      }
+    `,
+  ];
 
   /** The daemon's answer to the last attempt, shown above the pad. */
   @property() error: string | null = null;
@@ -127,6 +131,13 @@ export class MbSignIn extends LitElement {
   @property({ type: Boolean }) busy = false;
   /** Until when (epoch ms, `Date.now()`) the next try must wait, or null; the pad is disabled and the seconds count down. */
   @property({ attribute: false }) waitUntil: number | null = null;
+  /** A card reader is plugged in: the panel asks for a card. @default false */
+  @property({ type: Boolean, attribute: 'has-card-reader' }) hasCardReader = false;
+  /**
+   * Finds names of people who signed in here recently that begin with what was typed, offered
+   * after two letters; null (the default) offers none (the admin has not turned it on).
+   */
+  @property({ attribute: false }) findNames: ((prefix: string) => Promise<string[]>) | null = null;
   /** Offer to create an account (the admin allows self-registration). @default false */
   @property({ type: Boolean, attribute: 'can-register' }) canRegister = false;
   /** The name entered; the PIN pad shows once it is set. */
@@ -136,6 +147,8 @@ export class MbSignIn extends LitElement {
   /** While registering: the PIN typed the first time, to be typed again. */
   @state() private _firstPin: string | null = null;
   @state() private _waitS = 0;
+  /** Names offered for what was typed so far. */
+  @state() private _names: readonly string[] = [];
   @query('mb-pin-pad') private _pad!: MbPinPad | null;
   #ticker: ReturnType<typeof setInterval> | undefined;
 
@@ -166,7 +179,7 @@ export class MbSignIn extends LitElement {
       <div class="info">
         <h2 id="title">${this.mode === 'register' ? 'Create your account' : 'Sign in'}</h2>
         ${
-          this.mode === 'sign-in'
+          this.mode === 'sign-in' && this.hasCardReader
             ? html`<div class="card" role="note">
                 <svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2">
                   <rect x="2" y="5" width="20" height="14" rx="2" />
@@ -199,6 +212,8 @@ export class MbSignIn extends LitElement {
         this.name === ''
           ? html`<mb-name-pad
               label=${this.mode === 'register' ? 'Your new name' : 'Your name'}
+              .suggestions=${this.mode === 'sign-in' ? this._names : []}
+              @mb-name-input=${this.#onNameInput}
               @mb-name-submit=${this.#onName}
             ></mb-name-pad>`
           : html`<mb-pin-pad
@@ -259,9 +274,30 @@ export class MbSignIn extends LitElement {
     }
   };
 
+  /** After two letters, asks for the names that begin so; an answer for what is no longer typed is dropped. */
+  readonly #onNameInput = async (event: MbEvent<'mb-name-input'>): Promise<void> => {
+    const typed = event.detail.name;
+    if (this.findNames === null || typed.trim().length < 2) {
+      this._names = [];
+      return;
+    }
+    try {
+      const names = await this.findNames(typed);
+      if (this.#typed() === typed) this._names = names;
+    } catch {
+      this._names = [];
+    }
+  };
+
+  /** What the name pad reads now. */
+  #typed(): string {
+    return this.renderRoot.querySelector('mb-name-pad')?.value ?? '';
+  }
+
   readonly #onName = (event: MbEvent<'mb-name-submit'>): void => {
     event.stopPropagation();
     this.name = event.detail.name;
+    this._names = [];
     this.error = null;
   };
 

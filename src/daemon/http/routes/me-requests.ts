@@ -8,14 +8,22 @@ import type { WsContext, WsHandlers } from '../ws.js';
 
 export interface MeRequestsDeps {
   presence: Pick<KioskPresence, 'touch'>;
-  store: Pick<Store, 'users' | 'plays' | 'tracks'>;
+  store: Pick<Store, 'users' | 'plays' | 'tracks' | 'audit'>;
   settings: Pick<LiveConfig, 'current'>;
 }
 
-type MeRequests = Pick<ClientRequests, 'session/options' | 'session/stay' | 'me/profile' | 'me/history' | 'me/preferences'>;
+type MeRequests = Pick<
+  ClientRequests,
+  'session/options' | 'session/names' | 'session/stay' | 'me/profile' | 'me/history' | 'me/preferences'
+>;
 
 /** How many artists the preferences offer: the ones the person heard most, so the list stays short enough to tap through. */
 const ARTIST_CHOICES = 30;
+/** The kiosk sign-ins the name suggestions look back over: "recently" is the last this many. */
+const SIGN_INS_READ = 500;
+/** The most names suggested at once. */
+const NAMES_SUGGESTED = 4;
+
 /** How many likes count for the liked marks (the recommender reads as many). */
 const LIKES_READ = 1000;
 
@@ -70,7 +78,22 @@ export function meRequests({ presence, store, settings }: MeRequestsDeps): WsHan
     'session/options': async () => ({
       selfRegistration: settings.current.sessions.selfRegistration,
       idleTimeoutS: idleTimeoutS(),
+      suggestNames: settings.current.sessions.suggestNames,
     }),
+
+    // Names on a shared screen: sent only while the admin has turned the suggestions on.
+    'session/names': async ({ prefix }) => {
+      if (!settings.current.sessions.suggestNames) return { names: [] };
+      const start = prefix.trim().toLocaleLowerCase();
+      const names = new Set<string>();
+      for (const entry of store.audit.list({ action: 'auth.sign-in', limit: SIGN_INS_READ }).items) {
+        if (entry.detail['kind'] !== 'kiosk' || !entry.target.toLocaleLowerCase().startsWith(start)) continue;
+        const user = store.users.byName(entry.target);
+        if (user !== undefined && !user.disabled) names.add(user.name);
+        if (names.size >= NAMES_SUGGESTED) break;
+      }
+      return { names: [...names] };
+    },
 
     'session/stay': async (_data, context) => {
       me(context, 'stay signed in');

@@ -34,6 +34,11 @@ export const CLIENT_REQUEST_SPECS = {
   'session/sign-out': spec({ data: NoData, expected: 'no data' }),
   /** What the kiosk offers before anyone signs in: self-registration, and the idle sign-out time. */
   'session/options': spec({ data: NoData, expected: 'no data', isReadOnly: true }),
+  /** Names of people who signed in at the kiosk recently, beginning with what was typed (two letters at least). */
+  'session/names': spec({
+    data: Type.Object({ prefix: Type.String({ minLength: 2, maxLength: 64 }) }, { additionalProperties: false }),
+    expected: 'data like {"prefix": "Jo"}',
+  }),
   /** The signed-in person is still there ("tap to stay"): their idle sign-out starts again. */
   'session/stay': spec({ data: NoData, expected: 'no data' }),
   /** The signed-in person's own page: their name, their likes, their preferences and what they may choose from. */

@@ -85,6 +85,12 @@ export const StateSchema = Type.Object({
       isPersonal: Type.Optional(
         Type.Boolean({ description: "True while the face in front is read through the signed-in person's own calibration." }),
       ),
+      held: Type.Optional(
+        Type.Union([Type.Object({ label: Type.String(), until: Type.Integer() }), Type.Null()], {
+          description:
+            'The mood staff hold the music to instead of the camera’s, and until when (epoch ms); null while the music follows the camera.',
+        }),
+      ),
     }),
     player: Type.Object({
       status: Type.Enum(['stopped', 'playing', 'paused']),
@@ -100,6 +106,7 @@ export const StateSchema = Type.Object({
     session: Type.Object({
       user: Type.Union([Type.Object({ id: Type.Integer(), name: Type.String() }), Type.Null()]),
       notice: Type.Union([Type.String(), Type.Null()]),
+      hasCardReader: Type.Optional(Type.Boolean({ description: 'True while a card reader is plugged in and reading.' })),
     }),
     services: Type.Array(ServiceHealthSchema),
     library: Type.Object({

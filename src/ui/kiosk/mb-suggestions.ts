@@ -1,0 +1,247 @@
+import { LitElement, css, html, nothing, svg } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { MoodState, TrackView } from '../../daemon/http/contract.js';
+import '../components/mb-cover.js';
+import { moodLook } from '../components/mb-mood-face.js';
+import { moodColour } from '../components/mood-colours.js';
+import { emit } from '../events.js';
+import { KIOSK_BASE } from './kiosk-styles.js';
+
+export const ICON_LIKE = svg`<svg viewBox="0 0 24 24" aria-hidden="true" width="1em" height="1em" fill="currentColor"><path d="M12 21s-7.5-4.6-9.6-9.2C.9 8.3 3 4.5 6.7 4.5c2.1 0 3.6 1.2 5.3 3 1.7-1.8 3.2-3 5.3-3 3.7 0 5.8 3.8 4.3 7.3C19.5 16.4 12 21 12 21z"/></svg>`;
+
+/**
+ * Why a suggestion, in a guest's words and about the song itself: for a pick by the mood (or one of
+ * the closest when few fit), the song's own mood ("Mellow"); else the recommender's reason,
+ * short enough for a chip: its first clause, capitalised ("you liked it; fits calm" → "You liked it").
+ */
+export function whyChip(track: TrackView): string | null {
+  if (track.whyKind === 'mood' || track.whyKind === 'fallback') {
+    const own = track.moods[0];
+    return own === undefined ? 'Something different' : moodLook(own).label;
+  }
+  const first = track.why?.split(';')[0]?.trim() ?? '';
+  return first === '' ? null : first.charAt(0).toUpperCase() + first.slice(1);
+}
+
+/**
+ * Up to six suggestions to tap, two to a row (one in a narrow portrait screen): each with its
+ * cover, title, artist and why, marked when it was picked for the signed-in person or they like it.
+ * Says once for the screen when few songs fit the mood, and what an admin can do when none do.
+ *
+ * @summary The kiosk's suggestions.
+ * @event mb-track-play - A tile was tapped: `{track}`.
+ */
+@customElement('mb-suggestions')
+export class MbSuggestions extends LitElement {
+  static override styles = [
+    KIOSK_BASE,
+    css`
+      :host {
+        display: grid;
+        min-height: 0;
+        min-width: 0;
+      }
+      .tiles {
+        display: grid;
+        grid-template-rows: auto minmax(0, 1fr);
+        gap: 0.35em;
+        min-height: 0;
+        min-width: 0;
+      }
+      h2 {
+        margin: 0;
+        font-size: max(var(--mb-min-text), 0.75em);
+        text-transform: uppercase;
+        letter-spacing: 0.08em;
+        color: #c3ced8;
+      }
+      .head {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: baseline;
+        column-gap: 0.8em;
+        min-width: 0;
+      }
+      .few {
+        margin: 0;
+        font-size: max(var(--mb-min-text), 0.75em);
+        color: #ffd166;
+      }
+      .grid {
+        /* --rows is set from the number of suggestions; the cover fills the tile's height, but no
+           more than a sixth of the screen's width: the words get the room. */
+        --cover: min(7vw, calc((100dvh - 9em - (var(--rows) - 1) * 0.5em) / var(--rows) - 1.3em));
+        display: grid;
+        grid-template-columns: repeat(2, minmax(0, 1fr));
+        grid-template-rows: repeat(var(--rows), minmax(0, 1fr));
+        gap: 0.5em;
+        min-height: 0;
+      }
+      .tile {
+        display: grid;
+        grid-template-columns: var(--cover) minmax(0, 1fr);
+        align-items: center;
+        gap: 0.5em;
+        padding: 0.15em 0.4em;
+        border: 2px solid rgb(255 255 255 / 0.12);
+        border-radius: 0.7em;
+        background: rgb(22 30 39 / 0.78);
+        text-align: left;
+        min-width: 0;
+        min-height: 0;
+        overflow: hidden;
+      }
+      .tile:active {
+        border-color: #ffd166;
+      }
+      .tile[data-for-you] {
+        border-color: color-mix(in srgb, var(--accent, #ffd166) 70%, transparent);
+      }
+      .tile mb-cover {
+        --mb-cover-size: var(--cover);
+      }
+      .text {
+        display: grid;
+        align-content: center;
+        gap: 0.1em;
+        min-width: 0;
+        font-size: max(var(--mb-min-text), 0.88em);
+        line-height: 1.08;
+      }
+      .t {
+        font-weight: 700;
+        overflow-wrap: anywhere;
+      }
+      /* Long titles wrap in a smaller size rather than being cut, but never under the smallest text. */
+      .t.long {
+        font-size: max(var(--mb-min-text), 0.92em);
+      }
+      .t.longer {
+        font-size: max(var(--mb-min-text), 0.85em);
+      }
+      .a {
+        font-size: max(var(--mb-min-text), 0.88em);
+        color: #c3ced8;
+        overflow-wrap: anywhere;
+      }
+      /* The artist, and the why beside it when there is room. */
+      .meta {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.1em 0.5em;
+        min-width: 0;
+      }
+      .why {
+        max-width: 100%;
+        padding: 0 0.55em;
+        border-radius: 1em;
+        /* Tight lines, so that a tile keeps its height. */
+        font-size: max(var(--mb-min-text), 0.75em);
+        line-height: 1.1;
+        font-weight: 700;
+        color: #0d1117;
+        background: var(--chip, #c3ced8);
+        overflow-wrap: anywhere;
+      }
+      .why.for-you::before {
+        content: '★ ';
+      }
+      .liked {
+        display: inline-flex;
+        color: #ff8fa0;
+      }
+      .empty {
+        margin: 0.4em 0 0;
+        padding: 0.8em 1em;
+        border: 2px dashed #4a5a6a;
+        border-radius: 0.6em;
+        color: #dbe3ea;
+      }
+      @media (orientation: portrait) {
+        .grid {
+          --cover: min(20vw, 14vh);
+        }
+        .text {
+          font-size: 1.05em;
+        }
+      }
+      /* A narrow portrait screen: one column of wide tiles. */
+      @media (orientation: portrait) and (max-width: 700px) {
+        .tile {
+          padding: 0.25em 0.4em;
+        }
+        .grid {
+          --cover: min(15vw, 6.4vh);
+          grid-template-columns: minmax(0, 1fr);
+          grid-template-rows: repeat(calc(var(--rows) * 2), minmax(0, 1fr));
+        }
+      }
+    `,
+  ];
+
+  /** The suggestions, best first; the first six show. */
+  @property({ attribute: false }) tracks: readonly TrackView[] = [];
+  /** The signed-in person's name, or null for the room. */
+  @property({ attribute: false }) person: string | null = null;
+  /** The room mood now, for the line shown when few songs or none fit it. */
+  @property({ attribute: false }) mood: MoodState['current'] = null;
+  /** The tracks the signed-in person likes. */
+  @property({ attribute: false }) liked: ReadonlySet<number> = new Set();
+
+  override render() {
+    const tracks = this.tracks.slice(0, 6);
+    const mood = this.mood;
+    if (tracks.length === 0) {
+      const text =
+        mood !== null && mood !== 'nobody'
+          ? `No music for this mood yet. An admin can tag songs as “${moodLook(mood).label}”.`
+          : 'No songs to suggest yet.';
+      return html`<section class="tiles" aria-label="Suggestions" data-state="empty">
+        <h2>Suggestions</h2>
+        <p class="empty">${text}</p>
+      </section>`;
+    }
+    // Said once for the screen, not on every tile: few songs fit the mood, so these are the closest.
+    const isFewFit = tracks.some((t) => t.whyKind === 'fallback');
+    const aim = mood !== null && mood !== 'nobody' ? moodLook(mood).label.toLowerCase() : null;
+    return html`<section class="tiles" aria-label="Suggestions">
+      <div class="head">
+        <h2>${this.person !== null ? `For you, ${this.person}: tap a song to play it` : 'Tap a song to play it'}</h2>
+        ${isFewFit ? html`<p class="few">${aim === null ? 'Few songs fit now' : `Few songs fit a ${aim} room`}: these are the closest</p>` : nothing}
+      </div>
+      <div class="grid" style="--rows: ${Math.ceil(tracks.length / 2)}">${tracks.map((track) => this.#renderTile(track))}</div>
+    </section>`;
+  }
+
+  #renderTile(track: TrackView) {
+    const mood = track.moods[0] ?? null;
+    const why = whyChip(track);
+    // Picked from the signed-in person's own taste (likes, artists, language, what was learned of them): marked as theirs.
+    const isForYou = this.person !== null && track.isPersonalPick === true;
+    const isLiked = this.person !== null && this.liked.has(track.id);
+    return html`<button
+      class="tile"
+      data-track-id=${track.id}
+      ?data-for-you=${isForYou}
+      ?data-liked=${isLiked}
+      aria-label="Play ${track.title} by ${track.artist}${isForYou ? ', picked for you' : ''}${isLiked ? ', you like it' : ''}"
+      @click=${() => emit(this, 'mb-track-play', { track })}
+    >
+      <mb-cover .src=${track.coverUrl} label=${track.title} .mood=${mood}></mb-cover>
+      <span class="text">
+        <span class="t ${track.title.length > 36 ? 'longer' : track.title.length > 22 ? 'long' : ''}">${track.title}</span>
+        <span class="meta">
+          <span class="a">${isLiked ? html`<span class="liked" aria-hidden="true">${ICON_LIKE}</span> ` : nothing}${track.artist}</span>
+          ${why ? html`<span class="why ${isForYou ? 'for-you' : ''}" style="--chip: ${moodColour(mood ?? '')}">${why}</span>` : nothing}
+        </span>
+      </span>
+    </button>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mb-suggestions': MbSuggestions;
+  }
+}
