@@ -1,3 +1,5 @@
+import type { StaffPlayer } from '../daemon/http/contract.js';
+
 /**
  * The typed DOM events of the Moodbox screens. Every event is `mb-*`, bubbles and is composed, so
  * a screen can listen on itself for what its children report.
@@ -11,6 +13,8 @@ export interface MbEventMap {
   'mb-cancel': Record<string, never>;
   /** The guided calibration was closed: `isStored` when it finished and stored a new calibration. */
   'mb-calibration-close': { isStored: boolean };
+  /** Staff changed what plays or is queued (admin dashboard): the staff view the daemon answered with. */
+  'mb-player-changed': StaffPlayer;
 }
 
 export type MbEventName = keyof MbEventMap;
@@ -27,5 +31,6 @@ declare global {
     'mb-name-submit': MbEvent<'mb-name-submit'>;
     'mb-cancel': MbEvent<'mb-cancel'>;
     'mb-calibration-close': MbEvent<'mb-calibration-close'>;
+    'mb-player-changed': MbEvent<'mb-player-changed'>;
   }
 }

@@ -3,7 +3,8 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import type { StateSnapshot } from '../../daemon/http/contract.js';
 import { moodLook } from '../components/mb-mood-face.js';
 import { moodColour } from '../components/mood-colours.js';
-import type { AdminApi, ChartStats, StaffPlayer } from '../data/admin-api.js';
+import type { AdminApi, ChartStats } from '../data/admin-api.js';
+import type { MbEvent } from '../events.js';
 import type { ApiClient } from '../data/api-client.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
 import './charts/mb-busy-hours.js';
@@ -185,7 +186,7 @@ export class MbAdminDashboard extends LitElement {
     const s = this.#live.state;
     return html`<h2>Dashboard</h2>
       <mb-staff-controls .api=${this.api} .live=${this.live}></mb-staff-controls>
-      <div class="grid" style="margin-top: 1em" @mb-player-changed=${(e: CustomEvent<StaffPlayer>) => this._nowPlaying?.show(e.detail)}>
+      <div class="grid" style="margin-top: 1em" @mb-player-changed=${(e: MbEvent<'mb-player-changed'>) => this._nowPlaying?.show(e.detail)}>
         <mb-now-playing-card .api=${this.api} .live=${this.live}></mb-now-playing-card>
         <mb-staff-picker .api=${this.api}></mb-staff-picker>
         <section class="card" aria-labelledby="room-h">${this.#room(s)}</section>

@@ -1,7 +1,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import '../components/mb-cover.js';
-import type { AdminApi, AdminStation, AdminTrack, StaffPlayer } from '../data/admin-api.js';
+import type { AdminApi, AdminStation, AdminTrack } from '../data/admin-api.js';
+import { emit } from '../events.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
 
 /** How many songs a search shows. */
@@ -157,7 +158,7 @@ export class MbStaffPicker extends LitElement {
     this.#say('');
     try {
       const view = when === 'now' ? await this.api.playNow(choice.trackId) : await this.api.playNext(choice.trackId);
-      this.dispatchEvent(new CustomEvent<StaffPlayer>('mb-player-changed', { detail: view, bubbles: true, composed: true }));
+      emit(this, 'mb-player-changed', view);
       this.#say(when === 'now' ? `“${choice.title}” plays now on the speakers.` : `“${choice.title}” plays next on the speakers.`);
     } catch (err) {
       this.#say(messageOf(err), true);
