@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MpvPlayer } from '../player/mpv-player.js';
 import { PlayRecorder } from '../player/play-recorder.js';
+import { icyStream } from '../player/testing/stream-servers.js';
 import { makeTone } from '../player/testing/tones.js';
 import { loadConfig } from './config/load-config.js';
 import type { MoodboxBus } from './events.js';
@@ -28,7 +29,7 @@ afterEach(async () => {
 });
 
 /** Three 6-second tones per mood, each by its own artist (of unknown length, as the music may pick a tone then); calm plays at start. */
-async function setup() {
+async function setup(options: { station?: { url: string; name: string } } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'moodbox-staff-queue-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
   const clock = systemClock;
@@ -44,7 +45,13 @@ async function setup() {
       ids[mood]?.push(track.id);
     }
   }
-  const player = new MpvPlayer({ clock, log: silent }, { socketPath: join(dir, 'mpv.sock'), audioOutput: 'null', volume: 70 });
+  const station =
+    options.station === undefined ? undefined : store.stations.save({ ...options.station, moods: [], origin: 'admin' }).trackId;
+  // The test's station is a server on 127.0.0.1: this box allows local stations.
+  const player = new MpvPlayer(
+    { clock, log: silent },
+    { socketPath: join(dir, 'mpv.sock'), audioOutput: 'null', volume: 70, allowPrivateStations: true },
+  );
   await player.start();
   cleanups.push(() => player.stop());
   await new PlayRecorder({ player, history: store.plays, clock, log: silent }).start();
@@ -74,7 +81,7 @@ async function setup() {
     server.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) });
   const playing = () => player.state().current;
   await until(() => playing());
-  return { server, director, player, store, ids, call, playing };
+  return { server, director, player, store, ids, call, playing, station };
 }
 
 const trackOf = (item: { track: { id: number } } | undefined) => item?.track.id;
@@ -139,6 +146,18 @@ describe('staff choose what the speakers play', { timeout: 60_000 }, () => {
       .filter((action) => action.startsWith('player.'))
       .reverse();
     expect(actions).toEqual(['player.play-now', 'player.play-next', 'player.play-next', 'player.unqueue', 'player.unqueue']);
+  });
+
+  it('plays a station now from the stations list, with what it says it plays', async () => {
+    const stream = await icyStream({ name: 'Test FM', title: 'Nina Simone - Feeling Good' });
+    cleanups.push(() => stream.close());
+    const { call, director, station, playing } = await setup({ station: { url: stream.url, name: 'Night Jazz' } });
+    const res = await call('POST', '/api/admin/player/play-now', { trackId: station });
+    expect(res.json()).toMatchObject({
+      current: { trackId: station, title: 'Night Jazz', isStation: true, durationMs: null, reason: 'staff' },
+    });
+    expect(trackOf(playing())).toBe(station);
+    await until(() => (director.playback.streamTitle === 'Nina Simone - Feeling Good' ? true : undefined));
   });
 
   it('changes nothing for a request that is not staff’s: anonymous, a member signed in at the kiosk, an admin without the CSRF token', async () => {

@@ -152,6 +152,31 @@ describe('MusicDirector for staff', () => {
     await expect(h.settle(h.director.staff.holdMood('happy', h.clock.now()))).rejects.toThrow(/Expected `until` to be a time after now/);
   });
 
+  it('keeps a song staff queued next through a change of mood and a tap at the kiosk, and plays it at a skip', async () => {
+    const h = await harness({ guestTaps: true });
+    const [chosen, tapped] = [
+      h.store.tracks.list({ mood: 'mellow' }).items[0]?.id ?? 0,
+      h.store.tracks.list({ mood: 'calm' }).items[1]?.id ?? 0,
+    ];
+    const queued = await h.settle(h.director.staff.playNext(chosen));
+    expect(queued).toMatchObject({ track: { id: chosen }, reason: 'staff', note: 'chosen by staff' });
+    const staffNext = () => h.player.state().upcoming.map((i) => [i.track.id, i.reason]);
+    expect(staffNext()).toEqual([[chosen, 'staff']]);
+
+    await h.settle(h.director.roomMoodChanged(roomMoodOf('happy')));
+    expect(h.moodOf(playing(h)?.track.id)).toBe('upbeat');
+    expect(staffNext()).toEqual([[chosen, 'staff']]);
+    await h.settle(h.director.tap(tapped));
+    expect(playing(h)?.track.id).toBe(tapped);
+    expect(staffNext()).toEqual([[chosen, 'staff']]);
+
+    await h.settle(h.director.staff.next());
+    expect([playing(h)?.track.id, playing(h)?.reason]).toEqual([chosen, 'staff']);
+    // Playing, it outranks the room's mood too.
+    await h.settle(h.director.roomMoodChanged(roomMoodOf('surprise')));
+    expect(playing(h)?.track.id).toBe(chosen);
+  });
+
   it('tells staff the volume they asked for and the cap on it', async () => {
     const h = await harness({ maxVolume: 80, volumeSchedule: [{ from: '11:00', to: '13:00', maxVolume: 40 }] });
     await h.settle(h.director.setVolume(65));
