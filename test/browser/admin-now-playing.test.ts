@@ -45,6 +45,9 @@ describe('now playing and the queue for staff', { timeout: 180_000 }, () => {
     await expect.poll(async () => Number(await elapsed.getAttribute('data-elapsed')), WAIT).toBeGreaterThanOrEqual(first + 2);
     expect(await elapsed.textContent()).toMatch(/^\d+:\d\d$/);
     expect(await card().locator('[data-why]').textContent()).toMatch(/For the room/);
+    // What comes next: the queue, then what Moodbox would pick from for the room now, at least three with covers.
+    await card().locator('[data-queue] li mb-cover').first().waitFor(WAIT);
+    await expect.poll(async () => card().locator('li mb-cover').count(), WAIT).toBeGreaterThanOrEqual(3);
   });
 
   it('finds a song, plays it next: the queue shows it with its cover, and it plays after a skip', async () => {

@@ -10,6 +10,8 @@ import { nowPlayingLine } from './now-playing-line.js';
 
 /** How often the elapsed time is drawn again (ms); it is computed from a start time, so it never drifts. */
 const TICK_MS = 500;
+/** How many of the room's suggestions are shown after the queue. */
+const LATER = 3;
 
 /** `ms` as m:ss (h:mm:ss past an hour). */
 export function clockTime(ms: number): string {
@@ -94,6 +96,10 @@ export class MbNowPlayingCard extends LitElement {
       }
       ol .what {
         overflow-wrap: anywhere;
+      }
+      h4 {
+        margin: 0.8em 0 0.2em;
+        font-size: 1em;
       }
       .staff-pick {
         color: #1d4ed8;
@@ -193,7 +199,7 @@ export class MbNowPlayingCard extends LitElement {
       <h3 id="now-h">Now playing</h3>
       ${player === null || now === null ? html`<p class="muted">Nothing playing.</p>` : this.#now(player, now, current)}
       <h3 id="next-h">Up next</h3>
-      ${this.#upcoming(this._view?.upcoming ?? [])}
+      ${this.#upcoming(this._view?.upcoming ?? [])} ${this.#later(this.#live.state)}
       <p class="result ${this._isError ? 'error' : 'ok'}" role="status" aria-live="polite">${this._message}</p>
     </section>`;
   }
@@ -256,6 +262,27 @@ export class MbNowPlayingCard extends LitElement {
         )}
       </ol>
       <p class="muted">After that, Moodbox picks for the room as it goes.</p>`;
+  }
+
+  /** What Moodbox would pick from for the room as it is now (the kiosk's suggestions): likely later, not promised. */
+  #later(state: StateSnapshot | null) {
+    const queued = new Set([state?.player.nowPlaying?.id, ...(this._view?.upcoming ?? []).map((i) => i.trackId)]);
+    const later = (state?.suggestions ?? []).filter((t) => !queued.has(t.id)).slice(0, LATER);
+    if (later.length === 0) return nothing;
+    return html`<h4 id="later-h">Likely later, as the room is now</h4>
+      <ol aria-labelledby="later-h" data-later>
+        ${later.map(
+          (t) =>
+            html`<li data-suggested=${t.id}>
+              <mb-cover .src=${t.coverUrl} label=${t.title} .mood=${t.moods[0] ?? null}></mb-cover>
+              <span class="what"
+                ><strong>${t.title}</strong>${t.artist ? ` · ${t.artist}` : nothing}
+                ${t.why ? html`<br /><span class="muted">${t.why}</span>` : nothing}</span
+              >
+              <span></span>
+            </li>`,
+        )}
+      </ol>`;
   }
 }
 
