@@ -177,6 +177,18 @@ describe('MusicDirector for staff', () => {
     expect(playing(h)?.track.id).toBe(chosen);
   });
 
+  it('counts the songs that fit each mood the room can be in, and those not analysed', async () => {
+    const h = await harness();
+    const fit = h.director.staff.libraryFit();
+    expect(fit).toMatchObject({ tracks: 9, notAnalysed: 9, fewBelow: 7 });
+    const sad = fit.moods.find((m) => m.emotion === 'sad');
+    expect(sad?.mood).toBe('mellow');
+    // The three tagged mellow, perhaps with neighbours on the mood plane: still fewer than the picks need.
+    expect(sad?.fitting).toBeGreaterThanOrEqual(3);
+    expect(sad?.fitting).toBeLessThan(fit.fewBelow);
+    expect(fit.moods.map((m) => m.emotion)).toEqual(['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral', 'contempt']);
+  });
+
   it('tells staff the volume they asked for and the cap on it', async () => {
     const h = await harness({ maxVolume: 80, volumeSchedule: [{ from: '11:00', to: '13:00', maxVolume: 40 }] });
     await h.settle(h.director.setVolume(65));
