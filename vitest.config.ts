@@ -1,9 +1,13 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     // Native modules (better-sqlite3, OpenCV, onnxruntime) are not safe to share between worker threads.
     pool: 'forks',
+    // Two files at a time even on two cores (vitest's default leaves one core idle): most suites spend
+    // their time waiting on a daemon, mpv or Chromium, and the whole run then takes about half as long.
+    maxWorkers: Math.max(2, availableParallelism()),
     env: { OPENCV4NODEJS_DISABLE_AUTOBUILD: '1', TZ: 'UTC' },
     projects: [
       {

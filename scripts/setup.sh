@@ -167,7 +167,7 @@ case "$mode" in
     MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" exec node dist/daemon/cli.js start
     ;;
   test)
-    say "checking types, lint and format"
+    say "checking types, lint, import rules and format (two at a time)"
     npm run --silent check
     say "running the model tooling's tests"
     # Debian's Python: it sees Debian's numpy and onnx, whatever python3 comes first on PATH.

@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import type { Config } from './config/schema.js';
 import type { Clock } from './kernel/clock.js';
+import { ConfigError } from './kernel/errors.js';
 import type { Logger } from './logging.js';
 import type { CameraParts } from './moodbox.js';
 import type { EmotionResult } from '../vision/emotion-classifier.js';
@@ -63,9 +64,18 @@ export function mqttConnection(config: Config, deps: { log: Logger; env: NodeJS.
   const { mqtt } = config;
   if (!mqtt.enabled) return undefined;
   const box = mqtt.box === '' ? topicId(hostname()) : mqtt.box;
-  const read = (file: string): string | undefined => (file === '' ? undefined : readFileSync(installPath(file), 'utf8'));
-  const password = deps.env['MOODBOX_MQTT_PASSWORD'] ?? read(mqtt.passwordFile)?.trim();
-  const tls = { ca: read(mqtt.caFile), cert: read(mqtt.certFile), key: read(mqtt.keyFile), rejectUnauthorized: true };
+  const read = (key: 'passwordFile' | 'caFile' | 'certFile' | 'keyFile'): string | undefined => {
+    if (mqtt[key] === '') return undefined;
+    const path = installPath(mqtt[key]);
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (err) {
+      const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+      throw new ConfigError('MB_ERR_CONFIG_INVALID', [`mqtt.${key}: cannot read ${path}: ${why}`], { cause: err });
+    }
+  };
+  const password = deps.env['MOODBOX_MQTT_PASSWORD'] ?? read('passwordFile')?.trim();
+  const tls = { ca: read('caFile'), cert: read('certFile'), key: read('keyFile'), rejectUnauthorized: true };
   const connection = new MqttJsConnection(
     { log: deps.log.child({ module: 'mqtt' }) },
     {

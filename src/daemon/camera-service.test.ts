@@ -172,6 +172,22 @@ describe('CameraService', () => {
     expect(seen.at(-1)).toEqual(['cameraStateChanged', { status: 'on', detail: null }]);
   });
 
+  it('says once that the camera is off by the rules, not again at every check, and again when the reason changes', async () => {
+    const { clock, seen, rules } = await setup({ off: 'camera turned off by staff' });
+    const offs = () => seen.filter(([name]) => name === 'cameraStateChanged');
+    expect(offs()).toEqual([['cameraStateChanged', { status: 'off', detail: 'camera turned off by staff' }]]);
+    clock.advance(60_000);
+    await settled();
+    expect(offs()).toHaveLength(1);
+    rules.off = 'outside camera hours (08:00–18:00)';
+    clock.advance(15_000);
+    await settled();
+    expect(offs()).toEqual([
+      ['cameraStateChanged', { status: 'off', detail: 'camera turned off by staff' }],
+      ['cameraStateChanged', { status: 'off', detail: 'outside camera hours (08:00–18:00)' }],
+    ]);
+  });
+
   it('ignores a mood label the music does not know, and says so', async () => {
     const { vision, seen, warnings } = await setup();
     vision.events.emit('moodChanged', { mood: 'bored', previous: 'neutral', at: 1, scores: { bored: 1 } });

@@ -69,6 +69,8 @@ export class CameraService implements Service {
   #isRunning = false;
   #off: string | null = null;
   #status: CameraStatus = 'off';
+  /** Why the camera is off, as last announced. */
+  #offDetail: string | null = null;
   #room: RoomMood | null = null;
   #facesInView = 0;
   #isPersonal = false;
@@ -211,6 +213,7 @@ export class CameraService implements Service {
 
   #setStatus(status: CameraStatus, detail: string | null): void {
     this.#status = status;
+    this.#offDetail = status === 'off' ? detail : null;
     this.#deps.bus.emit('cameraStateChanged', { status, detail });
   }
 
@@ -226,7 +229,8 @@ export class CameraService implements Service {
         await this.#deps.vision.stop();
         this.#setStatus('off', off);
       } else if (off !== null) {
-        this.#setStatus('off', off);
+        // Said once, and again only when the reason changes: the rules are looked at every 15 s.
+        if (this.#status !== 'off' || this.#offDetail !== off) this.#setStatus('off', off);
       } else if (!this.#isRunning) {
         this.#setStatus('starting', null);
         this.#isRunning = true;

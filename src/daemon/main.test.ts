@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -112,6 +112,19 @@ describe('moodbox start', () => {
     expect(daemon.stderr()).toContain('server.prot: unknown key (did you mean `port`?)');
     expect(daemon.stderr()).toContain('ws.pingIntervalMs: must be >= 1000');
     rmSync(dir, { recursive: true });
+  });
+
+  it('names the broker password file it cannot read, exits 78, and leaves no pid file behind', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'moodbox-mqttfile-'));
+    const file = join(dataDir, 'config.json');
+    const missing = join(dataDir, 'broker-password');
+    writeFileSync(file, JSON.stringify({ dataDir, mqtt: { enabled: true, url: 'mqtt://127.0.0.1:1', passwordFile: missing } }));
+    const daemon = spawnDaemon({ HOME: dataDir }, ['--config', file]);
+    const { code } = await daemon.exited;
+    expect(code).toBe(78);
+    expect(daemon.stderr()).toContain(`mqtt.passwordFile: cannot read ${missing}: no such file`);
+    expect(existsSync(join(dataDir, 'moodbox.pid'))).toBe(false);
+    rmSync(dataDir, { recursive: true });
   });
 
   it('says where a damaged database is and what to do, and exits 78 so that systemd does not restart it forever', async () => {

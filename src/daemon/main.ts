@@ -62,6 +62,7 @@ export async function runDaemon(options: {
     // A damaged file stays damaged: restarting would fail the same way, forever.
     const isDamaged = (err as { code?: unknown }).code === 'MB_ERR_STORE_DAMAGED';
     log.fatal({ err, hint: isDamaged ? (err as Error).message : startHint(err) }, 'cannot start');
+    notifier.close();
     log.flush();
     if (isDamaged) process.stderr.write(`moodbox: ${(err as Error).message}\n`);
     return isDamaged ? EXIT.CONFIG : EXIT.FAILURE;
@@ -87,7 +88,7 @@ export async function runDaemon(options: {
   const config = settings.current;
   log.level = config.log.level;
 
-  const bus: MoodboxBus = new EventBus((err, event) => log.error({ err, event }, 'an event listener failed'));
+  const bus: MoodboxBus = new EventBus((err, event, owner) => log.error({ err, event, owner }, 'an event listener failed'));
   let server: HttpService | undefined;
   // Read before anything is built: a failed start closes the database.
   const savedInForce = options.safeMode === undefined && settings.safeMode === undefined && Object.keys(settings.overrides()).length > 0;
@@ -103,12 +104,17 @@ export async function runDaemon(options: {
   try {
     moodbox = await buildMoodbox();
   } catch (err) {
-    log.fatal({ err, hint: savedInForce ? 'retrying without the saved settings' : startHint(err) }, 'cannot start');
+    // A file the configuration names that cannot be read (the broker's password, its certificates)
+    // is the configuration's fault: named, and not restarted by systemd, as a bad field is.
+    const isConfig = err instanceof ConfigError;
+    log.fatal({ err, hint: savedInForce && !isConfig ? 'retrying without the saved settings' : startHint(err) }, 'cannot start');
     store.close();
+    rmSync(pidFile, { force: true });
     notifier.close();
-    if (!savedInForce) {
+    if (isConfig) process.stderr.write(`moodbox: ${err.message}\n`);
+    if (isConfig || !savedInForce) {
       log.flush();
-      return EXIT.FAILURE;
+      return isConfig ? EXIT.CONFIG : EXIT.FAILURE;
     }
     return retryWithoutSaved(err);
   }

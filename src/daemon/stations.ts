@@ -64,7 +64,6 @@ export class Stations {
   readonly #deps: StationsDeps;
   readonly #hasYtDlp: () => boolean;
   readonly #lookup: HostLookup;
-  #offs: Array<() => void> = [];
   readonly #retries = new Map<number, Timer>();
   /** Queue keys of stream plays already counted as played, so a play is marked once. */
   readonly #played = new Set<number>();
@@ -78,20 +77,22 @@ export class Stations {
   /** Follows the player's plays of stations. */
   start(): void {
     const events = this.#deps.player.events;
-    this.#offs = [
-      events.on('trackFailed', ({ item, error }) => this.#failed(item, error)),
-      events.on('positionChanged', ({ item }) => this.#playing(item)),
-      events.on('trackEnded', ({ item }) => this.#played.delete(item.key)),
-      // Whether YouTube entries may play follows these settings: the picks follow them at once.
-      this.#deps.bus.on('settingsChanged', ({ changed }) => {
+    events.on('trackFailed', ({ item, error }) => this.#failed(item, error), this);
+    events.on('positionChanged', ({ item }) => this.#playing(item), this);
+    events.on('trackEnded', ({ item }) => this.#played.delete(item.key), this);
+    // Whether YouTube entries may play follows these settings: the picks follow them at once.
+    this.#deps.bus.on(
+      'settingsChanged',
+      ({ changed }) => {
         if (changed.some((path) => path === 'music.youtube' || path === 'site.kind')) this.#changed();
-      }),
-    ];
+      },
+      this,
+    );
   }
 
   stop(): void {
-    for (const off of this.#offs) off();
-    this.#offs = [];
+    this.#deps.player.events.removeListeners(this);
+    this.#deps.bus.removeListeners(this);
     for (const timer of this.#retries.values()) timer.cancel();
     this.#retries.clear();
   }

@@ -79,7 +79,7 @@ export class TasteLearner implements Service {
   readonly #deps: TasteLearnerDeps;
   /** When each play that has not ended started, by queue key. */
   readonly #started = new Map<number, number>();
-  #unsubscribe: Array<() => void> = [];
+  #isListening = false;
   #lastError: string | undefined;
 
   constructor(deps: TasteLearnerDeps) {
@@ -87,16 +87,18 @@ export class TasteLearner implements Service {
   }
 
   async start(): Promise<void> {
-    if (this.#unsubscribe.length > 0) return;
+    if (this.#isListening) return;
     try {
       this.rebuildMissing();
     } catch (err) {
       this.#failed(err, 'cannot rebuild the taste models from the history');
     }
     const events = this.#deps.player.events;
-    this.#unsubscribe = [
-      events.on('trackStarted', ({ item }) => this.#started.set(item.key, this.#deps.clock.now())),
-      events.on('trackEnded', ({ item, outcome }) => {
+    this.#isListening = true;
+    events.on('trackStarted', ({ item }) => void this.#started.set(item.key, this.#deps.clock.now()), this);
+    events.on(
+      'trackEnded',
+      ({ item, outcome }) => {
         const startedAt = this.#started.get(item.key) ?? this.#deps.clock.now();
         this.#started.delete(item.key);
         try {
@@ -104,13 +106,14 @@ export class TasteLearner implements Service {
         } catch (err) {
           this.#failed(err, 'cannot learn from the play');
         }
-      }),
-    ];
+      },
+      this,
+    );
   }
 
   async stop(): Promise<void> {
-    for (const off of this.#unsubscribe) off();
-    this.#unsubscribe = [];
+    this.#deps.player.events.removeListeners(this);
+    this.#isListening = false;
     this.#started.clear();
   }
 

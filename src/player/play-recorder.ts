@@ -40,7 +40,7 @@ export class PlayRecorder implements Service {
   readonly #log: Pick<Log, 'error'>;
   /** The history row of each play that started and has not ended, by queue key. */
   readonly #open = new Map<number, number>();
-  #unsubscribe: Array<() => void> = [];
+  #isListening = false;
   #lastError: string | undefined;
 
   constructor(deps: PlayRecorderDeps) {
@@ -51,17 +51,16 @@ export class PlayRecorder implements Service {
   }
 
   async start(): Promise<void> {
-    if (this.#unsubscribe.length > 0) return;
+    if (this.#isListening) return;
+    this.#isListening = true;
     const events = this.#player.events;
-    this.#unsubscribe = [
-      events.on('trackStarted', ({ item }) => this.#started(item)),
-      events.on('trackEnded', ({ item, outcome }) => this.#ended(item.key, outcome)),
-    ];
+    events.on('trackStarted', ({ item }) => this.#started(item), this);
+    events.on('trackEnded', ({ item, outcome }) => this.#ended(item.key, outcome), this);
   }
 
   async stop(): Promise<void> {
-    for (const off of this.#unsubscribe) off();
-    this.#unsubscribe = [];
+    this.#player.events.removeListeners(this);
+    this.#isListening = false;
     for (const key of [...this.#open.keys()]) this.#ended(key, 'interrupted');
   }
 

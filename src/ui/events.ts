@@ -15,6 +15,8 @@ export interface MbEventMap {
   'mb-calibration-close': { isStored: boolean };
   /** Staff changed what plays or is queued (admin dashboard): the staff view the daemon answered with. */
   'mb-player-changed': StaffPlayer;
+  /** A mood picker's list after a mood was added or removed (`weight` 0–1). */
+  'mb-moods-change': { moods: Array<{ mood: string; weight: number; origin?: string }> };
 }
 
 export type MbEventName = keyof MbEventMap;
@@ -32,5 +34,6 @@ declare global {
     'mb-cancel': MbEvent<'mb-cancel'>;
     'mb-calibration-close': MbEvent<'mb-calibration-close'>;
     'mb-player-changed': MbEvent<'mb-player-changed'>;
+    'mb-moods-change': MbEvent<'mb-moods-change'>;
   }
 }

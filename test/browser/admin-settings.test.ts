@@ -71,13 +71,71 @@ describe('the settings form', { timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Discard changes' }).click();
   });
 
+  it('refuses what the schema refuses in the browser, before the daemon is asked: -5 frames per second', async () => {
+    const fps = setting('vision.analysisFps');
+    await fps.locator('input').fill('-5');
+    await fps.locator('.error').filter({ hasText: 'Enter a number above 0.' }).waitFor(WAIT);
+    expect(await fps.locator('input').getAttribute('aria-invalid')).toBe('true');
+    // The input's own limits are the schema's: above 0 (the form says so), at most 30.
+    expect(await fps.locator('input').getAttribute('max')).toBe('30');
+    expect(await page.getByRole('button', { name: 'Save', exact: true }).isDisabled()).toBe(true);
+    await fps.locator('input').fill('0');
+    await fps.locator('.error').filter({ hasText: 'Enter a number above 0.' }).waitFor(WAIT);
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+    await fps.locator('.error').waitFor({ state: 'detached', ...WAIT });
+  });
+
+  it("shows the daemon's refusal beside the field it names, and says at the save bar what to change", async () => {
+    const camera = setting('camera.source');
+    await camera.locator('input').fill('/dev/video9');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const error = camera.locator('.error');
+    await error.filter({ hasText: '/dev/video9 does not exist (is the camera plugged in?)' }).waitFor(WAIT);
+    expect(await camera.locator('input').getAttribute('aria-invalid')).toBe('true');
+    // The save bar keeps the refusal in view (not the count of unsaved changes), naming the setting.
+    const result = page.locator('[data-result]');
+    expect(await result.textContent()).toContain('Not saved. Change this setting (marked): Camera device.');
+    expect(await result.getAttribute('class')).toBe('error');
+    const [input, box] = await Promise.all([camera.locator('input').boundingBox(), error.boundingBox()]);
+    expect(Math.abs((box?.x ?? 0) - (input?.x ?? 0))).toBeLessThan(4);
+    expect((box?.y ?? 0) - ((input?.y ?? 0) + (input?.height ?? 0))).toBeLessThan(40);
+    await shot(page, 'admin-settings-refused');
+    // Changing the field again takes the daemon's word back until the next save.
+    await camera.locator('input').fill('demo');
+    await error.waitFor({ state: 'detached', ...WAIT });
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+  });
+
+  it('says what a switch was set to: the camera turned off reads "off"', async () => {
+    const camera = setting('camera.enabled');
+    expect(await camera.locator('label').first().textContent()).toContain('Use the camera');
+    await camera.getByRole('switch').check();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.locator('[data-result]').filter({ hasText: 'Saved and in effect: Use the camera set to on.' }).waitFor(WAIT);
+    await camera.getByRole('switch').uncheck();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.locator('[data-result]').filter({ hasText: 'Saved and in effect: Use the camera set to off.' }).waitFor(WAIT);
+  });
+
+  it('words the help for staff: choices by their labels, times without null, durations in seconds', async () => {
+    const idle = await setting('player.idle.behaviour').locator('.help').textContent();
+    expect(idle).toContain('“Play calm music, quietly”');
+    expect(idle).not.toMatch(/\b(quiet|lower|silence)\b,? /);
+    const quiet = await setting('player.quietHours').locator('.help').textContent();
+    expect(quiet).not.toContain('null');
+    expect(quiet).toContain('untick the box for none');
+    const dwell = setting('mood.dwellMs');
+    expect(await dwell.locator('.help').textContent()).not.toContain('(ms)');
+    expect(await dwell.locator('.field').textContent()).toMatch(/milliseconds \([\d.]+ seconds?\)/);
+  });
+
   it('saves a choice that takes effect at once, with the result beside the Save button', async () => {
     await expect.poll(async () => (await player()).volume, WAIT).toBe(70);
     const slider = setting('player.maxVolume').getByRole('slider');
     await slider.fill('30');
     expect(await page.locator('[data-result]').textContent()).toContain('1 unsaved change');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await page.locator('[data-result]').filter({ hasText: 'Saved and in effect: Maximum volume.' }).waitFor(WAIT);
+    await page.locator('[data-result]').filter({ hasText: 'Saved and in effect: Maximum volume set to 30.' }).waitFor(WAIT);
     await expect.poll(async () => (await player()).volume, WAIT).toBe(30);
   });
 

@@ -90,7 +90,7 @@ describe('staff controls of the music', { timeout: 180_000 }, () => {
   it('writes every staff action to the audit log', async () => {
     await page.getByRole('link', { name: 'Audit log' }).click();
     for (const action of ['player.pause', 'player.resume', 'player.skip', 'player.volume', 'mood.hold', 'mood.release']) {
-      await page.locator('td').filter({ hasText: action }).first().waitFor(WAIT);
+      await page.locator(`tr[data-action="${action}"]`).first().waitFor(WAIT);
     }
   });
 });

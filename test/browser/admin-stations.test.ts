@@ -95,11 +95,33 @@ describe('stations', { timeout: 240_000 }, () => {
   it('adds a station from the panel, says which field is wrong, and shows a dead one as failing after it was skipped', async () => {
     await admin.goto(`${daemon.url}/admin#stations`);
     await admin.getByRole('heading', { name: 'Add a station' }).waitFor(WAIT);
-    await admin.getByLabel('Name').fill('Gone FM');
-    await admin.getByLabel(/^Address/).fill('ftp://radio.example/live');
-    await admin.getByLabel(/^Moods/).fill('calm');
+    const form = admin.locator('form.add');
+    // Nothing filled in: each field says what it needs, beside it.
     await admin.getByRole('button', { name: 'Add station' }).click();
-    await admin.locator('#add-error').filter({ hasText: 'body.url: expected an http or https URL' }).waitFor(WAIT);
+    await form.locator('#name-error').filter({ hasText: 'Give the station a name.' }).waitFor(WAIT);
+    await form.locator('#url-error').filter({ hasText: 'Give the station’s address' }).waitFor(WAIT);
+    await form.locator('mb-mood-picker .field-error').filter({ hasText: 'Choose at least one mood.' }).waitFor(WAIT);
+    expect(await form.getByLabel('Name').getAttribute('aria-invalid')).toBe('true');
+
+    // The moods are the library's, picked as on the library page: no free text, so no mood that no song uses.
+    const moods = await form.getByLabel('Add mood').locator('option').allTextContents();
+    expect(moods).toContain('calm');
+    expect(moods).not.toContain('chill');
+    await form.getByLabel('Add mood').selectOption('calm');
+    await form.getByRole('button', { name: 'Add', exact: true }).click();
+    await form.locator('mb-mood-picker .chip[data-mood="calm"]').waitFor(WAIT);
+    expect(await form.locator('mb-mood-picker .field-error').count()).toBe(0);
+
+    // The daemon's refusal, beside the field it names, in plain words (not "body.url: expected …").
+    await form.getByLabel('Name').fill('Gone FM');
+    await form.getByLabel(/^Address/).fill('https://dj:secret@radio.example/live');
+    await admin.getByRole('button', { name: 'Add station' }).click();
+    const url = form.locator('#url-error');
+    await url.filter({ hasText: 'Use an address without a user name or password' }).waitFor(WAIT);
+    expect(await form.textContent()).not.toContain('body.');
+    const [input, error] = await Promise.all([form.getByLabel(/^Address/).boundingBox(), url.boundingBox()]);
+    expect((error?.y ?? 0) - ((input?.y ?? 0) + (input?.height ?? 0))).toBeLessThan(30);
+    await shot(admin, 'admin-stations-refused');
 
     await admin.getByLabel(/^Address/).fill(dead);
     await admin.getByRole('button', { name: 'Add station' }).click();

@@ -188,10 +188,18 @@ describe('admin panel against the real daemon', { timeout: 120_000 }, () => {
     const { page } = browser;
     await page.getByRole('link', { name: 'Camera' }).click();
     const message = page.locator('[data-state="no-preview"]');
-    await message.filter({ hasText: /^\s*The live view is off: set vision\.preview to true .*and restart Moodbox\.\s*$/ }).waitFor(WAIT);
+    // In the owner's words, pointing at the switches in Settings rather than at configuration keys.
+    await message.filter({ hasText: 'The camera and its live view are off.' }).waitFor(WAIT);
+    expect(await message.textContent()).not.toMatch(/vision\.preview|camera\.enabled|true/);
     expect(await page.locator('[data-camera]').textContent()).toBe('off');
     await shot(page, 'admin-camera-off');
     expect(await a11yProblems(page)).toEqual([]);
+    await message.getByRole('link', { name: '“Keep a blurred live view for this panel”' }).click();
+    await page.getByRole('heading', { name: 'Settings' }).waitFor(WAIT);
+    const preview = page.locator('[data-setting="vision.preview"]').getByRole('switch');
+    await expect.poll(() => preview.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement), WAIT).toBe(true);
+    expect(await preview.isVisible()).toBe(true);
+    await page.getByRole('link', { name: 'Camera' }).click();
   });
 
   it('links a card by typing its ID', async () => {
@@ -232,8 +240,10 @@ describe('admin panel against the real daemon', { timeout: 120_000 }, () => {
     await page.getByRole('link', { name: 'History' }).click();
     await page.getByRole('heading', { name: 'History' }).waitFor(WAIT);
     await page.getByRole('link', { name: 'Audit log' }).click();
-    await page.locator('td').filter({ hasText: 'card.link' }).waitFor(WAIT);
-    await page.locator('td').filter({ hasText: 'track.moods' }).first().waitFor(WAIT);
+    // In words: who did what, with the details as named fields.
+    await page.locator('tr[data-action="card.link"]').filter({ hasText: 'Linked a card to Bob' }).waitFor(WAIT);
+    await page.locator('tr[data-action="track.moods"]').filter({ hasText: 'Changed the moods of' }).first().waitFor(WAIT);
+    expect(await page.locator('mb-admin-audit tbody').textContent()).not.toMatch(/[{}"]/);
     await shot(page, 'admin-audit');
   });
 });
@@ -272,6 +282,21 @@ describe('the demo admin must choose a new passphrase', { timeout: 120_000 }, ()
     const refused = await fetch(`${daemon.url}/api/admin/users`, { headers: { cookie: await cookieHeader(browser) } });
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/^Choose a new passphrase first/);
+
+    // Too short: said beside the field in the panel's own words (no browser pop-up), before the daemon is asked.
+    await form.getByLabel('Current passphrase').fill('moodbox-demo-admin');
+    await form.getByLabel('New passphrase', { exact: true }).fill('short');
+    await form.getByLabel('Repeat the new passphrase').fill('short');
+    await form.getByRole('button', { name: 'Save the new passphrase' }).click();
+    const short = form.locator('#next-error');
+    await short.filter({ hasText: 'Use at least 10 characters (this one has 5).' }).waitFor(WAIT);
+    expect(await form.getByLabel('New passphrase', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    const [field, error] = await Promise.all([form.getByLabel('New passphrase', { exact: true }).boundingBox(), short.boundingBox()]);
+    expect((error?.y ?? 0) - ((field?.y ?? 0) + (field?.height ?? 0))).toBeLessThan(30);
+    await shot(page, 'admin-passphrase-short');
+    await form.getByLabel('Current passphrase').fill('');
+    await form.getByLabel('New passphrase', { exact: true }).fill('');
+    await form.getByLabel('Repeat the new passphrase').fill('');
 
     // With the keyboard only: the fields in order, then Enter.
     await form.getByLabel('Current passphrase').focus();

@@ -132,8 +132,15 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** Debian's Chromium, headless, with a fresh profile; `args` go to Chromium after the usual ones. */
-export async function launchBrowser(viewport = { width: 800, height: 480 }, args: readonly string[] = []): Promise<Browser> {
+/**
+ * Debian's Chromium, headless, with a fresh profile; `args` go to Chromium after the usual ones;
+ * `device.hasTouch` makes it a touch screen (a phone).
+ */
+export async function launchBrowser(
+  viewport = { width: 800, height: 480 },
+  args: readonly string[] = [],
+  device: { hasTouch?: boolean } = {},
+): Promise<Browser> {
   const profile = tempDir('mb-chromium-');
   const context = await chromium.launchPersistentContext(profile.path, {
     executablePath: '/usr/bin/chromium',
@@ -150,6 +157,7 @@ export async function launchBrowser(viewport = { width: 800, height: 480 }, args
       ...args,
     ],
     viewport,
+    hasTouch: device.hasTouch ?? false,
     timeout: 60_000,
   });
   context.setDefaultTimeout(30_000);

@@ -381,7 +381,12 @@ export interface ConfigSchemaNode {
   description?: string;
   minimum?: number;
   maximum?: number;
+  /** The value must be above this (not equal). */
+  exclusiveMinimum?: number;
+  /** The value must be below this (not equal). */
+  exclusiveMaximum?: number;
   minLength?: number;
+  maxLength?: number;
   pattern?: string;
   /** The setting applies only after a restart. */
   requiresRestart?: boolean;

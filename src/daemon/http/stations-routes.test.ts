@@ -96,6 +96,25 @@ describe('stations from the admin panel', () => {
     expect(error(noMoods).message).toMatch(/body\.moods/);
   });
 
+  it('refuses moods no song uses, naming them and the moods to choose from, storing nothing', async () => {
+    const { app, add, headers } = await admin(HOME);
+    const res = await add({
+      url: 'https://radio.example/live',
+      name: 'Typo FM',
+      moods: [
+        { mood: 'calm', weight: 1 },
+        { mood: 'chill', weight: 1 },
+        { mood: 'sunny', weight: 1 },
+      ],
+    });
+    expect(res.statusCode).toBe(400);
+    expect(error(res)).toMatchObject({
+      code: 'MB_ERR_HTTP_BAD_REQUEST',
+      message: expect.stringMatching(/^body\.moods: “chill”, “sunny” are not known moods; choose from: .*calm/),
+    });
+    expect((await app.inject({ url: '/api/admin/stations', headers })).json<{ items: unknown[] }>().items).toEqual([]);
+  });
+
   it('refuses stations on this box or its network, however the address is written, and ones with a password, storing nothing', async () => {
     // A real service on loopback, as the admin API or SSH would be.
     const local = await icyStream({ name: 'Inside FM', title: 'Secret - Admin API' });

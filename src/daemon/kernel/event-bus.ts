@@ -1,36 +1,70 @@
 /**
- * A typed, synchronous event bus. Listeners must not throw; a throwing listener is reported to
- * `onListenerError` and the others still run.
+ * Who subscribed: a service (its instance, named by its class in the logs) or a name. A service
+ * passes itself when it subscribes and calls `removeListeners(this)` when it stops.
+ */
+export type ListenerOwner = object | string;
+
+/** The name logs give an owner: its class for an instance, the string itself otherwise. */
+export function ownerName(owner: ListenerOwner | undefined): string | undefined {
+  if (owner === undefined || typeof owner === 'string') return owner;
+  return (owner.constructor as { name?: string } | undefined)?.name || 'anonymous';
+}
+
+type Listener = { fn: (payload: never) => unknown; owner: ListenerOwner | undefined };
+
+/**
+ * A typed, synchronous event bus. Listeners must not throw; a throwing listener, or an async one
+ * whose promise rejects, is reported to `onListenerError` with the event and the listener's
+ * owner, and the others still run.
  */
 export class EventBus<Events extends Record<string, unknown>> {
-  readonly #listeners = new Map<keyof Events, Set<(payload: never) => void>>();
-  readonly #onListenerError: (err: unknown, event: keyof Events) => void;
+  readonly #listeners = new Map<keyof Events, Set<Listener>>();
+  readonly #onListenerError: (err: unknown, event: keyof Events, owner: string | undefined) => void;
 
-  constructor(onListenerError: (err: unknown, event: keyof Events) => void = () => {}) {
+  constructor(onListenerError: (err: unknown, event: keyof Events, owner: string | undefined) => void = () => {}) {
     this.#onListenerError = onListenerError;
   }
 
-  /** Subscribes to `event`; returns the function that unsubscribes. */
-  on<K extends keyof Events>(event: K, listener: (payload: Events[K]) => void): () => void {
+  /**
+   * Subscribes to `event` on behalf of `owner`; returns the function that unsubscribes this one
+   * listener. An async listener may be given: its rejection is reported like a throw.
+   */
+  on<K extends keyof Events>(event: K, listener: (payload: Events[K]) => unknown, owner?: ListenerOwner): () => void {
     let set = this.#listeners.get(event);
     if (!set) {
       set = new Set();
       this.#listeners.set(event, set);
     }
-    set.add(listener);
+    const entry: Listener = { fn: listener, owner };
+    set.add(entry);
     return () => {
-      set.delete(listener);
+      set.delete(entry);
     };
+  }
+
+  /** Unsubscribes every listener `owner` subscribed, from every event; returns how many. */
+  removeListeners(owner: ListenerOwner): number {
+    let removed = 0;
+    for (const set of this.#listeners.values()) {
+      for (const entry of set) {
+        if (entry.owner === owner) {
+          set.delete(entry);
+          removed += 1;
+        }
+      }
+    }
+    return removed;
   }
 
   emit<K extends keyof Events>(event: K, payload: Events[K]): void {
     const set = this.#listeners.get(event);
     if (!set) return;
-    for (const listener of [...set]) {
+    for (const { fn, owner } of [...set]) {
       try {
-        (listener as (payload: Events[K]) => void)(payload);
+        const result = (fn as (payload: Events[K]) => unknown)(payload);
+        if (result instanceof Promise) result.catch((err: unknown) => this.#onListenerError(err, event, ownerName(owner)));
       } catch (err) {
-        this.#onListenerError(err, event);
+        this.#onListenerError(err, event, ownerName(owner));
       }
     }
   }

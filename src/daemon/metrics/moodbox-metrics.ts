@@ -10,7 +10,7 @@ const FRAME_BUCKETS = [0.0005, 0.001, 0.002, 0.004, 0.008, 0.012, 0.016, 0.025, 
 export interface MoodboxMetricsDeps {
   bus: MoodboxBus;
   /** The player's own events: each play with its source and why it started. */
-  player: { readonly events: Pick<EventBus<PlayerEvents>, 'on'> };
+  player: { readonly events: Pick<EventBus<PlayerEvents>, 'on' | 'removeListeners'> };
   /** The music source of a library track (`local`, `spotify`, …). */
   sourceOf: (trackId: number) => string;
 }
@@ -26,7 +26,6 @@ export class MoodboxMetrics implements Service {
   readonly name = 'metrics';
   readonly registry = new Registry();
   readonly #deps: MoodboxMetricsDeps;
-  #off: Array<() => void> = [];
   #wsClients: () => number = () => 0;
   readonly #frames: Counter;
   readonly #detect: Histogram;
@@ -90,27 +89,37 @@ export class MoodboxMetrics implements Service {
 
   async start(): Promise<void> {
     const { bus, player } = this.#deps;
-    this.#off.push(
-      bus.on('frameAnalysed', ({ faces, detectMs, classifyMs }) => {
+    bus.on(
+      'frameAnalysed',
+      ({ faces, detectMs, classifyMs }) => {
         this.#frames.inc();
         this.#detect.observe(detectMs / 1000);
         this.#classify.observe(classifyMs / 1000);
         this.#faces.set(faces);
-      }),
-      bus.on('roomMoodChanged', ({ mood }) => this.#moodChanges.inc({ mood: mood.label })),
-      player.events.on('trackStarted', ({ item }) => {
+      },
+      this,
+    );
+    bus.on('roomMoodChanged', ({ mood }) => this.#moodChanges.inc({ mood: mood.label }), this);
+    player.events.on(
+      'trackStarted',
+      ({ item }) => {
         this.#plays.inc({ source: this.#deps.sourceOf(item.track.id), reason: item.reason });
         if (item.reason === 'skip') this.#skips.inc();
-      }),
-      player.events.on('trackEnded', ({ outcome }) => {
+      },
+      this,
+    );
+    player.events.on(
+      'trackEnded',
+      ({ outcome }) => {
         if (outcome === 'switched') this.#switches.inc();
-      }),
+      },
+      this,
     );
   }
 
   async stop(): Promise<void> {
-    for (const off of this.#off) off();
-    this.#off = [];
+    this.#deps.bus.removeListeners(this);
+    this.#deps.player.events.removeListeners(this);
   }
 
   /** Where the number of WebSocket clients is read at each scrape (the server, once it is built). */

@@ -61,6 +61,7 @@ export class MqttBridge implements Service {
   readonly #deps: MqttBridgeDeps;
   readonly #options: MqttBridgeOptions;
   readonly #member: FleetMember;
+  /** The broker's and the card reader's unsubscribers (the bus's go by owner). */
   #off: Array<() => void> = [];
   #healthTimer: Timer | undefined;
   #lastTrackId: number | null = null;
@@ -99,25 +100,35 @@ export class MqttBridge implements Service {
     const topics = this.#member.topics;
     await this.#member.start();
     const update = (): void => this.#publishState();
-    this.#off.push(
-      bus.on('roomMoodChanged', ({ mood, previous }) => {
+    bus.on(
+      'roomMoodChanged',
+      ({ mood, previous }) => {
         update();
         this.#member.event('mood', { mood: mood.label, previous, confidence: percent(mood.confidence), faces: mood.faces });
-      }),
-      bus.on('facesInViewChanged', update),
-      bus.on('cameraStateChanged', update),
-      bus.on('settingsChanged', () => {
+      },
+      this,
+    );
+    bus.on('facesInViewChanged', update, this);
+    bus.on('cameraStateChanged', update, this);
+    bus.on(
+      'settingsChanged',
+      () => {
         update();
         const sources = musicSources(this.#deps.view.settings()).join();
         if (this.#options.homeAssistant.enabled && this.#announcements > 0 && sources !== this.#sources) this.#announce();
-      }),
-      bus.on('personSignedIn', update),
-      bus.on('personSignedOut', update),
-      bus.on('playbackChanged', (playback) => {
+      },
+      this,
+    );
+    bus.on('personSignedIn', update, this);
+    bus.on('personSignedOut', update, this);
+    bus.on(
+      'playbackChanged',
+      (playback) => {
         update();
         if (playback.trackId !== null && playback.trackId !== this.#lastTrackId) this.#played(playback.trackId);
         this.#lastTrackId = playback.trackId;
-      }),
+      },
+      this,
     );
     const ha = this.#options.homeAssistant;
     if (ha.enabled) {
@@ -143,6 +154,7 @@ export class MqttBridge implements Service {
 
   async stop(): Promise<void> {
     this.#healthTimer?.cancel();
+    this.#deps.bus.removeListeners(this);
     for (const off of this.#off) off();
     this.#off = [];
     await this.#member.stop();

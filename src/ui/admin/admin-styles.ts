@@ -61,7 +61,11 @@ export const ADMIN_STYLES = css`
     display: inline-flex;
     flex-direction: column;
     gap: 0.2em;
+    max-width: 100%;
     font-weight: 600;
+  }
+  select {
+    max-width: 100%;
   }
   .row {
     display: flex;
@@ -124,9 +128,79 @@ export const ADMIN_STYLES = css`
   }
   .pager {
     display: flex;
+    flex-wrap: wrap;
     align-items: center;
     gap: 0.8em;
     margin-top: 0.8em;
+  }
+  .load-error {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.4em 0.8em;
+    margin: 0 0 0.8em;
+  }
+  .load-error p {
+    margin: 0;
+  }
+  /* A refusal beside the field it names. */
+  .field-error {
+    margin: 0.2em 0 0;
+    color: #991b1b;
+    font-weight: 600;
+  }
+  [aria-invalid='true'] {
+    border-color: #b91c1c;
+    box-shadow: 0 0 0 1px #b91c1c;
+  }
+  code {
+    overflow-wrap: anywhere;
+  }
+  /*
+   * On a phone a table of class "cards" becomes one card per row: each cell on its own line, named
+   * by its data-label, and the row's actions on the card.
+   */
+  @media (max-width: 600px) {
+    table.cards,
+    table.cards > tbody,
+    table.cards > tbody > tr,
+    table.cards > tbody > tr > td {
+      display: block;
+    }
+    table.cards > thead {
+      display: none;
+    }
+    table.cards > caption {
+      display: block;
+      margin-bottom: 0.5em;
+    }
+    table.cards > tbody > tr {
+      margin: 0 0 0.8em;
+      padding: 0.5em 0.8em;
+      border: 1px solid #d1d5db;
+      border-radius: 0.5em;
+      background: #fff;
+    }
+    table.cards > tbody > tr > td {
+      padding: 0.25em 0;
+      border: 0;
+      text-align: left;
+      overflow-wrap: anywhere;
+    }
+    table.cards > tbody > tr > td[data-label]::before {
+      content: attr(data-label) ': ';
+      color: #4b5563;
+      font-weight: 600;
+    }
+    table.cards > tbody > tr > td.actions {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.5em;
+      padding-top: 0.5em;
+    }
+    table.cards button {
+      min-height: 44px;
+    }
   }
 `;
 

@@ -1,78 +1,105 @@
-import { LitElement, html } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { AdminApi, AuditEntry } from '../data/admin-api.js';
-import { ADMIN_STYLES, formatTime, messageOf } from './admin-styles.js';
+import { ADMIN_STYLES, formatTime } from './admin-styles.js';
+import { auditWords } from './audit-words.js';
+import { PageLoader } from './page-loader.js';
 
 const PAGE = 50;
 
 /**
- * The audit log: who did what, newest first, paged.
+ * The audit log: who did what, newest first, paged; each entry in a sentence with its details as
+ * named fields (people by name, not by account number).
  *
  * @summary Admin audit log.
  */
 @customElement('mb-admin-audit')
 export class MbAdminAudit extends LitElement {
-  static override styles = ADMIN_STYLES;
+  static override styles = [
+    ADMIN_STYLES,
+    css`
+      dl {
+        display: grid;
+        grid-template-columns: max-content 1fr;
+        gap: 0.1em 0.6em;
+        margin: 0;
+      }
+      dt {
+        color: #4b5563;
+      }
+      dd {
+        margin: 0;
+        overflow-wrap: anywhere;
+      }
+    `,
+  ];
 
   @property({ attribute: false }) api!: AdminApi;
   @state() private _items: AuditEntry[] = [];
   @state() private _total = 0;
   @state() private _offset = 0;
-  @state() private _error = '';
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.#load();
-  }
-
-  async #load(): Promise<void> {
-    try {
-      const page = await this.api.audit(PAGE, this._offset);
-      this._items = page.items;
-      this._total = page.total;
-      this._error = '';
-    } catch (err) {
-      this._error = messageOf(err);
-    }
-  }
+  /** Account names by id, to name who did what. */
+  @state() private _names: ReadonlyMap<number, string> = new Map();
+  readonly #loader = new PageLoader(this, async () => {
+    const [page, users] = await Promise.all([this.api.audit(PAGE, this._offset), this.api.users()]);
+    this._items = page.items;
+    this._total = page.total;
+    this._names = new Map(users.map((u) => [u.id, u.name]));
+  });
 
   override render() {
     return html`<h2>Audit log</h2>
-      ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : ''}
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Who</th>
-            <th scope="col">Action</th>
-            <th scope="col">Target</th>
-            <th scope="col">Detail</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${this._items.map(
-            (e) =>
-              html`<tr>
-                <td>${formatTime(e.at)}</td>
-                <td>${e.actor}</td>
-                <td>${e.action}</td>
-                <td>${e.target}</td>
-                <td><code>${JSON.stringify(e.detail)}</code></td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-      ${this._items.length === 0 && !this._error ? html`<p class="muted">Nothing logged yet.</p>` : ''}
-      <div class="pager">
-        <button class="secondary" ?disabled=${this._offset === 0} @click=${() => this.#page(-PAGE)}>Newer</button>
-        <span>${this._total === 0 ? '0' : `${this._offset + 1}–${Math.min(this._offset + PAGE, this._total)}`} of ${this._total}</span>
-        <button class="secondary" ?disabled=${this._offset + PAGE >= this._total} @click=${() => this.#page(PAGE)}>Older</button>
-      </div>`;
+      ${this.#loader.status()}
+      ${
+        this.#loader.isLoaded
+          ? html`<table class="cards">
+                <thead>
+                  <tr>
+                    <th scope="col">When</th>
+                    <th scope="col">Who</th>
+                    <th scope="col">What</th>
+                    <th scope="col">Details</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${this._items.map((e) => {
+                    const words = auditWords(e, this._names);
+                    return html`<tr data-action=${e.action}>
+                      <td data-cell="when">${formatTime(e.at)}</td>
+                      <td data-cell="who" data-label="Who">${words.who}</td>
+                      <td data-cell="what"><strong>${words.what}</strong></td>
+                      <td data-cell="details">
+                        ${
+                          words.details.length === 0
+                            ? nothing
+                            : html`<dl>
+                                ${words.details.map(
+                                  ([name, value]) =>
+                                    html`<dt>${name}</dt>
+                                      <dd>${value}</dd>`,
+                                )}
+                              </dl>`
+                        }
+                      </td>
+                    </tr>`;
+                  })}
+                </tbody>
+              </table>
+              ${this._items.length === 0 && this.#loader.isLoaded ? html`<p class="muted">Nothing logged yet.</p>` : ''}
+              <div class="pager">
+                <button class="secondary" ?disabled=${this._offset === 0} @click=${() => this.#page(-PAGE)}>Newer</button>
+                <span
+                  >${this._total === 0 ? '0' : `${this._offset + 1}–${Math.min(this._offset + PAGE, this._total)}`} of ${this._total}</span
+                >
+                <button class="secondary" ?disabled=${this._offset + PAGE >= this._total} @click=${() => this.#page(PAGE)}>Older</button>
+              </div>`
+          : nothing
+      }`;
   }
 
   #page(delta: number): void {
     this._offset = Math.max(0, this._offset + delta);
-    void this.#load();
+    void this.#loader.reload();
   }
 }
 

@@ -152,6 +152,8 @@ export class MbAdminCamera extends LitElement {
   @state() private _isError = false;
   @state() private _faces: CameraFaces | null = null;
   @state() private _facesMessage = '';
+  /** The settings in force that keep the picture away: the camera off, its live view off (empty: neither). */
+  @state() private _off: ReadonlyArray<'camera' | 'preview'> = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #isConnected = false;
   /** The camera's status and the room mood, live from the socket. */
@@ -166,6 +168,42 @@ export class MbAdminCamera extends LitElement {
     this.#isConnected = true;
     document.addEventListener('visibilitychange', this.#onVisibility);
     this.#schedule(0);
+    void this.#readSettings();
+  }
+
+  /** Whether the settings in force keep the camera or its live view off (the page then points at the switch in Settings). */
+  async #readSettings(): Promise<void> {
+    try {
+      const { config } = await this.api.settings();
+      const camera = config['camera'] as { enabled?: unknown } | undefined;
+      const vision = config['vision'] as { preview?: unknown } | undefined;
+      this._off = [
+        ...(camera?.enabled === false ? (['camera'] as const) : []),
+        ...(vision?.preview === false ? (['preview'] as const) : []),
+      ];
+    } catch {
+      // Without the settings the daemon's own reason stays the message.
+      this._off = [];
+    }
+  }
+
+  /**
+   * Why there is no picture: when a setting keeps it off, a link to that switch in Settings and
+   * what to do; otherwise the daemon's reason.
+   */
+  #why() {
+    if (this._url !== null || this._off.length === 0) return this._message;
+    const link = (id: string, label: string) => html`<a href="#settings/${id}" data-setting-link=${id}>“${label}”</a>`;
+    const isCameraOff = this._off.includes('camera');
+    const isPreviewOff = this._off.includes('preview');
+    return html`<span data-why=${this._off.join(' ')}
+      >${isCameraOff && isPreviewOff ? 'The camera and its live view are off.' : isCameraOff ? 'The camera is off.' : 'The live view is off.'}
+      Turn on
+      ${isCameraOff ? link('camera.enabled', 'Use the camera') : nothing}${isCameraOff && isPreviewOff ? ' and ' : ''}${
+        isPreviewOff ? link('vision.preview', 'Keep a blurred live view for this panel') : nothing
+      }
+      in Settings, save, then restart Moodbox (Settings offers the restart).</span
+    >`;
   }
 
   override disconnectedCallback(): void {
@@ -303,7 +341,7 @@ export class MbAdminCamera extends LitElement {
     const frame = this._faces;
     if (this._url === null && frame === null) {
       return html`<p class="card ${this._isError ? 'error' : ''}" role="status" data-state="no-preview">
-        ${this._message || 'Loading the live view…'}
+        ${this._message ? this.#why() : 'Loading the live view…'}
       </p>`;
     }
     const taken = this._capturedAt === null ? '' : new Date(this._capturedAt).toLocaleTimeString();
@@ -327,7 +365,7 @@ export class MbAdminCamera extends LitElement {
                 ${boxes}
               </div>
               <figcaption class="muted">
-                <span class=${this._isError ? 'error' : ''}>${this._message}</span>
+                <span class=${this._isError ? 'error' : ''}>${this.#why()}</span>
                 Only the face boxes are drawn. The picture, when the live view is on, is the only image that leaves the camera, and it is
                 always blurred. Nothing is recorded.
               </figcaption>

@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { type AdminApi, type AdminUser, type HistoryFilter, type HistoryPlay, playsToCsv } from '../data/admin-api.js';
+import { PageLoader } from './page-loader.js';
 import { ADMIN_STYLES, field, formatTime, messageOf } from './admin-styles.js';
 
 const PAGE = 50;
@@ -61,30 +62,15 @@ export class MbAdminHistory extends LitElement {
   @state() private _from = '';
   @state() private _to = '';
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.#load();
-    void this.#loadPeople();
-  }
-
-  async #load(): Promise<void> {
-    try {
-      const page = await this.api.history(this._filter);
-      this._items = page.items;
-      this._total = page.total;
-      this._error = '';
-    } catch (err) {
-      this._error = messageOf(err);
-    }
-  }
-
-  async #loadPeople(): Promise<void> {
-    try {
-      this._people = (await this.api.users()).sort((a, b) => a.name.localeCompare(b.name));
-    } catch (err) {
-      this._error = messageOf(err);
-    }
-  }
+  readonly #loader = new PageLoader(this, async () => {
+    const [page, people] = await Promise.all([
+      this.api.history(this._filter),
+      this._people.length > 0 ? this._people : this.api.users().then((users) => users.sort((a, b) => a.name.localeCompare(b.name))),
+    ]);
+    this._items = page.items;
+    this._total = page.total;
+    this._people = people;
+  });
 
   /** Why the dates cannot be used, or '' when they can. */
   get #dateProblem(): string {
@@ -132,52 +118,56 @@ export class MbAdminHistory extends LitElement {
           ${this._isExporting ? 'Exporting…' : 'Export CSV'}
         </button>
       </form>
-      ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : ''}
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Started</th>
-            <th scope="col">Track</th>
-            <th scope="col">Person</th>
-            <th scope="col">Why it played</th>
-            <th scope="col">Mood</th>
-            <th scope="col">Outcome</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${this._items.map(
-            (p) =>
-              html`<tr data-play=${p.id}>
-                <td>${formatTime(p.startedAt)}</td>
-                <td data-cell="track">
-                  ${
-                    p.title === null
-                      ? html`<span class="muted">a track no longer in the library</span>`
-                      : html`<strong>${p.title}</strong>${p.artist ? html`<span class="artist">${p.artist}</span>` : nothing}`
-                  }
-                </td>
-                <td data-cell="person">
-                  ${p.userName ?? html`<span class="muted">${p.userId === null ? 'guest' : 'a deleted account'}</span>`}
-                </td>
-                <td>${REASON_LABELS[p.reason]}</td>
-                <td>${p.mood ?? ''}</td>
-                <td data-cell="outcome" data-outcome=${p.outcome ?? 'playing'}>
-                  ${p.outcome === null ? 'playing' : OUTCOME_LABELS[p.outcome]}
-                </td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
+      ${this.#loader.status()} ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : ''}
       ${
-        this._items.length === 0 && !this._error
-          ? html`<p class="muted">${isFiltered ? 'No plays match these filters.' : 'Nothing has played yet.'}</p>`
-          : ''
-      }
-      <div class="pager">
-        <button class="secondary" ?disabled=${offset === 0} @click=${() => this.#page(-PAGE)}>Newer</button>
-        <span>${this._total === 0 ? '0' : `${offset + 1}–${Math.min(offset + PAGE, this._total)}`} of ${this._total}</span>
-        <button class="secondary" ?disabled=${offset + PAGE >= this._total} @click=${() => this.#page(PAGE)}>Older</button>
-      </div>`;
+        this.#loader.isLoaded
+          ? html`<table class="cards">
+                <thead>
+                  <tr>
+                    <th scope="col">Started</th>
+                    <th scope="col">Track</th>
+                    <th scope="col">Person</th>
+                    <th scope="col">Why it played</th>
+                    <th scope="col">Mood</th>
+                    <th scope="col">Outcome</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${this._items.map(
+                    (p) =>
+                      html`<tr data-play=${p.id}>
+                        <td data-cell="started">${formatTime(p.startedAt)}</td>
+                        <td data-cell="track">
+                          ${
+                            p.title === null
+                              ? html`<span class="muted">a track no longer in the library</span>`
+                              : html`<strong>${p.title}</strong>${p.artist ? html`<span class="artist">${p.artist}</span>` : nothing}`
+                          }
+                        </td>
+                        <td data-cell="person" data-label="Person">
+                          ${p.userName ?? html`<span class="muted">${p.userId === null ? 'guest' : 'a deleted account'}</span>`}
+                        </td>
+                        <td data-label="Why it played">${REASON_LABELS[p.reason]}</td>
+                        <td data-label="Mood">${p.mood ?? '–'}</td>
+                        <td data-cell="outcome" data-label="Outcome" data-outcome=${p.outcome ?? 'playing'}>
+                          ${p.outcome === null ? 'playing' : OUTCOME_LABELS[p.outcome]}
+                        </td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>
+              ${
+                this._items.length === 0 && this.#loader.isLoaded
+                  ? html`<p class="muted">${isFiltered ? 'No plays match these filters.' : 'Nothing has played yet.'}</p>`
+                  : ''
+              }
+              <div class="pager">
+                <button class="secondary" ?disabled=${offset === 0} @click=${() => this.#page(-PAGE)}>Newer</button>
+                <span>${this._total === 0 ? '0' : `${offset + 1}–${Math.min(offset + PAGE, this._total)}`} of ${this._total}</span>
+                <button class="secondary" ?disabled=${offset + PAGE >= this._total} @click=${() => this.#page(PAGE)}>Older</button>
+              </div>`
+          : nothing
+      }`;
   }
 
   readonly #onFrom = (event: Event): void => {
@@ -211,12 +201,12 @@ export class MbAdminHistory extends LitElement {
     // To is a whole day: plays up to its end count.
     if (to !== undefined) filter.to = to + DAY_MS;
     this._filter = filter;
-    void this.#load();
+    void this.#loader.reload();
   };
 
   #page(delta: number): void {
     this._filter = { ...this._filter, offset: Math.max(0, this._filter.offset + delta) };
-    void this.#load();
+    void this.#loader.reload();
   }
 
   readonly #export = async (): Promise<void> => {

@@ -2,11 +2,14 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import '../components/mb-cover.js';
-import { moodColour } from '../components/mood-colours.js';
 import type { AdminApi, AdminTrack, KnownMood, LibraryState } from '../data/admin-api.js';
 import type { ApiClient } from '../data/api-client.js';
+import type { MbEvent } from '../events.js';
 import { ADMIN_STYLES, formatTime, messageOf } from './admin-styles.js';
 import { LiveStateController } from './live-state-controller.js';
+import { PageLoader } from './page-loader.js';
+import './mb-mood-picker.js';
+import type { PickedMood } from './mb-mood-picker.js';
 
 const PAGE = 50;
 const ORIGINS: Record<string, string> = {
@@ -72,31 +75,74 @@ export class MbAdminLibrary extends LitElement {
         height: 1.4em;
         min-height: 0;
       }
-      .chip .dot {
-        width: 0.8em;
-        height: 0.8em;
-        border: 1px solid #374151;
-        border-radius: 50%;
-      }
-      .chip .weight {
-        color: #4b5563;
-        font-size: 0.9em;
-      }
-      /* Touch-sized: 44x44 CSS pixels at least. */
-      .chip button {
-        min-width: 44px;
-        min-height: 44px;
-        font-size: 1.1em;
-      }
       .legend {
         max-width: 60em;
       }
+      /* The bulk bar stays on screen, at the bottom, while the list scrolls under it. */
       .bulk {
+        position: fixed;
+        right: 0;
+        bottom: 0;
+        left: 0;
+        z-index: 6;
+        box-sizing: border-box;
         align-items: center;
-        padding: 0.6em 0.8em;
-        border: 1px solid #1d4ed8;
-        border-radius: 0.5em;
+        margin: 0;
+        padding: 0.6em 1.2em;
+        border-top: 2px solid #1d4ed8;
         background: #eff6ff;
+        box-shadow: 0 -2px 8px rgb(0 0 0 / 12%);
+      }
+      /* Room under the list for the bulk bar, so it never hides the last track or the pager. */
+      .bulk-space {
+        height: 9em;
+      }
+      label.all {
+        flex-direction: row;
+        align-items: center;
+        gap: 0.5em;
+      }
+      .phone-only {
+        display: none;
+      }
+      @media (max-width: 600px) {
+        table.cards > thead,
+        table.cards > thead > tr,
+        table.cards > thead th.pick {
+          display: block;
+          border: 0;
+          background: none;
+          padding: 0 0 0.5em;
+        }
+        table.cards > thead th:not(.pick) {
+          display: none;
+        }
+        .phone-only {
+          display: inline;
+          font-weight: 400;
+        }
+        table.cards > tbody > tr {
+          display: grid;
+          grid-template-columns: auto auto minmax(0, 1fr);
+          gap: 0.2em 0.6em;
+          align-items: start;
+        }
+        table.cards > tbody > tr > td.pick,
+        table.cards > tbody > tr > td.cover,
+        table.cards > tbody > tr > td.what {
+          width: auto;
+          grid-row: 1;
+        }
+        table.cards > tbody > tr > td[data-label],
+        table.cards > tbody > tr > td.moods {
+          grid-column: 1 / -1;
+        }
+        .bulk {
+          padding: 0.5em 0.8em;
+        }
+        audio.preview {
+          width: 100%;
+        }
       }
       form.add {
         margin: 0.3em 0 0;
@@ -138,8 +184,6 @@ export class MbAdminLibrary extends LitElement {
   @state() private _mood = '';
   @state() private _status = '';
   @state() private _error = '';
-  /** The mood chosen in each track's "Add mood" picker. */
-  @state() private _drafts: Record<number, string> = {};
   @state() private _moods: KnownMood[] = [];
   /** Tracks ticked for a bulk edit (ids; they stay ticked across pages and searches). */
   @state() private _selected: ReadonlySet<number> = new Set();
@@ -160,17 +204,21 @@ export class MbAdminLibrary extends LitElement {
     onChange: (state) => {
       const library = state?.library ?? null;
       const isAnalysing = library?.analysis.running === true;
-      if ((this.#wasScanning && library?.scanning === false) || (this.#wasAnalysing && !isAnalysing)) void this.#load();
+      if ((this.#wasScanning && library?.scanning === false) || (this.#wasAnalysing && !isAnalysing)) void this.#loader.reload();
       this.#wasScanning = library?.scanning === true;
       this.#wasAnalysing = isAnalysing;
     },
   });
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.#load();
-    void this.#loadMoods();
-  }
+  readonly #loader = new PageLoader(this, async () => {
+    const [page, moods] = await Promise.all([
+      this.api.tracks({ search: this._search, mood: this._mood, limit: PAGE, offset: this._offset }),
+      this._moods.length > 0 ? this._moods : this.api.moods(),
+    ]);
+    this._items = page.items;
+    this._total = page.total;
+    this._moods = moods;
+  });
 
   async #loadMoods(): Promise<void> {
     try {
@@ -183,17 +231,6 @@ export class MbAdminLibrary extends LitElement {
   override disconnectedCallback(): void {
     clearTimeout(this.#searchTimer);
     super.disconnectedCallback();
-  }
-
-  async #load(): Promise<void> {
-    try {
-      const page = await this.api.tracks({ search: this._search, mood: this._mood, limit: PAGE, offset: this._offset });
-      this._items = page.items;
-      this._total = page.total;
-      this._error = '';
-    } catch (err) {
-      this._error = messageOf(err);
-    }
   }
 
   override render() {
@@ -221,16 +258,19 @@ export class MbAdminLibrary extends LitElement {
       </p>
       ${this.#renderBulk()} ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : ''}
       <p class="ok" role="status">${this._status}</p>
-      <table>
+      ${this.#loader.status()}
+      <table class="cards">
         <thead>
           <tr>
             <th scope="col" class="pick">
-              <input
-                type="checkbox"
-                aria-label="Select every track on this page"
-                .checked=${isPageSelected}
-                @change=${(e: Event) => this.#selectPage((e.target as HTMLInputElement).checked)}
-              />
+              <label class="all"
+                ><input
+                  type="checkbox"
+                  aria-label="Select every track on this page"
+                  .checked=${isPageSelected}
+                  @change=${(e: Event) => this.#selectPage((e.target as HTMLInputElement).checked)}
+                /><span class="phone-only">Select every track on this page</span></label
+              >
             </th>
             <th scope="col">Cover</th>
             <th scope="col">Title</th>
@@ -243,17 +283,16 @@ export class MbAdminLibrary extends LitElement {
           ${this._items.map((t) => this.#renderTrack(t))}
         </tbody>
       </table>
-      ${this._items.length === 0 && !this._error ? html`<p class="muted">No tracks match.</p>` : ''}
+      ${this._items.length === 0 && this.#loader.isLoaded ? html`<p class="muted">No tracks match.</p>` : ''}
       <div class="pager">
         <button class="secondary" ?disabled=${this._offset === 0} @click=${() => this.#page(-PAGE)}>Previous</button>
         <span>${this._total === 0 ? '0' : `${this._offset + 1}–${Math.min(this._offset + PAGE, this._total)}`} of ${this._total}</span>
         <button class="secondary" ?disabled=${this._offset + PAGE >= this._total} @click=${() => this.#page(PAGE)}>Next</button>
-      </div>`;
+      </div>
+      ${this._selected.size > 0 ? html`<div class="bulk-space"></div>` : nothing}`;
   }
 
   #renderTrack(t: AdminTrack) {
-    const draft = this._drafts[t.id] ?? '';
-    const addable = this._moods.filter((m) => !t.moods.some((x) => x.mood === m.name));
     return html`<tr data-track-id=${t.id}>
       <td class="pick">
         <input
@@ -264,7 +303,7 @@ export class MbAdminLibrary extends LitElement {
         />
       </td>
       <td class="cover"><mb-cover .src=${t.coverUrl} label=${t.title}></mb-cover></td>
-      <td>
+      <td class="what">
         <span class="title">${t.title}</span>
         ${
           t.id === this._previewId
@@ -283,46 +322,17 @@ export class MbAdminLibrary extends LitElement {
                 </button>`
         }
       </td>
-      <td>${t.artist}</td>
-      <td>${t.album}</td>
-      <td>
+      <td data-label="Artist">${t.artist}</td>
+      <td data-label="Album">${t.album}</td>
+      <td class="moods">
         ${this.#renderHeard(t)}
-        ${t.moods.map(
-          (m) =>
-            html`<span
-              class="chip"
-              data-mood=${m.mood}
-              title="${m.mood}: ${Math.round(m.weight * 100)}%, ${ORIGINS[m.origin] ?? m.origin}"
-              aria-describedby="weight-legend"
-              ><span class="dot" style="background: ${moodColour(m.mood)}"></span>${m.mood}${
-                m.weight < 1 ? html` <span class="weight">${Math.round(m.weight * 100)}%</span>` : nothing
-              }
-              <button
-                aria-label="Remove mood ${m.mood} from ${t.title}"
-                @click=${() =>
-                  this.#save(
-                    t,
-                    t.moods.filter((x) => x !== m),
-                  )}
-              >
-                ✕
-              </button></span
-            >`,
-        )}
-        <form class="row add" @submit=${(e: Event) => this.#add(e, t)}>
-          <label
-            >Add mood
-            <select
-              name="mood"
-              .value=${draft}
-              @change=${(e: Event) => (this._drafts = { ...this._drafts, [t.id]: (e.target as HTMLSelectElement).value })}
-            >
-              <option value="" ?selected=${draft === ''}>Choose a mood…</option>
-              ${addable.map((m) => html`<option value=${m.name} ?selected=${draft === m.name}>${m.name}</option>`)}
-            </select>
-          </label>
-          <button type="submit" ?disabled=${draft === ''}>Add</button>
-        </form>
+        <mb-mood-picker
+          .moods=${t.moods}
+          .known=${this._moods}
+          subject=${t.title}
+          .describe=${(m: PickedMood) => `${m.mood}: ${Math.round(m.weight * 100)}%, ${ORIGINS[m.origin ?? ''] ?? m.origin ?? ''}`}
+          @mb-moods-change=${(e: MbEvent<'mb-moods-change'>) => void this.#save(t, e.detail.moods)}
+        ></mb-mood-picker>
       </td>
     </tr>`;
   }
@@ -475,13 +485,6 @@ export class MbAdminLibrary extends LitElement {
     }
   };
 
-  #add(event: Event, t: AdminTrack): void {
-    event.preventDefault();
-    const mood = this._drafts[t.id] ?? '';
-    if (mood === '' || t.moods.some((m) => m.mood === mood)) return;
-    void this.#save(t, [...t.moods, { mood, weight: 1, origin: 'admin' }]);
-  }
-
   #select(id: number, isSelected: boolean): void {
     const next = new Set(this._selected);
     if (isSelected) next.add(id);
@@ -517,14 +520,13 @@ export class MbAdminLibrary extends LitElement {
     }
   }
 
-  async #save(t: AdminTrack, moods: AdminTrack['moods']): Promise<void> {
+  async #save(t: AdminTrack, moods: readonly PickedMood[]): Promise<void> {
     try {
       const saved = await this.api.setTrackMoods(
         t.id,
         moods.map(({ mood, weight }) => ({ mood, weight })),
       );
       this._items = this._items.map((x) => (x.id === t.id ? saved : x));
-      this._drafts = { ...this._drafts, [t.id]: '' };
       this._status = `Saved the moods of “${t.title}”.`;
       void this.#loadMoods();
       this._error = '';
@@ -537,18 +539,18 @@ export class MbAdminLibrary extends LitElement {
     this._search = (event.target as HTMLInputElement).value;
     this._offset = 0;
     clearTimeout(this.#searchTimer);
-    this.#searchTimer = setTimeout(() => void this.#load(), 250);
+    this.#searchTimer = setTimeout(() => void this.#loader.reload(), 250);
   };
 
   readonly #onMood = (event: Event): void => {
     this._mood = (event.target as HTMLSelectElement).value;
     this._offset = 0;
-    void this.#load();
+    void this.#loader.reload();
   };
 
   #page(delta: number): void {
     this._offset = Math.max(0, this._offset + delta);
-    void this.#load();
+    void this.#loader.reload();
   }
 }
 

@@ -1,7 +1,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { AdminApi, ModelFigure, ModelReport } from '../data/admin-api.js';
-import { ADMIN_STYLES, messageOf } from './admin-styles.js';
+import { PageLoader } from './page-loader.js';
+import { ADMIN_STYLES } from './admin-styles.js';
 
 const percent = (share: number | null | undefined): string =>
   share === null || share === undefined ? '–' : `${(share * 100).toFixed(2)}%`;
@@ -20,7 +21,7 @@ export class MbAdminModel extends LitElement {
     css`
       .grid {
         display: grid;
-        grid-template-columns: repeat(auto-fit, minmax(22em, 1fr));
+        grid-template-columns: repeat(auto-fit, minmax(min(22em, 100%), 1fr));
         gap: 1em;
         margin-bottom: 1em;
       }
@@ -92,28 +93,15 @@ export class MbAdminModel extends LitElement {
 
   @property({ attribute: false }) api!: AdminApi;
   @state() private _report: ModelReport | null = null;
-  @state() private _error = '';
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.#load();
-  }
-
-  async #load(): Promise<void> {
-    try {
-      this._report = await this.api.model();
-      this._error = '';
-    } catch (err) {
-      this._error = messageOf(err);
-    }
-  }
+  readonly #loader = new PageLoader(this, async () => {
+    this._report = await this.api.model();
+  });
 
   override render() {
     const r = this._report;
-    if (r === null) {
+    if (r === null)
       return html`<h2>Model</h2>
-        ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : html`<p role="status">Loading the model report…</p>`}`;
-    }
+        ${this.#loader.status('Loading the model report…')}`;
     const asRun = (precision: ModelFigure['precision']): ModelFigure | undefined =>
       r.figures.find((f) => f.precision === precision && f.flipTta === r.flipTta && f.usage === 'PublicTest');
     const inUse = r.figures.find((f) => f.isInUse && f.flipTta === r.flipTta);
@@ -149,7 +137,7 @@ export class MbAdminModel extends LitElement {
       </section>
       <section class="card" aria-labelledby="figures-h" style="margin-bottom: 1em">
         <h3 id="figures-h">Accuracy</h3>
-        <table>
+        <table class="cards">
           <caption class="muted" style="text-align: left">
             Every model in the manifest, with and without mirror averaging
           </caption>
@@ -173,12 +161,12 @@ export class MbAdminModel extends LitElement {
                   data-in-use=${f.isInUse && f.flipTta === r.flipTta ? '' : nothing}
                 >
                   <td>${f.file}${f.isInUse && f.flipTta === r.flipTta ? html` <span class="chip">in use</span>` : nothing}</td>
-                  <td>${f.precision}</td>
-                  <td>${f.flipTta ? 'yes' : 'no'}</td>
-                  <td class="num">${percent(f.accuracy)}</td>
-                  <td class="num">${percent(f.macroRecall)}</td>
-                  <td class="num">${percent(f.ferPlusMajority?.accuracy)}</td>
-                  <td class="num">${f.imagesPerSecond === null ? '–' : Math.round(f.imagesPerSecond)}</td>
+                  <td data-label="Weights">${f.precision}</td>
+                  <td data-label="Mirror averaging">${f.flipTta ? 'yes' : 'no'}</td>
+                  <td class="num" data-label="Accuracy">${percent(f.accuracy)}</td>
+                  <td class="num" data-label="Macro recall">${percent(f.macroRecall)}</td>
+                  <td class="num" data-label="FER+ majority">${percent(f.ferPlusMajority?.accuracy)}</td>
+                  <td class="num" data-label="Faces/s (1 thread)">${f.imagesPerSecond === null ? '–' : Math.round(f.imagesPerSecond)}</td>
                 </tr>`,
             )}
           </tbody>

@@ -1,16 +1,24 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { AdminApi } from '../data/admin-api.js';
+import { ApiError } from '../data/api-client.js';
+import { fieldOf, fieldProblems } from '../data/field-problems.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
+import { PageLoader } from './page-loader.js';
 import {
   GROUPS,
   type GroupId,
   type SchemaNode,
+  changeWords,
   choicesOf,
   helpParts,
+  highestOf,
   lookOf,
+  lowestOf,
   nullableObject,
+  plainHelp,
   problemOf,
+  secondsOf,
   settingsOf,
   widgetOf,
 } from './settings-model.js';
@@ -86,7 +94,13 @@ export class MbAdminSettings extends LitElement {
       .field {
         display: grid;
         gap: 0.3em;
+        grid-template-columns: minmax(0, 1fr);
         justify-items: start;
+        min-width: 0;
+      }
+      .field output {
+        max-width: 100%;
+        overflow-wrap: anywhere;
       }
       .help {
         margin: 0;
@@ -124,8 +138,16 @@ export class MbAdminSettings extends LitElement {
         min-height: 0;
       }
       input.wide {
+        box-sizing: border-box;
         width: 28em;
         max-width: 100%;
+      }
+      .inline:has(input.wide) {
+        width: 100%;
+      }
+      .inline input.wide {
+        flex: 1 1 12em;
+        width: auto;
       }
       .chip {
         padding: 0.05em 0.6em;
@@ -155,7 +177,17 @@ export class MbAdminSettings extends LitElement {
       }
       @media (max-width: 700px) {
         .setting {
-          grid-template-columns: 1fr;
+          grid-template-columns: minmax(0, 1fr);
+        }
+        input[type='range'] {
+          width: 100%;
+          max-width: 16em;
+        }
+      }
+      @media (max-width: 600px) {
+        .savebar {
+          margin: 0 -0.8em;
+          padding: 0.6em 0.8em;
         }
       }
     `,
@@ -171,38 +203,49 @@ export class MbAdminSettings extends LitElement {
   @state() private _isError = false;
   @state() private _restartFor: string[] = [];
   @state() private _isBusy = false;
-  @state() private _loadError = '';
+  /** The daemon's refusal of the last save, by the setting it names, in plain words. */
+  @state() private _refused: Record<string, string> = {};
+  readonly #loader = new PageLoader(this, async () => {
+    const [schema, settings] = await Promise.all([this.api.configSchema(), this.api.settings()]);
+    this._schema = schema;
+    this._config = settings.config;
+    this._overrides = settings.overrides;
+    this._safeMode = settings.safeMode;
+    this._edits = {};
+    this._refused = {};
+  });
+  /** The setting the address names (`#settings/vision.preview`) is shown once, when the form is first drawn. */
+  #isFocusPending = true;
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.#load();
-  }
-
-  async #load(): Promise<void> {
-    try {
-      const [schema, settings] = await Promise.all([this.api.configSchema(), this.api.settings()]);
-      this._schema = schema;
-      this._config = settings.config;
-      this._overrides = settings.overrides;
-      this._safeMode = settings.safeMode;
-      this._edits = {};
-      this._loadError = '';
-    } catch (err) {
-      this._loadError = messageOf(err);
-    }
+  override updated(): void {
+    if (!this.#isFocusPending || this._schema === null) return;
+    this.#isFocusPending = false;
+    const id = decodeURIComponent(window.location.hash.split('/')[1] ?? '');
+    if (id === '') return;
+    const row = this.renderRoot.querySelector<HTMLElement>(`[data-setting="${CSS.escape(id)}"]`);
+    row?.closest('details')?.setAttribute('open', '');
+    row?.scrollIntoView({ block: 'center' });
+    row?.querySelector<HTMLElement>('input, select')?.focus({ preventScroll: true });
   }
 
   override render() {
-    if (this._schema === null) {
+    if (this._schema === null)
       return html`<h2>Settings</h2>
-        ${this._loadError ? html`<p class="error" role="alert">${this._loadError}</p>` : html`<p class="muted">Loading…</p>`}`;
-    }
+        ${this.#loader.status()}`;
     const settings = settingsOf(this._schema);
     const problems = Object.entries(this._edits).filter(([id, value]) => {
       const node = settings.find(([key]) => key === id)?.[1];
       return node !== undefined && problemOf(node, value) !== '';
     }).length;
     const edited = Object.keys(this._edits).length;
+    // A refusal stays in view, with what it names marked, until the form is changed again.
+    const status = this._isError
+      ? this._result
+      : problems > 0
+        ? `Fix ${problems} field${problems === 1 ? '' : 's'} first.`
+        : edited > 0
+          ? `${edited} unsaved change${edited === 1 ? '' : 's'}.`
+          : this._result;
     return html`<h2>Settings</h2>
       ${
         this._safeMode === null
@@ -218,13 +261,7 @@ export class MbAdminSettings extends LitElement {
           <button type="submit" ?disabled=${edited === 0 || problems > 0 || this._isBusy}>Save</button>
           <button type="button" class="secondary" ?disabled=${this._isBusy} @click=${this.#discard}>Discard changes</button>
           <p role="status" aria-live="polite" class=${this._isError || problems > 0 ? 'error' : edited > 0 ? '' : 'ok'} data-result>
-            ${
-              problems > 0
-                ? `Fix ${problems} field${problems === 1 ? '' : 's'} first.`
-                : edited > 0
-                  ? `${edited} unsaved change${edited === 1 ? '' : 's'}.`
-                  : this._result
-            }
+            ${status}
           </p>
           ${
             this._restartFor.length > 0 && edited === 0
@@ -269,7 +306,7 @@ export class MbAdminSettings extends LitElement {
   #setting(id: string, node: SchemaNode) {
     const look = lookOf(id, node);
     const value = this.#value(id);
-    const problem = id in this._edits ? problemOf(node, value) : '';
+    const problem = (id in this._edits ? problemOf(node, value) : '') || (this._refused[id] ?? '');
     const widget = widgetOf(node, look);
     const described = `${id}-help${problem ? ` ${id}-error` : ''}`;
     const flags = html`${
@@ -293,7 +330,7 @@ export class MbAdminSettings extends LitElement {
         ${this.#widget(id, node, widget, value, problem !== '', described, look)}
         ${problem ? html`<p class="error" id="${id}-error" role="alert">${problem}</p>` : nothing}
         <p class="help" id="${id}-help">
-          ${helpParts(node.description ?? '').map((p) => (p.isCode ? html`<code>${p.text}</code>` : p.text))}
+          ${helpParts(plainHelp(node.description ?? '', look, widget)).map((p) => (p.isCode ? html`<code>${p.text}</code>` : p.text))}
         </p>
       </div>
     </div>`;
@@ -343,7 +380,9 @@ export class MbAdminSettings extends LitElement {
             aria-describedby=${described}
             @input=${(e: Event) => this.#edit(id, (e.target as HTMLInputElement).valueAsNumber)}
           />
-          <output for=${id}>${typeof value === 'number' ? value : ''}${unit ? ` ${unit}` : ''}</output>
+          <output for=${id}
+            >${typeof value === 'number' ? (unit === 'ms' ? secondsOf(value) : `${value}${unit ? ` ${unit}` : ''}`) : ''}</output
+          >
         </span>`;
       }
       case 'number':
@@ -352,20 +391,32 @@ export class MbAdminSettings extends LitElement {
             id=${id}
             type="number"
             .value=${typeof value === 'number' && !Number.isNaN(value) ? String(value) : ''}
-            min=${node.minimum ?? nothing}
-            max=${node.maximum ?? nothing}
+            min=${lowestOf(node) ?? nothing}
+            max=${highestOf(node) ?? nothing}
             step=${node.type === 'integer' ? '1' : 'any'}
             aria-invalid=${invalid}
             aria-describedby=${described}
             @input=${(e: Event) => this.#edit(id, (e.target as HTMLInputElement).valueAsNumber)}
           />
-          ${unit ? html`<span class="muted">${unit}</span>` : nothing}
+          ${
+            unit === 'ms'
+              ? html`<span class="muted"
+                  >milliseconds${typeof value === 'number' && !Number.isNaN(value) ? ` (${secondsOf(value)})` : ''}</span
+                >`
+              : unit
+                ? html`<span class="muted">${unit}</span>`
+                : nothing
+          }
         </span>`;
       case 'text':
         return html`<input
           id=${id}
           class="wide"
           .value=${typeof value === 'string' ? value : ''}
+          ?required=${(node.minLength ?? 0) > 0}
+          minlength=${node.minLength ?? nothing}
+          maxlength=${node.maxLength ?? nothing}
+          pattern=${node.pattern ?? nothing}
           aria-invalid=${invalid}
           aria-describedby=${described}
           @input=${(e: Event) => this.#edit(id, (e.target as HTMLInputElement).value)}
@@ -493,12 +544,14 @@ export class MbAdminSettings extends LitElement {
     this._edits = { ...this._edits, [id]: value };
     this._result = '';
     this._isError = false;
+    if (id in this._refused) this._refused = Object.fromEntries(Object.entries(this._refused).filter(([key]) => key !== id));
   }
 
   readonly #discard = (): void => {
     this._edits = {};
     this._result = '';
     this._isError = false;
+    this._refused = {};
   };
 
   readonly #save = async (event: Event): Promise<void> => {
@@ -512,7 +565,10 @@ export class MbAdminSettings extends LitElement {
       this._overrides = overrides;
       this._edits = {};
       this._isError = false;
-      const names = (ids: string[]) => ids.map((id) => lookOf(id).label).join(', ');
+      this._refused = {};
+      const nodes = this._schema === null ? [] : settingsOf(this._schema);
+      const names = (ids: string[]) =>
+        ids.map((id) => changeWords(id, getAt(saved.config, id.split('.')), nodes.find(([key]) => key === id)?.[1])).join(', ');
       this._restartFor = [...new Set([...this._restartFor, ...saved.restartRequired])];
       const now = saved.changed.filter((id) => !saved.restartRequired.includes(id));
       this._result =
@@ -526,11 +582,46 @@ export class MbAdminSettings extends LitElement {
               .join(' ');
     } catch (err) {
       this._isError = true;
-      this._result = messageOf(err);
+      this.#refusal(err);
     } finally {
       this._isBusy = false;
     }
   };
+
+  /**
+   * A refused save: each problem beside the setting it names, and a summary at the save bar that
+   * names the settings (and says in full what names none).
+   */
+  #refusal(err: unknown): void {
+    if (!(err instanceof ApiError) || err.status !== 400 || this._schema === null) {
+      this._refused = {};
+      this._result = `Not saved: ${messageOf(err)}`;
+      return;
+    }
+    const nodes = settingsOf(this._schema);
+    const ids = nodes.map(([id]) => id);
+    const refused: Record<string, string> = {};
+    const elsewhere: string[] = [];
+    for (const problem of fieldProblems(err.message)) {
+      const id = fieldOf(problem.path, ids);
+      if (id === undefined) elsewhere.push(problem.message);
+      else refused[id] = refused[id] === undefined ? problem.message : `${refused[id]} ${problem.message}`;
+    }
+    this._refused = refused;
+    const marked = Object.keys(refused).map((id) => lookOf(id, nodes.find(([key]) => key === id)?.[1]).label);
+    this._result = [
+      'Not saved.',
+      marked.length > 0 ? `Change ${marked.length === 1 ? 'this setting' : 'these settings'} (marked): ${marked.join(', ')}.` : '',
+      ...elsewhere,
+    ]
+      .filter(Boolean)
+      .join(' ');
+    // The first refused setting comes into view, so the reason is where the eye goes.
+    void this.updateComplete.then(() => {
+      const first = Object.keys(refused)[0];
+      if (first !== undefined) this.renderRoot.querySelector(`[data-setting="${CSS.escape(first)}"]`)?.scrollIntoView({ block: 'center' });
+    });
+  }
 
   readonly #restart = async (): Promise<void> => {
     this._isBusy = true;
@@ -551,7 +642,7 @@ export class MbAdminSettings extends LitElement {
         else if (wasDown) {
           this._restartFor = [];
           this._result = 'Moodbox restarted; every saved setting is in effect.';
-          await this.#load();
+          await this.#loader.reload();
           return;
         }
       }

@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { AdminApi, AdminUser, Card, CardReader } from '../data/admin-api.js';
 import { ApiError } from '../data/api-client.js';
+import { PageLoader } from './page-loader.js';
 import { ADMIN_STYLES, field, formatTime, messageOf } from './admin-styles.js';
 
 /** How long "tap a card now" waits for a card (s). */
@@ -92,33 +93,22 @@ export class MbAdminUsers extends LitElement {
   #captureTimer: ReturnType<typeof setInterval> | undefined;
   #isCancelled = false;
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.#load();
-  }
-
   override disconnectedCallback(): void {
     if (this._captureLeftS !== null) void this.#cancelCapture();
     super.disconnectedCallback();
   }
 
-  async #load(): Promise<void> {
-    try {
-      this._users = await this.api.users();
-      if (this._editing !== null) this._cards = await this.api.cards(this._editing);
-      if (this._where === null) this._error = '';
-    } catch (err) {
-      this._error = messageOf(err);
-      this._where = null;
-    }
-  }
+  readonly #loader = new PageLoader(this, async () => {
+    this._users = await this.api.users();
+    if (this._editing !== null) this._cards = await this.api.cards(this._editing);
+  });
 
   override render() {
     const query = this._query.trim().toLowerCase();
     const shown = this._users.filter((u) => query === '' || u.name.toLowerCase().includes(query));
     const editing = this._users.find((u) => u.id === this._editing);
     return html`<h2>Users and cards</h2>
-      ${this.#messages(null)}
+      ${this.#loader.status()}
       <form class="row card" aria-label="Add a person" @submit=${this.#create}>
         <label>Name <input name="name" required maxlength="64" autocomplete="off" /></label>
         <label
@@ -138,7 +128,7 @@ export class MbAdminUsers extends LitElement {
           >${shown.length} of ${this._users.length} ${this._users.length === 1 ? 'person' : 'people'}</span
         >
       </div>
-      <table aria-label="People">
+      <table aria-label="People" class="cards">
         <thead>
           <tr>
             <th scope="col">Name</th>
@@ -168,12 +158,14 @@ export class MbAdminUsers extends LitElement {
         ${u.disabled ? html`<span class="muted">· disabled</span>` : nothing}
         ${!hasPin && cards === 0 ? html`<span class="muted" data-cannot-sign-in>· cannot sign in yet</span>` : nothing}
       </td>
-      <td>${u.role === 'admin' ? 'Admin' : 'Member'}</td>
-      <td class=${hasPin ? 'yes' : 'no'} data-cell="pin">${hasPin ? 'Yes' : 'No'}</td>
-      <td class=${cards > 0 ? 'yes' : 'no'} data-cell="cards">${cards === 0 ? 'None' : cards}</td>
-      <td data-cell="seen">${activity?.lastSeenAt ? formatTime(activity.lastSeenAt) : html`<span class="muted">never</span>`}</td>
-      <td data-cell="plays">${activity?.plays ?? 0}</td>
-      <td><button class="secondary" aria-label="Edit ${u.name}" @click=${() => void this.#open(u.id)}>Edit</button></td>
+      <td data-label="Role">${u.role === 'admin' ? 'Admin' : 'Member'}</td>
+      <td class=${hasPin ? 'yes' : 'no'} data-cell="pin" data-label="PIN">${hasPin ? 'Yes' : 'No'}</td>
+      <td class=${cards > 0 ? 'yes' : 'no'} data-cell="cards" data-label="Cards">${cards === 0 ? 'None' : cards}</td>
+      <td data-cell="seen" data-label="Last seen">
+        ${activity?.lastSeenAt ? formatTime(activity.lastSeenAt) : html`<span class="muted">never</span>`}
+      </td>
+      <td data-cell="plays" data-label="Plays">${activity?.plays ?? 0}</td>
+      <td class="actions"><button class="secondary" aria-label="Edit ${u.name}" @click=${() => void this.#open(u.id)}>Edit</button></td>
     </tr>`;
   }
 
@@ -315,7 +307,7 @@ export class MbAdminUsers extends LitElement {
     try {
       await action();
       // The table first, then the message: it never names a row the table does not show yet.
-      await this.#load();
+      await this.#loader.reload();
       this._status = done;
       this._error = '';
       return true;
@@ -340,7 +332,7 @@ export class MbAdminUsers extends LitElement {
       this._error = '';
       this._status = '';
       form.reset();
-      await this.#load();
+      await this.#loader.reload();
       this._added = { name: user.name, id: user.id, canSignIn: pin !== '' };
     } catch (err) {
       this._error = messageOf(err);

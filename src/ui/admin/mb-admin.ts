@@ -6,6 +6,7 @@ import { ADMIN_STYLES, field, messageOf } from './admin-styles.js';
 import './mb-admin-audit.js';
 import './mb-admin-camera.js';
 import './mb-admin-dashboard.js';
+import './mb-admin-health.js';
 import './mb-admin-history.js';
 import './mb-admin-library.js';
 import './mb-admin-model.js';
@@ -33,7 +34,8 @@ const VIEWS = [
 type View = (typeof VIEWS)[number][0];
 
 function viewFromHash(): View {
-  const name = window.location.hash.replace(/^#\/?/, '');
+  // `#settings/vision.preview` opens Settings at that setting.
+  const name = window.location.hash.replace(/^#\/?/, '').split('/')[0];
   return VIEWS.find(([id]) => id === name)?.[0] ?? 'dashboard';
 }
 
@@ -68,6 +70,23 @@ export class MbAdmin extends LitElement {
         margin: 0 auto 0 0;
         font-size: 1.2em;
       }
+      header .who {
+        overflow-wrap: anywhere;
+      }
+      button.menu {
+        display: none;
+        min-width: 44px;
+        min-height: 44px;
+        border-color: #fff;
+        background: transparent;
+        color: #fff;
+      }
+      button.menu svg {
+        vertical-align: middle;
+      }
+      header .signout {
+        min-height: 44px;
+      }
       nav ul {
         display: flex;
         flex-wrap: wrap;
@@ -93,6 +112,52 @@ export class MbAdmin extends LitElement {
         padding: 1.2em;
         max-width: 80em;
       }
+      nav li.who {
+        display: none;
+      }
+      /* A phone: the sections behind a menu button, one per line when open. */
+      header button {
+        white-space: nowrap;
+      }
+      @media (max-width: 600px) {
+        header {
+          gap: 0.6em;
+          padding: 0.4em 0.8em;
+        }
+        header h1 {
+          min-width: 0;
+          overflow: hidden;
+          font-size: 1.05em;
+          white-space: nowrap;
+          text-overflow: ellipsis;
+        }
+        header .who {
+          display: none;
+        }
+        button.menu {
+          display: inline-flex;
+          align-items: center;
+          gap: 0.4em;
+        }
+        nav ul {
+          display: none;
+          padding: 0.4em 0.8em;
+        }
+        nav.open ul {
+          display: grid;
+        }
+        nav a {
+          display: block;
+          padding: 0.7em 0.8em;
+        }
+        nav li.who {
+          display: block;
+          padding: 0.5em 0.8em;
+        }
+        main {
+          padding: 0.8em;
+        }
+      }
       .signin {
         display: grid;
         gap: 0.8em;
@@ -104,6 +169,9 @@ export class MbAdmin extends LitElement {
       }
       .signin p {
         margin: 0;
+      }
+      .signin .field-error {
+        margin-top: -0.5em;
       }
       .staff-bar {
         position: sticky;
@@ -127,12 +195,17 @@ export class MbAdmin extends LitElement {
   @state() private _session: AdminSession | null = null;
   @state() private _isChecking = true;
   @state() private _error = '';
+  /** What is wrong with a field of the sign-in or new-passphrase form, by the field's name, shown beside it. */
+  @state() private _fieldErrors: Record<string, string> = {};
   @state() private _isBusy = false;
   @state() private _view: View = viewFromHash();
+  /** Whether the sections are shown on a narrow screen, where they sit behind the menu button. */
+  @state() private _isMenuOpen = false;
   readonly #api = new AdminApi();
   readonly #live = new ApiClient();
   readonly #onHash = (): void => {
     this._view = viewFromHash();
+    this._isMenuOpen = false;
   };
   readonly #onSignedOut = (): void => {
     this._session = null;
@@ -170,13 +243,28 @@ export class MbAdmin extends LitElement {
     if (this._session.user.mustChangePin) return this.#renderPassphraseChange(this._session.user.name);
     return html`<a class="skip" href="#main" @click=${this.#skip}>Skip to content</a>
       <header>
+        <button
+          class="menu"
+          aria-expanded=${this._isMenuOpen ? 'true' : 'false'}
+          aria-controls="sections"
+          @click=${() => (this._isMenuOpen = !this._isMenuOpen)}
+        >
+          <svg width="18" height="14" viewBox="0 0 18 14" aria-hidden="true">
+            <path d="M0 1h18M0 7h18M0 13h18" stroke="currentColor" stroke-width="2" />
+          </svg>
+          Menu
+        </button>
         <h1>Moodbox admin</h1>
-        <span>Signed in as <strong>${this._session.user.name}</strong></span>
-        <button class="secondary" @click=${this.#signOut}>Sign out</button>
+        <span class="who">Signed in as <strong>${this._session.user.name}</strong></span>
+        <button class="secondary signout" @click=${this.#signOut}>Sign out</button>
       </header>
-      <nav aria-label="Sections">
+      <nav aria-label="Sections" id="sections" class=${this._isMenuOpen ? 'open' : ''}>
         <ul>
-          ${VIEWS.map(([id, label]) => html`<li><a href="#${id}" aria-current=${this._view === id ? 'page' : nothing}>${label}</a></li>`)}
+          ${VIEWS.map(
+            ([id, label]) =>
+              html`<li><a href="#${id}" aria-current=${this._view === id ? 'page' : nothing} @click=${this.#closeMenu}>${label}</a></li>`,
+          )}
+          <li class="who">Signed in as <strong>${this._session.user.name}</strong></li>
         </ul>
       </nav>
       ${
@@ -219,10 +307,10 @@ export class MbAdmin extends LitElement {
 
   #renderSignIn() {
     return html`<main>
-      <form class="signin card" aria-labelledby="signin-h" @submit=${this.#signIn} @input=${this.#clearError}>
+      <form class="signin card" aria-labelledby="signin-h" novalidate @submit=${this.#signIn} @input=${this.#clearError}>
         <h1 id="signin-h" style="margin: 0; font-size: 1.4em">Moodbox admin</h1>
-        <label>Name <input name="name" autocomplete="username" required /></label>
-        <label>Passphrase <input name="passphrase" type="password" autocomplete="current-password" required /></label>
+        ${this.#field('Name', 'name', { autocomplete: 'username' })}
+        ${this.#field('Passphrase', 'passphrase', { type: 'password', autocomplete: 'current-password' })}
         ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : nothing}
         <button type="submit" ?disabled=${this._isBusy}>${this._isBusy ? 'Signing in…' : 'Sign in'}</button>
       </form>
@@ -231,21 +319,22 @@ export class MbAdmin extends LitElement {
 
   #renderPassphraseChange(name: string) {
     return html`<main>
-      <form class="signin card" aria-labelledby="change-h" aria-describedby="change-why" @submit=${this.#changePassphrase}>
+      <form
+        class="signin card"
+        aria-labelledby="change-h"
+        aria-describedby="change-why"
+        novalidate
+        @submit=${this.#changePassphrase}
+        @input=${this.#clearError}
+      >
         <h1 id="change-h" style="margin: 0; font-size: 1.4em">Choose a new passphrase</h1>
         <p id="change-why">
           <strong>${name}</strong> signed in with a passphrase that must be changed before anything else. Choose one of at least
           ${MIN_PASSPHRASE} characters that only you know.
         </p>
-        <label>Current passphrase <input name="current" type="password" autocomplete="current-password" required /></label>
-        <label
-          >New passphrase
-          <input name="next" type="password" autocomplete="new-password" minlength=${MIN_PASSPHRASE} required />
-        </label>
-        <label
-          >Repeat the new passphrase
-          <input name="repeat" type="password" autocomplete="new-password" minlength=${MIN_PASSPHRASE} required />
-        </label>
+        ${this.#field('Current passphrase', 'current', { type: 'password', autocomplete: 'current-password' })}
+        ${this.#field('New passphrase', 'next', { type: 'password', autocomplete: 'new-password', minLength: MIN_PASSPHRASE })}
+        ${this.#field('Repeat the new passphrase', 'repeat', { type: 'password', autocomplete: 'new-password', minLength: MIN_PASSPHRASE })}
         ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : nothing}
         <button type="submit" ?disabled=${this._isBusy}>${this._isBusy ? 'Saving…' : 'Save the new passphrase'}</button>
         <button type="button" class="secondary" @click=${this.#signOut}>Sign out</button>
@@ -253,23 +342,42 @@ export class MbAdmin extends LitElement {
     </main>`;
   }
 
+  /**
+   * A field of the sign-in forms, required, with its problem beside it (the form's own words, never
+   * the browser's pop-up: the forms are `novalidate`).
+   */
+  #field(label: string, name: string, options: { type?: string; autocomplete: string; minLength?: number }) {
+    const problem = this._fieldErrors[name] ?? '';
+    return html`<label
+        >${label}
+        <input
+          name=${name}
+          type=${options.type ?? 'text'}
+          autocomplete=${options.autocomplete}
+          required
+          minlength=${options.minLength ?? nothing}
+          aria-invalid=${problem === '' ? 'false' : 'true'}
+          aria-describedby=${problem === '' ? nothing : `${name}-error`}
+      /></label>
+      ${problem === '' ? nothing : html`<p class="field-error" id="${name}-error" role="alert">${problem}</p>`}`;
+  }
+
   readonly #changePassphrase = async (event: Event): Promise<void> => {
     event.preventDefault();
     const data = new FormData(event.target as HTMLFormElement);
     const current = field(data, 'current');
     const next = field(data, 'next');
+    const problems: Record<string, string> = {};
+    if (current === '') problems['current'] = 'Type the passphrase you signed in with.';
     if (next.length < MIN_PASSPHRASE) {
-      this._error = `The new passphrase needs at least ${MIN_PASSPHRASE} characters.`;
-      return;
+      problems['next'] = `Use at least ${MIN_PASSPHRASE} characters (this one has ${next.length}).`;
+    } else if (next === current) {
+      problems['next'] = 'Choose a passphrase other than the current one.';
+    } else if (next !== field(data, 'repeat')) {
+      problems['repeat'] = 'The two new passphrases differ. Type the same one twice.';
     }
-    if (next !== field(data, 'repeat')) {
-      this._error = 'The two new passphrases differ. Type the same one twice.';
-      return;
-    }
-    if (next === current) {
-      this._error = 'Choose a passphrase other than the current one.';
-      return;
-    }
+    this._fieldErrors = problems;
+    if (Object.keys(problems).length > 0) return;
     this._isBusy = true;
     try {
       this._session = await this.#api.changeOwnPassphrase(current, next);
@@ -284,6 +392,12 @@ export class MbAdmin extends LitElement {
   /** A message about what was typed goes once the person types again. */
   readonly #clearError = (): void => {
     if (this._error !== '') this._error = '';
+    if (Object.keys(this._fieldErrors).length > 0) this._fieldErrors = {};
+  };
+
+  /** Choosing a section closes the menu, also when it is the section already shown. */
+  readonly #closeMenu = (): void => {
+    this._isMenuOpen = false;
   };
 
   readonly #skip = (event: Event): void => {
@@ -294,6 +408,11 @@ export class MbAdmin extends LitElement {
   readonly #signIn = async (event: Event): Promise<void> => {
     event.preventDefault();
     const data = new FormData(event.target as HTMLFormElement);
+    const problems: Record<string, string> = {};
+    if (field(data, 'name').trim() === '') problems['name'] = 'Type your name.';
+    if (field(data, 'passphrase') === '') problems['passphrase'] = 'Type your passphrase.';
+    this._fieldErrors = problems;
+    if (Object.keys(problems).length > 0) return;
     this._isBusy = true;
     try {
       this._session = await this.#api.signIn(field(data, 'name').trim(), field(data, 'passphrase'));

@@ -14,7 +14,7 @@ export const GROUPS = [
 export type GroupId = (typeof GROUPS)[number][0];
 
 /** How a setting is shown: a label in staff's words, its group, and labels for its choices. */
-interface SettingLook {
+export interface SettingLook {
   label: string;
   group: GroupId;
   /** Labels for the values of a choice. */
@@ -56,9 +56,9 @@ const LOOKS: Readonly<Record<string, SettingLook>> = {
   },
   'music.youtube': { label: 'YouTube videos and playlists as stations (homes only, needs yt-dlp)', group: 'music' },
   'site.kind': { label: 'Where Moodbox plays', group: 'music', choices: { business: 'A business (café, shop)', home: 'A home' } },
-  'camera.enabled': { label: 'Camera on', group: 'camera' },
+  'camera.enabled': { label: 'Use the camera', group: 'camera' },
   'camera.hours': { label: 'Camera hours', group: 'camera' },
-  'camera.source': { label: 'Camera', group: 'camera' },
+  'camera.source': { label: 'Camera device', group: 'camera' },
   'vision.preview': { label: 'Keep a blurred live view for this panel', group: 'camera' },
   'vision.analysisFps': { label: 'Frames analysed per second', group: 'camera', unit: 'per second' },
   'vision.minFacePx': { label: 'Smallest face looked for', group: 'camera', unit: 'px' },
@@ -141,6 +141,28 @@ export function helpParts(text: string): Array<{ text: string; isCode: boolean }
   return text.split('`').map((part, i) => ({ text: part, isCode: i % 2 === 1 }));
 }
 
+/**
+ * The schema's help in staff's words for a setting that looks like `look`: a choice's value
+ * (`quiet`) becomes the label the form shows for it (“Play calm music, quietly”), a bound time's
+ * `null: none` says what the tick box does, and a unit the form already shows is not repeated.
+ */
+export function plainHelp(text: string, look: SettingLook, widget: Widget): string {
+  let plain = text;
+  for (const [value, label] of Object.entries(look.choices ?? {})) plain = plain.replaceAll(`\`${value}\``, `“${label}”`);
+  if (widget === 'hours') {
+    plain = plain.replace(/;?\s*null: (\w+)/, (_, what: string) => `; untick the box for ${what === 'always' ? 'all hours' : what}`);
+    plain = plain.replace(/`to` before `from` spans midnight/, 'An end before the start runs past midnight');
+  }
+  if (look.unit !== undefined) plain = plain.replace(/\s*\((ms|seconds|hours|px)\)/, '');
+  return plain;
+}
+
+/** A number of milliseconds in seconds, as staff read it ("2.5 seconds"). */
+export function secondsOf(ms: number): string {
+  const s = Math.round(ms / 100) / 10;
+  return `${s.toLocaleString('en')} second${s === 1 ? '' : 's'}`;
+}
+
 /** The kind of widget a setting gets. */
 export type Widget = 'switch' | 'choice' | 'slider' | 'number' | 'text' | 'hours' | 'folders' | 'schedule' | 'readonly';
 
@@ -171,6 +193,7 @@ export function widgetOf(node: SchemaNode, look?: SettingLook): Widget {
   if (node.type === 'boolean') return 'switch';
   if (node.type === 'integer' || node.type === 'number') {
     if (look?.step !== undefined && node.minimum !== undefined && node.maximum !== undefined) return 'slider';
+    // An exclusive bound is not a slider's end (the end itself is not allowed): such a number is typed.
     const span = (node.maximum ?? Infinity) - (node.minimum ?? -Infinity);
     return span <= 100 ? 'slider' : 'number';
   }
@@ -197,12 +220,17 @@ export function problemOf(node: SchemaNode, value: unknown): string {
       if (typeof value !== 'number' || Number.isNaN(value)) return 'Enter a number.';
       if (node.type === 'integer' && !Number.isInteger(value)) return 'Enter a whole number.';
       if (node.minimum !== undefined && value < node.minimum) return `Enter at least ${node.minimum}.`;
+      if (node.exclusiveMinimum !== undefined && value <= node.exclusiveMinimum) return `Enter a number above ${node.exclusiveMinimum}.`;
       if (node.maximum !== undefined && value > node.maximum) return `Enter at most ${node.maximum}.`;
+      if (node.exclusiveMaximum !== undefined && value >= node.exclusiveMaximum) return `Enter a number below ${node.exclusiveMaximum}.`;
       return '';
     }
     case 'string': {
       if (typeof value !== 'string') return 'Enter some text.';
-      if (node.minLength !== undefined && value.length < node.minLength) return 'This cannot be empty.';
+      if (node.minLength !== undefined && value.length < node.minLength) {
+        return node.minLength <= 1 ? 'This cannot be empty.' : `Use at least ${node.minLength} characters.`;
+      }
+      if (node.maxLength !== undefined && value.length > node.maxLength) return `Use at most ${node.maxLength} characters.`;
       if (node.pattern !== undefined && !new RegExp(node.pattern).test(value)) {
         return node.pattern === TIME.source ? 'Enter a time from 00:00 to 23:59.' : 'This is not in the expected form (see the help).';
       }
@@ -244,4 +272,37 @@ export function settingsOf(schema: SchemaNode): Array<[string, SchemaNode]> {
   };
   for (const [key, child] of Object.entries(schema.properties ?? {})) if (key !== 'version') walk(child, [key]);
   return out;
+}
+
+/** The smallest value a number setting takes, for the input's `min` (an exclusive bound is not itself allowed: the form says so). */
+export function lowestOf(node: SchemaNode): number | undefined {
+  return node.minimum ?? node.exclusiveMinimum;
+}
+
+/** The largest value a number setting takes, for the input's `max`. */
+export function highestOf(node: SchemaNode): number | undefined {
+  return node.maximum ?? node.exclusiveMaximum;
+}
+
+/**
+ * A saved setting and its new value in staff's words: "Use the camera set to off", "Maximum
+ * volume set to 30", "Quiet hours (no music) set to 23:30–07:00".
+ */
+export function changeWords(id: string, value: unknown, node?: SchemaNode): string {
+  const look = lookOf(id, node);
+  return `${look.label} set to ${valueWords(value, look)}`;
+}
+
+function valueWords(value: unknown, look: SettingLook): string {
+  if (value === null || value === undefined) return 'none';
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  if (typeof value === 'number') return `${value}${look.unit === undefined ? '' : ` ${look.unit}`}`;
+  if (typeof value === 'string') return look.choices?.[value] ?? (value === '' ? 'nothing' : value);
+  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map((v) => valueWords(v, { ...look, unit: undefined })).join(', ');
+  if (typeof value === 'object') {
+    const { from, to, maxVolume } = value as { from?: unknown; to?: unknown; maxVolume?: unknown };
+    if (typeof from === 'string' && typeof to === 'string')
+      return `${from}–${to}${typeof maxVolume === 'number' ? ` at most ${maxVolume}` : ''}`;
+  }
+  return JSON.stringify(value);
 }

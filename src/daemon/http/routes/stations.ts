@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { knownMoods, loadEmotionMoodMap } from '../../../player/moods.js';
 import type { Clock } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
 import type { Stations } from '../../stations.js';
@@ -11,7 +12,7 @@ const admin = { access: 'admin' } as const;
 
 export interface StationsRoutesOptions {
   stations: Pick<Stations, 'list' | 'add' | 'remove'>;
-  store: Pick<Store, 'audit'>;
+  store: Pick<Store, 'audit' | 'settings'>;
   clock: Clock;
 }
 
@@ -40,12 +41,21 @@ export const stationsRoutes: FastifyPluginAsyncTypebox<StationsRoutesOptions> = 
       schema: {
         operationId: 'addStation',
         tags: ['admin'],
-        summary: 'Add a station (or update the one with this URL)',
+        summary: 'Add a station (or update the one with this URL); its moods must be known ones (`GET /api/admin/moods`)',
         body: StationBody,
         response: { 200: StationSchema, 400: ErrorRef, 403: ErrorRef },
       },
     },
     async (request) => {
+      // The moods the library knows (as a track's tags): a station tagged with another is never picked.
+      const known = knownMoods(loadEmotionMoodMap(store.settings));
+      const unknown = request.body.moods.map((m) => m.mood).filter((mood) => !known.includes(mood));
+      if (unknown.length > 0) {
+        throw new MoodboxError(
+          'MB_ERR_HTTP_BAD_REQUEST',
+          `body.moods: ${unknown.map((m) => `“${m}”`).join(', ')} ${unknown.length === 1 ? 'is not a known mood' : 'are not known moods'}; choose from: ${known.join(', ')}.`,
+        );
+      }
       let station;
       try {
         station = await stations.add(request.body);
