@@ -133,7 +133,7 @@ describe('MusicDirector', () => {
     expect(h.store.taste.get('room')?.examples ?? 0).toBe(0);
 
     const skipped = playing(h)?.track.id;
-    await h.settle(h.director.next());
+    await h.settle(h.director.staff.next());
     expect(h.store.plays.list({}).items[1]).toMatchObject({ trackId: skipped, outcome: 'skipped' });
     const room = h.store.taste.get('room');
     expect(room?.examples).toBe(1);

@@ -1,16 +1,16 @@
-import { isWithinHours } from './camera-schedule.js';
 import type { MoodboxBus, Playback } from './events.js';
 import type { Clock, Timer } from './kernel/clock.js';
 import { MoodboxError, PlayerError } from './kernel/errors.js';
 import type { Log } from './kernel/log.js';
 import type { Service, ServiceHealth } from './kernel/lifecycle.js';
 import type { Random } from './kernel/random.js';
-import type { Config } from './config/schema.js';
 import type { Store, Track } from './store/store.js';
-import type { Emotion } from '../player/moods.js';
+import { MusicLimits, NOBODY_SILENCE, type PlayerSettings } from './music-limits.js';
+import { libraryFitOf, StaffMusic, staffPicks, type LibraryFit, type MoodHold, type StaffMusicView } from './music-staff.js';
+import { loadEmotionMoodMap, type Emotion } from '../player/moods.js';
 import type { QueueEntry, QueueItem } from '../player/play-queue.js';
 import type { Player, PlayOptions, PlayReason } from '../player/player.js';
-import { EMOTIONS, isEmotion, NOBODY, type EmotionScores, type RoomMood } from '../vision/room-mood.js';
+import { NOBODY, type EmotionScores, type RoomMood } from '../vision/room-mood.js';
 import { Recommender, type Recommendation } from '../player/recommender.js';
 import { TrackIndex } from '../player/track-index.js';
 import { isAutoPickable } from '../player/auto-pick.js';
@@ -19,22 +19,12 @@ import { MusicSources } from '../player/sources/music-sources.js';
 
 /** The emotion music is picked for before the camera has read anyone. */
 const DEFAULT_EMOTION: Emotion = 'neutral';
-/**
- * A song that no longer fits is faded down over this long before the next one starts, and the next
- * one up over as long again (ms): long enough not to sound like a cut, short enough that the music
- * follows the room within a second.
- */
-const FADE_MS = 300;
-/** Volume steps each way: one every 75 ms. */
-const FADE_STEPS = 4;
-/** The fade ends at this share of the volume (mpv's volume is cubic: 0.25 is under 2% of the loudness). */
-const FADE_FLOOR = 0.25;
 /** How often quiet hours and the volume schedule are checked (ms). */
 const SCHEDULE_CHECK_MS = 30_000;
 /** A mood weight at least this large in the room's mix makes a track tagged with that mood fit. */
 const FITTING_WEIGHT = 0.25;
 
-export type PlayerSettings = Config['player'];
+export type { LibraryFit, MoodHold, PlayerSettings, StaffMusicView };
 
 export interface MusicDirectorDeps {
   clock: Clock;
@@ -59,26 +49,6 @@ type RoomRecommendation = Recommendation & { room: Record<string, number> };
 /** What happens to the song playing when the mood followed changes: it plays on, the pick queued after it or not, or the music fades into the pick. */
 type MoodMove = 'keep' | 'queue next' | 'switch';
 
-/** Why music is not playing by Moodbox's own decision (or staff's), or null. */
-type Silence = 'quiet hours' | 'nobody there' | 'volume schedule' | 'paused by staff' | null;
-
-/** A mood staff chose for the music to follow instead of the camera's, until `until` (epoch ms). */
-export interface MoodHold {
-  readonly label: Emotion;
-  readonly until: number;
-}
-
-/** What staff see of the music: why it is silent, the volume they asked for and the limits on it, a held mood. */
-export interface StaffMusicView {
-  readonly silence: Silence;
-  readonly isPausedByStaff: boolean;
-  /** 0–100: the volume people or staff asked for. */
-  readonly wantedVolume: number;
-  /** 0–100: the highest volume allowed now (the admin's maximum and the volume schedule). */
-  readonly volumeCap: number;
-  readonly hold: MoodHold | null;
-}
-
 /**
  * Reads the room and plays to it: turns room-mood changes into picks from the recommender, keeps
  * the next track queued (gapless), switches a song that no longer fits, applies the signed-in
@@ -91,31 +61,56 @@ export class MusicDirector implements Service {
   readonly #deps: MusicDirectorDeps;
   #recommender = new Recommender(new TrackIndex([]));
   #tracks = new Map<number, Track>();
+  /** Local songs of the library without an analysis (not yet made, or it failed). */
+  #notAnalysed = 0;
   /** The room mood, or null before the first reading. */
   #room: RoomMood | null = null;
-  /** The volume people or staff asked for; limits apply on top. */
-  #wantedVolume: number;
-  /** True while Moodbox itself paused playback (quiet hours, silence when nobody is there). */
-  #isSilencedByUs = false;
-  #isFading = false;
   #chain: Promise<unknown> = Promise.resolve();
   #unsubscribe: Array<() => void> = [];
   #scheduleTimer: Timer | undefined;
   #lastError: string | undefined;
-  /** True from a staff pause until a staff resume: no rule of Moodbox's own resumes it. */
-  #isPausedByStaff = false;
-  /** The mood staff hold the music to, or null while the camera leads. */
-  #hold: MoodHold | null = null;
-  #holdTimer: Timer | undefined;
   /** The ICY title of the station playing now, by its queue key. */
   #streamTitle: { key: number; title: string | null } | undefined;
 
   readonly #sources: MusicSources;
+  /** Quiet hours, silences, the volume and its limits, the fades. */
+  readonly #limits: MusicLimits;
+  /** A staff pause (only staff end it), a held mood, and the songs staff chose. */
+  readonly #staff: StaffMusic;
 
   constructor(deps: MusicDirectorDeps) {
     this.#deps = deps;
     this.#sources = deps.sources ?? new MusicSources({ sources: [], mode: () => 'local' });
-    this.#wantedVolume = deps.settings().volume;
+    this.#limits = new MusicLimits({
+      clock: deps.clock,
+      log: deps.log,
+      player: deps.player,
+      settings: deps.settings,
+      moment: () => ({ label: this.#label(), isPausedByStaff: this.#staff.isPaused }),
+      publish: () => this.#publishPlayer(),
+      playOn: () => this.#playPick('mood'),
+    });
+    this.#staff = new StaffMusic({
+      clock: deps.clock,
+      log: deps.log,
+      bus: deps.bus,
+      player: deps.player,
+      serial: (what, fn) => this.#serial(what, fn),
+      background: (what, fn) => this.#background(what, fn),
+      silence: () => this.#limits.silence(),
+      playback: () => this.playback,
+      wantedVolume: () => this.#limits.wantedVolume,
+      volumeCap: () => this.#limits.volumeCap(),
+      setVolume: (volume) => this.setVolume(volume),
+      libraryFit: () => libraryFitOf(this.#recommender, loadEmotionMoodMap(deps.store.settings), this.#tracks.size, this.#notAnalysed),
+      applyLimits: () => this.#limits.apply(),
+      follow: () => this.#follow(),
+      skip: () => this.#skip(),
+      queueRoomPick: () => this.#queueUpcoming(this.#recommend()),
+      playable: (trackId) => this.#mayPlay(this.#playable(trackId)),
+      playNow: (entries) => this.#playNow(entries),
+      entry: (track, note) => this.#entry(track, 'staff', note, null),
+    });
   }
 
   async start(): Promise<void> {
@@ -135,7 +130,7 @@ export class MusicDirector implements Service {
       }),
       events.on('queueEnded', () => {
         this.#publishPlayer();
-        if (this.#silence() === null) this.#background('play on', () => this.#playPick('mood'));
+        if (this.#limits.silence() === null) this.#background('play on', () => this.#playPick('mood'));
       }),
       events.on('queueChanged', () => this.#publishPlayer()),
       events.on('pausedChanged', () => this.#publishPlayer()),
@@ -150,14 +145,14 @@ export class MusicDirector implements Service {
       this.#sources.onAvailabilityChanged(() => this.#background('follow the music source', () => this.#followSource())),
     ];
     this.#scheduleTimer = this.#deps.clock.setInterval(
-      () => this.#background('apply the schedule', () => this.#applyLimits()),
+      () => this.#background('apply the schedule', () => this.#limits.apply()),
       SCHEDULE_CHECK_MS,
     );
     await this.#serial('start', async () => {
-      await this.#applyMaxVolume();
-      await this.#applyCrossfade();
-      await this.#applyLimits();
-      if (this.#deps.settings().autoplay && this.#silence() === null && this.#deps.player.state().current === undefined) {
+      await this.#limits.applyMaxVolume();
+      await this.#limits.applyCrossfade();
+      await this.#limits.apply();
+      if (this.#deps.settings().autoplay && this.#limits.silence() === null && this.#deps.player.state().current === undefined) {
         await this.#playPick('mood');
       } else {
         this.#refreshSuggestions();
@@ -167,7 +162,7 @@ export class MusicDirector implements Service {
 
   async stop(): Promise<void> {
     this.#scheduleTimer?.cancel();
-    this.#holdTimer?.cancel();
+    this.#staff.stop();
     for (const off of this.#unsubscribe) off();
     this.#unsubscribe = [];
     await this.#chain;
@@ -178,7 +173,7 @@ export class MusicDirector implements Service {
     if (this.#lastError !== undefined) return { status: 'degraded', detail: this.#lastError };
     const sourceProblem = this.#sources.problem();
     if (sourceProblem !== undefined) return { status: 'degraded', detail: sourceProblem };
-    const silence = this.#silence();
+    const silence = this.#limits.silence();
     return {
       status: 'ready',
       detail: `${this.#tracks.size} ${this.#tracks.size === 1 ? 'track' : 'tracks'}${silence === null ? '' : `, silent: ${silence}`}`,
@@ -191,12 +186,12 @@ export class MusicDirector implements Service {
       const previous = this.#room?.label ?? null;
       this.#room = mood;
       // While staff hold a mood the camera's reading is kept for later but not followed.
-      if (this.#hold !== null) return;
+      if (this.#staff.hold !== null) return;
       await this.#playToMood(({ current, recommendation, wasSilent }) => {
         // Music coming back after a silence plays on as it was.
         if (wasSilent) return 'keep';
         const stays =
-          current.reason === 'tap' ||
+          isChosen(current) ||
           !this.#deps.settings().switchOnMoodChange ||
           (this.#idleBehaviour() === 'lower' && mood.label === NOBODY) ||
           this.#fits(current.track.id, recommendation);
@@ -211,7 +206,7 @@ export class MusicDirector implements Service {
   libraryChanged(): Promise<void> {
     return this.#serial('reload the library', async () => {
       this.#reloadLibrary();
-      if (this.#deps.player.state().current === undefined && this.#deps.settings().autoplay && this.#silence() === null) {
+      if (this.#deps.player.state().current === undefined && this.#deps.settings().autoplay && this.#limits.silence() === null) {
         await this.#playPick('mood');
       } else {
         this.#refreshSuggestions();
@@ -226,20 +221,14 @@ export class MusicDirector implements Service {
       if (user === null && !this.#deps.settings().guestTaps) {
         throw new PlayerError('MB_ERR_PLAYER_NOT_ALLOWED', 'Sign in to choose a song: this kiosk lets signed-in people choose');
       }
-      const silence = this.#silence();
+      const silence = this.#limits.silence();
       if (silence !== null && silence !== NOBODY_SILENCE) {
         throw new PlayerError('MB_ERR_PLAYER_NOT_ALLOWED', `No music now: ${silence}`);
       }
-      const track = this.#playable(trackId);
-      if (this.#deps.isPlayable?.(track) === false) {
-        throw new PlayerError(
-          'MB_ERR_PLAYER_NOT_ALLOWED',
-          'This station cannot play now: it failed a moment ago, or this box may not play it',
-        );
-      }
-      this.#isSilencedByUs = false;
-      await this.#deps.player.play([this.#entry(track, 'tap', 'chosen at the kiosk', user?.id ?? null)]);
-      await this.#applyVolume();
+      const track = this.#mayPlay(this.#playable(trackId));
+      this.#limits.unsilence();
+      await this.#deps.player.play([this.#entry(track, 'tap', 'chosen at the kiosk', user?.id ?? null), ...this.#staffPicks()]);
+      await this.#limits.applyVolume();
       if (this.#deps.player.state().isPaused) await this.#deps.player.resume();
       return { trackId };
     });
@@ -283,9 +272,7 @@ export class MusicDirector implements Service {
         throw new MoodboxError('MB_ERR_CONFLICT', `Expected the song playing now (${current.track.id}), got ${trackId}: it already ended`);
       }
       this.#deps.store.plays.recordFeedback({ userId: user.id, trackId: current.track.id, kind: 'skip', at: this.#deps.clock.now() });
-      const recommendation = this.#recommend();
-      this.#publishSuggestions(recommendation);
-      await this.#start(recommendation, 'skip');
+      await this.#skip();
       return { trackId: current.track.id };
     });
   }
@@ -293,107 +280,20 @@ export class MusicDirector implements Service {
   /** Sets the wanted volume (0–100); the admin's maximum, the schedule and the idle volume still apply. */
   setVolume(volume: number): Promise<number> {
     return this.#serial('set the volume', async () => {
-      if (!(Number.isInteger(volume) && volume >= 0 && volume <= 100)) {
-        throw new RangeError(`Expected \`volume\` to be an integer from 0 to 100, got \`${volume}\``);
-      }
-      this.#wantedVolume = volume;
-      return this.#applyVolume();
+      return this.#limits.setWanted(volume);
     });
   }
 
-  // --- staff ---
-
-  /** What staff see of the music now. */
-  get staffView(): StaffMusicView {
-    return {
-      silence: this.#silence(),
-      isPausedByStaff: this.#isPausedByStaff,
-      wantedVolume: this.#wantedVolume,
-      volumeCap: this.#volumeCap(),
-      hold: this.#hold,
-    };
+  /** The staff controls of the music (the admin routes, Home Assistant's skip). */
+  get staff(): StaffMusic {
+    return this.#staff;
   }
 
-  /**
-   * Staff pause the music. It stays paused until `resume()`: no rule of Moodbox's own (the room, the
-   * end of quiet hours, a tap at the kiosk) starts it again. Announces `playbackChanged`.
-   */
-  pause(): Promise<StaffMusicView> {
-    return this.#serial('pause for staff', async () => {
-      this.#isPausedByStaff = true;
-      this.#deps.log.info({}, 'music paused by staff');
-      await this.#applyLimits();
-      return this.staffView;
-    });
-  }
-
-  /** Ends a staff pause; the music plays again unless quiet hours or the schedule keep it silent (`silence` says why). */
-  resume(): Promise<StaffMusicView> {
-    return this.#serial('resume for staff', async () => {
-      this.#isPausedByStaff = false;
-      this.#deps.log.info({}, 'music resumed by staff');
-      await this.#applyLimits();
-      return this.staffView;
-    });
-  }
-
-  /** Staff skip the current track: the next pick plays; nobody's likes or skips are touched. Refused while the music is silent. */
-  next(): Promise<{ trackId: number | null }> {
-    return this.#serial('skip for staff', async () => {
-      const silence = this.#silence();
-      if (silence !== null) throw new PlayerError('MB_ERR_PLAYER_NOT_ALLOWED', `Nothing to skip: the music is silent (${silence})`);
-      const current = this.#deps.player.state().current;
-      if (current === undefined) return { trackId: null };
-      const recommendation = this.#recommend();
-      this.#publishSuggestions(recommendation);
-      await this.#start(recommendation, 'skip');
-      return { trackId: current.track.id };
-    });
-  }
-
-  /**
-   * Staff hold the music to `label` until `until` (epoch ms, in the future): the music follows that
-   * mood instead of the camera's, switching a song that does not fit it, and goes back to the room
-   * when the time is up or on `releaseMood()`. Announces `moodHeld`, then `moodReleased`.
-   */
-  holdMood(label: Emotion, until: number): Promise<StaffMusicView> {
-    return this.#serial('hold a mood', async () => {
-      if (!isEmotion(label)) throw new RangeError(`Expected \`label\` to be one of ${EMOTIONS.join(', ')}, got \`${String(label)}\``);
-      const now = this.#deps.clock.now();
-      if (!(Number.isFinite(until) && until > now)) {
-        throw new RangeError(`Expected \`until\` to be a time after now (${now}), got \`${until}\``);
-      }
-      this.#hold = { label, until };
-      this.#holdTimer?.cancel();
-      this.#holdTimer = this.#deps.clock.setTimeout(() => this.#background('end a held mood', () => this.#release('expired')), until - now);
-      this.#deps.log.info({ label, until }, 'mood held by staff');
-      this.#deps.bus.emit('moodHeld', { label, until });
-      await this.#follow();
-      return this.staffView;
-    });
-  }
-
-  /** Ends a staff mood hold at once: the music follows the camera again. Nothing happens when no mood is held. */
-  releaseMood(): Promise<StaffMusicView> {
-    return this.#serial('release the held mood', async () => {
-      await this.#release('staff');
-      return this.staffView;
-    });
-  }
-
-  async #release(why: 'staff' | 'expired'): Promise<void> {
-    if (this.#hold === null) return;
-    this.#hold = null;
-    this.#holdTimer?.cancel();
-    this.#holdTimer = undefined;
-    this.#deps.log.info({ why }, 'mood hold ended');
-    this.#deps.bus.emit('moodReleased', { why });
-    await this.#follow();
-  }
-
-  /** Plays to the mood followed now (held or the room's): a song that does not fit it changes, whatever started it. */
+  /** Plays to the mood followed now (held or the room's): a song that does not fit it changes, whoever but staff chose it. */
   async #follow(): Promise<void> {
-    await this.#playToMood(({ current, recommendation }) => (this.#fits(current.track.id, recommendation) ? 'queue next' : 'switch'));
+    await this.#playToMood(({ current, recommendation }) =>
+      current.reason === 'staff' || this.#fits(current.track.id, recommendation) ? 'queue next' : 'switch',
+    );
   }
 
   /**
@@ -404,9 +304,9 @@ export class MusicDirector implements Service {
   async #playToMood(
     decide: (now: { current: QueueItem; recommendation: RoomRecommendation; wasSilent: boolean }) => MoodMove,
   ): Promise<void> {
-    const wasSilent = this.#isSilencedByUs;
-    await this.#applyLimits();
-    if (this.#silence() !== null) return;
+    const wasSilent = this.#limits.isSilenced;
+    await this.#limits.apply();
+    if (this.#limits.silence() !== null) return;
     const recommendation = this.#recommend();
     this.#publishSuggestions(recommendation);
     const current = this.#deps.player.state().current;
@@ -423,7 +323,7 @@ export class MusicDirector implements Service {
         return;
       case 'switch': {
         // A short fade down, the new song, a short fade up: no hard cut. The song left is a switch, not a skip.
-        const hasFaded = await this.#fadeOut();
+        const hasFaded = await this.#limits.fader.fadeOut();
         await this.#start(recommendation, 'mood', { fadeIn: hasFaded, replacedAs: 'switched' });
         return;
       }
@@ -440,7 +340,7 @@ export class MusicDirector implements Service {
       trackId: state.current?.track.id ?? null,
       nextTrackId: state.upcoming[0]?.track.id ?? null,
       positionMs: state.positionMs,
-      volume: this.#isFading || state.isPaused ? this.#targetVolume() : state.volume,
+      volume: this.#limits.fader.isFading || state.isPaused ? this.#limits.targetVolume() : state.volume,
       streamTitle: state.current !== undefined && this.#streamTitle?.key === state.current.key ? this.#streamTitle.title : null,
     };
   }
@@ -448,22 +348,11 @@ export class MusicDirector implements Service {
   /** The player settings changed: a new maximum volume and crossfade apply in the player at once, the other limits too. */
   settingsChanged(): Promise<void> {
     return this.#serial('apply the settings', async () => {
-      await this.#applyMaxVolume();
-      await this.#applyCrossfade();
-      await this.#applyLimits();
+      await this.#limits.applyMaxVolume();
+      await this.#limits.applyCrossfade();
+      await this.#limits.apply();
       this.#publishPlayer();
     });
-  }
-
-  /** The player's own ceiling follows the admin's maximum, so that nothing (a fade, a restart) can play louder. */
-  async #applyMaxVolume(): Promise<void> {
-    const { maxVolume } = this.#deps.settings();
-    if (this.#deps.player.state().maxVolume !== maxVolume) await this.#deps.player.setMaxVolume(maxVolume);
-  }
-
-  /** The crossfade between songs, in a player that can overlap them (mpv); the others play gaplessly. */
-  async #applyCrossfade(): Promise<void> {
-    await this.#deps.player.setCrossfade?.(this.#deps.settings().crossfadeMs);
   }
 
   // --- picking ---
@@ -473,6 +362,7 @@ export class MusicDirector implements Service {
     const isPlayable = this.#deps.isPlayable ?? (() => true);
     const tracks = this.#deps.store.tracks.allWithMoods().filter((t) => t.source !== 'spotify' && isPlayable(t));
     this.#tracks = new Map(tracks.map((t) => [t.id, t]));
+    this.#notAnalysed = tracks.filter((t) => t.source === 'local' && t.audio === null).length;
     // Every track can be tapped; only those the music may pick by itself are candidates.
     this.#recommender = new Recommender(new TrackIndex(tracks.filter(isAutoPickable)));
     this.#deps.log.info({ tracks: tracks.length }, 'music library loaded');
@@ -480,7 +370,7 @@ export class MusicDirector implements Service {
 
   /** The room's per-emotion scores the music is picked for now (the default emotion before anyone was read, and when nobody is there). */
   #scores(): EmotionScores {
-    if (this.#hold !== null) return { [this.#hold.label]: 1 };
+    if (this.#staff.hold !== null) return { [this.#staff.hold.label]: 1 };
     const room = this.#room;
     if (room === null || room.label === NOBODY || Object.keys(room.scores).length === 0) return { [DEFAULT_EMOTION]: 1 };
     return room.scores;
@@ -536,20 +426,33 @@ export class MusicDirector implements Service {
       this.#publishPlayer();
       return;
     }
-    if (options.replacedAs === undefined) await this.#deps.player.play([entry]);
-    else await this.#deps.player.play([entry], { replacedAs: options.replacedAs });
-    if (options.fadeIn === true) {
-      if (!this.#isSilencedByUs && this.#deps.player.state().isPaused) await this.#deps.player.resume();
-      await this.#fadeIn();
-      return;
-    }
-    await this.#applyVolume();
-    if (!this.#isSilencedByUs && this.#deps.player.state().isPaused) await this.#deps.player.resume();
+    // Songs staff queued still come next: a change of song, for the room or a skip, never drops them.
+    const entries = [entry, ...this.#staffPicks()];
+    await this.#deps.player.play(entries, options.replacedAs === undefined ? undefined : { replacedAs: options.replacedAs });
+    await this.#limits.afterChange(options.fadeIn === true);
+  }
+
+  /** Plays `entries` now (staff's choice), fading from the song playing; songs staff queued follow them. */
+  async #playNow(entries: readonly QueueEntry[]): Promise<void> {
+    const hasFaded = await this.#limits.fader.fadeOut();
+    await this.#deps.player.play([...entries, ...this.#staffPicks()]);
+    await this.#limits.afterChange(hasFaded);
+  }
+
+  /** A skip: to the song staff queued when it is next, else to a new pick for the room. */
+  async #skip(): Promise<void> {
+    if (this.#deps.player.state().upcoming[0]?.reason !== 'staff') return this.#playPick('skip');
+    await this.#deps.player.next();
+    await this.#limits.afterChange(false);
+  }
+
+  #staffPicks(): QueueEntry[] {
+    return staffPicks(this.#deps.player.state().upcoming);
   }
 
   /** A source became able or unable to play: the music moves to the source the setting wants now. */
   async #followSource(): Promise<void> {
-    if (this.#silence() !== null) return;
+    if (this.#limits.silence() !== null) return;
     const recommendation = this.#recommend();
     const userId = this.#deps.listener()?.id ?? null;
     const wanted = this.#sources.choose({ mood: recommendation.aim, pick: undefined, reason: 'mood', roomMood: null, userId });
@@ -560,14 +463,14 @@ export class MusicDirector implements Service {
       { source: wanted === undefined ? 'local' : wanted.track.uri.split(':')[0] },
       'the music source changed: following it',
     );
-    await this.#fadeOut();
+    await this.#limits.fader.fadeOut();
     await this.#start(recommendation, 'mood');
   }
 
   /** After a track starts: queue what follows it, unless someone chose what comes next. */
   async #queueNext(started: QueueItem): Promise<void> {
     const upcoming = this.#deps.player.state().upcoming;
-    if (upcoming.some((item) => item.reason === 'tap')) return;
+    if (upcoming.some(isChosen)) return;
     const recommendation = this.#recommend();
     this.#publishSuggestions(recommendation);
     if (recommendation.next?.trackId === started.track.id) return;
@@ -578,7 +481,7 @@ export class MusicDirector implements Service {
     const pick = recommendation.next;
     const track = pick === undefined ? undefined : this.#tracks.get(pick.trackId);
     if (pick === undefined || track === undefined) return;
-    if (this.#deps.player.state().upcoming.some((item) => item.reason === 'tap')) return;
+    if (this.#deps.player.state().upcoming.some(isChosen)) return;
     await this.#deps.player.replaceUpcoming([this.#entry(track, 'mood', pick.reason.text, this.#deps.listener()?.id ?? null)]);
   }
 
@@ -604,6 +507,17 @@ export class MusicDirector implements Service {
     };
   }
 
+  /** `track`, unless it is a station that cannot play now. */
+  #mayPlay(track: Track): Track {
+    if (this.#deps.isPlayable?.(track) === false) {
+      throw new PlayerError(
+        'MB_ERR_PLAYER_NOT_ALLOWED',
+        'This station cannot play now: it failed a moment ago, or this box may not play it',
+      );
+    }
+    return track;
+  }
+
   #playable(trackId: number): Track {
     const track = this.#tracks.get(trackId) ?? this.#deps.store.tracks.get(trackId);
     if (track === undefined || track.missing) {
@@ -625,105 +539,11 @@ export class MusicDirector implements Service {
 
   /** The mood the music follows now: the one staff hold, else the camera's. */
   #label(): RoomMood['label'] | null {
-    return this.#hold?.label ?? this.#room?.label ?? null;
+    return this.#staff.hold?.label ?? this.#room?.label ?? null;
   }
 
   #idleBehaviour(): PlayerSettings['idle']['behaviour'] {
     return this.#deps.settings().idle.behaviour;
-  }
-
-  #silence(): Silence {
-    const settings = this.#deps.settings();
-    const now = this.#deps.clock.now();
-    if (this.#isPausedByStaff) return 'paused by staff';
-    if (settings.quietHours !== null && isWithinHours(settings.quietHours, now)) return 'quiet hours';
-    if (this.#label() === NOBODY && settings.idle.behaviour === 'silence') return NOBODY_SILENCE;
-    if (this.#volumeCap() === 0) return 'volume schedule';
-    return null;
-  }
-
-  /** The highest volume allowed now: the admin's maximum and the schedule. */
-  #volumeCap(): number {
-    const settings = this.#deps.settings();
-    const now = this.#deps.clock.now();
-    let cap = settings.maxVolume;
-    for (const span of settings.volumeSchedule) if (isWithinHours(span, now)) cap = Math.min(cap, span.maxVolume);
-    return cap;
-  }
-
-  #targetVolume(): number {
-    let volume = this.#wantedVolume;
-    if (this.#label() === NOBODY && this.#idleBehaviour() !== 'silence') volume = Math.min(volume, this.#deps.settings().idle.volume);
-    return Math.min(volume, this.#volumeCap());
-  }
-
-  async #applyVolume(): Promise<number> {
-    if (this.#isFading) return this.#deps.player.state().volume;
-    const target = this.#targetVolume();
-    if (this.#deps.player.state().volume === target) return target;
-    return this.#deps.player.setVolume(target);
-  }
-
-  /** Pauses for quiet hours and silence, resumes after them, and sets the volume the rules allow. */
-  async #applyLimits(): Promise<void> {
-    const silence = this.#silence();
-    const player = this.#deps.player;
-    if (silence !== null && !this.#isSilencedByUs) {
-      this.#isSilencedByUs = true;
-      this.#deps.log.info({ why: silence }, 'music paused');
-      if (player.state().current !== undefined && !player.state().isPaused) {
-        await this.#fadeOut();
-        await player.pause();
-      }
-      this.#publishPlayer();
-      return;
-    }
-    if (silence === null && this.#isSilencedByUs) {
-      this.#isSilencedByUs = false;
-      this.#deps.log.info({}, 'music back on');
-      await this.#applyVolume();
-      if (player.state().current === undefined) {
-        if (this.#deps.settings().autoplay) await this.#playPick('mood');
-      } else {
-        await player.resume();
-      }
-      return;
-    }
-    if (silence === null) await this.#applyVolume();
-  }
-
-  /** Fades the song playing down; resolves with whether it did (not when paused, silent or stopped). */
-  async #fadeOut(): Promise<boolean> {
-    const player = this.#deps.player;
-    const from = player.state().volume;
-    if (from === 0 || player.state().isPaused || player.state().current === undefined) return false;
-    this.#isFading = true;
-    try {
-      for (let step = 1; step <= FADE_STEPS; step += 1) {
-        await this.#deps.clock.sleep(FADE_MS / FADE_STEPS);
-        await player.setVolume(Math.round(from * (1 - ((1 - FADE_FLOOR) * step) / FADE_STEPS)));
-      }
-    } finally {
-      this.#isFading = false;
-    }
-    return true;
-  }
-
-  /** Brings the volume up from where a fade-out left it to the volume the rules allow now, in steps. */
-  async #fadeIn(): Promise<void> {
-    const player = this.#deps.player;
-    const from = player.state().volume;
-    this.#isFading = true;
-    try {
-      for (let step = 1; step <= FADE_STEPS; step += 1) {
-        await this.#deps.clock.sleep(FADE_MS / FADE_STEPS);
-        // The target is read at each step: a limit (the schedule, the maximum) may change during the fade.
-        await player.setVolume(Math.round(from + ((this.#targetVolume() - from) * step) / FADE_STEPS));
-      }
-    } finally {
-      this.#isFading = false;
-    }
-    await this.#applyVolume();
   }
 
   // --- publishing ---
@@ -761,10 +581,13 @@ export class MusicDirector implements Service {
   }
 }
 
-const NOBODY_SILENCE = 'nobody there' as const;
-
 function assertNever(value: never): never {
   throw new TypeError(`Expected a known value, got \`${String(value)}\``);
+}
+
+/** Whether someone chose the song (a tap at the kiosk, staff): the music's own picks never push it out. */
+function isChosen(item: QueueItem): boolean {
+  return item.reason === 'tap' || item.reason === 'staff';
 }
 
 /** Whether a queued uri belongs to a source other than the library (Spotify's `spotify:` uris). */

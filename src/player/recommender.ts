@@ -150,6 +150,16 @@ export class Recommender {
     return { next: reasons[0], suggestions: reasons.slice(1), aim: aim.name };
   }
 
+  /**
+   * How many tracks fit `mood` at all (a mood name, or weights of moods), as the picks for a room in
+   * that mood count them: by their tags and by where the analysis placed them. With fewer than the
+   * next track and its suggestions, the picks for that mood reach beyond it.
+   */
+  fittingCount(mood: string | Readonly<Record<string, number>>): number {
+    const room = normaliseMood(mood);
+    return this.#fits.fitsFor(this.#aim(room, { kind: 'match' }, [])).close.length;
+  }
+
   /** Sets the sampler's learned odds for this request (none when nothing was learned). */
   #learn(request: RecommendRequest, liked: ReadonlySet<number>, fits: Fits): void {
     const learned = request.learned;

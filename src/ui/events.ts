@@ -1,4 +1,4 @@
-import type { TrackView } from '../daemon/http/contract.js';
+import type { StaffPlayer, TrackView } from '../daemon/http/contract.js';
 
 /**
  * The typed DOM events of the Moodbox screens. Every event is `mb-*`, bubbles and is composed, so
@@ -15,6 +15,8 @@ export interface MbEventMap {
   'mb-cancel': Record<string, never>;
   /** The guided calibration was closed: `isStored` when it finished and stored a new calibration. */
   'mb-calibration-close': { isStored: boolean };
+  /** Staff changed what plays or is queued (admin dashboard): the staff view the daemon answered with. */
+  'mb-player-changed': StaffPlayer;
   /** A mood picker's list after a mood was added or removed (`weight` 0–1). */
   'mb-moods-change': { moods: Array<{ mood: string; weight: number; origin?: string }> };
   /** A suggestion was tapped: play it. */
@@ -36,6 +38,7 @@ declare global {
     'mb-name-input': MbEvent<'mb-name-input'>;
     'mb-cancel': MbEvent<'mb-cancel'>;
     'mb-calibration-close': MbEvent<'mb-calibration-close'>;
+    'mb-player-changed': MbEvent<'mb-player-changed'>;
     'mb-moods-change': MbEvent<'mb-moods-change'>;
     'mb-track-play': MbEvent<'mb-track-play'>;
   }

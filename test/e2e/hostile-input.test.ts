@@ -223,6 +223,8 @@ describe('hostile input against the running daemon', () => {
       holdMood: { label: 'happy', minutes: 30 },
       saveSettings: { player: { maxVolume: 10 } },
       addStation: { name: 'Evil FM', url: 'http://192.0.2.1/stream' },
+      playNow: { trackId: 1 },
+      playNext: { trackId: 1 },
     };
     const callers: Array<[string, Record<string, string>]> = [
       ['anonymous', {}],

@@ -21,7 +21,7 @@ import type {
   UserViewSchema,
 } from './schemas/people.js';
 import type { AdminSessionSchema, KioskSessionSchema } from './schemas/session.js';
-import type { HoldMoodBody, SkippedSchema, StaffPlayerSchema } from './schemas/player-admin.js';
+import type { HoldMoodBody, LibraryFitSchema, QueueItemSchema, SkippedSchema, StaffPlayerSchema } from './schemas/player-admin.js';
 import type { SettingsSavedSchema, SettingsSchema } from './schemas/settings.js';
 import type { StationBody, StationSchema } from './schemas/stations.js';
 import type { SpotifyConnectSchema, SpotifyDevicesSchema, SpotifyPlaylistsSchema, SpotifyStatusSchema } from './schemas/spotify.js';
@@ -353,6 +353,10 @@ export type StaffPlayer = Static<typeof StaffPlayerSchema>;
 /** A mood staff hold the music to, and for how many minutes. */
 export type MoodHoldRequest = Static<typeof HoldMoodBody>;
 export type Skipped = Static<typeof SkippedSchema>;
+/** A song or station playing or queued, as staff see it: its queue key, cover, why it plays. */
+export type StaffQueueItem = Static<typeof QueueItemSchema>;
+/** How well the library serves each mood the room can be in (`GET /api/admin/library/fit`). */
+export type LibraryFit = Static<typeof LibraryFitSchema>;
 
 /** The configuration in force, the overrides saved from the admin panel, and why they are set aside (safe mode). */
 export type Settings = Static<typeof SettingsSchema>;

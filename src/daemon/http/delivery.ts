@@ -55,7 +55,7 @@ export function delivery(
             version,
             uiDir: deps.uiDir,
             music: core.director,
-            staff: core.director,
+            staff: core.director.staff,
             // The composition root stops the daemon with the restart exit code.
             restart: () => core.bus.emit('restartRequested', { by: 'the admin panel' }),
             library: {

@@ -47,7 +47,7 @@ async function setup(options: { maxVolume?: number; restart?: () => void } = {})
     settings: () => settings,
   });
   await director.start();
-  const server = await buildTestServer({ clock, store, staff: director, restart: options.restart });
+  const server = await buildTestServer({ clock, store, staff: director.staff, restart: options.restart });
   open.push({ server, director });
   await server.auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
   const res = await server.app.inject({

@@ -38,7 +38,7 @@ export function mqttServices(core: MoodboxCore, parts: MqttParts, deps: MqttServ
   const controls = new BoxControls({
     music: {
       setVolume: (volume) => director.setVolume(volume),
-      skip: () => director.next(),
+      skip: () => director.staff.next(),
       like: async () => {
         const trackId = director.playback.trackId;
         if (trackId === null) throw new RangeError('Expected a song playing to like, got none');

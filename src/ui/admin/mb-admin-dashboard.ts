@@ -1,9 +1,10 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { customElement, property, query, state } from 'lit/decorators.js';
 import type { StateSnapshot } from '../../daemon/http/contract.js';
 import { moodLook } from '../components/mb-mood-face.js';
 import { moodColour } from '../components/mood-colours.js';
 import type { AdminApi, ChartStats } from '../data/admin-api.js';
+import type { MbEvent } from '../events.js';
 import type { ApiClient } from '../data/api-client.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
 import './charts/mb-busy-hours.js';
@@ -12,8 +13,11 @@ import './charts/mb-plays-chart.js';
 import './charts/mb-top-tracks.js';
 import { CHART_RANGES, type ChartRange, rangeWindow } from './charts/time-axis.js';
 import { LiveStateController } from './live-state-controller.js';
+import './mb-library-warnings.js';
+import type { MbNowPlayingCard } from './mb-now-playing-card.js';
+import './mb-now-playing-card.js';
 import './mb-staff-controls.js';
-import { nowPlayingLine } from './now-playing-line.js';
+import './mb-staff-picker.js';
 
 /** The charts follow the room live, but are read again at most this often (ms). */
 const LIVE_RELOAD_MS = 15_000;
@@ -28,8 +32,9 @@ function chartKey(state: StateSnapshot | null): string {
 const clock = (at: number): string => new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
 /**
- * The dashboard: what plays, the room mood and the health of each service (live, from the socket),
- * and charts of the chosen period (the last hour, today or the last 7 days): the room mood as a
+ * The dashboard: the staff controls, what plays and what comes next, a search to play a song or
+ * station on the speakers, the library's warnings, the room mood and the health of each service
+ * (live, from the socket), one card each in a grid, and charts of the chosen period (the last hour, today or the last 7 days): the room mood as a
  * timeline band, plays per mood over time, busy hours, and the top tracks with likes and skips.
  *
  * @summary Admin dashboard.
@@ -41,7 +46,7 @@ export class MbAdminDashboard extends LitElement {
     css`
       .grid {
         display: grid;
-        grid-template-columns: repeat(auto-fit, minmax(20em, 1fr));
+        grid-template-columns: repeat(auto-fit, minmax(min(100%, 20em), 1fr));
         gap: 1em;
       }
       .wide {
@@ -110,6 +115,7 @@ export class MbAdminDashboard extends LitElement {
   @state() private _range: ChartRange = 'today';
   @state() private _isLoading = false;
   @state() private _error = '';
+  @query('mb-now-playing-card') private _nowPlaying!: MbNowPlayingCard | null;
   #chartKey = '';
   #reloadTimer: ReturnType<typeof setTimeout> | undefined;
   #refreshTimer: ReturnType<typeof setInterval> | undefined;
@@ -178,20 +184,13 @@ export class MbAdminDashboard extends LitElement {
 
   override render() {
     const s = this.#live.state;
-    const now = s?.player.nowPlaying ?? null;
     return html`<h2>Dashboard</h2>
       <mb-staff-controls .api=${this.api} .live=${this.live}></mb-staff-controls>
-      <div class="grid" style="margin-top: 1em">
-        <section class="card" aria-labelledby="now-h">
-          <h3 id="now-h">Now playing</h3>
-          ${
-            now
-              ? html`<p data-now-playing>${nowPlayingLine({ nowPlaying: now, streamTitle: s?.player.streamTitle ?? null })}</p>
-                  <p class="muted">${s?.player.status} · volume ${s?.player.volume}</p>`
-              : html`<p class="muted">Nothing playing.</p>`
-          }
-          ${s?.player.next ? html`<p>Next: ${s.player.next.title} · ${s.player.next.artist}</p>` : nothing} ${this.#room(s)}
-        </section>
+      <div class="grid" style="margin-top: 1em" @mb-player-changed=${(e: MbEvent<'mb-player-changed'>) => this._nowPlaying?.show(e.detail)}>
+        <mb-now-playing-card .api=${this.api} .live=${this.live}></mb-now-playing-card>
+        <mb-staff-picker .api=${this.api}></mb-staff-picker>
+        <section class="card" aria-labelledby="room-h">${this.#room(s)}</section>
+        <mb-library-warnings .api=${this.api} .live=${this.live}></mb-library-warnings>
         <section class="card health" aria-labelledby="health-h">
           <h3 id="health-h">Health</h3>
           ${this.#live.isOnline ? nothing : html`<p class="error" role="alert">Live link to the daemon is down; reconnecting…</p>`}

@@ -12,6 +12,7 @@ import type {
   CardReader,
   HistoryPlay,
   KnownMood,
+  LibraryFit,
   Card,
   ChartsFilter,
   ChartStats,
@@ -32,6 +33,7 @@ import type {
   SettingsSave,
   Skipped,
   StaffPlayer,
+  StaffQueueItem,
   SpotifyConnect,
   SpotifyDevice,
   SpotifyPlaylist,
@@ -66,7 +68,9 @@ export type {
   MoodState,
   Page,
   Play,
+  LibraryFit,
   StaffPlayer,
+  StaffQueueItem,
   SpotifyDevice,
   SpotifyPlaylist,
   SpotifyStatus,
@@ -174,6 +178,14 @@ export class AdminApi extends EventTarget {
   holdMood = (label: MoodHoldRequest['label'], minutes: number): Promise<StaffPlayer> =>
     this.#change('PUT', '/api/admin/mood/hold', { label, minutes });
   releaseMood = (): Promise<StaffPlayer> => this.#change('DELETE', '/api/admin/mood/hold');
+  /** Plays a song or station of the library on the speakers now; refused while the music is silent. */
+  playNow = (trackId: number): Promise<StaffPlayer> => this.#change('POST', '/api/admin/player/play-now', { trackId });
+  /** Puts a song or station at the head of what plays next. */
+  playNext = (trackId: number): Promise<StaffPlayer> => this.#change('POST', '/api/admin/player/queue', { trackId });
+  /** Takes a song staff queued out again, by its queue key. */
+  unqueue = (key: number): Promise<StaffPlayer> => this.#change('DELETE', `/api/admin/player/queue/${key}`);
+  /** How many songs fit each mood the room can be in, and how many are not analysed. */
+  libraryFit = (): Promise<LibraryFit> => this.#get('/api/admin/library/fit');
   /** Asks the daemon to restart; it answers before it stops, and comes back under its service manager. */
   restartDaemon = (): Promise<{ restarting: true }> => this.#change('POST', '/api/admin/restart');
   configSchema = (): Promise<ConfigSchemaNode> => this.#get('/api/admin/config/schema');

@@ -2,11 +2,23 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { Clock } from '../../kernel/clock.js';
 import type { Playback } from '../../events.js';
-import type { StaffMusicView } from '../../music-director.js';
+import type { LibraryFit, StaffMusicView } from '../../music-director.js';
 import type { Store } from '../../store/store.js';
+import type { QueueItem } from '../../../player/play-queue.js';
+import { STREAM_SOURCE } from '../../../player/streams/stream-url.js';
 import type { Emotion } from '../../../vision/room-mood.js';
 import { ErrorRef } from '../schemas/common.js';
-import { HoldMoodBody, RestartSchema, SkippedSchema, StaffPlayerSchema, VolumeBody } from '../schemas/player-admin.js';
+import {
+  HoldMoodBody,
+  LibraryFitSchema,
+  QueueKeyParams,
+  RestartSchema,
+  SkippedSchema,
+  StaffPlayerSchema,
+  TrackChoiceBody,
+  VolumeBody,
+} from '../schemas/player-admin.js';
+import { coverUrlOf } from '../track-view.js';
 
 /**
  * What staff controls need of the music: the music director implements it. Each method MAY throw a
@@ -28,6 +40,16 @@ export interface StaffControls {
   holdMood(label: Emotion, until: number): Promise<unknown>;
   /** Follows the camera again. */
   releaseMood(): Promise<unknown>;
+  /** What plays and what comes next, in order. */
+  readonly queue: { current: QueueItem | undefined; upcoming: readonly QueueItem[] };
+  /** Plays a song or station of the library now (`MB_ERR_NOT_FOUND` for none such). */
+  playNow(trackId: number): Promise<QueueItem>;
+  /** Puts a song or station at the head of what comes next; a change of the room's mood never pushes it out. */
+  playNext(trackId: number): Promise<QueueItem>;
+  /** Takes a song staff queued out again (`MB_ERR_NOT_FOUND` once it started or left). */
+  unqueue(key: number): Promise<QueueItem>;
+  /** How well the library serves each mood the room can be in. */
+  libraryFit(): LibraryFit;
 }
 
 export interface PlayerAdminRoutesOptions {
@@ -45,20 +67,47 @@ const MINUTE_MS = 60_000;
 
 /**
  * Staff controls of the music (admin): play and pause, skip, the volume within the maximum and the
- * schedule, a mood held for a chosen time and its release; and a restart of the daemon for settings
- * that need one. Every change is written to the audit log.
+ * schedule, a mood held for a chosen time and its release, songs chosen to play now or next and
+ * taken out of the queue again, how well the library fits each mood; and a restart of the daemon
+ * for settings that need one. Every change is written to the audit log.
  */
 export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptions> = async (app, deps) => {
   const { staff, store, clock } = deps;
   const admin = { access: 'admin' } as const;
+  const item = (queued: QueueItem) => {
+    const track = store.tracks.get(queued.track.id);
+    return {
+      key: queued.key,
+      trackId: queued.track.id,
+      title: track?.title ?? queued.track.title ?? '',
+      artist: track?.artist ?? queued.track.artist ?? '',
+      album: track?.album ?? '',
+      durationMs: track?.durationMs ?? null,
+      coverUrl: coverUrlOf(track?.cover ?? null),
+      isStation: track?.source === STREAM_SOURCE,
+      reason: queued.reason,
+      note: queued.note,
+    };
+  };
   const view = () => {
     const { status, trackId, volume } = staff.playback;
-    return { status, trackId, volume, ...staff.staffView };
+    const { current, upcoming } = staff.queue;
+    return {
+      status,
+      trackId,
+      volume,
+      ...staff.staffView,
+      current: current === undefined ? null : item(current),
+      upcoming: upcoming.map(item),
+    };
   };
+  /** What the audit says of a song: its id and its title, as it was then. */
+  const song = (queued: QueueItem) => ({ trackId: queued.track.id, title: queued.track.title ?? '', key: queued.key });
   const audit = (request: FastifyRequest, action: string, detail: Record<string, unknown> = {}): void => {
     store.audit.append({ at: clock.now(), actor: `admin:${request.principal?.user.id ?? '?'}`, action, target: '', detail });
   };
   const response = { 200: StaffPlayerSchema, 400: ErrorRef, 403: ErrorRef };
+  const choice = { ...response, 404: ErrorRef };
 
   app.get(
     '/api/admin/player',
@@ -174,6 +223,81 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       await staff.releaseMood();
       if (held !== null) audit(request, 'mood.release', { label: held.label });
       return view();
+    },
+  );
+
+  app.post(
+    '/api/admin/player/play-now',
+    {
+      config: admin,
+      schema: {
+        operationId: 'playNow',
+        tags: ['admin'],
+        summary:
+          'Play a song or station of the library on the speakers now, fading from the one playing (refused while the music is silent)',
+        body: TrackChoiceBody,
+        response: choice,
+      },
+    },
+    async (request) => {
+      const played = await staff.playNow(request.body.trackId);
+      audit(request, 'player.play-now', song(played));
+      return view();
+    },
+  );
+
+  app.post(
+    '/api/admin/player/queue',
+    {
+      config: admin,
+      schema: {
+        operationId: 'playNext',
+        tags: ['admin'],
+        summary: 'Play a song or station next, before the music’s own pick; a change of the room’s mood does not push it out',
+        body: TrackChoiceBody,
+        response: choice,
+      },
+    },
+    async (request) => {
+      const queued = await staff.playNext(request.body.trackId);
+      audit(request, 'player.play-next', song(queued));
+      return view();
+    },
+  );
+
+  app.delete(
+    '/api/admin/player/queue/:key',
+    {
+      config: admin,
+      schema: {
+        operationId: 'unqueue',
+        tags: ['admin'],
+        summary: 'Take a song staff queued out of the queue again (404 once it has started playing)',
+        params: QueueKeyParams,
+        response: choice,
+      },
+    },
+    async (request) => {
+      const removed = await staff.unqueue(request.params.key);
+      audit(request, 'player.unqueue', song(removed));
+      return view();
+    },
+  );
+
+  app.get(
+    '/api/admin/library/fit',
+    {
+      config: admin,
+      schema: {
+        operationId: 'getLibraryFit',
+        tags: ['admin'],
+        summary: 'How many songs fit each mood the room can be in, and how many are not analysed: the dashboard’s library warnings',
+        response: { 200: LibraryFitSchema },
+      },
+    },
+    async () => {
+      const fit = staff.libraryFit();
+      return { ...fit, moods: [...fit.moods] };
     },
   );
 

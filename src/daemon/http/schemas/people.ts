@@ -111,7 +111,9 @@ export const PlaySchema = Type.Object({
   id: Type.Integer(),
   trackId: Type.Union([Type.Integer(), Type.Null()]),
   userId: Type.Union([Type.Integer(), Type.Null()]),
-  reason: Type.Enum(['mood', 'tap', 'skip', 'like']),
+  reason: Type.Enum(['mood', 'tap', 'skip', 'like', 'staff'], {
+    description: 'What put it on; `staff`: chosen by staff from the dashboard.',
+  }),
   mood: Type.Union([Type.String(), Type.Null()]),
   startedAt: Type.Integer(),
   endedAt: Type.Union([Type.Integer(), Type.Null()]),
@@ -133,7 +135,7 @@ export const HistoryPageSchema = pageOf(HistoryPlaySchema);
 export const HistoryQuery = Type.Object({
   userId: Type.Optional(Type.Integer({ minimum: 1 })),
   mood: Type.Optional(Type.String({ maxLength: 32 })),
-  reason: Type.Optional(Type.Enum(['mood', 'tap', 'skip', 'like'])),
+  reason: Type.Optional(Type.Enum(['mood', 'tap', 'skip', 'like', 'staff'])),
   from: Type.Optional(Type.Integer({ minimum: 0, description: 'Epoch ms, inclusive.' })),
   to: Type.Optional(Type.Integer({ minimum: 0, description: 'Epoch ms, exclusive; after `from` when both are given.' })),
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),

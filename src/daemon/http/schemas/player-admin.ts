@@ -9,6 +9,21 @@ export const MoodHoldSchema = Type.Object({
   until: Type.Integer({ description: 'Epoch ms when the hold ends and the music follows the camera again.' }),
 });
 
+export const QueueItemSchema = Type.Object({
+  key: Type.Integer({
+    description: 'Stays the same while it is queued and played; removes a staff pick (`DELETE /api/admin/player/queue/:key`).',
+  }),
+  trackId: Type.Integer(),
+  title: Type.String(),
+  artist: Type.String(),
+  album: Type.String(),
+  durationMs: Type.Union([Type.Integer(), Type.Null()], { description: 'ms; null for a station or when unknown.' }),
+  coverUrl: Type.Union([Type.String(), Type.Null()]),
+  isStation: Type.Boolean({ description: 'A web radio station: it plays until changed, with no length.' }),
+  reason: Type.Enum(['mood', 'tap', 'skip', 'like', 'staff'], { description: 'What put it on; `staff`: chosen by staff.' }),
+  note: Type.String({ description: 'Why, in words ("fits calm", "chosen by staff").' }),
+});
+
 export const StaffPlayerSchema = Type.Object(
   {
     status: Type.Enum(['stopped', 'playing', 'paused']),
@@ -21,6 +36,10 @@ export const StaffPlayerSchema = Type.Object(
       description: 'Why no music plays by decision of Moodbox or staff, or null.',
     }),
     hold: Type.Union([MoodHoldSchema, Type.Null()], { description: 'The mood staff hold the music to, or null while the camera leads.' }),
+    current: Type.Union([QueueItemSchema, Type.Null()], { description: 'What plays now (paused or not), or null.' }),
+    upcoming: Type.Array(QueueItemSchema, {
+      description: 'What comes next, in order: songs staff chose first, then the music’s own pick for the room.',
+    }),
   },
   { description: 'The music as staff control it.' },
 );
@@ -41,3 +60,29 @@ export const SkippedSchema = Type.Object({
 export const RestartSchema = Type.Object({
   restarting: Type.Literal(true),
 });
+
+export const TrackChoiceBody = Type.Object(
+  { trackId: Type.Integer({ minimum: 1, description: 'A song or station of the library (`GET /api/admin/tracks`).' }) },
+  { additionalProperties: false },
+);
+
+export const QueueKeyParams = Type.Object({ key: Type.Integer({ minimum: 1 }) });
+
+export const LibraryFitSchema = Type.Object(
+  {
+    tracks: Type.Integer({ minimum: 0, description: 'Songs and stations the music may play.' }),
+    notAnalysed: Type.Integer({
+      minimum: 0,
+      description: 'Local songs not analysed (yet, or it failed): they follow the room by their tags alone.',
+    }),
+    fewBelow: Type.Integer({ description: 'With fewer fitting songs than this, the picks for a mood reach beyond it.' }),
+    moods: Type.Array(
+      Type.Object({
+        emotion: Type.Enum([...EMOTIONS]),
+        mood: Type.String({ description: 'The mood that emotion plays most (the emotion → mood table).' }),
+        fitting: Type.Integer({ minimum: 0, description: 'Songs that fit it, by their tags and by where the analysis placed them.' }),
+      }),
+    ),
+  },
+  { description: 'How well the library serves each mood the room can be in.' },
+);

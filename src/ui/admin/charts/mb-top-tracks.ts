@@ -47,6 +47,16 @@ export class MbTopTracks extends LitElement {
         margin: 0.5em 0 0;
         color: #4b5563;
       }
+      /* On a phone the rate's number alone: the bar would push the table past the screen. */
+      @media (max-width: 30em) {
+        .meter {
+          display: none;
+        }
+        th,
+        td {
+          padding-inline: 0.25em;
+        }
+      }
     `,
   ];
 

@@ -1,0 +1,293 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { StateSnapshot } from '../../daemon/http/contract.js';
+import '../components/mb-cover.js';
+import type { AdminApi, StaffPlayer, StaffQueueItem } from '../data/admin-api.js';
+import type { ApiClient } from '../data/api-client.js';
+import { ADMIN_STYLES, messageOf } from './admin-styles.js';
+import { LiveStateController } from './live-state-controller.js';
+import { nowPlayingLine } from './now-playing-line.js';
+
+/** How often the elapsed time is drawn again (ms); it is computed from a start time, so it never drifts. */
+const TICK_MS = 500;
+/** How many of the room's suggestions are shown after the queue. */
+const LATER = 3;
+
+/** `ms` as m:ss (h:mm:ss past an hour). */
+export function clockTime(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const s = String(total % 60).padStart(2, '0');
+  const m = Math.floor(total / 60);
+  return m >= 60 ? `${Math.floor(m / 60)}:${String(m % 60).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** The fields of the live player whose change means the queue may have changed. */
+function queueKey(state: StateSnapshot | null): string {
+  const p = state?.player;
+  return p === undefined ? '' : `${p.nowPlaying?.id ?? ''}|${p.next?.id ?? ''}|${p.status}`;
+}
+
+/** Why a queued song plays, in staff's words. */
+function why(item: StaffQueueItem): string {
+  if (item.reason === 'staff') return 'Chosen by staff';
+  if (item.reason === 'tap') return 'Chosen at the kiosk';
+  return item.note === '' ? 'For the room' : `For the room: ${item.note}`;
+}
+
+/**
+ * What the speakers play, as owners know it from Volumio or Sonos: the cover, title and artist (a
+ * station's name and what it says it plays), the elapsed and total time, ticking, why it plays,
+ * and what comes next with covers; songs staff queued can be taken out again. The time is computed
+ * from when the daemon last said the position, so it never drifts; the queue is read from the
+ * staff view (`GET /api/admin/player`) when the live state says the song or the next one changed.
+ *
+ * @summary Now playing and the queue, for staff.
+ */
+@customElement('mb-now-playing-card')
+export class MbNowPlayingCard extends LitElement {
+  static override styles = [
+    ADMIN_STYLES,
+    css`
+      .now {
+        display: grid;
+        grid-template-columns: 6em minmax(0, 1fr);
+        gap: 0.4em 1em;
+        align-items: start;
+      }
+      .now mb-cover {
+        --mb-cover-size: 6em;
+      }
+      .title {
+        margin: 0;
+        font-size: 1.15em;
+        overflow-wrap: anywhere;
+      }
+      .line {
+        margin: 0.15em 0;
+        overflow-wrap: anywhere;
+      }
+      .time {
+        display: flex;
+        align-items: center;
+        gap: 0.5em;
+        margin-top: 0.4em;
+        font-variant-numeric: tabular-nums;
+      }
+      .time progress {
+        flex: 1;
+        min-width: 4em;
+        height: 0.5em;
+      }
+      ol {
+        margin: 0;
+        padding: 0;
+        list-style: none;
+      }
+      ol li {
+        display: grid;
+        grid-template-columns: 2.75em minmax(0, 1fr) auto;
+        gap: 0.6em;
+        align-items: center;
+        padding: 0.35em 0;
+        border-bottom: 1px solid #e5e7eb;
+      }
+      ol mb-cover {
+        --mb-cover-size: 2.75em;
+      }
+      ol .what {
+        overflow-wrap: anywhere;
+      }
+      h4 {
+        margin: 0.8em 0 0.2em;
+        font-size: 1em;
+      }
+      .staff-pick {
+        color: #1d4ed8;
+        font-weight: 600;
+      }
+      li button {
+        min-height: 2.75em;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) api!: AdminApi;
+  @property({ attribute: false }) live: ApiClient | null = null;
+  @state() private _view: StaffPlayer | null = null;
+  @state() private _message = '';
+  @state() private _isError = false;
+  /** Where the song was, and when that was said (`Date.now()`): the elapsed time is computed from it. */
+  #anchor = { positionMs: 0, at: 0, key: '' };
+  #lastKey = '';
+  #ticker: ReturnType<typeof setInterval> | undefined;
+  #generation = 0;
+
+  readonly #live = new LiveStateController(this, {
+    client: () => this.live,
+    onChange: (state) => {
+      const p = state?.player;
+      const said = `${p?.nowPlaying?.id ?? ''}|${p?.status ?? ''}`;
+      // Only a new position (or song, or status) moves the start time: other changes carry the last position again.
+      if (p !== undefined && (p.positionMs !== this.#anchor.positionMs || said !== this.#anchor.key)) {
+        this.#anchor = { positionMs: p.positionMs, at: Date.now(), key: said };
+      }
+      const key = queueKey(state);
+      if (key === this.#lastKey) return;
+      this.#lastKey = key;
+      void this.reload();
+    },
+  });
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.reload();
+    this.#ticker = setInterval(() => this.requestUpdate(), TICK_MS);
+  }
+
+  override disconnectedCallback(): void {
+    clearInterval(this.#ticker);
+    this.#ticker = undefined;
+    super.disconnectedCallback();
+  }
+
+  /** Reads the queue again. */
+  async reload(): Promise<void> {
+    const generation = ++this.#generation;
+    try {
+      const view = await this.api.staffPlayer();
+      if (generation === this.#generation) this._view = view;
+    } catch (err) {
+      if (generation === this.#generation) this.#say(messageOf(err), true);
+    }
+  }
+
+  /** Shows a staff view an action answered with (the queue as it is now). */
+  show(view: StaffPlayer): void {
+    this.#generation += 1;
+    this._view = view;
+  }
+
+  #say(message: string, isError = false): void {
+    this._message = message;
+    this._isError = isError;
+  }
+
+  async #remove(item: StaffQueueItem): Promise<void> {
+    try {
+      this.show(await this.api.unqueue(item.key));
+      this.#say(`“${item.title}” is out of the queue.`);
+    } catch (err) {
+      this.#say(messageOf(err), true);
+      await this.reload();
+    }
+  }
+
+  /** ms into the song now: the position last said, plus the time since while it plays. */
+  #elapsed(player: StateSnapshot['player']): number {
+    const { positionMs, at } = this.#anchor;
+    const moved = player.status === 'playing' ? Date.now() - at : 0;
+    const elapsed = positionMs + moved;
+    const total = player.nowPlaying?.durationMs ?? null;
+    return total === null ? elapsed : Math.min(elapsed, total);
+  }
+
+  override render() {
+    const player = this.#live.state?.player ?? null;
+    const now = player?.nowPlaying ?? null;
+    const current = this._view?.current ?? null;
+    return html`<section class="card" aria-labelledby="now-h">
+      <h3 id="now-h">Now playing</h3>
+      ${player === null || now === null ? html`<p class="muted">Nothing playing.</p>` : this.#now(player, now, current)}
+      <h3 id="next-h">Up next</h3>
+      ${this.#upcoming(this._view?.upcoming ?? [])} ${this.#later(this.#live.state)}
+      <p class="result ${this._isError ? 'error' : 'ok'}" role="status" aria-live="polite">${this._message}</p>
+    </section>`;
+  }
+
+  #now(player: StateSnapshot['player'], now: NonNullable<StateSnapshot['player']['nowPlaying']>, current: StaffQueueItem | null) {
+    const isStation = current?.trackId === now.id ? current.isStation : now.durationMs === null && now.album === '';
+    const elapsed = this.#elapsed(player);
+    const total = now.durationMs;
+    const status = player.status === 'paused' ? 'Paused' : player.status === 'playing' ? 'Playing' : 'Stopped';
+    return html`<div class="now" data-now=${now.id}>
+      <mb-cover .src=${now.coverUrl} label=${now.title} .mood=${now.moods[0] ?? null}></mb-cover>
+      <div>
+        <p class="title" data-now-playing>${nowPlayingLine({ nowPlaying: now, streamTitle: player.streamTitle ?? null })}</p>
+        ${isStation ? html`<p class="line muted">Live radio</p>` : now.album ? html`<p class="line muted">${now.album}</p>` : nothing}
+        <p class="time">
+          <span class="muted">${status}</span>
+          <span data-elapsed=${Math.floor(elapsed / 1000)}>${clockTime(elapsed)}</span>
+          ${
+            total === null
+              ? nothing
+              : html`<progress max=${total} .value=${elapsed} aria-label="Elapsed"></progress>
+                  <span data-total=${Math.floor(total / 1000)}>${clockTime(total)}</span>`
+          }
+        </p>
+        ${current?.trackId === now.id ? html`<p class="line" data-why>${why(current)}</p>` : nothing}
+        <p class="line muted">Volume ${player.volume}</p>
+      </div>
+    </div>`;
+  }
+
+  #upcoming(upcoming: readonly StaffQueueItem[]) {
+    if (upcoming.length === 0) {
+      return html`<p class="muted" data-queue="empty">Nothing queued: Moodbox picks the next song for the room as this one ends.</p>`;
+    }
+    return html`<ol aria-labelledby="next-h" data-queue>
+        ${upcoming.map(
+          (item) =>
+            html`<li data-queued=${item.trackId} data-reason=${item.reason}>
+              <mb-cover .src=${item.coverUrl} label=${item.title}></mb-cover>
+              <span class="what">
+                <strong>${item.title}</strong>${item.isStation ? ' · live radio' : item.artist ? ` · ${item.artist}` : nothing}
+                ${item.durationMs === null ? nothing : html`<span class="muted">(${clockTime(item.durationMs)})</span>`} <br /><span
+                  class=${item.reason === 'staff' ? 'staff-pick' : 'muted'}
+                  >${why(item)}</span
+                >
+              </span>
+              ${
+                item.reason === 'staff'
+                  ? html`<button
+                      type="button"
+                      class="secondary"
+                      aria-label="Take “${item.title}” out of the queue"
+                      @click=${() => void this.#remove(item)}
+                    >
+                      Remove
+                    </button>`
+                  : html`<span></span>`
+              }
+            </li>`,
+        )}
+      </ol>
+      <p class="muted">After that, Moodbox picks for the room as it goes.</p>`;
+  }
+
+  /** What Moodbox would pick from for the room as it is now (the kiosk's suggestions): likely later, not promised. */
+  #later(state: StateSnapshot | null) {
+    const queued = new Set([state?.player.nowPlaying?.id, ...(this._view?.upcoming ?? []).map((i) => i.trackId)]);
+    const later = (state?.suggestions ?? []).filter((t) => !queued.has(t.id)).slice(0, LATER);
+    if (later.length === 0) return nothing;
+    return html`<h4 id="later-h">Likely later, as the room is now</h4>
+      <ol aria-labelledby="later-h" data-later>
+        ${later.map(
+          (t) =>
+            html`<li data-suggested=${t.id}>
+              <mb-cover .src=${t.coverUrl} label=${t.title} .mood=${t.moods[0] ?? null}></mb-cover>
+              <span class="what"
+                ><strong>${t.title}</strong>${t.artist ? ` · ${t.artist}` : nothing}
+                ${t.why ? html`<br /><span class="muted">${t.why}</span>` : nothing}</span
+              >
+              <span></span>
+            </li>`,
+        )}
+      </ol>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mb-now-playing-card': MbNowPlayingCard;
+  }
+}
