@@ -194,14 +194,7 @@ export class MbAdminDashboard extends LitElement {
         <section class="card health" aria-labelledby="health-h">
           <h3 id="health-h">Health</h3>
           ${this.#live.isOnline ? nothing : html`<p class="error" role="alert">Live link to the daemon is down; reconnecting…</p>`}
-          <ul>
-            ${(s?.services ?? []).map(
-              (svc) =>
-                html`<li data-status=${svc.status} data-service=${svc.name}>
-                  <strong>${svc.status}</strong> ${svc.name}${svc.detail ? html` · <span class="muted">${svc.detail}</span>` : nothing}
-                </li>`,
-            )}
-          </ul>
+          <mb-admin-health .services=${s?.services ?? []} version=${s?.version ?? ''}></mb-admin-health>
           ${s ? html`<p class="muted">Moodbox ${s.version}${s.demo ? ' · demo mode' : ''}</p>` : nothing}
         </section>
       </div>
