@@ -10,6 +10,8 @@
  * - A 2048-point spectrum folded to 12 pitch classes (chroma), correlated with the Krumhansl–Kessler
  *   key profiles, gives the key, the mode and how clearly major or minor the music is.
  * - Loudness per EBU R128 (loudness.ts).
+ * - The same spectra give the timbre (timbre.ts): cepstral coefficients and their movement, and
+ *   octave-band spectral contrast.
  */
 import { Fft, hann } from './fft.js';
 import { measureLoudness } from './loudness.js';
