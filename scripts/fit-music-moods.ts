@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FEATURES_VERSION } from '../src/player/analysis/analyze-audio.js';
 import { parseMusicMoodModel, type MusicMoodModel } from '../src/player/analysis/model.js';
+import { CONTRAST_EDGES_HZ, MFCC_COUNT } from '../src/player/analysis/timbre.js';
 import {
   AROUSAL_TARGET,
   chooseLambda,
@@ -28,6 +29,18 @@ import {
   VALENCE_TARGET,
   type InputSpec,
 } from './music-mood-data.js';
+
+/**
+ * Timbre: the first five cepstral coefficients' mean, deviation and change, and the spectral
+ * contrast of six octave bands. Added as groups, each kept because it raised the cross-validated
+ * figures (docs/music-analysis.md has the table of what was tried).
+ */
+const TIMBRE_INPUTS: readonly InputSpec[] = [
+  ...(['Mean', 'Std', 'Delta'] as const).flatMap((stat) =>
+    Array.from({ length: MFCC_COUNT }, (_, i) => ({ feature: `mfcc${i}${stat}`, transform: 'identity' as const })),
+  ),
+  ...CONTRAST_EDGES_HZ.map((_, b) => ({ feature: `spectralContrast${b}`, transform: 'identity' as const })),
+];
 
 /**
  * The model's inputs: every number the analysis measures but the lengths (log for rates, frequencies
@@ -57,10 +70,11 @@ export const MODEL_INPUTS: readonly InputSpec[] = [
   { feature: 'zeroCrossingRate', transform: 'log' },
   { feature: 'modeStrength', transform: 'identity' },
   { feature: 'keyClarity', transform: 'identity' },
+  ...TIMBRE_INPUTS,
 ];
 
 /** Bump with every refit that changes the shipped coefficients. */
-const MODEL_VERSION = 2;
+const MODEL_VERSION = 3;
 
 const round = (v: number, digits = 3): number => Math.round(v * 10 ** digits) / 10 ** digits;
 

@@ -1,14 +1,21 @@
 /**
  * What scripts/fit-music-moods.ts and scripts/eval-music-moods.ts share: the dev set's crowd
- * targets, its features as the product extracts them (cached under .cache/), ridge regression on
- * standardised features, Spearman's rho and seeded, repeated, nested k-fold cross-validation.
+ * targets, its features as the product extracts them (the decoded excerpts and the features
+ * cached under .cache/), ridge regression on standardised features, Spearman's rho and seeded,
+ * repeated, nested k-fold cross-validation.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { seededRandom } from '../src/daemon/kernel/random.js';
-import { analyzeAudioFile, FEATURES_VERSION, type AudioFeatures } from '../src/player/analysis/analyze-audio.js';
+import {
+  decodeAudioFile,
+  FEATURES_VERSION,
+  measureAudio,
+  type AudioFeatures,
+  type DecodedAudio,
+} from '../src/player/analysis/analyze-audio.js';
 import { correlation } from '../src/player/analysis/features.js';
 import {
   standardise,
@@ -78,19 +85,66 @@ export async function readPieces(dataset: string): Promise<Piece[]> {
     }));
 }
 
-/** The product's features of every piece, from .cache/ when extracted before by the same feature version. */
+const ANALYSIS_DIR = resolve(import.meta.dirname, '../src/player/analysis');
+const CACHE_DIR = resolve(import.meta.dirname, '../.cache');
+
+/** A short hash of the named source files of the analysis (the cache's key: no stale result is ever read). */
+async function codeHash(files: readonly string[]): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of [...files].sort()) hash.update(file).update(await readFile(join(ANALYSIS_DIR, file)));
+  return hash.digest('hex').slice(0, 12);
+}
+
+/**
+ * A piece's excerpts as the product decodes them, from .cache/ when decoded before by the same
+ * decoding code (one `.f32` file of the excerpts' samples end to end and a `.json` beside it).
+ */
+async function decodedOf(piece: Piece, dir: string | undefined): Promise<DecodedAudio> {
+  const file = dir === undefined ? undefined : join(dir, piece.id);
+  if (file !== undefined) {
+    try {
+      const meta = JSON.parse(await readFile(`${file}.json`, 'utf8')) as { source: string; durationS: number | null; lengths: number[] };
+      if (meta.source !== piece.file) throw new Error('decoded from another file');
+      const bytes = await readFile(`${file}.f32`);
+      const samples = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+      let offset = 0;
+      const excerpts = meta.lengths.map((n) => samples.slice(offset, (offset += n)));
+      if (offset === samples.length) return { durationS: meta.durationS, excerpts };
+    } catch {
+      // not decoded yet (or from another file of that name)
+    }
+  }
+  const decoded = await decodeAudioFile(piece.file);
+  if (file !== undefined) {
+    const all = new Float32Array(decoded.excerpts.reduce((s, e) => s + e.length, 0));
+    let offset = 0;
+    for (const e of decoded.excerpts) {
+      all.set(e, offset);
+      offset += e.length;
+    }
+    await writeFile(`${file}.f32`, all);
+    await writeFile(
+      `${file}.json`,
+      JSON.stringify({ source: piece.file, durationS: decoded.durationS, lengths: decoded.excerpts.map((e) => e.length) }),
+    );
+  }
+  return decoded;
+}
+
+/**
+ * The product's features of every piece. With the cache (the default), the features come from
+ * .cache/ when extracted before by the same feature version and code, and the decoded excerpts
+ * from .cache/ when decoded before by the same decoding code: a change to the features re-measures
+ * the 200 pieces without decoding them again.
+ */
 export async function featuresOf(
   pieces: readonly Piece[],
   options: { cache?: boolean; log?: (line: string) => void } = {},
 ): Promise<AudioFeatures[]> {
-  const cacheDir = resolve(import.meta.dirname, '../.cache');
-  // Keyed by the feature version and the measuring code itself, so no stale features are ever fitted.
-  const hash = createHash('sha256');
-  for (const file of ['decode.ts', 'features.ts', 'loudness.ts', 'fft.ts']) {
-    hash.update(await readFile(resolve(import.meta.dirname, '../src/player/analysis', file)));
-  }
-  const cacheFile = join(cacheDir, `emotify-dev-features-v${FEATURES_VERSION}-${hash.digest('hex').slice(0, 12)}.json`);
-  if (options.cache !== false) {
+  const isCached = options.cache !== false;
+  const measuring = (await readdir(ANALYSIS_DIR)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+  const cacheFile = join(CACHE_DIR, `emotify-dev-features-v${FEATURES_VERSION}-${await codeHash(measuring)}.json`);
+  if (isCached) {
     try {
       const cached = JSON.parse(await readFile(cacheFile, 'utf8')) as Record<string, AudioFeatures>;
       if (pieces.every((p) => cached[p.id] !== undefined)) return pieces.map((p) => cached[p.id]!);
@@ -98,18 +152,22 @@ export async function featuresOf(
       // no cache yet
     }
   }
+  const pcmDir = isCached
+    ? join(CACHE_DIR, `emotify-dev-pcm-${await codeHash(['analyze-audio.ts', 'decode.ts', 'quick-probe.ts'])}`)
+    : undefined;
+  if (pcmDir !== undefined) await mkdir(pcmDir, { recursive: true });
   const out = new Array<AudioFeatures>(pieces.length);
   let next = 0;
   let done = 0;
   const worker = async (): Promise<void> => {
     while (next < pieces.length) {
       const i = next++;
-      out[i] = (await analyzeAudioFile(pieces[i]!.file)).features;
+      out[i] = measureAudio(pieces[i]!.file, await decodedOf(pieces[i]!, pcmDir));
       if (++done % 20 === 0) options.log?.(`extracted ${done}/${pieces.length}`);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(2, cpus().length)) }, worker));
-  await mkdir(cacheDir, { recursive: true });
+  await mkdir(CACHE_DIR, { recursive: true });
   await writeFile(cacheFile, JSON.stringify(Object.fromEntries(pieces.map((p, i) => [p.id, out[i]]))));
   return out;
 }

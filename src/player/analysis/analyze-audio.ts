@@ -13,7 +13,7 @@ export type { AudioFeatures } from './features.js';
 export { moodsFromPlane } from './mood-plane.js';
 
 /** The features' own version; ANALYSIS_VERSION combines it with the model's. */
-export const FEATURES_VERSION = 3;
+export const FEATURES_VERSION = 4;
 
 /** Bump when features or the model change: stored analyses of another version are redone. */
 export const ANALYSIS_VERSION: number = FEATURES_VERSION * 1000 + loadMusicMoodModel().version;
@@ -67,11 +67,20 @@ function defaultProbePath(ffmpegPath: string): string {
   return ffmpegPath.endsWith('ffmpeg') ? `${ffmpegPath.slice(0, -'ffmpeg'.length)}ffprobe` : 'ffprobe';
 }
 
+/** A file's excerpts as decoded for the analysis. */
+export interface DecodedAudio {
+  /** The whole file's length (s); null when neither its headers nor ffprobe tell. */
+  durationS: number | null;
+  /** Mono float samples at `SAMPLE_RATE`, one array per excerpt of `planExcerpts`. */
+  excerpts: Float32Array[];
+}
+
 /**
- * Analyses one audio file. Rejects with an `AudioAnalysisError` (with its `reason`) for a file
- * that cannot be analysed, with the signal's reason when aborted; never hangs past `timeoutMs`.
+ * Probes a file and decodes its excerpts. Rejects with an `AudioAnalysisError` (with its `reason`)
+ * for a file that cannot be analysed, with the signal's reason when aborted; never hangs past
+ * `timeoutMs`.
  */
-export async function analyzeAudioFile(path: string, options: AnalyzeOptions = {}): Promise<AudioAnalysis> {
+export async function decodeAudioFile(path: string, options: AnalyzeOptions = {}): Promise<DecodedAudio> {
   const clock = options.clock ?? systemClock;
   const ffmpegPath = options.ffmpegPath ?? 'ffmpeg';
   const processOptions = {
@@ -88,22 +97,32 @@ export async function analyzeAudioFile(path: string, options: AnalyzeOptions = {
   if (durationS !== null && durationS < MIN_DURATION_S) {
     throw new AudioAnalysisError('too-short', path, `it lasts ${durationS.toFixed(2)} s, less than ${MIN_DURATION_S} s`);
   }
-  let excerpts: Float32Array[];
   try {
-    excerpts = await decodeExcerpts(path, planExcerpts(durationS), ffmpegPath, processOptions);
+    return { durationS, excerpts: await decodeExcerpts(path, planExcerpts(durationS), ffmpegPath, processOptions) };
   } catch (error) {
     // Not probed yet: ffprobe may say more precisely why (encrypted, no audio stream).
     if (quick !== null && error instanceof AudioAnalysisError && error.reason === 'undecodable') await ffprobe();
     throw error;
   }
+}
+
+/** The features of a decoded file; an `AudioAnalysisError` when too little of it could be decoded. */
+export function measureAudio(path: string, { durationS, excerpts }: DecodedAudio): AudioFeatures {
   const decodedS = excerpts.reduce((s, e) => s + e.length, 0) / SAMPLE_RATE;
-  let features: AudioFeatures;
   try {
-    features = extractFeatures(excerpts, SAMPLE_RATE, durationS ?? decodedS);
+    return extractFeatures(excerpts, SAMPLE_RATE, durationS ?? decodedS);
   } catch (error) {
     if (decodedS === 0) throw new AudioAnalysisError('undecodable', path, 'ffmpeg decoded no audio from it', { cause: error });
     throw new AudioAnalysisError('too-short', path, `only ${decodedS.toFixed(2)} s of audio could be decoded`, { cause: error });
   }
+}
+
+/**
+ * Analyses one audio file. Rejects with an `AudioAnalysisError` (with its `reason`) for a file
+ * that cannot be analysed, with the signal's reason when aborted; never hangs past `timeoutMs`.
+ */
+export async function analyzeAudioFile(path: string, options: AnalyzeOptions = {}): Promise<AudioAnalysis> {
+  const features = measureAudio(path, await decodeAudioFile(path, options));
   const model = options.model ?? loadMusicMoodModel();
   const { arousal, valence } = predict(model, features);
   return { version: FEATURES_VERSION * 1000 + model.version, features, arousal, valence };

@@ -10,12 +10,25 @@
  * - A 2048-point spectrum folded to 12 pitch classes (chroma), correlated with the Krumhansl–Kessler
  *   key profiles, gives the key, the mode and how clearly major or minor the music is.
  * - Loudness per EBU R128 (loudness.ts).
+ * - The same spectra give the timbre (timbre.ts): cepstral coefficients and their movement, and
+ *   octave-band spectral contrast.
  */
 import { Fft, hann } from './fft.js';
 import { measureLoudness } from './loudness.js';
+import { MFCC_COUNT, CONTRAST_EDGES_HZ, TimbreMeter, type Timbre } from './timbre.js';
+
+type CoefficientIndex = 0 | 1 | 2 | 3 | 4;
+type BandIndex = 0 | 1 | 2 | 3 | 4 | 5;
+/**
+ * Timbre (timbre.ts), over the frames that are not near silence: `mfccNMean`, `mfccNStd` and
+ * `mfccNDelta` (mean, standard deviation within an excerpt, root-mean-square change from frame to
+ * frame) of the cepstral coefficients c0 … c4, and `spectralContrastB`, the log peak-to-valley
+ * ratio in the octave bands 0–200, 200–400, 400–800, 800–1600, 1600–3200 and 3200–5512 Hz.
+ */
+export type TimbreFeatures = Record<`mfcc${CoefficientIndex}${'Mean' | 'Std' | 'Delta'}` | `spectralContrast${BandIndex}`, number>;
 
 /** What the analysis measures. Numbers are means over the excerpts unless said otherwise. */
-export interface AudioFeatures {
+export interface AudioFeatures extends TimbreFeatures {
   /** The whole file's length (s). */
   durationS: number;
   /** Seconds of audio decoded and analysed (the excerpts together). */
@@ -115,6 +128,7 @@ interface ExcerptMeasures {
   rmsVariation: number;
   zcr: number;
   envelope: Float64Array;
+  timbre: Timbre;
 }
 
 function measureExcerpt(samples: Float32Array, rate: number, fft: Fft, window: Float64Array): ExcerptMeasures {
@@ -152,6 +166,8 @@ function measureExcerpt(samples: Float32Array, rate: number, fft: Fft, window: F
   let totalEnergy = 0;
   let brightEnergy = 0;
   let bassEnergy = 0;
+  const timbre = new TimbreMeter(rate, FRAME);
+  let previousVoiced = false;
   for (let f = 0; f < frames; f++) {
     const offset = f * HOP;
     fft.powerSpectrum(samples, offset, window, power);
@@ -160,6 +176,9 @@ function measureExcerpt(samples: Float32Array, rate: number, fft: Fft, window: F
     let weighted = 0;
     let weighted2 = 0;
     let logSum = 0;
+    // The log of a product of 16 bins, not 16 logs: each factor lies in 1e-12 … 7e4 (a 512-point
+    // frame of samples within ±1), so a product of 16 stays well inside a double's range.
+    let product = 1;
     for (let k = 1; k < bins; k++) {
       const p = power[k]!;
       energy += p;
@@ -167,10 +186,15 @@ function measureExcerpt(samples: Float32Array, rate: number, fft: Fft, window: F
       magnitudeSum += m;
       weighted += m * k;
       weighted2 += m * k * k;
-      logSum += Math.log(p + 1e-12);
+      product *= p + 1e-12;
+      if ((k & 15) === 0) {
+        logSum += Math.log(product);
+        product = 1;
+      }
       if (k >= brightBin) brightEnergy += p;
       if (k < bassBin) bassEnergy += p;
     }
+    logSum += Math.log(product);
     totalEnergy += energy;
     let frameSquares = 0;
     let crossings = 0;
@@ -207,8 +231,10 @@ function measureExcerpt(samples: Float32Array, rate: number, fft: Fft, window: F
     previous.set(current);
     envelope[f] = flux;
     // Frames of near silence say nothing about the spectrum's shape.
-    if (rms[f]! > 1e-4) {
+    const isVoiced = rms[f]! > 1e-4;
+    if (isVoiced) {
       voiced++;
+      timbre.add(power, scale, previousVoiced);
       const centroidBin = weighted / magnitudeSum;
       centroidSum += (centroidBin * rate) / FRAME;
       spreadSum += (Math.sqrt(Math.max(0, weighted2 / magnitudeSum - centroidBin * centroidBin)) * rate) / FRAME;
@@ -222,6 +248,7 @@ function measureExcerpt(samples: Float32Array, rate: number, fft: Fft, window: F
       flatnessSum += Math.exp(logSum / (bins - 1)) / (energy / (bins - 1) + 1e-12);
       zcrSum += (crossings * rate) / FRAME;
     }
+    previousVoiced = isVoiced;
   }
   let rmsMean = 0;
   for (const r of rms) rmsMean += r;
@@ -250,6 +277,7 @@ function measureExcerpt(samples: Float32Array, rate: number, fft: Fft, window: F
     rmsVariation: rmsMean > 0 ? Math.sqrt(variance) / rmsMean : 0,
     zcr: voiced > 0 ? zcrSum / voiced : 0,
     envelope,
+    timbre: timbre.result(),
   };
 }
 
@@ -462,6 +490,21 @@ function measureTonality(excerpts: readonly Float32Array[], rate: number): Tonal
   };
 }
 
+/** The excerpts' timbre, each weighted by its frames of sound. */
+function timbreFeatures(measures: readonly ExcerptMeasures[]): TimbreFeatures {
+  const frames = measures.reduce((s, m) => s + m.timbre.frames, 0);
+  const average = (pick: (t: Timbre) => readonly number[], i: number): number =>
+    measures.reduce((s, m) => s + pick(m.timbre)[i]! * m.timbre.frames, 0) / Math.max(1, frames);
+  const out: Record<string, number> = {};
+  for (let i = 0; i < MFCC_COUNT; i++) {
+    out[`mfcc${i}Mean`] = average((t) => t.mfccMean, i);
+    out[`mfcc${i}Std`] = average((t) => t.mfccStd, i);
+    out[`mfcc${i}Delta`] = average((t) => t.mfccDelta, i);
+  }
+  for (let b = 0; b < CONTRAST_EDGES_HZ.length; b++) out[`spectralContrast${b}`] = average((t) => t.contrast, b);
+  return out as TimbreFeatures;
+}
+
 /**
  * Measures decoded excerpts (mono, `rate` Hz, samples in −1 … 1) of a file `durationS` long.
  * Throws a `RangeError` when there is less than one frame of audio.
@@ -504,6 +547,7 @@ export function extractFeatures(excerpts: readonly Float32Array[], rate: number,
     lowEnergy: average((m) => m.lowEnergy),
     rmsVariation: average((m) => m.rmsVariation),
     zeroCrossingRate: average((m) => m.zcr),
+    ...timbreFeatures(measures),
     ...tonality,
   };
 }
