@@ -17,6 +17,7 @@ import { createLogger } from './logging.js';
 import { Moodbox } from './moodbox.js';
 import { musicParts } from './music-adapters.js';
 import { BackupService } from './backup-service.js';
+import { RetentionService } from './retention-service.js';
 import { DATABASE_FILE, PID_FILE } from './store/backups.js';
 import { openSqliteStore, type SqliteStore } from './store/sqlite-store.js';
 import { createServiceNotifier } from './systemd-notify.js';
@@ -134,6 +135,10 @@ export async function runDaemon(options: {
         version: VERSION,
         folders: () => settings.current.library.folders.map((folder) => installPath(folder)),
         backups: new BackupService({ clock, log: log.child({ module: 'backups' }) }, { dataDir: config.dataDir }),
+        retention: new RetentionService(
+          { clock, log: log.child({ module: 'retention' }), store, settings: () => settings.current.retention },
+          { coversDir: coversDir(config) },
+        ),
         delivery: (core) => {
           const [uiDir, covers, modelPath] = [join(INSTALL_DIR, 'dist', 'ui'), coversDir(config), installPath(config.vision.modelPath)];
           const deps = { log, clock, store, settings, version: VERSION, demo, uiDir, coversDir: covers, modelPath };

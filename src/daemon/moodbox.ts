@@ -74,6 +74,8 @@ export interface MoodboxDeps {
   delivery: (core: MoodboxCore) => { screens: Service; server: Service };
   /** The nightly copies of the database, started right after it. */
   backups?: Service | undefined;
+  /** The nightly retention job (after the copy), started right after the backups. */
+  retention?: Service | undefined;
 }
 
 /** Where music comes from (`music-adapters.ts` builds them). */
@@ -215,6 +217,7 @@ export class Moodbox implements MoodboxCore {
       services: [
         new StoreService({ store, clock, log: log.child({ module: 'store' }) }),
         ...(deps.backups ? [deps.backups] : []),
+        ...(deps.retention ? [deps.retention] : []),
         settingsHealth(settings),
         this.presence,
         ...(deps.rfid ? [deps.rfid] : []),
