@@ -135,6 +135,7 @@ export async function runDaemon(options: {
         version: VERSION,
         folders: () => settings.current.library.folders.map((folder) => installPath(folder)),
         backups: new BackupService({ clock, log: log.child({ module: 'backups' }) }, { dataDir: config.dataDir }),
+        memory: () => process.memoryUsage(),
         retention: new RetentionService(
           { clock, log: log.child({ module: 'retention' }), store, settings: () => settings.current.retention },
           { coversDir: coversDir(config) },

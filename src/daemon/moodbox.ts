@@ -11,6 +11,7 @@ import type { Random } from './kernel/random.js';
 import { LibraryService, type Analyzer, type Scanner } from './library-service.js';
 import type { Logger } from './logging.js';
 import { MusicDirector } from './music-director.js';
+import { MemoryGuard, type MemoryReading } from './memory-guard.js';
 import { mqttServices, type MqttParts } from './mqtt/mqtt-services.js';
 import { MoodboxMetrics } from './metrics/moodbox-metrics.js';
 import type { RfidReader } from './rfid/rfid-reader.js';
@@ -76,6 +77,8 @@ export interface MoodboxDeps {
   backups?: Service | undefined;
   /** The nightly retention job (after the copy), started right after the backups. */
   retention?: Service | undefined;
+  /** Reads the process's memory, for the memory guard (`memory.ceilingMiB`); left out, no guard runs. */
+  memory?: (() => MemoryReading) | undefined;
 }
 
 /** Where music comes from (`music-adapters.ts` builds them). */
@@ -211,6 +214,10 @@ export class Moodbox implements MoodboxCore {
             version: deps.version ?? '',
             cards: deps.rfid,
           });
+    const guard =
+      deps.memory === undefined
+        ? undefined
+        : new MemoryGuard({ clock, log: log.child({ module: 'memory' }), bus, player, memory: deps.memory }, settings.current.memory);
     const { screens, server } = deps.delivery(this);
     this.#screens = screens;
     this.#lifecycle = new Lifecycle({
@@ -227,6 +234,7 @@ export class Moodbox implements MoodboxCore {
         ...(this.camera ? [this.camera] : []),
         ...mqtt,
         ...(this.metrics ? [this.metrics] : []),
+        ...(guard ? [guard] : []),
         server,
       ],
       log: log.child({ module: 'lifecycle' }),
