@@ -12,6 +12,7 @@ import { LibraryService, type Analyzer, type Scanner } from './library-service.j
 import type { Logger } from './logging.js';
 import { MusicDirector } from './music-director.js';
 import { MemoryGuard, type MemoryReading } from './memory-guard.js';
+import { MoodRecorder } from './mood-recorder.js';
 import { mqttServices, type MqttParts } from './mqtt/mqtt-services.js';
 import { MoodboxMetrics } from './metrics/moodbox-metrics.js';
 import type { RfidReader } from './rfid/rfid-reader.js';
@@ -128,6 +129,8 @@ export class Moodbox implements MoodboxCore {
   /** Listeners with no health of their own, attached around the services' lifecycle. */
   readonly #screens: Service;
   readonly #recorder: PlayRecorder;
+  /** Writes the mood log from the room mood, in batches. */
+  readonly #moods: MoodRecorder;
   /** Learns each person's and the room's taste from the plays the recorder writes (after it, on the same events). */
   readonly #learner: TasteLearner;
   #offSettings: (() => void) | undefined;
@@ -141,6 +144,7 @@ export class Moodbox implements MoodboxCore {
     );
     this.presence = new KioskPresence({ auth: this.auth, clock, log: log.child({ module: 'kiosk' }), bus, cards: deps.rfid });
     this.#recorder = new PlayRecorder({ player, history: store.plays, clock, log: log.child({ module: 'history' }) });
+    this.#moods = new MoodRecorder({ clock, log: log.child({ module: 'mood-log' }), bus, stats: store.stats });
     this.#learner = new TasteLearner({ store, player, clock, log: log.child({ module: 'taste' }) });
     this.stations = new Stations({
       store,
@@ -184,7 +188,6 @@ export class Moodbox implements MoodboxCore {
             clock,
             log: log.child({ module: 'vision' }),
             bus,
-            stats: store.stats,
             offReason: () => cameraOffReason(settings.current.camera, clock.now()),
           });
     const cameraParts = deps.camera;
@@ -246,6 +249,7 @@ export class Moodbox implements MoodboxCore {
     const { bus, settings, log } = this.#deps;
     await this.#screens.start(new AbortController().signal);
     await this.#recorder.start();
+    await this.#moods.start();
     await this.#learner.start();
     this.stations.start();
     this.#offSettings = settings.on(({ changed }) => {
@@ -262,8 +266,9 @@ export class Moodbox implements MoodboxCore {
 
   /** Stops every part in reverse order. Never throws; failures are logged. */
   async stop(): Promise<void> {
-    // Plays still open are finished as interrupted while the database is open.
+    // Plays still open are finished as interrupted, and the waiting mood changes written, while the database is open.
     await this.#recorder.stop();
+    await this.#moods.stop();
     await this.#lifecycle.stop();
     await this.#detach();
   }
@@ -281,6 +286,7 @@ export class Moodbox implements MoodboxCore {
     this.#offSettings?.();
     this.stations.stop();
     await this.#recorder.stop();
+    await this.#moods.stop();
     await this.#learner.stop();
     await this.#screens.stop();
   }

@@ -728,10 +728,18 @@ function settingsRepo(db: Db): SettingsRepository {
 }
 
 function statsRepo(db: Db): StatsRepository {
+  const insertMood = db.prepare<[number, string, number, number]>('INSERT INTO mood_log (at, mood, confidence, faces) VALUES (?, ?, ?, ?)');
   return {
     ...chartStatsQueries(db),
     logMood({ at, mood, confidence, faces }) {
-      guard(() => db.prepare('INSERT INTO mood_log (at, mood, confidence, faces) VALUES (?, ?, ?, ?)').run(at, mood, confidence, faces));
+      guard(() => insertMood.run(at, mood, confidence, faces));
+    },
+    logMoods(entries) {
+      guard(() =>
+        db.transaction(() => {
+          for (const { at, mood, confidence, faces } of entries) insertMood.run(at, mood, confidence, faces);
+        })(),
+      );
     },
     moodLog: (from, to) =>
       db

@@ -271,6 +271,8 @@ export interface MoodLogEntry {
 export interface StatsRepository {
   /** Records a change of the room mood. */
   logMood(entry: MoodLogEntry): void;
+  /** Records changes of the room mood in one transaction: all of them, or none. */
+  logMoods(entries: readonly MoodLogEntry[]): void;
   /** Mood changes in [from, to), oldest first. */
   moodLog(from: number, to: number): MoodLogEntry[];
   /** Plays started in [from, to), counted per mood and UTC day (`YYYY-MM-DD`). */
