@@ -13,7 +13,7 @@ import { systemClock } from './kernel/clock.js';
 import { ConfigError } from './kernel/errors.js';
 import { EventBus } from './kernel/event-bus.js';
 import { seededRandom } from './kernel/random.js';
-import { createLogger } from './logging.js';
+import { createLogger, openLogFile } from './logging.js';
 import { Moodbox } from './moodbox.js';
 import { musicParts } from './music-adapters.js';
 import { BackupService } from './backup-service.js';
@@ -49,7 +49,14 @@ export async function runDaemon(options: {
     process.stderr.write(`moodbox: ${err.message}\n`);
     return EXIT.CONFIG;
   }
-  const log = createLogger({ level: loaded.config.log.level });
+  let logFile;
+  try {
+    logFile = await openLogFile(loaded.config);
+  } catch (err) {
+    process.stderr.write(`moodbox: cannot open the log file ${loaded.config.log.file}: ${(err as Error).message}\n`);
+    return EXIT.CONFIG;
+  }
+  const log = createLogger({ level: loaded.config.log.level, file: logFile });
   const clock = systemClock;
   const demo = loaded.file === undefined;
   log.info({ version: VERSION, config: loaded.file ?? '(defaults: demo mode)', dataDir: loaded.config.dataDir }, 'moodbox starting');
@@ -138,7 +145,7 @@ export async function runDaemon(options: {
         memory: () => process.memoryUsage(),
         retention: new RetentionService(
           { clock, log: log.child({ module: 'retention' }), store, settings: () => settings.current.retention },
-          { coversDir: coversDir(config) },
+          { coversDir: coversDir(config), dataDir: config.dataDir },
         ),
         delivery: (core) => {
           const [uiDir, covers, modelPath] = [join(INSTALL_DIR, 'dist', 'ui'), coversDir(config), installPath(config.vision.modelPath)];

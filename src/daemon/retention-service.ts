@@ -2,6 +2,7 @@ import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { msUntilNight } from './backup-service.js';
+import { recordDiskSample } from './disk-use.js';
 import type { Config } from './config/schema.js';
 import type { Clock, Timer } from './kernel/clock.js';
 import type { Service, ServiceHealth } from './kernel/lifecycle.js';
@@ -49,14 +50,17 @@ export class RetentionService implements Service {
   readonly name = 'retention';
   readonly #deps: RetentionServiceDeps;
   readonly #coversDir: string;
+  readonly #dataDir: string | undefined;
   #timer: Timer | undefined;
   #failure: string | undefined;
   #running: Promise<unknown> | undefined;
   #isStopped = false;
 
-  constructor(deps: RetentionServiceDeps, options: { coversDir: string }) {
+  /** `dataDir`: where the data directory's size is recorded after each run (the rate `moodbox doctor` shows); left out, it is not. */
+  constructor(deps: RetentionServiceDeps, options: { coversDir: string; dataDir?: string }) {
     this.#deps = deps;
     this.#coversDir = options.coversDir;
+    this.#dataDir = options.dataDir;
   }
 
   async start(): Promise<void> {
@@ -92,9 +96,10 @@ export class RetentionService implements Service {
       );
       const coversRemoved = this.#capCovers(policy.coversMiB * 1024 * 1024);
       const compact = store.maintenance.compact();
+      const disk = this.#dataDir === undefined ? undefined : recordDiskSample(this.#dataDir, now);
       const report: RetentionReport = { removed, thinned, coversRemoved, compact, ms: Math.round(clock.monotonic() - started) };
       this.#failure = undefined;
-      log.info(report, 'retention applied');
+      log.info({ ...report, dataDirBytes: disk?.bytes }, 'retention applied');
       return report;
     } catch (err) {
       this.#failure = `the last retention run failed: ${(err as Error).message}`;
