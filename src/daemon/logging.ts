@@ -18,6 +18,20 @@ export const REDACT_PATHS = [
   'res.headers["set-cookie"]',
 ];
 
+const PINO_ROLL: string = 'pino-roll';
+
+interface PinoRollOptions {
+  /** The base path; a number and `extension` are appended. */
+  file: string;
+  extension: string;
+  frequency: 'daily' | 'hourly' | number;
+  /** `'10m'`: MB. */
+  size: string;
+  /** Old files kept besides the current one. */
+  limit: { count: number };
+  mkdir: boolean;
+}
+
 /**
  * The rotating log file of `log.file` (outside systemd, where journald does not keep the log):
  * `<name>.<n>.log` rotated daily and at `log.fileMiB`, `log.fileCount` old files kept, through
@@ -26,7 +40,8 @@ export const REDACT_PATHS = [
  */
 export async function openLogFile(config: Pick<Config, 'dataDir' | 'log'>): Promise<DestinationStream | undefined> {
   if (config.log.file === '') return undefined;
-  const { default: pinoRoll } = await import('pino-roll');
+  // pino-roll ships no types: its options as documented in its pino-roll.js.
+  const { default: pinoRoll } = (await import(PINO_ROLL)) as { default: (options: PinoRollOptions) => Promise<DestinationStream> };
   const path = isAbsolute(config.log.file) ? config.log.file : join(config.dataDir, config.log.file);
   return pinoRoll({
     file: path.replace(/\.log$/, ''),
