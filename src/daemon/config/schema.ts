@@ -553,7 +553,7 @@ export const RetentionSchema = Type.Object(
 export const MemorySchema = Type.Object(
   {
     ceilingMiB: Type.Integer({
-      default: 384,
+      default: 448,
       minimum: 0,
       maximum: 65536,
       description:
