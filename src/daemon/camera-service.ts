@@ -2,7 +2,6 @@ import type { CameraStatus, MoodboxBus } from './events.js';
 import type { Clock, Timer } from './kernel/clock.js';
 import type { Log } from './kernel/log.js';
 import type { Service, ServiceHealth } from './kernel/lifecycle.js';
-import type { StatsRepository } from './store/store.js';
 import { emotionScores, isRoomMoodLabel, NOBODY, type RoomMood } from '../vision/room-mood.js';
 import type { VisionEvents } from '../vision/vision-pipeline.js';
 import type { EventBus } from './kernel/event-bus.js';
@@ -50,7 +49,6 @@ export interface CameraServiceDeps {
   clock: Clock;
   log: Log;
   bus: MoodboxBus;
-  stats: Pick<StatsRepository, 'logMood'>;
   /** Why the camera must be off now (the admin turned it off, outside camera hours), or null. */
   offReason: () => string | null;
 }
@@ -59,8 +57,8 @@ export interface CameraServiceDeps {
  * Runs the vision loop while the admin's rules allow the camera, and owns what it concludes: the
  * camera's state, the faces in view, whether the face in front is read through the signed-in
  * person's calibration and the room mood (announced on the bus as `cameraStateChanged`,
- * `facesInViewChanged`, `personalReadingChanged` and `roomMoodChanged`), the mood log the dashboard
- * charts, and the newest preview and faces for the admin's live view. Frames never leave the
+ * `facesInViewChanged`, `personalReadingChanged` and `roomMoodChanged`; `MoodRecorder` writes the
+ * mood log from the last), and the newest preview and faces for the admin's live view. Frames never leave the
  * vision loop: only labels, counts and scores come out of here.
  */
 export class CameraService implements Service {
@@ -129,12 +127,6 @@ export class CameraService implements Service {
         const room: RoomMood = { label, scores: emotions, faces: this.#facesInView, confidence, since: at };
         const previous = this.#room?.label ?? null;
         this.#room = room;
-        try {
-          deps.stats.logMood({ at, mood: label, confidence: Math.round(confidence * 100) / 100, faces: room.faces });
-        } catch (err) {
-          // A full disk must not stop the music; the mood log catches up with the next change.
-          deps.log.error({ err }, 'cannot record the mood change');
-        }
         deps.bus.emit('roomMoodChanged', { mood: room, previous });
       }),
     ];

@@ -1,14 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { disagreeingPair } from '../vision/testing/int8-models.js';
 import { OVERRIDES_KEY } from './config/live-config.js';
 import { formatChecks, runDoctor, type Check } from './doctor.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import { FakeClock } from './testing/fake-clock.js';
+import { systemClock } from './kernel/clock.js';
 
 function machine(options: { devices?: string[]; model?: 'ok' | 'tampered' | 'missing'; config?: object } = {}) {
   const root = mkdtempSync(join(tmpdir(), 'moodbox-doctor-'));
@@ -167,6 +168,37 @@ describe('moodbox doctor', () => {
     expect(byName(checks, 'mpv')).toMatchObject({ status: 'ok', message: expect.stringMatching(/^mpv /) });
     expect(byName(checks, 'disk').status).not.toBe('fail');
     expect(byName(checks, 'database')).toMatchObject({ status: 'ok', message: expect.stringMatching(/will be created at first start/) });
+  });
+
+  it('shows the disk use by part and table, and the days left at the rate the nights measured', async () => {
+    const m = machine();
+    const dataDir = join(dirname(m.configFile), 'data');
+    const clock = new FakeClock(systemClock.now());
+    const store = openSqliteStore({ clock, log: { info() {}, warn() {} } }, { path: join(dataDir, 'moodbox.db') });
+    store.stats.logMoods(Array.from({ length: 5000 }, (_, i) => ({ at: i * 1000, mood: 'happy', confidence: 0.5, faces: 1 })));
+    store.close();
+    mkdirSync(join(dataDir, 'covers'));
+    writeFileSync(join(dataDir, 'covers', 'a.jpg'), Buffer.alloc(1024 * 1024));
+    mkdirSync(join(dataDir, 'backups'));
+    writeFileSync(join(dataDir, 'backups', 'moodbox-nightly-1.db'), Buffer.alloc(2 * 1024 * 1024));
+    const day = 86_400_000;
+    const samples = (perDay: number) =>
+      writeFileSync(
+        join(dataDir, 'disk-use.json'),
+        JSON.stringify([0, 1, 2, 3].map((n) => ({ at: clock.now() - (4 - n) * day, bytes: 10_000_000 + n * perDay }))),
+      );
+    samples(0);
+    const flat = byName(await runDoctor(m), 'disk use');
+    expect(flat).toMatchObject({ status: 'ok' });
+    expect(flat.message).toMatch(/^database \d+\.\d KiB, covers 1\.0 MiB, backups 2\.0 MiB/);
+    expect(flat.message).toMatch(/largest tables: mood_log /);
+    expect(flat.message).toMatch(/not growing over 4 nights$/);
+    // Growing by a tenth of the free space a day: ten days left, and a warning.
+    const disk = statfsSync(dataDir);
+    samples((disk.bavail * disk.bsize) / 10);
+    const growing = byName(await runDoctor(m), 'disk use');
+    expect(growing).toMatchObject({ status: 'warn', fix: expect.stringMatching(/retention/) as unknown });
+    expect(growing.message).toMatch(/a day: (9|10) days left$/);
   });
 
   it('fails when mpv is missing or the data directory cannot be written', async () => {

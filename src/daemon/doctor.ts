@@ -9,6 +9,8 @@ import { changedPaths, loadConfig } from './config/load-config.js';
 import type { Config } from './config/schema.js';
 import { systemClock } from './kernel/clock.js';
 import { ConfigError } from './kernel/errors.js';
+import { describeDiskUse, diskUse } from './disk-use.js';
+import { maintenanceRepo } from './store/sqlite-maintenance.js';
 import { spotifyRedirectUri } from './music-adapters.js';
 import { isOnPath } from './stations.js';
 import { loadMigrations } from './store/sqlite-store.js';
@@ -65,6 +67,7 @@ export async function runDoctor(options: { configFile?: string | undefined } & P
     ...(config.site.kind === 'home' && config.spotify.clientId !== '' ? [checkSpotify(config)] : []),
     checkDatabase(config),
     checkDisk(config),
+    checkDiskUse(config),
     await checkPort(config),
     checkRfid(ctx),
   ];
@@ -509,6 +512,34 @@ function checkDisk(config: Config): Check {
     return { name: 'disk', status: 'ok', message: shown };
   } catch (err) {
     return { name: 'disk', status: 'fail', message: `cannot read free space of ${config.dataDir}: ${(err as Error).message}` };
+  }
+}
+
+/** Below this many days left at the current growth, the disk-use check warns. */
+const DAYS_LEFT_WARN = 30;
+
+/** What the box keeps (database by table, covers, backups, logs) and the days left at the rate it grows. */
+function checkDiskUse(config: Config): Check {
+  const name = 'disk use';
+  const path = join(config.dataDir, 'moodbox.db');
+  try {
+    let database;
+    if (existsSync(path)) {
+      const db = new Database(path, { readonly: true, fileMustExist: true });
+      try {
+        database = maintenanceRepo(db, { guard: (fn) => fn() }).use();
+      } finally {
+        db.close();
+      }
+    }
+    const use = diskUse({ dataDir: config.dataDir, now: systemClock.now(), database, logFile: config.log.file });
+    const message = describeDiskUse(use);
+    if (use.daysLeft !== null && use.daysLeft < DAYS_LEFT_WARN) {
+      return { name, status: 'warn', message, fix: 'free space on this filesystem, or keep less (retention.* in the configuration)' };
+    }
+    return { name, status: 'ok', message };
+  } catch (err) {
+    return { name, status: 'warn', message: `cannot measure the disk use of ${config.dataDir}: ${(err as Error).message}` };
   }
 }
 

@@ -1,5 +1,6 @@
+import { isAbsolute, join } from 'node:path';
 import { pino, type DestinationStream, type Logger } from 'pino';
-import type { LogLevel } from './config/schema.js';
+import type { Config, LogLevel } from './config/schema.js';
 
 export type { Logger } from 'pino';
 
@@ -17,11 +18,51 @@ export const REDACT_PATHS = [
   'res.headers["set-cookie"]',
 ];
 
+const PINO_ROLL: string = 'pino-roll';
+
+interface PinoRollOptions {
+  /** The base path; a number and `extension` are appended. */
+  file: string;
+  extension: string;
+  frequency: 'daily' | 'hourly' | number;
+  /** `'10m'`: MB. */
+  size: string;
+  /** Old files kept besides the current one. */
+  limit: { count: number };
+  mkdir: boolean;
+}
+
 /**
- * The root logger. JSON lines to stdout; pretty-printed only when stdout is a terminal.
- * Each module takes `log.child({ module })`.
+ * The rotating log file of `log.file` (outside systemd, where journald does not keep the log):
+ * `<name>.<n>.log` rotated daily and at `log.fileMiB`, `log.fileCount` old files kept, through
+ * pino-roll (a file per day and size, old ones removed, no daemon of its own; logrotate would need
+ * root's cron and a signal to reopen). Undefined when `log.file` is empty.
  */
-export function createLogger(options: { level: LogLevel; destination?: DestinationStream; pretty?: boolean }): Logger {
+export async function openLogFile(config: Pick<Config, 'dataDir' | 'log'>): Promise<DestinationStream | undefined> {
+  if (config.log.file === '') return undefined;
+  // pino-roll ships no types: its options as documented in its pino-roll.js.
+  const { default: pinoRoll } = (await import(PINO_ROLL)) as { default: (options: PinoRollOptions) => Promise<DestinationStream> };
+  const path = isAbsolute(config.log.file) ? config.log.file : join(config.dataDir, config.log.file);
+  return pinoRoll({
+    file: path.replace(/\.log$/, ''),
+    extension: '.log',
+    frequency: 'daily',
+    size: `${config.log.fileMiB}m`,
+    limit: { count: config.log.fileCount },
+    mkdir: true,
+  });
+}
+
+/**
+ * The root logger. JSON lines to stdout; pretty-printed only when stdout is a terminal. With a
+ * `file` (`openLogFile`), the same JSON lines go there too. Each module takes `log.child({ module })`.
+ */
+export function createLogger(options: {
+  level: LogLevel;
+  destination?: DestinationStream;
+  pretty?: boolean;
+  file?: DestinationStream | undefined;
+}): Logger {
   const pretty = options.pretty ?? (options.destination === undefined && process.stdout.isTTY);
   const base = {
     level: options.level,
@@ -30,6 +71,17 @@ export function createLogger(options: { level: LogLevel; destination?: Destinati
     serializers: { err: pino.stdSerializers.err },
   };
   if (options.destination) return pino(base, options.destination);
+  if (options.file !== undefined) {
+    const stdout = pino.destination({ dest: 1, sync: false });
+    // The logger's own level filters; each stream takes every line it is given.
+    return pino(
+      base,
+      pino.multistream([
+        { stream: stdout, level: 'trace' },
+        { stream: options.file, level: 'trace' },
+      ]),
+    );
+  }
   if (pretty) {
     return pino({ ...base, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } });
   }

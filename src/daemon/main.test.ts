@@ -58,6 +58,7 @@ describe('moodbox start', () => {
       services: [
         { name: 'database', status: 'ready' },
         { name: 'backups', status: 'ready' },
+        { name: 'retention', status: 'ready' },
         { name: 'settings', status: 'ready' },
         { name: 'kiosk-presence', status: 'ready' },
         { name: 'rfid', status: 'ready', detail: 'no RFID reader plugged in; PIN sign-in only' },
@@ -65,6 +66,7 @@ describe('moodbox start', () => {
         { name: 'library', status: 'ready' },
         { name: 'music', status: 'ready' },
         { name: 'camera', status: 'ready' },
+        { name: 'memory', status: 'ready' },
         { name: 'http', status: 'ready' },
       ],
     });

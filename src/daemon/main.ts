@@ -13,10 +13,11 @@ import { systemClock } from './kernel/clock.js';
 import { ConfigError } from './kernel/errors.js';
 import { EventBus } from './kernel/event-bus.js';
 import { seededRandom } from './kernel/random.js';
-import { createLogger } from './logging.js';
+import { createLogger, openLogFile } from './logging.js';
 import { Moodbox } from './moodbox.js';
 import { musicParts } from './music-adapters.js';
 import { BackupService } from './backup-service.js';
+import { RetentionService } from './retention-service.js';
 import { DATABASE_FILE, PID_FILE } from './store/backups.js';
 import { openSqliteStore, type SqliteStore } from './store/sqlite-store.js';
 import { createServiceNotifier } from './systemd-notify.js';
@@ -48,7 +49,14 @@ export async function runDaemon(options: {
     process.stderr.write(`moodbox: ${err.message}\n`);
     return EXIT.CONFIG;
   }
-  const log = createLogger({ level: loaded.config.log.level });
+  let logFile;
+  try {
+    logFile = await openLogFile(loaded.config);
+  } catch (err) {
+    process.stderr.write(`moodbox: cannot open the log file ${loaded.config.log.file}: ${(err as Error).message}\n`);
+    return EXIT.CONFIG;
+  }
+  const log = createLogger({ level: loaded.config.log.level, file: logFile });
   const clock = systemClock;
   const demo = loaded.file === undefined;
   log.info({ version: VERSION, config: loaded.file ?? '(defaults: demo mode)', dataDir: loaded.config.dataDir }, 'moodbox starting');
@@ -140,6 +148,11 @@ export async function runDaemon(options: {
         version: VERSION,
         folders: () => settings.current.library.folders.map((folder) => installPath(folder)),
         backups: new BackupService({ clock, log: log.child({ module: 'backups' }) }, { dataDir: config.dataDir }),
+        memory: () => process.memoryUsage(),
+        retention: new RetentionService(
+          { clock, log: log.child({ module: 'retention' }), store, settings: () => settings.current.retention },
+          { coversDir: coversDir(config), dataDir: config.dataDir },
+        ),
         delivery: (core) => {
           const [uiDir, covers, modelPath] = [join(INSTALL_DIR, 'dist', 'ui'), coversDir(config), installPath(config.vision.modelPath)];
           const deps = { log, clock, store, settings, version: VERSION, demo, uiDir, coversDir: covers, modelPath };

@@ -11,6 +11,8 @@ import type { Random } from './kernel/random.js';
 import { LibraryService, type Analyzer, type Scanner } from './library-service.js';
 import type { Logger } from './logging.js';
 import { MusicDirector } from './music-director.js';
+import { MemoryGuard, type MemoryReading } from './memory-guard.js';
+import { MoodRecorder } from './mood-recorder.js';
 import { mqttServices, type MqttParts } from './mqtt/mqtt-services.js';
 import { MoodboxMetrics } from './metrics/moodbox-metrics.js';
 import type { RfidReader } from './rfid/rfid-reader.js';
@@ -74,6 +76,10 @@ export interface MoodboxDeps {
   delivery: (core: MoodboxCore) => { screens: Service; server: Service };
   /** The nightly copies of the database, started right after it. */
   backups?: Service | undefined;
+  /** The nightly retention job (after the copy), started right after the backups. */
+  retention?: Service | undefined;
+  /** Reads the process's memory, for the memory guard (`memory.ceilingMiB`); left out, no guard runs. */
+  memory?: (() => MemoryReading) | undefined;
 }
 
 /** Where music comes from (`music-adapters.ts` builds them). */
@@ -123,6 +129,8 @@ export class Moodbox implements MoodboxCore {
   /** Listeners with no health of their own, attached around the services' lifecycle. */
   readonly #screens: Service;
   readonly #recorder: PlayRecorder;
+  /** Writes the mood log from the room mood, in batches. */
+  readonly #moods: MoodRecorder;
   /** Learns each person's and the room's taste from the plays the recorder writes (after it, on the same events). */
   readonly #learner: TasteLearner;
   #offSettings: (() => void) | undefined;
@@ -136,6 +144,7 @@ export class Moodbox implements MoodboxCore {
     );
     this.presence = new KioskPresence({ auth: this.auth, clock, log: log.child({ module: 'kiosk' }), bus, cards: deps.rfid });
     this.#recorder = new PlayRecorder({ player, history: store.plays, clock, log: log.child({ module: 'history' }) });
+    this.#moods = new MoodRecorder({ clock, log: log.child({ module: 'mood-log' }), bus, stats: store.stats });
     this.#learner = new TasteLearner({ store, player, clock, log: log.child({ module: 'taste' }) });
     this.stations = new Stations({
       store,
@@ -179,7 +188,6 @@ export class Moodbox implements MoodboxCore {
             clock,
             log: log.child({ module: 'vision' }),
             bus,
-            stats: store.stats,
             offReason: () => cameraOffReason(settings.current.camera, clock.now()),
           });
     const cameraParts = deps.camera;
@@ -209,12 +217,17 @@ export class Moodbox implements MoodboxCore {
             version: deps.version ?? '',
             cards: deps.rfid,
           });
+    const guard =
+      deps.memory === undefined
+        ? undefined
+        : new MemoryGuard({ clock, log: log.child({ module: 'memory' }), bus, player, memory: deps.memory }, settings.current.memory);
     const { screens, server } = deps.delivery(this);
     this.#screens = screens;
     this.#lifecycle = new Lifecycle({
       services: [
         new StoreService({ store, clock, log: log.child({ module: 'store' }) }),
         ...(deps.backups ? [deps.backups] : []),
+        ...(deps.retention ? [deps.retention] : []),
         settingsHealth(settings),
         this.presence,
         ...(deps.rfid ? [deps.rfid] : []),
@@ -224,6 +237,7 @@ export class Moodbox implements MoodboxCore {
         ...(this.camera ? [this.camera] : []),
         ...mqtt,
         ...(this.metrics ? [this.metrics] : []),
+        ...(guard ? [guard] : []),
         server,
       ],
       log: log.child({ module: 'lifecycle' }),
@@ -235,6 +249,7 @@ export class Moodbox implements MoodboxCore {
     const { bus, settings, log } = this.#deps;
     await this.#screens.start(new AbortController().signal);
     await this.#recorder.start();
+    await this.#moods.start();
     await this.#learner.start();
     this.stations.start();
     this.#offSettings = settings.on(({ changed }) => {
@@ -251,8 +266,9 @@ export class Moodbox implements MoodboxCore {
 
   /** Stops every part in reverse order. Never throws; failures are logged. */
   async stop(): Promise<void> {
-    // Plays still open are finished as interrupted while the database is open.
+    // Plays still open are finished as interrupted, and the waiting mood changes written, while the database is open.
     await this.#recorder.stop();
+    await this.#moods.stop();
     await this.#lifecycle.stop();
     await this.#detach();
   }
@@ -270,6 +286,7 @@ export class Moodbox implements MoodboxCore {
     this.#offSettings?.();
     this.stations.stop();
     await this.#recorder.stop();
+    await this.#moods.stop();
     await this.#learner.stop();
     await this.#screens.stop();
   }

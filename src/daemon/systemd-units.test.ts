@@ -50,6 +50,15 @@ describe('systemd units', () => {
     expect(unit).toMatch(/^DeviceAllow=char-video4linux rw$/m);
     expect(unit).toMatch(/^DeviceAllow=char-hidraw rw$/m);
   });
+
+  it("bounds the unit's memory above the daemon's own memory guard, so the guard restarts it cleanly first", () => {
+    const unit = readFileSync(join(SYSTEMD_DIR, 'moodbox.service'), 'utf8');
+    const mib = (key: string): number => Number(new RegExp(`^${key}=(\\d+)M$`, 'm').exec(unit)?.[1]);
+    const { ceilingMiB } = loadConfig({ env: {} }).config.memory;
+    // mpv (up to 80 MiB measured) runs in the same unit, beside the daemon.
+    expect(mib('MemoryHigh')).toBeGreaterThanOrEqual(ceilingMiB + 80);
+    expect(mib('MemoryMax')).toBeGreaterThan(mib('MemoryHigh'));
+  });
 });
 
 /** `systemd-analyze security --offline=yes`'s overall exposure for the unit at `unitPath` (0 safest, 10 worst). */

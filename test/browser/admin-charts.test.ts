@@ -1,7 +1,9 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/daemon/kernel/clock.js';
 import { MOOD_COLOURS } from '../../src/ui/components/mood-colours.js';
 import { type AdminPage, WAIT, a11yProblems, adminPage, shot } from './harness.js';
 
@@ -89,6 +91,15 @@ describe('dashboard charts', { timeout: 180_000 }, () => {
         });
         await p.clock.setFixedTime(now);
         seed(daemon.dataDir);
+        // Two nights of the retention job's samples: the data directory grew 1 MiB a day.
+        const night = systemClock.now() - 24 * HOUR;
+        writeFileSync(
+          join(daemon.dataDir, 'disk-use.json'),
+          JSON.stringify([
+            { at: night - 24 * HOUR, bytes: 1_000_000 },
+            { at: night, bytes: 1_000_000 + 1024 * 1024 },
+          ]),
+        );
       },
     });
     page = admin.page;
@@ -120,6 +131,15 @@ describe('dashboard charts', { timeout: 180_000 }, () => {
     expect(await timeline().locator('text.tick-label').count()).toBe(6);
     expect(await timeline().getByRole('listitem').filter({ hasText: 'Happy' }).textContent()).toContain('1 h 38 min');
     await shot(page, 'admin-dashboard-charts-today');
+    expect(await a11yProblems(page)).toEqual([]);
+  });
+
+  it('shows what the box keeps on disk by part and table, and the days left at the rate it grows', async () => {
+    const disk = page.locator('mb-disk-use');
+    await disk.locator('[data-days-left]').waitFor(WAIT);
+    expect(await disk.locator('[data-days-left]').textContent()).toMatch(/free of .*; growing 1\.0 MiB a day: about \d+ days left\./);
+    expect(await disk.locator('tr[data-part="database"]').textContent()).toMatch(/Database\s*\d+(\.\d)? (KiB|MiB)/);
+    expect(await disk.locator('p.muted').textContent()).toMatch(/Largest tables:\s+\w+ \d+(\.\d)? (B|KiB|MiB)/);
     expect(await a11yProblems(page)).toEqual([]);
   });
 

@@ -29,6 +29,29 @@ export const ServerSchema = Type.Object(
 export const LogSchema = Type.Object(
   {
     level: Type.Enum(LOG_LEVELS, { default: 'info', description: 'Lowest level written to the log.', requiresRestart: true }),
+    file: Type.String({
+      default: '',
+      description:
+        'Outside systemd, also write the log to this file, rotated daily and at `log.fileMiB`, keeping `log.fileCount` old files; relative to the data directory. Empty: stdout only (journald keeps it under systemd).',
+      requiresRestart: true,
+      fileOnly: true,
+    }),
+    fileMiB: Type.Integer({
+      default: 10,
+      minimum: 1,
+      maximum: 1024,
+      description: 'A log file is rotated at this size (MiB).',
+      requiresRestart: true,
+      fileOnly: true,
+    }),
+    fileCount: Type.Integer({
+      default: 5,
+      minimum: 1,
+      maximum: 100,
+      description: 'Rotated log files kept.',
+      requiresRestart: true,
+      fileOnly: true,
+    }),
   },
   { additionalProperties: false, default: {} },
 );
@@ -91,8 +114,9 @@ export const VisionSchema = Type.Object(
     analysisFps: Type.Number({
       default: 10,
       exclusiveMinimum: 0,
-      maximum: 30,
-      description: 'Most camera frames analysed per second; slower machines skip frames on their own.',
+      maximum: 120,
+      description:
+        'Most camera frames analysed per second; slower machines skip frames on their own. A camera gives at most its own rate (30 at most); more serves the accelerated soak, whose clip runs faster.',
       requiresRestart: true,
     }),
     detector: Type.Union([Type.Literal('yunet'), Type.Literal('haar')], {
@@ -510,6 +534,48 @@ export const MetricsSchema = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+export const RetentionSchema = Type.Object(
+  {
+    moodLogDays: Type.Integer({ default: 90, minimum: 1, maximum: 3650, description: 'The mood log is kept this many days.' }),
+    moodLogFullDays: Type.Integer({
+      default: 7,
+      minimum: 1,
+      maximum: 3650,
+      description: 'Every mood change is kept this many days; older ones are thinned to the last change of each minute.',
+    }),
+    playsDays: Type.Integer({ default: 730, minimum: 1, maximum: 36500, description: 'The play history is kept this many days.' }),
+    auditDays: Type.Integer({ default: 730, minimum: 1, maximum: 36500, description: 'The audit log is kept this many days.' }),
+    coversMiB: Type.Integer({
+      default: 256,
+      minimum: 1,
+      maximum: 65536,
+      description: 'The cover images may take this much room (MiB); beyond it the least recently played go first.',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const MemorySchema = Type.Object(
+  {
+    ceilingMiB: Type.Integer({
+      default: 448,
+      minimum: 0,
+      maximum: 65536,
+      description:
+        "Above this resident size (MiB) the daemon restarts itself between two songs (or after `memory.graceS`), so systemd brings it back clean; 0: never. Keep it under the unit's `MemoryHigh`.",
+      requiresRestart: true,
+    }),
+    graceS: Type.Integer({
+      default: 600,
+      minimum: 0,
+      maximum: 86400,
+      description: 'Above the ceiling, the longest wait for the end of a song before restarting anyway (s).',
+      requiresRestart: true,
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 export const ConfigSchema = Type.Object(
   {
     version: Type.Literal(CONFIG_VERSION, { default: CONFIG_VERSION, description: 'Configuration format version.' }),
@@ -533,6 +599,8 @@ export const ConfigSchema = Type.Object(
     ws: WsSchema,
     mqtt: MqttSchema,
     metrics: MetricsSchema,
+    retention: RetentionSchema,
+    memory: MemorySchema,
   },
   { additionalProperties: false },
 );

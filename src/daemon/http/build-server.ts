@@ -19,6 +19,7 @@ import type { ErrorBody, ServiceHealthView } from './contract.js';
 import { actingFor } from './kiosk-person.js';
 import { applianceRoutes } from './routes/appliance.js';
 import { backupRoutes } from './routes/backups.js';
+import { diskRoutes } from './routes/disk.js';
 import { healthRoutes } from './routes/health.js';
 import { peopleRoutes } from './routes/people.js';
 import { calibrationRequests } from './routes/calibration-requests.js';
@@ -248,6 +249,8 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     isPreviewEnabled: () => isPreviewOn,
   });
   await app.register(backupRoutes, { dataDir: deps.settings.current.dataDir });
+  const { dataDir, log } = deps.settings.current;
+  await app.register(diskRoutes, { store: deps.store, clock: deps.clock, dataDir, logFile: log.file });
   if (deps.metrics !== undefined) {
     deps.metrics.observeWebSocketClients(() => wsStats().clients);
     await app.register(metricsRoutes, { metrics: deps.metrics });

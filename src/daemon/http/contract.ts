@@ -26,6 +26,7 @@ import type { SettingsSavedSchema, SettingsSchema } from './schemas/settings.js'
 import type { StationBody, StationSchema } from './schemas/stations.js';
 import type { SpotifyConnectSchema, SpotifyDevicesSchema, SpotifyPlaylistsSchema, SpotifyStatusSchema } from './schemas/spotify.js';
 import type { ChartsQuery, ChartsSchema, StatsSchema } from './schemas/stats.js';
+import type { DiskUseSchema } from './schemas/disk.js';
 import type { BulkMoodsBody, KnownMoodsSchema, TrackAdminSchema, TrackMoodsBody, TracksQuery } from './schemas/tracks.js';
 import type { RoomMoodLabel } from '../../vision/room-mood.js';
 
@@ -295,6 +296,8 @@ export type CalibrationExpression = Static<typeof CalibrationExpressionSchema>;
 export type KioskSession = Static<typeof KioskSessionSchema>;
 /** The signed-in admin (`GET /api/admin/session`, and the sign-in's answer). */
 export type AdminSession = Static<typeof AdminSessionSchema>;
+/** `GET /api/admin/disk`: the data directory by part, the database by table, the days left. */
+export type DiskUse = Static<typeof DiskUseSchema>;
 
 /** An account as admins see it (`GET /api/admin/users`). */
 export type AdminUser = Static<typeof UserViewSchema>;

@@ -22,6 +22,7 @@ import type {
   TasteRepository,
   CalibrationRepository,
   AnalysisRepository,
+  MaintenanceRepository,
   Store,
   Track,
   TrackFile,
@@ -36,6 +37,7 @@ import { stationsRepo } from './sqlite-stations.js';
 import { tasteRepo } from './sqlite-taste.js';
 import { calibrationRepo } from './sqlite-calibration.js';
 import { analysesRepo, audioPoints } from './sqlite-analyses.js';
+import { maintenanceRepo } from './sqlite-maintenance.js';
 
 type Db = Database.Database;
 
@@ -107,6 +109,9 @@ export function openSqliteStore(
       chmodSync(dirname(path), 0o700);
     }
     db = new Database(path);
+    // A new database gives the room of deleted rows back to the disk when the nightly job asks
+    // (`PRAGMA incremental_vacuum`); on an existing one this does nothing until a VACUUM.
+    db.pragma('auto_vacuum = INCREMENTAL');
     db.pragma('journal_mode = WAL');
     if (!isMemory) for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
     db.pragma('synchronous = FULL');
@@ -304,6 +309,7 @@ export class SqliteStore implements Store {
   readonly taste: TasteRepository;
   readonly calibrations: CalibrationRepository;
   readonly analyses: AnalysisRepository;
+  readonly maintenance: MaintenanceRepository;
   readonly #db: Db;
 
   constructor(db: Db, clock: Clock) {
@@ -321,6 +327,7 @@ export class SqliteStore implements Store {
     this.taste = tasteRepo(db, { guard });
     this.calibrations = calibrationRepo(db, { guard });
     this.analyses = analysesRepo(db, { guard });
+    this.maintenance = maintenanceRepo(db, { guard });
   }
 
   transaction<T>(fn: () => T): T {
@@ -721,10 +728,18 @@ function settingsRepo(db: Db): SettingsRepository {
 }
 
 function statsRepo(db: Db): StatsRepository {
+  const insertMood = db.prepare<[number, string, number, number]>('INSERT INTO mood_log (at, mood, confidence, faces) VALUES (?, ?, ?, ?)');
   return {
     ...chartStatsQueries(db),
     logMood({ at, mood, confidence, faces }) {
-      guard(() => db.prepare('INSERT INTO mood_log (at, mood, confidence, faces) VALUES (?, ?, ?, ?)').run(at, mood, confidence, faces));
+      guard(() => insertMood.run(at, mood, confidence, faces));
+    },
+    logMoods(entries) {
+      guard(() =>
+        db.transaction(() => {
+          for (const { at, mood, confidence, faces } of entries) insertMood.run(at, mood, confidence, faces);
+        })(),
+      );
     },
     moodLog: (from, to) =>
       db

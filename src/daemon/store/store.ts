@@ -271,6 +271,8 @@ export interface MoodLogEntry {
 export interface StatsRepository {
   /** Records a change of the room mood. */
   logMood(entry: MoodLogEntry): void;
+  /** Records changes of the room mood in one transaction: all of them, or none. */
+  logMoods(entries: readonly MoodLogEntry[]): void;
   /** Mood changes in [from, to), oldest first. */
   moodLog(from: number, to: number): MoodLogEntry[];
   /** Plays started in [from, to), counted per mood and UTC day (`YYYY-MM-DD`). */
@@ -337,6 +339,48 @@ export interface CalibrationRepository {
   remove(userId: number): boolean;
 }
 
+/** The logs the retention job prunes by age. */
+export type PrunedLog = 'mood_log' | 'plays' | 'audit_log';
+
+/** What `compact()` did. */
+export interface CompactResult {
+  /** Pages given back to the disk (an incremental vacuum) or saved by a full one. */
+  pagesFreed: number;
+  /** A full VACUUM ran (once, to turn incremental vacuum on for a database made without it). */
+  isFullVacuum: boolean;
+  /** Time it took (ms). */
+  ms: number;
+  /** Why nothing was done, when nothing was. */
+  skipped?: string;
+}
+
+/** The database file by part: bytes per table (its indexes included), the log and the free pages inside the file. */
+export interface DatabaseUse {
+  fileBytes: number;
+  walBytes: number;
+  freeBytes: number;
+  /** Largest first. */
+  tables: Array<{ name: string; bytes: number }>;
+}
+
+/**
+ * The database's upkeep, for the nightly retention job and the disk report. Every removing method
+ * works in steps of at most `limit` rows, so the daemon's other work goes on between them.
+ */
+export interface MaintenanceRepository {
+  /** Removes up to `limit` rows of `what` from before `before` (epoch ms), oldest first; a play still open is never removed. Returns how many went. */
+  prune(what: PrunedLog, before: number, limit: number): number;
+  /** Thins the mood log in [from, to) (epoch ms) to the last change of each minute, up to `limit` rows; returns how many went. */
+  thinMoodLog(from: number, to: number, limit: number): number;
+  /** `PRAGMA optimize` and an incremental vacuum (a full one, once, on a database made without incremental vacuum). */
+  compact(): CompactResult;
+  use(): DatabaseUse;
+  /** Every cover file tracks name, with when one of them last played (null: never), least recently played first. */
+  coversByLastPlay(): Array<{ cover: string; lastPlayedAt: number | null }>;
+  /** Tracks with these covers show none from now on (their files are gone). */
+  forgetCovers(names: readonly string[]): void;
+}
+
 export interface Store {
   readonly users: UserRepository;
   readonly cards: CardRepository;
@@ -352,6 +396,8 @@ export interface Store {
   readonly calibrations: CalibrationRepository;
   /** What the analysis heard in each local file (migration 007). */
   readonly analyses: AnalysisRepository;
+  /** Retention, vacuum and the disk report. */
+  readonly maintenance: MaintenanceRepository;
   /** Runs `fn` in one transaction: all of its writes land, or none. */
   transaction<T>(fn: () => T): T;
   /** The schema version now in the database. */

@@ -1,1 +1,2 @@
 import './mb-admin.js';
+import './mb-disk-use.js';

@@ -198,6 +198,7 @@ export class MbAdminDashboard extends LitElement {
           ${s ? html`<p class="muted">Moodbox ${s.version}${s.demo ? ' · demo mode' : ''}</p>` : nothing}
         </section>
       </div>
+      <mb-disk-use style="margin-top: 1em"></mb-disk-use>
       <div class="charts-head">
         <h3 id="charts-h">Activity</h3>
         <div class="ranges" role="group" aria-label="Period">

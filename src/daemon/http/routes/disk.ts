@@ -1,0 +1,30 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { diskUse } from '../../disk-use.js';
+import type { Clock } from '../../kernel/clock.js';
+import type { Store } from '../../store/store.js';
+import { DiskUseSchema } from '../schemas/disk.js';
+
+export interface DiskRoutesOptions {
+  store: Pick<Store, 'maintenance'>;
+  clock: Clock;
+  dataDir: string;
+  /** `log.file`, relative to the data directory; empty: none. */
+  logFile: string;
+}
+
+/** What the box keeps on disk, by part and table, and the days left at the rate it grows: for the dashboard. */
+export const diskRoutes: FastifyPluginAsyncTypebox<DiskRoutesOptions> = async (app, deps) => {
+  app.get(
+    '/api/admin/disk',
+    {
+      config: { access: 'admin' },
+      schema: {
+        operationId: 'getDiskUse',
+        tags: ['admin'],
+        summary: 'Disk use by part and database table, and the days left at the current growth',
+        response: { 200: DiskUseSchema },
+      },
+    },
+    async () => diskUse({ dataDir: deps.dataDir, now: deps.clock.now(), database: deps.store.maintenance.use(), logFile: deps.logFile }),
+  );
+};

@@ -1,0 +1,45 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger, openLogFile } from './logging.js';
+
+let dir: string;
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the log file outside systemd', () => {
+  it('rotates at its size and keeps only its count of old files', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'moodbox-log-'));
+    const file = await openLogFile({ dataDir: dir, log: { level: 'info', file: 'logs/moodbox.log', fileMiB: 1, fileCount: 2 } });
+    expect(file).toBeDefined();
+    // As the daemon's logger writes to it (stdout aside).
+    const log = createLogger({ level: 'info', destination: file });
+    const line = 'x'.repeat(1000);
+    // About 5 MiB of log in 1 MiB files: the oldest go.
+    for (let i = 0; i < 5000; i++) {
+      log.info({ i, line }, 'a line');
+      if (i % 100 === 99) await sleep(5);
+    }
+    await sleep(50);
+    const files = readdirSync(join(dir, 'logs')).filter((f) => /^moodbox\.\d+\.log$/.test(f));
+    // The current file and two old ones.
+    expect(files.length).toBeLessThanOrEqual(3);
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    // Whole JSON lines, the newest among them.
+    const lines = files.flatMap((f) =>
+      readFileSync(join(dir, 'logs', f), 'utf8')
+        .split('\n')
+        .filter((l) => l !== ''),
+    );
+    const numbers = lines.map((l) => (JSON.parse(l) as { i: number }).i);
+    expect(Math.max(...numbers)).toBe(4999);
+    expect(numbers.length).toBeLessThan(4000);
+    (file as unknown as { end(): void }).end();
+  });
+
+  it('is not opened when `log.file` is empty', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'moodbox-log-'));
+    expect(await openLogFile({ dataDir: dir, log: { level: 'info', file: '', fileMiB: 1, fileCount: 2 } })).toBeUndefined();
+  });
+});
