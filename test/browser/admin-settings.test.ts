@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VisionSchema } from '../../src/daemon/config/schema.js';
 import type { StateSnapshot } from '../../src/daemon/http/contract.js';
 import { type AdminPage, type Browser, type Daemon, WAIT, a11yProblems, adminPage, shot } from './harness.js';
 
@@ -76,8 +77,10 @@ describe('the settings form', { timeout: 180_000 }, () => {
     await fps.locator('input').fill('-5');
     await fps.locator('.error').filter({ hasText: 'Enter a number above 0.' }).waitFor(WAIT);
     expect(await fps.locator('input').getAttribute('aria-invalid')).toBe('true');
-    // The input's own limits are the schema's: above 0 (the form says so), at most 30.
-    expect(await fps.locator('input').getAttribute('max')).toBe('30');
+    // The input's own limits are the schema's: above 0 (the form says so), at most its maximum.
+    expect(await fps.locator('input').getAttribute('max')).toBe(
+      String((VisionSchema.properties.analysisFps as { maximum?: number }).maximum),
+    );
     expect(await page.getByRole('button', { name: 'Save', exact: true }).isDisabled()).toBe(true);
     await fps.locator('input').fill('0');
     await fps.locator('.error').filter({ hasText: 'Enter a number above 0.' }).waitFor(WAIT);
