@@ -99,8 +99,8 @@ export type MoodboxEvents = {
     /** Why each was picked (the recommender's reason, and whose taste it comes from), in the same order as `trackIds`. */
     readonly reasons?: readonly PickReason[];
   };
-  /** Staff hold the music to a mood (an emotion) until `until` (epoch ms) instead of the camera's. Owner: the music director. */
-  moodHeld: { readonly label: Emotion; readonly until: number };
+  /** Staff hold the music to a mood (an emotion) until `until` (epoch ms) instead of the camera's; `music` is the library mood it plays most, by the admin's emotion → mood table. Owner: the music director. */
+  moodHeld: { readonly label: Emotion; readonly until: number; readonly music: string };
   /** The held mood ended (staff released it, or its time was up): the music follows the camera again. Owner: the music director. */
   moodReleased: { readonly why: 'staff' | 'expired' };
   /** Settings were saved from the admin panel (dotted paths of what changed). Owner: the live configuration. */

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PlayRecorder } from '../player/play-recorder.js';
+import { EMOTION_MOODS_SETTING } from '../player/moods.js';
 import { FakePlayer } from '../player/testing/fake-player.js';
 import { loadConfig } from './config/load-config.js';
 import type { MoodboxBus, MoodboxEvents } from './events.js';
@@ -113,6 +114,15 @@ describe('MusicDirector for staff', () => {
     expect(h.store.plays.list({}).items[1]).toMatchObject({ trackId: before?.track.id, outcome: 'skipped' });
   });
 
+  it("names the held music by the admin's emotion → mood table, so the screens say what plays", async () => {
+    const h = await harness();
+    h.store.settings.set(EMOTION_MOODS_SETTING, { happy: { moods: { mellow: 1, upbeat: 0.2 } } }, h.clock.now());
+    const until = h.clock.now() + 30 * MINUTE;
+    await h.settle(h.director.staff.holdMood('happy', until));
+    expect(h.events).toEqual([['moodHeld', { label: 'happy', until, music: 'mellow' }]]);
+    expect(h.moodOf(playing(h)?.track.id)).toBe('mellow');
+  });
+
   it('follows a held mood instead of the camera until it expires, then the room again', async () => {
     const h = await harness();
     await h.settle(h.director.roomMoodChanged(roomMoodOf('happy')));
@@ -122,7 +132,7 @@ describe('MusicDirector for staff', () => {
     const held = await h.settle(h.director.staff.holdMood('sad', until));
     expect(held?.hold).toEqual({ label: 'sad', until });
     expect(h.moodOf(playing(h)?.track.id)).toBe('mellow');
-    expect(h.events).toEqual([['moodHeld', { label: 'sad', until }]]);
+    expect(h.events).toEqual([['moodHeld', { label: 'sad', until, music: 'mellow' }]]);
     expect(h.store.plays.list({}).items[0]).toMatchObject({ mood: 'sad' });
 
     // The camera keeps reading; the music keeps to the held mood, even with nobody there.

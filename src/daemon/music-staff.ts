@@ -223,8 +223,10 @@ export class StaffMusic {
         () => this.#core.background('end a held mood', () => this.#release('expired')),
         until - now,
       );
-      this.#core.log.info({ label, until }, 'mood held by staff');
-      this.#core.bus.emit('moodHeld', { label, until });
+      // What the screens call the held music: the mood the admin's table plays most for it.
+      const music = this.#core.libraryFit().moods.find((m) => m.emotion === label)?.mood ?? label;
+      this.#core.log.info({ label, until, music }, 'mood held by staff');
+      this.#core.bus.emit('moodHeld', { label, until, music });
       await this.#core.follow();
       return this.staffView;
     });

@@ -78,7 +78,7 @@ export interface MoodState {
    * The mood staff hold the music to instead of the camera's, and until when (epoch ms); null or
    * absent while the music follows the camera.
    */
-  held?: { label: Exclude<RoomMoodLabel, 'nobody'>; until: number } | null;
+  held?: { label: Exclude<RoomMoodLabel, 'nobody'>; until: number; music: string } | null;
   /**
    * True while the face in front (the largest, most centred) is read through the signed-in
    * person's own calibration; false or absent while it is read by the generic model.

@@ -27,10 +27,10 @@ describe('StateProjector and a mood held by staff (issue 16)', () => {
     open.push({ projector, store });
     const mood = () => hub.snapshot().data.mood;
 
-    bus.emit('moodHeld', { label: 'happy', until: 5000 });
-    expect(mood().held).toEqual({ label: 'happy', until: 5000 });
+    bus.emit('moodHeld', { label: 'happy', until: 5000, music: 'upbeat' });
+    expect(mood().held).toEqual({ label: 'happy', until: 5000, music: 'upbeat' });
     bus.emit('roomMoodChanged', { mood: roomMoodOf('sad', 1000), previous: null });
-    expect(mood()).toMatchObject({ current: 'sad', held: { label: 'happy', until: 5000 } });
+    expect(mood()).toMatchObject({ current: 'sad', held: { label: 'happy', until: 5000, music: 'upbeat' } });
     bus.emit('moodReleased', { why: 'expired' });
     expect(mood()).toMatchObject({ current: 'sad', held: null });
   });

@@ -90,7 +90,7 @@ export class StateProjector implements Service {
         });
       }),
       bus.on('personalReadingChanged', ({ isPersonal }) => hub.update('mood', { ...area('mood'), isPersonal })),
-      bus.on('moodHeld', ({ label, until }) => hub.update('mood', { ...area('mood'), held: { label, until } })),
+      bus.on('moodHeld', ({ label, until, music }) => hub.update('mood', { ...area('mood'), held: { label, until, music } })),
       bus.on('moodReleased', () => hub.update('mood', { ...area('mood'), held: null })),
       bus.on('libraryScanChanged', (library) => hub.update('library', library)),
       bus.on('libraryChanged', () => this.#views.clear()),

@@ -2,19 +2,7 @@ import { html, nothing } from 'lit';
 import type { StateSnapshot } from '../../daemon/http/contract.js';
 import { moodColour } from '../components/mood-colours.js';
 
-/* The kiosk's words and its attract screen: what it says of time and of a staff hold, kept out of `<mb-kiosk>`. */
-
-/** What a held emotion plays, in a guest's words (the library's mood the default mapping picks first). */
-export const HELD_MUSIC: Readonly<Record<NonNullable<StateSnapshot['mood']['held']>['label'], string>> = {
-  neutral: 'calm',
-  happy: 'upbeat',
-  sad: 'mellow',
-  surprise: 'energetic',
-  angry: 'power',
-  fear: 'calm',
-  disgust: 'calm',
-  contempt: 'calm',
-};
+/* The kiosk's words and its attract screen: what it says of time, kept out of `<mb-kiosk>`. */
 
 /** "21:05": a time of day on the 24-hour clock. */
 export function clockTime(epochMs: number): string {

@@ -8,7 +8,7 @@ import { moodColour } from '../components/mood-colours.js';
 import { ApiClient, ApiError } from '../data/api-client.js';
 import { KioskApi } from '../data/kiosk-api.js';
 import type { MbEvent } from '../events.js';
-import { clockTime, duration, HELD_MUSIC, renderAttract } from './kiosk-words.js';
+import { clockTime, duration, renderAttract } from './kiosk-words.js';
 import { KIOSK_STYLES } from './mb-kiosk.styles.js';
 import './mb-me.js';
 import { ICON_LIKE } from './mb-suggestions.js';
@@ -268,7 +268,7 @@ export class MbKiosk extends LitElement {
   #renderMood(s: StateSnapshot) {
     const held = s.mood.held ?? null;
     if (held !== null) {
-      const music = HELD_MUSIC[held.label];
+      const music = held.music;
       const until = clockTime(held.until);
       return html`<div class="mood" aria-label="Room mood" data-state="held" data-mood=${music} style="color: ${moodLook(music).colour}">
         <mb-mood-face mood=${music}></mb-mood-face>

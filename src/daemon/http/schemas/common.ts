@@ -86,9 +86,9 @@ export const StateSchema = Type.Object({
         Type.Boolean({ description: "True while the face in front is read through the signed-in person's own calibration." }),
       ),
       held: Type.Optional(
-        Type.Union([Type.Object({ label: Type.String(), until: Type.Integer() }), Type.Null()], {
+        Type.Union([Type.Object({ label: Type.String(), until: Type.Integer(), music: Type.String() }), Type.Null()], {
           description:
-            'The mood staff hold the music to instead of the camera’s, and until when (epoch ms); null while the music follows the camera.',
+            'The mood staff hold the music to instead of the camera’s, until when (epoch ms), and the library mood it plays most (`music`, by the admin’s emotion → mood table); null while the music follows the camera.',
         }),
       ),
     }),
