@@ -103,6 +103,7 @@ export class MusicDirector implements Service {
       volumeCap: () => this.#limits.volumeCap(),
       setVolume: (volume) => this.setVolume(volume),
       libraryFit: () => libraryFitOf(this.#recommender, loadEmotionMoodMap(deps.store.settings), this.#tracks.size, this.#notAnalysed),
+      emotionMoods: () => loadEmotionMoodMap(deps.store.settings),
       applyLimits: () => this.#limits.apply(),
       follow: () => this.#follow(),
       skip: () => this.#skip(),

@@ -50,10 +50,18 @@ export interface LibraryFit {
 export function libraryFitOf(recommender: Recommender, map: EmotionMoodMap, tracks: number, notAnalysed: number): LibraryFit {
   const moods = EMOTIONS.map((emotion) => {
     const weights = moodsForEmotions({ [emotion]: 1 }, map);
-    const mood = Object.entries(weights).sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
-    return { emotion, mood, fitting: recommender.fittingCount(weights) };
+    return { emotion, mood: topMood(weights), fitting: recommender.fittingCount(weights) };
   });
   return { tracks, notAnalysed, fewBelow: FEW_FITTING, moods };
+}
+
+/** The mood `emotion` plays most by the admin's table `map` ('' when it plays none). */
+export function topMoodOf(emotion: Emotion, map: EmotionMoodMap): string {
+  return topMood(moodsForEmotions({ [emotion]: 1 }, map));
+}
+
+function topMood(weights: Readonly<Record<string, number>>): string {
+  return Object.entries(weights).sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
 }
 
 /** What the history and the queue say of a song staff chose. */
@@ -79,6 +87,8 @@ export interface StaffCore {
   setVolume(volume: number): Promise<number>;
   /** How well the library serves each mood the room can be in. */
   libraryFit(): LibraryFit;
+  /** The admin's emotion → mood table now. */
+  emotionMoods(): EmotionMoodMap;
   /** Pauses or resumes for the rules now (a staff pause among them). */
   applyLimits(): Promise<void>;
   /** Plays to the mood followed now (held or the room's), changing a song that does not fit it. */
@@ -224,7 +234,7 @@ export class StaffMusic {
         until - now,
       );
       // What the screens call the held music: the mood the admin's table plays most for it.
-      const music = this.#core.libraryFit().moods.find((m) => m.emotion === label)?.mood ?? label;
+      const music = topMoodOf(label, this.#core.emotionMoods()) || label;
       this.#core.log.info({ label, until, music }, 'mood held by staff');
       this.#core.bus.emit('moodHeld', { label, until, music });
       await this.#core.follow();
