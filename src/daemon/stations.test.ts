@@ -25,6 +25,24 @@ import { INSTALL_DIR } from './version.js';
 
 const silent = pino({ level: 'silent' });
 const cleanups: Array<() => Promise<void>> = [];
+
+/**
+ * Puts a yt-dlp first on PATH that answers as the real one would for `video` (a local stream, not
+ * YouTube) and notes each call; resolves with the file of calls.
+ */
+async function fakeYtDlp(video: { id: string; title: string; url: string }): Promise<string> {
+  const bin = await mkdtemp(join(tmpdir(), 'moodbox-ytdlp-'));
+  const calls = join(bin, 'calls.log');
+  const info = { _type: 'video', ...video, ext: 'mp3', acodec: 'mp3', vcodec: 'none', protocol: 'http' };
+  await writeFile(join(bin, 'yt-dlp'), `#!/bin/sh\necho "$@" >> '${calls}'\necho '${JSON.stringify(info)}'\n`, { mode: 0o755 });
+  const path = process.env['PATH'];
+  process.env['PATH'] = `${bin}:${path ?? ''}`;
+  cleanups.push(async () => {
+    process.env['PATH'] = path;
+    await rm(bin, { recursive: true, force: true });
+  });
+  return calls;
+}
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
@@ -300,16 +318,7 @@ describe('stations', () => {
     const live = await icyStream({ name: 'Tube FM', title: 'Lo-fi Girl - Beats to Relax' });
     cleanups.push(() => live.close());
     // yt-dlp would ask YouTube (the internet): this one answers as it would, with the local stream, and notes each call.
-    const bin = await mkdtemp(join(tmpdir(), 'moodbox-ytdlp-'));
-    const calls = join(bin, 'calls.log');
-    const video = { _type: 'video', id: 'abc', title: 'Beats', url: live.url, ext: 'mp3', acodec: 'mp3', vcodec: 'none', protocol: 'http' };
-    await writeFile(join(bin, 'yt-dlp'), `#!/bin/sh\necho "$@" >> '${calls}'\necho '${JSON.stringify(video)}'\n`, { mode: 0o755 });
-    const path = process.env['PATH'];
-    process.env['PATH'] = `${bin}:${path ?? ''}`;
-    cleanups.push(async () => {
-      process.env['PATH'] = path;
-      await rm(bin, { recursive: true, force: true });
-    });
+    const calls = await fakeYtDlp({ id: 'abc', title: 'Beats', url: live.url });
     const dead = await refusedUrl();
     const { box, hub } = await moodbox({ autoplay: false, hasYtDlp: true, config: { site: { kind: 'home' }, music: { youtube: true } } });
     const gone = await box.stations.add({ url: dead, name: 'Gone FM', moods: { calm: 1 } });
@@ -333,16 +342,7 @@ describe('stations', () => {
     const live = await icyStream({ name: 'Mirror FM', title: 'Third Entry - On Air' });
     cleanups.push(() => live.close());
     // yt-dlp, were it run, would play the local stream, and notes each call.
-    const bin = await mkdtemp(join(tmpdir(), 'moodbox-ytdlp-'));
-    const calls = join(bin, 'calls.log');
-    const video = { _type: 'video', id: 'evil', title: 'Evil', url: live.url, ext: 'mp3', acodec: 'mp3', vcodec: 'none', protocol: 'http' };
-    await writeFile(join(bin, 'yt-dlp'), `#!/bin/sh\necho "$@" >> '${calls}'\necho '${JSON.stringify(video)}'\n`, { mode: 0o755 });
-    const path = process.env['PATH'];
-    process.env['PATH'] = `${bin}:${path ?? ''}`;
-    cleanups.push(async () => {
-      process.env['PATH'] = path;
-      await rm(bin, { recursive: true, force: true });
-    });
+    const calls = await fakeYtDlp({ id: 'evil', title: 'Evil', url: live.url });
     const m3u = await playlistFile(['ytdl://https://www.youtube.com/watch?v=evil', 'rtmp://127.0.0.1:1/live', live.url], 'm3u');
     cleanups.push(() => m3u.close());
     let id = 0;
