@@ -27,6 +27,7 @@ import type { StationBody, StationSchema } from './schemas/stations.js';
 import type { SpotifyConnectSchema, SpotifyDevicesSchema, SpotifyPlaylistsSchema, SpotifyStatusSchema } from './schemas/spotify.js';
 import type { ChartsQuery, ChartsSchema, StatsSchema } from './schemas/stats.js';
 import type { DiskUseSchema } from './schemas/disk.js';
+import type { GuestRequestSchema, GuestSearchSchema, GuestStateSchema, GuestTrackSchema, GuestUpNextSchema } from './schemas/guest.js';
 import type { BulkMoodsBody, KnownMoodsSchema, TrackAdminSchema, TrackMoodsBody, TracksQuery } from './schemas/tracks.js';
 import type { RoomMoodLabel } from '../../vision/room-mood.js';
 
@@ -54,8 +55,11 @@ export interface TrackView {
    * artists, language or learned taste), false when from the room's (the mood, its learned taste).
    */
   isPersonalPick?: boolean;
-  /** Suggestions only: the kind of reason; `fallback`: few tracks fit the mood, and this is one of the closest. */
-  whyKind?: 'mood' | 'lift' | 'liked' | 'learned' | 'artist' | 'language' | 'fallback';
+  /**
+   * The kind of reason; `fallback`: few tracks fit the mood, and this is one of the closest;
+   * `guest`: asked for by a guest from their phone (now playing and next too).
+   */
+  whyKind?: 'mood' | 'lift' | 'liked' | 'learned' | 'artist' | 'language' | 'fallback' | 'guest';
 }
 
 export interface CameraState {
@@ -210,6 +214,12 @@ export interface KioskOptions {
   idleTimeoutS: number;
   /** The kiosk may suggest names of people who signed in there recently (`session/names`). */
   suggestNames: boolean;
+  /**
+   * The guest page's address as phones in the room reach it (`server.publicUrl`, else the LAN
+   * address the server listens on, or `moodbox.local`), for the kiosk's QR code; null while guests
+   * are off or the server cannot be reached from the LAN.
+   */
+  guestUrl: string | null;
 }
 
 /** A person's preferences, as the recommender takes them. */
@@ -402,3 +412,12 @@ export interface ConfigSchemaNode {
   /** Only the configuration file may set it (it runs a program, opens a file or reaches outside the box): shown read-only. */
   fileOnly?: boolean;
 }
+
+/** The guest page (`/guest`, `/api/guest/*`, `/ws/guest`): see `schemas/guest.ts`. */
+export type GuestState = Static<typeof GuestStateSchema>;
+export type GuestTrack = Static<typeof GuestTrackSchema>;
+export type GuestUpNext = Static<typeof GuestUpNextSchema>;
+export type GuestRequest = Static<typeof GuestRequestSchema>;
+export type GuestSearch = Static<typeof GuestSearchSchema>;
+/** Pushed on `/ws/guest`: this phone's view, on connect and whenever it changes. */
+export type GuestServerMessage = { type: 'guest/state'; data: GuestState };

@@ -79,6 +79,7 @@ export function meRequests({ presence, store, settings }: MeRequestsDeps): WsHan
       selfRegistration: settings.current.sessions.selfRegistration,
       idleTimeoutS: idleTimeoutS(),
       suggestNames: settings.current.sessions.suggestNames,
+      guestUrl: null,
     }),
 
     // Names on a shared screen: sent only while the admin has turned the suggestions on.

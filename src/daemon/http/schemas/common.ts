@@ -61,8 +61,9 @@ const TrackViewSchema = Type.Object({
     Type.Boolean({ description: "Suggestions only: picked from the signed-in person's own taste (true) or the room's (false)." }),
   ),
   whyKind: Type.Optional(
-    Type.Enum(['mood', 'lift', 'liked', 'learned', 'artist', 'language', 'fallback'], {
-      description: 'Suggestions only: the kind of reason; `fallback`: few tracks fit the mood, and this is one of the closest.',
+    Type.Enum(['mood', 'lift', 'liked', 'learned', 'artist', 'language', 'fallback', 'guest'], {
+      description:
+        'The kind of reason; `fallback`: few tracks fit the mood, and this is one of the closest; `guest`: asked for by a guest.',
     }),
   ),
 });

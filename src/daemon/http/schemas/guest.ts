@@ -1,0 +1,115 @@
+import { Type } from 'typebox';
+import { EMOTIONS, NOBODY } from '../../../vision/room-mood.js';
+
+/**
+ * The guest page (`/guest`): what a phone in the room sees and may do. A phone is an anonymous
+ * cookie id (`mb_guest`) plus its address; it never sees anyone's name or a face count. Every route
+ * here is tagged `guest` in the OpenAPI document.
+ */
+
+export const GuestTrackSchema = Type.Object({
+  id: Type.Integer(),
+  title: Type.String(),
+  artist: Type.String(),
+  album: Type.String(),
+  durationMs: Type.Union([Type.Integer(), Type.Null()], { description: 'ms; null for a station or when unknown.' }),
+  coverUrl: Type.Union([Type.String(), Type.Null()]),
+  isStation: Type.Boolean({ description: 'A web radio station: it plays until changed, with no length.' }),
+});
+
+export const GuestVoteChoice = Type.Enum(['up', 'down'], {
+  description: '`up`: play it sooner; `down`: "not this" (enough distinct phones skip it, or drop it from the queue).',
+});
+
+export const GuestVotesSchema = Type.Object({
+  up: Type.Integer({ minimum: 0 }),
+  down: Type.Integer({ minimum: 0 }),
+  /** This phone's own vote, or null. */
+  mine: Type.Union([GuestVoteChoice, Type.Null()]),
+  /** Distinct "not this" votes that skip it (or drop it from the queue). */
+  downNeeded: Type.Integer({ minimum: 1 }),
+});
+
+export const GuestUpNextSchema = Type.Object({
+  key: Type.Integer({ description: 'Stays the same while it is queued; what `POST /api/guest/votes` names.' }),
+  track: GuestTrackSchema,
+  isGuestRequest: Type.Boolean({ description: 'Asked for by a guest (never says which).' }),
+  votes: GuestVotesSchema,
+});
+
+export const GuestRequestSchema = Type.Object({
+  id: Type.Integer(),
+  track: GuestTrackSchema,
+  status: Type.Enum(['queued', 'waiting', 'played', 'declined', 'cleared'], {
+    description:
+      '`queued`: it plays between the mood’s picks; `waiting`: it does not fit the room’s mood yet and waits; `played`; `declined`; `cleared` by staff.',
+  }),
+  reason: Type.String({ description: 'Why, in words a guest understands ("waits for a livelier room").' }),
+  at: Type.Integer({ description: 'Epoch ms when it was asked for.' }),
+});
+
+export const GuestStateSchema = Type.Object(
+  {
+    /** Guests may ask for songs, like and vote; false at a business until the owner turns it on. */
+    isOpen: Type.Boolean(),
+    /** Why not, in words, while closed; null while open. */
+    closedReason: Type.Union([Type.String(), Type.Null()]),
+    status: Type.Enum(['stopped', 'playing', 'paused']),
+    nowPlaying: Type.Union([
+      Type.Object({
+        track: GuestTrackSchema,
+        /** What the station says it plays (ICY title), or null. */
+        streamTitle: Type.Union([Type.String(), Type.Null()]),
+        positionMs: Type.Integer({ minimum: 0 }),
+        /** Why it plays, in words ("fits calm", "asked for by a guest"). */
+        why: Type.String(),
+        isGuestRequest: Type.Boolean(),
+        likes: Type.Integer({ minimum: 0, description: 'Guest likes of this song while it plays.' }),
+        isLikedByMe: Type.Boolean(),
+        votes: GuestVotesSchema,
+      }),
+      Type.Null(),
+    ]),
+    /** The next songs, in the order they will play: guest requests between the mood's picks. */
+    upNext: Type.Array(GuestUpNextSchema),
+    mood: Type.Object({
+      label: Type.Union([Type.Enum([...EMOTIONS, NOBODY]), Type.Null()], { description: 'The room mood; null before the first reading.' }),
+      /** A short line for guests: what the music follows now (no face counts, no names). */
+      why: Type.Union([Type.String(), Type.Null()]),
+    }),
+    /** Six songs that fit the room now, to ask for with one tap. */
+    suggestions: Type.Array(GuestTrackSchema, { maxItems: 6 }),
+    /** This phone's own requests (newest first) and what it has left this hour. */
+    me: Type.Object({
+      requests: Type.Array(GuestRequestSchema),
+      requestsLeft: Type.Integer({ minimum: 0 }),
+      requestsPerHour: Type.Integer({ minimum: 0 }),
+    }),
+  },
+  { description: 'What a guest’s phone shows: `GET /api/guest/state`, and pushed on `/ws/guest` as `{ type: "guest/state", data }`.' },
+);
+
+export const GuestSearchQuery = Type.Object({
+  q: Type.String({ minLength: 1, maxLength: 80, description: 'Words of a title or an artist.' }),
+});
+
+export const GuestSearchSchema = Type.Object({
+  tracks: Type.Array(GuestTrackSchema, { maxItems: 20 }),
+});
+
+export const GuestRequestBody = Type.Object({ trackId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+
+export const GuestLikeBody = Type.Object(
+  { trackId: Type.Integer({ minimum: 1, description: 'The song playing now; a song that no longer plays is refused (409).' }) },
+  { additionalProperties: false },
+);
+
+export const GuestVoteBody = Type.Object(
+  {
+    on: Type.Union([Type.Literal('now'), Type.Integer({ minimum: 0 })], {
+      description: '`now`: the song playing; a number: the `key` of a song up next.',
+    }),
+    vote: Type.Enum(['up', 'down', 'none'], { description: '`none` takes this phone’s vote back.' }),
+  },
+  { additionalProperties: false },
+);
