@@ -14,7 +14,7 @@ export interface DetectorSettings {
   cascadePath?: string;
   /** Smallest face looked for, in px of the camera frame. @default 48 */
   minFaceSize?: number;
-  /** YuNet's full-scan width (px). @default YunetFaceDetector's (480) */
+  /** YuNet's full-scan width (px). @default YunetFaceDetector's (320) */
   detectWidth?: number;
 }
 

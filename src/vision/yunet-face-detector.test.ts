@@ -255,6 +255,11 @@ describe('YunetFaceDetector', () => {
     expect(() => new YunetFaceDetector({ detectWidth: 16 })).toThrow(/detectWidth/);
     expect(() => new YunetFaceDetector({ scoreThreshold: 1.5 })).toThrow(/scoreThreshold/);
     expect(() => new YunetFaceDetector({ minFaceSize: 0 })).toThrow(/minFaceSize/);
+    expect(() => new YunetFaceDetector({ secondLookThreshold: 0.6 })).toThrow(
+      /`secondLookThreshold` to be above 0 and at most `scoreThreshold` \(0.5\), got `0.6`/,
+    );
+    expect(() => new YunetFaceDetector({ secondLookThreshold: 0 })).toThrow(/secondLookThreshold/);
+    expect(() => new YunetFaceDetector({ scoreThreshold: 0.05 })).not.toThrow();
     expect(() => new YunetFaceDetector({ sha256: 'abc' })).toThrow(/sha256/);
     const float = new cv.Mat(48, 48, cv.CV_32FC3, [0, 0, 0]);
     await expect(detector.detect(float)).rejects.toThrow(/8-bit/);

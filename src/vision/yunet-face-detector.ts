@@ -32,14 +32,16 @@ export interface YunetFaceDetectorOptions {
   sha256?: string;
   /**
    * A full scan runs on the frame scaled down to this width (px); never scaled up. Smaller is
-   * faster but misses small faces. Measured on 640x480 frames, one thread: 320 px takes about
-   * 5 ms and finds the four group test faces shrunk to 48–70 px, but only 15 of 36 FER-2013 faces
-   * pasted at 56–72 px; 640 px takes about 17 ms and finds 32 of those 36; 256 px saves under
-   * 1 ms and misses one of the four shrunk faces. On the labelled frame set of the detector test
-   * (127 pasted faces, score threshold 0.5) recall was 0.916 at 320, 0.925 at 416, 0.935 at 480
-   * and 0.963 at 640, with no false face at any width. Full scans run about once a second (faces
-   * already tracked are searched for in small regions), so 480 buys recall at little cost.
-   * @default 480
+   * faster but misses small faces, which the second look (`secondLookThreshold`) wins back.
+   * Measured on 640x480 frames, one thread, CPU time of the one-face scene
+   * (`scripts/measure-detect-width.ts`): 256 px 3.5 ms, 320 px 3.8 ms, 480 px 10 ms; a width that
+   * divides the frame's evenly (320 of 640) is scaled much faster than one that does not (a 352 px
+   * scan costs more than a 384 px one). On the labelled frame set of `moodbox bench vision` (176
+   * pasted faces in 103 frames) with the second look from 0.1, recall was 86.9% at 256, 93.2% at
+   * 320 and 93.2% at 480, with no false face. On three other seeds (150 frames each) 320 px with
+   * the second look found from 0.4 points more to 1.8 points fewer faces than 480 px
+   * (docs/face-detector.md).
+   * @default 320
    */
   detectWidth?: number;
   /**
@@ -53,6 +55,16 @@ export interface YunetFaceDetectorOptions {
   minFaceSize?: number;
   /** A tracked face is searched for in its box grown by this fraction of its size on each side. @default 0.5 */
   roiMargin?: number;
+  /**
+   * A full scan also notes the places scoring at least this (0–1, at most `scoreThreshold`) and
+   * looks at each again in a region around it (its box grown by `roiMargin`), at the frame's
+   * resolution or scaled so that the face is 128 px: a face that the downscaled frame blurs scores
+   * low there and well in its region. Equal to `scoreThreshold` turns the second look off. On the
+   * labelled frame set at 320 px, recall was 88.6% without it and 93.2% from 0.2 or 0.1, with no
+   * false face; from 0.05 one false face came in. The second looks together never cost
+   * more than the full scan itself. @default 0.1 (or `scoreThreshold` when that is lower)
+   */
+  secondLookThreshold?: number;
 }
 
 /** The graph's input and the strides of its three output heads (models/README.md). */
@@ -69,6 +81,13 @@ const NMS_IOU = 0.3;
  * of a full scan.
  */
 const REGION_FACE = 48;
+/**
+ * A second look scales its region so that the face is this size (px), or leaves it at the frame's
+ * resolution when it is smaller. On the labelled frames, faces that the 320 px scan scores low
+ * score best near this size: 48 px (the tracked regions' size) found 162 of 176 faces, 64 px 162,
+ * 96 px 163, 128 px 164, the frame's own resolution 163 (scripts/measure-detect-width.ts).
+ */
+const SECOND_LOOK_FACE = 128;
 /**
  * What one scan costs besides its input pixels, in input pixels. Measured on one thread with
  * 640x480 frames, a scan (scaling, tensor, run, decoding) takes about 0.55 ms plus 0.055 ms per
@@ -114,6 +133,7 @@ export class YunetFaceDetector implements FaceDetector {
   readonly #threshold: number;
   readonly #minFace: number;
   readonly #roiMargin: number;
+  readonly #secondLook: number;
   #loading: Promise<Loaded> | undefined;
   #loaded: Loaded | undefined;
   #last: Promise<unknown> = Promise.resolve();
@@ -121,14 +141,19 @@ export class YunetFaceDetector implements FaceDetector {
   constructor(options: YunetFaceDetectorOptions = {}) {
     this.#modelPath = options.modelPath ?? DEFAULT_YUNET_MODEL;
     this.#sha256 = (options.sha256 ?? YUNET_SHA256).toLowerCase();
-    this.#detectWidth = options.detectWidth ?? 480;
+    this.#detectWidth = options.detectWidth ?? 320;
     this.#threshold = options.scoreThreshold ?? 0.5;
     this.#minFace = options.minFaceSize ?? 48;
     this.#roiMargin = options.roiMargin ?? 0.5;
+    this.#secondLook = options.secondLookThreshold ?? Math.min(0.1, this.#threshold);
     if (!(this.#detectWidth >= ALIGN)) throw new RangeError(`Expected \`detectWidth\` to be >= ${ALIGN}, got \`${this.#detectWidth}\``);
     if (!(this.#threshold > 0 && this.#threshold < 1))
       throw new RangeError(`Expected \`scoreThreshold\` to be between 0 and 1, got \`${this.#threshold}\``);
     if (!(this.#minFace >= 1)) throw new RangeError(`Expected \`minFaceSize\` to be >= 1, got \`${this.#minFace}\``);
+    if (!(this.#secondLook > 0 && this.#secondLook <= this.#threshold))
+      throw new RangeError(
+        `Expected \`secondLookThreshold\` to be above 0 and at most \`scoreThreshold\` (${this.#threshold}), got \`${this.#secondLook}\``,
+      );
     if (!(this.#roiMargin >= 0)) throw new RangeError(`Expected \`roiMargin\` to be >= 0, got \`${this.#roiMargin}\``);
     if (!/^[0-9a-f]{64}$/.test(this.#sha256)) throw new TypeError(`Expected \`sha256\` to be 64 hex digits, got \`${this.#sha256}\``);
   }
@@ -205,10 +230,43 @@ export class YunetFaceDetector implements FaceDetector {
       throw new TypeError(`Expected \`image\` to be an 8-bit BGR or grey Mat, got ${image.channels} channels of depth ${image.depth}`);
     }
     const whole: Scan = { region: { x: 0, y: 0, width: cols, height: rows }, scale: Math.min(1, this.#detectWidth / cols) };
-    if (options.near === undefined) return this.#finish(await this.#scan(image, whole), cols, rows);
+    if (options.near === undefined) return this.#finish(await this.#fullScan(image, whole), cols, rows);
+    const regions = this.#regions(options.near, cols, rows, REGION_FACE, Number.POSITIVE_INFINITY);
+    const found: YunetFace[] = [];
+    if (regions.reduce((sum, r) => sum + cost(r), 0) >= cost(whole)) {
+      // Cheaper to scan everything once and keep what lies near the tracked faces.
+      found.push(...(await this.#scan(image, whole, this.#threshold)).filter((f) => regions.some((r) => centreInside(f, r.region))));
+    } else {
+      for (const scan of regions)
+        found.push(...(await this.#scan(image, scan, this.#threshold)).filter((f) => centreInside(f, scan.region)));
+    }
+    return this.#finish(found, cols, rows);
+  }
 
+  /**
+   * The whole frame at `whole.scale`: faces scoring at least the threshold, and a second look, in
+   * its own region, at each place scoring at least `secondLookThreshold` that no such face covers.
+   */
+  async #fullScan(image: Mat, whole: Scan): Promise<YunetFace[]> {
+    const found = suppress(await this.#scan(image, whole, this.#secondLook));
+    const faces = found.filter((f) => f.score >= this.#threshold);
+    const doubtful = found.filter((f) => f.score < this.#threshold && !faces.some((k) => iou(k, f) > NMS_IOU));
+    if (doubtful.length === 0) return faces;
+    const regions = this.#regions(doubtful, image.cols, image.rows, SECOND_LOOK_FACE, 1);
+    // Never more than a second full scan: the most likely places first.
+    let budget = cost(whole);
+    for (const scan of regions) {
+      budget -= cost(scan);
+      if (budget < 0) break;
+      faces.push(...(await this.#scan(image, scan, this.#threshold)).filter((f) => centreInside(f, scan.region)));
+    }
+    return faces;
+  }
+
+  /** The regions to search around `boxes`, each scaled so that its face is `face` px, never above `maxScale`. */
+  #regions(boxes: readonly Box[], cols: number, rows: number, face: number, maxScale: number): Scan[] {
     const regions: Scan[] = [];
-    for (const near of options.near) {
+    for (const near of boxes) {
       const size = Math.max(near.width, near.height);
       const grown = expandBox(near, this.#roiMargin, cols, rows);
       // Whole pixels: tracked boxes may be smoothed to fractions.
@@ -220,20 +278,13 @@ export class YunetFaceDetector implements FaceDetector {
         width: Math.min(cols, Math.round(grown.x + grown.width)) - x,
         height: Math.min(rows, Math.round(grown.y + grown.height)) - y,
       };
-      if (size > 0 && region.width > 0 && region.height > 0) regions.push({ region, scale: REGION_FACE / size });
+      if (size > 0 && region.width > 0 && region.height > 0) regions.push({ region, scale: Math.min(maxScale, face / size) });
     }
-    const found: YunetFace[] = [];
-    if (regions.reduce((sum, r) => sum + cost(r), 0) >= cost(whole)) {
-      // Cheaper to scan everything once and keep what lies near the tracked faces.
-      found.push(...(await this.#scan(image, whole)).filter((f) => regions.some((r) => centreInside(f, r.region))));
-    } else {
-      for (const scan of regions) found.push(...(await this.#scan(image, scan)).filter((f) => centreInside(f, scan.region)));
-    }
-    return this.#finish(found, cols, rows);
+    return regions;
   }
 
-  /** Runs YuNet on `scan.region` of `image` scaled by `scan.scale`; faces in frame pixels, not yet clipped or suppressed. */
-  async #scan(image: Mat, scan: Scan): Promise<YunetFace[]> {
+  /** Runs YuNet on `scan.region` of `image` scaled by `scan.scale`; faces scoring at least `threshold`, in frame pixels, not yet clipped or suppressed. */
+  async #scan(image: Mat, scan: Scan, threshold: number): Promise<YunetFace[]> {
     const { cv, ort, session } = this.#loaded as Loaded;
     const { region, scale } = scan;
     const width = Math.max(1, Math.round(region.width * scale));
@@ -262,7 +313,7 @@ export class YunetFaceDetector implements FaceDetector {
     } catch (err) {
       throw new ModelError('MB_ERR_MODEL_LOAD', `the face detection model failed to run: ${(err as Error).message}`, { cause: err });
     }
-    return decode(outputs, input.width, input.height, this.#threshold, {
+    return decode(outputs, input.width, input.height, threshold, {
       x: region.x,
       y: region.y,
       sx: region.width / width,
@@ -272,11 +323,7 @@ export class YunetFaceDetector implements FaceDetector {
 
   /** Best faces first, overlapping ones dropped; then clipped to the image, small ones dropped, sorted by position. */
   #finish(found: readonly YunetFace[], width: number, height: number): YunetFace[] {
-    const kept: YunetFace[] = [];
-    for (const face of [...found].sort((a, b) => b.score - a.score)) {
-      if (kept.some((k) => iou(k, face) > NMS_IOU)) continue;
-      kept.push(face);
-    }
+    const kept = suppress(found);
     const faces: YunetFace[] = [];
     for (const face of kept) {
       const x = clamp(Math.round(face.x), 0, width);
@@ -296,6 +343,16 @@ export class YunetFaceDetector implements FaceDetector {
     }
     return faces.sort((a, b) => a.x - b.x || a.y - b.y);
   }
+}
+
+/** Best faces first, each dropped when it overlaps a better one by more than `NMS_IOU`. */
+function suppress(found: readonly YunetFace[]): YunetFace[] {
+  const kept: YunetFace[] = [];
+  for (const face of [...found].sort((a, b) => b.score - a.score)) {
+    if (kept.some((k) => iou(k, face) > NMS_IOU)) continue;
+    kept.push(face);
+  }
+  return kept;
 }
 
 /** What scanning `scan` costs, in input pixels (padded) plus the fixed cost of a scan. */
