@@ -165,5 +165,22 @@ export function formatDetectorBench(r: DetectorBench): string {
       ? 'labelled frames: not measured (no FER-2013 CSV)'
       : `labelled frames (${l.frames}, ${l.faces} faces): recall ${pct(l.recall)} (${l.found}/${l.faces}), ` +
         `${l.falseFacesPerFrame.toFixed(3)} false faces per frame (${l.falseFaces}), exact face count on ${pct(l.exactCount)} of frames`;
-  return `detector: ${r.detector} (RSS counts every detector loaded so far)\n${formatBench(r)}${quality}\n`;
+  return `${headline(r)}\ndetector: ${r.detector} (RSS counts every detector loaded so far)\n${formatBench(r)}${quality}\n`;
+}
+
+/**
+ * The figures the design's budget names, in one line: a one-face frame with a full scan, crops
+ * and emotion (p50, CPU and wall time), and recall on the labelled frames.
+ */
+export function headline(r: DetectorBench): string {
+  const one = r.scenes.find((s) => s.faces === 1);
+  const frame =
+    one === undefined
+      ? 'no one-face scene'
+      : `one-face full-scan whole frame p50 ${one.fullFrameCpuMs.p50.toFixed(2)} ms CPU (${one.fullFrameMs.p50.toFixed(2)} ms wall)`;
+  const recall =
+    r.labelled === undefined
+      ? 'recall not measured'
+      : `recall ${(100 * r.labelled.recall).toFixed(1)}% (${r.labelled.found}/${r.labelled.faces})`;
+  return `${r.detector}: ${frame}, ${recall}`;
 }

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../daemon/kernel/clock.js';
-import type { DetectorBench } from './bench-command.js';
+import { headline, type DetectorBench } from './bench-command.js';
 import { benchVision, formatBench, percentiles } from './bench.js';
 import { FER_LABELS } from './fer-csv.js';
 import { loadOpencv } from './opencv.js';
@@ -24,8 +24,10 @@ describe('benchVision', () => {
     const detector = new FakeFaceDetector();
     detector.show([{ x: 100, y: 100, width: 120, height: 120 }]);
     const image = new cv.Mat(480, 640, cv.CV_8UC3, [100, 100, 100]);
+    // A CPU clock that moves 3 ms between any two readings.
+    let cpu = 0;
     const report = await benchVision(
-      { detector, classifier: new FakeEmotionClassifier(FER_LABELS), clock: systemClock },
+      { detector, classifier: new FakeEmotionClassifier(FER_LABELS), clock: systemClock, cpuMs: () => (cpu += 3) },
       [{ name: 'blank', faces: 1, image }],
       { frames: 10 },
     );
@@ -38,6 +40,49 @@ describe('benchVision', () => {
     expect(scene!.sustainedFps).toBeGreaterThan(0);
     expect(report.rssMiB).toBeGreaterThan(0);
     expect(formatBench(report)).toContain('blank (1 face, 640x480)');
+    // A full-scan frame (detection, crops, classification) is timed on the CPU clock too.
+    expect(scene!.fullFrameCpuMs).toEqual({ p50: 3, p95: 3, max: 3 });
+    expect(scene!.fullFrameMs.p50).toBeGreaterThanOrEqual(scene!.fullScanMs.p50);
+    expect(formatBench(report)).toContain('whole frame with a full scan');
+  });
+});
+
+describe('headline', () => {
+  it("puts the one-face full-scan frame's p50 and the labelled recall in one line", () => {
+    const p = (p50: number): { p50: number; p95: number; max: number } => ({ p50, p95: p50 + 1, max: p50 + 2 });
+    const scene = (name: string, faces: number, cpu: number): DetectorBench['scenes'][number] => ({
+      scene: name,
+      faces,
+      width: 640,
+      height: 480,
+      frames: 10,
+      detectMs: p(1),
+      fullScanMs: p(4),
+      classifyMs: p(1),
+      frameMs: p(2),
+      fullFrameMs: p(cpu + 0.5),
+      fullFrameCpuMs: p(cpu),
+      sustainedFps: 30,
+      facesFound: faces,
+    });
+    const report: DetectorBench = {
+      detector: 'yunet',
+      threads: 1,
+      rssMiB: 200,
+      scenes: [scene('group', 4, 12), scene('one face', 1, 5.25)],
+      labelled: {
+        frames: 103,
+        faces: 176,
+        found: 164,
+        recall: 164 / 176,
+        falseFaces: 0,
+        falseFacesPerFrame: 0,
+        exactCount: 0.9,
+        misses: [],
+      },
+    };
+    expect(headline(report)).toBe('yunet: one-face full-scan whole frame p50 5.25 ms CPU (5.75 ms wall), recall 93.2% (164/176)');
+    expect(headline({ ...report, labelled: undefined })).toContain('recall not measured');
   });
 });
 
@@ -68,6 +113,7 @@ describe('moodbox bench vision', () => {
         ['empty room', 0, 0],
       ]);
       for (const s of report.scenes) expect(Object.keys(s.frameMs)).toEqual(['p50', 'p95', 'max']);
+      for (const s of report.scenes) expect(s.fullFrameCpuMs.p50).toBeGreaterThan(0);
       // Ten generated frames and the three fixture photos.
       expect(report.labelled).toMatchObject({ frames: 13 });
       expect(report.labelled?.faces).toBeGreaterThan(10);
