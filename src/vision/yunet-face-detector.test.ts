@@ -7,7 +7,7 @@ import type { Mat } from '@u4/opencv4nodejs';
 import type { Box } from './face-detector.js';
 import { loadOpencv, type Cv } from './opencv.js';
 import { FIXTURE_FACES, fixturePath, isOnFace, type FixtureName } from './testing/fixtures.js';
-import { DEFAULT_YUNET_MODEL, YUNET_SHA256, YunetFaceDetector, type YunetFace } from './yunet-face-detector.js';
+import { DEFAULT_YUNET_MODEL, planarBgr, YUNET_SHA256, YunetFaceDetector, type YunetFace } from './yunet-face-detector.js';
 
 let cv: Cv;
 let tmp: string;
@@ -249,6 +249,35 @@ describe('YunetFaceDetector', () => {
       code: 'MB_ERR_MODEL_LOAD',
       message: expect.stringContaining('not a YuNet graph') as string,
     });
+  });
+
+  it('finds the same faces in a frame after scans of other sizes (reused input buffers hold nothing over)', async () => {
+    const reused = new YunetFaceDetector();
+    const first = await reused.detect(image('group'));
+    // A bright frame a little taller (scanned at 320x250, padded to 320x256 as the group's 320x240)
+    // and regions of several sizes fill buffers the next scans reuse.
+    const bright = new cv.Mat(500, 640, cv.CV_8UC3, [255, 255, 255]);
+    await reused.detect(bright);
+    await reused.detect(image('happy-face'), { near: [boxOf('happy-face', 0)] });
+    await reused.detect(image('group'), { near: FIXTURE_FACES.group.map((_, i) => boxOf('group', i)) });
+    expect(await reused.detect(image('group'))).toEqual(first);
+    expect(first).toEqual(await new YunetFaceDetector().detect(image('group')));
+    bright.release();
+  });
+
+  it('writes every value of a reused tensor buffer: pixels as B, G, R planes, black padding', () => {
+    // 3x2 BGR pixels padded to 4x3.
+    const pixels = Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]);
+    const dirty = new Float32Array(36).fill(99);
+    const out = planarBgr(pixels, 3, 2, 3, 4, 3, dirty);
+    expect(out).toBe(dirty);
+    expect([...out]).toEqual([
+      ...[1, 4, 7, 0, 10, 13, 16, 0, 0, 0, 0, 0],
+      ...[2, 5, 8, 0, 11, 14, 17, 0, 0, 0, 0, 0],
+      ...[3, 6, 9, 0, 12, 15, 18, 0, 0, 0, 0, 0],
+    ]);
+    expect(planarBgr(pixels, 3, 2, 3, 4, 3)).toEqual(out);
+    expect(() => planarBgr(pixels, 3, 2, 3, 4, 3, new Float32Array(12))).toThrow(/`data` to hold 36 values, got 12/);
   });
 
   it('rejects nonsense options and images', async () => {
