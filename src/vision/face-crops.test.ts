@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alignment, cropFaces, FER_EYES, tilt } from './face-crops.js';
 import { loadOpencv } from './opencv.js';
+import { FIXTURE_FACES, fixturePath } from './testing/fixtures.js';
 
 const apply = (m: number[], [x, y]: readonly [number, number]): [number, number] => [
   (m[0] ?? 0) * x + (m[1] ?? 0) * y + (m[2] ?? 0),
@@ -82,5 +83,24 @@ describe('cropFaces with align', () => {
     const level = { ...face, landmarks: [left, [130, 101]] as const };
     expect(await cropFaces(frame, [level], { align: true })).toEqual(await cropFaces(frame, [level]));
     frame.release();
+  });
+});
+
+describe('cropFaces from a colour frame', () => {
+  it('gives the grey levels of the whole frame turned grey, near the edges too', async () => {
+    const cv = await loadOpencv();
+    const frame = cv.imread(fixturePath('group'));
+    const grey = frame.cvtColor(cv.COLOR_BGR2GRAY);
+    const boxes = [
+      ...FIXTURE_FACES.group.map(({ box: [x, y, width, height] }) => ({ x, y, width, height })),
+      // Off the corner (shifted inwards) and larger than the frame's height (clipped).
+      { x: frame.cols - 30, y: -10, width: 60, height: 60 },
+      { x: 10, y: 0, width: frame.rows + 40, height: frame.rows + 40 },
+    ];
+    const crops = await cropFaces(frame, boxes);
+    expect(crops).toHaveLength(boxes.length);
+    expect(crops).toEqual(await cropFaces(grey, boxes));
+    frame.release();
+    grey.release();
   });
 });
