@@ -33,12 +33,12 @@ export interface YunetFaceDetectorOptions {
   /**
    * A full scan runs on the frame scaled down to this width (px); never scaled up. Smaller is
    * faster but misses small faces, which the second look (`secondLookThreshold`) wins back.
-   * Measured on 640x480 frames, one thread, CPU time of the one-face scene
-   * (`scripts/measure-detect-width.ts`): 256 px 3.5 ms, 320 px 3.8 ms, 480 px 10 ms; a width that
-   * divides the frame's evenly (320 of 640) is scaled much faster than one that does not (a 352 px
-   * scan costs more than a 384 px one). On the labelled frame set of `moodbox bench vision` (176
-   * pasted faces in 103 frames) with the second look from 0.1, recall was 86.9% at 256, 93.2% at
-   * 320 and 93.2% at 480, with no false face. On three other seeds (150 frames each) 320 px with
+   * Measured on 640x480 frames, one thread, CPU time of a full scan of the one-face scene, and
+   * recall on the labelled frame set of `moodbox bench vision` (176 pasted faces in 103 frames)
+   * with the second look from 0.1 (`scripts/measure-detect-width.ts`): 256 px 3.3 ms, 90.9%;
+   * 320 px 3.9 ms, 93.2%; 384 px 6.5 ms, 94.3%; 480 px 9.9 ms, 93.8% with one false face (93.2%
+   * and none without the second look). A width that divides the frame's evenly (320 of 640) is
+   * scaled much faster than one that does not. On three other seeds (150 frames each) 320 px with
    * the second look found from 0.4 points more to 1.8 points fewer faces than 480 px
    * (docs/face-detector.md).
    * @default 320
@@ -117,7 +117,10 @@ interface Scan {
  * where Haar cascades score about 0.2–0.38) that gives each face a score and five landmarks. Runs
  * on onnxruntime-node with one thread; OpenCV (async calls, on the libuv thread pool) scales the
  * frame, and the tensor and the decoding are plain TypeScript. A full scan of a 640x480 frame at
- * 320 px takes about 5 ms on one thread (the default 480 px about 10 ms), where `HaarFaceDetector` takes 11–26 ms.
+ * 320 px (the default) takes about 4 ms of CPU on one thread (480 px about 10 ms), where
+ * `HaarFaceDetector` takes 11–26 ms. A place the full scan finds doubtful (a score from
+ * `secondLookThreshold` to `scoreThreshold`) is looked at again in its own region at up to full
+ * resolution, which wins back the faces the smaller scan blurs.
  *
  * With `near`, each tracked face is searched for in a region around its box, scaled so that the
  * face is 48 px whatever its size in the frame. Measured on the group test image: one region 1.1 ms,
