@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mat } from '@u4/opencv4nodejs';
-import type { Box } from './face-detector.js';
+import { iou, type Box } from './face-detector.js';
 import { loadOpencv, type Cv } from './opencv.js';
 import { FIXTURE_FACES, fixturePath, isOnFace, type FixtureName } from './testing/fixtures.js';
 import { DEFAULT_YUNET_MODEL, planarBgr, YUNET_SHA256, YunetFaceDetector, type YunetFace } from './yunet-face-detector.js';
@@ -249,6 +249,15 @@ describe('YunetFaceDetector', () => {
       code: 'MB_ERR_MODEL_LOAD',
       message: expect.stringContaining('not a YuNet graph') as string,
     });
+  });
+
+  it("finds the fixture photos' faces at 320 px with the second look where a 480 px scan finds them", async () => {
+    const wide = new YunetFaceDetector({ detectWidth: 480, secondLookThreshold: 0.5 });
+    for (const name of ['happy-face', 'group', 'no-face'] as const) {
+      const [now, before] = [await detector.detect(image(name)), await wide.detect(image(name))];
+      expect(now, name).toHaveLength(before.length);
+      now.forEach((face, i) => expect(iou(face, before[i]!), `${name} face ${i}`).toBeGreaterThan(0.7));
+    }
   });
 
   it('finds the same faces in a frame after scans of other sizes (reused input buffers hold nothing over)', async () => {
