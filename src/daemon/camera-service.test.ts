@@ -61,7 +61,8 @@ afterEach(async () => {
 async function setup(rules: { off: string | null } = { off: null }) {
   const clock = new FakeClock();
   const store = openSqliteStore({ clock, log: pino({ level: 'silent' }) }, { path: ':memory:' });
-  const bus: MoodboxBus = new EventBus();
+  const failures: Array<{ event: string; owner: string | undefined }> = [];
+  const bus: MoodboxBus = new EventBus((_, event, owner) => void failures.push({ event, owner }));
   const seen: Array<{ [K in keyof MoodboxEvents]: [K, MoodboxEvents[K]] }[keyof MoodboxEvents]> = [];
   for (const name of ['cameraStateChanged', 'facesInViewChanged', 'roomMoodChanged'] as const) {
     bus.on(name, (payload) => seen.push([name, payload] as (typeof seen)[number]));
@@ -86,10 +87,24 @@ async function setup(rules: { off: string | null } = { off: null }) {
   });
   await camera.start(new AbortController().signal);
   open.push({ camera, store });
-  return { clock, store, bus, seen, vision, camera, warnings, rules };
+  return { clock, store, bus, seen, vision, camera, warnings, rules, failures };
 }
 
 describe('CameraService', () => {
+  it('hears nothing once stopped, and a listener of its that fails is reported under its name', async () => {
+    const { bus, vision, camera, seen, failures } = await setup();
+    bus.emit('settingsChanged', { changed: undefined as unknown as string[] });
+    expect(failures).toEqual([{ event: 'settingsChanged', owner: 'CameraService' }]);
+    await camera.stop();
+    seen.length = 0;
+    vision.frame(2, 'happy');
+    vision.events.emit('moodChanged', { mood: 'happy', previous: 'neutral', at: 5000, scores: { happy: 0.6 } });
+    bus.emit('settingsChanged', { changed: undefined as unknown as string[] });
+    expect(seen).toEqual([]);
+    expect(failures).toHaveLength(1);
+    expect(vision.events.listenerCount('facesDetected') + bus.listenerCount('settingsChanged')).toBe(0);
+  });
+
   it('announces the room mood with its scores and faces', async () => {
     const { vision, camera, seen } = await setup();
     vision.frame(2, 'happy');

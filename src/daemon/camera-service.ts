@@ -75,8 +75,6 @@ export class CameraService implements Service {
   #preview: CameraPreview | undefined;
   #liveFaces: LiveFaces | undefined;
   #timer: Timer | undefined;
-  #unsubscribe: Array<() => void> = [];
-  #offSettings: (() => void) | undefined;
   #signal: AbortSignal | undefined;
   #switching: Promise<void> = Promise.resolve();
   /** When the last analysed frames came (monotonic ms), for the analysis rate in the health line. */
@@ -91,8 +89,9 @@ export class CameraService implements Service {
     await deps.prepare(signal);
     this.#signal = signal;
     const events = deps.vision.events;
-    this.#unsubscribe = [
-      events.on('cameraChanged', ({ state, reason }) => {
+    events.on(
+      'cameraChanged',
+      ({ state, reason }) => {
         if (state === 'unavailable') deps.log.warn({ reason }, 'camera unavailable; retrying');
         else deps.log.info({ state }, 'camera');
         if (state !== 'on') {
@@ -101,8 +100,12 @@ export class CameraService implements Service {
           this.#setPersonal(false);
         }
         this.#setStatus(state, state === 'off' ? (this.#off ?? 'stopped') : state === 'unavailable' ? (reason ?? 'no frames') : null);
-      }),
-      events.on('facesDetected', (frame) => {
+      },
+      this,
+    );
+    events.on(
+      'facesDetected',
+      (frame) => {
         const now = deps.clock.monotonic();
         this.#analysed.push(now);
         while ((this.#analysed[0] ?? now) < now - RATE_WINDOW_MS) this.#analysed.shift();
@@ -113,11 +116,19 @@ export class CameraService implements Service {
         if (this.#facesInView === frame.faces.length) return;
         this.#facesInView = frame.faces.length;
         deps.bus.emit('facesInViewChanged', { faces: this.#facesInView });
-      }),
-      events.on('previewCaptured', ({ jpeg, at, width, height }) => {
+      },
+      this,
+    );
+    events.on(
+      'previewCaptured',
+      ({ jpeg, at, width, height }) => {
         this.#preview = { jpeg, at, width, height };
-      }),
-      events.on('moodChanged', ({ mood: label, at, scores }) => {
+      },
+      this,
+    );
+    events.on(
+      'moodChanged',
+      ({ mood: label, at, scores }) => {
         if (!isRoomMoodLabel(label)) {
           deps.log.warn({ label }, 'the emotion model reads a label the music does not know; ignored');
           return;
@@ -128,13 +139,18 @@ export class CameraService implements Service {
         const previous = this.#room?.label ?? null;
         this.#room = room;
         deps.bus.emit('roomMoodChanged', { mood: room, previous });
-      }),
-    ];
-    this.#offSettings = deps.bus.on('settingsChanged', ({ changed }) => {
-      if (changed.some((path) => path.startsWith('camera.'))) {
-        void this.#applyRules().catch((err: unknown) => deps.log.error({ err }, 'cannot switch the camera'));
-      }
-    });
+      },
+      this,
+    );
+    deps.bus.on(
+      'settingsChanged',
+      ({ changed }) => {
+        if (changed.some((path) => path.startsWith('camera.'))) {
+          void this.#applyRules().catch((err: unknown) => deps.log.error({ err }, 'cannot switch the camera'));
+        }
+      },
+      this,
+    );
     await this.#applyRules();
     this.#timer = deps.clock.setInterval(() => {
       void this.#applyRules().catch((err: unknown) => deps.log.error({ err }, 'cannot switch the camera'));
@@ -143,12 +159,12 @@ export class CameraService implements Service {
 
   async stop(): Promise<void> {
     this.#timer?.cancel();
-    this.#offSettings?.();
+    this.#deps.bus.removeListeners(this);
     await this.#switching;
     if (this.#isRunning) await this.#deps.vision.stop();
     this.#isRunning = false;
-    for (const off of this.#unsubscribe) off();
-    this.#unsubscribe = [];
+    // After the vision loop stopped: its last `cameraChanged` (off) is heard.
+    this.#deps.vision.events.removeListeners(this);
     await this.#deps.release();
   }
 

@@ -79,10 +79,15 @@ export type MoodboxEvents = {
   /** A library scan started, progressed or finished. Owner: the library service. */
   libraryScanChanged: LibraryScanState;
   /**
-   * The tracks changed (a scan found changes, an admin edited mood tags, a station was added, removed,
-   * failed or is tried again): picks come from the new library.
+   * The tracks changed (a scan found changes, an admin edited mood tags, the analysis changed moods,
+   * the stations changed): picks come from the new library. Owner: the library service.
    */
   libraryChanged: { readonly tracks: number; readonly why: 'scan' | 'edit' | 'stations' | 'analysis' };
+  /**
+   * The stations changed: one was added or removed, failed or is tried again, plays again, or whether
+   * YouTube may play changed. The library service follows with `libraryChanged`. Owner: the stations.
+   */
+  stationsChanged: { readonly at: number };
   /** Someone signed in at the kiosk (PIN or card). Owner: kiosk presence. */
   personSignedIn: { readonly user: KioskUser };
   /** The kiosk went back to guest mode. */

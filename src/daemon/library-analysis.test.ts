@@ -220,6 +220,31 @@ describe('analysis of the library', { timeout: 90_000 }, () => {
     expect(warned.map((w) => w.path)).toEqual([leaving]);
   });
 
+  it('is the one that says the library changed when the stations change, and says nothing once stopped', async () => {
+    const store = open();
+    const bus: MoodboxBus = new EventBus();
+    const changed: Array<{ tracks: number; why: string }> = [];
+    bus.on('libraryChanged', (c) => changed.push(c));
+    const log = { debug() {}, info() {}, warn() {}, error() {} };
+    const service = new LibraryService(
+      {
+        scanner: new LibraryScanner({ store, tags: new MusicMetadataTagReader(), clock: systemClock }, { coversDir: join(dir, 'covers') }),
+        clock: systemClock,
+        log,
+        bus,
+        count: () => 7,
+        folders: () => [music],
+      },
+      { scanAtStart: false },
+    );
+    await service.start();
+    bus.emit('stationsChanged', { at: 1000 });
+    expect(changed).toEqual([{ tracks: 7, why: 'stations' }]);
+    await service.stop();
+    bus.emit('stationsChanged', { at: 2000 });
+    expect(changed).toHaveLength(1);
+  });
+
   it('follows each scan of the library service, with its progress in the state pushed to the admin and the music reloaded', async () => {
     const store = open();
     const bus: MoodboxBus = new EventBus();

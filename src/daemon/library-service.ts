@@ -65,6 +65,9 @@ export class LibraryService implements Service {
   }
 
   async start(): Promise<void> {
+    const bus = this.#deps.bus;
+    // The stations are tracks too: the library changes with them.
+    bus.on('stationsChanged', () => bus.emit('libraryChanged', { tracks: this.#deps.count(), why: 'stations' }), this);
     this.#publish({ scanning: false, done: 0, total: 0 });
     // A scan analyses what it finds; without one, what an earlier run left is analysed now.
     if (this.#scanAtStart) this.scan().catch(() => undefined);
@@ -72,6 +75,7 @@ export class LibraryService implements Service {
   }
 
   async stop(): Promise<void> {
+    this.#deps.bus.removeListeners(this);
     this.#abort?.abort(new Error('Moodbox is stopping'));
     this.#analysisAbort?.abort(new Error('Moodbox is stopping'));
     await this.#scan?.catch(() => undefined);

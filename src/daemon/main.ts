@@ -78,9 +78,10 @@ export async function runDaemon(options: {
   // `moodbox restore` must not swap the database under a running daemon: it looks for this.
   const pidFile = join(loaded.config.dataDir, PID_FILE);
   writeFileSync(pidFile, `${process.pid}\n`, { mode: 0o600 });
+  const bus: MoodboxBus = new EventBus((err, event, owner) => log.error({ err, event, owner }, 'an event listener failed'));
   // Settings saved from the admin panel sit between the file and the environment.
   const settings = new LiveConfig(
-    { store: store.settings, checks: panelChecks({ installDir: INSTALL_DIR }) },
+    { store: store.settings, checks: panelChecks({ installDir: INSTALL_DIR }), bus },
     { file: loaded.file, env: options.env, config: loaded.config },
   );
   if (options.safeMode === undefined) {
@@ -96,7 +97,6 @@ export async function runDaemon(options: {
   const config = settings.current;
   log.level = config.log.level;
 
-  const bus: MoodboxBus = new EventBus((err, event, owner) => log.error({ err, event, owner }, 'an event listener failed'));
   let server: HttpService | undefined;
   // Read before anything is built: a failed start closes the database.
   const savedInForce = options.safeMode === undefined && settings.safeMode === undefined && Object.keys(settings.overrides()).length > 0;

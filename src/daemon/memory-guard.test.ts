@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { MoodboxBus } from './events.js';
-import { EventBus } from './kernel/event-bus.js';
 import { createLogger } from './logging.js';
 import { MEMORY_CHECK_MS, MemoryGuard, type MemoryReading } from './memory-guard.js';
 import { FakeClock } from './testing/fake-clock.js';
@@ -16,13 +14,11 @@ function harness(options: { ceilingMiB?: number; graceS?: number } = {}) {
     level: 'info',
     destination: { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) },
   });
-  const bus: MoodboxBus = new EventBus();
   const restarts: string[] = [];
-  bus.on('restartRequested', ({ by }) => restarts.push(by));
   const player = new FakePlayer({ clock }, { trackMs: SONG_MS });
   let reading: MemoryReading = { rss: 200 * MIB, heapUsed: 30 * MIB, heapTotal: 40 * MIB, external: 10 * MIB };
   const guard = new MemoryGuard(
-    { clock, log, bus, player, memory: () => reading },
+    { clock, log, restart: (by) => void restarts.push(by), player, memory: () => reading },
     { ceilingMiB: options.ceilingMiB ?? 384, graceS: options.graceS ?? 600 },
   );
   return {

@@ -1,4 +1,3 @@
-import type { MoodboxBus } from './events.js';
 import type { Clock, Timer } from './kernel/clock.js';
 import type { Service, ServiceHealth } from './kernel/lifecycle.js';
 import type { Log } from './kernel/log.js';
@@ -21,7 +20,8 @@ export interface MemoryReading {
 export interface MemoryGuardDeps {
   clock: Clock;
   log: Pick<Log, 'warn' | 'error'>;
-  bus: MoodboxBus;
+  /** Asks for a restart (the core's `requestRestart`); `by` names the guard. */
+  restart: (by: string) => void;
   /** Only its events and whether something plays now are used. */
   player: Pick<Player, 'events' | 'state'>;
   /** Reads the process's memory now. */
@@ -102,7 +102,7 @@ export class MemoryGuard implements Service {
     this.#offEnded?.();
     const now = this.#deps.memory();
     this.#deps.log.error({ ...fields(now, this.#options), when }, 'memory above the ceiling: restarting');
-    this.#deps.bus.emit('restartRequested', { by: 'the memory guard' });
+    this.#deps.restart('the memory guard');
   }
 }
 

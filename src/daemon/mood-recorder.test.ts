@@ -9,7 +9,7 @@ import { StoreError } from './kernel/errors.js';
 import { MOOD_FLUSH_MS, MOOD_FLUSH_ROWS, MoodRecorder } from './mood-recorder.js';
 import { openSqliteStore, type SqliteStore } from './store/sqlite-store.js';
 import { FakeClock } from './testing/fake-clock.js';
-import type { RoomMoodLabel } from '../vision/room-mood.js';
+import type { RoomMood, RoomMoodLabel } from '../vision/room-mood.js';
 
 const silent = { info: () => {}, warn: () => {}, error: () => {} };
 let dir: string;
@@ -25,7 +25,8 @@ function setup() {
   const path = join(dir, 'moodbox.db');
   store = openSqliteStore({ clock, log: silent }, { path });
   const errors: string[] = [];
-  const bus: MoodboxBus = new EventBus();
+  const failures: Array<{ event: string; owner: string | undefined }> = [];
+  const bus: MoodboxBus = new EventBus((_, event, owner) => void failures.push({ event, owner }));
   // Commits, as another connection sees them: `PRAGMA data_version` moves once per commit of someone else.
   const reader = new Database(path, { readonly: true });
   let version = Number(reader.pragma('data_version', { simple: true }));
@@ -41,7 +42,7 @@ function setup() {
     clock.advance(at - clock.now());
     bus.emit('roomMoodChanged', { mood: { label, scores: {}, faces: 2, confidence: 0.666, since: at }, previous: null });
   };
-  return { clock, store, bus, recorder, change, commits, rows, errors, reader };
+  return { clock, store, bus, recorder, change, commits, rows, errors, reader, failures };
 }
 
 describe('MoodRecorder', () => {
@@ -55,6 +56,19 @@ describe('MoodRecorder', () => {
     expect(h.commits()).toBe(1);
     expect(h.store?.stats.moodLog(0, MOOD_FLUSH_MS)[0]).toEqual({ at: 2500, mood: 'neutral', confidence: 0.67, faces: 2 });
     await h.recorder.stop();
+    h.reader.close();
+  });
+
+  it('writes nothing heard after it stopped, and a listener of its that fails is reported under its name', async () => {
+    const h = setup();
+    await h.recorder.start();
+    h.bus.emit('roomMoodChanged', { mood: undefined as unknown as RoomMood, previous: null });
+    expect(h.failures).toEqual([{ event: 'roomMoodChanged', owner: 'MoodRecorder' }]);
+    await h.recorder.stop();
+    h.change('happy', 1000);
+    h.clock.advance(MOOD_FLUSH_MS * 2);
+    expect(h.rows()).toBe(0);
+    expect(h.bus.listenerCount('roomMoodChanged')).toBe(0);
     h.reader.close();
   });
 

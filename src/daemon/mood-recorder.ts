@@ -32,7 +32,7 @@ export class MoodRecorder implements Service {
   readonly #deps: MoodRecorderDeps;
   #waiting: MoodLogEntry[] = [];
   #timer: Timer | undefined;
-  #off: (() => void) | undefined;
+  #isListening = false;
   #lastError: string | undefined;
 
   constructor(deps: MoodRecorderDeps) {
@@ -40,18 +40,23 @@ export class MoodRecorder implements Service {
   }
 
   async start(): Promise<void> {
-    if (this.#off !== undefined) return;
-    this.#off = this.#deps.bus.on('roomMoodChanged', ({ mood }) => {
-      this.#waiting.push({ at: mood.since, mood: mood.label, confidence: Math.round(mood.confidence * 100) / 100, faces: mood.faces });
-      if (this.#waiting.length > MAX_WAITING) this.#waiting.splice(0, this.#waiting.length - MAX_WAITING);
-      if (this.#waiting.length >= MOOD_FLUSH_ROWS) this.flush();
-    });
+    if (this.#isListening) return;
+    this.#isListening = true;
+    this.#deps.bus.on(
+      'roomMoodChanged',
+      ({ mood }) => {
+        this.#waiting.push({ at: mood.since, mood: mood.label, confidence: Math.round(mood.confidence * 100) / 100, faces: mood.faces });
+        if (this.#waiting.length > MAX_WAITING) this.#waiting.splice(0, this.#waiting.length - MAX_WAITING);
+        if (this.#waiting.length >= MOOD_FLUSH_ROWS) this.flush();
+      },
+      this,
+    );
     this.#timer = this.#deps.clock.setInterval(() => this.flush(), MOOD_FLUSH_MS);
   }
 
   async stop(): Promise<void> {
-    this.#off?.();
-    this.#off = undefined;
+    this.#deps.bus.removeListeners(this);
+    this.#isListening = false;
     this.#timer?.cancel();
     this.#timer = undefined;
     this.flush();

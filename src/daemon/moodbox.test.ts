@@ -35,13 +35,13 @@ async function moodbox() {
   const clock = systemClock;
   const store = openSqliteStore({ clock, log }, { path: join(dir, 'moodbox.db') });
   const env = { HOME: dir };
+  const bus: MoodboxBus = new EventBus();
   const settings = new LiveConfig(
-    { store: store.settings, checks: panelChecks({ installDir: INSTALL_DIR }) },
+    { store: store.settings, checks: panelChecks({ installDir: INSTALL_DIR }), bus },
     { file: undefined, env, config: loadConfig({ env }).config },
   );
   const socketPath = join(dir, 'mpv.sock');
   const player = new MpvPlayer({ clock, log }, { socketPath, audioOutput: 'null', volume: 70, maxVolume: 100 });
-  const bus: MoodboxBus = new EventBus();
   const hub = new StateHub(initialScreenState({ version: 'test', demo: false }));
   const box = new Moodbox(
     {

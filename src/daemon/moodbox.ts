@@ -106,6 +106,8 @@ export interface MoodboxCore {
   readonly stations?: Stations;
   /** The health of every service, in start order. */
   health(): Array<{ name: string } & ServiceHealth>;
+  /** Asks for a restart (`restartRequested`, which the composition root answers); `by` names who asked, for the log. */
+  requestRestart(by: string): void;
 }
 
 /**
@@ -133,7 +135,6 @@ export class Moodbox implements MoodboxCore {
   readonly #moods: MoodRecorder;
   /** Learns each person's and the room's taste from the plays the recorder writes (after it, on the same events). */
   readonly #learner: TasteLearner;
-  #offSettings: (() => void) | undefined;
 
   constructor(deps: MoodboxDeps, options: { scanAtStart: boolean }) {
     this.#deps = deps;
@@ -220,7 +221,10 @@ export class Moodbox implements MoodboxCore {
     const guard =
       deps.memory === undefined
         ? undefined
-        : new MemoryGuard({ clock, log: log.child({ module: 'memory' }), bus, player, memory: deps.memory }, settings.current.memory);
+        : new MemoryGuard(
+            { clock, log: log.child({ module: 'memory' }), restart: (by) => this.requestRestart(by), player, memory: deps.memory },
+            settings.current.memory,
+          );
     const { screens, server } = deps.delivery(this);
     this.#screens = screens;
     this.#lifecycle = new Lifecycle({
@@ -246,16 +250,13 @@ export class Moodbox implements MoodboxCore {
 
   /** Starts every part in dependency order; on a failure, stops what had started and rethrows. */
   async start(): Promise<void> {
-    const { bus, settings, log } = this.#deps;
+    const { bus, log } = this.#deps;
     await this.#screens.start(new AbortController().signal);
     await this.#recorder.start();
     await this.#moods.start();
     await this.#learner.start();
     this.stations.start();
-    this.#offSettings = settings.on(({ changed }) => {
-      log.info({ changed }, 'settings changed');
-      bus.emit('settingsChanged', { changed });
-    });
+    bus.on('settingsChanged', ({ changed }) => log.info({ changed }, 'settings changed'), this);
     try {
       await this.#lifecycle.start();
     } catch (err) {
@@ -277,13 +278,18 @@ export class Moodbox implements MoodboxCore {
     return this.#lifecycle.health();
   }
 
+  /** The one emitter of `restartRequested`: the panel, a fleet operator and the memory guard ask through here. */
+  requestRestart(by: string): void {
+    this.bus.emit('restartRequested', { by });
+  }
+
   /** True once every service has started and none reports `failed`. */
   isReady(): boolean {
     return this.#lifecycle.isReady();
   }
 
   async #detach(): Promise<void> {
-    this.#offSettings?.();
+    this.#deps.bus.removeListeners(this);
     this.stations.stop();
     await this.#recorder.stop();
     await this.#moods.stop();

@@ -28,6 +28,8 @@ interface Harness {
   player: FakePlayer;
   hub: StateHub;
   bus: MoodboxBus;
+  /** Listener failures the bus reported: the event and the listener's owner. */
+  failures: Array<{ event: string; owner: string | undefined }>;
   director: MusicDirector;
   settings: PlayerSettings;
   listener: { id: number; name: string } | null;
@@ -57,7 +59,8 @@ async function harness(settings: Partial<PlayerSettings> = {}, options: { tracks
   // Plays are written by a recorder listening to the player, as in the daemon.
   await new PlayRecorder({ player, history: store.plays, clock, log: silent }).start();
   const hub = new StateHub(initialSnapshot());
-  const bus: MoodboxBus = new EventBus();
+  const failures: Harness['failures'] = [];
+  const bus: MoodboxBus = new EventBus((_, event, owner) => void failures.push({ event, owner }));
   // The screens' state the assertions read is projected from the director's events, as in the daemon.
   const projector = new StateProjector({ bus, hub, clock, store, services: () => [] });
   await projector.start();
@@ -67,6 +70,7 @@ async function harness(settings: Partial<PlayerSettings> = {}, options: { tracks
     player,
     hub,
     bus,
+    failures,
     settings: { ...DEFAULTS, ...settings },
     listener: null,
     byMood,
@@ -91,6 +95,22 @@ async function harness(settings: Partial<PlayerSettings> = {}, options: { tracks
 const playing = (h: Harness) => h.player.state().current;
 
 describe('MusicDirector', () => {
+  it('follows the room no more once stopped, and a listener of its that fails is reported under its name', async () => {
+    const h = await harness();
+    await h.settle();
+    h.bus.emit('settingsChanged', { changed: undefined as unknown as string[] });
+    expect(h.failures).toEqual([{ event: 'settingsChanged', owner: 'MusicDirector' }]);
+    const before = playing(h);
+    await h.settle(h.director.stop());
+    h.bus.emit('roomMoodChanged', { mood: roomMoodOf('happy', h.clock.now()), previous: 'neutral' });
+    h.bus.emit('settingsChanged', { changed: undefined as unknown as string[] });
+    await h.settle();
+    expect(before).toBeDefined();
+    expect(playing(h)?.key).toBe(before?.key);
+    expect(h.failures).toHaveLength(1);
+    expect(h.bus.listenerCount('roomMoodChanged')).toBe(1); // the projector's
+  });
+
   it('starts playing music for a calm room before anyone is seen, with the next track queued and six suggestions shown', async () => {
     const h = await harness();
     await h.settle();
@@ -203,6 +223,7 @@ describe('MusicDirector', () => {
     const h = await harness({ switchOnMoodChange: false });
     const before = playing(h);
     await h.settle(h.director.roomMoodChanged(roomMoodOf('happy')));
+    expect(before).toBeDefined();
     expect(playing(h)?.key).toBe(before?.key);
     expect(h.moodOf(h.player.state().upcoming[0]?.track.id)).toBe('upbeat');
 

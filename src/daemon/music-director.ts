@@ -1,4 +1,4 @@
-import type { MoodboxBus, Playback } from './events.js';
+import type { MoodboxBus, MoodboxEvents, Playback } from './events.js';
 import type { Clock, Timer } from './kernel/clock.js';
 import { MoodboxError, PlayerError } from './kernel/errors.js';
 import type { Log } from './kernel/log.js';
@@ -9,7 +9,7 @@ import { MusicLimits, NOBODY_SILENCE, type PlayerSettings } from './music-limits
 import { libraryFitOf, StaffMusic, staffPicks, type LibraryFit, type MoodHold, type StaffMusicView } from './music-staff.js';
 import { loadEmotionMoodMap, type Emotion } from '../player/moods.js';
 import type { QueueEntry, QueueItem } from '../player/play-queue.js';
-import type { Player, PlayOptions, PlayReason } from '../player/player.js';
+import type { Player, PlayerEvents, PlayOptions, PlayReason } from '../player/player.js';
 import { NOBODY, type EmotionScores, type RoomMood } from '../vision/room-mood.js';
 import { Recommender, type Recommendation } from '../player/recommender.js';
 import { TrackIndex } from '../player/track-index.js';
@@ -66,7 +66,8 @@ export class MusicDirector implements Service {
   /** The room mood, or null before the first reading. */
   #room: RoomMood | null = null;
   #chain: Promise<unknown> = Promise.resolve();
-  #unsubscribe: Array<() => void> = [];
+  /** Ends the subscription to the music sources (not a bus: they call back). */
+  #offSources: (() => void) | undefined;
   #scheduleTimer: Timer | undefined;
   #lastError: string | undefined;
   /** The ICY title of the station playing now, by its queue key. */
@@ -116,35 +117,35 @@ export class MusicDirector implements Service {
 
   async start(): Promise<void> {
     this.#reloadLibrary();
-    const events = this.#deps.player.events;
-    const bus = this.#deps.bus;
-    this.#unsubscribe = [
-      // Each runs in turn with the rest (`#serial`), which logs a failure; nobody waits on them here.
-      bus.on('roomMoodChanged', ({ mood }) => void this.roomMoodChanged(mood).catch(() => undefined)),
-      bus.on('libraryChanged', () => void this.libraryChanged().catch(() => undefined)),
-      bus.on('settingsChanged', ({ changed }) => {
-        if (changed.some((path) => path.startsWith('player.'))) void this.settingsChanged().catch(() => undefined);
-      }),
-      events.on('trackStarted', ({ item }) => {
-        this.#publishPlayer();
-        this.#background('queue the next track', () => this.#queueNext(item));
-      }),
-      events.on('queueEnded', () => {
-        this.#publishPlayer();
-        if (this.#limits.silence() === null) this.#background('play on', () => this.#playPick('mood'));
-      }),
-      events.on('queueChanged', () => this.#publishPlayer()),
-      events.on('pausedChanged', () => this.#publishPlayer()),
-      events.on('volumeChanged', () => this.#publishPlayer()),
-      events.on('positionChanged', () => this.#publishPlayer()),
-      events.on('streamTitleChanged', ({ item, title }) => {
-        this.#streamTitle = { key: item.key, title };
-        this.#publishPlayer();
-      }),
-      events.on('trackFailed', ({ item, error }) => this.#deps.log.warn({ uri: item.track.uri, error }, 'track skipped: cannot play it')),
-      events.on('playerFaulted', ({ error, retryInMs }) => this.#deps.log.warn({ error, retryInMs }, 'player stopped; restarting it')),
-      this.#sources.onAvailabilityChanged(() => this.#background('follow the music source', () => this.#followSource())),
-    ];
+    // Every listener is this director's: `stop` removes them all by owner.
+    const { bus, player } = this.#deps;
+    const onBus = <K extends keyof MoodboxEvents>(event: K, fn: (payload: MoodboxEvents[K]) => unknown) => bus.on(event, fn, this);
+    const onPlayer = <K extends keyof PlayerEvents>(event: K, fn: (p: PlayerEvents[K]) => unknown) => player.events.on(event, fn, this);
+    // Each runs in turn with the rest (`#serial`), which logs a failure; nobody waits on them here.
+    onBus('roomMoodChanged', ({ mood }) => void this.roomMoodChanged(mood).catch(() => undefined));
+    onBus('libraryChanged', () => void this.libraryChanged().catch(() => undefined));
+    onBus('settingsChanged', ({ changed }) => {
+      if (changed.some((path) => path.startsWith('player.'))) void this.settingsChanged().catch(() => undefined);
+    });
+    onPlayer('trackStarted', ({ item }) => {
+      this.#publishPlayer();
+      this.#background('queue the next track', () => this.#queueNext(item));
+    });
+    onPlayer('queueEnded', () => {
+      this.#publishPlayer();
+      if (this.#limits.silence() === null) this.#background('play on', () => this.#playPick('mood'));
+    });
+    onPlayer('queueChanged', () => this.#publishPlayer());
+    onPlayer('pausedChanged', () => this.#publishPlayer());
+    onPlayer('volumeChanged', () => this.#publishPlayer());
+    onPlayer('positionChanged', () => this.#publishPlayer());
+    onPlayer('streamTitleChanged', ({ item, title }) => {
+      this.#streamTitle = { key: item.key, title };
+      this.#publishPlayer();
+    });
+    onPlayer('trackFailed', ({ item, error }) => this.#deps.log.warn({ uri: item.track.uri, error }, 'track skipped: cannot play it'));
+    onPlayer('playerFaulted', ({ error, retryInMs }) => this.#deps.log.warn({ error, retryInMs }, 'player stopped; restarting it'));
+    this.#offSources = this.#sources.onAvailabilityChanged(() => this.#background('follow the music source', () => this.#followSource()));
     this.#scheduleTimer = this.#deps.clock.setInterval(
       () => this.#background('apply the schedule', () => this.#limits.apply()),
       SCHEDULE_CHECK_MS,
@@ -164,8 +165,10 @@ export class MusicDirector implements Service {
   async stop(): Promise<void> {
     this.#scheduleTimer?.cancel();
     this.#staff.stop();
-    for (const off of this.#unsubscribe) off();
-    this.#unsubscribe = [];
+    this.#deps.bus.removeListeners(this);
+    this.#deps.player.events.removeListeners(this);
+    this.#offSources?.();
+    this.#offSources = undefined;
     await this.#chain;
   }
 

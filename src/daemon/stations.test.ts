@@ -70,8 +70,9 @@ async function moodbox(
   // The test's stations are servers on 127.0.0.1: the owner allows local stations here.
   const music = { allowPrivateStations: true, ...(options.config?.['music'] as object | undefined) };
   const config = loadConfig({ env, overlay: { ...options.config, music, player: { autoplay: options.autoplay ?? true } } }).config;
+  const bus: MoodboxBus = new EventBus();
   const settings = new LiveConfig(
-    { store: store.settings, checks: panelChecks({ installDir: INSTALL_DIR }) },
+    { store: store.settings, checks: panelChecks({ installDir: INSTALL_DIR }), bus },
     { file: undefined, env, config },
   );
   // A station that sends nothing is given up on after 1 s rather than the 10 s a box waits.
@@ -85,7 +86,6 @@ async function moodbox(
       allowPrivateStations: config.music.allowPrivateStations,
     },
   );
-  const bus: MoodboxBus = new EventBus();
   const hub = new StateHub(initialScreenState({ version: 'test', demo: false }));
   const box = new Moodbox(
     {

@@ -243,9 +243,9 @@ export class Stations {
     return track?.source === STREAM_SOURCE ? this.#deps.store.stations.get(track.id) : undefined;
   }
 
-  /** The stations changed: the music picks from them as they are now. */
+  /** The stations changed: the library follows, and the music picks from them as they are now. */
   #changed(): void {
-    this.#deps.bus.emit('libraryChanged', { tracks: this.#deps.store.tracks.count(), why: 'stations' });
+    this.#deps.bus.emit('stationsChanged', { at: this.#deps.clock.now() });
   }
 }
 

@@ -1,8 +1,10 @@
-import type { Clock, Timer } from '../daemon/kernel/clock.js';
+import type { Clock } from '../daemon/kernel/clock.js';
 import { EventBus } from '../daemon/kernel/event-bus.js';
 import type { Service, ServiceHealth } from '../daemon/kernel/lifecycle.js';
 import type { EndFileReason } from './mpv-ipc.js';
 import { assertCrossfadeMs, fileOption, joinFileOptions, planCrossfade } from './mpv/crossfade.js';
+import { FirstAudioWatchdog } from './mpv/first-audio-watchdog.js';
+import { mpvArgs } from './mpv/mpv-args.js';
 import { MpvIpcClient } from './mpv/mpv-ipc-client.js';
 import { MpvProcess, type MpvProcessOptions } from './mpv/mpv-process.js';
 import {
@@ -18,7 +20,7 @@ import {
 import type { Log } from '../daemon/kernel/log.js';
 import { snapcastPipeProblem } from './audio-output.js';
 import { writeStationGuard } from './streams/station-guard.js';
-import { DEFAULT_STREAM_TIMEOUT_S, isStreamUri, isYouTubeUrl, MPV_YTDL_ARGS, mpvFileOptions, mpvUrl } from './streams/stream-url.js';
+import { isStreamUri, isYouTubeUrl, mpvFileOptions, mpvUrl } from './streams/stream-url.js';
 import { assertPercent, type Player, type PlayerEvents, type PlayerState, type PlayOptions, type PlayOutcome } from './player.js';
 
 export { removeStaleSockets } from './mpv/mpv-process.js';
@@ -74,18 +76,11 @@ export class MpvPlayer implements Player, Service {
   readonly name = 'player';
   readonly events = new EventBus<PlayerEvents>();
   readonly #log: Log;
-  readonly #clock: Clock;
   readonly #allowPrivateStations: boolean;
   /** The station guard mpv loads (see `STATION_GUARD_LUA`), written at start. */
   #guard: { path: string; remove: () => void } | undefined;
-  /**
-   * A station's first audio, awaited: mpv's network timeout fires only when nothing at all comes,
-   * so a station that trickles a byte now and then, or sends headers without end, is given up on
-   * by this watchdog when no audio has played `streamTimeoutS` after it started.
-   */
-  #firstAudio: { key: number; timer: Timer } | undefined;
-  /** Keys of plays given up on by the watchdog, with why: their end is a failure. */
-  readonly #stalled = new Map<number, string>();
+  /** Gives up on a station that connects but sends no audio. */
+  readonly #firstAudio: FirstAudioWatchdog;
   readonly #client: MpvIpcClient;
   readonly #process: MpvProcess;
   readonly #audioOutput: string;
@@ -130,7 +125,6 @@ export class MpvPlayer implements Player, Service {
 
   constructor(deps: { clock: Clock; log: Log }, options: MpvPlayerOptions = {}) {
     this.#log = deps.log;
-    this.#clock = deps.clock;
     this.#allowPrivateStations = options.allowPrivateStations ?? false;
     this.#audioOutput = options.audioOutput ?? 'auto';
     this.#extraArgs = options.extraArgs ?? [];
@@ -141,6 +135,15 @@ export class MpvPlayer implements Player, Service {
     this.#crossfadeMs = assertCrossfadeMs(options.crossfadeMs ?? 0);
     this.#streamTimeoutS = options.streamTimeoutS;
     const pcmPipe = options.pcmPipe;
+    this.#firstAudio = new FirstAudioWatchdog(
+      {
+        clock: deps.clock,
+        log: deps.log,
+        isPlaying: (key) => this.#playing?.key === key,
+        giveUp: (key) => void this.#abandon(key).catch((err: unknown) => this.#log.warn({ err }, 'cannot stop the station')),
+      },
+      { timeoutS: options.streamTimeoutS },
+    );
     this.#client = new MpvIpcClient({ log: deps.log });
     this.#process = new MpvProcess(
       {
@@ -178,8 +181,7 @@ export class MpvPlayer implements Player, Service {
 
   /** Ends the current play as `interrupted`, then quits mpv. */
   async stop(): Promise<void> {
-    this.#firstAudio?.timer.cancel();
-    this.#firstAudio = undefined;
+    this.#firstAudio.disarm();
     const current = this.#queue.current;
     if (current) this.#finish(current, 'interrupted');
     await this.#process.stop();
@@ -310,23 +312,17 @@ export class MpvPlayer implements Player, Service {
 
   // --- the mpv process ---
 
-  /** mpv's arguments at each launch (`MpvProcess` adds the socket): the volume is the one of the moment. */
+  /** mpv's arguments at each launch: the volume is the one of the moment. */
   #mpvArgs(): string[] {
-    return [
-      '--no-video',
-      '--no-config',
-      '--no-terminal',
-      '--audio-display=no',
-      ...MPV_YTDL_ARGS,
-      ...(this.#guard === undefined ? [] : [`--script=${this.#guard.path}`]),
-      ...(this.#allowPrivateStations ? ['--script-opts-append=moodbox_guard-private=yes'] : []),
-      `--gapless-audio=${this.#isGapless ? 'yes' : 'no'}`,
-      `--replaygain=${this.#replayGain}`,
-      '--volume-max=100',
-      `--volume=${this.#volume}`,
-      ...(this.#audioOutput === 'auto' ? [] : [`--ao=${this.#audioOutput}`]),
-      ...this.#extraArgs,
-    ];
+    return mpvArgs({
+      guardPath: this.#guard?.path,
+      allowPrivateStations: this.#allowPrivateStations,
+      isGapless: this.#isGapless,
+      replayGain: this.#replayGain,
+      volume: this.#volume,
+      audioOutput: this.#audioOutput,
+      extraArgs: this.#extraArgs,
+    });
   }
 
   async #observe(): Promise<void> {
@@ -460,10 +456,7 @@ export class MpvPlayer implements Player, Service {
       this.#onMetadata(data);
     } else if (name === 'time-pos' && typeof data === 'number') {
       const positionMs = Math.round(data * 1000);
-      if (positionMs > 0 && this.#firstAudio !== undefined && this.#firstAudio.key === this.#playing?.key) {
-        this.#firstAudio.timer.cancel();
-        this.#firstAudio = undefined;
-      }
+      if (positionMs > 0) this.#firstAudio.heard(this.#playing?.key);
       const resume = this.#resumeAt;
       if (resume && resume.key === this.#playing?.key) {
         // Until the seek after a restart lands, the position mpv reports is not where the track is.
@@ -500,7 +493,7 @@ export class MpvPlayer implements Player, Service {
     if (item?.key !== key) return;
     this.#playing = { entryId, key };
     if (this.#preloaded?.key === key) this.#preloaded = undefined;
-    this.#awaitFirstAudio(item);
+    this.#firstAudio.arm(item);
     // After a restart the same item starts again in mpv: that is the same play, not a new one.
     if (!this.#started.has(key)) {
       this.#positionMs = 0;
@@ -509,24 +502,6 @@ export class MpvPlayer implements Player, Service {
       this.events.emit('trackStarted', { item });
     }
     void this.#preload();
-  }
-
-  /** Arms the first-audio watchdog for a station's play (a YouTube entry waits for yt-dlp instead). */
-  #awaitFirstAudio(item: QueueItem): void {
-    this.#firstAudio?.timer.cancel();
-    this.#firstAudio = undefined;
-    if (!isStreamUri(item.track.uri) || isYouTubeUrl(item.track.uri)) return;
-    const timeoutS = this.#streamTimeoutS ?? DEFAULT_STREAM_TIMEOUT_S;
-    const timer = this.#clock.setTimeout(() => {
-      if (this.#firstAudio?.timer !== timer) return;
-      this.#firstAudio = undefined;
-      if (this.#playing?.key !== item.key) return;
-      const why = `no audio from the station within ${timeoutS} s (it connected, but sends too little or never finishes its headers)`;
-      this.#log.warn({ trackId: item.track.id, uri: item.track.uri, timeoutS }, 'station gave no audio in time: giving up on it');
-      this.#stalled.set(item.key, why);
-      this.#abandon(item.key).catch((err: unknown) => this.#log.warn({ err }, 'cannot stop the station'));
-    }, timeoutS * 1000);
-    this.#firstAudio = { key: item.key, timer };
   }
 
   /** Ends the current play without counting it as a skip: the rest of its playlist goes too. */
@@ -580,12 +555,7 @@ export class MpvPlayer implements Player, Service {
     this.#skipped.delete(key);
     // A station does not end: the end of its stream is the station going away (its server stopped
     // or dropped the connection). A YouTube video ends as a song does.
-    const stalled = this.#stalled.get(key);
-    this.#stalled.delete(key);
-    if (this.#firstAudio?.key === key) {
-      this.#firstAudio.timer.cancel();
-      this.#firstAudio = undefined;
-    }
+    const stalled = this.#firstAudio.ended(key);
     const isDeadStream = stalled !== undefined || (reason === 'eof' && isStreamUri(ended.track.uri) && !isYouTubeUrl(ended.track.uri));
     const outcome: PlayOutcome =
       reason === 'eof' && !isDeadStream ? 'completed' : reason === 'error' || isDeadStream ? 'failed' : (leftAs ?? 'interrupted');

@@ -7,19 +7,13 @@ import {
   type AdminPage,
   type Browser,
   type Daemon,
-  PASSPHRASE,
   TEST_CONFIG,
   WAIT,
   a11yProblems,
-  addUser,
   adminPage,
   assertBuilt,
   freePort,
-  launchBrowser,
   shot,
-  signInToAdmin,
-  startDaemon,
-  tempDir,
 } from './harness.js';
 
 // The admin panel's Spotify page against the real daemon, talking to the local fake Spotify server (issue 15).
@@ -193,23 +187,22 @@ describe('the Spotify page of a home box', { timeout: 240_000 }, () => {
 });
 
 describe('connecting Spotify from a computer that is not the box', { timeout: 180_000 }, () => {
-  const data = tempDir('mb-admin-spotify-laptop-');
   const spotify = new FakeSpotifyServer();
-  let daemon: Daemon;
-  let browser: Browser;
+  let laptop: AdminPage;
   /** Where Spotify sends the browser back: the box's loopback address, which on a laptop is the laptop itself. */
   let callback: string;
 
   beforeAll(async () => {
-    assertBuilt();
     await spotify.listen();
     spotify.addPlaylist('calm1', 'Sunday Calm', [{ id: 't1', name: 'Slow River', artists: ['Ann'], album: 'Water', durationMs: 200_000 }]);
     spotify.addDevice({ id: 'phone', name: 'Phone', type: 'Smartphone', isActive: true });
-    addUser(data.path, 'Root', 'admin', PASSPHRASE);
     const port = await freePort();
     // The daemon listens on 127.0.0.1 only: nothing answers at [::1], as nothing answers at the box's address on a laptop.
     callback = `http://[::1]:${port}/api/spotify/callback`;
-    daemon = await startDaemon(data.path, {
+    laptop = await adminPage({
+      prefix: 'mb-admin-spotify-laptop-',
+      view: '#spotify',
+      heading: 'Spotify',
       port,
       config: {
         ...TEST_CONFIG,
@@ -218,19 +211,15 @@ describe('connecting Spotify from a computer that is not the box', { timeout: 18
         spotify: { clientId: spotify.clientId, redirectUri: callback, accountsUrl: spotify.url, apiUrl: spotify.url },
       },
     });
-    browser = await launchBrowser({ width: 1280, height: 800 });
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await daemon?.stop();
+    await laptop?.close();
     await spotify.close().catch(() => undefined);
-    data.remove();
   });
 
   it('opens Spotify in a new tab and finishes with the address that tab ended on, pasted into the panel', async () => {
-    const page = browser.page;
-    await signInToAdmin(page, `${daemon.url}/admin#spotify`, 'Root', PASSPHRASE, 'Spotify');
+    const { page, browser } = laptop;
     const popup = browser.context.waitForEvent('page');
     await page.getByRole('button', { name: 'Connect Spotify' }).click();
     const signIn = await popup;
@@ -252,26 +241,22 @@ describe('connecting Spotify from a computer that is not the box', { timeout: 18
 });
 
 describe('the Spotify page of a business box', { timeout: 180_000 }, () => {
-  const data = tempDir('mb-admin-spotify-business-');
-  let daemon: Daemon;
-  let browser: Browser;
+  let business: AdminPage;
 
   beforeAll(async () => {
-    assertBuilt();
-    addUser(data.path, 'Root', 'admin', PASSPHRASE);
-    daemon = await startDaemon(data.path);
-    browser = await launchBrowser({ width: 1280, height: 800 });
+    business = await adminPage({
+      prefix: 'mb-admin-spotify-business-',
+      view: '#spotify',
+      heading: 'Spotify is off: this Moodbox plays in a business',
+    });
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await daemon?.stop();
-    data.remove();
+    await business?.close();
   });
 
   it('says why a café plays its local music instead of offering to connect', async () => {
-    const page = browser.page;
-    await signInToAdmin(page, `${daemon.url}/admin#spotify`, 'Root', PASSPHRASE, 'Spotify is off: this Moodbox plays in a business');
+    const page = business.page;
     expect(await page.locator('[data-off="business"]').textContent()).toContain('personal, family use only');
     expect(await page.getByRole('button', { name: 'Connect Spotify' }).count()).toBe(0);
     await shot(page, 'admin-spotify-business');

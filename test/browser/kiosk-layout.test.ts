@@ -1,6 +1,7 @@
-import type { Page, WebSocketRoute } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StateArea, StateSnapshot, TrackView } from '../../src/daemon/http/contract.js';
+import type { StateSnapshot, TrackView } from '../../src/daemon/http/contract.js';
+import { FakeKioskSocket } from './fake-kiosk-socket.js';
 import { type Browser, type Daemon, assertBuilt, launchBrowser, shot, startDaemon, tempDir, WAIT } from './harness.js';
 
 /** The kiosk screens the kiosk is made for: landscape and portrait. */
@@ -107,26 +108,13 @@ async function layoutProblems(page: Page, tiles: number): Promise<string[]> {
   }, tiles);
 }
 
-/** Feeds the kiosk a state through a routed WebSocket (the daemon's wire format); can go offline. */
-class FakeDaemonSocket {
-  seq = 0;
-  route: WebSocketRoute | undefined;
-  isOffline = false;
-  snapshot: StateSnapshot | undefined;
-
-  send<A extends StateArea>(area: A, data: StateSnapshot[A]): void {
-    this.seq += 1;
-    if (this.snapshot) this.snapshot = { ...this.snapshot, [area]: data };
-    this.route?.send(JSON.stringify({ type: `${area}/changed`, seq: this.seq, data }));
-  }
-}
-
 describe('kiosk layout at every kiosk size, with the demo library', { timeout: 600_000 }, () => {
   const data = tempDir('mb-kiosk-layout-');
   let daemon: Daemon;
   let browser: Browser;
   let real: StateSnapshot;
-  const fake = new FakeDaemonSocket();
+  // Its snapshot is the real daemon's, with a mood and covers of its own, once the daemon has one.
+  const fake = new FakeKioskSocket();
 
   beforeAll(async () => {
     assertBuilt();
@@ -151,18 +139,7 @@ describe('kiosk layout at every kiosk size, with the demo library', { timeout: 6
       suggestions: real.suggestions.slice(0, 6).map(base),
     };
     browser = await launchBrowser({ width: 800, height: 480 });
-    await browser.page.routeWebSocket(/\/ws$/, (ws) => {
-      if (fake.isOffline) {
-        void ws.close();
-        return;
-      }
-      fake.route = ws;
-      ws.onMessage((text) => {
-        const message = JSON.parse(String(text)) as { type: string; transaction: string };
-        ws.send(JSON.stringify({ type: message.type, transaction: message.transaction, status: 'ok', data: { trackId: 1 } }));
-      });
-      ws.send(JSON.stringify({ type: 'state/snapshot', seq: 0, data: fake.snapshot }));
-    });
+    await fake.attach(browser.page);
     await browser.page.goto(`${daemon.url}/`);
     await browser.page.locator('.tile').first().waitFor(WAIT);
   }, 180_000);
@@ -210,7 +187,7 @@ describe('kiosk layout at every kiosk size, with the demo library', { timeout: 6
 
   it('draws cover art for tracks without a cover, and wraps long titles without cutting them', async () => {
     const { page } = browser;
-    const snapshot = fake.snapshot as StateSnapshot;
+    const snapshot = fake.snapshot;
     const bare = (t: TrackView, i: number): TrackView => ({
       ...t,
       coverUrl: null,
@@ -238,7 +215,7 @@ describe('kiosk layout at every kiosk size, with the demo library', { timeout: 6
 
   it('shows the signed-in person their picks, and every other state, at every size', async () => {
     const { page } = browser;
-    const snapshot = fake.snapshot as StateSnapshot;
+    const snapshot = fake.snapshot;
     fake.send('session', { user: { id: 7, name: 'Ada' }, notice: null });
     await page.locator('.tiles h2').filter({ hasText: 'For you, Ada' }).waitFor(WAIT);
     expect(await everySize('kiosk-layout-signed-in', 6)).toEqual({});
@@ -262,7 +239,7 @@ describe('kiosk layout at every kiosk size, with the demo library', { timeout: 6
 
   it('shows the attract screen while nobody is in the room, with what plays, in its mood colour', async () => {
     const { page } = browser;
-    const snapshot = fake.snapshot as StateSnapshot;
+    const snapshot = fake.snapshot;
     const now = snapshot.player.nowPlaying as TrackView;
     fake.send('mood', { current: 'nobody', confidence: 0.9, since: 5, why: null, faces: 0 });
     const attract = page.locator('.attract');
@@ -303,13 +280,12 @@ describe('kiosk layout at every kiosk size, with the demo library', { timeout: 6
     const { page } = browser;
     await page.setViewportSize({ width: 800, height: 480 });
     expect(await page.locator('header .camera').textContent()).toContain('Camera on');
-    fake.isOffline = true;
-    await fake.route?.close();
+    await fake.down();
     await page.locator('.banner').filter({ hasText: 'Offline' }).waitFor(WAIT);
     expect(await page.locator('header .camera').textContent()).not.toContain('Camera on');
     expect(await page.locator('header .camera[data-status="offline"]').count()).toBe(1);
     await everySize('kiosk-layout-offline', null);
-    fake.isOffline = false;
+    fake.up();
     await page.locator('.banner').waitFor({ state: 'detached', timeout: 60_000 });
     await page.locator('header .camera[data-status="on"]').waitFor(WAIT);
   });

@@ -1,6 +1,6 @@
-import type { WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StateArea, StateSnapshot, TrackView } from '../../src/daemon/http/contract.js';
+import type { StateSnapshot, TrackView } from '../../src/daemon/http/contract.js';
+import { cover, FakeKioskSocket } from './fake-kiosk-socket.js';
 import {
   type Browser,
   type Daemon,
@@ -13,13 +13,6 @@ import {
   tempDir,
   WAIT,
 } from './harness.js';
-
-const COLOURS = ['#e76f51', '#2a9d8f', '#e9c46a', '#264653', '#8ab17d', '#b5838d', '#6d597a'];
-
-function cover(i: number): string {
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10" fill="${COLOURS[i % COLOURS.length]}"/><circle cx="5" cy="5" r="3" fill="#fff" fill-opacity=".5"/></svg>`;
-  return `data:image/svg+xml,${encodeURIComponent(svg)}`;
-}
 
 function track(id: number, title: string, artist: string): TrackView {
   return { id, title, artist, album: 'Test Album', durationMs: 200_000, coverUrl: cover(id), moods: ['happy'] };
@@ -54,56 +47,20 @@ function snapshot(): StateSnapshot {
   };
 }
 
-/**
- * Feeds the kiosk the daemon's wire format through a routed WebSocket, so each state the kiosk can
- * show is rendered in Chromium, and answers its requests like the daemon does.
- */
-class FakeDaemonSocket {
-  seq = 0;
-  route: WebSocketRoute | undefined;
-  /** While true the "daemon" is unreachable: each connection is closed at once. */
-  isDown = false;
-  readonly requests: Array<{ type: string; transaction: string; data: unknown }> = [];
-
-  send<A extends StateArea>(area: A, data: StateSnapshot[A]): void {
-    this.seq += 1;
-    this.route?.send(JSON.stringify({ type: `${area}/changed`, seq: this.seq, data }));
-  }
-}
-
 describe('kiosk states (state fed through a routed socket)', { timeout: 120_000 }, () => {
   const data = tempDir('mb-kiosk-states-');
   let daemon: Daemon;
   let browser: Browser;
-  const fake = new FakeDaemonSocket();
+  const fake = new FakeKioskSocket(snapshot());
 
   beforeAll(async () => {
     assertBuilt();
     daemon = await startDaemon(data.path);
     browser = await launchBrowser({ width: 1920, height: 1080 });
-    await browser.page.routeWebSocket(/\/ws$/, (ws) => {
-      if (fake.isDown) {
-        void ws.close();
-        return;
-      }
-      fake.route = ws;
-      fake.seq = 0;
-      ws.onMessage((text) => {
-        const message = JSON.parse(String(text)) as { type: string; transaction: string; data: unknown };
-        fake.requests.push(message);
-        const reply =
-          message.type === 'player/play'
-            ? { type: message.type, transaction: message.transaction, status: 'ok', data: { message: 'Coming up next: your pick.' } }
-            : {
-                type: message.type,
-                transaction: message.transaction,
-                status: 'error',
-                error: { code: 'MB_ERR_PLAYER_RULES', message: 'Skipping is turned off here.' },
-              };
-        ws.send(JSON.stringify(reply));
-      });
-      ws.send(JSON.stringify({ type: 'state/snapshot', seq: 0, data: snapshot() }));
-    });
+    // Answers like the daemon: a pick is queued, a skip refused by the owner's rules.
+    fake.answers['player/play'] = () => ({ data: { message: 'Coming up next: your pick.' } });
+    fake.answers['player/skip'] = () => ({ error: { code: 'MB_ERR_PLAYER_RULES', message: 'Skipping is turned off here.' } });
+    await fake.attach(browser.page);
   }, 120_000);
 
   afterAll(async () => {
@@ -200,13 +157,12 @@ describe('kiosk states (state fed through a routed socket)', { timeout: 120_000 
     const { page } = browser;
     fake.send('camera', { status: 'on', detail: null });
     await page.locator('header .camera[data-status="on"]').waitFor(WAIT);
-    fake.isDown = true;
-    await fake.route?.close();
+    await fake.down();
     await page.locator('.banner').filter({ hasText: 'Offline' }).waitFor(WAIT);
     expect(await page.locator('header .camera').getAttribute('data-status')).toBe('offline');
     expect(await page.locator('header .camera').textContent()).not.toContain('Camera on');
     await shot(page, 'kiosk-offline-camera');
-    fake.isDown = false;
+    fake.up();
     await page.locator('header .camera[data-status="on"]').waitFor({ timeout: 60_000 });
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { MoodboxBus } from '../events.js';
 import { ConfigError } from '../kernel/errors.js';
+import { EventBus } from '../kernel/event-bus.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { LiveConfig, OVERRIDES_KEY, requiresRestart } from './live-config.js';
@@ -26,6 +28,18 @@ describe('LiveConfig', () => {
     expect(settings.current.sessions.kioskIdleTimeoutS).toBe(60);
     expect(settings.current.server.host).toBe('127.0.0.1');
     expect(seen).toHaveLength(1);
+  });
+
+  it("announces a save on the app's bus with the settings that changed, as the owner of settingsChanged", () => {
+    const clock = new FakeClock();
+    const store = openSqliteStore({ clock, log: { info() {}, warn() {} } }, { path: ':memory:' });
+    const bus: MoodboxBus = new EventBus();
+    const seen: string[][] = [];
+    bus.on('settingsChanged', ({ changed }) => seen.push([...changed]));
+    const settings = new LiveConfig({ store: store.settings, bus }, { file: undefined, env, config: loadConfig({ env }).config });
+    settings.save({ player: { maxVolume: 40 } }, 1);
+    expect(() => settings.save({ dataDir: '/tmp' }, 2)).toThrow(ConfigError);
+    expect(seen).toEqual([['player.maxVolume']]);
   });
 
   it('reports a pending restart setting until it is saved back, and the environment still wins', () => {

@@ -1,3 +1,4 @@
+import type { MoodboxBus } from '../events.js';
 import { EventBus } from '../kernel/event-bus.js';
 import { ConfigError } from '../kernel/errors.js';
 import { changedPaths, deepFreeze, loadConfig } from './load-config.js';
@@ -38,7 +39,8 @@ export interface SettingsChange {
 /**
  * The running configuration: the file and environment, with the settings saved from the admin
  * panel in between. Settings without `requiresRestart` are applied at once by the services that
- * read them through `current`; the others are saved and take effect at the next start.
+ * read them through `current`; the others are saved and take effect at the next start. A save is
+ * announced on the app's bus (`settingsChanged`, with the paths that changed) when one is given.
  */
 export class LiveConfig {
   readonly #store: SettingsStore;
@@ -48,14 +50,16 @@ export class LiveConfig {
   #applied: Config;
 
   readonly #checks: PanelChecks | undefined;
+  readonly #announce: Pick<MoodboxBus, 'emit'> | undefined;
   #safeMode: string | undefined;
 
   constructor(
-    deps: { store: SettingsStore; checks?: PanelChecks },
+    deps: { store: SettingsStore; checks?: PanelChecks; bus?: Pick<MoodboxBus, 'emit'> },
     options: { file: string | undefined; env: Readonly<Record<string, string | undefined>>; config: Config },
   ) {
     this.#store = deps.store;
     this.#checks = deps.checks;
+    this.#announce = deps.bus;
     this.#source = { file: options.file, env: options.env };
     this.#current = options.config;
     this.#applied = options.config;
@@ -146,6 +150,8 @@ export class LiveConfig {
     this.#current = freezeLive(this.#applied, next);
     const change = { config: next, changed, restartRequired };
     this.#bus.emit('changed', change);
+    // The app's bus hears it from here, its owner: the services that apply settings live follow it.
+    this.#announce?.emit('settingsChanged', { changed });
     return change;
   }
 

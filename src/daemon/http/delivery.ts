@@ -57,7 +57,7 @@ export function delivery(
             music: core.director,
             staff: core.director.staff,
             // The composition root stops the daemon with the restart exit code.
-            restart: () => core.bus.emit('restartRequested', { by: 'the admin panel' }),
+            restart: () => core.requestRestart('the admin panel'),
             library: {
               scan: () => core.library.scan(),
               get isScanning() {

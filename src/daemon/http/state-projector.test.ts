@@ -4,7 +4,7 @@ import type { MoodboxBus } from '../events.js';
 import { EventBus } from '../kernel/event-bus.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
-import { roomMoodOf } from '../../vision/room-mood.js';
+import { roomMoodOf, type RoomMood } from '../../vision/room-mood.js';
 import type { ServerMessage, ServiceHealthView } from './contract.js';
 import { StateHub } from './state-hub.js';
 import { initialScreenState, StateProjector } from './state-projector.js';
@@ -20,7 +20,8 @@ afterEach(async () => {
 async function setup(services: ServiceHealthView[] = [{ name: 'database', status: 'ready' }]) {
   const clock = new FakeClock();
   const store = openSqliteStore({ clock, log: pino({ level: 'silent' }) }, { path: ':memory:' });
-  const bus: MoodboxBus = new EventBus();
+  const failures: Array<{ event: string; owner: string | undefined }> = [];
+  const bus: MoodboxBus = new EventBus((_, event, owner) => void failures.push({ event, owner }));
   const hub = new StateHub(initialScreenState({ version: '1.2.3', demo: false }));
   const messages: ServerMessage[] = [];
   hub.subscribe((m) => messages.push(m));
@@ -29,10 +30,22 @@ async function setup(services: ServiceHealthView[] = [{ name: 'database', status
   await projector.start();
   open.push({ projector, store });
   const state = () => hub.snapshot().data;
-  return { clock, store, bus, hub, messages, health, projector, state };
+  return { clock, store, bus, hub, messages, health, projector, state, failures };
 }
 
 describe('StateProjector', () => {
+  it('shows nothing heard after it stopped, and a listener of its that fails is reported under its name', async () => {
+    const { bus, state, projector, failures } = await setup();
+    bus.emit('roomMoodChanged', { mood: undefined as unknown as RoomMood, previous: null });
+    expect(failures).toEqual([{ event: 'roomMoodChanged', owner: 'StateProjector' }]);
+    await projector.stop();
+    const before = state();
+    bus.emit('facesInViewChanged', { faces: 3 });
+    bus.emit('roomMoodChanged', { mood: roomMoodOf('happy', 1000), previous: null });
+    expect(state()).toEqual(before);
+    expect(bus.listenerCount('facesInViewChanged') + bus.listenerCount('roomMoodChanged')).toBe(0);
+  });
+
   it('shows the room mood with the kiosk line on why, and the faces in view as they change', async () => {
     const { bus, state } = await setup();
     bus.emit('facesInViewChanged', { faces: 2 });

@@ -58,7 +58,6 @@ export class StateProjector implements Service {
   readonly name = 'screens';
   readonly #deps: StateProjectorDeps;
   readonly #views = new Map<number, TrackView>();
-  #unsubscribe: Array<() => void> = [];
   #noticeTimer: Timer | undefined;
   #healthTimer: Timer | undefined;
 
@@ -69,15 +68,22 @@ export class StateProjector implements Service {
   async start(): Promise<void> {
     const { bus, hub } = this.#deps;
     const area = <A extends keyof StateSnapshot>(name: A): StateSnapshot[A] => hub.snapshot().data[name];
-    this.#unsubscribe = [
-      bus.on('cameraStateChanged', ({ status, detail }) =>
-        hub.update('camera', { status, detail: detail === null ? null : withoutPlaces(detail) }),
-      ),
-      bus.on('facesInViewChanged', ({ faces }) => {
+    bus.on(
+      'cameraStateChanged',
+      ({ status, detail }) => hub.update('camera', { status, detail: detail === null ? null : withoutPlaces(detail) }),
+      this,
+    );
+    bus.on(
+      'facesInViewChanged',
+      ({ faces }) => {
         const mood = area('mood');
         hub.update('mood', { ...mood, faces, why: why(mood.current, faces) });
-      }),
-      bus.on('roomMoodChanged', ({ mood }) => {
+      },
+      this,
+    );
+    bus.on(
+      'roomMoodChanged',
+      ({ mood }) => {
         const faces = area('mood').faces;
         hub.update('mood', {
           // Keeps a held mood (staff's) beside the room's.
@@ -88,23 +94,31 @@ export class StateProjector implements Service {
           why: why(mood.label, faces),
           faces,
         });
-      }),
-      bus.on('personalReadingChanged', ({ isPersonal }) => hub.update('mood', { ...area('mood'), isPersonal })),
-      bus.on('moodHeld', ({ label, until, music }) => hub.update('mood', { ...area('mood'), held: { label, until, music } })),
-      bus.on('moodReleased', () => hub.update('mood', { ...area('mood'), held: null })),
-      bus.on('libraryScanChanged', (library) => hub.update('library', library)),
-      bus.on('libraryChanged', () => this.#views.clear()),
-      bus.on('personSignedIn', ({ user }) => this.#session(user, null)),
-      bus.on('personSignedOut', () => this.#session(null, null)),
-      bus.on('cardReaderChanged', ({ status }) => hub.update('session', { ...area('session'), hasCardReader: status === 'connected' })),
-      bus.on('unknownCardRead', () => {
+      },
+      this,
+    );
+    bus.on('personalReadingChanged', ({ isPersonal }) => hub.update('mood', { ...area('mood'), isPersonal }), this);
+    bus.on('moodHeld', ({ label, until, music }) => hub.update('mood', { ...area('mood'), held: { label, until, music } }), this);
+    bus.on('moodReleased', () => hub.update('mood', { ...area('mood'), held: null }), this);
+    bus.on('libraryScanChanged', (library) => hub.update('library', library), this);
+    bus.on('libraryChanged', () => this.#views.clear(), this);
+    bus.on('personSignedIn', ({ user }) => this.#session(user, null), this);
+    bus.on('personSignedOut', () => this.#session(null, null), this);
+    bus.on('cardReaderChanged', ({ status }) => hub.update('session', { ...area('session'), hasCardReader: status === 'connected' }), this);
+    bus.on(
+      'unknownCardRead',
+      () => {
         this.#session(
           area('session').user,
           'This card is not linked to anyone yet. Ask a member of staff to link it, or sign in with your PIN.',
         );
         this.#noticeTimer = this.#deps.clock.setTimeout(() => this.#session(area('session').user, null), NOTICE_MS);
-      }),
-      bus.on('playbackChanged', (playback) =>
+      },
+      this,
+    );
+    bus.on(
+      'playbackChanged',
+      (playback) =>
         hub.update('player', {
           status: playback.status,
           nowPlaying: this.#view(playback.trackId),
@@ -114,8 +128,11 @@ export class StateProjector implements Service {
           // Only while a station says what it plays: a file's player state stays as it was.
           ...(playback.streamTitle == null ? {} : { streamTitle: playback.streamTitle }),
         }),
-      ),
-      bus.on('suggestionsChanged', ({ trackIds, reasons }) =>
+      this,
+    );
+    bus.on(
+      'suggestionsChanged',
+      ({ trackIds, reasons }) =>
         hub.update(
           'suggestions',
           trackIds.flatMap((id, i) => {
@@ -127,8 +144,8 @@ export class StateProjector implements Service {
               : [{ ...view, why: reason.text, isPersonalPick: reason.whose === 'person', whyKind: reason.kind }];
           }),
         ),
-      ),
-    ];
+      this,
+    );
     this.#publishHealth();
     this.#healthTimer = this.#deps.clock.setInterval(() => this.#publishHealth(), HEALTH_EVERY_MS);
   }
@@ -136,8 +153,7 @@ export class StateProjector implements Service {
   async stop(): Promise<void> {
     this.#healthTimer?.cancel();
     this.#noticeTimer?.cancel();
-    for (const off of this.#unsubscribe) off();
-    this.#unsubscribe = [];
+    this.#deps.bus.removeListeners(this);
   }
 
   health(): { status: 'ready' } {

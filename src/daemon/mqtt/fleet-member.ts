@@ -71,7 +71,6 @@ export class FleetMember implements Service {
   #health: string | undefined;
   #heartbeat: Timer | undefined;
   #startedAt = 0;
-  #off: Array<() => void> = [];
   readonly #seen: SeenCommands;
 
   constructor(deps: FleetMemberDeps, options: FleetMemberOptions) {
@@ -84,7 +83,7 @@ export class FleetMember implements Service {
   async start(): Promise<void> {
     const { connection, clock } = this.#deps;
     this.#startedAt = clock.monotonic();
-    this.#off.push(connection.onConnected(() => this.republish()));
+    connection.onConnected(() => this.republish(), this);
     if (this.#options.acceptCommands) {
       const onCommand = (topic: string, payload: string, { retain }: { retain: boolean }): void => {
         if (retain) {
@@ -93,15 +92,15 @@ export class FleetMember implements Service {
         }
         void this.#command(topic, payload);
       };
-      this.#off.push(connection.subscribe(this.topics.commands, onCommand), connection.subscribe(this.topics.siteCommands, onCommand));
+      connection.subscribe(this.topics.commands, onCommand, this);
+      connection.subscribe(this.topics.siteCommands, onCommand, this);
     }
     this.#heartbeat = clock.setInterval(() => this.#beat(), this.#options.heartbeatMs);
   }
 
   async stop(): Promise<void> {
     this.#heartbeat?.cancel();
-    for (const off of this.#off) off();
-    this.#off = [];
+    this.#deps.connection.removeListeners(this);
   }
 
   /** The box's state now: published (retained) when it differs from the last one. */

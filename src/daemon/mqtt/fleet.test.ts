@@ -54,6 +54,22 @@ describe('a fleet of boxes on one broker', () => {
     for (const box of fleet.boxes) expect(box.received).toEqual([{ command: 'volume-cap', value: 60, at: expect.any(Number) }]);
   }, 60_000);
 
+  it('a stopped fleet member hears no more commands on a connection that stays up', async () => {
+    const box = fleet.boxes[9];
+    if (box === undefined) throw new Error('Expected a tenth box');
+    const before = box.received.length;
+    await box.member.stop();
+    // Heard on the same connection, after the member would have been: the member's listener is gone, not slow.
+    const heard: string[] = [];
+    box.connection.subscribe(box.member.topics.commands, (topic) => heard.push(topic), 'test');
+    const probe = await MqttProbe.connect(broker.url);
+    await probe.publish(`${box.member.topics.commands.replace(/[+#]$/, '')}policy`, JSON.stringify({ id: 'after-stop', value: 'lift' }));
+    await expect.poll(() => heard.length).toBe(1);
+    expect(box.received).toHaveLength(before);
+    expect(box.connection.removeListeners('test')).toBe(1);
+    await probe.close();
+  });
+
   it('sends a command to one box only, refuses an unknown one, and lists a stopped box as offline', async () => {
     const one = await moodbox('send', 'policy', 'lift', '--site', 'cafe', '--box', 'box-007', '--json');
     expect(one.code).toBe(0);

@@ -61,8 +61,8 @@ export class MqttBridge implements Service {
   readonly #deps: MqttBridgeDeps;
   readonly #options: MqttBridgeOptions;
   readonly #member: FleetMember;
-  /** The broker's and the card reader's unsubscribers (the bus's go by owner). */
-  #off: Array<() => void> = [];
+  /** Ends the card reader's subscription (the bus's and the broker's go by owner). */
+  #offCards: (() => void) | undefined;
   #healthTimer: Timer | undefined;
   #lastTrackId: number | null = null;
   #announcements = 0;
@@ -132,18 +132,24 @@ export class MqttBridge implements Service {
     );
     const ha = this.#options.homeAssistant;
     if (ha.enabled) {
-      this.#off.push(
-        connection.onConnected(() => this.#announce()),
-        connection.subscribe(`${ha.prefix}/status`, (_topic, payload) => {
+      connection.onConnected(() => this.#announce(), this);
+      connection.subscribe(
+        `${ha.prefix}/status`,
+        (_topic, payload) => {
           if (payload.trim() === 'online') this.#announce();
-        }),
-        connection.subscribe(topics.setAll, (topic, payload, { retain }) => {
+        },
+        this,
+      );
+      connection.subscribe(
+        topics.setAll,
+        (topic, payload, { retain }) => {
           // Home Assistant sends commands unretained; a kept one would be obeyed again on every connection.
           if (retain) this.#deps.log.warn({ topic }, 'home assistant command ignored: the broker kept it (retained)');
           else void this.#homeAssistantCommand(topic, payload);
-        }),
+        },
+        this,
       );
-      if (cards !== undefined) this.#off.push(cards.on('cardScanned', ({ cardId }) => connection.publish(topics.tag, cardId)));
+      if (cards !== undefined) this.#offCards = cards.on('cardScanned', ({ cardId }) => connection.publish(topics.tag, cardId));
       // Connected before this started: the first announcement is not waiting for the next connection.
       if (connection.isConnected) this.#announce();
     }
@@ -155,8 +161,9 @@ export class MqttBridge implements Service {
   async stop(): Promise<void> {
     this.#healthTimer?.cancel();
     this.#deps.bus.removeListeners(this);
-    for (const off of this.#off) off();
-    this.#off = [];
+    this.#deps.connection.removeListeners(this);
+    this.#offCards?.();
+    this.#offCards = undefined;
     await this.#member.stop();
   }
 

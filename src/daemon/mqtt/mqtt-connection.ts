@@ -1,3 +1,5 @@
+import type { ListenerOwner } from '../kernel/event-bus.js';
+
 /**
  * The MQTT connection port: what Home Assistant's bridge and the fleet member need of a broker.
  * Publishing never waits and never throws: while the broker is away, what is not retained is
@@ -16,11 +18,14 @@ export interface MqttConnection {
    * Subscribes to `filter` (MQTT wildcards allowed), again after every reconnection; `listener`
    * gets each message's topic, UTF-8 payload and whether the broker kept it (`retain`: a message
    * published before this subscription). A payload over `MAX_PAYLOAD_BYTES` MUST be dropped before
-   * it reaches a listener. Returns the function that unsubscribes.
+   * it reaches a listener. `owner` (a service, as on the app's bus) lets `removeListeners` end it.
+   * Returns the function that unsubscribes.
    */
-  subscribe(filter: string, listener: MessageListener): () => void;
+  subscribe(filter: string, listener: MessageListener, owner?: ListenerOwner): () => void;
   /** Calls `listener` after every (re)connection, the first one included. Returns the function that stops it. */
-  onConnected(listener: () => void): () => void;
+  onConnected(listener: () => void, owner?: ListenerOwner): () => void;
+  /** Ends every subscription and connection listener `owner` made (a service, on stop); returns how many. */
+  removeListeners(owner: ListenerOwner): number;
 }
 
 /** What a subscriber hears: the topic, the UTF-8 payload, and whether the broker had kept the message. */

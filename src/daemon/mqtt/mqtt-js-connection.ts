@@ -1,4 +1,5 @@
 import type { IClientOptions, MqttClient } from 'mqtt';
+import type { ListenerOwner } from '../kernel/event-bus.js';
 import type { Log } from '../kernel/log.js';
 import type { Service, ServiceHealth } from '../kernel/lifecycle.js';
 import { MAX_PACKET_BYTES, MAX_PAYLOAD_BYTES, topicMatches, type MessageListener, type MqttConnection } from './mqtt-connection.js';
@@ -47,6 +48,8 @@ export class MqttJsConnection implements MqttConnection, Service {
   #client: MqttClient | undefined;
   #subscriptions = new Map<string, Set<MessageListener>>();
   #connectedListeners = new Set<() => void>();
+  /** What each owner subscribed, as the functions that end it. */
+  readonly #owned = new Map<ListenerOwner, Array<() => void>>();
   #reconnectMs: number;
   #lastError: string | undefined;
   #connections = 0;
@@ -162,7 +165,11 @@ export class MqttJsConnection implements MqttConnection, Service {
     });
   }
 
-  subscribe(filter: string, listener: MessageListener): () => void {
+  subscribe(filter: string, listener: MessageListener, owner?: ListenerOwner): () => void {
+    return this.#own(owner, this.#subscribe(filter, listener));
+  }
+
+  #subscribe(filter: string, listener: MessageListener): () => void {
     let listeners = this.#subscriptions.get(filter);
     if (listeners === undefined) {
       listeners = new Set();
@@ -179,9 +186,25 @@ export class MqttJsConnection implements MqttConnection, Service {
     };
   }
 
-  onConnected(listener: () => void): () => void {
+  onConnected(listener: () => void, owner?: ListenerOwner): () => void {
     this.#connectedListeners.add(listener);
-    return () => this.#connectedListeners.delete(listener);
+    return this.#own(owner, () => this.#connectedListeners.delete(listener));
+  }
+
+  removeListeners(owner: ListenerOwner): number {
+    const offs = this.#owned.get(owner) ?? [];
+    this.#owned.delete(owner);
+    for (const off of offs) off();
+    return offs.length;
+  }
+
+  /** Keeps `off` under `owner`, for `removeListeners`; returns it (it may still be called by itself). */
+  #own(owner: ListenerOwner | undefined, off: () => void): () => void {
+    if (owner === undefined) return off;
+    let offs = this.#owned.get(owner);
+    if (offs === undefined) this.#owned.set(owner, (offs = []));
+    offs.push(off);
+    return off;
   }
 }
 

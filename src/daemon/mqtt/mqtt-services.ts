@@ -49,7 +49,7 @@ export function mqttServices(core: MoodboxCore, parts: MqttParts, deps: MqttServ
     audit: store.audit,
     clock,
     rescan: () => core.library.scan(),
-    restart: (by) => core.bus.emit('restartRequested', { by }),
+    restart: (by) => core.requestRestart(by),
   });
   const camera = core.camera;
   const bridge = new MqttBridge(

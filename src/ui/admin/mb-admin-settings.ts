@@ -1,9 +1,11 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { AdminApi } from '../data/admin-api.js';
 import { ApiError } from '../data/api-client.js';
 import { fieldOf, fieldProblems } from '../data/field-problems.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
+import { foldersWidget, hoursWidget, scheduleWidget, type Hours, type Limit } from './settings-widgets.js';
+import { SETTINGS_STYLES } from './mb-admin-settings.styles.js';
 import { PageLoader } from './page-loader.js';
 import {
   GROUPS,
@@ -15,7 +17,6 @@ import {
   highestOf,
   lookOf,
   lowestOf,
-  nullableObject,
   plainHelp,
   problemOf,
   secondsOf,
@@ -24,8 +25,6 @@ import {
 } from './settings-model.js';
 
 type Json = Record<string, unknown>;
-type Hours = { from: string; to: string };
-type Limit = Hours & { maxVolume: number };
 
 /** How often the page asks whether Moodbox is back after a restart (ms). */
 const RESTART_POLL_MS = 1000;
@@ -56,142 +55,7 @@ function setAt(obj: Json, path: string[], value: unknown): Json {
  */
 @customElement('mb-admin-settings')
 export class MbAdminSettings extends LitElement {
-  static override styles = [
-    ADMIN_STYLES,
-    css`
-      .group {
-        margin-bottom: 1em;
-      }
-      .group > h3,
-      summary {
-        margin: 0 0 0.2em;
-        font-size: 1.15em;
-        font-weight: 700;
-      }
-      summary {
-        cursor: pointer;
-        min-height: 2.75em;
-        display: flex;
-        align-items: center;
-      }
-      .intro {
-        margin: 0 0 0.8em;
-      }
-      .setting {
-        display: grid;
-        grid-template-columns: minmax(12em, 20em) 1fr;
-        gap: 0.3em 1.2em;
-        padding: 0.7em 0;
-        border-top: 1px solid #e5e7eb;
-      }
-      .setting > label,
-      .setting > .name {
-        flex-direction: row;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: 0.4em;
-      }
-      .field {
-        display: grid;
-        gap: 0.3em;
-        grid-template-columns: minmax(0, 1fr);
-        justify-items: start;
-        min-width: 0;
-      }
-      .field output {
-        max-width: 100%;
-        overflow-wrap: anywhere;
-      }
-      .help {
-        margin: 0;
-        color: #4b5563;
-        font-size: 0.92em;
-      }
-      code {
-        padding: 0 0.2em;
-        border-radius: 0.2em;
-        background: #f3f4f6;
-        font-size: 0.95em;
-      }
-      .setting .error {
-        margin: 0;
-      }
-      .inline {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: 0.5em;
-      }
-      .inline label {
-        flex-direction: row;
-        align-items: center;
-        font-weight: 400;
-      }
-      input[type='range'] {
-        width: 16em;
-        padding: 0;
-        border: 0;
-      }
-      input[type='checkbox'] {
-        width: 1.4em;
-        height: 1.4em;
-        min-height: 0;
-      }
-      input.wide {
-        box-sizing: border-box;
-        width: 28em;
-        max-width: 100%;
-      }
-      .inline:has(input.wide) {
-        width: 100%;
-      }
-      .inline input.wide {
-        flex: 1 1 12em;
-        width: auto;
-      }
-      .chip {
-        padding: 0.05em 0.6em;
-        font-size: 0.8em;
-        font-weight: 600;
-      }
-      .chip.restart {
-        background: #fef3c7;
-        color: #78350f;
-      }
-      .savebar {
-        position: sticky;
-        bottom: 0;
-        z-index: 2;
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: 0.6em 1em;
-        margin: 0 -1.2em;
-        padding: 0.7em 1.2em;
-        border-top: 1px solid #d1d5db;
-        background: #fff;
-        box-shadow: 0 -2px 8px rgb(0 0 0 / 8%);
-      }
-      .savebar p {
-        margin: 0;
-      }
-      @media (max-width: 700px) {
-        .setting {
-          grid-template-columns: minmax(0, 1fr);
-        }
-        input[type='range'] {
-          width: 100%;
-          max-width: 16em;
-        }
-      }
-      @media (max-width: 600px) {
-        .savebar {
-          margin: 0 -0.8em;
-          padding: 0.6em 0.8em;
-        }
-      }
-    `,
-  ];
+  static override styles = [ADMIN_STYLES, SETTINGS_STYLES];
 
   @property({ attribute: false }) api!: AdminApi;
   @state() private _schema: SchemaNode | null = null;
@@ -422,11 +286,11 @@ export class MbAdminSettings extends LitElement {
           @input=${(e: Event) => this.#edit(id, (e.target as HTMLInputElement).value)}
         />`;
       case 'hours':
-        return this.#hours(id, node, value as Hours | null, described);
+        return hoursWidget(node, value as Hours | null, described, (v) => this.#edit(id, v));
       case 'folders':
-        return this.#folders(id, Array.isArray(value) ? (value as string[]) : [], described);
+        return foldersWidget(Array.isArray(value) ? (value as string[]) : [], described, (v) => this.#edit(id, v));
       case 'schedule':
-        return this.#schedule(id, Array.isArray(value) ? (value as Limit[]) : [], described);
+        return scheduleWidget(Array.isArray(value) ? (value as Limit[]) : [], described, (v) => this.#edit(id, v));
       case 'readonly':
         return html`<output id=${id} data-file-only aria-describedby=${described}
           >${Array.isArray(value) ? value.join(', ') || '(none)' : typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value ?? null)}</output
@@ -436,108 +300,6 @@ export class MbAdminSettings extends LitElement {
         return never;
       }
     }
-  }
-
-  #hours(id: string, node: SchemaNode, value: Hours | null, described: string) {
-    const isSet = value !== null && typeof value === 'object';
-    const hours = isSet ? value : { from: '22:00', to: '07:00' };
-    const set = (next: Partial<Hours>) => this.#edit(id, { ...hours, ...next });
-    const what = nullableObject(node)?.properties?.['from']?.description?.includes('silence') === true ? 'Quiet' : 'On';
-    return html`<span class="inline">
-      <label
-        ><input
-          type="checkbox"
-          .checked=${isSet}
-          @change=${(e: Event) => this.#edit(id, (e.target as HTMLInputElement).checked ? hours : null)}
-        />
-        ${what} every day</label
-      >
-      ${
-        isSet
-          ? html`<label
-                >from
-                <input
-                  type="time"
-                  .value=${hours.from}
-                  aria-describedby=${described}
-                  @input=${(e: Event) => set({ from: (e.target as HTMLInputElement).value })} /></label
-              ><label
-                >to
-                <input
-                  type="time"
-                  .value=${hours.to}
-                  aria-describedby=${described}
-                  @input=${(e: Event) => set({ to: (e.target as HTMLInputElement).value })}
-              /></label>`
-          : html`<span class="muted">${what === 'Quiet' ? 'No quiet hours.' : 'At all hours.'}</span>`
-      }
-    </span>`;
-  }
-
-  #folders(id: string, folders: string[], described: string) {
-    const set = (next: string[]) => this.#edit(id, next);
-    return html`${folders.map(
-        (folder, i) =>
-          html`<span class="inline">
-            <input
-              class="wide"
-              aria-label="Folder ${i + 1}"
-              .value=${folder}
-              aria-describedby=${described}
-              @input=${(e: Event) => set(folders.map((f, j) => (j === i ? (e.target as HTMLInputElement).value : f)))}
-            />
-            <button
-              type="button"
-              class="secondary"
-              aria-label="Remove folder ${i + 1}"
-              @click=${() => set(folders.filter((_, j) => j !== i))}
-            >
-              Remove
-            </button>
-          </span>`,
-      )} <button type="button" class="secondary" @click=${() => set([...folders, ''])}>Add a folder</button>`;
-  }
-
-  #schedule(id: string, limits: Limit[], described: string) {
-    const set = (next: Limit[]) => this.#edit(id, next);
-    const change = (i: number, part: Partial<Limit>) => set(limits.map((l, j) => (j === i ? { ...l, ...part } : l)));
-    return html`${limits.map(
-        (limit, i) =>
-          html`<span class="inline" data-row=${i}>
-            <label
-              >From
-              <input
-                type="time"
-                .value=${limit.from}
-                aria-describedby=${described}
-                @input=${(e: Event) => change(i, { from: (e.target as HTMLInputElement).value })}
-            /></label>
-            <label
-              >to <input type="time" .value=${limit.to} @input=${(e: Event) => change(i, { to: (e.target as HTMLInputElement).value })}
-            /></label>
-            <label
-              >at most
-              <input
-                type="number"
-                min="0"
-                max="100"
-                style="width: 5em"
-                .value=${String(limit.maxVolume)}
-                @input=${(e: Event) => change(i, { maxVolume: (e.target as HTMLInputElement).valueAsNumber })}
-            /></label>
-            <button
-              type="button"
-              class="secondary"
-              aria-label="Remove limit ${i + 1}"
-              @click=${() => set(limits.filter((_, j) => j !== i))}
-            >
-              Remove
-            </button>
-          </span>`,
-      )}
-      <button type="button" class="secondary" @click=${() => set([...limits, { from: '18:00', to: '08:00', maxVolume: 40 }])}>
-        Add a limit
-      </button>`;
   }
 
   #edit(id: string, value: unknown): void {

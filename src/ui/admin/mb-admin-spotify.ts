@@ -1,26 +1,12 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { AdminApi, SpotifyDevice, SpotifyPlaylist, SpotifyStatus } from '../data/admin-api.js';
 import { ADMIN_STYLES, field, formatTime, messageOf } from './admin-styles.js';
+import { SPOTIFY_STYLES } from './mb-admin-spotify.styles.js';
+import { MOODS, SOURCES, sameName, sentence, siteOf, stateOf } from './spotify-model.js';
 
 /** How often the status is read again while the page is open, so a fallback and a recovery show (ms). */
 const STATUS_POLL_MS = 5000;
-
-/** The built-in moods, with the room each plays for under the default mapping. */
-const MOODS: ReadonlyArray<readonly [string, string]> = [
-  ['calm', 'a calm room, and fear or disgust'],
-  ['upbeat', 'happy faces'],
-  ['mellow', 'sad faces'],
-  ['uplifting', 'lifting a sad room'],
-  ['energetic', 'surprised faces'],
-  ['power', 'angry faces'],
-];
-
-const SOURCES: Record<string, string> = {
-  local: 'the music folders only',
-  spotify: 'Spotify (the music folders while Spotify cannot play)',
-  mixed: 'both: Spotify for moods with a playlist, the music folders for the rest',
-};
 
 /** Where a message belongs: the account, the device list, the playlists, or the page (loading). */
 type Where = 'account' | 'device' | 'playlists' | null;
@@ -42,79 +28,7 @@ interface PendingSignIn {
  */
 @customElement('mb-admin-spotify')
 export class MbAdminSpotify extends LitElement {
-  static override styles = [
-    ADMIN_STYLES,
-    css`
-      section.card {
-        margin-bottom: 1em;
-      }
-      .state {
-        padding: 0.6em 0.8em;
-        border-radius: 0.4em;
-        background: #f3f4f6;
-      }
-      .state[data-state='fallback'] {
-        background: #fef2f2;
-      }
-      .state[data-state='playing'],
-      .state[data-state='recovered'] {
-        background: #f0fdf4;
-      }
-      fieldset {
-        display: grid;
-        gap: 0.4em;
-        margin: 0 0 0.6em;
-        border: 1px solid #d1d5db;
-        border-radius: 0.4em;
-      }
-      fieldset label {
-        flex-direction: row;
-        align-items: center;
-        gap: 0.5em;
-        font-weight: 400;
-      }
-      .tag {
-        padding: 0 0.4em;
-        border-radius: 0.3em;
-        background: #e0e7ff;
-        font-size: 0.9em;
-      }
-      td.cover {
-        width: 4em;
-      }
-      td.cover img,
-      td.cover .none {
-        display: block;
-        width: 3.5em;
-        height: 3.5em;
-        border-radius: 0.3em;
-        object-fit: cover;
-        background: #e5e7eb;
-      }
-      td.num {
-        text-align: right;
-        font-variant-numeric: tabular-nums;
-      }
-      tr[data-changed] td {
-        background: #fffbeb;
-      }
-      dl {
-        display: grid;
-        grid-template-columns: max-content 1fr;
-        gap: 0.3em 1em;
-        margin: 0;
-      }
-      dt {
-        font-weight: 600;
-      }
-      dd {
-        margin: 0;
-      }
-      .paste input {
-        min-width: min(36em, 80vw);
-      }
-    `,
-  ];
+  static override styles = [ADMIN_STYLES, SPOTIFY_STYLES];
 
   @property({ attribute: false }) api!: AdminApi;
   @state() private _status: SpotifyStatus | null = null;
@@ -589,43 +503,6 @@ export class MbAdminSpotify extends LitElement {
       this._busy = null;
     }
   };
-}
-
-/** What the status line says: Spotify plays, the library plays instead, Spotify came back, or Spotify is not chosen. */
-function stateOf(s: SpotifyStatus): 'local' | 'fallback' | 'recovered' | 'playing' {
-  if (s.source === 'local') return 'local';
-  if (s.problem !== null) return 'fallback';
-  if (s.recovered !== null) return 'recovered';
-  return 'playing';
-}
-
-function siteOf(config: Record<string, unknown>): { kind: string; redirect: string } {
-  const section = (key: string): Record<string, unknown> => {
-    const value = config[key];
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
-  };
-  const kind = section('site')['kind'];
-  const redirect = section('spotify')['redirectUri'];
-  const port = section('server')['port'];
-  return {
-    kind: typeof kind === 'string' ? kind : 'business',
-    redirect:
-      typeof redirect === 'string' && redirect !== ''
-        ? redirect
-        : `http://127.0.0.1:${typeof port === 'number' ? port : 8080}/api/spotify/callback`,
-  };
-}
-
-function sameName(a: string, b: string): boolean {
-  return a.trim().toLowerCase() === b.trim().toLowerCase();
-}
-
-/** The daemon's reasons are lowercase fragments; on the page they are sentences. */
-function sentence(text: string): string {
-  const trimmed = text.trim();
-  if (trimmed === '') return '';
-  const upper = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
-  return /[.!?]$/.test(upper) ? upper : `${upper}.`;
 }
 
 declare global {

@@ -1,0 +1,180 @@
+import { Type } from 'typebox';
+import { DailySpan, HHMM } from './schema-time.js';
+
+/** The configuration's music sections: `library`, `player`, `site`, `music` and `spotify`. */
+
+export const LibrarySchema = Type.Object(
+  {
+    folders: Type.Array(Type.String({ minLength: 1 }), {
+      default: ['demo/library'],
+      description: 'Folders of music, scanned at start and from the admin panel. Relative paths start at the install folder.',
+      requiresRestart: true,
+      panel: 'music-folders',
+    }),
+    panelRoots: Type.Array(Type.String({ minLength: 1, pattern: '^/' }), {
+      default: ['/srv', '/media', '/mnt', '/home'],
+      description: 'The admin panel may choose music folders only inside these folders (and the bundled demo music).',
+      requiresRestart: true,
+      fileOnly: true,
+    }),
+    scanAtStart: Type.Boolean({ default: true, description: 'Rescan the folders when Moodbox starts (only changed files are read).' }),
+    analyze: Type.Boolean({
+      default: true,
+      description:
+        'Listen to every local track after a scan (tempo, loudness, brightness…) and place it on the mood plane, in a niced background process; each file version is analysed once.',
+      requiresRestart: true,
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const PlayerSchema = Type.Object(
+  {
+    mpvPath: Type.String({ default: 'mpv', minLength: 1, description: 'The mpv executable.', requiresRestart: true, fileOnly: true }),
+    audioOutput: Type.String({
+      default: 'auto',
+      minLength: 1,
+      description: 'mpv audio output: `auto` (default device, or null when there is none), `null`, or an mpv `--ao` value.',
+      requiresRestart: true,
+      fileOnly: true,
+    }),
+    snapcastPipe: Type.String({
+      default: '/tmp/snapfifo',
+      minLength: 1,
+      pattern: '^/',
+      description:
+        'The Snapcast server’s pipe (a FIFO) that the `snapcast` output writes into; nothing plays while it is missing or not a FIFO. Under systemd use a pipe in /run/snapserver/ (the unit’s /tmp is private).',
+      requiresRestart: true,
+      fileOnly: true,
+    }),
+    mpvArgs: Type.Array(Type.String({ pattern: '^--' }), {
+      default: [],
+      description: 'More mpv options, e.g. `--audio-device=alsa/plughw:1` for a USB sound card.',
+      requiresRestart: true,
+      fileOnly: true,
+    }),
+    autoplay: Type.Boolean({ default: true, description: 'Start playing as soon as Moodbox starts.' }),
+    policy: Type.Union([Type.Literal('match'), Type.Literal('lift')], {
+      default: 'match',
+      description: "`match` plays to the room mood; `lift` starts there and steps toward each emotion's lift mood (sad → uplifting).",
+    }),
+    switchOnMoodChange: Type.Boolean({
+      default: true,
+      description:
+        'When the room mood changes, fade out a song that does not fit the new mood; off: the new mood starts with the next song.',
+    }),
+    volume: Type.Integer({ default: 70, minimum: 0, maximum: 100, description: 'Volume at start (0–100).' }),
+    maxVolume: Type.Integer({
+      default: 100,
+      minimum: 0,
+      maximum: 100,
+      description: 'Nobody, staff included, can set the volume above this (0–100).',
+    }),
+    crossfadeMs: Type.Integer({
+      default: 0,
+      minimum: 0,
+      maximum: 12_000,
+      description:
+        'How long the end of one song fades out under the start of the next (ms, up to 12000); 0: songs follow each other without a gap. Songs of one album always do.',
+    }),
+    guestTaps: Type.Boolean({ default: true, description: 'Let people who are not signed in start a suggested song by tapping it.' }),
+    idle: Type.Object(
+      {
+        behaviour: Type.Union([Type.Literal('quiet'), Type.Literal('lower'), Type.Literal('silence')], {
+          default: 'quiet',
+          description:
+            'When nobody is there: `quiet` plays calm music at the idle volume, `lower` keeps the music at the idle volume, `silence` pauses.',
+        }),
+        volume: Type.Integer({ default: 35, minimum: 0, maximum: 100, description: 'Volume while nobody is there (0–100).' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    quietHours: Type.Union([Type.Null(), DailySpan('the silence')], {
+      default: null,
+      description: 'Daily hours of silence (local time), e.g. a flat at night; null: none.',
+    }),
+    volumeSchedule: Type.Array(
+      Type.Object(
+        {
+          from: Type.String({ pattern: HHMM, description: 'Local time HH:MM the limit starts.' }),
+          to: Type.String({ pattern: HHMM, description: 'Local time HH:MM the limit ends.' }),
+          maxVolume: Type.Integer({ minimum: 0, maximum: 100, description: 'Highest volume in that span (0–100).' }),
+        },
+        { additionalProperties: false },
+      ),
+      { default: [], description: 'Lower volume limits by time of day (local time), e.g. 40 from 18:00 to 08:00.' },
+    ),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const SiteSchema = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('business'), Type.Literal('home')], {
+      default: 'business',
+      description:
+        'Where the box plays: `business` (a café, a shop: only the local library, since streaming services license music for personal use only) or `home` (Spotify and YouTube may play).',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const MusicSchema = Type.Object(
+  {
+    source: Type.Union([Type.Literal('local'), Type.Literal('spotify'), Type.Literal('mixed')], {
+      default: 'local',
+      description:
+        '`local` plays the library; `spotify` plays the Spotify playlists mapped to moods (the library while Spotify fails); `mixed` plays Spotify for moods with a mapped playlist and the library for the rest. Only `local` at a business.',
+    }),
+    youtube: Type.Boolean({
+      default: false,
+      description:
+        'YouTube videos and playlists may be stations of the library (played through yt-dlp, which must be installed: `sudo apt install yt-dlp`). Homes only.',
+    }),
+    allowPrivateStations: Type.Boolean({
+      default: false,
+      description:
+        'Allow stations on this box or its local network: loopback, private and link-local addresses, and names that resolve to them. Off: only stations on the internet.',
+      fileOnly: true,
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
+export const SpotifySchema = Type.Object(
+  {
+    clientId: Type.String({
+      default: '',
+      description: 'The Client ID of your own Spotify app (developer.spotify.com); empty: Spotify is off. Homes only.',
+      requiresRestart: true,
+    }),
+    redirectUri: Type.String({
+      default: '',
+      description:
+        'Where Spotify sends the browser back after the sign-in, as registered with the app; empty: http://127.0.0.1:<server.port>/api/spotify/callback.',
+      requiresRestart: true,
+    }),
+    accountsUrl: Type.String({
+      default: 'https://accounts.spotify.com',
+      minLength: 1,
+      description: "Spotify's accounts service.",
+      requiresRestart: true,
+      fileOnly: true,
+    }),
+    apiUrl: Type.String({
+      default: 'https://api.spotify.com',
+      minLength: 1,
+      description: "Spotify's Web API.",
+      requiresRestart: true,
+      fileOnly: true,
+    }),
+    pollMs: Type.Integer({
+      default: 1000,
+      minimum: 500,
+      maximum: 10000,
+      description: 'How often what Spotify plays is read while it plays (ms); a rate limit makes it wait longer.',
+      requiresRestart: true,
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);

@@ -1,0 +1,165 @@
+import type Database from 'better-sqlite3';
+import type { Clock } from '../kernel/clock.js';
+import type { Track, TrackFile, TrackMood, TrackRepository } from './store.js';
+import { audioPoints } from './sqlite-analyses.js';
+import { clampLimit, guard } from './sqlite-guard.js';
+
+type Db = Database.Database;
+
+interface TrackRow {
+  id: number;
+  source: string;
+  uri: string;
+  title: string;
+  artist: string;
+  album: string;
+  year: number | null;
+  genre: string;
+  language: string;
+  duration_ms: number | null;
+  replaygain_db: number | null;
+  cover: string | null;
+  file_size: number | null;
+  file_mtime_ms: number | null;
+  missing: number;
+  added_at: number;
+  updated_at: number;
+}
+
+const toTrack = (r: TrackRow): Track => ({
+  id: r.id,
+  source: r.source,
+  uri: r.uri,
+  title: r.title,
+  artist: r.artist,
+  album: r.album,
+  year: r.year,
+  genre: r.genre,
+  language: r.language,
+  durationMs: r.duration_ms,
+  replayGainDb: r.replaygain_db,
+  cover: r.cover,
+  fileSize: r.file_size,
+  fileMtimeMs: r.file_mtime_ms,
+  missing: r.missing === 1,
+  addedAt: r.added_at,
+  updatedAt: r.updated_at,
+});
+
+/** The library's tracks (every source), their mood tags and the files the scanner last saw. */
+export function tracksRepo(db: Db, clock: Clock): TrackRepository {
+  const byId = db.prepare<[number], TrackRow>('SELECT * FROM tracks WHERE id = ?');
+  const byUri = db.prepare<[string, string], TrackRow>('SELECT * FROM tracks WHERE source = ? AND uri = ?');
+  const upsert = db.prepare(`
+    INSERT INTO tracks (source, uri, title, artist, album, year, genre, language, duration_ms, replaygain_db, cover, file_size, file_mtime_ms, missing, added_at, updated_at)
+    VALUES (@source, @uri, @title, @artist, @album, @year, @genre, @language, @durationMs, @replayGainDb, @cover, @fileSize, @fileMtimeMs, 0, @at, @at)
+    ON CONFLICT (source, uri) DO UPDATE SET
+      title = excluded.title, artist = excluded.artist, album = excluded.album, year = excluded.year, genre = excluded.genre,
+      language = excluded.language, duration_ms = excluded.duration_ms, replaygain_db = excluded.replaygain_db, cover = excluded.cover,
+      file_size = excluded.file_size, file_mtime_ms = excluded.file_mtime_ms, missing = 0, updated_at = excluded.updated_at`);
+  return {
+    upsert(input) {
+      return guard(() => {
+        const source = input.source ?? 'local';
+        upsert.run({
+          source,
+          uri: input.uri,
+          title: input.title ?? '',
+          artist: input.artist ?? '',
+          album: input.album ?? '',
+          year: input.year ?? null,
+          genre: input.genre ?? '',
+          language: input.language ?? '',
+          durationMs: input.durationMs ?? null,
+          replayGainDb: input.replayGainDb ?? null,
+          cover: input.cover ?? null,
+          fileSize: input.fileSize ?? null,
+          fileMtimeMs: input.fileMtimeMs ?? null,
+          at: clock.now(),
+        });
+        return toTrack(byUri.get(source, input.uri) as TrackRow);
+      });
+    },
+    get: (id) => {
+      const row = byId.get(id);
+      return row ? toTrack(row) : undefined;
+    },
+    byUri: (uri, source = 'local') => {
+      const row = byUri.get(source, uri);
+      return row ? toTrack(row) : undefined;
+    },
+    list(options = {}) {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (!options.includeMissing) where.push('t.missing = 0');
+      if (options.mood !== undefined) {
+        where.push('EXISTS (SELECT 1 FROM track_moods m WHERE m.track_id = t.id AND m.mood = ?)');
+        params.push(options.mood);
+      }
+      if (options.search !== undefined && options.search !== '') {
+        where.push("(t.title LIKE ? ESCAPE '\\' OR t.artist LIKE ? ESCAPE '\\' OR t.album LIKE ? ESCAPE '\\')");
+        const like = `%${options.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        params.push(like, like, like);
+      }
+      const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+      const total = (db.prepare(`SELECT count(*) AS n FROM tracks t ${clause}`).get(...params) as { n: number }).n;
+      const rows = db
+        .prepare<unknown[], TrackRow>(`SELECT t.* FROM tracks t ${clause} ORDER BY t.artist, t.album, t.title, t.id LIMIT ? OFFSET ?`)
+        .all(...params, clampLimit(options.limit), Math.max(options.offset ?? 0, 0));
+      return { items: rows.map(toTrack), total };
+    },
+    markMissing(ids) {
+      guard(() => {
+        const stmt = db.prepare('UPDATE tracks SET missing = 1, updated_at = ? WHERE id = ?');
+        const at = clock.now();
+        db.transaction(() => ids.forEach((id) => stmt.run(at, id)))();
+      });
+    },
+    moods: (trackId) =>
+      db
+        .prepare<[number], TrackMood>('SELECT mood, weight, origin FROM track_moods WHERE track_id = ? ORDER BY weight DESC, mood')
+        .all(trackId),
+    setMoods(trackId, moods) {
+      guard(() =>
+        db.transaction(() => {
+          db.prepare('DELETE FROM track_moods WHERE track_id = ?').run(trackId);
+          const insert = db.prepare('INSERT INTO track_moods (track_id, mood, weight, origin) VALUES (?, ?, ?, ?)');
+          for (const m of moods) insert.run(trackId, m.mood, m.weight, m.origin);
+        })(),
+      );
+    },
+    count: () => (db.prepare('SELECT count(*) AS n FROM tracks WHERE missing = 0').get() as { n: number }).n,
+    files: (source = 'local') =>
+      db
+        .prepare<[string], { id: number; uri: string; file_size: number | null; file_mtime_ms: number | null; missing: number }>(
+          'SELECT id, uri, file_size, file_mtime_ms, missing FROM tracks WHERE source = ?',
+        )
+        .all(source)
+        .map((r): TrackFile => ({ id: r.id, uri: r.uri, fileSize: r.file_size, fileMtimeMs: r.file_mtime_ms, missing: r.missing === 1 })),
+    byArtistTitle: (artist, title) =>
+      db
+        .prepare<[string, string], TrackRow>(
+          'SELECT * FROM tracks WHERE artist = ? COLLATE NOCASE AND title = ? COLLATE NOCASE AND missing = 0 ORDER BY id',
+        )
+        .all(artist, title)
+        .map(toTrack),
+    allWithMoods() {
+      const moods = new Map<number, TrackMood[]>();
+      const rows = db
+        .prepare<[], TrackMood & { track_id: number }>(
+          'SELECT m.track_id, m.mood, m.weight, m.origin FROM track_moods m JOIN tracks t ON t.id = m.track_id WHERE t.missing = 0 ORDER BY m.weight DESC, m.mood',
+        )
+        .all();
+      for (const { track_id: id, mood, weight, origin } of rows) {
+        let list = moods.get(id);
+        if (!list) moods.set(id, (list = []));
+        list.push({ mood, weight, origin });
+      }
+      const points = audioPoints(db);
+      return db
+        .prepare<[], TrackRow>('SELECT * FROM tracks WHERE missing = 0 ORDER BY id')
+        .all()
+        .map((r) => ({ ...toTrack(r), moods: moods.get(r.id) ?? [], audio: points.get(r.id) ?? null }));
+    },
+  };
+}
