@@ -195,7 +195,19 @@ export class FfmpegFrameSource implements FrameSource {
     const spec = this.#spec;
     const output = ['-an', '-sn', '-dn', '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'bgr24', 'pipe:1'];
     const ffmpeg = (input: string[]): RawVideo =>
-      new RawVideo(this.#ffmpeg, ['-nostdin', '-hide_banner', '-nostats', '-v', 'info', ...input, ...output]);
+      new RawVideo(this.#ffmpeg, [
+        '-nostdin',
+        '-hide_banner',
+        '-nostats',
+        '-v',
+        'info',
+        '-threads',
+        '1',
+        '-filter_threads',
+        '1',
+        ...input,
+        ...output,
+      ]);
     switch (spec.kind) {
       case 'device': {
         const device = typeof spec.device === 'number' ? `/dev/video${spec.device}` : spec.device;
