@@ -31,6 +31,8 @@ packages=(nodejs npm libopencv-dev opencv-data mpv libusb-1.0-0 ffmpeg g++ make 
 # null sink lets the end-to-end tests hear what mpv plays, Jinja2 renders Home Assistant's templates.
 if [[ "$mode" == test ]]; then
   packages+=(sox ffmpeg chromium systemd python3-numpy python3-onnx python3-jinja2 pulseaudio pulseaudio-utils)
+  # gst-launch-1.0 and its test source for the GStreamer camera pipelines.
+  packages+=(gstreamer1.0-tools gstreamer1.0-plugins-base)
   # A Mosquitto broker for the MQTT, Home Assistant and fleet tests; snapserver for multiroom.
   packages+=(mosquitto snapserver)
 fi

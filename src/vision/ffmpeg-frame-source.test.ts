@@ -152,6 +152,22 @@ describe('FfmpegFrameSource', () => {
     });
   });
 
+  it('reads a GStreamer pipeline through gst-launch-1.0, at the configured size, and says when it stops', async () => {
+    const pipeline = 'videotestsrc num-buffers=6 ! video/x-raw,width=320,height=240 ! videoconvert ! appsink max-buffers=1 drop=true';
+    const source = new FfmpegFrameSource({ clock: systemClock }, { source: pipeline, reopen: false });
+    const statuses: SourceStatus[] = [];
+    source.onStatus((s) => statuses.push(s));
+    const frames: Frame[] = [];
+    const read = async (): Promise<void> => {
+      for await (const frame of source.frames(new AbortController().signal)) frames.push(frame);
+    };
+    // A live pipeline that ends has stopped delivering, as an unplugged camera.
+    await expect(read()).rejects.toMatchObject({ code: 'MB_ERR_CAMERA_LOST' });
+    expect(frames).toHaveLength(6);
+    expect([frames[0]?.image.cols, frames[0]?.image.rows]).toEqual([640, 480]);
+    expect(statuses).toEqual([{ state: 'open', width: 640, height: 480, fps: 0 }]);
+  });
+
   it('throws for a file that is not a video', async () => {
     const junk = join(dir, 'junk.mp4');
     copyFileSync(join(import.meta.dirname, 'testing', 'fixtures', 'faces.json'), junk);

@@ -219,7 +219,8 @@ export class FfmpegFrameSource implements FrameSource {
         const tail = `videoconvert ! videoscale ! video/x-raw,format=BGR,width=${this.#width},height=${this.#height} ! fdsink fd=1`;
         const pipeline = spec.pipeline.replace(/\bappsink\b[^!]*$/, tail);
         const format: RawVideoFormat = { width: this.#width, height: this.#height, fps: 0 };
-        return new RawVideo(this.#gstLaunch, ['-q', pipeline], { format });
+        // As a shell would pass it: gst-launch-1.0 quotes an argument that holds spaces.
+        return new RawVideo(this.#gstLaunch, ['-q', ...pipeline.split(/\s+/).filter((word) => word !== '')], { format });
       }
       case 'url':
         await this.#probe(spec.url);

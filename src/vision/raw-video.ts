@@ -108,7 +108,10 @@ export class RawVideo {
       .split('\n')
       .map((line) => line.trim())
       .filter((line) => line !== '');
-    return lines.at(-1) ?? `${this.#child.spawnfile} exited with code ${String(this.#child.exitCode)}`;
+    const code = this.#child.exitCode;
+    return (
+      lines.at(-1) ?? (code === null ? `${this.#child.spawnfile} stopped writing` : `${this.#child.spawnfile} exited with code ${code}`)
+    );
   }
 
   /** Stops the child and waits until it is gone. */
