@@ -3,8 +3,8 @@
 // JSON beside it. Frames are drawn here, 640x480 at 10 fps: a plain synthetic room with a few
 // FER-2013 PublicTest faces (48x48 grey) upscaled and pasted onto simple shapes for bodies, drifting
 // a few pixels so it looks like video. The raw BGR frames are piped to the ffmpeg CLI (libx264,
-// yuv420p); the product reads the files with OpenCV's VideoCapture, so each clip is decoded again
-// with OpenCV and every frame is checked the way the daemon reads it.
+// yuv420p); the product reads the files through an ffmpeg child, so each clip is decoded again
+// the same way and every frame is checked the way the daemon reads it.
 //
 // Only five distinct dataset faces are used (FER-2013 images must not be shipped beyond a few demo
 // frames). Each is the first PublicTest row of its emotion, in file order, that the annotators agreed
@@ -363,14 +363,47 @@ function peopleAt(clip, t) {
   return segmentAt(clip, t).people.map((person) => ({ person, face: chosen.get(person.face).face }));
 }
 
-/** Reads the clip back with OpenCV and checks every frame: the right faces found, and read right. */
+/** Decodes a clip as the daemon does (an ffmpeg child writing raw BGR frames), one Mat at a time. */
+async function* decode(path) {
+  const child = spawn('ffmpeg', [
+    '-nostdin',
+    '-v',
+    'error',
+    '-i',
+    path,
+    '-an',
+    '-fps_mode',
+    'passthrough',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'bgr24',
+    'pipe:1',
+  ]);
+  const size = WIDTH * HEIGHT * 3;
+  let pending = Buffer.alloc(0);
+  for await (const chunk of child.stdout) {
+    pending = Buffer.concat([pending, chunk]);
+    while (pending.length >= size) {
+      yield new cv.Mat(pending.subarray(0, size), HEIGHT, WIDTH, cv.CV_8UC3);
+      pending = pending.subarray(size);
+    }
+  }
+}
+
+/** Reads the clip back as the daemon does and checks every frame: the right faces found, and read right. */
 async function verify(clip, frames) {
-  const capture = new cv.VideoCapture(`${root}${clip.path}`, cv.CAP_FFMPEG);
-  const fps = capture.get(cv.CAP_PROP_FPS);
-  if (Math.abs(fps - FPS) > 0.01) throw new Error(`${clip.path}: OpenCV reads ${fps} fps`);
+  const probe = spawnSync(
+    'ffprobe',
+    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=avg_frame_rate', '-of', 'csv=p=0', `${root}${clip.path}`],
+    { encoding: 'utf8' },
+  );
+  const [num = 0, den = 1] = probe.stdout.trim().split('/').map(Number);
+  const fps = num / den;
+  if (Math.abs(fps - FPS) > 0.01) throw new Error(`${clip.path}: ffprobe reads ${fps} fps`);
   const stats = clip.segments.map(() => ({ readings: 0, right: 0, missed: 0, extra: 0, least: 1 }));
   let i = 0;
-  for (let image = capture.read(); !image.empty; image.release(), image = capture.read(), i++) {
+  for await (const image of decode(`${root}${clip.path}`)) {
     if (image.cols !== WIDTH || image.rows !== HEIGHT) throw new Error(`${clip.path}: frame ${i} is ${image.cols}x${image.rows}`);
     const t = i / FPS;
     const segment = segmentAt(clip, t);
@@ -390,9 +423,10 @@ async function verify(clip, frames) {
       if (argmax(p) === segment.emotion) s.right += 1;
       s.least = Math.min(s.least, p[segment.emotion]);
     }
+    image.release();
+    i++;
   }
-  capture.release();
-  if (i !== frames) throw new Error(`${clip.path}: OpenCV decodes ${i} frames, ${frames} were written`);
+  if (i !== frames) throw new Error(`${clip.path}: ffmpeg decodes ${i} frames, ${frames} were written`);
   const problems = [];
   for (const [k, segment] of clip.segments.entries()) {
     const s = stats[k];

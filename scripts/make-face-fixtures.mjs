@@ -6,6 +6,7 @@
 // reads as happy.
 //
 //   node scripts/make-face-fixtures.mjs [fer2013.csv.gz]
+import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
@@ -139,7 +140,7 @@ let i = 0;
 for (const [name, [label, x, y, size]] of Object.entries(SINGLES)) {
   const image = background();
   paste(image, chosen.get(i++), x, y, size);
-  cv.imwrite(`${outDir}/${name}.png`, image);
+  writePng(`${outDir}/${name}.png`, image);
   truth[name] = [{ emotion: label, box: [x, y, size, size] }];
 }
 const group = background();
@@ -149,9 +150,16 @@ for (const [label, x, y, size] of GROUP) {
   groupTruth.push({ emotion: label, box: [x, y, size, size] });
 }
 if (!allFound(group, groupTruth)) throw new Error('the cascade does not find every face of the group image');
-cv.imwrite(`${outDir}/group.png`, group);
+writePng(`${outDir}/group.png`, group);
 truth.group = groupTruth;
-cv.imwrite(`${outDir}/no-face.png`, background());
+writePng(`${outDir}/no-face.png`, background());
 truth['no-face'] = [];
 writeFileSync(`${outDir}/faces.json`, `${JSON.stringify(truth, null, 2)}\n`);
 console.log(`wrote ${Object.keys(truth).length} images to ${outDir} (model check: ${modelPath ?? 'none'})`);
+
+/** Writes a BGR Mat as a PNG through ffmpeg (Moodbox's OpenCV binding has no image-file module). */
+function writePng(path, image) {
+  const args = ['-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'bgr24', '-s', `${image.cols}x${image.rows}`, '-i', 'pipe:0'];
+  const result = spawnSync('ffmpeg', [...args, '-frames:v', '1', '-pix_fmt', 'rgb24', path], { input: image.getData() });
+  if (result.status !== 0) throw new Error(`ffmpeg could not write ${path}: ${result.stderr}`);
+}

@@ -13,9 +13,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { systemClock } from '../src/daemon/kernel/clock.js';
 import { seededRandom } from '../src/daemon/kernel/random.js';
 import { makeDetectionSet, matchesFace, type LabelledFrame } from '../src/vision/detection-set.js';
 import { cropFaces } from '../src/vision/face-crops.js';
+import { FfmpegFrameSource } from '../src/vision/ffmpeg-frame-source.js';
 import type { DetectedFace } from '../src/vision/face-detector.js';
 import { readFerCsv, type FerRow } from '../src/vision/fer-csv.js';
 import { OnnxEmotionClassifier } from '../src/vision/onnx-emotion-classifier.js';
@@ -79,11 +81,9 @@ async function clip(path: string, step: number): Promise<LabelledFrame[]> {
     fps: number;
     segments: Array<{ fromS: number; toS: number; emotion: string; faces: Array<{ box: number[] }> }>;
   };
-  const capture = new cv.VideoCapture(path);
+  const source = new FfmpegFrameSource({ clock: systemClock }, { source: path, realtime: false, reopen: false });
   const frames: LabelledFrame[] = [];
-  for (let index = 0; ; index++) {
-    const image = capture.read();
-    if (image.empty) break;
+  for await (const { image, index } of source.frames(new AbortController().signal)) {
     const t = index / timeline.fps;
     const segment = timeline.segments.find((s) => t >= s.fromS && t < s.toS);
     if (segment === undefined || segment.faces.length === 0 || index % Math.round(step * timeline.fps) !== 0) continue;
@@ -96,7 +96,6 @@ async function clip(path: string, step: number): Promise<LabelledFrame[]> {
     }));
     frames.push({ name: `${path}@${t}s`, image, faces });
   }
-  capture.release();
   return frames;
 }
 

@@ -106,8 +106,8 @@ export async function rfidReader(config: Config, deps: { clock: Clock }): Promis
  */
 export async function cameraParts(config: Config, deps: { clock: Clock; log: Logger }): Promise<CameraParts | undefined> {
   if (!config.camera.enabled) return undefined;
-  const [{ OpencvFrameSource }, { createFaceDetector }, { OnnxEmotionClassifier }, { VisionPipeline }] = await Promise.all([
-    import('../vision/opencv-frame-source.js'),
+  const [{ FfmpegFrameSource }, { createFaceDetector }, { OnnxEmotionClassifier }, { VisionPipeline }] = await Promise.all([
+    import('../vision/ffmpeg-frame-source.js'),
     import('../vision/detectors.js'),
     import('../vision/onnx-emotion-classifier.js'),
     import('../vision/vision-pipeline.js'),
@@ -128,7 +128,7 @@ export async function cameraParts(config: Config, deps: { clock: Clock; log: Log
   let personalize: ((result: EmotionResult) => EmotionResult | undefined) | undefined;
   const vision = new VisionPipeline(
     {
-      source: new OpencvFrameSource({ clock }, { source, loop: true }),
+      source: new FfmpegFrameSource({ clock }, { source, loop: true }),
       detector,
       classifier,
       clock,

@@ -29,7 +29,8 @@ export interface E2eBenchReport {
   moodToTrackMs: Percentiles & { samples: number };
   /** From a room-mood change in the daemon to its arrival on a WebSocket client (ms). */
   pushMs: Percentiles & { samples: number };
-  rssMiB: { daemon: number; daemonPeak: number; mpv: number };
+  /** Resident memory: the daemon, mpv and the ffmpeg child that decodes the camera, at the end. */
+  rssMiB: { daemon: number; daemonPeak: number; mpv: number; camera: number };
   dwellMs: number;
   seconds: number;
 }
@@ -118,12 +119,18 @@ export async function benchE2e(options: E2eBenchOptions): Promise<E2eBenchReport
       if (started !== undefined) flips.push(started.time - line.time);
     }
     const mpv = childNamed(pid, 'mpv');
+    const camera = childNamed(pid, 'ffmpeg');
     return {
       benchmark: 'the whole appliance: mood flip to music, pushes to the screens, start-up, memory',
       startupMs: { wall: readyAt - spawnedAt, reported: ready.ms ?? 0 },
       moodToTrackMs: { ...percentiles(flips), samples: flips.length },
       pushMs: { ...percentiles(pushes), samples: pushes.length },
-      rssMiB: { daemon: mib(rssKiB(pid)), daemonPeak: mib(peakRssKiB(pid)), mpv: mpv === undefined ? 0 : mib(rssKiB(mpv)) },
+      rssMiB: {
+        daemon: mib(rssKiB(pid)),
+        daemonPeak: mib(peakRssKiB(pid)),
+        mpv: mpv === undefined ? 0 : mib(rssKiB(mpv)),
+        camera: camera === undefined ? 0 : mib(rssKiB(camera)),
+      },
       dwellMs: DWELL_MS,
       seconds: options.seconds,
     };
@@ -141,7 +148,7 @@ export function formatE2eBench(r: E2eBenchReport): string {
     `start-up: ready ${r.startupMs.wall} ms after launch (${r.startupMs.reported} ms by the daemon's own count)`,
     `settled mood change → fitting track playing: ${p(r.moodToTrackMs)} (beyond the ${r.dwellMs} ms dwell)`,
     `mood change → on a screen: ${p(r.pushMs)}`,
-    `memory: daemon ${r.rssMiB.daemon} MiB (peak ${r.rssMiB.daemonPeak} MiB), mpv ${r.rssMiB.mpv} MiB`,
+    `memory: daemon ${r.rssMiB.daemon} MiB (peak ${r.rssMiB.daemonPeak} MiB), mpv ${r.rssMiB.mpv} MiB, the camera's ffmpeg ${r.rssMiB.camera} MiB`,
   ].join('\n');
 }
 

@@ -140,6 +140,27 @@ describe('moodbox doctor', () => {
     expect(byName(await runDoctor({ ...withIt, env: { ...withIt.env, PATH: `${bin}:${withIt.env.PATH}` } }), 'yt-dlp').status).toBe('ok');
   });
 
+  it('warns when the machine has less memory than Moodbox needs, or than it and a kiosk browser here need', async () => {
+    const MiB = 2 ** 20;
+    const m = machine();
+    const noBrowser = { ...m, env: { ...m.env, PATH: '/nonexistent' } };
+    expect(byName(await runDoctor({ ...noBrowser, totalMemory: 512 * MiB }), 'memory')).toMatchObject({
+      status: 'warn',
+      message: expect.stringMatching(/^512 MiB of memory: Moodbox needs about 530 MiB/),
+      fix: expect.stringContaining('1 GB'),
+    });
+    // A Raspberry Pi 4 with 1 GB: Moodbox fits, the kiosk browser beside it does not.
+    expect(byName(await runDoctor({ ...noBrowser, totalMemory: 922 * MiB }), 'memory').status).toBe('ok');
+    const bin = mkdtempSync(join(tmpdir(), 'moodbox-doctor-bin-'));
+    writeFileSync(join(bin, 'chromium'), '#!/bin/sh\n', { mode: 0o755 });
+    const withBrowser = { ...m, env: { ...m.env, PATH: bin } };
+    expect(byName(await runDoctor({ ...withBrowser, totalMemory: 922 * MiB }), 'memory')).toMatchObject({
+      status: 'warn',
+      message: expect.stringContaining('not with the kiosk screen in Chromium here too (about 930 MiB)'),
+    });
+    expect(byName(await runDoctor({ ...withBrowser, totalMemory: 1905 * MiB }), 'memory').status).toBe('ok');
+  });
+
   it('fails the snapcast output when its pipe is missing or a regular file, and passes a real FIFO', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'moodbox-doctor-pipe-'));
     const pipe = join(dir, 'snapfifo');

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, statfsSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { totalmem } from 'node:os';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { LiveConfig, OVERRIDES_KEY } from './config/live-config.js';
@@ -10,6 +11,7 @@ import type { Config } from './config/schema.js';
 import { systemClock } from './kernel/clock.js';
 import { ConfigError } from './kernel/errors.js';
 import { describeDiskUse, diskUse } from './disk-use.js';
+import { checkMemory } from './memory-check.js';
 import { maintenanceRepo } from './store/sqlite-maintenance.js';
 import { spotifyRedirectUri } from './music-adapters.js';
 import { isOnPath } from './stations.js';
@@ -39,8 +41,8 @@ export interface DoctorEnv {
 const MIN_FREE_FAIL = 200 * 1024 * 1024;
 const MIN_FREE_WARN = 1024 * 1024 * 1024;
 
-/** Runs every check of this machine against the configuration. Never throws. */
-export async function runDoctor(options: { configFile?: string | undefined } & Partial<DoctorEnv>): Promise<Check[]> {
+/** Runs every check of this machine against the configuration (`totalMemory`: bytes, this machine's by default). Never throws. */
+export async function runDoctor(options: { configFile?: string | undefined; totalMemory?: number } & Partial<DoctorEnv>): Promise<Check[]> {
   const env = options.env ?? process.env;
   const ctx: DoctorEnv = { env, devDir: options.devDir ?? '/dev', installDir: options.installDir ?? INSTALL_DIR };
   let config: Config;
@@ -57,6 +59,7 @@ export async function runDoctor(options: { configFile?: string | undefined } & P
     { name: 'config', status: 'ok', message: options.configFile ?? env['MOODBOX_CONFIG'] ?? 'no file: defaults (demo mode)' },
     saved.check,
     checkNode(),
+    checkMemory(options.totalMemory ?? totalmem(), env),
     checkCamera(config, ctx),
     ...(await modelChecks(config, ctx)),
     checkMpv(config),

@@ -8,8 +8,8 @@ import { cropFaces, type FaceCropOptions } from './face-crops.js';
 import type { Box, FaceDetector } from './face-detector.js';
 import { FaceTracker } from './face-tracker.js';
 import { MoodTracker, NOBODY, type FaceReading, type MoodTrackerOptions } from './mood-tracker.js';
-import { OpencvFrameSource } from './opencv-frame-source.js';
-import { loadOpencv } from './opencv.js';
+import { FfmpegFrameSource } from './ffmpeg-frame-source.js';
+import { readImage } from './image-io.js';
 
 /** Files read as still images; anything else is opened as a video. */
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.bmp', '.webp', '.tif', '.tiff', '.pgm', '.ppm'] as const;
@@ -101,14 +101,7 @@ async function analyzeImage(
   deps: { detector: FaceDetector; classifier: EmotionClassifier },
   options: AnalyzeOptions,
 ): Promise<AnalyzeRecord> {
-  const cv = await loadOpencv();
-  let image: Mat;
-  try {
-    image = await cv.imreadAsync(path);
-  } catch (err) {
-    throw new CameraError('MB_ERR_CAMERA_UNREADABLE', `cannot read ${path}: not an image OpenCV can decode`, { cause: err });
-  }
-  if (image.empty) throw new CameraError('MB_ERR_CAMERA_UNREADABLE', `cannot read ${path}: not an image OpenCV can decode`);
+  const image = await readImage(path);
   const faces = await facesIn(image, deps, options).finally(() => image.release());
   return { source: path, frame: 0, timeMs: 0, faces, mood: strongest(faces) };
 }
@@ -119,7 +112,7 @@ async function* analyzeVideo(
   options: AnalyzeOptions,
 ): AsyncGenerator<AnalyzeRecord, void, undefined> {
   const clock = new VideoClock();
-  const source = new OpencvFrameSource({ clock }, { source: path, realtime: false, reopen: false });
+  const source = new FfmpegFrameSource({ clock }, { source: path, realtime: false, reopen: false });
   let fps = 0;
   source.onStatus((status) => {
     if (status.state === 'open') fps = status.fps;
@@ -146,7 +139,7 @@ async function* analyzeVideo(
     }
   } catch (err) {
     if (err instanceof CameraError) {
-      throw new CameraError('MB_ERR_CAMERA_UNREADABLE', `cannot read ${path}: not an image or a video OpenCV can decode`, { cause: err });
+      throw new CameraError('MB_ERR_CAMERA_UNREADABLE', `cannot read ${path}: not an image or a video ffmpeg can decode`, { cause: err });
     }
     throw err;
   }

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import type { Mat } from '@u4/opencv4nodejs';
 import { join, resolve } from 'node:path';
 import type { Clock } from '../daemon/kernel/clock.js';
 import { MoodboxError } from '../daemon/kernel/errors.js';
@@ -9,6 +10,7 @@ import { makeDetectionSet, scoreDetector, type DetectionScore, type LabelledFram
 import { createFaceDetector, DETECTOR_KINDS, type DetectorKind } from './detectors.js';
 import { readFerCsv, type FerRow } from './fer-csv.js';
 import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';
+import { readImage } from './image-io.js';
 import { loadOpencv } from './opencv.js';
 
 export interface BenchCommandOptions {
@@ -84,14 +86,17 @@ export async function runBenchCommand(options: BenchCommandOptions, io: BenchCom
   try {
     const cv = await loadOpencv();
     cv.setNumThreads(1);
-    const load = (path: string): ReturnType<typeof cv.imread> => {
+    const load = async (path: string): Promise<Mat> => {
       if (!existsSync(path)) throw new Error(`no such image: ${path}`);
-      return cv.imread(path).resize(480, 640);
+      const image = await readImage(path);
+      const resized = image.resize(480, 640);
+      image.release();
+      return resized;
     };
     const scenes: BenchScene[] = [
-      { name: 'one face', faces: 1, image: load(paths.one) },
-      { name: 'group', faces: 4, image: load(paths.group) },
-      ...(existsSync(paths.empty) ? [{ name: 'empty room', faces: 0, image: load(paths.empty) }] : []),
+      { name: 'one face', faces: 1, image: await load(paths.one) },
+      { name: 'group', faces: 4, image: await load(paths.group) },
+      ...(existsSync(paths.empty) ? [{ name: 'empty room', faces: 0, image: await load(paths.empty) }] : []),
     ];
     const labelled = await labelledFrames(options, labelledCount, fixtures, io);
     await classifier.start(new AbortController().signal);
@@ -147,13 +152,14 @@ async function labelledFrames(
   const rows: FerRow[] = [];
   for await (const row of readFerCsv(csv)) if (row.usage === 'PublicTest') rows.push(row);
   const generated = await makeDetectionSet({ random: seededRandom(2026) }, rows, { frames: count });
-  const cv = await loadOpencv();
   const placed = JSON.parse(readFileSync(join(fixtures, 'faces.json'), 'utf8')) as Record<string, Array<{ box: number[] }>>;
-  const photos = Object.entries(placed).map(([name, faces]) => ({
-    name,
-    image: cv.imread(join(fixtures, `${name}.png`)),
-    faces: faces.map(({ box: [x = 0, y = 0, width = 0, height = 0] }) => ({ x, y, width, height })),
-  }));
+  const photos = await Promise.all(
+    Object.entries(placed).map(async ([name, faces]) => ({
+      name,
+      image: await readImage(join(fixtures, `${name}.png`)),
+      faces: faces.map(({ box: [x = 0, y = 0, width = 0, height = 0] }) => ({ x, y, width, height })),
+    })),
+  );
   return [...generated, ...photos];
 }
 

@@ -5,7 +5,7 @@ import { seededRandom } from '../daemon/kernel/random.js';
 import { makeDetectionSet, matchesFace, scoreDetector, type LabelledFrame } from './detection-set.js';
 import { createFaceDetector } from './detectors.js';
 import { readFerCsv, type FerRow } from './fer-csv.js';
-import { loadOpencv } from './opencv.js';
+import { readImage } from './image-io.js';
 import { FIXTURES_DIR } from './testing/fixtures.js';
 import { YunetFaceDetector } from './yunet-face-detector.js';
 
@@ -25,13 +25,14 @@ beforeAll(async () => {
   if (!existsSync(DATASET)) throw new Error(`FER-2013 is not at ${DATASET}: put ../shared beside the repository or set MOODBOX_FER_CSV`);
   const rows: FerRow[] = [];
   for await (const row of readFerCsv(DATASET)) if (row.usage === 'PublicTest') rows.push(row);
-  const cv = await loadOpencv();
   const placed = JSON.parse(readFileSync(join(FIXTURES_DIR, 'faces.json'), 'utf8')) as Record<string, Array<{ box: number[] }>>;
-  const photos = Object.entries(placed).map(([name, faces]) => ({
-    name,
-    image: cv.imread(join(FIXTURES_DIR, `${name}.png`)),
-    faces: faces.map(({ box: [x = 0, y = 0, width = 0, height = 0] }) => ({ x, y, width, height })),
-  }));
+  const photos = await Promise.all(
+    Object.entries(placed).map(async ([name, faces]) => ({
+      name,
+      image: await readImage(join(FIXTURES_DIR, `${name}.png`)),
+      faces: faces.map(({ box: [x = 0, y = 0, width = 0, height = 0] }) => ({ x, y, width, height })),
+    })),
+  );
   frames = [...(await makeDetectionSet({ random: seededRandom(11) }, rows, { frames: 60 })), ...photos];
   benchFrames = [...(await makeDetectionSet({ random: seededRandom(2026) }, rows, { frames: 100 })), ...photos];
 }, 180_000);

@@ -32,7 +32,7 @@ export type SourceStatus =
 
 /**
  * Where frames come from (a camera, a video file, an image sequence, a GStreamer pipeline, an MJPEG
- * URL). A port: the OpenCV adapter is `OpencvFrameSource`; tests above it use `FakeFrameSource`.
+ * URL). A port: the adapter is `FfmpegFrameSource`; tests above it use `FakeFrameSource`.
  */
 export interface FrameSource {
   /** The source as configured, for logs. */

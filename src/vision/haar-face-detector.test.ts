@@ -2,16 +2,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Mat } from '@u4/opencv4nodejs';
 import { cropFaces, squareInside } from './face-crops.js';
 import { HaarFaceDetector } from './haar-face-detector.js';
-import { loadOpencv, type Cv } from './opencv.js';
+import { readImage } from './image-io.js';
 import { FIXTURE_FACES, fixturePath, isOnFace, type FixtureName } from './testing/fixtures.js';
 
-let cv: Cv;
 const images = new Map<FixtureName, Mat>();
-const image = (name: FixtureName): Mat => images.get(name) ?? cv.imread(fixturePath(name));
+const image = (name: FixtureName): Mat => {
+  const found = images.get(name);
+  if (found === undefined) throw new Error(`fixture ${name} was not read`);
+  return found;
+};
 
 beforeAll(async () => {
-  cv = await loadOpencv();
-  for (const name of ['happy-face', 'group', 'no-face'] as const) images.set(name, cv.imread(fixturePath(name)));
+  for (const name of ['happy-face', 'group', 'no-face'] as const) images.set(name, await readImage(fixturePath(name)));
 });
 
 describe('HaarFaceDetector', () => {

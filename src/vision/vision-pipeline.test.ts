@@ -8,7 +8,8 @@ import { systemClock } from '../daemon/kernel/clock.js';
 import { FakeClock } from '../daemon/testing/fake-clock.js';
 import { FER_LABELS } from './fer-csv.js';
 import { HaarFaceDetector } from './haar-face-detector.js';
-import { OpencvFrameSource } from './opencv-frame-source.js';
+import { FfmpegFrameSource } from './ffmpeg-frame-source.js';
+import { readImage } from './image-io.js';
 import { loadOpencv, type Cv } from './opencv.js';
 import { FakeEmotionClassifier, oneHot } from './testing/fake-emotion-classifier.js';
 import { FakeFaceDetector } from './testing/fake-face-detector.js';
@@ -225,7 +226,7 @@ describe('VisionPipeline', () => {
     const h = await harness({ preview: { enabled: true, intervalMs: 1000 } });
     for (let i = 0; i < 15; i++) await h.step();
     expect(h.seen.previewCaptured).toHaveLength(2);
-    const preview = cv.imdecode(h.seen.previewCaptured[0]!.jpeg);
+    const preview = await readImage(h.seen.previewCaptured[0]!.jpeg);
     expect([preview.cols, preview.rows]).toEqual([320, 240]);
     await h.pipeline.stop();
 
@@ -251,7 +252,7 @@ describe('VisionPipeline on OpenCV', () => {
       ...['-loop', '1', '-t', '1', '-r', '25', '-i', fixturePath('no-face')],
       ...['-filter_complex', 'concat=n=2:v=1', '-c:v', 'mjpeg', '-q:v', '3', clip],
     ]);
-    const source = new OpencvFrameSource({ clock: systemClock }, { source: clip });
+    const source = new FfmpegFrameSource({ clock: systemClock }, { source: clip });
     const classifier = new FakeEmotionClassifier();
     classifier.respondWith(() => oneHot(FER_LABELS.length, HAPPY, 0.8));
     const pipeline = new VisionPipeline(

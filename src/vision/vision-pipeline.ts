@@ -8,6 +8,7 @@ import type { Box, FaceDetector } from './face-detector.js';
 import { FaceTracker, type FaceTrackerOptions } from './face-tracker.js';
 import type { Frame, FrameSource, SourceStatus } from './frame-source.js';
 import { MoodTracker, NOBODY, type FaceReading, type MoodTrackerOptions } from './mood-tracker.js';
+import { encodeJpeg } from './image-io.js';
 import { loadOpencv } from './opencv.js';
 import type { Log } from '../daemon/kernel/log.js';
 
@@ -362,9 +363,8 @@ export class VisionPipeline implements Service {
     const small = await image.resizeAsync(height, width, 0, 0, cv.INTER_AREA);
     const kernel = (preview.blur ?? 31) | 1;
     const blurred = await small.gaussianBlurAsync(new cv.Size(kernel, kernel), 0);
-    const jpeg = await cv.imencodeAsync('.jpg', blurred, [cv.IMWRITE_JPEG_QUALITY, 70]);
     small.release();
-    blurred.release();
+    const jpeg = await encodeJpeg(blurred, 70).finally(() => blurred.release());
     this.events.emit('previewCaptured', { at: this.#clock.now(), jpeg, width, height });
   }
 

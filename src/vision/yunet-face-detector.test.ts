@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mat } from '@u4/opencv4nodejs';
 import { iou, type Box } from './face-detector.js';
+import { readImage } from './image-io.js';
 import { loadOpencv, type Cv } from './opencv.js';
 import { FIXTURE_FACES, fixturePath, isOnFace, type FixtureName } from './testing/fixtures.js';
 import { DEFAULT_YUNET_MODEL, planarBgr, YUNET_SHA256, YunetFaceDetector, type YunetFace } from './yunet-face-detector.js';
@@ -12,7 +13,11 @@ import { DEFAULT_YUNET_MODEL, planarBgr, YUNET_SHA256, YunetFaceDetector, type Y
 let cv: Cv;
 let tmp: string;
 const images = new Map<FixtureName, Mat>();
-const image = (name: FixtureName): Mat => images.get(name) ?? cv.imread(fixturePath(name));
+const image = (name: FixtureName): Mat => {
+  const found = images.get(name);
+  if (found === undefined) throw new Error(`fixture ${name} was not read`);
+  return found;
+};
 const boxOf = (name: FixtureName, i: number): Box => {
   const [x, y, width, height] = FIXTURE_FACES[name][i]!.box;
   return { x, y, width, height };
@@ -20,7 +25,7 @@ const boxOf = (name: FixtureName, i: number): Box => {
 
 beforeAll(async () => {
   cv = await loadOpencv();
-  for (const name of ['happy-face', 'group', 'no-face'] as const) images.set(name, cv.imread(fixturePath(name)));
+  for (const name of ['happy-face', 'group', 'no-face'] as const) images.set(name, await readImage(fixturePath(name)));
   tmp = mkdtempSync(join(tmpdir(), 'moodbox-yunet-'));
 });
 

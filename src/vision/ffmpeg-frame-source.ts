@@ -1,10 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
-import type { Mat, VideoCapture } from '@u4/opencv4nodejs';
 import type { Clock } from '../daemon/kernel/clock.js';
 import { CameraError } from '../daemon/kernel/errors.js';
 import { EventBus } from '../daemon/kernel/event-bus.js';
 import type { Frame, FrameSource, SourceStatus } from './frame-source.js';
 import { loadOpencv, type Cv } from './opencv.js';
+import { RawVideo, type RawVideoFormat } from './raw-video.js';
 
 /** What a source string names, as `parseSourceSpec` reads it. */
 export type SourceSpec =
@@ -33,10 +33,10 @@ export function parseSourceSpec(source: string): SourceSpec {
 /** True for sources that deliver frames at their own pace and cannot be rewound. */
 const isLive = (spec: SourceSpec): boolean => spec.kind === 'device' || spec.kind === 'gstreamer' || spec.kind === 'url';
 
-export interface OpencvFrameSourceOptions {
+export interface FfmpegFrameSourceOptions {
   /** The source string (see `parseSourceSpec`). */
   source: string;
-  /** Frame size requested from a device (px); other sources deliver their own size. @default 640x480 */
+  /** Frame size requested from a device or a GStreamer pipeline (px); other sources deliver their own size. @default 640x480 */
   width?: number;
   height?: number;
   /**
@@ -59,15 +59,21 @@ export interface OpencvFrameSourceOptions {
   retryMinMs?: number;
   /** Longest wait between attempts to reopen (ms). @default 30000 */
   retryMaxMs?: number;
+  /** The ffmpeg program. @default 'ffmpeg' */
+  ffmpeg?: string;
+  /** The GStreamer launcher, for pipelines. @default 'gst-launch-1.0' */
+  gstLaunch?: string;
 }
 
 /**
- * `FrameSource` on OpenCV's VideoCapture (V4L2, FFmpeg, GStreamer and image-sequence back ends).
- * Reads with the async calls, so a blocking camera read waits on the thread pool, not the event
- * loop. A source that fails to open, or a live one that stops delivering, is reported
- * `unavailable` and reopened with backoff timed by the injected clock; iteration goes on.
+ * `FrameSource` on an ffmpeg child that writes raw BGR frames on a pipe (V4L2 devices, video files,
+ * image sequences, MJPEG and RTSP URLs), or gst-launch-1.0 for a GStreamer pipeline. Decoding
+ * happens in the child, so the daemon links none of OpenCV's video and image-file libraries, and
+ * the pipe holds the child back while the pipeline is busy. A source that fails to open, or a live
+ * one that stops delivering, is reported `unavailable` and restarted with backoff timed by the
+ * injected clock; iteration goes on.
  */
-export class OpencvFrameSource implements FrameSource {
+export class FfmpegFrameSource implements FrameSource {
   readonly description: string;
   readonly #clock: Clock;
   readonly #spec: SourceSpec;
@@ -80,11 +86,13 @@ export class OpencvFrameSource implements FrameSource {
   readonly #retryMinMs: number;
   readonly #retryMaxMs: number;
   readonly #openTimeoutMs: number;
+  readonly #ffmpeg: string;
+  readonly #gstLaunch: string;
   readonly #bus = new EventBus<{ status: SourceStatus }>();
   #index = 0;
   #state: SourceStatus['state'] | undefined;
 
-  constructor(deps: { clock: Clock }, options: OpencvFrameSourceOptions) {
+  constructor(deps: { clock: Clock }, options: FfmpegFrameSourceOptions) {
     this.#clock = deps.clock;
     this.#spec = parseSourceSpec(options.source);
     this.description = options.source.trim();
@@ -97,9 +105,13 @@ export class OpencvFrameSource implements FrameSource {
     this.#retryMinMs = options.retryMinMs ?? 500;
     this.#retryMaxMs = options.retryMaxMs ?? 30_000;
     this.#openTimeoutMs = options.openTimeoutMs ?? 5000;
+    this.#ffmpeg = options.ffmpeg ?? 'ffmpeg';
+    this.#gstLaunch = options.gstLaunch ?? 'gst-launch-1.0';
     if (!(this.#fps > 0 && this.#fps <= 240)) throw new RangeError(`Expected \`fps\` to be in (0, 240], got \`${this.#fps}\``);
     if (!(this.#retryMinMs > 0 && this.#retryMaxMs >= this.#retryMinMs))
       throw new RangeError(`Expected \`retryMinMs\` > 0 and \`retryMaxMs\` >= it, got \`${this.#retryMinMs}\` and \`${this.#retryMaxMs}\``);
+    if (!(this.#width > 0 && this.#height > 0 && Number.isInteger(this.#width) && Number.isInteger(this.#height)))
+      throw new RangeError(`Expected \`width\` and \`height\` to be positive integers, got \`${this.#width}\` and \`${this.#height}\``);
   }
 
   /** What the source string was read as. */
@@ -117,29 +129,36 @@ export class OpencvFrameSource implements FrameSource {
     this.#state = undefined;
     let failures = 0;
     while (!signal.aborted) {
-      let capture: VideoCapture | undefined;
+      let video: RawVideo | undefined;
+      const stop = (): void => void video?.close();
+      signal.addEventListener('abort', stop);
       try {
-        const opened = await this.#open(cv);
-        capture = opened.capture;
+        video = await this.#open();
+        const format = await video.format();
+        if (signal.aborted) return;
+        if (format === undefined)
+          throw new CameraError('MB_ERR_CAMERA_OPEN', `cannot open camera source ${this.description}: ${video.why()}`);
         let delivered = 0;
         let next = this.#clock.monotonic();
-        const interval = 1000 / (opened.fps > 0 && !isLive(this.#spec) && this.#spec.kind !== 'sequence' ? opened.fps : this.#fps);
-        let image: Mat | undefined = opened.first;
+        const interval = 1000 / (format.fps > 0 && !isLive(this.#spec) && this.#spec.kind !== 'sequence' ? format.fps : this.#fps);
         while (!signal.aborted) {
-          image ??= await read(capture);
-          if (image === undefined) break;
+          const pixels = await video.next();
+          if (pixels === undefined) break;
+          const image = toMat(cv, pixels, format);
           if (delivered === 0) {
             failures = 0;
-            this.#report({ state: 'open', width: image.cols, height: image.rows, fps: opened.fps });
+            this.#report({ state: 'open', width: format.width, height: format.height, fps: format.fps });
           }
           if (this.#realtime && !isLive(this.#spec)) {
             const wait = next - this.#clock.monotonic();
-            if (wait > 0 && !(await this.#sleep(wait, signal))) return;
+            if (wait > 0 && !(await this.#sleep(wait, signal))) {
+              image.release();
+              return;
+            }
             next = Math.max(next + interval, this.#clock.monotonic() - interval);
           }
           delivered += 1;
           yield { image, index: this.#index++, at: this.#clock.now() };
-          image = undefined;
         }
         if (signal.aborted) return;
         if (!isLive(this.#spec) && delivered > 0) {
@@ -149,7 +168,9 @@ export class OpencvFrameSource implements FrameSource {
         }
         throw new CameraError(
           delivered > 0 ? 'MB_ERR_CAMERA_LOST' : 'MB_ERR_CAMERA_OPEN',
-          delivered > 0 ? `camera source ${this.description} stopped delivering frames` : `camera source ${this.description} gave no frame`,
+          delivered > 0
+            ? `camera source ${this.description} stopped delivering frames: ${video.why()}`
+            : `camera source ${this.description} gave no frame: ${video.why()}`,
         );
       } catch (err) {
         if (signal.aborted) return;
@@ -163,52 +184,61 @@ export class OpencvFrameSource implements FrameSource {
         this.#report({ state: 'unavailable', reason: error.message, error, retryInMs });
         if (!(await this.#sleep(retryInMs, signal))) return;
       } finally {
-        capture?.release();
+        signal.removeEventListener('abort', stop);
+        await video?.close();
       }
     }
   }
 
-  /** Opens the capture and reads its first frame (undefined when there is none yet). */
-  async #open(cv: Cv): Promise<{ capture: VideoCapture; fps: number; first: Mat | undefined }> {
+  /** Starts the child that decodes the source. */
+  async #open(): Promise<RawVideo> {
     const spec = this.#spec;
-    let capture: VideoCapture;
+    const output = ['-an', '-sn', '-dn', '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'bgr24', 'pipe:1'];
+    const ffmpeg = (input: string[]): RawVideo =>
+      new RawVideo(this.#ffmpeg, [
+        '-nostdin',
+        '-hide_banner',
+        '-nostats',
+        '-v',
+        'info',
+        '-threads',
+        '1',
+        '-filter_threads',
+        '1',
+        ...input,
+        ...output,
+      ]);
     switch (spec.kind) {
-      case 'device':
-        capture = new cv.VideoCapture(spec.device, cv.CAP_V4L2);
-        await capture.setAsync(cv.CAP_PROP_FRAME_WIDTH, this.#width);
-        await capture.setAsync(cv.CAP_PROP_FRAME_HEIGHT, this.#height);
-        await capture.setAsync(cv.CAP_PROP_FPS, this.#fps);
-        break;
-      case 'gstreamer':
-        capture = new cv.VideoCapture(spec.pipeline, cv.CAP_GSTREAMER);
-        break;
+      case 'device': {
+        const device = typeof spec.device === 'number' ? `/dev/video${spec.device}` : spec.device;
+        const size = `${this.#width}x${this.#height}`;
+        return ffmpeg(['-f', 'v4l2', '-framerate', String(this.#fps), '-video_size', size, '-i', device]);
+      }
+      case 'gstreamer': {
+        // The pipeline's appsink (and its properties) becomes a raw BGR stream of the configured size on stdout.
+        const tail = `videoconvert ! videoscale ! video/x-raw,format=BGR,width=${this.#width},height=${this.#height} ! fdsink fd=1`;
+        const pipeline = spec.pipeline.replace(/\bappsink\b[^!]*$/, tail);
+        const format: RawVideoFormat = { width: this.#width, height: this.#height, fps: 0 };
+        // As a shell would pass it: gst-launch-1.0 quotes an argument that holds spaces.
+        return new RawVideo(this.#gstLaunch, ['-q', ...pipeline.split(/\s+/).filter((word) => word !== '')], { format });
+      }
       case 'url':
         await this.#probe(spec.url);
-        capture = new cv.VideoCapture(spec.url, cv.CAP_FFMPEG);
-        break;
+        return ffmpeg(['-i', spec.url]);
       case 'sequence':
-        capture = new cv.VideoCapture(spec.pattern, cv.CAP_IMAGES);
-        break;
+        return ffmpeg(['-f', 'image2', '-framerate', String(this.#fps), '-i', spec.pattern]);
       case 'file':
         if (!existsSync(spec.path) || !statSync(spec.path).isFile())
           throw new CameraError('MB_ERR_CAMERA_OPEN', `no such video file: ${spec.path}`);
-        capture = new cv.VideoCapture(spec.path, cv.CAP_FFMPEG);
-        break;
+        return ffmpeg(['-i', spec.path]);
       default:
         throw new TypeError(`unknown source kind ${String(spec satisfies never)}`);
     }
-    const fps = capture.get(cv.CAP_PROP_FPS);
-    const first = await read(capture);
-    if (first === undefined) {
-      capture.release();
-      throw new CameraError('MB_ERR_CAMERA_OPEN', `camera source ${this.description} opened but gave no frame`);
-    }
-    return { capture, fps: Number.isFinite(fps) && fps > 0 && fps < 1000 ? fps : 0, first };
   }
 
   /**
-   * Asks an HTTP camera for its stream without blocking: VideoCapture opens synchronously and would
-   * hold the event loop for as long as a missing or slow camera takes to fail.
+   * Asks an HTTP camera for its stream first, so that a missing or slow camera fails within
+   * `openTimeoutMs` and says so in words.
    */
   async #probe(url: string): Promise<void> {
     if (!/^https?:/i.test(url)) return;
@@ -243,14 +273,9 @@ export class OpencvFrameSource implements FrameSource {
   }
 }
 
-/** The next frame, or undefined at the end of a file or when a live source fails. */
-async function read(capture: VideoCapture): Promise<Mat | undefined> {
-  try {
-    const image = await capture.readAsync();
-    return image.empty ? undefined : image;
-  } catch {
-    return undefined;
-  }
+/** A BGR Mat holding a copy of `pixels`. */
+export function toMat(cv: Cv, pixels: Buffer, format: { width: number; height: number }): InstanceType<Cv['Mat']> {
+  return new cv.Mat(pixels, format.height, format.width, cv.CV_8UC3);
 }
 
 function describe(err: unknown): string {

@@ -6,17 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../daemon/kernel/clock.js';
 import { FakeClock } from '../daemon/testing/fake-clock.js';
 import type { Frame, SourceStatus } from './frame-source.js';
-import { OpencvFrameSource, parseSourceSpec, type OpencvFrameSourceOptions } from './opencv-frame-source.js';
-import { loadOpencv, type Cv } from './opencv.js';
+import { FfmpegFrameSource, parseSourceSpec, type FfmpegFrameSourceOptions } from './ffmpeg-frame-source.js';
+import { encodeJpeg, readImage } from './image-io.js';
 import { fixturePath } from './testing/fixtures.js';
 import { startMjpegServer } from './testing/mjpeg-server.js';
 
-let cv: Cv;
 let dir: string;
 let clip: string;
 
 beforeAll(async () => {
-  cv = await loadOpencv();
   dir = mkdtempSync(join(tmpdir(), 'moodbox-sources-'));
   clip = join(dir, 'clip.avi');
   // 10 frames at 25 fps: 5 of the happy face, then 5 of the empty room.
@@ -62,11 +60,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Takes up to `max` frames, then aborts; records every status. */
 async function take(
-  options: OpencvFrameSourceOptions,
+  options: FfmpegFrameSourceOptions,
   max: number,
   clock = systemClock,
 ): Promise<{ frames: Frame[]; statuses: SourceStatus[] }> {
-  const source = new OpencvFrameSource({ clock }, options);
+  const source = new FfmpegFrameSource({ clock }, options);
   const statuses: SourceStatus[] = [];
   source.onStatus((s) => statuses.push(s));
   const abort = new AbortController();
@@ -93,7 +91,7 @@ describe('parseSourceSpec', () => {
   });
 });
 
-describe('OpencvFrameSource', () => {
+describe('FfmpegFrameSource', () => {
   it('reads a video file to its end, in order, and says it ended', async () => {
     const { frames, statuses } = await take({ source: clip, realtime: false }, 100);
     expect(frames).toHaveLength(10);
@@ -113,7 +111,7 @@ describe('OpencvFrameSource', () => {
 
   it('paces a file at its frame rate when realtime, on the injected clock', async () => {
     const clock = new FakeClock();
-    const source = new OpencvFrameSource({ clock }, { source: clip, realtime: true });
+    const source = new FfmpegFrameSource({ clock }, { source: clip, realtime: true });
     const abort = new AbortController();
     const iterator = source.frames(abort.signal)[Symbol.asyncIterator]();
     const first = await iterator.next();
@@ -154,6 +152,22 @@ describe('OpencvFrameSource', () => {
     });
   });
 
+  it('reads a GStreamer pipeline through gst-launch-1.0, at the configured size, and says when it stops', async () => {
+    const pipeline = 'videotestsrc num-buffers=6 ! video/x-raw,width=320,height=240 ! videoconvert ! appsink max-buffers=1 drop=true';
+    const source = new FfmpegFrameSource({ clock: systemClock }, { source: pipeline, reopen: false });
+    const statuses: SourceStatus[] = [];
+    source.onStatus((s) => statuses.push(s));
+    const frames: Frame[] = [];
+    const read = async (): Promise<void> => {
+      for await (const frame of source.frames(new AbortController().signal)) frames.push(frame);
+    };
+    // A live pipeline that ends has stopped delivering, as an unplugged camera.
+    await expect(read()).rejects.toMatchObject({ code: 'MB_ERR_CAMERA_LOST' });
+    expect(frames).toHaveLength(6);
+    expect([frames[0]?.image.cols, frames[0]?.image.rows]).toEqual([640, 480]);
+    expect(statuses).toEqual([{ state: 'open', width: 640, height: 480, fps: 0 }]);
+  });
+
   it('throws for a file that is not a video', async () => {
     const junk = join(dir, 'junk.mp4');
     copyFileSync(join(import.meta.dirname, 'testing', 'fixtures', 'faces.json'), junk);
@@ -162,7 +176,7 @@ describe('OpencvFrameSource', () => {
 
   it('reports an unavailable source and retries with doubling backoff on the clock', async () => {
     const clock = new FakeClock();
-    const source = new OpencvFrameSource({ clock }, { source: join(dir, 'missing.mp4'), retryMinMs: 500, retryMaxMs: 3000 });
+    const source = new FfmpegFrameSource({ clock }, { source: join(dir, 'missing.mp4'), retryMinMs: 500, retryMaxMs: 3000 });
     const abort = new AbortController();
     const waits: number[] = [];
     source.onStatus((status) => {
@@ -179,9 +193,11 @@ describe('OpencvFrameSource', () => {
   });
 
   it('reads an MJPEG camera, survives the camera going away and picks up when it comes back', async () => {
-    const jpegs = (['happy-face', 'no-face'] as const).map((name) => cv.imencode('.jpg', cv.imread(fixturePath(name))));
+    const jpegs = await Promise.all(
+      (['happy-face', 'no-face'] as const).map(async (name) => encodeJpeg(await readImage(fixturePath(name)), 90)),
+    );
     let server = await startMjpegServer({ jpegs, intervalMs: 30 });
-    const source = new OpencvFrameSource({ clock: systemClock }, { source: server.url, retryMinMs: 50, retryMaxMs: 200 });
+    const source = new FfmpegFrameSource({ clock: systemClock }, { source: server.url, retryMinMs: 50, retryMaxMs: 200 });
     const statuses: SourceStatus[] = [];
     source.onStatus((s) => statuses.push(s));
     const abort = new AbortController();
