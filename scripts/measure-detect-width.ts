@@ -17,6 +17,7 @@ import { percentiles } from '../src/vision/bench.js';
 import { makeDetectionSet, scoreFrame, type LabelledFrame } from '../src/vision/detection-set.js';
 import { readFerCsv, type FerRow } from '../src/vision/fer-csv.js';
 import { loadOpencv } from '../src/vision/opencv.js';
+import { readImage } from '../src/vision/image-io.js';
 import { YunetFaceDetector } from '../src/vision/yunet-face-detector.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -41,13 +42,15 @@ const fixtures = join(ROOT, 'src', 'vision', 'testing', 'fixtures');
 const placed = JSON.parse(readFileSync(join(fixtures, 'faces.json'), 'utf8')) as Record<string, Array<{ box: number[] }>>;
 const frames: LabelledFrame[] = [
   ...(await makeDetectionSet({ random: seededRandom(Number(values.seed)) }, rows, { frames: Number(values.frames) })),
-  ...Object.entries(placed).map(([name, faces]) => ({
-    name,
-    image: cv.imread(join(fixtures, `${name}.png`)),
-    faces: faces.map(({ box: [x = 0, y = 0, width = 0, height = 0] }) => ({ x, y, width, height })),
-  })),
+  ...(await Promise.all(
+    Object.entries(placed).map(async ([name, faces]) => ({
+      name,
+      image: await readImage(join(fixtures, `${name}.png`)),
+      faces: faces.map(({ box: [x = 0, y = 0, width = 0, height = 0] }) => ({ x, y, width, height })),
+    })),
+  )),
 ];
-const one = cv.imread(join(fixtures, 'happy-face.png')).resize(480, 640);
+const one = (await readImage(join(fixtures, 'happy-face.png'))).resize(480, 640);
 const cpuMs = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;

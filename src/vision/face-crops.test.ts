@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alignment, cropFaces, FER_EYES, tilt } from './face-crops.js';
+import { readImage } from './image-io.js';
 import { loadOpencv } from './opencv.js';
 import { FIXTURE_FACES, fixturePath } from './testing/fixtures.js';
 
@@ -89,7 +90,7 @@ describe('cropFaces with align', () => {
 describe('cropFaces from a colour frame', () => {
   it('gives the grey levels of the whole frame turned grey, near the edges too', async () => {
     const cv = await loadOpencv();
-    const frame = cv.imread(fixturePath('group'));
+    const frame = await readImage(fixturePath('group'));
     const grey = frame.cvtColor(cv.COLOR_BGR2GRAY);
     const boxes = [
       ...FIXTURE_FACES.group.map(({ box: [x, y, width, height] }) => ({ x, y, width, height })),
