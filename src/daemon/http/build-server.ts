@@ -17,7 +17,7 @@ import { capSocketsPerAddress, registerHostCheck, systemNetwork, type OwnNetwork
 import { jsonLimitProblem, MAX_JSON_DEPTH } from './json-limits.js';
 import type { ErrorBody, ServiceHealthView } from './contract.js';
 import { actingFor } from './kiosk-person.js';
-import { applianceRoutes } from './routes/appliance.js';
+import { applianceRoutes, type ApplianceLibrary, type CameraPreview, type LiveFaces } from './routes/appliance.js';
 import { backupRoutes } from './routes/backups.js';
 import { diskRoutes } from './routes/disk.js';
 import { healthRoutes } from './routes/health.js';
@@ -65,13 +65,7 @@ export interface ServerDeps {
   /** Asks the daemon to restart (exit with a code its service manager restarts on); absent: no restart route. */
   restart?: (() => void) | undefined;
   /** The music library: rescans from the admin panel (progress is in the `library` state area) and cover images. */
-  library?: {
-    scan(): Promise<unknown>;
-    readonly isScanning: boolean;
-    coversDir: string;
-    /** An admin changed the library (mood tags): the music should pick from it at once. */
-    edited?(): void;
-  };
+  library?: ApplianceLibrary;
   /** The Spotify account of a home box with a Spotify app configured, for the admin panel's Spotify page. */
   spotify?: SpotifyAccount | undefined;
   /** The library's web radio stations, for the admin panel's Stations page; absent: no such routes. */
@@ -79,12 +73,12 @@ export interface ServerDeps {
   /** The emotion model in use (its manifest.json and report/ sit beside it), for the admin panel's model report. */
   modelPath?: string;
   /** The newest blurred camera preview (JPEG) for the admin live view; undefined while previews are off or none was taken yet. */
-  preview?: () => { jpeg: Buffer; at: number; width: number; height: number } | undefined;
+  preview?: CameraPreview;
   /**
    * The faces of the newest analysed camera frame (boxes, emotions, probabilities: never pixels) for the
    * admin live view, whether or not previews are on; undefined while the camera is not on or nothing was analysed yet.
    */
-  faces?: () => LatestFaces | undefined;
+  faces?: LiveFaces;
   /** The box's own names and addresses, which the `Host` header must name. @default this machine's (`systemNetwork`) */
   network?: OwnNetwork;
   /** Prometheus metrics for `/metrics` (LAN only); absent: no such route (`metrics.enabled` off). */
