@@ -1,5 +1,6 @@
 import type { AuthService } from './auth/auth-service.js';
 import type { KioskPresence } from './auth/kiosk-presence.js';
+import type { PeopleService } from './auth/people-service.js';
 import type { CameraService } from './camera-service.js';
 import type { MoodboxBus } from './events.js';
 import type { Service, ServiceHealth } from './kernel/lifecycle.js';
@@ -19,6 +20,8 @@ export interface MoodboxCore {
   readonly bus: MoodboxBus;
   readonly auth: AuthService;
   readonly presence: KioskPresence;
+  /** The accounts, their data and self-registration. */
+  readonly people: PeopleService;
   readonly director: MusicDirector;
   readonly library: LibraryService;
   readonly camera: CameraService | undefined;

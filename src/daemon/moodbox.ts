@@ -1,5 +1,6 @@
 import { AuthService, authOptionsFrom } from './auth/auth-service.js';
 import { KioskPresence } from './auth/kiosk-presence.js';
+import { PeopleService } from './auth/people-service.js';
 import { SignInThrottle } from './auth/throttle.js';
 import { cameraOffReason } from './camera-schedule.js';
 import { CameraService, type VisionLoop } from './camera-service.js';
@@ -96,6 +97,7 @@ export class Moodbox implements MoodboxCore {
   readonly bus: MoodboxBus;
   readonly auth: AuthService;
   readonly presence: KioskPresence;
+  readonly people: PeopleService;
   readonly director: MusicDirector;
   readonly library: LibraryService;
   readonly camera: CameraService | undefined;
@@ -122,6 +124,13 @@ export class Moodbox implements MoodboxCore {
       authOptionsFrom(settings.current.sessions),
     );
     this.presence = new KioskPresence({ auth: this.auth, clock, log: log.child({ module: 'kiosk' }), bus, cards: deps.rfid });
+    this.people = new PeopleService({
+      auth: this.auth,
+      presence: this.presence,
+      store,
+      clock,
+      selfRegistration: () => settings.current.sessions.selfRegistration,
+    });
     this.#recorder = new PlayRecorder({ player, history: store.plays, clock, log: log.child({ module: 'history' }) });
     this.#moods = new MoodRecorder({ clock, log: log.child({ module: 'mood-log' }), bus, stats: store.stats });
     this.#learner = new TasteLearner({ store, player, clock, log: log.child({ module: 'taste' }) });

@@ -50,6 +50,7 @@ export function delivery(
             store,
             auth: core.auth,
             presence: core.presence,
+            people: core.people,
             settings,
             services: () => core.health(),
             version,
