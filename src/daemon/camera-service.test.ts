@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { VisionEvents } from '../vision/vision-pipeline.js';
+import type { RoomMoodLabel } from '../vision/room-mood.js';
 import { CameraService } from './camera-service.js';
 import type { MoodboxBus, MoodboxEvents } from './events.js';
 import { EventBus } from './kernel/event-bus.js';
@@ -25,7 +26,7 @@ class ScriptedVision {
   }
 
   /** `personal`: the first face is the target, read through the signed-in person's calibration. */
-  frame(faces: number, mood = 'neutral', personal = false): void {
+  frame(faces: number, mood: RoomMoodLabel = 'neutral', personal = false): void {
     this.events.emit('facesDetected', {
       frame: 1,
       at: 1000,
@@ -199,12 +200,5 @@ describe('CameraService', () => {
       ['cameraStateChanged', { status: 'off', detail: 'camera turned off by staff' }],
       ['cameraStateChanged', { status: 'off', detail: 'outside camera hours (08:00–18:00)' }],
     ]);
-  });
-
-  it('ignores a mood label the music does not know, and says so', async () => {
-    const { vision, seen, warnings } = await setup();
-    vision.events.emit('moodChanged', { mood: 'bored', previous: 'neutral', at: 1, scores: { bored: 1 } });
-    expect(seen.some(([name]) => name === 'roomMoodChanged')).toBe(false);
-    expect(warnings).toEqual(['the emotion model reads a label the music does not know; ignored']);
   });
 });

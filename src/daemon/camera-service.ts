@@ -2,7 +2,7 @@ import type { CameraStatus, MoodboxBus } from './events.js';
 import type { Clock, Timer } from './kernel/clock.js';
 import type { Log } from './kernel/log.js';
 import type { Service, ServiceHealth } from './kernel/lifecycle.js';
-import { emotionScores, isRoomMoodLabel, NOBODY, type RoomMood } from '../vision/room-mood.js';
+import { emotionScores, NOBODY, type RoomMood } from '../vision/room-mood.js';
 import type { VisionEvents } from '../vision/vision-pipeline.js';
 import type { EventBus } from './kernel/event-bus.js';
 
@@ -129,10 +129,6 @@ export class CameraService implements Service {
     events.on(
       'moodChanged',
       ({ mood: label, at, scores }) => {
-        if (!isRoomMoodLabel(label)) {
-          deps.log.warn({ label }, 'the emotion model reads a label the music does not know; ignored');
-          return;
-        }
         const emotions = emotionScores(scores);
         const confidence = label === NOBODY ? 0 : (emotions[label] ?? 0);
         const room: RoomMood = { label, scores: emotions, faces: this.#facesInView, confidence, since: at };

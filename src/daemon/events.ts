@@ -1,7 +1,12 @@
-import type { KioskUser } from './auth/kiosk-presence.js';
 import type { EventBus } from './kernel/event-bus.js';
 import type { PickReason } from '../player/recommender.js';
 import type { Emotion, RoomMood, RoomMoodLabel } from '../vision/room-mood.js';
+
+/** The person signed in at the kiosk. */
+export interface KioskUser {
+  id: number;
+  name: string;
+}
 
 /** The camera as its service reports it: `off` by the admin's rules, `unavailable` while it is retried. */
 export type CameraStatus = 'off' | 'starting' | 'on' | 'unavailable';

@@ -15,6 +15,7 @@ import { EventBus } from './kernel/event-bus.js';
 import { seededRandom } from './kernel/random.js';
 import { createLogger, openLogFile } from './logging.js';
 import { Moodbox } from './moodbox.js';
+import { mqttServices } from './mqtt/mqtt-services.js';
 import { musicParts } from './music-adapters.js';
 import { BackupService } from './backup-service.js';
 import { RetentionService } from './retention-service.js';
@@ -128,6 +129,9 @@ export async function runDaemon(options: {
   }
 
   async function buildMoodbox(): Promise<Moodbox> {
+    const rfid = await rfidReader(config, { clock });
+    // Read here: a broker password file that cannot be read stops the start as a configuration error.
+    const broker = mqttConnection(config, { log, env: options.env });
     return new Moodbox(
       {
         clock,
@@ -142,10 +146,8 @@ export async function runDaemon(options: {
           { coversDir: coversDir(config) },
         ),
         analyzer: config.library.analyze ? libraryAnalyzer(store, { clock, log: log.child({ module: 'analysis' }) }) : undefined,
-        rfid: await rfidReader(config, { clock }),
+        rfid,
         camera: await cameraParts(config, { clock, log }),
-        mqtt: mqttConnection(config, { log, env: options.env }),
-        version: VERSION,
         folders: () => settings.current.library.folders.map((folder) => installPath(folder)),
         backups: new BackupService({ clock, log: log.child({ module: 'backups' }) }, { dataDir: config.dataDir }),
         memory: () => process.memoryUsage(),
@@ -158,7 +160,12 @@ export async function runDaemon(options: {
           const deps = { log, clock, store, settings, version: VERSION, demo, uiDir, coversDir: covers, modelPath };
           const built = delivery(core, deps, { ws: config.ws, server: config.server });
           server = built.server;
-          return built;
+          // MQTT is a delivery layer beside http: Moodbox's read APIs and staff actions, offered to Home Assistant and the fleet.
+          const mqtt =
+            broker === undefined
+              ? []
+              : mqttServices(core, broker, { clock, log: log.child({ module: 'mqtt' }), store, settings, version: VERSION, cards: rfid });
+          return { ...built, mqtt };
         },
       },
       { scanAtStart: config.library.scanAtStart },

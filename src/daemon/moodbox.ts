@@ -1,9 +1,11 @@
 import { AuthService, authOptionsFrom } from './auth/auth-service.js';
 import { KioskPresence } from './auth/kiosk-presence.js';
+import { PeopleService } from './auth/people-service.js';
 import { SignInThrottle } from './auth/throttle.js';
 import { cameraOffReason } from './camera-schedule.js';
 import { CameraService, type VisionLoop } from './camera-service.js';
 import type { LiveConfig } from './config/live-config.js';
+import type { Delivery, MoodboxCore } from './core.js';
 import type { MoodboxBus } from './events.js';
 import type { Clock } from './kernel/clock.js';
 import { Lifecycle, type Service, type ServiceHealth } from './kernel/lifecycle.js';
@@ -13,7 +15,6 @@ import type { Logger } from './logging.js';
 import { MusicDirector } from './music-director.js';
 import { MemoryGuard, type MemoryReading } from './memory-guard.js';
 import { MoodRecorder } from './mood-recorder.js';
-import { mqttServices, type MqttParts } from './mqtt/mqtt-services.js';
 import { MoodboxMetrics } from './metrics/moodbox-metrics.js';
 import type { RfidReader } from './rfid/rfid-reader.js';
 import type { Store } from './store/store.js';
@@ -58,10 +59,6 @@ export interface MoodboxDeps {
   rfid?: (RfidReader & Service) | undefined;
   /** The camera, unless the configuration turns it off. */
   camera?: CameraParts | undefined;
-  /** The MQTT broker connection, when the configuration turns it on (Home Assistant, the fleet). */
-  mqtt?: MqttParts | undefined;
-  /** The version, as the broker is told it. */
-  version?: string;
   /** The music folders to scan (absolute; they may change while running). */
   folders: () => readonly string[];
   /** Where music comes from besides the library, and the Spotify account of a home box. @default the library alone */
@@ -69,11 +66,11 @@ export interface MoodboxDeps {
   /** Whether yt-dlp can be run, for YouTube stations. @default looks for it on the PATH */
   hasYtDlp?: () => boolean;
   /**
-   * Builds what shows Moodbox to people from its parts: the screens' state projection (started
-   * before every service, so it hears their first events, and stopped after them) and the server
-   * (started last, stopped first).
+   * Builds the delivery layers from the core: the screens' state projection (started before every
+   * service, so it hears their first events, and stopped after them), MQTT and the server (started
+   * last, stopped first).
    */
-  delivery: (core: MoodboxCore) => { screens: Service; server: Service };
+  delivery: (core: MoodboxCore) => Delivery;
   /** The nightly copies of the database, started right after it. */
   backups?: Service | undefined;
   /** The nightly retention job (after the copy), started right after the backups. */
@@ -88,27 +85,8 @@ export interface MusicParts {
   spotify: SpotifyAccount | undefined;
 }
 
-/** What the delivery layer (routes, WebSocket, screens) may use of Moodbox. */
-export interface MoodboxCore {
-  readonly bus: MoodboxBus;
-  readonly auth: AuthService;
-  readonly presence: KioskPresence;
-  readonly director: MusicDirector;
-  readonly library: LibraryService;
-  readonly camera: CameraService | undefined;
-  /** Personal expression calibrations, when the camera is on. */
-  readonly calibration?: PersonalCalibrationService | undefined;
-  /** Prometheus metrics, when `metrics.enabled` is on. */
-  readonly metrics?: MoodboxMetrics | undefined;
-  /** The Spotify account of a home box with a Spotify app configured. */
-  readonly spotify?: SpotifyAccount | undefined;
-  /** Web radio and other streams of the library. */
-  readonly stations?: Stations;
-  /** The health of every service, in start order. */
-  health(): Array<{ name: string } & ServiceHealth>;
-  /** Asks for a restart (`restartRequested`, which the composition root answers); `by` names who asked, for the log. */
-  requestRestart(by: string): void;
-}
+/** What the delivery layers may use of Moodbox, declared in `core.ts`. */
+export type { MoodboxCore } from './core.js';
 
 /**
  * The orchestration: camera → room mood → music director → player, with the library, the kiosk's
@@ -119,6 +97,7 @@ export class Moodbox implements MoodboxCore {
   readonly bus: MoodboxBus;
   readonly auth: AuthService;
   readonly presence: KioskPresence;
+  readonly people: PeopleService;
   readonly director: MusicDirector;
   readonly library: LibraryService;
   readonly camera: CameraService | undefined;
@@ -144,6 +123,13 @@ export class Moodbox implements MoodboxCore {
       authOptionsFrom(settings.current.sessions),
     );
     this.presence = new KioskPresence({ auth: this.auth, clock, log: log.child({ module: 'kiosk' }), bus, cards: deps.rfid });
+    this.people = new PeopleService({
+      auth: this.auth,
+      presence: this.presence,
+      store,
+      clock,
+      selfRegistration: () => settings.current.sessions.selfRegistration,
+    });
     this.#recorder = new PlayRecorder({ player, history: store.plays, clock, log: log.child({ module: 'history' }) });
     this.#moods = new MoodRecorder({ clock, log: log.child({ module: 'mood-log' }), bus, stats: store.stats });
     this.#learner = new TasteLearner({ store, player, clock, log: log.child({ module: 'taste' }) });
@@ -207,17 +193,6 @@ export class Moodbox implements MoodboxCore {
     this.metrics = settings.current.metrics.enabled
       ? new MoodboxMetrics({ bus, player, sourceOf: (id) => store.tracks.get(id)?.source ?? 'local' })
       : undefined;
-    const mqtt =
-      deps.mqtt === undefined
-        ? []
-        : mqttServices(this, deps.mqtt, {
-            clock,
-            log: log.child({ module: 'mqtt' }),
-            store,
-            settings,
-            version: deps.version ?? '',
-            cards: deps.rfid,
-          });
     const guard =
       deps.memory === undefined
         ? undefined
@@ -225,7 +200,7 @@ export class Moodbox implements MoodboxCore {
             { clock, log: log.child({ module: 'memory' }), restart: (by) => this.requestRestart(by), player, memory: deps.memory },
             settings.current.memory,
           );
-    const { screens, server } = deps.delivery(this);
+    const { screens, mqtt = [], server } = deps.delivery(this);
     this.#screens = screens;
     this.#lifecycle = new Lifecycle({
       services: [
@@ -239,9 +214,9 @@ export class Moodbox implements MoodboxCore {
         this.library,
         this.director,
         ...(this.camera ? [this.camera] : []),
-        ...mqtt,
         ...(this.metrics ? [this.metrics] : []),
         ...(guard ? [guard] : []),
+        ...mqtt,
         server,
       ],
       log: log.child({ module: 'lifecycle' }),

@@ -1,6 +1,7 @@
 import type { MoodboxBus, MoodboxEvents, Playback } from './events.js';
 import type { Clock, Timer } from './kernel/clock.js';
-import { MoodboxError, PlayerError } from './kernel/errors.js';
+import { MoodboxError } from './kernel/errors.js';
+import { PlayerError } from '../player/errors.js';
 import type { Log } from './kernel/log.js';
 import type { Service, ServiceHealth } from './kernel/lifecycle.js';
 import type { Random } from './kernel/random.js';

@@ -1,4 +1,4 @@
-import { isWithinHours } from './camera-schedule.js';
+import { isWithinHours } from './kernel/daily-hours.js';
 import type { Config } from './config/schema.js';
 import type { Clock } from './kernel/clock.js';
 import type { Log } from './kernel/log.js';

@@ -1,4 +1,5 @@
-import type { PlayReason } from './player.js';
+/** Why a track was put on: the room mood, a tap on a suggestion, a skip of the previous one, a like, staff's choice. */
+export type PlayReason = 'mood' | 'tap' | 'skip' | 'like' | 'staff';
 
 /** A track the player can play. */
 export interface PlayableTrack {

@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CameraError } from '../daemon/kernel/errors.js';
+import type { CameraError } from './errors.js';
 import { analyzePath, formatRecord, type AnalyzeRecord } from './analyze.js';
 import { HaarFaceDetector } from './haar-face-detector.js';
 import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';

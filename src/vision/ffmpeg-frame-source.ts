@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Clock } from '../daemon/kernel/clock.js';
-import { CameraError } from '../daemon/kernel/errors.js';
+import { CameraError } from './errors.js';
 import { EventBus } from '../daemon/kernel/event-bus.js';
 import type { Frame, FrameSource, SourceStatus } from './frame-source.js';
 import { loadOpencv, type Cv } from './opencv.js';

@@ -1,5 +1,5 @@
 import type { Mat } from '@u4/opencv4nodejs';
-import type { CameraError } from '../daemon/kernel/errors.js';
+import type { CameraError } from './errors.js';
 
 /** One picture from a source. Frames stay in memory: nothing here ever writes them to disk. */
 export interface Frame {

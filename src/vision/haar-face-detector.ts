@@ -1,5 +1,5 @@
 import type { CascadeClassifier, Mat } from '@u4/opencv4nodejs';
-import { ModelError } from '../daemon/kernel/errors.js';
+import { ModelError } from './errors.js';
 import { expandBox, iou, type Box, type DetectOptions, type FaceDetector } from './face-detector.js';
 import { loadOpencv, type Cv } from './opencv.js';
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Mat } from '@u4/opencv4nodejs';
-import { CameraError } from '../daemon/kernel/errors.js';
+import { CameraError } from './errors.js';
 import { toMat } from './ffmpeg-frame-source.js';
 import { loadOpencv } from './opencv.js';
 import { RawVideo } from './raw-video.js';

@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path';
-import { ModelError } from '../daemon/kernel/errors.js';
+import { ModelError } from './errors.js';
 import { cpuInfo, describeCpu, type CpuInfo } from './cpu-info.js';
 import type { Service } from '../daemon/kernel/lifecycle.js';
 import type { EmotionClassifier, EmotionResult } from './emotion-classifier.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ModelError } from '../daemon/kernel/errors.js';
+import { ModelError } from './errors.js';
 import { loadModelManifest, validateManifestEntry, type ModelManifestEntry } from './model-manifest.js';
 
 const MODELS = join(import.meta.dirname, '..', '..', 'models');

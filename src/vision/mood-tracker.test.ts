@@ -117,6 +117,15 @@ describe('MoodTracker', () => {
     expect(next?.mood).toBe('happy');
   });
 
+  it('never takes a label the music does not know as the room mood, however sure the model is of it', () => {
+    const { clock, tracker } = settled('happy');
+    const bored: FaceReading = { trackId: 1, size: 100, probabilities: { bored: 0.9, happy: 0.05, neutral: 0.05 } };
+    const results = feed(clock, tracker, 60, () => [bored]);
+    expect(results.every((r) => r.mood === 'happy' && !r.changed)).toBe(true);
+    // The label is still read and shown, only never made the mood.
+    expect(results.at(-1)?.scores['bored']).toBeGreaterThan(0.8);
+  });
+
   it('rejects nonsense options', () => {
     const clock = new FakeClock();
     expect(() => new MoodTracker({ clock }, { smoothingMs: 0 })).toThrow(/smoothingMs/);

@@ -1,5 +1,5 @@
 import type { Clock } from '../daemon/kernel/clock.js';
-import { NOBODY } from './room-mood.js';
+import { isEmotion, NOBODY, type Emotion, type RoomMoodLabel } from './room-mood.js';
 
 /** The room mood when no face has been seen for `nobodyAfterMs` (one declaration, in `room-mood.ts`). */
 export { NOBODY };
@@ -34,8 +34,8 @@ export interface MoodTrackerOptions {
 
 /** The tracker's reading after an update (the app's `RoomMood` is made from it). */
 export interface MoodUpdate {
-  /** An emotion label, or `nobody`. */
-  readonly mood: string;
+  /** An emotion of the shared vocabulary, or `nobody`: a label the model reads that Moodbox does not know never becomes the mood. */
+  readonly mood: RoomMoodLabel;
   /** When the room mood became `mood` (ms since the epoch, from the injected clock). */
   readonly since: number;
   /** True when this update changed `mood`. */
@@ -67,10 +67,10 @@ export class MoodTracker {
   readonly #nobodyAfterMs: number;
   readonly #faceTimeoutMs: number;
   readonly #faces = new Map<number, FaceState>();
-  #mood: string = NOBODY;
+  #mood: RoomMoodLabel = NOBODY;
   #since: number;
   #lastFaceAt = Number.NEGATIVE_INFINITY;
-  #challenger: { mood: string; since: number } | undefined;
+  #challenger: { mood: Emotion; since: number } | undefined;
 
   constructor(deps: { clock: Clock }, options: MoodTrackerOptions = {}) {
     this.#clock = deps.clock;
@@ -84,7 +84,7 @@ export class MoodTracker {
   }
 
   /** The current room mood, without folding in a reading. */
-  get mood(): string {
+  get mood(): RoomMoodLabel {
     return this.#mood;
   }
 
@@ -144,10 +144,11 @@ export class MoodTracker {
   }
 
   #consider(scores: Readonly<Record<string, number>>, now: number): void {
-    let best: string | undefined;
+    let best: Emotion | undefined;
     let bestScore = Number.NEGATIVE_INFINITY;
     for (const [label, score] of Object.entries(scores)) {
-      if (score > bestScore) {
+      // A model may carry labels the music has no use for: they are smoothed and shown, never the room mood.
+      if (isEmotion(label) && score > bestScore) {
         best = label;
         bestScore = score;
       }
@@ -161,7 +162,7 @@ export class MoodTracker {
     if (now - this.#challenger.since >= this.#dwellMs) this.#switchTo(best, now);
   }
 
-  #switchTo(mood: string, now: number): void {
+  #switchTo(mood: RoomMoodLabel, now: number): void {
     this.#mood = mood;
     this.#since = now;
     this.#challenger = undefined;

@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ModelError } from '../daemon/kernel/errors.js';
+import { ModelError } from './errors.js';
 import { softmax, type EmotionResult } from './emotion-classifier.js';
 import { readFerCsv } from './fer-csv.js';
 import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';

@@ -1,5 +1,5 @@
 import type * as OnnxRuntime from 'onnxruntime-node';
-import { ModelError } from '../daemon/kernel/errors.js';
+import { ModelError } from './errors.js';
 import type { Service } from '../daemon/kernel/lifecycle.js';
 import { resultFromLogits, type EmotionClassifier, type EmotionResult } from './emotion-classifier.js';
 import { checkInt8Agreement, describeAgreement, type Int8Agreement } from './int8-agreement.js';

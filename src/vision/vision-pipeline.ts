@@ -11,6 +11,7 @@ import { MoodTracker, NOBODY, type FaceReading, type MoodTrackerOptions } from '
 import { encodeJpeg } from './image-io.js';
 import { loadOpencv } from './opencv.js';
 import type { Log } from '../daemon/kernel/log.js';
+import type { RoomMoodLabel } from './room-mood.js';
 
 /** One face in an analysed frame. */
 export interface FaceView {
@@ -68,12 +69,17 @@ export type VisionEvents = {
     readonly width: number;
     readonly height: number;
     readonly faces: readonly FaceView[];
-    readonly mood: string;
+    readonly mood: RoomMoodLabel;
     /** Time spent on the frame: detection, classification, all (ms). */
     readonly timing: { readonly detectMs: number; readonly classifyMs: number; readonly totalMs: number };
   };
   /** The room mood changed (after smoothing, hysteresis and dwell); `nobody` when the room emptied. */
-  moodChanged: { readonly mood: string; readonly previous: string; readonly at: number; readonly scores: Readonly<Record<string, number>> };
+  moodChanged: {
+    readonly mood: RoomMoodLabel;
+    readonly previous: RoomMoodLabel;
+    readonly at: number;
+    readonly scores: Readonly<Record<string, number>>;
+  };
   /** A blurred, downscaled JPEG of the camera for the admin live view (only when `preview` is on). */
   previewCaptured: { readonly at: number; readonly jpeg: Buffer; readonly width: number; readonly height: number };
 };

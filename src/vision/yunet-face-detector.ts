@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Mat } from '@u4/opencv4nodejs';
 import type * as OnnxRuntime from 'onnxruntime-node';
-import { ModelError } from '../daemon/kernel/errors.js';
+import { ModelError } from './errors.js';
 import { expandBox, iou, type Box, type DetectedFace, type DetectOptions, type FaceDetector, type Point } from './face-detector.js';
 import { loadOpencv, type Cv } from './opencv.js';
 

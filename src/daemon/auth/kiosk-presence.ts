@@ -1,14 +1,12 @@
-import type { MoodboxBus } from '../events.js';
+import type { KioskUser, MoodboxBus } from '../events.js';
 import type { Clock, Timer } from '../kernel/clock.js';
 import type { Service } from '../kernel/lifecycle.js';
 import type { Logger } from '../logging.js';
 import type { RfidReader } from '../rfid/rfid-reader.js';
 import type { AuthService, SignedIn } from './auth-service.js';
 
-export interface KioskUser {
-  id: number;
-  name: string;
-}
+/** The person signed in at the kiosk (declared with the events that carry it). */
+export type { KioskUser } from '../events.js';
 
 export type CardOutcome = 'signed-in' | 'signed-out' | 'unknown' | 'captured';
 

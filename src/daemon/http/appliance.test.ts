@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { INSTALL_DIR } from '../version.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer, type TestServer } from '../testing/server.js';
-import type { ServerDeps } from './build-server.js';
+import type { ApplianceLibrary } from './routes/appliance.js';
 
 const PASSPHRASE = 'correct horse battery';
 const COVER = `${'ab'.repeat(32)}.png`;
@@ -30,7 +30,7 @@ function fakeLibrary(coversDir: string) {
   let finish: () => void = () => undefined;
   let scans = 0;
   let running: Promise<unknown> | undefined;
-  const library: NonNullable<ServerDeps['library']> & { scans: () => number; finish: () => void } = {
+  const library: ApplianceLibrary & { scans: () => number; finish: () => void } = {
     coversDir,
     get isScanning() {
       return running !== undefined;

@@ -7,6 +7,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { AuthService } from '../auth/auth-service.js';
 import type { KioskPresence } from '../auth/kiosk-presence.js';
+import type { PeopleService } from '../auth/people-service.js';
 import type { LiveConfig } from '../config/live-config.js';
 import type { Clock } from '../kernel/clock.js';
 import { AuthError, MoodboxError, type ErrorCode } from '../kernel/errors.js';
@@ -17,11 +18,14 @@ import { capSocketsPerAddress, registerHostCheck, systemNetwork, type OwnNetwork
 import { jsonLimitProblem, MAX_JSON_DEPTH } from './json-limits.js';
 import type { ErrorBody, ServiceHealthView } from './contract.js';
 import { actingFor } from './kiosk-person.js';
-import { applianceRoutes } from './routes/appliance.js';
+import { applianceRoutes, type ApplianceLibrary, type CameraPreview, type LiveFaces } from './routes/appliance.js';
 import { backupRoutes } from './routes/backups.js';
 import { diskRoutes } from './routes/disk.js';
 import { healthRoutes } from './routes/health.js';
-import { peopleRoutes } from './routes/people.js';
+import { cardsRoutes } from './routes/cards.js';
+import { historyRoutes } from './routes/history.js';
+import { meRoutes } from './routes/me.js';
+import { usersRoutes } from './routes/users.js';
 import { calibrationRequests } from './routes/calibration-requests.js';
 import type { PersonalCalibrationService } from '../personal-calibration-service.js';
 import { playerAdminRoutes, type StaffControls } from './routes/player-admin.js';
@@ -50,6 +54,8 @@ export interface ServerDeps {
   store: Store;
   auth: AuthService;
   presence: KioskPresence;
+  /** The accounts, their data and self-registration (`PeopleService`): the users, cards, history and me routes call it. */
+  people: PeopleService;
   settings: LiveConfig;
   /** Personal expression calibrations; absent when the camera is off (the `me/calibration*` requests say so). */
   calibration?: PersonalCalibrationService | undefined;
@@ -65,13 +71,7 @@ export interface ServerDeps {
   /** Asks the daemon to restart (exit with a code its service manager restarts on); absent: no restart route. */
   restart?: (() => void) | undefined;
   /** The music library: rescans from the admin panel (progress is in the `library` state area) and cover images. */
-  library?: {
-    scan(): Promise<unknown>;
-    readonly isScanning: boolean;
-    coversDir: string;
-    /** An admin changed the library (mood tags): the music should pick from it at once. */
-    edited?(): void;
-  };
+  library?: ApplianceLibrary;
   /** The Spotify account of a home box with a Spotify app configured, for the admin panel's Spotify page. */
   spotify?: SpotifyAccount | undefined;
   /** The library's web radio stations, for the admin panel's Stations page; absent: no such routes. */
@@ -79,12 +79,12 @@ export interface ServerDeps {
   /** The emotion model in use (its manifest.json and report/ sit beside it), for the admin panel's model report. */
   modelPath?: string;
   /** The newest blurred camera preview (JPEG) for the admin live view; undefined while previews are off or none was taken yet. */
-  preview?: () => { jpeg: Buffer; at: number; width: number; height: number } | undefined;
+  preview?: CameraPreview;
   /**
    * The faces of the newest analysed camera frame (boxes, emotions, probabilities: never pixels) for the
    * admin live view, whether or not previews are on; undefined while the camera is not on or nothing was analysed yet.
    */
-  faces?: () => LatestFaces | undefined;
+  faces?: LiveFaces;
   /** The box's own names and addresses, which the `Host` header must name. @default this machine's (`systemNetwork`) */
   network?: OwnNetwork;
   /** Prometheus metrics for `/metrics` (LAN only); absent: no such route (`metrics.enabled` off). */
@@ -199,7 +199,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     ...stateRequests({ hub: deps.hub }),
     ...sessionRequests({ presence: deps.presence }),
     ...playerRequests({ music: deps.music, presence: deps.presence }),
-    ...meRequests({ presence: deps.presence, store: deps.store, settings: deps.settings }),
+    ...meRequests({ presence: deps.presence, people: deps.people, store: deps.store, settings: deps.settings }),
     ...calibrationRequests({ presence: deps.presence, calibration: deps.calibration }),
   };
   const wsStats = registerWs(
@@ -221,13 +221,10 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
   await app.register(healthRoutes, { services: deps.services, version: deps.version, clock: deps.clock });
   await app.register(stateRoutes, { hub: deps.hub });
   await app.register(sessionRoutes, { auth: deps.auth, presence: deps.presence });
-  await app.register(peopleRoutes, {
-    auth: deps.auth,
-    presence: deps.presence,
-    store: deps.store,
-    clock: deps.clock,
-    selfRegistration: () => deps.settings.current.sessions.selfRegistration,
-  });
+  await app.register(usersRoutes, { auth: deps.auth, people: deps.people });
+  await app.register(cardsRoutes, { people: deps.people, presence: deps.presence, store: deps.store, clock: deps.clock });
+  await app.register(historyRoutes, { store: deps.store });
+  await app.register(meRoutes, { people: deps.people, store: deps.store });
   await app.register(statsRoutes, { store: deps.store });
   await app.register(tracksRoutes, { store: deps.store, clock: deps.clock, onLibraryEdited: () => deps.library?.edited?.() });
   await app.register(settingsRoutes, { settings: deps.settings, store: deps.store, clock: deps.clock });

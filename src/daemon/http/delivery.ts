@@ -1,7 +1,7 @@
 import type { LiveConfig } from '../config/live-config.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Logger } from '../logging.js';
-import type { MoodboxCore } from '../moodbox.js';
+import type { MoodboxCore } from '../core.js';
 import type { Store } from '../store/store.js';
 import { buildServer, type ServerOptions } from './build-server.js';
 import { HttpService } from './http-service.js';
@@ -50,6 +50,7 @@ export function delivery(
             store,
             auth: core.auth,
             presence: core.presence,
+            people: core.people,
             settings,
             services: () => core.health(),
             version,

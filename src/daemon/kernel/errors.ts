@@ -72,11 +72,7 @@ export class ConfigError extends MoodboxError {
 }
 
 export class StoreError extends MoodboxError {}
-export class CameraError extends MoodboxError {}
-export class ModelError extends MoodboxError {}
-export class PlayerError extends MoodboxError {}
 export class RfidError extends MoodboxError {}
-export class SpotifyError extends MoodboxError {}
 export class ServiceError extends MoodboxError {}
 
 export class AuthError extends MoodboxError {

@@ -3,7 +3,7 @@ import { ConfigSchema } from '../config/schema.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Log } from '../kernel/log.js';
 import type { Service } from '../kernel/lifecycle.js';
-import type { MoodboxCore } from '../moodbox.js';
+import type { MoodboxCore } from '../core.js';
 import type { RfidReader } from '../rfid/rfid-reader.js';
 import type { Store } from '../store/store.js';
 import { BoxControls } from './box-controls.js';

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { AuthService, authOptionsFrom } from '../auth/auth-service.js';
 import { KioskPresence, type KioskUser } from '../auth/kiosk-presence.js';
+import { PeopleService } from '../auth/people-service.js';
 import { SignInThrottle } from '../auth/throttle.js';
 import { LiveConfig, OVERRIDES_KEY } from '../config/live-config.js';
 import { loadConfig } from '../config/load-config.js';
@@ -76,6 +77,13 @@ export async function buildTestServer(
   bus.on('personSignedIn', ({ user }) => kioskChanges.push(user));
   bus.on('personSignedOut', () => kioskChanges.push(null));
   const presence = new KioskPresence({ auth, clock, log, bus, cards: options.cards });
+  const people = new PeopleService({
+    auth,
+    presence,
+    store,
+    clock,
+    selfRegistration: () => settings.current.sessions.selfRegistration,
+  });
   const hub = options.hub ?? new StateHub(initialSnapshot());
   const app = await buildServer(
     {
@@ -85,6 +93,7 @@ export async function buildTestServer(
       store,
       auth,
       presence,
+      people,
       settings,
       services: () => options.services ?? [{ name: 'database', status: 'ready' }],
       version: '1.2.3',

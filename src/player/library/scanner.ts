@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import type { Clock } from '../../daemon/kernel/clock.js';
-import { PlayerError } from '../../daemon/kernel/errors.js';
+import { PlayerError } from '../errors.js';
 import type { KnownFile, LibraryStore, ScannedTrack } from './library.js';
 import { applySuggestedMoods, importSidecar, type SidecarReport } from './mood-tags.js';
 import type { AudioTags, TagReader } from './tag-reader.js';

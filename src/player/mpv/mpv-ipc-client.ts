@@ -1,5 +1,5 @@
 import { createConnection, type Socket } from 'node:net';
-import { PlayerError } from '../../daemon/kernel/errors.js';
+import { PlayerError } from '../errors.js';
 import { EventBus } from '../../daemon/kernel/event-bus.js';
 import { encodeCommand, MpvLineDecoder, type EndFileReason, type MpvCommand, type MpvMessage } from '../mpv-ipc.js';
 import type { Log } from '../../daemon/kernel/log.js';

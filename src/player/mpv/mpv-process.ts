@@ -4,7 +4,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock, Timer } from '../../daemon/kernel/clock.js';
-import { PlayerError } from '../../daemon/kernel/errors.js';
+import { PlayerError } from '../errors.js';
 import { EventBus } from '../../daemon/kernel/event-bus.js';
 import type { Log } from '../../daemon/kernel/log.js';
 import { connectSocket, type MpvIpcClient } from './mpv-ipc-client.js';

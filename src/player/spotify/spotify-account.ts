@@ -1,5 +1,5 @@
 import type { Clock } from '../../daemon/kernel/clock.js';
-import { SpotifyError } from '../../daemon/kernel/errors.js';
+import { SpotifyError } from './spotify-error.js';
 import type { Log } from '../../daemon/kernel/log.js';
 import { moodName, type MoodSettings } from '../moods.js';
 import type { SpotifyAuth } from './spotify-auth.js';

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { Clock } from '../../daemon/kernel/clock.js';
-import { SpotifyError } from '../../daemon/kernel/errors.js';
+import { SpotifyError } from './spotify-error.js';
 import type { SpotifyTokens, TokenStore } from './spotify-client.js';
 
 /** What Moodbox asks Spotify for: the user's playlists, and control of playback on their devices. */

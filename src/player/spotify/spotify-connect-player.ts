@@ -1,5 +1,6 @@
 import type { Clock, Timer } from '../../daemon/kernel/clock.js';
-import { SpotifyError, type ErrorCode } from '../../daemon/kernel/errors.js';
+import { type ErrorCode } from '../../daemon/kernel/errors.js';
+import { SpotifyError } from './spotify-error.js';
 import { EventBus } from '../../daemon/kernel/event-bus.js';
 import type { Service, ServiceHealth } from '../../daemon/kernel/lifecycle.js';
 import type { PlayableTrack, PlayQueue, QueueEntry, QueueItem } from '../play-queue.js';

@@ -1,5 +1,6 @@
 import type { Random } from '../../daemon/kernel/random.js';
-import { SpotifyError, type ErrorCode } from '../../daemon/kernel/errors.js';
+import { type ErrorCode } from '../../daemon/kernel/errors.js';
+import { SpotifyError } from './spotify-error.js';
 import { moodName, type MoodSettings } from '../moods.js';
 import type { SpotifyClient, SpotifyDevice } from './spotify-client.js';
 import type { Log } from '../../daemon/kernel/log.js';

@@ -1,5 +1,5 @@
 import type { Clock } from '../../daemon/kernel/clock.js';
-import { SpotifyError } from '../../daemon/kernel/errors.js';
+import { SpotifyError } from './spotify-error.js';
 import type {
   SpotifyAccountInfo,
   SpotifyClient,

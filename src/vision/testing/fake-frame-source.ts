@@ -1,5 +1,5 @@
 import type { Mat } from '@u4/opencv4nodejs';
-import { CameraError } from '../../daemon/kernel/errors.js';
+import { CameraError } from '../errors.js';
 import { EventBus } from '../../daemon/kernel/event-bus.js';
 import type { Frame, FrameSource, SourceStatus } from '../frame-source.js';
 

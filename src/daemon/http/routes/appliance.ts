@@ -4,11 +4,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Clock } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
 import type { Store, User } from '../../store/store.js';
-import type { ServerDeps } from '../build-server.js';
 import type { StateSnapshot } from '../contract.js';
 import { ErrorRef } from '../schemas/common.js';
 import {
   CameraFacesSchema,
+  type CameraFaces,
   CoverParams,
   imageResponse,
   ModelReportSchema,
@@ -23,13 +23,28 @@ const COVER_TYPES = { jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp', g
 /** Cover names are content hashes: the bytes behind a name never change. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
+/** The music library as these routes use it: rescans from the admin panel and cover images. */
+export interface ApplianceLibrary {
+  scan(): Promise<unknown>;
+  readonly isScanning: boolean;
+  coversDir: string;
+  /** An admin changed the library (mood tags): the music should pick from it at once. */
+  edited?(): void;
+}
+
+/** The newest blurred camera preview (JPEG), or undefined while previews are off or none was taken yet. */
+export type CameraPreview = () => { jpeg: Buffer; at: number; width: number; height: number } | undefined;
+
+/** The faces of the newest analysed camera frame (never pixels), or undefined while the camera is not on or nothing was analysed yet. */
+export type LiveFaces = () => CameraFaces | undefined;
+
 export interface ApplianceRoutesOptions {
   store: Store;
   clock: Clock;
-  library: ServerDeps['library'];
+  library: ApplianceLibrary | undefined;
   modelPath: string | undefined;
-  preview: ServerDeps['preview'];
-  faces: ServerDeps['faces'];
+  preview: CameraPreview | undefined;
+  faces: LiveFaces | undefined;
   /** The state snapshot now (the camera's status explains a missing preview or face analysis). */
   state: () => StateSnapshot;
   /** Whether the camera was started with `vision.preview` on. */

@@ -1,4 +1,5 @@
 import type { KioskPresence, KioskUser } from '../../auth/kiosk-presence.js';
+import type { PeopleService } from '../../auth/people-service.js';
 import type { LiveConfig } from '../../config/live-config.js';
 import { MoodboxError } from '../../kernel/errors.js';
 import type { Store } from '../../store/store.js';
@@ -8,6 +9,8 @@ import type { WsContext, WsHandlers } from '../ws.js';
 
 export interface MeRequestsDeps {
   presence: Pick<KioskPresence, 'touch'>;
+  /** Preferences are set as the HTTP `PATCH /api/me/preferences` sets them. */
+  people: Pick<PeopleService, 'setPreferences'>;
   store: Pick<Store, 'users' | 'plays' | 'tracks' | 'audit'>;
   settings: Pick<LiveConfig, 'current'>;
 }
@@ -51,7 +54,7 @@ export function signedInPerson(context: WsContext, presence: Pick<KioskPresence,
  * no screen holds a token, and the kiosk's own screen acts for whoever is signed in at it
  * (`actingFor`). Each counts as their activity. `session/options` is for anyone.
  */
-export function meRequests({ presence, store, settings }: MeRequestsDeps): WsHandlers<MeRequests> {
+export function meRequests({ presence, people, store, settings }: MeRequestsDeps): WsHandlers<MeRequests> {
   const idleTimeoutS = (): number => settings.current.sessions.kioskIdleTimeoutS;
   /** The person these requests act for, their idle time started again; refused when nobody is signed in. */
   const me = (context: WsContext, what: string) => {
@@ -155,8 +158,7 @@ export function meRequests({ presence, store, settings }: MeRequestsDeps): WsHan
 
     'me/preferences': async (data, context) => {
       const user = me(context, 'change your preferences');
-      const updated = store.users.update(user.id, { preferences: { ...user.preferences, ...data } });
-      return preferencesOf(updated.preferences);
+      return preferencesOf(people.setPreferences(user, data).preferences);
     },
   };
 }

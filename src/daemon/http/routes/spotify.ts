@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { LiveConfig } from '../../config/live-config.js';
 import { BUSINESS_MUSIC_REASON } from '../../config/site-rules.js';
-import { SpotifyError } from '../../kernel/errors.js';
+import { SpotifyError } from '../../../player/spotify/spotify-error.js';
 import type { SpotifyAccount } from '../../../player/spotify/spotify-account.js';
 import { ErrorRef } from '../schemas/common.js';
 import {

@@ -1,0 +1,50 @@
+import type { AuthService } from './auth/auth-service.js';
+import type { KioskPresence } from './auth/kiosk-presence.js';
+import type { PeopleService } from './auth/people-service.js';
+import type { CameraService } from './camera-service.js';
+import type { MoodboxBus } from './events.js';
+import type { Service, ServiceHealth } from './kernel/lifecycle.js';
+import type { LibraryService } from './library-service.js';
+import type { MoodboxMetrics } from './metrics/moodbox-metrics.js';
+import type { MusicDirector } from './music-director.js';
+import type { PersonalCalibrationService } from './personal-calibration-service.js';
+import type { Stations } from './stations.js';
+import type { SpotifyAccount } from '../player/spotify/spotify-account.js';
+
+/**
+ * What the delivery layers (http/: routes, WebSocket, screens; mqtt/: Home Assistant, the fleet)
+ * may use of Moodbox. The core knows neither of them: the composition root builds them beside each
+ * other from this.
+ */
+export interface MoodboxCore {
+  readonly bus: MoodboxBus;
+  readonly auth: AuthService;
+  readonly presence: KioskPresence;
+  /** The accounts, their data and self-registration. */
+  readonly people: PeopleService;
+  readonly director: MusicDirector;
+  readonly library: LibraryService;
+  readonly camera: CameraService | undefined;
+  /** Personal expression calibrations, when the camera is on. */
+  readonly calibration?: PersonalCalibrationService | undefined;
+  /** Prometheus metrics, when `metrics.enabled` is on. */
+  readonly metrics?: MoodboxMetrics | undefined;
+  /** The Spotify account of a home box with a Spotify app configured. */
+  readonly spotify?: SpotifyAccount | undefined;
+  /** Web radio and other streams of the library. */
+  readonly stations?: Stations;
+  /** The health of every service, in start order. */
+  health(): Array<{ name: string } & ServiceHealth>;
+  /** Asks for a restart (`restartRequested`, which the composition root answers); `by` names who asked, for the log. */
+  requestRestart(by: string): void;
+}
+
+/** What shows Moodbox to people and to other machines, built from the core by the composition root. */
+export interface Delivery {
+  /** The screens' state projection: started before every service, so it hears their first events, and stopped after them. */
+  screens: Service;
+  /** The broker connection and its bridge (Home Assistant, the fleet), when MQTT is on: started after the services. @default none */
+  mqtt?: readonly Service[] | undefined;
+  /** The HTTP and WebSocket server: started last, stopped first. */
+  server: Service;
+}

@@ -1,0 +1,69 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { MoodboxError } from '../../kernel/errors.js';
+import type { Store } from '../../store/store.js';
+import { ErrorRef } from '../schemas/common.js';
+import { AuditPageSchema, HistoryPageSchema, HistoryQuery, PageQuery } from '../schemas/people.js';
+
+const admin = { access: 'admin' } as const;
+
+export interface HistoryRoutesOptions {
+  store: Store;
+}
+
+/** The play history and the audit log, for admins. */
+export const historyRoutes: FastifyPluginAsyncTypebox<HistoryRoutesOptions> = async (app, { store }) => {
+  app.get(
+    '/api/admin/history',
+    {
+      config: admin,
+      schema: {
+        operationId: 'listHistory',
+        tags: ['admin'],
+        summary: 'Play history, newest first, with filters and paging; each play with its track’s title and artist and the person’s name',
+        description: 'Answers 400 naming `from` when it is not before `to`.',
+        querystring: HistoryQuery,
+        response: { 200: HistoryPageSchema, 400: ErrorRef },
+      },
+    },
+    async (request) => {
+      const { from, to } = request.query;
+      if (from !== undefined && to !== undefined && from >= to) {
+        throw new MoodboxError(
+          'MB_ERR_HTTP_BAD_REQUEST',
+          `Expected \`from\` (${new Date(from).toISOString()}) to be before \`to\` (${new Date(to).toISOString()}).`,
+        );
+      }
+      const page = store.plays.list(request.query);
+      const tracks = new Map<number, { title: string; artist: string; uri: string } | undefined>();
+      const names = new Map<number, string | undefined>();
+      const items = page.items.map((p) => {
+        if (p.trackId !== null && !tracks.has(p.trackId)) tracks.set(p.trackId, store.tracks.get(p.trackId));
+        if (p.userId !== null && !names.has(p.userId)) names.set(p.userId, store.users.get(p.userId)?.name);
+        const track = p.trackId === null ? undefined : tracks.get(p.trackId);
+        return {
+          ...p,
+          // A file without a title tag is named by its file name rather than left blank.
+          title: track === undefined ? null : track.title || (track.uri.split('/').pop() ?? track.uri),
+          artist: track?.artist ?? null,
+          userName: (p.userId === null ? undefined : names.get(p.userId)) ?? null,
+        };
+      });
+      return { total: page.total, items };
+    },
+  );
+
+  app.get(
+    '/api/admin/audit',
+    {
+      config: admin,
+      schema: {
+        operationId: 'listAudit',
+        tags: ['admin'],
+        summary: 'Who did what, newest first',
+        querystring: PageQuery,
+        response: { 200: AuditPageSchema },
+      },
+    },
+    async (request) => store.audit.list(request.query),
+  );
+};

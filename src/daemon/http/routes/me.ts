@@ -1,0 +1,83 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { personView, type PeopleService } from '../../auth/people-service.js';
+import type { Store } from '../../store/store.js';
+import { ExportSchema, HistoryRemovedSchema, PageQuery, PlaysPageSchema, PreferencesBody, UserViewSchema } from '../schemas/people.js';
+
+const kiosk = { access: 'kiosk' } as const;
+
+export interface MeRoutesOptions {
+  people: PeopleService;
+  store: Store;
+}
+
+/**
+ * The signed-in person's own data over HTTP (a token from a PIN sign-in): their plays, everything
+ * kept about them, removing their history, their preferences. The kiosk's screens use the same
+ * people service through `me-requests.ts` on `/ws`.
+ */
+export const meRoutes: FastifyPluginAsyncTypebox<MeRoutesOptions> = async (app, { people, store }) => {
+  app.get(
+    '/api/me/history',
+    {
+      config: kiosk,
+      schema: {
+        operationId: 'myHistory',
+        tags: ['kiosk'],
+        summary: 'What the signed-in person played',
+        querystring: PageQuery,
+        response: { 200: PlaysPageSchema },
+      },
+    },
+    async (request) => {
+      const { limit, offset } = request.query;
+      return store.plays.list({ userId: request.principal?.user.id ?? -1, limit, offset });
+    },
+  );
+
+  app.get(
+    '/api/me/export',
+    {
+      config: kiosk,
+      schema: {
+        operationId: 'exportMyData',
+        tags: ['kiosk'],
+        summary: 'Everything Moodbox keeps about the signed-in person, as JSON',
+        response: { 200: ExportSchema },
+      },
+    },
+    async (request, reply) => {
+      // Personal data: no browser or proxy keeps a copy.
+      void reply.header('cache-control', 'no-store');
+      return people.export(request.principal?.user ?? people.get(-1));
+    },
+  );
+
+  app.delete(
+    '/api/me/history',
+    {
+      config: kiosk,
+      schema: {
+        operationId: 'deleteMyHistory',
+        tags: ['kiosk'],
+        summary: "Remove the signed-in person's history",
+        response: { 200: HistoryRemovedSchema },
+      },
+    },
+    async (request) => ({ removed: people.removeHistory(request.principal?.user ?? people.get(-1)) }),
+  );
+
+  app.patch(
+    '/api/me/preferences',
+    {
+      config: kiosk,
+      schema: {
+        operationId: 'setMyPreferences',
+        tags: ['kiosk'],
+        summary: "Set the signed-in person's languages, artists and moods to avoid",
+        body: PreferencesBody,
+        response: { 200: UserViewSchema },
+      },
+    },
+    async (request) => personView(people.setPreferences(request.principal?.user ?? people.get(-1), request.body)),
+  );
+};

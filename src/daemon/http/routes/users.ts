@@ -1,0 +1,179 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { AuthService } from '../../auth/auth-service.js';
+import { personView, REGISTRATION_LIMITS, type Actor, type PeopleService } from '../../auth/people-service.js';
+import type { User } from '../../store/store.js';
+import { ErrorRef } from '../schemas/common.js';
+import {
+  CreateUserBody,
+  DeleteUserQuery,
+  ExportSchema,
+  RegisterBody,
+  SetPinBody,
+  UpdateUserBody,
+  UserIdParams,
+  UserViewSchema,
+} from '../schemas/people.js';
+
+const admin = { access: 'admin' } as const;
+
+export interface UsersRoutesOptions {
+  auth: AuthService;
+  people: PeopleService;
+}
+
+/** The audit log's actor for an admin's request, and their own account. */
+export const adminActor = (request: { principal: { user: User } | null }): Actor => ({
+  name: `admin:${request.principal?.user.id ?? '?'}`,
+  userId: request.principal?.user.id,
+});
+
+/** Accounts for admins (list with activity, create, change, PIN, unlock, delete, export) and self-registration at the kiosk. */
+export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, { auth, people }) => {
+  const by = adminActor;
+  const actor = (request: { principal: { user: User } | null }): string => adminActor(request).name;
+
+  app.get(
+    '/api/admin/users',
+    {
+      config: admin,
+      schema: { operationId: 'listUsers', tags: ['admin'], summary: 'Every account', response: { 200: Type.Array(UserViewSchema) } },
+    },
+    async () => people.list(),
+  );
+
+  app.post(
+    '/api/admin/users',
+    {
+      config: admin,
+      schema: {
+        operationId: 'createUser',
+        tags: ['admin'],
+        summary: 'Create an account',
+        body: CreateUserBody,
+        response: { 201: UserViewSchema, 400: ErrorRef, 409: ErrorRef },
+      },
+    },
+    async (request, reply) => {
+      const { body } = request;
+      const user = await auth.createUser(
+        { name: body.name, role: body.role, ...(body.pin === undefined ? {} : { secret: body.pin }) },
+        actor(request),
+      );
+      return reply.status(201).send(personView(user));
+    },
+  );
+
+  app.patch(
+    '/api/admin/users/:id',
+    {
+      config: admin,
+      schema: {
+        operationId: 'updateUser',
+        tags: ['admin'],
+        summary: 'Rename, change role, disable or set preferences',
+        params: UserIdParams,
+        body: UpdateUserBody,
+        response: { 200: UserViewSchema, 404: ErrorRef, 409: ErrorRef },
+      },
+    },
+    async (request) => personView(people.update(request.params.id, request.body, by(request))),
+  );
+
+  app.put(
+    '/api/admin/users/:id/pin',
+    {
+      config: admin,
+      schema: {
+        operationId: 'setUserPin',
+        tags: ['admin'],
+        summary: 'Set a PIN or passphrase',
+        params: UserIdParams,
+        body: SetPinBody,
+        response: { 204: Type.Null(), 400: ErrorRef, 404: ErrorRef },
+      },
+    },
+    async (request, reply) => {
+      await auth.setSecret(people.get(request.params.id).id, request.body.pin, actor(request));
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/admin/users/:id/unlock',
+    {
+      config: admin,
+      schema: {
+        operationId: 'unlockUser',
+        tags: ['admin'],
+        summary: "Clear the wrong PINs and passphrases counted against a person's account, so they can sign in at once",
+        description: 'Audited as `auth.unlock`. The CLI does the same: `moodbox user unlock NAME`.',
+        params: UserIdParams,
+        response: { 204: Type.Null(), 404: ErrorRef },
+      },
+    },
+    async (request, reply) => {
+      auth.unlock(people.get(request.params.id), actor(request));
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.delete(
+    '/api/admin/users/:id',
+    {
+      config: admin,
+      schema: {
+        operationId: 'deleteUser',
+        tags: ['admin'],
+        summary: 'Delete an account; its history is anonymized or removed',
+        params: UserIdParams,
+        querystring: DeleteUserQuery,
+        response: { 204: Type.Null(), 404: ErrorRef, 409: ErrorRef },
+      },
+    },
+    async (request, reply) => {
+      people.delete(request.params.id, request.query.history, by(request));
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/admin/users/:id/export',
+    {
+      config: admin,
+      schema: {
+        operationId: 'exportUserData',
+        tags: ['admin'],
+        summary: 'Everything Moodbox keeps about a person, as JSON',
+        params: UserIdParams,
+        response: { 200: ExportSchema, 404: ErrorRef },
+      },
+    },
+    async (request, reply) => {
+      const user = people.get(request.params.id);
+      void reply.header('cache-control', 'no-store');
+      return people.export(user, by(request));
+    },
+  );
+
+  app.post(
+    '/api/users',
+    {
+      schema: {
+        operationId: 'registerMember',
+        tags: ['kiosk'],
+        summary: 'Create your own member account at the kiosk, when the admin allows it',
+        description:
+          `At most ${REGISTRATION_LIMITS.perDevice.limit} tries per address and ${REGISTRATION_LIMITS.overall.limit} in all per hour ` +
+          '(429 `MB_ERR_AUTH_THROTTLED` with Retry-After beyond). Every refused name answers the same 409, whether it is taken, ' +
+          'too like another or holds invisible characters.',
+        body: RegisterBody,
+        response: { 201: UserViewSchema, 400: ErrorRef, 403: ErrorRef, 409: ErrorRef, 429: ErrorRef },
+      },
+    },
+    async (request, reply) => {
+      const user = await people.register(request.body, `ip:${request.ip}`);
+      return reply.status(201).send(personView(user));
+    },
+  );
+};
