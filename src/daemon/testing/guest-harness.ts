@@ -44,12 +44,18 @@ export interface GuestHarness {
  * daemon runs in demo mode unless `isDemo` is false.
  */
 export async function guestHarness(
-  options: { config?: Record<string, unknown>; isDemo?: boolean; network?: Parameters<typeof buildTestServer>[0] } = {},
+  options: {
+    config?: Record<string, unknown>;
+    isDemo?: boolean;
+    network?: Parameters<typeof buildTestServer>[0];
+    /** How long each song plays (ms). @default 180000 */
+    trackMs?: number;
+  } = {},
 ): Promise<GuestHarness> {
   const clock = new FakeClock(Date.UTC(2026, 5, 1, 12, 0));
   const store = openSqliteStore({ clock, log: silent }, { path: ':memory:' });
   const byMood = seedMoodLibrary(store, GUEST_MOODS);
-  const player = new FakePlayer({ clock }, { trackMs: 180_000, volume: 70 });
+  const player = new FakePlayer({ clock }, { trackMs: options.trackMs ?? 180_000, volume: 70 });
   const recorder = new PlayRecorder({ player, history: store.plays, clock, log: silent });
   await recorder.start();
   const bus: MoodboxBus = new EventBus();
