@@ -52,9 +52,9 @@ describe('guest calls', () => {
     const calls = [
       { method: 'GET', url: '/api/guest/state' },
       { method: 'GET', url: '/api/guest/search?q=calm' },
-      ...h.byMood.calm.map((trackId) => ({ method: 'POST', url: '/api/guest/requests', payload: { trackId } })),
-      ...h.byMood.mellow.map((trackId) => ({ method: 'POST', url: '/api/guest/requests', payload: { trackId } })),
-      ...h.byMood.energetic.map((trackId) => ({ method: 'POST', url: '/api/guest/requests', payload: { trackId } })),
+      ...h.byMood.calm.map((trackId) => ({ method: 'POST' as const, url: '/api/guest/requests', payload: { trackId } })),
+      ...h.byMood.mellow.map((trackId) => ({ method: 'POST' as const, url: '/api/guest/requests', payload: { trackId } })),
+      ...h.byMood.energetic.map((trackId) => ({ method: 'POST' as const, url: '/api/guest/requests', payload: { trackId } })),
       { method: 'POST', url: '/api/guest/like', payload: { trackId: playing } },
       { method: 'POST', url: '/api/guest/votes', payload: { on: 'now', vote: 'down' } },
       { method: 'POST', url: '/api/guest/votes', payload: { on: 'now', vote: 'up' } },
