@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { chartStats } from '../http/chart-stats.js';
 import { guestHarness, type GuestHarness } from '../testing/guest-harness.js';
 
 // Guests from their phones (issue 31): the guest page's calls against the real director, guest
@@ -75,6 +76,9 @@ describe('the guest page', () => {
     expect((await state(h, 1)).me.requests[0]).toMatchObject({ status: 'played' });
     const play = h.store.plays.list({ limit: 1 }).items[0];
     expect(play).toMatchObject({ trackId: wanted, reason: 'guest' });
+    // The admin's charts count it.
+    const charts = chartStats(h.store.stats, { from: h.clock.now() - 3_600_000, to: h.clock.now() + 1, bucketMs: 600_000 });
+    expect(charts.guestPlays).toBe(1);
   });
 
   it('tags every guest route `guest` in the OpenAPI document', async () => {

@@ -260,6 +260,7 @@ export class MbAdminDashboard extends LitElement {
       <section class="card" aria-labelledby="plays-h">
         <h3 id="plays-h">Plays per mood</h3>
         <mb-plays-chart .rows=${c.playsOverTime} .bucketMs=${c.playsBucketMs}></mb-plays-chart>
+        ${c.guestPlays ? html`<p class="muted" data-guest-plays>${c.guestPlays} of them asked for by guests from their phones</p>` : nothing}
       </section>
       <section class="card" aria-labelledby="busy-h">
         <h3 id="busy-h">Busy hours</h3>
