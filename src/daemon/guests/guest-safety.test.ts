@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { KIOSK_SCREEN, socket } from '../testing/ws-socket.js';
 import { guestHarness, type GuestHarness } from '../testing/guest-harness.js';
 import { guestUrlOf } from '../http/guests/guest-url.js';
+import { loadConfig } from '../config/load-config.js';
+import { checkGuests } from './guest-doctor.js';
 
 // Guests are safe (issue 31): what their calls may change, who may call, how often, and when.
 
@@ -206,5 +208,31 @@ describe('the guest URL for the kiosk’s QR code', () => {
     });
     const screen = await socket(h.server.app, KIOSK_SCREEN);
     expect(await screen.ask('session/options')).toMatchObject({ status: 'ok', data: { guestUrl: 'http://192.168.1.40:8080/guest' } });
+  });
+});
+
+describe('moodbox doctor on guests', () => {
+  const lan = [{ address: '192.168.1.40', family: 'IPv4', internal: false }];
+  const config = (guests: string, host: string, adminLanOnly = true) => ({
+    guests: { ...loadConfig({ env: {} }).config.guests, requests: guests as 'auto' },
+    site: { kind: 'business' as const },
+    server: { ...loadConfig({ env: {} }).config.server, host, adminLanOnly },
+  });
+
+  it('says how phones reach the guest page, or why they cannot and what to do', () => {
+    const none = { interfaces: [], avahiName: undefined };
+    expect(checkGuests(config('auto', '0.0.0.0'), false, { interfaces: lan, avahiName: undefined })).toMatchObject({
+      status: 'ok',
+      message: expect.stringMatching(/^guest requests are off/) as unknown,
+    });
+    expect(checkGuests(config('on', '127.0.0.1'), false, none)).toMatchObject({
+      status: 'warn',
+      fix: expect.stringMatching(/`server.host` to `0.0.0.0`.*guest Wi-Fi/) as unknown,
+    });
+    expect(checkGuests(config('auto', '0.0.0.0'), true, { interfaces: lan, avahiName: undefined })).toMatchObject({
+      status: 'ok',
+      message: expect.stringMatching(/at http:\/\/192\.168\.1\.40:8080\/guest .*never a name or a face count/) as unknown,
+    });
+    expect(checkGuests(config('on', '0.0.0.0', false), false, { interfaces: lan, avahiName: undefined }).status).toBe('warn');
   });
 });
