@@ -3,6 +3,7 @@ import type { KioskPresence } from './auth/kiosk-presence.js';
 import type { PeopleService } from './auth/people-service.js';
 import type { CameraService } from './camera-service.js';
 import type { MoodboxBus } from './events.js';
+import type { GuestService } from './guests/guest-service.js';
 import type { Service, ServiceHealth } from './kernel/lifecycle.js';
 import type { LibraryService } from './library-service.js';
 import type { MoodboxMetrics } from './metrics/moodbox-metrics.js';
@@ -23,6 +24,8 @@ export interface MoodboxCore {
   /** The accounts, their data and self-registration. */
   readonly people: PeopleService;
   readonly director: MusicDirector;
+  /** Guests from their phones: requests, likes and votes. */
+  readonly guests: GuestService;
   readonly library: LibraryService;
   readonly camera: CameraService | undefined;
   /** Personal expression calibrations, when the camera is on. */

@@ -148,6 +148,7 @@ export async function runDaemon(options: {
         analyzer: config.library.analyze ? libraryAnalyzer(store, { clock, log: log.child({ module: 'analysis' }) }) : undefined,
         rfid,
         camera: await cameraParts(config, { clock, log }),
+        isDemo: demo,
         folders: () => settings.current.library.folders.map((folder) => installPath(folder)),
         backups: new BackupService({ clock, log: log.child({ module: 'backups' }) }, { dataDir: config.dataDir }),
         memory: () => process.memoryUsage(),

@@ -13,6 +13,7 @@ import type { Random } from './kernel/random.js';
 import { LibraryService, type Analyzer, type Scanner } from './library-service.js';
 import type { Logger } from './logging.js';
 import { MusicDirector } from './music-director.js';
+import { GuestService } from './guests/guest-service.js';
 import { MemoryGuard, type MemoryReading } from './memory-guard.js';
 import { MoodRecorder } from './mood-recorder.js';
 import { MoodboxMetrics } from './metrics/moodbox-metrics.js';
@@ -59,6 +60,8 @@ export interface MoodboxDeps {
   rfid?: (RfidReader & Service) | undefined;
   /** The camera, unless the configuration turns it off. */
   camera?: CameraParts | undefined;
+  /** True in demo mode (no configuration file): guests may ask for songs by default. @default false */
+  isDemo?: boolean;
   /** The music folders to scan (absolute; they may change while running). */
   folders: () => readonly string[];
   /** Where music comes from besides the library, and the Spotify account of a home box. @default the library alone */
@@ -99,6 +102,7 @@ export class Moodbox implements MoodboxCore {
   readonly presence: KioskPresence;
   readonly people: PeopleService;
   readonly director: MusicDirector;
+  readonly guests: GuestService;
   readonly library: LibraryService;
   readonly camera: CameraService | undefined;
   readonly calibration: PersonalCalibrationService | undefined;
@@ -152,6 +156,17 @@ export class Moodbox implements MoodboxCore {
       listener: () => this.presence.user,
       settings: () => settings.current.player,
       ...(deps.music === undefined ? {} : { sources: deps.music.sources }),
+      isPlayable: (track) => this.stations.isPlayable(track),
+      guests: { next: (judge) => this.guests.next(judge) },
+    });
+    this.guests = new GuestService({
+      clock,
+      log: log.child({ module: 'guests' }),
+      store,
+      player,
+      music: this.director,
+      settings: () => settings.current,
+      isDemo: deps.isDemo ?? false,
       isPlayable: (track) => this.stations.isPlayable(track),
     });
     this.spotify = deps.music?.spotify;
@@ -231,6 +246,7 @@ export class Moodbox implements MoodboxCore {
     await this.#moods.start();
     await this.#learner.start();
     this.stations.start();
+    await this.guests.start();
     bus.on('settingsChanged', ({ changed }) => log.info({ changed }, 'settings changed'), this);
     try {
       await this.#lifecycle.start();
@@ -266,6 +282,7 @@ export class Moodbox implements MoodboxCore {
   async #detach(): Promise<void> {
     this.#deps.bus.removeListeners(this);
     this.stations.stop();
+    await this.guests.stop();
     await this.#recorder.stop();
     await this.#moods.stop();
     await this.#learner.stop();

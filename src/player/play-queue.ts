@@ -1,5 +1,5 @@
-/** Why a track was put on: the room mood, a tap on a suggestion, a skip of the previous one, a like, staff's choice. */
-export type PlayReason = 'mood' | 'tap' | 'skip' | 'like' | 'staff';
+/** Why a track was put on: the room mood, a tap on a suggestion, a skip of the previous one, a like, staff's choice, a guest's request. */
+export type PlayReason = 'mood' | 'tap' | 'skip' | 'like' | 'staff' | 'guest';
 
 /** A track the player can play. */
 export interface PlayableTrack {

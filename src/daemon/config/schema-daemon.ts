@@ -18,6 +18,13 @@ export const ServerSchema = Type.Object(
       default: true,
       description: 'Serve the admin API only to loopback and private (LAN) addresses.',
     }),
+    publicUrl: Type.String({
+      default: '',
+      maxLength: 200,
+      pattern: '^(https?://[^\\s/?#]+/?)?$',
+      description:
+        "The box's address as phones in the room reach it (`http://cafe-box.local:8080`), for the guest page's QR code. Empty: the LAN address the server listens on (or `moodbox.local` while avahi announces it).",
+    }),
   },
   { additionalProperties: false, default: {} },
 );

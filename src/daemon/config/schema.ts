@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { GuestsSchema } from './guests-schema.js';
 import { CameraSchema, MoodSchema, VisionSchema } from './schema-camera.js';
 import { LogSchema, MemorySchema, MetricsSchema, RetentionSchema, ServerSchema, SessionsSchema, WsSchema } from './schema-daemon.js';
 import { MqttSchema, RfidSchema } from './schema-integrations.js';
@@ -51,6 +52,7 @@ export const ConfigSchema = Type.Object(
     metrics: MetricsSchema,
     retention: RetentionSchema,
     memory: MemorySchema,
+    guests: GuestsSchema,
   },
   { additionalProperties: false },
 );

@@ -8,7 +8,7 @@ import type { CalibrationSample, PersonalHead } from '../../vision/personal-cali
  */
 
 export type Role = 'admin' | 'member';
-export type PlayReason = 'mood' | 'tap' | 'skip' | 'like' | 'staff';
+export type PlayReason = 'mood' | 'tap' | 'skip' | 'like' | 'staff' | 'guest';
 export type PlayOutcome = 'completed' | 'skipped' | 'switched' | 'failed' | 'interrupted';
 export type FeedbackKind = 'like' | 'skip';
 export type SessionKind = 'kiosk' | 'admin';
@@ -285,6 +285,8 @@ export interface StatsRepository {
   playsPerHourOfDay(from: number, to: number, utcOffsetMin: number): Array<{ hour: number; plays: number }>;
   /** The `limit` tracks played most in [from, to), with their skips and the likes they got in that time. */
   topTracks(from: number, to: number, limit: number): TrackPlayStats[];
+  /** Plays started in [from, to) that a guest asked for from their phone (reason `guest`). */
+  guestPlays(from: number, to: number): number;
 }
 
 /**

@@ -1,0 +1,159 @@
+import type { Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { chartStats } from '../http/chart-stats.js';
+import { GUEST_PUSH_MS } from '../http/guests/guest-socket.js';
+import { until } from '../testing/ws-socket.js';
+import { guestHarness, type GuestHarness } from '../testing/guest-harness.js';
+
+// Guests from their phones (issue 31): the guest page's calls against the real director, guest
+// service, server and SQLite.
+
+/** The fields of a phone's connection the upgrade reads. */
+const PHONE_SOCKET = { remoteAddress: '192.168.1.1', localPort: 80 } as Socket;
+const open: GuestHarness[] = [];
+afterEach(async () => {
+  for (const h of open.splice(0)) await h.close();
+});
+
+async function harness(...args: Parameters<typeof guestHarness>): Promise<GuestHarness> {
+  const h = await guestHarness(...args);
+  open.push(h);
+  return h;
+}
+
+const ask = (h: GuestHarness, n: number, trackId: number, as?: { address?: string; cookie?: string | null }) =>
+  h.server.app.inject(h.as(n, { method: 'POST', url: '/api/guest/requests', payload: { trackId } }, as));
+const state = async (h: GuestHarness, n: number) =>
+  (await h.server.app.inject(h.as(n, { method: 'GET', url: '/api/guest/state' }))).json<{
+    nowPlaying: { track: { id: number }; why: string; isGuestRequest: boolean; votes: { down: number } } | null;
+    upNext: Array<{ key: number; track: { id: number }; isGuestRequest: boolean }>;
+    me: { requests: Array<{ status: string; reason: string }>; requestsLeft: number };
+    isOpen: boolean;
+    closedReason: string | null;
+  }>();
+
+describe('the guest page', () => {
+  it('gives a phone an anonymous HttpOnly cookie and its view, with no names and no face counts', async () => {
+    const h = await harness();
+    const res = await h.server.app.inject(h.as(1, { method: 'GET', url: '/api/guest/state' }, { cookie: null }));
+    expect(res.statusCode).toBe(200);
+    const cookie = String(res.headers['set-cookie']);
+    expect(cookie).toMatch(/^mb_guest=[A-Za-z0-9_-]{22};/);
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).toContain('SameSite=Lax');
+    const body = res.json<{ isOpen: boolean; nowPlaying: { track: { id: number } }; mood: { label: string; why: string } }>();
+    expect(body.isOpen).toBe(true);
+    expect(h.byMood.calm).toContain(body.nowPlaying.track.id);
+    expect(body.mood).toEqual({ label: 'neutral', why: 'The room looked relaxed' });
+    expect(res.body).not.toMatch(/face/i);
+  });
+
+  it('finds songs by title or artist, at most 20', async () => {
+    const h = await harness();
+    for (let i = 0; i < 30; i++) h.store.tracks.upsert({ uri: `/music/x-${i}.flac`, title: `Song ${i}`, artist: 'Many' });
+    const res = await h.server.app.inject(h.as(1, { method: 'GET', url: '/api/guest/search?q=mellow%20artist%202' }));
+    expect(res.json<{ tracks: Array<{ id: number }> }>().tracks.map((t) => t.id)).toEqual([h.byMood.mellow[1]]);
+    const many = await h.server.app.inject(h.as(1, { method: 'GET', url: '/api/guest/search?q=many' }));
+    expect(many.json<{ tracks: unknown[] }>().tracks).toHaveLength(20);
+  });
+
+  it('plays a request that fits after the song playing, says "asked for by a guest", and records it', async () => {
+    const h = await harness();
+    const playing = h.player.state().current?.track.id;
+    const wanted = h.byMood.calm.find((id) => id !== playing && id !== h.player.state().upcoming[0]?.track.id) ?? 0;
+    const res = await ask(h, 1, wanted);
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ track: { id: wanted }, status: 'queued' });
+    await h.settle();
+    expect(h.player.state().upcoming[0]).toMatchObject({ track: { id: wanted }, reason: 'guest', note: 'asked for by a guest' });
+    expect(h.director.playback).toMatchObject({ nextTrackId: wanted, isNextGuestRequest: true });
+    expect((await state(h, 2)).upNext[0]).toMatchObject({ track: { id: wanted }, isGuestRequest: true });
+    // The kiosk says so.
+    expect(h.hub.snapshot().data.player.next).toMatchObject({ id: wanted, why: 'asked for by a guest', whyKind: 'guest' });
+
+    h.player.endCurrent();
+    await h.settle();
+    expect(h.player.state().current).toMatchObject({ track: { id: wanted }, reason: 'guest' });
+    expect(h.director.playback.isGuestRequest).toBe(true);
+    expect(h.hub.snapshot().data.player.nowPlaying).toMatchObject({ id: wanted, why: 'asked for by a guest', whyKind: 'guest' });
+    // One guest song after each of the mood's picks, never two in a row.
+    expect(h.player.state().upcoming[0]?.reason).toBe('mood');
+    expect((await state(h, 1)).me.requests[0]).toMatchObject({ status: 'played' });
+    const play = h.store.plays.list({ limit: 1 }).items[0];
+    expect(play).toMatchObject({ trackId: wanted, reason: 'guest' });
+    // The admin's charts count it.
+    const charts = chartStats(h.store.stats, { from: h.clock.now() - 3_600_000, to: h.clock.now() + 1, bucketMs: 600_000 });
+    expect(charts.guestPlays).toBe(1);
+  });
+
+  it('pushes this phone’s view on /ws/guest on connect and after a change, and takes nothing from it', async () => {
+    const h = await harness();
+    await h.server.app.ready();
+    const cookie = 'mb_guest=a1234567890123456789_x';
+    const messages: Array<{ type: string; data: { me: { requests: unknown[] } } }> = [];
+    let closed: number | undefined;
+    const ws = await h.server.app.injectWS(
+      '/ws/guest',
+      { headers: { host: 'moodbox.local', origin: 'http://moodbox.local', cookie }, socket: PHONE_SOCKET },
+      {
+        onInit: (socket) => {
+          socket.on('message', (data) => messages.push(JSON.parse((data as Buffer).toString('utf8')) as (typeof messages)[number]));
+          socket.on('close', (code) => (closed = code));
+        },
+      },
+    );
+    await until(() => messages.length === 1);
+    expect(messages[0]).toMatchObject({ type: 'guest/state', data: { isOpen: true, me: { requests: [] } } });
+    const [song] = h.byMood.calm.filter((id) => id !== h.player.state().current?.track.id && id !== h.player.state().upcoming[0]?.track.id);
+    const asked = await h.server.app.inject(
+      h.as(1, { method: 'POST', url: '/api/guest/requests', payload: { trackId: song }, headers: { cookie } }),
+    );
+    expect(asked.statusCode).toBe(201);
+    h.clock.advance(GUEST_PUSH_MS);
+    await until(() => messages.length >= 2);
+    expect(messages.at(-1)?.data.me.requests).toHaveLength(1);
+    expect(JSON.stringify(messages)).not.toMatch(/faces/);
+    ws.send(JSON.stringify({ type: 'player/pause' }));
+    await until(() => closed !== undefined);
+    expect(closed).toBe(1008);
+    await expect(
+      h.server.app.injectWS('/ws/guest', { headers: { host: 'moodbox.local', origin: 'http://evil.example' }, socket: PHONE_SOCKET }),
+    ).rejects.toThrow(/403/);
+  });
+
+  it('plays one guest song after each of the mood’s picks, never two in a row', async () => {
+    const h = await harness();
+    const [a, b] = [1, 2].map((i) => {
+      const track = h.store.tracks.upsert({ uri: `/music/asked-${i}.flac`, title: `asked ${i}`, artist: `calm artist ${i + 20}` });
+      h.store.tracks.setMoods(track.id, [{ mood: 'calm', weight: 1, origin: 'admin' }]);
+      return track.id;
+    });
+    expect((await ask(h, 1, a ?? 0)).statusCode).toBe(201);
+    expect((await ask(h, 2, b ?? 0)).statusCode).toBe(201);
+    await h.settle();
+    const reasons: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      h.player.endCurrent();
+      await h.settle();
+      reasons.push(`${h.player.state().current?.reason ?? ''}:${h.player.state().current?.track.id ?? ''}`);
+    }
+    expect(reasons.map((r) => r.split(':')[0])).toEqual(['guest', 'mood', 'guest', 'mood']);
+    expect(reasons.filter((r) => r.startsWith('guest')).map((r) => Number(r.split(':')[1]))).toEqual([a, b]);
+  });
+
+  it('tags every guest route `guest` in the OpenAPI document', async () => {
+    const h = await harness();
+    const doc = (await h.server.app.inject({ method: 'GET', url: '/api/openapi.json' })).json<{
+      paths: Record<string, Record<string, { tags?: string[] }>>;
+    }>();
+    const guestPaths = Object.keys(doc.paths).filter((p) => p.startsWith('/api/guest'));
+    expect(guestPaths.sort()).toEqual([
+      '/api/guest/like',
+      '/api/guest/requests',
+      '/api/guest/search',
+      '/api/guest/state',
+      '/api/guest/votes',
+    ]);
+    for (const path of guestPaths) for (const op of Object.values(doc.paths[path] ?? {})) expect(op.tags).toEqual(['guest']);
+  });
+});
