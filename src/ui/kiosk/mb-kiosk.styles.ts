@@ -319,6 +319,25 @@ export const KIOSK_STYLES = [
     .attract .hint {
       color: #c3ced8;
     }
+    /* The guest page's QR code: small in the header's corner (as tall as two lines of its buttons),
+       large beside the attract screen (below it on a tall screen), never over a control. */
+    header mb-guest-qr {
+      --mb-qr-size: max(3.4em, 64px);
+      margin: -0.15em 0;
+    }
+    main:has(> mb-guest-qr) {
+      grid-template-columns: minmax(0, 1fr) auto;
+      grid-template-areas: none;
+    }
+    main:has(> mb-guest-qr) .attract {
+      grid-column: 1;
+    }
+    main > mb-guest-qr {
+      grid-column: 2;
+      grid-row: 1;
+      align-self: center;
+      --mb-qr-size: min(55vh, 34vw);
+    }
     :host([data-offline]) main {
       opacity: 0.45;
     }
@@ -412,6 +431,21 @@ export const KIOSK_STYLES = [
       }
       .attract .playing mb-cover {
         --mb-cover-size: min(28vw, 14vh);
+      }
+    }
+    @media (orientation: portrait) {
+      main:has(> mb-guest-qr) {
+        grid-template-columns: minmax(0, 1fr);
+        grid-template-rows: minmax(0, 1fr) auto;
+      }
+      main:has(> mb-guest-qr) .attract {
+        grid-row: 1;
+      }
+      main > mb-guest-qr {
+        grid-column: 1;
+        grid-row: 2;
+        justify-self: center;
+        --mb-qr-size: min(24vh, 56vw);
       }
     }
     /* A narrow portrait screen: a smaller hero. */

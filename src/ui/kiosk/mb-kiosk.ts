@@ -10,6 +10,7 @@ import { KioskApi } from '../data/kiosk-api.js';
 import type { MbEvent } from '../events.js';
 import { clockTime, duration, renderAttract } from './kiosk-words.js';
 import { KIOSK_STYLES } from './mb-kiosk.styles.js';
+import './mb-guest-qr.js';
 import './mb-me.js';
 import { ICON_LIKE } from './mb-suggestions.js';
 import './mb-sign-in.js';
@@ -61,6 +62,8 @@ export class MbKiosk extends LitElement {
   @state() private _signOutInS: number | null = null;
   @state() private _canRegister = false;
   @state() private _canSuggestNames = false;
+  /** The guest page's address for the QR code (`session/options`); null hides it. */
+  @state() private _guestUrl: string | null = null;
   @query('mb-sign-in') private _signIn!: MbSignIn | null;
 
   #hasRendered = false;
@@ -143,6 +146,10 @@ export class MbKiosk extends LitElement {
   override render() {
     const s = this._state;
     const user = s?.session.user ?? null;
+    // The guest page's QR code: large beside the attract screen, small in the header's corner otherwise.
+    const isAttract = s !== null && this.#isIdle(s);
+    const qr =
+      s === null || this._guestUrl === null ? nothing : html`<mb-guest-qr .url=${this._guestUrl} ?large=${isAttract}></mb-guest-qr>`;
     return html`
       <header>
         <span class="brand">Moodbox${s?.demo ? html` <small>· demo</small>` : nothing}</span>
@@ -160,8 +167,9 @@ export class MbKiosk extends LitElement {
                 <button class="pill" data-action="sign-out" @click=${this.#signOut}>Sign out</button>`
             : html`<button class="pill" data-action="sign-in" ?disabled=${!this._isOnline} @click=${this.#openSignIn}>Sign in</button>`
         }
+        ${isAttract ? nothing : qr}
       </header>
-      <main>${s === null ? this.#renderConnecting() : this.#isIdle(s) ? renderAttract(s, this.#wake) : this.#renderMain(s)}</main>
+      <main>${s === null ? this.#renderConnecting() : isAttract ? html`${renderAttract(s, this.#wake)}${qr}` : this.#renderMain(s)}</main>
       <footer>
         ${this.#renderToast(s)}
         <span class="privacy"
@@ -458,6 +466,7 @@ export class MbKiosk extends LitElement {
       const options = await this.api?.options();
       this._canRegister = options?.selfRegistration === true;
       this._canSuggestNames = options?.suggestNames === true;
+      this._guestUrl = typeof options?.guestUrl === 'string' && options.guestUrl !== '' ? options.guestUrl : null;
       if (typeof options?.idleTimeoutS === 'number') this.#idleTimeoutS = options.idleTimeoutS;
     } catch {
       // An older daemon, or offline: no registration offered, the default timeout.
