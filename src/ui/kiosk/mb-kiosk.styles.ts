@@ -141,6 +141,15 @@ export const KIOSK_STYLES = [
       color: #dbe3ea;
       overflow-wrap: anywhere;
     }
+    .asked {
+      justify-self: center;
+      padding: 0 0.6em;
+      border-radius: 1em;
+      font-size: max(var(--mb-min-text), 0.8em);
+      font-weight: 700;
+      color: #0d1117;
+      background: var(--accent);
+    }
     .progress {
       height: 0.35em;
       margin: 0.3em 0;
@@ -414,6 +423,9 @@ export const KIOSK_STYLES = [
       }
       .actions {
         justify-content: flex-start;
+      }
+      .asked {
+        justify-self: start;
       }
     }
     /* A tall screen: the attract screen spreads over all of it, in larger type. */

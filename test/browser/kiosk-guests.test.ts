@@ -26,8 +26,8 @@ function options(guestUrl: string | null): KioskOptions {
   return { selfRegistration: false, idleTimeoutS: 120, suggestNames: false, guestUrl };
 }
 
-describe('the kiosk’s QR code for the guest page', { timeout: 180_000 }, () => {
-  const data = tempDir('mb-kiosk-qr-');
+describe('the kiosk and the guests’ phones: the QR code for the guest page, a guest’s request on screen', { timeout: 240_000 }, () => {
+  const data = tempDir('mb-kiosk-guests-');
   let daemon: Daemon;
 
   beforeAll(async () => {
@@ -105,6 +105,42 @@ describe('the kiosk’s QR code for the guest page', { timeout: 180_000 }, () =>
       await page.locator('.mood[data-mood="happy"]').waitFor(WAIT);
       expect(await page.getByRole('img', { name: /QR code/ }).count()).toBe(0);
       expect(await page.locator('mb-guest-qr').count()).toBe(0);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('says “asked for by a guest” on the song playing and on the next one when a guest’s phone asked for them', async () => {
+    const s = roomSnapshot();
+    const playing: StateSnapshot = {
+      ...s,
+      player: {
+        ...s.player,
+        nowPlaying: { ...s.player.nowPlaying!, whyKind: 'guest', why: 'asked for by a guest' },
+        next: { ...s.player.next!, whyKind: 'guest', why: 'asked for by a guest' },
+      },
+    };
+    for (const size of [
+      { width: 800, height: 480 },
+      { width: 1080, height: 1920 },
+    ]) {
+      const browser = await kiosk(size, playing, GUEST_URL);
+      try {
+        const { page } = browser;
+        const now = page.getByRole('region', { name: 'Now playing' });
+        await now.locator('.title').waitFor(WAIT);
+        expect(await now.locator('.asked').textContent()).toBe('Asked for by a guest');
+        expect(await now.locator('.next').textContent()).toBe('Next: Feather · Nimbus · asked for by a guest');
+        await shot(page, 'kiosk-guest-request');
+      } finally {
+        await browser.close();
+      }
+    }
+    // A song of the mood says nothing of guests.
+    const browser = await kiosk({ width: 800, height: 480 }, roomSnapshot(), GUEST_URL);
+    try {
+      await browser.page.locator('.now .title').waitFor(WAIT);
+      expect(await browser.page.locator('[data-guest]').count()).toBe(0);
     } finally {
       await browser.close();
     }
