@@ -54,6 +54,9 @@ export interface Playback {
   readonly volume: number;
   /** What the station playing now says it plays (its ICY title), or null. */
   readonly streamTitle?: string | null;
+  /** The song playing now, and the one next, were asked for by a guest from their phone. @default false */
+  readonly isGuestRequest?: boolean;
+  readonly isNextGuestRequest?: boolean;
 }
 
 /**

@@ -146,6 +146,7 @@ export async function runDaemon(options: {
         camera: await cameraParts(config, { clock, log }),
         mqtt: mqttConnection(config, { log, env: options.env }),
         version: VERSION,
+        isDemo: demo,
         folders: () => settings.current.library.folders.map((folder) => installPath(folder)),
         backups: new BackupService({ clock, log: log.child({ module: 'backups' }) }, { dataDir: config.dataDir }),
         memory: () => process.memoryUsage(),

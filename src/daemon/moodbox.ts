@@ -11,6 +11,7 @@ import type { Random } from './kernel/random.js';
 import { LibraryService, type Analyzer, type Scanner } from './library-service.js';
 import type { Logger } from './logging.js';
 import { MusicDirector } from './music-director.js';
+import { GuestService } from './guests/guest-service.js';
 import { MemoryGuard, type MemoryReading } from './memory-guard.js';
 import { MoodRecorder } from './mood-recorder.js';
 import { mqttServices, type MqttParts } from './mqtt/mqtt-services.js';
@@ -62,6 +63,8 @@ export interface MoodboxDeps {
   mqtt?: MqttParts | undefined;
   /** The version, as the broker is told it. */
   version?: string;
+  /** True in demo mode (no configuration file): guests may ask for songs by default. @default false */
+  isDemo?: boolean;
   /** The music folders to scan (absolute; they may change while running). */
   folders: () => readonly string[];
   /** Where music comes from besides the library, and the Spotify account of a home box. @default the library alone */
@@ -94,6 +97,8 @@ export interface MoodboxCore {
   readonly auth: AuthService;
   readonly presence: KioskPresence;
   readonly director: MusicDirector;
+  /** Guests from their phones: requests, likes and votes. */
+  readonly guests: GuestService;
   readonly library: LibraryService;
   readonly camera: CameraService | undefined;
   /** Personal expression calibrations, when the camera is on. */
@@ -118,6 +123,7 @@ export class Moodbox implements MoodboxCore {
   readonly auth: AuthService;
   readonly presence: KioskPresence;
   readonly director: MusicDirector;
+  readonly guests: GuestService;
   readonly library: LibraryService;
   readonly camera: CameraService | undefined;
   readonly calibration: PersonalCalibrationService | undefined;
@@ -165,6 +171,17 @@ export class Moodbox implements MoodboxCore {
       listener: () => this.presence.user,
       settings: () => settings.current.player,
       ...(deps.music === undefined ? {} : { sources: deps.music.sources }),
+      isPlayable: (track) => this.stations.isPlayable(track),
+      guests: { next: (judge) => this.guests.next(judge) },
+    });
+    this.guests = new GuestService({
+      clock,
+      log: log.child({ module: 'guests' }),
+      store,
+      player,
+      music: this.director,
+      settings: () => settings.current,
+      isDemo: deps.isDemo ?? false,
       isPlayable: (track) => this.stations.isPlayable(track),
     });
     this.spotify = deps.music?.spotify;
@@ -234,6 +251,7 @@ export class Moodbox implements MoodboxCore {
         player,
         this.library,
         this.director,
+        this.guests,
         ...(this.camera ? [this.camera] : []),
         ...mqtt,
         ...(this.metrics ? [this.metrics] : []),

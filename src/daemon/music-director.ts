@@ -7,7 +7,8 @@ import type { Random } from './kernel/random.js';
 import type { Store, Track } from './store/store.js';
 import { MusicLimits, NOBODY_SILENCE, type PlayerSettings } from './music-limits.js';
 import { libraryFitOf, StaffMusic, staffPicks, type LibraryFit, type MoodHold, type StaffMusicView } from './music-staff.js';
-import { loadEmotionMoodMap, type Emotion } from '../player/moods.js';
+import { loadEmotionMoodMap, moodsForEmotions, type Emotion } from '../player/moods.js';
+import { GUEST_NOTE, judgeGuestFit, type GuestFitVerdict } from './guests/guest-fit.js';
 import type { QueueEntry, QueueItem } from '../player/play-queue.js';
 import type { Player, PlayOptions, PlayReason } from '../player/player.js';
 import { NOBODY, type EmotionScores, type RoomMood } from '../vision/room-mood.js';
@@ -41,6 +42,14 @@ export interface MusicDirectorDeps {
   sources?: MusicSources;
   /** Whether a library entry may be picked now (a station that just failed may not). @default every entry */
   isPlayable?: (track: Track) => boolean;
+  /** Songs guests asked for from their phones: at most one plays after each song the music picks itself. @default none */
+  guests?: GuestQueue;
+}
+
+/** What the music director asks of the guests' queue. */
+export interface GuestQueue {
+  /** The request to play next, judging each waiting one by `judge` (the room now); undefined when none may play now. */
+  next(judge: (trackId: number) => GuestFitVerdict): { trackId: number } | undefined;
 }
 
 /** The picks for the room now, with the mood weights the room's emotion maps to. */
@@ -285,6 +294,41 @@ export class MusicDirector implements Service {
     });
   }
 
+  /** How a song a guest asks for sits with the mood the music follows now (held or the room's). */
+  guestFit(trackId: number): GuestFitVerdict {
+    const room = moodsForEmotions(this.#scores(), loadEmotionMoodMap(this.#deps.store.settings));
+    const aim = Object.entries(room).sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+    return judgeGuestFit(
+      this.#deps.store.tracks.moods(trackId).map((m) => m.mood),
+      { aim, room },
+    );
+  }
+
+  /**
+   * The guests' queue changed (a request, a vote, staff cleared it): the song after this one
+   * becomes the guests' next request when the song playing is the music's own pick, or the
+   * music's pick again when no request may play.
+   */
+  guestsChanged(): Promise<void> {
+    return this.#serial('follow the guests', async () => {
+      const { current, upcoming } = this.#deps.player.state();
+      if (current === undefined || this.#limits.silence() !== null || upcoming.some(isChosen)) return;
+      const wanted = this.#guestEntry();
+      const next = upcoming[0];
+      if (wanted === undefined ? next?.reason !== 'guest' : next?.reason === 'guest' && next.track.id === wanted.track.id) return;
+      await this.#queueUpcoming(this.#recommend());
+    });
+  }
+
+  /** Enough guests voted "not this": the song playing (`trackId`) ends and the next plays. Resolves false when it already ended. */
+  skipForGuests(trackId: number): Promise<boolean> {
+    return this.#serial('skip for the guests', async () => {
+      if (this.#deps.player.state().current?.track.id !== trackId) return false;
+      await this.#skip();
+      return true;
+    });
+  }
+
   /** The staff controls of the music (the admin routes, Home Assistant's skip). */
   get staff(): StaffMusic {
     return this.#staff;
@@ -343,6 +387,8 @@ export class MusicDirector implements Service {
       positionMs: state.positionMs,
       volume: this.#limits.fader.isFading || state.isPaused ? this.#limits.targetVolume() : state.volume,
       streamTitle: state.current !== undefined && this.#streamTitle?.key === state.current.key ? this.#streamTitle.title : null,
+      ...(state.current?.reason === 'guest' ? { isGuestRequest: true } : {}),
+      ...(state.upcoming[0]?.reason === 'guest' ? { isNextGuestRequest: true } : {}),
     };
   }
 
@@ -479,11 +525,25 @@ export class MusicDirector implements Service {
   }
 
   async #queueUpcoming(recommendation: Recommendation): Promise<void> {
+    const guest = this.#guestEntry();
+    if (guest !== undefined) {
+      if (this.#deps.player.state().upcoming.some(isChosen)) return;
+      await this.#deps.player.replaceUpcoming([guest]);
+      return;
+    }
     const pick = recommendation.next;
     const track = pick === undefined ? undefined : this.#tracks.get(pick.trackId);
     if (pick === undefined || track === undefined) return;
     if (this.#deps.player.state().upcoming.some(isChosen)) return;
     await this.#deps.player.replaceUpcoming([this.#entry(track, 'mood', pick.reason.text, this.#deps.listener()?.id ?? null)]);
+  }
+
+  /** The guests' next request as a queue entry: never right after another guest's song. */
+  #guestEntry(): QueueEntry | undefined {
+    if (this.#deps.guests === undefined || this.#deps.player.state().current?.reason === 'guest') return undefined;
+    const request = this.#deps.guests.next((trackId) => this.guestFit(trackId));
+    const track = request === undefined ? undefined : (this.#tracks.get(request.trackId) ?? this.#deps.store.tracks.get(request.trackId));
+    return track === undefined ? undefined : this.#entry(track, 'guest', GUEST_NOTE, null);
   }
 
   #refreshSuggestions(): void {

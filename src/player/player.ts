@@ -2,7 +2,7 @@ import type { EventBus } from '../daemon/kernel/event-bus.js';
 import type { PlayQueue, QueueEntry, QueueItem } from './play-queue.js';
 
 /** Why a track was put on: the room mood, a tap on a suggestion, a skip of the previous one, a like, staff's choice. */
-export type PlayReason = 'mood' | 'tap' | 'skip' | 'like' | 'staff';
+export type PlayReason = 'mood' | 'tap' | 'skip' | 'like' | 'staff' | 'guest';
 /**
  * How a play ended: played to the end, skipped by a person (kiosk, staff, Home Assistant),
  * switched by the music because the mood it follows changed (never a listener's skip), could not

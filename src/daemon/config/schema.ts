@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { GuestsSchema } from './guests-schema.js';
 
 /**
  * The one configuration schema. Defaults live here; `requiresRestart` marks settings that only
@@ -21,6 +22,13 @@ export const ServerSchema = Type.Object(
     adminLanOnly: Type.Boolean({
       default: true,
       description: 'Serve the admin API only to loopback and private (LAN) addresses.',
+    }),
+    publicUrl: Type.String({
+      default: '',
+      maxLength: 200,
+      pattern: '^(https?://[^\\s/?#]+/?)?$',
+      description:
+        "The box's address as phones in the room reach it (`http://cafe-box.local:8080`), for the guest page's QR code. Empty: the LAN address the server listens on (or `moodbox.local` while avahi announces it).",
     }),
   },
   { additionalProperties: false, default: {} },
@@ -601,6 +609,7 @@ export const ConfigSchema = Type.Object(
     metrics: MetricsSchema,
     retention: RetentionSchema,
     memory: MemorySchema,
+    guests: GuestsSchema,
   },
   { additionalProperties: false },
 );

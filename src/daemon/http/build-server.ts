@@ -42,6 +42,9 @@ import { registerSecurityHeaders } from './security-headers.js';
 import type { ScreenState } from './state-hub.js';
 import { registerWs, type WsHandlers, type WsStats } from './ws.js';
 import type { SpotifyAccount } from '../../player/spotify/spotify-account.js';
+import type { GuestService } from '../guests/guest-service.js';
+import { registerGuests } from './guests/register-guests.js';
+import { guestUrlOf, systemGuestNetwork, type GuestUrlInput } from './guests/guest-url.js';
 
 export interface ServerDeps {
   log: Logger;
@@ -89,6 +92,10 @@ export interface ServerDeps {
   network?: OwnNetwork;
   /** Prometheus metrics for `/metrics` (LAN only); absent: no such route (`metrics.enabled` off). */
   metrics?: (MetricsSource & { observeWebSocketClients(count: () => number): void }) | undefined;
+  /** Guests from their phones (`/api/guest/*`, `/ws/guest`, the staff's view of their requests); absent: no such routes. */
+  guests?: GuestService | undefined;
+  /** The machine's interfaces and avahi's name, for the guest URL. @default this machine's (`systemGuestNetwork`) */
+  guestNetwork?: () => Pick<GuestUrlInput, 'interfaces' | 'avahiName'>;
 }
 
 /** The newest analysed camera frame as the admin live view gets it. */
@@ -118,6 +125,13 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   MB_ERR_SPOTIFY_RATE_LIMITED: 429,
   MB_ERR_SPOTIFY_UNREACHABLE: 502,
   MB_ERR_SPOTIFY_API: 502,
+  MB_ERR_GUEST_CLOSED: 403,
+  MB_ERR_GUEST_LIMIT: 429,
+  MB_ERR_GUEST_REPEAT: 409,
+  MB_ERR_GUEST_MOOD: 409,
+  MB_ERR_GUEST_NOT_PLAYING: 409,
+  MB_ERR_GUEST_NOT_ALLOWED: 403,
+  MB_ERR_GUEST_TOO_FAST: 429,
   // Insufficient Storage: the message says why (the disk is full, the file is read-only), nothing internal.
   MB_ERR_STORE_WRITE: 507,
 };
@@ -188,6 +202,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
         { name: 'system', description: 'Health and the state snapshot.' },
         { name: 'kiosk', description: "Sign-in at the kiosk and the signed-in person's own data." },
         { name: 'admin', description: 'Operations for staff; sign-in as admin required (cookie + `x-csrf-token`).' },
+        { name: 'guest', description: 'The guest page on phones in the room (`/guest`): an anonymous `mb_guest` cookie, rate-limited.' },
       ],
     },
   });
@@ -199,7 +214,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     ...stateRequests({ hub: deps.hub }),
     ...sessionRequests({ presence: deps.presence }),
     ...playerRequests({ music: deps.music, presence: deps.presence }),
-    ...meRequests({ presence: deps.presence, store: deps.store, settings: deps.settings }),
+    ...meRequests({ presence: deps.presence, store: deps.store, settings: deps.settings, guestUrl: () => guestUrl() }),
     ...calibrationRequests({ presence: deps.presence, calibration: deps.calibration }),
   };
   const wsStats = registerWs(
@@ -255,6 +270,18 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     deps.metrics.observeWebSocketClients(() => wsStats().clients);
     await app.register(metricsRoutes, { metrics: deps.metrics });
   }
+  const guestUrl = (): string | null => {
+    const address = app.server.address();
+    const { server } = deps.settings.current;
+    return guestUrlOf({
+      isOpen: deps.guests?.isOpen ?? false,
+      publicUrl: server.publicUrl,
+      host: server.host,
+      port: typeof address === 'object' && address !== null ? address.port : server.port,
+      ...(deps.guestNetwork ?? systemGuestNetwork)(),
+    });
+  };
+  if (deps.guests !== undefined) await registerGuests(app, { ...deps, guests: deps.guests }, options.ws);
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
   await registerUi(app, deps.uiDir);
 

@@ -28,6 +28,7 @@ import type { SpotifyConnectSchema, SpotifyDevicesSchema, SpotifyPlaylistsSchema
 import type { ChartsQuery, ChartsSchema, StatsSchema } from './schemas/stats.js';
 import type { DiskUseSchema } from './schemas/disk.js';
 import type { GuestRequestSchema, GuestSearchSchema, GuestStateSchema, GuestTrackSchema, GuestUpNextSchema } from './schemas/guest.js';
+import type { GuestAdminSchema } from './schemas/guest-admin.js';
 import type { BulkMoodsBody, KnownMoodsSchema, TrackAdminSchema, TrackMoodsBody, TracksQuery } from './schemas/tracks.js';
 import type { RoomMoodLabel } from '../../vision/room-mood.js';
 
@@ -421,3 +422,5 @@ export type GuestRequest = Static<typeof GuestRequestSchema>;
 export type GuestSearch = Static<typeof GuestSearchSchema>;
 /** Pushed on `/ws/guest`: this phone's view, on connect and whenever it changes. */
 export type GuestServerMessage = { type: 'guest/state'; data: GuestState };
+/** Guests' requests and votes as staff see them (`GET /api/admin/guests`). */
+export type GuestAdminView = Static<typeof GuestAdminSchema>;

@@ -71,6 +71,7 @@ export function delivery(
             spotify: core.spotify,
             stations: core.stations,
             calibration: core.calibration,
+            guests: core.guests,
             ...(camera === undefined ? {} : { preview: () => camera.preview(), faces: () => camera.liveFaces() }),
           },
           { ws: options.ws },

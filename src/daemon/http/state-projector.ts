@@ -6,6 +6,7 @@ import { NOBODY, type RoomMoodLabel } from '../../vision/room-mood.js';
 import type { ServiceHealthView, StateSnapshot, TrackView } from './contract.js';
 import type { StateHub } from './state-hub.js';
 import { trackView } from './track-view.js';
+import { GUEST_NOTE } from '../guests/guest-fit.js';
 
 /**
  * How long a kiosk notice (an unknown card) stays on screen (ms).
@@ -107,9 +108,9 @@ export class StateProjector implements Service {
       bus.on('playbackChanged', (playback) =>
         hub.update('player', {
           status: playback.status,
-          nowPlaying: this.#view(playback.trackId),
+          nowPlaying: asGuestRequest(this.#view(playback.trackId), playback.isGuestRequest),
           positionMs: Math.round(playback.positionMs / POSITION_STEP_MS) * POSITION_STEP_MS,
-          next: this.#view(playback.nextTrackId),
+          next: asGuestRequest(this.#view(playback.nextTrackId), playback.isNextGuestRequest),
           volume: playback.volume,
           // Only while a station says what it plays: a file's player state stays as it was.
           ...(playback.streamTitle == null ? {} : { streamTitle: playback.streamTitle }),
@@ -170,6 +171,11 @@ export class StateProjector implements Service {
     }
     return view;
   }
+}
+
+/** A song a guest asked for says so on the kiosk ("asked for by a guest"). */
+function asGuestRequest(view: TrackView | null, isGuestRequest: boolean | undefined): TrackView | null {
+  return view === null || isGuestRequest !== true ? view : { ...view, why: GUEST_NOTE, whyKind: 'guest' };
 }
 
 /** The kiosk's short line on why Moodbox reads the room as it does. */

@@ -8,7 +8,7 @@ import type { CalibrationSample, PersonalHead } from '../../vision/personal-cali
  */
 
 export type Role = 'admin' | 'member';
-export type PlayReason = 'mood' | 'tap' | 'skip' | 'like' | 'staff';
+export type PlayReason = 'mood' | 'tap' | 'skip' | 'like' | 'staff' | 'guest';
 export type PlayOutcome = 'completed' | 'skipped' | 'switched' | 'failed' | 'interrupted';
 export type FeedbackKind = 'like' | 'skip';
 export type SessionKind = 'kiosk' | 'admin';

@@ -52,6 +52,8 @@ export async function buildTestServer(
     /** The card reader the kiosk presence listens to (start `presence` to hear it); none: card reading is off. */
     cards?: RfidReader;
     stations?: ServerDeps['stations'];
+    guests?: ServerDeps['guests'];
+    guestNetwork?: ServerDeps['guestNetwork'];
     /** Builds the personal calibrations from the server's own store and kiosk presence; none: the camera is off. */
     calibration?: (deps: { store: SqliteStore; presence: KioskPresence; clock: Clock; bus: MoodboxBus }) => ServerDeps['calibration'];
   } = {},
@@ -99,6 +101,8 @@ export async function buildTestServer(
       spotify: options.spotify,
       metrics: options.metrics,
       stations: options.stations,
+      guests: options.guests,
+      ...(options.guestNetwork === undefined ? {} : { guestNetwork: options.guestNetwork }),
       calibration: options.calibration?.({ store, presence, clock, bus }),
     },
     { ws: settings.current.ws },

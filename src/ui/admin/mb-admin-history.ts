@@ -5,13 +5,14 @@ import { PageLoader } from './page-loader.js';
 import { ADMIN_STYLES, field, formatTime, messageOf } from './admin-styles.js';
 
 const PAGE = 50;
-const REASONS = ['mood', 'tap', 'skip', 'like', 'staff'] as const;
+const REASONS = ['mood', 'tap', 'skip', 'like', 'staff', 'guest'] as const;
 const REASON_LABELS: Record<(typeof REASONS)[number], string> = {
   mood: 'the room mood',
   tap: 'a tap on a suggestion',
   skip: 'a skip',
   like: 'a like',
   staff: 'chosen by staff',
+  guest: 'asked for by a guest',
 };
 /** How a play ended, in words: a song the music changed because the room's mood changed is not a skip. */
 const OUTCOME_LABELS: Record<NonNullable<HistoryPlay['outcome']>, string> = {

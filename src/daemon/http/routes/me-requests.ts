@@ -10,6 +10,8 @@ export interface MeRequestsDeps {
   presence: Pick<KioskPresence, 'touch'>;
   store: Pick<Store, 'users' | 'plays' | 'tracks' | 'audit'>;
   settings: Pick<LiveConfig, 'current'>;
+  /** The guest page's address for the kiosk's QR code, or null (`guestUrlOf`). @default none */
+  guestUrl?: () => string | null;
 }
 
 type MeRequests = Pick<
@@ -51,7 +53,7 @@ export function signedInPerson(context: WsContext, presence: Pick<KioskPresence,
  * no screen holds a token, and the kiosk's own screen acts for whoever is signed in at it
  * (`actingFor`). Each counts as their activity. `session/options` is for anyone.
  */
-export function meRequests({ presence, store, settings }: MeRequestsDeps): WsHandlers<MeRequests> {
+export function meRequests({ presence, store, settings, guestUrl }: MeRequestsDeps): WsHandlers<MeRequests> {
   const idleTimeoutS = (): number => settings.current.sessions.kioskIdleTimeoutS;
   /** The person these requests act for, their idle time started again; refused when nobody is signed in. */
   const me = (context: WsContext, what: string) => {
@@ -79,7 +81,7 @@ export function meRequests({ presence, store, settings }: MeRequestsDeps): WsHan
       selfRegistration: settings.current.sessions.selfRegistration,
       idleTimeoutS: idleTimeoutS(),
       suggestNames: settings.current.sessions.suggestNames,
-      guestUrl: null,
+      guestUrl: guestUrl?.() ?? null,
     }),
 
     // Names on a shared screen: sent only while the admin has turned the suggestions on.

@@ -111,8 +111,8 @@ export const PlaySchema = Type.Object({
   id: Type.Integer(),
   trackId: Type.Union([Type.Integer(), Type.Null()]),
   userId: Type.Union([Type.Integer(), Type.Null()]),
-  reason: Type.Enum(['mood', 'tap', 'skip', 'like', 'staff'], {
-    description: 'What put it on; `staff`: chosen by staff from the dashboard.',
+  reason: Type.Enum(['mood', 'tap', 'skip', 'like', 'staff', 'guest'], {
+    description: 'What put it on; `staff`: chosen by staff from the dashboard; `guest`: asked for by a guest from their phone.',
   }),
   mood: Type.Union([Type.String(), Type.Null()]),
   startedAt: Type.Integer(),
@@ -135,7 +135,7 @@ export const HistoryPageSchema = pageOf(HistoryPlaySchema);
 export const HistoryQuery = Type.Object({
   userId: Type.Optional(Type.Integer({ minimum: 1 })),
   mood: Type.Optional(Type.String({ maxLength: 32 })),
-  reason: Type.Optional(Type.Enum(['mood', 'tap', 'skip', 'like', 'staff'])),
+  reason: Type.Optional(Type.Enum(['mood', 'tap', 'skip', 'like', 'staff', 'guest'])),
   from: Type.Optional(Type.Integer({ minimum: 0, description: 'Epoch ms, inclusive.' })),
   to: Type.Optional(Type.Integer({ minimum: 0, description: 'Epoch ms, exclusive; after `from` when both are given.' })),
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),

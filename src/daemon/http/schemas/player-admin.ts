@@ -20,7 +20,9 @@ export const QueueItemSchema = Type.Object({
   durationMs: Type.Union([Type.Integer(), Type.Null()], { description: 'ms; null for a station or when unknown.' }),
   coverUrl: Type.Union([Type.String(), Type.Null()]),
   isStation: Type.Boolean({ description: 'A web radio station: it plays until changed, with no length.' }),
-  reason: Type.Enum(['mood', 'tap', 'skip', 'like', 'staff'], { description: 'What put it on; `staff`: chosen by staff.' }),
+  reason: Type.Enum(['mood', 'tap', 'skip', 'like', 'staff', 'guest'], {
+    description: 'What put it on; `staff`: chosen by staff; `guest`: asked for by a guest.',
+  }),
   note: Type.String({ description: 'Why, in words ("fits calm", "chosen by staff").' }),
 });
 

@@ -1,0 +1,54 @@
+import { Type } from 'typebox';
+
+/**
+ * Guests from their phones (`/guest`): whether they may ask for songs, like and vote, and the
+ * limits that keep it fair. The room's mood still leads: a request plays between the mood's own
+ * picks, and one that does not fit the room waits or is declined.
+ */
+export const GuestsSchema = Type.Object(
+  {
+    requests: Type.Union([Type.Literal('auto'), Type.Literal('on'), Type.Literal('off')], {
+      default: 'auto',
+      description:
+        "Guests may ask for songs, like and vote from their phones (the kiosk shows a QR code for the guest page). `auto`: on at a home and in demo mode, off at a business until you turn it on; `on`; `off`. A request plays between the songs the mood picks, never instead of them. The guest page needs `server.host` 0.0.0.0 (the guest Wi-Fi reaches the box); it shows what plays and the room's mood, never a name or a face count.",
+    }),
+    requestsPerHour: Type.Integer({
+      default: 3,
+      minimum: 0,
+      maximum: 60,
+      description:
+        'Songs one phone may ask for in an hour; the same count holds per network address, so clearing cookies does not reset it.',
+    }),
+    repeatWindowMin: Type.Integer({
+      default: 60,
+      minimum: 0,
+      maximum: 1440,
+      description: 'Minutes before the same song may be asked for again, by anyone (min).',
+    }),
+    waitMin: Type.Integer({
+      default: 20,
+      minimum: 1,
+      maximum: 240,
+      description: 'How long a request that does not fit the room yet waits for it before it is declined (min).',
+    }),
+    downVotesToSkip: Type.Integer({
+      default: 3,
+      minimum: 1,
+      maximum: 100,
+      description: 'Distinct phones voting "not this" that skip the song playing, or drop a requested song from the queue.',
+    }),
+    voteMin: Type.Integer({
+      default: 10,
+      minimum: 1,
+      maximum: 240,
+      description: 'How long a vote counts (min); a vote on the song playing also ends with the song.',
+    }),
+    callsPerMinute: Type.Integer({
+      default: 60,
+      minimum: 1,
+      maximum: 6000,
+      description: 'Guest page calls one phone, and one network address, may make in a minute; more are refused for a while (429).',
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);

@@ -1,0 +1,162 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { roomMoodOf } from '../../vision/room-mood.js';
+import { guestHarness, type GuestHarness } from '../testing/guest-harness.js';
+
+// Fair by design (issue 31): budgets per phone and per address, the repeat window, the room's mood,
+// votes from distinct phones that expire.
+
+const MINUTE = 60_000;
+const open: GuestHarness[] = [];
+afterEach(async () => {
+  for (const h of open.splice(0)) await h.close();
+});
+
+async function harness(guests: Record<string, unknown> = {}): Promise<GuestHarness> {
+  // Songs of an hour, so that votes and waits outlast no song by accident.
+  const h = await guestHarness({ config: { guests }, trackMs: 60 * MINUTE });
+  open.push(h);
+  return h;
+}
+
+type As = { address?: string; cookie?: string | null };
+const ask = (h: GuestHarness, n: number, trackId: number, as?: As) =>
+  h.server.app.inject(h.as(n, { method: 'POST', url: '/api/guest/requests', payload: { trackId } }, as));
+const vote = (h: GuestHarness, n: number, on: 'now' | number, choice: string, as?: As) =>
+  h.server.app.inject(h.as(n, { method: 'POST', url: '/api/guest/votes', payload: { on, vote: choice } }, as));
+const errorOf = (res: { statusCode: number; json: () => unknown }) => ({
+  status: res.statusCode,
+  code: (res.json() as { error?: { code: string } }).error?.code,
+});
+/** `n` more songs tagged calm. */
+const moreCalm = (h: GuestHarness, n: number) =>
+  Array.from({ length: n }, (_, i) => {
+    const track = h.store.tracks.upsert({ uri: `/music/more-calm-${i}.flac`, title: `more calm ${i}`, artist: `calm artist ${i + 10}` });
+    h.store.tracks.setMoods(track.id, [{ mood: 'calm', weight: 1, origin: 'admin' }]);
+    return track.id;
+  });
+/** Songs of `mood` that neither play nor come next. */
+const idle = (h: GuestHarness, mood: keyof GuestHarness['byMood']) => {
+  const busy = [h.player.state().current?.track.id, ...h.player.state().upcoming.map((i) => i.track.id)];
+  return h.byMood[mood].filter((id) => !busy.includes(id));
+};
+
+describe('fair guest requests', () => {
+  it('lets a phone ask for N songs an hour, and its address no more with a new cookie', async () => {
+    const h = await harness({ requestsPerHour: 2, repeatWindowMin: 0 });
+    const [a, b, c, d] = moreCalm(h, 4);
+    expect((await ask(h, 1, a ?? 0)).statusCode).toBe(201);
+    expect((await ask(h, 1, b ?? 0)).statusCode).toBe(201);
+    const third = await ask(h, 1, c ?? 0);
+    expect(errorOf(third)).toEqual({ status: 429, code: 'MB_ERR_GUEST_LIMIT' });
+    expect(third.json<{ error: { message: string } }>().error.message).toMatch(/2 songs this hour/);
+    // Clearing the cookie: a new phone id from the same address is still counted.
+    expect(errorOf(await ask(h, 1, c ?? 0, { cookie: null }))).toEqual({ status: 429, code: 'MB_ERR_GUEST_LIMIT' });
+    // Another phone on another address may.
+    expect((await ask(h, 2, c ?? 0)).statusCode).toBe(201);
+    // An hour later the budget is back.
+    h.clock.advance(61 * MINUTE);
+    const later = await ask(h, 1, d ?? 0);
+    expect(later.statusCode).toBe(201);
+  });
+
+  it('refuses the same song again within the repeat window, by anyone', async () => {
+    const h = await harness({ repeatWindowMin: 30 });
+    const [song] = idle(h, 'calm');
+    expect((await ask(h, 1, song ?? 0)).statusCode).toBe(201);
+    expect(errorOf(await ask(h, 2, song ?? 0))).toEqual({ status: 409, code: 'MB_ERR_GUEST_REPEAT' });
+    await h.settle(h.guests.clearAll() > 0 ? h.director.guestsChanged() : undefined);
+    h.clock.advance(10 * MINUTE);
+    const again = await ask(h, 3, song ?? 0);
+    expect(errorOf(again)).toEqual({ status: 409, code: 'MB_ERR_GUEST_REPEAT' });
+    expect(again.json<{ error: { message: string } }>().error.message).toMatch(/again in 20 min/);
+    h.clock.advance(21 * MINUTE);
+    expect((await ask(h, 3, song ?? 0)).statusCode).toBe(201);
+  });
+
+  it('declines at once a song far from the room, lets a near one wait, and declines it after a while', async () => {
+    const h = await harness({ waitMin: 15 });
+    const far = await ask(h, 1, h.byMood.energetic[0] ?? 0);
+    expect(errorOf(far)).toEqual({ status: 409, code: 'MB_ERR_GUEST_MOOD' });
+    expect(far.json<{ error: { message: string } }>().error.message).toMatch(/It is energetic, far from the room's calm mood/);
+
+    const near = await ask(h, 2, h.byMood.mellow[0] ?? 0);
+    expect(near.statusCode).toBe(201);
+    expect(near.json()).toMatchObject({
+      status: 'waiting',
+      reason: expect.stringMatching(/It is mellow and the room is calm now/) as unknown,
+    });
+    await h.settle();
+    // A waiting request never plays next.
+    expect(h.player.state().upcoming[0]?.reason).toBe('mood');
+    h.clock.advance(16 * MINUTE);
+    h.guests.review();
+    expect(h.guests.requestsOf({ id: '', address: '' })).toEqual([]);
+    const mine = (await h.server.app.inject(h.as(2, { method: 'GET', url: '/api/guest/state' }))).json<{
+      me: { requests: Array<{ status: string; reason: string }> };
+    }>();
+    expect(mine.me.requests[0]).toMatchObject({ status: 'declined', reason: expect.stringMatching(/^It waited 15 min/) as unknown });
+  });
+
+  it('queues a waiting song once the room comes to it', async () => {
+    const h = await harness();
+    const [song] = idle(h, 'mellow');
+    expect((await ask(h, 1, song ?? 0)).json()).toMatchObject({ status: 'waiting' });
+    h.bus.emit('roomMoodChanged', { mood: roomMoodOf('sad', h.clock.now()), previous: 'neutral' });
+    await h.settle();
+    h.guests.review();
+    await h.settle();
+    expect(h.guests.queue()[0]).toMatchObject({ trackId: song, status: 'queued' });
+    expect(h.player.state().upcoming[0]).toMatchObject({ track: { id: song }, reason: 'guest' });
+  });
+
+  it('skips the song playing once enough distinct phones vote "not this"; a phone with a new cookie counts once', async () => {
+    const h = await harness({ downVotesToSkip: 2 });
+    const playing = h.player.state().current;
+    expect((await vote(h, 1, 'now', 'down')).json()).toMatchObject({ nowPlaying: { votes: { down: 1, mine: 'down', downNeeded: 2 } } });
+    // The same address with a fresh cookie is the same phone.
+    await vote(h, 1, 'now', 'down', { cookie: null });
+    await h.settle();
+    expect(h.player.state().current?.key).toBe(playing?.key);
+    await vote(h, 2, 'now', 'down');
+    await h.settle();
+    expect(h.player.state().current?.key).not.toBe(playing?.key);
+    const play = h.store.plays.list({ limit: 2 }).items.find((p) => p.trackId === playing?.track.id);
+    expect(play?.outcome).toBe('skipped');
+  });
+
+  it('forgets votes after `guests.voteMin` minutes', async () => {
+    const h = await harness({ downVotesToSkip: 2, voteMin: 5 });
+    const playing = h.player.state().current?.key;
+    await vote(h, 1, 'now', 'down');
+    h.clock.advance(6 * MINUTE);
+    await vote(h, 2, 'now', 'down');
+    await h.settle();
+    expect(h.player.state().current?.key).toBe(playing);
+  });
+
+  it('drops a requested song voted down, and plays the most voted up first', async () => {
+    const h = await harness({ downVotesToSkip: 2 });
+    const [a, b] = moreCalm(h, 2);
+    const first = (await ask(h, 1, a ?? 0)).json<{ id: number }>();
+    const second = (await ask(h, 2, b ?? 0)).json<{ id: number }>();
+    await vote(h, 3, second.id, 'up');
+    expect(h.guests.queue().map((r) => r.id)).toEqual([second.id, first.id]);
+    await vote(h, 3, first.id, 'down');
+    await vote(h, 4, first.id, 'down');
+    expect(h.guests.queue().map((r) => r.id)).toEqual([second.id]);
+    const mine = (await h.server.app.inject(h.as(1, { method: 'GET', url: '/api/guest/state' }))).json<{
+      me: { requests: Array<{ status: string; reason: string }> };
+    }>();
+    expect(mine.me.requests[0]).toMatchObject({ status: 'declined', reason: 'Guests voted it off the queue' });
+  });
+
+  it('likes only the song playing now', async () => {
+    const h = await harness();
+    const playing = h.player.state().current?.track.id ?? 0;
+    const like = (n: number, trackId: number) =>
+      h.server.app.inject(h.as(n, { method: 'POST', url: '/api/guest/like', payload: { trackId } }));
+    expect((await like(1, playing)).json()).toMatchObject({ nowPlaying: { likes: 1, isLikedByMe: true } });
+    expect((await like(1, playing)).json()).toMatchObject({ nowPlaying: { likes: 1 } });
+    expect(errorOf(await like(2, idle(h, 'calm')[0] ?? 0))).toEqual({ status: 409, code: 'MB_ERR_GUEST_NOT_PLAYING' });
+  });
+});

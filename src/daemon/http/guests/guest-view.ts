@@ -1,0 +1,107 @@
+import type { GuestService, GuestPhone, GuestRequestRecord } from '../../guests/guest-service.js';
+import type { Store, Track } from '../../store/store.js';
+import { STREAM_SOURCE } from '../../../player/streams/stream-url.js';
+import type { GuestRequest, GuestState, GuestTrack, GuestUpNext } from '../contract.js';
+import type { ScreenState } from '../state-hub.js';
+import { why } from '../state-projector.js';
+import { coverUrlOf } from '../track-view.js';
+
+/** Up next shows the player's next song and the guests' queue, this many at most. */
+const UP_NEXT = 10;
+/** A key of up next that is the music's own pick (not votable): its queue key past this. */
+const MUSIC_PICK_KEYS = 1_000_000_000;
+
+export interface GuestViewDeps {
+  hub: ScreenState;
+  guests: GuestService;
+  store: Pick<Store, 'tracks'>;
+}
+
+/** A song as a guest's phone shows it. */
+export function guestTrack(track: Track): GuestTrack {
+  return {
+    id: track.id,
+    title: track.title,
+    artist: track.artist,
+    album: track.album,
+    durationMs: track.source === STREAM_SOURCE ? null : track.durationMs,
+    coverUrl: coverUrlOf(track.cover),
+    isStation: track.source === STREAM_SOURCE,
+  };
+}
+
+/** What `phone` sees on the guest page now: never a name, never a face count. */
+export function guestState(deps: GuestViewDeps, phone: GuestPhone): GuestState {
+  const { hub, guests, store } = deps;
+  const screens = hub.snapshot().data;
+  const { current, upcoming } = guests.playerState();
+  const trackOf = (id: number) => store.tracks.get(id);
+  const nowTrack = current === undefined ? undefined : trackOf(current.track.id);
+  const queue = guests.queue();
+  const upNext: GuestUpNext[] = [];
+  for (const item of upcoming.slice(0, 1)) {
+    const track = trackOf(item.track.id);
+    if (track === undefined) continue;
+    const request = item.reason === 'guest' ? queue.find((r) => r.trackId === item.track.id) : undefined;
+    upNext.push(
+      request === undefined
+        ? { key: MUSIC_PICK_KEYS + item.key, track: guestTrack(track), isGuestRequest: item.reason === 'guest', votes: guests.votesOn(-1) }
+        : { key: request.id, track: guestTrack(track), isGuestRequest: true, votes: guests.votesOn(request.id, phone) },
+    );
+  }
+  for (const request of queue) {
+    if (upNext.length >= UP_NEXT) break;
+    if (upNext.some((u) => u.key === request.id)) continue;
+    const track = trackOf(request.trackId);
+    if (track !== undefined)
+      upNext.push({ key: request.id, track: guestTrack(track), isGuestRequest: true, votes: guests.votesOn(request.id, phone) });
+  }
+  const held = screens.mood.held ?? null;
+  const label = held?.label ?? screens.mood.current;
+  return {
+    isOpen: guests.isOpen,
+    closedReason: guests.closedReason,
+    status: screens.player.status,
+    nowPlaying:
+      current === undefined || nowTrack === undefined
+        ? null
+        : {
+            track: guestTrack(nowTrack),
+            streamTitle: screens.player.nowPlaying?.id === nowTrack.id ? (screens.player.streamTitle ?? null) : null,
+            positionMs: Math.max(0, Math.round(screens.player.positionMs)),
+            why: current.note === '' ? 'fits the room' : current.note,
+            isGuestRequest: current.reason === 'guest',
+            ...guests.likes(phone),
+            votes: guests.votesOn('now', phone),
+          },
+    upNext,
+    mood: {
+      label,
+      // `why` with no faces: the guest page never says how many people are in view.
+      why: held === null ? why(label, 0) : `The staff chose ${held.music || 'this'} music for now`,
+    },
+    suggestions: screens.suggestions
+      .filter((s) => guests.mayRequest(s.id))
+      .slice(0, 6)
+      .flatMap((s) => {
+        const track = trackOf(s.id);
+        return track === undefined ? [] : [guestTrack(track)];
+      }),
+    me: {
+      requests: guests.requestsOf(phone).flatMap((r) => {
+        const view = guestRequest(r, store);
+        return view === undefined ? [] : [view];
+      }),
+      requestsLeft: guests.requestsLeft(phone),
+      requestsPerHour: guests.requestsPerHour,
+    },
+  };
+}
+
+/** A request as the phone that made it sees it. */
+export function guestRequest(record: GuestRequestRecord, store: Pick<Store, 'tracks'>): GuestRequest | undefined {
+  const track = store.tracks.get(record.trackId);
+  return track === undefined
+    ? undefined
+    : { id: record.id, track: guestTrack(track), status: record.status, reason: record.reason, at: record.at };
+}

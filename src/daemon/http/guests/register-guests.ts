@@ -1,0 +1,27 @@
+import type { FastifyInstance } from 'fastify';
+import type { LiveConfig } from '../../config/live-config.js';
+import type { Clock } from '../../kernel/clock.js';
+import type { Logger } from '../../logging.js';
+import type { GuestService } from '../../guests/guest-service.js';
+import type { Store } from '../../store/store.js';
+import { guestAdminRoutes } from '../routes/guest-admin.js';
+import { guestRoutes } from '../routes/guest.js';
+import type { ScreenState } from '../state-hub.js';
+import { registerGuestSocket } from './guest-socket.js';
+
+/** The guest page's routes, its socket and the staff's view of guests' requests, on `app`. */
+export async function registerGuests(
+  app: FastifyInstance,
+  deps: { guests: GuestService; hub: ScreenState; store: Store; clock: Clock; log: Logger; settings: LiveConfig },
+  ws: { maxBufferedKiB: number; pingIntervalMs: number },
+): Promise<void> {
+  const isLanOnly = () => deps.settings.current.server.adminLanOnly;
+  const view = { guests: deps.guests, hub: deps.hub, store: deps.store };
+  await app.register(guestRoutes, { ...view, clock: deps.clock, isLanOnly });
+  await app.register(guestAdminRoutes, { ...view, clock: deps.clock });
+  registerGuestSocket(
+    app,
+    { ...view, clock: deps.clock, log: deps.log, isLanOnly },
+    { maxBufferedBytes: ws.maxBufferedKiB * 1024, pingIntervalMs: ws.pingIntervalMs },
+  );
+}

@@ -1,0 +1,97 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import type { Clock } from '../../kernel/clock.js';
+import { MoodboxError } from '../../kernel/errors.js';
+import type { Store } from '../../store/store.js';
+import type { GuestAdminView } from '../contract.js';
+import { guestRequest, guestTrack, type GuestViewDeps } from '../guests/guest-view.js';
+import { ErrorRef } from '../schemas/common.js';
+import { GuestAdminSchema, GuestRequestIdParams } from '../schemas/guest-admin.js';
+
+export interface GuestAdminRoutesOptions extends GuestViewDeps {
+  store: Pick<Store, 'tracks' | 'audit'>;
+  clock: Clock;
+}
+
+/** Guests' requests and votes for staff (admin): see them, take one out of the queue, or clear the queue and every vote. Audited. */
+export const guestAdminRoutes: FastifyPluginAsyncTypebox<GuestAdminRoutesOptions> = async (app, deps) => {
+  const { guests, store, clock } = deps;
+  const admin = { access: 'admin' } as const;
+  const view = (): GuestAdminView => {
+    const { current } = guests.playerState();
+    const nowTrack = current === undefined ? undefined : store.tracks.get(current.track.id);
+    const now = guests.votesOn('now');
+    return {
+      isOpen: guests.isOpen,
+      requests: guests.recent().flatMap((record) => {
+        const request = guestRequest(record, store);
+        const votes = guests.votesOn(record.id);
+        return request === undefined ? [] : [{ ...request, votes: { up: votes.up, down: votes.down } }];
+      }),
+      nowPlaying:
+        nowTrack === undefined
+          ? null
+          : { track: guestTrack(nowTrack), likes: guests.likes({ id: '', address: '' }).likes, votes: { up: now.up, down: now.down } },
+      downNeeded: now.downNeeded,
+    };
+  };
+  const audit = (request: FastifyRequest, action: string, detail: Record<string, unknown>): void => {
+    store.audit.append({ at: clock.now(), actor: `admin:${request.principal?.user.id ?? '?'}`, action, target: '', detail });
+  };
+
+  app.get(
+    '/api/admin/guests',
+    {
+      config: admin,
+      schema: {
+        operationId: 'guestRequests',
+        tags: ['admin'],
+        summary: 'Guests’ requests (the queue and the last hour) and their votes, never who asked',
+        response: { 200: GuestAdminSchema },
+      },
+    },
+    async () => view(),
+  );
+
+  app.delete(
+    '/api/admin/guests/requests/:id',
+    {
+      config: admin,
+      schema: {
+        operationId: 'clearGuestRequest',
+        tags: ['admin'],
+        summary: 'Take a guest’s request out of the queue (it shows as cleared by the staff)',
+        params: GuestRequestIdParams,
+        response: { 200: GuestAdminSchema, 404: ErrorRef },
+      },
+    },
+    async (request) => {
+      if (!guests.clear(request.params.id)) {
+        throw new MoodboxError(
+          'MB_ERR_NOT_FOUND',
+          `Expected a guest request in the queue, got \`${request.params.id}\`: it played or left it`,
+        );
+      }
+      audit(request, 'guests.clear', { request: request.params.id });
+      return view();
+    },
+  );
+
+  app.delete(
+    '/api/admin/guests',
+    {
+      config: admin,
+      schema: {
+        operationId: 'clearGuests',
+        tags: ['admin'],
+        summary: 'Clear the guests’ queue and every vote',
+        response: { 200: GuestAdminSchema },
+      },
+    },
+    async (request) => {
+      const cleared = guests.clearAll();
+      audit(request, 'guests.clear-all', { requests: cleared });
+      return view();
+    },
+  );
+};

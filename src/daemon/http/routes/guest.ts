@@ -1,0 +1,163 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import type { Clock } from '../../kernel/clock.js';
+import { MoodboxError } from '../../kernel/errors.js';
+import type { GuestPhone } from '../../guests/guest-service.js';
+import { isLanAddress } from '../access.js';
+import { GuestCallLimiter, phoneOf } from '../guests/guest-phone.js';
+import { guestRequest, guestState, guestTrack, type GuestViewDeps } from '../guests/guest-view.js';
+import { judgeOrigin } from '../origin.js';
+import { ErrorRef } from '../schemas/common.js';
+import {
+  GuestLikeBody,
+  GuestRequestBody,
+  GuestRequestSchema,
+  GuestSearchQuery,
+  GuestSearchSchema,
+  GuestStateSchema,
+  GuestVoteBody,
+} from '../schemas/guest.js';
+
+export interface GuestRoutesOptions extends GuestViewDeps {
+  clock: Clock;
+  /** True while the screens are served to LAN addresses only (`server.adminLanOnly`, as `/ws`). */
+  isLanOnly: () => boolean;
+}
+
+/** The largest body a guest call sends: `{"trackId": 123}` or a vote (bytes). */
+const GUEST_BODY_LIMIT = 1024;
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+/**
+ * The guest page's calls (`/api/guest/*`), tagged `guest`: what plays and this phone's own view,
+ * search, ask for a song, like the song playing, vote. A phone is the anonymous `mb_guest` cookie
+ * plus its address. Every call is rate-limited per phone and per address, served only to pages of
+ * this box (a change needs its Origin; another site's is refused), with small bodies; it acts for
+ * the guest alone: no cookie or token here authorises anything else, and nothing here pauses,
+ * stops or changes the volume.
+ */
+export const guestRoutes: FastifyPluginAsyncTypebox<GuestRoutesOptions> = async (app, deps) => {
+  const { guests, store, clock } = deps;
+  const limiter = new GuestCallLimiter({ clock, perMinute: () => guests.callsPerMinute });
+  const phones = new WeakMap<FastifyRequest, GuestPhone>();
+  const phone = (request: FastifyRequest): GuestPhone => {
+    const found = phones.get(request);
+    if (found === undefined) throw new TypeError('Expected the guest hook to have named the phone');
+    return found;
+  };
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (deps.isLanOnly() && !isLanAddress(request.ip)) {
+      throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'The guest page is served on the local network only.');
+    }
+    const raw = request.raw as { socket?: { remoteAddress?: string; localPort?: number } };
+    const verdict = judgeOrigin({
+      origin: request.headers.origin,
+      host: request.headers.host,
+      remoteAddress: raw.socket?.remoteAddress,
+      localPort: raw.socket?.localPort,
+    });
+    if (verdict === 'foreign')
+      throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'Expected the guest page of this Moodbox: the Origin is another site.');
+    if (verdict === 'none' && !SAFE_METHODS.has(request.method)) {
+      throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'Expected the guest page of this Moodbox to send this (with its Origin).');
+    }
+    const who = phoneOf(request, reply);
+    const waitS = limiter.take(who);
+    if (waitS !== undefined) {
+      void reply.header('retry-after', String(waitS));
+      throw new MoodboxError('MB_ERR_GUEST_TOO_FAST', `Too many taps in a minute: wait ${waitS} s and try again`);
+    }
+    phones.set(request, who);
+  });
+
+  const guest = { tags: ['guest'] };
+  const refused = { 403: ErrorRef, 409: ErrorRef, 429: ErrorRef };
+
+  app.get(
+    '/api/guest/state',
+    {
+      schema: {
+        ...guest,
+        operationId: 'guestState',
+        summary: 'What this phone sees: what plays and why, up next with votes, the room mood, suggestions, its own requests',
+        response: { 200: GuestStateSchema, 403: ErrorRef, 429: ErrorRef },
+      },
+    },
+    async (request) => guestState(deps, phone(request)),
+  );
+
+  app.get(
+    '/api/guest/search',
+    {
+      schema: {
+        ...guest,
+        operationId: 'guestSearch',
+        summary: 'Songs of the library (and stations) by title or artist that guests may ask for here, at most 20',
+        querystring: GuestSearchQuery,
+        response: { 200: GuestSearchSchema, 400: ErrorRef, 403: ErrorRef, 429: ErrorRef },
+      },
+    },
+    async (request) => ({ tracks: guests.search(request.query.q).map(guestTrack) }),
+  );
+
+  app.post(
+    '/api/guest/requests',
+    {
+      bodyLimit: GUEST_BODY_LIMIT,
+      schema: {
+        ...guest,
+        operationId: 'guestAsk',
+        summary:
+          'Ask for a song: it plays between the mood’s picks (`queued`), or waits for the room (`waiting`); refused past the hour’s budget (429), when asked for recently or far from the room’s mood (409), while closed (403)',
+        body: GuestRequestBody,
+        response: { 201: GuestRequestSchema, 400: ErrorRef, 404: ErrorRef, ...refused },
+      },
+    },
+    async (request, reply) => {
+      const record = guests.request(phone(request), request.body.trackId);
+      const view = guestRequest(record, store);
+      if (view === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', `Expected a song of the library, got \`${record.trackId}\``);
+      return reply.status(201).send(view);
+    },
+  );
+
+  app.post(
+    '/api/guest/like',
+    {
+      bodyLimit: GUEST_BODY_LIMIT,
+      schema: {
+        ...guest,
+        operationId: 'guestLike',
+        summary: 'Like the song playing now (409 when it no longer plays); answers this phone’s view',
+        body: GuestLikeBody,
+        response: { 200: GuestStateSchema, 400: ErrorRef, ...refused },
+      },
+    },
+    async (request) => {
+      const who = phone(request);
+      guests.like(who, request.body.trackId);
+      return guestState(deps, who);
+    },
+  );
+
+  app.post(
+    '/api/guest/votes',
+    {
+      bodyLimit: GUEST_BODY_LIMIT,
+      schema: {
+        ...guest,
+        operationId: 'guestVote',
+        summary:
+          'Vote on the song playing (`now`) or a requested song up next (its `key`): enough distinct phones voting `down` skip it or drop it; `up` plays a request sooner; answers this phone’s view',
+        body: GuestVoteBody,
+        response: { 200: GuestStateSchema, 400: ErrorRef, 404: ErrorRef, ...refused },
+      },
+    },
+    async (request) => {
+      const who = phone(request);
+      await guests.vote(who, request.body.on, request.body.vote);
+      return guestState(deps, who);
+    },
+  );
+};
