@@ -79,8 +79,10 @@ type Refusal = { status: number; code: string; message: string };
  * built `dist/ui/guest.html` and `guest.js`, answers `/api/guest/*`, and pushes
  * `{type: 'guest/state', data}` on `/ws/guest` on connect and after every change. Every body it
  * receives and every state or answer it sends is checked against the schemas, so the page is tested
- * against the contract, not against this fake's habits. `refuse` makes the next request of a song
- * fail with the given error.
+ * against the contract, not against this fake's habits. As the daemon, it knows a phone by its
+ * `mb_guest` cookie, set by its first answer: `me` (its requests, what it has left) is the phone's
+ * own, and a socket opened without the cookie is another phone. `refusals` make the requests of a
+ * song fail with the given error.
  */
 export class FakeGuestServer {
   state: GuestState = guestState();
@@ -97,6 +99,10 @@ export class FakeGuestServer {
   readonly #sockets = new WebSocketServer({ noServer: true });
   #nextRequestId = 1;
   #nextKey = 100;
+  #nextPhone = 1;
+  /** Each phone's own requests and budget, by its cookie; a new phone starts with `state.me`. */
+  readonly #mine = new Map<string, GuestState['me']>();
+  readonly #phoneOf = new Map<WebSocket, string>();
 
   async start(): Promise<void> {
     this.#server.on('upgrade', (request, socket, head) => {
@@ -104,7 +110,11 @@ export class FakeGuestServer {
         socket.destroy();
         return;
       }
-      this.#sockets.handleUpgrade(request, socket, head, (ws) => this.#send(ws));
+      const phone = cookieOf(request) ?? `anonymous-${this.#nextPhone++}`;
+      this.#sockets.handleUpgrade(request, socket, head, (ws) => {
+        this.#phoneOf.set(ws, phone);
+        this.#send(ws);
+      });
     });
     await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
@@ -123,10 +133,15 @@ export class FakeGuestServer {
     for (const ws of this.#sockets.clients) this.#send(ws);
   }
 
+  /** What phone `phone` sees. */
+  view(phone: string): GuestState {
+    const view = { ...this.state, me: this.#mine.get(phone) ?? this.state.me };
+    if (!checkState.Check(view)) throw new Error(`The fake's state breaks the contract: ${JSON.stringify([...checkState.Errors(view)])}`);
+    return view;
+  }
+
   #send(ws: WebSocket): void {
-    if (!checkState.Check(this.state))
-      throw new Error(`The fake's state breaks the contract: ${JSON.stringify([...checkState.Errors(this.state)])}`);
-    ws.send(JSON.stringify({ type: 'guest/state', data: this.state }));
+    ws.send(JSON.stringify({ type: 'guest/state', data: this.view(this.#phoneOf.get(ws) ?? '') }));
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -137,6 +152,12 @@ export class FakeGuestServer {
     const text = Buffer.concat(chunks).toString('utf8');
     const body: unknown = text === '' ? undefined : JSON.parse(text);
     if (url.pathname.startsWith('/api/')) this.calls.push({ route, body });
+    let phone = cookieOf(request);
+    if (phone === undefined && url.pathname.startsWith('/api/guest/')) {
+      phone = `phone-${this.#nextPhone++}`;
+      response.setHeader('set-cookie', `mb_guest=${phone}; Path=/; HttpOnly; SameSite=Lax`);
+    }
+    const me = this.view(phone ?? '').me;
     const json = (status: number, data: unknown): void => {
       response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(data));
     };
@@ -150,7 +171,7 @@ export class FakeGuestServer {
         return;
       }
       case 'GET /api/guest/state':
-        json(200, this.state);
+        json(200, this.view(phone ?? ''));
         return;
       case 'GET /api/guest/search': {
         const q = (url.searchParams.get('q') ?? '').toLowerCase();
@@ -172,6 +193,7 @@ export class FakeGuestServer {
           at: 1_700_000_000_000,
         };
         if (!checkRequest.Check(made)) throw new Error('The fake’s request breaks the contract');
+        this.#mine.set(phone ?? '', { ...me, requests: [made, ...me.requests], requestsLeft: me.requestsLeft - 1 });
         const s = this.state;
         this.change({
           ...s,
@@ -179,7 +201,6 @@ export class FakeGuestServer {
             { key: this.#nextKey++, track, isGuestRequest: true, votes: { up: 0, down: 0, mine: null, downNeeded: 3 } },
             ...s.upNext,
           ],
-          me: { ...s.me, requests: [made, ...s.me.requests], requestsLeft: s.me.requestsLeft - 1 },
         });
         json(201, made);
         return;
@@ -216,4 +237,9 @@ export class FakeGuestServer {
         fail(404, 'MB_ERR_NOT_FOUND', `No ${route} here.`);
     }
   }
+}
+
+/** The phone's `mb_guest` cookie, or undefined. */
+function cookieOf(request: IncomingMessage): string | undefined {
+  return /(?:^|;\s*)mb_guest=([^;]+)/.exec(request.headers.cookie ?? '')?.[1];
 }

@@ -54,11 +54,18 @@ export class GuestApi extends EventTarget {
     return this.#isOnline;
   }
 
-  /** Loads the state once over HTTP (the page shows at once) and opens the push link, which reconnects by itself. */
+  /**
+   * Loads the state once over HTTP (the page shows at once), then opens the push link, which
+   * reconnects by itself. In that order: the first answer sets the phone's cookie, and the socket
+   * must carry it, or it would show another phone's requests and votes.
+   */
   connect(): void {
     this.#isClosed = false;
-    void this.refresh().catch(() => undefined);
-    this.#open();
+    void this.refresh()
+      .catch(() => undefined)
+      .then(() => {
+        if (!this.#isClosed && this.#socket === undefined) this.#open();
+      });
   }
 
   close(): void {
