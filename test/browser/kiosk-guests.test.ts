@@ -93,6 +93,32 @@ describe('the kiosk and the guests’ phones: the QR code for the guest page, a 
     });
   }
 
+  it('keeps the small code clear of the signed-in person’s buttons, on a narrow screen too', async () => {
+    const s = roomSnapshot();
+    const signedIn: StateSnapshot = { ...s, session: { ...s.session, user: { id: 7, name: 'Ada' } } };
+    for (const size of [
+      { width: 800, height: 480 },
+      { width: 480, height: 800 },
+    ]) {
+      const browser = await kiosk(size, signedIn, GUEST_URL);
+      try {
+        const { page } = browser;
+        const code = page.getByRole('img', { name: /QR code/ });
+        await code.waitFor(WAIT);
+        expect(await controlsUnder(page, 'header > mb-guest-qr')).toEqual([]);
+        for (const control of [code, page.locator('[data-action="sign-out"]'), page.locator('[data-action="me"]')]) {
+          const box = (await control.boundingBox())!;
+          expect(box.x).toBeGreaterThanOrEqual(0);
+          expect(box.x + box.width).toBeLessThanOrEqual(size.width);
+        }
+        expect(await readQrCode(page, code)).toBe(GUEST_URL);
+        await shot(page, 'kiosk-qr-signed-in');
+      } finally {
+        await browser.close();
+      }
+    }
+  });
+
   it('shows no QR code while the daemon has no guest URL (guests off, or phones cannot reach the box)', async () => {
     const fake = new FakeKioskSocket(emptyRoom());
     const browser = await kiosk({ width: 800, height: 480 }, emptyRoom(), null, fake);

@@ -334,6 +334,15 @@ export const KIOSK_STYLES = [
       --mb-qr-size: max(3.4em, 64px);
       margin: -0.15em 0;
     }
+    /* A narrow screen: the header keeps the code, the name and Sign out on one line. */
+    @media (max-width: 600px) {
+      header:has(> mb-guest-qr) {
+        gap: 0.5em;
+      }
+      header mb-guest-qr {
+        --mb-qr-size: 56px;
+      }
+    }
     main:has(> mb-guest-qr) {
       grid-template-columns: minmax(0, 1fr) auto;
       grid-template-areas: none;
