@@ -106,6 +106,18 @@ describe('the guest page on a phone (against a server that follows the wire form
     await page.screenshot({ path: join(RESULTS, 'guest-page-full-390.png'), fullPage: true });
   });
 
+  it('fits phones 360 to 430 px wide: nothing scrolls sideways, every button is at least 44 px', async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}/guest`);
+    for (const width of [360, 390, 430]) {
+      await page.setViewportSize({ width, height: 800 });
+      await page.getByRole('region', { name: 'Ask for a song' }).waitFor(WAIT);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      expect(await a11yProblems(page, 44)).toEqual([]);
+    }
+    await page.setViewportSize(PHONE);
+  });
+
   it('shows a refusal in the server’s own words, and a closed message while requests are off', async () => {
     const { page } = browser;
     server.refusals.set(12, {
