@@ -18,6 +18,7 @@ import { SNAPCAST, snapcastPipe, snapcastPipeProblem } from '../player/audio-out
 import { AUDIO_EXTENSIONS } from '../player/library/scanner.js';
 import { SpotifyAuth } from '../player/spotify/spotify-auth.js';
 import { INSTALL_DIR } from './version.js';
+import { checkGuests } from './guests/guest-doctor.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -70,6 +71,7 @@ export async function runDoctor(options: { configFile?: string | undefined } & P
     checkDiskUse(config),
     await checkPort(config),
     checkRfid(ctx),
+    checkGuests(config, options.configFile === undefined && env['MOODBOX_CONFIG'] === undefined),
   ];
   return checks;
 }

@@ -1,9 +1,15 @@
+import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { chartStats } from '../http/chart-stats.js';
+import { GUEST_PUSH_MS } from '../http/guests/guest-socket.js';
+import { until } from '../testing/ws-socket.js';
 import { guestHarness, type GuestHarness } from '../testing/guest-harness.js';
 
 // Guests from their phones (issue 31): the guest page's calls against the real director, guest
 // service, server and SQLite.
 
+/** The fields of a phone's connection the upgrade reads. */
+const PHONE_SOCKET = { remoteAddress: '192.168.1.1', localPort: 80 } as Socket;
 const open: GuestHarness[] = [];
 afterEach(async () => {
   for (const h of open.splice(0)) await h.close();
@@ -75,6 +81,44 @@ describe('the guest page', () => {
     expect((await state(h, 1)).me.requests[0]).toMatchObject({ status: 'played' });
     const play = h.store.plays.list({ limit: 1 }).items[0];
     expect(play).toMatchObject({ trackId: wanted, reason: 'guest' });
+    // The admin's charts count it.
+    const charts = chartStats(h.store.stats, { from: h.clock.now() - 3_600_000, to: h.clock.now() + 1, bucketMs: 600_000 });
+    expect(charts.guestPlays).toBe(1);
+  });
+
+  it('pushes this phone’s view on /ws/guest on connect and after a change, and takes nothing from it', async () => {
+    const h = await harness();
+    await h.server.app.ready();
+    const cookie = 'mb_guest=a1234567890123456789_x';
+    const messages: Array<{ type: string; data: { me: { requests: unknown[] } } }> = [];
+    let closed: number | undefined;
+    const ws = await h.server.app.injectWS(
+      '/ws/guest',
+      { headers: { host: 'moodbox.local', origin: 'http://moodbox.local', cookie }, socket: PHONE_SOCKET },
+      {
+        onInit: (socket) => {
+          socket.on('message', (data) => messages.push(JSON.parse((data as Buffer).toString('utf8')) as (typeof messages)[number]));
+          socket.on('close', (code) => (closed = code));
+        },
+      },
+    );
+    await until(() => messages.length === 1);
+    expect(messages[0]).toMatchObject({ type: 'guest/state', data: { isOpen: true, me: { requests: [] } } });
+    const [song] = h.byMood.calm.filter((id) => id !== h.player.state().current?.track.id && id !== h.player.state().upcoming[0]?.track.id);
+    const asked = await h.server.app.inject(
+      h.as(1, { method: 'POST', url: '/api/guest/requests', payload: { trackId: song }, headers: { cookie } }),
+    );
+    expect(asked.statusCode).toBe(201);
+    h.clock.advance(GUEST_PUSH_MS);
+    await until(() => messages.length >= 2);
+    expect(messages.at(-1)?.data.me.requests).toHaveLength(1);
+    expect(JSON.stringify(messages)).not.toMatch(/faces/);
+    ws.send(JSON.stringify({ type: 'player/pause' }));
+    await until(() => closed !== undefined);
+    expect(closed).toBe(1008);
+    await expect(
+      h.server.app.injectWS('/ws/guest', { headers: { host: 'moodbox.local', origin: 'http://evil.example' }, socket: PHONE_SOCKET }),
+    ).rejects.toThrow(/403/);
   });
 
   it('tags every guest route `guest` in the OpenAPI document', async () => {

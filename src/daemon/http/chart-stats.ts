@@ -50,6 +50,8 @@ export interface ChartStats {
    * switched for the room is no skip. Null before any play ended either way.
    */
   topTracks: Array<TrackPlayStats & { skipRate: number | null }>;
+  /** Plays guests asked for from their phones over the range. */
+  guestPlays: number;
 }
 
 /** A stretch of time in one mood: a mood change holds until the next one (or the end of the range). */
@@ -120,6 +122,7 @@ export function chartStats(stats: StatsRepository, query: ChartQuery): ChartStat
     playsOverTime,
     busyHours,
     topTracks,
+    guestPlays: stats.guestPlays(from, to),
   };
 }
 

@@ -9,7 +9,7 @@ const HOUR_MS = 3_600_000;
  */
 export function chartStatsQueries(
   db: Database.Database,
-): Pick<StatsRepository, 'moodBefore' | 'playsPerMoodPerBucket' | 'playsPerHourOfDay' | 'topTracks'> {
+): Pick<StatsRepository, 'moodBefore' | 'playsPerMoodPerBucket' | 'playsPerHourOfDay' | 'topTracks' | 'guestPlays'> {
   return {
     moodBefore: (at) =>
       db
@@ -42,5 +42,11 @@ export function chartStatsQueries(
            GROUP BY p.track_id ORDER BY plays DESC, skipped ASC, t.title COLLATE NOCASE LIMIT ?`,
         )
         .all(from, to, from, to, limit),
+    guestPlays: (from, to) =>
+      db
+        .prepare<[number, number], { n: number }>(
+          `SELECT count(*) AS n FROM plays WHERE reason = 'guest' AND started_at >= ? AND started_at < ?`,
+        )
+        .get(from, to)?.n ?? 0,
   };
 }

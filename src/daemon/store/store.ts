@@ -285,6 +285,8 @@ export interface StatsRepository {
   playsPerHourOfDay(from: number, to: number, utcOffsetMin: number): Array<{ hour: number; plays: number }>;
   /** The `limit` tracks played most in [from, to), with their skips and the likes they got in that time. */
   topTracks(from: number, to: number, limit: number): TrackPlayStats[];
+  /** Plays started in [from, to) that a guest asked for from their phone (reason `guest`). */
+  guestPlays(from: number, to: number): number;
 }
 
 /**

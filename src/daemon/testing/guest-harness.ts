@@ -48,12 +48,14 @@ export async function guestHarness(
     config?: Record<string, unknown>;
     isDemo?: boolean;
     network?: Parameters<typeof buildTestServer>[0];
+    /** The database file. @default `:memory:` */
+    dbPath?: string;
     /** How long each song plays (ms). @default 180000 */
     trackMs?: number;
   } = {},
 ): Promise<GuestHarness> {
   const clock = new FakeClock(Date.UTC(2026, 5, 1, 12, 0));
-  const store = openSqliteStore({ clock, log: silent }, { path: ':memory:' });
+  const store = openSqliteStore({ clock, log: silent }, { path: options.dbPath ?? ':memory:' });
   const byMood = seedMoodLibrary(store, GUEST_MOODS);
   const player = new FakePlayer({ clock }, { trackMs: options.trackMs ?? 180_000, volume: 70 });
   const recorder = new PlayRecorder({ player, history: store.plays, clock, log: silent });
@@ -119,12 +121,15 @@ export async function guestHarness(
       return {
         ...request,
         remoteAddress: as.address ?? `192.168.1.${n}`,
-        headers: {
-          host: 'moodbox.local',
-          origin: 'http://moodbox.local',
-          ...(cookie === null || cookie === undefined ? {} : { cookie: `mb_guest=${cookie}` }),
-          ...request.headers,
-        },
+        // A header given as undefined is left out (a call without an Origin).
+        headers: Object.fromEntries(
+          Object.entries({
+            host: 'moodbox.local',
+            origin: 'http://moodbox.local',
+            ...(cookie === null || cookie === undefined ? {} : { cookie: `mb_guest=${cookie}` }),
+            ...request.headers,
+          }).filter(([, value]) => value !== undefined),
+        ),
       };
     },
     async close() {

@@ -14,6 +14,7 @@ import './charts/mb-top-tracks.js';
 import { CHART_RANGES, type ChartRange, rangeWindow } from './charts/time-axis.js';
 import { LiveStateController } from './live-state-controller.js';
 import './mb-library-warnings.js';
+import './mb-guest-requests.js';
 import type { MbNowPlayingCard } from './mb-now-playing-card.js';
 import './mb-now-playing-card.js';
 import './mb-staff-controls.js';
@@ -191,6 +192,7 @@ export class MbAdminDashboard extends LitElement {
         <mb-staff-picker .api=${this.api}></mb-staff-picker>
         <section class="card" aria-labelledby="room-h">${this.#room(s)}</section>
         <mb-library-warnings .api=${this.api} .live=${this.live}></mb-library-warnings>
+        <mb-guest-requests .api=${this.api} .live=${this.live}></mb-guest-requests>
         <section class="card health" aria-labelledby="health-h">
           <h3 id="health-h">Health</h3>
           ${this.#live.isOnline ? nothing : html`<p class="error" role="alert">Live link to the daemon is down; reconnecting…</p>`}
@@ -258,6 +260,7 @@ export class MbAdminDashboard extends LitElement {
       <section class="card" aria-labelledby="plays-h">
         <h3 id="plays-h">Plays per mood</h3>
         <mb-plays-chart .rows=${c.playsOverTime} .bucketMs=${c.playsBucketMs}></mb-plays-chart>
+        ${c.guestPlays ? html`<p class="muted" data-guest-plays>${c.guestPlays} of them asked for by guests from their phones</p>` : nothing}
       </section>
       <section class="card" aria-labelledby="busy-h">
         <h3 id="busy-h">Busy hours</h3>

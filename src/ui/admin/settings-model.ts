@@ -84,6 +84,18 @@ const LOOKS: Readonly<Record<string, SettingLook>> = {
   'server.host': { label: 'Listen address', group: 'advanced' },
   'server.port': { label: 'Port', group: 'advanced' },
   'server.adminLanOnly': { label: 'Admin panel only from this network', group: 'people' },
+  'server.publicUrl': { label: 'Address phones use to reach this box (for the guests’ QR code)', group: 'advanced' },
+  'guests.requests': {
+    label: 'Guests may ask for songs from their phones',
+    group: 'kiosk',
+    choices: { auto: 'At a home and in demo mode only', on: 'On', off: 'Off' },
+  },
+  'guests.requestsPerHour': { label: 'Songs one phone may ask for in an hour', group: 'kiosk' },
+  'guests.repeatWindowMin': { label: 'Before the same song may be asked for again', group: 'kiosk', unit: 'minutes' },
+  'guests.waitMin': { label: 'A song that does not fit the room waits at most', group: 'kiosk', unit: 'minutes' },
+  'guests.downVotesToSkip': { label: 'Phones voting “not this” that skip a song', group: 'kiosk' },
+  'guests.voteMin': { label: 'A guest’s vote counts for', group: 'kiosk', unit: 'minutes' },
+  'guests.callsPerMinute': { label: 'Guest page calls per phone per minute', group: 'advanced' },
 };
 
 /** The group of each top-level section for settings without a look of their own. */
@@ -97,6 +109,7 @@ const SECTION_GROUP: Readonly<Record<string, GroupId>> = {
   mood: 'camera',
   sessions: 'people',
   rfid: 'people',
+  guests: 'kiosk',
 };
 
 /** Section names put before a label made from the key, so that "Enabled" says what it enables. */

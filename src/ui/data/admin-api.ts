@@ -42,6 +42,7 @@ import type {
   TrackMoodsChange,
   TracksFilter,
   UserChange,
+  GuestAdminView,
 } from '../../daemon/http/contract.js';
 import { ApiError, httpBlob, httpJson } from './api-client.js';
 
@@ -75,6 +76,7 @@ export type {
   SpotifyPlaylist,
   SpotifyStatus,
   Stats,
+  GuestAdminView,
 };
 
 /** A camera preview frame, as an object URL the caller must revoke with `URL.revokeObjectURL`. */
@@ -154,6 +156,10 @@ export class AdminApi extends EventTarget {
   /** Adds a station (or updates the one with its URL); rejects with the field at fault, or why YouTube is refused. */
   addStation = (station: NewStation): Promise<AdminStation> => this.#change('POST', '/api/admin/stations', station);
   removeStation = (id: number): Promise<void> => this.#change('DELETE', `/api/admin/stations/${id}`);
+  /** Guests' requests and votes (never who); take one out of the queue, or clear the queue and every vote. */
+  guestRequests = (): Promise<GuestAdminView> => this.#get('/api/admin/guests');
+  clearGuestRequest = (id: number): Promise<GuestAdminView> => this.#change('DELETE', `/api/admin/guests/requests/${id}`);
+  clearGuests = (): Promise<GuestAdminView> => this.#change('DELETE', '/api/admin/guests');
   /** Starts a rescan of the music folders; progress and the result arrive in the `library` state area. */
   scanLibrary = (): Promise<ScanStarted> => this.#change('POST', '/api/admin/library/scan');
   model = (): Promise<ModelReport> => this.#get('/api/admin/model');

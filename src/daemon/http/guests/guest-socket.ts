@@ -91,7 +91,8 @@ export function registerGuestSocket(
   });
 
   const checkOrigin = async (request: FastifyRequest): Promise<void> => {
-    if (deps.isLanOnly() && !isLanAddress(request.ip)) {
+    const ip: unknown = request.ip;
+    if (deps.isLanOnly() && (typeof ip !== 'string' || !isLanAddress(ip))) {
       throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'The guest page is served on the local network only.');
     }
     const raw = request.raw as { socket?: { remoteAddress?: string; localPort?: number } };

@@ -51,6 +51,7 @@ export const ChartsSchema = Type.Object({
       peopleMin: Type.Integer({ description: 'Minutes someone was in view in this hour of the day, over the range.' }),
     }),
   ),
+  guestPlays: Type.Optional(Type.Integer({ minimum: 0, description: 'Plays guests asked for from their phones over the range.' })),
   topTracks: Type.Array(
     Type.Object({
       trackId: Type.Integer(),

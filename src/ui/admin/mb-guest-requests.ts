@@ -1,0 +1,162 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { StateSnapshot } from '../../daemon/http/contract.js';
+import type { AdminApi, GuestAdminView } from '../data/admin-api.js';
+import type { ApiClient } from '../data/api-client.js';
+import { ADMIN_STYLES, messageOf } from './admin-styles.js';
+import { LiveStateController } from './live-state-controller.js';
+
+const STATUS_WORDS: Record<GuestAdminView['requests'][number]['status'], string> = {
+  queued: 'In the queue',
+  waiting: 'Waiting for the room',
+  played: 'Played',
+  declined: 'Declined',
+  cleared: 'Taken out by staff',
+};
+
+/** What, when it changes, may change guests' requests as staff see them: the song playing and the one next. */
+function playerKey(state: StateSnapshot | null): string {
+  const p = state?.player;
+  return p === undefined ? '' : `${p.nowPlaying?.id ?? ''}|${p.next?.id ?? ''}|${p.next?.whyKind ?? ''}`;
+}
+
+/**
+ * Guests' requests and votes for staff: the queue and the last hour (never who asked), the likes
+ * and votes on the song playing; a request can be taken out, or the queue and every vote cleared.
+ *
+ * @summary Guests' requests on the dashboard.
+ */
+@customElement('mb-guest-requests')
+export class MbGuestRequests extends LitElement {
+  static override styles = [
+    ADMIN_STYLES,
+    css`
+      ul {
+        margin: 0;
+        padding: 0;
+        list-style: none;
+      }
+      li {
+        display: flex;
+        gap: 0.6em;
+        align-items: center;
+        justify-content: space-between;
+        padding: 0.3em 0;
+        border-bottom: 1px solid #eee;
+        overflow-wrap: anywhere;
+      }
+      .actions {
+        display: flex;
+        gap: 0.5em;
+        margin-top: 0.6em;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) api!: AdminApi;
+  @property({ attribute: false }) live: ApiClient | null = null;
+  @state() private _view: GuestAdminView | null = null;
+  @state() private _error = '';
+  @state() private _isBusy = false;
+  #lastKey = '';
+
+  readonly #live = new LiveStateController(this, {
+    client: () => this.live,
+    onChange: (snapshot) => {
+      const key = playerKey(snapshot);
+      if (key === this.#lastKey) return;
+      this.#lastKey = key;
+      void this.#load();
+    },
+  });
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.#load();
+  }
+
+  async #load(): Promise<void> {
+    await this.#run(() => this.api.guestRequests());
+  }
+
+  async #run(call: () => Promise<GuestAdminView>): Promise<void> {
+    this._isBusy = true;
+    try {
+      this._view = await call();
+      this._error = '';
+    } catch (err) {
+      this._error = messageOf(err);
+    } finally {
+      this._isBusy = false;
+    }
+  }
+
+  override render() {
+    const view = this._view;
+    const open = view?.requests.filter((r) => r.status === 'queued' || r.status === 'waiting') ?? [];
+    return html`<section class="card" aria-labelledby="guests-h" data-online=${this.#live.isOnline}>
+      <h3 id="guests-h">Guests’ requests</h3>
+      ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : nothing}
+      ${
+        view === null
+          ? nothing
+          : html`${
+                view.isOpen
+                  ? nothing
+                  : html`<p class="muted">Guests cannot ask for songs now: turn it on in Settings → Kiosk (“Guests may ask for songs”).</p>`
+              }
+              ${
+                view.nowPlaying === null
+                  ? nothing
+                  : html`<p>
+                      Playing “${view.nowPlaying.track.title}”: ${view.nowPlaying.likes} ${view.nowPlaying.likes === 1 ? 'like' : 'likes'},
+                      ${view.nowPlaying.votes.up} up, ${view.nowPlaying.votes.down} “not this” (${view.downNeeded} skip it).
+                    </p>`
+              }
+              ${
+                view.requests.length === 0
+                  ? html`<p class="muted">No requests in the last hour.</p>`
+                  : html`<ul aria-label="Guests’ requests">
+                      ${view.requests.map(
+                        (r) =>
+                          html`<li data-status=${r.status}>
+                            <span>
+                              <strong>${r.track.title}</strong> — ${r.track.artist}<br />
+                              <span class="muted">${STATUS_WORDS[r.status]}: ${r.reason} · ${r.votes.up} up, ${r.votes.down} down</span>
+                            </span>
+                            ${
+                              r.status === 'queued' || r.status === 'waiting'
+                                ? html`<button
+                                    class="secondary"
+                                    ?disabled=${this._isBusy}
+                                    aria-label=${`Take “${r.track.title}” out of the queue`}
+                                    @click=${() => void this.#run(() => this.api.clearGuestRequest(r.id))}
+                                  >
+                                    Take out
+                                  </button>`
+                                : nothing
+                            }
+                          </li>`,
+                      )}
+                    </ul>`
+              }
+              <div class="actions">
+                <button
+                  class="danger"
+                  ?disabled=${this._isBusy || open.length === 0}
+                  @click=${() => void this.#run(() => this.api.clearGuests())}
+                >
+                  Clear the queue and votes
+                </button>
+                <button class="secondary" ?disabled=${this._isBusy} @click=${() => void this.#load()}>Refresh</button>
+              </div>`
+      }
+    </section>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mb-guest-requests': MbGuestRequests;
+  }
+}
