@@ -127,6 +127,11 @@ export class FakeGuestServer {
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
+  /** Drops every phone's push link, as a daemon restart or a Wi-Fi hiccup would; new ones are welcome. */
+  dropPhones(): void {
+    for (const ws of this.#sockets.clients) ws.terminate();
+  }
+
   /** Changes the state as the daemon would and pushes it to every phone. */
   change(next: GuestState): void {
     this.state = next;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeGuestServer } from './fake-guest-server.js';
+import { FakeGuestServer, guestState } from './fake-guest-server.js';
 import { type Browser, RESULTS, a11yProblems, assertBuilt, launchBrowser, shot, WAIT } from './harness.js';
 
 /** A phone: 390x844 CSS pixels, a touch screen. */
@@ -143,9 +143,23 @@ describe('the guest page on a phone (against a server that follows the wire form
     await shot(page, 'guest-page-closed');
   });
 
+  it('says when the link to Moodbox drops, and follows the room again once it is back', async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}/guest`);
+    await page.getByRole('region', { name: 'Now playing' }).waitFor(WAIT);
+    server.dropPhones();
+    const notice = page.getByRole('status').filter({ hasText: 'Reconnecting to Moodbox…' });
+    await notice.waitFor(WAIT);
+    await notice.waitFor({ state: 'detached', ...WAIT });
+    const s = server.state;
+    server.change({ ...s, nowPlaying: { ...s.nowPlaying!, track: { ...s.nowPlaying!.track, title: 'Back Again' } } });
+    await page.getByRole('region', { name: 'Now playing' }).getByText('Back Again').waitFor(WAIT);
+  });
+
   it('never shows a face count or anyone’s name', async () => {
     const { page } = browser;
-    server.change({ ...server.state, isOpen: true, closedReason: null });
+    server.change(guestState());
+    await page.getByRole('region', { name: 'Now playing' }).getByText('Walking on Air').waitFor(WAIT);
     await page.getByRole('region', { name: 'Ask for a song' }).waitFor(WAIT);
     const words = await pageWords(page);
     expect(words).toContain('Walking on Air');
