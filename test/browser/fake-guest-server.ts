@@ -103,6 +103,7 @@ export class FakeGuestServer {
   /** Each phone's own requests and budget, by its cookie; a new phone starts with `state.me`. */
   readonly #mine = new Map<string, GuestState['me']>();
   readonly #phoneOf = new Map<WebSocket, string>();
+  readonly #held = new Map<string, { gate: Promise<void>; sent: () => void }>();
 
   async start(): Promise<void> {
     this.#server.on('upgrade', (request, socket, head) => {
@@ -125,6 +126,23 @@ export class FakeGuestServer {
     this.#sockets.close();
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  /**
+   * Holds the answers to searches for `q` until `release()`, which resolves once the held answer
+   * was sent: an answer that comes late.
+   */
+  holdSearch(q: string): { release: () => Promise<void> } {
+    let open = (): void => undefined;
+    let sent = (): void => undefined;
+    const wasSent = new Promise<void>((resolve) => (sent = resolve));
+    this.#held.set(q, { gate: new Promise<void>((resolve) => (open = resolve)), sent });
+    return {
+      release: () => {
+        open();
+        return wasSent;
+      },
+    };
   }
 
   /** Drops every phone's push link, as a daemon restart or a Wi-Fi hiccup would; new ones are welcome. */
@@ -182,7 +200,10 @@ export class FakeGuestServer {
         const q = (url.searchParams.get('q') ?? '').toLowerCase();
         const answer = { tracks: LIBRARY.filter((t) => `${t.title} ${t.artist}`.toLowerCase().includes(q)).slice(0, 20) };
         if (q === '' || !checkSearch.Check(answer)) throw new Error(`Expected a search of 1-80 characters, got "${q}"`);
+        const held = this.#held.get(q);
+        await held?.gate;
         json(200, answer);
+        held?.sent();
         return;
       }
       case 'POST /api/guest/requests': {

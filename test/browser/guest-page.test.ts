@@ -118,6 +118,26 @@ describe('the guest page on a phone (against a server that follows the wire form
     await page.setViewportSize(PHONE);
   });
 
+  it('shows the answer to the latest search, not a slower answer to an earlier one', async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}/guest`);
+    const box = page.getByLabel('Search by title or artist');
+    const late = server.holdSearch('sunny');
+    await box.fill('sunny');
+    await box.press('Enter');
+    await expect.poll(() => server.calls.some((c) => c.route === 'GET /api/guest/search' && c.body === undefined), WAIT).toBe(true);
+    await box.fill('lemonade');
+    await box.press('Enter');
+    const results = page.getByRole('list', { name: 'Search results' });
+    await results.getByText('Lemonade').waitFor(WAIT);
+    const arrived = page.waitForResponse((r) => r.url().endsWith('/api/guest/search?q=sunny'));
+    await late.release();
+    await (await arrived).finished();
+    // Two frames after the late answer reached the page: it would have been drawn by now.
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    expect(await results.locator('.t').allTextContents()).toEqual(['Lemonade']);
+  });
+
   it('shows a refusal in the server’s own words, and a closed message while requests are off', async () => {
     const { page } = browser;
     server.refusals.set(12, {

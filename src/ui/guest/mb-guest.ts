@@ -44,6 +44,8 @@ export class MbGuest extends LitElement {
   #ticker: ReturnType<typeof setInterval> | undefined;
   #messageTimer: ReturnType<typeof setTimeout> | undefined;
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The latest search sent: a slower answer to an earlier one is dropped. */
+  #searchSeq = 0;
 
   readonly #onChange = (): void => {
     const api = this.api;
@@ -336,16 +338,18 @@ export class MbGuest extends LitElement {
   async #search(words: string): Promise<void> {
     const api = this.api;
     if (api === null) return;
+    const seq = ++this.#searchSeq;
     if (words.trim() === '') {
       this._results = null;
       return;
     }
     try {
       const results = await api.search(words);
+      if (seq !== this.#searchSeq) return;
       this._searched = words.trim();
       this._results = results;
     } catch (err) {
-      this.#show(err);
+      if (seq === this.#searchSeq) this.#show(err);
     }
   }
 
