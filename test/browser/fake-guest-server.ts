@@ -253,7 +253,10 @@ export class FakeGuestServer {
           if (s.nowPlaying === null) return fail(409, 'MB_ERR_CONFLICT', 'Nothing plays.');
           this.change({ ...s, nowPlaying: tally(s.nowPlaying) });
         } else {
-          if (!s.upNext.some((item) => item.key === body.on)) return fail(409, 'MB_ERR_CONFLICT', 'That song is no longer up next.');
+          // As the daemon: votes are on songs guests asked for; the mood's own picks are not votable.
+          if (!s.upNext.some((item) => item.key === body.on && item.isGuestRequest)) {
+            return fail(404, 'MB_ERR_NOT_FOUND', 'Expected a song guests asked for, up next: it played or left the queue.');
+          }
           this.change({ ...s, upNext: s.upNext.map((item) => (item.key === body.on ? tally(item) : item)) });
         }
         response.writeHead(204).end();

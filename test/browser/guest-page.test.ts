@@ -84,9 +84,10 @@ describe('the guest page on a phone (against a server that follows the wire form
     await now.locator('[data-action="like"][aria-pressed="true"]').waitFor(WAIT);
     expect(await now.locator('[data-action="like"]').textContent()).toMatch(/Liked\s*1/);
 
-    // Vote: play Feather sooner, and "not this" on what plays.
-    await next.getByRole('button', { name: /^Play sooner: Feather/ }).tap();
-    await next.locator('li[data-key="1"] [data-vote="up"][aria-pressed="true"]').waitFor(WAIT);
+    // Vote: play the requested song sooner (the mood's own pick has no votes), and "not this" on what plays.
+    expect(await next.locator('li[data-key="1"] button').count()).toBe(0);
+    await next.getByRole('button', { name: /^Play sooner: Harbour Song/ }).tap();
+    await next.locator('li[data-key="100"] [data-vote="up"][aria-pressed="true"]').waitFor(WAIT);
     await now.getByRole('button', { name: /^Not this: Walking on Air/ }).tap();
     await now.locator('[data-action="not-this"][aria-pressed="true"]').waitFor(WAIT);
     expect(await now.locator('[data-action="not-this"]').textContent()).toContain('1/3');
@@ -95,7 +96,7 @@ describe('the guest page on a phone (against a server that follows the wire form
       ['POST /api/guest/requests', { trackId: 22 }],
       ['POST /api/guest/requests', { trackId: 11 }],
       ['POST /api/guest/like', { trackId: 1 }],
-      ['POST /api/guest/votes', { on: 1, vote: 'up' }],
+      ['POST /api/guest/votes', { on: 100, vote: 'up' }],
       ['POST /api/guest/votes', { on: 'now', vote: 'down' }],
     ]);
     // A tap puts the message away.

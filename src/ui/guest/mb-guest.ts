@@ -215,7 +215,8 @@ export class MbGuest extends LitElement {
         ${item.isGuestRequest ? html`<span class="chip" data-guest>Asked for by a guest</span>` : nothing}
       </div>
       ${
-        isOpen
+        // Guests vote on the songs guests asked for; the mood's own picks are the room's.
+        isOpen && item.isGuestRequest
           ? html`<div class="votes">
               <button
                 data-vote="up"
