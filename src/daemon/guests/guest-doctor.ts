@@ -1,6 +1,13 @@
 import type { Config } from '../config/schema.js';
-import type { Check } from '../doctor.js';
-import { guestUrlOf, systemGuestNetwork, type GuestUrlInput } from '../http/guests/guest-url.js';
+import { guestUrlOf, systemGuestNetwork, type GuestUrlInput } from './guest-url.js';
+
+/** A line of `moodbox doctor` (its `Check`). */
+export interface GuestCheck {
+  name: 'guests';
+  status: 'ok' | 'warn' | 'fail';
+  message: string;
+  fix?: string;
+}
 
 /** What the guest page exposes, said wherever guests are turned on. */
 const EXPOSES =
@@ -14,7 +21,7 @@ export function checkGuests(
   config: Pick<Config, 'guests' | 'site' | 'server'>,
   isDemo: boolean,
   network: Pick<GuestUrlInput, 'interfaces' | 'avahiName'> = systemGuestNetwork(),
-): Check {
+): GuestCheck {
   const { guests, site, server } = config;
   const isOpen = guests.requests === 'on' || (guests.requests === 'auto' && (isDemo || site.kind === 'home'));
   if (!isOpen) {

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KIOSK_SCREEN, socket } from '../testing/ws-socket.js';
 import { guestHarness, type GuestHarness } from '../testing/guest-harness.js';
-import { guestUrlOf } from '../http/guests/guest-url.js';
+import { guestUrlOf } from './guest-url.js';
 import { loadConfig } from '../config/load-config.js';
 import { checkGuests } from './guest-doctor.js';
 

@@ -44,7 +44,7 @@ import { registerWs, type WsHandlers, type WsStats } from './ws.js';
 import type { SpotifyAccount } from '../../player/spotify/spotify-account.js';
 import type { GuestService } from '../guests/guest-service.js';
 import { registerGuests } from './guests/register-guests.js';
-import { guestUrlOf, systemGuestNetwork, type GuestUrlInput } from './guests/guest-url.js';
+import { guestUrlOf, systemGuestNetwork, type GuestUrlInput } from '../guests/guest-url.js';
 
 export interface ServerDeps {
   log: Logger;

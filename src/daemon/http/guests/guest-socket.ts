@@ -9,7 +9,7 @@ import type { GuestServerMessage } from '../contract.js';
 import { judgeOrigin } from '../origin.js';
 import { WS_CLOSE } from '../ws.js';
 import { guestState, type GuestViewDeps } from './guest-view.js';
-import { socketPhoneOf } from './guest-phone.js';
+import { socketPhoneOf, type GuestCallLimiter } from './guest-phone.js';
 
 /**
  * Changes are gathered this long before the phones' views are worked out again (ms): a burst of
@@ -32,7 +32,7 @@ export interface GuestSocketOptions {
  */
 export function registerGuestSocket(
   app: FastifyInstance,
-  deps: GuestViewDeps & { clock: Clock; log: Logger; isLanOnly: () => boolean },
+  deps: GuestViewDeps & { clock: Clock; log: Logger; isLanOnly: () => boolean; limiter: GuestCallLimiter },
   options: GuestSocketOptions,
 ): () => number {
   const { clock, log, hub, guests } = deps;
@@ -102,7 +102,12 @@ export function registerGuestSocket(
       remoteAddress: raw.socket?.remoteAddress,
       localPort: raw.socket?.localPort,
     });
-    if (verdict !== 'foreign') return;
+    if (verdict !== 'foreign') {
+      // An upgrade is a guest call too: a phone or an address opening sockets in a loop is refused for a while.
+      const waitS = deps.limiter.take(socketPhoneOf(request));
+      if (waitS === undefined) return;
+      throw new MoodboxError('MB_ERR_GUEST_TOO_FAST', `Too many taps in a minute: wait ${waitS} s and try again`);
+    }
     log.warn({ origin: request.headers.origin?.slice(0, 200), ip: request.ip }, 'guest websocket from another site refused');
     throw new MoodboxError(
       'MB_ERR_HTTP_FORBIDDEN',

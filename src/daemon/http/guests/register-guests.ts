@@ -8,6 +8,7 @@ import { guestAdminRoutes } from '../routes/guest-admin.js';
 import { guestRoutes } from '../routes/guest.js';
 import type { ScreenState } from '../state-hub.js';
 import { registerGuestSocket } from './guest-socket.js';
+import { GuestCallLimiter } from './guest-phone.js';
 
 /** The guest page's routes, its socket and the staff's view of guests' requests, on `app`. */
 export async function registerGuests(
@@ -17,11 +18,12 @@ export async function registerGuests(
 ): Promise<void> {
   const isLanOnly = () => deps.settings.current.server.adminLanOnly;
   const view = { guests: deps.guests, hub: deps.hub, store: deps.store };
-  await app.register(guestRoutes, { ...view, clock: deps.clock, isLanOnly });
+  const limiter = new GuestCallLimiter({ clock: deps.clock, perMinute: () => deps.guests.callsPerMinute });
+  await app.register(guestRoutes, { ...view, isLanOnly, limiter });
   await app.register(guestAdminRoutes, { ...view, clock: deps.clock });
   registerGuestSocket(
     app,
-    { ...view, clock: deps.clock, log: deps.log, isLanOnly },
+    { ...view, clock: deps.clock, log: deps.log, isLanOnly, limiter },
     { maxBufferedBytes: ws.maxBufferedKiB * 1024, pingIntervalMs: ws.pingIntervalMs },
   );
 }

@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import type { Clock } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
 import type { GuestPhone } from '../../guests/guest-service.js';
 import { isLanAddress } from '../access.js';
-import { GuestCallLimiter, phoneOf } from '../guests/guest-phone.js';
+import { phoneOf, type GuestCallLimiter } from '../guests/guest-phone.js';
 import { guestRequest, guestState, guestTrack, type GuestViewDeps } from '../guests/guest-view.js';
 import { judgeOrigin } from '../origin.js';
 import { ErrorRef } from '../schemas/common.js';
@@ -19,9 +18,10 @@ import {
 } from '../schemas/guest.js';
 
 export interface GuestRoutesOptions extends GuestViewDeps {
-  clock: Clock;
   /** True while the screens are served to LAN addresses only (`server.adminLanOnly`, as `/ws`). */
   isLanOnly: () => boolean;
+  /** Counts the calls of each phone and address (shared with `/ws/guest`). */
+  limiter: GuestCallLimiter;
 }
 
 /** The largest body a guest call sends: `{"trackId": 123}` or a vote (bytes). */
@@ -37,8 +37,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD']);
  * stops or changes the volume.
  */
 export const guestRoutes: FastifyPluginAsyncTypebox<GuestRoutesOptions> = async (app, deps) => {
-  const { guests, store, clock } = deps;
-  const limiter = new GuestCallLimiter({ clock, perMinute: () => guests.callsPerMinute });
+  const { guests, store, limiter } = deps;
   const phones = new WeakMap<FastifyRequest, GuestPhone>();
   const phone = (request: FastifyRequest): GuestPhone => {
     const found = phones.get(request);

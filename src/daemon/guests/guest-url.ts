@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { hostname as osHostname, networkInterfaces } from 'node:os';
-import { isLoopbackAddress } from '../origin.js';
 
 /** What the guest URL is worked out from: the settings, the port listened on, and what the machine's network says. */
 export interface GuestUrlInput {
@@ -29,7 +28,7 @@ export function guestUrlOf(input: GuestUrlInput): string | null {
   if (!input.isOpen) return null;
   if (input.publicUrl !== '') return `${input.publicUrl.replace(/\/+$/, '')}/guest`;
   const { host } = input;
-  if (host === 'localhost' || isLoopbackAddress(host)) return null;
+  if (host === 'localhost' || isLoopback(host)) return null;
   const port = input.port === 80 ? '' : `:${input.port}`;
   if (host !== '0.0.0.0' && host !== '::' && host !== '') return `http://${host.includes(':') ? `[${host}]` : host}${port}/guest`;
   const lan = input.interfaces.find((i) => !i.internal && (i.family === 'IPv4' || i.family === 4))?.address;
@@ -43,4 +42,10 @@ export function systemGuestNetwork(): Pick<GuestUrlInput, 'interfaces' | 'avahiN
     interfaces: Object.values(networkInterfaces()).flatMap((list) => list ?? []),
     avahiName: existsSync('/run/avahi-daemon/socket') ? `${osHostname()}.local` : undefined,
   };
+}
+
+/** 127.0.0.0/8, ::1 and IPv4-mapped 127.x: only this machine reaches it. */
+function isLoopback(host: string): boolean {
+  const v4 = host.startsWith('::ffff:') ? host.slice(7) : host;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4) || host === '::1';
 }
