@@ -251,7 +251,6 @@ export class Moodbox implements MoodboxCore {
         player,
         this.library,
         this.director,
-        this.guests,
         ...(this.camera ? [this.camera] : []),
         ...mqtt,
         ...(this.metrics ? [this.metrics] : []),
@@ -270,6 +269,7 @@ export class Moodbox implements MoodboxCore {
     await this.#moods.start();
     await this.#learner.start();
     this.stations.start();
+    await this.guests.start();
     this.#offSettings = settings.on(({ changed }) => {
       log.info({ changed }, 'settings changed');
       bus.emit('settingsChanged', { changed });
@@ -303,6 +303,7 @@ export class Moodbox implements MoodboxCore {
   async #detach(): Promise<void> {
     this.#offSettings?.();
     this.stations.stop();
+    await this.guests.stop();
     await this.#recorder.stop();
     await this.#moods.stop();
     await this.#learner.stop();

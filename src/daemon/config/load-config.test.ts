@@ -35,7 +35,7 @@ describe('loadConfig', () => {
 
   it('fills defaults around what the file sets', () => {
     const { config } = loadConfig({ file: file({ server: { port: 9000 }, camera: { source: '/dev/video0' } }), env: HOME });
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 9000, adminLanOnly: true });
+    expect(config.server).toEqual({ host: '127.0.0.1', port: 9000, adminLanOnly: true, publicUrl: '' });
     expect(config.camera.source).toBe('/dev/video0');
     expect(config.camera.enabled).toBe(true);
   });

@@ -121,6 +121,26 @@ describe('the guest page', () => {
     ).rejects.toThrow(/403/);
   });
 
+  it('plays one guest song after each of the mood’s picks, never two in a row', async () => {
+    const h = await harness();
+    const [a, b] = [1, 2].map((i) => {
+      const track = h.store.tracks.upsert({ uri: `/music/asked-${i}.flac`, title: `asked ${i}`, artist: `calm artist ${i + 20}` });
+      h.store.tracks.setMoods(track.id, [{ mood: 'calm', weight: 1, origin: 'admin' }]);
+      return track.id;
+    });
+    expect((await ask(h, 1, a ?? 0)).statusCode).toBe(201);
+    expect((await ask(h, 2, b ?? 0)).statusCode).toBe(201);
+    await h.settle();
+    const reasons: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      h.player.endCurrent();
+      await h.settle();
+      reasons.push(`${h.player.state().current?.reason ?? ''}:${h.player.state().current?.track.id ?? ''}`);
+    }
+    expect(reasons.map((r) => r.split(':')[0])).toEqual(['guest', 'mood', 'guest', 'mood']);
+    expect(reasons.filter((r) => r.startsWith('guest')).map((r) => Number(r.split(':')[1]))).toEqual([a, b]);
+  });
+
   it('tags every guest route `guest` in the OpenAPI document', async () => {
     const h = await harness();
     const doc = (await h.server.app.inject({ method: 'GET', url: '/api/openapi.json' })).json<{
