@@ -14,7 +14,7 @@ for (const file of readdirSync(at('src/daemon/store/migrations'))) {
 
 mkdirSync(at('dist/ui'), { recursive: true });
 const result = await build({
-  entryPoints: { kiosk: at('src/ui/kiosk/main.ts'), admin: at('src/ui/admin/main.ts') },
+  entryPoints: { kiosk: at('src/ui/kiosk/main.ts'), admin: at('src/ui/admin/main.ts'), guest: at('src/ui/guest/main.ts') },
   outdir: at('dist/ui'),
   bundle: true,
   format: 'esm',
@@ -25,7 +25,7 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
-for (const page of ['index.html', 'admin.html']) cpSync(at(`src/ui/${page}`), at(`dist/ui/${page}`));
+for (const page of ['index.html', 'admin.html', 'guest.html']) cpSync(at(`src/ui/${page}`), at(`dist/ui/${page}`));
 
 const sizes = Object.keys(result.metafile.outputs)
   .filter((f) => f.endsWith('.js'))
@@ -34,3 +34,10 @@ const sizes = Object.keys(result.metafile.outputs)
       `${f.replace(/^.*dist\//, 'dist/')} ${(statSync(f).size / 1024).toFixed(1)} KiB (${(gzipSync(readFileSync(f)).length / 1024).toFixed(1)} KiB gzip)`,
   );
 console.log(`ui bundle: ${sizes.join(', ')}`);
+
+// The guest page opens on a phone over the venue's Wi-Fi: its bundle stays small.
+const GUEST_BUDGET_KIB = 30;
+const guestGzipKiB = gzipSync(readFileSync(at('dist/ui/guest.js'))).length / 1024;
+if (guestGzipKiB > GUEST_BUDGET_KIB) {
+  throw new Error(`Expected dist/ui/guest.js to be at most ${GUEST_BUDGET_KIB} KiB gzip, got ${guestGzipKiB.toFixed(1)} KiB.`);
+}

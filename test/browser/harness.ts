@@ -13,7 +13,7 @@ export const RESULTS = join(ROOT, 'test-results/browser');
 
 /** Fails early with a hint when the daemon or the screens are not built. */
 export function assertBuilt(): void {
-  for (const file of ['dist/daemon/cli.js', 'dist/ui/kiosk.js', 'dist/ui/admin.js', 'dist/ui/admin.html']) {
+  for (const file of ['dist/daemon/cli.js', 'dist/ui/kiosk.js', 'dist/ui/admin.js', 'dist/ui/admin.html', 'dist/ui/guest.js']) {
     if (!existsSync(join(ROOT, file))) throw new Error(`Expected ${file} to exist: run \`npm run build\` before the browser tests.`);
   }
   mkdirSync(RESULTS, { recursive: true });

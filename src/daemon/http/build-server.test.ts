@@ -143,6 +143,17 @@ describe('UI', () => {
     expect(res.body).toContain('<title>Moodbox</title>');
   });
 
+  it('serves the guest page at /guest', async () => {
+    const uiDir = mkdtempSync(join(tmpdir(), 'moodbox-ui-'));
+    writeFileSync(join(uiDir, 'index.html'), '<!doctype html><title>Moodbox</title>');
+    writeFileSync(join(uiDir, 'guest.html'), '<!doctype html><title>Moodbox: ask for a song</title>');
+    const { app } = await server({ uiDir });
+    const res = await app.inject('/guest');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.body).toContain('ask for a song');
+  });
+
   it('serves the screens but not their source maps', async () => {
     const uiDir = mkdtempSync(join(tmpdir(), 'moodbox-ui-'));
     writeFileSync(join(uiDir, 'index.html'), '<!doctype html><title>Moodbox</title>');

@@ -331,4 +331,5 @@ async function registerUi(app: FastifyInstance, uiDir: string | undefined): Prom
   };
   app.get('/', page, serve('index.html'));
   app.get('/admin', page, serve('admin.html'));
+  app.get('/guest', page, serve('guest.html'));
 }

@@ -141,6 +141,15 @@ export const KIOSK_STYLES = [
       color: #dbe3ea;
       overflow-wrap: anywhere;
     }
+    .asked {
+      justify-self: center;
+      padding: 0 0.6em;
+      border-radius: 1em;
+      font-size: max(var(--mb-min-text), 0.8em);
+      font-weight: 700;
+      color: #0d1117;
+      background: var(--accent);
+    }
     .progress {
       height: 0.35em;
       margin: 0.3em 0;
@@ -319,6 +328,34 @@ export const KIOSK_STYLES = [
     .attract .hint {
       color: #c3ced8;
     }
+    /* The guest page's QR code: small in the header's corner (as tall as two lines of its buttons),
+       large beside the attract screen (below it on a tall screen), never over a control. */
+    header mb-guest-qr {
+      --mb-qr-size: max(3.4em, 64px);
+      margin: -0.15em 0;
+    }
+    /* A narrow screen: the header keeps the code, the name and Sign out on one line. */
+    @media (max-width: 600px) {
+      header:has(> mb-guest-qr) {
+        gap: 0.5em;
+      }
+      header mb-guest-qr {
+        --mb-qr-size: 56px;
+      }
+    }
+    main:has(> mb-guest-qr) {
+      grid-template-columns: minmax(0, 1fr) auto;
+      grid-template-areas: none;
+    }
+    main:has(> mb-guest-qr) .attract {
+      grid-column: 1;
+    }
+    main > mb-guest-qr {
+      grid-column: 2;
+      grid-row: 1;
+      align-self: center;
+      --mb-qr-size: min(55vh, 34vw);
+    }
     :host([data-offline]) main {
       opacity: 0.45;
     }
@@ -396,6 +433,9 @@ export const KIOSK_STYLES = [
       .actions {
         justify-content: flex-start;
       }
+      .asked {
+        justify-self: start;
+      }
     }
     /* A tall screen: the attract screen spreads over all of it, in larger type. */
     @media (orientation: portrait) {
@@ -412,6 +452,21 @@ export const KIOSK_STYLES = [
       }
       .attract .playing mb-cover {
         --mb-cover-size: min(28vw, 14vh);
+      }
+    }
+    @media (orientation: portrait) {
+      main:has(> mb-guest-qr) {
+        grid-template-columns: minmax(0, 1fr);
+        grid-template-rows: minmax(0, 1fr) auto;
+      }
+      main:has(> mb-guest-qr) .attract {
+        grid-row: 1;
+      }
+      main > mb-guest-qr {
+        grid-column: 1;
+        grid-row: 2;
+        justify-self: center;
+        --mb-qr-size: min(24vh, 56vw);
       }
     }
     /* A narrow portrait screen: a smaller hero. */

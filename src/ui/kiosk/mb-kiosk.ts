@@ -10,6 +10,7 @@ import { KioskApi } from '../data/kiosk-api.js';
 import type { MbEvent } from '../events.js';
 import { clockTime, duration, renderAttract } from './kiosk-words.js';
 import { KIOSK_STYLES } from './mb-kiosk.styles.js';
+import './mb-guest-qr.js';
 import './mb-me.js';
 import { ICON_LIKE } from './mb-suggestions.js';
 import './mb-sign-in.js';
@@ -18,6 +19,8 @@ import type { MbSignIn } from './mb-sign-in.js';
 const CAMERA_TEXT = { on: 'Camera on', starting: 'Camera starting', off: 'Camera off', unavailable: 'Camera unavailable' } as const;
 const ICON_SKIP = svg`<svg viewBox="0 0 24 24" aria-hidden="true" width="1em" height="1em" fill="currentColor"><path d="M4 5l10 7-10 7zM15 5l8 7-8 7z"/></svg>`;
 const ICON_CAMERA = svg`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"><path d="M3 8h3.5l1.5-2.5h8L17.5 8H21v11H3z"/><circle cx="12" cy="13.5" r="3.5"/></svg>`;
+/** " · asked for by a guest" after the next song's name, when a guest's phone asked for it. */
+const asked = (track: TrackView) => (track.whyKind === 'guest' ? html`<span data-guest> · asked for by a guest</span>` : nothing);
 /** How long a tap on the attract screen keeps the full screen up without anyone in view (ms). */
 const AWAKE_MS = 60_000;
 /** How long a message such as the answer to a tap stays on screen (ms). */
@@ -61,6 +64,8 @@ export class MbKiosk extends LitElement {
   @state() private _signOutInS: number | null = null;
   @state() private _canRegister = false;
   @state() private _canSuggestNames = false;
+  /** The guest page's address for the QR code (`session/options`); null hides it. */
+  @state() private _guestUrl: string | null = null;
   @query('mb-sign-in') private _signIn!: MbSignIn | null;
 
   #hasRendered = false;
@@ -143,6 +148,10 @@ export class MbKiosk extends LitElement {
   override render() {
     const s = this._state;
     const user = s?.session.user ?? null;
+    // The guest page's QR code: large beside the attract screen, small in the header's corner otherwise.
+    const isAttract = s !== null && this.#isIdle(s);
+    const qr =
+      s === null || this._guestUrl === null ? nothing : html`<mb-guest-qr .url=${this._guestUrl} ?large=${isAttract}></mb-guest-qr>`;
     return html`
       <header>
         <span class="brand">Moodbox${s?.demo ? html` <small>· demo</small>` : nothing}</span>
@@ -160,8 +169,9 @@ export class MbKiosk extends LitElement {
                 <button class="pill" data-action="sign-out" @click=${this.#signOut}>Sign out</button>`
             : html`<button class="pill" data-action="sign-in" ?disabled=${!this._isOnline} @click=${this.#openSignIn}>Sign in</button>`
         }
+        ${isAttract ? nothing : qr}
       </header>
-      <main>${s === null ? this.#renderConnecting() : this.#isIdle(s) ? renderAttract(s, this.#wake) : this.#renderMain(s)}</main>
+      <main>${s === null ? this.#renderConnecting() : isAttract ? html`${renderAttract(s, this.#wake)}${qr}` : this.#renderMain(s)}</main>
       <footer>
         ${this.#renderToast(s)}
         <span class="privacy"
@@ -325,7 +335,7 @@ export class MbKiosk extends LitElement {
         <div class="text">
           <h2>Now playing</h2>
           <div class="title">Nothing playing</div>
-          ${next ? html`<p class="next">Next: ${next.title} · ${next.artist}</p>` : html`<p class="next">Tap a song to start.</p>`}
+          ${next ? html`<p class="next">Next: ${next.title} · ${next.artist}${asked(next)}</p>` : html`<p class="next">Tap a song to start.</p>`}
         </div>
       </section>`;
     }
@@ -338,7 +348,9 @@ export class MbKiosk extends LitElement {
       <mb-cover .src=${now.coverUrl} label=${now.title} .mood=${now.moods[0] ?? null}></mb-cover>
       <div class="text">
         <h2>${s.player.status === 'paused' ? 'Paused' : 'Now playing'}</h2>
-        ${this.#renderTitle(now, s.player.streamTitle ?? null)}
+        ${this.#renderTitle(now, s.player.streamTitle ?? null)}${
+          now.whyKind === 'guest' ? html`<span class="asked" data-guest>Asked for by a guest</span>` : nothing
+        }
         <div
           class="progress"
           role="progressbar"
@@ -349,7 +361,7 @@ export class MbKiosk extends LitElement {
         >
           <div style="width: ${(share * 100).toFixed(1)}%"></div>
         </div>
-        ${next ? html`<p class="next">Next: ${next.title} · ${next.artist}</p>` : nothing}
+        ${next ? html`<p class="next">Next: ${next.title} · ${next.artist}${asked(next)}</p>` : nothing}
         ${
           user
             ? html`<div class="actions">
@@ -458,6 +470,7 @@ export class MbKiosk extends LitElement {
       const options = await this.api?.options();
       this._canRegister = options?.selfRegistration === true;
       this._canSuggestNames = options?.suggestNames === true;
+      this._guestUrl = typeof options?.guestUrl === 'string' && options.guestUrl !== '' ? options.guestUrl : null;
       if (typeof options?.idleTimeoutS === 'number') this.#idleTimeoutS = options.idleTimeoutS;
     } catch {
       // An older daemon, or offline: no registration offered, the default timeout.

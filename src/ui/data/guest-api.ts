@@ -1,0 +1,165 @@
+import type { GuestRequest, GuestSearch, GuestServerMessage, GuestState, GuestTrack, GuestUpNext } from '../../daemon/http/contract.js';
+import { ApiError, type SocketLike, httpJson } from './api-client.js';
+
+export type { GuestRequest, GuestState, GuestTrack, GuestUpNext };
+export { ApiError };
+
+/** A guest's vote: `up` (sooner), `down` ("not this"), `none` (take it back). */
+export type GuestVote = 'up' | 'down' | 'none';
+
+export interface GuestApiOptions {
+  /** @default `ws(s)://<page host>/ws/guest` */
+  url?: string;
+  /** @default `(url) => new WebSocket(url)` */
+  createSocket?: (url: string) => SocketLike;
+  /** First reconnect delay (ms); doubles up to 10 s. @default 1000 */
+  retryMs?: number;
+}
+
+const MAX_RETRY_MS = 10_000;
+
+/**
+ * What the guest page knows of the wire: the phone's view of the room (`GET /api/guest/state`, then
+ * pushed on `/ws/guest` on connect and on every change) and the guest's actions (search, ask for a
+ * song, like, vote). The phone's identity is the cookie the daemon sets; nothing here signs in.
+ * Fires `change` whenever `state` or `isOnline` changes. Actions reject with `ApiError`, whose
+ * message is the daemon's own words, ready to show.
+ */
+export class GuestApi extends EventTarget {
+  #state: GuestState | null = null;
+  #isOnline = false;
+  #socket: SocketLike | undefined;
+  #isClosed = true;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #retryMs: number;
+  readonly #firstRetryMs: number;
+  readonly #url: string;
+  readonly #createSocket: (url: string) => SocketLike;
+
+  constructor(options: GuestApiOptions = {}) {
+    super();
+    this.#url = options.url ?? defaultUrl();
+    this.#createSocket = options.createSocket ?? ((url) => new WebSocket(url));
+    this.#firstRetryMs = options.retryMs ?? 1000;
+    this.#retryMs = this.#firstRetryMs;
+  }
+
+  /** The phone's last view of the room, or null before the first answer. */
+  get state(): GuestState | null {
+    return this.#state;
+  }
+
+  /** Whether the push link to Moodbox is up. */
+  get isOnline(): boolean {
+    return this.#isOnline;
+  }
+
+  /**
+   * Loads the state once over HTTP (the page shows at once), then opens the push link, which
+   * reconnects by itself. In that order: the first answer sets the phone's cookie, and the socket
+   * must carry it, or it would show another phone's requests and votes.
+   */
+  connect(): void {
+    this.#isClosed = false;
+    void this.refresh()
+      .catch(() => undefined)
+      .then(() => {
+        if (!this.#isClosed && this.#socket === undefined) this.#open();
+      });
+  }
+
+  close(): void {
+    this.#isClosed = true;
+    clearTimeout(this.#retryTimer);
+    const socket = this.#socket;
+    this.#socket = undefined;
+    socket?.close();
+    this.#setOnline(false);
+  }
+
+  /** Asks for the state over HTTP (after an action while the push link is down). */
+  async refresh(): Promise<GuestState> {
+    const state = await httpJson<GuestState>('GET', '/api/guest/state');
+    this.#apply(state);
+    return state;
+  }
+
+  /** Songs of the library whose title or artist has these words (at most 20). */
+  async search(words: string): Promise<GuestTrack[]> {
+    const q = words.trim().slice(0, 80);
+    if (q === '') return [];
+    return (await httpJson<GuestSearch>('GET', '/api/guest/search', { query: { q } })).tracks;
+  }
+
+  /** Asks for a song: resolves with the request (queued, or waiting for the room, with the reason). */
+  async ask(trackId: number): Promise<GuestRequest> {
+    const request = await httpJson<GuestRequest>('POST', '/api/guest/requests', { body: { trackId } });
+    await this.#afterAction();
+    return request;
+  }
+
+  /** Likes the song playing now. */
+  async like(trackId: number): Promise<void> {
+    await httpJson<unknown>('POST', '/api/guest/like', { body: { trackId } });
+    await this.#afterAction();
+  }
+
+  /** Votes on the song playing now (`'now'`) or on a song up next (its `key`). */
+  async vote(on: 'now' | number, vote: GuestVote): Promise<void> {
+    await httpJson<unknown>('POST', '/api/guest/votes', { body: { on, vote } });
+    await this.#afterAction();
+  }
+
+  /** The push link brings the new state; without it, the page asks. */
+  async #afterAction(): Promise<void> {
+    if (!this.#isOnline) await this.refresh().catch(() => undefined);
+  }
+
+  #open(): void {
+    clearTimeout(this.#retryTimer);
+    const socket = this.#createSocket(this.#url);
+    this.#socket = socket;
+    socket.addEventListener('open', () => {
+      this.#retryMs = this.#firstRetryMs;
+    });
+    socket.addEventListener('message', (event) => {
+      if (socket !== this.#socket) return;
+      const message = parse(String(event.data));
+      if (message?.type !== 'guest/state') return;
+      this.#isOnline = true;
+      this.#apply(message.data);
+    });
+    socket.addEventListener('close', () => {
+      if (this.#socket !== socket) return;
+      this.#socket = undefined;
+      this.#setOnline(false);
+      if (this.#isClosed) return;
+      this.#retryTimer = setTimeout(() => this.#open(), this.#retryMs);
+      this.#retryMs = Math.min(this.#retryMs * 2, MAX_RETRY_MS);
+    });
+  }
+
+  #apply(state: GuestState): void {
+    this.#state = state;
+    this.dispatchEvent(new Event('change'));
+  }
+
+  #setOnline(isOnline: boolean): void {
+    if (this.#isOnline === isOnline) return;
+    this.#isOnline = isOnline;
+    this.dispatchEvent(new Event('change'));
+  }
+}
+
+function parse(text: string): GuestServerMessage | null {
+  try {
+    return JSON.parse(text) as GuestServerMessage;
+  } catch {
+    return null;
+  }
+}
+
+function defaultUrl(): string {
+  const { protocol, host } = window.location;
+  return `${protocol === 'https:' ? 'wss' : 'ws'}://${host}/ws/guest`;
+}

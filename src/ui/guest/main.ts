@@ -1,0 +1,1 @@
+import './mb-guest.js';

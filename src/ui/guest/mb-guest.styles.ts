@@ -1,0 +1,359 @@
+import { css } from 'lit';
+
+/**
+ * The guest page's styles: a phone first (360–430 px wide, one column, every button at least 48 px
+ * for a thumb), the kiosk's dark ground, its yellow accent and its mood colours; wider screens get
+ * a centred column.
+ */
+export const GUEST_STYLES = css`
+  :host {
+    display: block;
+    max-width: 40rem;
+    margin: 0 auto;
+    padding: 0 0.9rem 6rem;
+    color: #f4f6f8;
+    font:
+      400 16px / 1.35 system-ui,
+      sans-serif;
+    --accent: #ffd166;
+  }
+  button,
+  input {
+    font: inherit;
+    color: inherit;
+    touch-action: manipulation;
+  }
+  button {
+    min-height: 48px;
+    min-width: 48px;
+    border: 2px solid #5d6d7e;
+    border-radius: 0.6rem;
+    background: #1e2833;
+    font-weight: 700;
+    cursor: pointer;
+  }
+  button:focus-visible,
+  input:focus-visible {
+    outline: 3px solid var(--accent);
+    outline-offset: 2px;
+  }
+  button:disabled {
+    opacity: 0.5;
+    cursor: default;
+  }
+  button[aria-pressed='true'] {
+    border-color: var(--accent);
+    color: var(--accent);
+  }
+  /* Liked stays lit: it cannot be taken back, yet it is no failure. */
+  button[aria-pressed='true']:disabled {
+    opacity: 1;
+  }
+  header {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.5rem 0.8rem;
+    padding: 0.8rem 0 0.4rem;
+  }
+  .brand {
+    font-weight: 800;
+    font-size: 1.2rem;
+    margin-right: auto;
+  }
+  .mood {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.5rem;
+    padding: 0.2rem 0.9rem 0.2rem 0.3rem;
+    border: 2px solid currentColor;
+    border-radius: 1.4rem;
+    background: rgb(6 10 15 / 0.6);
+    color: #c3ced8;
+  }
+  .mood mb-mood-face {
+    flex: none;
+    width: 2.2rem;
+    height: 2.2rem;
+  }
+  .mood .label {
+    font-weight: 800;
+  }
+  .mood p {
+    margin: 0;
+    font-size: 0.875rem;
+    color: #dbe3ea;
+  }
+  h2 {
+    margin: 0 0 0.5rem;
+    font-size: 0.875rem;
+    text-transform: uppercase;
+    letter-spacing: 0.08em;
+    color: #c3ced8;
+  }
+  section {
+    margin-top: 1rem;
+    padding: 0.9rem;
+    border-radius: 0.9rem;
+    background: #151d27;
+  }
+  .closed {
+    border: 2px solid #ff8a80;
+    background: #2a1414;
+  }
+  .closed h2 {
+    color: #ffb4a2;
+    font-size: 1.1rem;
+    text-transform: none;
+    letter-spacing: 0;
+  }
+  .closed p {
+    margin: 0;
+  }
+  .quiet,
+  .loading {
+    margin: 0;
+    color: #c3ced8;
+  }
+  .loading {
+    margin-top: 2rem;
+    text-align: center;
+  }
+  .offline {
+    margin: 0.4rem 0 0;
+    padding: 0.5rem 0.8rem;
+    border-radius: 0.6rem;
+    background: #ffd7d7;
+    color: #5c0000;
+    font-weight: 700;
+  }
+  .now {
+    display: grid;
+    grid-template-columns: 7rem minmax(0, 1fr);
+    gap: 0.6rem 0.9rem;
+    align-items: start;
+  }
+  .now[data-state='stopped'] {
+    display: block;
+  }
+  .now mb-cover {
+    box-shadow: 0 0.4rem 1.4rem rgb(0 0 0 / 0.5);
+  }
+  .now .text h2 {
+    margin-bottom: 0.2rem;
+  }
+  .title {
+    font-size: 1.25rem;
+    font-weight: 800;
+    line-height: 1.15;
+    overflow-wrap: anywhere;
+  }
+  .artist {
+    color: #dbe3ea;
+    overflow-wrap: anywhere;
+  }
+  .time {
+    display: flex;
+    align-items: center;
+    gap: 0.4rem;
+    margin-top: 0.4rem;
+    font-size: 0.875rem;
+    font-variant-numeric: tabular-nums;
+    color: #c3ced8;
+  }
+  .progress {
+    flex: 1;
+    height: 0.3rem;
+    border-radius: 0.2rem;
+    background: rgb(255 255 255 / 0.18);
+    overflow: hidden;
+  }
+  .progress div {
+    height: 100%;
+    background: var(--accent);
+  }
+  .why {
+    margin: 0.4rem 0 0;
+    font-size: 0.875rem;
+    color: #ffe3a0;
+  }
+  .actions {
+    grid-column: 1 / -1;
+    display: grid;
+    grid-template-columns: 1fr 1fr;
+    gap: 0.6rem;
+  }
+  .actions button {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    gap: 0.4rem;
+  }
+  .count {
+    font-variant-numeric: tabular-nums;
+    font-weight: 600;
+    color: #c3ced8;
+  }
+  ol,
+  ul {
+    display: grid;
+    gap: 0.6rem;
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+  li {
+    display: grid;
+    grid-template-columns: 3rem minmax(0, 1fr) auto;
+    align-items: center;
+    gap: 0.7rem;
+  }
+  .mine li {
+    grid-template-columns: minmax(0, 1fr) auto;
+  }
+  .t {
+    font-weight: 700;
+    overflow-wrap: anywhere;
+  }
+  .a {
+    font-size: 0.875rem;
+    color: #c3ced8;
+    overflow-wrap: anywhere;
+  }
+  /* A plain line in the accent colour: it wraps on a narrow phone without a broken pill. */
+  .chip {
+    display: block;
+    margin-top: 0.1rem;
+    font-size: 0.875rem;
+    font-weight: 700;
+    color: var(--accent);
+  }
+  .status {
+    display: inline-block;
+    padding: 0 0.5rem;
+    border-radius: 0.4rem;
+    font-size: 0.875rem;
+    font-weight: 700;
+    color: #0d1117;
+    background: #c3ced8;
+    white-space: nowrap;
+  }
+  [data-status='queued'] .status,
+  [data-status='played'] .status {
+    background: #7fdcc0;
+  }
+  [data-status='declined'] .status {
+    background: #ff8a80;
+  }
+  .reason {
+    margin: 0.15rem 0 0;
+    font-size: 0.875rem;
+    color: #dbe3ea;
+  }
+  .votes {
+    display: flex;
+    gap: 0.4rem;
+  }
+  .votes button {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    gap: 0.25rem;
+    padding: 0 0.5rem;
+  }
+  .left {
+    margin: 0 0 0.6rem;
+    font-weight: 700;
+    color: #ffe3a0;
+  }
+  .tiles {
+    display: grid;
+    grid-template-columns: repeat(2, minmax(0, 1fr));
+    gap: 0.6rem;
+  }
+  .tile {
+    display: grid;
+    grid-template-columns: 2.6rem minmax(0, 1fr);
+    grid-template-rows: auto auto;
+    align-items: center;
+    column-gap: 0.5rem;
+    padding: 0.4rem;
+    text-align: left;
+  }
+  .tile mb-cover {
+    grid-row: 1 / 3;
+  }
+  /* Two lines of title and one of artist at most: the tile's name says the whole of both. */
+  .tile .t {
+    align-self: end;
+    display: -webkit-box;
+    -webkit-box-orient: vertical;
+    -webkit-line-clamp: 2;
+    overflow: hidden;
+    line-height: 1.15;
+    font-size: 0.9375rem;
+  }
+  .tile .a {
+    align-self: start;
+    overflow: hidden;
+    white-space: nowrap;
+    text-overflow: ellipsis;
+    font-weight: 400;
+  }
+  form {
+    margin-top: 0.9rem;
+  }
+  label {
+    display: block;
+    margin-bottom: 0.3rem;
+    font-weight: 700;
+  }
+  .search {
+    display: flex;
+    gap: 0.5rem;
+  }
+  input {
+    flex: 1;
+    min-width: 0;
+    min-height: 48px;
+    padding: 0 0.8rem;
+    border: 2px solid #5d6d7e;
+    border-radius: 0.6rem;
+    background: #0d1117;
+  }
+  .search button {
+    padding: 0 1rem;
+    background: #2b2207;
+    border-color: var(--accent);
+  }
+  .results {
+    margin-top: 0.8rem;
+  }
+  .results button {
+    padding: 0 0.8rem;
+  }
+  .ask > .quiet {
+    margin-top: 0.8rem;
+  }
+  .message {
+    position: fixed;
+    left: 50%;
+    bottom: 1rem;
+    transform: translateX(-50%);
+    z-index: 5;
+    width: min(28rem, calc(100vw - 2rem));
+    box-sizing: border-box;
+    padding: 0.8rem 1rem;
+    border-radius: 0.8rem;
+    background: #f4f6f8;
+    color: #0d1117;
+    font-weight: 700;
+    text-align: center;
+    box-shadow: 0 0.4rem 1.6rem rgb(0 0 0 / 0.6);
+  }
+  .message[data-error] {
+    background: #ffd7d7;
+    color: #5c0000;
+    border: 3px solid #ff4d5a;
+  }
+`;

@@ -1,0 +1,415 @@
+import { LitElement, html, nothing, svg } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import '../components/mb-cover.js';
+import '../components/mb-mood-face.js';
+import { moodLook } from '../components/mb-mood-face.js';
+import { ApiError, GuestApi, type GuestState, type GuestTrack, type GuestUpNext, type GuestVote } from '../data/guest-api.js';
+import { REQUEST_STATUS, clock, requestsLeft } from './guest-words.js';
+import { GUEST_STYLES } from './mb-guest.styles.js';
+
+const ICON_LIKE = svg`<svg viewBox="0 0 24 24" aria-hidden="true" width="1em" height="1em" fill="currentColor"><path d="M12 21s-7.5-4.6-9.6-9.2C.9 8.3 3 4.5 6.7 4.5c2.1 0 3.6 1.2 5.3 3 1.7-1.8 3.2-3 5.3-3 3.7 0 5.8 3.8 4.3 7.3C19.5 16.4 12 21 12 21z"/></svg>`;
+const ICON_UP = svg`<svg viewBox="0 0 24 24" aria-hidden="true" width="1em" height="1em" fill="currentColor"><path d="M12 4l8 10h-5v6H9v-6H4z"/></svg>`;
+const ICON_DOWN = svg`<svg viewBox="0 0 24 24" aria-hidden="true" width="1em" height="1em" fill="currentColor"><path d="M12 20l8-10h-5V4H9v6H4z"/></svg>`;
+/** How long a message stays on screen (ms). */
+const MESSAGE_MS = 6_000;
+/** Typing pauses this long before the search runs (ms). */
+const SEARCH_AFTER_MS = 300;
+
+/**
+ * The guest page, for a phone in the room: what plays and why, what is next (with votes), the
+ * room's mood, six songs to ask for with one tap, a search, a like for the song playing, and this
+ * phone's own requests with what is left this hour. Renders only from the daemon's guest state; it
+ * never shows anyone's name or how many faces are in view, and it has no stop, pause or volume.
+ *
+ * @summary The guest page.
+ */
+@customElement('mb-guest')
+export class MbGuest extends LitElement {
+  static override styles = GUEST_STYLES;
+
+  /** The data layer; a test may hand in its own. Created on connect when unset. */
+  @property({ attribute: false }) api: GuestApi | null = null;
+
+  @state() private _state: GuestState | null = null;
+  @state() private _isOnline = false;
+  @state() private _message: { text: string; isError: boolean } | null = null;
+  /** The action waiting for its answer (`ask:12`, `like`, `vote:now`), so a second tap does not send it twice. */
+  @state() private _pending: string | null = null;
+  @state() private _results: GuestTrack[] | null = null;
+  @state() private _searched = '';
+  @state() private _tick = 0;
+
+  #ownsApi = false;
+  #positionAt = 0;
+  #ticker: ReturnType<typeof setInterval> | undefined;
+  #messageTimer: ReturnType<typeof setTimeout> | undefined;
+  #searchTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The latest search sent: a slower answer to an earlier one is dropped. */
+  #searchSeq = 0;
+
+  readonly #onChange = (): void => {
+    const api = this.api;
+    if (api === null) return;
+    if (api.state !== this._state) this.#positionAt = performance.now();
+    this._state = api.state;
+    this._isOnline = api.isOnline;
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.api === null) {
+      this.api = new GuestApi();
+      this.#ownsApi = true;
+    }
+    this.api.addEventListener('change', this.#onChange);
+    this.#onChange();
+    if (this.#ownsApi) this.api.connect();
+    this.#ticker = setInterval(() => {
+      if (this._state?.status === 'playing') this._tick += 1;
+    }, 1000);
+  }
+
+  override disconnectedCallback(): void {
+    this.api?.removeEventListener('change', this.#onChange);
+    if (this.#ownsApi) this.api?.close();
+    clearInterval(this.#ticker);
+    clearTimeout(this.#messageTimer);
+    clearTimeout(this.#searchTimer);
+    super.disconnectedCallback();
+  }
+
+  override render() {
+    const s = this._state;
+    return html`
+      <header>
+        <span class="brand">Moodbox</span>
+        ${s === null ? nothing : this.#renderMood(s)}
+      </header>
+      ${!this._isOnline && s !== null ? html`<p class="offline" role="status">Reconnecting to Moodbox…</p>` : nothing}
+      ${s === null ? html`<p class="loading">Connecting to Moodbox…</p>` : this.#renderPage(s)}
+      ${
+        this._message === null
+          ? nothing
+          : html`<div
+              class="message"
+              ?data-error=${this._message.isError}
+              role=${this._message.isError ? 'alert' : 'status'}
+              @click=${this.#dismiss}
+            >
+              ${this._message.text}
+            </div>`
+      }
+    `;
+  }
+
+  #renderPage(s: GuestState) {
+    return html`
+      ${
+        s.isOpen
+          ? nothing
+          : html`<section class="closed" data-closed aria-label="Requests closed">
+              <h2>Requests are closed</h2>
+              <p>${s.closedReason ?? 'Guests cannot ask for songs right now.'}</p>
+            </section>`
+      }
+      ${this.#renderNow(s)} ${this.#renderNext(s)} ${s.isOpen ? this.#renderAsk(s) : nothing} ${this.#renderMine(s)}
+    `;
+  }
+
+  /** The room's mood: its face, its name and what the music follows now. */
+  #renderMood(s: GuestState) {
+    const mood = s.mood.label;
+    if (mood === null) {
+      return html`<div class="mood" aria-label="Room mood" data-mood="reading"><span class="label">Reading the room…</span></div>`;
+    }
+    const look = moodLook(mood);
+    return html`<div class="mood" aria-label="Room mood" data-mood=${mood} style="color: ${look.colour}">
+      <mb-mood-face mood=${mood}></mb-mood-face>
+      <div>
+        <div class="label">${look.label}</div>
+        ${s.mood.why === null ? nothing : html`<p>${s.mood.why}</p>`}
+      </div>
+    </div>`;
+  }
+
+  #renderNow(s: GuestState) {
+    const now = s.nowPlaying;
+    if (now === null) {
+      return html`<section class="now" aria-label="Now playing" data-state="stopped">
+        <h2>Now playing</h2>
+        <p class="quiet">Nothing is playing right now.</p>
+      </section>`;
+    }
+    void this._tick;
+    const elapsed = s.status === 'playing' ? performance.now() - this.#positionAt : 0;
+    const duration = now.track.durationMs;
+    const position = duration === null ? now.positionMs + elapsed : Math.min(duration, now.positionMs + elapsed);
+    const title = now.streamTitle ?? now.track.title;
+    const votes = now.votes;
+    return html`<section class="now" aria-label="Now playing" data-state=${s.status}>
+      <mb-cover .src=${now.track.coverUrl} label=${now.track.title}></mb-cover>
+      <div class="text">
+        <h2>${s.status === 'paused' ? 'Paused' : 'Now playing'}</h2>
+        <div class="title">${title}</div>
+        <div class="artist">${now.streamTitle === null ? now.track.artist : now.track.title}</div>
+        ${
+          duration === null
+            ? nothing
+            : html`<div class="time" data-time>
+                <span>${clock(position)}</span>
+                <div class="progress" aria-hidden="true"><div style="width: ${((position / duration) * 100).toFixed(1)}%"></div></div>
+                <span>${clock(duration)}</span>
+              </div>`
+        }
+        <p class="why" data-why>${now.why}</p>
+      </div>
+      ${
+        s.isOpen
+          ? html`<div class="actions">
+              <button
+                data-action="like"
+                aria-pressed=${now.isLikedByMe ? 'true' : 'false'}
+                aria-label="${now.isLikedByMe ? 'You like' : 'Like'} ${now.track.title}"
+                ?disabled=${now.isLikedByMe || this._pending === 'like'}
+                @click=${() => this.#like(now.track)}
+              >
+                ${ICON_LIKE}
+                ${now.isLikedByMe ? 'Liked' : 'Like'}${now.likes > 0 ? html` <span class="count">${now.likes}</span>` : nothing}
+              </button>
+              <button
+                data-action="not-this"
+                aria-pressed=${votes.mine === 'down' ? 'true' : 'false'}
+                aria-label="Not this: ${now.track.title} (${votes.down} of ${votes.downNeeded} votes to skip)"
+                ?disabled=${this._pending === 'vote:now'}
+                @click=${() => this.#vote('now', votes.mine === 'down' ? 'none' : 'down', now.track.title)}
+              >
+                ${ICON_DOWN} Not this <span class="count">${votes.down}/${votes.downNeeded}</span>
+              </button>
+            </div>`
+          : nothing
+      }
+    </section>`;
+  }
+
+  #renderNext(s: GuestState) {
+    return html`<section class="next" aria-label="Up next">
+      <h2>Up next</h2>
+      ${
+        s.upNext.length === 0
+          ? html`<p class="quiet">The room's mood picks what comes next.</p>`
+          : html`<ol>
+              ${s.upNext.map((item) => this.#renderNextItem(item, s.isOpen))}
+            </ol>`
+      }
+    </section>`;
+  }
+
+  #renderNextItem(item: GuestUpNext, isOpen: boolean) {
+    const { track, votes } = item;
+    const key = `vote:${item.key}`;
+    return html`<li data-key=${item.key}>
+      <mb-cover .src=${track.coverUrl} label=${track.title}></mb-cover>
+      <div class="text">
+        <div class="t">${track.title}</div>
+        <div class="a">${track.artist}</div>
+        ${item.isGuestRequest ? html`<span class="chip" data-guest>Asked for by a guest</span>` : nothing}
+      </div>
+      ${
+        // Guests vote on the songs guests asked for; the mood's own picks are the room's.
+        isOpen && item.isGuestRequest
+          ? html`<div class="votes">
+              <button
+                data-vote="up"
+                aria-pressed=${votes.mine === 'up' ? 'true' : 'false'}
+                aria-label="Play sooner: ${track.title} (${votes.up})"
+                ?disabled=${this._pending === key}
+                @click=${() => this.#vote(item.key, votes.mine === 'up' ? 'none' : 'up', track.title)}
+              >
+                ${ICON_UP}<span class="count">${votes.up}</span>
+              </button>
+              <button
+                data-vote="down"
+                aria-pressed=${votes.mine === 'down' ? 'true' : 'false'}
+                aria-label="Not this: ${track.title} (${votes.down})"
+                ?disabled=${this._pending === key}
+                @click=${() => this.#vote(item.key, votes.mine === 'down' ? 'none' : 'down', track.title)}
+              >
+                ${ICON_DOWN}<span class="count">${votes.down}</span>
+              </button>
+            </div>`
+          : nothing
+      }
+    </li>`;
+  }
+
+  #renderAsk(s: GuestState) {
+    const { requestsLeft: left, requestsPerHour } = s.me;
+    return html`<section class="ask" aria-label="Ask for a song">
+      <h2>Ask for a song</h2>
+      <p class="left" data-left>${requestsLeft(left, requestsPerHour)}</p>
+      ${
+        s.suggestions.length === 0
+          ? nothing
+          : html`<div class="tiles">${s.suggestions.map((track) => this.#renderTile(track, left > 0))}</div>`
+      }
+      <form role="search" @submit=${this.#onSearchSubmit}>
+        <label for="q">Search by title or artist</label>
+        <div class="search">
+          <input id="q" type="search" maxlength="80" autocomplete="off" enterkeyhint="search" @input=${this.#onSearchInput} />
+          <button type="submit">Search</button>
+        </div>
+      </form>
+      ${this.#renderResults(left > 0)}
+    </section>`;
+  }
+
+  #renderTile(track: GuestTrack, canAsk: boolean) {
+    return html`<button
+      class="tile"
+      data-track=${track.id}
+      aria-label="Ask for ${track.title} by ${track.artist}"
+      ?disabled=${!canAsk || this._pending === `ask:${track.id}`}
+      @click=${() => this.#ask(track)}
+    >
+      <mb-cover .src=${track.coverUrl} label=${track.title}></mb-cover>
+      <span class="t">${track.title}</span>
+      <span class="a">${track.artist}</span>
+    </button>`;
+  }
+
+  #renderResults(canAsk: boolean) {
+    const results = this._results;
+    if (results === null) return nothing;
+    if (results.length === 0) return html`<p class="quiet" role="status">No song matches “${this._searched}”.</p>`;
+    return html`<ul class="results" aria-label="Search results">
+      ${results.map(
+        (track) =>
+          html`<li>
+            <mb-cover .src=${track.coverUrl} label=${track.title}></mb-cover>
+            <div class="text">
+              <div class="t">${track.title}</div>
+              <div class="a">${track.artist}</div>
+            </div>
+            <button
+              data-track=${track.id}
+              aria-label="Ask for ${track.title} by ${track.artist}"
+              ?disabled=${!canAsk || this._pending === `ask:${track.id}`}
+              @click=${() => this.#ask(track)}
+            >
+              Ask for it
+            </button>
+          </li>`,
+      )}
+    </ul>`;
+  }
+
+  #renderMine(s: GuestState) {
+    if (s.me.requests.length === 0) return nothing;
+    return html`<section class="mine" aria-label="Your requests">
+      <h2>Your requests</h2>
+      <ul>
+        ${s.me.requests.map(
+          (request) =>
+            html`<li data-request=${request.id} data-status=${request.status}>
+              <div class="text">
+                <div class="t">${request.track.title}</div>
+                <div class="a">${request.track.artist}</div>
+                <p class="reason">${request.reason}</p>
+              </div>
+              <span class="status">${REQUEST_STATUS[request.status]}</span>
+            </li>`,
+        )}
+      </ul>
+    </section>`;
+  }
+
+  readonly #onSearchInput = (event: Event): void => {
+    const words = (event.target as HTMLInputElement).value;
+    clearTimeout(this.#searchTimer);
+    this.#searchTimer = setTimeout(() => void this.#search(words), SEARCH_AFTER_MS);
+  };
+
+  readonly #onSearchSubmit = (event: SubmitEvent): void => {
+    event.preventDefault();
+    clearTimeout(this.#searchTimer);
+    const input = (event.target as HTMLFormElement).querySelector('input');
+    void this.#search(input?.value ?? '');
+  };
+
+  async #search(words: string): Promise<void> {
+    const api = this.api;
+    if (api === null) return;
+    const seq = ++this.#searchSeq;
+    if (words.trim() === '') {
+      this._results = null;
+      return;
+    }
+    try {
+      const results = await api.search(words);
+      if (seq !== this.#searchSeq) return;
+      this._searched = words.trim();
+      this._results = results;
+    } catch (err) {
+      if (seq === this.#searchSeq) this.#show(err);
+    }
+  }
+
+  async #ask(track: GuestTrack): Promise<void> {
+    await this.#act(`ask:${track.id}`, async (api) => {
+      const request = await api.ask(track.id);
+      return request.status === 'queued' ? `You asked for “${track.title}”. ${request.reason}` : `“${track.title}”: ${request.reason}`;
+    });
+  }
+
+  async #like(track: GuestTrack): Promise<void> {
+    await this.#act('like', async (api) => {
+      await api.like(track.id);
+      return `You like “${track.title}”.`;
+    });
+  }
+
+  async #vote(on: 'now' | number, vote: GuestVote, title: string): Promise<void> {
+    await this.#act(`vote:${on}`, async (api) => {
+      await api.vote(on, vote);
+      if (vote === 'none') return `Vote on “${title}” taken back.`;
+      return vote === 'up' ? `You voted to play “${title}” sooner.` : `You voted “not this” on “${title}”.`;
+    });
+  }
+
+  /** Runs one guest action, one at a time per `key`, and says how it went. */
+  async #act(key: string, action: (api: GuestApi) => Promise<string>): Promise<void> {
+    const api = this.api;
+    if (api === null || this._pending === key) return;
+    this._pending = key;
+    try {
+      this.#say(await action(api), false);
+    } catch (err) {
+      this.#show(err);
+    } finally {
+      this._pending = null;
+    }
+  }
+
+  /** A refusal in the daemon's own words; anything else in plain ones. */
+  #show(err: unknown): void {
+    this.#say(err instanceof ApiError ? err.message : 'That did not work. Try again.', true);
+  }
+
+  /** A tap on the message puts it away at once. */
+  readonly #dismiss = (): void => {
+    clearTimeout(this.#messageTimer);
+    this._message = null;
+  };
+
+  #say(text: string, isError: boolean): void {
+    this._message = { text, isError };
+    clearTimeout(this.#messageTimer);
+    this.#messageTimer = setTimeout(() => (this._message = null), MESSAGE_MS);
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mb-guest': MbGuest;
+  }
+}

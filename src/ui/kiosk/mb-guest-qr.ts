@@ -1,0 +1,90 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { create } from 'qrcode';
+
+/** Empty modules around the code, as the QR standard asks, so a phone finds its edges. */
+const QUIET = 4;
+
+/** The QR code's modules as one SVG path of 1x1 squares, row by row (runs of dark modules joined). */
+export function qrPath(text: string): { size: number; d: string } {
+  const { modules } = create(text, { errorCorrectionLevel: 'M' });
+  const n = modules.size;
+  let d = '';
+  for (let y = 0; y < n; y++) {
+    let run = 0;
+    for (let x = 0; x <= n; x++) {
+      if (x < n && modules.data[y * n + x] === 1) {
+        run += 1;
+        continue;
+      }
+      if (run > 0) d += `M${x - run + QUIET} ${y + QUIET}h${run}v1h-${run}z`;
+      run = 0;
+    }
+  }
+  return { size: n + QUIET * 2, d };
+}
+
+/**
+ * The guest page's QR code: a phone in the room scans it to open `/guest` and ask for a song, like
+ * it or vote. Drawn as SVG (dark on white, whatever the screen's colours, so every phone reads it).
+ * `large` for the attract screen, with its line under it; small in the kiosk's header otherwise.
+ * Nothing when `url` is null (guests are off, or phones cannot reach the box).
+ *
+ * @summary The QR code that opens the guest page.
+ * @csspart code - The white square with the code.
+ */
+@customElement('mb-guest-qr')
+export class MbGuestQr extends LitElement {
+  static override styles = css`
+    :host {
+      display: inline-block;
+    }
+    :host([hidden]) {
+      display: none;
+    }
+    figure {
+      display: grid;
+      justify-items: center;
+      gap: 0.4em;
+      margin: 0;
+    }
+    svg {
+      display: block;
+      width: var(--mb-qr-size, 3.2em);
+      height: var(--mb-qr-size, 3.2em);
+      border-radius: 0.3em;
+    }
+    figcaption {
+      max-width: 14em;
+      font-weight: 700;
+      text-align: center;
+    }
+  `;
+
+  /** The guest page's address; null hides the code. */
+  @property() url: string | null = null;
+  /** The attract screen's large code, with its line. */
+  @property({ type: Boolean, reflect: true }) large = false;
+
+  #drawn: { url: string; size: number; d: string } | null = null;
+
+  override render() {
+    const url = this.url;
+    if (url === null || url === '') return nothing;
+    if (this.#drawn?.url !== url) this.#drawn = { url, ...qrPath(url) };
+    const { size, d } = this.#drawn;
+    return html`<figure role="img" aria-label="QR code: ask for a song from your phone" data-url=${url}>
+      <svg part="code" viewBox="0 0 ${size} ${size}" shape-rendering="crispEdges" aria-hidden="true">
+        <rect width=${size} height=${size} fill="#fff" />
+        <path d=${d} fill="#000" />
+      </svg>
+      ${this.large ? html`<figcaption aria-hidden="true">Scan to ask for a song from your phone</figcaption>` : nothing}
+    </figure>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mb-guest-qr': MbGuestQr;
+  }
+}

@@ -1,0 +1,174 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KioskOptions, StateSnapshot } from '../../src/daemon/http/contract.js';
+import { FakeKioskSocket, roomSnapshot } from './fake-kiosk-socket.js';
+import { type Browser, type Daemon, assertBuilt, launchBrowser, shot, startDaemon, tempDir, WAIT } from './harness.js';
+import { controlsUnder, readQrCode } from './qr-code.js';
+
+/** The guest page's address as a phone on the venue's Wi-Fi reaches it. */
+const GUEST_URL = 'http://192.168.1.20:8080/guest';
+const SIZES = [
+  { width: 800, height: 480 },
+  { width: 1024, height: 600 },
+  { width: 1080, height: 1920 },
+];
+
+/** Nobody in view, nothing playing, nobody signed in: the attract screen. */
+function emptyRoom(): StateSnapshot {
+  const s = roomSnapshot();
+  return {
+    ...s,
+    mood: { current: 'nobody', confidence: 0, since: 0, why: null, faces: 0 },
+    player: { ...s.player, status: 'stopped', nowPlaying: null, positionMs: 0 },
+  };
+}
+
+function options(guestUrl: string | null): KioskOptions {
+  return { selfRegistration: false, idleTimeoutS: 120, suggestNames: false, guestUrl };
+}
+
+describe('the kiosk and the guests’ phones: the QR code for the guest page, a guest’s request on screen', { timeout: 240_000 }, () => {
+  const data = tempDir('mb-kiosk-guests-');
+  let daemon: Daemon;
+
+  beforeAll(async () => {
+    assertBuilt();
+    daemon = await startDaemon(data.path);
+  }, 120_000);
+
+  afterAll(async () => {
+    await daemon?.stop();
+    data.remove();
+  });
+
+  /** A kiosk in Chromium at `size` whose daemon says `snapshot` and answers `session/options` with `guestUrl`. */
+  async function kiosk(
+    size: { width: number; height: number },
+    snapshot: StateSnapshot,
+    guestUrl: string | null,
+    fake = new FakeKioskSocket(snapshot),
+  ): Promise<Browser> {
+    const browser = await launchBrowser(size);
+    fake.answers['session/options'] = () => ({ data: options(guestUrl) });
+    await fake.attach(browser.page);
+    await browser.page.goto(`${daemon.url}/`);
+    return browser;
+  }
+
+  for (const size of SIZES) {
+    it(`at ${size.width}x${size.height}: large on the attract screen, small in the corner while music plays; it reads as the guest URL`, async () => {
+      const attract = await kiosk(size, emptyRoom(), GUEST_URL);
+      try {
+        const { page } = attract;
+        const code = page.getByRole('img', { name: /QR code/ });
+        await page.locator('.attract').waitFor(WAIT);
+        await code.waitFor(WAIT);
+        expect(await page.locator('main > mb-guest-qr[large]').count()).toBe(1);
+        const large = (await code.boundingBox())!;
+        expect(large.width).toBeGreaterThanOrEqual(Math.min(size.width, size.height) * 0.3);
+        expect(await controlsUnder(page, 'main > mb-guest-qr')).toEqual([]);
+        expect(await readQrCode(page, code)).toBe(GUEST_URL);
+        await shot(page, 'kiosk-qr-attract');
+      } finally {
+        await attract.close();
+      }
+
+      const playing = await kiosk(size, roomSnapshot(), GUEST_URL);
+      try {
+        const { page } = playing;
+        const code = page.getByRole('img', { name: /QR code/ });
+        await page.locator('.now .title').waitFor(WAIT);
+        await code.waitFor(WAIT);
+        expect(await page.locator('header > mb-guest-qr:not([large])').count()).toBe(1);
+        const small = (await code.boundingBox())!;
+        expect(small.width).toBeLessThan(Math.min(size.width, size.height) * 0.2);
+        // In a corner: its right edge near the screen's, its top in the header.
+        expect(size.width - (small.x + small.width)).toBeLessThan(size.width * 0.05);
+        expect(small.y).toBeLessThan(size.height * 0.1);
+        expect(await controlsUnder(page, 'header > mb-guest-qr')).toEqual([]);
+        expect(await readQrCode(page, code)).toBe(GUEST_URL);
+        await shot(page, 'kiosk-qr-playing');
+      } finally {
+        await playing.close();
+      }
+    });
+  }
+
+  it('keeps the small code clear of the signed-in person’s buttons, on a narrow screen too', async () => {
+    const s = roomSnapshot();
+    const signedIn: StateSnapshot = { ...s, session: { ...s.session, user: { id: 7, name: 'Ada' } } };
+    for (const size of [
+      { width: 800, height: 480 },
+      { width: 480, height: 800 },
+    ]) {
+      const browser = await kiosk(size, signedIn, GUEST_URL);
+      try {
+        const { page } = browser;
+        const code = page.getByRole('img', { name: /QR code/ });
+        await code.waitFor(WAIT);
+        expect(await controlsUnder(page, 'header > mb-guest-qr')).toEqual([]);
+        for (const control of [code, page.locator('[data-action="sign-out"]'), page.locator('[data-action="me"]')]) {
+          const box = (await control.boundingBox())!;
+          expect(box.x).toBeGreaterThanOrEqual(0);
+          expect(box.x + box.width).toBeLessThanOrEqual(size.width);
+        }
+        expect(await readQrCode(page, code)).toBe(GUEST_URL);
+        await shot(page, 'kiosk-qr-signed-in');
+      } finally {
+        await browser.close();
+      }
+    }
+  });
+
+  it('shows no QR code while the daemon has no guest URL (guests off, or phones cannot reach the box)', async () => {
+    const fake = new FakeKioskSocket(emptyRoom());
+    const browser = await kiosk({ width: 800, height: 480 }, emptyRoom(), null, fake);
+    try {
+      const { page } = browser;
+      await page.locator('.attract').waitFor(WAIT);
+      await expect.poll(() => fake.requests.some((r) => r.type === 'session/options'), WAIT).toBe(true);
+      // A change pushed after the answer arrives after it on the same socket: once it shows, the answer was applied.
+      fake.send('mood', { current: 'happy', confidence: 0.8, since: 0, why: 'looking happy', faces: 1 });
+      await page.locator('.mood[data-mood="happy"]').waitFor(WAIT);
+      expect(await page.getByRole('img', { name: /QR code/ }).count()).toBe(0);
+      expect(await page.locator('mb-guest-qr').count()).toBe(0);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('says “asked for by a guest” on the song playing and on the next one when a guest’s phone asked for them', async () => {
+    const s = roomSnapshot();
+    const playing: StateSnapshot = {
+      ...s,
+      player: {
+        ...s.player,
+        nowPlaying: { ...s.player.nowPlaying!, whyKind: 'guest', why: 'asked for by a guest' },
+        next: { ...s.player.next!, whyKind: 'guest', why: 'asked for by a guest' },
+      },
+    };
+    for (const size of [
+      { width: 800, height: 480 },
+      { width: 1080, height: 1920 },
+    ]) {
+      const browser = await kiosk(size, playing, GUEST_URL);
+      try {
+        const { page } = browser;
+        const now = page.getByRole('region', { name: 'Now playing' });
+        await now.locator('.title').waitFor(WAIT);
+        expect(await now.locator('.asked').textContent()).toBe('Asked for by a guest');
+        expect(await now.locator('.next').textContent()).toBe('Next: Feather · Nimbus · asked for by a guest');
+        await shot(page, 'kiosk-guest-request');
+      } finally {
+        await browser.close();
+      }
+    }
+    // A song of the mood says nothing of guests.
+    const browser = await kiosk({ width: 800, height: 480 }, roomSnapshot(), GUEST_URL);
+    try {
+      await browser.page.locator('.now .title').waitFor(WAIT);
+      expect(await browser.page.locator('[data-guest]').count()).toBe(0);
+    } finally {
+      await browser.close();
+    }
+  });
+});
