@@ -14,7 +14,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'node',
-          include: ['src/{daemon,vision,player}/**/*.test.ts', 'test/**/*.test.ts'],
+          include: ['src/{kernel,daemon,vision,player}/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['**/*.hw.test.ts', '**/node_modules/**'],
           testTimeout: 20_000,
           hookTimeout: 30_000,

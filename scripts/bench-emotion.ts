@@ -9,7 +9,7 @@
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { systemClock } from '../src/daemon/kernel/clock.js';
+import { systemClock } from '../src/kernel/clock.js';
 import { readFerCsv } from '../src/vision/fer-csv.js';
 import { OnnxEmotionClassifier } from '../src/vision/onnx-emotion-classifier.js';
 

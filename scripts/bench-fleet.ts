@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { systemClock } from '../src/daemon/kernel/clock.js';
+import { systemClock } from '../src/kernel/clock.js';
 import { FleetOperator } from '../src/daemon/mqtt/fleet-operator.js';
 import { TestBroker } from '../src/daemon/testing/mosquitto.js';
 import { startSimulatedFleet } from '../src/daemon/testing/simulated-fleet.js';

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
-import { mib, peakRssKiB, rssKiB } from '../src/daemon/process-stats.js';
+import { mib, peakRssKiB, rssKiB } from '../src/daemon/ops/process-stats.js';
 
 const { values } = parseArgs({
   options: {

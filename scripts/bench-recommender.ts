@@ -4,7 +4,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { seededRandom } from '../src/daemon/kernel/random.js';
+import { seededRandom } from '../src/kernel/random.js';
 import { Recommender, type HistoryEntry, type RecommendRequest } from '../src/player/recommender.js';
 import { syntheticLibrary } from '../src/player/testing/synthetic-library.js';
 import { TrackIndex } from '../src/player/track-index.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/daemon/config/load-config.js';
 import { chartStats } from '../src/daemon/http/chart-stats.js';
-import { RetentionService } from '../src/daemon/retention-service.js';
+import { RetentionService } from '../src/daemon/ops/retention-service.js';
 import { openSqliteStore } from '../src/daemon/store/sqlite-store.js';
 import { FakeClock } from '../src/daemon/testing/fake-clock.js';
 import { simulateYear } from '../src/daemon/testing/simulated-year.js';

@@ -5,7 +5,7 @@
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
-import { systemClock } from '../src/daemon/kernel/clock.js';
+import { systemClock } from '../src/kernel/clock.js';
 import { openSqliteStore } from '../src/daemon/store/sqlite-store.js';
 import { MusicMetadataTagReader } from '../src/player/library/music-metadata-tag-reader.js';
 import { LibraryScanner } from '../src/player/library/scanner.js';

@@ -9,7 +9,7 @@
  */
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { seededRandom, type Random } from '../src/daemon/kernel/random.js';
+import { seededRandom, type Random } from '../src/kernel/random.js';
 import { DEFAULT_MOOD_COORDINATES, DEFAULT_MOODS } from '../src/player/moods.js';
 import { Recommender, type HistoryEntry } from '../src/player/recommender.js';
 import { daypartOf, DAYPARTS, tasteFeatures, trackTaste, type Daypart } from '../src/player/taste/features.js';

@@ -13,8 +13,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { systemClock } from '../src/daemon/kernel/clock.js';
-import { seededRandom } from '../src/daemon/kernel/random.js';
+import { systemClock } from '../src/kernel/clock.js';
+import { seededRandom } from '../src/kernel/random.js';
 import { makeDetectionSet, matchesFace, type LabelledFrame } from '../src/vision/detection-set.js';
 import { cropFaces } from '../src/vision/face-crops.js';
 import { FfmpegFrameSource } from '../src/vision/ffmpeg-frame-source.js';

@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { seededRandom } from '../src/daemon/kernel/random.js';
+import { seededRandom } from '../src/kernel/random.js';
 import { percentiles } from '../src/vision/bench.js';
 import { makeDetectionSet, scoreFrame, type LabelledFrame } from '../src/vision/detection-set.js';
 import { readFerCsv, type FerRow } from '../src/vision/fer-csv.js';

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
-import { seededRandom } from '../src/daemon/kernel/random.js';
+import { seededRandom } from '../src/kernel/random.js';
 import {
   decodeAudioFile,
   FEATURES_VERSION,

@@ -15,7 +15,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { childNamed, mib, openFiles, rssKiB } from '../src/daemon/process-stats.js';
+import { childNamed, mib, openFiles, rssKiB } from '../src/daemon/ops/process-stats.js';
 
 const { values } = parseArgs({
   options: {

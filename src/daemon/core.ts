@@ -1,15 +1,15 @@
-import type { AuthService } from './auth/auth-service.js';
-import type { KioskPresence } from './auth/kiosk-presence.js';
-import type { PeopleService } from './auth/people-service.js';
-import type { CameraService } from './camera-service.js';
+import type { AuthService } from './people/auth-service.js';
+import type { KioskPresence } from './people/kiosk-presence.js';
+import type { PeopleService } from './people/people-service.js';
+import type { CameraService } from './camera/camera-service.js';
 import type { MoodboxBus } from './events.js';
 import type { GuestService } from './guests/guest-service.js';
-import type { Service, ServiceHealth } from './kernel/lifecycle.js';
-import type { LibraryService } from './library-service.js';
+import type { Service, ServiceHealth } from '../kernel/lifecycle.js';
+import type { LibraryService } from './music/library-service.js';
 import type { MoodboxMetrics } from './metrics/moodbox-metrics.js';
-import type { MusicDirector } from './music-director.js';
-import type { PersonalCalibrationService } from './personal-calibration-service.js';
-import type { Stations } from './stations.js';
+import type { MusicDirector } from './music/music-director.js';
+import type { PersonalCalibrationService } from './camera/personal-calibration-service.js';
+import type { Stations } from './music/stations.js';
 import type { SpotifyAccount } from '../player/spotify/spotify-account.js';
 
 /**

@@ -1,6 +1,6 @@
-import type { EventBus } from './kernel/event-bus.js';
+import type { EventBus } from '../kernel/event-bus.js';
 import type { PickReason } from '../player/recommender.js';
-import type { Emotion, RoomMood, RoomMoodLabel } from '../vision/room-mood.js';
+import type { Emotion, RoomMood, RoomMoodLabel } from '../kernel/room-mood.js';
 
 /** The person signed in at the kiosk. */
 export interface KioskUser {

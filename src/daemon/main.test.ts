@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { createSocket } from 'unix-dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { systemClock } from './kernel/clock.js';
+import { systemClock } from '../kernel/clock.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import { DAEMON_ENTRIES, DaemonProcess, REPO_ROOT, until } from './testing/daemon-process.js';
 

@@ -3,9 +3,9 @@
  * and the mapping between them are data: the admin may edit the mapping, and tracks may carry moods
  * that are not in `DEFAULT_MOOD_COORDINATES` (they then match only by name).
  */
-import { describeValue } from '../daemon/kernel/errors.js';
+import { describeValue } from '../kernel/errors.js';
 
-import { EMOTIONS, type Emotion } from '../vision/room-mood.js';
+import { EMOTIONS, type Emotion } from '../kernel/room-mood.js';
 
 export { EMOTIONS, type Emotion };
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../daemon/kernel/clock.js';
+import { systemClock } from '../kernel/clock.js';
 import { connectSocket, MpvIpcClient } from './mpv/mpv-ipc-client.js';
 import { planCrossfade } from './mpv/crossfade.js';
 import { MpvPlayer } from './mpv-player.js';

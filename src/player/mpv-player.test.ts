@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../daemon/kernel/clock.js';
+import { systemClock } from '../kernel/clock.js';
 import { connectSocket, MpvIpcClient } from './mpv/mpv-ipc-client.js';
 import { MpvPlayer, type MpvPlayerOptions } from './mpv-player.js';
 import type { QueueEntry } from './play-queue.js';
@@ -327,7 +327,7 @@ describe('MpvPlayer with real mpv', () => {
     await writeFile(
       script,
       `import { MpvPlayer } from ${JSON.stringify(join(import.meta.dirname, 'mpv-player.ts'))};
-       import { systemClock } from ${JSON.stringify(join(import.meta.dirname, '..', 'daemon', 'kernel', 'clock.ts'))};
+       import { systemClock } from ${JSON.stringify(join(import.meta.dirname, '..', 'kernel', 'clock.ts'))};
        const player = new MpvPlayer({ clock: systemClock, log: { info() {}, warn() {}, error() {}, debug() {} } },
          { audioOutput: 'null', socketPath: ${JSON.stringify(join(socketDir, `moodbox-mpv-`))} + process.pid + '-0badf00d.sock' });
        await player.start();

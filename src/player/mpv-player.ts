@@ -1,6 +1,6 @@
-import type { Clock } from '../daemon/kernel/clock.js';
-import { EventBus } from '../daemon/kernel/event-bus.js';
-import type { Service, ServiceHealth } from '../daemon/kernel/lifecycle.js';
+import type { Clock } from '../kernel/clock.js';
+import { EventBus } from '../kernel/event-bus.js';
+import type { Service, ServiceHealth } from '../kernel/lifecycle.js';
 import type { EndFileReason } from './mpv-ipc.js';
 import { assertCrossfadeMs, fileOption, joinFileOptions, planCrossfade } from './mpv/crossfade.js';
 import { FirstAudioWatchdog } from './mpv/first-audio-watchdog.js';
@@ -17,7 +17,7 @@ import {
   type QueueEntry,
   type QueueItem,
 } from './play-queue.js';
-import type { Log } from '../daemon/kernel/log.js';
+import type { Log } from '../kernel/log.js';
 import { snapcastPipeProblem } from './audio-output.js';
 import { writeStationGuard } from './streams/station-guard.js';
 import { isStreamUri, isYouTubeUrl, mpvFileOptions, mpvUrl } from './streams/stream-url.js';

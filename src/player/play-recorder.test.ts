@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../daemon/kernel/clock.js';
+import { systemClock } from '../kernel/clock.js';
 // Tests only: the daemon's store is what the recorder writes in production.
 import { openSqliteStore, type SqliteStore } from '../daemon/store/sqlite-store.js';
 import { FakeClock } from '../daemon/testing/fake-clock.js';

@@ -1,7 +1,7 @@
-import type { Clock } from '../daemon/kernel/clock.js';
-import type { Service, ServiceHealth } from '../daemon/kernel/lifecycle.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Service, ServiceHealth } from '../kernel/lifecycle.js';
 import type { QueueItem } from './play-queue.js';
-import type { Log } from '../daemon/kernel/log.js';
+import type { Log } from '../kernel/log.js';
 import type { Player, PlayOutcome, PlayReason } from './player.js';
 
 /**

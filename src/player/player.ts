@@ -1,4 +1,4 @@
-import type { EventBus } from '../daemon/kernel/event-bus.js';
+import type { EventBus } from '../kernel/event-bus.js';
 import type { PlayQueue, QueueEntry, QueueItem } from './play-queue.js';
 
 /** Why a track was put on (declared beside the queue that carries it). */

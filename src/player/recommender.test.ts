@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../daemon/kernel/random.js';
+import { seededRandom } from '../kernel/random.js';
 import { DEFAULT_MOOD_COORDINATES } from './moods.js';
 import { Recommender, type CandidateTrack, type HistoryEntry, type RecommendRequest } from './recommender.js';
 import { RECOMMENDER_WEIGHTS, type RecommenderWeights } from './recommender-weights.js';

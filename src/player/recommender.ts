@@ -1,4 +1,4 @@
-import type { Random } from '../daemon/kernel/random.js';
+import type { Random } from '../kernel/random.js';
 import { FitCache, type FitQuery, type Fits } from './fit-cache.js';
 import type { MoodPoint } from './moods.js';
 import { resolveWeights, type RecommenderWeights } from './recommender-weights.js';

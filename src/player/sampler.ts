@@ -1,4 +1,4 @@
-import type { Random } from '../daemon/kernel/random.js';
+import type { Random } from '../kernel/random.js';
 import type { RecommenderWeights } from './recommender-weights.js';
 import type { ReadonlyTypedArray, TrackIndex } from './track-index.js';
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { MoodboxError } from '../daemon/kernel/errors.js';
+import { MoodboxError } from '../kernel/errors.js';
 import { type CameraError } from './errors.js';
 import { analyzePath, formatRecord } from './analyze.js';
 import { createFaceDetector, DETECTOR_KINDS, type DetectorKind } from './detectors.js';

@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { Mat } from '@u4/opencv4nodejs';
-import type { Clock, Timer } from '../daemon/kernel/clock.js';
+import type { Clock, Timer } from '../kernel/clock.js';
 import { CameraError } from './errors.js';
 import type { EmotionClassifier } from './emotion-classifier.js';
 import { cropFaces, type FaceCropOptions } from './face-crops.js';

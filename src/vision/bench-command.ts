@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Mat } from '@u4/opencv4nodejs';
 import { join, resolve } from 'node:path';
-import type { Clock } from '../daemon/kernel/clock.js';
-import { MoodboxError } from '../daemon/kernel/errors.js';
-import { seededRandom } from '../daemon/kernel/random.js';
+import type { Clock } from '../kernel/clock.js';
+import { MoodboxError } from '../kernel/errors.js';
+import { seededRandom } from '../kernel/random.js';
 import { defaultModel } from './analyze-command.js';
 import { benchVision, formatBench, type BenchReport, type BenchScene } from './bench.js';
 import { makeDetectionSet, scoreDetector, type DetectionScore, type LabelledFrame } from './detection-set.js';

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { systemClock } from '../daemon/kernel/clock.js';
+import { systemClock } from '../kernel/clock.js';
 import { headline, type DetectorBench } from './bench-command.js';
 import { benchVision, formatBench, percentiles } from './bench.js';
 import { FER_LABELS } from './fer-csv.js';

@@ -1,6 +1,6 @@
 import type { Mat } from '@u4/opencv4nodejs';
-import type { Clock } from '../daemon/kernel/clock.js';
-import { EventBus } from '../daemon/kernel/event-bus.js';
+import type { Clock } from '../kernel/clock.js';
+import { EventBus } from '../kernel/event-bus.js';
 import type { EmotionClassifier } from './emotion-classifier.js';
 import { cropFaces } from './face-crops.js';
 import type { FaceDetector } from './face-detector.js';

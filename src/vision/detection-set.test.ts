@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../daemon/kernel/random.js';
+import { seededRandom } from '../kernel/random.js';
 import { makeDetectionSet, matchesFace, scoreDetector, scoreFrame } from './detection-set.js';
 import type { FerRow } from './fer-csv.js';
 import type { FaceDetector } from './face-detector.js';

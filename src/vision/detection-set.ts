@@ -1,5 +1,5 @@
 import type { Mat } from '@u4/opencv4nodejs';
-import type { Random } from '../daemon/kernel/random.js';
+import type { Random } from '../kernel/random.js';
 import { iou, type Box, type FaceDetector } from './face-detector.js';
 import type { FerRow } from './fer-csv.js';
 import { loadOpencv } from './opencv.js';

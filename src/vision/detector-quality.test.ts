@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededRandom } from '../daemon/kernel/random.js';
+import { seededRandom } from '../kernel/random.js';
 import { makeDetectionSet, matchesFace, scoreDetector, type LabelledFrame } from './detection-set.js';
 import { createFaceDetector } from './detectors.js';
 import { readFerCsv, type FerRow } from './fer-csv.js';

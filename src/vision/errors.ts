@@ -1,4 +1,4 @@
-import { MoodboxError } from '../daemon/kernel/errors.js';
+import { MoodboxError } from '../kernel/errors.js';
 
 /** The camera source cannot be opened, stopped delivering frames, or an image given to analyse cannot be read (`MB_ERR_CAMERA_*`). */
 export class CameraError extends MoodboxError {}

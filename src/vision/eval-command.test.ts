@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../daemon/kernel/clock.js';
+import { systemClock } from '../kernel/clock.js';
 import { runEvalCommand, type EvalCommandOptions, type EvalCommandResult } from './eval-command.js';
 import { FER_LABELS, readFerCsv, type FerRow } from './fer-csv.js';
 import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import type { Clock } from '../daemon/kernel/clock.js';
-import { MoodboxError } from '../daemon/kernel/errors.js';
+import type { Clock } from '../kernel/clock.js';
+import { MoodboxError } from '../kernel/errors.js';
 import { cpuInfo, describeCpu, type CpuInfo } from './cpu-info.js';
 import { evaluate, type EvaluationReport } from './evaluate.js';
 import { DatasetError, readFerCsv } from './fer-csv.js';

@@ -1,4 +1,4 @@
-import type { Clock } from '../daemon/kernel/clock.js';
+import type { Clock } from '../kernel/clock.js';
 import type { EmotionClassifier } from './emotion-classifier.js';
 import { FER_LABELS, FERPLUS_EMOTIONS, type FerLabel, type FerPlusEmotion, type FerRow } from './fer-csv.js';
 

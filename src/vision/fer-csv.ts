@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { MoodboxError, type ErrorCode } from '../daemon/kernel/errors.js';
+import { MoodboxError, type ErrorCode } from '../kernel/errors.js';
 import { FACE_PIXELS } from './preprocess.js';
 
 /** FER-2013 classes in the order of the CSV's `emotion` column (0–6). */

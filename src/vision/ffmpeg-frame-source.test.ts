@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../daemon/kernel/clock.js';
+import { systemClock } from '../kernel/clock.js';
 import { FakeClock } from '../daemon/testing/fake-clock.js';
 import type { Frame, SourceStatus } from './frame-source.js';
 import { FfmpegFrameSource, parseSourceSpec, type FfmpegFrameSourceOptions } from './ffmpeg-frame-source.js';

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
-import type { Clock } from '../daemon/kernel/clock.js';
+import type { Clock } from '../kernel/clock.js';
 import { CameraError } from './errors.js';
-import { EventBus } from '../daemon/kernel/event-bus.js';
+import { EventBus } from '../kernel/event-bus.js';
 import type { Frame, FrameSource, SourceStatus } from './frame-source.js';
 import { loadOpencv, type Cv } from './opencv.js';
 import { RawVideo, type RawVideoFormat } from './raw-video.js';

@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { ModelError } from './errors.js';
 import { cpuInfo, describeCpu, type CpuInfo } from './cpu-info.js';
-import type { Service } from '../daemon/kernel/lifecycle.js';
+import type { Service } from '../kernel/lifecycle.js';
 import type { EmotionClassifier, EmotionResult } from './emotion-classifier.js';
 import { readFerCsv } from './fer-csv.js';
 import { loadModelManifest } from './model-manifest.js';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../daemon/kernel/clock.js';
+import { systemClock } from '../kernel/clock.js';
 import { cpuInfo, describeCpu } from './cpu-info.js';
 import { evaluate } from './evaluate.js';
 import { readFerCsv, type FerRow } from './fer-csv.js';

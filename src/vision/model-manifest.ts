@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { describeValue } from '../daemon/kernel/errors.js';
+import { describeValue } from '../kernel/errors.js';
 import { ModelError } from './errors.js';
 import { FACE_SIZE, normalisationTable, type Normalisation } from './preprocess.js';
 

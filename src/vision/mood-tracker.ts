@@ -1,5 +1,5 @@
-import type { Clock } from '../daemon/kernel/clock.js';
-import { isEmotion, NOBODY, type Emotion, type RoomMoodLabel } from './room-mood.js';
+import type { Clock } from '../kernel/clock.js';
+import { isEmotion, NOBODY, type Emotion, type RoomMoodLabel } from '../kernel/room-mood.js';
 
 /** The room mood when no face has been seen for `nobodyAfterMs` (one declaration, in `room-mood.ts`). */
 export { NOBODY };

@@ -1,11 +1,11 @@
 import type * as OnnxRuntime from 'onnxruntime-node';
 import { ModelError } from './errors.js';
-import type { Service } from '../daemon/kernel/lifecycle.js';
+import type { Service } from '../kernel/lifecycle.js';
 import { resultFromLogits, type EmotionClassifier, type EmotionResult } from './emotion-classifier.js';
 import { checkInt8Agreement, describeAgreement, type Int8Agreement } from './int8-agreement.js';
 import { loadModelManifest, type VerifiedModel } from './model-manifest.js';
 import { assertFaces, FACE_SIZE, preprocessFaces } from './preprocess.js';
-import type { Log } from '../daemon/kernel/log.js';
+import type { Log } from '../kernel/log.js';
 
 type Ort = typeof OnnxRuntime;
 type InferenceSession = OnnxRuntime.InferenceSession;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Mat } from '@u4/opencv4nodejs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../daemon/kernel/clock.js';
+import { systemClock } from '../kernel/clock.js';
 import { FakeClock } from '../daemon/testing/fake-clock.js';
 import { FER_LABELS } from './fer-csv.js';
 import { HaarFaceDetector } from './haar-face-detector.js';

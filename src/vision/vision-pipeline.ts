@@ -1,7 +1,7 @@
 import type { Mat } from '@u4/opencv4nodejs';
-import type { Clock } from '../daemon/kernel/clock.js';
-import { EventBus } from '../daemon/kernel/event-bus.js';
-import type { Service, ServiceHealth } from '../daemon/kernel/lifecycle.js';
+import type { Clock } from '../kernel/clock.js';
+import { EventBus } from '../kernel/event-bus.js';
+import type { Service, ServiceHealth } from '../kernel/lifecycle.js';
 import type { EmotionClassifier, EmotionResult } from './emotion-classifier.js';
 import { cropFaces, type FaceCropOptions } from './face-crops.js';
 import type { Box, FaceDetector } from './face-detector.js';
@@ -10,8 +10,8 @@ import type { Frame, FrameSource, SourceStatus } from './frame-source.js';
 import { MoodTracker, NOBODY, type FaceReading, type MoodTrackerOptions } from './mood-tracker.js';
 import { encodeJpeg } from './image-io.js';
 import { loadOpencv } from './opencv.js';
-import type { Log } from '../daemon/kernel/log.js';
-import type { RoomMoodLabel } from './room-mood.js';
+import type { Log } from '../kernel/log.js';
+import type { RoomMoodLabel } from '../kernel/room-mood.js';
 
 /** One face in an analysed frame. */
 export interface FaceView {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/daemon/kernel/clock.js';
+import { systemClock } from '../../src/kernel/clock.js';
 import { MOOD_COLOURS } from '../../src/ui/components/mood-colours.js';
 import { type AdminPage, WAIT, a11yProblems, adminPage, shot } from './harness.js';
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { benchE2e, formatE2eBench } from '../../src/daemon/bench-e2e.js';
-import { systemClock } from '../../src/daemon/kernel/clock.js';
+import { benchE2e, formatE2eBench } from '../../src/daemon/ops/bench-e2e.js';
+import { systemClock } from '../../src/kernel/clock.js';
 import { ROOT } from './harness.js';
 
 describe('moodbox bench e2e', () => {

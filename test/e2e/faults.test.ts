@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { childNamed } from '../../src/daemon/process-stats.js';
+import { childNamed } from '../../src/daemon/ops/process-stats.js';
 import { startMjpegServer } from '../../src/vision/testing/mjpeg-server.js';
 import { getJson, ROOT, startDaemon, tempDir, toneLibrary, until, watchState, type Daemon } from './harness.js';
 

@@ -16,7 +16,7 @@ export function registerBackup(program: Command): void {
         import('node:path'),
         import('../config/load-config.js'),
         import('../store/backups.js'),
-        import('../kernel/clock.js'),
+        import('../../kernel/clock.js'),
       ]);
       const { config } = loadConfig({ file: opts.config, env: process.env });
       const target =
@@ -37,7 +37,7 @@ export function registerBackup(program: Command): void {
         import('node:path'),
         import('../config/load-config.js'),
         import('../store/backups.js'),
-        import('../kernel/clock.js'),
+        import('../../kernel/clock.js'),
       ]);
       const { config } = loadConfig({ file: opts.config, env: process.env });
       const source = path.resolve(file);

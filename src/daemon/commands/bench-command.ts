@@ -30,7 +30,7 @@ export function registerBench(program: Command): void {
         group?: string;
       }) => {
         const { runBenchCommand } = await import('../../vision/bench-command.js');
-        const { systemClock } = await import('../kernel/clock.js');
+        const { systemClock } = await import('../../kernel/clock.js');
         const { INSTALL_DIR } = await import('../version.js');
         process.exitCode = await runBenchCommand(
           { ...opts, json: opts.json === true, installDir: INSTALL_DIR },
@@ -76,9 +76,9 @@ export function registerBench(program: Command): void {
       60,
     )
     .action(async (opts: { json?: boolean; seconds: number }) => {
-      const { benchE2e, formatE2eBench } = await import('../bench-e2e.js');
+      const { benchE2e, formatE2eBench } = await import('../ops/bench-e2e.js');
       const { INSTALL_DIR } = await import('../version.js');
-      const { systemClock } = await import('../kernel/clock.js');
+      const { systemClock } = await import('../../kernel/clock.js');
       const report = await benchE2e({
         installDir: INSTALL_DIR,
         seconds: opts.seconds,

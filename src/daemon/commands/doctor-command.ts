@@ -8,7 +8,7 @@ export function registerDoctor(program: Command): void {
     .addOption(configOption())
     .option('--json', 'print the checks as JSON')
     .action(async (opts: { config?: string; json?: boolean }) => {
-      const { runDoctor, formatChecks } = await import('../doctor.js');
+      const { runDoctor, formatChecks } = await import('../ops/doctor.js');
       const checks = await runDoctor({ configFile: opts.config });
       process.stdout.write(opts.json === true ? `${JSON.stringify({ checks }, null, 2)}\n` : `${formatChecks(checks)}\n`);
       process.exitCode = checks.some((c) => c.status === 'fail') ? 1 : 0;

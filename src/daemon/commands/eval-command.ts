@@ -15,7 +15,7 @@ export function registerEval(program: Command): void {
     .action(
       async (file: string, opts: { model?: string; usage?: string; flipTta?: boolean; threads: number; batch: number; json?: boolean }) => {
         const { runEvalCommand } = await import('../../vision/eval-command.js');
-        const clock = await import('../kernel/clock.js');
+        const clock = await import('../../kernel/clock.js');
         const { INSTALL_DIR } = await import('../version.js');
         const path = await import('node:path');
         process.exitCode = await runEvalCommand(

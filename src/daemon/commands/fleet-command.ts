@@ -107,7 +107,7 @@ function parseValue(raw: string): unknown {
 }
 
 async function withOperator(opts: BrokerOptions, run: (operator: FleetOperator) => Promise<void>): Promise<void> {
-  const [{ FleetOperator }, { systemClock }] = await Promise.all([import('../mqtt/fleet-operator.js'), import('../kernel/clock.js')]);
+  const [{ FleetOperator }, { systemClock }] = await Promise.all([import('../mqtt/fleet-operator.js'), import('../../kernel/clock.js')]);
   const env = process.env;
   const options: FleetOperatorOptions = {
     url: opts.url ?? env['MOODBOX_MQTT_URL'] ?? DEFAULT_URL,

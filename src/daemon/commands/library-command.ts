@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { Config } from '../config/schema.js';
-import type { Clock } from '../kernel/clock.js';
+import type { Clock } from '../../kernel/clock.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import type { Track, TrackMood } from '../store/store.js';
 import type { AnalysisReport } from '../../player/library/library-analyzer.js';
@@ -22,7 +22,7 @@ export async function withLibrary<T>(configFile: string | undefined, fn: (ctx: L
     import('node:path'),
     import('../config/load-config.js'),
     import('../store/sqlite-store.js'),
-    import('../kernel/clock.js'),
+    import('../../kernel/clock.js'),
   ]);
   const { config } = loadConfig({ file: configFile, env: process.env });
   const quiet = { info() {}, warn() {} };

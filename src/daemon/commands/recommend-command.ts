@@ -18,8 +18,8 @@ export function registerRecommend(program: Command): void {
         import('../../player/recommender.js'),
         import('../../player/track-index.js'),
         import('../../player/moods.js'),
-        import('../kernel/random.js'),
-        import('../recommend-for.js'),
+        import('../../kernel/random.js'),
+        import('../music/recommend-for.js'),
       ]);
       const seed = opts.seed === undefined ? undefined : Number(opts.seed);
       if (seed !== undefined && !Number.isInteger(seed)) throw new TypeError(`Expected \`--seed\` to be an integer, got \`${opts.seed}\``);

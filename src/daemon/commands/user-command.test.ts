@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { AuthService } from '../auth/auth-service.js';
-import { SignInThrottle } from '../auth/throttle.js';
+import { AuthService } from '../people/auth-service.js';
+import { SignInThrottle } from '../people/throttle.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { AuthService } from '../auth/auth-service.js';
-import type { Clock } from '../kernel/clock.js';
+import type { AuthService } from '../people/auth-service.js';
+import type { Clock } from '../../kernel/clock.js';
 import type { Store, User } from '../store/store.js';
 import { configOption } from './options.js';
 
@@ -120,9 +120,9 @@ async function withAuth(
     import('node:path'),
     import('../config/load-config.js'),
     import('../store/sqlite-store.js'),
-    import('../auth/auth-service.js'),
-    import('../auth/throttle.js'),
-    import('../kernel/clock.js'),
+    import('../people/auth-service.js'),
+    import('../people/throttle.js'),
+    import('../../kernel/clock.js'),
     import('../logging.js'),
   ]);
   const { config } = loadConfig({ file: configFile, env: process.env });

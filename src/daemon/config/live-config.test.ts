@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MoodboxBus } from '../events.js';
-import { ConfigError } from '../kernel/errors.js';
-import { EventBus } from '../kernel/event-bus.js';
+import { ConfigError } from '../../kernel/errors.js';
+import { EventBus } from '../../kernel/event-bus.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { LiveConfig, OVERRIDES_KEY, requiresRestart } from './live-config.js';

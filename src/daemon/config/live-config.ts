@@ -1,6 +1,6 @@
 import type { MoodboxBus } from '../events.js';
-import { EventBus } from '../kernel/event-bus.js';
-import { ConfigError } from '../kernel/errors.js';
+import { EventBus } from '../../kernel/event-bus.js';
+import { ConfigError } from '../../kernel/errors.js';
 import { changedPaths, deepFreeze, loadConfig } from './load-config.js';
 import { ConfigSchema, type Config } from './schema.js';
 

@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { closest, distance } from 'fastest-levenshtein';
-import { ConfigError, describeValue } from '../kernel/errors.js';
+import { ConfigError, describeValue } from '../../kernel/errors.js';
 import { ConfigSchema, type Config } from './schema.js';
 import { siteProblems } from './site-rules.js';
 

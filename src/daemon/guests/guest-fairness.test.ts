@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { roomMoodOf } from '../../vision/room-mood.js';
+import { roomMoodOf } from '../../kernel/room-mood.js';
 import { guestHarness, type GuestHarness } from '../testing/guest-harness.js';
 
 // Fair by design (issue 31): budgets per phone and per address, the repeat window, the room's mood,

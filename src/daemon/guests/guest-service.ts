@@ -1,8 +1,8 @@
 import type { Config } from '../config/schema.js';
-import type { Clock, Timer } from '../kernel/clock.js';
-import { MoodboxError, type ErrorCode } from '../kernel/errors.js';
-import type { Log } from '../kernel/log.js';
-import type { Service, ServiceHealth } from '../kernel/lifecycle.js';
+import type { Clock, Timer } from '../../kernel/clock.js';
+import { MoodboxError, type ErrorCode } from '../../kernel/errors.js';
+import type { Log } from '../../kernel/log.js';
+import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import type { Store, Track } from '../store/store.js';
 import type { Player } from '../../player/player.js';
 import { STREAM_SOURCE } from '../../player/streams/stream-url.js';

@@ -1,7 +1,7 @@
 import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthService } from '../auth/auth-service.js';
-import { MoodboxError } from '../kernel/errors.js';
+import type { AuthService } from '../people/auth-service.js';
+import { MoodboxError } from '../../kernel/errors.js';
 import type { Session, User } from '../store/store.js';
 
 /**

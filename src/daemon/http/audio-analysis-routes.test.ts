@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { AuthService } from '../auth/auth-service.js';
+import type { AuthService } from '../people/auth-service.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer } from '../testing/server.js';

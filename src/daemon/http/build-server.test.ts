@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { systemClock } from '../kernel/clock.js';
+import { systemClock } from '../../kernel/clock.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer } from '../testing/server.js';
 import type { MoodboxServer } from './build-server.js';

@@ -3,8 +3,8 @@
 // deleting their account signs them out and leaves nothing of their calibration in memory.
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EventBus } from '../kernel/event-bus.js';
-import { PersonalCalibrationService } from '../personal-calibration-service.js';
+import { EventBus } from '../../kernel/event-bus.js';
+import { PersonalCalibrationService } from '../camera/personal-calibration-service.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer } from '../testing/server.js';
 import { resultFromLogits } from '../../vision/emotion-classifier.js';

@@ -1,4 +1,4 @@
-import { MoodboxError } from '../kernel/errors.js';
+import { MoodboxError } from '../../kernel/errors.js';
 import type { MoodLogEntry, StatsRepository, TrackPlayStats } from '../store/store.js';
 
 const MINUTE_MS = 60_000;

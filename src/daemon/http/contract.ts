@@ -30,7 +30,7 @@ import type { DiskUseSchema } from './schemas/disk.js';
 import type { GuestRequestSchema, GuestSearchSchema, GuestStateSchema, GuestTrackSchema, GuestUpNextSchema } from './schemas/guest.js';
 import type { GuestAdminSchema } from './schemas/guest-admin.js';
 import type { BulkMoodsBody, KnownMoodsSchema, TrackAdminSchema, TrackMoodsBody, TracksQuery } from './schemas/tracks.js';
-import type { RoomMoodLabel } from '../../vision/room-mood.js';
+import type { RoomMoodLabel } from '../../kernel/room-mood.js';
 
 export type ServiceStatus = 'stopped' | 'starting' | 'ready' | 'degraded' | 'failed' | 'stopping';
 

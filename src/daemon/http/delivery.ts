@@ -1,5 +1,5 @@
 import type { LiveConfig } from '../config/live-config.js';
-import type { Clock } from '../kernel/clock.js';
+import type { Clock } from '../../kernel/clock.js';
 import type { Logger } from '../logging.js';
 import type { MoodboxCore } from '../core.js';
 import type { Store } from '../store/store.js';

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { hostname as osHostname, networkInterfaces } from 'node:os';
 import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { MoodboxError } from '../kernel/errors.js';
+import { MoodboxError } from '../../kernel/errors.js';
 import type { Logger } from '../logging.js';
 import { isLanAddress } from './access.js';
 

@@ -1,4 +1,4 @@
-import type { Service } from '../kernel/lifecycle.js';
+import type { Service } from '../../kernel/lifecycle.js';
 import type { Logger } from '../logging.js';
 import type { MoodboxServer } from './build-server.js';
 

@@ -1,6 +1,6 @@
-import type { AuthService } from '../auth/auth-service.js';
-import type { KioskPresence, KioskUser } from '../auth/kiosk-presence.js';
-import { MoodboxError } from '../kernel/errors.js';
+import type { AuthService } from '../people/auth-service.js';
+import type { KioskPresence, KioskUser } from '../people/kiosk-presence.js';
+import { MoodboxError } from '../../kernel/errors.js';
 import type { WsCredentials } from './ws.js';
 
 export interface KioskPersonDeps {

@@ -1,7 +1,7 @@
 // Issue 16, item 6: a person signed in at the kiosk (PIN or card) sees their likes, history and preferences, and can stay signed in.
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MoodboxError } from '../kernel/errors.js';
+import { MoodboxError } from '../../kernel/errors.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer, type TestServer } from '../testing/server.js';
 import type { MusicControls } from './routes/player-requests.js';

@@ -3,10 +3,10 @@ import { PlayRecorder } from '../../player/play-recorder.js';
 import { FakePlayer } from '../../player/testing/fake-player.js';
 import { loadConfig } from '../config/load-config.js';
 import type { MoodboxBus } from '../events.js';
-import { systemClock } from '../kernel/clock.js';
-import { EventBus } from '../kernel/event-bus.js';
-import { seededRandom } from '../kernel/random.js';
-import { MusicDirector } from '../music-director.js';
+import { systemClock } from '../../kernel/clock.js';
+import { EventBus } from '../../kernel/event-bus.js';
+import { seededRandom } from '../../kernel/random.js';
+import { MusicDirector } from '../music/music-director.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { buildTestServer, type TestServer } from '../testing/server.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AuthService } from '../auth/auth-service.js';
-import { REGISTRATION_NAME_REFUSED } from '../auth/people-service.js';
+import type { AuthService } from '../people/auth-service.js';
+import { REGISTRATION_NAME_REFUSED } from '../people/people-service.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer } from '../testing/server.js';

@@ -8,7 +8,7 @@ import { SpotifyAuth } from '../../player/spotify/spotify-auth.js';
 import { SpotifyLibrary } from '../../player/spotify/spotify-library.js';
 import { SpotifyWebClient } from '../../player/spotify/spotify-web-client.js';
 import { FakeSpotifyServer } from '../../player/testing/fake-spotify-server.js';
-import { systemClock } from '../kernel/clock.js';
+import { systemClock } from '../../kernel/clock.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { buildTestServer, type TestServer } from '../testing/server.js';
 

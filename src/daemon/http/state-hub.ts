@@ -1,4 +1,4 @@
-import { EventBus } from '../kernel/event-bus.js';
+import { EventBus } from '../../kernel/event-bus.js';
 import type { ServerMessage, StateArea, StateSnapshot } from './contract.js';
 
 type AreaMessage = Exclude<ServerMessage, { type: 'state/snapshot' } | { transaction: string }>;

@@ -1,10 +1,10 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MoodboxBus } from '../events.js';
-import { EventBus } from '../kernel/event-bus.js';
+import { EventBus } from '../../kernel/event-bus.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
-import { roomMoodOf } from '../../vision/room-mood.js';
+import { roomMoodOf } from '../../kernel/room-mood.js';
 import { StateHub } from './state-hub.js';
 import { initialScreenState, StateProjector } from './state-projector.js';
 

@@ -1,8 +1,8 @@
 import type { MoodboxBus } from '../events.js';
-import type { Clock, Timer } from '../kernel/clock.js';
-import type { Service } from '../kernel/lifecycle.js';
+import type { Clock, Timer } from '../../kernel/clock.js';
+import type { Service } from '../../kernel/lifecycle.js';
 import type { Store } from '../store/store.js';
-import { NOBODY, type RoomMoodLabel } from '../../vision/room-mood.js';
+import { NOBODY, type RoomMoodLabel } from '../../kernel/room-mood.js';
 import type { ServiceHealthView, StateSnapshot, TrackView } from './contract.js';
 import type { StateHub } from './state-hub.js';
 import { trackView } from './track-view.js';

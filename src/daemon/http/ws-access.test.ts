@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { MoodboxError } from '../kernel/errors.js';
+import { MoodboxError } from '../../kernel/errors.js';
 import { buildTestServer, type TestServer } from '../testing/server.js';
 import type { ReplyMessage } from './contract.js';
 import type { MusicControls } from './routes/player-requests.js';

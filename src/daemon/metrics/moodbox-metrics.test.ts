@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakePlayer } from '../../player/testing/fake-player.js';
 import type { MoodboxBus } from '../events.js';
-import { EventBus } from '../kernel/event-bus.js';
+import { EventBus } from '../../kernel/event-bus.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { MoodboxMetrics } from './moodbox-metrics.js';
 

@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { MoodboxBus } from '../events.js';
-import type { EventBus } from '../kernel/event-bus.js';
-import type { Service } from '../kernel/lifecycle.js';
+import type { EventBus } from '../../kernel/event-bus.js';
+import type { Service } from '../../kernel/lifecycle.js';
 import type { PlayerEvents } from '../../player/player.js';
 
 /** Latency buckets (seconds) for one frame's detection or classification: 0.5 ms to 250 ms. */

@@ -1,6 +1,6 @@
 import type { LiveConfig } from '../config/live-config.js';
 import { mergeDeep } from '../config/load-config.js';
-import type { Clock } from '../kernel/clock.js';
+import type { Clock } from '../../kernel/clock.js';
 import type { AuditRepository } from '../store/store.js';
 import type { FleetCommand } from './fleet-topics.js';
 

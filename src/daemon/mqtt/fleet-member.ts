@@ -1,6 +1,6 @@
-import type { Clock, Timer } from '../kernel/clock.js';
-import type { Log } from '../kernel/log.js';
-import type { Service } from '../kernel/lifecycle.js';
+import type { Clock, Timer } from '../../kernel/clock.js';
+import type { Log } from '../../kernel/log.js';
+import type { Service } from '../../kernel/lifecycle.js';
 import {
   boxTopics,
   isFleetCommand,

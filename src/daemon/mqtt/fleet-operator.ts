@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IClientOptions, MqttClient } from 'mqtt';
-import type { Clock } from '../kernel/clock.js';
+import type { Clock } from '../../kernel/clock.js';
 import {
   commandTopic,
   FLEET_ROOT,

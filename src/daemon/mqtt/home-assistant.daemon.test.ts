@@ -8,7 +8,7 @@ import { DaemonProcess, until, writeConfig } from '../testing/daemon-process.js'
 import { discoveryProblems } from '../testing/home-assistant-keys.js';
 import { TestBroker } from '../testing/mosquitto.js';
 import { MqttProbe } from '../testing/mqtt-probe.js';
-import { systemClock } from '../kernel/clock.js';
+import { systemClock } from '../../kernel/clock.js';
 import { FleetOperator } from './fleet-operator.js';
 
 const DISCOVERY = 'homeassistant/device/moodbox_test_lounge/config';

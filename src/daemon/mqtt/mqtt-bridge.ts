@@ -1,10 +1,10 @@
 import type { Config } from '../config/schema.js';
 import type { CameraStatus, MoodboxBus, Playback } from '../events.js';
-import type { Clock, Timer } from '../kernel/clock.js';
-import type { Log } from '../kernel/log.js';
-import type { Service, ServiceHealth } from '../kernel/lifecycle.js';
+import type { Clock, Timer } from '../../kernel/clock.js';
+import type { Log } from '../../kernel/log.js';
+import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import type { RfidReader } from '../rfid/rfid-reader.js';
-import { NOBODY, type RoomMood } from '../../vision/room-mood.js';
+import { NOBODY, type RoomMood } from '../../kernel/room-mood.js';
 import type { BoxControls } from './box-controls.js';
 import { FleetMember, type SeenCommands } from './fleet-member.js';
 import { discoveryMessage, musicSources, NOTHING_PLAYING, OFF, ON, type BoxIdentity } from './home-assistant.js';

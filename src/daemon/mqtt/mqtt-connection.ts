@@ -1,4 +1,4 @@
-import type { ListenerOwner } from '../kernel/event-bus.js';
+import type { ListenerOwner } from '../../kernel/event-bus.js';
 
 /**
  * The MQTT connection port: what Home Assistant's bridge and the fleet member need of a broker.

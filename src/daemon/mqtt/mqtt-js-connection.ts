@@ -1,7 +1,7 @@
 import type { IClientOptions, MqttClient } from 'mqtt';
-import type { ListenerOwner } from '../kernel/event-bus.js';
-import type { Log } from '../kernel/log.js';
-import type { Service, ServiceHealth } from '../kernel/lifecycle.js';
+import type { ListenerOwner } from '../../kernel/event-bus.js';
+import type { Log } from '../../kernel/log.js';
+import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import { MAX_PACKET_BYTES, MAX_PAYLOAD_BYTES, topicMatches, type MessageListener, type MqttConnection } from './mqtt-connection.js';
 
 /** Where the box says it is online (retained), and the last will the broker sends when it is not. */

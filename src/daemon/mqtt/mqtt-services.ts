@@ -1,8 +1,8 @@
 import type { LiveConfig } from '../config/live-config.js';
 import { ConfigSchema } from '../config/schema.js';
-import type { Clock } from '../kernel/clock.js';
-import type { Log } from '../kernel/log.js';
-import type { Service } from '../kernel/lifecycle.js';
+import type { Clock } from '../../kernel/clock.js';
+import type { Log } from '../../kernel/log.js';
+import type { Service } from '../../kernel/lifecycle.js';
 import type { MoodboxCore } from '../core.js';
 import type { RfidReader } from '../rfid/rfid-reader.js';
 import type { Store } from '../store/store.js';

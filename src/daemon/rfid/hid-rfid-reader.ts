@@ -1,6 +1,6 @@
-import type { Clock, Timer } from '../kernel/clock.js';
-import { EventBus } from '../kernel/event-bus.js';
-import type { Service, ServiceHealth } from '../kernel/lifecycle.js';
+import type { Clock, Timer } from '../../kernel/clock.js';
+import { EventBus } from '../../kernel/event-bus.js';
+import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import { HidCardDecoder } from './decode-hid-report.js';
 import type { RfidReader, RfidReaderEvents } from './rfid-reader.js';
 

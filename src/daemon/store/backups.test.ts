@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BackupService } from '../backup-service.js';
+import { BackupService } from '../ops/backup-service.js';
 import { DaemonProcess, until, writeConfig } from '../testing/daemon-process.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { backupName, backupsDir, DATABASE_FILE, latestBackup, PID_FILE } from './backups.js';

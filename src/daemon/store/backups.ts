@@ -12,7 +12,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { StoreError } from '../kernel/errors.js';
+import { StoreError } from '../../kernel/errors.js';
 
 /** The database's file name in the data directory. */
 export const DATABASE_FILE = 'moodbox.db';

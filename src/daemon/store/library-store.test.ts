@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededRandom } from '../kernel/random.js';
+import { seededRandom } from '../../kernel/random.js';
 import { MusicMetadataTagReader } from '../../player/library/music-metadata-tag-reader.js';
 import { LibraryScanner } from '../../player/library/scanner.js';
 import { DEFAULT_MOODS } from '../../player/moods.js';

@@ -1,4 +1,4 @@
-import { MoodboxError, StoreError } from '../kernel/errors.js';
+import { MoodboxError, StoreError } from '../../kernel/errors.js';
 
 /** Turns SQLite write failures (read-only file, full disk) into a `StoreError` the operator can act on. */
 export function guard<T>(fn: () => T): T {

@@ -2,9 +2,9 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
-import type { Clock } from '../kernel/clock.js';
-import { StoreError } from '../kernel/errors.js';
-import type { Log } from '../kernel/log.js';
+import type { Clock } from '../../kernel/clock.js';
+import { StoreError } from '../../kernel/errors.js';
+import type { Log } from '../../kernel/log.js';
 
 export interface Migration {
   version: number;

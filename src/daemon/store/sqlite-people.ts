@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { Clock } from '../kernel/clock.js';
-import { StoreError } from '../kernel/errors.js';
+import type { Clock } from '../../kernel/clock.js';
+import { StoreError } from '../../kernel/errors.js';
 import type { Card, CardRepository, Session, SessionRepository, User, UserRepository } from './store.js';
 import { guard } from './sqlite-guard.js';
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Clock } from '../kernel/clock.js';
+import type { Clock } from '../../kernel/clock.js';
 import type { Station, StationRepository, TrackRepository } from './store.js';
 
 /** The library's `source` of stations (the same as `player/streams`' `STREAM_SOURCE`). */

@@ -1,8 +1,8 @@
 import { chmodSync, existsSync, mkdirSync, statfsSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Clock } from '../kernel/clock.js';
-import { StoreError } from '../kernel/errors.js';
+import type { Clock } from '../../kernel/clock.js';
+import { StoreError } from '../../kernel/errors.js';
 import type {
   AuditEntry,
   AuditRepository,
@@ -22,7 +22,7 @@ import type {
   TrackRepository,
   UserRepository,
 } from './store.js';
-import type { Log } from '../kernel/log.js';
+import type { Log } from '../../kernel/log.js';
 import { chartStatsQueries } from './sqlite-chart-stats.js';
 import { stationsRepo } from './sqlite-stations.js';
 import { tasteRepo } from './sqlite-taste.js';

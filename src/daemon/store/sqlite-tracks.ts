@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Clock } from '../kernel/clock.js';
+import type { Clock } from '../../kernel/clock.js';
 import type { Track, TrackFile, TrackMood, TrackRepository } from './store.js';
 import { audioPoints } from './sqlite-analyses.js';
 import { clampLimit, guard } from './sqlite-guard.js';

@@ -1,5 +1,5 @@
-import type { Clock } from '../kernel/clock.js';
-import type { Service, ServiceHealth } from '../kernel/lifecycle.js';
+import type { Clock } from '../../kernel/clock.js';
+import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import type { Logger } from '../logging.js';
 import type { Store } from './store.js';
 

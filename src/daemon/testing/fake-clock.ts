@@ -1,4 +1,4 @@
-import type { Clock, Timer } from '../kernel/clock.js';
+import type { Clock, Timer } from '../../kernel/clock.js';
 
 interface Pending {
   at: number;

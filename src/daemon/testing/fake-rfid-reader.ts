@@ -1,4 +1,4 @@
-import { EventBus } from '../kernel/event-bus.js';
+import { EventBus } from '../../kernel/event-bus.js';
 import type { RfidReader, RfidReaderEvents } from '../rfid/rfid-reader.js';
 
 /** A card reader without hardware: a test plugs it in, unplugs it and taps cards on it. */

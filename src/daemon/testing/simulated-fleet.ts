@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { systemClock } from '../kernel/clock.js';
+import { systemClock } from '../../kernel/clock.js';
 import { FleetMember } from '../mqtt/fleet-member.js';
 import { boxTopics, type FleetCommand } from '../mqtt/fleet-topics.js';
 import { MqttJsConnection } from '../mqtt/mqtt-js-connection.js';

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { seededRandom } from '../kernel/random.js';
+import { seededRandom } from '../../kernel/random.js';
 
 const DAY_MS = 86_400_000;
 const MOODS = ['happy', 'neutral', 'sad', 'surprise', 'angry', 'nobody'] as const;

@@ -2,7 +2,7 @@
  * The analysis of one audio file: probe, decode a few excerpts, measure them, place the result on
  * the mood plane with the fitted model. See README.md for what is measured and how well it does.
  */
-import { systemClock, type Clock } from '../../daemon/kernel/clock.js';
+import { systemClock, type Clock } from '../../kernel/clock.js';
 import { AudioAnalysisError, checkFile, decodeExcerpts, probe, SAMPLE_RATE, type Excerpt, type Probe } from './decode.js';
 import { extractFeatures, type AudioFeatures } from './features.js';
 import { quickDurationS } from './quick-probe.js';

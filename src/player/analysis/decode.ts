@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
-import type { Clock } from '../../daemon/kernel/clock.js';
+import type { Clock } from '../../kernel/clock.js';
 
 /** The analysis' sample rate (Hz). */
 export const SAMPLE_RATE = 11025;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../daemon/kernel/random.js';
+import { seededRandom } from '../../kernel/random.js';
 import { Fft, hann } from './fft.js';
 
 /** The power spectrum by the definition of the DFT. */

@@ -3,7 +3,7 @@
  * to arousal and valence. Written by scripts/fit-music-moods.ts; see models/README.md.
  */
 import { readFileSync } from 'node:fs';
-import { describeValue } from '../../daemon/kernel/errors.js';
+import { describeValue } from '../../kernel/errors.js';
 import type { AudioFeatures } from './features.js';
 
 /** How a feature enters the model. */

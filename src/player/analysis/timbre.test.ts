@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../daemon/kernel/random.js';
+import { seededRandom } from '../../kernel/random.js';
 import { extractFeatures, type AudioFeatures } from './features.js';
 import { loadMusicMoodModel } from './model.js';
 import { selectSmallest } from './timbre.js';

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededRandom } from '../../daemon/kernel/random.js';
+import { seededRandom } from '../../kernel/random.js';
 import { makeTone } from '../testing/tones.js';
 import { frameLength, hasFrameChain, id3v2Length } from './frame-check.js';
 

@@ -1,5 +1,5 @@
-import type { Clock } from '../../daemon/kernel/clock.js';
-import type { Log } from '../../daemon/kernel/log.js';
+import type { Clock } from '../../kernel/clock.js';
+import type { Log } from '../../kernel/log.js';
 import { AnalysisProcessExited, type AnalysisWorker, type AnalyzeOutcome } from './analysis-worker.js';
 import { applyAudioMoods, dropAudioMoods } from './audio-moods.js';
 import type { LibraryAnalyses, LibraryStore, PendingAnalysis, StoredAnalysis, TrackAudio } from './library.js';

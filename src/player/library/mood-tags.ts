@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
-import { describeValue } from '../../daemon/kernel/errors.js';
+import { describeValue } from '../../kernel/errors.js';
 import { moodName } from '../moods.js';
 import type { LibraryTracks, MoodTag } from './library.js';
 import type { AudioTags } from './tag-reader.js';

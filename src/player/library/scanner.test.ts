@@ -4,7 +4,7 @@ import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../daemon/kernel/clock.js';
+import { systemClock } from '../../kernel/clock.js';
 import { FakeLibraryStore } from '../testing/fake-library-store.js';
 import { makeCorruptFile, makeImage, makeTone } from '../testing/tones.js';
 import { MusicMetadataTagReader } from './music-metadata-tag-reader.js';

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, extname, join, resolve, sep } from 'node:path';
-import type { Clock } from '../../daemon/kernel/clock.js';
+import type { Clock } from '../../kernel/clock.js';
 import { PlayerError } from '../errors.js';
 import type { KnownFile, LibraryStore, ScannedTrack } from './library.js';
 import { applySuggestedMoods, importSidecar, type SidecarReport } from './mood-tags.js';
 import type { AudioTags, TagReader } from './tag-reader.js';
-import type { Log } from '../../daemon/kernel/log.js';
+import type { Log } from '../../kernel/log.js';
 
 /** File extensions the scanner reads (lowercase, with the dot). */
 export const AUDIO_EXTENSIONS: readonly string[] = [

@@ -1,5 +1,5 @@
-import type { Clock, Timer } from '../../daemon/kernel/clock.js';
-import type { Log } from '../../daemon/kernel/log.js';
+import type { Clock, Timer } from '../../kernel/clock.js';
+import type { Log } from '../../kernel/log.js';
 import type { QueueItem } from '../play-queue.js';
 import { DEFAULT_STREAM_TIMEOUT_S, isStreamUri, isYouTubeUrl } from '../streams/stream-url.js';
 

@@ -1,8 +1,8 @@
 import { createConnection, type Socket } from 'node:net';
 import { PlayerError } from '../errors.js';
-import { EventBus } from '../../daemon/kernel/event-bus.js';
+import { EventBus } from '../../kernel/event-bus.js';
 import { encodeCommand, MpvLineDecoder, type EndFileReason, type MpvCommand, type MpvMessage } from '../mpv-ipc.js';
-import type { Log } from '../../daemon/kernel/log.js';
+import type { Log } from '../../kernel/log.js';
 
 /** What mpv tells its IPC clients without being asked. Payloads are as mpv sent them, decoded. */
 // A type alias, not an interface: the event bus needs an index signature.

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../daemon/kernel/clock.js';
+import { systemClock } from '../../kernel/clock.js';
 import { MpvIpcClient } from './mpv-ipc-client.js';
 import { MpvProcess, type MpvProcessEvents, type MpvProcessOptions } from './mpv-process.js';
 

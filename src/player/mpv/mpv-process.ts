@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Clock, Timer } from '../../daemon/kernel/clock.js';
+import type { Clock, Timer } from '../../kernel/clock.js';
 import { PlayerError } from '../errors.js';
-import { EventBus } from '../../daemon/kernel/event-bus.js';
-import type { Log } from '../../daemon/kernel/log.js';
+import { EventBus } from '../../kernel/event-bus.js';
+import type { Log } from '../../kernel/log.js';
 import { connectSocket, type MpvIpcClient } from './mpv-ipc-client.js';
 
 /** util-linux's setpriv, which Debian and Raspberry Pi OS always have. */

@@ -1,5 +1,5 @@
-import { EventBus } from '../../daemon/kernel/event-bus.js';
-import type { Service, ServiceHealth } from '../../daemon/kernel/lifecycle.js';
+import { EventBus } from '../../kernel/event-bus.js';
+import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import type { PlayQueue, QueueEntry } from '../play-queue.js';
 import type { Player, PlayerEvents, PlayerState, PlayOptions } from '../player.js';
 

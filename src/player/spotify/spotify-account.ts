@@ -1,6 +1,6 @@
-import type { Clock } from '../../daemon/kernel/clock.js';
+import type { Clock } from '../../kernel/clock.js';
 import { SpotifyError } from './spotify-error.js';
-import type { Log } from '../../daemon/kernel/log.js';
+import type { Log } from '../../kernel/log.js';
 import { moodName, type MoodSettings } from '../moods.js';
 import type { SpotifyAuth } from './spotify-auth.js';
 import type { SpotifyClient, SpotifyDevice } from './spotify-client.js';

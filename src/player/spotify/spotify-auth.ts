@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { Clock } from '../../daemon/kernel/clock.js';
+import type { Clock } from '../../kernel/clock.js';
 import { SpotifyError } from './spotify-error.js';
 import type { SpotifyTokens, TokenStore } from './spotify-client.js';
 

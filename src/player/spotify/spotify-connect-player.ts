@@ -1,10 +1,10 @@
-import type { Clock, Timer } from '../../daemon/kernel/clock.js';
-import { type ErrorCode } from '../../daemon/kernel/errors.js';
+import type { Clock, Timer } from '../../kernel/clock.js';
+import { type ErrorCode } from '../../kernel/errors.js';
 import { SpotifyError } from './spotify-error.js';
-import { EventBus } from '../../daemon/kernel/event-bus.js';
-import type { Service, ServiceHealth } from '../../daemon/kernel/lifecycle.js';
+import { EventBus } from '../../kernel/event-bus.js';
+import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import type { PlayableTrack, PlayQueue, QueueEntry, QueueItem } from '../play-queue.js';
-import type { Log } from '../../daemon/kernel/log.js';
+import type { Log } from '../../kernel/log.js';
 import { assertPercent, type Player, type PlayerEvents, type PlayerState, type PlayOptions, type PlayOutcome } from '../player.js';
 import type { SpotifyClient, SpotifyDevice, SpotifyTrack } from './spotify-client.js';
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PlayableTrack } from '../play-queue.js';
-import type { Log } from '../../daemon/kernel/log.js';
+import type { Log } from '../../kernel/log.js';
 import type { SpotifyTrack } from './spotify-client.js';
 
 /** The library's track rows, as the daemon's track repository offers them. */

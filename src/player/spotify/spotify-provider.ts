@@ -1,9 +1,9 @@
-import type { Random } from '../../daemon/kernel/random.js';
-import { type ErrorCode } from '../../daemon/kernel/errors.js';
+import type { Random } from '../../kernel/random.js';
+import { type ErrorCode } from '../../kernel/errors.js';
 import { SpotifyError } from './spotify-error.js';
 import { moodName, type MoodSettings } from '../moods.js';
 import type { SpotifyClient, SpotifyDevice } from './spotify-client.js';
-import type { Log } from '../../daemon/kernel/log.js';
+import type { Log } from '../../kernel/log.js';
 
 /** The settings key holding the admin's playlist → mood mapping. */
 export const PLAYLIST_MOODS_SETTING = 'spotify.playlistMoods';

@@ -1,4 +1,4 @@
-import type { Random } from '../../daemon/kernel/random.js';
+import type { Random } from '../../kernel/random.js';
 import type { QueueEntry } from '../play-queue.js';
 import type { MusicRequest } from '../sources/music-source.js';
 import type { LikingSource, SourcedTrack } from '../sources/music-sources.js';

@@ -1,4 +1,4 @@
-import type { Clock } from '../../daemon/kernel/clock.js';
+import type { Clock } from '../../kernel/clock.js';
 import { SpotifyError } from './spotify-error.js';
 import type {
   SpotifyAccountInfo,
@@ -8,7 +8,7 @@ import type {
   SpotifyPlaylist,
   SpotifyTrack,
 } from './spotify-client.js';
-import type { Log } from '../../daemon/kernel/log.js';
+import type { Log } from '../../kernel/log.js';
 
 export interface SpotifyWebClientOptions {
   /** @default 'https://api.spotify.com' */

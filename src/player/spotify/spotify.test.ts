@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { systemClock, type Clock } from '../../daemon/kernel/clock.js';
-import { seededRandom } from '../../daemon/kernel/random.js';
+import { systemClock, type Clock } from '../../kernel/clock.js';
+import { seededRandom } from '../../kernel/random.js';
 import type { MoodSettings } from '../moods.js';
 import { FakeSpotifyServer } from '../testing/fake-spotify-server.js';
 import { SecretTokenStore, type SecretStore } from './secret-token-store.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../daemon/kernel/random.js';
+import { seededRandom } from '../../kernel/random.js';
 import { Recommender, type CandidateTrack, type RecommendRequest } from '../recommender.js';
 import { TrackIndex } from '../track-index.js';
 import { tasteFeatures, trackTaste, type TasteInput } from './features.js';

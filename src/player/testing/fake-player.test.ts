@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { systemClock } from '../../daemon/kernel/clock.js';
+import { systemClock } from '../../kernel/clock.js';
 import { PlayRecorder } from '../play-recorder.js';
 import { FakePlayer } from './fake-player.js';
 import { describePlayerContract, MemoryPlayHistory, nextEvent } from './player-contract.js';

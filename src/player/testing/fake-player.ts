@@ -1,6 +1,6 @@
-import type { Clock, Timer } from '../../daemon/kernel/clock.js';
-import { EventBus } from '../../daemon/kernel/event-bus.js';
-import type { Service } from '../../daemon/kernel/lifecycle.js';
+import type { Clock, Timer } from '../../kernel/clock.js';
+import { EventBus } from '../../kernel/event-bus.js';
+import type { Service } from '../../kernel/lifecycle.js';
 import {
   advance,
   EMPTY_QUEUE,

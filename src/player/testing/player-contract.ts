@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../daemon/kernel/clock.js';
-import type { Service } from '../../daemon/kernel/lifecycle.js';
+import { systemClock } from '../../kernel/clock.js';
+import type { Service } from '../../kernel/lifecycle.js';
 import type { PlayableTrack, QueueEntry } from '../play-queue.js';
 import { PlayRecorder, type PlayHistory } from '../play-recorder.js';
 import type { Player, PlayerEvents, PlayOutcome, PlayReason } from '../player.js';

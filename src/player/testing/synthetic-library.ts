@@ -1,4 +1,4 @@
-import { seededRandom } from '../../daemon/kernel/random.js';
+import { seededRandom } from '../../kernel/random.js';
 import { DEFAULT_MOODS } from '../moods.js';
 import type { CandidateTrack } from '../recommender.js';
 

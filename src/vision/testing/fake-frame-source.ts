@@ -1,6 +1,6 @@
 import type { Mat } from '@u4/opencv4nodejs';
 import { CameraError } from '../errors.js';
-import { EventBus } from '../../daemon/kernel/event-bus.js';
+import { EventBus } from '../../kernel/event-bus.js';
 import type { Frame, FrameSource, SourceStatus } from '../frame-source.js';
 
 /**

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Clock } from '../../kernel/clock.js';
+import type { Clock } from '../../../kernel/clock.js';
 import type { GuestPhone } from '../../guests/guest-service.js';
 
 /** The guest page's anonymous cookie: a random id, nothing else; it authorises nothing but guest calls. */

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import type { Clock, Timer } from '../../kernel/clock.js';
-import { MoodboxError } from '../../kernel/errors.js';
+import type { Clock, Timer } from '../../../kernel/clock.js';
+import { MoodboxError } from '../../../kernel/errors.js';
 import type { Logger } from '../../logging.js';
 import type { GuestPhone } from '../../guests/guest-service.js';
 import { isLanAddress } from '../access.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { LiveConfig } from '../../config/live-config.js';
-import type { Clock } from '../../kernel/clock.js';
+import type { Clock } from '../../../kernel/clock.js';
 import type { Logger } from '../../logging.js';
 import type { GuestService } from '../../guests/guest-service.js';
 import type { Store } from '../../store/store.js';

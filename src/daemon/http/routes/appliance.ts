@@ -1,8 +1,8 @@
 import { access, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Clock } from '../../kernel/clock.js';
-import { MoodboxError } from '../../kernel/errors.js';
+import type { Clock } from '../../../kernel/clock.js';
+import { MoodboxError } from '../../../kernel/errors.js';
 import type { Store, User } from '../../store/store.js';
 import type { StateSnapshot } from '../contract.js';
 import { ErrorRef } from '../schemas/common.js';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { MoodboxError } from '../../kernel/errors.js';
+import { MoodboxError } from '../../../kernel/errors.js';
 import { latestBackup } from '../../store/backups.js';
 import { ErrorRef } from '../schemas/common.js';
 import { imageResponse } from '../schemas/appliance.js';

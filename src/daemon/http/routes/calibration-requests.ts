@@ -1,7 +1,7 @@
 import type { Static } from 'typebox';
-import type { KioskPresence } from '../../auth/kiosk-presence.js';
-import { MoodboxError } from '../../kernel/errors.js';
-import type { CALIBRATION_EXPRESSIONS, PersonalCalibrationService } from '../../personal-calibration-service.js';
+import type { KioskPresence } from '../../people/kiosk-presence.js';
+import { MoodboxError } from '../../../kernel/errors.js';
+import type { CALIBRATION_EXPRESSIONS, PersonalCalibrationService } from '../../camera/personal-calibration-service.js';
 import type { ClientRequests } from '../contract.js';
 import type { CalibrationExpressionSchema } from '../schemas/calibration.js';
 import type { WsContext, WsHandlers } from '../ws.js';

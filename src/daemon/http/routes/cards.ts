@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { KioskPresence } from '../../auth/kiosk-presence.js';
-import type { PeopleService } from '../../auth/people-service.js';
-import type { Clock } from '../../kernel/clock.js';
-import { MoodboxError } from '../../kernel/errors.js';
+import type { KioskPresence } from '../../people/kiosk-presence.js';
+import type { PeopleService } from '../../people/people-service.js';
+import type { Clock } from '../../../kernel/clock.js';
+import { MoodboxError } from '../../../kernel/errors.js';
 import type { Store } from '../../store/store.js';
 import { ErrorRef } from '../schemas/common.js';
 import {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { diskUse } from '../../disk-use.js';
-import type { Clock } from '../../kernel/clock.js';
+import { diskUse } from '../../ops/disk-use.js';
+import type { Clock } from '../../../kernel/clock.js';
 import type { Store } from '../../store/store.js';
 import { DiskUseSchema } from '../schemas/disk.js';
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import type { Clock } from '../../kernel/clock.js';
-import { MoodboxError } from '../../kernel/errors.js';
+import type { Clock } from '../../../kernel/clock.js';
+import { MoodboxError } from '../../../kernel/errors.js';
 import type { Store } from '../../store/store.js';
 import type { GuestAdminView } from '../contract.js';
 import { guestRequest, guestTrack, type GuestViewDeps } from '../guests/guest-view.js';

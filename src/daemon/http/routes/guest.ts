@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { MoodboxError } from '../../kernel/errors.js';
+import { MoodboxError } from '../../../kernel/errors.js';
 import type { GuestPhone } from '../../guests/guest-service.js';
 import { isLanAddress } from '../access.js';
 import { phoneOf, type GuestCallLimiter } from '../guests/guest-phone.js';

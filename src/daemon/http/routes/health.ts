@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Clock } from '../../kernel/clock.js';
+import type { Clock } from '../../../kernel/clock.js';
 import type { ServiceHealthView } from '../contract.js';
 import { HealthSchema } from '../schemas/common.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { MoodboxError } from '../../kernel/errors.js';
+import { MoodboxError } from '../../../kernel/errors.js';
 import type { Store } from '../../store/store.js';
 import { ErrorRef } from '../schemas/common.js';
 import { AuditPageSchema, HistoryPageSchema, HistoryQuery, PageQuery } from '../schemas/people.js';

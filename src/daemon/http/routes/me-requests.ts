@@ -1,7 +1,7 @@
-import type { KioskPresence, KioskUser } from '../../auth/kiosk-presence.js';
-import type { PeopleService } from '../../auth/people-service.js';
+import type { KioskPresence, KioskUser } from '../../people/kiosk-presence.js';
+import type { PeopleService } from '../../people/people-service.js';
 import type { LiveConfig } from '../../config/live-config.js';
-import { MoodboxError } from '../../kernel/errors.js';
+import { MoodboxError } from '../../../kernel/errors.js';
 import type { Store } from '../../store/store.js';
 import type { ClientRequests, MyPreferences } from '../contract.js';
 import { coverUrlOf } from '../track-view.js';

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { personView, type PeopleService } from '../../auth/people-service.js';
+import { personView, type PeopleService } from '../../people/people-service.js';
 import type { Store } from '../../store/store.js';
 import { ExportSchema, HistoryRemovedSchema, PageQuery, PlaysPageSchema, PreferencesBody, UserViewSchema } from '../schemas/people.js';
 

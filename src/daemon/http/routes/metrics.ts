@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { MoodboxError } from '../../kernel/errors.js';
+import { MoodboxError } from '../../../kernel/errors.js';
 import { isLanAddress } from '../access.js';
 import { ErrorRef } from '../schemas/common.js';
 

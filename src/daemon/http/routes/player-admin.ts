@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import type { Clock } from '../../kernel/clock.js';
+import type { Clock } from '../../../kernel/clock.js';
 import type { Playback } from '../../events.js';
-import type { LibraryFit, StaffMusicView } from '../../music-director.js';
+import type { LibraryFit, StaffMusicView } from '../../music/music-director.js';
 import type { Store } from '../../store/store.js';
 import type { QueueItem } from '../../../player/play-queue.js';
 import { STREAM_SOURCE } from '../../../player/streams/stream-url.js';
-import type { Emotion } from '../../../vision/room-mood.js';
+import type { Emotion } from '../../../kernel/room-mood.js';
 import { ErrorRef } from '../schemas/common.js';
 import {
   HoldMoodBody,

@@ -1,5 +1,5 @@
-import type { KioskPresence } from '../../auth/kiosk-presence.js';
-import { MoodboxError } from '../../kernel/errors.js';
+import type { KioskPresence } from '../../people/kiosk-presence.js';
+import { MoodboxError } from '../../../kernel/errors.js';
 import type { ClientRequests } from '../contract.js';
 import type { WsContext, WsHandlers } from '../ws.js';
 

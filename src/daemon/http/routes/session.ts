@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { tryAgainIn, type AuthService, type SignedIn } from '../../auth/auth-service.js';
-import type { KioskPresence } from '../../auth/kiosk-presence.js';
-import { checkSecretPolicy } from '../../auth/pin-hash.js';
-import { AuthError } from '../../kernel/errors.js';
+import { tryAgainIn, type AuthService, type SignedIn } from '../../people/auth-service.js';
+import type { KioskPresence } from '../../people/kiosk-presence.js';
+import { checkSecretPolicy } from '../../people/pin-hash.js';
+import { AuthError } from '../../../kernel/errors.js';
 import type { Session, User } from '../../store/store.js';
 import { ADMIN_COOKIE, OWN_PASSPHRASE_ROUTE } from '../access.js';
 import type { ClientRequests } from '../contract.js';

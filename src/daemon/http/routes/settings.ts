@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { LiveConfig } from '../../config/live-config.js';
 import { ConfigSchema } from '../../config/schema.js';
-import type { Clock } from '../../kernel/clock.js';
+import type { Clock } from '../../../kernel/clock.js';
 import type { Store } from '../../store/store.js';
 import { ErrorRef } from '../schemas/common.js';
 import { AnyObject, SaveSettingsBody, SettingsSavedSchema, SettingsSchema } from '../schemas/settings.js';

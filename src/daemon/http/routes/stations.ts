@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { knownMoods, loadEmotionMoodMap } from '../../../player/moods.js';
-import type { Clock } from '../../kernel/clock.js';
-import { MoodboxError } from '../../kernel/errors.js';
-import type { Stations } from '../../stations.js';
+import type { Clock } from '../../../kernel/clock.js';
+import { MoodboxError } from '../../../kernel/errors.js';
+import type { Stations } from '../../music/stations.js';
 import type { Store } from '../../store/store.js';
 import { ErrorRef } from '../schemas/common.js';
 import { StationBody, StationIdParams, StationSchema, StationsSchema } from '../schemas/stations.js';

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { AuthService } from '../../auth/auth-service.js';
-import { personView, REGISTRATION_LIMITS, type Actor, type PeopleService } from '../../auth/people-service.js';
+import type { AuthService } from '../../people/auth-service.js';
+import { personView, REGISTRATION_LIMITS, type Actor, type PeopleService } from '../../people/people-service.js';
 import type { User } from '../../store/store.js';
 import { ErrorRef } from '../schemas/common.js';
 import {

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { EMOTIONS, NOBODY } from '../../../vision/room-mood.js';
+import { EMOTIONS, NOBODY } from '../../../kernel/room-mood.js';
 
 /**
  * The guest page (`/guest`): what a phone in the room sees and may do. A phone is an anonymous

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { EMOTIONS } from '../../../vision/room-mood.js';
+import { EMOTIONS } from '../../../kernel/room-mood.js';
 
 /** The longest a mood may be held (minutes): a day, so a forgotten hold ends by itself. */
 export const MAX_HOLD_MINUTES = 24 * 60;

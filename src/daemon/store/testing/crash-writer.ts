@@ -1,7 +1,7 @@
 // Writes plays as fast as it can and prints each id once its transaction has committed; the crash
 // test kills it with SIGKILL and checks that every printed id is still in the database.
 import { writeSync } from 'node:fs';
-import { systemClock } from '../../kernel/clock.js';
+import { systemClock } from '../../../kernel/clock.js';
 import { openSqliteStore } from '../sqlite-store.js';
 
 const path = process.argv[2];

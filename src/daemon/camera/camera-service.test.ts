@@ -1,0 +1,204 @@
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { VisionEvents } from '../../vision/vision-pipeline.js';
+import type { RoomMoodLabel } from '../../kernel/room-mood.js';
+import { CameraService } from './camera-service.js';
+import type { MoodboxBus, MoodboxEvents } from '../events.js';
+import { EventBus } from '../../kernel/event-bus.js';
+import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
+import { FakeClock } from '../testing/fake-clock.js';
+
+/** The vision loop's events without a camera: the test says what it saw. */
+class ScriptedVision {
+  readonly name = 'vision';
+  readonly events = new EventBus<VisionEvents>();
+  starts = 0;
+  stops = 0;
+
+  async start(): Promise<void> {
+    this.starts += 1;
+    this.events.emit('cameraChanged', { state: 'on', at: 0 });
+  }
+
+  async stop(): Promise<void> {
+    this.stops += 1;
+    this.events.emit('cameraChanged', { state: 'off', at: 0 });
+  }
+
+  /** `personal`: the first face is the target, read through the signed-in person's calibration. */
+  frame(faces: number, mood: RoomMoodLabel = 'neutral', personal = false): void {
+    this.events.emit('facesDetected', {
+      frame: 1,
+      at: 1000,
+      width: 640,
+      height: 480,
+      faces: Array.from({ length: faces }, (_, i) => ({
+        trackId: i + 1,
+        box: [10, 20, 80, 80] as const,
+        emotion: 'happy',
+        confidence: 0.8,
+        probabilities: { happy: 0.8, neutral: 0.2 },
+        ...(personal ? { isTarget: i === 0, personal: i === 0 } : {}),
+      })),
+      mood,
+      timing: { detectMs: 4, classifyMs: 2, totalMs: 7 },
+    });
+  }
+}
+
+/** Lets the service's queued switching run. */
+async function settled(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+const open: Array<{ camera: CameraService; store: SqliteStore }> = [];
+afterEach(async () => {
+  for (const { camera, store } of open.splice(0)) {
+    await camera.stop();
+    store.close();
+  }
+});
+
+async function setup(rules: { off: string | null } = { off: null }) {
+  const clock = new FakeClock();
+  const store = openSqliteStore({ clock, log: pino({ level: 'silent' }) }, { path: ':memory:' });
+  const failures: Array<{ event: string; owner: string | undefined }> = [];
+  const bus: MoodboxBus = new EventBus((_, event, owner) => void failures.push({ event, owner }));
+  const seen: Array<{ [K in keyof MoodboxEvents]: [K, MoodboxEvents[K]] }[keyof MoodboxEvents]> = [];
+  for (const name of ['cameraStateChanged', 'facesInViewChanged', 'roomMoodChanged'] as const) {
+    bus.on(name, (payload) => seen.push([name, payload] as (typeof seen)[number]));
+  }
+  const vision = new ScriptedVision();
+  const warnings: string[] = [];
+  const log = {
+    ...pino({ level: 'silent' }),
+    debug() {},
+    info() {},
+    error() {},
+    warn: (_: object, msg: string) => void warnings.push(msg),
+  };
+  const camera = new CameraService({
+    prepare: async () => {},
+    release: async () => {},
+    vision,
+    clock,
+    log,
+    bus,
+    offReason: () => rules.off,
+  });
+  await camera.start(new AbortController().signal);
+  open.push({ camera, store });
+  return { clock, store, bus, seen, vision, camera, warnings, rules, failures };
+}
+
+describe('CameraService', () => {
+  it('hears nothing once stopped, and a listener of its that fails is reported under its name', async () => {
+    const { bus, vision, camera, seen, failures } = await setup();
+    bus.emit('settingsChanged', { changed: undefined as unknown as string[] });
+    expect(failures).toEqual([{ event: 'settingsChanged', owner: 'CameraService' }]);
+    await camera.stop();
+    seen.length = 0;
+    vision.frame(2, 'happy');
+    vision.events.emit('moodChanged', { mood: 'happy', previous: 'neutral', at: 5000, scores: { happy: 0.6 } });
+    bus.emit('settingsChanged', { changed: undefined as unknown as string[] });
+    expect(seen).toEqual([]);
+    expect(failures).toHaveLength(1);
+    expect(vision.events.listenerCount('facesDetected') + bus.listenerCount('settingsChanged')).toBe(0);
+  });
+
+  it('announces the room mood with its scores and faces', async () => {
+    const { vision, camera, seen } = await setup();
+    vision.frame(2, 'happy');
+    vision.events.emit('moodChanged', { mood: 'happy', previous: 'neutral', at: 5000, scores: { happy: 0.6, sad: 0.3, neutral: 0.1 } });
+    const room = { label: 'happy', scores: { happy: 0.6, sad: 0.3, neutral: 0.1 }, faces: 2, confidence: 0.6, since: 5000 };
+    expect(seen).toEqual([
+      ['cameraStateChanged', { status: 'starting', detail: null }],
+      ['cameraStateChanged', { status: 'on', detail: null }],
+      ['facesInViewChanged', { faces: 2 }],
+      ['roomMoodChanged', { mood: room, previous: null }],
+    ]);
+    expect(camera.room).toEqual(room);
+  });
+
+  it('names in its health line the room mood the screens show, and none while the camera is off (issue 16)', async () => {
+    const { vision, camera, bus, rules } = await setup();
+    expect(camera.health().detail ?? '').not.toMatch(/mood/);
+    vision.events.emit('moodChanged', { mood: 'happy', previous: 'nobody', at: 5000, scores: { happy: 0.7 } });
+    expect(camera.health().detail).toMatch(/^camera on; room mood happy/);
+    vision.events.emit('moodChanged', { mood: 'neutral', previous: 'happy', at: 9000, scores: { neutral: 0.6 } });
+    expect(camera.health().detail).toMatch(/^camera on; room mood neutral/);
+    rules.off = 'turned off by the admin';
+    bus.emit('settingsChanged', { changed: ['camera.enabled'] });
+    await settled();
+    expect(camera.health().detail).toBe('camera off: turned off by the admin');
+  });
+
+  it('announces the faces in view only when their number changes, and keeps the newest frame for the live view', async () => {
+    const { vision, camera, seen } = await setup();
+    vision.frame(1);
+    vision.frame(1);
+    vision.frame(0);
+    expect(seen.filter(([name]) => name === 'facesInViewChanged')).toEqual([
+      ['facesInViewChanged', { faces: 1 }],
+      ['facesInViewChanged', { faces: 0 }],
+    ]);
+    vision.frame(1);
+    expect(camera.liveFaces()).toMatchObject({ width: 640, faces: [{ trackId: 1, box: [10, 20, 80, 80], emotion: 'happy' }] });
+    vision.events.emit('previewCaptured', { at: 1, jpeg: Buffer.from([0xff, 0xd8]), width: 320, height: 240 });
+    expect(camera.preview()?.width).toBe(320);
+  });
+
+  it("says when the face in front is read through the signed-in person's calibration, and stops saying it with the camera off (issue 19)", async () => {
+    const { vision, bus, rules } = await setup();
+    const said: boolean[] = [];
+    bus.on('personalReadingChanged', ({ isPersonal }) => said.push(isPersonal));
+    vision.frame(1);
+    vision.frame(2, 'happy', true);
+    vision.frame(2, 'happy', true);
+    vision.frame(1);
+    vision.frame(1, 'happy', true);
+    expect(said).toEqual([true, false, true]);
+    rules.off = 'turned off by the admin';
+    bus.emit('settingsChanged', { changed: ['camera.enabled'] });
+    await settled();
+    expect(said).toEqual([true, false, true, false]);
+  });
+
+  it('turns the camera off by the admin rules at once when the camera settings change, and forgets what it saw', async () => {
+    const { vision, camera, seen, bus, rules } = await setup();
+    vision.frame(1);
+    vision.events.emit('previewCaptured', { at: 1, jpeg: Buffer.from([0xff, 0xd8]), width: 320, height: 240 });
+    rules.off = 'outside camera hours (08:00–18:00)';
+    bus.emit('settingsChanged', { changed: ['player.volume'] });
+    await settled();
+    expect(vision.stops).toBe(0);
+    bus.emit('settingsChanged', { changed: ['camera.hours'] });
+    await settled();
+    expect(vision.stops).toBe(1);
+    expect(camera.status).toBe('off');
+    expect(seen.at(-1)).toEqual(['cameraStateChanged', { status: 'off', detail: 'outside camera hours (08:00–18:00)' }]);
+    expect(camera.preview()).toBeUndefined();
+    expect(camera.liveFaces()).toBeUndefined();
+    rules.off = null;
+    bus.emit('settingsChanged', { changed: ['camera.enabledNow'] });
+    await settled();
+    expect(vision.starts).toBe(2);
+    expect(seen.at(-1)).toEqual(['cameraStateChanged', { status: 'on', detail: null }]);
+  });
+
+  it('says once that the camera is off by the rules, not again at every check, and again when the reason changes', async () => {
+    const { clock, seen, rules } = await setup({ off: 'camera turned off by staff' });
+    const offs = () => seen.filter(([name]) => name === 'cameraStateChanged');
+    expect(offs()).toEqual([['cameraStateChanged', { status: 'off', detail: 'camera turned off by staff' }]]);
+    clock.advance(60_000);
+    await settled();
+    expect(offs()).toHaveLength(1);
+    rules.off = 'outside camera hours (08:00–18:00)';
+    clock.advance(15_000);
+    await settled();
+    expect(offs()).toEqual([
+      ['cameraStateChanged', { status: 'off', detail: 'camera turned off by staff' }],
+      ['cameraStateChanged', { status: 'off', detail: 'outside camera hours (08:00–18:00)' }],
+    ]);
+  });
+});

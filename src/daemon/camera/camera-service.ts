@@ -1,0 +1,263 @@
+import type { CameraStatus, MoodboxBus } from '../events.js';
+import type { Clock, Timer } from '../../kernel/clock.js';
+import type { Log } from '../../kernel/log.js';
+import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
+import { emotionScores, NOBODY, type RoomMood } from '../../kernel/room-mood.js';
+import type { VisionEvents } from '../../vision/vision-pipeline.js';
+import type { EventBus } from '../../kernel/event-bus.js';
+
+/** How often the camera's on/off rules (admin switch, camera hours) are checked (ms). */
+const RULES_CHECK_MS = 15_000;
+/** The analysis rate is counted over this window (ms). */
+const RATE_WINDOW_MS = 5000;
+
+/** The vision loop as the camera service drives it (`VisionPipeline` fits). */
+export interface VisionLoop extends Service {
+  readonly events: EventBus<VisionEvents>;
+}
+
+/** The newest blurred, downscaled camera picture for the admin live view. */
+export interface CameraPreview {
+  readonly jpeg: Buffer;
+  /** Epoch ms. */
+  readonly at: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** The faces of the newest analysed frame: labels, boxes and numbers, never pixels. */
+export interface LiveFaces {
+  /** Epoch ms. */
+  at: number;
+  width: number;
+  height: number;
+  /** The room mood after this frame. */
+  mood: string;
+  faces: Array<{ trackId: number; box: number[]; emotion: string; confidence: number; probabilities: Record<string, number> }>;
+  /** ms. */
+  timing: { detectMs: number; classifyMs: number; totalMs: number };
+}
+
+export interface CameraServiceDeps {
+  /** Loads the model and the detector (once, at start). */
+  prepare: (signal: AbortSignal) => Promise<void>;
+  /** Releases what `prepare` loaded. */
+  release: () => Promise<void>;
+  /** Which emotion model runs and why (e.g. the float one after the int8 check), for the health line. */
+  model?: () => string | undefined;
+  vision: VisionLoop;
+  clock: Clock;
+  log: Log;
+  bus: MoodboxBus;
+  /** Why the camera must be off now (the admin turned it off, outside camera hours), or null. */
+  offReason: () => string | null;
+}
+
+/**
+ * Runs the vision loop while the admin's rules allow the camera, and owns what it concludes: the
+ * camera's state, the faces in view, whether the face in front is read through the signed-in
+ * person's calibration and the room mood (announced on the bus as `cameraStateChanged`,
+ * `facesInViewChanged`, `personalReadingChanged` and `roomMoodChanged`; `MoodRecorder` writes the
+ * mood log from the last), and the newest preview and faces for the admin's live view. Frames never leave the
+ * vision loop: only labels, counts and scores come out of here.
+ */
+export class CameraService implements Service {
+  readonly name = 'camera';
+  readonly #deps: CameraServiceDeps;
+  #isRunning = false;
+  #off: string | null = null;
+  #status: CameraStatus = 'off';
+  /** Why the camera is off, as last announced. */
+  #offDetail: string | null = null;
+  #room: RoomMood | null = null;
+  #facesInView = 0;
+  #isPersonal = false;
+  #preview: CameraPreview | undefined;
+  #liveFaces: LiveFaces | undefined;
+  #timer: Timer | undefined;
+  #signal: AbortSignal | undefined;
+  #switching: Promise<void> = Promise.resolve();
+  /** When the last analysed frames came (monotonic ms), for the analysis rate in the health line. */
+  #analysed: number[] = [];
+
+  constructor(deps: CameraServiceDeps) {
+    this.#deps = deps;
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    const deps = this.#deps;
+    await deps.prepare(signal);
+    this.#signal = signal;
+    const events = deps.vision.events;
+    events.on(
+      'cameraChanged',
+      ({ state, reason }) => {
+        if (state === 'unavailable') deps.log.warn({ reason }, 'camera unavailable; retrying');
+        else deps.log.info({ state }, 'camera');
+        if (state !== 'on') {
+          this.#preview = undefined;
+          this.#liveFaces = undefined;
+          this.#setPersonal(false);
+        }
+        this.#setStatus(state, state === 'off' ? (this.#off ?? 'stopped') : state === 'unavailable' ? (reason ?? 'no frames') : null);
+      },
+      this,
+    );
+    events.on(
+      'facesDetected',
+      (frame) => {
+        const now = deps.clock.monotonic();
+        this.#analysed.push(now);
+        while ((this.#analysed[0] ?? now) < now - RATE_WINDOW_MS) this.#analysed.shift();
+        this.#liveFaces = liveFaces(frame);
+        const { detectMs, classifyMs, totalMs } = frame.timing;
+        deps.bus.emit('frameAnalysed', { faces: frame.faces.length, detectMs, classifyMs, totalMs });
+        this.#setPersonal(frame.faces.some((f) => f.isTarget && f.personal === true));
+        if (this.#facesInView === frame.faces.length) return;
+        this.#facesInView = frame.faces.length;
+        deps.bus.emit('facesInViewChanged', { faces: this.#facesInView });
+      },
+      this,
+    );
+    events.on(
+      'previewCaptured',
+      ({ jpeg, at, width, height }) => {
+        this.#preview = { jpeg, at, width, height };
+      },
+      this,
+    );
+    events.on(
+      'moodChanged',
+      ({ mood: label, at, scores }) => {
+        const emotions = emotionScores(scores);
+        const confidence = label === NOBODY ? 0 : (emotions[label] ?? 0);
+        const room: RoomMood = { label, scores: emotions, faces: this.#facesInView, confidence, since: at };
+        const previous = this.#room?.label ?? null;
+        this.#room = room;
+        deps.bus.emit('roomMoodChanged', { mood: room, previous });
+      },
+      this,
+    );
+    deps.bus.on(
+      'settingsChanged',
+      ({ changed }) => {
+        if (changed.some((path) => path.startsWith('camera.'))) {
+          void this.#applyRules().catch((err: unknown) => deps.log.error({ err }, 'cannot switch the camera'));
+        }
+      },
+      this,
+    );
+    await this.#applyRules();
+    this.#timer = deps.clock.setInterval(() => {
+      void this.#applyRules().catch((err: unknown) => deps.log.error({ err }, 'cannot switch the camera'));
+    }, RULES_CHECK_MS);
+  }
+
+  async stop(): Promise<void> {
+    this.#timer?.cancel();
+    this.#deps.bus.removeListeners(this);
+    await this.#switching;
+    if (this.#isRunning) await this.#deps.vision.stop();
+    this.#isRunning = false;
+    // After the vision loop stopped: its last `cameraChanged` (off) is heard.
+    this.#deps.vision.events.removeListeners(this);
+    await this.#deps.release();
+  }
+
+  health(): ServiceHealth {
+    const model = this.#deps.model?.();
+    const withModel = (h: ServiceHealth): ServiceHealth =>
+      model === undefined ? h : { ...h, detail: `${h.detail ?? 'camera on'}; ${model}` };
+    if (this.#off !== null) return withModel({ status: 'ready', detail: `camera off: ${this.#off}` });
+    const vision = this.#deps.vision.health?.() ?? { status: 'ready' };
+    const fps = this.analysisFps;
+    // The room mood as the screens show it (this service's, from the same change), never the vision loop's own copy.
+    const room = this.#room === null || this.#status !== 'on' ? '' : `; room mood ${this.#room.label}`;
+    const rate = fps === 0 ? '' : `; ${fps.toFixed(1)} frames/s analysed`;
+    return withModel(room === '' && rate === '' ? vision : { ...vision, detail: `${vision.detail ?? 'camera on'}${room}${rate}` });
+  }
+
+  /** The camera now: on, off by the rules, starting, or unavailable and being retried. */
+  get status(): CameraStatus {
+    return this.#status;
+  }
+
+  /** The room mood, or null before the first reading. */
+  get room(): RoomMood | null {
+    return this.#room;
+  }
+
+  /** Faces in the newest analysed frame. */
+  get facesInView(): number {
+    return this.#facesInView;
+  }
+
+  /** The newest preview; undefined while previews are off, the camera is not on, or none was taken yet. */
+  preview(): CameraPreview | undefined {
+    return this.#preview;
+  }
+
+  /** The faces of the newest analysed frame; undefined while the camera is not on or nothing was analysed yet. */
+  liveFaces(): LiveFaces | undefined {
+    return this.#liveFaces;
+  }
+
+  /** Frames analysed per second over the last few seconds. */
+  get analysisFps(): number {
+    const now = this.#deps.clock.monotonic();
+    const recent = this.#analysed.filter((t) => t >= now - RATE_WINDOW_MS);
+    return recent.length / (RATE_WINDOW_MS / 1000);
+  }
+
+  #setPersonal(isPersonal: boolean): void {
+    if (this.#isPersonal === isPersonal) return;
+    this.#isPersonal = isPersonal;
+    this.#deps.bus.emit('personalReadingChanged', { isPersonal });
+  }
+
+  #setStatus(status: CameraStatus, detail: string | null): void {
+    this.#status = status;
+    this.#offDetail = status === 'off' ? detail : null;
+    this.#deps.bus.emit('cameraStateChanged', { status, detail });
+  }
+
+  #applyRules(): Promise<void> {
+    this.#switching = this.#switching.then(async () => {
+      const signal = this.#signal;
+      if (signal === undefined || signal.aborted) return;
+      const off = this.#deps.offReason();
+      this.#off = off;
+      if (off !== null && this.#isRunning) {
+        this.#deps.log.info({ why: off }, 'camera turned off');
+        this.#isRunning = false;
+        await this.#deps.vision.stop();
+        this.#setStatus('off', off);
+      } else if (off !== null) {
+        // Said once, and again only when the reason changes: the rules are looked at every 15 s.
+        if (this.#status !== 'off' || this.#offDetail !== off) this.#setStatus('off', off);
+      } else if (!this.#isRunning) {
+        this.#setStatus('starting', null);
+        this.#isRunning = true;
+        await this.#deps.vision.start(signal);
+      }
+    });
+    return this.#switching;
+  }
+}
+
+function liveFaces(frame: VisionEvents['facesDetected']): LiveFaces {
+  return {
+    at: frame.at,
+    width: frame.width,
+    height: frame.height,
+    mood: frame.mood,
+    faces: frame.faces.map((f) => ({
+      trackId: f.trackId,
+      box: [...f.box],
+      emotion: f.emotion,
+      confidence: f.confidence,
+      probabilities: { ...f.probabilities },
+    })),
+    timing: { detectMs: frame.timing.detectMs, classifyMs: frame.timing.classifyMs, totalMs: frame.timing.totalMs },
+  };
+}

@@ -1,0 +1,281 @@
+import type { LibraryAnalysisState, LibraryScanState, MoodboxBus } from '../events.js';
+import type { Clock } from '../../kernel/clock.js';
+import { MoodboxError } from '../../kernel/errors.js';
+import type { Log } from '../../kernel/log.js';
+import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
+import type { AnalysisProgress, AnalysisReport } from '../../player/library/library-analyzer.js';
+import type { ScanProgress, ScanReport } from '../../player/library/scanner.js';
+
+/** Progress is pushed to the UIs at most this often (ms). */
+const PROGRESS_EVERY_MS = 200;
+/** Files that could not be read, listed in the state (the full list is in the log). */
+const FAILED_SHOWN = 20;
+/** While analysing, the music picks from the new moods after this many tracks' moods changed (and at the end). */
+const RELOAD_EVERY_CHANGES = 100;
+const NOT_ANALYSING: LibraryAnalysisState = { running: false, done: 0, total: 0, failed: 0 };
+
+/** The scanner as the library service drives it (`LibraryScanner` fits). */
+export interface Scanner {
+  scan(dir: string, options?: { signal?: AbortSignal; onProgress?: (progress: ScanProgress) => void }): Promise<ScanReport>;
+}
+
+/** The analysis of the library as the library service drives it (`LibraryAnalyzer` fits). */
+export interface Analyzer {
+  /** How many files a run would analyse now. */
+  pendingCount(options?: { force?: boolean }): number;
+  analyze(options?: { force?: boolean; signal?: AbortSignal; onProgress?: (progress: AnalysisProgress) => void }): Promise<AnalysisReport>;
+}
+
+export interface LibraryServiceDeps {
+  scanner: Scanner;
+  /** Analyses the local files after each scan (and at start what is left); left out, none is. */
+  analyzer?: Analyzer | undefined;
+  clock: Clock;
+  log: Log;
+  bus: MoodboxBus;
+  /** Tracks in the library now. */
+  count: () => number;
+  /** The folders to scan (absolute). */
+  folders: () => readonly string[];
+}
+
+/**
+ * Keeps the library in step with the music folders: a scan at start (in the background, so the
+ * music can start from what is already known) and on request from the admin panel, one at a time,
+ * with its progress announced (`libraryScanChanged`), and `libraryChanged` when the tracks changed.
+ * Unreadable files are listed, never fatal.
+ */
+export class LibraryService implements Service {
+  readonly name = 'library';
+  readonly #deps: LibraryServiceDeps;
+  readonly #scanAtStart: boolean;
+  #scan: Promise<ScanReport[]> | undefined;
+  #abort: AbortController | undefined;
+  #lastProgressAt = Number.NEGATIVE_INFINITY;
+  #lastError: string | undefined;
+  #analysis: Promise<AnalysisReport | undefined> | undefined;
+  #analysisAbort: AbortController | undefined;
+  #again: Promise<AnalysisReport | undefined> | undefined;
+  #isAgainForced = false;
+  #state: LibraryScanState = { scanning: false, done: 0, total: 0, tracks: 0, lastScan: null, analysis: NOT_ANALYSING };
+
+  constructor(deps: LibraryServiceDeps, options: { scanAtStart: boolean }) {
+    this.#deps = deps;
+    this.#scanAtStart = options.scanAtStart;
+  }
+
+  async start(): Promise<void> {
+    const bus = this.#deps.bus;
+    // The stations are tracks too: the library changes with them.
+    bus.on('stationsChanged', () => bus.emit('libraryChanged', { tracks: this.#deps.count(), why: 'stations' }), this);
+    this.#publish({ scanning: false, done: 0, total: 0 });
+    // A scan analyses what it finds; without one, what an earlier run left is analysed now.
+    if (this.#scanAtStart) this.scan().catch(() => undefined);
+    else this.analyze().catch(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    this.#deps.bus.removeListeners(this);
+    this.#abort?.abort(new Error('Moodbox is stopping'));
+    this.#analysisAbort?.abort(new Error('Moodbox is stopping'));
+    await this.#scan?.catch(() => undefined);
+    await this.#analysis?.catch(() => undefined);
+    this.#analysisAbort?.abort(new Error('Moodbox is stopping'));
+    await this.#again?.catch(() => undefined);
+  }
+
+  health(): ServiceHealth {
+    const count = this.#deps.count();
+    if (this.#lastError !== undefined) return { status: 'degraded', detail: this.#lastError };
+    const doing = this.#scan !== undefined ? ', scanning' : this.#analysis !== undefined ? ', analysing' : '';
+    return { status: 'ready', detail: `${count} ${count === 1 ? 'track' : 'tracks'}${doing}` };
+  }
+
+  get isScanning(): boolean {
+    return this.#scan !== undefined;
+  }
+
+  get isAnalysing(): boolean {
+    return this.#analysis !== undefined;
+  }
+
+  /**
+   * Analyses the local files not analysed yet (with `force`, all of them) in the background, one at
+   * a time in a child process; resolves with its report, or undefined without an analyzer. A run
+   * already going is joined (a forced request waits for it and then runs again).
+   */
+  analyze(options: { force?: boolean } = {}): Promise<AnalysisReport | undefined> {
+    const analyzer = this.#deps.analyzer;
+    if (analyzer === undefined) return Promise.resolve(undefined);
+    if (this.#analysis !== undefined) {
+      // Files a scan found (or a forced run) are done in one more run once this one ends.
+      this.#isAgainForced ||= options.force === true;
+      this.#again ??= this.#analysis
+        .catch(() => undefined)
+        .then(() => {
+          const force = this.#isAgainForced;
+          this.#again = undefined;
+          this.#isAgainForced = false;
+          return this.analyze({ force });
+        });
+      return this.#again;
+    }
+    this.#analysis = this.#runAnalysis(analyzer, options.force === true).finally(() => {
+      this.#analysis = undefined;
+      this.#analysisAbort = undefined;
+    });
+    return this.#analysis;
+  }
+
+  async #runAnalysis(analyzer: Analyzer, force: boolean): Promise<AnalysisReport> {
+    // Nothing new: the state keeps showing the last run.
+    if (analyzer.pendingCount({ force }) === 0) return { total: 0, analysed: 0, failed: [], moodsChanged: 0, stopped: false, ms: 0 };
+    const abort = new AbortController();
+    this.#analysisAbort = abort;
+    let changedSinceReload = 0;
+    this.#publishAnalysis({ running: true, done: 0, total: 0, failed: 0 });
+    try {
+      const report = await analyzer.analyze({
+        force,
+        signal: abort.signal,
+        onProgress: (p) => {
+          this.#progressAnalysis(p);
+          changedSinceReload++;
+          if (changedSinceReload >= RELOAD_EVERY_CHANGES) {
+            changedSinceReload = 0;
+            this.#deps.bus.emit('libraryChanged', { tracks: this.#deps.count(), why: 'analysis' });
+          }
+        },
+      });
+      this.#publishAnalysis({
+        running: false,
+        done: report.analysed + report.failed.length,
+        total: report.total,
+        failed: report.failed.length,
+      });
+      if (report.moodsChanged > 0) this.#deps.bus.emit('libraryChanged', { tracks: this.#deps.count(), why: 'analysis' });
+      return report;
+    } catch (err) {
+      this.#deps.log.error({ err }, 'cannot analyse the library');
+      this.#publishAnalysis({ ...this.#state.analysis, running: false });
+      throw err;
+    }
+  }
+
+  #progressAnalysis(p: AnalysisProgress): void {
+    const now = this.#deps.clock.monotonic();
+    if (now - this.#lastProgressAt < PROGRESS_EVERY_MS && p.done < p.total) return;
+    this.#lastProgressAt = now;
+    this.#publishAnalysis({ running: true, done: p.done, total: p.total, failed: p.failed });
+  }
+
+  #publishAnalysis(analysis: LibraryAnalysisState): void {
+    this.#state = { ...this.#state, analysis };
+    this.#deps.bus.emit('libraryScanChanged', this.#state);
+  }
+
+  /** The library and its scan now. */
+  get state(): LibraryScanState {
+    return this.#state;
+  }
+
+  /** An admin changed the library (mood tags): the music picks from it at once. */
+  edited(): void {
+    this.#deps.bus.emit('libraryChanged', { tracks: this.#deps.count(), why: 'edit' });
+  }
+
+  /**
+   * Scans every music folder; resolves with one report per folder. A scan already running is
+   * joined rather than started twice.
+   */
+  scan(): Promise<ScanReport[]> {
+    this.#scan ??= this.#run().finally(() => {
+      this.#scan = undefined;
+      this.#abort = undefined;
+    });
+    return this.#scan;
+  }
+
+  async #run(): Promise<ScanReport[]> {
+    const { scanner, log } = this.#deps;
+    const abort = new AbortController();
+    this.#abort = abort;
+    const folders = this.#deps.folders();
+    const reports: ScanReport[] = [];
+    const problems: string[] = [];
+    let base = 0;
+    this.#publish({ scanning: true, done: 0, total: 0 });
+    for (const folder of folders) {
+      try {
+        const report = await scanner.scan(folder, {
+          signal: abort.signal,
+          onProgress: (p) => this.#progress({ scanning: true, done: base + p.done, total: base + p.total, folder }),
+        });
+        base += report.files;
+        reports.push(report);
+        for (const failed of report.failed) log.warn({ path: failed.path, error: failed.error }, 'skipped a file that cannot be read');
+        log.info(
+          {
+            folder,
+            files: report.files,
+            added: report.added,
+            updated: report.updated,
+            missing: report.missing,
+            failed: report.failed.length,
+            ms: report.ms,
+          },
+          'music folder scanned',
+        );
+      } catch (err) {
+        if (abort.signal.aborted) throw err;
+        problems.push(err instanceof MoodboxError ? err.message : `${folder}: ${(err as Error).message}`);
+        log.error({ err, folder }, 'cannot scan a music folder');
+      }
+    }
+    this.#lastError = problems.length === 0 ? undefined : problems.join('; ');
+    const failed = reports.flatMap((r) => r.failed);
+    this.#publish({
+      scanning: false,
+      done: base,
+      total: base,
+      lastScan: {
+        at: this.#deps.clock.now(),
+        files: base,
+        added: sum(reports, 'added'),
+        updated: sum(reports, 'updated'),
+        missing: sum(reports, 'missing'),
+        failed: failed.slice(0, FAILED_SHOWN).map((f) => ({ path: f.path, error: f.error })),
+        failedCount: failed.length,
+        problems,
+      },
+    });
+    if (reports.some((r) => r.added + r.updated + r.missing > 0) || reports.some((r) => r.sidecar !== undefined)) {
+      this.#deps.bus.emit('libraryChanged', { tracks: this.#deps.count(), why: 'scan' });
+    }
+    if (!abort.signal.aborted) this.analyze().catch(() => undefined);
+    return reports;
+  }
+
+  #progress(progress: Pick<LibraryScanState, 'scanning' | 'done' | 'total'> & { folder: string }): void {
+    const now = this.#deps.clock.monotonic();
+    if (now - this.#lastProgressAt < PROGRESS_EVERY_MS && progress.done < progress.total) return;
+    this.#lastProgressAt = now;
+    this.#publish({ scanning: true, done: progress.done, total: progress.total });
+  }
+
+  #publish(state: Partial<LibraryScanState> & Pick<LibraryScanState, 'scanning' | 'done' | 'total'>): void {
+    this.#state = {
+      scanning: state.scanning,
+      done: state.done,
+      total: state.total,
+      tracks: this.#deps.count(),
+      lastScan: state.lastScan ?? this.#state.lastScan,
+      analysis: this.#state.analysis,
+    };
+    this.#deps.bus.emit('libraryScanChanged', this.#state);
+  }
+}
+
+function sum(reports: readonly ScanReport[], key: 'added' | 'updated' | 'missing'): number {
+  return reports.reduce((total, r) => total + r[key], 0);
+}

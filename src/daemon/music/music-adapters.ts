@@ -1,0 +1,88 @@
+/**
+ * The music's sources for the composition root (`main.ts`): the library through mpv, and on a home
+ * box with a Spotify app configured, Spotify through a Connect device, behind one player.
+ */
+import { hostname } from 'node:os';
+import type { LiveConfig } from '../config/live-config.js';
+import type { Config } from '../config/schema.js';
+import type { Clock } from '../../kernel/clock.js';
+import type { Service } from '../../kernel/lifecycle.js';
+import { seededRandom } from '../../kernel/random.js';
+import { coversDir } from '../commands/library-command.js';
+import type { Logger } from '../logging.js';
+import type { MusicParts } from '../moodbox.js';
+import type { Store } from '../store/store.js';
+import type { Player } from '../../player/player.js';
+import { MusicSources } from '../../player/sources/music-sources.js';
+import { SourcePlayer } from '../../player/sources/source-player.js';
+import { SecretTokenStore } from '../../player/spotify/secret-token-store.js';
+import { SpotifyAccount } from '../../player/spotify/spotify-account.js';
+import { SpotifyAuth } from '../../player/spotify/spotify-auth.js';
+import { SpotifyConnectPlayer } from '../../player/spotify/spotify-connect-player.js';
+import { SpotifyLibrary } from '../../player/spotify/spotify-library.js';
+import { SpotifySource } from '../../player/spotify/spotify-source.js';
+import { SpotifyWebClient } from '../../player/spotify/spotify-web-client.js';
+
+/** The redirect Spotify sends the browser back to: the box's own callback on the loopback address. */
+export function spotifyRedirectUri(config: Config): string {
+  return config.spotify.redirectUri === '' ? `http://127.0.0.1:${config.server.port}/api/spotify/callback` : config.spotify.redirectUri;
+}
+
+/**
+ * The player the music plays through and where music comes from. Spotify is built only for a home
+ * (`site.kind`) with a Spotify app (`spotify.clientId`); `music.source` is read live, so the admin
+ * may switch between the library and Spotify without a restart.
+ */
+export function musicParts(
+  config: Config,
+  deps: { local: Player & Service; store: Store; settings: LiveConfig; clock: Clock; log: Logger },
+): { player: Player & Service; music: MusicParts } {
+  const mode = () => deps.settings.current.music.source;
+  if (config.site.kind !== 'home' || config.spotify.clientId === '') {
+    return { player: deps.local, music: { sources: new MusicSources({ sources: [], mode }), spotify: undefined } };
+  }
+  const { store, clock } = deps;
+  const log = deps.log.child({ module: 'spotify' });
+  const auth = new SpotifyAuth(
+    { fetch, clock, tokens: new SecretTokenStore({ secrets: store.secrets, now: () => clock.now() }) },
+    { clientId: config.spotify.clientId, redirectUri: spotifyRedirectUri(config), accountsUrl: config.spotify.accountsUrl },
+  );
+  const client = new SpotifyWebClient({ fetch, clock, auth, log }, { apiUrl: config.spotify.apiUrl });
+  const library = new SpotifyLibrary({ rows: store.tracks, fetch, log }, { coversDir: coversDir(config) });
+  const connect = new SpotifyConnectPlayer(
+    {
+      client,
+      clock,
+      log,
+      track: (track, context) => library.track(track, account.playlistMoods()[context?.replace('spotify:playlist:', '') ?? ''] ?? null),
+      deviceName: () => account.deviceName(),
+      isConnected: () => auth.isSignedIn,
+    },
+    { pollMs: config.spotify.pollMs, volume: Math.min(config.player.volume, config.player.maxVolume), maxVolume: config.player.maxVolume },
+  );
+  // The player asks the account (device, playlist moods) only while running, after both are built.
+  const account: SpotifyAccount = new SpotifyAccount(
+    {
+      auth,
+      client,
+      settings: store.settings,
+      clock,
+      log,
+      cover: (url) => library.cover(url),
+      problem: () => connect.problem(),
+      outage: () => connect.outage(),
+      onAccountChanged: () => connect.accountChanged(),
+    },
+    { boxName: hostname() },
+  );
+  const source = new SpotifySource({
+    playback: connect,
+    client,
+    playlists: () => account.playlistMoods(),
+    random: seededRandom(clock.now()),
+  });
+  return {
+    player: new SourcePlayer({ local: deps.local, routes: [{ scheme: 'spotify:', player: connect }] }),
+    music: { sources: new MusicSources({ sources: [source], mode }), spotify: account },
+  };
+}

@@ -1,0 +1,186 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MpvPlayer } from '../../player/mpv-player.js';
+import { PlayRecorder } from '../../player/play-recorder.js';
+import { icyStream } from '../../player/testing/stream-servers.js';
+import { makeTone } from '../../player/testing/tones.js';
+import { loadConfig } from '../config/load-config.js';
+import type { MoodboxBus } from '../events.js';
+import { systemClock } from '../../kernel/clock.js';
+import { EventBus } from '../../kernel/event-bus.js';
+import { seededRandom } from '../../kernel/random.js';
+import { MusicDirector } from './music-director.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
+import { until } from '../testing/daemon-process.js';
+import { buildTestServer } from '../testing/server.js';
+import { roomMoodOf } from '../../kernel/room-mood.js';
+
+// Staff choose what the speakers play (issue 28): play now, play next, taken out again; a real
+// director on real mpv (no audio out), a real SQLite file, the admin routes.
+
+const silent = { debug() {}, info() {}, warn() {}, error() {}, fatal() {}, trace() {}, level: 'silent' };
+const PASSPHRASE = 'correct horse battery';
+const cleanups: Array<() => Promise<unknown>> = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** Three 6-second tones per mood, each by its own artist (of unknown length, as the music may pick a tone then); calm plays at start. */
+async function setup(options: { station?: { url: string; name: string } } = {}) {
+  const dir = await mkdtemp(join(tmpdir(), 'moodbox-staff-queue-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  const clock = systemClock;
+  const store = openSqliteStore({ clock, log: silent }, { path: join(dir, 'moodbox.db') });
+  cleanups.push(async () => store.close());
+  const ids: Record<string, number[]> = { calm: [], upbeat: [], mellow: [] };
+  let hz = 300;
+  for (const mood of Object.keys(ids)) {
+    for (let i = 1; i <= 3; i++) {
+      const uri = await makeTone(dir, { file: `${mood}-${i}.flac`, hz: (hz += 40), seconds: 6 });
+      const track = store.tracks.upsert({ uri, title: `${mood} ${i}`, artist: `${mood} artist ${i}` });
+      store.tracks.setMoods(track.id, [{ mood, weight: 1, origin: 'admin' }]);
+      ids[mood]?.push(track.id);
+    }
+  }
+  const station =
+    options.station === undefined ? undefined : store.stations.save({ ...options.station, moods: [], origin: 'admin' }).trackId;
+  // The test's station is a server on 127.0.0.1: this box allows local stations.
+  const player = new MpvPlayer(
+    { clock, log: silent },
+    { socketPath: join(dir, 'mpv.sock'), audioOutput: 'null', volume: 70, allowPrivateStations: true },
+  );
+  await player.start();
+  cleanups.push(() => player.stop());
+  await new PlayRecorder({ player, history: store.plays, clock, log: silent }).start();
+  const bus: MoodboxBus = new EventBus();
+  const settings = loadConfig({ env: {} }).config.player;
+  const director = new MusicDirector({
+    clock,
+    random: seededRandom(5),
+    log: silent,
+    store,
+    player,
+    bus,
+    listener: () => null,
+    settings: () => settings,
+  });
+  await director.start();
+  cleanups.push(() => director.stop());
+  const server = await buildTestServer({ clock, store, staff: director.staff });
+  cleanups.push(() => server.app.close());
+  await server.auth.createUser({ name: 'Boss', role: 'admin', secret: PASSPHRASE }, 'test');
+  const res = await server.app.inject({ method: 'POST', url: '/api/admin/session', payload: { name: 'Boss', passphrase: PASSPHRASE } });
+  const headers = {
+    cookie: String(res.headers['set-cookie']).split(';')[0] ?? '',
+    'x-csrf-token': res.json<{ csrfToken: string }>().csrfToken,
+  };
+  const call = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) =>
+    server.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) });
+  const playing = () => player.state().current;
+  await until(() => playing());
+  return { server, director, player, store, ids, call, playing, station };
+}
+
+const trackOf = (item: { track: { id: number } } | undefined) => item?.track.id;
+
+describe('staff choose what the speakers play', { timeout: 60_000 }, () => {
+  it('plays a song queued next after the one playing, even when the room’s mood changes meanwhile, as chosen by staff', async () => {
+    const { call, director, player, store, ids, playing } = await setup();
+    const chosen = ids['mellow']?.[0] ?? 0;
+    const queued = await call('POST', '/api/admin/player/queue', { trackId: chosen });
+    expect(queued.statusCode).toBe(200);
+    expect(queued.json()).toMatchObject({ upcoming: [{ trackId: chosen, title: 'mellow 1', reason: 'staff', note: 'chosen by staff' }] });
+    const audit = store.audit.list({}).items[0];
+    expect(audit).toMatchObject({ action: 'player.play-next', actor: expect.stringMatching(/^admin:\d+$/) as unknown });
+    expect(audit?.detail).toMatchObject({ trackId: chosen, title: 'mellow 1' });
+
+    // The room turns happy: the calm song is changed for an upbeat one, and the staff pick stays next.
+    const before = playing();
+    await director.roomMoodChanged(roomMoodOf('happy'));
+    expect(playing()?.key).not.toBe(before?.key);
+    expect(ids['upbeat']).toContain(trackOf(playing()));
+    expect(player.state().upcoming.map((i) => [i.track.id, i.reason])).toEqual([[chosen, 'staff']]);
+
+    // It plays when the upbeat song ends, and stays while the mood changes again.
+    const started = await until(() => (trackOf(playing()) === chosen ? playing() : undefined), 20_000);
+    expect(started?.reason).toBe('staff');
+    await director.roomMoodChanged(roomMoodOf('surprise'));
+    expect(playing()?.key).toBe(started?.key);
+    const play = store.plays.list({ reason: 'staff' }).items[0];
+    expect(play).toMatchObject({ trackId: chosen, reason: 'staff' });
+    const history = await call('GET', '/api/admin/history?reason=staff');
+    expect(history.json()).toMatchObject({ total: 1, items: [{ title: 'mellow 1', reason: 'staff' }] });
+  });
+
+  it('plays a song now, and takes a queued one out again, the music’s own pick coming back in its place', async () => {
+    const { call, player, store, ids, playing } = await setup();
+    const now = ids['upbeat']?.[1] ?? 0;
+    const res = await call('POST', '/api/admin/player/play-now', { trackId: now });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'playing', current: { trackId: now, reason: 'staff', artist: 'upbeat artist 2' } });
+    expect([trackOf(playing()), playing()?.reason, player.state().isPaused]).toEqual([now, 'staff', false]);
+
+    const [first, second] = [ids['mellow']?.[1] ?? 0, ids['calm']?.[2] ?? 0];
+    await call('POST', '/api/admin/player/queue', { trackId: first });
+    const both = await call('POST', '/api/admin/player/queue', { trackId: second });
+    const upcoming = both.json<{ upcoming: Array<{ key: number; trackId: number }> }>().upcoming;
+    // The newest choice plays first; the director's own pick is gone while staff picks wait.
+    expect(upcoming.map((i) => i.trackId)).toEqual([second, first]);
+    const removed = await call('DELETE', `/api/admin/player/queue/${upcoming[0]?.key ?? 0}`);
+    expect(removed.json()).toMatchObject({ upcoming: [{ trackId: first, reason: 'staff' }] });
+    const key = removed.json<{ upcoming: Array<{ key: number }> }>().upcoming[0]?.key ?? 0;
+    await call('DELETE', `/api/admin/player/queue/${key}`);
+    expect(player.state().upcoming.map((i) => i.reason)).toEqual(['mood']);
+
+    const gone = await call('DELETE', `/api/admin/player/queue/${key}`);
+    expect([gone.statusCode, gone.json<{ error: { code: string } }>().error.code]).toEqual([404, 'MB_ERR_NOT_FOUND']);
+    const missing = await call('POST', '/api/admin/player/play-now', { trackId: 999 });
+    expect(missing.statusCode).toBe(404);
+    expect(trackOf(playing())).toBe(now);
+    const actions = store.audit
+      .list({})
+      .items.map((e) => e.action)
+      .filter((action) => action.startsWith('player.'))
+      .reverse();
+    expect(actions).toEqual(['player.play-now', 'player.play-next', 'player.play-next', 'player.unqueue', 'player.unqueue']);
+  });
+
+  it('plays a station now from the stations list, with what it says it plays', async () => {
+    const stream = await icyStream({ name: 'Test FM', title: 'Nina Simone - Feeling Good' });
+    cleanups.push(() => stream.close());
+    const { call, director, station, playing } = await setup({ station: { url: stream.url, name: 'Night Jazz' } });
+    const res = await call('POST', '/api/admin/player/play-now', { trackId: station });
+    expect(res.json()).toMatchObject({
+      current: { trackId: station, title: 'Night Jazz', isStation: true, durationMs: null, reason: 'staff' },
+    });
+    expect(trackOf(playing())).toBe(station);
+    await until(() => (director.playback.streamTitle === 'Nina Simone - Feeling Good' ? true : undefined));
+  });
+
+  it('changes nothing for a request that is not staff’s: anonymous, a member signed in at the kiosk, an admin without the CSRF token', async () => {
+    const { server, store, ids, player, playing } = await setup();
+    await server.auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, 'test');
+    const pin = await server.app.inject({ method: 'POST', url: '/api/session/pin', payload: { name: 'Ada', pin: '4711' } });
+    const member = pin.json<{ token: string }>().token;
+    const admin = await server.app.inject({ method: 'POST', url: '/api/admin/session', payload: { name: 'Boss', passphrase: PASSPHRASE } });
+    const adminCookie = String(admin.headers['set-cookie']).split(';')[0] ?? '';
+    const before = { current: playing()?.key, upcoming: player.state().upcoming.map((i) => i.key) };
+    const trackId = ids['mellow']?.[2] ?? 0;
+    for (const headers of [{}, { authorization: `Bearer ${member}` }, { cookie: adminCookie }]) {
+      for (const [method, url, payload] of [
+        ['POST', '/api/admin/player/play-now', { trackId }],
+        ['POST', '/api/admin/player/queue', { trackId }],
+        ['DELETE', `/api/admin/player/queue/${before.upcoming[0] ?? 1}`, undefined],
+      ] as const) {
+        const res = await server.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) });
+        expect([401, 403]).toContain(res.statusCode);
+      }
+    }
+    expect({ current: playing()?.key, upcoming: player.state().upcoming.map((i) => i.key) }).toEqual(before);
+    expect(store.plays.list({ reason: 'staff' }).total).toBe(0);
+    expect(store.audit.list({}).items.filter((e) => e.action.startsWith('player.'))).toEqual([]);
+  });
+});

@@ -1,0 +1,278 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { disagreeingPair } from '../../vision/testing/int8-models.js';
+import { OVERRIDES_KEY } from '../config/live-config.js';
+import { formatChecks, runDoctor, type Check } from './doctor.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
+import { FakeClock } from '../testing/fake-clock.js';
+import { systemClock } from '../../kernel/clock.js';
+
+function machine(options: { devices?: string[]; model?: 'ok' | 'tampered' | 'missing'; config?: object } = {}) {
+  const root = mkdtempSync(join(tmpdir(), 'moodbox-doctor-'));
+  const devDir = join(root, 'dev');
+  mkdirSync(devDir);
+  for (const d of options.devices ?? []) writeFileSync(join(devDir, d), '');
+  const installDir = join(root, 'opt');
+  mkdirSync(join(installDir, 'models'), { recursive: true });
+  const model = Buffer.from('onnx bytes');
+  if (options.model !== 'missing') {
+    writeFileSync(join(installDir, 'models', 'emotion-int8.onnx'), options.model === 'tampered' ? Buffer.from('other bytes') : model);
+    const sha256 = createHash('sha256').update(model).digest('hex');
+    writeFileSync(join(installDir, 'models', 'manifest.json'), JSON.stringify({ models: { 'emotion-int8.onnx': { sha256 } } }));
+  }
+  const configFile = join(root, 'config.json');
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      dataDir: join(root, 'data'),
+      server: { port: 0 },
+      vision: { modelPath: join(installDir, 'models', 'emotion-int8.onnx') },
+      ...options.config,
+    }),
+  );
+  return { configFile, devDir, installDir, env: { HOME: root, PATH: process.env['PATH'] ?? '' } };
+}
+
+const byName = (checks: Check[], name: string): Check => {
+  const check = checks.find((c) => c.name === name);
+  if (!check) throw new Error(`no ${name} check`);
+  return check;
+};
+
+describe('moodbox doctor', () => {
+  it('says there is no camera here and how the demo camera stands in for one', async () => {
+    const m = machine();
+    const checks = await runDoctor(m);
+    expect(byName(checks, 'camera')).toMatchObject({
+      status: 'ok',
+      message: expect.stringMatching(/demo camera: a bundled clip .*no camera device/),
+    });
+  });
+
+  it('fails a configured camera device that is not there, naming the devices it found', async () => {
+    const m = machine({ devices: ['video2'], config: { camera: { source: '/dev/video0' } } });
+    const camera = byName(await runDoctor(m), 'camera');
+    expect(camera.status).toBe('fail');
+    expect(camera.message).toContain('/dev/video0 does not exist');
+    expect(camera.message).toContain(join(m.devDir, 'video2'));
+    expect(camera.fix).toMatch(/plug the USB camera in/);
+  });
+
+  it('checks the emotion model against its manifest', async () => {
+    expect(byName(await runDoctor(machine()), 'model')).toMatchObject({ status: 'ok' });
+    expect(byName(await runDoctor(machine({ model: 'tampered' })), 'model')).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/does not match its manifest/),
+    });
+    expect(byName(await runDoctor(machine({ model: 'missing' })), 'model')).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/is missing/),
+    });
+  });
+
+  it('checks that the shipped int8 model reads faces as its float original does on this CPU', async () => {
+    const models = join(import.meta.dirname, '..', '..', '..', 'models');
+    const m = machine({ config: { vision: { modelPath: join(models, 'emotion-int8.onnx') } } });
+    expect(byName(await runDoctor(m), 'int8')).toEqual({
+      name: 'int8',
+      status: 'ok',
+      message: expect.stringMatching(/^int8 agrees with float on \d+\.\d% of 162 faces .* on .*\((x64|arm64), /),
+    });
+    const float = machine({ config: { vision: { modelPath: join(models, 'emotion-float.onnx') } } });
+    expect(byName(await runDoctor(float), 'int8')).toMatchObject({ status: 'ok', message: expect.stringMatching(/is not an int8 model/) });
+  });
+
+  it('warns when the int8 model disagrees with its float original, and says what the daemon does', async () => {
+    const m = machine({ config: { vision: { modelPath: disagreeingPair() } } });
+    expect(byName(await runDoctor(m), 'int8')).toMatchObject({
+      status: 'warn',
+      message: expect.stringMatching(/^int8 does NOT agree .*; Moodbox runs the float model instead/),
+      fix: expect.stringMatching(/reinstall the models/),
+    });
+  });
+
+  it('checks the face detector the configuration picks', async () => {
+    const repo = join(import.meta.dirname, '..', '..', '..');
+    expect(byName(await runDoctor({ ...machine(), installDir: repo }), 'detector')).toMatchObject({
+      status: 'ok',
+      message: expect.stringMatching(/^YuNet /),
+    });
+    expect(byName(await runDoctor(machine()), 'detector')).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/YuNet face detector .* is missing/),
+    });
+    const haar = machine({ config: { vision: { detector: 'haar', cascadePath: '/nonexistent.xml' } } });
+    expect(byName(await runDoctor(haar), 'detector')).toMatchObject({ status: 'fail', fix: expect.stringMatching(/opencv-data/) });
+  });
+
+  it('checks the settings saved from the admin panel as the daemon applies them', async () => {
+    const m = machine();
+    const dataDir = (JSON.parse(readFileSync(m.configFile, 'utf8')) as { dataDir: string }).dataDir;
+    expect(byName(await runDoctor(m), 'settings')).toMatchObject({ status: 'ok', message: 'none saved from the admin panel yet' });
+    const store = openSqliteStore({ clock: new FakeClock(), log: { info() {}, warn() {} } }, { path: join(dataDir, 'moodbox.db') });
+    store.settings.set(OVERRIDES_KEY, { player: { mpvPath: '/nonexistent/mpv', volume: 30 } }, 1);
+    store.close();
+    const checks = await runDoctor(m);
+    expect(byName(checks, 'settings')).toMatchObject({
+      status: 'warn',
+      message: expect.stringContaining('player.mpvPath: can only be set in the configuration file; the saved value is ignored'),
+    });
+    // The ignored value is not the one checked: mpv is found.
+    expect(byName(checks, 'mpv').status).toBe('ok');
+  });
+
+  it('says where YouTube is on and yt-dlp is missing, and what to install', async () => {
+    const home = { site: { kind: 'home' }, music: { youtube: true } };
+    expect((await runDoctor(machine())).map((c) => c.name)).not.toContain('yt-dlp');
+    const without = machine({ config: home });
+    expect(byName(await runDoctor({ ...without, env: { ...without.env, PATH: '/nonexistent' } }), 'yt-dlp')).toMatchObject({
+      status: 'warn',
+      message: expect.stringMatching(/`music.youtube` is on but yt-dlp is not installed/),
+      fix: 'sudo apt install yt-dlp',
+    });
+    const bin = mkdtempSync(join(tmpdir(), 'moodbox-doctor-bin-'));
+    writeFileSync(join(bin, 'yt-dlp'), '#!/bin/sh\n', { mode: 0o755 });
+    const withIt = machine({ config: home });
+    expect(byName(await runDoctor({ ...withIt, env: { ...withIt.env, PATH: `${bin}:${withIt.env.PATH}` } }), 'yt-dlp').status).toBe('ok');
+  });
+
+  it('warns when the machine has less memory than Moodbox needs, or than it and a kiosk browser here need', async () => {
+    const MiB = 2 ** 20;
+    const m = machine();
+    const noBrowser = { ...m, env: { ...m.env, PATH: '/nonexistent' } };
+    expect(byName(await runDoctor({ ...noBrowser, totalMemory: 512 * MiB }), 'memory')).toMatchObject({
+      status: 'warn',
+      message: expect.stringMatching(/^512 MiB of memory: Moodbox needs about 530 MiB/),
+      fix: expect.stringContaining('1 GB'),
+    });
+    // A Raspberry Pi 4 with 1 GB: Moodbox fits, the kiosk browser beside it does not.
+    expect(byName(await runDoctor({ ...noBrowser, totalMemory: 922 * MiB }), 'memory').status).toBe('ok');
+    const bin = mkdtempSync(join(tmpdir(), 'moodbox-doctor-bin-'));
+    writeFileSync(join(bin, 'chromium'), '#!/bin/sh\n', { mode: 0o755 });
+    const withBrowser = { ...m, env: { ...m.env, PATH: bin } };
+    expect(byName(await runDoctor({ ...withBrowser, totalMemory: 922 * MiB }), 'memory')).toMatchObject({
+      status: 'warn',
+      message: expect.stringContaining('not with the kiosk screen in Chromium here too (about 930 MiB)'),
+    });
+    expect(byName(await runDoctor({ ...withBrowser, totalMemory: 1905 * MiB }), 'memory').status).toBe('ok');
+  });
+
+  it('fails the snapcast output when its pipe is missing or a regular file, and passes a real FIFO', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'moodbox-doctor-pipe-'));
+    const pipe = join(dir, 'snapfifo');
+    const snapcast = machine({ config: { player: { audioOutput: 'snapcast', snapcastPipe: pipe } } });
+    expect((await runDoctor(machine())).map((c) => c.name)).not.toContain('snapcast');
+    expect(byName(await runDoctor(snapcast), 'snapcast')).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining(`the Snapcast pipe ${pipe} does not exist`),
+      fix: expect.stringMatching(/\/run\/snapserver\//),
+    });
+    writeFileSync(pipe, 'PCM written by an mpv that found no pipe');
+    expect(byName(await runDoctor(snapcast), 'snapcast')).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining(`the Snapcast pipe ${pipe} is a regular file, not a FIFO`),
+    });
+    rmSync(pipe);
+    spawnSync('mkfifo', [pipe]);
+    expect(byName(await runDoctor(snapcast), 'snapcast')).toMatchObject({
+      status: 'ok',
+      message: `${pipe} is a FIFO: the music goes to Snapcast`,
+    });
+  });
+
+  it('finds mpv, free disk and a writable data directory on this machine', async () => {
+    const checks = await runDoctor(machine());
+    expect(byName(checks, 'mpv')).toMatchObject({ status: 'ok', message: expect.stringMatching(/^mpv /) });
+    expect(byName(checks, 'disk').status).not.toBe('fail');
+    expect(byName(checks, 'database')).toMatchObject({ status: 'ok', message: expect.stringMatching(/will be created at first start/) });
+  });
+
+  it('shows the disk use by part and table, and the days left at the rate the nights measured', async () => {
+    const m = machine();
+    const dataDir = join(dirname(m.configFile), 'data');
+    const clock = new FakeClock(systemClock.now());
+    const store = openSqliteStore({ clock, log: { info() {}, warn() {} } }, { path: join(dataDir, 'moodbox.db') });
+    store.stats.logMoods(Array.from({ length: 5000 }, (_, i) => ({ at: i * 1000, mood: 'happy', confidence: 0.5, faces: 1 })));
+    store.close();
+    mkdirSync(join(dataDir, 'covers'));
+    writeFileSync(join(dataDir, 'covers', 'a.jpg'), Buffer.alloc(1024 * 1024));
+    mkdirSync(join(dataDir, 'backups'));
+    writeFileSync(join(dataDir, 'backups', 'moodbox-nightly-1.db'), Buffer.alloc(2 * 1024 * 1024));
+    const day = 86_400_000;
+    const samples = (perDay: number) =>
+      writeFileSync(
+        join(dataDir, 'disk-use.json'),
+        JSON.stringify([0, 1, 2, 3].map((n) => ({ at: clock.now() - (4 - n) * day, bytes: 10_000_000 + n * perDay }))),
+      );
+    samples(0);
+    const flat = byName(await runDoctor(m), 'disk use');
+    expect(flat).toMatchObject({ status: 'ok' });
+    expect(flat.message).toMatch(/^database \d+\.\d KiB, covers 1\.0 MiB, backups 2\.0 MiB/);
+    expect(flat.message).toMatch(/largest tables: mood_log /);
+    expect(flat.message).toMatch(/not growing over 4 nights$/);
+    // Growing by a tenth of the free space a day: ten days left, and a warning.
+    const disk = statfsSync(dataDir);
+    samples((disk.bavail * disk.bsize) / 10);
+    const growing = byName(await runDoctor(m), 'disk use');
+    expect(growing).toMatchObject({ status: 'warn', fix: expect.stringMatching(/retention/) as unknown });
+    expect(growing.message).toMatch(/a day: (9|10) days left$/);
+  });
+
+  it('fails when mpv is missing or the data directory cannot be written', async () => {
+    const blocker = join(mkdtempSync(join(tmpdir(), 'moodbox-doctor-')), 'a-file');
+    writeFileSync(blocker, '');
+    const m = machine({ config: { player: { mpvPath: '/nonexistent/mpv' }, dataDir: join(blocker, 'data') } });
+    const checks = await runDoctor(m);
+    expect(byName(checks, 'mpv')).toMatchObject({ status: 'fail', fix: expect.stringMatching(/apt install mpv/) });
+    expect(byName(checks, 'database').status).toBe('fail');
+  });
+
+  it('counts the music in the configured folders, and fails a folder that is not there', async () => {
+    const m = machine();
+    const music = join(m.installDir, 'music');
+    mkdirSync(join(music, 'album'), { recursive: true });
+    writeFileSync(join(music, 'album', 'one.flac'), '');
+    writeFileSync(join(music, 'two.mp3'), '');
+    writeFileSync(join(music, 'cover.jpg'), '');
+    const ok = await runDoctor({ ...m, configFile: rewrite(m.configFile, { library: { folders: [music] } }) });
+    expect(byName(ok, 'music')).toEqual({ name: 'music', status: 'ok', message: `${music}: 2 audio files` });
+    const missing = await runDoctor({ ...m, configFile: rewrite(m.configFile, { library: { folders: [join(music, 'nope')] } }) });
+    expect(byName(missing, 'music')).toMatchObject({ status: 'fail', message: expect.stringContaining('missing or not readable') });
+  });
+
+  it('reports a bad configuration as the only problem, with its field', async () => {
+    const m = machine({ config: { camera: { sorce: 'demo' } } });
+    const checks = await runDoctor(m);
+    expect(checks).toEqual([
+      expect.objectContaining({
+        name: 'config',
+        status: 'fail',
+        message: expect.stringContaining('camera.sorce: unknown key (did you mean `source`?)'),
+      }),
+    ]);
+  });
+
+  it('prints a readable report and exits non-zero on a problem', () => {
+    const m = machine({ model: 'missing' });
+    const cli = join(import.meta.dirname, '../cli.ts');
+    const result = spawnSync(process.execPath, ['--import', 'tsx', cli, 'doctor', '--config', m.configFile], {
+      encoding: 'utf8',
+      env: m.env,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/^\[FAIL\] model: emotion model .* is missing/m);
+    expect(result.stdout).toMatch(/^\[ok {2}\] mpv: mpv /m);
+    expect(result.stdout).toMatch(/problems? found\.$/m);
+    expect(formatChecks([{ name: 'x', status: 'ok', message: 'fine' }])).toBe('[ok  ] x: fine\n\nNo problems found.');
+  });
+});
+
+/** Merges `patch` into the configuration file at `file`; returns its path. */
+function rewrite(file: string, patch: object): string {
+  writeFileSync(file, JSON.stringify({ ...(JSON.parse(readFileSync(file, 'utf8')) as object), ...patch }));
+  return file;
+}

@@ -1,0 +1,292 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Clock } from '../../kernel/clock.js';
+import { AuthError, MoodboxError } from '../../kernel/errors.js';
+import type { Logger } from '../logging.js';
+import type { Role, Session, SessionKind, Store, User } from '../store/store.js';
+import { nameKey, nameProblem, normalizeName } from './names.js';
+import { checkSecretPolicy, DECOY_HASH, hashSecret, verifySecret } from './pin-hash.js';
+import type { SignInAttempt, SignInThrottle } from './throttle.js';
+
+/** Hashes and checks PINs; the real one is scrypt (pin-hash.ts). */
+export interface SecretHasher {
+  hash(secret: string): Promise<string>;
+  /** MUST take as long for any `stored` of the same parameters, matching or not. */
+  verify(secret: string, stored: string): Promise<boolean>;
+}
+
+export const SCRYPT_HASHER: SecretHasher = { hash: hashSecret, verify: verifySecret };
+
+export interface AuthOptions {
+  /** A kiosk session ends after this long without activity (ms). */
+  kioskIdleTimeoutMs: number;
+  /** An admin session ends this long after sign-in (ms). */
+  adminSessionMs: number;
+}
+
+export interface SignedIn {
+  /** The bearer token (kiosk) or cookie value (admin); only its hash is stored. */
+  token: string;
+  session: Session;
+  user: User;
+}
+
+/** The session lifetimes from the `sessions` settings. */
+export function authOptionsFrom(sessions: { kioskIdleTimeoutS: number; adminSessionH: number }): AuthOptions {
+  return { kioskIdleTimeoutMs: sessions.kioskIdleTimeoutS * 1000, adminSessionMs: sessions.adminSessionH * 3_600_000 };
+}
+
+/** One message for every failed sign-in: it never tells whether the name or the PIN was wrong. */
+export const SIGN_IN_FAILED = 'That name and PIN do not match.';
+
+const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+/** "Try again in 3 seconds." for a wait in ms. */
+export function tryAgainIn(waitMs: number): string {
+  const seconds = Math.ceil(waitMs / 1000);
+  return `Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
+}
+
+/**
+ * The settings key of the accounts staff unlocked, `{[nameKey]: epoch ms}`: the CLI runs in its own
+ * process, so the daemon reads it at each sign-in try. Entries older than a day are dropped.
+ */
+export const UNLOCKS_SETTING = 'auth.unlocks';
+const UNLOCK_KEEP_MS = 24 * 3_600_000;
+
+function readUnlocks(store: Store): Record<string, number> {
+  const value = store.settings.get(UNLOCKS_SETTING);
+  if (typeof value !== 'object' || value === null) return {};
+  return Object.fromEntries(Object.entries(value).filter((e): e is [string, number] => typeof e[1] === 'number'));
+}
+
+/**
+ * Sign-in with a PIN (members) or passphrase (admins), by RFID card, sessions and their expiry.
+ * Each try with a secret is counted per account and per device before it is checked, kiosk PINs
+ * apart from admin passphrases (`SignInThrottle`); failed ones are written to the audit log.
+ */
+export class AuthService {
+  readonly #store: Store;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #throttle: SignInThrottle;
+  readonly #options: () => AuthOptions;
+  readonly #hasher: SecretHasher;
+  /** The latest unlock (epoch ms) applied to each account's tries. */
+  readonly #unlocksApplied = new Map<string, number>();
+
+  constructor(
+    deps: { store: Store; clock: Clock; log: Logger; throttle: SignInThrottle; hasher?: SecretHasher },
+    options: AuthOptions | (() => AuthOptions),
+  ) {
+    this.#hasher = deps.hasher ?? SCRYPT_HASHER;
+    this.#store = deps.store;
+    this.#clock = deps.clock;
+    this.#log = deps.log;
+    this.#throttle = deps.throttle;
+    // A function when the options may change while running (settings from the admin panel).
+    this.#options = typeof options === 'function' ? options : () => options;
+  }
+
+  /**
+   * Signs `name` in with `secret`. The try is counted before the secret is checked, per account and
+   * per device, kiosk PINs apart from admin passphrases (`SignInThrottle`). Throws `AuthError`
+   * `MB_ERR_AUTH_THROTTLED` (with `retryAfterMs`) while the account or device must wait, else
+   * `MB_ERR_AUTH_FAILED` with the same message for an unknown name, a wrong PIN, or a disabled
+   * account (and `retryAfterMs` when the next try must wait). An admin session needs an admin
+   * account.
+   */
+  async signInWithSecret(input: { name: string; secret: string; device: string; kind: SessionKind }): Promise<SignedIn> {
+    const account = nameKey(input.name);
+    this.#applyUnlocks(account);
+    const attempt: SignInAttempt = { scope: input.kind === 'admin' ? 'passphrase' : 'pin', account, device: input.device };
+    const verdict = this.#throttle.reserve(attempt);
+    if (!verdict.isAllowed) {
+      this.#log.debug({ device: input.device, kind: input.kind, retryAfterMs: verdict.retryAfterMs }, 'sign-in throttled');
+      throw this.#throttled(verdict.retryAfterMs);
+    }
+
+    const user = this.findUser(input.name);
+    // Verify against a decoy when there is no such account, so both cases cost the same.
+    const isMatch = await this.#hasher.verify(input.secret, user?.pinHash ?? DECOY_HASH);
+    const isAllowedRole = input.kind === 'kiosk' || user?.role === 'admin';
+    if (user === undefined || !isMatch || user.disabled || !isAllowedRole) {
+      this.#audit('auth.failed', input.device, input.name, { kind: input.kind });
+      this.#log.info({ device: input.device, kind: input.kind }, 'sign-in failed');
+      const retryAfterMs = this.#throttle.retryAfterMs(attempt);
+      throw new AuthError('MB_ERR_AUTH_FAILED', retryAfterMs > 0 ? `${SIGN_IN_FAILED} ${tryAgainIn(retryAfterMs)}` : SIGN_IN_FAILED, {
+        retryAfterMs,
+      });
+    }
+    this.#throttle.succeed(attempt);
+    return this.#open(user, input.kind, input.device, 'pin');
+  }
+
+  /**
+   * The account `name` signs in to: compared after NFKC and case folding (`nameKey`), the exact
+   * name first should two old accounts share a key. Every account is read each time, so that a
+   * known and an unknown name take as long.
+   */
+  findUser(name: string): User | undefined {
+    const key = nameKey(name);
+    const exact = normalizeName(name);
+    const matches = this.#store.users.list().filter((u) => nameKey(u.name) === key);
+    return matches.find((u) => u.name === exact) ?? (matches.length === 1 ? matches[0] : undefined);
+  }
+
+  /**
+   * The name to store for a new or renamed account: `name` in normal form. Throws `MoodboxError`
+   * `MB_ERR_HTTP_BAD_REQUEST` for a name with invisible, control or bidirectional characters, and
+   * `MB_ERR_CONFLICT` when it is another account's name after NFKC and case folding.
+   */
+  acceptNewName(name: string, exceptUserId?: number): string {
+    const normal = normalizeName(name);
+    const problem = nameProblem(normal);
+    if (problem !== undefined) throw new MoodboxError('MB_ERR_HTTP_BAD_REQUEST', problem);
+    const key = nameKey(normal);
+    const other = this.#store.users.list().find((u) => u.id !== exceptUserId && nameKey(u.name) === key);
+    if (other !== undefined) throw new MoodboxError('MB_ERR_CONFLICT', `A user named \`${other.name}\` already exists.`);
+    return normal;
+  }
+
+  /** Wrong tries counted against `user`'s account (PINs and passphrases) and how long its next sign-in must wait (ms). */
+  signInStatus(user: User): { failures: number; waitMs: number } {
+    const account = nameKey(user.name);
+    this.#applyUnlocks(account);
+    return this.#throttle.accountStatus(account);
+  }
+
+  /**
+   * Clears the wrong tries counted against `user`'s account, PINs and passphrases, and audits it.
+   * Also recorded in the store, so that a daemon running beside the CLI clears them at its next
+   * sign-in try for the account.
+   */
+  unlock(user: User, actor: string): void {
+    const account = nameKey(user.name);
+    const now = this.#clock.now();
+    const before = this.#throttle.accountStatus(account);
+    this.#throttle.clearAccount(account);
+    this.#unlocksApplied.set(account, now);
+    const kept = Object.entries(readUnlocks(this.#store)).filter(([key, at]) => key !== account && now - at < UNLOCK_KEEP_MS);
+    this.#store.settings.set(UNLOCKS_SETTING, Object.fromEntries([...kept, [account, now]]), now);
+    // The CLI cannot know the daemon's count; only a count it knows is recorded.
+    this.#audit('auth.unlock', actor, user.name, before.failures > 0 ? { failures: before.failures } : {});
+  }
+
+  /** Signs in the owner of `cardId` at the kiosk; undefined for an unknown card or a disabled account. */
+  signInWithCard(cardId: string, device: string): SignedIn | undefined {
+    const card = this.#store.cards.get(cardId);
+    const user = card === undefined ? undefined : this.#store.users.get(card.userId);
+    if (user === undefined || user.disabled) {
+      this.#audit('auth.unknown-card', device, '', {});
+      return undefined;
+    }
+    return this.#open(user, 'kiosk', device, 'card');
+  }
+
+  /**
+   * The session and user behind `token`, extending a kiosk session's idle timeout; undefined when
+   * the token is unknown, of another kind, expired, or its user was disabled.
+   */
+  authenticate(token: string, kind: SessionKind): { session: Session; user: User } | undefined {
+    const hash = hashToken(token);
+    const session = this.#store.sessions.get(hash);
+    const now = this.#clock.now();
+    if (session === undefined || session.kind !== kind) return undefined;
+    if (session.expiresAt <= now) {
+      this.#store.sessions.delete(hash);
+      return undefined;
+    }
+    const user = this.#store.users.get(session.userId);
+    if (user === undefined || user.disabled) return undefined;
+    if (kind === 'kiosk') {
+      const expiresAt = now + this.#options().kioskIdleTimeoutMs;
+      this.#store.sessions.touch(hash, now, expiresAt);
+      return { session: { ...session, lastSeenAt: now, expiresAt }, user };
+    }
+    return { session, user };
+  }
+
+  /** Whether the session behind `token` is still valid, without counting this as activity. */
+  isActive(token: string): boolean {
+    const session = this.#store.sessions.get(hashToken(token));
+    return session !== undefined && session.expiresAt > this.#clock.now();
+  }
+
+  signOut(token: string): void {
+    this.#store.sessions.delete(hashToken(token));
+  }
+
+  /** Removes expired sessions; returns how many. */
+  expire(): number {
+    return this.#store.sessions.deleteExpired(this.#clock.now());
+  }
+
+  /**
+   * Creates an account; its name must pass `acceptNewName` and `secret` the policy of its role.
+   * The name is checked again after the slow hash, so two creations at once cannot share a name.
+   */
+  async createUser(input: { name: string; role: Role; secret?: string; mustChangePin?: boolean }, actor: string): Promise<User> {
+    this.acceptNewName(input.name);
+    const pinHash = input.secret === undefined ? null : await this.#hashChecked(input.role, input.secret);
+    const user = this.#store.users.create({
+      name: this.acceptNewName(input.name),
+      role: input.role,
+      pinHash,
+      mustChangePin: input.mustChangePin ?? false,
+    });
+    this.#audit('user.create', actor, user.name, { role: user.role });
+    return user;
+  }
+
+  /** Sets a new PIN or passphrase, ending the user's sessions. */
+  async setSecret(userId: number, secret: string, actor: string): Promise<void> {
+    const user = this.#store.users.get(userId);
+    if (user === undefined) throw new AuthError('MB_ERR_NOT_FOUND', `no user with id ${userId}`);
+    const pinHash = await this.#hashChecked(user.role, secret);
+    this.#store.transaction(() => {
+      this.#store.users.update(userId, { pinHash, mustChangePin: false });
+      this.#store.sessions.deleteForUser(userId);
+    });
+    this.#audit('user.pin', actor, user.name, {});
+  }
+
+  async #hashChecked(role: Role, secret: string): Promise<string> {
+    const problem = checkSecretPolicy(role, secret);
+    if (problem !== undefined) throw new AuthError('MB_ERR_AUTH_POLICY', problem);
+    return this.#hasher.hash(secret);
+  }
+
+  #open(user: User, kind: SessionKind, device: string, via: 'pin' | 'card'): SignedIn {
+    const token = randomBytes(32).toString('base64url');
+    const now = this.#clock.now();
+    const lifetime = kind === 'kiosk' ? this.#options().kioskIdleTimeoutMs : this.#options().adminSessionMs;
+    const session = this.#store.sessions.create({
+      tokenHash: hashToken(token),
+      userId: user.id,
+      kind,
+      csrfToken: kind === 'admin' ? randomBytes(24).toString('base64url') : '',
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: now + lifetime,
+    });
+    this.#audit('auth.sign-in', device, user.name, { kind, via });
+    return { token, session, user };
+  }
+
+  #throttled(retryAfterMs: number): AuthError {
+    return new AuthError('MB_ERR_AUTH_THROTTLED', `Too many wrong tries. ${tryAgainIn(retryAfterMs)}`, { retryAfterMs });
+  }
+
+  /** Clears an account's tries once when the CLI (another process) has unlocked it since. */
+  #applyUnlocks(account: string): void {
+    const at = readUnlocks(this.#store)[account];
+    if (at === undefined || at <= (this.#unlocksApplied.get(account) ?? Number.NEGATIVE_INFINITY)) return;
+    this.#unlocksApplied.set(account, at);
+    this.#throttle.clearAccount(account);
+    this.#log.info({ at }, 'sign-in tries cleared by an unlock');
+  }
+
+  #audit(action: string, actor: string, target: string, detail: Record<string, unknown>): void {
+    this.#store.audit.append({ at: this.#clock.now(), actor, action, target, detail });
+  }
+}

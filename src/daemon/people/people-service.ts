@@ -1,0 +1,244 @@
+import { tryAgainIn, type AuthService } from './auth-service.js';
+import type { KioskPresence } from './kiosk-presence.js';
+import { WindowLimit, type WindowRule } from './rate-limit.js';
+import type { Clock } from '../../kernel/clock.js';
+import { AuthError, MoodboxError } from '../../kernel/errors.js';
+import type { Role, Store, User, UserPreferences } from '../store/store.js';
+import { audioView } from '../../player/library/audio-view.js';
+
+/**
+ * Self-registration at the kiosk: at most this many tries per device (address) and in all per
+ * hour, names refused or not, so that names cannot be probed faster than that.
+ */
+export const REGISTRATION_LIMITS: Readonly<Record<'perDevice' | 'overall', WindowRule>> = {
+  perDevice: { limit: 10, windowMs: 3_600_000 },
+  overall: { limit: 30, windowMs: 3_600_000 },
+};
+
+/** One answer for every name self-registration refuses (taken, too like another, invisible characters): it never says which. */
+export const REGISTRATION_NAME_REFUSED = 'That name cannot be used. Choose another one, or ask a member of staff.';
+
+/** A person as anyone may be shown them: never the PIN hash. */
+export interface PersonView {
+  id: number;
+  name: string;
+  role: Role;
+  disabled: boolean;
+  mustChangePin: boolean;
+  preferences: UserPreferences;
+  createdAt: number;
+}
+
+/** A person in the admin's list: their wrong sign-ins and what they did. */
+export interface PersonListEntry extends PersonView {
+  signIn: { failures: number; waitS: number };
+  activity: { hasPin: boolean; cards: number; plays: number; lastSeenAt: number | null };
+}
+
+/** What an admin may change of an account. */
+export interface PersonChanges {
+  name?: string;
+  role?: Role;
+  disabled?: boolean;
+  preferences?: UserPreferences;
+}
+
+/** Who acts: the audit log's actor (`admin:7`, `user:3`, `self:ip:…`) and the admin's own account, if any. */
+export interface Actor {
+  name: string;
+  userId?: number | undefined;
+}
+
+export interface PeopleServiceDeps {
+  auth: AuthService;
+  presence: Pick<KioskPresence, 'user' | 'signOut'>;
+  store: Store;
+  clock: Clock;
+  /** Whether people may create their own member account at the kiosk (`sessions.selfRegistration`, read live). */
+  selfRegistration: () => boolean;
+}
+
+export function personView(u: User): PersonView {
+  return {
+    id: u.id,
+    name: u.name,
+    role: u.role,
+    disabled: u.disabled,
+    mustChangePin: u.mustChangePin,
+    preferences: u.preferences,
+    createdAt: u.createdAt,
+  };
+}
+
+/**
+ * The people of the box, as the admin and the people themselves manage them: the account list with
+ * activity, changes, disabling and deleting (signed out at the kiosk at once, audited), everything
+ * kept about a person (export), their history and preferences, and self-registration within its
+ * limits. The delivery layers (routes, WebSocket requests) call it and map its answers.
+ */
+export class PeopleService {
+  readonly #deps: PeopleServiceDeps;
+  readonly #registrationsPerDevice: WindowLimit;
+  readonly #registrations: WindowLimit;
+
+  constructor(deps: PeopleServiceDeps) {
+    this.#deps = deps;
+    this.#registrationsPerDevice = new WindowLimit({ clock: deps.clock }, REGISTRATION_LIMITS.perDevice);
+    this.#registrations = new WindowLimit({ clock: deps.clock }, REGISTRATION_LIMITS.overall);
+  }
+
+  /** The account with this id; `MB_ERR_NOT_FOUND` when there is none. */
+  get(id: number): User {
+    const user = this.#deps.store.users.get(id);
+    if (user === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', `No user with id ${id}.`);
+    return user;
+  }
+
+  /** Every account, with its wrong sign-ins, PIN, cards, plays and when it was last seen (a play or a sign-in). */
+  list(): PersonListEntry[] {
+    const { store, auth } = this.#deps;
+    // Last sign-ins from the audit log (its newest thousand), by name as it was written.
+    const signedIn = new Map<string, number>();
+    for (const entry of store.audit.list({ action: 'auth.sign-in', limit: 1000 }).items) {
+      const key = entry.target.toLowerCase();
+      signedIn.set(key, Math.max(signedIn.get(key) ?? 0, entry.at));
+    }
+    return store.users.list().map((u) => {
+      const { failures, waitMs } = auth.signInStatus(u);
+      const plays = store.plays.list({ userId: u.id, limit: 1 });
+      const seen = Math.max(plays.items[0]?.startedAt ?? 0, signedIn.get(u.name.toLowerCase()) ?? 0);
+      return {
+        ...personView(u),
+        signIn: { failures, waitS: Math.ceil(waitMs / 1000) },
+        activity: {
+          hasPin: u.pinHash !== null,
+          cards: store.cards.forUser(u.id).length,
+          plays: plays.total,
+          lastSeenAt: seen > 0 ? seen : null,
+        },
+      };
+    });
+  }
+
+  /**
+   * Renames, changes the role, disables or sets the preferences of an account, audited as
+   * `user.update`. A disabled account loses its sessions and is signed out at the kiosk at once.
+   * `MB_ERR_CONFLICT` when an admin would disable or demote their own account.
+   */
+  update(id: number, changes: PersonChanges, by: Actor): User {
+    const { auth, store, presence } = this.#deps;
+    this.get(id);
+    const name = changes.name === undefined ? undefined : auth.acceptNewName(changes.name, id);
+    if (id === by.userId && (changes.disabled === true || changes.role === 'member')) {
+      throw new MoodboxError('MB_ERR_CONFLICT', 'You cannot disable or demote your own account.');
+    }
+    const user = store.transaction(() => {
+      const updated = store.users.update(id, { ...changes, ...(name === undefined ? {} : { name }) });
+      if (changes.disabled === true) store.sessions.deleteForUser(id);
+      return updated;
+    });
+    // Signed out at the kiosk at once, not at the next session check.
+    if (changes.disabled === true && presence.user?.id === id) presence.signOut('disabled');
+    this.#audit('user.update', by.name, user.name, { fields: Object.keys(changes) });
+    return user;
+  }
+
+  /**
+   * Deletes an account, its history anonymized or removed, audited as `user.delete`; the person is
+   * signed out at the kiosk first. `MB_ERR_CONFLICT` for the admin's own account.
+   */
+  delete(id: number, history: 'anonymize' | 'remove', by: Actor): void {
+    const user = this.get(id);
+    if (id === by.userId) throw new MoodboxError('MB_ERR_CONFLICT', 'You cannot delete your own account.');
+    // Signed out at the kiosk first: nothing keeps acting for them (or reading them through their calibration).
+    if (this.#deps.presence.user?.id === id) this.#deps.presence.signOut('deleted');
+    this.#deps.store.users.delete(id, history);
+    this.#audit('user.delete', by.name, user.name, { history });
+  }
+
+  /** Everything Moodbox keeps about a person; audited as `user.export` when someone else asks for it. */
+  export(user: User, by?: Actor): PersonExport {
+    if (by !== undefined) this.#audit('user.export', by.name, user.name);
+    return exportOf(this.#deps.store, user);
+  }
+
+  /** Removes a person's own play history, audited as `history.remove`; answers how many plays went. */
+  removeHistory(user: User): number {
+    const removed = this.#deps.store.plays.removeForUser(user.id);
+    this.#audit('history.remove', `user:${user.id}`, user.name, { removed });
+    return removed;
+  }
+
+  /** Sets some of a person's preferences (languages, artists, moods to avoid); the others stay. */
+  setPreferences(user: User, changes: UserPreferences): User {
+    return this.#deps.store.users.update(user.id, { preferences: { ...user.preferences, ...changes } });
+  }
+
+  /**
+   * Creates a member account from the kiosk, when the admin allows it (`MB_ERR_HTTP_FORBIDDEN`
+   * otherwise). At most `REGISTRATION_LIMITS` tries per device and in all (`MB_ERR_AUTH_THROTTLED`
+   * with the wait); every refused name answers the same `MB_ERR_CONFLICT`, never saying why.
+   */
+  async register(input: { name: string; pin: string }, device: string): Promise<User> {
+    if (!this.#deps.selfRegistration()) throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'Ask a member of staff to create your account.');
+    // Checked and counted in one synchronous step, before the slow hash: tries made at once count one by one.
+    const waitMs = Math.max(this.#registrationsPerDevice.retryAfterMs(device), this.#registrations.retryAfterMs('all'));
+    if (waitMs > 0) {
+      throw new AuthError('MB_ERR_AUTH_THROTTLED', `Too many new accounts just now. ${tryAgainIn(waitMs)}`, { retryAfterMs: waitMs });
+    }
+    this.#registrationsPerDevice.record(device);
+    this.#registrations.record('all');
+    try {
+      return await this.#deps.auth.createUser({ name: input.name, role: 'member', secret: input.pin }, `self:${device}`);
+    } catch (err) {
+      if (err instanceof MoodboxError && (err.code === 'MB_ERR_CONFLICT' || err.code === 'MB_ERR_HTTP_BAD_REQUEST')) {
+        throw new MoodboxError('MB_ERR_CONFLICT', REGISTRATION_NAME_REFUSED);
+      }
+      throw err;
+    }
+  }
+
+  #audit(action: string, actor: string, target: string, detail: Record<string, unknown> = {}): void {
+    this.#deps.store.audit.append({ at: this.#deps.clock.now(), actor, action, target, detail });
+  }
+}
+
+/** Everything Moodbox keeps about a person, as their export gives it. */
+export type PersonExport = ReturnType<typeof exportOf>;
+
+function exportOf(store: Store, user: User) {
+  const plays = [];
+  for (let offset = 0; ; offset += 1000) {
+    const page = store.plays.list({ userId: user.id, limit: 1000, offset });
+    plays.push(...page.items);
+    if (plays.length >= page.total || page.items.length === 0) break;
+  }
+  // The tracks of those plays, with what the analysis heard in each.
+  const trackIds = [...new Set(plays.flatMap((p) => (p.trackId === null ? [] : [p.trackId])))].sort((a, b) => a - b);
+  const tracks = trackIds.flatMap((id) => {
+    const t = store.tracks.get(id);
+    return t === undefined
+      ? []
+      : [{ id, title: t.title, artist: t.artist, album: t.album, moods: store.tracks.moods(id), audio: audioView(store.analyses.get(id)) }];
+  });
+  return {
+    user: personView(user),
+    cards: store.cards.forUser(user.id),
+    plays,
+    tracks,
+    feedback: store.plays.feedbackFor(user.id, { limit: 100_000 }),
+    taste: store.taste.get({ userId: user.id }) ?? null,
+    calibration: calibrationOf(store, user.id),
+  };
+}
+
+function calibrationOf(store: Store, userId: number) {
+  const c = store.calibrations.get(userId);
+  if (c === undefined) return null;
+  const samples = c.samples.map((s) => ({
+    expression: s.expression,
+    logits: [...s.logits],
+    ...(s.embedding === undefined ? {} : { embedding: [...s.embedding] }),
+  }));
+  return { modelSha256: c.modelSha256, samples, head: c.head, createdAt: c.createdAt, updatedAt: c.updatedAt };
+}

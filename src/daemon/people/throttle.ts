@@ -1,0 +1,248 @@
+import type { Clock } from '../../kernel/clock.js';
+
+/**
+ * How wrong tries against one key (an account, or a device) slow down the next ones. After
+ * `freeAttempts` tries each further one waits twice as long as the one before, up to
+ * `maxDelayMs`: a key is slowed, never locked. One counted try is forgotten every
+ * `forgetOneEveryMs`, which is at least `maxDelayMs`, so guessing at the slowest pace never earns
+ * free tries back.
+ */
+export interface DelayRule {
+  /** Tries allowed back to back before the delays start. */
+  freeAttempts: number;
+  /** The first delay (ms); it doubles with each further try. */
+  baseDelayMs: number;
+  /** The longest delay (ms). */
+  maxDelayMs: number;
+  /** One counted try is forgotten per this much time (ms); MUST be at least `maxDelayMs`. */
+  forgetOneEveryMs: number;
+}
+
+/**
+ * Kiosk PINs and admin passphrases are counted apart: wrong PINs never slow an admin's sign-in to
+ * the panel, nor the reverse. PINs are all typed at the kiosk, one device, so an account's count is
+ * the account's; passphrases come from anywhere on the LAN, so an account's count is kept per
+ * account and address: a host guessing the admin's passphrase slows itself, never the admin at
+ * another address, and the admin's right passphrase does not wipe the guesser's count.
+ */
+export type SignInScope = 'pin' | 'passphrase';
+
+/** Between the account and the device in the key of a per-address account count. */
+const PAIR = '\u0000';
+
+/** One sign-in try: its scope, the account's name key (`nameKey`) and the device (`ip:…`). */
+export interface SignInAttempt {
+  scope: SignInScope;
+  account: string;
+  device: string;
+}
+
+export interface ThrottleOptions {
+  /** Kiosk PINs, per account. @default PIN_ACCOUNT_RULE */
+  pinAccount?: DelayRule;
+  /** Kiosk PINs, per device. @default DEVICE_RULE */
+  pinDevice?: DelayRule;
+  /** Admin passphrases, per account. @default PASSPHRASE_ACCOUNT_RULE */
+  passphraseAccount?: DelayRule;
+  /** Admin passphrases, per device. @default DEVICE_RULE */
+  passphraseDevice?: DelayRule;
+}
+
+/** A member's account: 6 tries at once, then 1 s, 2 s, 4 s … up to 30 minutes between tries. */
+export const PIN_ACCOUNT_RULE: DelayRule = { freeAttempts: 5, baseDelayMs: 1000, maxDelayMs: 30 * 60_000, forgetOneEveryMs: 30 * 60_000 };
+/** An admin's passphrase: 6 tries at once, then up to 5 minutes between tries (a passphrase has 10+ characters; the wait stays short so that nobody can keep the admin out for long). */
+export const PASSPHRASE_ACCOUNT_RULE: DelayRule = {
+  freeAttempts: 5,
+  baseDelayMs: 1000,
+  maxDelayMs: 5 * 60_000,
+  forgetOneEveryMs: 5 * 60_000,
+};
+/** A device (the kiosk, or one address on the LAN): 11 tries at once, then up to 30 s between tries, whatever the accounts. */
+export const DEVICE_RULE: DelayRule = { freeAttempts: 10, baseDelayMs: 1000, maxDelayMs: 30_000, forgetOneEveryMs: 60_000 };
+
+export interface ThrottleVerdict {
+  isAllowed: boolean;
+  /** When the next try may be made (ms from now); 0 when allowed. */
+  retryAfterMs: number;
+}
+
+interface Entry {
+  /** Tries counted and not yet forgotten. */
+  count: number;
+  /** Since when forgetting runs for `count`. */
+  forgetFrom: number;
+  /** When the last try was counted. */
+  lastAt: number;
+  /** How long after `lastAt` the next try must wait. */
+  delayMs: number;
+}
+
+/** How often entries with nothing left to count are dropped (ms). */
+const SWEEP_EVERY_MS = 10 * 60_000;
+
+/**
+ * Slows down guessing, per account and per device. A try reserves its place before the slow PIN
+ * check runs (`reserve`), so N tries at once count as N; a right one gives it back (`succeed`). The
+ * state is in memory: a restart forgets it.
+ */
+export class SignInThrottle {
+  readonly #clock: Clock;
+  readonly #rules: Readonly<Record<`${SignInScope}:${'account' | 'device'}`, DelayRule>>;
+  readonly #entries = new Map<string, Entry>();
+  #sweptAt: number;
+
+  constructor(deps: { clock: Clock }, options: ThrottleOptions = {}) {
+    this.#clock = deps.clock;
+    this.#rules = {
+      'pin:account': checked('pinAccount', options.pinAccount ?? PIN_ACCOUNT_RULE),
+      'pin:device': checked('pinDevice', options.pinDevice ?? DEVICE_RULE),
+      'passphrase:account': checked('passphraseAccount', options.passphraseAccount ?? PASSPHRASE_ACCOUNT_RULE),
+      'passphrase:device': checked('passphraseDevice', options.passphraseDevice ?? DEVICE_RULE),
+    };
+    this.#sweptAt = deps.clock.now();
+  }
+
+  /**
+   * Counts a try against its account and its device when both allow one now, else counts nothing
+   * and says how long to wait. Synchronous, so that tries made at once are counted one by one.
+   */
+  reserve(attempt: SignInAttempt): ThrottleVerdict {
+    const now = this.#clock.now();
+    this.#sweep(now);
+    const retryAfterMs = this.#waitMs(attempt, now);
+    if (retryAfterMs > 0) return { isAllowed: false, retryAfterMs };
+    for (const [key, rule] of this.#slots(attempt)) {
+      const entry = this.#live(key, rule, now) ?? { count: 0, forgetFrom: now, lastAt: now, delayMs: 0 };
+      entry.count += 1;
+      entry.lastAt = now;
+      entry.delayMs = delayOf(rule, entry.count);
+      this.#entries.set(key, entry);
+    }
+    return { isAllowed: true, retryAfterMs: 0 };
+  }
+
+  /**
+   * The reserved try was right: the account starts afresh (a passphrase's: at this address only, so
+   * that the admin's own sign-in leaves a guesser's count alone) and the device gets its try back. The
+   * device's other tries stay counted: one right PIN must not hide many wrong ones.
+   */
+  succeed(attempt: SignInAttempt): void {
+    const now = this.#clock.now();
+    const [[accountKey], [deviceKey, deviceRule]] = this.#slots(attempt);
+    this.#entries.delete(accountKey);
+    const device = this.#live(deviceKey, deviceRule, now);
+    if (device === undefined) return;
+    device.count = Math.max(0, device.count - 1);
+    device.delayMs = delayOf(deviceRule, device.count);
+  }
+
+  /** How long the next try for this account from this device must wait (ms); 0 when it may be made now. */
+  retryAfterMs(attempt: SignInAttempt): number {
+    return this.#waitMs(attempt, this.#clock.now());
+  }
+
+  /** Tries counted against `account` (every scope and address) and the longest wait they impose now (ms). */
+  accountStatus(account: string): { failures: number; waitMs: number } {
+    const now = this.#clock.now();
+    let failures = 0;
+    let waitMs = 0;
+    for (const [key, rule] of this.#accountKeys(account)) {
+      const entry = this.#live(key, rule, now);
+      if (entry === undefined) continue;
+      failures += entry.count;
+      waitMs = Math.max(waitMs, entry.lastAt + entry.delayMs - now);
+    }
+    return { failures, waitMs };
+  }
+
+  /** Forgets every try counted against `account`, in every scope and from every address (staff clearing a lockout). */
+  clearAccount(account: string): void {
+    for (const [key] of this.#accountKeys(account)) this.#entries.delete(key);
+  }
+
+  /**
+   * Tries counted and not yet forgotten against one account (from every address) or device; for
+   * tests and reports.
+   */
+  failures(scope: SignInScope, kind: 'account' | 'device', key: string): number {
+    const now = this.#clock.now();
+    if (kind === 'device') return this.#live(`${scope}:device:${key}`, this.#rules[`${scope}:device`], now)?.count ?? 0;
+    let count = 0;
+    for (const [entryKey, rule] of this.#accountKeys(key)) {
+      if (entryKey.startsWith(`${scope}:`)) count += this.#live(entryKey, rule, now)?.count ?? 0;
+    }
+    return count;
+  }
+
+  /** The keys counting tries against `account`, in every scope and from every address. */
+  #accountKeys(account: string): Array<[string, DelayRule]> {
+    const keys: Array<[string, DelayRule]> = [];
+    for (const scope of ['pin', 'passphrase'] as const) {
+      const exact = `${scope}:account:${account}`;
+      for (const key of this.#entries.keys()) {
+        if (key === exact || key.startsWith(`${exact}${PAIR}`)) keys.push([key, this.#rules[`${scope}:account`]]);
+      }
+    }
+    return keys;
+  }
+
+  #waitMs(attempt: SignInAttempt, now: number): number {
+    let waitMs = 0;
+    for (const [key, rule] of this.#slots(attempt)) {
+      const entry = this.#live(key, rule, now);
+      if (entry !== undefined) waitMs = Math.max(waitMs, entry.lastAt + entry.delayMs - now);
+    }
+    return waitMs;
+  }
+
+  #slots(attempt: SignInAttempt): [[string, DelayRule], [string, DelayRule]] {
+    const { scope } = attempt;
+    const account = scope === 'passphrase' ? `${attempt.account}${PAIR}${attempt.device}` : attempt.account;
+    return [
+      [`${scope}:account:${account}`, this.#rules[`${scope}:account`]],
+      [`${scope}:device:${attempt.device}`, this.#rules[`${scope}:device`]],
+    ];
+  }
+
+  /** The entry for `key` with what has been forgotten by `now` taken off; undefined (and dropped) once nothing is left. */
+  #live(key: string, rule: DelayRule, now: number): Entry | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    const forgotten = Math.floor((now - entry.forgetFrom) / rule.forgetOneEveryMs);
+    if (forgotten > 0) {
+      entry.count = Math.max(0, entry.count - forgotten);
+      entry.forgetFrom += forgotten * rule.forgetOneEveryMs;
+    }
+    if (entry.count === 0 && entry.lastAt + entry.delayMs <= now) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  #sweep(now: number): void {
+    if (now - this.#sweptAt < SWEEP_EVERY_MS) return;
+    this.#sweptAt = now;
+    for (const key of [...this.#entries.keys()]) {
+      const [scope, kind] = key.split(':') as [SignInScope, 'account' | 'device'];
+      this.#live(key, this.#rules[`${scope}:${kind}`], now);
+    }
+  }
+}
+
+/** The wait after the `count`-th counted try (ms). */
+function delayOf(rule: DelayRule, count: number): number {
+  if (count <= rule.freeAttempts) return 0;
+  return Math.min(rule.maxDelayMs, rule.baseDelayMs * 2 ** (count - rule.freeAttempts - 1));
+}
+
+function checked(name: string, rule: DelayRule): DelayRule {
+  const { freeAttempts, baseDelayMs, maxDelayMs, forgetOneEveryMs } = rule;
+  if (!Number.isInteger(freeAttempts) || freeAttempts < 0)
+    throw new RangeError(`Expected \`${name}.freeAttempts\` to be an integer ≥ 0, got \`${freeAttempts}\``);
+  if (!(baseDelayMs > 0 && maxDelayMs >= baseDelayMs))
+    throw new RangeError(`Expected \`${name}\` to have 0 < baseDelayMs ≤ maxDelayMs, got \`${baseDelayMs}\` and \`${maxDelayMs}\``);
+  if (!(forgetOneEveryMs >= maxDelayMs))
+    throw new RangeError(`Expected \`${name}.forgetOneEveryMs\` to be at least maxDelayMs (${maxDelayMs}), got \`${forgetOneEveryMs}\``);
+  return rule;
+}
