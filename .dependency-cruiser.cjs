@@ -8,30 +8,69 @@ module.exports = {
     {
       name: 'no-circular',
       severity: 'error',
-      comment: 'An import cycle makes start-up order and tests depend on which file loads first.',
+      comment:
+        'An import cycle, even of types only, makes start-up order and tests depend on which file loads first, and the layers unreadable.',
       from: { path: '^src/' },
-      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+      to: { circular: true },
     },
     {
       name: 'kernel-is-a-leaf',
       severity: 'error',
-      comment: 'daemon/kernel (clock, random, errors, event bus, lifecycle) imports nothing else of Moodbox.',
-      from: { path: '^src/daemon/kernel/' },
-      to: { path: '^src/', pathNot: '^src/daemon/kernel/' },
+      comment:
+        'kernel/ (clock, random, errors, event bus, lifecycle, log, the mood vocabulary, daily hours) imports nothing else of Moodbox.',
+      from: { path: '^src/kernel/' },
+      to: { path: '^src/', pathNot: '^src/kernel/' },
     },
     {
-      name: 'vision-and-player-use-only-the-kernel',
+      name: 'vision-uses-only-the-kernel',
       severity: 'error',
-      comment: 'vision/ and player/ are libraries: from the daemon they may use daemon/kernel only.',
-      from: { path: '^src/(vision|player)/', pathNot: '\\.test\\.ts$' },
-      to: { path: '^src/(daemon|ui)/', pathNot: '^src/daemon/kernel/' },
+      comment: 'vision/ is a library: it imports kernel/ and itself only (never the daemon, the player or the UI).',
+      from: { path: '^src/vision/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^src/', pathNot: ['^src/kernel/', '^src/vision/'] },
+    },
+    {
+      name: 'player-uses-only-the-kernel',
+      severity: 'error',
+      comment: 'player/ is a library: it imports kernel/ and itself only (never the daemon, vision or the UI).',
+      from: { path: '^src/player/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^src/', pathNot: ['^src/kernel/', '^src/player/'] },
     },
     {
       name: 'vision-and-player-tests-use-the-kernel-fakes-and-the-store',
       severity: 'error',
       comment: 'Their tests may also use the fake clock and a real SQLite store.',
       from: { path: '^src/(vision|player)/.*\\.test\\.ts$' },
-      to: { path: '^src/(daemon|ui)/', pathNot: ['^src/daemon/kernel/', '^src/daemon/testing/fake-clock\\.ts$', '^src/daemon/store/'] },
+      to: {
+        path: '^src/',
+        pathNot: ['^src/kernel/', '^src/(vision|player)/', '^src/daemon/testing/fake-clock\\.ts$', '^src/daemon/store/'],
+      },
+    },
+    {
+      name: 'the-core-knows-no-delivery',
+      severity: 'error',
+      comment:
+        'moodbox.ts and core.ts (the orchestration and what it offers) know neither delivery layer: ' +
+        'main.ts builds http/ and mqtt/ beside each other from MoodboxCore.',
+      from: { path: '^src/daemon/(moodbox|core)\\.ts$' },
+      to: { path: '^src/daemon/(http|mqtt)/' },
+    },
+    {
+      name: 'only-the-root-knows-mqtt',
+      severity: 'error',
+      comment:
+        'mqtt/ is a delivery layer: main.ts builds it, adapters.ts makes its connection, and `moodbox fleet` (commands/) speaks to the broker; ' +
+        'no feature imports it.',
+      from: {
+        path: '^src/',
+        pathNot: [
+          '^src/daemon/mqtt/',
+          '^src/daemon/(main|adapters)\\.ts$',
+          '^src/daemon/commands/',
+          '^src/daemon/testing/',
+          '\\.test\\.ts$',
+        ],
+      },
+      to: { path: '^src/daemon/mqtt/' },
     },
     {
       name: 'only-http-knows-http',
