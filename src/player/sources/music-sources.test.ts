@@ -51,4 +51,11 @@ describe('MusicSources', () => {
     await s.like({ source: 'spotify', uri: 'spotify:track:t1' });
     expect(spotify.liked).toEqual([{ source: 'spotify', uri: 'spotify:track:t1' }]);
   });
+
+  it("tells what another source plays from the library's files and stations", () => {
+    const s = new MusicSources({ sources: [], mode: () => 'local' });
+    expect(s.isOtherSource('spotify:track:t1')).toBe(true);
+    expect(s.isOtherSource('/music/a.flac')).toBe(false);
+    expect(s.isOtherSource('https://radio.example/stream')).toBe(false);
+  });
 });

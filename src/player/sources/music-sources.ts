@@ -62,6 +62,11 @@ export class MusicSources {
     await source?.like(track).catch(() => undefined);
   }
 
+  /** Whether `uri` plays through a source other than the library (Spotify's `spotify:` uris); the library's are paths and URLs. */
+  isOtherSource(uri: string): boolean {
+    return Object.values(SCHEMES).some((scheme) => uri.startsWith(scheme));
+  }
+
   /** Calls `listener` when any source becomes able or unable to play. */
   onAvailabilityChanged(listener: () => void): () => void {
     const offs = this.#sources.map((s) => s.onAvailabilityChanged(listener));
@@ -72,3 +77,5 @@ export class MusicSources {
 }
 
 const LABELS: Record<MusicSourceKind, string> = { local: 'the library', spotify: 'Spotify' };
+/** How each source besides the library names what it plays. */
+const SCHEMES: Record<Exclude<MusicSourceKind, 'local'>, string> = { spotify: 'spotify:' };
