@@ -21,6 +21,17 @@ const NEAR_DISTANCE = 0.8;
  */
 export type GuestFitVerdict = { fit: 'fits' } | { fit: 'near' | 'far'; reason: string };
 
+/** What the music director asks of the guests' queue. */
+export interface GuestQueue {
+  /** The request to play next, judging each waiting one by `judge` (the room now); undefined when none may play now. */
+  next(judge: (trackId: number) => GuestFitVerdict): { trackId: number } | undefined;
+}
+
+/** The mood the music aims at for the room's mood weights `room`: the heaviest. */
+export function roomAimOf(room: Readonly<Record<string, number>>): RoomAim {
+  return { aim: Object.entries(room).sort((a, b) => b[1] - a[1])[0]?.[0] ?? '', room };
+}
+
 export interface RoomAim {
   /** The mood the music aims at now. */
   aim: string;

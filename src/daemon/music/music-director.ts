@@ -9,13 +9,12 @@ import type { Store, Track } from '../store/store.js';
 import { MusicLimits, NOBODY_SILENCE, type PlayerSettings } from './music-limits.js';
 import { libraryFitOf, StaffMusic, staffPicks, type LibraryFit, type MoodHold, type StaffMusicView } from './music-staff.js';
 import { loadEmotionMoodMap, moodsForEmotions, type Emotion } from '../../player/moods.js';
-import { GUEST_NOTE, judgeGuestFit, type GuestFitVerdict } from '../guests/guest-fit.js';
+import { GUEST_NOTE, judgeGuestFit, roomAimOf, type GuestFitVerdict, type GuestQueue } from '../guests/guest-fit.js';
 import type { QueueEntry, QueueItem } from '../../player/play-queue.js';
 import type { Player, PlayerEvents, PlayOptions, PlayReason } from '../../player/player.js';
 import { NOBODY, type EmotionScores, type RoomMood } from '../../kernel/room-mood.js';
-import { Recommender, type Recommendation } from '../../player/recommender.js';
-import { TrackIndex } from '../../player/track-index.js';
-import { isAutoPickable } from '../../player/auto-pick.js';
+import type { Recommendation } from '../../player/recommender.js';
+import { MusicCatalogue, queueEntry } from './music-catalogue.js';
 import { recommendFor } from './recommend-for.js';
 import { MusicSources } from '../../player/sources/music-sources.js';
 
@@ -47,12 +46,6 @@ export interface MusicDirectorDeps {
   guests?: GuestQueue;
 }
 
-/** What the music director asks of the guests' queue. */
-export interface GuestQueue {
-  /** The request to play next, judging each waiting one by `judge` (the room now); undefined when none may play now. */
-  next(judge: (trackId: number) => GuestFitVerdict): { trackId: number } | undefined;
-}
-
 /** The picks for the room now, with the mood weights the room's emotion maps to. */
 type RoomRecommendation = Recommendation & { room: Record<string, number> };
 
@@ -69,10 +62,8 @@ type MoodMove = 'keep' | 'queue next' | 'switch';
 export class MusicDirector implements Service {
   readonly name = 'music';
   readonly #deps: MusicDirectorDeps;
-  #recommender = new Recommender(new TrackIndex([]));
-  #tracks = new Map<number, Track>();
-  /** Local songs of the library without an analysis (not yet made, or it failed). */
-  #notAnalysed = 0;
+  /** What the music may play: the library's tracks, the recommender over them, the checks before a track plays. */
+  readonly #catalogue: MusicCatalogue;
   /** The room mood, or null before the first reading. */
   #room: RoomMood | null = null;
   #chain: Promise<unknown> = Promise.resolve();
@@ -91,6 +82,7 @@ export class MusicDirector implements Service {
 
   constructor(deps: MusicDirectorDeps) {
     this.#deps = deps;
+    this.#catalogue = new MusicCatalogue({ log: deps.log, store: deps.store, isPlayable: deps.isPlayable });
     this.#sources = deps.sources ?? new MusicSources({ sources: [], mode: () => 'local' });
     this.#limits = new MusicLimits({
       clock: deps.clock,
@@ -113,20 +105,26 @@ export class MusicDirector implements Service {
       wantedVolume: () => this.#limits.wantedVolume,
       volumeCap: () => this.#limits.volumeCap(),
       setVolume: (volume) => this.setVolume(volume),
-      libraryFit: () => libraryFitOf(this.#recommender, loadEmotionMoodMap(deps.store.settings), this.#tracks.size, this.#notAnalysed),
+      libraryFit: () =>
+        libraryFitOf(
+          this.#catalogue.recommender,
+          loadEmotionMoodMap(deps.store.settings),
+          this.#catalogue.size,
+          this.#catalogue.notAnalysed,
+        ),
       emotionMoods: () => loadEmotionMoodMap(deps.store.settings),
       applyLimits: () => this.#limits.apply(),
       follow: () => this.#follow(),
       skip: () => this.#skip(),
       queueRoomPick: () => this.#queueUpcoming(this.#recommend()),
-      playable: (trackId) => this.#mayPlay(this.#playable(trackId)),
+      playable: (trackId) => this.#catalogue.mayPlay(this.#catalogue.playable(trackId)),
       playNow: (entries) => this.#playNow(entries),
       entry: (track, note) => this.#entry(track, 'staff', note, null),
     });
   }
 
   async start(): Promise<void> {
-    this.#reloadLibrary();
+    this.#catalogue.reload();
     // Every listener is this director's: `stop` removes them all by owner.
     const { bus, player } = this.#deps;
     const onBus = <K extends keyof MoodboxEvents>(event: K, fn: (payload: MoodboxEvents[K]) => unknown) => bus.on(event, fn, this);
@@ -183,14 +181,14 @@ export class MusicDirector implements Service {
   }
 
   health(): ServiceHealth {
-    if (this.#tracks.size === 0) return { status: 'degraded', detail: this.#nothingToPlay() };
+    if (this.#catalogue.size === 0) return { status: 'degraded', detail: this.#catalogue.nothingToPlay() };
     if (this.#lastError !== undefined) return { status: 'degraded', detail: this.#lastError };
     const sourceProblem = this.#sources.problem();
     if (sourceProblem !== undefined) return { status: 'degraded', detail: sourceProblem };
     const silence = this.#limits.silence();
     return {
       status: 'ready',
-      detail: `${this.#tracks.size} ${this.#tracks.size === 1 ? 'track' : 'tracks'}${silence === null ? '' : `, silent: ${silence}`}`,
+      detail: `${this.#catalogue.size} ${this.#catalogue.size === 1 ? 'track' : 'tracks'}${silence === null ? '' : `, silent: ${silence}`}`,
     };
   }
 
@@ -219,7 +217,7 @@ export class MusicDirector implements Service {
   /** The library changed (a scan finished, mood tags edited): picks come from it from now on. */
   libraryChanged(): Promise<void> {
     return this.#serial('reload the library', async () => {
-      this.#reloadLibrary();
+      this.#catalogue.reload();
       if (this.#deps.player.state().current === undefined && this.#deps.settings().autoplay && this.#limits.silence() === null) {
         await this.#playPick('mood');
       } else {
@@ -239,7 +237,7 @@ export class MusicDirector implements Service {
       if (silence !== null && silence !== NOBODY_SILENCE) {
         throw new PlayerError('MB_ERR_PLAYER_NOT_ALLOWED', `No music now: ${silence}`);
       }
-      const track = this.#mayPlay(this.#playable(trackId));
+      const track = this.#catalogue.mayPlay(this.#catalogue.playable(trackId));
       this.#limits.unsilence();
       await this.#deps.player.play([this.#entry(track, 'tap', 'chosen at the kiosk', user?.id ?? null), ...this.#staffPicks()]);
       await this.#limits.applyVolume();
@@ -252,7 +250,7 @@ export class MusicDirector implements Service {
   like(trackId: number): Promise<{ trackId: number }> {
     return this.#serial('like', async () => {
       const user = this.#signedIn('like a song');
-      const track = this.#playable(trackId);
+      const track = this.#catalogue.playable(trackId);
       this.#deps.store.plays.recordFeedback({ userId: user.id, trackId, kind: 'like', at: this.#deps.clock.now() });
       await this.#sources.like({ source: track.source, uri: track.uri });
       this.#refreshSuggestions();
@@ -300,11 +298,10 @@ export class MusicDirector implements Service {
 
   /** How a song a guest asks for sits with the mood the music follows now (held or the room's). */
   guestFit(trackId: number): GuestFitVerdict {
-    const room = moodsForEmotions(this.#scores(), loadEmotionMoodMap(this.#deps.store.settings));
-    const aim = Object.entries(room).sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+    const room = roomAimOf(moodsForEmotions(this.#scores(), loadEmotionMoodMap(this.#deps.store.settings)));
     return judgeGuestFit(
       this.#deps.store.tracks.moods(trackId).map((m) => m.mood),
-      { aim, room },
+      room,
     );
   }
 
@@ -408,17 +405,6 @@ export class MusicDirector implements Service {
 
   // --- picking ---
 
-  #reloadLibrary(): void {
-    // Tracks Spotify played are in the library for the history and likes; only its own source plays them.
-    const isPlayable = this.#deps.isPlayable ?? (() => true);
-    const tracks = this.#deps.store.tracks.allWithMoods().filter((t) => t.source !== 'spotify' && isPlayable(t));
-    this.#tracks = new Map(tracks.map((t) => [t.id, t]));
-    this.#notAnalysed = tracks.filter((t) => t.source === 'local' && t.audio === null).length;
-    // Every track can be tapped; only those the music may pick by itself are candidates.
-    this.#recommender = new Recommender(new TrackIndex(tracks.filter(isAutoPickable)));
-    this.#deps.log.info({ tracks: tracks.length }, 'music library loaded');
-  }
-
   /** The room's per-emotion scores the music is picked for now (the default emotion before anyone was read, and when nobody is there). */
   #scores(): EmotionScores {
     if (this.#staff.hold !== null) return { [this.#staff.hold.label]: 1 };
@@ -431,7 +417,7 @@ export class MusicDirector implements Service {
   #recommend(): RoomRecommendation {
     const { store, clock, random } = this.#deps;
     return recommendFor(
-      { store, clock, random, recommender: this.#recommender },
+      { store, clock, random, recommender: this.#catalogue.recommender },
       { scores: this.#scores(), policy: this.#deps.settings().policy, userId: this.#deps.listener()?.id ?? null },
     );
   }
@@ -441,13 +427,6 @@ export class MusicDirector implements Service {
     const { room } = recommendation;
     const wanted = new Set([recommendation.aim, ...Object.keys(room).filter((m) => (room[m] ?? 0) >= FITTING_WEIGHT)]);
     return this.#deps.store.tracks.moods(trackId).some((m) => wanted.has(m.mood));
-  }
-
-  /** Why there is nothing to pick: an empty library, or one whose entries cannot play now. */
-  #nothingToPlay(): string {
-    return this.#deps.store.tracks.count() === 0
-      ? 'the music library is empty: add music in the admin panel'
-      : 'nothing in the library can play now: its stations are failing (each is tried again after a while) or not allowed on this box';
   }
 
   async #playPick(reason: PlayReason): Promise<void> {
@@ -462,7 +441,7 @@ export class MusicDirector implements Service {
    */
   async #start(recommendation: Recommendation, reason: PlayReason, options: { fadeIn?: boolean } & PlayOptions = {}): Promise<void> {
     const pick = recommendation.next;
-    const track = pick === undefined ? undefined : this.#tracks.get(pick.trackId);
+    const track = pick === undefined ? undefined : this.#catalogue.get(pick.trackId);
     const userId = this.#deps.listener()?.id ?? null;
     const local = pick === undefined || track === undefined ? undefined : this.#entry(track, reason, pick.reason.text, userId);
     const entry = this.#sources.choose({
@@ -473,7 +452,7 @@ export class MusicDirector implements Service {
       userId,
     });
     if (entry === undefined) {
-      if (pick === undefined) this.#deps.log.warn({ why: this.#nothingToPlay() }, 'nothing to play');
+      if (pick === undefined) this.#deps.log.warn({ why: this.#catalogue.nothingToPlay() }, 'nothing to play');
       this.#publishPlayer();
       return;
     }
@@ -508,8 +487,8 @@ export class MusicDirector implements Service {
     const userId = this.#deps.listener()?.id ?? null;
     const wanted = this.#sources.choose({ mood: recommendation.aim, pick: undefined, reason: 'mood', roomMood: null, userId });
     const current = this.#deps.player.state().current;
-    // Another source's entry differs from the library's by its scheme (`spotify:`); the library's entries are paths and URLs.
-    if (current !== undefined && isOtherSource(current.track.uri) === (wanted !== undefined && isOtherSource(wanted.track.uri))) return;
+    const isOther = (uri: string): boolean => this.#sources.isOtherSource(uri);
+    if (current !== undefined && isOther(current.track.uri) === (wanted !== undefined && isOther(wanted.track.uri))) return;
     this.#deps.log.info(
       { source: wanted === undefined ? 'local' : wanted.track.uri.split(':')[0] },
       'the music source changed: following it',
@@ -536,7 +515,7 @@ export class MusicDirector implements Service {
       return;
     }
     const pick = recommendation.next;
-    const track = pick === undefined ? undefined : this.#tracks.get(pick.trackId);
+    const track = pick === undefined ? undefined : this.#catalogue.get(pick.trackId);
     if (pick === undefined || track === undefined) return;
     if (this.#deps.player.state().upcoming.some(isChosen)) return;
     await this.#deps.player.replaceUpcoming([this.#entry(track, 'mood', pick.reason.text, this.#deps.listener()?.id ?? null)]);
@@ -546,7 +525,7 @@ export class MusicDirector implements Service {
   #guestEntry(): QueueEntry | undefined {
     if (this.#deps.guests === undefined || this.#deps.player.state().current?.reason === 'guest') return undefined;
     const request = this.#deps.guests.next((trackId) => this.guestFit(trackId));
-    const track = request === undefined ? undefined : (this.#tracks.get(request.trackId) ?? this.#deps.store.tracks.get(request.trackId));
+    const track = request === undefined ? undefined : this.#catalogue.find(request.trackId);
     return track === undefined ? undefined : this.#entry(track, 'guest', GUEST_NOTE, null);
   }
 
@@ -555,43 +534,7 @@ export class MusicDirector implements Service {
   }
 
   #entry(track: Track, reason: PlayReason, note: string, userId: number | null): QueueEntry {
-    return {
-      track: {
-        id: track.id,
-        uri: track.uri,
-        title: track.title,
-        artist: track.artist,
-        durationMs: track.durationMs,
-        album: track.album,
-        replayGainDb: track.replayGainDb,
-      },
-      reason,
-      note,
-      mood: this.#label(),
-      userId,
-    };
-  }
-
-  /** `track`, unless it is a station that cannot play now. */
-  #mayPlay(track: Track): Track {
-    if (this.#deps.isPlayable?.(track) === false) {
-      throw new PlayerError(
-        'MB_ERR_PLAYER_NOT_ALLOWED',
-        'This station cannot play now: it failed a moment ago, or this box may not play it',
-      );
-    }
-    return track;
-  }
-
-  #playable(trackId: number): Track {
-    const track = this.#tracks.get(trackId) ?? this.#deps.store.tracks.get(trackId);
-    if (track === undefined || track.missing) {
-      throw new MoodboxError(
-        'MB_ERR_NOT_FOUND',
-        `Expected a track of the library, got \`${trackId}\` (no such track, or its file is gone)`,
-      );
-    }
-    return track;
+    return queueEntry(track, { reason, note, mood: this.#label(), userId });
   }
 
   #signedIn(what: string): { id: number; name: string } {
@@ -653,9 +596,4 @@ function assertNever(value: never): never {
 /** Whether someone chose the song (a tap at the kiosk, staff): the music's own picks never push it out. */
 function isChosen(item: QueueItem): boolean {
   return item.reason === 'tap' || item.reason === 'staff';
-}
-
-/** Whether a queued uri belongs to a source other than the library (Spotify's `spotify:` uris). */
-function isOtherSource(uri: string): boolean {
-  return uri.startsWith('spotify:');
 }

@@ -1,0 +1,123 @@
+import { MoodboxError } from '../../kernel/errors.js';
+import type { Log } from '../../kernel/log.js';
+import type { RoomMoodLabel } from '../../kernel/room-mood.js';
+import { isAutoPickable } from '../../player/auto-pick.js';
+import { PlayerError } from '../../player/errors.js';
+import type { PlayReason } from '../../player/play-queue.js';
+import type { QueueEntry } from '../../player/play-queue.js';
+import { Recommender } from '../../player/recommender.js';
+import { TrackIndex } from '../../player/track-index.js';
+import type { Store, Track } from '../store/store.js';
+
+export interface MusicCatalogueDeps {
+  log: Log;
+  store: Pick<Store, 'tracks'>;
+  /** Whether a library entry may be picked now (a station that just failed may not). @default every entry */
+  isPlayable?: ((track: Track) => boolean) | undefined;
+}
+
+/**
+ * What the music may play, as the director picks from it: the library's songs and stations loaded
+ * from the store (Spotify's tracks stay with their own source), the recommender over those it may
+ * pick by itself, and the checks a chosen track passes before it plays.
+ */
+export class MusicCatalogue {
+  readonly #deps: MusicCatalogueDeps;
+  #recommender = new Recommender(new TrackIndex([]));
+  #tracks = new Map<number, Track>();
+  /** Local songs of the library without an analysis (not yet made, or it failed). */
+  #notAnalysed = 0;
+
+  constructor(deps: MusicCatalogueDeps) {
+    this.#deps = deps;
+  }
+
+  /** Reads the library again (after a scan, a station added or failing). */
+  reload(): void {
+    // Tracks Spotify played are in the library for the history and likes; only its own source plays them.
+    const isPlayable = this.#deps.isPlayable ?? (() => true);
+    const tracks = this.#deps.store.tracks.allWithMoods().filter((t) => t.source !== 'spotify' && isPlayable(t));
+    this.#tracks = new Map(tracks.map((t) => [t.id, t]));
+    this.#notAnalysed = tracks.filter((t) => t.source === 'local' && t.audio === null).length;
+    // Every track can be tapped; only those the music may pick by itself are candidates.
+    this.#recommender = new Recommender(new TrackIndex(tracks.filter(isAutoPickable)));
+    this.#deps.log.info({ tracks: tracks.length }, 'music library loaded');
+  }
+
+  /** The recommender over the tracks the music may pick by itself. */
+  get recommender(): Recommender {
+    return this.#recommender;
+  }
+
+  /** Songs and stations the music may play now. */
+  get size(): number {
+    return this.#tracks.size;
+  }
+
+  /** Local songs not analysed (not yet, or it failed): they follow the room by their mood tags alone. */
+  get notAnalysed(): number {
+    return this.#notAnalysed;
+  }
+
+  /** A track the music may play now, by id. */
+  get(trackId: number): Track | undefined {
+    return this.#tracks.get(trackId);
+  }
+
+  /** A track of the library, playable now or not (a request may name a station failing now). */
+  find(trackId: number): Track | undefined {
+    return this.#tracks.get(trackId) ?? this.#deps.store.tracks.get(trackId);
+  }
+
+  /** The library's track `trackId`; refused when there is none or its file is gone. */
+  playable(trackId: number): Track {
+    const track = this.find(trackId);
+    if (track === undefined || track.missing) {
+      throw new MoodboxError(
+        'MB_ERR_NOT_FOUND',
+        `Expected a track of the library, got \`${trackId}\` (no such track, or its file is gone)`,
+      );
+    }
+    return track;
+  }
+
+  /** `track`, unless it is a station that cannot play now. */
+  mayPlay(track: Track): Track {
+    if (this.#deps.isPlayable?.(track) === false) {
+      throw new PlayerError(
+        'MB_ERR_PLAYER_NOT_ALLOWED',
+        'This station cannot play now: it failed a moment ago, or this box may not play it',
+      );
+    }
+    return track;
+  }
+
+  /** Why there is nothing to pick: an empty library, or one whose entries cannot play now. */
+  nothingToPlay(): string {
+    return this.#deps.store.tracks.count() === 0
+      ? 'the music library is empty: add music in the admin panel'
+      : 'nothing in the library can play now: its stations are failing (each is tried again after a while) or not allowed on this box';
+  }
+}
+
+/** `track` as the player queues it: why it plays (`reason`, `note`), the mood followed, who it plays for. */
+export function queueEntry(
+  track: Track,
+  { reason, note, mood, userId }: { reason: PlayReason; note: string; mood: RoomMoodLabel | null; userId: number | null },
+): QueueEntry {
+  return {
+    track: {
+      id: track.id,
+      uri: track.uri,
+      title: track.title,
+      artist: track.artist,
+      durationMs: track.durationMs,
+      album: track.album,
+      replayGainDb: track.replayGainDb,
+    },
+    reason,
+    note,
+    mood,
+    userId,
+  };
+}
