@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../../kernel/clock.js';
+import { MoodboxError } from '../../../kernel/errors.js';
 import type { GuestPhone } from '../../guests/guest-service.js';
+import { isLanAddress } from '../access.js';
+import { judgeOrigin, type OriginVerdict } from '../origin.js';
 
 /** The guest page's anonymous cookie: a random id, nothing else; it authorises nothing but guest calls. */
 export const GUEST_COOKIE = 'mb_guest';
@@ -11,6 +14,24 @@ const YEAR_S = 365 * 24 * 3600;
 /** A new anonymous phone id: 128 random bits, base64url. */
 export function newGuestId(): string {
   return randomBytes(16).toString('base64url');
+}
+
+/**
+ * Where a guest call (a request or an upgrade) comes from: refused off the local network while
+ * `isLanOnly`; else what its Origin says (`foreign`: another site's page).
+ */
+export function judgeGuestCall(request: FastifyRequest, isLanOnly: boolean): OriginVerdict {
+  const ip: unknown = request.ip;
+  if (isLanOnly && (typeof ip !== 'string' || !isLanAddress(ip))) {
+    throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'The guest page is served on the local network only.');
+  }
+  const raw = request.raw as { socket?: { remoteAddress?: string; localPort?: number } };
+  return judgeOrigin({
+    origin: request.headers.origin,
+    host: request.headers.host,
+    remoteAddress: raw.socket?.remoteAddress,
+    localPort: raw.socket?.localPort,
+  });
 }
 
 /** The phone a request comes from: its `mb_guest` cookie (set when missing or malformed) and its address. */

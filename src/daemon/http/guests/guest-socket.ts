@@ -4,12 +4,10 @@ import type { Clock, Timer } from '../../../kernel/clock.js';
 import { MoodboxError } from '../../../kernel/errors.js';
 import type { Logger } from '../../logging.js';
 import type { GuestPhone } from '../../guests/guest-service.js';
-import { isLanAddress } from '../access.js';
 import type { GuestServerMessage } from '../contract.js';
-import { judgeOrigin } from '../origin.js';
 import { WS_CLOSE } from '../ws.js';
 import { guestState, type GuestViewDeps } from './guest-view.js';
-import { socketPhoneOf, type GuestCallLimiter } from './guest-phone.js';
+import { judgeGuestCall, socketPhoneOf, type GuestCallLimiter } from './guest-phone.js';
 
 /**
  * Changes are gathered this long before the phones' views are worked out again (ms): a burst of
@@ -91,17 +89,7 @@ export function registerGuestSocket(
   });
 
   const checkOrigin = async (request: FastifyRequest): Promise<void> => {
-    const ip: unknown = request.ip;
-    if (deps.isLanOnly() && (typeof ip !== 'string' || !isLanAddress(ip))) {
-      throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'The guest page is served on the local network only.');
-    }
-    const raw = request.raw as { socket?: { remoteAddress?: string; localPort?: number } };
-    const verdict = judgeOrigin({
-      origin: request.headers.origin,
-      host: request.headers.host,
-      remoteAddress: raw.socket?.remoteAddress,
-      localPort: raw.socket?.localPort,
-    });
+    const verdict = judgeGuestCall(request, deps.isLanOnly());
     if (verdict !== 'foreign') {
       // An upgrade is a guest call too: a phone or an address opening sockets in a loop is refused for a while.
       const waitS = deps.limiter.take(socketPhoneOf(request));

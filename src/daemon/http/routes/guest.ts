@@ -2,10 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { MoodboxError } from '../../../kernel/errors.js';
 import type { GuestPhone } from '../../guests/guest-service.js';
-import { isLanAddress } from '../access.js';
-import { phoneOf, type GuestCallLimiter } from '../guests/guest-phone.js';
+import { judgeGuestCall, phoneOf, type GuestCallLimiter } from '../guests/guest-phone.js';
 import { guestRequest, guestState, guestTrack, type GuestViewDeps } from '../guests/guest-view.js';
-import { judgeOrigin } from '../origin.js';
 import { ErrorRef } from '../schemas/common.js';
 import {
   GuestLikeBody,
@@ -46,16 +44,7 @@ export const guestRoutes: FastifyPluginAsyncTypebox<GuestRoutesOptions> = async 
   };
 
   app.addHook('onRequest', async (request, reply) => {
-    if (deps.isLanOnly() && !isLanAddress(request.ip)) {
-      throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'The guest page is served on the local network only.');
-    }
-    const raw = request.raw as { socket?: { remoteAddress?: string; localPort?: number } };
-    const verdict = judgeOrigin({
-      origin: request.headers.origin,
-      host: request.headers.host,
-      remoteAddress: raw.socket?.remoteAddress,
-      localPort: raw.socket?.localPort,
-    });
+    const verdict = judgeGuestCall(request, deps.isLanOnly());
     if (verdict === 'foreign')
       throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'Expected the guest page of this Moodbox: the Origin is another site.');
     if (verdict === 'none' && !SAFE_METHODS.has(request.method)) {
