@@ -42,9 +42,17 @@ describe("guests' requests for staff", { timeout: 240_000 }, () => {
   it('lists a request a phone made and takes it out of the queue', async () => {
     // A phone asks for a suggestion (the room is calm without a camera; a suggestion fits it).
     const headers = { origin: daemon.url, 'content-type': 'application/json' };
-    const state = (await (await fetch(`${daemon.url}/api/guest/state`, { headers })).json()) as {
-      suggestions: Array<{ id: number; title: string }>;
-    };
+    // The library is still being scanned when the daemon answers; wait for the first suggestions.
+    const guestState = async (): Promise<{ suggestions: Array<{ id: number; title: string }> }> =>
+      (await (await fetch(`${daemon.url}/api/guest/state`, { headers })).json()) as {
+        suggestions: Array<{ id: number; title: string }>;
+      };
+    const deadline = Date.now() + 60_000;
+    let state = await guestState();
+    while (state.suggestions.length === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      state = await guestState();
+    }
     const song = state.suggestions[0];
     expect(song).toBeDefined();
     const asked = await fetch(`${daemon.url}/api/guest/requests`, { method: 'POST', headers, body: JSON.stringify({ trackId: song?.id }) });
