@@ -53,7 +53,11 @@ try {
       playsPerMoodPerDayMs: median(() => store.stats.playsPerMoodPerBucket(from, to, DAY_MS)),
       playsPerHourMs: median(() => store.stats.playsPerHourOfDay(from, to, 0)),
       topTracksMs: median(() => store.stats.topTracks(from, to, 10)),
-      // The dashboard's whole month: all of the above, the mood timeline in 6-hour buckets.
+      // The dashboard's week (its longest range): from a midnight, the mood in half hours, plays per day.
+      dashboardWeekMs: median(() =>
+        chartStats(store.stats, { from: Math.floor(to / DAY_MS) * DAY_MS - 6 * DAY_MS, to, bucketMs: DAY_MS / 48, playsBucketMs: DAY_MS }),
+      ),
+      // A whole month: all of the above, the mood timeline in 6-hour buckets.
       dashboardMonthMs: median(() => chartStats(store.stats, { from, to, bucketMs: DAY_MS / 4, playsBucketMs: DAY_MS })),
     };
   };

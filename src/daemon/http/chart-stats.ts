@@ -1,5 +1,5 @@
 import { MoodboxError } from '../../kernel/errors.js';
-import type { MoodLogEntry, StatsRepository, TrackPlayStats } from '../store/store.js';
+import { MOOD_SLOT_MS, type MoodLogEntry, type StatsRepository, type TrackPlayStats } from '../store/store.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -85,10 +85,7 @@ export function chartStats(stats: StatsRepository, query: ChartQuery): ChartStat
   checkBuckets('bucketMs', bucketMs, from, to);
   checkBuckets('playsBucketMs', playsBucketMs, from, to);
 
-  const spans = moodSpans(stats.moodBefore(from), stats.moodLog(from, to), from, to);
-  const moodTimeline = moodBuckets(spans, from, to, bucketMs);
-  const totals = new Map<string, number>();
-  for (const s of spans) totals.set(s.mood, (totals.get(s.mood) ?? 0) + s.to - s.from);
+  const { moodTimeline, totals, people } = moodOver(stats, from, to, bucketMs, utcOffsetMin);
 
   const playsOverTime: ChartStats['playsOverTime'] = Array.from({ length: Math.ceil((to - from) / playsBucketMs) }, (_, i) => ({
     at: from + i * playsBucketMs,
@@ -99,7 +96,6 @@ export function chartStats(stats: StatsRepository, query: ChartQuery): ChartStat
     if (row !== undefined) row.plays[mood] = plays;
   }
 
-  const people = peopleMsPerHour(spans, utcOffsetMin);
   const playsByHour = new Map(stats.playsPerHourOfDay(from, to, utcOffsetMin).map((r) => [r.hour, r.plays]));
   const busyHours = Array.from({ length: 24 }, (_, hour) => ({
     hour,
@@ -126,6 +122,48 @@ export function chartStats(stats: StatsRepository, query: ChartQuery): ChartStat
   };
 }
 
+/**
+ * The room's mood over [from, to): per bucket, in all, and per hour of the day while someone was in
+ * view. A range of whole slots reads the store's slots up to the slot of the latest change, and the
+ * log only from there (the mood the room is in now); any other range reads the log.
+ */
+function moodOver(
+  stats: StatsRepository,
+  from: number,
+  to: number,
+  bucketMs: number,
+  utcOffsetMin: number,
+): { moodTimeline: MoodBucket[]; totals: Map<string, number>; people: number[] } {
+  const buckets: MoodBucket[] = Array.from({ length: Math.ceil((to - from) / bucketMs) }, (_, i) => ({
+    at: from + i * bucketMs,
+    mood: null,
+    ms: {},
+  }));
+  const totals = new Map<string, number>();
+  const people = Array.from({ length: 24 }, () => 0);
+  let logFrom = from;
+  const isWholeSlots = from % MOOD_SLOT_MS === 0 && bucketMs % MOOD_SLOT_MS === 0 && (utcOffsetMin * MINUTE_MS) % MOOD_SLOT_MS === 0;
+  const latest = isWholeSlots ? stats.moodBefore(to) : undefined;
+  if (latest !== undefined) {
+    const slotOf = (at: number): number => Math.floor(at / MOOD_SLOT_MS) * MOOD_SLOT_MS;
+    logFrom = Math.max(from, Math.min(slotOf(to), slotOf(latest.at)));
+  }
+  if (logFrom > from) {
+    for (const { bucket, mood, ms } of stats.moodMsPerBucket(from, logFrom, bucketMs)) {
+      const row = buckets[bucket];
+      if (row !== undefined) row.ms[mood] = (row.ms[mood] ?? 0) + ms;
+      totals.set(mood, (totals.get(mood) ?? 0) + ms);
+    }
+    for (const { hour, ms } of stats.peopleMsPerHourOfDay(from, logFrom, utcOffsetMin, NOBODY)) people[hour] = (people[hour] ?? 0) + ms;
+  }
+  const spans = moodSpans(stats.moodBefore(logFrom), stats.moodLog(logFrom, to), logFrom, to);
+  addSpans(buckets, spans, from, bucketMs);
+  for (const s of spans) totals.set(s.mood, (totals.get(s.mood) ?? 0) + s.to - s.from);
+  addPeopleMsPerHour(people, spans, utcOffsetMin);
+  pickMoods(buckets);
+  return { moodTimeline: buckets, totals, people };
+}
+
 /** The mood log as stretches within [from, to): the mood before `from` holds until the first change. */
 function moodSpans(before: MoodLogEntry | undefined, log: readonly MoodLogEntry[], from: number, to: number): Span[] {
   const changes = before === undefined ? [...log] : [{ ...before, at: from }, ...log];
@@ -138,20 +176,20 @@ function moodSpans(before: MoodLogEntry | undefined, log: readonly MoodLogEntry[
   return spans;
 }
 
-function moodBuckets(spans: readonly Span[], from: number, to: number, bucketMs: number): MoodBucket[] {
-  const buckets: MoodBucket[] = Array.from({ length: Math.ceil((to - from) / bucketMs) }, (_, i) => ({
-    at: from + i * bucketMs,
-    mood: null,
-    ms: {},
-  }));
+/** Adds each stretch's time to the buckets (from `from`, `bucketMs` wide) it overlaps. */
+function addSpans(buckets: MoodBucket[], spans: readonly Span[], from: number, bucketMs: number): void {
   for (const span of spans) {
     for (let i = Math.floor((span.from - from) / bucketMs); i * bucketMs + from < span.to; i++) {
       const bucket = buckets[i];
       if (bucket === undefined) break;
-      const overlap = Math.min(span.to, bucket.at + bucketMs, to) - Math.max(span.from, bucket.at);
+      const overlap = Math.min(span.to, bucket.at + bucketMs) - Math.max(span.from, bucket.at);
       if (overlap > 0) bucket.ms[span.mood] = (bucket.ms[span.mood] ?? 0) + overlap;
     }
   }
+}
+
+/** Gives each bucket the mood that held longest in it. */
+function pickMoods(buckets: MoodBucket[]): void {
   for (const bucket of buckets) {
     let best: [string, number] | undefined;
     // Ties go to the mood first in the alphabet, so the same data always draws the same band.
@@ -160,13 +198,11 @@ function moodBuckets(spans: readonly Span[], from: number, to: number, bucketMs:
     }
     bucket.mood = best?.[0] ?? null;
   }
-  return buckets;
 }
 
-/** Time someone was in view (any mood but `nobody`), per local hour of the day (ms). */
-function peopleMsPerHour(spans: readonly Span[], utcOffsetMin: number): number[] {
+/** Adds the time someone was in view (any mood but `nobody`) to `hours`, per local hour of the day (ms). */
+function addPeopleMsPerHour(hours: number[], spans: readonly Span[], utcOffsetMin: number): void {
   const offset = utcOffsetMin * MINUTE_MS;
-  const hours = Array.from({ length: 24 }, () => 0);
   for (const span of spans) {
     if (span.mood === NOBODY) continue;
     for (let at = span.from; at < span.to;) {
@@ -178,5 +214,4 @@ function peopleMsPerHour(spans: readonly Span[], utcOffsetMin: number): number[]
       at = end;
     }
   }
-  return hours;
 }

@@ -12,7 +12,7 @@ import { systemClock } from '../../kernel/clock.js';
 import { ConfigError } from '../../kernel/errors.js';
 import { describeDiskUse, diskUse } from './disk-use.js';
 import { checkMemory } from './memory-check.js';
-import { maintenanceRepo } from '../store/sqlite-maintenance.js';
+import { databaseUse } from '../store/sqlite-maintenance.js';
 import { spotifyRedirectUri } from '../music/music-adapters.js';
 import { isOnPath } from '../music/stations.js';
 import { loadMigrations } from '../store/sqlite-store.js';
@@ -532,7 +532,7 @@ function checkDiskUse(config: Config): Check {
     if (existsSync(path)) {
       const db = new Database(path, { readonly: true, fileMustExist: true });
       try {
-        database = maintenanceRepo(db, { guard: (fn) => fn() }).use();
+        database = databaseUse(db);
       } finally {
         db.close();
       }

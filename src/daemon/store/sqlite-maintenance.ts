@@ -20,7 +20,10 @@ const PRUNED: Record<PrunedLog, { table: string; column: string; closed: string 
  * What the nightly retention job does to the database, in steps small enough (`limit` rows) that
  * the daemon's other work goes on between them: better-sqlite3 runs on the event loop.
  */
-export function maintenanceRepo(db: Db, deps: { guard: <T>(fn: () => T) => T }): MaintenanceRepository {
+export function maintenanceRepo(
+  db: Db,
+  deps: { guard: <T>(fn: () => T) => T; pruneMoodSlots: (before: number) => number },
+): MaintenanceRepository {
   const { guard } = deps;
   const prune = Object.fromEntries(
     Object.entries(PRUNED).map(([what, { table, column, closed }]) => [
@@ -41,7 +44,12 @@ export function maintenanceRepo(db: Db, deps: { guard: <T>(fn: () => T) => T }):
   );
   const isFile = (): boolean => !db.memory;
   return {
-    prune: (what, before, limit) => guard(() => prune[what].run(before, limit).changes),
+    prune(what, before, limit) {
+      const removed = guard(() => prune[what].run(before, limit).changes);
+      // The mood log's slots go with it: a day's are a few hundred rows.
+      if (what === 'mood_log') deps.pruneMoodSlots(before);
+      return removed;
+    },
     thinMoodLog: (from, to, limit) => guard(() => thin.run(from, to, limit).changes),
     compact() {
       return guard(() => {
@@ -72,37 +80,7 @@ export function maintenanceRepo(db: Db, deps: { guard: <T>(fn: () => T) => T }):
         return { pagesFreed: free, isFullVacuum, ms: performance.now() - started } satisfies CompactResult;
       });
     },
-    use(): DatabaseUse {
-      const pageSize = Number(db.pragma('page_size', { simple: true }));
-      const tables = new Map<string, number>();
-      const owners = new Map(
-        db
-          .prepare<[], { name: string; tbl_name: string }>("SELECT name, tbl_name FROM sqlite_schema WHERE type IN ('table', 'index')")
-          .all()
-          .map((r) => [r.name, r.tbl_name]),
-      );
-      // dbstat counts every page by the table or index it belongs to; an index counts with its table.
-      for (const row of db
-        .prepare<[], { name: string; bytes: number }>('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name')
-        .all()) {
-        const table = owners.get(row.name) ?? row.name;
-        tables.set(table, (tables.get(table) ?? 0) + row.bytes);
-      }
-      const freePages = Number(db.pragma('freelist_count', { simple: true }));
-      const fileBytes = isFile() ? statSync(db.name).size : Number(db.pragma('page_count', { simple: true })) * pageSize;
-      let walBytes = 0;
-      try {
-        walBytes = isFile() ? statSync(`${db.name}-wal`).size : 0;
-      } catch {
-        // No log file (yet).
-      }
-      return {
-        fileBytes,
-        walBytes,
-        freeBytes: freePages * pageSize,
-        tables: [...tables].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes || a.name.localeCompare(b.name)),
-      };
-    },
+    use: () => databaseUse(db),
     coversByLastPlay: () =>
       db
         .prepare<[], { cover: string; lastPlayedAt: number | null }>(
@@ -125,4 +103,36 @@ export function maintenanceRepo(db: Db, deps: { guard: <T>(fn: () => T) => T }):
 function freeDiskBytes(path: string): number {
   const disk = statfsSync(dirname(path));
   return disk.bavail * disk.bsize;
+}
+
+/** The database's size on disk: the file, its log, free pages and each table with its indexes. */
+export function databaseUse(db: Db): DatabaseUse {
+  const isFile = !db.memory;
+  const pageSize = Number(db.pragma('page_size', { simple: true }));
+  const tables = new Map<string, number>();
+  const owners = new Map(
+    db
+      .prepare<[], { name: string; tbl_name: string }>("SELECT name, tbl_name FROM sqlite_schema WHERE type IN ('table', 'index')")
+      .all()
+      .map((r) => [r.name, r.tbl_name]),
+  );
+  // dbstat counts every page by the table or index it belongs to; an index counts with its table.
+  for (const row of db.prepare<[], { name: string; bytes: number }>('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name').all()) {
+    const table = owners.get(row.name) ?? row.name;
+    tables.set(table, (tables.get(table) ?? 0) + row.bytes);
+  }
+  const freePages = Number(db.pragma('freelist_count', { simple: true }));
+  const fileBytes = isFile ? statSync(db.name).size : Number(db.pragma('page_count', { simple: true })) * pageSize;
+  let walBytes = 0;
+  try {
+    walBytes = isFile ? statSync(`${db.name}-wal`).size : 0;
+  } catch {
+    // No log file (yet).
+  }
+  return {
+    fileBytes,
+    walBytes,
+    freeBytes: freePages * pageSize,
+    tables: [...tables].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes || a.name.localeCompare(b.name)),
+  };
 }

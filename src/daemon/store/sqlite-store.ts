@@ -29,6 +29,7 @@ import { tasteRepo } from './sqlite-taste.js';
 import { calibrationRepo } from './sqlite-calibration.js';
 import { analysesRepo } from './sqlite-analyses.js';
 import { maintenanceRepo } from './sqlite-maintenance.js';
+import { moodSlotsRepo } from './sqlite-mood-slots.js';
 import { clampLimit, guard } from './sqlite-guard.js';
 import { loadMigrations, migrate, type Migration } from './sqlite-migrations.js';
 import { cardsRepo, sessionsRepo, usersRepo } from './sqlite-people.js';
@@ -132,13 +133,15 @@ export class SqliteStore implements Store {
     this.plays = playsRepo(db);
     this.settings = settingsRepo(db);
     this.audit = auditRepo(db);
-    this.stats = statsRepo(db);
+    const moodSlots = moodSlotsRepo(db, { guard });
+    moodSlots.fillIfEmpty();
+    this.stats = statsRepo(db, moodSlots);
     this.secrets = secretsRepo(db);
     this.stations = stationsRepo(db, { clock, tracks: this.tracks, guard });
     this.taste = tasteRepo(db, { guard });
     this.calibrations = calibrationRepo(db, { guard });
     this.analyses = analysesRepo(db, { guard });
-    this.maintenance = maintenanceRepo(db, { guard });
+    this.maintenance = maintenanceRepo(db, { guard, pruneMoodSlots: moodSlots.pruneBefore });
   }
 
   transaction<T>(fn: () => T): T {
@@ -202,20 +205,13 @@ function settingsRepo(db: Db): SettingsRepository {
   };
 }
 
-function statsRepo(db: Db): StatsRepository {
-  const insertMood = db.prepare<[number, string, number, number]>('INSERT INTO mood_log (at, mood, confidence, faces) VALUES (?, ?, ?, ?)');
+function statsRepo(db: Db, slots: ReturnType<typeof moodSlotsRepo>): StatsRepository {
   return {
     ...chartStatsQueries(db),
-    logMood({ at, mood, confidence, faces }) {
-      guard(() => insertMood.run(at, mood, confidence, faces));
-    },
-    logMoods(entries) {
-      guard(() =>
-        db.transaction(() => {
-          for (const { at, mood, confidence, faces } of entries) insertMood.run(at, mood, confidence, faces);
-        })(),
-      );
-    },
+    logMood: slots.logMood,
+    logMoods: slots.logMoods,
+    moodMsPerBucket: slots.moodMsPerBucket,
+    peopleMsPerHourOfDay: slots.peopleMsPerHourOfDay,
     moodLog: (from, to) =>
       db
         .prepare<[number, number], MoodLogEntry>(

@@ -268,11 +268,28 @@ export interface MoodLogEntry {
   faces: number;
 }
 
+/**
+ * The width of the mood log's slots (5 minutes, on UTC's): how long the room was in each mood is
+ * also kept per slot, so a chart of a day or a week sums a few rows per slot, not every change.
+ */
+export const MOOD_SLOT_MS = 300_000;
+
 export interface StatsRepository {
   /** Records a change of the room mood. */
   logMood(entry: MoodLogEntry): void;
   /** Records changes of the room mood in one transaction: all of them, or none. */
   logMoods(entries: readonly MoodLogEntry[]): void;
+  /**
+   * How long the room was in each mood, per bucket: `bucket` n covers [from + n·bucketMs, from +
+   * (n+1)·bucketMs). `from`, `to` and `bucketMs` are whole slots (`MOOD_SLOT_MS`). Counts the time
+   * up to the latest recorded change; the stretch since is not in it.
+   */
+  moodMsPerBucket(from: number, to: number, bucketMs: number): Array<{ bucket: number; mood: string; ms: number }>;
+  /**
+   * How long someone was in view (any mood but `nobody`) in [from, to), per hour of the day (0–23)
+   * at `utcOffsetMin` minutes east of UTC; whole slots, up to the latest change, as `moodMsPerBucket`.
+   */
+  peopleMsPerHourOfDay(from: number, to: number, utcOffsetMin: number, nobody: string): Array<{ hour: number; ms: number }>;
   /** Mood changes in [from, to), oldest first. */
   moodLog(from: number, to: number): MoodLogEntry[];
   /** Plays started in [from, to), counted per mood and UTC day (`YYYY-MM-DD`). */
