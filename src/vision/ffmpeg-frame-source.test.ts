@@ -233,4 +233,37 @@ describe('FfmpegFrameSource', () => {
     const lost = statuses.find((s) => s.state === 'unavailable');
     expect(lost?.state === 'unavailable' && lost.error.code).toBe('MB_ERR_CAMERA_LOST');
   });
+
+  it('restarts a live camera that hangs (its stream open, no frame coming) and reads it again once it answers', async () => {
+    const jpegs = [await encodeJpeg(await readImage(fixturePath('happy-face')), 90)];
+    const server = await startMjpegServer({ jpegs, intervalMs: 30 });
+    const source = new FfmpegFrameSource(
+      { clock: systemClock },
+      { source: server.url, stallTimeoutMs: 1000, openTimeoutMs: 500, retryMinMs: 50, retryMaxMs: 200 },
+    );
+    const statuses: SourceStatus[] = [];
+    source.onStatus((s) => {
+      statuses.push(s);
+      // The camera answers again once the source has given up on the hung stream.
+      if (s.state === 'unavailable' && s.error.code === 'MB_ERR_CAMERA_LOST') server.thaw();
+    });
+    const abort = new AbortController();
+    let frames = 0;
+    try {
+      for await (const frame of source.frames(abort.signal)) {
+        frame.image.release();
+        frames += 1;
+        if (frames === 5) server.freeze();
+        if (frames === 10) abort.abort();
+      }
+    } finally {
+      server.thaw();
+      await server.stop();
+    }
+    expect(frames).toBe(10);
+    const lost = statuses.find((s) => s.state === 'unavailable');
+    expect(lost?.state === 'unavailable' && lost.error.code).toBe('MB_ERR_CAMERA_LOST');
+    expect(lost?.state === 'unavailable' && lost.reason).toMatch(/delivered no frame for 1 s/);
+    expect(statuses.map((s) => s.state)).toEqual(['open', 'unavailable', 'open']);
+  });
 });

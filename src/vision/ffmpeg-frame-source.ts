@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import type { Clock } from '../kernel/clock.js';
+import type { Clock, Timer } from '../kernel/clock.js';
 import { CameraError } from './errors.js';
 import { EventBus } from '../kernel/event-bus.js';
 import type { Frame, FrameSource, SourceStatus } from './frame-source.js';
@@ -30,6 +30,9 @@ export function parseSourceSpec(source: string): SourceSpec {
   return { kind: 'file', path: text };
 }
 
+/** The longest a live source may take to say what it delivers once its child runs (ms). */
+const FORMAT_TIMEOUT_MS = 30_000;
+
 /** True for sources that deliver frames at their own pace and cannot be rewound. */
 const isLive = (spec: SourceSpec): boolean => spec.kind === 'device' || spec.kind === 'gstreamer' || spec.kind === 'url';
 
@@ -55,6 +58,11 @@ export interface FfmpegFrameSourceOptions {
   reopen?: boolean;
   /** How long an HTTP camera may take to answer before it counts as unavailable (ms). @default 5000 */
   openTimeoutMs?: number;
+  /**
+   * How long a live source may go without a frame (its child still running: a USB camera or a
+   * network stream that hangs) before it counts as lost and is restarted (ms). @default 10000
+   */
+  stallTimeoutMs?: number;
   /** First wait before reopening (ms); it doubles on each failure in a row. @default 500 */
   retryMinMs?: number;
   /** Longest wait between attempts to reopen (ms). @default 30000 */
@@ -86,6 +94,7 @@ export class FfmpegFrameSource implements FrameSource {
   readonly #retryMinMs: number;
   readonly #retryMaxMs: number;
   readonly #openTimeoutMs: number;
+  readonly #stallTimeoutMs: number;
   readonly #ffmpeg: string;
   readonly #gstLaunch: string;
   readonly #bus = new EventBus<{ status: SourceStatus }>();
@@ -105,6 +114,8 @@ export class FfmpegFrameSource implements FrameSource {
     this.#retryMinMs = options.retryMinMs ?? 500;
     this.#retryMaxMs = options.retryMaxMs ?? 30_000;
     this.#openTimeoutMs = options.openTimeoutMs ?? 5000;
+    this.#stallTimeoutMs = options.stallTimeoutMs ?? 10_000;
+    if (!(this.#stallTimeoutMs > 0)) throw new RangeError(`Expected \`stallTimeoutMs\` > 0, got \`${this.#stallTimeoutMs}\``);
     this.#ffmpeg = options.ffmpeg ?? 'ffmpeg';
     this.#gstLaunch = options.gstLaunch ?? 'gst-launch-1.0';
     if (!(this.#fps > 0 && this.#fps <= 240)) throw new RangeError(`Expected \`fps\` to be in (0, 240], got \`${this.#fps}\``);
@@ -134,7 +145,12 @@ export class FfmpegFrameSource implements FrameSource {
       signal.addEventListener('abort', stop);
       try {
         video = await this.#open();
-        const format = await video.format();
+        const opened = video;
+        // ffmpeg probes a stream for a few seconds before it says what it holds.
+        const formatMs = Math.max(this.#stallTimeoutMs, FORMAT_TIMEOUT_MS);
+        const format = await this.#watched(opened.format(), formatMs, () =>
+          stalled('MB_ERR_CAMERA_OPEN', opened, this.description, formatMs),
+        );
         if (signal.aborted) return;
         if (format === undefined)
           throw new CameraError('MB_ERR_CAMERA_OPEN', `cannot open camera source ${this.description}: ${video.why()}`);
@@ -142,7 +158,9 @@ export class FfmpegFrameSource implements FrameSource {
         let next = this.#clock.monotonic();
         const interval = 1000 / (format.fps > 0 && !isLive(this.#spec) && this.#spec.kind !== 'sequence' ? format.fps : this.#fps);
         while (!signal.aborted) {
-          const pixels = await video.next();
+          const pixels = await this.#watched(opened.next(), this.#stallTimeoutMs, () =>
+            stalled('MB_ERR_CAMERA_LOST', opened, this.description, this.#stallTimeoutMs),
+          );
           if (pixels === undefined) break;
           const image = toMat(cv, pixels, format);
           if (delivered === 0) {
@@ -187,6 +205,23 @@ export class FfmpegFrameSource implements FrameSource {
         signal.removeEventListener('abort', stop);
         await video?.close();
       }
+    }
+  }
+
+  /**
+   * `work` as it is for a file or an image sequence; for a live source, a `CameraError` once it has
+   * waited `ms` (the caller then closes the child and reopens).
+   */
+  async #watched<T>(work: Promise<T>, ms: number, lost: () => CameraError): Promise<T> {
+    if (!isLive(this.#spec)) return work;
+    let timer: Timer | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = this.#clock.setTimeout(() => reject(lost()), ms);
+    });
+    try {
+      return await Promise.race([work, timeout]);
+    } finally {
+      timer?.cancel();
     }
   }
 
@@ -280,4 +315,10 @@ export function toMat(cv: Cv, pixels: Buffer, format: { width: number; height: n
 
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** The error for a live source whose child runs but has sent nothing for `ms`: before its first frame, or after. */
+function stalled(code: 'MB_ERR_CAMERA_OPEN' | 'MB_ERR_CAMERA_LOST', video: RawVideo, description: string, ms: number): CameraError {
+  const what = code === 'MB_ERR_CAMERA_OPEN' ? 'sent nothing' : 'delivered no frame';
+  return new CameraError(code, `camera source ${description} ${what} for ${Math.round(ms / 1000)} s: ${video.why()}`);
 }

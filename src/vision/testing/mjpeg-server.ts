@@ -9,6 +9,10 @@ export interface MjpegServer {
   readonly port: number;
   /** Kills the server, cutting every client off, as a camera that goes away. */
   stop(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open and nothing comes, as a camera that hangs. */
+  freeze(): void;
+  /** Lets a frozen server go on (SIGCONT). */
+  thaw(): void;
 }
 
 /**
@@ -28,6 +32,8 @@ export async function startMjpegServer(options: { jpegs: readonly Buffer[]; inte
   return {
     url: `http://127.0.0.1:${port}/stream.mjpg`,
     port,
+    freeze: () => void child.kill('SIGSTOP'),
+    thaw: () => void child.kill('SIGCONT'),
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = once(child, 'exit');
