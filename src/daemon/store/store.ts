@@ -1,4 +1,5 @@
-import type { LibraryAnalyses, MoodOrigin } from '../../player/library/library.js';
+import type { LibraryAnalyses, MoodOrigin, ScannedTrack } from '../../player/library/library.js';
+import type { PlayReason } from '../../player/play-queue.js';
 import type { TasteModel } from '../../player/taste/logistic.js';
 import type { CalibrationSample, PersonalHead } from '../../vision/personal-calibration.js';
 
@@ -8,7 +9,7 @@ import type { CalibrationSample, PersonalHead } from '../../vision/personal-cali
  */
 
 export type Role = 'admin' | 'member';
-export type PlayReason = 'mood' | 'tap' | 'skip' | 'like' | 'staff' | 'guest';
+export type { PlayReason };
 export type PlayOutcome = 'completed' | 'skipped' | 'switched' | 'failed' | 'interrupted';
 export type FeedbackKind = 'like' | 'skip';
 export type SessionKind = 'kiosk' | 'admin';
@@ -49,21 +50,8 @@ export interface Session {
   expiresAt: number;
 }
 
-export interface TrackInput {
-  source?: string;
-  uri: string;
-  title?: string;
-  artist?: string;
-  album?: string;
-  year?: number | null;
-  genre?: string;
-  language?: string;
-  durationMs?: number | null;
-  replayGainDb?: number | null;
-  cover?: string | null;
-  fileSize?: number | null;
-  fileMtimeMs?: number | null;
-}
+/** A track as the library scanner reads it, and as the store keeps it. */
+export type TrackInput = ScannedTrack;
 
 export interface Track extends Required<Omit<TrackInput, 'year' | 'durationMs' | 'replayGainDb' | 'cover' | 'fileSize' | 'fileMtimeMs'>> {
   id: number;
