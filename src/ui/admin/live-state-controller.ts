@@ -62,3 +62,23 @@ export class LiveStateController implements ReactiveController {
     this.#host.requestUpdate();
   };
 }
+
+/**
+ * An `onChange` that calls `act` only when `key` of the snapshot differs from the last one it saw:
+ * a page reloads what it shows when the part of the state it depends on changes, not on every push.
+ * With `skipFirst`, the first snapshot is only remembered (the page loads on connect anyway).
+ */
+export function whenChanged(
+  key: (state: StateSnapshot | null) => string,
+  act: () => void,
+  options: { skipFirst?: boolean } = {},
+): (state: StateSnapshot | null) => void {
+  let last = '';
+  return (state) => {
+    const next = key(state);
+    if (next === last) return;
+    const isFirst = last === '';
+    last = next;
+    if (!(isFirst && options.skipFirst === true)) act();
+  };
+}

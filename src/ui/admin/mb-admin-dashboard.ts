@@ -12,7 +12,7 @@ import './charts/mb-mood-timeline.js';
 import './charts/mb-plays-chart.js';
 import './charts/mb-top-tracks.js';
 import { CHART_RANGES, type ChartRange, rangeWindow } from './charts/time-axis.js';
-import { LiveStateController } from './live-state-controller.js';
+import { LiveStateController, whenChanged } from './live-state-controller.js';
 import './mb-library-warnings.js';
 import './mb-guest-requests.js';
 import type { MbNowPlayingCard } from './mb-now-playing-card.js';
@@ -117,7 +117,6 @@ export class MbAdminDashboard extends LitElement {
   @state() private _isLoading = false;
   @state() private _error = '';
   @query('mb-now-playing-card') private _nowPlaying!: MbNowPlayingCard | null;
-  #chartKey = '';
   #reloadTimer: ReturnType<typeof setTimeout> | undefined;
   #refreshTimer: ReturnType<typeof setInterval> | undefined;
   #lastLoad = 0;
@@ -126,13 +125,7 @@ export class MbAdminDashboard extends LitElement {
 
   readonly #live = new LiveStateController(this, {
     client: () => this.live,
-    onChange: (state) => {
-      const key = chartKey(state);
-      if (key === this.#chartKey) return;
-      const isFirst = this.#chartKey === '';
-      this.#chartKey = key;
-      if (!isFirst) this.#reloadSoon();
-    },
+    onChange: whenChanged(chartKey, () => this.#reloadSoon(), { skipFirst: true }),
   });
 
   override connectedCallback(): void {

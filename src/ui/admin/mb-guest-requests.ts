@@ -4,7 +4,7 @@ import type { StateSnapshot } from '../../daemon/http/contract.js';
 import type { AdminApi, GuestAdminView } from '../data/admin-api.js';
 import type { ApiClient } from '../data/api-client.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
-import { LiveStateController } from './live-state-controller.js';
+import { LiveStateController, whenChanged } from './live-state-controller.js';
 
 const STATUS_WORDS: Record<GuestAdminView['requests'][number]['status'], string> = {
   queued: 'In the queue',
@@ -58,16 +58,10 @@ export class MbGuestRequests extends LitElement {
   @state() private _view: GuestAdminView | null = null;
   @state() private _error = '';
   @state() private _isBusy = false;
-  #lastKey = '';
 
   readonly #live = new LiveStateController(this, {
     client: () => this.live,
-    onChange: (snapshot) => {
-      const key = playerKey(snapshot);
-      if (key === this.#lastKey) return;
-      this.#lastKey = key;
-      void this.#load();
-    },
+    onChange: whenChanged(playerKey, () => void this.#load()),
   });
 
   override connectedCallback(): void {

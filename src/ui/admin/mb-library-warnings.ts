@@ -5,7 +5,7 @@ import { moodLook } from '../components/mb-mood-face.js';
 import type { AdminApi, LibraryFit } from '../data/admin-api.js';
 import type { ApiClient } from '../data/api-client.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
-import { LiveStateController } from './live-state-controller.js';
+import { LiveStateController, whenChanged } from './live-state-controller.js';
 
 /** One thing the library lacks, and what to do about it. */
 export interface LibraryWarning {
@@ -108,17 +108,10 @@ export class MbLibraryWarnings extends LitElement {
   @property({ attribute: false }) live: ApiClient | null = null;
   @state() private _fit: LibraryFit | null = null;
   @state() private _error = '';
-  #lastKey = '';
 
   readonly #live = new LiveStateController(this, {
     client: () => this.live,
-    onChange: (state) => {
-      const key = libraryKey(state);
-      if (key === this.#lastKey) return;
-      const isFirst = this.#lastKey === '';
-      this.#lastKey = key;
-      if (!isFirst) void this.#load();
-    },
+    onChange: whenChanged(libraryKey, () => void this.#load(), { skipFirst: true }),
   });
 
   override connectedCallback(): void {

@@ -5,7 +5,7 @@ import '../components/mb-cover.js';
 import type { AdminApi, StaffPlayer, StaffQueueItem } from '../data/admin-api.js';
 import type { ApiClient } from '../data/api-client.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
-import { LiveStateController } from './live-state-controller.js';
+import { LiveStateController, whenChanged } from './live-state-controller.js';
 import { nowPlayingLine } from './now-playing-line.js';
 
 /** How often the elapsed time is drawn again (ms); it is computed from a start time, so it never drifts. */
@@ -118,7 +118,8 @@ export class MbNowPlayingCard extends LitElement {
   @state() private _isError = false;
   /** Where the song was, and when that was said (`Date.now()`): the elapsed time is computed from it. */
   #anchor = { positionMs: 0, at: 0, key: '' };
-  #lastKey = '';
+  /** The queue is read again when it changes. */
+  readonly #onQueue = whenChanged(queueKey, () => void this.reload());
   #ticker: ReturnType<typeof setInterval> | undefined;
   #generation = 0;
 
@@ -131,10 +132,7 @@ export class MbNowPlayingCard extends LitElement {
       if (p !== undefined && (p.positionMs !== this.#anchor.positionMs || said !== this.#anchor.key)) {
         this.#anchor = { positionMs: p.positionMs, at: Date.now(), key: said };
       }
-      const key = queueKey(state);
-      if (key === this.#lastKey) return;
-      this.#lastKey = key;
-      void this.reload();
+      this.#onQueue(state);
     },
   });
 

@@ -6,7 +6,7 @@ import { moodLook } from '../components/mb-mood-face.js';
 import type { AdminApi, StaffPlayer } from '../data/admin-api.js';
 import type { ApiClient } from '../data/api-client.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
-import { LiveStateController } from './live-state-controller.js';
+import { LiveStateController, whenChanged } from './live-state-controller.js';
 import { nowPlayingLine } from './now-playing-line.js';
 
 /** The moods staff may hold the music to (the camera's emotions), in the order staff think of them. */
@@ -157,18 +157,12 @@ export class MbStaffControls extends LitElement {
   @state() private _isBusy = false;
   @state() private _holdLabel: MoodHoldRequest['label'] = 'neutral';
   @state() private _holdMinutes = 60;
-  #lastKey = '';
   #isLoading = false;
 
   /** The staff view is read again when the player or the room mood changes. */
   readonly #live = new LiveStateController(this, {
     client: () => this.live,
-    onChange: (state) => {
-      const key = playerKey(state);
-      if (key === this.#lastKey) return;
-      this.#lastKey = key;
-      void this.#load();
-    },
+    onChange: whenChanged(playerKey, () => void this.#load()),
   });
 
   override connectedCallback(): void {
