@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../src/daemon/store/sqlite-store.js';
 import { systemClock } from '../../src/kernel/clock.js';
 import { MOOD_COLOURS } from '../../src/ui/components/mood-colours.js';
 import { type AdminPage, WAIT, a11yProblems, adminPage, shot } from './harness.js';
@@ -24,11 +25,10 @@ describe('dashboard charts', { timeout: 180_000 }, () => {
 
   /** Seeds the room and the plays around `now`, as the camera and the player would have written them. */
   function seed(dataDir: string): void {
-    const db = new Database(join(dataDir, 'moodbox.db'));
-    db.pragma('busy_timeout = 10000');
+    // The room through the store, as the camera's mood recorder writes it (a second connection).
+    const store = openSqliteStore({ clock: systemClock, log: { info: () => {}, warn: () => {} } }, { path: join(dataDir, 'moodbox.db') });
     try {
-      const mood = db.prepare('INSERT INTO mood_log (at, mood, confidence, faces) VALUES (?, ?, 0.8, ?)');
-      for (const [at, m, faces] of [
+      const room = [
         [now - 3 * 24 * HOUR, 'angry', 2],
         [now - 3 * 24 * HOUR + HOUR, 'neutral', 1],
         [now - 5 * HOUR, 'calm', 1],
@@ -37,9 +37,14 @@ describe('dashboard charts', { timeout: 180_000 }, () => {
         [now - 50 * MIN, 'calm', 2],
         [now - 30 * MIN, 'happy', 2],
         [now - 12 * MIN, 'nobody', 0],
-      ] as const) {
-        mood.run(at, m, faces);
-      }
+      ] as const;
+      store.stats.logMoods(room.map(([at, mood, faces]) => ({ at, mood, confidence: 0.8, faces })));
+    } finally {
+      store.close();
+    }
+    const db = new Database(join(dataDir, 'moodbox.db'));
+    db.pragma('busy_timeout = 10000');
+    try {
       const track = db.prepare('INSERT INTO tracks (uri, title, artist, added_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id');
       const id = (uri: string, title: string, artist: string): number => (track.get(uri, title, artist, now, now) as { id: number }).id;
       const walk = id('/seeded/walk.ogg', 'Morning Walk', 'The Regulars');

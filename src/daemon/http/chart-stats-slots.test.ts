@@ -41,7 +41,7 @@ function aRoom(seed: number, days: number): MoodLogEntry[] {
   for (let at = START + random.int(1000); at < START + days * DAY;) {
     log.push({ at, mood: MOODS[random.int(MOODS.length)] ?? 'neutral', confidence: 0.7, faces: 1 });
     const r = random.next();
-    at += r < 0.6 ? 1000 + random.int(20_000) : r < 0.97 ? random.int(40 * MIN) : random.int(14 * HOUR);
+    at += r < 0.6 ? 1000 + random.int(20_000) : r < 0.97 ? 1 + random.int(40 * MIN) : 1 + random.int(14 * HOUR);
   }
   return log;
 }
@@ -84,32 +84,43 @@ function drawn(stats: ChartStats) {
 
 describe("the mood log's slots", () => {
   it.each([
-    { seed: 1, utcOffsetMin: 60 },
-    { seed: 2, utcOffsetMin: -300 },
-    { seed: 3, utcOffsetMin: 330 },
-  ])('draw a week, a day and a ragged hour exactly as the log says (seed $seed, UTC$utcOffsetMin min)', ({ seed, utcOffsetMin }) => {
-    const log = aRoom(seed, 8);
-    // As the mood recorder writes them: in batches, some alone.
-    for (let i = 0; i < log.length;) {
-      const n = 1 + (i % 7);
-      if (n === 1) store.stats.logMood(log[i]!);
-      else store.stats.logMoods(log.slice(i, i + n));
-      i += n;
-    }
-    const now = START + 7 * DAY + 5 * HOUR + 12_345; // between changes, with changes after it
-    const cases = [
-      { from: START + DAY, to: now, bucketMs: 30 * MIN }, // the week, from a midnight
-      { from: START + 6 * DAY, to: now, bucketMs: 5 * MIN }, // today
-      { from: now - HOUR - 7_000, to: now, bucketMs: MIN }, // the last hour, not on a slot
-      { from: START + 2 * DAY, to: START + 3 * DAY, bucketMs: 6 * HOUR }, // a day gone by
-    ];
-    for (const { from, to, bucketMs } of cases) {
-      const stats = chartStats(store.stats, { from, to, bucketMs, playsBucketMs: DAY, utcOffsetMin });
-      expect(drawn(stats), `${new Date(from).toISOString()} – ${new Date(to).toISOString()}`).toEqual(
-        fromTheLog(log, from, to, bucketMs, utcOffsetMin),
-      );
-    }
-  });
+    { seed: 1, utcOffsetMin: 60, isLate: false },
+    { seed: 2, utcOffsetMin: -300, isLate: false },
+    { seed: 3, utcOffsetMin: 330, isLate: true },
+    { seed: 5, utcOffsetMin: 0, isLate: true },
+  ])(
+    'draw a week, a day and a ragged hour exactly as the log says (seed $seed, UTC$utcOffsetMin min, written late: $isLate)',
+    ({ seed, utcOffsetMin, isLate }) => {
+      const log = aRoom(seed, 8);
+      // As the mood recorder writes them: in batches, some alone. With `isLate`, the last days first
+      // and the days before them after, and every seventh change alone at the very end (a clock set
+      // back, history written late).
+      const half = Math.floor(log.length / 2);
+      const order = isLate ? [...log.slice(half), ...log.slice(0, half)] : [...log];
+      const late = new Set(isLate ? order.filter((_, i) => i % 7 === 3) : []);
+      const first = order.filter((e) => !late.has(e));
+      for (let i = 0; i < first.length;) {
+        const n = 1 + (i % 7);
+        if (n === 1) store.stats.logMood(first[i]!);
+        else store.stats.logMoods(first.slice(i, i + n));
+        i += n;
+      }
+      for (const e of late) store.stats.logMood(e);
+      const now = START + 7 * DAY + 5 * HOUR + 12_345; // between changes, with changes after it
+      const cases = [
+        { from: START + DAY, to: now, bucketMs: 30 * MIN }, // the week, from a midnight
+        { from: START + 6 * DAY, to: now, bucketMs: 5 * MIN }, // today
+        { from: now - HOUR - 7_000, to: now, bucketMs: MIN }, // the last hour, not on a slot
+        { from: START + 2 * DAY, to: START + 3 * DAY, bucketMs: 6 * HOUR }, // a day gone by
+      ];
+      for (const { from, to, bucketMs } of cases) {
+        const stats = chartStats(store.stats, { from, to, bucketMs, playsBucketMs: DAY, utcOffsetMin });
+        expect(drawn(stats), `${new Date(from).toISOString()} – ${new Date(to).toISOString()}`).toEqual(
+          fromTheLog(log, from, to, bucketMs, utcOffsetMin),
+        );
+      }
+    },
+  );
 
   it('are filled from the log when a database from before them opens, and leave with the log at its retention', () => {
     const log = aRoom(4, 3);

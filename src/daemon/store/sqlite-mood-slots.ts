@@ -40,12 +40,19 @@ export function moodSlotsRepo(
     return () => (made ??= make());
   };
   const insertMood = db.prepare<[number, string, number, number]>('INSERT INTO mood_log (at, mood, confidence, faces) VALUES (?, ?, ?, ?)');
-  const latest = db.prepare<[], { at: number; mood: string }>('SELECT at, mood FROM mood_log ORDER BY at DESC, id DESC LIMIT 1');
+  const previous = db.prepare<[number], { at: number; mood: string }>(
+    'SELECT at, mood FROM mood_log WHERE at <= ? ORDER BY at DESC, id DESC LIMIT 1',
+  );
+  const following = db.prepare<[number], { at: number }>('SELECT at FROM mood_log WHERE at > ? ORDER BY at, id LIMIT 1');
   const addToSlot = lazy(() =>
     db.prepare<[number, string, number]>(
       'INSERT INTO mood_slots (slot, mood, ms) VALUES (?, ?, ?) ON CONFLICT (slot, mood) DO UPDATE SET ms = ms + excluded.ms',
     ),
   );
+  const takeFromSlot = lazy(() =>
+    db.prepare<[number, number, string]>('UPDATE mood_slots SET ms = max(ms - ?, 0) WHERE slot = ? AND mood = ?'),
+  );
+  const dropEmpty = lazy(() => db.prepare<[number, string]>('DELETE FROM mood_slots WHERE slot = ? AND mood = ? AND ms = 0'));
   const perBucket = lazy(() =>
     db.prepare<[number, number, number, number], { bucket: number; mood: string; ms: number }>(
       `SELECT CAST((slot * ${MOOD_SLOT_MS} - ?) / ? AS INTEGER) AS bucket, mood, sum(ms) AS ms
@@ -60,14 +67,28 @@ export function moodSlotsRepo(
   );
   const prune = lazy(() => db.prepare<[number]>('DELETE FROM mood_slots WHERE slot < ?'));
 
-  const record = ({ at, mood, confidence, faces }: MoodLogEntry): void => {
-    const before = latest.get();
-    // A change dated before the latest one (the clock set back) closes no stretch.
-    if (before !== undefined && at > before.at) {
-      for (let slot = Math.floor(before.at / MOOD_SLOT_MS); slot * MOOD_SLOT_MS < at; slot++) {
-        const ms = Math.min(at, (slot + 1) * MOOD_SLOT_MS) - Math.max(before.at, slot * MOOD_SLOT_MS);
-        addToSlot().run(slot, before.mood, ms);
+  /** Adds [from, to) in `mood` to the slots it covers, or (`sign` -1) takes it out of them. */
+  const addSpan = (mood: string, from: number, to: number, sign: 1 | -1): void => {
+    for (let slot = Math.floor(from / MOOD_SLOT_MS); slot * MOOD_SLOT_MS < to; slot++) {
+      const ms = Math.min(to, (slot + 1) * MOOD_SLOT_MS) - Math.max(from, slot * MOOD_SLOT_MS);
+      if (sign > 0) addToSlot().run(slot, mood, ms);
+      else {
+        takeFromSlot().run(ms, slot, mood);
+        dropEmpty().run(slot, mood);
       }
+    }
+  };
+  const record = ({ at, mood, confidence, faces }: MoodLogEntry): void => {
+    const before = previous.get(at);
+    const after = following.get(at);
+    if (after === undefined) {
+      // The usual case: the newest change closes the stretch of the one before it.
+      if (before !== undefined) addSpan(before.mood, before.at, at, 1);
+    } else {
+      // A change dated among earlier ones (a clock set back, history written late): the time up to
+      // the next change was the mood before it (or no one's, before the first), and is now this one's.
+      if (before !== undefined) addSpan(before.mood, at, after.at, -1);
+      addSpan(mood, at, after.at, 1);
     }
     insertMood.run(at, mood, confidence, faces);
   };
@@ -77,8 +98,9 @@ export function moodSlotsRepo(
   const slotOf = (at: number): number => Math.floor(at / MOOD_SLOT_MS);
 
   return {
-    logMood: (entry) => guard(() => recordAll([entry])),
-    logMoods: (entries) => guard(() => recordAll(entries)),
+    // IMMEDIATE: the rows read above stay the latest until this transaction's own write, whoever else writes.
+    logMood: (entry) => guard(() => recordAll.immediate([entry])),
+    logMoods: (entries) => guard(() => recordAll.immediate(entries)),
     moodMsPerBucket: (from, to, bucketMs) => perBucket().all(from, bucketMs, slotOf(from), slotOf(to)),
     peopleMsPerHourOfDay: (from, to, utcOffsetMin, nobody) => perHour().all(utcOffsetMin * 60_000, slotOf(from), slotOf(to), nobody),
     fillIfEmpty() {

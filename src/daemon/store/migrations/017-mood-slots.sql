@@ -5,6 +5,6 @@
 CREATE TABLE mood_slots (
   slot INTEGER NOT NULL,
   mood TEXT    NOT NULL,
-  ms   INTEGER NOT NULL CHECK (ms > 0),
+  ms   INTEGER NOT NULL CHECK (ms >= 0),
   PRIMARY KEY (slot, mood)
 ) WITHOUT ROWID;
