@@ -62,6 +62,32 @@ describe('moodbox doctor', () => {
     expect(camera.fix).toMatch(/plug the USB camera in/);
   });
 
+  it('fails the camera when the program that reads it is missing, and names the package', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'moodbox-doctor-bin-'));
+    const pipeline = 'v4l2src device=/dev/video0 ! videoconvert ! appsink';
+    // Only ffmpeg here: a device or the demo clip reads, a GStreamer pipeline does not.
+    writeFileSync(join(bin, 'ffmpeg'), '#!/bin/sh\n', { mode: 0o755 });
+    const withFfmpeg = (config: object) => {
+      const m = machine({ devices: ['video0'], config });
+      return { ...m, env: { ...m.env, PATH: bin } };
+    };
+    expect(byName(await runDoctor(withFfmpeg({})), 'camera').status).toBe('ok');
+    expect(byName(await runDoctor(withFfmpeg({ camera: { source: pipeline } })), 'camera')).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/GStreamer pipeline .*read through gst-launch-1\.0, which is not installed/),
+      fix: 'sudo apt install gstreamer1.0-tools gstreamer1.0-plugins-good',
+    });
+    writeFileSync(join(bin, 'gst-launch-1.0'), '#!/bin/sh\n', { mode: 0o755 });
+    expect(byName(await runDoctor(withFfmpeg({ camera: { source: pipeline } })), 'camera').status).toBe('ok');
+    // No ffmpeg: the demo clip cannot be read either.
+    const none = machine();
+    expect(byName(await runDoctor({ ...none, env: { ...none.env, PATH: '/nonexistent' } }), 'camera')).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/demo camera.*read through ffmpeg, which is not installed \(the music analysis needs it too\)/),
+      fix: 'sudo apt install ffmpeg',
+    });
+  });
+
   it('checks the emotion model against its manifest', async () => {
     expect(byName(await runDoctor(machine()), 'model')).toMatchObject({ status: 'ok' });
     expect(byName(await runDoctor(machine({ model: 'tampered' })), 'model')).toMatchObject({

@@ -21,23 +21,11 @@ import { AUDIO_EXTENSIONS } from '../../player/library/scanner.js';
 import { SpotifyAuth } from '../../player/spotify/spotify-auth.js';
 import { INSTALL_DIR } from '../version.js';
 import { checkGuests } from '../guests/guest-doctor.js';
+import { checkCamera, listDevices } from './doctor-camera.js';
 
-export type CheckStatus = 'ok' | 'warn' | 'fail';
+import type { Check, CheckStatus, DoctorEnv } from './doctor-check.js';
 
-export interface Check {
-  name: string;
-  status: CheckStatus;
-  message: string;
-  /** What to do about it, when something is wrong. */
-  fix?: string;
-}
-
-/** What the checks may look at; tests point these at fixtures. */
-export interface DoctorEnv {
-  env: Readonly<Record<string, string | undefined>>;
-  devDir: string;
-  installDir: string;
-}
+export type { Check, CheckStatus, DoctorEnv } from './doctor-check.js';
 
 const MIN_FREE_FAIL = 200 * 1024 * 1024;
 const MIN_FREE_WARN = 1024 * 1024 * 1024;
@@ -103,68 +91,6 @@ function checkNode(): Check {
         status: 'fail',
         message: `Node ${process.versions.node} is too old`,
         fix: 'install Node 20.19 or newer (apt install nodejs on Debian 13 / Raspberry Pi OS)',
-      };
-}
-
-function listDevices(devDir: string, prefix: string): string[] {
-  try {
-    return readdirSync(devDir)
-      .filter((f) => f.startsWith(prefix))
-      .map((f) => join(devDir, f))
-      .sort();
-  } catch {
-    return [];
-  }
-}
-
-function checkCamera(config: Config, ctx: DoctorEnv): Check {
-  const name = 'camera';
-  const devices = listDevices(ctx.devDir, 'video');
-  const seen =
-    devices.length === 0 ? `no camera device (${join(ctx.devDir, 'video*')}) on this machine` : `camera devices: ${devices.join(', ')}`;
-  if (!config.camera.enabled) return { name, status: 'ok', message: `camera turned off in the configuration; ${seen}` };
-  const source = config.camera.source;
-  if (source === 'demo') {
-    return {
-      name,
-      status: 'ok',
-      message: `demo camera: a bundled clip of faces stands in for a camera; ${seen}`,
-      ...(devices.length > 0 ? { fix: `to use the real camera set camera.source to "${devices[0] ?? ''}"` } : {}),
-    };
-  }
-  if (/^\d+$/.test(source) || source.startsWith('/dev/')) {
-    const path = /^\d+$/.test(source) ? join(ctx.devDir, `video${source}`) : source;
-    if (!existsSync(path)) {
-      return {
-        name,
-        status: 'fail',
-        message: `${path} does not exist; ${seen}`,
-        fix: 'plug the USB camera in, or set camera.source to one of the devices listed (or "demo")',
-      };
-    }
-    try {
-      accessSync(path, constants.R_OK | constants.W_OK);
-    } catch {
-      return {
-        name,
-        status: 'fail',
-        message: `${path} exists but this user cannot open it`,
-        fix: 'add the user to the "video" group (the udev rule in systemd/ does this for the moodbox user)',
-      };
-    }
-    return { name, status: 'ok', message: `${path} can be opened` };
-  }
-  if (/^(https?|rtsp):\/\//.test(source))
-    return { name, status: 'ok', message: `network stream ${source} (reachability is checked when the daemon opens it)` };
-  if (source.includes('!')) return { name, status: 'ok', message: `GStreamer pipeline (${source.slice(0, 60)})` };
-  const file = source.includes('%') ? dirname(source) : source;
-  return existsSync(file)
-    ? { name, status: 'ok', message: `video or image source ${source}` }
-    : {
-        name,
-        status: 'fail',
-        message: `${source} does not exist`,
-        fix: 'point camera.source at an existing video file, image sequence or device',
       };
 }
 
