@@ -124,6 +124,18 @@ describe('fair guest requests', () => {
     expect(play?.outcome).toBe('skipped');
   });
 
+  it('plays the request up next when guests skip the song playing, as their page said it would', async () => {
+    const h = await harness({ downVotesToSkip: 2 });
+    const [wanted] = moreCalm(h, 1);
+    expect((await ask(h, 3, wanted ?? 0)).statusCode).toBe(201);
+    await h.settle();
+    expect(h.player.state().upcoming[0]).toMatchObject({ track: { id: wanted }, reason: 'guest' });
+    await vote(h, 1, 'now', 'down');
+    await vote(h, 2, 'now', 'down');
+    await h.settle();
+    expect(h.player.state().current).toMatchObject({ track: { id: wanted }, reason: 'guest' });
+  });
+
   it('forgets votes after `guests.voteMin` minutes', async () => {
     const h = await harness({ downVotesToSkip: 2, voteMin: 5 });
     const playing = h.player.state().current?.key;

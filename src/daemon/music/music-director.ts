@@ -469,9 +469,10 @@ export class MusicDirector implements Service {
     await this.#limits.afterChange(hasFaded);
   }
 
-  /** A skip: to the song staff queued when it is next, else to a new pick for the room. */
+  /** A skip: to the song next when someone chose it (staff, a guest, a tap), as the screens show it; else to a new pick for the room. */
   async #skip(): Promise<void> {
-    if (this.#deps.player.state().upcoming[0]?.reason !== 'staff') return this.#playPick('skip');
+    const next = this.#deps.player.state().upcoming[0];
+    if (next === undefined || !(isChosen(next) || next.reason === 'guest')) return this.#playPick('skip');
     await this.#deps.player.next();
     await this.#limits.afterChange(false);
   }
