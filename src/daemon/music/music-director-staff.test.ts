@@ -1,70 +1,30 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PlayRecorder } from '../../player/play-recorder.js';
 import { EMOTION_MOODS_SETTING } from '../../player/moods.js';
-import { FakePlayer } from '../../player/testing/fake-player.js';
-import { loadConfig } from '../config/load-config.js';
-import type { MoodboxBus, MoodboxEvents } from '../events.js';
-import { EventBus } from '../../kernel/event-bus.js';
-import { seededRandom } from '../../kernel/random.js';
-import { MusicDirector, type PlayerSettings } from './music-director.js';
-import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
-import { settler, seedMoodLibrary } from '../testing/director-harness.js';
-import { FakeClock } from '../testing/fake-clock.js';
+import type { MoodboxEvents } from '../events.js';
+import type { PlayerSettings } from './music-director.js';
+import { directorHarness, type DirectorHarness } from '../testing/director-harness.js';
 import { roomMoodOf } from '../../kernel/room-mood.js';
 
 // The staff side of the music director (issue 16): pause and resume, skip, a held mood.
 
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const MOODS = ['calm', 'upbeat', 'mellow'] as const;
-const DEFAULTS: PlayerSettings = { ...loadConfig({ env: {} }).config.player, idle: { behaviour: 'quiet', volume: 30 } };
 const MINUTE = 60_000;
 
-interface Harness {
-  clock: FakeClock;
-  store: SqliteStore;
-  player: FakePlayer;
-  director: MusicDirector;
-  settings: PlayerSettings;
-  events: Array<[keyof MoodboxEvents, unknown]>;
-  moodOf: (trackId: number | undefined) => string | undefined;
-  settle: <T>(promise?: Promise<T>) => Promise<T | undefined>;
-}
+type Harness = DirectorHarness<(typeof MOODS)[number]> & { events: Array<[keyof MoodboxEvents, unknown]> };
 
 const open: Harness[] = [];
 
 afterEach(async () => {
-  for (const h of open.splice(0)) {
-    await h.settle(h.director.stop());
-    h.store.close();
-  }
+  for (const h of open.splice(0)) await h.close();
 });
 
-/** Three tracks per mood; 12:00 UTC. */
+/** Three tracks per mood; 12:00 UTC; the held and released moods it announces in `events`. */
 async function harness(settings: Partial<PlayerSettings> = {}): Promise<Harness> {
-  const clock = new FakeClock(Date.UTC(2026, 5, 1, 12, 0));
-  const store = openSqliteStore({ clock, log: silent }, { path: ':memory:' });
-  const byMood: Record<string, number[]> = seedMoodLibrary(store, MOODS);
-  const player = new FakePlayer({ clock }, { trackMs: 180_000, volume: 70 });
-  await new PlayRecorder({ player, history: store.plays, clock, log: silent }).start();
-  const bus: MoodboxBus = new EventBus();
-  const events: Harness['events'] = [];
-  bus.on('moodHeld', (e) => events.push(['moodHeld', e]));
-  bus.on('moodReleased', (e) => events.push(['moodReleased', e]));
-  const h = { clock, store, player, events, settings: { ...DEFAULTS, ...settings } } as Harness;
-  h.director = new MusicDirector({
-    clock,
-    random: seededRandom(7),
-    log: silent,
-    store,
-    player,
-    bus,
-    listener: () => null,
-    settings: () => h.settings,
-  });
-  h.moodOf = (trackId) => MOODS.find((m) => trackId !== undefined && byMood[m]?.includes(trackId));
-  h.settle = settler(clock);
+  const base = await directorHarness({ moods: MOODS, settings });
+  const h: Harness = Object.assign(base, { events: [] as Harness['events'] });
+  h.bus.on('moodHeld', (e) => h.events.push(['moodHeld', e]));
+  h.bus.on('moodReleased', (e) => h.events.push(['moodReleased', e]));
   open.push(h);
-  await h.settle(h.director.start());
   return h;
 }
 

@@ -1,94 +1,24 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PlayRecorder } from '../../player/play-recorder.js';
 import { TasteLearner } from './taste-learner.js';
-import { FakePlayer } from '../../player/testing/fake-player.js';
 import type { PlayerSettings } from './music-director.js';
-import { MusicDirector } from './music-director.js';
-import { loadConfig } from '../config/load-config.js';
-import type { MoodboxBus } from '../events.js';
-import { StateHub } from '../http/state-hub.js';
-import { StateProjector } from '../http/state-projector.js';
-import { EventBus } from '../../kernel/event-bus.js';
-import { seededRandom } from '../../kernel/random.js';
-import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
-import { settler, seedMoodLibrary } from '../testing/director-harness.js';
-import { FakeClock } from '../testing/fake-clock.js';
-import { initialSnapshot } from '../testing/state.js';
+import { directorHarness, type DirectorHarness } from '../testing/director-harness.js';
 import { roomMoodOf } from '../../kernel/room-mood.js';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const MOODS = ['calm', 'upbeat', 'mellow'] as const;
 
-/** The player settings as shipped, with a 30 idle volume. */
-const DEFAULTS: PlayerSettings = { ...loadConfig({ env: {} }).config.player, idle: { behaviour: 'quiet', volume: 30 } };
-
-interface Harness {
-  clock: FakeClock;
-  store: SqliteStore;
-  player: FakePlayer;
-  hub: StateHub;
-  bus: MoodboxBus;
-  /** Listener failures the bus reported: the event and the listener's owner. */
-  failures: Array<{ event: string; owner: string | undefined }>;
-  director: MusicDirector;
-  settings: PlayerSettings;
-  listener: { id: number; name: string } | null;
-  /** Track ids by mood. */
-  byMood: Record<(typeof MOODS)[number], number[]>;
-  moodOf: (trackId: number | undefined) => string | undefined;
-  /** Lets the director's queued work and fades run on the fake clock until `promise` settles. */
-  settle: <T>(promise?: Promise<T>) => Promise<T | undefined>;
-}
+type Harness = DirectorHarness<(typeof MOODS)[number]>;
 
 const open: Harness[] = [];
 
 afterEach(async () => {
-  for (const h of open.splice(0)) {
-    const stopped = h.director.stop();
-    await h.settle(stopped);
-    h.store.close();
-  }
+  for (const h of open.splice(0)) await h.close();
 });
 
 /** Three tracks per mood, each by its own artist. A UTC noon start keeps the schedules' windows predictable. */
 async function harness(settings: Partial<PlayerSettings> = {}, options: { tracks?: boolean; start?: number } = {}): Promise<Harness> {
-  const clock = new FakeClock(options.start ?? Date.UTC(2026, 5, 1, 12, 0));
-  const store = openSqliteStore({ clock, log: silent }, { path: ':memory:' });
-  const byMood = options.tracks === false ? { calm: [], upbeat: [], mellow: [] } : seedMoodLibrary(store, MOODS);
-  const player = new FakePlayer({ clock }, { trackMs: 180_000, volume: 70 });
-  // Plays are written by a recorder listening to the player, as in the daemon.
-  await new PlayRecorder({ player, history: store.plays, clock, log: silent }).start();
-  const hub = new StateHub(initialSnapshot());
-  const failures: Harness['failures'] = [];
-  const bus: MoodboxBus = new EventBus((_, event, owner) => void failures.push({ event, owner }));
-  // The screens' state the assertions read is projected from the director's events, as in the daemon.
-  const projector = new StateProjector({ bus, hub, clock, store, services: () => [] });
-  await projector.start();
-  const h = {
-    clock,
-    store,
-    player,
-    hub,
-    bus,
-    failures,
-    settings: { ...DEFAULTS, ...settings },
-    listener: null,
-    byMood,
-  } as unknown as Harness;
-  h.director = new MusicDirector({
-    clock,
-    random: seededRandom(7),
-    log: silent,
-    store,
-    player,
-    bus,
-    listener: () => h.listener,
-    settings: () => h.settings,
-  });
-  h.moodOf = (trackId) => MOODS.find((m) => trackId !== undefined && byMood[m].includes(trackId));
-  h.settle = settler(clock);
+  const h = await directorHarness({ moods: MOODS, settings, ...options });
   open.push(h);
-  await h.settle(h.director.start());
   return h;
 }
 

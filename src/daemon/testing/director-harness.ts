@@ -1,5 +1,16 @@
+import { EventBus } from '../../kernel/event-bus.js';
+import { seededRandom } from '../../kernel/random.js';
+import { PlayRecorder } from '../../player/play-recorder.js';
+import { FakePlayer } from '../../player/testing/fake-player.js';
+import { loadConfig } from '../config/load-config.js';
+import type { MoodboxBus } from '../events.js';
+import { StateHub } from '../http/state-hub.js';
+import { StateProjector } from '../http/state-projector.js';
+import { MusicDirector, type PlayerSettings } from '../music/music-director.js';
+import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
-import type { FakeClock } from './fake-clock.js';
+import { FakeClock } from './fake-clock.js';
+import { initialSnapshot } from './state.js';
 
 /**
  * Lets queued work and fades run on the fake clock until `promise` settles (or, with none, for a
@@ -44,4 +55,86 @@ export function seedMoodLibrary<M extends string>(store: Pick<Store, 'tracks'>, 
     }
   }
   return byMood;
+}
+
+/** The music director as the daemon wires it, on a fake clock, an in-memory store and a fake player. */
+export interface DirectorHarness<M extends string> {
+  clock: FakeClock;
+  store: SqliteStore;
+  player: FakePlayer;
+  bus: MoodboxBus;
+  /** The screens' state, projected from the director's events as in the daemon. */
+  hub: StateHub;
+  /** Listener failures the bus reported: the event and the listener's owner. */
+  failures: Array<{ event: string; owner: string | undefined }>;
+  director: MusicDirector;
+  /** What the director reads as its settings; a test may change them. */
+  settings: PlayerSettings;
+  /** Who is signed in at the kiosk; a test may change it. */
+  listener: { id: number; name: string } | null;
+  /** Track ids by mood. */
+  byMood: Record<M, number[]>;
+  moodOf: (trackId: number | undefined) => M | undefined;
+  /** Lets the director's queued work and fades run on the fake clock until `promise` settles. */
+  settle: <T>(promise?: Promise<T>) => Promise<T | undefined>;
+  /** Stops the director and closes the store. */
+  close: () => Promise<void>;
+}
+
+/** The player settings as shipped, with a 30 idle volume. */
+export const DIRECTOR_DEFAULTS: PlayerSettings = { ...loadConfig({ env: {} }).config.player, idle: { behaviour: 'quiet', volume: 30 } };
+
+/**
+ * A started music director: three tracks per mood of `moods` (none with `tracks: false`), songs of
+ * three minutes, plays written by a recorder and the screens' state by a projector, as in the
+ * daemon. Starts at 12:00 UTC on 1 June 2026 unless told `start`, which keeps schedules predictable.
+ */
+export async function directorHarness<M extends string>(options: {
+  moods: readonly M[];
+  settings?: Partial<PlayerSettings>;
+  tracks?: boolean;
+  start?: number;
+}): Promise<DirectorHarness<M>> {
+  const silent = { debug() {}, info() {}, warn() {}, error() {} };
+  const clock = new FakeClock(options.start ?? Date.UTC(2026, 5, 1, 12, 0));
+  const store = openSqliteStore({ clock, log: silent }, { path: ':memory:' });
+  const byMood =
+    options.tracks === false
+      ? (Object.fromEntries(options.moods.map((m) => [m, [] as number[]])) as Record<M, number[]>)
+      : seedMoodLibrary(store, options.moods);
+  const player = new FakePlayer({ clock }, { trackMs: 180_000, volume: 70 });
+  await new PlayRecorder({ player, history: store.plays, clock, log: silent }).start();
+  const hub = new StateHub(initialSnapshot());
+  const failures: DirectorHarness<M>['failures'] = [];
+  const bus: MoodboxBus = new EventBus((_, event, owner) => void failures.push({ event, owner }));
+  await new StateProjector({ bus, hub, clock, store, services: () => [] }).start();
+  const h = {
+    clock,
+    store,
+    player,
+    bus,
+    hub,
+    failures,
+    settings: { ...DIRECTOR_DEFAULTS, ...options.settings },
+    listener: null,
+    byMood,
+    moodOf: (trackId: number | undefined) => options.moods.find((m) => trackId !== undefined && byMood[m].includes(trackId)),
+    settle: settler(clock),
+  } as Omit<DirectorHarness<M>, 'director' | 'close'> as DirectorHarness<M>;
+  h.director = new MusicDirector({
+    clock,
+    random: seededRandom(7),
+    log: silent,
+    store,
+    player,
+    bus,
+    listener: () => h.listener,
+    settings: () => h.settings,
+  });
+  h.close = async () => {
+    await h.settle(h.director.stop());
+    store.close();
+  };
+  await h.settle(h.director.start());
+  return h;
 }
