@@ -14,6 +14,10 @@ export interface MpvLaunch {
   extraArgs: readonly string[];
 }
 
+/** How much of a stream mpv keeps ahead of and behind what plays (MiB). */
+export const DEMUXER_AHEAD_MIB = 16;
+export const DEMUXER_BEHIND_MIB = 2;
+
 /** mpv's arguments at a launch (`MpvProcess` adds the socket). */
 export function mpvArgs(launch: MpvLaunch): string[] {
   return [
@@ -21,6 +25,10 @@ export function mpvArgs(launch: MpvLaunch): string[] {
     '--no-config',
     '--no-terminal',
     '--audio-display=no',
+    // mpv's own limits (150 MiB ahead, 50 MiB behind) let a web radio or a streamed song hold
+    // 70 MiB more than a file; 16 MiB ahead is a whole song, or minutes of a station.
+    `--demuxer-max-bytes=${DEMUXER_AHEAD_MIB}MiB`,
+    `--demuxer-max-back-bytes=${DEMUXER_BEHIND_MIB}MiB`,
     ...MPV_YTDL_ARGS,
     ...(launch.guardPath === undefined ? [] : [`--script=${launch.guardPath}`]),
     ...(launch.allowPrivateStations ? ['--script-opts-append=moodbox_guard-private=yes'] : []),
