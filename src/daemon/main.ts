@@ -22,6 +22,7 @@ import { RetentionService } from './ops/retention-service.js';
 import { DATABASE_FILE, PID_FILE } from './store/backups.js';
 import { openSqliteStore, type SqliteStore } from './store/sqlite-store.js';
 import { createServiceNotifier } from './ops/systemd-notify.js';
+import { childRssBytes } from './ops/process-stats.js';
 import { INSTALL_DIR, VERSION } from './version.js';
 import { LibraryScanner } from '../player/library/scanner.js';
 import { MusicMetadataTagReader } from '../player/library/music-metadata-tag-reader.js';
@@ -151,7 +152,7 @@ export async function runDaemon(options: {
         isDemo: demo,
         folders: () => settings.current.library.folders.map((folder) => installPath(folder)),
         backups: new BackupService({ clock, log: log.child({ module: 'backups' }) }, { dataDir: config.dataDir }),
-        memory: () => process.memoryUsage(),
+        memory: () => ({ ...process.memoryUsage(), mpvRss: childRssBytes(process.pid, 'mpv') }),
         retention: new RetentionService(
           { clock, log: log.child({ module: 'retention' }), store, settings: () => settings.current.retention },
           { coversDir: coversDir(config), dataDir: config.dataDir },

@@ -140,6 +140,14 @@ export const MemorySchema = Type.Object(
         "Above this resident size (MiB) the daemon restarts itself between two songs (or after `memory.graceS`), so systemd brings it back clean; 0: never. Keep it under the unit's `MemoryHigh`.",
       requiresRestart: true,
     }),
+    mpvCeilingMiB: Type.Integer({
+      default: 192,
+      minimum: 0,
+      maximum: 65536,
+      description:
+        'Above this resident size (MiB) of mpv, which plays the music (64–86 MiB as a rule), the daemon restarts between two songs and mpv with it; 0: never.',
+      requiresRestart: true,
+    }),
     graceS: Type.Integer({
       default: 600,
       minimum: 0,

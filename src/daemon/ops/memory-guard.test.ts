@@ -7,7 +7,7 @@ import { FakePlayer } from '../../player/testing/fake-player.js';
 const MIB = 1024 * 1024;
 const SONG_MS = 180_000;
 
-function harness(options: { ceilingMiB?: number; graceS?: number } = {}) {
+function harness(options: { ceilingMiB?: number; graceS?: number; mpvCeilingMiB?: number } = {}) {
   const clock = new FakeClock();
   const lines: Array<Record<string, unknown>> = [];
   const log = createLogger({
@@ -19,7 +19,7 @@ function harness(options: { ceilingMiB?: number; graceS?: number } = {}) {
   let reading: MemoryReading = { rss: 200 * MIB, heapUsed: 30 * MIB, heapTotal: 40 * MIB, external: 10 * MIB };
   const guard = new MemoryGuard(
     { clock, log, restart: (by) => void restarts.push(by), player, memory: () => reading },
-    { ceilingMiB: options.ceilingMiB ?? 384, graceS: options.graceS ?? 600 },
+    { ceilingMiB: options.ceilingMiB ?? 384, graceS: options.graceS ?? 600, mpvCeilingMiB: options.mpvCeilingMiB ?? 192 },
   );
   return {
     clock,
@@ -28,6 +28,7 @@ function harness(options: { ceilingMiB?: number; graceS?: number } = {}) {
     player,
     guard,
     setRss: (mib: number) => (reading = { ...reading, rss: mib * MIB }),
+    setMpvRss: (mib: number | undefined) => (reading = { ...reading, mpvRss: mib === undefined ? undefined : mib * MIB }),
   };
 }
 
@@ -76,6 +77,30 @@ describe('MemoryGuard', () => {
     // Once only.
     h.clock.advance(2 * SONG_MS);
     expect(h.restarts).toHaveLength(1);
+    await h.guard.stop();
+  });
+
+  it('restarts the daemon, and its mpv with it, between songs once mpv grows above its own ceiling', async () => {
+    const h = harness();
+    await h.guard.start();
+    await h.player.play([song(1), song(2)]);
+    h.setMpvRss(191);
+    h.clock.advance(2 * MEMORY_CHECK_MS);
+    expect(h.restarts).toEqual([]);
+    // No mpv running (between a crash and its restart): nothing to judge.
+    h.setMpvRss(undefined);
+    h.clock.advance(MEMORY_CHECK_MS);
+    expect(h.restarts).toEqual([]);
+    h.setMpvRss(200);
+    h.clock.advance(MEMORY_CHECK_MS);
+    expect(h.guard.health()).toEqual({
+      status: 'degraded',
+      detail: "mpv's memory 200 MiB is above its ceiling of 192 MiB: restarting at the end of this song",
+    });
+    expect(h.lines.at(-1)).toMatchObject({ msg: "mpv's memory above the ceiling; restarting at the end of this song", mpvRssMiB: 200 });
+    h.clock.advance(SONG_MS);
+    expect(h.restarts).toEqual(['the memory guard']);
+    expect(h.lines.at(-1)).toMatchObject({ level: 50, msg: "mpv's memory above the ceiling: restarting", when: 'between songs' });
     await h.guard.stop();
   });
 

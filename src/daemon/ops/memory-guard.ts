@@ -15,6 +15,8 @@ export interface MemoryReading {
   heapTotal: number;
   /** Memory of C++ objects bound to JavaScript ones (buffers, native addons' allocations that report it). */
   external: number;
+  /** The resident size of the daemon's mpv, when one runs. */
+  mpvRss?: number | undefined;
 }
 
 export interface MemoryGuardDeps {
@@ -33,6 +35,8 @@ export interface MemoryGuardOptions {
   ceilingMiB: number;
   /** The longest wait for the end of a song once above the ceiling (s). */
   graceS: number;
+  /** Above this resident size (MiB) of its mpv the daemon restarts too, and mpv with it; 0: never. @default 0 */
+  mpvCeilingMiB?: number;
 }
 
 /**
@@ -41,6 +45,7 @@ export interface MemoryGuardOptions {
  * JS heap, external memory) and asks for a restart (`restartRequested`, which the composition root
  * answers with the restart exit code, so systemd starts the daemon again clean) at a quiet moment:
  * at once when nothing plays, else at the end of the song playing, or after `graceS` at the latest.
+ * The same holds for the mpv the daemon runs, above `mpvCeilingMiB`: it restarts with the daemon.
  */
 export class MemoryGuard implements Service {
   readonly name = 'memory';
@@ -49,8 +54,9 @@ export class MemoryGuard implements Service {
   #timer: Timer | undefined;
   #grace: Timer | undefined;
   #offEnded: (() => void) | undefined;
-  /** The reading that crossed the ceiling, once it did. */
+  /** The reading that crossed the ceiling, once it did, and whose ceiling it was. */
   #over: MemoryReading | undefined;
+  #whose: 'daemon' | 'mpv' = 'daemon';
   #isRestarting = false;
 
   constructor(deps: MemoryGuardDeps, options: MemoryGuardOptions) {
@@ -59,7 +65,7 @@ export class MemoryGuard implements Service {
   }
 
   async start(): Promise<void> {
-    if (this.#options.ceilingMiB <= 0) return;
+    if (this.#options.ceilingMiB <= 0 && this.#mpvCeilingMiB <= 0) return;
     this.#timer = this.#deps.clock.setInterval(() => this.check(), MEMORY_CHECK_MS);
   }
 
@@ -73,24 +79,32 @@ export class MemoryGuard implements Service {
   health(): ServiceHealth {
     const over = this.#over;
     if (over === undefined) return { status: 'ready' };
-    return {
-      status: 'degraded',
-      detail: `memory ${mib(over.rss)} MiB is above the ceiling of ${this.#options.ceilingMiB} MiB: restarting at the end of this song`,
-    };
+    const detail =
+      this.#whose === 'mpv'
+        ? `mpv's memory ${mib(over.mpvRss ?? 0)} MiB is above its ceiling of ${this.#mpvCeilingMiB} MiB`
+        : `memory ${mib(over.rss)} MiB is above the ceiling of ${this.#options.ceilingMiB} MiB`;
+    return { status: 'degraded', detail: `${detail}: restarting at the end of this song` };
+  }
+
+  get #mpvCeilingMiB(): number {
+    return this.#options.mpvCeilingMiB ?? 0;
   }
 
   /** Reads the memory now and acts on it (the timer calls this every 30 s). */
   check(): void {
-    if (this.#over !== undefined || this.#options.ceilingMiB <= 0) return;
+    if (this.#over !== undefined) return;
     const reading = this.#deps.memory();
-    if (reading.rss <= this.#options.ceilingMiB * MIB) return;
+    const { ceilingMiB } = this.#options;
+    if (ceilingMiB > 0 && reading.rss > ceilingMiB * MIB) this.#whose = 'daemon';
+    else if (this.#mpvCeilingMiB > 0 && (reading.mpvRss ?? 0) > this.#mpvCeilingMiB * MIB) this.#whose = 'mpv';
+    else return;
     this.#over = reading;
     const { player, clock, log } = this.#deps;
     if (player.state().current === undefined) {
       this.#restart('nothing plays');
       return;
     }
-    log.warn(fields(reading, this.#options), 'memory above the ceiling; restarting at the end of this song');
+    log.warn(fields(reading, this.#options), `${this.#what()} above the ceiling; restarting at the end of this song`);
     this.#offEnded = player.events.on('trackEnded', () => this.#restart('between songs'));
     this.#grace = clock.setTimeout(() => this.#restart(`no song ended within ${this.#options.graceS} s`), this.#options.graceS * 1000);
   }
@@ -101,8 +115,12 @@ export class MemoryGuard implements Service {
     this.#grace?.cancel();
     this.#offEnded?.();
     const now = this.#deps.memory();
-    this.#deps.log.error({ ...fields(now, this.#options), when }, 'memory above the ceiling: restarting');
+    this.#deps.log.error({ ...fields(now, this.#options), when }, `${this.#what()} above the ceiling: restarting`);
     this.#deps.restart('the memory guard');
+  }
+
+  #what(): string {
+    return this.#whose === 'mpv' ? "mpv's memory" : 'memory';
   }
 }
 
@@ -119,5 +137,6 @@ function fields(reading: MemoryReading, options: MemoryGuardOptions): Record<str
     // What is neither JS heap nor reported external memory: native allocations (OpenCV, onnxruntime, malloc arenas).
     nativeMiB: mib(Math.max(reading.rss - reading.heapTotal - reading.external, 0)),
     ceilingMiB: options.ceilingMiB,
+    ...(reading.mpvRss === undefined ? {} : { mpvRssMiB: mib(reading.mpvRss), mpvCeilingMiB: options.mpvCeilingMiB ?? 0 }),
   };
 }

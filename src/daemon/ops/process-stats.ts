@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** What Linux says of a running process (from /proc), for the benchmark and soak scripts. */
+/** What Linux says of a running process (from /proc), for the benchmark and soak scripts and the memory guard. */
 
 /** Resident memory of `pid` in KiB; 0 when the process is gone. */
 export function rssKiB(pid: number): number {
@@ -49,4 +49,11 @@ export function childNamed(pid: number, name: string): number | undefined {
 /** KiB to MiB, one decimal. */
 export function mib(kib: number): number {
   return Math.round((kib / 1024) * 10) / 10;
+}
+
+/** Resident memory (bytes) of the child of `pid` running `name`, or undefined when none runs. */
+export function childRssBytes(pid: number, name: string): number | undefined {
+  const child = childNamed(pid, name);
+  const kib = child === undefined ? 0 : rssKiB(child);
+  return kib === 0 ? undefined : kib * 1024;
 }
