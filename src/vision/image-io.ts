@@ -8,8 +8,9 @@ import { RawVideo } from './raw-video.js';
 
 /**
  * Image files in and out through an ffmpeg child, so that the daemon needs none of OpenCV's
- * image-file libraries: reading a picture (PNG, JPEG, BMP, WebP…) into a BGR Mat, and writing the
- * camera preview as a JPEG. Both are rare (a labelled set, `moodbox analyze`, a preview a second).
+ * image-file libraries: reading a picture (PNG, JPEG, BMP, WebP…) into a BGR Mat, and writing one
+ * as a JPEG. Both are rare (a labelled set, `moodbox analyze`); the camera preview's JPEGs, one a
+ * second, come from `JpegStream`'s one child instead.
  */
 
 /** Reads the first picture of a file, or of encoded bytes, as an 8-bit BGR Mat. */

@@ -8,7 +8,7 @@ import type { Box, FaceDetector } from './face-detector.js';
 import { FaceTracker, type FaceTrackerOptions } from './face-tracker.js';
 import type { Frame, FrameSource, SourceStatus } from './frame-source.js';
 import { MoodTracker, NOBODY, type FaceReading, type MoodTrackerOptions } from './mood-tracker.js';
-import { encodeJpeg } from './image-io.js';
+import { JpegStream } from './jpeg-stream.js';
 import { loadOpencv } from './opencv.js';
 import type { Log } from '../kernel/log.js';
 import type { RoomMoodLabel } from '../kernel/room-mood.js';
@@ -145,6 +145,8 @@ export class VisionPipeline implements Service {
   readonly #options: VisionPipelineOptions;
   #tracker: FaceTracker;
   #mood: MoodTracker;
+  /** The preview's JPEGs, from one ffmpeg child while someone watches. */
+  readonly #jpeg: JpegStream;
   #abort: AbortController | undefined;
   #running: Promise<void> | undefined;
   #latest: Frame | undefined;
@@ -180,6 +182,7 @@ export class VisionPipeline implements Service {
     this.#fullScanEveryMs = options.fullScanEveryMs ?? 1000;
     this.#tracker = new FaceTracker({ minHits: 2, ...options.tracker });
     this.#mood = new MoodTracker({ clock: deps.clock }, options.mood);
+    this.#jpeg = new JpegStream({ clock: deps.clock }, { quality: 70 });
     this.events = new EventBus<VisionEvents>((err, event) => this.#log?.warn({ err, event }, 'vision listener failed'));
   }
 
@@ -223,6 +226,7 @@ export class VisionPipeline implements Service {
     this.#abort = undefined;
     this.#latest?.image.release();
     this.#latest = undefined;
+    await this.#jpeg.close();
     if (this.#camera !== undefined && this.#camera.state !== 'off') this.#setCamera('off');
   }
 
@@ -370,7 +374,7 @@ export class VisionPipeline implements Service {
     const kernel = (preview.blur ?? 31) | 1;
     const blurred = await small.gaussianBlurAsync(new cv.Size(kernel, kernel), 0);
     small.release();
-    const jpeg = await encodeJpeg(blurred, 70).finally(() => blurred.release());
+    const jpeg = await this.#jpeg.encode(blurred).finally(() => blurred.release());
     this.events.emit('previewCaptured', { at: this.#clock.now(), jpeg, width, height });
   }
 
