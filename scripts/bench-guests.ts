@@ -37,7 +37,8 @@ const dataDir = mkdtempSync(join(tmpdir(), 'moodbox-bench-guests-'));
 const built = join(root, 'dist/daemon/cli.js');
 const entry = existsSync(built) ? [built] : ['--import', 'tsx', join(root, 'src/daemon/cli.ts')];
 const child = spawn(process.execPath, [...entry, 'start'], {
-  env: { ...process.env, MOODBOX_DATA_DIR: dataDir, MOODBOX_PORT: '0', HOME: dataDir, MOODBOX_LOG_LEVEL: 'info' },
+  // The allocator as the systemd unit and `setup.sh start` set it, unless the caller chose otherwise.
+  env: { MALLOC_ARENA_MAX: '2', ...process.env, MOODBOX_DATA_DIR: dataDir, MOODBOX_PORT: '0', HOME: dataDir, MOODBOX_LOG_LEVEL: 'info' },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 

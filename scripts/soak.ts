@@ -62,7 +62,15 @@ const config =
         })(),
       );
 const child = spawn(process.execPath, [...entry, 'start'], {
-  env: { ...process.env, MOODBOX_DATA_DIR: dataDir, MOODBOX_PORT: '0', HOME: dataDir, ...(config ? { MOODBOX_CONFIG: config } : {}) },
+  env: {
+    // The allocator as the systemd unit and `setup.sh start` set it, unless the caller chose otherwise.
+    MALLOC_ARENA_MAX: '2',
+    ...process.env,
+    MOODBOX_DATA_DIR: dataDir,
+    MOODBOX_PORT: '0',
+    HOME: dataDir,
+    ...(config ? { MOODBOX_CONFIG: config } : {}),
+  },
   stdio: ['ignore', 'pipe', 'pipe'],
 });
 let base = '';
