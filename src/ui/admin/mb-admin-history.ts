@@ -55,6 +55,8 @@ export class MbAdminHistory extends LitElement {
   @property({ attribute: false }) api!: AdminApi;
   @state() private _items: HistoryPlay[] = [];
   @state() private _total = 0;
+  /** Where the rows shown begin: the offset of the page loaded, not of the one asked for. */
+  @state() private _shownOffset = 0;
   @state() private _filter: HistoryFilter = { limit: PAGE, offset: 0 };
   @state() private _error = '';
   @state() private _isExporting = false;
@@ -64,12 +66,14 @@ export class MbAdminHistory extends LitElement {
   @state() private _to = '';
 
   readonly #loader = new PageLoader(this, async () => {
+    const filter = this._filter;
     const [page, people] = await Promise.all([
-      this.api.history(this._filter),
+      this.api.history(filter),
       this._people.length > 0 ? this._people : this.api.users().then((users) => users.sort((a, b) => a.name.localeCompare(b.name))),
     ]);
     this._items = page.items;
     this._total = page.total;
+    this._shownOffset = filter.offset;
     this._people = people;
   });
 
@@ -80,7 +84,8 @@ export class MbAdminHistory extends LitElement {
   }
 
   override render() {
-    const { offset } = this._filter;
+    // The pager says what the rows show: the page asked for is said once it is there.
+    const offset = this._shownOffset;
     const dateProblem = this.#dateProblem;
     const isFiltered = Object.keys(this._filter).some((k) => k !== 'limit' && k !== 'offset');
     return html`<h2>History</h2>
