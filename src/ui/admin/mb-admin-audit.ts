@@ -37,13 +37,18 @@ export class MbAdminAudit extends LitElement {
   @property({ attribute: false }) api!: AdminApi;
   @state() private _items: AuditEntry[] = [];
   @state() private _total = 0;
+  /** The page asked for. */
+  #asked = 0;
+  /** Where the rows shown begin: the offset of the page loaded. */
   @state() private _offset = 0;
   /** Account names by id, to name who did what. */
   @state() private _names: ReadonlyMap<number, string> = new Map();
   readonly #loader = new PageLoader(this, async () => {
-    const [page, users] = await Promise.all([this.api.audit(PAGE, this._offset), this.api.users()]);
+    const asked = this.#asked;
+    const [page, users] = await Promise.all([this.api.audit(PAGE, asked), this.api.users()]);
     this._items = page.items;
     this._total = page.total;
+    this._offset = asked;
     this._names = new Map(users.map((u) => [u.id, u.name]));
   });
 
@@ -98,7 +103,7 @@ export class MbAdminAudit extends LitElement {
   }
 
   #page(delta: number): void {
-    this._offset = Math.max(0, this._offset + delta);
+    this.#asked = Math.max(0, this.#asked + delta);
     void this.#loader.reload();
   }
 }
