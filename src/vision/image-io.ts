@@ -34,13 +34,20 @@ export async function readImage(input: string | Buffer, options: { ffmpeg?: stri
   }
 }
 
-/** Encodes an 8-bit BGR Mat as a JPEG of `quality` (1–100, as OpenCV's and libjpeg's scale). */
-export async function encodeJpeg(image: Mat, quality: number, options: { ffmpeg?: string } = {}): Promise<Buffer> {
+/**
+ * ffmpeg's MJPEG quantiser (2 best, 31 worst) for a JPEG `quality` (1–100, as OpenCV's and
+ * libjpeg's scale; 70 ≈ 11). Throws a RangeError for any other quality.
+ */
+export function mjpegQuantiser(quality: number): number {
   if (!(Number.isInteger(quality) && quality >= 1 && quality <= 100))
     throw new RangeError(`Expected \`quality\` to be an integer in [1, 100], got \`${quality}\``);
+  return Math.round(2 + ((100 - quality) / 99) * 29);
+}
+
+/** Encodes an 8-bit BGR Mat as a JPEG of `quality` (1–100, as OpenCV's and libjpeg's scale). */
+export async function encodeJpeg(image: Mat, quality: number, options: { ffmpeg?: string } = {}): Promise<Buffer> {
+  const q = mjpegQuantiser(quality);
   if (image.channels !== 3) throw new TypeError(`Expected a BGR image (3 channels), got ${image.channels} channel(s)`);
-  // ffmpeg's MJPEG quantiser scale: 2 is best, 31 worst; quality 70 ≈ 6.
-  const q = Math.round(2 + ((100 - quality) / 99) * 29);
   const child = spawn(
     options.ffmpeg ?? 'ffmpeg',
     ['-nostdin', '-v', 'error', '-f', 'rawvideo', '-pix_fmt', 'bgr24', '-s', `${image.cols}x${image.rows}`, '-i', 'pipe:0'].concat([

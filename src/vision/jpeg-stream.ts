@@ -2,6 +2,7 @@ import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import type { Mat } from '@u4/opencv4nodejs';
 import type { Clock, Timer } from '../kernel/clock.js';
+import { mjpegQuantiser } from './image-io.js';
 
 export interface JpegStreamOptions {
   /** 1–100, as OpenCV's and libjpeg's scale. */
@@ -40,12 +41,8 @@ export class JpegStream {
   #turn: Promise<unknown> = Promise.resolve();
 
   constructor(deps: { clock: Clock }, options: JpegStreamOptions) {
-    const { quality } = options;
-    if (!(Number.isInteger(quality) && quality >= 1 && quality <= 100))
-      throw new RangeError(`Expected \`quality\` to be an integer in [1, 100], got \`${quality}\``);
+    this.#q = mjpegQuantiser(options.quality);
     this.#clock = deps.clock;
-    // ffmpeg's MJPEG quantiser scale: 2 is best, 31 worst; quality 70 ≈ 11.
-    this.#q = Math.round(2 + ((100 - quality) / 99) * 29);
     this.#idleMs = options.idleMs ?? 10_000;
     this.#ffmpeg = options.ffmpeg ?? 'ffmpeg';
   }
