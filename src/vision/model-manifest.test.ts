@@ -129,6 +129,19 @@ describe('validateManifestEntry', () => {
     expect(validateManifestEntry(entry())).toEqual([]);
   });
 
+  it('accepts accuracy by face size, and reports a bad one by its field', () => {
+    expect(validateManifestEntry(entry({ accuracyBySize: { '48': 0.682, '32': 0.629, '24': 0.6, '16': 0.446, '12': 0.341 } }))).toEqual([]);
+    expect(validateManifestEntry(entry({ accuracyBySize: { '48': 0.682, '16': 44.6 } }))).toEqual([
+      'accuracyBySize.16: expected an accuracy in (0, 1], got `44.6` (number)',
+    ]);
+  });
+
+  it('refuses a model whose accuracy by size is malformed, naming the field', async () => {
+    const err = await refusal(folder({ models: { 'emotion-int8.onnx': entry({ accuracyBySize: { '48': 0.68, tiny: 0.3 } }) } }));
+    expect(err.code).toBe('MB_ERR_MODEL_MANIFEST');
+    expect(err.message).toContain('models["emotion-int8.onnx"].accuracyBySize.tiny: expected a face size in whole px');
+  });
+
   it('rejects what is not an object', () => {
     expect(validateManifestEntry([])).toEqual(['(entry): expected an object, got `[]` (array)']);
   });

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { describeValue } from '../kernel/errors.js';
 import { ModelError } from './errors.js';
+import { accuracyBySizeProblems, type AccuracyBySize } from './face-weight.js';
 import { FACE_SIZE, normalisationTable, type Normalisation } from './preprocess.js';
 
 /** The manifest's file name; it sits in the same folder as the models it describes. */
@@ -65,6 +66,12 @@ export interface ModelManifestEntry {
    * from, which sits in the same folder. Absent for a float model. Only `from` is read.
    */
   readonly quantization?: { readonly from?: { readonly file: string; readonly sha256: string } } & Record<string, unknown>;
+  /**
+   * The model's accuracy by face size (px, the keys) on FER-2013 PublicTest, each face shrunk to
+   * that size and scaled back up: a small face votes on the room's mood with the weight its size
+   * earns (`face-weight.ts`). Absent: every face weighs the same.
+   */
+  readonly accuracyBySize?: AccuracyBySize;
   /** Measured figures (shown in the admin panel's model report); not checked. */
   readonly accuracy?: unknown;
   /** How the model was trained; not checked. */
@@ -227,6 +234,9 @@ export function validateManifestEntry(entry: unknown): string[] {
       (from === undefined ||
         (isObject(from) && nonEmpty(from['file']) && !/[/\\]/.test(from['file']) && typeof from['sha256'] === 'string'));
     expect(fromOk, 'quantization', 'an object whose `from` names a model file beside it ({file, sha256})', quantization);
+  }
+  if (entry['accuracyBySize'] !== undefined) {
+    problems.push(...accuracyBySizeProblems(entry['accuracyBySize'], Array.isArray(labels) ? labels.length : 0));
   }
   expect(nonEmpty(entry['provenance']), 'provenance', 'a description of where the model came from', entry['provenance']);
   expect(nonEmpty(entry['licence']), 'licence', 'the licence of the model', entry['licence']);
