@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { disagreeingPair } from '../../vision/testing/int8-models.js';
 import { OVERRIDES_KEY } from '../config/live-config.js';
 import { formatChecks, runDoctor, type Check } from './doctor.js';
-import { openSqliteStore } from '../store/sqlite-store.js';
+import Database from 'better-sqlite3';
+import { loadMigrations, openSqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { systemClock } from '../../kernel/clock.js';
 
@@ -215,6 +216,22 @@ describe('moodbox doctor', () => {
     expect(byName(checks, 'mpv')).toMatchObject({ status: 'ok', message: expect.stringMatching(/^mpv /) });
     expect(byName(checks, 'disk').status).not.toBe('fail');
     expect(byName(checks, 'database')).toMatchObject({ status: 'ok', message: expect.stringMatching(/will be created at first start/) });
+  });
+
+  it('passes a database made by the current migrations, and fails one from a newer Moodbox (issue 38)', async () => {
+    const m = machine();
+    const path = join(dirname(m.configFile), 'data', 'moodbox.db');
+    mkdirSync(dirname(path), { recursive: true });
+    openSqliteStore({ clock: new FakeClock(0), log: { info() {}, warn() {} } }, { path }).close();
+    const latest = loadMigrations().at(-1)?.version ?? 0;
+    expect(byName(await runDoctor(m), 'database')).toEqual({ name: 'database', status: 'ok', message: `${path}, schema ${latest}` });
+    const db = new Database(path);
+    db.pragma(`user_version = ${latest + 1}`);
+    db.close();
+    expect(byName(await runDoctor(m), 'database')).toMatchObject({
+      status: 'fail',
+      message: `${path} is from a newer Moodbox (schema ${latest + 1} > ${latest})`,
+    });
   });
 
   it('shows the disk use by part and table, and the days left at the rate the nights measured', async () => {

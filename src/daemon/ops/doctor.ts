@@ -404,7 +404,8 @@ function checkDatabase(config: Config): Check {
     try {
       const version = db.pragma('user_version', { simple: true }) as number;
       const integrity = db.pragma('quick_check', { simple: true }) as string;
-      const latest = loadMigrations().length;
+      // The newest migration's number: numbers may be left unused, so the count of files is not it.
+      const latest = loadMigrations().at(-1)?.version ?? 0;
       if (integrity !== 'ok')
         return {
           name,
