@@ -1,3 +1,5 @@
+import type { AccuracyBySize } from './face-weight.js';
+
 /** One face's emotion reading. */
 export interface EmotionResult {
   /** Probability per label of the classifier (each 0–1, summing to 1 within float rounding). */
@@ -22,6 +24,11 @@ export interface EmotionResult {
 export interface EmotionClassifier {
   /** The labels results use, in the model's output order. Empty until the classifier is ready. */
   readonly labels: readonly string[];
+  /**
+   * The model's measured accuracy by face size (px → 0–1; the manifest's `accuracyBySize`), which
+   * sets how much a small face's reading counts. Undefined: every size counts the same.
+   */
+  readonly accuracyBySize?: AccuracyBySize | undefined;
   /**
    * Classifies faces, each an 8-bit grey 48x48 face, row-major (`FACE_PIXELS` bytes, as cut out
    * and resized by the face detector). Resolves with one result per face, in order; `[]` for no

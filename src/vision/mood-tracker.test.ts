@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../daemon/testing/fake-clock.js';
-import { MoodTracker, NOBODY, type FaceReading, type MoodUpdate } from './mood-tracker.js';
+import { seededRandom, type Random } from '../kernel/random.js';
+import { faceWeigher } from './face-weight.js';
+import { capShares, MoodTracker, NOBODY, type FaceReading, type MoodUpdate } from './mood-tracker.js';
 
 const LABELS = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'] as const;
 type Label = (typeof LABELS)[number];
@@ -85,14 +87,55 @@ describe('MoodTracker', () => {
     expect(results.every((r) => r.mood === 'happy')).toBe(true);
   });
 
-  it('weighs faces by size: one near face outweighs two far ones', () => {
+  it('counts a face near the camera as one person: two far faces outvote it', () => {
     const clock = new FakeClock();
-    const tracker = new MoodTracker({ clock }, { dwellMs: 1000 });
+    const tracker = new MoodTracker({ clock }, { dwellMs: 1000, faceWeight: faceWeigher(MEASURED, 7) });
     const results = feed(clock, tracker, 30, () => [reading('happy', 0.8, 1, 200), reading('sad', 0.8, 2, 60), reading('sad', 0.8, 3, 60)]);
-    expect(results.at(-1)?.mood).toBe('happy');
+    expect(results.at(-1)?.mood).toBe('sad');
     expect(results.at(-1)?.faces).toBe(3);
     const scores = results.at(-1)?.scores ?? {};
-    expect(scores['happy']).toBeGreaterThan(scores['sad'] ?? 1);
+    expect(scores['sad']).toBeGreaterThan(scores['happy'] ?? 1);
+  });
+
+  it('lets a small face vote only with the weight its size earns, while it still counts', () => {
+    const clock = new FakeClock();
+    const tracker = new MoodTracker({ clock }, { dwellMs: 1000, faceWeight: faceWeigher(MEASURED, 7) });
+    // Three faces of 12 px (about 0.37 of a vote each: the model reads 34% of them right) against two of 48 px.
+    const room = (): FaceReading[] => [
+      reading('happy', 0.8, 1, 12),
+      reading('happy', 0.8, 2, 12),
+      reading('happy', 0.8, 3, 12),
+      reading('sad', 0.8, 4, 48),
+      reading('sad', 0.8, 5, 48),
+    ];
+    const results = feed(clock, tracker, 30, room);
+    expect(results.at(-1)?.mood).toBe('sad');
+    expect(results.at(-1)?.faces).toBe(5);
+    expect(tracker.standing(1)).toEqual({ emotion: 'happy', weight: expect.closeTo(0.367, 2) as number });
+    expect(tracker.standing(4)).toEqual({ emotion: 'sad', weight: 1 });
+    // Without the model's accuracy by size every face weighs the same, and the three win.
+    const plain = new MoodTracker({ clock }, { dwellMs: 1000 });
+    expect(feed(clock, plain, 30, room).at(-1)?.mood).toBe('happy');
+  });
+
+  it("caps one face's share of the vote once three or more faces vote", () => {
+    const clock = new FakeClock();
+    const tracker = new MoodTracker({ clock }, { dwellMs: 0, faceWeight: faceWeigher(MEASURED, 7) });
+    const [result] = feed(clock, tracker, 1, () => [reading('angry', 0.9, 1, 150), reading('happy', 0.9, 2, 12), reading('happy', 0.9, 3, 12)]);
+    // 1 against 0.37 + 0.37 would give the near face 58% of the vote; it gets half.
+    const rest = 0.1 / 6;
+    expect(result?.scores['angry']).toBeCloseTo(0.5 * 0.9 + 0.5 * rest, 6);
+    expect(result?.scores['happy']).toBeCloseTo(0.5 * 0.9 + 0.5 * rest, 6);
+  });
+
+  it('keeps a face that is never read surely as present, without a vote', () => {
+    const clock = new FakeClock();
+    const tracker = new MoodTracker({ clock }, { dwellMs: 0 });
+    const [result] = feed(clock, tracker, 1, () => [reading('happy', 0.8, 1), reading('sad', 0.3, 2)]);
+    expect(result?.faces).toBe(1);
+    expect(tracker.standing(2)).toEqual({ emotion: null, weight: 1 });
+    expect(tracker.standing(1)?.emotion).toBe('happy');
+    expect(tracker.standing(99)).toBeUndefined();
   });
 
   it('says nobody once the faces have left for nobodyAfterMs', () => {
@@ -108,7 +151,7 @@ describe('MoodTracker', () => {
   it('stops counting a face as soon as its track is forgotten', () => {
     const clock = new FakeClock();
     const tracker = new MoodTracker({ clock }, { dwellMs: 0 });
-    feed(clock, tracker, 5, () => [reading('happy', 0.8, 1), reading('sad', 0.8, 2, 150)]);
+    feed(clock, tracker, 5, () => [reading('happy', 0.6, 1), reading('sad', 0.95, 2)]);
     expect(tracker.mood).toBe('sad');
     tracker.forget([2]);
     const [result] = feed(clock, tracker, 1, () => []);
@@ -127,9 +170,120 @@ describe('MoodTracker', () => {
   });
 
   it('rejects nonsense options', () => {
+    expect(() => new MoodTracker({ clock: new FakeClock() }, { maxFaceShare: 1.5 })).toThrow(/maxFaceShare/);
     const clock = new FakeClock();
     expect(() => new MoodTracker({ clock }, { smoothingMs: 0 })).toThrow(/smoothingMs/);
     expect(() => new MoodTracker({ clock }, { minConfidence: 2 })).toThrow(/minConfidence/);
     expect(() => new MoodTracker({ clock }, { dwellMs: -1 })).toThrow(RangeError);
+  });
+});
+
+/** The shipped int8 model's accuracy by face size (its manifest's `accuracyBySize`). */
+const MEASURED = { '48': 0.682, '32': 0.629, '24': 0.6, '16': 0.446, '12': 0.341 };
+
+/**
+ * A face as the model reads it in one frame: mostly `label` (about `p`), the rest spread, with the
+ * frame-to-frame wobble of a real reading (each probability jittered by up to `noise`, renormalised).
+ */
+function noisy(random: Random, trackId: number, size: number, label: Label, p: number, noise = 0.15): FaceReading {
+  const raw = LABELS.map((l) => Math.max(0.001, (l === label ? p : (1 - p) / (LABELS.length - 1)) + (random.next() * 2 - 1) * noise));
+  const sum = raw.reduce((a, b) => a + b, 0);
+  return { trackId, size, probabilities: Object.fromEntries(LABELS.map((l, i) => [l, (raw[i] ?? 0) / sum])) };
+}
+
+/** A café's room of `n` faces at table distance, 22–40 px, and one near the camera (110 px) as face 1. */
+function roomSizes(n: number): number[] {
+  return [110, ...Array.from({ length: n - 1 }, (_, i) => 22 + ((i * 7) % 19))];
+}
+
+describe('MoodTracker in a room of many faces (issue 37)', () => {
+  const DAEMON = { dwellMs: 3000, nobodyAfterMs: 10_000, faceWeight: faceWeigher(MEASURED, 7) };
+
+  it('warms up slowly: happy once most of the room smiles, not on the first smile, and no flapping on the way', () => {
+    const clock = new FakeClock();
+    const random = seededRandom(37);
+    const tracker = new MoodTracker({ clock }, DAEMON);
+    const sizes = roomSizes(20);
+    // One more face smiles every 20 s, the one near the camera first; neutral faces read less surely than smiles.
+    const changes: Array<{ mood: string; smiling: number }> = [];
+    for (let smiling = 0; smiling <= 20; smiling++) {
+      for (const result of feed(clock, tracker, 200, () =>
+        sizes.map((size, i) => (i < smiling ? noisy(random, i + 1, size, 'happy', 0.8) : noisy(random, i + 1, size, 'neutral', 0.6))),
+      )) {
+        if (result.changed) changes.push({ mood: result.mood, smiling });
+      }
+    }
+    expect(changes.map((c) => c.mood)).toEqual(['neutral', 'happy']);
+    expect(changes[0]?.smiling).toBe(0);
+    // Happy once at least half the room smiles, and not long after.
+    expect(changes[1]?.smiling).toBeGreaterThanOrEqual(10);
+    expect(changes[1]?.smiling).toBeLessThanOrEqual(13);
+  });
+
+  it('stays with the crowd when one grumpy face sits close to the camera', () => {
+    const clock = new FakeClock();
+    const random = seededRandom(7);
+    const tracker = new MoodTracker({ clock }, DAEMON);
+    const sizes = roomSizes(16);
+    // The near face frowns, sure of it; the room at the tables is happy and calm, read less surely.
+    const results = feed(clock, tracker, 600, () =>
+      sizes.map((size, i) =>
+        i === 0
+          ? noisy(random, 1, 150, 'angry', 0.9, 0.05)
+          : noisy(random, i + 1, size, i % 3 === 0 ? 'neutral' : 'happy', i % 3 === 0 ? 0.6 : 0.7),
+      ),
+    );
+    expect(results.filter((r) => r.changed).map((r) => r.mood)).toEqual(['happy']);
+    expect(results.at(-1)?.faces).toBe(16);
+    expect(results.at(-1)?.scores['angry']).toBeLessThan(0.15);
+  });
+
+  it('does not flap while a neutral room of 30 holds a few smiles that come and go', () => {
+    const clock = new FakeClock();
+    const random = seededRandom(30);
+    const tracker = new MoodTracker({ clock }, DAEMON);
+    const sizes = roomSizes(30);
+    const results: MoodUpdate[] = [];
+    // Ten minutes: a third of the room smiles at any time, but not the same third: every 10 s three
+    // faces stop smiling and three others start, and every reading wobbles.
+    let smiling = new Set(Array.from({ length: 10 }, (_, i) => i * 3));
+    for (let block = 0; block < 60; block++) {
+      const stopping = [...smiling].sort(() => random.next() - 0.5).slice(0, 3);
+      const starting = sizes
+        .map((_, i) => i)
+        .filter((i) => !smiling.has(i))
+        .sort(() => random.next() - 0.5)
+        .slice(0, 3);
+      smiling = new Set([...[...smiling].filter((i) => !stopping.includes(i)), ...starting]);
+      results.push(
+        ...feed(clock, tracker, 100, () =>
+          sizes.map((size, i) => (smiling.has(i) ? noisy(random, i + 1, size, 'happy', 0.8) : noisy(random, i + 1, size, 'neutral', 0.6))),
+        ),
+      );
+    }
+    expect(results.filter((r) => r.changed).map((r) => r.mood)).toEqual(['neutral']);
+  });
+});
+
+describe('capShares', () => {
+  it('leaves weights alone when nobody holds more than the share', () => {
+    expect(capShares([1, 1, 1], 0.5)).toEqual([1, 1, 1]);
+    expect(capShares([], 0.5)).toEqual([]);
+    expect(capShares([0.4], 0.5)).toEqual([0.4]);
+  });
+
+  it('lowers the largest to the level where each holds exactly the share, the others as they were', () => {
+    const capped = capShares([1, 0.2, 0.2, 0.2], 0.25);
+    const total = capped.reduce((a, b) => a + b, 0);
+    expect(capped.slice(1)).toEqual([0.2, 0.2, 0.2]);
+    expect((capped[0] ?? 0) / total).toBeCloseTo(0.25, 10);
+    const two = capShares([1, 0.9, 0.1, 0.1, 0.1, 0.1], 0.3);
+    const sum = two.reduce((a, b) => a + b, 0);
+    expect((two[0] ?? 0) / sum).toBeCloseTo(0.3, 10);
+    expect((two[1] ?? 0) / sum).toBeCloseTo(0.3, 10);
+  });
+
+  it('never asks for less than an equal share', () => {
+    expect(capShares([1, 0.5], 0.2)).toEqual([0.5, 0.5]);
   });
 });

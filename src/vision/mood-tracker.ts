@@ -8,7 +8,7 @@ export { NOBODY };
 export interface FaceReading {
   /** The face's track id (`FaceTracker`): readings with the same id are smoothed together. */
   readonly trackId: number;
-  /** Face width in pixels; the aggregate weighs each face by its area, so nearer faces count more. */
+  /** The face's size: its box's larger side, in pixels of the frame. It sets the face's vote weight (`faceWeight`). */
   readonly size: number;
   /** Probability per emotion label, each 0–1, summing to about 1. */
   readonly probabilities: Readonly<Record<string, number>>;
@@ -30,6 +30,17 @@ export interface MoodTrackerOptions {
   nobodyAfterMs?: number;
   /** A face not read for this long stops counting towards the room mood (ms). @default 1500 */
   faceTimeoutMs?: number;
+  /**
+   * A face's vote weight by its size (px), 0–1: what the emotion model's accuracy at that size
+   * earns (`faceWeigher` in face-weight.ts). A face is a person at any size; only its vote shrinks.
+   * @default every face weighs 1
+   */
+  faceWeight?: (sizePx: number) => number;
+  /**
+   * With three or more faces voting, no one face holds more than this share of the vote (0–1); the
+   * faces above it are trimmed to it and the others keep theirs. Never below an equal share. @default 0.5
+   */
+  maxFaceShare?: number;
 }
 
 /** The tracker's reading after an update (the app's `RoomMood` is made from it). */
@@ -40,23 +51,42 @@ export interface MoodUpdate {
   readonly since: number;
   /** True when this update changed `mood`. */
   readonly changed: boolean;
-  /** The size-weighted mean of the smoothed face readings, per label (0–1); empty when no face counts. */
+  /**
+   * The room's vote per label (0–1): the mean of the voting faces' smoothed readings, each face
+   * weighted by its size weight (its share capped by `maxFaceShare`); empty when no face votes.
+   */
   readonly scores: Readonly<Record<string, number>>;
-  /** Faces counting towards `scores`. */
+  /** Faces voting (a sure reading within `faceTimeoutMs`, a weight above 0). */
   readonly faces: number;
 }
 
+/** What the tracker makes of one face now. */
+export interface FaceStanding {
+  /** The face's smoothed emotion, or null while it has no sure reading (it counts as present, without a vote). */
+  readonly emotion: string | null;
+  /** Its vote weight by its size, 0–1 (before any cap on its share). */
+  readonly weight: number;
+}
+
 interface FaceState {
-  ema: Record<string, number>;
+  /** The smoothed sure readings; undefined until the first one. */
+  ema: Record<string, number> | undefined;
   size: number;
+  /** The last sure reading. */
   lastAt: number;
+  /** The last reading, sure or not. */
+  seenAt: number;
 }
 
 /**
- * Turns per-face emotion readings into one steady room mood: each face's probabilities are smoothed
- * by a time-based EMA, unsure readings are ignored, the faces are averaged weighted by area, and the
- * mood changes only when another emotion leads by `hysteresis` for `dwellMs`. Pure apart from
- * reading the injected clock; the caller drives it once per analysed frame, with or without faces.
+ * Turns per-face emotion readings into one steady room mood. Each face's sure readings are smoothed
+ * by a time-based EMA; each face votes with its smoothed probabilities, weighted by what its size
+ * earns (a face near the camera counts as one person, never more, and with three or more faces no
+ * one face holds more than `maxFaceShare` of the vote); the mood changes only when another emotion
+ * leads by `hysteresis` for `dwellMs`. Calm faces count as fully as smiling ones: a reading's
+ * confidence is already in its probabilities and is not weighed in a second time, so a room where
+ * most faces are neutral stays neutral until most of it has changed. Pure apart from reading the
+ * injected clock; the caller drives it once per analysed frame, with or without faces.
  */
 export class MoodTracker {
   readonly #clock: Clock;
@@ -66,6 +96,8 @@ export class MoodTracker {
   readonly #dwellMs: number;
   readonly #nobodyAfterMs: number;
   readonly #faceTimeoutMs: number;
+  readonly #faceWeight: (sizePx: number) => number;
+  readonly #maxFaceShare: number;
   readonly #faces = new Map<number, FaceState>();
   #mood: RoomMoodLabel = NOBODY;
   #since: number;
@@ -80,6 +112,8 @@ export class MoodTracker {
     this.#dwellMs = nonNegative('dwellMs', options.dwellMs ?? 2000);
     this.#nobodyAfterMs = nonNegative('nobodyAfterMs', options.nobodyAfterMs ?? 5000);
     this.#faceTimeoutMs = positive('faceTimeoutMs', options.faceTimeoutMs ?? 1500);
+    this.#faceWeight = options.faceWeight ?? (() => 1);
+    this.#maxFaceShare = unit('maxFaceShare', options.maxFaceShare ?? 0.5);
     this.#since = this.#clock.now();
   }
 
@@ -92,10 +126,9 @@ export class MoodTracker {
   update(readings: readonly FaceReading[]): MoodUpdate {
     const now = this.#clock.now();
     for (const reading of readings) this.#fold(reading, now);
-    for (const [id, face] of this.#faces) if (now - face.lastAt > this.#faceTimeoutMs) this.#faces.delete(id);
+    for (const [id, face] of this.#faces) if (now - face.seenAt > this.#faceTimeoutMs) this.#faces.delete(id);
 
-    const scores = this.#aggregate();
-    const faces = this.#faces.size;
+    const { scores, faces } = this.#aggregate(now);
     const previous = this.#mood;
 
     if (faces === 0) {
@@ -107,6 +140,13 @@ export class MoodTracker {
     return { mood: this.#mood, since: this.#since, changed: this.#mood !== previous, scores, faces };
   }
 
+  /** What the tracker makes of a face now (as of the last update), or undefined for a face it does not hold. */
+  standing(trackId: number): FaceStanding | undefined {
+    const face = this.#faces.get(trackId);
+    if (face === undefined) return undefined;
+    return { emotion: this.#isVoting(face, this.#clock.now()) ? top(face.ema ?? {}) : null, weight: this.#weightOf(face) };
+  }
+
   /** Forgets the faces whose tracks ended, so they stop counting at once. */
   forget(trackIds: Iterable<number>): void {
     for (const id of trackIds) this.#faces.delete(id);
@@ -114,33 +154,57 @@ export class MoodTracker {
 
   #fold(reading: FaceReading, now: number): void {
     this.#lastFaceAt = now;
-    const top = Math.max(0, ...Object.values(reading.probabilities));
-    if (top < this.#minConfidence) return;
-    const face = this.#faces.get(reading.trackId);
+    let face = this.#faces.get(reading.trackId);
     if (face === undefined) {
-      this.#faces.set(reading.trackId, { ema: { ...reading.probabilities }, size: reading.size, lastAt: now });
-      return;
-    }
-    const alpha = 1 - Math.exp(-Math.max(0, now - face.lastAt) / this.#smoothingMs);
-    const labels = new Set([...Object.keys(face.ema), ...Object.keys(reading.probabilities)]);
-    for (const label of labels) {
-      const old = face.ema[label] ?? 0;
-      face.ema[label] = old + alpha * ((reading.probabilities[label] ?? 0) - old);
+      face = { ema: undefined, size: reading.size, lastAt: Number.NEGATIVE_INFINITY, seenAt: now };
+      this.#faces.set(reading.trackId, face);
     }
     face.size = reading.size;
+    face.seenAt = now;
+    const confidence = Math.max(0, ...Object.values(reading.probabilities));
+    if (confidence < this.#minConfidence) return;
+    const ema = face.ema;
+    if (ema === undefined || now - face.lastAt > this.#faceTimeoutMs) {
+      face.ema = { ...reading.probabilities };
+    } else {
+      const alpha = 1 - Math.exp(-Math.max(0, now - face.lastAt) / this.#smoothingMs);
+      const labels = new Set([...Object.keys(ema), ...Object.keys(reading.probabilities)]);
+      for (const label of labels) {
+        const old = ema[label] ?? 0;
+        ema[label] = old + alpha * ((reading.probabilities[label] ?? 0) - old);
+      }
+    }
     face.lastAt = now;
   }
 
-  #aggregate(): Record<string, number> {
+  #isVoting(face: FaceState, now: number): boolean {
+    return face.ema !== undefined && now - face.lastAt <= this.#faceTimeoutMs;
+  }
+
+  #weightOf(face: FaceState): number {
+    const weight = this.#faceWeight(face.size);
+    return Number.isFinite(weight) ? Math.min(1, Math.max(0, weight)) : 0;
+  }
+
+  #aggregate(now: number): { scores: Record<string, number>; faces: number } {
+    const voters: Array<{ ema: Record<string, number>; weight: number }> = [];
+    for (const face of this.#faces.values()) {
+      const weight = this.#weightOf(face);
+      if (face.ema !== undefined && this.#isVoting(face, now) && weight > 0) voters.push({ ema: face.ema, weight });
+    }
+    const weights = capShares(
+      voters.map((v) => v.weight),
+      voters.length >= 3 ? this.#maxFaceShare : 1,
+    );
     const scores: Record<string, number> = {};
     let total = 0;
-    for (const face of this.#faces.values()) {
-      const weight = Math.max(1, face.size) ** 2;
+    voters.forEach(({ ema }, i) => {
+      const weight = weights[i] ?? 0;
       total += weight;
-      for (const [label, p] of Object.entries(face.ema)) scores[label] = (scores[label] ?? 0) + weight * p;
-    }
+      for (const [label, p] of Object.entries(ema)) scores[label] = (scores[label] ?? 0) + weight * p;
+    });
     if (total > 0) for (const label of Object.keys(scores)) scores[label] = (scores[label] ?? 0) / total;
-    return scores;
+    return { scores, faces: voters.length };
   }
 
   #consider(scores: Readonly<Record<string, number>>, now: number): void {
@@ -167,6 +231,43 @@ export class MoodTracker {
     this.#since = now;
     this.#challenger = undefined;
   }
+}
+
+/**
+ * The weights with no one's share of their sum above `maxShare` (never below an equal share): the
+ * largest are lowered to the one level T at which each of them holds exactly that share, the
+ * others keep theirs. Pure.
+ */
+export function capShares(weights: readonly number[], maxShare: number): number[] {
+  const n = weights.length;
+  const share = Math.max(maxShare, n === 0 ? 1 : 1 / n);
+  const total = weights.reduce((a, b) => a + b, 0);
+  if (n < 2 || share >= 1 || total <= 0 || Math.max(...weights) <= share * total) return [...weights];
+  const sorted = [...weights].sort((a, b) => b - a);
+  let rest = total;
+  for (let k = 1; k <= n; k++) {
+    rest -= sorted[k - 1] ?? 0;
+    // The k largest at level T, the rest as they are: T = share * (k * T + rest).
+    const level = (share * rest) / (1 - k * share);
+    const next = sorted[k] ?? 0;
+    if (k * share < 1 && level >= next) return weights.map((w) => Math.min(w, level));
+  }
+  // Only an equal share is left: every face at the smallest weight.
+  const least = sorted[n - 1] ?? 0;
+  return weights.map(() => least);
+}
+
+/** The label with the highest probability (the first on a tie); '' for none. */
+function top(probabilities: Readonly<Record<string, number>>): string {
+  let best = '';
+  let bestP = Number.NEGATIVE_INFINITY;
+  for (const [label, p] of Object.entries(probabilities)) {
+    if (p > bestP) {
+      best = label;
+      bestP = p;
+    }
+  }
+  return best;
 }
 
 function positive(name: string, value: number): number {

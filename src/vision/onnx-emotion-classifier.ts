@@ -3,6 +3,7 @@ import { ModelError } from './errors.js';
 import type { Service } from '../kernel/lifecycle.js';
 import { resultFromLogits, type EmotionClassifier, type EmotionResult } from './emotion-classifier.js';
 import { checkInt8Agreement, describeAgreement, type Int8Agreement } from './int8-agreement.js';
+import type { AccuracyBySize } from './face-weight.js';
 import { loadModelManifest, type VerifiedModel } from './model-manifest.js';
 import { assertFaces, FACE_SIZE, preprocessFaces } from './preprocess.js';
 import type { Log } from '../kernel/log.js';
@@ -58,6 +59,11 @@ export class OnnxEmotionClassifier implements EmotionClassifier, Service {
   /** Labels of the loaded model, in output order; empty before `start`. */
   get labels(): readonly string[] {
     return this.#model?.entry.labels ?? [];
+  }
+
+  /** The loaded model's accuracy by face size (its manifest entry's); undefined before `start` or when the entry has none. */
+  get accuracyBySize(): AccuracyBySize | undefined {
+    return this.#model?.entry.accuracyBySize;
   }
 
   /** The loaded model and its manifest entry; undefined before `start`. */

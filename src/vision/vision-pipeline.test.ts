@@ -45,8 +45,8 @@ interface Harness {
   classifier: FakeEmotionClassifier;
   pipeline: VisionPipeline;
   seen: { [K in keyof VisionEvents]: Array<VisionEvents[K]> };
-  /** Pushes one frame 100 ms after the previous one and waits for its analysis. */
-  step(): Promise<VisionEvents['facesDetected']>;
+  /** Pushes one frame (`image`, or a blank one) 100 ms after the previous one and waits for its analysis. */
+  step(image?: Mat): Promise<VisionEvents['facesDetected']>;
 }
 
 async function harness(options: VisionPipelineOptions = {}): Promise<Harness> {
@@ -74,10 +74,10 @@ async function harness(options: VisionPipelineOptions = {}): Promise<Harness> {
     classifier,
     pipeline,
     seen,
-    async step() {
+    async step(image = blank) {
       const before = pipeline.stats.framesAnalysed;
       clock.advance(100);
-      source.push(blank, clock.now());
+      source.push(image, clock.now());
       await until(() => pipeline.stats.framesAnalysed > before, 'the frame to be analysed');
       return seen.facesDetected.at(-1)!;
     },
@@ -104,6 +104,8 @@ describe('VisionPipeline', () => {
         probabilities: expect.objectContaining({ happy: 0.9 }),
         isTarget: true,
         personal: false,
+        steadyEmotion: 'happy',
+        voteWeight: 1,
       },
     ]);
     expect(h.classifier.calls).toEqual([1]);
@@ -119,6 +121,33 @@ describe('VisionPipeline', () => {
     expect(h.seen.moodChanged.map((m) => m.mood)).toEqual(['happy', NOBODY]);
     await h.pipeline.stop();
     expect(h.seen.cameraChanged.at(-1)?.state).toBe('off');
+  });
+
+  it('weighs each face by what its size earns with the loaded model: one frowning face near the camera does not outvote two smiling at a table (issue 37)', async () => {
+    const h = await harness();
+    h.classifier.accuracyBySize = { '48': 0.682, '32': 0.629, '24': 0.6, '16': 0.446, '12': 0.341 };
+    const near = { x: 60, y: 60, width: 160, height: 160 };
+    const tables = [
+      { x: 400, y: 200, width: 24, height: 24 },
+      { x: 480, y: 210, width: 22, height: 24 },
+    ];
+    // The near face's pixels read angry, the others' happy (the fake classifier reads a face's centre).
+    const room = blank.copy();
+    room.drawRectangle(new cv.Rect(near.x, near.y, near.width, near.height), new cv.Vec3(7, 7, 7), -1);
+    for (const t of tables) room.drawRectangle(new cv.Rect(t.x, t.y, t.width, t.height), new cv.Vec3(3, 3, 3), -1);
+    h.classifier.respondWith((face) => oneHot(FER_LABELS.length, (face[24 * 48 + 24] ?? 0) % FER_LABELS.length, 0.9));
+    h.detector.show([near, ...tables]);
+    let last: VisionEvents['facesDetected'] | undefined;
+    for (let i = 0; i < 20; i++) last = await h.step(room);
+    expect(h.seen.moodChanged.map((m) => m.mood)).toEqual(['happy']);
+    // Each face says how it votes: its steady emotion and the weight its size (the box's larger side) earns.
+    const weights = Object.fromEntries((last?.faces ?? []).map((f) => [f.box[2], [f.steadyEmotion, f.voteWeight]]));
+    expect(weights[160]).toEqual(['angry', 1]);
+    expect(weights[24]?.[0]).toBe('happy');
+    expect(weights[24]?.[1]).toBeCloseTo((0.6 - 1 / 7) / (0.682 - 1 / 7), 6);
+    expect(weights[22]?.[1]).toBeCloseTo(weights[24]?.[1] ?? 0, 6);
+    room.release();
+    await h.pipeline.stop();
   });
 
   it('follows a real change of expression but not a single odd frame', async () => {

@@ -6,6 +6,7 @@ import type { EmotionClassifier, EmotionResult } from './emotion-classifier.js';
 import { cropFaces, type FaceCropOptions } from './face-crops.js';
 import type { Box, FaceDetector } from './face-detector.js';
 import { FaceTracker, type FaceTrackerOptions } from './face-tracker.js';
+import { faceWeigher, type AccuracyBySize, type FaceWeigher } from './face-weight.js';
 import type { Frame, FrameSource, SourceStatus } from './frame-source.js';
 import { MoodTracker, NOBODY, type FaceReading, type MoodTrackerOptions } from './mood-tracker.js';
 import { JpegStream } from './jpeg-stream.js';
@@ -32,6 +33,10 @@ export interface FaceView {
   readonly isTarget?: boolean;
   /** Whether `emotion` and `probabilities` came from that person's own head. */
   readonly personal?: boolean;
+  /** The face's emotion as it votes on the room mood (smoothed over its track); null while it has no sure reading. */
+  readonly steadyEmotion?: string | null;
+  /** Its vote weight by its size (0–1): how well the model reads a face that large. */
+  readonly voteWeight?: number;
 }
 
 /**
@@ -156,6 +161,7 @@ export class VisionPipeline implements Service {
   #lastFullScan = Number.NEGATIVE_INFINITY;
   #lastPreview = Number.NEGATIVE_INFINITY;
   #stats = { framesRead: 0, framesAnalysed: 0, framesSkipped: 0, lastAnalysisMs: 0 };
+  #weigher: { table: AccuracyBySize | undefined; labels: number; weigh: FaceWeigher } | undefined;
 
   constructor(
     deps: {
@@ -175,13 +181,14 @@ export class VisionPipeline implements Service {
     this.#classifier = deps.classifier;
     this.#clock = deps.clock;
     this.#log = deps.log;
-    this.#options = options;
+    // Every mood tracker made here weighs a face by what its size earns with the model loaded then.
+    this.#options = { ...options, mood: { faceWeight: (size) => this.#faceWeight(size), ...options.mood } };
     const fps = options.analysisFps ?? 10;
     if (!(fps > 0 && fps <= 120)) throw new RangeError(`Expected \`analysisFps\` to be in (0, 120], got \`${fps}\``);
     this.#intervalMs = 1000 / fps;
     this.#fullScanEveryMs = options.fullScanEveryMs ?? 1000;
     this.#tracker = new FaceTracker({ minHits: 2, ...options.tracker });
-    this.#mood = new MoodTracker({ clock: deps.clock }, options.mood);
+    this.#mood = new MoodTracker({ clock: deps.clock }, this.#options.mood);
     this.#jpeg = new JpegStream({ clock: deps.clock }, { quality: 70 });
     this.events = new EventBus<VisionEvents>((err, event) => this.#log?.warn({ err, event }, 'vision listener failed'));
   }
@@ -341,10 +348,14 @@ export class VisionPipeline implements Service {
         isTarget: i === target,
         personal: own !== undefined,
       });
-      readings.push({ trackId, size: box.width, probabilities: result.probabilities });
+      readings.push({ trackId, size: Math.max(box.width, box.height), probabilities: result.probabilities });
     });
     const previous = this.#mood.mood;
     const room = this.#mood.update(readings);
+    faces.forEach((face, i) => {
+      const standing = this.#mood.standing(face.trackId);
+      if (standing !== undefined) faces[i] = { ...face, steadyEmotion: standing.emotion, voteWeight: standing.weight };
+    });
     const at = this.#clock.now();
     this.events.emit('facesDetected', {
       frame: frame.index,
@@ -360,6 +371,19 @@ export class VisionPipeline implements Service {
       this.events.emit('moodChanged', { mood: room.mood, previous, at, scores: room.scores });
     }
     await this.#preview(image, started);
+  }
+
+  /** A face's vote weight by its size, by the accuracy table of the model loaded now (weight 1 without one). */
+  #faceWeight(sizePx: number): number {
+    const table = this.#classifier.accuracyBySize;
+    const labels = this.#classifier.labels.length;
+    let weigher = this.#weigher;
+    if (weigher === undefined || weigher.table !== table || weigher.labels !== labels) {
+      // A table the manifest check let through always beats chance; a classifier that gives no labels yet reads nothing.
+      weigher = { table, labels, weigh: labels >= 2 ? faceWeigher(table, labels) : () => 1 };
+      this.#weigher = weigher;
+    }
+    return weigher.weigh(sizePx);
   }
 
   async #preview(image: Mat, now: number): Promise<void> {

@@ -1,4 +1,5 @@
 import { resultFromProbabilities, type EmotionClassifier, type EmotionResult } from '../emotion-classifier.js';
+import type { AccuracyBySize } from '../face-weight.js';
 import { FER_LABELS } from '../fer-csv.js';
 import { assertFaces } from '../preprocess.js';
 
@@ -9,6 +10,8 @@ import { assertFaces } from '../preprocess.js';
  */
 export class FakeEmotionClassifier implements EmotionClassifier {
   readonly labels: readonly string[];
+  /** The model's accuracy by face size, as a manifest would give it; undefined (every size the same) unless a test sets it. */
+  accuracyBySize: AccuracyBySize | undefined;
   /** Every `classify` call's batch size, in order. */
   readonly calls: number[] = [];
   #respond: (face: Uint8Array) => readonly number[];
