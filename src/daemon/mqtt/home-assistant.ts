@@ -30,6 +30,15 @@ export const OFF = 'OFF';
 /** What the `now_playing` sensor says while nothing plays: a word, never null (Home Assistant would show "None"). */
 export const NOTHING_PLAYING = 'Nothing playing';
 
+/** Home Assistant refuses a state longer than this (its `MAX_LENGTH_STATE_STATE`) and shows `unknown` instead. */
+export const HA_STATE_MAX = 255;
+
+/** `text` within Home Assistant's limit on a state: cut with an ellipsis when longer, between whole characters. */
+export function withinStateLimit(text: string): string {
+  const chars = [...text];
+  return chars.length <= HA_STATE_MAX ? text : `${chars.slice(0, HA_STATE_MAX - 1).join('')}…`;
+}
+
 /**
  * The music sources this box may choose between (`music.source`): a business plays only its own
  * library, and Spotify needs a Spotify app (`spotify.clientId`). One source: nothing to choose.
@@ -54,6 +63,11 @@ export function discoveryMessage(
 ): { topic: string; payload: Record<string, unknown> } {
   const uid = (entity: string): string => `${box.id}_${entity}`;
   const json = (key: string): string => `{{ value_json.${key} }}`;
+  /**
+   * A key the state leaves out while it is not known (the mood): Home Assistant renders the value
+   * template even while the entity is unavailable, and warns of an undefined key each time.
+   */
+  const jsonOr = (key: string, fallback: string): string => `{{ value_json.${key} | default(${fallback}) }}`;
   const online = { topic: topics.availability, payload_available: 'online', payload_not_available: 'offline' };
   /** Available while the box is online and `test` (a Jinja test on the state) holds, e.g. while a key is there. */
   const availableWhile = (test: string) => ({
@@ -78,13 +92,13 @@ export function discoveryMessage(
   const components: Record<string, Record<string, unknown>> = {
     // No mood while the camera is off or has not read the room: unavailable, not "None".
     mood: sensor('mood', 'Room mood', {
-      value_template: json('mood'),
+      value_template: jsonOr('mood', "'unknown'"),
       icon: 'mdi:emoticon-outline',
       ...availableWhile('value_json.mood is defined'),
     }),
     confidence: sensor('confidence', 'Mood confidence', {
       ...availableWhile('value_json.confidence is defined'),
-      value_template: json('confidence'),
+      value_template: jsonOr('confidence', '0'),
       unit_of_measurement: '%',
       state_class: 'measurement',
       icon: 'mdi:gauge',

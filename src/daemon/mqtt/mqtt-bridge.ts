@@ -7,7 +7,7 @@ import type { RfidReader } from '../rfid/rfid-reader.js';
 import { NOBODY, type RoomMood } from '../../kernel/room-mood.js';
 import type { BoxControls } from './box-controls.js';
 import { FleetMember, type SeenCommands } from './fleet-member.js';
-import { discoveryMessage, musicSources, NOTHING_PLAYING, OFF, ON, type BoxIdentity } from './home-assistant.js';
+import { discoveryMessage, musicSources, NOTHING_PLAYING, OFF, ON, withinStateLimit, type BoxIdentity } from './home-assistant.js';
 import type { MqttConnection } from './mqtt-connection.js';
 
 /** What the bridge reads of Moodbox: each owner's read API. */
@@ -104,7 +104,8 @@ export class MqttBridge implements Service {
       'roomMoodChanged',
       ({ mood, previous }) => {
         update();
-        this.#member.event('mood', { mood: mood.label, previous, confidence: percent(mood.confidence), faces: mood.faces });
+        // A mood forgotten (the camera stopped seeing) is no change of the room's mood: the state says it is unknown.
+        if (mood !== null) this.#member.event('mood', { mood: mood.label, previous, confidence: percent(mood.confidence), faces: mood.faces });
       },
       this,
     );
@@ -193,7 +194,8 @@ export class MqttBridge implements Service {
       status: playback.status,
       playing: playback.status === 'playing',
       ...(playback.trackId === null ? {} : { trackId: playback.trackId }),
-      nowPlaying: track === undefined ? NOTHING_PLAYING : [track.artist, track.title].filter((part) => part !== '').join(' – '),
+      nowPlaying:
+        track === undefined ? NOTHING_PLAYING : withinStateLimit([track.artist, track.title].filter((part) => part !== '').join(' – ')),
       volume: playback.volume,
       maxVolume: settings.player.maxVolume,
       policy: settings.player.policy,

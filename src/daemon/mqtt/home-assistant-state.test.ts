@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import type { CameraStatus, Playback } from '../events.js';
+import { EventBus } from '../../kernel/event-bus.js';
+import { roomMoodOf, type RoomMood } from '../../kernel/room-mood.js';
+import { loadConfig } from '../config/load-config.js';
+import { FakeClock } from '../testing/fake-clock.js';
+import { homeAssistantProblems, homeAssistantView, type TemplatedEntity } from '../testing/home-assistant-templates.js';
+import type { BoxControls } from './box-controls.js';
+import { boxTopics } from './fleet-topics.js';
+import { discoveryMessage } from './home-assistant.js';
+import { MqttBridge } from './mqtt-bridge.js';
+import type { MqttConnection } from './mqtt-connection.js';
+
+const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, fatal() {}, child: () => silent } as never;
+
+/** A broker that takes every message and says nothing: only the state is read here. */
+const nowhere: MqttConnection = {
+  isConnected: false,
+  publish() {},
+  subscribe: () => () => {},
+  onConnected: () => () => {},
+  removeListeners: () => 0,
+};
+
+/** The bridge over a box whose camera, room and song the test sets. */
+function box(now: { camera: CameraStatus; room: RoomMood | null; faces: number; track?: { title: string; artist: string } }) {
+  const config = loadConfig({ env: {} }).config;
+  const playback: Playback = {
+    status: now.track === undefined ? 'stopped' : 'playing',
+    trackId: now.track === undefined ? null : 1,
+    nextTrackId: null,
+    positionMs: 0,
+    volume: 70,
+  };
+  const bridge = new MqttBridge(
+    {
+      connection: nowhere,
+      bus: new EventBus(),
+      clock: new FakeClock(),
+      log: silent,
+      controls: {} as BoxControls,
+      view: {
+        room: () => now.room,
+        faces: () => now.faces,
+        camera: () => now.camera,
+        playback: () => playback,
+        track: () => now.track,
+        settings: () => config,
+        person: () => null,
+        health: () => [],
+        rss: () => 0,
+      },
+    },
+    {
+      identity: { id: 'moodbox_home_lounge', name: 'Moodbox lounge', version: '1.2.3' },
+      site: 'home',
+      box: 'lounge',
+      homeAssistant: { enabled: true, prefix: 'homeassistant' },
+      fleet: { enabled: false, heartbeatMs: 60_000, shareNames: false },
+      policies: ['match', 'lift'],
+    },
+  );
+  const { payload } = discoveryMessage({ id: 'moodbox_home_lounge', name: 'Moodbox lounge', version: '1.2.3' }, boxTopics('home', 'lounge'), {
+    prefix: 'homeassistant',
+    policies: ['match', 'lift'],
+    hasCardReader: false,
+  });
+  return { state: bridge.state(), components: payload['components'] as Record<string, TemplatedEntity> };
+}
+
+describe("The box's state as Home Assistant reads it (issue 38)", () => {
+  it('renders every template to a defined value when there is no mood: no template warning on every state message', () => {
+    const off = box({ camera: 'off', room: roomMoodOf('happy'), faces: 2 });
+    expect(off.state).not.toHaveProperty('mood');
+    expect(homeAssistantProblems(off.components, [off.state])).toEqual([]);
+    expect(homeAssistantView(off.components, off.state)).toMatchObject({
+      mood: { available: false },
+      confidence: { available: false },
+      faces: { available: true, value: '0' },
+      occupancy: { available: true, value: 'OFF' },
+    });
+    const seeing = box({ camera: 'on', room: { ...roomMoodOf('happy'), confidence: 0.94 }, faces: 2 });
+    expect(homeAssistantView(seeing.components, seeing.state)).toMatchObject({
+      mood: { available: true, value: 'happy', problems: [] },
+      confidence: { available: true, value: '94', problems: [] },
+    });
+  });
+
+  it("shortens what plays to Home Assistant's 255 characters, where the whole would turn the sensor unknown", () => {
+    const composer = 'Johann Sebastian Bach; Academy of Ancient Music, Christopher Hogwood; '.repeat(3);
+    const title = 'Brandenburg Concerto No. 5 in D major, BWV 1050: I. Allegro (arr. for harpsichord, flute and strings) ✓';
+    const { state, components } = box({ camera: 'on', room: null, faces: 0, track: { artist: composer, title } });
+    const shown = homeAssistantView(components, state)['now_playing'];
+    expect(shown?.problems).toEqual([]);
+    expect([...(shown?.value ?? '')]).toHaveLength(255);
+    expect(shown?.value).toMatch(new RegExp(`^${composer.slice(0, 60)}.*…$`, 'u'));
+    // A short one is left whole.
+    const short = box({ camera: 'on', room: null, faces: 0, track: { artist: 'Nina Simone', title: 'Sinnerman' } });
+    expect(homeAssistantView(short.components, short.state)['now_playing']?.value).toBe('Nina Simone – Sinnerman');
+  });
+});
