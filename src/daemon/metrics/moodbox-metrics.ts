@@ -91,15 +91,22 @@ export class MoodboxMetrics implements Service {
     const { bus, player } = this.#deps;
     bus.on(
       'frameAnalysed',
-      ({ faces, detectMs, classifyMs }) => {
+      ({ detectMs, classifyMs }) => {
         this.#frames.inc();
         this.#detect.observe(detectMs / 1000);
         this.#classify.observe(classifyMs / 1000);
-        this.#faces.set(faces);
       },
       this,
     );
-    bus.on('roomMoodChanged', ({ mood }) => this.#moodChanges.inc({ mood: mood.label }), this);
+    // The camera service's count: 0 as soon as the camera stops seeing, not the last frame's until the next one.
+    bus.on('facesInViewChanged', ({ faces }) => this.#faces.set(faces), this);
+    bus.on(
+      'roomMoodChanged',
+      ({ mood }) => {
+        if (mood !== null) this.#moodChanges.inc({ mood: mood.label });
+      },
+      this,
+    );
     player.events.on(
       'trackStarted',
       ({ item }) => {
