@@ -410,14 +410,24 @@ export class VisionPipeline implements Service {
       case 'unavailable':
         this.#log?.warn({ err: status.error, retryInMs: status.retryInMs }, 'camera unavailable');
         this.#tracker.reset();
+        this.#forgetMood();
         this.#setCamera('unavailable', status.reason);
         break;
       case 'ended':
+        this.#forgetMood();
         this.#setCamera('unavailable', 'the camera source ended');
         break;
       default:
         throw new TypeError(`unknown source state ${String(status satisfies never)}`);
     }
+  }
+
+  /**
+   * A lost camera's room is not the room it sees when it comes back: the mood starts again, and the
+   * first one said after it is a fresh settled reading (the camera service forgot the old one).
+   */
+  #forgetMood(): void {
+    this.#mood = new MoodTracker({ clock: this.#clock }, this.#options.mood);
   }
 
   #setCamera(state: VisionEvents['cameraChanged']['state'], reason?: string): void {

@@ -45,6 +45,8 @@ export class MoodRecorder implements Service {
     this.#deps.bus.on(
       'roomMoodChanged',
       ({ mood }) => {
+        // The camera stopped seeing: no mood to log (the charts count what it saw, not a guess).
+        if (mood === null) return;
         this.#waiting.push({ at: mood.since, mood: mood.label, confidence: Math.round(mood.confidence * 100) / 100, faces: mood.faces });
         if (this.#waiting.length > MAX_WAITING) this.#waiting.splice(0, this.#waiting.length - MAX_WAITING);
         if (this.#waiting.length >= MOOD_FLUSH_ROWS) this.flush();

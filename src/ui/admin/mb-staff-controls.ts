@@ -248,9 +248,15 @@ export class MbStaffControls extends LitElement {
   readonly #release = (): void => {
     void this.#act(
       () => this.api.releaseMood(),
-      () => 'The music follows the camera again.',
+      () => (this.#isSeeing() ? 'The music follows the camera again.' : 'The hold ended. The camera is off: the music plays without it.'),
     );
   };
+
+  /** Whether the camera reads the room now: off or lost, a hold gives the music back to no camera, not to it. */
+  #isSeeing(): boolean {
+    const status = this.#live.state?.camera.status;
+    return status === undefined || status === 'on' || status === 'starting';
+  }
 
   override render() {
     const view = this._view;
@@ -327,10 +333,10 @@ export class MbStaffControls extends LitElement {
     return html`<p class="held" data-held=${hold.label} style="--mood: ${moodColour(hold.label)}">
       <span
         >${isCompact ? 'Held:' : 'Playing for'} <strong>${look.label}</strong>${isCompact ? '' : ` (${PLAYS[hold.label]})`} until
-        ${clock(hold.until)}${isCompact ? '' : ', whatever the camera reads'}.</span
+        ${clock(hold.until)}${isCompact ? '' : this.#isSeeing() ? ', whatever the camera reads' : '; the camera is off'}.</span
       >
       <button type="button" class="secondary" data-action="release" ?disabled=${this._isBusy} @click=${this.#release}>
-        Follow the camera again
+        ${this.#isSeeing() ? 'Follow the camera again' : 'End the hold'}
       </button>
     </p>`;
   }

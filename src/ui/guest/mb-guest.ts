@@ -120,7 +120,10 @@ export class MbGuest extends LitElement {
   #renderMood(s: GuestState) {
     const mood = s.mood.label;
     if (mood === null) {
-      return html`<div class="mood" aria-label="Room mood" data-mood="reading"><span class="label">Reading the room…</span></div>`;
+      // No mood: the camera is off or lost (the daemon says so in `why`), or it is reading the room.
+      return html`<div class="mood" aria-label="Room mood" data-mood=${s.mood.why === null ? 'reading' : 'unknown'}>
+        <span class="label">${s.mood.why ?? 'Reading the room…'}</span>
+      </div>`;
     }
     const look = moodLook(mood);
     return html`<div class="mood" aria-label="Room mood" data-mood=${mood} style="color: ${look.colour}">

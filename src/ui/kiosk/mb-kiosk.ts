@@ -284,7 +284,13 @@ export class MbKiosk extends LitElement {
         <mb-mood-face mood=${music}></mb-mood-face>
         <div>
           <div class="label">Staff pick: ${music} until ${until}</div>
-          <p>The music follows the room again at ${until}.</p>
+          <p>
+            ${
+              s.camera.status === 'off' || s.camera.status === 'unavailable'
+                ? `The camera is ${s.camera.status === 'off' ? 'off' : 'not working'}: after ${until} the music plays on without it.`
+                : `The music follows the room again at ${until}.`
+            }
+          </p>
         </div>
       </div>`;
     }

@@ -1,7 +1,7 @@
 import type { GuestService, GuestPhone, GuestRequestRecord } from '../../guests/guest-service.js';
 import type { Store, Track } from '../../store/store.js';
 import { STREAM_SOURCE } from '../../../player/streams/stream-url.js';
-import type { GuestRequest, GuestState, GuestTrack, GuestUpNext } from '../contract.js';
+import type { GuestRequest, GuestState, GuestTrack, GuestUpNext, StateSnapshot } from '../contract.js';
 import type { ScreenState } from '../state-hub.js';
 import { why } from '../state-projector.js';
 import { coverUrlOf } from '../track-view.js';
@@ -16,6 +16,12 @@ export interface GuestViewDeps {
   guests: GuestService;
   store: Pick<Store, 'tracks'>;
 }
+
+/** What the guest page says of the room while the camera does not see it: there is no mood then. */
+const NOT_SEEING: Partial<Record<StateSnapshot['camera']['status'], string>> = {
+  off: 'The camera is off: the music plays without it',
+  unavailable: 'The camera is not working: the music plays without it',
+};
 
 /** A song as a guest's phone shows it. */
 export function guestTrack(track: Track): GuestTrack {
@@ -78,7 +84,7 @@ export function guestState(deps: GuestViewDeps, phone: GuestPhone): GuestState {
     mood: {
       label,
       // `why` with no faces: the guest page never says how many people are in view.
-      why: held === null ? why(label, 0) : `The staff chose ${held.music || 'this'} music for now`,
+      why: held !== null ? `The staff chose ${held.music || 'this'} music for now` : (NOT_SEEING[screens.camera.status] ?? why(label, 0)),
     },
     suggestions: screens.suggestions
       .filter((s) => guests.mayRequest(s.id))
