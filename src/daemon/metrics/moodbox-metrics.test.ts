@@ -25,4 +25,12 @@ describe('MoodboxMetrics', () => {
     expect(counter(body, 'moodbox_switches_total')).toBe(1);
     expect(counter(body, 'moodbox_skips_total')).toBe(1);
   });
+
+  it("serves no gauge named like a counter, as promtool's lint asks, and Node's active handles still (issue 38)", async () => {
+    const metrics = new MoodboxMetrics({ bus: new EventBus(), player: new FakePlayer({ clock: new FakeClock() }), sourceOf: () => 'local' });
+    const { body } = await metrics.render();
+    const types = new Map([...body.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1], m[2]]));
+    expect([...types].filter(([name, type]) => name?.endsWith('_total') && type !== 'counter')).toEqual([]);
+    expect(types.get('nodejs_active_handles')).toBe('gauge');
+  });
 });

@@ -22,6 +22,9 @@ export interface MoodboxMetricsDeps {
  * own (resident memory, event-loop lag, heap, GC) under `process_` and `nodejs_`. It only counts:
  * nothing waits on it, and nothing is sent anywhere; `/metrics` serves it to the LAN.
  */
+/** Node's default gauges whose names end in `_total`, as counters' do: the same values are served as `nodejs_active_*`. */
+const MISNAMED_GAUGES = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'] as const;
+
 export class MoodboxMetrics implements Service {
   readonly name = 'metrics';
   readonly registry = new Registry();
@@ -85,6 +88,9 @@ export class MoodboxMetrics implements Service {
       },
     });
     collectDefaultMetrics({ register: this.registry });
+    // Gauges named like counters (prom-client also serves each as the same name without `_total`):
+    // promtool's lint refuses them, and a rate() over one would mean nothing.
+    for (const name of MISNAMED_GAUGES) this.registry.removeSingleMetric(name);
   }
 
   async start(): Promise<void> {
