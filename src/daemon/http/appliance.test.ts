@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -89,6 +89,22 @@ describe('GET /api/covers/:file', () => {
       const res = await s.app.inject(`/api/covers/${name}`);
       expect(res.statusCode, name).toBe(400);
       expect(res.json().error.code).toBe('MB_ERR_HTTP_BAD_REQUEST');
+    }
+  });
+
+  it('serves nothing that is not an image of its named type: a database copied by an older scan, a link, a mislabelled image', async () => {
+    const covers = tempDir();
+    const database = Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(4080, 7)]);
+    const names = { database: `${'01'.repeat(32)}.png`, link: `${'02'.repeat(32)}.png`, mislabelled: `${'03'.repeat(32)}.jpg` };
+    writeFileSync(join(covers, names.database), database);
+    writeFileSync(join(covers, '..', 'outside.png'), PNG);
+    symlinkSync(join(covers, '..', 'outside.png'), join(covers, names.link));
+    writeFileSync(join(covers, names.mislabelled), PNG);
+    const s = await server({ library: fakeLibrary(covers) });
+    for (const [what, name] of Object.entries(names)) {
+      const res = await s.app.inject(`/api/covers/${name}`);
+      expect(res.statusCode, what).toBe(404);
+      expect(res.rawPayload.includes(Buffer.from('SQLite format 3')), what).toBe(false);
     }
   });
 

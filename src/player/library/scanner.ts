@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import type { Clock } from '../../kernel/clock.js';
 import { PlayerError } from '../errors.js';
+import { coverType, MAX_COVER_BYTES, readCoverFile } from './cover-files.js';
 import type { KnownFile, LibraryStore, ScannedTrack } from './library.js';
 import { applySuggestedMoods, importSidecar, type SidecarReport } from './mood-tags.js';
 import type { AudioTags, TagReader } from './tag-reader.js';
@@ -27,20 +28,16 @@ export const AUDIO_EXTENSIONS: readonly string[] = [
   '.wma',
 ];
 
-const COVER_EXTENSIONS: Readonly<Record<string, string>> = {
-  'image/jpeg': 'jpg',
-  'image/jpg': 'jpg',
-  'image/png': 'png',
-  'image/webp': 'webp',
-  'image/gif': 'gif',
-};
-
 /**
  * A folder's own cover image, used for its tracks that embed none (as MPD, Volumio and Lyrion do):
- * `cover`, else `folder`, else `front`, as `.jpg`, `.jpeg` or `.png`, in any case.
+ * `cover`, else `folder`, else `front`, as `.jpg`, `.jpeg` or `.png`, in any case. Only a regular
+ * file in the folder itself counts (a link is never followed), up to `MAX_COVER_BYTES`, and only
+ * when its bytes are an image.
  */
 const FOLDER_COVER_NAMES: readonly string[] = ['cover', 'folder', 'front'];
-const FOLDER_COVER_TYPES: Readonly<Record<string, string>> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png' };
+const FOLDER_COVER_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png'];
+/** Covers are the box's own files, readable by its group at most: the covers route serves them, nothing else needs to. */
+const COVER_FILE_MODE = 0o640;
 /** In the covers folder: each scanned folder's cover image as last seen, so that a changed one is picked up on rescan. */
 const FOLDER_COVERS_FILE = 'folder-covers.json';
 
@@ -168,7 +165,7 @@ export class LibraryScanner {
       }
     };
     const coversKnown = new Set<string>();
-    const folders = new FolderCovers(await this.#readFolderCovers());
+    const folders = new FolderCovers(await this.#readFolderCovers(), this.#log);
     let done = 0;
 
     const flush = (): void => {
@@ -186,7 +183,9 @@ export class LibraryScanner {
       let result: Ready | null = null;
       const before = known.get(path);
       try {
-        const info = await stat(path);
+        // lstat: a file swapped for a link since the listing is not followed out of the folder.
+        const info = await lstat(path);
+        if (!info.isFile()) throw new Error('not a regular file (a link or a special file): skipped');
         const size = info.size;
         const mtime = Math.floor(info.mtimeMs);
         seen.add(path);
@@ -199,7 +198,7 @@ export class LibraryScanner {
           report.unchanged++;
           return;
         }
-        const tags = await this.#tags.read(path);
+        const tags = await this.#tags.read(path, signal === undefined ? {} : { signal });
         const cover = tags.picture
           ? await this.#writeCover(tags.picture, coversKnown, report)
           : await folders.cover(folder, (picture) => this.#writeCover(picture, coversKnown, report));
@@ -208,6 +207,8 @@ export class LibraryScanner {
         if (before) report.updated++;
         else report.added++;
       } catch (err) {
+        // A stopped scan is no fault of the file's: it is neither listed nor marked missing.
+        if (signal?.aborted) throw err;
         const error = err instanceof Error ? err.message : String(err);
         report.failed.push({ path, error });
         this.#log?.warn({ path, error }, 'file skipped');
@@ -299,15 +300,17 @@ export class LibraryScanner {
   }
 
   async #writeCover(picture: NonNullable<AudioTags['picture']>, written: Set<string>, report: ScanReport): Promise<string | null> {
-    const ext = COVER_EXTENSIONS[picture.mime.toLowerCase()];
-    if (ext === undefined) return null;
+    // What the bytes are decides, not the mime type the tag claims; a picture too large is left out.
+    if (picture.data.length > MAX_COVER_BYTES) return null;
+    const ext = coverType(picture.data);
+    if (ext === null) return null;
     const name = `${createHash('sha256').update(picture.data).digest('hex')}.${ext}`;
     if (written.has(name)) return name;
     written.add(name);
-    await mkdir(this.#coversDir, { recursive: true });
+    await mkdir(this.#coversDir, { recursive: true, mode: 0o750 });
     try {
       // Named by content: an existing file with this name already holds these bytes.
-      await writeFile(join(this.#coversDir, name), picture.data, { flag: 'wx' });
+      await writeFile(join(this.#coversDir, name), picture.data, { flag: 'wx', mode: COVER_FILE_MODE });
       report.coversWritten++;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
@@ -342,9 +345,11 @@ class FolderCovers {
   readonly #before: ReadonlyMap<string, FolderImage>;
   readonly #images = new Map<string, Promise<FolderImage | null>>();
   readonly #covers = new Map<string, Promise<string | null>>();
+  readonly #log: Pick<Log, 'warn'> | undefined;
 
-  constructor(before: ReadonlyMap<string, FolderImage>) {
+  constructor(before: ReadonlyMap<string, FolderImage>, log?: Pick<Log, 'warn'>) {
     this.#before = before;
+    this.#log = log;
   }
 
   /** Whether the folder's cover image was added, replaced, changed or removed since the last scan. */
@@ -361,10 +366,12 @@ class FolderCovers {
     if (cover === undefined) {
       cover = this.#image(folder).then(async (image) => {
         if (image === null) return null;
-        const mime = FOLDER_COVER_TYPES[extname(image.file).toLowerCase()] ?? 'image/jpeg';
+        const file = join(folder, image.file);
         try {
-          return await write({ mime, data: await readFile(join(folder, image.file)) });
-        } catch {
+          const { type, data } = await readCoverFile(file);
+          return await write({ mime: `image/${type}`, data });
+        } catch (err) {
+          this.#log?.warn({ file, error: err instanceof Error ? err.message : String(err) }, 'folder cover not used');
           return null;
         }
       });
@@ -403,11 +410,12 @@ async function findFolderImage(folder: string): Promise<FolderImage | null> {
       const rank = FOLDER_COVER_NAMES.indexOf(name.slice(0, name.length - ext.length).toLowerCase());
       return { name, rank, ext };
     })
-    .filter((c) => c.rank >= 0 && FOLDER_COVER_TYPES[c.ext] !== undefined)
+    .filter((c) => c.rank >= 0 && FOLDER_COVER_EXTENSIONS.includes(c.ext))
     .sort((a, b) => a.rank - b.rank || a.name.localeCompare(b.name));
   for (const { name } of candidates) {
     try {
-      const info = await stat(join(folder, name));
+      // lstat: a link named cover.png is not the folder's image, wherever it points.
+      const info = await lstat(join(folder, name));
       if (!info.isFile()) continue;
       // ctime too: a file put back with its old mtime (cp -p) is still a change.
       return { file: name, size: info.size, changedMs: Math.floor(Math.max(info.mtimeMs, info.ctimeMs)) };

@@ -2,6 +2,7 @@ import { access, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Clock } from '../../../kernel/clock.js';
+import { readCoverFile } from '../../../player/library/cover-files.js';
 import { MoodboxError } from '../../../kernel/errors.js';
 import type { Store, User } from '../../store/store.js';
 import type { StateSnapshot } from '../contract.js';
@@ -73,8 +74,12 @@ export const applianceRoutes: FastifyPluginAsyncTypebox<ApplianceRoutesOptions> 
     async (request, reply) => {
       const { file } = request.params;
       const ext = file.slice(file.lastIndexOf('.') + 1) as keyof typeof COVER_TYPES;
-      const bytes = deps.library === undefined ? undefined : await readIfExists(join(deps.library.coversDir, file));
-      if (bytes === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', `No cover ${file}.`);
+      // Served only as what it is named: a regular file holding an image of that type, within the
+      // cover limit (a covers folder written by an older Moodbox may hold copies of anything a
+      // music folder linked to).
+      const cover = deps.library === undefined ? undefined : await readCoverFile(join(deps.library.coversDir, file)).catch(() => undefined);
+      if (cover === undefined || cover.type !== ext) throw new MoodboxError('MB_ERR_NOT_FOUND', `No cover ${file}.`);
+      const bytes = Buffer.from(cover.data.buffer, cover.data.byteOffset, cover.data.byteLength);
       return reply.type(COVER_TYPES[ext]).header('cache-control', IMMUTABLE).send(bytes);
     },
   );
