@@ -1,31 +1,74 @@
 import { open } from 'node:fs/promises';
+import { extname } from 'node:path';
 import type * as musicMetadata from 'music-metadata';
+import type * as strtok3 from 'strtok3';
 import { hasFrameChain } from './frame-check.js';
-import type { AudioTags, TagReader } from './tag-reader.js';
+import type { AudioTags, ReadOptions, TagReader } from './tag-reader.js';
 
-type MusicMetadata = typeof musicMetadata;
+type Modules = [typeof musicMetadata, typeof strtok3];
 
-/** Reads tags with music-metadata (imported on first use). */
+/** How long one file's tags may take to read before the file is skipped (ms). */
+export const DEFAULT_READ_TIME_LIMIT_MS = 30_000;
+/** How much of an MPEG or ADTS stream's start is checked for a chain of frames. */
+const FRAME_CHECK_BYTES = 64 * 1024;
+/** Files read by the MPEG audio or ADTS parsers, by name. */
+const MPEG_EXTENSIONS = new Set(['.mp3', '.mp2', '.aac']);
+
+/**
+ * Reads tags with music-metadata (imported on first use). A file is untrusted: it is opened only
+ * as a regular file (a FIFO or a device is refused without blocking), its read is bounded in time
+ * (`timeLimitMs`) and stops at once when the caller's signal aborts, and an MPEG stream must show
+ * real frames before its whole length is scanned for a duration.
+ */
 export class MusicMetadataTagReader implements TagReader {
-  #module: Promise<MusicMetadata> | undefined;
+  #modules: Promise<Modules> | undefined;
+  readonly #timeLimitMs: number;
 
-  async read(path: string): Promise<AudioTags> {
-    this.#module ??= import('music-metadata');
-    const { parseFile } = await this.#module;
-    let meta = await parseFile(path, { duration: false });
+  constructor(options: { timeLimitMs?: number } = {}) {
+    this.#timeLimitMs = options.timeLimitMs ?? DEFAULT_READ_TIME_LIMIT_MS;
+  }
+
+  async read(path: string, options: ReadOptions = {}): Promise<AudioTags> {
+    const caller = options.signal;
+    caller?.throwIfAborted();
+    this.#modules ??= Promise.all([import('music-metadata'), import('strtok3')]);
+    const [{ parseFromTokenizer }, { fromFile }] = await this.#modules;
+    const timeLimit = AbortSignal.timeout(this.#timeLimitMs);
+    const signal = caller === undefined ? timeLimit : AbortSignal.any([caller, timeLimit]);
+    const parse = async (duration: boolean) => {
+      try {
+        const tokenizer = await fromFile(path, { abortSignal: signal, regularFileOnly: true });
+        try {
+          return await parseFromTokenizer(tokenizer, { duration });
+        } finally {
+          await tokenizer.close();
+        }
+      } catch (err) {
+        // The caller's abort wins (the scan stops, the daemon shuts down); the time limit skips the file.
+        if (caller?.aborted) throw caller.reason;
+        if (timeLimit.aborted) throw new Error(`reading its tags took longer than ${Math.round(this.#timeLimitMs / 1000)} s: skipped`);
+        throw err;
+      }
+    };
+    // MPEG and ADTS parsers hunt through the whole file for a frame: a large file of noise is
+    // refused from its first bytes instead, before they look.
+    const isMpegByName = MPEG_EXTENSIONS.has(extname(path).toLowerCase());
+    if (isMpegByName && !hasFrameChain(await audioHead(path))) throw new Error(`no MPEG audio frames in a row: not an audio stream`);
+    let meta = await parse(false);
+    const container = meta.format.container ?? '';
+    // Checked before any scan of the whole file: a large file of noise must be refused at once.
+    if (!isMpegByName && (container === 'MPEG' || container.startsWith('ADTS')) && !hasFrameChain(await audioHead(path))) {
+      throw new Error(`no ${container} audio frames in a row: not an audio stream`);
+    }
     if (meta.format.duration === undefined && meta.format.hasAudio === true) {
       // Some MPEG files only give their length to a full scan of their frames.
-      meta = await parseFile(path, { duration: true });
+      meta = await parse(true);
     }
     const { common, format } = meta;
     const duration = format.duration;
     // Random bytes can look like an MPEG frame header; a stream with no measurable length is not audio.
     if (format.hasAudio !== true || duration === undefined || !(duration > 0)) {
       throw new Error(`no audio stream with a known duration (${format.container ?? 'unknown container'})`);
-    }
-    const container = format.container ?? '';
-    if ((container === 'MPEG' || container.startsWith('ADTS')) && !hasFrameChain(await head(path, 64 * 1024))) {
-      throw new Error(`no ${container} audio frames in a row: not an audio stream`);
     }
     const picture = common.picture?.[0];
     const tags: AudioTags = { durationMs: Math.round(duration * 1000) };
@@ -44,14 +87,30 @@ export class MusicMetadataTagReader implements TagReader {
   }
 }
 
-/** The first `bytes` bytes of a file (fewer when it is shorter). */
-async function head(path: string, bytes: number): Promise<Uint8Array> {
+/**
+ * The first bytes of the audio stream: after an ID3v2 tag when the file starts with one (a large
+ * embedded cover puts the first frame far past the file's start).
+ */
+async function audioHead(path: string): Promise<Uint8Array> {
   const handle = await open(path, 'r');
   try {
-    const buffer = new Uint8Array(bytes);
-    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
-    return buffer.subarray(0, bytesRead);
+    const header = new Uint8Array(10);
+    const { bytesRead } = await handle.read(header, 0, 10, 0);
+    const start = bytesRead === 10 ? id3v2Length(header) : 0;
+    const buffer = new Uint8Array(FRAME_CHECK_BYTES);
+    const read = await handle.read(buffer, 0, FRAME_CHECK_BYTES, start);
+    return buffer.subarray(0, read.bytesRead);
   } finally {
     await handle.close();
   }
+}
+
+/** The whole length of the ID3v2 tag that `header` (a file's first 10 bytes) starts, or 0 when there is none. */
+export function id3v2Length(header: Uint8Array): number {
+  if (header[0] !== 0x49 || header[1] !== 0x44 || header[2] !== 0x33) return 0; // "ID3"
+  const size = header.subarray(6, 10);
+  if (size.some((b) => b >= 0x80)) return 0; // not a syncsafe integer: no tag
+  const body = ((size[0] ?? 0) << 21) | ((size[1] ?? 0) << 14) | ((size[2] ?? 0) << 7) | (size[3] ?? 0);
+  const footer = ((header[5] ?? 0) & 0x10) !== 0 ? 10 : 0;
+  return 10 + body + footer;
 }

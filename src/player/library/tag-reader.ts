@@ -18,11 +18,16 @@ export interface AudioTags {
   picture?: { mime: string; data: Uint8Array };
 }
 
+export interface ReadOptions {
+  /** Stops the read at once (the scan was stopped, the daemon shuts down): it then rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
 /** Reads tags from audio files. */
 export interface TagReader {
   /**
    * Reads the tags of the file at `path` (absolute). MUST reject when the file cannot be read or is
    * not audio it can make sense of (no stream, no duration): such files are skipped by the scanner.
    */
-  read(path: string): Promise<AudioTags>;
+  read(path: string, options?: ReadOptions): Promise<AudioTags>;
 }

@@ -17,6 +17,8 @@ export interface ToneSpec {
   tags?: Record<string, string>;
   /** Embed a small solid-colour PNG cover of this colour (`red`, `#3366cc`). */
   cover?: string;
+  /** Embed instead a PNG of random noise this many px square: a large cover (400 px is about 480 KB). */
+  noiseCoverPx?: number;
 }
 
 /** Writes a tone made by sox and tagged by ffmpeg; returns its absolute path. */
@@ -27,9 +29,13 @@ export async function makeTone(dir: string, spec: ToneSpec): Promise<string> {
   await run('sox', ['-n', '-r', '44100', '-c', '2', raw, 'synth', String(spec.seconds ?? 1), 'sine', String(spec.hz ?? 440)]);
   const args = ['-loglevel', 'error', '-y', '-i', raw];
   let cover: string | undefined;
-  if (spec.cover !== undefined) {
+  if (spec.cover !== undefined || spec.noiseCoverPx !== undefined) {
     cover = `${out}.cover.png`;
-    await run('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `color=c=${spec.cover}:s=16x16`, '-frames:v', '1', cover]);
+    const source =
+      spec.noiseCoverPx === undefined
+        ? `color=c=${spec.cover}:s=16x16`
+        : `nullsrc=s=${spec.noiseCoverPx}x${spec.noiseCoverPx},format=rgb24,geq=r='random(1)*255':g='random(2)*255':b='random(3)*255'`;
+    await run('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', source, '-frames:v', '1', cover]);
     args.push('-i', cover, '-map', '0:a', '-map', '1:v', '-disposition:v', 'attached_pic');
     if (out.endsWith('.mp3')) args.push('-id3v2_version', '3');
   }
