@@ -60,7 +60,7 @@ export function mpvPlayer(config: Config, deps: { clock: Clock; log: Logger; env
 }
 
 /** The broker connection, or undefined when `mqtt.enabled` is off (mqtt.js is not loaded then). */
-export function mqttConnection(config: Config, deps: { log: Logger; env: NodeJS.ProcessEnv }): MqttParts | undefined {
+export function mqttConnection(config: Config, deps: { log: Logger; env: NodeJS.ProcessEnv; clock: Clock }): MqttParts | undefined {
   const { mqtt } = config;
   if (!mqtt.enabled) return undefined;
   const box = mqtt.box === '' ? topicId(hostname()) : mqtt.box;
@@ -77,7 +77,7 @@ export function mqttConnection(config: Config, deps: { log: Logger; env: NodeJS.
   const password = deps.env['MOODBOX_MQTT_PASSWORD'] ?? read('passwordFile')?.trim();
   const tls = { ca: read('caFile'), cert: read('certFile'), key: read('keyFile'), rejectUnauthorized: true };
   const connection = new MqttJsConnection(
-    { log: deps.log.child({ module: 'mqtt' }) },
+    { log: deps.log.child({ module: 'mqtt' }), clock: deps.clock },
     {
       url: mqtt.url,
       clientId: `moodbox-${mqtt.site}-${box}`,

@@ -1,5 +1,6 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import { cameraParts, installPath, libraryAnalyzer, mpvPlayer, mqttConnection, rfidReader } from './adapters.js';
 import { ensureDemoAdmin } from './people/demo-admin.js';
 import { coversDir } from './commands/library-command.js';
@@ -30,8 +31,13 @@ import { MusicMetadataTagReader } from '../player/library/music-metadata-tag-rea
 /** Exit codes: 0 clean stop, 1 start-up or runtime failure, 75 restart asked for (systemd starts it again), 78 bad configuration or a damaged database (EX_CONFIG; systemd does not restart on it). */
 export const EXIT = { OK: 0, FAILURE: 1, RESTART: 75, CONFIG: 78 } as const;
 
-/** How long a signal-initiated shutdown may take before the process exits anyway (ms). */
-const SHUTDOWN_DEADLINE_MS = 5000;
+/**
+ * How long any stop (a signal, a restart asked for by staff, the fleet or the memory guard) may
+ * take before the process exits anyway, with the code it was stopping with (ms). Each service has
+ * 2 s of it (`Lifecycle`); systemd's TimeoutStopSec (10 s) leaves room above it, so a stop never
+ * ends in SIGKILL.
+ */
+export const SHUTDOWN_DEADLINE_MS = 8000;
 
 /**
  * The composition root: the only place that builds real adapters. Runs the daemon until SIGINT or
@@ -73,7 +79,7 @@ export async function runDaemon(options: {
     const isDamaged = (err as { code?: unknown }).code === 'MB_ERR_STORE_DAMAGED';
     log.fatal({ err, hint: isDamaged ? (err as Error).message : startHint(err) }, 'cannot start');
     notifier.close();
-    log.flush();
+    await flushLog(log);
     if (isDamaged) process.stderr.write(`moodbox: ${(err as Error).message}\n`);
     return isDamaged ? EXIT.CONFIG : EXIT.FAILURE;
   }
@@ -123,7 +129,7 @@ export async function runDaemon(options: {
     notifier.close();
     if (isConfig) process.stderr.write(`moodbox: ${err.message}\n`);
     if (isConfig || !savedInForce) {
-      log.flush();
+      await flushLog(log);
       return isConfig ? EXIT.CONFIG : EXIT.FAILURE;
     }
     return retryWithoutSaved(err);
@@ -132,7 +138,7 @@ export async function runDaemon(options: {
   async function buildMoodbox(): Promise<Moodbox> {
     const rfid = await rfidReader(config, { clock });
     // Read here: a broker password file that cannot be read stops the start as a configuration error.
-    const broker = mqttConnection(config, { log, env: options.env });
+    const broker = mqttConnection(config, { log, env: options.env, clock });
     return new Moodbox(
       {
         clock,
@@ -180,8 +186,10 @@ export async function runDaemon(options: {
       log.info({ reason }, 'shutting down');
       notifier.stopping();
       const deadline = setTimeout(() => {
-        log.fatal({ ms: SHUTDOWN_DEADLINE_MS }, 'shutdown took too long; exiting anyway');
-        process.exit(code === EXIT.OK ? EXIT.FAILURE : code);
+        // Whatever is still pending (a broker's reconnect, a hung mpv, a file being read) ends with the process.
+        log.fatal({ ms: SHUTDOWN_DEADLINE_MS, code, pending: moodbox.stillStopping() }, 'shutdown took too long; exiting anyway');
+        rmSync(pidFile, { force: true });
+        void flushLog(log).then(() => process.exit(code));
       }, SHUTDOWN_DEADLINE_MS);
       deadline.unref();
       await moodbox.stop();
@@ -189,7 +197,7 @@ export async function runDaemon(options: {
       clearTimeout(deadline);
       notifier.close();
       log.info({ code }, 'stopped');
-      log.flush();
+      await flushLog(log);
       return code;
     })();
     return stopping;
@@ -247,6 +255,23 @@ export async function runDaemon(options: {
   const code = await signalled;
   watchdog?.cancel();
   return code;
+}
+
+/** Writes out what the logger still holds (bounded: a stuck stdout must not hold up the exit). */
+export function flushLog(log: Pick<Logger, 'flush'>, ms = 1000): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    try {
+      log.flush(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    } catch {
+      clearTimeout(timer);
+      resolve();
+    }
+  });
 }
 
 function displayUrl(address: string): string {

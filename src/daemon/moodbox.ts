@@ -269,6 +269,11 @@ export class Moodbox implements MoodboxCore {
     return this.#lifecycle.health();
   }
 
+  /** The services still stopping: what a shutdown that overran its deadline waits on. */
+  stillStopping(): string[] {
+    return this.#lifecycle.stopping();
+  }
+
   /** The one emitter of `restartRequested`: the panel, a fleet operator and the memory guard ask through here. */
   requestRestart(by: string): void {
     this.bus.emit('restartRequested', { by });

@@ -92,6 +92,14 @@ export class Lifecycle {
     }
   }
 
+  /** The services whose stop has begun and not ended, in stop order: what a shutdown that overran is waiting on. */
+  stopping(): string[] {
+    return [...this.#entries]
+      .reverse()
+      .filter((e) => e.state === 'stopping')
+      .map((e) => e.service.name);
+  }
+
   /** The health of every service, in start order. */
   health(): Array<{ name: string } & ServiceHealth> {
     return this.#entries.map(({ service, state, error }) => {

@@ -8,6 +8,8 @@ export function registerStart(program: Command): void {
     .addOption(configOption())
     .action(async (opts: { config?: string }) => {
       const { runDaemon } = await import('../main.js');
-      process.exitCode = await runDaemon({ configFile: opts.config, env: process.env });
+      // Exit, not just set the code: once the daemon has stopped, nothing left behind (a broker's
+      // reconnect timer, a read of a huge file in the thread pool) may keep the process alive.
+      process.exit(await runDaemon({ configFile: opts.config, env: process.env }));
     });
 }

@@ -1,5 +1,6 @@
 import type { IClientOptions, MqttClient } from 'mqtt';
 import type { ListenerOwner } from '../../kernel/event-bus.js';
+import type { Clock } from '../../kernel/clock.js';
 import type { Log } from '../../kernel/log.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import { MAX_PACKET_BYTES, MAX_PAYLOAD_BYTES, topicMatches, type MessageListener, type MqttConnection } from './mqtt-connection.js';
@@ -34,6 +35,9 @@ export interface MqttJsConnectionOptions {
   protocolVersion?: 4 | 5 | undefined;
 }
 
+/** How long a stop waits for the broker to take the goodbye, and then for the disconnect (ms). */
+const GOODBYE_MS = 500;
+
 /**
  * The MQTT connection through mqtt.js (loaded when the service starts). Starting does not wait for
  * the broker: the box runs without it, reconnects with a doubling backoff, and reports `degraded`
@@ -44,6 +48,7 @@ export interface MqttJsConnectionOptions {
 export class MqttJsConnection implements MqttConnection, Service {
   readonly name = 'mqtt';
   readonly #log: Log;
+  readonly #clock: Pick<Clock, 'setTimeout'>;
   readonly #options: MqttJsConnectionOptions;
   #client: MqttClient | undefined;
   #subscriptions = new Map<string, Set<MessageListener>>();
@@ -54,7 +59,8 @@ export class MqttJsConnection implements MqttConnection, Service {
   #lastError: string | undefined;
   #connections = 0;
 
-  constructor(deps: { log: Log }, options: MqttJsConnectionOptions) {
+  constructor(deps: { log: Log; clock: Pick<Clock, 'setTimeout'> }, options: MqttJsConnectionOptions) {
+    this.#clock = deps.clock;
     this.#log = deps.log;
     this.#options = options;
     this.#reconnectMs = options.minReconnectMs;
@@ -141,12 +147,28 @@ export class MqttJsConnection implements MqttConnection, Service {
     const client = this.#client;
     this.#client = undefined;
     if (client === undefined) return;
+    let saidGoodbye = false;
     if (client.connected) {
-      // A clean goodbye: say offline ourselves, since the broker does not send the will on a clean disconnect.
+      // A clean goodbye: say offline ourselves, since the broker does not send the will on a clean
+      // disconnect. Bounded: a broker that went away with us never acknowledges it.
       const { topic, offline } = this.#options.availability;
-      await new Promise<void>((resolve) => client.publish(topic, offline, { retain: true, qos: 1 }, () => resolve()));
+      saidGoodbye = await new Promise<boolean>((resolve) => {
+        const timer = this.#clock.setTimeout(() => resolve(false), GOODBYE_MS);
+        client.publish(topic, offline, { retain: true, qos: 1 }, (err) => {
+          timer.cancel();
+          resolve(err === undefined || err === null);
+        });
+      });
     }
-    await client.endAsync(!client.connected);
+    // Forced unless the goodbye went through: no reconnect may be scheduled after this, whatever
+    // the socket is doing, so that nothing keeps a stopping daemon alive.
+    client.options.reconnectPeriod = 0;
+    let waited: { cancel(): void } | undefined;
+    await Promise.race([
+      client.endAsync(!saidGoodbye || !client.connected),
+      new Promise<void>((resolve) => (waited = this.#clock.setTimeout(resolve, GOODBYE_MS))),
+    ]);
+    waited?.cancel();
   }
 
   health(): ServiceHealth {

@@ -29,7 +29,7 @@ export async function startSimulatedFleet(options: { url: string; site: string; 
   for (let i = 0; i < options.count; i++) {
     const box = `box-${String(i + 1).padStart(3, '0')}`;
     const connection = new MqttJsConnection(
-      { log },
+      { log, clock: systemClock },
       {
         url: options.url,
         clientId: `moodbox-${options.site}-${box}`,
