@@ -8,6 +8,7 @@ import { systemClock } from '../kernel/clock.js';
 import { runEvalCommand, type EvalCommandOptions, type EvalCommandResult } from './eval-command.js';
 import { FER_LABELS, readFerCsv, type FerRow } from './fer-csv.js';
 import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';
+import { shrinkFace } from './shrink-face.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const INT8 = join(ROOT, 'models', 'emotion-int8.onnx');
@@ -149,5 +150,48 @@ describe('moodbox eval', () => {
     });
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/cannot read .*no-such\.csv/);
+  });
+});
+
+describe('moodbox eval --shrink', () => {
+  it('reads each face as a camera gives a face of that size: the classifier sees the shrunk faces, and says so', async () => {
+    const classifier = new OnnxEmotionClassifier({}, { modelPath: INT8 });
+    await classifier.start(new AbortController().signal);
+    const shrunk = await Promise.all(expected.rows.map((r) => shrinkFace(r.pixels, 16)));
+    const read16 = await classifier.classify(shrunk);
+    const readStored = await classifier.classify(expected.rows.map((r) => r.pixels));
+    await classifier.stop();
+    const labels16 = read16.map((r) => r.label);
+
+    const result = await runJson({ usage: 'PublicTest', shrink: 16 });
+    expect(result.faceSize).toBe(16);
+    expect(result.correct).toBe(expected.rows.filter((r, i) => r.label === labels16[i]).length);
+    // A 16 px face is not the stored face: the daemon's readings of it change.
+    expect(read16).not.toEqual(readStored);
+    const text = await run({ usage: 'PublicTest', shrink: 16 });
+    expect(text.stdout).toContain('each shrunk to 16 px and scaled back up');
+    // 48 and above: the faces as stored.
+    expect((await runJson({ usage: 'PublicTest', shrink: 64 })).faceSize).toBe(48);
+  });
+
+  it('refuses a size that is not a whole number of pixels, naming the option', async () => {
+    for (const shrink of [0, 2.5, Number.NaN]) {
+      const { code, stderr } = await run({ shrink });
+      expect(code).toBe(1);
+      expect(stderr).toContain('--shrink');
+    }
+  });
+});
+
+describe('shrinkFace', () => {
+  it('keeps a face of 48 px or more as it is, and blurs a smaller one as a distant camera would', async () => {
+    const face = expected.rows[0]?.pixels ?? new Uint8Array(0);
+    expect(await shrinkFace(face, 48)).toBe(face);
+    const at12 = await shrinkFace(face, 12);
+    expect(at12).toHaveLength(48 * 48);
+    // Neighbouring pixels differ less after the round trip: the detail is gone.
+    const roughness = (p: Uint8Array): number => p.reduce((sum, v, i) => (i % 48 === 0 ? sum : sum + Math.abs(v - (p[i - 1] ?? 0))), 0);
+    expect(roughness(at12)).toBeLessThan(roughness(face) * 0.6);
+    await expect(shrinkFace(face, 3)).rejects.toThrow(RangeError);
   });
 });

@@ -5,6 +5,8 @@ import { cpuInfo, describeCpu, type CpuInfo } from './cpu-info.js';
 import { evaluate, type EvaluationReport } from './evaluate.js';
 import { DatasetError, readFerCsv } from './fer-csv.js';
 import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';
+import { FACE_SIZE } from './preprocess.js';
+import { MIN_SHRINK, shrinkRows } from './shrink-face.js';
 
 export interface EvalCommandOptions {
   /** FER-2013-format CSV, plain or gzip-compressed. */
@@ -21,6 +23,11 @@ export interface EvalCommandOptions {
   batchSize?: number | undefined;
   /** Print one JSON object instead of the text report. */
   json?: boolean | undefined;
+  /**
+   * Evaluate each face as it reaches the model from a face this many px wide in a camera frame:
+   * shrunk to that size and scaled back up (`shrinkFace`). Undefined or 48 and above: as stored.
+   */
+  shrink?: number | undefined;
 }
 
 export interface EvalCommandIo {
@@ -37,6 +44,8 @@ export interface EvalCommandResult extends EvaluationReport {
   readonly flipTta: boolean;
   readonly threads: number;
   readonly batchSize: number;
+  /** The face size evaluated (px): 48 when the faces were used as stored. */
+  readonly faceSize: number;
   /** The CPU it ran on: int8 figures hold only for the kernels they were measured with. */
   readonly cpu: CpuInfo;
 }
@@ -49,6 +58,12 @@ export interface EvalCommandResult extends EvaluationReport {
 export async function runEvalCommand(options: EvalCommandOptions, io: EvalCommandIo): Promise<number> {
   const threads = options.threads ?? 1;
   const batchSize = options.batchSize ?? 64;
+  const shrink = options.shrink;
+  if (shrink !== undefined && !(Number.isInteger(shrink) && shrink >= MIN_SHRINK)) {
+    io.stderr(`moodbox eval: Expected \`--shrink\` to be a whole number of pixels >= ${MIN_SHRINK}, got \`${shrink}\`\n`);
+    return 1;
+  }
+  const faceSize = shrink === undefined ? FACE_SIZE : Math.min(shrink, FACE_SIZE);
   const classifier = new OnnxEmotionClassifier(
     {},
     {
@@ -62,7 +77,8 @@ export async function runEvalCommand(options: EvalCommandOptions, io: EvalComman
     await classifier.start(new AbortController().signal);
     const model = classifier.model;
     if (model === undefined) throw new Error('the classifier started without a model');
-    const report = await evaluate({ classifier, clock: io.clock }, readFerCsv(options.file), { usage: options.usage, batchSize });
+    const rows = faceSize < FACE_SIZE ? shrinkRows(readFerCsv(options.file), faceSize) : readFerCsv(options.file);
+    const report = await evaluate({ classifier, clock: io.clock }, rows, { usage: options.usage, batchSize });
     if (report.n === 0) {
       const found = Object.entries(report.skipped)
         .map(([usage, count]) => `${usage} ${count}`)
@@ -79,6 +95,7 @@ export async function runEvalCommand(options: EvalCommandOptions, io: EvalComman
       flipTta: classifier.flipTta,
       threads,
       batchSize,
+      faceSize,
       cpu: cpuInfo(),
       ...report,
     };
@@ -102,7 +119,8 @@ export function formatEvaluation(r: EvalCommandResult): string {
   const lines = [
     `model: ${r.model.path} (sha256 ${r.model.sha256.slice(0, 12)}…, flip-TTA ${r.flipTta ? 'on' : 'off'})`,
     `cpu: ${describeCpu(r.cpu)}`,
-    `data: ${r.file}${r.usage === null ? '' : `, Usage=${r.usage}`}: ${r.n} images`,
+    `data: ${r.file}${r.usage === null ? '' : `, Usage=${r.usage}`}: ${r.n} images` +
+      (r.faceSize < FACE_SIZE ? `, each shrunk to ${r.faceSize} px and scaled back up` : ''),
     `accuracy (FER-2013 labels): ${pct(r.accuracy).trim()} (${r.correct}/${r.n}), mean per-class recall ${pct(r.macroRecall).trim()}`,
     '',
     'per-class recall:',

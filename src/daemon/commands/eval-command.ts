@@ -11,9 +11,17 @@ export function registerEval(program: Command): void {
     .option('--no-flip-tta', 'do not average with the mirror')
     .option('--threads <n>', 'onnxruntime threads per inference', (v) => Number(v), 1)
     .option('--batch <n>', 'faces per inference call', (v) => Number(v), 64)
+    .option(
+      '--shrink <px>',
+      'evaluate each face as a face this many px wide in a camera frame reaches the model (shrunk, then scaled back up)',
+      (v) => Number(v),
+    )
     .option('--json', 'print one JSON object')
     .action(
-      async (file: string, opts: { model?: string; usage?: string; flipTta?: boolean; threads: number; batch: number; json?: boolean }) => {
+      async (
+        file: string,
+        opts: { model?: string; usage?: string; flipTta?: boolean; threads: number; batch: number; json?: boolean; shrink?: number },
+      ) => {
         const { runEvalCommand } = await import('../../vision/eval-command.js');
         const clock = await import('../../kernel/clock.js');
         const { INSTALL_DIR } = await import('../version.js');
@@ -27,6 +35,7 @@ export function registerEval(program: Command): void {
             threads: opts.threads,
             batchSize: opts.batch,
             json: opts.json,
+            shrink: opts.shrink,
           },
           { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), clock: clock.systemClock },
         );
