@@ -46,6 +46,7 @@ from fer_plots import plot_confusion, plot_curves, plot_reliability  # noqa: E40
 from fer_split import describe_split, stratified_split  # noqa: E402
 from mixing import mix_batch  # noqa: E402
 from swa import cyclic_lr, update_average  # noqa: E402
+from small_faces import degrade, freeze_batchnorm, load_onnx_weights, shrunk_images  # noqa: E402
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -63,6 +64,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                          "in every epoch (for fine-tuning with weight averaging)")
     ap.add_argument("--min-lr", type=float, default=None,
                     help="cyclic: LR at the end of every epoch (default --lr / 10)")
+    ap.add_argument("--init-onnx", type=Path, default=None,
+                    help="start from an exported float model (BatchNorm folded; see small_faces.py)")
+    ap.add_argument("--freeze-bn", action="store_true",
+                    help="keep BatchNorm statistics fixed while training (fine-tuning from --init-onnx)")
+    ap.add_argument("--shrink-prob", type=float, default=0.0,
+                    help="share of training faces shrunk to --shrink-min..--shrink-max px and scaled back")
+    ap.add_argument("--shrink-min", type=int, default=12)
+    ap.add_argument("--shrink-max", type=int, default=48)
+    ap.add_argument("--blur-prob", type=float, default=0.0, help="of the shrunk faces: Gaussian blur")
+    ap.add_argument("--jpeg-prob", type=float, default=0.0, help="of the shrunk faces: JPEG quality 35-90")
+    ap.add_argument("--eval-sizes", default="",
+                    help="comma-separated face sizes (px) at which PublicTest is also measured, e.g. 32,24,16")
     ap.add_argument("--init", type=Path, default=None,
                     help="start from the model weights of this checkpoint (best.pt or last.pt of a run)")
     ap.add_argument("--swa-start", type=int, default=0,
@@ -137,6 +150,9 @@ def augment(images_u8: torch.Tensor, args: argparse.Namespace, gen: torch.Genera
                          torch.stack([sin * flip, cos, ty], 1)], 1)
     grid = F.affine_grid(theta, list(x.shape), align_corners=False)
     x = F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
+    if getattr(args, "shrink_prob", 0) > 0:
+        x = degrade(x, args.shrink_prob, args.shrink_min, args.shrink_max, args.blur_prob,
+                    args.jpeg_prob, gen)
     x = (x - MEAN) / STD
 
     # Random erasing: one rectangle (2-25% of the area, aspect 0.3-3.3) filled with 0 (= MEAN grey).
@@ -377,6 +393,9 @@ def main(argv: list[str] | None = None) -> int:
         model.load_state_dict(init["model"])
         print(f"initialised from {args.init} (epoch {init.get('epoch')}, "
               f"PublicTest acc {init.get('test_acc', init.get('best_acc'))})", flush=True)
+    if args.init_onnx is not None:
+        load_onnx_weights(model, str(args.init_onnx))
+        print(f"initialised from {args.init_onnx}", flush=True)
     if args.channels_last:
         model = model.to(memory_format=torch.channels_last)
     opt = torch.optim.SGD(param_groups(model, args.weight_decay), lr=args.lr, momentum=0.9, nesterov=True)
@@ -394,6 +413,7 @@ def main(argv: list[str] | None = None) -> int:
     swa_model = EmotionNet(args.width, args.dropout) if args.swa_start else None
     if swa_model is not None and args.channels_last:
         swa_model = swa_model.to(memory_format=torch.channels_last)
+    eval_sizes = [int(v) for v in args.eval_sizes.split(",") if v.strip()]
     start_epoch, best_acc, history = 0, -1.0, []
     if args.resume:
         if not last_path.is_file():
@@ -431,6 +451,8 @@ def main(argv: list[str] | None = None) -> int:
         gen = torch.Generator().manual_seed(args.seed * 100_003 + epoch)
         torch.manual_seed(args.seed * 100_003 + epoch)  # dropout
         model.train()
+        if args.freeze_bn:
+            freeze_batchnorm(model)
         perm = torch.randperm(len(train), generator=gen)
         loss_sum, correct, seen = 0.0, 0, 0
         for step in range(steps_per_epoch):
@@ -462,9 +484,14 @@ def main(argv: list[str] | None = None) -> int:
         # PublicTest per epoch is for the curves only: nothing below looks at it.
         probs = predict_probs(model, test_images, flip_tta=False, channels_last=args.channels_last)
         test_acc = float((probs.argmax(1).numpy() == test.labels).mean())
+        by_size = {}
+        for s in eval_sizes:
+            p = predict_probs(model, shrunk_images(test_images, s), flip_tta=False,
+                              channels_last=args.channels_last)
+            by_size[f"test_acc_{s}px"] = round(float((p.argmax(1).numpy() == test.labels).mean()), 5)
         record = {"epoch": epoch + 1, "train_loss": round(loss_sum / seen, 5),
                   "train_acc": round(correct / seen, 5), "val_acc": round(val_acc, 5),
-                  "test_acc": round(test_acc, 5),
+                  "test_acc": round(test_acc, 5), **by_size,
                   "lr": round(sched.get_last_lr()[0], 6), "train_seconds": round(train_s, 1),
                   "seconds": round(time.time() - t0, 1)}
         meta = {"width": args.width, "dropout": args.dropout, "mean": MEAN, "std": STD,
@@ -484,11 +511,16 @@ def main(argv: list[str] | None = None) -> int:
             # The same images and augmentations every epoch (and after a resume).
             bn_gen = torch.Generator().manual_seed(args.seed * 100_003 + 99_991)
             bn_idx = torch.randperm(len(train), generator=bn_gen)[:args.bn_images or len(train)]
-            recompute_bn(swa_model, train_images[bn_idx], args, bn_gen)
+            if not args.freeze_bn:  # fixed statistics stay valid for the averaged weights
+                recompute_bn(swa_model, train_images[bn_idx], args, bn_gen)
             swa_probs = predict_probs(swa_model, val_images, flip_tta=False, channels_last=args.channels_last)
             swa_acc = float((swa_probs.argmax(1).numpy() == val.labels).mean())
             swa_probs = predict_probs(swa_model, test_images, flip_tta=False, channels_last=args.channels_last)
             swa_test_acc = float((swa_probs.argmax(1).numpy() == test.labels).mean())
+            for s in eval_sizes:
+                p = predict_probs(swa_model, shrunk_images(test_images, s), flip_tta=False,
+                                  channels_last=args.channels_last)
+                record[f"swa_test_acc_{s}px"] = round(float((p.argmax(1).numpy() == test.labels).mean()), 5)
             first = epoch + 2 - swa_n
             record.update({"swa_val_acc": round(swa_acc, 5), "swa_test_acc": round(swa_test_acc, 5),
                            "swa_epochs": [first, epoch + 1], "seconds": round(time.time() - t0, 1)})
