@@ -80,6 +80,12 @@ export type MoodboxEvents = {
    * signed-in person's own calibration (newest analysed frame). Owner: the camera service.
    */
   personalReadingChanged: { readonly isPersonal: boolean };
+  /**
+   * How the faces in view look changed (newest analysed frame): how many show each emotion, as
+   * they vote on the room mood (smoothed over each face's track); `unsure` counts faces not yet
+   * read surely. Owner: the camera service.
+   */
+  facesReadChanged: { readonly byEmotion: Readonly<Record<string, number>> };
   /** A camera frame was analysed: its faces and the time spent (ms) finding and reading them. Owner: the camera service. */
   frameAnalysed: { readonly faces: number; readonly detectMs: number; readonly classifyMs: number; readonly totalMs: number };
   /** The room mood changed (after smoothing, hysteresis and dwell). Owner: the camera service. */

@@ -479,4 +479,27 @@ describe('the live camera view', { timeout: 120_000 }, () => {
     expect(await a11yProblems(page)).toEqual([]);
     await page.unroute('**/api/admin/camera/preview.jpg');
   });
+
+  it('says on the dashboard how many faces are in view and how each looks as it votes on the room mood (issue 37)', async () => {
+    const { page } = browser;
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    const line = page.locator('mb-admin-dashboard [data-faces-by-emotion]');
+    // "18 faces: 11 neutral, 6 happy, 1 sad": once the clip has people in view, their counts add up to the faces.
+    let text = '';
+    await expect
+      .poll(
+        async () => {
+          text = (await line.textContent())?.trim() ?? '';
+          return /^\d+ faces?: /.test(text);
+        },
+        { timeout: 60_000 },
+      )
+      .toBe(true);
+    const [, total = '', parts = ''] = /^(\d+) faces?: (.+)$/.exec(text) ?? [];
+    const counts = parts.split(', ').map((part) => /^(\d+) (angry|disgust|fear|happy|sad|surprise|neutral|unsure)$/.exec(part));
+    expect(counts.every((c) => c !== null), text).toBe(true);
+    expect(counts.reduce((sum, c) => sum + Number(c?.[1] ?? 0), 0)).toBe(Number(total));
+    await shot(page, 'admin-dashboard-faces-by-emotion');
+    expect(await a11yProblems(page)).toEqual([]);
+  });
 });

@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { VisionEvents } from '../../vision/vision-pipeline.js';
 import type { RoomMoodLabel } from '../../kernel/room-mood.js';
-import { CameraService } from './camera-service.js';
+import { CameraService, facesByEmotion } from './camera-service.js';
 import type { MoodboxBus, MoodboxEvents } from '../events.js';
 import { EventBus } from '../../kernel/event-bus.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
@@ -200,5 +200,54 @@ describe('CameraService', () => {
       ['cameraStateChanged', { status: 'off', detail: 'camera turned off by staff' }],
       ['cameraStateChanged', { status: 'off', detail: 'outside camera hours (08:00–18:00)' }],
     ]);
+  });
+});
+
+describe('the faces in view by emotion (issue 37)', () => {
+  /** One frame whose faces vote with these steady emotions (null: not yet read surely); each frame's own reading is sad. */
+  function frame(vision: ScriptedVision, steady: ReadonlyArray<string | null>): void {
+    vision.events.emit('facesDetected', {
+      frame: 1,
+      at: 1000,
+      width: 640,
+      height: 480,
+      faces: steady.map((steadyEmotion, i) => ({
+        trackId: i + 1,
+        box: [10 + 40 * i, 20, 30, 30] as const,
+        emotion: 'sad',
+        confidence: 0.5,
+        probabilities: { sad: 0.5, neutral: 0.3, happy: 0.2 },
+        steadyEmotion,
+        voteWeight: 0.9,
+      })),
+      mood: 'neutral',
+      timing: { detectMs: 4, classifyMs: 2, totalMs: 7 },
+    });
+  }
+
+  it('counts each face by the emotion it votes with, most first, and says so only when the counts change', async () => {
+    const { bus, vision } = await setup();
+    const read: Array<Readonly<Record<string, number>>> = [];
+    bus.on('facesReadChanged', ({ byEmotion }) => read.push(byEmotion));
+    frame(vision, ['neutral', 'happy', 'neutral', null]);
+    frame(vision, ['happy', 'neutral', 'neutral', null]);
+    frame(vision, ['neutral', 'happy', 'happy', 'sad']);
+    frame(vision, []);
+    expect(read).toEqual([{ neutral: 2, happy: 1, unsure: 1 }, { happy: 2, neutral: 1, sad: 1 }, {}]);
+    expect(read.map((r) => Object.keys(r))).toEqual([['neutral', 'happy', 'unsure'], ['happy', 'neutral', 'sad'], []]);
+  });
+
+  it('reads a room of 18 as the dashboard shows it', () => {
+    const faces = [...Array<string>(11).fill('neutral'), ...Array<string>(6).fill('happy'), 'sad'].map((steadyEmotion, i) => ({
+      trackId: i + 1,
+      box: [0, 0, 30, 30] as const,
+      emotion: 'happy',
+      confidence: 0.6,
+      probabilities: {},
+      steadyEmotion,
+    }));
+    expect(facesByEmotion(faces)).toEqual({ neutral: 11, happy: 6, sad: 1 });
+    // A face from a loop that does not say how it votes counts by its reading in the frame.
+    expect(facesByEmotion([{ ...faces[0]!, steadyEmotion: undefined }])).toEqual({ happy: 1 });
   });
 });

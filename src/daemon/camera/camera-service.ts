@@ -72,6 +72,8 @@ export class CameraService implements Service {
   #room: RoomMood | null = null;
   #facesInView = 0;
   #isPersonal = false;
+  /** The faces by emotion as last announced (JSON, keys in a fixed order). */
+  #byEmotion = '{}';
   #preview: CameraPreview | undefined;
   #liveFaces: LiveFaces | undefined;
   #timer: Timer | undefined;
@@ -113,6 +115,7 @@ export class CameraService implements Service {
         const { detectMs, classifyMs, totalMs } = frame.timing;
         deps.bus.emit('frameAnalysed', { faces: frame.faces.length, detectMs, classifyMs, totalMs });
         this.#setPersonal(frame.faces.some((f) => f.isTarget && f.personal === true));
+        this.#announceReadings(frame.faces);
         if (this.#facesInView === frame.faces.length) return;
         this.#facesInView = frame.faces.length;
         deps.bus.emit('facesInViewChanged', { faces: this.#facesInView });
@@ -215,6 +218,14 @@ export class CameraService implements Service {
     this.#deps.bus.emit('personalReadingChanged', { isPersonal });
   }
 
+  #announceReadings(faces: VisionEvents['facesDetected']['faces']): void {
+    const byEmotion = facesByEmotion(faces);
+    const key = JSON.stringify(byEmotion);
+    if (key === this.#byEmotion) return;
+    this.#byEmotion = key;
+    this.#deps.bus.emit('facesReadChanged', { byEmotion });
+  }
+
   #setStatus(status: CameraStatus, detail: string | null): void {
     this.#status = status;
     this.#offDetail = status === 'off' ? detail : null;
@@ -243,6 +254,20 @@ export class CameraService implements Service {
     });
     return this.#switching;
   }
+}
+
+/**
+ * The faces counted by the emotion each shows as it votes on the room mood (its steady emotion;
+ * the frame's reading for a face that does not say; `unsure` for one not yet read surely): most
+ * first, ties by name, so the same room gives the same object.
+ */
+export function facesByEmotion(faces: VisionEvents['facesDetected']['faces']): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const face of faces) {
+    const emotion = face.steadyEmotion === undefined ? face.emotion : (face.steadyEmotion ?? 'unsure');
+    counts.set(emotion, (counts.get(emotion) ?? 0) + 1);
+  }
+  return Object.fromEntries([...counts].sort(([a, m], [b, n]) => n - m || a.localeCompare(b)));
 }
 
 function liveFaces(frame: VisionEvents['facesDetected']): LiveFaces {

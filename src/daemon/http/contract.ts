@@ -80,6 +80,11 @@ export interface MoodState {
   why: string | null;
   faces: number;
   /**
+   * The faces in view by the emotion each shows as it votes on the room mood (smoothed), most
+   * first; `unsure` counts faces not yet read surely. Absent before the first analysed frame.
+   */
+  byEmotion?: Record<string, number>;
+  /**
    * The mood staff hold the music to instead of the camera's, and until when (epoch ms); null or
    * absent while the music follows the camera.
    */

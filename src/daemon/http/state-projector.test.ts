@@ -71,6 +71,17 @@ describe('StateProjector', () => {
     expect(state().mood.isPersonal).toBe(false);
   });
 
+  it('shows the faces in view by the emotion each votes with, and none once nobody is in view (issue 37)', async () => {
+    const { bus, state, messages } = await setup();
+    expect(state().mood.byEmotion).toBeUndefined();
+    bus.emit('facesInViewChanged', { faces: 18 });
+    bus.emit('facesReadChanged', { byEmotion: { neutral: 11, happy: 6, sad: 1 } });
+    expect(state().mood).toMatchObject({ faces: 18, byEmotion: { neutral: 11, happy: 6, sad: 1 } });
+    expect(messages.at(-1)).toMatchObject({ type: 'mood/changed', data: { byEmotion: { neutral: 11, happy: 6, sad: 1 } } });
+    bus.emit('facesInViewChanged', { faces: 0 });
+    expect(state().mood).toMatchObject({ faces: 0, byEmotion: {} });
+  });
+
   it('shows the tracks the director names, as the screens show them, and forgets them when the library changes', async () => {
     const { bus, store, state } = await setup();
     const a = store.tracks.upsert({ uri: '/music/a.flac', title: 'A', artist: 'Ann', album: 'One' });

@@ -78,10 +78,11 @@ export class StateProjector implements Service {
       'facesInViewChanged',
       ({ faces }) => {
         const mood = area('mood');
-        hub.update('mood', { ...mood, faces, why: why(mood.current, faces) });
+        hub.update('mood', { ...mood, faces, why: why(mood.current, faces), ...(faces === 0 ? { byEmotion: {} } : {}) });
       },
       this,
     );
+    bus.on('facesReadChanged', ({ byEmotion }) => hub.update('mood', { ...area('mood'), byEmotion: { ...byEmotion } }), this);
     bus.on(
       'roomMoodChanged',
       ({ mood }) => {

@@ -30,6 +30,18 @@ function chartKey(state: StateSnapshot | null): string {
   return state === null ? '' : `${state.mood.current ?? ''}|${state.player.nowPlaying?.id ?? ''}`;
 }
 
+/**
+ * The faces in view and how they look, as they vote on the room mood: "18 faces: 11 neutral, 6
+ * happy, 1 sad". The count alone ("3 faces in view") while the counts by emotion do not add up to it.
+ */
+export function facesLine(faces: number, byEmotion: Readonly<Record<string, number>> | undefined): string {
+  const counts = Object.entries(byEmotion ?? {}).filter(([, n]) => n > 0);
+  const total = counts.reduce((sum, [, n]) => sum + n, 0);
+  const count = `${faces} face${faces === 1 ? '' : 's'}`;
+  if (faces === 0 || total !== faces) return `${count} in view`;
+  return `${count}: ${counts.map(([emotion, n]) => `${n} ${emotion}`).join(', ')}`;
+}
+
 const clock = (at: number): string => new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
 /**
@@ -228,8 +240,10 @@ export class MbAdminDashboard extends LitElement {
                 ${mood === 'nobody' ? nothing : html`<span class="muted">${Math.round((s?.mood.confidence ?? 0) * 100)}% sure</span>`}
               </p>
               <p class="muted">
-                ${s?.mood.since ? html`Since ${clock(s.mood.since)} · ` : nothing}${faces} face${faces === 1 ? '' : 's'} in view · camera
-                ${s?.camera.status ?? 'unknown'}
+                ${s?.mood.since ? html`Since ${clock(s.mood.since)} · ` : nothing}<span data-faces-by-emotion
+                  >${facesLine(faces, s?.mood.byEmotion)}</span
+                >
+                · camera ${s?.camera.status ?? 'unknown'}
               </p>
               <p class="muted">The camera's steady reading of the room, smoothed over a few seconds: what the music follows.</p>`
       }

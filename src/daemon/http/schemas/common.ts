@@ -83,6 +83,11 @@ export const StateSchema = Type.Object({
       since: Type.Union([Type.Integer(), Type.Null()]),
       why: Type.Union([Type.String(), Type.Null()]),
       faces: Type.Integer({ minimum: 0 }),
+      byEmotion: Type.Optional(
+        Type.Record(Type.String(), Type.Integer({ minimum: 0 }), {
+          description: 'The faces in view by the emotion each shows as it votes on the room mood (smoothed); `unsure`: not yet read surely.',
+        }),
+      ),
       isPersonal: Type.Optional(
         Type.Boolean({ description: "True while the face in front is read through the signed-in person's own calibration." }),
       ),
