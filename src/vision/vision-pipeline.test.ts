@@ -141,11 +141,11 @@ describe('VisionPipeline', () => {
     for (let i = 0; i < 20; i++) last = await h.step(room);
     expect(h.seen.moodChanged.map((m) => m.mood)).toEqual(['happy']);
     // Each face says how it votes: its steady emotion and the weight its size (the box's larger side) earns.
-    const weights = Object.fromEntries((last?.faces ?? []).map((f) => [f.box[2], [f.steadyEmotion, f.voteWeight]]));
-    expect(weights[160]).toEqual(['angry', 1]);
-    expect(weights[24]?.[0]).toBe('happy');
-    expect(weights[24]?.[1]).toBeCloseTo((0.6 - 1 / 7) / (0.682 - 1 / 7), 6);
-    expect(weights[22]?.[1]).toBeCloseTo(weights[24]?.[1] ?? 0, 6);
+    const byWidth = new Map((last?.faces ?? []).map((f) => [f.box[2], { emotion: f.steadyEmotion, weight: f.voteWeight ?? NaN }]));
+    expect(byWidth.get(160)).toEqual({ emotion: 'angry', weight: 1 });
+    expect(byWidth.get(24)?.emotion).toBe('happy');
+    expect(byWidth.get(24)?.weight).toBeCloseTo((0.6 - 1 / 7) / (0.682 - 1 / 7), 6);
+    expect(byWidth.get(22)?.weight).toBeCloseTo(byWidth.get(24)?.weight ?? 0, 6);
     room.release();
     await h.pipeline.stop();
   });
