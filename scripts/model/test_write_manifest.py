@@ -222,5 +222,26 @@ class WriteManifestTest(unittest.TestCase):
         self.assertEqual(sorted(self.manifest()["models"]), ["emotion-float.onnx", "emotion-int8.onnx"])
 
 
+    def test_stores_accuracy_by_face_size_and_refuses_a_report_of_another_size_or_tta(self):
+        def shrunk(size: int, accuracy: float, flip: bool = False) -> Path:
+            path = self.eval_report(self.int8_path, accuracy)
+            report = json.loads(path.read_text())
+            report.update({"faceSize": size, "flipTta": flip})
+            out = self.dir / f"eval-{size}.json"
+            out.write_text(json.dumps(report))
+            return out
+        args = ["--models-dir", str(self.dir)]
+        self.assertEqual(main(args + ["--size-eval", f"emotion-int8.onnx=16:{shrunk(16, 0.45)}",
+                                      "--size-eval", f"emotion-int8.onnx=48:{shrunk(48, 0.68)}"]), 0)
+        self.assertEqual(self.manifest()["models"]["emotion-int8.onnx"]["accuracyBySize"], {"48": 0.68, "16": 0.45})
+        # Kept while the file is unchanged.
+        self.assertEqual(main(args), 0)
+        self.assertEqual(self.manifest()["models"]["emotion-int8.onnx"]["accuracyBySize"], {"48": 0.68, "16": 0.45})
+        with self.assertRaises(SystemExit):
+            main(args + ["--size-eval", f"emotion-int8.onnx=24:{shrunk(16, 0.5)}"])
+        with self.assertRaises(SystemExit):
+            main(args + ["--size-eval", f"emotion-int8.onnx=24:{shrunk(24, 0.5, flip=True)}"])
+
+
 if __name__ == "__main__":
     unittest.main()

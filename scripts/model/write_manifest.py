@@ -193,7 +193,8 @@ def train_command(run: Path, args: dict) -> str:
 
 
 def build(models_dir: Path, existing: dict, evals: list[tuple[str, str, dict]], run: Path | None,
-          flip: dict[str, bool], other_cpus: list[tuple[str, str, dict]] | None = None) -> dict:
+          flip: dict[str, bool], other_cpus: list[tuple[str, str, dict]] | None = None,
+          size_evals: list[tuple[str, int, dict]] | None = None) -> dict:
     old = existing.get("models", {}) if isinstance(existing.get("models"), dict) else {}
     models: dict = {}
     for path in sorted(models_dir.glob(EMOTION_MODELS)):
@@ -211,6 +212,8 @@ def build(models_dir: Path, existing: dict, evals: list[tuple[str, str, dict]], 
         entry["accuracy"] = dict(prev.get("accuracy", {})) if same_model else {}
         if same_model and isinstance(prev.get("otherCpus"), dict):
             entry["otherCpus"] = dict(prev["otherCpus"])
+        if same_model and isinstance(prev.get("accuracyBySize"), dict):
+            entry["accuracyBySize"] = dict(prev["accuracyBySize"])
         if training is not None:
             entry["training"] = training
         # The temperature belongs to the weights: from the run that made them, else kept while the file is unchanged.
@@ -245,6 +248,19 @@ def build(models_dir: Path, existing: dict, evals: list[tuple[str, str, dict]], 
         if figures.get("sha256") not in (None, models[name]["sha256"]):
             raise SystemExit(f"--other-cpu {name}={key}: the figures are for sha256 {figures['sha256']}, not the current file")
         models[name].setdefault("otherCpus", {})[key] = figures
+    for name, size, report in size_evals or []:
+        if name not in models:
+            raise SystemExit(f"--size-eval {name}: no such model in {models_dir}")
+        if report.get("model", {}).get("sha256") not in (None, models[name]["sha256"]):
+            raise SystemExit(f"--size-eval {name}={size}: the report is for another file than the current one")
+        if report.get("faceSize", 48) != size:
+            raise SystemExit(f"--size-eval {name}={size}: the report was measured at {report.get('faceSize', 48)} px")
+        if report.get("flipTta") != models[name]["flipTta"]:
+            raise SystemExit(f"--size-eval {name}={size}: measured with flip-TTA {report.get('flipTta')}, "
+                             f"but the daemon reads this model with flip-TTA {models[name]['flipTta']}")
+        sizes = models[name].setdefault("accuracyBySize", {})
+        sizes[str(size)] = round(float(report["accuracy"]), 4)
+        models[name]["accuracyBySize"] = dict(sorted(sizes.items(), key=lambda kv: -int(kv[0])))
     return {"about": "Models the daemon loads; checked at start-up (sha256, input, output, labels, "
                      "normalisation). Written by scripts/model/write_manifest.py.",
             "models": models}
@@ -261,6 +277,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--flip-tta", action="append", default=[], metavar="FILE=true|false")
     ap.add_argument("--other-cpu", action="append", default=[], metavar="FILE=KEY:JSON",
                     help="figures measured on another CPU (scripts/check-arm64.sh --json), kept while the file is unchanged")
+    ap.add_argument("--size-eval", action="append", default=[], metavar="FILE=PX:PATH",
+                    help="a `moodbox eval --shrink PX --json` report: its accuracy is stored as accuracyBySize.PX of FILE "
+                         "(the daemon weighs a face's vote on the room by it)")
     args = ap.parse_args(argv)
 
     manifest_path = args.models_dir / MANIFEST
@@ -289,7 +308,14 @@ def main(argv: list[str] | None = None) -> int:
         if not name or not key or not path:
             raise SystemExit(f"--other-cpu: expected FILE=KEY:JSON, got {spec!r}")
         other_cpus.append((name, key, json.loads(Path(path).read_text())))
-    manifest = build(args.models_dir, existing, evals, args.run, flip, other_cpus)
+    size_evals = []
+    for spec in args.size_eval:
+        target, _, path = spec.partition(":")
+        name, _, size = target.partition("=")
+        if not name or not size.isdigit() or not path:
+            raise SystemExit(f"--size-eval: expected FILE=PX:PATH, got {spec!r}")
+        size_evals.append((name, int(size), json.loads(Path(path).read_text())))
+    manifest = build(args.models_dir, existing, evals, args.run, flip, other_cpus, size_evals)
     manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
     for name, entry in manifest["models"].items():
         print(f"{name}: sha256 {entry['sha256']}, accuracy keys {sorted(entry['accuracy'])}")
