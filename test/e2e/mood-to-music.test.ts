@@ -41,7 +41,13 @@ describe('the whole appliance', () => {
         camera: { source: CLIP },
         mood: { dwellMs: DWELL_MS },
         library: { folders: [library] },
-        player: { audioOutput: 'pulse', mpvArgs: listener.mpvArgs, switchOnMoodChange: true },
+        // Songs change at once (no hold, a short fade): this measures how fast a change of song is, not when one is right.
+        player: {
+          audioOutput: 'pulse',
+          mpvArgs: listener.mpvArgs,
+          switchOnMoodChange: true,
+          transitions: { cutDistance: 0, cutHoldMs: 0, fadeMs: 300, fadeBars: 0 },
+        },
         rfid: { enabled: false },
       },
       listener.env,

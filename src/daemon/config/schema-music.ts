@@ -61,8 +61,40 @@ export const PlayerSchema = Type.Object(
     switchOnMoodChange: Type.Boolean({
       default: true,
       description:
-        'When the room mood changes, fade out a song that does not fit the new mood; off: the new mood starts with the next song.',
+        'When the room has changed a lot and for long (`player.transitions`), fade out a song that does not fit it; off: the new mood always starts with the next song.',
     }),
+    transitions: Type.Object(
+      {
+        cutDistance: Type.Number({
+          default: 0.8,
+          minimum: 0,
+          maximum: 3,
+          description:
+            'A song is cut for the room only when the room has moved at least this far on the mood plane (valence and arousal, each −1 to 1) from where it was when the song started: calm to upbeat is 1.1, calm to mellow 0.7, upbeat to energetic 0.5. A smaller move waits for the next song; 0: any change that the song does not fit.',
+        }),
+        cutHoldMs: Type.Integer({
+          default: 60_000,
+          minimum: 0,
+          maximum: 600_000,
+          description:
+            'How long the room must stay that far before the song is cut (ms): a laughing table or people passing change the next song, not this one; no song is cut in its first this long. A song ending within 30 s plays to its end.',
+        }),
+        fadeMs: Type.Integer({
+          default: 6000,
+          minimum: 300,
+          maximum: 20_000,
+          description: 'How long a song cut for the room fades out before the next one starts (ms), when its tempo is unknown.',
+        }),
+        fadeBars: Type.Integer({
+          default: 4,
+          minimum: 0,
+          maximum: 16,
+          description:
+            'With the tempo of the song known (the analysis), its fade lasts this many bars of four beats, within ⅔ to 4⁄3 of `fadeMs` (4–8 s by default); 0: always `fadeMs`.',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     volume: Type.Integer({ default: 70, minimum: 0, maximum: 100, description: 'Volume at start (0–100).' }),
     maxVolume: Type.Integer({
       default: 100,

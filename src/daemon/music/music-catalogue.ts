@@ -4,7 +4,7 @@ import type { RoomMoodLabel } from '../../kernel/room-mood.js';
 import { isAutoPickable } from '../../player/auto-pick.js';
 import { PlayerError } from '../../player/errors.js';
 import type { PlayReason } from '../../player/play-queue.js';
-import type { QueueEntry } from '../../player/play-queue.js';
+import type { QueueEntry, QueueItem } from '../../player/play-queue.js';
 import { Recommender } from '../../player/recommender.js';
 import { TrackIndex } from '../../player/track-index.js';
 import type { Store, Track } from '../store/store.js';
@@ -120,4 +120,9 @@ export function queueEntry(
     mood,
     userId,
   };
+}
+
+/** Whether someone chose the song (a tap at the kiosk, staff): the music's own picks never push it out. */
+export function isChosen(item: QueueItem): boolean {
+  return item.reason === 'tap' || item.reason === 'staff';
 }

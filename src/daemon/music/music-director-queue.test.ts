@@ -7,6 +7,7 @@ import { PlayRecorder } from '../../player/play-recorder.js';
 import { icyStream } from '../../player/testing/stream-servers.js';
 import { makeTone } from '../../player/testing/tones.js';
 import { loadConfig } from '../config/load-config.js';
+import { SWITCH_AT_ONCE } from '../testing/director-harness.js';
 import type { MoodboxBus } from '../events.js';
 import { systemClock } from '../../kernel/clock.js';
 import { EventBus } from '../../kernel/event-bus.js';
@@ -56,7 +57,8 @@ async function setup(options: { station?: { url: string; name: string } } = {}) 
   cleanups.push(() => player.stop());
   await new PlayRecorder({ player, history: store.plays, clock, log: silent }).start();
   const bus: MoodboxBus = new EventBus();
-  const settings = loadConfig({ env: {} }).config.player;
+  // Songs change at once for the room: these tests are about what staff queued, through the change.
+  const settings = { ...loadConfig({ env: {} }).config.player, transitions: SWITCH_AT_ONCE };
   const director = new MusicDirector({
     clock,
     random: seededRandom(5),

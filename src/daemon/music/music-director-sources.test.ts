@@ -9,12 +9,13 @@ import { EventBus } from '../../kernel/event-bus.js';
 import { seededRandom } from '../../kernel/random.js';
 import { MusicDirector } from './music-director.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
-import { settler } from '../testing/director-harness.js';
+import { settler, SWITCH_AT_ONCE } from '../testing/director-harness.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { roomMoodOf } from '../../kernel/room-mood.js';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
-const SETTINGS = loadConfig({ env: {} }).config.player;
+// Songs change at once for the room: these tests are about where the next one comes from.
+const SETTINGS = { ...loadConfig({ env: {} }).config.player, transitions: SWITCH_AT_ONCE };
 
 interface Harness {
   clock: FakeClock;

@@ -219,13 +219,19 @@ describe('MusicDirector', () => {
     });
   });
 
-  it('turns the music down and calm when nobody is there, and back up when someone comes', async () => {
+  it('turns the music down when nobody is there, the song playing on and a calm one next, and back up when someone comes (#39)', async () => {
     const h = await harness();
     await h.settle(h.director.roomMoodChanged(roomMoodOf('happy')));
+    const upbeat = playing(h);
     await h.settle(h.director.roomMoodChanged(roomMoodOf('nobody')));
     expect(h.player.state().volume).toBe(30);
-    expect(h.moodOf(playing(h)?.track.id)).toBe('calm');
     expect(h.player.state().isPaused).toBe(false);
+    // Nobody hears a cut in an empty room, and nobody needs one: the song plays on, quietly, and a calm one follows.
+    expect(playing(h)?.key).toBe(upbeat?.key);
+    expect(h.moodOf(h.player.state().upcoming[0]?.track.id)).toBe('calm');
+    h.player.endCurrent();
+    await h.settle();
+    expect(h.moodOf(playing(h)?.track.id)).toBe('calm');
     await h.settle(h.director.roomMoodChanged(roomMoodOf('happy')));
     expect(h.player.state().volume).toBe(70);
     expect(h.moodOf(playing(h)?.track.id)).toBe('upbeat');

@@ -14,7 +14,8 @@ import type { QueueEntry, QueueItem } from '../../player/play-queue.js';
 import type { Player, PlayerEvents, PlayOptions, PlayReason } from '../../player/player.js';
 import { NOBODY, type EmotionScores, type RoomMood } from '../../kernel/room-mood.js';
 import type { Recommendation } from '../../player/recommender.js';
-import { MusicCatalogue, queueEntry } from './music-catalogue.js';
+import { isChosen, MusicCatalogue, queueEntry } from './music-catalogue.js';
+import { CutWatch, cutFadeMs, NEAR_END_MS, roomPoint } from './music-transitions.js';
 import { recommendFor } from './recommend-for.js';
 import { MusicSources } from '../../player/sources/music-sources.js';
 
@@ -79,6 +80,8 @@ export class MusicDirector implements Service {
   readonly #limits: MusicLimits;
   /** A staff pause (only staff end it), a held mood, and the songs staff chose. */
   readonly #staff: StaffMusic;
+  /** How far and how long the room has moved from where it was when the song playing started. */
+  readonly #cuts: CutWatch;
 
   constructor(deps: MusicDirectorDeps) {
     this.#deps = deps;
@@ -121,6 +124,11 @@ export class MusicDirector implements Service {
       playNow: (entries) => this.#playNow(entries),
       entry: (track, note) => this.#entry(track, 'staff', note, null),
     });
+    this.#cuts = new CutWatch({
+      clock: deps.clock,
+      settings: () => deps.settings().transitions,
+      onDue: () => this.#background('change the song for the room', () => this.#cutForRoom()),
+    });
   }
 
   async start(): Promise<void> {
@@ -136,6 +144,7 @@ export class MusicDirector implements Service {
       if (changed.some((path) => path.startsWith('player.'))) void this.settingsChanged().catch(() => undefined);
     });
     onPlayer('trackStarted', ({ item }) => {
+      this.#cuts.songStarted(item.key, roomPoint(this.#scores(), this.#deps.store.settings));
       this.#publishPlayer();
       this.#background('queue the next track', () => this.#queueNext(item));
     });
@@ -173,6 +182,7 @@ export class MusicDirector implements Service {
   async stop(): Promise<void> {
     this.#scheduleTimer?.cancel();
     this.#staff.stop();
+    this.#cuts.stop();
     this.#deps.bus.removeListeners(this);
     this.#deps.player.events.removeListeners(this);
     this.#offSources?.();
@@ -195,23 +205,30 @@ export class MusicDirector implements Service {
   /** The room mood changed. Resolves once the music has followed. */
   roomMoodChanged(mood: RoomMood): Promise<void> {
     return this.#serial('follow the room', async () => {
-      const previous = this.#room?.label ?? null;
       this.#room = mood;
       // While staff hold a mood the camera's reading is kept for later but not followed.
       if (this.#staff.hold !== null) return;
-      await this.#playToMood(({ current, recommendation, wasSilent }) => {
-        // Music coming back after a silence plays on as it was.
-        if (wasSilent) return 'keep';
-        const stays =
-          isChosen(current) ||
-          !this.#deps.settings().switchOnMoodChange ||
-          (this.#idleBehaviour() === 'lower' && mood.label === NOBODY) ||
-          this.#fits(current.track.id, recommendation);
-        if (stays) return 'queue next';
-        this.#deps.log.info({ from: previous, to: mood.label, track: current.track.id }, 'the song no longer fits the room: changing it');
-        return 'switch';
-      });
+      // The room emptying never cuts a song (the volume goes down at once); a move far and long enough does.
+      this.#cuts.roomChanged(mood.label === NOBODY ? null : roomPoint(this.#scores(), this.#deps.store.settings));
+      // Music coming back after a silence plays on as it was; else the next song follows the room.
+      await this.#playToMood(({ wasSilent }) => (wasSilent ? 'keep' : 'queue next'));
+      await this.#cutForRoom(); // due at once with no hold
     });
+  }
+
+  /**
+   * The room stayed far from where it was when the song started, for the hold: unless someone chose the song, it fits the
+   * room now or ends soon, it fades out over bars at its tempo and a pick for the room follows, as a switch.
+   */
+  async #cutForRoom(): Promise<void> {
+    const { current, positionMs } = this.#deps.player.state();
+    if (current === undefined || !this.#cuts.isDue(current.key) || this.#staff.hold !== null || this.#limits.silence() !== null) return;
+    const recommendation = this.#recommend();
+    const endsSoon = (current.track.durationMs ?? Infinity) - positionMs < NEAR_END_MS;
+    if (isChosen(current) || !this.#deps.settings().switchOnMoodChange || endsSoon || this.#fits(current.track.id, recommendation)) return;
+    this.#deps.log.info({ to: this.#room?.label, track: current.track.id }, 'the room changed for long: changing the song');
+    const fadeMs = cutFadeMs(this.#deps.settings().transitions, this.#deps.store.analyses.get(current.track.id)?.audio?.tempoBpm);
+    await this.#switch(recommendation, fadeMs);
   }
 
   /** The library changed (a scan finished, mood tags edited): picks come from it from now on. */
@@ -291,9 +308,7 @@ export class MusicDirector implements Service {
 
   /** Sets the wanted volume (0–100); the admin's maximum, the schedule and the idle volume still apply. */
   setVolume(volume: number): Promise<number> {
-    return this.#serial('set the volume', async () => {
-      return this.#limits.setWanted(volume);
-    });
+    return this.#serial('set the volume', () => this.#limits.setWanted(volume));
   }
 
   /** How a song a guest asks for sits with the mood the music follows now (held or the room's). */
@@ -361,21 +376,14 @@ export class MusicDirector implements Service {
       return;
     }
     const move = decide({ current, recommendation, wasSilent });
-    switch (move) {
-      case 'keep':
-        return;
-      case 'queue next':
-        await this.#queueUpcoming(recommendation);
-        return;
-      case 'switch': {
-        // A short fade down, the new song, a short fade up: no hard cut. The song left is a switch, not a skip.
-        const hasFaded = await this.#limits.fader.fadeOut();
-        await this.#start(recommendation, 'mood', { fadeIn: hasFaded, replacedAs: 'switched' });
-        return;
-      }
-      default:
-        assertNever(move);
-    }
+    if (move === 'queue next') await this.#queueUpcoming(recommendation);
+    else if (move === 'switch') await this.#switch(recommendation);
+  }
+
+  /** A fade down (short, or over `fadeMs`), the new song, a short fade up: no hard cut. The song left is a switch, not a skip. */
+  async #switch(recommendation: Recommendation, fadeMs?: number): Promise<void> {
+    const hasFaded = await this.#limits.fader.fadeOut(fadeMs);
+    await this.#start(recommendation, 'mood', { fadeIn: hasFaded, replacedAs: 'switched' });
   }
 
   /** What plays now, as the screens show it. */
@@ -490,10 +498,8 @@ export class MusicDirector implements Service {
     const current = this.#deps.player.state().current;
     const isOther = (uri: string): boolean => this.#sources.isOtherSource(uri);
     if (current !== undefined && isOther(current.track.uri) === (wanted !== undefined && isOther(wanted.track.uri))) return;
-    this.#deps.log.info(
-      { source: wanted === undefined ? 'local' : wanted.track.uri.split(':')[0] },
-      'the music source changed: following it',
-    );
+    const source = wanted === undefined ? 'local' : wanted.track.uri.split(':')[0];
+    this.#deps.log.info({ source }, 'the music source changed: following it');
     await this.#limits.fader.fadeOut();
     await this.#start(recommendation, 'mood');
   }
@@ -551,10 +557,6 @@ export class MusicDirector implements Service {
     return this.#staff.hold?.label ?? this.#room?.label ?? null;
   }
 
-  #idleBehaviour(): PlayerSettings['idle']['behaviour'] {
-    return this.#deps.settings().idle.behaviour;
-  }
-
   // --- publishing ---
 
   #publishSuggestions(recommendation: Recommendation): void {
@@ -588,13 +590,4 @@ export class MusicDirector implements Service {
   #background(what: string, fn: () => Promise<unknown>): void {
     this.#serial(what, fn).catch(() => undefined);
   }
-}
-
-function assertNever(value: never): never {
-  throw new TypeError(`Expected a known value, got \`${String(value)}\``);
-}
-
-/** Whether someone chose the song (a tap at the kiosk, staff): the music's own picks never push it out. */
-function isChosen(item: QueueItem): boolean {
-  return item.reason === 'tap' || item.reason === 'staff';
 }

@@ -13,6 +13,8 @@ import { NOBODY, type RoomMood } from '../../kernel/room-mood.js';
 const FADE_MS = 300;
 /** Volume steps each way: one every 75 ms. */
 const FADE_STEPS = 4;
+/** A longer fade (a song cut for the room) takes a step every this long (ms): smooth to the ear, light on the player. */
+const LONG_FADE_STEP_MS = 100;
 /** The fade ends at this share of the volume (mpv's volume is cubic: 0.25 is under 2% of the loudness). */
 const FADE_FLOOR = 0.25;
 
@@ -70,16 +72,21 @@ export class Fader {
     return this.#isFading;
   }
 
-  /** Fades the song playing down; resolves with whether it did (not when paused, silent or stopped). */
-  async fadeOut(): Promise<boolean> {
+  /**
+   * Fades the song playing down over `ms` (a short fade by default); resolves with whether it did
+   * (not when paused, silent or stopped). mpv's volume is cubic, so even steps of it sound like a
+   * fade that slows toward its end.
+   */
+  async fadeOut(ms = FADE_MS): Promise<boolean> {
     const player = this.#deps.player;
     const from = player.state().volume;
     if (from === 0 || player.state().isPaused || player.state().current === undefined) return false;
+    const steps = Math.max(FADE_STEPS, Math.round(ms / LONG_FADE_STEP_MS));
     this.#isFading = true;
     try {
-      for (let step = 1; step <= FADE_STEPS; step += 1) {
-        await this.#deps.clock.sleep(FADE_MS / FADE_STEPS);
-        await player.setVolume(Math.round(from * (1 - ((1 - FADE_FLOOR) * step) / FADE_STEPS)));
+      for (let step = 1; step <= steps; step += 1) {
+        await this.#deps.clock.sleep(ms / steps);
+        await player.setVolume(Math.round(from * (1 - ((1 - FADE_FLOOR) * step) / steps)));
       }
     } finally {
       this.#isFading = false;

@@ -22,6 +22,7 @@ import { FakePlayer } from '../../player/testing/fake-player.js';
 import { FakeSpotifyServer } from '../../player/testing/fake-spotify-server.js';
 import { roomMoodOf } from '../../kernel/room-mood.js';
 import { loadConfig } from '../config/load-config.js';
+import { SWITCH_AT_ONCE } from '../testing/director-harness.js';
 import type { MoodboxBus } from '../events.js';
 import { StateHub } from '../http/state-hub.js';
 import { StateProjector } from '../http/state-projector.js';
@@ -34,7 +35,8 @@ import { until } from '../testing/daemon-process.js';
 import { initialSnapshot } from '../testing/state.js';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {}, fatal() {}, trace() {} };
-const SETTINGS = loadConfig({ env: {} }).config.player;
+// Songs change at once for the room: these tests are about Spotify's side of a change.
+const SETTINGS = { ...loadConfig({ env: {} }).config.player, transitions: SWITCH_AT_ONCE };
 
 let server: FakeSpotifyServer;
 let store: SqliteStore;

@@ -62,7 +62,8 @@ export async function benchE2e(options: E2eBenchOptions): Promise<E2eBenchReport
       camera: { source: join(options.installDir, CLIP) },
       mood: { dwellMs: DWELL_MS },
       library: { folders: [join(options.installDir, 'demo/library')] },
-      player: { audioOutput: 'null' },
+      // The clip flips every 8–12 s: songs change at once, to measure how fast a change of song can be, not the hold that keeps them.
+      player: { audioOutput: 'null', transitions: { cutDistance: 0, cutHoldMs: 0, fadeMs: 300, fadeBars: 0 } },
     }),
   );
   const spawnedAt = clock.now();

@@ -81,8 +81,19 @@ export interface DirectorHarness<M extends string> {
   close: () => Promise<void>;
 }
 
-/** The player settings as shipped, with a 30 idle volume. */
-export const DIRECTOR_DEFAULTS: PlayerSettings = { ...loadConfig({ env: {} }).config.player, idle: { behaviour: 'quiet', volume: 30 } };
+/**
+ * The rule of a box that follows every change of the room at once: a song that no longer fits is
+ * switched as soon as the mood changes, with a short fade. For tests of what a change of song does;
+ * `music-transitions.test.ts` tests when, with the rule as shipped.
+ */
+export const SWITCH_AT_ONCE: PlayerSettings['transitions'] = Object.freeze({ cutDistance: 0, cutHoldMs: 0, fadeMs: 300, fadeBars: 0 });
+
+/** The player settings as shipped, with a 30 idle volume, and songs switched at once (`SWITCH_AT_ONCE`). */
+export const DIRECTOR_DEFAULTS: PlayerSettings = {
+  ...loadConfig({ env: {} }).config.player,
+  idle: { behaviour: 'quiet', volume: 30 },
+  transitions: SWITCH_AT_ONCE,
+};
 
 /**
  * A started music director: three tracks per mood of `moods` (none with `tracks: false`), songs of
@@ -94,6 +105,8 @@ export async function directorHarness<M extends string>(options: {
   settings?: Partial<PlayerSettings>;
   tracks?: boolean;
   start?: number;
+  /** Each track plays for its own `durationMs` (when it has one), not three minutes. */
+  trackDurations?: boolean;
 }): Promise<DirectorHarness<M>> {
   const silent = { debug() {}, info() {}, warn() {}, error() {} };
   const clock = new FakeClock(options.start ?? Date.UTC(2026, 5, 1, 12, 0));
@@ -102,7 +115,7 @@ export async function directorHarness<M extends string>(options: {
     options.tracks === false
       ? (Object.fromEntries(options.moods.map((m) => [m, [] as number[]])) as Record<M, number[]>)
       : seedMoodLibrary(store, options.moods);
-  const player = new FakePlayer({ clock }, { trackMs: 180_000, volume: 70 });
+  const player = new FakePlayer({ clock }, { trackMs: 180_000, volume: 70, useTrackDurations: options.trackDurations ?? false });
   await new PlayRecorder({ player, history: store.plays, clock, log: silent }).start();
   const hub = new StateHub(initialSnapshot());
   const failures: DirectorHarness<M>['failures'] = [];

@@ -24,6 +24,7 @@ export class FakePlayer implements Player, Service {
   readonly events = new EventBus<PlayerEvents>();
   readonly #clock: Clock;
   readonly #trackMs: number;
+  readonly #useTrackDurations: boolean;
   #maxVolume: number;
   readonly #broken = new Set<string>();
   #queue: PlayQueue = EMPTY_QUEUE;
@@ -35,9 +36,14 @@ export class FakePlayer implements Player, Service {
   #volume: number;
   #crossfadeMs = 0;
 
-  constructor(deps: { clock: Clock }, options: { trackMs?: number; maxVolume?: number; volume?: number } = {}) {
+  /** `useTrackDurations`: a track with a `durationMs` plays that long, the others `trackMs`. */
+  constructor(
+    deps: { clock: Clock },
+    options: { trackMs?: number; useTrackDurations?: boolean; maxVolume?: number; volume?: number } = {},
+  ) {
     this.#clock = deps.clock;
     this.#trackMs = options.trackMs ?? 1000;
+    this.#useTrackDurations = options.useTrackDurations ?? false;
     this.#maxVolume = assertPercent('maxVolume', options.maxVolume ?? 100);
     this.#volume = Math.min(assertPercent('volume', options.volume ?? 80), this.#maxVolume);
   }
@@ -74,7 +80,8 @@ export class FakePlayer implements Player, Service {
   }
 
   state(): PlayerState {
-    const positionMs = this.#queue.current ? Math.min(this.#clock.monotonic() - this.#startedAt, this.#trackMs) : 0;
+    const current = this.#queue.current;
+    const positionMs = current ? Math.min(this.#clock.monotonic() - this.#startedAt, this.#lengthOf(current)) : 0;
     return {
       current: this.#queue.current,
       upcoming: this.#queue.upcoming,
@@ -152,7 +159,12 @@ export class FakePlayer implements Player, Service {
       this.#timer = this.#clock.setTimeout(() => this.#fail(item), 0);
       return;
     }
-    this.#timer = this.#clock.setTimeout(() => this.#end('completed', true), this.#trackMs);
+    this.#timer = this.#clock.setTimeout(() => this.#end('completed', true), this.#lengthOf(item));
+  }
+
+  #lengthOf(item: QueueItem): number {
+    const ms = item.track.durationMs;
+    return this.#useTrackDurations && typeof ms === 'number' && ms > 0 ? ms : this.#trackMs;
   }
 
   #fail(item: QueueItem): void {
