@@ -225,11 +225,12 @@ export class Moodbox implements MoodboxCore {
         settingsHealth(settings),
         this.presence,
         ...(deps.rfid ? [deps.rfid] : []),
+        // Before the music: the first song after a start plays while the director starts.
+        ...(this.metrics ? [this.metrics] : []),
         player,
         this.library,
         this.director,
         ...(this.camera ? [this.camera] : []),
-        ...(this.metrics ? [this.metrics] : []),
         ...(guard ? [guard] : []),
         ...mqtt,
         server,

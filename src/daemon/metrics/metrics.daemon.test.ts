@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import parsePrometheusTextFormat, { type MetricFamily } from 'parse-prometheus-text-format';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { makeTone } from '../../player/testing/tones.js';
 import { DaemonProcess, until, writeConfig } from '../testing/daemon-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'moodbox-metrics-'));
@@ -60,6 +61,38 @@ describe('/metrics', () => {
       expect(families.get('nodejs_eventloop_lag_seconds')?.type).toBe('GAUGE');
     } finally {
       await daemon.stop();
+    }
+  }, 120_000);
+
+  it('counts every play from the first one after a start', async () => {
+    const music = join(dir, 'first-play-music');
+    await makeTone(music, { file: 'a.flac', seconds: 40 });
+    await makeTone(music, { file: 'b.flac', seconds: 40, hz: 660 });
+    const config = writeConfig(dir, {
+      camera: { enabled: false },
+      rfid: { enabled: false },
+      library: { folders: [music] },
+      player: { audioOutput: 'null' },
+      metrics: { enabled: true },
+    });
+    const env = { PATH: process.env['PATH'] ?? '', HOME: dir, MOODBOX_DATA_DIR: join(dir, 'first-play'), MOODBOX_PORT: '0' };
+    // The first start scans the library; the second finds it in the database and plays at once.
+    for (const run of ['first start', 'second start']) {
+      const daemon = await DaemonProcess.start({ args: ['--config', config], env });
+      try {
+        const started = (): number => daemon.lines.filter((l) => l['msg'] === 'track started').length;
+        await until(() => (started() > 0 ? true : undefined), 60_000);
+        // Read while no song starts: the count of plays is the number of songs started.
+        const counted = await until(async () => {
+          const before = started();
+          const plays = (await scrape(daemon.base)).get('moodbox_plays_total')?.metrics ?? [];
+          const total = plays.reduce((sum, m) => sum + Number(m.value), 0);
+          return started() === before ? { before, total } : undefined;
+        }, 30_000);
+        expect(counted.total, run).toBe(counted.before);
+      } finally {
+        await daemon.stop();
+      }
     }
   }, 120_000);
 });
