@@ -88,8 +88,12 @@ export type MoodboxEvents = {
   facesReadChanged: { readonly byEmotion: Readonly<Record<string, number>> };
   /** A camera frame was analysed: its faces and the time spent (ms) finding and reading them. Owner: the camera service. */
   frameAnalysed: { readonly faces: number; readonly detectMs: number; readonly classifyMs: number; readonly totalMs: number };
-  /** The room mood changed (after smoothing, hysteresis and dwell). Owner: the camera service. */
-  roomMoodChanged: { readonly mood: RoomMood; readonly previous: RoomMoodLabel | null };
+  /**
+   * The room mood changed (after smoothing, hysteresis and dwell), or became unknown (`mood` null):
+   * the camera stopped seeing (off, starting, lost), and nothing is known of the room until a fresh
+   * settled reading. Owner: the camera service.
+   */
+  roomMoodChanged: { readonly mood: RoomMood | null; readonly previous: RoomMoodLabel | null };
   /** A library scan started, progressed or finished. Owner: the library service. */
   libraryScanChanged: LibraryScanState;
   /**

@@ -186,6 +186,50 @@ describe('CameraService', () => {
     expect(seen.at(-1)).toEqual(['cameraStateChanged', { status: 'on', detail: null }]);
   });
 
+  it('knows nothing of the room while the camera does not see it: off, lost or starting, no faces and no mood, and none from before when it sees again (issue 38)', async () => {
+    const { vision, camera, seen, bus, rules } = await setup();
+    vision.frame(2, 'happy');
+    vision.events.emit('moodChanged', { mood: 'happy', previous: 'nobody', at: 5000, scores: { happy: 0.9 } });
+    expect(camera.room?.label).toBe('happy');
+    seen.length = 0;
+    rules.off = 'turned off by an admin';
+    bus.emit('settingsChanged', { changed: ['camera.enabled'] });
+    await settled();
+    // Forgotten before the camera's state is told: nobody hearing "off" reads the old room.
+    expect(seen).toEqual([
+      ['facesInViewChanged', { faces: 0 }],
+      ['roomMoodChanged', { mood: null, previous: 'happy' }],
+      ['cameraStateChanged', { status: 'off', detail: 'turned off by an admin' }],
+    ]);
+    expect([camera.room, camera.facesInView]).toEqual([null, 0]);
+
+    // On again: "starting", then "on", and still no mood until the vision loop reads a fresh one.
+    seen.length = 0;
+    rules.off = null;
+    bus.emit('settingsChanged', { changed: ['camera.enabled'] });
+    await settled();
+    expect(seen).toEqual([
+      ['cameraStateChanged', { status: 'starting', detail: null }],
+      ['cameraStateChanged', { status: 'on', detail: null }],
+    ]);
+    expect(camera.room).toBeNull();
+    vision.frame(1, 'sad');
+    vision.events.emit('moodChanged', { mood: 'sad', previous: 'nobody', at: 9000, scores: { sad: 0.8 } });
+    expect(camera.room).toMatchObject({ label: 'sad', faces: 1, since: 9000 });
+
+    // Lost: the same. A frame still in flight when it was lost says nothing of the room.
+    seen.length = 0;
+    vision.events.emit('cameraChanged', { state: 'unavailable', at: 10_000, reason: 'no frames for 10 s' });
+    vision.frame(3, 'happy');
+    vision.events.emit('moodChanged', { mood: 'happy', previous: 'sad', at: 10_100, scores: { happy: 0.8 } });
+    expect(seen).toEqual([
+      ['facesInViewChanged', { faces: 0 }],
+      ['roomMoodChanged', { mood: null, previous: 'sad' }],
+      ['cameraStateChanged', { status: 'unavailable', detail: 'no frames for 10 s' }],
+    ]);
+    expect([camera.room, camera.facesInView, camera.liveFaces()]).toEqual([null, 0, undefined]);
+  });
+
   it('says once that the camera is off by the rules, not again at every check, and again when the reason changes', async () => {
     const { clock, seen, rules } = await setup({ off: 'camera turned off by staff' });
     const offs = () => seen.filter(([name]) => name === 'cameraStateChanged');

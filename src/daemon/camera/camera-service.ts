@@ -108,6 +108,8 @@ export class CameraService implements Service {
     events.on(
       'facesDetected',
       (frame) => {
+        // A frame analysed after the camera stopped seeing (the one in flight when it was lost) says nothing of the room now.
+        if (this.#status !== 'on') return;
         const now = deps.clock.monotonic();
         this.#analysed.push(now);
         while ((this.#analysed[0] ?? now) < now - RATE_WINDOW_MS) this.#analysed.shift();
@@ -132,6 +134,7 @@ export class CameraService implements Service {
     events.on(
       'moodChanged',
       ({ mood: label, at, scores }) => {
+        if (this.#status !== 'on') return;
         const emotions = emotionScores(scores);
         const confidence = label === NOBODY ? 0 : (emotions[label] ?? 0);
         const room: RoomMood = { label, scores: emotions, faces: this.#facesInView, confidence, since: at };
@@ -185,12 +188,12 @@ export class CameraService implements Service {
     return this.#status;
   }
 
-  /** The room mood, or null before the first reading. */
+  /** The room mood, or null while the camera is not seeing (off, starting, lost) and until a fresh settled reading after it. */
   get room(): RoomMood | null {
     return this.#room;
   }
 
-  /** Faces in the newest analysed frame. */
+  /** Faces in the newest analysed frame; 0 while the camera is not on. */
   get facesInView(): number {
     return this.#facesInView;
   }
@@ -227,9 +230,27 @@ export class CameraService implements Service {
   }
 
   #setStatus(status: CameraStatus, detail: string | null): void {
+    // The camera decides whether anything is known of the room: off, starting or lost, nothing is.
+    // Forgotten before the status is told, so nobody hearing it reads the room from before.
+    if (status !== 'on') this.#forgetRoom();
     this.#status = status;
     this.#offDetail = status === 'off' ? detail : null;
     this.#deps.bus.emit('cameraStateChanged', { status, detail });
+  }
+
+  /** No faces and no room mood: the next mood is a fresh settled reading, never the one from before. */
+  #forgetRoom(): void {
+    // The screens drop the faces' emotions with the count of 0 below: the first frame after it says them again.
+    this.#byEmotion = '{}';
+    if (this.#facesInView !== 0) {
+      this.#facesInView = 0;
+      this.#deps.bus.emit('facesInViewChanged', { faces: 0 });
+    }
+    if (this.#room !== null) {
+      const previous = this.#room.label;
+      this.#room = null;
+      this.#deps.bus.emit('roomMoodChanged', { mood: null, previous });
+    }
   }
 
   #applyRules(): Promise<void> {
@@ -242,7 +263,8 @@ export class CameraService implements Service {
         this.#deps.log.info({ why: off }, 'camera turned off');
         this.#isRunning = false;
         await this.#deps.vision.stop();
-        this.#setStatus('off', off);
+        // The vision loop's own "off" has usually said it already, with this reason.
+        if (this.#status !== 'off' || this.#offDetail !== off) this.#setStatus('off', off);
       } else if (off !== null) {
         // Said once, and again only when the reason changes: the rules are looked at every 15 s.
         if (this.#status !== 'off' || this.#offDetail !== off) this.#setStatus('off', off);

@@ -90,10 +90,11 @@ export class StateProjector implements Service {
         hub.update('mood', {
           // Keeps a held mood (staff's) beside the room's.
           ...area('mood'),
-          current: mood.label,
-          confidence: Math.round(mood.confidence * 100) / 100,
-          since: mood.since,
-          why: why(mood.label, faces),
+          // Null: the camera stopped seeing, and nothing is known of the room.
+          current: mood?.label ?? null,
+          confidence: mood === null ? 0 : Math.round(mood.confidence * 100) / 100,
+          since: mood?.since ?? null,
+          why: why(mood?.label ?? null, faces),
           faces,
         });
       },

@@ -202,14 +202,18 @@ export class MusicDirector implements Service {
     };
   }
 
-  /** The room mood changed. Resolves once the music has followed. */
-  roomMoodChanged(mood: RoomMood): Promise<void> {
+  /**
+   * The room mood changed, or became unknown (null: the camera stopped seeing). Resolves once the
+   * music has followed: with no mood, the picks are those of a box without a camera, and the song
+   * playing plays on (the camera turning off is no change in the room).
+   */
+  roomMoodChanged(mood: RoomMood | null): Promise<void> {
     return this.#serial('follow the room', async () => {
       this.#room = mood;
       // While staff hold a mood the camera's reading is kept for later but not followed.
       if (this.#staff.hold !== null) return;
       // The room emptying never cuts a song (the volume goes down at once); a move far and long enough does.
-      this.#cuts.roomChanged(mood.label === NOBODY ? null : roomPoint(this.#scores(), this.#deps.store.settings));
+      this.#cuts.roomChanged(mood === null || mood.label === NOBODY ? null : roomPoint(this.#scores(), this.#deps.store.settings));
       // Music coming back after a silence plays on as it was; else the next song follows the room.
       await this.#playToMood(({ wasSilent }) => (wasSilent ? 'keep' : 'queue next'));
       await this.#cutForRoom(); // due at once with no hold
@@ -394,7 +398,8 @@ export class MusicDirector implements Service {
       trackId: state.current?.track.id ?? null,
       nextTrackId: state.upcoming[0]?.track.id ?? null,
       positionMs: state.positionMs,
-      volume: this.#limits.fader.isFading || state.isPaused ? this.#limits.targetVolume() : state.volume,
+      // Where the volume is heading, never a step of a fade (nor the low point between a fade down and the next song's fade up).
+      volume: this.#limits.targetVolume(),
       streamTitle: state.current !== undefined && this.#streamTitle?.key === state.current.key ? this.#streamTitle.title : null,
       ...(state.current?.reason === 'guest' ? { isGuestRequest: true } : {}),
       ...(state.upcoming[0]?.reason === 'guest' ? { isNextGuestRequest: true } : {}),
