@@ -7,6 +7,7 @@ import { makeTone } from '../player/testing/tones.js';
 import { SHUTDOWN_DEADLINE_MS } from './main.js';
 import { DaemonProcess, until, writeConfig, type DaemonExit } from './testing/daemon-process.js';
 import { freePort, TestBroker } from './testing/mosquitto.js';
+import { MqttProbe } from './testing/mqtt-probe.js';
 
 // A stop is a stop: whatever its parts are doing, the daemon's own process ends within its
 // deadline with the code it was stopping with, so that systemd never has to SIGKILL it.
@@ -73,7 +74,7 @@ describe('the daemon stops within its deadline', () => {
   it('when the broker stops at the same moment as the daemon', async () => {
     const dir = tempDir();
     const broker = await TestBroker.start();
-    cleanups.push(() => broker.stop());
+    cleanups.push(() => broker.close());
     const daemon = await startDaemon(dir, { camera: { enabled: false }, mqtt: { enabled: true, url: broker.url } });
     await until(() => (daemon.lines.some((l) => l['msg'] === 'connected to the mqtt broker') ? true : undefined), 30_000);
 
@@ -136,5 +137,32 @@ describe('the daemon stops within its deadline', () => {
     // It stopped in the middle: not every file was read.
     const done = daemon.lines.filter((l) => l['msg'] === 'music folder scanned');
     expect(done).toHaveLength(0);
+  }, 120_000);
+
+  it('for a fleet restart with the broker going away at once: exits 75, for systemd to start it again', async () => {
+    const dir = tempDir();
+    const broker = await TestBroker.start();
+    cleanups.push(() => broker.close());
+    const daemon = await startDaemon(dir, {
+      camera: { enabled: false },
+      mqtt: { enabled: true, url: broker.url, site: 'cafe', box: 'lounge', fleet: true, homeAssistant: false },
+    });
+    await until(() => (daemon.lines.some((l) => l['msg'] === 'connected to the mqtt broker') ? true : undefined), 30_000);
+    const probe = await MqttProbe.connect(broker.url, []);
+    const started = performance.now();
+    await probe.publish('moodbox/cafe/lounge/cmd/restart', JSON.stringify({ id: 'restart-now' }));
+    await probe.close();
+    await until(() => (daemon.lines.some((l) => l['msg'] === 'shutting down') ? true : undefined), 30_000);
+    await broker.stop();
+
+    const exit = await daemon.exited;
+
+    expect(exit).toMatchObject({ code: 75, signal: null });
+    expect(performance.now() - started).toBeLessThan(BOUND_MS + 30_000);
+    const stopping = daemon.lines.findIndex((l) => l['msg'] === 'shutting down');
+    const stopped = daemon.lines.findIndex((l) => l['msg'] === 'stopped');
+    expect(stopped).toBeGreaterThan(stopping);
+    const ms = Number(daemon.lines[stopped]?.['time']) - Number(daemon.lines[stopping]?.['time']);
+    expect(ms).toBeLessThan(SHUTDOWN_DEADLINE_MS);
   }, 120_000);
 });
