@@ -6,6 +6,7 @@
 #   scripts/model/ship_model.sh RUN_DIR [MODELS_DIR]
 #
 # CHECKPOINT=RUN_DIR/swa.pt exports the weight average of a fine-tuning run instead of best.pt.
+# MANIFEST_ARGS adds arguments to the last write_manifest.py call (e.g. --no-temperature).
 #
 # RUN_DIR holds best.pt, args.json, metrics.jsonl (and report.json, curves.png, confusion.png,
 # calibration.png when the run has finished; report.json's temperature goes into the manifest). MODELS_DIR defaults to models/. Evaluation reports are kept in
@@ -41,7 +42,16 @@ for m in int8 float; do
     evals+=(--eval "emotion-$m.onnx=$key:$out" --eval-command "emotion-$m.onnx=$key:${cmd[*]}")
   done
 done
-$py scripts/model/write_manifest.py --models-dir "$models" --run "$run" "${evals[@]}"
+# Accuracy by face size: each face shrunk to S px and scaled back up, as a face S px wide in a
+# camera frame reaches the model; the daemon weighs a face's vote on the room by it.
+for size in 48 32 24 16 12; do
+  out="$models/report/eval-int8-${size}px.json"
+  cmd=(node --import tsx "$cli" eval "$csv" --usage PublicTest --model "$models/emotion-int8.onnx" --shrink "$size" --json)
+  say "${cmd[*]}"
+  "${cmd[@]}" >"$out"
+  evals+=(--size-eval "emotion-int8.onnx=$size:$out")
+done
+$py scripts/model/write_manifest.py --models-dir "$models" --run "$run" "${evals[@]}" ${MANIFEST_ARGS:-}
 
 for png in curves.png confusion.png calibration.png; do
   if [[ -f "$run/$png" ]]; then cp "$run/$png" "$models/report/$png"; else say "no $run/$png yet (the run has not finished)"; fi

@@ -194,7 +194,7 @@ def train_command(run: Path, args: dict) -> str:
 
 def build(models_dir: Path, existing: dict, evals: list[tuple[str, str, dict]], run: Path | None,
           flip: dict[str, bool], other_cpus: list[tuple[str, str, dict]] | None = None,
-          size_evals: list[tuple[str, int, dict]] | None = None) -> dict:
+          size_evals: list[tuple[str, int, dict]] | None = None, use_temperature: bool = True) -> dict:
     old = existing.get("models", {}) if isinstance(existing.get("models"), dict) else {}
     models: dict = {}
     for path in sorted(models_dir.glob(EMOTION_MODELS)):
@@ -220,7 +220,7 @@ def build(models_dir: Path, existing: dict, evals: list[tuple[str, str, dict]], 
         temperature = (training or {}).get("report", {}).get("temperature")
         if temperature is None and same_model:
             temperature = prev.get("temperature")
-        if temperature is not None:
+        if temperature is not None and use_temperature:
             entry["temperature"] = temperature
         models[path.name] = entry
     # A quantized model was trained as the float model it was quantized from.
@@ -229,7 +229,7 @@ def build(models_dir: Path, existing: dict, evals: list[tuple[str, str, dict]], 
         parent = next((m for m in models.values() if source in (m["sha256"], m.get("embedding", {}).get("addedTo"))), None)
         if "training" not in entry and parent is not None and "training" in parent:
             entry["training"] = parent["training"]
-            if "temperature" in parent and "temperature" not in entry:
+            if "temperature" in parent and "temperature" not in entry and use_temperature:
                 entry["temperature"] = parent["temperature"]
             split = parent["training"].get("validationSplit")
             if split:
@@ -280,6 +280,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--size-eval", action="append", default=[], metavar="FILE=PX:PATH",
                     help="a `moodbox eval --shrink PX --json` report: its accuracy is stored as accuracyBySize.PX of FILE "
                          "(the daemon weighs a face's vote on the room by it)")
+    ap.add_argument("--no-temperature", action="store_true",
+                    help="leave the run's temperature out (when its validation split is not held out from the "
+                         "weights, as for a fine-tuning of a model that was trained on all of Training)")
     args = ap.parse_args(argv)
 
     manifest_path = args.models_dir / MANIFEST
@@ -315,7 +318,8 @@ def main(argv: list[str] | None = None) -> int:
         if not name or not size.isdigit() or not path:
             raise SystemExit(f"--size-eval: expected FILE=PX:PATH, got {spec!r}")
         size_evals.append((name, int(size), json.loads(Path(path).read_text())))
-    manifest = build(args.models_dir, existing, evals, args.run, flip, other_cpus, size_evals)
+    manifest = build(args.models_dir, existing, evals, args.run, flip, other_cpus, size_evals,
+                     use_temperature=not args.no_temperature)
     manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
     for name, entry in manifest["models"].items():
         print(f"{name}: sha256 {entry['sha256']}, accuracy keys {sorted(entry['accuracy'])}")
