@@ -41,6 +41,28 @@ export class BoxControls {
     return this.#deps.music;
   }
 
+  /** Sets the wanted volume (0–100) for `actor` and writes the audit, as the admin panel's volume does. */
+  async setVolume(volume: number, actor: string): Promise<number> {
+    const { music, audit, clock } = this.#deps;
+    const applied = await music.setVolume(volume);
+    audit.append({ at: clock.now(), actor, action: 'player.volume', target: '', detail: { wanted: volume, applied } });
+    return applied;
+  }
+
+  /** Skips the song playing for `actor` (a staff skip: nobody's taste changes) and writes the audit. */
+  async skip(actor: string): Promise<void> {
+    const { music, audit, clock } = this.#deps;
+    const skipped = await music.skip();
+    const trackId = (skipped as { trackId?: unknown } | undefined)?.trackId;
+    audit.append({
+      at: clock.now(),
+      actor,
+      action: 'player.skip',
+      target: '',
+      detail: { trackId: typeof trackId === 'number' ? trackId : null },
+    });
+  }
+
   /**
    * Saves `patch` (a partial configuration, e.g. `{player: {policy: 'lift'}}`) over the settings
    * saved from the admin panel; throws `ConfigError` listing the problems, as the panel's save does.
@@ -62,16 +84,16 @@ export class BoxControls {
   async fleet(command: FleetCommand, value: unknown, actor: string): Promise<void> {
     switch (command) {
       case 'volume-cap':
-        this.save({ player: { maxVolume: value } }, actor);
+        this.save({ player: { maxVolume: required(value, 'player.maxVolume: an integer 0–100') } }, actor);
         return;
       case 'quiet-hours':
-        this.save({ player: { quietHours: value ?? null } }, actor);
+        this.save({ player: { quietHours: required(value, 'player.quietHours: hours, or null for none') } }, actor);
         return;
       case 'camera-hours':
-        this.save({ camera: { hours: value ?? null } }, actor);
+        this.save({ camera: { hours: required(value, 'camera.hours: hours, or null for none') } }, actor);
         return;
       case 'policy':
-        this.save({ player: { policy: value } }, actor);
+        this.save({ player: { policy: required(value, "player.policy: a policy's name") } }, actor);
         return;
       case 'rescan':
         this.#deps.audit.append({ at: this.#deps.clock.now(), actor, action: 'library.scan', target: '' });
@@ -88,4 +110,13 @@ export class BoxControls {
       }
     }
   }
+}
+
+/**
+ * A command's `value`, which it must carry: a message without one changes nothing (merged into the
+ * saved settings, a missing value would reset the setting to its default).
+ */
+function required(value: unknown, what: string): unknown {
+  if (value === undefined) throw new TypeError(`Expected \`value\` (${what}), got none`);
+  return value;
 }

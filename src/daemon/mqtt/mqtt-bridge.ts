@@ -105,7 +105,8 @@ export class MqttBridge implements Service {
       ({ mood, previous }) => {
         update();
         // A mood forgotten (the camera stopped seeing) is no change of the room's mood: the state says it is unknown.
-        if (mood !== null) this.#member.event('mood', { mood: mood.label, previous, confidence: percent(mood.confidence), faces: mood.faces });
+        if (mood !== null)
+          this.#member.event('mood', { mood: mood.label, previous, confidence: percent(mood.confidence), faces: mood.faces });
       },
       this,
     );
@@ -256,10 +257,10 @@ export class MqttBridge implements Service {
     try {
       switch (entity) {
         case 'volume':
-          await controls.music.setVolume(Math.round(Number(value)));
+          await controls.setVolume(percentOf(value), actor);
           break;
         case 'max_volume':
-          controls.save({ player: { maxVolume: Math.round(Number(value)) } }, actor);
+          controls.save({ player: { maxVolume: percentOf(value) } }, actor);
           break;
         case 'policy':
           controls.save({ player: { policy: value } }, actor);
@@ -272,7 +273,7 @@ export class MqttBridge implements Service {
           controls.save({ camera: { enabled: value === ON } }, actor);
           break;
         case 'skip':
-          await controls.music.skip();
+          await controls.skip(actor);
           break;
         case 'like':
           await controls.music.like();
@@ -280,13 +281,35 @@ export class MqttBridge implements Service {
         default:
           throw new TypeError(`Expected a Moodbox entity, got \`${entity}\``);
       }
-      log.info({ entity, value }, 'home assistant command');
+      log.info({ entity, value: shown(value) }, 'home assistant command');
     } catch (err) {
-      log.warn({ entity, value, err: { message: err instanceof Error ? err.message : String(err) } }, 'home assistant command refused');
+      log.warn(
+        { entity, value: shown(value), err: { message: shown(err instanceof Error ? err.message : String(err)) } },
+        'home assistant command refused',
+      );
       // Home Assistant shows what it sent until the state says otherwise: say it again.
       this.#member.republish();
     }
   }
+}
+
+/**
+ * A percentage as Home Assistant's number entities send it: decimal digits, a fraction allowed
+ * (`40`, `40.0`), 0–100, rounded. Nothing else is a number here: not an empty payload (which
+ * `Number` reads as 0), nor `0x14`, `1e1`, `Infinity` or a sign.
+ */
+export function percentOf(payload: string): number {
+  if (!/^\d{1,3}(?:\.\d{1,6})?$/.test(payload)) throw new TypeError(`Expected a number 0–100, got \`${shown(payload)}\``);
+  const value = Number(payload);
+  if (value > 100) throw new RangeError(`Expected a number 0–100, got \`${payload}\``);
+  return Math.round(value);
+}
+
+/** The longest payload a log line carries, so a large command does not make a large line. */
+const SHOWN_CHARS = 80;
+
+function shown(text: string): string {
+  return text.length <= SHOWN_CHARS ? text : `${text.slice(0, SHOWN_CHARS)}… (${text.length} characters)`;
 }
 
 function percent(share: number): number {

@@ -38,6 +38,16 @@ export interface MqttJsConnectionOptions {
 /** How long a stop waits for the broker to take the goodbye, and then for the disconnect (ms). */
 const GOODBYE_MS = 500;
 
+/** How long the box waits for the broker to say whether it keeps a message (MQTT 3.1.1), before it drops the message (ms). */
+const KEPT_CHECK_MS = 5_000;
+
+/**
+ * MQTT 5 subscription options: `rap` (retain as published) keeps the retain flag on a message
+ * delivered live, so that a command published with retain while the box is connected is seen as
+ * kept; without it the broker clears the flag and only a redelivery on (re)subscribing carries it.
+ */
+const SUBSCRIBE_V5 = { qos: 1, rap: true } as const;
+
 /**
  * The MQTT connection through mqtt.js (loaded when the service starts). Starting does not wait for
  * the broker: the box runs without it, reconnects with a doubling backoff, and reports `degraded`
@@ -58,6 +68,10 @@ export class MqttJsConnection implements MqttConnection, Service {
   #reconnectMs: number;
   #lastError: string | undefined;
   #connections = 0;
+  /** Messages are handed to listeners in the order they came, each after its retain check (MQTT 3.1.1). */
+  #delivery: Promise<void> = Promise.resolve();
+  /** The retain check running now (MQTT 3.1.1): its topic, and the kept payloads the broker sent back. */
+  #keptCheck: { topic: string; heard: string[] } | undefined;
 
   constructor(deps: { log: Log; clock: Pick<Clock, 'setTimeout'> }, options: MqttJsConnectionOptions) {
     this.#clock = deps.clock;
@@ -100,7 +114,7 @@ export class MqttJsConnection implements MqttConnection, Service {
       client.options.reconnectPeriod = this.#reconnectMs;
       this.#lastError = undefined;
       this.#log.info({ url: redactUrl(o.url), connections: this.#connections }, 'connected to the mqtt broker');
-      for (const filter of this.#subscriptions.keys()) client.subscribe(filter, { qos: 1 });
+      for (const filter of this.#subscriptions.keys()) client.subscribe(filter, this.#subscribeOptions());
       client.publish(will.topic, will.online, { retain: true, qos: 1 });
       for (const listener of [...this.#connectedListeners]) {
         try {
@@ -129,18 +143,95 @@ export class MqttJsConnection implements MqttConnection, Service {
         return;
       }
       const text = payload.toString('utf8');
-      const message = { retain: packet.retain };
-      for (const [filter, listeners] of this.#subscriptions) {
-        if (!topicMatches(filter, topic)) continue;
-        for (const listener of [...listeners]) {
-          try {
-            listener(topic, text, message);
-          } catch (err) {
-            this.#log.error({ err, topic }, 'an mqtt message listener failed');
-          }
+      const check = this.#keptCheck;
+      if (check !== undefined && packet.retain && check.topic === topic) {
+        // The broker's answer to a retain check, not a message of its own.
+        check.heard.push(text);
+        return;
+      }
+      if (packet.retain || !this.#needsKeptCheck(topic)) {
+        this.#deliver(topic, text, packet.retain);
+        return;
+      }
+      // MQTT 3.1.1 clears the retain flag of a message delivered live: ask the broker whether it keeps this one.
+      this.#delivery = this.#delivery.then(async () => {
+        let kept: string[];
+        try {
+          kept = await this.#keptOn(client, topic);
+        } catch (err) {
+          this.#log.warn(
+            { topic: topic.slice(0, 200), err: { message: (err as Error).message } },
+            'mqtt message dropped: cannot tell whether the broker kept it',
+          );
+          return;
+        }
+        this.#dispatch(topic, text, kept.includes(text));
+      });
+    });
+  }
+
+  #subscribeOptions(): { qos: 1; rap?: true } {
+    return (this.#options.protocolVersion ?? 5) === 5 ? SUBSCRIBE_V5 : { qos: 1 };
+  }
+
+  /** Hands a message to its listeners after those before it. */
+  #deliver(topic: string, text: string, retain: boolean): void {
+    this.#delivery = this.#delivery.then(() => this.#dispatch(topic, text, retain));
+  }
+
+  #dispatch(topic: string, text: string, retain: boolean): void {
+    const message = { retain };
+    for (const [filter, listeners] of this.#subscriptions) {
+      if (!topicMatches(filter, topic)) continue;
+      for (const listener of [...listeners]) {
+        try {
+          listener(topic, text, message);
+        } catch (err) {
+          this.#log.error({ err, topic }, 'an mqtt message listener failed');
         }
       }
-    });
+    }
+  }
+
+  /**
+   * Whether a message that came without the retain flag needs the broker asked: over MQTT 3.1.1 the
+   * flag is always clear on a live delivery, so a message on a wildcard subscription (the box's
+   * commands, `…/cmd/+` and `…/set/+`) is checked. A topic the box subscribed to by its exact name
+   * cannot be checked this way (subscribing again would replace that subscription) and is taken as it came.
+   */
+  #needsKeptCheck(topic: string): boolean {
+    if ((this.#options.protocolVersion ?? 5) === 5) return false;
+    if (this.#subscriptions.has(topic)) return false;
+    for (const filter of this.#subscriptions.keys()) if (topicMatches(filter, topic)) return true;
+    return false;
+  }
+
+  /**
+   * The payloads the broker keeps on `topic` (none, or one): a subscription to the exact topic makes
+   * the broker send its retained message, with the flag set, before it acknowledges the
+   * unsubscription that follows (the broker answers in order, on one connection).
+   */
+  async #keptOn(client: MqttClient, topic: string): Promise<string[]> {
+    const check = { topic, heard: [] as string[] };
+    this.#keptCheck = check;
+    let timer: { cancel(): void } | undefined;
+    const asked = (async () => {
+      await client.subscribeAsync(topic, { qos: 0 });
+      await client.unsubscribeAsync(topic);
+    })();
+    asked.catch(() => undefined);
+    try {
+      await Promise.race([
+        asked,
+        new Promise<never>((_resolve, reject) => {
+          timer = this.#clock.setTimeout(() => reject(new Error(`no answer from the broker within ${KEPT_CHECK_MS} ms`)), KEPT_CHECK_MS);
+        }),
+      ]);
+      return check.heard;
+    } finally {
+      timer?.cancel();
+      this.#keptCheck = undefined;
+    }
   }
 
   async stop(): Promise<void> {
@@ -196,7 +287,7 @@ export class MqttJsConnection implements MqttConnection, Service {
     if (listeners === undefined) {
       listeners = new Set();
       this.#subscriptions.set(filter, listeners);
-      if (this.#client?.connected === true) this.#client.subscribe(filter, { qos: 1 });
+      if (this.#client?.connected === true) this.#client.subscribe(filter, this.#subscribeOptions());
     }
     listeners.add(listener);
     return () => {
