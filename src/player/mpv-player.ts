@@ -1,3 +1,4 @@
+import { lookup as dnsLookup } from 'node:dns/promises';
 import type { Clock } from '../kernel/clock.js';
 import { EventBus } from '../kernel/event-bus.js';
 import type { Service, ServiceHealth } from '../kernel/lifecycle.js';
@@ -7,6 +8,7 @@ import { FirstAudioWatchdog } from './mpv/first-audio-watchdog.js';
 import { mpvArgs } from './mpv/mpv-args.js';
 import { MpvIpcClient } from './mpv/mpv-ipc-client.js';
 import { MpvProcess, type MpvProcessOptions } from './mpv/mpv-process.js';
+import { OutputWatch, type OutputFailure, type OutputPace } from './mpv/output-watch.js';
 import {
   advance,
   EMPTY_QUEUE,
@@ -18,12 +20,16 @@ import {
   type QueueItem,
 } from './play-queue.js';
 import type { Log } from '../kernel/log.js';
-import { snapcastPipeProblem } from './audio-output.js';
-import { writeStationGuard } from './streams/station-guard.js';
-import { isStreamUri, isYouTubeUrl, mpvFileOptions, mpvUrl } from './streams/stream-url.js';
+import { snapcastOutputProblem } from './audio-output.js';
+import { guardBoxAddresses, writeStationGuard } from './streams/station-guard.js';
+import { boxAddresses, vetStationUrl, type StationAddressCheck } from './streams/stream-address.js';
+import { DEFAULT_STREAM_TIMEOUT_S, isStreamUri, isYouTubeUrl, mpvFileOptions, mpvUrl } from './streams/stream-url.js';
 import { assertPercent, type Player, type PlayerEvents, type PlayerState, type PlayOptions, type PlayOutcome } from './player.js';
 
 export { removeStaleSockets } from './mpv/mpv-process.js';
+
+/** What mpv is given for a station that failed the address check: a URL no protocol opens, so its play fails as a dead station's. */
+const REFUSED_STATION_URL = 'moodbox-refused://station';
 
 /** The mpv executable, socket, start timeout and restart backoff are those of `MpvProcessOptions`. */
 export interface MpvPlayerOptions extends MpvProcessOptions {
@@ -37,6 +43,21 @@ export interface MpvPlayerOptions extends MpvProcessOptions {
    * `health()` says why, and it is checked again after the restart backoff. @default none
    */
   pcmPipe?: string;
+  /**
+   * Whether the output plays in real time (a song then takes as long as it lasts: one that goes
+   * through it more than 4× faster counts as an output failure) or is written as fast as mpv
+   * decodes (a PCM file). @default 'untimed' for `pcm` without `pcmPipe`, else 'real-time'
+   */
+  outputPace?: OutputPace;
+  /** How long a song may make no progress while it plays before the output counts as failed (ms). @default 10000 */
+  outputStallMs?: number;
+  /**
+   * After an output failure mpv is stopped, and started again with the song where it was after
+   * this wait (ms), doubled per failure in a row up to `outputRetryMaxMs`. @default 2000
+   */
+  outputRetryMs?: number;
+  /** @default 60000 */
+  outputRetryMaxMs?: number;
   /** Volume at start, 0–100; lowered to `maxVolume` when above it. @default 80 */
   volume?: number;
   /** The admin's maximum volume at start, 0–100; `setMaxVolume` changes it later. @default 100 */
@@ -55,6 +76,12 @@ export interface MpvPlayerOptions extends MpvProcessOptions {
   streamTimeoutS?: number;
   /** Whether a station's playlist may lead to an address of the box or its network. @default false */
   allowPrivateStations?: boolean;
+  /**
+   * How a station's address is judged before it plays (each redirect followed through the same
+   * check), when `allowPrivateStations` is off.
+   * @default the system's resolver, and `isPrivateAddress` with the box's own addresses
+   */
+  stationCheck?: StationAddressCheck;
 }
 
 /** mpv properties observed (ids for `observe_property`). Observed, not events: mpv 0.35 no longer sends pause/unpause events. */
@@ -77,6 +104,7 @@ export class MpvPlayer implements Player, Service {
   readonly events = new EventBus<PlayerEvents>();
   readonly #log: Log;
   readonly #allowPrivateStations: boolean;
+  readonly #stationCheck: StationAddressCheck;
   /** The station guard mpv loads (see `STATION_GUARD_LUA`), written at start. */
   #guard: { path: string; remove: () => void } | undefined;
   /** Gives up on a station that connects but sends no audio. */
@@ -122,10 +150,19 @@ export class MpvPlayer implements Player, Service {
   #resumeAt: { key: number; positionMs: number } | undefined;
   /** From mpv's crash until it runs again: what mpv held is gone. */
   #isRecovering = false;
+  /** Judges whether what mpv plays goes through its output. */
+  readonly #output: OutputWatch;
+  /** The pipe of the Snapcast output, named in an output failure. */
+  readonly #pcmPipe: string | undefined;
+  /** Why the output counts as failed, until music goes through it in real time again. */
+  #outputProblem: string | undefined;
 
   constructor(deps: { clock: Clock; log: Log }, options: MpvPlayerOptions = {}) {
     this.#log = deps.log;
     this.#allowPrivateStations = options.allowPrivateStations ?? false;
+    this.#stationCheck = options.stationCheck ?? {
+      lookup: async (host) => (await dnsLookup(host, { all: true })).map((a) => a.address),
+    };
     this.#audioOutput = options.audioOutput ?? 'auto';
     this.#extraArgs = options.extraArgs ?? [];
     this.#maxVolume = assertPercent('maxVolume', options.maxVolume ?? 100);
@@ -135,6 +172,16 @@ export class MpvPlayer implements Player, Service {
     this.#crossfadeMs = assertCrossfadeMs(options.crossfadeMs ?? 0);
     this.#streamTimeoutS = options.streamTimeoutS;
     const pcmPipe = options.pcmPipe;
+    this.#pcmPipe = pcmPipe;
+    this.#output = new OutputWatch(
+      { clock: deps.clock, failed: (failure) => this.#onOutputFailed(failure), restored: () => this.#onOutputRestored() },
+      {
+        pace: options.outputPace ?? (this.#audioOutput === 'pcm' && pcmPipe === undefined ? 'untimed' : 'real-time'),
+        stallMs: options.outputStallMs,
+        retryMs: options.outputRetryMs,
+        retryMaxMs: options.outputRetryMaxMs,
+      },
+    );
     this.#firstAudio = new FirstAudioWatchdog(
       {
         clock: deps.clock,
@@ -152,7 +199,7 @@ export class MpvPlayer implements Player, Service {
         client: this.#client,
         args: () => this.#mpvArgs(),
         setUp: () => this.#observe(),
-        refusal: () => (pcmPipe === undefined ? undefined : snapcastPipeProblem(pcmPipe)),
+        refusal: () => (pcmPipe === undefined ? undefined : snapcastOutputProblem(pcmPipe)),
       },
       options,
     );
@@ -182,6 +229,7 @@ export class MpvPlayer implements Player, Service {
   /** Ends the current play as `interrupted`, then quits mpv. */
   async stop(): Promise<void> {
     this.#firstAudio.disarm();
+    this.#output.stop();
     const current = this.#queue.current;
     if (current) this.#finish(current, 'interrupted');
     await this.#process.stop();
@@ -190,8 +238,8 @@ export class MpvPlayer implements Player, Service {
   }
 
   health(): ServiceHealth {
-    if (!this.#process.isFaulted) return { status: 'ready' };
-    return { status: 'degraded', detail: this.#process.refused ?? 'mpv stopped unexpectedly; restarting' };
+    const detail = this.#process.refused ?? this.#outputProblem ?? (this.#process.isFaulted ? 'mpv stopped unexpectedly; restarting' : undefined);
+    return detail === undefined ? { status: 'ready' } : { status: 'degraded', detail };
   }
 
   state(): PlayerState {
@@ -217,7 +265,7 @@ export class MpvPlayer implements Player, Service {
     this.#emitQueue();
     const first = this.#queue.current;
     if (first) await this.#load(first, 'replace');
-    else await this.#client.command(['stop']);
+    else if (!this.#isDown) await this.#client.command(['stop']);
   }
 
   async enqueue(entries: readonly QueueEntry[], options: { next?: boolean } = {}): Promise<void> {
@@ -259,17 +307,29 @@ export class MpvPlayer implements Player, Service {
   }
 
   async pause(): Promise<void> {
-    await this.#client.command(['set_property', 'pause', true]);
+    await this.#setPause(true);
   }
 
   async resume(): Promise<void> {
-    await this.#client.command(['set_property', 'pause', false]);
+    await this.#setPause(false);
+  }
+
+  /** While mpv is down the pause is kept, and given to the next mpv before it plays. */
+  async #setPause(isPaused: boolean): Promise<void> {
+    if (this.#isDown) this.#onPaused(isPaused);
+    else await this.#client.command(['set_property', 'pause', isPaused]);
   }
 
   async setVolume(volume: number): Promise<number> {
     assertPercent('volume', volume);
     for (;;) {
       const applied = Math.min(volume, this.#maxVolume);
+      if (this.#isDown) {
+        // The next mpv starts at this volume.
+        this.#volume = applied;
+        this.events.emit('volumeChanged', { volume: applied });
+        return applied;
+      }
       await this.#client.command(['set_property', 'volume', applied]);
       // A maximum lowered while mpv was answering wins: apply the volume again under it.
       if (applied > this.#maxVolume) continue;
@@ -317,6 +377,7 @@ export class MpvPlayer implements Player, Service {
     return mpvArgs({
       guardPath: this.#guard?.path,
       allowPrivateStations: this.#allowPrivateStations,
+      boxAddresses: this.#allowPrivateStations ? undefined : guardBoxAddresses(boxAddresses()),
       isGapless: this.#isGapless,
       replayGain: this.#replayGain,
       volume: this.#volume,
@@ -325,11 +386,20 @@ export class MpvPlayer implements Player, Service {
     });
   }
 
+  /**
+   * mpv is down (crashed, refused, or stopped for its output) and comes back by itself: the queue,
+   * the pause and the volume are kept meanwhile and given to it then, so nothing is sent now.
+   */
+  get #isDown(): boolean {
+    return this.#process.isFaulted;
+  }
+
   async #observe(): Promise<void> {
     for (const [id, name] of OBSERVED) await this.#client.command(['observe_property', id, name]);
   }
 
   #onFaulted(error: string, retryInMs: number): void {
+    this.#output.stop();
     if (!this.#isRecovering) {
       // What mpv held is gone with it; the queue is not. Remember where the current track was.
       this.#isRecovering = true;
@@ -341,6 +411,28 @@ export class MpvPlayer implements Player, Service {
       if (current) this.#resumeAt = { key: current.key, positionMs: this.#positionMs };
     }
     this.events.emit('playerFaulted', { error, retryInMs });
+  }
+
+  /**
+   * What mpv plays does not reach the output: a failed output is not a finished song. mpv is
+   * stopped (no song is loaded, none ends), the play stays open and resumes, with the queue, from
+   * the last position heard, once mpv is started again after `retryInMs` (and the Snapcast pipe is
+   * read again). The history records no end for it meanwhile.
+   */
+  #onOutputFailed({ error, retryInMs, resumeAtMs }: OutputFailure): void {
+    const why = this.#pcmPipe === undefined ? error : `${error} (does snapserver read ${this.#pcmPipe}?)`;
+    this.#outputProblem = `${why}; the music is stopped and tried again in ${Math.round(retryInMs / 1000)} s`;
+    const current = this.#queue.current;
+    this.#log.warn({ error: why, retryInMs, trackId: current?.track.id, resumeAtMs }, 'the audio output failed: stopping the music');
+    if (current !== undefined && this.#playing?.key === current.key) this.#positionMs = resumeAtMs;
+    this.#process.restartAfter(why, retryInMs);
+    if (current !== undefined && this.#started.has(current.key)) this.events.emit('positionChanged', { item: current, positionMs: this.#positionMs });
+  }
+
+  #onOutputRestored(): void {
+    this.#outputProblem = undefined;
+    this.#log.info('the audio output plays again');
+    this.events.emit('outputRestored', {});
   }
 
   async #onRestarted(attempt: number): Promise<void> {
@@ -363,19 +455,36 @@ export class MpvPlayer implements Player, Service {
    */
   async #load(item: QueueItem, mode: 'replace' | 'append-play', af?: string): Promise<number | undefined> {
     if (mode === 'replace') this.#preloaded = undefined;
+    // The restarted mpv is handed the current item.
+    if (this.#isDown) return undefined;
     let entryId: number | undefined;
+    const uri = await this.#vetted(item.track.uri);
     // The entry id must be known before mpv's start-file for it is handled, which may come in the same read.
     const options = joinFileOptions(
-      mpvFileOptions(item.track.uri, { timeoutS: this.#streamTimeoutS }),
+      mpvFileOptions(uri, { timeoutS: this.#streamTimeoutS }),
       af === undefined ? undefined : fileOption('af', af),
     );
-    const command =
-      options === undefined ? ['loadfile', item.track.uri, mode] : { name: 'loadfile', url: mpvUrl(item.track.uri), flags: mode, options };
+    const command = options === undefined ? ['loadfile', uri, mode] : { name: 'loadfile', url: mpvUrl(uri), flags: mode, options };
     await this.#client.command(command, (data) => {
       entryId = (data as { playlist_entry_id?: number } | null)?.playlist_entry_id;
       if (entryId !== undefined) this.#entries.set(entryId, item.key);
     });
     return entryId;
+  }
+
+  /**
+   * The URL mpv is given for `uri`: a station's, once its address and each of its redirects passed
+   * the check (mpv itself follows no redirect); one that fails it is given as a URL that fails to
+   * open, so that its play fails as a dead station's does. Files and YouTube entries as they are.
+   */
+  async #vetted(uri: string): Promise<string> {
+    if (this.#allowPrivateStations || !isStreamUri(uri) || isYouTubeUrl(uri)) return uri;
+    try {
+      return await vetStationUrl(uri, this.#stationCheck, { timeoutMs: (this.#streamTimeoutS ?? DEFAULT_STREAM_TIMEOUT_S) * 1000 });
+    } catch (err) {
+      this.#log.warn({ url: uri, err: { message: (err as Error).message } }, 'station refused');
+      return REFUSED_STATION_URL;
+    }
   }
 
   /** Hands the next upcoming file to mpv so that it follows without a gap, or crossfaded. */
@@ -446,9 +555,8 @@ export class MpvPlayer implements Player, Service {
   }
 
   #onProperty(name: string, data: unknown): void {
-    if (name === 'pause' && typeof data === 'boolean' && data !== this.#isPaused) {
-      this.#isPaused = data;
-      this.events.emit('pausedChanged', { isPaused: data });
+    if (name === 'pause' && typeof data === 'boolean') {
+      this.#onPaused(data);
     } else if (name === 'volume' && typeof data === 'number') {
       this.#volume = Math.round(data);
       this.events.emit('volumeChanged', { volume: this.#volume });
@@ -462,12 +570,22 @@ export class MpvPlayer implements Player, Service {
         // Until the seek after a restart lands, the position mpv reports is not where the track is.
         if (positionMs < resume.positionMs - 500) return;
         this.#resumeAt = undefined;
+        this.#output.jumped(positionMs);
       }
+      // A position the output did not play (it went through far too fast) is not where the track is.
+      if (this.#playing !== undefined && !this.#output.position(positionMs)) return;
       const isNewSecond = Math.floor(positionMs / 1000) !== Math.floor(this.#positionMs / 1000);
       this.#positionMs = positionMs;
       const current = this.#queue.current;
       if (isNewSecond && current && this.#playing?.key === current.key) this.events.emit('positionChanged', { item: current, positionMs });
     }
+  }
+
+  #onPaused(isPaused: boolean): void {
+    this.#output.paused(isPaused);
+    if (isPaused === this.#isPaused) return;
+    this.#isPaused = isPaused;
+    this.events.emit('pausedChanged', { isPaused });
   }
 
   /** A stream's ICY title (`icy-title`, as mpv names it) is what the station plays now. */
@@ -494,6 +612,8 @@ export class MpvPlayer implements Player, Service {
     this.#playing = { entryId, key };
     if (this.#preloaded?.key === key) this.#preloaded = undefined;
     this.#firstAudio.arm(item);
+    // A file's audio is there to be read: one that makes no progress is the output's fault; a station may wait on the network.
+    this.#output.songStarted({ canStall: !isStreamUri(item.track.uri) });
     // After a restart the same item starts again in mpv: that is the same play, not a new one.
     if (!this.#started.has(key)) {
       this.#positionMs = 0;
@@ -532,6 +652,12 @@ export class MpvPlayer implements Player, Service {
   }
 
   #onEndFile(entryId: number | undefined, reason: EndFileReason, fileError: string | undefined): void {
+    if (entryId !== undefined && this.#playing?.entryId === entryId) {
+      // An end far sooner than the song plays is the output failing, not the song finishing: mpv is
+      // taken down (what it sends after this is not read), and the play goes on once it is back.
+      if (reason === 'eof' && !this.#output.songEnded()) return;
+      this.#output.stop();
+    }
     const key = entryId === undefined ? undefined : this.#entries.get(entryId);
     if (entryId !== undefined) this.#entries.delete(entryId);
     if (key === undefined) return;

@@ -8,7 +8,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LibraryScanner } from '../../player/library/scanner.js';
 import { MusicMetadataTagReader } from '../../player/library/music-metadata-tag-reader.js';
 import { MpvPlayer } from '../../player/mpv-player.js';
-import { hlsStream, icyStream, playlistFile, refusedUrl, silentStream, stallingStream } from '../../player/testing/stream-servers.js';
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { isPrivateAddress } from '../../player/streams/stream-address.js';
+import {
+  hlsStream,
+  icyStream,
+  playlistFile,
+  redirectTo,
+  refusedUrl,
+  silentStream,
+  stallingStream,
+} from '../../player/testing/stream-servers.js';
 import { LiveConfig } from '../config/live-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { panelChecks } from '../config/panel-checks.js';
@@ -49,6 +59,16 @@ afterEach(async () => {
 
 const CALM = [{ mood: 'calm', weight: 1, origin: 'admin' as const }];
 
+/**
+ * The test's internet: a loopback address of its own (Linux answers on all of 127/8), which the
+ * station check takes for a public one. Everything else of the box and its networks stays inside.
+ */
+const PUBLIC_HOST = '127.0.0.2';
+const stationCheck = {
+  lookup: async (host: string) => (await dnsLookup(host, { all: true })).map((a) => a.address),
+  isPrivate: (ip: string) => ip !== PUBLIC_HOST && isPrivateAddress(ip),
+};
+
 /** Moodbox on real mpv (no audio out) and a real SQLite file, its library in `folder`, stations added before it starts. */
 async function moodbox(
   options: {
@@ -84,6 +104,7 @@ async function moodbox(
       volume: 70,
       streamTimeoutS: 1,
       allowPrivateStations: config.music.allowPrivateStations,
+      stationCheck,
     },
   );
   const hub = new StateHub(initialScreenState({ version: 'test', demo: false }));
@@ -362,7 +383,7 @@ describe('stations', () => {
 
   it("refuses a playlist entry on this box's network unless the owner allows local stations", async () => {
     const inside = await icyStream({ name: 'Inside FM', title: 'Admin API - Leaked' });
-    const m3u = await playlistFile([inside.url.replace('127.0.0.1', '127.1'), inside.url], 'm3u');
+    const m3u = await playlistFile([inside.url.replace('127.0.0.1', '127.1'), inside.url], 'm3u', PUBLIC_HOST);
     cleanups.push(
       () => inside.close(),
       () => m3u.close(),
@@ -377,6 +398,52 @@ describe('stations', () => {
     await until(() => box.stations.list().find((s) => s.trackId === id && s.isFailing), 15_000);
     expect(m3u.connections).toBeGreaterThan(0);
     expect(inside.connections).toBe(0);
+  });
+
+  // Issue 42, item 5: a station could reach the box's loopback through a redirect, or through a
+  // playlist entry naming it in an IPv6 spelling the guard compared as text.
+  it('refuses a station that redirects to this box, and playlist entries naming it in any IPv6 spelling', async () => {
+    const inside = await icyStream({ name: 'Inside FM', title: 'Admin API - Leaked' });
+    const inside6 = await icyStream({ name: 'Inside FM v6', title: 'Admin API - Leaked', host: '::1' });
+    const port = new URL(inside.url).port;
+    const port6 = new URL(inside6.url).port;
+    const redirect = await redirectTo(inside.url, PUBLIC_HOST);
+    const m3u = await playlistFile(
+      [
+        `http://[::ffff:7f00:1]:${port}/live`,
+        `http://[::ffff:127.0.0.1]:${port}/live`,
+        `http://[0:0:0:0:0:0:0:1]:${port6}/live`,
+        `http://[0::1]:${port6}/live`,
+        `http://[::0:1]:${port6}/live`,
+        `http://[0000::0001]:${port6}/live`,
+      ],
+      'm3u',
+      PUBLIC_HOST,
+    );
+    cleanups.push(
+      () => inside.close(),
+      () => inside6.close(),
+      () => redirect.close(),
+      () => m3u.close(),
+    );
+    const ids = { redirect: 0, m3u: 0 };
+    const { box } = await moodbox({
+      autoplay: false,
+      config: { music: { allowPrivateStations: false } },
+      seed: (s) => {
+        ids.redirect = s.stations.save({ url: redirect.url, name: 'Bounce FM', moods: CALM, origin: 'admin' }).trackId;
+        ids.m3u = s.stations.save({ url: m3u.url, name: 'Spelling FM', moods: CALM, origin: 'admin' }).trackId;
+      },
+    });
+    // Each is tapped, or played as the next pick when the other fails first; both fail, reaching nothing inside.
+    await box.director.tap(ids.redirect);
+    await until(() => box.stations.list().find((s) => s.trackId === ids.redirect && s.isFailing), 15_000);
+    if (box.stations.list().some((s) => s.trackId === ids.m3u && !s.isFailing)) await box.director.tap(ids.m3u).catch(() => undefined);
+    await until(() => box.stations.list().find((s) => s.trackId === ids.m3u && s.isFailing), 15_000);
+    expect(redirect.connections).toBeGreaterThan(0);
+    expect(m3u.connections).toBeGreaterThan(0);
+    expect(inside.connections).toBe(0);
+    expect(inside6.connections).toBe(0);
   });
 
   it("reads a music folder's stations.csv at each scan, names its bad lines, and drops stations it no longer lists", async () => {

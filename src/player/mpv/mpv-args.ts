@@ -5,6 +5,8 @@ export interface MpvLaunch {
   /** The station guard's Lua script, once written. */
   guardPath: string | undefined;
   allowPrivateStations: boolean;
+  /** The box's own addresses as the station guard reads them (`guardBoxAddresses`), when private stations are refused. */
+  boxAddresses?: string | undefined;
   isGapless: boolean;
   replayGain: 'track' | 'album' | 'no';
   /** The volume of the moment, 0–100. */
@@ -31,7 +33,15 @@ export function mpvArgs(launch: MpvLaunch): string[] {
     `--demuxer-max-back-bytes=${DEMUXER_BEHIND_MIB}MiB`,
     ...MPV_YTDL_ARGS,
     ...(launch.guardPath === undefined ? [] : [`--script=${launch.guardPath}`]),
-    ...(launch.allowPrivateStations ? ['--script-opts-append=moodbox_guard-private=yes'] : []),
+    ...(launch.allowPrivateStations
+      ? ['--script-opts-append=moodbox_guard-private=yes']
+      : [
+          ...(launch.boxAddresses === undefined || launch.boxAddresses === ''
+            ? []
+            : [`--script-opts-append=moodbox_guard-box=${launch.boxAddresses}`]),
+          // A redirect would take mpv past the guard: stations are given their vetted URL, and playlist entries do not redirect.
+          '--stream-lavf-o-append=max_redirects=0',
+        ]),
     `--gapless-audio=${launch.isGapless ? 'yes' : 'no'}`,
     `--replaygain=${launch.replayGain}`,
     '--volume-max=100',

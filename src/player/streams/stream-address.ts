@@ -1,12 +1,15 @@
-import { BlockList, isIP } from 'node:net';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { PlayerError } from '../errors.js';
 
 /**
- * Addresses a station may not point at unless the owner allows it (`music.allowPrivateStations`):
+ * IPv4 networks a station may not point at unless the owner allows it (`music.allowPrivateStations`):
  * the box itself and its networks. A station URL is fetched by mpv from the box, so one that names
  * them would reach services that trust the LAN (the admin API, a router, SSH).
  */
-const PRIVATE = new BlockList();
-for (const [net, prefix] of [
+const PRIVATE_V4: ReadonlyArray<readonly [string, number]> = [
   ['0.0.0.0', 8], // "this network", and 0.0.0.0 itself (the box)
   ['10.0.0.0', 8],
   ['100.64.0.0', 10], // carrier-grade NAT
@@ -17,51 +20,216 @@ for (const [net, prefix] of [
   ['192.168.0.0', 16],
   ['198.18.0.0', 15],
   ['224.0.0.0', 3], // multicast, reserved and broadcast
-] as const) {
-  PRIVATE.addSubnet(net, prefix, 'ipv4');
-}
-for (const [net, prefix] of [
-  ['::', 128], // unspecified
-  ['::1', 128],
+];
+
+/** IPv6 networks refused outright (an IPv4 address inside IPv6 is judged as that IPv4 address). */
+const PRIVATE_V6: ReadonlyArray<readonly [string, number]> = [
+  ['::', 96], // unspecified, loopback (::1) and the old IPv4-compatible form (::127.0.0.1)
   ['fc00::', 7], // unique local
   ['fe80::', 10], // link-local
+  ['fec0::', 10], // site-local (deprecated, still routed on some LANs)
   ['ff00::', 8], // multicast
-] as const) {
-  PRIVATE.addSubnet(net, prefix, 'ipv6');
+];
+
+/**
+ * `ip` as 16 bytes, an IPv4 address as its IPv4-mapped IPv6 form (`::ffff:a.b.c.d`), so that every
+ * spelling of one address compares equal: `[0:0:0:0:0:0:0:1]`, `[0::1]` and `[::0:1]` are `::1`;
+ * `::ffff:7f00:1` is `127.0.0.1`. Brackets and a zone (`%eth0`) are ignored. Undefined for
+ * anything that is not an IP address in the standard notation (a host name).
+ */
+export function addressBytes(ip: string): Uint8Array | undefined {
+  const bare = ip.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  const family = isIP(bare);
+  if (family === 4) {
+    const bytes = new Uint8Array(16);
+    bytes[10] = 0xff;
+    bytes[11] = 0xff;
+    bare.split('.').forEach((part, k) => (bytes[12 + k] = Number(part)));
+    return bytes;
+  }
+  if (family !== 6) return undefined;
+  let text = bare.toLowerCase();
+  // A dotted IPv4 tail (`::ffff:127.0.0.1`) as two groups.
+  const tail = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (tail !== null) {
+    const [a, b, c, d] = tail.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, tail.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', rest] = text.split('::') as [string, string | undefined];
+  const groups = (part: string): string[] => (part === '' ? [] : part.split(':'));
+  const left = groups(head);
+  const right = rest === undefined ? [] : groups(rest);
+  const all = [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  const bytes = new Uint8Array(16);
+  all.forEach((group, k) => {
+    const value = parseInt(group, 16);
+    bytes[2 * k] = value >> 8;
+    bytes[2 * k + 1] = value & 0xff;
+  });
+  return bytes;
 }
 
-/** Whether `ip` (v4 or v6, `::ffff:` v4-mapped included) is loopback, private, link-local, unspecified or multicast. */
-export function isPrivateAddress(ip: string): boolean {
-  const bare = ip.replace(/^\[|\]$/g, '');
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare)?.[1];
-  if (mapped !== undefined) return PRIVATE.check(mapped, 'ipv4');
-  const family = isIP(bare);
-  if (family === 0) return false;
-  return PRIVATE.check(bare, family === 4 ? 'ipv4' : 'ipv6');
+function inNetwork(bytes: Uint8Array, network: Uint8Array, prefix: number): boolean {
+  for (let bit = 0; bit < prefix; bit++) {
+    const k = bit >> 3;
+    const mask = 0x80 >> (bit & 7);
+    if (((bytes[k] ?? 0) & mask) !== ((network[k] ?? 0) & mask)) return false;
+  }
+  return true;
+}
+
+const V4_NETWORKS = PRIVATE_V4.map(([net, prefix]) => [addressBytes(net) as Uint8Array, 96 + prefix] as const);
+const V6_NETWORKS = PRIVATE_V6.map(([net, prefix]) => [addressBytes(net) as Uint8Array, prefix] as const);
+const MAPPED = addressBytes('::ffff:0:0') as Uint8Array;
+const NAT64 = addressBytes('64:ff9b::') as Uint8Array;
+const SIX_TO_FOUR = addressBytes('2002::') as Uint8Array;
+
+/** The IPv4 address an IPv6 address carries (IPv4-mapped, NAT64's `64:ff9b::/96`, 6to4's `2002::/16`), as mapped bytes. */
+function embeddedV4(bytes: Uint8Array): Uint8Array | undefined {
+  const v4 = (from: number): Uint8Array => {
+    const out = new Uint8Array(16);
+    out.set(MAPPED);
+    out.set(bytes.subarray(from, from + 4), 12);
+    return out;
+  };
+  if (inNetwork(bytes, MAPPED, 96)) return bytes;
+  if (inNetwork(bytes, NAT64, 96)) return v4(12);
+  if (inNetwork(bytes, SIX_TO_FOUR, 16)) return v4(2);
+  return undefined;
+}
+
+/** Every address of this box's network interfaces now, as bytes. */
+export function boxAddresses(): Uint8Array[] {
+  return Object.values(networkInterfaces())
+    .flatMap((list) => list ?? [])
+    .map((info) => addressBytes(info.address))
+    .filter((bytes): bytes is Uint8Array => bytes !== undefined);
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, k) => byte === b[k]);
+}
+
+/**
+ * Whether `ip` (v4 or v6, in any spelling; an IPv4 address inside IPv6 counts as that address) is
+ * loopback, private, link-local, unspecified or multicast, or one of `own` (the box's own
+ * addresses, public ones included: `boxAddresses()` by default). Compared as numbers, never as text.
+ */
+export function isPrivateAddress(ip: string, own: readonly Uint8Array[] = boxAddresses()): boolean {
+  const bytes = addressBytes(ip);
+  if (bytes === undefined) return false;
+  const v4 = embeddedV4(bytes);
+  if (own.some((mine) => sameBytes(mine, bytes) || (v4 !== undefined && sameBytes(mine, v4)))) return true;
+  if (v4 !== undefined) return V4_NETWORKS.some(([net, prefix]) => inNetwork(v4, net, prefix));
+  return V6_NETWORKS.some(([net, prefix]) => inNetwork(bytes, net, prefix));
 }
 
 /** Finds every address of a host name (`dns.lookup` with `all`), as mpv's resolver would. */
 export type HostLookup = (host: string) => Promise<string[]>;
 
+/** How a station's address is judged: the resolver, and which addresses are the box's or its networks'. */
+export interface StationAddressCheck {
+  lookup: HostLookup;
+  /** @default isPrivateAddress (with the box's own addresses now) */
+  isPrivate?: ((ip: string) => boolean) | undefined;
+}
+
+/** What a refusal says of where a station points. */
+const INSIDE =
+  'is this box or its local network: stations must be on the internet; the owner may allow local ones with `music.allowPrivateStations` in the configuration file';
+
 /**
  * Why a station URL (already checked by `parseStreamUrl`) may not be played from this box, or
  * undefined when it may: its host is, or resolves to, an address of the box or its networks. An IP
- * written in any form (`0x7f000001`, `127.1`, `[::1]`) reaches here normalised by the URL parser.
+ * written in any form (`0x7f000001`, `127.1`, `[0::1]`, `[::ffff:7f00:1]`) is compared as a number.
  * A name that does not resolve now is let through: it reaches nothing, and fails when played.
  */
-export async function privateAddressRefusal(url: string, lookup: HostLookup): Promise<string | undefined> {
+export async function privateAddressRefusal(url: string, check: HostLookup | StationAddressCheck): Promise<string | undefined> {
+  const found = await checkedAddresses(url, typeof check === 'function' ? { lookup: check } : check);
+  return found.refusal;
+}
+
+async function checkedAddresses(url: string, check: StationAddressCheck): Promise<{ refusal?: string; addresses: string[] }> {
+  const isPrivate = check.isPrivate ?? ((ip: string) => isPrivateAddress(ip));
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
   let addresses: string[];
   if (isIP(host) !== 0) addresses = [host];
   else {
     try {
-      addresses = await lookup(host);
+      addresses = await check.lookup(host);
     } catch {
-      return undefined;
+      return { addresses: [] };
     }
   }
-  const inside = addresses.find(isPrivateAddress);
-  if (inside === undefined) return undefined;
+  const inside = addresses.find((ip) => isPrivate(ip));
+  if (inside === undefined) return { addresses };
   const what = inside === host ? `\`${host}\`` : `\`${host}\` (${inside})`;
-  return `${what} is this box or its local network: stations must be on the internet; the owner may allow local ones with \`music.allowPrivateStations\` in the configuration file`;
+  return { refusal: `${what} ${INSIDE}`, addresses };
+}
+
+/** How many redirects a station's URL may take before it plays. */
+export const MAX_STATION_REDIRECTS = 5;
+
+/**
+ * The URL a station really plays from: each redirect it answers with (301, 302, 303, 307, 308) is
+ * followed through the same address check, connecting only to the addresses just checked, up to
+ * `MAX_STATION_REDIRECTS`. mpv is then given that URL and told to follow no redirect of its own, so
+ * that a public station cannot send it to the box's loopback. A station that cannot be reached
+ * now (or answers in a way this check does not read, such as an old SHOUTcast `ICY 200 OK`) gives
+ * back the URL it had: mpv's own attempt fails or plays the same way. Throws `PlayerError`
+ * (`MB_ERR_PLAYER_NOT_ALLOWED`) for a hop on the box or its networks, for too many redirects, and
+ * for a redirect to another scheme than http or https.
+ */
+export async function vetStationUrl(url: string, check: StationAddressCheck, options: { timeoutMs: number }): Promise<string> {
+  let current = url;
+  for (let hop = 0; ; hop++) {
+    const { refusal, addresses } = await checkedAddresses(current, check);
+    if (refusal !== undefined) {
+      const via = current === url ? '' : ` (reached by a redirect from ${url})`;
+      throw new PlayerError('MB_ERR_PLAYER_NOT_ALLOWED', `${refusal}${via}`);
+    }
+    const address = addresses[0];
+    if (address === undefined) return current;
+    const location = await redirectOf(current, address, options.timeoutMs);
+    if (location === undefined) return current;
+    let next: URL;
+    try {
+      next = new URL(location, current);
+    } catch {
+      return current;
+    }
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+      throw new PlayerError(
+        'MB_ERR_PLAYER_NOT_ALLOWED',
+        `The station ${url} redirects to a \`${next.protocol}\` URL; only http and https play`,
+      );
+    }
+    if (hop + 1 > MAX_STATION_REDIRECTS) {
+      throw new PlayerError('MB_ERR_PLAYER_NOT_ALLOWED', `The station ${url} redirects more than ${MAX_STATION_REDIRECTS} times`);
+    }
+    current = next.href;
+  }
+}
+
+/** Where `url` redirects to (its `Location`), asking `address` only; undefined when it does not redirect or cannot be asked. */
+function redirectOf(url: string, address: string, timeoutMs: number): Promise<string | undefined> {
+  const family = isIP(address) === 6 ? 6 : 4;
+  // Connect to the address that was checked, never to a fresh answer of the resolver.
+  const lookup = ((_host: string, opts: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+    if (opts.all === true) callback(null, [{ address, family }]);
+    else callback(null, address, family);
+  }) as unknown as LookupFunction;
+  const request = url.startsWith('https:') ? httpsRequest : httpRequest;
+  return new Promise((resolve) => {
+    const req = request(url, { method: 'GET', lookup, headers: { 'icy-metadata': '0' }, timeout: timeoutMs }, (res: IncomingMessage) => {
+      const status = res.statusCode ?? 0;
+      const location = res.headers.location;
+      res.destroy();
+      req.destroy();
+      resolve([301, 302, 303, 307, 308].includes(status) && typeof location === 'string' ? location : undefined);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(undefined));
+    req.end();
+  });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseStationsFile } from './stations-file.js';
+import { addressBytes, isPrivateAddress, privateAddressRefusal } from './stream-address.js';
 import { isStreamUri, mpvFileOptions, mpvUrl, parseStreamUrl, streamKind } from './stream-url.js';
 
 describe('stream URLs', () => {
@@ -74,5 +75,39 @@ describe('stations file', () => {
         message: 'Expected a header with the columns name,url,moods (missing name, url, moods), got `radio,https://a.example/x,calm`',
       },
     ]);
+  });
+});
+
+describe('station addresses', () => {
+  // Issue 42, item 5: addresses are compared as numbers, in every spelling, with the box's own.
+  it('knows the loopback, the LAN and the box itself in every spelling of an address', async () => {
+    const own = [addressBytes('203.0.113.7') as Uint8Array, addressBytes('2001:db8::7') as Uint8Array];
+    for (const ip of [
+      '127.0.0.1',
+      '::1',
+      '[0:0:0:0:0:0:0:1]',
+      '0::1',
+      '::0:1',
+      '0000::0001',
+      '::',
+      '::ffff:7f00:1',
+      '::ffff:127.0.0.1',
+      '::FFFF:10.1.2.3',
+      '64:ff9b::7f00:1',
+      '2002:c0a8:0101::1',
+      'fe80::1%eth0',
+      'fd12::1',
+      '203.0.113.7',
+      '::ffff:203.0.113.7',
+      '2001:DB8:0:0::7',
+    ]) {
+      expect([ip, isPrivateAddress(ip, own)]).toEqual([ip, true]);
+    }
+    for (const ip of ['203.0.113.8', '2001:db8::8', '::ffff:8.8.8.8', '2606:4700::1111', 'radio.example']) {
+      expect([ip, isPrivateAddress(ip, own)]).toEqual([ip, false]);
+    }
+    const lookup = async (): Promise<string[]> => ['::ffff:7f00:1'];
+    expect(await privateAddressRefusal('http://radio.example/', lookup)).toMatch(/^`radio\.example` \(::ffff:7f00:1\) is this box/);
+    expect(await privateAddressRefusal('http://[0:0:0:0:0:0:0:1]:8080/', lookup)).toMatch(/^`::1` is this box/);
   });
 });

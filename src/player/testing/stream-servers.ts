@@ -23,7 +23,7 @@ export interface TestStream {
  * its bit rate, with `icy-name` and, for a player that asks for metadata (`Icy-MetaData: 1`),
  * `icy-metaint` and the ICY `StreamTitle` every `META_INTERVAL` bytes.
  */
-export async function icyStream(options: { name: string; title: string; seconds?: number }): Promise<TestStream> {
+export async function icyStream(options: { name: string; title: string; seconds?: number; host?: string }): Promise<TestStream> {
   const dir = await mkdtemp(join(tmpdir(), 'moodbox-icy-'));
   const file = join(dir, 'tone.mp3');
   const seconds = options.seconds ?? 30;
@@ -63,7 +63,7 @@ export async function icyStream(options: { name: string; title: string; seconds?
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  const url = await listen(server, '/live');
+  const url = await listen(server, '/live', options.host);
   return {
     url,
     get connections() {
@@ -130,7 +130,7 @@ export async function hlsStream(options: { seconds?: number } = {}): Promise<Tes
 }
 
 /** A station's playlist file on 127.0.0.1 (`.m3u` or `.pls`) listing `urls`, as many stations publish their streams. */
-export async function playlistFile(urls: readonly string[], format: 'm3u' | 'pls'): Promise<TestStream> {
+export async function playlistFile(urls: readonly string[], format: 'm3u' | 'pls', host?: string): Promise<TestStream> {
   const body =
     format === 'm3u'
       ? `#EXTM3U\n${urls.map((u) => `#EXTINF:-1,Stream\n${u}\n`).join('')}`
@@ -146,7 +146,7 @@ export async function playlistFile(urls: readonly string[], format: 'm3u' | 'pls
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  const url = await listen(server, `/listen.${format}`);
+  const url = await listen(server, `/listen.${format}`, host);
   return {
     url,
     get connections() {
@@ -218,11 +218,35 @@ export async function refusedUrl(): Promise<string> {
   return url;
 }
 
-async function listen(server: Server, path: string): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+/** A station that answers every request with a redirect (`302`) to `location`. */
+export async function redirectTo(location: string, host?: string): Promise<TestStream> {
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const server = createHttpServer((_req, res) => {
+    connections++;
+    res.writeHead(302, { location });
+    res.end();
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  const url = await listen(server, '/listen', host);
+  return {
+    url,
+    get connections() {
+      return connections;
+    },
+    close: () => close(server, sockets),
+  };
+}
+
+/** Listens on `host` (127.0.0.1 unless told, `::1` for IPv6 loopback) and gives the URL of `path` there. */
+async function listen(server: Server, path: string, host = '127.0.0.1'): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const address = server.address();
   if (address === null || typeof address === 'string') throw new TypeError('Expected a TCP address');
-  return `http://127.0.0.1:${address.port}${path}`;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}${path}`;
 }
 
 function close(server: Server, sockets: Set<Socket>): Promise<void> {
