@@ -61,7 +61,9 @@ export function faceWeigher(table: AccuracyBySize | undefined, labels: number): 
  */
 export function accuracyBySizeProblems(value: unknown, labels: number): string[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return [`accuracyBySize: expected an object of accuracies by face size in px ({"48": 0.68, "24": 0.6, …}), got ${describeValue(value)}`];
+    return [
+      `accuracyBySize: expected an object of accuracies by face size in px ({"48": 0.68, "24": 0.6, …}), got ${describeValue(value)}`,
+    ];
   }
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 0) return ['accuracyBySize: expected at least one size, got {}'];
@@ -88,4 +90,3 @@ function sortedPoints(table: AccuracyBySize): Array<{ size: number; accuracy: nu
     .map(([size, accuracy]) => ({ size: Number(size), accuracy }))
     .sort((a, b) => a.size - b.size);
 }
-

@@ -121,7 +121,11 @@ describe('MoodTracker', () => {
   it("caps one face's share of the vote once three or more faces vote", () => {
     const clock = new FakeClock();
     const tracker = new MoodTracker({ clock }, { dwellMs: 0, faceWeight: faceWeigher(MEASURED, 7) });
-    const [result] = feed(clock, tracker, 1, () => [reading('angry', 0.9, 1, 150), reading('happy', 0.9, 2, 12), reading('happy', 0.9, 3, 12)]);
+    const [result] = feed(clock, tracker, 1, () => [
+      reading('angry', 0.9, 1, 150),
+      reading('happy', 0.9, 2, 12),
+      reading('happy', 0.9, 3, 12),
+    ]);
     // 1 against 0.37 + 0.37 would give the near face 58% of the vote; it gets half.
     const rest = 0.1 / 6;
     expect(result?.scores['angry']).toBeCloseTo(0.5 * 0.9 + 0.5 * rest, 6);
