@@ -122,12 +122,24 @@ function expectNumbersOnly(dataDir: string, row: StoredRow): void {
   }
 }
 
-/** One frame of the demo clip at `seconds`, as a JPEG; `filter` (ffmpeg's) changes it first. */
-function demoFrame(seconds: number, filter?: string): Buffer {
+/**
+ * One frame of the one-face clip (`one-face-moods.mp4`: one person near the camera, 2 s each
+ * neutral, happy, surprised, sad) at `seconds`, as a JPEG; `filter` (ffmpeg's) changes it first.
+ */
+function oneFaceFrame(seconds: number, filter?: string): Buffer {
   return execFileSync(
     'ffmpeg',
     [
-      ...['-loglevel', 'error', '-ss', String(seconds), '-i', join(ROOT, 'demo/camera.mp4'), '-frames:v', '1'],
+      ...[
+        '-loglevel',
+        'error',
+        '-ss',
+        String(seconds),
+        '-i',
+        join(ROOT, 'src/vision/testing/fixtures/one-face-moods.mp4'),
+        '-frames:v',
+        '1',
+      ],
       ...(filter === undefined ? [] : ['-vf', filter]),
       ...['-f', 'mjpeg', '-'],
     ],
@@ -425,13 +437,13 @@ describe('personal expression calibration at the kiosk (issue 19)', { timeout: 6
   it('on a camera the test controls: not used when the generic model already reads them right, used when it misreads some', async () => {
     assertBuilt();
     const frames = {
-      neutral: demoFrame(15),
-      happy: demoFrame(37),
-      surprise: demoFrame(57),
-      sad: demoFrame(75),
+      neutral: oneFaceFrame(1),
+      happy: oneFaceFrame(3),
+      surprise: oneFaceFrame(5),
+      sad: oneFaceFrame(7),
       // The smaller face of the happy scene alone (the other one covered): the generic model reads
       // it as a smile, but not by much — a resting face that looks a little happy.
-      restingSmile: demoFrame(37, 'drawbox=x=70:y=80:w=210:h=210:color=0x808080:t=fill'),
+      restingSmile: oneFaceFrame(3, 'drawbox=x=70:y=80:w=210:h=210:color=0x808080:t=fill'),
       // Another person's smile, for the face this person makes when asked to look angry.
       otherSmile: fixtureFrame('happy-face.png'),
       nobody: fixtureFrame('no-face.png'),
