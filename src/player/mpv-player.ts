@@ -238,7 +238,8 @@ export class MpvPlayer implements Player, Service {
   }
 
   health(): ServiceHealth {
-    const detail = this.#process.refused ?? this.#outputProblem ?? (this.#process.isFaulted ? 'mpv stopped unexpectedly; restarting' : undefined);
+    const detail =
+      this.#process.refused ?? this.#outputProblem ?? (this.#process.isFaulted ? 'mpv stopped unexpectedly; restarting' : undefined);
     return detail === undefined ? { status: 'ready' } : { status: 'degraded', detail };
   }
 
@@ -426,12 +427,14 @@ export class MpvPlayer implements Player, Service {
     this.#log.warn({ error: why, retryInMs, trackId: current?.track.id, resumeAtMs }, 'the audio output failed: stopping the music');
     if (current !== undefined && this.#playing?.key === current.key) this.#positionMs = resumeAtMs;
     this.#process.restartAfter(why, retryInMs);
-    if (current !== undefined && this.#started.has(current.key)) this.events.emit('positionChanged', { item: current, positionMs: this.#positionMs });
+    if (current !== undefined && this.#started.has(current.key))
+      this.events.emit('positionChanged', { item: current, positionMs: this.#positionMs });
   }
 
   #onOutputRestored(): void {
     this.#outputProblem = undefined;
-    this.#log.info('the audio output plays again');
+    const current = this.#queue.current;
+    this.#log.info({ trackId: current?.track.id }, 'the audio output plays again');
     this.events.emit('outputRestored', {});
   }
 

@@ -30,10 +30,16 @@ export type PlayerEvents = {
   queueChanged: { current: QueueItem | undefined; upcoming: readonly QueueItem[] };
   /** Nothing is left to play. */
   queueEnded: { lastKey: number | undefined };
-  /** The player process died; it is restarted after `retryInMs`. */
+  /**
+   * The player process died, or its audio output failed (a song went through it far faster than it
+   * plays, or made no progress): nothing plays, the play is not over, and it is tried again after
+   * `retryInMs`.
+   */
   playerFaulted: { error: string; retryInMs: number };
   /** The player process is back, the queue as it was. */
   playerRestarted: { attempt: number };
+  /** After an output failure, music went through the output in real time again: the player is ready again. */
+  outputRestored: Record<string, never>;
 };
 
 export interface PlayOptions {

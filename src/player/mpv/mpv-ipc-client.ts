@@ -64,9 +64,12 @@ export class MpvIpcClient {
     const decoder = new MpvLineDecoder();
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
-      // A socket detached while a chunk was in flight speaks for an mpv that is gone.
-      if (this.#socket !== socket) return;
-      for (const message of decoder.push(chunk)) this.#onMessage(message);
+      for (const message of decoder.push(chunk)) {
+        // A socket detached while a chunk was in flight, or by a listener in the middle of one (mpv
+        // taken down), speaks for an mpv that is gone: the rest is not read.
+        if (this.#socket !== socket) return;
+        this.#onMessage(message);
+      }
     });
     socket.on('error', (err) => this.#log.debug({ err }, 'mpv socket error'));
   }

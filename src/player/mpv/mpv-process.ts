@@ -247,6 +247,24 @@ export class MpvProcess {
     this.#scheduleRestart(sig === null ? `mpv exited with code ${String(code)}` : `mpv was killed by ${sig}`);
   }
 
+  /**
+   * Takes mpv down at once (what it plays does not reach its output) and starts it again after
+   * `delayMs`, asking `refusal` first as at every launch. Faulted meanwhile (`faulted` with
+   * `error`). Does nothing unless mpv runs (a restart is already pending, or it was never started).
+   */
+  restartAfter(error: string, delayMs: number): void {
+    const child = this.#process;
+    if (!child || !this.#hasStarted || this.#isStopping || this.#isFaulted) return;
+    // Forgotten before it exits: its exit is no crash.
+    this.#process = undefined;
+    this.#client.detach(new PlayerError('MB_ERR_PLAYER_OUTPUT', error));
+    // SIGKILL: an mpv blocked opening its output answers nothing, not even `quit`.
+    child.kill('SIGKILL');
+    this.#isFaulted = true;
+    this.events.emit('faulted', { error, retryInMs: delayMs });
+    this.#restartTimer = this.#clock.setTimeout(() => void this.#restart(), delayMs);
+  }
+
   /** Restarts mpv after a backoff timed by the clock; at most one restart is ever pending. */
   #scheduleRestart(error: string): void {
     if (this.#restartTimer || this.#isStopping) return;

@@ -24,6 +24,7 @@ const EVENTS: ReadonlyArray<keyof PlayerEvents> = [
   'queueEnded',
   'playerFaulted',
   'playerRestarted',
+  'outputRestored',
 ];
 
 /**

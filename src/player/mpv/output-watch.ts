@@ -1,0 +1,206 @@
+import type { Clock, Timer } from '../../kernel/clock.js';
+
+/**
+ * How the audio output takes what mpv plays: `real-time` (a sound card, a sound server, a Snapcast
+ * pipe that snapserver reads, mpv's `null` output), or `untimed` (a PCM file, written as fast as
+ * mpv decodes).
+ */
+export type OutputPace = 'real-time' | 'untimed';
+
+/** Why the output counts as failed, and where the play it cut is to be resumed from (ms). */
+export interface OutputFailure {
+  /** What was seen, in words (for health and the log). */
+  error: string;
+  /** How long to wait before trying the output again (ms): doubles per failure in a row. */
+  retryInMs: number;
+  /** The last position known to have gone through the output in real time (ms into the song). */
+  resumeAtMs: number;
+}
+
+export interface OutputWatchOptions {
+  /** @default 'real-time' */
+  pace?: OutputPace;
+  /** How long a song may make no progress while it plays, unpaused, before the output counts as failed (ms). @default 10000 */
+  stallMs?: number;
+  /** First wait before trying a failed output again (ms); doubles per failure in a row up to `retryMaxMs`. @default 2000 */
+  retryMs?: number;
+  /** The longest wait between tries (ms). @default 60000 */
+  retryMaxMs?: number;
+}
+
+/** How much music one judgement spans (ms of the song): long enough that a late event cannot pass for speed. */
+const WINDOW_MS = 8000;
+/** At a song's end, the least music since the last judgement that is still judged (ms). */
+const TAIL_MS = 4000;
+/** Music that goes through the output more than this many times faster than the clock did not play. */
+const SPEED_LIMIT = 4;
+
+/**
+ * Watches that a song goes through the audio output as it plays. With a real-time output a song
+ * takes as long as it lasts; when its position runs far ahead of the clock (more than 4× over 8 s
+ * of the song, or over its last 4 s or more), mpv is decoding into an output that takes nothing
+ * (a Snapcast pipe whose reader went away): the song did not play. A song that makes no progress
+ * for `stallMs` while it plays (a pipe nobody opened, where mpv blocks) did not play either. Either
+ * is an output failure: `failed` is called once, with a retry delay that doubles per failure in a
+ * row (2 s to 60 s by default) until 8 s of a song have gone through in real time again, which
+ * calls `restored`. Times come from the injected clock. Knows nothing of mpv.
+ */
+export class OutputWatch {
+  readonly #clock: Clock;
+  readonly #onFailed: (failure: OutputFailure) => void;
+  readonly #onRestored: () => void;
+  readonly #pace: OutputPace;
+  readonly #stallMs: number;
+  readonly #retryMs: number;
+  readonly #retryMaxMs: number;
+  /** Where the song was, and when, at the start of the stretch being judged; undefined until its first position. */
+  #anchor: { positionMs: number; at: number } | undefined;
+  #positionMs = 0;
+  /** While a song plays unpaused and may stall: when it last moved on. */
+  #lastProgressAt: number | undefined;
+  #stallTimer: Timer | undefined;
+  #canStall = false;
+  #isPaused = false;
+  #isPlaying = false;
+  /** Failures in a row, since the output last played in real time. */
+  #failures = 0;
+  #problem: string | undefined;
+
+  constructor(deps: { clock: Clock; failed: (failure: OutputFailure) => void; restored: () => void }, options: OutputWatchOptions = {}) {
+    this.#clock = deps.clock;
+    this.#onFailed = deps.failed;
+    this.#onRestored = deps.restored;
+    this.#pace = options.pace ?? 'real-time';
+    this.#stallMs = options.stallMs ?? 10_000;
+    this.#retryMs = options.retryMs ?? 2000;
+    this.#retryMaxMs = options.retryMaxMs ?? 60_000;
+  }
+
+  /** Why the output counts as failed, from a failure until it plays in real time again. */
+  get problem(): string | undefined {
+    return this.#problem;
+  }
+
+  /**
+   * A song began to play (or to play again, after mpv was restarted) from `positionMs`.
+   * `canStall`: a file, whose audio is there to be read (a station may wait on the network).
+   */
+  songStarted(options: { canStall: boolean; positionMs?: number }): void {
+    this.#isPlaying = true;
+    this.#canStall = options.canStall;
+    this.#positionMs = options.positionMs ?? 0;
+    this.#anchor = undefined;
+    this.#watchStall();
+  }
+
+  /** The song jumped (a seek to where it was): the stretch being judged starts again here. */
+  jumped(positionMs: number): void {
+    this.#positionMs = positionMs;
+    this.#anchor = undefined;
+    this.#watchStall();
+  }
+
+  /** Pausing stops the song, and its stall watch, until it resumes. */
+  paused(isPaused: boolean): void {
+    if (isPaused === this.#isPaused) return;
+    this.#isPaused = isPaused;
+    // A pause only lengthens the stretch being judged; it starts again after it all the same.
+    this.#anchor = undefined;
+    this.#watchStall();
+  }
+
+  /**
+   * The song playing is at `positionMs`. Returns false when this position shows the output failed
+   * (`failed` has been called): the caller MUST NOT take the position as played.
+   */
+  position(positionMs: number): boolean {
+    if (!this.#isPlaying) return true;
+    const now = this.#clock.monotonic();
+    if (positionMs > this.#positionMs && this.#lastProgressAt !== undefined) this.#lastProgressAt = now;
+    this.#positionMs = positionMs;
+    const anchor = this.#anchor;
+    if (anchor === undefined || positionMs < anchor.positionMs) {
+      this.#anchor = { positionMs, at: now };
+      return true;
+    }
+    const musicMs = positionMs - anchor.positionMs;
+    if (musicMs < WINDOW_MS) return true;
+    if (this.#isTooFast(musicMs, now - anchor.at)) return this.#fail(this.#tooFast(musicMs, now - anchor.at), anchor.positionMs);
+    this.#anchor = { positionMs, at: now };
+    this.#played();
+    return true;
+  }
+
+  /**
+   * The song reached its end. Returns false when it got there far too soon (its last stretch went
+   * through faster than it plays): `failed` has been called, and the end MUST NOT count as played.
+   */
+  songEnded(): boolean {
+    const anchor = this.#anchor;
+    this.stop();
+    if (anchor === undefined) return true;
+    const musicMs = this.#positionMs - anchor.positionMs;
+    const wallMs = this.#clock.monotonic() - anchor.at;
+    if (musicMs >= TAIL_MS && this.#isTooFast(musicMs, wallMs)) return this.#fail(this.#tooFast(musicMs, wallMs), anchor.positionMs);
+    return true;
+  }
+
+  /** Nothing plays any more (the song was left, mpv stopped): nothing is judged until the next song starts. */
+  stop(): void {
+    this.#isPlaying = false;
+    this.#anchor = undefined;
+    this.#watchStall();
+  }
+
+  #isTooFast(musicMs: number, wallMs: number): boolean {
+    return this.#pace === 'real-time' && wallMs * SPEED_LIMIT < musicMs;
+  }
+
+  #tooFast(musicMs: number, wallMs: number): string {
+    return `the audio output is not playing: ${seconds(musicMs)} of music went through it in ${seconds(wallMs)}`;
+  }
+
+  #fail(error: string, resumeAtMs: number): false {
+    this.stop();
+    this.#failures += 1;
+    const retryInMs = Math.min(this.#retryMs * 2 ** (this.#failures - 1), this.#retryMaxMs);
+    this.#problem = error;
+    this.#onFailed({ error, retryInMs, resumeAtMs });
+    return false;
+  }
+
+  /** A stretch went through in real time: the output works. */
+  #played(): void {
+    if (this.#failures === 0) return;
+    this.#failures = 0;
+    this.#problem = undefined;
+    this.#onRestored();
+  }
+
+  /** Arms the stall timer while a song that can stall plays unpaused, and disarms it otherwise. */
+  #watchStall(): void {
+    this.#stallTimer?.cancel();
+    this.#stallTimer = undefined;
+    this.#lastProgressAt = undefined;
+    if (!this.#isPlaying || this.#isPaused || !this.#canStall) return;
+    this.#lastProgressAt = this.#clock.monotonic();
+    this.#scheduleStallCheck(this.#stallMs);
+  }
+
+  #scheduleStallCheck(ms: number): void {
+    const timer = this.#clock.setTimeout(() => {
+      if (this.#stallTimer !== timer || this.#lastProgressAt === undefined) return;
+      const still = this.#clock.monotonic() - this.#lastProgressAt;
+      if (still < this.#stallMs) {
+        this.#scheduleStallCheck(this.#stallMs - still);
+        return;
+      }
+      this.#fail(`the audio output is not playing: nothing went through it for ${seconds(still)}`, this.#positionMs);
+    }, ms);
+    this.#stallTimer = timer;
+  }
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+}
