@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../kernel/random.js';
-import { makeDetectionSet, matchesFace, scoreDetector, scoreFrame } from './detection-set.js';
+import { FACE_SIZE_BANDS, makeDetectionSet, matchesFace, recallBySize, scoreDetector, scoreFrame } from './detection-set.js';
 import type { FerRow } from './fer-csv.js';
-import type { FaceDetector } from './face-detector.js';
+import type { Box, FaceDetector } from './face-detector.js';
 import { FACE_PIXELS } from './preprocess.js';
 
 const face = { x: 100, y: 100, width: 100, height: 100 };
@@ -33,8 +33,38 @@ describe('matchesFace and scoreFrame', () => {
     expect(scoreFrame([face, { ...face, x: 102 }, { x: 0, y: 400, width: 50, height: 50 }], [face, other])).toEqual({
       found: 1,
       falseFaces: 2,
+      isFound: [true, false],
     });
-    expect(scoreFrame([], [face])).toEqual({ found: 0, falseFaces: 0 });
+    expect(scoreFrame([], [face])).toEqual({ found: 0, falseFaces: 0, isFound: [false] });
+  });
+});
+
+describe('recallBySize', () => {
+  it('counts each labelled face in the band of its larger side, from the lower bound up to the next', () => {
+    const sized = (width: number, height: number, isFound: boolean): { face: Box; isFound: boolean } => ({
+      face: { x: 0, y: 0, width, height },
+      isFound,
+    });
+    const bands = recallBySize([
+      sized(14, 14, true),
+      sized(20, 23, false),
+      sized(20, 24, true),
+      sized(31, 20, true),
+      sized(47, 40, false),
+      sized(48, 30, true),
+      sized(170, 170, true),
+      // Smaller than every band: counted nowhere.
+      sized(10, 10, true),
+    ]);
+    expect(bands.map((b) => b.label)).toEqual(FACE_SIZE_BANDS.map((b) => b.label));
+    expect(bands.map((b) => [b.faces, b.found])).toEqual([
+      [2, 1],
+      [2, 2],
+      [1, 0],
+      [2, 2],
+    ]);
+    expect(bands[0]?.recall).toBe(0.5);
+    expect(recallBySize([]).every((b) => b.faces === 0 && b.recall === 1)).toBe(true);
   });
 });
 
@@ -87,6 +117,9 @@ describe('scoreDetector', () => {
     expect(score).toMatchObject({ frames: 4, faces: labelled.length, found: labelled.length - 1, falseFaces: 4, falseFacesPerFrame: 1 });
     expect(score.recall).toBeCloseTo((labelled.length - 1) / labelled.length, 10);
     expect(score.misses).toHaveLength(4);
+    // Every pasted face is 56 px or more: all in the top band, the first one missed.
+    expect(score.bySize.at(-1)).toMatchObject({ faces: labelled.length, found: labelled.length - 1 });
+    expect(score.bySize.slice(0, 3).every((b) => b.faces === 0)).toBe(true);
     for (const f of frames) f.image.release();
   });
 });

@@ -171,20 +171,57 @@ export interface DetectionScore {
   readonly exactCount: number;
   /** Frames with a missed face or a false one, by name (at most 20). */
   readonly misses: readonly string[];
+  /** Recall by face size (the larger side of the labelled box), in `FACE_SIZE_BANDS` order. */
+  readonly bySize: readonly BandScore[];
 }
 
-/** Scores one frame's detections against its labels: greedy one-to-one matching. */
-export function scoreFrame(detected: readonly Box[], faces: readonly Box[]): { found: number; falseFaces: number } {
+/**
+ * The face-size bands recall is reported in (px, the larger side of the face's box): a 640x480
+ * webcam with a 70° lens sees a face about 23 px wide at 3 m, 35 px at 2 m and 48 px at 1.5 m.
+ */
+export const FACE_SIZE_BANDS = [
+  { label: '14–24 px', from: 14, to: 24 },
+  { label: '24–32 px', from: 24, to: 32 },
+  { label: '32–48 px', from: 32, to: 48 },
+  { label: '>= 48 px', from: 48, to: Number.POSITIVE_INFINITY },
+] as const;
+
+/** Recall over the labelled faces of one size band, `from` (inclusive) to `to` (exclusive). */
+export interface BandScore {
+  readonly label: string;
+  readonly from: number;
+  readonly to: number;
+  readonly faces: number;
+  readonly found: number;
+  /** `found / faces`; 1 for a band with no face. */
+  readonly recall: number;
+}
+
+/**
+ * Scores one frame's detections against its labels: greedy one-to-one matching, the labelled faces
+ * in their order. `isFound[i]` says whether labelled face `i` was matched.
+ */
+export function scoreFrame(detected: readonly Box[], faces: readonly Box[]): { found: number; falseFaces: number; isFound: boolean[] } {
   const used = new Set<number>();
-  let found = 0;
-  for (const face of faces) {
+  const isFound = faces.map((face) => {
     const i = detected.findIndex((d, k) => !used.has(k) && matchesFace(d, face));
-    if (i >= 0) {
-      used.add(i);
-      found++;
-    }
-  }
-  return { found, falseFaces: detected.length - used.size };
+    if (i >= 0) used.add(i);
+    return i >= 0;
+  });
+  const found = isFound.filter(Boolean).length;
+  return { found, falseFaces: detected.length - used.size, isFound };
+}
+
+/** Recall by `FACE_SIZE_BANDS` over labelled faces and whether each was found. */
+export function recallBySize(faces: readonly { face: Box; isFound: boolean }[]): BandScore[] {
+  return FACE_SIZE_BANDS.map(({ label, from, to }) => {
+    const inBand = faces.filter(({ face }) => {
+      const size = Math.max(face.width, face.height);
+      return size >= from && size < to;
+    });
+    const found = inBand.filter((f) => f.isFound).length;
+    return { label, from, to, faces: inBand.length, found, recall: inBand.length === 0 ? 1 : found / inBand.length };
+  });
 }
 
 /** Runs `detector` (full scans) on every frame and scores it. */
@@ -194,9 +231,11 @@ export async function scoreDetector(detector: FaceDetector, frames: readonly Lab
   let falseFaces = 0;
   let exact = 0;
   const misses: string[] = [];
+  const outcomes: { face: Box; isFound: boolean }[] = [];
   for (const frame of frames) {
     const detected = await detector.detect(frame.image);
     const s = scoreFrame(detected, frame.faces);
+    frame.faces.forEach((face, i) => outcomes.push({ face, isFound: s.isFound[i] === true }));
     faces += frame.faces.length;
     found += s.found;
     falseFaces += s.falseFaces;
@@ -213,5 +252,6 @@ export async function scoreDetector(detector: FaceDetector, frames: readonly Lab
     falseFacesPerFrame: n === 0 ? 0 : falseFaces / n,
     exactCount: n === 0 ? 0 : exact / n,
     misses,
+    bySize: recallBySize(outcomes),
   };
 }
