@@ -4,11 +4,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mat } from '@u4/opencv4nodejs';
+import { seededRandom } from '../kernel/random.js';
+import { makeCrowdSet } from './crowd-set.js';
+import { scoreFrame } from './detection-set.js';
 import { iou, type Box } from './face-detector.js';
+import type { FerRow } from './fer-csv.js';
 import { readImage } from './image-io.js';
 import { loadOpencv, type Cv } from './opencv.js';
 import { FIXTURE_FACES, fixturePath, isOnFace, type FixtureName } from './testing/fixtures.js';
-import { DEFAULT_YUNET_MODEL, planarBgr, YUNET_SHA256, YunetFaceDetector, type YunetFace } from './yunet-face-detector.js';
+import {
+  cost,
+  DEFAULT_YUNET_MODEL,
+  mergeScans,
+  planarBgr,
+  YUNET_SHA256,
+  YunetFaceDetector,
+  type YunetFace,
+} from './yunet-face-detector.js';
 
 let cv: Cv;
 let tmp: string;
@@ -306,5 +318,64 @@ describe('YunetFaceDetector', () => {
     expect(() => new YunetFaceDetector({ sha256: 'abc' })).toThrow(/sha256/);
     const float = new cv.Mat(48, 48, cv.CV_32FC3, [0, 0, 0]);
     await expect(detector.detect(float)).rejects.toThrow(/8-bit/);
+  });
+
+  it('sees the small faces of a room that a 320 px scan alone misses, at a bounded extra cost', async () => {
+    // The fixtures' five faces as 48x48 grey crops, pasted as a crowd of 20 at 14–20 px: 7–10 px in a 320 px scan.
+    const rows: FerRow[] = [];
+    for (const name of ['happy-face', 'group'] as const) {
+      for (const [i, placed] of FIXTURE_FACES[name].entries()) {
+        const box = boxOf(name, i);
+        const grey = image(name)
+          .getRegion(new cv.Rect(box.x, box.y, box.width, box.height))
+          .bgrToGray();
+        const crop = await grey.resizeAsync(48, 48, 0, 0, cv.INTER_AREA);
+        rows.push({
+          line: 0,
+          row: rows.length,
+          emotion: 3,
+          label: 'happy',
+          pixels: new Uint8Array(crop.getData()),
+          usage: placed.emotion,
+          votes: undefined,
+        });
+        crop.release();
+        grey.release();
+      }
+    }
+    const [frame] = await makeCrowdSet({ random: seededRandom(1) }, rows, {
+      frames: 1,
+      people: [20, 20],
+      sizes: [14, 20],
+      common: [14, 20],
+    });
+    expect(frame!.faces).toHaveLength(20);
+    const room = new YunetFaceDetector();
+    const found = await room.detect(frame!.image);
+    const { found: seen, falseFaces } = scoreFrame(found, frame!.faces);
+    expect(seen).toBeGreaterThanOrEqual(17);
+    expect(falseFaces).toBe(0);
+    // The full scan, then second looks at the frame's resolution: less than three 320 px scans' input.
+    expect(room.work.pixels).toBeLessThan(3 * 320 * 256);
+    // One scan at 320 px, without the looks at small faces, finds far fewer (11 of 20).
+    const plain = await new YunetFaceDetector({ smallFaceScanPx: 0, secondLookThreshold: 0.5 }).detect(frame!.image);
+    expect(scoreFrame(plain, frame!.faces).found).toBeLessThan(seen - 3);
+    frame!.image.release();
+  });
+
+  it('merges scans of nearby places where one scan of the box around them costs less, and keeps far ones apart', () => {
+    const at = (x: number, y: number, side = 40, scale = 1): { region: Box; scale: number } => ({
+      region: { x, y, width: side, height: side },
+      scale,
+    });
+    const [a, b, far] = [at(100, 100), at(150, 105), at(500, 400)];
+    const tiles = mergeScans([a, b, far]);
+    expect(tiles).toHaveLength(2);
+    expect(tiles[0]).toEqual({ region: { x: 100, y: 100, width: 90, height: 45 }, scale: 1, parts: [a.region, b.region] });
+    expect(tiles[1]).toEqual({ ...far, parts: [far.region] });
+    expect(cost(tiles[0]!)).toBeLessThan(cost(a) + cost(b));
+    // Merged at the larger scale of the two.
+    expect(mergeScans([a, at(150, 105, 40, 2)])[0]?.scale).toBe(2);
+    expect(mergeScans([])).toEqual([]);
   });
 });
