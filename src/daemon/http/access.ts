@@ -36,6 +36,12 @@ declare module 'fastify' {
      * @default false
      */
     isAdminSignIn?: boolean;
+    /**
+     * A public route served to the LAN only while `adminLanOnly` is set (the kiosk's PIN sign-in:
+     * the kiosk and the phones in the room are on the LAN; nobody off it signs a person in).
+     * @default false
+     */
+    isLanOnly?: boolean;
   }
   interface FastifyRequest {
     /** The signed-in person, set for `kiosk` and `admin` routes. */
@@ -66,7 +72,8 @@ export async function registerAccess(
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const access = request.routeOptions.config.access ?? 'public';
-    if (access === 'public' && request.routeOptions.config.isAdminSignIn !== true) return;
+    const { isAdminSignIn, isLanOnly } = request.routeOptions.config;
+    if (access === 'public' && isAdminSignIn !== true && isLanOnly !== true) return;
     if (access === 'kiosk') {
       const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
       const found = token === undefined ? undefined : deps.auth.authenticate(token, 'kiosk');
@@ -75,7 +82,8 @@ export async function registerAccess(
       return;
     }
     if (options.adminLanOnly() && !isLanAddress(request.ip)) {
-      throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'The admin panel is served on the local network only.');
+      const what = isLanOnly === true ? 'Signing in at the kiosk is' : 'The admin panel is';
+      throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', `${what} served on the local network only.`);
     }
     if (access === 'public') return;
     const token = request.cookies[ADMIN_COOKIE];

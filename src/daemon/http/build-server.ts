@@ -234,7 +234,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     },
   );
   await app.register(healthRoutes, { services: deps.services, version: deps.version, clock: deps.clock });
-  await app.register(stateRoutes, { hub: deps.hub });
+  await app.register(stateRoutes, { hub: deps.hub, isLanOnly: () => deps.settings.current.server.adminLanOnly });
   await app.register(sessionRoutes, { auth: deps.auth, presence: deps.presence });
   await app.register(usersRoutes, { auth: deps.auth, people: deps.people });
   await app.register(cardsRoutes, { people: deps.people, presence: deps.presence, store: deps.store, clock: deps.clock });

@@ -35,13 +35,14 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
   app.post(
     '/api/session/pin',
     {
+      config: { isLanOnly: true },
       schema: {
         operationId: 'pinSignIn',
         tags: ['kiosk'],
         summary: 'Sign in at the kiosk with a name and PIN',
-        description: `Every failure answers 401 with the same message, whether the name or the PIN was wrong. ${THROTTLE_NOTE}`,
+        description: `Every failure answers 401 with the same message, whether the name or the PIN was wrong. Served to the LAN only while \`server.adminLanOnly\` is set (403 otherwise). ${THROTTLE_NOTE}`,
         body: PinSignInBody,
-        response: { 200: KioskSessionSchema, 401: SignInErrorSchema, 429: SignInErrorSchema },
+        response: { 200: KioskSessionSchema, 401: SignInErrorSchema, 403: ErrorRef, 429: SignInErrorSchema },
       },
       errorHandler: signInRefused,
     },

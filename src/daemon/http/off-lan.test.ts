@@ -1,0 +1,105 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../testing/fake-clock.js';
+import { buildTestServer, type TestServer } from '../testing/server.js';
+import type { StateSnapshot } from './contract.js';
+
+// Issue 42, item 8: with `server.adminLanOnly` on, an address off the LAN could sign a person in at
+// the kiosk, and `/api/state` told it who was signed in, how many faces were in view, the broker's
+// address and the paths of the music folders.
+
+const KIOSK = '127.0.0.1';
+const LAN_PHONE = '192.168.1.40';
+const STRANGER = '203.0.113.9';
+
+let server: TestServer;
+
+beforeEach(async () => {
+  server = await buildTestServer({ clock: new FakeClock() });
+  await server.auth.createUser({ name: 'Ada Lovelace', role: 'member', secret: '4711' }, 'test');
+  await server.app.ready();
+  const { hub } = server;
+  const now = hub.snapshot().data;
+  hub.update('services', [{ name: 'mqtt', status: 'ready', detail: 'connected to mqtt://moodbox:***@broker.cafe.lan:1883' }]);
+  hub.update('session', { ...now.session, user: { id: 1, name: 'Ada Lovelace' } });
+  hub.update('mood', { ...now.mood, current: 'happy', confidence: 0.8, faces: 3, byEmotion: { happy: 2, neutral: 1 } });
+  hub.update('library', {
+    ...now.library,
+    lastScan: {
+      at: 1,
+      files: 2,
+      added: 1,
+      updated: 0,
+      missing: 0,
+      failed: [{ path: '/home/ada/Music/Private/diary.mp3', error: 'not audio' }],
+      failedCount: 1,
+      problems: ['/home/ada/Music/Gone: no such folder'],
+    },
+  });
+});
+
+afterEach(async () => {
+  await server.app.close();
+});
+
+async function state(remoteAddress: string): Promise<StateSnapshot> {
+  const res = await server.app.inject({ method: 'GET', url: '/api/state', remoteAddress });
+  expect(res.statusCode).toBe(200);
+  return res.json<{ data: StateSnapshot }>().data;
+}
+
+describe('off the LAN, with adminLanOnly on', () => {
+  it('nobody signs a person in at the kiosk: 403, no session, nothing announced; the kiosk and a phone on the LAN still can', async () => {
+    const res = await server.app.inject({
+      method: 'POST',
+      url: '/api/session/pin',
+      payload: { name: 'Ada Lovelace', pin: '4711' },
+      remoteAddress: STRANGER,
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.body).not.toContain('token');
+    expect(server.kioskChanges).toEqual([]);
+    expect(server.presence.user).toBeNull();
+
+    for (const remoteAddress of [KIOSK, LAN_PHONE]) {
+      const ok = await server.app.inject({
+        method: 'POST',
+        url: '/api/session/pin',
+        payload: { name: 'Ada Lovelace', pin: '4711' },
+        remoteAddress,
+      });
+      expect(ok.statusCode).toBe(200);
+    }
+  });
+
+  it('the state tells a stranger what plays and the mood, but no name, no faces, no broker and no path', async () => {
+    const seen = await state(STRANGER);
+    const text = JSON.stringify(seen);
+    for (const secret of ['Ada', 'broker.cafe.lan', 'mqtt://', '/home/ada', 'byEmotion'])
+      expect([secret, text.includes(secret)]).toEqual([secret, false]);
+    expect(seen.session.user).toBeNull();
+    expect(seen.mood).toMatchObject({ current: 'happy', faces: 0 });
+    expect(seen.library.lastScan).toMatchObject({ failed: [], failedCount: 1, problems: [] });
+    expect(seen.services).toEqual([{ name: 'mqtt', status: 'ready' }]);
+
+    // The kiosk and the LAN get it all.
+    for (const remoteAddress of [KIOSK, LAN_PHONE]) {
+      const whole = await state(remoteAddress);
+      expect(whole.session.user?.name).toBe('Ada Lovelace');
+      expect(whole.mood.faces).toBe(3);
+      expect(whole.library.lastScan?.failed[0]?.path).toBe('/home/ada/Music/Private/diary.mp3');
+    }
+  });
+
+  it('with adminLanOnly off, the owner chose to serve everyone: the whole state and the sign-in', async () => {
+    await server.app.close();
+    server = await buildTestServer({ clock: new FakeClock(), config: { server: { adminLanOnly: false } } });
+    await server.auth.createUser({ name: 'Ada Lovelace', role: 'member', secret: '4711' }, 'test');
+    const res = await server.app.inject({
+      method: 'POST',
+      url: '/api/session/pin',
+      payload: { name: 'Ada Lovelace', pin: '4711' },
+      remoteAddress: STRANGER,
+    });
+    expect(res.statusCode).toBe(200);
+  });
+});
