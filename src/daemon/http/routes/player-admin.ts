@@ -69,7 +69,8 @@ const MINUTE_MS = 60_000;
  * Staff controls of the music (admin): play and pause, skip, the volume within the maximum and the
  * schedule, a mood held for a chosen time and its release, songs chosen to play now or next and
  * taken out of the queue again, how well the library fits each mood; and a restart of the daemon
- * for settings that need one. Every change is written to the audit log.
+ * for settings that need one. Every change is written to the audit log; the volume, a pause and a
+ * resume are undone when their audit cannot be written (a full disk), so that their 507 means nothing changed.
  */
 export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptions> = async (app, deps) => {
   const { staff, store, clock } = deps;
@@ -106,6 +107,23 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
   const audit = (request: FastifyRequest, action: string, detail: Record<string, unknown> = {}): void => {
     store.audit.append({ at: clock.now(), actor: `admin:${request.principal?.user.id ?? '?'}`, action, target: '', detail });
   };
+  /**
+   * Writes the audit of a change just made; when it cannot be written (a full disk answers 507),
+   * `undo` puts things back first, so that an error means nothing changed.
+   */
+  const auditOrUndo = async (
+    request: FastifyRequest,
+    action: string,
+    detail: Record<string, unknown>,
+    undo: () => Promise<unknown>,
+  ): Promise<void> => {
+    try {
+      audit(request, action, detail);
+    } catch (err) {
+      await undo();
+      throw err;
+    }
+  };
   const response = { 200: StaffPlayerSchema, 400: ErrorRef, 403: ErrorRef };
   const choice = { ...response, 404: ErrorRef };
 
@@ -130,8 +148,9 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       schema: { operationId: 'pauseMusic', tags: ['admin'], summary: 'Pause the music until staff resume it', response },
     },
     async (request) => {
+      const wasPaused = staff.staffView.isPausedByStaff;
       await staff.pause();
-      audit(request, 'player.pause');
+      await auditOrUndo(request, 'player.pause', {}, async () => (wasPaused ? undefined : staff.resume()));
       return view();
     },
   );
@@ -148,8 +167,9 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       },
     },
     async (request) => {
+      const wasPaused = staff.staffView.isPausedByStaff;
       await staff.resume();
-      audit(request, 'player.resume');
+      await auditOrUndo(request, 'player.resume', {}, async () => (wasPaused ? staff.pause() : undefined));
       return view();
     },
   );
@@ -185,8 +205,9 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       },
     },
     async (request) => {
+      const before = staff.staffView.wantedVolume;
       const applied = await staff.setVolume(request.body.volume);
-      audit(request, 'player.volume', { wanted: request.body.volume, applied });
+      await auditOrUndo(request, 'player.volume', { wanted: request.body.volume, applied }, () => staff.setVolume(before));
       return view();
     },
   );
