@@ -5,7 +5,8 @@ import type { Clock } from '../kernel/clock.js';
 import { MoodboxError } from '../kernel/errors.js';
 import { seededRandom } from '../kernel/random.js';
 import { defaultModel } from './analyze-command.js';
-import { benchVision, formatBench, type BenchReport, type BenchScene } from './bench.js';
+import { benchVision, formatBench, type BenchReport, type BenchScene, type SceneReport } from './bench.js';
+import { CROWD_TRAINING_FACES, makeCrowdSet } from './crowd-set.js';
 import { makeDetectionSet, scoreDetector, type DetectionScore, type LabelledFrame } from './detection-set.js';
 import { createFaceDetector, DETECTOR_KINDS, type DetectorKind } from './detectors.js';
 import { readFerCsv, type FerRow } from './fer-csv.js';
@@ -25,6 +26,8 @@ export interface BenchCommandOptions {
   fer?: string | undefined;
   /** Generated frames in the labelled set. @default 100 */
   labelledFrames?: number | undefined;
+  /** Generated frames in the crowd set (5–30 faces of 14–60 px a frame). @default 60 */
+  crowdFrames?: number | undefined;
   /** Images of one face and of a group (640x480); default: the test fixtures. */
   one?: string | undefined;
   group?: string | undefined;
@@ -37,12 +40,19 @@ export interface BenchCommandIo {
   clock: Clock;
 }
 
-/** One detector's figures: the pipeline on the scenes, and recall on the labelled frames. */
+/** One detector's figures: the pipeline on the scenes, recall on the labelled frames and on the crowd set. */
 export interface DetectorBench extends BenchReport {
   readonly detector: DetectorKind;
   /** Undefined when no FER-2013 CSV was found. */
   readonly labelled: DetectionScore | undefined;
+  /** Recall by face size and false faces on the crowd set; undefined when no FER-2013 CSV was found. */
+  readonly crowd: DetectionScore | undefined;
 }
+
+/** Seeds of the generated sets, so that every run measures the same frames. */
+const LABELLED_SEED = 2026;
+const CROWD_SEED = 2037;
+const CROWD_SCENE_SEED = 37;
 
 /** Where `moodbox bench vision` looks for FER-2013 when `--fer` is not given. */
 export function defaultFerCsv(installDir: string, env: Readonly<Record<string, string | undefined>> = process.env): string {
@@ -65,6 +75,11 @@ export async function runBenchCommand(options: BenchCommandOptions, io: BenchCom
   const labelledCount = options.labelledFrames ?? 100;
   if (!(Number.isInteger(labelledCount) && labelledCount >= 0)) {
     io.stderr(`error: Expected \`--labelled-frames\` to be an integer >= 0, got \`${labelledCount}\`\n`);
+    return 1;
+  }
+  const crowdCount = options.crowdFrames ?? 60;
+  if (!(Number.isInteger(crowdCount) && crowdCount >= 0)) {
+    io.stderr(`error: Expected \`--crowd-frames\` to be an integer >= 0, got \`${crowdCount}\`\n`);
     return 1;
   }
   const which = options.detector ?? 'both';
@@ -93,12 +108,21 @@ export async function runBenchCommand(options: BenchCommandOptions, io: BenchCom
       image.release();
       return resized;
     };
+    const fer = await ferRows(options, io);
+    const labelled = fer === undefined ? undefined : await labelledFrames(fer.publicTest, labelledCount, fixtures);
+    const crowd =
+      fer === undefined ? undefined : await makeCrowdSet({ random: seededRandom(CROWD_SEED) }, fer.training, { frames: crowdCount });
+    // The crowd scene: a café's tables as a 640x480 webcam sees them, 20 faces of 16–40 px.
+    const [crowdScene] =
+      fer === undefined
+        ? []
+        : await makeCrowdSet({ random: seededRandom(CROWD_SCENE_SEED) }, fer.training, { frames: 1, people: [20, 20], sizes: [16, 40] });
     const scenes: BenchScene[] = [
       { name: 'one face', faces: 1, image: await load(paths.one) },
       { name: 'group', faces: 4, image: await load(paths.group) },
       ...(existsSync(paths.empty) ? [{ name: 'empty room', faces: 0, image: await load(paths.empty) }] : []),
+      ...(crowdScene === undefined ? [] : [{ name: 'crowd', faces: crowdScene.faces.length, image: crowdScene.image }]),
     ];
-    const labelled = await labelledFrames(options, labelledCount, fixtures, io);
     await classifier.start(new AbortController().signal);
     const detectors = kinds.map((kind) => ({
       kind,
@@ -108,16 +132,18 @@ export async function runBenchCommand(options: BenchCommandOptions, io: BenchCom
       }),
     }));
     const scores = new Map<DetectorKind, DetectionScore>();
+    const crowdScores = new Map<DetectorKind, DetectionScore>();
     for (const { kind, detector } of detectors) {
       await detector.load();
       if (labelled !== undefined) scores.set(kind, await scoreDetector(detector, labelled));
+      if (crowd !== undefined) crowdScores.set(kind, await scoreDetector(detector, crowd));
     }
     // The labelled frames are let go before the timed runs, so RSS is the pipeline's own.
-    for (const f of labelled ?? []) f.image.release();
+    for (const f of [...(labelled ?? []), ...(crowd ?? [])]) f.image.release();
     const reports: DetectorBench[] = [];
     for (const { kind, detector } of detectors) {
       const report = await benchVision({ detector, classifier, clock: io.clock }, scenes, { frames });
-      reports.push({ detector: kind, ...report, labelled: scores.get(kind) });
+      reports.push({ detector: kind, ...report, labelled: scores.get(kind), crowd: crowdScores.get(kind) });
     }
     io.stdout(
       options.json
@@ -137,21 +163,28 @@ export async function runBenchCommand(options: BenchCommandOptions, io: BenchCom
   }
 }
 
-/** The generated frames (when FER-2013 is there) and the fixture photos, with their labels. */
-async function labelledFrames(
+/** FER-2013's PublicTest faces (the labelled set) and the first Training faces (the crowd set); undefined when the CSV is not there. */
+async function ferRows(
   options: BenchCommandOptions,
-  count: number,
-  fixtures: string,
   io: BenchCommandIo,
-): Promise<LabelledFrame[] | undefined> {
+): Promise<{ publicTest: FerRow[]; training: FerRow[] } | undefined> {
   const csv = options.fer ?? defaultFerCsv(options.installDir);
   if (!existsSync(csv)) {
-    io.stderr(`note: no FER-2013 CSV at ${csv} (--fer or MOODBOX_FER_CSV): recall and false faces are not measured\n`);
+    io.stderr(`note: no FER-2013 CSV at ${csv} (--fer or MOODBOX_FER_CSV): recall, false faces and the crowd scene are not measured\n`);
     return undefined;
   }
-  const rows: FerRow[] = [];
-  for await (const row of readFerCsv(csv)) if (row.usage === 'PublicTest') rows.push(row);
-  const generated = await makeDetectionSet({ random: seededRandom(2026) }, rows, { frames: count });
+  const publicTest: FerRow[] = [];
+  const training: FerRow[] = [];
+  for await (const row of readFerCsv(csv)) {
+    if (row.usage === 'PublicTest') publicTest.push(row);
+    else if (row.usage === 'Training' && training.length < CROWD_TRAINING_FACES) training.push(row);
+  }
+  return { publicTest, training };
+}
+
+/** The generated frames and the fixture photos, with their labels. */
+async function labelledFrames(rows: readonly FerRow[], count: number, fixtures: string): Promise<LabelledFrame[]> {
+  const generated = await makeDetectionSet({ random: seededRandom(LABELLED_SEED) }, rows, { frames: count });
   const placed = JSON.parse(readFileSync(join(fixtures, 'faces.json'), 'utf8')) as Record<string, Array<{ box: number[] }>>;
   const photos = await Promise.all(
     Object.entries(placed).map(async ([name, faces]) => ({
@@ -171,22 +204,35 @@ export function formatDetectorBench(r: DetectorBench): string {
       ? 'labelled frames: not measured (no FER-2013 CSV)'
       : `labelled frames (${l.frames}, ${l.faces} faces): recall ${pct(l.recall)} (${l.found}/${l.faces}), ` +
         `${l.falseFacesPerFrame.toFixed(3)} false faces per frame (${l.falseFaces}), exact face count on ${pct(l.exactCount)} of frames`;
-  return `${headline(r)}\ndetector: ${r.detector} (RSS counts every detector loaded so far)\n${formatBench(r)}${quality}\n`;
+  const c = r.crowd;
+  const crowd =
+    c === undefined
+      ? 'crowd set: not measured (no FER-2013 CSV)'
+      : `crowd set (${c.frames} frames, ${c.faces} faces of 14–60 px): recall by face size ` +
+        c.bySize.map((b) => `${b.label} ${pct(b.recall)} (${b.found}/${b.faces})`).join(', ') +
+        `; ${c.falseFacesPerFrame.toFixed(3)} false faces per frame (${c.falseFaces})`;
+  return `${headline(r)}\ndetector: ${r.detector} (RSS counts every detector loaded so far)\n${formatBench(r)}${quality}\n${crowd}\n`;
 }
 
 /**
- * The figures the design's budget names, in one line: a one-face frame with a full scan, crops
- * and emotion (p50, CPU and wall time), and recall on the labelled frames.
+ * The figures the design's budget names, in one line: a one-face frame and a crowd frame with a
+ * full scan, crops and emotion (p50, CPU and wall time), recall on the labelled frames and, by
+ * face size, on the crowd set.
  */
 export function headline(r: DetectorBench): string {
-  const one = r.scenes.find((s) => s.faces === 1);
-  const frame =
-    one === undefined
-      ? 'no one-face scene'
-      : `one-face full-scan whole frame p50 ${one.fullFrameCpuMs.p50.toFixed(2)} ms CPU (${one.fullFrameMs.p50.toFixed(2)} ms wall)`;
+  const frame = (s: SceneReport | undefined, name: string): string =>
+    s === undefined
+      ? `no ${name} scene`
+      : `${name} full-scan whole frame p50 ${s.fullFrameCpuMs.p50.toFixed(2)} ms CPU (${s.fullFrameMs.p50.toFixed(2)} ms wall)`;
   const recall =
     r.labelled === undefined
       ? 'recall not measured'
       : `recall ${(100 * r.labelled.recall).toFixed(1)}% (${r.labelled.found}/${r.labelled.faces})`;
-  return `${r.detector}: ${frame}, ${recall}`;
+  const crowd =
+    r.crowd === undefined
+      ? ''
+      : `, crowd recall ${r.crowd.bySize.map((b) => `${b.label} ${(100 * b.recall).toFixed(1)}%`).join(' / ')}, ${r.crowd.falseFacesPerFrame.toFixed(3)} false faces a frame`;
+  const one = r.scenes.find((s) => s.faces === 1);
+  const many = r.scenes.find((s) => s.scene === 'crowd');
+  return `${r.detector}: ${frame(one, 'one-face')}, ${frame(many, `${many?.faces ?? 20}-face crowd`)}, ${recall}${crowd}`;
 }

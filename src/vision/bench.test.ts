@@ -69,7 +69,7 @@ describe('headline', () => {
       detector: 'yunet',
       threads: 1,
       rssMiB: 200,
-      scenes: [scene('group', 4, 12), scene('one face', 1, 5.25)],
+      scenes: [scene('group', 4, 12), scene('one face', 1, 5.25), scene('crowd', 20, 14.5)],
       labelled: {
         frames: 103,
         faces: 176,
@@ -79,10 +79,28 @@ describe('headline', () => {
         falseFacesPerFrame: 0,
         exactCount: 0.9,
         misses: [],
+        bySize: [],
+      },
+      crowd: {
+        frames: 60,
+        faces: 200,
+        found: 180,
+        recall: 0.9,
+        falseFaces: 3,
+        falseFacesPerFrame: 0.05,
+        exactCount: 0.5,
+        misses: [],
+        bySize: [
+          { label: '14–24 px', from: 14, to: 24, faces: 100, found: 85, recall: 0.85 },
+          { label: '>= 48 px', from: 48, to: Number.POSITIVE_INFINITY, faces: 100, found: 95, recall: 0.95 },
+        ],
       },
     };
-    expect(headline(report)).toBe('yunet: one-face full-scan whole frame p50 5.25 ms CPU (5.75 ms wall), recall 93.2% (164/176)');
-    expect(headline({ ...report, labelled: undefined })).toContain('recall not measured');
+    expect(headline(report)).toBe(
+      'yunet: one-face full-scan whole frame p50 5.25 ms CPU (5.75 ms wall), 20-face crowd full-scan whole frame p50 14.50 ms CPU (15.00 ms wall), ' +
+        'recall 93.2% (164/176), crowd recall 14–24 px 85.0% / >= 48 px 95.0%, 0.050 false faces a frame',
+    );
+    expect(headline({ ...report, labelled: undefined, crowd: undefined })).toMatch(/recall not measured$/);
   });
 });
 
@@ -93,10 +111,25 @@ describe('moodbox bench vision', () => {
     const cli = join(import.meta.dirname, '..', 'daemon', 'cli.ts');
     const result = spawnSync(
       process.execPath,
-      ['--import', 'tsx', cli, 'bench', 'vision', '--json', '--frames', '10', '--labelled-frames', '10', '--model', model.path],
+      [
+        '--import',
+        'tsx',
+        cli,
+        'bench',
+        'vision',
+        '--json',
+        '--frames',
+        '10',
+        '--labelled-frames',
+        '10',
+        '--crowd-frames',
+        '4',
+        '--model',
+        model.path,
+      ],
       {
         encoding: 'utf8',
-        timeout: 120_000,
+        timeout: 170_000,
       },
     );
     model.cleanup();
@@ -107,11 +140,13 @@ describe('moodbox bench vision', () => {
     expect(detectors.map((d) => d.detector)).toEqual(['yunet', 'haar']);
     for (const report of detectors) {
       expect(report.threads).toBe(1);
-      expect(report.scenes.map((s) => [s.scene, s.faces, s.facesFound])).toEqual([
-        ['one face', 1, 1],
-        ['group', 4, 4],
-        ['empty room', 0, 0],
+      expect(report.scenes.map((s) => [s.scene, s.faces])).toEqual([
+        ['one face', 1],
+        ['group', 4],
+        ['empty room', 0],
+        ['crowd', 20],
       ]);
+      expect(report.scenes.slice(0, 3).map((s) => s.facesFound)).toEqual([1, 4, 0]);
       for (const s of report.scenes) expect(Object.keys(s.frameMs)).toEqual(['p50', 'p95', 'max']);
       for (const s of report.scenes) expect(s.fullFrameCpuMs.p50).toBeGreaterThan(0);
       // Ten generated frames and the three fixture photos.
@@ -119,5 +154,12 @@ describe('moodbox bench vision', () => {
       expect(report.labelled?.faces).toBeGreaterThan(10);
     }
     expect(detectors[0]?.labelled?.recall).toBeGreaterThan(detectors[1]?.labelled?.recall ?? 1);
-  });
+    // The crowd: recall by face size on four crowd frames, and the 20-face scene through the pipeline.
+    const [yunet, haar] = detectors;
+    expect(yunet?.crowd?.frames).toBe(4);
+    expect(yunet?.crowd?.bySize.map((b) => b.label)).toEqual(['14–24 px', '24–32 px', '32–48 px', '>= 48 px']);
+    expect(yunet?.crowd?.bySize[0]?.faces).toBeGreaterThan(5);
+    expect(yunet?.crowd?.bySize[0]?.recall).toBeGreaterThan(haar?.crowd?.bySize[0]?.recall ?? 1);
+    expect(yunet?.scenes.find((s) => s.scene === 'crowd')?.facesFound).toBeGreaterThanOrEqual(16);
+  }, 180_000);
 });

@@ -4,7 +4,9 @@ export function registerBench(program: Command): void {
   const bench = program.command('bench').description('measure this machine');
   bench
     .command('vision')
-    .description('latency of face detection, emotion classification and whole frames at 640x480 on one thread; fps; RSS')
+    .description(
+      'latency of face detection, emotion classification and whole frames at 640x480 on one thread (one face, a group, an empty room, a crowd of 20); recall by face size; fps; RSS',
+    )
     .option('--json', 'print one JSON object')
     .option('--frames <n>', 'frames per scene', (v) => Number(v), 150)
     .option('--model <path>', 'emotion model; its manifest.json must sit beside it (default: the installed int8 model)')
@@ -15,6 +17,7 @@ export function registerBench(program: Command): void {
       'FER-2013 CSV for the labelled frame set (default: $MOODBOX_FER_CSV or ../shared/datasets/fer2013/fer2013.csv.gz)',
     )
     .option('--labelled-frames <n>', 'generated frames in the labelled set', (v) => Number(v), 100)
+    .option('--crowd-frames <n>', 'generated frames in the crowd set (5–30 faces of 14–60 px a frame)', (v) => Number(v), 60)
     .option('--one <image>', 'a photo of one face (default: the bundled test image)')
     .option('--group <image>', 'a photo of four faces (default: the bundled test image)')
     .action(
@@ -26,6 +29,7 @@ export function registerBench(program: Command): void {
         detector: string;
         fer?: string;
         labelledFrames: number;
+        crowdFrames: number;
         one?: string;
         group?: string;
       }) => {
