@@ -66,6 +66,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                     help="cyclic: LR at the end of every epoch (default --lr / 10)")
     ap.add_argument("--init-onnx", type=Path, default=None,
                     help="start from an exported float model (BatchNorm folded; see small_faces.py)")
+    ap.add_argument("--distill-onnx", type=Path, default=None,
+                    help="a teacher (exported float model): its reading of each clean training face joins the "
+                         "targets of the same face degraded (--distill-weight)")
+    ap.add_argument("--distill-weight", type=float, default=0.5)
     ap.add_argument("--freeze-bn", action="store_true",
                     help="keep BatchNorm statistics fixed while training (fine-tuning from --init-onnx)")
     ap.add_argument("--shrink-prob", type=float, default=0.0,
@@ -128,8 +132,13 @@ def normalise(images_u8: torch.Tensor) -> torch.Tensor:
     return ((images_u8.float() / 255.0 - MEAN) / STD).unsqueeze(1)
 
 
-def augment(images_u8: torch.Tensor, args: argparse.Namespace, gen: torch.Generator) -> torch.Tensor:
-    """Random flip, rotation, scale, shift, brightness/contrast and erasing; returns normalised NCHW."""
+def augment(images_u8: torch.Tensor, args: argparse.Namespace, gen: torch.Generator,
+            with_clean: bool = False):
+    """Random flip, rotation, scale, shift, brightness/contrast and erasing; returns normalised NCHW.
+
+    With `with_clean`, returns (degraded, clean): the same augmented faces before and after the
+    camera-distance degradation (--shrink-prob), for distillation from a teacher on the clean view.
+    """
     n = images_u8.shape[0]
     x = images_u8.float().unsqueeze(1) / 255.0
 
@@ -150,10 +159,12 @@ def augment(images_u8: torch.Tensor, args: argparse.Namespace, gen: torch.Genera
                          torch.stack([sin * flip, cos, ty], 1)], 1)
     grid = F.affine_grid(theta, list(x.shape), align_corners=False)
     x = F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
+    clean = x
     if getattr(args, "shrink_prob", 0) > 0:
         x = degrade(x, args.shrink_prob, args.shrink_min, args.shrink_max, args.blur_prob,
                     args.jpeg_prob, gen)
     x = (x - MEAN) / STD
+    clean = (clean - MEAN) / STD
 
     # Random erasing: one rectangle (2-25% of the area, aspect 0.3-3.3) filled with 0 (= MEAN grey).
     if args.erase_prob > 0:
@@ -170,7 +181,8 @@ def augment(images_u8: torch.Tensor, args: argparse.Namespace, gen: torch.Genera
                 & (cols >= left.view(n, 1, 1)) & (cols < (left + w).view(n, 1, 1)))
         mask &= (torch.rand(n, generator=gen) < args.erase_prob).view(n, 1, 1)
         x = x.masked_fill(mask.unsqueeze(1), 0.0)
-    return x
+        clean = clean.masked_fill(mask.unsqueeze(1), 0.0)
+    return (x, clean) if with_clean else x
 
 
 def soft_targets(split: FerSplit, args: argparse.Namespace) -> torch.Tensor:
@@ -396,6 +408,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.init_onnx is not None:
         load_onnx_weights(model, str(args.init_onnx))
         print(f"initialised from {args.init_onnx}", flush=True)
+    teacher = None
+    if args.distill_onnx is not None:
+        teacher = EmotionNet(args.width, 0.0)
+        load_onnx_weights(teacher, str(args.distill_onnx))
+        teacher.eval()
+        print(f"distilling from {args.distill_onnx} (weight {args.distill_weight})", flush=True)
     if args.channels_last:
         model = model.to(memory_format=torch.channels_last)
     opt = torch.optim.SGD(param_groups(model, args.weight_decay), lr=args.lr, momentum=0.9, nesterov=True)
@@ -459,10 +477,19 @@ def main(argv: list[str] | None = None) -> int:
             idx = perm[step * args.batch_size:(step + 1) * args.batch_size]
             if idx.numel() < 2:
                 continue  # BatchNorm needs > 1 sample
-            x = augment(train_images[idx], args, gen)
+            if teacher is not None:
+                x, clean = augment(train_images[idx], args, gen, with_clean=True)
+                with torch.no_grad():
+                    taught = F.softmax(teacher(clean), dim=1)
+            else:
+                x = augment(train_images[idx], args, gen)
             if args.channels_last:
                 x = x.contiguous(memory_format=torch.channels_last)
             t = train_targets[idx]
+            if teacher is not None:
+                # What the teacher reads on the full-size face is what the student should read on
+                # the same face at a distance (and, on the faces left at full size, what it read before).
+                t = (1 - args.distill_weight) * t + args.distill_weight * taught
             # The mixing draws come from a numpy generator seeded from the epoch's stream.
             mix_rng = np.random.default_rng(int(torch.randint(0, 2**31 - 1, (1,), generator=gen)))
             x, t = mix_batch(x, t, args, mix_rng)
