@@ -321,6 +321,29 @@ describe('VisionPipeline on OpenCV', () => {
 });
 
 describe('targetFace', () => {
+  it('keeps how large faces appeared over the last minutes, and says it in its health line with what to change when they are small', async () => {
+    const h = await harness({ faceSizes: { windowMs: 60_000 } });
+    expect(h.pipeline.faceSizes).toBeUndefined();
+    // A table at 3 m: faces of 20–34 px in a 640x480 frame.
+    h.detector.show([
+      { x: 10, y: 10, width: 18, height: 20 },
+      { x: 100, y: 10, width: 30, height: 34 },
+      { x: 200, y: 10, width: 20, height: 22 },
+    ]);
+    for (let i = 0; i < 25; i++) await h.step();
+    expect(h.pipeline.faceSizes).toMatchObject({ smallestPx: 20, medianPx: 22, largestPx: 34, frameWidth: 640, frameHeight: 480 });
+    expect(h.pipeline.health().detail).toMatch(
+      /^camera on; faces 20–34 px, median 22 px, over the last 1 min \(\d+ faces seen in 640x480 frames\): .*1280x720/,
+    );
+    // Over a minute later, only a face close to the camera: the small ones have left the window.
+    h.detector.show([{ x: 200, y: 120, width: 60, height: 64 }]);
+    h.clock.advance(61_000);
+    for (let i = 0; i < 15; i++) await h.step();
+    expect(h.pipeline.faceSizes).toMatchObject({ smallestPx: 64, medianPx: 64, largestPx: 64 });
+    expect(h.pipeline.health().detail).toMatch(/faces 64–64 px, median 64 px, over the last 1 min \(\d+ faces seen in 640x480 frames\)$/);
+    await h.pipeline.stop();
+  });
+
   it("picks the signed-in person's face: the largest, and among similar sizes the most centred", () => {
     const frame = [640, 480] as const;
     const centred = { x: 260, y: 180, width: 120, height: 120 };

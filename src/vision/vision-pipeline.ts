@@ -5,6 +5,7 @@ import type { Service, ServiceHealth } from '../kernel/lifecycle.js';
 import type { EmotionClassifier, EmotionResult } from './emotion-classifier.js';
 import { cropFaces, type FaceCropOptions } from './face-crops.js';
 import type { Box, FaceDetector } from './face-detector.js';
+import { describeFaceSizes, FaceSizeLog, type FaceSizeLogOptions, type FaceSizeSummary } from './face-sizes.js';
 import { FaceTracker, type FaceTrackerOptions } from './face-tracker.js';
 import { faceWeigher, type AccuracyBySize, type FaceWeigher } from './face-weight.js';
 import type { Frame, FrameSource, SourceStatus } from './frame-source.js';
@@ -104,6 +105,8 @@ export interface VisionPipelineOptions {
   tracker?: FaceTrackerOptions;
   mood?: MoodTrackerOptions;
   crop?: FaceCropOptions;
+  /** How far back the face sizes reach (`faceSizes`, the health line). @default 5 minutes, a frame a second */
+  faceSizes?: FaceSizeLogOptions;
   /** Blurred JPEG previews for the admin live view; off unless `enabled`. */
   preview?: {
     /** @default false */
@@ -161,6 +164,7 @@ export class VisionPipeline implements Service {
   #lastFullScan = Number.NEGATIVE_INFINITY;
   #lastPreview = Number.NEGATIVE_INFINITY;
   #stats = { framesRead: 0, framesAnalysed: 0, framesSkipped: 0, lastAnalysisMs: 0 };
+  readonly #sizes: FaceSizeLog;
   #weigher: { table: AccuracyBySize | undefined; labels: number; weigh: FaceWeigher } | undefined;
 
   constructor(
@@ -190,6 +194,7 @@ export class VisionPipeline implements Service {
     this.#tracker = new FaceTracker({ minHits: 2, ...options.tracker });
     this.#mood = new MoodTracker({ clock: deps.clock }, this.#options.mood);
     this.#jpeg = new JpegStream({ clock: deps.clock }, { quality: 70 });
+    this.#sizes = new FaceSizeLog(options.faceSizes);
     this.events = new EventBus<VisionEvents>((err, event) => this.#log?.warn({ err, event }, 'vision listener failed'));
   }
 
@@ -202,11 +207,19 @@ export class VisionPipeline implements Service {
     return { ...this.#stats };
   }
 
+  /** How large the counted faces appeared over the last minutes (px); undefined when no face was seen. */
+  get faceSizes(): FaceSizeSummary | undefined {
+    return this.#sizes.summary(this.#clock.monotonic());
+  }
+
   health(): ServiceHealth {
     const camera = this.#camera;
     if (camera?.state === 'unavailable') return { status: 'degraded', detail: `camera unavailable: ${camera.reason ?? 'unknown'}` };
     // The room mood is not named here: the camera service owns the one the screens show and adds it.
-    return { status: 'ready', detail: camera?.state === 'on' ? 'camera on' : 'waiting for the camera' };
+    const sizes = this.faceSizes;
+    const described = sizes === undefined ? undefined : describeFaceSizes(sizes);
+    const faces = described === undefined ? '' : `; ${described.line}${described.advice === undefined ? '' : `: ${described.advice}`}`;
+    return { status: 'ready', detail: `${camera?.state === 'on' ? 'camera on' : 'waiting for the camera'}${faces}` };
   }
 
   /** Starts reading and analysing in the background; resolves at once. */
@@ -324,6 +337,11 @@ export class VisionPipeline implements Service {
             ),
           );
     const classified = this.#clock.monotonic();
+    this.#sizes.record(
+      classified,
+      { width: image.cols, height: image.rows },
+      counted.map((c) => c.box),
+    );
 
     const faces: FaceView[] = [];
     const readings: FaceReading[] = [];

@@ -22,6 +22,7 @@ import { SpotifyAuth } from '../../player/spotify/spotify-auth.js';
 import { INSTALL_DIR } from '../version.js';
 import { checkGuests } from '../guests/guest-doctor.js';
 import { checkCamera, listDevices } from './doctor-camera.js';
+import { checkFaceSizes } from './doctor-faces.js';
 
 import type { Check, CheckStatus, DoctorEnv } from './doctor-check.js';
 
@@ -50,6 +51,7 @@ export async function runDoctor(options: { configFile?: string | undefined; tota
     checkNode(),
     checkMemory(options.totalMemory ?? totalmem(), env),
     checkCamera(config, ctx),
+    await checkFaceSizes(config, { fetch }),
     ...(await modelChecks(config, ctx)),
     checkMpv(config),
     checkAudio(config, ctx),
