@@ -1,4 +1,4 @@
-import { closeSync, constants, existsSync, openSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -65,23 +65,3 @@ export function snapcastPipeProblem(path: string): string | undefined {
   }
 }
 
-/**
- * Why mpv must not write into the pipe at `path` now, or undefined when it can: it MUST be a FIFO
- * (`snapcastPipeProblem`) that something reads (snapserver). mpv would block opening a FIFO nobody
- * reads, and say it plays for as long; so the pipe is opened for writing without waiting, which
- * fails at once when no reader is there, and closed again.
- */
-export function snapcastOutputProblem(path: string): string | undefined {
-  const problem = snapcastPipeProblem(path);
-  if (problem !== undefined) return problem;
-  try {
-    closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
-    return undefined;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENXIO') {
-      return `nothing reads the Snapcast pipe ${path}: nothing plays until snapserver does (is it running, with this pipe as its source?)`;
-    }
-    return `the Snapcast pipe ${path} cannot be opened (${code ?? (err as Error).message}): nothing plays until it can`;
-  }
-}

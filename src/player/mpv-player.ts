@@ -20,7 +20,7 @@ import {
   type QueueItem,
 } from './play-queue.js';
 import type { Log } from '../kernel/log.js';
-import { snapcastOutputProblem } from './audio-output.js';
+import { snapcastPipeProblem } from './audio-output.js';
 import { guardBoxAddresses, writeStationGuard } from './streams/station-guard.js';
 import { boxAddresses, vetStationUrl, type StationAddressCheck } from './streams/stream-address.js';
 import { DEFAULT_STREAM_TIMEOUT_S, isStreamUri, isYouTubeUrl, mpvFileOptions, mpvUrl } from './streams/stream-url.js';
@@ -199,7 +199,7 @@ export class MpvPlayer implements Player, Service {
         client: this.#client,
         args: () => this.#mpvArgs(),
         setUp: () => this.#observe(),
-        refusal: () => (pcmPipe === undefined ? undefined : snapcastOutputProblem(pcmPipe)),
+        refusal: () => (pcmPipe === undefined ? undefined : snapcastPipeProblem(pcmPipe)),
       },
       options,
     );
@@ -422,7 +422,8 @@ export class MpvPlayer implements Player, Service {
    */
   #onOutputFailed({ error, retryInMs, resumeAtMs }: OutputFailure): void {
     const why = this.#pcmPipe === undefined ? error : `${error} (does snapserver read ${this.#pcmPipe}?)`;
-    this.#outputProblem = `${why}; the music is stopped and tried again in ${Math.round(retryInMs / 1000)} s`;
+    const wait = retryInMs % 1000 === 0 ? String(retryInMs / 1000) : (retryInMs / 1000).toFixed(1);
+    this.#outputProblem = `${why}; the music is stopped and tried again in ${wait} s`;
     const current = this.#queue.current;
     this.#log.warn({ error: why, retryInMs, trackId: current?.track.id, resumeAtMs }, 'the audio output failed: stopping the music');
     if (current !== undefined && this.#playing?.key === current.key) this.#positionMs = resumeAtMs;

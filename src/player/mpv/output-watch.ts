@@ -34,6 +34,8 @@ const WINDOW_MS = 8000;
 const TAIL_MS = 4000;
 /** Music that goes through the output more than this many times faster than the clock did not play. */
 const SPEED_LIMIT = 4;
+/** How far a song may run ahead of the clock and still be in step with it (ms): what an output buffers. */
+const IN_STEP_MS = 1000;
 
 /**
  * Watches that a song goes through the audio output as it plays. With a real-time output a song
@@ -56,6 +58,13 @@ export class OutputWatch {
   /** Where the song was, and when, at the start of the stretch being judged; undefined until its first position. */
   #anchor: { positionMs: number; at: number } | undefined;
   #positionMs = 0;
+  /**
+   * Where the song was, and when, when it was last in step with the clock (not ahead of it): how
+   * far it runs ahead is measured from there.
+   */
+  #stepAnchor: { positionMs: number; at: number } | undefined;
+  /** The last position known to have gone through the output in step with the clock: where a failed song resumes. */
+  #inStepMs = 0;
   /** While a song plays unpaused and may stall: when it last moved on. */
   #lastProgressAt: number | undefined;
   #stallTimer: Timer | undefined;
@@ -89,14 +98,18 @@ export class OutputWatch {
     this.#isPlaying = true;
     this.#canStall = options.canStall;
     this.#positionMs = options.positionMs ?? 0;
+    this.#inStepMs = this.#positionMs;
     this.#anchor = undefined;
+    this.#stepAnchor = undefined;
     this.#watchStall();
   }
 
   /** The song jumped (a seek to where it was): the stretch being judged starts again here. */
   jumped(positionMs: number): void {
     this.#positionMs = positionMs;
+    this.#inStepMs = positionMs;
     this.#anchor = undefined;
+    this.#stepAnchor = undefined;
     this.#watchStall();
   }
 
@@ -106,6 +119,7 @@ export class OutputWatch {
     this.#isPaused = isPaused;
     // A pause only lengthens the stretch being judged; it starts again after it all the same.
     this.#anchor = undefined;
+    this.#stepAnchor = undefined;
     this.#watchStall();
   }
 
@@ -119,15 +133,25 @@ export class OutputWatch {
     if (positionMs > this.#positionMs && this.#lastProgressAt !== undefined) this.#lastProgressAt = now;
     this.#positionMs = positionMs;
     const anchor = this.#anchor;
-    if (anchor === undefined || positionMs < anchor.positionMs) {
+    const step = this.#stepAnchor;
+    if (anchor === undefined || step === undefined || positionMs < anchor.positionMs || positionMs < step.positionMs) {
       this.#anchor = { positionMs, at: now };
+      this.#stepAnchor = { positionMs, at: now };
+      this.#inStepMs = positionMs;
       return true;
     }
+    const aheadMs = positionMs - step.positionMs - (now - step.at);
+    const isInStep = aheadMs <= IN_STEP_MS;
+    if (isInStep) this.#inStepMs = positionMs;
+    // Behind the clock (the output waited a moment): in step from here.
+    if (aheadMs < 0) this.#stepAnchor = { positionMs, at: now };
     const musicMs = positionMs - anchor.positionMs;
+    const wallMs = now - anchor.at;
     if (musicMs < WINDOW_MS) return true;
-    if (this.#isTooFast(musicMs, now - anchor.at)) return this.#fail(this.#tooFast(musicMs, now - anchor.at), anchor.positionMs);
+    if (this.#isTooFast(musicMs, wallMs)) return this.#fail(this.#tooFast(musicMs, wallMs), this.#inStepMs);
     this.#anchor = { positionMs, at: now };
-    this.#played();
+    // Only a stretch wholly in step shows the output works again (a short one between failures does not).
+    if (isInStep || this.#pace === 'untimed') this.#played();
     return true;
   }
 
@@ -141,7 +165,7 @@ export class OutputWatch {
     if (anchor === undefined) return true;
     const musicMs = this.#positionMs - anchor.positionMs;
     const wallMs = this.#clock.monotonic() - anchor.at;
-    if (musicMs >= TAIL_MS && this.#isTooFast(musicMs, wallMs)) return this.#fail(this.#tooFast(musicMs, wallMs), anchor.positionMs);
+    if (musicMs >= TAIL_MS && this.#isTooFast(musicMs, wallMs)) return this.#fail(this.#tooFast(musicMs, wallMs), this.#inStepMs);
     return true;
   }
 
@@ -149,6 +173,7 @@ export class OutputWatch {
   stop(): void {
     this.#isPlaying = false;
     this.#anchor = undefined;
+    this.#stepAnchor = undefined;
     this.#watchStall();
   }
 
@@ -169,7 +194,7 @@ export class OutputWatch {
     return false;
   }
 
-  /** A stretch went through in real time: the output works. */
+  /** A stretch went through in step with the clock: the output works. */
   #played(): void {
     if (this.#failures === 0) return;
     this.#failures = 0;
