@@ -1,38 +1,62 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { audioOutputArgs, resolveAudioOutput, SNAPCAST } from '../../player/audio-output.js';
+import { Snapserver } from '../../player/testing/snapserver.js';
+import { makeTone } from '../../player/testing/tones.js';
 import Database from 'better-sqlite3';
 import { DaemonProcess, until, writeConfig } from '../testing/daemon-process.js';
-import { freePort } from '../testing/mosquitto.js';
 
 const children: ChildProcess[] = [];
+const servers: Snapserver[] = [];
 const dirs: string[] = [];
 
-afterEach(() => {
+afterEach(async () => {
   for (const child of children.splice(0)) child.kill('SIGKILL');
+  await Promise.all(servers.splice(0).map((s) => s.stop('SIGKILL')));
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** The status of snapserver's stream `name` (`idle`, `playing`), from its JSON-RPC control port. */
-function streamStatus(port: number, name: string): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    let text = '';
-    socket.once('error', () => resolve(undefined));
-    socket.on('connect', () => socket.write(`${JSON.stringify({ id: 1, jsonrpc: '2.0', method: 'Server.GetStatus' })}\r\n`));
-    socket.on('data', (chunk: Buffer) => {
-      text += chunk.toString('utf8');
-      const line = text.split('\n').find((l) => l.includes('"id":1'));
-      if (line === undefined) return;
-      socket.destroy();
-      const reply = JSON.parse(line) as { result: { server: { streams: Array<{ id: string; status: string }> } } };
-      resolve(reply.result.server.streams.find((s) => s.id === name)?.status);
-    });
+type ServiceHealth = { name: string; status: string; detail?: string };
+
+/** The player's health as `/api/health` gives it. */
+async function playerHealth(daemon: DaemonProcess): Promise<ServiceHealth | undefined> {
+  const health = (await (await fetch(`${daemon.base}/api/health`)).json()) as { services: ServiceHealth[] };
+  return health.services.find((s) => s.name === 'player');
+}
+
+/** The song playing and where, as `/api/state` gives it. */
+async function playing(daemon: DaemonProcess): Promise<{ status: string; trackId: number | undefined; positionMs: number }> {
+  const { data } = (await (await fetch(`${daemon.base}/api/state`)).json()) as {
+    data: { player: { status: string; nowPlaying: { id: number } | null; positionMs: number } };
+  };
+  return { status: data.player.status, trackId: data.player.nowPlaying?.id, positionMs: data.player.positionMs };
+}
+
+/** Every play in the daemon's database, oldest first. */
+function plays(dir: string): Array<{ trackId: number; outcome: string | null; ms: number | null }> {
+  const db = new Database(join(dir, 'moodbox.db'), { readonly: true });
+  try {
+    return db.prepare('SELECT track_id AS trackId, outcome, ended_at - started_at AS ms FROM plays ORDER BY id').all() as Array<{
+      trackId: number;
+      outcome: string | null;
+      ms: number | null;
+    }>;
+  } finally {
+    db.close();
+  }
+}
+
+function snapcastDaemon(dir: string, fifo: string, music: string) {
+  const config = writeConfig(dir, {
+    camera: { enabled: false },
+    rfid: { enabled: false },
+    library: { folders: [music] },
+    player: { audioOutput: 'snapcast', snapcastPipe: fifo },
   });
+  return { args: ['--config', config], env: { PATH: process.env['PATH'] ?? '', HOME: dir, MOODBOX_DATA_DIR: dir, MOODBOX_PORT: '0' } };
 }
 
 describe('multiroom through Snapcast', () => {
@@ -48,87 +72,112 @@ describe('multiroom through Snapcast', () => {
     expect(audioOutputArgs('null')).toEqual([]);
   });
 
-  it('with no pipe there, the daemon writes nothing, plays nothing, says why in health, and plays once snapserver makes the pipe', async () => {
+  // Issue 38: with a library already known, the music plays at once at start; with no pipe that made the daemon exit 1.
+  it('with no pipe there, the daemon starts with the music stopped and says why in health, also with a library it knows, and plays once snapserver makes the pipe', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'moodbox-snapcast-'));
     dirs.push(dir);
     const fifo = join(dir, 'snapfifo');
-    const config = writeConfig(dir, {
-      camera: { enabled: false },
-      rfid: { enabled: false },
-      player: { audioOutput: 'snapcast', snapcastPipe: fifo },
-    });
-    const daemon = await DaemonProcess.start({
-      args: ['--config', config],
-      env: { PATH: process.env['PATH'] ?? '', HOME: dir, MOODBOX_DATA_DIR: dir, MOODBOX_PORT: '0' },
-    });
+    const music = join(dir, 'music');
+    await makeTone(music, { file: 'a.flac', hz: 440, seconds: 60 });
+    await makeTone(music, { file: 'b.flac', hz: 550, seconds: 60 });
+    const options = snapcastDaemon(dir, fifo, music);
+
+    // A first start learns the library.
+    const first = await DaemonProcess.start(options);
     try {
-      const player = async () => {
-        const health = (await (await fetch(`${daemon.base}/api/health`)).json()) as {
-          services: Array<{ name: string; status: string; detail?: string }>;
-        };
-        return health.services.find((s) => s.name === 'player');
-      };
-      expect(await player()).toMatchObject({
+      await until(() => first.lines.find((l) => l['msg'] === 'music library loaded' && Number(l['tracks']) === 2), 60_000);
+    } finally {
+      await first.stop();
+    }
+
+    const daemon = await DaemonProcess.start(options);
+    try {
+      expect(await playerHealth(daemon)).toMatchObject({
         status: 'degraded',
-        detail: expect.stringContaining(`the Snapcast pipe ${fifo} does not exist`),
+        detail: expect.stringContaining(`the Snapcast pipe ${fifo} does not exist`) as string,
       });
       // The pipe is asked for again at every restart of mpv; three refusals later, still nothing is written there.
-      await until(() => (daemon.lines.filter((l) => l['msg'] === 'mpv restart failed').length >= 3 ? true : undefined), 20_000);
+      await until(() => (daemon.lines.filter((l) => l['msg'] === 'mpv restart failed').length >= 3 ? true : undefined), 30_000);
       expect(existsSync(fifo)).toBe(false);
-      const db = new Database(join(dir, 'moodbox.db'), { readonly: true });
-      const completed = db.prepare("SELECT count(*) AS n FROM plays WHERE outcome = 'completed'").get() as { n: number };
-      db.close();
-      expect(completed.n).toBe(0);
+      expect(plays(dir)).toEqual([]);
 
-      // snapserver starts and makes the pipe: mpv starts at its next try and the stream plays.
-      const control = await freePort();
-      const server = spawn(
-        'snapserver',
-        [
-          `--stream.source=pipe://${fifo}?name=Moodbox&mode=create`,
-          `--tcp.port=${control}`,
-          '--tcp.bind_to_address=127.0.0.1',
-          `--stream.port=${await freePort()}`,
-          '--stream.bind_to_address=127.0.0.1',
-          '--http.enabled=false',
-          `--server.datadir=${dir}`,
-          '--logging.sink=stderr',
-        ],
-        { stdio: 'ignore' },
-      );
-      children.push(server);
-      await until(async () => ((await streamStatus(control, 'Moodbox')) === 'playing' ? true : undefined), 30_000);
+      // snapserver starts and makes the pipe: mpv starts at its next try and the music plays.
+      const server = await Snapserver.start(dir, fifo, { mode: 'create' });
+      servers.push(server);
+      await until(async () => ((await server.streamStatus()) === 'playing' ? true : undefined), 30_000);
       expect(statSync(fifo).isFIFO()).toBe(true);
-      expect(await until(async () => ((await player())?.status === 'ready' ? player() : undefined), 15_000)).toEqual({
+      expect(
+        await until(async () => ((await playerHealth(daemon))?.status === 'ready' ? playerHealth(daemon) : undefined), 30_000),
+      ).toEqual({
         name: 'player',
         status: 'ready',
       });
+      expect(plays(dir).map((p) => p.outcome)).toEqual([null]);
     } finally {
       await daemon.stop('SIGKILL');
     }
-  }, 90_000);
+  }, 180_000);
+
+  // Issue 38: a restarted snapserver made mpv decode at full speed, and every song "completed" in seconds.
+  it('a snapserver restart while the music plays records no play, and health says why until the music comes back by itself', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'moodbox-snapcast-'));
+    dirs.push(dir);
+    const fifo = join(dir, 'snapfifo');
+    const music = join(dir, 'music');
+    for (const [i, hz] of [440, 550, 660].entries()) await makeTone(music, { file: `song-${i}.flac`, hz, seconds: 120 });
+    const server = await Snapserver.start(dir, fifo, { mode: 'create' });
+    servers.push(server);
+    expect(await until(() => server.streamStatus(), 15_000)).toBe('idle');
+
+    const daemon = await DaemonProcess.start(snapcastDaemon(dir, fifo, music));
+    try {
+      await until(async () => ((await server.streamStatus()) === 'playing' ? true : undefined), 60_000);
+      const before = await until(async () => {
+        const now = await playing(daemon);
+        return now.status === 'playing' && now.positionMs >= 2000 ? now : undefined;
+      }, 60_000);
+      expect(await playerHealth(daemon)).toEqual({ name: 'player', status: 'ready' });
+
+      // snapserver goes away (`systemctl restart snapserver`, an upgrade): the music stops, and health says why.
+      await server.stop();
+      const down = await until(async () => {
+        const health = await playerHealth(daemon);
+        return health?.status === 'degraded' ? health : undefined;
+      }, 60_000);
+      expect(down.detail).toMatch(
+        /^the audio output is not playing: .+ \(does snapserver read .+\?\); the music is stopped and tried again in \d+ s$/,
+      );
+      expect(plays(dir)).toEqual([{ trackId: before.trackId, outcome: null, ms: null }]);
+
+      // It comes back: the same song resumes by itself, and health says why until then.
+      const said: Array<ServiceHealth | undefined> = [];
+      server.start();
+      await until(async () => {
+        const health = await playerHealth(daemon);
+        if (health?.status === 'ready') return true;
+        said.push(health);
+        return undefined;
+      }, 120_000);
+      expect(said.length).toBeGreaterThan(0);
+      for (const health of said) {
+        expect(health).toMatchObject({ status: 'degraded', detail: expect.stringMatching(/^the audio output is not playing: /) as string });
+      }
+      expect(await server.streamStatus()).toBe('playing');
+      expect(await playing(daemon)).toMatchObject({ status: 'playing', trackId: before.trackId });
+      // No play was recorded for the songs that went nowhere: the one playing is still the play it was.
+      expect(plays(dir)).toEqual([{ trackId: before.trackId, outcome: null, ms: null }]);
+    } finally {
+      await daemon.stop('SIGKILL');
+    }
+  }, 240_000);
 
   it('a real snapserver gets the stream in its pipe while mpv plays through the snapcast output', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'moodbox-snapcast-'));
     dirs.push(dir);
     const fifo = join(dir, 'snapfifo');
-    const [control, stream] = [await freePort(), await freePort()];
-    const server = spawn(
-      'snapserver',
-      [
-        `--stream.source=pipe://${fifo}?name=Moodbox&mode=create`,
-        `--tcp.port=${control}`,
-        '--tcp.bind_to_address=127.0.0.1',
-        `--stream.port=${stream}`,
-        '--stream.bind_to_address=127.0.0.1',
-        '--http.enabled=false',
-        `--server.datadir=${dir}`,
-        '--logging.sink=stderr',
-      ],
-      { stdio: 'ignore' },
-    );
-    children.push(server);
-    expect(await until(() => streamStatus(control, 'Moodbox'), 15_000)).toBe('idle');
+    const server = await Snapserver.start(dir, fifo, { mode: 'create' });
+    servers.push(server);
+    expect(await until(() => server.streamStatus(), 15_000)).toBe('idle');
     expect(existsSync(fifo)).toBe(true);
 
     const tone = join(dir, 'tone.wav');
@@ -148,7 +197,7 @@ describe('multiroom through Snapcast', () => {
     );
     children.push(mpv);
     // snapserver reads the pipe in real time: the stream plays while mpv writes PCM into it.
-    await until(async () => ((await streamStatus(control, 'Moodbox')) === 'playing' ? true : undefined), 15_000);
+    await until(async () => ((await server.streamStatus()) === 'playing' ? true : undefined), 15_000);
     expect(mpv.exitCode).toBeNull();
   }, 60_000);
 });

@@ -1,0 +1,180 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../kernel/clock.js';
+import { audioOutputArgs, SNAPCAST } from './audio-output.js';
+import { MpvPlayer, type MpvPlayerOptions } from './mpv-player.js';
+import type { QueueEntry } from './play-queue.js';
+import { PlayRecorder } from './play-recorder.js';
+import type { PlayerEvents } from './player.js';
+import { MemoryPlayHistory, nextEvent } from './testing/player-contract.js';
+import { Snapserver } from './testing/snapserver.js';
+import { makeTone } from './testing/tones.js';
+
+// Issue 38: a failed output is not a finished song.
+
+const run = promisify(execFile);
+const silent = { info() {}, warn() {}, error() {}, debug() {} };
+
+let dir: string;
+let long: string;
+const players: MpvPlayer[] = [];
+const recorders: PlayRecorder[] = [];
+const servers: Snapserver[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'moodbox-mpv-output-'));
+  long = await makeTone(dir, { file: 'long.flac', hz: 660, seconds: 40 });
+});
+
+afterEach(async () => {
+  await Promise.all(players.splice(0).map((p) => p.stop()));
+  await Promise.all(recorders.splice(0).map((r) => r.stop()));
+  await Promise.all(servers.splice(0).map((s) => s.stop('SIGKILL')));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function startPlayer(options: MpvPlayerOptions): Promise<{ player: MpvPlayer; history: MemoryPlayHistory; log: string[] }> {
+  const history = new MemoryPlayHistory();
+  const socketPath = join(dir, `mpv-${players.length}.sock`);
+  const player = new MpvPlayer({ clock: systemClock, log: silent }, { socketPath, ...options });
+  players.push(player);
+  const recorder = new PlayRecorder({ player, history, clock: systemClock, log: silent });
+  recorders.push(recorder);
+  await recorder.start();
+  const log: string[] = [];
+  player.events.on('trackStarted', ({ item }) => log.push(`started ${item.track.id}`));
+  player.events.on('trackEnded', ({ item, outcome }) => log.push(`ended ${item.track.id} ${outcome}`));
+  player.events.on('queueEnded', () => log.push('queue ended'));
+  await player.start(AbortSignal.timeout(10_000));
+  return { player, history, log };
+}
+
+/**
+ * mpv as the player runs it, with the output the test gave it until the file `works` exists, and
+ * mpv's `null` output (which plays in real time) from then on: an output that is mended.
+ */
+async function mendableMpv(name: string, works: string): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, `#!/bin/sh\n[ -f '${works}' ] && exec mpv "$@" --ao=null\nexec mpv "$@"\n`, { mode: 0o755 });
+  return path;
+}
+
+const entry = (id: number, uri: string): QueueEntry => ({ track: { id, uri }, reason: 'mood', mood: 'calm', note: `fits calm (${id})` });
+
+/** Resolves with 'queue ended' should the queue end (today's fake completions) before `awaited` settles. */
+function orQueueEnded<T>(player: MpvPlayer, awaited: Promise<T>): Promise<T | 'queue ended'> {
+  const ended = nextEvent(player, 'queueEnded', undefined, 120_000).then(
+    () => 'queue ended' as const,
+    () => new Promise<never>(() => undefined),
+  );
+  return Promise.race([awaited, ended]);
+}
+
+describe('MpvPlayer when its output fails (real mpv)', () => {
+  it('stops when songs go through far faster than they play, records none as finished, and resumes the same play once the output plays again', async () => {
+    const works = join(dir, 'fast-mended');
+    // PCM into a regular file takes what mpv decodes as fast as it decodes: as a Snapcast pipe nobody reads any more does.
+    const { player, history, log } = await startPlayer({
+      mpvPath: await mendableMpv('fast-mpv.sh', works),
+      audioOutput: 'pcm',
+      extraArgs: [`--ao-pcm-file=${join(dir, 'fast-sink.raw')}`],
+      outputPace: 'real-time',
+      outputRetryMs: 100,
+    });
+    const faults: Array<PlayerEvents['playerFaulted']> = [];
+    player.events.on('playerFaulted', (fault) => faults.push(fault));
+    const thirdFault = nextEvent(player, 'playerFaulted', () => faults.length >= 3, 60_000);
+    await player.play([entry(1, long), entry(2, long)]);
+    expect(await orQueueEnded(player, thirdFault), log.join(', ')).not.toBe('queue ended');
+
+    // Tried again, twice as late each time; nothing started after the first song, nothing ended.
+    expect(faults.slice(0, 3).map((f) => f.retryInMs)).toEqual([100, 200, 400]);
+    expect(faults[0]?.error).toMatch(/^the audio output is not playing: \d+(\.\d)? s of music went through it in \d\.\d s$/);
+    expect(player.health()).toEqual({
+      status: 'degraded',
+      detail: expect.stringMatching(/^the audio output is not playing: .+; the music is stopped and tried again in 0\.\d s$/) as string,
+    });
+    expect(log).toEqual(['started 1']);
+    expect(history.plays).toEqual([{ id: 1, trackId: 1, reason: 'mood', mood: 'calm', note: 'fits calm (1)' }]);
+    expect(player.state().current?.track.id).toBe(1);
+    expect(player.state().positionMs).toBeLessThan(9000);
+
+    // The output plays again: the music resumes by itself, as the same play, and the player is ready once 8 s went through in step.
+    const restored = nextEvent(player, 'outputRestored', undefined, 60_000);
+    await writeFile(works, '');
+    await restored;
+    expect(player.health()).toEqual({ status: 'ready' });
+    expect(log).toEqual(['started 1']);
+    expect(player.state()).toMatchObject({ current: { track: { id: 1 } }, upcoming: [{ track: { id: 2 } }], isPaused: false });
+    await player.stop();
+    expect(history.plays).toEqual([{ id: 1, trackId: 1, reason: 'mood', mood: 'calm', note: 'fits calm (1)', outcome: 'interrupted' }]);
+  }, 120_000);
+
+  it('stops when a song makes no progress (a Snapcast pipe nobody reads, where mpv blocks), says why, and plays once snapserver reads it', async () => {
+    const fifo = join(dir, 'unread.fifo');
+    await run('mkfifo', [fifo]);
+    const { player, history, log } = await startPlayer({
+      audioOutput: 'pcm',
+      extraArgs: audioOutputArgs(SNAPCAST, fifo),
+      pcmPipe: fifo,
+      outputStallMs: 3000,
+      outputRetryMs: 100,
+    });
+    const started = nextEvent(player, 'trackStarted');
+    const faulted = nextEvent(player, 'playerFaulted', undefined, 60_000);
+    await player.play([entry(1, long)]);
+    await started;
+    const { error } = await faulted;
+    expect(error).toMatch(/^the audio output is not playing: nothing went through it for \d+\.\d s \(does snapserver read .+\?\)$/);
+    expect(error).toContain(`(does snapserver read ${fifo}?)`);
+    expect(player.health()).toEqual({
+      status: 'degraded',
+      detail: expect.stringMatching(
+        /^the audio output is not playing: nothing went through it for \d+\.\d s \(does snapserver read .+\?\); the music is stopped and tried again in/,
+      ) as string,
+    });
+    expect(player.state()).toMatchObject({ current: { track: { id: 1 } }, positionMs: 0 });
+
+    const restored = nextEvent(player, 'outputRestored', undefined, 60_000);
+    servers.push(await Snapserver.start(dir, fifo, { mode: 'read' }));
+    await restored;
+    expect(player.health()).toEqual({ status: 'ready' });
+    expect(player.state().positionMs).toBeGreaterThanOrEqual(8000);
+    expect(log).toEqual(['started 1']);
+    expect(history.plays.map((p) => [p.trackId, p.outcome])).toEqual([[1, undefined]]);
+  }, 120_000);
+
+  it('does not start mpv while the Snapcast pipe is missing, says so, keeps what it is asked to play, and plays it once snapserver makes the pipe', async () => {
+    const fifo = join(dir, 'snapfifo');
+    const { player, log } = await startPlayer({
+      audioOutput: 'pcm',
+      extraArgs: audioOutputArgs(SNAPCAST, fifo),
+      pcmPipe: fifo,
+      restartDelayMs: 100,
+      restartMaxDelayMs: 400,
+    });
+    expect(player.pid).toBeUndefined();
+    expect(player.health()).toEqual({
+      status: 'degraded',
+      detail: expect.stringContaining(`the Snapcast pipe ${fifo} does not exist`) as string,
+    });
+    // The music asks for a song while mpv waits for its output (as it does at start with a library): kept, not refused.
+    await player.play([entry(1, long)]);
+    await player.setVolume(60);
+    expect(player.state()).toMatchObject({ current: { track: { id: 1 } }, volume: 60 });
+    expect(log).toEqual([]);
+
+    const started = nextEvent(player, 'trackStarted', undefined, 60_000);
+    servers.push(await Snapserver.start(dir, fifo, { mode: 'create' }));
+    expect((await started).item.track.id).toBe(1);
+    await nextEvent(player, 'positionChanged', (p) => p.positionMs >= 1000, 30_000);
+    expect(player.health()).toEqual({ status: 'ready' });
+  }, 120_000);
+});

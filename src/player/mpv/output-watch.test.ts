@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../daemon/testing/fake-clock.js';
+import { OutputWatch, type OutputFailure, type OutputWatchOptions } from './output-watch.js';
+
+/** A watch on a fake clock, with what it reported. */
+function watch(options: OutputWatchOptions = {}) {
+  const clock = new FakeClock();
+  const failures: OutputFailure[] = [];
+  const restored: number[] = [];
+  const output = new OutputWatch(
+    { clock, failed: (failure) => failures.push(failure), restored: () => restored.push(clock.monotonic()) },
+    options,
+  );
+  /** Plays from `from` to `to` (ms of the song) in `wallMs`, one position every 250 ms of the song; false once one was refused. */
+  const play = (from: number, to: number, wallMs: number): boolean => {
+    const steps = Math.round((to - from) / 250);
+    for (let i = 1; i <= steps; i++) {
+      clock.advance(wallMs / steps);
+      if (!output.position(from + ((to - from) * i) / steps)) return false;
+    }
+    return true;
+  };
+  return { clock, output, failures, restored, play };
+}
+
+describe('OutputWatch (issue 38: a failed output is not a finished song)', () => {
+  it('takes a song that plays in real time as played, to its end', () => {
+    const { output, failures, play } = watch();
+    output.songStarted({ canStall: true });
+    output.position(0);
+    expect(play(0, 60_000, 60_000)).toBe(true);
+    expect(output.songEnded()).toBe(true);
+    expect(failures).toEqual([]);
+    expect(output.problem).toBeUndefined();
+  });
+
+  it('fails an output that takes 8 s of a song far faster than it plays, and resumes from where it was last heard', () => {
+    const { output, failures, play } = watch();
+    output.songStarted({ canStall: true });
+    output.position(0);
+    expect(play(0, 20_000, 20_000)).toBe(true);
+    // snapserver went away: mpv decodes the rest at full speed.
+    expect(play(20_000, 60_000, 400)).toBe(false);
+    expect(failures).toEqual([
+      {
+        error: expect.stringMatching(/^the audio output is not playing: 8\.\d s of music went through it in 0\.\d s$/) as string,
+        retryInMs: 2000,
+        resumeAtMs: expect.any(Number) as number,
+      },
+    ]);
+    // It resumes where the song was when it left the clock behind, give or take what an output buffers (1 s).
+    expect(failures[0]?.resumeAtMs).toBeGreaterThanOrEqual(20_000);
+    expect(failures[0]?.resumeAtMs).toBeLessThanOrEqual(21_000);
+    expect(output.problem).toBe(failures[0]?.error);
+  });
+
+  it('fails a song that reaches its end far too soon, over its last 4 s or more', () => {
+    const { output, failures, play } = watch();
+    output.songStarted({ canStall: false });
+    output.position(0);
+    expect(play(0, 8000, 8000)).toBe(true);
+    expect(play(8000, 13_000, 100)).toBe(true);
+    expect(output.songEnded()).toBe(false);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]?.resumeAtMs).toBeGreaterThanOrEqual(8000);
+    expect(failures[0]?.resumeAtMs).toBeLessThanOrEqual(9000);
+  });
+
+  it('leaves a PCM file written as fast as mpv decodes alone', () => {
+    const { output, failures, play } = watch({ pace: 'untimed' });
+    output.songStarted({ canStall: true });
+    output.position(0);
+    expect(play(0, 60_000, 300)).toBe(true);
+    expect(output.songEnded()).toBe(true);
+    expect(failures).toEqual([]);
+  });
+
+  it('fails a song that makes no progress while it plays, and never one that is paused or a station', () => {
+    const { clock, output, failures } = watch({ stallMs: 10_000 });
+    output.songStarted({ canStall: false });
+    clock.advance(60_000);
+    expect(failures).toEqual([]);
+    output.songStarted({ canStall: true });
+    output.paused(true);
+    clock.advance(60_000);
+    expect(failures).toEqual([]);
+    output.paused(false);
+    output.position(3000);
+    clock.advance(9999);
+    expect(failures).toEqual([]);
+    clock.advance(1);
+    expect(failures).toEqual([
+      { error: 'the audio output is not playing: nothing went through it for 10 s', retryInMs: 2000, resumeAtMs: 3000 },
+    ]);
+  });
+
+  it('waits twice as long after each failure in a row, up to 60 s, until 8 s go through in step with the clock again', () => {
+    const { clock, output, failures, restored, play } = watch({ stallMs: 1000 });
+    for (let i = 0; i < 7; i++) {
+      output.songStarted({ canStall: true });
+      clock.advance(1000);
+    }
+    expect(failures.map((f) => f.retryInMs)).toEqual([2000, 4000, 8000, 16_000, 32_000, 60_000, 60_000]);
+    output.songStarted({ canStall: true });
+    output.position(0);
+    expect(play(0, 7750, 7750)).toBe(true);
+    expect(restored).toEqual([]);
+    expect(output.problem).toMatch(/nothing went through it/);
+    expect(play(7750, 8000, 250)).toBe(true);
+    expect(restored).toHaveLength(1);
+    expect(output.problem).toBeUndefined();
+    expect(failures).toHaveLength(7);
+    // 8 s of which 3 went through before the output failed again is no sign that it works.
+    output.songStarted({ canStall: true });
+    output.position(0);
+    expect(play(0, 3000, 3000)).toBe(true);
+    expect(play(3000, 8000, 20)).toBe(true);
+    expect(play(8000, 16_000, 30)).toBe(false);
+    expect(restored).toHaveLength(1);
+    expect(failures.at(-1)?.retryInMs).toBe(2000);
+    output.songStarted({ canStall: true });
+    clock.advance(1000);
+    expect(failures.at(-1)?.retryInMs).toBe(4000);
+  });
+
+  it('starts judging again after a jump to where the song was (the seek after a restart)', () => {
+    const { output, failures, play } = watch();
+    output.songStarted({ canStall: true });
+    output.position(0);
+    output.jumped(45_000);
+    output.position(45_000);
+    expect(play(45_000, 60_000, 15_000)).toBe(true);
+    expect(output.songEnded()).toBe(true);
+    expect(failures).toEqual([]);
+  });
+});
