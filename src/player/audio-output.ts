@@ -64,4 +64,3 @@ export function snapcastPipeProblem(path: string): string | undefined {
     return `the Snapcast pipe ${path} cannot be checked (${code ?? (err as Error).message}): nothing plays until it can`;
   }
 }
-
