@@ -97,7 +97,8 @@ const OBSERVED = [
  * after a crash) and an `MpvIpcClient` (commands and events over its socket). This class keeps the
  * queue and mpv's playlist in step. Our queue is the truth; mpv holds the current file and, for
  * gapless playback, the next one. mpv crashing is a fault, not an end: it is restarted with backoff
- * and the current track resumes where it was, as the same play.
+ * and the current track resumes where it was, as the same play. So is an output that fails (songs
+ * going through it far faster than they play, or making no progress: `OutputWatch`).
  */
 export class MpvPlayer implements Player, Service {
   readonly name = 'player';
