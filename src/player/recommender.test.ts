@@ -189,10 +189,43 @@ describe('Recommender', () => {
       }
     }
     const far = rec.recommend({ mood: 'energetic', history: [{ trackId: 1, startedAt: NOW - MINUTE }], now: NOW }, seededRandom(3));
-    expect(far.next?.reason).toEqual({ kind: 'fallback', text: 'calm, near energetic', whose: 'room' });
+    expect(far.next?.reason).toEqual({ kind: 'fallback', text: 'no songs fit energetic: calm, the nearest mood', whose: 'room' });
+    expect(far.standIn).toBe('calm');
     // A library with no moods at all still plays.
     const untagged = new Recommender(new TrackIndex(soundtrack.filter((t) => t.moods.length === 0)));
     expect(untagged.recommend({ mood: 'mellow', now: NOW }, seededRandom(1)).next?.trackId).toBeDefined();
+  });
+
+  // Issue 39: a library that truly has no songs for the room's mood plays the nearest mood's songs
+  // and says so, rather than whatever lies least far from the room on every side of the plane.
+  it('plays the nearest mood that has songs when none fit the room, and says so', () => {
+    const point = (mood: string) => {
+      const p = DEFAULT_MOOD_COORDINATES[mood]!;
+      return { valence: p.valence, arousal: p.arousal, loudnessLufs: -14 };
+    };
+    // Calm and power songs only, placed by the analysis; the room is upbeat.
+    const twoMoods: CandidateTrack[] = Array.from({ length: 40 }, (_, k) => {
+      const mood = k % 2 === 0 ? 'calm' : 'power';
+      return { id: k + 1, artist: `Artist ${k}`, language: '', moods: [{ mood, weight: 1, origin: 'audio' }], audio: point(mood) };
+    });
+    const rec = new Recommender(new TrackIndex(twoMoods));
+    const moodOf = new Map(twoMoods.map((t) => [t.id, t.moods[0]!.mood]));
+    expect(rec.fittingCount('upbeat')).toBe(0);
+    // Power (1.06 from upbeat on the plane) is nearer than calm (1.12).
+    expect(rec.standInFor('upbeat')).toBe('power');
+    expect(rec.standInFor('calm')).toBeUndefined();
+    for (const seed of SEEDS.slice(0, 30)) {
+      const result = rec.recommend({ mood: 'upbeat', now: NOW }, seededRandom(seed));
+      expect(result.standIn).toBe('power');
+      for (const pick of [result.next, ...result.suggestions]) {
+        expect(moodOf.get(pick!.trackId)).toBe('power');
+        expect(pick?.reason).toEqual({ kind: 'fallback', text: 'no songs fit upbeat: power, the nearest mood', whose: 'room' });
+      }
+    }
+    // A room whose mood has songs plays them, with no stand-in.
+    const calm = rec.recommend({ mood: 'calm', now: NOW }, seededRandom(1));
+    expect(calm.standIn).toBeUndefined();
+    expect(moodOf.get(calm.next!.trackId)).toBe('calm');
   });
 
   it('refuses nonsense options with the value it got', () => {

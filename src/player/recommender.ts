@@ -66,6 +66,11 @@ export interface Recommendation {
   suggestions: Pick[];
   /** The mood the picks aim at: the room mood for `match`, this step's mood for `lift`. */
   aim: string;
+  /**
+   * Set when no track fits `aim` at all (`match` only): the nearest mood on the plane that has
+   * tracks, whose tracks are picked instead (each with reason `fallback`, saying so).
+   */
+  standIn?: string;
 }
 
 export interface RecommenderOptions {
@@ -118,7 +123,11 @@ export class Recommender {
     const aim = this.#aim(room, policy, request.history ?? []);
     if (index.size === 0) return { next: undefined, suggestions: [], aim: aim.name };
 
-    const fits = this.#fits.fitsFor(aim);
+    let fits = this.#fits.fitsFor(aim);
+    // No track fits the room at all: the nearest mood that has tracks stands in, rather than
+    // whatever happens to lie least far from the room (a mix from every side of the plane).
+    const standIn = policy.kind === 'match' && fits.close.length === 0 ? this.#nearestWithTracks(aim) : undefined;
+    if (standIn !== undefined) fits = standIn.fits;
     const history = request.history ?? [];
     const liked = sampler.setTaste(request.listener ?? {}, history);
     const lastArtist = this.#lastArtist(history);
@@ -143,11 +152,37 @@ export class Recommender {
         if (i < 0) break;
         chosen.push(i);
         chosenArtists.add(index.artist[i] ?? -1);
-        reasons.push(this.#pick(i, fits.fit[i] ?? 0, aim, liked, strictness > 0));
+        reasons.push(this.#pick(i, fits.fit[i] ?? 0, aim, liked, strictness > 0, standIn?.name));
       }
       if (chosen.length === count + 1) break;
     }
-    return { next: reasons[0], suggestions: reasons.slice(1), aim: aim.name };
+    const out: Recommendation = { next: reasons[0], suggestions: reasons.slice(1), aim: aim.name };
+    if (standIn !== undefined) out.standIn = standIn.name;
+    return out;
+  }
+
+  /**
+   * The mood whose tracks play for a room in `mood` when no track fits it at all: the nearest mood
+   * on the plane that has tracks; undefined when some track fits `mood`, or none fits any mood.
+   */
+  standInFor(mood: string | Readonly<Record<string, number>>): string | undefined {
+    const aim = this.#aim(normaliseMood(mood), { kind: 'match' }, []);
+    return this.#fits.fitsFor(aim).close.length > 0 ? undefined : this.#nearestWithTracks(aim)?.name;
+  }
+
+  /** The nearest mood to the aim's point (the aim's own moods left out) that some track fits, with its fits. */
+  #nearestWithTracks(aim: Aim): { name: string; fits: Fits } | undefined {
+    const point = aim.point;
+    if (point === undefined) return undefined;
+    const moods = Object.entries(this.#index.coordinates)
+      .filter(([mood]) => !(mood in aim.weights))
+      .map(([mood, p]) => ({ mood, p, distance: Math.hypot(p.valence - point.valence, p.arousal - point.arousal) }))
+      .sort((a, b) => a.distance - b.distance || a.mood.localeCompare(b.mood));
+    for (const { mood, p } of moods) {
+      const fits = this.#fits.fitsFor({ weights: { [mood]: 1 }, point: p, isOnTheWay: false });
+      if (fits.close.length > 0) return { name: mood, fits };
+    }
+    return undefined;
   }
 
   /**
@@ -262,11 +297,15 @@ export class Recommender {
     return i === undefined ? -1 : (this.#index.artist[i] ?? -1);
   }
 
-  #pick(i: number, rawFit: number, aim: Aim, liked: ReadonlySet<number>, isFallback: boolean): Pick {
+  #pick(i: number, rawFit: number, aim: Aim, liked: ReadonlySet<number>, isFallback: boolean, standIn: string | undefined): Pick {
     const index = this.#index;
     const trackId = index.ids[i] ?? 0;
     const fit = Math.round(rawFit * 1000) / 1000;
     const reason = (kind: ReasonKind, text: string, whose: PickReason['whose']): Pick => ({ trackId, fit, reason: { kind, text, whose } });
+    if (standIn !== undefined) {
+      // Its fit is to the stand-in mood; the reason says the room's mood has no songs.
+      return reason('fallback', `no songs fit ${aim.name}: ${standIn}, the nearest mood`, 'room');
+    }
     if (isFallback) {
       // About the song itself: the fallback kind alone says that few tracks fit.
       const own = index.topMood(trackId);
