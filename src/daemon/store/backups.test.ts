@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,8 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BackupService } from '../ops/backup-service.js';
 import { DaemonProcess, until, writeConfig } from '../testing/daemon-process.js';
 import { FakeClock } from '../testing/fake-clock.js';
-import { backupName, backupsDir, DATABASE_FILE, latestBackup, PID_FILE } from './backups.js';
-import { openSqliteStore } from './sqlite-store.js';
+import { backupDatabase, backupName, backupsDir, DATABASE_FILE, latestBackup, PID_FILE, restoreDatabase } from './backups.js';
+import { loadMigrations, openSqliteStore } from './sqlite-store.js';
 
 const CLI = join(import.meta.dirname, '..', 'cli.ts');
 const BETTER_SQLITE3 = createRequire(import.meta.url).resolve('better-sqlite3');
@@ -139,7 +139,11 @@ describe('backup and restore', () => {
     new Database(other).exec('CREATE TABLE IF NOT EXISTS notes (text TEXT)').close();
     expect(await moodbox(dir, ['restore', other])).toMatchObject({
       code: 1,
-      stderr: expect.stringContaining(`${other} is not a Moodbox database (no users, tracks, plays, settings table)`),
+      stderr: expect.stringContaining(
+        `${other} is not a Moodbox database as made by its migrations: schema version 0 is not one Moodbox knows (${loadMigrations()
+          .map((m) => m.version)
+          .join(', ')}): an empty or foreign database`,
+      ),
     });
     expect(names()).toEqual([...before, 'garbage.db', 'other.db'].sort());
     expect(playIds(join(dir, DATABASE_FILE))).toEqual(plays);
@@ -169,5 +173,143 @@ describe('backup and restore', () => {
     expect(night(32)).toBe('moodbox-nightly-20261202T030000Z.db');
     expect(playIds(join(backupsDir(dir), nightly()[0] ?? ''))).toEqual([]);
     expect(service.health()).toEqual({ status: 'ready' });
+  });
+});
+
+// Issue 42, item 10: a backup is restored only when its schema is exactly one Moodbox's migrations make.
+describe('restore refuses a database whose schema is not one of Moodbox', () => {
+  const LATEST = loadMigrations().at(-1)?.version ?? 0;
+  const KNOWN = loadMigrations()
+    .map((m) => m.version)
+    .join(', ');
+
+  /** A data directory with a live database, a good backup of it beside, and the live files' bytes. */
+  async function withBackup(): Promise<{ dir: string; good: string; live: () => string[] }> {
+    const dir = dataDir();
+    const good = join(dir, 'good.db');
+    await backupDatabase(join(dir, DATABASE_FILE), good);
+    // The live database after the backup: a second track the backup lacks.
+    const store = openSqliteStore({ clock: new FakeClock(), log: { info() {}, warn() {} } }, { path: join(dir, DATABASE_FILE) });
+    store.tracks.upsert({ uri: '/music/live.ogg', title: 'Live', artist: 'Band', durationMs: 1000 });
+    store.close();
+    const live = (): string[] => [
+      ...readdirSync(dir).sort(),
+      ...['', '-wal', '-shm'].map((suffix) => {
+        const file = join(dir, DATABASE_FILE + suffix);
+        return existsSync(file) ? readFileSync(file).toString('base64') : '';
+      }),
+    ];
+    return { dir, good, live };
+  }
+
+  /** A copy of `good` changed by `sql` (and `user_version`), as an attacker would hand it over. */
+  function hostile(good: string, name: string, sql: string): string {
+    const file = join(good, '..', name);
+    copyFileSync(good, file);
+    const db = new Database(file);
+    db.exec(sql);
+    db.pragma('journal_mode = DELETE');
+    db.close();
+    return file;
+  }
+
+  function titles(file: string): string[] {
+    const db = new Database(file, { readonly: true });
+    const rows = (db.prepare('SELECT title FROM tracks ORDER BY id').all() as Array<{ title: string }>).map((r) => r.title);
+    db.close();
+    return rows;
+  }
+
+  it('restores a good backup, and an older one whose schema is that of its version', async () => {
+    const { dir, good } = await withBackup();
+    expect(titles(join(dir, DATABASE_FILE))).toEqual(['Song', 'Live']);
+    const { kept } = restoreDatabase(dir, good, Date.UTC(2026, 10, 24, 12));
+    expect(titles(join(dir, DATABASE_FILE))).toEqual(['Song']);
+    expect(titles(kept ?? '?')).toEqual(['Song', 'Live']);
+    expect(readdirSync(dir).filter((name) => name.includes('restoring'))).toEqual([]);
+
+    // The nightly job's `PRAGMA optimize` leaves SQLite's statistics tables: a backup with them restores.
+    restoreDatabase(dir, hostile(good, 'analysed.db', 'ANALYZE'), Date.UTC(2026, 10, 24, 12, 30));
+    expect(titles(join(dir, DATABASE_FILE))).toEqual(['Song']);
+
+    // A box still at migration 8: its backup restores (and is migrated when the daemon opens it).
+    const old = join(dir, 'v8.db');
+    const migrations = loadMigrations().filter((m) => m.version <= 8);
+    openSqliteStore({ clock: new FakeClock(), log: { info() {}, warn() {} } }, { path: old, migrations }).close();
+    restoreDatabase(dir, old, Date.UTC(2026, 10, 24, 13));
+    const db = new Database(join(dir, DATABASE_FILE), { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(8);
+    db.close();
+  });
+
+  it.each([
+    {
+      what: 'two added triggers (audit lines dropped, a member made admin at sign-in)',
+      sql: `CREATE TRIGGER audit_gone AFTER INSERT ON audit_log BEGIN DELETE FROM audit_log WHERE id = new.id; END;
+            CREATE TRIGGER promote AFTER INSERT ON sessions BEGIN UPDATE users SET role = 'admin' WHERE id = new.user_id; END;`,
+      reasons: [
+        `an extra trigger \`audit_gone\` on audit_log, not in schema version ${LATEST}`,
+        `an extra trigger \`promote\` on sessions, not in schema version ${LATEST}`,
+      ],
+    },
+    {
+      what: 'user_version 99',
+      sql: 'PRAGMA user_version = 99',
+      reasons: [`schema version 99 is not one Moodbox knows (${KNOWN}): from a newer Moodbox?`],
+    },
+    {
+      what: 'user_version 0',
+      sql: 'PRAGMA user_version = 0',
+      reasons: [`schema version 0 is not one Moodbox knows (${KNOWN}): an empty or foreign database`],
+    },
+    {
+      what: 'a version that names an older schema than it holds',
+      sql: 'PRAGMA user_version = 8',
+      // Migrations 12 and 16 changed plays, and 17 added the mood slots.
+      reasons: ["table `plays` differs from schema version 8's", 'an extra table `mood_slots`, not in schema version 8'],
+    },
+    {
+      what: 'a dropped index',
+      sql: 'DROP INDEX cards_user',
+      reasons: [`no index \`cards_user\` on cards, which schema version ${LATEST} has`],
+    },
+    {
+      what: 'an extra table',
+      sql: 'CREATE TABLE notes (text TEXT)',
+      reasons: [`an extra table \`notes\`, not in schema version ${LATEST}`],
+    },
+    {
+      what: 'an extra view',
+      sql: 'CREATE VIEW hashes AS SELECT name, pin_hash FROM users',
+      reasons: [`an extra view \`hashes\`, not in schema version ${LATEST}`],
+    },
+    {
+      what: 'a users table rebuilt without the check on roles',
+      sql: `PRAGMA foreign_keys = OFF;
+            CREATE TABLE users_new (
+              id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE, role TEXT NOT NULL,
+              pin_hash TEXT, must_change_pin INTEGER NOT NULL DEFAULT 0 CHECK (must_change_pin IN (0, 1)),
+              disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+              preferences TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(preferences)),
+              created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+            DROP TABLE users;
+            ALTER TABLE users_new RENAME TO users;`,
+      reasons: [`table \`users\` differs from schema version ${LATEST}'s`],
+    },
+  ])('refuses a backup with $what, says why, and leaves the database in place as it was', async ({ sql, reasons, what }) => {
+    const { dir, good, live } = await withBackup();
+    const file = hostile(good, `${what.split(' ')[1] ?? 'bad'}.db`, sql);
+    const before = live();
+    let message = '';
+    try {
+      restoreDatabase(dir, file, Date.UTC(2026, 10, 24, 12));
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(new RegExp(`^cannot restore ${file}: `));
+    const problems = message.slice(`cannot restore ${file}: `.length).split('; ');
+    expect(problems).toEqual(reasons.map((reason) => `${file} is not a Moodbox database as made by its migrations: ${reason}`));
+    expect(live()).toEqual(before);
+    expect(titles(join(dir, DATABASE_FILE))).toEqual(['Song', 'Live']);
   });
 });

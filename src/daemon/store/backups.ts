@@ -13,6 +13,8 @@ import {
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from '../../kernel/errors.js';
+import { schemaProblems } from './schema-match.js';
+import { loadMigrations, type Migration } from './sqlite-migrations.js';
 
 /** The database's file name in the data directory. */
 export const DATABASE_FILE = 'moodbox.db';
@@ -80,22 +82,24 @@ export function pruneNightly(dataDir: string, keep: number = NIGHTLY_KEEP): stri
 
 /**
  * Why `file` cannot be restored, or an empty list: it must open as SQLite, pass
- * `PRAGMA integrity_check`, and hold Moodbox's tables.
+ * `PRAGMA integrity_check`, and hold exactly the schema of one of Moodbox's migrations
+ * (`schemaProblems`): a known `user_version`, and no table, column, index, trigger or view more,
+ * less or other than a fresh database migrated to that version has. Reasons name `shownAs`.
  */
-export function restoreProblems(file: string): string[] {
-  if (!existsSync(file)) return [`${file} does not exist`];
+export function restoreProblems(file: string, shownAs: string = file, migrations: readonly Migration[] = loadMigrations()): string[] {
+  if (!existsSync(file)) return [`${shownAs} does not exist`];
   let db: Database.Database | undefined;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
+    // The file is not trusted yet: functions with side effects stay out of its views and triggers,
+    // and cells are checked as they are read.
+    db.pragma('trusted_schema = OFF');
+    db.pragma('cell_size_check = ON');
     const integrity = (db.pragma('integrity_check') as Array<{ integrity_check: string }>).map((row) => row.integrity_check);
-    if (integrity.length !== 1 || integrity[0] !== 'ok') return integrity.map((line) => `${file}: integrity check: ${line}`);
-    const tables = new Set(
-      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((t) => t.name),
-    );
-    const missing = ['users', 'tracks', 'plays', 'settings'].filter((table) => !tables.has(table));
-    return missing.length === 0 ? [] : [`${file} is not a Moodbox database (no ${missing.join(', ')} table)`];
+    if (integrity.length !== 1 || integrity[0] !== 'ok') return integrity.map((line) => `${shownAs}: integrity check: ${line}`);
+    return schemaProblems(db, migrations).map((problem) => `${shownAs} is not a Moodbox database as made by its migrations: ${problem}`);
   } catch (err) {
-    return [`${file} cannot be read as a SQLite database: ${(err as Error).message}`];
+    return [`${shownAs} cannot be read as a SQLite database: ${(err as Error).message}`];
   } finally {
     db?.close();
   }
@@ -133,9 +137,24 @@ export function restoreDatabase(dataDir: string, file: string, now: number): { k
       `Moodbox is running (pid ${pid}): stop it first (sudo systemctl stop moodbox), then restore`,
     );
   }
-  const problems = restoreProblems(file);
-  if (problems.length > 0) throw new StoreError('MB_ERR_STORE_RESTORE', `cannot restore ${file}: ${problems.join('; ')}`);
   const current = join(dataDir, DATABASE_FILE);
+  if (!existsSync(file)) throw new StoreError('MB_ERR_STORE_RESTORE', `cannot restore ${file}: ${file} does not exist`);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // The copy is checked, not the file it came from: what is put in place is what passed, even if
+  // the backup changes meanwhile. A log left by an earlier try must not be read with it.
+  const incoming = `${current}.restoring`;
+  const dropIncoming = (): void => {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(incoming + suffix, { force: true });
+  };
+  dropIncoming();
+  copyFileSync(file, incoming);
+  chmodSync(incoming, 0o600);
+  const problems = restoreProblems(incoming, file);
+  for (const suffix of ['-wal', '-shm']) rmSync(incoming + suffix, { force: true });
+  if (problems.length > 0) {
+    dropIncoming();
+    throw new StoreError('MB_ERR_STORE_RESTORE', `cannot restore ${file}: ${problems.join('; ')}`);
+  }
   // Run as root, the restored file must still belong to the daemon's user, as the one it replaces.
   const owner = statSync(existsSync(current) ? current : dataDir, { throwIfNoEntry: false });
   let kept: string | undefined;
@@ -150,10 +169,6 @@ export function restoreDatabase(dataDir: string, file: string, now: number): { k
     renameSync(current, kept);
     for (const suffix of ['-wal', '-shm']) if (existsSync(current + suffix)) renameSync(current + suffix, kept + suffix);
   }
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const incoming = `${current}.restoring`;
-  copyFileSync(file, incoming);
-  chmodSync(incoming, 0o600);
   if (owner !== undefined && process.getuid?.() === 0) chownSync(incoming, owner.uid, owner.gid);
   renameSync(incoming, current);
   return { kept };
