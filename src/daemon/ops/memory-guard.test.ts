@@ -126,6 +126,59 @@ describe('MemoryGuard', () => {
     await long.guard.stop();
   });
 
+  it('reads the memory again before it restarts, and stands down when it is back under the ceiling (issue 42)', async () => {
+    // A flood of guest sockets pushed the daemon from 373 to 693 MiB; by the end of the song it was back at 290.
+    const h = harness({ graceS: 120 });
+    await h.guard.start();
+    await h.player.play([song(1), song(2), song(3)]);
+    h.setRss(693);
+    h.clock.advance(MEMORY_CHECK_MS);
+    expect(h.guard.health().status).toBe('degraded');
+    h.setRss(290);
+    h.player.endCurrent();
+    expect(h.restarts).toEqual([]);
+    expect(h.guard.health()).toEqual({ status: 'ready' });
+    expect(h.lines.at(-1)).toMatchObject({
+      level: 30,
+      msg: 'memory back under the ceiling: no restart',
+      rssMiB: 290,
+      when: 'between songs',
+    });
+    // Neither the grace timer nor the next song's end restarts it.
+    h.clock.advance(2 * SONG_MS);
+    expect(h.restarts).toEqual([]);
+    // It goes on watching: memory that grows again, and stays, restarts the daemon.
+    h.setRss(700);
+    h.clock.advance(MEMORY_CHECK_MS);
+    expect(h.guard.health().status).toBe('degraded');
+    h.player.endCurrent();
+    expect(h.restarts).toEqual(['the memory guard']);
+    await h.guard.stop();
+  });
+
+  it('stands down at the end of the grace time too when memory came back down, and so for mpv', async () => {
+    const h = harness({ graceS: 60 });
+    await h.guard.start();
+    await h.player.play([song(1)]);
+    await h.player.pause();
+    h.setRss(500);
+    h.clock.advance(MEMORY_CHECK_MS);
+    h.setRss(300);
+    h.clock.advance(60_000);
+    expect(h.restarts).toEqual([]);
+    expect(h.lines.at(-1)).toMatchObject({ msg: 'memory back under the ceiling: no restart', when: 'no song ended within 60 s' });
+
+    await h.player.resume();
+    h.setMpvRss(250);
+    h.clock.advance(MEMORY_CHECK_MS);
+    expect(h.guard.health().status).toBe('degraded');
+    h.setMpvRss(120);
+    h.player.endCurrent();
+    expect(h.restarts).toEqual([]);
+    expect(h.lines.at(-1)).toMatchObject({ msg: "mpv's memory back under the ceiling: no restart", mpvRssMiB: 120 });
+    await h.guard.stop();
+  });
+
   it('never acts with a ceiling of 0', async () => {
     const h = harness({ ceilingMiB: 0 });
     await h.guard.start();

@@ -21,7 +21,7 @@ export interface MemoryReading {
 
 export interface MemoryGuardDeps {
   clock: Clock;
-  log: Pick<Log, 'warn' | 'error'>;
+  log: Pick<Log, 'info' | 'warn' | 'error'>;
   /** Asks for a restart (the core's `requestRestart`); `by` names the guard. */
   restart: (by: string) => void;
   /** Only its events and whether something plays now are used. */
@@ -46,6 +46,9 @@ export interface MemoryGuardOptions {
  * answers with the restart exit code, so systemd starts the daemon again clean) at a quiet moment:
  * at once when nothing plays, else at the end of the song playing, or after `graceS` at the latest.
  * The same holds for the mpv the daemon runs, above `mpvCeilingMiB`: it restarts with the daemon.
+ * Right before it restarts it reads the memory again: when it is back under the ceiling (a burst of
+ * connections that ended, a large request that was freed), nothing restarts, the guard stands down
+ * and goes on reading every 30 s.
  */
 export class MemoryGuard implements Service {
   readonly name = 'memory';
@@ -111,12 +114,24 @@ export class MemoryGuard implements Service {
 
   #restart(when: string): void {
     if (this.#isRestarting || this.#over === undefined) return;
-    this.#isRestarting = true;
     this.#grace?.cancel();
     this.#offEnded?.();
+    this.#grace = this.#offEnded = undefined;
     const now = this.#deps.memory();
+    if (!this.#isOver(now)) {
+      // Memory that came back down was a passing peak, not growth for good: a restart would only cut the music.
+      this.#over = undefined;
+      this.#deps.log.info({ ...fields(now, this.#options), when }, `${this.#what()} back under the ceiling: no restart`);
+      return;
+    }
+    this.#isRestarting = true;
     this.#deps.log.error({ ...fields(now, this.#options), when }, `${this.#what()} above the ceiling: restarting`);
     this.#deps.restart('the memory guard');
+  }
+
+  /** Whether `reading` is above the ceiling the guard armed for. */
+  #isOver(reading: MemoryReading): boolean {
+    return this.#whose === 'mpv' ? (reading.mpvRss ?? 0) > this.#mpvCeilingMiB * MIB : reading.rss > this.#options.ceilingMiB * MIB;
   }
 
   #what(): string {
