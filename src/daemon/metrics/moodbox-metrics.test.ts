@@ -27,7 +27,11 @@ describe('MoodboxMetrics', () => {
   });
 
   it("serves no gauge named like a counter, as promtool's lint asks, and Node's active handles still (issue 38)", async () => {
-    const metrics = new MoodboxMetrics({ bus: new EventBus(), player: new FakePlayer({ clock: new FakeClock() }), sourceOf: () => 'local' });
+    const metrics = new MoodboxMetrics({
+      bus: new EventBus(),
+      player: new FakePlayer({ clock: new FakeClock() }),
+      sourceOf: () => 'local',
+    });
     const { body } = await metrics.render();
     const types = new Map([...body.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1], m[2]]));
     expect([...types].filter(([name, type]) => name?.endsWith('_total') && type !== 'counter')).toEqual([]);

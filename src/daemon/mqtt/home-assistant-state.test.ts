@@ -60,11 +60,15 @@ function box(now: { camera: CameraStatus; room: RoomMood | null; faces: number; 
       policies: ['match', 'lift'],
     },
   );
-  const { payload } = discoveryMessage({ id: 'moodbox_home_lounge', name: 'Moodbox lounge', version: '1.2.3' }, boxTopics('home', 'lounge'), {
-    prefix: 'homeassistant',
-    policies: ['match', 'lift'],
-    hasCardReader: false,
-  });
+  const { payload } = discoveryMessage(
+    { id: 'moodbox_home_lounge', name: 'Moodbox lounge', version: '1.2.3' },
+    boxTopics('home', 'lounge'),
+    {
+      prefix: 'homeassistant',
+      policies: ['match', 'lift'],
+      hasCardReader: false,
+    },
+  );
   return { state: bridge.state(), components: payload['components'] as Record<string, TemplatedEntity> };
 }
 

@@ -6,7 +6,11 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DaemonProcess, until, writeConfig } from '../testing/daemon-process.js';
 import { discoveryProblems } from '../testing/home-assistant-keys.js';
-import { homeAssistantProblems, homeAssistantView as homeAssistant, type TemplatedEntity as Entity } from '../testing/home-assistant-templates.js';
+import {
+  homeAssistantProblems,
+  homeAssistantView as homeAssistant,
+  type TemplatedEntity as Entity,
+} from '../testing/home-assistant-templates.js';
 import { TestBroker } from '../testing/mosquitto.js';
 import { MqttProbe } from '../testing/mqtt-probe.js';
 import { systemClock } from '../../kernel/clock.js';

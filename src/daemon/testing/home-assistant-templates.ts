@@ -66,10 +66,14 @@ export function homeAssistantView(components: Record<string, TemplatedEntity>, s
 }
 
 /** Every problem Home Assistant would have with any of `states`, as `entity: problem`. */
-export function homeAssistantProblems(components: Record<string, TemplatedEntity>, states: ReadonlyArray<Record<string, unknown>>): string[] {
+export function homeAssistantProblems(
+  components: Record<string, TemplatedEntity>,
+  states: ReadonlyArray<Record<string, unknown>>,
+): string[] {
   const problems = new Set<string>();
   for (const state of states) {
-    for (const [id, view] of Object.entries(homeAssistantView(components, state))) for (const p of view.problems) problems.add(`${id}: ${p}`);
+    for (const [id, view] of Object.entries(homeAssistantView(components, state)))
+      for (const p of view.problems) problems.add(`${id}: ${p}`);
   }
   return [...problems];
 }

@@ -85,7 +85,8 @@ export const StateSchema = Type.Object({
       faces: Type.Integer({ minimum: 0 }),
       byEmotion: Type.Optional(
         Type.Record(Type.String(), Type.Integer({ minimum: 0 }), {
-          description: 'The faces in view by the emotion each shows as it votes on the room mood (smoothed); `unsure`: not yet read surely.',
+          description:
+            'The faces in view by the emotion each shows as it votes on the room mood (smoothed); `unsure`: not yet read surely.',
         }),
       ),
       isPersonal: Type.Optional(

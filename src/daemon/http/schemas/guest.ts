@@ -73,7 +73,9 @@ export const GuestStateSchema = Type.Object(
     /** The next songs, in the order they will play: guest requests between the mood's picks. */
     upNext: Type.Array(GuestUpNextSchema),
     mood: Type.Object({
-      label: Type.Union([Type.Enum([...EMOTIONS, NOBODY]), Type.Null()], { description: 'The room mood; null before the first reading, and while the camera does not see the room.' }),
+      label: Type.Union([Type.Enum([...EMOTIONS, NOBODY]), Type.Null()], {
+        description: 'The room mood; null before the first reading, and while the camera does not see the room.',
+      }),
       /** A short line for guests: what the music follows now (no face counts, no names). */
       why: Type.Union([Type.String(), Type.Null()]),
     }),
