@@ -123,7 +123,7 @@ export async function cameraParts(config: Config, deps: { clock: Clock; log: Log
   });
   const classifier = new OnnxEmotionClassifier(
     { log },
-    { modelPath: installPath(config.vision.modelPath), int8Check: config.vision.int8Check },
+    { modelPath: installPath(config.vision.modelPath), int8Check: config.vision.int8Check, mirrorUpToFaces: config.vision.mirrorUpToFaces },
   );
   let personalize: ((result: EmotionResult) => EmotionResult | undefined) | undefined;
   const vision = new VisionPipeline(

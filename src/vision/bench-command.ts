@@ -11,6 +11,9 @@ import { makeDetectionSet, scoreDetector, type DetectionScore, type LabelledFram
 import { createFaceDetector, DETECTOR_KINDS, type DetectorKind } from './detectors.js';
 import { readFerCsv, type FerRow } from './fer-csv.js';
 import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';
+
+/** The daemon's default `vision.mirrorUpToFaces` (its schema is in daemon/config, which vision does not import). */
+const DAEMON_MIRROR_UP_TO_FACES = 4;
 import { readImage } from './image-io.js';
 import { loadOpencv } from './opencv.js';
 
@@ -96,7 +99,12 @@ export async function runBenchCommand(options: BenchCommandOptions, io: BenchCom
   };
   const classifier = new OnnxEmotionClassifier(
     {},
-    { modelPath: resolve(options.model ?? defaultModel(options.installDir)), intraOpThreads: 1 },
+    // As the daemon reads faces by default (`vision.mirrorUpToFaces`): a crowd's faces once each.
+    {
+      modelPath: resolve(options.model ?? defaultModel(options.installDir)),
+      intraOpThreads: 1,
+      mirrorUpToFaces: DAEMON_MIRROR_UP_TO_FACES,
+    },
   );
   try {
     const cv = await loadOpencv();

@@ -16,7 +16,10 @@ const signal = new AbortController().signal;
 let faces: Uint8Array[] = [];
 const started: OnnxEmotionClassifier[] = [];
 
-async function classifier(modelPath: string, options: { flipTta?: boolean; maxBatch?: number } = {}): Promise<OnnxEmotionClassifier> {
+async function classifier(
+  modelPath: string,
+  options: { flipTta?: boolean; maxBatch?: number; mirrorUpToFaces?: number } = {},
+): Promise<OnnxEmotionClassifier> {
   const c = new OnnxEmotionClassifier({}, { modelPath, ...options });
   await c.start(signal);
   started.push(c);
@@ -105,6 +108,17 @@ describe('OnnxEmotionClassifier', () => {
     const [a, m, t] = [await plain.classify(some), await plain.classify(some.map(mirrorFace)), await tta.classify(some)];
     t.forEach((r, i) => probs(r).forEach((p, k) => expect(p).toBeCloseTo(((probs(a[i])[k] ?? 0) + (probs(m[i])[k] ?? 0)) / 2, 5)));
     expect(t.some((r, i) => Math.abs((probs(r)[0] ?? 0) - (probs(a[i])[0] ?? 0)) > 1e-4)).toBe(true);
+  });
+
+  it('with mirrorUpToFaces mirrors a small group but reads a crowd once a face', async () => {
+    const limited = await classifier(INT8, { flipTta: true, mirrorUpToFaces: 2 });
+    const mirrored = await classifier(INT8, { flipTta: true });
+    const plain = await classifier(INT8, { flipTta: false });
+    const group = faces.slice(0, 2);
+    expect((await limited.classify(group)).map(probs)).toEqual((await mirrored.classify(group)).map(probs));
+    const crowd = faces.slice(0, 3);
+    expect((await limited.classify(crowd)).map(probs)).toEqual((await plain.classify(crowd)).map(probs));
+    expect((await limited.classify(crowd)).map(probs)).not.toEqual((await mirrored.classify(crowd)).map(probs));
   });
 
   it("divides the logits by the manifest's temperature before the softmax: same labels, tempered confidence", async () => {
