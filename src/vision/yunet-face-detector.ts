@@ -333,7 +333,8 @@ export class YunetFaceDetector implements FaceDetector {
     if (tiles.reduce((sum, r) => sum + cost(r), 0) >= cost(whole)) {
       // Cheaper to scan everything once (with its second looks at small faces) and keep what lies
       // near the tracked faces.
-      found.push(...(await this.#fullScan(image, whole)).filter((f) => regions.some((r) => centreInside(f, r.region))));
+      // A sure face where a tracked face is needs no second look: earlier frames confirmed it.
+      found.push(...(await this.#fullScan(image, whole, regions)).filter((f) => regions.some((r) => centreInside(f, r.region))));
     } else {
       for (const tile of tiles) found.push(...(await this.#scanParts(image, tile, this.#threshold)));
     }
@@ -348,12 +349,13 @@ export class YunetFaceDetector implements FaceDetector {
    * than `smallFaceScanPx` pixels of the scan, is looked at again in its own region (nearby
    * regions merged into one scan), small faces scaled up. A sure small face stays when its second
    * look is not made or finds nothing; a doubtful place counts only when its second look finds a
-   * face.
+   * face. A sure small face inside one of `tracked` (faces earlier frames confirmed) gets no second look.
    */
-  async #fullScan(image: Mat, whole: Scan): Promise<YunetFace[]> {
+  async #fullScan(image: Mat, whole: Scan, tracked: readonly Scan[] = []): Promise<YunetFace[]> {
     const found = suppress(await this.#scan(image, whole, this.#secondLook));
     const small = this.#smallFaceScan / whole.scale;
-    const isLooked = (f: YunetFace): boolean => f.score < this.#threshold || Math.max(f.width, f.height) < small;
+    const isTracked = (f: YunetFace): boolean => tracked.some((r) => centreInside(f, r.region));
+    const isLooked = (f: YunetFace): boolean => f.score < this.#threshold || (Math.max(f.width, f.height) < small && !isTracked(f));
     const faces = found.filter((f) => !isLooked(f));
     const places = found.filter((f) => isLooked(f) && !faces.some((k) => overlap(k, f)));
     if (places.length === 0) return faces;
