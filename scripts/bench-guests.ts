@@ -197,9 +197,11 @@ for (const phone of list) {
   socket.on('message', (raw: Buffer) => {
     const now = performance.now();
     pushes += 1;
-    const state = (JSON.parse(raw.toString()) as { data: GuestStateLike }).data;
-    phone.state = state;
-    for (const r of state.me.requests) {
+    // The room's view (shared by every phone) and this phone's own part come apart; requests are in its own.
+    const message = JSON.parse(raw.toString()) as { type: string; data: Partial<GuestStateLike> };
+    phone.state = { ...phone.state, ...message.data } as GuestStateLike;
+    if (message.type !== 'guest/mine') return;
+    for (const r of phone.state.me.requests) {
       const asked = phone.awaiting.get(r.id);
       if (asked !== undefined) guestLatencies.push(now - asked);
       phone.awaiting.delete(r.id);

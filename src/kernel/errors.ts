@@ -40,6 +40,7 @@ export const ERROR_CODES = {
   MB_ERR_DATASET_READ: 'an evaluation CSV cannot be read (missing file, bad gzip data)',
   MB_ERR_DATASET_INVALID: 'an evaluation CSV is not in the FER-2013 format; the message names the line and data row',
   MB_ERR_PLAYER_NOT_ALLOWED: "the kiosk's rules do not allow it now (quiet hours, choosing songs needs a sign-in)",
+    "the kiosk's screen or its network address chose songs as often as it may (a minute's or an hour's taps): wait a while",
   MB_ERR_PLAYER_COMMAND: 'mpv refused a command, or stopped while answering it',
   MB_ERR_LIBRARY_SCAN: 'a folder given to the library scanner cannot be read',
   MB_ERR_SPOTIFY_API: 'Spotify answered a request with an error; the message gives its status and reason',
@@ -54,6 +55,7 @@ export const ERROR_CODES = {
   MB_ERR_GUEST_NOT_PLAYING: 'the song liked or voted on is not the one playing now',
   MB_ERR_GUEST_NOT_ALLOWED: 'guests cannot ask for this song on this box (Spotify at a business, a station that cannot play)',
   MB_ERR_GUEST_TOO_FAST: 'the phone or its network address called the guest page too often: wait a moment',
+  MB_ERR_GUEST_FULL: 'as many guest pages are open as the box serves (in all, or from this network address): try again when one closes',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

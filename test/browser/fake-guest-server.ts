@@ -77,7 +77,7 @@ type Refusal = { status: number; code: string; message: string };
 /**
  * A small server that follows the guest page's wire format (`schemas/guest.ts`): it serves the
  * built `dist/ui/guest.html` and `guest.js`, answers `/api/guest/*`, and pushes
- * `{type: 'guest/state', data}` on `/ws/guest` on connect and after every change. Every body it
+ * `{type: 'guest/room', data}` and `{type: 'guest/mine', data}` on `/ws/guest` on connect and after every change. Every body it
  * receives and every state or answer it sends is checked against the schemas, so the page is tested
  * against the contract, not against this fake's habits. As the daemon, it knows a phone by its
  * `mb_guest` cookie, set by its first answer: `me` (its requests, what it has left) is the phone's
@@ -163,8 +163,20 @@ export class FakeGuestServer {
     return view;
   }
 
+  /** As the daemon: the room's view (no phone's marks), then this phone's own part. */
   #send(ws: WebSocket): void {
-    ws.send(JSON.stringify({ type: 'guest/state', data: this.view(this.#phoneOf.get(ws) ?? '') }));
+    const { me, ...view } = this.view(this.#phoneOf.get(ws) ?? '');
+    const votes: Array<{ on: 'now' | number; vote: 'up' | 'down' }> = [];
+    if (view.nowPlaying?.votes.mine) votes.push({ on: 'now', vote: view.nowPlaying.votes.mine });
+    for (const u of view.upNext) if (u.votes.mine) votes.push({ on: u.key, vote: u.votes.mine });
+    const room = {
+      ...view,
+      nowPlaying:
+        view.nowPlaying === null ? null : { ...view.nowPlaying, isLikedByMe: false, votes: { ...view.nowPlaying.votes, mine: null } },
+      upNext: view.upNext.map((u) => ({ ...u, votes: { ...u.votes, mine: null } })),
+    };
+    ws.send(JSON.stringify({ type: 'guest/room', data: room }));
+    ws.send(JSON.stringify({ type: 'guest/mine', data: { me, isNowLikedByMe: view.nowPlaying?.isLikedByMe ?? false, votes } }));
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {

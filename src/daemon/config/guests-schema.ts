@@ -49,6 +49,19 @@ export const GuestsSchema = Type.Object(
       maximum: 6000,
       description: 'Guest page calls one phone, and one network address, may make in a minute; more are refused for a while (429).',
     }),
+    socketsMax: Type.Integer({
+      default: 400,
+      minimum: 1,
+      maximum: 5000,
+      description:
+        'Guest pages open at once (their live link, `/ws/guest`), from every phone together; one more is refused (429) until one closes. It bounds the memory guests can take.',
+    }),
+    socketsPerAddress: Type.Integer({
+      default: 8,
+      minimum: 1,
+      maximum: 64,
+      description: 'Guest pages open at once from one network address; one more is refused (429) until one closes.',
+    }),
   },
   { additionalProperties: false, default: {} },
 );

@@ -90,7 +90,7 @@ describe('the guest page', () => {
     const h = await harness();
     await h.server.app.ready();
     const cookie = 'mb_guest=a1234567890123456789_x';
-    const messages: Array<{ type: string; data: { me: { requests: unknown[] } } }> = [];
+    const messages: Array<{ type: string; data: { isOpen?: boolean; me?: { requests: unknown[] } } }> = [];
     let closed: number | undefined;
     const ws = await h.server.app.injectWS(
       '/ws/guest',
@@ -102,16 +102,18 @@ describe('the guest page', () => {
         },
       },
     );
-    await until(() => messages.length === 1);
-    expect(messages[0]).toMatchObject({ type: 'guest/state', data: { isOpen: true, me: { requests: [] } } });
+    await until(() => messages.length === 2);
+    // The room's view (the same for every phone), then this phone's own part.
+    expect(messages[0]).toMatchObject({ type: 'guest/room', data: { isOpen: true } });
+    expect(messages[1]).toMatchObject({ type: 'guest/mine', data: { me: { requests: [] } } });
     const [song] = h.byMood.calm.filter((id) => id !== h.player.state().current?.track.id && id !== h.player.state().upcoming[0]?.track.id);
     const asked = await h.server.app.inject(
       h.as(1, { method: 'POST', url: '/api/guest/requests', payload: { trackId: song }, headers: { cookie } }),
     );
     expect(asked.statusCode).toBe(201);
     h.clock.advance(GUEST_PUSH_MS);
-    await until(() => messages.length >= 2);
-    expect(messages.at(-1)?.data.me.requests).toHaveLength(1);
+    await until(() => messages.some((m, i) => i >= 2 && m.type === 'guest/mine'));
+    expect(messages.findLast((m) => m.type === 'guest/mine')?.data.me?.requests).toHaveLength(1);
     expect(JSON.stringify(messages)).not.toMatch(/faces/);
     ws.send(JSON.stringify({ type: 'player/pause' }));
     await until(() => closed !== undefined);

@@ -247,11 +247,27 @@ export class GuestService implements Service {
     return { likes: this.#likes.phones.size };
   }
 
-  /** Guests' likes of the song playing, and whether this phone is one. */
-  likes(phone: GuestPhone): { likes: number; isLikedByMe: boolean } {
+  /** Guests' likes of the song playing, and whether this phone is one (false without a phone). */
+  likes(phone?: GuestPhone): { likes: number; isLikedByMe: boolean } {
     const key = this.#deps.player.state().current?.key;
     const likes = key !== undefined && this.#likes?.key === key ? this.#likes.phones : new Set<string>();
-    return { likes: likes.size, isLikedByMe: likes.has(phone.id) };
+    return { likes: likes.size, isLikedByMe: phone !== undefined && likes.has(phone.id) };
+  }
+
+  /** This phone's votes that still count: on the song playing (`now`) and on requests up next (their id). */
+  votesOf(phone: GuestPhone): Array<{ on: 'now' | number; vote: GuestVote }> {
+    const since = this.#deps.clock.now() - this.#deps.settings().guests.voteMin * MINUTE_MS;
+    const now = this.#deps.player.state().current?.key;
+    const open = new Set(this.#open().map((r) => r.id));
+    const mine: Array<{ on: 'now' | number; vote: GuestVote }> = [];
+    for (const [target, votes] of this.#votes) {
+      const vote = votes.get(phone.id);
+      if (vote === undefined || vote.at <= since) continue;
+      if (target === `now:${now}`) mine.push({ on: 'now', vote: vote.vote });
+      const id = target.startsWith('request:') ? Number(target.slice('request:'.length)) : undefined;
+      if (id !== undefined && open.has(id)) mine.push({ on: id, vote: vote.vote });
+    }
+    return mine;
   }
 
   /**

@@ -132,6 +132,7 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   MB_ERR_GUEST_NOT_PLAYING: 409,
   MB_ERR_GUEST_NOT_ALLOWED: 403,
   MB_ERR_GUEST_TOO_FAST: 429,
+  MB_ERR_GUEST_FULL: 429,
   // Insufficient Storage: the message says why (the disk is full, the file is read-only), nothing internal.
   MB_ERR_STORE_WRITE: 507,
 };

@@ -425,7 +425,23 @@ export type GuestTrack = Static<typeof GuestTrackSchema>;
 export type GuestUpNext = Static<typeof GuestUpNextSchema>;
 export type GuestRequest = Static<typeof GuestRequestSchema>;
 export type GuestSearch = Static<typeof GuestSearchSchema>;
-/** Pushed on `/ws/guest`: this phone's view, on connect and whenever it changes. */
-export type GuestServerMessage = { type: 'guest/state'; data: GuestState };
+/**
+ * What every phone's view shares: `GuestState` without `me`, and without any phone's own marks
+ * (`isLikedByMe` false, `votes.mine` null). `/ws/guest` pushes it as one text, the same for every phone.
+ */
+export type GuestRoom = Omit<GuestState, 'me'>;
+/** One phone's own part of its view: its requests and what it has left, whether it likes the song playing, its votes that count. */
+export interface GuestMine {
+  me: GuestState['me'];
+  isNowLikedByMe: boolean;
+  /** On the song playing (`now`) or on a song up next (its `key`). */
+  votes: Array<{ on: 'now' | number; vote: 'up' | 'down' }>;
+}
+/**
+ * Pushed on `/ws/guest`, on connect and whenever it changes: the room's view (`guest/room`, shared by
+ * every phone) and this phone's own part (`guest/mine`); the phone's view is the one with the other's
+ * marks on it, as `GET /api/guest/state` answers it.
+ */
+export type GuestServerMessage = { type: 'guest/room'; data: GuestRoom } | { type: 'guest/mine'; data: GuestMine };
 /** Guests' requests and votes as staff see them (`GET /api/admin/guests`). */
 export type GuestAdminView = Static<typeof GuestAdminSchema>;

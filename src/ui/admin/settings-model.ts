@@ -96,6 +96,8 @@ const LOOKS: Readonly<Record<string, SettingLook>> = {
   'guests.downVotesToSkip': { label: 'Phones voting “not this” that skip a song', group: 'kiosk' },
   'guests.voteMin': { label: 'A guest’s vote counts for', group: 'kiosk', unit: 'minutes' },
   'guests.callsPerMinute': { label: 'Guest page calls per phone per minute', group: 'advanced' },
+  'guests.socketsMax': { label: 'Guest pages open at once, in all', group: 'advanced' },
+  'guests.socketsPerAddress': { label: 'Guest pages open at once per network address', group: 'advanced' },
 };
 
 /** The group of each top-level section for settings without a look of their own. */

@@ -1,4 +1,13 @@
-import type { GuestRequest, GuestSearch, GuestServerMessage, GuestState, GuestTrack, GuestUpNext } from '../../daemon/http/contract.js';
+import type {
+  GuestMine,
+  GuestRequest,
+  GuestRoom,
+  GuestSearch,
+  GuestServerMessage,
+  GuestState,
+  GuestTrack,
+  GuestUpNext,
+} from '../../daemon/http/contract.js';
 import { ApiError, type SocketLike, httpJson } from './api-client.js';
 
 export type { GuestRequest, GuestState, GuestTrack, GuestUpNext };
@@ -20,13 +29,17 @@ const MAX_RETRY_MS = 10_000;
 
 /**
  * What the guest page knows of the wire: the phone's view of the room (`GET /api/guest/state`, then
- * pushed on `/ws/guest` on connect and on every change) and the guest's actions (search, ask for a
+ * pushed on `/ws/guest` on connect and on every change, as the room's view shared by every phone
+ * and this phone's own part) and the guest's actions (search, ask for a
  * song, like, vote). The phone's identity is the cookie the daemon sets; nothing here signs in.
  * Fires `change` whenever `state` or `isOnline` changes. Actions reject with `ApiError`, whose
  * message is the daemon's own words, ready to show.
  */
 export class GuestApi extends EventTarget {
   #state: GuestState | null = null;
+  /** The room's view and this phone's own part, as `/ws/guest` pushes them apart; the state is the two together. */
+  #room: GuestRoom | null = null;
+  #mine: GuestMine | null = null;
   #isOnline = false;
   #socket: SocketLike | undefined;
   #isClosed = true;
@@ -125,9 +138,11 @@ export class GuestApi extends EventTarget {
     socket.addEventListener('message', (event) => {
       if (socket !== this.#socket) return;
       const message = parse(String(event.data));
-      if (message?.type !== 'guest/state') return;
+      if (message?.type === 'guest/room') this.#room = message.data;
+      else if (message?.type === 'guest/mine') this.#mine = message.data;
+      else return;
       this.#isOnline = true;
-      this.#apply(message.data);
+      if (this.#room !== null && this.#mine !== null) this.#apply(withMine(this.#room, this.#mine));
     });
     socket.addEventListener('close', () => {
       if (this.#socket !== socket) return;
@@ -141,6 +156,8 @@ export class GuestApi extends EventTarget {
 
   #apply(state: GuestState): void {
     this.#state = state;
+    this.#room = state;
+    this.#mine = mineOf(state);
     this.dispatchEvent(new Event('change'));
   }
 
@@ -149,6 +166,29 @@ export class GuestApi extends EventTarget {
     this.#isOnline = isOnline;
     this.dispatchEvent(new Event('change'));
   }
+}
+
+/** This phone's own part of its view `state`. */
+function mineOf(state: GuestState): GuestMine {
+  const votes: GuestMine['votes'] = [];
+  const mine = state.nowPlaying?.votes.mine ?? null;
+  if (mine !== null) votes.push({ on: 'now', vote: mine });
+  for (const u of state.upNext) if (u.votes.mine !== null) votes.push({ on: u.key, vote: u.votes.mine });
+  return { me: state.me, isNowLikedByMe: state.nowPlaying?.isLikedByMe ?? false, votes };
+}
+
+/** The room's view with this phone's own marks on it (as the daemon's `GET /api/guest/state` answers). */
+function withMine(room: GuestRoom, mine: GuestMine): GuestState {
+  const voteOn = (on: 'now' | number) => mine.votes.find((v) => v.on === on)?.vote ?? null;
+  return {
+    ...room,
+    nowPlaying:
+      room.nowPlaying === null
+        ? null
+        : { ...room.nowPlaying, isLikedByMe: mine.isNowLikedByMe, votes: { ...room.nowPlaying.votes, mine: voteOn('now') } },
+    upNext: room.upNext.map((u) => (u.isGuestRequest ? { ...u, votes: { ...u.votes, mine: voteOn(u.key) } } : u)),
+    me: mine.me,
+  };
 }
 
 function parse(text: string): GuestServerMessage | null {

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { Clock, Timer } from '../../../kernel/clock.js';
@@ -6,7 +7,7 @@ import type { Logger } from '../../logging.js';
 import type { GuestPhone } from '../../guests/guest-service.js';
 import type { GuestServerMessage } from '../contract.js';
 import { WS_CLOSE } from '../ws.js';
-import { guestState, type GuestViewDeps } from './guest-view.js';
+import { guestMine, guestRoom, type GuestViewDeps } from './guest-view.js';
 import { judgeGuestCall, socketPhoneOf, type GuestCallLimiter } from './guest-phone.js';
 
 /**
@@ -23,19 +24,38 @@ export interface GuestSocketOptions {
   pingIntervalMs: number;
 }
 
+/** How many guest pages may be open at once, in all and from one address (`guests.socketsMax`, `guests.socketsPerAddress`). */
+export interface GuestSocketLimits {
+  socketsMax: number;
+  socketsPerAddress: number;
+}
+
 /**
- * `/ws/guest`: this phone's view (`{type: "guest/state", data}`) on connect and whenever it
- * changes, coalesced (`GUEST_PUSH_MS`); read-only: a message from the phone closes the socket.
- * As `/ws`: sends never wait, a slow or silent phone is dropped, another site's page is refused.
+ * `/ws/guest`: on connect and whenever it changes, coalesced (`GUEST_PUSH_MS`), the room's view
+ * (`guest/room`), worked out once per change and sent as the same text to every phone, and each
+ * phone's own part (`guest/mine`), sent only when it changed; read-only: a message from the phone
+ * closes the socket. At most `socketsMax` guest pages are open at once, and `socketsPerAddress`
+ * from one address: one more is refused before the upgrade (429 `MB_ERR_GUEST_FULL`), which bounds
+ * what a flood of sockets costs. As `/ws`: sends never wait, a slow or silent phone is dropped,
+ * another site's page is refused.
  */
 export function registerGuestSocket(
   app: FastifyInstance,
-  deps: GuestViewDeps & { clock: Clock; log: Logger; isLanOnly: () => boolean; limiter: GuestCallLimiter },
+  deps: GuestViewDeps & {
+    clock: Clock;
+    log: Logger;
+    isLanOnly: () => boolean;
+    limiter: GuestCallLimiter;
+    /** The limits now (they may change while running). */
+    limits: () => GuestSocketLimits;
+  },
   options: GuestSocketOptions,
 ): () => number {
   const { clock, log, hub, guests } = deps;
-  const phones = new Map<WebSocket, { phone: GuestPhone; last: string; isAlive: boolean }>();
+  const phones = new Map<WebSocket, { phone: GuestPhone; room: string; mine: string; isAlive: boolean }>();
   let flush: Timer | undefined;
+  /** The room's view as text, until the next change; undefined once something changed. */
+  let room: string | undefined;
 
   const send = (socket: WebSocket, text: string): void => {
     if (socket.readyState !== socket.OPEN) return;
@@ -46,16 +66,25 @@ export function registerGuestSocket(
     }
     socket.send(text);
   };
+  const roomText = (): string => {
+    room ??= JSON.stringify({ type: 'guest/room', data: guestRoom(deps) } satisfies GuestServerMessage);
+    return room;
+  };
   const push = (socket: WebSocket): void => {
     const state = phones.get(socket);
     if (state === undefined) return;
-    const message: GuestServerMessage = { type: 'guest/state', data: guestState(deps, state.phone) };
-    const text = JSON.stringify(message);
-    if (text === state.last) return;
-    state.last = text;
-    send(socket, text);
+    const shared = roomText();
+    if (shared !== state.room) {
+      state.room = shared;
+      send(socket, shared);
+    }
+    const mine = JSON.stringify({ type: 'guest/mine', data: guestMine(deps, state.phone) } satisfies GuestServerMessage);
+    if (mine === state.mine) return;
+    state.mine = mine;
+    send(socket, mine);
   };
   const changed = (): void => {
+    room = undefined;
     if (flush !== undefined || phones.size === 0) return;
     flush = clock.setTimeout(() => {
       flush = undefined;
@@ -88,13 +117,45 @@ export function registerGuestSocket(
     phones.clear();
   });
 
+  // Seats: every guest page open or opening, in all and by address. A seat is taken before the
+  // upgrade (so a burst of upgrades cannot all pass the count) and given back when its connection closes.
+  let seated = 0;
+  const byAddress = new Map<string, number>();
+  const seats = new WeakMap<FastifyRequest, () => void>();
+  const takeSeat = (request: FastifyRequest): void => {
+    const { socketsMax, socketsPerAddress } = deps.limits();
+    const address = request.ip;
+    const here = byAddress.get(address) ?? 0;
+    if (seated >= socketsMax || here >= socketsPerAddress) {
+      const whose = seated >= socketsMax ? `${socketsMax} in all` : `${socketsPerAddress} from one network address`;
+      log.warn({ ip: address, seated, here }, 'guest websocket refused: too many open');
+      throw new MoodboxError('MB_ERR_GUEST_FULL', `As many guest pages are open as this Moodbox serves (${whose}): try again in a moment`);
+    }
+    seated += 1;
+    byAddress.set(address, here + 1);
+    let isHeld = true;
+    const release = (): void => {
+      if (!isHeld) return;
+      isHeld = false;
+      seated -= 1;
+      const left = (byAddress.get(address) ?? 1) - 1;
+      if (left <= 0) byAddress.delete(address);
+      else byAddress.set(address, left);
+    };
+    seats.set(request, release);
+    // The connection closing gives the seat back, also when the upgrade never completes.
+    const connection = (request.raw as { socket?: { once?: unknown } }).socket;
+    if (typeof connection?.once === 'function') (connection as Socket).once('close', release);
+  };
+
   const checkOrigin = async (request: FastifyRequest): Promise<void> => {
     const verdict = judgeGuestCall(request, deps.isLanOnly());
     if (verdict !== 'foreign') {
       // An upgrade is a guest call too: a phone or an address opening sockets in a loop is refused for a while.
       const waitS = deps.limiter.take(socketPhoneOf(request));
-      if (waitS === undefined) return;
-      throw new MoodboxError('MB_ERR_GUEST_TOO_FAST', `Too many taps in a minute: wait ${waitS} s and try again`);
+      if (waitS !== undefined) throw new MoodboxError('MB_ERR_GUEST_TOO_FAST', `Too many taps in a minute: wait ${waitS} s and try again`);
+      takeSeat(request);
+      return;
     }
     log.warn({ origin: request.headers.origin?.slice(0, 200), ip: request.ip }, 'guest websocket from another site refused');
     throw new MoodboxError(
@@ -104,12 +165,15 @@ export function registerGuestSocket(
   };
 
   app.get('/ws/guest', { websocket: true, schema: { hide: true }, onRequest: checkOrigin }, (socket, request) => {
-    const state = { phone: socketPhoneOf(request), last: '', isAlive: true };
+    const state = { phone: socketPhoneOf(request), room: '', mine: '', isAlive: true };
     phones.set(socket, state);
     socket.on('pong', () => {
       state.isAlive = true;
     });
-    socket.on('close', () => phones.delete(socket));
+    socket.on('close', () => {
+      phones.delete(socket);
+      seats.get(request)?.();
+    });
     socket.on('error', (err) => log.debug({ err }, 'guest connection error'));
     socket.on('message', () => {
       phones.delete(socket);

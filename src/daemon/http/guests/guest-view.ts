@@ -1,7 +1,7 @@
 import type { GuestService, GuestPhone, GuestRequestRecord } from '../../guests/guest-service.js';
 import type { Store, Track } from '../../store/store.js';
 import { STREAM_SOURCE } from '../../../player/streams/stream-url.js';
-import type { GuestRequest, GuestState, GuestTrack, GuestUpNext, StateSnapshot } from '../contract.js';
+import type { GuestMine, GuestRequest, GuestRoom, GuestState, GuestTrack, GuestUpNext, StateSnapshot } from '../contract.js';
 import type { ScreenState } from '../state-hub.js';
 import { why } from '../state-projector.js';
 import { coverUrlOf } from '../track-view.js';
@@ -38,6 +38,15 @@ export function guestTrack(track: Track): GuestTrack {
 
 /** What `phone` sees on the guest page now: never a name, never a face count. */
 export function guestState(deps: GuestViewDeps, phone: GuestPhone): GuestState {
+  return { ...guestRoom(deps, phone), me: guestMine(deps, phone).me };
+}
+
+/**
+ * What every phone sees of the room now, without any phone's own marks: worked out once per change
+ * for all the phones (`/ws/guest` sends the same text to each); with `phone`'s marks (its like, its
+ * votes) when given.
+ */
+export function guestRoom(deps: GuestViewDeps, phone?: GuestPhone): GuestRoom {
   const { hub, guests, store } = deps;
   const screens = hub.snapshot().data;
   const { current, upcoming } = guests.playerState();
@@ -93,6 +102,13 @@ export function guestState(deps: GuestViewDeps, phone: GuestPhone): GuestState {
         const track = trackOf(s.id);
         return track === undefined ? [] : [guestTrack(track)];
       }),
+  };
+}
+
+/** `phone`'s own part of its view: its requests, what it has left this hour, its like and its votes. */
+export function guestMine(deps: GuestViewDeps, phone: GuestPhone): GuestMine {
+  const { guests, store } = deps;
+  return {
     me: {
       requests: guests.requestsOf(phone).flatMap((r) => {
         const view = guestRequest(r, store);
@@ -101,6 +117,8 @@ export function guestState(deps: GuestViewDeps, phone: GuestPhone): GuestState {
       requestsLeft: guests.requestsLeft(phone),
       requestsPerHour: guests.requestsPerHour,
     },
+    isNowLikedByMe: guests.likes(phone).isLikedByMe,
+    votes: guests.votesOf(phone),
   };
 }
 

@@ -23,7 +23,7 @@ export async function registerGuests(
   await app.register(guestAdminRoutes, { ...view, clock: deps.clock });
   registerGuestSocket(
     app,
-    { ...view, clock: deps.clock, log: deps.log, isLanOnly, limiter },
+    { ...view, clock: deps.clock, log: deps.log, isLanOnly, limiter, limits: () => deps.settings.current.guests },
     { maxBufferedBytes: ws.maxBufferedKiB * 1024, pingIntervalMs: ws.pingIntervalMs },
   );
 }
