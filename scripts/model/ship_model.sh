@@ -29,6 +29,8 @@ $py scripts/model/export_onnx.py --checkpoint "$ckpt" --output "$models/emotion-
 say "quantizing to int8"
 $py scripts/model/quantize.py --model "$models/emotion-float.onnx" --output "$models/emotion-int8.onnx" \
   --csv "$csv" >"$models/report/quantize.json"
+say "exposing the embedding (the personal calibration's features)"
+$py scripts/model/add_embedding_output.py --models-dir "$models" >/dev/null
 $py scripts/model/write_manifest.py --models-dir "$models" --run "$run" >/dev/null
 
 evals=()
