@@ -40,7 +40,9 @@ export const ERROR_CODES = {
   MB_ERR_DATASET_READ: 'an evaluation CSV cannot be read (missing file, bad gzip data)',
   MB_ERR_DATASET_INVALID: 'an evaluation CSV is not in the FER-2013 format; the message names the line and data row',
   MB_ERR_PLAYER_NOT_ALLOWED: "the kiosk's rules do not allow it now (quiet hours, choosing songs needs a sign-in)",
+  MB_ERR_PLAYER_TOO_FAST:
     "the kiosk's screen or its network address chose songs as often as it may (a minute's or an hour's taps): wait a while",
+  MB_ERR_PLAYER_MOOD: "the song tapped at the kiosk is far from the room's mood now: pick a suggestion",
   MB_ERR_PLAYER_COMMAND: 'mpv refused a command, or stopped while answering it',
   MB_ERR_LIBRARY_SCAN: 'a folder given to the library scanner cannot be read',
   MB_ERR_SPOTIFY_API: 'Spotify answered a request with an error; the message gives its status and reason',
