@@ -99,6 +99,7 @@ export function registerUser(program: Command): void {
           action: 'card.link',
           target: found.name,
           detail: { card: `…${card.slice(-4)}` },
+          subjectId: found.id,
         });
         process.stdout.write(`card …${card.slice(-4)} now signs in ${found.name}\n`);
       });

@@ -110,7 +110,7 @@ export class AuthService {
     const isMatch = await this.#hasher.verify(input.secret, user?.pinHash ?? DECOY_HASH);
     const isAllowedRole = input.kind === 'kiosk' || user?.role === 'admin';
     if (user === undefined || !isMatch || user.disabled || !isAllowedRole) {
-      this.#audit('auth.failed', input.device, input.name, { kind: input.kind });
+      this.#audit('auth.failed', input.device, input.name, { kind: input.kind }, user?.id);
       this.#log.info({ device: input.device, kind: input.kind }, 'sign-in failed');
       const retryAfterMs = this.#throttle.retryAfterMs(attempt);
       throw new AuthError('MB_ERR_AUTH_FAILED', retryAfterMs > 0 ? `${SIGN_IN_FAILED} ${tryAgainIn(retryAfterMs)}` : SIGN_IN_FAILED, {
@@ -169,7 +169,7 @@ export class AuthService {
     const kept = Object.entries(readUnlocks(this.#store)).filter(([key, at]) => key !== account && now - at < UNLOCK_KEEP_MS);
     this.#store.settings.set(UNLOCKS_SETTING, Object.fromEntries([...kept, [account, now]]), now);
     // The CLI cannot know the daemon's count; only a count it knows is recorded.
-    this.#audit('auth.unlock', actor, user.name, before.failures > 0 ? { failures: before.failures } : {});
+    this.#audit('auth.unlock', actor, user.name, before.failures > 0 ? { failures: before.failures } : {}, user.id);
   }
 
   /** Signs in the owner of `cardId` at the kiosk; undefined for an unknown card or a disabled account. */
@@ -234,7 +234,7 @@ export class AuthService {
       pinHash,
       mustChangePin: input.mustChangePin ?? false,
     });
-    this.#audit('user.create', actor, user.name, { role: user.role });
+    this.#audit('user.create', actor, user.name, { role: user.role }, user.id);
     return user;
   }
 
@@ -247,7 +247,7 @@ export class AuthService {
       this.#store.users.update(userId, { pinHash, mustChangePin: false });
       this.#store.sessions.deleteForUser(userId);
     });
-    this.#audit('user.pin', actor, user.name, {});
+    this.#audit('user.pin', actor, user.name, {}, user.id);
   }
 
   async #hashChecked(role: Role, secret: string): Promise<string> {
@@ -269,7 +269,7 @@ export class AuthService {
       lastSeenAt: now,
       expiresAt: now + lifetime,
     });
-    this.#audit('auth.sign-in', device, user.name, { kind, via });
+    this.#audit('auth.sign-in', device, user.name, { kind, via }, user.id);
     return { token, session, user };
   }
 
@@ -286,7 +286,8 @@ export class AuthService {
     this.#log.info({ at }, 'sign-in tries cleared by an unlock');
   }
 
-  #audit(action: string, actor: string, target: string, detail: Record<string, unknown>): void {
-    this.#store.audit.append({ at: this.#clock.now(), actor, action, target, detail });
+  /** `subjectId`: the account the line is about, whose name `target` holds (see `AuditRepository.append`). */
+  #audit(action: string, actor: string, target: string, detail: Record<string, unknown>, subjectId?: number): void {
+    this.#store.audit.append({ at: this.#clock.now(), actor, action, target, detail, subjectId });
   }
 }

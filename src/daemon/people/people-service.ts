@@ -139,33 +139,33 @@ export class PeopleService {
     });
     // Signed out at the kiosk at once, not at the next session check.
     if (changes.disabled === true && presence.user?.id === id) presence.signOut('disabled');
-    this.#audit('user.update', by.name, user.name, { fields: Object.keys(changes) });
+    this.#audit('user.update', by.name, user.name, { fields: Object.keys(changes) }, id);
     return user;
   }
 
   /**
    * Deletes an account, its history anonymized or removed, audited as `user.delete`; the person is
-   * signed out at the kiosk first. `MB_ERR_CONFLICT` for the admin's own account.
+   * signed out at the kiosk first. The audit log names them `person #<id> (deleted)` from then on,
+   * in every line about them, this one too. `MB_ERR_CONFLICT` for the admin's own account.
    */
   delete(id: number, history: 'anonymize' | 'remove', by: Actor): void {
-    const user = this.get(id);
+    this.get(id);
     if (id === by.userId) throw new MoodboxError('MB_ERR_CONFLICT', 'You cannot delete your own account.');
     // Signed out at the kiosk first: nothing keeps acting for them (or reading them through their calibration).
     if (this.#deps.presence.user?.id === id) this.#deps.presence.signOut('deleted');
-    this.#deps.store.users.delete(id, history);
-    this.#audit('user.delete', by.name, user.name, { history });
+    this.#deps.store.users.delete(id, history, { at: this.#deps.clock.now(), actor: by.name, action: 'user.delete', detail: { history } });
   }
 
   /** Everything Moodbox keeps about a person; audited as `user.export` when someone else asks for it. */
   export(user: User, by?: Actor): PersonExport {
-    if (by !== undefined) this.#audit('user.export', by.name, user.name);
+    if (by !== undefined) this.#audit('user.export', by.name, user.name, {}, user.id);
     return exportOf(this.#deps.store, user);
   }
 
   /** Removes a person's own play history, audited as `history.remove`; answers how many plays went. */
   removeHistory(user: User): number {
     const removed = this.#deps.store.plays.removeForUser(user.id);
-    this.#audit('history.remove', `user:${user.id}`, user.name, { removed });
+    this.#audit('history.remove', `user:${user.id}`, user.name, { removed }, user.id);
     return removed;
   }
 
@@ -198,8 +198,9 @@ export class PeopleService {
     }
   }
 
-  #audit(action: string, actor: string, target: string, detail: Record<string, unknown> = {}): void {
-    this.#deps.store.audit.append({ at: this.#deps.clock.now(), actor, action, target, detail });
+  /** `subjectId`: the account the line is about, whose name `target` holds (see `AuditRepository.append`). */
+  #audit(action: string, actor: string, target: string, detail: Record<string, unknown>, subjectId: number): void {
+    this.#deps.store.audit.append({ at: this.#deps.clock.now(), actor, action, target, detail, subjectId });
   }
 }
 

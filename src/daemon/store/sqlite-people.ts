@@ -1,7 +1,15 @@
 import type Database from 'better-sqlite3';
 import type { Clock } from '../../kernel/clock.js';
 import { StoreError } from '../../kernel/errors.js';
-import type { Card, CardRepository, Session, SessionRepository, User, UserRepository } from './store.js';
+import {
+  deletedPerson,
+  type Card,
+  type CardRepository,
+  type Session,
+  type SessionRepository,
+  type User,
+  type UserRepository,
+} from './store.js';
 import { guard } from './sqlite-guard.js';
 
 type Db = Database.Database;
@@ -29,6 +37,26 @@ const toUser = (r: UserRow): User => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
+
+/**
+ * The audit actions whose `target` is a person's name: a line written before lines kept their
+ * subject (migration 18) is about the person deleted when it names them. Others name a song or a
+ * station, which may be spelled as a person is.
+ */
+const PERSON_ACTIONS = [
+  'user.create',
+  'user.update',
+  'user.pin',
+  'user.export',
+  'user.delete',
+  'history.remove',
+  'auth.sign-in',
+  'auth.failed',
+  'auth.unlock',
+  'card.link',
+]
+  .map((action) => `'${action}'`)
+  .join(', ');
 
 /** The people: name, role, PIN hash, preferences; deleting one takes their history if asked. */
 export function usersRepo(db: Db, clock: Clock): UserRepository {
@@ -74,12 +102,28 @@ export function usersRepo(db: Db, clock: Clock): UserRepository {
         return toUser(byId.get(id) as UserRow);
       });
     },
-    delete(id, history) {
+    delete(id, history, audit) {
       guard(() =>
         db.transaction(() => {
+          const user = byId.get(id);
+          if (user === undefined) throw new StoreError('MB_ERR_NOT_FOUND', `no user with id ${id}`);
           if (history === 'remove') db.prepare('DELETE FROM plays WHERE user_id = ?').run(id);
-          const info = db.prepare('DELETE FROM users WHERE id = ?').run(id);
-          if (info.changes === 0) throw new StoreError('MB_ERR_NOT_FOUND', `no user with id ${id}`);
+          // Their lines stay, about nobody who can be named: no subject either, as a later account
+          // may be given the same id.
+          db.prepare(
+            `UPDATE audit_log SET target = ?, subject_id = NULL, detail = json_remove(detail, '$.card')
+             WHERE subject_id = ? OR (subject_id IS NULL AND target = ? COLLATE NOCASE AND action IN (${PERSON_ACTIONS}))`,
+          ).run(deletedPerson(id), id, user.name);
+          db.prepare('DELETE FROM users WHERE id = ?').run(id);
+          if (audit !== undefined) {
+            db.prepare('INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)').run(
+              audit.at,
+              audit.actor,
+              audit.action,
+              deletedPerson(id),
+              JSON.stringify(audit.detail),
+            );
+          }
         })(),
       );
       // The log still holds the pages as they were before: copy the zeroed ones into the database and

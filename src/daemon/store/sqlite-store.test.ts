@@ -167,6 +167,31 @@ describe('repositories', () => {
     store.close();
   });
 
+  it('ties the audit lines of a database from before they kept their subject to the person they name, and only those', () => {
+    // Issue 42, item 9: a box updated from schema 17 keeps its older lines naming people.
+    const path = join(tmp(), 'moodbox.db');
+    const before = loadMigrations().filter((m) => m.version <= 17);
+    const old = openSqliteStore({ clock: new FakeClock(), log: silent }, { path, migrations: before });
+    const ada = old.users.create({ name: 'Ada', role: 'member' });
+    old.close();
+    // The lines as that version wrote them (the repository now writes the subject too).
+    const raw = new Database(path);
+    const line = raw.prepare('INSERT INTO audit_log (at, actor, action, target) VALUES (?, ?, ?, ?)');
+    line.run(1, 'cli', 'user.create', 'Ada');
+    line.run(2, 'kiosk', 'auth.sign-in', 'ADA');
+    line.run(3, 'admin:1', 'track.moods', 'Ada');
+    raw.close();
+    const store = openSqliteStore({ clock: new FakeClock(), log: silent }, { path });
+    store.users.delete(ada.id, 'anonymize', { at: 4, actor: 'admin:1', action: 'user.delete', detail: {} });
+    expect(store.audit.list().items.map((e) => [e.action, e.target])).toEqual([
+      ['user.delete', `person #${ada.id} (deleted)`],
+      ['track.moods', 'Ada'],
+      ['auth.sign-in', `person #${ada.id} (deleted)`],
+      ['user.create', `person #${ada.id} (deleted)`],
+    ]);
+    store.close();
+  });
+
   it("keeps users, cards and sessions, and removes a deleted user's cards and sessions", () => {
     const store = memory();
     const ada = store.users.create({ name: 'Ada', role: 'member', pinHash: 'scrypt$x' });

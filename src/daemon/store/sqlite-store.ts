@@ -238,11 +238,11 @@ function auditRepo(db: Db): AuditRepository {
     detail: string;
   }
   return {
-    append({ at, actor, action, target, detail = {} }) {
+    append({ at, actor, action, target, detail = {}, subjectId = null }) {
       guard(() =>
         db
-          .prepare('INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)')
-          .run(at, actor, action, target, JSON.stringify(detail)),
+          .prepare('INSERT INTO audit_log (at, actor, action, target, detail, subject_id) VALUES (?, ?, ?, ?, ?, ?)')
+          .run(at, actor, action, target, JSON.stringify(detail), subjectId),
       );
     },
     list(options = {}) {
@@ -250,7 +250,9 @@ function auditRepo(db: Db): AuditRepository {
       const params = options.action === undefined ? [] : [options.action];
       const total = (db.prepare(`SELECT count(*) AS n FROM audit_log ${clause}`).get(...params) as { n: number }).n;
       const rows = db
-        .prepare<unknown[], Row>(`SELECT * FROM audit_log ${clause} ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`)
+        .prepare<unknown[], Row>(
+          `SELECT id, at, actor, action, target, detail FROM audit_log ${clause} ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`,
+        )
         .all(...params, clampLimit(options.limit), Math.max(options.offset ?? 0, 0));
       return {
         items: rows.map((r): AuditEntry => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> })),

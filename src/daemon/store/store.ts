@@ -92,6 +92,11 @@ export interface Play {
   outcome: PlayOutcome | null;
 }
 
+/** How the audit log names a person once deleted: `person #7 (deleted)`. */
+export function deletedPerson(id: number): string {
+  return `person #${id} (deleted)`;
+}
+
 export interface AuditEntry {
   id: number;
   at: number;
@@ -112,8 +117,14 @@ export interface UserRepository {
   byName(name: string): User | undefined;
   list(): User[];
   update(id: number, patch: Partial<Pick<User, 'name' | 'role' | 'pinHash' | 'mustChangePin' | 'disabled' | 'preferences'>>): User;
-  /** Deletes the user; their plays are kept without the user (`anonymize`) or removed (`remove`). */
-  delete(id: number, history: 'anonymize' | 'remove'): void;
+  /**
+   * Deletes the user; their plays are kept without the user (`anonymize`) or removed (`remove`).
+   * In the same transaction, every audit line about them (its `subjectId`, or, for lines written
+   * before it was kept, a `target` with their name in any case) names them `deletedPerson(id)`
+   * from then on, without a card's digits; `audit`, when given, is appended with that target. The
+   * write-ahead log is emptied after it, so their name is not left in the files.
+   */
+  delete(id: number, history: 'anonymize' | 'remove', audit?: Omit<AuditEntry, 'id' | 'target'>): void;
   count(): number;
 }
 
@@ -310,7 +321,11 @@ export interface TrackPlayStats {
 }
 
 export interface AuditRepository {
-  append(entry: Omit<AuditEntry, 'id' | 'detail'> & { detail?: Record<string, unknown> }): void;
+  /**
+   * Appends a line. `subjectId` MUST be given when the line is about a person (their account's id;
+   * `target` then holds their name): deleting them takes their name out of it.
+   */
+  append(entry: Omit<AuditEntry, 'id' | 'detail'> & { detail?: Record<string, unknown>; subjectId?: number | undefined }): void;
   list(options?: { limit?: number; offset?: number; action?: string }): Page<AuditEntry>;
 }
 

@@ -46,8 +46,8 @@ export function noReaderMessage(reader: KioskPresence['reader']): string {
 export const cardsRoutes: FastifyPluginAsyncTypebox<CardsRoutesOptions> = async (app, deps) => {
   const { people, store, clock } = deps;
   const actor = (request: Parameters<typeof adminActor>[0]): string => adminActor(request).name;
-  const audit = (action: string, who: string, target: string, detail: Record<string, unknown> = {}): void =>
-    store.audit.append({ at: clock.now(), actor: who, action, target, detail });
+  const audit = (action: string, who: string, target: string, detail: Record<string, unknown>, subjectId?: number): void =>
+    store.audit.append({ at: clock.now(), actor: who, action, target, detail, subjectId });
 
   app.get(
     '/api/admin/users/:id/cards',
@@ -80,7 +80,7 @@ export const cardsRoutes: FastifyPluginAsyncTypebox<CardsRoutesOptions> = async 
       const { body } = request;
       const user = people.get(body.userId);
       const card = store.cards.link({ cardId: body.cardId, userId: user.id, label: body.label ?? '' });
-      audit('card.link', actor(request), user.name, { card: `…${body.cardId.slice(-4)}` });
+      audit('card.link', actor(request), user.name, { card: `…${body.cardId.slice(-4)}` }, user.id);
       return reply.status(201).send(card);
     },
   );
@@ -170,8 +170,10 @@ export const cardsRoutes: FastifyPluginAsyncTypebox<CardsRoutesOptions> = async 
     },
     async (request, reply) => {
       const { cardId } = request.params;
+      // Whose it was: deleting that person takes the card's digits out of this line too.
+      const owner = store.cards.get(cardId)?.userId;
       if (!store.cards.unlink(cardId)) throw new MoodboxError('MB_ERR_NOT_FOUND', 'No such card.');
-      audit('card.unlink', actor(request), '', { card: `…${cardId.slice(-4)}` });
+      audit('card.unlink', actor(request), '', { card: `…${cardId.slice(-4)}` }, owner);
       return reply.status(204).send(null);
     },
   );
