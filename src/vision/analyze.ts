@@ -7,6 +7,7 @@ import type { EmotionClassifier } from './emotion-classifier.js';
 import { cropFaces, type FaceCropOptions } from './face-crops.js';
 import type { Box, FaceDetector } from './face-detector.js';
 import { FaceTracker } from './face-tracker.js';
+import { faceWeigher } from './face-weight.js';
 import { MoodTracker, NOBODY, type FaceReading, type MoodTrackerOptions } from './mood-tracker.js';
 import { FfmpegFrameSource } from './ffmpeg-frame-source.js';
 import { readImage } from './image-io.js';
@@ -118,7 +119,9 @@ async function* analyzeVideo(
     if (status.state === 'open') fps = status.fps;
   });
   const tracker = new FaceTracker();
-  const mood = new MoodTracker({ clock }, options.mood);
+  // Each face votes with the weight its size earns, as in the daemon (the classifier has started).
+  const faceWeight = faceWeigher(deps.classifier.accuracyBySize, deps.classifier.labels.length);
+  const mood = new MoodTracker({ clock }, { faceWeight, ...options.mood });
   const stepMs = 1000 / (options.fps ?? 10);
   let nextMs = 0;
   try {
@@ -133,7 +136,11 @@ async function* analyzeVideo(
       const faces = await facesIn(frame.image, deps, options).finally(() => frame.image.release());
       const { trackIds, lost } = tracker.update(faces.map(({ box: [x, y, width, height] }) => ({ x, y, width, height })));
       mood.forget(lost);
-      const readings: FaceReading[] = faces.map((f, i) => ({ trackId: trackIds[i] ?? 0, size: f.box[2], probabilities: f.probabilities }));
+      const readings: FaceReading[] = faces.map((f, i) => ({
+        trackId: trackIds[i] ?? 0,
+        size: Math.max(f.box[2], f.box[3]),
+        probabilities: f.probabilities,
+      }));
       const room = mood.update(readings);
       yield { source: path, frame: frame.index, timeMs: Math.round(timeMs), faces, mood: room.mood };
     }
