@@ -6,8 +6,8 @@ export type { PlayReason } from './play-queue.js';
 
 /**
  * How a play ended: played to the end, skipped by a person (kiosk, staff, Home Assistant),
- * switched by the music because the mood it follows changed (never a listener's skip), could not
- * be played, or cut short by a stop.
+ * switched by the music because the mood it follows changed, or by a tap with nobody signed in
+ * (never a listener's skip), could not be played, or cut short by a stop.
  */
 export type PlayOutcome = 'completed' | 'skipped' | 'switched' | 'failed' | 'interrupted';
 

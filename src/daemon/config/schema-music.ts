@@ -110,6 +110,19 @@ export const PlayerSchema = Type.Object(
         'How long the end of one song fades out under the start of the next (ms, up to 12000); 0: songs follow each other without a gap. Songs of one album always do.',
     }),
     guestTaps: Type.Boolean({ default: true, description: 'Let people who are not signed in start a suggested song by tapping it.' }),
+    tapsPerMinute: Type.Integer({
+      default: 2,
+      minimum: 1,
+      maximum: 60,
+      description:
+        'Songs the kiosk may start by a tap in a minute, counted per screen and per network address; more are refused for a while (429).',
+    }),
+    tapsPerHour: Type.Integer({
+      default: 20,
+      minimum: 0,
+      maximum: 600,
+      description: 'Songs the kiosk may start by a tap in an hour, counted per screen and per network address; 0: taps never start a song.',
+    }),
     idle: Type.Object(
       {
         behaviour: Type.Union([Type.Literal('quiet'), Type.Literal('lower'), Type.Literal('silence')], {

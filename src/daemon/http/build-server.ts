@@ -45,6 +45,7 @@ import { ErrorBodySchema } from './schemas/common.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import type { ScreenState } from './state-hub.js';
 import { registerWs, type WsHandlers, type WsStats } from './ws.js';
+import { TapLimiter } from './tap-limiter.js';
 import type { SpotifyAccount } from '../../player/spotify/spotify-account.js';
 import type { GuestService } from '../guests/guest-service.js';
 import { registerGuests } from './guests/register-guests.js';
@@ -216,7 +217,12 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
   const handlers: WsHandlers = {
     ...stateRequests({ hub: deps.hub }),
     ...sessionRequests({ presence: deps.presence }),
-    ...playerRequests({ music: deps.music, presence: deps.presence }),
+    ...playerRequests({
+      music: deps.music,
+      presence: deps.presence,
+      taps: new TapLimiter({ clock: deps.clock, budget: () => deps.settings.current.player }),
+      guests: deps.guests,
+    }),
     ...meRequests({ presence: deps.presence, people: deps.people, store: deps.store, settings: deps.settings, guestUrl: () => guestUrl() }),
     ...calibrationRequests({ presence: deps.presence, calibration: deps.calibration }),
   };

@@ -8,7 +8,7 @@ import type { Logger } from '../logging.js';
 import { isLanAddress } from './access.js';
 import type { ClientRequests, ReplyMessage } from './contract.js';
 import { jsonLimitProblem, MAX_JSON_DEPTH, type JsonLimits } from './json-limits.js';
-import { judgeOrigin, type OriginVerdict } from './origin.js';
+import { isLoopbackAddress, judgeOrigin, type OriginVerdict } from './origin.js';
 import type { ClientRequestSpec } from './schemas/client-requests.js';
 import type { ScreenState } from './state-hub.js';
 
@@ -26,8 +26,19 @@ export interface WsPerson {
   name: string;
 }
 
+/** The screen connection a request came on. */
+export interface WsConnection {
+  /** Counts up from 1 for each connection since the server started. */
+  id: number;
+  /** The address it comes from (the connection's own, never a forwarded header). */
+  address: string;
+  /** True when it comes from the box itself (a loopback address): where the kiosk's own screen runs. */
+  isOnBox: boolean;
+}
+
 /** What a handler knows about the request beyond its data. */
 export interface WsContext extends WsCredentials {
+  connection: WsConnection;
   /** The `Origin` of the page that opened the socket, always this daemon's own; undefined for a client that sent none. */
   origin: string | undefined;
   /**
@@ -111,6 +122,7 @@ export function registerWs<R extends RequestMap<R>>(
   );
   const clients = new Map<WebSocket, { isAlive: boolean }>();
   let dropped = 0;
+  let connections = 0;
 
   const drop = (socket: WebSocket, why: string): void => {
     if (!clients.delete(socket)) return;
@@ -172,6 +184,8 @@ export function registerWs<R extends RequestMap<R>>(
     const verdict = verdictOf(request);
     const origin = verdict === 'none' ? undefined : request.headers.origin;
     const isKioskScreen = verdict === 'kiosk';
+    const remoteAddress = (request.raw as { socket?: { remoteAddress?: string } }).socket?.remoteAddress ?? '';
+    const connection: WsConnection = { id: ++connections, address: remoteAddress, isOnBox: isLoopbackAddress(remoteAddress) };
     const state = { isAlive: true };
     clients.set(socket, state);
     log.debug({ clients: clients.size }, 'ui connected');
@@ -204,7 +218,7 @@ export function registerWs<R extends RequestMap<R>>(
       if (problem !== undefined) return refuse(problem.kind === 'size' ? WS_CLOSE.TOO_BIG : WS_CLOSE.POLICY, problem.message);
       const text = bytes.toString('utf8');
       replies = replies
-        .then(() => answer(text, origin, isKioskScreen))
+        .then(() => answer(text, origin, isKioskScreen, connection))
         .then((reply) => send(socket, JSON.stringify(reply)))
         .catch((err: unknown) => log.error({ err }, 'ui request could not be answered'));
     });
@@ -212,7 +226,7 @@ export function registerWs<R extends RequestMap<R>>(
     send(socket, JSON.stringify({ type: 'state/snapshot', seq, data }));
   });
 
-  async function answer(text: string, origin: string | undefined, isKioskScreen: boolean): Promise<ReplyMessage> {
+  async function answer(text: string, origin: string | undefined, isKioskScreen: boolean, connection: WsConnection): Promise<ReplyMessage> {
     let message: unknown;
     try {
       message = JSON.parse(text);
@@ -250,7 +264,7 @@ export function registerWs<R extends RequestMap<R>>(
       token: typeof message.token === 'string' && message.token !== '' ? message.token : undefined,
       isKioskScreen,
     };
-    const context: WsContext = { ...credentials, origin, actingFor: (what) => deps.actingFor(credentials, what) };
+    const context: WsContext = { ...credentials, origin, connection, actingFor: (what) => deps.actingFor(credentials, what) };
     try {
       const reply = await request.handle(data, context);
       return { type, transaction, status: 'ok', data: reply ?? null };

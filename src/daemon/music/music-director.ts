@@ -247,7 +247,11 @@ export class MusicDirector implements Service {
     });
   }
 
-  /** A tap on a suggestion: plays that track now. */
+  /**
+   * A tap on a suggestion: plays that track now; with nobody signed in, not when it is far from the
+   * mood followed now (`MB_ERR_PLAYER_MOOD`). The song it replaces ends as the signed-in person's skip, or, with
+   * nobody signed in, as `switched` (no listener's skip: it teaches no taste).
+   */
   tap(trackId: number): Promise<{ trackId: number }> {
     return this.#serial('play a tapped song', async () => {
       const user = this.#deps.listener();
@@ -259,8 +263,15 @@ export class MusicDirector implements Service {
         throw new PlayerError('MB_ERR_PLAYER_NOT_ALLOWED', `No music now: ${silence}`);
       }
       const track = this.#catalogue.mayPlay(this.#catalogue.playable(trackId));
+      // The mood leads here too: a tap by nobody signed in does not start a song far from the mood followed now
+      // (the signed-in person's own choice plays, as their picks lean to their taste).
+      const fit = user === null ? this.guestFit(track.id) : { fit: 'fits' as const };
+      if (fit.fit === 'far') throw new PlayerError('MB_ERR_PLAYER_MOOD', fit.reason);
       this.#limits.unsilence();
-      await this.#deps.player.play([this.#entry(track, 'tap', 'chosen at the kiosk', user?.id ?? null), ...this.#staffPicks()]);
+      // Only the person signed in skips the song a tap replaces (their taste); a tap by nobody in particular is no one's skip.
+      await this.#deps.player.play([this.#entry(track, 'tap', 'chosen at the kiosk', user?.id ?? null), ...this.#staffPicks()], {
+        replacedAs: user === null ? 'switched' : 'skipped',
+      });
       await this.#limits.applyVolume();
       if (this.#deps.player.state().isPaused) await this.#deps.player.resume();
       return { trackId };

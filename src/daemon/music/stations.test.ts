@@ -309,14 +309,14 @@ describe('stations', () => {
     await until(() => box.stations.list().find((s) => s.trackId === ids['pls'] && s.playedAt !== null), 10_000);
     expect(box.stations.list().find((s) => s.trackId === ids['pls'])?.isFailing).toBe(false);
 
-    // Another station replaces it: the playlist's play ends once, as interrupted, and the next one starts.
+    // Another station replaces it: the playlist's play ends once, as switched (a tap by nobody signed in is no one's skip, issue 42), and the next one starts.
     await box.director.tap(ids['m3u'] ?? 0);
     await until(
       () => (hub.snapshot().data.player.nowPlaying?.id === ids['m3u'] && hub.snapshot().data.player.streamTitle ? true : undefined),
       15_000,
     );
     const plays = store.plays.list({ limit: 10 }).items;
-    expect(plays.filter((p) => p.trackId === ids['pls']).map((p) => p.outcome)).toEqual(['skipped']);
+    expect(plays.filter((p) => p.trackId === ids['pls']).map((p) => p.outcome)).toEqual(['switched']);
     expect(plays.filter((p) => p.trackId === ids['m3u']).map((p) => p.outcome)).toEqual([null]);
   });
 

@@ -93,6 +93,7 @@ export async function guestHarness(
     store,
     guests,
     hub,
+    music: director,
     ...options.network,
     ...(options.config === undefined ? {} : { config: options.config }),
   });

@@ -47,6 +47,8 @@ const LOOKS: Readonly<Record<string, SettingLook>> = {
   'player.volumeSchedule': { label: 'Volume limits by time of day', group: 'music' },
   'player.audioOutput': { label: 'Audio output', group: 'advanced' },
   'player.guestTaps': { label: 'Guests may start a suggested song', group: 'kiosk' },
+  'player.tapsPerMinute': { label: 'Songs started by a tap per minute', group: 'advanced' },
+  'player.tapsPerHour': { label: 'Songs started by a tap per hour', group: 'advanced' },
   'library.folders': { label: 'Music folders', group: 'music' },
   'library.scanAtStart': { label: 'Look for new music when Moodbox starts', group: 'music' },
   'music.source': {

@@ -2,6 +2,8 @@ import type { KioskPresence } from '../../people/kiosk-presence.js';
 import { MoodboxError } from '../../../kernel/errors.js';
 import type { ClientRequests } from '../contract.js';
 import type { WsContext, WsHandlers } from '../ws.js';
+import type { TapLimiter } from '../tap-limiter.js';
+import type { GuestService } from '../../guests/guest-service.js';
 
 /**
  * What the kiosk's player requests need of the music: the music director implements it. Each
@@ -26,6 +28,10 @@ export interface MusicControls {
 export interface PlayerRequestsDeps {
   music: MusicControls;
   presence: Pick<KioskPresence, 'touch'>;
+  /** Counts taps per screen connection and per address. */
+  taps: TapLimiter;
+  /** Guests' requests: a tap from another device than the box is a guest's ask. Absent: such a tap is refused. */
+  guests?: Pick<GuestService, 'request'> | undefined;
 }
 
 type PlayerRequests = Pick<ClientRequests, 'player/play' | 'player/like' | 'player/unlike' | 'player/skip'>;
@@ -34,9 +40,14 @@ type PlayerRequests = Pick<ClientRequests, 'player/play' | 'player/like' | 'play
  * The kiosk's player requests on `/ws`: `player/play` (a tap on a suggestion), `player/like`,
  * `player/unlike` and `player/skip`. Each counts as activity of whoever is signed in at the kiosk.
  * A tap while someone is signed in plays for them and so needs their credential; a like, unlike or
- * skip always acts for a person.
+ * skip always acts for a person. Taps are counted per screen connection and per address
+ * (`player.tapsPerMinute`, `player.tapsPerHour`; past them 429 `MB_ERR_PLAYER_TOO_FAST`). Only a
+ * tap on the box itself (the kiosk's touchscreen) plays at once; one from any other device (a phone
+ * that opened the kiosk page, a host on the LAN) is a guest's ask, with the guests' rules: it needs
+ * `guests.requests` on, counts against that phone's and that address's hourly requests, and plays
+ * between the mood's picks, or waits for the room.
  */
-export function playerRequests({ music, presence }: PlayerRequestsDeps): WsHandlers<PlayerRequests> {
+export function playerRequests({ music, presence, taps, guests }: PlayerRequestsDeps): WsHandlers<PlayerRequests> {
   // Checked here, not only in the director: a guest's like must not land on someone who signs in while it waits its turn.
   const person = (context: WsContext, what: string): void => {
     if (context.actingFor(what) === null) {
@@ -45,6 +56,19 @@ export function playerRequests({ music, presence }: PlayerRequestsDeps): WsHandl
   };
   return {
     'player/play': async ({ trackId }, context) => {
+      const { connection } = context;
+      const waitS = taps.take({ connection: connection.id, address: connection.address });
+      if (waitS !== undefined) {
+        throw new MoodboxError('MB_ERR_PLAYER_TOO_FAST', `Songs were chosen here often enough for now: wait ${waitS} s and try again`);
+      }
+      if (!connection.isOnBox) {
+        if (guests === undefined) {
+          throw new MoodboxError('MB_ERR_PLAYER_NOT_ALLOWED', 'Choose songs at the kiosk itself: this screen is on another device');
+        }
+        // As the guest page asks: the same budgets, repeat window and mood rules; it never acts for the person signed in.
+        const asked = guests.request({ id: `screen-${connection.id}`, address: connection.address }, trackId);
+        return { trackId, message: `Asked for as a guest. ${asked.reason}.` };
+      }
       context.actingFor('choose a song');
       presence.touch();
       return music.tap(trackId);
