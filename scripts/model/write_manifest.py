@@ -194,7 +194,8 @@ def train_command(run: Path, args: dict) -> str:
 
 def build(models_dir: Path, existing: dict, evals: list[tuple[str, str, dict]], run: Path | None,
           flip: dict[str, bool], other_cpus: list[tuple[str, str, dict]] | None = None,
-          size_evals: list[tuple[str, int, dict]] | None = None, use_temperature: bool = True) -> dict:
+          size_evals: list[tuple[str, int, dict]] | None = None, use_temperature: bool = True,
+          provenance_note: str | None = None) -> dict:
     old = existing.get("models", {}) if isinstance(existing.get("models"), dict) else {}
     models: dict = {}
     for path in sorted(models_dir.glob(EMOTION_MODELS)):
@@ -248,6 +249,9 @@ def build(models_dir: Path, existing: dict, evals: list[tuple[str, str, dict]], 
         if figures.get("sha256") not in (None, models[name]["sha256"]):
             raise SystemExit(f"--other-cpu {name}={key}: the figures are for sha256 {figures['sha256']}, not the current file")
         models[name].setdefault("otherCpus", {})[key] = figures
+    if provenance_note:
+        for entry in models.values():
+            entry["provenance"] = f"{entry['provenance']}. {provenance_note}"
     for name, size, report in size_evals or []:
         if name not in models:
             raise SystemExit(f"--size-eval {name}: no such model in {models_dir}")
@@ -283,6 +287,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-temperature", action="store_true",
                     help="leave the run's temperature out (when its validation split is not held out from the "
                          "weights, as for a fine-tuning of a model that was trained on all of Training)")
+    ap.add_argument("--provenance-note", default=None,
+                    help="a sentence added to every entry's provenance (how the weights were made beyond the run)")
     args = ap.parse_args(argv)
 
     manifest_path = args.models_dir / MANIFEST
@@ -319,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(f"--size-eval: expected FILE=PX:PATH, got {spec!r}")
         size_evals.append((name, int(size), json.loads(Path(path).read_text())))
     manifest = build(args.models_dir, existing, evals, args.run, flip, other_cpus, size_evals,
-                     use_temperature=not args.no_temperature)
+                     use_temperature=not args.no_temperature, provenance_note=args.provenance_note)
     manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
     for name, entry in manifest["models"].items():
         print(f"{name}: sha256 {entry['sha256']}, accuracy keys {sorted(entry['accuracy'])}")
