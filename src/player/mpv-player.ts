@@ -660,7 +660,8 @@ export class MpvPlayer implements Player, Service {
     if (entryId !== undefined && this.#playing?.entryId === entryId) {
       // An end far sooner than the song plays is the output failing, not the song finishing: mpv is
       // taken down (what it sends after this is not read), and the play goes on once it is back.
-      if (reason === 'eof' && !this.#output.songEnded()) return;
+      const playing = this.#queue.current?.key === this.#playing.key ? this.#queue.current : this.#started.get(this.#playing.key);
+      if (reason === 'eof' && !this.#output.songEnded(playing?.track.durationMs ?? undefined)) return;
       this.#output.stop();
     }
     const key = entryId === undefined ? undefined : this.#entries.get(entryId);

@@ -58,6 +58,9 @@ export class OutputWatch {
   /** Where the song was, and when, at the start of the stretch being judged; undefined until its first position. */
   #anchor: { positionMs: number; at: number } | undefined;
   #positionMs = 0;
+  /** Where and when the song playing began to play (for a song that ends before any position is heard). */
+  #startPositionMs = 0;
+  #startedAt: number | undefined;
   /**
    * Where the song was, and when, when it was last in step with the clock (not ahead of it): how
    * far it runs ahead is measured from there.
@@ -98,6 +101,8 @@ export class OutputWatch {
     this.#isPlaying = true;
     this.#canStall = options.canStall;
     this.#positionMs = options.positionMs ?? 0;
+    this.#startPositionMs = this.#positionMs;
+    this.#startedAt = this.#clock.monotonic();
     this.#inStepMs = this.#positionMs;
     this.#anchor = undefined;
     this.#stepAnchor = undefined;
@@ -107,6 +112,8 @@ export class OutputWatch {
   /** The song jumped (a seek to where it was): the stretch being judged starts again here. */
   jumped(positionMs: number): void {
     this.#positionMs = positionMs;
+    this.#startPositionMs = positionMs;
+    if (this.#startedAt !== undefined) this.#startedAt = this.#clock.monotonic();
     this.#inStepMs = positionMs;
     this.#anchor = undefined;
     this.#stepAnchor = undefined;
@@ -159,11 +166,14 @@ export class OutputWatch {
    * The song reached its end. Returns false when it got there far too soon (its last stretch went
    * through faster than it plays): `failed` has been called, and the end MUST NOT count as played.
    */
-  songEnded(): boolean {
-    const anchor = this.#anchor;
+  songEnded(durationMs?: number): boolean {
+    // No position heard (an output that takes everything at once can let mpv reach the end before
+    // its first one): the whole song is judged from where it started, by its length.
+    const anchor = this.#anchor ?? (this.#startedAt === undefined ? undefined : { positionMs: this.#startPositionMs, at: this.#startedAt });
+    const endMs = this.#anchor === undefined && durationMs !== undefined ? Math.max(durationMs, this.#positionMs) : this.#positionMs;
     this.stop();
     if (anchor === undefined) return true;
-    const musicMs = this.#positionMs - anchor.positionMs;
+    const musicMs = endMs - anchor.positionMs;
     const wallMs = this.#clock.monotonic() - anchor.at;
     if (musicMs >= TAIL_MS && this.#isTooFast(musicMs, wallMs)) return this.#fail(this.#tooFast(musicMs, wallMs), this.#inStepMs);
     return true;
@@ -172,6 +182,7 @@ export class OutputWatch {
   /** Nothing plays any more (the song was left, mpv stopped): nothing is judged until the next song starts. */
   stop(): void {
     this.#isPlaying = false;
+    this.#startedAt = undefined;
     this.#anchor = undefined;
     this.#stepAnchor = undefined;
     this.#watchStall();
