@@ -10,7 +10,8 @@ export const ERROR_CODES = {
   MB_ERR_STORE_WRITE: 'a write to the database failed (read-only file, disk full)',
   MB_ERR_STORE_NEWER: 'the database was written by a newer Moodbox',
   MB_ERR_STORE_BACKUP: 'a backup of the database cannot be written (disk full, folder not writable)',
-  MB_ERR_STORE_RESTORE: 'a backup cannot be restored: Moodbox is running, or the file fails its integrity check',
+  MB_ERR_STORE_RESTORE:
+    'a backup cannot be restored: Moodbox is running, the file fails its integrity check, or its schema is not exactly that of a Moodbox migration',
   MB_ERR_STORE_DAMAGED: 'the database file is damaged: restore a backup or move it away; Moodbox does not start on it',
   MB_ERR_CAMERA_OPEN: 'the camera source cannot be opened',
   MB_ERR_MODEL_INVALID: 'the emotion model does not match its manifest',

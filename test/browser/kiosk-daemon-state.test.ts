@@ -48,7 +48,8 @@ describe('the kiosk and the daemon’s state (issue 28)', { timeout: 240_000 }, 
       until,
     );
     expect(await badge.locator('.label').textContent()).toBe(`Staff pick: upbeat until ${time}`);
-    expect(await badge.locator('p').textContent()).toBe(`The music follows the room again at ${time}.`);
+    // The camera is off: the hold does not promise that the music follows the room afterwards.
+    expect((await badge.locator('p').textContent())?.trim()).toBe(`The camera is off: after ${time} the music plays on without it.`);
     expect(await badge.getAttribute('data-mood')).toBe('upbeat');
     await shot(kiosk, 'kiosk-staff-hold');
 
