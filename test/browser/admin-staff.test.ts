@@ -90,8 +90,16 @@ describe('staff controls of the music', { timeout: 180_000 }, () => {
   });
 
   it('writes every staff action to the audit log', async () => {
+    const actions = ['player.pause', 'player.resume', 'player.skip', 'player.volume', 'mood.hold', 'mood.release'];
+    // The log is written as each answer goes out: wait for the last one before the page reads it.
+    await expect
+      .poll(async () => {
+        const text = await (await fetch(`${daemon.url}/api/admin/audit`, { headers: { cookie: await cookieHeader(browser) } })).text();
+        return actions.filter((action) => !text.includes(`"${action}"`));
+      }, WAIT)
+      .toEqual([]);
     await page.getByRole('link', { name: 'Audit log' }).click();
-    for (const action of ['player.pause', 'player.resume', 'player.skip', 'player.volume', 'mood.hold', 'mood.release']) {
+    for (const action of actions) {
       await page.locator(`tr[data-action="${action}"]`).first().waitFor(WAIT);
     }
   });
