@@ -30,6 +30,8 @@ export interface OutputWatchOptions {
 
 /** How much music one judgement spans (ms of the song): long enough that a late event cannot pass for speed. */
 const WINDOW_MS = 8000;
+/** An end this far past the last position heard was not heard (ms): more than a crossfade (12 s at most) stops a song early. */
+const UNHEARD_END_MS = 15_000;
 /** At a song's end, the least music since the last judgement that is still judged (ms). */
 const TAIL_MS = 4000;
 /** Music that goes through the output more than this many times faster than the clock did not play. */
@@ -142,6 +144,14 @@ export class OutputWatch {
     const anchor = this.#anchor;
     const step = this.#stepAnchor;
     if (anchor === undefined || step === undefined || positionMs < anchor.positionMs || positionMs < step.positionMs) {
+      // The first position of a song is judged from where and when the song started: an output
+      // that takes everything at once can let the first position heard be near the song's end.
+      const start = this.#startedAt;
+      if (anchor === undefined && start !== undefined && positionMs - this.#startPositionMs >= WINDOW_MS) {
+        const musicMs = positionMs - this.#startPositionMs;
+        const wallMs = now - start;
+        if (this.#isTooFast(musicMs, wallMs)) return this.#fail(this.#tooFast(musicMs, wallMs), this.#startPositionMs);
+      }
       this.#anchor = { positionMs, at: now };
       this.#stepAnchor = { positionMs, at: now };
       this.#inStepMs = positionMs;
@@ -170,7 +180,10 @@ export class OutputWatch {
     // No position heard (an output that takes everything at once can let mpv reach the end before
     // its first one): the whole song is judged from where it started, by its length.
     const anchor = this.#anchor ?? (this.#startedAt === undefined ? undefined : { positionMs: this.#startPositionMs, at: this.#startedAt });
-    const endMs = this.#anchor === undefined && durationMs !== undefined ? Math.max(durationMs, this.#positionMs) : this.#positionMs;
+    // The end of the file is the end of the song: when the last position heard is far before it
+    // (more than a crossfade's early stop), the song went there unheard.
+    const isFarBehind = durationMs !== undefined && durationMs - this.#positionMs > UNHEARD_END_MS;
+    const endMs = isFarBehind ? durationMs : this.#positionMs;
     this.stop();
     if (anchor === undefined) return true;
     const musicMs = endMs - anchor.positionMs;
