@@ -9,7 +9,8 @@ import type { Store, Track } from '../store/store.js';
 import { MusicLimits, NOBODY_SILENCE, type PlayerSettings } from './music-limits.js';
 import { libraryFitOf, StaffMusic, staffPicks, type LibraryFit, type MoodHold, type StaffMusicView } from './music-staff.js';
 import { loadEmotionMoodMap, moodsForEmotions, type Emotion } from '../../player/moods.js';
-import { GUEST_NOTE, judgeGuestFit, roomAimOf, type GuestFitVerdict, type GuestQueue } from '../guests/guest-fit.js';
+import { GUEST_NOTE, type GuestFitVerdict, type GuestQueue } from '../guests/guest-fit.js';
+import { fitsRoom, judgeFit, roomAimOf } from './fit-policy.js';
 import type { QueueEntry, QueueItem } from '../../player/play-queue.js';
 import type { Player, PlayerEvents, PlayOptions, PlayReason } from '../../player/player.js';
 import { NOBODY, type EmotionScores, type RoomMood } from '../../kernel/room-mood.js';
@@ -23,8 +24,6 @@ import { MusicSources } from '../../player/sources/music-sources.js';
 const DEFAULT_EMOTION: Emotion = 'neutral';
 /** How often quiet hours and the volume schedule are checked (ms). */
 const SCHEDULE_CHECK_MS = 30_000;
-/** A mood weight at least this large in the room's mix makes a track tagged with that mood fit. */
-const FITTING_WEIGHT = 0.25;
 
 export type { LibraryFit, MoodHold, PlayerSettings, StaffMusicView };
 
@@ -329,7 +328,7 @@ export class MusicDirector implements Service {
   /** How a song a guest asks for sits with the mood the music follows now (held or the room's). */
   guestFit(trackId: number): GuestFitVerdict {
     const room = roomAimOf(moodsForEmotions(this.#scores(), loadEmotionMoodMap(this.#deps.store.settings)));
-    return judgeGuestFit(
+    return judgeFit(
       this.#deps.store.tracks.moods(trackId).map((m) => m.mood),
       room,
     );
@@ -448,9 +447,10 @@ export class MusicDirector implements Service {
 
   /** Whether a track fits the room now: tagged with the mood aimed at, or one the room's emotion maps to strongly. */
   #fits(trackId: number, recommendation: RoomRecommendation): boolean {
-    const { room } = recommendation;
-    const wanted = new Set([recommendation.aim, ...Object.keys(room).filter((m) => (room[m] ?? 0) >= FITTING_WEIGHT)]);
-    return this.#deps.store.tracks.moods(trackId).some((m) => wanted.has(m.mood));
+    return fitsRoom(
+      this.#deps.store.tracks.moods(trackId).map((m) => m.mood),
+      recommendation,
+    );
   }
 
   async #playPick(reason: PlayReason): Promise<void> {
