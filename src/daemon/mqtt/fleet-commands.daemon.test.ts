@@ -125,7 +125,8 @@ describe('fleet commands a broker keeps or floods, against the real daemon and M
         process.stdout.write(
           `MQTT ${protocolVersion}: peak RSS ${before.toFixed(0)} MiB before, ${peak.toFixed(0)} MiB after a 100 MB command\n`,
         );
-        expect(peak).toBeLessThan(450);
+        // Over either version the message never sits in memory whole (3.1.1 once gathered it: 364 MiB).
+        expect(peak - before).toBeLessThan(64);
         expect(daemon.child.exitCode).toBeNull();
         // No log line carries the payload.
         expect(Math.max(...daemon.lines.map((l) => JSON.stringify(l).length))).toBeLessThan(4096);
@@ -135,4 +136,28 @@ describe('fleet commands a broker keeps or floods, against the real daemon and M
       }
     }, 120_000);
   }
+
+  // Issue 42 (LOW): over MQTT 3.1.1 a 260 MB retained message cost 700 MiB of memory at every start.
+  it('starts small over MQTT 3.1.1 when the broker keeps a 200 MB message on a command topic, and obeys the next command', async () => {
+    const data = mkdtempSync(join(dir, 'kept-large-'));
+    const probe = await MqttProbe.connect(broker.url, [`${BASE}/cmd-result`]);
+    try {
+      await probe.client.publishAsync(`${BASE}/cmd/volume-cap`, Buffer.alloc(200 * MIB, 'x'), { qos: 1, retain: true });
+      const daemon = await startBox(data, { protocolVersion: 4 });
+      try {
+        const dropped = await until(() => daemon.lines.find((l) => l['msg'] === 'mqtt message dropped: too large'), 60_000);
+        expect(dropped).toMatchObject({ topic: `${BASE}/cmd/volume-cap`, bytes: 200 * MIB, retain: true });
+        expect(await command(probe, 'volume-cap', { id: 'after-kept-large', value: 45 })).toMatchObject({ ok: true });
+        const peak = peakRssMiB(daemon);
+        process.stdout.write(`MQTT 3.1.1: peak RSS ${peak.toFixed(0)} MiB with a 200 MB retained message at start\n`);
+        expect(peak).toBeLessThan(250);
+        expect(daemon.child.exitCode).toBeNull();
+      } finally {
+        await daemon.stop();
+      }
+    } finally {
+      await probe.client.publishAsync(`${BASE}/cmd/volume-cap`, '', { qos: 1, retain: true });
+      await probe.close();
+    }
+  }, 180_000);
 });

@@ -1,9 +1,11 @@
+import type { Duplex } from 'node:stream';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import type { ListenerOwner } from '../../kernel/event-bus.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { Log } from '../../kernel/log.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import { MAX_PACKET_BYTES, MAX_PAYLOAD_BYTES, topicMatches, type MessageListener, type MqttConnection } from './mqtt-connection.js';
+import { OversizePublishGuard, type DroppedPublish } from './oversize-publish-filter.js';
 
 /** Where the box says it is online (retained), and the last will the broker sends when it is not. */
 export interface Availability {
@@ -88,11 +90,14 @@ export class MqttJsConnection implements MqttConnection, Service {
     const { connect } = await import('mqtt');
     const o = this.#options;
     const will = o.availability;
+    const isV5 = (o.protocolVersion ?? 5) === 5;
     const options: IClientOptions = {
       clientId: o.clientId,
       clean: true,
       protocolVersion: o.protocolVersion ?? 5,
-      ...((o.protocolVersion ?? 5) === 5 ? { properties: { maximumPacketSize: MAX_PACKET_BYTES } } : {}),
+      ...(isV5 ? { properties: { maximumPacketSize: MAX_PACKET_BYTES } } : {}),
+      // Over 3.1.1 the connection is opened below, once it reads through the size guard.
+      manualConnect: !isV5,
       keepalive: o.keepaliveS,
       reconnectPeriod: this.#reconnectMs,
       connectTimeout: 10_000,
@@ -108,6 +113,10 @@ export class MqttJsConnection implements MqttConnection, Service {
     };
     const client = connect(o.url, options);
     this.#client = client;
+    if (!isV5) {
+      guardPacketSize(client, (dropped) => this.#droppedTooLarge(dropped));
+      client.connect();
+    }
     client.on('connect', () => {
       this.#connections += 1;
       this.#reconnectMs = o.minReconnectMs;
@@ -168,6 +177,13 @@ export class MqttJsConnection implements MqttConnection, Service {
         this.#dispatch(topic, text, kept.includes(text));
       });
     });
+  }
+
+  #droppedTooLarge(dropped: DroppedPublish): void {
+    this.#log.warn(
+      { topic: dropped.topic, bytes: dropped.bytes, max: MAX_PAYLOAD_BYTES, retain: dropped.retain },
+      'mqtt message dropped: too large',
+    );
   }
 
   #subscribeOptions(): { qos: 1; rap?: true } {
@@ -319,6 +335,19 @@ export class MqttJsConnection implements MqttConnection, Service {
     offs.push(off);
     return off;
   }
+}
+
+/**
+ * Makes every connection `client` opens read through `OversizePublishGuard`, so that a PUBLISH
+ * over `MAX_PACKET_BYTES` is dropped as it arrives instead of gathered whole (MQTT 3.1.1 cannot ask
+ * the broker not to send it). mqtt.js keeps how it opens a connection in a private field; the
+ * version is pinned, and the daemon's 3.1.1 tests fail if the field moves.
+ */
+function guardPacketSize(client: MqttClient, onDropped: (dropped: DroppedPublish) => void): void {
+  const open = client as unknown as { streamBuilder?: (client: MqttClient) => Duplex };
+  const build = open.streamBuilder;
+  if (typeof build !== 'function') throw new Error('mqtt.js no longer has `streamBuilder`: cannot bound MQTT 3.1.1 packets');
+  open.streamBuilder = (c) => new OversizePublishGuard(build(c), MAX_PACKET_BYTES, onDropped);
 }
 
 /** The broker's address without a password in it, for logs and health. */
