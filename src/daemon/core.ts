@@ -8,6 +8,7 @@ import type { Service, ServiceHealth } from '../kernel/lifecycle.js';
 import type { LibraryService } from './music/library-service.js';
 import type { MoodboxMetrics } from './metrics/moodbox-metrics.js';
 import type { MusicDirector } from './music/music-director.js';
+import type { BackupService } from './ops/backup-service.js';
 import type { PersonalCalibrationService } from './camera/personal-calibration-service.js';
 import type { Stations } from './music/stations.js';
 import type { SpotifyAccount } from '../player/spotify/spotify-account.js';
@@ -36,6 +37,8 @@ export interface MoodboxCore {
   readonly spotify?: SpotifyAccount | undefined;
   /** Web radio and other streams of the library. */
   readonly stations?: Stations;
+  /** The database's backups: the nightly copy, and the staff's copies, uploads and restores. */
+  readonly backups?: BackupService | undefined;
   /** The health of every service, in start order. */
   health(): Array<{ name: string } & ServiceHealth>;
   /** Asks for a restart (`restartRequested`, which the composition root answers); `by` names who asked, for the log. */

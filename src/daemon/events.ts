@@ -126,10 +126,14 @@ export type MoodboxEvents = {
   moodHeld: { readonly label: Emotion; readonly until: number; readonly music: string };
   /** The held mood ended (staff released it, or its time was up): the music follows the camera again. Owner: the music director. */
   moodReleased: { readonly why: 'staff' | 'expired' };
+  /** The admin's emotion → mood table changed: picks, fits and the held music's name follow it. Owner: the music director (its aim). */
+  emotionMoodsChanged: Record<string, never>;
   /** Settings were saved from the admin panel (dotted paths of what changed). Owner: the live configuration. */
   settingsChanged: { readonly changed: readonly string[] };
   /** Someone allowed to (a fleet operator) asked the daemon to restart; the composition root stops it with the restart exit code. */
   restartRequested: { readonly by: string };
+  /** Staff readied a backup to replace the database (`by`: the audit's actor, `from`: the backup's name); the next start puts it in place. Owner: the backups. */
+  restoreStaged: { readonly by: string; readonly from: string };
 };
 
 export type MoodboxBus = EventBus<MoodboxEvents>;

@@ -20,7 +20,7 @@ import { mqttServices } from './mqtt/mqtt-services.js';
 import { musicParts } from './music/music-adapters.js';
 import { BackupService } from './ops/backup-service.js';
 import { RetentionService } from './ops/retention-service.js';
-import { DATABASE_FILE, PID_FILE } from './store/backups.js';
+import { applyPendingRestore, DATABASE_FILE, PID_FILE } from './store/backups.js';
 import { openSqliteStore, type SqliteStore } from './store/sqlite-store.js';
 import { createServiceNotifier } from './ops/systemd-notify.js';
 import { childRssBytes } from './ops/process-stats.js';
@@ -70,6 +70,10 @@ export async function runDaemon(options: {
   log.info({ version: VERSION, config: loaded.file ?? '(defaults: demo mode)', dataDir: loaded.config.dataDir }, 'moodbox starting');
 
   const notifier = await createServiceNotifier(options.env, log.child({ module: 'systemd' }));
+  // A restore readied in the admin panel goes in before the database opens (the one it replaces is kept).
+  const restored = applyPendingRestore(loaded.config.dataDir, clock.now());
+  if (restored !== undefined && 'failed' in restored) log.error({ backup: restored.from, why: restored.failed }, 'the restore was not done');
+  else if (restored !== undefined) log.info({ backup: restored.from, kept: restored.kept }, 'database restored');
   // The database comes first: everything else is built on it.
   let store: SqliteStore;
   try {
@@ -157,7 +161,10 @@ export async function runDaemon(options: {
         camera: await cameraParts(config, { clock, log }),
         isDemo: demo,
         folders: () => settings.current.library.folders.map((folder) => installPath(folder)),
-        backups: new BackupService({ clock, log: log.child({ module: 'backups' }) }, { dataDir: config.dataDir }),
+        backups: new BackupService(
+          { clock, log: log.child({ module: 'backups' }), audit: store.audit, bus },
+          { dataDir: config.dataDir, restored },
+        ),
         memory: () => ({ ...process.memoryUsage(), mpvRss: childRssBytes(process.pid, 'mpv') }),
         retention: new RetentionService(
           { clock, log: log.child({ module: 'retention' }), store, settings: () => settings.current.retention },

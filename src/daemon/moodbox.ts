@@ -14,6 +14,7 @@ import { LibraryService, type Analyzer, type Scanner } from './music/library-ser
 import type { Logger } from './logging.js';
 import { MusicDirector } from './music/music-director.js';
 import { GuestService } from './guests/guest-service.js';
+import type { BackupService } from './ops/backup-service.js';
 import { MemoryGuard, type MemoryReading } from './ops/memory-guard.js';
 import { MoodRecorder } from './camera/mood-recorder.js';
 import { MoodboxMetrics } from './metrics/moodbox-metrics.js';
@@ -74,8 +75,8 @@ export interface MoodboxDeps {
    * last, stopped first).
    */
   delivery: (core: MoodboxCore) => Delivery;
-  /** The nightly copies of the database, started right after it. */
-  backups?: Service | undefined;
+  /** The nightly copies of the database, started right after it, and the staff's backups and restores. */
+  backups?: BackupService | undefined;
   /** The nightly retention job (after the copy), started right after the backups. */
   retention?: Service | undefined;
   /** Reads the process's memory, for the memory guard (`memory.ceilingMiB`); left out, no guard runs. */
@@ -109,6 +110,7 @@ export class Moodbox implements MoodboxCore {
   readonly metrics: MoodboxMetrics | undefined;
   readonly spotify: SpotifyAccount | undefined;
   readonly stations: Stations;
+  readonly backups: BackupService | undefined;
   readonly #deps: MoodboxDeps;
   readonly #lifecycle: Lifecycle;
   /** Listeners with no health of their own, attached around the services' lifecycle. */
@@ -170,6 +172,7 @@ export class Moodbox implements MoodboxCore {
       isPlayable: (track) => this.stations.isPlayable(track),
     });
     this.spotify = deps.music?.spotify;
+    this.backups = deps.backups;
     this.library = new LibraryService(
       {
         scanner: stationsScanner(deps.scanner, this.stations),
@@ -249,6 +252,8 @@ export class Moodbox implements MoodboxCore {
     this.stations.start();
     await this.guests.start();
     bus.on('settingsChanged', ({ changed }) => log.info({ changed }, 'settings changed'), this);
+    // A restore is put in place by the next start, before the database opens.
+    bus.on('restoreStaged', ({ by }) => this.requestRestart(by), this);
     try {
       await this.#lifecycle.start();
     } catch (err) {

@@ -19,7 +19,7 @@ import { jsonLimitProblem, MAX_JSON_DEPTH } from './json-limits.js';
 import type { ErrorBody, ServiceHealthView } from './contract.js';
 import { actingFor } from './kiosk-person.js';
 import { applianceRoutes, type ApplianceLibrary, type CameraPreview, type LiveFaces } from './routes/appliance.js';
-import { backupRoutes } from './routes/backups.js';
+import { backupRoutes, type BackupRoutesOptions } from './routes/backups.js';
 import { diskRoutes } from './routes/disk.js';
 import { healthRoutes } from './routes/health.js';
 import { cardsRoutes } from './routes/cards.js';
@@ -82,6 +82,8 @@ export interface ServerDeps {
   stations?: StationsRoutesOptions['stations'] | undefined;
   /** The emotion model in use (its manifest.json and report/ sit beside it), for the admin panel's model report. */
   modelPath?: string;
+  /** The staff's backups and restores (`/api/admin/backups*`); absent: only the newest backup's download. */
+  backups?: BackupRoutesOptions['backups'];
   /** The newest blurred camera preview (JPEG) for the admin live view; undefined while previews are off or none was taken yet. */
   preview?: CameraPreview;
   /**
@@ -138,6 +140,9 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   MB_ERR_GUEST_FULL: 429,
   // Insufficient Storage: the message says why (the disk is full, the file is read-only), nothing internal.
   MB_ERR_STORE_WRITE: 507,
+  MB_ERR_STORE_BACKUP: 507,
+  // The backup is fine to send, but not one Moodbox can put back: the message says why.
+  MB_ERR_STORE_RESTORE: 422,
 };
 
 /**
@@ -269,7 +274,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     state: () => deps.hub.snapshot().data,
     isPreviewEnabled: () => isPreviewOn,
   });
-  await app.register(backupRoutes, { dataDir: deps.settings.current.dataDir });
+  await app.register(backupRoutes, { dataDir: deps.settings.current.dataDir, backups: deps.backups });
   const { dataDir, log } = deps.settings.current;
   await app.register(diskRoutes, { store: deps.store, clock: deps.clock, dataDir, logFile: log.file });
   if (deps.metrics !== undefined) {

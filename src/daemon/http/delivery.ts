@@ -73,6 +73,7 @@ export function delivery(
             stations: core.stations,
             calibration: core.calibration,
             guests: core.guests,
+            backups: core.backups,
             ...(camera === undefined ? {} : { preview: () => camera.preview(), faces: () => camera.liveFaces() }),
           },
           { ws: options.ws },

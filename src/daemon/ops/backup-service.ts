@@ -1,8 +1,36 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { Clock, Timer } from '../../kernel/clock.js';
+import { MoodboxError } from '../../kernel/errors.js';
 import type { Log } from '../../kernel/log.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
-import { backupDatabase, backupName, backupsDir, DATABASE_FILE, NIGHTLY_KEEP, pruneNightly } from '../store/backups.js';
+import type { MoodboxBus } from '../events.js';
+import type { AuditRepository } from '../store/store.js';
+import {
+  backupDatabase,
+  backupName,
+  backupPath,
+  backupsDir,
+  DATABASE_FILE,
+  keepUpload,
+  listBackups,
+  NIGHTLY_KEEP,
+  pruneNightly,
+  stageRestore,
+  type BackupFile,
+  type RestoreOutcome,
+} from '../store/backups.js';
+
+/** The largest backup the panel takes in as an upload (bytes). */
+export const UPLOAD_MAX_BYTES = 1024 * 2 ** 20;
+
+/** How long after a restore is readied the restart is asked for (ms): the panel's answer goes out first. */
+const RESTART_AFTER_MS = 300;
+
+/** Who acts: the audit log's actor (`admin:7`). */
+export interface BackupActor {
+  name: string;
+}
 
 /** The local hour of the nightly copy (a café is closed, a home asleep). */
 export const NIGHTLY_HOUR = 3;
@@ -11,6 +39,11 @@ export const NIGHTLY_HOUR = 3;
  * A copy of the database every night at 03:00 local time, into `<dataDir>/backups`, keeping the
  * newest seven. Timed by the injected clock; a copy that fails is logged, shown in health, and
  * tried again the next night.
+ *
+ * Staff commands (audited, with who asked): a copy now, an upload kept once it passes the
+ * restore's checks, and a restore, which readies a checked copy and emits `restoreStaged`: the
+ * daemon restarts, and the next start puts it in place before the database opens, keeping the one
+ * it replaces (`applyPendingRestore`).
  */
 export class BackupService implements Service {
   readonly name = 'backups';
@@ -18,22 +51,121 @@ export class BackupService implements Service {
   readonly #log: Pick<Log, 'info' | 'error'>;
   readonly #dataDir: string;
   #timer: Timer | undefined;
+  #restoreTimer: Timer | undefined;
   #failure: string | undefined;
   #running: Promise<void> | undefined;
 
-  constructor(deps: { clock: Clock; log: Pick<Log, 'info' | 'error'> }, options: { dataDir: string }) {
+  readonly #audit: Pick<AuditRepository, 'append'> | undefined;
+  readonly #restored: RestoreOutcome | undefined;
+  readonly #bus: Pick<MoodboxBus, 'emit'> | undefined;
+
+  constructor(
+    deps: {
+      clock: Clock;
+      log: Pick<Log, 'info' | 'error'>;
+      /** Where staff commands are written down. @default none: the nightly copy alone */
+      audit?: Pick<AuditRepository, 'append'>;
+      /** Hears `restoreStaged`. @default none */
+      bus?: Pick<MoodboxBus, 'emit'>;
+    },
+    options: {
+      dataDir: string;
+      /** The restore this start put in place (or could not), written down once the service starts. @default none */
+      restored?: RestoreOutcome | undefined;
+    },
+  ) {
     this.#clock = deps.clock;
     this.#log = deps.log;
     this.#dataDir = options.dataDir;
+    this.#restored = options.restored;
+    this.#audit = deps.audit;
+    this.#bus = deps.bus;
+  }
+
+  /** The backups on the box, newest first, with their sizes. */
+  list(): BackupFile[] {
+    return listBackups(this.#dataDir);
+  }
+
+  /** The path of the backup `name`; `MB_ERR_NOT_FOUND` when there is none of that name. */
+  file(name: string): string {
+    const path = backupPath(this.#dataDir, name);
+    if (path === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', `No backup named “${name}” on this box.`);
+    return path;
+  }
+
+  /** A copy of the database now (`moodbox-<time>.db`), which the nightly pruning leaves alone. Audited `backup.create`. */
+  async backUpNow(by: BackupActor): Promise<BackupFile> {
+    const name = backupName('manual', this.#clock.now());
+    await backupDatabase(join(this.#dataDir, DATABASE_FILE), join(backupsDir(this.#dataDir), name));
+    const made = this.list().find((file) => file.name === name);
+    if (made === undefined) throw new MoodboxError('MB_ERR_STORE_BACKUP', `the backup ${name} was written but is gone`);
+    this.#log.info({ backup: name, bytes: made.bytes, by: by.name }, 'database backed up');
+    this.#audit?.append({ at: this.#clock.now(), actor: by.name, action: 'backup.create', target: name, detail: { bytes: made.bytes } });
+    return made;
+  }
+
+  /**
+   * Keeps an uploaded file (untrusted: at most `UPLOAD_MAX_BYTES`) as a backup when it passes the
+   * restore's checks; `MB_ERR_STORE_RESTORE` with the reasons otherwise, and nothing is kept. Audited `backup.upload`.
+   */
+  async keepUpload(source: Readable, by: BackupActor): Promise<BackupFile> {
+    const kept = await keepUpload(this.#dataDir, source, this.#clock.now(), UPLOAD_MAX_BYTES);
+    this.#log.info({ backup: kept.name, bytes: kept.bytes, by: by.name }, 'backup uploaded');
+    this.#audit?.append({
+      at: this.#clock.now(),
+      actor: by.name,
+      action: 'backup.upload',
+      target: kept.name,
+      detail: { bytes: kept.bytes },
+    });
+    return kept;
+  }
+
+  /**
+   * Readies the backup `name` to replace the database: checked now (`MB_ERR_STORE_RESTORE` with the
+   * reasons, and nothing changes), audited `backup.restore` in the database it replaces (which is
+   * kept), then `restoreStaged`: the daemon restarts and the next start swaps it in.
+   */
+  restore(name: string, by: BackupActor): void {
+    const path = this.file(name);
+    stageRestore(this.#dataDir, path, { from: name, by: by.name, at: this.#clock.now() });
+    this.#log.info({ backup: name, by: by.name }, 'restore readied; restarting');
+    this.#audit?.append({ at: this.#clock.now(), actor: by.name, action: 'backup.restore', target: name, detail: {} });
+    // A moment later: the answer goes out before the restart closes the server.
+    this.#restoreTimer?.cancel();
+    this.#restoreTimer = this.#clock.setTimeout(() => this.#bus?.emit('restoreStaged', { by: by.name, from: name }), RESTART_AFTER_MS);
   }
 
   async start(): Promise<void> {
+    const restored = this.#restored;
+    // Written into the database now in use: the one restored (the line asking for it stays in the one replaced, which is kept).
+    if (restored !== undefined && this.#audit !== undefined) {
+      this.#audit.append({
+        at: this.#clock.now(),
+        actor: restored.by,
+        action: 'failed' in restored ? 'backup.restore-failed' : 'backup.restored',
+        target: restored.from,
+        detail: 'failed' in restored ? { why: restored.failed } : { kept: restored.kept === undefined ? null : basename(restored.kept) },
+      });
+    }
     this.#schedule();
+  }
+
+  /** The restore the last start put in place, or could not (`failed`): the replaced database's name as `kept`. */
+  lastRestore(): { from: string; at: number; kept: string | null; failed: string | null } | undefined {
+    const restored = this.#restored;
+    if (restored === undefined) return undefined;
+    return 'failed' in restored
+      ? { from: restored.from, at: restored.at, kept: null, failed: restored.failed }
+      : { from: restored.from, at: restored.at, kept: restored.kept === undefined ? null : basename(restored.kept), failed: null };
   }
 
   async stop(): Promise<void> {
     this.#timer?.cancel();
     this.#timer = undefined;
+    // A restore readied stays readied: the next start puts it in place whatever stopped this one.
+    this.#restoreTimer?.cancel();
     await this.#running;
   }
 

@@ -2,6 +2,7 @@ import {
   chmodSync,
   chownSync,
   copyFileSync,
+  createWriteStream,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -9,8 +10,12 @@ import {
   renameSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import Database from 'better-sqlite3';
 import { StoreError } from '../../kernel/errors.js';
 import { schemaProblems } from './schema-match.js';
@@ -24,6 +29,26 @@ export const PID_FILE = 'moodbox.pid';
 export const NIGHTLY_KEEP = 7;
 
 const NIGHTLY = /^moodbox-nightly-.*\.db$/;
+/** The checked copy a restore from the panel waits in until the next start puts it in place, and who asked for it. */
+export const PENDING_RESTORE = 'restore-pending.db';
+const PENDING_META = 'restore-pending.json';
+/** A backup's name as the panel may ask for it: a plain file name, no folder. */
+const BACKUP_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.db$/;
+const KEPT_BEFORE_RESTORE = /^moodbox-before-restore-.*\.db$/;
+
+/** Where a backup came from: the nightly copy, one asked for (panel or `moodbox backup`), a file uploaded in the panel, the copy before a migration, or the database a restore replaced. */
+export type BackupKind = 'nightly' | 'manual' | 'uploaded' | 'before-migration' | 'before-restore';
+
+/** A backup on the box, as the panel lists it. */
+export interface BackupFile {
+  /** The file's name: what the panel downloads and restores by. */
+  name: string;
+  kind: BackupKind;
+  /** Its size (bytes). */
+  bytes: number;
+  /** When it was written (epoch ms). */
+  at: number;
+}
 
 /** Where backups live: `<dataDir>/backups` (beside the copies taken before a migration). */
 export function backupsDir(dataDir: string): string {
@@ -31,8 +56,162 @@ export function backupsDir(dataDir: string): string {
 }
 
 /** A backup's file name for a time (epoch ms, UTC): `moodbox-nightly-20261124T030000Z.db`, or without `nightly-`. */
-export function backupName(kind: 'nightly' | 'manual', at: number): string {
-  return `moodbox-${kind === 'nightly' ? 'nightly-' : ''}${stamp(at)}.db`;
+export function backupName(kind: 'nightly' | 'manual' | 'uploaded', at: number): string {
+  return `moodbox-${kind === 'manual' ? '' : `${kind}-`}${stamp(at)}.db`;
+}
+
+/**
+ * The backups of `dataDir`, newest first: every `.db` in `<dataDir>/backups`, and the databases a
+ * restore replaced (`moodbox-before-restore-*.db`, kept beside the database).
+ */
+export function listBackups(dataDir: string): BackupFile[] {
+  const dir = backupsDir(dataDir);
+  const files = [
+    ...listDb(dir).map((name) => ({ name, path: join(dir, name) })),
+    ...listDb(dataDir)
+      .filter((name) => KEPT_BEFORE_RESTORE.test(name))
+      .map((name) => ({ name, path: join(dataDir, name) })),
+  ];
+  const found: BackupFile[] = [];
+  for (const { name, path } of files) {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat?.isFile() !== true) continue;
+    found.push({ name, kind: kindOf(name), bytes: stat.size, at: Math.round(stat.mtimeMs) });
+  }
+  return found.sort((a, b) => b.at - a.at || b.name.localeCompare(a.name));
+}
+
+/** The path of the backup `name` of `dataDir`, or undefined when there is no such backup (or the name is not a plain file name). */
+export function backupPath(dataDir: string, name: string): string | undefined {
+  if (!BACKUP_NAME.test(name)) return undefined;
+  const path = KEPT_BEFORE_RESTORE.test(name) ? join(dataDir, name) : join(backupsDir(dataDir), name);
+  return statSync(path, { throwIfNoEntry: false })?.isFile() === true ? path : undefined;
+}
+
+/**
+ * Writes `source` (an upload: untrusted) into `<dataDir>/backups` as `moodbox-uploaded-<time>.db`,
+ * at most `maxBytes` of it, and keeps it only when it passes the restore's checks
+ * (`restoreProblems`); otherwise nothing is left behind and `MB_ERR_STORE_RESTORE` says why.
+ */
+export async function keepUpload(dataDir: string, source: Readable, now: number, maxBytes: number): Promise<BackupFile> {
+  const dir = backupsDir(dataDir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const name = backupName('uploaded', now);
+  const target = join(dir, name);
+  const partial = join(dir, `.upload-${randomBytes(6).toString('hex')}.part`);
+  const drop = (): void => {
+    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(partial + suffix, { force: true });
+  };
+  let bytes = 0;
+  try {
+    await pipeline(
+      source,
+      async function* (chunks: AsyncIterable<Buffer>) {
+        for await (const chunk of chunks) {
+          bytes += chunk.length;
+          if (bytes > maxBytes)
+            throw new StoreError('MB_ERR_STORE_RESTORE', `the file is larger than ${Math.floor(maxBytes / 2 ** 20)} MiB`);
+          yield chunk;
+        }
+      },
+      createWriteStream(partial, { mode: 0o600 }),
+    );
+  } catch (err) {
+    drop();
+    if (err instanceof StoreError) throw err;
+    throw new StoreError('MB_ERR_STORE_BACKUP', `cannot keep the uploaded file: ${(err as Error).message}`, { cause: err });
+  }
+  if (bytes === 0) {
+    drop();
+    throw new StoreError('MB_ERR_STORE_RESTORE', 'the file is empty');
+  }
+  const problems = restoreProblems(partial, 'the file');
+  // Reading it may leave a log beside it; none belongs with a backup.
+  for (const suffix of ['-wal', '-shm']) rmSync(partial + suffix, { force: true });
+  if (problems.length > 0) {
+    drop();
+    throw new StoreError('MB_ERR_STORE_RESTORE', problems.join('; '));
+  }
+  renameSync(partial, target);
+  return { name, kind: 'uploaded', bytes, at: Math.round(statSync(target).mtimeMs) };
+}
+
+/** Who asked for a restore waiting for the next start, and from which backup. */
+export interface PendingRestore {
+  /** The backup's name. */
+  from: string;
+  /** The audit log's actor who asked (`admin:7`). */
+  by: string;
+  /** When it was asked for (epoch ms). */
+  at: number;
+}
+
+/**
+ * Readies the backup at `file` to replace the database at the next start (`applyPendingRestore`):
+ * a copy of it, checked as `moodbox restore` checks (`restoreProblems`), waits in the data
+ * directory. Refused with `MB_ERR_STORE_RESTORE` and its reasons, and then nothing waits.
+ */
+export function stageRestore(dataDir: string, file: string, meta: PendingRestore): void {
+  const pending = join(dataDir, PENDING_RESTORE);
+  const partial = `${pending}.part`;
+  const drop = (path: string): void => {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+  };
+  drop(partial);
+  copyFileSync(file, partial);
+  chmodSync(partial, 0o600);
+  const problems = restoreProblems(partial, meta.from);
+  for (const suffix of ['-wal', '-shm']) rmSync(partial + suffix, { force: true });
+  if (problems.length > 0) {
+    drop(partial);
+    throw new StoreError('MB_ERR_STORE_RESTORE', `cannot restore ${meta.from}: ${problems.join('; ')}`);
+  }
+  writeFileSync(join(dataDir, PENDING_META), `${JSON.stringify(meta)}\n`, { mode: 0o600 });
+  drop(pending);
+  renameSync(partial, pending);
+}
+
+/** What became of a restore readied in the panel, at the start after it: put in place (the replaced database `kept`), or `failed` and why. */
+export type RestoreOutcome = ({ kept: string | undefined } & PendingRestore) | ({ failed: string } & PendingRestore);
+
+/** Whether a restore waits for the next start. */
+export function hasPendingRestore(dataDir: string): boolean {
+  return existsSync(join(dataDir, PENDING_RESTORE));
+}
+
+/**
+ * Puts a restore staged by `stageRestore` in place, before the database is opened: checked again and
+ * swapped by `restoreDatabase` (the database it replaces kept as `moodbox-before-restore-<time>.db`).
+ * Undefined when none waits. Whether it went in or not, it no longer waits: a failed one is reported
+ * once, and the box starts on the database it had.
+ */
+export function applyPendingRestore(dataDir: string, now: number): RestoreOutcome | undefined {
+  const pending = join(dataDir, PENDING_RESTORE);
+  const metaFile = join(dataDir, PENDING_META);
+  if (!existsSync(pending)) {
+    rmSync(metaFile, { force: true });
+    return undefined;
+  }
+  let meta: PendingRestore = { from: PENDING_RESTORE, by: '?', at: now };
+  try {
+    const read = JSON.parse(readFileSync(metaFile, 'utf8')) as Partial<PendingRestore>;
+    meta = {
+      from: typeof read.from === 'string' ? read.from : meta.from,
+      by: typeof read.by === 'string' ? read.by : meta.by,
+      at: typeof read.at === 'number' ? read.at : meta.at,
+    };
+  } catch {
+    // Who asked is lost; the restore itself is not.
+  }
+  try {
+    const { kept } = restoreDatabase(dataDir, pending, now);
+    return { ...meta, kept };
+  } catch (err) {
+    return { ...meta, failed: (err as Error).message };
+  } finally {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(pending + suffix, { force: true });
+    rmSync(metaFile, { force: true });
+  }
 }
 
 /**
@@ -172,6 +351,15 @@ export function restoreDatabase(dataDir: string, file: string, now: number): { k
   if (owner !== undefined && process.getuid?.() === 0) chownSync(incoming, owner.uid, owner.gid);
   renameSync(incoming, current);
   return { kept };
+}
+
+function kindOf(name: string): BackupKind {
+  if (NIGHTLY.test(name)) return 'nightly';
+  if (KEPT_BEFORE_RESTORE.test(name)) return 'before-restore';
+  if (name.startsWith('moodbox-uploaded-')) return 'uploaded';
+  // Before a migration: `<database>-v<version>-<time>.db` (sqlite-migrations.ts).
+  if (/-v\d+-[^/]*\.db$/.test(name)) return 'before-migration';
+  return 'manual';
 }
 
 function listDb(dir: string): string[] {

@@ -54,6 +54,8 @@ export async function buildTestServer(
     cards?: RfidReader;
     stations?: ServerDeps['stations'];
     guests?: ServerDeps['guests'];
+    /** The staff's backups (build a `BackupService` on the test's data directory); none: only the newest backup's download. */
+    backups?: ServerDeps['backups'];
     guestNetwork?: ServerDeps['guestNetwork'];
     /** Builds the personal calibrations from the server's own store and kiosk presence; none: the camera is off. */
     calibration?: (deps: { store: SqliteStore; presence: KioskPresence; clock: Clock; bus: MoodboxBus }) => ServerDeps['calibration'];
@@ -111,6 +113,7 @@ export async function buildTestServer(
       metrics: options.metrics,
       stations: options.stations,
       guests: options.guests,
+      backups: options.backups,
       ...(options.guestNetwork === undefined ? {} : { guestNetwork: options.guestNetwork }),
       calibration: options.calibration?.({ store, presence, clock, bus }),
     },

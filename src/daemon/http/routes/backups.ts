@@ -1,25 +1,43 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { MoodboxError } from '../../../kernel/errors.js';
+import { NIGHTLY_HOUR, UPLOAD_MAX_BYTES, type BackupService } from '../../ops/backup-service.js';
 import { latestBackup } from '../../store/backups.js';
 import { ErrorRef } from '../schemas/common.js';
 import { imageResponse } from '../schemas/appliance.js';
+import { BackupNameParams, BackupSchema, BackupsSchema, RestoreStartedSchema } from '../schemas/backups.js';
+import { adminActor } from './users.js';
 
 /** SQLite's registered media type. */
 const SQLITE = 'application/vnd.sqlite3';
+const admin = { access: 'admin' } as const;
 
 export interface BackupRoutesOptions {
   /** The data directory: backups are read from its `backups/` folder. */
   dataDir: string;
+  /** The staff's backups and restores; absent: only the download of the newest backup is offered. */
+  backups?: Pick<BackupService, 'list' | 'file' | 'backUpNow' | 'keepUpload' | 'restore' | 'lastRestore'> | undefined;
 }
 
-/** The newest database backup (nightly, or `moodbox backup`), for an admin to keep off the box. */
+/**
+ * The database's backups for admins: the newest one to keep off the box, and, with the backup
+ * service, the list with sizes, a copy now, any one to download, an upload (checked before it is
+ * kept) and a restore (checked, then put in place by a restart; the replaced database is kept).
+ */
 export const backupRoutes: FastifyPluginAsyncTypebox<BackupRoutesOptions> = async (app, deps) => {
+  const download = async (file: string, reply: { type(t: string): unknown; header(k: string, v: string): unknown }) => {
+    const bytes = await readFile(file);
+    reply.type(SQLITE);
+    reply.header('content-disposition', `attachment; filename="${basename(file)}"`);
+    return bytes;
+  };
+
   app.get(
     '/api/admin/backups/latest',
     {
-      config: { access: 'admin' },
+      config: admin,
       schema: {
         operationId: 'downloadLatestBackup',
         tags: ['admin'],
@@ -34,12 +52,110 @@ export const backupRoutes: FastifyPluginAsyncTypebox<BackupRoutesOptions> = asyn
       reply.header('cache-control', 'no-store');
       const file = latestBackup(deps.dataDir);
       if (file === undefined)
-        throw new MoodboxError('MB_ERR_NOT_FOUND', 'No backup yet: the first nightly copy is taken at 03:00, or run `moodbox backup`.');
-      const bytes = await readFile(file);
-      return reply
-        .type(SQLITE)
-        .header('content-disposition', `attachment; filename="${basename(file)}"`)
-        .send(bytes);
+        throw new MoodboxError('MB_ERR_NOT_FOUND', 'No backup yet: the first nightly copy is taken at 03:00, or choose “Back up now”.');
+      return reply.send(await download(file, reply));
+    },
+  );
+
+  const backups = deps.backups;
+  if (backups === undefined) return;
+
+  app.get(
+    '/api/admin/backups',
+    {
+      config: admin,
+      schema: {
+        operationId: 'listBackups',
+        tags: ['admin'],
+        summary: 'The backups on the box, newest first, with their sizes, and the restore this start put in place',
+        response: { 200: BackupsSchema },
+      },
+    },
+    async (_request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return { items: backups.list(), nightlyHour: NIGHTLY_HOUR, lastRestore: backups.lastRestore() ?? null };
+    },
+  );
+
+  app.post(
+    '/api/admin/backups',
+    {
+      config: admin,
+      schema: {
+        operationId: 'backUpNow',
+        tags: ['admin'],
+        summary: 'Copy the database now (kept until removed by hand; the nightly pruning leaves it)',
+        response: { 201: BackupSchema, 507: ErrorRef },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await backups.backUpNow(adminActor(request))),
+  );
+
+  app.get(
+    '/api/admin/backups/:name',
+    {
+      config: admin,
+      schema: {
+        operationId: 'downloadBackup',
+        tags: ['admin'],
+        summary: 'Download a backup by its name (`Cache-Control: no-store`)',
+        params: BackupNameParams,
+        response: { 200: imageResponse([SQLITE], 'The SQLite database file.'), 404: ErrorRef },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return reply.send(await download(backups.file(request.params.name), reply));
+    },
+  );
+
+  // An uploaded backup is read as it arrives, into a file, never whole into memory.
+  app.addContentTypeParser([SQLITE, 'application/octet-stream'], { bodyLimit: UPLOAD_MAX_BYTES }, (_request, payload, done) =>
+    done(null, payload),
+  );
+  app.post(
+    '/api/admin/backups/upload',
+    {
+      config: admin,
+      bodyLimit: UPLOAD_MAX_BYTES,
+      schema: {
+        operationId: 'uploadBackup',
+        tags: ['admin'],
+        summary: 'Add a backup from a file (`application/vnd.sqlite3`): kept only when it would restore',
+        description:
+          'Checked as a restore checks it (it opens as SQLite, passes its integrity check, and has exactly the schema of one of ' +
+          'Moodbox’s migrations); refused with the reasons (422 `MB_ERR_STORE_RESTORE`) and nothing kept otherwise. At most 1 GiB.',
+        response: { 201: BackupSchema, 400: ErrorRef, 422: ErrorRef, 507: ErrorRef },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as Readable | undefined;
+      if (body === undefined || typeof (body as Partial<Readable>).pipe !== 'function') {
+        throw new MoodboxError('MB_ERR_HTTP_BAD_REQUEST', `Expected the body to be a backup file (${SQLITE}).`);
+      }
+      return reply.status(201).send(await backups.keepUpload(body, adminActor(request)));
+    },
+  );
+
+  app.post(
+    '/api/admin/backups/:name/restore',
+    {
+      config: admin,
+      schema: {
+        operationId: 'restoreBackup',
+        tags: ['admin'],
+        summary: 'Put a backup in place of the database: checked now, then Moodbox restarts and swaps it in',
+        description:
+          'Refused with the reasons (422 `MB_ERR_STORE_RESTORE`) when the backup would not restore, and nothing changes. ' +
+          'Otherwise Moodbox stops, the next start puts the backup in place before the database opens, and the database it ' +
+          'replaces is kept as a backup (`moodbox-before-restore-<time>.db`, listed here).',
+        params: BackupNameParams,
+        response: { 202: RestoreStartedSchema, 404: ErrorRef, 422: ErrorRef },
+      },
+    },
+    async (request, reply) => {
+      backups.restore(request.params.name, adminActor(request));
+      return reply.status(202).send({ restarting: true, from: request.params.name });
     },
   );
 };
