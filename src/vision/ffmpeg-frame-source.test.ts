@@ -234,6 +234,38 @@ describe('FfmpegFrameSource', () => {
     expect(lost?.state === 'unavailable' && lost.error.code).toBe('MB_ERR_CAMERA_LOST');
   });
 
+  it('reads a network camera as it is now, however long the reader was busy: older pictures are dropped', async () => {
+    // A dark picture (the room before) and a light one (the room now).
+    const jpegs = ['0x202020', '0xe0e0e0'].map((colour) =>
+      execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `color=${colour}:s=640x480`, '-frames:v', '1', '-f', 'mjpeg', '-']),
+    );
+    const server = await startMjpegServer({ jpegs, intervalMs: 20 });
+    const source = new FfmpegFrameSource({ clock: systemClock }, { source: server.url });
+    const abort = new AbortController();
+    let first = true;
+    let before = 0;
+    try {
+      for await (const frame of source.frames(abort.signal)) {
+        const isRoomNow = brightness(frame) > 128;
+        frame.image.release();
+        if (first) {
+          first = false;
+          // Busy with this frame while the camera sends 100 dark pictures, then 50 light ones.
+          await server.show(0, 100);
+          await server.show(1, 50);
+        } else if (isRoomNow) {
+          abort.abort();
+        } else {
+          before += 1;
+        }
+      }
+    } finally {
+      await server.stop();
+    }
+    // At most the few pictures ffmpeg was still decoding, never the 100 the camera sent meanwhile.
+    expect(before).toBeLessThan(10);
+  });
+
   it('restarts a live camera that hangs (its stream open, no frame coming) and reads it again once it answers', async () => {
     const jpegs = [await encodeJpeg(await readImage(fixturePath('happy-face')), 90)];
     const server = await startMjpegServer({ jpegs, intervalMs: 30 });

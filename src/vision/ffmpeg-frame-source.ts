@@ -229,20 +229,12 @@ export class FfmpegFrameSource implements FrameSource {
   async #open(): Promise<RawVideo> {
     const spec = this.#spec;
     const output = ['-an', '-sn', '-dn', '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'bgr24', 'pipe:1'];
-    const ffmpeg = (input: string[]): RawVideo =>
-      new RawVideo(this.#ffmpeg, [
-        '-nostdin',
-        '-hide_banner',
-        '-nostats',
-        '-v',
-        'info',
-        '-threads',
-        '1',
-        '-filter_threads',
-        '1',
-        ...input,
-        ...output,
-      ]);
+    const ffmpeg = (input: string[], options: { latestOnly?: boolean } = {}): RawVideo =>
+      new RawVideo(
+        this.#ffmpeg,
+        ['-nostdin', '-hide_banner', '-nostats', '-v', 'info', '-threads', '1', '-filter_threads', '1', ...input, ...output],
+        options,
+      );
     switch (spec.kind) {
       case 'device': {
         const device = typeof spec.device === 'number' ? `/dev/video${spec.device}` : spec.device;
@@ -259,7 +251,9 @@ export class FfmpegFrameSource implements FrameSource {
       }
       case 'url':
         await this.#probe(spec.url);
-        return ffmpeg(['-i', spec.url]);
+        // A network camera sends at its own pace whether or not it is read: unread pictures would
+        // queue in the sockets, and a busy box would read the room seconds, then minutes, late.
+        return ffmpeg(['-i', spec.url], { latestOnly: true });
       case 'sequence':
         return ffmpeg(['-f', 'image2', '-framerate', String(this.#fps), '-i', spec.pattern]);
       case 'file':

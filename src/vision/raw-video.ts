@@ -11,6 +11,9 @@ export interface RawVideoFormat {
  * A child process (ffmpeg, gst-launch-1.0) that writes 8-bit BGR pictures back to back on its
  * stdout. Its format comes from ffmpeg's own description of its output stream on stderr, or is
  * given when the command fixes it. Reads are paced by the reader: the pipe holds the child back.
+ * With `latestOnly` (a network camera, which keeps sending whether or not it is read) the child is
+ * read at its own pace instead and older whole pictures are dropped, so the reader always gets a
+ * recent one: a busy reader sees fewer pictures, never older ones.
  */
 export class RawVideo {
   readonly #child: ChildProcessWithoutNullStreams;
@@ -24,9 +27,12 @@ export class RawVideo {
   #want = Number.POSITIVE_INFINITY;
   #ended = false;
   #onData: (() => void) | undefined;
+  readonly #latestOnly: boolean;
+  #dropped = 0;
 
-  constructor(command: string, args: readonly string[], options: { format?: RawVideoFormat; input?: Buffer } = {}) {
+  constructor(command: string, args: readonly string[], options: { format?: RawVideoFormat; input?: Buffer; latestOnly?: boolean } = {}) {
     this.#format = options.format;
+    this.#latestOnly = options.latestOnly ?? false;
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.#child = child;
     this.#exited = new Promise((resolve) => {
@@ -44,7 +50,8 @@ export class RawVideo {
     child.stdout.on('data', (chunk: Buffer) => {
       this.#chunks.push(chunk);
       this.#buffered += chunk.length;
-      if (this.#buffered >= 2 * this.#want) child.stdout.pause();
+      if (this.#latestOnly) this.#dropStale();
+      else if (this.#buffered >= 2 * this.#want) child.stdout.pause();
       this.#data();
     });
     const end = (): void => {
@@ -65,6 +72,11 @@ export class RawVideo {
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(options.input);
+  }
+
+  /** Whole pictures dropped unread (with `latestOnly`) since the child started. */
+  get dropped(): number {
+    return this.#dropped;
   }
 
   /** The pictures' format, or undefined when the child ended without stating it (it failed). */
@@ -125,6 +137,28 @@ export class RawVideo {
     const resolve = this.#onData;
     this.#onData = undefined;
     resolve?.();
+  }
+
+  /** Keeps the newest whole picture and the one arriving: older ones are dropped, whole. */
+  #dropStale(): void {
+    const format = this.#format;
+    if (format === undefined) return;
+    const size = format.width * format.height * 3;
+    while (this.#buffered >= 2 * size) {
+      let left = size;
+      while (left > 0) {
+        const chunk = this.#chunks[0]!;
+        if (chunk.length <= left) {
+          this.#chunks.shift();
+          left -= chunk.length;
+        } else {
+          this.#chunks[0] = chunk.subarray(left);
+          left = 0;
+        }
+      }
+      this.#buffered -= size;
+      this.#dropped += 1;
+    }
   }
 
   #wake(): void {

@@ -13,6 +13,8 @@ export interface MjpegServer {
   freeze(): void;
   /** Lets a frozen server go on (SIGCONT). */
   thaw(): void;
+  /** Sends only `jpegs[index]` from now on; resolves once `frames` of it went out. */
+  show(index: number, frames: number): Promise<void>;
 }
 
 /**
@@ -34,6 +36,19 @@ export async function startMjpegServer(options: { jpegs: readonly Buffer[]; inte
     port,
     freeze: () => void child.kill('SIGSTOP'),
     thaw: () => void child.kill('SIGCONT'),
+    show: async (index, frames) => {
+      const done = new Promise<void>((resolve, reject) => {
+        const onLine = (text: string): void => {
+          if ((JSON.parse(text) as { shown?: number }).shown !== index) return;
+          lines.off('line', onLine);
+          resolve();
+        };
+        lines.on('line', onLine);
+        child.once('exit', () => reject(new Error('the MJPEG test camera stopped')));
+      });
+      child.stdin.write(`${JSON.stringify({ show: index, frames })}\n`);
+      await done;
+    },
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = once(child, 'exit');
