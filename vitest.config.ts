@@ -1,6 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
+// Three projects, run together by `npm test` and alone with `npx vitest run --project NAME`:
+// - unit: logic with its real parts (SQLite files, OpenCV, onnxruntime, mpv) inside the test's process;
+// - daemon: whole daemons and commands in their own processes, with brokers and outputs (`*.daemon.test.ts`, test/e2e);
+// - browser: the built screens in Chromium against a real daemon (test/browser), built first when a source is newer.
+const UNIT_AND_DAEMON_LIMITS = { testTimeout: 20_000, hookTimeout: 30_000 };
+
 export default defineConfig({
   test: {
     // Native modules (better-sqlite3, OpenCV, onnxruntime) are not safe to share between worker threads.
@@ -13,11 +19,27 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          name: 'node',
-          include: ['src/{kernel,daemon,vision,player}/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['**/*.hw.test.ts', '**/node_modules/**'],
-          testTimeout: 20_000,
-          hookTimeout: 30_000,
+          name: 'unit',
+          include: ['src/{kernel,daemon,vision,player}/**/*.test.ts'],
+          exclude: ['**/*.hw.test.ts', '**/*.daemon.test.ts', '**/node_modules/**'],
+          ...UNIT_AND_DAEMON_LIMITS,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'daemon',
+          include: ['src/**/*.daemon.test.ts', 'test/e2e/**/*.test.ts'],
+          ...UNIT_AND_DAEMON_LIMITS,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/browser/build-first.ts'],
+          ...UNIT_AND_DAEMON_LIMITS,
         },
       },
       {
