@@ -49,14 +49,27 @@ export function socketPhoneOf(request: FastifyRequest): GuestPhone {
   return { id: cookie !== undefined && COOKIE_ID.test(cookie) ? cookie : newGuestId(), address: request.ip };
 }
 
+/** How long a window counts calls (ms). */
+const WINDOW_MS = 60_000;
+
+/**
+ * The most windows kept: past it the oldest go first. A phone's window holds a minute; a flood of
+ * new cookies from one address is refused by the address's window before it makes a phone's, so
+ * only many addresses reach this.
+ */
+export const MAX_GUEST_WINDOWS = 20_000;
+
 /**
  * At most `perMinute()` guest calls a minute per phone, and as many per address (so a phone that
  * drops its cookie is still counted): a fixed window per key on the injected clock. A call past
- * it is refused: `take` answers how long to wait (s).
+ * it is refused: `take` answers how long to wait (s). Each call costs the same however many phones
+ * called: the windows are kept in the order they started, so the ended ones are dropped from the
+ * front (a flood of random cookies made every call scan all of them).
  */
 export class GuestCallLimiter {
   readonly #clock: Clock;
   readonly #perMinute: () => number;
+  /** By key, in the order the windows started (a window started again moves to the end). */
   readonly #windows = new Map<string, { start: number; calls: number }>();
 
   constructor(deps: { clock: Clock; perMinute: () => number }) {
@@ -64,22 +77,50 @@ export class GuestCallLimiter {
     this.#perMinute = deps.perMinute;
   }
 
+  /** How many windows are kept now (at most `MAX_GUEST_WINDOWS`). */
+  get size(): number {
+    return this.#windows.size;
+  }
+
   /** Counts a call of `phone`; returns undefined, or the seconds to wait when it or its address is over the limit. */
   take(phone: GuestPhone): number | undefined {
     const now = this.#clock.now();
-    if (this.#windows.size > 10_000) for (const [key, w] of this.#windows) if (now - w.start >= 60_000) this.#windows.delete(key);
+    this.#dropEnded(now);
     const limit = this.#perMinute();
-    const windows = [`phone:${phone.id}`, `address:${phone.address}`].map((key) => {
-      let window = this.#windows.get(key);
-      if (window === undefined || now - window.start >= 60_000) {
-        window = { start: now, calls: 0 };
-        this.#windows.set(key, window);
-      }
-      return window;
-    });
-    const over = windows.find((w) => w.calls >= limit);
-    if (over !== undefined) return Math.max(1, Math.ceil((over.start + 60_000 - now) / 1000));
-    for (const w of windows) w.calls += 1;
+    // The address first: a call it refuses makes no window for a new cookie.
+    const address = this.#window(`address:${phone.address}`, now);
+    if (address.calls >= limit) return waitS(address, now);
+    const own = this.#window(`phone:${phone.id}`, now);
+    if (own.calls >= limit) return waitS(own, now);
+    address.calls += 1;
+    own.calls += 1;
     return undefined;
   }
+
+  #window(key: string, now: number): { start: number; calls: number } {
+    const found = this.#windows.get(key);
+    if (found !== undefined && now - found.start < WINDOW_MS) return found;
+    // A new window goes to the end, where the latest start belongs.
+    if (found !== undefined) this.#windows.delete(key);
+    const window = { start: now, calls: 0 };
+    this.#windows.set(key, window);
+    while (this.#windows.size > MAX_GUEST_WINDOWS) {
+      const oldest = this.#windows.keys().next();
+      if (oldest.done === true) break;
+      this.#windows.delete(oldest.value);
+    }
+    return window;
+  }
+
+  /** Drops the windows that ended, from the oldest; stops at the first still counting. */
+  #dropEnded(now: number): void {
+    for (const [key, window] of this.#windows) {
+      if (now - window.start < WINDOW_MS) return;
+      this.#windows.delete(key);
+    }
+  }
+}
+
+function waitS(window: { start: number }, now: number): number {
+  return Math.max(1, Math.ceil((window.start + WINDOW_MS - now) / 1000));
 }
