@@ -4,7 +4,7 @@ import type { PanelChecks } from './live-config.js';
 
 /**
  * The checks of settings chosen in the admin panel, on this machine's files and devices. A camera
- * may be `demo`, a camera index or a V4L2 device that exists (files, GStreamer pipelines and URLs
+ * may be `demo`, or a camera index or a V4L2 device that exists (files, GStreamer pipelines and URLs
  * are for the configuration file: a pipeline can run anything); music folders must exist, be
  * readable, and lie inside the allowed roots (symbolic links resolved) or be the bundled demo music.
  */
@@ -13,7 +13,14 @@ export function panelChecks(options: { installDir: string; devDir?: string }): P
   const demoMusic = resolve(options.installDir, 'demo', 'library');
   return {
     cameraSource(value) {
-      if (value === 'demo' || /^\d{1,2}$/.test(value)) return undefined;
+      if (value === 'demo') return undefined;
+      // A camera index is the device of that number (OpenCV's and ffmpeg's reading): it must be there too.
+      if (/^\d{1,2}$/.test(value)) {
+        const path = resolve(devDir, `video${Number(value)}`);
+        return existsSync(path)
+          ? undefined
+          : `camera.source: camera ${value} (/dev/video${Number(value)}) does not exist (is the camera plugged in?)`;
+      }
       const device = /^\/dev\/(video\d{1,3})$/.exec(value);
       if (device === null) {
         return `camera.source: the admin panel can choose \`demo\` or a camera device (/dev/video0); files, pipelines and URLs go in the configuration file`;
