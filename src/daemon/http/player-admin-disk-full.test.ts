@@ -97,7 +97,7 @@ describe('staff controls on a full disk', () => {
     const pause = await call('POST', '/api/admin/player/pause');
     expect(pause.statusCode).toBe(507);
     expect(player.state().isPaused).toBe(false);
-    expect(director.staff.isPaused).toBe(false);
+    expect(director.staff.staffView.isPausedByStaff).toBe(false);
     expect(audited()).toBe(before);
 
     // Space returns: the same calls act, and are audited.
@@ -108,7 +108,7 @@ describe('staff controls on a full disk', () => {
     const resume = await call('POST', '/api/admin/player/resume');
     expect(resume.statusCode).toBe(507);
     expect(player.state().isPaused).toBe(true);
-    expect(director.staff.isPaused).toBe(true);
+    expect(director.staff.staffView.isPausedByStaff).toBe(true);
     db.pragma('max_page_count = 1073741823');
     expect((await call('PUT', '/api/admin/player/volume', { volume: 20 })).statusCode).toBe(200);
     expect(director.staff.staffView.wantedVolume).toBe(20);

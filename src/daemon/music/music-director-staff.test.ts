@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { EMOTION_MOODS_SETTING } from '../../player/moods.js';
 import type { MoodboxEvents } from '../events.js';
 import type { PlayerSettings } from './music-director.js';
 import { directorHarness, type DirectorHarness } from '../testing/director-harness.js';
@@ -76,7 +75,7 @@ describe('MusicDirector for staff', () => {
 
   it("names the held music by the admin's emotion → mood table, so the screens say what plays", async () => {
     const h = await harness();
-    h.store.settings.set(EMOTION_MOODS_SETTING, { happy: { moods: { mellow: 1, upbeat: 0.2 } } }, h.clock.now());
+    h.director.aim.setEmotionMoods({ happy: { moods: { mellow: 1, upbeat: 0.2 } } });
     const until = h.clock.now() + 30 * MINUTE;
     await h.settle(h.director.staff.holdMood('happy', until));
     expect(h.events).toEqual([['moodHeld', { label: 'happy', until, music: 'mellow' }]]);

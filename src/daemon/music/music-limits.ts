@@ -1,9 +1,8 @@
-import { isWithinHours } from '../../kernel/daily-hours.js';
-import type { Config } from '../config/schema.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { Log } from '../../kernel/log.js';
 import type { Player } from '../../player/player.js';
-import { NOBODY, type RoomMood } from '../../kernel/room-mood.js';
+import { silenceOf, targetVolumeOf, volumeCapOf, type MusicMoment, type PlayerSettings, type Silence } from './limits-policy.js';
+import type { MusicAim } from './music-aim.js';
 
 /**
  * A song that no longer fits is faded down over this long before the next one starts, and the next
@@ -17,45 +16,6 @@ const FADE_STEPS = 4;
 const LONG_FADE_STEP_MS = 100;
 /** The fade ends at this share of the volume (mpv's volume is cubic: 0.25 is under 2% of the loudness). */
 const FADE_FLOOR = 0.25;
-
-export type PlayerSettings = Config['player'];
-
-/** Why music is not playing by Moodbox's own decision (or staff's), or null. */
-export type Silence = 'quiet hours' | 'nobody there' | 'volume schedule' | 'paused by staff' | null;
-
-export const NOBODY_SILENCE = 'nobody there' as const;
-
-/** What the limits on the music depend on besides the settings and the time. */
-export interface MusicMoment {
-  /** Epoch ms. */
-  now: number;
-  /** The mood the music follows now (held or the room's), or null before the first reading. */
-  label: RoomMood['label'] | null;
-  isPausedByStaff: boolean;
-}
-
-/** The highest volume allowed at `now` (0–100): the admin's maximum and the volume schedule. */
-export function volumeCapOf(settings: PlayerSettings, now: number): number {
-  let cap = settings.maxVolume;
-  for (const span of settings.volumeSchedule) if (isWithinHours(span, now)) cap = Math.min(cap, span.maxVolume);
-  return cap;
-}
-
-/** Why the music is silent at this moment, by the rules (a staff pause first), or null while it may play. */
-export function silenceOf(settings: PlayerSettings, moment: MusicMoment): Silence {
-  if (moment.isPausedByStaff) return 'paused by staff';
-  if (settings.quietHours !== null && isWithinHours(settings.quietHours, moment.now)) return 'quiet hours';
-  if (moment.label === NOBODY && settings.idle.behaviour === 'silence') return NOBODY_SILENCE;
-  if (volumeCapOf(settings, moment.now) === 0) return 'volume schedule';
-  return null;
-}
-
-/** The volume the music should play at (0–100): the one asked for, lowered while nobody is there and capped. */
-export function targetVolumeOf(settings: PlayerSettings, moment: MusicMoment, wanted: number): number {
-  let volume = wanted;
-  if (moment.label === NOBODY && settings.idle.behaviour !== 'silence') volume = Math.min(volume, settings.idle.volume);
-  return Math.min(volume, volumeCapOf(settings, moment.now));
-}
 
 /** Fades the player's volume down before a change of song and up after it, in steps timed by the clock. */
 export class Fader {
@@ -117,13 +77,12 @@ export interface MusicLimitsDeps {
   player: Player;
   /** The player settings now (they may change while running). */
   settings: () => PlayerSettings;
-  /** The mood the music follows now and whether staff paused it. */
-  moment: () => Omit<MusicMoment, 'now'>;
-  /** Tells the screens the player changed. */
-  publish: () => void;
-  /** Starts the music when it may play again and nothing is queued (autoplay). */
-  playOn: () => Promise<void>;
+  /** The mood the music follows now: the idle rules apply while nobody is there. */
+  aim: Pick<MusicAim, 'label'>;
 }
+
+/** What applying the limits did: silenced the music, let it play again with nothing to play (it should start), or neither. */
+export type LimitsOutcome = 'silenced' | 'start the music' | 'unchanged';
 
 /**
  * Applies the limits on the music: pauses for quiet hours, the volume schedule, the empty room's
@@ -137,6 +96,8 @@ export class MusicLimits {
   #wanted: number;
   /** True while Moodbox itself paused playback (quiet hours, silence when nobody is there). */
   #isSilenced = false;
+  /** True from a staff pause until a staff resume: no rule of Moodbox's own ends it. */
+  #isPausedByStaff = false;
 
   constructor(deps: MusicLimitsDeps) {
     this.#deps = deps;
@@ -154,8 +115,18 @@ export class MusicLimits {
     return this.#isSilenced;
   }
 
+  /** True from a staff pause until a staff resume. */
+  get isPausedByStaff(): boolean {
+    return this.#isPausedByStaff;
+  }
+
+  /** Staff paused (true) or resumed (false) the music; `apply()` makes it so. */
+  setPausedByStaff(isPaused: boolean): void {
+    this.#isPausedByStaff = isPaused;
+  }
+
   #moment(): MusicMoment {
-    return { now: this.#deps.clock.now(), ...this.#deps.moment() };
+    return { now: this.#deps.clock.now(), label: this.#deps.aim.label, isPausedByStaff: this.#isPausedByStaff };
   }
 
   silence(): Silence {
@@ -203,8 +174,12 @@ export class MusicLimits {
     await this.#deps.player.setCrossfade?.(this.#deps.settings().crossfadeMs);
   }
 
-  /** Pauses for quiet hours and silence, resumes after them, and sets the volume the rules allow. */
-  async apply(): Promise<void> {
+  /**
+   * Pauses for quiet hours and silence, resumes after them, and sets the volume the rules allow.
+   * Resolves with what changed: the caller tells the screens of a silence, and starts the music
+   * (autoplay) when it may play again and nothing is queued.
+   */
+  async apply(): Promise<LimitsOutcome> {
     const silence = this.silence();
     const { player, log } = this.#deps;
     if (silence !== null && !this.#isSilenced) {
@@ -214,21 +189,18 @@ export class MusicLimits {
         await this.fader.fadeOut();
         await player.pause();
       }
-      this.#deps.publish();
-      return;
+      return 'silenced';
     }
     if (silence === null && this.#isSilenced) {
       this.#isSilenced = false;
       log.info({}, 'music back on');
       await this.applyVolume();
-      if (player.state().current === undefined) {
-        if (this.#deps.settings().autoplay) await this.#deps.playOn();
-      } else {
-        await player.resume();
-      }
-      return;
+      if (player.state().current === undefined) return this.#deps.settings().autoplay ? 'start the music' : 'unchanged';
+      await player.resume();
+      return 'unchanged';
     }
     if (silence === null) await this.applyVolume();
+    return 'unchanged';
   }
 
   /** After a change of song: resumes unless the rules keep the music silent, and brings the volume up (`fadeIn`) or sets it. */

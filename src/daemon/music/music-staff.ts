@@ -1,24 +1,22 @@
-import type { MoodboxBus, Playback } from '../events.js';
+import type { Playback } from '../events.js';
 import type { Clock, Timer } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
 import { PlayerError } from '../../player/errors.js';
 import type { Log } from '../../kernel/log.js';
-import type { Silence } from './music-limits.js';
-import type { Track } from '../store/store.js';
-import type { QueueEntry, QueueItem } from '../../player/play-queue.js';
+import type { QueueItem } from '../../player/play-queue.js';
 import type { Player } from '../../player/player.js';
-import { EMOTIONS, isEmotion, type Emotion } from '../../kernel/room-mood.js';
+import type { Track } from '../store/store.js';
+import { EMOTIONS, type Emotion } from '../../kernel/room-mood.js';
 import { moodsForEmotions, type EmotionMoodMap } from '../../player/moods.js';
 import type { Recommender } from '../../player/recommender.js';
+import type { Silence } from './limits-policy.js';
+import { topMood, type MoodHold, type MusicAim } from './music-aim.js';
+import type { MusicCatalogue } from './music-catalogue.js';
+import type { MusicLimits } from './music-limits.js';
+import { entryOf, staffPicks, type MusicQueue } from './music-queue.js';
 
 /** The next song and the kiosk's six suggestions: with fewer songs fitting a mood, the picks for it reach beyond it. */
 const FEW_FITTING = 7;
-
-/** A mood staff chose for the music to follow instead of the camera's, until `until` (epoch ms). */
-export interface MoodHold {
-  readonly label: Emotion;
-  readonly until: number;
-}
 
 /** What staff see of the music: why it is silent, the volume they asked for and the limits on it, a held mood. */
 export interface StaffMusicView {
@@ -56,89 +54,32 @@ export function libraryFitOf(recommender: Recommender, map: EmotionMoodMap, trac
   return { tracks, notAnalysed, fewBelow: FEW_FITTING, moods };
 }
 
-/** The mood `emotion` plays most by the admin's table `map` ('' when it plays none). */
-export function topMoodOf(emotion: Emotion, map: EmotionMoodMap): string {
-  return topMood(moodsForEmotions({ [emotion]: 1 }, map));
-}
-
-function topMood(weights: Readonly<Record<string, number>>): string {
-  return Object.entries(weights).sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
-}
-
 /** What the history and the queue say of a song staff chose. */
 export const STAFF_NOTE = 'chosen by staff';
 
-/** What the staff controls need of the music director: its serial queue of work and its own moves. */
-export interface StaffCore {
+export interface StaffMusicDeps {
   clock: Clock;
   log: Log;
-  bus: MoodboxBus;
   player: Player;
-  /** Runs `fn` after the director's other work; a failure is logged and given to the caller. */
-  serial<T>(what: string, fn: () => Promise<T>): Promise<T>;
-  /** As `serial`, for work nobody waits on. */
-  background(what: string, fn: () => Promise<unknown>): void;
-  silence(): Silence;
-  /** What plays now, as the screens show it. */
-  playback(): Playback;
-  /** 0–100: the volume asked for, and the highest allowed now. */
-  wantedVolume(): number;
-  volumeCap(): number;
-  /** Sets the wanted volume; resolves with the volume applied. */
-  setVolume(volume: number): Promise<number>;
-  /** How well the library serves each mood the room can be in. */
-  libraryFit(): LibraryFit;
-  /** The admin's emotion → mood table now. */
-  emotionMoods(): EmotionMoodMap;
-  /** Pauses or resumes for the rules now (a staff pause among them). */
-  applyLimits(): Promise<void>;
-  /** Plays to the mood followed now (held or the room's), changing a song that does not fit it. */
-  follow(): Promise<void>;
-  /** Skips the song playing: to a song staff queued when one is next, else to a new pick. */
-  skip(): Promise<void>;
-  /** Queues the director's own pick after the song playing (when no chosen song is queued). */
-  queueRoomPick(): Promise<void>;
-  /** A library entry that may play now; throws `MB_ERR_NOT_FOUND` or `MB_ERR_PLAYER_NOT_ALLOWED`. */
-  playable(trackId: number): Track;
-  /** Plays `entries` now, the songs staff queued kept after them, fading as a change of song does. */
-  playNow(entries: readonly QueueEntry[]): Promise<void>;
-  entry(track: Track, note: string): QueueEntry;
-}
-
-/** A queued item as an entry to queue again. */
-export function entryOf(item: QueueItem): QueueEntry {
-  return { track: item.track, reason: item.reason, note: item.note, mood: item.mood, userId: item.userId };
-}
-
-/** The songs staff chose that wait in `upcoming`, in order. */
-export function staffPicks(upcoming: readonly QueueItem[]): QueueEntry[] {
-  return upcoming.filter((item) => item.reason === 'staff').map(entryOf);
+  queue: MusicQueue;
+  aim: MusicAim;
+  limits: MusicLimits;
+  catalogue: MusicCatalogue;
 }
 
 /**
  * The music as staff steer it (the admin routes' `StaffControls`): a staff pause (only staff end
  * it), the volume, a held mood with its timer, a skip, and songs chosen from the library or the
- * stations to play now or next, or taken out of the queue again. Each change runs in the director's
- * serial queue; the director asks here whether staff paused and which mood they hold.
+ * stations to play now or next, or taken out of the queue again. Each change is a move of the
+ * music's queue, in its turn; the pause is kept by the limits and the hold by the aim, which
+ * announces `moodHeld` and `moodReleased`.
  */
 export class StaffMusic {
-  readonly #core: StaffCore;
-  #isPaused = false;
-  #hold: MoodHold | null = null;
+  readonly #deps: StaffMusicDeps;
   #holdTimer: Timer | undefined;
 
-  constructor(core: StaffCore) {
-    this.#core = core;
-  }
-
-  /** True from a staff pause until a staff resume. */
-  get isPaused(): boolean {
-    return this.#isPaused;
-  }
-
-  /** The mood staff hold the music to, or null while the camera leads. */
-  get hold(): MoodHold | null {
-    return this.#hold;
+  constructor(deps: StaffMusicDeps) {
+    this.#deps = deps;
   }
 
   stop(): void {
@@ -147,30 +88,31 @@ export class StaffMusic {
 
   /** What plays now, as the screens show it. */
   get playback(): Playback {
-    return this.#core.playback();
+    return this.#deps.queue.playback;
   }
 
   /** What staff see of the music now. */
   get staffView(): StaffMusicView {
-    const core = this.#core;
+    const { limits, aim } = this.#deps;
     return {
-      silence: core.silence(),
-      isPausedByStaff: this.#isPaused,
-      wantedVolume: core.wantedVolume(),
-      volumeCap: core.volumeCap(),
-      hold: this.#hold,
+      silence: limits.silence(),
+      isPausedByStaff: limits.isPausedByStaff,
+      wantedVolume: limits.wantedVolume,
+      volumeCap: limits.volumeCap(),
+      hold: aim.hold,
     };
   }
 
   /** What plays and what is queued after it, in order. */
   get queue(): { current: QueueItem | undefined; upcoming: readonly QueueItem[] } {
-    const { current, upcoming } = this.#core.player.state();
+    const { current, upcoming } = this.#deps.player.state();
     return { current, upcoming };
   }
 
   /** How well the library serves each mood the room can be in, for the dashboard's warnings. */
   libraryFit(): LibraryFit {
-    return this.#core.libraryFit();
+    const { catalogue, aim } = this.#deps;
+    return libraryFitOf(catalogue.recommender, aim.emotionMoods(), catalogue.size, catalogue.notAnalysed);
   }
 
   /**
@@ -178,27 +120,27 @@ export class StaffMusic {
    * end of quiet hours, a tap at the kiosk) starts it again. Announces `playbackChanged`.
    */
   pause(): Promise<StaffMusicView> {
-    return this.#core.serial('pause for staff', async () => {
-      this.#isPaused = true;
-      this.#core.log.info({}, 'music paused by staff');
-      await this.#core.applyLimits();
+    return this.#deps.queue.serial('pause for staff', async () => {
+      this.#deps.limits.setPausedByStaff(true);
+      this.#deps.log.info({}, 'music paused by staff');
+      await this.#deps.queue.applyLimits();
       return this.staffView;
     });
   }
 
   /** Ends a staff pause; the music plays again unless quiet hours or the schedule keep it silent (`silence` says why). */
   resume(): Promise<StaffMusicView> {
-    return this.#core.serial('resume for staff', async () => {
-      this.#isPaused = false;
-      this.#core.log.info({}, 'music resumed by staff');
-      await this.#core.applyLimits();
+    return this.#deps.queue.serial('resume for staff', async () => {
+      this.#deps.limits.setPausedByStaff(false);
+      this.#deps.log.info({}, 'music resumed by staff');
+      await this.#deps.queue.applyLimits();
       return this.staffView;
     });
   }
 
   /** 0–100; the admin's maximum, the schedule and the idle volume still apply. Resolves with the volume applied. */
   setVolume(volume: number): Promise<number> {
-    return this.#core.setVolume(volume);
+    return this.#deps.queue.serial('set the volume', () => this.#deps.limits.setWanted(volume));
   }
 
   /**
@@ -206,12 +148,13 @@ export class StaffMusic {
    * nobody's likes or skips are touched. Refused while the music is silent.
    */
   next(): Promise<{ trackId: number | null }> {
-    return this.#core.serial('skip for staff', async () => {
-      const silence = this.#core.silence();
+    const { queue, limits, player } = this.#deps;
+    return queue.serial('skip for staff', async () => {
+      const silence = limits.silence();
       if (silence !== null) throw new PlayerError('MB_ERR_PLAYER_NOT_ALLOWED', `Nothing to skip: the music is silent (${silence})`);
-      const current = this.#core.player.state().current;
+      const current = player.state().current;
       if (current === undefined) return { trackId: null };
-      await this.#core.skip();
+      await queue.skip();
       return { trackId: current.track.id };
     });
   }
@@ -219,46 +162,31 @@ export class StaffMusic {
   /**
    * Staff hold the music to `label` until `until` (epoch ms, in the future): the music follows that
    * mood instead of the camera's, switching a song that does not fit it, and goes back to the room
-   * when the time is up or on `releaseMood()`. Announces `moodHeld`, then `moodReleased`.
+   * when the time is up or on `releaseMood()`. The aim announces `moodHeld`, then `moodReleased`.
    */
   holdMood(label: Emotion, until: number): Promise<StaffMusicView> {
-    return this.#core.serial('hold a mood', async () => {
-      if (!isEmotion(label)) throw new RangeError(`Expected \`label\` to be one of ${EMOTIONS.join(', ')}, got \`${String(label)}\``);
-      const now = this.#core.clock.now();
-      if (!(Number.isFinite(until) && until > now)) {
-        throw new RangeError(`Expected \`until\` to be a time after now (${now}), got \`${until}\``);
-      }
-      this.#hold = { label, until };
+    const { queue, aim, clock } = this.#deps;
+    return queue.serial('hold a mood', async () => {
+      aim.holdMood(label, until);
       this.#holdTimer?.cancel();
-      this.#holdTimer = this.#core.clock.setTimeout(
-        () => this.#core.background('end a held mood', () => this.#release('expired')),
-        until - now,
-      );
-      // What the screens call the held music: the mood the admin's table plays most for it.
-      const music = topMoodOf(label, this.#core.emotionMoods()) || label;
-      this.#core.log.info({ label, until, music }, 'mood held by staff');
-      this.#core.bus.emit('moodHeld', { label, until, music });
-      await this.#core.follow();
+      this.#holdTimer = clock.setTimeout(() => queue.background('end a held mood', () => this.#release('expired')), until - clock.now());
+      await queue.follow();
       return this.staffView;
     });
   }
 
   /** Ends a staff mood hold at once: the music follows the camera again. Nothing happens when no mood is held. */
   releaseMood(): Promise<StaffMusicView> {
-    return this.#core.serial('release the held mood', async () => {
+    return this.#deps.queue.serial('release the held mood', async () => {
       await this.#release('staff');
       return this.staffView;
     });
   }
 
   async #release(why: 'staff' | 'expired'): Promise<void> {
-    if (this.#hold === null) return;
-    this.#hold = null;
     this.#holdTimer?.cancel();
     this.#holdTimer = undefined;
-    this.#core.log.info({ why }, 'mood hold ended');
-    this.#core.bus.emit('moodReleased', { why });
-    await this.#core.follow();
+    if (this.#deps.aim.releaseMood(why)) await this.#deps.queue.follow();
   }
 
   /**
@@ -266,11 +194,12 @@ export class StaffMusic {
    * `staff` ("chosen by staff") and songs staff queued still follow. Refused while the music is silent.
    */
   playNow(trackId: number): Promise<QueueItem> {
-    return this.#core.serial('play a song for staff', async () => {
-      const track = this.#core.playable(trackId);
+    const { queue, log } = this.#deps;
+    return queue.serial('play a song for staff', async () => {
+      const track = this.#playable(trackId);
       this.#mayPlay();
-      this.#core.log.info({ trackId }, 'song played now by staff');
-      await this.#core.playNow([this.#core.entry(track, STAFF_NOTE)]);
+      log.info({ trackId }, 'song played now by staff');
+      await queue.playNow([queue.entry(track, 'staff', STAFF_NOTE, null)]);
       return this.#current();
     });
   }
@@ -281,17 +210,17 @@ export class StaffMusic {
    * mood never pushes it out.
    */
   playNext(trackId: number): Promise<QueueItem> {
-    return this.#core.serial('queue a song for staff', async () => {
-      const track = this.#core.playable(trackId);
-      const player = this.#core.player;
-      const entry = this.#core.entry(track, STAFF_NOTE);
+    const { queue, player, log } = this.#deps;
+    return queue.serial('queue a song for staff', async () => {
+      const track = this.#playable(trackId);
+      const entry = queue.entry(track, 'staff', STAFF_NOTE, null);
       if (player.state().current === undefined) {
         this.#mayPlay();
-        await this.#core.playNow([entry]);
+        await queue.playNow([entry]);
         return this.#current();
       }
       await player.replaceUpcoming([entry, ...staffPicks(player.state().upcoming)]);
-      this.#core.log.info({ trackId }, 'song queued next by staff');
+      log.info({ trackId }, 'song queued next by staff');
       const queued = player.state().upcoming[0];
       if (queued === undefined) throw new PlayerError('MB_ERR_PLAYER_COMMAND', 'The player did not queue the song');
       return queued;
@@ -300,8 +229,8 @@ export class StaffMusic {
 
   /** Takes a song staff queued out of the queue again (by its queue key); the director's own pick takes its place when none is left. */
   unqueue(key: number): Promise<QueueItem> {
-    return this.#core.serial('take a song out of the queue for staff', async () => {
-      const player = this.#core.player;
+    const { queue, player, log } = this.#deps;
+    return queue.serial('take a song out of the queue for staff', async () => {
       const upcoming = player.state().upcoming;
       const item = upcoming.find((i) => i.key === key && i.reason === 'staff');
       if (item === undefined) {
@@ -311,15 +240,21 @@ export class StaffMusic {
         );
       }
       await player.replaceUpcoming(upcoming.filter((i) => i !== item).map(entryOf));
-      this.#core.log.info({ trackId: item.track.id }, 'song taken out of the queue by staff');
-      if (!player.state().upcoming.some((i) => i.reason === 'staff')) await this.#core.queueRoomPick();
+      log.info({ trackId: item.track.id }, 'song taken out of the queue by staff');
+      if (!player.state().upcoming.some((i) => i.reason === 'staff')) await queue.queueUpcoming(queue.recommend());
       return item;
     });
   }
 
+  /** A library entry that may play now; throws `MB_ERR_NOT_FOUND` or `MB_ERR_PLAYER_NOT_ALLOWED`. */
+  #playable(trackId: number): Track {
+    const catalogue = this.#deps.catalogue;
+    return catalogue.mayPlay(catalogue.playable(trackId));
+  }
+
   /** Staff may start a song unless the music is silent (a pause, quiet hours, the schedule, the empty room's silence). */
   #mayPlay(): void {
-    const silence = this.#core.silence();
+    const silence = this.#deps.limits.silence();
     if (silence !== null) {
       const why =
         silence === 'paused by staff' ? 'the music is paused: press Play first, or choose “Play next”' : `no music now (${silence})`;
@@ -328,7 +263,7 @@ export class StaffMusic {
   }
 
   #current(): QueueItem {
-    const current = this.#core.player.state().current;
+    const current = this.#deps.player.state().current;
     if (current === undefined) throw new PlayerError('MB_ERR_PLAYER_COMMAND', 'The player did not start the song');
     return current;
   }

@@ -1,7 +1,6 @@
 import type { Clock, Timer } from '../../kernel/clock.js';
-import type { EmotionScores } from '../../kernel/room-mood.js';
-import { DEFAULT_MOOD_COORDINATES, loadEmotionMoodMap, moodsForEmotions, type MoodPoint, type MoodSettings } from '../../player/moods.js';
-import type { PlayerSettings } from './music-limits.js';
+import { DEFAULT_MOOD_COORDINATES, type MoodPoint } from '../../player/moods.js';
+import type { PlayerSettings } from './limits-policy.js';
 
 /** When a song is cut for the room, and how it fades (`player.transitions`). */
 export type TransitionSettings = PlayerSettings['transitions'];
@@ -31,11 +30,6 @@ export function planePoint(
     total += weight;
   }
   return total > 0 ? { valence: valence / total, arousal: arousal / total } : null;
-}
-
-/** Where a room's per-emotion scores sit on the plane, through the admin's emotion → mood mapping. */
-export function roomPoint(scores: EmotionScores, settings: MoodSettings): MoodPoint | null {
-  return planePoint(moodsForEmotions(scores, loadEmotionMoodMap(settings)));
 }
 
 /** The distance between two points of the plane (0 … 2√2). */

@@ -1,7 +1,7 @@
 import type { Clock } from '../../kernel/clock.js';
 import type { Random } from '../../kernel/random.js';
 import type { Store } from '../store/store.js';
-import { EMOTIONS, loadEmotionMoodMap, moodsForEmotions, type Emotion } from '../../player/moods.js';
+import { EMOTIONS, loadEmotionMoodMap, moodsForEmotions, type Emotion, type EmotionMoodMap } from '../../player/moods.js';
 import type { HistoryEntry, LearnedTastes, ListenerTaste, Recommendation, Recommender, RecommendPolicy } from '../../player/recommender.js';
 
 /** The emotion music is picked for when nobody has been read (no scores above 0). */
@@ -20,6 +20,8 @@ export interface RecommendForDeps {
   random: Random;
   /** The engine over the library as loaded now. */
   recommender: Recommender;
+  /** The admin's emotion → mood table, when the caller keeps it at hand. @default read from `store.settings` */
+  emotionMoods?: EmotionMoodMap;
 }
 
 export interface RecommendForInput {
@@ -54,7 +56,7 @@ export type RoomRecommendation = Recommendation & { room: Record<string, number>
  */
 export function recommendFor(deps: RecommendForDeps, input: RecommendForInput): RoomRecommendation {
   const { store, clock, random, recommender } = deps;
-  const map = loadEmotionMoodMap(store.settings);
+  const map = deps.emotionMoods ?? loadEmotionMoodMap(store.settings);
   const scores = readScores(input.scores);
   const room = input.moods === undefined ? moodsForEmotions(scores, map) : { ...input.moods };
   const liftTo = input.liftTo ?? map[strongest(scores)].liftTo;

@@ -1,0 +1,47 @@
+import { isWithinHours } from '../../kernel/daily-hours.js';
+import { NOBODY, type RoomMood } from '../../kernel/room-mood.js';
+import type { Config } from '../config/schema.js';
+
+/**
+ * The limits on the music, pure: when it is silent and how loud it may be, from the player
+ * settings, the time and the mood followed. `MusicLimits` applies them to the player.
+ */
+
+export type PlayerSettings = Config['player'];
+
+/** Why music is not playing by Moodbox's own decision (or staff's), or null. */
+export type Silence = 'quiet hours' | 'nobody there' | 'volume schedule' | 'paused by staff' | null;
+
+export const NOBODY_SILENCE = 'nobody there' as const;
+
+/** What the limits on the music depend on besides the settings. */
+export interface MusicMoment {
+  /** Epoch ms. */
+  now: number;
+  /** The mood the music follows now (held or the room's), or null before the first reading. */
+  label: RoomMood['label'] | null;
+  isPausedByStaff: boolean;
+}
+
+/** The highest volume allowed at `now` (0–100): the admin's maximum and the volume schedule. */
+export function volumeCapOf(settings: PlayerSettings, now: number): number {
+  let cap = settings.maxVolume;
+  for (const span of settings.volumeSchedule) if (isWithinHours(span, now)) cap = Math.min(cap, span.maxVolume);
+  return cap;
+}
+
+/** Why the music is silent at this moment, by the rules (a staff pause first), or null while it may play. */
+export function silenceOf(settings: PlayerSettings, moment: MusicMoment): Silence {
+  if (moment.isPausedByStaff) return 'paused by staff';
+  if (settings.quietHours !== null && isWithinHours(settings.quietHours, moment.now)) return 'quiet hours';
+  if (moment.label === NOBODY && settings.idle.behaviour === 'silence') return NOBODY_SILENCE;
+  if (volumeCapOf(settings, moment.now) === 0) return 'volume schedule';
+  return null;
+}
+
+/** The volume the music should play at (0–100): the one asked for, lowered while nobody is there and capped. */
+export function targetVolumeOf(settings: PlayerSettings, moment: MusicMoment, wanted: number): number {
+  let volume = wanted;
+  if (moment.label === NOBODY && settings.idle.behaviour !== 'silence') volume = Math.min(volume, settings.idle.volume);
+  return Math.min(volume, volumeCapOf(settings, moment.now));
+}

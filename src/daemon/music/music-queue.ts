@@ -1,0 +1,352 @@
+import type { MoodboxBus, Playback } from '../events.js';
+import type { Clock } from '../../kernel/clock.js';
+import { MoodboxError } from '../../kernel/errors.js';
+import type { Log } from '../../kernel/log.js';
+import type { Random } from '../../kernel/random.js';
+import type { Store, Track } from '../store/store.js';
+import type { QueueEntry, QueueItem } from '../../player/play-queue.js';
+import type { Player, PlayOptions, PlayReason } from '../../player/player.js';
+import type { Recommendation } from '../../player/recommender.js';
+import type { MusicSources } from '../../player/sources/music-sources.js';
+import { GUEST_NOTE, type GuestQueue } from '../guests/guest-fit.js';
+import { fitsRoom, judgeFit, type FitVerdict } from './fit-policy.js';
+import type { PlayerSettings } from './limits-policy.js';
+import type { MusicAim } from './music-aim.js';
+import { isChosen, type MusicCatalogue, queueEntry } from './music-catalogue.js';
+import type { MusicLimits } from './music-limits.js';
+import { CutWatch, cutFadeMs, NEAR_END_MS } from './music-transitions.js';
+import { recommendFor, type RoomRecommendation } from './recommend-for.js';
+
+/** What happens to the song playing when the mood followed changes: it plays on, the pick queued after it or not, or the music fades into the pick. */
+export type MoodMove = 'keep' | 'queue next' | 'switch';
+
+export interface MusicQueueDeps {
+  clock: Clock;
+  random: Random;
+  log: Log;
+  store: Store;
+  player: Player;
+  bus: MoodboxBus;
+  /** Who is signed in at the kiosk now. */
+  listener: () => { id: number; name: string } | null;
+  /** The player settings now (they may change while running). */
+  settings: () => PlayerSettings;
+  sources: MusicSources;
+  catalogue: MusicCatalogue;
+  aim: MusicAim;
+  limits: MusicLimits;
+  /** Songs guests asked for: at most one plays after each song the music picks itself. @default none */
+  guests?: GuestQueue | undefined;
+}
+
+/**
+ * The music's queue and the moves on it, one at a time (`serial`): what plays now and what comes
+ * next for the mood aimed at, the songs people, guests and staff chose kept in their places, the
+ * fades around a change of song, and a song cut when the room stayed far from it. The one announcer
+ * of `playbackChanged` and `suggestionsChanged`.
+ */
+export class MusicQueue {
+  readonly #deps: MusicQueueDeps;
+  #chain: Promise<unknown> = Promise.resolve();
+  #lastError: string | undefined;
+  /** The ICY title of the station playing now, by its queue key. */
+  #streamTitle: { key: number; title: string | null } | undefined;
+  /** How far and how long the room has moved from where it was when the song playing started. */
+  readonly #cuts: CutWatch;
+
+  constructor(deps: MusicQueueDeps) {
+    this.#deps = deps;
+    this.#cuts = new CutWatch({
+      clock: deps.clock,
+      settings: () => deps.settings().transitions,
+      onDue: () => this.background('change the song for the room', () => this.cutForRoom()),
+    });
+  }
+
+  /** The last move that failed (`what: message`), until one succeeds. */
+  get lastError(): string | undefined {
+    return this.#lastError;
+  }
+
+  /** Stops watching the room for a cut, and resolves once the moves queued so far are done. */
+  async stop(): Promise<void> {
+    this.#cuts.stop();
+    await this.#chain;
+  }
+
+  /** What plays now, as the screens show it. */
+  get playback(): Playback {
+    const state = this.#deps.player.state();
+    return {
+      status: state.current === undefined ? 'stopped' : state.isPaused ? 'paused' : 'playing',
+      trackId: state.current?.track.id ?? null,
+      nextTrackId: state.upcoming[0]?.track.id ?? null,
+      positionMs: state.positionMs,
+      // Where the volume is heading, never a step of a fade (nor the low point between a fade down and the next song's fade up).
+      volume: this.#deps.limits.targetVolume(),
+      streamTitle: state.current !== undefined && this.#streamTitle?.key === state.current.key ? this.#streamTitle.title : null,
+      ...(state.current?.reason === 'guest' ? { isGuestRequest: true } : {}),
+      ...(state.upcoming[0]?.reason === 'guest' ? { isNextGuestRequest: true } : {}),
+    };
+  }
+
+  /** A song started: the cut watch starts again from where the room is, and what follows it is queued. */
+  songStarted(item: QueueItem): void {
+    this.#cuts.songStarted(item.key, this.#deps.aim.point());
+    this.publishPlayer();
+    this.background('queue the next track', () => this.#queueNext(item));
+  }
+
+  /** The station playing says it plays `title` now. */
+  streamTitleChanged(item: QueueItem, title: string | null): void {
+    this.#streamTitle = { key: item.key, title };
+    this.publishPlayer();
+  }
+
+  /** The room moved (the camera's reading; a held mood is not): a move far and long enough cuts the song. */
+  roomMoved(): void {
+    // The room emptying never cuts a song (the volume goes down at once); the camera going blind neither.
+    this.#cuts.roomChanged(this.#deps.aim.isRoomUnread ? null : this.#deps.aim.point());
+  }
+
+  /** How a song sits with the mood the music follows now (held or the room's), as a guest is told. */
+  fitOf(trackId: number): FitVerdict {
+    return judgeFit(this.#moodsOf(trackId), this.#deps.aim.current());
+  }
+
+  /** Applies the limits on the music, telling the screens of a silence and starting the music when it may play again. */
+  async applyLimits(): Promise<void> {
+    const outcome = await this.#deps.limits.apply();
+    if (outcome === 'silenced') this.publishPlayer();
+    else if (outcome === 'start the music') await this.playPick('mood');
+  }
+
+  /** Plays to the mood followed now (held or the room's): a song that does not fit it changes, whoever but staff chose it. */
+  async follow(): Promise<void> {
+    await this.playToMood(({ current, recommendation }) =>
+      current.reason === 'staff' || this.#fits(current.track.id, recommendation) ? 'queue next' : 'switch',
+    );
+  }
+
+  /**
+   * What every change of the mood followed does: applies the limits (quiet hours, silence), shows
+   * the new picks, and starts the music when none plays; else `decide` says what becomes of the
+   * song playing (`wasSilent`: the music was silenced until these limits were applied).
+   */
+  async playToMood(
+    decide: (now: { current: QueueItem; recommendation: RoomRecommendation; wasSilent: boolean }) => MoodMove,
+  ): Promise<void> {
+    const limits = this.#deps.limits;
+    const wasSilent = limits.isSilenced;
+    await this.applyLimits();
+    if (limits.silence() !== null) return;
+    const recommendation = this.recommend();
+    this.#publishSuggestions(recommendation);
+    const current = this.#deps.player.state().current;
+    if (current === undefined) {
+      await this.#start(recommendation, 'mood');
+      return;
+    }
+    const move = decide({ current, recommendation, wasSilent });
+    if (move === 'queue next') await this.queueUpcoming(recommendation);
+    else if (move === 'switch') await this.#switch(recommendation);
+  }
+
+  /**
+   * The room stayed far from where it was when the song started, for the hold: unless someone chose the song, it fits the
+   * room now or ends soon, it fades out over bars at its tempo and a pick for the room follows, as a switch.
+   */
+  async cutForRoom(): Promise<void> {
+    const { current, positionMs } = this.#deps.player.state();
+    const { aim, limits, settings } = this.#deps;
+    if (current === undefined || !this.#cuts.isDue(current.key) || aim.hold !== null || limits.silence() !== null) return;
+    const recommendation = this.recommend();
+    const endsSoon = (current.track.durationMs ?? Infinity) - positionMs < NEAR_END_MS;
+    if (isChosen(current) || !settings().switchOnMoodChange || endsSoon || this.#fits(current.track.id, recommendation)) return;
+    this.#deps.log.info({ to: aim.label, track: current.track.id }, 'the room changed for long: changing the song');
+    const fadeMs = cutFadeMs(settings().transitions, this.#deps.store.analyses.get(current.track.id)?.audio?.tempoBpm);
+    await this.#switch(recommendation, fadeMs);
+  }
+
+  /** A fade down (short, or over `fadeMs`), the new song, a short fade up: no hard cut. The song left is a switch, not a skip. */
+  async #switch(recommendation: Recommendation, fadeMs?: number): Promise<void> {
+    const hasFaded = await this.#deps.limits.fader.fadeOut(fadeMs);
+    await this.#start(recommendation, 'mood', { fadeIn: hasFaded, replacedAs: 'switched' });
+  }
+
+  /** The picks for the mood followed now, with the mood weights it maps to. */
+  recommend(): RoomRecommendation {
+    const { store, clock, random, aim } = this.#deps;
+    return recommendFor(
+      { store, clock, random, recommender: this.#deps.catalogue.recommender, emotionMoods: aim.emotionMoods() },
+      { scores: aim.scores(), policy: this.#deps.settings().policy, userId: this.#deps.listener()?.id ?? null },
+    );
+  }
+
+  /** Whether a track fits the room now: tagged with the mood aimed at, or one the room's emotion maps to strongly. */
+  #fits(trackId: number, recommendation: RoomRecommendation): boolean {
+    return fitsRoom(this.#moodsOf(trackId), recommendation);
+  }
+
+  #moodsOf(trackId: number): string[] {
+    return this.#deps.store.tracks.moods(trackId).map((m) => m.mood);
+  }
+
+  /** Shows the picks for the room now and plays the next of them. */
+  async playPick(reason: PlayReason): Promise<void> {
+    const recommendation = this.recommend();
+    this.#publishSuggestions(recommendation);
+    await this.#start(recommendation, reason);
+  }
+
+  /**
+   * Plays the recommendation's next track now, with the one after it queued; `fadeIn` brings the
+   * volume up from where a fade-out left it.
+   */
+  async #start(recommendation: Recommendation, reason: PlayReason, options: { fadeIn?: boolean } & PlayOptions = {}): Promise<void> {
+    const { catalogue, sources, player, limits } = this.#deps;
+    const pick = recommendation.next;
+    const track = pick === undefined ? undefined : catalogue.get(pick.trackId);
+    const userId = this.#deps.listener()?.id ?? null;
+    const local = pick === undefined || track === undefined ? undefined : this.entry(track, reason, pick.reason.text, userId);
+    const entry = sources.choose({ mood: recommendation.aim, pick: local, reason, roomMood: local?.mood ?? this.#deps.aim.label, userId });
+    if (entry === undefined) {
+      if (pick === undefined) this.#deps.log.warn({ why: catalogue.nothingToPlay() }, 'nothing to play');
+      this.publishPlayer();
+      return;
+    }
+    // Songs staff queued still come next: a change of song, for the room or a skip, never drops them.
+    const entries = [entry, ...this.staffPicks()];
+    await player.play(entries, options.replacedAs === undefined ? undefined : { replacedAs: options.replacedAs });
+    await limits.afterChange(options.fadeIn === true);
+  }
+
+  /** Plays `entries` now (someone's choice), fading from the song playing; songs staff queued follow them. */
+  async playNow(entries: readonly QueueEntry[], options?: PlayOptions): Promise<void> {
+    const hasFaded = await this.#deps.limits.fader.fadeOut();
+    await this.#deps.player.play([...entries, ...this.staffPicks()], options);
+    await this.#deps.limits.afterChange(hasFaded);
+  }
+
+  /** A skip: to the song next when someone chose it (staff, a guest, a tap), as the screens show it; else to a new pick for the room. */
+  async skip(): Promise<void> {
+    const next = this.#deps.player.state().upcoming[0];
+    if (next === undefined || !(isChosen(next) || next.reason === 'guest')) return this.playPick('skip');
+    await this.#deps.player.next();
+    await this.#deps.limits.afterChange(false);
+  }
+
+  /** The songs staff chose that wait after the song playing, in order. */
+  staffPicks(): QueueEntry[] {
+    return staffPicks(this.#deps.player.state().upcoming);
+  }
+
+  /** A source became able or unable to play: the music moves to the source the setting wants now. */
+  async followSource(): Promise<void> {
+    const { limits, sources, player } = this.#deps;
+    if (limits.silence() !== null) return;
+    const recommendation = this.recommend();
+    const userId = this.#deps.listener()?.id ?? null;
+    const wanted = sources.choose({ mood: recommendation.aim, pick: undefined, reason: 'mood', roomMood: null, userId });
+    const current = player.state().current;
+    const isOther = (uri: string): boolean => sources.isOtherSource(uri);
+    if (current !== undefined && isOther(current.track.uri) === (wanted !== undefined && isOther(wanted.track.uri))) return;
+    const source = wanted === undefined ? 'local' : wanted.track.uri.split(':')[0];
+    this.#deps.log.info({ source }, 'the music source changed: following it');
+    await limits.fader.fadeOut();
+    await this.#start(recommendation, 'mood');
+  }
+
+  /** After a track starts: queue what follows it, unless someone chose what comes next. */
+  async #queueNext(started: QueueItem): Promise<void> {
+    const upcoming = this.#deps.player.state().upcoming;
+    if (upcoming.some(isChosen)) return;
+    const recommendation = this.recommend();
+    this.#publishSuggestions(recommendation);
+    if (recommendation.next?.trackId === started.track.id) return;
+    await this.queueUpcoming(recommendation);
+  }
+
+  /** Queues the guests' next request, else the recommendation's next pick, after the song playing (unless someone chose what comes next). */
+  async queueUpcoming(recommendation: Recommendation): Promise<void> {
+    const player = this.#deps.player;
+    const guest = this.#guestEntry();
+    if (guest !== undefined) {
+      if (player.state().upcoming.some(isChosen)) return;
+      await player.replaceUpcoming([guest]);
+      return;
+    }
+    const pick = recommendation.next;
+    const track = pick === undefined ? undefined : this.#deps.catalogue.get(pick.trackId);
+    if (pick === undefined || track === undefined) return;
+    if (player.state().upcoming.some(isChosen)) return;
+    await player.replaceUpcoming([this.entry(track, 'mood', pick.reason.text, this.#deps.listener()?.id ?? null)]);
+  }
+
+  /** The guests' next request as a queue entry: never right after another guest's song. */
+  #guestEntry(): QueueEntry | undefined {
+    const guests = this.#deps.guests;
+    if (guests === undefined || this.#deps.player.state().current?.reason === 'guest') return undefined;
+    const request = guests.next((trackId) => this.fitOf(trackId));
+    const track = request === undefined ? undefined : this.#deps.catalogue.find(request.trackId);
+    return track === undefined ? undefined : this.entry(track, 'guest', GUEST_NOTE, null);
+  }
+
+  /** Whether the song after this one is what the guests' queue wants there now (their next request, or the music's own pick). */
+  guestsAreQueued(): boolean {
+    const wanted = this.#guestEntry();
+    const next = this.#deps.player.state().upcoming[0];
+    return wanted === undefined ? next?.reason !== 'guest' : next?.reason === 'guest' && next.track.id === wanted.track.id;
+  }
+
+  refreshSuggestions(): void {
+    this.#publishSuggestions(this.recommend());
+  }
+
+  /** `track` as a queue entry, with the mood followed now. */
+  entry(track: Track, reason: PlayReason, note: string, userId: number | null): QueueEntry {
+    return queueEntry(track, { reason, note, mood: this.#deps.aim.label, userId });
+  }
+
+  #publishSuggestions(recommendation: Recommendation): void {
+    this.#deps.bus.emit('suggestionsChanged', {
+      trackIds: recommendation.suggestions.map((pick) => pick.trackId),
+      reasons: recommendation.suggestions.map((pick) => pick.reason),
+    });
+  }
+
+  publishPlayer(): void {
+    this.#deps.bus.emit('playbackChanged', this.playback);
+  }
+
+  /** Runs `fn` after everything queued before it; a failure is logged and given to the caller. */
+  serial<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    const run = this.#chain.then(fn);
+    this.#chain = run.then(
+      () => {
+        this.#lastError = undefined;
+      },
+      (err: unknown) => {
+        if (err instanceof MoodboxError && err.code !== 'MB_ERR_PLAYER_COMMAND') return;
+        this.#lastError = `${what}: ${(err as Error).message}`;
+        this.#deps.log.error({ err }, `music: cannot ${what}`);
+      },
+    );
+    return run;
+  }
+
+  /** Like `serial`, for work nobody waits on: its failure is logged (by `serial`) and goes no further. */
+  background(what: string, fn: () => Promise<unknown>): void {
+    this.serial(what, fn).catch(() => undefined);
+  }
+}
+
+/** A queued item as an entry to queue again. */
+export function entryOf(item: QueueItem): QueueEntry {
+  return { track: item.track, reason: item.reason, note: item.note, mood: item.mood, userId: item.userId };
+}
+
+/** The songs staff chose that wait in `upcoming`, in order. */
+export function staffPicks(upcoming: readonly QueueItem[]): QueueEntry[] {
+  return upcoming.filter((item) => item.reason === 'staff').map(entryOf);
+}
