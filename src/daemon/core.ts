@@ -8,6 +8,7 @@ import type { Service, ServiceHealth } from '../kernel/lifecycle.js';
 import type { LibraryService } from './music/library-service.js';
 import type { MoodboxMetrics } from './metrics/moodbox-metrics.js';
 import type { MusicDirector } from './music/music-director.js';
+import type { MusicCommands } from './music/music-commands.js';
 import type { BackupService } from './ops/backup-service.js';
 import type { PersonalCalibrationService } from './camera/personal-calibration-service.js';
 import type { Stations } from './music/stations.js';
@@ -25,6 +26,8 @@ export interface MoodboxCore {
   /** The accounts, their data and self-registration. */
   readonly people: PeopleService;
   readonly director: MusicDirector;
+  /** The music's commands for staff, Home Assistant and the fleet: each audited with who acted. */
+  readonly music: MusicCommands;
   /** Guests from their phones: requests, likes and votes. */
   readonly guests: GuestService;
   readonly library: LibraryService;
@@ -41,7 +44,7 @@ export interface MoodboxCore {
   readonly backups?: BackupService | undefined;
   /** The health of every service, in start order. */
   health(): Array<{ name: string } & ServiceHealth>;
-  /** Asks for a restart (`restartRequested`, which the composition root answers); `by` names who asked, for the log. */
+  /** Asks for a restart (`restartRequested`, which the composition root answers), audited (`daemon.restart`) with `by` as the actor. */
   requestRestart(by: string): void;
 }
 

@@ -72,7 +72,8 @@ export async function runDaemon(options: {
   const notifier = await createServiceNotifier(options.env, log.child({ module: 'systemd' }));
   // A restore readied in the admin panel goes in before the database opens (the one it replaces is kept).
   const restored = applyPendingRestore(loaded.config.dataDir, clock.now());
-  if (restored !== undefined && 'failed' in restored) log.error({ backup: restored.from, why: restored.failed }, 'the restore was not done');
+  if (restored !== undefined && 'failed' in restored)
+    log.error({ backup: restored.from, why: restored.failed }, 'the restore was not done');
   else if (restored !== undefined) log.info({ backup: restored.from, kept: restored.kept }, 'database restored');
   // The database comes first: everything else is built on it.
   let store: SqliteStore;
@@ -93,7 +94,7 @@ export async function runDaemon(options: {
   const bus: MoodboxBus = new EventBus((err, event, owner) => log.error({ err, event, owner }, 'an event listener failed'));
   // Settings saved from the admin panel sit between the file and the environment.
   const settings = new LiveConfig(
-    { store: store.settings, checks: panelChecks({ installDir: INSTALL_DIR }), bus },
+    { store: store.settings, checks: panelChecks({ installDir: INSTALL_DIR }), bus, audit: { log: store.audit, clock } },
     { file: loaded.file, env: options.env, config: loaded.config },
   );
   if (options.safeMode === undefined) {

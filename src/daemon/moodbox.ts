@@ -13,6 +13,7 @@ import type { Random } from '../kernel/random.js';
 import { LibraryService, type Analyzer, type Scanner } from './music/library-service.js';
 import type { Logger } from './logging.js';
 import { MusicDirector } from './music/music-director.js';
+import { MusicCommands } from './music/music-commands.js';
 import { GuestService } from './guests/guest-service.js';
 import type { BackupService } from './ops/backup-service.js';
 import { MemoryGuard, type MemoryReading } from './ops/memory-guard.js';
@@ -103,6 +104,7 @@ export class Moodbox implements MoodboxCore {
   readonly presence: KioskPresence;
   readonly people: PeopleService;
   readonly director: MusicDirector;
+  readonly music: MusicCommands;
   readonly guests: GuestService;
   readonly library: LibraryService;
   readonly camera: CameraService | undefined;
@@ -161,6 +163,12 @@ export class Moodbox implements MoodboxCore {
       isPlayable: (track) => this.stations.isPlayable(track),
       guests: { next: (judge) => this.guests.next(judge) },
     });
+    this.music = new MusicCommands({
+      staff: this.director.staff,
+      like: (trackId) => this.director.like(trackId),
+      audit: store.audit,
+      clock,
+    });
     this.guests = new GuestService({
       clock,
       log: log.child({ module: 'guests' }),
@@ -182,6 +190,7 @@ export class Moodbox implements MoodboxCore {
         bus,
         count: () => store.tracks.count(),
         folders: deps.folders,
+        store,
       },
       { scanAtStart: options.scanAtStart },
     );
@@ -282,6 +291,13 @@ export class Moodbox implements MoodboxCore {
 
   /** The one emitter of `restartRequested`: the panel, a fleet operator and the memory guard ask through here. */
   requestRestart(by: string): void {
+    const { store, clock, log } = this.#deps;
+    try {
+      store.audit.append({ at: clock.now(), actor: by, action: 'daemon.restart', target: '' });
+    } catch (err) {
+      // A restart asked for still happens: a full disk is no reason to keep running.
+      log.warn({ err, by }, 'the restart is not in the audit log: it cannot be written');
+    }
     this.bus.emit('restartRequested', { by });
   }
 

@@ -1,7 +1,9 @@
 import type { MoodboxBus } from '../events.js';
 import { EventBus } from '../../kernel/event-bus.js';
 import { ConfigError } from '../../kernel/errors.js';
-import { changedPaths, deepFreeze, loadConfig } from './load-config.js';
+import type { Clock } from '../../kernel/clock.js';
+import type { AuditRepository } from '../store/store.js';
+import { changedPaths, deepFreeze, loadConfig, mergeDeep } from './load-config.js';
 import { ConfigSchema, type Config } from './schema.js';
 
 /** Where the admin panel's settings are kept in the store's settings table. */
@@ -28,6 +30,12 @@ export interface SettingsStore {
   set(key: string, value: unknown, at: number): void;
 }
 
+/** Where a save for someone is written down (the store's audit log), and when. */
+export interface SettingsAudit {
+  log: Pick<AuditRepository, 'append'>;
+  clock: Pick<Clock, 'now'>;
+}
+
 export interface SettingsChange {
   config: Config;
   /** Leaf paths whose value changed. */
@@ -51,15 +59,17 @@ export class LiveConfig {
 
   readonly #checks: PanelChecks | undefined;
   readonly #announce: Pick<MoodboxBus, 'emit'> | undefined;
+  readonly #audit: SettingsAudit | undefined;
   #safeMode: string | undefined;
 
   constructor(
-    deps: { store: SettingsStore; checks?: PanelChecks; bus?: Pick<MoodboxBus, 'emit'> },
+    deps: { store: SettingsStore; checks?: PanelChecks; bus?: Pick<MoodboxBus, 'emit'>; audit?: SettingsAudit },
     options: { file: string | undefined; env: Readonly<Record<string, string | undefined>>; config: Config },
   ) {
     this.#store = deps.store;
     this.#checks = deps.checks;
     this.#announce = deps.bus;
+    this.#audit = deps.audit;
     this.#source = { file: options.file, env: options.env };
     this.#current = options.config;
     this.#applied = options.config;
@@ -155,8 +165,38 @@ export class LiveConfig {
     return change;
   }
 
+  /**
+   * Saves `overrides` as `actor`'s settings (the admin panel's save: the whole set), audited
+   * (`settings.save`, with what changed). Throws as `save` does, and then nothing is written.
+   */
+  saveAs(actor: string, overrides: Record<string, unknown>): SettingsChange {
+    const audit = this.#mustAudit();
+    const change = this.save(overrides, audit.clock.now());
+    audit.log.append({
+      at: audit.clock.now(),
+      actor,
+      action: 'settings.save',
+      target: '',
+      detail: { changed: change.changed, restartRequired: change.restartRequired },
+    });
+    return change;
+  }
+
+  /**
+   * Merges `patch` (a partial configuration, e.g. `{player: {policy: 'lift'}}`) over the saved
+   * overrides for `actor` (Home Assistant, a fleet operator), audited as `saveAs`.
+   */
+  patchAs(actor: string, patch: Record<string, unknown>): SettingsChange {
+    return this.saveAs(actor, mergeDeep(this.overrides(), patch));
+  }
+
   on(listener: (change: SettingsChange) => void): () => void {
     return this.#bus.on('changed', listener);
+  }
+
+  #mustAudit(): SettingsAudit {
+    if (this.#audit === undefined) throw new TypeError('Expected an audit log to save settings for someone, got none');
+    return this.#audit;
   }
 
   #load(overlay: Record<string, unknown>): Config {

@@ -6,6 +6,11 @@ import { INSTALL_DIR } from '../version.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer, type TestServer } from '../testing/server.js';
 import type { ApplianceLibrary } from './routes/appliance.js';
+import { EventBus } from '../../kernel/event-bus.js';
+import { LibraryService, type Scanner } from '../music/library-service.js';
+import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 const PASSPHRASE = 'correct horse battery';
 const COVER = `${'ab'.repeat(32)}.png`;
@@ -25,30 +30,42 @@ function tempDir(): string {
   return dir;
 }
 
-/** A library whose scan runs until `finish()` is called. */
-function fakeLibrary(coversDir: string) {
-  let finish: () => void = () => undefined;
-  let scans = 0;
-  let running: Promise<unknown> | undefined;
-  const library: ApplianceLibrary & { scans: () => number; finish: () => void } = {
+/** A library for its covers alone: no test here scans it. */
+function coversOnly(coversDir: string): ApplianceLibrary {
+  return {
+    rescan: () => {
+      throw new Error('Expected no scan in this test');
+    },
     coversDir,
-    get isScanning() {
-      return running !== undefined;
-    },
-    scan() {
-      running ??= new Promise<void>((resolve) => {
-        scans++;
-        finish = () => {
-          running = undefined;
-          resolve();
-        };
-      });
-      return running;
-    },
-    scans: () => scans,
-    finish: () => finish(),
   };
-  return library;
+}
+
+/** The library service on `store`, with a scanner whose scans run until `finish()` is called. */
+function testLibrary(store: SqliteStore, coversDir: string) {
+  let release: () => void = () => undefined;
+  let scans = 0;
+  const scanner: Scanner = {
+    scan: (root) =>
+      new Promise((resolve) => {
+        scans++;
+        release = () => resolve({ root, files: 0, added: 0, updated: 0, unchanged: 0, missing: 0, failed: [], coversWritten: 0, ms: 1 });
+      }),
+  };
+  const service = new LibraryService(
+    { scanner, clock: new FakeClock(), log: silent, bus: new EventBus(), count: () => 0, folders: () => ['/music'], store },
+    { scanAtStart: false },
+  );
+  const library: ApplianceLibrary = { rescan: (actor) => service.rescan(actor), coversDir };
+  return {
+    library,
+    scans: () => scans,
+    /** Ends the scan running, once the service has seen it end. */
+    finish: async () => {
+      const running = service.scan();
+      release();
+      await running;
+    },
+  };
 }
 
 async function server(options: Parameters<typeof buildTestServer>[0] = {}): Promise<TestServer> {
@@ -70,7 +87,7 @@ describe('GET /api/covers/:file', () => {
   it('serves a cover to anyone, with its type and a long cache', async () => {
     const covers = tempDir();
     writeFileSync(join(covers, COVER), PNG);
-    const s = await server({ library: fakeLibrary(covers) });
+    const s = await server({ library: coversOnly(covers) });
     const res = await s.app.inject(`/api/covers/${COVER}`);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('image/png');
@@ -81,7 +98,7 @@ describe('GET /api/covers/:file', () => {
   it('answers 404 for a cover that does not exist and 400 for a name that is not a cover', async () => {
     const covers = tempDir();
     writeFileSync(join(covers, '..', 'secret.txt'), 'no');
-    const s = await server({ library: fakeLibrary(covers) });
+    const s = await server({ library: coversOnly(covers) });
     const missing = await s.app.inject(`/api/covers/${'cd'.repeat(32)}.jpg`);
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error).toEqual({ code: 'MB_ERR_NOT_FOUND', message: expect.stringContaining('No cover') });
@@ -100,7 +117,7 @@ describe('GET /api/covers/:file', () => {
     writeFileSync(join(covers, '..', 'outside.png'), PNG);
     symlinkSync(join(covers, '..', 'outside.png'), join(covers, names.link));
     writeFileSync(join(covers, names.mislabelled), PNG);
-    const s = await server({ library: fakeLibrary(covers) });
+    const s = await server({ library: coversOnly(covers) });
     for (const [what, name] of Object.entries(names)) {
       const res = await s.app.inject(`/api/covers/${name}`);
       expect(res.statusCode, what).toBe(404);
@@ -123,11 +140,11 @@ describe('GET /api/covers/:file', () => {
 });
 
 describe('PUT /api/admin/tracks/:id/moods', () => {
-  it('tells the music the library changed, so new mood tags count at once', async () => {
-    let edits = 0;
-    const library = Object.assign(fakeLibrary(tempDir()), { edited: () => (edits += 1) });
-    const s = await server({ library });
-    const track = s.store.tracks.upsert({ uri: '/m/a.flac', title: 'A' });
+  it('tells the music the library changed, so new mood tags count at once, and audits who set them', async () => {
+    const s = await server();
+    const changed: string[] = [];
+    s.bus.on('libraryChanged', ({ why }) => changed.push(why));
+    const track = s.store.tracks.upsert({ uri: '/m/a.flac', title: 'A', artist: 'B' });
     const { headers } = await signIn(s);
     const saved = await s.app.inject({
       method: 'PUT',
@@ -136,14 +153,19 @@ describe('PUT /api/admin/tracks/:id/moods', () => {
       payload: { moods: [{ mood: 'calm', weight: 1 }] },
     });
     expect(saved.statusCode).toBe(200);
-    expect(edits).toBe(1);
+    expect(changed).toEqual(['edit']);
+    const boss = s.store.users.byName('Boss')?.id;
+    expect(s.store.audit.list({ action: 'track.moods' }).items).toMatchObject([
+      { actor: `admin:${boss}`, target: 'B - A', detail: { moods: ['calm'] } },
+    ]);
   });
 });
 
 describe('POST /api/admin/library/scan', () => {
   it('starts a scan, answers at once, joins a scan already running, and writes the audit log', async () => {
-    const library = fakeLibrary(tempDir());
-    const s = await server({ library });
+    const store = openSqliteStore({ clock: new FakeClock(), log: silent }, { path: ':memory:' });
+    const library = testLibrary(store, tempDir());
+    const s = await server({ store, library: library.library });
     const { headers } = await signIn(s);
     const first = await s.app.inject({ method: 'POST', url: '/api/admin/library/scan', headers });
     expect(first.statusCode).toBe(202);
@@ -151,17 +173,18 @@ describe('POST /api/admin/library/scan', () => {
     const second = await s.app.inject({ method: 'POST', url: '/api/admin/library/scan', headers });
     expect(second.json()).toEqual({ scanning: true, joined: true });
     expect(library.scans()).toBe(1);
-    library.finish();
+    await library.finish();
     await s.app.inject({ method: 'POST', url: '/api/admin/library/scan', headers });
     expect(library.scans()).toBe(2);
-    library.finish();
+    await library.finish();
     const audit = s.store.audit.list({ limit: 10, offset: 0 }).items.filter((e) => e.action === 'library.scan');
     expect(audit.map((e) => e.detail)).toEqual([{ joined: false }, { joined: true }, { joined: false }]);
   });
 
   it('needs an admin and the CSRF token', async () => {
-    const library = fakeLibrary(tempDir());
-    const s = await server({ library });
+    const store = openSqliteStore({ clock: new FakeClock(), log: silent }, { path: ':memory:' });
+    const library = testLibrary(store, tempDir());
+    const s = await server({ store, library: library.library });
     expect((await s.app.inject({ method: 'POST', url: '/api/admin/library/scan' })).statusCode).toBe(401);
     const { cookie } = await signIn(s);
     expect((await s.app.inject({ method: 'POST', url: '/api/admin/library/scan', headers: { cookie } })).statusCode).toBe(403);
@@ -408,7 +431,7 @@ describe('a passphrase that must be changed', () => {
   }
 
   it('closes every other admin route with 403 until a new one is chosen', async () => {
-    const s = await server({ library: fakeLibrary(tempDir()) });
+    const s = await server({ library: coversOnly(tempDir()) });
     const { headers, mustChangePin } = await demoAdmin(s);
     expect(mustChangePin).toBe(true);
     const session = await s.app.inject({ url: '/api/admin/session', headers });

@@ -28,7 +28,7 @@ import { meRoutes } from './routes/me.js';
 import { usersRoutes } from './routes/users.js';
 import { calibrationRequests } from './routes/calibration-requests.js';
 import type { PersonalCalibrationService } from '../camera/personal-calibration-service.js';
-import { playerAdminRoutes, type StaffControls } from './routes/player-admin.js';
+import { playerAdminRoutes } from './routes/player-admin.js';
 import { meRequests } from './routes/me-requests.js';
 import { playerRequests, type MusicControls } from './routes/player-requests.js';
 import { sessionRequests, sessionRoutes } from './routes/session.js';
@@ -37,7 +37,7 @@ import { settingsRoutes } from './routes/settings.js';
 import { statsRoutes } from './routes/stats.js';
 import { spotifyRoutes } from './routes/spotify.js';
 import { stateRequests, stateRoutes } from './routes/state.js';
-import { tracksRoutes } from './routes/tracks.js';
+import { tracksRoutes, type TracksRoutesOptions } from './routes/tracks.js';
 import { stationsRoutes, type StationsRoutesOptions } from './routes/stations.js';
 import type { CameraFaces } from './schemas/appliance.js';
 import { CLIENT_REQUEST_SPECS } from './schemas/client-requests.js';
@@ -49,6 +49,7 @@ import { TapLimiter } from './tap-limiter.js';
 import type { SpotifyAccount } from '../../player/spotify/spotify-account.js';
 import type { GuestService } from '../guests/guest-service.js';
 import { registerGuests } from './guests/register-guests.js';
+import type { MusicCommands } from '../music/music-commands.js';
 import { guestUrlOf, systemGuestNetwork, type GuestUrlInput } from '../guests/guest-url.js';
 
 export interface ServerDeps {
@@ -71,9 +72,11 @@ export interface ServerDeps {
   /** What the kiosk's player requests (`player/play`, `player/like`, `player/skip`) ask of the music. */
   music: MusicControls;
   /** Staff controls of the music for the admin panel (pause, skip, volume, a held mood); absent: no such routes. */
-  staff?: StaffControls | undefined;
-  /** Asks the daemon to restart (exit with a code its service manager restarts on); absent: no restart route. */
-  restart?: (() => void) | undefined;
+  staff?: MusicCommands | undefined;
+  /** Restarts the daemon for an actor, audited (it exits with a code its service manager restarts on); absent: no restart route. */
+  restart?: ((actor: string) => void) | undefined;
+  /** The library's mood tags, set by hand from the admin panel (audited). */
+  trackMoods: TracksRoutesOptions['library'];
   /** The music library: rescans from the admin panel (progress is in the `library` state area) and cover images. */
   library?: ApplianceLibrary;
   /** The Spotify account of a home box with a Spotify app configured, for the admin panel's Spotify page. */
@@ -255,18 +258,16 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
   await app.register(historyRoutes, { store: deps.store });
   await app.register(meRoutes, { people: deps.people, store: deps.store });
   await app.register(statsRoutes, { store: deps.store });
-  await app.register(tracksRoutes, { store: deps.store, clock: deps.clock, onLibraryEdited: () => deps.library?.edited?.() });
-  await app.register(settingsRoutes, { settings: deps.settings, store: deps.store, clock: deps.clock });
+  await app.register(tracksRoutes, { store: deps.store, library: deps.trackMoods });
+  await app.register(settingsRoutes, { settings: deps.settings });
   await app.register(spotifyRoutes, { spotify: deps.spotify, settings: deps.settings });
-  if (deps.stations !== undefined) await app.register(stationsRoutes, { stations: deps.stations, store: deps.store, clock: deps.clock });
+  if (deps.stations !== undefined) await app.register(stationsRoutes, { stations: deps.stations, store: deps.store });
   if (deps.staff !== undefined) {
-    await app.register(playerAdminRoutes, { staff: deps.staff, store: deps.store, clock: deps.clock, restart: deps.restart });
+    await app.register(playerAdminRoutes, { staff: deps.staff, store: deps.store, restart: deps.restart });
   }
   // Restart-only: the camera keeps previews as the settings were when it started, i.e. now.
   const isPreviewOn = deps.settings.current.vision.preview;
   await app.register(applianceRoutes, {
-    store: deps.store,
-    clock: deps.clock,
     library: deps.library,
     modelPath: deps.modelPath,
     preview: deps.preview,

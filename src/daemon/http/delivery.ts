@@ -56,17 +56,11 @@ export function delivery(
             version,
             uiDir: deps.uiDir,
             music: core.director,
-            staff: core.director.staff,
+            staff: core.music,
             // The composition root stops the daemon with the restart exit code.
-            restart: () => core.requestRestart('the admin panel'),
-            library: {
-              scan: () => core.library.scan(),
-              get isScanning() {
-                return core.library.isScanning;
-              },
-              coversDir: deps.coversDir,
-              edited: () => core.library.edited(),
-            },
+            restart: (actor) => core.requestRestart(actor),
+            library: { rescan: (actor) => core.library.rescan(actor), coversDir: deps.coversDir },
+            trackMoods: core.library,
             modelPath: deps.modelPath,
             metrics: core.metrics,
             spotify: core.spotify,

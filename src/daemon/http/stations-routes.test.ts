@@ -232,7 +232,7 @@ describe('stations from the admin panel', () => {
     const player = new FakePlayer({ clock });
     const watched = new Stations({ store, clock, log, bus, player, settings: () => HOME, hasYtDlp: () => false });
     watched.start();
-    const station = await watched.add({ url: 'https://radio.example/live', name: 'Flaky FM', moods: { calm: 1 } });
+    const station = await watched.add({ url: 'https://radio.example/live', name: 'Flaky FM', moods: { calm: 1 } }, 'admin:1');
     const track = store.tracks.get(station.trackId);
     if (track === undefined) throw new Error('no track');
     const item = { track: { id: track.id, uri: track.uri }, reason: 'mood' as const, note: '', mood: null, userId: null, key: 7 };

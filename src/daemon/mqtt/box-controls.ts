@@ -1,66 +1,47 @@
-import type { LiveConfig } from '../config/live-config.js';
-import { mergeDeep } from '../config/load-config.js';
-import type { Clock } from '../../kernel/clock.js';
-import type { AuditRepository } from '../store/store.js';
 import type { FleetCommand } from './fleet-topics.js';
 
-/** What Home Assistant and fleet operators may do to the music: the same actions staff have. */
-export interface MusicCommands {
-  /** 0–100; the admin's maximum, the schedule and the idle volume still apply. */
-  setVolume(volume: number): Promise<number>;
-  /** Staff skip: the next pick plays. */
-  skip(): Promise<unknown>;
-  /** The person signed in at the kiosk likes what plays; refused when nobody is signed in. */
-  like(): Promise<unknown>;
-}
-
-export interface BoxControlsDeps {
-  music: MusicCommands;
-  settings: LiveConfig;
-  audit: AuditRepository;
-  clock: Clock;
-  /** Scans the music folders again; resolves when the scan ends. */
-  rescan: () => Promise<unknown>;
-  /** Asks the daemon to restart (systemd starts it again). */
-  restart: (by: string) => void;
+/** What Home Assistant and fleet operators may do: the same commands staff have, each audited by its owner with the actor. */
+export interface BoxCommands {
+  /** The music's commands (`MusicCommands`): 0–100 volume under the admin's maximum and schedule, a staff skip, a like for the person signed in. */
+  music: {
+    setVolume(volume: number, actor: string): Promise<number>;
+    skip(actor: string): Promise<unknown>;
+    like(actor: string): Promise<unknown>;
+  };
+  /** The live configuration's audited patch (`LiveConfig.patchAs`): validated by the schema, file-only keys refused. */
+  settings: { patchAs(actor: string, patch: Record<string, unknown>): { changed: string[] } };
+  /** A rescan of the music folders for `actor` (`LibraryService.rescan`), audited; it runs on. */
+  rescan(actor: string): unknown;
+  /** A restart of the daemon for `actor`, audited (systemd starts it again). */
+  restart(actor: string): void;
 }
 
 /**
- * Commands from outside the box (Home Assistant, a fleet operator) under the admin panel's rules:
- * settings go through `LiveConfig.save` (validated by the schema, file-only keys refused, audited
- * like a save from the panel), the music through the director's own checks.
+ * Commands from outside the box (Home Assistant, a fleet operator), translated into the owners'
+ * commands under the admin panel's rules: settings through the live configuration (validated,
+ * file-only keys refused), the music through the director's own checks. Each owner writes the
+ * audit with the actor (`mqtt:homeassistant`, `mqtt:fleet`); nothing here writes the store.
  */
 export class BoxControls {
-  readonly #deps: BoxControlsDeps;
+  readonly #commands: BoxCommands;
 
-  constructor(deps: BoxControlsDeps) {
-    this.#deps = deps;
+  constructor(commands: BoxCommands) {
+    this.#commands = commands;
   }
 
-  get music(): MusicCommands {
-    return this.#deps.music;
+  /** Sets the wanted volume (0–100) for `actor`, as the admin panel's volume does. */
+  setVolume(volume: number, actor: string): Promise<number> {
+    return this.#commands.music.setVolume(volume, actor);
   }
 
-  /** Sets the wanted volume (0–100) for `actor` and writes the audit, as the admin panel's volume does. */
-  async setVolume(volume: number, actor: string): Promise<number> {
-    const { music, audit, clock } = this.#deps;
-    const applied = await music.setVolume(volume);
-    audit.append({ at: clock.now(), actor, action: 'player.volume', target: '', detail: { wanted: volume, applied } });
-    return applied;
-  }
-
-  /** Skips the song playing for `actor` (a staff skip: nobody's taste changes) and writes the audit. */
+  /** Skips the song playing for `actor` (a staff skip: nobody's taste changes). */
   async skip(actor: string): Promise<void> {
-    const { music, audit, clock } = this.#deps;
-    const skipped = await music.skip();
-    const trackId = (skipped as { trackId?: unknown } | undefined)?.trackId;
-    audit.append({
-      at: clock.now(),
-      actor,
-      action: 'player.skip',
-      target: '',
-      detail: { trackId: typeof trackId === 'number' ? trackId : null },
-    });
+    await this.#commands.music.skip(actor);
+  }
+
+  /** The person signed in at the kiosk likes what plays, as `actor` asked; refused when nobody is signed in. */
+  async like(actor: string): Promise<void> {
+    await this.#commands.music.like(actor);
   }
 
   /**
@@ -68,16 +49,7 @@ export class BoxControls {
    * saved from the admin panel; throws `ConfigError` listing the problems, as the panel's save does.
    */
   save(patch: Record<string, unknown>, actor: string): string[] {
-    const { settings, audit, clock } = this.#deps;
-    const change = settings.save(mergeDeep(settings.overrides(), patch), clock.now());
-    audit.append({
-      at: clock.now(),
-      actor,
-      action: 'settings.save',
-      target: '',
-      detail: { changed: change.changed, restartRequired: change.restartRequired },
-    });
-    return change.changed;
+    return this.#commands.settings.patchAs(actor, patch).changed;
   }
 
   /** Carries out a fleet operator's command. */
@@ -96,13 +68,10 @@ export class BoxControls {
         this.save({ player: { policy: required(value, "player.policy: a policy's name") } }, actor);
         return;
       case 'rescan':
-        this.#deps.audit.append({ at: this.#deps.clock.now(), actor, action: 'library.scan', target: '' });
-        // The scan runs on; the library service reports its progress and result.
-        this.#deps.rescan().catch(() => undefined);
+        this.#commands.rescan(actor);
         return;
       case 'restart':
-        this.#deps.audit.append({ at: this.#deps.clock.now(), actor, action: 'daemon.restart', target: '' });
-        this.#deps.restart(actor);
+        this.#commands.restart(actor);
         return;
       default: {
         const never: never = command;

@@ -276,7 +276,7 @@ export class MqttBridge implements Service {
           await controls.skip(actor);
           break;
         case 'like':
-          await controls.music.like();
+          await controls.like(actor);
           break;
         default:
           throw new TypeError(`Expected a Moodbox entity, got \`${entity}\``);

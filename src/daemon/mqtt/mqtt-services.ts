@@ -36,20 +36,10 @@ export function mqttServices(core: MoodboxCore, parts: MqttParts, deps: MqttServ
   const { mqtt } = settings.current;
   const director = core.director;
   const controls = new BoxControls({
-    music: {
-      setVolume: (volume) => director.setVolume(volume),
-      skip: () => director.staff.next(),
-      like: async () => {
-        const trackId = director.playback.trackId;
-        if (trackId === null) throw new RangeError('Expected a song playing to like, got none');
-        return director.like(trackId);
-      },
-    },
+    music: core.music,
     settings,
-    audit: store.audit,
-    clock,
-    rescan: () => core.library.scan(),
-    restart: (by) => core.requestRestart(by),
+    rescan: (actor) => core.library.rescan(actor),
+    restart: (actor) => core.requestRestart(actor),
   });
   const camera = core.camera;
   const bridge = new MqttBridge(

@@ -234,6 +234,7 @@ describe('analysis of the library', { timeout: 90_000 }, () => {
         bus,
         count: () => 7,
         folders: () => [music],
+        store,
       },
       { scanAtStart: false },
     );
@@ -263,6 +264,7 @@ describe('analysis of the library', { timeout: 90_000 }, () => {
         bus,
         count: () => store.tracks.count(),
         folders: () => [music],
+        store,
       },
       { scanAtStart: false },
     );

@@ -5,6 +5,8 @@ import type { Log } from '../../kernel/log.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import type { AnalysisProgress, AnalysisReport } from '../../player/library/library-analyzer.js';
 import type { ScanProgress, ScanReport } from '../../player/library/scanner.js';
+import { knownMoods, loadEmotionMoodMap } from '../../player/moods.js';
+import type { Store, Track, TrackMood } from '../store/store.js';
 
 /** Progress is pushed to the UIs at most this often (ms). */
 const PROGRESS_EVERY_MS = 200;
@@ -37,6 +39,8 @@ export interface LibraryServiceDeps {
   count: () => number;
   /** The folders to scan (absolute). */
   folders: () => readonly string[];
+  /** The tracks and their mood tags, the admin's emotion → mood table (the moods a track may have), and the audit log. */
+  store: Pick<Store, 'tracks' | 'settings' | 'audit' | 'transaction'>;
 }
 
 /**
@@ -179,9 +183,106 @@ export class LibraryService implements Service {
     return this.#state;
   }
 
+  /** The moods tracks may be tagged with: those of the admin's emotion → mood table (read each time: it may change). */
+  knownMoods(): string[] {
+    return knownMoods(loadEmotionMoodMap(this.#deps.store.settings));
+  }
+
+  /**
+   * Replaces `trackId`'s mood tags for `actor` (audited `track.moods`); the music picks from them at
+   * once (`libraryChanged`). A mood the track does not have yet must be known (400 naming it); each once.
+   */
+  setMoods(trackId: number, moods: ReadonlyArray<{ mood: string; weight: number }>, actor: string): Track {
+    const { tracks, audit } = this.#deps.store;
+    const track = this.#track(trackId);
+    const had = new Set(tracks.moods(trackId).map((m) => m.mood));
+    this.#mustKnow(moods.map((m) => m.mood).filter((m) => !had.has(m)));
+    const seen = new Set<string>();
+    for (const { mood } of moods) {
+      if (seen.has(mood)) throw new MoodboxError('MB_ERR_HTTP_BAD_REQUEST', `Expected each mood once, got “${mood}” twice.`);
+      seen.add(mood);
+    }
+    this.#deps.store.transaction(() => {
+      tracks.setMoods(
+        trackId,
+        moods.map((m) => ({ mood: m.mood, weight: m.weight, origin: 'admin' as const })),
+      );
+      audit.append({
+        at: this.#deps.clock.now(),
+        actor,
+        action: 'track.moods',
+        target: `${track.artist} - ${track.title}`,
+        detail: { moods: moods.map((m) => m.mood) },
+      });
+    });
+    this.#edited();
+    return track;
+  }
+
+  /**
+   * Adds moods to (at full weight) and removes moods from several tracks at once, for `actor`
+   * (audited): every change lands or none. 400 naming a mood to add that is not known, 404 naming
+   * the first track that does not exist.
+   */
+  editMoods(change: { trackIds: readonly number[]; add: readonly string[]; remove: readonly string[] }, actor: string): Track[] {
+    const { trackIds, add, remove } = change;
+    const { tracks: repository, audit } = this.#deps.store;
+    if (add.length === 0 && remove.length === 0) {
+      throw new MoodboxError('MB_ERR_HTTP_BAD_REQUEST', 'Expected a mood to add or to remove, got neither.');
+    }
+    const both = add.find((m) => remove.includes(m));
+    if (both !== undefined) throw new MoodboxError('MB_ERR_HTTP_BAD_REQUEST', `Expected “${both}” to be added or removed, not both.`);
+    this.#mustKnow(add);
+    const tracks = trackIds.map((id) => this.#track(id));
+    this.#deps.store.transaction(() => {
+      for (const track of tracks) {
+        const kept: TrackMood[] = repository.moods(track.id).filter((m) => !remove.includes(m.mood) && !add.includes(m.mood));
+        repository.setMoods(track.id, [...kept, ...add.map((mood) => ({ mood, weight: 1, origin: 'admin' as const }))]);
+      }
+      audit.append({
+        at: this.#deps.clock.now(),
+        actor,
+        action: 'track.moods',
+        target: `${tracks.length} track${tracks.length === 1 ? '' : 's'}`,
+        detail: { add, remove, tracks: trackIds.length },
+      });
+    });
+    this.#edited();
+    return tracks;
+  }
+
+  /** `id`'s track, or 404. */
+  #track(id: number): Track {
+    const track = this.#deps.store.tracks.get(id);
+    if (track === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', `No track with id ${id}.`);
+    return track;
+  }
+
+  /** Throws, naming the first mood of `added` that is not known. */
+  #mustKnow(added: Iterable<string>): void {
+    const moods = this.knownMoods();
+    for (const mood of added) {
+      if (!moods.includes(mood)) {
+        throw new MoodboxError('MB_ERR_HTTP_BAD_REQUEST', `“${mood}” is not a known mood. Choose one of: ${moods.join(', ')}.`);
+      }
+    }
+  }
+
   /** An admin changed the library (mood tags): the music picks from it at once. */
-  edited(): void {
+  #edited(): void {
     this.#deps.bus.emit('libraryChanged', { tracks: this.#deps.count(), why: 'edit' });
+  }
+
+  /**
+   * A rescan asked for by `actor` (staff, a fleet operator), audited (`library.scan`, and whether it
+   * joined a scan already running); it runs on, and its progress and outcome are announced.
+   */
+  rescan(actor: string): { joined: boolean } {
+    const joined = this.isScanning;
+    // Not awaited: the scan logs and publishes its own outcome.
+    this.scan().catch(() => undefined);
+    this.#deps.store.audit.append({ at: this.#deps.clock.now(), actor, action: 'library.scan', target: '', detail: { joined } });
+    return { joined };
   }
 
   /**

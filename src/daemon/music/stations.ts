@@ -40,7 +40,7 @@ export interface StationsFileReport {
 }
 
 export interface StationsDeps {
-  store: Pick<Store, 'stations' | 'tracks' | 'transaction'>;
+  store: Pick<Store, 'stations' | 'tracks' | 'transaction' | 'audit'>;
   clock: Clock;
   log: Log;
   bus: MoodboxBus;
@@ -105,9 +105,10 @@ export class Stations {
   /**
    * Adds a station from the admin panel (or updates the one with this URL). Throws a `TypeError`
    * naming the field at fault, and a `MoodboxError` (`MB_ERR_PLAYER_NOT_ALLOWED`) saying why a
-   * YouTube URL, or one on this box or its local network, is refused here.
+   * YouTube URL, or one on this box or its local network, is refused here. Audited as `station.add`
+   * with `actor`.
    */
-  async add(input: { url: unknown; name: unknown; moods: unknown; genre?: unknown }): Promise<StationView> {
+  async add(input: { url: unknown; name: unknown; moods: unknown; genre?: unknown }, actor: string): Promise<StationView> {
     const url = parseStreamUrl(input.url, 'url');
     const name = typeof input.name === 'string' ? input.name.trim() : '';
     if (name === '') throw new TypeError('`name`: expected the station’s name, got nothing');
@@ -120,17 +121,32 @@ export class Stations {
     const refused = this.#refusal(url) ?? (await this.#addressRefusal(url));
     if (refused !== undefined) throw new MoodboxError('MB_ERR_PLAYER_NOT_ALLOWED', `\`url\`: ${refused}`);
     const genre = typeof input.genre === 'string' ? input.genre.trim() : '';
-    const station = this.#deps.store.stations.save({ url, name, genre, moods, origin: 'admin' });
+    const { store, clock } = this.#deps;
+    const station = store.transaction(() => {
+      const saved = store.stations.save({ url, name, genre, moods, origin: 'admin' });
+      store.audit.append({
+        at: clock.now(),
+        actor,
+        action: 'station.add',
+        target: saved.name,
+        detail: { url: saved.url, moods: saved.moods.map((m) => m.mood) },
+      });
+      return saved;
+    });
     this.#deps.log.info({ trackId: station.trackId, url }, 'station added');
     this.#changed();
     return this.#view(station);
   }
 
-  /** Removes a station; throws `MB_ERR_NOT_FOUND` when there is none with that id. */
-  remove(trackId: number): Station {
-    const station = this.#deps.store.stations.get(trackId);
+  /** Removes a station for `actor` (audited as `station.remove`); throws `MB_ERR_NOT_FOUND` when there is none with that id. */
+  remove(trackId: number, actor: string): Station {
+    const { store, clock } = this.#deps;
+    const station = store.stations.get(trackId);
     if (station === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', `No station with id ${trackId}.`);
-    this.#deps.store.stations.remove(trackId);
+    store.transaction(() => {
+      store.stations.remove(trackId);
+      store.audit.append({ at: clock.now(), actor, action: 'station.remove', target: station.name, detail: { url: station.url } });
+    });
     this.#retries.get(trackId)?.cancel();
     this.#retries.delete(trackId);
     this.#deps.log.info({ trackId, url: station.url }, 'station removed');

@@ -3,7 +3,7 @@ import type { KioskPresence } from './kiosk-presence.js';
 import { WindowLimit, type WindowRule } from './rate-limit.js';
 import type { Clock } from '../../kernel/clock.js';
 import { AuthError, MoodboxError } from '../../kernel/errors.js';
-import type { Role, Store, User, UserPreferences } from '../store/store.js';
+import type { Card, Role, Store, User, UserPreferences } from '../store/store.js';
 import { audioView } from '../../player/library/audio-view.js';
 
 /**
@@ -167,6 +167,35 @@ export class PeopleService {
     const removed = this.#deps.store.plays.removeForUser(user.id);
     this.#audit('history.remove', `user:${user.id}`, user.name, { removed }, user.id);
     return removed;
+  }
+
+  /** Links an RFID card to person `userId` (`MB_ERR_NOT_FOUND` for none such), audited as `card.link` (its last four digits). */
+  linkCard(input: { cardId: string; userId: number; label?: string | undefined }, by: Actor): Card {
+    const { store } = this.#deps;
+    const user = this.get(input.userId);
+    return store.transaction(() => {
+      const card = store.cards.link({ cardId: input.cardId, userId: user.id, label: input.label ?? '' });
+      this.#audit('card.link', by.name, user.name, { card: `…${input.cardId.slice(-4)}` }, user.id);
+      return card;
+    });
+  }
+
+  /** Unlinks an RFID card (`MB_ERR_NOT_FOUND` for none such), audited as `card.unlink`, about the person it was linked to. */
+  unlinkCard(cardId: string, by: Actor): void {
+    const { store } = this.#deps;
+    // Whose it was: deleting that person takes the card's digits out of this line too.
+    const owner = store.cards.get(cardId)?.userId;
+    store.transaction(() => {
+      if (!store.cards.unlink(cardId)) throw new MoodboxError('MB_ERR_NOT_FOUND', 'No such card.');
+      this.#deps.store.audit.append({
+        at: this.#deps.clock.now(),
+        actor: by.name,
+        action: 'card.unlink',
+        target: '',
+        detail: { card: `…${cardId.slice(-4)}` },
+        subjectId: owner,
+      });
+    });
   }
 
   /** Sets some of a person's preferences (languages, artists, moods to avoid); the others stay. */

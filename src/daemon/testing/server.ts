@@ -16,6 +16,8 @@ import type { Clock } from '../../kernel/clock.js';
 import { EventBus } from '../../kernel/event-bus.js';
 import type { RfidReader } from '../rfid/rfid-reader.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
+import { LibraryService } from '../music/library-service.js';
+import { MusicCommands, type StaffControls } from '../music/music-commands.js';
 import { FakeClock } from './fake-clock.js';
 import { FakeMusicControls } from './fake-music-controls.js';
 import { initialSnapshot } from './state.js';
@@ -28,6 +30,8 @@ export interface TestServer {
   settings: LiveConfig;
   hub: StateHub;
   clock: Clock;
+  /** The app's bus the server's services announce on. */
+  bus: MoodboxBus;
   kioskChanges: Array<KioskUser | null>;
 }
 
@@ -46,7 +50,8 @@ export async function buildTestServer(
     preview?: ServerDeps['preview'];
     faces?: ServerDeps['faces'];
     hub?: StateHub;
-    staff?: ServerDeps['staff'];
+    /** The director's staff controls: the server gets them as audited commands (`MusicCommands`). */
+    staff?: StaffControls;
     restart?: ServerDeps['restart'];
     spotify?: ServerDeps['spotify'];
     metrics?: ServerDeps['metrics'];
@@ -68,7 +73,7 @@ export async function buildTestServer(
   // The test's settings are saved as if from the admin panel, so later saves compare against them.
   if (options.config !== undefined) store.settings.set(OVERRIDES_KEY, options.config, clock.now());
   const settings = new LiveConfig(
-    { store: store.settings, checks: panelChecks({ installDir: INSTALL_DIR }) },
+    { store: store.settings, checks: panelChecks({ installDir: INSTALL_DIR }), audit: { log: store.audit, clock } },
     { file: undefined, env, config: loadConfig({ env }).config },
   );
   const problems = settings.applySaved();
@@ -107,7 +112,19 @@ export async function buildTestServer(
       ...(options.modelPath === undefined ? {} : { modelPath: options.modelPath }),
       ...(options.preview === undefined ? {} : { preview: options.preview }),
       ...(options.faces === undefined ? {} : { faces: options.faces }),
-      staff: options.staff,
+      staff: options.staff === undefined ? undefined : new MusicCommands({ staff: options.staff, audit: store.audit, clock }),
+      trackMoods: new LibraryService(
+        {
+          scanner: { scan: () => Promise.reject(new Error('Expected no scan in a server test')) },
+          clock,
+          log,
+          bus,
+          count: () => store.tracks.count(),
+          folders: () => [],
+          store,
+        },
+        { scanAtStart: false },
+      ),
       restart: options.restart,
       spotify: options.spotify,
       metrics: options.metrics,
@@ -119,5 +136,5 @@ export async function buildTestServer(
     },
     { ws: settings.current.ws },
   );
-  return { app, store, auth, presence, settings, hub, clock, kioskChanges };
+  return { app, store, auth, presence, settings, hub, clock, bus, kioskChanges };
 }

@@ -1,10 +1,9 @@
 import { access, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Clock } from '../../../kernel/clock.js';
 import { readCoverFile } from '../../../player/library/cover-files.js';
 import { MoodboxError } from '../../../kernel/errors.js';
-import type { Store, User } from '../../store/store.js';
+import type { User } from '../../store/store.js';
 import type { StateSnapshot } from '../contract.js';
 import { ErrorRef } from '../schemas/common.js';
 import {
@@ -26,11 +25,9 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /** The music library as these routes use it: rescans from the admin panel and cover images. */
 export interface ApplianceLibrary {
-  scan(): Promise<unknown>;
-  readonly isScanning: boolean;
+  /** Rescans the music folders for `actor` (audited), joining a scan already running; answers at once. */
+  rescan(actor: string): { joined: boolean };
   coversDir: string;
-  /** An admin changed the library (mood tags): the music should pick from it at once. */
-  edited?(): void;
 }
 
 /** The newest blurred camera preview (JPEG), or undefined while previews are off or none was taken yet. */
@@ -40,8 +37,6 @@ export type CameraPreview = () => { jpeg: Buffer; at: number; width: number; hei
 export type LiveFaces = () => CameraFaces | undefined;
 
 export interface ApplianceRoutesOptions {
-  store: Store;
-  clock: Clock;
   library: ApplianceLibrary | undefined;
   modelPath: string | undefined;
   preview: CameraPreview | undefined;
@@ -101,10 +96,8 @@ export const applianceRoutes: FastifyPluginAsyncTypebox<ApplianceRoutesOptions> 
     async (request, reply) => {
       const library = deps.library;
       if (library === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', 'This Moodbox has no music library.');
-      const joined = library.isScanning;
-      // Not awaited: the answer says the scan runs; the library service logs and publishes its outcome.
-      library.scan().catch(() => undefined);
-      deps.store.audit.append({ at: deps.clock.now(), actor: actor(request), action: 'library.scan', target: '', detail: { joined } });
+      // The scan runs on: the answer says so; the library service logs and publishes its outcome.
+      const { joined } = library.rescan(actor(request));
       return reply.status(202).send({ scanning: true, joined });
     },
   );

@@ -3,7 +3,6 @@ import { Type } from 'typebox';
 import type { KioskPresence } from '../../people/kiosk-presence.js';
 import type { PeopleService } from '../../people/people-service.js';
 import type { Clock } from '../../../kernel/clock.js';
-import { MoodboxError } from '../../../kernel/errors.js';
 import type { Store } from '../../store/store.js';
 import { ErrorRef } from '../schemas/common.js';
 import {
@@ -20,9 +19,10 @@ import { adminActor } from './users.js';
 const admin = { access: 'admin' } as const;
 
 export interface CardsRoutesOptions {
-  people: Pick<PeopleService, 'get'>;
+  /** The people and their cards: linking and unlinking are theirs, audited with the admin as the actor. */
+  people: Pick<PeopleService, 'get' | 'linkCard' | 'unlinkCard'>;
   presence: KioskPresence;
-  store: Store;
+  store: Pick<Store, 'cards'>;
   clock: Clock;
 }
 
@@ -45,9 +45,6 @@ export function noReaderMessage(reader: KioskPresence['reader']): string {
 /** RFID cards for admins: a person's cards, linking and unlinking, "tap a card now" and the reader's state. */
 export const cardsRoutes: FastifyPluginAsyncTypebox<CardsRoutesOptions> = async (app, deps) => {
   const { people, store, clock } = deps;
-  const actor = (request: Parameters<typeof adminActor>[0]): string => adminActor(request).name;
-  const audit = (action: string, who: string, target: string, detail: Record<string, unknown>, subjectId?: number): void =>
-    store.audit.append({ at: clock.now(), actor: who, action, target, detail, subjectId });
 
   app.get(
     '/api/admin/users/:id/cards',
@@ -77,11 +74,7 @@ export const cardsRoutes: FastifyPluginAsyncTypebox<CardsRoutesOptions> = async 
       },
     },
     async (request, reply) => {
-      const { body } = request;
-      const user = people.get(body.userId);
-      const card = store.cards.link({ cardId: body.cardId, userId: user.id, label: body.label ?? '' });
-      audit('card.link', actor(request), user.name, { card: `…${body.cardId.slice(-4)}` }, user.id);
-      return reply.status(201).send(card);
+      return reply.status(201).send(people.linkCard(request.body, adminActor(request)));
     },
   );
 
@@ -169,11 +162,7 @@ export const cardsRoutes: FastifyPluginAsyncTypebox<CardsRoutesOptions> = async 
       },
     },
     async (request, reply) => {
-      const { cardId } = request.params;
-      // Whose it was: deleting that person takes the card's digits out of this line too.
-      const owner = store.cards.get(cardId)?.userId;
-      if (!store.cards.unlink(cardId)) throw new MoodboxError('MB_ERR_NOT_FOUND', 'No such card.');
-      audit('card.unlink', actor(request), '', { card: `…${cardId.slice(-4)}` }, owner);
+      people.unlinkCard(request.params.cardId, adminActor(request));
       return reply.status(204).send(null);
     },
   );

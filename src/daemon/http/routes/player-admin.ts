@@ -1,12 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import type { Clock } from '../../../kernel/clock.js';
-import type { Playback } from '../../events.js';
-import type { LibraryFit, StaffMusicView } from '../../music/music-director.js';
+import type { MusicCommands } from '../../music/music-commands.js';
 import type { Store } from '../../store/store.js';
 import type { QueueItem } from '../../../player/play-queue.js';
 import { STREAM_SOURCE } from '../../../player/streams/stream-url.js';
-import type { Emotion } from '../../../kernel/room-mood.js';
 import { ErrorRef } from '../schemas/common.js';
 import {
   HoldMoodBody,
@@ -20,60 +17,28 @@ import {
 } from '../schemas/player-admin.js';
 import { coverUrlOf } from '../track-view.js';
 
-/**
- * What staff controls need of the music: the music director implements it. Each method MAY throw a
- * `MoodboxError` (`MB_ERR_PLAYER_NOT_ALLOWED` when the music is silent), or a `RangeError` for an
- * argument out of range.
- */
-export interface StaffControls {
-  readonly playback: Playback;
-  readonly staffView: StaffMusicView;
-  /** Pauses until `resume()`; nothing else resumes it. */
-  pause(): Promise<unknown>;
-  /** Ends a staff pause; the music plays unless quiet hours or the schedule keep it silent. */
-  resume(): Promise<unknown>;
-  /** Plays the next pick now; nobody's likes or skips change. */
-  next(): Promise<{ trackId: number | null }>;
-  /** 0–100; the maximum and the schedule still cap it. Resolves with the volume applied. */
-  setVolume(volume: number): Promise<number>;
-  /** Follows `label` instead of the camera until `until` (epoch ms). */
-  holdMood(label: Emotion, until: number): Promise<unknown>;
-  /** Follows the camera again. */
-  releaseMood(): Promise<unknown>;
-  /** What plays and what comes next, in order. */
-  readonly queue: { current: QueueItem | undefined; upcoming: readonly QueueItem[] };
-  /** Plays a song or station of the library now (`MB_ERR_NOT_FOUND` for none such). */
-  playNow(trackId: number): Promise<QueueItem>;
-  /** Puts a song or station at the head of what comes next; a change of the room's mood never pushes it out. */
-  playNext(trackId: number): Promise<QueueItem>;
-  /** Takes a song staff queued out again (`MB_ERR_NOT_FOUND` once it started or left). */
-  unqueue(key: number): Promise<QueueItem>;
-  /** How well the library serves each mood the room can be in. */
-  libraryFit(): LibraryFit;
-}
-
 export interface PlayerAdminRoutesOptions {
-  staff: StaffControls;
-  store: Store;
-  clock: Clock;
+  /** The music's commands, audited with the admin as the actor. */
+  staff: MusicCommands;
+  store: Pick<Store, 'tracks'>;
   /**
-   * Asks the daemon to restart: it stops cleanly and exits with a code its service manager restarts
-   * on (`EXIT.RESTART`, 75). Undefined where nothing can restart it; the route is then not offered.
+   * Restarts the daemon for `actor` (audited): it stops cleanly and exits with a code its service
+   * manager restarts on (`EXIT.RESTART`, 75). Undefined where nothing can restart it; the route is then not offered.
    */
-  restart?: (() => void) | undefined;
+  restart?: ((actor: string) => void) | undefined;
 }
-
-const MINUTE_MS = 60_000;
 
 /**
  * Staff controls of the music (admin): play and pause, skip, the volume within the maximum and the
  * schedule, a mood held for a chosen time and its release, songs chosen to play now or next and
  * taken out of the queue again, how well the library fits each mood; and a restart of the daemon
- * for settings that need one. Every change is written to the audit log; the volume, a pause and a
- * resume are undone when their audit cannot be written (a full disk), so that their 507 means nothing changed.
+ * for settings that need one. The commands write the audit log with the admin as the actor (`MusicCommands`);
+ * the volume, a pause and a resume are undone when their audit cannot be written (a full disk), so that their
+ * 507 means nothing changed.
  */
 export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptions> = async (app, deps) => {
-  const { staff, store, clock } = deps;
+  const { staff: commands, store } = deps;
+  const staff = commands.staff;
   const admin = { access: 'admin' } as const;
   const item = (queued: QueueItem) => {
     const track = store.tracks.get(queued.track.id);
@@ -102,28 +67,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       upcoming: upcoming.map(item),
     };
   };
-  /** What the audit says of a song: its id and its title, as it was then. */
-  const song = (queued: QueueItem) => ({ trackId: queued.track.id, title: queued.track.title ?? '', key: queued.key });
-  const audit = (request: FastifyRequest, action: string, detail: Record<string, unknown> = {}): void => {
-    store.audit.append({ at: clock.now(), actor: `admin:${request.principal?.user.id ?? '?'}`, action, target: '', detail });
-  };
-  /**
-   * Writes the audit of a change just made; when it cannot be written (a full disk answers 507),
-   * `undo` puts things back first, so that an error means nothing changed.
-   */
-  const auditOrUndo = async (
-    request: FastifyRequest,
-    action: string,
-    detail: Record<string, unknown>,
-    undo: () => Promise<unknown>,
-  ): Promise<void> => {
-    try {
-      audit(request, action, detail);
-    } catch (err) {
-      await undo();
-      throw err;
-    }
-  };
+  const actor = (request: FastifyRequest): string => `admin:${request.principal?.user.id ?? '?'}`;
   const response = { 200: StaffPlayerSchema, 400: ErrorRef, 403: ErrorRef };
   const choice = { ...response, 404: ErrorRef };
 
@@ -148,9 +92,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       schema: { operationId: 'pauseMusic', tags: ['admin'], summary: 'Pause the music until staff resume it', response },
     },
     async (request) => {
-      const wasPaused = staff.staffView.isPausedByStaff;
-      await staff.pause();
-      await auditOrUndo(request, 'player.pause', {}, async () => (wasPaused ? undefined : staff.resume()));
+      await commands.pause(actor(request));
       return view();
     },
   );
@@ -167,9 +109,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       },
     },
     async (request) => {
-      const wasPaused = staff.staffView.isPausedByStaff;
-      await staff.resume();
-      await auditOrUndo(request, 'player.resume', {}, async () => (wasPaused ? staff.pause() : undefined));
+      await commands.resume(actor(request));
       return view();
     },
   );
@@ -186,9 +126,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       },
     },
     async (request) => {
-      const skipped = await staff.next();
-      audit(request, 'player.skip', { trackId: skipped.trackId });
-      return skipped;
+      return commands.skip(actor(request));
     },
   );
 
@@ -205,9 +143,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       },
     },
     async (request) => {
-      const before = staff.staffView.wantedVolume;
-      const applied = await staff.setVolume(request.body.volume);
-      await auditOrUndo(request, 'player.volume', { wanted: request.body.volume, applied }, () => staff.setVolume(before));
+      await commands.setVolume(request.body.volume, actor(request));
       return view();
     },
   );
@@ -225,10 +161,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       },
     },
     async (request) => {
-      const { label, minutes } = request.body;
-      const until = clock.now() + minutes * MINUTE_MS;
-      await staff.holdMood(label, until);
-      audit(request, 'mood.hold', { label, minutes, until });
+      await commands.holdMood(request.body.label, request.body.minutes, actor(request));
       return view();
     },
   );
@@ -240,9 +173,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       schema: { operationId: 'releaseMood', tags: ['admin'], summary: 'Follow the camera again at once', response },
     },
     async (request) => {
-      const held = staff.staffView.hold;
-      await staff.releaseMood();
-      if (held !== null) audit(request, 'mood.release', { label: held.label });
+      await commands.releaseMood(actor(request));
       return view();
     },
   );
@@ -261,8 +192,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       },
     },
     async (request) => {
-      const played = await staff.playNow(request.body.trackId);
-      audit(request, 'player.play-now', song(played));
+      await commands.playNow(request.body.trackId, actor(request));
       return view();
     },
   );
@@ -280,8 +210,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       },
     },
     async (request) => {
-      const queued = await staff.playNext(request.body.trackId);
-      audit(request, 'player.play-next', song(queued));
+      await commands.playNext(request.body.trackId, actor(request));
       return view();
     },
   );
@@ -299,8 +228,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       },
     },
     async (request) => {
-      const removed = await staff.unqueue(request.params.key);
-      audit(request, 'player.unqueue', song(removed));
+      await commands.unqueue(request.params.key, actor(request));
       return view();
     },
   );
@@ -339,12 +267,11 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
         },
         // After the answer is out: the stop closes the server.
         onResponse: (request, _reply, done) => {
-          if (accepted.delete(request)) restart();
+          if (accepted.delete(request)) restart(actor(request));
           done();
         },
       },
       async (request, reply) => {
-        audit(request, 'daemon.restart');
         accepted.add(request);
         return reply.status(202).send({ restarting: true });
       },

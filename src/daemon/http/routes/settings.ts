@@ -1,17 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { LiveConfig } from '../../config/live-config.js';
 import { ConfigSchema } from '../../config/schema.js';
-import type { Clock } from '../../../kernel/clock.js';
-import type { Store } from '../../store/store.js';
 import { ErrorRef } from '../schemas/common.js';
 import { AnyObject, SaveSettingsBody, SettingsSavedSchema, SettingsSchema } from '../schemas/settings.js';
 
 const admin = { access: 'admin' } as const;
 
 export interface SettingsRoutesOptions {
+  /** The live configuration: what is in force, and saves (audited with the admin as the actor). */
   settings: LiveConfig;
-  store: Store;
-  clock: Clock;
 }
 
 /**
@@ -63,15 +60,7 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<SettingsRoutesOptions> = 
       },
     },
     async (request) => {
-      const { overrides } = request.body;
-      const change = deps.settings.save(overrides, deps.clock.now());
-      deps.store.audit.append({
-        at: deps.clock.now(),
-        actor: `admin:${request.principal?.user.id ?? '?'}`,
-        action: 'settings.save',
-        target: '',
-        detail: { changed: change.changed, restartRequired: change.restartRequired },
-      });
+      const change = deps.settings.saveAs(`admin:${request.principal?.user.id ?? '?'}`, request.body.overrides);
       return { changed: change.changed, restartRequired: change.restartRequired, config: configJson() };
     },
   );

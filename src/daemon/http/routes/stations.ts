@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { knownMoods, loadEmotionMoodMap } from '../../../player/moods.js';
-import type { Clock } from '../../../kernel/clock.js';
 import { MoodboxError } from '../../../kernel/errors.js';
 import type { Stations } from '../../music/stations.js';
 import type { Store } from '../../store/store.js';
@@ -12,13 +11,14 @@ const admin = { access: 'admin' } as const;
 
 export interface StationsRoutesOptions {
   stations: Pick<Stations, 'list' | 'add' | 'remove'>;
-  store: Pick<Store, 'audit' | 'settings'>;
-  clock: Clock;
+  /** The admin's emotion → mood table: the moods a station may be tagged with. */
+  store: Pick<Store, 'settings'>;
 }
 
 /** Web radio and other streams for admins: list them with how their last play went, add and remove them. Audited. */
 export const stationsRoutes: FastifyPluginAsyncTypebox<StationsRoutesOptions> = async (app, deps) => {
-  const { stations, store, clock } = deps;
+  const { stations, store } = deps;
+  const actor = (request: { principal: { user: { id: number } } | null }): string => `admin:${request.principal?.user.id ?? '?'}`;
 
   app.get(
     '/api/admin/stations',
@@ -58,18 +58,11 @@ export const stationsRoutes: FastifyPluginAsyncTypebox<StationsRoutesOptions> = 
       }
       let station;
       try {
-        station = await stations.add(request.body);
+        station = await stations.add(request.body, actor(request));
       } catch (err) {
         if (err instanceof TypeError) throw new MoodboxError('MB_ERR_HTTP_BAD_REQUEST', `body.${err.message.replace(/^`(\w+)`/, '$1')}`);
         throw err;
       }
-      store.audit.append({
-        at: clock.now(),
-        actor: `admin:${request.principal?.user.id ?? '?'}`,
-        action: 'station.add',
-        target: station.name,
-        detail: { url: station.url, moods: station.moods.map((m) => m.mood) },
-      });
       return station;
     },
   );
@@ -87,14 +80,7 @@ export const stationsRoutes: FastifyPluginAsyncTypebox<StationsRoutesOptions> = 
       },
     },
     async (request, reply) => {
-      const station = stations.remove(request.params.id);
-      store.audit.append({
-        at: clock.now(),
-        actor: `admin:${request.principal?.user.id ?? '?'}`,
-        action: 'station.remove',
-        target: station.name,
-        detail: { url: station.url },
-      });
+      stations.remove(request.params.id, actor(request));
       return reply.status(204).send(null);
     },
   );

@@ -3,10 +3,10 @@ import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Clock } from '../../../kernel/clock.js';
 import { MoodboxError } from '../../../kernel/errors.js';
-import type { Store, Track, TrackMood } from '../../store/store.js';
-import { DEFAULT_MOODS, knownMoods, loadEmotionMoodMap } from '../../../player/moods.js';
+import type { LibraryService } from '../../music/library-service.js';
+import type { Store, Track } from '../../store/store.js';
+import { DEFAULT_MOODS } from '../../../player/moods.js';
 import { coverUrlOf } from '../track-view.js';
 import { audioView } from '../../../player/library/audio-view.js';
 import { ErrorRef } from '../schemas/common.js';
@@ -36,10 +36,9 @@ const AUDIO_TYPES: Readonly<Record<string, string>> = {
 };
 
 export interface TracksRoutesOptions {
-  store: Store;
-  clock: Clock;
-  /** Told when an admin changed the library (mood tags), so the music picks from it at once. */
-  onLibraryEdited?: () => void;
+  store: Pick<Store, 'tracks' | 'analyses'>;
+  /** The library's commands: mood tags set by hand, audited, which the music picks from at once. */
+  library: Pick<LibraryService, 'knownMoods' | 'setMoods' | 'editMoods'>;
 }
 
 /**
@@ -55,18 +54,8 @@ export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = asyn
     moods: store.tracks.moods(track.id),
     audio: audioView(store.analyses.get(track.id)),
   });
+  const { library } = deps;
   const actor = (request: { principal: { user: { id: number } } | null }): string => `admin:${request.principal?.user.id ?? '?'}`;
-  // Read at each request: the admin may edit the emotion → mood mapping at any time.
-  const known = (): string[] => knownMoods(loadEmotionMoodMap(store.settings));
-  /** Throws, naming the first mood of `added` that is not known. */
-  const mustKnow = (added: Iterable<string>): void => {
-    const moods = known();
-    for (const mood of added) {
-      if (!moods.includes(mood)) {
-        throw new MoodboxError('MB_ERR_HTTP_BAD_REQUEST', `“${mood}” is not a known mood. Choose one of: ${moods.join(', ')}.`);
-      }
-    }
-  };
   const mustFind = (id: number): Track => {
     const track = store.tracks.get(id);
     if (track === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', `No track with id ${id}.`);
@@ -85,7 +74,7 @@ export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = asyn
       },
     },
     async () => ({
-      moods: known().map((name) => ({
+      moods: library.knownMoods().map((name) => ({
         name,
         builtIn: DEFAULT_MOODS.includes(name),
         tracks: store.tracks.list({ mood: name, limit: 1 }).total,
@@ -126,28 +115,7 @@ export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = asyn
       },
     },
     async (request) => {
-      const { id } = request.params;
-      const track = mustFind(id);
-      const { moods } = request.body;
-      const had = new Set(store.tracks.moods(id).map((m) => m.mood));
-      mustKnow(moods.map((m) => m.mood).filter((m) => !had.has(m)));
-      const seen = new Set<string>();
-      for (const { mood } of moods) {
-        if (seen.has(mood)) throw new MoodboxError('MB_ERR_HTTP_BAD_REQUEST', `Expected each mood once, got “${mood}” twice.`);
-        seen.add(mood);
-      }
-      store.tracks.setMoods(
-        id,
-        moods.map((m) => ({ ...m, origin: 'admin' as const })),
-      );
-      store.audit.append({
-        at: deps.clock.now(),
-        actor: `admin:${request.principal?.user.id ?? '?'}`,
-        action: 'track.moods',
-        target: `${track.artist} - ${track.title}`,
-        detail: { moods: moods.map((m) => m.mood) },
-      });
-      deps.onLibraryEdited?.();
+      const track = library.setMoods(request.params.id, request.body.moods, actor(request));
       return adminView(track);
     },
   );
@@ -205,28 +173,7 @@ export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = asyn
       },
     },
     async (request) => {
-      const { trackIds, add, remove } = request.body;
-      if (add.length === 0 && remove.length === 0) {
-        throw new MoodboxError('MB_ERR_HTTP_BAD_REQUEST', 'Expected a mood to add or to remove, got neither.');
-      }
-      const both = add.find((m) => remove.includes(m));
-      if (both !== undefined) throw new MoodboxError('MB_ERR_HTTP_BAD_REQUEST', `Expected “${both}” to be added or removed, not both.`);
-      mustKnow(add);
-      const tracks = trackIds.map(mustFind);
-      store.transaction(() => {
-        for (const track of tracks) {
-          const kept: TrackMood[] = store.tracks.moods(track.id).filter((m) => !remove.includes(m.mood) && !add.includes(m.mood));
-          store.tracks.setMoods(track.id, [...kept, ...add.map((mood) => ({ mood, weight: 1, origin: 'admin' as const }))]);
-        }
-        store.audit.append({
-          at: deps.clock.now(),
-          actor: actor(request),
-          action: 'track.moods',
-          target: `${tracks.length} track${tracks.length === 1 ? '' : 's'}`,
-          detail: { add, remove, tracks: trackIds.length },
-        });
-      });
-      deps.onLibraryEdited?.();
+      const tracks = library.editMoods(request.body, actor(request));
       return { items: tracks.map(adminView) };
     },
   );

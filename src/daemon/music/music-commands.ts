@@ -1,0 +1,174 @@
+import type { Clock } from '../../kernel/clock.js';
+import type { Emotion } from '../../kernel/room-mood.js';
+import type { QueueItem } from '../../player/play-queue.js';
+import type { Playback } from '../events.js';
+import type { AuditRepository } from '../store/store.js';
+import type { LibraryFit, StaffMusicView } from './music-staff.js';
+
+/**
+ * Who acts, as the audit log names them: staff in the admin panel (`admin:7`), a person at the
+ * kiosk (`user:3`), Home Assistant or another MQTT client (`mqtt:homeassistant`), the fleet
+ * (`mqtt:fleet`).
+ */
+export type ActorName = string;
+
+/**
+ * What staff controls need of the music: the music director implements it. Each method MAY throw a
+ * `MoodboxError` (`MB_ERR_PLAYER_NOT_ALLOWED` when the music is silent), or a `RangeError` for an
+ * argument out of range.
+ */
+export interface StaffControls {
+  readonly playback: Playback;
+  readonly staffView: StaffMusicView;
+  /** Pauses until `resume()`; nothing else resumes it. */
+  pause(): Promise<unknown>;
+  /** Ends a staff pause; the music plays unless quiet hours or the schedule keep it silent. */
+  resume(): Promise<unknown>;
+  /** Plays the next pick now; nobody's likes or skips change. */
+  next(): Promise<{ trackId: number | null }>;
+  /** 0–100; the maximum and the schedule still cap it. Resolves with the volume applied. */
+  setVolume(volume: number): Promise<number>;
+  /** Follows `label` instead of the camera until `until` (epoch ms). */
+  holdMood(label: Emotion, until: number): Promise<unknown>;
+  /** Follows the camera again. */
+  releaseMood(): Promise<unknown>;
+  /** What plays and what comes next, in order. */
+  readonly queue: { current: QueueItem | undefined; upcoming: readonly QueueItem[] };
+  /** Plays a song or station of the library now (`MB_ERR_NOT_FOUND` for none such). */
+  playNow(trackId: number): Promise<QueueItem>;
+  /** Puts a song or station at the head of what comes next; a change of the room's mood never pushes it out. */
+  playNext(trackId: number): Promise<QueueItem>;
+  /** Takes a song staff queued out again (`MB_ERR_NOT_FOUND` once it started or left). */
+  unqueue(key: number): Promise<QueueItem>;
+  /** How well the library serves each mood the room can be in. */
+  libraryFit(): LibraryFit;
+}
+
+export interface MusicCommandsDeps {
+  staff: StaffControls;
+  /** The person signed in at the kiosk likes `trackId` (the director's `like`); MUST refuse when nobody is signed in. */
+  like?: (trackId: number) => Promise<unknown>;
+  audit: Pick<AuditRepository, 'append'>;
+  clock: Pick<Clock, 'now'>;
+}
+
+const MINUTE_MS = 60_000;
+
+/**
+ * The music's commands from outside the kiosk, for whoever acts: staff in the admin panel, Home
+ * Assistant and the fleet over MQTT. Each carries out the director's own checks and writes the
+ * audit with the actor; the delivery layers only translate. The volume, a pause and a resume are
+ * undone when their audit cannot be written (a full disk), so an error means nothing changed.
+ */
+export class MusicCommands {
+  readonly #deps: MusicCommandsDeps;
+
+  constructor(deps: MusicCommandsDeps) {
+    this.#deps = deps;
+  }
+
+  /** What staff read of the music (the director's own state). */
+  get staff(): Omit<
+    StaffControls,
+    'pause' | 'resume' | 'next' | 'setVolume' | 'holdMood' | 'releaseMood' | 'playNow' | 'playNext' | 'unqueue'
+  > {
+    return this.#deps.staff;
+  }
+
+  /** Pauses the music until staff resume it. */
+  async pause(actor: ActorName): Promise<void> {
+    const { staff } = this.#deps;
+    const wasPaused = staff.staffView.isPausedByStaff;
+    await staff.pause();
+    await this.#auditOrUndo(actor, 'player.pause', {}, async () => (wasPaused ? undefined : staff.resume()));
+  }
+
+  /** Ends a staff pause. */
+  async resume(actor: ActorName): Promise<void> {
+    const { staff } = this.#deps;
+    const wasPaused = staff.staffView.isPausedByStaff;
+    await staff.resume();
+    await this.#auditOrUndo(actor, 'player.resume', {}, async () => (wasPaused ? staff.pause() : undefined));
+  }
+
+  /** A staff skip: the next pick plays now, and nobody's taste changes. Resolves with the song skipped (null when none played). */
+  async skip(actor: ActorName): Promise<{ trackId: number | null }> {
+    const skipped = await this.#deps.staff.next();
+    this.#audit(actor, 'player.skip', { trackId: skipped.trackId });
+    return skipped;
+  }
+
+  /** Sets the wanted volume (0–100); the maximum and the schedule still cap it. Resolves with the volume applied. */
+  async setVolume(volume: number, actor: ActorName): Promise<number> {
+    const { staff } = this.#deps;
+    const before = staff.staffView.wantedVolume;
+    const applied = await staff.setVolume(volume);
+    await this.#auditOrUndo(actor, 'player.volume', { wanted: volume, applied }, () => staff.setVolume(before));
+    return applied;
+  }
+
+  /** Plays for `label` instead of the camera's mood for `minutes`. */
+  async holdMood(label: Emotion, minutes: number, actor: ActorName): Promise<void> {
+    const until = this.#deps.clock.now() + minutes * MINUTE_MS;
+    await this.#deps.staff.holdMood(label, until);
+    this.#audit(actor, 'mood.hold', { label, minutes, until });
+  }
+
+  /** Follows the camera again; audited only when a mood was held. */
+  async releaseMood(actor: ActorName): Promise<void> {
+    const held = this.#deps.staff.staffView.hold;
+    await this.#deps.staff.releaseMood();
+    if (held !== null) this.#audit(actor, 'mood.release', { label: held.label });
+  }
+
+  /** Plays a song or station of the library now. */
+  async playNow(trackId: number, actor: ActorName): Promise<QueueItem> {
+    const played = await this.#deps.staff.playNow(trackId);
+    this.#audit(actor, 'player.play-now', song(played));
+    return played;
+  }
+
+  /** Plays a song or station next, before the music's own pick. */
+  async playNext(trackId: number, actor: ActorName): Promise<QueueItem> {
+    const queued = await this.#deps.staff.playNext(trackId);
+    this.#audit(actor, 'player.play-next', song(queued));
+    return queued;
+  }
+
+  /** Takes a song staff queued out of the queue again. */
+  async unqueue(key: number, actor: ActorName): Promise<QueueItem> {
+    const removed = await this.#deps.staff.unqueue(key);
+    this.#audit(actor, 'player.unqueue', song(removed));
+    return removed;
+  }
+
+  /** The person signed in at the kiosk likes the song playing, as `actor` asked (Home Assistant's like button). */
+  async like(actor: ActorName): Promise<{ trackId: number }> {
+    const { like } = this.#deps;
+    const trackId = this.#deps.staff.playback.trackId;
+    if (like === undefined) throw new RangeError('Expected a music that takes likes, got none');
+    if (trackId === null) throw new RangeError('Expected a song playing to like, got none');
+    await like(trackId);
+    this.#audit(actor, 'player.like', { trackId });
+    return { trackId };
+  }
+
+  #audit(actor: ActorName, action: string, detail: Record<string, unknown>): void {
+    this.#deps.audit.append({ at: this.#deps.clock.now(), actor, action, target: '', detail });
+  }
+
+  /** Writes the audit of a change just made; when it cannot be written, `undo` puts things back first, and the error is thrown. */
+  async #auditOrUndo(actor: ActorName, action: string, detail: Record<string, unknown>, undo: () => Promise<unknown>): Promise<void> {
+    try {
+      this.#audit(actor, action, detail);
+    } catch (err) {
+      await undo();
+      throw err;
+    }
+  }
+}
+
+/** What the audit says of a song: its id and its title, as it was then. */
+function song(queued: QueueItem): { trackId: number; title: string; key: number } {
+  return { trackId: queued.track.id, title: queued.track.title ?? '', key: queued.key };
+}
