@@ -263,6 +263,8 @@ export interface AdminPageOptions {
   heading?: string;
   /** @default {width: 1280, height: 800} */
   viewport?: { width: number; height: number };
+  /** A touch screen (a phone), as `launchBrowser`'s `device.hasTouch`. @default false */
+  hasTouch?: boolean;
   /** As `startDaemon`'s. @default TEST_CONFIG */
   config?: Record<string, unknown> | null;
   /** As `startDaemon`'s. @default 0 (a free port) */
@@ -295,7 +297,7 @@ export async function adminPage(options: AdminPageOptions): Promise<AdminPage> {
       ...(options.port === undefined ? {} : { port: options.port }),
       ...(options.config === undefined ? {} : { config: options.config }),
     });
-    browser = await launchBrowser(options.viewport ?? { width: 1280, height: 800 });
+    browser = await launchBrowser(options.viewport ?? { width: 1280, height: 800 }, [], { hasTouch: options.hasTouch ?? false });
     const page = browser.page;
     await options.beforeSignIn?.(daemon, page);
     await signInToAdmin(page, `${daemon.url}/admin${options.view ?? ''}`, 'Root', PASSPHRASE, options.heading);

@@ -24,6 +24,7 @@ import type { AdminSessionSchema, KioskSessionSchema } from './schemas/session.j
 import type { HoldMoodBody, LibraryFitSchema, QueueItemSchema, SkippedSchema, StaffPlayerSchema } from './schemas/player-admin.js';
 import type { SettingsSavedSchema, SettingsSchema } from './schemas/settings.js';
 import type { StationBody, StationSchema } from './schemas/stations.js';
+import type { BackupSchema, BackupsSchema, RestoreStartedSchema } from './schemas/backups.js';
 import type { SpotifyConnectSchema, SpotifyDevicesSchema, SpotifyPlaylistsSchema, SpotifyStatusSchema } from './schemas/spotify.js';
 import type { ChartsQuery, ChartsSchema, StatsSchema } from './schemas/stats.js';
 import type { DiskUseSchema } from './schemas/disk.js';
@@ -394,6 +395,13 @@ export type SpotifyPlaylist = Static<typeof SpotifyPlaylistsSchema>['playlists']
 export type AdminStation = Static<typeof StationSchema>;
 /** A station as the panel adds it (`POST /api/admin/stations`). */
 export type NewStation = Static<typeof StationBody>;
+
+/** A backup of the database on the box (`GET /api/admin/backups`). */
+export type Backup = Static<typeof BackupSchema>;
+/** The backups with their sizes, and the restore this start put in place (`GET /api/admin/backups`). */
+export type Backups = Static<typeof BackupsSchema>;
+/** A restore readied: Moodbox restarts and puts it in place (`POST /api/admin/backups/{name}/restore`). */
+export type RestoreStarted = Static<typeof RestoreStartedSchema>;
 
 /** A node of the configuration schema (`GET /api/admin/config/schema`), a JSON schema the admin panel builds its form from. */
 export interface ConfigSchemaNode {

@@ -153,8 +153,11 @@ export const ADMIN_STYLES = css`
     border-color: #b91c1c;
     box-shadow: 0 0 0 1px #b91c1c;
   }
+  /* Not the bare "monospace" family, which browsers draw at 13 px whatever the text around it. */
   code {
     overflow-wrap: anywhere;
+    font-family: ui-monospace, 'DejaVu Sans Mono', monospace;
+    font-size: max(14px, 0.9em);
   }
   /*
    * On a phone a table of class "cards" becomes one card per row: each cell on its own line, named
@@ -199,6 +202,33 @@ export const ADMIN_STYLES = css`
       padding-top: 0.5em;
     }
     table.cards button {
+      min-height: 44px;
+    }
+    /* A finger's targets: 44 px at least either way (WCAG 2.5.5). */
+    button,
+    select,
+    textarea,
+    input:not([type='checkbox'], [type='radio']) {
+      min-height: 44px;
+    }
+    button,
+    select {
+      min-width: 44px;
+    }
+    /* A box on its own is its target; one in a label has the label's line as its target. */
+    input:is([type='checkbox'], [type='radio']):not(label input) {
+      width: 44px;
+      height: 44px;
+      margin: 0;
+    }
+    label:has(> input:is([type='checkbox'], [type='radio'])) {
+      min-height: 44px;
+      justify-content: center;
+    }
+    /* A link that is an action on its own (not a word in a sentence) is a target too. */
+    a.action {
+      display: inline-flex;
+      align-items: center;
       min-height: 44px;
     }
   }

@@ -82,7 +82,7 @@ export class MbAdminCamera extends LitElement {
         border-radius: 0.25em;
         background: #facc15;
         color: #111820;
-        font-size: 0.85em;
+        font-size: 0.875em;
         font-weight: 600;
         line-height: 1.4;
         white-space: nowrap;
@@ -92,7 +92,7 @@ export class MbAdminCamera extends LitElement {
         left: 0.6em;
         bottom: 0.4em;
         color: #9ca3af;
-        font-size: 0.85em;
+        font-size: 0.875em;
       }
       figcaption {
         margin-top: 0.3em;

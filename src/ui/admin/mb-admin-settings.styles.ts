@@ -54,7 +54,7 @@ export const SETTINGS_STYLES = css`
     padding: 0 0.2em;
     border-radius: 0.2em;
     background: #f3f4f6;
-    font-size: 0.95em;
+    font-size: max(14px, 0.95em);
   }
   .setting .error {
     margin: 0;
@@ -94,15 +94,16 @@ export const SETTINGS_STYLES = css`
   }
   .chip {
     padding: 0.05em 0.6em;
-    font-size: 0.8em;
+    font-size: 0.875em;
     font-weight: 600;
   }
   .chip.restart {
     background: #fef3c7;
     color: #78350f;
   }
+  /* On screen while there is something to save; otherwise at the end of the form, covering nothing. */
   .savebar {
-    position: sticky;
+    position: static;
     bottom: 0;
     z-index: 2;
     display: flex;
@@ -114,6 +115,9 @@ export const SETTINGS_STYLES = css`
     border-top: 1px solid #d1d5db;
     background: #fff;
     box-shadow: 0 -2px 8px rgb(0 0 0 / 8%);
+  }
+  .savebar.dirty {
+    position: sticky;
   }
   .savebar p {
     margin: 0;

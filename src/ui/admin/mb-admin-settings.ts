@@ -121,7 +121,7 @@ export class MbAdminSettings extends LitElement {
       }
       <form @submit=${this.#save} novalidate aria-label="Settings">
         ${GROUPS.map(([group, title, intro]) => this.#group(group, title, intro, settings))}
-        <div class="savebar" role="region" aria-label="Save the settings">
+        <div class=${edited > 0 || problems > 0 ? 'savebar dirty' : 'savebar'} role="region" aria-label="Save the settings">
           <button type="submit" ?disabled=${edited === 0 || problems > 0 || this._isBusy}>Save</button>
           <button type="button" class="secondary" ?disabled=${this._isBusy} @click=${this.#discard}>Discard changes</button>
           <p role="status" aria-live="polite" class=${this._isError || problems > 0 ? 'error' : edited > 0 ? '' : 'ok'} data-result>
@@ -139,10 +139,9 @@ export class MbAdminSettings extends LitElement {
       <section class="card group" aria-labelledby="backups-title" data-backups>
         <h3 id="backups-title">Backups</h3>
         <p class="intro muted">
-          Moodbox copies its database (accounts, history, settings, calibrations) every night at 03:00 and keeps the last seven. Keep a copy
-          off the box; <code>moodbox restore</code> puts one back.
+          Moodbox copies its saved data (accounts, history, settings, calibrations) every night at 03:00 and keeps the last seven.
         </p>
-        <a href="/api/admin/backups/latest" download data-action="download-backup">Download the latest backup</a>
+        <a class="action" href="#backups" data-action="backups">Back up, download or restore</a>
       </section>`;
   }
 

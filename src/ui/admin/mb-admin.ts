@@ -4,6 +4,7 @@ import { AdminApi, type AdminSession } from '../data/admin-api.js';
 import { ApiClient, ApiError } from '../data/api-client.js';
 import { ADMIN_STYLES, field, messageOf } from './admin-styles.js';
 import './mb-admin-audit.js';
+import './mb-admin-backups.js';
 import './mb-admin-camera.js';
 import './mb-admin-dashboard.js';
 import './mb-admin-health.js';
@@ -14,24 +15,30 @@ import './mb-admin-settings.js';
 import './mb-admin-spotify.js';
 import './mb-admin-stations.js';
 import './mb-admin-users.js';
+import './mb-guest-requests.js';
 import './mb-staff-controls.js';
+import { siteOf } from './spotify-model.js';
 
 /** Admin passphrases are at least this long (the daemon's policy). */
 const MIN_PASSPHRASE = 10;
 
 const VIEWS = [
   ['dashboard', 'Dashboard'],
+  ['guests', 'Guests'],
   ['library', 'Library'],
   ['stations', 'Stations'],
   ['users', 'Users and cards'],
   ['history', 'History'],
   ['settings', 'Settings'],
+  ['backups', 'Backups'],
   ['spotify', 'Spotify'],
   ['camera', 'Camera'],
   ['model', 'Model'],
   ['audit', 'Audit log'],
 ] as const;
 type View = (typeof VIEWS)[number][0];
+/** Sections a business does not use: Spotify's terms forbid playing it in public (the page still says why, by its address). */
+const HOME_ONLY: ReadonlySet<View> = new Set(['spotify']);
 
 function viewFromHash(): View {
   // `#settings/vision.preview` opens Settings at that setting.
@@ -201,6 +208,8 @@ export class MbAdmin extends LitElement {
   @state() private _view: View = viewFromHash();
   /** Whether the sections are shown on a narrow screen, where they sit behind the menu button. */
   @state() private _isMenuOpen = false;
+  /** `site.kind` of the configuration in force, once read: the sections offered depend on it. */
+  @state() private _siteKind: string | null = null;
   readonly #api = new AdminApi();
   readonly #live = new ApiClient();
   readonly #onHash = (): void => {
@@ -237,6 +246,21 @@ export class MbAdmin extends LitElement {
     }
   }
 
+  protected override updated(changed: Map<string, unknown>): void {
+    if (changed.has('_session') && this._session !== null && !this._session.user.mustChangePin && this._siteKind === null) {
+      void this.#readSite();
+    }
+  }
+
+  /** Which sections this box offers depends on where it plays; until read, the home-only ones stay out of the menu. */
+  async #readSite(): Promise<void> {
+    try {
+      this._siteKind = siteOf((await this.#api.settings()).config).kind;
+    } catch {
+      // The menu leaves them out; their pages say why when opened by address.
+    }
+  }
+
   override render() {
     if (this._isChecking) return html`<main><p role="status">Loading…</p></main>`;
     if (this._session === null) return this.#renderSignIn();
@@ -260,7 +284,7 @@ export class MbAdmin extends LitElement {
       </header>
       <nav aria-label="Sections" id="sections" class=${this._isMenuOpen ? 'open' : ''}>
         <ul>
-          ${VIEWS.map(
+          ${VIEWS.filter(([id]) => !HOME_ONLY.has(id) || this._siteKind === 'home' || this._view === id).map(
             ([id, label]) =>
               html`<li><a href="#${id}" aria-current=${this._view === id ? 'page' : nothing} @click=${this.#closeMenu}>${label}</a></li>`,
           )}
@@ -294,6 +318,12 @@ export class MbAdmin extends LitElement {
         return html`<mb-admin-stations .api=${api}></mb-admin-stations>`;
       case 'audit':
         return html`<mb-admin-audit .api=${api}></mb-admin-audit>`;
+      case 'backups':
+        return html`<mb-admin-backups .api=${api}></mb-admin-backups>`;
+      case 'guests':
+        return html`<h2>Guests</h2>
+          <p class="muted">What guests ask for from their phones, and how they vote on the song playing.</p>
+          <mb-guest-requests .api=${api} .live=${this.#live}></mb-guest-requests>`;
       case 'camera':
         return html`<mb-admin-camera .api=${api} .live=${this.#live}></mb-admin-camera>`;
       case 'model':

@@ -9,9 +9,12 @@ import { LiveStateController, whenChanged } from './live-state-controller.js';
 const STATUS_WORDS: Record<GuestAdminView['requests'][number]['status'], string> = {
   queued: 'In the queue',
   waiting: 'Waiting for the room',
+  playing: 'Playing',
   played: 'Played',
+  skipped: 'Skipped',
   declined: 'Declined',
   cleared: 'Taken out by staff',
+  cancelled: 'Taken back by the guest',
 };
 
 /** What, when it changes, may change guests' requests as staff see them: the song playing and the one next. */
@@ -44,6 +47,16 @@ export class MbGuestRequests extends LitElement {
         padding: 0.3em 0;
         border-bottom: 1px solid #eee;
         overflow-wrap: anywhere;
+      }
+      /* The song's words wrap, never the button's: "Take out" stays one word wide. */
+      li > span,
+      li > div {
+        min-width: 0;
+      }
+      li button {
+        flex: none;
+        white-space: nowrap;
+        min-height: 44px;
       }
       .actions {
         display: flex;

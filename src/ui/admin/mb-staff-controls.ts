@@ -144,6 +144,55 @@ export class MbStaffControls extends LitElement {
         margin: 0;
         padding: 0.2em 0.6em;
       }
+      :host([compact]) .line,
+      :host([compact]) .more {
+        display: contents;
+      }
+      :host([compact]) button.toggle,
+      :host([compact]) .held-mark {
+        display: none;
+      }
+      /*
+       * A phone: the bar is one line (what plays, and whether a mood is held) with a button that
+       * opens the controls; closed, it takes one line of the screen, not a third of it.
+       */
+      @media (max-width: 600px) {
+        :host([compact]) .bar {
+          display: block;
+          padding: 0.2em 0.8em;
+        }
+        :host([compact]) .line {
+          display: flex;
+          align-items: center;
+          gap: 0.6em;
+        }
+        :host([compact]) .now {
+          flex: 1;
+          min-width: 0;
+          max-width: none;
+        }
+        :host([compact]) button.toggle {
+          display: inline-flex;
+          flex: none;
+        }
+        :host([compact]) .held-mark {
+          display: inline;
+          font-weight: 600;
+        }
+        :host([compact]) .more {
+          display: none;
+        }
+        :host([compact]) .more.open {
+          display: flex;
+          flex-wrap: wrap;
+          align-items: center;
+          gap: 0.4em 1em;
+          padding: 0.3em 0 0.5em;
+        }
+        .volume input {
+          width: 10em;
+        }
+      }
     `,
   ];
 
@@ -157,6 +206,8 @@ export class MbStaffControls extends LitElement {
   @state() private _isBusy = false;
   @state() private _holdLabel: MoodHoldRequest['label'] = 'neutral';
   @state() private _holdMinutes = 60;
+  /** Whether the compact bar's controls are open on a phone (closed, the bar is one line). */
+  @state() private _isOpen = false;
   #isLoading = false;
 
   /** The staff view is read again when the player or the room mood changes. */
@@ -165,9 +216,20 @@ export class MbStaffControls extends LitElement {
     onChange: whenChanged(playerKey, () => void this.#load()),
   });
 
+  /** Another page of the panel: the compact bar closes again. */
+  readonly #onPage = (): void => {
+    this._isOpen = false;
+  };
+
   override connectedCallback(): void {
     super.connectedCallback();
+    window.addEventListener('hashchange', this.#onPage);
     void this.#load();
+  }
+
+  override disconnectedCallback(): void {
+    window.removeEventListener('hashchange', this.#onPage);
+    super.disconnectedCallback();
   }
 
   async #load(): Promise<void> {
@@ -309,15 +371,28 @@ export class MbStaffControls extends LitElement {
     if (this.compact) {
       const now = player?.nowPlaying;
       return html`<div class="bar" role="region" aria-label="Music controls">
-        <span class="now"
-          >${
-            now
-              ? html`${isPaused ? 'Paused' : player?.status === 'paused' ? 'Silent' : 'Playing'}:
-                ${nowPlayingLine({ nowPlaying: now, streamTitle: player?.streamTitle ?? null })}`
-              : 'Nothing playing'
-          }</span
-        >
-        ${playPause} ${skip} ${volume} ${view?.hold ? this.#held(view.hold, true) : nothing} ${result}
+        <div class="line">
+          <span class="now"
+            >${view?.hold ? html`<span class="held-mark">Held: ${moodLook(view.hold.label).label} · </span>` : nothing}${
+              now
+                ? html`${isPaused ? 'Paused' : player?.status === 'paused' ? 'Silent' : 'Playing'}:
+                  ${nowPlayingLine({ nowPlaying: now, streamTitle: player?.streamTitle ?? null })}`
+                : 'Nothing playing'
+            }</span
+          >
+          <button
+            type="button"
+            class="secondary toggle"
+            aria-expanded=${this._isOpen ? 'true' : 'false'}
+            aria-controls="bar-controls"
+            @click=${() => (this._isOpen = !this._isOpen)}
+          >
+            ${this._isOpen ? 'Close' : 'Controls'}
+          </button>
+        </div>
+        <div class="more ${this._isOpen ? 'open' : ''}" id="bar-controls">
+          ${playPause} ${skip} ${volume} ${view?.hold ? this.#held(view.hold, true) : nothing} ${result}
+        </div>
       </div>`;
     }
     return html`<section class="card staff" aria-labelledby="staff-h">

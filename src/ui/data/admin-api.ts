@@ -43,6 +43,9 @@ import type {
   TracksFilter,
   UserChange,
   GuestAdminView,
+  Backup,
+  Backups,
+  RestoreStarted,
 } from '../../daemon/http/contract.js';
 import { ApiError, httpBlob, httpJson } from './api-client.js';
 
@@ -77,6 +80,8 @@ export type {
   SpotifyStatus,
   Stats,
   GuestAdminView,
+  Backup,
+  Backups,
 };
 
 /** A camera preview frame, as an object URL the caller must revoke with `URL.revokeObjectURL`. */
@@ -194,6 +199,22 @@ export class AdminApi extends EventTarget {
   libraryFit = (): Promise<LibraryFit> => this.#get('/api/admin/library/fit');
   /** Asks the daemon to restart; it answers before it stops, and comes back under its service manager. */
   restartDaemon = (): Promise<{ restarting: true }> => this.#change('POST', '/api/admin/restart');
+  /** The backups on the box with their sizes, newest first, and the restore this start put in place. */
+  backups = (): Promise<Backups> => this.#get('/api/admin/backups');
+  /** Copies the database now. */
+  backUpNow = (): Promise<Backup> => this.#change('POST', '/api/admin/backups');
+  /** Where a backup downloads from (a link the browser follows with the session's cookie). */
+  backupUrl = (name: string): string => `/api/admin/backups/${encodeURIComponent(name)}`;
+  /** Adds a backup from a file; rejects with why it would not restore (`MB_ERR_STORE_RESTORE`), and then nothing is kept. */
+  uploadBackup = (file: Blob): Promise<Backup> =>
+    this.#guard(
+      httpJson<Backup>('POST', '/api/admin/backups/upload', {
+        raw: { body: file, type: 'application/vnd.sqlite3' },
+        headers: { 'x-csrf-token': this.#csrf },
+      }),
+    );
+  /** Readies a backup to replace the database: checked, then Moodbox restarts and puts it in place, keeping the one it replaces. */
+  restoreBackup = (name: string): Promise<RestoreStarted> => this.#change('POST', `/api/admin/backups/${encodeURIComponent(name)}/restore`);
   configSchema = (): Promise<ConfigSchemaNode> => this.#get('/api/admin/config/schema');
   settings = (): Promise<Settings> => this.#get('/api/admin/settings');
   saveSettings = (overrides: Record<string, unknown>): Promise<SettingsSave> => this.#change('PUT', '/api/admin/settings', { overrides });

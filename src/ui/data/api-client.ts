@@ -221,6 +221,8 @@ export class ApiClient extends EventTarget {
 /** Options for one HTTP call. */
 export interface HttpOptions {
   body?: unknown;
+  /** A body sent as it is (a file), with its media type; instead of `body`. */
+  raw?: { body: Blob; type: string };
   headers?: Record<string, string>;
   query?: Record<string, string | number | undefined>;
 }
@@ -235,6 +237,7 @@ export async function httpJson<T>(method: string, path: string, options: HttpOpt
   const url = params.size > 0 ? `${path}?${params.toString()}` : path;
   const headers: Record<string, string> = { ...options.headers };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.raw !== undefined) headers['content-type'] = options.raw.type;
   let response: Response;
   try {
     response = await fetch(url, {
@@ -242,6 +245,7 @@ export async function httpJson<T>(method: string, path: string, options: HttpOpt
       headers,
       credentials: 'same-origin',
       ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      ...(options.raw !== undefined ? { body: options.raw.body } : {}),
     });
   } catch {
     throw new ApiError('MB_ERR_OFFLINE', 'Moodbox cannot be reached. Check the connection and try again.');

@@ -13,7 +13,8 @@ export const CHART_STYLES = css`
     display: block;
     overflow: visible;
     font: inherit;
-    font-size: 0.8rem;
+    /* 14 px: the smallest text of the panel (axis labels included). */
+    font-size: 0.875rem;
   }
   .glass {
     fill: #10151c;
