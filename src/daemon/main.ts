@@ -180,8 +180,16 @@ export async function runDaemon(options: {
           const mqtt =
             broker === undefined
               ? []
-              : mqttServices(core, broker, { clock, log: log.child({ module: 'mqtt' }), store, settings, version: VERSION, cards: rfid });
-          return { ...built, mqtt };
+              : mqttServices(core, broker, {
+                  state: built.state,
+                  clock,
+                  log: log.child({ module: 'mqtt' }),
+                  store,
+                  settings,
+                  version: VERSION,
+                  cards: rfid,
+                });
+          return { screens: built.screens, server: built.server, mqtt };
         },
       },
       { scanAtStart: config.library.scanAtStart },

@@ -179,8 +179,8 @@ export const MusicSchema = Type.Object(
     allowPrivateStations: Type.Boolean({
       default: false,
       description:
-        'Allow stations on this box or its local network: loopback, private and link-local addresses, and names that resolve to them. Off: only stations on the internet.',
-      fileOnly: true,
+        'Allow stations on this box or its local network: loopback, private and link-local addresses, and names that resolve to them. Off: only stations on the internet. On, a station (or a music folder’s `stations.csv`) can reach the devices of this network.',
+      requiresRestart: true,
     }),
   },
   { additionalProperties: false, default: {} },

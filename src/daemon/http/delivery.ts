@@ -5,6 +5,7 @@ import type { MoodboxCore } from '../core.js';
 import type { Store } from '../store/store.js';
 import { buildServer, type ServerOptions } from './build-server.js';
 import { HttpService } from './http-service.js';
+import type { StateSnapshot } from './contract.js';
 import { StateHub } from './state-hub.js';
 import { initialScreenState, StateProjector } from './state-projector.js';
 
@@ -24,6 +25,12 @@ export interface DeliveryDeps {
   modelPath: string;
 }
 
+/** The screens' state, read-only: what it is now, and a call after each change. */
+export interface ScreenView {
+  state(): StateSnapshot;
+  subscribe(listener: () => void): () => void;
+}
+
 /**
  * What shows Moodbox to people: the screens' state (a projection of the app's events, the only
  * writer of the hub) and the HTTP and WebSocket server the kiosk and the admin panel talk to.
@@ -32,7 +39,7 @@ export function delivery(
   core: MoodboxCore,
   deps: DeliveryDeps,
   options: ServerOptions & { server: { host: string; port: number } },
-): { screens: StateProjector; server: HttpService } {
+): { screens: StateProjector; server: HttpService; state: ScreenView } {
   const { log, clock, store, settings, version } = deps;
   const hub = new StateHub(
     initialScreenState({ version, demo: deps.demo, cameraOff: core.camera === undefined ? 'turned off in the configuration' : null }),
@@ -76,5 +83,7 @@ export function delivery(
     },
     options.server,
   );
-  return { screens, server };
+  // The box's state for the other delivery layer (MQTT): the same projection the screens read.
+  const state: ScreenView = { state: () => hub.snapshot().data, subscribe: (listener) => hub.subscribe(() => listener()) };
+  return { screens, server, state };
 }

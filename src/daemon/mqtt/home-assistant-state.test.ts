@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { CameraStatus, Playback } from '../events.js';
+import type { CameraStatus, MoodboxBus, Playback } from '../events.js';
 import { EventBus } from '../../kernel/event-bus.js';
 import { roomMoodOf, type RoomMood } from '../../kernel/room-mood.js';
 import { loadConfig } from '../config/load-config.js';
 import { FakeClock } from '../testing/fake-clock.js';
+import { StateHub } from '../http/state-hub.js';
+import { initialScreenState, StateProjector } from '../http/state-projector.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
 import { homeAssistantProblems, homeAssistantView, type TemplatedEntity } from '../testing/home-assistant-templates.js';
 import type { BoxControls } from './box-controls.js';
 import { boxTopics } from './fleet-topics.js';
@@ -22,31 +25,41 @@ const nowhere: MqttConnection = {
   removeListeners: () => 0,
 };
 
-/** The bridge over a box whose camera, room and song the test sets. */
-function box(now: { camera: CameraStatus; room: RoomMood | null; faces: number; track?: { title: string; artist: string } }) {
+/**
+ * The bridge over a box whose camera, room and song the test sets: announced on the bus as the
+ * services do, and read through the screens' projection, as the daemon wires it.
+ */
+async function box(now: { camera: CameraStatus; room: RoomMood | null; faces: number; track?: { title: string; artist: string } }) {
   const config = loadConfig({ env: {} }).config;
+  const clock = new FakeClock();
+  const store = openSqliteStore({ clock, log: silent }, { path: ':memory:' });
+  const track = now.track === undefined ? undefined : store.tracks.upsert({ uri: '/music/1.flac', ...now.track });
+  const bus: MoodboxBus = new EventBus();
+  const hub = new StateHub(initialScreenState({ version: '1.2.3', demo: false }));
+  const projector = new StateProjector({ bus, hub, clock, store, services: () => [] });
+  await projector.start();
+  bus.emit('cameraStateChanged', { status: now.camera, detail: null });
+  bus.emit('facesInViewChanged', { faces: now.faces });
+  bus.emit('roomMoodChanged', { mood: now.room, previous: null });
   const playback: Playback = {
-    status: now.track === undefined ? 'stopped' : 'playing',
-    trackId: now.track === undefined ? null : 1,
+    status: track === undefined ? 'stopped' : 'playing',
+    trackId: track?.id ?? null,
     nextTrackId: null,
     positionMs: 0,
     volume: 70,
   };
+  bus.emit('playbackChanged', playback);
   const bridge = new MqttBridge(
     {
       connection: nowhere,
-      bus: new EventBus(),
-      clock: new FakeClock(),
+      bus,
+      clock,
       log: silent,
       controls: {} as BoxControls,
       view: {
-        room: () => now.room,
-        faces: () => now.faces,
-        camera: () => now.camera,
-        playback: () => playback,
-        track: () => now.track,
+        state: () => hub.snapshot().data,
+        subscribe: (listener) => hub.subscribe(() => listener()),
         settings: () => config,
-        person: () => null,
         health: () => [],
         rss: () => 0,
       },
@@ -69,12 +82,15 @@ function box(now: { camera: CameraStatus; room: RoomMood | null; faces: number; 
       hasCardReader: false,
     },
   );
-  return { state: bridge.state(), components: payload['components'] as Record<string, TemplatedEntity> };
+  const state = bridge.state();
+  await projector.stop();
+  store.close();
+  return { state, components: payload['components'] as Record<string, TemplatedEntity> };
 }
 
 describe("The box's state as Home Assistant reads it (issue 38)", () => {
-  it('renders every template to a defined value when there is no mood: no template warning on every state message', () => {
-    const off = box({ camera: 'off', room: roomMoodOf('happy'), faces: 2 });
+  it('renders every template to a defined value when there is no mood: no template warning on every state message', async () => {
+    const off = await box({ camera: 'off', room: roomMoodOf('happy'), faces: 2 });
     expect(off.state).not.toHaveProperty('mood');
     expect(homeAssistantProblems(off.components, [off.state])).toEqual([]);
     expect(homeAssistantView(off.components, off.state)).toMatchObject({
@@ -83,23 +99,23 @@ describe("The box's state as Home Assistant reads it (issue 38)", () => {
       faces: { available: true, value: '0' },
       occupancy: { available: true, value: 'OFF' },
     });
-    const seeing = box({ camera: 'on', room: { ...roomMoodOf('happy'), confidence: 0.94 }, faces: 2 });
+    const seeing = await box({ camera: 'on', room: { ...roomMoodOf('happy'), confidence: 0.94 }, faces: 2 });
     expect(homeAssistantView(seeing.components, seeing.state)).toMatchObject({
       mood: { available: true, value: 'happy', problems: [] },
       confidence: { available: true, value: '94', problems: [] },
     });
   });
 
-  it("shortens what plays to Home Assistant's 255 characters, where the whole would turn the sensor unknown", () => {
+  it("shortens what plays to Home Assistant's 255 characters, where the whole would turn the sensor unknown", async () => {
     const composer = 'Johann Sebastian Bach; Academy of Ancient Music, Christopher Hogwood; '.repeat(3);
     const title = 'Brandenburg Concerto No. 5 in D major, BWV 1050: I. Allegro (arr. for harpsichord, flute and strings) ✓';
-    const { state, components } = box({ camera: 'on', room: null, faces: 0, track: { artist: composer, title } });
+    const { state, components } = await box({ camera: 'on', room: null, faces: 0, track: { artist: composer, title } });
     const shown = homeAssistantView(components, state)['now_playing'];
     expect(shown?.problems).toEqual([]);
     expect([...(shown?.value ?? '')]).toHaveLength(255);
     expect(shown?.value).toMatch(new RegExp(`^${composer.slice(0, 60)}.*…$`, 'u'));
     // A short one is left whole.
-    const short = box({ camera: 'on', room: null, faces: 0, track: { artist: 'Nina Simone', title: 'Sinnerman' } });
+    const short = await box({ camera: 'on', room: null, faces: 0, track: { artist: 'Nina Simone', title: 'Sinnerman' } });
     expect(homeAssistantView(short.components, short.state)['now_playing']?.value).toBe('Nina Simone – Sinnerman');
   });
 });

@@ -4,23 +4,39 @@ import type { Clock, Timer } from '../../kernel/clock.js';
 import type { Log } from '../../kernel/log.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import type { RfidReader } from '../rfid/rfid-reader.js';
-import { NOBODY, type RoomMood } from '../../kernel/room-mood.js';
+import { NOBODY, type RoomMoodLabel } from '../../kernel/room-mood.js';
 import type { BoxControls } from './box-controls.js';
 import { FleetMember, type SeenCommands } from './fleet-member.js';
 import { discoveryMessage, musicSources, NOTHING_PLAYING, OFF, ON, withinStateLimit, type BoxIdentity } from './home-assistant.js';
 import type { MqttConnection } from './mqtt-connection.js';
 
-/** What the bridge reads of Moodbox: each owner's read API. */
+/**
+ * The box's state as the bridge reads it: the one projection of the app's events that the screens
+ * and the guest page read too (`http/state-projector.ts`; the composition root hands it over), so
+ * MQTT, the kiosk and the phones never disagree on what plays or how the room looks.
+ */
+export interface BoxState {
+  camera: { status: CameraStatus };
+  /** The room's mood (null: not known), its confidence (0–1) and the faces in view. */
+  mood: { current: RoomMoodLabel | null; confidence: number; faces: number };
+  player: {
+    status: Playback['status'];
+    nowPlaying: { id: number; title: string; artist: string } | null;
+    /** 0–100. */
+    volume: number;
+  };
+  /** Whoever is signed in at the kiosk. */
+  session: { user: { name: string } | null };
+}
+
+/** What the bridge reads of Moodbox. */
 export interface BoxView {
-  room(): RoomMood | null;
-  faces(): number;
-  /** `off` when the box has no camera. */
-  camera(): CameraStatus;
-  playback(): Playback;
-  track(id: number): { title: string; artist: string } | undefined;
+  /** The box's state now (the projection). */
+  state(): BoxState;
+  /** Calls `listener` after each change of the projection; returns the function that stops it. */
+  subscribe(listener: () => void): () => void;
+  /** The settings in force (the live configuration's). */
   settings(): Config;
-  /** The name of whoever is signed in at the kiosk. */
-  person(): string | null;
   health(): Array<{ name: string } & ServiceHealth>;
   /** Resident memory (bytes). */
   rss(): number;
@@ -63,6 +79,8 @@ export class MqttBridge implements Service {
   readonly #member: FleetMember;
   /** Ends the card reader's subscription (the bus's and the broker's go by owner). */
   #offCards: (() => void) | undefined;
+  /** Ends the subscription to the box's state. */
+  #offState: (() => void) | undefined;
   #healthTimer: Timer | undefined;
   #lastTrackId: number | null = null;
   #announcements = 0;
@@ -99,34 +117,29 @@ export class MqttBridge implements Service {
     const { bus, connection, cards } = this.#deps;
     const topics = this.#member.topics;
     await this.#member.start();
-    const update = (): void => this.#publishState();
+    // The state follows the projection; the settings are the live configuration's own.
+    this.#offState = this.#deps.view.subscribe(() => this.#publishState());
     bus.on(
       'roomMoodChanged',
       ({ mood, previous }) => {
-        update();
         // A mood forgotten (the camera stopped seeing) is no change of the room's mood: the state says it is unknown.
         if (mood !== null)
           this.#member.event('mood', { mood: mood.label, previous, confidence: percent(mood.confidence), faces: mood.faces });
       },
       this,
     );
-    bus.on('facesInViewChanged', update, this);
-    bus.on('cameraStateChanged', update, this);
     bus.on(
       'settingsChanged',
       () => {
-        update();
+        this.#publishState();
         const sources = musicSources(this.#deps.view.settings()).join();
         if (this.#options.homeAssistant.enabled && this.#announcements > 0 && sources !== this.#sources) this.#announce();
       },
       this,
     );
-    bus.on('personSignedIn', update, this);
-    bus.on('personSignedOut', update, this);
     bus.on(
       'playbackChanged',
       (playback) => {
-        update();
         if (playback.trackId !== null && playback.trackId !== this.#lastTrackId) this.#played(playback.trackId);
         this.#lastTrackId = playback.trackId;
       },
@@ -162,6 +175,8 @@ export class MqttBridge implements Service {
 
   async stop(): Promise<void> {
     this.#healthTimer?.cancel();
+    this.#offState?.();
+    this.#offState = undefined;
     this.#deps.bus.removeListeners(this);
     this.#deps.connection.removeListeners(this);
     this.#offCards?.();
@@ -177,24 +192,25 @@ export class MqttBridge implements Service {
    */
   state(): Record<string, unknown> {
     const { view } = this.#deps;
-    const camera = view.camera();
+    const box = view.state();
+    const camera = box.camera.status;
     const settings = view.settings();
     const isSeeing = camera === 'on' && settings.camera.enabled;
-    const room = isSeeing ? view.room() : null;
-    const faces = isSeeing ? view.faces() : 0;
-    const playback = view.playback();
-    const track = playback.trackId === null ? undefined : view.track(playback.trackId);
-    const person = view.person();
+    const room = isSeeing ? box.mood.current : null;
+    const faces = isSeeing ? box.mood.faces : 0;
+    const playback = box.player;
+    const track = playback.nowPlaying ?? undefined;
+    const person = box.session.user?.name ?? null;
     return {
-      ...(room === null ? {} : { mood: room.label, confidence: percent(room.confidence) }),
+      ...(room === null ? {} : { mood: room, confidence: percent(box.mood.confidence) }),
       faces,
-      occupied: faces > 0 || (room !== null && room.label !== NOBODY),
+      occupied: faces > 0 || (room !== null && room !== NOBODY),
       camera,
       cameraEnabled: settings.camera.enabled,
       ...(settings.camera.hours === null ? {} : { cameraHours: settings.camera.hours }),
       status: playback.status,
       playing: playback.status === 'playing',
-      ...(playback.trackId === null ? {} : { trackId: playback.trackId }),
+      ...(track === undefined ? {} : { trackId: track.id }),
       nowPlaying:
         track === undefined ? NOTHING_PLAYING : withinStateLimit([track.artist, track.title].filter((part) => part !== '').join(' – ')),
       volume: playback.volume,
@@ -224,12 +240,14 @@ export class MqttBridge implements Service {
   }
 
   #played(trackId: number): void {
-    const track = this.#deps.view.track(trackId);
+    const box = this.#deps.view.state();
+    // The projection heard the same event first (it starts before every service): it shows this song.
+    const track = box.player.nowPlaying?.id === trackId ? box.player.nowPlaying : undefined;
     this.#member.event('play', {
       trackId,
       title: track?.title ?? null,
       artist: track?.artist ?? null,
-      mood: this.#deps.view.room()?.label ?? null,
+      mood: box.mood.current,
     });
   }
 

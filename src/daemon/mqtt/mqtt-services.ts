@@ -8,7 +8,7 @@ import type { RfidReader } from '../rfid/rfid-reader.js';
 import type { Store } from '../store/store.js';
 import { BoxControls } from './box-controls.js';
 import { SEEN_IDS, seenInMemory, type SeenCommands } from './fleet-member.js';
-import { MqttBridge } from './mqtt-bridge.js';
+import { MqttBridge, type BoxView } from './mqtt-bridge.js';
 import type { MqttConnection } from './mqtt-connection.js';
 
 /** The broker connection the composition root built, and the box's id on it. */
@@ -18,6 +18,8 @@ export interface MqttParts {
 }
 
 export interface MqttServicesDeps {
+  /** The box's state: the one projection the screens and the guest page read too. */
+  state: Pick<BoxView, 'state' | 'subscribe'>;
   clock: Clock;
   log: Log;
   store: Store;
@@ -34,14 +36,12 @@ export interface MqttServicesDeps {
 export function mqttServices(core: MoodboxCore, parts: MqttParts, deps: MqttServicesDeps): [Service, MqttBridge] {
   const { settings, store, clock } = deps;
   const { mqtt } = settings.current;
-  const director = core.director;
   const controls = new BoxControls({
     music: core.music,
     settings,
     rescan: (actor) => core.library.rescan(actor),
     restart: (actor) => core.requestRestart(actor),
   });
-  const camera = core.camera;
   const bridge = new MqttBridge(
     {
       connection: parts.connection,
@@ -52,13 +52,9 @@ export function mqttServices(core: MoodboxCore, parts: MqttParts, deps: MqttServ
       cards: deps.cards,
       seen: storedSeenCommands({ store, clock, log: deps.log }),
       view: {
-        room: () => camera?.room ?? null,
-        faces: () => camera?.facesInView ?? 0,
-        camera: () => camera?.status ?? 'off',
-        playback: () => director.playback,
-        track: (id) => store.tracks.get(id),
+        state: () => deps.state.state(),
+        subscribe: (listener) => deps.state.subscribe(listener),
         settings: () => settings.current,
-        person: () => core.presence.user?.name ?? null,
         health: () => core.health(),
         rss: () => process.memoryUsage.rss(),
       },

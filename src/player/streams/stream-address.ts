@@ -136,7 +136,7 @@ export interface StationAddressCheck {
 
 /** What a refusal says of where a station points. */
 const INSIDE =
-  'is this box or its local network: stations must be on the internet; the owner may allow local ones with `music.allowPrivateStations` in the configuration file';
+  'is this box or its local network: stations must be on the internet; the owner may allow local ones in Settings, under Music: “Stations on this network” (`music.allowPrivateStations`)';
 
 /**
  * Why a station URL (already checked by `parseStreamUrl`) may not be played from this box, or

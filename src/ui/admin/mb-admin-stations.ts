@@ -111,7 +111,16 @@ export class MbAdminStations extends LitElement {
   /** A field's problem beside it, tied to the field for screen readers. */
   #problem(name: Field) {
     const problem = this._problems[name];
-    return problem === undefined ? nothing : html`<p class="field-error" id="${name}-error" role="alert">${problem}</p>`;
+    if (problem === undefined) return nothing;
+    // On this box's network: the owner can allow such stations in Settings, so the page says where.
+    if (name === 'url' && problem.includes('music.allowPrivateStations')) {
+      return html`<p class="field-error" id="url-error" role="alert">
+        This address is on this box or its local network. Moodbox plays stations from the internet unless you allow stations on this
+        network: <a href="#settings/music.allowPrivateStations">allow them in Settings</a>, restart Moodbox there, and add the station
+        again.
+      </p>`;
+    }
+    return html`<p class="field-error" id="${name}-error" role="alert">${problem}</p>`;
   }
 
   #renderForm() {
@@ -228,13 +237,17 @@ export class MbAdminStations extends LitElement {
     if (name === '') problems.name = 'Give the station a name.';
     if (url === '') problems.url = 'Give the station’s address, starting with http:// or https://.';
     else if (!/^https?:\/\//i.test(url)) problems.url = 'Enter an address that starts with http:// or https://.';
-    if (this._moods.length === 0) problems.moods = 'Choose at least one mood.';
+    // A mood chosen in "Add mood" counts without its own "Add" press.
+    const pending = this.renderRoot.querySelector('mb-mood-picker')?.pending ?? '';
+    const moods =
+      pending === '' || this._moods.some((m) => m.mood === pending) ? this._moods : [...this._moods, { mood: pending, weight: 1 }];
+    if (moods.length === 0) problems.moods = 'Choose a mood the station plays for.';
     this._problems = problems;
     this._status = '';
     if (Object.keys(problems).length > 0) return;
     this._isSaving = true;
     try {
-      const station = await this.api.addStation({ name, url, moods: this._moods.map(({ mood, weight }) => ({ mood, weight })) });
+      const station = await this.api.addStation({ name, url, moods: moods.map(({ mood, weight }) => ({ mood, weight })) });
       form.reset();
       this._moods = [];
       this._problems = {};

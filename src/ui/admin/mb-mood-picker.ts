@@ -76,6 +76,11 @@ export class MbMoodPicker extends LitElement {
   @property() error = '';
   @state() private _draft = '';
 
+  /** The mood chosen in "Add mood" but not added yet ('' for none): a form saving the moods takes it as picked. */
+  get pending(): string {
+    return this._draft;
+  }
+
   override render() {
     const addable = this.known.filter((m) => !this.moods.some((x) => x.mood === m.name));
     const label = this.subject === '' ? '' : ` from ${this.subject}`;

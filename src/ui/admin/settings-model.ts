@@ -57,6 +57,7 @@ const LOOKS: Readonly<Record<string, SettingLook>> = {
     choices: { local: 'The music folders', spotify: 'Spotify', mixed: 'Both' },
   },
   'music.youtube': { label: 'YouTube videos and playlists as stations (homes only, needs yt-dlp)', group: 'music' },
+  'music.allowPrivateStations': { label: 'Stations on this network', group: 'music' },
   'site.kind': { label: 'Where Moodbox plays', group: 'music', choices: { business: 'A business (café, shop)', home: 'A home' } },
   'camera.enabled': { label: 'Use the camera', group: 'camera' },
   'camera.hours': { label: 'Camera hours', group: 'camera' },
