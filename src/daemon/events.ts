@@ -122,6 +122,11 @@ export type MoodboxEvents = {
     /** Why each was picked (the recommender's reason, and whose taste it comes from), in the same order as `trackIds`. */
     readonly reasons?: readonly PickReason[];
   };
+  /**
+   * What guests' phones see of the guests' part changed: a request was made, cancelled, judged,
+   * played or cleared, a vote or a like was cast (`open`: requests in the queue now). Owner: the guest service.
+   */
+  guestRequestsChanged: { readonly open: number };
   /** Staff hold the music to a mood (an emotion) until `until` (epoch ms) instead of the camera's; `music` is the library mood it plays most, by the admin's emotion → mood table. Owner: the music director. */
   moodHeld: { readonly label: Emotion; readonly until: number; readonly music: string };
   /** The held mood ended (staff released it, or its time was up): the music follows the camera again. Owner: the music director. */

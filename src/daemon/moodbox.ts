@@ -172,6 +172,7 @@ export class Moodbox implements MoodboxCore {
     this.guests = new GuestService({
       clock,
       log: log.child({ module: 'guests' }),
+      bus,
       store,
       player,
       music: this.director,

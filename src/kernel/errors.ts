@@ -52,7 +52,8 @@ export const ERROR_CODES = {
   MB_ERR_SPOTIFY_NO_DEVICE: 'no Spotify Connect device is available to play on',
   MB_ERR_CAMERA_NO_FACE: 'no face is in view to record for a personal calibration (try again while someone looks at the camera)',
   MB_ERR_GUEST_CLOSED: 'song requests from guests are off on this box (Settings turns them on)',
-  MB_ERR_GUEST_LIMIT: 'this phone (or its network address) asked for as many songs as it may this hour',
+  MB_ERR_GUEST_LIMIT:
+    'this phone, or the phones of its network address together, asked for as many songs as they may this hour; the message says which, and when the next may be asked for',
   MB_ERR_GUEST_REPEAT: 'the song is playing, already asked for, or was asked for within the repeat window',
   MB_ERR_GUEST_MOOD: "the song is far from the room's mood now, so it is declined",
   MB_ERR_GUEST_NOT_PLAYING: 'the song liked or voted on is not the one playing now',

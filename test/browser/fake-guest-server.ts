@@ -58,10 +58,12 @@ export function guestState(): GuestState {
       isLikedByMe: false,
       votes: { up: 0, down: 0, mine: null, downNeeded: 3 },
     },
-    upNext: [{ key: 1, track: byId(2), isGuestRequest: false, votes: { up: 0, down: 0, mine: null, downNeeded: 3 } }],
+    upNext: [
+      { key: 1, track: byId(2), isGuestRequest: false, votes: { up: 0, down: 0, mine: null, downNeeded: 3 }, place: 1, expectedAt: null },
+    ],
     mood: { label: 'happy', why: 'The room looks happy: the music follows it.' },
     suggestions: [11, 12, 13, 14, 15, 16].map(byId),
-    me: { requests: [], requestsLeft: 3, requestsPerHour: 3 },
+    me: { requests: [], requestsLeft: 3, requestsPerHour: 3, nextRequestAt: null, limitReason: null },
   };
 }
 
@@ -229,6 +231,8 @@ export class FakeGuestServer {
           status: 'queued',
           reason: 'It plays after the next song.',
           at: 1_700_000_000_000,
+          place: 2,
+          expectedAt: null,
         };
         if (!checkRequest.Check(made)) throw new Error('The fake’s request breaks the contract');
         this.#mine.set(phone ?? '', { ...me, requests: [made, ...me.requests], requestsLeft: me.requestsLeft - 1 });
@@ -236,8 +240,15 @@ export class FakeGuestServer {
         this.change({
           ...s,
           upNext: [
-            { key: this.#nextKey++, track, isGuestRequest: true, votes: { up: 0, down: 0, mine: null, downNeeded: 3 } },
-            ...s.upNext,
+            {
+              key: this.#nextKey++,
+              track,
+              isGuestRequest: true,
+              votes: { up: 0, down: 0, mine: null, downNeeded: 3 },
+              place: 1,
+              expectedAt: null,
+            },
+            ...s.upNext.map((u) => ({ ...u, place: u.place + 1 })),
           ],
         });
         json(201, made);

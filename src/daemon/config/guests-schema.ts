@@ -17,7 +17,14 @@ export const GuestsSchema = Type.Object(
       minimum: 0,
       maximum: 60,
       description:
-        'Songs one phone may ask for in an hour; the same count holds per network address, so clearing cookies does not reset it.',
+        'Songs one phone may ask for in an hour. Phones that share one network address (a guest Wi-Fi behind one router) share a ceiling too: this many for each phone seen there in the hour, up to `guests.requestsPerAddressMax`.',
+    }),
+    requestsPerAddressMax: Type.Integer({
+      default: 30,
+      minimum: 0,
+      maximum: 600,
+      description:
+        'Songs all the phones of one network address may ask for in an hour together, at most: the ceiling that keeps clearing cookies from flooding the queue (a venue whose guests all share one address sets it to what its queue can take).',
     }),
     repeatWindowMin: Type.Integer({
       default: 60,

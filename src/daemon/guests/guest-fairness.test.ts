@@ -41,22 +41,37 @@ const idle = (h: GuestHarness, mood: keyof GuestHarness['byMood']) => {
 };
 
 describe('fair guest requests', () => {
-  it('lets a phone ask for N songs an hour, and its address no more with a new cookie', async () => {
-    const h = await harness({ requestsPerHour: 2, repeatWindowMin: 0 });
-    const [a, b, c, d] = moreCalm(h, 4);
-    expect((await ask(h, 1, a ?? 0)).statusCode).toBe(201);
-    expect((await ask(h, 1, b ?? 0)).statusCode).toBe(201);
-    const third = await ask(h, 1, c ?? 0);
+  it('lets a phone ask for N songs an hour; phones behind one address share a ceiling that grows with them, with the reason and the time', async () => {
+    // 12:00 on the box's clock (the tests run in UTC).
+    const h = await harness({ requestsPerHour: 2, requestsPerAddressMax: 3, repeatWindowMin: 0 });
+    const [a, b, c, d, e] = moreCalm(h, 5);
+    const cafe = { address: '10.0.0.1' };
+    const state = (n: number, as: As) => h.server.app.inject(h.as(n, { method: 'GET', url: '/api/guest/state' }, as));
+    await state(1, cafe);
+    expect((await ask(h, 1, a ?? 0, cafe)).statusCode).toBe(201);
+    h.clock.advance(5 * MINUTE);
+    expect((await ask(h, 1, b ?? 0, cafe)).statusCode).toBe(201);
+    const third = await ask(h, 1, c ?? 0, cafe);
     expect(errorOf(third)).toEqual({ status: 429, code: 'MB_ERR_GUEST_LIMIT' });
-    expect(third.json<{ error: { message: string } }>().error.message).toMatch(/2 songs this hour/);
-    // Clearing the cookie: a new phone id from the same address is still counted.
-    expect(errorOf(await ask(h, 1, c ?? 0, { cookie: null }))).toEqual({ status: 429, code: 'MB_ERR_GUEST_LIMIT' });
-    // Another phone on another address may.
-    expect((await ask(h, 2, c ?? 0)).statusCode).toBe(201);
-    // An hour later the budget is back.
-    h.clock.advance(61 * MINUTE);
-    const later = await ask(h, 1, d ?? 0);
-    expect(later.statusCode).toBe(201);
+    expect(third.json<{ error: { message: string } }>().error.message).toBe('2 requests an hour per phone; next at 13:00');
+    expect((await state(1, cafe)).json()).toMatchObject({
+      me: { requestsLeft: 0, nextRequestAt: h.clock.now() + 55 * MINUTE, limitReason: '2 requests an hour per phone; next at 13:00' },
+    });
+    // A second phone behind the same address (the café's Wi-Fi) is a phone of its own: the address's ceiling grows with it, up to 3.
+    await state(2, cafe);
+    expect((await ask(h, 2, c ?? 0, cafe)).statusCode).toBe(201);
+    expect((await state(2, cafe)).json()).toMatchObject({ me: { requestsLeft: 0, nextRequestAt: h.clock.now() + 55 * MINUTE } });
+    // A third phone there (or the first with its cookie cleared) finds the address's ceiling reached.
+    const full = await ask(h, 3, d ?? 0, cafe);
+    expect(errorOf(full)).toEqual({ status: 429, code: 'MB_ERR_GUEST_LIMIT' });
+    expect(full.json<{ error: { message: string } }>().error.message).toBe(
+      'Phones on this network asked for 3 songs this hour, as many as one network may; next at 13:00',
+    );
+    // A phone on another address may.
+    expect((await ask(h, 4, d ?? 0)).statusCode).toBe(201);
+    // An hour after the first request the budgets are back.
+    h.clock.advance(56 * MINUTE);
+    expect((await ask(h, 1, e ?? 0, cafe)).statusCode).toBe(201);
   });
 
   it('refuses the same song again within the repeat window, by anyone', async () => {

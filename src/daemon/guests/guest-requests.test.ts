@@ -78,7 +78,7 @@ describe('the guest page', () => {
     expect(h.hub.snapshot().data.player.nowPlaying).toMatchObject({ id: wanted, why: 'asked for by a guest', whyKind: 'guest' });
     // One guest song after each of the mood's picks, never two in a row.
     expect(h.player.state().upcoming[0]?.reason).toBe('mood');
-    expect((await state(h, 1)).me.requests[0]).toMatchObject({ status: 'played' });
+    expect((await state(h, 1)).me.requests[0]).toMatchObject({ status: 'playing', reason: 'Playing now' });
     const play = h.store.plays.list({ limit: 1 }).items[0];
     expect(play).toMatchObject({ trackId: wanted, reason: 'guest' });
     // The admin's charts count it.
@@ -152,6 +152,7 @@ describe('the guest page', () => {
     expect(guestPaths.sort()).toEqual([
       '/api/guest/like',
       '/api/guest/requests',
+      '/api/guest/requests/{id}',
       '/api/guest/search',
       '/api/guest/state',
       '/api/guest/votes',

@@ -3,39 +3,19 @@ import type { Clock, Timer } from '../../kernel/clock.js';
 import { MoodboxError, type ErrorCode } from '../../kernel/errors.js';
 import type { Log } from '../../kernel/log.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
+import type { MoodboxBus } from '../events.js';
 import type { Store, Track } from '../store/store.js';
-import type { Player } from '../../player/player.js';
-import { STREAM_SOURCE } from '../../player/streams/stream-url.js';
+import type { Player, PlayOutcome } from '../../player/player.js';
+import type { QueueItem } from '../../player/play-queue.js';
 import type { GuestFitVerdict } from './guest-fit.js';
+import { GuestAllowances, HOUR_MS, type GuestAllowance, type GuestLimits } from './guest-limits.js';
+import { GuestSongs } from './guest-songs.js';
+import { GuestRequests, guestSchedule, type GuestRequestRecord, type GuestSlot } from './guest-requests.js';
+import { GuestVoteBook, type GuestPhone, type GuestVote, type GuestVotes, type VoteTarget } from './guest-votes.js';
 
-/** A phone in the room: its anonymous cookie id and the address it calls from. Budgets count both. */
-export interface GuestPhone {
-  id: string;
-  address: string;
-}
-
-export type GuestRequestStatus = 'queued' | 'waiting' | 'played' | 'declined' | 'cleared';
-export type GuestVote = 'up' | 'down';
-
-/** A request as the guest service keeps it (never who asked, outside this service). */
-export interface GuestRequestRecord {
-  readonly id: number;
-  readonly trackId: number;
-  readonly phone: GuestPhone;
-  readonly at: number;
-  status: GuestRequestStatus;
-  reason: string;
-  /** Since when it waits for the room (epoch ms), while `waiting`. */
-  waitingSince: number | null;
-}
-
-/** Votes on one song: counts, this phone's own, and how many "not this" skip or drop it. */
-export interface GuestVotes {
-  up: number;
-  down: number;
-  mine: GuestVote | null;
-  downNeeded: number;
-}
+export type { GuestRequestRecord, GuestRequestStatus, GuestSlot } from './guest-requests.js';
+export type { GuestPhone, GuestVote, GuestVotes } from './guest-votes.js';
+export type { GuestAllowance } from './guest-limits.js';
 
 /** What the guest service needs of the music: how a song sits with the room, and its moves. */
 export interface GuestMusic {
@@ -49,6 +29,8 @@ export interface GuestMusic {
 export interface GuestServiceDeps {
   clock: Clock;
   log: Log;
+  /** Where `guestRequestsChanged` is announced. */
+  bus: MoodboxBus;
   store: Pick<Store, 'tracks'>;
   player: Pick<Player, 'state' | 'events'>;
   music: GuestMusic;
@@ -61,72 +43,61 @@ export interface GuestServiceDeps {
 }
 
 const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
 /** How often waiting requests are judged against the room again, and expired ones declined (ms). */
 const REVIEW_EVERY_MS = 30_000;
-/** Finished requests a phone still sees in its list, newest first. */
-const SHOWN_PER_PHONE = 10;
-/** The most songs a search returns. */
-const SEARCH_LIMIT = 20;
 
-const QUEUED_REASON = 'It plays after the next song the room’s mood picks';
 const CLOSED_REASON = 'Song requests are off here: the staff can turn them on';
 
 /**
  * Guests from their phones: their requests (a queue the music director plays between the mood's
  * picks, one after each), likes of the song playing, and votes on it and on requested songs. Fair
- * by design: so many requests per phone and per address an hour, no song asked for twice within a
- * window, requests judged against the room's mood (queued, waiting or declined with the reason),
- * and enough distinct phones voting "not this" skip the song or drop the request. Guests never
- * stop, pause or change the volume: nothing here can. Everything is kept in memory; the history
- * records what played (reason `guest`). Announces changes to `onChanged` listeners.
+ * by design: so many requests per phone an hour, and a ceiling per address that grows with the
+ * phones seen there (`guest-limits.ts`); no song asked for twice within a window; requests judged
+ * against the room's mood (queued, waiting or declined with the reason); enough distinct phones
+ * voting "not this" skip the song or drop the request. Guests never stop, pause or change the
+ * volume: nothing here can. Everything is kept in memory; the history records what played
+ * (reason `guest`). Announces every change of what phones see as `guestRequestsChanged`.
  */
 export class GuestService implements Service {
   readonly name = 'guests';
   readonly #deps: GuestServiceDeps;
-  #requests: GuestRequestRecord[] = [];
-  #nextId = 1;
-  /** Votes by target (`now:<queue key>` or `request:<id>`), each by phone id. */
-  readonly #votes = new Map<string, Map<string, { vote: GuestVote; address: string; at: number }>>();
-  /** Phones that like the song playing, by its queue key. */
-  #likes: { key: number; phones: Set<string> } | undefined;
-  /** When each song was last asked for (epoch ms), by track id. */
-  readonly #asked = new Map<number, number>();
-  readonly #listeners = new Set<() => void>();
-  #offPlayer: Array<() => void> = [];
+  readonly #requests = new GuestRequests();
+  readonly #votes = new GuestVoteBook();
+  readonly #allowances = new GuestAllowances();
+  readonly #songs: GuestSongs;
+  /** The queue key of the song guests voted off, until it ends. */
+  #votedOff: number | undefined;
   #review: Timer | undefined;
 
   constructor(deps: GuestServiceDeps) {
     this.#deps = deps;
+    this.#songs = new GuestSongs(deps);
   }
 
   async start(): Promise<void> {
     const { events } = this.#deps.player;
-    this.#offPlayer = [
-      events.on('trackStarted', ({ item }) => {
-        if (item.reason === 'guest') this.#played(item.track.id);
-        this.#changed();
-      }),
-      events.on('queueChanged', () => this.#changed()),
-    ];
+    // The song playing when the guests' part starts has just played too.
+    const current = this.#deps.player.state().current;
+    if (current !== undefined) this.#songs.started(current.track.id, this.#deps.clock.now());
+    events.on('trackStarted', ({ item }) => this.#started(item), this);
+    events.on('trackEnded', ({ item, outcome }) => this.#ended(item, outcome), this);
+    events.on('queueChanged', () => this.#changed(), this);
     this.#review = this.#deps.clock.setInterval(() => this.review(), REVIEW_EVERY_MS);
   }
 
   async stop(): Promise<void> {
     this.#review?.cancel();
-    for (const off of this.#offPlayer) off();
-    this.#offPlayer = [];
+    this.#deps.player.events.removeListeners(this);
   }
 
   health(): ServiceHealth {
-    const open = this.#open().length;
+    const open = this.#requests.open().length;
     return { status: 'ready', detail: this.isOpen ? `open; ${open} ${open === 1 ? 'request' : 'requests'} in the queue` : 'closed' };
   }
 
-  /** Calls `listener` whenever a phone's view may have changed; returns the function that stops it. */
+  /** Calls `listener` whenever a phone's view may have changed (`guestRequestsChanged`); returns the function that stops it. */
   onChanged(listener: () => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#deps.bus.on('guestRequestsChanged', listener);
   }
 
   /** Whether guests may ask, like and vote now: `guests.requests`, `auto` on at a home and in demo mode. */
@@ -141,16 +112,28 @@ export class GuestService implements Service {
 
   /** Songs of the library whose title, artist or album has `q`, that guests may ask for on this box (at most 20). */
   search(q: string): Track[] {
-    return this.#deps.store.tracks
-      .list({ search: q.trim(), limit: SEARCH_LIMIT * 3 })
-      .items.filter((t) => this.#mayRequest(t))
-      .slice(0, SEARCH_LIMIT);
+    return this.#songs.search(q);
   }
 
   /** Whether guests may ask for `track` here: the library and stations; Spotify's songs only at a home with Spotify on. */
   mayRequest(trackId: number): boolean {
-    const track = this.#deps.store.tracks.get(trackId);
-    return track !== undefined && this.#mayRequest(track);
+    return this.#songs.mayAskFor(trackId);
+  }
+
+  /** Whether to suggest `trackId` to guests: they may ask for it, and it neither plays, comes next, was asked for, nor just played. */
+  maySuggest(trackId: number): boolean {
+    const { current, upcoming } = this.#deps.player.state();
+    const now = this.#deps.clock.now();
+    const repeatMs = this.#deps.settings().guests.repeatWindowMin * MINUTE_MS;
+    const asked = this.#requests.askedAt(trackId);
+    if (asked !== undefined && now - asked < repeatMs) return false;
+    const busy = new Set([current?.track.id, ...upcoming.map((i) => i.track.id), ...this.#requests.open().map((r) => r.trackId)]);
+    return this.#songs.maySuggest(trackId, now, busy as Set<number>);
+  }
+
+  /** A phone called: it counts among the phones seen on its address this hour (its address's ceiling grows with them). */
+  seen(phone: GuestPhone): void {
+    this.#allowances.seen(phone.id, phone.address, this.#deps.clock.now());
   }
 
   /** A phone asks for a song: queued, or waiting for the room; refused with a reason a guest understands. */
@@ -162,17 +145,13 @@ export class GuestService implements Service {
     if (track === undefined || track.missing) {
       throw new MoodboxError('MB_ERR_NOT_FOUND', `Expected a song of the library, got \`${trackId}\` (no such song)`);
     }
-    if (!this.#mayRequest(track))
+    if (!this.#songs.mayAskFor(track))
       throw guestError('MB_ERR_GUEST_NOT_ALLOWED', 'This song cannot be asked for here: pick one from the library');
-    if (this.requestsLeft(phone) === 0) {
-      throw guestError(
-        'MB_ERR_GUEST_LIMIT',
-        `You asked for ${guests.requestsPerHour} ${guests.requestsPerHour === 1 ? 'song' : 'songs'} this hour, as many as one phone may: try again later`,
-      );
-    }
+    const allowance = this.allowance(phone);
+    if (allowance.left === 0) throw guestError('MB_ERR_GUEST_LIMIT', allowance.reason ?? 'No requests left this hour');
     const playing = this.#deps.player.state().current?.track.id;
-    const last = this.#asked.get(trackId);
-    if (playing === trackId || this.#open().some((r) => r.trackId === trackId)) {
+    const last = this.#requests.askedAt(trackId);
+    if (playing === trackId || this.#requests.open().some((r) => r.trackId === trackId)) {
       throw guestError('MB_ERR_GUEST_REPEAT', `“${track.title}” is playing or already asked for: vote for it instead`);
     }
     if (last !== undefined && now - last < guests.repeatWindowMin * MINUTE_MS) {
@@ -181,20 +160,26 @@ export class GuestService implements Service {
     }
     const verdict = this.#deps.music.guestFit(trackId);
     if (verdict.fit === 'far') throw guestError('MB_ERR_GUEST_MOOD', verdict.reason);
-    const record: GuestRequestRecord = {
-      id: this.#nextId++,
-      trackId,
-      phone: { ...phone },
-      at: now,
-      status: verdict.fit === 'fits' ? 'queued' : 'waiting',
-      reason: verdict.fit === 'fits' ? QUEUED_REASON : verdict.reason,
-      waitingSince: verdict.fit === 'fits' ? null : now,
-    };
-    this.#requests.push(record);
-    this.#asked.set(trackId, now);
+    const record = this.#requests.add(phone, trackId, now, verdict);
     this.#deps.log.info({ request: record.id, trackId, status: record.status }, 'guest request');
     this.#followed();
     return record;
+  }
+
+  /** The guest takes back their own request while it is in the queue (`cancelled`); it still counts in their hour. */
+  cancel(phone: GuestPhone, requestId: number): GuestRequestRecord {
+    const request = this.#requests.get(requestId);
+    if (request === undefined || request.phone.id !== phone.id || (request.status !== 'queued' && request.status !== 'waiting')) {
+      throw new MoodboxError(
+        'MB_ERR_NOT_FOUND',
+        `Expected a request of yours in the queue, got \`${requestId}\`: it played or left the queue`,
+      );
+    }
+    this.#requests.finish(requestId, 'cancelled', 'You took it back');
+    this.#votes.drop({ on: 'request', id: requestId });
+    this.#deps.log.info({ request: requestId, trackId: request.trackId }, 'guest request cancelled');
+    this.#followed();
+    return request;
   }
 
   /** What plays now and what is queued after it (the player's state). */
@@ -207,67 +192,61 @@ export class GuestService implements Service {
     return this.#deps.settings().guests.callsPerMinute;
   }
 
-  /** Songs one phone (and one address) may ask for in an hour (`guests.requestsPerHour`). */
+  /** Songs one phone may ask for in an hour (`guests.requestsPerHour`). */
   get requestsPerHour(): number {
     return this.#deps.settings().guests.requestsPerHour;
   }
 
-  /** Songs this phone may still ask for this hour: the fewer of what its id and its address have left. */
+  /** Songs this phone may still ask for this hour (the fewer of its own and its address's), and when none, from when and why. */
+  allowance(phone: GuestPhone): GuestAllowance {
+    const requests = this.#requests.all().map((r) => ({ phoneId: r.phone.id, address: r.phone.address, at: r.at }));
+    return this.#allowances.of(this.#limits(), { phoneId: phone.id, address: phone.address, now: this.#deps.clock.now(), requests });
+  }
+
+  /** Songs this phone may still ask for this hour. */
   requestsLeft(phone: GuestPhone): number {
-    const perHour = this.#deps.settings().guests.requestsPerHour;
-    const since = this.#deps.clock.now() - HOUR_MS;
-    const recent = this.#requests.filter((r) => r.at > since);
-    const byPhone = recent.filter((r) => r.phone.id === phone.id).length;
-    const byAddress = recent.filter((r) => r.phone.address === phone.address).length;
-    return Math.max(0, perHour - Math.max(byPhone, byAddress));
+    return this.allowance(phone).left;
   }
 
   /** This phone's own requests, newest first. */
   requestsOf(phone: GuestPhone): GuestRequestRecord[] {
-    return this.#requests
-      .filter((r) => r.phone.id === phone.id)
-      .slice(-SHOWN_PER_PHONE)
-      .reverse();
+    return this.#requests.of(phone);
   }
 
   /** The guests' queue in the order it plays: queued requests by "up" votes, then waiting ones, oldest first within each. */
   queue(): GuestRequestRecord[] {
-    const score = (r: GuestRequestRecord) => this.#count(`request:${r.id}`).up - this.#count(`request:${r.id}`).down;
-    const rank = (r: GuestRequestRecord) => (r.status === 'queued' ? 0 : 1);
-    return this.#open().sort((a, b) => rank(a) - rank(b) || score(b) - score(a) || a.at - b.at);
+    return this.#requests.queue((r) => {
+      const votes = this.votesOn(r.id);
+      return votes.up - votes.down;
+    });
+  }
+
+  /** Where each queued request stands (1: next) and when it should start (an estimate, epoch ms), by request id; when the song next starts. */
+  schedule(): { nextAt: number | null; slots: Map<number, GuestSlot> } {
+    const { current, upcoming, positionMs } = this.#deps.player.state();
+    const queued = this.queue()
+      .filter((r) => r.status === 'queued')
+      .map((r) => ({ id: r.id, trackId: r.trackId, durationMs: this.#deps.store.tracks.get(r.trackId)?.durationMs ?? null }));
+    return guestSchedule({ now: this.#deps.clock.now(), current, positionMs, upcoming, queued });
   }
 
   /** The phone likes the song playing (`trackId`); refused when it no longer plays. Liking twice changes nothing. */
   like(phone: GuestPhone, trackId: number): { likes: number } {
     this.#mustBeOpen();
-    const current = this.#current(trackId);
-    if (this.#likes?.key !== current.key) this.#likes = { key: current.key, phones: new Set() };
-    this.#likes.phones.add(phone.id);
+    const likes = this.#votes.like(this.#current(trackId).key, phone.id);
     this.#changed();
-    return { likes: this.#likes.phones.size };
+    return { likes };
   }
 
   /** Guests' likes of the song playing, and whether this phone is one (false without a phone). */
   likes(phone?: GuestPhone): { likes: number; isLikedByMe: boolean } {
-    const key = this.#deps.player.state().current?.key;
-    const likes = key !== undefined && this.#likes?.key === key ? this.#likes.phones : new Set<string>();
-    return { likes: likes.size, isLikedByMe: phone !== undefined && likes.has(phone.id) };
+    return this.#votes.likes(this.#deps.player.state().current?.key, phone?.id);
   }
 
   /** This phone's votes that still count: on the song playing (`now`) and on requests up next (their id). */
   votesOf(phone: GuestPhone): Array<{ on: 'now' | number; vote: GuestVote }> {
-    const since = this.#deps.clock.now() - this.#deps.settings().guests.voteMin * MINUTE_MS;
-    const now = this.#deps.player.state().current?.key;
-    const open = new Set(this.#open().map((r) => r.id));
-    const mine: Array<{ on: 'now' | number; vote: GuestVote }> = [];
-    for (const [target, votes] of this.#votes) {
-      const vote = votes.get(phone.id);
-      if (vote === undefined || vote.at <= since) continue;
-      if (target === `now:${now}`) mine.push({ on: 'now', vote: vote.vote });
-      const id = target.startsWith('request:') ? Number(target.slice('request:'.length)) : undefined;
-      if (id !== undefined && open.has(id)) mine.push({ on: id, vote: vote.vote });
-    }
-    return mine;
+    const open = new Set(this.#requests.open().map((r) => r.id));
+    return this.#votes.votesOf(phone, this.#voteSince(), this.#deps.player.state().current?.key, open);
   }
 
   /**
@@ -276,34 +255,32 @@ export class GuestService implements Service {
    */
   async vote(phone: GuestPhone, on: 'now' | number, vote: GuestVote | 'none'): Promise<GuestVotes> {
     this.#mustBeOpen();
-    let target: string;
+    let target: VoteTarget;
     let trackId: number;
     if (on === 'now') {
       const current = this.#current();
-      target = `now:${current.key}`;
+      target = { on: 'now', key: current.key };
       trackId = current.track.id;
     } else {
-      const request = this.#open().find((r) => r.id === on);
+      const request = this.#requests.open().find((r) => r.id === on);
       if (request === undefined) {
         throw new MoodboxError('MB_ERR_NOT_FOUND', `Expected a song guests asked for, up next, got \`${on}\`: it played or left the queue`);
       }
-      target = `request:${request.id}`;
+      target = { on: 'request', id: request.id };
       trackId = request.trackId;
     }
-    const votes = this.#votes.get(target) ?? new Map<string, { vote: GuestVote; address: string; at: number }>();
-    this.#votes.set(target, votes);
-    if (vote === 'none') votes.delete(phone.id);
-    else votes.set(phone.id, { vote, address: phone.address, at: this.#deps.clock.now() });
-    const count = this.#count(target, phone);
+    this.#votes.cast(target, phone, vote, this.#deps.clock.now());
+    const count = this.#votes.count(target, this.#voteSince(), this.#deps.settings().guests.downVotesToSkip, phone);
     if (vote === 'down' && count.down >= count.downNeeded) {
-      this.#votes.delete(target);
-      if (on === 'now') {
+      this.#votes.drop(target);
+      if (target.on === 'now') {
         this.#deps.log.info({ trackId, votes: count.down }, 'guests voted the song off');
+        this.#votedOff = target.key;
         await this.#deps.music.skipForGuests(trackId);
       } else {
-        this.#finish(on, 'declined', 'Guests voted it off the queue');
+        this.#finish(target.id, 'declined', 'Guests voted it off the queue');
       }
-    } else if (on !== 'now') {
+    } else if (target.on === 'request') {
       this.#followed();
     }
     this.#changed();
@@ -313,12 +290,13 @@ export class GuestService implements Service {
   /** The votes on the song playing (`now`) or a request, as `phone` sees them. */
   votesOn(on: 'now' | number, phone?: GuestPhone): GuestVotes {
     const key = on === 'now' ? this.#deps.player.state().current?.key : on;
-    return this.#count(key === undefined ? '' : on === 'now' ? `now:${key}` : `request:${key}`, phone);
+    const target: VoteTarget | undefined = key === undefined ? undefined : on === 'now' ? { on: 'now', key } : { on: 'request', id: key };
+    return this.#votes.count(target, this.#voteSince(), this.#deps.settings().guests.downVotesToSkip, phone);
   }
 
   /** Staff take a request out of the queue (`cleared`); false when it is no longer in it. */
   clear(requestId: number): boolean {
-    if (!this.#open().some((r) => r.id === requestId)) return false;
+    if (!this.#requests.open().some((r) => r.id === requestId)) return false;
     this.#finish(requestId, 'cleared', 'Taken out of the queue by the staff');
     this.#changed();
     return true;
@@ -326,7 +304,7 @@ export class GuestService implements Service {
 
   /** Staff clear every request in the queue and every vote; resolves the number of requests cleared. */
   clearAll(): number {
-    const open = this.#open();
+    const open = this.#requests.open();
     for (const r of open) this.#finish(r.id, 'cleared', 'Taken out of the queue by the staff');
     this.#votes.clear();
     this.#changed();
@@ -335,8 +313,7 @@ export class GuestService implements Service {
 
   /** Every song guests asked for in the last hour (newest first), for staff. */
   recent(): GuestRequestRecord[] {
-    const since = this.#deps.clock.now() - HOUR_MS;
-    return this.#requests.filter((r) => r.at > since || r.status === 'queued' || r.status === 'waiting').reverse();
+    return this.#requests.recent(this.#deps.clock.now());
   }
 
   /**
@@ -346,84 +323,54 @@ export class GuestService implements Service {
    */
   next(judge: (trackId: number) => GuestFitVerdict): { trackId: number } | undefined {
     this.#judge(judge);
-    const head = this.queue().find((r) => r.status === 'queued' && this.#mayPlay(r.trackId));
+    const head = this.queue().find((r) => r.status === 'queued' && this.mayRequest(r.trackId));
     return head === undefined ? undefined : { trackId: head.trackId };
   }
 
   /** Judges the open requests against the room again, declines those that waited too long, and forgets old ones. */
   review(): void {
-    const before = JSON.stringify(this.#open().map((r) => [r.id, r.status]));
+    const before = JSON.stringify(this.#requests.open().map((r) => [r.id, r.status]));
     this.#judge((trackId) => this.#deps.music.guestFit(trackId));
-    this.#forget();
-    if (JSON.stringify(this.#open().map((r) => [r.id, r.status])) !== before) this.#followed();
+    const now = this.#deps.clock.now();
+    this.#requests.forget(now, this.#deps.settings().guests.repeatWindowMin * MINUTE_MS);
+    this.#votes.forget(this.#voteSince(), this.#deps.player.state().current?.key);
+    this.#allowances.forget(now - HOUR_MS);
+    this.#songs.forget(now);
+    if (JSON.stringify(this.#requests.open().map((r) => [r.id, r.status])) !== before) this.#followed();
   }
 
   #judge(judge: (trackId: number) => GuestFitVerdict): void {
-    const now = this.#deps.clock.now();
-    const waitMs = this.#deps.settings().guests.waitMin * MINUTE_MS;
-    for (const r of this.#open()) {
-      const verdict = judge(r.trackId);
-      if (verdict.fit === 'fits') {
-        Object.assign(r, { status: 'queued', reason: QUEUED_REASON, waitingSince: null });
-        continue;
-      }
-      const since = r.waitingSince ?? now;
-      if (now - since >= waitMs) {
-        this.#finish(
-          r.id,
-          'declined',
-          `It waited ${Math.round(waitMs / MINUTE_MS)} min and the room did not come closer: ${lower(verdict.reason)}`,
-        );
-      } else {
-        Object.assign(r, { status: 'waiting', reason: verdict.reason, waitingSince: since });
-      }
-    }
+    const declined = this.#requests.judge(judge, this.#deps.clock.now(), this.#deps.settings().guests.waitMin * MINUTE_MS);
+    for (const id of declined) this.#votes.drop({ on: 'request', id });
   }
 
-  #played(trackId: number): void {
-    const request = this.queue().find((r) => r.trackId === trackId);
-    if (request !== undefined) this.#finish(request.id, 'played', 'Played');
+  #started(item: QueueItem): void {
+    this.#songs.started(item.track.id, this.#deps.clock.now());
+    const request = item.reason === 'guest' ? this.queue().find((r) => r.trackId === item.track.id) : undefined;
+    if (request !== undefined) this.#requests.started(request.id, item.key);
+    if (request !== undefined) this.#votes.drop({ on: 'request', id: request.id });
+    this.#changed();
   }
 
-  #finish(id: number, status: 'played' | 'declined' | 'cleared', reason: string): void {
-    const request = this.#requests.find((r) => r.id === id);
-    if (request === undefined) return;
-    Object.assign(request, { status, reason, waitingSince: null });
-    this.#votes.delete(`request:${id}`);
-    if (status !== 'played') this.#followed();
+  #ended(item: QueueItem, outcome: PlayOutcome): void {
+    const isVotedOff = this.#votedOff === item.key;
+    if (isVotedOff) this.#votedOff = undefined;
+    if (this.#requests.ended(item.key, isVotedOff ? 'voted-off' : outcome)) this.#changed();
   }
 
-  /** Votes still counted on `target`: within `guests.voteMin`, one per phone and one per address. */
-  #count(target: string, phone?: GuestPhone): GuestVotes {
-    const { downVotesToSkip, voteMin } = this.#deps.settings().guests;
-    const since = this.#deps.clock.now() - voteMin * MINUTE_MS;
-    const votes = [...(this.#votes.get(target) ?? new Map<string, { vote: GuestVote; address: string; at: number }>()).entries()].filter(
-      ([, v]) => v.at > since,
-    );
-    const distinct = (vote: GuestVote) => {
-      const of = votes.filter(([, v]) => v.vote === vote);
-      return Math.min(of.length, new Set(of.map(([, v]) => v.address)).size);
-    };
-    const mine = phone === undefined ? undefined : votes.find(([id]) => id === phone.id)?.[1].vote;
-    return { up: distinct('up'), down: distinct('down'), mine: mine ?? null, downNeeded: downVotesToSkip };
+  #finish(id: number, status: 'declined' | 'cleared', reason: string): void {
+    if (!this.#requests.finish(id, status, reason)) return;
+    this.#votes.drop({ on: 'request', id });
+    this.#followed();
   }
 
-  #open(): GuestRequestRecord[] {
-    return this.#requests.filter((r) => r.status === 'queued' || r.status === 'waiting');
+  #limits(): GuestLimits {
+    const { requestsPerHour, requestsPerAddressMax } = this.#deps.settings().guests;
+    return { perPhone: requestsPerHour, perAddressMax: Math.max(requestsPerHour, requestsPerAddressMax) };
   }
 
-  /** Forgets requests older than the budgets' hour and the repeat window, and votes past their time. */
-  #forget(): void {
-    const now = this.#deps.clock.now();
-    const { repeatWindowMin, voteMin } = this.#deps.settings().guests;
-    this.#requests = this.#requests.filter((r) => r.status === 'queued' || r.status === 'waiting' || now - r.at < 2 * HOUR_MS);
-    for (const [trackId, at] of this.#asked) if (now - at >= repeatWindowMin * MINUTE_MS) this.#asked.delete(trackId);
-    const current = this.#deps.player.state().current?.key;
-    for (const [target, votes] of this.#votes) {
-      for (const [id, v] of votes) if (now - v.at >= voteMin * MINUTE_MS) votes.delete(id);
-      // A vote on a song ends with the song.
-      if (votes.size === 0 || (target.startsWith('now:') && target !== `now:${current}`)) this.#votes.delete(target);
-    }
+  #voteSince(): number {
+    return this.#deps.clock.now() - this.#deps.settings().guests.voteMin * MINUTE_MS;
   }
 
   #current(trackId?: number): NonNullable<ReturnType<Player['state']>['current']> {
@@ -438,21 +385,6 @@ export class GuestService implements Service {
     if (!this.isOpen) throw guestError('MB_ERR_GUEST_CLOSED', CLOSED_REASON);
   }
 
-  #mayRequest(track: Track): boolean {
-    if (track.missing) return false;
-    if (track.source === 'spotify') {
-      const { site, music } = this.#deps.settings();
-      return site.kind === 'home' && music.source !== 'local';
-    }
-    if (track.source !== 'local' && track.source !== STREAM_SOURCE) return false;
-    return this.#deps.isPlayable?.(track) ?? true;
-  }
-
-  #mayPlay(trackId: number): boolean {
-    const track = this.#deps.store.tracks.get(trackId);
-    return track !== undefined && this.#mayRequest(track);
-  }
-
   /** The queue changed in a way the music follows (its next song may change). */
   #followed(): void {
     this.#changed();
@@ -460,14 +392,10 @@ export class GuestService implements Service {
   }
 
   #changed(): void {
-    for (const listener of this.#listeners) listener();
+    this.#deps.bus.emit('guestRequestsChanged', { open: this.#requests.open().length });
   }
 }
 
 function guestError(code: ErrorCode, message: string): MoodboxError {
   return new MoodboxError(code, message);
-}
-
-function lower(text: string): string {
-  return `${text.charAt(0).toLowerCase()}${text.slice(1)}`;
 }

@@ -79,6 +79,7 @@ export async function guestHarness(
   const guests: GuestService = new GuestService({
     clock,
     log: silent,
+    bus,
     store,
     player,
     music: director,

@@ -1,4 +1,4 @@
-import type { GuestService, GuestPhone, GuestRequestRecord } from '../../guests/guest-service.js';
+import type { GuestService, GuestPhone, GuestRequestRecord, GuestSlot } from '../../guests/guest-service.js';
 import type { Store, Track } from '../../store/store.js';
 import { STREAM_SOURCE } from '../../../player/streams/stream-url.js';
 import type { GuestMine, GuestRequest, GuestRoom, GuestState, GuestTrack, GuestUpNext, StateSnapshot } from '../contract.js';
@@ -10,6 +10,8 @@ import { coverUrlOf } from '../track-view.js';
 const UP_NEXT = 10;
 /** A key of up next that is the music's own pick (not votable): its queue key past this. */
 const MUSIC_PICK_KEYS = 1_000_000_000;
+/** Estimated start times are said to the minute: a phone's view then changes only when the estimate moves. */
+const ESTIMATE_MS = 60_000;
 
 export interface GuestViewDeps {
   hub: ScreenState;
@@ -53,23 +55,42 @@ export function guestRoom(deps: GuestViewDeps, phone?: GuestPhone): GuestRoom {
   const trackOf = (id: number) => store.tracks.get(id);
   const nowTrack = current === undefined ? undefined : trackOf(current.track.id);
   const queue = guests.queue();
+  const { nextAt, slots } = guests.schedule();
   const upNext: GuestUpNext[] = [];
   for (const item of upcoming.slice(0, 1)) {
     const track = trackOf(item.track.id);
     if (track === undefined) continue;
     const request = item.reason === 'guest' ? queue.find((r) => r.trackId === item.track.id) : undefined;
+    const when = { place: 1, expectedAt: estimate(nextAt) };
     upNext.push(
       request === undefined
-        ? { key: MUSIC_PICK_KEYS + item.key, track: guestTrack(track), isGuestRequest: item.reason === 'guest', votes: guests.votesOn(-1) }
-        : { key: request.id, track: guestTrack(track), isGuestRequest: true, votes: guests.votesOn(request.id, phone) },
+        ? {
+            key: MUSIC_PICK_KEYS + item.key,
+            track: guestTrack(track),
+            isGuestRequest: item.reason === 'guest',
+            votes: guests.votesOn(-1),
+            ...when,
+          }
+        : { key: request.id, track: guestTrack(track), isGuestRequest: true, votes: guests.votesOn(request.id, phone), ...when },
     );
   }
+  let lastPlace = upNext.length;
   for (const request of queue) {
     if (upNext.length >= UP_NEXT) break;
     if (upNext.some((u) => u.key === request.id)) continue;
     const track = trackOf(request.trackId);
-    if (track !== undefined)
-      upNext.push({ key: request.id, track: guestTrack(track), isGuestRequest: true, votes: guests.votesOn(request.id, phone) });
+    const slot = slots.get(request.id);
+    if (track === undefined) continue;
+    // A waiting request stands after every queued one (the queue's order), with no time until the room comes to it.
+    lastPlace = slot?.place ?? lastPlace + 1;
+    upNext.push({
+      key: request.id,
+      track: guestTrack(track),
+      isGuestRequest: true,
+      votes: guests.votesOn(request.id, phone),
+      place: lastPlace,
+      expectedAt: estimate(slot?.at ?? null),
+    });
   }
   const held = screens.mood.held ?? null;
   const label = held?.label ?? screens.mood.current;
@@ -96,7 +117,7 @@ export function guestRoom(deps: GuestViewDeps, phone?: GuestPhone): GuestRoom {
       why: held !== null ? `The staff chose ${held.music || 'this'} music for now` : (NOT_SEEING[screens.camera.status] ?? why(label, 0)),
     },
     suggestions: screens.suggestions
-      .filter((s) => guests.mayRequest(s.id))
+      .filter((s) => guests.maySuggest(s.id))
       .slice(0, 6)
       .flatMap((s) => {
         const track = trackOf(s.id);
@@ -108,24 +129,42 @@ export function guestRoom(deps: GuestViewDeps, phone?: GuestPhone): GuestRoom {
 /** `phone`'s own part of its view: its requests, what it has left this hour, its like and its votes. */
 export function guestMine(deps: GuestViewDeps, phone: GuestPhone): GuestMine {
   const { guests, store } = deps;
+  const { slots } = guests.schedule();
+  const allowance = guests.allowance(phone);
   return {
     me: {
       requests: guests.requestsOf(phone).flatMap((r) => {
-        const view = guestRequest(r, store);
+        const view = guestRequest(r, store, slots.get(r.id));
         return view === undefined ? [] : [view];
       }),
-      requestsLeft: guests.requestsLeft(phone),
-      requestsPerHour: guests.requestsPerHour,
+      requestsLeft: allowance.left,
+      requestsPerHour: allowance.perHour,
+      nextRequestAt: allowance.nextAt,
+      limitReason: allowance.reason,
     },
     isNowLikedByMe: guests.likes(phone).isLikedByMe,
     votes: guests.votesOf(phone),
   };
 }
 
-/** A request as the phone that made it sees it. */
-export function guestRequest(record: GuestRequestRecord, store: Pick<Store, 'tracks'>): GuestRequest | undefined {
+/** A request as the phone that made it sees it, with its place and estimated start while queued (`slot`). */
+export function guestRequest(record: GuestRequestRecord, store: Pick<Store, 'tracks'>, slot?: GuestSlot): GuestRequest | undefined {
   const track = store.tracks.get(record.trackId);
+  const isQueued = record.status === 'queued' && slot !== undefined;
   return track === undefined
     ? undefined
-    : { id: record.id, track: guestTrack(track), status: record.status, reason: record.reason, at: record.at };
+    : {
+        id: record.id,
+        track: guestTrack(track),
+        status: record.status,
+        reason: record.reason,
+        at: record.at,
+        place: isQueued ? slot.place : null,
+        expectedAt: isQueued ? estimate(slot.at) : null,
+      };
+}
+
+/** An estimated time, to the minute. */
+function estimate(at: number | null): number | null {
+  return at === null ? null : Math.round(at / ESTIMATE_MS) * ESTIMATE_MS;
 }

@@ -8,6 +8,7 @@ import { ErrorRef } from '../schemas/common.js';
 import {
   GuestLikeBody,
   GuestRequestBody,
+  GuestRequestParams,
   GuestRequestSchema,
   GuestSearchQuery,
   GuestSearchSchema,
@@ -57,6 +58,8 @@ export const guestRoutes: FastifyPluginAsyncTypebox<GuestRoutesOptions> = async 
       throw new MoodboxError('MB_ERR_GUEST_TOO_FAST', `Too many taps in a minute: wait ${waitS} s and try again`);
     }
     phones.set(request, who);
+    // Every phone that calls counts among the phones on its address: their ceiling grows with them.
+    guests.seen(who);
   });
 
   const guest = { tags: ['guest'] };
@@ -104,9 +107,28 @@ export const guestRoutes: FastifyPluginAsyncTypebox<GuestRoutesOptions> = async 
     },
     async (request, reply) => {
       const record = guests.request(phone(request), request.body.trackId);
-      const view = guestRequest(record, store);
+      const view = guestRequest(record, store, guests.schedule().slots.get(record.id));
       if (view === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', `Expected a song of the library, got \`${record.trackId}\``);
       return reply.status(201).send(view);
+    },
+  );
+
+  app.delete(
+    '/api/guest/requests/:id',
+    {
+      schema: {
+        ...guest,
+        operationId: 'guestCancel',
+        summary:
+          'Take back this phone’s own request while it is in the queue (`cancelled`; it still counts in the hour); 404 once it played or left the queue; answers this phone’s view',
+        params: GuestRequestParams,
+        response: { 200: GuestStateSchema, 400: ErrorRef, 403: ErrorRef, 404: ErrorRef, 429: ErrorRef },
+      },
+    },
+    async (request) => {
+      const who = phone(request);
+      guests.cancel(who, request.params.id);
+      return guestState(deps, who);
     },
   );
 

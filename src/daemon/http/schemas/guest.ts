@@ -31,21 +31,34 @@ export const GuestVotesSchema = Type.Object({
 });
 
 export const GuestUpNextSchema = Type.Object({
-  key: Type.Integer({ description: 'Stays the same while it is queued; what `POST /api/guest/votes` names.' }),
+  key: Type.Integer({
+    description:
+      'Stays the same while it is queued; what `POST /api/guest/votes` names. A guest’s request: its id (a phone knows its own by it).',
+  }),
   track: GuestTrackSchema,
   isGuestRequest: Type.Boolean({ description: 'Asked for by a guest (never says which).' }),
   votes: GuestVotesSchema,
+  place: Type.Integer({ minimum: 1, description: 'Where it stands: 1 plays next, the mood’s own picks between counted.' }),
+  expectedAt: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'When it should start (epoch ms, an estimate from the songs’ lengths); null while it waits for the room.',
+  }),
 });
 
 export const GuestRequestSchema = Type.Object({
   id: Type.Integer(),
   track: GuestTrackSchema,
-  status: Type.Enum(['queued', 'waiting', 'played', 'declined', 'cleared'], {
+  status: Type.Enum(['queued', 'waiting', 'playing', 'played', 'skipped', 'declined', 'cleared', 'cancelled'], {
     description:
-      '`queued`: it plays between the mood’s picks; `waiting`: it does not fit the room’s mood yet and waits; `played`; `declined`; `cleared` by staff.',
+      '`queued`: it plays between the mood’s picks; `waiting`: it does not fit the room’s mood yet and waits; `playing`; `played`; `skipped` while it played (by guests’ votes, the staff, a change of mood: `reason` says); `declined`; `cleared` by staff; `cancelled` by the guest.',
   }),
   reason: Type.String({ description: 'Why, in words a guest understands ("waits for a livelier room").' }),
   at: Type.Integer({ description: 'Epoch ms when it was asked for.' }),
+  place: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+    description: 'While queued: where it stands (1 plays next, the mood’s own picks between counted); else null.',
+  }),
+  expectedAt: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'While queued: when it should start (epoch ms, an estimate); else null.',
+  }),
 });
 
 export const GuestStateSchema = Type.Object(
@@ -86,6 +99,10 @@ export const GuestStateSchema = Type.Object(
       requests: Type.Array(GuestRequestSchema),
       requestsLeft: Type.Integer({ minimum: 0 }),
       requestsPerHour: Type.Integer({ minimum: 0 }),
+      /** With none left: when this phone may ask again (epoch ms); else null. */
+      nextRequestAt: Type.Union([Type.Integer(), Type.Null()]),
+      /** With none left: why, with the time ("3 requests an hour per phone; next at 14:32"); else null. */
+      limitReason: Type.Union([Type.String(), Type.Null()]),
     }),
   },
   { description: 'What a guest’s phone shows: `GET /api/guest/state`, and pushed on `/ws/guest` as `{ type: "guest/state", data }`.' },
@@ -100,6 +117,8 @@ export const GuestSearchSchema = Type.Object({
 });
 
 export const GuestRequestBody = Type.Object({ trackId: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+
+export const GuestRequestParams = Type.Object({ id: Type.Integer({ minimum: 1, description: 'The request’s `id`.' }) });
 
 export const GuestLikeBody = Type.Object(
   { trackId: Type.Integer({ minimum: 1, description: 'The song playing now; a song that no longer plays is refused (409).' }) },

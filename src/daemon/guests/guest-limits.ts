@@ -1,0 +1,179 @@
+/**
+ * How many songs a phone may still ask for, and from when it may ask again: pure, on plain data.
+ *
+ * Phones in a venue often share one network address (the guest Wi-Fi behind one NAT), so the
+ * budget is counted per phone first (its `mb_guest` cookie): `perPhone` requests in any hour. The
+ * address has a ceiling too, so that clearing cookies over and over cannot flood the queue: each
+ * phone seen on the address in the last hour adds `perPhone` to it, up to `perAddressMax`.
+ */
+
+export const HOUR_MS = 3_600_000;
+
+/** What a phone may ask for now: `left` this hour; when none, from when it may again (`nextAt`, epoch ms) and why. */
+export interface GuestAllowance {
+  left: number;
+  perHour: number;
+  nextAt: number | null;
+  reason: string | null;
+}
+
+/** One request as the budgets count it: who asked, from where, when (epoch ms). */
+export interface CountedRequest {
+  readonly phoneId: string;
+  readonly address: string;
+  readonly at: number;
+}
+
+export interface GuestLimits {
+  /** Songs one phone may ask for in an hour (`guests.requestsPerHour`). */
+  readonly perPhone: number;
+  /** Songs every phone of one address may ask for in an hour together, at most (`guests.requestsPerAddressMax`). */
+  readonly perAddressMax: number;
+}
+
+/**
+ * What a phone may ask for now. `left`: requests it may still make; when 0, `nextAt` (epoch ms) is
+ * when the oldest request that holds it back is an hour old, and `by` says whose budget is used up:
+ * the phone's own, or its address's.
+ */
+export type GuestBudget =
+  | { readonly left: number; readonly nextAt: null; readonly by: null; readonly addressCeiling: number }
+  | { readonly left: 0; readonly nextAt: number; readonly by: 'phone' | 'address'; readonly addressCeiling: number };
+
+/** The ceiling of an address that `phones` distinct phones were seen on this hour: `perPhone` for each, at most `perAddressMax`. */
+export function addressCeiling(limits: GuestLimits, phones: number): number {
+  return Math.min(limits.perAddressMax, limits.perPhone * Math.max(1, phones));
+}
+
+/**
+ * The budget of phone `phoneId` on `address` at `now`, given the requests of the last hour (any
+ * order; older ones are ignored) and how many distinct phones were seen on the address this hour
+ * (the phone itself included).
+ */
+export function guestBudget(
+  limits: GuestLimits,
+  input: { phoneId: string; address: string; now: number; requests: readonly CountedRequest[]; phonesOnAddress: number },
+): GuestBudget {
+  const since = input.now - HOUR_MS;
+  const recent = input.requests.filter((r) => r.at > since);
+  const byPhone = recent.filter((r) => r.phoneId === input.phoneId).map((r) => r.at);
+  const byAddress = recent.filter((r) => r.address === input.address).map((r) => r.at);
+  const ceiling = addressCeiling(limits, input.phonesOnAddress);
+  const phoneLeft = limits.perPhone - byPhone.length;
+  const addressLeft = ceiling - byAddress.length;
+  const left = Math.max(0, Math.min(phoneLeft, addressLeft));
+  if (left > 0) return { left, nextAt: null, by: null, addressCeiling: ceiling };
+  // The phone's own budget first: it is what the guest can act on.
+  const by = phoneLeft <= 0 ? 'phone' : 'address';
+  const [times, limit] = by === 'phone' ? [byPhone, limits.perPhone] : [byAddress, ceiling];
+  return { left: 0, nextAt: freedAt(times, limit), by, addressCeiling: ceiling };
+}
+
+/**
+ * When one more request fits under `limit` again: the request that then leaves the hour is the
+ * (count − limit + 1)th oldest. A limit of 0 never frees: an hour from the newest then.
+ */
+function freedAt(times: number[], limit: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  const leaving = sorted[Math.max(0, sorted.length - Math.max(1, limit))];
+  return (leaving ?? 0) + HOUR_MS;
+}
+
+/** "14:32": a time of day on the box's clock (the venue's). */
+export function timeOfDay(at: number): string {
+  const date = new Date(at);
+  return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
+}
+
+/**
+ * Why a phone may not ask now, in a guest's words, with the time it may again: "3 requests an
+ * hour per phone; next at 14:32", or the address's ceiling.
+ */
+export function limitReason(limits: GuestLimits, budget: GuestBudget & { by: 'phone' | 'address' }): string {
+  const requests = (n: number) => `${n} ${n === 1 ? 'request' : 'requests'}`;
+  const songs = (n: number) => `${n} ${n === 1 ? 'song' : 'songs'}`;
+  const when = `next at ${timeOfDay(budget.nextAt)}`;
+  if (budget.by === 'phone') return `${requests(limits.perPhone)} an hour per phone; ${when}`;
+  const asked = `Phones on this network asked for ${songs(budget.addressCeiling)} this hour`;
+  return budget.addressCeiling >= limits.perAddressMax
+    ? `${asked}, as many as one network may; ${when}`
+    : `${asked}: ${requests(limits.perPhone)} for each phone seen here; ${when}`;
+}
+
+/**
+ * The phones seen on each address in the last hour: what lets an address's ceiling grow with the
+ * phones behind it. Bounded: at most `maxPerAddress` phones an address and `maxAddresses` addresses
+ * are kept (the least recently seen go first).
+ */
+export class PhoneSightings {
+  readonly #byAddress = new Map<string, Map<string, number>>();
+  readonly #maxPerAddress: number;
+  readonly #maxAddresses: number;
+
+  constructor(options: { maxPerAddress?: number; maxAddresses?: number } = {}) {
+    this.#maxPerAddress = options.maxPerAddress ?? 1000;
+    this.#maxAddresses = options.maxAddresses ?? 10_000;
+  }
+
+  /** Phone `phoneId` called from `address` at `at` (epoch ms). */
+  saw(phoneId: string, address: string, at: number): void {
+    let phones = this.#byAddress.get(address);
+    if (phones === undefined) {
+      if (this.#byAddress.size >= this.#maxAddresses) this.#dropOldestAddress();
+      phones = new Map();
+    } else {
+      this.#byAddress.delete(address);
+    }
+    // Kept in the order last seen: re-inserting moves to the end.
+    this.#byAddress.set(address, phones);
+    phones.delete(phoneId);
+    phones.set(phoneId, at);
+    if (phones.size > this.#maxPerAddress) {
+      const oldest = phones.keys().next().value;
+      if (oldest !== undefined) phones.delete(oldest);
+    }
+  }
+
+  /** Distinct phones seen on `address` after `since` (epoch ms). */
+  phonesOn(address: string, since: number): number {
+    let count = 0;
+    for (const at of this.#byAddress.get(address)?.values() ?? []) if (at > since) count += 1;
+    return count;
+  }
+
+  /** Forgets what was seen before `since`. */
+  forget(since: number): void {
+    for (const [address, phones] of this.#byAddress) {
+      for (const [id, at] of phones) if (at <= since) phones.delete(id);
+      if (phones.size === 0) this.#byAddress.delete(address);
+    }
+  }
+
+  #dropOldestAddress(): void {
+    const oldest = this.#byAddress.keys().next().value;
+    if (oldest !== undefined) this.#byAddress.delete(oldest);
+  }
+}
+
+/** The budgets of phones, with the phones seen on each address: what the guest service asks before a request. */
+export class GuestAllowances {
+  readonly #sightings = new PhoneSightings();
+
+  /** Phone `phoneId` called from `address` at `at`: it counts among the phones seen there this hour. */
+  seen(phoneId: string, address: string, at: number): void {
+    this.#sightings.saw(phoneId, address, at);
+  }
+
+  /** What phone `phoneId` on `address` may ask for at `now`, given the requests of the last hours. */
+  of(limits: GuestLimits, input: { phoneId: string; address: string; now: number; requests: readonly CountedRequest[] }): GuestAllowance {
+    const budget = guestBudget(limits, { ...input, phonesOnAddress: this.#sightings.phonesOn(input.address, input.now - HOUR_MS) });
+    return budget.by === null
+      ? { left: budget.left, perHour: limits.perPhone, nextAt: null, reason: null }
+      : { left: 0, perHour: limits.perPhone, nextAt: budget.nextAt, reason: limitReason(limits, budget) };
+  }
+
+  /** Forgets phones not seen since `since`. */
+  forget(since: number): void {
+    this.#sightings.forget(since);
+  }
+}

@@ -1,0 +1,225 @@
+import type { QueueItem } from '../../player/play-queue.js';
+import type { PlayOutcome } from '../../player/player.js';
+import type { GuestFitVerdict } from './guest-fit.js';
+import type { GuestPhone } from './guest-votes.js';
+
+/**
+ * A request's life: `queued` (plays between the mood's picks) or `waiting` (for the room), then
+ * `playing`, and `played` or `skipped` (ended early: by votes, the staff, a change of mood);
+ * or it leaves the queue unplayed: `declined`, `cleared` by staff, `cancelled` by the guest.
+ */
+export type GuestRequestStatus = 'queued' | 'waiting' | 'playing' | 'played' | 'skipped' | 'declined' | 'cleared' | 'cancelled';
+
+/** A request as the guest service keeps it (never who asked, outside this service). */
+export interface GuestRequestRecord {
+  readonly id: number;
+  readonly trackId: number;
+  readonly phone: GuestPhone;
+  readonly at: number;
+  status: GuestRequestStatus;
+  reason: string;
+  /** Since when it waits for the room (epoch ms), while `waiting`. */
+  waitingSince: number | null;
+  /** The queue key it plays under, once it started. */
+  playKey: number | null;
+}
+
+/** Where a queued request stands: `place` 1 plays next; `at` is when it should start (epoch ms, an estimate). */
+export interface GuestSlot {
+  readonly place: number;
+  readonly at: number;
+}
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+/** Finished requests a phone still sees in its list, newest first. */
+const SHOWN_PER_PHONE = 10;
+/** A song whose length is not known (a station, the music's own next pick) counts this long (ms). */
+export const TYPICAL_SONG_MS = 210_000;
+
+/** Why a request that started playing ended early, by how it ended. */
+const ENDED_EARLY: Record<Exclude<PlayOutcome, 'completed'> | 'voted-off', string> = {
+  'voted-off': 'Guests voted it off',
+  skipped: 'The staff skipped it',
+  switched: 'The room’s mood changed and the music moved on',
+  failed: 'It could not be played',
+  interrupted: 'The music stopped',
+};
+
+export const QUEUED_REASON = 'It plays after the next song the room’s mood picks';
+
+/**
+ * The guests' requests, in memory: the queue (queued and waiting requests) and the last hours'
+ * finished ones, and when each song was last asked for. Pure state: the caller gives the time,
+ * the settings and how each song sits with the room.
+ */
+export class GuestRequests {
+  #requests: GuestRequestRecord[] = [];
+  #nextId = 1;
+  /** When each song was last asked for (epoch ms), by track id. */
+  readonly #asked = new Map<number, number>();
+
+  /** Adds a request by `phone` for `trackId` at `at`, as `verdict` judged it (`fits`: queued, else waiting). */
+  add(phone: GuestPhone, trackId: number, at: number, verdict: GuestFitVerdict, reasonQueued = QUEUED_REASON): GuestRequestRecord {
+    const fits = verdict.fit === 'fits';
+    const record: GuestRequestRecord = {
+      id: this.#nextId++,
+      trackId,
+      phone: { ...phone },
+      at,
+      status: fits ? 'queued' : 'waiting',
+      reason: fits ? reasonQueued : verdict.reason,
+      waitingSince: fits ? null : at,
+      playKey: null,
+    };
+    this.#requests.push(record);
+    this.#asked.set(trackId, at);
+    return record;
+  }
+
+  get(id: number): GuestRequestRecord | undefined {
+    return this.#requests.find((r) => r.id === id);
+  }
+
+  /** Every request of the last hours (to count budgets), oldest first. */
+  all(): readonly GuestRequestRecord[] {
+    return this.#requests;
+  }
+
+  /** Requests in the queue: queued or waiting. */
+  open(): GuestRequestRecord[] {
+    return this.#requests.filter((r) => r.status === 'queued' || r.status === 'waiting');
+  }
+
+  /** The queue in the order it plays: queued requests by `score` (votes), then waiting ones, oldest first within each. */
+  queue(score: (r: GuestRequestRecord) => number): GuestRequestRecord[] {
+    const rank = (r: GuestRequestRecord) => (r.status === 'queued' ? 0 : 1);
+    return this.open().sort((a, b) => rank(a) - rank(b) || score(b) - score(a) || a.at - b.at);
+  }
+
+  /** `phone`'s own requests, newest first. */
+  of(phone: GuestPhone): GuestRequestRecord[] {
+    return this.#requests
+      .filter((r) => r.phone.id === phone.id)
+      .slice(-SHOWN_PER_PHONE)
+      .reverse();
+  }
+
+  /** Requests of the hour before `now` and every one still open, newest first. */
+  recent(now: number): GuestRequestRecord[] {
+    return this.#requests.filter((r) => r.at > now - HOUR_MS || r.status === 'queued' || r.status === 'waiting').reverse();
+  }
+
+  /** When `trackId` was last asked for (epoch ms), while it counts for the repeat window. */
+  askedAt(trackId: number): number | undefined {
+    return this.#asked.get(trackId);
+  }
+
+  /** Request `id` started playing under queue key `key`. */
+  started(id: number, key: number): void {
+    this.finish(id, 'playing', 'Playing now', key);
+  }
+
+  /** The song under queue key `key` ended with `outcome` (`voted-off`: guests skipped it); false when it was no request. */
+  ended(key: number, outcome: PlayOutcome | 'voted-off'): boolean {
+    const request = this.#requests.find((r) => r.status === 'playing' && r.playKey === key);
+    if (request === undefined) return false;
+    if (outcome === 'completed') return this.finish(request.id, 'played', 'Played');
+    return this.finish(request.id, 'skipped', ENDED_EARLY[outcome]);
+  }
+
+  /** Request `id` ends with `status` and `reason`; false when there is no such request. */
+  finish(id: number, status: Exclude<GuestRequestStatus, 'queued' | 'waiting'>, reason: string, playKey?: number): boolean {
+    const request = this.get(id);
+    if (request === undefined) return false;
+    Object.assign(request, { status, reason, waitingSince: null }, playKey === undefined ? {} : { playKey });
+    // A song its guest took back may be asked for again at once (staff's or the room's no still holds).
+    if (status === 'cancelled') this.#asked.delete(request.trackId);
+    return true;
+  }
+
+  /**
+   * Judges the open requests against the room at `now`: one that fits is queued; one that does not
+   * waits, and is declined once it waited `waitMs`. Resolves the ids declined.
+   */
+  judge(judge: (trackId: number) => GuestFitVerdict, now: number, waitMs: number): number[] {
+    const declined: number[] = [];
+    for (const r of this.open()) {
+      const verdict = judge(r.trackId);
+      if (verdict.fit === 'fits') {
+        Object.assign(r, { status: 'queued', reason: QUEUED_REASON, waitingSince: null });
+        continue;
+      }
+      const since = r.waitingSince ?? now;
+      if (now - since >= waitMs) {
+        this.finish(
+          r.id,
+          'declined',
+          `It waited ${Math.round(waitMs / MINUTE_MS)} min and the room did not come closer: ${lower(verdict.reason)}`,
+        );
+        declined.push(r.id);
+      } else {
+        Object.assign(r, { status: 'waiting', reason: verdict.reason, waitingSince: since });
+      }
+    }
+    return declined;
+  }
+
+  /** Forgets finished requests two hours old, and asks older than the repeat window `repeatMs`. */
+  forget(now: number, repeatMs: number): void {
+    this.#requests = this.#requests.filter(
+      (r) => r.status === 'queued' || r.status === 'waiting' || r.status === 'playing' || now - r.at < 2 * HOUR_MS,
+    );
+    for (const [trackId, at] of this.#asked) if (now - at >= repeatMs) this.#asked.delete(trackId);
+  }
+}
+
+/**
+ * Where each queued request stands and when it should start, from what plays now: the rest of the
+ * song playing, then the song next, then one request after each of the mood's own picks (a pick
+ * counts `TYPICAL_SONG_MS`), never two guests' songs in a row; in the queue's order. `nextAt`: when
+ * the song next starts.
+ */
+export function guestSchedule(input: {
+  now: number;
+  current: QueueItem | undefined;
+  positionMs: number;
+  upcoming: readonly QueueItem[];
+  /** The queued requests in the order they play (waiting ones have no place yet). */
+  queued: ReadonlyArray<{ id: number; trackId: number; durationMs: number | null }>;
+}): { nextAt: number | null; slots: Map<number, GuestSlot> } {
+  const slots = new Map<number, GuestSlot>();
+  const length = (ms: number | null | undefined) => (ms === null || ms === undefined || ms <= 0 ? TYPICAL_SONG_MS : ms);
+  const { current } = input;
+  let at = input.now + (current === undefined ? 0 : Math.max(0, length(current.track.durationMs) - input.positionMs));
+  let place = 0;
+  let isAfterGuest = current?.reason === 'guest';
+  const queued = [...input.queued];
+  const next = input.upcoming[0];
+  const nextAt = next === undefined ? null : at;
+  if (next !== undefined) {
+    place = 1;
+    const head = next.reason === 'guest' ? queued.findIndex((r) => r.trackId === next.track.id) : -1;
+    if (head >= 0) {
+      const [request] = queued.splice(head, 1);
+      if (request !== undefined) slots.set(request.id, { place, at });
+    }
+    at += length(next.track.durationMs);
+    isAfterGuest = next.reason === 'guest';
+  }
+  for (const request of queued) {
+    if (isAfterGuest) {
+      place += 1;
+      at += TYPICAL_SONG_MS;
+    }
+    place += 1;
+    slots.set(request.id, { place, at });
+    at += length(request.durationMs);
+    isAfterGuest = true;
+  }
+  return { nextAt, slots };
+}
+
+function lower(text: string): string {
+  return `${text.charAt(0).toLowerCase()}${text.slice(1)}`;
+}

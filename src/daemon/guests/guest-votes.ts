@@ -1,0 +1,110 @@
+/** A phone in the room: its anonymous cookie id and the address it calls from. Budgets count both. */
+export interface GuestPhone {
+  id: string;
+  address: string;
+}
+
+export type GuestVote = 'up' | 'down';
+
+/** Votes on one song: counts, this phone's own, and how many "not this" skip or drop it. */
+export interface GuestVotes {
+  up: number;
+  down: number;
+  mine: GuestVote | null;
+  downNeeded: number;
+}
+
+/** What a vote is on: the song playing (by its queue key), or a request in the guests' queue (by its id). */
+export type VoteTarget = { on: 'now'; key: number } | { on: 'request'; id: number };
+
+interface Ballot {
+  vote: GuestVote;
+  address: string;
+  at: number;
+}
+
+/**
+ * The guests' votes and likes, in memory: votes on the song playing and on requests in the queue,
+ * one per phone, counted once per address too, each for `voteMs`; likes of the song playing, one
+ * per phone. Pure state: the caller gives the time and the settings.
+ */
+export class GuestVoteBook {
+  /** Ballots by target (`now:<queue key>` or `request:<id>`), each by phone id. */
+  readonly #votes = new Map<string, Map<string, Ballot>>();
+  /** Phones that like the song playing, by its queue key. */
+  #likes: { key: number; phones: Set<string> } | undefined;
+
+  /** Phone `phone` votes `vote` on `target` at `at`, or takes its vote back (`none`). */
+  cast(target: VoteTarget, phone: GuestPhone, vote: GuestVote | 'none', at: number): void {
+    const key = keyOf(target);
+    const ballots = this.#votes.get(key) ?? new Map<string, Ballot>();
+    this.#votes.set(key, ballots);
+    if (vote === 'none') ballots.delete(phone.id);
+    else ballots.set(phone.id, { vote, address: phone.address, at });
+  }
+
+  /** Votes still counted on `target` after `since` (epoch ms): one per phone and one per address. */
+  count(target: VoteTarget | undefined, since: number, downNeeded: number, phone?: GuestPhone): GuestVotes {
+    const all = target === undefined ? [] : [...(this.#votes.get(keyOf(target))?.entries() ?? [])];
+    const votes = all.filter(([, v]) => v.at > since);
+    const distinct = (vote: GuestVote) => {
+      const of = votes.filter(([, v]) => v.vote === vote);
+      return Math.min(of.length, new Set(of.map(([, v]) => v.address)).size);
+    };
+    const mine = phone === undefined ? undefined : votes.find(([id]) => id === phone.id)?.[1].vote;
+    return { up: distinct('up'), down: distinct('down'), mine: mine ?? null, downNeeded };
+  }
+
+  /** The votes of `phone` after `since` on the song playing (`nowKey`) and on the requests `openIds`. */
+  votesOf(
+    phone: GuestPhone,
+    since: number,
+    nowKey: number | undefined,
+    openIds: ReadonlySet<number>,
+  ): Array<{ on: 'now' | number; vote: GuestVote }> {
+    const mine: Array<{ on: 'now' | number; vote: GuestVote }> = [];
+    for (const [target, ballots] of this.#votes) {
+      const ballot = ballots.get(phone.id);
+      if (ballot === undefined || ballot.at <= since) continue;
+      if (target === `now:${nowKey}`) mine.push({ on: 'now', vote: ballot.vote });
+      const id = target.startsWith('request:') ? Number(target.slice('request:'.length)) : undefined;
+      if (id !== undefined && openIds.has(id)) mine.push({ on: id, vote: ballot.vote });
+    }
+    return mine;
+  }
+
+  /** Forgets every vote on `target` (it was decided, or the song left). */
+  drop(target: VoteTarget): void {
+    this.#votes.delete(keyOf(target));
+  }
+
+  /** Forgets every vote. */
+  clear(): void {
+    this.#votes.clear();
+  }
+
+  /** Forgets votes cast before `since`, and those on a song that no longer plays (`nowKey`): a vote on a song ends with it. */
+  forget(since: number, nowKey: number | undefined): void {
+    for (const [target, ballots] of this.#votes) {
+      for (const [id, v] of ballots) if (v.at <= since) ballots.delete(id);
+      if (ballots.size === 0 || (target.startsWith('now:') && target !== `now:${nowKey}`)) this.#votes.delete(target);
+    }
+  }
+
+  /** Phone `phoneId` likes the song playing (`key`); resolves how many phones like it. */
+  like(key: number, phoneId: string): number {
+    if (this.#likes?.key !== key) this.#likes = { key, phones: new Set() };
+    this.#likes.phones.add(phoneId);
+    return this.#likes.phones.size;
+  }
+
+  /** Likes of the song playing (`key`), and whether `phoneId` is one. */
+  likes(key: number | undefined, phoneId?: string): { likes: number; isLikedByMe: boolean } {
+    const phones = key !== undefined && this.#likes?.key === key ? this.#likes.phones : new Set<string>();
+    return { likes: phones.size, isLikedByMe: phoneId !== undefined && phones.has(phoneId) };
+  }
+}
+
+function keyOf(target: VoteTarget): string {
+  return target.on === 'now' ? `now:${target.key}` : `request:${target.id}`;
+}
