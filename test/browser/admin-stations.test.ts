@@ -100,7 +100,7 @@ describe('stations', { timeout: 240_000 }, () => {
     await admin.getByRole('button', { name: 'Add station' }).click();
     await form.locator('#name-error').filter({ hasText: 'Give the station a name.' }).waitFor(WAIT);
     await form.locator('#url-error').filter({ hasText: 'Give the station’s address' }).waitFor(WAIT);
-    await form.locator('mb-mood-picker .field-error').filter({ hasText: 'Choose at least one mood.' }).waitFor(WAIT);
+    await form.locator('mb-mood-picker .field-error').filter({ hasText: 'Choose a mood the station plays for.' }).waitFor(WAIT);
     expect(await form.getByLabel('Name').getAttribute('aria-invalid')).toBe('true');
 
     // The moods are the library's, picked as on the library page: no free text, so no mood that no song uses.
