@@ -2,7 +2,9 @@
 // session, sees whether it is used (and why not), is read through it while signed in, cancels a
 // redo without losing it, and deletes it; signed in by card too, with no token on any screen.
 // What is stored is checked in the daemon's SQLite file.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { type ServerResponse, createServer } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
@@ -120,6 +122,81 @@ function expectNumbersOnly(dataDir: string, row: StoredRow): void {
   }
 }
 
+/**
+ * One frame of the one-face clip (`one-face-moods.mp4`: one person near the camera, 2 s each
+ * neutral, happy, surprised, sad) at `seconds`, as a JPEG; `filter` (ffmpeg's) changes it first.
+ */
+function oneFaceFrame(seconds: number, filter?: string): Buffer {
+  return execFileSync(
+    'ffmpeg',
+    [
+      ...[
+        '-loglevel',
+        'error',
+        '-ss',
+        String(seconds),
+        '-i',
+        join(ROOT, 'src/vision/testing/fixtures/one-face-moods.mp4'),
+        '-frames:v',
+        '1',
+      ],
+      ...(filter === undefined ? [] : ['-vf', filter]),
+      ...['-f', 'mjpeg', '-'],
+    ],
+    { maxBuffer: 10 * 1024 * 1024 },
+  );
+}
+
+function fixtureFrame(name: string): Buffer {
+  return execFileSync('ffmpeg', ['-loglevel', 'error', '-i', join(ROOT, 'src/vision/testing/fixtures', name), '-f', 'mjpeg', '-'], {
+    maxBuffer: 10 * 1024 * 1024,
+  });
+}
+
+/**
+ * A camera the test controls: an MJPEG stream on 127.0.0.1 sending the picture set by `show`
+ * ten times a second (the daemon runs in its own process, so this one is free to serve it).
+ */
+async function startTestCamera(first: Buffer): Promise<{ url: string; show: (jpeg: Buffer) => void; stop: () => Promise<void> }> {
+  let current = first;
+  const streams = new Set<ServerResponse>();
+  const boundary = 'moodboxtest';
+  const server = createServer((req, res) => {
+    if (req.url !== '/stream.mjpg') {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': `multipart/x-mixed-replace; boundary=${boundary}`,
+      'cache-control': 'no-cache',
+      connection: 'close',
+    });
+    streams.add(res);
+    res.on('close', () => streams.delete(res));
+  });
+  const timer = setInterval(() => {
+    for (const res of streams) {
+      res.write(`--${boundary}\r\nContent-Type: image/jpeg\r\nContent-Length: ${current.length}\r\n\r\n`);
+      res.write(current);
+      res.write('\r\n');
+    }
+  }, 100);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}/stream.mjpg`,
+    show: (jpeg) => {
+      current = jpeg;
+    },
+    stop: async () => {
+      clearInterval(timer);
+      for (const res of streams) res.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 const state = async (daemon: Daemon): Promise<StateSnapshot> =>
   ((await (await fetch(`${daemon.url}/api/state`)).json()) as { data: StateSnapshot }).data;
 
@@ -205,17 +282,21 @@ async function calibrate(
   return { prompts, noFace };
 }
 
-/** What the result (and then the My music section) must say for the stored head. */
+/** What the result (and then the My music section) must say for the stored head, in plain words with counts. */
 function expectedWords(row: StoredRow): { status: string; text: string } {
-  const head = JSON.parse(row.head) as { used: boolean; reason: string; validation: { generic: number; personal: number } };
-  if (head.used) {
-    const pct = (x: number): string => `${Math.round(x * 100)}%`;
-    return {
-      status: 'used',
-      text: `On your own held-back faces: generic model ${pct(head.validation.generic)}, with your calibration ${pct(head.validation.personal)}`,
-    };
-  }
-  return { status: 'not-used', text: `Not used because ${head.reason}.` };
+  const head = JSON.parse(row.head) as { used: boolean; validation: { n: number; generic: number; personal: number } };
+  const { n } = head.validation;
+  const right = (share: number): number => Math.round(share * n);
+  const [generic, personal] = [right(head.validation.generic), right(head.validation.personal)];
+  if (head.used) return { status: 'used', text: `it read ${personal} right with your calibration, and ${generic} without it.` };
+  if (n === 0) return { status: 'not-used', text: 'Moodbox did not see enough of your face to learn from it.' };
+  return {
+    status: 'not-used',
+    text:
+      generic === n
+        ? `it read all ${n} of your test expressions right`
+        : `(${personal} of ${n} test expressions right, against ${generic})`,
+  };
 }
 
 /** Ada's card, as the recorded reports type it. */
@@ -357,6 +438,96 @@ describe('personal expression calibration at the kiosk (issue 19)', { timeout: 6
     await expect.poll(async () => (await state(daemon)).mood.isPersonal ?? false, WAIT).toBe(false);
   });
 
+  it('on a camera the test controls: not used when the generic model already reads them right, used when it misreads some', async () => {
+    assertBuilt();
+    const frames = {
+      neutral: oneFaceFrame(1),
+      happy: oneFaceFrame(3),
+      surprise: oneFaceFrame(5),
+      sad: oneFaceFrame(7),
+      // The larger face of the happy scene alone (the smaller one covered): the generic model reads
+      // it as a smile, but not by much (happy about 0.8, neutral about 0.15) — a resting face that
+      // looks a little happy.
+      restingSmile: oneFaceFrame(3, 'drawbox=x=400:y=130:w=130:h=160:color=0x808080:t=fill'),
+      // The smaller face of the happy scene alone (the larger one covered): a broad smile.
+      broadSmile: oneFaceFrame(3, 'drawbox=x=70:y=80:w=210:h=210:color=0x808080:t=fill'),
+      // Another person's smile, for the face this person makes when asked to look angry.
+      otherSmile: fixtureFrame('happy-face.png'),
+      nobody: fixtureFrame('no-face.png'),
+    };
+    const camera = await startTestCamera(frames.neutral);
+    cleanups.push(() => camera.stop());
+    const data = tempDir('mb-kiosk-calibration-mjpeg-');
+    cleanups.push(() => data.remove());
+    addUser(data.path, 'Ada', 'member', '2468');
+    const daemon = await startDaemon(data.path, { config: { ...TEST_CONFIG, camera: { enabled: true, source: camera.url } } });
+    cleanups.push(async () => void (await daemon.stop()));
+    await waitForCamera(daemon);
+
+    browser = await launchBrowser({ width: 800, height: 480 });
+    const { page } = browser;
+    await openKioskSignedIn(page, daemon);
+    await openExpressions(page);
+    const section = page.locator('mb-me .calibration');
+    const result = page.locator('mb-calibration .result');
+
+    // Faces the generic model reads right, and nobody in view when asked to look angry: those
+    // tries say "Look at the camera" and are not counted. Nothing to correct: not used, and why.
+    const plain: Record<CalibrationExpression, Buffer> = {
+      neutral: frames.neutral,
+      happy: frames.happy,
+      sad: frames.sad,
+      surprise: frames.surprise,
+      angry: frames.nobody,
+    };
+    const first = await calibrate(page, 'kiosk-calibration-plain', (expression) => camera.show(plain[expression]));
+    expect(first.prompts).toEqual(PROMPTS);
+    expect([...first.noFace]).toEqual(['angry']);
+    const generic = storedCalibration(data.path, 'Ada');
+    if (generic === undefined) throw new Error('Expected a stored calibration after the first session');
+    expectNumbersOnly(data.path, generic);
+    const plainHead = JSON.parse(generic.head) as { used: boolean; reason: string; samples: Record<string, number> };
+    expect(plainHead.samples).toEqual({ neutral: 7, happy: 7, sad: 7, surprise: 7 });
+    expect(plainHead.used).toBe(false);
+    expect(plainHead.reason).toMatch(/^the generic model already reads your held-back faces right/);
+    expect(await result.getAttribute('data-status')).toBe('not-used');
+    expect(await result.textContent()).toContain(expectedWords(generic).text);
+    await page.locator('mb-calibration button[data-action="close-calibration"]').click();
+    await expect.poll(() => section.getAttribute('data-status'), WAIT).toBe('not-used');
+
+    // A face per expression, two of which the generic model reads as a smile: their neutral face
+    // (only just) and their angry one. The calibration reads their held-back faces better (at
+    // least the neutral ones), so it is used, and the chip says so.
+    const faceFor: Record<CalibrationExpression, Buffer> = {
+      neutral: frames.restingSmile,
+      happy: frames.broadSmile,
+      sad: frames.sad,
+      surprise: frames.surprise,
+      angry: frames.otherSmile,
+    };
+    const second = await calibrate(page, 'kiosk-calibration-own-faces', (expression) => camera.show(faceFor[expression]));
+    expect(second.prompts).toEqual(PROMPTS);
+    const own = storedCalibration(data.path, 'Ada');
+    if (own === undefined) throw new Error('Expected a stored calibration after the second session');
+    expectNumbersOnly(data.path, own);
+    const head = JSON.parse(own.head) as { used: boolean; reason: string; validation: { generic: number; personal: number } };
+    expect(head.used, head.reason).toBe(true);
+    expect(head.validation.personal).toBeGreaterThan(head.validation.generic);
+    expect(await result.getAttribute('data-status')).toBe('used');
+    expect(await result.textContent()).toContain(expectedWords(own).text);
+    await page.locator('mb-calibration button[data-action="close-calibration"]').click();
+    await expect.poll(() => section.getAttribute('data-status'), WAIT).toBe('used');
+    await page.locator('mb-me button[data-action="close-me"]').click();
+    // A new face in view is read generically until its track is confirmed, then through the head.
+    camera.show(frames.sad);
+    await expect.poll(async () => (await state(daemon)).mood.isPersonal, WAIT).toBe(true);
+    await page.locator('.mood [data-calibrated]').waitFor(WAIT);
+    await shot(page, 'kiosk-calibration-own-faces-chip');
+
+    // Signed out, the same face is read by the generic model again.
+    await page.locator('button[data-action="sign-out"]').click();
+    await expect.poll(async () => (await state(daemon)).mood.isPersonal ?? false, WAIT).toBe(false);
+  });
   it('a person signed in with their card calibrates from the kiosk screen, and still sees it after a reload', async () => {
     assertBuilt();
     const data = tempDir('mb-kiosk-calibration-card-');
