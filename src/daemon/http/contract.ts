@@ -153,9 +153,18 @@ export interface StateSnapshot {
   session: SessionState;
   services: ServiceHealthView[];
   library: LibraryState;
+  guests: GuestsState;
 }
 
-export type StateArea = 'camera' | 'mood' | 'player' | 'suggestions' | 'session' | 'services' | 'library';
+/** The guests' part as every screen may see it: counts and a time, never who asked or voted. */
+export interface GuestsState {
+  /** Guests' requests in the queue: those that play between the mood's picks and those waiting for the room. */
+  open: number;
+  /** When guests last asked, voted or liked, or their queue changed (epoch ms); null before any of it. */
+  changedAt: number | null;
+}
+
+export type StateArea = 'camera' | 'mood' | 'player' | 'suggestions' | 'session' | 'services' | 'library' | 'guests';
 
 /** Sent by the daemon: the whole snapshot on connect, then one message per changed area. */
 export type ServerMessage =

@@ -17,10 +17,15 @@ const STATUS_WORDS: Record<GuestAdminView['requests'][number]['status'], string>
   cancelled: 'Taken back by the guest',
 };
 
-/** What, when it changes, may change guests' requests as staff see them: the song playing and the one next. */
-function playerKey(state: StateSnapshot | null): string {
+/**
+ * What, when it changes, may change guests' requests as staff see them: the song playing and the
+ * one next, and the guests' own part (a request made or waiting, a vote, a like).
+ */
+function guestsKey(state: StateSnapshot | null): string {
   const p = state?.player;
-  return p === undefined ? '' : `${p.nowPlaying?.id ?? ''}|${p.next?.id ?? ''}|${p.next?.whyKind ?? ''}`;
+  if (p === undefined) return '';
+  const guests = state?.guests;
+  return `${p.nowPlaying?.id ?? ''}|${p.next?.id ?? ''}|${p.next?.whyKind ?? ''}|${guests?.open ?? ''}|${guests?.changedAt ?? ''}`;
 }
 
 /**
@@ -74,7 +79,7 @@ export class MbGuestRequests extends LitElement {
 
   readonly #live = new LiveStateController(this, {
     client: () => this.live,
-    onChange: whenChanged(playerKey, () => void this.#load()),
+    onChange: whenChanged(guestsKey, () => void this.#load()),
   });
 
   override connectedCallback(): void {
