@@ -39,6 +39,14 @@ describe('admin history', { timeout: 180_000 }, () => {
       play.run(hum, null, 'mood', 'calm', now - 120_000, now - 110_000, 'switched');
       play.run(walk, bob, 'tap', 'upbeat', now - 60_000, now - 30_000, 'completed');
       play.run(walk, bob, 'like', 'upbeat', now - 20_000, null, null);
+      // Staff held the mood for half an hour, and let it go after a minute: the switched song played while it was held.
+      db.prepare("INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, 'admin:1', 'mood.hold', '', ?)").run(
+        now - 150_000,
+        JSON.stringify({ label: 'happy', minutes: 30, until: now - 150_000 + 1_800_000 }),
+      );
+      db.prepare("INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, 'admin:1', 'mood.release', '', '{}')").run(
+        now - 90_000,
+      );
     } finally {
       db.close();
     }
@@ -62,7 +70,8 @@ describe('admin history', { timeout: 180_000 }, () => {
     const newest = page.locator('tbody tr').first();
     expect(await newest.locator('[data-cell="track"]').innerText()).toBe('Morning Walk\nThe Strollers');
     expect(await newest.locator('[data-cell="person"]').textContent()).toContain('Bob');
-    expect(await page.locator('tbody tr').nth(2).locator('[data-cell="person"]').textContent()).toContain('guest');
+    // Nobody signed in: not "guest", which is a reason a song plays ("asked for by a guest").
+    expect((await page.locator('tbody tr').nth(2).locator('[data-cell="person"]').textContent())?.trim()).toBe('nobody');
     // No bare track numbers anywhere in the track column.
     for (const cell of await page.locator('[data-cell="track"]').allTextContents()) expect(cell.trim()).not.toMatch(/^\d+$/);
     const total = GUEST_PLAYS + 4;
@@ -92,10 +101,17 @@ describe('admin history', { timeout: 180_000 }, () => {
     expect((await page.locator('[data-outcome="completed"]').first().textContent())?.trim()).toBe('played to the end');
   });
 
+  it('says a song picked while staff held the mood played for the mood staff held, not the room’s (issue 40)', async () => {
+    const why = (row: number) => page.locator('tbody tr').nth(row).locator('[data-cell="why"]');
+    // Newest first: Bob's like and tap, the song changed while the mood was held, the skipped one before the hold.
+    await expect.poll(async () => (await why(2).textContent())?.trim(), WAIT).toBe('the mood staff held');
+    expect((await why(3).textContent())?.trim()).toBe('the room mood');
+  });
+
   it('filters by a person chosen by name', async () => {
-    const person = page.getByLabel('Person');
+    const person = page.getByLabel('Signed in');
     expect(await person.evaluate((el) => el.tagName)).toBe('SELECT');
-    expect(await person.locator('option').allTextContents()).toEqual(['Anyone', 'Bob', 'Root']);
+    expect(await person.locator('option').allTextContents()).toEqual(['Anyone or nobody', 'Bob', 'Root']);
     await person.selectOption({ label: 'Bob' });
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.locator('.pager').filter({ hasText: '1–2 of 2' }).waitFor(WAIT);

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { type AdminApi, type AdminUser, type HistoryFilter, type HistoryPlay, playsToCsv } from '../data/admin-api.js';
+import { type AdminApi, type AdminUser, type AuditEntry, type HistoryFilter, type HistoryPlay, playsToCsv } from '../data/admin-api.js';
 import { PageLoader } from './page-loader.js';
 import { ADMIN_STYLES, field, formatTime, messageOf } from './admin-styles.js';
 
@@ -23,6 +23,20 @@ const OUTCOME_LABELS: Record<NonNullable<HistoryPlay['outcome']>, string> = {
   interrupted: 'stopped',
 };
 const DAY_MS = 86_400_000;
+/** How many of the newest mood holds and releases the page reads to tell a held mood from the room's. */
+const HOLDS_READ = 500;
+
+/** When staff held the music's mood: [from, to) in epoch ms, from the audit log's holds and releases. */
+export function holdSpans(holds: readonly AuditEntry[], releases: readonly AuditEntry[]): Array<[number, number]> {
+  const ends = releases.map((r) => r.at).sort((a, b) => a - b);
+  return holds.map((h) => {
+    const until = typeof h.detail['until'] === 'number' ? h.detail['until'] : h.at;
+    const released = ends.find((at) => at >= h.at && at < until);
+    // A later hold replaces an earlier one: the earlier ends where the later begins.
+    const replaced = holds.map((o) => o.at).filter((at) => at > h.at && at < until);
+    return [h.at, Math.min(until, released ?? until, ...replaced)];
+  });
+}
 
 /**
  * Play history with filters (mood, reason, person by name, dates), paging and a CSV export of every
@@ -61,21 +75,32 @@ export class MbAdminHistory extends LitElement {
   @state() private _error = '';
   @state() private _isExporting = false;
   @state() private _people: AdminUser[] = [];
+  /** When staff held the mood: a play for "the mood" then played for the mood staff held, not the room's. */
+  @state() private _holds: Array<[number, number]> = [];
   /** The From and To fields as typed (`YYYY-MM-DD`), checked against each other as they change. */
   @state() private _from = '';
   @state() private _to = '';
 
   readonly #loader = new PageLoader(this, async () => {
     const filter = this._filter;
-    const [page, people] = await Promise.all([
+    const [page, people, holds, releases] = await Promise.all([
       this.api.history(filter),
       this._people.length > 0 ? this._people : this.api.users().then((users) => users.sort((a, b) => a.name.localeCompare(b.name))),
+      this.api.audit(HOLDS_READ, 0, 'mood.hold'),
+      this.api.audit(HOLDS_READ, 0, 'mood.release'),
     ]);
+    this._holds = holdSpans(holds.items, releases.items);
     this._items = page.items;
     this._total = page.total;
     this._shownOffset = filter.offset;
     this._people = people;
   });
+
+  /** Why a play played, in words: a pick for the mood while staff held one played for that mood, not the room's. */
+  #why(p: HistoryPlay): string {
+    if (p.reason === 'mood' && this._holds.some(([from, to]) => p.startedAt >= from && p.startedAt < to)) return 'the mood staff held';
+    return REASON_LABELS[p.reason];
+  }
 
   /** Why the dates cannot be used, or '' when they can. */
   get #dateProblem(): string {
@@ -99,9 +124,9 @@ export class MbAdminHistory extends LitElement {
           </select>
         </label>
         <label
-          >Person
+          >Signed in
           <select name="userId">
-            <option value="">Anyone</option>
+            <option value="">Anyone or nobody</option>
             ${this._people.map((p) => html`<option value=${p.id}>${p.name}</option>`)}
           </select>
         </label>
@@ -132,7 +157,7 @@ export class MbAdminHistory extends LitElement {
                   <tr>
                     <th scope="col">Started</th>
                     <th scope="col">Track</th>
-                    <th scope="col">Person</th>
+                    <th scope="col">Signed in</th>
                     <th scope="col">Why it played</th>
                     <th scope="col">Mood</th>
                     <th scope="col">Outcome</th>
@@ -150,10 +175,10 @@ export class MbAdminHistory extends LitElement {
                               : html`<strong>${p.title}</strong>${p.artist ? html`<span class="artist">${p.artist}</span>` : nothing}`
                           }
                         </td>
-                        <td data-cell="person" data-label="Person">
-                          ${p.userName ?? html`<span class="muted">${p.userId === null ? 'guest' : 'a deleted account'}</span>`}
+                        <td data-cell="person" data-label="Signed in">
+                          ${p.userName ?? html`<span class="muted">${p.userId === null ? 'nobody' : 'a deleted account'}</span>`}
                         </td>
-                        <td data-label="Why it played">${REASON_LABELS[p.reason]}</td>
+                        <td data-cell="why" data-label="Why it played">${this.#why(p)}</td>
                         <td data-label="Mood">${p.mood ?? '–'}</td>
                         <td data-cell="outcome" data-label="Outcome" data-outcome=${p.outcome ?? 'playing'}>
                           ${p.outcome === null ? 'playing' : OUTCOME_LABELS[p.outcome]}

@@ -144,7 +144,8 @@ export class AdminApi extends EventTarget {
   cardReader = (): Promise<CardReader> => this.#get('/api/admin/cards/reader');
   unlinkCard = (cardId: string): Promise<void> => this.#change('DELETE', `/api/admin/cards/${encodeURIComponent(cardId)}`);
   history = (filter: HistoryFilter): Promise<Page<HistoryPlay>> => this.#get('/api/admin/history', { ...filter });
-  audit = (limit: number, offset: number): Promise<Page<AuditEntry>> => this.#get('/api/admin/audit', { limit, offset });
+  audit = (limit: number, offset: number, action?: string): Promise<Page<AuditEntry>> =>
+    this.#get('/api/admin/audit', { limit, offset, action });
   stats = (from: number, to: number): Promise<Stats> => this.#get('/api/admin/stats', { from, to });
   /** The dashboard charts over [from, to), counted by the daemon per bucket. */
   charts = (query: ChartsFilter): Promise<ChartStats> => this.#get('/api/admin/stats/charts', { ...query });

@@ -37,8 +37,6 @@ export const CALIBRATION_PROMPTS: ReadonlyArray<{ expression: CalibrationExpress
 type Stored = NonNullable<CalibrationView['stored']>;
 export type CalibrationStatus = 'none' | 'used' | 'not-used' | 'old-model';
 
-const percent = (share: number): string => `${Math.round(share * 100)}%`;
-
 /**
  * A stored calibration in plain words: its status, a title, and a line with the figures or the
  * reason it is not used.
@@ -58,15 +56,35 @@ export function describeCalibration(stored: Stored | null): { status: Calibratio
       detail: 'Moodbox reads faces with a newer model since, so your calibration is not used. Redo it to use it again.',
     };
   }
-  const { n, generic, personal } = stored.validation;
+  const { n } = stored.validation;
+  // Counts, not shares: "8 of 12" is what a person checks against what they did.
+  const right = (share: number): number => Math.round(share * n);
+  const generic = right(stored.validation.generic);
+  const personal = right(stored.validation.personal);
   if (stored.used) {
     return {
       status: 'used',
       title: 'In use while you are signed in',
-      detail: `On your own held-back faces: generic model ${percent(generic)}, with your calibration ${percent(personal)} (${n} faces).`,
+      detail:
+        `Moodbox now reads your face better. Tried on ${n} of your expressions it had not learned from, ` +
+        `it read ${personal} right with your calibration, and ${generic} without it.`,
     };
   }
-  return { status: 'not-used', title: 'Not used', detail: `Not used because ${stored.reason}.` };
+  if (n === 0) {
+    return {
+      status: 'not-used',
+      title: 'Not used',
+      detail: 'Moodbox did not see enough of your face to learn from it. Try again facing the screen, in good light.',
+    };
+  }
+  return {
+    status: 'not-used',
+    title: 'Not used',
+    detail:
+      generic === n
+        ? `Moodbox already reads your face well: it read all ${n} of your test expressions right without a calibration, so it needs none.`
+        : `Your calibration did not read your face better than Moodbox does on its own (${personal} of ${n} test expressions right, against ${generic}), so it is not used. You can try again in better light.`,
+  };
 }
 
 type Phase = 'starting' | 'prompt' | 'countdown' | 'recording' | 'finishing' | 'result' | 'error';

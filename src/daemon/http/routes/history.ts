@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { MoodboxError } from '../../../kernel/errors.js';
 import type { Store } from '../../store/store.js';
 import { ErrorRef } from '../schemas/common.js';
-import { AuditPageSchema, HistoryPageSchema, HistoryQuery, PageQuery } from '../schemas/people.js';
+import { AuditPageSchema, AuditQuery, HistoryPageSchema, HistoryQuery } from '../schemas/people.js';
 
 const admin = { access: 'admin' } as const;
 
@@ -59,8 +59,8 @@ export const historyRoutes: FastifyPluginAsyncTypebox<HistoryRoutesOptions> = as
       schema: {
         operationId: 'listAudit',
         tags: ['admin'],
-        summary: 'Who did what, newest first',
-        querystring: PageQuery,
+        summary: 'Who did what, newest first (of one action, with `action`)',
+        querystring: AuditQuery,
         response: { 200: AuditPageSchema },
       },
     },

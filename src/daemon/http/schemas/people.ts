@@ -147,6 +147,13 @@ export const PageQuery = Type.Object({
   offset: Type.Integer({ minimum: 0, default: 0 }),
 });
 
+/** The audit log's page, optionally of one action only (`mood.hold`). */
+export const AuditQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+  action: Type.Optional(Type.String({ pattern: '^[a-z][a-z.-]{0,63}$', description: 'Only the lines of this action.' })),
+});
+
 export const AuditEntrySchema = Type.Object({
   id: Type.Integer(),
   at: Type.Integer(),
