@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGuestServer, guestState } from './fake-guest-server.js';
 import { type Browser, RESULTS, a11yProblems, assertBuilt, launchBrowser, shot, WAIT } from './harness.js';
+import { textFitProblems } from './text-fit.js';
 
 /** A phone: 390x844 CSS pixels, a touch screen. */
 const PHONE = { width: 390, height: 844 };
@@ -107,14 +108,19 @@ describe('the guest page on a phone (against a server that follows the wire form
     await page.screenshot({ path: join(RESULTS, 'guest-page-full-390.png'), fullPage: true });
   });
 
-  it('fits phones 360 to 430 px wide: nothing scrolls sideways, every button is at least 44 px', async () => {
+  it('fits phones 320 to 430 px wide: nothing scrolls sideways, no word breaks or title is cut, no button wraps, every button is at least 44 px (issue 40)', async () => {
     const { page } = browser;
     await page.goto(`${server.url}/guest`);
-    for (const width of [360, 390, 430]) {
+    await page.getByLabel('Search by title or artist').fill('harbour');
+    await page.getByLabel('Search by title or artist').press('Enter');
+    await page.getByRole('list', { name: 'Search results' }).getByText('Harbour Song').waitFor(WAIT);
+    for (const width of [320, 360, 390, 430]) {
       await page.setViewportSize({ width, height: 800 });
       await page.getByRole('region', { name: 'Ask for a song' }).waitFor(WAIT);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
       expect(await a11yProblems(page, 44)).toEqual([]);
+      expect(await textFitProblems(page)).toEqual([]);
+      if (width === 320) await page.screenshot({ path: join(RESULTS, 'guest-page-full-320.png'), fullPage: true });
     }
     await page.setViewportSize(PHONE);
   });

@@ -31,7 +31,7 @@ const MAX_RETRY_MS = 10_000;
  * What the guest page knows of the wire: the phone's view of the room (`GET /api/guest/state`, then
  * pushed on `/ws/guest` on connect and on every change, as the room's view shared by every phone
  * and this phone's own part) and the guest's actions (search, ask for a
- * song, like, vote). The phone's identity is the cookie the daemon sets; nothing here signs in.
+ * song, take it back, like, vote). The phone's identity is the cookie the daemon sets; nothing here signs in.
  * Fires `change` whenever `state` or `isOnline` changes. Actions reject with `ApiError`, whose
  * message is the daemon's own words, ready to show.
  */
@@ -109,6 +109,12 @@ export class GuestApi extends EventTarget {
     const request = await httpJson<GuestRequest>('POST', '/api/guest/requests', { body: { trackId } });
     await this.#afterAction();
     return request;
+  }
+
+  /** Takes back this phone's own request while it is in the queue. */
+  async cancel(requestId: number): Promise<void> {
+    await httpJson<unknown>('DELETE', `/api/guest/requests/${requestId}`);
+    await this.#afterAction();
   }
 
   /** Likes the song playing now. */

@@ -146,11 +146,11 @@ export const GUEST_STYLES = css`
     font-size: 1.25rem;
     font-weight: 800;
     line-height: 1.15;
-    overflow-wrap: anywhere;
+    overflow-wrap: break-word;
   }
   .artist {
     color: #dbe3ea;
-    overflow-wrap: anywhere;
+    overflow-wrap: break-word;
   }
   .time {
     display: flex;
@@ -177,10 +177,11 @@ export const GUEST_STYLES = css`
     font-size: 0.875rem;
     color: #ffe3a0;
   }
+  /* Side by side while both fit on one line each, else one under the other: "Not this 0/3" never wraps. */
   .actions {
     grid-column: 1 / -1;
     display: grid;
-    grid-template-columns: 1fr 1fr;
+    grid-template-columns: repeat(auto-fit, minmax(9.5rem, 1fr));
     gap: 0.6rem;
   }
   .actions button {
@@ -188,87 +189,32 @@ export const GUEST_STYLES = css`
     align-items: center;
     justify-content: center;
     gap: 0.4rem;
+    padding: 0 0.6rem;
+    white-space: nowrap;
   }
   .count {
     font-variant-numeric: tabular-nums;
     font-weight: 600;
     color: #c3ced8;
   }
-  ol,
-  ul {
-    display: grid;
-    gap: 0.6rem;
-    margin: 0;
-    padding: 0;
-    list-style: none;
-  }
-  li {
-    display: grid;
-    grid-template-columns: 3rem minmax(0, 1fr) auto;
-    align-items: center;
-    gap: 0.7rem;
-  }
-  .mine li {
-    grid-template-columns: minmax(0, 1fr) auto;
-  }
   .t {
     font-weight: 700;
-    overflow-wrap: anywhere;
+    overflow-wrap: break-word;
   }
   .a {
     font-size: 0.875rem;
     color: #c3ced8;
-    overflow-wrap: anywhere;
-  }
-  /* A plain line in the accent colour: it wraps on a narrow phone without a broken pill. */
-  .chip {
-    display: block;
-    margin-top: 0.1rem;
-    font-size: 0.875rem;
-    font-weight: 700;
-    color: var(--accent);
-  }
-  .status {
-    display: inline-block;
-    padding: 0 0.5rem;
-    border-radius: 0.4rem;
-    font-size: 0.875rem;
-    font-weight: 700;
-    color: #0d1117;
-    background: #c3ced8;
-    white-space: nowrap;
-  }
-  [data-status='queued'] .status,
-  [data-status='played'] .status {
-    background: #7fdcc0;
-  }
-  [data-status='declined'] .status {
-    background: #ff8a80;
-  }
-  .reason {
-    margin: 0.15rem 0 0;
-    font-size: 0.875rem;
-    color: #dbe3ea;
-  }
-  .votes {
-    display: flex;
-    gap: 0.4rem;
-  }
-  .votes button {
-    display: inline-flex;
-    align-items: center;
-    justify-content: center;
-    gap: 0.25rem;
-    padding: 0 0.5rem;
+    overflow-wrap: break-word;
   }
   .left {
     margin: 0 0 0.6rem;
     font-weight: 700;
     color: #ffe3a0;
   }
+  /* Two tiles a row where each still holds a title's longest word, else one: no title cut to a few letters. */
   .tiles {
     display: grid;
-    grid-template-columns: repeat(2, minmax(0, 1fr));
+    grid-template-columns: repeat(auto-fill, minmax(11rem, 1fr));
     gap: 0.6rem;
   }
   .tile {
@@ -283,21 +229,14 @@ export const GUEST_STYLES = css`
   .tile mb-cover {
     grid-row: 1 / 3;
   }
-  /* Two lines of title and one of artist at most: the tile's name says the whole of both. */
+  /* The whole title and artist, wrapped between words. */
   .tile .t {
     align-self: end;
-    display: -webkit-box;
-    -webkit-box-orient: vertical;
-    -webkit-line-clamp: 2;
-    overflow: hidden;
     line-height: 1.15;
     font-size: 0.9375rem;
   }
   .tile .a {
     align-self: start;
-    overflow: hidden;
-    white-space: nowrap;
-    text-overflow: ellipsis;
     font-weight: 400;
   }
   form {
@@ -331,6 +270,7 @@ export const GUEST_STYLES = css`
   }
   .results button {
     padding: 0 0.8rem;
+    white-space: nowrap;
   }
   .ask > .quiet {
     margin-top: 0.8rem;

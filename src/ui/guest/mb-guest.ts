@@ -1,31 +1,32 @@
 import { LitElement, html, nothing, svg } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import '../components/mb-cover.js';
-import '../components/mb-mood-face.js';
-import { moodLook } from '../components/mb-mood-face.js';
-import { ApiError, GuestApi, type GuestState, type GuestTrack, type GuestUpNext, type GuestVote } from '../data/guest-api.js';
-import { REQUEST_STATUS, clock, requestsLeft } from './guest-words.js';
+import { ApiError, GuestApi, type GuestRequest, type GuestState, type GuestTrack, type GuestVote } from '../data/guest-api.js';
+import { renderMood } from './guest-mood.js';
+import { ICON_DOWN, renderMine, renderUpNext, type QueueContext } from './guest-queue.js';
+import { QUEUE_STYLES } from './guest-queue.styles.js';
+import { clock, latestNotice, requestsLeft } from './guest-words.js';
 import { GUEST_STYLES } from './mb-guest.styles.js';
 
 const ICON_LIKE = svg`<svg viewBox="0 0 24 24" aria-hidden="true" width="1em" height="1em" fill="currentColor"><path d="M12 21s-7.5-4.6-9.6-9.2C.9 8.3 3 4.5 6.7 4.5c2.1 0 3.6 1.2 5.3 3 1.7-1.8 3.2-3 5.3-3 3.7 0 5.8 3.8 4.3 7.3C19.5 16.4 12 21 12 21z"/></svg>`;
-const ICON_UP = svg`<svg viewBox="0 0 24 24" aria-hidden="true" width="1em" height="1em" fill="currentColor"><path d="M12 4l8 10h-5v6H9v-6H4z"/></svg>`;
-const ICON_DOWN = svg`<svg viewBox="0 0 24 24" aria-hidden="true" width="1em" height="1em" fill="currentColor"><path d="M12 20l8-10h-5V4H9v6H4z"/></svg>`;
 /** How long a message stays on screen (ms). */
 const MESSAGE_MS = 6_000;
 /** Typing pauses this long before the search runs (ms). */
 const SEARCH_AFTER_MS = 300;
 
 /**
- * The guest page, for a phone in the room: what plays and why, what is next (with votes), the
- * room's mood, six songs to ask for with one tap, a search, a like for the song playing, and this
- * phone's own requests with what is left this hour. Renders only from the daemon's guest state; it
- * never shows anyone's name or how many faces are in view, and it has no stop, pause or volume.
+ * The guest page, for a phone in the room: what plays and why, what is next (with each song's
+ * place, its time and votes), the room's mood, six songs to ask for with one tap, a search, a like
+ * for the song playing, and this phone's own requests: where each stands, a way to take one back,
+ * a notice when one is next, plays or was skipped, and with none left this hour, why and a
+ * countdown to the next. Renders only from the daemon's guest state; it never shows anyone's name
+ * or how many faces are in view, and it has no stop, pause or volume.
  *
  * @summary The guest page.
  */
 @customElement('mb-guest')
 export class MbGuest extends LitElement {
-  static override styles = GUEST_STYLES;
+  static override styles = [GUEST_STYLES, QUEUE_STYLES];
 
   /** The data layer; a test may hand in its own. Created on connect when unset. */
   @property({ attribute: false }) api: GuestApi | null = null;
@@ -38,6 +39,8 @@ export class MbGuest extends LitElement {
   @state() private _results: GuestTrack[] | null = null;
   @state() private _searched = '';
   @state() private _tick = 0;
+  /** What became of one of this phone's requests (next, playing, skipped…), until the next such news or a tap. */
+  @state() private _notice: string | null = null;
 
   #ownsApi = false;
   #positionAt = 0;
@@ -46,11 +49,15 @@ export class MbGuest extends LitElement {
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
   /** The latest search sent: a slower answer to an earlier one is dropped. */
   #searchSeq = 0;
+  /** The countdown to the next request this page already asked the daemon about once it ended. */
+  #refreshedFor: number | null = null;
 
   readonly #onChange = (): void => {
     const api = this.api;
     if (api === null) return;
     if (api.state !== this._state) this.#positionAt = performance.now();
+    const notice = api.state === null || api.state === this._state ? null : latestNotice(this._state, api.state);
+    if (notice !== null) this._notice = notice;
     this._state = api.state;
     this._isOnline = api.isOnline;
   };
@@ -64,9 +71,7 @@ export class MbGuest extends LitElement {
     this.api.addEventListener('change', this.#onChange);
     this.#onChange();
     if (this.#ownsApi) this.api.connect();
-    this.#ticker = setInterval(() => {
-      if (this._state?.status === 'playing') this._tick += 1;
-    }, 1000);
+    this.#ticker = setInterval(() => this.#onTick(), 1000);
   }
 
   override disconnectedCallback(): void {
@@ -83,9 +88,14 @@ export class MbGuest extends LitElement {
     return html`
       <header>
         <span class="brand">Moodbox</span>
-        ${s === null ? nothing : this.#renderMood(s)}
+        ${s === null ? nothing : renderMood(s)}
       </header>
       ${!this._isOnline && s !== null ? html`<p class="offline" role="status">Reconnecting to Moodbox…</p>` : nothing}
+      ${
+        this._notice === null
+          ? nothing
+          : html`<p class="notice" role="status" data-notice @click=${() => (this._notice = null)}>${this._notice}</p>`
+      }
       ${s === null ? html`<p class="loading">Connecting to Moodbox…</p>` : this.#renderPage(s)}
       ${
         this._message === null
@@ -112,27 +122,9 @@ export class MbGuest extends LitElement {
               <p>${s.closedReason ?? 'Guests cannot ask for songs right now.'}</p>
             </section>`
       }
-      ${this.#renderNow(s)} ${this.#renderNext(s)} ${s.isOpen ? this.#renderAsk(s) : nothing} ${this.#renderMine(s)}
+      ${this.#renderNow(s)} ${renderUpNext(s, this.#queueContext())} ${s.isOpen ? this.#renderAsk(s) : nothing}
+      ${renderMine(s, this.#queueContext())}
     `;
-  }
-
-  /** The room's mood: its face, its name and what the music follows now. */
-  #renderMood(s: GuestState) {
-    const mood = s.mood.label;
-    if (mood === null) {
-      // No mood: the camera is off or lost (the daemon says so in `why`), or it is reading the room.
-      return html`<div class="mood" aria-label="Room mood" data-mood=${s.mood.why === null ? 'reading' : 'unknown'}>
-        <span class="label">${s.mood.why ?? 'Reading the room…'}</span>
-      </div>`;
-    }
-    const look = moodLook(mood);
-    return html`<div class="mood" aria-label="Room mood" data-mood=${mood} style="color: ${look.colour}">
-      <mb-mood-face mood=${mood}></mb-mood-face>
-      <div>
-        <div class="label">${look.label}</div>
-        ${s.mood.why === null ? nothing : html`<p>${s.mood.why}</p>`}
-      </div>
-    </div>`;
   }
 
   #renderNow(s: GuestState) {
@@ -194,62 +186,19 @@ export class MbGuest extends LitElement {
     </section>`;
   }
 
-  #renderNext(s: GuestState) {
-    return html`<section class="next" aria-label="Up next">
-      <h2>Up next</h2>
-      ${
-        s.upNext.length === 0
-          ? html`<p class="quiet">The room's mood picks what comes next.</p>`
-          : html`<ol>
-              ${s.upNext.map((item) => this.#renderNextItem(item, s.isOpen))}
-            </ol>`
-      }
-    </section>`;
-  }
-
-  #renderNextItem(item: GuestUpNext, isOpen: boolean) {
-    const { track, votes } = item;
-    const key = `vote:${item.key}`;
-    return html`<li data-key=${item.key}>
-      <mb-cover .src=${track.coverUrl} label=${track.title}></mb-cover>
-      <div class="text">
-        <div class="t">${track.title}</div>
-        <div class="a">${track.artist}</div>
-        ${item.isGuestRequest ? html`<span class="chip" data-guest>Asked for by a guest</span>` : nothing}
-      </div>
-      ${
-        // Guests vote on the songs guests asked for; the mood's own picks are the room's.
-        isOpen && item.isGuestRequest
-          ? html`<div class="votes">
-              <button
-                data-vote="up"
-                aria-pressed=${votes.mine === 'up' ? 'true' : 'false'}
-                aria-label="Play sooner: ${track.title} (${votes.up})"
-                ?disabled=${this._pending === key}
-                @click=${() => this.#vote(item.key, votes.mine === 'up' ? 'none' : 'up', track.title)}
-              >
-                ${ICON_UP}<span class="count">${votes.up}</span>
-              </button>
-              <button
-                data-vote="down"
-                aria-pressed=${votes.mine === 'down' ? 'true' : 'false'}
-                aria-label="Not this: ${track.title} (${votes.down})"
-                ?disabled=${this._pending === key}
-                @click=${() => this.#vote(item.key, votes.mine === 'down' ? 'none' : 'down', track.title)}
-              >
-                ${ICON_DOWN}<span class="count">${votes.down}</span>
-              </button>
-            </div>`
-          : nothing
-      }
-    </li>`;
-  }
-
   #renderAsk(s: GuestState) {
-    const { requestsLeft: left, requestsPerHour } = s.me;
+    const { requestsLeft: left, requestsPerHour, nextRequestAt, limitReason } = s.me;
     return html`<section class="ask" aria-label="Ask for a song">
       <h2>Ask for a song</h2>
       <p class="left" data-left>${requestsLeft(left, requestsPerHour)}</p>
+      ${
+        left > 0 || nextRequestAt === null
+          ? nothing
+          : html`<div class="limit">
+              ${limitReason === null ? nothing : html`<p data-limit>${limitReason}</p>`}
+              <p class="countdown">Your next request in <span role="timer" data-countdown>${clock(nextRequestAt - Date.now())}</span></p>
+            </div>`
+      }
       ${
         s.suggestions.length === 0
           ? nothing
@@ -306,26 +255,6 @@ export class MbGuest extends LitElement {
     </ul>`;
   }
 
-  #renderMine(s: GuestState) {
-    if (s.me.requests.length === 0) return nothing;
-    return html`<section class="mine" aria-label="Your requests">
-      <h2>Your requests</h2>
-      <ul>
-        ${s.me.requests.map(
-          (request) =>
-            html`<li data-request=${request.id} data-status=${request.status}>
-              <div class="text">
-                <div class="t">${request.track.title}</div>
-                <div class="a">${request.track.artist}</div>
-                <p class="reason">${request.reason}</p>
-              </div>
-              <span class="status">${REQUEST_STATUS[request.status]}</span>
-            </li>`,
-        )}
-      </ul>
-    </section>`;
-  }
-
   readonly #onSearchInput = (event: Event): void => {
     const words = (event.target as HTMLInputElement).value;
     clearTimeout(this.#searchTimer);
@@ -364,6 +293,13 @@ export class MbGuest extends LitElement {
     });
   }
 
+  async #cancel(request: GuestRequest): Promise<void> {
+    await this.#act(`cancel:${request.id}`, async (api) => {
+      await api.cancel(request.id);
+      return `You took back “${request.track.title}”. It still counts in this hour.`;
+    });
+  }
+
   async #like(track: GuestTrack): Promise<void> {
     await this.#act('like', async (api) => {
       await api.like(track.id);
@@ -377,6 +313,28 @@ export class MbGuest extends LitElement {
       if (vote === 'none') return `Vote on “${title}” taken back.`;
       return vote === 'up' ? `You voted to play “${title}” sooner.` : `You voted “not this” on “${title}”.`;
     });
+  }
+
+  #queueContext(): QueueContext {
+    void this._tick;
+    return {
+      pending: this._pending,
+      now: Date.now(),
+      vote: (on, vote, title) => void this.#vote(on, vote, title),
+      cancel: (request) => void this.#cancel(request),
+    };
+  }
+
+  /** Every second: the song's time moves, the countdown runs, and once it ends the page asks for its view again. */
+  #onTick(): void {
+    const s = this._state;
+    if (s === null) return;
+    const next = s.me.nextRequestAt;
+    if (s.status === 'playing' || next !== null || s.me.requests.some((r) => r.expectedAt !== null)) this._tick += 1;
+    if (next !== null && Date.now() >= next && this.#refreshedFor !== next) {
+      this.#refreshedFor = next;
+      void this.api?.refresh().catch(() => undefined);
+    }
   }
 
   /** Runs one guest action, one at a time per `key`, and says how it went. */
