@@ -31,7 +31,8 @@ export interface GuestServiceDeps {
   log: Log;
   /** Where `guestRequestsChanged` is announced. */
   bus: MoodboxBus;
-  store: Pick<Store, 'tracks'>;
+  /** The library, and the audit log the staff's commands write. */
+  store: Pick<Store, 'tracks' | 'audit'>;
   player: Pick<Player, 'state' | 'events'>;
   music: GuestMusic;
   /** The settings now (they may change while running). */
@@ -294,21 +295,28 @@ export class GuestService implements Service {
     return this.#votes.count(target, this.#voteSince(), this.#deps.settings().guests.downVotesToSkip, phone);
   }
 
-  /** Staff take a request out of the queue (`cleared`); false when it is no longer in it. */
-  clear(requestId: number): boolean {
+  /** Staff (`actor`) take a request out of the queue (`cleared`), audited as `guests.clear`; false when it is no longer in it. */
+  clear(requestId: number, actor: string): boolean {
     if (!this.#requests.open().some((r) => r.id === requestId)) return false;
+    this.#audit(actor, 'guests.clear', { request: requestId });
     this.#finish(requestId, 'cleared', 'Taken out of the queue by the staff');
     this.#changed();
     return true;
   }
 
-  /** Staff clear every request in the queue and every vote; resolves the number of requests cleared. */
-  clearAll(): number {
+  /** Staff (`actor`) clear every request in the queue and every vote, audited as `guests.clear-all`; answers how many requests went. */
+  clearAll(actor: string): number {
     const open = this.#requests.open();
+    this.#audit(actor, 'guests.clear-all', { requests: open.length });
     for (const r of open) this.#finish(r.id, 'cleared', 'Taken out of the queue by the staff');
     this.#votes.clear();
     this.#changed();
     return open.length;
+  }
+
+  /** Written before the change it tells of: when it cannot be (a full disk), nothing changes. */
+  #audit(actor: string, action: string, detail: Record<string, unknown>): void {
+    this.#deps.store.audit.append({ at: this.#deps.clock.now(), actor, action, target: '', detail });
   }
 
   /** Every song guests asked for in the last hour (newest first), for staff. */

@@ -20,7 +20,7 @@ export async function registerGuests(
   const view = { guests: deps.guests, hub: deps.hub, store: deps.store };
   const limiter = new GuestCallLimiter({ clock: deps.clock, perMinute: () => deps.guests.callsPerMinute });
   await app.register(guestRoutes, { ...view, isLanOnly, limiter });
-  await app.register(guestAdminRoutes, { ...view, clock: deps.clock });
+  await app.register(guestAdminRoutes, view);
   registerGuestSocket(
     app,
     { ...view, clock: deps.clock, log: deps.log, isLanOnly, limiter, limits: () => deps.settings.current.guests },

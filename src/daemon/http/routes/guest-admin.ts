@@ -1,21 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import type { Clock } from '../../../kernel/clock.js';
 import { MoodboxError } from '../../../kernel/errors.js';
-import type { Store } from '../../store/store.js';
 import type { GuestAdminView } from '../contract.js';
 import { guestRequest, guestTrack, type GuestViewDeps } from '../guests/guest-view.js';
 import { ErrorRef } from '../schemas/common.js';
 import { GuestAdminSchema, GuestRequestIdParams } from '../schemas/guest-admin.js';
 
-export interface GuestAdminRoutesOptions extends GuestViewDeps {
-  store: Pick<Store, 'tracks' | 'audit'>;
-  clock: Clock;
-}
+export type GuestAdminRoutesOptions = GuestViewDeps;
 
 /** Guests' requests and votes for staff (admin): see them, take one out of the queue, or clear the queue and every vote. Audited. */
 export const guestAdminRoutes: FastifyPluginAsyncTypebox<GuestAdminRoutesOptions> = async (app, deps) => {
-  const { guests, store, clock } = deps;
+  const { guests, store } = deps;
   const admin = { access: 'admin' } as const;
   const view = (): GuestAdminView => {
     const { current } = guests.playerState();
@@ -35,9 +30,7 @@ export const guestAdminRoutes: FastifyPluginAsyncTypebox<GuestAdminRoutesOptions
       downNeeded: now.downNeeded,
     };
   };
-  const audit = (request: FastifyRequest, action: string, detail: Record<string, unknown>): void => {
-    store.audit.append({ at: clock.now(), actor: `admin:${request.principal?.user.id ?? '?'}`, action, target: '', detail });
-  };
+  const actor = (request: FastifyRequest): string => `admin:${request.principal?.user.id ?? '?'}`;
 
   app.get(
     '/api/admin/guests',
@@ -66,13 +59,12 @@ export const guestAdminRoutes: FastifyPluginAsyncTypebox<GuestAdminRoutesOptions
       },
     },
     async (request) => {
-      if (!guests.clear(request.params.id)) {
+      if (!guests.clear(request.params.id, actor(request))) {
         throw new MoodboxError(
           'MB_ERR_NOT_FOUND',
           `Expected a guest request in the queue, got \`${request.params.id}\`: it played or left it`,
         );
       }
-      audit(request, 'guests.clear', { request: request.params.id });
       return view();
     },
   );
@@ -89,8 +81,7 @@ export const guestAdminRoutes: FastifyPluginAsyncTypebox<GuestAdminRoutesOptions
       },
     },
     async (request) => {
-      const cleared = guests.clearAll();
-      audit(request, 'guests.clear-all', { requests: cleared });
+      guests.clearAll(actor(request));
       return view();
     },
   );
