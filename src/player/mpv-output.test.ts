@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,7 +9,9 @@ import { audioOutputArgs, SNAPCAST } from './audio-output.js';
 import { MpvPlayer, type MpvPlayerOptions } from './mpv-player.js';
 import type { QueueEntry } from './play-queue.js';
 import { PlayRecorder } from './play-recorder.js';
+import type { PlayerEvents } from './player.js';
 import { MemoryPlayHistory, nextEvent } from './testing/player-contract.js';
+import { reorderingMpv } from './testing/reordering-mpv.js';
 import { Snapserver } from './testing/snapserver.js';
 import { makeTone } from './testing/tones.js';
 
@@ -55,9 +57,73 @@ async function startPlayer(options: MpvPlayerOptions): Promise<{ player: MpvPlay
   return { player, history, log };
 }
 
+/**
+ * mpv as the player runs it, with the output the test gave it until the file `works` exists, and
+ * mpv's `null` output (which plays in real time) from then on: an output that is mended.
+ */
+async function mendableMpv(name: string, works: string): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, `#!/bin/sh\n[ -f '${works}' ] && exec mpv "$@" --ao=null\nexec mpv "$@"\n`, { mode: 0o755 });
+  return path;
+}
+
 const entry = (id: number, uri: string): QueueEntry => ({ track: { id, uri }, reason: 'mood', mood: 'calm', note: `fits calm (${id})` });
 
+/** Resolves with 'queue ended' should the queue end (today's fake completions) before `awaited` settles. */
+function orQueueEnded<T>(player: MpvPlayer, awaited: Promise<T>): Promise<T | 'queue ended'> {
+  const ended = nextEvent(player, 'queueEnded', undefined, 120_000).then(
+    () => 'queue ended' as const,
+    () => new Promise<never>(() => undefined),
+  );
+  return Promise.race([awaited, ended]);
+}
+
 describe('MpvPlayer when its output fails (real mpv)', () => {
+  // With the next song queued in mpv (gapless, the default), a busy machine can read the start of
+  // the next song before the end of the one before: each end is judged by its own song's start.
+  for (const order of ['as mpv says them', 'with each end read after the next start'] as const) {
+    it(`stops when songs go through far faster than they play, records none as finished, and resumes the same play once the output plays again (events ${order})`, async () => {
+      const name = order === 'as mpv says them' ? 'fast' : 'fast-reordered';
+      const works = join(dir, `${name}-mended`);
+      const mendable = await mendableMpv(`${name}-mpv.sh`, works);
+      // PCM into a regular file takes what mpv decodes as fast as it decodes: as a Snapcast pipe nobody reads any more does.
+      const { player, history, log } = await startPlayer({
+        mpvPath: order === 'as mpv says them' ? mendable : await reorderingMpv(dir, mendable),
+        audioOutput: 'pcm',
+        extraArgs: [`--ao-pcm-file=${join(dir, `${name}-sink.raw`)}`],
+        outputPace: 'real-time',
+        outputRetryMs: 100,
+      });
+      const faults: Array<PlayerEvents['playerFaulted']> = [];
+      player.events.on('playerFaulted', (fault) => faults.push(fault));
+      const thirdFault = nextEvent(player, 'playerFaulted', () => faults.length >= 3, 60_000);
+      await player.play([entry(1, long), entry(2, long)]);
+      expect(await orQueueEnded(player, thirdFault), log.join(', ')).not.toBe('queue ended');
+
+      // Tried again, twice as late each time; nothing started after the first song, nothing ended.
+      expect(faults.slice(0, 3).map((f) => f.retryInMs)).toEqual([100, 200, 400]);
+      expect(faults[0]?.error).toMatch(/^the audio output is not playing: \d+(\.\d)? s of music went through it in \d\.\d s$/);
+      expect(player.health()).toEqual({
+        status: 'degraded',
+        detail: expect.stringMatching(/^the audio output is not playing: .+; the music is stopped and tried again in 0\.\d s$/) as string,
+      });
+      expect(log).toEqual(['started 1']);
+      expect(history.plays).toEqual([{ id: 1, trackId: 1, reason: 'mood', mood: 'calm', note: 'fits calm (1)' }]);
+      expect(player.state().current?.track.id).toBe(1);
+      expect(player.state().positionMs).toBeLessThan(9000);
+
+      // The output plays again: the music resumes by itself, as the same play, and the player is ready once 8 s went through in step.
+      const restored = nextEvent(player, 'outputRestored', undefined, 60_000);
+      await writeFile(works, '');
+      await restored;
+      expect(player.health()).toEqual({ status: 'ready' });
+      expect(log).toEqual(['started 1']);
+      expect(player.state()).toMatchObject({ current: { track: { id: 1 } }, upcoming: [{ track: { id: 2 } }], isPaused: false });
+      await player.stop();
+      expect(history.plays).toEqual([{ id: 1, trackId: 1, reason: 'mood', mood: 'calm', note: 'fits calm (1)', outcome: 'interrupted' }]);
+    }, 120_000);
+  }
+
   it('stops when a song makes no progress (a Snapcast pipe nobody reads, where mpv blocks), says why, and plays once snapserver reads it', async () => {
     const fifo = join(dir, 'unread.fifo');
     await run('mkfifo', [fifo]);

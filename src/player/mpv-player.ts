@@ -90,6 +90,7 @@ const OBSERVED = [
   [2, 'time-pos'],
   [3, 'volume'],
   [4, 'metadata'],
+  [5, 'duration'],
 ] as const;
 
 /**
@@ -567,6 +568,9 @@ export class MpvPlayer implements Player, Service {
       this.events.emit('volumeChanged', { volume: this.#volume });
     } else if (name === 'metadata') {
       this.#onMetadata(data);
+    } else if (name === 'duration' && typeof data === 'number') {
+      // The file's own length: a song whose end comes far past the last position heard went there unheard.
+      if (this.#playing !== undefined) this.#output.duration(Math.round(data * 1000));
     } else if (name === 'time-pos' && typeof data === 'number') {
       const positionMs = Math.round(data * 1000);
       if (positionMs > 0) this.#firstAudio.heard(this.#playing?.key);
@@ -607,6 +611,15 @@ export class MpvPlayer implements Player, Service {
   #onStartFile(entryId: number | undefined): void {
     const key = entryId === undefined ? undefined : this.#entries.get(entryId);
     if (key === undefined || entryId === undefined) return;
+    const before = this.#playing;
+    if (before !== undefined && before.entryId !== entryId && this.#output.isWatching(before.entryId)) {
+      // mpv started this entry before the end of the one before was read (gapless, on a busy
+      // machine): that end is judged now, by its own song's start, before this one replaces it.
+      // A song that went through far too fast is not left behind: it plays again once mpv is back.
+      if (this.#skipped.has(before.key)) this.#output.songLeft(before.entryId);
+      else if (!this.#output.songEnded({ entry: before.entryId, durationMs: this.#started.get(before.key)?.track.durationMs ?? undefined }))
+        return;
+    }
     if (this.#queue.current?.key !== key && this.#queue.upcoming[0]?.key === key) {
       // mpv moved on to the preloaded file by itself (gapless).
       this.#queue = advance(this.#queue);
@@ -618,7 +631,7 @@ export class MpvPlayer implements Player, Service {
     if (this.#preloaded?.key === key) this.#preloaded = undefined;
     this.#firstAudio.arm(item);
     // A file's audio is there to be read: one that makes no progress is the output's fault; a station may wait on the network.
-    this.#output.songStarted({ canStall: !isStreamUri(item.track.uri) });
+    this.#output.songStarted({ canStall: !isStreamUri(item.track.uri), entry: entryId });
     // After a restart the same item starts again in mpv: that is the same play, not a new one.
     if (!this.#started.has(key)) {
       this.#positionMs = 0;
@@ -657,14 +670,15 @@ export class MpvPlayer implements Player, Service {
   }
 
   #onEndFile(entryId: number | undefined, reason: EndFileReason, fileError: string | undefined): void {
-    if (entryId !== undefined && this.#playing?.entryId === entryId) {
+    const key = entryId === undefined ? undefined : this.#entries.get(entryId);
+    if (entryId !== undefined && this.#output.isWatching(entryId)) {
       // An end far sooner than the song plays is the output failing, not the song finishing: mpv is
       // taken down (what it sends after this is not read), and the play goes on once it is back.
-      const playing = this.#queue.current?.key === this.#playing.key ? this.#queue.current : this.#started.get(this.#playing.key);
-      if (reason === 'eof' && !this.#output.songEnded(playing?.track.durationMs ?? undefined)) return;
-      this.#output.stop();
+      // Each entry's end is judged by its own start, also when mpv started the next one first.
+      const ending = key === undefined ? undefined : this.#queue.current?.key === key ? this.#queue.current : this.#started.get(key);
+      if (reason === 'eof' && !this.#output.songEnded({ entry: entryId, durationMs: ending?.track.durationMs ?? undefined })) return;
+      this.#output.songLeft(entryId);
     }
-    const key = entryId === undefined ? undefined : this.#entries.get(entryId);
     if (entryId !== undefined) this.#entries.delete(entryId);
     if (key === undefined) return;
     if (this.#preloaded?.entryId === entryId) this.#preloaded = undefined;

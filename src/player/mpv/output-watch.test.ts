@@ -133,4 +133,35 @@ describe('OutputWatch (issue 38: a failed output is not a finished song)', () =>
     expect(output.songEnded()).toBe(true);
     expect(failures).toEqual([]);
   });
+
+  it('fails a song whose end comes right after its first position when the file says how long it is', () => {
+    const { clock, output, failures } = watch();
+    output.songStarted({ canStall: true, entry: 1 });
+    output.position(0);
+    output.duration(40_000);
+    clock.advance(50);
+    expect(output.songEnded({ entry: 1 })).toBe(false);
+    expect(failures).toEqual([
+      { error: 'the audio output is not playing: 40 s of music went through it in 0.1 s', retryInMs: 2000, resumeAtMs: 0 },
+    ]);
+  });
+
+  it("judges only the song playing: an entry's end read after the next one started was judged at that start", () => {
+    const { clock, output, failures, play } = watch();
+    output.songStarted({ canStall: true, entry: 1 });
+    output.position(0);
+    expect(play(0, 30_000, 30_000)).toBe(true);
+    expect(output.isWatching(1)).toBe(true);
+    // The player judges entry 1's end when entry 2 starts, then entry 2 plays.
+    expect(output.songEnded({ entry: 1, durationMs: 30_000 })).toBe(true);
+    output.songStarted({ canStall: true, entry: 2 });
+    expect(output.isWatching(1)).toBe(false);
+    clock.advance(100);
+    // mpv's end-file for entry 1, read late: nothing to judge, and entry 2 is still watched.
+    expect(output.songEnded({ entry: 1, durationMs: 30_000 })).toBe(true);
+    expect(output.isWatching(2)).toBe(true);
+    output.position(0);
+    expect(play(0, 20_000, 200)).toBe(false);
+    expect(failures).toHaveLength(1);
+  });
 });

@@ -39,6 +39,27 @@ const SPEED_LIMIT = 4;
 /** How far a song may run ahead of the clock and still be in step with it (ms): what an output buffers. */
 const IN_STEP_MS = 1000;
 
+/** What is known of one song (one mpv playlist entry) while it plays: enough to judge its end. */
+interface Song {
+  readonly entry: number | undefined;
+  /** Where and when it began to play (or was last jumped to): a song whose end comes before any position is judged from here. */
+  startPositionMs: number;
+  startedAt: number;
+  /** The last position heard. */
+  positionMs: number;
+  /** Where the song was, and when, at the start of the stretch being judged; undefined until its first position. */
+  anchor: { positionMs: number; at: number } | undefined;
+  /**
+   * Where the song was, and when, when it was last in step with the clock (not ahead of it): how
+   * far it runs ahead is measured from there.
+   */
+  stepAnchor: { positionMs: number; at: number } | undefined;
+  /** The last position known to have gone through the output in step with the clock: where a failed song resumes. */
+  inStepMs: number;
+  /** Its length as the file says (ms), once known. */
+  durationMs: number | undefined;
+}
+
 /**
  * Watches that a song goes through the audio output as it plays. With a real-time output a song
  * takes as long as it lasts; when its position runs far ahead of the clock (more than 4× over 8 s
@@ -47,7 +68,9 @@ const IN_STEP_MS = 1000;
  * for `stallMs` while it plays (a pipe nobody opened, where mpv blocks) did not play either. Either
  * is an output failure: `failed` is called once, with a retry delay that doubles per failure in a
  * row (2 s to 60 s by default) until 8 s of a song have gone through in real time again, which
- * calls `restored`. Times come from the injected clock. Knows nothing of mpv.
+ * calls `restored`. Each song is one mpv playlist entry, judged by its own start, positions and
+ * length (the file's, from `duration`, or the caller's): the end of one is never judged by the
+ * next one's start. Times come from the injected clock. Knows nothing of mpv but its entry ids.
  */
 export class OutputWatch {
   readonly #clock: Clock;
@@ -57,19 +80,8 @@ export class OutputWatch {
   readonly #stallMs: number;
   readonly #retryMs: number;
   readonly #retryMaxMs: number;
-  /** Where the song was, and when, at the start of the stretch being judged; undefined until its first position. */
-  #anchor: { positionMs: number; at: number } | undefined;
-  #positionMs = 0;
-  /** Where and when the song playing began to play (for a song that ends before any position is heard). */
-  #startPositionMs = 0;
-  #startedAt: number | undefined;
-  /**
-   * Where the song was, and when, when it was last in step with the clock (not ahead of it): how
-   * far it runs ahead is measured from there.
-   */
-  #stepAnchor: { positionMs: number; at: number } | undefined;
-  /** The last position known to have gone through the output in step with the clock: where a failed song resumes. */
-  #inStepMs = 0;
+  /** The song playing now (the entry mpv plays), from its start until it ends or is left. */
+  #song: Song | undefined;
   /** While a song plays unpaused and may stall: when it last moved on. */
   #lastProgressAt: number | undefined;
   #stallTimer: Timer | undefined;
@@ -98,27 +110,45 @@ export class OutputWatch {
   /**
    * A song began to play (or to play again, after mpv was restarted) from `positionMs`.
    * `canStall`: a file, whose audio is there to be read (a station may wait on the network).
+   * `entry`: mpv's playlist entry, by which its end is told apart from the next song's start.
    */
-  songStarted(options: { canStall: boolean; positionMs?: number }): void {
+  songStarted(options: { canStall: boolean; positionMs?: number; entry?: number }): void {
+    const positionMs = options.positionMs ?? 0;
     this.#isPlaying = true;
     this.#canStall = options.canStall;
-    this.#positionMs = options.positionMs ?? 0;
-    this.#startPositionMs = this.#positionMs;
-    this.#startedAt = this.#clock.monotonic();
-    this.#inStepMs = this.#positionMs;
-    this.#anchor = undefined;
-    this.#stepAnchor = undefined;
+    this.#song = {
+      entry: options.entry,
+      startPositionMs: positionMs,
+      startedAt: this.#clock.monotonic(),
+      positionMs,
+      anchor: undefined,
+      stepAnchor: undefined,
+      inStepMs: positionMs,
+      durationMs: undefined,
+    };
     this.#watchStall();
+  }
+
+  /** How long the song playing lasts (ms), as the file says: its end is judged against it. */
+  duration(durationMs: number): void {
+    if (this.#song !== undefined && durationMs > 0) this.#song.durationMs = durationMs;
+  }
+
+  /** Whether mpv's entry `entry` is the song playing, whose end is still to be judged. */
+  isWatching(entry: number): boolean {
+    return this.#song !== undefined && this.#song.entry === entry;
   }
 
   /** The song jumped (a seek to where it was): the stretch being judged starts again here. */
   jumped(positionMs: number): void {
-    this.#positionMs = positionMs;
-    this.#startPositionMs = positionMs;
-    if (this.#startedAt !== undefined) this.#startedAt = this.#clock.monotonic();
-    this.#inStepMs = positionMs;
-    this.#anchor = undefined;
-    this.#stepAnchor = undefined;
+    const song = this.#song;
+    if (song === undefined) return;
+    song.positionMs = positionMs;
+    song.startPositionMs = positionMs;
+    song.startedAt = this.#clock.monotonic();
+    song.inStepMs = positionMs;
+    song.anchor = undefined;
+    song.stepAnchor = undefined;
     this.#watchStall();
   }
 
@@ -127,8 +157,10 @@ export class OutputWatch {
     if (isPaused === this.#isPaused) return;
     this.#isPaused = isPaused;
     // A pause only lengthens the stretch being judged; it starts again after it all the same.
-    this.#anchor = undefined;
-    this.#stepAnchor = undefined;
+    if (this.#song !== undefined) {
+      this.#song.anchor = undefined;
+      this.#song.stepAnchor = undefined;
+    }
     this.#watchStall();
   }
 
@@ -137,67 +169,80 @@ export class OutputWatch {
    * (`failed` has been called): the caller MUST NOT take the position as played.
    */
   position(positionMs: number): boolean {
-    if (!this.#isPlaying) return true;
+    const song = this.#song;
+    if (!this.#isPlaying || song === undefined) return true;
     const now = this.#clock.monotonic();
-    if (positionMs > this.#positionMs && this.#lastProgressAt !== undefined) this.#lastProgressAt = now;
-    this.#positionMs = positionMs;
-    const anchor = this.#anchor;
-    const step = this.#stepAnchor;
+    if (positionMs > song.positionMs && this.#lastProgressAt !== undefined) this.#lastProgressAt = now;
+    song.positionMs = positionMs;
+    const anchor = song.anchor;
+    const step = song.stepAnchor;
     if (anchor === undefined || step === undefined || positionMs < anchor.positionMs || positionMs < step.positionMs) {
       // The first position of a song is judged from where and when the song started: an output
       // that takes everything at once can let the first position heard be near the song's end.
-      const start = this.#startedAt;
-      if (anchor === undefined && start !== undefined && positionMs - this.#startPositionMs >= WINDOW_MS) {
-        const musicMs = positionMs - this.#startPositionMs;
-        const wallMs = now - start;
-        if (this.#isTooFast(musicMs, wallMs)) return this.#fail(this.#tooFast(musicMs, wallMs), this.#startPositionMs);
+      if (anchor === undefined && positionMs - song.startPositionMs >= WINDOW_MS) {
+        const musicMs = positionMs - song.startPositionMs;
+        const wallMs = now - song.startedAt;
+        if (this.#isTooFast(musicMs, wallMs)) return this.#fail(this.#tooFast(musicMs, wallMs), song.startPositionMs);
       }
-      this.#anchor = { positionMs, at: now };
-      this.#stepAnchor = { positionMs, at: now };
-      this.#inStepMs = positionMs;
+      song.anchor = { positionMs, at: now };
+      song.stepAnchor = { positionMs, at: now };
+      song.inStepMs = positionMs;
       return true;
     }
     const aheadMs = positionMs - step.positionMs - (now - step.at);
     const isInStep = aheadMs <= IN_STEP_MS;
-    if (isInStep) this.#inStepMs = positionMs;
+    if (isInStep) song.inStepMs = positionMs;
     // Behind the clock (the output waited a moment): in step from here.
-    if (aheadMs < 0) this.#stepAnchor = { positionMs, at: now };
+    if (aheadMs < 0) song.stepAnchor = { positionMs, at: now };
     const musicMs = positionMs - anchor.positionMs;
     const wallMs = now - anchor.at;
     if (musicMs < WINDOW_MS) return true;
-    if (this.#isTooFast(musicMs, wallMs)) return this.#fail(this.#tooFast(musicMs, wallMs), this.#inStepMs);
-    this.#anchor = { positionMs, at: now };
+    if (this.#isTooFast(musicMs, wallMs)) return this.#fail(this.#tooFast(musicMs, wallMs), song.inStepMs);
+    song.anchor = { positionMs, at: now };
     // Only a stretch wholly in step shows the output works again (a short one between failures does not).
     if (isInStep || this.#pace === 'untimed') this.#played();
     return true;
   }
 
   /**
-   * The song reached its end. Returns false when it got there far too soon (its last stretch went
-   * through faster than it plays): `failed` has been called, and the end MUST NOT count as played.
+   * The song playing reached its end (`entry`: when given, only if it is mpv's entry `entry`; else
+   * there is nothing to judge), `durationMs` long when the caller knows and the file did not say.
+   * Returns false when it got there far too soon (its last stretch went through faster than it
+   * plays): `failed` has been called, and the end MUST NOT count as played. mpv may start the next
+   * entry before the end of this one is read: the player then judges this end at that start, by
+   * this song's own start and positions, before the next song replaces it here.
    */
-  songEnded(durationMs?: number): boolean {
+  songEnded(options: { entry?: number; durationMs?: number } = {}): boolean {
+    const song = this.#song;
+    if (song === undefined || (options.entry !== undefined && song.entry !== options.entry)) return true;
+    this.#stopSong();
     // No position heard (an output that takes everything at once can let mpv reach the end before
     // its first one): the whole song is judged from where it started, by its length.
-    const anchor = this.#anchor ?? (this.#startedAt === undefined ? undefined : { positionMs: this.#startPositionMs, at: this.#startedAt });
+    const anchor = song.anchor ?? { positionMs: song.startPositionMs, at: song.startedAt };
     // The end of the file is the end of the song: when the last position heard is far before it
     // (more than a crossfade's early stop), the song went there unheard.
-    const isFarBehind = durationMs !== undefined && durationMs - this.#positionMs > UNHEARD_END_MS;
-    const endMs = isFarBehind ? durationMs : this.#positionMs;
-    this.stop();
-    if (anchor === undefined) return true;
+    const durationMs = song.durationMs ?? options.durationMs;
+    const isFarBehind = durationMs !== undefined && durationMs - song.positionMs > UNHEARD_END_MS;
+    const endMs = isFarBehind ? durationMs : song.positionMs;
     const musicMs = endMs - anchor.positionMs;
     const wallMs = this.#clock.monotonic() - anchor.at;
-    if (musicMs >= TAIL_MS && this.#isTooFast(musicMs, wallMs)) return this.#fail(this.#tooFast(musicMs, wallMs), this.#inStepMs);
+    if (musicMs >= TAIL_MS && this.#isTooFast(musicMs, wallMs)) return this.#fail(this.#tooFast(musicMs, wallMs), song.inStepMs);
     return true;
   }
 
-  /** Nothing plays any more (the song was left, mpv stopped): nothing is judged until the next song starts. */
+  /** mpv left its entry `entry` without reaching its end (a skip, an error): it is not judged. */
+  songLeft(entry: number): void {
+    if (this.#song?.entry === entry) this.#stopSong();
+  }
+
+  /** Nothing plays any more (mpv stopped or went down): nothing is judged until the next song starts. */
   stop(): void {
+    this.#stopSong();
+  }
+
+  #stopSong(): void {
     this.#isPlaying = false;
-    this.#startedAt = undefined;
-    this.#anchor = undefined;
-    this.#stepAnchor = undefined;
+    this.#song = undefined;
     this.#watchStall();
   }
 
@@ -244,7 +289,7 @@ export class OutputWatch {
         this.#scheduleStallCheck(this.#stallMs - still);
         return;
       }
-      this.#fail(`the audio output is not playing: nothing went through it for ${seconds(still)}`, this.#positionMs);
+      this.#fail(`the audio output is not playing: nothing went through it for ${seconds(still)}`, this.#song?.positionMs ?? 0);
     }, ms);
     this.#stallTimer = timer;
   }
