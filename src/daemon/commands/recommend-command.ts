@@ -14,9 +14,8 @@ export function registerRecommend(program: Command): void {
     .option('--json', 'print JSON')
     .addOption(configOption())
     .action(async (opts: { mood: string; lift?: string; user?: string; seed?: string; json?: boolean; config?: string }) => {
-      const [{ Recommender }, { TrackIndex }, moods, { seededRandom }, { recommendFor }] = await Promise.all([
-        import('../../player/recommender.js'),
-        import('../../player/track-index.js'),
+      const [{ MusicCatalogue }, moods, { seededRandom }, { recommendFor }] = await Promise.all([
+        import('../music/music-catalogue.js'),
         import('../../player/moods.js'),
         import('../../kernel/random.js'),
         import('../music/recommend-for.js'),
@@ -34,12 +33,17 @@ export function registerRecommend(program: Command): void {
         if (userId !== undefined && !store.users.get(userId)) {
           throw new RangeError(`Expected the id of a person (see \`moodbox user list\`), got \`${userId}\``);
         }
+        // The daemon's own catalogue: what the music may pick by itself (no jingle or sting under
+        // 30 s, no Spotify track), so the CLI suggests what the box would play.
+        const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+        const catalogue = new MusicCatalogue({ log: quiet, store });
+        catalogue.reload();
         const result = recommendFor(
           {
             store,
             clock,
             random: seededRandom(seed ?? clock.now()),
-            recommender: new Recommender(new TrackIndex(store.tracks.allWithMoods())),
+            recommender: catalogue.recommender,
           },
           {
             // An emotion goes through the emotion → mood table, as the camera's would; a mood is aimed at as named.
@@ -58,7 +62,11 @@ export function registerRecommend(program: Command): void {
           return;
         }
         if (!out.next) {
-          process.stdout.write('nothing to recommend: the library is empty (add music with `moodbox library scan DIR`)\n');
+          process.stdout.write(
+            catalogue.size === 0
+              ? 'nothing to recommend: the library is empty (add music with `moodbox library scan DIR`)\n'
+              : 'nothing to recommend: the music picks none of the library by itself (songs under 30 s play only when chosen)\n',
+          );
           process.exitCode = 1;
           return;
         }
