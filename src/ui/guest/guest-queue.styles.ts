@@ -2,7 +2,7 @@ import { css } from 'lit';
 
 /**
  * The guest page's lists (up next, search results, this phone's requests), its notices and the
- * countdown. On a narrow phone (320 px) the buttons of a row go under its words, so a title keeps
+ * countdown. On a narrow phone (under 384 px) the buttons of a row go under its words, so a title keeps
  * the row's width and wraps between words only.
  */
 export const QUEUE_STYLES = css`
@@ -115,7 +115,7 @@ export const QUEUE_STYLES = css`
     font-variant-numeric: tabular-nums;
     color: var(--accent);
   }
-  @media (max-width: 26rem) {
+  @media (max-width: 24rem) {
     .next li,
     .results li {
       grid-template-columns: 3rem minmax(0, 1fr);

@@ -71,6 +71,11 @@ export const GUEST_STYLES = css`
     background: rgb(6 10 15 / 0.6);
     color: #c3ced8;
   }
+  /* Words alone (no face while the camera does not see the room) keep off the border. */
+  .mood[data-mood='unknown'],
+  .mood[data-mood='reading'] {
+    padding-left: 0.9rem;
+  }
   .mood mb-mood-face {
     flex: none;
     width: 2.2rem;
