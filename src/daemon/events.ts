@@ -59,6 +59,8 @@ export interface Playback {
   readonly volume: number;
   /** What the station playing now says it plays (its ICY title), or null. */
   readonly streamTitle?: string | null;
+  /** Why the song playing plays, as the history keeps it (the pick's reason, `chosen by staff`, `asked for by a guest`…); absent when none is given. */
+  readonly note?: string;
   /** The song playing now, and the one next, were asked for by a guest from their phone. @default false */
   readonly isGuestRequest?: boolean;
   readonly isNextGuestRequest?: boolean;

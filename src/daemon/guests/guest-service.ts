@@ -183,11 +183,6 @@ export class GuestService implements Service {
     return request;
   }
 
-  /** What plays now and what is queued after it (the player's state). */
-  playerState(): Pick<ReturnType<Player['state']>, 'current' | 'upcoming'> {
-    return this.#deps.player.state();
-  }
-
   /** Guest page calls one phone (and one address) may make in a minute (`guests.callsPerMinute`). */
   get callsPerMinute(): number {
     return this.#deps.settings().guests.callsPerMinute;

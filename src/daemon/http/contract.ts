@@ -50,7 +50,7 @@ export interface TrackView {
   /** URL of the cover image, or null. */
   coverUrl: string | null;
   moods: string[];
-  /** Suggestions only: why it was picked (the recommender's reason, e.g. "fits calm"). */
+  /** Why it was picked (the recommender's reason, e.g. "fits calm"); for the song playing, why it plays (`chosen by staff`…). */
   why?: string;
   /**
    * Suggestions only: true when it was picked from the signed-in person's own taste (their likes,

@@ -125,7 +125,7 @@ export class StateProjector implements Service {
       (playback) =>
         hub.update('player', {
           status: playback.status,
-          nowPlaying: asGuestRequest(this.#view(playback.trackId), playback.isGuestRequest),
+          nowPlaying: asGuestRequest(withNote(this.#view(playback.trackId), playback.note), playback.isGuestRequest),
           positionMs: Math.round(playback.positionMs / POSITION_STEP_MS) * POSITION_STEP_MS,
           next: asGuestRequest(this.#view(playback.nextTrackId), playback.isNextGuestRequest),
           volume: playback.volume,
@@ -192,6 +192,11 @@ export class StateProjector implements Service {
     }
     return view;
   }
+}
+
+/** The song playing, with why it plays (the history's note), when the music gave one. */
+function withNote(view: TrackView | null, note: string | undefined): TrackView | null {
+  return view === null || note === undefined || note === '' ? view : { ...view, why: note };
 }
 
 /** A song a guest asked for says so on the kiosk ("asked for by a guest"). */

@@ -85,6 +85,7 @@ export class MusicQueue {
       // Where the volume is heading, never a step of a fade (nor the low point between a fade down and the next song's fade up).
       volume: this.#deps.limits.targetVolume(),
       streamTitle: state.current !== undefined && this.#streamTitle?.key === state.current.key ? this.#streamTitle.title : null,
+      ...(state.current === undefined || state.current.note === '' ? {} : { note: state.current.note }),
       ...(state.current?.reason === 'guest' ? { isGuestRequest: true } : {}),
       ...(state.upcoming[0]?.reason === 'guest' ? { isNextGuestRequest: true } : {}),
     };

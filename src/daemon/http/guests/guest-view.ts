@@ -8,7 +8,7 @@ import { coverUrlOf } from '../track-view.js';
 
 /** Up next shows the player's next song and the guests' queue, this many at most. */
 const UP_NEXT = 10;
-/** A key of up next that is the music's own pick (not votable): its queue key past this. */
+/** A key of up next that is the music's own pick (not votable): its track's id past this. */
 const MUSIC_PICK_KEYS = 1_000_000_000;
 /** Estimated start times are said to the minute: a phone's view then changes only when the estimate moves. */
 const ESTIMATE_MS = 60_000;
@@ -50,28 +50,24 @@ export function guestState(deps: GuestViewDeps, phone: GuestPhone): GuestState {
  */
 export function guestRoom(deps: GuestViewDeps, phone?: GuestPhone): GuestRoom {
   const { hub, guests, store } = deps;
+  // What plays and what comes next, as the screens' projection has it: the kiosk, the admin panel,
+  // Home Assistant and the phones read one state. The guests' own part (their queue, votes, likes) is the guest service's.
   const screens = hub.snapshot().data;
-  const { current, upcoming } = guests.playerState();
+  const { nowPlaying: now, next } = screens.player;
   const trackOf = (id: number) => store.tracks.get(id);
-  const nowTrack = current === undefined ? undefined : trackOf(current.track.id);
+  const nowTrack = now === null ? undefined : trackOf(now.id);
   const queue = guests.queue();
   const { nextAt, slots } = guests.schedule();
   const upNext: GuestUpNext[] = [];
-  for (const item of upcoming.slice(0, 1)) {
-    const track = trackOf(item.track.id);
-    if (track === undefined) continue;
-    const request = item.reason === 'guest' ? queue.find((r) => r.trackId === item.track.id) : undefined;
+  const nextTrack = next === null ? undefined : trackOf(next.id);
+  if (next !== null && nextTrack !== undefined) {
+    const isGuestRequest = next.whyKind === 'guest';
+    const request = isGuestRequest ? queue.find((r) => r.trackId === next.id) : undefined;
     const when = { place: 1, expectedAt: estimate(nextAt) };
     upNext.push(
       request === undefined
-        ? {
-            key: MUSIC_PICK_KEYS + item.key,
-            track: guestTrack(track),
-            isGuestRequest: item.reason === 'guest',
-            votes: guests.votesOn(-1),
-            ...when,
-          }
-        : { key: request.id, track: guestTrack(track), isGuestRequest: true, votes: guests.votesOn(request.id, phone), ...when },
+        ? { key: MUSIC_PICK_KEYS + next.id, track: guestTrack(nextTrack), isGuestRequest, votes: guests.votesOn(-1), ...when }
+        : { key: request.id, track: guestTrack(nextTrack), isGuestRequest: true, votes: guests.votesOn(request.id, phone), ...when },
     );
   }
   let lastPlace = upNext.length;
@@ -99,14 +95,14 @@ export function guestRoom(deps: GuestViewDeps, phone?: GuestPhone): GuestRoom {
     closedReason: guests.closedReason,
     status: screens.player.status,
     nowPlaying:
-      current === undefined || nowTrack === undefined
+      now === null || nowTrack === undefined
         ? null
         : {
             track: guestTrack(nowTrack),
-            streamTitle: screens.player.nowPlaying?.id === nowTrack.id ? (screens.player.streamTitle ?? null) : null,
+            streamTitle: screens.player.streamTitle ?? null,
             positionMs: Math.max(0, Math.round(screens.player.positionMs)),
-            why: current.note === '' ? 'fits the room' : current.note,
-            isGuestRequest: current.reason === 'guest',
+            why: now.why ?? 'fits the room',
+            isGuestRequest: now.whyKind === 'guest',
             ...guests.likes(phone),
             votes: guests.votesOn('now', phone),
           },

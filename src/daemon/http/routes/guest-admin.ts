@@ -13,8 +13,9 @@ export const guestAdminRoutes: FastifyPluginAsyncTypebox<GuestAdminRoutesOptions
   const { guests, store } = deps;
   const admin = { access: 'admin' } as const;
   const view = (): GuestAdminView => {
-    const { current } = guests.playerState();
-    const nowTrack = current === undefined ? undefined : store.tracks.get(current.track.id);
+    // The song playing as the screens' projection has it (one read model for every screen).
+    const playing = deps.hub.snapshot().data.player.nowPlaying;
+    const nowTrack = playing === null ? undefined : store.tracks.get(playing.id);
     const now = guests.votesOn('now');
     return {
       isOpen: guests.isOpen,

@@ -1,0 +1,40 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { guestHarness, type GuestHarness } from '../../testing/guest-harness.js';
+
+// Issue 41: the guest page read what plays from the live player and the rest from the screens' state,
+// so two sources answered "what is playing". It now reads the screens' projection, as the kiosk,
+// the admin panel and Home Assistant do.
+
+const open: GuestHarness[] = [];
+afterEach(async () => {
+  for (const h of open.splice(0)) await h.close();
+});
+
+const guestState = async (h: GuestHarness) =>
+  (await h.server.app.inject(h.as(1, { method: 'GET', url: '/api/guest/state' }))).json<{
+    status: string;
+    nowPlaying: { track: { id: number }; why: string; isGuestRequest: boolean } | null;
+    upNext: Array<{ track: { id: number }; isGuestRequest: boolean }>;
+  }>();
+
+describe('the guest page and the screens read one state', () => {
+  it('shows the song the screens show, and the one next, with why it plays', async () => {
+    const h = await guestHarness();
+    open.push(h);
+    const screens = () => h.hub.snapshot().data.player;
+    const first = await guestState(h);
+    expect(first.status).toBe(screens().status);
+    expect(first.nowPlaying?.track.id).toBe(screens().nowPlaying?.id);
+    expect(first.upNext[0]?.track.id).toBe(screens().next?.id);
+    // A mood pick says why it fits, as the history keeps it.
+    expect(first.nowPlaying?.why).toBe(screens().nowPlaying?.why);
+    expect(first.nowPlaying?.why).not.toBe('');
+
+    // Staff play a song now: every screen says so.
+    const playing = screens().nowPlaying?.id;
+    const chosen = h.byMood.mellow.find((id) => id !== playing && id !== screens().next?.id) ?? 0;
+    await h.settle(h.director.staff.playNow(chosen));
+    expect(screens().nowPlaying).toMatchObject({ id: chosen, why: 'chosen by staff' });
+    expect((await guestState(h)).nowPlaying).toMatchObject({ track: { id: chosen }, why: 'chosen by staff', isGuestRequest: false });
+  });
+});
