@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeAudioFile, AudioAnalysisError, type AnalysisFailure } from './analyze-audio.js';
+import { analyzeAudioFile, AudioAnalysisError, decodeAudioFile, measureAudio, type AnalysisFailure } from './analyze-audio.js';
 
 const run = promisify(execFile);
 let dir: string;
@@ -200,6 +200,17 @@ describe('analyzeAudioFile on bad files', () => {
     await expectReason(analyzeAudioFile(path), 'protected', path);
   });
 
+  // Issue 38: 10 s of digital silence was given the mood "power".
+  it('says 10 s of digital silence is silent, and places it nowhere on the mood plane', async () => {
+    const path = await lavfi('silence.wav', 'anullsrc=r=44100:cl=mono', 10);
+    const error = await failure(analyzeAudioFile(path));
+    expect(error.reason).toBe('silent');
+    expect(error.message).toContain('it is silent (-70 LUFS)');
+    // A quiet piece is no silence.
+    const quiet = await lavfi('quiet.wav', 'sine=f=440:r=44100,volume=0.05', 10);
+    await expect(analyzeAudioFile(quiet)).resolves.toMatchObject({ features: { loudnessLufs: expect.any(Number) as number } });
+  });
+
   it('says a blip shorter than a second is too short', async () => {
     const path = await lavfi('blip.wav', 'sine=f=440:r=44100', 0.4);
     await expectReason(analyzeAudioFile(path), 'too-short', path);
@@ -257,7 +268,7 @@ describe('analyzeAudioFile on bad files', () => {
     header.writeUInt32LE(bytes, 40);
     await writeFile(path, header);
     await truncate(path, 44 + bytes);
-    const { features } = await analyzeAudioFile(path);
+    const features = measureAudio(path, await decodeAudioFile(path));
     expect(features.durationS).toBeCloseTo(10800, 0);
     expect(features.excerptS).toBeCloseTo(45, 0);
     expect(features.loudnessLufs).toBe(-70);

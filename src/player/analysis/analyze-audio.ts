@@ -41,6 +41,9 @@ export interface AnalyzeOptions {
   model?: MusicMoodModel;
 }
 
+/** Music this quiet or quieter (LUFS, integrated) is silence, or as good as: not analysed (reason `silent`). */
+export const SILENT_LUFS = -60;
+
 /** Files shorter than this (s) are not analysed (reason `too-short`). */
 export const MIN_DURATION_S = 1;
 /** Length of each excerpt (s). */
@@ -119,10 +122,15 @@ export function measureAudio(path: string, { durationS, excerpts }: DecodedAudio
 
 /**
  * Analyses one audio file. Rejects with an `AudioAnalysisError` (with its `reason`) for a file
- * that cannot be analysed, with the signal's reason when aborted; never hangs past `timeoutMs`.
+ * that cannot be analysed (a silent one among them), with the signal's reason when aborted; never hangs past `timeoutMs`.
  */
 export async function analyzeAudioFile(path: string, options: AnalyzeOptions = {}): Promise<AudioAnalysis> {
   const features = measureAudio(path, await decodeAudioFile(path, options));
+  // Silence has no place on the mood plane: the model would put it somewhere all the same (10 s of
+  // digital silence read as `power`).
+  if (features.loudnessLufs <= SILENT_LUFS) {
+    throw new AudioAnalysisError('silent', path, `it is silent (${features.loudnessLufs.toFixed(0)} LUFS): nothing to hear a mood in`);
+  }
   const model = options.model ?? loadMusicMoodModel();
   const { arousal, valence } = predict(model, features);
   return { version: FEATURES_VERSION * 1000 + model.version, features, arousal, valence };

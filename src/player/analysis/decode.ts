@@ -11,7 +11,7 @@ import type { Clock } from '../../kernel/clock.js';
 export const SAMPLE_RATE = 11025;
 
 /** Why a file could not be analysed. */
-export type AnalysisFailure = 'empty' | 'undecodable' | 'no-audio' | 'protected' | 'missing' | 'too-short' | 'timeout';
+export type AnalysisFailure = 'empty' | 'undecodable' | 'no-audio' | 'protected' | 'missing' | 'too-short' | 'silent' | 'timeout';
 
 /** A file that cannot be analysed; the message names the file and the cause. */
 export class AudioAnalysisError extends Error {
