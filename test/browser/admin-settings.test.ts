@@ -41,6 +41,9 @@ describe('the settings form', { timeout: 180_000 }, () => {
     expect(await setting('player.idle.behaviour').locator('select option').allTextContents()).toContain('Stop the music');
     expect(await setting('player.quietHours').getAttribute('data-widget')).toBe('hours');
     expect(await setting('library.folders').getAttribute('data-widget')).toBe('folders');
+    // The dashboard's library warnings send the owner to Settings → Music: “Listen to every local track” (issue 38: no such label was there).
+    const listen = page.locator('[data-group="music"] [data-setting="library.analyze"]');
+    expect(await listen.locator('label').first().textContent()).toContain('Listen to every local track');
     const help = await page.locator('.help').allTextContents();
     expect(help.length).toBeGreaterThan(20);
     for (const text of help) expect(text).not.toContain('`');

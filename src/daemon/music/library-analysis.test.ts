@@ -14,6 +14,7 @@ import type { LibraryScanState, MoodboxBus } from '../events.js';
 import { systemClock } from '../../kernel/clock.js';
 import { EventBus } from '../../kernel/event-bus.js';
 import { LibraryService } from './library-service.js';
+import { MusicCatalogue } from './music-catalogue.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 
 const COUNTING = pathToFileURL(join(import.meta.dirname, '../../player/testing/counting-analyzer.ts')).href;
@@ -276,6 +277,36 @@ describe('analysis of the library', { timeout: 90_000 }, () => {
     expect(service.state.analysis).toEqual({ running: false, done: 4, total: 4, failed: 0 });
     expect(changed).toEqual(['scan', 'analysis']);
     expect(logged).toEqual(expect.arrayContaining(['analysing music', 'music analysed']));
+    await service.stop();
+  });
+
+  // Issue 38: the dashboard said "24 songs are not analysed yet" while Library said "24 of 24": an
+  // analysis that changed no mood (every song tagged by hand or a moods file) did not reload the music.
+  it('reloads the music when the analysis ends, also when it changed no mood, so no song is counted as not analysed', async () => {
+    const store = open();
+    await scan(store);
+    for (const track of store.tracks.allWithMoods()) store.tracks.setMoods(track.id, [{ mood: 'calm', weight: 1, origin: 'admin' }]);
+    const bus: MoodboxBus = new EventBus();
+    const log = { debug() {}, info() {}, warn() {}, error() {} };
+    const catalogue = new MusicCatalogue({ log, store });
+    catalogue.reload();
+    bus.on('libraryChanged', () => catalogue.reload());
+    expect(catalogue.notAnalysed).toBe(4);
+    const service = new LibraryService(
+      {
+        scanner: new LibraryScanner({ store, tags: new MusicMetadataTagReader(), clock: systemClock }, { coversDir: join(dir, 'covers') }),
+        analyzer: analyzer(store).analyzer,
+        clock: systemClock,
+        log,
+        bus,
+        count: () => store.tracks.count(),
+        folders: () => [music],
+      },
+      { scanAtStart: false },
+    );
+    expect(await service.analyze()).toMatchObject({ analysed: 4, moodsChanged: 0 });
+    expect(service.state.analysis).toEqual({ running: false, done: 4, total: 4, failed: 0 });
+    expect(catalogue.notAnalysed).toBe(0);
     await service.stop();
   });
 });

@@ -157,7 +157,9 @@ export class LibraryService implements Service {
         total: report.total,
         failed: report.failed.length,
       });
-      if (report.moodsChanged > 0) this.#deps.bus.emit('libraryChanged', { tracks: this.#deps.count(), why: 'analysis' });
+      // Also when no mood changed (every song tagged): the music counts what is analysed.
+      if (report.analysed > 0 || report.failed.length > 0 || report.moodsChanged > 0)
+        this.#deps.bus.emit('libraryChanged', { tracks: this.#deps.count(), why: 'analysis' });
       return report;
     } catch (err) {
       this.#deps.log.error({ err }, 'cannot analyse the library');

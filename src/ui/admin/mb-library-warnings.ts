@@ -15,7 +15,7 @@ export interface LibraryWarning {
   todo: string;
 }
 
-const LISTEN = 'or let Moodbox listen to your music (Settings → Library: “Listen to every local track”, then Scan in Library)';
+const LISTEN = 'or let Moodbox listen to your music (Settings → Music: “Listen to every local track”, then Scan in Library)';
 
 /** "a sad room", "a happy or surprised room". */
 function rooms(emotions: readonly string[]): string {
@@ -58,7 +58,7 @@ export function libraryWarnings(fit: LibraryFit): LibraryWarning[] {
     out.push({
       kind: 'not-analysed',
       text: `${songs} not analysed yet: they follow the room by their mood tags alone.`,
-      todo: 'Let Moodbox listen to them (Settings → Library: “Listen to every local track”, then Scan in Library), or tag them in Library.',
+      todo: 'Let Moodbox listen to them (Settings → Music: “Listen to every local track”, then Scan in Library), or tag them in Library.',
     });
   }
   return out;

@@ -51,6 +51,7 @@ const LOOKS: Readonly<Record<string, SettingLook>> = {
   'player.tapsPerHour': { label: 'Songs started by a tap per hour', group: 'advanced' },
   'library.folders': { label: 'Music folders', group: 'music' },
   'library.scanAtStart': { label: 'Look for new music when Moodbox starts', group: 'music' },
+  'library.analyze': { label: 'Listen to every local track', group: 'music' },
   'music.source': {
     label: 'Where the music comes from',
     group: 'music',
