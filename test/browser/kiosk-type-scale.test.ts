@@ -66,9 +66,10 @@ describe('kiosk type scale (issue 28)', { timeout: 240_000 }, () => {
 
   it('shows no visible text under 14 px in any kiosk state at 800x480, 1024x600 and 1080x1920', async () => {
     const { page } = browser;
-    // Attract: nobody in view, something playing.
+    // Attract: nobody in view, something playing. A demo box: the header says "· demo" in every state (issue 40: it was 12.5 px).
     fake.snapshot = {
       ...roomSnapshot(),
+      demo: true,
       mood: { current: 'nobody', confidence: 0, since: 0, why: 'Nobody in view for a while', faces: 0 },
     };
     await page.goto(`${daemon.url}/`);

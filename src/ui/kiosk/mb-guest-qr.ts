@@ -27,7 +27,8 @@ export function qrPath(text: string): { size: number; d: string } {
 /**
  * The guest page's QR code: a phone in the room scans it to open `/guest` and ask for a song, like
  * it or vote. Drawn as SVG (dark on white, whatever the screen's colours, so every phone reads it).
- * `large` for the attract screen, with its line under it; small in the kiosk's header otherwise.
+ * `large` for the attract screen, with its line under it; `card` beside the music while people are in
+ * view, captioned "Ask for a song"; small otherwise.
  * Nothing when `url` is null (guests are off, or phones cannot reach the box).
  *
  * @summary The QR code that opens the guest page.
@@ -59,12 +60,32 @@ export class MbGuestQr extends LitElement {
       font-weight: 700;
       text-align: center;
     }
+    /* The card beside the music: white, so the code reads on any screen, its caption in the card. */
+    /* No margin around the code: its own quiet zone is white. */
+    :host([card]) figure {
+      gap: 0;
+      padding: 0 0 0.45em;
+      border-radius: 0.8em;
+      background: #fff;
+      color: #0b1016;
+      box-shadow: 0 0.5em 1.6em rgb(0 0 0 / 0.5);
+    }
+    :host([card]) svg {
+      border-radius: 0;
+    }
+    :host([card]) figcaption {
+      font-size: max(16px, 1em);
+      font-weight: 800;
+      line-height: 1.2;
+    }
   `;
 
   /** The guest page's address; null hides the code. */
   @property() url: string | null = null;
   /** The attract screen's large code, with its line. */
   @property({ type: Boolean, reflect: true }) large = false;
+  /** A card beside the music while people are in view: the code large enough to scan from a table's edge, captioned "Ask for a song". */
+  @property({ type: Boolean, reflect: true }) card = false;
 
   #drawn: { url: string; size: number; d: string } | null = null;
 
@@ -78,7 +99,13 @@ export class MbGuestQr extends LitElement {
         <rect width=${size} height=${size} fill="#fff" />
         <path d=${d} fill="#000" />
       </svg>
-      ${this.large ? html`<figcaption aria-hidden="true">Scan to ask for a song from your phone</figcaption>` : nothing}
+      ${
+        this.card
+          ? html`<figcaption aria-hidden="true">Ask for a song</figcaption>`
+          : this.large
+            ? html`<figcaption aria-hidden="true">Scan to ask for a song from your phone</figcaption>`
+            : nothing
+      }
     </figure>`;
   }
 }

@@ -36,6 +36,11 @@ export const KIOSK_STYLES = [
       font-weight: 800;
       margin-right: auto;
     }
+    /* "· demo": quieter than the name, never under the kiosk's smallest text. */
+    header .brand small {
+      font-size: max(var(--mb-min-text), 0.8em);
+      font-weight: 600;
+    }
     .camera {
       display: inline-flex;
       align-items: center;
@@ -328,19 +333,42 @@ export const KIOSK_STYLES = [
     .attract .hint {
       color: #c3ced8;
     }
-    /* The guest page's QR code: small in the header's corner (as tall as two lines of its buttons),
-       large beside the attract screen (below it on a tall screen), never over a control. */
+    /* The guest page's QR code while someone signed in uses the screen: small in the header's corner. */
     header mb-guest-qr {
       --mb-qr-size: max(3.4em, 64px);
       margin: -0.15em 0;
     }
-    /* A narrow screen: the header keeps the code, the name and Sign out on one line. */
     @media (max-width: 600px) {
       header:has(> mb-guest-qr) {
         gap: 0.5em;
       }
       header mb-guest-qr {
         --mb-qr-size: 56px;
+      }
+    }
+    /*
+     * The guest page's QR code while people are in view: a card under the room's mood, at least
+     * 230 px (35 mm on a 7" 800x480 screen: scanned from the edge of a table), captioned "Ask for a
+     * song". It never covers the song playing or the tiles: on a short screen it takes the cover's
+     * place (the cover stays, blurred, as the screen's backdrop).
+     */
+    .now mb-guest-qr {
+      --mb-qr-size: max(230px, min(36vh, 24vw));
+      justify-self: center;
+    }
+    .now[data-qr] {
+      grid-template-rows: auto auto minmax(0, 1fr) auto;
+    }
+    @media (orientation: landscape) and (max-height: 720px) {
+      .now[data-qr] {
+        grid-template-rows: auto auto auto;
+        align-content: space-between;
+      }
+      .now[data-qr] mb-cover,
+      .now[data-qr] h2,
+      .now[data-qr] .next,
+      .now[data-qr] .mood p {
+        display: none;
       }
     }
     main:has(> mb-guest-qr) {
@@ -429,6 +457,17 @@ export const KIOSK_STYLES = [
       }
       .now .text {
         grid-area: text;
+      }
+      /* Portrait: the card takes the cover's place beside the song, and the tiles keep their room. */
+      .now[data-qr] {
+        grid-template-areas: 'mood mood' 'qr text';
+      }
+      .now[data-qr] mb-cover {
+        display: none;
+      }
+      .now mb-guest-qr {
+        grid-area: qr;
+        --mb-qr-size: max(230px, min(40vw, 22vh));
       }
       .actions {
         justify-content: flex-start;

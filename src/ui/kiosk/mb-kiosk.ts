@@ -148,7 +148,8 @@ export class MbKiosk extends LitElement {
   override render() {
     const s = this._state;
     const user = s?.session.user ?? null;
-    // The guest page's QR code: large beside the attract screen, small in the header's corner otherwise.
+    // The guest page's QR code: large beside the attract screen; a card beside the music while people
+    // are in view; small in the header's corner while someone signed in uses the screen.
     const isAttract = s !== null && this.#isIdle(s);
     const qr =
       s === null || this._guestUrl === null ? nothing : html`<mb-guest-qr .url=${this._guestUrl} ?large=${isAttract}></mb-guest-qr>`;
@@ -169,7 +170,7 @@ export class MbKiosk extends LitElement {
                 <button class="pill" data-action="sign-out" @click=${this.#signOut}>Sign out</button>`
             : html`<button class="pill" data-action="sign-in" ?disabled=${!this._isOnline} @click=${this.#openSignIn}>Sign in</button>`
         }
-        ${isAttract ? nothing : qr}
+        ${isAttract || user === null ? nothing : qr}
       </header>
       <main>${s === null ? this.#renderConnecting() : isAttract ? html`${renderAttract(s, this.#wake)}${qr}` : this.#renderMain(s)}</main>
       <footer>
@@ -335,8 +336,8 @@ export class MbKiosk extends LitElement {
     const next = s.player.next;
     const user = s.session.user;
     if (now === null) {
-      return html`<section class="now" aria-label="Now playing" data-state="stopped">
-        ${this.#renderMood(s)}
+      return html`<section class="now" aria-label="Now playing" data-state="stopped" ?data-qr=${this.#hasQrCard()}>
+        ${this.#renderMood(s)}${this.#renderQrCard()}
         <mb-cover label=${next?.title ?? 'Moodbox'} .src=${next?.coverUrl ?? null} .mood=${next?.moods[0] ?? s.mood.current}></mb-cover>
         <div class="text">
           <h2>Now playing</h2>
@@ -349,8 +350,8 @@ export class MbKiosk extends LitElement {
     void this._tick;
     const position = s.player.positionMs + elapsed;
     const share = now.durationMs ? Math.min(1, position / now.durationMs) : 0;
-    return html`<section class="now" aria-label="Now playing" data-state=${s.player.status}>
-      ${this.#renderMood(s)}
+    return html`<section class="now" aria-label="Now playing" data-state=${s.player.status} ?data-qr=${this.#hasQrCard()}>
+      ${this.#renderMood(s)}${this.#renderQrCard()}
       <mb-cover .src=${now.coverUrl} label=${now.title} .mood=${now.moods[0] ?? null}></mb-cover>
       <div class="text">
         <h2>${s.player.status === 'paused' ? 'Paused' : 'Now playing'}</h2>
@@ -385,6 +386,18 @@ export class MbKiosk extends LitElement {
         }
       </div>
     </section>`;
+  }
+
+  /**
+   * The guest page's code as a card under the room's mood, while guests may ask for songs and nobody
+   * is signed in (a person at the screen has their Like and Skip there).
+   */
+  #renderQrCard() {
+    return this.#hasQrCard() ? html`<mb-guest-qr card .url=${this._guestUrl}></mb-guest-qr>` : nothing;
+  }
+
+  #hasQrCard(): boolean {
+    return this._guestUrl !== null && this._state?.session.user === null;
   }
 
   /** The song and its artist; for a station, what it says it plays (its ICY title) over the station's name. */
