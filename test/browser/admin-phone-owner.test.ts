@@ -58,6 +58,18 @@ describe("the owner's admin panel on a phone", { timeout: 300_000 }, () => {
     await screenshot(page, 'admin-phone-guests');
   });
 
+  it('offers Spotify as a source of music at a home only', async () => {
+    await page.goto(`${admin.daemon.url}/admin#settings`);
+    const source = page.locator('[data-setting="music.source"] select');
+    await source.waitFor(WAIT);
+    expect(await source.locator('option').allTextContents()).toEqual(['The music folders']);
+    await page.locator('[data-setting="site.kind"] select').selectOption('home');
+    await expect.poll(() => source.locator('option').allTextContents(), WAIT).toEqual(['The music folders', 'Spotify', 'Both']);
+    // Not saved: the page is left as it was.
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+    await expect.poll(() => source.locator('option').count(), WAIT).toBe(1);
+  });
+
   for (const [view, heading, ready] of VIEWS) {
     it(`shows the ${view} page with no text under 14 px and no target under 44 px`, async () => {
       await page.goto(`${admin.daemon.url}/admin#${view}`);

@@ -162,6 +162,16 @@ export class MbAdminSettings extends LitElement {
     </section>`;
   }
 
+  /**
+   * The choices a setting offers on this box: a business plays its own music folders only
+   * (streaming services' terms forbid playing them in public), so Spotify is offered at a home
+   * alone; a value already saved stays listed, so that the form shows what is set.
+   */
+  #offered(id: string, choices: readonly unknown[], value: unknown): readonly unknown[] {
+    if (id !== 'music.source' || this.#value('site.kind') === 'home') return choices;
+    return choices.filter((choice) => choice === 'local' || choice === value);
+  }
+
   #value(id: string): unknown {
     return id in this._edits ? this._edits[id] : getAt(this._config, id.split('.'));
   }
@@ -226,7 +236,7 @@ export class MbAdminSettings extends LitElement {
           aria-invalid=${invalid}
           @change=${(e: Event) => this.#edit(id, (e.target as HTMLSelectElement).value)}
         >
-          ${(choicesOf(node) ?? []).map(
+          ${this.#offered(id, choicesOf(node) ?? [], value).map(
             (v) => html`<option value=${String(v)} ?selected=${v === value}>${choices?.[String(v)] ?? capitalise(String(v))}</option>`,
           )}
         </select>`;
