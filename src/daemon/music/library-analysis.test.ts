@@ -301,6 +301,7 @@ describe('analysis of the library', { timeout: 90_000 }, () => {
         bus,
         count: () => store.tracks.count(),
         folders: () => [music],
+        store,
       },
       { scanAtStart: false },
     );
