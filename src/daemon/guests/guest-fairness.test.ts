@@ -139,6 +139,23 @@ describe('fair guest requests', () => {
     expect(play?.outcome).toBe('skipped');
   });
 
+  it('counts the votes of phones behind one address (a café behind one router) once they have been around two minutes', async () => {
+    const h = await harness({ downVotesToSkip: 2 });
+    const cafe = { address: '10.0.0.1' };
+    const playing = h.player.state().current;
+    for (const n of [1, 2]) await h.server.app.inject(h.as(n, { method: 'GET', url: '/api/guest/state' }, cafe));
+    // Fresh phones (or one phone with its cookie cleared) count once.
+    await vote(h, 1, 'now', 'down', cafe);
+    expect((await vote(h, 2, 'now', 'down', cafe)).json()).toMatchObject({ nowPlaying: { votes: { down: 1, downNeeded: 2 } } });
+    await h.settle();
+    expect(h.player.state().current?.key).toBe(playing?.key);
+    // Two minutes on, both are phones of the café: their two votes skip the song.
+    h.clock.advance(2 * MINUTE);
+    await vote(h, 2, 'now', 'down', cafe);
+    await h.settle();
+    expect(h.player.state().current?.key).not.toBe(playing?.key);
+  });
+
   it('plays the request up next when guests skip the song playing, as their page said it would', async () => {
     const h = await harness({ downVotesToSkip: 2 });
     const [wanted] = moreCalm(h, 1);

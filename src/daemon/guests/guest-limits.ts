@@ -8,6 +8,8 @@
  */
 
 export const HOUR_MS = 3_600_000;
+/** A phone counts among the voters of its address once it was first seen this long ago (ms). */
+export const VOTER_SETTLE_MS = 120_000;
 
 /** What a phone may ask for now: `left` this hour; when none, from when it may again (`nextAt`, epoch ms) and why. */
 export interface GuestAllowance {
@@ -106,7 +108,8 @@ export function limitReason(limits: GuestLimits, budget: GuestBudget & { by: 'ph
  * are kept (the least recently seen go first).
  */
 export class PhoneSightings {
-  readonly #byAddress = new Map<string, Map<string, number>>();
+  /** By address, each phone's first and last sighting (epoch ms), least recently seen first. */
+  readonly #byAddress = new Map<string, Map<string, { first: number; last: number }>>();
   readonly #maxPerAddress: number;
   readonly #maxAddresses: number;
 
@@ -126,25 +129,26 @@ export class PhoneSightings {
     }
     // Kept in the order last seen: re-inserting moves to the end.
     this.#byAddress.set(address, phones);
+    const first = phones.get(phoneId)?.first ?? at;
     phones.delete(phoneId);
-    phones.set(phoneId, at);
+    phones.set(phoneId, { first, last: at });
     if (phones.size > this.#maxPerAddress) {
       const oldest = phones.keys().next().value;
       if (oldest !== undefined) phones.delete(oldest);
     }
   }
 
-  /** Distinct phones seen on `address` after `since` (epoch ms). */
-  phonesOn(address: string, since: number): number {
+  /** Distinct phones seen on `address` after `since` (epoch ms); with `firstBy`, only those first seen by then. */
+  phonesOn(address: string, since: number, firstBy = Infinity): number {
     let count = 0;
-    for (const at of this.#byAddress.get(address)?.values() ?? []) if (at > since) count += 1;
+    for (const seen of this.#byAddress.get(address)?.values() ?? []) if (seen.last > since && seen.first <= firstBy) count += 1;
     return count;
   }
 
   /** Forgets what was seen before `since`. */
   forget(since: number): void {
     for (const [address, phones] of this.#byAddress) {
-      for (const [id, at] of phones) if (at <= since) phones.delete(id);
+      for (const [id, seen] of phones) if (seen.last <= since) phones.delete(id);
       if (phones.size === 0) this.#byAddress.delete(address);
     }
   }
@@ -170,6 +174,15 @@ export class GuestAllowances {
     return budget.by === null
       ? { left: budget.left, perHour: limits.perPhone, nextAt: null, reason: null }
       : { left: 0, perHour: limits.perPhone, nextAt: budget.nextAt, reason: limitReason(limits, budget) };
+  }
+
+  /**
+   * How many votes from `address` count at `now`: one for each phone seen there this hour that was
+   * first seen at least `VOTER_SETTLE_MS` before (at least one). A phone that clears its cookie to
+   * vote again counts only once its new self has been around that long.
+   */
+  votersOn(address: string, now: number): number {
+    return Math.max(1, this.#sightings.phonesOn(address, now - HOUR_MS, now - VOTER_SETTLE_MS));
   }
 
   /** Forgets phones not seen since `since`. */

@@ -52,12 +52,11 @@ const CLOSED_REASON = 'Song requests are off here: the staff can turn them on';
 /**
  * Guests from their phones: their requests (a queue the music director plays between the mood's
  * picks, one after each), likes of the song playing, and votes on it and on requested songs. Fair
- * by design: so many requests per phone an hour, and a ceiling per address that grows with the
- * phones seen there (`guest-limits.ts`); no song asked for twice within a window; requests judged
- * against the room's mood (queued, waiting or declined with the reason); enough distinct phones
- * voting "not this" skip the song or drop the request. Guests never stop, pause or change the
- * volume: nothing here can. Everything is kept in memory; the history records what played
- * (reason `guest`). Announces every change of what phones see as `guestRequestsChanged`.
+ * by design (`guest-limits.ts`): so many requests per phone an hour, an address's ceiling and votes
+ * that grow with the phones behind it; no song asked for twice within a window; requests judged
+ * against the room's mood; enough phones voting "not this" skip the song or drop the request.
+ * Guests never stop, pause or change the volume: nothing here can. Kept in memory; the history
+ * records what played. Announces every change of what phones see as `guestRequestsChanged`.
  */
 export class GuestService implements Service {
   readonly name = 'guests';
@@ -188,20 +187,10 @@ export class GuestService implements Service {
     return this.#deps.settings().guests.callsPerMinute;
   }
 
-  /** Songs one phone may ask for in an hour (`guests.requestsPerHour`). */
-  get requestsPerHour(): number {
-    return this.#deps.settings().guests.requestsPerHour;
-  }
-
   /** Songs this phone may still ask for this hour (the fewer of its own and its address's), and when none, from when and why. */
   allowance(phone: GuestPhone): GuestAllowance {
     const requests = this.#requests.all().map((r) => ({ phoneId: r.phone.id, address: r.phone.address, at: r.at }));
     return this.#allowances.of(this.#limits(), { phoneId: phone.id, address: phone.address, now: this.#deps.clock.now(), requests });
-  }
-
-  /** Songs this phone may still ask for this hour. */
-  requestsLeft(phone: GuestPhone): number {
-    return this.allowance(phone).left;
   }
 
   /** This phone's own requests, newest first. */
@@ -266,7 +255,7 @@ export class GuestService implements Service {
       trackId = request.trackId;
     }
     this.#votes.cast(target, phone, vote, this.#deps.clock.now());
-    const count = this.#votes.count(target, this.#voteSince(), this.#deps.settings().guests.downVotesToSkip, phone);
+    const count = this.#countVotes(target, phone);
     if (vote === 'down' && count.down >= count.downNeeded) {
       this.#votes.drop(target);
       if (target.on === 'now') {
@@ -286,8 +275,7 @@ export class GuestService implements Service {
   /** The votes on the song playing (`now`) or a request, as `phone` sees them. */
   votesOn(on: 'now' | number, phone?: GuestPhone): GuestVotes {
     const key = on === 'now' ? this.#deps.player.state().current?.key : on;
-    const target: VoteTarget | undefined = key === undefined ? undefined : on === 'now' ? { on: 'now', key } : { on: 'request', id: key };
-    return this.#votes.count(target, this.#voteSince(), this.#deps.settings().guests.downVotesToSkip, phone);
+    return this.#countVotes(key === undefined ? undefined : on === 'now' ? { on: 'now', key } : { on: 'request', id: key }, phone);
   }
 
   /** Staff (`actor`) take a request out of the queue (`cleared`), audited as `guests.clear`; false when it is no longer in it. */
@@ -370,6 +358,13 @@ export class GuestService implements Service {
   #limits(): GuestLimits {
     const { requestsPerHour, requestsPerAddressMax } = this.#deps.settings().guests;
     return { perPhone: requestsPerHour, perAddressMax: Math.max(requestsPerHour, requestsPerAddressMax) };
+  }
+
+  /** Votes on `target`: one per phone, from one address as many as the phones settled there (a café behind one router votes as its phones). */
+  #countVotes(target: VoteTarget | undefined, phone?: GuestPhone): GuestVotes {
+    const now = this.#deps.clock.now();
+    const perAddress = (address: string) => this.#allowances.votersOn(address, now);
+    return this.#votes.count(target, this.#voteSince(), this.#deps.settings().guests.downVotesToSkip, phone, perAddress);
   }
 
   #voteSince(): number {

@@ -25,7 +25,7 @@ interface Ballot {
 
 /**
  * The guests' votes and likes, in memory: votes on the song playing and on requests in the queue,
- * one per phone, counted once per address too, each for `voteMs`; likes of the song playing, one
+ * one per phone, as many from one address as the caller allows (the phones behind it), each for a while; likes of the song playing, one
  * per phone. Pure state: the caller gives the time and the settings.
  */
 export class GuestVoteBook {
@@ -43,13 +43,25 @@ export class GuestVoteBook {
     else ballots.set(phone.id, { vote, address: phone.address, at });
   }
 
-  /** Votes still counted on `target` after `since` (epoch ms): one per phone and one per address. */
-  count(target: VoteTarget | undefined, since: number, downNeeded: number, phone?: GuestPhone): GuestVotes {
+  /**
+   * Votes still counted on `target` after `since` (epoch ms): one per phone, and from one address
+   * at most `perAddress(address)` (the phones behind it).
+   */
+  count(
+    target: VoteTarget | undefined,
+    since: number,
+    downNeeded: number,
+    phone?: GuestPhone,
+    perAddress: (address: string) => number = () => 1,
+  ): GuestVotes {
     const all = target === undefined ? [] : [...(this.#votes.get(keyOf(target))?.entries() ?? [])];
     const votes = all.filter(([, v]) => v.at > since);
     const distinct = (vote: GuestVote) => {
-      const of = votes.filter(([, v]) => v.vote === vote);
-      return Math.min(of.length, new Set(of.map(([, v]) => v.address)).size);
+      const byAddress = new Map<string, number>();
+      for (const [, v] of votes) if (v.vote === vote) byAddress.set(v.address, (byAddress.get(v.address) ?? 0) + 1);
+      let count = 0;
+      for (const [address, n] of byAddress) count += Math.min(n, perAddress(address));
+      return count;
     };
     const mine = phone === undefined ? undefined : votes.find(([id]) => id === phone.id)?.[1].vote;
     return { up: distinct('up'), down: distinct('down'), mine: mine ?? null, downNeeded };
