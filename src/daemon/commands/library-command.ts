@@ -79,7 +79,7 @@ export function registerLibrary(program: Command): void {
           for (const i of s.invalid) lines.push(`    line ${i.line}: ${i.message}`);
         }
         if (report.failed.length > 0) {
-          lines.push(`  skipped ${report.failed.length} unreadable file(s):`);
+          lines.push(`  skipped ${report.failed.length} file(s) it cannot read or play:`);
           for (const f of report.failed) lines.push(`    ${f.path}: ${f.error}`);
         }
         if (analysis !== undefined) lines.push(...analysisLines(analysis));

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,6 +73,38 @@ describe('LibraryScanner', () => {
     expect(report.failed).toEqual([{ path: join(dir, 'broken.mp3'), error: expect.any(String) as string }]);
     expect(store.tracks.byUri(join(dir, 'broken.mp3'))).toBeUndefined();
     expect(store.all()).toHaveLength(3);
+  });
+
+  // Issue 38: .xm and other files of formats Moodbox does not play were skipped without a word.
+  it('names each music file of a format it does not play, and passes other files over', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'moodbox-scan-formats-'));
+    try {
+      await makeTone(folder, { file: 'song.flac', hz: 440 });
+      await mkdir(join(folder, 'old'));
+      await Promise.all([
+        writeFile(join(folder, 'tune.xm'), 'Extended Module: tune'),
+        writeFile(join(folder, 'old/melody.MID'), 'MThd'),
+        writeFile(join(folder, 'notes.txt'), 'not music'),
+        writeFile(join(folder, 'booklet.pdf'), '%PDF'),
+      ]);
+      const store = new FakeLibraryStore();
+      const report = await scanner(store).scan(folder);
+      expect(report.files).toBe(1);
+      expect(report.added).toBe(1);
+      expect(report.failed).toEqual([
+        {
+          path: join(folder, 'old/melody.MID'),
+          error: 'not a format Moodbox plays (.mid, MIDI): convert it to FLAC, Ogg or MP3 to hear it',
+        },
+        {
+          path: join(folder, 'tune.xm'),
+          error: 'not a format Moodbox plays (.xm, a tracker module): convert it to FLAC, Ogg or MP3 to hear it',
+        },
+      ]);
+      expect(store.all()).toHaveLength(1);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it('writes tracks in path order, so the same folder always gets the same ids', async () => {

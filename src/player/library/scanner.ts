@@ -67,7 +67,7 @@ export interface ScanReport {
   unchanged: number;
   /** Tracks whose file is gone (or no longer readable), now marked missing. */
   missing: number;
-  /** Files that could not be read: skipped, never fatal. */
+  /** Files that could not be read, and music in formats Moodbox does not play: skipped, never fatal. */
   failed: Array<{ path: string; error: string }>;
   /** Cover images written to the covers folder. */
   coversWritten: number;
@@ -96,7 +96,8 @@ export interface ScannerOptions {
 
 /**
  * Scans folders of audio files into the library. A rescan reads only files whose size or mtime
- * changed; files that vanished are marked missing; unreadable files are listed and skipped.
+ * changed; files that vanished are marked missing; unreadable files, and music in formats it does
+ * not play, are listed and skipped.
  */
 export class LibraryScanner {
   readonly #store: LibraryStore;
@@ -128,8 +129,9 @@ export class LibraryScanner {
     const root = resolve(dir);
     const { signal, onProgress } = options;
     let paths: string[];
+    let unsupported: string[];
     try {
-      paths = await listAudioFiles(root, signal);
+      ({ audio: paths, unsupported } = await listAudioFiles(root, signal));
     } catch (err) {
       if (signal?.aborted) throw err;
       const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
@@ -145,7 +147,8 @@ export class LibraryScanner {
       updated: 0,
       unchanged: 0,
       missing: 0,
-      failed: [],
+      // Music in a format Moodbox does not play is named, not passed over in silence.
+      failed: unsupported.map((path) => ({ path, error: unsupportedFormat(path) })),
       coversWritten: 0,
       ms: 0,
     };
@@ -426,9 +429,45 @@ async function findFolderImage(folder: string): Promise<FolderImage | null> {
   return null;
 }
 
-/** Every audio file under `root`, sorted; hidden files and folders are left out. */
-async function listAudioFiles(root: string, signal: AbortSignal | undefined): Promise<string[]> {
-  const out: string[] = [];
+/**
+ * Music files Moodbox does not play (lowercase extension → what it is): tracker modules, MIDI, the
+ * sound chips' formats, DSD, RealAudio. A scan names each, rather than passing it over unsaid.
+ */
+const UNSUPPORTED_MUSIC: Readonly<Record<string, string>> = {
+  '.mod': 'a tracker module',
+  '.xm': 'a tracker module',
+  '.s3m': 'a tracker module',
+  '.it': 'a tracker module',
+  '.mptm': 'a tracker module',
+  '.mo3': 'a tracker module',
+  '.umx': 'a tracker module',
+  '.mid': 'MIDI',
+  '.midi': 'MIDI',
+  '.kar': 'MIDI karaoke',
+  '.rmi': 'MIDI',
+  '.sid': 'a C64 tune',
+  '.nsf': 'an NES tune',
+  '.spc': 'an SNES tune',
+  '.vgm': 'a sound chip log',
+  '.dsf': 'DSD audio',
+  '.dff': 'DSD audio',
+  '.ra': 'RealAudio',
+  '.rm': 'RealAudio',
+};
+
+/** Why a scan skips `path`, a music file of a format Moodbox does not play. */
+function unsupportedFormat(path: string): string {
+  const ext = extname(path).toLowerCase();
+  return `not a format Moodbox plays (${ext}, ${UNSUPPORTED_MUSIC[ext] ?? 'unknown'}): convert it to FLAC, Ogg or MP3 to hear it`;
+}
+
+/**
+ * Every audio file under `root`, and every music file of a format Moodbox does not play, each
+ * sorted; hidden files and folders are left out.
+ */
+async function listAudioFiles(root: string, signal: AbortSignal | undefined): Promise<{ audio: string[]; unsupported: string[] }> {
+  const audio: string[] = [];
+  const unsupported: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     signal?.throwIfAborted();
     const entries = await readdir(dir, { withFileTypes: true });
@@ -436,11 +475,13 @@ async function listAudioFiles(root: string, signal: AbortSignal | undefined): Pr
       if (entry.name.startsWith('.')) continue;
       const path = join(dir, entry.name);
       if (entry.isDirectory()) await walk(path);
-      else if (entry.isFile() && AUDIO_EXTENSIONS.includes(extname(entry.name).toLowerCase())) out.push(path);
+      else if (!entry.isFile()) continue;
+      else if (AUDIO_EXTENSIONS.includes(extname(entry.name).toLowerCase())) audio.push(path);
+      else if (UNSUPPORTED_MUSIC[extname(entry.name).toLowerCase()] !== undefined) unsupported.push(path);
     }
   };
   await walk(root);
-  return out.sort();
+  return { audio: audio.sort(), unsupported: unsupported.sort() };
 }
 
 function isUnder(path: string, root: string): boolean {
