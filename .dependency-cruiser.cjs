@@ -82,6 +82,16 @@ module.exports = {
       to: { path: '^src/daemon/http/' },
     },
     {
+      name: 'delivery-only-reads-the-store',
+      severity: 'error',
+      comment:
+        'http/ and mqtt/ translate: every change is a command of the service that owns it, which writes the store and the audit. ' +
+        'Of store/ they may import only store-reads.ts (the records and read-only views of the repositories), never the ' +
+        'repositories, the SQLite adapters or the Store type itself.',
+      from: { path: '^src/daemon/(http|mqtt)/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^src/daemon/store/', pathNot: '^src/daemon/store/store-reads\\.ts$' },
+    },
+    {
       name: 'only-the-projector-writes-the-hub',
       severity: 'error',
       comment: 'The screens state is a projection of the bus: services never read or write the hub.',

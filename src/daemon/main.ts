@@ -184,7 +184,7 @@ export async function runDaemon(options: {
                   state: built.state,
                   clock,
                   log: log.child({ module: 'mqtt' }),
-                  store,
+                  kept: store.secrets,
                   settings,
                   version: VERSION,
                   cards: rfid,

@@ -2,7 +2,7 @@ import fastifyCookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthService } from '../people/auth-service.js';
 import { MoodboxError } from '../../kernel/errors.js';
-import type { Session, User } from '../store/store.js';
+import type { Session, User } from '../store/store-reads.js';
 
 /**
  * Who may call a route, set per route as `config: { access }`:

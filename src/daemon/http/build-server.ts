@@ -12,7 +12,7 @@ import type { LiveConfig } from '../config/live-config.js';
 import type { Clock } from '../../kernel/clock.js';
 import { AuthError, MoodboxError, type ErrorCode } from '../../kernel/errors.js';
 import type { Logger } from '../logging.js';
-import type { Store } from '../store/store.js';
+import type { StoreReads } from '../store/store-reads.js';
 import { registerAccess } from './access.js';
 import { capSocketsPerAddress, registerHostCheck, systemNetwork, type OwnNetwork } from './host-check.js';
 import { jsonLimitProblem, MAX_JSON_DEPTH } from './json-limits.js';
@@ -56,7 +56,7 @@ export interface ServerDeps {
   log: Logger;
   clock: Clock;
   hub: ScreenState;
-  store: Store;
+  store: StoreReads;
   auth: AuthService;
   presence: KioskPresence;
   /** The accounts, their data and self-registration (`PeopleService`): the users, cards, history and me routes call it. */
@@ -261,7 +261,8 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
   await app.register(tracksRoutes, { store: deps.store, library: deps.trackMoods });
   await app.register(settingsRoutes, { settings: deps.settings });
   await app.register(spotifyRoutes, { spotify: deps.spotify, settings: deps.settings });
-  if (deps.stations !== undefined) await app.register(stationsRoutes, { stations: deps.stations, store: deps.store });
+  if (deps.stations !== undefined)
+    await app.register(stationsRoutes, { stations: deps.stations, knownMoods: () => deps.trackMoods.knownMoods() });
   if (deps.staff !== undefined) {
     await app.register(playerAdminRoutes, { staff: deps.staff, store: deps.store, restart: deps.restart });
   }

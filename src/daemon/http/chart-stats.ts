@@ -1,5 +1,5 @@
 import { MoodboxError } from '../../kernel/errors.js';
-import { MOOD_SLOT_MS, type MoodLogEntry, type StatsRepository, type TrackPlayStats } from '../store/store.js';
+import { MOOD_SLOT_MS, type MoodLogEntry, type StatsReads, type TrackPlayStats } from '../store/store-reads.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -77,7 +77,7 @@ function checkBuckets(name: string, bucketMs: number, from: number, to: number):
  * it, so minutes of readings never collapse into one point), plays per mood per bucket, busy hours
  * of the day, and the most played tracks with their skip rate and likes.
  */
-export function chartStats(stats: StatsRepository, query: ChartQuery): ChartStats {
+export function chartStats(stats: StatsReads, query: ChartQuery): ChartStats {
   const { from, to, bucketMs } = query;
   const playsBucketMs = query.playsBucketMs ?? bucketMs;
   const utcOffsetMin = query.utcOffsetMin ?? 0;
@@ -128,7 +128,7 @@ export function chartStats(stats: StatsRepository, query: ChartQuery): ChartStat
  * log only from there (the mood the room is in now); any other range reads the log.
  */
 function moodOver(
-  stats: StatsRepository,
+  stats: StatsReads,
   from: number,
   to: number,
   bucketMs: number,

@@ -2,7 +2,7 @@ import type { LiveConfig } from '../config/live-config.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { Logger } from '../logging.js';
 import type { MoodboxCore } from '../core.js';
-import type { Store } from '../store/store.js';
+import type { StoreReads } from '../store/store-reads.js';
 import { buildServer, type ServerOptions } from './build-server.js';
 import { HttpService } from './http-service.js';
 import type { StateSnapshot } from './contract.js';
@@ -12,7 +12,7 @@ import { initialScreenState, StateProjector } from './state-projector.js';
 export interface DeliveryDeps {
   log: Logger;
   clock: Clock;
-  store: Store;
+  store: StoreReads;
   settings: LiveConfig;
   version: string;
   /** True while Moodbox runs on its bundled demo camera and library. */

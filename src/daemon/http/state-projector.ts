@@ -1,7 +1,7 @@
 import type { MoodboxBus } from '../events.js';
 import type { Clock, Timer } from '../../kernel/clock.js';
 import type { Service } from '../../kernel/lifecycle.js';
-import type { Store } from '../store/store.js';
+import type { StoreReads } from '../store/store-reads.js';
 import { NOBODY, type RoomMoodLabel } from '../../kernel/room-mood.js';
 import type { ServiceHealthView, StateSnapshot, TrackView } from './contract.js';
 import type { StateHub } from './state-hub.js';
@@ -23,7 +23,7 @@ export interface StateProjectorDeps {
   hub: StateHub;
   clock: Clock;
   /** Tracks, for what the screens show of them (title, cover, moods). */
-  store: Pick<Store, 'tracks'>;
+  store: Pick<StoreReads, 'tracks'>;
   /** The health of every service, in start order. */
   services: () => ServiceHealthView[];
 }

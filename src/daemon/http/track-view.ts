@@ -1,5 +1,5 @@
 import type { TrackView } from './contract.js';
-import type { Store, Track } from '../store/store.js';
+import type { StoreReads, Track } from '../store/store-reads.js';
 
 /** The URL a track's cover is served at (`GET /api/covers/:file`), or null when it has none. */
 export function coverUrlOf(cover: string | null): string | null {
@@ -7,7 +7,7 @@ export function coverUrlOf(cover: string | null): string | null {
 }
 
 /** A track as the screens show it. */
-export function trackView(track: Track, store: Pick<Store, 'tracks'>): TrackView {
+export function trackView(track: Track, store: Pick<StoreReads, 'tracks'>): TrackView {
   return {
     id: track.id,
     title: track.title,

@@ -5,7 +5,6 @@ import type { Log } from '../../kernel/log.js';
 import type { Service } from '../../kernel/lifecycle.js';
 import type { MoodboxCore } from '../core.js';
 import type { RfidReader } from '../rfid/rfid-reader.js';
-import type { Store } from '../store/store.js';
 import { BoxControls } from './box-controls.js';
 import { SEEN_IDS, seenInMemory, type SeenCommands } from './fleet-member.js';
 import { MqttBridge, type BoxView } from './mqtt-bridge.js';
@@ -22,7 +21,12 @@ export interface MqttServicesDeps {
   state: Pick<BoxView, 'state' | 'subscribe'>;
   clock: Clock;
   log: Log;
-  store: Store;
+  /**
+   * Where the bridge keeps the ids of the fleet commands it carried out, across restarts (the
+   * store's table of values the panel does not list). Its own bookkeeping, not a change of the box:
+   * every change goes through the services, which write the audit.
+   */
+  kept: KeptValues;
   settings: LiveConfig;
   version: string;
   cards?: RfidReader | undefined;
@@ -34,7 +38,7 @@ export interface MqttServicesDeps {
  * panel's do.
  */
 export function mqttServices(core: MoodboxCore, parts: MqttParts, deps: MqttServicesDeps): [Service, MqttBridge] {
-  const { settings, store, clock } = deps;
+  const { settings, clock } = deps;
   const { mqtt } = settings.current;
   const controls = new BoxControls({
     music: core.music,
@@ -50,7 +54,7 @@ export function mqttServices(core: MoodboxCore, parts: MqttParts, deps: MqttServ
       log: deps.log,
       controls,
       cards: deps.cards,
-      seen: storedSeenCommands({ store, clock, log: deps.log }),
+      seen: storedSeenCommands({ kept: deps.kept, clock, log: deps.log }),
       view: {
         state: () => deps.state.state(),
         subscribe: (listener) => deps.state.subscribe(listener),
@@ -71,15 +75,21 @@ export function mqttServices(core: MoodboxCore, parts: MqttParts, deps: MqttServ
   return [parts.connection, bridge];
 }
 
+/** Text values kept by key across restarts (`at`: epoch ms of the write). */
+export interface KeptValues {
+  get(key: string): string | undefined;
+  set(key: string, value: string, at: number): void;
+}
+
 /** Where the ids of the fleet commands carried out are kept: the store's table of values the panel does not list. */
 export const SEEN_COMMANDS_KEY = 'mqtt.fleet.seenCommands';
 
 /** The fleet command ids carried out, in the database: a restart (or a fleet `restart`) does not forget them. */
-export function storedSeenCommands(deps: { store: Pick<Store, 'secrets'>; clock: Pick<Clock, 'now'>; log: Log }): SeenCommands {
-  const { store, clock, log } = deps;
+export function storedSeenCommands(deps: { kept: KeptValues; clock: Pick<Clock, 'now'>; log: Log }): SeenCommands {
+  const { kept, clock, log } = deps;
   let saved: string[] = [];
   try {
-    const parsed: unknown = JSON.parse(store.secrets.get(SEEN_COMMANDS_KEY) ?? '[]');
+    const parsed: unknown = JSON.parse(kept.get(SEEN_COMMANDS_KEY) ?? '[]');
     if (Array.isArray(parsed)) saved = parsed.filter((id): id is string => typeof id === 'string').slice(-SEEN_IDS);
   } catch (err) {
     log.warn({ err: { message: (err as Error).message } }, 'the saved fleet command ids are unreadable; starting without them');
@@ -89,7 +99,7 @@ export function storedSeenCommands(deps: { store: Pick<Store, 'secrets'>; clock:
     has: (id) => seen.has(id),
     add(id) {
       seen.add(id);
-      store.secrets.set(SEEN_COMMANDS_KEY, JSON.stringify(seen.ids()), clock.now());
+      kept.set(SEEN_COMMANDS_KEY, JSON.stringify(seen.ids()), clock.now());
     },
   };
 }

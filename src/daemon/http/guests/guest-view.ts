@@ -1,5 +1,5 @@
 import type { GuestService, GuestPhone, GuestRequestRecord, GuestSlot } from '../../guests/guest-service.js';
-import type { Store, Track } from '../../store/store.js';
+import type { StoreReads, Track } from '../../store/store-reads.js';
 import { STREAM_SOURCE } from '../../../player/streams/stream-url.js';
 import type { GuestMine, GuestRequest, GuestRoom, GuestState, GuestTrack, GuestUpNext, StateSnapshot } from '../contract.js';
 import type { ScreenState } from '../state-hub.js';
@@ -16,7 +16,7 @@ const ESTIMATE_MS = 60_000;
 export interface GuestViewDeps {
   hub: ScreenState;
   guests: GuestService;
-  store: Pick<Store, 'tracks'>;
+  store: Pick<StoreReads, 'tracks'>;
 }
 
 /** What the guest page says of the room while the camera does not see it: there is no mood then. */
@@ -144,7 +144,7 @@ export function guestMine(deps: GuestViewDeps, phone: GuestPhone): GuestMine {
 }
 
 /** A request as the phone that made it sees it, with its place and estimated start while queued (`slot`). */
-export function guestRequest(record: GuestRequestRecord, store: Pick<Store, 'tracks'>, slot?: GuestSlot): GuestRequest | undefined {
+export function guestRequest(record: GuestRequestRecord, store: Pick<StoreReads, 'tracks'>, slot?: GuestSlot): GuestRequest | undefined {
   const track = store.tracks.get(record.trackId);
   const isQueued = record.status === 'queued' && slot !== undefined;
   return track === undefined

@@ -3,7 +3,7 @@ import type { LiveConfig } from '../../config/live-config.js';
 import type { Clock } from '../../../kernel/clock.js';
 import type { Logger } from '../../logging.js';
 import type { GuestService } from '../../guests/guest-service.js';
-import type { Store } from '../../store/store.js';
+import type { StoreReads } from '../../store/store-reads.js';
 import { guestAdminRoutes } from '../routes/guest-admin.js';
 import { guestRoutes } from '../routes/guest.js';
 import type { ScreenState } from '../state-hub.js';
@@ -13,7 +13,7 @@ import { GuestCallLimiter } from './guest-phone.js';
 /** The guest page's routes, its socket and the staff's view of guests' requests, on `app`. */
 export async function registerGuests(
   app: FastifyInstance,
-  deps: { guests: GuestService; hub: ScreenState; store: Store; clock: Clock; log: Logger; settings: LiveConfig },
+  deps: { guests: GuestService; hub: ScreenState; store: StoreReads; clock: Clock; log: Logger; settings: LiveConfig },
   ws: { maxBufferedKiB: number; pingIntervalMs: number },
 ): Promise<void> {
   const isLanOnly = () => deps.settings.current.server.adminLanOnly;

@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { readCoverFile } from '../../../player/library/cover-files.js';
 import { MoodboxError } from '../../../kernel/errors.js';
-import type { User } from '../../store/store.js';
+import type { User } from '../../store/store-reads.js';
 import type { StateSnapshot } from '../contract.js';
 import { ErrorRef } from '../schemas/common.js';
 import {

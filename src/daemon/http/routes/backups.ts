@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { MoodboxError } from '../../../kernel/errors.js';
 import { NIGHTLY_HOUR, UPLOAD_MAX_BYTES, type BackupService } from '../../ops/backup-service.js';
-import { latestBackup } from '../../store/backups.js';
+import { latestBackup } from '../../store/store-reads.js';
 import { ErrorRef } from '../schemas/common.js';
 import { imageResponse } from '../schemas/appliance.js';
 import { BackupNameParams, BackupSchema, BackupsSchema, RestoreStartedSchema } from '../schemas/backups.js';

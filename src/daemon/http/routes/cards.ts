@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { KioskPresence } from '../../people/kiosk-presence.js';
 import type { PeopleService } from '../../people/people-service.js';
 import type { Clock } from '../../../kernel/clock.js';
-import type { Store } from '../../store/store.js';
+import type { StoreReads } from '../../store/store-reads.js';
 import { ErrorRef } from '../schemas/common.js';
 import {
   CaptureCardBody,
@@ -22,7 +22,7 @@ export interface CardsRoutesOptions {
   /** The people and their cards: linking and unlinking are theirs, audited with the admin as the actor. */
   people: Pick<PeopleService, 'get' | 'linkCard' | 'unlinkCard'>;
   presence: KioskPresence;
-  store: Pick<Store, 'cards'>;
+  store: Pick<StoreReads, 'cards'>;
   clock: Clock;
 }
 

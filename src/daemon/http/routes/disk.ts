@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { diskUse } from '../../ops/disk-use.js';
 import type { Clock } from '../../../kernel/clock.js';
-import type { Store } from '../../store/store.js';
+import type { StoreReads } from '../../store/store-reads.js';
 import { DiskUseSchema } from '../schemas/disk.js';
 
 export interface DiskRoutesOptions {
-  store: Pick<Store, 'maintenance'>;
+  store: Pick<StoreReads, 'maintenance'>;
   clock: Clock;
   dataDir: string;
   /** `log.file`, relative to the data directory; empty: none. */

@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { MoodboxError } from '../../../kernel/errors.js';
-import type { Store } from '../../store/store.js';
+import type { StoreReads } from '../../store/store-reads.js';
 import { ErrorRef } from '../schemas/common.js';
 import { AuditPageSchema, AuditQuery, HistoryPageSchema, HistoryQuery } from '../schemas/people.js';
 
 const admin = { access: 'admin' } as const;
 
 export interface HistoryRoutesOptions {
-  store: Store;
+  store: StoreReads;
 }
 
 /** The play history and the audit log, for admins. */

@@ -2,7 +2,7 @@ import type { KioskPresence, KioskUser } from '../../people/kiosk-presence.js';
 import type { PeopleService } from '../../people/people-service.js';
 import type { LiveConfig } from '../../config/live-config.js';
 import { MoodboxError } from '../../../kernel/errors.js';
-import type { Store } from '../../store/store.js';
+import type { StoreReads } from '../../store/store-reads.js';
 import type { ClientRequests, MyPreferences } from '../contract.js';
 import { coverUrlOf } from '../track-view.js';
 import type { WsContext, WsHandlers } from '../ws.js';
@@ -11,7 +11,7 @@ export interface MeRequestsDeps {
   presence: Pick<KioskPresence, 'touch'>;
   /** Preferences are set as the HTTP `PATCH /api/me/preferences` sets them. */
   people: Pick<PeopleService, 'setPreferences'>;
-  store: Pick<Store, 'users' | 'plays' | 'tracks' | 'audit'>;
+  store: Pick<StoreReads, 'users' | 'plays' | 'tracks' | 'audit'>;
   settings: Pick<LiveConfig, 'current'>;
   /** The guest page's address for the kiosk's QR code, or null (`guestUrlOf`). @default none */
   guestUrl?: () => string | null;

@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { personView, type PeopleService } from '../../people/people-service.js';
-import type { Store } from '../../store/store.js';
+import type { StoreReads } from '../../store/store-reads.js';
 import { ExportSchema, HistoryRemovedSchema, PageQuery, PlaysPageSchema, PreferencesBody, UserViewSchema } from '../schemas/people.js';
 
 const kiosk = { access: 'kiosk' } as const;
 
 export interface MeRoutesOptions {
   people: PeopleService;
-  store: Store;
+  store: StoreReads;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { MusicCommands } from '../../music/music-commands.js';
-import type { Store } from '../../store/store.js';
+import type { StoreReads } from '../../store/store-reads.js';
 import type { QueueItem } from '../../../player/play-queue.js';
 import { STREAM_SOURCE } from '../../../player/streams/stream-url.js';
 import { ErrorRef } from '../schemas/common.js';
@@ -20,7 +20,7 @@ import { coverUrlOf } from '../track-view.js';
 export interface PlayerAdminRoutesOptions {
   /** The music's commands, audited with the admin as the actor. */
   staff: MusicCommands;
-  store: Pick<Store, 'tracks'>;
+  store: Pick<StoreReads, 'tracks'>;
   /**
    * Restarts the daemon for `actor` (audited): it stops cleanly and exits with a code its service
    * manager restarts on (`EXIT.RESTART`, 75). Undefined where nothing can restart it; the route is then not offered.

@@ -5,7 +5,7 @@ import { tryAgainIn, type AuthService, type SignedIn } from '../../people/auth-s
 import type { KioskPresence } from '../../people/kiosk-presence.js';
 import { checkSecretPolicy } from '../../people/pin-hash.js';
 import { AuthError } from '../../../kernel/errors.js';
-import type { Session, User } from '../../store/store.js';
+import type { Session, User } from '../../store/store-reads.js';
 import { ADMIN_COOKIE, OWN_PASSPHRASE_ROUTE } from '../access.js';
 import type { ClientRequests } from '../contract.js';
 import { ErrorRef } from '../schemas/common.js';

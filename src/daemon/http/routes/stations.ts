@@ -1,9 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { knownMoods, loadEmotionMoodMap } from '../../../player/moods.js';
 import { MoodboxError } from '../../../kernel/errors.js';
 import type { Stations } from '../../music/stations.js';
-import type { Store } from '../../store/store.js';
 import { ErrorRef } from '../schemas/common.js';
 import { StationBody, StationIdParams, StationSchema, StationsSchema } from '../schemas/stations.js';
 
@@ -11,13 +9,13 @@ const admin = { access: 'admin' } as const;
 
 export interface StationsRoutesOptions {
   stations: Pick<Stations, 'list' | 'add' | 'remove'>;
-  /** The admin's emotion → mood table: the moods a station may be tagged with. */
-  store: Pick<Store, 'settings'>;
+  /** The moods a station may be tagged with: those of the admin's emotion → mood table (`LibraryService.knownMoods`). */
+  knownMoods: () => string[];
 }
 
 /** Web radio and other streams for admins: list them with how their last play went, add and remove them. Audited. */
 export const stationsRoutes: FastifyPluginAsyncTypebox<StationsRoutesOptions> = async (app, deps) => {
-  const { stations, store } = deps;
+  const { stations } = deps;
   const actor = (request: { principal: { user: { id: number } } | null }): string => `admin:${request.principal?.user.id ?? '?'}`;
 
   app.get(
@@ -48,7 +46,7 @@ export const stationsRoutes: FastifyPluginAsyncTypebox<StationsRoutesOptions> = 
     },
     async (request) => {
       // The moods the library knows (as a track's tags): a station tagged with another is never picked.
-      const known = knownMoods(loadEmotionMoodMap(store.settings));
+      const known = deps.knownMoods();
       const unknown = request.body.moods.map((m) => m.mood).filter((mood) => !known.includes(mood));
       if (unknown.length > 0) {
         throw new MoodboxError(

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Store } from '../../store/store.js';
+import type { StoreReads } from '../../store/store-reads.js';
 import { ErrorRef } from '../schemas/common.js';
 import { chartStats } from '../chart-stats.js';
 import { ChartsQuery, ChartsSchema, StatsQuery, StatsSchema } from '../schemas/stats.js';
 
 export interface StatsRoutesOptions {
-  store: Store;
+  store: StoreReads;
 }
 
 /** The admin dashboard's figures: plays per mood and day, the room mood over time, and the charts counted per bucket. */

@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { MoodboxError } from '../../../kernel/errors.js';
 import type { LibraryService } from '../../music/library-service.js';
-import type { Store, Track } from '../../store/store.js';
+import type { StoreReads, Track } from '../../store/store-reads.js';
 import { DEFAULT_MOODS } from '../../../player/moods.js';
 import { coverUrlOf } from '../track-view.js';
 import { audioView } from '../../../player/library/audio-view.js';
@@ -36,7 +36,7 @@ const AUDIO_TYPES: Readonly<Record<string, string>> = {
 };
 
 export interface TracksRoutesOptions {
-  store: Pick<Store, 'tracks' | 'analyses'>;
+  store: Pick<StoreReads, 'tracks' | 'analyses'>;
   /** The library's commands: mood tags set by hand, audited, which the music picks from at once. */
   library: Pick<LibraryService, 'knownMoods' | 'setMoods' | 'editMoods'>;
 }

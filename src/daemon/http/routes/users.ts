@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AuthService } from '../../people/auth-service.js';
 import { personView, REGISTRATION_LIMITS, type Actor, type PeopleService } from '../../people/people-service.js';
-import type { User } from '../../store/store.js';
+import type { User } from '../../store/store-reads.js';
 import { ErrorRef } from '../schemas/common.js';
 import {
   CreateUserBody,

@@ -1,0 +1,34 @@
+import type {
+  AnalysisRepository,
+  AuditRepository,
+  CardRepository,
+  MaintenanceRepository,
+  PlayRepository,
+  StatsRepository,
+  TrackRepository,
+  UserRepository,
+} from './store.js';
+
+/**
+ * What the delivery layers (`http/`, `mqtt/`) may read of the store, and all they may import of
+ * `store/`: the records as they are read, and read-only views of the repositories. A change is a
+ * command of the service that owns it, which writes the store and the audit (`.dependency-cruiser.cjs`,
+ * rule `delivery-only-reads-the-store`).
+ */
+export interface StoreReads {
+  readonly tracks: Pick<TrackRepository, 'get' | 'list' | 'moods' | 'count' | 'allWithMoods'>;
+  readonly analyses: Pick<AnalysisRepository, 'get'>;
+  readonly cards: Pick<CardRepository, 'get' | 'forUser'>;
+  readonly users: Pick<UserRepository, 'get' | 'byName' | 'list'>;
+  readonly plays: Pick<PlayRepository, 'get' | 'list' | 'note' | 'feedbackFor'>;
+  readonly audit: Pick<AuditRepository, 'list'>;
+  readonly stats: Omit<StatsRepository, 'logMood' | 'logMoods'>;
+  readonly maintenance: Pick<MaintenanceRepository, 'use'>;
+}
+
+/** The statistics of plays and moods, read-only. */
+export type StatsReads = StoreReads['stats'];
+
+export type { AuditEntry, Card, MoodLogEntry, Page, Play, Role, Session, Track, TrackMood, TrackPlayStats, User } from './store.js';
+export { MOOD_SLOT_MS } from './store.js';
+export { latestBackup } from './backups.js';
