@@ -40,6 +40,8 @@ export interface StaffControls {
   playNext(trackId: number): Promise<QueueItem>;
   /** Takes a song staff queued out again (`MB_ERR_NOT_FOUND` once it started or left). */
   unqueue(key: number): Promise<QueueItem>;
+  /** Moves a song staff queued to `position` (0: next) among the songs staff queued (`MB_ERR_NOT_FOUND` once it started or left). */
+  move(key: number, position: number): Promise<QueueItem>;
   /** How well the library serves each mood the room can be in. */
   libraryFit(): LibraryFit;
 }
@@ -70,7 +72,7 @@ export class MusicCommands {
   /** What staff read of the music (the director's own state). */
   get staff(): Omit<
     StaffControls,
-    'pause' | 'resume' | 'next' | 'setVolume' | 'holdMood' | 'releaseMood' | 'playNow' | 'playNext' | 'unqueue'
+    'pause' | 'resume' | 'next' | 'setVolume' | 'holdMood' | 'releaseMood' | 'playNow' | 'playNext' | 'unqueue' | 'move'
   > {
     return this.#deps.staff;
   }
@@ -140,6 +142,15 @@ export class MusicCommands {
     const removed = await this.#deps.staff.unqueue(key);
     this.#audit(actor, 'player.unqueue', song(removed));
     return removed;
+  }
+  /** Moves a song staff queued to `position` among the songs staff queued (0: next). */
+  async move(key: number, position: number, actor: ActorName): Promise<QueueItem> {
+    const { staff } = this.#deps;
+    const moved = await staff.move(key, position);
+    // Where it went (1: next), a position past the last being the last.
+    const place = staff.queue.upcoming.filter((i) => i.reason === 'staff').findIndex((i) => i.key === moved.key) + 1;
+    this.#audit(actor, 'player.queue-move', { ...song(moved), position: place });
+    return moved;
   }
 
   /** The person signed in at the kiosk likes the song playing, as `actor` asked (Home Assistant's like button). */

@@ -79,7 +79,7 @@ async function setup(options: { station?: { url: string; name: string } } = {}) 
     cookie: String(res.headers['set-cookie']).split(';')[0] ?? '',
     'x-csrf-token': res.json<{ csrfToken: string }>().csrfToken,
   };
-  const call = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) =>
+  const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
     server.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) });
   const playing = () => player.state().current;
   await until(() => playing());
@@ -148,6 +148,35 @@ describe('staff choose what the speakers play', { timeout: 60_000 }, () => {
       .filter((action) => action.startsWith('player.'))
       .reverse();
     expect(actions).toEqual(['player.play-now', 'player.play-next', 'player.play-next', 'player.unqueue', 'player.unqueue']);
+  });
+
+  it('reorders the songs staff queued: one moved to play next, another moved last, what follows them kept after them (issue 40)', async () => {
+    const { call, player, store, ids } = await setup();
+    const [a, b, c] = [ids['mellow']?.[0] ?? 0, ids['calm']?.[1] ?? 0, ids['upbeat']?.[2] ?? 0];
+    for (const trackId of [a, b, c]) await call('POST', '/api/admin/player/queue', { trackId });
+    type Queue = { upcoming: Array<{ key: number; trackId: number; reason: string }> };
+    const order = (res: { json<T>(): T }) => res.json<Queue>().upcoming.map((i) => i.trackId);
+    let queue = (await call('GET', '/api/admin/player')).json<Queue>().upcoming;
+    // The newest choice plays first.
+    expect(queue.map((i) => i.trackId)).toEqual([c, b, a]);
+
+    const first = await call('PUT', `/api/admin/player/queue/${queue[2]?.key ?? 0}/position`, { position: 0 });
+    expect(first.statusCode).toBe(200);
+    expect(order(first)).toEqual([a, c, b]);
+    queue = first.json<Queue>().upcoming;
+    const last = await call('PUT', `/api/admin/player/queue/${queue[0]?.key ?? 0}/position`, { position: 99 });
+    expect(order(last)).toEqual([c, b, a]);
+    expect(player.state().upcoming.map((i) => i.reason)).toEqual(['staff', 'staff', 'staff']);
+
+    const moves = store.audit.list({ action: 'player.queue-move' }).items;
+    expect(moves.map((e) => [e.detail['trackId'], e.detail['position']])).toEqual([
+      [a, 3],
+      [a, 1],
+    ]);
+    const gone = await call('PUT', '/api/admin/player/queue/99999/position', { position: 0 });
+    expect([gone.statusCode, gone.json<{ error: { code: string } }>().error.code]).toEqual([404, 'MB_ERR_NOT_FOUND']);
+    const bad = await call('PUT', `/api/admin/player/queue/${queue[0]?.key ?? 0}/position`, { position: -1 });
+    expect(bad.statusCode).toBe(400);
   });
 
   it('plays a station now from the stations list, with what it says it plays', async () => {

@@ -246,6 +246,37 @@ export class StaffMusic {
     });
   }
 
+  /**
+   * Moves a song staff queued (by its queue key) to `position` among the songs staff queued (0: next);
+   * the others keep their order, and what follows them stays after them. `MB_ERR_NOT_FOUND` once it
+   * has started playing or is gone; a position past the last is the last.
+   */
+  move(key: number, position: number): Promise<QueueItem> {
+    if (!Number.isSafeInteger(position) || position < 0) {
+      throw new RangeError(`Expected \`position\` to be an integer of 0 or more, got \`${String(position)}\` (${typeof position})`);
+    }
+    const { queue, player, log } = this.#deps;
+    return queue.serial('move a song in the queue for staff', async () => {
+      const upcoming = player.state().upcoming;
+      const picks = upcoming.filter((i) => i.reason === 'staff');
+      const item = picks.find((i) => i.key === key);
+      if (item === undefined) {
+        throw new MoodboxError(
+          'MB_ERR_NOT_FOUND',
+          `Expected a song staff queued, got queue key \`${key}\` (it has started playing, or is gone)`,
+        );
+      }
+      const others = picks.filter((i) => i !== item);
+      const at = Math.min(position, others.length);
+      const order = [...others.slice(0, at), item, ...others.slice(at), ...upcoming.filter((i) => i.reason !== 'staff')];
+      await player.replaceUpcoming(order.map(entryOf));
+      log.info({ trackId: item.track.id, position: at }, 'song moved in the queue by staff');
+      const moved = player.state().upcoming.filter((i) => i.reason === 'staff')[at];
+      if (moved === undefined) throw new PlayerError('MB_ERR_PLAYER_COMMAND', 'The player did not move the song');
+      return moved;
+    });
+  }
+
   /** A library entry that may play now; throws `MB_ERR_NOT_FOUND` or `MB_ERR_PLAYER_NOT_ALLOWED`. */
   #playable(trackId: number): Track {
     const catalogue = this.#deps.catalogue;

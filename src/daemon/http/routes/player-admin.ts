@@ -9,6 +9,7 @@ import {
   HoldMoodBody,
   LibraryFitSchema,
   QueueKeyParams,
+  QueuePositionBody,
   RestartSchema,
   SkippedSchema,
   StaffPlayerSchema,
@@ -229,6 +230,25 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
     },
     async (request) => {
       await commands.unqueue(request.params.key, actor(request));
+      return view();
+    },
+  );
+
+  app.put(
+    '/api/admin/player/queue/:key/position',
+    {
+      config: admin,
+      schema: {
+        operationId: 'moveQueued',
+        tags: ['admin'],
+        summary: 'Move a song staff queued to a place among the songs staff queued (0: next; 404 once it has started playing)',
+        params: QueueKeyParams,
+        body: QueuePositionBody,
+        response: choice,
+      },
+    },
+    async (request) => {
+      await commands.move(request.params.key, request.body.position, actor(request));
       return view();
     },
   );

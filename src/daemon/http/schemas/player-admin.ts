@@ -70,6 +70,11 @@ export const TrackChoiceBody = Type.Object(
 
 export const QueueKeyParams = Type.Object({ key: Type.Integer({ minimum: 1 }) });
 
+export const QueuePositionBody = Type.Object(
+  { position: Type.Integer({ minimum: 0, maximum: 1000, description: 'The place among the songs staff queued: 0 plays next.' }) },
+  { additionalProperties: false },
+);
+
 export const LibraryFitSchema = Type.Object(
   {
     tracks: Type.Integer({ minimum: 0, description: 'Songs and stations the music may play.' }),
