@@ -54,7 +54,8 @@ export const GuestsSchema = Type.Object(
       default: 60,
       minimum: 1,
       maximum: 6000,
-      description: 'Guest page calls one phone, and one network address, may make in a minute; more are refused for a while (429).',
+      description:
+        'Guest page calls one phone may make in a minute, and one network address as many for each phone behind it (a phone counts once it has been around two minutes; at most 30); more are refused for a while (429).',
     }),
     socketsMax: Type.Integer({
       default: 400,
@@ -67,7 +68,8 @@ export const GuestsSchema = Type.Object(
       default: 8,
       minimum: 1,
       maximum: 64,
-      description: 'Guest pages open at once from one network address; one more is refused (429) until one closes.',
+      description:
+        'Guest pages open at once from one network address, one more for each further phone behind it (a phone counts once it has been around two minutes; at most 30 phones); one more is refused (429) until one closes.',
     }),
   },
   { additionalProperties: false, default: {} },

@@ -144,6 +144,7 @@ describe('fair guest requests', () => {
     const cafe = { address: '10.0.0.1' };
     const playing = h.player.state().current;
     for (const n of [1, 2]) await h.server.app.inject(h.as(n, { method: 'GET', url: '/api/guest/state' }, cafe));
+    h.clock.advance(1000);
     // Fresh phones (or one phone with its cookie cleared) count once.
     await vote(h, 1, 'now', 'down', cafe);
     expect((await vote(h, 2, 'now', 'down', cafe)).json()).toMatchObject({ nowPlaying: { votes: { down: 1, downNeeded: 2 } } });

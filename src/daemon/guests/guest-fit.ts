@@ -14,3 +14,12 @@ export interface GuestQueue {
   /** The request to play next, judging each waiting one by `judge` (the room now); undefined when none may play now. */
   next(judge: (trackId: number) => GuestFitVerdict): { trackId: number } | undefined;
 }
+
+/** What the guest service asks of the music director: how a song sits with the room, and its moves. */
+export interface GuestMusic {
+  guestFit(trackId: number): GuestFitVerdict;
+  /** The guests' queue changed: the song after this one may change. */
+  guestsChanged(): Promise<void>;
+  /** Skips the song playing when it is still `trackId`; resolves false when it already ended. */
+  skipForGuests(trackId: number): Promise<boolean>;
+}

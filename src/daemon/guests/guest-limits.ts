@@ -8,8 +8,14 @@
  */
 
 export const HOUR_MS = 3_600_000;
-/** A phone counts among the voters of its address once it was first seen this long ago (ms). */
-export const VOTER_SETTLE_MS = 120_000;
+/**
+ * A phone counts as one of the phones behind its address (for votes, calls and open pages) once it
+ * was first seen this long ago and seen again since (ms): a call without a cookie, or one phone
+ * clearing its cookie over and over, makes no such phone.
+ */
+export const PHONE_SETTLE_MS = 120_000;
+/** The most phones one address counts as for its calls and open pages (a large café behind one router). */
+export const ADDRESS_PHONES_MAX = 30;
 
 /** What a phone may ask for now: `left` this hour; when none, from when it may again (`nextAt`, epoch ms) and why. */
 export interface GuestAllowance {
@@ -138,10 +144,15 @@ export class PhoneSightings {
     }
   }
 
-  /** Distinct phones seen on `address` after `since` (epoch ms); with `firstBy`, only those first seen by then. */
-  phonesOn(address: string, since: number, firstBy = Infinity): number {
+  /**
+   * Distinct phones seen on `address` after `since` (epoch ms); with `settledBy`, only those first
+   * seen by then and seen again since.
+   */
+  phonesOn(address: string, since: number, settledBy?: number): number {
     let count = 0;
-    for (const seen of this.#byAddress.get(address)?.values() ?? []) if (seen.last > since && seen.first <= firstBy) count += 1;
+    for (const seen of this.#byAddress.get(address)?.values() ?? []) {
+      if (seen.last > since && (settledBy === undefined || (seen.first <= settledBy && seen.last > seen.first))) count += 1;
+    }
     return count;
   }
 
@@ -177,12 +188,11 @@ export class GuestAllowances {
   }
 
   /**
-   * How many votes from `address` count at `now`: one for each phone seen there this hour that was
-   * first seen at least `VOTER_SETTLE_MS` before (at least one). A phone that clears its cookie to
-   * vote again counts only once its new self has been around that long.
+   * The phones behind `address` at `now` (at least one): those seen there this hour that have been
+   * around `PHONE_SETTLE_MS` (first seen that long ago, and seen again since).
    */
-  votersOn(address: string, now: number): number {
-    return Math.max(1, this.#sightings.phonesOn(address, now - HOUR_MS, now - VOTER_SETTLE_MS));
+  phonesBehind(address: string, now: number): number {
+    return Math.max(1, this.#sightings.phonesOn(address, now - HOUR_MS, now - PHONE_SETTLE_MS));
   }
 
   /** Forgets phones not seen since `since`. */

@@ -114,6 +114,18 @@ describe('guest calls', () => {
     expect((await get(1)).statusCode).toBe(200);
   });
 
+  it('let each phone that has been around behind one address make its own calls (a café behind one router, issue 40)', async () => {
+    const h = await harness({ config: { guests: { callsPerMinute: 3 } } });
+    const cafe = { address: '10.0.0.1' };
+    const get = (n: number) => h.server.app.inject(h.as(n, { method: 'GET', url: '/api/guest/state' }, cafe));
+    expect((await get(1)).statusCode).toBe(200);
+    expect((await get(2)).statusCode).toBe(200);
+    // Two minutes on, both are phones of the café: the address makes three calls a minute for each.
+    h.clock.advance(121_000);
+    for (const n of [1, 2, 1, 2, 1, 2]) expect((await get(n)).statusCode).toBe(200);
+    expect(errorOf(await get(3))).toEqual({ status: 429, code: 'MB_ERR_GUEST_TOO_FAST' });
+  });
+
   it('take small bodies only', async () => {
     const h = await harness();
     const big = await h.server.app.inject(

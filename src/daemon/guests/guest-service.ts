@@ -7,8 +7,8 @@ import type { MoodboxBus } from '../events.js';
 import type { Store, Track } from '../store/store.js';
 import type { Player, PlayOutcome } from '../../player/player.js';
 import type { QueueItem } from '../../player/play-queue.js';
-import type { GuestFitVerdict } from './guest-fit.js';
-import { GuestAllowances, HOUR_MS, type GuestAllowance, type GuestLimits } from './guest-limits.js';
+import type { GuestFitVerdict, GuestMusic } from './guest-fit.js';
+import { ADDRESS_PHONES_MAX, GuestAllowances, HOUR_MS, type GuestAllowance, type GuestLimits } from './guest-limits.js';
 import { GuestSongs } from './guest-songs.js';
 import { GuestRequests, guestSchedule, type GuestRequestRecord, type GuestSlot } from './guest-requests.js';
 import { GuestVoteBook, type GuestPhone, type GuestVote, type GuestVotes, type VoteTarget } from './guest-votes.js';
@@ -16,15 +16,6 @@ import { GuestVoteBook, type GuestPhone, type GuestVote, type GuestVotes, type V
 export type { GuestRequestRecord, GuestRequestStatus, GuestSlot } from './guest-requests.js';
 export type { GuestPhone, GuestVote, GuestVotes } from './guest-votes.js';
 export type { GuestAllowance } from './guest-limits.js';
-
-/** What the guest service needs of the music: how a song sits with the room, and its moves. */
-export interface GuestMusic {
-  guestFit(trackId: number): GuestFitVerdict;
-  /** The guests' queue changed: the song after this one may change. */
-  guestsChanged(): Promise<void>;
-  /** Skips the song playing when it is still `trackId`; resolves false when it already ended. */
-  skipForGuests(trackId: number): Promise<boolean>;
-}
 
 export interface GuestServiceDeps {
   clock: Clock;
@@ -129,6 +120,11 @@ export class GuestService implements Service {
     if (asked !== undefined && now - asked < repeatMs) return false;
     const busy = new Set([current?.track.id, ...upcoming.map((i) => i.track.id), ...this.#requests.open().map((r) => r.trackId)]);
     return this.#songs.maySuggest(trackId, now, busy as Set<number>);
+  }
+
+  /** The phones behind `address` (1 to `ADDRESS_PHONES_MAX`): its calls and open pages grow with them. */
+  phonesBehind(address: string): number {
+    return Math.min(ADDRESS_PHONES_MAX, this.#allowances.phonesBehind(address, this.#deps.clock.now()));
   }
 
   /** A phone called: it counts among the phones seen on its address this hour (its address's ceiling grows with them). */
@@ -363,7 +359,7 @@ export class GuestService implements Service {
   /** Votes on `target`: one per phone, from one address as many as the phones settled there (a café behind one router votes as its phones). */
   #countVotes(target: VoteTarget | undefined, phone?: GuestPhone): GuestVotes {
     const now = this.#deps.clock.now();
-    const perAddress = (address: string) => this.#allowances.votersOn(address, now);
+    const perAddress = (address: string) => this.#allowances.phonesBehind(address, now);
     return this.#votes.count(target, this.#voteSince(), this.#deps.settings().guests.downVotesToSkip, phone, perAddress);
   }
 

@@ -82,6 +82,20 @@ describe('/ws/guest under a flood', () => {
     expect(flood.filter((o) => !isOpen(o))).toEqual(Array.from({ length: 7 }, () => ({ refused: 429, code: 'MB_ERR_GUEST_FULL' })));
   });
 
+  it('opens a page more for each phone that has been around behind the address (a café behind one router, issue 40)', async () => {
+    const h = await listening({ socketsMax: 400, socketsPerAddress: 2 });
+    const cookies = ['c1', 'c2', 'c3', 'c4'].map((c) => c.padEnd(22, '0'));
+    const call = (cookie: string) =>
+      h.server.app.inject(h.as(1, { method: 'GET', url: '/api/guest/state' }, { address: '127.0.0.1', cookie }));
+    // Four phones seen now, and again two minutes on: four phones behind 127.0.0.1.
+    for (const cookie of cookies) await call(cookie);
+    h.clock.advance(121_000);
+    for (const cookie of cookies) await call(cookie);
+    const flood = await Promise.all(Array.from({ length: 8 }, () => open(h)));
+    expect(flood.filter(isOpen)).toHaveLength(5);
+    expect(flood.filter((o) => !isOpen(o))).toHaveLength(3);
+  });
+
   it('sends every phone the same room view, and each phone only its own requests', async () => {
     const h = await listening({ socketsMax: 400, socketsPerAddress: 64 });
     const asker = 'a1234567890123456789_x';

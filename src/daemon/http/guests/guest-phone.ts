@@ -43,6 +43,12 @@ export function phoneOf(request: FastifyRequest, reply: FastifyReply): GuestPhon
   return { id, address: request.ip };
 }
 
+/** Whether `request` carries a well-formed `mb_guest` cookie. */
+export function hasGuestCookie(request: FastifyRequest): boolean {
+  const cookie = request.cookies[GUEST_COOKIE];
+  return cookie !== undefined && COOKIE_ID.test(cookie);
+}
+
 /** The phone an upgrade comes from; a socket without the cookie reads as a phone of its own. */
 export function socketPhoneOf(request: FastifyRequest): GuestPhone {
   const cookie = request.cookies[GUEST_COOKIE];
@@ -60,8 +66,9 @@ const WINDOW_MS = 60_000;
 export const MAX_GUEST_WINDOWS = 20_000;
 
 /**
- * At most `perMinute()` guest calls a minute per phone, and as many per address (so a phone that
- * drops its cookie is still counted): a fixed window per key on the injected clock. A call past
+ * At most `perMinute()` guest calls a minute per phone, and per address as many for each phone
+ * behind it (`phonesBehind`: so a phone that drops its cookie is still counted, and a café behind
+ * one router is not held to one phone's calls): a fixed window per key on the injected clock. A call past
  * it is refused: `take` answers how long to wait (s). Each call costs the same however many phones
  * called: the windows are kept in the order they started, so the ended ones are dropped from the
  * front (a flood of random cookies made every call scan all of them).
@@ -69,12 +76,14 @@ export const MAX_GUEST_WINDOWS = 20_000;
 export class GuestCallLimiter {
   readonly #clock: Clock;
   readonly #perMinute: () => number;
+  readonly #phonesBehind: (address: string) => number;
   /** By key, in the order the windows started (a window started again moves to the end). */
   readonly #windows = new Map<string, { start: number; calls: number }>();
 
-  constructor(deps: { clock: Clock; perMinute: () => number }) {
+  constructor(deps: { clock: Clock; perMinute: () => number; phonesBehind?: (address: string) => number }) {
     this.#clock = deps.clock;
     this.#perMinute = deps.perMinute;
+    this.#phonesBehind = deps.phonesBehind ?? (() => 1);
   }
 
   /** How many windows are kept now (at most `MAX_GUEST_WINDOWS`). */
@@ -89,7 +98,7 @@ export class GuestCallLimiter {
     const limit = this.#perMinute();
     // The address first: a call it refuses makes no window for a new cookie.
     const address = this.#window(`address:${phone.address}`, now);
-    if (address.calls >= limit) return waitS(address, now);
+    if (address.calls >= limit * this.#phonesBehind(phone.address)) return waitS(address, now);
     const own = this.#window(`phone:${phone.id}`, now);
     if (own.calls >= limit) return waitS(own, now);
     address.calls += 1;

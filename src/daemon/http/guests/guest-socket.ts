@@ -8,7 +8,7 @@ import type { GuestPhone } from '../../guests/guest-service.js';
 import type { GuestServerMessage } from '../contract.js';
 import { WS_CLOSE } from '../ws.js';
 import { guestMine, guestRoom, type GuestViewDeps } from './guest-view.js';
-import { judgeGuestCall, socketPhoneOf, type GuestCallLimiter } from './guest-phone.js';
+import { hasGuestCookie, judgeGuestCall, socketPhoneOf, type GuestCallLimiter } from './guest-phone.js';
 
 /**
  * Changes are gathered this long before the phones' views are worked out again (ms): a burst of
@@ -123,11 +123,13 @@ export function registerGuestSocket(
   const byAddress = new Map<string, number>();
   const seats = new WeakMap<FastifyRequest, () => void>();
   const takeSeat = (request: FastifyRequest): void => {
-    const { socketsMax, socketsPerAddress } = deps.limits();
+    const { socketsMax } = deps.limits();
     const address = request.ip;
+    // An address behind which many phones have been (a café behind one router) opens a page more for each.
+    const perAddress = deps.limits().socketsPerAddress + guests.phonesBehind(address) - 1;
     const here = byAddress.get(address) ?? 0;
-    if (seated >= socketsMax || here >= socketsPerAddress) {
-      const whose = seated >= socketsMax ? `${socketsMax} in all` : `${socketsPerAddress} from one network address`;
+    if (seated >= socketsMax || here >= perAddress) {
+      const whose = seated >= socketsMax ? `${socketsMax} in all` : `${perAddress} from one network address`;
       log.warn({ ip: address, seated, here }, 'guest websocket refused: too many open');
       throw new MoodboxError('MB_ERR_GUEST_FULL', `As many guest pages are open as this Moodbox serves (${whose}): try again in a moment`);
     }
@@ -152,8 +154,11 @@ export function registerGuestSocket(
     const verdict = judgeGuestCall(request, deps.isLanOnly());
     if (verdict !== 'foreign') {
       // An upgrade is a guest call too: a phone or an address opening sockets in a loop is refused for a while.
-      const waitS = deps.limiter.take(socketPhoneOf(request));
+      const phone = socketPhoneOf(request);
+      const waitS = deps.limiter.take(phone);
       if (waitS !== undefined) throw new MoodboxError('MB_ERR_GUEST_TOO_FAST', `Too many taps in a minute: wait ${waitS} s and try again`);
+      // A phone with its cookie is seen again (a socket without one is nobody in particular).
+      if (hasGuestCookie(request)) guests.seen(phone);
       takeSeat(request);
       return;
     }

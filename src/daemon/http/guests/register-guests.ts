@@ -18,7 +18,11 @@ export async function registerGuests(
 ): Promise<void> {
   const isLanOnly = () => deps.settings.current.server.adminLanOnly;
   const view = { guests: deps.guests, hub: deps.hub, store: deps.store };
-  const limiter = new GuestCallLimiter({ clock: deps.clock, perMinute: () => deps.guests.callsPerMinute });
+  const limiter = new GuestCallLimiter({
+    clock: deps.clock,
+    perMinute: () => deps.guests.callsPerMinute,
+    phonesBehind: (address) => deps.guests.phonesBehind(address),
+  });
   await app.register(guestRoutes, { ...view, isLanOnly, limiter });
   await app.register(guestAdminRoutes, view);
   registerGuestSocket(
