@@ -64,4 +64,30 @@ describe("guests' requests for staff", { timeout: 240_000 }, () => {
     const view = await guestState(admin.daemon);
     expect(view.upNext.filter((u) => u.isGuestRequest)).toEqual([]);
   });
+
+  // Issue 41: a request or a vote reached the dashboard only when the song playing or the next one changed.
+  it('shows a request and a vote the moment a phone makes them, with the page left open', async () => {
+    const daemon = admin.daemon;
+    const next = (await guestState(daemon)).suggestions.find((s) => s.id !== song?.id);
+    expect(next).toBeDefined();
+    const asked = await fetch(`${daemon.url}/api/guest/requests`, {
+      method: 'POST',
+      headers: { origin: daemon.url, 'content-type': 'application/json' },
+      body: JSON.stringify({ trackId: next?.id }),
+    });
+    expect(asked.status).toBe(201);
+    const { id } = (await asked.json()) as { id: number };
+    const card = page.locator('mb-guest-requests');
+    const item = card.locator('li[data-status="queued"], li[data-status="waiting"]').filter({ hasText: next?.title ?? '' });
+    await item.waitFor(WAIT);
+    expect(await item.textContent()).toContain('0 up');
+    // Another phone votes for it: nothing else changes, and the dashboard shows the vote.
+    const voted = await fetch(`${daemon.url}/api/guest/votes`, {
+      method: 'POST',
+      headers: { origin: daemon.url, 'content-type': 'application/json' },
+      body: JSON.stringify({ on: id, vote: 'up' }),
+    });
+    expect(voted.status).toBe(200);
+    await item.filter({ hasText: '1 up' }).waitFor(WAIT);
+  });
 });
