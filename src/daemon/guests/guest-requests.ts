@@ -30,6 +30,12 @@ export interface GuestSlot {
   readonly at: number;
 }
 
+/** When the song next starts (epoch ms, null when none is queued), and each queued request's slot by its id. */
+export interface GuestSchedule {
+  readonly nextAt: number | null;
+  readonly slots: ReadonlyMap<number, GuestSlot>;
+}
+
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 /** Finished requests a phone still sees in its list, newest first. */
@@ -93,8 +99,11 @@ export class GuestRequests {
 
   /** The queue in the order it plays: queued requests by `score` (votes), then waiting ones, oldest first within each. */
   queue(score: (r: GuestRequestRecord) => number): GuestRequestRecord[] {
+    const open = this.open();
+    // Each request's score once: counting votes is the costly part.
+    const scores = new Map(open.map((r) => [r.id, score(r)]));
     const rank = (r: GuestRequestRecord) => (r.status === 'queued' ? 0 : 1);
-    return this.open().sort((a, b) => rank(a) - rank(b) || score(b) - score(a) || a.at - b.at);
+    return open.sort((a, b) => rank(a) - rank(b) || (scores.get(b.id) ?? 0) - (scores.get(a.id) ?? 0) || a.at - b.at);
   }
 
   /** `phone`'s own requests, newest first. */
@@ -187,7 +196,7 @@ export function guestSchedule(input: {
   upcoming: readonly QueueItem[];
   /** The queued requests in the order they play (waiting ones have no place yet). */
   queued: ReadonlyArray<{ id: number; trackId: number; durationMs: number | null }>;
-}): { nextAt: number | null; slots: Map<number, GuestSlot> } {
+}): GuestSchedule {
   const slots = new Map<number, GuestSlot>();
   const length = (ms: number | null | undefined) => (ms === null || ms === undefined || ms <= 0 ? TYPICAL_SONG_MS : ms);
   const { current } = input;

@@ -10,7 +10,7 @@ import type { QueueItem } from '../../player/play-queue.js';
 import type { GuestFitVerdict, GuestMusic } from './guest-fit.js';
 import { ADDRESS_PHONES_MAX, GuestAllowances, HOUR_MS, type GuestAllowance, type GuestLimits } from './guest-limits.js';
 import { GuestSongs } from './guest-songs.js';
-import { GuestRequests, guestSchedule, type GuestRequestRecord, type GuestSlot } from './guest-requests.js';
+import { GuestRequests, guestSchedule, type GuestRequestRecord, type GuestSchedule } from './guest-requests.js';
 import { GuestVoteBook, type GuestPhone, type GuestVote, type GuestVotes, type VoteTarget } from './guest-votes.js';
 
 export type { GuestRequestRecord, GuestRequestStatus, GuestSlot } from './guest-requests.js';
@@ -38,6 +38,8 @@ const MINUTE_MS = 60_000;
 /** How often waiting requests are judged against the room again, and expired ones declined (ms). */
 const REVIEW_EVERY_MS = 30_000;
 
+/** How long a worked-out schedule answers every phone's view, unless something changed first (ms). */
+const SCHEDULE_KEPT_MS = 1000;
 const CLOSED_REASON = 'Song requests are off here: the staff can turn them on';
 
 /**
@@ -58,6 +60,7 @@ export class GuestService implements Service {
   readonly #songs: GuestSongs;
   /** The queue key of the song guests voted off, until it ends. */
   #votedOff: number | undefined;
+  #schedule: { at: number; value: GuestSchedule } | undefined;
   #review: Timer | undefined;
 
   constructor(deps: GuestServiceDeps) {
@@ -118,8 +121,9 @@ export class GuestService implements Service {
     const repeatMs = this.#deps.settings().guests.repeatWindowMin * MINUTE_MS;
     const asked = this.#requests.askedAt(trackId);
     if (asked !== undefined && now - asked < repeatMs) return false;
-    const busy = new Set([current?.track.id, ...upcoming.map((i) => i.track.id), ...this.#requests.open().map((r) => r.trackId)]);
-    return this.#songs.maySuggest(trackId, now, busy as Set<number>);
+    const busy = new Set(this.#requests.open().map((r) => r.trackId));
+    for (const item of [current, ...upcoming]) if (item !== undefined) busy.add(item.track.id);
+    return this.#songs.maySuggest(trackId, now, busy);
   }
 
   /** The phones behind `address` (1 to `ADDRESS_PHONES_MAX`): its calls and open pages grow with them. */
@@ -203,12 +207,17 @@ export class GuestService implements Service {
   }
 
   /** Where each queued request stands (1: next) and when it should start (an estimate, epoch ms), by request id; when the song next starts. */
-  schedule(): { nextAt: number | null; slots: Map<number, GuestSlot> } {
+  schedule(): GuestSchedule {
+    const now = this.#deps.clock.now();
+    // Every phone's view asks in turn after a change: worked out once for them all, until the next change or a second on.
+    if (this.#schedule !== undefined && now - this.#schedule.at < SCHEDULE_KEPT_MS) return this.#schedule.value;
     const { current, upcoming, positionMs } = this.#deps.player.state();
     const queued = this.queue()
       .filter((r) => r.status === 'queued')
       .map((r) => ({ id: r.id, trackId: r.trackId, durationMs: this.#deps.store.tracks.get(r.trackId)?.durationMs ?? null }));
-    return guestSchedule({ now: this.#deps.clock.now(), current, positionMs, upcoming, queued });
+    const value = guestSchedule({ now, current, positionMs, upcoming, queued });
+    this.#schedule = { at: now, value };
+    return value;
   }
 
   /** The phone likes the song playing (`trackId`); refused when it no longer plays. Liking twice changes nothing. */
@@ -386,6 +395,7 @@ export class GuestService implements Service {
   }
 
   #changed(): void {
+    this.#schedule = undefined;
     this.#deps.bus.emit('guestRequestsChanged', { open: this.#requests.open().length });
   }
 }
