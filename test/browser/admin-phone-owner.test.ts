@@ -112,6 +112,56 @@ describe("the owner's admin panel on a phone", { timeout: 300_000 }, () => {
     await bar.locator('.held-mark').waitFor({ state: 'detached', ...WAIT });
   });
 
+  it('reorders, plays next and removes the songs staff queued, from the queue card on a phone', async () => {
+    const base = admin.daemon.url;
+    const headers = { 'x-csrf-token': await csrf(page) };
+    // Paused: no song ends meanwhile and takes the head of the queue with it.
+    expect((await page.request.post(`${base}/api/admin/player/pause`, { headers })).status()).toBe(200);
+    const tracks = (await (await page.request.get(`${base}/api/admin/tracks?limit=10`)).json()) as {
+      items: Array<{ id: number; title: string }>;
+    };
+    const playing = ((await (await page.request.get(`${base}/api/admin/player`)).json()) as { current: { trackId: number } | null })
+      .current;
+    const [a, b, c] = tracks.items.filter((t) => t.id !== playing?.trackId).slice(0, 3);
+    for (const t of [a, b, c]) await page.request.post(`${base}/api/admin/player/queue`, { data: { trackId: t?.id }, headers });
+    await page.goto(`${base}/admin#dashboard`);
+    const card = page.locator('mb-now-playing-card');
+    const staffOrder = () => card.locator('[data-queue] li[data-reason="staff"] strong').allTextContents();
+    // The newest choice plays first.
+    await expect.poll(staffOrder, WAIT).toEqual([c?.title, b?.title, a?.title]);
+    const row = (title: string | undefined) => card.locator('[data-queue] li[data-reason="staff"]').filter({ hasText: title ?? '' });
+    await row(a?.title).scrollIntoViewIfNeeded();
+    await screenshot(page, 'admin-phone-queue');
+    expect(await smallTargets(page)).toEqual([]);
+
+    await row(a?.title)
+      .getByRole('button', { name: `Play “${a?.title}” next` })
+      .tap();
+    await expect.poll(staffOrder, WAIT).toEqual([a?.title, c?.title, b?.title]);
+    await card
+      .getByRole('status')
+      .filter({ hasText: `“${a?.title}” plays next.` })
+      .waitFor(WAIT);
+    await row(a?.title)
+      .getByRole('button', { name: `Move “${a?.title}” down` })
+      .tap();
+    await expect.poll(staffOrder, WAIT).toEqual([c?.title, a?.title, b?.title]);
+    await row(b?.title)
+      .getByRole('button', { name: `Take “${b?.title}” out of the queue` })
+      .tap();
+    await expect.poll(staffOrder, WAIT).toEqual([c?.title, a?.title]);
+    // The speakers play what the card shows next.
+    await expect
+      .poll(
+        async () =>
+          ((await (await page.request.get(`${base}/api/state`)).json()) as { data: { player: { next: { id: number } | null } } }).data
+            .player.next?.id,
+        WAIT,
+      )
+      .toBe(c?.id);
+    await page.request.post(`${base}/api/admin/player/resume`, { headers });
+  });
+
   it('adds a station with the mood chosen, without a second “Add”, and says where to allow one on this network', async () => {
     await page.goto(`${admin.daemon.url}/admin#stations`);
     const form = page.locator('form.add');

@@ -39,6 +39,11 @@ const FIELDS: Readonly<Record<string, string>> = {
   tracks: 'Tracks',
   url: 'Address',
   joined: 'Joined a scan under way',
+  title: 'Song',
+  position: 'Now in place',
+  bytes: 'Size (bytes)',
+  kept: 'The data it replaced, kept as',
+  why: 'Why',
 };
 
 const list = (value: unknown): string => (Array.isArray(value) ? value.map(String).join(', ') || 'none' : String(value));
@@ -131,6 +136,24 @@ function whatWords(e: AuditEntry): string {
       return 'Skipped a song';
     case 'player.volume':
       return 'Changed the volume';
+    case 'player.play-now':
+      return 'Played a song now';
+    case 'player.play-next':
+      return 'Chose a song to play next';
+    case 'player.unqueue':
+      return 'Took a song out of the queue';
+    case 'player.queue-move':
+      return 'Moved a song in the queue';
+    case 'backup.create':
+      return 'Backed up the saved data';
+    case 'backup.upload':
+      return 'Added a backup from a file';
+    case 'backup.restore':
+      return `Asked to restore the backup ${target}`;
+    case 'backup.restored':
+      return `Restored the backup ${target}`;
+    case 'backup.restore-failed':
+      return `Could not restore the backup ${target}`;
     default:
       // An action this panel does not know yet: its name and target, as logged.
       return target ? `${e.action}: ${target}` : e.action;
@@ -140,6 +163,8 @@ function whatWords(e: AuditEntry): string {
 /** The entry in an owner's words. */
 export function auditWords(e: AuditEntry, names: ReadonlyMap<number, string>): AuditWords {
   const details = Object.entries(e.detail)
+    // A queue key means nothing to an owner: the song's title says which.
+    .filter(([key]) => key !== 'key')
     .filter(([, value]) => value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0))
     .map(([key, value]): [string, string] => [FIELDS[key] ?? key, valueWords(key, value)]);
   return { who: actorWords(e.actor, names), what: whatWords(e), details };

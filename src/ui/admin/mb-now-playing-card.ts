@@ -31,6 +31,7 @@ function queueKey(state: StateSnapshot | null): string {
 function why(item: StaffQueueItem): string {
   if (item.reason === 'staff') return 'Chosen by staff';
   if (item.reason === 'tap') return 'Chosen at the kiosk';
+  if (item.reason === 'guest') return 'Asked for by a guest';
   return item.note === '' ? 'For the room' : `For the room: ${item.note}`;
 }
 
@@ -108,6 +109,19 @@ export class MbNowPlayingCard extends LitElement {
       li button {
         min-height: 2.75em;
       }
+      li .actions {
+        display: flex;
+        flex-wrap: wrap;
+        justify-content: flex-end;
+        gap: 0.4em;
+      }
+      /* A phone: the song's buttons on their own line under it. */
+      @media (max-width: 600px) {
+        ol li .actions {
+          grid-column: 1 / -1;
+          justify-content: flex-start;
+        }
+      }
     `,
   ];
 
@@ -168,6 +182,17 @@ export class MbNowPlayingCard extends LitElement {
   #say(message: string, isError = false): void {
     this._message = message;
     this._isError = isError;
+  }
+
+  /** Moves a song staff queued to `position` among the songs staff queued (0: next). */
+  async #move(item: StaffQueueItem, position: number, done: string): Promise<void> {
+    try {
+      this.show(await this.api.moveQueued(item.key, position));
+      this.#say(done);
+    } catch (err) {
+      this.#say(messageOf(err), true);
+      await this.reload();
+    }
   }
 
   async #remove(item: StaffQueueItem): Promise<void> {
@@ -232,6 +257,7 @@ export class MbNowPlayingCard extends LitElement {
     if (upcoming.length === 0) {
       return html`<p class="muted" data-queue="empty">Nothing queued: Moodbox picks the next song for the room as this one ends.</p>`;
     }
+    const picks = upcoming.filter((item) => item.reason === 'staff');
     return html`<ol aria-labelledby="next-h" data-queue>
         ${upcoming.map(
           (item) =>
@@ -244,22 +270,52 @@ export class MbNowPlayingCard extends LitElement {
                   >${why(item)}</span
                 >
               </span>
-              ${
-                item.reason === 'staff'
-                  ? html`<button
-                      type="button"
-                      class="secondary"
-                      aria-label="Take “${item.title}” out of the queue"
-                      @click=${() => void this.#remove(item)}
-                    >
-                      Remove
-                    </button>`
-                  : html`<span></span>`
-              }
+              ${item.reason === 'staff' ? this.#actions(item, picks.indexOf(item), picks.length) : html`<span></span>`}
             </li>`,
         )}
       </ol>
       <p class="muted">After that, Moodbox picks for the room as it goes.</p>`;
+  }
+
+  /** A song staff queued: played next, moved down one, or taken out. */
+  #actions(item: StaffQueueItem, index: number, count: number) {
+    return html`<span class="actions">
+      ${
+        index > 0
+          ? html`<button
+              type="button"
+              class="secondary"
+              data-action="play-next"
+              aria-label="Play “${item.title}” next"
+              @click=${() => void this.#move(item, 0, `“${item.title}” plays next.`)}
+            >
+              Play next
+            </button>`
+          : nothing
+      }
+      ${
+        index < count - 1
+          ? html`<button
+              type="button"
+              class="secondary"
+              data-action="move-down"
+              aria-label="Move “${item.title}” down"
+              @click=${() => void this.#move(item, index + 1, `“${item.title}” plays later.`)}
+            >
+              Move down
+            </button>`
+          : nothing
+      }
+      <button
+        type="button"
+        class="secondary"
+        data-action="remove"
+        aria-label="Take “${item.title}” out of the queue"
+        @click=${() => void this.#remove(item)}
+      >
+        Remove
+      </button>
+    </span>`;
   }
 
   /** What Moodbox would pick from for the room as it is now (the kiosk's suggestions): likely later, not promised. */

@@ -194,6 +194,9 @@ export class AdminApi extends EventTarget {
   playNow = (trackId: number): Promise<StaffPlayer> => this.#change('POST', '/api/admin/player/play-now', { trackId });
   /** Puts a song or station at the head of what plays next. */
   playNext = (trackId: number): Promise<StaffPlayer> => this.#change('POST', '/api/admin/player/queue', { trackId });
+  /** Moves a song staff queued to `position` among the songs staff queued (0: next), by its queue key. */
+  moveQueued = (key: number, position: number): Promise<StaffPlayer> =>
+    this.#change('PUT', `/api/admin/player/queue/${key}/position`, { position });
   /** Takes a song staff queued out again, by its queue key. */
   unqueue = (key: number): Promise<StaffPlayer> => this.#change('DELETE', `/api/admin/player/queue/${key}`);
   /** How many songs fit each mood the room can be in, and how many are not analysed. */
