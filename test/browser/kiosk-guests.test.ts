@@ -212,4 +212,45 @@ describe('the kiosk and the guests’ phones: the QR code for the guest page, a 
       await browser.close();
     }
   });
+
+  // Issue 38: the kiosk never said why the song playing plays; issue 39: nor which mood stands in for one no song fits.
+  it('says why the song playing plays, the mood standing in for one no song fits included, clear of the QR card', async () => {
+    const s = roomSnapshot();
+    const standIn: StateSnapshot = {
+      ...s,
+      player: {
+        ...s.player,
+        nowPlaying: { ...s.player.nowPlaying!, whyKind: 'fallback', why: 'no songs fit upbeat: power, the nearest mood' },
+      },
+    };
+    for (const size of [
+      { width: 1280, height: 800 },
+      { width: 1080, height: 1920 },
+    ]) {
+      for (const guestUrl of [null, GUEST_URL]) {
+        const browser = await kiosk(size, standIn, guestUrl);
+        try {
+          const { page } = browser;
+          const why = page.getByRole('region', { name: 'Now playing' }).locator('[data-why]');
+          await why.waitFor(WAIT);
+          expect(await why.textContent()).toBe('No songs fit upbeat: power, the nearest mood.');
+          expect(await page.locator('[data-guest]').count()).toBe(0);
+          if (guestUrl !== null) expect(await overlapping(page, '.now > mb-guest-qr', ['.now .playing-why', '.now .title'])).toEqual([]);
+          await shot(page, `kiosk-why-playing-${size.width}x${size.height}${guestUrl === null ? '' : '-qr'}`);
+        } finally {
+          await browser.close();
+        }
+      }
+    }
+    // Staff's choice says so, as the admin panel does.
+    const staff: StateSnapshot = { ...s, player: { ...s.player, nowPlaying: { ...s.player.nowPlaying!, why: 'chosen by staff' } } };
+    const browser = await kiosk({ width: 1080, height: 1920 }, staff, null);
+    try {
+      const why = browser.page.locator('.now [data-why]');
+      await why.waitFor(WAIT);
+      expect(await why.textContent()).toBe('Chosen by staff.');
+    } finally {
+      await browser.close();
+    }
+  });
 });

@@ -166,6 +166,13 @@ export const KIOSK_STYLES = [
       height: 100%;
       background: var(--accent);
     }
+    .playing-why {
+      margin: 0;
+      font-size: max(var(--mb-min-text), 0.9em);
+      color: #dbe3ea;
+      font-style: italic;
+      overflow-wrap: anywhere;
+    }
     .next {
       margin: 0;
       font-size: max(var(--mb-min-text), 0.9em);
@@ -367,6 +374,7 @@ export const KIOSK_STYLES = [
       .now[data-qr] mb-cover,
       .now[data-qr] h2,
       .now[data-qr] .next,
+      .now[data-qr] .playing-why,
       .now[data-qr] .mood p {
         display: none;
       }

@@ -21,6 +21,8 @@ const ICON_SKIP = svg`<svg viewBox="0 0 24 24" aria-hidden="true" width="1em" he
 const ICON_CAMERA = svg`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"><path d="M3 8h3.5l1.5-2.5h8L17.5 8H21v11H3z"/><circle cx="12" cy="13.5" r="3.5"/></svg>`;
 /** " · asked for by a guest" after the next song's name, when a guest's phone asked for it. */
 const asked = (track: TrackView) => (track.whyKind === 'guest' ? html`<span data-guest> · asked for by a guest</span>` : nothing);
+/** Why the song plays, as the music said it ("fits happy", "chosen by staff"), as a sentence: "Fits happy." */
+const sentence = (why: string): string => `${why.charAt(0).toUpperCase()}${why.slice(1)}${/[.!?]$/.test(why) ? '' : '.'}`;
 /** How long a tap on the attract screen keeps the full screen up without anyone in view (ms). */
 const AWAKE_MS = 60_000;
 /** How long a message such as the answer to a tap stays on screen (ms). */
@@ -356,7 +358,11 @@ export class MbKiosk extends LitElement {
       <div class="text">
         <h2>${s.player.status === 'paused' ? 'Paused' : 'Now playing'}</h2>
         ${this.#renderTitle(now, s.player.streamTitle ?? null)}${
-          now.whyKind === 'guest' ? html`<span class="asked" data-guest>Asked for by a guest</span>` : nothing
+          now.whyKind === 'guest'
+            ? html`<span class="asked" data-guest>Asked for by a guest</span>`
+            : now.why
+              ? html`<p class="playing-why" data-why>${sentence(now.why)}</p>`
+              : nothing
         }
         <div
           class="progress"
