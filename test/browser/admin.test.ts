@@ -449,6 +449,15 @@ describe('the live camera view', { timeout: 120_000 }, () => {
       expect(top).toHaveLength(1);
       expect(table.caption).toContain(`${top[0]?.label} ${top[0]?.value}`);
     }
+    // How large the faces appear in this room, and, when most are small, what to change.
+    const sizes = page.locator('mb-admin-camera [data-sizes]');
+    await expect.poll(() => sizes.getAttribute('data-sizes'), WAIT).toMatch(/^(fine|small)$/);
+    const sized = (await sizes.textContent())?.replace(/\s+/g, ' ').trim() ?? '';
+    expect(sized).toMatch(
+      /^How large faces appear: \d+(–\d+)? px wide, most about \d+ px, over the last (minute|\d+ minutes) \(640x480 camera\)\./,
+    );
+    if ((await sizes.getAttribute('data-sizes')) === 'fine') expect(sized).toMatch(/Large enough to read expressions well\.$/);
+    else expect(sized).toMatch(/place the camera nearer the tables or lower, at eye height, or use a 1280x720 camera/);
     await shot(page, 'admin-camera-faces');
     expect(await a11yProblems(page)).toEqual([]);
 

@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { FaceSizeSummary } from '../../vision/face-sizes.js';
 import type { VisionEvents } from '../../vision/vision-pipeline.js';
 import type { RoomMoodLabel } from '../../kernel/room-mood.js';
 import { CameraService, facesByEmotion } from './camera-service.js';
@@ -12,6 +13,7 @@ import { FakeClock } from '../testing/fake-clock.js';
 class ScriptedVision {
   readonly name = 'vision';
   readonly events = new EventBus<VisionEvents>();
+  faceSizes: FaceSizeSummary | undefined;
   starts = 0;
   stops = 0;
 
@@ -146,6 +148,29 @@ describe('CameraService', () => {
     expect(camera.liveFaces()).toMatchObject({ width: 640, faces: [{ trackId: 1, box: [10, 20, 80, 80], emotion: 'happy' }] });
     vision.events.emit('previewCaptured', { at: 1, jpeg: Buffer.from([0xff, 0xd8]), width: 320, height: 240 });
     expect(camera.preview()?.width).toBe(320);
+  });
+
+  // Issue 37: the admin's camera page says how large faces appear in the room, and what to change.
+  it('gives the live view how large faces appeared over the last minutes, with what to change when they are small', async () => {
+    const { vision, camera } = await setup();
+    vision.frame(1);
+    expect(camera.liveFaces()?.sizes).toBeUndefined();
+    const room = { faces: 240, smallestPx: 14, medianPx: 19, largestPx: 41, frameWidth: 640, frameHeight: 480, overMs: 300_000 };
+    vision.faceSizes = room;
+    vision.frame(3);
+    expect(camera.liveFaces()?.sizes).toEqual({
+      faces: 240,
+      smallestPx: 14,
+      medianPx: 19,
+      largestPx: 41,
+      frameWidth: 640,
+      frameHeight: 480,
+      minutes: 5,
+      advice: expect.stringMatching(/^most faces are under 24 px, .*1280x720 camera/) as string,
+    });
+    vision.faceSizes = { ...room, smallestPx: 30, medianPx: 52, largestPx: 90, overMs: 40_000 };
+    vision.frame(2);
+    expect(camera.liveFaces()?.sizes).toMatchObject({ medianPx: 52, minutes: 1, advice: null });
   });
 
   it("says when the face in front is read through the signed-in person's calibration, and stops saying it with the camera off (issue 19)", async () => {

@@ -3,6 +3,7 @@ import type { Clock, Timer } from '../../kernel/clock.js';
 import type { Log } from '../../kernel/log.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import { emotionScores, NOBODY, type RoomMood } from '../../kernel/room-mood.js';
+import { describeFaceSizes, type FaceSizeSummary } from '../../vision/face-sizes.js';
 import type { VisionEvents } from '../../vision/vision-pipeline.js';
 import type { EventBus } from '../../kernel/event-bus.js';
 
@@ -14,6 +15,21 @@ const RATE_WINDOW_MS = 5000;
 /** The vision loop as the camera service drives it (`VisionPipeline` fits). */
 export interface VisionLoop extends Service {
   readonly events: EventBus<VisionEvents>;
+  /** How large the faces appeared over the last minutes; undefined when none was seen (or the loop does not keep them). */
+  readonly faceSizes?: FaceSizeSummary | undefined;
+}
+
+/** How large faces appeared over the last minutes, and what to change when they are small. */
+export interface FaceSizesView {
+  faces: number;
+  smallestPx: number;
+  medianPx: number;
+  largestPx: number;
+  frameWidth: number;
+  frameHeight: number;
+  minutes: number;
+  /** What to change (the camera's place, 720p, the zoom), or null when faces appear large enough. */
+  advice: string | null;
 }
 
 /** The newest blurred, downscaled camera picture for the admin live view. */
@@ -36,6 +52,8 @@ export interface LiveFaces {
   faces: Array<{ trackId: number; box: number[]; emotion: string; confidence: number; probabilities: Record<string, number> }>;
   /** ms. */
   timing: { detectMs: number; classifyMs: number; totalMs: number };
+  /** How large faces appeared over the last minutes; absent when no face was seen in them. */
+  sizes?: FaceSizesView;
 }
 
 export interface CameraServiceDeps {
@@ -113,7 +131,7 @@ export class CameraService implements Service {
         const now = deps.clock.monotonic();
         this.#analysed.push(now);
         while ((this.#analysed[0] ?? now) < now - RATE_WINDOW_MS) this.#analysed.shift();
-        this.#liveFaces = liveFaces(frame);
+        this.#liveFaces = liveFaces(frame, deps.vision.faceSizes);
         const { detectMs, classifyMs, totalMs } = frame.timing;
         deps.bus.emit('frameAnalysed', { faces: frame.faces.length, detectMs, classifyMs, totalMs });
         this.#setPersonal(frame.faces.some((f) => f.isTarget && f.personal === true));
@@ -292,8 +310,9 @@ export function facesByEmotion(faces: VisionEvents['facesDetected']['faces']): R
   return Object.fromEntries([...counts].sort(([a, m], [b, n]) => n - m || a.localeCompare(b)));
 }
 
-function liveFaces(frame: VisionEvents['facesDetected']): LiveFaces {
+function liveFaces(frame: VisionEvents['facesDetected'], sizes: FaceSizeSummary | undefined): LiveFaces {
   return {
+    ...(sizes === undefined ? {} : { sizes: sizesView(sizes) }),
     at: frame.at,
     width: frame.width,
     height: frame.height,
@@ -307,4 +326,10 @@ function liveFaces(frame: VisionEvents['facesDetected']): LiveFaces {
     })),
     timing: { detectMs: frame.timing.detectMs, classifyMs: frame.timing.classifyMs, totalMs: frame.timing.totalMs },
   };
+}
+
+function sizesView(s: FaceSizeSummary): FaceSizesView {
+  const { smallestPx, medianPx, largestPx, faces, frameWidth, frameHeight } = s;
+  const minutes = Math.max(1, Math.round(s.overMs / 60_000));
+  return { faces, smallestPx, medianPx, largestPx, frameWidth, frameHeight, minutes, advice: describeFaceSizes(s).advice ?? null };
 }

@@ -375,6 +375,23 @@ describe('GET /api/admin/camera/faces', () => {
     );
   });
 
+  it('says how large faces appeared over the last minutes, and what to change', async () => {
+    const sizes = {
+      faces: 240,
+      smallestPx: 14,
+      medianPx: 19,
+      largestPx: 41,
+      frameWidth: 640,
+      frameHeight: 480,
+      minutes: 5,
+      advice: 'most faces are under 24 px',
+    };
+    const s = await server({ faces: () => ({ ...analysed, sizes: { ...sizes, extra: 1 } as typeof sizes }) });
+    const { headers } = await signIn(s);
+    const body = (await s.app.inject({ url: '/api/admin/camera/faces', headers })).json<Record<string, unknown>>();
+    expect(body['sizes']).toEqual(sizes);
+  });
+
   it('answers a frame with no one in view as an empty list', async () => {
     const s = await server({ config: { vision: { preview: true } }, faces: () => ({ ...analysed, mood: 'nobody', faces: [] }) });
     const { headers } = await signIn(s);

@@ -20,6 +20,8 @@ const CAMERA_TEXT: Record<CameraState['status'], string> = {
 const emotionText = (label: string): string => label.charAt(0).toUpperCase() + label.slice(1);
 const percent = (share: number): string => `${Math.round(share * 100)}%`;
 /** A duration, kept on one line. */
+/** "most faces are under 24 px…" as a sentence. */
+const sentence = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 const ms = (value: number): string => `${Math.round(value)}\u00a0ms`;
 
 /**
@@ -100,6 +102,12 @@ export class MbAdminCamera extends LitElement {
       .faces {
         flex: 1 1 16em;
         max-width: 26em;
+      }
+      .sizes .advice {
+        padding: 0.4em 0.6em;
+        border-left: 0.35em solid #d97706;
+        background: #fffbeb;
+        border-radius: 0.3em;
       }
       .faces h3 {
         margin-top: 0;
@@ -334,7 +342,26 @@ export class MbAdminCamera extends LitElement {
         Analysed at ${new Date(frame.at).toLocaleTimeString()} in ${ms(frame.timing.totalMs)} (finding faces ${ms(frame.timing.detectMs)},
         reading emotions ${ms(frame.timing.classifyMs)}).
       </p>
+      ${this.#renderSizes(frame.sizes)}
     </section>`;
+  }
+
+  /** How large faces appear in this room, and what to change when they are small (docs/face-detector.md). */
+  #renderSizes(sizes: CameraFaces['sizes']) {
+    if (sizes === undefined) {
+      return html`<p class="muted" data-sizes="none">
+        No face seen in the last minutes: how large faces appear shows once people are in view.
+      </p>`;
+    }
+    const range = sizes.smallestPx === sizes.largestPx ? `${sizes.medianPx} px` : `${sizes.smallestPx}–${sizes.largestPx} px`;
+    return html`<div class="sizes" data-sizes=${sizes.advice === null ? 'fine' : 'small'}>
+      <p>
+        <strong>How large faces appear:</strong> ${range} wide, most about ${sizes.medianPx} px, over the last
+        ${sizes.minutes === 1 ? 'minute' : `${sizes.minutes} minutes`} (${sizes.frameWidth}x${sizes.frameHeight} camera).
+        ${sizes.advice === null ? 'Large enough to read expressions well.' : nothing}
+      </p>
+      ${sizes.advice === null ? nothing : html`<p class="advice" role="note">${sentence(sizes.advice)}</p>`}
+    </div>`;
   }
 
   #renderView() {

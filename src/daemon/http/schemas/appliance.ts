@@ -93,6 +93,23 @@ export const CameraFacesSchema = Type.Object({
     },
     { description: 'Time spent analysing the frame (ms).' },
   ),
+  sizes: Type.Optional(
+    Type.Object(
+      {
+        faces: Type.Integer({ description: 'Faces counted (a face seen in many sampled frames counts each time).' }),
+        smallestPx: Type.Integer({ description: 'The smallest face (px: the longer side of its box).' }),
+        medianPx: Type.Integer({ description: 'The median face (px).' }),
+        largestPx: Type.Integer({ description: 'The largest face (px).' }),
+        frameWidth: Type.Integer({ description: 'The camera frame the faces were seen in (px).' }),
+        frameHeight: Type.Integer(),
+        minutes: Type.Integer({ description: 'How far back the sizes reach (minutes).' }),
+        advice: Type.Union([Type.String(), Type.Null()], {
+          description: "What to change when faces appear small (the camera's place, 1280x720, the zoom); null when they are large enough.",
+        }),
+      },
+      { description: 'How large faces appeared over the last minutes; absent when no face was seen in them.' },
+    ),
+  ),
 });
 export type CameraFaces = Static<typeof CameraFacesSchema>;
 
