@@ -45,6 +45,7 @@ export const ERROR_CODES = {
     "the kiosk's screen or its network address chose songs as often as it may (a minute's or an hour's taps): wait a while",
   MB_ERR_PLAYER_MOOD: "the song tapped at the kiosk is far from the room's mood now: pick a suggestion",
   MB_ERR_PLAYER_COMMAND: 'mpv refused a command, or stopped while answering it',
+  MB_ERR_PLAYER_STREAM: 'a station staff chose to play now did not play (its stream could not be opened); the next song plays instead',
   MB_ERR_LIBRARY_SCAN: 'a folder given to the library scanner cannot be read',
   MB_ERR_SPOTIFY_API: 'Spotify answered a request with an error; the message gives its status and reason',
   MB_ERR_SPOTIFY_RATE_LIMITED: 'Spotify kept answering 429 (too many requests) after the waits it asked for',

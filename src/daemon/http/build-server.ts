@@ -128,6 +128,8 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   MB_ERR_PLAYER_NOT_ALLOWED: 403,
   MB_ERR_PLAYER_TOO_FAST: 429,
   MB_ERR_PLAYER_MOOD: 409,
+  // Bad Gateway: the station's server failed, not the box.
+  MB_ERR_PLAYER_STREAM: 502,
   MB_ERR_SPOTIFY_AUTH: 409,
   MB_ERR_SPOTIFY_NO_DEVICE: 409,
   MB_ERR_SPOTIFY_RATE_LIMITED: 429,

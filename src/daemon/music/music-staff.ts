@@ -5,6 +5,7 @@ import { PlayerError } from '../../player/errors.js';
 import type { Log } from '../../kernel/log.js';
 import type { QueueItem } from '../../player/play-queue.js';
 import type { Player } from '../../player/player.js';
+import { DEFAULT_STREAM_TIMEOUT_S, isStreamUri } from '../../player/streams/stream-url.js';
 import type { Track } from '../store/store.js';
 import { EMOTIONS, type Emotion } from '../../kernel/room-mood.js';
 import { moodsForEmotions, type EmotionMoodMap } from '../../player/moods.js';
@@ -14,6 +15,7 @@ import { topMood, type MoodHold, type MusicAim } from './music-aim.js';
 import type { MusicCatalogue } from './music-catalogue.js';
 import type { MusicLimits } from './music-limits.js';
 import { entryOf, staffPicks, type MusicQueue } from './music-queue.js';
+import { stationFailure } from './stations.js';
 
 /** The next song and the kiosk's six suggestions: with fewer songs fitting a mood, the picks for it reach beyond it. */
 const FEW_FITTING = 7;
@@ -52,6 +54,15 @@ export function libraryFitOf(recommender: Recommender, map: EmotionMoodMap, trac
     return { emotion, mood: topMood(weights), fitting: recommender.fittingCount(weights) };
   });
   return { tracks, notAnalysed, fewBelow: FEW_FITTING, moods };
+}
+
+/** How long staff who play a station now wait to hear whether it plays (ms): mpv's own wait for a stream, and a margin. */
+const STREAM_OPEN_WAIT_MS = (DEFAULT_STREAM_TIMEOUT_S + 5) * 1000;
+
+/** A station being opened: `done` settles once it plays or fails; `cancel` stops listening. */
+interface StreamOpening {
+  readonly done: Promise<void>;
+  cancel(): void;
 }
 
 /** What the history and the queue say of a song staff chose. */
@@ -193,15 +204,66 @@ export class StaffMusic {
    * Plays a song of the library (or a station) now, fading from the one playing; it plays as
    * `staff` ("chosen by staff") and songs staff queued still follow. Refused while the music is silent.
    */
-  playNow(trackId: number): Promise<QueueItem> {
+  async playNow(trackId: number): Promise<QueueItem> {
     const { queue, log } = this.#deps;
-    return queue.serial('play a song for staff', async () => {
+    let opening: StreamOpening | undefined;
+    const item = await queue.serial('play a song for staff', async () => {
       const track = this.#playable(trackId);
       this.#mayPlay();
       log.info({ trackId }, 'song played now by staff');
-      await queue.playNow([queue.entry(track, 'staff', STAFF_NOTE, null)]);
-      return this.#current();
+      // A station's stream opens after mpv is given it, and its failure may be read with mpv's answer: heard from before.
+      opening = isStreamUri(track.uri) ? this.#streamOpening(track) : undefined;
+      try {
+        await queue.playNow([queue.entry(track, 'staff', STAFF_NOTE, null)]);
+        return this.#current();
+      } catch (err) {
+        opening?.cancel();
+        throw err;
+      }
     });
+    // Outside the queue's turn: a station that fails moves the queue on to the next pick.
+    await opening?.done;
+    return item;
+  }
+
+  /**
+   * Whether the station `track` plays: `done` resolves once it sends its first position or title (or
+   * after `STREAM_OPEN_WAIT_MS`, still trying), and rejects with `MB_ERR_PLAYER_STREAM` saying why
+   * when it fails to open.
+   */
+  #streamOpening(track: Track): StreamOpening {
+    const events = this.#deps.player.events;
+    const owner = {};
+    let timer: Timer | undefined;
+    const cancel = (): void => {
+      events.removeListeners(owner);
+      timer?.cancel();
+    };
+    const done = new Promise<void>((resolve, reject) => {
+      const heard = ({ item }: { item: QueueItem }): void => {
+        if (item.track.id !== track.id) return;
+        cancel();
+        resolve();
+      };
+      events.on('positionChanged', heard, owner);
+      events.on('streamTitleChanged', heard, owner);
+      events.on(
+        'trackFailed',
+        ({ item, error }) => {
+          if (item.track.id !== track.id) return;
+          cancel();
+          reject(
+            new PlayerError('MB_ERR_PLAYER_STREAM', `${track.title} did not play: ${stationFailure(error)}; the next song plays instead`),
+          );
+        },
+        owner,
+      );
+      timer = this.#deps.clock.setTimeout(() => {
+        cancel();
+        resolve();
+      }, STREAM_OPEN_WAIT_MS);
+    });
+    return { done, cancel };
   }
 
   /**

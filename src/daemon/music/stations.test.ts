@@ -198,6 +198,29 @@ describe('stations', () => {
     expect(hub.snapshot().data.suggestions.map((s) => s.id)).not.toContain(ids['silent']);
   });
 
+  // Issue 42 (LOW): "play now" on a dead station answered 500 `MB_ERR_INTERNAL`.
+  it('answers staff who play a dead station now with why it did not play, and plays the next pick', async () => {
+    const live = await icyStream({ name: 'Live FM', title: 'Still Here - On Air' });
+    cleanups.push(() => live.close());
+    const refused = await refusedUrl();
+    const ids: Record<string, number> = {};
+    const { box, hub } = await moodbox({
+      autoplay: false,
+      seed: (s) => {
+        ids['refused'] = s.stations.save({ url: refused, name: 'Gone FM', moods: CALM, origin: 'admin' }).trackId;
+        ids['live'] = s.stations.save({ url: live.url, name: 'Live FM', moods: CALM, origin: 'admin' }).trackId;
+      },
+    });
+    const played = box.director.staff.playNow(ids['refused'] ?? 0);
+    await expect(played).rejects.toMatchObject({
+      code: 'MB_ERR_PLAYER_STREAM',
+      message: expect.stringMatching(/^Gone FM did not play: the stream could not be opened/) as string,
+    });
+    await until(() => (hub.snapshot().data.player.streamTitle === 'Still Here - On Air' ? true : undefined), 15_000);
+    // Asked again while it is failing: refused at once, saying why.
+    await expect(box.director.staff.playNow(ids['refused'] ?? 0)).rejects.toMatchObject({ code: 'MB_ERR_PLAYER_NOT_ALLOWED' });
+  });
+
   it('records a station whose server goes away mid-play as failed, marks it failing, and plays the next pick within 10 s', async () => {
     const dying = await icyStream({ name: 'Dying FM', title: 'Last Song - Fading' });
     const live = await icyStream({ name: 'Live FM', title: 'Still Here - On Air' });

@@ -60,6 +60,12 @@ export interface StationsDeps {
  * `stream`); a station whose play fails (refused, 404, no data in time) is logged, shown as failing
  * with when, and left out of the picks for `STATION_RETRY_MS`, so the next pick plays.
  */
+/** Why a station did not play, in words, from the player's error. */
+export function stationFailure(error: string): string {
+  // mpv says only `loading failed` for a refused connection, a 404 and a silent server alike.
+  return error === 'loading failed' ? 'the stream could not be opened (refused, not found, or nothing sent in time)' : error;
+}
+
 export class Stations {
   readonly #deps: StationsDeps;
   readonly #hasYtDlp: () => boolean;
@@ -227,8 +233,7 @@ export class Stations {
     const station = this.#stationOf(item);
     if (station === undefined) return;
     const { clock, store, log } = this.#deps;
-    // mpv says only `loading failed` for a refused connection, a 404 and a silent server alike.
-    const why = error === 'loading failed' ? 'the stream could not be opened (refused, not found, or nothing sent in time)' : error;
+    const why = stationFailure(error);
     store.stations.markFailed(station.trackId, why, clock.now());
     log.warn({ trackId: station.trackId, url: station.url, error, retryInMs: STATION_RETRY_MS }, 'station skipped: cannot play it');
     this.#retries.get(station.trackId)?.cancel();
