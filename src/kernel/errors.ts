@@ -86,7 +86,6 @@ export class ConfigError extends MoodboxError {
 }
 
 export class StoreError extends MoodboxError {}
-export class RfidError extends MoodboxError {}
 export class ServiceError extends MoodboxError {}
 
 export class AuthError extends MoodboxError {

@@ -44,7 +44,3 @@ export function seededRandom(seed: number): Random {
   };
 }
 
-/** A generator seeded from the system's entropy, for production use. */
-export function systemRandom(): Random {
-  return seededRandom(Math.floor(Math.random() * 2 ** 32));
-}

@@ -32,10 +32,6 @@ export function isEmotion(value: unknown): value is Emotion {
   return typeof value === 'string' && (EMOTIONS as readonly string[]).includes(value);
 }
 
-export function isRoomMoodLabel(value: unknown): value is RoomMoodLabel {
-  return value === NOBODY || isEmotion(value);
-}
-
 /** The known emotions of a label→score record (a model may carry labels the music has no use for). */
 export function emotionScores(scores: Readonly<Record<string, number>>): EmotionScores {
   const out: Partial<Record<Emotion, number>> = {};

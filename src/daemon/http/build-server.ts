@@ -39,7 +39,6 @@ import { spotifyRoutes } from './routes/spotify.js';
 import { stateRequests, stateRoutes } from './routes/state.js';
 import { tracksRoutes, type TracksRoutesOptions } from './routes/tracks.js';
 import { stationsRoutes, type StationsRoutesOptions } from './routes/stations.js';
-import type { CameraFaces } from './schemas/appliance.js';
 import { CLIENT_REQUEST_SPECS } from './schemas/client-requests.js';
 import { ErrorBodySchema } from './schemas/common.js';
 import { registerSecurityHeaders } from './security-headers.js';
@@ -104,8 +103,6 @@ export interface ServerDeps {
   guestNetwork?: () => Pick<GuestUrlInput, 'interfaces' | 'avahiName'>;
 }
 
-/** The newest analysed camera frame as the admin live view gets it. */
-export type LatestFaces = CameraFaces;
 
 export interface ServerOptions {
   ws: { maxBufferedKiB: number; pingIntervalMs: number };

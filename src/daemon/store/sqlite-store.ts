@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, statfsSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statfsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Clock } from '../../kernel/clock.js';
@@ -280,7 +280,3 @@ function secretsRepo(db: Db): SecretRepository {
   };
 }
 
-/** True when a database file exists and is not empty. */
-export function databaseExists(path: string): boolean {
-  return existsSync(path) && statSync(path).size > 0;
-}
