@@ -82,4 +82,18 @@ describe('kiosk suggestions: one reason per song', { timeout: 300_000 }, () => {
     expect((await chips(browser)).map((c) => c.text)).toEqual(['Mellow', 'Calm', 'Upbeat', 'Something different', 'Energetic', 'Calm']);
     await shot(page, 'kiosk-why-fit');
   });
+
+  // Issue 38: during a staff hold the kiosk said "Few songs fit a happy room" beside "Staff pick: mellow".
+  it('speaks of the mood staff hold, not of the camera’s reading, when few songs fit it', async () => {
+    const { page } = browser;
+    seq += 1;
+    const held = { label: 'happy', until: Date.now() + 3_600_000, music: 'upbeat' };
+    route?.send(JSON.stringify({ type: 'mood/changed', seq, data: { ...snapshot.mood, held } }));
+    send(suggestions('fallback'));
+    await page.locator('.mood[data-state="held"]').waitFor(WAIT);
+    await expect.poll(() => page.locator('.few').textContent(), WAIT).toBe('Few songs fit an upbeat room: these are the closest');
+    seq += 1;
+    route?.send(JSON.stringify({ type: 'mood/changed', seq, data: { ...snapshot.mood, held: null } }));
+    await expect.poll(() => page.locator('.few').textContent(), WAIT).toBe('Few songs fit a sad room: these are the closest');
+  });
 });

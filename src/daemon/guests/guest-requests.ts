@@ -52,7 +52,8 @@ const ENDED_EARLY: Record<Exclude<PlayOutcome, 'completed'> | 'voted-off', strin
   interrupted: 'The music stopped',
 };
 
-export const QUEUED_REASON = 'It plays after the next song the room’s mood picks';
+/** A queued request's reason: where and when it plays is the queue's to say (its place and time), not a promise made when it was asked. */
+export const QUEUED_REASON = 'It fits the room, so it is in the queue';
 
 /**
  * The guests' requests, in memory: the queue (queued and waiting requests) and the last hours'

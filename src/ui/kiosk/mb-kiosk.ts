@@ -255,7 +255,7 @@ export class MbKiosk extends LitElement {
     return html`${this.#renderBackdrop(shown)}${this.#renderNow(s)}<mb-suggestions
         .tracks=${s.suggestions}
         .person=${s.session.user?.name ?? null}
-        .mood=${s.mood.current}
+        .mood=${s.mood.held?.music ?? s.mood.current}
         .liked=${this._liked}
         @mb-track-play=${(event: MbEvent<'mb-track-play'>) => void this.#send('play', event.detail.track)}
       ></mb-suggestions>`;

@@ -184,7 +184,7 @@ export class MbSuggestions extends LitElement {
   @property({ attribute: false }) tracks: readonly TrackView[] = [];
   /** The signed-in person's name, or null for the room. */
   @property({ attribute: false }) person: string | null = null;
-  /** The room mood now, for the line shown when few songs or none fit it. */
+  /** The mood the music follows now (the room's, or the one staff hold), for the line shown when few songs or none fit it. */
   @property({ attribute: false }) mood: MoodState['current'] = null;
   /** The tracks the signed-in person likes. */
   @property({ attribute: false }) liked: ReadonlySet<number> = new Set();
@@ -208,7 +208,7 @@ export class MbSuggestions extends LitElement {
     return html`<section class="tiles" aria-label="Suggestions">
       <div class="head">
         <h2>${this.person !== null ? `For you, ${this.person}: tap a song to play it` : 'Tap a song to play it'}</h2>
-        ${isFewFit ? html`<p class="few">${aim === null ? 'Few songs fit now' : `Few songs fit a ${aim} room`}: these are the closest</p>` : nothing}
+        ${isFewFit ? html`<p class="few">${aim === null ? 'Few songs fit now' : `Few songs fit ${/^[aeiou]/.test(aim) ? 'an' : 'a'} ${aim} room`}: these are the closest</p>` : nothing}
       </div>
       <div class="grid" style="--rows: ${Math.ceil(tracks.length / 2)}">${tracks.map((track) => this.#renderTile(track))}</div>
     </section>`;
