@@ -43,4 +43,3 @@ export function seededRandom(seed: number): Random {
     },
   };
 }
-

@@ -103,7 +103,6 @@ export interface ServerDeps {
   guestNetwork?: () => Pick<GuestUrlInput, 'interfaces' | 'avahiName'>;
 }
 
-
 export interface ServerOptions {
   ws: { maxBufferedKiB: number; pingIntervalMs: number };
 }

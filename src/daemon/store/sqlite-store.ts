@@ -279,4 +279,3 @@ function secretsRepo(db: Db): SecretRepository {
     },
   };
 }
-
