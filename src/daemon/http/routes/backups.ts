@@ -130,7 +130,7 @@ export const backupRoutes: FastifyPluginAsyncTypebox<BackupRoutesOptions> = asyn
     },
     async (request, reply) => {
       const body = request.body as Readable | undefined;
-      if (body === undefined || typeof (body as Partial<Readable>).pipe !== 'function') {
+      if (body === undefined || body === null || typeof (body as Partial<Readable>).pipe !== 'function') {
         throw new MoodboxError('MB_ERR_HTTP_BAD_REQUEST', `Expected the body to be a backup file (${SQLITE}).`);
       }
       return reply.status(201).send(await backups.keepUpload(body, adminActor(request)));
