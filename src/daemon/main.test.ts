@@ -40,7 +40,7 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((daemon) => daemon.stop('SIGKILL')));
 });
 
-describe('moodbox start', () => {
+describe('moodbox start', { timeout: 60_000 }, () => {
   it('starts in demo mode, shows a mood from the demo clip with music playing, and stops cleanly on SIGTERM within 5 s with a UI connected', async () => {
     const daemon = spawnDaemon({});
     const ready = await daemon.ready();

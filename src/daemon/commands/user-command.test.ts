@@ -20,7 +20,7 @@ function moodbox(dataDir: string, args: string[], input = ''): { status: number 
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe('moodbox user / card', () => {
+describe('moodbox user / card', { timeout: 60_000 }, () => {
   it('sets people up without a screen: add with a PIN from stdin, list, change PIN, link a card', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'moodbox-users-'));
     expect(moodbox(dataDir, ['user', 'add', 'Boss', '--role', 'admin'], 'correct horse battery\n')).toMatchObject({
