@@ -17,12 +17,6 @@ import type { MusicLimits } from './music-limits.js';
 import { CutWatch, cutFadeMs, NEAR_END_MS } from './music-transitions.js';
 import { recommendFor, type RoomRecommendation } from './recommend-for.js';
 
-/**
- * Songs suggested for the room besides the next one: the kiosk shows the first six, and the guest
- * page, which leaves out what is queued, asked for or just played, still finds six among them.
- */
-const SUGGESTIONS = 9;
-
 /** What happens to the song playing when the mood followed changes: it plays on, the pick queued after it or not, or the music fades into the pick. */
 export type MoodMove = 'keep' | 'queue next' | 'switch';
 
@@ -186,12 +180,7 @@ export class MusicQueue {
     const { store, clock, random, aim } = this.#deps;
     return recommendFor(
       { store, clock, random, recommender: this.#deps.catalogue.recommender, emotionMoods: aim.emotionMoods() },
-      {
-        scores: aim.scores(),
-        policy: this.#deps.settings().policy,
-        userId: this.#deps.listener()?.id ?? null,
-        suggestions: SUGGESTIONS,
-      },
+      { scores: aim.scores(), policy: this.#deps.settings().policy, userId: this.#deps.listener()?.id ?? null },
     );
   }
 
