@@ -35,7 +35,8 @@ describe('guests from their phones, against the real daemon', { timeout: 360_000
         guests: { requests: 'on', downVotesToSkip: 1 },
       },
     });
-    kiosk = await launchBrowser({ width: 800, height: 480 });
+    // A 10" kiosk: at 800x480 the guests' QR card takes the place of the next song's line, which this test reads.
+    kiosk = await launchBrowser({ width: 1280, height: 800 });
     phone = await launchBrowser({ width: 390, height: 844 }, [], { hasTouch: true });
   }, 120_000);
 
@@ -76,8 +77,11 @@ describe('guests from their phones, against the real daemon', { timeout: 360_000
     // Ask for one of the six songs that fit the room: found by the search (the suggestions move with the room), one tap.
     const ask = page.getByRole('region', { name: 'Ask for a song' });
     await ask.locator('.tile').first().waitFor(WAIT);
-    expect(await ask.locator('.tile').count()).toBe(6);
     const suggested = await ask.locator('.tile .t').allTextContents();
+    // Six of the room's suggestions, less what plays, comes next or just played (the song voted off).
+    expect(suggested.length).toBeGreaterThanOrEqual(4);
+    expect(suggested.length).toBeLessThanOrEqual(6);
+    expect(suggested.map((t) => t.trim())).not.toContain(skipped);
     const asked = suggested.map((t) => t.trim()).find((t) => t !== liked) ?? '';
     await page.getByLabel('Search by title or artist').fill(asked);
     await page.getByLabel('Search by title or artist').press('Enter');
