@@ -309,7 +309,9 @@ export class Recommender {
     if (isFallback) {
       // About the song itself: the fallback kind alone says that few tracks fit.
       const own = index.topMood(trackId);
-      return reason('fallback', own === undefined ? 'something different' : `${own}, near ${aim.name}`, 'room');
+      // Its own mood may be the aim's (a song the recent plays or the artist rule kept back): "calm, near calm" said nothing.
+      const text = own === undefined ? 'something different' : own === aim.name ? own : `${own}, near ${aim.name}`;
+      return reason('fallback', text, 'room');
     }
     if (liked.has(i)) return reason('liked', `you liked it; fits ${aim.name}`, 'person');
     const learned = this.#isLearning ? this.#taste.explain(i) : undefined;
