@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing, svg } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { moodLook } from '../components/mb-mood-face.js';
+import { capitalize, sentence } from '../components/words.js';
 import type { AdminApi, CameraFace, CameraFaces, CameraState } from '../data/admin-api.js';
 import { ApiError, type ApiClient } from '../data/api-client.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
@@ -17,11 +18,8 @@ const CAMERA_TEXT: Record<CameraState['status'], string> = {
 };
 
 /** An emotion label as shown: the model's name, capitalised. */
-const emotionText = (label: string): string => label.charAt(0).toUpperCase() + label.slice(1);
 const percent = (share: number): string => `${Math.round(share * 100)}%`;
 /** A duration, kept on one line. */
-/** "most faces are under 24 px…" as a sentence. */
-const sentence = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
 const ms = (value: number): string => `${Math.round(value)}\u00a0ms`;
 
 /**
@@ -278,7 +276,7 @@ export class MbAdminCamera extends LitElement {
     const summary =
       frame.faces.length === 0
         ? 'No faces found'
-        : `Faces found: ${frame.faces.map((f) => `#${f.trackId} ${emotionText(f.emotion)} ${percent(f.confidence)}`).join(', ')}`;
+        : `Faces found: ${frame.faces.map((f) => `#${f.trackId} ${capitalize(f.emotion)} ${percent(f.confidence)}`).join(', ')}`;
     return html`<svg viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" role="img" aria-label=${summary} data-boxes>
         ${frame.faces.map(({ box: [x, y, w, h] }) => [
           svg`<rect class="box-under" x=${x} y=${y} width=${w} height=${h} vector-effect="non-scaling-stroke" />`,
@@ -296,7 +294,7 @@ export class MbAdminCamera extends LitElement {
     const horizontal = x / width > 0.6 ? `right: ${(100 * (1 - (x + w) / width)).toFixed(2)}%` : `left: ${((100 * x) / width).toFixed(2)}%`;
     const vertical = `top: ${((100 * y) / height).toFixed(2)}%;${above ? ' transform: translateY(-100%)' : ''}`;
     return html`<span class="tag" style="${horizontal}; ${vertical}" aria-hidden="true" data-tag=${face.trackId}
-      >#${face.trackId} ${emotionText(face.emotion)} ${percent(face.confidence)}</span
+      >#${face.trackId} ${capitalize(face.emotion)} ${percent(face.confidence)}</span
     >`;
   }
 
@@ -318,14 +316,14 @@ export class MbAdminCamera extends LitElement {
                 html`<table class="probs" data-face=${face.trackId}>
                   <caption>
                     Face #${face.trackId}:
-                    <strong>${emotionText(face.emotion)}</strong>
+                    <strong>${capitalize(face.emotion)}</strong>
                     ${percent(face.confidence)}
                   </caption>
                   <tbody>
                     ${Object.entries(face.probabilities).map(
                       ([label, share]) =>
                         html`<tr ?data-top=${label === face.emotion} data-emotion=${label}>
-                          <th scope="row">${emotionText(label)}</th>
+                          <th scope="row">${capitalize(label)}</th>
                           <td>
                             <div class="track" aria-hidden="true">
                               <span class="bar" style="width: ${(share * 100).toFixed(1)}%"></span>

@@ -7,6 +7,7 @@ import { ADMIN_STYLES, messageOf } from './admin-styles.js';
 import { foldersWidget, hoursWidget, scheduleWidget, type Hours, type Limit } from './settings-widgets.js';
 import { SETTINGS_STYLES } from './mb-admin-settings.styles.js';
 import { PageLoader } from './page-loader.js';
+import { capitalize } from '../components/words.js';
 import {
   GROUPS,
   type GroupId,
@@ -237,7 +238,7 @@ export class MbAdminSettings extends LitElement {
           @change=${(e: Event) => this.#edit(id, (e.target as HTMLSelectElement).value)}
         >
           ${this.#offered(id, choicesOf(node) ?? [], value).map(
-            (v) => html`<option value=${String(v)} ?selected=${v === value}>${choices?.[String(v)] ?? capitalise(String(v))}</option>`,
+            (v) => html`<option value=${String(v)} ?selected=${v === value}>${choices?.[String(v)] ?? capitalize(String(v))}</option>`,
           )}
         </select>`;
       case 'slider': {
@@ -426,10 +427,6 @@ export class MbAdminSettings extends LitElement {
       this._isBusy = false;
     }
   };
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 declare global {

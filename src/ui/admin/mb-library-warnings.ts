@@ -6,6 +6,7 @@ import type { AdminApi, LibraryFit } from '../data/admin-api.js';
 import type { ApiClient } from '../data/api-client.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
 import { LiveStateController, whenChanged } from './live-state-controller.js';
+import { capitalize } from '../components/words.js';
 
 /** One thing the library lacks, and what to do about it. */
 export interface LibraryWarning {
@@ -47,9 +48,9 @@ export function libraryWarnings(fit: LibraryFit): LibraryWarning[] {
     if (fitting >= fit.fewBelow) continue;
     const tag = `tag ${fitting === 0 ? 'songs' : 'more songs'} “${mood}” in Library`;
     if (fitting === 0) {
-      none.push({ kind: `no-fit:${mood}`, text: `No songs fit ${rooms(emotions)}.`, todo: `${capital(tag)}, ${LISTEN}.` });
+      none.push({ kind: `no-fit:${mood}`, text: `No songs fit ${rooms(emotions)}.`, todo: `${capitalize(tag)}, ${LISTEN}.` });
     } else {
-      few.push({ kind: `few-fit:${mood}`, text: `Few songs fit ${rooms(emotions)} (${fitting}).`, todo: `${capital(tag)}, ${LISTEN}.` });
+      few.push({ kind: `few-fit:${mood}`, text: `Few songs fit ${rooms(emotions)} (${fitting}).`, todo: `${capitalize(tag)}, ${LISTEN}.` });
     }
   }
   const out = [...none, ...few];
@@ -62,10 +63,6 @@ export function libraryWarnings(fit: LibraryFit): LibraryWarning[] {
     });
   }
   return out;
-}
-
-function capital(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** What, when it changes, may change the library's fit: its size, a scan or an analysis ending. */

@@ -4,6 +4,7 @@ import type { StateSnapshot, TrackView } from '../../daemon/http/contract.js';
 import '../components/mb-cover.js';
 import '../components/mb-mood-face.js';
 import { moodLook } from '../components/mb-mood-face.js';
+import { sentence } from '../components/words.js';
 import { moodColour } from '../components/mood-colours.js';
 import { ApiClient, ApiError } from '../data/api-client.js';
 import { KioskApi } from '../data/kiosk-api.js';
@@ -21,8 +22,6 @@ const ICON_SKIP = svg`<svg viewBox="0 0 24 24" aria-hidden="true" width="1em" he
 const ICON_CAMERA = svg`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"><path d="M3 8h3.5l1.5-2.5h8L17.5 8H21v11H3z"/><circle cx="12" cy="13.5" r="3.5"/></svg>`;
 /** " · asked for by a guest" after the next song's name, when a guest's phone asked for it. */
 const asked = (track: TrackView) => (track.whyKind === 'guest' ? html`<span data-guest> · asked for by a guest</span>` : nothing);
-/** Why the song plays, as the music said it ("fits happy", "chosen by staff"), as a sentence: "Fits happy." */
-const sentence = (why: string): string => `${why.charAt(0).toUpperCase()}${why.slice(1)}${/[.!?]$/.test(why) ? '' : '.'}`;
 /** How long a tap on the attract screen keeps the full screen up without anyone in view (ms). */
 const AWAKE_MS = 60_000;
 /** How long a message such as the answer to a tap stays on screen (ms). */
