@@ -25,6 +25,7 @@ import type {
 import type { Log } from '../../kernel/log.js';
 import { chartStatsQueries } from './sqlite-chart-stats.js';
 import { stationsRepo } from './sqlite-stations.js';
+import { blocksRepo, type BlockRepository } from './sqlite-blocks.js';
 import { tasteRepo } from './sqlite-taste.js';
 import { calibrationRepo } from './sqlite-calibration.js';
 import { analysesRepo } from './sqlite-analyses.js';
@@ -118,6 +119,7 @@ export class SqliteStore implements Store {
   readonly stats: StatsRepository;
   readonly secrets: SecretRepository;
   readonly stations: StationRepository;
+  readonly blocks: BlockRepository;
   readonly taste: TasteRepository;
   readonly calibrations: CalibrationRepository;
   readonly analyses: AnalysisRepository;
@@ -138,6 +140,7 @@ export class SqliteStore implements Store {
     this.stats = statsRepo(db, moodSlots);
     this.secrets = secretsRepo(db);
     this.stations = stationsRepo(db, { clock, tracks: this.tracks, guard });
+    this.blocks = blocksRepo(db, { guard });
     this.taste = tasteRepo(db, { guard });
     this.calibrations = calibrationRepo(db, { guard });
     this.analyses = analysesRepo(db, { guard });

@@ -51,12 +51,12 @@ export function tracksRepo(db: Db, clock: Clock): TrackRepository {
   const byId = db.prepare<[number], TrackRow>('SELECT * FROM tracks WHERE id = ?');
   const byUri = db.prepare<[string, string], TrackRow>('SELECT * FROM tracks WHERE source = ? AND uri = ?');
   const upsert = db.prepare(`
-    INSERT INTO tracks (source, uri, title, artist, album, year, genre, language, duration_ms, replaygain_db, cover, file_size, file_mtime_ms, missing, added_at, updated_at)
-    VALUES (@source, @uri, @title, @artist, @album, @year, @genre, @language, @durationMs, @replayGainDb, @cover, @fileSize, @fileMtimeMs, 0, @at, @at)
+    INSERT INTO tracks (source, uri, title, artist, album, year, genre, language, duration_ms, replaygain_db, cover, file_size, file_mtime_ms, explicit, missing, added_at, updated_at)
+    VALUES (@source, @uri, @title, @artist, @album, @year, @genre, @language, @durationMs, @replayGainDb, @cover, @fileSize, @fileMtimeMs, @explicit, 0, @at, @at)
     ON CONFLICT (source, uri) DO UPDATE SET
       title = excluded.title, artist = excluded.artist, album = excluded.album, year = excluded.year, genre = excluded.genre,
       language = excluded.language, duration_ms = excluded.duration_ms, replaygain_db = excluded.replaygain_db, cover = excluded.cover,
-      file_size = excluded.file_size, file_mtime_ms = excluded.file_mtime_ms, missing = 0, updated_at = excluded.updated_at`);
+      file_size = excluded.file_size, file_mtime_ms = excluded.file_mtime_ms, explicit = excluded.explicit, missing = 0, updated_at = excluded.updated_at`);
   return {
     upsert(input) {
       return guard(() => {
@@ -75,6 +75,7 @@ export function tracksRepo(db: Db, clock: Clock): TrackRepository {
           cover: input.cover ?? null,
           fileSize: input.fileSize ?? null,
           fileMtimeMs: input.fileMtimeMs ?? null,
+          explicit: input.explicit === undefined || input.explicit === null ? null : Number(input.explicit),
           at: clock.now(),
         });
         return toTrack(byUri.get(source, input.uri) as TrackRow);

@@ -2,6 +2,7 @@ import type { LibraryAnalyses, MoodOrigin, ScannedTrack } from '../../player/lib
 import type { PlayReason } from '../../player/play-queue.js';
 import type { TasteModel } from '../../player/taste/logistic.js';
 import type { CalibrationSample, PersonalHead } from '../../vision/personal-calibration.js';
+import type { BlockRepository } from './sqlite-blocks.js';
 
 /**
  * The store's ports: repository functions, never SQL, for the rest of the daemon.
@@ -53,7 +54,9 @@ export interface Session {
 /** A track as the library scanner reads it, and as the store keeps it. */
 export type TrackInput = ScannedTrack;
 
-export interface Track extends Required<Omit<TrackInput, 'year' | 'durationMs' | 'replayGainDb' | 'cover' | 'fileSize' | 'fileMtimeMs'>> {
+export interface Track extends Required<
+  Omit<TrackInput, 'year' | 'durationMs' | 'replayGainDb' | 'cover' | 'fileSize' | 'fileMtimeMs' | 'explicit'>
+> {
   id: number;
   year: number | null;
   durationMs: number | null;
@@ -414,6 +417,8 @@ export interface Store {
   readonly audit: AuditRepository;
   readonly secrets: SecretRepository;
   readonly stations: StationRepository;
+  /** The songs and artists the owner blocked (migration 019). */
+  readonly blocks: BlockRepository;
   readonly taste: TasteRepository;
   readonly calibrations: CalibrationRepository;
   /** What the analysis heard in each local file (migration 007). */

@@ -33,6 +33,8 @@ export interface ScannedTrack {
   cover?: string | null;
   fileSize?: number | null;
   fileMtimeMs?: number | null;
+  /** What the file's tags say of its lyrics: explicit (true), clean (false), or nothing (null, left out). */
+  explicit?: boolean | null;
 }
 
 /** A track as stored. */

@@ -52,6 +52,18 @@ describe('MusicMetadataTagReader on untrusted files', () => {
   });
 });
 
+describe('MusicMetadataTagReader: content advisory', () => {
+  it('reads explicit and clean from MP3 (ID3 TXXX), FLAC and Ogg (Vorbis) tags, and nothing where there is no tag', async () => {
+    const reader = new MusicMetadataTagReader();
+    const read = async (file: string, tags: Record<string, string>) =>
+      (await reader.read(await makeTone(dir, { file, seconds: 1, tags }))).explicit;
+    expect(await read('explicit.mp3', { ITUNESADVISORY: '1' })).toBe(true);
+    expect(await read('clean.flac', { ITUNESADVISORY: '2' })).toBe(false);
+    expect(await read('explicit.ogg', { EXPLICIT: 'yes' })).toBe(true);
+    expect(await read('untagged.mp3', { title: 'Plain' })).toBeUndefined();
+  });
+});
+
 describe('id3v2Length', () => {
   it('reads the tag size (syncsafe) and a footer, and finds none where there is no tag', () => {
     const header = (flags: number, size: number[]) => Uint8Array.from([0x49, 0x44, 0x33, 3, 0, flags, ...size]);

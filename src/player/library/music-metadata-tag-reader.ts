@@ -83,8 +83,29 @@ export class MusicMetadataTagReader implements TagReader {
     const gain = common.replaygain_track_gain?.dB;
     if (gain !== undefined && Number.isFinite(gain)) tags.replayGainDb = gain;
     if (picture && picture.data.length > 0) tags.picture = { mime: picture.format, data: picture.data };
+    const explicit = explicitOf(meta.native);
+    if (explicit !== undefined) tags.explicit = explicit;
     return tags;
   }
+}
+
+/** iTunes' content advisory as the tag formats carry it: `rtng` in MP4, a TXXX frame in ID3v2, a field in Vorbis and APE. */
+const ADVISORY_TAGS = new Set(['rtng', 'txxx:itunesadvisory', 'itunesadvisory', 'explicit']);
+
+/**
+ * What a file's tags say of its lyrics: explicit (advisory 1 or 4, or `explicit`/`yes`/`true`),
+ * clean (2 or 0 / `clean`/`no`/`false`), or nothing (no such tag, or one it cannot read).
+ */
+export function explicitOf(native: Record<string, ReadonlyArray<{ id: string; value: unknown }>>): boolean | undefined {
+  for (const tags of Object.values(native)) {
+    for (const { id, value } of tags) {
+      if (!ADVISORY_TAGS.has(id.toLowerCase())) continue;
+      const word = (Array.isArray(value) ? String(value[0]) : String(value)).trim().toLowerCase();
+      if (['1', '4', 'explicit', 'yes', 'true'].includes(word)) return true;
+      if (['0', '2', 'clean', 'no', 'false'].includes(word)) return false;
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -337,6 +337,7 @@ function toTrack(path: string, tags: AudioTags, fileSize: number, fileMtimeMs: n
     cover,
     fileSize,
     fileMtimeMs,
+    explicit: tags.explicit ?? null,
   };
 }
 

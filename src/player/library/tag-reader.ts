@@ -14,6 +14,8 @@ export interface AudioTags {
   durationMs: number;
   /** Track ReplayGain in dB. */
   replayGainDb?: number;
+  /** iTunes' content advisory: explicit (true) or clean (false); left out when the tags say nothing. */
+  explicit?: boolean;
   /** The first embedded picture. */
   picture?: { mime: string; data: Uint8Array };
 }
