@@ -12,6 +12,7 @@ import type { MusicCommands } from './music/music-commands.js';
 import type { BackupService } from './ops/backup-service.js';
 import type { PersonalCalibrationService } from './camera/personal-calibration-service.js';
 import type { Stations } from './music/stations.js';
+import type { BlockedMusic } from './music/blocked-music.js';
 import type { SpotifyAccount } from '../player/spotify/spotify-account.js';
 
 /**
@@ -40,6 +41,8 @@ export interface MoodboxCore {
   readonly spotify?: SpotifyAccount | undefined;
   /** Web radio and other streams of the library. */
   readonly stations?: Stations;
+  /** The songs and artists the owner blocked, and the explicit-content rule. */
+  readonly blocks?: BlockedMusic;
   /** The database's backups: the nightly copy, and the staff's copies, uploads and restores. */
   readonly backups?: BackupService | undefined;
   /** The health of every service, in start order. */

@@ -23,6 +23,7 @@ import type { RfidReader } from './rfid/rfid-reader.js';
 import type { Store } from './store/store.js';
 import { StoreService } from './store/store-service.js';
 import { Stations, stationsScanner } from './music/stations.js';
+import { BlockedMusic } from './music/blocked-music.js';
 import { TasteLearner } from './music/taste-learner.js';
 import { PersonalCalibrationService, type CalibrationModel } from './camera/personal-calibration-service.js';
 import type { EmotionResult } from '../vision/emotion-classifier.js';
@@ -112,6 +113,8 @@ export class Moodbox implements MoodboxCore {
   readonly metrics: MoodboxMetrics | undefined;
   readonly spotify: SpotifyAccount | undefined;
   readonly stations: Stations;
+  /** The songs and artists the owner blocked, and the explicit-content rule. */
+  readonly blocks: BlockedMusic;
   readonly backups: BackupService | undefined;
   readonly #deps: MoodboxDeps;
   readonly #lifecycle: Lifecycle;
@@ -150,6 +153,13 @@ export class Moodbox implements MoodboxCore {
       settings: () => settings.current,
       ...(deps.hasYtDlp === undefined ? {} : { hasYtDlp: deps.hasYtDlp }),
     });
+    this.blocks = new BlockedMusic({
+      clock,
+      log: log.child({ module: 'blocks' }),
+      bus,
+      store,
+      explicit: () => settings.current.music.explicit,
+    });
     this.director = new MusicDirector({
       clock,
       random: deps.random,
@@ -161,6 +171,7 @@ export class Moodbox implements MoodboxCore {
       settings: () => settings.current.player,
       ...(deps.music === undefined ? {} : { sources: deps.music.sources }),
       isPlayable: (track) => this.stations.isPlayable(track),
+      blocked: (track) => this.blocks.reasonFor(track),
       guests: { next: (judge) => this.guests.next(judge) },
     });
     this.music = new MusicCommands({
@@ -179,6 +190,7 @@ export class Moodbox implements MoodboxCore {
       settings: () => settings.current,
       isDemo: deps.isDemo ?? false,
       isPlayable: (track) => this.stations.isPlayable(track),
+      isBlocked: (track) => this.blocks.reasonFor(track) !== null,
     });
     this.spotify = deps.music?.spotify;
     this.backups = deps.backups;
@@ -260,6 +272,7 @@ export class Moodbox implements MoodboxCore {
     await this.#moods.start();
     await this.#learner.start();
     this.stations.start();
+    this.blocks.start();
     await this.guests.start();
     bus.on('settingsChanged', ({ changed }) => log.info({ changed }, 'settings changed'), this);
     // A restore is put in place by the next start, before the database opens.
@@ -310,6 +323,7 @@ export class Moodbox implements MoodboxCore {
   async #detach(): Promise<void> {
     this.#deps.bus.removeListeners(this);
     this.stations.stop();
+    this.blocks.stop();
     await this.guests.stop();
     await this.#recorder.stop();
     await this.#moods.stop();

@@ -43,6 +43,7 @@ export const ERROR_CODES = {
   MB_ERR_PLAYER_NOT_ALLOWED: "the kiosk's rules do not allow it now (quiet hours, choosing songs needs a sign-in)",
   MB_ERR_PLAYER_TOO_FAST:
     "the kiosk's screen or its network address chose songs as often as it may (a minute's or an hour's taps): wait a while",
+  MB_ERR_MUSIC_BLOCKED: 'the song or its artist is blocked on this box, or it is marked explicit and explicit songs are skipped',
   MB_ERR_PLAYER_MOOD: "the song tapped at the kiosk is far from the room's mood now: pick a suggestion",
   MB_ERR_PLAYER_COMMAND: 'mpv refused a command, or stopped while answering it',
   MB_ERR_PLAYER_STREAM: 'a station staff chose to play now did not play (its stream could not be opened); the next song plays instead',

@@ -176,6 +176,11 @@ export const MusicSchema = Type.Object(
       description:
         'YouTube videos and playlists may be stations of the library (played through yt-dlp, which must be installed: `sudo apt install yt-dlp`). Homes only.',
     }),
+    explicit: Type.Union([Type.Literal('play'), Type.Literal('skip')], {
+      default: 'play',
+      description:
+        'Songs whose tags mark them explicit (the iTunes content advisory of MP3, MP4, FLAC and Ogg files): `play`, or `skip`: the music never picks them and guests cannot ask for them.',
+    }),
     allowPrivateStations: Type.Boolean({
       default: false,
       description:

@@ -86,6 +86,27 @@ describe('the guest page', () => {
     expect(charts.guestPlays).toBe(1);
   });
 
+  it('declines a waiting request once the owner blocks its song, tells the phone why, and refuses the song after that', async () => {
+    const h = await harness();
+    const playing = h.player.state().current?.track.id;
+    const wanted = h.byMood.calm.find((id) => id !== playing && id !== h.player.state().upcoming[0]?.track.id) ?? 0;
+    expect((await ask(h, 1, wanted)).statusCode).toBe(201);
+    await h.settle();
+    expect(h.player.state().upcoming[0]?.track.id).toBe(wanted);
+
+    h.blocks.blockSong(wanted, 'admin:1');
+    await h.settle();
+    expect((await state(h, 1)).me.requests[0]).toMatchObject({ status: 'declined', reason: 'The staff took this song off the list' });
+    expect(h.player.state().upcoming.map((i) => i.track.id)).not.toContain(wanted);
+    const again = await ask(h, 2, wanted);
+    expect(again.statusCode).toBe(403);
+    expect(again.json()).toMatchObject({ error: { code: 'MB_ERR_GUEST_NOT_ALLOWED' } });
+    const found = await h.server.app.inject(h.as(2, { method: 'GET', url: '/api/guest/search?q=calm' }));
+    const ids = found.json<{ tracks: Array<{ id: number }> }>().tracks.map((t) => t.id);
+    expect(ids).not.toContain(wanted);
+    expect(ids.length).toBeGreaterThan(0);
+  });
+
   it('pushes this phone’s view on /ws/guest on connect and after a change, and takes nothing from it', async () => {
     const h = await harness();
     await h.server.app.ready();

@@ -32,6 +32,8 @@ export interface GuestServiceDeps {
   isDemo: boolean;
   /** Whether a library entry may play now (a station that just failed may not). @default every entry */
   isPlayable?: (track: Track) => boolean;
+  /** Whether the owner keeps `track` from playing here (blocked, explicit and skipped). @default none */
+  isBlocked?: (track: Pick<Track, 'id' | 'artist'>) => boolean;
 }
 
 const MINUTE_MS = 60_000;
@@ -76,12 +78,14 @@ export class GuestService implements Service {
     events.on('trackStarted', ({ item }) => this.#started(item), this);
     events.on('trackEnded', ({ item, outcome }) => this.#ended(item, outcome), this);
     events.on('queueChanged', () => this.#changed(), this);
+    this.#deps.bus.on('libraryChanged', ({ why }) => why === 'blocks' && this.review(), this);
     this.#review = this.#deps.clock.setInterval(() => this.review(), REVIEW_EVERY_MS);
   }
 
   async stop(): Promise<void> {
     this.#review?.cancel();
     this.#deps.player.events.removeListeners(this);
+    this.#deps.bus.removeListeners(this);
   }
 
   health(): ServiceHealth {
@@ -327,6 +331,8 @@ export class GuestService implements Service {
   review(): void {
     const before = JSON.stringify(this.#requests.open().map((r) => [r.id, r.status]));
     this.#judge((trackId) => this.#deps.music.guestFit(trackId));
+    for (const r of this.#requests.open())
+      if (this.#songs.isBlocked(r.trackId)) this.#finish(r.id, 'declined', 'The staff took this song off the list');
     const now = this.#deps.clock.now();
     this.#requests.forget(now, this.#deps.settings().guests.repeatWindowMin * MINUTE_MS);
     this.#votes.forget(this.#voteSince(), this.#deps.player.state().current?.key);

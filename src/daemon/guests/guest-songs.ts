@@ -14,6 +14,8 @@ export interface GuestSongsDeps {
   settings: () => Pick<Config, 'site' | 'music'>;
   /** Whether a library entry may play now (a station that just failed may not). @default every entry */
   isPlayable?: ((track: Track) => boolean) | undefined;
+  /** Whether the owner keeps `track` from playing here (blocked, its artist blocked, explicit and skipped). @default none */
+  isBlocked?: ((track: Pick<Track, 'id' | 'artist'>) => boolean) | undefined;
 }
 
 /**
@@ -47,7 +49,14 @@ export class GuestSongs {
       return site.kind === 'home' && music.source !== 'local';
     }
     if (found.source !== 'local' && found.source !== STREAM_SOURCE) return false;
+    if (this.isBlocked(found)) return false;
     return this.#deps.isPlayable?.(found) ?? true;
+  }
+
+  /** Whether the owner keeps `track` (or the track of this id) from playing here. */
+  isBlocked(track: Pick<Track, 'id' | 'artist'> | number): boolean {
+    const found = typeof track === 'number' ? this.#deps.store.tracks.get(track) : track;
+    return found !== undefined && (this.#deps.isBlocked?.(found) ?? false);
   }
 
   /** Whether to suggest `trackId` at `now`: guests may ask for it, it is not `busy` (playing, next, asked for), and did not just play. */

@@ -39,6 +39,7 @@ import { spotifyRoutes } from './routes/spotify.js';
 import { stateRequests, stateRoutes } from './routes/state.js';
 import { tracksRoutes, type TracksRoutesOptions } from './routes/tracks.js';
 import { stationsRoutes, type StationsRoutesOptions } from './routes/stations.js';
+import { blocksRoutes, type BlocksRoutesOptions } from './routes/blocks.js';
 import { CLIENT_REQUEST_SPECS } from './schemas/client-requests.js';
 import { ErrorBodySchema } from './schemas/common.js';
 import { registerSecurityHeaders } from './security-headers.js';
@@ -82,6 +83,8 @@ export interface ServerDeps {
   spotify?: SpotifyAccount | undefined;
   /** The library's web radio stations, for the admin panel's Stations page; absent: no such routes. */
   stations?: StationsRoutesOptions['stations'] | undefined;
+  /** The blocked songs and artists, for the admin panel's Library page; absent: no such routes. */
+  blocks?: BlocksRoutesOptions['blocks'] | undefined;
   /** The emotion model in use (its manifest.json and report/ sit beside it), for the admin panel's model report. */
   modelPath?: string;
   /** The staff's backups and restores (`/api/admin/backups*`); absent: only the newest backup's download. */
@@ -134,6 +137,7 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   MB_ERR_GUEST_CLOSED: 403,
   MB_ERR_GUEST_LIMIT: 429,
   MB_ERR_GUEST_REPEAT: 409,
+  MB_ERR_MUSIC_BLOCKED: 409,
   MB_ERR_GUEST_MOOD: 409,
   MB_ERR_GUEST_NOT_PLAYING: 409,
   MB_ERR_GUEST_NOT_ALLOWED: 403,
@@ -261,6 +265,8 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
   await app.register(spotifyRoutes, { spotify: deps.spotify, settings: deps.settings });
   if (deps.stations !== undefined)
     await app.register(stationsRoutes, { stations: deps.stations, knownMoods: () => deps.trackMoods.knownMoods() });
+  if (deps.blocks !== undefined)
+    await app.register(blocksRoutes, { blocks: deps.blocks, explicit: () => deps.settings.current.music.explicit });
   if (deps.staff !== undefined) {
     await app.register(playerAdminRoutes, { staff: deps.staff, store: deps.store, restart: deps.restart });
   }

@@ -24,6 +24,7 @@ import type { AdminSessionSchema, KioskSessionSchema } from './schemas/session.j
 import type { HoldMoodBody, LibraryFitSchema, QueueItemSchema, SkippedSchema, StaffPlayerSchema } from './schemas/player-admin.js';
 import type { SettingsSavedSchema, SettingsSchema } from './schemas/settings.js';
 import type { StationBody, StationSchema } from './schemas/stations.js';
+import type { BlockBody, BlockedEntrySchema, BlockImportReportSchema, BlocksSchema } from './schemas/blocks.js';
 import type { BackupSchema, BackupsSchema, RestoreStartedSchema } from './schemas/backups.js';
 import type { SpotifyConnectSchema, SpotifyDevicesSchema, SpotifyPlaylistsSchema, SpotifyStatusSchema } from './schemas/spotify.js';
 import type { ChartsQuery, ChartsSchema, StatsSchema } from './schemas/stats.js';
@@ -404,6 +405,14 @@ export type SpotifyPlaylist = Static<typeof SpotifyPlaylistsSchema>['playlists']
 export type AdminStation = Static<typeof StationSchema>;
 /** A station as the panel adds it (`POST /api/admin/stations`). */
 export type NewStation = Static<typeof StationBody>;
+/** A song or an artist the owner blocked. */
+export type BlockedEntry = Static<typeof BlockedEntrySchema>;
+/** The blocked songs and artists, and the rule for explicit songs. */
+export type BlocksView = Static<typeof BlocksSchema>;
+/** What to block: a song of the library, or an artist by name. */
+export type BlockTarget = Static<typeof BlockBody>;
+/** What an imported block list did. */
+export type BlockImportReport = Static<typeof BlockImportReportSchema>;
 
 /** A backup of the database on the box (`GET /api/admin/backups`). */
 export type Backup = Static<typeof BackupSchema>;

@@ -72,6 +72,7 @@ export function delivery(
             metrics: core.metrics,
             spotify: core.spotify,
             stations: core.stations,
+            blocks: core.blocks,
             calibration: core.calibration,
             guests: core.guests,
             backups: core.backups,

@@ -8,12 +8,15 @@ import type { QueueEntry, QueueItem } from '../../player/play-queue.js';
 import { Recommender } from '../../player/recommender.js';
 import { TrackIndex } from '../../player/track-index.js';
 import type { Store, Track } from '../store/store.js';
+import { BLOCK_WORDS, type BlockReason } from './blocked-music.js';
 
 export interface MusicCatalogueDeps {
   log: Log;
   store: Pick<Store, 'tracks'>;
   /** Whether a library entry may be picked now (a station that just failed may not). @default every entry */
   isPlayable?: ((track: Track) => boolean) | undefined;
+  /** Why a track may not play here (the owner blocked it or its artist, it is explicit), or null. @default none is blocked */
+  blocked?: ((track: Pick<Track, 'id' | 'artist'>) => BlockReason | null) | undefined;
 }
 
 /**
@@ -36,7 +39,9 @@ export class MusicCatalogue {
   reload(): void {
     // Tracks Spotify played are in the library for the history and likes; only its own source plays them.
     const isPlayable = this.#deps.isPlayable ?? (() => true);
-    const tracks = this.#deps.store.tracks.allWithMoods().filter((t) => t.source !== 'spotify' && isPlayable(t));
+    const tracks = this.#deps.store.tracks
+      .allWithMoods()
+      .filter((t) => t.source !== 'spotify' && isPlayable(t) && this.blockedWhy(t) === null);
     this.#tracks = new Map(tracks.map((t) => [t.id, t]));
     this.#notAnalysed = tracks.filter((t) => t.source === 'local' && t.audio === null).length;
     // Every track can be tapped; only those the music may pick by itself are candidates.
@@ -81,8 +86,20 @@ export class MusicCatalogue {
     return track;
   }
 
-  /** `track`, unless it is a station that cannot play now. */
+  /** Why `track` may not play here (blocked, its artist blocked, explicit and skipped), or null. */
+  blockedWhy(track: Pick<Track, 'id' | 'artist'>): BlockReason | null {
+    return this.#deps.blocked?.(track) ?? null;
+  }
+
+  /** `track`, unless it is blocked here or a station that cannot play now. */
   mayPlay(track: Track): Track {
+    const blocked = this.blockedWhy(track);
+    if (blocked !== null) {
+      throw new PlayerError(
+        'MB_ERR_MUSIC_BLOCKED',
+        `“${track.title}” does not play here: ${BLOCK_WORDS[blocked]} (Library › Blocked lifts it)`,
+      );
+    }
     if (this.#deps.isPlayable?.(track) === false) {
       throw new PlayerError(
         'MB_ERR_PLAYER_NOT_ALLOWED',

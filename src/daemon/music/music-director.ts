@@ -15,7 +15,9 @@ import type { RoomMood } from '../../kernel/room-mood.js';
 import { isChosen, MusicCatalogue } from './music-catalogue.js';
 import { MusicSources } from '../../player/sources/music-sources.js';
 import { MusicAim, type MoodHold } from './music-aim.js';
-import { MusicQueue } from './music-queue.js';
+import { entryOf, MusicQueue } from './music-queue.js';
+import type { BlockReason } from './blocked-music.js';
+import type { QueueItem } from '../../player/play-queue.js';
 
 /** How often quiet hours and the volume schedule are checked (ms). */
 const SCHEDULE_CHECK_MS = 30_000;
@@ -37,6 +39,8 @@ export interface MusicDirectorDeps {
   sources?: MusicSources;
   /** Whether a library entry may be picked now (a station that just failed may not). @default every entry */
   isPlayable?: (track: Track) => boolean;
+  /** Why a track may not play here (blocked by the owner, explicit and skipped), or null. @default none is blocked */
+  blocked?: (track: Pick<Track, 'id' | 'artist'>) => BlockReason | null;
   /** Songs guests asked for from their phones: at most one plays after each song the music picks itself. @default none */
   guests?: GuestQueue;
 }
@@ -70,7 +74,7 @@ export class MusicDirector implements Service {
   constructor(deps: MusicDirectorDeps) {
     this.#deps = deps;
     const { clock, log, bus, store, player, settings } = deps;
-    this.#catalogue = new MusicCatalogue({ log, store, isPlayable: deps.isPlayable });
+    this.#catalogue = new MusicCatalogue({ log, store, isPlayable: deps.isPlayable, blocked: deps.blocked });
     this.#sources = deps.sources ?? new MusicSources({ sources: [], mode: () => 'local' });
     this.#aim = new MusicAim({ clock, log, bus, store });
     this.#limits = new MusicLimits({ clock, log, player, settings, aim: this.#aim });
@@ -183,12 +187,28 @@ export class MusicDirector implements Service {
     const queue = this.#queue;
     return queue.serial('reload the library', async () => {
       this.#catalogue.reload();
+      if (await this.#dropBlocked()) return;
       if (this.#deps.player.state().current === undefined && this.#deps.settings().autoplay && this.#limits.silence() === null) {
         await queue.playPick('mood');
       } else {
         queue.refreshSuggestions();
       }
     });
+  }
+
+  /** Songs blocked since they were queued leave the queue; a blocked song playing gives way to a new pick. True when the song changed. */
+  async #dropBlocked(): Promise<boolean> {
+    const { player, log } = this.#deps;
+    const isBlocked = (item: QueueItem): boolean =>
+      this.#catalogue.blockedWhy({ id: item.track.id, artist: item.track.artist ?? '' }) !== null;
+    const { current, upcoming } = player.state();
+    if (upcoming.some(isBlocked)) await player.replaceUpcoming(upcoming.filter((i) => !isBlocked(i)).map(entryOf));
+    if (current === undefined || !isBlocked(current)) return false;
+    log.info({ trackId: current.track.id }, 'the song playing was blocked: another plays');
+    await this.#queue.playPick('mood');
+    // Nothing else could be picked: the blocked song still stops.
+    if (player.state().current?.key === current.key) await player.next();
+    return true;
   }
 
   /**

@@ -5,6 +5,7 @@ import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
 import type { MoodboxBus } from '../events.js';
 import { GuestService } from '../guests/guest-service.js';
+import { BlockedMusic } from '../music/blocked-music.js';
 import { EventBus } from '../../kernel/event-bus.js';
 import { seededRandom } from '../../kernel/random.js';
 import { MusicDirector, type PlayerSettings } from '../music/music-director.js';
@@ -27,6 +28,8 @@ export interface GuestHarness {
   player: FakePlayer;
   director: MusicDirector;
   guests: GuestService;
+  /** The owner's blocked songs and artists, as the director and the guests follow them. */
+  blocks: BlockedMusic;
   server: TestServer;
   bus: MoodboxBus;
   hub: StateHub;
@@ -64,6 +67,8 @@ export async function guestHarness(
   const defaults = loadConfig({ env: {} }).config;
   const playerSettings: PlayerSettings = { ...defaults.player, idle: { behaviour: 'quiet', volume: 30 } };
   let settings: () => Config = () => defaults;
+  const blocks = new BlockedMusic({ clock, log: silent, bus, store, explicit: () => settings().music.explicit });
+  blocks.start();
   const director: MusicDirector = new MusicDirector({
     clock,
     random: seededRandom(7),
@@ -73,6 +78,7 @@ export async function guestHarness(
     bus,
     listener: () => null,
     settings: () => playerSettings,
+    blocked: (track) => blocks.reasonFor(track),
     // The guest service is made next; the director asks it only once started.
     guests: { next: (judge) => guests.next(judge) },
   });
@@ -85,6 +91,7 @@ export async function guestHarness(
     music: director,
     settings: () => settings(),
     isDemo: options.isDemo ?? true,
+    isBlocked: (track) => blocks.reasonFor(track) !== null,
   });
   const hub = new StateHub(initialSnapshot());
   const projector = new StateProjector({ bus, hub, clock, store, services: () => [] });
@@ -93,6 +100,7 @@ export async function guestHarness(
     clock,
     store,
     guests,
+    blocks,
     hub,
     music: director,
     ...options.network,
@@ -112,6 +120,7 @@ export async function guestHarness(
     player,
     director,
     guests,
+    blocks,
     server,
     bus,
     hub,
@@ -136,6 +145,7 @@ export async function guestHarness(
     },
     async close() {
       await guests.stop();
+      blocks.stop();
       await settle(director.stop());
       await server.app.close();
       await recorder.stop();

@@ -58,6 +58,7 @@ export async function buildTestServer(
     /** The card reader the kiosk presence listens to (start `presence` to hear it); none: card reading is off. */
     cards?: RfidReader;
     stations?: ServerDeps['stations'];
+    blocks?: ServerDeps['blocks'];
     guests?: ServerDeps['guests'];
     /** The staff's backups (build a `BackupService` on the test's data directory); none: only the newest backup's download. */
     backups?: ServerDeps['backups'];
@@ -129,6 +130,7 @@ export async function buildTestServer(
       spotify: options.spotify,
       metrics: options.metrics,
       stations: options.stations,
+      blocks: options.blocks,
       guests: options.guests,
       backups: options.backups,
       ...(options.guestNetwork === undefined ? {} : { guestNetwork: options.guestNetwork }),

@@ -1,0 +1,94 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { MoodboxError } from '../../../kernel/errors.js';
+import type { BlockedMusic } from '../../music/blocked-music.js';
+import { ErrorRef } from '../schemas/common.js';
+import { BlockBody, BlockedEntrySchema, BlockIdParams, BlockImportBody, BlockImportReportSchema, BlocksSchema } from '../schemas/blocks.js';
+
+const admin = { access: 'admin' } as const;
+
+export interface BlocksRoutesOptions {
+  blocks: Pick<BlockedMusic, 'list' | 'blockSong' | 'blockArtist' | 'unblock' | 'importList' | 'explicitSkipped'>;
+  /** The explicit-content rule now (`music.explicit`). */
+  explicit: () => 'play' | 'skip';
+}
+
+/** Blocked songs and artists for admins: list, block, lift, import a list. Each change is the blocked music's command, audited. */
+export const blocksRoutes: FastifyPluginAsyncTypebox<BlocksRoutesOptions> = async (app, { blocks, explicit }) => {
+  const actor = (request: { principal: { user: { id: number } } | null }): string => `admin:${request.principal?.user.id ?? '?'}`;
+  const badRequest = (err: unknown, field: string): unknown =>
+    err instanceof RangeError ? new MoodboxError('MB_ERR_HTTP_BAD_REQUEST', `${field}: ${err.message}`) : err;
+
+  app.get(
+    '/api/admin/blocks',
+    {
+      config: admin,
+      schema: {
+        operationId: 'listBlocks',
+        tags: ['admin'],
+        summary: 'The blocked songs and artists, and the rule for explicit songs',
+        response: { 200: BlocksSchema },
+      },
+    },
+    async () => ({ items: blocks.list(), explicit: explicit(), explicitSkipped: blocks.explicitSkipped }),
+  );
+
+  app.post(
+    '/api/admin/blocks',
+    {
+      config: admin,
+      schema: {
+        operationId: 'block',
+        tags: ['admin'],
+        summary:
+          'Block a song (`trackId`) or an artist (`artist`): the music never picks it, guests cannot ask for it, and a song playing or queued gives way',
+        body: BlockBody,
+        response: { 201: BlockedEntrySchema, 400: ErrorRef, 404: ErrorRef },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      try {
+        const entry = 'trackId' in body ? blocks.blockSong(body.trackId, actor(request)) : blocks.blockArtist(body.artist, actor(request));
+        return await reply.status(201).send(entry);
+      } catch (err) {
+        throw badRequest(err, 'body.artist');
+      }
+    },
+  );
+
+  app.delete(
+    '/api/admin/blocks/:id',
+    {
+      config: admin,
+      schema: {
+        operationId: 'unblock',
+        tags: ['admin'],
+        summary: 'Lift a block',
+        params: BlockIdParams,
+        response: { 200: BlockedEntrySchema, 404: ErrorRef },
+      },
+    },
+    async (request) => blocks.unblock(request.params.id, actor(request)),
+  );
+
+  app.post(
+    '/api/admin/blocks/import',
+    {
+      config: admin,
+      schema: {
+        operationId: 'importBlocks',
+        tags: ['admin'],
+        summary: 'Block what a CSV names (a header with `artist`, optionally `title`; an artist alone blocks the artist)',
+        body: BlockImportBody,
+        response: { 200: BlockImportReportSchema, 400: ErrorRef },
+      },
+    },
+    async (request) => {
+      try {
+        return blocks.importList(request.body.csv, actor(request));
+      } catch (err) {
+        throw badRequest(err, 'body.csv');
+      }
+    },
+  );
+};

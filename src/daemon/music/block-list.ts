@@ -1,0 +1,42 @@
+import { parseCsv } from '../../player/library/mood-tags.js';
+
+/** The most lines one list may hold. */
+export const BLOCK_LIST_MAX_LINES = 5000;
+
+/** One line of a block list: an artist, or one of their songs. */
+export type BlockListEntry =
+  { line: number; kind: 'artist'; artist: string } | { line: number; kind: 'song'; artist: string; title: string };
+
+/** What an imported list did: songs and artists newly blocked, lines naming no song of the library, bad lines. */
+export interface BlockListReport {
+  songs: number;
+  artists: number;
+  unmatched: Array<{ line: number; key: string }>;
+  invalid: Array<{ line: number; reason: string }>;
+}
+
+/**
+ * Reads a block list: CSV as `moods.csv` is written (RFC 4180, a header row), with an `artist`
+ * column and optionally `title`. A line with an artist alone blocks the artist; with a title, that
+ * song. A line without an artist is reported, not guessed at.
+ */
+export function parseBlockList(text: string): { entries: BlockListEntry[]; invalid: BlockListReport['invalid'] } {
+  const rows = parseCsv(text.replace(/^\uFEFF/, ''));
+  const header = rows[0]?.cells.map((h) => h.trim().toLowerCase()) ?? [];
+  const artistAt = header.indexOf('artist');
+  if (artistAt < 0)
+    throw new RangeError(`Expected a CSV header with an \`artist\` column (and optionally \`title\`), got \`${header.join(',')}\``);
+  if (rows.length - 1 > BLOCK_LIST_MAX_LINES) {
+    throw new RangeError(`Expected at most ${BLOCK_LIST_MAX_LINES} lines in a block list, got ${rows.length - 1}`);
+  }
+  const titleAt = header.indexOf('title');
+  const entries: BlockListEntry[] = [];
+  const invalid: BlockListReport['invalid'] = [];
+  for (const { line, cells } of rows.slice(1)) {
+    const artist = (cells[artistAt] ?? '').trim();
+    const title = titleAt < 0 ? '' : (cells[titleAt] ?? '').trim();
+    if (artist === '') invalid.push({ line, reason: title === '' ? 'no artist' : `no artist for “${title}”` });
+    else entries.push(title === '' ? { line, kind: 'artist', artist } : { line, kind: 'song', artist, title });
+  }
+  return { entries, invalid };
+}

@@ -1,0 +1,177 @@
+import type { Clock } from '../../kernel/clock.js';
+import { MoodboxError } from '../../kernel/errors.js';
+import type { Log } from '../../kernel/log.js';
+import type { MoodboxBus } from '../events.js';
+import { artistKey, type BlockedEntry } from '../store/sqlite-blocks.js';
+import type { Store, Track } from '../store/store.js';
+import { parseBlockList, type BlockListReport } from './block-list.js';
+
+/** Why a song may not play here: it is blocked, its artist is, or it is explicit and explicit songs are skipped. */
+export type BlockReason = 'song' | 'artist' | 'explicit';
+
+/** What the owner chose for songs whose tags mark them explicit. */
+export type ExplicitRule = 'play' | 'skip';
+
+export interface BlockedMusicDeps {
+  clock: Pick<Clock, 'now'>;
+  log: Log;
+  bus: MoodboxBus;
+  store: Pick<Store, 'blocks' | 'tracks' | 'audit' | 'transaction'>;
+  /** The owner's rule for explicit songs now (`music.explicit`). */
+  explicit: () => ExplicitRule;
+}
+
+/** The words a reason is told in: "blocked", "its artist is blocked", "explicit". */
+export const BLOCK_WORDS: Record<BlockReason, string> = {
+  song: 'it is blocked on this box',
+  artist: 'its artist is blocked on this box',
+  explicit: 'it is marked explicit, and explicit songs are skipped here',
+};
+
+/** Separators between the artists of one song: "A feat. B", "A ft B", "A & B", "A vs. B", "A, B", "A; B", "A / B". */
+const ARTIST_SEPARATORS = /\s+(?:feat\.?|ft\.?|featuring|&|vs\.?)\s+|\s*[,;/]\s*/i;
+
+/**
+ * The songs and artists the owner blocked, and the explicit-content rule: what the music never
+ * picks, guests cannot ask for and staff are told of. Owns the blocks: each change is a command that
+ * takes who acts, writes the audit, and announces `libraryChanged` (`why: 'blocks'`) so that picks,
+ * the queue and the guests' list follow at once. An artist's block covers every song they are named
+ * on ("Ann feat. Bo" is blocked with Ann or Bo).
+ */
+export class BlockedMusic {
+  readonly #deps: BlockedMusicDeps;
+  #songs = new Set<number>();
+  #artists = new Set<string>();
+  #explicit = new Set<number>();
+  #rule: ExplicitRule;
+
+  constructor(deps: BlockedMusicDeps) {
+    this.#deps = deps;
+    this.#rule = deps.explicit();
+    this.#reload();
+  }
+
+  start(): void {
+    const { bus } = this.#deps;
+    // A scan may have found explicit tags on new or changed files.
+    bus.on('libraryChanged', ({ why }) => why === 'scan' && this.#reload(), this);
+    bus.on(
+      'settingsChanged',
+      () => {
+        if (this.#deps.explicit() === this.#rule) return;
+        this.#rule = this.#deps.explicit();
+        this.#announce();
+      },
+      this,
+    );
+  }
+
+  stop(): void {
+    this.#deps.bus.removeListeners(this);
+  }
+
+  /** Why `track` may not play here, or null when it may. */
+  reasonFor(track: Pick<Track, 'id' | 'artist'>): BlockReason | null {
+    if (this.#songs.has(track.id)) return 'song';
+    if (this.#artists.size > 0 && artistsOf(track.artist).some((a) => this.#artists.has(a))) return 'artist';
+    if (this.#rule === 'skip' && this.#explicit.has(track.id)) return 'explicit';
+    return null;
+  }
+
+  /** Every block, artists first, then songs. */
+  list(): BlockedEntry[] {
+    return this.#deps.store.blocks.list();
+  }
+
+  /** How many songs the explicit rule keeps out now (0 while explicit songs play). */
+  get explicitSkipped(): number {
+    return this.#rule === 'skip' ? this.#explicit.size : 0;
+  }
+
+  /** Blocks a song of the library; blocking it again changes nothing. */
+  blockSong(trackId: number, actor: string): BlockedEntry {
+    const track = this.#deps.store.tracks.get(trackId);
+    if (track === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', `Expected a track of the library, got \`${trackId}\``);
+    const { entry, isNew } = this.#deps.store.blocks.addSong(trackId, this.#deps.clock.now(), actor);
+    if (isNew) this.#changed(actor, 'music.block', `${track.artist} – ${track.title}`, { trackId });
+    return entry;
+  }
+
+  /** Blocks an artist by name (any case); blocking them again changes nothing. */
+  blockArtist(artist: string, actor: string): BlockedEntry {
+    if (artistKey(artist) === '') throw new RangeError('Expected `artist` to name an artist, got an empty name');
+    const { entry, isNew } = this.#deps.store.blocks.addArtist(artist, this.#deps.clock.now(), actor);
+    if (isNew) this.#changed(actor, 'music.block', entry.artist, { artist: entry.artist });
+    return entry;
+  }
+
+  /** Lifts a block. */
+  unblock(id: number, actor: string): BlockedEntry {
+    const entry = this.#deps.store.blocks.get(id);
+    if (entry === undefined || !this.#deps.store.blocks.remove(id)) {
+      throw new MoodboxError('MB_ERR_NOT_FOUND', `Expected a block, got \`${id}\` (it was lifted already)`);
+    }
+    const target = entry.kind === 'song' ? `${entry.artist} – ${entry.title}` : entry.artist;
+    this.#changed(actor, 'music.unblock', target, entry.kind === 'song' ? { trackId: entry.trackId } : { artist: entry.artist });
+    return entry;
+  }
+
+  /**
+   * Blocks what a list names (CSV like `moods.csv`: a header with `artist` and optionally `title`;
+   * a line with an artist alone blocks the artist, one with a title that song), in one transaction.
+   * Lines that name no song of the library are reported, as are bad lines.
+   */
+  importList(text: string, actor: string): BlockListReport {
+    const { store } = this.#deps;
+    const { entries, invalid } = parseBlockList(text);
+    const report: BlockListReport = { songs: 0, artists: 0, unmatched: [], invalid };
+    const at = this.#deps.clock.now();
+    store.transaction(() => {
+      for (const entry of entries) {
+        if (entry.kind === 'artist') {
+          if (store.blocks.addArtist(entry.artist, at, actor).isNew) report.artists += 1;
+          continue;
+        }
+        const tracks = store.tracks.byArtistTitle(entry.artist, entry.title);
+        if (tracks.length === 0) report.unmatched.push({ line: entry.line, key: `${entry.artist} – ${entry.title}` });
+        for (const track of tracks) if (store.blocks.addSong(track.id, at, actor).isNew) report.songs += 1;
+      }
+    });
+    if (report.songs + report.artists > 0) {
+      this.#changed(actor, 'music.block-import', '', { songs: report.songs, artists: report.artists, unmatched: report.unmatched.length });
+    }
+    return report;
+  }
+
+  #changed(actor: string, action: string, target: string, detail: Record<string, unknown>): void {
+    this.#deps.store.audit.append({ at: this.#deps.clock.now(), actor, action, target, detail });
+    this.#deps.log.info({ actor, action, ...detail }, action === 'music.unblock' ? 'block lifted' : 'music blocked');
+    this.#reload();
+    this.#announce();
+  }
+
+  #announce(): void {
+    this.#deps.bus.emit('libraryChanged', { tracks: this.#deps.store.tracks.count(), why: 'blocks' });
+  }
+
+  #reload(): void {
+    const { blocks } = this.#deps.store;
+    const entries = blocks.list();
+    this.#songs = new Set(entries.flatMap((e) => (e.kind === 'song' ? [e.trackId] : [])));
+    this.#artists = new Set(entries.flatMap((e) => (e.kind === 'artist' ? [artistKey(e.artist)] : [])));
+    this.#explicit = blocks.explicitTrackIds();
+  }
+}
+
+/** The artists a song's artist field names, as compared: "Ann feat. Bo & Cy" → ann feat. bo & cy, ann, bo, cy. */
+export function artistsOf(artist: string): string[] {
+  const whole = artistKey(artist);
+  if (whole === '') return [];
+  return [
+    whole,
+    ...whole
+      .split(ARTIST_SEPARATORS)
+      .map((a) => a.trim())
+      .filter((a) => a !== '' && a !== whole),
+  ];
+}
