@@ -18,6 +18,7 @@ const VIEWS = [
   ['guests', 'Guests', 'mb-guest-requests section'],
   ['library', 'Library', 'tr[data-track-id]'],
   ['stations', 'Stations', 'form.add'],
+  ['blocked', 'Blocked music', 'form.add'],
   ['users', 'Users and cards', 'tbody tr'],
   ['history', 'History', 'table'],
   ['settings', 'Settings', '[data-setting]'],

@@ -124,6 +124,12 @@ function whatWords(e: AuditEntry): string {
       return `Added the station ${target}`;
     case 'station.remove':
       return `Removed the station ${target}`;
+    case 'music.block':
+      return `Blocked ${target}`;
+    case 'music.unblock':
+      return `Unblocked ${target}`;
+    case 'music.block-import':
+      return 'Blocked songs and artists from a list';
     case 'mood.hold':
       return 'Held the music’s mood';
     case 'mood.release':

@@ -73,6 +73,7 @@ export class MbAdminHistory extends LitElement {
   @state() private _shownOffset = 0;
   @state() private _filter: HistoryFilter = { limit: PAGE, offset: 0 };
   @state() private _error = '';
+  @state() private _status = '';
   @state() private _isExporting = false;
   @state() private _people: AdminUser[] = [];
   /** When staff held the mood: a play for "the mood" then played for the mood staff held, not the room's. */
@@ -150,6 +151,7 @@ export class MbAdminHistory extends LitElement {
         </button>
       </form>
       ${this.#loader.status()} ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : ''}
+      <p class="ok" role="status">${this._status}</p>
       ${
         this.#loader.isLoaded
           ? html`<table class="cards">
@@ -173,6 +175,13 @@ export class MbAdminHistory extends LitElement {
                             p.title === null
                               ? html`<span class="muted">a track no longer in the library</span>`
                               : html`<strong>${p.title}</strong>${p.artist ? html`<span class="artist">${p.artist}</span>` : nothing}`
+                          }
+                          ${
+                            p.trackId === null || p.title === null
+                              ? nothing
+                              : html`<button class="secondary block" aria-label="Block ${p.title}" @click=${() => void this.#block(p)}>
+                                  Block
+                                </button>`
                           }
                         </td>
                         <td data-cell="person" data-label="Signed in">
@@ -199,6 +208,19 @@ export class MbAdminHistory extends LitElement {
               </div>`
           : nothing
       }`;
+  }
+
+  /** Blocks the song of a play: it never plays here again until lifted on the Blocked music page. */
+  async #block(p: HistoryPlay): Promise<void> {
+    if (p.trackId === null) return;
+    this._status = '';
+    this._error = '';
+    try {
+      await this.api.block({ trackId: p.trackId });
+      this._status = `Blocked “${p.title ?? ''}”: it no longer plays here (Blocked music lifts it).`;
+    } catch (err) {
+      this._error = messageOf(err);
+    }
   }
 
   readonly #onFrom = (event: Event): void => {

@@ -292,6 +292,18 @@ export class MbAdminLibrary extends LitElement {
       ${this._selected.size > 0 ? html`<div class="bulk-space"></div>` : nothing}`;
   }
 
+  /** Blocks a song: it never plays here until lifted on the Blocked music page. */
+  async #block(t: AdminTrack): Promise<void> {
+    this._status = '';
+    this._error = '';
+    try {
+      await this.api.block({ trackId: t.id });
+      this._status = `Blocked “${t.title}”: it no longer plays here (Blocked music lifts it).`;
+    } catch (err) {
+      this._error = messageOf(err);
+    }
+  }
+
   #renderTrack(t: AdminTrack) {
     return html`<tr data-track-id=${t.id}>
       <td class="pick">
@@ -321,6 +333,7 @@ export class MbAdminLibrary extends LitElement {
                   ▶ Listen
                 </button>`
         }
+        <button class="secondary block" aria-label="Block ${t.title}" @click=${() => void this.#block(t)}>Block</button>
       </td>
       <td data-label="Artist">${t.artist}</td>
       <td data-label="Album">${t.album}</td>

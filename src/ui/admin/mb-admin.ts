@@ -14,6 +14,7 @@ import './mb-admin-model.js';
 import './mb-admin-settings.js';
 import './mb-admin-spotify.js';
 import './mb-admin-stations.js';
+import './mb-admin-blocks.js';
 import './mb-admin-users.js';
 import './mb-guest-requests.js';
 import './mb-staff-controls.js';
@@ -27,6 +28,7 @@ const VIEWS = [
   ['guests', 'Guests'],
   ['library', 'Library'],
   ['stations', 'Stations'],
+  ['blocked', 'Blocked music'],
   ['users', 'Users and cards'],
   ['history', 'History'],
   ['settings', 'Settings'],
@@ -316,6 +318,8 @@ export class MbAdmin extends LitElement {
         return html`<mb-admin-spotify .api=${api}></mb-admin-spotify>`;
       case 'stations':
         return html`<mb-admin-stations .api=${api}></mb-admin-stations>`;
+      case 'blocked':
+        return html`<mb-admin-blocks .api=${api}></mb-admin-blocks>`;
       case 'audit':
         return html`<mb-admin-audit .api=${api}></mb-admin-audit>`;
       case 'backups':

@@ -205,6 +205,16 @@ export class MbNowPlayingCard extends LitElement {
     }
   }
 
+  async #block(item: StaffQueueItem): Promise<void> {
+    try {
+      await this.api.block({ trackId: item.trackId });
+      this.#say(`“${item.title}” is blocked: it no longer plays here (Blocked music lifts it).`);
+    } catch (err) {
+      this.#say(messageOf(err), true);
+    }
+    await this.reload();
+  }
+
   /** ms into the song now: the position last said, plus the time since while it plays. */
   #elapsed(player: StateSnapshot['player']): number {
     const { positionMs, at } = this.#anchor;
@@ -270,7 +280,11 @@ export class MbNowPlayingCard extends LitElement {
                   >${why(item)}</span
                 >
               </span>
-              ${item.reason === 'staff' ? this.#actions(item, picks.indexOf(item), picks.length) : html`<span></span>`}
+              ${
+                item.reason === 'staff'
+                  ? this.#actions(item, picks.indexOf(item), picks.length)
+                  : html`<span class="actions">${this.#blockButton(item)}</span>`
+              }
             </li>`,
         )}
       </ol>
@@ -315,7 +329,21 @@ export class MbNowPlayingCard extends LitElement {
       >
         Remove
       </button>
+      ${this.#blockButton(item)}
     </span>`;
+  }
+
+  /** Blocks a queued song: it leaves the queue and never plays here until lifted on the Blocked music page. */
+  #blockButton(item: StaffQueueItem) {
+    return html`<button
+      type="button"
+      class="secondary"
+      data-action="block"
+      aria-label="Block “${item.title}”"
+      @click=${() => void this.#block(item)}
+    >
+      Block
+    </button>`;
   }
 
   /** What Moodbox would pick from for the room as it is now (the kiosk's suggestions): likely later, not promised. */

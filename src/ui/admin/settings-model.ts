@@ -59,6 +59,11 @@ const LOOKS: Readonly<Record<string, SettingLook>> = {
   },
   'music.youtube': { label: 'YouTube videos and playlists as stations (homes only, needs yt-dlp)', group: 'music' },
   'music.allowPrivateStations': { label: 'Stations on this network', group: 'music' },
+  'music.explicit': {
+    label: 'Songs tagged explicit',
+    group: 'music',
+    choices: { play: 'Play them', skip: 'Skip them (never picked, guests cannot ask for them)' },
+  },
   'site.kind': { label: 'Where Moodbox plays', group: 'music', choices: { business: 'A business (café, shop)', home: 'A home' } },
   'camera.enabled': { label: 'Use the camera', group: 'camera' },
   'camera.hours': { label: 'Camera hours', group: 'camera' },

@@ -26,6 +26,10 @@ import type {
   NewCard,
   NewStation,
   NewUser,
+  BlockedEntry,
+  BlocksView,
+  BlockTarget,
+  BlockImportReport,
   Page,
   Play,
   ScanStarted,
@@ -53,6 +57,9 @@ export type {
   AdminSession,
   AdminStation,
   NewStation,
+  BlockedEntry,
+  BlocksView,
+  BlockImportReport,
   CardReader,
   HistoryPlay,
   KnownMood,
@@ -162,6 +169,13 @@ export class AdminApi extends EventTarget {
   /** Adds a station (or updates the one with its URL); rejects with the field at fault, or why YouTube is refused. */
   addStation = (station: NewStation): Promise<AdminStation> => this.#change('POST', '/api/admin/stations', station);
   removeStation = (id: number): Promise<void> => this.#change('DELETE', `/api/admin/stations/${id}`);
+  /** The blocked songs and artists, and the rule for explicit songs. */
+  blocks = (): Promise<BlocksView> => this.#get('/api/admin/blocks');
+  /** Blocks a song or an artist: the music never picks it, guests cannot ask for it, and a song playing or queued gives way. */
+  block = (target: BlockTarget): Promise<BlockedEntry> => this.#change('POST', '/api/admin/blocks', target);
+  unblock = (id: number): Promise<BlockedEntry> => this.#change('DELETE', `/api/admin/blocks/${id}`);
+  /** Blocks what a CSV names (`artist`, optionally `title`). */
+  importBlocks = (csv: string): Promise<BlockImportReport> => this.#change('POST', '/api/admin/blocks/import', { csv });
   /** Guests' requests and votes (never who); take one out of the queue, or clear the queue and every vote. */
   guestRequests = (): Promise<GuestAdminView> => this.#get('/api/admin/guests');
   clearGuestRequest = (id: number): Promise<GuestAdminView> => this.#change('DELETE', `/api/admin/guests/requests/${id}`);
