@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,9 +33,15 @@ describe('migration 007 (audio analysis)', () => {
   it('keeps every mood of a database made before it, and then takes moods of origin audio', () => {
     const path = join(dir, 'moodbox.db');
     const before = loadMigrations().filter((m) => m.version < 7);
+    openSqliteStore({ clock: new FakeClock(), log: silent }, { path, migrations: before }).close();
+    // Rows as that version wrote them (today's tracks have columns it had not).
+    const raw = new Database(path);
+    raw.exec(
+      `INSERT INTO tracks (id, uri, title, added_at, updated_at) VALUES (1, '/music/a.flac', 'A', 1, 1), (2, '/music/b.flac', 'B', 1, 1)`,
+    );
+    raw.close();
     const old = openSqliteStore({ clock: new FakeClock(), log: silent }, { path, migrations: before });
-    const a = old.tracks.upsert({ uri: '/music/a.flac', title: 'A' });
-    const b = old.tracks.upsert({ uri: '/music/b.flac', title: 'B' });
+    const [a, b] = [{ id: 1 }, { id: 2 }];
     old.tracks.setMoods(a.id, [
       { mood: 'calm', weight: 0.8, origin: 'admin' },
       { mood: 'mellow', weight: 0.3, origin: 'admin' },

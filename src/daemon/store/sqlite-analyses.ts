@@ -109,7 +109,8 @@ export function audioPoints(db: Database.Database): Map<number, TrackAudioPoint>
   return new Map(rows.map((r) => [r.track_id, { valence: r.valence, arousal: r.arousal, loudnessLufs: r.loudness_lufs }]));
 }
 
-function lazy<T>(make: () => T): () => T {
+/** A value made on first use (a statement over a table a later migration adds). */
+export function lazy<T>(make: () => T): () => T {
   let value: T | undefined;
   return () => (value ??= make());
 }

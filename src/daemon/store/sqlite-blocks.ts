@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { lazy } from './sqlite-analyses.js';
 
 /** A song or an artist the owner blocked (migration 019). */
 export type BlockedEntry =
@@ -53,15 +54,16 @@ const toEntry = (r: BlockRow): BlockedEntry =>
 /** The blocked songs and artists. `guard` turns SQLite write failures into the store's errors. */
 export function blocksRepo(db: Database.Database, deps: { guard: <T>(fn: () => T) => T }): BlockRepository {
   const { guard } = deps;
-  const byId = db.prepare<[number], BlockRow>(`${SELECT} WHERE b.id = ?`);
-  const byTrack = db.prepare<[number], BlockRow>(`${SELECT} WHERE b.track_id = ?`);
-  const byArtist = db.prepare<[string], BlockRow>(`${SELECT} WHERE b.artist_key = ?`);
-  const all = db.prepare<[], BlockRow>(
-    `${SELECT} ORDER BY b.track_id IS NOT NULL, coalesce(b.artist_key, lower(t.artist)), lower(t.title), b.id`,
+  // Prepared on first use: a database opened at an older schema version (tests of migrations) has no such table.
+  const byId = lazy(() => db.prepare<[number], BlockRow>(`${SELECT} WHERE b.id = ?`));
+  const byTrack = lazy(() => db.prepare<[number], BlockRow>(`${SELECT} WHERE b.track_id = ?`));
+  const byArtist = lazy(() => db.prepare<[string], BlockRow>(`${SELECT} WHERE b.artist_key = ?`));
+  const all = lazy(() =>
+    db.prepare<[], BlockRow>(`${SELECT} ORDER BY b.track_id IS NOT NULL, coalesce(b.artist_key, lower(t.artist)), lower(t.title), b.id`),
   );
-  const insertSong = db.prepare('INSERT INTO blocked_music (track_id, created_at, created_by) VALUES (?, ?, ?)');
-  const insertArtist = db.prepare('INSERT INTO blocked_music (artist, artist_key, created_at, created_by) VALUES (?, ?, ?, ?)');
-  const explicit = db.prepare<[], { id: number }>('SELECT id FROM tracks WHERE explicit = 1');
+  const insertSong = lazy(() => db.prepare('INSERT INTO blocked_music (track_id, created_at, created_by) VALUES (?, ?, ?)'));
+  const insertArtist = lazy(() => db.prepare('INSERT INTO blocked_music (artist, artist_key, created_at, created_by) VALUES (?, ?, ?, ?)'));
+  const explicit = lazy(() => db.prepare<[], { id: number }>('SELECT id FROM tracks WHERE explicit = 1'));
   const add = (existing: () => BlockRow | undefined, insert: () => void): { entry: BlockedEntry; isNew: boolean } =>
     guard(() =>
       db.transaction(() => {
@@ -72,24 +74,29 @@ export function blocksRepo(db: Database.Database, deps: { guard: <T>(fn: () => T
       })(),
     );
   return {
-    list: () => all.all().map(toEntry),
+    list: () => all().all().map(toEntry),
     get: (id) => {
-      const row = byId.get(id);
+      const row = byId().get(id);
       return row === undefined ? undefined : toEntry(row);
     },
     addSong: (trackId, at, by) =>
       add(
-        () => byTrack.get(trackId),
-        () => insertSong.run(trackId, at, by),
+        () => byTrack().get(trackId),
+        () => insertSong().run(trackId, at, by),
       ),
     addArtist: (artist, at, by) => {
       const key = artistKey(artist);
       return add(
-        () => byArtist.get(key),
-        () => insertArtist.run(artist.trim().replace(/\s+/g, ' '), key, at, by),
+        () => byArtist().get(key),
+        () => insertArtist().run(artist.trim().replace(/\s+/g, ' '), key, at, by),
       );
     },
     remove: (id) => guard(() => db.prepare('DELETE FROM blocked_music WHERE id = ?').run(id).changes > 0),
-    explicitTrackIds: () => new Set(explicit.all().map((r) => r.id)),
+    explicitTrackIds: () =>
+      new Set(
+        explicit()
+          .all()
+          .map((r) => r.id),
+      ),
   };
 }

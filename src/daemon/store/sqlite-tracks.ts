@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Clock } from '../../kernel/clock.js';
 import type { Track, TrackFile, TrackMood, TrackRepository } from './store.js';
-import { audioPoints } from './sqlite-analyses.js';
+import { audioPoints, lazy } from './sqlite-analyses.js';
 import { clampLimit, guard } from './sqlite-guard.js';
 
 type Db = Database.Database;
@@ -50,18 +50,21 @@ const toTrack = (r: TrackRow): Track => ({
 export function tracksRepo(db: Db, clock: Clock): TrackRepository {
   const byId = db.prepare<[number], TrackRow>('SELECT * FROM tracks WHERE id = ?');
   const byUri = db.prepare<[string, string], TrackRow>('SELECT * FROM tracks WHERE source = ? AND uri = ?');
-  const upsert = db.prepare(`
+  // Lazy: a database opened at an older schema version in tests has no `explicit` column yet.
+  const upsert = lazy(() =>
+    db.prepare(`
     INSERT INTO tracks (source, uri, title, artist, album, year, genre, language, duration_ms, replaygain_db, cover, file_size, file_mtime_ms, explicit, missing, added_at, updated_at)
     VALUES (@source, @uri, @title, @artist, @album, @year, @genre, @language, @durationMs, @replayGainDb, @cover, @fileSize, @fileMtimeMs, @explicit, 0, @at, @at)
     ON CONFLICT (source, uri) DO UPDATE SET
       title = excluded.title, artist = excluded.artist, album = excluded.album, year = excluded.year, genre = excluded.genre,
       language = excluded.language, duration_ms = excluded.duration_ms, replaygain_db = excluded.replaygain_db, cover = excluded.cover,
-      file_size = excluded.file_size, file_mtime_ms = excluded.file_mtime_ms, explicit = excluded.explicit, missing = 0, updated_at = excluded.updated_at`);
+      file_size = excluded.file_size, file_mtime_ms = excluded.file_mtime_ms, explicit = excluded.explicit, missing = 0, updated_at = excluded.updated_at`),
+  );
   return {
     upsert(input) {
       return guard(() => {
         const source = input.source ?? 'local';
-        upsert.run({
+        upsert().run({
           source,
           uri: input.uri,
           title: input.title ?? '',
