@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { PendingAnalysis, StoredAnalysis, TrackAudio } from '../../player/library/library.js';
 import type { AnalysisRepository, TrackAudioPoint } from './store.js';
+import { lazy } from './sqlite-guard.js';
 
 interface Row {
   track_id: number;
@@ -107,10 +108,4 @@ export function audioPoints(db: Database.Database): Map<number, TrackAudioPoint>
     )
     .all();
   return new Map(rows.map((r) => [r.track_id, { valence: r.valence, arousal: r.arousal, loudnessLufs: r.loudness_lufs }]));
-}
-
-/** A value made on first use (a statement over a table a later migration adds). */
-export function lazy<T>(make: () => T): () => T {
-  let value: T | undefined;
-  return () => (value ??= make());
 }

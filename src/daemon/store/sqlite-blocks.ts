@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { lazy } from './sqlite-analyses.js';
+import { lazy } from './sqlite-guard.js';
 
 /** A song or an artist the owner blocked (migration 019). */
 export type BlockedEntry =

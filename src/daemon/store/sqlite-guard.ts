@@ -26,3 +26,9 @@ export function guard<T>(fn: () => T): T {
 
 /** A page's size: 50 rows unless asked, at least 1 and at most 1000. */
 export const clampLimit = (limit: number | undefined): number => Math.min(Math.max(limit ?? 50, 1), 1000);
+
+/** A value made on first use (a statement over a table a later migration adds). */
+export function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}

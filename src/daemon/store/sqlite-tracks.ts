@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { Clock } from '../../kernel/clock.js';
 import type { Track, TrackFile, TrackMood, TrackRepository } from './store.js';
-import { audioPoints, lazy } from './sqlite-analyses.js';
-import { clampLimit, guard } from './sqlite-guard.js';
+import { audioPoints } from './sqlite-analyses.js';
+import { clampLimit, guard, lazy } from './sqlite-guard.js';
 
 type Db = Database.Database;
 
