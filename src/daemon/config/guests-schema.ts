@@ -12,6 +12,11 @@ export const GuestsSchema = Type.Object(
       description:
         "Guests may ask for songs, like and vote from their phones (the kiosk shows a QR code for the guest page). `auto`: on at a home and in demo mode, off at a business until you turn it on; `on`; `off`. A request plays between the songs the mood picks, never instead of them. The guest page needs `server.host` 0.0.0.0 (the guest Wi-Fi reaches the box); it shows what plays and the room's mood, never a name or a face count.",
     }),
+    approval: Type.Union([Type.Literal('off'), Type.Literal('staff')], {
+      default: 'off',
+      description:
+        "`staff`: a guest's request waits until the staff say yes on the admin panel's Guests page (declined when nobody does within `guests.waitMin`); then it plays when it fits the room. `off`: a request that fits the room is queued at once.",
+    }),
     requestsPerHour: Type.Integer({
       default: 3,
       minimum: 0,

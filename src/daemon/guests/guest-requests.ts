@@ -22,6 +22,8 @@ export interface GuestRequestRecord {
   waitingSince: number | null;
   /** The queue key it plays under, once it started. */
   playKey: number | null;
+  /** False while it waits for the staff to approve it (`guests.approval` is `staff`); true once they did, or when none is asked. */
+  approved: boolean;
 }
 
 /** Where a queued request stands: `place` 1 plays next; `at` is when it should start (epoch ms, an estimate). */
@@ -54,6 +56,8 @@ const ENDED_EARLY: Record<Exclude<PlayOutcome, 'completed'> | 'voted-off', strin
 
 /** A queued request's reason: where and when it plays is the queue's to say (its place and time), not a promise made when it was asked. */
 export const QUEUED_REASON = 'It fits the room, so it is in the queue';
+/** The reason of a request the staff have not approved yet. */
+export const APPROVAL_REASON = 'Waiting for the staff to say yes';
 
 /**
  * The guests' requests, in memory: the queue (queued and waiting requests) and the last hours'
@@ -66,18 +70,23 @@ export class GuestRequests {
   /** When each song was last asked for (epoch ms), by track id. */
   readonly #asked = new Map<number, number>();
 
-  /** Adds a request by `phone` for `trackId` at `at`, as `verdict` judged it (`fits`: queued, else waiting). */
-  add(phone: GuestPhone, trackId: number, at: number, verdict: GuestFitVerdict, reasonQueued = QUEUED_REASON): GuestRequestRecord {
-    const fits = verdict.fit === 'fits';
+  /**
+   * Adds a request by `phone` for `trackId` at `at`, as `verdict` judged it (`fits`: queued, else
+   * waiting); with `needsApproval`, it waits for the staff first, whatever the room.
+   */
+  add(phone: GuestPhone, trackId: number, at: number, verdict: GuestFitVerdict, needsApproval = false): GuestRequestRecord {
+    const fits = verdict.fit === 'fits' && !needsApproval;
+    const waitsFor = needsApproval ? APPROVAL_REASON : verdict.fit === 'fits' ? QUEUED_REASON : verdict.reason;
     const record: GuestRequestRecord = {
       id: this.#nextId++,
       trackId,
       phone: { ...phone },
       at,
       status: fits ? 'queued' : 'waiting',
-      reason: fits ? reasonQueued : verdict.reason,
+      reason: fits ? QUEUED_REASON : waitsFor,
       waitingSince: fits ? null : at,
       playKey: null,
+      approved: !needsApproval,
     };
     this.#requests.push(record);
     this.#asked.set(trackId, at);
@@ -125,6 +134,15 @@ export class GuestRequests {
     return this.#asked.get(trackId);
   }
 
+  /** The staff approved waiting request `id`: from now on the room alone decides when it plays (`judge`). False when it is not waiting for them. */
+  approve(id: number): boolean {
+    const request = this.get(id);
+    if (request === undefined || request.approved || request.status !== 'waiting') return false;
+    // Its wait for the room starts now.
+    Object.assign(request, { approved: true, waitingSince: null });
+    return true;
+  }
+
   /** Request `id` started playing under queue key `key`. */
   started(id: number, key: number): void {
     this.finish(id, 'playing', 'Playing now', key);
@@ -155,6 +173,13 @@ export class GuestRequests {
   judge(judge: (trackId: number) => GuestFitVerdict, now: number, waitMs: number): number[] {
     const declined: number[] = [];
     for (const r of this.open()) {
+      if (!r.approved) {
+        // Nobody said yes in time: it leaves the queue as one the room never came to would.
+        if (now - (r.waitingSince ?? r.at) < waitMs) continue;
+        this.finish(r.id, 'declined', `The staff did not get to it within ${Math.round(waitMs / MINUTE_MS)} min`);
+        declined.push(r.id);
+        continue;
+      }
       const verdict = judge(r.trackId);
       if (verdict.fit === 'fits') {
         Object.assign(r, { status: 'queued', reason: QUEUED_REASON, waitingSince: null });

@@ -164,7 +164,7 @@ export class GuestService implements Service {
     }
     const verdict = this.#deps.music.guestFit(trackId);
     if (verdict.fit === 'far') throw guestError('MB_ERR_GUEST_MOOD', verdict.reason);
-    const record = this.#requests.add(phone, trackId, now, verdict);
+    const record = this.#requests.add(phone, trackId, now, verdict, guests.approval === 'staff');
     this.#deps.log.info({ request: record.id, trackId, status: record.status }, 'guest request');
     this.#followed();
     return record;
@@ -293,6 +293,17 @@ export class GuestService implements Service {
     this.#audit(actor, 'guests.clear', { request: requestId });
     this.#finish(requestId, 'cleared', 'Taken out of the queue by the staff');
     this.#changed();
+    return true;
+  }
+
+  /** Staff (`actor`) say yes to a request waiting for them, audited as `guests.approve`; false when none waits for them under this id. */
+  approve(requestId: number, actor: string): boolean {
+    const request = this.#requests.get(requestId);
+    if (request === undefined || request.approved || request.status !== 'waiting') return false;
+    this.#audit(actor, 'guests.approve', { request: requestId });
+    this.#requests.approve(requestId);
+    this.#judge((trackId) => this.#deps.music.guestFit(trackId));
+    this.#followed();
     return true;
   }
 

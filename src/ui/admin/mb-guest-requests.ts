@@ -63,6 +63,11 @@ export class MbGuestRequests extends LitElement {
         white-space: nowrap;
         min-height: 44px;
       }
+      li > span.decide {
+        display: flex;
+        flex: none;
+        gap: 0.4em;
+      }
       .actions {
         display: flex;
         gap: 0.5em;
@@ -118,6 +123,14 @@ export class MbGuestRequests extends LitElement {
                   : html`<p class="muted">Guests cannot ask for songs now: turn it on in Settings → Kiosk (“Guests may ask for songs”).</p>`
               }
               ${
+                view.isOpen && view.needsApproval
+                  ? html`<p class="muted" data-approval>
+                      Each request waits for a yes from the staff here; one nobody approves within the wait is declined.
+                      <a href="#settings/guests.approval">Change this in Settings</a>.
+                    </p>`
+                  : nothing
+              }
+              ${
                 view.nowPlaying === null
                   ? nothing
                   : html`<p>
@@ -134,19 +147,40 @@ export class MbGuestRequests extends LitElement {
                           html`<li data-status=${r.status}>
                             <span>
                               <strong>${r.track.title}</strong> — ${r.track.artist}<br />
-                              <span class="muted">${STATUS_WORDS[r.status]}: ${r.reason} · ${r.votes.up} up, ${r.votes.down} down</span>
+                              <span class="muted"
+                                >${r.awaitingApproval ? 'Waiting for your yes' : `${STATUS_WORDS[r.status]}: ${r.reason}`} · ${r.votes.up}
+                                up, ${r.votes.down} down</span
+                              >
                             </span>
                             ${
-                              r.status === 'queued' || r.status === 'waiting'
-                                ? html`<button
-                                    class="secondary"
-                                    ?disabled=${this._isBusy}
-                                    aria-label=${`Take “${r.track.title}” out of the queue`}
-                                    @click=${() => void this.#run(() => this.api.clearGuestRequest(r.id))}
-                                  >
-                                    Take out
-                                  </button>`
-                                : nothing
+                              r.awaitingApproval
+                                ? html`<span class="decide">
+                                    <button
+                                      ?disabled=${this._isBusy}
+                                      aria-label=${`Say yes to “${r.track.title}”`}
+                                      @click=${() => void this.#run(() => this.api.approveGuestRequest(r.id))}
+                                    >
+                                      Approve
+                                    </button>
+                                    <button
+                                      class="secondary"
+                                      ?disabled=${this._isBusy}
+                                      aria-label=${`Decline “${r.track.title}”`}
+                                      @click=${() => void this.#run(() => this.api.clearGuestRequest(r.id))}
+                                    >
+                                      Decline
+                                    </button>
+                                  </span>`
+                                : r.status === 'queued' || r.status === 'waiting'
+                                  ? html`<button
+                                      class="secondary"
+                                      ?disabled=${this._isBusy}
+                                      aria-label=${`Take “${r.track.title}” out of the queue`}
+                                      @click=${() => void this.#run(() => this.api.clearGuestRequest(r.id))}
+                                    >
+                                      Take out
+                                    </button>`
+                                  : nothing
                             }
                           </li>`,
                       )}

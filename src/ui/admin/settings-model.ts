@@ -99,6 +99,11 @@ const LOOKS: Readonly<Record<string, SettingLook>> = {
     group: 'kiosk',
     choices: { auto: 'At a home and in demo mode only', on: 'On', off: 'Off' },
   },
+  'guests.approval': {
+    label: 'Guests’ requests need a yes from the staff',
+    group: 'kiosk',
+    choices: { off: 'No: a request that fits the room is queued at once', staff: 'Yes: staff approve each on the Guests page' },
+  },
   'guests.requestsPerHour': { label: 'Songs one phone may ask for in an hour', group: 'kiosk' },
   'guests.repeatWindowMin': { label: 'Before the same song may be asked for again', group: 'kiosk', unit: 'minutes' },
   'guests.waitMin': { label: 'A song that does not fit the room waits at most', group: 'kiosk', unit: 'minutes' },

@@ -179,6 +179,8 @@ export class AdminApi extends EventTarget {
   /** Guests' requests and votes (never who); take one out of the queue, or clear the queue and every vote. */
   guestRequests = (): Promise<GuestAdminView> => this.#get('/api/admin/guests');
   clearGuestRequest = (id: number): Promise<GuestAdminView> => this.#change('DELETE', `/api/admin/guests/requests/${id}`);
+  /** Says yes to a request waiting for the staff (`guests.approval`): it plays when it fits the room. */
+  approveGuestRequest = (id: number): Promise<GuestAdminView> => this.#change('POST', `/api/admin/guests/requests/${id}/approve`);
   clearGuests = (): Promise<GuestAdminView> => this.#change('DELETE', '/api/admin/guests');
   /** Starts a rescan of the music folders; progress and the result arrive in the `library` state area. */
   scanLibrary = (): Promise<ScanStarted> => this.#change('POST', '/api/admin/library/scan');

@@ -24,7 +24,7 @@ export async function registerGuests(
     phonesBehind: (address) => deps.guests.phonesBehind(address),
   });
   await app.register(guestRoutes, { ...view, isLanOnly, limiter });
-  await app.register(guestAdminRoutes, view);
+  await app.register(guestAdminRoutes, { ...view, needsApproval: () => deps.settings.current.guests.approval === 'staff' });
   registerGuestSocket(
     app,
     { ...view, clock: deps.clock, log: deps.log, isLanOnly, limiter, limits: () => deps.settings.current.guests },

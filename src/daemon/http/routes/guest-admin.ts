@@ -6,7 +6,10 @@ import { guestRequest, guestTrack, type GuestViewDeps } from '../guests/guest-vi
 import { ErrorRef } from '../schemas/common.js';
 import { GuestAdminSchema, GuestRequestIdParams } from '../schemas/guest-admin.js';
 
-export type GuestAdminRoutesOptions = GuestViewDeps;
+export type GuestAdminRoutesOptions = GuestViewDeps & {
+  /** Requests wait for the staff's yes now (`guests.approval` is `staff`). */
+  needsApproval: () => boolean;
+};
 
 /** Guests' requests and votes for staff (admin): see them, take one out of the queue, or clear the queue and every vote. Audited. */
 export const guestAdminRoutes: FastifyPluginAsyncTypebox<GuestAdminRoutesOptions> = async (app, deps) => {
@@ -19,10 +22,12 @@ export const guestAdminRoutes: FastifyPluginAsyncTypebox<GuestAdminRoutesOptions
     const now = guests.votesOn('now');
     return {
       isOpen: guests.isOpen,
+      needsApproval: deps.needsApproval(),
       requests: guests.recent().flatMap((record) => {
         const request = guestRequest(record, store);
         const votes = guests.votesOn(record.id);
-        return request === undefined ? [] : [{ ...request, votes: { up: votes.up, down: votes.down } }];
+        const awaitingApproval = !record.approved && record.status === 'waiting';
+        return request === undefined ? [] : [{ ...request, votes: { up: votes.up, down: votes.down }, awaitingApproval }];
       }),
       nowPlaying:
         nowTrack === undefined
@@ -64,6 +69,29 @@ export const guestAdminRoutes: FastifyPluginAsyncTypebox<GuestAdminRoutesOptions
         throw new MoodboxError(
           'MB_ERR_NOT_FOUND',
           `Expected a guest request in the queue, got \`${request.params.id}\`: it played or left it`,
+        );
+      }
+      return view();
+    },
+  );
+
+  app.post(
+    '/api/admin/guests/requests/:id/approve',
+    {
+      config: admin,
+      schema: {
+        operationId: 'approveGuestRequest',
+        tags: ['admin'],
+        summary: 'Say yes to a guest’s request that waits for the staff: it plays when it fits the room',
+        params: GuestRequestIdParams,
+        response: { 200: GuestAdminSchema, 404: ErrorRef },
+      },
+    },
+    async (request) => {
+      if (!guests.approve(request.params.id, actor(request))) {
+        throw new MoodboxError(
+          'MB_ERR_NOT_FOUND',
+          `Expected a guest request waiting for the staff, got \`${request.params.id}\`: it was approved, or left the queue`,
         );
       }
       return view();

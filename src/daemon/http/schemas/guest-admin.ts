@@ -9,7 +9,15 @@ export const GuestAdminSchema = Type.Object({
   /** Guests may ask, like and vote now (`guests.requests`). */
   isOpen: Type.Boolean(),
   /** Requests of the last hour and every one still in the queue, newest first. */
-  requests: Type.Array(Type.Object({ ...GuestRequestSchema.properties, votes: VoteCounts })),
+  requests: Type.Array(
+    Type.Object({
+      ...GuestRequestSchema.properties,
+      votes: VoteCounts,
+      awaitingApproval: Type.Boolean({ description: 'It waits for the staff to say yes (`guests.approval` is `staff`).' }),
+    }),
+  ),
+  /** Requests wait for the staff's yes (`guests.approval`). */
+  needsApproval: Type.Boolean(),
   /** The song playing now: guests' likes and votes on it; null while nothing plays. */
   nowPlaying: Type.Union([Type.Object({ track: GuestTrackSchema, likes: Type.Integer({ minimum: 0 }), votes: VoteCounts }), Type.Null()]),
   /** Distinct "not this" votes that skip a song or drop a request. */

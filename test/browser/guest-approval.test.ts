@@ -1,0 +1,87 @@
+// Requests the staff approve (issue 40): a guest on a 320 px phone asks for a song and is told it
+// waits for the staff; the owner, on a 390 px phone, approves it on the Guests page; the guest's
+// page says it is next. End to end against the built daemon (its guest service, director, mpv into
+// the null output).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Browser,
+  type Daemon,
+  PASSPHRASE,
+  TEST_CONFIG,
+  WAIT,
+  addUser,
+  assertBuilt,
+  launchBrowser,
+  shot,
+  signInToAdmin,
+  startDaemon,
+  tempDir,
+} from './harness.js';
+import { smallTargets, smallText } from './phone-checks.js';
+
+const SHOTS = '/tmp/shots';
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  const { width } = page.viewportSize() ?? { width: 0 };
+  await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`) });
+  await shot(page, name);
+}
+
+describe('guests’ requests that the staff approve', { timeout: 300_000 }, () => {
+  const data = tempDir('mb-guest-approval-');
+  let daemon: Daemon;
+  let guest: Browser;
+  let owner: Browser;
+
+  beforeAll(async () => {
+    assertBuilt();
+    addUser(data.path, 'Root', 'admin', PASSPHRASE);
+    daemon = await startDaemon(data.path, { config: { ...TEST_CONFIG, guests: { requests: 'on', approval: 'staff' } } });
+    guest = await launchBrowser({ width: 320, height: 640 }, [], { hasTouch: true });
+    owner = await launchBrowser({ width: 390, height: 844 }, [], { hasTouch: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const browser of [guest, owner]) await browser?.close();
+    await daemon?.stop();
+    data.remove();
+  });
+
+  it('holds a request until the owner says yes from a phone, then tells the guest it is next', async () => {
+    const phone = guest.page;
+    await phone.goto(`${daemon.url}/guest`);
+    const ask = phone.getByRole('region', { name: 'Ask for a song' });
+    await ask.locator('.tile').first().waitFor(WAIT);
+    const title = (await ask.locator('.tile .t').first().textContent())?.trim() ?? '';
+    await ask.locator('.tile').first().tap();
+    const mine = phone.getByRole('region', { name: 'Your requests' });
+    const request = mine.locator('li').filter({ hasText: title });
+    await request.filter({ hasText: 'Waiting for the staff to say yes' }).waitFor(WAIT);
+    expect(await request.getAttribute('data-status')).toBe('waiting');
+    await screenshot(phone, 'guest-approval-waiting');
+
+    const admin = owner.page;
+    await signInToAdmin(admin, `${daemon.url}/admin#guests`, 'Root', PASSPHRASE);
+    await admin.getByRole('heading', { name: 'Guests', exact: true }).waitFor(WAIT);
+    const card = admin.locator('mb-guest-requests');
+    await card.locator('[data-approval]').waitFor(WAIT);
+    const approve = card.getByRole('button', { name: `Say yes to “${title}”` });
+    await approve.waitFor(WAIT);
+    expect(await card.locator('li[data-status="waiting"]').filter({ hasText: title }).textContent()).toContain('Waiting for your yes');
+    expect(await smallText(admin)).toEqual([]);
+    expect(await smallTargets(admin)).toEqual([]);
+    await screenshot(admin, 'admin-phone-guest-approval');
+    await approve.tap();
+    await card.locator('li[data-status="queued"]').filter({ hasText: title }).waitFor(WAIT);
+
+    await phone
+      .locator('[data-notice]')
+      .filter({ hasText: `Your song “${title}” is next.` })
+      .waitFor(WAIT);
+    await mine.locator('li[data-status="queued"]').filter({ hasText: title }).waitFor(WAIT);
+  });
+});
