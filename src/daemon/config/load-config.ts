@@ -4,6 +4,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { closest, distance } from 'fastest-levenshtein';
 import { ConfigError, describeValue } from '../../kernel/errors.js';
+import { dayPlanProblems } from './schema-day-plans.js';
 import { ConfigSchema, type Config } from './schema.js';
 import { siteProblems } from './site-rules.js';
 
@@ -50,7 +51,7 @@ export function loadConfig(options: {
   const candidate = options.overlay === undefined ? structuredClone(raw) : mergeDeep(raw, options.overlay);
   applyEnvOverrides(candidate, env, problems);
   if (!validate(candidate)) problems.push(...describeErrors(validate.errors ?? []));
-  else problems.push(...siteProblems(candidate));
+  else problems.push(...ruleProblems(candidate));
   if (problems.length > 0) throw new ConfigError('MB_ERR_CONFIG_INVALID', dedupe(problems));
 
   const config = candidate as Config;
@@ -61,8 +62,13 @@ export function loadConfig(options: {
 /** Validates a configuration object without reading files or the environment; returns the problems. */
 export function checkConfig(value: unknown): string[] {
   const candidate = structuredClone(value);
-  if (validate(candidate)) return siteProblems(candidate);
+  if (validate(candidate)) return ruleProblems(candidate);
   return dedupe(describeErrors(validate.errors ?? []));
+}
+
+/** The rules between settings that the schema cannot say: the site's (`site-rules.ts`) and the day plans' (no two overlap). */
+function ruleProblems(config: Config): string[] {
+  return [...siteProblems(config), ...dayPlanProblems(config.player.dayPlans)];
 }
 
 /** `base` with `over` merged in: objects merge key by key, anything else replaces. Neither is changed. */

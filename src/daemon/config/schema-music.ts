@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { DayPlansSchema } from './schema-day-plans.js';
 import { DailySpan, HHMM } from './schema-time.js';
 
 /** The configuration's music sections: `library`, `player`, `site`, `music` and `spotify`. */
@@ -149,6 +150,7 @@ export const PlayerSchema = Type.Object(
       ),
       { default: [], description: 'Lower volume limits by time of day (local time), e.g. 40 from 18:00 to 08:00.' },
     ),
+    dayPlans: DayPlansSchema,
   },
   { additionalProperties: false, default: {} },
 );

@@ -6,6 +6,7 @@ import { MqttSchema, RfidSchema } from './schema-integrations.js';
 import { LibrarySchema, MusicSchema, PlayerSchema, SiteSchema, SpotifySchema } from './schema-music.js';
 
 export { CameraSchema, MoodSchema, VisionSchema } from './schema-camera.js';
+export { DayPlanSchema, DayPlansSchema, dayPlanProblems, type DayPlan } from './schema-day-plans.js';
 export {
   LOG_LEVELS,
   LogSchema,
