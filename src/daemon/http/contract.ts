@@ -392,6 +392,7 @@ export type LibraryFit = Static<typeof LibraryFitSchema>;
 export type Settings = Static<typeof SettingsSchema>;
 /** The answer to saving settings: what changed, and which of those apply only after a restart. */
 export type SettingsSave = Static<typeof SettingsSavedSchema>;
+export type { ConfigSchemaNode } from './schemas/settings.js';
 
 /** The Spotify account of a home box: whether Spotify may play here (and why not), the account, its device and problem. */
 export type SpotifyStatus = Static<typeof SpotifyStatusSchema>;
@@ -420,30 +421,6 @@ export type Backup = Static<typeof BackupSchema>;
 export type Backups = Static<typeof BackupsSchema>;
 /** A restore readied: Moodbox restarts and puts it in place (`POST /api/admin/backups/{name}/restore`). */
 export type RestoreStarted = Static<typeof RestoreStartedSchema>;
-
-/** A node of the configuration schema (`GET /api/admin/config/schema`), a JSON schema the admin panel builds its form from. */
-export interface ConfigSchemaNode {
-  type?: string | string[];
-  enum?: unknown[];
-  anyOf?: ConfigSchemaNode[];
-  properties?: Record<string, ConfigSchemaNode>;
-  items?: ConfigSchemaNode;
-  default?: unknown;
-  description?: string;
-  minimum?: number;
-  maximum?: number;
-  /** The value must be above this (not equal). */
-  exclusiveMinimum?: number;
-  /** The value must be below this (not equal). */
-  exclusiveMaximum?: number;
-  minLength?: number;
-  maxLength?: number;
-  pattern?: string;
-  /** The setting applies only after a restart. */
-  requiresRestart?: boolean;
-  /** Only the configuration file may set it (it runs a program, opens a file or reaches outside the box): shown read-only. */
-  fileOnly?: boolean;
-}
 
 /** The guest page (`/guest`, `/api/guest/*`, `/ws/guest`): see `schemas/guest.ts`. */
 export type GuestState = Static<typeof GuestStateSchema>;

@@ -12,3 +12,27 @@ export const SettingsSavedSchema = Type.Object({
   restartRequired: Type.Array(Type.String()),
   config: AnyObject,
 });
+
+/** A node of the configuration schema (`GET /api/admin/config/schema`), a JSON schema the admin panel builds its form from. */
+export interface ConfigSchemaNode {
+  type?: string | string[];
+  enum?: unknown[];
+  anyOf?: ConfigSchemaNode[];
+  properties?: Record<string, ConfigSchemaNode>;
+  items?: ConfigSchemaNode;
+  default?: unknown;
+  description?: string;
+  minimum?: number;
+  maximum?: number;
+  /** The value must be above this (not equal). */
+  exclusiveMinimum?: number;
+  /** The value must be below this (not equal). */
+  exclusiveMaximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  /** The setting applies only after a restart. */
+  requiresRestart?: boolean;
+  /** Only the configuration file may set it (it runs a program, opens a file or reaches outside the box): shown read-only. */
+  fileOnly?: boolean;
+}
