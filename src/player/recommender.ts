@@ -34,6 +34,12 @@ export interface RecommendRequest {
    * candidates on top of the fixed weights. Left out, or with nothing learned: the fixed weights alone.
    */
   learned?: LearnedTastes;
+  /**
+   * Tracks placed above this arousal (−1 calm … 1 excited: where the analysis heard them, else
+   * where their moods sit) are not picked, however loose the pass; tracks without a place may be.
+   * Left out: no cap.
+   */
+  maxArousal?: number;
 }
 
 /** `learned`: the main reason is a factor the taste model learned (its text names it). */
@@ -136,7 +142,7 @@ export class Recommender {
     const chosen: number[] = [];
     const reasons: Pick[] = [];
     for (const strictness of [0, 1, 2] as const) {
-      sampler.block(history, request.now, strictness, chosen);
+      sampler.block(history, request.now, strictness, chosen, request.maxArousal);
       // Strict passes look only at tracks that fit at all; the last resort looks at every track.
       if (strictness === 2) {
         this.#fits.complete(fits);

@@ -168,8 +168,11 @@ export class Sampler {
     return this.#favLanguage[(this.#index.language[i] ?? -1) + 1] === 1;
   }
 
-  /** Blocks for this pass what must not be picked at `strictness`, and the positions already `chosen`. */
-  block(history: readonly HistoryEntry[], now: number, strictness: Strictness, chosen: readonly number[]): void {
+  /**
+   * Blocks for this pass what must not be picked at `strictness`, the positions already `chosen`,
+   * and tracks placed above `maxArousal` (when given).
+   */
+  block(history: readonly HistoryEntry[], now: number, strictness: Strictness, chosen: readonly number[], maxArousal?: number): void {
     const mask = this.#mask;
     mask.fill(0);
     const { noRepeatPlays, noRepeatMs } = this.#options;
@@ -182,6 +185,11 @@ export class Sampler {
     for (const i of chosen) mask[i] = 1;
     // Near-silent tracks are never picked, however loose the pass.
     for (const i of this.#index.nearSilent) mask[i] = 1;
+    // Above the energy cap, however loose the pass: NaN (no place) compares false and stays in.
+    if (maxArousal !== undefined) {
+      const arousal = this.#index.arousal;
+      for (let i = 0; i < arousal.length; i++) if ((arousal[i] ?? Number.NaN) > maxArousal) mask[i] = 1;
+    }
   }
 
   /**
