@@ -1,6 +1,7 @@
 import type { EventBus } from '../kernel/event-bus.js';
 import type { PickReason } from '../player/recommender.js';
 import type { Emotion, RoomMood, RoomMoodLabel } from '../kernel/room-mood.js';
+import type { DayPlan } from './config/schema-day-plans.js';
 
 /** The person signed in at the kiosk. */
 export interface KioskUser {
@@ -134,6 +135,12 @@ export type MoodboxEvents = {
   moodHeld: { readonly label: Emotion; readonly until: number; readonly music: string };
   /** The held mood ended (staff released it, or its time was up): the music follows the camera again. Owner: the music director. */
   moodReleased: { readonly why: 'staff' | 'expired' };
+  /**
+   * The day plan in force changed (a block of `player.dayPlans` began or ended, or the blocks were
+   * edited), and at start: the block, or null when none is. Its lean and energy cap apply from the
+   * next song, its volume cap at once. Owner: the music director.
+   */
+  dayPlanChanged: { readonly plan: DayPlan | null };
   /** The admin's emotion → mood table changed: picks, fits and the held music's name follow it. Owner: the music director (its aim). */
   emotionMoodsChanged: Record<string, never>;
   /** Settings were saved from the admin panel (dotted paths of what changed). Owner: the live configuration. */

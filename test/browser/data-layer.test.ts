@@ -47,6 +47,7 @@ const STATE: StateSnapshot = {
   services: [],
   library: { scanning: false, done: 0, total: 0, tracks: 0, lastScan: null, analysis: { running: false, done: 0, total: 0, failed: 0 } },
   guests: { open: 0, changedAt: null },
+  dayPlan: null,
 };
 
 describe('ApiClient (the UI data layer) on a fake socket', () => {

@@ -23,6 +23,7 @@ import type {
 import type { AdminSessionSchema, KioskSessionSchema } from './schemas/session.js';
 import type { HoldMoodBody, LibraryFitSchema, QueueItemSchema, SkippedSchema, StaffPlayerSchema } from './schemas/player-admin.js';
 import type { SettingsSavedSchema, SettingsSchema } from './schemas/settings.js';
+import type { DayPlan } from '../config/schema-day-plans.js';
 import type { StationBody, StationSchema } from './schemas/stations.js';
 import type { BlockBody, BlockedEntrySchema, BlockImportReportSchema, BlocksSchema } from './schemas/blocks.js';
 import type { BackupSchema, BackupsSchema, RestoreStartedSchema } from './schemas/backups.js';
@@ -155,6 +156,8 @@ export interface StateSnapshot {
   services: ServiceHealthView[];
   library: LibraryState;
   guests: GuestsState;
+  /** The day plan in force (a block of `player.dayPlans`: its name, hours, mood lean, energy and volume caps), or null. */
+  dayPlan: DayPlan | null;
 }
 
 /** The guests' part as every screen may see it: counts and a time, never who asked or voted. */
@@ -165,7 +168,7 @@ export interface GuestsState {
   changedAt: number | null;
 }
 
-export type StateArea = 'camera' | 'mood' | 'player' | 'suggestions' | 'session' | 'services' | 'library' | 'guests';
+export type StateArea = 'camera' | 'mood' | 'player' | 'suggestions' | 'session' | 'services' | 'library' | 'guests' | 'dayPlan';
 
 /** Sent by the daemon: the whole snapshot on connect, then one message per changed area. */
 export type ServerMessage =
@@ -393,6 +396,8 @@ export type Settings = Static<typeof SettingsSchema>;
 /** The answer to saving settings: what changed, and which of those apply only after a restart. */
 export type SettingsSave = Static<typeof SettingsSavedSchema>;
 export type { ConfigSchemaNode } from './schemas/settings.js';
+/** A block of the day (`player.dayPlans`): its name, hours, the mood the music leans toward ('' for none), its energy and volume caps (0–100). */
+export type { DayPlan };
 
 /** The Spotify account of a home box: whether Spotify may play here (and why not), the account, its device and problem. */
 export type SpotifyStatus = Static<typeof SpotifyStatusSchema>;

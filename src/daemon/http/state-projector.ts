@@ -47,6 +47,7 @@ export function initialScreenState(options: {
     services: [],
     library: { scanning: false, done: 0, total: 0, tracks: 0, lastScan: null, analysis: { running: false, done: 0, total: 0, failed: 0 } },
     guests: { open: 0, changedAt: null },
+    dayPlan: null,
   };
 }
 
@@ -152,6 +153,7 @@ export class StateProjector implements Service {
     );
     // A request that waits, a vote or a like reaches the admin's dashboard at once, not with the next song.
     bus.on('guestRequestsChanged', ({ open }) => hub.update('guests', { open, changedAt: this.#deps.clock.now() }), this);
+    bus.on('dayPlanChanged', ({ plan }) => hub.update('dayPlan', plan === null ? null : { ...plan }), this);
     this.#publishHealth();
     this.#healthTimer = this.#deps.clock.setInterval(() => this.#publishHealth(), HEALTH_EVERY_MS);
   }

@@ -27,6 +27,8 @@ export interface BoxState {
   };
   /** Whoever is signed in at the kiosk. */
   session: { user: { name: string } | null };
+  /** The day plan in force (`player.dayPlans`), or null. */
+  dayPlan: { name: string; mood: string } | null;
 }
 
 /** What the bridge reads of Moodbox. */
@@ -218,6 +220,7 @@ export class MqttBridge implements Service {
       policy: settings.player.policy,
       ...(settings.player.quietHours === null ? {} : { quietHours: settings.player.quietHours }),
       source: settings.music.source,
+      ...(box.dayPlan === null ? {} : { dayPlan: box.dayPlan.name, ...(box.dayPlan.mood === '' ? {} : { dayPlanMood: box.dayPlan.mood }) }),
       signedIn: person !== null,
       ...(this.#options.fleet.shareNames && person !== null ? { person } : {}),
     };

@@ -1,16 +1,17 @@
 import { isWithinHours } from '../../kernel/daily-hours.js';
 import { NOBODY, type RoomMood } from '../../kernel/room-mood.js';
 import type { Config } from '../config/schema.js';
+import { activePlanAt } from './day-plan-policy.js';
 
 /**
  * The limits on the music, pure: when it is silent and how loud it may be, from the player
- * settings, the time and the mood followed. `MusicLimits` applies them to the player.
+ * settings (the volume schedule and the day plans' volume caps among them), the time and the mood followed. `MusicLimits` applies them to the player.
  */
 
 export type PlayerSettings = Config['player'];
 
 /** Why music is not playing by Moodbox's own decision (or staff's), or null. */
-export type Silence = 'quiet hours' | 'nobody there' | 'volume schedule' | 'paused by staff' | null;
+export type Silence = 'quiet hours' | 'nobody there' | 'volume schedule' | 'day plan' | 'paused by staff' | null;
 
 export const NOBODY_SILENCE = 'nobody there' as const;
 
@@ -23,8 +24,13 @@ export interface MusicMoment {
   isPausedByStaff: boolean;
 }
 
-/** The highest volume allowed at `now` (0–100): the admin's maximum and the volume schedule. */
+/** The highest volume allowed at `now` (0–100): the admin's maximum, the volume schedule and the day plan in force. */
 export function volumeCapOf(settings: PlayerSettings, now: number): number {
+  return Math.min(scheduleCapOf(settings, now), activePlanAt(settings.dayPlans, now)?.volumeCap ?? 100);
+}
+
+/** The admin's maximum and the volume schedule at `now` (0–100). */
+function scheduleCapOf(settings: PlayerSettings, now: number): number {
   let cap = settings.maxVolume;
   for (const span of settings.volumeSchedule) if (isWithinHours(span, now)) cap = Math.min(cap, span.maxVolume);
   return cap;
@@ -35,7 +41,8 @@ export function silenceOf(settings: PlayerSettings, moment: MusicMoment): Silenc
   if (moment.isPausedByStaff) return 'paused by staff';
   if (settings.quietHours !== null && isWithinHours(settings.quietHours, moment.now)) return 'quiet hours';
   if (moment.label === NOBODY && settings.idle.behaviour === 'silence') return NOBODY_SILENCE;
-  if (volumeCapOf(settings, moment.now) === 0) return 'volume schedule';
+  if (scheduleCapOf(settings, moment.now) === 0) return 'volume schedule';
+  if (volumeCapOf(settings, moment.now) === 0) return 'day plan';
   return null;
 }
 

@@ -18,8 +18,10 @@ import { MusicAim, type MoodHold } from './music-aim.js';
 import { entryOf, MusicQueue } from './music-queue.js';
 import type { BlockReason } from './blocked-music.js';
 import type { QueueItem } from '../../player/play-queue.js';
+import { DayPlanWatch } from './day-plan-watch.js';
+import type { DayPlan } from './day-plan-policy.js';
 
-/** How often quiet hours and the volume schedule are checked (ms). */
+/** How often quiet hours, the volume schedule and the day plans are checked (ms); a day plan's own minute also has a timer. */
 const SCHEDULE_CHECK_MS = 30_000;
 
 export type { LibraryFit, MoodHold, PlayerSettings, StaffMusicView };
@@ -67,6 +69,8 @@ export class MusicDirector implements Service {
   readonly #queue: MusicQueue;
   /** The music as staff steer it. */
   readonly #staff: StaffMusic;
+  /** The day plan in force, by the clock. */
+  readonly #plans: DayPlanWatch;
   /** Ends the subscription to the music sources (not a bus: they call back). */
   #offSources: (() => void) | undefined;
   #scheduleTimer: Timer | undefined;
@@ -78,6 +82,13 @@ export class MusicDirector implements Service {
     this.#sources = deps.sources ?? new MusicSources({ sources: [], mode: () => 'local' });
     this.#aim = new MusicAim({ clock, log, bus, store });
     this.#limits = new MusicLimits({ clock, log, player, settings, aim: this.#aim });
+    this.#plans = new DayPlanWatch({
+      clock,
+      log,
+      bus,
+      plans: () => settings().dayPlans,
+      onChange: () => this.#queue.background('follow the day plan', () => this.#queue.planChanged()),
+    });
     this.#queue = new MusicQueue({
       ...deps,
       sources: this.#sources,
@@ -85,6 +96,7 @@ export class MusicDirector implements Service {
       aim: this.#aim,
       limits: this.#limits,
       guests: deps.guests,
+      plans: this.#plans,
     });
     this.#staff = new StaffMusic({
       clock,
@@ -124,10 +136,11 @@ export class MusicDirector implements Service {
     onPlayer('trackFailed', ({ item, error }) => this.#deps.log.warn({ uri: item.track.uri, error }, 'track skipped: cannot play it'));
     onPlayer('playerFaulted', ({ error, retryInMs }) => this.#deps.log.warn({ error, retryInMs }, 'player stopped; restarting it'));
     this.#offSources = this.#sources.onAvailabilityChanged(() => queue.background('follow the music source', () => queue.followSource()));
-    this.#scheduleTimer = this.#deps.clock.setInterval(
-      () => queue.background('apply the schedule', () => queue.applyLimits()),
-      SCHEDULE_CHECK_MS,
-    );
+    this.#plans.start();
+    this.#scheduleTimer = this.#deps.clock.setInterval(() => {
+      this.#plans.check();
+      queue.background('apply the schedule', () => queue.applyLimits());
+    }, SCHEDULE_CHECK_MS);
     await queue.serial('start', async () => {
       await this.#limits.applyMaxVolume();
       await this.#limits.applyCrossfade();
@@ -142,6 +155,7 @@ export class MusicDirector implements Service {
 
   async stop(): Promise<void> {
     this.#scheduleTimer?.cancel();
+    this.#plans.stop();
     this.#staff.stop();
     this.#aim.stop();
     this.#deps.bus.removeListeners(this);
@@ -334,8 +348,15 @@ export class MusicDirector implements Service {
     return this.#queue.playback;
   }
 
+  /** The day plan in force now (`player.dayPlans`), or null. */
+  get dayPlan(): DayPlan | null {
+    return this.#plans.current;
+  }
+
   /** The player settings changed: a new maximum volume and crossfade apply in the player at once, the other limits too. */
   settingsChanged(): Promise<void> {
+    // Blocks edited: the one in force now may be another (it follows from the next song).
+    this.#plans.check();
     return this.#queue.serial('apply the settings', async () => {
       await this.#limits.applyMaxVolume();
       await this.#limits.applyCrossfade();

@@ -9,7 +9,9 @@ import type { Player, PlayOptions, PlayReason } from '../../player/player.js';
 import type { Recommendation } from '../../player/recommender.js';
 import type { MusicSources } from '../../player/sources/music-sources.js';
 import { GUEST_NOTE, type GuestQueue } from '../guests/guest-fit.js';
-import { fitsRoom, judgeFit, type FitVerdict } from './fit-policy.js';
+import { leanToward } from './day-plan-policy.js';
+import type { DayPlanWatch } from './day-plan-watch.js';
+import { fitsRoom, judgeFit, roomAimOf, type FitVerdict, type RoomAim } from './fit-policy.js';
 import type { PlayerSettings } from './limits-policy.js';
 import type { MusicAim } from './music-aim.js';
 import { isChosen, type MusicCatalogue, queueEntry } from './music-catalogue.js';
@@ -37,6 +39,8 @@ export interface MusicQueueDeps {
   limits: MusicLimits;
   /** Songs guests asked for: at most one plays after each song the music picks itself. @default none */
   guests?: GuestQueue | undefined;
+  /** The day plan in force (its lean and energy cap shape the picks). @default none */
+  plans?: Pick<DayPlanWatch, 'current'> | undefined;
 }
 
 /**
@@ -110,9 +114,24 @@ export class MusicQueue {
     this.#cuts.roomChanged(this.#deps.aim.isRoomUnread ? null : this.#deps.aim.point());
   }
 
-  /** How a song sits with the mood the music follows now (held or the room's), as a guest is told. */
+  /** How a song sits with the mood the music follows now (held or the room's, leaning toward the day plan's), as a guest is told. */
   fitOf(trackId: number): FitVerdict {
-    return judgeFit(this.#moodsOf(trackId), this.#deps.aim.current());
+    return judgeFit(this.#moodsOf(trackId), this.#aimNow());
+  }
+
+  /** The mood the music aims at now, leaning toward the day plan's. */
+  #aimNow(): RoomAim {
+    const aim = this.#deps.aim.current();
+    const mood = this.#deps.plans?.current?.mood ?? '';
+    return mood === '' ? aim : roomAimOf(leanToward(aim.room, mood));
+  }
+
+  /**
+   * The day plan in force changed: its volume cap applies now, and the song after this one is
+   * picked again for it; the song playing plays to its end (a block beginning cuts no song).
+   */
+  async planChanged(): Promise<void> {
+    await this.playToMood(() => 'queue next');
   }
 
   /** Applies the limits on the music, telling the screens of a silence and starting the music when it may play again. */
@@ -180,7 +199,12 @@ export class MusicQueue {
     const { store, clock, random, aim } = this.#deps;
     return recommendFor(
       { store, clock, random, recommender: this.#deps.catalogue.recommender, emotionMoods: aim.emotionMoods() },
-      { scores: aim.scores(), policy: this.#deps.settings().policy, userId: this.#deps.listener()?.id ?? null },
+      {
+        scores: aim.scores(),
+        policy: this.#deps.settings().policy,
+        userId: this.#deps.listener()?.id ?? null,
+        plan: this.#deps.plans?.current ?? null,
+      },
     );
   }
 

@@ -3,6 +3,7 @@ import type { Random } from '../../kernel/random.js';
 import type { Store } from '../store/store.js';
 import { EMOTIONS, loadEmotionMoodMap, moodsForEmotions, type Emotion, type EmotionMoodMap } from '../../player/moods.js';
 import type { HistoryEntry, LearnedTastes, ListenerTaste, Recommendation, Recommender, RecommendPolicy } from '../../player/recommender.js';
+import { leanToward, maxArousalOf, type DayPlan } from './day-plan-policy.js';
 
 /** The emotion music is picked for when nobody has been read (no scores above 0). */
 const DEFAULT_EMOTION: Emotion = 'neutral';
@@ -44,6 +45,11 @@ export interface RecommendForInput {
   userId?: number | null;
   /** How many suggestions besides the next track. @default 6 */
   suggestions?: number;
+  /**
+   * The day plan in force: the picks lean toward its mood (`LEAN_SHARE` of the weights) and leave
+   * out songs above its energy cap, unless none is left under it. @default none
+   */
+  plan?: Pick<DayPlan, 'mood' | 'energyCap'> | null;
 }
 
 /** The picks, with the mood weights they were asked for (`room`: what a playing track is checked against). */
@@ -58,22 +64,25 @@ export function recommendFor(deps: RecommendForDeps, input: RecommendForInput): 
   const { store, clock, random, recommender } = deps;
   const map = deps.emotionMoods ?? loadEmotionMoodMap(store.settings);
   const scores = readScores(input.scores);
-  const room = input.moods === undefined ? moodsForEmotions(scores, map) : { ...input.moods };
+  const plan = input.plan ?? null;
+  const asked = input.moods === undefined ? moodsForEmotions(scores, map) : { ...input.moods };
+  const room = plan === null ? asked : leanToward(asked, plan.mood);
   const liftTo = input.liftTo ?? map[strongest(scores)].liftTo;
   const policy: RecommendPolicy = input.policy === 'lift' && liftTo !== undefined ? { kind: 'lift', target: liftTo } : { kind: 'match' };
   const userId = input.userId ?? null;
-  const recommendation = recommender.recommend(
-    {
-      mood: room,
-      policy,
-      ...(userId === null ? {} : { listener: listenerTaste(store, userId) }),
-      history: roomHistory(store),
-      now: clock.now(),
-      ...(input.suggestions === undefined ? {} : { suggestions: input.suggestions }),
-      ...(store.taste === undefined ? {} : { learned: learnedTastes(store.taste, userId) }),
-    },
-    random,
-  );
+  const request = {
+    mood: room,
+    policy,
+    ...(userId === null ? {} : { listener: listenerTaste(store, userId) }),
+    history: roomHistory(store),
+    now: clock.now(),
+    ...(input.suggestions === undefined ? {} : { suggestions: input.suggestions }),
+    ...(store.taste === undefined ? {} : { learned: learnedTastes(store.taste, userId) }),
+  };
+  const maxArousal = plan === null ? undefined : maxArousalOf(plan.energyCap);
+  const capped = maxArousal === undefined ? undefined : recommender.recommend({ ...request, maxArousal }, random);
+  // A cap that leaves nothing to play (a library of loud songs) gives way: music under no cap beats silence.
+  const recommendation = capped?.next !== undefined ? capped : recommender.recommend(request, random);
   return { ...recommendation, room };
 }
 

@@ -32,9 +32,13 @@ export const StaffPlayerSchema = Type.Object(
     trackId: Type.Union([Type.Integer(), Type.Null()]),
     volume: Type.Integer({ minimum: 0, maximum: 100, description: 'The volume playing now, limits applied.' }),
     wantedVolume: Type.Integer({ minimum: 0, maximum: 100, description: 'The volume staff or people asked for.' }),
-    volumeCap: Type.Integer({ minimum: 0, maximum: 100, description: 'The highest volume allowed now: the maximum and the schedule.' }),
+    volumeCap: Type.Integer({
+      minimum: 0,
+      maximum: 100,
+      description: 'The highest volume allowed now: the maximum, the schedule and the day plan.',
+    }),
     isPausedByStaff: Type.Boolean({ description: 'True from a staff pause until a staff resume; nothing else resumes it.' }),
-    silence: Type.Union([Type.Enum(['quiet hours', 'nobody there', 'volume schedule', 'paused by staff']), Type.Null()], {
+    silence: Type.Union([Type.Enum(['quiet hours', 'nobody there', 'volume schedule', 'day plan', 'paused by staff']), Type.Null()], {
       description: 'Why no music plays by decision of Moodbox or staff, or null.',
     }),
     hold: Type.Union([MoodHoldSchema, Type.Null()], { description: 'The mood staff hold the music to, or null while the camera leads.' }),
