@@ -1,4 +1,4 @@
-import type { StaffPlayer, TrackView } from '../daemon/http/contract.js';
+import type { DayPlan, StaffPlayer, TrackView } from '../daemon/http/contract.js';
 
 /**
  * The typed DOM events of the Moodbox screens. Every event is `mb-*`, bubbles and is composed, so
@@ -21,6 +21,8 @@ export interface MbEventMap {
   'mb-moods-change': { moods: Array<{ mood: string; weight: number; origin?: string }> };
   /** A suggestion was tapped: play it. */
   'mb-track-play': { track: TrackView };
+  /** The day plans editor's list after a block was added, changed or removed (not saved yet). */
+  'mb-day-plans-change': { plans: DayPlan[] };
 }
 
 export type MbEventName = keyof MbEventMap;
@@ -41,5 +43,6 @@ declare global {
     'mb-player-changed': MbEvent<'mb-player-changed'>;
     'mb-moods-change': MbEvent<'mb-moods-change'>;
     'mb-track-play': MbEvent<'mb-track-play'>;
+    'mb-day-plans-change': MbEvent<'mb-day-plans-change'>;
   }
 }

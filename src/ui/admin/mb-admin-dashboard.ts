@@ -247,7 +247,18 @@ export class MbAdminDashboard extends LitElement {
               </p>
               <p class="muted">The camera's steady reading of the room, smoothed over a few seconds: what the music follows.</p>`
       }
-      ${s?.session.user ? html`<p>Signed in at the kiosk: ${s.session.user.name}</p>` : nothing}`;
+      ${this.#dayPlan(s?.dayPlan ?? null)} ${s?.session.user ? html`<p>Signed in at the kiosk: ${s.session.user.name}</p>` : nothing}`;
+  }
+
+  /** The day plan in force, as "Now: lunch (upbeat)", with its hours and caps; nothing when none is. */
+  #dayPlan(plan: StateSnapshot['dayPlan']) {
+    if (plan === null) return nothing;
+    const caps = [
+      plan.energyCap < 100 ? `energy up to ${plan.energyCap}` : '',
+      plan.volumeCap < 100 ? `volume up to ${plan.volumeCap}` : '',
+    ].filter(Boolean);
+    return html`<p data-day-plan>Now: <strong>${plan.name}</strong>${plan.mood === '' ? nothing : ` (${plan.mood})`}</p>
+      <p class="muted" data-day-plan-detail>Day plan, ${plan.from}–${plan.to}${caps.map((c) => ` · ${c}`)}</p>`;
   }
 
   #charts() {

@@ -8,12 +8,14 @@ import { foldersWidget, hoursWidget, scheduleWidget, type Hours, type Limit } fr
 import { SETTINGS_STYLES } from './mb-admin-settings.styles.js';
 import { PageLoader } from './page-loader.js';
 import { capitalize } from '../components/words.js';
+import type { MbEvent } from '../events.js';
 import {
   GROUPS,
   type GroupId,
   type SchemaNode,
   changeWords,
   choicesOf,
+  getAt,
   helpParts,
   highestOf,
   lookOf,
@@ -21,9 +23,12 @@ import {
   plainHelp,
   problemOf,
   secondsOf,
+  setAt,
   settingsOf,
   widgetOf,
 } from './settings-model.js';
+import type { DayPlan } from '../../daemon/http/contract.js';
+import './mb-day-plans.js';
 
 type Json = Record<string, unknown>;
 
@@ -31,19 +36,6 @@ type Json = Record<string, unknown>;
 const RESTART_POLL_MS = 1000;
 /** How long the page waits for Moodbox to come back before it says so (ms). */
 const RESTART_WAIT_MS = 90_000;
-
-function getAt(obj: Json, path: string[]): unknown {
-  let at: unknown = obj;
-  for (const key of path) at = typeof at === 'object' && at !== null ? (at as Json)[key] : undefined;
-  return at;
-}
-
-function setAt(obj: Json, path: string[], value: unknown): Json {
-  const [head, ...rest] = path;
-  if (head === undefined) return obj;
-  const child = typeof obj[head] === 'object' && obj[head] !== null ? (obj[head] as Json) : {};
-  return { ...obj, [head]: rest.length === 0 ? value : setAt(child, rest, value) };
-}
 
 /**
  * Settings as a form built from the daemon's configuration schema: labels and help in staff's
@@ -194,7 +186,7 @@ export class MbAdminSettings extends LitElement {
         ? html`<span class="chip restart" data-restart title="Takes effect after a restart">needs restart</span>`
         : nothing
     }`;
-    const isGroupOfControls = widget === 'hours' || widget === 'folders' || widget === 'schedule' || widget === 'readonly';
+    const isGroupOfControls = ['hours', 'folders', 'schedule', 'plans', 'readonly'].includes(widget);
     const name = isGroupOfControls
       ? html`<span class="name" id="${id}-label"><strong>${look.label}</strong> ${flags}</span>`
       : html`<label for=${id}>${look.label} ${flags}</label>`;
@@ -301,6 +293,12 @@ export class MbAdminSettings extends LitElement {
         return foldersWidget(Array.isArray(value) ? (value as string[]) : [], described, (v) => this.#edit(id, v));
       case 'schedule':
         return scheduleWidget(Array.isArray(value) ? (value as Limit[]) : [], described, (v) => this.#edit(id, v));
+      case 'plans':
+        return html`<mb-day-plans
+          .api=${this.api}
+          .plans=${Array.isArray(value) ? (value as DayPlan[]) : []}
+          @mb-day-plans-change=${(e: MbEvent<'mb-day-plans-change'>) => this.#edit(id, e.detail.plans)}
+        ></mb-day-plans>`;
       case 'readonly':
         return html`<output id=${id} data-file-only aria-describedby=${described}
           >${Array.isArray(value) ? value.join(', ') || '(none)' : typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value ?? null)}</output

@@ -45,6 +45,7 @@ const LOOKS: Readonly<Record<string, SettingLook>> = {
   'player.idle.volume': { label: 'Volume when nobody is there', group: 'music' },
   'player.quietHours': { label: 'Quiet hours (no music)', group: 'music' },
   'player.volumeSchedule': { label: 'Volume limits by time of day', group: 'music' },
+  'player.dayPlans': { label: 'Day plans', group: 'music' },
   'player.audioOutput': { label: 'Audio output', group: 'advanced' },
   'player.guestTaps': { label: 'Guests may start a suggested song', group: 'kiosk' },
   'player.tapsPerMinute': { label: 'Songs started by a tap per minute', group: 'advanced' },
@@ -194,7 +195,7 @@ export function secondsOf(ms: number): string {
 }
 
 /** The kind of widget a setting gets. */
-export type Widget = 'switch' | 'choice' | 'slider' | 'number' | 'text' | 'hours' | 'folders' | 'schedule' | 'readonly';
+export type Widget = 'switch' | 'choice' | 'slider' | 'number' | 'text' | 'hours' | 'folders' | 'schedule' | 'plans' | 'readonly';
 
 /** The values of a union of literals (`anyOf` of `const`s) or an `enum`, else undefined. */
 export function choicesOf(node: SchemaNode): unknown[] | undefined {
@@ -228,7 +229,8 @@ export function widgetOf(node: SchemaNode, look?: SettingLook): Widget {
     return span <= 100 ? 'slider' : 'number';
   }
   if (node.type === 'array' && node.items?.type === 'string') return 'folders';
-  if (node.type === 'array' && isHoursObject(node.items)) return 'schedule';
+  // Named blocks of hours are day plans (a name, a mood, caps); unnamed ones a volume schedule.
+  if (node.type === 'array' && isHoursObject(node.items)) return node.items?.properties?.['name'] === undefined ? 'schedule' : 'plans';
   if (node.type === 'string') return 'text';
   return 'readonly';
 }
@@ -330,9 +332,26 @@ function valueWords(value: unknown, look: SettingLook): string {
   if (typeof value === 'string') return look.choices?.[value] ?? (value === '' ? 'nothing' : value);
   if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map((v) => valueWords(v, { ...look, unit: undefined })).join(', ');
   if (typeof value === 'object') {
-    const { from, to, maxVolume } = value as { from?: unknown; to?: unknown; maxVolume?: unknown };
+    const { name, from, to, maxVolume } = value as { name?: unknown; from?: unknown; to?: unknown; maxVolume?: unknown };
     if (typeof from === 'string' && typeof to === 'string')
-      return `${from}–${to}${typeof maxVolume === 'number' ? ` at most ${maxVolume}` : ''}`;
+      return `${typeof name === 'string' ? `${name} ` : ''}${from}–${to}${typeof maxVolume === 'number' ? ` at most ${maxVolume}` : ''}`;
   }
   return JSON.stringify(value);
+}
+
+type Json = Record<string, unknown>;
+
+/** The value at `path` of a settings object, or undefined. */
+export function getAt(obj: Json, path: string[]): unknown {
+  let at: unknown = obj;
+  for (const key of path) at = typeof at === 'object' && at !== null ? (at as Json)[key] : undefined;
+  return at;
+}
+
+/** A copy of `obj` with `value` at `path`, the objects on the way copied too. */
+export function setAt(obj: Json, path: string[], value: unknown): Json {
+  const [head, ...rest] = path;
+  if (head === undefined) return obj;
+  const child = typeof obj[head] === 'object' && obj[head] !== null ? (obj[head] as Json) : {};
+  return { ...obj, [head]: rest.length === 0 ? value : setAt(child, rest, value) };
 }
