@@ -1,4 +1,5 @@
 import { Type, type TSchema } from 'typebox';
+import { DayPlanSchema } from '../../config/schema-day-plans.js';
 
 export const ErrorBodySchema = Type.Object(
   {
@@ -134,6 +135,9 @@ export const StateSchema = Type.Object({
         }),
         Type.Null(),
       ]),
+    }),
+    dayPlan: Type.Union([DayPlanSchema, Type.Null()], {
+      description: 'The day plan in force (a block of `player.dayPlans`: its hours, mood lean, energy and volume caps), or null.',
     }),
   }),
 });
