@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { Backoff } from '../kernel/backoff.js';
 import type { Clock, Timer } from '../kernel/clock.js';
 import { CameraError } from './errors.js';
 import { EventBus } from '../kernel/event-bus.js';
@@ -138,7 +139,7 @@ export class FfmpegFrameSource implements FrameSource {
     const cv = await loadOpencv();
     // A new iteration reports `open` again, even if the last one ended open.
     this.#state = undefined;
-    let failures = 0;
+    const backoff = new Backoff({ firstMs: this.#retryMinMs, maxMs: this.#retryMaxMs });
     while (!signal.aborted) {
       let video: RawVideo | undefined;
       const stop = (): void => void video?.close();
@@ -164,7 +165,7 @@ export class FfmpegFrameSource implements FrameSource {
           if (pixels === undefined) break;
           const image = toMat(cv, pixels, format);
           if (delivered === 0) {
-            failures = 0;
+            backoff.reset();
             this.#report({ state: 'open', width: format.width, height: format.height, fps: format.fps });
           }
           if (this.#realtime && !isLive(this.#spec)) {
@@ -197,8 +198,7 @@ export class FfmpegFrameSource implements FrameSource {
             ? err
             : new CameraError('MB_ERR_CAMERA_OPEN', `cannot open camera source ${this.description}: ${describe(err)}`, { cause: err });
         if (!this.#reopen) throw error;
-        const retryInMs = Math.min(this.#retryMaxMs, this.#retryMinMs * 2 ** Math.min(failures, 20));
-        failures += 1;
+        const retryInMs = backoff.fail();
         this.#report({ state: 'unavailable', reason: error.message, error, retryInMs });
         if (!(await this.#sleep(retryInMs, signal))) return;
       } finally {

@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { IClientOptions, MqttClient } from 'mqtt';
+import { Backoff } from '../../kernel/backoff.js';
 import type { ListenerOwner } from '../../kernel/event-bus.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { Log } from '../../kernel/log.js';
@@ -67,7 +68,8 @@ export class MqttJsConnection implements MqttConnection, Service {
   #connectedListeners = new Set<() => void>();
   /** What each owner subscribed, as the functions that end it. */
   readonly #owned = new Map<ListenerOwner, Array<() => void>>();
-  #reconnectMs: number;
+  /** The waits between tries to reach the broker: doubled after each closed try, reset by a connection. */
+  readonly #reconnect: Backoff;
   #lastError: string | undefined;
   #connections = 0;
   /** Messages are handed to listeners in the order they came, each after its retain check (MQTT 3.1.1). */
@@ -79,7 +81,7 @@ export class MqttJsConnection implements MqttConnection, Service {
     this.#clock = deps.clock;
     this.#log = deps.log;
     this.#options = options;
-    this.#reconnectMs = options.minReconnectMs;
+    this.#reconnect = new Backoff({ firstMs: options.minReconnectMs, maxMs: options.maxReconnectMs });
   }
 
   get isConnected(): boolean {
@@ -99,7 +101,7 @@ export class MqttJsConnection implements MqttConnection, Service {
       // Over 3.1.1 the connection is opened below, once it reads through the size guard.
       manualConnect: !isV5,
       keepalive: o.keepaliveS,
-      reconnectPeriod: this.#reconnectMs,
+      reconnectPeriod: this.#reconnect.delayMs,
       connectTimeout: 10_000,
       // State is republished on each connection; nothing stale piles up in memory while the broker is away.
       queueQoSZero: false,
@@ -119,8 +121,8 @@ export class MqttJsConnection implements MqttConnection, Service {
     }
     client.on('connect', () => {
       this.#connections += 1;
-      this.#reconnectMs = o.minReconnectMs;
-      client.options.reconnectPeriod = this.#reconnectMs;
+      this.#reconnect.reset();
+      client.options.reconnectPeriod = this.#reconnect.delayMs;
       this.#lastError = undefined;
       this.#log.info({ url: redactUrl(o.url), connections: this.#connections }, 'connected to the mqtt broker');
       for (const filter of this.#subscriptions.keys()) client.subscribe(filter, this.#subscribeOptions());
@@ -135,11 +137,11 @@ export class MqttJsConnection implements MqttConnection, Service {
     });
     client.on('close', () => {
       // The next try waits longer, up to the most; a connection resets it.
-      this.#reconnectMs = Math.min(o.maxReconnectMs, this.#reconnectMs * 2);
-      client.options.reconnectPeriod = this.#reconnectMs;
+      this.#reconnect.fail();
+      client.options.reconnectPeriod = this.#reconnect.delayMs;
     });
     client.on('offline', () =>
-      this.#log.warn({ url: redactUrl(o.url), retryInMs: this.#reconnectMs }, 'mqtt broker unreachable; retrying'),
+      this.#log.warn({ url: redactUrl(o.url), retryInMs: this.#reconnect.delayMs }, 'mqtt broker unreachable; retrying'),
     );
     client.on('error', (err) => {
       this.#lastError = err.message;

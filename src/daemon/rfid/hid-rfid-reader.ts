@@ -1,3 +1,4 @@
+import { Backoff } from '../../kernel/backoff.js';
 import type { Clock, Timer } from '../../kernel/clock.js';
 import { EventBus } from '../../kernel/event-bus.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
@@ -34,13 +35,11 @@ export class HidRfidReader implements RfidReader, Service {
   readonly #backend: HidBackend;
   readonly #clock: Clock;
   readonly #ids: Set<string>;
-  readonly #retryMs: number;
-  readonly #maxRetryMs: number;
   readonly #bus = new EventBus<RfidReaderEvents>();
   readonly #decoder = new HidCardDecoder();
+  readonly #backoff: Backoff;
   #handle: HidHandle | undefined;
   #retry: Timer | undefined;
-  #delayMs: number;
   #isStopped = false;
   #status: RfidReaderEvents['statusChanged'] = { status: 'absent', detail: null };
 
@@ -48,9 +47,7 @@ export class HidRfidReader implements RfidReader, Service {
     this.#backend = deps.backend;
     this.#clock = deps.clock;
     this.#ids = new Set(options.devices.map((d) => d.toLowerCase()));
-    this.#retryMs = options.retryMs ?? 1000;
-    this.#maxRetryMs = options.maxRetryMs ?? 30_000;
-    this.#delayMs = this.#retryMs;
+    this.#backoff = new Backoff({ firstMs: options.retryMs ?? 1000, maxMs: options.maxRetryMs ?? 30_000 });
   }
 
   on<K extends keyof RfidReaderEvents>(event: K, listener: (payload: RfidReaderEvents[K]) => void): () => void {
@@ -94,7 +91,7 @@ export class HidRfidReader implements RfidReader, Service {
       }
       const handle = await this.#backend.open(found.path);
       this.#handle = handle;
-      this.#delayMs = this.#retryMs;
+      this.#backoff.reset();
       handle.on('data', (data) => {
         const cardId = this.#decoder.push(data, this.#clock.monotonic());
         if (cardId !== undefined) this.#bus.emit('cardScanned', { cardId });
@@ -116,8 +113,7 @@ export class HidRfidReader implements RfidReader, Service {
   #scheduleRetry(): void {
     if (this.#isStopped) return;
     this.#retry?.cancel();
-    this.#retry = this.#clock.setTimeout(() => void this.#connect(), this.#delayMs);
-    this.#delayMs = Math.min(this.#delayMs * 2, this.#maxRetryMs);
+    this.#retry = this.#clock.setTimeout(() => void this.#connect(), this.#backoff.fail());
   }
 
   #setStatus(status: RfidReaderEvents['statusChanged']['status'], detail: string | null): void {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Backoff } from '../../kernel/backoff.js';
 import type { Clock, Timer } from '../../kernel/clock.js';
 import { PlayerError } from '../errors.js';
 import { EventBus } from '../../kernel/event-bus.js';
@@ -91,8 +92,8 @@ export class MpvProcess {
   readonly #isDefaultSocket: boolean;
   readonly #wantsPdeathsig: boolean;
   readonly #startTimeoutMs: number;
-  readonly #restartDelayMs: number;
-  readonly #restartMaxDelayMs: number;
+  /** The waits between restarts: each restart counts as a failure until mpv is up again. */
+  readonly #restarts: Backoff;
 
   #process: ChildProcess | undefined;
   #isStopping = false;
@@ -100,7 +101,6 @@ export class MpvProcess {
   /** Set once `start` succeeded: only then is an exit a crash to recover from. */
   #hasStarted = false;
   #restartTimer: Timer | undefined;
-  #restartAttempt = 0;
   #stderrTail = '';
   /** Why mpv is not running, when `refusal` said so at the last try. */
   #refused: string | undefined;
@@ -117,8 +117,7 @@ export class MpvProcess {
     this.#socketPath = options.socketPath ?? join(tmpdir(), `moodbox-mpv-${process.pid}-${randomBytes(4).toString('hex')}.sock`);
     this.#wantsPdeathsig = options.dieWithDaemon ?? true;
     this.#startTimeoutMs = options.startTimeoutMs ?? 5000;
-    this.#restartDelayMs = options.restartDelayMs ?? 250;
-    this.#restartMaxDelayMs = options.restartMaxDelayMs ?? 10_000;
+    this.#restarts = new Backoff({ firstMs: options.restartDelayMs ?? 250, maxMs: options.restartMaxDelayMs ?? 10_000 });
   }
 
   /** The mpv process id while it runs (for diagnostics). */
@@ -268,7 +267,7 @@ export class MpvProcess {
   /** Restarts mpv after a backoff timed by the clock; at most one restart is ever pending. */
   #scheduleRestart(error: string): void {
     if (this.#restartTimer || this.#isStopping) return;
-    const retryInMs = Math.min(this.#restartDelayMs * 2 ** this.#restartAttempt, this.#restartMaxDelayMs);
+    const retryInMs = this.#restarts.delayMs;
     this.#log.error({ error, retryInMs }, 'mpv stopped unexpectedly');
     this.events.emit('faulted', { error, retryInMs });
     this.#restartTimer = this.#clock.setTimeout(() => void this.#restart(), retryInMs);
@@ -277,11 +276,11 @@ export class MpvProcess {
   async #restart(): Promise<void> {
     this.#restartTimer = undefined;
     if (this.#isStopping) return;
-    this.#restartAttempt++;
+    this.#restarts.fail();
     try {
       await this.#launch();
     } catch (err) {
-      this.#log.warn({ err, attempt: this.#restartAttempt }, 'mpv restart failed');
+      this.#log.warn({ err, attempt: this.#restarts.failures }, 'mpv restart failed');
       const child = this.#process;
       this.#process = undefined;
       child?.kill('SIGKILL');
@@ -290,8 +289,8 @@ export class MpvProcess {
     }
     // stop() may have been called while mpv was starting: it has stopped the new process.
     if (this.#isStopping) return;
-    const attempt = this.#restartAttempt;
-    this.#restartAttempt = 0;
+    const attempt = this.#restarts.failures;
+    this.#restarts.reset();
     this.#isFaulted = false;
     this.events.emit('restarted', { attempt });
   }

@@ -1,3 +1,4 @@
+import { Backoff } from '../../kernel/backoff.js';
 import type { Clock, Timer } from '../../kernel/clock.js';
 
 /**
@@ -78,8 +79,8 @@ export class OutputWatch {
   readonly #onRestored: () => void;
   readonly #pace: OutputPace;
   readonly #stallMs: number;
-  readonly #retryMs: number;
-  readonly #retryMaxMs: number;
+  /** The waits before trying the output again: doubled per failure in a row, since the output last played in real time. */
+  readonly #retries: Backoff;
   /** The song playing now (the entry mpv plays), from its start until it ends or is left. */
   #song: Song | undefined;
   /** While a song plays unpaused and may stall: when it last moved on. */
@@ -88,8 +89,6 @@ export class OutputWatch {
   #canStall = false;
   #isPaused = false;
   #isPlaying = false;
-  /** Failures in a row, since the output last played in real time. */
-  #failures = 0;
   #problem: string | undefined;
 
   constructor(deps: { clock: Clock; failed: (failure: OutputFailure) => void; restored: () => void }, options: OutputWatchOptions = {}) {
@@ -98,8 +97,7 @@ export class OutputWatch {
     this.#onRestored = deps.restored;
     this.#pace = options.pace ?? 'real-time';
     this.#stallMs = options.stallMs ?? 10_000;
-    this.#retryMs = options.retryMs ?? 2000;
-    this.#retryMaxMs = options.retryMaxMs ?? 60_000;
+    this.#retries = new Backoff({ firstMs: options.retryMs ?? 2000, maxMs: options.retryMaxMs ?? 60_000 });
   }
 
   /** Why the output counts as failed, from a failure until it plays in real time again. */
@@ -256,8 +254,7 @@ export class OutputWatch {
 
   #fail(error: string, resumeAtMs: number): false {
     this.stop();
-    this.#failures += 1;
-    const retryInMs = Math.min(this.#retryMs * 2 ** (this.#failures - 1), this.#retryMaxMs);
+    const retryInMs = this.#retries.fail();
     this.#problem = error;
     this.#onFailed({ error, retryInMs, resumeAtMs });
     return false;
@@ -265,8 +262,8 @@ export class OutputWatch {
 
   /** A stretch went through in step with the clock: the output works. */
   #played(): void {
-    if (this.#failures === 0) return;
-    this.#failures = 0;
+    if (this.#retries.failures === 0) return;
+    this.#retries.reset();
     this.#problem = undefined;
     this.#onRestored();
   }
