@@ -170,7 +170,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // First, so that every answer carries the headers: pages, assets, API, errors, refused upgrades.
-  registerSecurityHeaders(app);
+  await registerSecurityHeaders(app);
   // Before anything reads a request: too many connections from one address, a Host of another site (DNS rebinding).
   capSocketsPerAddress(app, deps.log);
   registerHostCheck(app, deps.network ?? systemNetwork(deps.settings.current.server.host));
