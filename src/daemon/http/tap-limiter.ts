@@ -18,7 +18,8 @@ export interface TapSource {
 /**
  * Counts the kiosk's taps on songs, per screen connection and per address (so reconnecting resets
  * nothing), on the injected clock: at most `tapsPerMinute` in any minute and `tapsPerHour` in any
- * hour. A tap past either is refused: `take` answers how long to wait (s).
+ * hour. A tap past either is refused: `take` answers how long to wait (s). Not @fastify/rate-limit:
+ * taps are messages on the screen's WebSocket, not requests, and the windows slide on the injected clock.
  */
 export class TapLimiter {
   readonly #clock: Clock;

@@ -83,7 +83,8 @@ const SWEEP_EVERY_MS = 10 * 60_000;
 /**
  * Slows down guessing, per account and per device. A try reserves its place before the slow PIN
  * check runs (`reserve`), so N tries at once count as N; a right one gives it back (`succeed`). The
- * state is in memory: a restart forgets it.
+ * state is in memory: a restart forgets it. Not @fastify/rate-limit, which counts every request in a
+ * fixed window: here only wrong tries count, waits double, and staff see and clear an account's count.
  */
 export class SignInThrottle {
   readonly #clock: Clock;

@@ -71,7 +71,8 @@ export const MAX_GUEST_WINDOWS = 20_000;
  * one router is not held to one phone's calls): a fixed window per key on the injected clock. A call past
  * it is refused: `take` answers how long to wait (s). Each call costs the same however many phones
  * called: the windows are kept in the order they started, so the ended ones are dropped from the
- * front (a flood of random cookies made every call scan all of them).
+ * front (a flood of random cookies made every call scan all of them). Not @fastify/rate-limit: one
+ * budget covers the page's requests and its WebSocket messages, and an address's grows with its phones.
  */
 export class GuestCallLimiter {
   readonly #clock: Clock;
