@@ -71,7 +71,12 @@ function ruleProblems(config: Config): string[] {
   return [...siteProblems(config), ...dayPlanProblems(config.player.dayPlans)];
 }
 
-/** `base` with `over` merged in: objects merge key by key, anything else replaces. Neither is changed. */
+/**
+ * `base` with `over` merged in: objects merge key by key, anything else replaces (an array, `null`,
+ * `undefined`). Neither is changed, and the result shares nothing with them: validation fills in
+ * defaults and then freezes it. (deepmerge-ts does it with `mergeArrays: false`, `filterValues:
+ * false` and a `structuredClone` after it: no shorter than these lines.)
+ */
 export function mergeDeep(base: Readonly<Record<string, unknown>>, over: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const out: Record<string, unknown> = structuredClone(base);
   for (const [key, value] of Object.entries(over)) {
