@@ -45,6 +45,16 @@ export default tseslint.config(
     rules: {
       'no-restricted-properties': ['error', ...TIME_AND_CHANCE],
       'no-restricted-globals': ['error', ...TIMERS],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSEnumDeclaration', message: 'Use an `as const` object and a union.' },
+        { selector: 'TSModuleDeclaration[kind="namespace"]', message: 'No namespaces.' },
+        // A listener on a bus whose `off` is thrown away must name its owner, so that `removeListeners(owner)` ends it.
+        ...['name', 'property.name'].map((who) => ({
+          selector: `ExpressionStatement > CallExpression[callee.property.name='on'][arguments.length=2][callee.object.${who}=/^(bus|events)$/]`,
+          message: 'Name the listener’s owner (the third argument) for `removeListeners(owner)`, or keep the function `on()` returns.',
+        })),
+      ],
     },
   },
   // Which folder may import which is checked by dependency-cruiser (`npm run deps`, .dependency-cruiser.cjs):

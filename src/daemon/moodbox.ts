@@ -324,6 +324,7 @@ export class Moodbox implements MoodboxCore {
     this.#deps.bus.removeListeners(this);
     this.stations.stop();
     this.blocks.stop();
+    this.calibration?.stop();
     await this.guests.stop();
     await this.#recorder.stop();
     await this.#moods.stop();

@@ -103,7 +103,7 @@ const OBSERVED = [
  */
 export class MpvPlayer implements Player, Service {
   readonly name = 'player';
-  readonly events = new EventBus<PlayerEvents>();
+  readonly events = new EventBus<PlayerEvents>((err, event, owner) => this.#log.error({ err, event, owner }, 'a player listener failed'));
   readonly #log: Log;
   readonly #allowPrivateStations: boolean;
   readonly #stationCheck: StationAddressCheck;
@@ -214,8 +214,8 @@ export class MpvPlayer implements Player, Service {
     );
     mpv.on('fileLoaded', () => this.#onFileLoaded());
     mpv.on('propertyChanged', ({ name, data }) => this.#onProperty(name, data));
-    this.#process.events.on('faulted', ({ error, retryInMs }) => this.#onFaulted(error, retryInMs));
-    this.#process.events.on('restarted', ({ attempt }) => void this.#onRestarted(attempt));
+    this.#process.events.on('faulted', ({ error, retryInMs }) => this.#onFaulted(error, retryInMs), this);
+    this.#process.events.on('restarted', ({ attempt }) => void this.#onRestarted(attempt), this);
   }
 
   /** The mpv process id while it runs (for diagnostics). */

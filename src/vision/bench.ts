@@ -105,13 +105,17 @@ export async function benchVision(
     const found: number[] = [];
     let done: () => void = () => {};
     const enough = new Promise<void>((resolve) => (done = resolve));
-    pipeline.events.on('facesDetected', (e) => {
-      detect.push(e.timing.detectMs);
-      classify.push(e.timing.classifyMs);
-      frame.push(e.timing.totalMs);
-      found.push(e.faces.length);
-      if (frame.length === count) done();
-    });
+    pipeline.events.on(
+      'facesDetected',
+      (e) => {
+        detect.push(e.timing.detectMs);
+        classify.push(e.timing.classifyMs);
+        frame.push(e.timing.totalMs);
+        found.push(e.faces.length);
+        if (frame.length === count) done();
+      },
+      'bench',
+    );
     const started = deps.clock.monotonic();
     await pipeline.start(new AbortController().signal);
     await enough;

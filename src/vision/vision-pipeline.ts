@@ -195,7 +195,7 @@ export class VisionPipeline implements Service {
     this.#mood = new MoodTracker({ clock: deps.clock }, this.#options.mood);
     this.#jpeg = new JpegStream({ clock: deps.clock }, { quality: 70 });
     this.#sizes = new FaceSizeLog(options.faceSizes);
-    this.events = new EventBus<VisionEvents>((err, event) => this.#log?.warn({ err, event }, 'vision listener failed'));
+    this.events = new EventBus<VisionEvents>((err, event, owner) => this.#log?.warn({ err, event, owner }, 'vision listener failed'));
   }
 
   /** The room mood now: an emotion label or `nobody`. */

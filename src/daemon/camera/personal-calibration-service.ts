@@ -56,19 +56,39 @@ export class PersonalCalibrationService {
   /** Stored calibrations read by `personalize`, by person; dropped on save, delete and sign-out. */
   readonly #cache = new Map<number, StoredCalibration | null>();
 
+  readonly #vision: { events: EventBus<VisionEvents> };
+
   constructor(deps: PersonalCalibrationDeps, vision: { events: EventBus<VisionEvents> }) {
     this.#deps = deps;
-    vision.events.on('facesDetected', ({ faces }) => {
+    this.#vision = vision;
+    vision.events.on(
+      'facesDetected',
+      ({ faces }) => {
       const target = faces.find((f) => f.isTarget);
       this.#latest =
         target?.logits === undefined ? undefined : { at: this.#deps.clock.now(), logits: target.logits, embedding: target.embedding };
-    });
+      },
+      this,
+    );
     // Signed out (by the button, a card, the idle timeout, or their account deleted or disabled):
     // nothing of theirs stays in memory, and a later person with the same id cannot be read through it.
-    deps.bus.on('personSignedOut', ({ user }) => {
-      this.#sessions.delete(user.id);
-      this.#cache.delete(user.id);
-    });
+    deps.bus.on(
+      'personSignedOut',
+      ({ user }) => {
+        this.#sessions.delete(user.id);
+        this.#cache.delete(user.id);
+      },
+      this,
+    );
+  }
+
+  /** Stops following the camera and the sign-outs, and forgets every recording and calibration kept in memory. */
+  stop(): void {
+    this.#vision.events.removeListeners(this);
+    this.#deps.bus.removeListeners(this);
+    this.#sessions.clear();
+    this.#cache.clear();
+    this.#latest = undefined;
   }
 
   /** Starts (or restarts: "redo") a recording for the person; what is stored stays until `finish`. */

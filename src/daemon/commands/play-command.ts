@@ -58,11 +58,9 @@ export function registerPlay(program: Command): void {
         const recorder = new PlayRecorder({ player, history: store.plays, clock, log });
         let outcome = 'interrupted';
         const ended = new Promise<void>((done) => {
-          player.events.on('trackEnded', (e) => {
-            outcome = e.outcome;
-          });
-          player.events.on('trackFailed', (e) => process.stderr.write(`moodbox: cannot play ${e.item.track.uri}: ${e.error}\n`));
-          player.events.on('queueEnded', () => done());
+          player.events.on('trackEnded', (e) => (outcome = e.outcome), 'moodbox play');
+          player.events.on('trackFailed', (e) => process.stderr.write(`moodbox: cannot play ${e.item.track.uri}: ${e.error}\n`), 'moodbox play');
+          player.events.on('queueEnded', () => done(), 'moodbox play');
           process.once('SIGINT', () => done());
         });
         await recorder.start();

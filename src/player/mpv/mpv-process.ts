@@ -80,7 +80,7 @@ export interface MpvProcessDeps {
  * of what mpv plays.
  */
 export class MpvProcess {
-  readonly events = new EventBus<MpvProcessEvents>();
+  readonly events = new EventBus<MpvProcessEvents>((err, event, owner) => this.#log.error({ err, event, owner }, 'an mpv listener failed'));
   readonly #clock: Clock;
   readonly #log: Log;
   readonly #client: MpvIpcClient;

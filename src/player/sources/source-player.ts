@@ -1,5 +1,6 @@
 import { EventBus } from '../../kernel/event-bus.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
+import type { Log } from '../../kernel/log.js';
 import type { PlayQueue, QueueEntry } from '../play-queue.js';
 import type { Player, PlayerEvents, PlayerState, PlayOptions } from '../player.js';
 
@@ -35,13 +36,15 @@ const EVENTS: ReadonlyArray<keyof PlayerEvents> = [
  */
 export class SourcePlayer implements Player, Service {
   readonly name = 'player';
-  readonly events = new EventBus<PlayerEvents>();
+  readonly events: EventBus<PlayerEvents>;
   readonly #local: Player & Service;
   readonly #routes: readonly SourceRoute[];
   #active: Player & Service;
   #offs: Array<() => void> = [];
 
-  constructor(deps: { local: Player & Service; routes: readonly SourceRoute[] }) {
+  constructor(deps: { local: Player & Service; routes: readonly SourceRoute[]; log?: Log }) {
+    const log = deps.log;
+    this.events = new EventBus<PlayerEvents>((err, event, owner) => log?.error({ err, event, owner }, 'a player listener failed'));
     this.#local = deps.local;
     this.#routes = deps.routes;
     this.#active = deps.local;

@@ -42,7 +42,9 @@ export interface SpotifyConnectDeps {
  */
 export class SpotifyConnectPlayer implements Player, Service {
   readonly name = 'spotify';
-  readonly events = new EventBus<PlayerEvents>();
+  readonly events = new EventBus<PlayerEvents>((err, event, owner) =>
+    this.#deps.log.error({ err, event, owner }, 'a player listener failed'),
+  );
   readonly #deps: SpotifyConnectDeps;
   readonly #pollMs: number;
   readonly #retryMs: number;

@@ -163,6 +163,7 @@ export class MbAdminHistory extends LitElement {
                     <th scope="col">Why it played</th>
                     <th scope="col">Mood</th>
                     <th scope="col">Outcome</th>
+                    <th scope="col"><span class="muted">Block</span></th>
                   </tr>
                 </thead>
                 <tbody>
@@ -176,13 +177,6 @@ export class MbAdminHistory extends LitElement {
                               ? html`<span class="muted">a track no longer in the library</span>`
                               : html`<strong>${p.title}</strong>${p.artist ? html`<span class="artist">${p.artist}</span>` : nothing}`
                           }
-                          ${
-                            p.trackId === null || p.title === null
-                              ? nothing
-                              : html`<button class="secondary block" aria-label="Block ${p.title}" @click=${() => void this.#block(p)}>
-                                  Block
-                                </button>`
-                          }
                         </td>
                         <td data-cell="person" data-label="Signed in">
                           ${p.userName ?? html`<span class="muted">${p.userId === null ? 'nobody' : 'a deleted account'}</span>`}
@@ -191,6 +185,15 @@ export class MbAdminHistory extends LitElement {
                         <td data-label="Mood">${p.mood ?? '–'}</td>
                         <td data-cell="outcome" data-label="Outcome" data-outcome=${p.outcome ?? 'playing'}>
                           ${p.outcome === null ? 'playing' : OUTCOME_LABELS[p.outcome]}
+                        </td>
+                        <td data-cell="actions">
+                          ${
+                            p.trackId === null || p.title === null
+                              ? nothing
+                              : html`<button class="secondary block" aria-label="Block ${p.title}" @click=${() => void this.#block(p)}>
+                                  Block
+                                </button>`
+                          }
                         </td>
                       </tr>`,
                   )}
