@@ -101,10 +101,14 @@ export type MoodboxEvents = {
   libraryScanChanged: LibraryScanState;
   /**
    * The tracks changed (a scan found changes, an admin edited mood tags, the analysis changed moods,
-   * the stations changed, songs or artists were blocked or unblocked): picks come from the new
-   * library. Owner: the library service; for `blocks`, the blocked music.
+   * the stations changed): picks come from the new library. Owner: the library service.
    */
-  libraryChanged: { readonly tracks: number; readonly why: 'scan' | 'edit' | 'stations' | 'analysis' | 'blocks' };
+  libraryChanged: { readonly tracks: number; readonly why: 'scan' | 'edit' | 'stations' | 'analysis' };
+  /**
+   * Songs or artists were blocked or unblocked, or the rule for explicit songs changed: picks, the
+   * queue and the guests' requests follow. Owner: the blocked music.
+   */
+  blocksChanged: { readonly at: number };
   /**
    * The stations changed: one was added or removed, failed or is tried again, plays again, or whether
    * YouTube may play changed. The library service follows with `libraryChanged`. Owner: the stations.

@@ -41,7 +41,10 @@ export interface PersonalCalibrationDeps {
   /** Who is signed in at the kiosk. */
   signedIn: () => { id: number } | null;
   /** The kiosk's sign-outs (the app's bus): a person's recording and cached calibration go when they leave. */
-  bus: { on(event: 'personSignedOut', listener: (payload: { readonly user: { readonly id: number } }) => void): () => void };
+  bus: {
+    on(event: 'personSignedOut', listener: (payload: { readonly user: { readonly id: number } }) => void, owner: object): () => void;
+    removeListeners(owner: object): void;
+  };
 }
 
 /**
@@ -64,9 +67,9 @@ export class PersonalCalibrationService {
     vision.events.on(
       'facesDetected',
       ({ faces }) => {
-      const target = faces.find((f) => f.isTarget);
-      this.#latest =
-        target?.logits === undefined ? undefined : { at: this.#deps.clock.now(), logits: target.logits, embedding: target.embedding };
+        const target = faces.find((f) => f.isTarget);
+        this.#latest =
+          target?.logits === undefined ? undefined : { at: this.#deps.clock.now(), logits: target.logits, embedding: target.embedding };
       },
       this,
     );

@@ -59,7 +59,11 @@ export function registerPlay(program: Command): void {
         let outcome = 'interrupted';
         const ended = new Promise<void>((done) => {
           player.events.on('trackEnded', (e) => (outcome = e.outcome), 'moodbox play');
-          player.events.on('trackFailed', (e) => process.stderr.write(`moodbox: cannot play ${e.item.track.uri}: ${e.error}\n`), 'moodbox play');
+          player.events.on(
+            'trackFailed',
+            (e) => process.stderr.write(`moodbox: cannot play ${e.item.track.uri}: ${e.error}\n`),
+            'moodbox play',
+          );
           player.events.on('queueEnded', () => done(), 'moodbox play');
           process.once('SIGINT', () => done());
         });

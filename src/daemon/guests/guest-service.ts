@@ -78,7 +78,7 @@ export class GuestService implements Service {
     events.on('trackStarted', ({ item }) => this.#started(item), this);
     events.on('trackEnded', ({ item, outcome }) => this.#ended(item, outcome), this);
     events.on('queueChanged', () => this.#changed(), this);
-    this.#deps.bus.on('libraryChanged', ({ why }) => why === 'blocks' && this.review(), this);
+    this.#deps.bus.on('blocksChanged', () => this.review(), this);
     this.#review = this.#deps.clock.setInterval(() => this.review(), REVIEW_EVERY_MS);
   }
 

@@ -18,8 +18,8 @@ function setup() {
   const clock = new FakeClock();
   const store = openSqliteStore({ clock, log }, { path: ':memory:' });
   const bus: MoodboxBus = new EventBus();
-  const changes: Array<MoodboxEvents['libraryChanged']> = [];
-  bus.on('libraryChanged', (e) => changes.push(e));
+  const changes: Array<MoodboxEvents['blocksChanged']> = [];
+  bus.on('blocksChanged', (e) => changes.push(e));
   let rule: ExplicitRule = 'play';
   const add = (title: string, artist: string, explicit?: boolean) => {
     const track = store.tracks.upsert({ uri: `/music/${title}.flac`, title, artist, ...(explicit === undefined ? {} : { explicit }) });
@@ -66,7 +66,7 @@ describe('blocked songs and artists', () => {
 
     const entry = blocks.blockSong(ids.dee, 'admin:1');
     expect(entry).toMatchObject({ kind: 'song', trackId: ids.dee, title: 'Plain', artist: 'Dee', createdBy: 'admin:1' });
-    expect(changes.at(-1)).toEqual({ tracks: 7, why: 'blocks' });
+    expect(changes).toHaveLength(1);
     expect(store.audit.list({}).items[0]).toMatchObject({ actor: 'admin:1', action: 'music.block', target: 'Dee – Plain' });
     expect(picked()).not.toContain(ids.dee);
     expect(songs.mayAskFor(ids.dee)).toBe(false);
@@ -104,7 +104,7 @@ describe('blocked songs and artists', () => {
     expect(picked()).toContain(ids.cy);
     expect(blocks.explicitSkipped).toBe(0);
     setRule('skip');
-    expect(changes.at(-1)?.why).toBe('blocks');
+    expect(changes).toHaveLength(1);
     const seen = picked();
     expect(seen).not.toContain(ids.cy);
     expect(seen).toContain(ids.cyClean);

@@ -34,8 +34,8 @@ const ARTIST_SEPARATORS = /\s+(?:feat\.?|ft\.?|featuring|&|vs\.?)\s+|\s*[,;/]\s*
 /**
  * The songs and artists the owner blocked, and the explicit-content rule: what the music never
  * picks, guests cannot ask for and staff are told of. Owns the blocks: each change is a command that
- * takes who acts, writes the audit, and announces `libraryChanged` (`why: 'blocks'`) so that picks,
- * the queue and the guests' list follow at once. An artist's block covers every song they are named
+ * takes who acts, writes the audit, and announces `blocksChanged`, so that the picks, the queue and
+ * the guests' requests follow at once. An artist's block covers every song they are named
  * on ("Ann feat. Bo" is blocked with Ann or Bo).
  */
 export class BlockedMusic {
@@ -151,7 +151,7 @@ export class BlockedMusic {
   }
 
   #announce(): void {
-    this.#deps.bus.emit('libraryChanged', { tracks: this.#deps.store.tracks.count(), why: 'blocks' });
+    this.#deps.bus.emit('blocksChanged', { at: this.#deps.clock.now() });
   }
 
   #reload(): void {

@@ -82,7 +82,11 @@ export function musicParts(
     random: seededRandom(clock.now()),
   });
   return {
-    player: new SourcePlayer({ local: deps.local, routes: [{ scheme: 'spotify:', player: connect }], log: deps.log.child({ module: 'player' }) }),
+    player: new SourcePlayer({
+      local: deps.local,
+      routes: [{ scheme: 'spotify:', player: connect }],
+      log: deps.log.child({ module: 'player' }),
+    }),
     music: { sources: new MusicSources({ sources: [source], mode }), spotify: account },
   };
 }

@@ -120,6 +120,8 @@ export class MusicDirector implements Service {
     // Each runs in turn with the rest (the queue's `serial`), which logs a failure; nobody waits on them here.
     onBus('roomMoodChanged', ({ mood }) => void this.roomMoodChanged(mood).catch(() => undefined));
     onBus('libraryChanged', () => void this.libraryChanged().catch(() => undefined));
+    // What may play changed with the blocks: as with a new library, and what is blocked leaves the queue.
+    onBus('blocksChanged', () => void this.libraryChanged().catch(() => undefined));
     onBus('settingsChanged', ({ changed }) => {
       if (changed.some((path) => path.startsWith('player.'))) void this.settingsChanged().catch(() => undefined);
     });

@@ -108,6 +108,12 @@ export class MbGuestRequests extends LitElement {
     }
   }
 
+  /** What a request waits for or how it went, and its votes: "In the queue: … · 1 up, 0 down". */
+  #line(r: GuestAdminView['requests'][number]): string {
+    const state = r.awaitingApproval ? 'Waiting for your yes' : `${STATUS_WORDS[r.status]}: ${r.reason}`;
+    return `${state} · ${r.votes.up} up, ${r.votes.down} down`;
+  }
+
   override render() {
     const view = this._view;
     const open = view?.requests.filter((r) => r.status === 'queued' || r.status === 'waiting') ?? [];
@@ -147,10 +153,7 @@ export class MbGuestRequests extends LitElement {
                           html`<li data-status=${r.status}>
                             <span>
                               <strong>${r.track.title}</strong> — ${r.track.artist}<br />
-                              <span class="muted"
-                                >${r.awaitingApproval ? 'Waiting for your yes' : `${STATUS_WORDS[r.status]}: ${r.reason}`} · ${r.votes.up}
-                                up, ${r.votes.down} down</span
-                              >
+                              <span class="muted">${this.#line(r)}</span>
                             </span>
                             ${
                               r.awaitingApproval
