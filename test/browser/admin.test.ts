@@ -324,6 +324,8 @@ describe('the demo admin must choose a new passphrase', { timeout: 120_000 }, ()
     );
 
     await page.getByRole('button', { name: 'Sign out' }).click();
+    // Signed out once the sign-in form shows: a page loaded before the daemon ended the session would still be signed in.
+    await page.getByLabel('Name').waitFor(WAIT);
     await signIn(page, daemon.url, 'admin', 'moodbox-demo-admin');
     await page.locator('.signin .error').waitFor(WAIT);
     await signIn(page, daemon.url, 'admin', NEW_PASSPHRASE);
