@@ -280,6 +280,7 @@ export class Moodbox implements MoodboxCore {
     try {
       await this.#lifecycle.start();
     } catch (err) {
+      await this.#stopRecorders();
       await this.#detach();
       throw err;
     }
@@ -288,8 +289,7 @@ export class Moodbox implements MoodboxCore {
   /** Stops every part in reverse order. Never throws; failures are logged. */
   async stop(): Promise<void> {
     // Plays still open are finished as interrupted, and the waiting mood changes written, while the database is open.
-    await this.#recorder.stop();
-    await this.#moods.stop();
+    await this.#stopRecorders();
     await this.#lifecycle.stop();
     await this.#detach();
   }
@@ -320,14 +320,19 @@ export class Moodbox implements MoodboxCore {
     return this.#lifecycle.isReady();
   }
 
+  /** The play history's and the mood log's writers: stopped once, before the database closes. */
+  async #stopRecorders(): Promise<void> {
+    await this.#recorder.stop();
+    await this.#moods.stop();
+  }
+
+  /** Ends what `start` started outside the lifecycle, but the recorders (`#stopRecorders`). */
   async #detach(): Promise<void> {
     this.#deps.bus.removeListeners(this);
     this.stations.stop();
     this.blocks.stop();
     this.calibration?.stop();
     await this.guests.stop();
-    await this.#recorder.stop();
-    await this.#moods.stop();
     await this.#learner.stop();
     await this.#screens.stop();
   }
