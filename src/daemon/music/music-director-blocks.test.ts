@@ -107,6 +107,10 @@ describe('the owner blocks songs and artists', { timeout: 60_000 }, () => {
     expect(refused.json()).toMatchObject({
       error: { code: 'MB_ERR_MUSIC_BLOCKED', message: expect.stringContaining('its artist is blocked on this box') as unknown },
     });
+    // Refused means nothing happened: no staff play was started, none recorded or audited.
+    expect(playing()?.track.id).not.toBe(mellowA);
+    expect(store.plays.list({ reason: 'staff' }).total).toBe(0);
+    expect(store.audit.list({ action: 'player.play-now' }).total).toBe(0);
     const list = await call('GET', '/api/admin/blocks');
     expect(list.json()).toMatchObject({
       items: [
