@@ -26,7 +26,8 @@ import { makeDetectionSet, scoreDetector, type DetectionScore, type LabelledFram
 import { readFerCsv, type FerRow } from '../src/vision/fer-csv.js';
 import { loadOpencv } from '../src/vision/opencv.js';
 import { readImage } from '../src/vision/image-io.js';
-import { YunetFaceDetector, type YunetFaceDetectorOptions } from '../src/vision/yunet-face-detector.js';
+import { YunetFaceDetector } from '../src/vision/yunet-face-detector.js';
+import type { YunetFaceDetectorOptions } from '../src/vision/yunet-options.js';
 
 const ROOT = join(import.meta.dirname, '..');
 

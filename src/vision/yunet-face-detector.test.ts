@@ -12,15 +12,9 @@ import type { FerRow } from './fer-csv.js';
 import { readImage } from './image-io.js';
 import { loadOpencv, type Cv } from './opencv.js';
 import { FIXTURE_FACES, fixturePath, isOnFace, type FixtureName } from './testing/fixtures.js';
-import {
-  cost,
-  DEFAULT_YUNET_MODEL,
-  mergeScans,
-  planarBgr,
-  YUNET_SHA256,
-  YunetFaceDetector,
-  type YunetFace,
-} from './yunet-face-detector.js';
+import { DEFAULT_YUNET_MODEL, YUNET_SHA256, YunetFaceDetector } from './yunet-face-detector.js';
+import { cost, mergeScans, type YunetFace } from './yunet-scans.js';
+import { fillInput } from './yunet-tensors.js';
 
 let cv: Cv;
 let tmp: string;
@@ -293,17 +287,28 @@ describe('YunetFaceDetector', () => {
 
   it('writes every value of a reused tensor buffer: pixels as B, G, R planes, black padding', () => {
     // 3x2 BGR pixels padded to 4x3.
-    const pixels = Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]);
+    const bgr = new cv.Mat(Buffer.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]), 2, 3, cv.CV_8UC3);
     const dirty = new Float32Array(36).fill(99);
-    const out = planarBgr(pixels, 3, 2, 3, 4, 3, dirty);
+    const out = fillInput(cv, bgr, 4, 3, dirty);
     expect(out).toBe(dirty);
     expect([...out]).toEqual([
       ...[1, 4, 7, 0, 10, 13, 16, 0, 0, 0, 0, 0],
       ...[2, 5, 8, 0, 11, 14, 17, 0, 0, 0, 0, 0],
       ...[3, 6, 9, 0, 12, 15, 18, 0, 0, 0, 0, 0],
     ]);
-    expect(planarBgr(pixels, 3, 2, 3, 4, 3)).toEqual(out);
-    expect(() => planarBgr(pixels, 3, 2, 3, 4, 3, new Float32Array(12))).toThrow(/`data` to hold 36 values, got 12/);
+    // Unpadded, the planes fill the buffer exactly.
+    expect([...fillInput(cv, bgr, 3, 2, new Float32Array(18).fill(99))]).toEqual([
+      1, 4, 7, 10, 13, 16, 2, 5, 8, 11, 14, 17, 3, 6, 9, 12, 15, 18,
+    ]);
+    // Grey is read into all three planes; BGRA's alpha is left out.
+    const grey = new cv.Mat(Buffer.from([1, 2, 3, 4, 5, 6]), 2, 3, cv.CV_8UC1);
+    const greyPlane = [1, 2, 3, 0, 4, 5, 6, 0, 0, 0, 0, 0];
+    expect([...fillInput(cv, grey, 4, 3, new Float32Array(36).fill(99))]).toEqual([...greyPlane, ...greyPlane, ...greyPlane]);
+    const bgra = new cv.Mat(Buffer.from([1, 2, 3, 255, 4, 5, 6, 255]), 1, 2, cv.CV_8UC4);
+    expect([...fillInput(cv, bgra, 2, 1, new Float32Array(6))]).toEqual([1, 4, 2, 5, 3, 6]);
+    expect(() => fillInput(cv, bgr, 4, 3, new Float32Array(12))).toThrow(/`data` to hold 36 values, got 12/);
+    expect(() => fillInput(cv, bgr, 2, 2, new Float32Array(12))).toThrow(/at most 2x2, got 3x2/);
+    for (const mat of [bgr, grey, bgra]) mat.release();
   });
 
   it('rejects nonsense options and images', async () => {
