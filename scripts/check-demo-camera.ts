@@ -18,7 +18,8 @@ import { createFaceDetector } from '../src/vision/detectors.js';
 import { FfmpegFrameSource } from '../src/vision/ffmpeg-frame-source.js';
 import { OnnxEmotionClassifier } from '../src/vision/onnx-emotion-classifier.js';
 import { FakeFrameSource } from '../src/vision/testing/fake-frame-source.js';
-import { VisionPipeline, type VisionEvents } from '../src/vision/vision-pipeline.js';
+import type { VisionEvents } from '../src/vision/vision-events.js';
+import { VisionPipeline } from '../src/vision/vision-pipeline.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const { values } = parseArgs({

@@ -15,7 +15,9 @@ import { FakeEmotionClassifier, oneHot } from './testing/fake-emotion-classifier
 import { FakeFaceDetector } from './testing/fake-face-detector.js';
 import { FakeFrameSource } from './testing/fake-frame-source.js';
 import { FIXTURE_FACES, fixturePath, isOnFace } from './testing/fixtures.js';
-import { NOBODY, targetFace, VisionPipeline, type VisionEvents, type VisionPipelineOptions } from './vision-pipeline.js';
+import { targetFace } from './target-face.js';
+import type { VisionEvents } from './vision-events.js';
+import { NOBODY, VisionPipeline, type VisionPipelineOptions } from './vision-pipeline.js';
 
 let cv: Cv;
 let blank: Mat;

@@ -12,83 +12,9 @@ import type { Frame, FrameSource, SourceStatus } from './frame-source.js';
 import { MoodTracker, NOBODY, type FaceReading, type MoodTrackerOptions } from './mood-tracker.js';
 import { JpegStream } from './jpeg-stream.js';
 import { loadOpencv } from './opencv.js';
+import { targetFace } from './target-face.js';
+import type { FaceView, VisionEvents, VisionStats } from './vision-events.js';
 import type { Log } from '../kernel/log.js';
-import type { RoomMoodLabel } from '../kernel/room-mood.js';
-
-/** One face in an analysed frame. */
-export interface FaceView {
-  /** Track id: the same person keeps it while they stay in view. */
-  readonly trackId: number;
-  /** `[x, y, width, height]` in pixels of the frame. */
-  readonly box: readonly [number, number, number, number];
-  /** The most probable emotion in this frame (not smoothed). */
-  readonly emotion: string;
-  /** Its probability, 0–1. */
-  readonly confidence: number;
-  /** Probability per label, 0–1. */
-  readonly probabilities: Readonly<Record<string, number>>;
-  /** The model's raw scores and embedding (numbers, for the personal calibration); absent with models that do not give them. */
-  readonly logits?: Float32Array;
-  readonly embedding?: Float32Array;
-  /** The face the signed-in person's calibration applies to: the largest, most centred one. */
-  readonly isTarget?: boolean;
-  /** Whether `emotion` and `probabilities` came from that person's own head. */
-  readonly personal?: boolean;
-  /** The face's emotion as it votes on the room mood (smoothed over its track); null while it has no sure reading. */
-  readonly steadyEmotion?: string | null;
-  /** Its vote weight by its size (0–1): how well the model reads a face that large. */
-  readonly voteWeight?: number;
-}
-
-/**
- * The signed-in person's face among several: the largest, centred one (its area, less the further
- * its centre is from the frame's). -1 for none.
- */
-export function targetFace(
-  boxes: readonly { x: number; y: number; width: number; height: number }[],
-  width: number,
-  height: number,
-): number {
-  let best = -1;
-  let bestScore = -Infinity;
-  boxes.forEach((b, i) => {
-    const dx = (b.x + b.width / 2 - width / 2) / (width / 2);
-    const dy = (b.y + b.height / 2 - height / 2) / (height / 2);
-    const score = b.width * b.height * Math.max(0.1, 1 - Math.hypot(dx, dy) / Math.SQRT2);
-    if (score > bestScore) {
-      best = i;
-      bestScore = score;
-    }
-  });
-  return best;
-}
-
-/** What the pipeline emits. */
-// A type alias, not an interface: EventBus needs an index-signature-compatible map.
-export type VisionEvents = {
-  /** The camera turned on, became unavailable (with a reason, while it retries), or was turned off. */
-  cameraChanged: { readonly state: 'on' | 'unavailable' | 'off'; readonly reason?: string; readonly at: number };
-  /** One analysed frame: its faces (possibly none) and the room mood after it. */
-  facesDetected: {
-    readonly frame: number;
-    readonly at: number;
-    readonly width: number;
-    readonly height: number;
-    readonly faces: readonly FaceView[];
-    readonly mood: RoomMoodLabel;
-    /** Time spent on the frame: detection, classification, all (ms). */
-    readonly timing: { readonly detectMs: number; readonly classifyMs: number; readonly totalMs: number };
-  };
-  /** The room mood changed (after smoothing, hysteresis and dwell); `nobody` when the room emptied. */
-  moodChanged: {
-    readonly mood: RoomMoodLabel;
-    readonly previous: RoomMoodLabel;
-    readonly at: number;
-    readonly scores: Readonly<Record<string, number>>;
-  };
-  /** A blurred, downscaled JPEG of the camera for the admin live view (only when `preview` is on). */
-  previewCaptured: { readonly at: number; readonly jpeg: Buffer; readonly width: number; readonly height: number };
-};
 
 export interface VisionPipelineOptions {
   /** Most frames analysed per second; frames in between are dropped. @default 10 */
@@ -118,16 +44,6 @@ export interface VisionPipelineOptions {
     /** Gaussian blur kernel (odd, px of the preview): enough that faces cannot be recognised (a face 60 px wide in the preview becomes a blur). @default 31 */
     blur?: number;
   };
-}
-
-/** Counters for the admin panel and the benchmark. */
-export interface VisionStats {
-  readonly framesRead: number;
-  readonly framesAnalysed: number;
-  /** Frames dropped because analysis was busy or not yet due. */
-  readonly framesSkipped: number;
-  /** Duration of the last analysis (ms). */
-  readonly lastAnalysisMs: number;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FaceSizeSummary } from '../../vision/face-sizes.js';
-import type { VisionEvents } from '../../vision/vision-pipeline.js';
+import type { VisionEvents } from '../../vision/vision-events.js';
 import type { RoomMoodLabel } from '../../kernel/room-mood.js';
 import { CameraService, facesByEmotion } from './camera-service.js';
 import type { MoodboxBus, MoodboxEvents } from '../events.js';

@@ -4,7 +4,7 @@ import type { Log } from '../../kernel/log.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import { emotionScores, NOBODY, type RoomMood } from '../../kernel/room-mood.js';
 import { describeFaceSizes, type FaceSizeSummary } from '../../vision/face-sizes.js';
-import type { VisionEvents } from '../../vision/vision-pipeline.js';
+import type { VisionEvents } from '../../vision/vision-events.js';
 import type { EventBus } from '../../kernel/event-bus.js';
 
 /** How often the camera's on/off rules (admin switch, camera hours) are checked (ms). */

@@ -9,7 +9,7 @@ import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { PersonalCalibrationService, type CalibrationModel } from './personal-calibration-service.js';
 import { resultFromLogits } from '../../vision/emotion-classifier.js';
-import type { VisionEvents } from '../../vision/vision-pipeline.js';
+import type { VisionEvents } from '../../vision/vision-events.js';
 
 const LABELS = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'];
 const MODEL: CalibrationModel = { labels: LABELS, sha256: 'a'.repeat(64), temperature: 1 };

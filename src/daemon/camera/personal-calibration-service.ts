@@ -4,7 +4,7 @@ import type { EventBus } from '../../kernel/event-bus.js';
 import type { CalibrationRepository, StoredCalibration } from '../store/store.js';
 import { resultFromLogits, type EmotionResult } from '../../vision/emotion-classifier.js';
 import { fitPersonalHead, personalLogits, type CalibrationSample, type PersonalHead } from '../../vision/personal-calibration.js';
-import type { VisionEvents } from '../../vision/vision-pipeline.js';
+import type { VisionEvents } from '../../vision/vision-events.js';
 
 /** A face reading older than this is not recorded (ms): the person may have left. */
 export const FRESH_FACE_MS = 1500;

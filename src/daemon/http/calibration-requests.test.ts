@@ -8,7 +8,7 @@ import { PersonalCalibrationService } from '../camera/personal-calibration-servi
 import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer } from '../testing/server.js';
 import { resultFromLogits } from '../../vision/emotion-classifier.js';
-import type { VisionEvents } from '../../vision/vision-pipeline.js';
+import type { VisionEvents } from '../../vision/vision-events.js';
 import { KIOSK_SCREEN, LAN_PAGE, socket } from '../testing/ws-socket.js';
 
 const LABELS = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'];
