@@ -9,8 +9,6 @@ export interface DayPlanWatchDeps {
   bus: Pick<MoodboxBus, 'emit'>;
   /** The blocks of the day now (`player.dayPlans`; they may change while running). */
   plans: () => readonly DayPlan[];
-  /** The block in force changed (not at start): the music takes it up from the next song. */
-  onChange: (plan: DayPlan | null) => void;
 }
 
 /**
@@ -44,7 +42,7 @@ export class DayPlanWatch {
     this.#timer = undefined;
   }
 
-  /** Looks again (the blocks may have been edited, the clock moved): a different block is announced and handed on. */
+  /** Looks again (the blocks may have been edited, the clock moved): a different block is announced. */
   check(): void {
     const next = activePlanAt(this.#deps.plans(), this.#deps.clock.now());
     this.#arm();
@@ -52,7 +50,6 @@ export class DayPlanWatch {
     this.#current = next;
     this.#deps.log.info({ plan: next?.name ?? null }, 'day plan changed');
     this.#deps.bus.emit('dayPlanChanged', { plan: next });
-    this.#deps.onChange(next);
   }
 
   #arm(): void {
