@@ -1,27 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MpvPlayer } from '../../player/mpv-player.js';
-import { PlayRecorder } from '../../player/play-recorder.js';
-import { makeTone } from '../../player/testing/tones.js';
-import { loadConfig } from '../config/load-config.js';
-import { SWITCH_AT_ONCE } from '../testing/director-harness.js';
-import type { MoodboxBus } from '../events.js';
-import { systemClock } from '../../kernel/clock.js';
-import { EventBus } from '../../kernel/event-bus.js';
-import { seededRandom } from '../../kernel/random.js';
-import { BlockedMusic } from './blocked-music.js';
-import { MusicDirector } from './music-director.js';
-import { openSqliteStore } from '../store/sqlite-store.js';
+import { staffDirector } from '../testing/staff-director.js';
 import { until } from '../testing/daemon-process.js';
-import { buildTestServer } from '../testing/server.js';
 
 // The owner blocks songs and artists from the admin panel (issue 40): a real director on real mpv
 // (no audio out), a real SQLite file, the admin routes.
 
-const silent = { debug() {}, info() {}, warn() {}, error() {}, fatal() {}, trace() {}, level: 'silent' };
-const PASSPHRASE = 'correct horse battery';
 const cleanups: Array<() => Promise<unknown>> = [];
 
 afterEach(async () => {
@@ -30,53 +13,16 @@ afterEach(async () => {
 
 /** Three 8-second calm tones and two mellow ones, each by its own artist; calm plays at start. */
 async function setup() {
-  const dir = await mkdtemp(join(tmpdir(), 'moodbox-blocks-'));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  const clock = systemClock;
-  const store = openSqliteStore({ clock, log: silent }, { path: join(dir, 'moodbox.db') });
-  cleanups.push(async () => store.close());
-  const ids: number[] = [];
-  for (const [i, mood] of ['calm', 'calm', 'calm', 'mellow', 'mellow'].entries()) {
-    const uri = await makeTone(dir, { file: `${mood}-${i}.flac`, hz: 300 + 40 * i, seconds: 8 });
-    const track = store.tracks.upsert({ uri, title: `${mood} ${i}`, artist: `Artist ${i}` });
-    store.tracks.setMoods(track.id, [{ mood, weight: 1, origin: 'admin' }]);
-    ids.push(track.id);
-  }
-  const player = new MpvPlayer({ clock, log: silent }, { socketPath: join(dir, 'mpv.sock'), audioOutput: 'null', volume: 70 });
-  await player.start();
-  cleanups.push(() => player.stop());
-  await new PlayRecorder({ player, history: store.plays, clock, log: silent }).start();
-  const bus: MoodboxBus = new EventBus();
-  const blocks = new BlockedMusic({ clock, log: silent, bus, store, explicit: () => 'play' });
-  blocks.start();
-  cleanups.push(async () => blocks.stop());
-  const settings = { ...loadConfig({ env: {} }).config.player, transitions: SWITCH_AT_ONCE };
-  const director = new MusicDirector({
-    clock,
-    random: seededRandom(5),
-    log: silent,
-    store,
-    player,
-    bus,
-    listener: () => null,
-    settings: () => settings,
-    blocked: (track) => blocks.reasonFor(track),
-  });
-  await director.start();
-  cleanups.push(() => director.stop());
-  const server = await buildTestServer({ clock, store, staff: director.staff, blocks });
-  cleanups.push(() => server.app.close());
-  await server.auth.createUser({ name: 'Boss', role: 'admin', secret: PASSPHRASE }, 'test');
-  const res = await server.app.inject({ method: 'POST', url: '/api/admin/session', payload: { name: 'Boss', passphrase: PASSPHRASE } });
-  const headers = {
-    cookie: String(res.headers['set-cookie']).split(';')[0] ?? '',
-    'x-csrf-token': res.json<{ csrfToken: string }>().csrfToken,
-  };
-  const call = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: object) =>
-    server.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) });
-  const playing = () => player.state().current;
-  await until(() => playing());
-  return { server, player, store, ids, call, playing };
+  const songs = ['calm', 'calm', 'calm', 'mellow', 'mellow'].map((mood, i) => ({
+    mood,
+    title: `${mood} ${i}`,
+    artist: `Artist ${i}`,
+    hz: 300 + 40 * i,
+    seconds: 8,
+  }));
+  const box = await staffDirector({ songs, blocks: true });
+  cleanups.push(() => box.close());
+  return box;
 }
 
 describe('the owner blocks songs and artists', { timeout: 60_000 }, () => {

@@ -1,28 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MpvPlayer } from '../../player/mpv-player.js';
-import { PlayRecorder } from '../../player/play-recorder.js';
 import { icyStream } from '../../player/testing/stream-servers.js';
-import { makeTone } from '../../player/testing/tones.js';
-import { loadConfig } from '../config/load-config.js';
-import { SWITCH_AT_ONCE } from '../testing/director-harness.js';
-import type { MoodboxBus } from '../events.js';
-import { systemClock } from '../../kernel/clock.js';
-import { EventBus } from '../../kernel/event-bus.js';
-import { seededRandom } from '../../kernel/random.js';
-import { MusicDirector } from './music-director.js';
-import { openSqliteStore } from '../store/sqlite-store.js';
 import { until } from '../testing/daemon-process.js';
-import { buildTestServer } from '../testing/server.js';
 import { roomMoodOf } from '../../kernel/room-mood.js';
+import { STAFF_PASSPHRASE, staffDirector } from '../testing/staff-director.js';
 
 // Staff choose what the speakers play (issue 28): play now, play next, taken out again; a real
 // director on real mpv (no audio out), a real SQLite file, the admin routes.
 
-const silent = { debug() {}, info() {}, warn() {}, error() {}, fatal() {}, trace() {}, level: 'silent' };
-const PASSPHRASE = 'correct horse battery';
 const cleanups: Array<() => Promise<unknown>> = [];
 
 afterEach(async () => {
@@ -31,59 +15,14 @@ afterEach(async () => {
 
 /** Three 6-second tones per mood, each by its own artist (of unknown length, as the music may pick a tone then); calm plays at start. */
 async function setup(options: { station?: { url: string; name: string } } = {}) {
-  const dir = await mkdtemp(join(tmpdir(), 'moodbox-staff-queue-'));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  const clock = systemClock;
-  const store = openSqliteStore({ clock, log: silent }, { path: join(dir, 'moodbox.db') });
-  cleanups.push(async () => store.close());
-  const ids: Record<string, number[]> = { calm: [], upbeat: [], mellow: [] };
-  let hz = 300;
-  for (const mood of Object.keys(ids)) {
-    for (let i = 1; i <= 3; i++) {
-      const uri = await makeTone(dir, { file: `${mood}-${i}.flac`, hz: (hz += 40), seconds: 6 });
-      const track = store.tracks.upsert({ uri, title: `${mood} ${i}`, artist: `${mood} artist ${i}` });
-      store.tracks.setMoods(track.id, [{ mood, weight: 1, origin: 'admin' }]);
-      ids[mood]?.push(track.id);
-    }
-  }
-  const station =
-    options.station === undefined ? undefined : store.stations.save({ ...options.station, moods: [], origin: 'admin' }).trackId;
-  // The test's station is a server on 127.0.0.1: this box allows local stations.
-  const player = new MpvPlayer(
-    { clock, log: silent },
-    { socketPath: join(dir, 'mpv.sock'), audioOutput: 'null', volume: 70, allowPrivateStations: true },
+  const moods = ['calm', 'upbeat', 'mellow'];
+  const songs = moods.flatMap((mood, m) =>
+    [1, 2, 3].map((i) => ({ mood, title: `${mood} ${i}`, artist: `${mood} artist ${i}`, hz: 300 + 40 * (3 * m + i), seconds: 6 })),
   );
-  await player.start();
-  cleanups.push(() => player.stop());
-  await new PlayRecorder({ player, history: store.plays, clock, log: silent }).start();
-  const bus: MoodboxBus = new EventBus();
-  // Songs change at once for the room: these tests are about what staff queued, through the change.
-  const settings = { ...loadConfig({ env: {} }).config.player, transitions: SWITCH_AT_ONCE };
-  const director = new MusicDirector({
-    clock,
-    random: seededRandom(5),
-    log: silent,
-    store,
-    player,
-    bus,
-    listener: () => null,
-    settings: () => settings,
-  });
-  await director.start();
-  cleanups.push(() => director.stop());
-  const server = await buildTestServer({ clock, store, staff: director.staff });
-  cleanups.push(() => server.app.close());
-  await server.auth.createUser({ name: 'Boss', role: 'admin', secret: PASSPHRASE }, 'test');
-  const res = await server.app.inject({ method: 'POST', url: '/api/admin/session', payload: { name: 'Boss', passphrase: PASSPHRASE } });
-  const headers = {
-    cookie: String(res.headers['set-cookie']).split(';')[0] ?? '',
-    'x-csrf-token': res.json<{ csrfToken: string }>().csrfToken,
-  };
-  const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
-    server.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) });
-  const playing = () => player.state().current;
-  await until(() => playing());
-  return { server, director, player, store, ids, call, playing, station };
+  const box = await staffDirector({ songs, ...options });
+  cleanups.push(() => box.close());
+  const ids: Record<string, number[]> = Object.fromEntries(moods.map((mood, m) => [mood, box.ids.slice(3 * m, 3 * m + 3)]));
+  return { ...box, ids };
 }
 
 const trackOf = (item: { track: { id: number } } | undefined) => item?.track.id;
@@ -196,7 +135,11 @@ describe('staff choose what the speakers play', { timeout: 60_000 }, () => {
     await server.auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, 'test');
     const pin = await server.app.inject({ method: 'POST', url: '/api/session/pin', payload: { name: 'Ada', pin: '4711' } });
     const member = pin.json<{ token: string }>().token;
-    const admin = await server.app.inject({ method: 'POST', url: '/api/admin/session', payload: { name: 'Boss', passphrase: PASSPHRASE } });
+    const admin = await server.app.inject({
+      method: 'POST',
+      url: '/api/admin/session',
+      payload: { name: 'Boss', passphrase: STAFF_PASSPHRASE },
+    });
     const adminCookie = String(admin.headers['set-cookie']).split(';')[0] ?? '';
     const before = { current: playing()?.key, upcoming: player.state().upcoming.map((i) => i.key) };
     const trackId = ids['mellow']?.[2] ?? 0;

@@ -1,0 +1,144 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LightMyRequestResponse } from 'fastify';
+import { systemClock } from '../../kernel/clock.js';
+import { EventBus } from '../../kernel/event-bus.js';
+import { seededRandom } from '../../kernel/random.js';
+import { MpvPlayer } from '../../player/mpv-player.js';
+import { PlayRecorder } from '../../player/play-recorder.js';
+import { makeTone } from '../../player/testing/tones.js';
+import type { QueueItem } from '../../player/play-queue.js';
+import { loadConfig } from '../config/load-config.js';
+import type { MoodboxBus } from '../events.js';
+import { BlockedMusic } from '../music/blocked-music.js';
+import { MusicDirector } from '../music/music-director.js';
+import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
+import { until } from './daemon-process.js';
+import { SWITCH_AT_ONCE } from './director-harness.js';
+import { buildTestServer, type TestServer } from './server.js';
+
+/**
+ * A real music director on real mpv (no audio out), a real SQLite file and the admin routes, signed
+ * in as an admin: for tests of what staff do to the music. Songs change at once for the room, so
+ * that what staff chose shows through a change.
+ */
+
+const silent = { debug() {}, info() {}, warn() {}, error() {}, fatal() {}, trace() {}, level: 'silent' };
+/** The signed-in admin's passphrase (`Boss`). */
+export const STAFF_PASSPHRASE = 'correct horse battery';
+
+/** A test tone in the library: its mood (set by the admin), title, artist, pitch and length. */
+export interface ToneSong {
+  readonly mood: string;
+  readonly title: string;
+  readonly artist: string;
+  readonly hz: number;
+  readonly seconds: number;
+}
+
+export interface StaffDirector {
+  readonly server: TestServer;
+  readonly director: MusicDirector;
+  readonly player: MpvPlayer;
+  readonly store: SqliteStore;
+  /** The songs' track ids, in the order given. */
+  readonly ids: readonly number[];
+  /** The station's track id, when one was given. */
+  readonly station: number | undefined;
+  /** An admin's call to the routes (session cookie and CSRF token included). */
+  readonly call: (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) => Promise<LightMyRequestResponse>;
+  /** What plays now. */
+  readonly playing: () => QueueItem | undefined;
+  /** Stops everything and removes the folder, last made first. */
+  readonly close: () => Promise<void>;
+}
+
+/**
+ * Starts it with `songs` in the library; the first song's mood plays at start. `blocks`: the owner's
+ * blocked songs and artists take part; `station`: a web station (on 127.0.0.1: this box allows
+ * local stations) in the stations list.
+ */
+export async function staffDirector(options: {
+  songs: readonly ToneSong[];
+  station?: { url: string; name: string };
+  blocks?: boolean;
+}): Promise<StaffDirector> {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const close = async (): Promise<void> => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  };
+  try {
+    const dir = await mkdtemp(join(tmpdir(), 'moodbox-staff-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const clock = systemClock;
+    const store = openSqliteStore({ clock, log: silent }, { path: join(dir, 'moodbox.db') });
+    cleanups.push(async () => store.close());
+    const ids: number[] = [];
+    for (const [i, song] of options.songs.entries()) {
+      const uri = await makeTone(dir, { file: `${i}-${song.mood}.flac`, hz: song.hz, seconds: song.seconds });
+      const track = store.tracks.upsert({ uri, title: song.title, artist: song.artist });
+      store.tracks.setMoods(track.id, [{ mood: song.mood, weight: 1, origin: 'admin' }]);
+      ids.push(track.id);
+    }
+    const station =
+      options.station === undefined ? undefined : store.stations.save({ ...options.station, moods: [], origin: 'admin' }).trackId;
+    const player = new MpvPlayer(
+      { clock, log: silent },
+      { socketPath: join(dir, 'mpv.sock'), audioOutput: 'null', volume: 70, allowPrivateStations: true },
+    );
+    await player.start();
+    cleanups.push(() => player.stop());
+    await new PlayRecorder({ player, history: store.plays, clock, log: silent }).start();
+    const bus: MoodboxBus = new EventBus();
+    let blocks: BlockedMusic | undefined;
+    if (options.blocks === true) {
+      const blocked = new BlockedMusic({ clock, log: silent, bus, store, explicit: () => 'play' });
+      blocked.start();
+      cleanups.push(async () => blocked.stop());
+      blocks = blocked;
+    }
+    const settings = { ...loadConfig({ env: {} }).config.player, transitions: SWITCH_AT_ONCE };
+    const director = new MusicDirector({
+      clock,
+      random: seededRandom(5),
+      log: silent,
+      store,
+      player,
+      bus,
+      listener: () => null,
+      settings: () => settings,
+      ...(blocks === undefined ? {} : { blocked: (track: Parameters<BlockedMusic['reasonFor']>[0]) => blocks.reasonFor(track) }),
+    });
+    await director.start();
+    cleanups.push(() => director.stop());
+    const server = await buildTestServer({ clock, store, staff: director.staff, ...(blocks === undefined ? {} : { blocks }) });
+    cleanups.push(() => server.app.close());
+    await server.auth.createUser({ name: 'Boss', role: 'admin', secret: STAFF_PASSPHRASE }, 'test');
+    const res = await server.app.inject({
+      method: 'POST',
+      url: '/api/admin/session',
+      payload: { name: 'Boss', passphrase: STAFF_PASSPHRASE },
+    });
+    const headers = {
+      cookie: String(res.headers['set-cookie']).split(';')[0] ?? '',
+      'x-csrf-token': res.json<{ csrfToken: string }>().csrfToken,
+    };
+    const playing = (): QueueItem | undefined => player.state().current;
+    await until(() => playing());
+    return {
+      server,
+      director,
+      player,
+      store,
+      ids,
+      station,
+      call: (method, url, payload) => server.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) }),
+      playing,
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
