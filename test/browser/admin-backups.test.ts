@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
@@ -25,14 +25,6 @@ import { smallTargets, smallText } from './phone-checks.js';
 // test starts it again on the same data directory and port, as systemd does.
 
 const PHONE = { width: 390, height: 844 } as const;
-const SHOTS = '/tmp/shots';
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}-390.png`) });
-  await shot(page, name);
-}
-
 /** The account names in a database file, read as a second program would. */
 function userNames(file: string): string[] {
   const db = new Database(file, { readonly: true });
@@ -70,7 +62,7 @@ describe('backups in the admin panel on a phone', { timeout: 300_000 }, () => {
   it('says there is no backup yet instead of a download that fails, and backs up now with its size', async () => {
     await page.locator('mb-admin-backups [data-empty]').filter({ hasText: 'No backups yet' }).waitFor(WAIT);
     expect(await page.locator('mb-admin-backups [data-action="download-latest"]').count()).toBe(0);
-    await screenshot(page, 'admin-backups-empty');
+    await shot(page, 'admin-backups-empty');
 
     await page.getByRole('button', { name: 'Back up now' }).tap();
     await page.locator('mb-admin-backups [data-result]').filter({ hasText: 'Backed up:' }).waitFor(WAIT);
@@ -88,7 +80,7 @@ describe('backups in the admin panel on a phone', { timeout: 300_000 }, () => {
     expect(bytes.subarray(0, 15).toString()).toBe('SQLite format 3');
     expect(download.suggestedFilename()).toMatch(/^moodbox-\d{8}T\d{6}Z\.db$/);
     expect(await page.locator('mb-admin-backups [data-action="download-latest"]').isVisible()).toBe(true);
-    await screenshot(page, 'admin-backups-list');
+    await shot(page, 'admin-backups-list');
     expect(await smallText(page)).toEqual([]);
     expect(await smallTargets(page)).toEqual([]);
   });
@@ -100,7 +92,7 @@ describe('backups in the admin panel on a phone', { timeout: 300_000 }, () => {
     await problem.filter({ hasText: 'notes.db cannot be restored, so it was not kept' }).waitFor(WAIT);
     expect(await input.getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('mb-admin-backups tr[data-backup]').count()).toBe(1);
-    await screenshot(page, 'admin-backups-upload-refused');
+    await shot(page, 'admin-backups-upload-refused');
 
     const copy = readFileSync(join(data.path, 'backups', readdirSync(join(data.path, 'backups')).find((f) => f.endsWith('.db')) ?? ''));
     await input.setInputFiles({ name: 'from-the-office.db', mimeType: 'application/vnd.sqlite3', buffer: copy });
@@ -120,7 +112,7 @@ describe('backups in the admin panel on a phone', { timeout: 300_000 }, () => {
     const confirm = page.getByRole('alertdialog');
     await confirm.waitFor(WAIT);
     expect(await confirm.textContent()).toContain('What Moodbox holds now is not lost');
-    await screenshot(page, 'admin-backups-confirm');
+    await shot(page, 'admin-backups-confirm');
     // "Cancel" changes nothing.
     await confirm.getByRole('button', { name: 'Cancel' }).tap();
     await confirm.waitFor({ state: 'detached', ...WAIT });
@@ -131,7 +123,7 @@ describe('backups in the admin panel on a phone', { timeout: 300_000 }, () => {
       .tap();
     await page.getByRole('button', { name: 'Restore and restart' }).tap();
     await page.locator('mb-admin-backups [data-restoring]').filter({ hasText: 'Moodbox is restarting' }).waitFor(WAIT);
-    await screenshot(page, 'admin-backups-restarting');
+    await shot(page, 'admin-backups-restarting');
     // The daemon stops with the code its service manager restarts on; the test starts it again as systemd would.
     expect((await daemon.exited).code).toBe(75);
     daemon = await startDaemon(data.path, { port });
@@ -142,7 +134,7 @@ describe('backups in the admin panel on a phone', { timeout: 300_000 }, () => {
     expect(await restored.textContent()).toMatch(/Restored the backup of \S/);
     await row('before-restore').waitFor(WAIT);
     expect(await row('before-restore').textContent()).toContain('Replaced by a restore');
-    await screenshot(page, 'admin-backups-restored');
+    await shot(page, 'admin-backups-restored');
 
     expect(userNames(join(data.path, 'moodbox.db'))).not.toContain('Late Arrival');
     const kept = readdirSync(data.path).filter((name) => /^moodbox-before-restore-.*\.db$/.test(name));

@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdminPage, WAIT, adminPage, shot } from './harness.js';
@@ -10,14 +8,6 @@ import { smallTargets, smallText } from './phone-checks.js';
 // the built daemon playing the demo library.
 
 const PHONE = { width: 390, height: 844 } as const;
-const SHOTS = '/tmp/shots';
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}-390.png`), fullPage: true });
-  await shot(page, name);
-}
-
 async function csrf(page: Page): Promise<string> {
   const res = await page.request.get(new URL('/api/admin/session', page.url()).href);
   return ((await res.json()) as { csrfToken: string }).csrfToken;
@@ -84,7 +74,7 @@ describe('blocked music on a phone', { timeout: 300_000 }, () => {
     await expect.poll(() => list.locator('li').count(), WAIT).toBe(3);
     expect(await smallText(page)).toEqual([]);
     expect(await smallTargets(page)).toEqual([]);
-    await screenshot(page, 'admin-phone-blocked');
+    await shot(page, 'admin-phone-blocked', { fullPage: true });
 
     await list.getByRole('button', { name: 'Unblock Loud Crew (every song)' }).tap();
     await page.getByRole('status').filter({ hasText: 'Loud Crew (every song) may play again.' }).waitFor(WAIT);

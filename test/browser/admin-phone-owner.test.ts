@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdminPage, WAIT, adminPage, shot } from './harness.js';
@@ -10,8 +8,6 @@ import { smallTargets, smallText } from './phone-checks.js';
 // a Guests section in the menu, Spotify left out on a business box, and a station added in one go.
 
 const PHONE = { width: 390, height: 844 } as const;
-const SHOTS = '/tmp/shots';
-
 /** Each section, its heading, and what shows once its content has loaded. */
 const VIEWS = [
   ['dashboard', 'Dashboard', 'section.health li'],
@@ -28,12 +24,6 @@ const VIEWS = [
   ['model', 'Model', 'table'],
   ['audit', 'Audit log', 'tbody tr'],
 ] as const;
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}-390.png`) });
-  await shot(page, name);
-}
 
 describe("the owner's admin panel on a phone", { timeout: 300_000 }, () => {
   let admin: AdminPage;
@@ -52,11 +42,11 @@ describe("the owner's admin panel on a phone", { timeout: 300_000 }, () => {
     await sections.getByRole('link', { name: 'Guests' }).waitFor(WAIT);
     await expect.poll(() => sections.getByRole('link', { name: 'Backups' }).isVisible(), WAIT).toBe(true);
     expect(await sections.getByRole('link', { name: 'Spotify' }).count()).toBe(0);
-    await screenshot(page, 'admin-phone-menu');
+    await shot(page, 'admin-phone-menu');
     await sections.getByRole('link', { name: 'Guests' }).click();
     await page.getByRole('heading', { name: 'Guests', exact: true }).waitFor(WAIT);
     await page.locator('mb-guest-requests section').waitFor(WAIT);
-    await screenshot(page, 'admin-phone-guests');
+    await shot(page, 'admin-phone-guests');
   });
 
   it('offers Spotify as a source of music at a home only', async () => {
@@ -104,11 +94,11 @@ describe("the owner's admin panel on a phone", { timeout: 300_000 }, () => {
     // One line: under a tenth of the screen, not a third.
     expect((await bar.boundingBox())?.height ?? 999).toBeLessThan(PHONE.height / 10);
     expect(await bar.getByRole('button', { name: /Pause|Play/ }).isVisible()).toBe(false);
-    await screenshot(page, 'admin-phone-controls-closed');
+    await shot(page, 'admin-phone-controls-closed');
     await toggle.tap();
     await bar.getByRole('button', { name: /Pause|Play/ }).waitFor(WAIT);
     expect(await bar.getByRole('button', { name: 'Close' }).getAttribute('aria-expanded')).toBe('true');
-    await screenshot(page, 'admin-phone-controls-open');
+    await shot(page, 'admin-phone-controls-open');
     await bar.getByRole('button', { name: /Follow the camera again|End the hold/ }).tap();
     await bar.locator('.held-mark').waitFor({ state: 'detached', ...WAIT });
   });
@@ -132,7 +122,7 @@ describe("the owner's admin panel on a phone", { timeout: 300_000 }, () => {
     await expect.poll(staffOrder, WAIT).toEqual([c?.title, b?.title, a?.title]);
     const row = (title: string | undefined) => card.locator('[data-queue] li[data-reason="staff"]').filter({ hasText: title ?? '' });
     await row(a?.title).scrollIntoViewIfNeeded();
-    await screenshot(page, 'admin-phone-queue');
+    await shot(page, 'admin-phone-queue');
     expect(await smallTargets(page)).toEqual([]);
 
     await row(a?.title)
@@ -182,7 +172,7 @@ describe("the owner's admin panel on a phone", { timeout: 300_000 }, () => {
     await problem.filter({ hasText: 'This address is on this box or its local network' }).waitFor(WAIT);
     expect(await problem.textContent()).not.toContain('configuration file');
     await problem.scrollIntoViewIfNeeded();
-    await screenshot(page, 'admin-phone-station-local');
+    await shot(page, 'admin-phone-station-local');
     await problem.getByRole('link', { name: 'allow them in Settings' }).tap();
     await page.getByRole('heading', { name: 'Settings', exact: true }).waitFor(WAIT);
     await page.locator('[data-setting="music.allowPrivateStations"]').waitFor(WAIT);

@@ -2,9 +2,6 @@
 // waits for the staff; the owner, on a 390 px phone, approves it on the Guests page; the guest's
 // page says it is next. End to end against the built daemon (its guest service, director, mpv into
 // the null output).
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Browser,
@@ -21,15 +18,6 @@ import {
   tempDir,
 } from './harness.js';
 import { smallTargets, smallText } from './phone-checks.js';
-
-const SHOTS = '/tmp/shots';
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  const { width } = page.viewportSize() ?? { width: 0 };
-  await page.screenshot({ path: join(SHOTS, `${name}-${width}.png`) });
-  await shot(page, name);
-}
 
 describe('guests’ requests that the staff approve', { timeout: 300_000 }, () => {
   const data = tempDir('mb-guest-approval-');
@@ -62,7 +50,7 @@ describe('guests’ requests that the staff approve', { timeout: 300_000 }, () =
     const request = mine.locator('li').filter({ hasText: title });
     await request.filter({ hasText: 'Waiting for the staff to say yes' }).waitFor(WAIT);
     expect(await request.getAttribute('data-status')).toBe('waiting');
-    await screenshot(phone, 'guest-approval-waiting');
+    await shot(phone, 'guest-approval-waiting');
 
     const admin = owner.page;
     await signInToAdmin(admin, `${daemon.url}/admin#guests`, 'Root', PASSPHRASE);
@@ -74,7 +62,7 @@ describe('guests’ requests that the staff approve', { timeout: 300_000 }, () =
     expect(await card.locator('li[data-status="waiting"]').filter({ hasText: title }).textContent()).toContain('Waiting for your yes');
     expect(await smallText(admin)).toEqual([]);
     expect(await smallTargets(admin)).toEqual([]);
-    await screenshot(admin, 'admin-phone-guest-approval');
+    await shot(admin, 'admin-phone-guest-approval');
     await approve.tap();
     await card.locator('li[data-status="queued"]').filter({ hasText: title }).waitFor(WAIT);
 

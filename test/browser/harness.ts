@@ -184,10 +184,10 @@ export async function signInToAdmin(page: Page, url: string, name: string, passp
   if (heading !== undefined) await page.getByRole('heading', { name: heading }).waitFor({ timeout: 30_000 });
 }
 
-/** Saves a screenshot under test-results/browser/. */
-export async function shot(page: Page, name: string): Promise<void> {
+/** Saves a screenshot under test-results/browser/: the viewport, or with `fullPage` the whole page. */
+export async function shot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   const { width, height } = page.viewportSize() ?? { width: 0, height: 0 };
-  await page.screenshot({ path: join(RESULTS, `${name}-${width}x${height}.png`) });
+  await page.screenshot({ path: join(RESULTS, `${name}-${width}x${height}.png`), fullPage: options.fullPage === true });
 }
 
 /**
