@@ -2,7 +2,7 @@ import type { MoodboxBus } from '../events.js';
 import type { Clock, Timer } from '../../kernel/clock.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import type { Log } from '../../kernel/log.js';
-import type { MoodLogEntry, StatsRepository } from '../store/store.js';
+import type { MoodLogEntry, StatsRepository } from '../store/store-stats.js';
 
 /** Mood changes are written at least this often (ms): a power cut loses at most this much of the mood log. */
 export const MOOD_FLUSH_MS = 60_000;

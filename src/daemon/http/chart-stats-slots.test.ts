@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../kernel/random.js';
 import { chartStats, type ChartStats } from './chart-stats.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
-import type { MoodLogEntry } from '../store/store.js';
+import type { MoodLogEntry } from '../store/store-stats.js';
 import { FakeClock } from '../testing/fake-clock.js';
 
 // The dashboard's day and week read the mood log's 5-minute slots (kept with each change) and the

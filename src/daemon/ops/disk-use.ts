@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { DatabaseUse } from '../store/store.js';
+import type { DatabaseUse } from '../store/store-maintenance.js';
 
 const DAY_MS = 86_400_000;
 /** In the data directory: the size of the data directory after each night's retention run. */

@@ -7,7 +7,7 @@ import type { Config } from '../config/schema.js';
 import type { Clock, Timer } from '../../kernel/clock.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import type { Log } from '../../kernel/log.js';
-import type { CompactResult, MaintenanceRepository, PrunedLog } from '../store/store.js';
+import type { CompactResult, MaintenanceRepository, PrunedLog } from '../store/store-maintenance.js';
 
 const DAY_MS = 86_400_000;
 /** The retention job runs this long after the nightly backup, so last night's copy still holds what it removes (ms). */

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { MoodLogEntry, StatsRepository, TrackPlayStats } from './store.js';
+import type { MoodLogEntry, StatsRepository, TrackPlayStats } from './store-stats.js';
 
 const HOUR_MS = 3_600_000;
 

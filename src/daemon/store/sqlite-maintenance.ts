@@ -1,7 +1,7 @@
 import { statfsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
-import type { CompactResult, DatabaseUse, MaintenanceRepository, PrunedLog } from './store.js';
+import type { CompactResult, DatabaseUse, MaintenanceRepository, PrunedLog } from './store-maintenance.js';
 
 type Db = Database.Database;
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { MOOD_SLOT_MS, type MoodLogEntry, type StatsRepository } from './store.js';
+import { MOOD_SLOT_MS, type MoodLogEntry, type StatsRepository } from './store-stats.js';
 
 type Db = Database.Database;
 

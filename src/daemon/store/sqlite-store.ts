@@ -7,21 +7,20 @@ import type {
   AuditEntry,
   AuditRepository,
   CardRepository,
-  MoodLogEntry,
   PlayRepository,
   SecretRepository,
   StationRepository,
   SessionRepository,
   SettingsRepository,
-  StatsRepository,
   TasteRepository,
   CalibrationRepository,
   AnalysisRepository,
-  MaintenanceRepository,
   Store,
   TrackRepository,
   UserRepository,
 } from './store.js';
+import type { MaintenanceRepository } from './store-maintenance.js';
+import type { MoodLogEntry, StatsRepository } from './store-stats.js';
 import type { Log } from '../../kernel/log.js';
 import { chartStatsQueries } from './sqlite-chart-stats.js';
 import { stationsRepo } from './sqlite-stations.js';

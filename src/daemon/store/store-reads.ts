@@ -1,13 +1,6 @@
-import type {
-  AnalysisRepository,
-  AuditRepository,
-  CardRepository,
-  MaintenanceRepository,
-  PlayRepository,
-  StatsRepository,
-  TrackRepository,
-  UserRepository,
-} from './store.js';
+import type { AnalysisRepository, AuditRepository, CardRepository, PlayRepository, TrackRepository, UserRepository } from './store.js';
+import type { MaintenanceRepository } from './store-maintenance.js';
+import type { StatsRepository } from './store-stats.js';
 
 /**
  * What the delivery layers (`http/`, `mqtt/`) may read of the store, and all they may import of
@@ -29,6 +22,7 @@ export interface StoreReads {
 /** The statistics of plays and moods, read-only. */
 export type StatsReads = StoreReads['stats'];
 
-export type { AuditEntry, Card, MoodLogEntry, Page, Play, Role, Session, Track, TrackMood, TrackPlayStats, User } from './store.js';
-export { MOOD_SLOT_MS } from './store.js';
+export type { AuditEntry, Card, Page, Play, Role, Session, Track, TrackMood, User } from './store.js';
+export type { MoodLogEntry, TrackPlayStats } from './store-stats.js';
+export { MOOD_SLOT_MS } from './store-stats.js';
 export { latestBackup } from './backups.js';

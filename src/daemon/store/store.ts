@@ -3,6 +3,8 @@ import type { PlayReason } from '../../player/play-queue.js';
 import type { TasteModel } from '../../player/taste/logistic.js';
 import type { CalibrationSample, PersonalHead } from '../../vision/personal-calibration.js';
 import type { BlockRepository } from './sqlite-blocks.js';
+import type { MaintenanceRepository } from './store-maintenance.js';
+import type { StatsRepository } from './store-stats.js';
 
 /**
  * The store's ports: repository functions, never SQL, for the rest of the daemon.
@@ -262,67 +264,6 @@ export interface SettingsRepository {
   all(): Record<string, unknown>;
 }
 
-export interface MoodLogEntry {
-  at: number;
-  mood: string;
-  /** 0–1. */
-  confidence: number;
-  faces: number;
-}
-
-/**
- * The width of the mood log's slots (5 minutes, on UTC's): how long the room was in each mood is
- * also kept per slot, so a chart of a day or a week sums a few rows per slot, not every change.
- */
-export const MOOD_SLOT_MS = 300_000;
-
-export interface StatsRepository {
-  /** Records a change of the room mood. */
-  logMood(entry: MoodLogEntry): void;
-  /** Records changes of the room mood in one transaction: all of them, or none. */
-  logMoods(entries: readonly MoodLogEntry[]): void;
-  /**
-   * How long the room was in each mood, per bucket: `bucket` n covers [from + n·bucketMs, from +
-   * (n+1)·bucketMs). `from`, `to` and `bucketMs` are whole slots (`MOOD_SLOT_MS`). Counts the time
-   * up to the latest recorded change; the stretch since is not in it.
-   */
-  moodMsPerBucket(from: number, to: number, bucketMs: number): Array<{ bucket: number; mood: string; ms: number }>;
-  /**
-   * How long someone was in view (any mood but `nobody`) in [from, to), per hour of the day (0–23)
-   * at `utcOffsetMin` minutes east of UTC; whole slots, up to the latest change, as `moodMsPerBucket`.
-   */
-  peopleMsPerHourOfDay(from: number, to: number, utcOffsetMin: number, nobody: string): Array<{ hour: number; ms: number }>;
-  /** Mood changes in [from, to), oldest first. */
-  moodLog(from: number, to: number): MoodLogEntry[];
-  /** Plays started in [from, to), counted per mood and UTC day (`YYYY-MM-DD`). */
-  playsPerMoodPerDay(from: number, to: number): Array<{ day: string; mood: string; plays: number }>;
-  /** The last mood change before `at` (the room's mood when a chart's range begins), or undefined. */
-  moodBefore(at: number): MoodLogEntry | undefined;
-  /** Plays started in [from, to), counted per mood (`unknown` when none) and bucket: `bucket` n covers [from + n·bucketMs, from + (n+1)·bucketMs). */
-  playsPerMoodPerBucket(from: number, to: number, bucketMs: number): Array<{ bucket: number; mood: string; plays: number }>;
-  /** Plays started in [from, to) per hour of the day (0–23) at `utcOffsetMin` minutes east of UTC; hours without plays left out. */
-  playsPerHourOfDay(from: number, to: number, utcOffsetMin: number): Array<{ hour: number; plays: number }>;
-  /** The `limit` tracks played most in [from, to), with their skips and the likes they got in that time. */
-  topTracks(from: number, to: number, limit: number): TrackPlayStats[];
-  /** Plays started in [from, to) that a guest asked for from their phone (reason `guest`). */
-  guestPlays(from: number, to: number): number;
-}
-
-/**
- * How one track fared over a time: plays started, how many ran to the end, were skipped by a
- * person, or were switched for the room (never a skip), likes.
- */
-export interface TrackPlayStats {
-  trackId: number;
-  title: string;
-  artist: string;
-  plays: number;
-  completed: number;
-  skipped: number;
-  switched: number;
-  likes: number;
-}
-
 export interface AuditRepository {
   /**
    * Appends a line. `subjectId` MUST be given when the line is about a person (their account's id;
@@ -362,48 +303,6 @@ export interface CalibrationRepository {
   save(calibration: Omit<StoredCalibration, 'createdAt' | 'updatedAt'>, at: number): void;
   /** Deletes it (it also goes with the person); false when there was none. */
   remove(userId: number): boolean;
-}
-
-/** The logs the retention job prunes by age. */
-export type PrunedLog = 'mood_log' | 'plays' | 'audit_log';
-
-/** What `compact()` did. */
-export interface CompactResult {
-  /** Pages given back to the disk (an incremental vacuum) or saved by a full one. */
-  pagesFreed: number;
-  /** A full VACUUM ran (once, to turn incremental vacuum on for a database made without it). */
-  isFullVacuum: boolean;
-  /** Time it took (ms). */
-  ms: number;
-  /** Why nothing was done, when nothing was. */
-  skipped?: string;
-}
-
-/** The database file by part: bytes per table (its indexes included), the log and the free pages inside the file. */
-export interface DatabaseUse {
-  fileBytes: number;
-  walBytes: number;
-  freeBytes: number;
-  /** Largest first. */
-  tables: Array<{ name: string; bytes: number }>;
-}
-
-/**
- * The database's upkeep, for the nightly retention job and the disk report. Every removing method
- * works in steps of at most `limit` rows, so the daemon's other work goes on between them.
- */
-export interface MaintenanceRepository {
-  /** Removes up to `limit` rows of `what` from before `before` (epoch ms), oldest first; a play still open is never removed. Returns how many went. */
-  prune(what: PrunedLog, before: number, limit: number): number;
-  /** Thins the mood log in [from, to) (epoch ms) to the last change of each minute, up to `limit` rows; returns how many went. */
-  thinMoodLog(from: number, to: number, limit: number): number;
-  /** `PRAGMA optimize` and an incremental vacuum (a full one, once, on a database made without incremental vacuum). */
-  compact(): CompactResult;
-  use(): DatabaseUse;
-  /** Every cover file tracks name, with when one of them last played (null: never), least recently played first. */
-  coversByLastPlay(): Array<{ cover: string; lastPlayedAt: number | null }>;
-  /** Tracks with these covers show none from now on (their files are gone). */
-  forgetCovers(names: readonly string[]): void;
 }
 
 export interface Store {
