@@ -11,7 +11,8 @@ import type { GuestFitVerdict, GuestMusic } from './guest-fit.js';
 import { ADDRESS_PHONES_MAX, GuestAllowances, HOUR_MS, type GuestAllowance, type GuestLimits } from './guest-limits.js';
 import { GuestSongs } from './guest-songs.js';
 import { GuestRequests, guestSchedule, type GuestRequestRecord, type GuestSchedule } from './guest-requests.js';
-import { GuestVoteBook, type GuestPhone, type GuestVote, type GuestVotes, type VoteTarget } from './guest-votes.js';
+import type { GuestPhone, GuestVote, GuestVotes } from './guest-votes.js';
+import { GuestVoting } from './guest-voting.js';
 
 export type { GuestRequestRecord, GuestRequestStatus, GuestSlot } from './guest-requests.js';
 export type { GuestPhone, GuestVote, GuestVotes } from './guest-votes.js';
@@ -57,17 +58,16 @@ export class GuestService implements Service {
   readonly name = 'guests';
   readonly #deps: GuestServiceDeps;
   readonly #requests = new GuestRequests();
-  readonly #votes = new GuestVoteBook();
   readonly #allowances = new GuestAllowances();
   readonly #songs: GuestSongs;
-  /** The queue key of the song guests voted off, until it ends. */
-  #votedOff: number | undefined;
+  readonly #votes: GuestVoting;
   #schedule: { at: number; value: GuestSchedule } | undefined;
   #review: Timer | undefined;
 
   constructor(deps: GuestServiceDeps) {
     this.#deps = deps;
     this.#songs = new GuestSongs(deps);
+    this.#votes = new GuestVoting({ ...deps, requests: this.#requests, allowances: this.#allowances });
   }
 
   async start(): Promise<void> {
@@ -227,20 +227,19 @@ export class GuestService implements Service {
   /** The phone likes the song playing (`trackId`); refused when it no longer plays. Liking twice changes nothing. */
   like(phone: GuestPhone, trackId: number): { likes: number } {
     this.#mustBeOpen();
-    const likes = this.#votes.like(this.#current(trackId).key, phone.id);
+    const likes = this.#votes.like(phone, trackId);
     this.#changed();
     return { likes };
   }
 
   /** Guests' likes of the song playing, and whether this phone is one (false without a phone). */
   likes(phone?: GuestPhone): { likes: number; isLikedByMe: boolean } {
-    return this.#votes.likes(this.#deps.player.state().current?.key, phone?.id);
+    return this.#votes.likes(phone);
   }
 
   /** This phone's votes that still count: on the song playing (`now`) and on requests up next (their id). */
   votesOf(phone: GuestPhone): Array<{ on: 'now' | number; vote: GuestVote }> {
-    const open = new Set(this.#requests.open().map((r) => r.id));
-    return this.#votes.votesOf(phone, this.#voteSince(), this.#deps.player.state().current?.key, open);
+    return this.#votes.votesOf(phone);
   }
 
   /**
@@ -249,42 +248,18 @@ export class GuestService implements Service {
    */
   async vote(phone: GuestPhone, on: 'now' | number, vote: GuestVote | 'none'): Promise<GuestVotes> {
     this.#mustBeOpen();
-    let target: VoteTarget;
-    let trackId: number;
-    if (on === 'now') {
-      const current = this.#current();
-      target = { on: 'now', key: current.key };
-      trackId = current.track.id;
-    } else {
-      const request = this.#requests.open().find((r) => r.id === on);
-      if (request === undefined) {
-        throw new MoodboxError('MB_ERR_NOT_FOUND', `Expected a song guests asked for, up next, got \`${on}\`: it played or left the queue`);
-      }
-      target = { on: 'request', id: request.id };
-      trackId = request.trackId;
-    }
-    this.#votes.cast(target, phone, vote, this.#deps.clock.now());
-    const count = this.#countVotes(target, phone);
-    if (vote === 'down' && count.down >= count.downNeeded) {
-      this.#votes.drop(target);
-      if (target.on === 'now') {
-        this.#deps.log.info({ trackId, votes: count.down }, 'guests voted the song off');
-        this.#votedOff = target.key;
-        await this.#deps.music.skipForGuests(trackId);
-      } else {
-        this.#finish(target.id, 'declined', 'Guests voted it off the queue');
-      }
-    } else if (target.on === 'request') {
-      this.#followed();
+    const { votes, target, isVotedOff } = await this.#votes.vote(phone, on, vote);
+    if (target.on === 'request') {
+      if (isVotedOff) this.#finish(target.id, 'declined', 'Guests voted it off the queue');
+      else this.#followed();
     }
     this.#changed();
-    return count;
+    return votes;
   }
 
   /** The votes on the song playing (`now`) or a request, as `phone` sees them. */
   votesOn(on: 'now' | number, phone?: GuestPhone): GuestVotes {
-    const key = on === 'now' ? this.#deps.player.state().current?.key : on;
-    return this.#countVotes(key === undefined ? undefined : on === 'now' ? { on: 'now', key } : { on: 'request', id: key }, phone);
+    return this.#votes.votesOn(on, phone);
   }
 
   /** Staff (`actor`) take a request out of the queue (`cleared`), audited as `guests.clear`; false when it is no longer in it. */
@@ -346,7 +321,7 @@ export class GuestService implements Service {
       if (this.#songs.isBlocked(r.trackId)) this.#finish(r.id, 'declined', 'The staff took this song off the list');
     const now = this.#deps.clock.now();
     this.#requests.forget(now, this.#deps.settings().guests.repeatWindowMin * MINUTE_MS);
-    this.#votes.forget(this.#voteSince(), this.#deps.player.state().current?.key);
+    this.#votes.forget();
     this.#allowances.forget(now - HOUR_MS);
     this.#songs.forget(now);
     if (JSON.stringify(this.#requests.open().map((r) => [r.id, r.status])) !== before) this.#followed();
@@ -366,9 +341,7 @@ export class GuestService implements Service {
   }
 
   #ended(item: QueueItem, outcome: PlayOutcome): void {
-    const isVotedOff = this.#votedOff === item.key;
-    if (isVotedOff) this.#votedOff = undefined;
-    if (this.#requests.ended(item.key, isVotedOff ? 'voted-off' : outcome)) this.#changed();
+    if (this.#requests.ended(item.key, this.#votes.endedVotedOff(item.key) ? 'voted-off' : outcome)) this.#changed();
   }
 
   #finish(id: number, status: 'declined' | 'cleared', reason: string): void {
@@ -380,25 +353,6 @@ export class GuestService implements Service {
   #limits(): GuestLimits {
     const { requestsPerHour, requestsPerAddressMax } = this.#deps.settings().guests;
     return { perPhone: requestsPerHour, perAddressMax: Math.max(requestsPerHour, requestsPerAddressMax) };
-  }
-
-  /** Votes on `target`: one per phone, from one address as many as the phones settled there (a café behind one router votes as its phones). */
-  #countVotes(target: VoteTarget | undefined, phone?: GuestPhone): GuestVotes {
-    const now = this.#deps.clock.now();
-    const perAddress = (address: string) => this.#allowances.phonesBehind(address, now);
-    return this.#votes.count(target, this.#voteSince(), this.#deps.settings().guests.downVotesToSkip, phone, perAddress);
-  }
-
-  #voteSince(): number {
-    return this.#deps.clock.now() - this.#deps.settings().guests.voteMin * MINUTE_MS;
-  }
-
-  #current(trackId?: number): NonNullable<ReturnType<Player['state']>['current']> {
-    const current = this.#deps.player.state().current;
-    if (current === undefined || (trackId !== undefined && current.track.id !== trackId)) {
-      throw guestError('MB_ERR_GUEST_NOT_PLAYING', 'That song is not playing any more: like or vote on the one playing now');
-    }
-    return current;
   }
 
   #mustBeOpen(): void {

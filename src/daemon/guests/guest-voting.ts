@@ -1,0 +1,145 @@
+/**
+ * Guests' likes of the song playing and their votes on it and on the requested songs up next, for
+ * `GuestService`: one vote per phone, from one address as many as the phones settled there; enough
+ * phones voting "not this" skip the song playing or drop the request.
+ */
+import type { Config } from '../config/schema.js';
+import type { Clock } from '../../kernel/clock.js';
+import { MoodboxError } from '../../kernel/errors.js';
+import type { Log } from '../../kernel/log.js';
+import type { Player } from '../../player/player.js';
+import type { GuestMusic } from './guest-fit.js';
+import type { GuestAllowances } from './guest-limits.js';
+import type { GuestRequests } from './guest-requests.js';
+import { GuestVoteBook, type GuestPhone, type GuestVote, type GuestVotes, type VoteTarget } from './guest-votes.js';
+
+const MINUTE_MS = 60_000;
+
+export interface GuestVotingDeps {
+  clock: Clock;
+  log: Log;
+  player: Pick<Player, 'state'>;
+  /** Skips the song playing when guests vote it off. */
+  music: Pick<GuestMusic, 'skipForGuests'>;
+  /** The settings now (they may change while running). */
+  settings: () => Pick<Config, 'guests'>;
+  /** The guests' requests: those in the queue may be voted on. */
+  requests: Pick<GuestRequests, 'open'>;
+  /** How many phones settled behind an address: its votes count as many. */
+  allowances: Pick<GuestAllowances, 'phonesBehind'>;
+}
+
+/** What a vote did: the votes on its song now, and whether they voted it off (the song playing skipped, or the request to drop). */
+export interface GuestVoteResult {
+  votes: GuestVotes;
+  target: VoteTarget;
+  isVotedOff: boolean;
+}
+
+export class GuestVoting {
+  readonly #deps: GuestVotingDeps;
+  readonly #book = new GuestVoteBook();
+  /** The queue key of the song guests voted off, until it ends. */
+  #votedOff: number | undefined;
+
+  constructor(deps: GuestVotingDeps) {
+    this.#deps = deps;
+  }
+
+  /** The phone likes the song playing (`trackId`); refused when it no longer plays. Liking twice changes nothing. Answers the likes. */
+  like(phone: GuestPhone, trackId: number): number {
+    return this.#book.like(this.#current(trackId).key, phone.id);
+  }
+
+  /** Guests' likes of the song playing, and whether this phone is one (false without a phone). */
+  likes(phone?: GuestPhone): { likes: number; isLikedByMe: boolean } {
+    return this.#book.likes(this.#deps.player.state().current?.key, phone?.id);
+  }
+
+  /** This phone's votes that still count: on the song playing (`now`) and on requests up next (their id). */
+  votesOf(phone: GuestPhone): Array<{ on: 'now' | number; vote: GuestVote }> {
+    const open = new Set(this.#deps.requests.open().map((r) => r.id));
+    return this.#book.votesOf(phone, this.#since(), this.#deps.player.state().current?.key, open);
+  }
+
+  /**
+   * The phone votes on the song playing (`now`) or a requested song up next (its `id`), or takes its
+   * vote back (`none`). Enough distinct phones voting "down" skip the song (done here) or drop the
+   * request (left to the caller, which owns the queue).
+   */
+  async vote(phone: GuestPhone, on: 'now' | number, vote: GuestVote | 'none'): Promise<GuestVoteResult> {
+    let target: VoteTarget;
+    let trackId: number;
+    if (on === 'now') {
+      const current = this.#current();
+      target = { on: 'now', key: current.key };
+      trackId = current.track.id;
+    } else {
+      const request = this.#deps.requests.open().find((r) => r.id === on);
+      if (request === undefined) {
+        throw new MoodboxError('MB_ERR_NOT_FOUND', `Expected a song guests asked for, up next, got \`${on}\`: it played or left the queue`);
+      }
+      target = { on: 'request', id: request.id };
+      trackId = request.trackId;
+    }
+    this.#book.cast(target, phone, vote, this.#deps.clock.now());
+    const votes = this.#count(target, phone);
+    const isVotedOff = vote === 'down' && votes.down >= votes.downNeeded;
+    if (isVotedOff) {
+      this.#book.drop(target);
+      if (target.on === 'now') {
+        this.#deps.log.info({ trackId, votes: votes.down }, 'guests voted the song off');
+        this.#votedOff = target.key;
+        await this.#deps.music.skipForGuests(trackId);
+      }
+    }
+    return { votes, target, isVotedOff };
+  }
+
+  /** The votes on the song playing (`now`) or a request, as `phone` sees them. */
+  votesOn(on: 'now' | number, phone?: GuestPhone): GuestVotes {
+    const key = on === 'now' ? this.#deps.player.state().current?.key : on;
+    return this.#count(key === undefined ? undefined : on === 'now' ? { on: 'now', key } : { on: 'request', id: key }, phone);
+  }
+
+  /** Whether the song that ended (its queue key) is the one guests voted off; forgotten then. */
+  endedVotedOff(key: number): boolean {
+    const isVotedOff = this.#votedOff === key;
+    if (isVotedOff) this.#votedOff = undefined;
+    return isVotedOff;
+  }
+
+  /** Forgets the votes on `target` (a request that left the queue, or started playing). */
+  drop(target: VoteTarget): void {
+    this.#book.drop(target);
+  }
+
+  /** Forgets every vote. */
+  clear(): void {
+    this.#book.clear();
+  }
+
+  /** Forgets the votes cast more than `guests.voteMin` ago, and those on a song that no longer plays. */
+  forget(): void {
+    this.#book.forget(this.#since(), this.#deps.player.state().current?.key);
+  }
+
+  /** Votes on `target`: one per phone, from one address as many as the phones settled there (a café behind one router votes as its phones). */
+  #count(target: VoteTarget | undefined, phone?: GuestPhone): GuestVotes {
+    const now = this.#deps.clock.now();
+    const perAddress = (address: string) => this.#deps.allowances.phonesBehind(address, now);
+    return this.#book.count(target, this.#since(), this.#deps.settings().guests.downVotesToSkip, phone, perAddress);
+  }
+
+  #since(): number {
+    return this.#deps.clock.now() - this.#deps.settings().guests.voteMin * MINUTE_MS;
+  }
+
+  #current(trackId?: number): NonNullable<ReturnType<Player['state']>['current']> {
+    const current = this.#deps.player.state().current;
+    if (current === undefined || (trackId !== undefined && current.track.id !== trackId)) {
+      throw new MoodboxError('MB_ERR_GUEST_NOT_PLAYING', 'That song is not playing any more: like or vote on the one playing now');
+    }
+    return current;
+  }
+}
