@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing, svg } from 'lit';
+import { LitElement, html, nothing, svg } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { MoodHoldRequest, StateSnapshot } from '../../daemon/http/contract.js';
 import { moodColour } from '../components/mood-colours.js';
@@ -7,6 +7,7 @@ import type { AdminApi, StaffPlayer } from '../data/admin-api.js';
 import type { ApiClient } from '../data/api-client.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
 import { LiveStateController, whenChanged } from './live-state-controller.js';
+import { STAFF_CONTROLS_STYLES } from './mb-staff-controls.styles.js';
 import { nowPlayingLine } from './now-playing-line.js';
 
 /** The moods staff may hold the music to (the camera's emotions), in the order staff think of them. */
@@ -58,143 +59,7 @@ function playerKey(state: StateSnapshot | null): string {
  */
 @customElement('mb-staff-controls')
 export class MbStaffControls extends LitElement {
-  static override styles = [
-    ADMIN_STYLES,
-    css`
-      .controls {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: 0.6em 1em;
-      }
-      .volume {
-        flex-direction: row;
-        align-items: center;
-        gap: 0.5em;
-      }
-      .volume input {
-        width: 12em;
-        min-height: 2.75em;
-        padding: 0;
-        border: 0;
-      }
-      output {
-        min-width: 2.5ch;
-        font-variant-numeric: tabular-nums;
-      }
-      button {
-        display: inline-flex;
-        align-items: center;
-        gap: 0.4em;
-        min-height: 2.75em;
-        min-width: 2.75em;
-      }
-      .icon {
-        width: 0.9em;
-        height: 0.9em;
-        fill: currentColor;
-      }
-      .hold {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: flex-end;
-        gap: 0.6em;
-        margin-top: 0.8em;
-      }
-      /* A long choice ("Surprised room · energetic music") must not push past the card on a phone. */
-      .hold label,
-      .hold select {
-        max-width: 100%;
-      }
-      .held {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: 0.6em;
-        margin: 0.8em 0 0;
-        padding: 0.5em 0.8em;
-        border-left: 0.5em solid var(--mood, #b8c9d6);
-        border-radius: 0.3em;
-        background: #f3f4f6;
-      }
-      .result {
-        min-height: 1.45em;
-        margin: 0.6em 0 0;
-      }
-      :host([compact]) .bar {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: 0.4em 1em;
-        padding: 0.3em 1.2em;
-        border-bottom: 1px solid #d1d5db;
-        background: #fff;
-      }
-      :host([compact]) .now {
-        min-width: 12em;
-        max-width: 28em;
-        overflow: hidden;
-        text-overflow: ellipsis;
-        white-space: nowrap;
-      }
-      :host([compact]) .result {
-        margin: 0;
-      }
-      :host([compact]) .held {
-        margin: 0;
-        padding: 0.2em 0.6em;
-      }
-      :host([compact]) .line,
-      :host([compact]) .more {
-        display: contents;
-      }
-      :host([compact]) button.toggle,
-      :host([compact]) .held-mark {
-        display: none;
-      }
-      /*
-       * A phone: the bar is one line (what plays, and whether a mood is held) with a button that
-       * opens the controls; closed, it takes one line of the screen, not a third of it.
-       */
-      @media (max-width: 600px) {
-        :host([compact]) .bar {
-          display: block;
-          padding: 0.2em 0.8em;
-        }
-        :host([compact]) .line {
-          display: flex;
-          align-items: center;
-          gap: 0.6em;
-        }
-        :host([compact]) .now {
-          flex: 1;
-          min-width: 0;
-          max-width: none;
-        }
-        :host([compact]) button.toggle {
-          display: inline-flex;
-          flex: none;
-        }
-        :host([compact]) .held-mark {
-          display: inline;
-          font-weight: 600;
-        }
-        :host([compact]) .more {
-          display: none;
-        }
-        :host([compact]) .more.open {
-          display: flex;
-          flex-wrap: wrap;
-          align-items: center;
-          gap: 0.4em 1em;
-          padding: 0.3em 0 0.5em;
-        }
-        .volume input {
-          width: 10em;
-        }
-      }
-    `,
-  ];
+  static override styles = [ADMIN_STYLES, STAFF_CONTROLS_STYLES];
 
   @property({ attribute: false }) api!: AdminApi;
   @property({ attribute: false }) live: ApiClient | null = null;
