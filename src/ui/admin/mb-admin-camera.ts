@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing, svg } from 'lit';
+import { LitElement, html, nothing, svg } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { moodLook } from '../components/mb-mood-face.js';
 import { capitalize, sentence } from '../components/words.js';
@@ -6,6 +6,7 @@ import type { AdminApi, CameraFace, CameraFaces, CameraState } from '../data/adm
 import { ApiError, type ApiClient } from '../data/api-client.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
 import { LiveStateController } from './live-state-controller.js';
+import { CAMERA_STYLES } from './mb-admin-camera.styles.js';
 
 /** How often the preview and the faces are fetched while the page is open and visible (ms). */
 const REFRESH_MS = 1000;
@@ -35,120 +36,7 @@ const ms = (value: number): string => `${Math.round(value)}\u00a0ms`;
  */
 @customElement('mb-admin-camera')
 export class MbAdminCamera extends LitElement {
-  static override styles = [
-    ADMIN_STYLES,
-    css`
-      .live {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: flex-start;
-        gap: 1em 1.5em;
-      }
-      figure {
-        flex: 1 1 24em;
-        margin: 0;
-        max-width: 40em;
-      }
-      .frame {
-        position: relative;
-        overflow: hidden;
-        border-radius: 0.4em;
-        background: #111820;
-      }
-      img {
-        display: block;
-        width: 100%;
-        height: auto;
-      }
-      .frame > svg {
-        position: absolute;
-        inset: 0;
-        width: 100%;
-        height: 100%;
-      }
-      .box-under {
-        fill: none;
-        stroke: #111820;
-        stroke-width: 5px;
-      }
-      .box {
-        fill: none;
-        stroke: #facc15;
-        stroke-width: 3px;
-      }
-      .tag {
-        position: absolute;
-        padding: 0.05em 0.4em;
-        border-radius: 0.25em;
-        background: #facc15;
-        color: #111820;
-        font-size: 0.875em;
-        font-weight: 600;
-        line-height: 1.4;
-        white-space: nowrap;
-      }
-      .blank {
-        position: absolute;
-        left: 0.6em;
-        bottom: 0.4em;
-        color: #9ca3af;
-        font-size: 0.875em;
-      }
-      figcaption {
-        margin-top: 0.3em;
-      }
-      .faces {
-        flex: 1 1 16em;
-        max-width: 26em;
-      }
-      .sizes .advice {
-        padding: 0.4em 0.6em;
-        border-left: 0.35em solid #d97706;
-        background: #fffbeb;
-        border-radius: 0.3em;
-      }
-      .faces h3 {
-        margin-top: 0;
-      }
-      table.probs {
-        margin-bottom: 0.8em;
-      }
-      .probs caption {
-        padding-bottom: 0.2em;
-        text-align: left;
-      }
-      .probs th,
-      .probs td {
-        padding: 0.1em 0.3em;
-        border: none;
-        background: none;
-        font-weight: 400;
-        vertical-align: middle;
-      }
-      .probs th {
-        width: 5.5em;
-      }
-      .probs tr[data-top] :is(th, td) {
-        font-weight: 700;
-      }
-      .probs td.num {
-        width: 3em;
-        text-align: right;
-        font-variant-numeric: tabular-nums;
-      }
-      .track {
-        height: 0.8em;
-        border-radius: 0.2em;
-        background: #e5e7eb;
-      }
-      .bar {
-        display: block;
-        height: 100%;
-        border-radius: 0.2em;
-        background: #1d4ed8;
-      }
-    `,
-  ];
+  static override styles = [ADMIN_STYLES, CAMERA_STYLES];
 
   @property({ attribute: false }) api!: AdminApi;
   @property({ attribute: false }) live: ApiClient | null = null;
