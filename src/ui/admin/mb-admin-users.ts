@@ -1,9 +1,11 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { AdminApi, AdminUser, Card, CardReader } from '../data/admin-api.js';
 import { ApiError } from '../data/api-client.js';
+import { CaptureCountdown } from './capture-countdown.js';
 import { PageLoader } from './page-loader.js';
 import { ADMIN_STYLES, field, formatTime, messageOf } from './admin-styles.js';
+import { USERS_STYLES } from './mb-admin-users.styles.js';
 
 /** How long "tap a card now" waits for a card (s). */
 const CAPTURE_S = 20;
@@ -18,62 +20,7 @@ const CAPTURE_S = 20;
  */
 @customElement('mb-admin-users')
 export class MbAdminUsers extends LitElement {
-  static override styles = [
-    ADMIN_STYLES,
-    css`
-      .warn {
-        padding: 0.5em 0.8em;
-        border-left: 4px solid #b45309;
-        background: #fffbeb;
-        color: #78350f;
-        font-weight: 600;
-      }
-      td.yes {
-        color: #166534;
-        font-weight: 600;
-      }
-      td.no {
-        color: #92400e;
-      }
-      tr.disabled td:first-child {
-        text-decoration: line-through;
-      }
-      dialog {
-        width: min(40em, 92vw);
-        max-height: 90vh;
-        padding: 1.2em;
-        border: 1px solid #9ca3af;
-        border-radius: 0.6em;
-      }
-      dialog::backdrop {
-        background: rgb(17 24 32 / 45%);
-      }
-      dialog header {
-        display: flex;
-        align-items: baseline;
-        justify-content: space-between;
-        gap: 1em;
-      }
-      dialog h3 {
-        margin-top: 0;
-      }
-      .capture {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: 0.6em;
-        margin: 0.4em 0 0.8em;
-      }
-      .countdown {
-        font-size: 1.3em;
-        font-weight: 700;
-        font-variant-numeric: tabular-nums;
-      }
-      ul.cards {
-        padding-left: 1.2em;
-      }
-    `,
-  ];
+  static override styles = [ADMIN_STYLES, USERS_STYLES];
 
   @property({ attribute: false }) api!: AdminApi;
   @state() private _users: AdminUser[] = [];
@@ -88,13 +35,12 @@ export class MbAdminUsers extends LitElement {
   /** The person whose dialog is open. */
   @state() private _editing: number | null = null;
   @state() private _reader: CardReader | null = null;
-  /** Seconds left of "tap a card now"; null when not waiting. */
-  @state() private _captureLeftS: number | null = null;
-  #captureTimer: ReturnType<typeof setInterval> | undefined;
+  /** Seconds left of "tap a card now". */
+  readonly #countdown = new CaptureCountdown(this, CAPTURE_S);
   #isCancelled = false;
 
   override disconnectedCallback(): void {
-    if (this._captureLeftS !== null) void this.#cancelCapture();
+    if (this.#countdown.leftS !== null) void this.#cancelCapture();
     super.disconnectedCallback();
   }
 
@@ -181,7 +127,7 @@ export class MbAdminUsers extends LitElement {
 
   #renderDialog(u: AdminUser) {
     const reader = this._reader;
-    const isCapturing = this._captureLeftS !== null;
+    const isCapturing = this.#countdown.leftS !== null;
     return html`<dialog aria-label=${u.name} data-user=${u.name} @close=${this.#onClose} @cancel=${this.#onClose}>
       <header>
         <h3>${u.name} <span class="muted">· ${u.role}${u.disabled ? ' · disabled' : ''}</span></h3>
@@ -219,7 +165,7 @@ export class MbAdminUsers extends LitElement {
         ${
           isCapturing
             ? html`<span role="status"
-                  >Tap the card on the reader now: <span class="countdown" data-countdown>${this._captureLeftS} s</span> left</span
+                  >Tap the card on the reader now: <span class="countdown" data-countdown>${this.#countdown.leftS} s</span> left</span
                 >
                 <button class="danger" @click=${this.#cancelCapture}>Cancel</button>`
             : html`<button class="secondary" @click=${() => void this.#capture(u)}>Tap a card now</button> ${
@@ -293,7 +239,7 @@ export class MbAdminUsers extends LitElement {
   };
 
   readonly #onClose = (): void => {
-    if (this._captureLeftS !== null) void this.#cancelCapture();
+    if (this.#countdown.leftS !== null) void this.#cancelCapture();
     this._editing = null;
     if (typeof this._where === 'number') {
       this._where = null;
@@ -384,10 +330,10 @@ export class MbAdminUsers extends LitElement {
     this._error = '';
     this._status = '';
     this.#isCancelled = false;
-    this.#startCountdown();
+    this.#countdown.start();
     try {
       const { cardId, linkedTo } = await this.api.captureCard(CAPTURE_S);
-      this.#stopCountdown();
+      this.#countdown.stop();
       const owner = this._users.find((x) => x.id === linkedTo);
       if (owner !== undefined && owner.id !== u.id) {
         this._error = `Card ${cardId} is linked to ${owner.name}. Unlink it there first.`;
@@ -395,7 +341,7 @@ export class MbAdminUsers extends LitElement {
       }
       await this.#run(() => this.api.linkCard({ cardId, userId: u.id }), `Linked card ${cardId} to ${u.name}.`, u.id);
     } catch (err) {
-      this.#stopCountdown();
+      this.#countdown.stop();
       if (this.#isCancelled) return;
       this._error = messageOf(err);
       if (err instanceof ApiError && err.code === 'MB_ERR_RFID_NO_READER') this._reader = await this.api.cardReader().catch(() => null);
@@ -404,7 +350,7 @@ export class MbAdminUsers extends LitElement {
 
   readonly #cancelCapture = async (): Promise<void> => {
     this.#isCancelled = true;
-    this.#stopCountdown();
+    this.#countdown.stop();
     this._status = 'Stopped waiting for a card.';
     this._error = '';
     try {
@@ -413,22 +359,6 @@ export class MbAdminUsers extends LitElement {
       this._error = messageOf(err);
     }
   };
-
-  #startCountdown(): void {
-    const endsAt = Date.now() + CAPTURE_S * 1000;
-    this._captureLeftS = CAPTURE_S;
-    clearInterval(this.#captureTimer);
-    // A quarter second, so the number shown changes within 250 ms of the real second.
-    this.#captureTimer = setInterval(() => {
-      this._captureLeftS = Math.max(0, Math.ceil((endsAt - Date.now()) / 1000));
-    }, 250);
-  }
-
-  #stopCountdown(): void {
-    clearInterval(this.#captureTimer);
-    this.#captureTimer = undefined;
-    this._captureLeftS = null;
-  }
 
   #unlink(c: Card): void {
     void this.#run(() => this.api.unlinkCard(c.cardId), `Unlinked card ${c.cardId}.`, c.userId);
