@@ -4,31 +4,23 @@ import type { AdminApi } from '../data/admin-api.js';
 import { ApiError } from '../data/api-client.js';
 import { fieldOf, fieldProblems } from '../data/field-problems.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
-import { foldersWidget, hoursWidget, scheduleWidget, type Hours, type Limit } from './settings-widgets.js';
 import { SETTINGS_STYLES } from './mb-admin-settings.styles.js';
 import { PageLoader } from './page-loader.js';
-import { capitalize } from '../components/words.js';
-import type { MbEvent } from '../events.js';
+import { settingInput } from './setting-input.js';
 import {
   GROUPS,
   type GroupId,
   type SchemaNode,
   changeWords,
-  choicesOf,
   getAt,
   helpParts,
-  highestOf,
   lookOf,
-  lowestOf,
   plainHelp,
   problemOf,
-  secondsOf,
   setAt,
   settingsOf,
   widgetOf,
 } from './settings-model.js';
-import type { DayPlan } from '../../daemon/http/contract.js';
-import './mb-day-plans.js';
 
 type Json = Record<string, unknown>;
 
@@ -193,121 +185,24 @@ export class MbAdminSettings extends LitElement {
     return html`<div class="setting" data-setting=${id} data-widget=${widget}>
       ${name}
       <div class="field" role=${isGroupOfControls ? 'group' : nothing} aria-labelledby=${isGroupOfControls ? `${id}-label` : nothing}>
-        ${this.#widget(id, node, widget, value, problem !== '', described, look)}
+        ${settingInput({
+          id,
+          node,
+          widget,
+          value,
+          isInvalid: problem !== '',
+          described,
+          look,
+          offered: (choices) => this.#offered(id, choices, value),
+          api: this.api,
+          edit: (v) => this.#edit(id, v),
+        })}
         ${problem ? html`<p class="error" id="${id}-error" role="alert">${problem}</p>` : nothing}
         <p class="help" id="${id}-help">
           ${helpParts(plainHelp(node.description ?? '', look, widget)).map((p) => (p.isCode ? html`<code>${p.text}</code>` : p.text))}
         </p>
       </div>
     </div>`;
-  }
-
-  #widget(
-    id: string,
-    node: SchemaNode,
-    widget: ReturnType<typeof widgetOf>,
-    value: unknown,
-    isInvalid: boolean,
-    described: string,
-    { unit, choices, step: lookStep }: { unit?: string; choices?: Record<string, string>; step?: number },
-  ) {
-    const invalid = isInvalid ? 'true' : 'false';
-    switch (widget) {
-      case 'switch':
-        return html`<input
-          id=${id}
-          type="checkbox"
-          role="switch"
-          .checked=${value === true}
-          aria-describedby=${described}
-          @change=${(e: Event) => this.#edit(id, (e.target as HTMLInputElement).checked)}
-        />`;
-      case 'choice':
-        return html`<select
-          id=${id}
-          aria-describedby=${described}
-          aria-invalid=${invalid}
-          @change=${(e: Event) => this.#edit(id, (e.target as HTMLSelectElement).value)}
-        >
-          ${this.#offered(id, choicesOf(node) ?? [], value).map(
-            (v) => html`<option value=${String(v)} ?selected=${v === value}>${choices?.[String(v)] ?? capitalize(String(v))}</option>`,
-          )}
-        </select>`;
-      case 'slider': {
-        const step = lookStep ?? (node.type === 'integer' ? 1 : (node.maximum ?? 1) - (node.minimum ?? 0) <= 1 ? 0.05 : 0.5);
-        return html`<span class="inline">
-          <input
-            id=${id}
-            type="range"
-            min=${node.minimum ?? 0}
-            max=${node.maximum ?? 100}
-            step=${step}
-            .value=${String(typeof value === 'number' ? value : (node.minimum ?? 0))}
-            aria-describedby=${described}
-            @input=${(e: Event) => this.#edit(id, (e.target as HTMLInputElement).valueAsNumber)}
-          />
-          <output for=${id}
-            >${typeof value === 'number' ? (unit === 'ms' ? secondsOf(value) : `${value}${unit ? ` ${unit}` : ''}`) : ''}</output
-          >
-        </span>`;
-      }
-      case 'number':
-        return html`<span class="inline">
-          <input
-            id=${id}
-            type="number"
-            .value=${typeof value === 'number' && !Number.isNaN(value) ? String(value) : ''}
-            min=${lowestOf(node) ?? nothing}
-            max=${highestOf(node) ?? nothing}
-            step=${node.type === 'integer' ? '1' : 'any'}
-            aria-invalid=${invalid}
-            aria-describedby=${described}
-            @input=${(e: Event) => this.#edit(id, (e.target as HTMLInputElement).valueAsNumber)}
-          />
-          ${
-            unit === 'ms'
-              ? html`<span class="muted"
-                  >milliseconds${typeof value === 'number' && !Number.isNaN(value) ? ` (${secondsOf(value)})` : ''}</span
-                >`
-              : unit
-                ? html`<span class="muted">${unit}</span>`
-                : nothing
-          }
-        </span>`;
-      case 'text':
-        return html`<input
-          id=${id}
-          class="wide"
-          .value=${typeof value === 'string' ? value : ''}
-          ?required=${(node.minLength ?? 0) > 0}
-          minlength=${node.minLength ?? nothing}
-          maxlength=${node.maxLength ?? nothing}
-          pattern=${node.pattern ?? nothing}
-          aria-invalid=${invalid}
-          aria-describedby=${described}
-          @input=${(e: Event) => this.#edit(id, (e.target as HTMLInputElement).value)}
-        />`;
-      case 'hours':
-        return hoursWidget(node, value as Hours | null, described, (v) => this.#edit(id, v));
-      case 'folders':
-        return foldersWidget(Array.isArray(value) ? (value as string[]) : [], described, (v) => this.#edit(id, v));
-      case 'schedule':
-        return scheduleWidget(Array.isArray(value) ? (value as Limit[]) : [], described, (v) => this.#edit(id, v));
-      case 'plans':
-        return html`<mb-day-plans
-          .api=${this.api}
-          .plans=${Array.isArray(value) ? (value as DayPlan[]) : []}
-          @mb-day-plans-change=${(e: MbEvent<'mb-day-plans-change'>) => this.#edit(id, e.detail.plans)}
-        ></mb-day-plans>`;
-      case 'readonly':
-        return html`<output id=${id} data-file-only aria-describedby=${described}
-          >${Array.isArray(value) ? value.join(', ') || '(none)' : typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value ?? null)}</output
-        >`;
-      default: {
-        const never: never = widget;
-        return never;
-      }
-    }
   }
 
   #edit(id: string, value: unknown): void {

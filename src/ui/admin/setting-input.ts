@@ -1,0 +1,133 @@
+import { html, nothing } from 'lit';
+import type { DayPlan } from '../../daemon/http/contract.js';
+import { capitalize } from '../components/words.js';
+import type { AdminApi } from '../data/admin-api.js';
+import type { MbEvent } from '../events.js';
+import { choicesOf, highestOf, lowestOf, secondsOf, type SchemaNode, type SettingLook, type Widget } from './settings-model.js';
+import { foldersWidget, hoursWidget, scheduleWidget, type Hours, type Limit } from './settings-widgets.js';
+import './mb-day-plans.js';
+
+/** What a setting's input is drawn from, and where it hands a new value. */
+export interface SettingInputOf {
+  /** The setting's id (`player.volume`), the input's own id. */
+  id: string;
+  node: SchemaNode;
+  widget: Widget;
+  value: unknown;
+  /** Whether the value has a problem (the input says so to assistive technology). */
+  isInvalid: boolean;
+  /** The ids of the help and the problem that describe the input. */
+  described: string;
+  look: SettingLook;
+  /** The choices of a choice that this box offers. */
+  offered: (choices: readonly unknown[]) => readonly unknown[];
+  /** Where the day plans' editor reads the moods it offers. */
+  api: AdminApi;
+  edit: (value: unknown) => void;
+}
+
+/**
+ * The input of one setting of the settings form, by its kind of widget: a switch, a choice, a
+ * slider or a number with its unit, a text field, the compound widgets (daily hours, folders, the
+ * volume schedule, the day plans), or, for a setting only the configuration file sets, its value.
+ */
+export function settingInput({ id, node, widget, value, isInvalid, described, look, offered, api, edit }: SettingInputOf) {
+  const { unit, choices, step: lookStep } = look;
+  const invalid = isInvalid ? 'true' : 'false';
+  switch (widget) {
+    case 'switch':
+      return html`<input
+        id=${id}
+        type="checkbox"
+        role="switch"
+        .checked=${value === true}
+        aria-describedby=${described}
+        @change=${(e: Event) => edit((e.target as HTMLInputElement).checked)}
+      />`;
+    case 'choice':
+      return html`<select
+        id=${id}
+        aria-describedby=${described}
+        aria-invalid=${invalid}
+        @change=${(e: Event) => edit((e.target as HTMLSelectElement).value)}
+      >
+        ${offered(choicesOf(node) ?? []).map(
+          (v) => html`<option value=${String(v)} ?selected=${v === value}>${choices?.[String(v)] ?? capitalize(String(v))}</option>`,
+        )}
+      </select>`;
+    case 'slider': {
+      const step = lookStep ?? (node.type === 'integer' ? 1 : (node.maximum ?? 1) - (node.minimum ?? 0) <= 1 ? 0.05 : 0.5);
+      return html`<span class="inline">
+        <input
+          id=${id}
+          type="range"
+          min=${node.minimum ?? 0}
+          max=${node.maximum ?? 100}
+          step=${step}
+          .value=${String(typeof value === 'number' ? value : (node.minimum ?? 0))}
+          aria-describedby=${described}
+          @input=${(e: Event) => edit((e.target as HTMLInputElement).valueAsNumber)}
+        />
+        <output for=${id}
+          >${typeof value === 'number' ? (unit === 'ms' ? secondsOf(value) : `${value}${unit ? ` ${unit}` : ''}`) : ''}</output
+        >
+      </span>`;
+    }
+    case 'number':
+      return html`<span class="inline">
+        <input
+          id=${id}
+          type="number"
+          .value=${typeof value === 'number' && !Number.isNaN(value) ? String(value) : ''}
+          min=${lowestOf(node) ?? nothing}
+          max=${highestOf(node) ?? nothing}
+          step=${node.type === 'integer' ? '1' : 'any'}
+          aria-invalid=${invalid}
+          aria-describedby=${described}
+          @input=${(e: Event) => edit((e.target as HTMLInputElement).valueAsNumber)}
+        />
+        ${
+          unit === 'ms'
+            ? html`<span class="muted"
+                >milliseconds${typeof value === 'number' && !Number.isNaN(value) ? ` (${secondsOf(value)})` : ''}</span
+              >`
+            : unit
+              ? html`<span class="muted">${unit}</span>`
+              : nothing
+        }
+      </span>`;
+    case 'text':
+      return html`<input
+        id=${id}
+        class="wide"
+        .value=${typeof value === 'string' ? value : ''}
+        ?required=${(node.minLength ?? 0) > 0}
+        minlength=${node.minLength ?? nothing}
+        maxlength=${node.maxLength ?? nothing}
+        pattern=${node.pattern ?? nothing}
+        aria-invalid=${invalid}
+        aria-describedby=${described}
+        @input=${(e: Event) => edit((e.target as HTMLInputElement).value)}
+      />`;
+    case 'hours':
+      return hoursWidget(node, value as Hours | null, described, edit);
+    case 'folders':
+      return foldersWidget(Array.isArray(value) ? (value as string[]) : [], described, edit);
+    case 'schedule':
+      return scheduleWidget(Array.isArray(value) ? (value as Limit[]) : [], described, edit);
+    case 'plans':
+      return html`<mb-day-plans
+        .api=${api}
+        .plans=${Array.isArray(value) ? (value as DayPlan[]) : []}
+        @mb-day-plans-change=${(e: MbEvent<'mb-day-plans-change'>) => edit(e.detail.plans)}
+      ></mb-day-plans>`;
+    case 'readonly':
+      return html`<output id=${id} data-file-only aria-describedby=${described}
+        >${Array.isArray(value) ? value.join(', ') || '(none)' : typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value ?? null)}</output
+      >`;
+    default: {
+      const never: never = widget;
+      return never;
+    }
+  }
+}
