@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { analyzeAudioFile, moodsFromPlane } from '../src/player/analysis/analyze-audio.js';
 import { DEFAULT_MOOD_COORDINATES, DEFAULT_MOODS } from '../src/player/moods.js';
-import { spearman } from './music-mood-data.js';
+import { spearman } from './music-mood-ridge.js';
 
 const dir = resolve(process.argv[2] ?? 'demo/library');
 const rows = (await readFile(join(dir, 'moods.csv'), 'utf8')).trim().split('\n').slice(1);

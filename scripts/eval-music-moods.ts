@@ -14,18 +14,8 @@
  */
 import { parseArgs } from 'node:util';
 import { loadMusicMoodModel } from '../src/player/analysis/model.js';
-import {
-  crossValidateModel,
-  DEFAULT_DATASET,
-  featuresOf,
-  readPieces,
-  SHARE_MOODS,
-  summariseModel,
-  topMoodShares,
-  AROUSAL_TARGET,
-  VALENCE_TARGET,
-  type ModelRecipe,
-} from './music-mood-data.js';
+import { DEFAULT_DATASET, featuresOf, readPieces, AROUSAL_TARGET, VALENCE_TARGET } from './music-mood-data.js';
+import { crossValidateModel, SHARE_MOODS, summariseModel, topMoodShares, type ModelRecipe } from './music-mood-fit.js';
 
 /** A share is within the target when it is this close (percentage points) to the listeners'. */
 const SHARE_TARGET_POINTS = 5;

@@ -16,23 +16,18 @@ import { parseArgs } from 'node:util';
 import { FEATURES_VERSION } from '../src/player/analysis/analyze-audio.js';
 import { parseMusicMoodModel, type ModelInput, type MusicMoodModel } from '../src/player/analysis/model.js';
 import { CONTRAST_EDGES_HZ, MFCC_COUNT } from '../src/player/analysis/timbre.js';
+import { AROUSAL_TARGET, DEFAULT_DATASET, featuresOf, readPieces, VALENCE_TARGET, type InputSpec } from './music-mood-data.js';
 import {
-  AROUSAL_TARGET,
   CALIBRATION_KNOTS,
   crossValidateModel,
-  DEFAULT_DATASET,
-  featuresOf,
   fitMoodModel,
-  readPieces,
   SHARE_MOODS,
   summariseModel,
   topMoodShares,
-  VALENCE_TARGET,
   type FittedOutput,
-  type InputSpec,
   type ModelRecipe,
   type ModelSummary,
-} from './music-mood-data.js';
+} from './music-mood-fit.js';
 
 /**
  * Timbre: the first five cepstral coefficients' mean, deviation and change, and the spectral

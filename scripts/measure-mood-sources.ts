@@ -16,16 +16,9 @@ import { parseArgs } from 'node:util';
 import { loadMusicMoodModel } from '../src/player/analysis/model.js';
 import { suggestMoods } from '../src/player/library/mood-tags.js';
 import { DEFAULT_MOOD_COORDINATES } from '../src/player/moods.js';
-import {
-  crossValidatedPredictions,
-  DEFAULT_DATASET,
-  designMatrix,
-  featuresOf,
-  meanOf,
-  planeMapping,
-  readPieces,
-  spearman,
-} from './music-mood-data.js';
+import { DEFAULT_DATASET, designMatrix, featuresOf, readPieces } from './music-mood-data.js';
+import { planeMapping } from './music-mood-fit.js';
+import { crossValidatedPredictions, meanOf, spearman } from './music-mood-ridge.js';
 
 const { values } = parseArgs({ options: { dataset: { type: 'string', default: DEFAULT_DATASET } } });
 const model = loadMusicMoodModel();
