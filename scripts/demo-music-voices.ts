@@ -1,8 +1,8 @@
 /**
  * The demo music's voices: a seeded random generator, scales, and the instruments of the small
  * synthesizer (pad, electric piano, plucked string, bass, lead, power chord, kick, noise hits), each
- * one note as samples at `RATE`, and the stereo `Mix` they are added into. The pieces and their
- * arrangement are in `make-demo-music.ts`.
+ * one note as samples at `RATE`, and the stereo `Mix` they are added into. The pieces are in
+ * `demo-music-pieces.ts`, their arrangement in `make-demo-music.ts`.
  */
 
 /** Samples per second of every voice and of the mix. */

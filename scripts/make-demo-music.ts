@@ -4,7 +4,8 @@
  * downloaded and nothing recorded: a small synthesizer here writes the notes (chords, bass, a
  * melody, drums, in a tempo and key that fit the mood) and sox adds the room (reverb), levels the
  * result and encodes it to Ogg Vorbis with its tags. Deterministic: the same notes every run.
- * The instruments are in `demo-music-voices.ts`; here are the pieces, their arrangement, covers and encoding.
+ * The instruments are in `demo-music-voices.ts`, the pieces and their moods' styles in `demo-music-pieces.ts`,
+ * the covers in `demo-music-cover.ts`; here are the arrangement and the encoding.
  *
  *   node --import tsx scripts/make-demo-music.ts [OUT_DIR] [--seconds N] [--jobs N] [--only a,b]
  *
@@ -17,8 +18,8 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { moodColour } from '../src/ui/components/mood-colours.js';
-import { PNG } from 'pngjs';
+import { coverPng, pictureComment } from './demo-music-cover.js';
+import { DEMO_MIN_SECONDS, DEMO_PIECES, STYLES, type Mood } from './demo-music-pieces.js';
 import {
   bass,
   forgetNotes,
@@ -37,128 +38,6 @@ import {
   SCALES,
   seeded,
 } from './demo-music-voices.js';
-
-// --- The pieces ---------------------------------------------------------------------------------
-
-type Mood = 'calm' | 'mellow' | 'uplifting' | 'upbeat' | 'energetic' | 'power';
-
-interface MoodStyle {
-  genre: string;
-  album: string;
-  /** Beats per minute, lowest and highest. */
-  tempo: [number, number];
-  scale: 'major' | 'minor' | 'dorian';
-  /** Chord progressions as scale degrees (0 = the tonic), one chord a bar. */
-  progressions: number[][];
-  /** The second mood each piece also carries, with its weight. */
-  also: [Mood, number];
-}
-
-const STYLES: Record<Mood, MoodStyle> = {
-  calm: {
-    genre: 'Ambient',
-    album: 'Quiet Hours',
-    tempo: [66, 76],
-    scale: 'major',
-    progressions: [
-      [0, 5, 3, 4],
-      [0, 3, 0, 4],
-      [0, 2, 5, 3],
-    ],
-    also: ['mellow', 0.3],
-  },
-  mellow: {
-    genre: 'Lo-fi Jazz',
-    album: 'After Rain',
-    tempo: [78, 88],
-    scale: 'dorian',
-    progressions: [
-      [1, 4, 0, 5],
-      [0, 3, 1, 4],
-      [5, 1, 4, 0],
-    ],
-    also: ['calm', 0.4],
-  },
-  uplifting: {
-    genre: 'Indie Pop',
-    album: 'Open Windows',
-    tempo: [98, 108],
-    scale: 'major',
-    progressions: [
-      [0, 4, 5, 3],
-      [3, 0, 4, 5],
-      [0, 3, 5, 4],
-    ],
-    also: ['upbeat', 0.3],
-  },
-  upbeat: {
-    genre: 'Funk Pop',
-    album: 'Saturday Market',
-    tempo: [112, 122],
-    scale: 'major',
-    progressions: [
-      [0, 3, 4, 3],
-      [0, 5, 1, 4],
-      [3, 4, 0, 0],
-    ],
-    also: ['uplifting', 0.5],
-  },
-  energetic: {
-    genre: 'Electronic',
-    album: 'Night Circuit',
-    tempo: [126, 134],
-    scale: 'minor',
-    progressions: [
-      [0, 5, 2, 6],
-      [0, 0, 5, 6],
-      [5, 6, 0, 0],
-    ],
-    also: ['upbeat', 0.4],
-  },
-  power: {
-    genre: 'Rock',
-    album: 'Iron and Stone',
-    tempo: [142, 152],
-    scale: 'minor',
-    progressions: [
-      [0, 5, 6, 0],
-      [0, 2, 5, 4],
-      [0, 6, 5, 6],
-    ],
-    also: ['energetic', 0.5],
-  },
-};
-
-/** file | title | artist | mood: four a mood, in the order the sidecar lists them. */
-export const DEMO_PIECES: ReadonlyArray<{ file: string; title: string; artist: string; mood: Mood }> = [
-  { file: 'still-water.ogg', title: 'Still Water', artist: 'Lake Studio', mood: 'calm' },
-  { file: 'morning-fog.ogg', title: 'Morning Fog', artist: 'Lake Studio', mood: 'calm' },
-  { file: 'paper-boats.ogg', title: 'Paper Boats', artist: 'Harbour Lights', mood: 'calm' },
-  { file: 'slow-tide.ogg', title: 'Slow Tide', artist: 'Harbour Lights', mood: 'calm' },
-  { file: 'low-light.ogg', title: 'Low Light', artist: 'The Night Owls', mood: 'mellow' },
-  { file: 'rain-on-the-window.ogg', title: 'Rain on the Window', artist: 'The Night Owls', mood: 'mellow' },
-  { file: 'late-bus.ogg', title: 'Late Bus', artist: 'Velvet Corner', mood: 'mellow' },
-  { file: 'blue-cardigan.ogg', title: 'Blue Cardigan', artist: 'Velvet Corner', mood: 'mellow' },
-  { file: 'first-light.ogg', title: 'First Light', artist: 'Synthetic Sunrise', mood: 'uplifting' },
-  { file: 'kite-season.ogg', title: 'Kite Season', artist: 'Synthetic Sunrise', mood: 'uplifting' },
-  { file: 'green-lights-all-the-way.ogg', title: 'Green Lights All the Way Home', artist: 'Open Fields', mood: 'uplifting' },
-  { file: 'paper-planes.ogg', title: 'Paper Planes', artist: 'Open Fields', mood: 'uplifting' },
-  { file: 'morning-walk.ogg', title: 'Morning Walk', artist: 'The Lemon Trees', mood: 'upbeat' },
-  { file: 'lemon-fizz.ogg', title: 'Lemon Fizz', artist: 'The Lemon Trees', mood: 'upbeat' },
-  { file: 'sunday-market.ogg', title: 'Sunday Market', artist: 'Brass Bicycle', mood: 'upbeat' },
-  { file: 'bicycle-bell.ogg', title: 'Bicycle Bell', artist: 'Brass Bicycle', mood: 'upbeat' },
-  { file: 'fast-lane.ogg', title: 'Fast Lane', artist: 'Pulse Engine', mood: 'energetic' },
-  { file: 'neon-runner.ogg', title: 'Neon Runner', artist: 'Pulse Engine', mood: 'energetic' },
-  { file: 'night-shift.ogg', title: 'Night Shift', artist: 'Circuit Garden', mood: 'energetic' },
-  { file: 'city-after-midnight.ogg', title: 'City After Midnight', artist: 'Circuit Garden', mood: 'energetic' },
-  { file: 'iron-gate.ogg', title: 'Iron Gate', artist: 'Stone Giant', mood: 'power' },
-  { file: 'black-anvil.ogg', title: 'Black Anvil', artist: 'Stone Giant', mood: 'power' },
-  { file: 'storm-front.ogg', title: 'Storm Front', artist: 'The Granite Kings', mood: 'power' },
-  { file: 'landslide-engine.ogg', title: 'Landslide Engine', artist: 'The Granite Kings', mood: 'power' },
-];
-
-/** Every piece lasts at least this long (s), whole bars. */
-export const DEMO_MIN_SECONDS = 62;
 
 // --- Arrangement ---------------------------------------------------------------------------------
 
@@ -343,59 +222,6 @@ export function compose(piece: (typeof DEMO_PIECES)[number], index: number, maxS
     }
   }
   return { left: mix.left, right: mix.right, seconds, tempo };
-}
-
-// --- Cover art: a pattern in the mood's colours --------------------------------------------------
-
-function rgb(colour: string): [number, number, number] {
-  const n = Number.parseInt(colour.slice(1), 16);
-  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
-}
-
-/** A 320×320 PNG: rings, stripes or tiles in the mood's colour and its partner's, from the title. */
-export function coverPng(piece: (typeof DEMO_PIECES)[number]): Buffer {
-  const size = 320;
-  const random = seeded(hash(piece.title));
-  const [a, b] = [rgb(moodColour(piece.mood)), rgb(moodColour(STYLES[piece.mood].also[0]))];
-  const dark: [number, number, number] = [13, 17, 23];
-  const kind = hash(piece.file) % 3;
-  const cx = size * (0.3 + random() * 0.4);
-  const cy = size * (0.3 + random() * 0.4);
-  const period = 18 + Math.floor(random() * 24);
-  const angle = random() * Math.PI;
-  const png = new PNG({ width: size, height: size, colorType: 2 });
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      let t: number;
-      if (kind === 0) t = Math.hypot(x - cx, y - cy) / period;
-      else if (kind === 1) t = (x * Math.cos(angle) + y * Math.sin(angle)) / period;
-      else t = (Math.floor(x / (period * 1.5)) + Math.floor(y / (period * 1.5))) / 2 + Math.hypot(x - cx, y - cy) / (size * 1.2);
-      const band = Math.floor(t) % 3;
-      const shade = 0.55 + 0.45 * (1 - Math.hypot(x - cx, y - cy) / (size * 1.1));
-      const base = band === 0 ? a : band === 1 ? b : dark;
-      const o = (y * size + x) * 4;
-      for (let c = 0; c < 3; c++) png.data[o + c] = Math.round((base[c] ?? 0) * Math.max(0.2, Math.min(1, shade)));
-      png.data[o + 3] = 255;
-    }
-  }
-  return PNG.sync.write(png, { colorType: 2, deflateLevel: 9 });
-}
-
-/** A Vorbis comment carrying a front cover (the FLAC picture block, base64). */
-function pictureComment(png: Buffer): string {
-  const mime = Buffer.from('image/png');
-  const head = Buffer.alloc(32 + mime.length);
-  let o = 0;
-  o = head.writeUInt32BE(3, o); // front cover
-  o = head.writeUInt32BE(mime.length, o);
-  o += mime.copy(head, o);
-  o = head.writeUInt32BE(0, o); // no description
-  o = head.writeUInt32BE(320, o);
-  o = head.writeUInt32BE(320, o);
-  o = head.writeUInt32BE(24, o);
-  o = head.writeUInt32BE(0, o);
-  head.writeUInt32BE(png.length, o);
-  return `METADATA_BLOCK_PICTURE=${Buffer.concat([head, png]).toString('base64')}`;
 }
 
 // --- Encoding ------------------------------------------------------------------------------------

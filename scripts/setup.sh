@@ -157,7 +157,7 @@ npm run --silent build
 # Generated here rather than shipped: 24 pieces of about a minute (a synthesizer and sox), made
 # again only when the generator changes.
 demo_stamp="demo/library/.made-by"
-demo_want="$(cat scripts/make-demo-music.ts scripts/demo-music-voices.ts src/ui/components/mood-colours.ts | sha256sum | cut -d' ' -f1)"
+demo_want="$(cat scripts/make-demo-music.ts scripts/demo-music-*.ts src/ui/components/mood-colours.ts | sha256sum | cut -d' ' -f1)"
 if [[ ! -f "$demo_stamp" || "$(cat "$demo_stamp")" != "$demo_want" ]]; then
   say "making the demo music (24 pieces, about a minute each; under a minute on two cores)"
   node --import tsx scripts/make-demo-music.ts demo/library
