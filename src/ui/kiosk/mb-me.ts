@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing, svg } from 'lit';
+import { LitElement, html, nothing, svg } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { CalibrationView, MyPlay, MyPreferences, MyProfile } from '../../daemon/http/contract.js';
 import '../components/mb-cover.js';
@@ -6,9 +6,9 @@ import { moodLook } from '../components/mb-mood-face.js';
 import { ApiError } from '../data/api-client.js';
 import type { KioskApi } from '../data/kiosk-api.js';
 import { emit } from '../events.js';
-import { KIOSK_BASE, KIOSK_PANEL } from './kiosk-styles.js';
 import { describeCalibration } from './mb-calibration.js';
 import './mb-calibration.js';
+import { ME_STYLES } from './mb-me.styles.js';
 
 const ICON_HEART = svg`<svg viewBox="0 0 24 24" aria-hidden="true" width="1.3em" height="1.3em" fill="currentColor"><path d="M12 21s-7.5-4.6-9.6-9.2C.9 8.3 3 4.5 6.7 4.5c2.1 0 3.6 1.2 5.3 3 1.7-1.8 3.2-3 5.3-3 3.7 0 5.8 3.8 4.3 7.3C19.5 16.4 12 21 12 21z"/></svg>`;
 /** How many recent plays the history shows. */
@@ -69,124 +69,7 @@ function when(at: number): string {
  */
 @customElement('mb-me')
 export class MbMe extends LitElement {
-  static override styles = [
-    KIOSK_BASE,
-    KIOSK_PANEL,
-    css`
-      :host {
-        background: rgb(6 9 13 / 0.985);
-      }
-      section {
-        grid-template-rows: auto minmax(0, 1fr) auto;
-        width: min(100%, 52em);
-      }
-      [role='tab'] {
-        padding: 0 1em;
-      }
-      [role='tab'][aria-selected='true'] {
-        border-color: #ffd166;
-        color: #ffd166;
-      }
-      .body {
-        min-height: 0;
-        overflow-y: auto;
-        overscroll-behavior: contain;
-      }
-      ol {
-        display: grid;
-        gap: 0.4em;
-        margin: 0;
-        padding: 0;
-        list-style: none;
-      }
-      li {
-        display: grid;
-        grid-template-columns: 2.6em minmax(0, 1fr) auto;
-        align-items: center;
-        gap: 0.7em;
-        padding: 0.3em 0.5em;
-        border-radius: 0.6em;
-        background: rgb(30 40 51 / 0.8);
-      }
-      li mb-cover {
-        --mb-cover-size: 2.6em;
-      }
-      .t {
-        font-weight: 700;
-        overflow-wrap: anywhere;
-      }
-      .a,
-      .at {
-        font-size: max(var(--mb-min-text), 0.85em);
-        color: #c3ced8;
-        overflow-wrap: anywhere;
-      }
-      .heart[aria-pressed='true'] {
-        border-color: #ff6b81;
-        color: #ff8fa0;
-      }
-      .heart[aria-pressed='false'] {
-        color: #7a8794;
-      }
-      .group {
-        margin: 0 0 0.9em;
-      }
-      h3 {
-        margin: 0 0 0.1em;
-        font-size: 1em;
-      }
-      .hint,
-      .empty {
-        margin: 0 0 0.4em;
-        font-size: max(var(--mb-min-text), 0.85em);
-        color: #c3ced8;
-      }
-      .chips {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.45em;
-      }
-      .chip {
-        padding: 0 1em;
-        border-radius: 2em;
-        font-weight: 600;
-      }
-      .chip[aria-pressed='true'] {
-        border-color: #ffd166;
-        background: #4a3d12;
-        color: #ffe3a0;
-      }
-      .status {
-        min-height: 1.3em;
-        margin: 0;
-        font-size: max(var(--mb-min-text), 0.85em);
-        color: #c3ced8;
-      }
-      .status.error {
-        color: #ffb4a2;
-      }
-      .calibration[data-status='used'] .state {
-        color: #2ecc71;
-      }
-      .calibration .state {
-        margin: 0.3em 0 0.2em;
-        font-weight: 700;
-      }
-      .actions {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.5em;
-        margin-top: 0.6em;
-      }
-      .actions button {
-        padding: 0 1.2em;
-      }
-      .danger {
-        border-color: #ff6b6b;
-        color: #ffb4a2;
-      }
-    `,
-  ];
+  static override styles = ME_STYLES;
 
   /** The data layer of the kiosk. */
   @property({ attribute: false }) api: KioskApi | null = null;
