@@ -1,0 +1,146 @@
+import { css } from 'lit';
+
+/**
+ * `<mb-admin>`'s own styles, after the admin's shared ones: the header, the sections' navigation
+ * (behind a menu on a phone), the sign-in forms, the staff bar and the skip link.
+ */
+export const ADMIN_PANEL_STYLES = css`
+  :host {
+    min-height: 100vh;
+    background: #f9fafb;
+    font:
+      400 16px / 1.45 system-ui,
+      sans-serif;
+  }
+  header {
+    display: flex;
+    align-items: center;
+    gap: 1em;
+    padding: 0.6em 1.2em;
+    background: #111820;
+    color: #fff;
+  }
+  header h1 {
+    margin: 0 auto 0 0;
+    font-size: 1.2em;
+  }
+  header .who {
+    overflow-wrap: anywhere;
+  }
+  button.menu {
+    display: none;
+    min-width: 44px;
+    min-height: 44px;
+    border-color: #fff;
+    background: transparent;
+    color: #fff;
+  }
+  button.menu svg {
+    vertical-align: middle;
+  }
+  header .signout {
+    min-height: 44px;
+  }
+  nav ul {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.2em;
+    margin: 0;
+    padding: 0.4em 1.2em;
+    list-style: none;
+    background: #e5e7eb;
+  }
+  nav a {
+    display: inline-block;
+    padding: 0.4em 0.8em;
+    border-radius: 0.3em;
+    color: #111820;
+    text-decoration: none;
+    font-weight: 600;
+  }
+  nav a[aria-current='page'] {
+    background: #1d4ed8;
+    color: #fff;
+  }
+  main {
+    padding: 1.2em;
+    max-width: 80em;
+  }
+  nav li.who {
+    display: none;
+  }
+  /* A phone: the sections behind a menu button, one per line when open. */
+  header button {
+    white-space: nowrap;
+  }
+  @media (max-width: 600px) {
+    header {
+      gap: 0.6em;
+      padding: 0.4em 0.8em;
+    }
+    header h1 {
+      min-width: 0;
+      overflow: hidden;
+      font-size: 1.05em;
+      white-space: nowrap;
+      text-overflow: ellipsis;
+    }
+    header .who {
+      display: none;
+    }
+    button.menu {
+      display: inline-flex;
+      align-items: center;
+      gap: 0.4em;
+    }
+    nav ul {
+      display: none;
+      padding: 0.4em 0.8em;
+    }
+    nav.open ul {
+      display: grid;
+    }
+    nav a {
+      display: block;
+      padding: 0.7em 0.8em;
+    }
+    nav li.who {
+      display: block;
+      padding: 0.5em 0.8em;
+    }
+    main {
+      padding: 0.8em;
+    }
+  }
+  .signin {
+    display: grid;
+    gap: 0.8em;
+    max-width: 22em;
+    margin: 4em auto;
+  }
+  .signin label {
+    display: grid;
+  }
+  .signin p {
+    margin: 0;
+  }
+  .signin .field-error {
+    margin-top: -0.5em;
+  }
+  .staff-bar {
+    position: sticky;
+    top: 0;
+    z-index: 5;
+  }
+  .skip {
+    position: absolute;
+    left: -999px;
+  }
+  .skip:focus {
+    left: 1em;
+    top: 1em;
+    z-index: 9;
+    padding: 0.5em;
+    background: #fff;
+  }
+`;
