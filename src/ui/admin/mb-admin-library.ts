@@ -1,12 +1,13 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { ifDefined } from 'lit/directives/if-defined.js';
 import '../components/mb-cover.js';
-import type { AdminApi, AdminTrack, KnownMood, LibraryState } from '../data/admin-api.js';
+import type { AdminApi, AdminTrack, KnownMood } from '../data/admin-api.js';
 import type { ApiClient } from '../data/api-client.js';
 import type { MbEvent } from '../events.js';
-import { ADMIN_STYLES, formatTime, messageOf } from './admin-styles.js';
+import { ADMIN_STYLES, messageOf } from './admin-styles.js';
+import { renderScan } from './library-scan.js';
 import { LiveStateController } from './live-state-controller.js';
+import { LIBRARY_STYLES } from './mb-admin-library.styles.js';
 import { PageLoader } from './page-loader.js';
 import './mb-mood-picker.js';
 import type { PickedMood } from './mb-mood-picker.js';
@@ -37,140 +38,7 @@ const WHY: Record<string, string> = {
  */
 @customElement('mb-admin-library')
 export class MbAdminLibrary extends LitElement {
-  static override styles = [
-    ADMIN_STYLES,
-    css`
-      .scan {
-        display: grid;
-        gap: 0.5em;
-        margin-bottom: 1em;
-      }
-      .scan .row {
-        margin: 0;
-        align-items: center;
-      }
-      progress {
-        width: 100%;
-        max-width: 40em;
-        height: 1.2em;
-        accent-color: #1d4ed8;
-      }
-      .scan ul {
-        margin: 0.2em 0;
-        padding-left: 1.2em;
-      }
-      .scan code {
-        word-break: break-all;
-      }
-      td.cover {
-        width: 3.2em;
-        --mb-cover-size: 3em;
-      }
-      td.pick {
-        width: 2.6em;
-      }
-      td.pick input,
-      th.pick input {
-        width: 1.4em;
-        height: 1.4em;
-        min-height: 0;
-      }
-      .legend {
-        max-width: 60em;
-      }
-      /* The bulk bar stays on screen, at the bottom, while the list scrolls under it. */
-      .bulk {
-        position: fixed;
-        right: 0;
-        bottom: 0;
-        left: 0;
-        z-index: 6;
-        box-sizing: border-box;
-        align-items: center;
-        margin: 0;
-        padding: 0.6em 1.2em;
-        border-top: 2px solid #1d4ed8;
-        background: #eff6ff;
-        box-shadow: 0 -2px 8px rgb(0 0 0 / 12%);
-      }
-      /* Room under the list for the bulk bar, so it never hides the last track or the pager. */
-      .bulk-space {
-        height: 9em;
-      }
-      label.all {
-        flex-direction: row;
-        align-items: center;
-        gap: 0.5em;
-      }
-      .phone-only {
-        display: none;
-      }
-      @media (max-width: 600px) {
-        table.cards > thead,
-        table.cards > thead > tr,
-        table.cards > thead th.pick {
-          display: block;
-          border: 0;
-          background: none;
-          padding: 0 0 0.5em;
-        }
-        table.cards > thead th:not(.pick) {
-          display: none;
-        }
-        .phone-only {
-          display: inline;
-          font-weight: 400;
-        }
-        table.cards > tbody > tr {
-          display: grid;
-          grid-template-columns: auto auto minmax(0, 1fr);
-          gap: 0.2em 0.6em;
-          align-items: start;
-        }
-        table.cards > tbody > tr > td.pick,
-        table.cards > tbody > tr > td.cover,
-        table.cards > tbody > tr > td.what {
-          width: auto;
-          grid-row: 1;
-        }
-        table.cards > tbody > tr > td[data-label],
-        table.cards > tbody > tr > td.moods {
-          grid-column: 1 / -1;
-        }
-        .bulk {
-          padding: 0.5em 0.8em;
-        }
-        audio.preview {
-          width: 100%;
-        }
-      }
-      form.add {
-        margin: 0.3em 0 0;
-      }
-      button.listen,
-      audio.preview {
-        display: block;
-        margin-top: 0.3em;
-      }
-      audio.preview {
-        width: 16em;
-      }
-      .heard {
-        display: flex;
-        align-items: center;
-        gap: 0.5em;
-        margin-bottom: 0.3em;
-        font-size: 0.9em;
-        color: #374151;
-      }
-      .heard svg {
-        flex: none;
-        border: 1px solid #9ca3af;
-        border-radius: 0.25em;
-        background: #f9fafb;
-      }
-    `,
-  ];
+  static override styles = [ADMIN_STYLES, LIBRARY_STYLES];
 
   @property({ attribute: false }) api!: AdminApi;
   /** The live link: the library area of its state drives the scan progress. */
@@ -407,83 +275,13 @@ export class MbAdminLibrary extends LitElement {
   }
 
   #renderScan() {
-    const library = this.#live.state?.library ?? null;
-    const isScanning = library?.scanning === true;
-    const last = library?.lastScan ?? null;
-    return html`<section class="card scan" aria-labelledby="scan-h" data-scanning=${isScanning}>
-      <h3 id="scan-h">Music folders</h3>
-      <div class="row">
-        <button @click=${this.#scan} ?disabled=${isScanning || this._isStarting || this.live === null}>
-          ${isScanning ? 'Scanning…' : 'Scan music folders'}
-        </button>
-        <span class="muted">${library === null ? '' : `${library.tracks} track${library.tracks === 1 ? '' : 's'} in the library`}</span>
-      </div>
-      ${this._scanError ? html`<p class="error" role="alert">${this._scanError}</p>` : nothing}
-      ${isScanning ? this.#renderProgress(library) : nothing} ${library === null ? nothing : this.#renderAnalysis(library)}
-      ${
-        !isScanning && last !== null
-          ? html`<div class="result" role="status" aria-live="polite">
-              <p>
-                <strong>Last scan</strong> ${formatTime(last.at)}: ${last.files} file${last.files === 1 ? '' : 's'} ·
-                <span data-count="added">${last.added} added</span> · <span data-count="updated">${last.updated} updated</span> ·
-                <span data-count="missing">${last.missing} missing</span>
-              </p>
-              ${
-                last.failedCount > 0
-                  ? html`<p class="error">
-                        ${last.failedCount} file${last.failedCount === 1 ? '' : 's'} could not be read and
-                        ${last.failedCount === 1 ? 'was' : 'were'}
-                        skipped${last.failedCount > last.failed.length ? html` (the first ${last.failed.length} are listed; the log has all)` : nothing}:
-                      </p>
-                      <ul class="failed">
-                        ${last.failed.map((f) => html`<li><code>${f.path}</code>: ${f.error}</li>`)}
-                      </ul>`
-                  : nothing
-              }
-              ${
-                last.problems.length > 0
-                  ? html`<p class="error">Folders that could not be scanned:</p>
-                      <ul class="problems">
-                        ${last.problems.map((p) => html`<li>${p}</li>`)}
-                      </ul>`
-                  : nothing
-              }
-            </div>`
-          : nothing
-      }
-    </section>`;
-  }
-
-  /** The analysis of the music after a scan: live while it runs, then what the last run did. */
-  #renderAnalysis(library: LibraryState) {
-    const { running, done, total, failed } = library.analysis;
-    if (!running && total === 0) return nothing;
-    const text = running
-      ? `Listening to the music: ${done} of ${total} tracks${failed > 0 ? `, ${failed} could not be analysed` : ''}`
-      : `Music analysed: ${done - failed} of ${total} tracks${failed > 0 ? `; ${failed} could not be (the log says why)` : ''}`;
-    return html`<div class="analysis" data-analysing=${running}>
-      ${
-        running
-          ? html`<progress aria-label="Analysing the music" aria-valuetext=${text} max=${Math.max(total, 1)} value=${done}></progress>`
-          : nothing
-      }
-      <p class="muted" role="status" aria-live="polite">${text}</p>
-    </div>`;
-  }
-
-  #renderProgress(library: LibraryState) {
-    const { done, total } = library;
-    const text = total === 0 ? 'Looking for music files…' : `${done} of ${total} files`;
-    // No value while the folders are listed: an indeterminate bar.
-    return html`<div class="progress">
-      <progress
-        aria-label="Scanning music folders"
-        aria-valuetext=${text}
-        max=${Math.max(total, 1)}
-        value=${ifDefined(total === 0 ? undefined : done)}
-      ></progress>
-      <p class="muted" role="status" aria-live="polite">${text}</p>
-    </div>`;
+    return renderScan({
+      library: this.#live.state?.library ?? null,
+      isStarting: this._isStarting,
+      isLive: this.live !== null,
+      error: this._scanError,
+      onScan: this.#scan,
+    });
   }
 
   readonly #scan = async (): Promise<void> => {
