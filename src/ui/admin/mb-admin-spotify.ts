@@ -1,9 +1,12 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { AdminApi, SpotifyDevice, SpotifyPlaylist, SpotifyStatus } from '../data/admin-api.js';
-import { ADMIN_STYLES, field, formatTime, messageOf } from './admin-styles.js';
+import { ADMIN_STYLES, field, messageOf } from './admin-styles.js';
 import { SPOTIFY_STYLES } from './mb-admin-spotify.styles.js';
-import { MOODS, SOURCES, sameName, sentence, siteOf, stateOf } from './spotify-model.js';
+import { renderDevices } from './spotify-devices-view.js';
+import { SOURCES, siteOf, stateOf } from './spotify-model.js';
+import { renderPlaylists } from './spotify-playlists-view.js';
+import { renderOff, stateLine } from './spotify-status-view.js';
 
 /** How often the status is read again while the page is open, so a fallback and a recovery show (ms). */
 const STATUS_POLL_MS = 5000;
@@ -122,37 +125,10 @@ export class MbAdminSpotify extends LitElement {
     }
     if (!s.isAvailable)
       return html`<h2>Spotify</h2>
-        ${this.#renderOff(s)}`;
+        ${renderOff(s, this._site)}`;
     return html`<h2>Spotify</h2>
       ${this.#messages(null)} ${this.#renderAccount(s)}
       ${s.isConnected ? html`${this.#renderDevices(s)} ${this.#renderPlaylists(s)}` : nothing}`;
-  }
-
-  /** Why Spotify is off here: a business, or no Spotify app configured. */
-  #renderOff(s: SpotifyStatus) {
-    if (this._site?.kind !== 'home') {
-      return html`<section class="card" data-off="business" aria-labelledby="off-h">
-        <h3 id="off-h">Spotify is off: this Moodbox plays in a business</h3>
-        <p>
-          Spotify's terms license its music for personal, family use only: a café, a shop or an office may not play it to its guests, even
-          from a paid account. A business plays music it may play in public: its own music folders, or a stream licensed for it. That is why
-          Moodbox plays the local library here.
-        </p>
-        <p class="muted">
-          If this Moodbox plays in a home, set “Where Moodbox plays” to “A home” on the <a href="#settings">Settings page</a>; this page
-          then offers to connect Spotify.
-        </p>
-      </section>`;
-    }
-    return html`<section class="card" data-off="no-app" aria-labelledby="off-h">
-      <h3 id="off-h">Spotify needs a Spotify app of your own</h3>
-      <p>${sentence(s.why ?? 'Spotify is not set up on this box.')}</p>
-      <ol>
-        <li>Sign in at <strong>developer.spotify.com</strong> with your Spotify account and create an app (it is free).</li>
-        <li>Add this redirect address to the app: <code>${this._site.redirect}</code></li>
-        <li>Put the app's Client ID under Spotify on the <a href="#settings">Settings page</a>, save, and restart Moodbox.</li>
-      </ol>
-    </section>`;
   }
 
   #renderAccount(s: SpotifyStatus) {
@@ -189,7 +165,7 @@ export class MbAdminSpotify extends LitElement {
           ${SOURCES[s.source] ?? s.source} <span class="muted">(change it on the <a href="#settings">Settings page</a>)</span>
         </dd>
       </dl>
-      <p class="state" data-state=${stateOf(s)} aria-live="polite">${this.#stateLine(s)}</p>
+      <p class="state" data-state=${stateOf(s)} aria-live="polite">${stateLine(s, this._playlists)}</p>
       ${this.#messages('account')}
       <div class="row">
         <button class="danger" ?disabled=${this._busy !== null} @click=${this.#disconnect}>
@@ -198,30 +174,6 @@ export class MbAdminSpotify extends LitElement {
       </div>
       <p class="muted">Disconnecting makes Moodbox forget the account's sign-in; the music folders play until you connect again.</p>
     </section>`;
-  }
-
-  /** Connected; falling back to the library (since when, and why); or back on Spotify after a problem. */
-  #stateLine(s: SpotifyStatus) {
-    switch (stateOf(s)) {
-      case 'local':
-        return html`Spotify is connected but does not play: music comes from the music folders. Choose Spotify or both under “Where the
-          music comes from” on the <a href="#settings">Settings page</a>.`;
-      case 'fallback':
-        return html`<strong>Falling back to the local library</strong
-          >${s.problemSince === null ? '' : ` since ${formatTime(s.problemSince)}`}: ${sentence(s.problem ?? '')} Moodbox tries Spotify
-          again every few seconds and goes back to it by itself.`;
-      case 'recovered':
-        return html`<strong>Recovered:</strong> Spotify plays again since ${formatTime(s.recovered?.at ?? null)}. Before, the library
-          played: ${sentence(s.recovered?.problem ?? '')}`;
-      case 'playing':
-        if (this._playlists !== null && !this._playlists.some((p) => p.mood !== null)) {
-          return html`<strong>Connected.</strong> No playlist is mapped to a mood yet, so the music folders play: map some below.`;
-        }
-        return html`<strong>Connected:</strong> Spotify plays the playlists mapped to the room's
-          moods${s.source === 'mixed' ? ', and the music folders play for the other moods' : ''}.`;
-      default:
-        return nothing;
-    }
   }
 
   #renderPaste(p: PendingSignIn) {
@@ -241,140 +193,28 @@ export class MbAdminSpotify extends LitElement {
   }
 
   #renderDevices(s: SpotifyStatus) {
-    const devices = this._devices;
-    const chosen = s.device;
-    const boxName = s.boxName ?? '';
-    const isBox = (name: string) => sameName(name, boxName);
-    // A remembered device that is off now stays listed, so the choice shows and can be changed.
-    const missing = chosen !== null && devices !== null && !devices.some((d) => sameName(d.name, chosen));
-    return html`<section class="card" aria-labelledby="device-h">
-      <h3 id="device-h">Play on</h3>
-      <p class="muted">
-        Moodbox remembers the device by its name (Spotify gives a device a new ID now and then). Without a choice it prefers the device
-        named after this box, <strong>${boxName}</strong>, a Spotify Connect receiver installed on the box, then the device in use.
-      </p>
-      ${this.#messages('device')}
-      ${
-        devices === null
-          ? html`<p role="status">Loading the devices…</p>`
-          : html`<fieldset ?disabled=${this._busy === 'device'} @change=${this.#chooseDevice}>
-              <legend>Connect device</legend>
-              <label>
-                <input type="radio" name="device" value="" .checked=${chosen === null} />
-                Automatically: <strong>${boxName}</strong> when it is on, else the device in use
-                <span class="tag">preferred</span>
-              </label>
-              ${devices.map(
-                (d) =>
-                  html`<label data-device=${d.name}>
-                    <input
-                      type="radio"
-                      name="device"
-                      value=${d.name}
-                      .checked=${chosen !== null && sameName(d.name, chosen)}
-                      ?disabled=${d.isRestricted}
-                    />
-                    ${d.name} <span class="muted">${d.type}</span>
-                    ${isBox(d.name) ? html`<span class="tag">named after this box</span>` : nothing}
-                    ${d.isActive ? html`<span class="tag">in use</span>` : nothing}
-                    ${d.isChosen ? html`<span class="tag" data-plays>Moodbox plays here</span>` : nothing}
-                    ${d.isRestricted ? html`<span class="muted">(Spotify does not let apps control it)</span>` : nothing}
-                  </label>`,
-              )}
-              ${
-                missing
-                  ? html`<label data-device=${chosen}>
-                      <input type="radio" name="device" value=${chosen} checked />
-                      ${chosen} <span class="muted">(not on now: open Spotify on it)</span>
-                    </label>`
-                  : nothing
-              }
-            </fieldset>`
-      }
-      ${devices !== null && devices.length === 0 ? html`<p class="muted">No device is on: open Spotify on a speaker, computer or phone.</p>` : nothing}
-      <button class="secondary" @click=${this.#refreshDevices}>Look for devices again</button>
-    </section>`;
+    return renderDevices({
+      status: s,
+      devices: this._devices,
+      isChoosing: this._busy === 'device',
+      messages: this.#messages('device'),
+      onChoose: this.#chooseDevice,
+      onRefresh: this.#refreshDevices,
+    });
   }
 
   #renderPlaylists(s: SpotifyStatus) {
-    const playlists = this._playlists;
-    if (playlists === null) {
-      return html`<section class="card" aria-labelledby="playlists-h">
-        <h3 id="playlists-h">Playlists for moods</h3>
-        <p role="status">Loading the playlists…</p>
-      </section>`;
-    }
-    const changes = Object.keys(this._drafts).length;
-    const extra = playlists.map((p) => p.mood).filter((m): m is string => m !== null && !MOODS.some(([id]) => id === m));
-    const moods = [...MOODS, ...[...new Set(extra)].map((m) => [m, 'a mood of your own'] as const)];
-    return html`<section class="card" aria-labelledby="playlists-h">
-      <h3 id="playlists-h">Playlists for moods</h3>
-      <p class="muted">
-        When the room's mood changes, Moodbox plays a playlist mapped to that
-        mood${s.source === 'mixed' ? '; moods without one play the music folders' : ''}.
-      </p>
-      ${this.#renderMapping(playlists)} ${this.#messages('playlists')}
-      ${
-        playlists.length === 0
-          ? html`<p class="muted">This account has no playlists. Make or follow some in Spotify, then come back.</p>`
-          : html`<form aria-label="Playlists and their moods" @submit=${this.#save} @change=${this.#draft}>
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col"><span class="muted">Cover</span></th>
-                    <th scope="col">Playlist</th>
-                    <th scope="col" class="num">Songs</th>
-                    <th scope="col">Mood</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${playlists.map((p) => {
-                    const value = this._drafts[p.id] ?? p.mood ?? '';
-                    return html`<tr data-playlist=${p.name} ?data-changed=${p.id in this._drafts}>
-                      <td class="cover">
-                        ${p.coverUrl === null ? html`<span class="none"></span>` : html`<img src=${p.coverUrl} alt="" loading="lazy" />`}
-                      </td>
-                      <td>${p.name} <span class="muted">by ${p.owner}</span></td>
-                      <td class="num">${p.tracks}</td>
-                      <td>
-                        <select name=${p.id} aria-label="Mood for ${p.name}">
-                          <option value="" ?selected=${value === ''}>Not mapped</option>
-                          ${moods.map(([id, room]) => html`<option value=${id} ?selected=${value === id}>${id}: ${room}</option>`)}
-                        </select>
-                      </td>
-                    </tr>`;
-                  })}
-                </tbody>
-              </table>
-              <div class="row" style="margin-top: 0.8em">
-                <button type="submit" ?disabled=${changes === 0 || this._busy !== null}>
-                  ${this._busy === 'save' ? 'Saving…' : 'Save the mapping'}
-                </button>
-                <button type="button" class="secondary" ?disabled=${changes === 0} @click=${this.#discard}>Discard changes</button>
-                <span class="muted" data-unsaved>${changes === 0 ? '' : `${changes} unsaved change${changes === 1 ? '' : 's'}`}</span>
-              </div>
-            </form>`
-      }
-    </section>`;
-  }
-
-  /** The saved mapping, mood by mood. */
-  #renderMapping(playlists: SpotifyPlaylist[]) {
-    const byMood = new Map<string, string[]>();
-    for (const p of playlists) if (p.mood !== null) byMood.set(p.mood, [...(byMood.get(p.mood) ?? []), p.name]);
-    if (byMood.size === 0) return html`<p data-mapping="none">No playlist is mapped to a mood yet.</p>`;
-    return html`<div data-mapping>
-      <h4 style="margin: 0 0 0.3em">Mapped now</h4>
-      <dl>
-        ${[...byMood]
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(
-            ([mood, names]) =>
-              html`<dt>${mood}</dt>
-                <dd data-mood=${mood}>${names.join(', ')}</dd>`,
-          )}
-      </dl>
-    </div>`;
+    return renderPlaylists({
+      status: s,
+      playlists: this._playlists,
+      drafts: this._drafts,
+      isBusy: this._busy !== null,
+      isSaving: this._busy === 'save',
+      messages: this.#messages('playlists'),
+      onSave: this.#save,
+      onDraft: this.#draft,
+      onDiscard: this.#discard,
+    });
   }
 
   #messages(where: Where) {
