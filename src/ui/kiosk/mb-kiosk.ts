@@ -1,37 +1,25 @@
-import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { StateSnapshot, TrackView } from '../../daemon/http/contract.js';
 import '../components/mb-cover.js';
 import '../components/mb-mood-face.js';
-import { moodLook } from '../components/mb-mood-face.js';
-import { sentence } from '../components/words.js';
-import { moodColour } from '../components/mood-colours.js';
 import { ApiClient, ApiError } from '../data/api-client.js';
 import { KioskApi } from '../data/kiosk-api.js';
 import type { MbEvent } from '../events.js';
-import { clockTime, duration, renderAttract } from './kiosk-words.js';
+import { renderFooter, renderHeader } from './kiosk-frame.js';
+import { IdleSignOut } from './kiosk-idle-sign-out.js';
+import { renderBackdrop, renderConnecting, renderNow } from './kiosk-now.js';
+import { duration, renderAttract } from './kiosk-words.js';
 import { KIOSK_STYLES } from './mb-kiosk.styles.js';
 import './mb-guest-qr.js';
 import './mb-me.js';
-import { ICON_LIKE } from './mb-suggestions.js';
 import './mb-sign-in.js';
 import type { MbSignIn } from './mb-sign-in.js';
 
-const CAMERA_TEXT = { on: 'Camera on', starting: 'Camera starting', off: 'Camera off', unavailable: 'Camera unavailable' } as const;
-const ICON_SKIP = svg`<svg viewBox="0 0 24 24" aria-hidden="true" width="1em" height="1em" fill="currentColor"><path d="M4 5l10 7-10 7zM15 5l8 7-8 7z"/></svg>`;
-const ICON_CAMERA = svg`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"><path d="M3 8h3.5l1.5-2.5h8L17.5 8H21v11H3z"/><circle cx="12" cy="13.5" r="3.5"/></svg>`;
-/** " · asked for by a guest" after the next song's name, when a guest's phone asked for it. */
-const asked = (track: TrackView) => (track.whyKind === 'guest' ? html`<span data-guest> · asked for by a guest</span>` : nothing);
 /** How long a tap on the attract screen keeps the full screen up without anyone in view (ms). */
 const AWAKE_MS = 60_000;
 /** How long a message such as the answer to a tap stays on screen (ms). */
 const TOAST_MS = 6_000;
-/** The idle sign-out time until the daemon says otherwise (`sessions.kioskIdleTimeoutS`'s default, s). */
-const IDLE_TIMEOUT_S = 120;
-/** How long before the idle sign-out the countdown shows: 10 s, or half the timeout when that is shorter (ms). */
-const warnMs = (timeoutS: number): number => Math.min(10_000, (timeoutS * 1000) / 2);
-/** Taps closer together than this start the idle time again only once (ms). */
-const STAY_EVERY_MS = 1000;
 /** The daemon's wait sentence at the end of a sign-in error; the sign-in panel shows a live countdown instead. */
 const TRY_AGAIN_IN = /\s*Try again in \d+ seconds?\.$/;
 
@@ -61,8 +49,6 @@ export class MbKiosk extends LitElement {
   /** The tracks the signed-in person likes (from `me/profile`, then kept by their taps). */
   @state() private _liked: ReadonlySet<number> = new Set();
   @state() private _isMeOpen = false;
-  /** Seconds left before the idle sign-out while the countdown shows; null while it does not. */
-  @state() private _signOutInS: number | null = null;
   @state() private _canRegister = false;
   @state() private _canSuggestNames = false;
   /** The guest page's address for the QR code (`session/options`); null hides it. */
@@ -79,13 +65,9 @@ export class MbKiosk extends LitElement {
   #ownsClient = false;
   /** Who the kiosk last saw signed in, to notice a sign-in or sign-out once. */
   #person: { id: number; name: string } | null = null;
-  /** When (performance.now) the idle sign-out comes, as the daemon last said; null when unknown or nobody is signed in. */
-  #signOutAt: number | null = null;
-  #idleTimeoutS = IDLE_TIMEOUT_S;
-  #lastStayAt = -Infinity;
   /** Set while this screen's own sign-out button signs the person out: that one is announced by the button. */
   #isSigningOutHere = false;
-  #countdown: ReturnType<typeof setInterval> | undefined;
+  readonly #idle = new IdleSignOut(this, () => this.api);
 
   readonly #onChange = (): void => {
     const api = this.api;
@@ -103,11 +85,6 @@ export class MbKiosk extends LitElement {
     if (next !== null) this.#followPerson(next.session.user);
   };
 
-  /** Any touch of the screen while someone is signed in starts their idle time again. */
-  readonly #onActivity = (): void => {
-    if (this.#person !== null) void this.#stay(false);
-  };
-
   override connectedCallback(): void {
     super.connectedCallback();
     if (this.api === null) {
@@ -120,17 +97,12 @@ export class MbKiosk extends LitElement {
     this.#ticker = setInterval(() => {
       if (this._state?.player.status === 'playing' && this.#offlineAt === null) this._tick += 1;
     }, 1000);
-    // A quarter second, so the countdown's number changes within 250 ms of the real second.
-    this.#countdown = setInterval(this.#updateCountdown, 250);
-    this.addEventListener('pointerdown', this.#onActivity, { capture: true });
   }
 
   override disconnectedCallback(): void {
     this.api?.client.removeEventListener('change', this.#onChange);
     if (this.#ownsClient) this.api?.client.close();
     clearInterval(this.#ticker);
-    clearInterval(this.#countdown);
-    this.removeEventListener('pointerdown', this.#onActivity, { capture: true });
     clearTimeout(this.#toastTimer);
     clearTimeout(this.#awakeTimer);
     super.disconnectedCallback();
@@ -155,31 +127,15 @@ export class MbKiosk extends LitElement {
     const qr =
       s === null || this._guestUrl === null ? nothing : html`<mb-guest-qr .url=${this._guestUrl} ?large=${isAttract}></mb-guest-qr>`;
     return html`
-      <header>
-        <span class="brand">Moodbox${s?.demo ? html` <small>· demo</small>` : nothing}</span>
-        ${this.#renderCamera(s)}
-        ${
-          user
-            ? html`<button
-                  class="who"
-                  data-action="me"
-                  aria-label="Signed in as ${user.name}: your history and preferences"
-                  @click=${this.#openMe}
-                >
-                  ${user.name}<span class="me">· My music</span>
-                </button>
-                <button class="pill" data-action="sign-out" @click=${this.#signOut}>Sign out</button>`
-            : html`<button class="pill" data-action="sign-in" ?disabled=${!this._isOnline} @click=${this.#openSignIn}>Sign in</button>`
-        }
-        ${isAttract || user === null ? nothing : qr}
-      </header>
-      <main>${s === null ? this.#renderConnecting() : isAttract ? html`${renderAttract(s, this.#wake)}${qr}` : this.#renderMain(s)}</main>
-      <footer>
-        ${this.#renderToast(s)}
-        <span class="privacy"
-          >${ICON_CAMERA}The camera only reads expressions to choose music. No picture is recorded or sent anywhere.</span
-        >
-      </footer>
+      ${renderHeader(s, {
+        isOnline: this._isOnline,
+        qr: isAttract || user === null ? nothing : qr,
+        onMe: this.#openMe,
+        onSignIn: this.#openSignIn,
+        onSignOut: this.#signOut,
+      })}
+      <main>${s === null ? renderConnecting() : isAttract ? html`${renderAttract(s, this.#wake)}${qr}` : this.#renderMain(s)}</main>
+      ${renderFooter(this.#renderToast(s))}
       ${this._isOnline ? nothing : html`<div class="banner" role="alert">Offline: reconnecting to Moodbox…</div>`}
       ${
         this._isSigningIn
@@ -206,19 +162,7 @@ export class MbKiosk extends LitElement {
             ></mb-me>`
           : nothing
       }
-      ${
-        user && this._signOutInS !== null
-          ? html`<button class="countdown" data-action="stay" @click=${this.#stayHere}>
-              <span aria-live="polite"
-                >${
-                  this._signOutInS > 0
-                    ? html`Signing out in <span data-sign-out-s>${this._signOutInS}</span> s — tap to stay`
-                    : 'Signing out…'
-                }</span
-              >
-            </button>`
-          : nothing
-      }
+      ${user ? this.#idle.render() : nothing}
     `;
   }
 
@@ -227,31 +171,19 @@ export class MbKiosk extends LitElement {
     const notice = s?.session.notice ?? null;
     const text = notice !== null && notice !== '' ? notice : this._toast;
     if (text === null || this.#isPanelOpen()) return nothing;
-    return html`<div class="toast" role="status" ?data-lifted=${this._signOutInS !== null}>${text}</div>`;
-  }
-
-  #renderCamera(s: StateSnapshot | null) {
-    // Offline, the kiosk does not know what the camera does: it says so rather than show a stale "Camera on".
-    if (!this._isOnline) {
-      return html`<span class="camera" data-status="offline" role="status"
-        ><span class="dot" aria-hidden="true"></span>Camera status unknown</span
-      >`;
-    }
-    const camera = s?.camera.status ?? 'off';
-    return html`<span class="camera" data-status=${camera} role="status"
-      ><span class="dot" aria-hidden="true"></span>${CAMERA_TEXT[camera]}</span
-    >`;
-  }
-
-  #renderConnecting() {
-    return html`<section class="now" aria-label="Room mood">
-      <div class="mood"><div class="label">Connecting to Moodbox…</div></div>
-    </section>`;
+    return html`<div class="toast" role="status" ?data-lifted=${this.#idle.secondsLeft !== null}>${text}</div>`;
   }
 
   #renderMain(s: StateSnapshot) {
     const shown = s.player.nowPlaying ?? s.player.next;
-    return html`${this.#renderBackdrop(shown)}${this.#renderNow(s)}<mb-suggestions
+    const now = renderNow(s, {
+      positionMs: this.#positionMs(s),
+      qrCard: this.#renderQrCard(),
+      liked: this._liked,
+      onLike: (track) => this.#toggleLike(track),
+      onSkip: (track) => this.#send('skip', track),
+    });
+    return html`${renderBackdrop(shown)}${now}<mb-suggestions
         .tracks=${s.suggestions}
         .person=${s.session.user?.name ?? null}
         .mood=${s.mood.held?.music ?? s.mood.current}
@@ -260,137 +192,11 @@ export class MbKiosk extends LitElement {
       ></mb-suggestions>`;
   }
 
-  /** The cover of what plays, blurred, behind the screen; a glow in the music's mood colour when it has none. */
-  #renderBackdrop(track: TrackView | null) {
-    if (track === null) return nothing;
-    if (track.coverUrl) return html`<div class="backdrop" aria-hidden="true" style="background-image: url('${track.coverUrl}')"></div>`;
-    const colour = moodColour(track.moods[0] ?? '');
-    return html`<div
-      class="backdrop generated"
-      aria-hidden="true"
-      style="background: radial-gradient(circle at 30% 40%, ${colour}55, transparent 60%)"
-    ></div>`;
-  }
-
-  /**
-   * The room mood badge and the line under it, which always agree: both come from the mood and the
-   * face count in the daemon's state (what the dashboard shows). A staff hold is what plays, so it
-   * is what the badge says, and the line says when the music follows the room again.
-   */
-  #renderMood(s: StateSnapshot) {
-    const held = s.mood.held ?? null;
-    if (held !== null) {
-      const music = held.music;
-      const until = clockTime(held.until);
-      return html`<div class="mood" aria-label="Room mood" data-state="held" data-mood=${music} style="color: ${moodLook(music).colour}">
-        <mb-mood-face mood=${music}></mb-mood-face>
-        <div>
-          <div class="label">Staff pick: ${music} until ${until}</div>
-          <p>
-            ${
-              s.camera.status === 'off' || s.camera.status === 'unavailable'
-                ? `The camera is ${s.camera.status === 'off' ? 'off' : 'not working'}: after ${until} the music plays on without it.`
-                : `The music follows the room again at ${until}.`
-            }
-          </p>
-        </div>
-      </div>`;
-    }
-    if (s.camera.status === 'unavailable' || s.camera.status === 'off') {
-      const isOff = s.camera.status === 'off';
-      return html`<div class="mood" aria-label="Room mood" data-state=${isOff ? 'camera-off' : 'camera-unavailable'} style="color: #c3ced8">
-        <div>
-          <div class="label">${isOff ? 'Camera off' : 'Camera unavailable'}</div>
-          <p>
-            ${isOff ? 'Moodbox is not reading the room right now. Pick a song.' : (s.camera.detail ?? 'Moodbox is trying to reconnect it.')}
-          </p>
-        </div>
-      </div>`;
-    }
-    const mood = s.mood.current;
-    // Someone came into view and their mood is not read yet: "Nobody here" over "1 face in view" would contradict itself.
-    if (mood === null || (mood === 'nobody' && s.mood.faces > 0)) {
-      return html`<div class="mood" aria-label="Room mood" data-state="reading" style="color: #c3ced8">
-        <div>
-          <div class="label">Reading the room…</div>
-          ${s.mood.faces > 0 && s.mood.why ? html`<p>${s.mood.why}</p>` : nothing}
-        </div>
-      </div>`;
-    }
-    const look = moodLook(mood);
-    return html`<div class="mood" aria-label="Room mood" data-state="mood" data-mood=${mood} style="color: ${look.colour}">
-      <mb-mood-face mood=${mood}></mb-mood-face>
-      <div>
-        <div class="label">${look.label}</div>
-        ${s.mood.why ? html`<p>${s.mood.why}</p>` : nothing}
-        ${
-          s.mood.isPersonal === true && s.session.user !== null
-            ? html`<span class="calibrated" data-calibrated role="status">Reading you with your calibration</span>`
-            : nothing
-        }
-      </div>
-    </div>`;
-  }
-
-  #renderNow(s: StateSnapshot) {
-    const now = s.player.nowPlaying;
-    const next = s.player.next;
-    const user = s.session.user;
-    if (now === null) {
-      return html`<section class="now" aria-label="Now playing" data-state="stopped" ?data-qr=${this.#hasQrCard()}>
-        ${this.#renderMood(s)}${this.#renderQrCard()}
-        <mb-cover label=${next?.title ?? 'Moodbox'} .src=${next?.coverUrl ?? null} .mood=${next?.moods[0] ?? s.mood.current}></mb-cover>
-        <div class="text">
-          <h2>Now playing</h2>
-          <div class="title">Nothing playing</div>
-          ${next ? html`<p class="next">Next: ${next.title} · ${next.artist}${asked(next)}</p>` : html`<p class="next">Tap a song to start.</p>`}
-        </div>
-      </section>`;
-    }
+  /** Where the song playing is (ms): the daemon's position, counted on while it plays; offline, it stands still. */
+  #positionMs(s: StateSnapshot): number {
     const elapsed = s.player.status === 'playing' ? (this.#offlineAt ?? performance.now()) - this.#positionAt : 0;
     void this._tick;
-    const position = s.player.positionMs + elapsed;
-    const share = now.durationMs ? Math.min(1, position / now.durationMs) : 0;
-    return html`<section class="now" aria-label="Now playing" data-state=${s.player.status} ?data-qr=${this.#hasQrCard()}>
-      ${this.#renderMood(s)}${this.#renderQrCard()}
-      <mb-cover .src=${now.coverUrl} label=${now.title} .mood=${now.moods[0] ?? null}></mb-cover>
-      <div class="text">
-        <h2>${s.player.status === 'paused' ? 'Paused' : 'Now playing'}</h2>
-        ${this.#renderTitle(now, s.player.streamTitle ?? null)}${
-          now.whyKind === 'guest'
-            ? html`<span class="asked" data-guest>Asked for by a guest</span>`
-            : now.why
-              ? html`<p class="playing-why" data-why>${sentence(now.why)}</p>`
-              : nothing
-        }
-        <div
-          class="progress"
-          role="progressbar"
-          aria-label="Progress"
-          aria-valuemin="0"
-          aria-valuemax="100"
-          aria-valuenow=${Math.round(share * 100)}
-        >
-          <div style="width: ${(share * 100).toFixed(1)}%"></div>
-        </div>
-        ${next ? html`<p class="next">Next: ${next.title} · ${next.artist}${asked(next)}</p>` : nothing}
-        ${
-          user
-            ? html`<div class="actions">
-                <button
-                  data-action="like"
-                  aria-pressed=${this._liked.has(now.id) ? 'true' : 'false'}
-                  aria-label="${this._liked.has(now.id) ? 'Unlike' : 'Like'} ${now.title}"
-                  @click=${() => this.#toggleLike(now)}
-                >
-                  ${ICON_LIKE} ${this._liked.has(now.id) ? 'Liked' : 'Like'}
-                </button>
-                <button data-action="skip" aria-label="Skip ${now.title}" @click=${() => this.#send('skip', now)}>${ICON_SKIP} Skip</button>
-              </div>`
-            : nothing
-        }
-      </div>
-    </section>`;
+    return s.player.positionMs + elapsed;
   }
 
   /**
@@ -398,18 +204,9 @@ export class MbKiosk extends LitElement {
    * is signed in (a person at the screen has their Like and Skip there).
    */
   #renderQrCard() {
-    return this.#hasQrCard() ? html`<mb-guest-qr card .url=${this._guestUrl}></mb-guest-qr>` : nothing;
-  }
-
-  #hasQrCard(): boolean {
-    return this._guestUrl !== null && this._state?.session.user === null;
-  }
-
-  /** The song and its artist; for a station, what it says it plays (its ICY title) over the station's name. */
-  #renderTitle(now: TrackView, streamTitle: string | null) {
-    const title = streamTitle ?? now.title;
-    return html`<div class="title ${title.length > 30 ? 'longer' : ''}">${title}</div>
-      <div class="artist">${streamTitle === null ? now.artist : now.title}</div>`;
+    return this._guestUrl !== null && this._state?.session.user === null
+      ? html`<mb-guest-qr card .url=${this._guestUrl}></mb-guest-qr>`
+      : null;
   }
 
   /**
@@ -495,7 +292,7 @@ export class MbKiosk extends LitElement {
       this._canRegister = options?.selfRegistration === true;
       this._canSuggestNames = options?.suggestNames === true;
       this._guestUrl = typeof options?.guestUrl === 'string' && options.guestUrl !== '' ? options.guestUrl : null;
-      if (typeof options?.idleTimeoutS === 'number') this.#idleTimeoutS = options.idleTimeoutS;
+      if (typeof options?.idleTimeoutS === 'number') this.#idle.timeoutS = options.idleTimeoutS;
     } catch {
       // An older daemon, or offline: no registration offered, the default timeout.
     }
@@ -506,19 +303,16 @@ export class MbKiosk extends LitElement {
     const before = this.#person;
     if ((before?.id ?? null) === (user?.id ?? null)) return;
     this.#person = user === null ? null : { id: user.id, name: user.name };
-    const hadRunOut = this.#signOutAt !== null && performance.now() >= this.#signOutAt - 1000;
-    this.#signOutAt = null;
-    this._signOutInS = null;
+    const hadRunOut = this.#idle.follow(user !== null);
     this._liked = new Set();
     this._isMeOpen = false;
-    this.#lastStayAt = -Infinity;
     if (user !== null) {
       void this.#loadLikes(user.id);
-      void this.#stay(true);
+      void this.#idle.stay(true);
     } else if (before !== null && !this.#isSigningOutHere) {
       this.#showToast(
         hadRunOut
-          ? `${before.name}, you were signed out after ${duration(this.#idleTimeoutS)} without a tap. See you soon.`
+          ? `${before.name}, you were signed out after ${duration(this.#idle.timeoutS)} without a tap. See you soon.`
           : `${before.name} is signed out. See you soon.`,
       );
     }
@@ -530,44 +324,11 @@ export class MbKiosk extends LitElement {
       const profile = await this.api?.profile();
       if (this.#person?.id !== userId || !Array.isArray(profile?.likedTrackIds)) return;
       this._liked = new Set(profile.likedTrackIds);
-      if (typeof profile.idleTimeoutS === 'number') this.#idleTimeoutS = profile.idleTimeoutS;
+      if (typeof profile.idleTimeoutS === 'number') this.#idle.timeoutS = profile.idleTimeoutS;
     } catch {
       // Likes show unmarked until the next sign-in; liking still works.
     }
   }
-
-  /** Starts the idle time again on the daemon and learns when the sign-out comes; at most once a second unless `force`. */
-  async #stay(force: boolean): Promise<void> {
-    const api = this.api;
-    const now = performance.now();
-    if (api === null || this.#person === null || (!force && now - this.#lastStayAt < STAY_EVERY_MS)) return;
-    this.#lastStayAt = now;
-    try {
-      const answer = await api.stay();
-      if (this.#person !== null && typeof answer?.expiresInMs === 'number') {
-        this.#signOutAt = now + answer.expiresInMs;
-        this.#idleTimeoutS = Math.round(answer.expiresInMs / 1000);
-        this.#updateCountdown();
-      }
-    } catch {
-      // Signed out meanwhile: the daemon's state says so.
-    }
-  }
-
-  readonly #stayHere = (): void => {
-    this._signOutInS = null;
-    void this.#stay(true);
-  };
-
-  readonly #updateCountdown = (): void => {
-    const at = this.#signOutAt;
-    if (at === null || this.#person === null) {
-      this._signOutInS = null;
-      return;
-    }
-    const leftMs = at - performance.now();
-    this._signOutInS = leftMs > warnMs(this.#idleTimeoutS) ? null : Math.max(0, Math.ceil(leftMs / 1000));
-  };
 
   readonly #toggleLikeOf = (trackId: number, title: string): Promise<void> => this.#toggleLike({ id: trackId, title });
 

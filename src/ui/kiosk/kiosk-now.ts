@@ -1,0 +1,176 @@
+import { html, nothing, svg, type TemplateResult } from 'lit';
+import type { StateSnapshot, TrackView } from '../../daemon/http/contract.js';
+import '../components/mb-cover.js';
+import '../components/mb-mood-face.js';
+import { moodLook } from '../components/mb-mood-face.js';
+import { moodColour } from '../components/mood-colours.js';
+import { sentence } from '../components/words.js';
+import { clockTime } from './kiosk-words.js';
+import { ICON_LIKE } from './mb-suggestions.js';
+
+/*
+ * The kiosk's now-playing side: the room mood badge, the song playing with its cover, why it plays,
+ * its progress, Like and Skip for the person signed in, and what plays next; behind the screen,
+ * the playing song's cover, blurred.
+ */
+
+const ICON_SKIP = svg`<svg viewBox="0 0 24 24" aria-hidden="true" width="1em" height="1em" fill="currentColor"><path d="M4 5l10 7-10 7zM15 5l8 7-8 7z"/></svg>`;
+/** " · asked for by a guest" after the next song's name, when a guest's phone asked for it. */
+const asked = (track: TrackView) => (track.whyKind === 'guest' ? html`<span data-guest> · asked for by a guest</span>` : nothing);
+
+/** What the now-playing side shows besides the daemon's state, and what its buttons do. */
+export interface NowView {
+  /** Where the song playing is (ms): the daemon's position, counted on while it plays. */
+  positionMs: number;
+  /** The guest page's code as a card under the room mood, or null. */
+  qrCard: TemplateResult | null;
+  /** The tracks the person signed in likes. */
+  liked: ReadonlySet<number>;
+  onLike: (track: TrackView) => Promise<void>;
+  onSkip: (track: TrackView) => Promise<void>;
+}
+
+/** Before the daemon's first state: where the room mood shows, a word that Moodbox is on its way. */
+export function renderConnecting() {
+  return html`<section class="now" aria-label="Room mood">
+    <div class="mood"><div class="label">Connecting to Moodbox…</div></div>
+  </section>`;
+}
+
+/** The cover of what plays, blurred, behind the screen; a glow in the music's mood colour when it has none. */
+export function renderBackdrop(track: TrackView | null) {
+  if (track === null) return nothing;
+  if (track.coverUrl) return html`<div class="backdrop" aria-hidden="true" style="background-image: url('${track.coverUrl}')"></div>`;
+  const colour = moodColour(track.moods[0] ?? '');
+  return html`<div
+    class="backdrop generated"
+    aria-hidden="true"
+    style="background: radial-gradient(circle at 30% 40%, ${colour}55, transparent 60%)"
+  ></div>`;
+}
+
+/**
+ * The room mood badge and the line under it, which always agree: both come from the mood and the
+ * face count in the daemon's state (what the dashboard shows). A staff hold is what plays, so it
+ * is what the badge says, and the line says when the music follows the room again.
+ */
+export function renderMood(s: StateSnapshot) {
+  const held = s.mood.held ?? null;
+  if (held !== null) {
+    const music = held.music;
+    const until = clockTime(held.until);
+    return html`<div class="mood" aria-label="Room mood" data-state="held" data-mood=${music} style="color: ${moodLook(music).colour}">
+      <mb-mood-face mood=${music}></mb-mood-face>
+      <div>
+        <div class="label">Staff pick: ${music} until ${until}</div>
+        <p>
+          ${
+            s.camera.status === 'off' || s.camera.status === 'unavailable'
+              ? `The camera is ${s.camera.status === 'off' ? 'off' : 'not working'}: after ${until} the music plays on without it.`
+              : `The music follows the room again at ${until}.`
+          }
+        </p>
+      </div>
+    </div>`;
+  }
+  if (s.camera.status === 'unavailable' || s.camera.status === 'off') {
+    const isOff = s.camera.status === 'off';
+    return html`<div class="mood" aria-label="Room mood" data-state=${isOff ? 'camera-off' : 'camera-unavailable'} style="color: #c3ced8">
+      <div>
+        <div class="label">${isOff ? 'Camera off' : 'Camera unavailable'}</div>
+        <p>
+          ${isOff ? 'Moodbox is not reading the room right now. Pick a song.' : (s.camera.detail ?? 'Moodbox is trying to reconnect it.')}
+        </p>
+      </div>
+    </div>`;
+  }
+  const mood = s.mood.current;
+  // Someone came into view and their mood is not read yet: "Nobody here" over "1 face in view" would contradict itself.
+  if (mood === null || (mood === 'nobody' && s.mood.faces > 0)) {
+    return html`<div class="mood" aria-label="Room mood" data-state="reading" style="color: #c3ced8">
+      <div>
+        <div class="label">Reading the room…</div>
+        ${s.mood.faces > 0 && s.mood.why ? html`<p>${s.mood.why}</p>` : nothing}
+      </div>
+    </div>`;
+  }
+  const look = moodLook(mood);
+  return html`<div class="mood" aria-label="Room mood" data-state="mood" data-mood=${mood} style="color: ${look.colour}">
+    <mb-mood-face mood=${mood}></mb-mood-face>
+    <div>
+      <div class="label">${look.label}</div>
+      ${s.mood.why ? html`<p>${s.mood.why}</p>` : nothing}
+      ${
+        s.mood.isPersonal === true && s.session.user !== null
+          ? html`<span class="calibrated" data-calibrated role="status">Reading you with your calibration</span>`
+          : nothing
+      }
+    </div>
+  </div>`;
+}
+
+/** The song playing (or what plays next when nothing does) under the room mood badge. */
+export function renderNow(s: StateSnapshot, { positionMs, qrCard, liked, onLike, onSkip }: NowView) {
+  const now = s.player.nowPlaying;
+  const next = s.player.next;
+  const user = s.session.user;
+  if (now === null) {
+    return html`<section class="now" aria-label="Now playing" data-state="stopped" ?data-qr=${qrCard !== null}>
+      ${renderMood(s)}${qrCard ?? nothing}
+      <mb-cover label=${next?.title ?? 'Moodbox'} .src=${next?.coverUrl ?? null} .mood=${next?.moods[0] ?? s.mood.current}></mb-cover>
+      <div class="text">
+        <h2>Now playing</h2>
+        <div class="title">Nothing playing</div>
+        ${next ? html`<p class="next">Next: ${next.title} · ${next.artist}${asked(next)}</p>` : html`<p class="next">Tap a song to start.</p>`}
+      </div>
+    </section>`;
+  }
+  const share = now.durationMs ? Math.min(1, positionMs / now.durationMs) : 0;
+  return html`<section class="now" aria-label="Now playing" data-state=${s.player.status} ?data-qr=${qrCard !== null}>
+    ${renderMood(s)}${qrCard ?? nothing}
+    <mb-cover .src=${now.coverUrl} label=${now.title} .mood=${now.moods[0] ?? null}></mb-cover>
+    <div class="text">
+      <h2>${s.player.status === 'paused' ? 'Paused' : 'Now playing'}</h2>
+      ${renderTitle(now, s.player.streamTitle ?? null)}${
+        now.whyKind === 'guest'
+          ? html`<span class="asked" data-guest>Asked for by a guest</span>`
+          : now.why
+            ? html`<p class="playing-why" data-why>${sentence(now.why)}</p>`
+            : nothing
+      }
+      <div
+        class="progress"
+        role="progressbar"
+        aria-label="Progress"
+        aria-valuemin="0"
+        aria-valuemax="100"
+        aria-valuenow=${Math.round(share * 100)}
+      >
+        <div style="width: ${(share * 100).toFixed(1)}%"></div>
+      </div>
+      ${next ? html`<p class="next">Next: ${next.title} · ${next.artist}${asked(next)}</p>` : nothing}
+      ${
+        user
+          ? html`<div class="actions">
+              <button
+                data-action="like"
+                aria-pressed=${liked.has(now.id) ? 'true' : 'false'}
+                aria-label="${liked.has(now.id) ? 'Unlike' : 'Like'} ${now.title}"
+                @click=${() => onLike(now)}
+              >
+                ${ICON_LIKE} ${liked.has(now.id) ? 'Liked' : 'Like'}
+              </button>
+              <button data-action="skip" aria-label="Skip ${now.title}" @click=${() => onSkip(now)}>${ICON_SKIP} Skip</button>
+            </div>`
+          : nothing
+      }
+    </div>
+  </section>`;
+}
+
+/** The song and its artist; for a station, what it says it plays (its ICY title) over the station's name. */
+function renderTitle(now: TrackView, streamTitle: string | null) {
+  const title = streamTitle ?? now.title;
+  return html`<div class="title ${title.length > 30 ? 'longer' : ''}">${title}</div>
+    <div class="artist">${streamTitle === null ? now.artist : now.title}</div>`;
+}
