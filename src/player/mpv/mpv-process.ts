@@ -27,7 +27,11 @@ export interface MpvProcessOptions {
    * temp folder, named after the daemon's pid, so that sockets of daemons that died are removed at start
    */
   socketPath?: string;
-  /** How long mpv may take to open its socket (ms). @default 5000 */
+  /**
+   * How long mpv may take to open its socket (ms). It takes about 0.1 s; on a two-core box busy
+   * starting everything else (the camera, a library analysis) it was seen to take over 5 s, so
+   * the wait is long: it only ends early when mpv opens its socket. @default 15000
+   */
   startTimeoutMs?: number;
   /** First wait before restarting a crashed mpv (ms); doubles per failed try up to `restartMaxDelayMs`. @default 250 */
   restartDelayMs?: number;
@@ -116,7 +120,7 @@ export class MpvProcess {
     this.#isDefaultSocket = options.socketPath === undefined;
     this.#socketPath = options.socketPath ?? join(tmpdir(), `moodbox-mpv-${process.pid}-${randomBytes(4).toString('hex')}.sock`);
     this.#wantsPdeathsig = options.dieWithDaemon ?? true;
-    this.#startTimeoutMs = options.startTimeoutMs ?? 5000;
+    this.#startTimeoutMs = options.startTimeoutMs ?? 15_000;
     this.#restarts = new Backoff({ firstMs: options.restartDelayMs ?? 250, maxMs: options.restartMaxDelayMs ?? 10_000 });
   }
 
