@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import type { Config } from './config/schema.js';
 import type { Clock } from '../kernel/clock.js';
-import { ConfigError } from '../kernel/errors.js';
+import { ConfigError } from './config/config-error.js';
 import type { Logger } from './logging.js';
 import type { CameraParts } from './moodbox.js';
 import type { EmotionResult } from '../vision/emotion-classifier.js';

@@ -11,7 +11,7 @@ import type { MoodboxBus } from './events.js';
 import { delivery } from './http/delivery.js';
 import type { HttpService } from './http/http-service.js';
 import { systemClock } from '../kernel/clock.js';
-import { ConfigError } from '../kernel/errors.js';
+import { ConfigError } from './config/config-error.js';
 import { EventBus } from '../kernel/event-bus.js';
 import { seededRandom } from '../kernel/random.js';
 import { createLogger, openLogFile } from './logging.js';

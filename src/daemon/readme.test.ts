@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ENV_OVERRIDES } from './config/load-config.js';
 import { ConfigSchema } from './config/schema.js';
-import { ERROR_CODES } from '../kernel/errors.js';
+import { ERROR_CODES } from './http/error-codes.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');

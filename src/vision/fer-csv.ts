@@ -3,7 +3,8 @@ import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { MoodboxError, type ErrorCode } from '../kernel/errors.js';
+import { DomainError } from '../kernel/errors.js';
+import type { DatasetErrorCode } from './errors.js';
 import { FACE_PIXELS } from './preprocess.js';
 
 /** FER-2013 classes in the order of the CSV's `emotion` column (0–6). */
@@ -47,11 +48,11 @@ export interface FerRow {
 }
 
 /** A FER-2013-format CSV that cannot be read or has a malformed row. */
-export class DatasetError extends MoodboxError {
+export class DatasetError extends DomainError<DatasetErrorCode> {
   /** The offending line of the file (1 is the header); undefined when the file itself cannot be read. */
   readonly line: number | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { line?: number; cause?: unknown }) {
+  constructor(code: DatasetErrorCode, message: string, options?: { line?: number; cause?: unknown }) {
     super(code, message, options);
     this.line = options?.line;
   }

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MoodboxBus } from '../events.js';
 import { EventBus } from '../../kernel/event-bus.js';
-import { StoreError } from '../../kernel/errors.js';
+import { StoreError } from '../store/store-error.js';
 import { MOOD_FLUSH_MS, MOOD_FLUSH_ROWS, MoodRecorder } from './mood-recorder.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';

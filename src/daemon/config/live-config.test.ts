@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MoodboxBus } from '../events.js';
-import { ConfigError } from '../../kernel/errors.js';
+import { ConfigError } from './config-error.js';
 import { EventBus } from '../../kernel/event-bus.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';

@@ -1,6 +1,6 @@
 import type { MoodboxBus } from '../events.js';
 import { EventBus } from '../../kernel/event-bus.js';
-import { ConfigError } from '../../kernel/errors.js';
+import { ConfigError } from './config-error.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { AuditRepository } from '../store/store.js';
 import { changedPaths, deepFreeze, loadConfig, mergeDeep } from './load-config.js';

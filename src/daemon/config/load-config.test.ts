@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../kernel/errors.js';
+import { ConfigError } from './config-error.js';
 import { checkConfig, loadConfig } from './load-config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'moodbox-config-'));

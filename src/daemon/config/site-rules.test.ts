@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../kernel/errors.js';
+import { ConfigError } from './config-error.js';
 import { checkConfig, loadConfig } from './load-config.js';
 
 describe('site rules', () => {

@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
 import type { Clock, Timer } from '../../kernel/clock.js';
-import { MoodboxError, type ErrorCode } from '../../kernel/errors.js';
+import { MoodboxError } from '../../kernel/errors.js';
 import type { Log } from '../../kernel/log.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import type { MoodboxBus } from '../events.js';
@@ -13,6 +13,7 @@ import { GuestSongs } from './guest-songs.js';
 import { GuestRequests, guestSchedule, type GuestRequestRecord, type GuestSchedule } from './guest-requests.js';
 import type { GuestPhone, GuestVote, GuestVotes } from './guest-votes.js';
 import { GuestVoting } from './guest-voting.js';
+import type { GuestErrorCode } from './guest-error-codes.js';
 
 export type { GuestRequestRecord, GuestRequestStatus, GuestSlot } from './guest-requests.js';
 export type { GuestPhone, GuestVote, GuestVotes } from './guest-votes.js';
@@ -371,6 +372,6 @@ export class GuestService implements Service {
   }
 }
 
-function guestError(code: ErrorCode, message: string): MoodboxError {
+function guestError(code: GuestErrorCode, message: string): MoodboxError {
   return new MoodboxError(code, message);
 }

@@ -10,7 +10,9 @@ import type { KioskPresence } from '../people/kiosk-presence.js';
 import type { PeopleService } from '../people/people-service.js';
 import type { LiveConfig } from '../config/live-config.js';
 import type { Clock } from '../../kernel/clock.js';
-import { AuthError, MoodboxError, type ErrorCode } from '../../kernel/errors.js';
+import { MoodboxError } from '../../kernel/errors.js';
+import { AuthError } from '../people/auth-error.js';
+import { isErrorCode, type ErrorCode } from './error-codes.js';
 import type { Logger } from '../logging.js';
 import type { StoreReads } from '../store/store-reads.js';
 import { registerAccess } from './access.js';
@@ -187,7 +189,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
       return reply.status(400).send(body('MB_ERR_HTTP_BAD_REQUEST', problems.join('; ')));
     }
     if (err instanceof MoodboxError) {
-      const status = STATUS_BY_CODE[err.code];
+      const status = isErrorCode(err.code) ? STATUS_BY_CODE[err.code] : undefined;
       if (err instanceof AuthError && err.retryAfterMs > 0) void reply.header('retry-after', String(Math.ceil(err.retryAfterMs / 1000)));
       if (status !== undefined) return reply.status(status).send(body(err.code, err.message));
     } else if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {

@@ -8,7 +8,7 @@ import { LiveConfig, OVERRIDES_KEY } from '../config/live-config.js';
 import { changedPaths, loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
 import { systemClock } from '../../kernel/clock.js';
-import { ConfigError } from '../../kernel/errors.js';
+import { ConfigError } from '../config/config-error.js';
 import { checkMemory } from './memory-check.js';
 import { spotifyRedirectUri } from '../music/music-adapters.js';
 import { isOnPath } from '../music/stations.js';

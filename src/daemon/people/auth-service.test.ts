@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { AuthError } from '../../kernel/errors.js';
+import { AuthError } from './auth-error.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { AuthService, SIGN_IN_FAILED } from './auth-service.js';

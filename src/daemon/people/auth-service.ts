@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../kernel/clock.js';
-import { AuthError, MoodboxError } from '../../kernel/errors.js';
+import { MoodboxError } from '../../kernel/errors.js';
+import { AuthError } from './auth-error.js';
 import type { Logger } from '../logging.js';
 import type { Role, Session, SessionKind, Store, User } from '../store/store.js';
 import { nameKey, nameProblem, normalizeName } from './names.js';

@@ -2,7 +2,8 @@ import { tryAgainIn, type AuthService } from './auth-service.js';
 import type { KioskPresence } from './kiosk-presence.js';
 import { WindowLimit, type WindowRule } from './rate-limit.js';
 import type { Clock } from '../../kernel/clock.js';
-import { AuthError, MoodboxError } from '../../kernel/errors.js';
+import { MoodboxError } from '../../kernel/errors.js';
+import { AuthError } from './auth-error.js';
 import type { Card, Role, Store, User, UserPreferences } from '../store/store.js';
 import { audioView } from '../../player/library/audio-view.js';
 

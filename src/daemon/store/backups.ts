@@ -17,7 +17,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import Database from 'better-sqlite3';
-import { StoreError } from '../../kernel/errors.js';
+import { StoreError } from './store-error.js';
 import { schemaProblems } from './schema-match.js';
 import { loadMigrations, type Migration } from './sqlite-migrations.js';
 

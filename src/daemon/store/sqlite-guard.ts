@@ -1,4 +1,5 @@
-import { MoodboxError, StoreError } from '../../kernel/errors.js';
+import { MoodboxError } from '../../kernel/errors.js';
+import { StoreError } from './store-error.js';
 
 /** Turns SQLite write failures (read-only file, full disk) into a `StoreError` the operator can act on. */
 export function guard<T>(fn: () => T): T {

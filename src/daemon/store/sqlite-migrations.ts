@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 import type { Clock } from '../../kernel/clock.js';
-import { StoreError } from '../../kernel/errors.js';
+import { StoreError } from './store-error.js';
 import type { Log } from '../../kernel/log.js';
 
 export interface Migration {

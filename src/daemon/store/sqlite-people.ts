@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Clock } from '../../kernel/clock.js';
-import { StoreError } from '../../kernel/errors.js';
+import { StoreError } from './store-error.js';
 import {
   deletedPerson,
   type Card,

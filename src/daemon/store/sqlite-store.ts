@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, statfsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Clock } from '../../kernel/clock.js';
-import { StoreError } from '../../kernel/errors.js';
+import { StoreError } from './store-error.js';
 import type {
   AuditEntry,
   AuditRepository,

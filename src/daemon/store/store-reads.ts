@@ -26,3 +26,5 @@ export type { AuditEntry, Card, Page, Play, Role, Session, Track, TrackMood, Use
 export type { MoodLogEntry, TrackPlayStats } from './store-stats.js';
 export { MOOD_SLOT_MS } from './store-stats.js';
 export { latestBackup } from './backups.js';
+/** The codes the store raises, for the list of every code (`http/error-codes.ts`). */
+export { STORE_ERROR_CODES } from './store-error.js';

@@ -1,6 +1,5 @@
 import type { Clock, Timer } from '../../kernel/clock.js';
-import { type ErrorCode } from '../../kernel/errors.js';
-import { SpotifyError } from './spotify-error.js';
+import { SpotifyError, type SpotifyErrorCode } from './spotify-error.js';
 import { EventBus } from '../../kernel/event-bus.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import type { PlayableTrack, PlayQueue, QueueEntry, QueueItem } from '../play-queue.js';
@@ -386,7 +385,7 @@ function playTarget(uri: string): { contextUri: string } | { uris: string[] } {
 }
 
 function whyNot(err: SpotifyError): string {
-  const words: Partial<Record<ErrorCode, string>> = {
+  const words: Partial<Record<SpotifyErrorCode, string>> = {
     MB_ERR_SPOTIFY_UNREACHABLE: 'Spotify cannot be reached',
     MB_ERR_SPOTIFY_AUTH: 'Spotify refused the account: connect it again in the admin panel',
     MB_ERR_SPOTIFY_RATE_LIMITED: 'Spotify asks Moodbox to wait (rate limit)',

@@ -1,6 +1,5 @@
 import type { Random } from '../../kernel/random.js';
-import { type ErrorCode } from '../../kernel/errors.js';
-import { SpotifyError } from './spotify-error.js';
+import { SpotifyError, type SpotifyErrorCode } from './spotify-error.js';
 import { moodName, type MoodSettings } from '../moods.js';
 import type { SpotifyClient, SpotifyDevice } from './spotify-client.js';
 import type { Log } from '../../kernel/log.js';
@@ -11,7 +10,7 @@ export const PLAYLIST_MOODS_SETTING = 'spotify.playlistMoods';
 export type MoodPlayResult =
   | { source: 'spotify'; playlistId: string; deviceId: string }
   /** Spotify could not play: the caller plays the local library. `code` says why. */
-  | { source: 'local'; code: ErrorCode | 'MB_ERR_NOT_FOUND'; reason: string };
+  | { source: 'local'; code: SpotifyErrorCode | 'MB_ERR_NOT_FOUND'; reason: string };
 
 /**
  * Plays a mood on Spotify (home use): the admin maps the person's playlists to moods; a playlist

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { tryAgainIn, type AuthService, type SignedIn } from '../../people/auth-service.js';
 import type { KioskPresence } from '../../people/kiosk-presence.js';
 import { checkSecretPolicy } from '../../people/pin-hash.js';
-import { AuthError } from '../../../kernel/errors.js';
+import { AuthError } from '../../people/auth-error.js';
 import type { Session, User } from '../../store/store-reads.js';
 import { ADMIN_COOKIE, OWN_PASSPHRASE_ROUTE } from '../access.js';
 import type { ClientRequests } from '../contract.js';
