@@ -198,7 +198,10 @@ class MemoryFrameSource implements FrameSource {
   readonly #clock: Clock;
   readonly #images: readonly Mat[];
   readonly #intervalMs: number;
-  readonly #bus = new EventBus<{ status: SourceStatus }>();
+  // A listener that fails here is a fault of the bench itself: said on stderr, beside the figures.
+  readonly #bus = new EventBus<{ status: SourceStatus }>((err, event) =>
+    process.stderr.write(`bench: a ${event} listener failed: ${String(err)}\n`),
+  );
 
   constructor(deps: { clock: Clock }, options: { images: readonly Mat[]; fps: number }) {
     this.#clock = deps.clock;
