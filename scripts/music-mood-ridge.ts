@@ -4,7 +4,7 @@
  * on the data of music-mood-data.ts.
  */
 import { seededRandom } from '../src/kernel/random.js';
-import { correlation } from '../src/player/analysis/features.js';
+import { correlation } from '../src/player/analysis/tonality.js';
 import { standardise, type ModelInput } from '../src/player/analysis/model.js';
 import type { InputSpec, Piece } from './music-mood-data.js';
 

@@ -6,16 +6,18 @@
  *   bass), the frame energies (how often the music drops, how much its level moves) and the
  *   onset envelope (spectral flux of log band energies, half-wave rectified).
  * - The onset envelope's autocorrelation gives the tempo (with a prior around 120 BPM against octave
- *   errors) and the pulse clarity (how periodic the onsets are); its peaks give the onset rate.
+ *   errors) and the pulse clarity (how periodic the onsets are); its peaks give the onset rate (pulse.ts).
  * - A 2048-point spectrum folded to 12 pitch classes (chroma), correlated with the Krumhansl–Kessler
- *   key profiles, gives the key, the mode and how clearly major or minor the music is.
+ *   key profiles, gives the key, the mode and how clearly major or minor the music is (tonality.ts).
  * - Loudness per EBU R128 (loudness.ts).
  * - The same spectra give the timbre (timbre.ts): cepstral coefficients and their movement, and
  *   octave-band spectral contrast.
  */
 import { Fft, hann } from './fft.js';
 import { measureLoudness } from './loudness.js';
+import { measurePulse } from './pulse.js';
 import { MFCC_COUNT, CONTRAST_EDGES_HZ, TimbreMeter, type Timbre } from './timbre.js';
+import { measureTonality } from './tonality.js';
 
 type CoefficientIndex = 0 | 1 | 2 | 3 | 4;
 type BandIndex = 0 | 1 | 2 | 3 | 4 | 5;
@@ -88,15 +90,6 @@ export interface AudioFeatures extends TimbreFeatures {
 
 const FRAME = 512;
 const HOP = 256;
-const CHROMA_FRAME = 2048;
-const MIN_BPM = 40;
-const MAX_BPM = 220;
-/** Below this pulse clarity there is no tempo to speak of. */
-const STEADY_PULSE = 0.1;
-
-const PITCH_NAMES = ['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B'] as const;
-const MAJOR_PROFILE = [6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88];
-const MINOR_PROFILE = [6.33, 2.68, 3.52, 5.38, 2.6, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17];
 
 /** Log-spaced band edges (FFT bins) for the onset envelope. */
 function bandEdges(rate: number): number[] {
@@ -278,215 +271,6 @@ function measureExcerpt(samples: Float32Array, rate: number, fft: Fft, window: F
     zcr: voiced > 0 ? zcrSum / voiced : 0,
     envelope,
     timbre: timbre.result(),
-  };
-}
-
-/** The onset envelope with its slow trend removed (half-wave rectified). */
-function detrend(envelope: Float64Array): Float64Array {
-  const out = new Float64Array(envelope.length);
-  const half = 8;
-  for (let i = 0; i < envelope.length; i++) {
-    let sum = 0;
-    let n = 0;
-    for (let j = Math.max(0, i - half); j <= Math.min(envelope.length - 1, i + half); j++) {
-      sum += envelope[j]!;
-      n++;
-    }
-    out[i] = Math.max(0, envelope[i]! - sum / n);
-  }
-  return out;
-}
-
-/** A light low-pass ([1, 2, 1] / 4) so that onsets between two frames still line up at every lag. */
-function smooth(envelope: Float64Array): Float64Array {
-  const out = new Float64Array(envelope.length);
-  for (let i = 0; i < envelope.length; i++) {
-    out[i] = 0.25 * (envelope[i - 1] ?? 0) + 0.5 * envelope[i]! + 0.25 * (envelope[i + 1] ?? 0);
-  }
-  return out;
-}
-
-interface Pulse {
-  fluxVariation: number;
-  tempoBpm: number | null;
-  pulseClarity: number;
-  onsetRate: number;
-  flux: number;
-}
-
-function measurePulse(envelopes: readonly Float64Array[], fps: number): Pulse {
-  const minLag = Math.floor((fps * 60) / MAX_BPM);
-  const maxLag = Math.ceil((fps * 60) / MIN_BPM);
-  const ac = new Float64Array(maxLag + 2);
-  let onsets = 0;
-  let seconds = 0;
-  let fluxSum = 0;
-  let fluxSquares = 0;
-  let fluxFrames = 0;
-  for (const raw of envelopes) {
-    for (const v of raw) {
-      fluxSum += v;
-      fluxSquares += v * v;
-    }
-    fluxFrames += raw.length;
-    const e = smooth(detrend(raw));
-    let mean = 0;
-    for (const v of e) mean += v;
-    mean /= Math.max(1, e.length);
-    const centred = e.map((v) => v - mean);
-    for (let lag = 0; lag <= maxLag + 1 && lag < centred.length; lag++) {
-      let sum = 0;
-      for (let i = lag; i < centred.length; i++) sum += centred[i]! * centred[i - lag]!;
-      ac[lag] = ac[lag]! + sum;
-    }
-    onsets += countOnsets(e, fps);
-    seconds += raw.length / fps;
-  }
-  const fluxMean = fluxFrames > 0 ? fluxSum / fluxFrames : 0;
-  const fluxVariation = fluxMean > 0 ? Math.sqrt(Math.max(0, fluxSquares / fluxFrames - fluxMean * fluxMean)) / fluxMean : 0;
-  if (!(ac[0]! > 0)) return { fluxVariation, tempoBpm: null, pulseClarity: 0, onsetRate: 0, flux: 0 };
-  let bestLag = 0;
-  let bestScore = -Infinity;
-  let clarity = 0;
-  for (let lag = minLag; lag <= maxLag; lag++) {
-    const r = ac[lag]! / ac[0]!;
-    clarity = Math.max(clarity, r);
-    const bpm = (60 * fps) / lag;
-    const prior = Math.exp(-0.5 * (Math.log2(bpm / 120) / 0.9) ** 2);
-    const score = r * prior;
-    if (score > bestScore) {
-      bestScore = score;
-      bestLag = lag;
-    }
-  }
-  // A parabola through the peak and its neighbours places it between lags.
-  const y0 = ac[bestLag - 1] ?? 0;
-  const y1 = ac[bestLag]!;
-  const y2 = ac[bestLag + 1] ?? 0;
-  const denominator = y0 - 2 * y1 + y2;
-  const shift = denominator < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (y0 - y2)) / denominator)) : 0;
-  const tempo = (60 * fps) / (bestLag + shift);
-  const pulseClarity = Math.max(0, Math.min(1, clarity));
-  return {
-    fluxVariation,
-    tempoBpm: pulseClarity >= STEADY_PULSE ? tempo : null,
-    pulseClarity,
-    onsetRate: seconds > 0 ? onsets / seconds : 0,
-    flux: fluxFrames > 0 ? fluxSum / fluxFrames : 0,
-  };
-}
-
-/** Local maxima of the envelope that stand out from it, at least 50 ms apart. */
-function countOnsets(envelope: Float64Array, fps: number): number {
-  let mean = 0;
-  for (const v of envelope) mean += v;
-  mean /= Math.max(1, envelope.length);
-  let variance = 0;
-  for (const v of envelope) variance += (v - mean) ** 2;
-  const threshold = mean + 0.5 * Math.sqrt(variance / Math.max(1, envelope.length));
-  const gap = Math.max(1, Math.round(0.05 * fps));
-  let count = 0;
-  let last = -Infinity;
-  for (let i = 1; i < envelope.length - 1; i++) {
-    const v = envelope[i]!;
-    if (v > threshold && v >= envelope[i - 1]! && v > envelope[i + 1]! && i - last >= gap) {
-      count++;
-      last = i;
-    }
-  }
-  return count;
-}
-
-interface Tonality {
-  chromaFlux: number;
-  key: string;
-  mode: string;
-  modeStrength: number;
-  keyClarity: number;
-}
-
-/** Pearson's correlation of two series of one length (0 when either is constant). */
-export function correlation(a: readonly number[], b: readonly number[]): number {
-  const n = a.length;
-  const ma = a.reduce((s, v) => s + v, 0) / n;
-  const mb = b.reduce((s, v) => s + v, 0) / n;
-  let num = 0;
-  let da = 0;
-  let db = 0;
-  for (let i = 0; i < n; i++) {
-    num += (a[i]! - ma) * (b[i]! - mb);
-    da += (a[i]! - ma) ** 2;
-    db += (b[i]! - mb) ** 2;
-  }
-  return da > 0 && db > 0 ? num / Math.sqrt(da * db) : 0;
-}
-
-function measureTonality(excerpts: readonly Float32Array[], rate: number): Tonality {
-  const fft = new Fft(CHROMA_FRAME);
-  const window = hann(CHROMA_FRAME);
-  const power = new Float64Array(CHROMA_FRAME / 2 + 1);
-  const chroma = new Array<number>(12).fill(0);
-  const lowBin = Math.ceil((55 * CHROMA_FRAME) / rate);
-  const highBin = Math.min(CHROMA_FRAME / 2, Math.floor((2000 * CHROMA_FRAME) / rate));
-  const pitchClass = new Int8Array(highBin + 1);
-  for (let k = lowBin; k <= highBin; k++) {
-    const midi = 69 + 12 * Math.log2((k * rate) / CHROMA_FRAME / 440);
-    pitchClass[k] = ((Math.round(midi) % 12) + 12) % 12;
-  }
-  const frameChroma = new Float64Array(12);
-  const previousChroma = new Float64Array(12);
-  let chromaChange = 0;
-  let changes = 0;
-  for (const samples of excerpts) {
-    let hasPrevious = false;
-    for (let offset = 0; offset + CHROMA_FRAME <= samples.length; offset += CHROMA_FRAME) {
-      fft.powerSpectrum(samples, offset, window, power);
-      let frame = 0;
-      for (let k = lowBin; k <= highBin; k++) frame += power[k]!;
-      if (!(frame > 0)) continue;
-      // Each frame counts alike, whatever its level; magnitudes (not powers) soften loud partials.
-      frameChroma.fill(0);
-      for (let k = lowBin; k <= highBin; k++) frameChroma[pitchClass[k]!]! += Math.sqrt(power[k]! / frame);
-      let norm = 0;
-      for (let c = 0; c < 12; c++) {
-        chroma[c]! += frameChroma[c]!;
-        norm += frameChroma[c]!;
-      }
-      for (let c = 0; c < 12; c++) frameChroma[c] = frameChroma[c]! / norm;
-      if (hasPrevious) {
-        let change = 0;
-        for (let c = 0; c < 12; c++) change += Math.abs(frameChroma[c]! - previousChroma[c]!);
-        chromaChange += change / 2;
-        changes++;
-      }
-      previousChroma.set(frameChroma);
-      hasPrevious = true;
-    }
-  }
-  let bestMajor = -1;
-  let bestMinor = -1;
-  let majorKey = 0;
-  let minorKey = 0;
-  for (let tonic = 0; tonic < 12; tonic++) {
-    const rotated = chroma.map((_, i) => chroma[(i + tonic) % 12]!);
-    const major = correlation(rotated, MAJOR_PROFILE);
-    const minor = correlation(rotated, MINOR_PROFILE);
-    if (major > bestMajor) {
-      bestMajor = major;
-      majorKey = tonic;
-    }
-    if (minor > bestMinor) {
-      bestMinor = minor;
-      minorKey = tonic;
-    }
-  }
-  const isMajor = bestMajor >= bestMinor;
-  return {
-    chromaFlux: changes > 0 ? chromaChange / changes : 0,
-    key: isMajor ? `${PITCH_NAMES[majorKey]} major` : `${PITCH_NAMES[minorKey]} minor`,
-    mode: isMajor ? 'major' : 'minor',
-    modeStrength: bestMajor - bestMinor,
-    keyClarity: Math.max(0, Math.max(bestMajor, bestMinor)),
   };
 }
 
