@@ -13,7 +13,7 @@ import { checkMemory } from './memory-check.js';
 import { spotifyRedirectUri } from '../music/music-adapters.js';
 import { isOnPath } from '../music/stations.js';
 import { SNAPCAST, snapcastPipe, snapcastPipeProblem } from '../../player/audio-output.js';
-import { AUDIO_EXTENSIONS } from '../../player/library/scanner.js';
+import { AUDIO_EXTENSIONS } from '../../player/library/scanner-walk.js';
 import { SpotifyAuth } from '../../player/spotify/spotify-auth.js';
 import { INSTALL_DIR } from '../version.js';
 import { checkGuests } from '../guests/guest-doctor.js';

@@ -1,52 +1,19 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import type { Clock } from '../../kernel/clock.js';
 import { PlayerError } from '../errors.js';
-import { coverType, MAX_COVER_BYTES, readCoverFile } from './cover-files.js';
+import { coverType, MAX_COVER_BYTES } from './cover-files.js';
+import { FolderCovers } from './folder-covers.js';
 import type { KnownFile, LibraryStore, ScannedTrack } from './library.js';
 import { applySuggestedMoods, importSidecar, type SidecarReport } from './mood-tags.js';
+import { listAudioFiles, unsupportedFormat } from './scanner-walk.js';
 import type { AudioTags, TagReader } from './tag-reader.js';
 import type { Log } from '../../kernel/log.js';
 
-/** File extensions the scanner reads (lowercase, with the dot). */
-export const AUDIO_EXTENSIONS: readonly string[] = [
-  '.mp3',
-  '.flac',
-  '.ogg',
-  '.oga',
-  '.opus',
-  '.m4a',
-  '.aac',
-  '.wav',
-  '.aif',
-  '.aiff',
-  '.wv',
-  '.ape',
-  '.mpc',
-  '.wma',
-];
-
-/**
- * A folder's own cover image, used for its tracks that embed none (as MPD, Volumio and Lyrion do):
- * `cover`, else `folder`, else `front`, as `.jpg`, `.jpeg` or `.png`, in any case. Only a regular
- * file in the folder itself counts (a link is never followed), up to `MAX_COVER_BYTES`, and only
- * when its bytes are an image.
- */
-const FOLDER_COVER_NAMES: readonly string[] = ['cover', 'folder', 'front'];
-const FOLDER_COVER_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png'];
 /** Covers are the box's own files, readable by its group at most: the covers route serves them, nothing else needs to. */
 const COVER_FILE_MODE = 0o640;
-/** In the covers folder: each scanned folder's cover image as last seen, so that a changed one is picked up on rescan. */
-const FOLDER_COVERS_FILE = 'folder-covers.json';
-
-/** A folder's cover image as seen on disk: its file name, size and last change. */
-interface FolderImage {
-  file: string;
-  size: number;
-  changedMs: number;
-}
 
 export interface ScanProgress {
   /** Files looked at so far, unchanged ones included. */
@@ -168,7 +135,7 @@ export class LibraryScanner {
       }
     };
     const coversKnown = new Set<string>();
-    const folders = new FolderCovers(await this.#readFolderCovers(), this.#log);
+    const folders = await FolderCovers.open(this.#coversDir, this.#log);
     let done = 0;
 
     const flush = (): void => {
@@ -247,7 +214,7 @@ export class LibraryScanner {
     flush();
     for (const result of workers) if (result.status === 'rejected') throw result.reason;
 
-    await this.#writeFolderCovers(await folders.seen());
+    await folders.save();
 
     const gone = [...known.values()].filter((f) => !f.missing && !seen.has(f.uri)).map((f) => f.id);
     const missing = [...gone, ...unreadable];
@@ -272,34 +239,6 @@ export class LibraryScanner {
       'library scanned',
     );
     return report;
-  }
-
-  /** The folder cover images seen by the last scans, by folder; none when the record is missing or unreadable. */
-  async #readFolderCovers(): Promise<Map<string, FolderImage>> {
-    try {
-      const parsed = JSON.parse(await readFile(join(this.#coversDir, FOLDER_COVERS_FILE), 'utf8')) as unknown;
-      if (typeof parsed !== 'object' || parsed === null) return new Map();
-      return new Map(Object.entries(parsed as Record<string, FolderImage>));
-    } catch {
-      // No record yet (a first scan, an upgrade): every folder with an image is read again once.
-      return new Map();
-    }
-  }
-
-  async #writeFolderCovers(seen: ReadonlyMap<string, FolderImage | null>): Promise<void> {
-    if (seen.size === 0) return;
-    const record = await this.#readFolderCovers();
-    for (const [folder, image] of seen) {
-      if (image === null) record.delete(folder);
-      else record.set(folder, image);
-    }
-    try {
-      await mkdir(this.#coversDir, { recursive: true });
-      await writeFile(join(this.#coversDir, FOLDER_COVERS_FILE), JSON.stringify(Object.fromEntries(record)));
-    } catch (err) {
-      // Only costs a second read of those folders' files on the next scan.
-      this.#log?.warn({ err, dir: this.#coversDir }, 'cannot record the folder covers seen');
-    }
   }
 
   async #writeCover(picture: NonNullable<AudioTags['picture']>, written: Set<string>, report: ScanReport): Promise<string | null> {
@@ -339,150 +278,6 @@ function toTrack(path: string, tags: AudioTags, fileSize: number, fileMtimeMs: n
     fileMtimeMs,
     explicit: tags.explicit ?? null,
   };
-}
-
-/**
- * The folder cover images of one scan: each folder's image found once (a listing per folder), its
- * cover written once, and whether it differs from what the last scan saw.
- */
-class FolderCovers {
-  readonly #before: ReadonlyMap<string, FolderImage>;
-  readonly #images = new Map<string, Promise<FolderImage | null>>();
-  readonly #covers = new Map<string, Promise<string | null>>();
-  readonly #log: Pick<Log, 'warn'> | undefined;
-
-  constructor(before: ReadonlyMap<string, FolderImage>, log?: Pick<Log, 'warn'>) {
-    this.#before = before;
-    this.#log = log;
-  }
-
-  /** Whether the folder's cover image was added, replaced, changed or removed since the last scan. */
-  async hasChanged(folder: string): Promise<boolean> {
-    const now = await this.#image(folder);
-    const before = this.#before.get(folder);
-    if (now === null || before === undefined) return now !== null || before !== undefined;
-    return now.file !== before.file || now.size !== before.size || now.changedMs !== before.changedMs;
-  }
-
-  /** The folder's cover, written by `write` once; null when the folder has no cover image (or it cannot be read). */
-  cover(folder: string, write: (picture: { mime: string; data: Uint8Array }) => Promise<string | null>): Promise<string | null> {
-    let cover = this.#covers.get(folder);
-    if (cover === undefined) {
-      cover = this.#image(folder).then(async (image) => {
-        if (image === null) return null;
-        const file = join(folder, image.file);
-        try {
-          const { type, data } = await readCoverFile(file);
-          return await write({ mime: `image/${type}`, data });
-        } catch (err) {
-          this.#log?.warn({ file, error: err instanceof Error ? err.message : String(err) }, 'folder cover not used');
-          return null;
-        }
-      });
-      this.#covers.set(folder, cover);
-    }
-    return cover;
-  }
-
-  /** The image found in each folder looked at in this scan (null: none). */
-  async seen(): Promise<Map<string, FolderImage | null>> {
-    const entries = await Promise.all([...this.#images].map(async ([folder, image]) => [folder, await image] as const));
-    return new Map(entries);
-  }
-
-  #image(folder: string): Promise<FolderImage | null> {
-    let image = this.#images.get(folder);
-    if (image === undefined) {
-      image = findFolderImage(folder);
-      this.#images.set(folder, image);
-    }
-    return image;
-  }
-}
-
-/** The folder's cover image (`cover` before `folder` before `front`; any case), or null. */
-async function findFolderImage(folder: string): Promise<FolderImage | null> {
-  let names: string[];
-  try {
-    names = await readdir(folder);
-  } catch {
-    return null;
-  }
-  const candidates = names
-    .map((name) => {
-      const ext = extname(name).toLowerCase();
-      const rank = FOLDER_COVER_NAMES.indexOf(name.slice(0, name.length - ext.length).toLowerCase());
-      return { name, rank, ext };
-    })
-    .filter((c) => c.rank >= 0 && FOLDER_COVER_EXTENSIONS.includes(c.ext))
-    .sort((a, b) => a.rank - b.rank || a.name.localeCompare(b.name));
-  for (const { name } of candidates) {
-    try {
-      // lstat: a link named cover.png is not the folder's image, wherever it points.
-      const info = await lstat(join(folder, name));
-      if (!info.isFile()) continue;
-      // ctime too: a file put back with its old mtime (cp -p) is still a change.
-      return { file: name, size: info.size, changedMs: Math.floor(Math.max(info.mtimeMs, info.ctimeMs)) };
-    } catch {
-      continue;
-    }
-  }
-  return null;
-}
-
-/**
- * Music files Moodbox does not play (lowercase extension → what it is): tracker modules, MIDI, the
- * sound chips' formats, DSD, RealAudio. A scan names each, rather than passing it over unsaid.
- */
-const UNSUPPORTED_MUSIC: Readonly<Record<string, string>> = {
-  '.mod': 'a tracker module',
-  '.xm': 'a tracker module',
-  '.s3m': 'a tracker module',
-  '.it': 'a tracker module',
-  '.mptm': 'a tracker module',
-  '.mo3': 'a tracker module',
-  '.umx': 'a tracker module',
-  '.mid': 'MIDI',
-  '.midi': 'MIDI',
-  '.kar': 'MIDI karaoke',
-  '.rmi': 'MIDI',
-  '.sid': 'a C64 tune',
-  '.nsf': 'an NES tune',
-  '.spc': 'an SNES tune',
-  '.vgm': 'a sound chip log',
-  '.dsf': 'DSD audio',
-  '.dff': 'DSD audio',
-  '.ra': 'RealAudio',
-  '.rm': 'RealAudio',
-};
-
-/** Why a scan skips `path`, a music file of a format Moodbox does not play. */
-function unsupportedFormat(path: string): string {
-  const ext = extname(path).toLowerCase();
-  return `not a format Moodbox plays (${ext}, ${UNSUPPORTED_MUSIC[ext] ?? 'unknown'}): convert it to FLAC, Ogg or MP3 to hear it`;
-}
-
-/**
- * Every audio file under `root`, and every music file of a format Moodbox does not play, each
- * sorted; hidden files and folders are left out.
- */
-async function listAudioFiles(root: string, signal: AbortSignal | undefined): Promise<{ audio: string[]; unsupported: string[] }> {
-  const audio: string[] = [];
-  const unsupported: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    signal?.throwIfAborted();
-    const entries = await readdir(dir, { withFileTypes: true });
-    for (const entry of entries) {
-      if (entry.name.startsWith('.')) continue;
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) await walk(path);
-      else if (!entry.isFile()) continue;
-      else if (AUDIO_EXTENSIONS.includes(extname(entry.name).toLowerCase())) audio.push(path);
-      else if (UNSUPPORTED_MUSIC[extname(entry.name).toLowerCase()] !== undefined) unsupported.push(path);
-    }
-  };
-  await walk(root);
-  return { audio: audio.sort(), unsupported: unsupported.sort() };
 }
 
 function isUnder(path: string, root: string): boolean {
