@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { deflateSync } from 'node:zlib';
+import { FakeSpotifyAccounts } from './fake-spotify-accounts.js';
+import { coverPng } from './fake-cover-png.js';
+import { error, json, readBody } from './fake-spotify-http.js';
 
 interface FakeTrack {
   id: string;
@@ -29,24 +30,18 @@ interface FakeDevice {
  * `saved` lists the saved track ids. A browser can sign in on its authorize page (`/authorize`).
  */
 export class FakeSpotifyServer {
-  readonly clientId = 'moodbox-test-client';
   /** Every API request, as `METHOD /path?query`. */
   readonly requests: string[] = [];
   /** What the last successful play command asked for. */
   playback: { deviceId: string | null; contextUri?: string; uris?: string[]; isPlaying: boolean } = { deviceId: null, isPlaying: false };
-  /** Whether token responses carry a new refresh token. @default false */
-  rotateRefreshTokens = false;
   /** Track ids saved with `PUT /v1/me/tracks`. */
   readonly saved: string[] = [];
   /** The account `GET /v1/me` describes. */
   account = { id: 'ann', displayName: 'Ann', product: 'premium' };
-  /** Tokens refreshed so far. */
-  refreshes = 0;
 
   readonly #server: Server;
-  readonly #codes = new Map<string, { challenge: string; redirectUri: string }>();
-  readonly #access = new Map<string, { expiresAt: number }>();
-  readonly #refresh = new Set<string>();
+  /** The accounts service: codes, tokens and the authorize page. */
+  readonly #accounts = new FakeSpotifyAccounts();
   readonly #playlists: Array<{ id: string; name: string; tracks: FakeTrack[]; hasCover: boolean }> = [];
   readonly #devices: FakeDevice[] = [];
   #rateLimited = 0;
@@ -93,26 +88,33 @@ export class FakeSpotifyServer {
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
+  /** The client id the app must present. */
+  get clientId(): string {
+    return this.#accounts.clientId;
+  }
+
+  /** Whether token responses carry a new refresh token. @default false */
+  get rotateRefreshTokens(): boolean {
+    return this.#accounts.rotateRefreshTokens;
+  }
+
+  set rotateRefreshTokens(rotate: boolean) {
+    this.#accounts.rotateRefreshTokens = rotate;
+  }
+
+  /** Tokens refreshed so far. */
+  get refreshes(): number {
+    return this.#accounts.refreshes;
+  }
+
   /** The person approves the app on the authorize page: returns what Spotify puts on the redirect. */
   approve(authorizeUrl: string): { code: string; state: string } {
-    const url = new URL(authorizeUrl);
-    const p = url.searchParams;
-    if (
-      url.pathname !== '/authorize' ||
-      p.get('response_type') !== 'code' ||
-      p.get('code_challenge_method') !== 'S256' ||
-      p.get('client_id') !== this.clientId
-    ) {
-      throw new Error(`not a PKCE authorize URL: ${authorizeUrl}`);
-    }
-    const code = randomBytes(12).toString('hex');
-    this.#codes.set(code, { challenge: p.get('code_challenge') ?? '', redirectUri: p.get('redirect_uri') ?? '' });
-    return { code, state: p.get('state') ?? '' };
+    return this.#accounts.approve(authorizeUrl);
   }
 
   /** Makes every access token issued so far expired: the next API call gets 401. */
   expireTokens(): void {
-    for (const token of this.#access.values()) token.expiresAt = 0;
+    this.#accounts.expireTokens();
   }
 
   /** Answers the next `count` API calls with 429 and `Retry-After: seconds`. */
@@ -139,11 +141,12 @@ export class FakeSpotifyServer {
       return;
     }
     if (url.pathname === '/authorize') {
-      this.#authorize(req.method === 'POST' ? new URLSearchParams(body) : url.searchParams, req.method === 'POST', res);
+      const site = { baseUrl: this.#url, displayName: this.account.displayName };
+      this.#accounts.authorize(req.method === 'POST' ? new URLSearchParams(body) : url.searchParams, req.method === 'POST', res, site);
       return;
     }
     if (req.method === 'POST' && url.pathname === '/api/token') {
-      this.#token(new URLSearchParams(body), res);
+      this.#accounts.token(new URLSearchParams(body), res);
       return;
     }
     this.requests.push(`${req.method ?? 'GET'} ${url.pathname}${url.search}`);
@@ -153,10 +156,9 @@ export class FakeSpotifyServer {
       error(res, 429, 'API rate limit exceeded');
       return;
     }
-    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
-    const access = this.#access.get(token);
-    if (!access) return error(res, 401, 'Invalid access token');
-    if (access.expiresAt <= Date.now()) return error(res, 401, 'The access token expired');
+    const access = this.#accounts.check(req.headers.authorization);
+    if (access === 'invalid') return error(res, 401, 'Invalid access token');
+    if (access === 'expired') return error(res, 401, 'The access token expired');
 
     const route = `${req.method ?? 'GET'} ${url.pathname}`;
     const limit = Number(url.searchParams.get('limit') ?? '20');
@@ -273,46 +275,6 @@ export class FakeSpotifyServer {
     error(res, 404, 'Service not found');
   }
 
-  /**
-   * The accounts service's authorize page: `GET` shows what the app asks for with Agree and Cancel;
-   * the choice (`POST`) sends the browser to the app's redirect with `code` and `state`, or with
-   * `error=access_denied`, as Spotify does. A bad request gets an error page, not a redirect.
-   */
-  #authorize(params: URLSearchParams, isDecision: boolean, res: ServerResponse): void {
-    const query = new URLSearchParams([...params].filter(([key]) => key !== 'decision'));
-    const page = (status: number, body: string): void =>
-      void res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><title>Spotify</title>${body}`);
-    let approved: { code: string; state: string };
-    try {
-      approved = this.approve(`${this.#url}/authorize?${query.toString()}`);
-    } catch {
-      return page(400, '<h1>INVALID_CLIENT: Invalid authorization request</h1>');
-    }
-    const redirect = new URL(query.get('redirect_uri') ?? '');
-    if (!isDecision) {
-      // Nothing is granted until the person agrees; the code made by the check above is dropped.
-      this.#codes.delete(approved.code);
-      const hidden = [...query].map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join('');
-      return page(
-        200,
-        `<h1>Moodbox would like to</h1><ul>${(query.get('scope') ?? '')
-          .split(' ')
-          .map((scope) => `<li>${escapeHtml(scope)}</li>`)
-          .join('')}</ul><p>Signed in as ${escapeHtml(this.account.displayName)}</p>` +
-          `<form method="post" action="/authorize">${hidden}<button name="decision" value="agree">Agree</button>` +
-          `<button name="decision" value="cancel">Cancel</button></form>`,
-      );
-    }
-    if (params.get('decision') === 'agree') {
-      redirect.searchParams.set('code', approved.code);
-    } else {
-      this.#codes.delete(approved.code);
-      redirect.searchParams.set('error', 'access_denied');
-    }
-    redirect.searchParams.set('state', approved.state);
-    res.writeHead(303, { location: redirect.toString() }).end();
-  }
-
   #active(): FakeDevice | undefined {
     return this.#devices.find((d) => d.isActive && d.id === this.playback.deviceId);
   }
@@ -350,50 +312,6 @@ export class FakeSpotifyServer {
     return { url: `${this.#url}/images/${id.replace(/[^a-z0-9]/gi, '')}.png`, width: 64, height: 64 };
   }
 
-  #token(form: URLSearchParams, res: ServerResponse): void {
-    if (form.get('client_id') !== this.clientId)
-      return void json(res, 400, { error: 'invalid_client', error_description: 'Invalid client' });
-    const grant = form.get('grant_type');
-    if (grant === 'authorization_code') {
-      const pending = this.#codes.get(form.get('code') ?? '');
-      if (!pending) return void json(res, 400, { error: 'invalid_grant', error_description: 'Invalid authorization code' });
-      if (pending.redirectUri !== form.get('redirect_uri'))
-        return void json(res, 400, { error: 'invalid_grant', error_description: 'Invalid redirect URI' });
-      const challenge = createHash('sha256')
-        .update(form.get('code_verifier') ?? '')
-        .digest('base64url');
-      if (challenge !== pending.challenge)
-        return void json(res, 400, { error: 'invalid_grant', error_description: 'code_verifier was incorrect' });
-      this.#codes.delete(form.get('code') ?? '');
-      return void json(res, 200, this.#issue(true));
-    }
-    if (grant === 'refresh_token') {
-      const refresh = form.get('refresh_token') ?? '';
-      if (!this.#refresh.has(refresh)) return void json(res, 400, { error: 'invalid_grant', error_description: 'Invalid refresh token' });
-      if (this.rotateRefreshTokens) this.#refresh.delete(refresh);
-      this.refreshes += 1;
-      return void json(res, 200, this.#issue(this.rotateRefreshTokens));
-    }
-    json(res, 400, { error: 'unsupported_grant_type', error_description: `grant_type must be authorization_code or refresh_token` });
-  }
-
-  #issue(withRefresh: boolean): Record<string, unknown> {
-    const accessToken = randomBytes(16).toString('hex');
-    this.#access.set(accessToken, { expiresAt: Date.now() + 3600_000 });
-    const out: Record<string, unknown> = {
-      access_token: accessToken,
-      token_type: 'Bearer',
-      scope: 'playlist-read-private user-modify-playback-state',
-      expires_in: 3600,
-    };
-    if (withRefresh) {
-      const refresh = randomBytes(16).toString('hex');
-      this.#refresh.add(refresh);
-      out['refresh_token'] = refresh;
-    }
-    return out;
-  }
-
   #page<T>(url: URL, items: T[], limit: number, offset: number): Record<string, unknown> {
     const next = offset + limit < items.length ? new URL(url.toString()) : null;
     next?.searchParams.set('offset', String(offset + limit));
@@ -421,59 +339,4 @@ function trackObject(t: FakeTrack): Record<string, unknown> {
     album: { name: t.album },
     artists: t.artists.map((name) => ({ name })),
   };
-}
-
-/** A tiny valid PNG (1x1), its colour taken from `id`, so each cover differs. */
-function coverPng(id: string): Buffer {
-  const hash = createHash('sha256').update(id).digest();
-  const raw = Buffer.from([0, hash[0] ?? 0, hash[1] ?? 0, hash[2] ?? 0]);
-  const chunk = (type: string, data: Buffer): Buffer => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const out = Buffer.alloc(8 + data.length + 4);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc32(body), 8 + data.length);
-    return out;
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(1, 0);
-  ihdr.writeUInt32BE(1, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
-function crc32(bytes: Buffer): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-}
-
-function error(res: ServerResponse, status: number, message: string, reason?: string): void {
-  json(res, status, { error: { status, message, ...(reason === undefined ? {} : { reason }) } });
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (text += chunk));
-    req.on('end', () => resolve(text));
-    req.on('error', reject);
-  });
 }
