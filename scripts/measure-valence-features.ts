@@ -208,6 +208,15 @@ if (values.timing) {
       left = left.filter((c) => c !== top.c);
     }
   }
+  // A smaller set for valence alone: the candidates and the shipped tonal measures and loudness, without the timbre.
+  const small = [
+    ...CANDIDATES.filter((_, i) => i !== 2 && i !== 4).flatMap((c) => c.inputs),
+    id('localKeyClarity'),
+    ...['modeStrength', 'keyClarity', 'chromaFlux', 'loudnessLufs'].map(id),
+  ];
+  print(
+    row(`instead of the 44: the ${small.length - 4} candidate measures, mode strength, key clarity, chroma flux, loudness`, run(small)),
+  );
   // Each measure on its own: its rank correlation with the listeners' valence, over all pieces and within genre.
   const genres = [...new Set(pieces.map((p) => p.genre))].sort();
   const alone = [
