@@ -1,7 +1,7 @@
 /**
  * Measures candidate features for valence on the emotify dev set, the way the arousal table of
  * docs/music-analysis.md was made: each candidate is added to the shipped model's inputs and the
- * whole recipe (scripts/music-mood-data.ts, crossValidateModel) is cross-validated, 5 repeats of
+ * whole recipe (scripts/music-mood-fit.ts, crossValidateModel) is cross-validated, 5 repeats of
  * 5 folds, seeds 1–5, lambda chosen inside each training fold. Then candidates are added one at a
  * time, each step taking the one that raises the valence Spearman overall plus within genre most,
  * while arousal stays at 0.68 or above; it stops when none raises it. Prints a markdown table.
@@ -24,17 +24,9 @@ import { measureHarmony } from '../src/player/analysis/harmony.js';
 import { loadMusicMoodModel } from '../src/player/analysis/model.js';
 import { measureRoughness } from '../src/player/analysis/roughness.js';
 import { measureTexture } from '../src/player/analysis/texture.js';
-import {
-  crossValidateModel,
-  DEFAULT_DATASET,
-  featuresOf,
-  readPieces,
-  spearman,
-  summariseModel,
-  type InputSpec,
-  type ModelRecipe,
-  type Piece,
-} from './music-mood-data.js';
+import { DEFAULT_DATASET, featuresOf, readPieces, type InputSpec, type Piece } from './music-mood-data.js';
+import { crossValidateModel, summariseModel, type ModelRecipe } from './music-mood-fit.js';
+import { spearman } from './music-mood-ridge.js';
 
 const RATE = 11025;
 const ANALYSIS_DIR = resolve(import.meta.dirname, '../src/player/analysis');
