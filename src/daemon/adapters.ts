@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { isAbsolute, resolve } from 'node:path';
+import { DEMO_CAMERA, installPath } from './config/paths.js';
 import type { Config } from './config/schema.js';
 import type { Clock } from '../kernel/clock.js';
 import { ConfigError } from './config/config-error.js';
@@ -22,14 +22,6 @@ import { MpvPlayer } from '../player/mpv-player.js';
 import { ANALYSIS_VERSION, moodsFromPlane } from '../player/analysis/analyze-audio.js';
 import { ForkedAnalysisWorker } from '../player/library/analysis-worker.js';
 import { LibraryAnalyzer, type AnalysisStore } from '../player/library/library-analyzer.js';
-
-/** The bundled demo camera: a looped clip of faces whose expressions change. */
-export const DEMO_CAMERA = 'demo/camera.mp4';
-
-/** A path from the configuration: relative ones start at the install folder. */
-export function installPath(path: string): string {
-  return isAbsolute(path) ? path : resolve(INSTALL_DIR, path);
-}
 
 /**
  * The analysis of the library: in a child process (niced, its own heap bound), so the daemon's

@@ -1,12 +1,12 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { cameraParts, installPath, libraryAnalyzer, mpvPlayer, mqttConnection, rfidReader } from './adapters.js';
+import { cameraParts, libraryAnalyzer, mpvPlayer, mqttConnection, rfidReader } from './adapters.js';
 import { ensureDemoAdmin } from './people/demo-admin.js';
-import { coversDir } from './commands/library-command.js';
 import { LiveConfig } from './config/live-config.js';
 import { loadConfig, type LoadedConfig } from './config/load-config.js';
 import { panelChecks } from './config/panel-checks.js';
+import { coversDir, installPath } from './config/paths.js';
 import type { MoodboxBus } from './events.js';
 import { delivery } from './http/delivery.js';
 import type { HttpService } from './http/http-service.js';

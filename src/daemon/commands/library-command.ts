@@ -1,5 +1,5 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
+import { coversDir } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
@@ -32,11 +32,6 @@ export async function withLibrary<T>(configFile: string | undefined, fn: (ctx: L
   } finally {
     store.close();
   }
-}
-
-/** Where extracted cover art lives: `covers/` in the data directory. */
-export function coversDir(config: Config): string {
-  return join(config.dataDir, 'covers');
 }
 
 /** `moodbox library scan DIR` and `moodbox library list`. */

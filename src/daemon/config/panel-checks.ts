@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { PanelChecks } from './live-config.js';
+import { DEMO_LIBRARY, installPath } from './paths.js';
 
 /**
  * The checks of settings chosen in the admin panel, on this machine's files and devices. A camera
@@ -10,7 +11,7 @@ import type { PanelChecks } from './live-config.js';
  */
 export function panelChecks(options: { installDir: string; devDir?: string }): PanelChecks {
   const devDir = options.devDir ?? '/dev';
-  const demoMusic = resolve(options.installDir, 'demo', 'library');
+  const demoMusic = installPath(DEMO_LIBRARY, options.installDir);
   return {
     cameraSource(value) {
       if (value === 'demo') return undefined;
@@ -31,7 +32,7 @@ export function panelChecks(options: { installDir: string; devDir?: string }): P
     },
     musicFolders(folders, roots) {
       for (const folder of folders) {
-        const path = isAbsolute(folder) ? folder : resolve(options.installDir, folder);
+        const path = installPath(folder, options.installDir);
         let real: string;
         try {
           real = realpathSync(path);

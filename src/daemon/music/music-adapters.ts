@@ -4,11 +4,11 @@
  */
 import { hostname } from 'node:os';
 import type { LiveConfig } from '../config/live-config.js';
+import { coversDir } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { Service } from '../../kernel/lifecycle.js';
 import { seededRandom } from '../../kernel/random.js';
-import { coversDir } from '../commands/library-command.js';
 import type { Logger } from '../logging.js';
 import type { MusicParts } from '../moodbox.js';
 import type { Store } from '../store/store.js';

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { percentiles, type Percentiles } from '../../vision/bench.js';
 import type { Clock } from '../../kernel/clock.js';
+import { DEMO_LIBRARY, installPath } from '../config/paths.js';
 import { childNamed, mib, peakRssKiB, rssKiB } from './process-stats.js';
 import { NOBODY } from '../../kernel/room-mood.js';
 
@@ -61,7 +62,7 @@ export async function benchE2e(options: E2eBenchOptions): Promise<E2eBenchReport
       rfid: { enabled: false },
       camera: { source: join(options.installDir, CLIP) },
       mood: { dwellMs: DWELL_MS },
-      library: { folders: [join(options.installDir, 'demo/library')] },
+      library: { folders: [installPath(DEMO_LIBRARY, options.installDir)] },
       // The clip flips every 8–12 s: songs change at once, to measure how fast a change of song can be, not the hold that keeps them.
       player: { audioOutput: 'null', transitions: { cutDistance: 0, cutHoldMs: 0, fadeMs: 300, fadeBars: 0 } },
     }),

@@ -4,7 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
+import { installPath } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
 import type { Check, DoctorEnv } from './doctor-check.js';
 
@@ -16,7 +17,7 @@ export async function modelChecks(config: Config, ctx: DoctorEnv): Promise<Check
 
 function checkModel(config: Config, ctx: DoctorEnv): Check {
   const name = 'model';
-  const path = isAbsolute(config.vision.modelPath) ? config.vision.modelPath : resolve(ctx.installDir, config.vision.modelPath);
+  const path = installPath(config.vision.modelPath, ctx.installDir);
   if (!existsSync(path)) {
     return {
       name,
@@ -91,7 +92,7 @@ async function checkDetector(config: Config, ctx: DoctorEnv): Promise<Check> {
  */
 async function checkInt8(config: Config, ctx: DoctorEnv): Promise<Check> {
   const name = 'int8';
-  const path = isAbsolute(config.vision.modelPath) ? config.vision.modelPath : resolve(ctx.installDir, config.vision.modelPath);
+  const path = installPath(config.vision.modelPath, ctx.installDir);
   try {
     const [{ checkInt8Agreement, describeAgreement, floatOriginal }, { OnnxEmotionClassifier }, { cpuInfo, describeCpu }] =
       await Promise.all([

@@ -2,10 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { totalmem } from 'node:os';
-import { extname, isAbsolute, join, resolve } from 'node:path';
+import { extname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { LiveConfig, OVERRIDES_KEY } from '../config/live-config.js';
 import { changedPaths, loadConfig } from '../config/load-config.js';
+import { installPath } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
 import { systemClock } from '../../kernel/clock.js';
 import { ConfigError } from '../config/config-error.js';
@@ -217,7 +218,7 @@ const MUSIC_COUNT_LIMIT = 10_000;
 
 function checkMusic(config: Config, ctx: DoctorEnv): Check {
   const name = 'music';
-  const folders = config.library.folders.map((f) => (isAbsolute(f) ? f : resolve(ctx.installDir, f)));
+  const folders = config.library.folders.map((f) => installPath(f, ctx.installDir));
   if (folders.length === 0) {
     return { name, status: 'warn', message: 'no music folder configured', fix: 'set library.folders to the folders of music to play' };
   }
