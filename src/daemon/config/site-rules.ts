@@ -41,6 +41,11 @@ export function isLoopbackRedirect(uri: string): boolean {
   return url.protocol === 'http:' && (url.hostname === '127.0.0.1' || url.hostname === '[::1]');
 }
 
+/** The redirect Spotify sends the browser back to: `spotify.redirectUri`, or the box's own callback on the loopback address. */
+export function spotifyRedirectUri(config: Pick<Config, 'spotify' | 'server'>): string {
+  return config.spotify.redirectUri === '' ? `http://127.0.0.1:${config.server.port}/api/spotify/callback` : config.spotify.redirectUri;
+}
+
 /**
  * Why a YouTube station cannot be added or played now, or undefined when it can: a business never
  * plays YouTube, a home only with `music.youtube` on and yt-dlp installed (`command -v yt-dlp`).

@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import type { LiveConfig } from '../config/live-config.js';
 import { coversDir } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
+import { spotifyRedirectUri } from '../config/site-rules.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { Service } from '../../kernel/lifecycle.js';
 import { seededRandom } from '../../kernel/random.js';
@@ -22,11 +23,6 @@ import { SpotifyConnectPlayer } from '../../player/spotify/spotify-connect-playe
 import { SpotifyLibrary } from '../../player/spotify/spotify-library.js';
 import { SpotifySource } from '../../player/spotify/spotify-source.js';
 import { SpotifyWebClient } from '../../player/spotify/spotify-web-client.js';
-
-/** The redirect Spotify sends the browser back to: the box's own callback on the loopback address. */
-export function spotifyRedirectUri(config: Config): string {
-  return config.spotify.redirectUri === '' ? `http://127.0.0.1:${config.server.port}/api/spotify/callback` : config.spotify.redirectUri;
-}
 
 /**
  * The player the music plays through and where music comes from. Spotify is built only for a home
