@@ -4,12 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import type { CameraParts } from './camera/camera-parts.js';
 import { DEMO_CAMERA, installPath } from './config/paths.js';
 import type { Config } from './config/schema.js';
 import type { Clock } from '../kernel/clock.js';
 import { ConfigError } from './config/config-error.js';
 import type { Logger } from './logging.js';
-import type { CameraParts } from './moodbox.js';
 import type { EmotionResult } from '../vision/emotion-classifier.js';
 import type { MqttParts } from './mqtt/mqtt-services.js';
 import { boxTopics } from './mqtt/fleet-topics.js';

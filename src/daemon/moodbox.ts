@@ -3,7 +3,8 @@ import { KioskPresence } from './people/kiosk-presence.js';
 import { PeopleService } from './people/people-service.js';
 import { SignInThrottle } from './people/throttle.js';
 import { cameraOffReason } from './camera/camera-schedule.js';
-import { CameraService, type VisionLoop } from './camera/camera-service.js';
+import type { CameraParts } from './camera/camera-parts.js';
+import { CameraService } from './camera/camera-service.js';
 import type { LiveConfig } from './config/live-config.js';
 import type { Delivery, MoodboxCore } from './core.js';
 import type { MoodboxBus } from './events.js';
@@ -14,6 +15,7 @@ import { LibraryService, type Analyzer, type Scanner } from './music/library-ser
 import type { Logger } from './logging.js';
 import { MusicDirector } from './music/music-director.js';
 import { MusicCommands } from './music/music-commands.js';
+import type { MusicParts } from './music/music-parts.js';
 import { GuestService } from './guests/guest-service.js';
 import type { BackupService } from './ops/backup-service.js';
 import { MemoryGuard, type MemoryReading } from './ops/memory-guard.js';
@@ -25,27 +27,10 @@ import { StoreService } from './store/store-service.js';
 import { Stations, stationsScanner } from './music/stations.js';
 import { BlockedMusic } from './music/blocked-music.js';
 import { TasteLearner } from './music/taste-learner.js';
-import { PersonalCalibrationService, type CalibrationModel } from './camera/personal-calibration-service.js';
-import type { EmotionResult } from '../vision/emotion-classifier.js';
+import { PersonalCalibrationService } from './camera/personal-calibration-service.js';
 import { PlayRecorder } from '../player/play-recorder.js';
 import type { Player } from '../player/player.js';
-import type { MusicSources } from '../player/sources/music-sources.js';
 import type { SpotifyAccount } from '../player/spotify/spotify-account.js';
-
-/** The camera's parts, built by the composition root (OpenCV and onnxruntime load only when the camera is on). */
-export interface CameraParts {
-  vision: VisionLoop;
-  /** Loads the model and the detector. */
-  prepare: (signal: AbortSignal) => Promise<void>;
-  /** Releases what `prepare` loaded. */
-  release: () => Promise<void>;
-  /** Which emotion model runs and why, for the health line. */
-  model: () => string | undefined;
-  /** The emotion model in use (labels, sha256, temperature) once loaded, for personal calibrations. */
-  emotionModel?: () => CalibrationModel | undefined;
-  /** Sets who reads the signed-in person's face through their own head. */
-  setPersonalize?: (personalize: (result: EmotionResult) => EmotionResult | undefined) => void;
-}
 
 export interface MoodboxDeps {
   clock: Clock;
@@ -83,12 +68,6 @@ export interface MoodboxDeps {
   retention?: Service | undefined;
   /** Reads the process's memory, for the memory guard (`memory.ceilingMiB`); left out, no guard runs. */
   memory?: (() => MemoryReading) | undefined;
-}
-
-/** Where music comes from (`music-adapters.ts` builds them). */
-export interface MusicParts {
-  sources: MusicSources;
-  spotify: SpotifyAccount | undefined;
 }
 
 /** What the delivery layers may use of Moodbox, declared in `core.ts`. */
