@@ -58,13 +58,14 @@ module.exports = {
       name: 'only-the-root-knows-mqtt',
       severity: 'error',
       comment:
-        'mqtt/ is a delivery layer: main.ts builds it, adapters.ts makes its connection, and `moodbox fleet` (commands/) speaks to the broker; ' +
+        'mqtt/ is a delivery layer: main.ts builds it, adapters/ makes its connection, and `moodbox fleet` (commands/) speaks to the broker; ' +
         'no feature imports it.',
       from: {
         path: '^src/',
         pathNot: [
           '^src/daemon/mqtt/',
-          '^src/daemon/(main|adapters)\\.ts$',
+          '^src/daemon/main\\.ts$',
+          '^src/daemon/adapters/',
           '^src/daemon/commands/',
           '^src/daemon/testing/',
           '\\.test\\.ts$',

@@ -1,7 +1,9 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { cameraParts, libraryAnalyzer, mpvPlayer, mqttConnection, rfidReader } from './adapters.js';
+import { cameraParts } from './adapters/camera-adapters.js';
+import { mpvPlayer, mqttConnection, rfidReader } from './adapters/device-adapters.js';
+import { libraryAnalyzer, musicParts } from './adapters/music-adapters.js';
 import { ensureDemoAdmin } from './people/demo-admin.js';
 import { LiveConfig } from './config/live-config.js';
 import { loadConfig, type LoadedConfig } from './config/load-config.js';
@@ -17,7 +19,6 @@ import { seededRandom } from '../kernel/random.js';
 import { createLogger, openLogFile } from './logging.js';
 import { Moodbox } from './moodbox.js';
 import { mqttServices } from './mqtt/mqtt-services.js';
-import { musicParts } from './music/music-adapters.js';
 import { BackupService } from './ops/backup-service.js';
 import { RetentionService } from './ops/retention-service.js';
 import { applyPendingRestore, DATABASE_FILE, PID_FILE } from './store/backups.js';

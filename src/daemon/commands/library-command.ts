@@ -143,7 +143,7 @@ export function registerLibrary(program: Command): void {
 
 /** Analyses the library's pending tracks in a child process, with a progress bar on stderr. */
 async function analyzeLibrary(store: SqliteStore, clock: Clock, options: { force?: boolean }): Promise<AnalysisReport> {
-  const { libraryAnalyzer } = await import('../adapters.js');
+  const { libraryAnalyzer } = await import('../adapters/music-adapters.js');
   const analyzer = libraryAnalyzer(store, { clock });
   const bar = progressBar('analysing');
   const stop = new AbortController();

@@ -1,6 +1,8 @@
 /**
- * The music's sources for the composition root (`main.ts`): the library through mpv, and on a home
- * box with a Spotify app configured, Spotify through a Connect device, behind one player.
+ * The music's real adapters, built for the composition root (`main.ts`, and `moodbox library
+ * analyze`): the library's analysis in a child process, and where music comes from: the library
+ * through mpv, and on a home box with a Spotify app configured, Spotify through a Connect device,
+ * behind one player.
  */
 import { hostname } from 'node:os';
 import type { LiveConfig } from '../config/live-config.js';
@@ -11,8 +13,11 @@ import type { Clock } from '../../kernel/clock.js';
 import type { Service } from '../../kernel/lifecycle.js';
 import { seededRandom } from '../../kernel/random.js';
 import type { Logger } from '../logging.js';
+import type { MusicParts } from '../music/music-parts.js';
 import type { Store } from '../store/store.js';
-import type { MusicParts } from './music-parts.js';
+import { ANALYSIS_VERSION, moodsFromPlane } from '../../player/analysis/analyze-audio.js';
+import { ForkedAnalysisWorker } from '../../player/library/analysis-worker.js';
+import { LibraryAnalyzer, type AnalysisStore } from '../../player/library/library-analyzer.js';
 import type { Player } from '../../player/player.js';
 import { MusicSources } from '../../player/sources/music-sources.js';
 import { SourcePlayer } from '../../player/sources/source-player.js';
@@ -23,6 +28,17 @@ import { SpotifyConnectPlayer } from '../../player/spotify/spotify-connect-playe
 import { SpotifyLibrary } from '../../player/spotify/spotify-library.js';
 import { SpotifySource } from '../../player/spotify/spotify-source.js';
 import { SpotifyWebClient } from '../../player/spotify/spotify-web-client.js';
+
+/**
+ * The analysis of the library: in a child process (niced, its own heap bound), so the daemon's
+ * memory stays as it is while a library is analysed.
+ */
+export function libraryAnalyzer(store: AnalysisStore, deps: { clock: Clock; log?: Pick<Logger, 'info' | 'warn'> }): LibraryAnalyzer {
+  return new LibraryAnalyzer(
+    { store, worker: new ForkedAnalysisWorker(), clock: deps.clock, moodsFromPlane, ...(deps.log === undefined ? {} : { log: deps.log }) },
+    { version: ANALYSIS_VERSION },
+  );
+}
 
 /**
  * The player the music plays through and where music comes from. Spotify is built only for a home
