@@ -74,6 +74,29 @@ module.exports = {
       to: { path: '^src/daemon/mqtt/' },
     },
     {
+      name: 'only-the-root-builds-adapters',
+      severity: 'error',
+      comment:
+        'adapters/ holds the real adapters (OpenCV and onnxruntime, mpv, node-hid, mqtt.js, Spotify, the analysis worker): ' +
+        'the composition root (main.ts) builds them, and `moodbox library analyze` (commands/library-command.ts) its analyzer; ' +
+        'everything else is given them as ports (camera/camera-parts.ts, music/music-parts.ts, rfid/, store/).',
+      from: {
+        path: '^src/',
+        pathNot: ['^src/daemon/main\\.ts$', '^src/daemon/adapters/', '^src/daemon/commands/library-command\\.ts$'],
+      },
+      to: { path: '^src/daemon/adapters/' },
+    },
+    {
+      name: 'folders-know-not-the-root',
+      severity: 'error',
+      comment:
+        "The daemon's folders (camera/, music/, people/, guests/, ops/, http/, mqtt/ and the rest) are what moodbox.ts and main.ts " +
+        'build from: none imports them (a port they share sits beside its users, as camera/camera-parts.ts and music/music-parts.ts; ' +
+        'what the delivery layers may use of the box is core.ts). `moodbox start` (commands/) runs main.ts; tests may build the whole box.',
+      from: { path: '^src/daemon/[^/]+/', pathNot: ['^src/daemon/commands/', '^src/daemon/testing/', '\\.test\\.ts$'] },
+      to: { path: '^src/daemon/(moodbox|main)\\.ts$' },
+    },
+    {
       name: 'only-http-knows-http',
       severity: 'error',
       comment:
