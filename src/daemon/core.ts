@@ -51,7 +51,7 @@ export interface MoodboxCore {
   requestRestart(by: string): void;
 }
 
-/** What shows Moodbox to people and to other machines, built from the core by the composition root. */
+/** What shows Moodbox to people and to other machines, built from the core by the composition root, and run around the services by `Moodbox.start`. */
 export interface Delivery {
   /** The screens' state projection: started before every service, so it hears their first events, and stopped after them. */
   screens: Service;

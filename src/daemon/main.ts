@@ -9,6 +9,7 @@ import { LiveConfig } from './config/live-config.js';
 import { loadConfig, type LoadedConfig } from './config/load-config.js';
 import { panelChecks } from './config/panel-checks.js';
 import { coversDir, installPath } from './config/paths.js';
+import type { Delivery } from './core.js';
 import type { MoodboxBus } from './events.js';
 import { delivery } from './http/delivery.js';
 import type { HttpService } from './http/http-service.js';
@@ -111,7 +112,6 @@ export async function runDaemon(options: {
   const config = settings.current;
   log.level = config.log.level;
 
-  let server: HttpService | undefined;
   // Read before anything is built: a failed start closes the database.
   const savedInForce = options.safeMode === undefined && settings.safeMode === undefined && Object.keys(settings.overrides()).length > 0;
   /**
@@ -123,8 +123,9 @@ export async function runDaemon(options: {
     return runDaemon({ ...options, safeMode: `the settings saved from the admin panel stopped Moodbox from starting (${why})` });
   };
   let moodbox: Moodbox;
+  let layers: Delivery & { server: HttpService };
   try {
-    moodbox = await buildMoodbox();
+    ({ moodbox, layers } = await buildMoodbox());
   } catch (err) {
     // A file the configuration names that cannot be read (the broker's password, its certificates)
     // is the configuration's fault: named, and not restarted by systemd, as a bad field is.
@@ -141,11 +142,12 @@ export async function runDaemon(options: {
     return retryWithoutSaved(err);
   }
 
-  async function buildMoodbox(): Promise<Moodbox> {
+  /** The core from the adapters, then the delivery layers from the core: the screens and the server (http), and MQTT beside them. */
+  async function buildMoodbox(): Promise<{ moodbox: Moodbox; layers: Delivery & { server: HttpService } }> {
     const rfid = await rfidReader(config, { clock });
     // Read here: a broker password file that cannot be read stops the start as a configuration error.
     const broker = mqttConnection(config, { log, env: options.env, clock });
-    return new Moodbox(
+    const core = new Moodbox(
       {
         clock,
         random: seededRandom(clock.now() ^ process.pid),
@@ -172,29 +174,26 @@ export async function runDaemon(options: {
           { clock, log: log.child({ module: 'retention' }), store, settings: () => settings.current.retention },
           { coversDir: coversDir(config), dataDir: config.dataDir },
         ),
-        delivery: (core) => {
-          const [uiDir, covers, modelPath] = [join(INSTALL_DIR, 'dist', 'ui'), coversDir(config), installPath(config.vision.modelPath)];
-          const deps = { log, clock, store, settings, version: VERSION, demo, uiDir, coversDir: covers, modelPath };
-          const built = delivery(core, deps, { ws: config.ws, server: config.server });
-          server = built.server;
-          // MQTT is a delivery layer beside http: Moodbox's read APIs and staff actions, offered to Home Assistant and the fleet.
-          const mqtt =
-            broker === undefined
-              ? []
-              : mqttServices(core, broker, {
-                  state: built.state,
-                  clock,
-                  log: log.child({ module: 'mqtt' }),
-                  kept: store.secrets,
-                  settings,
-                  version: VERSION,
-                  cards: rfid,
-                });
-          return { screens: built.screens, server: built.server, mqtt };
-        },
       },
       { scanAtStart: config.library.scanAtStart },
     );
+    const [uiDir, covers, modelPath] = [join(INSTALL_DIR, 'dist', 'ui'), coversDir(config), installPath(config.vision.modelPath)];
+    const deps = { log, clock, store, settings, version: VERSION, demo, uiDir, coversDir: covers, modelPath };
+    const built = delivery(core, deps, { ws: config.ws, server: config.server });
+    // MQTT is a delivery layer beside http: Moodbox's read APIs and staff actions, offered to Home Assistant and the fleet.
+    const mqtt =
+      broker === undefined
+        ? []
+        : mqttServices(core, broker, {
+            state: built.state,
+            clock,
+            log: log.child({ module: 'mqtt' }),
+            kept: store.secrets,
+            settings,
+            version: VERSION,
+            cards: rfid,
+          });
+    return { moodbox: core, layers: { screens: built.screens, server: built.server, mqtt } };
   }
 
   let stopping: Promise<number> | undefined;
@@ -240,7 +239,7 @@ export async function runDaemon(options: {
 
   const startedAt = clock.monotonic();
   try {
-    await moodbox.start();
+    await moodbox.start(layers);
   } catch (err) {
     log.fatal({ err, hint: savedInForce ? 'retrying without the saved settings' : startHint(err) }, 'cannot start');
     await shutdown('start-up failed', EXIT.FAILURE);
@@ -255,7 +254,7 @@ export async function runDaemon(options: {
   }
   // Before `ready`: a stop that comes right after it must not find the demo admin half made.
   const demoAdmin = demo ? await ensureDemoAdmin(moodbox.auth, store) : undefined;
-  const url = displayUrl(server?.address ?? `http://${config.server.host}:${config.server.port}`);
+  const url = displayUrl(layers.server.address ?? `http://${config.server.host}:${config.server.port}`);
   notifier.ready(`serving ${url}`);
   const watchdog =
     notifier.watchdogIntervalMs === undefined

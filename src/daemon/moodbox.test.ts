@@ -54,14 +54,13 @@ async function moodbox() {
       player,
       scanner: new LibraryScanner({ store, tags: new MusicMetadataTagReader(), clock }, { coversDir: join(dir, 'covers') }),
       folders: () => [],
-      delivery: (core) => ({
-        screens: new StateProjector({ bus, hub, clock, store, services: () => core.health() }),
-        server: { name: 'http', start: async () => {}, stop: async () => {} },
-      }),
     },
     { scanAtStart: false },
   );
-  await box.start();
+  await box.start({
+    screens: new StateProjector({ bus, hub, clock, store, services: () => box.health() }),
+    server: { name: 'http', start: async () => {}, stop: async () => {} },
+  });
   cleanups.push(() => box.stop());
   return { box, bus, hub, player, settings, socketPath };
 }

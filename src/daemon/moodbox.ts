@@ -56,12 +56,6 @@ export interface MoodboxDeps {
   music?: MusicParts | undefined;
   /** Whether yt-dlp can be run, for YouTube stations. @default looks for it on the PATH */
   hasYtDlp?: () => boolean;
-  /**
-   * Builds the delivery layers from the core: the screens' state projection (started before every
-   * service, so it hears their first events, and stopped after them), MQTT and the server (started
-   * last, stopped first).
-   */
-  delivery: (core: MoodboxCore) => Delivery;
   /** The nightly copies of the database, started right after it, and the staff's backups and restores. */
   backups?: BackupService | undefined;
   /** The nightly retention job (after the copy), started right after the backups. */
@@ -76,7 +70,8 @@ export type { MoodboxCore } from './core.js';
 /**
  * The orchestration: camera → room mood → music director → player, with the library, the kiosk's
  * sign-in and the play history beside them, connected by the app's event bus and started and
- * stopped in dependency order. Built from adapters (ports only); the composition root makes them.
+ * stopped in dependency order. Built from adapters (ports only); the composition root makes them,
+ * and the delivery layers from the built core, which `start` runs around the services.
  */
 export class Moodbox implements MoodboxCore {
   readonly bus: MoodboxBus;
@@ -96,9 +91,12 @@ export class Moodbox implements MoodboxCore {
   readonly blocks: BlockedMusic;
   readonly backups: BackupService | undefined;
   readonly #deps: MoodboxDeps;
-  readonly #lifecycle: Lifecycle;
-  /** Listeners with no health of their own, attached around the services' lifecycle. */
-  readonly #screens: Service;
+  /** The services in dependency order, the delivery layers' own left out (`start` adds them). */
+  readonly #services: readonly Service[];
+  /** The services and the delivery layers' MQTT and server, from `start` on. */
+  #lifecycle: Lifecycle | undefined;
+  /** The screens' state projection: listeners with no health of their own, attached around the services' lifecycle. */
+  #screens: Service | undefined;
   readonly #recorder: PlayRecorder;
   /** Writes the mood log from the room mood, in batches. */
   readonly #moods: MoodRecorder;
@@ -219,34 +217,36 @@ export class Moodbox implements MoodboxCore {
             { clock, log: log.child({ module: 'memory' }), restart: (by) => this.requestRestart(by), player, memory: deps.memory },
             settings.current.memory,
           );
-    const { screens, mqtt = [], server } = deps.delivery(this);
-    this.#screens = screens;
-    this.#lifecycle = new Lifecycle({
-      services: [
-        new StoreService({ store, clock, log: log.child({ module: 'store' }) }),
-        ...(deps.backups ? [deps.backups] : []),
-        ...(deps.retention ? [deps.retention] : []),
-        settingsHealth(settings),
-        this.presence,
-        ...(deps.rfid ? [deps.rfid] : []),
-        // Before the music: the first song after a start plays while the director starts.
-        ...(this.metrics ? [this.metrics] : []),
-        player,
-        this.library,
-        this.director,
-        ...(this.camera ? [this.camera] : []),
-        ...(guard ? [guard] : []),
-        ...mqtt,
-        server,
-      ],
-      log: log.child({ module: 'lifecycle' }),
-    });
+    this.#services = [
+      new StoreService({ store, clock, log: log.child({ module: 'store' }) }),
+      ...(deps.backups ? [deps.backups] : []),
+      ...(deps.retention ? [deps.retention] : []),
+      settingsHealth(settings),
+      this.presence,
+      ...(deps.rfid ? [deps.rfid] : []),
+      // Before the music: the first song after a start plays while the director starts.
+      ...(this.metrics ? [this.metrics] : []),
+      player,
+      this.library,
+      this.director,
+      ...(this.camera ? [this.camera] : []),
+      ...(guard ? [guard] : []),
+    ];
   }
 
-  /** Starts every part in dependency order; on a failure, stops what had started and rethrows. */
-  async start(): Promise<void> {
+  /**
+   * Starts every part in dependency order, with the delivery layers built from this core: the
+   * screens' state projection before every service, so it hears their first events (stopped after
+   * them), MQTT and the server after them (stopped first). On a failure, stops what had started and
+   * rethrows. Called once.
+   */
+  async start(delivery: Delivery): Promise<void> {
     const { bus, log } = this.#deps;
-    await this.#screens.start(new AbortController().signal);
+    const { screens, mqtt = [], server } = delivery;
+    this.#screens = screens;
+    const lifecycle = new Lifecycle({ services: [...this.#services, ...mqtt, server], log: log.child({ module: 'lifecycle' }) });
+    this.#lifecycle = lifecycle;
+    await screens.start(new AbortController().signal);
     await this.#recorder.start();
     await this.#moods.start();
     await this.#learner.start();
@@ -257,7 +257,7 @@ export class Moodbox implements MoodboxCore {
     // A restore is put in place by the next start, before the database opens.
     bus.on('restoreStaged', ({ by }) => this.requestRestart(by), this);
     try {
-      await this.#lifecycle.start();
+      await lifecycle.start();
     } catch (err) {
       await this.#stopRecorders();
       await this.#detach();
@@ -269,17 +269,18 @@ export class Moodbox implements MoodboxCore {
   async stop(): Promise<void> {
     // Plays still open are finished as interrupted, and the waiting mood changes written, while the database is open.
     await this.#stopRecorders();
-    await this.#lifecycle.stop();
+    await this.#lifecycle?.stop();
     await this.#detach();
   }
 
+  /** The health of every service, in start order; none before `start`. */
   health(): Array<{ name: string } & ServiceHealth> {
-    return this.#lifecycle.health();
+    return this.#lifecycle?.health() ?? [];
   }
 
   /** The services still stopping: what a shutdown that overran its deadline waits on. */
   stillStopping(): string[] {
-    return this.#lifecycle.stopping();
+    return this.#lifecycle?.stopping() ?? [];
   }
 
   /** The one emitter of `restartRequested`: the panel, a fleet operator and the memory guard ask through here. */
@@ -296,7 +297,7 @@ export class Moodbox implements MoodboxCore {
 
   /** True once every service has started and none reports `failed`. */
   isReady(): boolean {
-    return this.#lifecycle.isReady();
+    return this.#lifecycle?.isReady() ?? false;
   }
 
   /** The play history's and the mood log's writers: stopped once, before the database closes. */
@@ -313,7 +314,7 @@ export class Moodbox implements MoodboxCore {
     this.calibration?.stop();
     await this.guests.stop();
     await this.#learner.stop();
-    await this.#screens.stop();
+    await this.#screens?.stop();
   }
 }
 

@@ -120,14 +120,13 @@ async function moodbox(
       scanner: new LibraryScanner({ store, tags: new MusicMetadataTagReader(), clock }, { coversDir: join(dir, 'covers') }),
       folders: () => (options.folder === undefined ? [] : [options.folder]),
       hasYtDlp: () => options.hasYtDlp ?? false,
-      delivery: (core) => ({
-        screens: new StateProjector({ bus, hub, clock, store, services: () => core.health() }),
-        server: { name: 'http', start: async () => {}, stop: async () => {} },
-      }),
     },
     { scanAtStart: false },
   );
-  await box.start();
+  await box.start({
+    screens: new StateProjector({ bus, hub, clock, store, services: () => box.health() }),
+    server: { name: 'http', start: async () => {}, stop: async () => {} },
+  });
   cleanups.push(() => box.stop());
   return { box, hub, store };
 }
