@@ -64,9 +64,8 @@ interface Look {
  * where Haar cascades score about 0.2–0.38) that gives each face a score and five landmarks. Runs
  * on onnxruntime-node with one thread (on the libuv thread pool); OpenCV scales the frame and lays
  * out the tensor (a fraction of a millisecond, on the caller's thread), and the decoding is plain
- * TypeScript. A full scan of a 640x480 frame at
- * 320 px (the default) takes about 4 ms of CPU on one thread (480 px about 10 ms), where
- * `HaarFaceDetector` takes 11–26 ms. A place the full scan finds doubtful (a score from
+ * TypeScript. A full scan of a 640x480 frame at 320 px (the default) takes about 2 ms of CPU on
+ * one thread (docs/face-detector.md), where `HaarFaceDetector` takes 11–26 ms. A place the full scan finds doubtful (a score from
  * `secondLookThreshold` to `scoreThreshold`), and a face under 16 px in the scan (32 px of a 640 px
  * frame), is looked at again in its own region at up to full resolution, which wins back the faces
  * the smaller scan blurs and places the boxes of small faces well. Nearby regions are merged into
