@@ -80,7 +80,8 @@ vision.events.on('moodChanged', ({ mood, at }) => changes.push({ atS: at / 1000,
 vision.events.on('facesDetected', ({ at, faces }) => seen.push({ atS: at / 1000, faces }));
 await vision.start(new AbortController().signal);
 
-const source = new FfmpegFrameSource({ clock }, { source: clipPath, realtime: false, reopen: false });
+const log = { error: (obj: { err?: unknown }, msg: string) => process.stderr.write(`${msg}: ${String(obj.err)}\n`) };
+const source = new FfmpegFrameSource({ clock, log }, { source: clipPath, realtime: false, reopen: false });
 for await (const frame of source.frames(new AbortController().signal)) {
   clock.at = (frame.index * 1000) / timeline.fps;
   const before = vision.stats.framesAnalysed;

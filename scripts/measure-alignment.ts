@@ -81,7 +81,8 @@ async function clip(path: string, step: number): Promise<LabelledFrame[]> {
     fps: number;
     segments: Array<{ fromS: number; toS: number; emotion: string; faces: Array<{ box: number[] }> }>;
   };
-  const source = new FfmpegFrameSource({ clock: systemClock }, { source: path, realtime: false, reopen: false });
+  const log = { error: (obj: { err?: unknown }, msg: string) => process.stderr.write(`${msg}: ${String(obj.err)}\n`) };
+  const source = new FfmpegFrameSource({ clock: systemClock, log }, { source: path, realtime: false, reopen: false });
   const frames: LabelledFrame[] = [];
   for await (const { image, index } of source.frames(new AbortController().signal)) {
     const t = index / timeline.fps;

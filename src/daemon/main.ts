@@ -96,7 +96,13 @@ export async function runDaemon(options: {
   const bus: MoodboxBus = new EventBus((err, event, owner) => log.error({ err, event, owner }, 'an event listener failed'));
   // Settings saved from the admin panel sit between the file and the environment.
   const settings = new LiveConfig(
-    { store: store.settings, checks: panelChecks({ installDir: INSTALL_DIR }), bus, audit: { log: store.audit, clock } },
+    {
+      store: store.settings,
+      log: log.child({ module: 'settings' }),
+      checks: panelChecks({ installDir: INSTALL_DIR }),
+      bus,
+      audit: { log: store.audit, clock },
+    },
     { file: loaded.file, env: options.env, config: loaded.config },
   );
   if (options.safeMode === undefined) {
@@ -144,7 +150,7 @@ export async function runDaemon(options: {
 
   /** The core from the adapters, then the delivery layers from the core: the screens and the server (http), and MQTT beside them. */
   async function buildMoodbox(): Promise<{ moodbox: Moodbox; layers: Delivery & { server: HttpService } }> {
-    const rfid = await rfidReader(config, { clock });
+    const rfid = await rfidReader(config, { clock, log });
     // Read here: a broker password file that cannot be read stops the start as a configuration error.
     const broker = mqttConnection(config, { log, env: options.env, clock });
     const core = new Moodbox(

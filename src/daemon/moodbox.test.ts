@@ -37,12 +37,12 @@ async function moodbox() {
   const env = { HOME: dir };
   const bus: MoodboxBus = new EventBus();
   const settings = new LiveConfig(
-    { store: store.settings, checks: panelChecks({ installDir: INSTALL_DIR }), bus },
+    { store: store.settings, log: { error() {} }, checks: panelChecks({ installDir: INSTALL_DIR }), bus },
     { file: undefined, env, config: loadConfig({ env }).config },
   );
   const socketPath = join(dir, 'mpv.sock');
   const player = new MpvPlayer({ clock, log }, { socketPath, audioOutput: 'null', volume: 70, maxVolume: 100 });
-  const hub = new StateHub(initialScreenState({ version: 'test', demo: false }));
+  const hub = new StateHub(initialScreenState({ version: 'test', demo: false }), { log: { error() {} } });
   const box = new Moodbox(
     {
       clock,

@@ -54,12 +54,13 @@ export async function runAnalyzeCommand(options: AnalyzeCommandOptions, io: Anal
     failures += 1;
     io.stderr(`error: ${err.message} (${err.code})\n`);
   };
+  const log = { error: (obj: { err?: unknown }, msg: string) => io.stderr(`error: ${msg}: ${String(obj.err)}\n`) };
   try {
     await classifier.start(new AbortController().signal);
     await detector.load();
     for await (const record of analyzePath(
       options.path,
-      { detector, classifier, onError },
+      { detector, classifier, log, onError },
       { fps, crop: { align: options.align ?? true } },
     )) {
       io.stdout(options.json ? `${JSON.stringify(record)}\n` : `${formatRecord(record)}\n`);

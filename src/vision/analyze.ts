@@ -2,6 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { Mat } from '@u4/opencv4nodejs';
 import type { Clock, Timer } from '../kernel/clock.js';
+import type { Log } from '../kernel/log.js';
 import { CameraError } from './errors.js';
 import type { EmotionClassifier } from './emotion-classifier.js';
 import { cropFaces, type FaceCropOptions } from './face-crops.js';
@@ -56,7 +57,7 @@ export interface AnalyzeOptions {
  */
 export async function* analyzePath(
   path: string,
-  deps: { detector: FaceDetector; classifier: EmotionClassifier; onError?: (err: CameraError) => void },
+  deps: { detector: FaceDetector; classifier: EmotionClassifier; log: Pick<Log, 'error'>; onError?: (err: CameraError) => void },
   options: AnalyzeOptions = {},
 ): AsyncGenerator<AnalyzeRecord, void, undefined> {
   let stats;
@@ -109,11 +110,11 @@ async function analyzeImage(
 
 async function* analyzeVideo(
   path: string,
-  deps: { detector: FaceDetector; classifier: EmotionClassifier },
+  deps: { detector: FaceDetector; classifier: EmotionClassifier; log: Pick<Log, 'error'> },
   options: AnalyzeOptions,
 ): AsyncGenerator<AnalyzeRecord, void, undefined> {
   const clock = new VideoClock();
-  const source = new FfmpegFrameSource({ clock }, { source: path, realtime: false, reopen: false });
+  const source = new FfmpegFrameSource({ clock, log: deps.log }, { source: path, realtime: false, reopen: false });
   let fps = 0;
   source.onStatus((status) => {
     if (status.state === 'open') fps = status.fps;

@@ -64,7 +64,7 @@ async function take(
   max: number,
   clock = systemClock,
 ): Promise<{ frames: Frame[]; statuses: SourceStatus[] }> {
-  const source = new FfmpegFrameSource({ clock }, options);
+  const source = new FfmpegFrameSource({ clock, log: { error() {} } }, options);
   const statuses: SourceStatus[] = [];
   source.onStatus((s) => statuses.push(s));
   const abort = new AbortController();
@@ -111,7 +111,7 @@ describe('FfmpegFrameSource', () => {
 
   it('paces a file at its frame rate when realtime, on the injected clock', async () => {
     const clock = new FakeClock();
-    const source = new FfmpegFrameSource({ clock }, { source: clip, realtime: true });
+    const source = new FfmpegFrameSource({ clock, log: { error() {} } }, { source: clip, realtime: true });
     const abort = new AbortController();
     const iterator = source.frames(abort.signal)[Symbol.asyncIterator]();
     const first = await iterator.next();
@@ -154,7 +154,7 @@ describe('FfmpegFrameSource', () => {
 
   it('reads a GStreamer pipeline through gst-launch-1.0, at the configured size, and says when it stops', async () => {
     const pipeline = 'videotestsrc num-buffers=6 ! video/x-raw,width=320,height=240 ! videoconvert ! appsink max-buffers=1 drop=true';
-    const source = new FfmpegFrameSource({ clock: systemClock }, { source: pipeline, reopen: false });
+    const source = new FfmpegFrameSource({ clock: systemClock, log: { error() {} } }, { source: pipeline, reopen: false });
     const statuses: SourceStatus[] = [];
     source.onStatus((s) => statuses.push(s));
     const frames: Frame[] = [];
@@ -176,7 +176,10 @@ describe('FfmpegFrameSource', () => {
 
   it('reports an unavailable source and retries with doubling backoff on the clock', async () => {
     const clock = new FakeClock();
-    const source = new FfmpegFrameSource({ clock }, { source: join(dir, 'missing.mp4'), retryMinMs: 500, retryMaxMs: 3000 });
+    const source = new FfmpegFrameSource(
+      { clock, log: { error() {} } },
+      { source: join(dir, 'missing.mp4'), retryMinMs: 500, retryMaxMs: 3000 },
+    );
     const abort = new AbortController();
     const waits: number[] = [];
     source.onStatus((status) => {
@@ -197,7 +200,10 @@ describe('FfmpegFrameSource', () => {
       (['happy-face', 'no-face'] as const).map(async (name) => encodeJpeg(await readImage(fixturePath(name)), 90)),
     );
     let server = await startMjpegServer({ jpegs, intervalMs: 30 });
-    const source = new FfmpegFrameSource({ clock: systemClock }, { source: server.url, retryMinMs: 50, retryMaxMs: 200 });
+    const source = new FfmpegFrameSource(
+      { clock: systemClock, log: { error() {} } },
+      { source: server.url, retryMinMs: 50, retryMaxMs: 200 },
+    );
     const statuses: SourceStatus[] = [];
     source.onStatus((s) => statuses.push(s));
     const abort = new AbortController();
@@ -240,7 +246,7 @@ describe('FfmpegFrameSource', () => {
       execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `color=${colour}:s=640x480`, '-frames:v', '1', '-f', 'mjpeg', '-']),
     );
     const server = await startMjpegServer({ jpegs, intervalMs: 20 });
-    const source = new FfmpegFrameSource({ clock: systemClock }, { source: server.url });
+    const source = new FfmpegFrameSource({ clock: systemClock, log: { error() {} } }, { source: server.url });
     const abort = new AbortController();
     let first = true;
     let before = 0;
@@ -270,7 +276,7 @@ describe('FfmpegFrameSource', () => {
     const jpegs = [await encodeJpeg(await readImage(fixturePath('happy-face')), 90)];
     const server = await startMjpegServer({ jpegs, intervalMs: 30 });
     const source = new FfmpegFrameSource(
-      { clock: systemClock },
+      { clock: systemClock, log: { error() {} } },
       { source: server.url, stallTimeoutMs: 1000, openTimeoutMs: 3000, retryMinMs: 50, retryMaxMs: 200 },
     );
     const statuses: SourceStatus[] = [];

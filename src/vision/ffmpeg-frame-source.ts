@@ -3,6 +3,7 @@ import { Backoff } from '../kernel/backoff.js';
 import type { Clock, Timer } from '../kernel/clock.js';
 import { CameraError } from './errors.js';
 import { EventBus } from '../kernel/event-bus.js';
+import type { Log } from '../kernel/log.js';
 import type { Frame, FrameSource, SourceStatus } from './frame-source.js';
 import { loadOpencv, type Cv } from './opencv.js';
 import { RawVideo, type RawVideoFormat } from './raw-video.js';
@@ -98,12 +99,16 @@ export class FfmpegFrameSource implements FrameSource {
   readonly #stallTimeoutMs: number;
   readonly #ffmpeg: string;
   readonly #gstLaunch: string;
-  readonly #bus = new EventBus<{ status: SourceStatus }>();
+  readonly #log: Pick<Log, 'error'>;
+  readonly #bus = new EventBus<{ status: SourceStatus }>((err, event, owner) =>
+    this.#log.error({ err, event, owner }, 'a camera source listener failed'),
+  );
   #index = 0;
   #state: SourceStatus['state'] | undefined;
 
-  constructor(deps: { clock: Clock }, options: FfmpegFrameSourceOptions) {
+  constructor(deps: { clock: Clock; log: Pick<Log, 'error'> }, options: FfmpegFrameSourceOptions) {
     this.#clock = deps.clock;
+    this.#log = deps.log;
     this.#spec = parseSourceSpec(options.source);
     this.description = options.source.trim();
     this.#width = options.width ?? 640;

@@ -283,7 +283,7 @@ describe('VisionPipeline on OpenCV', () => {
       ...['-loop', '1', '-t', '1', '-r', '25', '-i', fixturePath('no-face')],
       ...['-filter_complex', 'concat=n=2:v=1', '-c:v', 'mjpeg', '-q:v', '3', clip],
     ]);
-    const source = new FfmpegFrameSource({ clock: systemClock }, { source: clip });
+    const source = new FfmpegFrameSource({ clock: systemClock, log: { error() {} } }, { source: clip });
     const classifier = new FakeEmotionClassifier();
     classifier.respondWith(() => oneHot(FER_LABELS.length, HAPPY, 0.8));
     const pipeline = new VisionPipeline(

@@ -38,7 +38,7 @@ export async function cameraParts(config: Config, deps: { clock: Clock; log: Log
   let personalize: ((result: EmotionResult) => EmotionResult | undefined) | undefined;
   const vision = new VisionPipeline(
     {
-      source: new FfmpegFrameSource({ clock }, { source, loop: true }),
+      source: new FfmpegFrameSource({ clock, log }, { source, loop: true }),
       detector,
       classifier,
       clock,

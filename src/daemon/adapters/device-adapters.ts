@@ -70,7 +70,10 @@ export function mqttConnection(config: Config, deps: { log: Logger; env: NodeJS.
 }
 
 /** The USB RFID reader, or undefined when the configuration turns it off (node-hid is not loaded then). */
-export async function rfidReader(config: Config, deps: { clock: Clock }): Promise<HidRfidReader | undefined> {
+export async function rfidReader(config: Config, deps: { clock: Clock; log: Logger }): Promise<HidRfidReader | undefined> {
   if (!config.rfid.enabled) return undefined;
-  return new HidRfidReader({ backend: await nodeHidBackend(), clock: deps.clock }, { devices: config.rfid.devices });
+  return new HidRfidReader(
+    { backend: await nodeHidBackend(), clock: deps.clock, log: deps.log.child({ module: 'rfid' }) },
+    { devices: config.rfid.devices },
+  );
 }

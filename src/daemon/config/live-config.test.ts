@@ -12,7 +12,10 @@ const env = { HOME: '/home/kiosk', MOODBOX_PORT: '9100' };
 function setup() {
   const clock = new FakeClock();
   const store = openSqliteStore({ clock, log: { info() {}, warn() {} } }, { path: ':memory:' });
-  const settings = new LiveConfig({ store: store.settings }, { file: undefined, env, config: loadConfig({ env }).config });
+  const settings = new LiveConfig(
+    { store: store.settings, log: { error() {} } },
+    { file: undefined, env, config: loadConfig({ env }).config },
+  );
   return { store, settings };
 }
 
@@ -36,7 +39,10 @@ describe('LiveConfig', () => {
     const bus: MoodboxBus = new EventBus();
     const seen: string[][] = [];
     bus.on('settingsChanged', ({ changed }) => seen.push([...changed]));
-    const settings = new LiveConfig({ store: store.settings, bus }, { file: undefined, env, config: loadConfig({ env }).config });
+    const settings = new LiveConfig(
+      { store: store.settings, log: { error() {} }, bus },
+      { file: undefined, env, config: loadConfig({ env }).config },
+    );
     settings.save({ player: { maxVolume: 40 } }, 1);
     expect(() => settings.save({ dataDir: '/tmp' }, 2)).toThrow(ConfigError);
     expect(seen).toEqual([['player.maxVolume']]);
@@ -71,11 +77,17 @@ describe('LiveConfig', () => {
   it('applies saved settings at the next start, and ignores them when they no longer validate', () => {
     const { store } = setup();
     store.settings.set(OVERRIDES_KEY, { camera: { enabled: false }, server: { host: '0.0.0.0' } }, 1);
-    const next = new LiveConfig({ store: store.settings }, { file: undefined, env, config: loadConfig({ env }).config });
+    const next = new LiveConfig(
+      { store: store.settings, log: { error() {} } },
+      { file: undefined, env, config: loadConfig({ env }).config },
+    );
     expect(next.applySaved()).toEqual([]);
     expect([next.current.camera.enabled, next.current.server.host]).toEqual([false, '0.0.0.0']);
     store.settings.set(OVERRIDES_KEY, { camera: { shutter: 1 } }, 2);
-    const broken = new LiveConfig({ store: store.settings }, { file: undefined, env, config: loadConfig({ env }).config });
+    const broken = new LiveConfig(
+      { store: store.settings, log: { error() {} } },
+      { file: undefined, env, config: loadConfig({ env }).config },
+    );
     expect(broken.applySaved()).toEqual([expect.stringMatching(/^camera\.shutter: unknown key/)]);
     expect(broken.current.camera.enabled).toBe(true);
   });
@@ -146,7 +158,10 @@ describe('LiveConfig', () => {
       { player: { audioOutput: 'pcm', volume: 40 }, mqtt: { enabled: true, url: 'mqtt://attacker.example' } },
       3,
     );
-    const next = new LiveConfig({ store: store.settings }, { file: undefined, env, config: loadConfig({ env }).config });
+    const next = new LiveConfig(
+      { store: store.settings, log: { error() {} } },
+      { file: undefined, env, config: loadConfig({ env }).config },
+    );
     expect(next.applySaved()).toEqual([
       'player.audioOutput: can only be set in the configuration file; the saved value is ignored',
       'mqtt.enabled: can only be set in the configuration file; the saved value is ignored',
@@ -181,7 +196,10 @@ describe('LiveConfig', () => {
       musicFolders: (folders: readonly string[], roots: readonly string[]) =>
         folders.every((f) => roots.some((r) => f.startsWith(`${r}/`))) ? undefined : 'library.folders: outside the roots',
     };
-    const settings = new LiveConfig({ store: store.settings, checks }, { file: undefined, env, config: loadConfig({ env }).config });
+    const settings = new LiveConfig(
+      { store: store.settings, log: { error() {} }, checks },
+      { file: undefined, env, config: loadConfig({ env }).config },
+    );
     expect(() => settings.save({ camera: { source: 'videotestsrc ! appsink' } }, 1)).toThrow(/camera.source: no videotestsrc/);
     expect(settings.save({ camera: { source: '/dev/video0' } }, 2).restartRequired).toEqual(['camera.source']);
     expect(() => settings.save({ library: { folders: ['/etc'] } }, 3)).toThrow(/outside the roots/);
@@ -193,7 +211,10 @@ describe('LiveConfig', () => {
   it('never takes file-only settings from the store, and can set every saved setting aside (safe mode)', () => {
     const { store } = setup();
     store.settings.set(OVERRIDES_KEY, { player: { mpvPath: '/tmp/evil', volume: 40 } }, 1);
-    const next = new LiveConfig({ store: store.settings }, { file: undefined, env, config: loadConfig({ env }).config });
+    const next = new LiveConfig(
+      { store: store.settings, log: { error() {} } },
+      { file: undefined, env, config: loadConfig({ env }).config },
+    );
     expect(next.applySaved()).toEqual(['player.mpvPath: can only be set in the configuration file; the saved value is ignored']);
     expect([next.current.player.mpvPath, next.current.player.volume]).toEqual(['mpv', 40]);
     next.ignoreSaved('mpv would not start');

@@ -2,6 +2,7 @@ import type { MoodboxBus } from '../events.js';
 import { EventBus } from '../../kernel/event-bus.js';
 import { ConfigError } from './config-error.js';
 import type { Clock } from '../../kernel/clock.js';
+import type { Log } from '../../kernel/log.js';
 import type { AuditRepository } from '../store/store.js';
 import { changedPaths, deepFreeze, loadConfig, mergeDeep } from './load-config.js';
 import { ConfigSchema, type Config } from './schema.js';
@@ -53,7 +54,10 @@ export interface SettingsChange {
 export class LiveConfig {
   readonly #store: SettingsStore;
   readonly #source: { file: string | undefined; env: Readonly<Record<string, string | undefined>> };
-  readonly #bus = new EventBus<{ changed: SettingsChange }>();
+  readonly #log: Pick<Log, 'error'>;
+  readonly #bus = new EventBus<{ changed: SettingsChange }>((err, event, owner) =>
+    this.#log.error({ err, event, owner }, 'a settings listener failed'),
+  );
   #current: Config;
   #applied: Config;
 
@@ -63,10 +67,17 @@ export class LiveConfig {
   #safeMode: string | undefined;
 
   constructor(
-    deps: { store: SettingsStore; checks?: PanelChecks; bus?: Pick<MoodboxBus, 'emit'>; audit?: SettingsAudit },
+    deps: {
+      store: SettingsStore;
+      log: Pick<Log, 'error'>;
+      checks?: PanelChecks;
+      bus?: Pick<MoodboxBus, 'emit'>;
+      audit?: SettingsAudit;
+    },
     options: { file: string | undefined; env: Readonly<Record<string, string | undefined>>; config: Config },
   ) {
     this.#store = deps.store;
+    this.#log = deps.log;
     this.#checks = deps.checks;
     this.#announce = deps.bus;
     this.#audit = deps.audit;

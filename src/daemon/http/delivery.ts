@@ -43,6 +43,7 @@ export function delivery(
   const { log, clock, store, settings, version } = deps;
   const hub = new StateHub(
     initialScreenState({ version, demo: deps.demo, cameraOff: core.camera === undefined ? 'turned off in the configuration' : null }),
+    { log: log.child({ module: 'screens' }) },
   );
   const screens = new StateProjector({ bus: core.bus, hub, clock, store, services: () => core.health() });
   const camera = core.camera;

@@ -1,4 +1,5 @@
 import { EventBus } from '../../kernel/event-bus.js';
+import type { Log } from '../../kernel/log.js';
 import type { ServerMessage, StateArea, StateSnapshot } from './contract.js';
 
 type AreaMessage = Exclude<ServerMessage, { type: 'state/snapshot' } | { transaction: string }>;
@@ -13,10 +14,11 @@ export type ScreenState = Pick<StateHub, 'snapshot' | 'subscribe' | 'seq'>;
 export class StateHub {
   #snapshot: StateSnapshot;
   #seq = 0;
-  readonly #bus = new EventBus<{ message: AreaMessage }>();
+  readonly #bus: EventBus<{ message: AreaMessage }>;
 
-  constructor(initial: StateSnapshot) {
+  constructor(initial: StateSnapshot, deps: { log: Pick<Log, 'error'> }) {
     this.#snapshot = initial;
+    this.#bus = new EventBus((err, event, owner) => deps.log.error({ err, event, owner }, 'a screen state listener failed'));
   }
 
   snapshot(): { seq: number; data: StateSnapshot } {

@@ -21,7 +21,7 @@ describe('StateProjector and a mood held by staff (issue 16)', () => {
     const clock = new FakeClock();
     const store = openSqliteStore({ clock, log: pino({ level: 'silent' }) }, { path: ':memory:' });
     const bus: MoodboxBus = new EventBus();
-    const hub = new StateHub(initialScreenState({ version: '1.2.3', demo: false }));
+    const hub = new StateHub(initialScreenState({ version: '1.2.3', demo: false }), { log: { error() {} } });
     const projector = new StateProjector({ bus, hub, clock, store, services: () => [] });
     await projector.start();
     open.push({ projector, store });

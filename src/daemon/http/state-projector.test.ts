@@ -22,7 +22,7 @@ async function setup(services: ServiceHealthView[] = [{ name: 'database', status
   const store = openSqliteStore({ clock, log: pino({ level: 'silent' }) }, { path: ':memory:' });
   const failures: Array<{ event: string; owner: string | undefined }> = [];
   const bus: MoodboxBus = new EventBus((_, event, owner) => void failures.push({ event, owner }));
-  const hub = new StateHub(initialScreenState({ version: '1.2.3', demo: false }));
+  const hub = new StateHub(initialScreenState({ version: '1.2.3', demo: false }), { log: { error() {} } });
   const messages: ServerMessage[] = [];
   hub.subscribe((m) => messages.push(m));
   const health = { services };

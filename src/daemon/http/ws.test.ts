@@ -49,7 +49,7 @@ describe('the /ws transport', () => {
     const app = Fastify();
     open.push(app);
     await app.register(fastifyWebsocket);
-    const hub = new StateHub(initialSnapshot());
+    const hub = new StateHub(initialSnapshot(), { log: { error() {} } });
     type TestRequests = Pick<ClientRequests, 'state/get'> & { 'test/explode': { data: null; reply: never } };
     registerWs<TestRequests>(
       app,

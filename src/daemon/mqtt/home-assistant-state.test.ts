@@ -35,7 +35,7 @@ async function box(now: { camera: CameraStatus; room: RoomMood | null; faces: nu
   const store = openSqliteStore({ clock, log: silent }, { path: ':memory:' });
   const track = now.track === undefined ? undefined : store.tracks.upsert({ uri: '/music/1.flac', ...now.track });
   const bus: MoodboxBus = new EventBus();
-  const hub = new StateHub(initialScreenState({ version: '1.2.3', demo: false }));
+  const hub = new StateHub(initialScreenState({ version: '1.2.3', demo: false }), { log: { error() {} } });
   const projector = new StateProjector({ bus, hub, clock, store, services: () => [] });
   await projector.start();
   bus.emit('cameraStateChanged', { status: now.camera, detail: null });

@@ -109,7 +109,7 @@ async function box(mode: MusicSourceMode) {
   const recorder = new PlayRecorder({ player, history: store.plays, clock, log: silent });
   await recorder.start();
   const bus: MoodboxBus = new EventBus();
-  const hub = new StateHub(initialSnapshot());
+  const hub = new StateHub(initialSnapshot(), { log: { error() {} } });
   const projector = new StateProjector({ bus, hub, clock, store, services: () => [] });
   await projector.start();
   const random = seededRandom(1);

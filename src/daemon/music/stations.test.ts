@@ -92,7 +92,7 @@ async function moodbox(
   const config = loadConfig({ env, overlay: { ...options.config, music, player: { autoplay: options.autoplay ?? true } } }).config;
   const bus: MoodboxBus = new EventBus();
   const settings = new LiveConfig(
-    { store: store.settings, checks: panelChecks({ installDir: INSTALL_DIR }), bus },
+    { store: store.settings, log: { error() {} }, checks: panelChecks({ installDir: INSTALL_DIR }), bus },
     { file: undefined, env, config },
   );
   // A station that sends nothing is given up on after 1 s rather than the 10 s a box waits.
@@ -107,7 +107,7 @@ async function moodbox(
       stationCheck,
     },
   );
-  const hub = new StateHub(initialScreenState({ version: 'test', demo: false }));
+  const hub = new StateHub(initialScreenState({ version: 'test', demo: false }), { log: { error() {} } });
   const box = new Moodbox(
     {
       clock,

@@ -118,7 +118,8 @@ function savedSettings(
     return { config, check: { name, status: 'warn', message: `cannot read the saved settings: ${(err as Error).message}` } };
   }
   if (Object.keys(overrides).length === 0) return { config, check: { name, status: 'ok', message: 'none saved from the admin panel' } };
-  const live = new LiveConfig({ store: { get: () => overrides, set: () => {} } }, { file, env, config });
+  const log = { error: (obj: { err?: unknown }, msg: string) => process.stderr.write(`moodbox doctor: ${msg}: ${String(obj.err)}\n`) };
+  const live = new LiveConfig({ store: { get: () => overrides, set: () => {} }, log }, { file, env, config });
   const problems = live.applySaved();
   const paths = changedPaths(config, live.current);
   if (problems.length === 0) {

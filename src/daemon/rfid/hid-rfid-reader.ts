@@ -2,6 +2,7 @@ import { Backoff } from '../../kernel/backoff.js';
 import type { Clock, Timer } from '../../kernel/clock.js';
 import { EventBus } from '../../kernel/event-bus.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
+import type { Log } from '../../kernel/log.js';
 import { HidCardDecoder } from './decode-hid-report.js';
 import type { RfidReader, RfidReaderEvents } from './rfid-reader.js';
 
@@ -35,7 +36,10 @@ export class HidRfidReader implements RfidReader, Service {
   readonly #backend: HidBackend;
   readonly #clock: Clock;
   readonly #ids: Set<string>;
-  readonly #bus = new EventBus<RfidReaderEvents>();
+  readonly #log: Pick<Log, 'error'>;
+  readonly #bus = new EventBus<RfidReaderEvents>((err, event, owner) =>
+    this.#log.error({ err, event, owner }, 'an RFID reader listener failed'),
+  );
   readonly #decoder = new HidCardDecoder();
   readonly #backoff: Backoff;
   #handle: HidHandle | undefined;
@@ -43,8 +47,9 @@ export class HidRfidReader implements RfidReader, Service {
   #isStopped = false;
   #status: RfidReaderEvents['statusChanged'] = { status: 'absent', detail: null };
 
-  constructor(deps: { backend: HidBackend; clock: Clock }, options: HidRfidReaderOptions) {
+  constructor(deps: { backend: HidBackend; clock: Clock; log: Pick<Log, 'error'> }, options: HidRfidReaderOptions) {
     this.#backend = deps.backend;
+    this.#log = deps.log;
     this.#clock = deps.clock;
     this.#ids = new Set(options.devices.map((d) => d.toLowerCase()));
     this.#backoff = new Backoff({ firstMs: options.retryMs ?? 1000, maxMs: options.maxRetryMs ?? 30_000 });

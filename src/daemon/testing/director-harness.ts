@@ -117,7 +117,7 @@ export async function directorHarness<M extends string>(options: {
       : seedMoodLibrary(store, options.moods);
   const player = new FakePlayer({ clock }, { trackMs: 180_000, volume: 70, useTrackDurations: options.trackDurations ?? false });
   await new PlayRecorder({ player, history: store.plays, clock, log: silent }).start();
-  const hub = new StateHub(initialSnapshot());
+  const hub = new StateHub(initialSnapshot(), { log: { error() {} } });
   const failures: DirectorHarness<M>['failures'] = [];
   const bus: MoodboxBus = new EventBus((_, event, owner) => void failures.push({ event, owner }));
   await new StateProjector({ bus, hub, clock, store, services: () => [] }).start();

@@ -93,7 +93,7 @@ export async function guestHarness(
     isDemo: options.isDemo ?? true,
     isBlocked: (track) => blocks.reasonFor(track) !== null,
   });
-  const hub = new StateHub(initialSnapshot());
+  const hub = new StateHub(initialSnapshot(), { log: { error() {} } });
   const projector = new StateProjector({ bus, hub, clock, store, services: () => [] });
   await projector.start();
   const server = await buildTestServer({

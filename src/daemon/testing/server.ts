@@ -74,7 +74,7 @@ export async function buildTestServer(
   // The test's settings are saved as if from the admin panel, so later saves compare against them.
   if (options.config !== undefined) store.settings.set(OVERRIDES_KEY, options.config, clock.now());
   const settings = new LiveConfig(
-    { store: store.settings, checks: panelChecks({ installDir: INSTALL_DIR }), audit: { log: store.audit, clock } },
+    { store: store.settings, log: { error() {} }, checks: panelChecks({ installDir: INSTALL_DIR }), audit: { log: store.audit, clock } },
     { file: undefined, env, config: loadConfig({ env }).config },
   );
   const problems = settings.applySaved();
@@ -94,7 +94,7 @@ export async function buildTestServer(
     clock,
     selfRegistration: () => settings.current.sessions.selfRegistration,
   });
-  const hub = options.hub ?? new StateHub(initialSnapshot());
+  const hub = options.hub ?? new StateHub(initialSnapshot(), { log: { error() {} } });
   const app = await buildServer(
     {
       log,
