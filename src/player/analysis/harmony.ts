@@ -13,16 +13,13 @@
  * chorale and a fast progression can share a chroma histogram. Pure and deterministic.
  */
 import { Fft, hann } from './fft.js';
-import { correlation } from './tonality.js';
+import { correlation, MAJOR_PROFILE, MINOR_PROFILE } from './tonality.js';
 
 const FRAME = 2048;
 /** Spectra per window of the harmonic change (0.74 s at 11 025 Hz). */
 const CHANGE_WINDOW = 4;
 /** Spectra per segment of the local key (3.0 s at 11 025 Hz). */
 const KEY_SEGMENT = 16;
-
-const MAJOR_PROFILE = [6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88];
-const MINOR_PROFILE = [6.33, 2.68, 3.52, 5.38, 2.6, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17];
 
 export interface Harmony {
   /** Mean change of the chroma between successive 0.74 s windows (0 … 1). */
