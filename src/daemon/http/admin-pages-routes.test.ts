@@ -7,7 +7,7 @@ import type { KioskPresence } from '../people/kiosk-presence.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { FakeRfidReader } from '../testing/fake-rfid-reader.js';
-import { buildTestServer } from '../testing/server.js';
+import { buildTestServer, signInNewAdmin } from '../testing/server.js';
 import type { MoodboxServer } from './build-server.js';
 
 // The routes behind the admin panel's history, users and library pages (issue 16, items 7–9).
@@ -25,15 +25,7 @@ beforeEach(async () => {
   reader = new FakeRfidReader();
   ({ app, store, auth, presence } = await buildTestServer({ clock, cards: reader }));
   await presence.start();
-  await auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
-  await app.ready();
-  const res = await app.inject({
-    method: 'POST',
-    url: '/api/admin/session',
-    payload: { name: 'Boss', passphrase: 'correct horse battery' },
-  });
-  expect(res.statusCode).toBe(200);
-  headers = { cookie: String(res.headers['set-cookie']).split(';')[0] ?? '', 'x-csrf-token': res.json<{ csrfToken: string }>().csrfToken };
+  ({ headers } = await signInNewAdmin({ app, auth }));
 });
 
 /** Lets the server reach the point where it waits (a pending request registers its capture). */

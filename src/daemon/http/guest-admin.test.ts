@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { guestHarness, type GuestHarness } from '../testing/guest-harness.js';
+import { signInNewAdmin } from '../testing/server.js';
 
 // Issue 41: staff's commands on guests' requests are the guest service's, which writes the audit
 // with the admin who acted; the route only translates.
@@ -13,20 +14,8 @@ afterEach(async () => {
 async function withAdmin(config?: Record<string, unknown>): Promise<{ h: GuestHarness; headers: Record<string, string>; adminId: number }> {
   const h = await guestHarness(config === undefined ? {} : { config });
   open.push(h);
-  const admin = await h.server.auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
-  const res = await h.server.app.inject({
-    method: 'POST',
-    url: '/api/admin/session',
-    headers: { host: 'moodbox.local' },
-    payload: { name: 'Boss', passphrase: 'correct horse battery' },
-  });
-  expect(res.statusCode).toBe(200);
-  const headers = {
-    host: 'moodbox.local',
-    cookie: String(res.headers['set-cookie']).split(';')[0] ?? '',
-    'x-csrf-token': res.json<{ csrfToken: string }>().csrfToken,
-  };
-  return { h, headers, adminId: admin.id };
+  const { headers, userId } = await signInNewAdmin(h.server, { headers: { host: 'moodbox.local' } });
+  return { h, headers, adminId: userId };
 }
 
 const ask = (h: GuestHarness, n: number, trackId: number) =>

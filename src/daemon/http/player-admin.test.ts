@@ -8,7 +8,7 @@ import { EventBus } from '../../kernel/event-bus.js';
 import { seededRandom } from '../../kernel/random.js';
 import { MusicDirector } from '../music/music-director.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
-import { buildTestServer, type TestServer } from '../testing/server.js';
+import { buildTestServer, signInNewAdmin, type TestServer } from '../testing/server.js';
 
 // Staff controls of the music over typed admin routes, audited (issue 16).
 
@@ -49,16 +49,7 @@ async function setup(options: { maxVolume?: number; restart?: (actor: string) =>
   await director.start();
   const server = await buildTestServer({ clock, store, staff: director.staff, restart: options.restart });
   open.push({ server, director });
-  await server.auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
-  const res = await server.app.inject({
-    method: 'POST',
-    url: '/api/admin/session',
-    payload: { name: 'Boss', passphrase: 'correct horse battery' },
-  });
-  const headers = {
-    cookie: String(res.headers['set-cookie']).split(';')[0] ?? '',
-    'x-csrf-token': res.json<{ csrfToken: string }>().csrfToken,
-  };
+  const { headers } = await signInNewAdmin(server);
   const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
     server.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) });
   return { server, director, player, store, clock, call, bus };

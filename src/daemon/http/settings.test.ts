@@ -1,23 +1,15 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { AuthService } from '../people/auth-service.js';
 import { FakeClock } from '../testing/fake-clock.js';
-import { buildTestServer } from '../testing/server.js';
+import { buildTestServer, signInNewAdmin } from '../testing/server.js';
 import type { MoodboxServer } from './build-server.js';
 
 let app: MoodboxServer;
 let headers: Record<string, string>;
 
 beforeEach(async () => {
-  let auth: AuthService;
-  ({ app, auth } = await buildTestServer({ clock: new FakeClock() }));
-  await auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
-  await app.ready();
-  const res = await app.inject({
-    method: 'POST',
-    url: '/api/admin/session',
-    payload: { name: 'Boss', passphrase: 'correct horse battery' },
-  });
-  headers = { cookie: String(res.headers['set-cookie']).split(';')[0] ?? '', 'x-csrf-token': res.json<{ csrfToken: string }>().csrfToken };
+  const server = await buildTestServer({ clock: new FakeClock() });
+  app = server.app;
+  ({ headers } = await signInNewAdmin(server));
 });
 
 const save = (overrides: unknown) => app.inject({ method: 'PUT', url: '/api/admin/settings', headers, payload: { overrides } });

@@ -10,7 +10,7 @@ import { SpotifyWebClient } from '../../player/spotify/spotify-web-client.js';
 import { FakeSpotifyServer } from '../../player/testing/fake-spotify-server.js';
 import { systemClock } from '../../kernel/clock.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
-import { buildTestServer, type TestServer } from '../testing/server.js';
+import { buildTestServer, signInNewAdmin, type TestServer } from '../testing/server.js';
 
 const PASSPHRASE = 'correct horse battery staple';
 const silent = { debug() {}, info() {}, warn() {}, error() {}, fatal() {}, trace() {} };
@@ -65,10 +65,8 @@ function account(changes: string[] = []): SpotifyAccount {
 async function signedIn(options: Parameters<typeof buildTestServer>[0]) {
   const s = await buildTestServer({ store, ...options });
   servers.push(s);
-  await s.auth.createUser({ name: 'Boss', role: 'admin', secret: PASSPHRASE }, 'test');
-  const res = await s.app.inject({ method: 'POST', url: '/api/admin/session', payload: { name: 'Boss', passphrase: PASSPHRASE } });
-  const cookie = String(res.headers['set-cookie']).split(';')[0] ?? '';
-  return { s, headers: { cookie, 'x-csrf-token': res.json<{ csrfToken: string }>().csrfToken } };
+  const { headers } = await signInNewAdmin(s, { passphrase: PASSPHRASE });
+  return { s, headers };
 }
 
 describe('the Spotify routes', () => {

@@ -10,7 +10,7 @@ import { EventBus } from '../../kernel/event-bus.js';
 import { Stations } from '../music/stations.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
-import { buildTestServer } from '../testing/server.js';
+import { buildTestServer, signInNewAdmin } from '../testing/server.js';
 
 type Site = Pick<Config, 'site' | 'music'>;
 const HOME: Site = { site: { kind: 'home' }, music: { source: 'local', youtube: true, explicit: 'play', allowPrivateStations: false } };
@@ -36,17 +36,7 @@ async function admin(site: Site, options: { hasYtDlp?: boolean; lookup?: HostLoo
     ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
   });
   const server = await buildTestServer({ clock, store, stations });
-  await server.auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
-  await server.app.ready();
-  const res = await server.app.inject({
-    method: 'POST',
-    url: '/api/admin/session',
-    payload: { name: 'Boss', passphrase: 'correct horse battery' },
-  });
-  const headers = {
-    cookie: String(res.headers['set-cookie']).split(';')[0] ?? '',
-    'x-csrf-token': res.json<{ csrfToken: string }>().csrfToken,
-  };
+  const { headers } = await signInNewAdmin(server);
   const add = (payload: unknown) => server.app.inject({ method: 'POST', url: '/api/admin/stations', headers, payload: payload as object });
   return { ...server, headers, add, changes, stations, bus, clock };
 }

@@ -140,3 +140,39 @@ export async function buildTestServer(
   );
   return { app, store, auth, presence, settings, hub, clock, bus, kioskChanges };
 }
+
+/** The headers of a signed-in staff member's calls: the session cookie and the CSRF token. */
+export interface AdminHeaders extends Record<string, string> {
+  cookie: string;
+  'x-csrf-token': string;
+}
+
+/** The passphrase `signInNewAdmin` gives its admin unless told otherwise. */
+export const ADMIN_PASSPHRASE = 'correct horse battery';
+
+/**
+ * Creates an admin (`Boss` unless named) and signs them in through the admin API, as the panel does.
+ * Returns the headers their calls carry (with `headers`, e.g. a `host`, added) and their account's
+ * id; throws when the sign-in is refused.
+ */
+export async function signInNewAdmin(
+  server: Pick<TestServer, 'app' | 'auth'>,
+  options: { name?: string; passphrase?: string; headers?: Record<string, string> } = {},
+): Promise<{ headers: AdminHeaders; userId: number }> {
+  const name = options.name ?? 'Boss';
+  const passphrase = options.passphrase ?? ADMIN_PASSPHRASE;
+  const user = await server.auth.createUser({ name, role: 'admin', secret: passphrase }, 'test');
+  const res = await server.app.inject({
+    method: 'POST',
+    url: '/api/admin/session',
+    headers: options.headers ?? {},
+    payload: { name, passphrase },
+  });
+  if (res.statusCode !== 200) throw new Error(`Expected the admin sign-in to succeed, got ${res.statusCode}: ${res.body}`);
+  const headers: AdminHeaders = {
+    ...options.headers,
+    cookie: String(res.headers['set-cookie']).split(';')[0] ?? '',
+    'x-csrf-token': res.json<{ csrfToken: string }>().csrfToken,
+  };
+  return { headers, userId: user.id };
+}

@@ -16,7 +16,7 @@ import { MusicDirector } from '../music/music-director.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { until } from './daemon-process.js';
 import { SWITCH_AT_ONCE } from './director-harness.js';
-import { buildTestServer, type TestServer } from './server.js';
+import { buildTestServer, signInNewAdmin, type TestServer } from './server.js';
 
 /**
  * A real music director on real mpv (no audio out), a real SQLite file and the admin routes, signed
@@ -114,16 +114,7 @@ export async function staffDirector(options: {
     cleanups.push(() => director.stop());
     const server = await buildTestServer({ clock, store, staff: director.staff, ...(blocks === undefined ? {} : { blocks }) });
     cleanups.push(() => server.app.close());
-    await server.auth.createUser({ name: 'Boss', role: 'admin', secret: STAFF_PASSPHRASE }, 'test');
-    const res = await server.app.inject({
-      method: 'POST',
-      url: '/api/admin/session',
-      payload: { name: 'Boss', passphrase: STAFF_PASSPHRASE },
-    });
-    const headers = {
-      cookie: String(res.headers['set-cookie']).split(';')[0] ?? '',
-      'x-csrf-token': res.json<{ csrfToken: string }>().csrfToken,
-    };
+    const { headers } = await signInNewAdmin(server, { passphrase: STAFF_PASSPHRASE });
     const playing = (): QueueItem | undefined => player.state().current;
     await until(() => playing());
     return {
