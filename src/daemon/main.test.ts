@@ -222,11 +222,12 @@ describe('moodbox start', { timeout: 60_000 }, () => {
     const socket = createSocket('unix_dgram', (msg) => messages.push(msg.toString()));
     socket.bind(socketPath);
     const daemon = spawnDaemon({ NOTIFY_SOCKET: socketPath, WATCHDOG_USEC: '400000' });
-    await until(() => (messages.some((m) => m.startsWith('READY=1')) ? true : undefined));
+    // A start took over 15 s at load 20 (two suites on two cores).
+    await until(() => (messages.some((m) => m.startsWith('READY=1')) ? true : undefined), 60_000);
     await until(() => (messages.filter((m) => m === 'WATCHDOG=1').length >= 2 ? true : undefined));
     await daemon.stop();
     await until(() => (messages.includes('STOPPING=1') ? true : undefined), 2000);
     socket.close();
     expect(messages[0]).toMatch(/^READY=1\nSTATUS=serving http:\/\/127\.0\.0\.1:\d+$/);
-  });
+  }, 90_000);
 });
