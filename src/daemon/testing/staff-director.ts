@@ -16,7 +16,7 @@ import { MusicDirector } from '../music/music-director.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { until } from './daemon-process.js';
 import { SWITCH_AT_ONCE } from './director-harness.js';
-import { buildTestServer, signInNewAdmin, type TestServer } from './server.js';
+import { ADMIN_PASSPHRASE, buildTestServer, signInNewAdmin, type TestServer } from './server.js';
 
 /**
  * A real music director on real mpv (no audio out), a real SQLite file and the admin routes, signed
@@ -26,7 +26,7 @@ import { buildTestServer, signInNewAdmin, type TestServer } from './server.js';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {}, fatal() {}, trace() {}, level: 'silent' };
 /** The signed-in admin's passphrase (`Boss`). */
-export const STAFF_PASSPHRASE = 'correct horse battery';
+export const STAFF_PASSPHRASE = ADMIN_PASSPHRASE;
 
 /** A test tone in the library: its mood (set by the admin), title, artist, pitch and length. */
 export interface ToneSong {
@@ -114,7 +114,7 @@ export async function staffDirector(options: {
     cleanups.push(() => director.stop());
     const server = await buildTestServer({ clock, store, staff: director.staff, ...(blocks === undefined ? {} : { blocks }) });
     cleanups.push(() => server.app.close());
-    const { headers } = await signInNewAdmin(server, { passphrase: STAFF_PASSPHRASE });
+    const { headers } = await signInNewAdmin(server);
     const playing = (): QueueItem | undefined => player.state().current;
     await until(() => playing());
     return {
