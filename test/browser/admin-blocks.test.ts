@@ -35,7 +35,18 @@ describe('blocked music on a phone', { timeout: 300_000 }, () => {
     const current = (await player()).current;
     const title = current?.title ?? '';
     await page.getByRole('searchbox', { name: 'Search' }).fill(title);
-    const row = page.locator('tr[data-track-id]').filter({ hasText: title }).first();
+    // The search answers after a pause; a tap before it lands on a row the answer then replaces.
+    const rows = page.locator('tr[data-track-id]');
+    await expect
+      .poll(
+        async () => ({
+          others: await rows.filter({ hasNotText: title }).count(),
+          matching: (await rows.filter({ hasText: title }).count()) > 0,
+        }),
+        WAIT,
+      )
+      .toEqual({ others: 0, matching: true });
+    const row = rows.filter({ hasText: title }).first();
     await row.getByRole('button', { name: `Block ${title}` }).tap();
     await page
       .getByRole('status')
