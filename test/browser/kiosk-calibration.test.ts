@@ -207,10 +207,12 @@ async function waitForCamera(daemon: Daemon): Promise<void> {
 /**
  * Holds the kiosk's first calibration sample of each expression until `ready(expression)` resolves,
  * so that a sample is asked for only once the daemon has seen the picture the test shows for it;
- * every other message to the daemon passes as sent, in order. Call before the kiosk opens.
+ * every other message to the daemon passes as sent, in order. Call before the kiosk opens. Returns
+ * the errors of `ready` (the held sample is sent all the same), for the test to show as its failure.
  */
-async function holdFirstSamples(page: Page, ready: (expression: string) => Promise<void>): Promise<void> {
+async function holdFirstSamples(page: Page, ready: (expression: string) => Promise<void>): Promise<unknown[]> {
   const released = new Set<string>();
+  const errors: unknown[] = [];
   await page.routeWebSocket(/\/ws(\?|$)/, (ws) => {
     const server = ws.connectToServer();
     let sent = Promise.resolve();
@@ -219,13 +221,14 @@ async function holdFirstSamples(page: Page, ready: (expression: string) => Promi
         const parsed = typeof message === 'string' ? (JSON.parse(message) as { type?: string; data?: { expression?: string } }) : {};
         const expression = parsed.type === 'me/calibration/sample' ? parsed.data?.expression : undefined;
         if (expression !== undefined && !released.has(expression)) {
-          await ready(expression);
           released.add(expression);
+          await ready(expression).catch((err: unknown) => errors.push(err));
         }
         server.send(message);
       });
     });
   });
+  return errors;
 }
 
 async function openKioskSignedIn(page: Page, daemon: Daemon): Promise<void> {
@@ -493,7 +496,7 @@ describe('personal expression calibration at the kiosk (issue 19)', { timeout: 6
     // The camera's pictures reach the daemon through ffmpeg and socket buffers, seconds late on a busy
     // machine: the first session's angry samples are asked for only once the daemon sees nobody, or
     // it would record the face shown before under "angry".
-    await holdFirstSamples(page, async (expression) => {
+    const holdErrors = await holdFirstSamples(page, async (expression) => {
       if (expression === 'angry') await expect.poll(async () => (await state(daemon)).mood.faces, WAIT).toBe(0);
     });
     await openKioskSignedIn(page, daemon);
@@ -511,6 +514,7 @@ describe('personal expression calibration at the kiosk (issue 19)', { timeout: 6
       angry: frames.nobody,
     };
     const first = await calibrate(page, 'kiosk-calibration-plain', (expression) => camera.show(plain[expression]));
+    expect(holdErrors).toEqual([]);
     expect(first.prompts).toEqual(PROMPTS);
     // The hint may also show for a moment while the first face in view is confirmed (a busy
     // machine reads a few frames late); every face shown is still recorded, as the samples say.
