@@ -114,10 +114,12 @@ describe('Moodbox in Home Assistant, through a real Mosquitto broker', () => {
       // It comes back: the box reconnects and announces itself again (a broker without persistence forgot it).
       probe.messages.length = 0;
       await broker.start();
-      const again = await until(() => probe.heard(DISCOVERY)[0], 30_000);
+      // Its next try may be up to 16 s after the broker is back (the backoff doubles from 1 s while it is away).
+      const again = await until(() => probe.heard(DISCOVERY)[0], 60_000);
       expect(discoveryProblems(again.topic, JSON.parse(again.payload) as Record<string, unknown>)).toEqual([]);
       await until(() => (probe.heard(`${BASE}/availability`).at(-1)?.payload === 'online' ? true : undefined));
-      expect(probe.latest(`${BASE}/state`)).toMatchObject({ playing: true, volume: 40 });
+      // The state follows the announcement, in a message of its own.
+      expect(await until(() => probe.latest(`${BASE}/state`))).toMatchObject({ playing: true, volume: 40 });
       expect(await playing(daemon)).toBe('playing');
 
       // Home Assistant restarts and says it is online: the box announces itself again.
@@ -132,7 +134,7 @@ describe('Moodbox in Home Assistant, through a real Mosquitto broker', () => {
       await daemon.stop('SIGKILL');
       await probe.close();
     }
-  }, 120_000);
+  }, 180_000);
 
   it('tells the truth: no null and no "None", no mood or faces with the camera off, no source to choose at a business, a like only with someone signed in', async () => {
     const base = 'moodbox/test/truth';
