@@ -134,7 +134,8 @@ describe('moodbox eval', () => {
     expect(stderr).toMatch(/cannot read the model manifest/);
   });
 
-  it('runs from the command line', () => {
+  // Two cold starts of the CLI: a few seconds each on a busy machine.
+  it('runs from the command line', { timeout: 90_000 }, () => {
     const cli = join(ROOT, 'src', 'daemon', 'cli.ts');
     const args = ['--import', 'tsx', cli, 'eval', TINY, '--usage', 'PublicTest', '--flip-tta', '--json'];
     const result = spawnSync(process.execPath, args, { encoding: 'utf8', cwd: ROOT });

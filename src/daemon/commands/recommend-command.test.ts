@@ -46,7 +46,8 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-describe('moodbox recommend', () => {
+// Each call starts the CLI afresh (a few seconds at load 20); the tests' time is four of them.
+describe('moodbox recommend', { timeout: 120_000 }, () => {
   // Issue 38: the command built its own index and suggested a 5 s jingle and an 8 s sting, which the daemon never picks by itself.
   it('suggests what the box would play: by the daemon’s own catalogue, never a jingle or a sting under 30 s', () => {
     const first = moodbox(['recommend', '--mood', 'calm', '--seed', '5', '--json']);

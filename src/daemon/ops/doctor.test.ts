@@ -299,7 +299,7 @@ describe('moodbox doctor', () => {
     ]);
   });
 
-  it('prints a readable report and exits non-zero on a problem', () => {
+  it('prints a readable report and exits non-zero on a problem', { timeout: 60_000 }, () => {
     const m = machine({ model: 'missing' });
     const cli = join(import.meta.dirname, '../cli.ts');
     const result = spawnSync(process.execPath, ['--import', 'tsx', cli, 'doctor', '--config', m.configFile], {
