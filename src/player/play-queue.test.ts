@@ -29,6 +29,14 @@ describe('play queue', () => {
     expect(clear(q).current).toBeUndefined();
   });
 
+  it('starts a queue with nothing playing: the first entry added plays, at the end or next alike', () => {
+    expect(ids(enqueue(EMPTY_QUEUE, [entry(1), entry(2)]))).toEqual([1, 2]);
+    expect(enqueue(EMPTY_QUEUE, [entry(1), entry(2)], 'next').current?.track.id).toBe(1);
+    const ended = advance(startWith(EMPTY_QUEUE, [entry(1)]));
+    expect(enqueue(ended, [entry(3)]).current?.track.id).toBe(3);
+    expect(enqueue(ended, []).current).toBeUndefined();
+  });
+
   it('gives every entry a key of its own, never reused, and leaves the old queue as it was', () => {
     const a = startWith(EMPTY_QUEUE, [entry(1), entry(1)]);
     const b = replaceUpcoming(a, [entry(1)]);

@@ -63,11 +63,15 @@ export function startWith(queue: PlayQueue, entries: readonly QueueEntry[]): Pla
   return { current: added[0], upcoming: added.slice(1), nextKey };
 }
 
-/** Adds entries at the end, or right after the current track with `next`. */
+/**
+ * Adds entries at the end, or right after the current track with `next`. A queue with nothing
+ * playing starts at once: the first entry becomes current.
+ */
 export function enqueue(queue: PlayQueue, entries: readonly QueueEntry[], where: 'end' | 'next' = 'end'): PlayQueue {
   const { added, nextKey } = items(queue, entries);
   const upcoming = where === 'next' ? [...added, ...queue.upcoming] : [...queue.upcoming, ...added];
-  return { current: queue.current, upcoming, nextKey };
+  const next = { current: queue.current, upcoming, nextKey };
+  return queue.current === undefined ? advance(next) : next;
 }
 
 /** Replaces what comes after the current track. */

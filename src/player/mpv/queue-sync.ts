@@ -110,7 +110,6 @@ export class QueueSync {
   async enqueue(entries: readonly QueueEntry[], options: { next?: boolean } = {}): Promise<void> {
     const wasIdle = this.#queue.current === undefined;
     this.#queue = enqueue(this.#queue, entries, options.next === true ? 'next' : 'end');
-    if (wasIdle) this.#queue = advance(this.#queue);
     this.#emitQueue();
     if (wasIdle && this.#queue.current) await this.#playlist.load(this.#queue.current, 'replace');
     else if (options.next === true) await this.#playlist.refreshPreload();

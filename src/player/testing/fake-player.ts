@@ -106,7 +106,6 @@ export class FakePlayer implements Player, Service {
   async enqueue(entries: readonly QueueEntry[], options: { next?: boolean } = {}): Promise<void> {
     const wasIdle = this.#queue.current === undefined;
     this.#queue = enqueue(this.#queue, entries, options.next === true ? 'next' : 'end');
-    if (wasIdle) this.#queue = advance(this.#queue);
     this.#changed();
     if (wasIdle) this.#begin();
   }
