@@ -105,7 +105,10 @@ describe('stations', { timeout: 240_000 }, () => {
 
     // The moods are the library's, picked as on the library page: no free text, so no mood that no song uses.
     // They come with the page's list of stations, after the form shows.
-    await form.getByLabel('Add mood').locator('option', { hasText: 'calm' }).waitFor({ state: 'attached', ...WAIT });
+    await form
+      .getByLabel('Add mood')
+      .locator('option', { hasText: 'calm' })
+      .waitFor({ state: 'attached', ...WAIT });
     const moods = await form.getByLabel('Add mood').locator('option').allTextContents();
     expect(moods).toContain('calm');
     expect(moods).not.toContain('chill');
