@@ -46,7 +46,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-// Each call starts the CLI afresh (a few seconds at load 20); the tests' time is four of them.
+// Each call starts the CLI afresh, a few seconds at load 20; a test here makes up to four.
 describe('moodbox recommend', { timeout: 120_000 }, () => {
   // Issue 38: the command built its own index and suggested a 5 s jingle and an 8 s sting, which the daemon never picks by itself.
   it('suggests what the box would play: by the daemon’s own catalogue, never a jingle or a sting under 30 s', () => {
