@@ -60,6 +60,9 @@ describe('blocked music on a phone', { timeout: 300_000 }, () => {
     });
     expect(refused.status()).toBe(409);
     expect(((await refused.json()) as { error: { message: string } }).error.message).toContain('it is blocked on this box');
+    // Refused means nothing changed: the blocked song is neither playing nor queued.
+    const after = await player();
+    expect([after.current?.trackId, ...after.upcoming.map((i) => i.trackId)]).not.toContain(current?.trackId);
   });
 
   it('lists it on the Blocked music page, blocks an artist and a list, and lifts a block, readable at 390 px', async () => {
