@@ -4,8 +4,11 @@ import { defineConfig } from 'vitest/config';
 // Three projects, run together by `npm test` and alone with `npx vitest run --project NAME`:
 // - unit: logic with its real parts (SQLite files, OpenCV, onnxruntime, mpv) inside the test's process;
 // - daemon: whole daemons and commands in their own processes, with brokers and outputs (`*.daemon.test.ts`, test/e2e);
-// - browser: the built screens in Chromium against a real daemon (test/browser), built first when a source is newer.
+// - browser: the built screens in Chromium against a real daemon (test/browser).
+// A test that starts `moodbox` as a process starts the built one (dist/daemon/cli.js, as installed: under
+// tsx each start cost 1.5 s more CPU), so each project builds first when a source is newer than dist/.
 const UNIT_AND_DAEMON_LIMITS = { testTimeout: 20_000, hookTimeout: 30_000 };
+const BUILD_FIRST = ['test/build-first.ts'];
 
 export default defineConfig({
   test: {
@@ -22,6 +25,7 @@ export default defineConfig({
           name: 'unit',
           include: ['src/{kernel,daemon,vision,player}/**/*.test.ts'],
           exclude: ['**/*.hw.test.ts', '**/*.daemon.test.ts', '**/node_modules/**'],
+          globalSetup: BUILD_FIRST,
           ...UNIT_AND_DAEMON_LIMITS,
         },
       },
@@ -30,6 +34,7 @@ export default defineConfig({
         test: {
           name: 'daemon',
           include: ['src/**/*.daemon.test.ts', 'test/e2e/**/*.test.ts'],
+          globalSetup: BUILD_FIRST,
           ...UNIT_AND_DAEMON_LIMITS,
         },
       },
@@ -38,7 +43,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
-          globalSetup: ['test/browser/build-first.ts'],
+          globalSetup: BUILD_FIRST,
           ...UNIT_AND_DAEMON_LIMITS,
         },
       },

@@ -29,7 +29,7 @@ function runCli(args: string[], env: Record<string, string>): Promise<{ stdout: 
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [...DAEMON_ENTRIES.source, ...args],
+      [...DAEMON_ENTRIES.built, ...args],
       { cwd: REPO_ROOT, env: { PATH: process.env['PATH'] ?? '', ...env } },
       (err, stdout) => resolve({ stdout, code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1 }),
     );

@@ -9,6 +9,7 @@ import { HaarFaceDetector } from './haar-face-detector.js';
 import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';
 import { stageEmotionModel } from './testing/emotion-model.js';
 import { FIXTURE_FACES, fixturePath, isOnFace } from './testing/fixtures.js';
+import { DAEMON_ENTRIES } from '../daemon/testing/daemon-process.js';
 
 const model = stageEmotionModel();
 if (model === undefined) throw new Error('no emotion model in models/: run scripts/model first');
@@ -106,9 +107,11 @@ describe('analyzePath', () => {
 });
 
 describe('moodbox analyze', () => {
-  const cli = join(import.meta.dirname, '..', 'daemon', 'cli.ts');
   const run = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', cli, 'analyze', ...args, '--model', model.path], { encoding: 'utf8', timeout: 60_000 });
+    spawnSync(process.execPath, [...DAEMON_ENTRIES.built, 'analyze', ...args, '--model', model.path], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
 
   it('prints one JSON line per image', () => {
     const result = run(fixturePath('group'), '--json');

@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../kernel/clock.js';
 import { headline, type DetectorBench } from './bench-command.js';
@@ -9,6 +8,7 @@ import { loadOpencv } from './opencv.js';
 import { stageEmotionModel } from './testing/emotion-model.js';
 import { FakeEmotionClassifier } from './testing/fake-emotion-classifier.js';
 import { FakeFaceDetector } from './testing/fake-face-detector.js';
+import { DAEMON_ENTRIES } from '../daemon/testing/daemon-process.js';
 
 describe('percentiles', () => {
   it('gives the median, the 95th percentile and the maximum', () => {
@@ -108,13 +108,10 @@ describe('moodbox bench vision', () => {
   it('prints the figures as one JSON object', () => {
     const model = stageEmotionModel();
     if (model === undefined) throw new Error('no emotion model in models/');
-    const cli = join(import.meta.dirname, '..', 'daemon', 'cli.ts');
     const result = spawnSync(
       process.execPath,
       [
-        '--import',
-        'tsx',
-        cli,
+        ...DAEMON_ENTRIES.built,
         'bench',
         'vision',
         '--json',

@@ -17,7 +17,7 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `moodbox-${prefix}-`));
 }
 
-/** Writes `config` as JSON and starts `moodbox start --config` with it (from source); resolves once the daemon says it is ready. */
+/** Writes `config` as JSON and starts `moodbox start --config` with it (the built one, as installed); resolves once the daemon says it is ready. */
 export async function startDaemon(dir: string, config: Record<string, unknown>, env: Record<string, string> = {}): Promise<Daemon> {
   return DaemonProcess.start({
     args: ['--config', writeConfig(dir, config)],

@@ -16,7 +16,7 @@ let fleet: Awaited<ReturnType<typeof startSimulatedFleet>>;
 /** `moodbox fleet …` as an operator runs it, against the test broker. */
 async function moodbox(...args: string[]): Promise<{ stdout: string; code: number }> {
   try {
-    const { stdout } = await run(process.execPath, [...DAEMON_ENTRIES.source, 'fleet', ...args, '--url', broker.url], {
+    const { stdout } = await run(process.execPath, [...DAEMON_ENTRIES.built, 'fleet', ...args, '--url', broker.url], {
       cwd: REPO_ROOT,
       env: { PATH: process.env['PATH'] ?? '' },
     });

@@ -7,12 +7,11 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackupService } from '../ops/backup-service.js';
-import { DaemonProcess, until, writeConfig } from '../testing/daemon-process.js';
+import { DAEMON_ENTRIES, DaemonProcess, until, writeConfig } from '../testing/daemon-process.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { backupDatabase, backupName, backupsDir, DATABASE_FILE, latestBackup, PID_FILE, restoreDatabase } from './backups.js';
 import { loadMigrations, openSqliteStore } from './sqlite-store.js';
 
-const CLI = join(import.meta.dirname, '..', 'cli.ts');
 const BETTER_SQLITE3 = createRequire(import.meta.url).resolve('better-sqlite3');
 const dirs: string[] = [];
 
@@ -34,7 +33,7 @@ const env = (dir: string) => ({ PATH: process.env['PATH'] ?? '', HOME: dir, MOOD
 /** `moodbox …` as a person runs it, waiting for it to end without blocking the writer beside it. */
 async function moodbox(dir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', CLI, ...args], { env: env(dir) });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...DAEMON_ENTRIES.built, ...args], { env: env(dir) });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const failed = err as { code: number; stdout: string; stderr: string };

@@ -1,11 +1,11 @@
-// Vitest's global set-up for the browser tests: they drive the built daemon and screens in
-// dist/, so a source edit made since the last build is built first (and a build that fails
-// fails the run, instead of the tests passing or failing on old code).
+// Vitest's global set-up for every project: the tests start `moodbox` (the daemon and its commands)
+// and load the screens from dist/, as installed, so a source edit made since the last build is built
+// first (and a build that fails fails the run, instead of the tests passing or failing on old code).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const ROOT = join(import.meta.dirname, '../..');
+const ROOT = join(import.meta.dirname, '..');
 const BUILT = join(ROOT, 'dist/.built');
 /** Held while one run builds, so two runs started together do not write dist/ at once. */
 const LOCK = join(ROOT, 'dist/.building');
