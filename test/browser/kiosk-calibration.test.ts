@@ -28,6 +28,8 @@ import {
 
 /** A whole guided session with a face in view takes about 35 s; one with none at most a minute. */
 const SESSION = { timeout: 90_000 };
+/** How long a new picture from the test's camera may take to reach the daemon on a busy machine. */
+const ARRIVAL = { timeout: 90_000, interval: 200 };
 /** What the session asks, in order (the UI module cannot load outside a browser, so the words are here). */
 const PROMPTS = ['Look neutral', 'Now smile', 'Now look sad', 'Now look surprised', 'Now look angry'];
 const EXPRESSIONS: readonly CalibrationExpression[] = ['neutral', 'happy', 'sad', 'surprise', 'angry'];
@@ -204,33 +206,6 @@ async function waitForCamera(daemon: Daemon): Promise<void> {
   await expect.poll(async () => (await state(daemon)).camera.status, { timeout: 90_000, interval: 500 }).toBe('on');
 }
 
-/**
- * Holds the kiosk's first calibration sample of each expression until `ready(expression)` resolves,
- * so that a sample is asked for only once the daemon has seen the picture the test shows for it;
- * every other message to the daemon passes as sent, in order. Call before the kiosk opens. Returns
- * the errors of `ready` (the held sample is sent all the same), for the test to show as its failure.
- */
-async function holdFirstSamples(page: Page, ready: (expression: string) => Promise<void>): Promise<unknown[]> {
-  const released = new Set<string>();
-  const errors: unknown[] = [];
-  await page.routeWebSocket(/\/ws(\?|$)/, (ws) => {
-    const server = ws.connectToServer();
-    let sent = Promise.resolve();
-    ws.onMessage((message) => {
-      sent = sent.then(async () => {
-        const parsed = typeof message === 'string' ? (JSON.parse(message) as { type?: string; data?: { expression?: string } }) : {};
-        const expression = parsed.type === 'me/calibration/sample' ? parsed.data?.expression : undefined;
-        if (expression !== undefined && !released.has(expression)) {
-          released.add(expression);
-          await ready(expression).catch((err: unknown) => errors.push(err));
-        }
-        server.send(message);
-      });
-    });
-  });
-  return errors;
-}
-
 async function openKioskSignedIn(page: Page, daemon: Daemon): Promise<void> {
   await page.goto(`${daemon.url}/`);
   await page.locator('mb-kiosk main > :is(section, .attract)').first().waitFor(WAIT);
@@ -252,14 +227,26 @@ async function openExpressions(page: Page): Promise<void> {
 }
 
 /**
- * Runs the guided session from the Calibrate (or Redo) button to its result, calling `onStep`
- * with each expression as it is asked for. Returns the prompts in the order they showed, and the
- * expressions during which "Look at the camera" showed.
+ * Stops the page's clock (installed with `page.clock.install()` before the page opened), so that the
+ * kiosk's timers run only as the test moves its clock on. Pausing needs a time ahead of the page's:
+ * a few seconds ahead, in case the page's clock ran on while its time was asked for.
+ */
+async function pauseClock(page: Page): Promise<void> {
+  const now = await page.evaluate(() => Date.now());
+  await page.clock.pauseAt(now + 5000);
+}
+
+/**
+ * Runs the guided session from the Calibrate (or Redo) button to its result. With `atPrompt`, the
+ * page's clock must be paused (`pauseClock`): the test moves it on 100 ms at a time, and stops it
+ * at each new prompt until `atPrompt(expression)` resolves, so that the camera's new picture has
+ * reached the daemon before the kiosk counts down and records, however busy the machine.
+ * Returns the prompts in the order they showed, and the expressions during which "Look at the camera" showed.
  */
 async function calibrate(
   page: Page,
   shots: string,
-  onStep: (expression: CalibrationExpression) => void = () => undefined,
+  atPrompt?: (expression: CalibrationExpression) => Promise<void>,
 ): Promise<{ prompts: string[]; noFace: Set<string> }> {
   await page.locator('mb-me button[data-action="calibrate"]').click();
   const overlay = page.locator('mb-calibration');
@@ -271,9 +258,11 @@ async function calibrate(
   const noFace = new Set<string>();
   let shotCountdown = false;
   let shotRecording = false;
-  const deadline = Date.now() + SESSION.timeout;
+  // The session's time: real time, or with `atPrompt` the time the test moved the page's clock on.
+  const started = Date.now();
+  let clockMs = 0;
   for (;;) {
-    if (Date.now() > deadline)
+    if ((atPrompt === undefined ? Date.now() - started : clockMs) > SESSION.timeout)
       throw new Error(`Expected the guided session to end within ${SESSION.timeout} ms; prompts so far: ${prompts.join(', ')}`);
     const { phase, expression, prompt, hint } = await overlay.evaluate((el) => {
       const stage = el.shadowRoot?.querySelector('.stage');
@@ -287,7 +276,7 @@ async function calibrate(
     if (phase === 'result' || phase === 'error') break;
     if (expression && prompt && prompt !== prompts.at(-1)) {
       prompts.push(prompt);
-      onStep(expression as CalibrationExpression);
+      await atPrompt?.(expression as CalibrationExpression);
     }
     if (expression && hint === 'Look at the camera') {
       if (!noFace.has(expression)) await shot(page, `${shots}-no-face`);
@@ -302,7 +291,11 @@ async function calibrate(
       shotRecording = true;
       await shot(page, `${shots}-recording`);
     }
-    await page.waitForTimeout(100);
+    if (atPrompt === undefined) await page.waitForTimeout(100);
+    else {
+      await page.clock.runFor(100);
+      clockMs += 100;
+    }
   }
   expect(await overlay.locator('.stage').getAttribute('data-phase')).toBe('result');
   await shot(page, `${shots}-result`);
@@ -494,11 +487,18 @@ describe('personal expression calibration at the kiosk (issue 19)', { timeout: 6
     browser = await launchBrowser({ width: 800, height: 480 });
     const { page } = browser;
     // The camera's pictures reach the daemon through ffmpeg and socket buffers, seconds late on a busy
-    // machine: the first session's angry samples are asked for only once the daemon sees nobody, or
-    // it would record the face shown before under "angry".
-    const holdErrors = await holdFirstSamples(page, async (expression) => {
-      if (expression === 'angry') await expect.poll(async () => (await state(daemon)).mood.faces, WAIT).toBe(0);
-    });
+    // machine, while the kiosk's session keeps its own pace: the test holds the kiosk's clock at each
+    // prompt until the daemon sees the picture for it (nobody first, then the face: the count of faces
+    // in view going to 0, then above it, says that the new picture has arrived).
+    await page.clock.install();
+    const show = async (picture: Buffer): Promise<void> => {
+      const faces = async (): Promise<number> => (await state(daemon)).mood.faces;
+      camera.show(frames.nobody);
+      await expect.poll(faces, ARRIVAL).toBe(0);
+      if (picture === frames.nobody) return;
+      camera.show(picture);
+      await expect.poll(faces, ARRIVAL).toBeGreaterThan(0);
+    };
     await openKioskSignedIn(page, daemon);
     await openExpressions(page);
     const section = page.locator('mb-me .calibration');
@@ -513,8 +513,9 @@ describe('personal expression calibration at the kiosk (issue 19)', { timeout: 6
       surprise: frames.surprise,
       angry: frames.nobody,
     };
-    const first = await calibrate(page, 'kiosk-calibration-plain', (expression) => camera.show(plain[expression]));
-    expect(holdErrors).toEqual([]);
+    await pauseClock(page);
+    const first = await calibrate(page, 'kiosk-calibration-plain', (expression) => show(plain[expression]));
+    await page.clock.resume();
     expect(first.prompts).toEqual(PROMPTS);
     // The hint may also show for a moment while the first face in view is confirmed (a busy
     // machine reads a few frames late); every face shown is still recorded, as the samples say.
@@ -541,7 +542,9 @@ describe('personal expression calibration at the kiosk (issue 19)', { timeout: 6
       surprise: frames.surprise,
       angry: frames.otherSmile,
     };
-    const second = await calibrate(page, 'kiosk-calibration-own-faces', (expression) => camera.show(faceFor[expression]));
+    await pauseClock(page);
+    const second = await calibrate(page, 'kiosk-calibration-own-faces', (expression) => show(faceFor[expression]));
+    await page.clock.resume();
     expect(second.prompts).toEqual(PROMPTS);
     const own = storedCalibration(data.path, 'Ada');
     if (own === undefined) throw new Error('Expected a stored calibration after the second session');
