@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger, openLogFile } from './logging.js';
 
 let dir: string;
@@ -21,22 +21,33 @@ describe('the log file outside systemd', () => {
       log.info({ i, line }, 'a line');
       if (i % 100 === 99) await sleep(5);
     }
-    await sleep(50);
-    const files = readdirSync(join(dir, 'logs')).filter((f) => /^moodbox\.\d+\.log$/.test(f));
+    // The stream writes and rotates in the background: wait until the last line is in a file and
+    // the files beyond the count are gone (on a busy machine that can take a while), then check.
+    const read = (): { files: string[]; numbers: number[] } => {
+      const files = readdirSync(join(dir, 'logs')).filter((f) => /^moodbox\.\d+\.log$/.test(f));
+      const lines = files.flatMap((f) =>
+        readFileSync(join(dir, 'logs', f), 'utf8')
+          .split('\n')
+          .filter((l) => l !== ''),
+      );
+      return { files, numbers: lines.map((l) => (JSON.parse(l) as { i: number }).i) };
+    };
+    await vi.waitFor(
+      () => {
+        const { files, numbers } = read();
+        if (!numbers.includes(4999) || files.length > 3) throw new Error(`not yet written: ${files.length} files, ${numbers.length} lines`);
+      },
+      { timeout: 30_000, interval: 50 },
+    );
+    const { files, numbers } = read();
     // The current file and two old ones.
     expect(files.length).toBeLessThanOrEqual(3);
     expect(files.length).toBeGreaterThanOrEqual(2);
     // Whole JSON lines, the newest among them.
-    const lines = files.flatMap((f) =>
-      readFileSync(join(dir, 'logs', f), 'utf8')
-        .split('\n')
-        .filter((l) => l !== ''),
-    );
-    const numbers = lines.map((l) => (JSON.parse(l) as { i: number }).i);
     expect(Math.max(...numbers)).toBe(4999);
     expect(numbers.length).toBeLessThan(4000);
     (file as unknown as { end(): void }).end();
-  });
+  }, 60_000);
 
   it('is not opened when `log.file` is empty', async () => {
     dir = mkdtempSync(join(tmpdir(), 'moodbox-log-'));
