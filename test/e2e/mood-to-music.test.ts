@@ -88,9 +88,12 @@ describe('the whole appliance', () => {
     expect(happyAt, 'the room turned happy').toBeDefined();
     expect(sadAt, 'the room turned sad').toBeDefined();
 
-    // Happy music in the last two seconds of the happy face.
-    const whileHappy = listener.between(turnsSad - 2000, turnsSad);
-    expect(whileHappy.length).toBeGreaterThan(10);
+    // Happy music in the last two seconds of the happy room (from a second into the happy song at
+    // the earliest): until the room settled on sad, by the daemon's own word. The clip's time is no
+    // measure of it: a busy machine reads the clip late.
+    const happyStarted = Number(daemon.lines.find((l) => l['msg'] === 'track started' && l['mood'] === 'happy')?.['time']);
+    const whileHappy = listener.between(Math.max(happyStarted + 1000, (sadAt ?? 0) - 2000), sadAt ?? 0);
+    expect(whileHappy.length).toBeGreaterThan(5);
     expect(whileHappy.filter((hz) => near(hz, HZ.upbeat)).length / whileHappy.length).toBeGreaterThan(0.9);
 
     const heardAt = firstMellow.at;
@@ -103,7 +106,6 @@ describe('the whole appliance', () => {
     process.stdout.write(`e2e: sad face → mellow audio ${fromFace} ms (dwell ${DWELL_MS}); settled mood → audio ${fromMood} ms\n`);
     expect(fromFace).toBeGreaterThanOrEqual(DWELL_MS);
     expect(fromMood).toBeGreaterThanOrEqual(0);
-    const happyStarted = Number(daemon.lines.find((l) => l['msg'] === 'track started' && l['mood'] === 'happy')?.['time']);
     expect(heardAt - happyStarted).toBeLessThan(60_000);
 
     // The daemon's own account agrees: what plays now fits the sad room, and the history says why.
