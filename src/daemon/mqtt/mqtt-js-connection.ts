@@ -50,6 +50,18 @@ const KEPT_CHECK_MS = 5_000;
 const KEPT_CHECK_MAX_MS = 300_000;
 
 /**
+ * What a retain check does now, `started` and the broker last heard at `heardAt` (monotonic ms):
+ * wait so many more ms, or give up with the reason. It waits while the broker keeps sending, up to
+ * `KEPT_CHECK_MAX_MS` in all, and gives up after `KEPT_CHECK_MS` of silence.
+ */
+export function keptCheckWait(at: { now: number; started: number; heardAt: number }): number | string {
+  const silentMs = at.now - Math.max(at.heardAt, at.started);
+  if (at.now - at.started >= KEPT_CHECK_MAX_MS) return `no answer from the broker within ${KEPT_CHECK_MAX_MS} ms`;
+  if (silentMs >= KEPT_CHECK_MS) return `no answer from the broker within ${KEPT_CHECK_MS} ms`;
+  return KEPT_CHECK_MS - silentMs;
+}
+
+/**
  * MQTT 5 subscription options: `rap` (retain as published) keeps the retain flag on a message
  * delivered live, so that a command published with retain while the box is connected is seen as
  * kept; without it the broker clears the flag and only a redelivery on (re)subscribing carries it.
@@ -256,11 +268,9 @@ export class MqttJsConnection implements MqttConnection, Service {
         new Promise<never>((_resolve, reject) => {
           // Given up after KEPT_CHECK_MS of silence from the broker, not while it is still sending.
           const wait = (): void => {
-            const now = this.#clock.monotonic();
-            const silentMs = now - Math.max(this.#heardAt, started);
-            if (now - started >= KEPT_CHECK_MAX_MS) reject(new Error(`no answer from the broker within ${KEPT_CHECK_MAX_MS} ms`));
-            else if (silentMs >= KEPT_CHECK_MS) reject(new Error(`no answer from the broker within ${KEPT_CHECK_MS} ms`));
-            else timer = this.#clock.setTimeout(wait, KEPT_CHECK_MS - silentMs);
+            const next = keptCheckWait({ now: this.#clock.monotonic(), started, heardAt: this.#heardAt });
+            if (typeof next === 'string') reject(new Error(next));
+            else timer = this.#clock.setTimeout(wait, next);
           };
           timer = this.#clock.setTimeout(wait, KEPT_CHECK_MS);
         }),
