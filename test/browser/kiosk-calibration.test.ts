@@ -232,8 +232,17 @@ async function openExpressions(page: Page): Promise<void> {
  * a few seconds ahead, in case the page's clock ran on while its time was asked for.
  */
 async function pauseClock(page: Page): Promise<void> {
-  const now = await page.evaluate(() => Date.now());
-  await page.clock.pauseAt(now + 5000);
+  // The page's time runs on between the read and the pause; on a machine so busy that the 5 s
+  // margin passed in between, Playwright refuses a pause in the past: read the time again.
+  for (;;) {
+    const now = await page.evaluate(() => Date.now());
+    try {
+      await page.clock.pauseAt(now + 5000);
+      return;
+    } catch (err) {
+      if (!(err instanceof Error && err.message.includes('to the past'))) throw err;
+    }
+  }
 }
 
 /**
