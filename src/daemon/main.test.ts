@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { systemClock } from '../kernel/clock.js';
 import { openSqliteStore } from './store/sqlite-store.js';
-import { DAEMON_ENTRIES, DaemonProcess, REPO_ROOT, until } from './testing/daemon-process.js';
+import { MOODBOX_CLI, DaemonProcess, REPO_ROOT, until } from './testing/daemon-process.js';
 
 const running: DaemonProcess[] = [];
 
@@ -29,7 +29,7 @@ function runCli(args: string[], env: Record<string, string>): Promise<{ stdout: 
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [...DAEMON_ENTRIES.built, ...args],
+      [MOODBOX_CLI, ...args],
       { cwd: REPO_ROOT, env: { PATH: process.env['PATH'] ?? '', ...env } },
       (err, stdout) => resolve({ stdout, code: err === null ? 0 : typeof err.code === 'number' ? err.code : 1 }),
     );

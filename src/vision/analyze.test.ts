@@ -9,7 +9,7 @@ import { HaarFaceDetector } from './haar-face-detector.js';
 import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';
 import { stageEmotionModel } from './testing/emotion-model.js';
 import { FIXTURE_FACES, fixturePath, isOnFace } from './testing/fixtures.js';
-import { DAEMON_ENTRIES } from '../daemon/testing/daemon-process.js';
+import { MOODBOX_CLI } from '../daemon/testing/daemon-process.js';
 
 const model = stageEmotionModel();
 if (model === undefined) throw new Error('no emotion model in models/: run scripts/model first');
@@ -108,7 +108,7 @@ describe('analyzePath', () => {
 
 describe('moodbox analyze', () => {
   const run = (...args: string[]) =>
-    spawnSync(process.execPath, [...DAEMON_ENTRIES.built, 'analyze', ...args, '--model', model.path], {
+    spawnSync(process.execPath, [MOODBOX_CLI, 'analyze', ...args, '--model', model.path], {
       encoding: 'utf8',
       timeout: 60_000,
     });

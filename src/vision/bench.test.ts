@@ -8,7 +8,7 @@ import { loadOpencv } from './opencv.js';
 import { stageEmotionModel } from './testing/emotion-model.js';
 import { FakeEmotionClassifier } from './testing/fake-emotion-classifier.js';
 import { FakeFaceDetector } from './testing/fake-face-detector.js';
-import { DAEMON_ENTRIES } from '../daemon/testing/daemon-process.js';
+import { MOODBOX_CLI } from '../daemon/testing/daemon-process.js';
 
 describe('percentiles', () => {
   it('gives the median, the 95th percentile and the maximum', () => {
@@ -110,20 +110,7 @@ describe('moodbox bench vision', () => {
     if (model === undefined) throw new Error('no emotion model in models/');
     const result = spawnSync(
       process.execPath,
-      [
-        ...DAEMON_ENTRIES.built,
-        'bench',
-        'vision',
-        '--json',
-        '--frames',
-        '10',
-        '--labelled-frames',
-        '10',
-        '--crowd-frames',
-        '4',
-        '--model',
-        model.path,
-      ],
+      [MOODBOX_CLI, 'bench', 'vision', '--json', '--frames', '10', '--labelled-frames', '10', '--crowd-frames', '4', '--model', model.path],
       {
         encoding: 'utf8',
         timeout: 170_000,

@@ -9,7 +9,7 @@ import { runEvalCommand, type EvalCommandOptions, type EvalCommandResult } from 
 import { FER_LABELS, readFerCsv, type FerRow } from './fer-csv.js';
 import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';
 import { shrinkFace } from './shrink-face.js';
-import { DAEMON_ENTRIES } from '../daemon/testing/daemon-process.js';
+import { MOODBOX_CLI } from '../daemon/testing/daemon-process.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const INT8 = join(ROOT, 'models', 'emotion-int8.onnx');
@@ -137,7 +137,7 @@ describe('moodbox eval', () => {
 
   // Two cold starts of the CLI: a few seconds each on a busy machine.
   it('runs from the command line', { timeout: 90_000 }, () => {
-    const args = [...DAEMON_ENTRIES.built, 'eval', TINY, '--usage', 'PublicTest', '--flip-tta', '--json'];
+    const args = [MOODBOX_CLI, 'eval', TINY, '--usage', 'PublicTest', '--flip-tta', '--json'];
     const result = spawnSync(process.execPath, args, { encoding: 'utf8', cwd: ROOT });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
@@ -145,7 +145,7 @@ describe('moodbox eval', () => {
     expect(out).toMatchObject({ n: 8, flipTta: true, usage: 'PublicTest', model: { path: INT8 } });
     expect(Object.keys(out)).toEqual(expect.arrayContaining(['accuracy', 'perClass', 'confusion', 'n']));
 
-    const missing = spawnSync(process.execPath, [...DAEMON_ENTRIES.built, 'eval', join(tmpdir(), 'no-such.csv')], {
+    const missing = spawnSync(process.execPath, [MOODBOX_CLI, 'eval', join(tmpdir(), 'no-such.csv')], {
       encoding: 'utf8',
       cwd: ROOT,
     });

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
-import { DAEMON_ENTRIES, DaemonProcess, REPO_ROOT, writeConfig } from '../../src/daemon/testing/daemon-process.js';
+import { MOODBOX_CLI, DaemonProcess, REPO_ROOT, writeConfig } from '../../src/daemon/testing/daemon-process.js';
 
 export const ROOT = REPO_ROOT;
-const CLI = DAEMON_ENTRIES.built[0];
+const CLI = MOODBOX_CLI;
 export const RESULTS = join(ROOT, 'test-results/browser');
 
 /** Fails early with a hint when the daemon or the screens are not built. */
@@ -65,7 +65,7 @@ export async function startDaemon(
   };
   if (config === null) delete env['MOODBOX_CONFIG'];
   else env['MOODBOX_CONFIG'] = writeConfig(dataDir, config);
-  const daemon = await DaemonProcess.start({ entry: 'built', env });
+  const daemon = await DaemonProcess.start({ env });
   const url = daemon.base;
   return Object.assign(daemon, { url, port: Number(new URL(url).port), dataDir });
 }

@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { benchE2e, formatE2eBench } from '../../src/daemon/ops/bench-e2e.js';
 import { systemClock } from '../../src/kernel/clock.js';
 import { ROOT } from './harness.js';
-import { DAEMON_ENTRIES } from '../../src/daemon/testing/daemon-process.js';
+import { MOODBOX_CLI } from '../../src/daemon/testing/daemon-process.js';
 
 describe('moodbox bench e2e', () => {
   it('measures the music following mood flips, pushes, start-up and memory on the looping clip', async () => {
     const report = await benchE2e({
       installDir: ROOT,
       seconds: 22,
-      entry: [...DAEMON_ENTRIES.built],
+      entry: [MOODBOX_CLI],
       clock: systemClock,
     });
     // Happy, then sad: at least those two settled changes, each followed by a track for it.

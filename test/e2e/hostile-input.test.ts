@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { ROOT, startDaemon, tempDir, until, type Daemon } from './harness.js';
-import { DAEMON_ENTRIES } from '../../src/daemon/testing/daemon-process.js';
+import { MOODBOX_CLI } from '../../src/daemon/testing/daemon-process.js';
 
 // What an attacker on the LAN sends, against the daemon as it runs: nothing takes it down, and the
 // process-level guard (the last line of defence in main.ts) never hears of any of it.
@@ -17,7 +17,7 @@ let dir: string;
 let daemon: Daemon;
 
 function addUser(dataDir: string, name: string, role: 'admin' | 'member', secret: string): void {
-  const result = spawnSync(process.execPath, [...DAEMON_ENTRIES.built, 'user', 'add', name, '--role', role], {
+  const result = spawnSync(process.execPath, [MOODBOX_CLI, 'user', 'add', name, '--role', role], {
     cwd: ROOT,
     env: { PATH: process.env['PATH'] ?? '', HOME: dataDir, MOODBOX_DATA_DIR: dataDir, NO_COLOR: '1', OPENCV4NODEJS_DISABLE_AUTOBUILD: '1' },
     input: `${secret}\n`,

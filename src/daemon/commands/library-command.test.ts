@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCorruptFile, makeTone } from '../../player/testing/tones.js';
-import { DAEMON_ENTRIES } from '../testing/daemon-process.js';
+import { MOODBOX_CLI } from '../testing/daemon-process.js';
 
 let root: string;
 let music: string;
 let config: string;
 
 function moodbox(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [...DAEMON_ENTRIES.built, ...args, '--config', config], {
+  const result = spawnSync(process.execPath, [MOODBOX_CLI, ...args, '--config', config], {
     encoding: 'utf8',
     env: { PATH: process.env['PATH'] ?? '', HOME: root },
     timeout: 30_000,

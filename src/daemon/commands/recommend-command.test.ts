@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTone } from '../../player/testing/tones.js';
-import { DAEMON_ENTRIES } from '../testing/daemon-process.js';
+import { MOODBOX_CLI } from '../testing/daemon-process.js';
 
 let root: string;
 let config: string;
 
 function moodbox(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [...DAEMON_ENTRIES.built, ...args, '--config', config], {
+  const result = spawnSync(process.execPath, [MOODBOX_CLI, ...args, '--config', config], {
     encoding: 'utf8',
     env: { PATH: process.env['PATH'] ?? '', HOME: root },
     timeout: 30_000,
@@ -34,7 +34,7 @@ beforeAll(async () => {
     join(music, 'moods.csv'),
     'path,moods\nlake.flac,calm:0.9\npond.flac,calm:0.8\nstorm.flac,power\njingle.flac,calm\nsting.flac,calm\n',
   );
-  const scan = spawnSync(process.execPath, [...DAEMON_ENTRIES.built, 'library', 'scan', music, '--no-analysis', '--config', config], {
+  const scan = spawnSync(process.execPath, [MOODBOX_CLI, 'library', 'scan', music, '--no-analysis', '--config', config], {
     encoding: 'utf8',
     env: { PATH: process.env['PATH'] ?? '', HOME: root },
     timeout: 60_000,

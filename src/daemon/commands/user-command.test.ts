@@ -8,10 +8,10 @@ import { AuthService } from '../people/auth-service.js';
 import { SignInThrottle } from '../people/throttle.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
-import { DAEMON_ENTRIES } from '../testing/daemon-process.js';
+import { MOODBOX_CLI } from '../testing/daemon-process.js';
 
 function moodbox(dataDir: string, args: string[], input = ''): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [...DAEMON_ENTRIES.built, ...args], {
+  const result = spawnSync(process.execPath, [MOODBOX_CLI, ...args], {
     input,
     encoding: 'utf8',
     env: { PATH: process.env['PATH'] ?? '', HOME: dataDir, MOODBOX_DATA_DIR: dataDir },

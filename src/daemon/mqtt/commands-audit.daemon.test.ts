@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAEMON_ENTRIES, DaemonProcess, until, writeConfig } from '../testing/daemon-process.js';
+import { MOODBOX_CLI, DaemonProcess, until, writeConfig } from '../testing/daemon-process.js';
 import { TestBroker } from '../testing/mosquitto.js';
 import { MqttProbe } from '../testing/mqtt-probe.js';
 
@@ -52,7 +52,7 @@ function lastAuditId(data: string): number {
 describe('commands over MQTT, audited by the services that carry them out (real daemon, real Mosquitto)', () => {
   it('writes one audit line, naming Home Assistant or the fleet, for every command it carries out', async () => {
     const data = mkdtempSync(join(dir, 'box-'));
-    const cli = spawnSync(process.execPath, [...DAEMON_ENTRIES.built, 'user', 'add', 'Ada'], {
+    const cli = spawnSync(process.execPath, [MOODBOX_CLI, 'user', 'add', 'Ada'], {
       input: '4711\n',
       encoding: 'utf8',
       env: { PATH: process.env['PATH'] ?? '', HOME: data, MOODBOX_DATA_DIR: data },

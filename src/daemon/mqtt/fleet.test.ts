@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAEMON_ENTRIES, REPO_ROOT } from '../testing/daemon-process.js';
+import { MOODBOX_CLI, REPO_ROOT } from '../testing/daemon-process.js';
 import { TestBroker } from '../testing/mosquitto.js';
 import { MqttProbe } from '../testing/mqtt-probe.js';
 import { startSimulatedFleet } from '../testing/simulated-fleet.js';
@@ -16,7 +16,7 @@ let fleet: Awaited<ReturnType<typeof startSimulatedFleet>>;
 /** `moodbox fleet …` as an operator runs it, against the test broker. */
 async function moodbox(...args: string[]): Promise<{ stdout: string; code: number }> {
   try {
-    const { stdout } = await run(process.execPath, [...DAEMON_ENTRIES.built, 'fleet', ...args, '--url', broker.url], {
+    const { stdout } = await run(process.execPath, [MOODBOX_CLI, 'fleet', ...args, '--url', broker.url], {
       cwd: REPO_ROOT,
       env: { PATH: process.env['PATH'] ?? '' },
     });

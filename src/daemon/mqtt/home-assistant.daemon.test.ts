@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAEMON_ENTRIES, DaemonProcess, until, writeConfig } from '../testing/daemon-process.js';
+import { MOODBOX_CLI, DaemonProcess, until, writeConfig } from '../testing/daemon-process.js';
 import { discoveryProblems } from '../testing/home-assistant-keys.js';
 import {
   homeAssistantProblems,
@@ -140,7 +140,7 @@ describe('Moodbox in Home Assistant, through a real Mosquitto broker', () => {
     const base = 'moodbox/test/truth';
     const discoveryTopic = 'homeassistant/device/moodbox_test_truth/config';
     const data = mkdtempSync(join(tmpdir(), 'moodbox-ha-truth-'));
-    const cli = spawnSync(process.execPath, [...DAEMON_ENTRIES.built, 'user', 'add', 'Ada'], {
+    const cli = spawnSync(process.execPath, [MOODBOX_CLI, 'user', 'add', 'Ada'], {
       input: '4711\n',
       encoding: 'utf8',
       env: { PATH: process.env['PATH'] ?? '', HOME: data, MOODBOX_DATA_DIR: data },

@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { loadMigrations, openSqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { systemClock } from '../../kernel/clock.js';
-import { DAEMON_ENTRIES } from '../testing/daemon-process.js';
+import { MOODBOX_CLI } from '../testing/daemon-process.js';
 
 function machine(options: { devices?: string[]; model?: 'ok' | 'tampered' | 'missing'; config?: object } = {}) {
   const root = mkdtempSync(join(tmpdir(), 'moodbox-doctor-'));
@@ -302,7 +302,7 @@ describe('moodbox doctor', () => {
 
   it('prints a readable report and exits non-zero on a problem', { timeout: 60_000 }, () => {
     const m = machine({ model: 'missing' });
-    const result = spawnSync(process.execPath, [...DAEMON_ENTRIES.built, 'doctor', '--config', m.configFile], {
+    const result = spawnSync(process.execPath, [MOODBOX_CLI, 'doctor', '--config', m.configFile], {
       encoding: 'utf8',
       env: m.env,
     });

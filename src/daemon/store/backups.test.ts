@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackupService } from '../ops/backup-service.js';
-import { DAEMON_ENTRIES, DaemonProcess, until, writeConfig } from '../testing/daemon-process.js';
+import { MOODBOX_CLI, DaemonProcess, until, writeConfig } from '../testing/daemon-process.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { backupDatabase, backupName, backupsDir, DATABASE_FILE, latestBackup, PID_FILE, restoreDatabase } from './backups.js';
 import { loadMigrations, openSqliteStore } from './sqlite-store.js';
@@ -33,7 +33,7 @@ const env = (dir: string) => ({ PATH: process.env['PATH'] ?? '', HOME: dir, MOOD
 /** `moodbox …` as a person runs it, waiting for it to end without blocking the writer beside it. */
 async function moodbox(dir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [...DAEMON_ENTRIES.built, ...args], { env: env(dir) });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [MOODBOX_CLI, ...args], { env: env(dir) });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const failed = err as { code: number; stdout: string; stderr: string };

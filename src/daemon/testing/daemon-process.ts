@@ -8,17 +8,8 @@ import { fileURLToPath } from 'node:url';
 /** The repository root, with a trailing slash (from src/daemon/testing/ or its build in dist/daemon/testing/). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-/**
- * The node arguments that run `moodbox`: `built` is dist/daemon/cli.js as installed (the test
- * projects build first when a source is newer), `source` is src/daemon/cli.ts through tsx (no build
- * needed, but each start costs about 1.5 s more CPU).
- */
-export const DAEMON_ENTRIES = {
-  source: ['--import', 'tsx', join(REPO_ROOT, 'src/daemon/cli.ts')],
-  built: [join(REPO_ROOT, 'dist/daemon/cli.js')],
-} as const;
-
-export type DaemonEntry = keyof typeof DAEMON_ENTRIES;
+/** The built `moodbox` as installed: the test projects build first when a source is newer than dist/. */
+export const MOODBOX_CLI = join(REPO_ROOT, 'dist/daemon/cli.js');
 
 /** One pino line the daemon wrote to stdout, parsed. */
 export type LogLine = Record<string, unknown>;
@@ -30,11 +21,6 @@ export interface DaemonExit {
 }
 
 export interface DaemonProcessOptions {
-  /**
-   * Which `moodbox` runs.
-   * @default 'built'
-   */
-  entry?: DaemonEntry;
   /**
    * Arguments after `moodbox start`, such as `['--config', file]`.
    * @default []
@@ -120,7 +106,7 @@ export class DaemonProcess {
 
   /** Spawns `moodbox start` without waiting for it: for a daemon expected to refuse to start, or to watch it start. */
   static spawn(options: DaemonProcessOptions): DaemonProcess {
-    const child = spawn(process.execPath, [...DAEMON_ENTRIES[options.entry ?? 'built'], 'start', ...(options.args ?? [])], {
+    const child = spawn(process.execPath, [MOODBOX_CLI, 'start', ...(options.args ?? [])], {
       cwd: options.cwd ?? REPO_ROOT,
       env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],
