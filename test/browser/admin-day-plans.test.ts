@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StateSnapshot } from '../../src/daemon/http/contract.js';
@@ -11,8 +9,6 @@ import { MIN_TARGET_PX, MIN_TEXT_PX } from './phone-checks.js';
 // block refused beside the field; the block removed again.
 
 const PHONE = { width: 390, height: 844 } as const;
-/** Where the pictures for the closing note go. */
-const SCREENS = '/tmp/screens';
 
 /** `date` moved by `minutes`, as HH:MM in the local time the daemon runs in (the same process environment). */
 function hhmm(minutes: number): string {
@@ -58,7 +54,6 @@ describe('day plans in the admin panel on a phone', { timeout: 240_000 }, () => 
   };
 
   beforeAll(async () => {
-    mkdirSync(SCREENS, { recursive: true });
     admin = await adminPage({ prefix: 'mb-admin-day-plans-', view: '#settings', heading: 'Settings', viewport: PHONE, hasTouch: true });
     page = admin.page;
   }, 120_000);
@@ -95,7 +90,6 @@ describe('day plans in the admin panel on a phone', { timeout: 240_000 }, () => 
     expect((await editor.boundingBox())?.width ?? 999).toBeLessThanOrEqual(PHONE.width);
     // As the owner sees it: the block in the middle of the phone's screen, the bars of the panel around it.
     await block.evaluate((el) => el.scrollIntoView({ block: 'center' }));
-    await page.screenshot({ path: join(SCREENS, 'day-plans-editor-390.png') });
     await shot(page, 'admin-day-plans-editor');
 
     await save('Saved and in effect: Day plans set to lunch');
@@ -113,7 +107,6 @@ describe('day plans in the admin panel on a phone', { timeout: 240_000 }, () => 
     );
     const card = page.locator('section').filter({ has: line });
     await card.scrollIntoViewIfNeeded();
-    await card.screenshot({ path: join(SCREENS, 'day-plans-dashboard-390.png') });
     await shot(page, 'admin-day-plans-dashboard');
   });
 

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KioskOptions, StateSnapshot } from '../../src/daemon/http/contract.js';
 import { FakeKioskSocket, roomSnapshot } from './fake-kiosk-socket.js';
@@ -124,8 +123,6 @@ describe('the kiosk and the guests’ phones: the QR code for the guest page, a 
         ).toEqual([]);
         expect(await readQrCode(page, code)).toBe(GUEST_URL);
         await shot(page, 'kiosk-qr-playing');
-        mkdirSync('/tmp/shots', { recursive: true });
-        await page.screenshot({ path: `/tmp/shots/kiosk-qr-card-${size.width}x${size.height}.png` });
       } finally {
         await playing.close();
       }
