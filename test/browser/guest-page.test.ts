@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGuestServer, guestState } from './fake-guest-server.js';
-import { type Browser, RESULTS, a11yProblems, assertBuilt, launchBrowser, shot, WAIT } from './harness.js';
+import { type Browser, a11yProblems, assertBuilt, launchBrowser, shot, WAIT } from './harness.js';
 import { textFitProblems } from './text-fit.js';
 
 /** A phone: 390x844 CSS pixels, a touch screen. */
@@ -105,7 +104,7 @@ describe('the guest page on a phone (against a server that follows the wire form
     await page.locator('.message').waitFor({ state: 'detached', ...WAIT });
     await page.evaluate(() => window.scrollTo(0, 0));
     await shot(page, 'guest-page');
-    await page.screenshot({ path: join(RESULTS, 'guest-page-full-390.png'), fullPage: true });
+    await shot(page, 'guest-page-full', { fullPage: true });
   });
 
   it('fits phones 320 to 430 px wide: nothing scrolls sideways, no word breaks or title is cut, no button wraps, every button is at least 44 px (issue 40)', async () => {
@@ -120,7 +119,7 @@ describe('the guest page on a phone (against a server that follows the wire form
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
       expect(await a11yProblems(page, 44)).toEqual([]);
       expect(await textFitProblems(page)).toEqual([]);
-      if (width === 320) await page.screenshot({ path: join(RESULTS, 'guest-page-full-320.png'), fullPage: true });
+      if (width === 320) await shot(page, 'guest-page-full', { fullPage: true });
     }
     await page.setViewportSize(PHONE);
   });

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import { type Browser as PlaywrightBrowser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { MOODBOX_CLI, DaemonProcess, REPO_ROOT, writeConfig } from '../../src/daemon/testing/daemon-process.js';
 
 export const ROOT = REPO_ROOT;
@@ -133,41 +133,62 @@ export interface Browser {
 }
 
 /**
- * Debian's Chromium, headless, with a fresh profile; `args` go to Chromium after the usual ones;
- * `device.hasTouch` makes it a touch screen (a phone).
+ * Debian's Chromium for this test file, started by the first `launchBrowser` with these `args`:
+ * starting Chromium costs about half a second of CPU, a new context in it a few milliseconds.
+ */
+const chromiums = new Map<string, Promise<PlaywrightBrowser>>();
+
+function chromiumWith(args: readonly string[]): Promise<PlaywrightBrowser> {
+  const key = args.join('\n');
+  let started = chromiums.get(key);
+  if (started === undefined) {
+    started = chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+        ...args,
+      ],
+      timeout: 60_000,
+    });
+    chromiums.set(key, started);
+    // A failed start is tried again by the next caller.
+    started.catch(() => chromiums.delete(key));
+  }
+  return started;
+}
+
+/** Closes the Chromium processes this test file started (the browser project's set-up runs it after each file). */
+export async function closeChromiums(): Promise<void> {
+  const all = [...chromiums.values()];
+  chromiums.clear();
+  await Promise.all(all.map(async (started) => (await started.catch(() => undefined))?.close().catch(() => undefined)));
+}
+
+/**
+ * A fresh browser context (no cookies, no storage: a new visitor) in Debian's Chromium, headless;
+ * `args` go to Chromium after the usual ones; `device.hasTouch` makes it a touch screen (a phone).
  */
 export async function launchBrowser(
   viewport = { width: 800, height: 480 },
   args: readonly string[] = [],
   device: { hasTouch?: boolean } = {},
 ): Promise<Browser> {
-  const profile = tempDir('mb-chromium-');
-  const context = await chromium.launchPersistentContext(profile.path, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-      ...args,
-    ],
-    viewport,
-    hasTouch: device.hasTouch ?? false,
-    timeout: 60_000,
-  });
+  const context = await (await chromiumWith(args)).newContext({ viewport, hasTouch: device.hasTouch ?? false });
   context.setDefaultTimeout(30_000);
-  const page = context.pages()[0] ?? (await context.newPage());
+  const page = await context.newPage();
   return {
     context,
     page,
     async close() {
       await context.close().catch(() => undefined);
-      profile.remove();
     },
   };
 }
@@ -184,8 +205,12 @@ export async function signInToAdmin(page: Page, url: string, name: string, passp
   if (heading !== undefined) await page.getByRole('heading', { name: heading }).waitFor({ timeout: 30_000 });
 }
 
-/** Saves a screenshot under test-results/browser/: the viewport, or with `fullPage` the whole page. */
+/**
+ * With `MOODBOX_SCREENSHOTS=1`, saves a screenshot under test-results/browser/ to look at: the
+ * viewport, or with `fullPage` the whole page. Without it, nothing (each costs Chromium 0.1–0.3 s of CPU).
+ */
 export async function shot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  if (process.env['MOODBOX_SCREENSHOTS'] !== '1') return;
   const { width, height } = page.viewportSize() ?? { width: 0, height: 0 };
   await page.screenshot({ path: join(RESULTS, `${name}-${width}x${height}.png`), fullPage: options.fullPage === true });
 }
