@@ -26,6 +26,9 @@ export default defineConfig({
           include: ['src/{kernel,daemon,vision,player}/**/*.test.ts'],
           exclude: ['**/*.hw.test.ts', '**/*.daemon.test.ts', '**/node_modules/**'],
           globalSetup: BUILD_FIRST,
+          // The files of a worker share its process, so OpenCV, onnxruntime and fastify load once a
+          // worker rather than once a file: each test cleans up what it starts, as a daemon must.
+          isolate: false,
           ...UNIT_AND_DAEMON_LIMITS,
         },
       },
@@ -44,6 +47,7 @@ export default defineConfig({
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
           globalSetup: BUILD_FIRST,
+          setupFiles: ['test/browser/close-chromium.ts'],
           ...UNIT_AND_DAEMON_LIMITS,
         },
       },
