@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -75,10 +75,20 @@ export async function makeImage(dir: string, file: string, colour: string): Prom
   return out;
 }
 
-/** Writes `bytes` random bytes under an audio file name: a file no decoder can read. */
+/**
+ * Writes `bytes` bytes of noise under an audio file name: a file no decoder can read. The same noise
+ * each time (SHA-256 in counter mode): a fresh random draw now and then looks enough like some
+ * container to ffprobe to change what the file is reported as.
+ */
 export async function makeCorruptFile(dir: string, file: string, bytes = 20_000): Promise<string> {
   const out = join(dir, file);
   await mkdir(dirname(out), { recursive: true });
-  await writeFile(out, randomBytes(bytes));
+  const noise = Buffer.alloc(Math.ceil(bytes / 32) * 32);
+  for (let i = 0; i < noise.length / 32; i++)
+    createHash('sha256')
+      .update(`moodbox corrupt file ${i}`)
+      .digest()
+      .copy(noise, i * 32);
+  await writeFile(out, noise.subarray(0, bytes));
   return out;
 }
