@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import type * as musicMetadata from 'music-metadata';
 import type * as strtok3 from 'strtok3';
 import { hasFrameChain } from './frame-check.js';
+import { oggLengthSeconds } from './ogg-length.js';
 import type { AudioTags, ReadOptions, TagReader } from './tag-reader.js';
 
 type Modules = [typeof musicMetadata, typeof strtok3];
@@ -18,7 +19,8 @@ const MPEG_EXTENSIONS = new Set(['.mp3', '.mp2', '.aac']);
  * Reads tags with music-metadata (imported on first use). A file is untrusted: it is opened only
  * as a regular file (a FIFO or a device is refused without blocking), its read is bounded in time
  * (`timeLimitMs`) and stops at once when the caller's signal aborts, and an MPEG stream must show
- * real frames before its whole length is scanned for a duration.
+ * real frames before its whole length is scanned for a duration. An Ogg file's length is read from
+ * its last page (`oggLengthSeconds`), not by reading every page.
  */
 export class MusicMetadataTagReader implements TagReader {
   #modules: Promise<Modules> | undefined;
@@ -60,12 +62,17 @@ export class MusicMetadataTagReader implements TagReader {
     if (!isMpegByName && (container === 'MPEG' || container.startsWith('ADTS')) && !hasFrameChain(await audioHead(path))) {
       throw new Error(`no ${container} audio frames in a row: not an audio stream`);
     }
-    if (meta.format.duration === undefined && meta.format.hasAudio === true) {
-      // Some MPEG files only give their length to a full scan of their frames.
-      meta = await parse(true);
+    let duration = meta.format.duration;
+    if (duration === undefined && meta.format.hasAudio === true) {
+      // An Ogg file's length is in its last page: read there, not through every page to it.
+      duration = container === 'Ogg' ? await oggLengthSeconds(path) : undefined;
+      if (duration === undefined) {
+        // Some MPEG files only give their length to a full scan of their frames.
+        meta = await parse(true);
+        duration = meta.format.duration;
+      }
     }
     const { common, format } = meta;
-    const duration = format.duration;
     // Random bytes can look like an MPEG frame header; a stream with no measurable length is not audio.
     if (format.hasAudio !== true || duration === undefined || !(duration > 0)) {
       throw new Error(`no audio stream with a known duration (${format.container ?? 'unknown container'})`);
