@@ -9,6 +9,8 @@ describe('moodbox bench e2e', () => {
     const report = await benchE2e({
       installDir: ROOT,
       seconds: 22,
+      // A busy machine reads the clip late: the changes are waited for, not a fixed time.
+      minMoodChanges: 2,
       entry: [MOODBOX_CLI],
       clock: systemClock,
     });
@@ -19,5 +21,5 @@ describe('moodbox bench e2e', () => {
     expect(report.rssMiB.daemon).toBeGreaterThan(50);
     expect(report.rssMiB.mpv).toBeGreaterThan(5);
     expect(formatE2eBench(report)).toContain('settled mood change → fitting track playing: p50');
-  }, 90_000);
+  }, 150_000);
 });

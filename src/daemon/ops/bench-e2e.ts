@@ -17,6 +17,11 @@ export interface E2eBenchOptions {
   installDir: string;
   /** How long the daemon runs on the looping clip (s). */
   seconds: number;
+  /**
+   * After `seconds`, run on until this many settled mood changes have each been followed by a track
+   * for the new mood, for up to `seconds` more: a busy machine reads the clip late. @default 0
+   */
+  minMoodChanges?: number;
   /** The CLI to start: node arguments that run `moodbox` (this process's own entry by default). */
   entry: readonly string[];
   clock: Clock;
@@ -111,15 +116,18 @@ export async function benchE2e(options: E2eBenchOptions): Promise<E2eBenchReport
       }
     });
     await clock.sleep(options.seconds * 1000);
-    ws.terminate();
-
-    // Each settled mood change, then the first track started for that mood.
-    const flips: number[] = [];
-    for (const [i, line] of lines.entries()) {
-      if (line.msg !== 'room mood changed' || line.mood === NOBODY) continue;
-      const started = lines.slice(i + 1).find((l) => l.msg === 'track started' && l.mood === line.mood);
-      if (started !== undefined) flips.push(started.time - line.time);
+    const wanted = options.minMoodChanges ?? 0;
+    if (moodToTrack(lines).length < wanted) {
+      await waitFor(
+        clock,
+        () => (moodToTrack(lines).length >= wanted ? true : undefined),
+        options.seconds * 1000,
+        () =>
+          `Expected ${wanted} settled mood changes each followed by a track for it in ${2 * options.seconds} s, got ${moodToTrack(lines).length}`,
+      );
     }
+    ws.terminate();
+    const flips = moodToTrack(lines);
     const mpv = childNamed(pid, 'mpv');
     const camera = childNamed(pid, 'ffmpeg');
     return {
@@ -141,6 +149,17 @@ export async function benchE2e(options: E2eBenchOptions): Promise<E2eBenchReport
     await new Promise((r) => child.once('exit', r));
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** For each settled mood change, the time to the first track started for that mood (ms). */
+function moodToTrack(lines: readonly LogLine[]): number[] {
+  const flips: number[] = [];
+  for (const [i, line] of lines.entries()) {
+    if (line.msg !== 'room mood changed' || line.mood === NOBODY) continue;
+    const started = lines.slice(i + 1).find((l) => l.msg === 'track started' && l.mood === line.mood);
+    if (started !== undefined) flips.push(started.time - line.time);
+  }
+  return flips;
 }
 
 export function formatE2eBench(r: E2eBenchReport): string {
