@@ -89,10 +89,11 @@ export const PCM = { rate: 48_000, channels: 2, bytesPerSample: 4 } as const;
  * A private PulseAudio server with one null sink, `moodbox`: mpv plays into it as into a sound
  * card (in real time, with a sound server's latency), and `parec` records its monitor. Every
  * 100 ms of what was played is reduced to its frequency (zero crossings of the left channel) and
- * stamped with the time it was heard.
+ * stamped with the time it was heard: by the recording's own sample count, not by when this busy
+ * process got round to reading it.
  */
 export class PulseListener {
-  readonly heard: Array<{ at: number; hz: number; rms: number }> = [];
+  readonly heard: Array<{ readonly at: number; hz: number; rms: number }> = [];
   /** The environment that sends a program's audio to the sink. */
   readonly env: Record<string, string>;
   /** mpv options that play into the sink. */
@@ -100,6 +101,13 @@ export class PulseListener {
   readonly #server: ChildProcess;
   #recorder: ChildProcess | undefined;
   #pending = Buffer.alloc(0);
+  /**
+   * When the recording started, on this process's clock: each chunk read bounds it from above (it
+   * cannot have arrived before it was recorded), so the earliest bound is the closest.
+   */
+  #startedAt = Number.POSITIVE_INFINITY;
+  #framesRead = 0;
+  #windows = 0;
 
   private constructor(server: ChildProcess, env: Record<string, string>) {
     this.#server = server;
@@ -156,11 +164,22 @@ export class PulseListener {
       { env: { PATH: process.env['PATH'] ?? '', ...this.env }, stdio: ['ignore', 'pipe', 'ignore'] },
     );
     const window = (PCM.rate / 10) * PCM.channels * PCM.bytesPerSample;
+    const frameBytes = PCM.channels * PCM.bytesPerSample;
+    const windowMs = 100;
     recorder.stdout.on('data', (chunk: Buffer) => {
-      const now = Date.now();
+      this.#framesRead += chunk.length / frameBytes;
+      this.#startedAt = Math.min(this.#startedAt, Date.now() - (this.#framesRead / PCM.rate) * 1000);
       this.#pending = Buffer.concat([this.#pending, chunk]);
       while (this.#pending.length >= window) {
-        this.heard.push({ at: now, ...analyse(this.#pending.subarray(0, window)) });
+        const end = ++this.#windows * windowMs;
+        // Read when asked: a later chunk can still move the start earlier.
+        const stamp = (): number => this.#startedAt + end;
+        this.heard.push({
+          get at() {
+            return stamp();
+          },
+          ...analyse(this.#pending.subarray(0, window)),
+        });
         this.#pending = this.#pending.subarray(window);
       }
     });
