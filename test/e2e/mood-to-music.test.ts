@@ -94,13 +94,17 @@ describe('the whole appliance', () => {
     // the earliest): until the room settled on sad, by the daemon's own word. The clip's time is no
     // measure of it: a busy machine reads the clip late.
     const happyStarted = Number(daemon.lines.find((l) => l['msg'] === 'track started' && l['mood'] === 'happy')?.['time']);
+    // Only the tones count: on a busy machine the sound can drop out for a moment, and a window of
+    // silence (0 Hz) or one cut by a dropout (a tone at a fraction of its pitch) is no other song.
     const whileHappy = listener.between(Math.max(happyStarted + 1000, (sadAt ?? 0) - 2000), sadAt ?? 0);
-    expect(whileHappy.length).toBeGreaterThan(5);
-    expect(whileHappy.filter((hz) => near(hz, HZ.upbeat)).length / whileHappy.length).toBeGreaterThan(0.9);
+    const happyTone = whileHappy.filter((hz) => near(hz, HZ.upbeat)).length;
+    const otherTones = whileHappy.filter((hz) => near(hz, HZ.mellow) || near(hz, HZ.calm)).length;
+    expect(happyTone, `heard: ${whileHappy.join(' ')}`).toBeGreaterThan(5);
+    expect(happyTone / (happyTone + otherTones), `heard: ${whileHappy.join(' ')}`).toBeGreaterThan(0.9);
 
     const heardAt = firstMellow.at;
-    const fromFace = heardAt - turnsSad;
-    const fromMood = heardAt - (sadAt ?? 0);
+    const fromFace = Math.round(heardAt - turnsSad);
+    const fromMood = Math.round(heardAt - (sadAt ?? 0));
     // The figures for DESIGN.md's budget (settled mood → fitting audio ≤ 1 s beyond the dwell) are
     // `moodbox bench e2e`'s, measured on a quiet machine; here they are printed, and the test holds
     // what a listener hears: the mellow song comes after the room settled on sad, not before, and
