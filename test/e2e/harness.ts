@@ -21,8 +21,9 @@ export function tempDir(prefix: string): string {
 export async function startDaemon(dir: string, config: Record<string, unknown>, env: Record<string, string> = {}): Promise<Daemon> {
   return DaemonProcess.start({
     args: ['--config', writeConfig(dir, config)],
+    // Readiness is waited for as long as DaemonProcess waits by default (60 s): beside a second suite
+    // a daemon with a camera took more than 30 s (its camera service alone 15 s).
     env: { PATH: process.env['PATH'] ?? '', HOME: dir, OPENCV4NODEJS_DISABLE_AUTOBUILD: '1', TZ: 'UTC', ...env },
-    readyTimeoutMs: 30_000,
   });
 }
 
