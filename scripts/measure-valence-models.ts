@@ -18,7 +18,7 @@
  */
 import { parseArgs } from 'node:util';
 import { seededRandom } from '../src/kernel/random.js';
-import { loadMusicMoodModel } from '../src/player/analysis/model.js';
+import { loadMusicMoodModel, standardise } from '../src/player/analysis/model.js';
 import { DEFAULT_DATASET, designMatrix, featuresOf, readPieces } from './music-mood-data.js';
 import { crossValidatedPredictions, figures, kFolds, meanOf, summarise, type Figures } from './music-mood-ridge.js';
 
@@ -37,16 +37,34 @@ interface Learner {
   fit: (x: readonly number[][], y: readonly number[], setting: number, seed: number) => Predictor;
 }
 
-/** Standardises the rows on `train`'s mean and deviation per column (missing: the mean; clipped to ±3). */
+/** Standardises rows on `train`'s mean and deviation per column, as the product does (`standardise`). */
 function standardiser(train: readonly Row[]): (row: Row) => number[] {
   const p = train[0]?.length ?? 0;
   const stats = Array.from({ length: p }, (_, j) => {
     const vs = train.map((r) => r[j]).filter((v): v is number => v !== null && v !== undefined);
     const mean = meanOf(vs);
-    const std = Math.sqrt(meanOf(vs.map((v) => (v - mean) ** 2))) || 1;
-    return { mean, std };
+    return { mean, std: Math.sqrt(meanOf(vs.map((v) => (v - mean) ** 2))) };
   });
-  return (row) => stats.map(({ mean, std }, j) => Math.max(-3, Math.min(3, ((row[j] ?? mean) - mean) / std)));
+  return (row) => stats.map((input, j) => standardise(row[j] ?? null, input));
+}
+
+/** The learner fitted on `rows` of x (standardised on them), predicting from a raw row. */
+function fitOn(
+  learner: Learner,
+  x: readonly Row[],
+  y: readonly number[],
+  rows: readonly number[],
+  setting: number,
+  seed: number,
+): (row: Row) => number {
+  const scale = standardiser(rows.map((i) => x[i]!));
+  const predict = learner.fit(
+    rows.map((i) => scale(x[i]!)),
+    rows.map((i) => y[i]!),
+    setting,
+    seed,
+  );
+  return (row) => predict(scale(row));
 }
 
 /** One hidden layer of `hidden` tanh units, trained by full-batch Adam on squared error plus `decay`·|W|². */
@@ -200,28 +218,16 @@ function crossValidatedLearner(x: readonly Row[], y: readonly number[], learner:
       for (const inner of kFolds(train.length, 5, seed * 100 + f)) {
         const innerTest = new Set(inner);
         const innerTrain = train.filter((_, i) => !innerTest.has(i));
-        const scale = standardiser(innerTrain.map((i) => x[i]!));
-        const predict = learner.fit(
-          innerTrain.map((i) => scale(x[i]!)),
-          innerTrain.map((i) => y[i]!),
-          setting,
-          seed * 1000 + f,
-        );
-        for (const i of inner) error += (predict(scale(x[train[i]!]!)) - y[train[i]!]!) ** 2;
+        const predict = fitOn(learner, x, y, innerTrain, setting, seed * 1000 + f);
+        for (const i of inner) error += (predict(x[train[i]!]!) - y[train[i]!]!) ** 2;
       }
       if (error < bestError) {
         bestError = error;
         best = setting;
       }
     }
-    const scale = standardiser(train.map((i) => x[i]!));
-    const predict = learner.fit(
-      train.map((i) => scale(x[i]!)),
-      train.map((i) => y[i]!),
-      best,
-      seed * 1000 + f,
-    );
-    for (const i of test) out[i] = predict(scale(x[i]!));
+    const predict = fitOn(learner, x, y, train, best, seed * 1000 + f);
+    for (const i of test) out[i] = predict(x[i]!);
   }
   return out;
 }
