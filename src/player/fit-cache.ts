@@ -20,12 +20,18 @@ export interface Fits {
   readonly close: ReadonlyTypedArray<Int32Array>;
 }
 
+/** A place on the plane closeness is measured to, with its share of the closeness. */
+interface Anchor {
+  point: MoodPoint;
+  share: number;
+}
+
 interface Entry {
   fit: Float32Array;
   close: Int32Array;
   /** Whether `fit` is set for every track, not only those that fit at all. */
   isComplete: boolean;
-  point: MoodPoint | undefined;
+  anchors: readonly Anchor[];
   nearWeight: number;
 }
 
@@ -41,10 +47,14 @@ export class FitCache {
   readonly #index: TrackIndex;
   readonly #weights: RecommenderWeights;
   readonly #entries = new Map<string, Entry>();
+  /** Per track, the last query (by `#generation`) that measured its closeness: each track once a query. */
+  readonly #visited: Uint32Array;
+  #generation = 0;
 
   constructor(index: TrackIndex, weights: RecommenderWeights) {
     this.#index = index;
     this.#weights = weights;
+    this.#visited = new Uint32Array(index.size);
   }
 
   /** Each track's fit to the query, 0–1, and the tracks that fit at all. */
@@ -82,20 +92,25 @@ export class FitCache {
         fit[i] = (fit[i] ?? 0) + weight * (posting.weight[k] ?? 0);
       }
     }
-    const point = query.point;
+    const anchors = this.#anchorsOf(query);
     const nearWeight = query.isOnTheWay ? 1 : nearMood;
-    if (point) {
-      // Only grid cells within the distance where closeness still reaches `minFit` can matter.
-      const reach = proximityScale * Math.sqrt(Math.max(nearWeight / minFit - 1, 0));
+    // Only grid cells within the distance where one anchor's closeness alone still reaches `minFit`
+    // can matter (the shares sum to 1, so no sum of anchors reaches it farther out).
+    const reach = proximityScale * Math.sqrt(Math.max(nearWeight / minFit - 1, 0));
+    const { cellStart, cellTracks } = index;
+    const visited = this.#visited;
+    const generation = (this.#generation = (this.#generation % 0xffff_fffe) + 1);
+    for (const { point } of anchors) {
       const [x0, x1] = [gridIndex(point.valence - reach), gridIndex(point.valence + reach)];
       const [y0, y1] = [gridIndex(point.arousal - reach), gridIndex(point.arousal + reach)];
-      const { cellStart, cellTracks } = index;
       for (let x = x0; x <= x1; x++) {
         for (let y = y0; y <= y1; y++) {
           const cell = x * GRID + y;
           for (let k = cellStart[cell] ?? 0, end = cellStart[cell + 1] ?? 0; k < end; k++) {
             const i = cellTracks[k] ?? 0;
-            const near = this.#closeness(i, point, nearWeight);
+            if (visited[i] === generation) continue;
+            visited[i] = generation;
+            const near = this.#closeness(i, anchors, nearWeight);
             const f = fit[i] ?? 0;
             if (f === 0) closeBuffer[touched++] = i;
             if (near > f) fit[i] = near;
@@ -109,7 +124,7 @@ export class FitCache {
       if ((fit[i] ?? 0) > 1) fit[i] = 1;
       if ((fit[i] ?? 0) >= minFit) closeBuffer[closeCount++] = i;
     }
-    const entry: Entry = { fit, close: closeBuffer.subarray(0, closeCount), isComplete: false, point, nearWeight };
+    const entry: Entry = { fit, close: closeBuffer.subarray(0, closeCount), isComplete: false, anchors, nearWeight };
     this.#entries.set(key, entry);
     return entry;
   }
@@ -121,23 +136,52 @@ export class FitCache {
   complete(fits: Fits): void {
     const entry = fits as Entry;
     if (entry.isComplete) return;
-    const { fit, point, nearWeight } = entry;
+    const { fit, anchors, nearWeight } = entry;
     const topMoodId = this.#index.topMoodId;
     const { untaggedFit } = this.#weights;
     for (let i = 0; i < fit.length; i++) {
       if ((fit[i] ?? 0) > 0) continue;
-      fit[i] = point && topMoodId[i] !== -1 ? this.#closeness(i, point, nearWeight) : topMoodId[i] === -1 ? untaggedFit : 0;
+      fit[i] = anchors.length > 0 && topMoodId[i] !== -1 ? this.#closeness(i, anchors, nearWeight) : topMoodId[i] === -1 ? untaggedFit : 0;
     }
     entry.isComplete = true;
   }
 
-  /** Closeness of track `i` to `point` on the valence/arousal plane, 0–`nearWeight`; 0 without coordinates. */
-  #closeness(i: number, point: MoodPoint, nearWeight: number): number {
+  /**
+   * Where closeness is measured to. A room of several moods is the places of its moods, each with
+   * its share, not the one point between them: a lively room (upbeat, energetic, a little calm)
+   * has its centre near uplifting, a mood nobody in it shows. A lift's way is its one point.
+   */
+  #anchorsOf(query: FitQuery): Anchor[] {
+    if (query.point === undefined) return [];
+    if (query.isOnTheWay) return [{ point: query.point, share: 1 }];
+    const placed: Anchor[] = [];
+    let total = 0;
+    for (const [mood, weight] of Object.entries(query.weights)) {
+      const point = this.#index.coordinates[mood];
+      if (point === undefined || !(weight > 0)) continue;
+      placed.push({ point, share: weight });
+      total += weight;
+    }
+    if (total <= 0) return [{ point: query.point, share: 1 }];
+    for (const anchor of placed) anchor.share /= total;
+    return placed;
+  }
+
+  /**
+   * Closeness of track `i` to the anchors on the valence/arousal plane, 0–`nearWeight`: each
+   * anchor's `nearWeight / (1 + d² / proximityScale²)` by its share; 0 without coordinates.
+   */
+  #closeness(i: number, anchors: readonly Anchor[], nearWeight: number): number {
     const v = this.#index.valence[i] ?? Number.NaN;
     if (Number.isNaN(v)) return 0;
-    const dv = v - point.valence;
-    const da = (this.#index.arousal[i] ?? 0) - point.arousal;
-    const scale = this.#weights.proximityScale;
-    return nearWeight / (1 + (dv * dv + da * da) / (scale * scale));
+    const a = this.#index.arousal[i] ?? 0;
+    const scale2 = this.#weights.proximityScale ** 2;
+    let near = 0;
+    for (const { point, share } of anchors) {
+      const dv = v - point.valence;
+      const da = a - point.arousal;
+      near += share / (1 + (dv * dv + da * da) / scale2);
+    }
+    return nearWeight * near;
   }
 }

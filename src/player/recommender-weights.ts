@@ -14,7 +14,8 @@ export const RECOMMENDER_WEIGHTS = {
   nearMood: 0.7,
   /**
    * The distance on the valence/arousal plane at which a track counts half as close (closeness is
-   * `nearMood / (1 + d² / proximityScale²)`). 0.35 is about half the gap between two neighbouring
+   * `nearMood / (1 + d² / proximityScale²)`; to a room of several moods, the sum over its moods,
+   * each by its share, not the closeness to the one point between them). 0.35 is about half the gap between two neighbouring
    * built-in moods: calm and mellow (0.72 apart) stay distinct, each still reaches the other.
    */
   proximityScale: 0.35,

@@ -78,6 +78,18 @@ describe('Recommender', () => {
     }
   });
 
+  it("plays a mixed room's own moods, not the mood at the middle of them that nobody in it shows", () => {
+    // A crowd coming in, as the camera reads it: many smiling, many calm, some surprised. The middle of
+    // its moods on the plane is near uplifting.
+    const lively = { upbeat: 0.4, calm: 0.35, energetic: 0.25 };
+    const picks = SEEDS.map((seed) => recommender.recommend({ mood: lively, now: NOW }, seededRandom(seed)).next?.trackId ?? 0);
+    const moodOf = picks.map((id) => index.topMood(id));
+    const share = (mood: string): number => moodOf.filter((m) => m === mood).length / picks.length;
+    expect(share('upbeat') + share('energetic') + share('calm')).toBeGreaterThan(0.8);
+    expect(share('uplifting')).toBeLessThan(0.1);
+    expect(share('upbeat')).toBeGreaterThan(share('energetic'));
+  });
+
   it('lifts step by step from the room mood to the target mood', () => {
     const steps = 8;
     const sums = new Array<number>(steps).fill(0);
