@@ -80,7 +80,7 @@ for (const [name, points] of [
         fits.push(pick.fit);
         picked.add(pick.trackId);
       }
-      standIn ||= r.standIn?.name ?? '';
+      standIn ||= r.standIn ?? '';
     }
     fits.sort((a, b) => a - b);
     const good = fits.filter((f) => f >= GOOD_FIT).length / fits.length;
