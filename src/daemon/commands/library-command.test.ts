@@ -38,7 +38,8 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-describe('moodbox library / play', () => {
+// Each `moodbox` here is a process start: 1–2 s of CPU, 5–8 s on a busy machine, and a test runs up to four.
+describe('moodbox library / play', { timeout: 60_000 }, () => {
   it('scans a folder, reports the file it skipped, and lists tracks by mood', () => {
     const scan = moodbox(['library', 'scan', music, '--no-analysis']);
     expect(scan.status).toBe(0);
