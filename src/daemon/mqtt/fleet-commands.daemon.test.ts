@@ -40,12 +40,16 @@ async function startBox(data: string, mqtt: Record<string, unknown> = {}): Promi
   return daemon;
 }
 
-/** Sends a command to the box and waits for its answer on `cmd-result`. */
+/**
+ * Sends a command to the box and waits for its answer on `cmd-result`. Without one, the error
+ * gives what `daemon` (when given) logged of its broker and its commands.
+ */
 async function command(
   probe: MqttProbe,
   name: string,
   message: Record<string, unknown>,
   timeoutMs = 20_000,
+  daemon?: DaemonProcess,
 ): Promise<Record<string, unknown>> {
   await probe.publish(`${BASE}/cmd/${name}`, JSON.stringify(message));
   return until(
@@ -55,6 +59,11 @@ async function command(
         .map((m) => JSON.parse(m.payload) as Record<string, unknown>)
         .find((r) => r['id'] === message['id']),
     timeoutMs,
+    () =>
+      `no answer to ${name} ${String(message['id'])} within ${timeoutMs} ms; the box logged:\n${(daemon?.lines ?? [])
+        .filter((l) => /mqtt|fleet|command/.test(String(l['msg'])))
+        .map((l) => JSON.stringify(l))
+        .join('\n')}`,
   );
 }
 
@@ -161,7 +170,9 @@ describe('fleet commands a broker keeps or floods, against the real daemon and M
       try {
         const dropped = await until(() => daemon.lines.find((l) => l['msg'] === 'mqtt message dropped: too large'), 60_000);
         expect(dropped).toMatchObject({ topic: `${BASE}/cmd/volume-cap`, bytes: 200 * MIB, retain: true });
-        expect(await command(probe, 'volume-cap', { id: 'after-kept-large', value: 45 }, AFTER_FLOOD_MS)).toMatchObject({ ok: true });
+        expect(await command(probe, 'volume-cap', { id: 'after-kept-large', value: 45 }, AFTER_FLOOD_MS, daemon)).toMatchObject({
+          ok: true,
+        });
         const peak = peakRssMiB(daemon);
         process.stdout.write(`MQTT 3.1.1: peak RSS ${peak.toFixed(0)} MiB with a 200 MB retained message at start\n`);
         expect(peak).toBeLessThan(250);
