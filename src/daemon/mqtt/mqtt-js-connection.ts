@@ -267,11 +267,15 @@ export class MqttJsConnection implements MqttConnection, Service {
         asked,
         new Promise<never>((_resolve, reject) => {
           // Given up after KEPT_CHECK_MS of silence from the broker, not while it is still sending.
-          const wait = (): void => {
+          // The silence is judged after the bytes already waiting are read (setImmediate runs after
+          // the loop's reads): a box too busy to run for a few seconds runs this timer first, before
+          // the broker's bytes that came meanwhile, and would otherwise hear silence that was not.
+          const judge = (): void => {
             const next = keptCheckWait({ now: this.#clock.monotonic(), started, heardAt: this.#heardAt });
             if (typeof next === 'string') reject(new Error(next));
             else timer = this.#clock.setTimeout(wait, next);
           };
+          const wait = (): void => void setImmediate(judge);
           timer = this.#clock.setTimeout(wait, KEPT_CHECK_MS);
         }),
       ]);
