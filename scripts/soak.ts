@@ -2,7 +2,8 @@
 // daemon's memory (RSS, JS heap, external), open file descriptors, the database's size, what it
 // wrote to disk (/proc/<pid>/io write_bytes: SQLite's pages, its log and the backups) and the bytes
 // it logged, and mpv's RSS, at a fixed interval; at the end it prints the first and last samples,
-// the peak, the growth per hour and the writes per hour.
+// the peak, the growth per hour and the writes per hour, and what a listener heard: the songs
+// played, those cut for the room (and in their first minute), and the room moods they were picked for.
 //
 // `--speed N` accelerates it: the demo clip is re-encoded N times faster (ffmpeg, frames kept) and
 // analysed at N times the rate, so the room changes mood N times as often and the vision loop sees
@@ -12,6 +13,7 @@
 //   npm run build && node --import tsx scripts/soak.ts [--minutes 30] [--every 30] [--speed 1] [--json]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -160,6 +162,7 @@ for (;;) {
 }
 child.kill('SIGTERM');
 await new Promise((r) => child.once('exit', r));
+const heard = playsHeard();
 rmSync(dataDir, { recursive: true, force: true });
 
 const first = samples[0] as Sample;
@@ -185,5 +188,50 @@ const summary = {
   fps: { settled: settled.fps, last: last.fps },
   moodsSeen: [...new Set(samples.map((s) => s.mood))],
   errorsLogged: problems.length,
+  heard,
 };
 process.stdout.write(values.json ? `${JSON.stringify({ samples, summary })}\n` : `summary ${JSON.stringify(summary, null, 2)}\n`);
+
+/**
+ * What a listener heard, from the plays the daemon recorded (read before the data folder goes):
+ * songs started, how each ended, the songs cut for the room (`switched`) and those cut in their
+ * first 60 s, and the room mood each was picked for.
+ */
+function playsHeard(): {
+  songs: number;
+  outcomes: Record<string, number>;
+  cutForTheRoom: number;
+  cutInFirstMinute: number;
+  medianSecondsPlayed: number;
+  pickedFor: Record<string, number>;
+} {
+  const db = new Database(join(dataDir, 'moodbox.db'), { readonly: true, fileMustExist: true });
+  try {
+    const plays = db.prepare('SELECT mood, started_at AS startedAt, ended_at AS endedAt, outcome FROM plays ORDER BY id').all() as Array<{
+      mood: string | null;
+      startedAt: number;
+      endedAt: number | null;
+      outcome: string | null;
+    }>;
+    const count = (keys: string[]): Record<string, number> => {
+      const out: Record<string, number> = {};
+      for (const key of keys) out[key] = (out[key] ?? 0) + 1;
+      return out;
+    };
+    const cuts = plays.filter((p) => p.outcome === 'switched');
+    const played = plays
+      .filter((p) => p.endedAt !== null)
+      .map((p) => ((p.endedAt ?? 0) - p.startedAt) / 1000)
+      .sort((a, b) => a - b);
+    return {
+      songs: plays.length,
+      outcomes: count(plays.map((p) => p.outcome ?? 'playing')),
+      cutForTheRoom: cuts.length,
+      cutInFirstMinute: cuts.filter((p) => (p.endedAt ?? 0) - p.startedAt < 60_000).length,
+      medianSecondsPlayed: round(played[Math.floor(played.length / 2)] ?? 0),
+      pickedFor: count(plays.map((p) => p.mood ?? 'nobody read yet')),
+    };
+  } finally {
+    db.close();
+  }
+}
