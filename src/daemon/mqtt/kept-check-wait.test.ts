@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keptCheckWait } from './mqtt-js-connection.js';
+import { keptCheckWait } from './kept-check-wait.js';
 
 describe('the wait for a broker to say whether it keeps a command (MQTT 3.1.1)', () => {
   it('gives up after five seconds in which the broker sent nothing', () => {

@@ -5,6 +5,7 @@ import type { ListenerOwner } from '../../kernel/event-bus.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { Log } from '../../kernel/log.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
+import { KEPT_CHECK_MS, keptCheckWait } from './kept-check-wait.js';
 import { MAX_PACKET_BYTES, MAX_PAYLOAD_BYTES, topicMatches, type MessageListener, type MqttConnection } from './mqtt-connection.js';
 import { OversizePublishGuard, type DroppedPublish } from './oversize-publish-filter.js';
 
@@ -40,26 +41,6 @@ export interface MqttJsConnectionOptions {
 
 /** How long a stop waits for the broker to take the goodbye, and then for the disconnect (ms). */
 const GOODBYE_MS = 500;
-
-/**
- * How long the box waits for the broker to say whether it keeps a message (MQTT 3.1.1) while the
- * broker sends nothing at all, before it drops the message (ms). While bytes keep coming (a large
- * kept message ahead of the answer, read and dropped, on a busy box) it waits on, up to `KEPT_CHECK_MAX_MS`.
- */
-const KEPT_CHECK_MS = 5_000;
-const KEPT_CHECK_MAX_MS = 300_000;
-
-/**
- * What a retain check does now, `started` and the broker last heard at `heardAt` (monotonic ms):
- * wait so many more ms, or give up with the reason. It waits while the broker keeps sending, up to
- * `KEPT_CHECK_MAX_MS` in all, and gives up after `KEPT_CHECK_MS` of silence.
- */
-export function keptCheckWait(at: { now: number; started: number; heardAt: number }): number | string {
-  const silentMs = at.now - Math.max(at.heardAt, at.started);
-  if (at.now - at.started >= KEPT_CHECK_MAX_MS) return `no answer from the broker within ${KEPT_CHECK_MAX_MS} ms`;
-  if (silentMs >= KEPT_CHECK_MS) return `no answer from the broker within ${KEPT_CHECK_MS} ms`;
-  return KEPT_CHECK_MS - silentMs;
-}
 
 /**
  * MQTT 5 subscription options: `rap` (retain as published) keeps the retain flag on a message
@@ -256,6 +237,8 @@ export class MqttJsConnection implements MqttConnection, Service {
     const check = { topic, heard: [] as string[] };
     this.#keptCheck = check;
     let timer: { cancel(): void } | undefined;
+    /** Set once the check is over: a judgement already queued then starts no new timer. */
+    let isOver = false;
     const asked = (async () => {
       await client.subscribeAsync(topic, { qos: 0 });
       await client.unsubscribeAsync(topic);
@@ -271,6 +254,7 @@ export class MqttJsConnection implements MqttConnection, Service {
           // the loop's reads): a box too busy to run for a few seconds runs this timer first, before
           // the broker's bytes that came meanwhile, and would otherwise hear silence that was not.
           const judge = (): void => {
+            if (isOver) return;
             const next = keptCheckWait({ now: this.#clock.monotonic(), started, heardAt: this.#heardAt });
             if (typeof next === 'string') reject(new Error(next));
             else timer = this.#clock.setTimeout(wait, next);
@@ -281,6 +265,7 @@ export class MqttJsConnection implements MqttConnection, Service {
       ]);
       return check.heard;
     } finally {
+      isOver = true;
       timer?.cancel();
       this.#keptCheck = undefined;
     }
