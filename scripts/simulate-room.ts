@@ -8,7 +8,7 @@
  *   --verbose  also prints each lasting change and each day's songs
  */
 import { CAFE_TRACES } from '../src/daemon/testing/cafe-traces.js';
-import { simulateRoom, type SimulationOptions, type SimulationReport } from '../src/daemon/testing/room-simulator.js';
+import { median, simulateRoom, type SimulationOptions, type SimulationReport } from '../src/daemon/testing/room-simulator.js';
 import { SWITCH_AT_ONCE } from '../src/daemon/testing/director-harness.js';
 import { loadConfig } from '../src/daemon/config/load-config.js';
 
@@ -54,16 +54,6 @@ for (const rule of rules) {
     );
     if (process.argv.includes('--verbose')) verbose(runs);
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length === 0
-    ? Number.NaN
-    : sorted.length % 2 === 1
-      ? (sorted[mid] ?? Number.NaN)
-      : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 function verbose(runs: readonly SimulationReport[]): void {

@@ -13,10 +13,10 @@
 //   npm run build && node --import tsx scripts/soak.ts [--minutes 30] [--every 30] [--speed 1] [--json]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
 import { childNamed, mib, openFiles, rssKiB } from '../src/daemon/ops/process-stats.js';
 
 const { values } = parseArgs({

@@ -331,7 +331,8 @@ function lastingChanges(scenes: readonly Scene[], lastingMs: number): Map<number
   return out;
 }
 
-function median(values: readonly number[]): number {
+/** The median of the finite values; NaN when there are none. */
+export function median(values: readonly number[]): number {
   const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
   if (sorted.length === 0) return Number.NaN;
   const mid = Math.floor(sorted.length / 2);
