@@ -11,14 +11,13 @@
  */
 import { parseArgs } from 'node:util';
 import { seededRandom } from '../src/kernel/random.js';
-import { loadMusicMoodModel, predict } from '../src/player/analysis/model.js';
+import { loadMusicMoodModel } from '../src/player/analysis/model.js';
 import { moodsFromPlane } from '../src/player/analysis/mood-plane.js';
 import { DEFAULT_EMOTION_MOODS, EMOTIONS, moodsForEmotions } from '../src/player/moods.js';
 import { Recommender, type CandidateTrack } from '../src/player/recommender.js';
 import { TrackIndex } from '../src/player/track-index.js';
 import { DEFAULT_DATASET, featuresOf, readPieces } from './music-mood-data.js';
-import { fitMoodModel, type ModelRecipe } from './music-mood-fit.js';
-import { kFolds } from './music-mood-ridge.js';
+import { placeOutOfFold, type ModelRecipe } from './music-mood-fit.js';
 
 /** The fit the issue asks of each room mood's suggestions. */
 const GOOD_FIT = 0.5;
@@ -34,18 +33,7 @@ const recipe: ModelRecipe = {
   ...(model.fallback ? { fallback: { inputs: specs(model.fallback.inputs), whenOutside: model.fallback.whenOutside } } : {}),
 };
 
-const heard = new Array<{ valence: number; arousal: number }>(pieces.length);
-for (const [f, test] of kFolds(pieces.length, 5, 1).entries()) {
-  const inTest = new Set(test);
-  const train = pieces.map((_, i) => i).filter((i) => !inTest.has(i));
-  const fitted = fitMoodModel(
-    train.map((i) => features[i]!),
-    { arousal: train.map((i) => pieces[i]!.arousal), valence: train.map((i) => pieces[i]!.valence) },
-    recipe,
-    100 + f,
-  );
-  for (const i of test) heard[i] = predict(fitted, features[i]!);
-}
+const heard = placeOutOfFold(pieces, features, recipe, 1).map((p) => p.point);
 
 /** The pieces as tracks placed at `points`, each its own artist (so no artist rule narrows the picks). */
 function library(points: ReadonlyArray<{ valence: number; arousal: number }>): Recommender {

@@ -167,28 +167,11 @@ export function crossValidateModel(
 ): ModelRepeat[] {
   const out: ModelRepeat[] = [];
   for (let seed = 1; seed <= repeats; seed++) {
-    const arousal = new Array<number>(pieces.length).fill(0);
-    const valence = new Array<number>(pieces.length).fill(0);
-    const thresholds = new Array<number>(pieces.length).fill(0);
-    let fallbackUsed = 0;
-    for (const [f, test] of kFolds(pieces.length, 5, seed).entries()) {
-      const inTest = new Set(test);
-      const train = pieces.map((_, i) => i).filter((i) => !inTest.has(i));
-      const model = fitMoodModel(
-        train.map((i) => features[i]!),
-        { arousal: train.map((i) => pieces[i]!.arousal), valence: train.map((i) => pieces[i]!.valence) },
-        recipe,
-        seed * 100 + f,
-      );
-      const meanArousal = meanOf(train.map((i) => pieces[i]!.arousal));
-      for (const i of test) {
-        const point = predict(model, features[i]!);
-        arousal[i] = point.arousal;
-        valence[i] = point.valence;
-        thresholds[i] = meanArousal;
-        if (point.by === 'fallback') fallbackUsed++;
-      }
-    }
+    const placed = placeOutOfFold(pieces, features, recipe, seed);
+    const arousal = placed.map((p) => p.point.arousal);
+    const valence = placed.map((p) => p.point.valence);
+    const thresholds = placed.map((p) => p.meanArousal);
+    const fallbackUsed = placed.filter((p) => p.point.by === 'fallback').length;
     out.push({
       arousal: figures(
         pieces,
@@ -205,6 +188,33 @@ export function crossValidateModel(
       shares: topMoodShares(arousal.map((a, i) => ({ arousal: a, valence: valence[i]! }))),
       fallbackUsed,
     });
+  }
+  return out;
+}
+
+/**
+ * Each piece placed on the plane by the product's `predict` from the recipe fitted on the other
+ * four folds (5 folds, `seed`; lambda, the calibration and the ranges fitted inside the training
+ * folds), with its training folds' mean arousal.
+ */
+export function placeOutOfFold(
+  pieces: readonly Piece[],
+  features: readonly AudioFeatures[],
+  recipe: ModelRecipe,
+  seed: number,
+): Array<{ point: ReturnType<typeof predict>; meanArousal: number }> {
+  const out = new Array<{ point: ReturnType<typeof predict>; meanArousal: number }>(pieces.length);
+  for (const [f, test] of kFolds(pieces.length, 5, seed).entries()) {
+    const inTest = new Set(test);
+    const train = pieces.map((_, i) => i).filter((i) => !inTest.has(i));
+    const model = fitMoodModel(
+      train.map((i) => features[i]!),
+      { arousal: train.map((i) => pieces[i]!.arousal), valence: train.map((i) => pieces[i]!.valence) },
+      recipe,
+      seed * 100 + f,
+    );
+    const meanArousal = meanOf(train.map((i) => pieces[i]!.arousal));
+    for (const i of test) out[i] = { point: predict(model, features[i]!), meanArousal };
   }
   return out;
 }
