@@ -152,12 +152,16 @@ def _cache_path(csv_path: Path, cache_dir: Path) -> Path:
 
 def load_fer(csv_path: Path = DEFAULT_CSV, cache_dir: Path = DEFAULT_CACHE_DIR,
              rebuild: bool = False) -> dict[str, FerSplit]:
-    """Return {'Training': FerSplit, 'PublicTest': FerSplit}, decoding the CSV once and caching."""
+    """Return {'Training': FerSplit, 'PublicTest': FerSplit}, decoding the CSV once and caching
+    (or unpacking a `fer_pack.py` archive, `*.pack`; or reading a cache file, `*.npz`, as given)."""
     csv_path = Path(csv_path)
+    if csv_path.suffix == ".pack":  # fer_pack.py's archive, for a machine without the CSV
+        from fer_pack import unpack
+        return unpack(csv_path)
     if not csv_path.is_file():
         raise FileNotFoundError(f"FER-2013 CSV not found: {csv_path}")
-    cache = _cache_path(csv_path, Path(cache_dir))
-    if cache.is_file() and not rebuild:
+    cache = csv_path if csv_path.suffix == ".npz" else _cache_path(csv_path, Path(cache_dir))
+    if cache.is_file() and (not rebuild or cache == csv_path):
         with np.load(cache) as z:
             return {s: FerSplit(images=z[f"{s}_images"], labels=z[f"{s}_labels"],
                                 votes=z[f"{s}_votes"], has_votes=z[f"{s}_has_votes"])

@@ -17,6 +17,7 @@ statistics stay fixed while fine-tuning, so training starts exactly from the shi
 from __future__ import annotations
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import onnx
@@ -80,7 +81,7 @@ def _gaussian_blur(x: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
     """Separable Gaussian blur, one sigma per image (reflect padding)."""
     n = x.shape[0]
     radius = 2
-    t = torch.arange(-radius, radius + 1, dtype=x.dtype)
+    t = torch.arange(-radius, radius + 1, dtype=x.dtype, device=x.device)
     k = torch.exp(-(t.view(1, -1) ** 2) / (2 * sigma.view(-1, 1) ** 2))
     k = k / k.sum(1, keepdim=True)  # [N, 5]
     xp = F.pad(x, (radius, radius, radius, radius), mode="reflect")
@@ -91,21 +92,33 @@ def _gaussian_blur(x: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
     return v.view(n, 1, *v.shape[2:])
 
 
+_jpeg_pool: ThreadPoolExecutor | None = None
+
+
+def _jpeg_one(arr: np.ndarray, quality: int) -> np.ndarray:
+    buf = io.BytesIO()
+    Image.fromarray(arr, mode="L").save(buf, format="JPEG", quality=int(quality))
+    buf.seek(0)
+    return np.asarray(Image.open(buf), dtype=np.float32) / 255.0
+
+
 def _jpeg(x: torch.Tensor, quality: list[int]) -> torch.Tensor:
-    out = []
-    for img, q in zip(x, quality):
-        arr = (img[0].clamp(0, 1) * 255).round().to(torch.uint8).numpy()
-        buf = io.BytesIO()
-        Image.fromarray(arr, mode="L").save(buf, format="JPEG", quality=int(q))
-        buf.seek(0)
-        out.append(torch.from_numpy(np.asarray(Image.open(buf), dtype=np.float32) / 255.0))
-    return torch.stack(out).unsqueeze(1)
+    """JPEG at each image's quality (PIL, on the CPU, a few threads: PIL releases the GIL)."""
+    global _jpeg_pool
+    if _jpeg_pool is None:
+        _jpeg_pool = ThreadPoolExecutor(max_workers=4)
+    arrs = (x[:, 0].clamp(0, 1) * 255).round().to(torch.uint8).cpu().numpy()
+    out = list(_jpeg_pool.map(_jpeg_one, arrs, quality))
+    return torch.from_numpy(np.stack(out)).unsqueeze(1).to(x.device)
 
 
 def degrade(x: torch.Tensor, shrink_prob: float, shrink_min: int, shrink_max: int, blur_prob: float,
             jpeg_prob: float, gen: torch.Generator) -> torch.Tensor:
-    """Camera-distance degradation of a batch [N,1,48,48] in 0..1 (see the module's docstring)."""
-    n, size = x.shape[0], x.shape[-1]
+    """Camera-distance degradation of a batch [N,1,48,48] in 0..1 (see the module's docstring).
+
+    The draws come from `gen` (a CPU generator); the images stay on their device (JPEG is done on
+    the CPU)."""
+    n, size, dev = x.shape[0], x.shape[-1], x.device
     if shrink_prob <= 0:
         return x
     chosen = torch.rand(n, generator=gen) < shrink_prob
@@ -117,14 +130,14 @@ def degrade(x: torch.Tensor, shrink_prob: float, shrink_min: int, shrink_max: in
     out = x.clone()
     for s in torch.unique(sizes[chosen]).tolist():
         idx = torch.nonzero(chosen & (sizes == s)).flatten()
-        small = F.interpolate(x[idx], size=(s, s), mode="area")
+        small = F.interpolate(x[idx.to(dev)], size=(s, s), mode="area")
         b = blur[idx]
         if b.any():
-            small[b] = _gaussian_blur(small[b], sigma[idx][b])
+            small[b.to(dev)] = _gaussian_blur(small[b.to(dev)], sigma[idx][b].to(dev))
         j = jpeg[idx]
         if j.any():
-            small[j] = _jpeg(small[j], quality[idx][j].tolist())
-        out[idx] = F.interpolate(small, size=(size, size), mode="bilinear", align_corners=False)
+            small[j.to(dev)] = _jpeg(small[j.to(dev)], quality[idx][j].tolist())
+        out[idx.to(dev)] = F.interpolate(small, size=(size, size), mode="bilinear", align_corners=False)
     return out
 
 

@@ -25,6 +25,7 @@ import math
 import os
 import sys
 import time
+import warnings
 from pathlib import Path
 
 # With OpenMP's default active (spinning) wait, a 2-thread run at nice 19 on a 2-core machine
@@ -57,6 +58,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--dropout", type=float, default=0.3)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--device", default="auto",
+                    help="auto (a CUDA GPU when torch sees one, else the CPU), cpu or cuda[:N]; the "
+                         "augmentation's random draws stay on the CPU either way")
+    ap.add_argument("--augment-on", choices=("cpu", "device"), default="cpu",
+                    help="where the training batches are augmented and degraded; on an H200 the "
+                         "degradation's per-size steps ran 190 ms a batch on the GPU, so cpu")
+    ap.add_argument("--time-budget", type=float, default=0.0,
+                    help="seconds of training: with the one-cycle schedule, the number of epochs is "
+                         "fitted after the first one to what the budget holds (at most --epochs); no "
+                         "epoch starts that would end past it. 0 = no budget")
     ap.add_argument("--batch-size", type=int, default=128)
     ap.add_argument("--lr", type=float, default=0.1, help="peak LR of the schedule (SGD)")
     ap.add_argument("--schedule", choices=("onecycle", "cyclic"), default="onecycle",
@@ -69,6 +80,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--distill-onnx", type=Path, default=None,
                     help="a teacher (exported float model): its reading of each clean training face joins the "
                          "targets of the same face degraded (--distill-weight)")
+    ap.add_argument("--teacher", type=Path, default=None,
+                    help="like --distill-onnx, but a train.py checkpoint (best.pt, swa.pt) of any width")
     ap.add_argument("--distill-weight", type=float, default=0.5)
     ap.add_argument("--freeze-bn", action="store_true",
                     help="keep BatchNorm statistics fixed while training (fine-tuning from --init-onnx)")
@@ -133,17 +146,19 @@ def normalise(images_u8: torch.Tensor) -> torch.Tensor:
 
 
 def augment(images_u8: torch.Tensor, args: argparse.Namespace, gen: torch.Generator,
-            with_clean: bool = False):
+            with_clean: bool = False, device: torch.device | None = None):
     """Random flip, rotation, scale, shift, brightness/contrast and erasing; returns normalised NCHW.
 
     With `with_clean`, returns (degraded, clean): the same augmented faces before and after the
     camera-distance degradation (--shrink-prob), for distillation from a teacher on the clean view.
+    The random draws come from `gen` (CPU); the pixels are computed on `device`.
     """
     n = images_u8.shape[0]
-    x = images_u8.float().unsqueeze(1) / 255.0
+    device = device or images_u8.device
+    x = images_u8.to(device).float().unsqueeze(1) / 255.0
 
     def u(lo: float, hi: float, *shape: int) -> torch.Tensor:
-        return lo + (hi - lo) * torch.rand(*(shape or (n,)), generator=gen)
+        return (lo + (hi - lo) * torch.rand(*(shape or (n,)), generator=gen)).to(device)
 
     # Photometric: contrast around the image mean, then brightness.
     mean = x.mean(dim=(1, 2, 3), keepdim=True)
@@ -152,7 +167,7 @@ def augment(images_u8: torch.Tensor, args: argparse.Namespace, gen: torch.Genera
     # Geometric: one affine warp per image (output coords -> input coords, normalised [-1, 1]).
     angle = u(-args.max_rotate, args.max_rotate) * math.pi / 180
     scale = u(1 - args.scale, 1 + args.scale)
-    flip = torch.where(torch.rand(n, generator=gen) < 0.5, -1.0, 1.0)
+    flip = torch.where(torch.rand(n, generator=gen) < 0.5, -1.0, 1.0).to(device)
     tx, ty = u(-2 * args.max_shift, 2 * args.max_shift), u(-2 * args.max_shift, 2 * args.max_shift)
     cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale
     theta = torch.stack([torch.stack([cos * flip, -sin, tx], 1),
@@ -175,11 +190,11 @@ def augment(images_u8: torch.Tensor, args: argparse.Namespace, gen: torch.Genera
         w = (area / aspect).sqrt().clamp(1, size).floor()
         top = (u(0, 1) * (size - h + 1)).floor()
         left = (u(0, 1) * (size - w + 1)).floor()
-        rows = torch.arange(size).view(1, size, 1)
-        cols = torch.arange(size).view(1, 1, size)
+        rows = torch.arange(size, device=device).view(1, size, 1)
+        cols = torch.arange(size, device=device).view(1, 1, size)
         mask = ((rows >= top.view(n, 1, 1)) & (rows < (top + h).view(n, 1, 1))
                 & (cols >= left.view(n, 1, 1)) & (cols < (left + w).view(n, 1, 1)))
-        mask &= (torch.rand(n, generator=gen) < args.erase_prob).view(n, 1, 1)
+        mask &= (torch.rand(n, generator=gen) < args.erase_prob).to(device).view(n, 1, 1)
         x = x.masked_fill(mask.unsqueeze(1), 0.0)
         clean = clean.masked_fill(mask.unsqueeze(1), 0.0)
     return (x, clean) if with_clean else x
@@ -205,15 +220,16 @@ def soft_targets(split: FerSplit, args: argparse.Namespace) -> torch.Tensor:
 def predict_probs(model: torch.nn.Module, images_u8: torch.Tensor, flip_tta: bool,
                   channels_last: bool = False, batch: int = 512) -> torch.Tensor:
     model.eval()
+    device = next(model.parameters()).device
     out = []
     for i in range(0, images_u8.shape[0], batch):
-        x = normalise(images_u8[i:i + batch])
+        x = normalise(images_u8[i:i + batch].to(device))
         if channels_last:
             x = x.contiguous(memory_format=torch.channels_last)
         p = F.softmax(model(x), dim=1)
         if flip_tta:
             p = (p + F.softmax(model(torch.flip(x, dims=[3])), dim=1)) / 2
-        out.append(p)
+        out.append(p.cpu())
     return torch.cat(out)
 
 
@@ -222,13 +238,14 @@ def predict_views(model: torch.nn.Module, images_u8: torch.Tensor, channels_last
                   batch: int = 512) -> list[np.ndarray]:
     """Logits of the images and of their mirrors (float64 numpy), for temperature fitting."""
     model.eval()
+    device = next(model.parameters()).device
     plain, mirrored = [], []
     for i in range(0, images_u8.shape[0], batch):
-        x = normalise(images_u8[i:i + batch])
+        x = normalise(images_u8[i:i + batch].to(device))
         if channels_last:
             x = x.contiguous(memory_format=torch.channels_last)
-        plain.append(model(x).double())
-        mirrored.append(model(torch.flip(x, dims=[3])).double())
+        plain.append(model(x).double().cpu())
+        mirrored.append(model(torch.flip(x, dims=[3])).double().cpu())
     return [torch.cat(plain).numpy(), torch.cat(mirrored).numpy()]
 
 
@@ -349,8 +366,9 @@ def recompute_bn(model: torch.nn.Module, images_u8: torch.Tensor, args: argparse
         bn.reset_running_stats()
         bn.momentum = None  # cumulative average
     model.train()
+    device = next(model.parameters()).device
     for i in range(0, images_u8.shape[0], batch):
-        x = augment(images_u8[i:i + batch], args, gen)
+        x = augment(images_u8[i:i + batch], args, gen).to(device)
         if args.channels_last:
             x = x.contiguous(memory_format=torch.channels_last)
         model(x)
@@ -368,6 +386,14 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
     seed_everything(args.seed)
+    device = torch.device(("cuda" if torch.cuda.is_available() else "cpu") if args.device == "auto"
+                          else args.device)
+    if args.teacher is not None and args.distill_onnx is not None:
+        raise SystemExit("--teacher and --distill-onnx: give one teacher")
+    if args.time_budget and args.resume:
+        raise SystemExit("--time-budget fits the number of epochs to one run: it cannot --resume")
+    aug_device = torch.device("cpu") if args.augment_on == "cpu" else device
+    started = time.time()
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     last_path, best_path = out / "last.pt", out / "best.pt"
@@ -394,7 +420,9 @@ def main(argv: list[str] | None = None) -> int:
 
     counts = np.bincount(train.labels, minlength=len(FER_LABELS)).astype(np.float64)
     class_w = (np.median(counts) / np.maximum(counts, 1)) ** args.class_weight_power
-    class_w = torch.tensor(class_w / (class_w * counts).sum() * counts.sum(), dtype=torch.float32)
+    class_w = torch.tensor(class_w / (class_w * counts).sum() * counts.sum(), dtype=torch.float32).to(device)
+    test_by_size = {s: shrunk_images(test_images, s) for s in
+                    [int(v) for v in args.eval_sizes.split(",") if v.strip()]}
 
     model = EmotionNet(args.width, args.dropout)
     params, macs = count_params(model), count_macs(model)
@@ -414,6 +442,16 @@ def main(argv: list[str] | None = None) -> int:
         load_onnx_weights(teacher, str(args.distill_onnx))
         teacher.eval()
         print(f"distilling from {args.distill_onnx} (weight {args.distill_weight})", flush=True)
+    if args.teacher is not None:
+        taught_by = torch.load(args.teacher, map_location="cpu")
+        teacher = EmotionNet(taught_by["width"], 0.0)
+        teacher.load_state_dict(taught_by["model"])
+        teacher.eval()
+        print(f"distilling from {args.teacher} (width {taught_by['width']}, validation acc "
+              f"{taught_by.get('val_acc')}; weight {args.distill_weight})", flush=True)
+    model = model.to(device)
+    if teacher is not None:
+        teacher = teacher.to(device)
     if args.channels_last:
         model = model.to(memory_format=torch.channels_last)
     opt = torch.optim.SGD(param_groups(model, args.weight_decay), lr=args.lr, momentum=0.9, nesterov=True)
@@ -428,7 +466,7 @@ def main(argv: list[str] | None = None) -> int:
     param_names = [name for name, _ in model.named_parameters()]
     swa_avg: dict | None = None  # running mean of the end-of-epoch parameters (--swa-start)
     swa_n = 0
-    swa_model = EmotionNet(args.width, args.dropout) if args.swa_start else None
+    swa_model = EmotionNet(args.width, args.dropout).to(device) if args.swa_start else None
     if swa_model is not None and args.channels_last:
         swa_model = swa_model.to(memory_format=torch.channels_last)
     eval_sizes = [int(v) for v in args.eval_sizes.split(",") if v.strip()]
@@ -461,9 +499,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"model: width {args.width}, {params} params, {macs / 1e6:.1f} M MACs "
           f"({2 * macs / 1e6:.1f} MFLOPs) per 48x48 face; train {len(train)}, validation {len(val)} "
           f"(split sha256 {split_record['val_indices_sha256'][:12]}), PublicTest {len(test)}, "
-          f"{steps_per_epoch} steps/epoch", flush=True)
+          f"{steps_per_epoch} steps/epoch, on {device}", flush=True)
 
+    epoch_seconds = 0.0
     for epoch in range(start_epoch, start_epoch if args.report_only else args.epochs):
+        if epoch >= args.epochs:  # the time budget cut the plan
+            break
+        if args.time_budget and time.time() - started + epoch_seconds > args.time_budget:
+            print(f"time budget: {args.time_budget:.0f} s would be passed by epoch {epoch + 1}; stopping",
+                  flush=True)
+            break
         t0 = time.time()
         # Per-epoch generator seeded from (seed, epoch): a resumed run sees the same batches.
         gen = torch.Generator().manual_seed(args.seed * 100_003 + epoch)
@@ -478,14 +523,15 @@ def main(argv: list[str] | None = None) -> int:
             if idx.numel() < 2:
                 continue  # BatchNorm needs > 1 sample
             if teacher is not None:
-                x, clean = augment(train_images[idx], args, gen, with_clean=True)
+                x, clean = augment(train_images[idx], args, gen, with_clean=True, device=aug_device)
+                x, clean = x.to(device), clean.to(device)
                 with torch.no_grad():
                     taught = F.softmax(teacher(clean), dim=1)
             else:
-                x = augment(train_images[idx], args, gen)
+                x = augment(train_images[idx], args, gen, device=aug_device).to(device)
             if args.channels_last:
                 x = x.contiguous(memory_format=torch.channels_last)
-            t = train_targets[idx]
+            t = train_targets[idx].to(device)
             if teacher is not None:
                 # What the teacher reads on the full-size face is what the student should read on
                 # the same face at a distance (and, on the faces left at full size, what it read before).
@@ -503,7 +549,7 @@ def main(argv: list[str] | None = None) -> int:
             if not math.isfinite(loss.item()):
                 raise SystemExit(f"epoch {epoch + 1} step {step}: loss is {loss.item()}")
             loss_sum += loss.item() * idx.numel()
-            correct += int((logits.argmax(1) == torch.from_numpy(train.labels)[idx]).sum())
+            correct += int((logits.argmax(1).cpu() == torch.from_numpy(train.labels)[idx]).sum())
             seen += idx.numel()
         train_s = time.time() - t0
         probs = predict_probs(model, val_images, flip_tta=False, channels_last=args.channels_last)
@@ -513,7 +559,7 @@ def main(argv: list[str] | None = None) -> int:
         test_acc = float((probs.argmax(1).numpy() == test.labels).mean())
         by_size = {}
         for s in eval_sizes:
-            p = predict_probs(model, shrunk_images(test_images, s), flip_tta=False,
+            p = predict_probs(model, test_by_size[s], flip_tta=False,
                               channels_last=args.channels_last)
             by_size[f"test_acc_{s}px"] = round(float((p.argmax(1).numpy() == test.labels).mean()), 5)
         record = {"epoch": epoch + 1, "train_loss": round(loss_sum / seen, 5),
@@ -545,7 +591,7 @@ def main(argv: list[str] | None = None) -> int:
             swa_probs = predict_probs(swa_model, test_images, flip_tta=False, channels_last=args.channels_last)
             swa_test_acc = float((swa_probs.argmax(1).numpy() == test.labels).mean())
             for s in eval_sizes:
-                p = predict_probs(swa_model, shrunk_images(test_images, s), flip_tta=False,
+                p = predict_probs(swa_model, test_by_size[s], flip_tta=False,
                                   channels_last=args.channels_last)
                 record[f"swa_test_acc_{s}px"] = round(float((p.argmax(1).numpy() == test.labels).mean()), 5)
             first = epoch + 2 - swa_n
@@ -566,9 +612,25 @@ def main(argv: list[str] | None = None) -> int:
         with metrics_path.open("a") as fh:
             fh.write(json.dumps(record) + "\n")
         print(json.dumps(record), flush=True)
+        epoch_seconds = time.time() - t0
+        if args.time_budget and args.schedule == "onecycle" and epoch == 0:
+            left = args.time_budget - (time.time() - started)
+            fit = max(2, min(args.epochs, 1 + int(0.95 * left / epoch_seconds)))
+            if fit < args.epochs:
+                # One cycle over the epochs that fit: a new schedule, moved on by the epoch done.
+                args.epochs = fit
+                sched = torch.optim.lr_scheduler.OneCycleLR(
+                    opt, max_lr=args.lr, epochs=fit, steps_per_epoch=steps_per_epoch, pct_start=0.2,
+                    div_factor=20, final_div_factor=200)
+                with warnings.catch_warnings():  # stepping without training, on purpose
+                    warnings.simplefilter("ignore", UserWarning)
+                    for _ in range(steps_per_epoch):
+                        sched.step()
+                print(f"time budget: {epoch_seconds:.1f} s an epoch; {fit} epochs fit in "
+                      f"{args.time_budget:.0f} s", flush=True)
 
     report_ckpt = best_path if args.report_from == "best" else out / "swa.pt"
-    best = torch.load(report_ckpt, map_location="cpu")
+    best = torch.load(report_ckpt, map_location=device)
     model.load_state_dict(best["model"])
     val_result = evaluate(model, val, val_images, args.channels_last)
     # PublicTest: measured once, here, on the checkpoint the validation split chose.
