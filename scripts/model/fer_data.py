@@ -168,14 +168,19 @@ def load_fer(csv_path: Path = DEFAULT_CSV, cache_dir: Path = DEFAULT_CACHE_DIR,
                     for s in SPLITS}
     data = _parse_rows(csv_path)
     cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_suffix(".tmp.npz")
+    save_arrays(data, cache, compressed=True)
+    return data
+
+
+def save_arrays(data: dict[str, FerSplit], path: Path, compressed: bool) -> None:
+    """Writes `data` in the cache's format (what `load_fer` reads from a `.npz`), atomically."""
+    tmp = path.with_suffix(".tmp.npz")
     arrays = {}
     for s, d in data.items():
         arrays.update({f"{s}_images": d.images, f"{s}_labels": d.labels,
                        f"{s}_votes": d.votes, f"{s}_has_votes": d.has_votes})
-    np.savez_compressed(tmp, **arrays)
-    os.replace(tmp, cache)
-    return data
+    (np.savez_compressed if compressed else np.savez)(tmp, **arrays)
+    os.replace(tmp, path)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fer_data import DEFAULT_CACHE_DIR, DEFAULT_CSV, SPLITS, FerSplit, load_fer  # noqa: E402
+from fer_data import DEFAULT_CACHE_DIR, DEFAULT_CSV, SPLITS, FerSplit, load_fer, save_arrays  # noqa: E402
 
 MAGIC = b"moodbox-fer-pack-v1\n"
 
@@ -89,11 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.unpack is not None:
         data = unpack(args.unpack)
-        arrays = {}
-        for s, d in data.items():
-            arrays.update({f"{s}_images": d.images, f"{s}_labels": d.labels,
-                           f"{s}_votes": d.votes, f"{s}_has_votes": d.has_votes})
-        np.savez(args.out, **arrays)
+        save_arrays(data, args.out, compressed=False)
         print(f"{args.out}: " + ", ".join(f"{s} {len(data[s])} rows" for s in SPLITS))
         return 0
     data = load_fer(args.csv, args.cache_dir)
