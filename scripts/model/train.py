@@ -421,8 +421,6 @@ def main(argv: list[str] | None = None) -> int:
     counts = np.bincount(train.labels, minlength=len(FER_LABELS)).astype(np.float64)
     class_w = (np.median(counts) / np.maximum(counts, 1)) ** args.class_weight_power
     class_w = torch.tensor(class_w / (class_w * counts).sum() * counts.sum(), dtype=torch.float32).to(device)
-    test_by_size = {s: shrunk_images(test_images, s) for s in
-                    [int(v) for v in args.eval_sizes.split(",") if v.strip()]}
 
     model = EmotionNet(args.width, args.dropout)
     params, macs = count_params(model), count_macs(model)
@@ -470,6 +468,7 @@ def main(argv: list[str] | None = None) -> int:
     if swa_model is not None and args.channels_last:
         swa_model = swa_model.to(memory_format=torch.channels_last)
     eval_sizes = [int(v) for v in args.eval_sizes.split(",") if v.strip()]
+    test_by_size = {s: shrunk_images(test_images, s) for s in eval_sizes}  # shrunk once, measured every epoch
     start_epoch, best_acc, history = 0, -1.0, []
     if args.resume:
         if not last_path.is_file():
