@@ -18,6 +18,7 @@ import type { StoreReads } from '../store/store-reads.js';
 import { registerAccess } from './access.js';
 import { capSocketsPerAddress, registerHostCheck, systemNetwork, type OwnNetwork } from './host-check.js';
 import { jsonLimitProblem, MAX_JSON_DEPTH } from './json-limits.js';
+import { lazySerializers } from './lazy-serializers.js';
 import type { ErrorBody, ServiceHealthView } from './contract.js';
 import { actingFor } from './kiosk-person.js';
 import { applianceRoutes, type ApplianceLibrary, type CameraPreview, type LiveFaces } from './routes/appliance.js';
@@ -169,6 +170,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     // never finishes, a keep-alive socket) must not keep a stopping daemon from exiting.
     forceCloseConnections: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers() } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // First, so that every answer carries the headers: pages, assets, API, errors, refused upgrades.
