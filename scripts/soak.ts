@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { childNamed, mib, openFiles, rssKiB } from '../src/daemon/ops/process-stats.js';
+import { median } from '../src/daemon/testing/room-simulator.js';
 
 const { values } = parseArgs({
   options: {
@@ -219,16 +220,13 @@ function playsHeard(): {
       return out;
     };
     const cuts = plays.filter((p) => p.outcome === 'switched');
-    const played = plays
-      .filter((p) => p.endedAt !== null)
-      .map((p) => ((p.endedAt ?? 0) - p.startedAt) / 1000)
-      .sort((a, b) => a - b);
+    const played = plays.filter((p) => p.endedAt !== null).map((p) => ((p.endedAt ?? 0) - p.startedAt) / 1000);
     return {
       songs: plays.length,
       outcomes: count(plays.map((p) => p.outcome ?? 'playing')),
       cutForTheRoom: cuts.length,
       cutInFirstMinute: cuts.filter((p) => (p.endedAt ?? 0) - p.startedAt < 60_000).length,
-      medianSecondsPlayed: round(played[Math.floor(played.length / 2)] ?? 0),
+      medianSecondsPlayed: played.length === 0 ? 0 : round(median(played)),
       pickedFor: count(plays.map((p) => p.mood ?? 'nobody read yet')),
     };
   } finally {
