@@ -74,7 +74,11 @@ def unpack(path: Path) -> dict[str, FerSplit]:
     blob = Path(path).read_bytes()
     if not blob.startswith(MAGIC):
         raise ValueError(f"{path}: not a FER pack (expected it to start with {MAGIC!r})")
-    with np.load(io.BytesIO(lzma.decompress(blob[len(MAGIC):]))) as z:
+    try:
+        archive = lzma.decompress(blob[len(MAGIC):])
+    except lzma.LZMAError as exc:
+        raise ValueError(f"{path}: a damaged FER pack ({exc}): make it again with fer_pack.py --out") from None
+    with np.load(io.BytesIO(archive)) as z:
         return {s: FerSplit(images=restore(z[f"{s}_residuals"]), labels=z[f"{s}_labels"],
                             votes=z[f"{s}_votes"], has_votes=z[f"{s}_has_votes"]) for s in SPLITS}
 

@@ -54,6 +54,16 @@ class FerPackTest(unittest.TestCase):
             with self.assertRaisesRegex(ValueError, "other.pack: not a FER pack"):
                 unpack(path)
 
+    def test_a_cut_archive_is_refused_by_name(self):
+        rng = np.random.default_rng(2)
+        data = {s: _split(rng, 5) for s in SPLITS}
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "cut.pack"
+            pack(data, path)
+            path.write_bytes(path.read_bytes()[:-100])
+            with self.assertRaisesRegex(ValueError, "cut.pack: a damaged FER pack"):
+                unpack(path)
+
 
 if __name__ == "__main__":
     unittest.main()
