@@ -99,7 +99,7 @@ train k24ft --width 24 --init-onnx models/emotion-float.onnx --freeze-bn --lr 0.
 if [[ -f $runs/s24/best.pt ]]; then
   train k24 --width 24 --init "$runs/s24/best.pt" --lr 0.02 "${cyclic[@]}" "${teach[@]}" &
 fi
-if [[ -f $runs/s32/best.pt ]]; then
+if [[ -f $runs/s32/best.pt && -f $runs/t64/best.pt ]]; then  # the shipped model can teach width 24 only
   train k32 --width 32 --init "$runs/s32/best.pt" --lr 0.02 "${cyclic[@]}" "${teach[@]}" &
 fi
 wait
