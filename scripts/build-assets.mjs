@@ -1,6 +1,6 @@
 // The part of `npm run build` that tsc does not do: copy the SQL migrations next to the compiled
-// store, and bundle the screens (Lit) into dist/ui.
-import { cpSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+// store, write the configuration's validator as code, and bundle the screens (Lit) into dist/ui.
+import { cpSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
@@ -11,6 +11,10 @@ mkdirSync(at('dist/daemon/store/migrations'), { recursive: true });
 for (const file of readdirSync(at('src/daemon/store/migrations'))) {
   if (file.endsWith('.sql')) cpSync(at(`src/daemon/store/migrations/${file}`), at(`dist/daemon/store/migrations/${file}`));
 }
+
+// Compiled here once rather than at every start of the daemon and of each `moodbox` command.
+const { PRECOMPILED_VALIDATOR, configValidatorSource } = await import(at('dist/daemon/config/config-validator.js'));
+writeFileSync(at(`dist/daemon/config/${PRECOMPILED_VALIDATOR}`), configValidatorSource());
 
 mkdirSync(at('dist/ui'), { recursive: true });
 const result = await build({

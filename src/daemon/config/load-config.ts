@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { closest, distance } from 'fastest-levenshtein';
 import { describeValue } from '../../kernel/errors.js';
 import { ConfigError } from './config-error.js';
+import { configValidator } from './config-validator.js';
 import { dayPlanProblems } from './schema-day-plans.js';
-import { ConfigSchema, type Config } from './schema.js';
+import type { Config } from './schema.js';
 import { siteProblems } from './site-rules.js';
 
 /** The environment variables that may override the configuration file, and nothing else. */
@@ -23,12 +24,7 @@ export interface LoadedConfig {
   file: string | undefined;
 }
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true, allowUnionTypes: true });
-ajv.addKeyword({ keyword: 'requiresRestart', schemaType: 'boolean' });
-// Settings the admin panel may not change (`fileOnly`), or may change only to values checked for what they do (`panel`).
-ajv.addKeyword({ keyword: 'fileOnly', schemaType: 'boolean' });
-ajv.addKeyword({ keyword: 'panel', schemaType: 'string' });
-const validate = ajv.compile(ConfigSchema);
+const validate = await configValidator();
 
 /**
  * Loads, validates and freezes the configuration.
