@@ -1,10 +1,17 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { createHash, randomUUID } from 'node:crypto';
+import { copyFile, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
+
+/**
+ * Each tone made, kept by what it is (ignored by git): a run of the tests asks for about 230 tones
+ * of about 80 kinds, and each made afresh costs a sox and one or two ffmpeg starts.
+ */
+const TONES = fileURLToPath(new URL('../../../.cache/test-tones/', import.meta.url));
 
 export interface ToneSpec {
   /** File path relative to the folder; its extension picks the format (`.flac`, `.mp3`, `.ogg`, `.wav`). */
@@ -21,10 +28,37 @@ export interface ToneSpec {
   noiseCoverPx?: number;
 }
 
-/** Writes a tone made by sox and tagged by ffmpeg; returns its absolute path. */
+/**
+ * Writes a tone made by sox and tagged by ffmpeg; returns its absolute path. A new file each time
+ * (its own inode and modification time), copied from the one made for the same spec before.
+ */
 export async function makeTone(dir: string, spec: ToneSpec): Promise<string> {
   const out = join(dir, spec.file);
   await mkdir(dirname(out), { recursive: true });
+  const ext = extname(spec.file);
+  // The recipe is part of the key: a change to it makes every tone afresh.
+  const key = createHash('sha256')
+    .update(writeTone.toString())
+    .update(JSON.stringify({ ...spec, file: ext }))
+    .digest('hex')
+    .slice(0, 32);
+  const kept = join(TONES, `${key}${ext}`);
+  if ((await stat(kept).catch(() => undefined)) === undefined) {
+    await mkdir(TONES, { recursive: true });
+    // Made under a name of its own and renamed into place, so that a test beside it never copies half a file.
+    const fresh = join(TONES, `${key}-${randomUUID()}${ext}`);
+    try {
+      await writeTone(fresh, spec);
+      await rename(fresh, kept);
+    } finally {
+      await rm(fresh, { force: true });
+    }
+  }
+  await copyFile(kept, out);
+  return out;
+}
+
+async function writeTone(out: string, spec: ToneSpec): Promise<void> {
   const raw = `${out}.raw.flac`;
   await run('sox', ['-n', '-r', '44100', '-c', '2', raw, 'synth', String(spec.seconds ?? 1), 'sine', String(spec.hz ?? 440)]);
   const args = ['-loglevel', 'error', '-y', '-i', raw];
@@ -48,7 +82,6 @@ export async function makeTone(dir: string, spec: ToneSpec): Promise<string> {
     await rm(raw, { force: true });
     if (cover !== undefined) await rm(cover, { force: true });
   }
-  return out;
 }
 
 /** Writes a small solid-colour image made by ffmpeg (`.jpg`, `.jpeg` or `.png`, by the file name); returns its absolute path. */
