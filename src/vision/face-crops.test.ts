@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { alignment, cropFaces, FER_EYES, tilt } from './face-crops.js';
 import { readImage } from './image-io.js';
 import { loadOpencv } from './opencv.js';
+import { shrinkFace } from './shrink-face.js';
 import { FIXTURE_FACES, fixturePath } from './testing/fixtures.js';
 
 const apply = (m: number[], [x, y]: readonly [number, number]): [number, number] => [
@@ -103,5 +104,21 @@ describe('cropFaces from a colour frame', () => {
     expect(crops).toEqual(await cropFaces(grey, boxes));
     frame.release();
     grey.release();
+  });
+});
+
+describe('cropFaces of a small face', () => {
+  it('scales it up as `moodbox eval --shrink` does, so that the accuracy by face size is what the daemon gets', async () => {
+    const cv = await loadOpencv();
+    // A 48 px face with detail at every scale, as a camera 20 px wide would see it, in a frame.
+    const face = Uint8Array.from({ length: 48 * 48 }, (_, i) => (((i % 48) * 7 + Math.floor(i / 48) * 13 + ((i * i) % 31)) * 5) % 256);
+    const small = new cv.Mat(Buffer.from(face), 48, 48, cv.CV_8UC1).resize(20, 20, 0, 0, cv.INTER_AREA);
+    const frame = new cv.Mat(120, 160, cv.CV_8UC1, 90);
+    small.copyTo(frame.getRegion(new cv.Rect(70, 40, 20, 20)));
+
+    const [crop] = await cropFaces(frame, [{ x: 70, y: 40, width: 20, height: 20 }], { margin: 0 });
+    expect(crop).toEqual(await shrinkFace(face, 20));
+    small.release();
+    frame.release();
   });
 });

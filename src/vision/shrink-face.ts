@@ -8,7 +8,7 @@ export const MIN_SHRINK = 4;
 /**
  * A 48x48 grey face as it reaches the model from a face `size` px wide in a camera frame: shrunk
  * to `size` x `size` (area average, as a camera's pixels integrate the scene), then scaled back to
- * 48x48 as the daemon scales a small face's crop (`face-crops.ts`: INTER_LINEAR up). A size of 48
+ * 48x48 as the daemon scales a small face's crop (`face-crops.ts`: INTER_CUBIC up). A size of 48
  * or more returns the face unchanged.
  */
 export async function shrinkFace(pixels: Uint8Array, size: number): Promise<Uint8Array> {
@@ -20,7 +20,7 @@ export async function shrinkFace(pixels: Uint8Array, size: number): Promise<Uint
   const cv = await loadOpencv();
   const face = new cv.Mat(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), FACE_SIZE, FACE_SIZE, cv.CV_8UC1);
   const small = face.resize(size, size, 0, 0, cv.INTER_AREA);
-  const back = small.resize(FACE_SIZE, FACE_SIZE, 0, 0, cv.INTER_LINEAR);
+  const back = small.resize(FACE_SIZE, FACE_SIZE, 0, 0, cv.INTER_CUBIC);
   const out = new Uint8Array(back.getData());
   back.release();
   small.release();
