@@ -10,7 +10,7 @@ const TIME_AND_CHANCE = [
 const TIMERS = ['setTimeout', 'setInterval'].map((name) => ({ name, message: 'Use the injected Clock (kernel/clock.ts).' }));
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', 'models/', '**/*.d.ts'] },
+  { ignores: ['dist/', 'coverage/', 'node_modules/', 'models/', '.cache/', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
