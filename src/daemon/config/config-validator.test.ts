@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { ValidateFunction } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../testing/daemon-process.js';
-import { configValidator, configValidatorSource } from './config-validator.js';
+import { PRECOMPILED_VALIDATOR, configValidator, configValidatorSource } from './config-validator.js';
 
 // What a configuration file may hold, good and bad: each validator must read them alike.
 const CONFIGS: readonly unknown[] = [
@@ -34,11 +34,13 @@ describe('the configuration validator the build writes', () => {
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('accepts, fills in and refuses exactly what the schema compiled at run time does, with the same errors', async () => {
-    const file = join(out, 'config-validate.js');
+    const file = join(out, PRECOMPILED_VALIDATOR);
     writeFileSync(file, configValidatorSource());
     const built = ((await import(pathToFileURL(file).href)) as { default: ValidateFunction }).default;
+    // The daemon takes the written one from beside its module.
+    expect(await configValidator(pathToFileURL(`${out}/`))).toBe(built);
     const compiled = await configValidator();
-    expect(built).not.toBe(compiled);
+    expect(compiled).not.toBe(built);
 
     const expected = readings(compiled);
     expect(readings(built)).toEqual(expected);
@@ -46,5 +48,19 @@ describe('the configuration validator the build writes', () => {
     expect(expected.filter((r) => (r as { ok: boolean }).ok)).toHaveLength(2);
     const keywords = new Set(expected.flatMap((r) => (r as { errors: { keyword: string }[] }).errors.map((e) => e.keyword)));
     expect([...keywords]).toEqual(expect.arrayContaining(['additionalProperties', 'enum', 'type', 'maximum', 'const', 'minimum']));
+  });
+
+  it('is not used when it was written for another schema (a build older than the code): the schema is compiled', async () => {
+    const stale = mkdtempSync(join(dir, 'config-validate-'));
+    try {
+      const source = configValidatorSource().replace(/schemaSha256 = "[0-9a-f]{64}"/, `schemaSha256 = "${'0'.repeat(64)}"`);
+      writeFileSync(join(stale, PRECOMPILED_VALIDATOR), source);
+      const written = ((await import(pathToFileURL(join(stale, PRECOMPILED_VALIDATOR)).href)) as { default: ValidateFunction }).default;
+      const validate = await configValidator(pathToFileURL(`${stale}/`));
+      expect(validate).not.toBe(written);
+      expect(readings(validate)).toEqual(readings(written));
+    } finally {
+      rmSync(stale, { recursive: true, force: true });
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
@@ -26,24 +27,39 @@ function configAjv(source: boolean): Ajv {
   return ajv;
 }
 
+/** The schema's fingerprint: a validator written for another schema (a build older than the code) is not used. */
+function schemaSha256(): string {
+  return createHash('sha256').update(JSON.stringify(ConfigSchema)).digest('hex');
+}
+
 /**
  * The configuration's validator (Ajv: every error, defaults filled in, each error with its schema).
- * Built, it is the one the build wrote beside this module; compiling the schema instead costs about
- * a quarter of a second of CPU at every start of the daemon and of every `moodbox` command. From
- * the sources (the tests), it is compiled.
+ * Built, it is the one the build wrote beside this module (`dir`), when it was written for this
+ * schema; compiling the schema instead costs about a quarter of a second of CPU at every start of
+ * the daemon and of every `moodbox` command. From the sources (the tests), it is compiled.
  */
-export async function configValidator(): Promise<ValidateFunction<Config>> {
-  const precompiled = new URL(`./${PRECOMPILED_VALIDATOR}`, import.meta.url);
-  if (!existsSync(fileURLToPath(precompiled))) return configAjv(false).compile<Config>(ConfigSchema);
-  return ((await import(precompiled.href)) as { default: ValidateFunction<Config> }).default;
+export async function configValidator(dir: URL = new URL('./', import.meta.url)): Promise<ValidateFunction<Config>> {
+  const precompiled = new URL(PRECOMPILED_VALIDATOR, dir);
+  if (existsSync(fileURLToPath(precompiled))) {
+    const written = (await import(precompiled.href)) as { default: ValidateFunction<Config>; schemaSha256?: string };
+    if (written.schemaSha256 === schemaSha256()) return written.default;
+  }
+  return configAjv(false).compile<Config>(ConfigSchema);
 }
 
 /**
  * The validator as an ES module, for the build to write as `PRECOMPILED_VALIDATOR`: Ajv's standalone
- * code, with the `require` its runtime helpers need (ucs2length) made for an ES module.
+ * code, with the `require` its runtime helpers need (ucs2length) made for an ES module, and the
+ * fingerprint of the schema it was written for.
  */
 export function configValidatorSource(): string {
   const ajv = configAjv(true);
   const code = standaloneCode.default(ajv, ajv.compile(ConfigSchema));
-  return `import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\n${code}\n`;
+  return [
+    `import { createRequire } from 'node:module';`,
+    `const require = createRequire(import.meta.url);`,
+    `export const schemaSha256 = ${JSON.stringify(schemaSha256())};`,
+    code,
+    '',
+  ].join('\n');
 }
