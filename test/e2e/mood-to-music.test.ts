@@ -75,20 +75,24 @@ describe('the whole appliance', () => {
           .join(' ')}`,
     );
 
-    if (process.env['MOODBOX_E2E_DEBUG'] === '1') {
-      const t0 = Number(cameraOn['time']);
-      process.stdout.write(`${listener.heard.map((h) => `${((h.at - t0) / 1000).toFixed(1)}:${h.hz}`).join(' ')}\n`);
-      process.stdout.write(
-        `${daemon.lines.map((l) => `${((Number(l['time']) - t0) / 1000).toFixed(2)} ${String(l['module'])} ${String(l['msg'])}`).join('\n')}\n`,
-      );
-    }
+    // What was heard and what the daemon said, from the moment the camera opened (s): printed with
+    // MOODBOX_E2E_DEBUG=1, and part of every failure below, so that a failure on a busy machine says
+    // whether the room or the sound was late.
+    const t0 = Number(cameraOn['time']);
+    const timeline = [
+      `heard: ${listener.heard.map((h) => `${((h.at - t0) / 1000).toFixed(1)}:${h.hz}`).join(' ')}`,
+      ...daemon.lines
+        .filter((l) => l['msg'] === 'room mood changed' || l['msg'] === 'track started')
+        .map((l) => `${((Number(l['time']) - t0) / 1000).toFixed(2)} ${String(l['msg'])} ${JSON.stringify(l['mood'] ?? '')}`),
+    ].join('\n');
+    if (process.env['MOODBOX_E2E_DEBUG'] === '1') process.stdout.write(`${timeline}\n`);
     const moods = state.messages.filter((m) => m.type === 'mood/changed' && m.data['since'] !== null);
     // When the daemon says the room turned (its own clock, `since`): the test's copy of the message
     // can arrive seconds later when this process is busy.
     const happyAt = moods.find((m) => m.data['current'] === 'happy')?.data['since'] as number | undefined;
     const sadAt = moods.find((m) => m.data['current'] === 'sad')?.data['since'] as number | undefined;
-    expect(happyAt, 'the room turned happy').toBeDefined();
-    expect(sadAt, 'the room turned sad').toBeDefined();
+    expect(happyAt, `the room turned happy\n${timeline}`).toBeDefined();
+    expect(sadAt, `the room turned sad\n${timeline}`).toBeDefined();
 
     // Happy music in the last two seconds of the happy room (from a second into the happy song at
     // the earliest): until the room settled on sad, by the daemon's own word. The clip's time is no
@@ -99,8 +103,8 @@ describe('the whole appliance', () => {
     const whileHappy = listener.between(Math.max(happyStarted + 1000, (sadAt ?? 0) - 2000), sadAt ?? 0);
     const happyTone = whileHappy.filter((hz) => near(hz, HZ.upbeat)).length;
     const otherTones = whileHappy.filter((hz) => near(hz, HZ.mellow) || near(hz, HZ.calm)).length;
-    expect(happyTone, `heard: ${whileHappy.join(' ')}`).toBeGreaterThan(5);
-    expect(happyTone / (happyTone + otherTones), `heard: ${whileHappy.join(' ')}`).toBeGreaterThan(0.9);
+    expect(happyTone, `heard while happy: ${whileHappy.join(' ')}\n${timeline}`).toBeGreaterThan(5);
+    expect(happyTone / (happyTone + otherTones), `heard while happy: ${whileHappy.join(' ')}\n${timeline}`).toBeGreaterThan(0.9);
 
     const heardAt = firstMellow.at;
     const fromFace = Math.round(heardAt - turnsSad);
