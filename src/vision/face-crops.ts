@@ -72,7 +72,7 @@ export async function cropFaces(image: Mat, boxes: readonly Box[], options: Face
     const r = squareInside(box, margin, image.cols, image.rows);
     const region = image.getRegion(new cv.Rect(r.x, r.y, r.width, r.height));
     const square = image.channels === 1 ? region : region.cvtColor(cv.COLOR_BGR2GRAY);
-    // A small face scaled up bicubically reads better than bilinearly: int8, flip-TTA, on the
+    // A small face scaled up bicubically reads better than bilinearly: int8 (AMD EPYC, VNNI), flip-TTA, on the
     // validation split of FER-2013 Training (2,872 faces), 68.1% -> 70.1% at 24 px and 58.8% -> 59.3%
     // at 16 px (Lanczos: 70.4%, 58.8%).
     const crop = square.resize(size, size, 0, 0, r.width > size ? cv.INTER_AREA : cv.INTER_CUBIC);
