@@ -59,9 +59,13 @@ export function libraryFitOf(recommender: Recommender, map: EmotionMoodMap, trac
 /** How long staff who play a station now wait to hear whether it plays (ms): mpv's own wait for a stream, and a margin. */
 const STREAM_OPEN_WAIT_MS = (DEFAULT_STREAM_TIMEOUT_S + 5) * 1000;
 
-/** A station being opened: `done` settles once it plays or fails; `cancel` stops listening. */
+/**
+ * A station being opened: `done` settles once it plays or fails; `failure` is why it failed, as soon
+ * as that is heard; `cancel` stops listening.
+ */
 interface StreamOpening {
   readonly done: Promise<void>;
+  readonly failure: () => PlayerError | undefined;
   cancel(): void;
 }
 
@@ -215,14 +219,17 @@ export class StaffMusic {
       opening = isStreamUri(track.uri) ? this.#streamOpening(track) : undefined;
       try {
         await queue.playNow([queue.entry(track, 'staff', STAFF_NOTE, null)]);
-        return this.#current();
       } catch (err) {
         opening?.cancel();
-        throw err;
+        // A refused stream may fail before mpv's answer is read: staff are told why it did not play.
+        throw opening?.failure() ?? err;
       }
+      // Undefined when a station failed at once and the next pick has not started yet.
+      return this.#deps.player.state().current;
     });
     // Outside the queue's turn: a station that fails moves the queue on to the next pick.
     await opening?.done;
+    if (item === undefined) throw new PlayerError('MB_ERR_PLAYER_COMMAND', 'The player did not start the song');
     return item;
   }
 
@@ -235,6 +242,7 @@ export class StaffMusic {
     const events = this.#deps.player.events;
     const owner = {};
     let timer: Timer | undefined;
+    let failure: PlayerError | undefined;
     const cancel = (): void => {
       events.removeListeners(owner);
       timer?.cancel();
@@ -252,9 +260,11 @@ export class StaffMusic {
         ({ item, error }) => {
           if (item.track.id !== track.id) return;
           cancel();
-          reject(
-            new PlayerError('MB_ERR_PLAYER_STREAM', `${track.title} did not play: ${stationFailure(error)}; the next song plays instead`),
+          failure = new PlayerError(
+            'MB_ERR_PLAYER_STREAM',
+            `${track.title} did not play: ${stationFailure(error)}; the next song plays instead`,
           );
+          reject(failure);
         },
         owner,
       );
@@ -263,7 +273,9 @@ export class StaffMusic {
         resolve();
       }, STREAM_OPEN_WAIT_MS);
     });
-    return { done, cancel };
+    // Read by `playNow` after its turn, or dropped when `playNow` throws first (it then throws `failure`).
+    done.catch(() => undefined);
+    return { done, failure: () => failure, cancel };
   }
 
   /**
