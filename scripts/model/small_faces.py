@@ -1,12 +1,13 @@
 """Faces at a distance: start from the shipped ONNX model, and degrade training faces as a camera does.
 
 A face 16-35 px wide in a café frame reaches the model shrunk and scaled back up to 48x48
-(`src/vision/face-crops.ts`: INTER_LINEAR up), often blurred and JPEG-compressed by the webcam.
+(`src/vision/face-crops.ts`: INTER_CUBIC up), often blurred and JPEG-compressed by the webcam.
 `degrade` reproduces that on a batch, so fine-tuning teaches the model to read such faces:
 
     shrink to S px (area average, as INTER_AREA), S uniform in [shrink_min, shrink_max]
     -> optional Gaussian blur at that size -> optional JPEG at that size (PIL)
-    -> back to 48 px (bilinear, half-pixel centres, as OpenCV's INTER_LINEAR)
+    -> back to 48 px (bicubic, a = -0.75, half-pixel centres, clamped to 0..1: OpenCV's INTER_CUBIC;
+       `restore="bilinear"` is INTER_LINEAR, as the daemon scaled small faces before)
 
 `load_onnx_weights` puts the weights of an exported (BatchNorm-folded) model back into
 `EmotionNet`: each folded conv's weight into the conv, its bias into the BatchNorm's shift, and
@@ -71,10 +72,22 @@ def freeze_batchnorm(model: nn.Module) -> None:
             m.eval()
 
 
-def shrink_and_restore(x: torch.Tensor, size: int, out: int = 48) -> torch.Tensor:
-    """[N,1,H,W] in 0..1 -> shrunk to size x size (area) -> back to out x out (bilinear)."""
+RESTORE_MODES = ("bicubic", "bilinear")
+
+
+def restore(small: torch.Tensor, out: int, mode: str = "bicubic") -> torch.Tensor:
+    """A shrunk face [N,1,s,s] in 0..1 scaled back up to out x out as the daemon does (see the module's docstring)."""
+    if mode not in RESTORE_MODES:
+        raise ValueError(f"restore mode {mode!r}: expected one of {', '.join(RESTORE_MODES)}")
+    y = F.interpolate(small, size=(out, out), mode=mode, align_corners=False)
+    # Bicubic overshoots at edges; OpenCV saturates the 8-bit result.
+    return y.clamp(0, 1) if mode == "bicubic" else y
+
+
+def shrink_and_restore(x: torch.Tensor, size: int, out: int = 48, mode: str = "bicubic") -> torch.Tensor:
+    """[N,1,H,W] in 0..1 -> shrunk to size x size (area) -> back to out x out (`restore`)."""
     small = F.interpolate(x, size=(size, size), mode="area")
-    return F.interpolate(small, size=(out, out), mode="bilinear", align_corners=False)
+    return restore(small, out, mode)
 
 
 def _gaussian_blur(x: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
@@ -113,7 +126,7 @@ def _jpeg(x: torch.Tensor, quality: list[int]) -> torch.Tensor:
 
 
 def degrade(x: torch.Tensor, shrink_prob: float, shrink_min: int, shrink_max: int, blur_prob: float,
-            jpeg_prob: float, gen: torch.Generator) -> torch.Tensor:
+            jpeg_prob: float, gen: torch.Generator, mode: str = "bicubic") -> torch.Tensor:
     """Camera-distance degradation of a batch [N,1,48,48] in 0..1 (see the module's docstring).
 
     The draws come from `gen` (a CPU generator); the images stay on their device (JPEG is done on
@@ -137,16 +150,16 @@ def degrade(x: torch.Tensor, shrink_prob: float, shrink_min: int, shrink_max: in
         j = jpeg[idx]
         if j.any():
             small[j.to(dev)] = _jpeg(small[j.to(dev)], quality[idx][j].tolist())
-        out[idx.to(dev)] = F.interpolate(small, size=(size, size), mode="bilinear", align_corners=False)
+        out[idx.to(dev)] = restore(small, size, mode)
     return out
 
 
-def shrunk_images(images_u8: torch.Tensor, size: int) -> torch.Tensor:
+def shrunk_images(images_u8: torch.Tensor, size: int, mode: str = "bicubic") -> torch.Tensor:
     """uint8 [N,48,48] as a face of `size` px reaches the model (for evaluation), uint8 again."""
     if size >= images_u8.shape[-1]:
         return images_u8
     x = images_u8.float().unsqueeze(1) / 255.0
-    y = shrink_and_restore(x, size, images_u8.shape[-1])
+    y = shrink_and_restore(x, size, images_u8.shape[-1], mode)
     return (y * 255).round().clamp(0, 255).to(torch.uint8).squeeze(1)
 
 

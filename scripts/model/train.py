@@ -47,7 +47,7 @@ from fer_plots import plot_confusion, plot_curves, plot_reliability  # noqa: E40
 from fer_split import describe_split, stratified_split  # noqa: E402
 from mixing import mix_batch  # noqa: E402
 from swa import cyclic_lr, update_average  # noqa: E402
-from small_faces import degrade, freeze_batchnorm, load_onnx_weights, shrunk_images  # noqa: E402
+from small_faces import RESTORE_MODES, degrade, freeze_batchnorm, load_onnx_weights, shrunk_images  # noqa: E402
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -91,6 +91,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--shrink-max", type=int, default=48)
     ap.add_argument("--blur-prob", type=float, default=0.0, help="of the shrunk faces: Gaussian blur")
     ap.add_argument("--jpeg-prob", type=float, default=0.0, help="of the shrunk faces: JPEG quality 35-90")
+    ap.add_argument("--restore", choices=RESTORE_MODES, default="bicubic",
+                    help="how a shrunk face is scaled back to 48 px, in training and --eval-sizes (the daemon: bicubic)")
     ap.add_argument("--eval-sizes", default="",
                     help="comma-separated face sizes (px) at which PublicTest is also measured, e.g. 32,24,16")
     ap.add_argument("--init", type=Path, default=None,
@@ -177,7 +179,7 @@ def augment(images_u8: torch.Tensor, args: argparse.Namespace, gen: torch.Genera
     clean = x
     if getattr(args, "shrink_prob", 0) > 0:
         x = degrade(x, args.shrink_prob, args.shrink_min, args.shrink_max, args.blur_prob,
-                    args.jpeg_prob, gen)
+                    args.jpeg_prob, gen, getattr(args, "restore", "bicubic"))
     x = (x - MEAN) / STD
     clean = (clean - MEAN) / STD
 
@@ -468,7 +470,7 @@ def main(argv: list[str] | None = None) -> int:
     if swa_model is not None and args.channels_last:
         swa_model = swa_model.to(memory_format=torch.channels_last)
     eval_sizes = [int(v) for v in args.eval_sizes.split(",") if v.strip()]
-    test_by_size = {s: shrunk_images(test_images, s) for s in eval_sizes}  # shrunk once, measured every epoch
+    test_by_size = {s: shrunk_images(test_images, s, args.restore) for s in eval_sizes}  # shrunk once, measured every epoch
     start_epoch, best_acc, history = 0, -1.0, []
     if args.resume:
         if not last_path.is_file():
