@@ -1,10 +1,11 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { WebSocket } from 'ws';
 import { DaemonProcess, REPO_ROOT, until, writeConfig } from '../../src/daemon/testing/daemon-process.js';
+import { makeTone } from '../../src/player/testing/tones.js';
 
 export { until };
 export type Daemon = DaemonProcess;
@@ -46,25 +47,9 @@ export function watchState(base: string): {
   return { messages, close: () => ws.terminate() };
 }
 
-/** Writes a sine tone (sox) tagged with title and artist (ffmpeg). */
+/** Writes a sine tone at half of full scale, tagged with title and artist (`makeTone`: kept between runs). */
 export async function tone(path: string, hz: number, seconds: number, tags: { title: string; artist: string }): Promise<void> {
-  const raw = `${path}.raw.flac`;
-  await run('sox', ['-n', '-r', '44100', '-c', '2', raw, 'synth', String(seconds), 'sine', String(hz), 'vol', '0.5']);
-  await run('ffmpeg', [
-    '-loglevel',
-    'error',
-    '-y',
-    '-i',
-    raw,
-    '-c',
-    'copy',
-    '-metadata',
-    `title=${tags.title}`,
-    '-metadata',
-    `artist=${tags.artist}`,
-    path,
-  ]);
-  await run('rm', ['-f', raw]);
+  await makeTone(dirname(path), { file: basename(path), hz, seconds, volume: 0.5, tags });
 }
 
 /** A library of tones, three per mood (one frequency per mood), each by its own artist, tagged by a moods.csv sidecar. */

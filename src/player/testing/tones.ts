@@ -20,6 +20,8 @@ export interface ToneSpec {
   hz?: number;
   /** Length in seconds. @default 1 */
   seconds?: number;
+  /** Amplitude, 0..1 of full scale (sox's `vol`). @default 1 */
+  volume?: number;
   /** Tags written with ffmpeg (`title`, `artist`, `album`, `genre`, `date`, `language`, `REPLAYGAIN_TRACK_GAIN`, …). */
   tags?: Record<string, string>;
   /** Embed a small solid-colour PNG cover of this colour (`red`, `#3366cc`). */
@@ -60,7 +62,20 @@ export async function makeTone(dir: string, spec: ToneSpec): Promise<string> {
 
 async function writeTone(out: string, spec: ToneSpec): Promise<void> {
   const raw = `${out}.raw.flac`;
-  await run('sox', ['-n', '-r', '44100', '-c', '2', raw, 'synth', String(spec.seconds ?? 1), 'sine', String(spec.hz ?? 440)]);
+  await run('sox', [
+    '-n',
+    '-r',
+    '44100',
+    '-c',
+    '2',
+    raw,
+    'synth',
+    String(spec.seconds ?? 1),
+    'sine',
+    String(spec.hz ?? 440),
+    'vol',
+    String(spec.volume ?? 1),
+  ]);
   const args = ['-loglevel', 'error', '-y', '-i', raw];
   let cover: string | undefined;
   if (spec.cover !== undefined || spec.noiseCoverPx !== undefined) {
