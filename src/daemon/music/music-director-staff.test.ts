@@ -29,6 +29,22 @@ async function harness(settings: Partial<PlayerSettings> = {}): Promise<Harness>
 
 const playing = (h: Harness) => h.player.state().current;
 
+/**
+ * A station whose stream is refused at once: like mpv with a refused URL, the player reports it
+ * failed before its answer to "play" is read. Returns its track id.
+ */
+function deadStation(h: Harness): number {
+  const url = 'http://127.0.0.1:9/gone';
+  const station = h.store.stations.save({ url, name: 'Gone FM', moods: [{ mood: 'calm', weight: 1, origin: 'admin' }], origin: 'admin' });
+  h.player.markBroken(url);
+  const play = h.player.play.bind(h.player);
+  h.player.play = async (...args) => {
+    await play(...args);
+    h.clock.advance(0);
+  };
+  return station.trackId;
+}
+
 describe('MusicDirector for staff', () => {
   it('keeps a staff pause through room changes, the end of quiet hours and kiosk taps, until staff resume', async () => {
     const h = await harness();
@@ -163,23 +179,26 @@ describe('MusicDirector for staff', () => {
     expect(h.director.staff.staffView).toMatchObject({ wantedVolume: 65, volumeCap: 40 });
     expect(h.player.state().volume).toBe(40);
   });
+
   it('tells staff why a station played now did not play, even when it fails before the player has answered', async () => {
     const h = await harness();
-    const url = 'http://127.0.0.1:9/gone';
-    const station = h.store.stations.save({ url, name: 'Gone FM', moods: [{ mood: 'calm', weight: 1, origin: 'admin' }], origin: 'admin' });
-    h.player.markBroken(url);
-    // A refused stream fails at once: the failure is heard before the player's answer to "play" is read.
-    const play = h.player.play.bind(h.player);
-    h.player.play = async (...args) => {
-      await play(...args);
-      h.clock.advance(0);
-    };
-    await expect(h.settle(h.director.staff.playNow(station.trackId))).rejects.toMatchObject({
+    const station = deadStation(h);
+    await expect(h.settle(h.director.staff.playNow(station))).rejects.toMatchObject({
       code: 'MB_ERR_PLAYER_STREAM',
       message: expect.stringMatching(/^Gone FM did not play: /) as string,
     });
     await h.settle();
-    expect(playing(h)?.track.id).not.toBe(station.trackId);
     expect(playing(h)).toBeDefined();
+    expect(playing(h)?.track.id).not.toBe(station);
+  });
+
+  it('tells staff why a station queued next while nothing plays did not play', async () => {
+    const h = await harness({ autoplay: false });
+    expect(playing(h)).toBeUndefined();
+    const station = deadStation(h);
+    await expect(h.settle(h.director.staff.playNext(station))).rejects.toMatchObject({
+      code: 'MB_ERR_PLAYER_STREAM',
+      message: expect.stringMatching(/^Gone FM did not play: /) as string,
+    });
   });
 });

@@ -69,6 +69,12 @@ interface StreamOpening {
   cancel(): void;
 }
 
+/** A song staff started (undefined when a station failed at once), and the station's opening. */
+interface Started {
+  readonly item: QueueItem | undefined;
+  readonly opening: StreamOpening | undefined;
+}
+
 /** What the history and the queue say of a song staff chose. */
 export const STAFF_NOTE = 'chosen by staff';
 
@@ -210,24 +216,35 @@ export class StaffMusic {
    */
   async playNow(trackId: number): Promise<QueueItem> {
     const { queue, log } = this.#deps;
-    let opening: StreamOpening | undefined;
-    const item = await queue.serial('play a song for staff', async () => {
+    const started = await queue.serial('play a song for staff', async () => {
       const track = this.#playable(trackId);
       this.#mayPlay();
       log.info({ trackId }, 'song played now by staff');
-      // A station's stream opens after mpv is given it, and its failure may be read with mpv's answer: heard from before.
-      opening = isStreamUri(track.uri) ? this.#streamOpening(track) : undefined;
-      try {
-        await queue.playNow([queue.entry(track, 'staff', STAFF_NOTE, null)]);
-      } catch (err) {
-        opening?.cancel();
-        // A refused stream may fail before mpv's answer is read: staff are told why it did not play.
-        throw opening?.failure() ?? err;
-      }
-      // Undefined when a station failed at once and the next pick has not started yet.
-      return this.#deps.player.state().current;
+      return this.#startNow(track);
     });
-    // Outside the queue's turn: a station that fails moves the queue on to the next pick.
+    return this.#played(started);
+  }
+
+  /**
+   * Starts `track` at once as staff's choice, within the queue's turn. A station's stream opens
+   * after mpv is given it, so its opening is listened to from before and waited for by `#played`.
+   */
+  async #startNow(track: Track): Promise<Started> {
+    const { queue, player } = this.#deps;
+    const opening = isStreamUri(track.uri) ? this.#streamOpening(track) : undefined;
+    try {
+      await queue.playNow([queue.entry(track, 'staff', STAFF_NOTE, null)]);
+    } catch (err) {
+      opening?.cancel();
+      // A refused stream may fail before mpv's answer is read: staff are told why it did not play.
+      throw opening?.failure() ?? err;
+    }
+    // Undefined when a station failed at once and the next pick has not started yet.
+    return { item: player.state().current, opening };
+  }
+
+  /** What `#startNow` started, once a station has played or failed: outside the queue's turn, since a failure moves the queue on. */
+  async #played({ item, opening }: Started): Promise<QueueItem> {
     await opening?.done;
     if (item === undefined) throw new PlayerError('MB_ERR_PLAYER_COMMAND', 'The player did not start the song');
     return item;
@@ -283,22 +300,21 @@ export class StaffMusic {
    * before songs staff queued earlier. It plays at once when nothing plays. A change of the room's
    * mood never pushes it out.
    */
-  playNext(trackId: number): Promise<QueueItem> {
+  async playNext(trackId: number): Promise<QueueItem> {
     const { queue, player, log } = this.#deps;
-    return queue.serial('queue a song for staff', async () => {
+    const started = await queue.serial('queue a song for staff', async (): Promise<Started> => {
       const track = this.#playable(trackId);
-      const entry = queue.entry(track, 'staff', STAFF_NOTE, null);
       if (player.state().current === undefined) {
         this.#mayPlay();
-        await queue.playNow([entry]);
-        return this.#current();
+        return this.#startNow(track);
       }
-      await player.replaceUpcoming([entry, ...staffPicks(player.state().upcoming)]);
+      await player.replaceUpcoming([queue.entry(track, 'staff', STAFF_NOTE, null), ...staffPicks(player.state().upcoming)]);
       log.info({ trackId }, 'song queued next by staff');
       const queued = player.state().upcoming[0];
       if (queued === undefined) throw new PlayerError('MB_ERR_PLAYER_COMMAND', 'The player did not queue the song');
-      return queued;
+      return { item: queued, opening: undefined };
     });
+    return this.#played(started);
   }
 
   /** Takes a song staff queued out of the queue again (by its queue key); the director's own pick takes its place when none is left. */
@@ -365,11 +381,5 @@ export class StaffMusic {
         silence === 'paused by staff' ? 'the music is paused: press Play first, or choose “Play next”' : `no music now (${silence})`;
       throw new PlayerError('MB_ERR_PLAYER_NOT_ALLOWED', `Cannot play it now: ${why}`);
     }
-  }
-
-  #current(): QueueItem {
-    const current = this.#deps.player.state().current;
-    if (current === undefined) throw new PlayerError('MB_ERR_PLAYER_COMMAND', 'The player did not start the song');
-    return current;
   }
 }
