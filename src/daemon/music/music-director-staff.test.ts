@@ -190,6 +190,8 @@ describe('MusicDirector for staff', () => {
     await h.settle();
     expect(playing(h)).toBeDefined();
     expect(playing(h)?.track.id).not.toBe(station);
+    // The history says the station failed, so the owner sees it among the failures.
+    expect(h.store.plays.list({}).items.find((p) => p.trackId === station)).toMatchObject({ outcome: 'failed', reason: 'staff' });
   });
 
   it('tells staff why a station queued next while nothing plays did not play', async () => {
@@ -200,5 +202,9 @@ describe('MusicDirector for staff', () => {
       code: 'MB_ERR_PLAYER_STREAM',
       message: expect.stringMatching(/^Gone FM did not play: /) as string,
     });
+    await h.settle();
+    expect(playing(h)?.track.id).not.toBe(station);
+    expect(h.player.state().upcoming.map((i) => i.track.id)).not.toContain(station);
+    expect(h.store.plays.list({}).items.find((p) => p.trackId === station)).toMatchObject({ outcome: 'failed', reason: 'staff' });
   });
 });
