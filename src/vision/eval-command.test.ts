@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../kernel/clock.js';
 import { runEvalCommand, type EvalCommandOptions, type EvalCommandResult } from './eval-command.js';
 import { FER_LABELS, readFerCsv, type FerRow } from './fer-csv.js';
+import { lowLightImage, mixSeed, seededRandom } from './low-light.js';
 import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';
 import { shrinkFace } from './shrink-face.js';
 import { MOODBOX_CLI } from '../daemon/testing/daemon-process.js';
@@ -181,6 +182,63 @@ describe('moodbox eval --shrink', () => {
       expect(code).toBe(1);
       expect(stderr).toContain('--shrink');
     }
+  });
+});
+
+describe('moodbox eval --light', () => {
+  it("reads each face as a webcam shows it in that light: the classifier sees the camera model's faces, and says so", async () => {
+    const classifier = new OnnxEmotionClassifier({}, { modelPath: INT8 });
+    await classifier.start(new AbortController().signal);
+    const dark = expected.rows.map((r) =>
+      lowLightImage(r.pixels, 48, 48, { light: 0.04, exposure: 'fixed' }, seededRandom(mixSeed(3, r.row))),
+    );
+    const labelsDark = (await classifier.classify(dark)).map((r) => r.label);
+    await classifier.stop();
+
+    const result = await runJson({ usage: 'PublicTest', light: 0.04, exposure: 'fixed', seed: 3 });
+    expect(result.light).toEqual({ light: 0.04, exposure: 'fixed', seed: 3 });
+    expect(result.faceSize).toBe(48);
+    expect(result.correct).toBe(expected.rows.filter((r, i) => r.label === labelsDark[i]).length);
+    const readAs = (labels: string[], label: string): number => labels.filter((l) => l === label).length / labels.length;
+    for (const label of result.predictedLabels) expect(result.predictedShare[label]).toBeCloseTo(readAs(labelsDark, label), 10);
+    // Seeded: the same seed reads the same; the faces at 4% are not the stored faces.
+    expect((await runJson({ usage: 'PublicTest', light: 0.04, exposure: 'fixed', seed: 3 })).confusion).toEqual(result.confusion);
+    expect(dark.map((d, i) => d.some((v, j) => v !== expected.rows[i]?.pixels[j]))).not.toContain(false);
+    // Without --light: no camera, and the shares of the stored faces.
+    const stored = await runJson({ usage: 'PublicTest' });
+    expect(stored.light).toBeNull();
+    expect(stored.predictedShare['happy']).toBeCloseTo(readAs(expected.labels, 'happy'), 10);
+
+    const text = await run({ usage: 'PublicTest', light: 0.12 });
+    expect(text.stdout).toMatch(/^data: .*: 8 images, through a webcam at 12% of daylight \(auto exposure, seed 1\)$/m);
+    expect(text.stdout).toMatch(/^read as: angry \d+\.\d\d%, /m);
+  });
+
+  it('refuses a light outside (0, 1], an unknown exposure, a bad seed, and --exposure or --seed alone', async () => {
+    const cases: [Partial<EvalCommandOptions>, string][] = [
+      [{ light: 0 }, '--light'],
+      [{ light: 1.5 }, '--light'],
+      [{ light: Number.NaN }, '--light'],
+      [{ light: 0.1, exposure: 'manual' as 'auto' }, '--exposure'],
+      [{ light: 0.1, seed: -1 }, '--seed'],
+      [{ exposure: 'fixed' }, '--exposure'],
+      [{ seed: 2 }, '--seed'],
+    ];
+    for (const [options, named] of cases) {
+      const { code, stderr } = await run(options);
+      expect(code).toBe(1);
+      expect(stderr).toContain(named);
+    }
+  });
+
+  it('takes --light, --exposure and --seed on the command line', { timeout: 90_000 }, () => {
+    const args = [MOODBOX_CLI, 'eval', TINY, '--usage', 'PublicTest', '--light', '0.06', '--exposure', 'fixed', '--seed', '9', '--json'];
+    const result = spawnSync(process.execPath, args, { encoding: 'utf8', cwd: ROOT });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const out = JSON.parse(result.stdout) as EvalCommandResult;
+    expect(out).toMatchObject({ n: 8, light: { light: 0.06, exposure: 'fixed', seed: 9 } });
+    expect(Object.values(out.predictedShare).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
   });
 });
 

@@ -5,6 +5,7 @@ import { cpuInfo, describeCpu, type CpuInfo } from './cpu-info.js';
 import { evaluate, type EvaluationReport } from './evaluate.js';
 import { DatasetError, readFerCsv } from './fer-csv.js';
 import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';
+import { EXPOSURES, lowLightRows, type Exposure } from './low-light.js';
 import { FACE_SIZE } from './preprocess.js';
 import { MIN_SHRINK, shrinkRows } from './shrink-face.js';
 
@@ -28,6 +29,23 @@ export interface EvalCommandOptions {
    * shrunk to that size and scaled back up (`shrinkFace`). Undefined or 48 and above: as stored.
    */
   shrink?: number | undefined;
+  /**
+   * Evaluate each face as a webcam shows it with the room lit at this share of daylight
+   * (`low-light.ts`: shot and read noise, exposure, the 2.2 curve, JPEG 75), before any `shrink`.
+   * Undefined: as stored.
+   */
+  light?: number | undefined;
+  /** With `light`: the camera's exposure. @default 'auto' */
+  exposure?: Exposure | undefined;
+  /** With `light`: the noise's seed (each face draws from its own stream of it). @default 1 */
+  seed?: number | undefined;
+}
+
+/** The camera a `--light` evaluation saw the faces through. */
+export interface EvalLight {
+  readonly light: number;
+  readonly exposure: Exposure;
+  readonly seed: number;
 }
 
 export interface EvalCommandIo {
@@ -46,6 +64,10 @@ export interface EvalCommandResult extends EvaluationReport {
   readonly batchSize: number;
   /** The face size evaluated (px): 48 when the faces were used as stored. */
   readonly faceSize: number;
+  /** The low-light camera the faces went through, or null: as stored. */
+  readonly light: EvalLight | null;
+  /** Share of the faces read as each of the classifier's labels, 0–1. */
+  readonly predictedShare: Readonly<Record<string, number>>;
   /** The CPU it ran on: int8 figures hold only for the kernels they were measured with. */
   readonly cpu: CpuInfo;
 }
@@ -64,6 +86,13 @@ export async function runEvalCommand(options: EvalCommandOptions, io: EvalComman
     return 1;
   }
   const faceSize = shrink === undefined ? FACE_SIZE : Math.min(shrink, FACE_SIZE);
+  const lightError = checkLight(options);
+  if (lightError !== undefined) {
+    io.stderr(`moodbox eval: ${lightError}\n`);
+    return 1;
+  }
+  const light: EvalLight | null =
+    options.light === undefined ? null : { light: options.light, exposure: options.exposure ?? 'auto', seed: options.seed ?? 1 };
   const classifier = new OnnxEmotionClassifier(
     {},
     {
@@ -77,7 +106,9 @@ export async function runEvalCommand(options: EvalCommandOptions, io: EvalComman
     await classifier.start(new AbortController().signal);
     const model = classifier.model;
     if (model === undefined) throw new Error('the classifier started without a model');
-    const rows = faceSize < FACE_SIZE ? shrinkRows(readFerCsv(options.file), faceSize) : readFerCsv(options.file);
+    const read = readFerCsv(options.file);
+    const lit = light === null ? read : lowLightRows(read, light);
+    const rows = faceSize < FACE_SIZE ? shrinkRows(lit, faceSize) : lit;
     const report = await evaluate({ classifier, clock: io.clock }, rows, { usage: options.usage, batchSize });
     if (report.n === 0) {
       const found = Object.entries(report.skipped)
@@ -96,6 +127,10 @@ export async function runEvalCommand(options: EvalCommandOptions, io: EvalComman
       threads,
       batchSize,
       faceSize,
+      light,
+      predictedShare: Object.fromEntries(
+        report.predictedLabels.map((label, j) => [label, report.confusion.reduce((sum, row) => sum + (row[j] ?? 0), 0) / report.n]),
+      ),
       cpu: cpuInfo(),
       ...report,
     };
@@ -112,6 +147,22 @@ export async function runEvalCommand(options: EvalCommandOptions, io: EvalComman
   }
 }
 
+/** Why `--light`, `--exposure` or `--seed` cannot be used, or undefined. */
+function checkLight(options: EvalCommandOptions): string | undefined {
+  const { light, exposure, seed } = options;
+  if (light === undefined) {
+    if (exposure !== undefined || seed !== undefined) return 'Expected `--exposure` and `--seed` only with `--light`';
+    return undefined;
+  }
+  if (!(Number.isFinite(light) && light > 0 && light <= 1))
+    return `Expected \`--light\` to be a share of daylight in (0, 1], got \`${light}\``;
+  if (exposure !== undefined && !EXPOSURES.includes(exposure))
+    return `Expected \`--exposure\` to be ${EXPOSURES.join(' or ')}, got \`${String(exposure)}\``;
+  if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff))
+    return `Expected \`--seed\` to be a whole number in [0, 2^32), got \`${seed}\``;
+  return undefined;
+}
+
 const pct = (x: number | null): string => (x === null ? '   -  ' : `${(100 * x).toFixed(2).padStart(6)}%`);
 
 /** The human-readable report. */
@@ -120,11 +171,16 @@ export function formatEvaluation(r: EvalCommandResult): string {
     `model: ${r.model.path} (sha256 ${r.model.sha256.slice(0, 12)}…, flip-TTA ${r.flipTta ? 'on' : 'off'})`,
     `cpu: ${describeCpu(r.cpu)}`,
     `data: ${r.file}${r.usage === null ? '' : `, Usage=${r.usage}`}: ${r.n} images` +
+      (r.light === null
+        ? ''
+        : `, through a webcam at ${+(100 * r.light.light).toFixed(2)}% of daylight (${r.light.exposure} exposure, seed ${r.light.seed})`) +
       (r.faceSize < FACE_SIZE ? `, each shrunk to ${r.faceSize} px and scaled back up` : ''),
     `accuracy (FER-2013 labels): ${pct(r.accuracy).trim()} (${r.correct}/${r.n}), mean per-class recall ${pct(r.macroRecall).trim()}`,
     '',
     'per-class recall:',
     ...r.labels.map((l) => `  ${l.padEnd(9)}${pct(r.perClass[l].recall)}  (${r.perClass[l].correct}/${r.perClass[l].n})`),
+    '',
+    `read as: ${r.predictedLabels.map((l) => `${l} ${pct(r.predictedShare[l] ?? 0).trim()}`).join(', ')}`,
     '',
     'confusion (rows: true label, columns: predicted):',
     `  ${''.padEnd(9)}${r.predictedLabels.map((l) => l.slice(0, 7).padStart(8)).join('')}`,

@@ -85,6 +85,18 @@ export function jpegRoundTrip(pixels: Uint8Array, width: number, height: number,
   return out;
 }
 
+/**
+ * A grey picture (8-bit, `width` x `height`, row-major) as a greyscale JPEG of `quality` would
+ * decode: the luma path of `jpegRoundTrip` alone. The low-light camera model uses it
+ * (`low-light.ts`; `scripts/model/low_light.py` is its twin for training).
+ */
+export function jpegRoundTripGrey(pixels: Uint8Array, width: number, height: number, quality: number): Uint8Array {
+  if (pixels.length !== width * height) throw new RangeError(`Expected ${width * height} grey bytes, got ${pixels.length}`);
+  const plane = Float64Array.from(pixels);
+  quantisePlane(plane, width, height, quantisationTable(LUMA, quality));
+  return Uint8Array.from(plane, byte);
+}
+
 /** Every 8x8 block of `plane` (values 0–255) replaced by its DCT quantised with `table` and inverted. */
 function quantisePlane(plane: Float64Array, width: number, height: number, table: Float64Array): void {
   const block = new Float64Array(64);

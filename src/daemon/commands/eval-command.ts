@@ -16,11 +16,29 @@ export function registerEval(program: Command): void {
       'evaluate each face as a face this many px wide in a camera frame reaches the model (shrunk, then scaled back up)',
       (v) => Number(v),
     )
+    .option(
+      '--light <share>',
+      'evaluate each face as a webcam shows it with the room lit at this share of daylight (e.g. 0.04 for a dim bar): shot and read noise, exposure, the 2.2 curve, JPEG 75',
+      (v) => Number(v),
+    )
+    .option('--exposure <mode>', "with --light: the camera's exposure, auto (a gain up to 8x) or fixed (default: auto)")
+    .option('--seed <n>', 'with --light: the seed of the camera noise (default: 1)', (v) => Number(v))
     .option('--json', 'print one JSON object')
     .action(
       async (
         file: string,
-        opts: { model?: string; usage?: string; flipTta?: boolean; threads: number; batch: number; json?: boolean; shrink?: number },
+        opts: {
+          model?: string;
+          usage?: string;
+          flipTta?: boolean;
+          threads: number;
+          batch: number;
+          json?: boolean;
+          shrink?: number;
+          light?: number;
+          exposure?: string;
+          seed?: number;
+        },
       ) => {
         const { runEvalCommand } = await import('../../vision/eval-command.js');
         const clock = await import('../../kernel/clock.js');
@@ -36,6 +54,9 @@ export function registerEval(program: Command): void {
             batchSize: opts.batch,
             json: opts.json,
             shrink: opts.shrink,
+            light: opts.light,
+            exposure: opts.exposure as 'auto' | 'fixed' | undefined,
+            seed: opts.seed,
           },
           { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), clock: clock.systemClock },
         );
