@@ -48,6 +48,8 @@ from fer_split import describe_split, stratified_split  # noqa: E402
 from mixing import mix_batch  # noqa: E402
 from swa import cyclic_lr, update_average  # noqa: E402
 from small_faces import RESTORE_MODES, degrade, freeze_batchnorm, load_onnx_weights, shrunk_images  # noqa: E402
+from small_faces import _gaussian_blur  # noqa: E402
+from low_light import augment_batch as low_light_batch, camera as low_light_camera  # noqa: E402
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -91,6 +93,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--shrink-max", type=int, default=48)
     ap.add_argument("--blur-prob", type=float, default=0.0, help="of the shrunk faces: Gaussian blur")
     ap.add_argument("--jpeg-prob", type=float, default=0.0, help="of the shrunk faces: JPEG quality 35-90")
+    ap.add_argument("--light-prob", type=float, default=0.0,
+                    help="share of training faces passed through the low-light camera model (low_light.py)")
+    ap.add_argument("--light-min", type=float, default=0.03, help="lowest light (share of daylight), log-uniform")
+    ap.add_argument("--light-max", type=float, default=1.0)
+    ap.add_argument("--fixed-exposure-prob", type=float, default=0.25,
+                    help="of the low-light faces: fixed exposure (gain 1) instead of auto (gain <= 8)")
+    ap.add_argument("--light-blur-prob", type=float, default=0.3,
+                    help="of the low-light faces: a slight Gaussian blur (sigma 0.3-0.9) before the sensor")
+    ap.add_argument("--gamma-jitter", type=float, default=0.2, help="the camera's curve: 2.2 +- this")
+    ap.add_argument("--eval-lights", default="",
+                    help="comma-separated lights at which PublicTest is also logged per epoch (auto-exposure)")
     ap.add_argument("--restore", choices=RESTORE_MODES, default="bicubic",
                     help="how a shrunk face is scaled back to 48 px, in training and --eval-sizes (the daemon: bicubic)")
     ap.add_argument("--eval-sizes", default="",
@@ -177,6 +190,8 @@ def augment(images_u8: torch.Tensor, args: argparse.Namespace, gen: torch.Genera
     grid = F.affine_grid(theta, list(x.shape), align_corners=False)
     x = F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
     clean = x
+    if getattr(args, "light_prob", 0) > 0:
+        x = low_light(x, args, gen)
     if getattr(args, "shrink_prob", 0) > 0:
         x = degrade(x, args.shrink_prob, args.shrink_min, args.shrink_max, args.blur_prob,
                     args.jpeg_prob, gen, getattr(args, "restore", "bicubic"))
@@ -200,6 +215,34 @@ def augment(images_u8: torch.Tensor, args: argparse.Namespace, gen: torch.Genera
         x = x.masked_fill(mask.unsqueeze(1), 0.0)
         clean = clean.masked_fill(mask.unsqueeze(1), 0.0)
     return (x, clean) if with_clean else x
+
+
+def low_light(x: torch.Tensor, args: argparse.Namespace, gen: torch.Generator) -> torch.Tensor:
+    """A share (--light-prob) of the batch [N,1,48,48] in 0..1 through the camera in dim light
+    (low_light.augment_batch), some blurred slightly first; the draws come from `gen`."""
+    n = x.shape[0]
+    chosen = torch.rand(n, generator=gen) < args.light_prob
+    blur = torch.rand(n, generator=gen) < args.light_blur_prob
+    sigma = 0.3 + 0.6 * torch.rand(n, generator=gen)
+    rng = np.random.default_rng(int(torch.randint(0, 2**31 - 1, (1,), generator=gen)))
+    idx = torch.nonzero(chosen).flatten()
+    if idx.numel() == 0:
+        return x
+    sub = x[idx.to(x.device)]
+    b = blur[idx]
+    if b.any():
+        sub[b.to(x.device)] = _gaussian_blur(sub[b.to(x.device)], sigma[idx][b].to(x.device))
+    dark, _ = low_light_batch(sub[:, 0].cpu().numpy(), rng, args.light_min, args.light_max,
+                              args.fixed_exposure_prob, args.gamma_jitter)
+    out = x.clone()
+    out[idx.to(x.device)] = torch.from_numpy(dark).unsqueeze(1).to(x.device)
+    return out
+
+
+def lit_images(images_u8: torch.Tensor, light: float, seed: int) -> torch.Tensor:
+    """uint8 [N,48,48] through the camera model at `light`, auto-exposure, JPEG 75 (for evaluation)."""
+    rng = np.random.default_rng(seed)
+    return torch.from_numpy(low_light_camera(images_u8.numpy(), light, "auto", rng))
 
 
 def soft_targets(split: FerSplit, args: argparse.Namespace) -> torch.Tensor:
@@ -471,6 +514,8 @@ def main(argv: list[str] | None = None) -> int:
         swa_model = swa_model.to(memory_format=torch.channels_last)
     eval_sizes = [int(v) for v in args.eval_sizes.split(",") if v.strip()]
     test_by_size = {s: shrunk_images(test_images, s, args.restore) for s in eval_sizes}  # shrunk once, measured every epoch
+    eval_lights = [float(v) for v in args.eval_lights.split(",") if v.strip()]
+    test_by_light = {v: lit_images(test_images, v, 20_261_127) for v in eval_lights}
     start_epoch, best_acc, history = 0, -1.0, []
     if args.resume:
         if not last_path.is_file():
@@ -563,6 +608,9 @@ def main(argv: list[str] | None = None) -> int:
             p = predict_probs(model, test_by_size[s], flip_tta=False,
                               channels_last=args.channels_last)
             by_size[f"test_acc_{s}px"] = round(float((p.argmax(1).numpy() == test.labels).mean()), 5)
+        for v in eval_lights:
+            p = predict_probs(model, test_by_light[v], flip_tta=False, channels_last=args.channels_last)
+            by_size[f"test_acc_light{v:g}"] = round(float((p.argmax(1).numpy() == test.labels).mean()), 5)
         record = {"epoch": epoch + 1, "train_loss": round(loss_sum / seen, 5),
                   "train_acc": round(correct / seen, 5), "val_acc": round(val_acc, 5),
                   "test_acc": round(test_acc, 5), **by_size,
@@ -595,6 +643,10 @@ def main(argv: list[str] | None = None) -> int:
                 p = predict_probs(swa_model, test_by_size[s], flip_tta=False,
                                   channels_last=args.channels_last)
                 record[f"swa_test_acc_{s}px"] = round(float((p.argmax(1).numpy() == test.labels).mean()), 5)
+            for v in eval_lights:
+                p = predict_probs(swa_model, test_by_light[v], flip_tta=False,
+                                  channels_last=args.channels_last)
+                record[f"swa_test_acc_light{v:g}"] = round(float((p.argmax(1).numpy() == test.labels).mean()), 5)
             first = epoch + 2 - swa_n
             record.update({"swa_val_acc": round(swa_acc, 5), "swa_test_acc": round(swa_test_acc, 5),
                            "swa_epochs": [first, epoch + 1], "seconds": round(time.time() - t0, 1)})
