@@ -2,7 +2,8 @@
  * Where Moodbox's files are on disk, derived from the configuration: a configured path relative to
  * the install folder, the bundled demo camera and music, and the cover art in the data directory.
  */
-import { isAbsolute, join, resolve } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Config } from './schema.js';
 import { INSTALL_DIR } from '../version.js';
 
@@ -20,4 +21,26 @@ export function installPath(path: string, installDir: string = INSTALL_DIR): str
 /** Where extracted cover art lives: `covers/` in the data directory. */
 export function coversDir(config: Pick<Config, 'dataDir'>): string {
   return join(config.dataDir, 'covers');
+}
+
+/**
+ * The file at `path` with symbolic links resolved, when it lies inside one of `folders` (each
+ * resolved too, relative ones from the install folder); undefined when it is elsewhere, or does not
+ * exist. Asked when a file is served, not only when it was scanned: a database restored from a
+ * backup, or a link changed since, may name any file. Open the path it returns, not `path`.
+ */
+export async function realPathInside(
+  path: string,
+  folders: readonly string[],
+  installDir: string = INSTALL_DIR,
+): Promise<string | undefined> {
+  const real = await realpath(path).catch(() => undefined);
+  if (real === undefined) return undefined;
+  for (const folder of folders) {
+    const root = await realpath(installPath(folder, installDir)).catch(() => undefined);
+    if (root === undefined) continue;
+    const rel = relative(root, real);
+    if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) return real;
+  }
+  return undefined;
 }

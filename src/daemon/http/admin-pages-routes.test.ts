@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -219,9 +219,18 @@ describe('mood tags', () => {
 });
 
 describe('GET /api/admin/tracks/:id/audio', () => {
+  /** A server whose configuration file names `folder` as the music, and an admin's headers. */
+  async function serving(folder: string, dir: string) {
+    const file = join(dir, 'config.json');
+    writeFileSync(file, JSON.stringify({ library: { folders: [folder] } }));
+    const built = await buildTestServer({ clock, configFile: file });
+    return { ...built, headers: (await signInNewAdmin({ app: built.app, auth: built.auth })).headers };
+  }
+
   it('serves a library file to listen to, and answers 404 for a stream or a file that is gone', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mb-audio-'));
     try {
+      const { app, store, headers } = await serving(dir, dir);
       const bytes = Buffer.from('OggS fake but byte-exact');
       writeFileSync(join(dir, 'song.ogg'), bytes);
       const song = store.tracks.upsert({ uri: join(dir, 'song.ogg'), title: 'Song' });
@@ -235,6 +244,30 @@ describe('GET /api/admin/tracks/:id/audio', () => {
         const missing = await app.inject({ url: `/api/admin/tracks/${id}/audio`, headers });
         expect([missing.statusCode, missing.json().error.message]).toEqual([404, `Track ${id} has no file to listen to here.`]);
       }
+      await app.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('serves no file outside the music folders in force, whatever the row says and wherever a link in the folder points', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mb-audio-'));
+    try {
+      const music = join(dir, 'music');
+      mkdirSync(music);
+      const secret = join(dir, 'secret.ogg');
+      writeFileSync(secret, 'OggS not for the panel');
+      symlinkSync(secret, join(music, 'linked.ogg'));
+      const { app, store, headers } = await serving(music, dir);
+      // A row a restored backup may carry: a file outside the folders, and a link inside one that leads out.
+      const outside = store.tracks.upsert({ uri: secret, title: 'Outside' });
+      const linked = store.tracks.upsert({ uri: join(music, 'linked.ogg'), title: 'Linked' });
+      const climbing = store.tracks.upsert({ uri: join(music, '..', 'secret.ogg'), title: 'Climbing' });
+      for (const id of [outside.id, linked.id, climbing.id]) {
+        const res = await app.inject({ url: `/api/admin/tracks/${id}/audio`, headers });
+        expect([res.statusCode, res.json().error.message]).toEqual([404, `Track ${id} has no file to listen to here.`]);
+      }
+      await app.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

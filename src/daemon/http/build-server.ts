@@ -166,6 +166,8 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     // Per-request lines would flood the journal on a kiosk polled by its own screens.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
+    // A long path parameter reaches its route's schema, which refuses it in Moodbox's words, not as a bare 414.
+    routerOptions: { maxParamLength: 1000 },
     // On close every connection ends, idle or not: a client that keeps one open (a request body it
     // never finishes, a keep-alive socket) must not keep a stopping daemon from exiting.
     forceCloseConnections: true,
@@ -264,7 +266,11 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
   await app.register(historyRoutes, { store: deps.store });
   await app.register(meRoutes, { people: deps.people, store: deps.store });
   await app.register(statsRoutes, { store: deps.store });
-  await app.register(tracksRoutes, { store: deps.store, library: deps.trackMoods });
+  await app.register(tracksRoutes, {
+    store: deps.store,
+    library: deps.trackMoods,
+    folders: () => deps.settings.current.library.folders,
+  });
   await app.register(settingsRoutes, { settings: deps.settings });
   await app.register(spotifyRoutes, { spotify: deps.spotify, settings: deps.settings });
   if (deps.stations !== undefined)

@@ -40,7 +40,12 @@ export async function buildTestServer(
   options: {
     clock?: Clock;
     store?: SqliteStore;
+    /** Settings saved as if from the admin panel: they pass the panel's door at the start, as saved ones do. */
     config?: Record<string, unknown>;
+    /** The configuration file (JSON) the settings lie over, as `--config FILE`: for what only the file may set. @default none */
+    configFile?: string;
+    /** The data folder, as the environment names it (`MOODBOX_DATA_DIR`): never a saved setting. @default none */
+    dataDir?: string;
     services?: ServiceHealthView[];
     uiDir?: string;
     /** @default a `FakeMusicControls` */
@@ -70,12 +75,12 @@ export async function buildTestServer(
   const clock = options.clock ?? new FakeClock();
   const log = pino({ level: 'silent' });
   const store = options.store ?? openSqliteStore({ clock, log }, { path: ':memory:' });
-  const env = { HOME: '/nonexistent' };
+  const env = { HOME: '/nonexistent', ...(options.dataDir === undefined ? {} : { MOODBOX_DATA_DIR: options.dataDir }) };
   // The test's settings are saved as if from the admin panel, so later saves compare against them.
   if (options.config !== undefined) store.settings.set(OVERRIDES_KEY, options.config, clock.now());
   const settings = new LiveConfig(
     { store: store.settings, log: { error() {} }, checks: panelChecks({ installDir: INSTALL_DIR }), audit: { log: store.audit, clock } },
-    { file: undefined, env, config: loadConfig({ env }).config },
+    { file: options.configFile, env, config: loadConfig({ file: options.configFile, env }).config },
   );
   const problems = settings.applySaved();
   if (problems.length > 0) throw new TypeError(`Expected valid test settings, got: ${problems.join('; ')}`);

@@ -8,6 +8,7 @@ import type { LibraryService } from '../../music/library-service.js';
 import type { StoreReads, Track } from '../../store/store-reads.js';
 import { DEFAULT_MOODS } from '../../../player/moods.js';
 import { coverUrlOf } from '../track-view.js';
+import { realPathInside } from '../../config/paths.js';
 import { audioView } from '../../../player/library/audio-view.js';
 import { ErrorRef } from '../schemas/common.js';
 import {
@@ -39,6 +40,8 @@ export interface TracksRoutesOptions {
   store: Pick<StoreReads, 'tracks' | 'analyses'>;
   /** The library's commands: mood tags set by hand, audited, which the music picks from at once. */
   library: Pick<LibraryService, 'knownMoods' | 'setMoods' | 'editMoods'>;
+  /** The music folders in force: a file is served only from inside one of them. */
+  folders: () => readonly string[];
 }
 
 /**
@@ -128,7 +131,8 @@ export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = asyn
         operationId: 'getTrackAudio',
         tags: ['admin'],
         summary: 'A library file as it is on the box, so an admin can listen to it before tagging it',
-        description: '404 for a stream (a station), a file no longer there, or a kind of file a browser cannot play.',
+        description:
+          '404 for a stream (a station), a file no longer there, a file outside the music folders in force (links resolved when asked), or a kind of file a browser cannot play.',
         params: TrackIdParams,
         response: {
           200: {
@@ -144,16 +148,18 @@ export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = asyn
     async (request, reply) => {
       const track = mustFind(request.params.id);
       const type = AUDIO_TYPES[extname(track.uri).toLowerCase()];
+      // Checked now, links resolved: the row may come from a restored backup, and a link may have changed since the scan.
+      const file = track.source === 'local' && type !== undefined ? await realPathInside(track.uri, deps.folders()) : undefined;
       const size =
-        track.source === 'local' && type !== undefined
-          ? await stat(track.uri).then(
+        file !== undefined
+          ? await stat(file).then(
               (s) => (s.isFile() ? s.size : undefined),
               () => undefined,
             )
           : undefined;
-      if (type === undefined || size === undefined)
+      if (type === undefined || file === undefined || size === undefined)
         throw new MoodboxError('MB_ERR_NOT_FOUND', `Track ${track.id} has no file to listen to here.`);
-      return reply.type(type).header('content-length', size).header('cache-control', 'private, no-cache').send(createReadStream(track.uri));
+      return reply.type(type).header('content-length', size).header('cache-control', 'private, no-cache').send(createReadStream(file));
     },
   );
 
