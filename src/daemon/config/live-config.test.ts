@@ -6,6 +6,8 @@ import { openSqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { LiveConfig, OVERRIDES_KEY, requiresRestart } from './live-config.js';
 import { loadConfig } from './load-config.js';
+import { panelChecks } from './panel-checks.js';
+import { INSTALL_DIR } from '../version.js';
 
 const env = { HOME: '/home/kiosk', MOODBOX_PORT: '9100' };
 
@@ -163,9 +165,9 @@ describe('LiveConfig', () => {
       { file: undefined, env, config: loadConfig({ env }).config },
     );
     expect(next.applySaved()).toEqual([
-      'player.audioOutput: can only be set in the configuration file; the saved value is ignored',
-      'mqtt.enabled: can only be set in the configuration file; the saved value is ignored',
-      'mqtt.url: can only be set in the configuration file; the saved value is ignored',
+      'player.audioOutput: can only be set in the configuration file (it runs a program, opens a file or reaches outside the box); the saved value is set aside',
+      'mqtt.enabled: can only be set in the configuration file (it runs a program, opens a file or reaches outside the box); the saved value is set aside',
+      'mqtt.url: can only be set in the configuration file (it runs a program, opens a file or reaches outside the box); the saved value is set aside',
     ]);
     expect([next.current.player.audioOutput, next.current.player.volume, next.current.mqtt.enabled, next.current.mqtt.url]).toEqual([
       'auto',
@@ -215,14 +217,91 @@ describe('LiveConfig', () => {
       { store: store.settings, log: { error() {} } },
       { file: undefined, env, config: loadConfig({ env }).config },
     );
-    expect(next.applySaved()).toEqual(['player.mpvPath: can only be set in the configuration file; the saved value is ignored']);
+    expect(next.applySaved()).toEqual([
+      'player.mpvPath: can only be set in the configuration file (it runs a program, opens a file or reaches outside the box); the saved value is set aside',
+    ]);
     expect([next.current.player.mpvPath, next.current.player.volume]).toEqual(['mpv', 40]);
+    // Set aside: out of the saved settings, kept with why for the panel.
+    expect(next.overrides()).toEqual({ player: { volume: 40 } });
+    expect(next.setAside()).toEqual([
+      { path: 'player.mpvPath', value: '/tmp/evil', why: expect.stringMatching(/^player\.mpvPath: can only be set/), at: 0 },
+    ]);
     next.ignoreSaved('mpv would not start');
     expect(next.safeMode).toBe('mpv would not start');
     expect(next.current.player.volume).toBe(70);
-    expect(next.overrides()).toEqual({ player: { mpvPath: '/tmp/evil', volume: 40 } });
+    expect(next.overrides()).toEqual({ player: { volume: 40 } });
     next.save({ player: { volume: 30 } }, 2);
     expect(next.safeMode).toBeUndefined();
+  });
+
+  it('sets aside, at a start, saved settings the panel would refuse, whoever wrote them, and starts with the rest', () => {
+    const clock = new FakeClock(Date.UTC(2026, 10, 27, 9));
+    const store = openSqliteStore({ clock, log: { info() {}, warn() {} } }, { path: ':memory:' });
+    // What a hand-edited backup brought back: a loopback URL as the camera, /etc as music, another data folder.
+    store.settings.set(
+      OVERRIDES_KEY,
+      {
+        camera: { source: 'http://127.0.0.1:18999/cam.mjpg' },
+        library: { folders: ['/etc'] },
+        dataDir: '/tmp/elsewhere',
+        player: { maxVolume: 55 },
+      },
+      1,
+    );
+    const errors: unknown[] = [];
+    const settings = new LiveConfig(
+      {
+        store: store.settings,
+        log: { error: (obj: unknown) => errors.push(obj) },
+        checks: panelChecks({ installDir: INSTALL_DIR }),
+        audit: { log: store.audit, clock },
+      },
+      { file: undefined, env, config: loadConfig({ env }).config },
+    );
+    expect(settings.applySaved()).toEqual([
+      'dataDir: can only be set in the configuration file; the saved value is set aside',
+      expect.stringMatching(/^camera\.source: the admin panel can choose `demo` or a camera device .*; the saved value is set aside$/),
+      expect.stringMatching(/^library\.folders: \/etc is outside the folders the admin panel may use .*; the saved value is set aside$/),
+    ]);
+    const file = loadConfig({ env }).config;
+    expect([settings.current.camera.source, settings.current.library.folders, settings.current.dataDir]).toEqual([
+      file.camera.source,
+      file.library.folders,
+      file.dataDir,
+    ]);
+    expect(settings.current.player.maxVolume).toBe(55);
+    expect(settings.safeMode).toBeUndefined();
+    // Out of the saved settings for good, shown with why, audited, until an admin dismisses them.
+    expect(settings.overrides()).toEqual({ player: { maxVolume: 55 } });
+    expect(settings.setAside().map(({ path, value, at }) => [path, value, at])).toEqual([
+      ['dataDir', '/tmp/elsewhere', clock.now()],
+      ['camera.source', 'http://127.0.0.1:18999/cam.mjpg', clock.now()],
+      ['library.folders', ['/etc'], clock.now()],
+    ]);
+    expect(store.audit.list({ limit: 10 }).items.map((e) => [e.actor, e.action, e.target])).toEqual(
+      expect.arrayContaining([
+        ['moodbox', 'settings.set-aside', 'dataDir'],
+        ['moodbox', 'settings.set-aside', 'camera.source'],
+        ['moodbox', 'settings.set-aside', 'library.folders'],
+      ]),
+    );
+    expect(errors).toHaveLength(3);
+    settings.dismissSetAside('admin:1');
+    expect(settings.setAside()).toEqual([]);
+  });
+
+  it('keeps, at a start, a saved camera not plugged in yet and a music folder on a drive not mounted yet', () => {
+    const { store } = setup();
+    store.settings.set(OVERRIDES_KEY, { camera: { source: '/dev/video7' }, library: { folders: ['/media/usb-not-mounted/music'] } }, 1);
+    const settings = new LiveConfig(
+      { store: store.settings, log: { error() {} }, checks: panelChecks({ installDir: INSTALL_DIR, devDir: '/nonexistent-dev' }) },
+      { file: undefined, env, config: loadConfig({ env }).config },
+    );
+    expect(settings.applySaved()).toEqual([]);
+    expect([settings.current.camera.source, settings.current.library.folders]).toEqual(['/dev/video7', ['/media/usb-not-mounted/music']]);
+    expect(settings.setAside()).toEqual([]);
+    // From the panel, both must be there.
+    expect(() => settings.save({ camera: { source: '/dev/video7' } }, 2)).toThrow(/does not exist/);
   });
 
   it('knows which settings need a restart', () => {

@@ -9,6 +9,10 @@ import { ConfigSchema, type Config } from './schema.js';
 
 /** Where the admin panel's settings are kept in the store's settings table. */
 export const OVERRIDES_KEY = 'config.overrides';
+/** Where saved settings refused at a start are kept, with why: shown in the panel, used by nothing. */
+export const SET_ASIDE_KEY = 'config.setAside';
+/** The most set-aside settings kept: the oldest go first. */
+const SET_ASIDE_KEEP = 50;
 
 /** Keys only the configuration file may set: they decide where the database itself lives. */
 const FILE_ONLY = new Set(['version', 'dataDir']);
@@ -21,10 +25,35 @@ const MAX_DEPTH = 6;
  * Each returns a problem (`path: why`) or undefined.
  */
 export interface PanelChecks {
-  /** `camera.source`: `demo`, a camera index, or a V4L2 device that exists; files, pipelines and URLs are file-only. */
-  cameraSource(value: string): string | undefined;
-  /** `library.folders`: each an existing, readable folder inside `roots` (or the bundled demo music). */
-  musicFolders(value: readonly string[], roots: readonly string[]): string | undefined;
+  /**
+   * `camera.source`: `demo`, a camera index, or a V4L2 device that exists; files, pipelines and URLs
+   * are file-only. `atStart`: the saved value at a start, where an unplugged camera is no reason to refuse it.
+   */
+  cameraSource(value: string, options?: { atStart?: boolean }): string | undefined;
+  /**
+   * `library.folders`: each an existing, readable folder inside `roots` (or the bundled demo music).
+   * `atStart`: the saved value at a start, where a drive not mounted yet is no reason to refuse it,
+   * but a folder outside the roots is.
+   */
+  musicFolders(value: readonly string[], roots: readonly string[], options?: { atStart?: boolean }): string | undefined;
+}
+
+/** A saved setting refused at a start: kept out of use and out of the saved settings, shown in the panel until dismissed. */
+export interface SetAsideSetting {
+  /** The setting's dotted path (`camera.source`). */
+  path: string;
+  /** The value that was saved. */
+  value: unknown;
+  /** Why it is not used. */
+  why: string;
+  /** When it was set aside (epoch ms). */
+  at: number;
+}
+
+/** A setting the door refuses: its path, and why in words (`path: why`). */
+interface Refusal {
+  path: string;
+  problem: string;
 }
 export interface SettingsStore {
   get(key: string): unknown;
@@ -98,26 +127,43 @@ export class LiveConfig {
   }
 
   /**
-   * Applies the saved overrides at start-up. Returns the problems when they no longer validate
-   * (after an upgrade, say, or a value a newer rule refuses): they are then kept in the store but
-   * not applied, and the box runs in safe mode, saying why.
+   * Applies the saved overrides at start-up, through the same door as a save from the panel
+   * (`save`): whatever wrote them (the panel, MQTT, an older version, a restored backup), a saved
+   * setting the panel would refuse now is not used. Each is set aside: taken out of the saved
+   * settings, kept with why (`setAside`, shown in the panel), audited `settings.set-aside`, and the
+   * box starts with the rest. Returns those problems, and the schema's when the saved settings no
+   * longer validate at all (after an upgrade, say): they are then kept in the store but not
+   * applied, and the box runs in safe mode, saying why.
    */
   applySaved(): string[] {
     try {
-      const file = this.#load({});
       const saved = this.overrides();
-      // Settings that only the file may set are never taken from the store, whoever wrote them there.
-      const refused = changedPaths(file, this.#load(saved)).filter((path) => schemaFlag(path, 'fileOnly') === true);
+      const { next, refused } = this.#door(saved, { atStart: true });
       const kept = structuredClone(saved);
-      for (const path of refused) deletePath(kept, path);
-      this.#current = this.#load(kept);
+      for (const { path } of refused) deletePath(kept, path);
+      this.#current = refused.length > 0 ? this.#load(kept) : next;
       this.#applied = this.#current;
-      return refused.map((path) => `${path}: can only be set in the configuration file; the saved value is ignored`);
+      if (refused.length > 0) this.#setAside(saved, kept, refused);
+      return refused.map(({ problem }) => `${problem}; the saved value is set aside`);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       this.#safeMode = `the saved settings no longer validate (${err.problems.join('; ')})`;
       return [...err.problems];
     }
+  }
+
+  /** The saved settings refused at a start, newest last, until an admin dismisses them. */
+  setAside(): SetAsideSetting[] {
+    const kept = this.#store.get(SET_ASIDE_KEY);
+    return Array.isArray(kept) ? (kept as SetAsideSetting[]) : [];
+  }
+
+  /** Forgets the settings set aside (the admin has read them), audited `settings.set-aside-dismissed`. */
+  dismissSetAside(actor: string): void {
+    const audit = this.#mustAudit();
+    const count = this.setAside().length;
+    this.#store.set(SET_ASIDE_KEY, [], audit.clock.now());
+    audit.log.append({ at: audit.clock.now(), actor, action: 'settings.set-aside-dismissed', target: '', detail: { count } });
   }
 
   /**
@@ -145,24 +191,12 @@ export class LiveConfig {
     if (depth(overrides) > MAX_DEPTH) {
       throw new ConfigError('MB_ERR_CONFIG_INVALID', [`(settings): nested more than ${MAX_DEPTH} levels deep`]);
     }
-    const file = this.#load({});
-    const problems: string[] = [];
-    for (const key of Object.keys(overrides)) if (FILE_ONLY.has(key)) problems.push(`${key}: can only be set in the configuration file`);
-    const next = problems.length > 0 ? file : this.#load(overrides);
-    for (const path of changedPaths(file, next)) {
-      if (schemaFlag(path, 'fileOnly') === true)
-        problems.push(`${path}: can only be set in the configuration file (it runs a program, opens a file or reaches outside the box)`);
-    }
-    const checks = this.#checks;
-    if (checks !== undefined && problems.length === 0) {
-      const camera = next.camera.source !== file.camera.source ? checks.cameraSource(next.camera.source) : undefined;
-      const folders =
-        JSON.stringify(next.library.folders) !== JSON.stringify(file.library.folders)
-          ? checks.musicFolders(next.library.folders, next.library.panelRoots)
-          : undefined;
-      for (const problem of [camera, folders]) if (problem !== undefined) problems.push(problem);
-    }
-    if (problems.length > 0) throw new ConfigError('MB_ERR_CONFIG_INVALID', problems);
+    const { next, refused } = this.#door(overrides, { atStart: false });
+    if (refused.length > 0)
+      throw new ConfigError(
+        'MB_ERR_CONFIG_INVALID',
+        refused.map(({ problem }) => problem),
+      );
     const changed = changedPaths(this.#current, next);
     const restartRequired = changedPaths(this.#applied, next).filter(requiresRestart);
     this.#store.set(OVERRIDES_KEY, overrides, at);
@@ -205,6 +239,55 @@ export class LiveConfig {
     return this.#bus.on('changed', listener);
   }
 
+  /**
+   * The one door for saved settings, from the panel, MQTT, a restore or an older version: what
+   * `overrides` would make of the configuration file, and each setting the panel may not set. Only
+   * the configuration file may set where the data lives and the settings that run a program, open
+   * a file or reach outside the box (`fileOnly`); a camera or music folders that differ from the
+   * file's are checked for what they will do (`PanelChecks`). Throws `ConfigError` when the
+   * settings do not validate at all.
+   */
+  #door(overrides: Record<string, unknown>, options: { atStart: boolean }): { next: Config; refused: Refusal[] } {
+    const file = this.#load({});
+    const refused: Refusal[] = [];
+    for (const key of Object.keys(overrides))
+      if (FILE_ONLY.has(key)) refused.push({ path: key, problem: `${key}: can only be set in the configuration file` });
+    // A save that names them is refused for them alone; a start goes on without them.
+    if (refused.length > 0 && !options.atStart) return { next: file, refused };
+    const next = this.#load(withoutKeys(overrides, FILE_ONLY));
+    for (const path of changedPaths(file, next)) {
+      if (schemaFlag(path, 'fileOnly') === true && !FILE_ONLY.has(path))
+        refused.push({
+          path,
+          problem: `${path}: can only be set in the configuration file (it runs a program, opens a file or reaches outside the box)`,
+        });
+    }
+    const checks = this.#checks;
+    if (checks !== undefined && (options.atStart || refused.length === 0)) {
+      if (next.camera.source !== file.camera.source) {
+        const problem = checks.cameraSource(next.camera.source, options);
+        if (problem !== undefined) refused.push({ path: 'camera.source', problem });
+      }
+      if (JSON.stringify(next.library.folders) !== JSON.stringify(file.library.folders)) {
+        const problem = checks.musicFolders(next.library.folders, file.library.panelRoots, options);
+        if (problem !== undefined) refused.push({ path: 'library.folders', problem });
+      }
+    }
+    return { next, refused };
+  }
+
+  /** Takes `refused` out of the saved settings (`saved` becomes `kept`), keeps each with why, and audits it. */
+  #setAside(saved: Record<string, unknown>, kept: Record<string, unknown>, refused: readonly Refusal[]): void {
+    const at = this.#audit?.clock.now() ?? 0;
+    const aside = refused.map(({ path, problem }) => ({ path, value: valueAt(saved, path) ?? null, why: problem, at }));
+    this.#store.set(OVERRIDES_KEY, kept, at);
+    this.#store.set(SET_ASIDE_KEY, [...this.setAside(), ...aside].slice(-SET_ASIDE_KEEP), at);
+    for (const { path, why } of aside) {
+      this.#log.error({ setting: path, why }, 'a saved setting is refused and set aside');
+      this.#audit?.log.append({ at, actor: 'moodbox', action: 'settings.set-aside', target: path, detail: { why } });
+    }
+  }
+
   #mustAudit(): SettingsAudit {
     if (this.#audit === undefined) throw new TypeError('Expected an audit log to save settings for someone, got none');
     return this.#audit;
@@ -229,6 +312,21 @@ function schemaFlag(path: string, keyword: 'requiresRestart' | 'fileOnly' | 'pan
     node = properties[key];
   }
   return (node as Record<string, unknown>)[keyword];
+}
+
+/** A copy of `value` without the top-level `keys`. */
+function withoutKeys(value: Record<string, unknown>, keys: ReadonlySet<string>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !keys.has(key)));
+}
+
+/** The value at `path` (dotted) in `source`, or undefined. */
+function valueAt(source: unknown, path: string): unknown {
+  let node = source;
+  for (const key of path.split('.')) {
+    if (typeof node !== 'object' || node === null || Array.isArray(node)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
 }
 
 /** Removes the leaf at `path` (dotted) from `target`, and objects it leaves empty. */

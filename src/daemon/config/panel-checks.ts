@@ -13,12 +13,12 @@ export function panelChecks(options: { installDir: string; devDir?: string }): P
   const devDir = options.devDir ?? '/dev';
   const demoMusic = installPath(DEMO_LIBRARY, options.installDir);
   return {
-    cameraSource(value) {
+    cameraSource(value, checking = {}) {
       if (value === 'demo') return undefined;
       // A camera index is the device of that number (OpenCV's and ffmpeg's reading): it must be there too.
       if (/^\d{1,2}$/.test(value)) {
         const path = resolve(devDir, `video${Number(value)}`);
-        return existsSync(path)
+        return checking.atStart === true || existsSync(path)
           ? undefined
           : `camera.source: camera ${value} (/dev/video${Number(value)}) does not exist (is the camera plugged in?)`;
       }
@@ -26,11 +26,11 @@ export function panelChecks(options: { installDir: string; devDir?: string }): P
       if (device === null) {
         return `camera.source: the admin panel can choose \`demo\` or a camera device (/dev/video0); files, pipelines and URLs go in the configuration file`;
       }
-      return existsSync(resolve(devDir, device[1] ?? ''))
+      return checking.atStart === true || existsSync(resolve(devDir, device[1] ?? ''))
         ? undefined
         : `camera.source: ${value} does not exist (is the camera plugged in?)`;
     },
-    musicFolders(folders, roots) {
+    musicFolders(folders, roots, checking = {}) {
       for (const folder of folders) {
         const path = installPath(folder, options.installDir);
         let real: string;
@@ -39,7 +39,9 @@ export function panelChecks(options: { installDir: string; devDir?: string }): P
           if (!statSync(real).isDirectory()) return `library.folders: ${folder} is not a folder`;
           accessSync(real, constants.R_OK | constants.X_OK);
         } catch {
-          return `library.folders: ${folder} does not exist or cannot be read`;
+          // At a start, a drive not mounted yet keeps its folder; where it would be must still be allowed.
+          if (checking.atStart !== true) return `library.folders: ${folder} does not exist or cannot be read`;
+          real = resolve(path);
         }
         const inside = (root: string): boolean => {
           const rel = relative(root, real);

@@ -35,6 +35,7 @@ export const ConfigSchema = Type.Object(
       default: '',
       description: 'Where the database and backups live. Empty: $STATE_DIRECTORY under systemd, else ~/.local/share/moodbox.',
       requiresRestart: true,
+      fileOnly: true,
     }),
     server: ServerSchema,
     log: LogSchema,

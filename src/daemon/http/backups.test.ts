@@ -21,7 +21,7 @@ describe('the latest backup from the admin panel', () => {
   it('is an admin’s download only, never cached, and says so when there is none yet', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'moodbox-backup-route-'));
     dirs.push(dataDir);
-    const { app, auth } = await buildTestServer({ clock: new FakeClock(), config: { dataDir } });
+    const { app, auth } = await buildTestServer({ clock: new FakeClock(), dataDir });
     await auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
     await auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, 'test');
     await app.ready();
@@ -72,7 +72,7 @@ describe('backups in the admin panel', () => {
     const staged: Array<{ by: string; from: string }> = [];
     bus.on('restoreStaged', (event) => staged.push(event));
     const backups = new BackupService({ clock, log: { info() {}, error() {} }, audit: store.audit, bus }, { dataDir });
-    const { app, auth } = await buildTestServer({ clock, store, config: { dataDir }, backups });
+    const { app, auth } = await buildTestServer({ clock, store, dataDir, backups });
     const boss = await auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
     await app.ready();
     const signIn = await app.inject({

@@ -28,7 +28,7 @@ describe('GET /api/admin/disk', () => {
         { at: clock.now() - day, bytes: 1_000_000 + 1024 * 1024 },
       ]),
     );
-    const { app, auth } = await buildTestServer({ clock, store, config: { dataDir: dir } });
+    const { app, auth } = await buildTestServer({ clock, store, dataDir: dir });
     try {
       expect((await app.inject({ url: '/api/admin/disk' })).statusCode).toBe(401);
       await auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');

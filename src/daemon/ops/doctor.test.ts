@@ -147,7 +147,9 @@ describe('moodbox doctor', () => {
     const checks = await runDoctor(m);
     expect(byName(checks, 'settings')).toMatchObject({
       status: 'warn',
-      message: expect.stringContaining('player.mpvPath: can only be set in the configuration file; the saved value is ignored'),
+      message: expect.stringContaining(
+        'player.mpvPath: can only be set in the configuration file (it runs a program, opens a file or reaches outside the box); the saved value is set aside',
+      ),
     });
     // The ignored value is not the one checked: mpv is found.
     expect(byName(checks, 'mpv').status).toBe('ok');

@@ -128,7 +128,7 @@ function savedSettings(
       check: { name, status: 'ok', message: `saved from the admin panel: ${paths.join(', ') || 'nothing that differs from the file'}` },
     };
   }
-  const unusable = paths.length === 0 && problems.some((p) => !p.includes('the saved value is ignored'));
+  const unusable = paths.length === 0 && problems.some((p) => !p.includes('the saved value is set aside'));
   return {
     config: live.current,
     check: {

@@ -1,6 +1,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { AdminApi } from '../data/admin-api.js';
+import type { Settings } from '../data/admin-api.js';
 import { ApiError } from '../data/api-client.js';
 import { fieldOf, fieldProblems } from '../data/field-problems.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
@@ -47,6 +48,7 @@ export class MbAdminSettings extends LitElement {
   @state() private _config: Json = {};
   @state() private _overrides: Json = {};
   @state() private _safeMode: string | null = null;
+  @state() private _setAside: Settings['setAside'] = [];
   @state() private _edits: Record<string, unknown> = {};
   @state() private _result = '';
   @state() private _isError = false;
@@ -60,6 +62,7 @@ export class MbAdminSettings extends LitElement {
     this._config = settings.config;
     this._overrides = settings.overrides;
     this._safeMode = settings.safeMode;
+    this._setAside = settings.setAside;
     this._edits = {};
     this._refused = {};
   });
@@ -104,6 +107,7 @@ export class MbAdminSettings extends LitElement {
               restart.
             </p>`
       }
+      ${this.#setAsideNote()}
       <form @submit=${this.#save} novalidate aria-label="Settings">
         ${GROUPS.map(([group, title, intro]) => this.#group(group, title, intro, settings))}
         <div class=${edited > 0 || problems > 0 ? 'savebar dirty' : 'savebar'} role="region" aria-label="Save the settings">
@@ -211,6 +215,39 @@ export class MbAdminSettings extends LitElement {
     this._isError = false;
     if (id in this._refused) this._refused = Object.fromEntries(Object.entries(this._refused).filter(([key]) => key !== id));
   }
+
+  /** The saved settings refused at a start (a restored backup's, say): what each was, and why it is not used. */
+  #setAsideNote() {
+    if (this._setAside.length === 0) return nothing;
+    return html`<section class="card error" role="alert" data-set-aside aria-label="Settings set aside">
+      <p>
+        ${this._setAside.length === 1 ? 'A saved setting is' : `${this._setAside.length} saved settings are`} not used: Moodbox refused
+        ${this._setAside.length === 1 ? 'it' : 'them'} when it started, as this page would have. The rest of the settings are in force.
+      </p>
+      <ul>
+        ${this._setAside.map(
+          (entry) =>
+            html`<li data-set-aside-path=${entry.path}>
+              <strong>${entry.path}</strong> = <code>${JSON.stringify(entry.value)}</code>: ${entry.why}
+            </li>`,
+        )}
+      </ul>
+      <button type="button" class="secondary" ?disabled=${this._isBusy} @click=${this.#dismissSetAside}>Dismiss</button>
+    </section>`;
+  }
+
+  readonly #dismissSetAside = async (): Promise<void> => {
+    this._isBusy = true;
+    try {
+      await this.api.dismissSetAside();
+      this._setAside = [];
+    } catch (err) {
+      this._isError = true;
+      this._result = messageOf(err);
+    } finally {
+      this._isBusy = false;
+    }
+  };
 
   readonly #discard = (): void => {
     this._edits = {};

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import type { LiveConfig } from '../../config/live-config.js';
 import { ConfigSchema } from '../../config/schema.js';
 import { ErrorRef } from '../schemas/common.js';
@@ -40,11 +41,34 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<SettingsRoutesOptions> = 
       schema: {
         operationId: 'getSettings',
         tags: ['admin'],
-        summary: 'The configuration in force, the overrides saved from the admin panel, and why they are set aside (safe mode)',
+        summary:
+          'The configuration in force, the overrides saved from the admin panel, why they are all set aside (safe mode), and those refused at a start',
         response: { 200: SettingsSchema },
       },
     },
-    async () => ({ config: configJson(), overrides: deps.settings.overrides(), safeMode: deps.settings.safeMode ?? null }),
+    async () => ({
+      config: configJson(),
+      overrides: deps.settings.overrides(),
+      safeMode: deps.settings.safeMode ?? null,
+      setAside: deps.settings.setAside(),
+    }),
+  );
+
+  app.delete(
+    '/api/admin/settings/set-aside',
+    {
+      config: admin,
+      schema: {
+        operationId: 'dismissSetAsideSettings',
+        tags: ['admin'],
+        summary: 'Forget the saved settings set aside at a start, once read (audited)',
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      deps.settings.dismissSetAside(`admin:${request.principal?.user.id ?? '?'}`);
+      return reply.status(204).send(null);
+    },
   );
 
   app.put(

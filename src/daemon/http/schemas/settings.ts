@@ -3,7 +3,22 @@ import { Type } from 'typebox';
 /** A JSON object the route does not describe further (the configuration has its own schema). */
 export const AnyObject = Type.Record(Type.String(), Type.Unknown());
 
-export const SettingsSchema = Type.Object({ config: AnyObject, overrides: AnyObject, safeMode: Type.Union([Type.String(), Type.Null()]) });
+export const SetAsideSettingSchema = Type.Object({
+  path: Type.String({ description: 'The setting (`camera.source`).' }),
+  value: Type.Unknown({ description: 'The value that was saved.' }),
+  why: Type.String({ description: 'Why it is not used: what the panel would have said.' }),
+  at: Type.Integer({ description: 'When it was set aside (epoch ms).' }),
+});
+
+export const SettingsSchema = Type.Object({
+  config: AnyObject,
+  overrides: AnyObject,
+  safeMode: Type.Union([Type.String(), Type.Null()]),
+  setAside: Type.Array(SetAsideSettingSchema, {
+    description:
+      'Saved settings refused at a start (written by a restored backup, MQTT or an older version, and refused by the panel’s rules today): not used, and no longer among the overrides. Oldest first.',
+  }),
+});
 
 export const SaveSettingsBody = Type.Object({ overrides: AnyObject }, { additionalProperties: false });
 
