@@ -22,6 +22,7 @@ import { Moodbox } from './moodbox.js';
 import { mqttServices } from './mqtt/mqtt-services.js';
 import { BackupService } from './ops/backup-service.js';
 import { RetentionService } from './ops/retention-service.js';
+import { reviewRestoredRows } from './ops/restore-review.js';
 import { applyPendingRestore, DATABASE_FILE, PID_FILE } from './store/backups.js';
 import { openSqliteStore, type SqliteStore } from './store/sqlite-store.js';
 import { createServiceNotifier } from './ops/systemd-notify.js';
@@ -90,6 +91,12 @@ export async function runDaemon(options: {
     if (isDamaged) process.stderr.write(`moodbox: ${(err as Error).message}\n`);
     return isDamaged ? EXIT.CONFIG : EXIT.FAILURE;
   }
+  // A restore reopens no door: the backup's sessions are signed out, and today's people stay unless the admin asked for the backup's.
+  const people =
+    restored !== undefined && !('failed' in restored)
+      ? store.keepTodaysPeople(restored.kept, { restorePeople: restored.people === true })
+      : undefined;
+  if (people !== undefined) log.info({ ...people }, 'who may sign in after the restore');
   // `moodbox restore` must not swap the database under a running daemon: it looks for this.
   const pidFile = join(loaded.config.dataDir, PID_FILE);
   writeFileSync(pidFile, `${process.pid}\n`, { mode: 0o600 });
@@ -117,6 +124,14 @@ export async function runDaemon(options: {
   }
   const config = settings.current;
   log.level = config.log.level;
+  // A restored database's rows pass today's rules before anything uses them, as its settings just did.
+  const setAside =
+    restored !== undefined && !('failed' in restored)
+      ? await reviewRestoredRows(
+          { store, clock, log: log.child({ module: 'backups' }) },
+          { folders: config.library.folders, actor: restored.by },
+        )
+      : undefined;
 
   // Read before anything is built: a failed start closes the database.
   const savedInForce = options.safeMode === undefined && settings.safeMode === undefined && Object.keys(settings.overrides()).length > 0;
@@ -173,7 +188,8 @@ export async function runDaemon(options: {
         folders: () => settings.current.library.folders.map((folder) => installPath(folder)),
         backups: new BackupService(
           { clock, log: log.child({ module: 'backups' }), audit: store.audit, bus },
-          { dataDir: config.dataDir, restored },
+          // Where the data lives comes from the file or the environment alone, never from the database.
+          { dataDir: loaded.config.dataDir, restored, setAside, people },
         ),
         memory: () => ({ ...process.memoryUsage(), mpvRss: childRssBytes(process.pid, 'mpv') }),
         retention: new RetentionService(

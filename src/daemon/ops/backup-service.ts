@@ -1,3 +1,4 @@
+import { rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Clock, Timer } from '../../kernel/clock.js';
@@ -6,6 +7,8 @@ import type { Log } from '../../kernel/log.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import type { MoodboxBus } from '../events.js';
 import type { AuditRepository } from '../store/store.js';
+import type { RestoredRowsSetAside } from './restore-review.js';
+import type { PeopleAfterRestore } from '../store/restore-people.js';
 import {
   backupDatabase,
   backupName,
@@ -20,12 +23,23 @@ import {
   type BackupFile,
   type RestoreOutcome,
 } from '../store/backups.js';
+import { removePartials } from '../store/backup-files.js';
 
 /** The largest backup the panel takes in as an upload (bytes). */
 export const UPLOAD_MAX_BYTES = 1024 * 2 ** 20;
 
 /** How long after a restore is readied the restart is asked for (ms): the panel's answer goes out first. */
 const RESTART_AFTER_MS = 300;
+
+/** The restore the last start put in place, or could not, as the panel shows it. */
+export interface LastRestore {
+  from: string;
+  at: number;
+  kept: string | null;
+  failed: string | null;
+  setAside: { tracks: number; stations: string[]; files: string[] };
+  people: PeopleAfterRestore | null;
+}
 
 /** Who acts: the audit log's actor (`admin:7`). */
 export interface BackupActor {
@@ -57,6 +71,8 @@ export class BackupService implements Service {
 
   readonly #audit: Pick<AuditRepository, 'append'> | undefined;
   readonly #restored: RestoreOutcome | undefined;
+  readonly #setAside: RestoredRowsSetAside;
+  readonly #people: PeopleAfterRestore | undefined;
   readonly #bus: Pick<MoodboxBus, 'emit'> | undefined;
 
   constructor(
@@ -72,12 +88,18 @@ export class BackupService implements Service {
       dataDir: string;
       /** The restore this start put in place (or could not), written down once the service starts. @default none */
       restored?: RestoreOutcome | undefined;
+      /** What the review of the restored rows set aside (`reviewRestoredRows`). @default nothing */
+      setAside?: RestoredRowsSetAside | undefined;
+      /** Who may sign in after the restore (`keepTodaysPeople`). @default unknown */
+      people?: PeopleAfterRestore | undefined;
     },
   ) {
     this.#clock = deps.clock;
     this.#log = deps.log;
     this.#dataDir = options.dataDir;
     this.#restored = options.restored;
+    this.#setAside = options.setAside ?? { tracks: [], stations: [] };
+    this.#people = options.people;
     this.#audit = deps.audit;
     this.#bus = deps.bus;
   }
@@ -96,8 +118,9 @@ export class BackupService implements Service {
 
   /** A copy of the database now (`moodbox-<time>.db`), which the nightly pruning leaves alone. Audited `backup.create`. */
   async backUpNow(by: BackupActor): Promise<BackupFile> {
-    const name = backupName('manual', this.#clock.now());
-    await backupDatabase(join(this.#dataDir, DATABASE_FILE), join(backupsDir(this.#dataDir), name));
+    const name = basename(
+      await backupDatabase(join(this.#dataDir, DATABASE_FILE), join(backupsDir(this.#dataDir), backupName('manual', this.#clock.now()))),
+    );
     const made = this.list().find((file) => file.name === name);
     if (made === undefined) throw new MoodboxError('MB_ERR_STORE_BACKUP', `the backup ${name} was written but is gone`);
     this.#log.info({ backup: name, bytes: made.bytes, by: by.name }, 'database backed up');
@@ -122,22 +145,35 @@ export class BackupService implements Service {
     return kept;
   }
 
+  /** Deletes the backup `name` (any kind, the copies a restore replaced too); `MB_ERR_NOT_FOUND` when there is none. Audited `backup.delete`. */
+  remove(name: string, by: BackupActor): void {
+    const path = this.file(name);
+    const { size } = statSync(path);
+    rmSync(path, { force: true });
+    this.#log.info({ backup: name, bytes: size, by: by.name }, 'backup deleted');
+    this.#audit?.append({ at: this.#clock.now(), actor: by.name, action: 'backup.delete', target: name, detail: { bytes: size } });
+  }
+
   /**
    * Readies the backup `name` to replace the database: checked now (`MB_ERR_STORE_RESTORE` with the
    * reasons, and nothing changes), audited `backup.restore` in the database it replaces (which is
    * kept), then `restoreStaged`: the daemon restarts and the next start swaps it in.
    */
-  restore(name: string, by: BackupActor): void {
+  restore(name: string, by: BackupActor, options: { people?: boolean } = {}): void {
     const path = this.file(name);
-    stageRestore(this.#dataDir, path, { from: name, by: by.name, at: this.#clock.now() });
-    this.#log.info({ backup: name, by: by.name }, 'restore readied; restarting');
-    this.#audit?.append({ at: this.#clock.now(), actor: by.name, action: 'backup.restore', target: name, detail: {} });
+    const people = options.people === true;
+    stageRestore(this.#dataDir, path, { from: name, by: by.name, at: this.#clock.now(), people });
+    this.#log.info({ backup: name, by: by.name, people }, 'restore readied; restarting');
+    this.#audit?.append({ at: this.#clock.now(), actor: by.name, action: 'backup.restore', target: name, detail: { people } });
     // A moment later: the answer goes out before the restart closes the server.
     this.#restoreTimer?.cancel();
     this.#restoreTimer = this.#clock.setTimeout(() => this.#bus?.emit('restoreStaged', { by: by.name, from: name }), RESTART_AFTER_MS);
   }
 
   async start(): Promise<void> {
+    // A copy or an upload cut short by a crash or a power cut left a partial file: it is no backup, and it takes space.
+    const partials = removePartials(backupsDir(this.#dataDir));
+    if (partials.length > 0) this.#log.info({ removed: partials }, 'removed partial backup files left by an interrupted copy or upload');
     const restored = this.#restored;
     // Written into the database now in use: the one restored (the line asking for it stays in the one replaced, which is kept).
     if (restored !== undefined && this.#audit !== undefined) {
@@ -146,19 +182,41 @@ export class BackupService implements Service {
         actor: restored.by,
         action: 'failed' in restored ? 'backup.restore-failed' : 'backup.restored',
         target: restored.from,
-        detail: 'failed' in restored ? { why: restored.failed } : { kept: restored.kept === undefined ? null : basename(restored.kept) },
+        detail:
+          'failed' in restored
+            ? { why: restored.failed }
+            : {
+                kept: restored.kept === undefined ? null : basename(restored.kept),
+                people: this.#people?.people ?? null,
+                signedOut: this.#people?.signedOut ?? 0,
+                disabled: this.#people?.disabled ?? [],
+                added: this.#people?.added ?? [],
+              },
       });
     }
     this.#schedule();
   }
 
-  /** The restore the last start put in place, or could not (`failed`): the replaced database's name as `kept`. */
-  lastRestore(): { from: string; at: number; kept: string | null; failed: string | null } | undefined {
+  /**
+   * The restore the last start put in place, or could not (`failed`): the replaced database's name
+   * as `kept`, and the restored rows today's rules set aside.
+   */
+  lastRestore(): LastRestore | undefined {
     const restored = this.#restored;
     if (restored === undefined) return undefined;
+    const { tracks, stations } = this.#setAside;
+    const setAside = { tracks: tracks.length, stations, files: tracks.slice(0, 20) };
+    const people = this.#people === undefined ? null : { ...this.#people };
     return 'failed' in restored
-      ? { from: restored.from, at: restored.at, kept: null, failed: restored.failed }
-      : { from: restored.from, at: restored.at, kept: restored.kept === undefined ? null : basename(restored.kept), failed: null };
+      ? { from: restored.from, at: restored.at, kept: null, failed: restored.failed, setAside, people: null }
+      : {
+          from: restored.from,
+          at: restored.at,
+          kept: restored.kept === undefined ? null : basename(restored.kept),
+          failed: null,
+          setAside,
+          people,
+        };
   }
 
   async stop(): Promise<void> {
@@ -175,9 +233,11 @@ export class BackupService implements Service {
 
   /** Takes a nightly copy now and removes the oldest beyond seven; resolves with the copy's path. */
   async backUp(): Promise<string> {
-    const target = join(backupsDir(this.#dataDir), backupName('nightly', this.#clock.now()));
     try {
-      await backupDatabase(join(this.#dataDir, DATABASE_FILE), target);
+      const target = await backupDatabase(
+        join(this.#dataDir, DATABASE_FILE),
+        join(backupsDir(this.#dataDir), backupName('nightly', this.#clock.now())),
+      );
       const removed = pruneNightly(this.#dataDir, NIGHTLY_KEEP);
       this.#failure = undefined;
       this.#log.info({ backup: target, removed: removed.length }, 'database backed up');

@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSyn
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -312,5 +313,59 @@ describe('restore refuses a database whose schema is not one of Moodbox', () => 
     expect(problems).toEqual(isPartial === true ? expect.arrayContaining(expected) : expected);
     expect(live()).toEqual(before);
     expect(titles(join(dir, DATABASE_FILE))).toEqual(['Song', 'Live']);
+  });
+});
+
+describe('backups made or uploaded at the same moment', () => {
+  it('keeps every one under a name of its own, and two uploads in the same second are two backups', async () => {
+    const dir = dataDir();
+    const clock = new FakeClock(Date.UTC(2026, 10, 27, 10, 0, 0));
+    const audit: string[] = [];
+    const service = new BackupService(
+      { clock, log: { info() {}, error() {} }, audit: { append: (e) => (audit.push(`${e.action} ${e.target}`), audit.length) } },
+      { dataDir: dir },
+    );
+    // "Back up now" twice in the same second.
+    const made = await Promise.all([service.backUpNow({ name: 'admin:1' }), service.backUpNow({ name: 'admin:1' })]);
+    expect(made.map((b) => b.name).sort()).toEqual(['moodbox-20261127T100000Z-2.db', 'moodbox-20261127T100000Z.db']);
+    // Four uploads of the same backup in the same second.
+    const file = join(backupsDir(dir), 'moodbox-20261127T100000Z.db');
+    const uploads = await Promise.all([1, 2, 3, 4].map(() => service.keepUpload(Readable.from([readFileSync(file)]), { name: 'admin:1' })));
+    const names = uploads.map((u) => u.name);
+    expect(new Set(names).size).toBe(4);
+    for (const name of names) expect(readdirSync(backupsDir(dir))).toContain(name);
+    expect(audit.filter((line) => line.startsWith('backup.upload ')).sort()).toEqual(names.map((name) => `backup.upload ${name}`).sort());
+    expect(readdirSync(backupsDir(dir)).filter((name) => name.endsWith('.part'))).toEqual([]);
+  });
+
+  it('removes at start the partial files an upload or a copy cut short left, and lists none of them', async () => {
+    const dir = dataDir();
+    const clock = new FakeClock(Date.UTC(2026, 10, 27, 10));
+    await backupDatabase(join(dir, DATABASE_FILE), join(backupsDir(dir), 'moodbox-20261127T090000Z.db'));
+    const left = ['.upload-0a1b2c3d4e5f.part', 'moodbox-20261127T095959Z.db.0a1b2c3d4e5f.part', 'moodbox-20261126T030000Z.db.part'];
+    for (const name of left) writeFileSync(join(backupsDir(dir), name), 'half a backup');
+    const service = new BackupService({ clock, log: { info() {}, error() {} } }, { dataDir: dir });
+    await service.start();
+    await service.stop();
+    expect(readdirSync(backupsDir(dir))).toEqual(['moodbox-20261127T090000Z.db']);
+    expect(service.list().map((b) => b.name)).toEqual(['moodbox-20261127T090000Z.db']);
+  });
+
+  it('deletes any backup by name, a copy a restore replaced too, and audits it', async () => {
+    const dir = dataDir();
+    const clock = new FakeClock(Date.UTC(2026, 10, 27, 10));
+    const audit: string[] = [];
+    const service = new BackupService(
+      { clock, log: { info() {}, error() {} }, audit: { append: (e) => (audit.push(`${e.action} ${e.target}`), audit.length) } },
+      { dataDir: dir },
+    );
+    copyFileSync(join(dir, DATABASE_FILE), join(dir, 'moodbox-before-restore-20261126T120000Z.db'));
+    expect(service.list().map((b) => b.kind)).toEqual(['before-restore']);
+    service.remove('moodbox-before-restore-20261126T120000Z.db', { name: 'admin:1' });
+    expect(service.list()).toEqual([]);
+    expect(existsSync(join(dir, 'moodbox-before-restore-20261126T120000Z.db'))).toBe(false);
+    expect(audit).toEqual(['backup.delete moodbox-before-restore-20261126T120000Z.db']);
+    expect(() => service.remove('../moodbox.db', { name: 'admin:1' })).toThrow(/No backup named/);
+    expect(existsSync(join(dir, DATABASE_FILE))).toBe(true);
   });
 });

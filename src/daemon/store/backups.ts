@@ -18,6 +18,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import Database from 'better-sqlite3';
 import { StoreError } from './store-error.js';
+import { placeUnique } from './backup-files.js';
 import { schemaProblems } from './schema-match.js';
 import { loadMigrations, type Migration } from './sqlite-migrations.js';
 
@@ -97,7 +98,6 @@ export async function keepUpload(dataDir: string, source: Readable, now: number,
   const dir = backupsDir(dataDir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const name = backupName('uploaded', now);
-  const target = join(dir, name);
   const partial = join(dir, `.upload-${randomBytes(6).toString('hex')}.part`);
   const drop = (): void => {
     for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(partial + suffix, { force: true });
@@ -132,8 +132,8 @@ export async function keepUpload(dataDir: string, source: Readable, now: number,
     drop();
     throw new StoreError('MB_ERR_STORE_RESTORE', problems.join('; '));
   }
-  renameSync(partial, target);
-  return { name, kind: 'uploaded', bytes, at: Math.round(statSync(target).mtimeMs) };
+  const kept = placeUnique(partial, dir, name);
+  return { name: kept, kind: 'uploaded', bytes, at: Math.round(statSync(join(dir, kept)).mtimeMs) };
 }
 
 /** Who asked for a restore waiting for the next start, and from which backup. */
@@ -144,6 +144,8 @@ export interface PendingRestore {
   by: string;
   /** When it was asked for (epoch ms). */
   at: number;
+  /** Whether the backup's people, PINs, passphrases and cards come back too; otherwise today's stay. */
+  people?: boolean;
 }
 
 /**
@@ -199,6 +201,7 @@ export function applyPendingRestore(dataDir: string, now: number): RestoreOutcom
       from: typeof read.from === 'string' ? read.from : meta.from,
       by: typeof read.by === 'string' ? read.by : meta.by,
       at: typeof read.at === 'number' ? read.at : meta.at,
+      people: read.people === true,
     };
   } catch {
     // Who asked is lost; the restore itself is not.
@@ -217,13 +220,15 @@ export function applyPendingRestore(dataDir: string, now: number): RestoreOutcom
 /**
  * Copies the database at `source` into `target` with SQLite's online backup (better-sqlite3's
  * `db.backup()`): a consistent snapshot of every committed transaction, safe while the daemon
- * writes (WAL). Written beside the target first and renamed, so a half-written copy never has a
- * backup's name. The copy is readable by its owner only.
+ * writes (WAL). Written beside the target first and then given its name, so a half-written copy
+ * never has a backup's name; a copy made in the same second as another of that name gets `-2`.
+ * The copy is readable by its owner only. Resolves with the copy's path.
  */
-export async function backupDatabase(source: string, target: string): Promise<void> {
+export async function backupDatabase(source: string, target: string): Promise<string> {
   if (!existsSync(source)) throw new StoreError('MB_ERR_STORE_OPEN', `cannot back up ${source}: no such database`);
   mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
-  const partial = `${target}.part`;
+  // Each copy writes its own partial file: two at once never share one.
+  const partial = `${target}.${randomBytes(6).toString('hex')}.part`;
   const db = new Database(source, { readonly: true, fileMustExist: true });
   try {
     db.pragma('busy_timeout = 5000');
@@ -237,7 +242,7 @@ export async function backupDatabase(source: string, target: string): Promise<vo
     db.close();
   }
   chmodSync(partial, 0o600);
-  renameSync(partial, target);
+  return join(dirname(target), placeUnique(partial, dirname(target), basename(target)));
 }
 
 /** The newest backup in `<dataDir>/backups` (by time written), or undefined when there is none. */

@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Clock } from '../../kernel/clock.js';
 import { StoreError } from './store-error.js';
+import { keepTodaysPeople, type PeopleAfterRestore } from './restore-people.js';
 import type {
   AuditEntry,
   AuditRepository,
@@ -148,6 +149,15 @@ export class SqliteStore implements Store {
 
   transaction<T>(fn: () => T): T {
     return guard(() => this.#db.transaction(fn)());
+  }
+
+  /**
+   * After a restore: signs out every session the backup carried and, unless `restorePeople`, keeps
+   * today's people, PINs, passphrases, cards and secrets from the replaced database `today`
+   * (`keepTodaysPeople`).
+   */
+  keepTodaysPeople(today: string | undefined, options: { restorePeople: boolean }): PeopleAfterRestore {
+    return guard(() => keepTodaysPeople(this.#db, today, options));
   }
 
   schemaVersion(): number {

@@ -160,6 +160,14 @@ function whatWords(e: AuditEntry): string {
       return `Restored the backup ${target}`;
     case 'backup.restore-failed':
       return `Could not restore the backup ${target}`;
+    case 'backup.delete':
+      return `Deleted the backup ${target}`;
+    case 'backup.rows-set-aside':
+      return 'Set aside restored songs or stations that today’s rules refuse';
+    case 'settings.set-aside':
+      return `Set aside the saved setting ${target}: the panel would refuse it`;
+    case 'settings.set-aside-dismissed':
+      return 'Dismissed the settings set aside';
     default:
       // An action this panel does not know yet: its name and target, as logged.
       return target ? `${e.action}: ${target}` : e.action;

@@ -4,6 +4,7 @@ import type { AdminApi, Backup, Backups } from '../data/admin-api.js';
 import { ApiError } from '../data/api-client.js';
 import { ADMIN_STYLES, formatTime, messageOf } from './admin-styles.js';
 import { PageLoader } from './page-loader.js';
+import { restoredNote } from './restored-note.js';
 
 /** Each kind of backup in an owner's words. */
 const KIND_WORDS: Record<Backup['kind'], string> = {
@@ -101,6 +102,8 @@ export class MbAdminBackups extends LitElement {
   @state() private _isBusy = false;
   /** The backup whose restore waits for a yes. */
   @state() private _confirming: Backup | null = null;
+  /** Whether a restore brings back the backup's people too (off: today's stay). */
+  @state() private _restorePeople = false;
   /** The backup being restored while Moodbox restarts. */
   @state() private _restoring: Backup | null = null;
   #pollUntil = 0;
@@ -122,23 +125,8 @@ export class MbAdminBackups extends LitElement {
         ${String(backups?.nightlyHour ?? 3).padStart(2, '0')}:00 and keeps the last seven. Keep a copy off the box: download one now and
         then.
       </p>
-      ${this.#loader.status()} ${this.#restoredNote(backups)} ${this.#restoringNote()} ${this.#confirm()}
+      ${this.#loader.status()} ${restoredNote(backups, KIND_WORDS['before-restore'])} ${this.#restoringNote()} ${this.#confirm()}
       ${backups === null || this._restoring !== null ? nothing : this.#tools()} ${backups === null ? nothing : this.#list(backups.items)}`;
-  }
-
-  #restoredNote(backups: Backups | null) {
-    const last = backups?.lastRestore;
-    if (last === null || last === undefined) return nothing;
-    if (last.failed !== null) {
-      return html`<p class="restored card error" role="alert" data-restored>
-        The restore of ${last.from} was not done, and Moodbox runs on the data it had: ${last.failed}
-      </p>`;
-    }
-    const taken = backups?.items.find((b) => b.name === last.from);
-    return html`<p class="restored card ok" role="status" data-restored=${last.from}>
-      Restored the backup ${taken === undefined ? last.from : `of ${formatTime(taken.at)}`}.
-      ${last.kept === null ? '' : html`The data it replaced is kept below as “${KIND_WORDS['before-restore']}”, should you want it back.`}
-    </p>`;
   }
 
   #restoringNote() {
@@ -159,9 +147,20 @@ export class MbAdminBackups extends LitElement {
     return html`<section class="card" role="alertdialog" aria-labelledby="confirm-h" aria-describedby="confirm-what" data-confirm>
       <h3 id="confirm-h">Restore the backup of ${formatTime(backup.at)}?</h3>
       <p id="confirm-what">
-        Moodbox stops, puts this backup in place and starts again; the music stops for a moment. Accounts, history and settings go back to
-        how they were then. What Moodbox holds now is not lost: it is kept as a backup in this list, so you can go back to it.
+        Moodbox stops, puts this backup in place and starts again; the music stops for a moment. History, library and settings go back to
+        how they were then; everyone is signed out. What Moodbox holds now is not lost: it is kept as a backup in this list, so you can go
+        back to it.
       </p>
+      <label class="check">
+        <input
+          type="checkbox"
+          .checked=${this._restorePeople}
+          @change=${(e: Event) => (this._restorePeople = (e.target as HTMLInputElement).checked)}
+          data-restore-people
+        />
+        Restore people too: their PINs, passphrases and cards as they were in the backup. Unticked, today’s stay, and anyone deleted since
+        comes back disabled.
+      </label>
       <div class="buttons">
         <button type="button" class="danger" ?disabled=${this._isBusy} @click=${() => void this.#restore(backup)}>
           Restore and restart
@@ -249,11 +248,35 @@ export class MbAdminBackups extends LitElement {
                 >
                   Restore
                 </button>
+                <button
+                  type="button"
+                  class="secondary"
+                  ?disabled=${this._isBusy || this._restoring !== null}
+                  aria-label="Delete the backup of ${formatTime(b.at)}"
+                  @click=${() => void this.#delete(b)}
+                  data-action="delete"
+                >
+                  Delete
+                </button>
               </td>
             </tr>`,
         )}
       </tbody>
     </table>`;
+  }
+
+  async #delete(backup: Backup): Promise<void> {
+    if (!window.confirm(`Delete the backup of ${formatTime(backup.at)} (${sizeWords(backup.bytes)})? It cannot be brought back.`)) return;
+    this._isBusy = true;
+    try {
+      await this.api.deleteBackup(backup.name);
+      this.#say(`Deleted the backup of ${formatTime(backup.at)}.`);
+      await this.#loader.reload();
+    } catch (err) {
+      this.#say(`Not deleted: ${messageOf(err)}`, true);
+    } finally {
+      this._isBusy = false;
+    }
   }
 
   async #backUpNow(): Promise<void> {
@@ -304,7 +327,7 @@ export class MbAdminBackups extends LitElement {
   async #restore(backup: Backup): Promise<void> {
     this._isBusy = true;
     try {
-      await this.api.restoreBackup(backup.name);
+      await this.api.restoreBackup(backup.name, { people: this._restorePeople });
       this._confirming = null;
       this._restoring = backup;
       this._isError = false;

@@ -89,6 +89,7 @@ export type {
   GuestAdminView,
   Backup,
   Backups,
+  Settings,
 };
 
 /** A camera preview frame, as an object URL the caller must revoke with `URL.revokeObjectURL`. */
@@ -223,6 +224,10 @@ export class AdminApi extends EventTarget {
   backups = (): Promise<Backups> => this.#get('/api/admin/backups');
   /** Copies the database now. */
   backUpNow = (): Promise<Backup> => this.#change('POST', '/api/admin/backups');
+  /** Deletes a backup from the box. */
+  deleteBackup = async (name: string): Promise<void> => {
+    await this.#change('DELETE', `/api/admin/backups/${encodeURIComponent(name)}`);
+  };
   /** Where a backup downloads from (a link the browser follows with the session's cookie). */
   backupUrl = (name: string): string => `/api/admin/backups/${encodeURIComponent(name)}`;
   /** Adds a backup from a file; rejects with why it would not restore (`MB_ERR_STORE_RESTORE`), and then nothing is kept. */
@@ -233,11 +238,16 @@ export class AdminApi extends EventTarget {
         headers: { 'x-csrf-token': this.#csrf },
       }),
     );
-  /** Readies a backup to replace the database: checked, then Moodbox restarts and puts it in place, keeping the one it replaces. */
-  restoreBackup = (name: string): Promise<RestoreStarted> => this.#change('POST', `/api/admin/backups/${encodeURIComponent(name)}/restore`);
+  /** Readies a backup to replace the database: checked, then Moodbox restarts and puts it in place, keeping the one it replaces; everyone is signed out, and today's people stay unless `people`. */
+  restoreBackup = (name: string, options: { people?: boolean } = {}): Promise<RestoreStarted> =>
+    this.#change('POST', `/api/admin/backups/${encodeURIComponent(name)}/restore`, { people: options.people === true });
   configSchema = (): Promise<ConfigSchemaNode> => this.#get('/api/admin/config/schema');
   settings = (): Promise<Settings> => this.#get('/api/admin/settings');
   saveSettings = (overrides: Record<string, unknown>): Promise<SettingsSave> => this.#change('PUT', '/api/admin/settings', { overrides });
+  /** Forgets the saved settings set aside at a start, once the admin has read them. */
+  dismissSetAside = async (): Promise<void> => {
+    await this.#change('DELETE', '/api/admin/settings/set-aside');
+  };
   spotify = (): Promise<SpotifyStatus> => this.#get('/api/admin/spotify');
   /** Begins a sign-in: Spotify's page to open, which sends the browser back to the box's callback. */
   connectSpotify = (): Promise<SpotifyConnect> => this.#change('POST', '/api/admin/spotify/connect');

@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { MoodboxError } from '../../../kernel/errors.js';
 import { NIGHTLY_HOUR, UPLOAD_MAX_BYTES, type BackupService } from '../../ops/backup-service.js';
 import { latestBackup } from '../../store/store-reads.js';
@@ -18,7 +19,7 @@ export interface BackupRoutesOptions {
   /** The data directory: backups are read from its `backups/` folder. */
   dataDir: string;
   /** The staff's backups and restores; absent: only the download of the newest backup is offered. */
-  backups?: Pick<BackupService, 'list' | 'file' | 'backUpNow' | 'keepUpload' | 'restore' | 'lastRestore'> | undefined;
+  backups?: Pick<BackupService, 'list' | 'file' | 'backUpNow' | 'keepUpload' | 'restore' | 'lastRestore' | 'remove'> | undefined;
 }
 
 /**
@@ -27,11 +28,20 @@ export interface BackupRoutesOptions {
  * kept) and a restore (checked, then put in place by a restart; the replaced database is kept).
  */
 export const backupRoutes: FastifyPluginAsyncTypebox<BackupRoutesOptions> = async (app, deps) => {
-  const download = async (file: string, reply: { type(t: string): unknown; header(k: string, v: string): unknown }) => {
-    const bytes = await readFile(file);
-    reply.type(SQLITE);
-    reply.header('content-disposition', `attachment; filename="${basename(file)}"`);
-    return bytes;
+  // Streamed from the file as the client reads it: memory stays flat whatever the backup's size and however many download at once.
+  const download = async (file: string, reply: { type(t: string): unknown; header(k: string, v: string | number): unknown }) => {
+    const handle = await open(file, 'r');
+    try {
+      const { size } = await handle.stat();
+      reply.type(SQLITE);
+      reply.header('content-disposition', `attachment; filename="${basename(file)}"`);
+      reply.header('content-length', size);
+      // The stream owns the handle from here: it closes it at the end, on an error, or when the client goes away.
+      return handle.createReadStream(size > 0 ? { end: size - 1 } : {});
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
   };
 
   app.get(
@@ -109,6 +119,24 @@ export const backupRoutes: FastifyPluginAsyncTypebox<BackupRoutesOptions> = asyn
     },
   );
 
+  app.delete(
+    '/api/admin/backups/:name',
+    {
+      config: admin,
+      schema: {
+        operationId: 'deleteBackup',
+        tags: ['admin'],
+        summary: 'Delete a backup by its name, whatever its kind (audited)',
+        params: BackupNameParams,
+        response: { 204: Type.Null(), 404: ErrorRef },
+      },
+    },
+    async (request, reply) => {
+      backups.remove(request.params.name, adminActor(request));
+      return reply.status(204).send(null);
+    },
+  );
+
   // An uploaded backup is read as it arrives, into a file, never whole into memory.
   app.addContentTypeParser([SQLITE, 'application/octet-stream'], { bodyLimit: UPLOAD_MAX_BYTES }, (_request, payload, done) =>
     done(null, payload),
@@ -118,6 +146,12 @@ export const backupRoutes: FastifyPluginAsyncTypebox<BackupRoutesOptions> = asyn
     {
       config: admin,
       bodyLimit: UPLOAD_MAX_BYTES,
+      // A file said to be too large is refused before a byte of it is read.
+      onRequest: async (request) => {
+        const declared = Number(request.headers['content-length'] ?? 0);
+        if (declared > UPLOAD_MAX_BYTES)
+          throw new MoodboxError('MB_ERR_STORE_RESTORE', `the file is larger than ${Math.floor(UPLOAD_MAX_BYTES / 2 ** 20)} MiB`);
+      },
       schema: {
         operationId: 'uploadBackup',
         tags: ['admin'],
@@ -148,13 +182,17 @@ export const backupRoutes: FastifyPluginAsyncTypebox<BackupRoutesOptions> = asyn
         description:
           'Refused with the reasons (422 `MB_ERR_STORE_RESTORE`) when the backup would not restore, and nothing changes. ' +
           'Otherwise Moodbox stops, the next start puts the backup in place before the database opens, and the database it ' +
-          'replaces is kept as a backup (`moodbox-before-restore-<time>.db`, listed here).',
+          'replaces is kept as a backup (`moodbox-before-restore-<time>.db`, listed here). Every session is signed out, and ' +
+          'today’s people, PINs, passphrases, cards and Spotify sign-in stay as they are unless the JSON body says `{"people": true}`.',
         params: BackupNameParams,
         response: { 202: RestoreStartedSchema, 404: ErrorRef, 422: ErrorRef },
       },
     },
     async (request, reply) => {
-      backups.restore(request.params.name, adminActor(request));
+      // An optional JSON body, `{"people": true}`: a plain POST, as before, restores the data and keeps today's people.
+      const body: unknown = request.body;
+      const people = typeof body === 'object' && body !== null && (body as { people?: unknown }).people === true;
+      backups.restore(request.params.name, adminActor(request), { people });
       return reply.status(202).send({ restarting: true, from: request.params.name });
     },
   );

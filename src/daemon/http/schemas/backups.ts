@@ -24,6 +24,30 @@ export const BackupsSchema = Type.Object({
         failed: Type.Union([Type.String(), Type.Null()], {
           description: 'Why it was not put back (the box runs on the database it had), or null.',
         }),
+        people: Type.Union(
+          [
+            Type.Object({
+              signedOut: Type.Integer({ description: 'Sessions signed out: every one the backup carried.' }),
+              people: Type.Enum(['today', 'backup'], { description: 'Whose accounts are in force: today’s, or the backup’s as asked.' }),
+              disabled: Type.Array(Type.String(), { description: 'People the backup knew and today’s box did not: disabled.' }),
+              added: Type.Array(Type.String(), { description: 'People added since the backup: carried over.' }),
+            }),
+            Type.Null(),
+          ],
+          { description: 'Who may sign in after the restore; null when it failed.' },
+        ),
+        setAside: Type.Object(
+          {
+            tracks: Type.Integer({
+              description: 'Restored songs whose file is outside the music folders in force, kept out of the library.',
+            }),
+            files: Type.Array(Type.String(), { description: 'The first 20 of those files.' }),
+            stations: Type.Array(Type.String(), {
+              description: 'Restored stations whose address today’s rules refuse, kept out of the library.',
+            }),
+          },
+          { description: 'The restored rows that today’s rules refused: set aside, not deleted.' },
+        ),
       }),
       Type.Null(),
     ],
