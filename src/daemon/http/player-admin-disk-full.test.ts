@@ -16,6 +16,8 @@ import { buildTestServer } from '../testing/server.js';
 
 // Issue 42, item 11: with the disk full, the volume and pause answered 507 but had acted, and
 // nothing was audited. A 507 now means nothing changed.
+// Issue 59: a skip, a song played now or queued, a held mood and its release answered 507 and had
+// acted all the same (the song changed, the queue grew, the hold was set and cleared).
 
 const silent = { debug() {}, info() {}, warn() {}, error() {}, fatal() {}, trace() {}, level: 'silent' };
 const cleanups: Array<() => unknown> = [];
@@ -23,71 +25,90 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-describe('staff controls on a full disk', () => {
-  it('answers 507 for the volume, a pause and a resume, and changes nothing; once space returns each acts and is audited', async () => {
-    const clock = systemClock;
-    const dir = mkdtempSync(join(tmpdir(), 'moodbox-full-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const path = join(dir, 'moodbox.db');
-    const setup = openSqliteStore({ clock, log: silent }, { path });
-    for (let i = 1; i <= 3; i++) {
-      const track = setup.tracks.upsert({ uri: `/music/calm-${i}.flac`, title: `calm ${i}`, artist: 'A' });
-      setup.tracks.setMoods(track.id, [{ mood: 'calm', weight: 1, origin: 'admin' }]);
-    }
-    setup.close();
-    const db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    const store = new SqliteStore(db, clock);
-    cleanups.push(() => store.close());
+/**
+ * Staff's music on a database in a folder of its own, with an admin signed in: `fill` fills the
+ * database to its last page (SQLite's own page limit stands in for the disk: the file may not
+ * grow), `space` gives room back.
+ */
+async function staffOnDisk() {
+  const clock = systemClock;
+  const dir = mkdtempSync(join(tmpdir(), 'moodbox-full-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'moodbox.db');
+  const setup = openSqliteStore({ clock, log: silent }, { path });
+  const ids: number[] = [];
+  for (let i = 1; i <= 3; i++) {
+    const track = setup.tracks.upsert({ uri: `/music/calm-${i}.flac`, title: `calm ${i}`, artist: 'A' });
+    setup.tracks.setMoods(track.id, [{ mood: 'calm', weight: 1, origin: 'admin' }]);
+    ids.push(track.id);
+  }
+  setup.close();
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  const store = new SqliteStore(db, clock);
+  cleanups.push(() => store.close());
 
-    const player = new FakePlayer({ clock }, { trackMs: 180_000, volume: 70 });
-    await new PlayRecorder({ player, history: store.plays, clock, log: silent }).start();
-    const bus: MoodboxBus = new EventBus();
-    const settings = loadConfig({ env: {} }).config.player;
-    const director = new MusicDirector({
-      clock,
-      random: seededRandom(3),
-      log: silent,
-      store,
-      player,
-      bus,
-      listener: () => null,
-      settings: () => settings,
-    });
-    await director.start();
-    cleanups.push(() => director.stop());
-    const server = await buildTestServer({ clock, store, staff: director.staff });
-    cleanups.push(() => server.app.close());
-    await server.auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
-    const signIn = await server.app.inject({
-      method: 'POST',
-      url: '/api/admin/session',
-      payload: { name: 'Boss', passphrase: 'correct horse battery' },
-    });
-    const headers = {
-      cookie: String(signIn.headers['set-cookie']).split(';')[0] ?? '',
-      'x-csrf-token': signIn.json<{ csrfToken: string }>().csrfToken,
-    };
-    const call = (method: 'POST' | 'PUT', url: string, payload?: object) =>
-      server.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) });
-    expect((await call('PUT', '/api/admin/player/volume', { volume: 60 })).statusCode).toBe(200);
-
-    // SQLite's own page limit stands in for the disk: the file may not grow, and its pages are filled.
-    const fill = (): void => {
-      db.pragma(`max_page_count = ${Number(db.pragma('page_count', { simple: true }))}`);
-      for (const pad of [512, 64, 0]) {
-        for (;;) {
-          try {
-            store.audit.append({ at: clock.now(), actor: 'test', action: 'fill', target: '', detail: { pad: 'x'.repeat(pad) } });
-          } catch {
-            break;
-          }
+  const player = new FakePlayer({ clock }, { trackMs: 180_000, volume: 70 });
+  await new PlayRecorder({ player, history: store.plays, clock, log: silent }).start();
+  const bus: MoodboxBus = new EventBus();
+  const settings = loadConfig({ env: {} }).config.player;
+  const director = new MusicDirector({
+    clock,
+    random: seededRandom(3),
+    log: silent,
+    store,
+    player,
+    bus,
+    listener: () => null,
+    settings: () => settings,
+  });
+  await director.start();
+  cleanups.push(() => director.stop());
+  const server = await buildTestServer({ clock, store, staff: director.staff });
+  cleanups.push(() => server.app.close());
+  await server.auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
+  const signIn = await server.app.inject({
+    method: 'POST',
+    url: '/api/admin/session',
+    payload: { name: 'Boss', passphrase: 'correct horse battery' },
+  });
+  const headers = {
+    cookie: String(signIn.headers['set-cookie']).split(';')[0] ?? '',
+    'x-csrf-token': signIn.json<{ csrfToken: string }>().csrfToken,
+  };
+  const call = (method: 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
+    server.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) });
+  const fill = (): void => {
+    db.pragma(`max_page_count = ${Number(db.pragma('page_count', { simple: true }))}`);
+    for (const pad of [512, 64, 0]) {
+      for (;;) {
+        try {
+          store.audit.append({ at: clock.now(), actor: 'test', action: 'fill', target: '', detail: { pad: 'x'.repeat(pad) } });
+        } catch {
+          break;
         }
       }
-    };
+    }
+  };
+  const space = (): void => {
+    db.pragma('max_page_count = 1073741823');
+  };
+  /** The staff lines of the audit log, oldest first, as action and detail. */
+  const audited = (): Array<[string, Record<string, unknown>]> =>
+    store.audit
+      .list({ limit: 1000 })
+      .items.filter((e) => e.actor.startsWith('admin:') && e.action !== 'session.sign-in')
+      .map((e): [string, Record<string, unknown>] => [e.action, e.detail])
+      .reverse();
+  return { ids, store, player, director, call, fill, space, audited };
+}
+
+describe('staff controls on a full disk', () => {
+  it('answers 507 for the volume, a pause and a resume, and changes nothing; once space returns each acts and is audited', async () => {
+    const { player, director, call, fill, space, audited } = await staffOnDisk();
+    expect((await call('PUT', '/api/admin/player/volume', { volume: 60 })).statusCode).toBe(200);
     fill();
-    const audited = (): number => (db.prepare(`SELECT COUNT(*) AS n FROM audit_log WHERE action LIKE 'player.%'`).get() as { n: number }).n;
-    const before = audited();
+    const before = audited().length;
 
     const volume = await call('PUT', '/api/admin/player/volume', { volume: 20 });
     expect(volume.statusCode).toBe(507);
@@ -98,10 +119,10 @@ describe('staff controls on a full disk', () => {
     expect(pause.statusCode).toBe(507);
     expect(player.state().isPaused).toBe(false);
     expect(director.staff.staffView.isPausedByStaff).toBe(false);
-    expect(audited()).toBe(before);
+    expect(audited().length).toBe(before);
 
     // Space returns: the same calls act, and are audited.
-    db.pragma('max_page_count = 1073741823');
+    space();
     expect((await call('POST', '/api/admin/player/pause')).statusCode).toBe(200);
     expect(player.state().isPaused).toBe(true);
     fill();
@@ -109,9 +130,66 @@ describe('staff controls on a full disk', () => {
     expect(resume.statusCode).toBe(507);
     expect(player.state().isPaused).toBe(true);
     expect(director.staff.staffView.isPausedByStaff).toBe(true);
-    db.pragma('max_page_count = 1073741823');
+    space();
     expect((await call('PUT', '/api/admin/player/volume', { volume: 20 })).statusCode).toBe(200);
     expect(director.staff.staffView.wantedVolume).toBe(20);
-    expect(audited()).toBe(before + 2);
+    expect(audited().length).toBe(before + 2);
+  });
+
+  it('answers 507 for a skip, a song played now or queued, taken out or moved, a held mood and its release, and changes nothing (issue 59)', async () => {
+    const { ids, player, director, call, fill, space, audited } = await staffOnDisk();
+    const [first = 0, second = 0, third = 0] = ids;
+    expect((await call('POST', '/api/admin/player/play-now', { trackId: first })).statusCode).toBe(200);
+    for (const trackId of [second, third]) expect((await call('POST', '/api/admin/player/queue', { trackId })).statusCode).toBe(200);
+    const queued = () => player.state().upcoming.map((i) => [i.key, i.track.id, i.reason]);
+    const playing = () => [player.state().current?.key, player.state().current?.track.id];
+    const [nowPlaying, upcoming] = [playing(), queued()];
+    expect(nowPlaying[1]).toBe(first);
+    expect(upcoming.map(([, trackId]) => trackId)).toEqual([third, second]);
+    const key = Number(upcoming[0]?.[0]);
+    fill();
+    const before = audited();
+
+    const refusals: Array<[string, () => ReturnType<typeof call>]> = [
+      ['skip', () => call('POST', '/api/admin/player/skip')],
+      ['play now', () => call('POST', '/api/admin/player/play-now', { trackId: third })],
+      ['play next', () => call('POST', '/api/admin/player/queue', { trackId: first })],
+      ['take out', () => call('DELETE', `/api/admin/player/queue/${key}`)],
+      ['move', () => call('PUT', `/api/admin/player/queue/${key}/position`, { position: 1 })],
+      ['hold', () => call('PUT', '/api/admin/mood/hold', { label: 'happy', minutes: 30 })],
+    ];
+    for (const [what, refused] of refusals) {
+      const res = await refused();
+      expect([what, res.statusCode, res.json<{ error?: { code: string } }>().error?.code]).toEqual([what, 507, 'MB_ERR_STORE_WRITE']);
+      // The song playing, the queue, the hold and the audit log are as they were.
+      expect([what, playing(), queued(), director.staff.staffView.hold, audited()]).toEqual([what, nowPlaying, upcoming, null, before]);
+    }
+
+    // A held mood, then its release on a full disk: it stays held.
+    space();
+    expect((await call('PUT', '/api/admin/mood/hold', { label: 'happy', minutes: 30 })).statusCode).toBe(200);
+    const hold = director.staff.staffView.hold;
+    expect(hold).toMatchObject({ label: 'happy' });
+    fill();
+    const held = audited();
+    const release = await call('DELETE', '/api/admin/mood/hold');
+    expect(release.statusCode).toBe(507);
+    expect(director.staff.staffView.hold).toEqual(hold);
+    expect(audited()).toEqual(held);
+
+    // Space returns: each acts, and is audited with what it did.
+    space();
+    expect((await call('DELETE', '/api/admin/mood/hold')).statusCode).toBe(200);
+    expect(director.staff.staffView.hold).toBeNull();
+    const skip = await call('POST', '/api/admin/player/skip');
+    expect([skip.statusCode, skip.json()]).toEqual([200, { trackId: first }]);
+    expect(player.state().current?.track.id).toBe(third);
+    const next = await call('POST', '/api/admin/player/queue', { trackId: first });
+    const nextKey = next.json<{ upcoming: Array<{ key: number }> }>().upcoming[0]?.key;
+    expect(audited().slice(held.length)).toEqual([
+      ['mood.release', { label: 'happy' }],
+      ['player.skip', { trackId: first }],
+      ['player.play-next', { trackId: first, title: 'calm 1', key: nextKey }],
+    ]);
   });
 });

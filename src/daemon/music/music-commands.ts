@@ -50,7 +50,7 @@ export interface MusicCommandsDeps {
   staff: StaffControls;
   /** The person signed in at the kiosk likes `trackId` (the director's `like`); MUST refuse when nobody is signed in. */
   like?: (trackId: number) => Promise<unknown>;
-  audit: Pick<AuditRepository, 'append'>;
+  audit: Pick<AuditRepository, 'append' | 'amend' | 'withdraw'>;
   clock: Pick<Clock, 'now'>;
 }
 
@@ -59,8 +59,10 @@ const MINUTE_MS = 60_000;
 /**
  * The music's commands from outside the kiosk, for whoever acts: staff in the admin panel, Home
  * Assistant and the fleet over MQTT. Each carries out the director's own checks and writes the
- * audit with the actor; the delivery layers only translate. The volume, a pause and a resume are
- * undone when their audit cannot be written (a full disk), so an error means nothing changed.
+ * audit with the actor; the delivery layers only translate. An error means nothing changed, a full
+ * disk included: the volume, a pause and a resume are undone when their audit cannot be written;
+ * the changes that cannot be undone (a skip, a song played now) and the queue and the held mood
+ * write their audit first, and are not made when it cannot be written.
  */
 export class MusicCommands {
   readonly #deps: MusicCommandsDeps;
@@ -95,9 +97,15 @@ export class MusicCommands {
 
   /** A staff skip: the next pick plays now, and nobody's taste changes. Resolves with the song skipped (null when none played). */
   async skip(actor: ActorName): Promise<{ trackId: number | null }> {
-    const skipped = await this.#deps.staff.next();
-    this.#audit(actor, 'player.skip', { trackId: skipped.trackId });
-    return skipped;
+    const { staff } = this.#deps;
+    const playing = staff.queue.current?.track.id ?? null;
+    return this.#auditFirst(
+      actor,
+      'player.skip',
+      { trackId: playing },
+      () => staff.next(),
+      ({ trackId }) => ({ trackId }),
+    );
   }
 
   /** Sets the wanted volume (0–100); the maximum and the schedule still cap it. Resolves with the volume applied. */
@@ -112,45 +120,52 @@ export class MusicCommands {
   /** Plays for `label` instead of the camera's mood for `minutes`. */
   async holdMood(label: Emotion, minutes: number, actor: ActorName): Promise<void> {
     const until = this.#deps.clock.now() + minutes * MINUTE_MS;
-    await this.#deps.staff.holdMood(label, until);
-    this.#audit(actor, 'mood.hold', { label, minutes, until });
+    await this.#auditFirst(actor, 'mood.hold', { label, minutes, until }, () => this.#deps.staff.holdMood(label, until));
   }
 
   /** Follows the camera again; audited only when a mood was held. */
   async releaseMood(actor: ActorName): Promise<void> {
-    const held = this.#deps.staff.staffView.hold;
-    await this.#deps.staff.releaseMood();
-    if (held !== null) this.#audit(actor, 'mood.release', { label: held.label });
+    const { staff } = this.#deps;
+    const held = staff.staffView.hold;
+    if (held === null) await staff.releaseMood();
+    else await this.#auditFirst(actor, 'mood.release', { label: held.label }, () => staff.releaseMood());
   }
 
   /** Plays a song or station of the library now. */
   async playNow(trackId: number, actor: ActorName): Promise<QueueItem> {
-    const played = await this.#deps.staff.playNow(trackId);
-    this.#audit(actor, 'player.play-now', song(played));
-    return played;
+    return this.#auditFirst(actor, 'player.play-now', { trackId }, () => this.#deps.staff.playNow(trackId), song);
   }
 
   /** Plays a song or station next, before the music's own pick. */
   async playNext(trackId: number, actor: ActorName): Promise<QueueItem> {
-    const queued = await this.#deps.staff.playNext(trackId);
-    this.#audit(actor, 'player.play-next', song(queued));
-    return queued;
+    return this.#auditFirst(actor, 'player.play-next', { trackId }, () => this.#deps.staff.playNext(trackId), song);
   }
 
   /** Takes a song staff queued out of the queue again. */
   async unqueue(key: number, actor: ActorName): Promise<QueueItem> {
-    const removed = await this.#deps.staff.unqueue(key);
-    this.#audit(actor, 'player.unqueue', song(removed));
-    return removed;
+    const { staff } = this.#deps;
+    const queued = staff.queue.upcoming.find((i) => i.key === key);
+    return this.#auditFirst(actor, 'player.unqueue', queued === undefined ? { key } : song(queued), () => staff.unqueue(key), song);
   }
+
   /** Moves a song staff queued to `position` among the songs staff queued (0: next). */
   async move(key: number, position: number, actor: ActorName): Promise<QueueItem> {
     const { staff } = this.#deps;
-    const moved = await staff.move(key, position);
-    // Where it went (1: next), a position past the last being the last.
-    const place = staff.queue.upcoming.filter((i) => i.reason === 'staff').findIndex((i) => i.key === moved.key) + 1;
-    this.#audit(actor, 'player.queue-move', { ...song(moved), position: place });
-    return moved;
+    const queued = staff.queue.upcoming.find((i) => i.key === key);
+    // Where it goes (1: next); the line is completed with where it went, a position past the last being the last.
+    const asked = { ...(queued === undefined ? { key } : song(queued)), position: position + 1 };
+    const place = (moved: QueueItem): number =>
+      staff.queue.upcoming.filter((i) => i.reason === 'staff').findIndex((i) => i.key === moved.key) + 1;
+    return this.#auditFirst(
+      actor,
+      'player.queue-move',
+      asked,
+      () => staff.move(key, position),
+      (moved) => ({
+        ...song(moved),
+        position: place(moved),
+      }),
+    );
   }
 
   /** The person signed in at the kiosk likes the song playing, as `actor` asked (Home Assistant's like button). */
@@ -168,6 +183,34 @@ export class MusicCommands {
     this.#deps.audit.append({ at: this.#deps.clock.now(), actor, action, target: '', detail });
   }
 
+  /**
+   * Writes the audit of a change, then makes it (`act`): when the line cannot be written (a full
+   * disk), the error is thrown and nothing changed. A change refused after all (the music silent, no
+   * such song) takes its line back. `after` completes the line with what only the change tells (the
+   * queue key); the change is made by then, so a line that cannot be completed stays as written.
+   */
+  async #auditFirst<T>(
+    actor: ActorName,
+    action: string,
+    detail: Record<string, unknown>,
+    act: () => Promise<T>,
+    after?: (done: T) => Record<string, unknown>,
+  ): Promise<T> {
+    const { audit, clock } = this.#deps;
+    const id = audit.append({ at: clock.now(), actor, action, target: '', detail });
+    let done: T;
+    try {
+      done = await act();
+    } catch (err) {
+      // Deleting a row needs no room; should it fail all the same, the refusal is the error staff must see.
+      attempt(() => audit.withdraw(id));
+      throw err;
+    }
+    const complete = after?.(done);
+    if (complete !== undefined && JSON.stringify(complete) !== JSON.stringify(detail)) attempt(() => audit.amend(id, complete));
+    return done;
+  }
+
   /** Writes the audit of a change just made; when it cannot be written, `undo` puts things back first, and the error is thrown. */
   async #auditOrUndo(actor: ActorName, action: string, detail: Record<string, unknown>, undo: () => Promise<unknown>): Promise<void> {
     try {
@@ -176,6 +219,15 @@ export class MusicCommands {
       await undo();
       throw err;
     }
+  }
+}
+
+/** Runs `fn`, for a write whose failure leaves nothing to undo and nobody to tell: the line it would change already says who acted. */
+function attempt(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // Nothing to do: see above.
   }
 }
 

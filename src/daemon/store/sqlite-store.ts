@@ -251,11 +251,18 @@ function auditRepo(db: Db): AuditRepository {
   }
   return {
     append({ at, actor, action, target, detail = {}, subjectId = null }) {
-      guard(() =>
+      const { lastInsertRowid } = guard(() =>
         db
           .prepare('INSERT INTO audit_log (at, actor, action, target, detail, subject_id) VALUES (?, ?, ?, ?, ?, ?)')
           .run(at, actor, action, target, JSON.stringify(detail), subjectId),
       );
+      return Number(lastInsertRowid);
+    },
+    amend(id, detail) {
+      guard(() => db.prepare('UPDATE audit_log SET detail = ? WHERE id = ?').run(JSON.stringify(detail), id));
+    },
+    withdraw(id) {
+      guard(() => db.prepare('DELETE FROM audit_log WHERE id = ?').run(id));
     },
     list(options = {}) {
       const clause = options.action === undefined ? '' : 'WHERE action = ?';

@@ -267,9 +267,16 @@ export interface SettingsRepository {
 export interface AuditRepository {
   /**
    * Appends a line. `subjectId` MUST be given when the line is about a person (their account's id;
-   * `target` then holds their name): deleting them takes their name out of it.
+   * `target` then holds their name): deleting them takes their name out of it. Returns the line's id.
    */
-  append(entry: Omit<AuditEntry, 'id' | 'detail'> & { detail?: Record<string, unknown>; subjectId?: number | undefined }): void;
+  append(entry: Omit<AuditEntry, 'id' | 'detail'> & { detail?: Record<string, unknown>; subjectId?: number | undefined }): number;
+  /**
+   * Replaces the detail of line `id`: a line written before the change it records (so that a full
+   * disk refuses the change before anything is made) is completed with what only the change told.
+   */
+  amend(id: number, detail: Record<string, unknown>): void;
+  /** Takes line `id` back: it was written before a change that was then refused or failed, and the log keeps only what happened. */
+  withdraw(id: number): void;
   list(options?: { limit?: number; offset?: number; action?: string }): Page<AuditEntry>;
 }
 
