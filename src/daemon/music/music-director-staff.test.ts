@@ -80,12 +80,14 @@ describe('MusicDirector for staff', () => {
     expect(h.player.state().isPaused).toBe(false);
   });
 
-  it('skips for staff without touching anyone’s taste', async () => {
+  it('skips for staff to the song shown next, without touching anyone’s taste', async () => {
     const h = await harness();
     const before = playing(h);
+    const shown = h.player.state().upcoming[0];
+    expect(h.hub.snapshot().data.player.next?.id).toBe(shown?.track.id);
     await expect(h.settle(h.director.staff.next())).resolves.toEqual({ trackId: before?.track.id });
     expect(playing(h)?.key).not.toBe(before?.key);
-    expect(playing(h)?.reason).toBe('skip');
+    expect(playing(h)).toMatchObject({ key: shown?.key, reason: 'mood' });
     expect(h.store.plays.list({}).items[1]).toMatchObject({ trackId: before?.track.id, outcome: 'skipped' });
   });
 

@@ -15,7 +15,8 @@ import type { RoomMood } from '../../kernel/room-mood.js';
 import { isChosen, MusicCatalogue } from './music-catalogue.js';
 import { MusicSources } from '../../player/sources/music-sources.js';
 import { MusicAim, type MoodHold } from './music-aim.js';
-import { entryOf, MusicQueue } from './music-queue.js';
+import { MusicQueue } from './music-queue.js';
+import { entryOf } from './music-next.js';
 import type { BlockReason } from './blocked-music.js';
 import type { QueueItem } from '../../player/play-queue.js';
 import { DayPlanWatch } from './day-plan-watch.js';
@@ -208,7 +209,7 @@ export class MusicDirector implements Service {
     });
   }
 
-  /** Songs blocked since they were queued leave the queue; a blocked song playing gives way to a new pick. True when the song changed. */
+  /** Songs blocked since they were queued leave the queue; a blocked song playing gives way to the song next. True when the song changed. */
   async #dropBlocked(): Promise<boolean> {
     const { player, log } = this.#deps;
     const isBlocked = (item: QueueItem): boolean =>
@@ -216,8 +217,8 @@ export class MusicDirector implements Service {
     const { current, upcoming } = player.state();
     if (upcoming.some(isBlocked)) await player.replaceUpcoming(upcoming.filter((i) => !isBlocked(i)).map(entryOf));
     if (current === undefined || !isBlocked(current)) return false;
-    log.info({ trackId: current.track.id }, 'the song playing was blocked: another plays');
-    await this.#queue.playPick('mood');
+    log.info({ trackId: current.track.id }, 'the song playing was blocked: the song next plays');
+    await this.#queue.skip('mood');
     // Nothing else could be picked: the blocked song still stops.
     if (player.state().current?.key === current.key) await player.next();
     return true;
@@ -317,7 +318,6 @@ export class MusicDirector implements Service {
     return this.#queue.serial('follow the guests', async () => {
       const { current, upcoming } = this.#deps.player.state();
       if (current === undefined || this.#limits.silence() !== null || upcoming.some(isChosen)) return;
-      if (this.#queue.guestsAreQueued()) return;
       await this.#queue.queueUpcoming(this.#queue.recommend());
     });
   }

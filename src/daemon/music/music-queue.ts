@@ -17,10 +17,11 @@ import type { MusicAim } from './music-aim.js';
 import { isChosen, type MusicCatalogue, queueEntry } from './music-catalogue.js';
 import type { MusicLimits } from './music-limits.js';
 import { CutWatch, cutFadeMs, NEAR_END_MS } from './music-transitions.js';
+import { entryOf, nextEntries, staffPicks, switchEntries, type NextInput } from './music-next.js';
 import { recommendFor, type RoomRecommendation } from './recommend-for.js';
 
-/** What happens to the song playing when the mood followed changes: it plays on, the pick queued after it or not, or the music fades into the pick. */
-export type MoodMove = 'keep' | 'queue next' | 'switch';
+/** What the mood followed changing does: nothing (`keep`), the song next picked again if it no longer fits or in any case, or a switch to it. */
+export type MoodMove = 'keep' | 'queue next' | 'pick next' | 'switch';
 
 export interface MusicQueueDeps {
   clock: Clock;
@@ -99,7 +100,7 @@ export class MusicQueue {
   songStarted(item: QueueItem): void {
     this.#cuts.songStarted(item.key, this.#deps.aim.point());
     this.publishPlayer();
-    this.background('queue the next track', () => this.#queueNext(item));
+    this.background('queue the next track', () => this.#queueNext());
   }
 
   /** The station playing says it plays `title` now. */
@@ -131,7 +132,7 @@ export class MusicQueue {
    * picked again for it; the song playing plays to its end (a block beginning cuts no song).
    */
   async planChanged(): Promise<void> {
-    await this.playToMood(() => 'queue next');
+    await this.playToMood(() => 'pick next');
   }
 
   /** Applies the limits on the music, telling the screens of a silence and starting the music when it may play again. */
@@ -169,6 +170,7 @@ export class MusicQueue {
     }
     const move = decide({ current, recommendation, wasSilent });
     if (move === 'queue next') await this.queueUpcoming(recommendation);
+    else if (move === 'pick next') await this.queueUpcoming(recommendation, { repick: true });
     else if (move === 'switch') await this.#switch(recommendation);
   }
 
@@ -188,10 +190,33 @@ export class MusicQueue {
     await this.#switch(recommendation, fadeMs);
   }
 
-  /** A fade down (short, or over `fadeMs`), the new song, a short fade up: no hard cut. The song left is a switch, not a skip. */
-  async #switch(recommendation: Recommendation, fadeMs?: number): Promise<void> {
-    const hasFaded = await this.#deps.limits.fader.fadeOut(fadeMs);
-    await this.#start(recommendation, 'mood', { fadeIn: hasFaded, replacedAs: 'switched' });
+  /** A fade down (short, or over `fadeMs`), the song next (a fitting one shown first), a short fade up. The song left is switched, not skipped. */
+  async #switch(recommendation: RoomRecommendation, fadeMs?: number): Promise<void> {
+    const { player, limits } = this.#deps;
+    const isLibrary = !this.#wantsOtherSource(recommendation);
+    const entries = isLibrary ? switchEntries(this.#nextInput(recommendation)) : undefined;
+    if (entries !== undefined) await player.replaceUpcoming(entries);
+    const left = player.state().current;
+    const hasFaded = await limits.fader.fadeOut(fadeMs);
+    if (!isLibrary || player.state().upcoming[0] === undefined) {
+      return this.#start(recommendation, 'mood', { fadeIn: hasFaded, replacedAs: 'switched' });
+    }
+    // The song may have ended during the fade: the song next plays then already.
+    if (player.state().current?.key === left?.key) await player.play(player.state().upcoming.map(entryOf), { replacedAs: 'switched' });
+    await limits.afterChange(hasFaded);
+  }
+
+  /** Whether the music the setting wants for the room now comes from a source other than the library (Spotify). */
+  #wantsOtherSource(recommendation?: Recommendation): boolean {
+    if (this.#deps.sources.mode === 'local') return false;
+    const wanted = this.#wantedEntry(recommendation ?? this.recommend());
+    return wanted !== undefined && this.#deps.sources.isOtherSource(wanted.track.uri);
+  }
+
+  /** What the sources offer for the room, besides a pick of the library. */
+  #wantedEntry(recommendation: Recommendation): QueueEntry | undefined {
+    const userId = this.#deps.listener()?.id ?? null;
+    return this.#deps.sources.choose({ mood: recommendation.aim, pick: undefined, reason: 'mood', roomMood: null, userId });
   }
 
   /** The picks for the mood followed now, with the mood weights it maps to. */
@@ -253,12 +278,18 @@ export class MusicQueue {
     await this.#deps.limits.afterChange(hasFaded);
   }
 
-  /** A skip: to the song next when someone chose it (staff, a guest, a tap), as the screens show it; else to a new pick for the room. */
-  async skip(): Promise<void> {
-    const next = this.#deps.player.state().upcoming[0];
-    if (next === undefined || !(isChosen(next) || next.reason === 'guest')) return this.playPick('skip');
-    await this.#deps.player.next();
-    await this.#deps.limits.afterChange(false);
+  /**
+   * A skip: to the song next as the screens show it, whoever chose it (queued and shown first when
+   * none is); Spotify moves on its own way. `reason`: why a pick never queued plays.
+   */
+  async skip(reason: PlayReason = 'skip'): Promise<void> {
+    const { player, limits } = this.#deps;
+    const current = player.state().current;
+    const isLibrary = current !== undefined && !this.#deps.sources.isOtherSource(current.track.uri) && !this.#wantsOtherSource();
+    if (isLibrary && player.state().upcoming[0] === undefined) await this.queueUpcoming(this.recommend());
+    if (!isLibrary || player.state().upcoming[0] === undefined) return this.playPick(reason);
+    await player.next();
+    await limits.afterChange(false);
   }
 
   /** The songs staff chose that wait after the song playing, in order. */
@@ -271,8 +302,7 @@ export class MusicQueue {
     const { limits, sources, player } = this.#deps;
     if (limits.silence() !== null) return;
     const recommendation = this.recommend();
-    const userId = this.#deps.listener()?.id ?? null;
-    const wanted = sources.choose({ mood: recommendation.aim, pick: undefined, reason: 'mood', roomMood: null, userId });
+    const wanted = this.#wantedEntry(recommendation);
     const current = player.state().current;
     const isOther = (uri: string): boolean => sources.isOtherSource(uri);
     if (current !== undefined && isOther(current.track.uri) === (wanted !== undefined && isOther(wanted.track.uri))) return;
@@ -282,30 +312,40 @@ export class MusicQueue {
     await this.#start(recommendation, 'mood');
   }
 
-  /** After a track starts: queue what follows it, unless someone chose what comes next. */
-  async #queueNext(started: QueueItem): Promise<void> {
-    const upcoming = this.#deps.player.state().upcoming;
-    if (upcoming.some(isChosen)) return;
+  /** After a track starts: queue what follows it (never the same song), unless someone chose what comes next. */
+  async #queueNext(): Promise<void> {
+    if (this.#deps.player.state().upcoming.some(isChosen)) return;
     const recommendation = this.recommend();
     this.#publishSuggestions(recommendation);
-    if (recommendation.next?.trackId === started.track.id) return;
     await this.queueUpcoming(recommendation);
   }
 
-  /** Queues the guests' next request, else the recommendation's next pick, after the song playing (unless someone chose what comes next). */
-  async queueUpcoming(recommendation: Recommendation): Promise<void> {
-    const player = this.#deps.player;
+  /** Makes the song after this one what it should be (`nextEntries`), for the mood followed now; shown at once (`queueChanged`). */
+  async queueUpcoming(recommendation: RoomRecommendation, options: { repick?: boolean } = {}): Promise<void> {
+    const entries = nextEntries(this.#nextInput(recommendation), options.repick);
+    if (entries !== undefined) await this.#deps.player.replaceUpcoming(entries);
+  }
+
+  /** What the queue holds now and what it may put after the song playing, for the mood followed now (`recommendation`). */
+  #nextInput(recommendation: RoomRecommendation): NextInput {
     const guest = this.#guestEntry();
-    if (guest !== undefined) {
-      if (player.state().upcoming.some(isChosen)) return;
-      await player.replaceUpcoming([guest]);
-      return;
-    }
-    const pick = recommendation.next;
-    const track = pick === undefined ? undefined : this.#deps.catalogue.get(pick.trackId);
-    if (pick === undefined || track === undefined) return;
-    if (player.state().upcoming.some(isChosen)) return;
-    await player.replaceUpcoming([this.entry(track, 'mood', pick.reason.text, this.#deps.listener()?.id ?? null)]);
+    return {
+      ...this.#deps.player.state(),
+      guest,
+      fits: (item) => this.#deps.catalogue.get(item.track.id) !== undefined && this.#fits(item.track.id, recommendation),
+      pick: () => this.#pickEntry(recommendation),
+    };
+  }
+
+  /** The recommendation's pick to play after the song playing (never that song again) as a queue entry, or undefined. */
+  #pickEntry(recommendation: Recommendation): QueueEntry | undefined {
+    const { catalogue, player } = this.#deps;
+    const isOther = (trackId: number): boolean => trackId !== player.state().current?.track.id && catalogue.get(trackId) !== undefined;
+    const pick = [recommendation.next, ...recommendation.suggestions].find((p) => p !== undefined && isOther(p.trackId));
+    const track = pick === undefined ? undefined : catalogue.get(pick.trackId);
+    return pick === undefined || track === undefined
+      ? undefined
+      : this.entry(track, 'mood', pick.reason.text, this.#deps.listener()?.id ?? null);
   }
 
   /** The guests' next request as a queue entry: never right after another guest's song. */
@@ -315,13 +355,6 @@ export class MusicQueue {
     const request = guests.next((trackId) => this.fitOf(trackId));
     const track = request === undefined ? undefined : this.#deps.catalogue.find(request.trackId);
     return track === undefined ? undefined : this.entry(track, 'guest', GUEST_NOTE, null);
-  }
-
-  /** Whether the song after this one is what the guests' queue wants there now (their next request, or the music's own pick). */
-  guestsAreQueued(): boolean {
-    const wanted = this.#guestEntry();
-    const next = this.#deps.player.state().upcoming[0];
-    return wanted === undefined ? next?.reason !== 'guest' : next?.reason === 'guest' && next.track.id === wanted.track.id;
   }
 
   refreshSuggestions(): void {
@@ -364,14 +397,4 @@ export class MusicQueue {
   background(what: string, fn: () => Promise<unknown>): void {
     this.serial(what, fn).catch(() => undefined);
   }
-}
-
-/** A queued item as an entry to queue again. */
-export function entryOf(item: QueueItem): QueueEntry {
-  return { track: item.track, reason: item.reason, note: item.note, mood: item.mood, userId: item.userId };
-}
-
-/** The songs staff chose that wait in `upcoming`, in order. */
-export function staffPicks(upcoming: readonly QueueItem[]): QueueEntry[] {
-  return upcoming.filter((item) => item.reason === 'staff').map(entryOf);
 }

@@ -14,7 +14,8 @@ import type { Silence } from './limits-policy.js';
 import { topMood, type MoodHold, type MusicAim } from './music-aim.js';
 import type { MusicCatalogue } from './music-catalogue.js';
 import type { MusicLimits } from './music-limits.js';
-import { entryOf, staffPicks, type MusicQueue } from './music-queue.js';
+import type { MusicQueue } from './music-queue.js';
+import { entryOf, staffPicks } from './music-next.js';
 import { stationFailure } from './stations.js';
 
 /** The next song and the kiosk's six suggestions: with fewer songs fitting a mood, the picks for it reach beyond it. */
@@ -165,8 +166,9 @@ export class StaffMusic {
   }
 
   /**
-   * Staff skip the current track: a song staff queued plays when it is next, else the next pick;
-   * nobody's likes or skips are touched. Refused while the music is silent.
+   * Staff skip the current track: the song next plays, as the screens show it (a song staff queued,
+   * a guest's request or the music's own pick); nobody's likes or skips are touched. Refused while
+   * the music is silent.
    */
   next(): Promise<{ trackId: number | null }> {
     const { queue, limits, player } = this.#deps;

@@ -1,0 +1,57 @@
+import type { QueueEntry, QueueItem } from '../../player/play-queue.js';
+import { isChosen } from './music-catalogue.js';
+
+/**
+ * The song next, pure: what the song after the one playing becomes when the room, the guests or a
+ * day plan move. It is picked once and shown, and changes only when it must: what the screens call
+ * next is what a skip, a guests' vote, a switch for the room and the song's end play.
+ */
+
+/** What the queue holds now, and what it may put after the song playing. */
+export interface NextInput {
+  readonly current: QueueItem | undefined;
+  readonly upcoming: readonly QueueItem[];
+  /** The guests' next request, when one may play after the song playing. */
+  readonly guest: QueueEntry | undefined;
+  /** Whether the music's own song next may stay: it may still play, and fits the mood followed now. */
+  readonly fits: (item: QueueItem) => boolean;
+  /** A new pick for the room (never the song playing), or undefined when there is none. */
+  readonly pick: () => QueueEntry | undefined;
+}
+
+/**
+ * The songs to queue after the song playing, or undefined to leave them as they are: songs someone
+ * chose (staff, a tap) stay; else the guests' next request; else the music's own song next, kept
+ * while it fits and picked again when it no longer does (or in any case, with `repick`).
+ */
+export function nextEntries(input: NextInput, repick = false): QueueEntry[] | undefined {
+  const { current, upcoming, guest } = input;
+  if (upcoming.some(isChosen)) return undefined;
+  const next = upcoming[0];
+  if (guest !== undefined) return next?.reason === 'guest' && next.track.id === guest.track.id ? undefined : [guest];
+  const isKept = !repick && next !== undefined && next.reason !== 'guest' && next.track.id !== current?.track.id && input.fits(next);
+  const pick = isKept ? undefined : input.pick();
+  return pick === undefined ? undefined : [pick];
+}
+
+/**
+ * Before the music switches to the song next for the room: the songs to queue so that the song next
+ * fits the room, or undefined to leave them. Songs someone chose keep their turn, after a pick for
+ * the room put before them.
+ */
+export function switchEntries(input: NextInput): QueueEntry[] | undefined {
+  const first = input.upcoming[0];
+  if (first === undefined || !isChosen(first)) return nextEntries(input);
+  const pick = input.pick();
+  return pick === undefined ? undefined : [pick, ...input.upcoming.map(entryOf)];
+}
+
+/** A queued item as an entry to queue again. */
+export function entryOf(item: QueueItem): QueueEntry {
+  return { track: item.track, reason: item.reason, note: item.note, mood: item.mood, userId: item.userId };
+}
+
+/** The songs staff chose that wait in `upcoming`, in order. */
+export function staffPicks(upcoming: readonly QueueItem[]): QueueEntry[] {
+  return upcoming.filter((item) => item.reason === 'staff').map(entryOf);
+}
