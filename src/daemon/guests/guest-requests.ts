@@ -58,6 +58,16 @@ const ENDED_EARLY: Record<Exclude<PlayOutcome, 'completed'> | 'voted-off', strin
 export const QUEUED_REASON = 'It fits the room, so it is in the queue';
 /** The reason of a request the staff have not approved yet. */
 export const APPROVAL_REASON = 'Waiting for the staff to say yes';
+/** The reason of a request the staff said no to. */
+export const STAFF_DECLINED_REASON = 'The staff said no to it';
+
+/**
+ * Whether a request uses up one of its phone's requests this hour: every one does (a request taken
+ * back too), but one the staff declined before saying yes (they said no, or did not get to it in time).
+ */
+export function countsInBudget(request: Pick<GuestRequestRecord, 'status' | 'approved'>): boolean {
+  return !(request.status === 'declined' && !request.approved);
+}
 
 /**
  * The guests' requests, in memory: the queue (queued and waiting requests) and the last hours'
@@ -102,14 +112,17 @@ export class GuestRequests {
     return this.#requests;
   }
 
-  /** Requests in the queue: queued or waiting. */
+  /** Requests in the queue or waiting for the staff: queued or waiting. */
   open(): GuestRequestRecord[] {
     return this.#requests.filter((r) => r.status === 'queued' || r.status === 'waiting');
   }
 
-  /** The queue in the order it plays: queued requests by `score` (votes), then waiting ones, oldest first within each. */
+  /**
+   * The queue in the order it plays: queued requests by `score` (votes), then waiting ones, oldest
+   * first within each. A request the staff have not said yes to is not in it (nor in anyone's up next).
+   */
   queue(score: (r: GuestRequestRecord) => number): GuestRequestRecord[] {
-    const open = this.open();
+    const open = this.open().filter((r) => r.approved);
     // Each request's score once: counting votes is the costly part.
     const scores = new Map(open.map((r) => [r.id, score(r)]));
     const rank = (r: GuestRequestRecord) => (r.status === 'queued' ? 0 : 1);

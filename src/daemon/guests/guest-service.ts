@@ -10,7 +10,14 @@ import type { QueueItem } from '../../player/play-queue.js';
 import type { GuestFitVerdict, GuestMusic } from './guest-fit.js';
 import { ADDRESS_PHONES_MAX, GuestAllowances, HOUR_MS, type GuestAllowance, type GuestLimits } from './guest-limits.js';
 import { GuestSongs } from './guest-songs.js';
-import { GuestRequests, guestSchedule, type GuestRequestRecord, type GuestSchedule } from './guest-requests.js';
+import {
+  countsInBudget,
+  GuestRequests,
+  guestSchedule,
+  STAFF_DECLINED_REASON,
+  type GuestRequestRecord,
+  type GuestSchedule,
+} from './guest-requests.js';
 import type { GuestPhone, GuestVote, GuestVotes } from './guest-votes.js';
 import { GuestVoting } from './guest-voting.js';
 import type { GuestErrorCode } from './guest-error-codes.js';
@@ -194,7 +201,10 @@ export class GuestService implements Service {
 
   /** Songs this phone may still ask for this hour (the fewer of its own and its address's), and when none, from when and why. */
   allowance(phone: GuestPhone): GuestAllowance {
-    const requests = this.#requests.all().map((r) => ({ phoneId: r.phone.id, address: r.phone.address, at: r.at }));
+    const requests = this.#requests
+      .all()
+      .filter(countsInBudget)
+      .map((r) => ({ phoneId: r.phone.id, address: r.phone.address, at: r.at }));
     return this.#allowances.of(this.#limits(), { phoneId: phone.id, address: phone.address, now: this.#deps.clock.now(), requests });
   }
 
@@ -263,9 +273,19 @@ export class GuestService implements Service {
     return this.#votes.votesOn(on, phone);
   }
 
-  /** Staff (`actor`) take a request out of the queue (`cleared`), audited as `guests.clear`; false when it is no longer in it. */
+  /**
+   * Staff (`actor`) take a request out of the queue (`cleared`), audited as `guests.clear`; one still
+   * waiting for their yes is declined instead (`declined`, audited as `guests.decline`: it uses up
+   * none of the guest's requests). False when it is no longer in the queue.
+   */
   clear(requestId: number, actor: string): boolean {
-    if (!this.#requests.open().some((r) => r.id === requestId)) return false;
+    const request = this.#requests.open().find((r) => r.id === requestId);
+    if (request === undefined) return false;
+    if (!request.approved) {
+      this.#audit(actor, 'guests.decline', { request: requestId });
+      this.#finish(requestId, 'declined', STAFF_DECLINED_REASON);
+      return true;
+    }
     this.#audit(actor, 'guests.clear', { request: requestId });
     this.#finish(requestId, 'cleared', 'Taken out of the queue by the staff');
     this.#changed();

@@ -79,6 +79,13 @@ export class GuestVoting {
       if (request === undefined) {
         throw new MoodboxError('MB_ERR_NOT_FOUND', `Expected a song guests asked for, up next, got \`${on}\`: it played or left the queue`);
       }
+      // Not in the queue yet: no vote moves it up (or off) before the staff have said yes.
+      if (!request.approved && vote !== 'none') {
+        throw new MoodboxError(
+          'MB_ERR_GUEST_NOT_APPROVED',
+          'This song waits for the staff to say yes: you can vote on it once it is in the queue',
+        );
+      }
       target = { on: 'request', id: request.id };
       trackId = request.trackId;
     }

@@ -59,7 +59,7 @@ export const guestAdminRoutes: FastifyPluginAsyncTypebox<GuestAdminRoutesOptions
       schema: {
         operationId: 'clearGuestRequest',
         tags: ['admin'],
-        summary: 'Take a guest’s request out of the queue (it shows as cleared by the staff)',
+        summary: 'Take a guest’s request out of the queue (cleared by the staff), or decline one waiting for their yes (declined)',
         params: GuestRequestIdParams,
         response: { 200: GuestAdminSchema, 404: ErrorRef },
       },
