@@ -72,4 +72,33 @@ describe('guests’ requests that the staff approve', { timeout: 300_000 }, () =
       .waitFor(WAIT);
     await mine.locator('li[data-status="queued"]').filter({ hasText: title }).waitFor(WAIT);
   });
+
+  it('shows a request waiting for the staff in nobody’s up next; declined, it says so and the guest has it back (issue 58)', async () => {
+    const phone = guest.page;
+    const left = phone.locator('[data-left]');
+    const before = ((await left.textContent()) ?? '').trim();
+    const ask = phone.getByRole('region', { name: 'Ask for a song' });
+    await ask.locator('.tile').first().waitFor(WAIT);
+    const title = (await ask.locator('.tile .t').first().textContent())?.trim() ?? '';
+    await ask.locator('.tile').first().tap();
+    const mine = phone.getByRole('region', { name: 'Your requests' });
+    await mine
+      .locator('li[data-status="waiting"]')
+      .filter({ hasText: 'Waiting for the staff to say yes' })
+      .filter({ hasText: title })
+      .waitFor(WAIT);
+    await left.filter({ hasNotText: before }).waitFor(WAIT);
+    expect(await phone.getByRole('region', { name: 'Up next' }).textContent()).not.toContain(title);
+
+    const card = owner.page.locator('mb-guest-requests');
+    await card.getByRole('button', { name: `Decline “${title}”` }).tap();
+    await phone
+      .locator('[data-notice]')
+      .filter({ hasText: `Your song “${title}” was declined: the staff said no to it.` })
+      .waitFor(WAIT);
+    const declined = mine.locator('li[data-status="declined"]').filter({ hasText: title });
+    expect(await declined.textContent()).toContain('The staff said no to it');
+    expect(await declined.textContent()).not.toContain('Cleared by staff');
+    await left.filter({ hasText: before }).waitFor(WAIT);
+  });
 });

@@ -3,6 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthService } from '../people/auth-service.js';
 import { MoodboxError } from '../../kernel/errors.js';
 import type { Session, User } from '../store/store-reads.js';
+import { isLoopbackAddress } from './origin.js';
+import type { StateView } from './public-state.js';
 
 /**
  * Who may call a route, set per route as `config: { access }`:
@@ -61,6 +63,44 @@ export function isLanAddress(ip: string): boolean {
   }
   const lower = ip.toLowerCase();
   return lower === '::1' || lower.startsWith('fc') || lower.startsWith('fd') || lower.startsWith('fe80:');
+}
+
+/** Who asks for the state, as far as what they may see of it depends on it: read from a request once. */
+export interface StateViewer {
+  /** The address the connection comes from (the connection's own, never a forwarded header); undefined once it is gone. */
+  remoteAddress: string | undefined;
+  /** The box's address the connection came in on. */
+  localAddress: string | undefined;
+  /** The admin panel's session cookie it sent, if any; not checked yet. */
+  adminToken: string | undefined;
+}
+
+/** The viewer behind `request`. */
+export function viewerOf(request: FastifyRequest): StateViewer {
+  const socket = (request.raw as { socket?: { remoteAddress?: string; localAddress?: string } }).socket;
+  // No cookies where the cookie plugin is not registered (`registerAccess`): a server without the admin panel.
+  const cookies = request.cookies as FastifyRequest['cookies'] | undefined;
+  return { remoteAddress: socket?.remoteAddress, localAddress: socket?.localAddress, adminToken: cookies?.[ADMIN_COOKIE] };
+}
+
+/**
+ * What a viewer may see of the screens' state and the services' health (`StateView`): all of it on
+ * the box itself (a loopback address, or the box's own address calling itself) and for an admin
+ * signed in to the panel where the panel is served (the LAN while `adminLanOnly` is on); the guest
+ * view for everyone else, on the LAN or off it. The session is checked on every call, so a socket
+ * opened by an admin who signed out since gets the guest view.
+ */
+export function stateViews(
+  deps: { auth: Pick<AuthService, 'authenticate'> },
+  options: { adminLanOnly: () => boolean },
+): (viewer: StateViewer) => StateView {
+  return ({ remoteAddress, localAddress, adminToken }: StateViewer): StateView => {
+    if (isLoopbackAddress(remoteAddress) || (remoteAddress !== undefined && remoteAddress === localAddress)) return 'all';
+    if (adminToken === undefined || remoteAddress === undefined) return 'guest';
+    if (options.adminLanOnly() && !isLanAddress(remoteAddress)) return 'guest';
+    const found = deps.auth.authenticate(adminToken, 'admin');
+    return found !== undefined && found.user.role === 'admin' && !found.user.mustChangePin ? 'all' : 'guest';
+  };
 }
 
 export async function registerAccess(

@@ -15,7 +15,7 @@ import { AuthError } from '../people/auth-error.js';
 import { isErrorCode, type ErrorCode } from './error-codes.js';
 import type { Logger } from '../logging.js';
 import type { StoreReads } from '../store/store-reads.js';
-import { registerAccess } from './access.js';
+import { registerAccess, stateViews } from './access.js';
 import { capSocketsPerAddress, registerHostCheck, systemNetwork, type OwnNetwork } from './host-check.js';
 import { jsonLimitProblem, MAX_JSON_DEPTH } from './json-limits.js';
 import { lazySerializers } from './lazy-serializers.js';
@@ -229,7 +229,9 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
   });
   registerJsonBodies(app);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
-  await registerAccess(app, { auth: deps.auth }, { adminLanOnly: () => deps.settings.current.server.adminLanOnly });
+  const adminLanOnly = (): boolean => deps.settings.current.server.adminLanOnly;
+  await registerAccess(app, { auth: deps.auth }, { adminLanOnly });
+  const viewOf = stateViews({ auth: deps.auth }, { adminLanOnly });
 
   const handlers: WsHandlers = {
     ...stateRequests({ hub: deps.hub }),
@@ -252,15 +254,16 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
       specs: CLIENT_REQUEST_SPECS,
       handlers,
       actingFor: (credentials, what) => actingFor(credentials, deps, what),
-      isLanOnly: () => deps.settings.current.server.adminLanOnly,
+      isLanOnly: adminLanOnly,
+      viewOf,
     },
     {
       maxBufferedBytes: options.ws.maxBufferedKiB * 1024,
       pingIntervalMs: options.ws.pingIntervalMs,
     },
   );
-  await app.register(healthRoutes, { services: deps.services, version: deps.version, clock: deps.clock });
-  await app.register(stateRoutes, { hub: deps.hub, isLanOnly: () => deps.settings.current.server.adminLanOnly });
+  await app.register(healthRoutes, { services: deps.services, version: deps.version, clock: deps.clock, viewOf });
+  await app.register(stateRoutes, { hub: deps.hub, viewOf });
   await app.register(sessionRoutes, { auth: deps.auth, presence: deps.presence });
   await app.register(usersRoutes, { auth: deps.auth, people: deps.people });
   await app.register(cardsRoutes, { people: deps.people, presence: deps.presence, store: deps.store, clock: deps.clock });

@@ -67,6 +67,8 @@ describe('the /ws transport', () => {
         actingFor: () => null,
         // The transport alone: which addresses it serves is `ws-access.test.ts`'s.
         isLanOnly: () => false,
+        // What each address sees is `network-views.test.ts`'s.
+        viewOf: () => 'all',
       },
       { maxBufferedBytes: 1024 * 1024, pingIntervalMs: 15_000 },
     );

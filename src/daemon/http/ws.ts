@@ -5,10 +5,11 @@ import type { WebSocket } from 'ws';
 import type { Clock, Timer } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
 import type { Logger } from '../logging.js';
-import { isLanAddress } from './access.js';
+import { isLanAddress, viewerOf, type StateViewer } from './access.js';
 import type { ClientRequests, ReplyMessage } from './contract.js';
 import { jsonLimitProblem, MAX_JSON_DEPTH, type JsonLimits } from './json-limits.js';
 import { isLoopbackAddress, judgeOrigin, type OriginVerdict } from './origin.js';
+import { guestMessage, stateFor, type StateView } from './public-state.js';
 import type { ClientRequestSpec } from './schemas/client-requests.js';
 import type { ScreenState } from './state-hub.js';
 
@@ -47,6 +48,8 @@ export interface WsContext extends WsCredentials {
    * them. `what` completes "Sign in on this screen to …".
    */
   actingFor(what: string): WsPerson | null;
+  /** What this socket may see of the state now (`stateViews`). */
+  view(): StateView;
 }
 
 /** For each request type (`area/action`), the data it sends and the data its reply carries. */
@@ -88,8 +91,9 @@ export interface WsStats {
 }
 
 /**
- * The `/ws` endpoint: the state snapshot on connect, then every change. Each message is serialized
- * once for all clients. A slow or dead client never blocks the daemon: sends never wait, a client
+ * The `/ws` endpoint: the state snapshot on connect, then every change, as each socket may see it
+ * (`viewOf`: the box and an admin all of it, any other device the guest view). Each message is
+ * serialized once per view for all clients. A slow or dead client never blocks the daemon: sends never wait, a client
  * whose buffer passes the limit or who misses a pong is terminated. The upgrade is refused (403)
  * to a page of another site (`judgeOrigin`); a client without an Origin may only send requests
  * marked `isReadOnly`. Each request's data is checked against its schema (`specs`) here, once,
@@ -108,6 +112,8 @@ export function registerWs<R extends RequestMap<R>>(
     actingFor: (credentials: WsCredentials, what: string) => WsPerson | null;
     /** True while the socket is served to LAN addresses only (`server.adminLanOnly`, as the admin routes). */
     isLanOnly: () => boolean;
+    /** What a socket may see of the state (`stateViews`), asked again for each message. */
+    viewOf: (viewer: StateViewer) => StateView;
   },
   options: WsOptions,
 ): () => WsStats {
@@ -120,7 +126,7 @@ export function registerWs<R extends RequestMap<R>>(
       return [type, { spec, validator: Compile(spec.data), handle }] as const;
     }),
   );
-  const clients = new Map<WebSocket, { isAlive: boolean }>();
+  const clients = new Map<WebSocket, { isAlive: boolean; viewer: StateViewer }>();
   let dropped = 0;
   let connections = 0;
 
@@ -142,8 +148,11 @@ export function registerWs<R extends RequestMap<R>>(
 
   const unsubscribe = hub.subscribe((message) => {
     if (clients.size === 0) return;
-    const text = JSON.stringify(message);
-    for (const socket of clients.keys()) send(socket, text);
+    const texts: Partial<Record<StateView, string>> = {};
+    for (const [socket, { viewer }] of clients) {
+      const view = deps.viewOf(viewer);
+      send(socket, (texts[view] ??= JSON.stringify(view === 'all' ? message : guestMessage(message))));
+    }
   });
 
   let pinger: Timer | undefined;
@@ -186,7 +195,9 @@ export function registerWs<R extends RequestMap<R>>(
     const isKioskScreen = verdict === 'kiosk';
     const remoteAddress = (request.raw as { socket?: { remoteAddress?: string } }).socket?.remoteAddress ?? '';
     const connection: WsConnection = { id: ++connections, address: remoteAddress, isOnBox: isLoopbackAddress(remoteAddress) };
-    const state = { isAlive: true };
+    // Read now: the connection's address is gone from its socket once it closes.
+    const viewer = viewerOf(request);
+    const state = { isAlive: true, viewer };
     clients.set(socket, state);
     log.debug({ clients: clients.size }, 'ui connected');
     socket.on('pong', () => {
@@ -218,15 +229,19 @@ export function registerWs<R extends RequestMap<R>>(
       if (problem !== undefined) return refuse(problem.kind === 'size' ? WS_CLOSE.TOO_BIG : WS_CLOSE.POLICY, problem.message);
       const text = bytes.toString('utf8');
       replies = replies
-        .then(() => answer(text, origin, isKioskScreen, connection))
+        .then(() => answer(text, { origin, isKioskScreen, connection, viewer }))
         .then((reply) => send(socket, JSON.stringify(reply)))
         .catch((err: unknown) => log.error({ err }, 'ui request could not be answered'));
     });
     const { seq, data } = hub.snapshot();
-    send(socket, JSON.stringify({ type: 'state/snapshot', seq, data }));
+    send(socket, JSON.stringify({ type: 'state/snapshot', seq, data: stateFor(deps.viewOf(viewer), data) }));
   });
 
-  async function answer(text: string, origin: string | undefined, isKioskScreen: boolean, connection: WsConnection): Promise<ReplyMessage> {
+  async function answer(
+    text: string,
+    socket: { origin: string | undefined; isKioskScreen: boolean; connection: WsConnection; viewer: StateViewer },
+  ): Promise<ReplyMessage> {
+    const { origin, isKioskScreen, connection, viewer } = socket;
     let message: unknown;
     try {
       message = JSON.parse(text);
@@ -264,7 +279,13 @@ export function registerWs<R extends RequestMap<R>>(
       token: typeof message.token === 'string' && message.token !== '' ? message.token : undefined,
       isKioskScreen,
     };
-    const context: WsContext = { ...credentials, origin, connection, actingFor: (what) => deps.actingFor(credentials, what) };
+    const context: WsContext = {
+      ...credentials,
+      origin,
+      connection,
+      actingFor: (what) => deps.actingFor(credentials, what),
+      view: () => deps.viewOf(viewer),
+    };
     try {
       const reply = await request.handle(data, context);
       return { type, transaction, status: 'ok', data: reply ?? null };

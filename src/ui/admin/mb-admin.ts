@@ -275,12 +275,22 @@ export class MbAdmin extends LitElement {
     try {
       this._session = await this.#api.changeOwnPassphrase(current, next);
       this._error = '';
+      this.#relink();
     } catch (err) {
       this._error = messageOf(err);
     } finally {
       this._isBusy = false;
     }
   };
+
+  /**
+   * Opens the live link again once signed in: the daemon shows the faces, the signed-in person and the
+   * services' detail to an admin session only, and the link opened before carried none.
+   */
+  #relink(): void {
+    this.#live.close();
+    this.#live.connect();
+  }
 
   /** A message about what was typed goes once the person types again. */
   readonly #clearError = (): void => {
@@ -310,6 +320,7 @@ export class MbAdmin extends LitElement {
     try {
       this._session = await this.#api.signIn(field(data, 'name').trim(), field(data, 'passphrase'));
       this._error = '';
+      this.#relink();
     } catch (err) {
       // The daemon words one answer for every failed sign-in, kiosk PINs included; here it is a passphrase.
       this._error =

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Clock } from '../../../kernel/clock.js';
+import { viewerOf, type StateViewer } from '../access.js';
 import type { ServiceHealthView } from '../contract.js';
+import { guestServices, type StateView } from '../public-state.js';
 import { HealthSchema } from '../schemas/common.js';
 
 export interface HealthRoutesOptions {
@@ -8,9 +10,15 @@ export interface HealthRoutesOptions {
   services: () => ServiceHealthView[];
   version: string;
   clock: Clock;
+  /** What a viewer may see (`stateViews`): the services' detail on the box and for an admin only. */
+  viewOf: (viewer: StateViewer) => StateView;
 }
 
-/** `GET /api/health`: readiness, with the state of each service. 200 when ready, 503 otherwise. */
+/**
+ * `GET /api/health`: readiness, with the state of each service. 200 when ready, 503 otherwise. A
+ * service's detail (the broker's address, the camera's device and the faces it sees) is for the
+ * box and an admin only; anyone else gets each service's name and status.
+ */
 export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, deps) => {
   const startedAt = deps.clock.monotonic();
   app.get(
@@ -23,9 +31,10 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = asyn
         response: { 200: HealthSchema, 503: HealthSchema },
       },
     },
-    async (_request, reply) => {
-      const services = deps.services();
-      const status = overall(services);
+    async (request, reply) => {
+      const all = deps.services();
+      const services = deps.viewOf(viewerOf(request)) === 'all' ? all : guestServices(all);
+      const status = overall(all);
       return reply.status(status === 'ready' || status === 'degraded' ? 200 : 503).send({
         status,
         version: deps.version,

@@ -1,22 +1,23 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { isLanAddress } from '../access.js';
+import { viewerOf, type StateViewer } from '../access.js';
 import type { ClientRequests } from '../contract.js';
 import { StateSchema } from '../schemas/common.js';
-import { stateForStrangers } from '../public-state.js';
+import { stateFor, type StateView } from '../public-state.js';
 import type { ScreenState } from '../state-hub.js';
 import type { WsHandlers } from '../ws.js';
 
 export interface StateRoutesOptions {
   hub: ScreenState;
-  /** `server.adminLanOnly` now: while on, an address off the LAN gets the state without names, faces or paths. @default off */
-  isLanOnly?: () => boolean;
+  /** What a viewer may see (`stateViews`): the box and an admin all of it, anyone else the guest view. */
+  viewOf: (viewer: StateViewer) => StateView;
 }
 
 /**
- * `GET /api/state`: the same snapshot a UI receives first on `/ws`; from an address off the LAN
- * while `server.adminLanOnly` is on, the part a stranger may see (`stateForStrangers`).
+ * `GET /api/state`: the same snapshot a UI receives first on `/ws`, as the asker may see it: whole
+ * on the box and for an admin, without names, faces, services' detail or paths for anyone else
+ * (`guestState`).
  */
-export const stateRoutes: FastifyPluginAsyncTypebox<StateRoutesOptions> = async (app, { hub, isLanOnly }) => {
+export const stateRoutes: FastifyPluginAsyncTypebox<StateRoutesOptions> = async (app, { hub, viewOf }) => {
   app.get(
     '/api/state',
     {
@@ -28,14 +29,13 @@ export const stateRoutes: FastifyPluginAsyncTypebox<StateRoutesOptions> = async 
       },
     },
     async (request) => {
-      const snapshot = hub.snapshot();
-      if (isLanOnly?.() !== true || isLanAddress(request.ip)) return snapshot;
-      return { seq: snapshot.seq, data: stateForStrangers(snapshot.data) };
+      const { seq, data } = hub.snapshot();
+      return { seq, data: stateFor(viewOf(viewerOf(request)), data) };
     },
   );
 };
 
-/** `state/get` on `/ws`: the snapshot now; the one request a client without an Origin (the CLI, scripts) may send. */
-export function stateRequests({ hub }: StateRoutesOptions): WsHandlers<Pick<ClientRequests, 'state/get'>> {
-  return { 'state/get': async () => hub.snapshot().data };
+/** `state/get` on `/ws`: the snapshot now, as the socket may see it; the one request a client without an Origin (the CLI, scripts) may send. */
+export function stateRequests({ hub }: Pick<StateRoutesOptions, 'hub'>): WsHandlers<Pick<ClientRequests, 'state/get'>> {
+  return { 'state/get': async (_data, context) => stateFor(context.view(), hub.snapshot().data) };
 }
