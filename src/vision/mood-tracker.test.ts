@@ -33,6 +33,41 @@ function settled(label: Label): { clock: FakeClock; tracker: MoodTracker } {
   return { clock, tracker };
 }
 
+describe('MoodTracker in a room that darkens', () => {
+  /** Four faces; `light` is what their light earns, and `label` what the model reads on them. */
+  const room = (label: Label, light: number): FaceReading[] => [1, 2, 3, 4].map((id) => ({ ...reading(label, 0.7, id), light }));
+
+  it('holds a happy room’s mood while its faces are too dark to read, whatever the model then reads, and follows again in the light', () => {
+    const clock = new FakeClock();
+    const tracker = new MoodTracker({ clock }, { dwellMs: 2000 });
+    feed(clock, tracker, 40, () => room('happy', 1));
+    expect(tracker.mood).toBe('happy');
+    // The lights go down: the grain reads as sad and neutral faces, for a minute.
+    const dim = [...feed(clock, tracker, 300, () => room('sad', 0.12)), ...feed(clock, tracker, 300, () => room('neutral', 0.05))];
+    expect(dim.every((u) => u.mood === 'happy' && u.tooDark && u.dark === 4)).toBe(true);
+    // Still people: the room is never `nobody` for being dark.
+    expect(dim.some((u) => u.mood === NOBODY)).toBe(false);
+    // A lamp goes on: the faces are read again, and a room that really turned calm is followed.
+    const lit = feed(clock, tracker, 40, () => room('neutral', 0.9));
+    expect(lit.at(-1)).toMatchObject({ mood: 'neutral', tooDark: false, dark: 0 });
+  });
+
+  it('lets the readable faces of a half-lit room lead, their votes weighed by their light', () => {
+    const clock = new FakeClock();
+    const tracker = new MoodTracker({ clock }, { dwellMs: 2000 });
+    // Three faces by the window read happy; one in the dark corner reads sad.
+    const half = (): FaceReading[] => [
+      { ...reading('happy', 0.7, 1), light: 1 },
+      { ...reading('happy', 0.7, 2), light: 0.8 },
+      { ...reading('happy', 0.7, 3), light: 0.6 },
+      { ...reading('sad', 0.9, 4), light: 0.1 },
+    ];
+    const updates = feed(clock, tracker, 40, half);
+    expect(updates.at(-1)).toMatchObject({ mood: 'happy', tooDark: false, dark: 1, faces: 4 });
+    expect(tracker.standing(4)).toMatchObject({ emotion: 'sad', light: 0.1, weight: 0.1 });
+  });
+});
+
 describe('MoodTracker', () => {
   it('starts as nobody and takes the first mood only after the dwell time', () => {
     const clock = new FakeClock();
@@ -111,8 +146,8 @@ describe('MoodTracker', () => {
     const results = feed(clock, tracker, 30, room);
     expect(results.at(-1)?.mood).toBe('sad');
     expect(results.at(-1)?.faces).toBe(5);
-    expect(tracker.standing(1)).toEqual({ emotion: 'happy', weight: expect.closeTo(0.367, 2) as number });
-    expect(tracker.standing(4)).toEqual({ emotion: 'sad', weight: 1 });
+    expect(tracker.standing(1)).toEqual({ emotion: 'happy', weight: expect.closeTo(0.367, 2) as number, light: 1 });
+    expect(tracker.standing(4)).toEqual({ emotion: 'sad', weight: 1, light: 1 });
     // Without the model's accuracy by size every face weighs the same, and the three win.
     const plain = new MoodTracker({ clock }, { dwellMs: 1000 });
     expect(feed(clock, plain, 30, room).at(-1)?.mood).toBe('happy');
@@ -137,7 +172,7 @@ describe('MoodTracker', () => {
     const tracker = new MoodTracker({ clock }, { dwellMs: 0 });
     const [result] = feed(clock, tracker, 1, () => [reading('happy', 0.8, 1), reading('sad', 0.3, 2)]);
     expect(result?.faces).toBe(1);
-    expect(tracker.standing(2)).toEqual({ emotion: null, weight: 1 });
+    expect(tracker.standing(2)).toEqual({ emotion: null, weight: 1, light: 1 });
     expect(tracker.standing(1)?.emotion).toBe('happy');
     expect(tracker.standing(99)).toBeUndefined();
   });

@@ -12,6 +12,11 @@ export interface FaceReading {
   readonly size: number;
   /** Probability per emotion label, each 0–1, summing to about 1. */
   readonly probabilities: Readonly<Record<string, number>>;
+  /**
+   * What the face's light earns, 0–1 (`lightWeigher` in face-light.ts): a dim, grainy face is a
+   * person all the same, but its vote shrinks. @default 1
+   */
+  readonly light?: number;
 }
 
 export interface MoodTrackerOptions {
@@ -41,6 +46,11 @@ export interface MoodTrackerOptions {
    * faces above it are trimmed to it and the others keep theirs. Never below an equal share. @default 0.5
    */
   maxFaceShare?: number;
+  /**
+   * A face whose light earns less than this weight is too dark to read. When most faces in view
+   * are, the room mood holds: it never turns calm or sad because the lights went down. @default 0.25
+   */
+  darkBelow?: number;
 }
 
 /** The tracker's reading after an update (the app's `RoomMood` is made from it). */
@@ -58,20 +68,28 @@ export interface MoodUpdate {
   readonly scores: Readonly<Record<string, number>>;
   /** Faces voting (a sure reading within `faceTimeoutMs`, a weight above 0). */
   readonly faces: number;
+  /** Faces in view whose light is too dark to read (`darkBelow`). */
+  readonly dark: number;
+  /** Most faces in view are too dark to read: the mood holds as it was, whatever the rest read. */
+  readonly tooDark: boolean;
 }
 
 /** What the tracker makes of one face now. */
 export interface FaceStanding {
   /** The face's smoothed emotion, or null while it has no sure reading (it counts as present, without a vote). */
   readonly emotion: string | null;
-  /** Its vote weight by its size, 0–1 (before any cap on its share). */
+  /** Its vote weight by its size and light, 0–1 (before any cap on its share). */
   readonly weight: number;
+  /** What its light earns, 0–1 (1 when the reading did not say). */
+  readonly light: number;
 }
 
 interface FaceState {
   /** The smoothed sure readings; undefined until the first one. */
   ema: Record<string, number> | undefined;
   size: number;
+  /** What the face's light earned in its last reading, 0–1. */
+  light: number;
   /** The last sure reading. */
   lastAt: number;
   /** The last reading, sure or not. */
@@ -98,6 +116,7 @@ export class MoodTracker {
   readonly #faceTimeoutMs: number;
   readonly #faceWeight: (sizePx: number) => number;
   readonly #maxFaceShare: number;
+  readonly #darkBelow: number;
   readonly #faces = new Map<number, FaceState>();
   #mood: RoomMoodLabel = NOBODY;
   #since: number;
@@ -114,6 +133,7 @@ export class MoodTracker {
     this.#faceTimeoutMs = positive('faceTimeoutMs', options.faceTimeoutMs ?? 1500);
     this.#faceWeight = options.faceWeight ?? (() => 1);
     this.#maxFaceShare = unit('maxFaceShare', options.maxFaceShare ?? 0.5);
+    this.#darkBelow = unit('darkBelow', options.darkBelow ?? 0.25);
     this.#since = this.#clock.now();
   }
 
@@ -122,29 +142,44 @@ export class MoodTracker {
     return this.#mood;
   }
 
-  /** Folds in one analysed frame's readings (possibly none) and returns the room mood. */
-  update(readings: readonly FaceReading[]): MoodUpdate {
+  /**
+   * Folds in one analysed frame's readings (possibly none) and returns the room mood. `tooDarkToSee`:
+   * the frame is too dark or grainy to see faces in at all (`isTooDarkToSee`); a room not seen is
+   * not an empty room, and its mood holds.
+   */
+  update(readings: readonly FaceReading[], frame: { tooDarkToSee?: boolean } = {}): MoodUpdate {
     const now = this.#clock.now();
     for (const reading of readings) this.#fold(reading, now);
     for (const [id, face] of this.#faces) if (now - face.seenAt > this.#faceTimeoutMs) this.#faces.delete(id);
 
     const { scores, faces } = this.#aggregate(now);
     const previous = this.#mood;
+    // The faces in view: read within `faceTimeoutMs`, whether this frame found them or not.
+    const inView = this.#faces.size;
+    const dark = [...this.#faces.values()].filter((face) => face.light < this.#darkBelow).length;
+    // Most of the room too dark to read: what the rest read is no room's mood, and the light is no mood at all.
+    const unseen = frame.tooDarkToSee === true && this.#mood !== NOBODY;
+    const tooDark = (inView > 0 && 2 * dark > inView) || unseen;
 
-    if (faces === 0) {
+    if (faces === 0 || tooDark) {
       this.#challenger = undefined;
-      if (this.#mood !== NOBODY && now - this.#lastFaceAt >= this.#nobodyAfterMs) this.#switchTo(NOBODY, now);
+      const isEmpty = faces === 0 && !unseen && now - this.#lastFaceAt >= this.#nobodyAfterMs;
+      if (isEmpty && this.#mood !== NOBODY) this.#switchTo(NOBODY, now);
     } else {
       this.#consider(scores, now);
     }
-    return { mood: this.#mood, since: this.#since, changed: this.#mood !== previous, scores, faces };
+    return { mood: this.#mood, since: this.#since, changed: this.#mood !== previous, scores, faces, dark, tooDark };
   }
 
   /** What the tracker makes of a face now (as of the last update), or undefined for a face it does not hold. */
   standing(trackId: number): FaceStanding | undefined {
     const face = this.#faces.get(trackId);
     if (face === undefined) return undefined;
-    return { emotion: this.#isVoting(face, this.#clock.now()) ? top(face.ema ?? {}) : null, weight: this.#weightOf(face) };
+    return {
+      emotion: this.#isVoting(face, this.#clock.now()) ? top(face.ema ?? {}) : null,
+      weight: this.#weightOf(face),
+      light: face.light,
+    };
   }
 
   /** Forgets the faces whose tracks ended, so they stop counting at once. */
@@ -156,10 +191,11 @@ export class MoodTracker {
     this.#lastFaceAt = now;
     let face = this.#faces.get(reading.trackId);
     if (face === undefined) {
-      face = { ema: undefined, size: reading.size, lastAt: Number.NEGATIVE_INFINITY, seenAt: now };
+      face = { ema: undefined, size: reading.size, light: 1, lastAt: Number.NEGATIVE_INFINITY, seenAt: now };
       this.#faces.set(reading.trackId, face);
     }
     face.size = reading.size;
+    face.light = lightOf(reading.light);
     face.seenAt = now;
     const confidence = Math.max(0, ...Object.values(reading.probabilities));
     if (confidence < this.#minConfidence) return;
@@ -182,7 +218,7 @@ export class MoodTracker {
   }
 
   #weightOf(face: FaceState): number {
-    const weight = this.#faceWeight(face.size);
+    const weight = this.#faceWeight(face.size) * face.light;
     return Number.isFinite(weight) ? Math.min(1, Math.max(0, weight)) : 0;
   }
 
@@ -255,6 +291,12 @@ export function capShares(weights: readonly number[], maxShare: number): number[
   // Only an equal share is left: every face at the smallest weight.
   const least = sorted[n - 1] ?? 0;
   return weights.map(() => least);
+}
+
+/** A reading's light weight, 0–1: 1 when it did not say, 0 for a value that is not a number. */
+function lightOf(light: number | undefined): number {
+  if (light === undefined) return 1;
+  return Number.isFinite(light) ? Math.min(1, Math.max(0, light)) : 0;
 }
 
 /** The label with the highest probability (the first on a tie); '' for none. */

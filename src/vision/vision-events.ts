@@ -23,8 +23,10 @@ export interface FaceView {
   readonly personal?: boolean;
   /** The face's emotion as it votes on the room mood (smoothed over its track); null while it has no sure reading. */
   readonly steadyEmotion?: string | null;
-  /** Its vote weight by its size (0–1): how well the model reads a face that large. */
+  /** Its vote weight by its size and light (0–1): how well the model reads a face that large and that well lit. */
   readonly voteWeight?: number;
+  /** The face's light as measured on its crop (`face-light.ts`), and what it earns (0–1). */
+  readonly light?: { readonly clarity: number; readonly brightness: number; readonly noise: number; readonly weight: number };
 }
 
 /** What the pipeline emits. */
@@ -40,6 +42,8 @@ export type VisionEvents = {
     readonly height: number;
     readonly faces: readonly FaceView[];
     readonly mood: RoomMoodLabel;
+    /** Most faces in view are too dark or grainy to read: the room mood holds as it was. */
+    readonly tooDark?: boolean;
     /** Time spent on the frame: detection, classification, all (ms). */
     readonly timing: { readonly detectMs: number; readonly classifyMs: number; readonly totalMs: number };
   };

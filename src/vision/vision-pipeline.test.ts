@@ -63,7 +63,8 @@ async function harness(options: VisionPipelineOptions = {}): Promise<Harness> {
   };
   const pipeline = new VisionPipeline(
     { source, detector, classifier, clock, log },
-    { mood: { dwellMs: 1000, nobodyAfterMs: 2000 }, ...options },
+    // The fake detector's faces are flat patches of one grey, no face's light: each is read as well lit.
+    { mood: { dwellMs: 1000, nobodyAfterMs: 2000 }, lightWeight: () => 1, ...options },
   );
   const seen = { cameraChanged: [], facesDetected: [], moodChanged: [], previewCaptured: [] } as Harness['seen'];
   for (const name of Object.keys(seen) as Array<keyof VisionEvents>) pipeline.events.on(name, (e) => (seen[name] as unknown[]).push(e));
@@ -108,6 +109,7 @@ describe('VisionPipeline', () => {
         personal: false,
         steadyEmotion: 'happy',
         voteWeight: 1,
+        light: { clarity: 0, brightness: expect.any(Number) as number, noise: 0, weight: 1 },
       },
     ]);
     expect(h.classifier.calls).toEqual([1]);

@@ -7,6 +7,8 @@ import { cropFaces, type FaceCropOptions } from './face-crops.js';
 import type { Box, FaceDetector } from './face-detector.js';
 import { describeFaceSizes, FaceSizeLog, type FaceSizeLogOptions, type FaceSizeSummary } from './face-sizes.js';
 import { FaceTracker, type FaceTrackerOptions } from './face-tracker.js';
+import { measureFaceLight } from './face-light.js';
+import { LightReader, type LightReaderOptions } from './light-reader.js';
 import { faceWeigher, type AccuracyBySize, type FaceWeigher } from './face-weight.js';
 import type { Frame, FrameSource, SourceStatus } from './frame-source.js';
 import { MoodTracker, NOBODY, type FaceReading, type MoodTrackerOptions } from './mood-tracker.js';
@@ -16,7 +18,8 @@ import { targetFace } from './target-face.js';
 import type { FaceView, VisionEvents, VisionStats } from './vision-events.js';
 import type { Log } from '../kernel/log.js';
 
-export interface VisionPipelineOptions {
+/** `lightWeight` and `frameLight`: how faces' and frames' light is judged (`LightReader`). */
+export interface VisionPipelineOptions extends LightReaderOptions {
   /** Most frames analysed per second; frames in between are dropped. @default 10 */
   analysisFps?: number;
   /**
@@ -82,6 +85,7 @@ export class VisionPipeline implements Service {
   #stats = { framesRead: 0, framesAnalysed: 0, framesSkipped: 0, lastAnalysisMs: 0 };
   readonly #sizes: FaceSizeLog;
   #weigher: { table: AccuracyBySize | undefined; labels: number; weigh: FaceWeigher } | undefined;
+  readonly #light: LightReader;
 
   constructor(
     deps: {
@@ -111,6 +115,7 @@ export class VisionPipeline implements Service {
     this.#mood = new MoodTracker({ clock: deps.clock }, this.#options.mood);
     this.#jpeg = new JpegStream({ clock: deps.clock }, { quality: 70 });
     this.#sizes = new FaceSizeLog(options.faceSizes);
+    this.#light = new LightReader({ labels: () => this.#classifier.labels.length }, options);
     this.events = new EventBus<VisionEvents>((err, event, owner) => this.#log?.warn({ err, event, owner }, 'vision listener failed'));
   }
 
@@ -231,7 +236,10 @@ export class VisionPipeline implements Service {
     const tracks = this.#tracker.tracks;
     const isFullScan = tracks.length === 0 || started - this.#lastFullScan >= this.#fullScanEveryMs;
     const boxes = await this.#detector.detect(image, isFullScan ? {} : { near: tracks.map((t) => t.box) });
-    if (isFullScan) this.#lastFullScan = started;
+    if (isFullScan) {
+      this.#lastFullScan = started;
+      await this.#light.measureFrame(image);
+    }
     const detected = this.#clock.monotonic();
 
     const { trackIds, lost } = this.#tracker.update(boxes);
@@ -242,16 +250,15 @@ export class VisionPipeline implements Service {
       const trackId = trackIds[i] ?? 0;
       return isConfirmed.get(trackId) === true ? [{ box, trackId }] : [];
     });
-    const results =
+    const crops =
       counted.length === 0
         ? []
-        : await this.#classifier.classify(
-            await cropFaces(
-              image,
-              counted.map((c) => c.box),
-              this.#options.crop,
-            ),
+        : await cropFaces(
+            image,
+            counted.map((c) => c.box),
+            this.#options.crop,
           );
+    const results = crops.length === 0 ? [] : await this.#classifier.classify(crops);
     const classified = this.#clock.monotonic();
     this.#sizes.record(
       classified,
@@ -271,6 +278,9 @@ export class VisionPipeline implements Service {
       if (generic === undefined) return;
       const own = i === target ? this.#personalize?.(generic) : undefined;
       const result = own ?? generic;
+      const crop = crops[i];
+      const lit = crop === undefined ? undefined : measureFaceLight(crop, this.#options.crop?.size ?? 48);
+      const light = lit === undefined ? 1 : this.#light.weigh(lit);
       faces.push({
         trackId,
         box: toArray(box),
@@ -281,11 +291,12 @@ export class VisionPipeline implements Service {
         ...(generic.embedding === undefined ? {} : { embedding: generic.embedding }),
         isTarget: i === target,
         personal: own !== undefined,
+        ...(lit === undefined ? {} : { light: { clarity: lit.clarity, brightness: lit.brightness, noise: lit.noise, weight: light } }),
       });
-      readings.push({ trackId, size: Math.max(box.width, box.height), probabilities: result.probabilities });
+      readings.push({ trackId, size: Math.max(box.width, box.height), probabilities: result.probabilities, light });
     });
     const previous = this.#mood.mood;
-    const room = this.#mood.update(readings);
+    const room = this.#mood.update(readings, { tooDarkToSee: this.#light.isTooDarkToSee });
     faces.forEach((face, i) => {
       const standing = this.#mood.standing(face.trackId);
       if (standing !== undefined) faces[i] = { ...face, steadyEmotion: standing.emotion, voteWeight: standing.weight };
@@ -298,6 +309,7 @@ export class VisionPipeline implements Service {
       height: image.rows,
       faces,
       mood: room.mood,
+      tooDark: room.tooDark,
       timing: { detectMs: detected - started, classifyMs: classified - detected, totalMs: this.#clock.monotonic() - started },
     });
     if (room.changed) {

@@ -1,0 +1,112 @@
+/**
+ * Calibrates the light rule (`src/vision/light-weight.ts`): how well the shipped emotion model reads
+ * a face by the clarity measured on its crop (contrast over the camera's noise, `face-light.ts`),
+ * on FER-2013 faces through the dim-light webcam of `low-light.ts` (auto and fixed exposure, from
+ * daylight down to 3%). Prints the accuracy by light level, then by clarity in equal-count bins,
+ * the table to ship, and how well clarity, noise and brightness each tell a readable face from
+ * one that is not (the accuracy spread from their worst to best decile).
+ *
+ *   node --import tsx scripts/measure-light-weights.ts [--csv ../shared/datasets/fer2013/fer2013.csv.gz]
+ *     [--usage PublicTest] [--limit 3589] [--bins 10] [--model models/emotion-int8.onnx] [--seed 1]
+ */
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { measureFaceLight, type FaceLight } from '../src/vision/face-light.js';
+import { readFerCsv, type FerRow } from '../src/vision/fer-csv.js';
+import { EXPOSURES, lowLightImage, mixSeed, seededRandom, type Exposure } from '../src/vision/low-light.js';
+import { OnnxEmotionClassifier } from '../src/vision/onnx-emotion-classifier.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const LIGHTS = [1, 0.5, 0.25, 0.12, 0.06, 0.04, 0.03];
+
+const { values } = parseArgs({
+  options: {
+    csv: { type: 'string', default: join(ROOT, '..', 'shared', 'datasets', 'fer2013', 'fer2013.csv.gz') },
+    usage: { type: 'string', default: 'PublicTest' },
+    limit: { type: 'string', default: '100000' },
+    bins: { type: 'string', default: '10' },
+    model: { type: 'string', default: join(ROOT, 'models', 'emotion-int8.onnx') },
+    seed: { type: 'string', default: '1' },
+  },
+});
+
+interface Sample extends FaceLight {
+  light: number;
+  exposure: Exposure;
+  correct: boolean;
+}
+
+const rows: FerRow[] = [];
+for await (const row of readFerCsv(resolve(values.csv))) {
+  if (row.usage === values.usage) rows.push(row);
+  if (rows.length >= Number(values.limit)) break;
+}
+const classifier = new OnnxEmotionClassifier({}, { modelPath: resolve(values.model), intraOpThreads: 1, maxBatch: 64 });
+await classifier.start(new AbortController().signal);
+const samples: Sample[] = [];
+const seed = Number(values.seed);
+for (const exposure of EXPOSURES) {
+  for (const light of LIGHTS) {
+    if (exposure === 'fixed' && light === 1) continue;
+    const crops = rows.map((row) => lowLightImage(row.pixels, 48, 48, { light, exposure }, seededRandom(mixSeed(seed, row.row))));
+    for (let i = 0; i < crops.length; i += 64) {
+      const batch = crops.slice(i, i + 64);
+      const results = await classifier.classify(batch);
+      results.forEach((result, k) => {
+        const row = rows[i + k]!;
+        samples.push({ ...measureFaceLight(batch[k]!, 48), light, exposure, correct: result.label === row.label });
+      });
+    }
+    const here = samples.filter((s) => s.light === light && s.exposure === exposure);
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+    console.log(
+      `${exposure.padEnd(5)} ${String(light * 100).padStart(3)}%: accuracy ${pct(here)}, clarity median ${median(here.map((s) => s.clarity)).toFixed(2)}, noise ${median(here.map((s) => s.noise)).toFixed(1)}, brightness ${median(here.map((s) => s.brightness)).toFixed(0)}`,
+    );
+  }
+}
+await classifier.stop();
+
+const bins = Number(values.bins);
+for (const feature of ['clarity', 'noise', 'brightness'] as const) {
+  const sorted = [...samples].sort((a, b) => a[feature] - b[feature]);
+  const parts = Array.from({ length: bins }, (_, b) =>
+    sorted.slice(Math.floor((b * sorted.length) / bins), Math.floor(((b + 1) * sorted.length) / bins)),
+  );
+  const accuracies = parts.map((part) => part.filter((s) => s.correct).length / part.length);
+  console.log(
+    `\nby ${feature} (${bins} bins of ${parts[0]?.length ?? 0} faces): ` +
+      parts.map((part, b) => `${mean(part.map((s) => s[feature])).toFixed(2)}→${(accuracies[b]! * 100).toFixed(1)}%`).join('  ') +
+      `\n  spread ${((Math.max(...accuracies) - Math.min(...accuracies)) * 100).toFixed(1)} points`,
+  );
+  if (feature === 'clarity') {
+    // Clearer never reads worse: adjacent bins that break the order are pooled (weighted by their faces, all equal here).
+    const monotone = poolAdjacentViolators(accuracies);
+    const table = Object.fromEntries(
+      parts.map((part, b) => [mean(part.map((s) => s.clarity)).toFixed(2), Number(monotone[b]!.toFixed(4))]),
+    );
+    console.log(`  table to ship (non-decreasing): ${JSON.stringify(table)}`);
+  }
+}
+
+/** The non-decreasing sequence nearest `values` in least squares (equal weights): runs that decrease are replaced by their mean. */
+function poolAdjacentViolators(values: readonly number[]): number[] {
+  const blocks: Array<{ sum: number; count: number }> = [];
+  for (const value of values) {
+    blocks.push({ sum: value, count: 1 });
+    while (blocks.length > 1) {
+      const last = blocks.at(-1)!;
+      const before = blocks.at(-2)!;
+      if (before.sum / before.count <= last.sum / last.count) break;
+      blocks.splice(-2, 2, { sum: before.sum + last.sum, count: before.count + last.count });
+    }
+  }
+  return blocks.flatMap((block) => Array.from({ length: block.count }, () => block.sum / block.count));
+}
+
+function pct(xs: Sample[]): string {
+  return `${((100 * xs.filter((s) => s.correct).length) / Math.max(1, xs.length)).toFixed(1)}%`;
+}
+
+function mean(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+}
