@@ -89,6 +89,11 @@ export type MoodboxEvents = {
    * read surely. Owner: the camera service.
    */
   facesReadChanged: { readonly byEmotion: Readonly<Record<string, number>> };
+  /**
+   * Most faces in view became too dark or grainy to read, or readable again (newest analysed
+   * frame): while `tooDark`, the room mood holds as it was. Owner: the camera service.
+   */
+  roomLightChanged: { readonly tooDark: boolean };
   /** A camera frame was analysed: its faces and the time spent (ms) finding and reading them. Owner: the camera service. */
   frameAnalysed: { readonly faces: number; readonly detectMs: number; readonly classifyMs: number; readonly totalMs: number };
   /**

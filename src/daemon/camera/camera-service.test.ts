@@ -28,8 +28,9 @@ class ScriptedVision {
   }
 
   /** `personal`: the first face is the target, read through the signed-in person's calibration. */
-  frame(faces: number, mood: RoomMoodLabel = 'neutral', personal = false): void {
+  frame(faces: number, mood: RoomMoodLabel = 'neutral', personal = false, tooDark = false): void {
     this.events.emit('facesDetected', {
+      tooDark,
       frame: 1,
       at: 1000,
       width: 640,
@@ -94,6 +95,31 @@ async function setup(rules: { off: string | null } = { off: null }) {
 }
 
 describe('CameraService', () => {
+  it('says when the faces in view are too dark to read, how long the last hour was, and what to do; readable again after', async () => {
+    const { bus, vision, camera, clock } = await setup();
+    await settled();
+    const light: boolean[] = [];
+    bus.on('roomLightChanged', ({ tooDark }) => light.push(tooDark));
+    vision.frame(4, 'happy');
+    expect(camera.health().detail ?? '').not.toMatch(/too dark/);
+    // Six minutes of a dim bar: every frame too dark.
+    for (let s = 0; s < 360; s++) {
+      clock.advance(1000);
+      vision.frame(4, 'happy', false, true);
+    }
+    expect(light).toEqual([true]);
+    expect(camera.tooDark).toBe(true);
+    expect(camera.health().detail).toMatch(
+      /faces too dark to read expressions now \(the room mood holds meanwhile\); too dark for 7 of the last 7 minutes with faces in view: a lamp/,
+    );
+    vision.frame(4, 'happy');
+    expect(light).toEqual([true, false]);
+    expect(camera.health().detail).toMatch(/faces readable now; too dark for 6 of the last 7 minutes/);
+    // The camera off: nothing is said of the room's light.
+    await camera.stop();
+    expect(camera.tooDark).toBe(false);
+  });
+
   it('hears nothing once stopped, and a listener of its that fails is reported under its name', async () => {
     const { bus, vision, camera, seen, failures } = await setup();
     bus.emit('settingsChanged', { changed: undefined as unknown as string[] });

@@ -6,6 +6,7 @@ import { emotionScores, NOBODY, type RoomMood } from '../../kernel/room-mood.js'
 import { describeFaceSizes, type FaceSizeSummary } from '../../vision/face-sizes.js';
 import type { VisionEvents } from '../../vision/vision-events.js';
 import type { EventBus } from '../../kernel/event-bus.js';
+import { describeLight, LightLog, type LightSummary } from './light-log.js';
 
 /** How often the camera's on/off rules (admin switch, camera hours) are checked (ms). */
 const RULES_CHECK_MS = 15_000;
@@ -94,6 +95,8 @@ export class CameraService implements Service {
   #byEmotion = '{}';
   #preview: CameraPreview | undefined;
   #liveFaces: LiveFaces | undefined;
+  readonly #light = new LightLog();
+  #tooDark = false;
   #timer: Timer | undefined;
   #signal: AbortSignal | undefined;
   #switching: Promise<void> = Promise.resolve();
@@ -136,6 +139,7 @@ export class CameraService implements Service {
         deps.bus.emit('frameAnalysed', { faces: frame.faces.length, detectMs, classifyMs, totalMs });
         this.#setPersonal(frame.faces.some((f) => f.isTarget && f.personal === true));
         this.#announceReadings(frame.faces);
+        this.#noteLight(frame, now);
         if (this.#facesInView === frame.faces.length) return;
         this.#facesInView = frame.faces.length;
         deps.bus.emit('facesInViewChanged', { faces: this.#facesInView });
@@ -198,7 +202,11 @@ export class CameraService implements Service {
     // The room mood as the screens show it (this service's, from the same change), never the vision loop's own copy.
     const room = this.#room === null || this.#status !== 'on' ? '' : `; room mood ${this.#room.label}`;
     const rate = fps === 0 ? '' : `; ${fps.toFixed(1)} frames/s analysed`;
-    return withModel(room === '' && rate === '' ? vision : { ...vision, detail: `${vision.detail ?? 'camera on'}${room}${rate}` });
+    const lit = describeLight(this.#light.summary(this.#deps.clock.monotonic()), this.#tooDark);
+    const light = lit === undefined ? '' : `; ${lit}`;
+    return withModel(
+      room === '' && rate === '' && light === '' ? vision : { ...vision, detail: `${vision.detail ?? 'camera on'}${room}${rate}${light}` },
+    );
   }
 
   /** The camera now: on, off by the rules, starting, or unavailable and being retried. */
@@ -233,6 +241,33 @@ export class CameraService implements Service {
     return recent.length / (RATE_WINDOW_MS / 1000);
   }
 
+  /** The room's light over the last hour, as the faces in view showed it. */
+  lightSummary(): LightSummary {
+    return this.#light.summary(this.#deps.clock.monotonic());
+  }
+
+  /** Whether most faces in view are too dark to read now (the room mood holds meanwhile). */
+  get tooDark(): boolean {
+    return this.#tooDark;
+  }
+
+  #noteLight(frame: VisionEvents['facesDetected'], now: number): void {
+    const tooDark = frame.tooDark === true;
+    if (frame.faces.length > 0) {
+      const clarities = frame.faces.flatMap((f) => (f.light === undefined ? [] : [f.light.clarity]));
+      this.#light.record(now, { tooDark, clarities });
+    }
+    this.#setTooDark(tooDark);
+  }
+
+  #setTooDark(tooDark: boolean): void {
+    if (this.#tooDark === tooDark) return;
+    this.#tooDark = tooDark;
+    if (tooDark) this.#deps.log.info({ faces: this.#facesInView }, 'faces too dark to read expressions; the room mood holds');
+    else this.#deps.log.info({ faces: this.#facesInView }, 'faces readable again');
+    this.#deps.bus.emit('roomLightChanged', { tooDark });
+  }
+
   #setPersonal(isPersonal: boolean): void {
     if (this.#isPersonal === isPersonal) return;
     this.#isPersonal = isPersonal;
@@ -260,6 +295,7 @@ export class CameraService implements Service {
   #forgetRoom(): void {
     // The screens drop the faces' emotions with the count of 0 below: the first frame after it says them again.
     this.#byEmotion = '{}';
+    this.#setTooDark(false);
     if (this.#facesInView !== 0) {
       this.#facesInView = 0;
       this.#deps.bus.emit('facesInViewChanged', { faces: 0 });

@@ -75,6 +75,11 @@ export interface MoodState {
    * person's own calibration; false or absent while it is read by the generic model.
    */
   isPersonal?: boolean;
+  /**
+   * True while most faces in view are too dark or grainy to read: the room mood holds as it was
+   * (the music neither turns calm nor sad because the lights went down); false or absent otherwise.
+   */
+  tooDark?: boolean;
 }
 
 export interface PlayerState {

@@ -61,6 +61,23 @@ describe('StateProjector', () => {
     expect(state().mood).toMatchObject({ current: 'nobody', confidence: 0, why: 'Nobody in view for a while' });
   });
 
+  it('says when the room is too dark to read and keeps its mood, and what it reads once the light is back', async () => {
+    const { bus, state } = await setup();
+    bus.emit('facesInViewChanged', { faces: 4 });
+    bus.emit('roomMoodChanged', { mood: roomMoodOf('happy', 1000), previous: null });
+    bus.emit('roomLightChanged', { tooDark: true });
+    expect(state().mood).toMatchObject({
+      current: 'happy',
+      tooDark: true,
+      why: '4 faces in view, too dark to read expressions; keeping the room happy',
+    });
+    bus.emit('facesInViewChanged', { faces: 0 });
+    expect(state().mood.why).toBe('Too dark to see the room; keeping the room happy');
+    bus.emit('facesInViewChanged', { faces: 4 });
+    bus.emit('roomLightChanged', { tooDark: false });
+    expect(state().mood).toMatchObject({ current: 'happy', tooDark: false, why: '4 faces, mostly looking happy' });
+  });
+
   it("marks the mood while the face in front is read through the signed-in person's calibration (issue 19)", async () => {
     const { bus, state } = await setup();
     expect(state().mood.isPersonal).toBeUndefined();

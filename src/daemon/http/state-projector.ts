@@ -80,11 +80,24 @@ export class StateProjector implements Service {
       'facesInViewChanged',
       ({ faces }) => {
         const mood = area('mood');
-        hub.update('mood', { ...mood, faces, why: why(mood.current, faces), ...(faces === 0 ? { byEmotion: {} } : {}) });
+        hub.update('mood', {
+          ...mood,
+          faces,
+          why: why(mood.current, faces, mood.tooDark === true),
+          ...(faces === 0 ? { byEmotion: {} } : {}),
+        });
       },
       this,
     );
     bus.on('facesReadChanged', ({ byEmotion }) => hub.update('mood', { ...area('mood'), byEmotion: { ...byEmotion } }), this);
+    bus.on(
+      'roomLightChanged',
+      ({ tooDark }) => {
+        const mood = area('mood');
+        hub.update('mood', { ...mood, tooDark, why: why(mood.current, mood.faces, tooDark) });
+      },
+      this,
+    );
     bus.on(
       'roomMoodChanged',
       ({ mood }) => {
@@ -96,7 +109,7 @@ export class StateProjector implements Service {
           current: mood?.label ?? null,
           confidence: mood === null ? 0 : Math.round(mood.confidence * 100) / 100,
           since: mood?.since ?? null,
-          why: why(mood?.label ?? null, faces),
+          why: why(mood?.label ?? null, faces, area('mood').tooDark === true && mood !== null),
           faces,
         });
       },
@@ -207,7 +220,11 @@ function asGuestRequest(view: TrackView | null, isGuestRequest: boolean | undefi
 }
 
 /** The kiosk's short line on why Moodbox reads the room as it does. */
-export function why(mood: RoomMoodLabel | null, faces: number): string | null {
+export function why(mood: RoomMoodLabel | null, faces: number, tooDark = false): string | null {
+  if (tooDark) {
+    const held = mood === null || mood === NOBODY ? '' : `; keeping the room ${LOOKS[mood]}`;
+    return faces === 0 ? `Too dark to see the room${held}` : `${plural(faces, 'face')} in view, too dark to read expressions${held}`;
+  }
   if (mood === null) return faces === 0 ? null : `${plural(faces, 'face')} in view`;
   if (mood === NOBODY) return faces === 0 ? 'Nobody in view for a while' : `${plural(faces, 'face')} in view`;
   const look = LOOKS[mood];
