@@ -68,6 +68,22 @@ describe('day plans in the configuration', () => {
     );
   });
 
+  it('refuses a name with a bidirectional override, an isolate, NUL or another control, as a person’s name is (issue 59)', () => {
+    for (const [name, shown] of [
+      ['lunch\u202E', 'U+202E at character 6'],
+      ['\u202Alunch', 'U+202A at character 1'],
+      ['lu\u2066nch', 'U+2066 at character 3'],
+      ['lunch\u2069', 'U+2069 at character 6'],
+      ['lunch\u0000', 'U+0000 at character 6'],
+      ['lu\u0007nch', 'U+0007 at character 3'],
+    ] as const) {
+      expect(checkConfig(plans(plan(name, '11:30', '14:00')))).toEqual([
+        `player.dayPlans.0.name: Expected a day plan’s name without invisible, control or direction-changing characters, got ${shown}`,
+      ]);
+    }
+    expect(checkConfig(plans(plan('déjeuner ☕', '11:30', '14:00')))).toEqual([]);
+  });
+
   it('stops the start on overlapping blocks in the file, as on any other mistake', () => {
     expect(() => loadConfig({ env: {}, overlay: plans(plan('a', '10:00', '12:00'), plan('b', '11:00', '13:00')) })).toThrow(ConfigError);
   });

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { hiddenCharacterProblem } from '../../kernel/visible-text.js';
 import { DailySpan } from './schema-time.js';
 
 /**
@@ -79,13 +80,17 @@ function overlap(a: Pick<DayPlan, 'from' | 'to'>, b: Pick<DayPlan, 'from' | 'to'
 
 /**
  * What is wrong between the blocks of `plans` (each valid alone), as `path: message` naming the
- * field at fault: a block that starts (`from`) or runs (`to`) into an earlier one, and a name used
- * twice. A block ends where the next may start: 07:00–11:30 and 11:30–14:00 do not overlap.
+ * field at fault: a name with a character a reader cannot see or that reorders what is shown (NUL,
+ * U+202E: the rule people's names follow), a block that starts (`from`) or runs (`to`) into an
+ * earlier one, and a name used twice. A block ends where the next may start: 07:00–11:30 and
+ * 11:30–14:00 do not overlap.
  */
 export function dayPlanProblems(plans: readonly DayPlan[], at = 'player.dayPlans'): string[] {
   const problems: string[] = [];
   const span = (p: DayPlan): string => `“${p.name}” (${p.from}–${p.to})`;
   plans.forEach((plan, j) => {
+    const hidden = hiddenCharacterProblem(plan.name, 'a day plan’s name');
+    if (hidden !== undefined) problems.push(`${at}.${j}.name: ${hidden}`);
     const earlier = plans.slice(0, j);
     const twin = earlier.findIndex((p) => p.name.trim().toLowerCase() === plan.name.trim().toLowerCase());
     if (twin >= 0)

@@ -1,3 +1,4 @@
+import { hiddenCharacterProblem } from '../../kernel/visible-text.js';
 import { parseCsv } from '../../player/library/mood-tags.js';
 
 /** The most lines one list may hold. */
@@ -18,7 +19,8 @@ export interface BlockListReport {
 /**
  * Reads a block list: CSV as `moods.csv` is written (RFC 4180, a header row), with an `artist`
  * column and optionally `title`. A line with an artist alone blocks the artist; with a title, that
- * song. A line without an artist is reported, not guessed at.
+ * song. A line without an artist is reported, not guessed at, as is one whose artist or title holds
+ * a character a reader cannot see or that reorders what is shown (NUL, U+202E).
  */
 export function parseBlockList(text: string): { entries: BlockListEntry[]; invalid: BlockListReport['invalid'] } {
   const rows = parseCsv(text.replace(/^\uFEFF/, ''));
@@ -35,7 +37,9 @@ export function parseBlockList(text: string): { entries: BlockListEntry[]; inval
   for (const { line, cells } of rows.slice(1)) {
     const artist = (cells[artistAt] ?? '').trim();
     const title = titleAt < 0 ? '' : (cells[titleAt] ?? '').trim();
+    const hidden = hiddenCharacterProblem(artist, '`artist`') ?? hiddenCharacterProblem(title, '`title`');
     if (artist === '') invalid.push({ line, reason: title === '' ? 'no artist' : `no artist for “${title}”` });
+    else if (hidden !== undefined) invalid.push({ line, reason: hidden });
     else entries.push(title === '' ? { line, kind: 'artist', artist } : { line, kind: 'song', artist, title });
   }
   return { entries, invalid };

@@ -137,6 +137,32 @@ describe('blocked songs and artists', () => {
     expect(() => blocks.importList('title\nAlone\n', 'admin:4')).toThrow(/`artist` column/);
   });
 
+  it('refuses an artist or a listed title with a bidirectional override or a control, as a person’s name is (issue 59)', () => {
+    const { store, blocks, changes } = setup();
+    for (const [artist, shown] of [
+      ['Ann\u202E', 'U+202E at character 4'],
+      ['\u2066Ann', 'U+2066 at character 1'],
+      ['An\u0000n', 'U+0000 at character 3'],
+      ['Ann\u001B', 'U+001B at character 4'],
+    ] as const) {
+      expect(() => blocks.blockArtist(artist, 'admin:4')).toThrow(
+        new RangeError(`Expected \`artist\` without invisible, control or direction-changing characters, got ${shown}`),
+      );
+    }
+    const csv = 'artist,title\nAnn\u202E,\nBo,Alo\u202Ene\nCy\u0000,\nDee,\n';
+    expect(blocks.importList(csv, 'admin:4')).toMatchObject({
+      artists: 1,
+      songs: 0,
+      invalid: [
+        { line: 2, reason: expect.stringMatching(/^Expected `artist` .* got U\+202E at character 4$/) as unknown },
+        { line: 3, reason: expect.stringMatching(/^Expected `title` .* got U\+202E at character 4$/) as unknown },
+        { line: 4, reason: expect.stringMatching(/^Expected `artist` .* got U\+0000 at character 3$/) as unknown },
+      ],
+    });
+    expect(store.blocks.list().map((b) => (b.kind === 'artist' ? b.artist : b.trackId))).toEqual(['Dee']);
+    expect(changes).toHaveLength(1);
+  });
+
   it('keeps its blocks in the database across a restart', () => {
     const { store, blocks, ids } = setup();
     blocks.blockSong(ids.bo, 'admin:1');

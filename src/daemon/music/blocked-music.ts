@@ -1,6 +1,7 @@
 import type { Clock } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
 import type { Log } from '../../kernel/log.js';
+import { hiddenCharacterProblem } from '../../kernel/visible-text.js';
 import type { MoodboxBus } from '../events.js';
 import { artistKey, type BlockedEntry } from '../store/sqlite-blocks.js';
 import type { Store, Track } from '../store/store.js';
@@ -97,9 +98,15 @@ export class BlockedMusic {
     return entry;
   }
 
-  /** Blocks an artist by name (any case); blocking them again changes nothing. */
+  /**
+   * Blocks an artist by name (any case); blocking them again changes nothing. A name with a
+   * character a reader cannot see or that reorders what is shown (NUL, U+202E) is refused, as a
+   * person's name is.
+   */
   blockArtist(artist: string, actor: string): BlockedEntry {
     if (artistKey(artist) === '') throw new RangeError('Expected `artist` to name an artist, got an empty name');
+    const hidden = hiddenCharacterProblem(artist, '`artist`');
+    if (hidden !== undefined) throw new RangeError(hidden);
     const { entry, isNew } = this.#deps.store.blocks.addArtist(artist, this.#deps.clock.now(), actor);
     if (isNew) this.#changed(actor, 'music.block', entry.artist, { artist: entry.artist });
     return entry;

@@ -91,6 +91,17 @@ describe('the owner blocks songs and artists', { timeout: 60_000 }, () => {
     expect(bad.json()).toMatchObject({
       error: { code: 'MB_ERR_HTTP_BAD_REQUEST', message: expect.stringMatching(/^body\.csv: .*`artist` column/) as unknown },
     });
+    // An artist hiding a direction override or NUL is refused, naming the field, as a person's name is (issue 59).
+    for (const artist of ['Artist 2\u202E', 'Artist\u0000 2']) {
+      const hidden = await call('POST', '/api/admin/blocks', { artist });
+      expect(hidden.statusCode).toBe(400);
+      expect(hidden.json()).toMatchObject({
+        error: {
+          code: 'MB_ERR_HTTP_BAD_REQUEST',
+          message: expect.stringMatching(/^body\.artist: .*direction-changing characters, got U\+/) as unknown,
+        },
+      });
+    }
     const gone = await call('DELETE', '/api/admin/blocks/9999');
     expect(gone.statusCode).toBe(404);
 
