@@ -33,7 +33,8 @@ async function admin(site: Site, options: { hasYtDlp?: boolean; lookup?: HostLoo
     player: new FakePlayer({ clock }),
     settings: () => site,
     hasYtDlp: () => options.hasYtDlp ?? false,
-    ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
+    // The test's resolver: every name is on the internet unless the test says otherwise.
+    lookup: options.lookup ?? (async () => ['93.184.216.34']),
   });
   const server = await buildTestServer({ clock, store, stations });
   const { headers } = await signInNewAdmin(server);
@@ -162,6 +163,52 @@ describe('stations from the admin panel', () => {
     ).toBe(200);
   });
 
+  // Issue 59: names of the box and its network that a resolver may not answer for were let in, then
+  // refused at play; a name that resolves to nothing was let in to fail at each play.
+  it('refuses names of this box or its network at the door, whatever the resolver says, and names that do not resolve', async () => {
+    const names: Record<string, string[]> = { 'radio.example': ['93.184.216.34'], 'box.example': ['::ffff:192.168.1.20'] };
+    const asked: string[] = [];
+    const lookup: HostLookup = async (host) => {
+      asked.push(host);
+      return names[host] ?? Promise.reject(Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' }));
+    };
+    const { add, app, headers, store } = await admin(HOME, { lookup });
+    const moods = [{ mood: 'calm', weight: 1 }];
+    for (const host of [
+      'localhost.',
+      'LOCALHOST..',
+      'ip6-localhost',
+      'ip6-loopback',
+      'localhost.localdomain',
+      'admin.localhost',
+      'printer.local',
+      'nas.home.arpa',
+    ]) {
+      const res = await add({ url: `http://${host}:8080/live`, name: 'Inside', moods });
+      expect(res.statusCode, host).toBe(403);
+      expect(error(res), host).toEqual({
+        code: 'MB_ERR_PLAYER_NOT_ALLOWED',
+        message: expect.stringMatching(/^`url`: `[^`]+` is this box or its local network: stations must be on the internet/) as unknown,
+      });
+    }
+    expect(asked).toEqual([]);
+    const lan = await add({ url: 'http://box.example/live', name: 'Inside', moods });
+    expect([lan.statusCode, error(lan).message]).toEqual([
+      403,
+      expect.stringContaining('`box.example` (::ffff:192.168.1.20) is this box') as unknown,
+    ]);
+    const nowhere = await add({ url: 'http://nowhere.example/live', name: 'Nowhere FM', moods });
+    expect(nowhere.statusCode).toBe(400);
+    expect(error(nowhere)).toEqual({
+      code: 'MB_ERR_HTTP_BAD_REQUEST',
+      message:
+        'body.url: `nowhere.example` does not resolve to an address now (ENOTFOUND): check the name, or add the station once the box can look it up',
+    });
+    expect((await app.inject({ url: '/api/admin/stations', headers })).json<{ items: unknown[] }>().items).toEqual([]);
+    expect(store.audit.list({ action: 'station.add' }).total).toBe(0);
+    expect((await add({ url: 'https://radio.example/live', name: 'Out FM', moods })).statusCode).toBe(200);
+  });
+
   it('refuses YouTube at a business, saying why, whatever else is set', async () => {
     const { add } = await admin(
       { site: { kind: 'business' }, music: { source: 'local', youtube: true, explicit: 'play', allowPrivateStations: false } },
@@ -220,7 +267,16 @@ describe('stations from the admin panel', () => {
   it('marks a station that failed with when and why, leaves it out of the picks for 15 minutes, then tries it again', async () => {
     const { stations, store, changes, clock, bus } = await admin(HOME);
     const player = new FakePlayer({ clock });
-    const watched = new Stations({ store, clock, log, bus, player, settings: () => HOME, hasYtDlp: () => false });
+    const watched = new Stations({
+      store,
+      clock,
+      log,
+      bus,
+      player,
+      settings: () => HOME,
+      hasYtDlp: () => false,
+      lookup: async () => ['93.184.216.34'],
+    });
     watched.start();
     const station = await watched.add({ url: 'https://radio.example/live', name: 'Flaky FM', moods: { calm: 1 } }, 'admin:1');
     const track = store.tracks.get(station.trackId);

@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PlayerError } from '../errors.js';
+import { icyStream, redirectTo, type TestStream } from '../testing/stream-servers.js';
 import { parseStationsFile } from './stations-file.js';
-import { addressBytes, isPrivateAddress, privateAddressRefusal } from './stream-address.js';
+import { addressBytes, isPrivateAddress, privateAddressRefusal, vetStationUrl, type StationAddressCheck } from './stream-address.js';
 import { isStreamUri, mpvFileOptions, mpvUrl, parseStreamUrl, streamKind } from './stream-url.js';
 
 describe('stream URLs', () => {
@@ -109,5 +111,91 @@ describe('station addresses', () => {
     const lookup = async (): Promise<string[]> => ['::ffff:7f00:1'];
     expect(await privateAddressRefusal('http://radio.example/', lookup)).toMatch(/^`radio\.example` \(::ffff:7f00:1\) is this box/);
     expect(await privateAddressRefusal('http://[0:0:0:0:0:0:0:1]:8080/', lookup)).toMatch(/^`::1` is this box/);
+  });
+});
+
+const servers: TestStream[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.close();
+});
+
+// Issue 59: a station URL answering with a redirect to the box or its LAN is refused at play (mpv
+// is handed only a URL whose every hop passed the check, and follows no redirect of its own).
+describe('station redirects', () => {
+  /**
+   * The test's internet is a loopback address of its own (Linux answers on all of 127/8), which
+   * this check takes for a public one; 127.0.0.1, the box's other addresses and the LAN stay inside.
+   */
+  const PUBLIC_HOST = '127.0.0.2';
+  const names: Record<string, string[]> = { 'router.lan': ['192.168.1.1'], 'nas.example': ['fd00::7'] };
+  const check: StationAddressCheck = {
+    lookup: async (host) => names[host] ?? Promise.reject(new Error(`ENOTFOUND ${host}`)),
+    isPrivate: (ip) => ip !== PUBLIC_HOST && isPrivateAddress(ip),
+  };
+  const vet = (url: string) => vetStationUrl(url, check, { timeoutMs: 2000 });
+
+  it('refuses a 301, 302 or 307 to the loopback, the LAN or a name of either, before anything inside is asked', async () => {
+    const inside = await icyStream({ name: 'Inside FM', title: 'Admin API - Leaked' });
+    servers.push(inside);
+    const port = new URL(inside.url).port;
+    for (const status of [301, 302, 307]) {
+      for (const [target, shown] of [
+        [inside.url, '`127.0.0.1`'],
+        [`http://localhost:${port}/live`, '`localhost`'],
+        [`http://localhost.:${port}/live`, '`localhost.`'],
+        [`http://[::1]:${port}/live`, '`::1`'],
+        ['http://192.168.1.20/live', '`192.168.1.20`'],
+        ['http://router.lan/live', '`router.lan` (192.168.1.1)'],
+        ['http://nas.example/live', '`nas.example` (fd00::7)'],
+      ] as const) {
+        const bounce = await redirectTo(target, PUBLIC_HOST, status);
+        servers.push(bounce);
+        const refused = await vet(bounce.url).then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+        expect(refused, `${status} → ${target}`).toBeInstanceOf(PlayerError);
+        expect(refused, `${status} → ${target}`).toMatchObject({
+          code: 'MB_ERR_PLAYER_NOT_ALLOWED',
+          message: `${shown} is this box or its local network: stations must be on the internet; the owner may allow local ones in Settings, under Music: “Stations on this network” (\`music.allowPrivateStations\`) (reached by a redirect from ${bounce.url})`,
+        });
+        expect(bounce.connections, `${status} → ${target}`).toBe(1);
+      }
+    }
+    expect(inside.connections).toBe(0);
+  });
+
+  it('refuses a redirect hidden behind another, and follows redirects between public stations to the one that plays', async () => {
+    const inside = await icyStream({ name: 'Inside FM', title: 'Admin API - Leaked' });
+    const outside = await icyStream({ name: 'Out FM', title: 'Song', host: PUBLIC_HOST });
+    servers.push(inside, outside);
+    const sneaky = await redirectTo(inside.url, PUBLIC_HOST, 307);
+    servers.push(sneaky);
+    const first = await redirectTo(sneaky.url, PUBLIC_HOST, 301);
+    servers.push(first);
+    await expect(vet(first.url)).rejects.toMatchObject({
+      code: 'MB_ERR_PLAYER_NOT_ALLOWED',
+      message: expect.stringContaining('`127.0.0.1` is this box') as unknown,
+    });
+    expect(inside.connections).toBe(0);
+
+    const hop = await redirectTo(outside.url, PUBLIC_HOST, 302);
+    servers.push(hop);
+    const moved = await redirectTo(hop.url, PUBLIC_HOST, 301);
+    servers.push(moved);
+    expect(await vet(moved.url)).toBe(outside.url);
+  });
+
+  it('refuses names of the box and its network at play as at add, without asking the resolver', async () => {
+    const asked: string[] = [];
+    const lookup = async (host: string): Promise<string[]> => {
+      asked.push(host);
+      return ['93.184.216.34'];
+    };
+    for (const host of ['localhost.', 'ip6-localhost', 'ip6-loopback', 'admin.localhost', 'printer.local', 'nas.home.arpa']) {
+      expect(await privateAddressRefusal(`http://${host}:8000/live`, lookup), host).toMatch(/^`[^`]+` is this box or its local network/);
+    }
+    expect(asked).toEqual([]);
+    expect(await privateAddressRefusal('http://localhost.example/live', lookup)).toBeUndefined();
   });
 });

@@ -218,13 +218,13 @@ export async function refusedUrl(): Promise<string> {
   return url;
 }
 
-/** A station that answers every request with a redirect (`302`) to `location`. */
-export async function redirectTo(location: string, host?: string): Promise<TestStream> {
+/** A station that answers every request with a redirect (`status`, 302 unless told) to `location`. */
+export async function redirectTo(location: string, host?: string, status = 302): Promise<TestStream> {
   const sockets = new Set<Socket>();
   let connections = 0;
   const server = createHttpServer((_req, res) => {
     connections++;
-    res.writeHead(302, { location });
+    res.writeHead(status, { location });
     res.end();
   });
   server.on('connection', (socket) => {
