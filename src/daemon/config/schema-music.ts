@@ -8,8 +8,8 @@ export const LibrarySchema = Type.Object(
   {
     folders: Type.Array(Type.String({ minLength: 1 }), {
       default: ['demo/library'],
-      description: 'Folders of music, scanned at start and from the admin panel. Relative paths start at the install folder.',
-      requiresRestart: true,
+      description:
+        'Folders of music, scanned at start, when saved and from the admin panel. Relative paths start at the install folder. Songs outside them leave the library at the next scan.',
       panel: 'music-folders',
     }),
     panelRoots: Type.Array(Type.String({ minLength: 1, pattern: '^/' }), {

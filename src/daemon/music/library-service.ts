@@ -2,6 +2,7 @@ import type { LibraryAnalysisState, LibraryScanState, MoodboxBus } from '../even
 import type { Clock } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
 import type { Log } from '../../kernel/log.js';
+import { dropOutside } from './library-folders.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import type { AnalysisProgress, AnalysisReport } from '../../player/library/library-analyzer.js';
 import type { ScanProgress, ScanReport } from '../../player/library/scanner.js';
@@ -72,6 +73,8 @@ export class LibraryService implements Service {
     const bus = this.#deps.bus;
     // The stations are tracks too: the library changes with them.
     bus.on('stationsChanged', () => bus.emit('libraryChanged', { tracks: this.#deps.count(), why: 'stations' }), this);
+    // A music folder saved in the panel is scanned at once: its songs play without a restart.
+    bus.on('settingsChanged', ({ changed }) => void (changed.includes('library.folders') && this.#scanAgain()), this);
     this.#publish({ scanning: false, done: 0, total: 0 });
     // A scan analyses what it finds; without one, what an earlier run left is analysed now.
     if (this.#scanAtStart) this.scan().catch(() => undefined);
@@ -336,6 +339,8 @@ export class LibraryService implements Service {
       }
     }
     this.#lastError = problems.length === 0 ? undefined : problems.join('; ');
+    // Songs whose folder is no longer a music folder leave the library (the demo's, once the owner's own folder is in).
+    const left = abort.signal.aborted ? 0 : dropOutside(this.#deps, folders);
     const failed = reports.flatMap((r) => r.failed);
     this.#publish({
       scanning: false,
@@ -346,17 +351,22 @@ export class LibraryService implements Service {
         files: base,
         added: sum(reports, 'added'),
         updated: sum(reports, 'updated'),
-        missing: sum(reports, 'missing'),
+        missing: sum(reports, 'missing') + left,
         failed: failed.slice(0, FAILED_SHOWN).map((f) => ({ path: f.path, error: f.error })),
         failedCount: failed.length,
         problems,
       },
     });
-    if (reports.some((r) => r.added + r.updated + r.missing > 0) || reports.some((r) => r.sidecar !== undefined)) {
+    if (left > 0 || reports.some((r) => r.added + r.updated + r.missing > 0) || reports.some((r) => r.sidecar !== undefined)) {
       this.#deps.bus.emit('libraryChanged', { tracks: this.#deps.count(), why: 'scan' });
     }
     if (!abort.signal.aborted) this.analyze().catch(() => undefined);
     return reports;
+  }
+
+  /** Scans again once the scan running (if any) is done: the folders changed under it. */
+  #scanAgain(): void {
+    void (this.#scan ?? Promise.resolve()).catch(() => undefined).then(() => this.scan().catch(() => undefined));
   }
 
   #progress(progress: Pick<LibraryScanState, 'scanning' | 'done' | 'total'> & { folder: string }): void {

@@ -269,8 +269,12 @@ export class MbAdminSettings extends LitElement {
       this._isError = false;
       this._refused = {};
       const nodes = this._schema === null ? [] : settingsOf(this._schema);
-      const names = (ids: string[]) =>
-        ids.map((id) => changeWords(id, getAt(saved.config, id.split('.')), nodes.find(([key]) => key === id)?.[1])).join(', ');
+      // A setting that waits for a restart is still at its running value in `config`: what was saved is in the overrides.
+      const valueOf = (id: string): unknown =>
+        saved.restartRequired.includes(id)
+          ? (getAt(overrides, id.split('.')) ?? getAt(saved.config, id.split('.')))
+          : getAt(saved.config, id.split('.'));
+      const names = (ids: string[]) => ids.map((id) => changeWords(id, valueOf(id), nodes.find(([key]) => key === id)?.[1])).join(', ');
       this._restartFor = [...new Set([...this._restartFor, ...saved.restartRequired])];
       const now = saved.changed.filter((id) => !saved.restartRequired.includes(id));
       this._result =

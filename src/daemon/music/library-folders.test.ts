@@ -1,0 +1,80 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LibraryScanState, MoodboxBus } from '../events.js';
+import { EventBus } from '../../kernel/event-bus.js';
+import { LiveConfig } from '../config/live-config.js';
+import { loadConfig } from '../config/load-config.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
+import { FakeClock } from '../testing/fake-clock.js';
+import { LibraryScanner } from '../../player/library/scanner.js';
+import { MusicMetadataTagReader } from '../../player/library/music-metadata-tag-reader.js';
+import { makeTone } from '../../player/testing/tones.js';
+import { LibraryService } from './library-service.js';
+
+const silent = { debug() {}, info() {}, warn() {}, error() {}, fatal() {}, trace() {}, child: () => silent };
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('music folders saved in the panel', () => {
+  it('are scanned at once, and the songs of a folder no longer in the list leave the library (the demo’s, say)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'mb-folders-'));
+    dirs.push(root);
+    const [demo, own] = [join(root, 'demo'), join(root, 'own')];
+    mkdirSync(demo);
+    mkdirSync(own);
+    await makeTone(demo, { file: 'lemon-fizz.ogg', hz: 440, tags: { title: 'Lemon Fizz', artist: 'Demo' } });
+    await makeTone(demo, { file: 'paper-planes.ogg', hz: 550, tags: { title: 'Paper Planes', artist: 'Demo' } });
+    await makeTone(own, { file: 'our-song.ogg', hz: 660, tags: { title: 'Our Song', artist: 'The Owners' } });
+
+    const clock = new FakeClock();
+    const store = openSqliteStore({ clock, log: silent }, { path: ':memory:' });
+    const bus: MoodboxBus = new EventBus();
+    const env = { HOME: root };
+    const settings = new LiveConfig(
+      { store: store.settings, log: silent, bus },
+      { file: undefined, env, config: loadConfig({ env }).config },
+    );
+    settings.save({ library: { folders: [demo] } }, clock.now());
+    const library = new LibraryService(
+      {
+        scanner: new LibraryScanner({ store, tags: new MusicMetadataTagReader(), clock, log: silent }, { coversDir: join(root, 'covers') }),
+        clock,
+        log: silent,
+        bus,
+        count: () => store.tracks.count(),
+        folders: () => settings.current.library.folders,
+        store,
+      },
+      { scanAtStart: true },
+    );
+    const scans: LibraryScanState[] = [];
+    const scanned = (n: number) =>
+      new Promise<void>((resolve) => {
+        const off = bus.on('libraryScanChanged', (state) => {
+          if (state.scanning || state.lastScan === null) return;
+          scans.push(state);
+          if (scans.length === n) resolve(off());
+        });
+      });
+    const first = scanned(1);
+    await library.start();
+    await first;
+    const titles = () => store.tracks.list({ limit: 10 }).items.map((t) => t.title);
+    expect(titles().sort()).toEqual(['Lemon Fizz', 'Paper Planes']);
+
+    // The owner adds their folder in place of the demo's: no restart.
+    const second = scanned(2);
+    const change = settings.save({ library: { folders: [own] } }, clock.now());
+    expect(change.restartRequired).toEqual([]);
+    await second;
+    expect(titles()).toEqual(['Our Song']);
+    expect(scans[1]?.lastScan).toMatchObject({ added: 1, missing: 2 });
+    expect(scans[1]?.tracks).toBe(1);
+    await library.stop();
+    store.close();
+  }, 60_000);
+});
