@@ -167,8 +167,8 @@ fi
 case "$mode" in
   start)
     say "starting Moodbox (Ctrl+C stops it)"
-    # Two malloc arenas, as the systemd unit sets (less memory with OpenCV's many threads).
-    MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" exec node dist/daemon/cli.js start
+    # Started again when it asks to be (exit 75: a restore, "Restart Moodbox now"), as systemd would.
+    exec scripts/supervise.sh
     ;;
   test)
     say "checking types, lint, import rules and format (two at a time)"
