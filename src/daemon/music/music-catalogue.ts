@@ -17,6 +17,12 @@ export interface MusicCatalogueDeps {
   isPlayable?: ((track: Track) => boolean) | undefined;
   /** Why a track may not play here (the owner blocked it or its artist, it is explicit), or null. @default none is blocked */
   blocked?: ((track: Pick<Track, 'id' | 'artist'>) => BlockReason | null) | undefined;
+  /**
+   * Whether Spotify's tracks of the library (kept for the history and likes) may be chosen now: only
+   * while Spotify is a source of the music, never on a box whose music is its library alone (a
+   * business's always is). mpv cannot play a `spotify:` URI. @default never
+   */
+  spotifyPlays?: (() => boolean) | undefined;
 }
 
 /**
@@ -91,8 +97,14 @@ export class MusicCatalogue {
     return this.#deps.blocked?.(track) ?? null;
   }
 
-  /** `track`, unless it is blocked here or a station that cannot play now. */
+  /** `track`, unless it is blocked here, a station that cannot play now, or Spotify's while Spotify is no source of the music. */
   mayPlay(track: Track): Track {
+    if (track.source === 'spotify' && this.#deps.spotifyPlays?.() !== true) {
+      throw new PlayerError(
+        'MB_ERR_PLAYER_NOT_ALLOWED',
+        `“${track.title}” is a Spotify track, and Spotify is not a source of the music on this box: it plays its own library (\`music.source\` is \`local\`, as it is at a business)`,
+      );
+    }
     const blocked = this.blockedWhy(track);
     if (blocked !== null) {
       throw new PlayerError(

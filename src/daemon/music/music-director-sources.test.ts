@@ -108,4 +108,30 @@ describe('MusicDirector with music sources', () => {
     await h.settle(h.director.like(seen.id));
     expect(h.spotify.liked).toEqual([{ source: 'spotify', uri: 'spotify:track:t1' }]);
   });
+
+  // Issue 59: on a business box a Spotify track left in the library was handed to mpv by a kiosk
+  // tap (answered ok), and staff playing it now got a 500.
+  it('local: a Spotify track left in the library is refused to a tap and to staff, and never reaches the player', async () => {
+    const h = await harness('local');
+    const leftover = h.store.tracks.upsert({ source: 'spotify', uri: 'spotify:track:t1', title: 'Slow River' });
+    const before = uri(h);
+    const refusal = {
+      code: 'MB_ERR_PLAYER_NOT_ALLOWED',
+      message: expect.stringMatching(/^“Slow River” is a Spotify track, and Spotify is not a source of the music on this box/) as unknown,
+    };
+    await expect(h.settle(h.director.tap(leftover.id))).rejects.toMatchObject(refusal);
+    await expect(h.settle(h.director.staff.playNow(leftover.id))).rejects.toMatchObject(refusal);
+    await expect(h.settle(h.director.staff.playNext(leftover.id))).rejects.toMatchObject(refusal);
+    const state = h.player.state();
+    expect([state.current, ...state.upcoming].map((i) => i?.track.uri).filter((u) => u?.startsWith('spotify:'))).toEqual([]);
+    expect(uri(h)).toBe(before);
+  });
+
+  it('spotify: a Spotify track of the library still plays at a tap while Spotify is a source', async () => {
+    const h = await harness('spotify');
+    const seen = h.store.tracks.upsert({ source: 'spotify', uri: 'spotify:track:t1', title: 'Slow River' });
+    h.listener = { id: h.store.users.create({ name: 'Ann', role: 'member' }).id, name: 'Ann' };
+    await h.settle(h.director.tap(seen.id));
+    expect(uri(h)).toBe('spotify:track:t1');
+  });
 });

@@ -79,8 +79,16 @@ export class MusicDirector implements Service {
   constructor(deps: MusicDirectorDeps) {
     this.#deps = deps;
     const { clock, log, bus, store, player, settings } = deps;
-    this.#catalogue = new MusicCatalogue({ log, store, isPlayable: deps.isPlayable, blocked: deps.blocked });
     this.#sources = deps.sources ?? new MusicSources({ sources: [], mode: () => 'local' });
+    const sources = this.#sources;
+    this.#catalogue = new MusicCatalogue({
+      log,
+      store,
+      isPlayable: deps.isPlayable,
+      blocked: deps.blocked,
+      // A Spotify track left in the library plays only while Spotify is a source (never at a business).
+      spotifyPlays: () => sources.mode !== 'local',
+    });
     this.#aim = new MusicAim({ clock, log, bus, store });
     this.#limits = new MusicLimits({ clock, log, player, settings, aim: this.#aim });
     this.#plans = new DayPlanWatch({ clock, log, bus, plans: () => settings().dayPlans });
