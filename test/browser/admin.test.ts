@@ -74,6 +74,9 @@ describe('admin panel against the real daemon', { timeout: 120_000 }, () => {
     await page.getByLabel('Passphrase').fill('not the passphrase');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('.signin .error').waitFor(WAIT);
+    // Where no one can sign in, the page says how to add an admin on the box.
+    await page.getByText('No one can sign in?').click();
+    expect(await page.locator('[data-recover]').innerText()).toMatch(/user add NAME --role admin[\s\S]*user pin NAME/);
     await page.getByLabel('Passphrase').fill(PASSPHRASE);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor(WAIT);

@@ -206,6 +206,17 @@ export class MbAdmin extends LitElement {
         ${this.#field('Passphrase', 'passphrase', { type: 'password', autocomplete: 'current-password' })}
         ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : nothing}
         <button type="submit" ?disabled=${this._isBusy}>${this._isBusy ? 'Signing in…' : 'Sign in'}</button>
+        <details class="recover" data-recover>
+          <summary>No one can sign in?</summary>
+          <p>
+            Admins are added on the box itself, in a terminal in Moodbox's folder:
+            <code>node dist/daemon/cli.js user add NAME --role admin</code> asks for a passphrase, and
+            <code>node dist/daemon/cli.js user pin NAME</code> sets a new one for an admin who forgot theirs. For the installed
+            service, run them as its user with its configuration:
+            <code>sudo -u moodbox MOODBOX_CONFIG=/etc/moodbox/config.json node /opt/moodbox/dist/daemon/cli.js user add NAME --role admin</code>.
+          </p>
+          </p>
+        </details>
       </form>
     </main>`;
   }
