@@ -67,8 +67,14 @@ export class StationGate {
    * The URL mpv is given for `uri`: a station's, once its address and each of its redirects passed
    * the check (mpv itself follows no redirect); one that fails it is given as a URL that fails to
    * open, so that its play fails as a dead station's does. Files and YouTube entries as they are.
+   * A `spotify:` URI is never mpv's (only Spotify's own player plays it): one that reaches here (a
+   * Spotify track left in a library the box plays alone) is given as that URL too.
    */
   async vetted(uri: string): Promise<string> {
+    if (uri.startsWith('spotify:')) {
+      this.#log.warn({ url: uri }, 'spotify track refused: mpv does not play spotify');
+      return REFUSED_STATION_URL;
+    }
     if (this.#allowPrivateStations || !isStreamUri(uri) || isYouTubeUrl(uri)) return uri;
     try {
       return await vetStationUrl(uri, this.#stationCheck, { timeoutMs: (this.#streamTimeoutS ?? DEFAULT_STREAM_TIMEOUT_S) * 1000 });

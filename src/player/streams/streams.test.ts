@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PlayerError } from '../errors.js';
+import { StationGate } from '../mpv/station-gate.js';
 import { icyStream, redirectTo, type TestStream } from '../testing/stream-servers.js';
 import { parseStationsFile } from './stations-file.js';
 import { addressBytes, isPrivateAddress, privateAddressRefusal, vetStationUrl, type StationAddressCheck } from './stream-address.js';
@@ -197,5 +198,19 @@ describe('station redirects', () => {
     }
     expect(asked).toEqual([]);
     expect(await privateAddressRefusal('http://localhost.example/live', lookup)).toBeUndefined();
+  });
+});
+
+// Issue 59: a Spotify track left in a business box's library was handed to mpv as `spotify:track:…`.
+describe('what mpv is given', () => {
+  it('never a spotify: URI, whoever asks: it is given a URL that fails to open, as a refused station is', async () => {
+    const warned: unknown[] = [];
+    const log = { debug() {}, info() {}, warn: (obj: unknown) => warned.push(obj), error() {} };
+    for (const allowPrivateStations of [false, true]) {
+      const gate = new StationGate({ log }, { allowPrivateStations });
+      expect(await gate.vetted('spotify:track:4uLU6hMCjMI75M1A2tKUQC')).toBe('moodbox-refused://station');
+      expect(await gate.vetted('/music/calm.flac')).toBe('/music/calm.flac');
+    }
+    expect(warned).toEqual([{ url: 'spotify:track:4uLU6hMCjMI75M1A2tKUQC' }, { url: 'spotify:track:4uLU6hMCjMI75M1A2tKUQC' }]);
   });
 });
