@@ -226,7 +226,14 @@ export class MusicDirector implements Service {
     if (upcoming.some(isBlocked)) await player.replaceUpcoming(upcoming.filter((i) => !isBlocked(i)).map(entryOf));
     if (current === undefined || !isBlocked(current)) return false;
     log.info({ trackId: current.track.id }, 'the song playing was blocked: the song next plays');
-    await this.#queue.skip('mood');
+    // The song shown next, started and awaited (a skip's bare `next` returns before mpv says the song
+    // changed, and what runs after it would read an empty player); a pick for the room when none is shown.
+    const shown = player.state().upcoming;
+    if (shown.length === 0) await this.#queue.playPick('mood');
+    else {
+      await player.play(shown.map(entryOf));
+      await this.#limits.afterChange(false);
+    }
     // Nothing else could be picked: the blocked song still stops.
     if (player.state().current?.key === current.key) await player.next();
     return true;
