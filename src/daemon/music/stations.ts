@@ -14,7 +14,7 @@ import { parseMoods } from '../../player/library/mood-tags.js';
 import type { Player } from '../../player/player.js';
 import type { QueueItem } from '../../player/play-queue.js';
 import { parseStationsFile, STATIONS_FILE } from '../../player/streams/stations-file.js';
-import { privateAddressRefusal, unresolvedHost, type HostLookup } from '../../player/streams/stream-address.js';
+import { privateAddressRefusal, type HostLookup } from '../../player/streams/stream-address.js';
 import { isYouTubeUrl, parseStreamUrl, STREAM_SOURCE, streamKind, type StreamKind } from '../../player/streams/stream-url.js';
 
 /** A station that failed is left out of the picks this long, then tried again (ms). */
@@ -112,8 +112,9 @@ export class Stations {
    * Adds a station from the admin panel (or updates the one with this URL). Throws a `TypeError`
    * naming the field at fault, and a `MoodboxError` (`MB_ERR_PLAYER_NOT_ALLOWED`) saying why a
    * YouTube URL, or one on this box or its local network (by address or by name: `localhost.`,
-   * `ip6-localhost`, `*.local`), is refused here; a `TypeError` too for a host name that does not
-   * resolve now. Audited as `station.add`
+   * `ip6-localhost`, `*.local`), is refused here. A name that does not resolve now is let in: a
+   * box set up offline cannot look anything up, and the station fails when played until it can.
+   * Audited as `station.add`
    * with `actor`.
    */
   async add(input: { url: unknown; name: unknown; moods: unknown; genre?: unknown }, actor: string): Promise<StationView> {
@@ -128,10 +129,6 @@ export class Stations {
     }
     const refused = this.#refusal(url) ?? (await this.#addressRefusal(url));
     if (refused !== undefined) throw new MoodboxError('MB_ERR_PLAYER_NOT_ALLOWED', `\`url\`: ${refused}`);
-    // A name that resolves to nothing now cannot be judged: refused here rather than at each play.
-    // YouTube's names are known; yt-dlp, not mpv, reaches them.
-    const unresolved = isYouTubeUrl(url) ? undefined : await unresolvedHost(url, this.#lookup);
-    if (unresolved !== undefined) throw new TypeError(`\`url\`: ${unresolved}`);
     const genre = typeof input.genre === 'string' ? input.genre.trim() : '';
     const { store, clock } = this.#deps;
     const station = store.transaction(() => {

@@ -153,29 +153,11 @@ const LOCAL_NAMES =
  * undefined when it may: its host is, or resolves to, an address of the box or its networks, or is
  * a name of them (`localhost.`, `ip6-localhost`, `*.local`). An IP written in any form
  * (`0x7f000001`, `127.1`, `[0::1]`, `[::ffff:7f00:1]`) is compared as a number. A name that does not
- * resolve now is let through here: it reaches nothing, and fails when played (`unresolvedHost`
- * tells the admin who adds one).
+ * resolve now is let through: it reaches nothing, and fails when played.
  */
 export async function privateAddressRefusal(url: string, check: HostLookup | StationAddressCheck): Promise<string | undefined> {
   const found = await checkedAddresses(url, typeof check === 'function' ? { lookup: check } : check);
   return found.refusal;
-}
-
-/**
- * Why a station URL's host cannot be judged now, or undefined when it can: a name the resolver
- * finds no address for (misspelt, or only known to another network), worded for the admin adding it.
- */
-export async function unresolvedHost(url: string, lookup: HostLookup): Promise<string | undefined> {
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-  if (isIP(host) !== 0) return undefined;
-  try {
-    if ((await lookup(host)).length > 0) return undefined;
-  } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    const why = typeof code === 'string' ? ` (${code})` : '';
-    return `\`${host}\` does not resolve to an address now${why}: check the name, or add the station once the box can look it up`;
-  }
-  return `\`${host}\` does not resolve to an address now: check the name, or add the station once the box can look it up`;
 }
 
 async function checkedAddresses(url: string, check: StationAddressCheck): Promise<{ refusal?: string; addresses: string[] }> {
