@@ -35,6 +35,30 @@ function userNames(file: string): string[] {
   }
 }
 
+/** The song titles in a database file, read as a second program would. */
+function trackTitles(file: string): string[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return (db.prepare('SELECT title FROM tracks ORDER BY id').all() as Array<{ title: string }>).map((row) => row.title);
+  } finally {
+    db.close();
+  }
+}
+
+/** Adds a song to the library in `file`, as a scan would have (the daemon runs on it: WAL, a second writer). */
+function addTrack(file: string, title: string): void {
+  const db = new Database(file);
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.prepare("INSERT INTO tracks (source, uri, title, added_at, updated_at) VALUES ('local', ?, ?, 0, 0)").run(
+      `/late/${title}.ogg`,
+      title,
+    );
+  } finally {
+    db.close();
+  }
+}
+
 describe('backups in the admin panel on a phone', { timeout: 300_000 }, () => {
   const data = tempDir('mb-admin-backups-');
   let port: number;
@@ -102,8 +126,10 @@ describe('backups in the admin panel on a phone', { timeout: 300_000 }, () => {
   });
 
   it('restores a backup after a yes: Moodbox stops, swaps it in and starts again, and the data it replaced is kept', async () => {
-    // Added after the backup: the restore takes it back; the kept database still has it.
+    // Added after the backup: a song, which the restore takes back, and a person, who stays (today's
+    // people are kept unless the admin asks for the backup's); the kept database has both.
     addUser(data.path, 'Late Arrival', 'member', '2468');
+    addTrack(join(data.path, 'moodbox.db'), 'Late Song');
     const manual = await row('manual').getAttribute('data-backup');
 
     await row('manual')
@@ -128,18 +154,24 @@ describe('backups in the admin panel on a phone', { timeout: 300_000 }, () => {
     expect((await daemon.exited).code).toBe(75);
     daemon = await startDaemon(data.path, { port });
 
+    // A restore signs everyone out: the page asks to sign in again, then says what was restored.
+    await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 60_000 });
+    await signInToAdmin(page, `${daemon.url}/admin#backups`, 'Root', PASSPHRASE, 'Backups');
     const restored = page.locator('mb-admin-backups [data-restored]');
     await restored.waitFor({ timeout: 60_000 });
     expect(await restored.getAttribute('data-restored')).toBe(manual);
     expect(await restored.textContent()).toMatch(/Restored the backup of \S/);
+    expect(await restored.textContent()).toContain('Everyone was signed out. Accounts, PINs, passphrases and cards stayed as they were.');
     await row('before-restore').waitFor(WAIT);
     expect(await row('before-restore').textContent()).toContain('Replaced by a restore');
     await shot(page, 'admin-backups-restored');
 
-    expect(userNames(join(data.path, 'moodbox.db'))).not.toContain('Late Arrival');
+    expect(trackTitles(join(data.path, 'moodbox.db'))).not.toContain('Late Song');
+    expect(userNames(join(data.path, 'moodbox.db'))).toContain('Late Arrival');
     const kept = readdirSync(data.path).filter((name) => /^moodbox-before-restore-.*\.db$/.test(name));
     expect(kept).toHaveLength(1);
     expect(userNames(join(data.path, kept[0] ?? ''))).toContain('Late Arrival');
+    expect(trackTitles(join(data.path, kept[0] ?? ''))).toContain('Late Song');
     // Who asked, from the panel, is in the restored database's audit log.
     const audit = await page.request.get(`${daemon.url}/api/admin/audit?limit=5`);
     const actions = ((await audit.json()) as { items: Array<{ action: string; target: string }> }).items;
