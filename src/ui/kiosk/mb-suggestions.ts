@@ -171,6 +171,14 @@ export class MbSuggestions extends LitElement {
         .tile {
           padding: 0.25em 0.4em;
         }
+        /* A title, its artist and a why that wraps still fit a tile a sixth of the screen high. */
+        .text {
+          gap: 0;
+          line-height: 1;
+        }
+        .why {
+          line-height: 1;
+        }
         .grid {
           --cover: min(15vw, 6.4vh);
           grid-template-columns: minmax(0, 1fr);
