@@ -74,9 +74,11 @@ describe('faults', () => {
     // The same track goes on: a crash of the player is not the end of a song.
     expect((await state(daemon)).data.player.nowPlaying?.id).toBe(before.data.player.nowPlaying?.id);
 
+    // The play is written by the history's writer on its own beat: killed once it is committed.
+    const dbPath = join(dir, 'data', 'moodbox.db');
+    await until(() => (plays(dbPath).length > 0 ? true : undefined));
     daemon.child.kill('SIGKILL');
     await daemon.exited;
-    const dbPath = join(dir, 'data', 'moodbox.db');
     const committed = plays(dbPath);
     expect(committed.length).toBeGreaterThan(0);
     expect(committed.at(-1)?.outcome).toBeNull();
