@@ -85,6 +85,26 @@ async function mpvProperty(socketPath: string, property: string): Promise<unknow
   }
 }
 
+/**
+ * Plays `entries` with the next file already queued in mpv before a sample is written: into a
+ * file, mpv decodes far faster than real time, and a busy machine could otherwise queue the
+ * next file after the first has ended (its output closed and the file begun again).
+ */
+async function playQueuedAhead(player: MpvPlayer, socketPath: string, entries: QueueEntry[]): Promise<void> {
+  await player.pause();
+  await player.play(entries);
+  await until(async () => (await mpvProperty(socketPath, 'playlist-count')) === 2);
+  await player.resume();
+}
+
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  const deadline = AbortSignal.timeout(10_000);
+  while (!(await condition())) {
+    deadline.throwIfAborted();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 const once = <K extends keyof PlayerEvents>(player: MpvPlayer, event: K, test?: (p: PlayerEvents[K]) => boolean) =>
   nextEvent(player, event, test);
 
@@ -120,9 +140,9 @@ async function length(file: string): Promise<number> {
 describe('MpvPlayer with real mpv', () => {
   it('plays the queued files in order, advancing at the end of each, and records every play with its reason', async () => {
     const pcm = join(dir, 'in-order.wav');
-    const { player, history, log } = await startPlayer({ audioOutput: 'pcm', extraArgs: [`--ao-pcm-file=${pcm}`] });
+    const { player, history, log, socketPath } = await startPlayer({ audioOutput: 'pcm', extraArgs: [`--ao-pcm-file=${pcm}`] });
     const ended = once(player, 'queueEnded');
-    await player.play([entry(1, low), entry(2, high, 'tap')]);
+    await playQueuedAhead(player, socketPath, [entry(1, low), entry(2, high, 'tap')]);
     await ended;
     expect(log).toEqual(['started 1', 'ended 1 completed', 'started 2', 'ended 2 completed', 'queue ended']);
     expect(history.plays).toEqual([
@@ -138,9 +158,9 @@ describe('MpvPlayer with real mpv', () => {
 
   it("applies the file's ReplayGain", async () => {
     const pcm = join(dir, 'replaygain.wav');
-    const { player } = await startPlayer({ audioOutput: 'pcm', extraArgs: [`--ao-pcm-file=${pcm}`] });
+    const { player, socketPath } = await startPlayer({ audioOutput: 'pcm', extraArgs: [`--ao-pcm-file=${pcm}`] });
     const ended = once(player, 'queueEnded');
-    await player.play([entry(1, low), entry(2, quiet)]);
+    await playQueuedAhead(player, socketPath, [entry(1, low), entry(2, quiet)]);
     await ended;
     await player.stop();
     // −12 dB is a quarter of the amplitude.
