@@ -41,7 +41,10 @@ const ARTIST_SEPARATORS = /\s+(?:feat\.?|ft\.?|featuring|&|vs\.?)\s+|\s*[,;/]\s*
  */
 export class BlockedMusic {
   readonly #deps: BlockedMusicDeps;
+  /** The blocked songs, each by the file that plays for its recording. */
   #songs = new Set<number>();
+  /** Each copy's file that plays: a block names the recording, whichever of its files it was made on. */
+  #playing = new Map<number, number>();
   #artists = new Set<string>();
   #explicit = new Set<number>();
   #rule: ExplicitRule;
@@ -54,7 +57,7 @@ export class BlockedMusic {
 
   start(): void {
     const { bus } = this.#deps;
-    // A scan may have found explicit tags on new or changed files.
+    // A scan may have found explicit tags on new or changed files, or grouped copies of one song anew.
     bus.on('libraryChanged', ({ why }) => why === 'scan' && this.#reload(), this);
     bus.on(
       'settingsChanged',
@@ -73,9 +76,10 @@ export class BlockedMusic {
 
   /** Why `track` may not play here, or null when it may. */
   reasonFor(track: Pick<Track, 'id' | 'artist'>): BlockReason | null {
-    if (this.#songs.has(track.id)) return 'song';
+    const recording = this.#playing.get(track.id) ?? track.id;
+    if (this.#songs.has(recording)) return 'song';
     if (this.#artists.size > 0 && artistsOf(track.artist).some((a) => this.#artists.has(a))) return 'artist';
-    if (this.#rule === 'skip' && this.#explicit.has(track.id)) return 'explicit';
+    if (this.#rule === 'skip' && this.#explicit.has(recording)) return 'explicit';
     return null;
   }
 
@@ -162,11 +166,15 @@ export class BlockedMusic {
   }
 
   #reload(): void {
-    const { blocks } = this.#deps.store;
+    const { blocks, tracks } = this.#deps.store;
     const entries = blocks.list();
-    this.#songs = new Set(entries.flatMap((e) => (e.kind === 'song' ? [e.trackId] : [])));
+    const playing = tracks.playingFiles();
+    const recording = (id: number): number => playing.get(id) ?? id;
+    this.#playing = playing;
+    this.#songs = new Set(entries.flatMap((e) => (e.kind === 'song' ? [recording(e.trackId)] : [])));
     this.#artists = new Set(entries.flatMap((e) => (e.kind === 'artist' ? [artistKey(e.artist)] : [])));
-    this.#explicit = blocks.explicitTrackIds();
+    // One copy tagged explicit makes the song explicit: the clean tag of another is no promise.
+    this.#explicit = new Set([...blocks.explicitTrackIds()].map(recording));
   }
 }
 

@@ -1,6 +1,10 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Log } from '../../kernel/log.js';
-import type { Store } from '../store/store.js';
+import { groupRecordings } from '../../player/library/recordings.js';
+import type { Clock } from '../../kernel/clock.js';
+import { MoodboxError } from '../../kernel/errors.js';
+import type { MoodboxBus } from '../events.js';
+import type { Store, Track } from '../store/store.js';
 
 /**
  * The files of `files` that lie under none of `folders` (absolute paths, compared as written: a
@@ -23,4 +27,41 @@ export function dropOutside(deps: { store: Pick<Store, 'tracks'>; log: Pick<Log,
   deps.store.tracks.markMissing(outside.map((file) => file.id));
   deps.log.info({ left: outside.length, folders }, 'songs left the library: their folder is no longer a music folder');
   return outside.length;
+}
+
+/**
+ * Groups the library's files into recordings again (`groupRecordings`): copies of one song in two
+ * folders, an MP3 beside its FLAC, a re-rip are one song, and the best file of each plays. Returns
+ * how many files changed group or role; logs when any did.
+ */
+export function regroupRecordings(deps: { store: Pick<Store, 'tracks'>; log: Pick<Log, 'info'> }): number {
+  const { tracks } = deps.store;
+  const changed = tracks.applyRecordings(groupRecordings(tracks.recordingFiles()));
+  if (changed > 0) deps.log.info({ changed, songs: tracks.count() }, 'copies of one recording grouped into one song');
+  return changed;
+}
+
+/**
+ * The owner's pick of the file that plays for its recording, audited (`library.play-file`); the
+ * copies are grouped again at once. Returns the song as it is now (the picked file).
+ */
+export function pickFile(
+  deps: { store: Pick<Store, 'tracks' | 'audit'>; log: Pick<Log, 'info'>; clock: Pick<Clock, 'now'>; bus: MoodboxBus },
+  track: Track,
+  actor: string,
+): Track {
+  const { tracks, audit } = deps.store;
+  if (track.source !== 'local' || track.missing) throw new MoodboxError('MB_ERR_NOT_FOUND', `Track ${track.id} has no file here to play.`);
+  tracks.prefer(track.id);
+  regroupRecordings(deps);
+  audit.append({
+    at: deps.clock.now(),
+    actor,
+    action: 'library.play-file',
+    target: `${track.artist} – ${track.title}`,
+    detail: { trackId: track.id, uri: track.uri },
+  });
+  // The music picks from the library as it is now.
+  deps.bus.emit('libraryChanged', { tracks: tracks.count(), why: 'edit' });
+  return tracks.get(track.id) ?? track;
 }

@@ -2,7 +2,7 @@ import type { LibraryAnalysisState, LibraryScanState, MoodboxBus } from '../even
 import type { Clock } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
 import type { Log } from '../../kernel/log.js';
-import { dropOutside } from './library-folders.js';
+import { dropOutside, pickFile, regroupRecordings } from './library-folders.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import type { AnalysisProgress, AnalysisReport } from '../../player/library/library-analyzer.js';
 import type { ScanProgress, ScanReport } from '../../player/library/scanner.js';
@@ -256,6 +256,11 @@ export class LibraryService implements Service {
     return tracks;
   }
 
+  /** The owner's pick of the file that plays for its recording (any of its copies may be named), audited. */
+  playFile(trackId: number, actor: string): Track {
+    return pickFile(this.#deps, this.#track(trackId), actor);
+  }
+
   /** `id`'s track, or 404. */
   #track(id: number): Track {
     const track = this.#deps.store.tracks.get(id);
@@ -341,6 +346,7 @@ export class LibraryService implements Service {
     this.#lastError = problems.length === 0 ? undefined : problems.join('; ');
     // Songs whose folder is no longer a music folder leave the library (the demo's, once the owner's own folder is in).
     const left = abort.signal.aborted ? 0 : dropOutside(this.#deps, folders);
+    const regrouped = abort.signal.aborted ? 0 : regroupRecordings(this.#deps);
     const failed = reports.flatMap((r) => r.failed);
     this.#publish({
       scanning: false,
@@ -357,7 +363,7 @@ export class LibraryService implements Service {
         problems,
       },
     });
-    if (left > 0 || reports.some((r) => r.added + r.updated + r.missing > 0) || reports.some((r) => r.sidecar !== undefined)) {
+    if (left + regrouped > 0 || reports.some((r) => r.added + r.updated + r.missing > 0) || reports.some((r) => r.sidecar !== undefined)) {
       this.#deps.bus.emit('libraryChanged', { tracks: this.#deps.count(), why: 'scan' });
     }
     if (!abort.signal.aborted) this.analyze().catch(() => undefined);

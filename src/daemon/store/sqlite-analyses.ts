@@ -53,19 +53,19 @@ export function analysesRepo(db: Database.Database, deps: { guard: <T>(fn: () =>
        features = excluded.features, error = excluded.error, message = excluded.message, analysed_at = excluded.analysed_at`,
     ),
   );
-  // A file is done when its row was made from this size and mtime by this version of the analysis.
+  // Copies of a recording are not analysed: the file that plays is. A file is done when its row was made from this size and mtime by this version of the analysis.
   const stale = lazy(() =>
     db.prepare<[number], PendingAnalysis>(
       `SELECT t.id, t.uri, t.genre, t.file_size AS fileSize, t.file_mtime_ms AS fileMtimeMs FROM tracks t
      LEFT JOIN track_analyses a ON a.track_id = t.id
-     WHERE t.source = 'local' AND t.missing = 0
+     WHERE t.source = 'local' AND t.missing = 0 AND t.same_as IS NULL
        AND (a.track_id IS NULL OR a.version <> ? OR a.file_size IS NOT t.file_size OR a.file_mtime_ms IS NOT t.file_mtime_ms)
      ORDER BY t.id`,
     ),
   );
   const every = lazy(() =>
     db.prepare<[], PendingAnalysis>(
-      `SELECT id, uri, genre, file_size AS fileSize, file_mtime_ms AS fileMtimeMs FROM tracks WHERE source = 'local' AND missing = 0 ORDER BY id`,
+      `SELECT id, uri, genre, file_size AS fileSize, file_mtime_ms AS fileMtimeMs FROM tracks WHERE source = 'local' AND missing = 0 AND same_as IS NULL ORDER BY id`,
     ),
   );
   return {

@@ -33,13 +33,15 @@ export function chartStatsQueries(
     topTracks: (from, to, limit) =>
       db
         .prepare<[number, number, number, number, number], TrackPlayStats>(
-          `SELECT p.track_id AS trackId, t.title AS title, t.artist AS artist, count(*) AS plays,
+          // Copies of one recording are one song: its plays and likes on every file, named as the file that plays.
+          `SELECT r.id AS trackId, r.title AS title, r.artist AS artist, count(*) AS plays,
              sum(p.outcome = 'completed') AS completed, sum(p.outcome = 'skipped') AS skipped,
              sum(p.outcome = 'switched') AS switched,
-             (SELECT count(*) FROM feedback f WHERE f.track_id = p.track_id AND f.kind = 'like' AND f.at >= ? AND f.at < ?) AS likes
-           FROM plays p JOIN tracks t ON t.id = p.track_id
+             (SELECT count(*) FROM feedback f JOIN tracks ft ON ft.id = f.track_id
+               WHERE coalesce(ft.same_as, ft.id) = r.id AND f.kind = 'like' AND f.at >= ? AND f.at < ?) AS likes
+           FROM plays p JOIN tracks t ON t.id = p.track_id JOIN tracks r ON r.id = coalesce(t.same_as, t.id)
            WHERE p.started_at >= ? AND p.started_at < ?
-           GROUP BY p.track_id ORDER BY plays DESC, skipped ASC, t.title COLLATE NOCASE LIMIT ?`,
+           GROUP BY r.id ORDER BY plays DESC, skipped ASC, r.title COLLATE NOCASE LIMIT ?`,
         )
         .all(from, to, from, to, limit),
     guestPlays: (from, to) =>

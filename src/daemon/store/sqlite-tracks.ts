@@ -1,50 +1,12 @@
 import type Database from 'better-sqlite3';
 import type { Clock } from '../../kernel/clock.js';
-import type { Track, TrackFile, TrackMood, TrackRepository } from './store.js';
+import type { TrackFile, TrackMood, TrackRepository } from './store.js';
+import { toTrack, type TrackRow } from './sqlite-track-row.js';
 import { audioPoints } from './sqlite-analyses.js';
 import { clampLimit, guard, lazy } from './sqlite-guard.js';
+import { recordingsRepo } from './sqlite-recordings.js';
 
 type Db = Database.Database;
-
-interface TrackRow {
-  id: number;
-  source: string;
-  uri: string;
-  title: string;
-  artist: string;
-  album: string;
-  year: number | null;
-  genre: string;
-  language: string;
-  duration_ms: number | null;
-  replaygain_db: number | null;
-  cover: string | null;
-  file_size: number | null;
-  file_mtime_ms: number | null;
-  missing: number;
-  added_at: number;
-  updated_at: number;
-}
-
-const toTrack = (r: TrackRow): Track => ({
-  id: r.id,
-  source: r.source,
-  uri: r.uri,
-  title: r.title,
-  artist: r.artist,
-  album: r.album,
-  year: r.year,
-  genre: r.genre,
-  language: r.language,
-  durationMs: r.duration_ms,
-  replayGainDb: r.replaygain_db,
-  cover: r.cover,
-  fileSize: r.file_size,
-  fileMtimeMs: r.file_mtime_ms,
-  missing: r.missing === 1,
-  addedAt: r.added_at,
-  updatedAt: r.updated_at,
-});
 
 /** The library's tracks (every source), their mood tags and the files the scanner last saw. */
 export function tracksRepo(db: Db, clock: Clock): TrackRepository {
@@ -53,12 +15,13 @@ export function tracksRepo(db: Db, clock: Clock): TrackRepository {
   // Lazy: a database opened at an older schema version in tests has no `explicit` column yet.
   const upsert = lazy(() =>
     db.prepare(`
-    INSERT INTO tracks (source, uri, title, artist, album, year, genre, language, duration_ms, replaygain_db, cover, file_size, file_mtime_ms, explicit, missing, added_at, updated_at)
-    VALUES (@source, @uri, @title, @artist, @album, @year, @genre, @language, @durationMs, @replayGainDb, @cover, @fileSize, @fileMtimeMs, @explicit, 0, @at, @at)
+    INSERT INTO tracks (source, uri, title, artist, album, year, genre, language, duration_ms, replaygain_db, cover, file_size, file_mtime_ms, explicit, recording_mbid, missing, added_at, updated_at)
+    VALUES (@source, @uri, @title, @artist, @album, @year, @genre, @language, @durationMs, @replayGainDb, @cover, @fileSize, @fileMtimeMs, @explicit, @recordingMbid, 0, @at, @at)
     ON CONFLICT (source, uri) DO UPDATE SET
       title = excluded.title, artist = excluded.artist, album = excluded.album, year = excluded.year, genre = excluded.genre,
       language = excluded.language, duration_ms = excluded.duration_ms, replaygain_db = excluded.replaygain_db, cover = excluded.cover,
-      file_size = excluded.file_size, file_mtime_ms = excluded.file_mtime_ms, explicit = excluded.explicit, missing = 0, updated_at = excluded.updated_at`),
+      file_size = excluded.file_size, file_mtime_ms = excluded.file_mtime_ms, explicit = excluded.explicit,
+      recording_mbid = excluded.recording_mbid, missing = 0, updated_at = excluded.updated_at`),
   );
   return {
     upsert(input) {
@@ -79,6 +42,7 @@ export function tracksRepo(db: Db, clock: Clock): TrackRepository {
           fileSize: input.fileSize ?? null,
           fileMtimeMs: input.fileMtimeMs ?? null,
           explicit: input.explicit === undefined || input.explicit === null ? null : Number(input.explicit),
+          recordingMbid: input.recordingMbid ?? null,
           at: clock.now(),
         });
         return toTrack(byUri.get(source, input.uri) as TrackRow);
@@ -96,6 +60,7 @@ export function tracksRepo(db: Db, clock: Clock): TrackRepository {
       const where: string[] = [];
       const params: unknown[] = [];
       if (!options.includeMissing) where.push('t.missing = 0');
+      if (!options.includeCopies) where.push('t.same_as IS NULL');
       if (options.mood !== undefined) {
         where.push('EXISTS (SELECT 1 FROM track_moods m WHERE m.track_id = t.id AND m.mood = ?)');
         params.push(options.mood);
@@ -132,7 +97,8 @@ export function tracksRepo(db: Db, clock: Clock): TrackRepository {
         })(),
       );
     },
-    count: () => (db.prepare('SELECT count(*) AS n FROM tracks WHERE missing = 0').get() as { n: number }).n,
+    count: () => (db.prepare('SELECT count(*) AS n FROM tracks WHERE missing = 0 AND same_as IS NULL').get() as { n: number }).n,
+    ...recordingsRepo(db, clock),
     files: (source = 'local') =>
       db
         .prepare<[string], { id: number; uri: string; file_size: number | null; file_mtime_ms: number | null; missing: number }>(
@@ -151,7 +117,7 @@ export function tracksRepo(db: Db, clock: Clock): TrackRepository {
       const moods = new Map<number, TrackMood[]>();
       const rows = db
         .prepare<[], TrackMood & { track_id: number }>(
-          'SELECT m.track_id, m.mood, m.weight, m.origin FROM track_moods m JOIN tracks t ON t.id = m.track_id WHERE t.missing = 0 ORDER BY m.weight DESC, m.mood',
+          'SELECT m.track_id, m.mood, m.weight, m.origin FROM track_moods m JOIN tracks t ON t.id = m.track_id WHERE t.missing = 0 AND t.same_as IS NULL ORDER BY m.weight DESC, m.mood',
         )
         .all();
       for (const { track_id: id, mood, weight, origin } of rows) {
@@ -161,7 +127,7 @@ export function tracksRepo(db: Db, clock: Clock): TrackRepository {
       }
       const points = audioPoints(db);
       return db
-        .prepare<[], TrackRow>('SELECT * FROM tracks WHERE missing = 0 ORDER BY id')
+        .prepare<[], TrackRow>('SELECT * FROM tracks WHERE missing = 0 AND same_as IS NULL ORDER BY id')
         .all()
         .map((r) => ({ ...toTrack(r), moods: moods.get(r.id) ?? [], audio: points.get(r.id) ?? null }));
     },

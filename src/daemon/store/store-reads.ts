@@ -9,7 +9,7 @@ import type { StatsRepository } from './store-stats.js';
  * rule `delivery-only-reads-the-store`).
  */
 export interface StoreReads {
-  readonly tracks: Pick<TrackRepository, 'get' | 'list' | 'moods' | 'count' | 'allWithMoods'>;
+  readonly tracks: Pick<TrackRepository, 'get' | 'list' | 'moods' | 'count' | 'allWithMoods' | 'fileCounts' | 'filesOf'>;
   readonly analyses: Pick<AnalysisRepository, 'get'>;
   readonly cards: Pick<CardRepository, 'get' | 'forUser'>;
   readonly users: Pick<UserRepository, 'get' | 'byName' | 'list'>;

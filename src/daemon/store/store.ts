@@ -1,4 +1,5 @@
 import type { LibraryAnalyses, MoodOrigin, ScannedTrack } from '../../player/library/library.js';
+import type { RecordingFile } from '../../player/library/recordings.js';
 import type { PlayReason } from '../../player/play-queue.js';
 import type { TasteModel } from '../../player/taste/logistic.js';
 import type { CalibrationSample, PersonalHead } from '../../vision/personal-calibration.js';
@@ -57,7 +58,7 @@ export interface Session {
 export type TrackInput = ScannedTrack;
 
 export interface Track extends Required<
-  Omit<TrackInput, 'year' | 'durationMs' | 'replayGainDb' | 'cover' | 'fileSize' | 'fileMtimeMs' | 'explicit'>
+  Omit<TrackInput, 'year' | 'durationMs' | 'replayGainDb' | 'cover' | 'fileSize' | 'fileMtimeMs' | 'explicit' | 'recordingMbid'>
 > {
   id: number;
   year: number | null;
@@ -155,17 +156,38 @@ export interface TrackRepository {
   upsert(input: TrackInput): Track;
   get(id: number): Track | undefined;
   byUri(uri: string, source?: string): Track | undefined;
-  list(options?: { mood?: string; search?: string; includeMissing?: boolean; limit?: number; offset?: number }): Page<Track>;
+  /** The songs: of the copies of one recording, only the file that plays (every file with `includeCopies`). */
+  list(options?: {
+    mood?: string;
+    search?: string;
+    includeMissing?: boolean;
+    includeCopies?: boolean;
+    limit?: number;
+    offset?: number;
+  }): Page<Track>;
   markMissing(ids: readonly number[]): void;
   moods(trackId: number): TrackMood[];
   /** Replaces every mood of the track. */
   setMoods(trackId: number, moods: readonly TrackMood[]): void;
+  /** How many songs the library holds (copies of one recording count once). */
   count(): number;
+  /** Every local file present, as the grouping into recordings needs it. */
+  recordingFiles(): RecordingFile[];
+  /** Writes which file plays for each file's recording (`groupRecordings`); returns how many files changed. */
+  applyRecordings(playing: ReadonlyMap<number, number | null>): number;
+  /** Every file present of the recording `trackId` is a file of, the one that plays first. */
+  filesOf(trackId: number): Track[];
+  /** How many files present each of `trackIds` (files that play) has: 1 for a song with no copy. */
+  fileCounts(trackIds: readonly number[]): Map<number, number>;
+  /** Each copy's file that plays (copy id → id), for what names a song by any of its files. */
+  playingFiles(): Map<number, number>;
+  /** The owner's pick of the file that plays for its recording; the next grouping follows it. */
+  prefer(trackId: number): void;
   /** Every track of `source` (default `local`) with what a rescan compares: size (bytes) and mtime (ms). Missing ones included. */
   files(source?: string): TrackFile[];
   /** Tracks whose artist and title match, ignoring case; missing ones left out. */
   byArtistTitle(artist: string, title: string): Track[];
-  /** Every track that is not missing, with its moods and where the analysis placed it: what the recommender indexes at load. */
+  /** Every song that is not missing (the file that plays for a recording), with its moods and where the analysis placed it: what the recommender indexes at load. */
   allWithMoods(): Array<Track & { moods: TrackMood[]; audio: TrackAudioPoint | null }>;
 }
 

@@ -35,6 +35,8 @@ export interface ScannedTrack {
   fileMtimeMs?: number | null;
   /** What the file's tags say of its lyrics: explicit (true), clean (false), or nothing (null, left out). */
   explicit?: boolean | null;
+  /** The MusicBrainz recording id of its tags, when tagged: copies of one recording are one song. */
+  recordingMbid?: string | null;
 }
 
 /** A track as stored. */

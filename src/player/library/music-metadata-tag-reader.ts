@@ -87,6 +87,9 @@ export class MusicMetadataTagReader implements TagReader {
     if (common.language) tags.language = common.language;
     if (common.bpm !== undefined && common.bpm > 0) tags.bpm = common.bpm;
     if (common.mood) tags.mood = common.mood;
+    // Untrusted: kept only when it is the UUID MusicBrainz gives.
+    const recording = common.musicbrainz_recordingid?.trim();
+    if (recording !== undefined && UUID.test(recording)) tags.recordingMbid = recording.toLowerCase();
     const gain = common.replaygain_track_gain?.dB;
     if (gain !== undefined && Number.isFinite(gain)) tags.replayGainDb = gain;
     if (picture && picture.data.length > 0) tags.picture = { mime: picture.format, data: picture.data };
@@ -95,6 +98,8 @@ export class MusicMetadataTagReader implements TagReader {
     return tags;
   }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** iTunes' content advisory as the tag formats carry it: `rtng` in MP4, a TXXX frame in ID3v2, a field in Vorbis and APE. */
 const ADVISORY_TAGS = new Set(['rtng', 'txxx:itunesadvisory', 'itunesadvisory', 'explicit']);

@@ -277,6 +277,7 @@ function toTrack(path: string, tags: AudioTags, fileSize: number, fileMtimeMs: n
     fileSize,
     fileMtimeMs,
     explicit: tags.explicit ?? null,
+    recordingMbid: tags.recordingMbid ?? null,
   };
 }
 

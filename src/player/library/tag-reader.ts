@@ -16,6 +16,8 @@ export interface AudioTags {
   replayGainDb?: number;
   /** iTunes' content advisory: explicit (true) or clean (false); left out when the tags say nothing. */
   explicit?: boolean;
+  /** The MusicBrainz recording id (a UUID, lower case), when tagged. */
+  recordingMbid?: string;
   /** The first embedded picture. */
   picture?: { mime: string; data: Uint8Array };
 }
