@@ -28,7 +28,14 @@ import type { SpotifyConnectSchema, SpotifyDevicesSchema, SpotifyPlaylistsSchema
 import type { ChartsQuery, ChartsSchema, StatsSchema } from './schemas/stats.js';
 import type { DiskUseSchema } from './schemas/disk.js';
 import type { GuestAdminSchema } from './schemas/guest-admin.js';
-import type { BulkMoodsBody, KnownMoodsSchema, TrackAdminSchema, TrackMoodsBody, TracksQuery } from './schemas/tracks.js';
+import type {
+  BulkMoodsBody,
+  KnownMoodsSchema,
+  RecordingFileSchema,
+  TrackAdminSchema,
+  TrackMoodsBody,
+  TracksQuery,
+} from './schemas/tracks.js';
 
 /** The body of every HTTP error response. */
 export interface ErrorBody {
@@ -68,6 +75,7 @@ export type ChartsFilter = Static<typeof ChartsQuery>;
 
 /** A track of the library as the admin panel lists it, with its mood tags. */
 export type AdminTrack = Static<typeof TrackAdminSchema>;
+export type RecordingFile = Static<typeof RecordingFileSchema>;
 export type TrackMoodTag = AdminTrack['moods'][number];
 /** The search, mood filter and page of `GET /api/admin/tracks`. */
 export type TracksFilter = Static<typeof TracksQuery>;

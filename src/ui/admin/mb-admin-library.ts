@@ -10,6 +10,7 @@ import { LiveStateController } from './live-state-controller.js';
 import { LIBRARY_STYLES } from './mb-admin-library.styles.js';
 import { PageLoader } from './page-loader.js';
 import './mb-mood-picker.js';
+import './mb-recording-files.js';
 import type { PickedMood } from './mb-mood-picker.js';
 
 const PAGE = 50;
@@ -202,6 +203,7 @@ export class MbAdminLibrary extends LitElement {
                 </button>`
         }
         <button class="secondary block" aria-label="Block ${t.title}" @click=${() => void this.#block(t)}>Block</button>
+        <mb-recording-files .api=${this.api} .track=${t} @change=${() => void this.#loader.reload()}></mb-recording-files>
       </td>
       <td data-label="Artist">${t.artist}</td>
       <td data-label="Album">${t.album}</td>

@@ -2,6 +2,7 @@ import type {
   AdminSession,
   AdminStation,
   AdminTrack,
+  RecordingFile,
   AdminUser,
   AuditEntry,
   CameraFace,
@@ -64,6 +65,7 @@ export type {
   HistoryPlay,
   KnownMood,
   AdminTrack,
+  RecordingFile,
   AdminUser,
   AuditEntry,
   CameraFace,
@@ -158,6 +160,11 @@ export class AdminApi extends EventTarget {
   /** The dashboard charts over [from, to), counted by the daemon per bucket. */
   charts = (query: ChartsFilter): Promise<ChartStats> => this.#get('/api/admin/stats/charts', { ...query });
   tracks = (query: TracksFilter): Promise<Page<AdminTrack>> => this.#get('/api/admin/tracks', query);
+  /** The files of a song's recording, the one that plays first. */
+  recordingFiles = async (id: number): Promise<RecordingFile[]> =>
+    (await this.#get<{ items: RecordingFile[] }>(`/api/admin/tracks/${id}/files`)).items;
+  /** Plays this file for its song from now on; resolves to the song as it is then. */
+  playRecordingFile = (id: number): Promise<AdminTrack> => this.#change('POST', `/api/admin/tracks/${id}/play-this-file`);
   setTrackMoods = (id: number, moods: TrackMoodsChange): Promise<AdminTrack> =>
     this.#change('PUT', `/api/admin/tracks/${id}/moods`, { moods });
   /** The moods a track may be tagged with. */

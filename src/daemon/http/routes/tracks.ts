@@ -11,10 +11,12 @@ import { coverUrlOf } from '../track-view.js';
 import { realPathInside } from '../../config/paths.js';
 import { audioView } from '../../../player/library/audio-view.js';
 import { ErrorRef } from '../schemas/common.js';
+import { isLossless } from '../../../player/library/recordings.js';
 import {
   BulkMoodsBody,
   BulkMoodsSchema,
   KnownMoodsSchema,
+  RecordingFilesSchema,
   TrackAdminSchema,
   TrackIdParams,
   TrackMoodsBody,
@@ -39,7 +41,7 @@ const AUDIO_TYPES: Readonly<Record<string, string>> = {
 export interface TracksRoutesOptions {
   store: Pick<StoreReads, 'tracks' | 'analyses'>;
   /** The library's commands: mood tags set by hand, audited, which the music picks from at once. */
-  library: Pick<LibraryService, 'knownMoods' | 'setMoods' | 'editMoods'>;
+  library: Pick<LibraryService, 'knownMoods' | 'setMoods' | 'editMoods' | 'playFile'>;
   /** The music folders in force: a file is served only from inside one of them. */
   folders: () => readonly string[];
 }
@@ -51,10 +53,11 @@ export interface TracksRoutesOptions {
  */
 export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = async (app, deps) => {
   const { store } = deps;
-  const adminView = (track: Track) => ({
+  const adminView = (track: Track, files = store.tracks.fileCounts([track.id])) => ({
     ...track,
     coverUrl: coverUrlOf(track.cover),
     moods: store.tracks.moods(track.id),
+    files: files.get(track.id) ?? 1,
     audio: audioView(store.analyses.get(track.id)),
   });
   const { library } = deps;
@@ -99,8 +102,60 @@ export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = asyn
     },
     async (request) => {
       const page = store.tracks.list(request.query);
-      return { total: page.total, items: page.items.map(adminView) };
+      const files = store.tracks.fileCounts(page.items.map((t) => t.id));
+      return { total: page.total, items: page.items.map((t) => adminView(t, files)) };
     },
+  );
+
+  app.get(
+    '/api/admin/tracks/:id/files',
+    {
+      config: admin,
+      schema: {
+        operationId: 'listRecordingFiles',
+        tags: ['admin'],
+        summary: "The files of a song's recording (copies in two folders, an MP3 beside its FLAC), the one that plays first",
+        params: TrackIdParams,
+        response: { 200: RecordingFilesSchema, 404: ErrorRef },
+      },
+    },
+    async (request) => {
+      mustFind(request.params.id);
+      const files = store.tracks.filesOf(request.params.id);
+      return {
+        items: files.map((file, i) => ({
+          id: file.id,
+          uri: file.uri,
+          title: file.title,
+          artist: file.artist,
+          album: file.album,
+          durationMs: file.durationMs,
+          format: extname(file.uri).slice(1).toUpperCase(),
+          lossless: isLossless(file.uri),
+          kbps:
+            file.fileSize === null || file.durationMs === null || file.durationMs <= 0
+              ? null
+              : Math.round((file.fileSize * 8) / file.durationMs),
+          playing: i === 0,
+        })),
+      };
+    },
+  );
+
+  app.post(
+    '/api/admin/tracks/:id/play-this-file',
+    {
+      config: admin,
+      schema: {
+        operationId: 'playRecordingFile',
+        tags: ['admin'],
+        summary: 'Play this file for its song, instead of the copy chosen (lossless first, then the higher bit rate)',
+        description: 'Audited `library.play-file`. 404 for a stream or a file no longer there.',
+        params: TrackIdParams,
+        response: { 200: TrackAdminSchema, 404: ErrorRef },
+      },
+    },
+    async (request) => adminView(library.playFile(request.params.id, actor(request))),
   );
 
   app.put(
@@ -180,7 +235,7 @@ export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = asyn
     },
     async (request) => {
       const tracks = library.editMoods(request.body, actor(request));
-      return { items: tracks.map(adminView) };
+      return { items: tracks.map((t) => adminView(t)) };
     },
   );
 };

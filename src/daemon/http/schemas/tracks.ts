@@ -13,6 +13,11 @@ export const TrackAdminSchema = Type.Object({
   cover: Type.Union([Type.String(), Type.Null()], { description: 'The cover file name in the covers folder, or null.' }),
   coverUrl: Type.Union([Type.String(), Type.Null()], { description: 'Where the cover is served (`/api/covers/<file>`), or null.' }),
   moods: Type.Array(Type.Object({ mood: Type.String(), weight: Type.Number(), origin: Type.String() })),
+  files: Type.Integer({
+    minimum: 1,
+    description:
+      'How many files of the library are this recording (copies in two folders, an MP3 beside its FLAC): it is one song, and this file plays.',
+  }),
   audio: Type.Union(
     [
       Type.Object({
@@ -81,3 +86,19 @@ export const BulkMoodsBody = Type.Object(
 );
 
 export const BulkMoodsSchema = Type.Object({ items: Type.Array(TrackAdminSchema) });
+
+/** One file of a recording, for the owner to choose which plays. */
+export const RecordingFileSchema = Type.Object({
+  id: Type.Integer(),
+  uri: Type.String(),
+  title: Type.String(),
+  artist: Type.String(),
+  album: Type.String(),
+  durationMs: Type.Union([Type.Integer(), Type.Null()]),
+  format: Type.String({ description: 'The file name extension, upper case: FLAC, MP3, …' }),
+  lossless: Type.Boolean(),
+  kbps: Type.Union([Type.Integer(), Type.Null()], { description: 'The bit rate as stored (size over length), or null when unknown.' }),
+  playing: Type.Boolean({ description: 'This file plays for the recording.' }),
+});
+
+export const RecordingFilesSchema = Type.Object({ items: Type.Array(RecordingFileSchema) });
