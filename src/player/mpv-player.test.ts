@@ -85,26 +85,6 @@ async function mpvProperty(socketPath: string, property: string): Promise<unknow
   }
 }
 
-/**
- * Plays `entries` with the next file already queued in mpv before a sample is written: into a
- * file, mpv decodes far faster than real time, and a busy machine could otherwise queue the
- * next file after the first has ended (its output closed and the file begun again).
- */
-async function playQueuedAhead(player: MpvPlayer, socketPath: string, entries: QueueEntry[]): Promise<void> {
-  await player.pause();
-  await player.play(entries);
-  await until(async () => (await mpvProperty(socketPath, 'playlist-count')) === 2);
-  await player.resume();
-}
-
-async function until(condition: () => Promise<boolean>): Promise<void> {
-  const deadline = AbortSignal.timeout(10_000);
-  while (!(await condition())) {
-    deadline.throwIfAborted();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 const once = <K extends keyof PlayerEvents>(player: MpvPlayer, event: K, test?: (p: PlayerEvents[K]) => boolean) =>
   nextEvent(player, event, test);
 
@@ -121,28 +101,51 @@ function expectClose(played: number, source: number): void {
   expect(Math.abs(played - source) / source).toBeLessThan(0.05);
 }
 
+/**
+ * Where mpv writes what it plays: raw samples of a fixed format, appended. A busy machine may
+ * have mpv open its output again between two files; appended, nothing written before is lost.
+ */
+function pcmOut(name: string): { file: string; args: string[] } {
+  const file = join(dir, `${name}.raw`);
+  return {
+    file,
+    args: [
+      `--ao-pcm-file=${file}`,
+      '--ao-pcm-waveheader=no',
+      '--ao-pcm-append=yes',
+      '--audio-format=s16',
+      '--audio-samplerate=44100',
+      '--audio-channels=stereo',
+    ],
+  };
+}
+
+/** How sox reads `file`: the raw samples `pcmOut` has mpv write, or a file that says its format. */
+const soxIn = (file: string): string[] =>
+  file.endsWith('.raw') ? ['-t', 'raw', '-e', 'signed', '-b', '16', '-c', '2', '-r', '44100', file] : [file];
+
 /** sox's rough frequency (Hz) of `seconds` of audio starting at `from`. */
 async function frequency(file: string, from: number, seconds: number): Promise<number> {
-  const { stderr } = await run('sox', [file, '-n', 'trim', String(from), String(seconds), 'stat']);
+  const { stderr } = await run('sox', [...soxIn(file), '-n', 'trim', String(from), String(seconds), 'stat']);
   return Number(/Rough\s+frequency:\s+(\d+)/.exec(stderr)?.[1]);
 }
 
 async function rms(file: string, from: number, seconds: number): Promise<number> {
-  const { stderr } = await run('sox', [file, '-n', 'trim', String(from), String(seconds), 'stat']);
+  const { stderr } = await run('sox', [...soxIn(file), '-n', 'trim', String(from), String(seconds), 'stat']);
   return Number(/RMS\s+amplitude:\s+([\d.]+)/.exec(stderr)?.[1]);
 }
 
 async function length(file: string): Promise<number> {
-  const { stderr } = await run('sox', [file, '-n', 'stat']);
+  const { stderr } = await run('sox', [...soxIn(file), '-n', 'stat']);
   return Number(/Length \(seconds\):\s+([\d.]+)/.exec(stderr)?.[1]);
 }
 
 describe('MpvPlayer with real mpv', () => {
   it('plays the queued files in order, advancing at the end of each, and records every play with its reason', async () => {
-    const pcm = join(dir, 'in-order.wav');
-    const { player, history, log, socketPath } = await startPlayer({ audioOutput: 'pcm', extraArgs: [`--ao-pcm-file=${pcm}`] });
+    const { file: pcm, args } = pcmOut('in-order');
+    const { player, history, log } = await startPlayer({ audioOutput: 'pcm', extraArgs: args });
     const ended = once(player, 'queueEnded');
-    await playQueuedAhead(player, socketPath, [entry(1, low), entry(2, high, 'tap')]);
+    await player.play([entry(1, low), entry(2, high, 'tap')]);
     await ended;
     expect(log).toEqual(['started 1', 'ended 1 completed', 'started 2', 'ended 2 completed', 'queue ended']);
     expect(history.plays).toEqual([
@@ -150,17 +153,17 @@ describe('MpvPlayer with real mpv', () => {
       { id: 2, trackId: 2, reason: 'tap', mood: 'calm', outcome: 'completed', note: 'fits calm (2)' },
     ]);
     await player.stop();
-    // What mpv wrote is the low file, then the high one, with no gap.
+    // What mpv wrote is the low file, then the high one, and nothing else.
     expect(await length(pcm)).toBeCloseTo(2, 1);
     expectClose(await frequency(pcm, 0.1, 0.8), await frequency(low, 0.1, 0.8));
     expectClose(await frequency(pcm, 1.1, 0.8), await frequency(high, 0.1, 0.8));
   });
 
   it("applies the file's ReplayGain", async () => {
-    const pcm = join(dir, 'replaygain.wav');
-    const { player, socketPath } = await startPlayer({ audioOutput: 'pcm', extraArgs: [`--ao-pcm-file=${pcm}`] });
+    const { file: pcm, args } = pcmOut('replaygain');
+    const { player } = await startPlayer({ audioOutput: 'pcm', extraArgs: args });
     const ended = once(player, 'queueEnded');
-    await playQueuedAhead(player, socketPath, [entry(1, low), entry(2, quiet)]);
+    await player.play([entry(1, low), entry(2, quiet)]);
     await ended;
     await player.stop();
     // −12 dB is a quarter of the amplitude.
@@ -168,8 +171,8 @@ describe('MpvPlayer with real mpv', () => {
   });
 
   it('skips a missing or broken file with an event and plays on', async () => {
-    const pcm = join(dir, 'skip-broken.wav');
-    const { player, history, log } = await startPlayer({ audioOutput: 'pcm', extraArgs: [`--ao-pcm-file=${pcm}`] });
+    const { file: pcm, args } = pcmOut('skip-broken');
+    const { player, history, log } = await startPlayer({ audioOutput: 'pcm', extraArgs: args });
     const failed = once(player, 'trackFailed');
     const ended = once(player, 'queueEnded');
     await player.play([entry(1, join(dir, 'no-such-file.flac')), entry(2, high)]);
