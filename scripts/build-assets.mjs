@@ -16,7 +16,35 @@ for (const file of readdirSync(at('src/daemon/store/migrations'))) {
 const { PRECOMPILED_VALIDATOR, configValidatorSource } = await import(at('dist/daemon/config/config-validator.js'));
 writeFileSync(at(`dist/daemon/config/${PRECOMPILED_VALIDATOR}`), configValidatorSource());
 
-mkdirSync(at('dist/ui'), { recursive: true });
+// The screens' words: each language's catalogue cut into one file per screen (its section and
+// `common`), fetched when a reader picks the language, and the pseudo-locale made from English.
+const tools = await build({
+  entryPoints: [at('src/ui/i18n/catalogue-tools.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  write: false,
+  logLevel: 'warning',
+});
+const { compileCatalogue, pseudoCatalogue, screenCatalogue, screensOf } = await import(
+  `data:text/javascript;base64,${Buffer.from(tools.outputFiles[0].text).toString('base64')}`
+);
+const catalogues = at('src/ui/i18n/catalogues');
+const english = JSON.parse(readFileSync(`${catalogues}/en.json`, 'utf8'));
+const languages = readdirSync(catalogues)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => [f.slice(0, -'.json'.length), JSON.parse(readFileSync(`${catalogues}/${f}`, 'utf8'))]);
+mkdirSync(at('dist/ui/locales'), { recursive: true });
+// A screen imports English from its catalogue; it is handed it parsed, and ships no parser.
+const parsedCatalogues = {
+  name: 'parsed-catalogues',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]i18n[\\/]catalogues[\\/][a-z]+\.json$/ }, (args) => ({
+      contents: JSON.stringify(compileCatalogue(JSON.parse(readFileSync(args.path, 'utf8')))),
+      loader: 'json',
+    }));
+  },
+};
 const result = await build({
   entryPoints: { kiosk: at('src/ui/kiosk/main.ts'), admin: at('src/ui/admin/main.ts'), guest: at('src/ui/guest/main.ts') },
   outdir: at('dist/ui'),
@@ -28,8 +56,17 @@ const result = await build({
   tsconfig: at('src/ui/tsconfig.json'),
   metafile: true,
   logLevel: 'warning',
+  plugins: [parsedCatalogues],
+  alias: { '@formatjs/icu-messageformat-parser': '@formatjs/icu-messageformat-parser/no-parser.js' },
 });
 for (const page of ['index.html', 'admin.html', 'guest.html']) cpSync(at(`src/ui/${page}`), at(`dist/ui/${page}`));
+
+for (const [language, catalogue] of [...languages, ['qps', pseudoCatalogue(english)]]) {
+  for (const screen of screensOf(english)) {
+    const words = compileCatalogue(screenCatalogue(catalogue, screen));
+    writeFileSync(at(`dist/ui/locales/${language}.${screen}.json`), JSON.stringify(words));
+  }
+}
 
 const sizes = Object.keys(result.metafile.outputs)
   .filter((f) => f.endsWith('.js'))

@@ -1,0 +1,164 @@
+import { IntlMessageFormat } from 'intl-messageformat';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+
+/**
+ * The screens' languages, each by its own name (as a reader looks for it in a list). A language
+ * is a catalogue in `catalogues/` (see docs/languages.md); English is the source, built into each
+ * screen, the others are fetched when chosen.
+ */
+export const LANGUAGES = {
+  en: 'English',
+  de: 'Deutsch',
+  fr: 'Français',
+  es: 'Español',
+  it: 'Italiano',
+  pt: 'Português',
+  nl: 'Nederlands',
+} as const;
+
+export type Language = keyof typeof LANGUAGES;
+
+/**
+ * The pseudo-locale: every word of the English catalogue accented and made 40% longer, in
+ * brackets. Chosen with `?lang=qps` (never listed): a word that stays plain is not in the
+ * catalogue, and a layout that breaks with it breaks in German too.
+ */
+export const PSEUDO = 'qps';
+
+/**
+ * What a catalogue holds: messages (ICU MessageFormat) by name, in sections. The build hands the
+ * screens each message already parsed (an array), so that no parser ships with them.
+ */
+export interface Catalogue {
+  readonly [name: string]: string | readonly unknown[] | Catalogue;
+}
+
+type Message = string | readonly unknown[];
+
+/** Every message's dotted key in a catalogue: `guest.status.queued`. */
+export type Keys<T, P extends string = ''> = {
+  [K in keyof T & string]: T[K] extends string ? `${P}${K}` : Keys<T[K], `${P}${K}.`>;
+}[keyof T & string];
+
+export type Values = Record<string, string | number>;
+
+/** Where a screen's catalogue in `language` is fetched from: the build writes one per language and screen. */
+export type CatalogueLoader = (language: string) => Promise<Catalogue>;
+
+const isLanguage = (code: string): code is Language => Object.hasOwn(LANGUAGES, code);
+
+/**
+ * The best of our languages for a reader who wants `wanted` (a browser's `navigator.languages`,
+ * best first): the first whose language matches (`de-AT` → `de`, `pt-BR` → `pt`), else English.
+ */
+export function pickLanguage(wanted: readonly string[]): Language {
+  for (const tag of wanted) {
+    const code = tag.toLowerCase().split(/[-_]/)[0] ?? '';
+    if (isLanguage(code)) return code;
+  }
+  return 'en';
+}
+
+const isMessage = (value: unknown): value is Message => typeof value === 'string' || Array.isArray(value);
+
+function lookup(catalogue: Catalogue, key: string): Message | undefined {
+  let at: Message | Catalogue | undefined = catalogue;
+  for (const part of key.split('.')) {
+    if (at === undefined || isMessage(at)) return undefined;
+    at = at[part];
+  }
+  return at !== undefined && isMessage(at) ? at : undefined;
+}
+
+/**
+ * One screen's words in the reader's language: `t(key, values)` formats the message (plurals,
+ * ordinals and numbers by the language's own rules, through `Intl`), falling back to English for
+ * a message the catalogue lacks. `use(language)` fetches the catalogue, sets `<html lang>` and
+ * fires `change`, on which the screen's elements render again (`I18nController`).
+ */
+export class I18n<K extends string> extends EventTarget {
+  readonly #english: Catalogue;
+  readonly #load: CatalogueLoader;
+  #catalogue: Catalogue;
+  #language: string = 'en';
+  #formats = new Map<string, IntlMessageFormat>();
+
+  constructor(english: Catalogue, load: CatalogueLoader) {
+    super();
+    this.#english = english;
+    this.#catalogue = english;
+    this.#load = load;
+  }
+
+  /** The language in use: one of `LANGUAGES`, or `PSEUDO`. */
+  get language(): string {
+    return this.#language;
+  }
+
+  /** The BCP 47 tag `Intl` formats with (the pseudo-locale formats as English). */
+  get locale(): string {
+    return this.#language === PSEUDO ? 'en' : this.#language;
+  }
+
+  t(key: K, values?: Values): string {
+    const message = lookup(this.#catalogue, key) ?? lookup(this.#english, key);
+    if (message === undefined) return key;
+    const id = `${this.#language}\u0000${key}`;
+    let format = this.#formats.get(id);
+    if (format === undefined) {
+      format = new IntlMessageFormat(message as ConstructorParameters<typeof IntlMessageFormat>[0], this.locale);
+      this.#formats.set(id, format);
+    }
+    return String(format.format(values));
+  }
+
+  /** "14:41", "2:41 PM": a time of day in the reader's way of writing it. */
+  time(at: number): string {
+    return new Intl.DateTimeFormat(this.locale, { hour: 'numeric', minute: '2-digit' }).format(at);
+  }
+
+  /** Switches to `language` once its catalogue is here; an unknown one, or one that cannot be fetched, leaves the language as it is. */
+  async use(language: string): Promise<void> {
+    if (language === this.#language) return;
+    if (!isLanguage(language) && language !== PSEUDO) return;
+    const catalogue = language === 'en' ? this.#english : await this.#load(language).catch(() => undefined);
+    if (catalogue === undefined) return;
+    this.#catalogue = catalogue;
+    this.#language = language;
+    if (typeof document !== 'undefined') document.documentElement.lang = language === PSEUDO ? 'en-XA' : language;
+    this.dispatchEvent(new Event('change'));
+  }
+}
+
+/** Fetches a screen's catalogue as the build writes it: `locales/<language>.<screen>.json` beside the page. */
+export function fetchCatalogue(screen: string): CatalogueLoader {
+  return async (language) => {
+    const response = await fetch(new URL(`locales/${language}.${screen}.json`, document.baseURI));
+    if (!response.ok) throw new Error(`Expected the ${language} catalogue, got HTTP ${response.status}`);
+    return (await response.json()) as Catalogue;
+  };
+}
+
+/** Renders `host` again whenever the language of `i18n` changes. */
+export function followLanguage(host: ReactiveControllerHost, i18n: EventTarget): void {
+  host.addController(new LanguageController(host, i18n));
+}
+
+class LanguageController implements ReactiveController {
+  readonly #host: ReactiveControllerHost;
+  readonly #i18n: EventTarget;
+  readonly #onChange = (): void => this.#host.requestUpdate();
+
+  constructor(host: ReactiveControllerHost, i18n: EventTarget) {
+    this.#host = host;
+    this.#i18n = i18n;
+  }
+
+  hostConnected(): void {
+    this.#i18n.addEventListener('change', this.#onChange);
+  }
+
+  hostDisconnected(): void {
+    this.#i18n.removeEventListener('change', this.#onChange);
+  }
+}
