@@ -199,6 +199,12 @@ export class FakeGuestServer {
       response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(data));
     };
     const fail = (status: number, code: string, message: string): void => json(status, { error: { code, message } });
+    // The page's words in another language, as the daemon serves them from the build.
+    if (request.method === 'GET' && /^\/locales\/[a-z]+\.guest\.json$/.test(url.pathname)) {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(readFileSync(join(ROOT, 'dist/ui', url.pathname)));
+      return;
+    }
     switch (route) {
       case 'GET /guest':
       case 'GET /guest.js': {

@@ -57,7 +57,7 @@ describe('a guest’s queue and limits on phones behind one address, against the
     const mineA = a.getByRole('region', { name: 'Your requests' });
     const requestA = mineA.locator('li[data-status="queued"]').filter({ hasText: first });
     await requestA.locator('.status').filter({ hasText: 'Next' }).waitFor(WAIT);
-    expect(await requestA.locator('[data-when]').textContent()).toMatch(/^Next · about (\d\d:\d\d \(in \d+ min\)|now)$/);
+    expect(await requestA.locator('[data-when]').textContent()).toMatch(/^Next · about (\d{1,2}:\d\d( [AP]M)? \(in \d+ min\)|now)$/);
     await a
       .locator('[data-notice]')
       .filter({ hasText: `Your song “${first}” is next.` })

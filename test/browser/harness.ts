@@ -179,9 +179,15 @@ export async function closeChromiums(): Promise<void> {
 export async function launchBrowser(
   viewport = { width: 800, height: 480 },
   args: readonly string[] = [],
-  device: { hasTouch?: boolean } = {},
+  device: { hasTouch?: boolean; locale?: string } = {},
 ): Promise<Browser> {
-  const context = await (await chromiumWith(args)).newContext({ viewport, hasTouch: device.hasTouch ?? false });
+  const context = await (
+    await chromiumWith(args)
+  ).newContext({
+    viewport,
+    hasTouch: device.hasTouch ?? false,
+    ...(device.locale === undefined ? {} : { locale: device.locale }),
+  });
   context.setDefaultTimeout(30_000);
   const page = await context.newPage();
   return {

@@ -1,7 +1,8 @@
 import { html, nothing, svg } from 'lit';
 import '../components/mb-cover.js';
 import type { GuestRequest, GuestState, GuestUpNext, GuestVote } from '../data/guest-api.js';
-import { REQUEST_STATUS, expectedWords, placeWords } from './guest-words.js';
+import { t } from './guest-i18n.js';
+import { expectedWords, placeWords, requestStatus } from './guest-words.js';
 
 /* The guest page's queue: what plays next (with each song's place, its time, votes on guests'
  * requests) and this phone's own requests (their place, time, what became of them, a way to take
@@ -22,17 +23,17 @@ export interface QueueContext {
 
 /** "Next · about 14:41 (in 9 min)": where a song stands and when it should play. */
 function whenWords(place: number, expectedAt: number | null, now: number): string {
-  return expectedAt === null ? placeWords(place) : `${placeWords(place)} · ${expectedWords(expectedAt, now)}`;
+  return expectedAt === null ? placeWords(place) : t('guest.when', { place: placeWords(place), expected: expectedWords(expectedAt, now) });
 }
 
 /** Up next: the player's next song and the guests' queue, in the order they play. */
 export function renderUpNext(s: GuestState, ctx: QueueContext) {
   const mine = new Set(s.me.requests.filter((r) => r.status === 'queued' || r.status === 'waiting').map((r) => r.id));
-  return html`<section class="next" aria-label="Up next">
-    <h2>Up next</h2>
+  return html`<section class="next" aria-label=${t('guest.upNext')}>
+    <h2>${t('guest.upNext')}</h2>
     ${
       s.upNext.length === 0
-        ? html`<p class="quiet">The room's mood picks what comes next.</p>`
+        ? html`<p class="quiet">${t('guest.moodPicks')}</p>`
         : html`<ol>
             ${s.upNext.map((item) => renderNextItem(item, s.isOpen, mine.has(item.key) && item.isGuestRequest, ctx))}
           </ol>`
@@ -51,9 +52,9 @@ function renderNextItem(item: GuestUpNext, isOpen: boolean, isMine: boolean, ctx
       <div class="when" data-when>${whenWords(item.place, item.expectedAt, ctx.now)}</div>
       ${
         isMine
-          ? html`<span class="chip" data-guest>Your request</span>`
+          ? html`<span class="chip" data-guest>${t('guest.yourRequest')}</span>`
           : item.isGuestRequest
-            ? html`<span class="chip" data-guest>Asked for by a guest</span>`
+            ? html`<span class="chip" data-guest>${t('guest.guestRequest')}</span>`
             : nothing
       }
     </div>
@@ -64,7 +65,7 @@ function renderNextItem(item: GuestUpNext, isOpen: boolean, isMine: boolean, ctx
             <button
               data-vote="up"
               aria-pressed=${votes.mine === 'up' ? 'true' : 'false'}
-              aria-label="Play sooner: ${track.title} (${votes.up})"
+              aria-label=${t('guest.playSoonerLabel', { title: track.title, up: votes.up })}
               ?disabled=${ctx.pending === key}
               @click=${() => ctx.vote(item.key, votes.mine === 'up' ? 'none' : 'up', track.title)}
             >
@@ -73,7 +74,7 @@ function renderNextItem(item: GuestUpNext, isOpen: boolean, isMine: boolean, ctx
             <button
               data-vote="down"
               aria-pressed=${votes.mine === 'down' ? 'true' : 'false'}
-              aria-label="Not this: ${track.title} (${votes.down})"
+              aria-label=${t('guest.notThisQueuedLabel', { title: track.title, down: votes.down })}
               ?disabled=${ctx.pending === key}
               @click=${() => ctx.vote(item.key, votes.mine === 'down' ? 'none' : 'down', track.title)}
             >
@@ -88,8 +89,8 @@ function renderNextItem(item: GuestUpNext, isOpen: boolean, isMine: boolean, ctx
 /** This phone's own requests, newest first: where each stands, or what became of it and why; one in the queue can be taken back. */
 export function renderMine(s: GuestState, ctx: QueueContext) {
   if (s.me.requests.length === 0) return nothing;
-  return html`<section class="mine" aria-label="Your requests">
-    <h2>Your requests</h2>
+  return html`<section class="mine" aria-label=${t('guest.yourRequests')}>
+    <h2>${t('guest.yourRequests')}</h2>
     <ul>
       ${s.me.requests.map((request) => renderRequest(request, ctx))}
     </ul>
@@ -107,17 +108,17 @@ function renderRequest(request: GuestRequest, ctx: QueueContext) {
       <p class="reason">${request.reason}</p>
     </div>
     <div class="side">
-      <span class="status">${request.status === 'queued' && request.place === 1 ? 'Next' : REQUEST_STATUS[request.status]}</span>
+      <span class="status">${request.status === 'queued' && request.place === 1 ? t('guest.next') : requestStatus(request.status)}</span>
       ${
         isOpen
           ? html`<button
               class="cancel"
               data-action="cancel"
-              aria-label="Take back ${request.track.title}"
+              aria-label=${t('guest.takeBackLabel', { title: request.track.title })}
               ?disabled=${ctx.pending === `cancel:${request.id}`}
               @click=${() => ctx.cancel(request)}
             >
-              Take back
+              ${t('guest.takeBack')}
             </button>`
           : nothing
       }

@@ -1,4 +1,5 @@
 import type { GuestRequest, GuestState } from '../data/guest-api.js';
+import { i18n, t } from './guest-i18n.js';
 
 /* The guest page's words: times, places and a request's status, kept out of `<mb-guest>`. */
 
@@ -12,42 +13,24 @@ export function clock(ms: number): string {
 }
 
 /** A request's status as a guest reads it. */
-export const REQUEST_STATUS: Readonly<Record<GuestRequest['status'], string>> = {
-  queued: 'Coming up',
-  waiting: 'Waiting',
-  playing: 'Playing now',
-  played: 'Played',
-  skipped: 'Skipped',
-  declined: 'Declined',
-  cleared: 'Cleared by staff',
-  cancelled: 'Taken back',
-};
+export function requestStatus(status: GuestRequest['status']): string {
+  return t(`guest.status.${status}`);
+}
 
 /** "2 of 3 requests left this hour", "No requests left this hour". */
 export function requestsLeft(left: number, perHour: number): string {
-  if (left <= 0) return 'No requests left this hour';
-  return `${left} of ${perHour} ${perHour === 1 ? 'request' : 'requests'} left this hour`;
+  return left <= 0 ? t('guest.noRequestsLeft') : t('guest.requestsLeft', { left, perHour });
 }
 
 /** "Next", "3rd in line": where a song stands in what plays next. */
 export function placeWords(place: number): string {
-  if (place <= 1) return 'Next';
-  const tens = place % 100;
-  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][place % 10] ?? 'th');
-  return `${place}${suffix} in line`;
+  return place <= 1 ? t('guest.next') : t('guest.place', { place });
 }
 
-/** "14:32": a time of day on this phone's clock. */
-export function timeOfDay(at: number): string {
-  const date = new Date(at);
-  return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
-}
-
-/** "about 14:41 (in 9 min)", "about now": when a song in the queue should start, from `now` (epoch ms). */
+/** "about 14:41 (in 9 min)", "about now": when a song in the queue should start, from `now` (epoch ms), on this phone's clock. */
 export function expectedWords(at: number, now: number): string {
   const minutes = Math.round((at - now) / 60_000);
-  if (minutes <= 0) return 'about now';
-  return `about ${timeOfDay(at)} (in ${minutes} min)`;
+  return minutes <= 0 ? t('guest.aboutNow') : t('guest.about', { time: i18n.time(at), minutes });
 }
 
 /**
@@ -56,20 +39,20 @@ export function expectedWords(at: number, now: number): string {
  * there is nothing to tell.
  */
 export function requestNotice(before: GuestRequest | undefined, after: GuestRequest): string | null {
-  const title = `“${after.track.title}”`;
+  const title = after.track.title;
   const isNext = (r: GuestRequest | undefined) => r?.status === 'queued' && r.place === 1;
   if (after.status === before?.status && isNext(after) === isNext(before)) return null;
   switch (after.status) {
     case 'queued':
-      return isNext(after) && !isNext(before) ? `Your song ${title} is next.` : null;
+      return isNext(after) && !isNext(before) ? t('guest.notice.next', { title }) : null;
     case 'playing':
-      return `Your song ${title} is playing now.`;
+      return t('guest.notice.playing', { title });
     case 'skipped':
-      return before === undefined ? null : `Your song ${title} was skipped: ${lower(after.reason)}.`;
+      return before === undefined ? null : t('guest.notice.skipped', { title, reason: lower(after.reason) });
     case 'declined':
-      return before === undefined ? null : `Your song ${title} was declined: ${lower(after.reason)}.`;
+      return before === undefined ? null : t('guest.notice.declined', { title, reason: lower(after.reason) });
     case 'cleared':
-      return before === undefined ? null : `Your song ${title} was taken out of the queue by the staff.`;
+      return before === undefined ? null : t('guest.notice.cleared', { title });
     case 'waiting':
     case 'played':
     case 'cancelled':

@@ -59,7 +59,17 @@ export const GUEST_STYLES = css`
   .brand {
     font-weight: 800;
     font-size: 1.2rem;
-    margin-right: auto;
+    margin-inline-end: auto;
+  }
+  select.language {
+    font: inherit;
+    font-size: 0.9rem;
+    min-height: 48px;
+    padding-inline: 0.5rem;
+    color: inherit;
+    background: transparent;
+    border: 1px solid currentColor;
+    border-radius: 8px;
   }
   .mood {
     display: inline-flex;

@@ -5,6 +5,9 @@ import { ApiError, GuestApi, type GuestRequest, type GuestState, type GuestTrack
 import { renderMood } from './guest-mood.js';
 import { ICON_DOWN, renderMine, renderUpNext, type QueueContext } from './guest-queue.js';
 import { QUEUE_STYLES } from './guest-queue.styles.js';
+import { followLanguage } from '../i18n/i18n.js';
+import { chosenLanguage, renderLanguageSelect } from '../i18n/language-select.js';
+import { i18n, t } from './guest-i18n.js';
 import { clock, latestNotice, requestsLeft } from './guest-words.js';
 import { GUEST_STYLES } from './mb-guest.styles.js';
 
@@ -62,6 +65,12 @@ export class MbGuest extends LitElement {
     this._isOnline = api.isOnline;
   };
 
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     if (this.api === null) {
@@ -72,6 +81,7 @@ export class MbGuest extends LitElement {
     this.#onChange();
     if (this.#ownsApi) this.api.connect();
     this.#ticker = setInterval(() => this.#onTick(), 1000);
+    void i18n.use(chosenLanguage());
   }
 
   override disconnectedCallback(): void {
@@ -83,20 +93,24 @@ export class MbGuest extends LitElement {
     super.disconnectedCallback();
   }
 
+  protected override willUpdate(): void {
+    document.title = t('guest.pageTitle');
+  }
+
   override render() {
     const s = this._state;
     return html`
       <header>
-        <span class="brand">Moodbox</span>
-        ${s === null ? nothing : renderMood(s)}
+        <span class="brand">${t('guest.brand')}</span>
+        ${s === null ? nothing : renderMood(s)} ${this.#renderLanguage()}
       </header>
-      ${!this._isOnline && s !== null ? html`<p class="offline" role="status">Reconnecting to Moodbox…</p>` : nothing}
+      ${!this._isOnline && s !== null ? html`<p class="offline" role="status">${t('guest.reconnecting')}</p>` : nothing}
       ${
         this._notice === null
           ? nothing
           : html`<p class="notice" role="status" data-notice @click=${() => (this._notice = null)}>${this._notice}</p>`
       }
-      ${s === null ? html`<p class="loading">Connecting to Moodbox…</p>` : this.#renderPage(s)}
+      ${s === null ? html`<p class="loading">${t('guest.connecting')}</p>` : this.#renderPage(s)}
       ${
         this._message === null
           ? nothing
@@ -117,9 +131,9 @@ export class MbGuest extends LitElement {
       ${
         s.isOpen
           ? nothing
-          : html`<section class="closed" data-closed aria-label="Requests closed">
-              <h2>Requests are closed</h2>
-              <p>${s.closedReason ?? 'Guests cannot ask for songs right now.'}</p>
+          : html`<section class="closed" data-closed aria-label=${t('guest.closedLabel')}>
+              <h2>${t('guest.closedTitle')}</h2>
+              <p>${s.closedReason ?? t('guest.closedDefault')}</p>
             </section>`
       }
       ${this.#renderNow(s)} ${renderUpNext(s, this.#queueContext())} ${s.isOpen ? this.#renderAsk(s) : nothing}
@@ -130,9 +144,9 @@ export class MbGuest extends LitElement {
   #renderNow(s: GuestState) {
     const now = s.nowPlaying;
     if (now === null) {
-      return html`<section class="now" aria-label="Now playing" data-state="stopped">
-        <h2>Now playing</h2>
-        <p class="quiet">Nothing is playing right now.</p>
+      return html`<section class="now" aria-label=${t('guest.nowPlaying')} data-state="stopped">
+        <h2>${t('guest.nowPlaying')}</h2>
+        <p class="quiet">${t('guest.nothingPlaying')}</p>
       </section>`;
     }
     void this._tick;
@@ -141,10 +155,10 @@ export class MbGuest extends LitElement {
     const position = duration === null ? now.positionMs + elapsed : Math.min(duration, now.positionMs + elapsed);
     const title = now.streamTitle ?? now.track.title;
     const votes = now.votes;
-    return html`<section class="now" aria-label="Now playing" data-state=${s.status}>
+    return html`<section class="now" aria-label=${t('guest.nowPlaying')} data-state=${s.status}>
       <mb-cover .src=${now.track.coverUrl} label=${now.track.title}></mb-cover>
       <div class="text">
-        <h2>${s.status === 'paused' ? 'Paused' : 'Now playing'}</h2>
+        <h2>${s.status === 'paused' ? t('guest.paused') : t('guest.nowPlaying')}</h2>
         <div class="title">${title}</div>
         <div class="artist">${now.streamTitle === null ? now.track.artist : now.track.title}</div>
         ${
@@ -164,21 +178,21 @@ export class MbGuest extends LitElement {
               <button
                 data-action="like"
                 aria-pressed=${now.isLikedByMe ? 'true' : 'false'}
-                aria-label="${now.isLikedByMe ? 'You like' : 'Like'} ${now.track.title}"
+                aria-label=${t(now.isLikedByMe ? 'guest.likedLabel' : 'guest.likeLabel', { title: now.track.title })}
                 ?disabled=${now.isLikedByMe || this._pending === 'like'}
                 @click=${() => this.#like(now.track)}
               >
                 ${ICON_LIKE}
-                ${now.isLikedByMe ? 'Liked' : 'Like'}${now.likes > 0 ? html` <span class="count">${now.likes}</span>` : nothing}
+                ${now.isLikedByMe ? t('guest.liked') : t('guest.like')}${now.likes > 0 ? html` <span class="count">${now.likes}</span>` : nothing}
               </button>
               <button
                 data-action="not-this"
                 aria-pressed=${votes.mine === 'down' ? 'true' : 'false'}
-                aria-label="Not this: ${now.track.title} (${votes.down} of ${votes.downNeeded} votes to skip)"
+                aria-label=${t('guest.notThisLabel', { title: now.track.title, down: votes.down, needed: votes.downNeeded })}
                 ?disabled=${this._pending === 'vote:now'}
                 @click=${() => this.#vote('now', votes.mine === 'down' ? 'none' : 'down', now.track.title)}
               >
-                ${ICON_DOWN} Not this <span class="count">${votes.down}/${votes.downNeeded}</span>
+                ${ICON_DOWN} ${t('guest.notThis')} <span class="count">${votes.down}/${votes.downNeeded}</span>
               </button>
             </div>`
           : nothing
@@ -188,15 +202,17 @@ export class MbGuest extends LitElement {
 
   #renderAsk(s: GuestState) {
     const { requestsLeft: left, requestsPerHour, nextRequestAt, limitReason } = s.me;
-    return html`<section class="ask" aria-label="Ask for a song">
-      <h2>Ask for a song</h2>
+    return html`<section class="ask" aria-label=${t('guest.askTitle')}>
+      <h2>${t('guest.askTitle')}</h2>
       <p class="left" data-left>${requestsLeft(left, requestsPerHour)}</p>
       ${
         left > 0 || nextRequestAt === null
           ? nothing
           : html`<div class="limit">
               ${limitReason === null ? nothing : html`<p data-limit>${limitReason}</p>`}
-              <p class="countdown">Your next request in <span role="timer" data-countdown>${clock(nextRequestAt - Date.now())}</span></p>
+              <p class="countdown">
+                ${t('guest.nextRequestIn')} <span role="timer" data-countdown>${clock(nextRequestAt - Date.now())}</span>
+              </p>
             </div>`
       }
       ${
@@ -205,10 +221,10 @@ export class MbGuest extends LitElement {
           : html`<div class="tiles">${s.suggestions.map((track) => this.#renderTile(track, left > 0))}</div>`
       }
       <form role="search" @submit=${this.#onSearchSubmit}>
-        <label for="q">Search by title or artist</label>
+        <label for="q">${t('guest.searchLabel')}</label>
         <div class="search">
           <input id="q" type="search" maxlength="80" autocomplete="off" enterkeyhint="search" @input=${this.#onSearchInput} />
-          <button type="submit">Search</button>
+          <button type="submit">${t('guest.search')}</button>
         </div>
       </form>
       ${this.#renderResults(left > 0)}
@@ -219,7 +235,7 @@ export class MbGuest extends LitElement {
     return html`<button
       class="tile"
       data-track=${track.id}
-      aria-label="Ask for ${track.title} by ${track.artist}"
+      aria-label=${t('guest.askForLabel', { title: track.title, artist: track.artist })}
       ?disabled=${!canAsk || this._pending === `ask:${track.id}`}
       @click=${() => this.#ask(track)}
     >
@@ -232,8 +248,8 @@ export class MbGuest extends LitElement {
   #renderResults(canAsk: boolean) {
     const results = this._results;
     if (results === null) return nothing;
-    if (results.length === 0) return html`<p class="quiet" role="status">No song matches “${this._searched}”.</p>`;
-    return html`<ul class="results" aria-label="Search results">
+    if (results.length === 0) return html`<p class="quiet" role="status">${t('guest.noMatch', { words: this._searched })}</p>`;
+    return html`<ul class="results" aria-label=${t('guest.searchResults')}>
       ${results.map(
         (track) =>
           html`<li>
@@ -244,11 +260,11 @@ export class MbGuest extends LitElement {
             </div>
             <button
               data-track=${track.id}
-              aria-label="Ask for ${track.title} by ${track.artist}"
+              aria-label=${t('guest.askForLabel', { title: track.title, artist: track.artist })}
               ?disabled=${!canAsk || this._pending === `ask:${track.id}`}
               @click=${() => this.#ask(track)}
             >
-              Ask for it
+              ${t('guest.askFor')}
             </button>
           </li>`,
       )}
@@ -289,29 +305,30 @@ export class MbGuest extends LitElement {
   async #ask(track: GuestTrack): Promise<void> {
     await this.#act(`ask:${track.id}`, async (api) => {
       const request = await api.ask(track.id);
-      return request.status === 'queued' ? `You asked for “${track.title}”. ${request.reason}` : `“${track.title}”: ${request.reason}`;
+      const words = { title: track.title, reason: request.reason };
+      return request.status === 'queued' ? t('guest.asked', words) : t('guest.answered', words);
     });
   }
 
   async #cancel(request: GuestRequest): Promise<void> {
     await this.#act(`cancel:${request.id}`, async (api) => {
       await api.cancel(request.id);
-      return `You took back “${request.track.title}”. It still counts in this hour.`;
+      return t('guest.tookBack', { title: request.track.title });
     });
   }
 
   async #like(track: GuestTrack): Promise<void> {
     await this.#act('like', async (api) => {
       await api.like(track.id);
-      return `You like “${track.title}”.`;
+      return t('guest.youLike', { title: track.title });
     });
   }
 
   async #vote(on: 'now' | number, vote: GuestVote, title: string): Promise<void> {
     await this.#act(`vote:${on}`, async (api) => {
       await api.vote(on, vote);
-      if (vote === 'none') return `Vote on “${title}” taken back.`;
-      return vote === 'up' ? `You voted to play “${title}” sooner.` : `You voted “not this” on “${title}”.`;
+      if (vote === 'none') return t('guest.voteTakenBack', { title });
+      return vote === 'up' ? t('guest.votedUp', { title }) : t('guest.votedDown', { title });
     });
   }
 
@@ -323,6 +340,10 @@ export class MbGuest extends LitElement {
       vote: (on, vote, title) => void this.#vote(on, vote, title),
       cancel: (request) => void this.#cancel(request),
     };
+  }
+
+  #renderLanguage() {
+    return renderLanguageSelect(i18n, t('common.language'));
   }
 
   /** Every second: the song's time moves, the countdown runs, and once it ends the page asks for its view again. */
@@ -353,7 +374,7 @@ export class MbGuest extends LitElement {
 
   /** A refusal in the daemon's own words; anything else in plain ones. */
   #show(err: unknown): void {
-    this.#say(err instanceof ApiError ? err.message : 'That did not work. Try again.', true);
+    this.#say(err instanceof ApiError ? err.message : t('guest.failed'), true);
   }
 
   /** A tap on the message puts it away at once. */

@@ -1,0 +1,106 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeGuestServer } from './fake-guest-server.js';
+import { type Browser, a11yProblems, assertBuilt, launchBrowser, shot, WAIT } from './harness.js';
+import { textFitProblems } from './text-fit.js';
+
+// The guest page in the guest's language (issue 57): the phone's language, a switch on the page,
+// and a pseudo-locale (accented, 40% longer) that finds a word left out of the catalogue and a
+// layout that breaks with longer words.
+
+/** The page's own texts (headings, buttons, labels, statuses), leaving out what the library and the daemon say. */
+async function ownTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const texts: string[] = [];
+    // The daemon's own sentences (why a song plays, the room's mood, a request's reason) are not the page's.
+    const skip = '.t, .a, .title, .artist, [data-why], .mood p, .reason, [data-time], .count, [data-countdown], option, mb-cover, .brand';
+    const visit = (root: Document | ShadowRoot): void => {
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+        const parent = node.parentElement;
+        if (parent?.tagName === 'TITLE') continue;
+        const text = (node.textContent ?? '').trim();
+        if (text === '' || parent === null || parent.closest('style') !== null || parent.closest(skip) !== null) continue;
+        texts.push(text);
+      }
+      for (const el of root.querySelectorAll('*')) if (el.shadowRoot) visit(el.shadowRoot);
+    };
+    visit(document);
+    return texts;
+  });
+}
+
+describe('the guest page in the guest’s language', { timeout: 120_000 }, () => {
+  const server = new FakeGuestServer();
+  const browsers: Browser[] = [];
+
+  beforeAll(async () => {
+    assertBuilt();
+    await server.start();
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(browsers.map((b) => b.close()));
+    await server.stop();
+  });
+
+  async function phone(locale: string): Promise<Page> {
+    const browser = await launchBrowser({ width: 390, height: 844 }, [], { hasTouch: true, locale });
+    browsers.push(browser);
+    return browser.page;
+  }
+
+  it('speaks German on a German phone, with <html lang="de">, plurals and the mood in German', async () => {
+    const page = await phone('de-DE');
+    await page.goto(`${server.url}/guest`);
+    const ask = page.getByRole('region', { name: 'Song wünschen' });
+    await ask.waitFor(WAIT);
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('de');
+    expect(await ask.locator('[data-left]').textContent()).toBe('Noch 3 von 3 Wünschen in dieser Stunde');
+    expect(await page.locator('[aria-label="Stimmung im Raum"] .label').textContent()).toBe('Fröhlich');
+    expect(
+      await page.getByRole('region', { name: 'Läuft gerade' }).getByRole('button', { name: 'Walking on Air gefällt mir' }).count(),
+    ).toBe(1);
+  });
+
+  it('switches language on the page, and keeps the choice on this phone', async () => {
+    const page = await phone('en-GB');
+    await page.goto(`${server.url}/guest`);
+    await page.getByRole('region', { name: 'Ask for a song' }).waitFor(WAIT);
+    await page.getByRole('combobox', { name: 'Language' }).selectOption('fr');
+    await page.getByRole('region', { name: 'Demander un morceau' }).waitFor(WAIT);
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
+    await page.reload();
+    await page.getByRole('region', { name: 'Demander un morceau' }).waitFor(WAIT);
+    expect(await page.getByRole('combobox', { name: 'Langue' }).inputValue()).toBe('fr');
+  });
+
+  it('has every word of the page in the catalogue, and holds 40% longer words from 320 to 430 px (pseudo-locale)', async () => {
+    const page = await phone('en-US');
+    await page.goto(`${server.url}/guest?lang=qps`);
+    await page.locator('section.ask h2').filter({ hasText: '[' }).waitFor(WAIT);
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en-XA');
+    const texts = await ownTexts(page);
+    expect(texts.length).toBeGreaterThan(5);
+    expect(texts.filter((text) => !/^\[.*\]$/s.test(text))).toEqual([]);
+    expect(await page.title()).toMatch(/^\[.*\]$/);
+    for (const width of [320, 360, 390, 430]) {
+      await page.setViewportSize({ width, height: 800 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      expect(await a11yProblems(page, 44)).toEqual([]);
+      expect(await textFitProblems(page)).toEqual([]);
+      if (width === 320 || width === 390) await shot(page, 'guest-pseudo', { fullPage: true });
+    }
+  });
+
+  it.each([320, 390])('fits German at %i px: nothing scrolls sideways, no word is cut, every button at least 44 px', async (width) => {
+    const page = await phone('de-DE');
+    await page.setViewportSize({ width, height: 800 });
+    await page.goto(`${server.url}/guest`);
+    await page.getByRole('region', { name: 'Song wünschen' }).waitFor(WAIT);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+    expect(await a11yProblems(page, 44)).toEqual([]);
+    expect(await textFitProblems(page)).toEqual([]);
+    await shot(page, 'guest-de', { fullPage: true });
+  });
+});
