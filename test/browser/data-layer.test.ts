@@ -39,6 +39,7 @@ class FakeSocket implements SocketLike {
 const STATE: StateSnapshot = {
   version: '0.1.0',
   demo: true,
+  language: null,
   camera: { status: 'on', detail: null },
   mood: { current: 'neutral', confidence: 0.8, since: 1, why: null, faces: 1 },
   player: { status: 'stopped', nowPlaying: null, positionMs: 0, next: null, volume: 50 },

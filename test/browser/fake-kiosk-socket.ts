@@ -28,6 +28,7 @@ export function roomSnapshot(): StateSnapshot {
   return {
     version: '0.1.0',
     demo: false,
+    language: null,
     camera: { status: 'on', detail: null },
     mood: { current: 'happy', confidence: 0.82, since: 0, why: '1 face, looking happy', faces: 1 },
     player: {

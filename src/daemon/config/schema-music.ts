@@ -162,6 +162,12 @@ export const SiteSchema = Type.Object(
       description:
         'Where the box plays: `business` (a café, a shop: only the local library, since streaming services license music for personal use only) or `home` (Spotify and YouTube may play).',
     }),
+    language: Type.String({
+      default: 'auto',
+      pattern: '^(auto|[a-z]{2})$',
+      description:
+        'The language of the kiosk: a two-letter code (`en`, `de`, `fr`, `es`, `it`, `pt`, `nl`, or any language added as docs/languages.md says), or `auto`: the kiosk browser’s language. Guests’ phones and the admin panel follow their own browser’s language.',
+    }),
   },
   { additionalProperties: false, default: {} },
 );

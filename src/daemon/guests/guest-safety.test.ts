@@ -227,7 +227,7 @@ describe('moodbox doctor on guests', () => {
   const lan = [{ address: '192.168.1.40', family: 'IPv4', internal: false }];
   const config = (guests: string, host: string, adminLanOnly = true) => ({
     guests: { ...loadConfig({ env: {} }).config.guests, requests: guests as 'auto' },
-    site: { kind: 'business' as const },
+    site: { kind: 'business' as const, language: 'auto' },
     server: { ...loadConfig({ env: {} }).config.server, host, adminLanOnly },
   });
 

@@ -131,6 +131,8 @@ export interface StateSnapshot {
   version: string;
   /** True while the daemon runs on its bundled demo camera and library. */
   demo: boolean;
+  /** The venue's language for the kiosk (`site.language`, a two-letter code), or null: the kiosk browser's own. */
+  language: string | null;
   camera: CameraState;
   mood: MoodState;
   player: PlayerState;
@@ -154,7 +156,8 @@ export interface GuestsState {
   changedAt: number | null;
 }
 
-export type StateArea = 'camera' | 'mood' | 'player' | 'suggestions' | 'session' | 'services' | 'library' | 'guests' | 'dayPlan';
+export type StateArea =
+  'language' | 'camera' | 'mood' | 'player' | 'suggestions' | 'session' | 'services' | 'library' | 'guests' | 'dayPlan';
 
 /** Sent by the daemon: the whole snapshot on connect, then one message per changed area. */
 export type ServerMessage =

@@ -1,4 +1,5 @@
 import type { LiveConfig } from '../config/live-config.js';
+import type { Config } from '../config/schema.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { Logger } from '../logging.js';
 import type { MoodboxCore } from '../core.js';
@@ -42,10 +43,22 @@ export function delivery(
 ): { screens: StateProjector; server: HttpService; state: ScreenView } {
   const { log, clock, store, settings, version } = deps;
   const hub = new StateHub(
-    initialScreenState({ version, demo: deps.demo, cameraOff: core.camera === undefined ? 'turned off in the configuration' : null }),
+    initialScreenState({
+      version,
+      demo: deps.demo,
+      cameraOff: core.camera === undefined ? 'turned off in the configuration' : null,
+      language: kioskLanguage(settings.current),
+    }),
     { log: log.child({ module: 'screens' }) },
   );
-  const screens = new StateProjector({ bus: core.bus, hub, clock, store, services: () => core.health() });
+  const screens = new StateProjector({
+    bus: core.bus,
+    hub,
+    clock,
+    store,
+    services: () => core.health(),
+    language: () => kioskLanguage(settings.current),
+  });
   const camera = core.camera;
   const server = new HttpService(
     {
@@ -88,4 +101,9 @@ export function delivery(
   // The box's state for the other delivery layer (MQTT): the same projection the screens read.
   const state: ScreenView = { state: () => hub.snapshot().data, subscribe: (listener) => hub.subscribe(() => listener()) };
   return { screens, server, state };
+}
+
+/** The kiosk's language as the screens are told it: the venue's two-letter code, or null for the kiosk browser's. */
+function kioskLanguage(config: Config): string | null {
+  return config.site.language === 'auto' ? null : config.site.language;
 }

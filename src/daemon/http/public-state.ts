@@ -39,6 +39,7 @@ export function guestArea(area: StateArea, value: StateSnapshot[StateArea]): Sta
       const { lastScan } = library;
       return { ...library, lastScan: lastScan === null ? null : { ...lastScan, failed: [], problems: [] } };
     }
+    case 'language':
     case 'player':
     case 'suggestions':
     case 'guests':
@@ -57,6 +58,7 @@ export function guestState(state: StateSnapshot): StateSnapshot {
   return {
     version: state.version,
     demo: state.demo,
+    language: of('language'),
     camera: of('camera'),
     mood: of('mood'),
     player: of('player'),

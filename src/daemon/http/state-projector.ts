@@ -26,6 +26,8 @@ export interface StateProjectorDeps {
   store: Pick<StoreReads, 'tracks'>;
   /** The health of every service, in start order. */
   services: () => ServiceHealthView[];
+  /** The venue's language for the kiosk now (`site.language`), or null for the kiosk browser's. @default always null */
+  language?: () => string | null;
 }
 
 /** The screens' state before any service has said anything. */
@@ -34,10 +36,13 @@ export function initialScreenState(options: {
   demo: boolean;
   /** Why the camera is off before anything reports it (it is turned off in the configuration file); @default null */
   cameraOff?: string | null;
+  /** The venue's language for the kiosk; @default null (the kiosk browser's) */
+  language?: string | null;
 }): StateSnapshot {
   return {
     version: options.version,
     demo: options.demo,
+    language: options.language ?? null,
     // The camera service, when there is one, reports the camera; until then it is off.
     camera: { status: 'off', detail: options.cameraOff ?? null },
     mood: { current: null, confidence: 0, since: null, why: null, faces: 0 },
@@ -119,6 +124,8 @@ export class StateProjector implements Service {
     bus.on('moodHeld', ({ label, until, music }) => hub.update('mood', { ...area('mood'), held: { label, until, music } }), this);
     bus.on('moodReleased', () => hub.update('mood', { ...area('mood'), held: null }), this);
     bus.on('libraryScanChanged', (library) => hub.update('library', library), this);
+    // A language saved in Settings: the kiosk speaks it at once.
+    bus.on('settingsChanged', () => hub.update('language', this.#deps.language?.() ?? null), this);
     bus.on('libraryChanged', () => this.#views.clear(), this);
     bus.on('personSignedIn', ({ user }) => this.#session(user, null), this);
     bus.on('personSignedOut', () => this.#session(null, null), this);

@@ -13,7 +13,10 @@ import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer, signInNewAdmin } from '../testing/server.js';
 
 type Site = Pick<Config, 'site' | 'music'>;
-const HOME: Site = { site: { kind: 'home' }, music: { source: 'local', youtube: true, explicit: 'play', allowPrivateStations: false } };
+const HOME: Site = {
+  site: { kind: 'home', language: 'auto' },
+  music: { source: 'local', youtube: true, explicit: 'play', allowPrivateStations: false },
+};
 const log = pino({ level: 'silent' });
 const TUBE = 'https://www.youtube.com/playlist?list=PL1234';
 
@@ -206,7 +209,10 @@ describe('stations from the admin panel', () => {
 
   it('refuses YouTube at a business, saying why, whatever else is set', async () => {
     const { add } = await admin(
-      { site: { kind: 'business' }, music: { source: 'local', youtube: true, explicit: 'play', allowPrivateStations: false } },
+      {
+        site: { kind: 'business', language: 'auto' },
+        music: { source: 'local', youtube: true, explicit: 'play', allowPrivateStations: false },
+      },
       { hasYtDlp: true },
     );
     const res = await add({ url: TUBE, name: 'Lo-fi', moods: [{ mood: 'calm', weight: 1 }] });
@@ -216,15 +222,18 @@ describe('stations from the admin panel', () => {
       message: expect.stringMatching(/^`url`: YouTube is not played at a business: streaming services/),
     });
     // And the setting itself cannot be turned on for a business.
-    expect(checkConfig({ site: { kind: 'business' }, music: { youtube: true } })).toEqual([
+    expect(checkConfig({ site: { kind: 'business', language: 'auto' }, music: { youtube: true } })).toEqual([
       expect.stringMatching(/^music\.youtube: expected `false` when `site.kind` is `business`/),
     ]);
-    expect(checkConfig({ site: { kind: 'home' }, music: { youtube: true } })).toEqual([]);
+    expect(checkConfig({ site: { kind: 'home', language: 'auto' }, music: { youtube: true } })).toEqual([]);
   });
 
   it('refuses YouTube at home while it is off, and while yt-dlp is missing, saying what to do', async () => {
     const off = await admin(
-      { site: { kind: 'home' }, music: { source: 'local', youtube: false, explicit: 'play', allowPrivateStations: false } },
+      {
+        site: { kind: 'home', language: 'auto' },
+        music: { source: 'local', youtube: false, explicit: 'play', allowPrivateStations: false },
+      },
       { hasYtDlp: true },
     );
     const res = await off.add({ url: TUBE, name: 'Lo-fi', moods: [{ mood: 'calm', weight: 1 }] });
@@ -240,7 +249,10 @@ describe('stations from the admin panel', () => {
   });
 
   it('adds a YouTube entry at a home with yt-dlp, and leaves it out of the picks once the box may no longer play it', async () => {
-    const site: Site = { site: { kind: 'home' }, music: { source: 'local', youtube: true, explicit: 'play', allowPrivateStations: false } };
+    const site: Site = {
+      site: { kind: 'home', language: 'auto' },
+      music: { source: 'local', youtube: true, explicit: 'play', allowPrivateStations: false },
+    };
     const { add, stations, store, bus, changes } = await admin(site, { hasYtDlp: true });
     stations.start();
     const res = await add({ url: TUBE, name: 'Lo-fi', moods: [{ mood: 'calm', weight: 1 }] });

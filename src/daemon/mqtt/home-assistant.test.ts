@@ -54,9 +54,9 @@ describe('Home Assistant discovery', () => {
 
   it('offers a choice of music source only where there is one: a home with a Spotify app', () => {
     const spotify = (clientId: string) => ({ clientId }) as Parameters<typeof musicSources>[0]['spotify'];
-    expect(musicSources({ site: { kind: 'business' }, spotify: spotify('app') })).toEqual(['local']);
-    expect(musicSources({ site: { kind: 'home' }, spotify: spotify('') })).toEqual(['local']);
-    expect(musicSources({ site: { kind: 'home' }, spotify: spotify('app') })).toEqual(['local', 'spotify', 'mixed']);
+    expect(musicSources({ site: { kind: 'business', language: 'auto' }, spotify: spotify('app') })).toEqual(['local']);
+    expect(musicSources({ site: { kind: 'home', language: 'auto' }, spotify: spotify('') })).toEqual(['local']);
+    expect(musicSources({ site: { kind: 'home', language: 'auto' }, spotify: spotify('app') })).toEqual(['local', 'spotify', 'mixed']);
   });
 
   it('finds what breaks the documented schema', () => {
