@@ -35,12 +35,18 @@ const languages = readdirSync(catalogues)
   .filter((f) => f.endsWith('.json'))
   .map((f) => [f.slice(0, -'.json'.length), JSON.parse(readFileSync(`${catalogues}/${f}`, 'utf8'))]);
 mkdirSync(at('dist/ui/locales'), { recursive: true });
-// A screen imports English from its catalogue; it is handed it parsed, and ships no parser.
+// A screen imports English from its catalogue: it is handed its own section and `common` of it,
+// parsed, and ships no parser.
 const parsedCatalogues = {
   name: 'parsed-catalogues',
   setup(b) {
-    b.onLoad({ filter: /[\\/]i18n[\\/]catalogues[\\/][a-z]+\.json$/ }, (args) => ({
-      contents: JSON.stringify(compileCatalogue(JSON.parse(readFileSync(args.path, 'utf8')))),
+    b.onResolve({ filter: /catalogues\/[a-z]+\.json$/ }, (args) => {
+      const screen = /[\\/]ui[\\/]([a-z]+)[\\/]/.exec(args.importer)?.[1];
+      if (screen === undefined) throw new Error(`Expected a screen's module to import ${args.path}, got ${args.importer}`);
+      return { path: new URL(args.path, `file://${args.resolveDir}/`).pathname, namespace: 'catalogue', pluginData: { screen } };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'catalogue' }, (args) => ({
+      contents: JSON.stringify(compileCatalogue(screenCatalogue(JSON.parse(readFileSync(args.path, 'utf8')), args.pluginData.screen))),
       loader: 'json',
     }));
   },

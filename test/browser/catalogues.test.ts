@@ -12,13 +12,20 @@ const CATALOGUES = join(ROOT, 'src/ui/i18n/catalogues');
 const read = (file: string): Catalogue => JSON.parse(readFileSync(join(CATALOGUES, file), 'utf8')) as Catalogue;
 const english = read('en.json');
 const languages = readdirSync(CATALOGUES).filter((f) => f.endsWith('.json') && f !== 'en.json');
-/** The screens whose every word comes from the catalogue. */
-const TRANSLATED = ['src/ui/guest', 'src/ui/i18n'];
+/** The screens, and parts of screens, whose every word comes from the catalogue. */
+const TRANSLATED = [
+  'src/ui/guest',
+  'src/ui/i18n',
+  ...['mb-kiosk', 'kiosk-now', 'kiosk-frame', 'kiosk-words', 'kiosk-idle-sign-out', 'mb-suggestions', 'mb-guest-qr', 'kiosk-i18n'].map(
+    (name) => `src/ui/kiosk/${name}.ts`,
+  ),
+];
 
-function sources(dir: string): string[] {
-  return readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' })
+function sources(path: string): string[] {
+  if (path.endsWith('.ts')) return [join(ROOT, path)];
+  return readdirSync(join(ROOT, path), { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
-    .map((f) => join(ROOT, dir, f));
+    .map((f) => join(ROOT, path, f));
 }
 
 /** The static text of every html`` and svg`` template in `source` (nested ones too), each expression as \uE000. */
@@ -95,7 +102,7 @@ describe('the catalogues', () => {
     );
     const keys = [...flatten(english).keys()];
     const isUsed = (key: string): boolean => used.has(key) || [...used].some((u) => u.endsWith('*') && key.startsWith(u.slice(0, -1)));
-    expect(keys.filter((key) => key.startsWith('guest.') && !isUsed(key))).toEqual([]);
+    expect(keys.filter((key) => /^(guest|kiosk)\./.test(key) && !isUsed(key))).toEqual([]);
     expect([...used].filter((u) => !u.endsWith('*') && !keys.includes(u))).toEqual([]);
   });
 

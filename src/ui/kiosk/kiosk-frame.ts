@@ -1,5 +1,6 @@
 import { html, nothing, svg, type TemplateResult } from 'lit';
 import type { StateSnapshot } from '../../daemon/http/contract.js';
+import { t } from './kiosk-i18n.js';
 
 /*
  * The kiosk's frame, shown at all times (over the sign-in panel too): the header with the camera
@@ -7,7 +8,6 @@ import type { StateSnapshot } from '../../daemon/http/contract.js';
  * notice and the message of the moment above it.
  */
 
-const CAMERA_TEXT = { on: 'Camera on', starting: 'Camera starting', off: 'Camera off', unavailable: 'Camera unavailable' } as const;
 const ICON_CAMERA = svg`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"><path d="M3 8h3.5l1.5-2.5h8L17.5 8H21v11H3z"/><circle cx="12" cy="13.5" r="3.5"/></svg>`;
 
 /** What the header shows besides the daemon's state, and what its buttons do. */
@@ -25,15 +25,15 @@ export interface HeaderView {
 export function renderHeader(s: StateSnapshot | null, { isOnline, qr, onMe, onSignIn, onSignOut }: HeaderView) {
   const user = s?.session.user ?? null;
   return html`<header>
-    <span class="brand">Moodbox${s?.demo ? html` <small>· demo</small>` : nothing}</span>
+    <span class="brand">${t('kiosk.brand')}${s?.demo ? html` <small>· ${t('kiosk.demo')}</small>` : nothing}</span>
     ${renderCamera(s, isOnline)}
     ${
       user
-        ? html`<button class="who" data-action="me" aria-label="Signed in as ${user.name}: your history and preferences" @click=${onMe}>
-              ${user.name}<span class="me">· My music</span>
+        ? html`<button class="who" data-action="me" aria-label=${t('kiosk.whoLabel', { name: user.name })} @click=${onMe}>
+              ${user.name}<span class="me">· ${t('kiosk.myMusic')}</span>
             </button>
-            <button class="pill" data-action="sign-out" @click=${onSignOut}>Sign out</button>`
-        : html`<button class="pill" data-action="sign-in" ?disabled=${!isOnline} @click=${onSignIn}>Sign in</button>`
+            <button class="pill" data-action="sign-out" @click=${onSignOut}>${t('kiosk.signOut')}</button>`
+        : html`<button class="pill" data-action="sign-in" ?disabled=${!isOnline} @click=${onSignIn}>${t('kiosk.signIn')}</button>`
     }
     ${qr}
   </header>`;
@@ -43,7 +43,7 @@ export function renderHeader(s: StateSnapshot | null, { isOnline, qr, onMe, onSi
 export function renderFooter(toast: TemplateResult | typeof nothing) {
   return html`<footer>
     ${toast}
-    <span class="privacy">${ICON_CAMERA}The camera only reads expressions to choose music. No picture is recorded or sent anywhere.</span>
+    <span class="privacy">${ICON_CAMERA}${t('kiosk.privacy')}</span>
   </footer>`;
 }
 
@@ -51,11 +51,11 @@ function renderCamera(s: StateSnapshot | null, isOnline: boolean) {
   // Offline, the kiosk does not know what the camera does: it says so rather than show a stale "Camera on".
   if (!isOnline) {
     return html`<span class="camera" data-status="offline" role="status"
-      ><span class="dot" aria-hidden="true"></span>Camera status unknown</span
+      ><span class="dot" aria-hidden="true"></span>${t('kiosk.camera.unknown')}</span
     >`;
   }
   const camera = s?.camera.status ?? 'off';
   return html`<span class="camera" data-status=${camera} role="status"
-    ><span class="dot" aria-hidden="true"></span>${CAMERA_TEXT[camera]}</span
+    ><span class="dot" aria-hidden="true"></span>${t(`kiosk.camera.${camera}`)}</span
   >`;
 }

@@ -1,5 +1,6 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type { KioskApi } from '../data/kiosk-api.js';
+import { t, tWith } from './kiosk-i18n.js';
 
 /** The idle sign-out time until the daemon says otherwise (`sessions.kioskIdleTimeoutS`'s default, s). */
 const IDLE_TIMEOUT_S = 120;
@@ -80,7 +81,7 @@ export class IdleSignOut implements ReactiveController {
     if (seconds === null) return nothing;
     return html`<button class="countdown" data-action="stay" @click=${this.#stayHere}>
       <span aria-live="polite"
-        >${seconds > 0 ? html`Signing out in <span data-sign-out-s>${seconds}</span> s — tap to stay` : 'Signing out…'}</span
+        >${seconds > 0 ? tWith('kiosk.signingOutIn', 'seconds', html`<span data-sign-out-s>${seconds}</span>`) : t('kiosk.signingOut')}</span
       >
     </button>`;
   }

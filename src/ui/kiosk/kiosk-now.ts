@@ -5,6 +5,7 @@ import '../components/mb-mood-face.js';
 import { moodLook } from '../components/mb-mood-face.js';
 import { moodColour } from '../components/mood-colours.js';
 import { sentence } from '../components/words.js';
+import { moodName, t } from './kiosk-i18n.js';
 import { clockTime } from './kiosk-words.js';
 import { ICON_LIKE } from './mb-suggestions.js';
 
@@ -16,7 +17,7 @@ import { ICON_LIKE } from './mb-suggestions.js';
 
 const ICON_SKIP = svg`<svg viewBox="0 0 24 24" aria-hidden="true" width="1em" height="1em" fill="currentColor"><path d="M4 5l10 7-10 7zM15 5l8 7-8 7z"/></svg>`;
 /** " · asked for by a guest" after the next song's name, when a guest's phone asked for it. */
-const asked = (track: TrackView) => (track.whyKind === 'guest' ? html`<span data-guest> · asked for by a guest</span>` : nothing);
+const asked = (track: TrackView) => (track.whyKind === 'guest' ? html`<span data-guest> · ${t('kiosk.askedByGuest')}</span>` : nothing);
 
 /** What the now-playing side shows besides the daemon's state, and what its buttons do. */
 export interface NowView {
@@ -32,8 +33,8 @@ export interface NowView {
 
 /** Before the daemon's first state: where the room mood shows, a word that Moodbox is on its way. */
 export function renderConnecting() {
-  return html`<section class="now" aria-label="Room mood">
-    <div class="mood"><div class="label">Connecting to Moodbox…</div></div>
+  return html`<section class="now" aria-label=${t('kiosk.roomMood')}>
+    <div class="mood"><div class="label">${t('kiosk.connecting')}</div></div>
   </section>`;
 }
 
@@ -59,15 +60,21 @@ export function renderMood(s: StateSnapshot) {
   if (held !== null) {
     const music = held.music;
     const until = clockTime(held.until);
-    return html`<div class="mood" aria-label="Room mood" data-state="held" data-mood=${music} style="color: ${moodLook(music).colour}">
+    return html`<div
+      class="mood"
+      aria-label=${t('kiosk.roomMood')}
+      data-state="held"
+      data-mood=${music}
+      style="color: ${moodLook(music).colour}"
+    >
       <mb-mood-face mood=${music}></mb-mood-face>
       <div>
-        <div class="label">Staff pick: ${music} until ${until}</div>
+        <div class="label">${t('kiosk.staffPick', { mood: moodName(music, music), until })}</div>
         <p>
           ${
             s.camera.status === 'off' || s.camera.status === 'unavailable'
-              ? `The camera is ${s.camera.status === 'off' ? 'off' : 'not working'}: after ${until} the music plays on without it.`
-              : `The music follows the room again at ${until}.`
+              ? t(s.camera.status === 'off' ? 'kiosk.heldCameraOff' : 'kiosk.heldCameraBroken', { until })
+              : t('kiosk.heldFollowsAgain', { until })
           }
         </p>
       </div>
@@ -75,34 +82,37 @@ export function renderMood(s: StateSnapshot) {
   }
   if (s.camera.status === 'unavailable' || s.camera.status === 'off') {
     const isOff = s.camera.status === 'off';
-    return html`<div class="mood" aria-label="Room mood" data-state=${isOff ? 'camera-off' : 'camera-unavailable'} style="color: #c3ced8">
+    return html`<div
+      class="mood"
+      aria-label=${t('kiosk.roomMood')}
+      data-state=${isOff ? 'camera-off' : 'camera-unavailable'}
+      style="color: #c3ced8"
+    >
       <div>
-        <div class="label">${isOff ? 'Camera off' : 'Camera unavailable'}</div>
-        <p>
-          ${isOff ? 'Moodbox is not reading the room right now. Pick a song.' : (s.camera.detail ?? 'Moodbox is trying to reconnect it.')}
-        </p>
+        <div class="label">${isOff ? t('kiosk.camera.off') : t('kiosk.camera.unavailable')}</div>
+        <p>${isOff ? t('kiosk.cameraOffLine') : (s.camera.detail ?? t('kiosk.cameraReconnecting'))}</p>
       </div>
     </div>`;
   }
   const mood = s.mood.current;
   // Someone came into view and their mood is not read yet: "Nobody here" over "1 face in view" would contradict itself.
   if (mood === null || (mood === 'nobody' && s.mood.faces > 0)) {
-    return html`<div class="mood" aria-label="Room mood" data-state="reading" style="color: #c3ced8">
+    return html`<div class="mood" aria-label=${t('kiosk.roomMood')} data-state="reading" style="color: #c3ced8">
       <div>
-        <div class="label">Reading the room…</div>
+        <div class="label">${t('kiosk.readingRoom')}</div>
         ${s.mood.faces > 0 && s.mood.why ? html`<p>${s.mood.why}</p>` : nothing}
       </div>
     </div>`;
   }
   const look = moodLook(mood);
-  return html`<div class="mood" aria-label="Room mood" data-state="mood" data-mood=${mood} style="color: ${look.colour}">
+  return html`<div class="mood" aria-label=${t('kiosk.roomMood')} data-state="mood" data-mood=${mood} style="color: ${look.colour}">
     <mb-mood-face mood=${mood}></mb-mood-face>
     <div>
-      <div class="label">${look.label}</div>
+      <div class="label">${moodName(mood, look.label)}</div>
       ${s.mood.why ? html`<p>${s.mood.why}</p>` : nothing}
       ${
         s.mood.isPersonal === true && s.session.user !== null
-          ? html`<span class="calibrated" data-calibrated role="status">Reading you with your calibration</span>`
+          ? html`<span class="calibrated" data-calibrated role="status">${t('kiosk.calibrated')}</span>`
           : nothing
       }
     </div>
@@ -115,25 +125,29 @@ export function renderNow(s: StateSnapshot, { positionMs, qrCard, liked, onLike,
   const next = s.player.next;
   const user = s.session.user;
   if (now === null) {
-    return html`<section class="now" aria-label="Now playing" data-state="stopped" ?data-qr=${qrCard !== null}>
+    return html`<section class="now" aria-label=${t('kiosk.nowPlaying')} data-state="stopped" ?data-qr=${qrCard !== null}>
       ${renderMood(s)}${qrCard ?? nothing}
       <mb-cover label=${next?.title ?? 'Moodbox'} .src=${next?.coverUrl ?? null} .mood=${next?.moods[0] ?? s.mood.current}></mb-cover>
       <div class="text">
-        <h2>Now playing</h2>
-        <div class="title">Nothing playing</div>
-        ${next ? html`<p class="next">Next: ${next.title} · ${next.artist}${asked(next)}</p>` : html`<p class="next">Tap a song to start.</p>`}
+        <h2>${t('kiosk.nowPlaying')}</h2>
+        <div class="title">${t('kiosk.nothingPlaying')}</div>
+        ${
+          next
+            ? html`<p class="next">${t('kiosk.next', { title: next.title, artist: next.artist })}${asked(next)}</p>`
+            : html`<p class="next">${t('kiosk.tapToStart')}</p>`
+        }
       </div>
     </section>`;
   }
   const share = now.durationMs ? Math.min(1, positionMs / now.durationMs) : 0;
-  return html`<section class="now" aria-label="Now playing" data-state=${s.player.status} ?data-qr=${qrCard !== null}>
+  return html`<section class="now" aria-label=${t('kiosk.nowPlaying')} data-state=${s.player.status} ?data-qr=${qrCard !== null}>
     ${renderMood(s)}${qrCard ?? nothing}
     <mb-cover .src=${now.coverUrl} label=${now.title} .mood=${now.moods[0] ?? null}></mb-cover>
     <div class="text">
-      <h2>${s.player.status === 'paused' ? 'Paused' : 'Now playing'}</h2>
+      <h2>${s.player.status === 'paused' ? t('kiosk.paused') : t('kiosk.nowPlaying')}</h2>
       ${renderTitle(now, s.player.streamTitle ?? null)}${
         now.whyKind === 'guest'
-          ? html`<span class="asked" data-guest>Asked for by a guest</span>`
+          ? html`<span class="asked" data-guest>${t('kiosk.askedByGuestChip')}</span>`
           : now.why
             ? html`<p class="playing-why" data-why>${sentence(now.why)}</p>`
             : nothing
@@ -141,26 +155,28 @@ export function renderNow(s: StateSnapshot, { positionMs, qrCard, liked, onLike,
       <div
         class="progress"
         role="progressbar"
-        aria-label="Progress"
+        aria-label=${t('kiosk.progress')}
         aria-valuemin="0"
         aria-valuemax="100"
         aria-valuenow=${Math.round(share * 100)}
       >
         <div style="width: ${(share * 100).toFixed(1)}%"></div>
       </div>
-      ${next ? html`<p class="next">Next: ${next.title} · ${next.artist}${asked(next)}</p>` : nothing}
+      ${next ? html`<p class="next">${t('kiosk.next', { title: next.title, artist: next.artist })}${asked(next)}</p>` : nothing}
       ${
         user
           ? html`<div class="actions">
               <button
                 data-action="like"
                 aria-pressed=${liked.has(now.id) ? 'true' : 'false'}
-                aria-label="${liked.has(now.id) ? 'Unlike' : 'Like'} ${now.title}"
+                aria-label=${t(liked.has(now.id) ? 'kiosk.unlikeLabel' : 'kiosk.likeLabel', { title: now.title })}
                 @click=${() => onLike(now)}
               >
-                ${ICON_LIKE} ${liked.has(now.id) ? 'Liked' : 'Like'}
+                ${ICON_LIKE} ${liked.has(now.id) ? t('kiosk.liked') : t('kiosk.like')}
               </button>
-              <button data-action="skip" aria-label="Skip ${now.title}" @click=${() => onSkip(now)}>${ICON_SKIP} Skip</button>
+              <button data-action="skip" aria-label=${t('kiosk.skipLabel', { title: now.title })} @click=${() => onSkip(now)}>
+                ${ICON_SKIP} ${t('kiosk.skip')}
+              </button>
             </div>`
           : nothing
       }

@@ -1,18 +1,19 @@
 import { html, nothing } from 'lit';
 import type { StateSnapshot } from '../../daemon/http/contract.js';
 import { moodColour } from '../components/mood-colours.js';
+import { i18n, t } from './kiosk-i18n.js';
 
 /* The kiosk's words and its attract screen: what it says of time, kept out of `<mb-kiosk>`. */
 
-/** "21:05": a time of day on the 24-hour clock. */
+/** "21:05": a time of day on the 24-hour clock, as a venue's screen shows it. */
 export function clockTime(epochMs: number): string {
-  return new Date(epochMs).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  return new Date(epochMs).toLocaleTimeString(i18n.locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 }
 
-/** "2 minutes", "45 seconds": the idle time in the sign-out announcement. */
-export function duration(seconds: number): string {
-  if (seconds >= 120 && seconds % 60 === 0) return `${seconds / 60} minutes`;
-  return seconds === 60 ? '1 minute' : `${seconds} seconds`;
+/** "Ann, you were signed out after 2 minutes without a tap.": whole minutes as minutes, else seconds. */
+export function signedOutIdle(name: string, seconds: number): string {
+  const isMinutes = seconds >= 60 && seconds % 60 === 0;
+  return t('kiosk.signedOutIdle', { name, unit: isMinutes ? 'minutes' : 'seconds', count: isMinutes ? seconds / 60 : seconds });
 }
 
 /**
@@ -22,18 +23,10 @@ export function duration(seconds: number): string {
 export function renderAttract(s: StateSnapshot, wake: () => void) {
   const now = s.player.nowPlaying;
   const colour = moodColour(now?.moods[0] ?? 'nobody');
-  return html`<button
-    class="attract"
-    data-state="attract"
-    aria-label="Moodbox: tap to choose a song"
-    style="--accent: ${colour}"
-    @click=${wake}
-  >
+  return html`<button class="attract" data-state="attract" aria-label=${t('kiosk.attractLabel')} style="--accent: ${colour}" @click=${wake}>
     <mb-mood-face mood="nobody" style="color: ${colour}"></mb-mood-face>
-    <span class="big">Moodbox</span>
-    <span class="line"
-      >The music follows the mood of the room: step in front of the camera and the songs and this colour change with you.</span
-    >
+    <span class="big">${t('kiosk.brand')}</span>
+    <span class="line">${t('kiosk.attractLine')}</span>
     ${
       now
         ? html`<span class="playing" data-state="attract-playing">
@@ -42,6 +35,6 @@ export function renderAttract(s: StateSnapshot, wake: () => void) {
           </span>`
         : nothing
     }
-    <span class="hint">${s.suggestions.length > 0 ? 'Tap anywhere to choose a song.' : 'Tap anywhere to start.'}</span>
+    <span class="hint">${s.suggestions.length > 0 ? t('kiosk.tapToChoose') : t('kiosk.tapAnywhereToStart')}</span>
   </button>`;
 }

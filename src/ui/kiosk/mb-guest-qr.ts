@@ -1,6 +1,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { create } from 'qrcode';
+import { followLanguage } from '../i18n/i18n.js';
+import { i18n, t } from './kiosk-i18n.js';
 
 /** Empty modules around the code, as the QR standard asks, so a phone finds its edges. */
 const QUIET = 4;
@@ -89,21 +91,27 @@ export class MbGuestQr extends LitElement {
 
   #drawn: { url: string; size: number; d: string } | null = null;
 
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
+
   override render() {
     const url = this.url;
     if (url === null || url === '') return nothing;
     if (this.#drawn?.url !== url) this.#drawn = { url, ...qrPath(url) };
     const { size, d } = this.#drawn;
-    return html`<figure role="img" aria-label="QR code: ask for a song from your phone" data-url=${url}>
+    return html`<figure role="img" aria-label=${t('kiosk.qrLabel')} data-url=${url}>
       <svg part="code" viewBox="0 0 ${size} ${size}" shape-rendering="crispEdges" aria-hidden="true">
         <rect width=${size} height=${size} fill="#fff" />
         <path d=${d} fill="#000" />
       </svg>
       ${
         this.card
-          ? html`<figcaption aria-hidden="true">Ask for a song</figcaption>`
+          ? html`<figcaption aria-hidden="true">${t('kiosk.qrShort')}</figcaption>`
           : this.large
-            ? html`<figcaption aria-hidden="true">Scan to ask for a song from your phone</figcaption>`
+            ? html`<figcaption aria-hidden="true">${t('kiosk.qrLong')}</figcaption>`
             : nothing
       }
     </figure>`;

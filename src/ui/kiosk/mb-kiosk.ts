@@ -9,7 +9,9 @@ import type { MbEvent } from '../events.js';
 import { renderFooter, renderHeader } from './kiosk-frame.js';
 import { IdleSignOut } from './kiosk-idle-sign-out.js';
 import { renderBackdrop, renderConnecting, renderNow } from './kiosk-now.js';
-import { duration, renderAttract } from './kiosk-words.js';
+import { PSEUDO, followLanguage, pickLanguage } from '../i18n/i18n.js';
+import { i18n, t } from './kiosk-i18n.js';
+import { renderAttract, signedOutIdle } from './kiosk-words.js';
 import { KIOSK_STYLES } from './mb-kiosk.styles.js';
 import './mb-guest-qr.js';
 import './mb-me.js';
@@ -22,6 +24,13 @@ const AWAKE_MS = 60_000;
 const TOAST_MS = 6_000;
 /** The daemon's wait sentence at the end of a sign-in error; the sign-in panel shows a live countdown instead. */
 const TRY_AGAIN_IN = /\s*Try again in \d+ seconds?\.$/;
+
+/** The kiosk's language: `?lang=qps` (the pseudo-locale), else the venue's (`site.language`), else `?lang=`, else the browser's. */
+function kioskLanguage(state: StateSnapshot | null): string {
+  const asked = new URLSearchParams(location.search).get('lang');
+  if (asked === PSEUDO) return PSEUDO;
+  return state?.language ?? asked ?? pickLanguage(navigator.languages);
+}
 
 /**
  * The kiosk screen: the room mood, what plays and what plays next, six suggestions to tap, sign-in
@@ -80,10 +89,17 @@ export class MbKiosk extends LitElement {
     if (next?.session.user != null && this._isSigningIn) this.#closeSignIn();
     if (isOnline && !this._isOnline) void this.#loadOptions();
     this._state = next;
+    void i18n.use(kioskLanguage(next));
     this._isOnline = isOnline;
     this.toggleAttribute('data-offline', !isOnline);
     if (next !== null) this.#followPerson(next.session.user);
   };
+
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -135,8 +151,7 @@ export class MbKiosk extends LitElement {
         onSignOut: this.#signOut,
       })}
       <main>${s === null ? renderConnecting() : isAttract ? html`${renderAttract(s, this.#wake)}${qr}` : this.#renderMain(s)}</main>
-      ${renderFooter(this.#renderToast(s))}
-      ${this._isOnline ? nothing : html`<div class="banner" role="alert">Offline: reconnecting to Moodbox…</div>`}
+      ${renderFooter(this.#renderToast(s))} ${this._isOnline ? nothing : html`<div class="banner" role="alert">${t('kiosk.offline')}</div>`}
       ${
         this._isSigningIn
           ? html`<mb-sign-in
@@ -261,12 +276,12 @@ export class MbKiosk extends LitElement {
     try {
       const signed = isRegistering ? await api.register(panel.name, event.detail.pin) : await api.signIn(panel.name, event.detail.pin);
       this.#closeSignIn();
-      this.#showToast(isRegistering ? `Welcome, ${signed.user.name}. Your account is ready.` : `Welcome, ${signed.user.name}.`);
+      this.#showToast(t(isRegistering ? 'kiosk.welcomeNew' : 'kiosk.welcome', { name: signed.user.name }));
     } catch (err) {
       const message = err instanceof ApiError ? err.message : '';
       if (isRegistering && err instanceof ApiError && err.code === 'MB_ERR_CONFLICT') panel.startOver();
       // The panel counts the wait down itself: the daemon's "Try again in N seconds." would stand still.
-      this._signInError = message.replace(TRY_AGAIN_IN, '') || 'Sign-in failed. Try again.';
+      this._signInError = message.replace(TRY_AGAIN_IN, '') || t('kiosk.signInFailed');
       this._signInWaitUntil = err instanceof ApiError && err.retryAfterS !== null ? Date.now() + err.retryAfterS * 1000 : null;
       panel.clearPin();
     } finally {
@@ -278,10 +293,10 @@ export class MbKiosk extends LitElement {
     this.#isSigningOutHere = true;
     try {
       await this.api?.signOut();
-      this.#showToast('Signed out. See you soon.');
+      this.#showToast(t('kiosk.signedOut'));
     } catch (err) {
       this.#isSigningOutHere = false;
-      this.#showToast(err instanceof ApiError ? err.message : 'Sign-out failed. Try again.');
+      this.#showToast(err instanceof ApiError ? err.message : t('kiosk.signOutFailed'));
     }
   };
 
@@ -310,11 +325,7 @@ export class MbKiosk extends LitElement {
       void this.#loadLikes(user.id);
       void this.#idle.stay(true);
     } else if (before !== null && !this.#isSigningOutHere) {
-      this.#showToast(
-        hadRunOut
-          ? `${before.name}, you were signed out after ${duration(this.#idle.timeoutS)} without a tap. See you soon.`
-          : `${before.name} is signed out. See you soon.`,
-      );
+      this.#showToast(hadRunOut ? signedOutIdle(before.name, this.#idle.timeoutS) : t('kiosk.signedOutOther', { name: before.name }));
     }
     this.#isSigningOutHere = false;
   }
@@ -343,9 +354,9 @@ export class MbKiosk extends LitElement {
       if (wasLiked) next.delete(track.id);
       else next.add(track.id);
       this._liked = next;
-      this.#showToast(answer?.message ?? (wasLiked ? `You no longer like “${track.title}”.` : `Liked “${track.title}”.`));
+      this.#showToast(answer?.message ?? t(wasLiked ? 'kiosk.unliked' : 'kiosk.likedToast', { title: track.title }));
     } catch (err) {
-      this.#showToast(err instanceof ApiError ? err.message : 'That did not work. Try again.');
+      this.#showToast(err instanceof ApiError ? err.message : t('kiosk.failed'));
     }
   }
 
@@ -354,10 +365,10 @@ export class MbKiosk extends LitElement {
     if (api === null) return;
     try {
       const answer = await api[action](track);
-      const fallback = { play: `Playing “${track.title}”.`, skip: `Skipped “${track.title}”.` }[action];
+      const fallback = t(action === 'play' ? 'kiosk.playingToast' : 'kiosk.skippedToast', { title: track.title });
       this.#showToast(answer.message ?? fallback);
     } catch (err) {
-      this.#showToast(err instanceof ApiError ? err.message : 'That did not work. Try again.');
+      this.#showToast(err instanceof ApiError ? err.message : t('kiosk.failed'));
     }
   }
 

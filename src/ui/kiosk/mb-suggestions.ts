@@ -5,6 +5,8 @@ import '../components/mb-cover.js';
 import { moodLook } from '../components/mb-mood-face.js';
 import { moodColour } from '../components/mood-colours.js';
 import { emit } from '../events.js';
+import { followLanguage } from '../i18n/i18n.js';
+import { i18n, moodName, t } from './kiosk-i18n.js';
 import { KIOSK_BASE } from './kiosk-styles.js';
 
 export const ICON_LIKE = svg`<svg viewBox="0 0 24 24" aria-hidden="true" width="1em" height="1em" fill="currentColor"><path d="M12 21s-7.5-4.6-9.6-9.2C.9 8.3 3 4.5 6.7 4.5c2.1 0 3.6 1.2 5.3 3 1.7-1.8 3.2-3 5.3-3 3.7 0 5.8 3.8 4.3 7.3C19.5 16.4 12 21 12 21z"/></svg>`;
@@ -17,7 +19,7 @@ export const ICON_LIKE = svg`<svg viewBox="0 0 24 24" aria-hidden="true" width="
 export function whyChip(track: TrackView): string | null {
   if (track.whyKind === 'mood' || track.whyKind === 'fallback') {
     const own = track.moods[0];
-    return own === undefined ? 'Something different' : moodLook(own).label;
+    return own === undefined ? t('kiosk.somethingDifferent') : moodName(own, moodLook(own).label);
   }
   const first = track.why?.split(';')[0]?.trim() ?? '';
   return first === '' ? null : first.charAt(0).toUpperCase() + first.slice(1);
@@ -197,26 +199,30 @@ export class MbSuggestions extends LitElement {
   /** The tracks the signed-in person likes. */
   @property({ attribute: false }) liked: ReadonlySet<number> = new Set();
 
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
+
   override render() {
     const tracks = this.tracks.slice(0, 6);
     const mood = this.mood;
     if (tracks.length === 0) {
       const text =
-        mood !== null && mood !== 'nobody'
-          ? `No music for this mood yet. An admin can tag songs as “${moodLook(mood).label}”.`
-          : 'No songs to suggest yet.';
-      return html`<section class="tiles" aria-label="Suggestions" data-state="empty">
-        <h2>Suggestions</h2>
+        mood !== null && mood !== 'nobody' ? t('kiosk.noMusicForMood', { mood: moodName(mood, moodLook(mood).label) }) : t('kiosk.noSongs');
+      return html`<section class="tiles" aria-label=${t('kiosk.suggestions')} data-state="empty">
+        <h2>${t('kiosk.suggestions')}</h2>
         <p class="empty">${text}</p>
       </section>`;
     }
     // Said once for the screen, not on every tile: few songs fit the mood, so these are the closest.
     const isFewFit = tracks.some((t) => t.whyKind === 'fallback');
-    const aim = mood !== null && mood !== 'nobody' ? moodLook(mood).label.toLowerCase() : null;
-    return html`<section class="tiles" aria-label="Suggestions">
+    const aim = mood !== null && mood !== 'nobody' ? moodName(mood, moodLook(mood).label) : null;
+    return html`<section class="tiles" aria-label=${t('kiosk.suggestions')}>
       <div class="head">
-        <h2>${this.person !== null ? `For you, ${this.person}: tap a song to play it` : 'Tap a song to play it'}</h2>
-        ${isFewFit ? html`<p class="few">${aim === null ? 'Few songs fit now' : `Few songs fit ${/^[aeiou]/.test(aim) ? 'an' : 'a'} ${aim} room`}: these are the closest</p>` : nothing}
+        <h2>${this.person !== null ? t('kiosk.forYou', { name: this.person }) : t('kiosk.tapToPlay')}</h2>
+        ${isFewFit ? html`<p class="few">${aim === null ? t('kiosk.fewFitNow') : t('kiosk.fewFitMood', { mood: aim })}</p>` : nothing}
       </div>
       <div class="grid" style="--rows: ${Math.ceil(tracks.length / 2)}">${tracks.map((track) => this.#renderTile(track))}</div>
     </section>`;
@@ -233,7 +239,7 @@ export class MbSuggestions extends LitElement {
       data-track-id=${track.id}
       ?data-for-you=${isForYou}
       ?data-liked=${isLiked}
-      aria-label="Play ${track.title} by ${track.artist}${isForYou ? ', picked for you' : ''}${isLiked ? ', you like it' : ''}"
+      aria-label=${t('kiosk.playLabel', { title: track.title, artist: track.artist, forYou: isForYou ? 'yes' : 'no', liked: isLiked ? 'yes' : 'no' })}
       @click=${() => emit(this, 'mb-track-play', { track })}
     >
       <mb-cover .src=${track.coverUrl} label=${track.title} .mood=${mood}></mb-cover>

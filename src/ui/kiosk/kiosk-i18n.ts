@@ -1,0 +1,26 @@
+import { html, type TemplateResult } from 'lit';
+import { I18n, fetchCatalogue, type Keys, type Values } from '../i18n/i18n.js';
+import english from '../i18n/catalogues/en.json' with { type: 'json' };
+
+/** The kiosk's English words: the common section and its own. */
+const KIOSK_ENGLISH = { common: english.common, kiosk: english.kiosk };
+
+export type KioskKey = Keys<typeof KIOSK_ENGLISH>;
+
+/** The kiosk's words in the venue's language (`site.language`), else the kiosk browser's. */
+export const i18n = new I18n<KioskKey>(KIOSK_ENGLISH, fetchCatalogue('kiosk'));
+
+export const t = (key: KioskKey, values?: Values): string => i18n.t(key, values);
+
+/** A mood's name in the kiosk's language; a mood the owner added keeps the name they gave it (`fallback`). */
+export function moodName(mood: string, fallback: string): string {
+  return Object.hasOwn(english.common.mood, mood) ? t(`common.mood.${mood as keyof typeof english.common.mood}`) : fallback;
+}
+
+const SLOT = '\uE000';
+
+/** A message with one value drawn as markup of its own (`slot`), where the language puts it: "Signing out in <span>7</span> s". */
+export function tWith(key: KioskKey, name: string, slot: TemplateResult, values: Values = {}): TemplateResult {
+  const [before = '', after = ''] = t(key, { ...values, [name]: SLOT }).split(SLOT);
+  return html`${before}${slot}${after}`;
+}

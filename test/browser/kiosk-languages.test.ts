@@ -1,0 +1,126 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeKioskSocket, roomSnapshot, smallTexts } from './fake-kiosk-socket.js';
+import { type Browser, type Daemon, a11yProblems, assertBuilt, launchBrowser, shot, startDaemon, tempDir, WAIT } from './harness.js';
+
+// The kiosk in the venue's language (issue 57): `site.language` in the state, else the kiosk
+// browser's; a change saved in Settings at once; German and the pseudo-locale (accented, 40%
+// longer) at 800x480 and 1280x800 with nothing cut, scrolled or under 14 px.
+
+const SIZES = [
+  { width: 800, height: 480 },
+  { width: 1280, height: 800 },
+] as const;
+
+/** Texts cut short on the page (an ellipsis, a clamp, hidden overflow), and whether the page scrolls. */
+async function cutOrScrolled(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const found: string[] = [];
+    const { documentElement: html } = document;
+    if (html.scrollWidth > window.innerWidth || html.scrollHeight > window.innerHeight) found.push('the page scrolls');
+    const visit = (root: Document | ShadowRoot): void => {
+      for (const el of root.querySelectorAll<HTMLElement>('*')) {
+        if (el.shadowRoot) visit(el.shadowRoot);
+        const text = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').trim() !== '');
+        if (!text || !el.checkVisibility()) continue;
+        const style = getComputedStyle(el);
+        const clips = style.overflowX !== 'visible' || style.textOverflow === 'ellipsis' || style.webkitLineClamp !== 'none';
+        if (clips && (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1)) {
+          found.push(`cut: "${(el.textContent ?? '').trim().slice(0, 50)}"`);
+        }
+      }
+    };
+    visit(document);
+    return found;
+  });
+}
+
+/** The kiosk's own visible texts, leaving out the library's titles and artists and the daemon's sentences. */
+async function ownTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const texts: string[] = [];
+    const skip = '.t, .a, .title, .artist, .why, [data-why], .mood p, .next, mb-cover, .brand, .who, [data-sign-out-s]';
+    const visit = (root: Document | ShadowRoot): void => {
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+        const parent = node.parentElement;
+        const text = (node.textContent ?? '').trim();
+        if (text === '' || parent === null || parent.closest('style, title') !== null || parent.closest(skip) !== null) continue;
+        if (!parent.checkVisibility()) continue;
+        texts.push(text);
+      }
+      for (const el of root.querySelectorAll('*')) if (el.shadowRoot) visit(el.shadowRoot);
+    };
+    visit(document);
+    return texts;
+  });
+}
+
+describe('the kiosk in the venue’s language', { timeout: 180_000 }, () => {
+  const data = tempDir('mb-kiosk-languages-');
+  let daemon: Daemon;
+  const browsers: Browser[] = [];
+
+  beforeAll(async () => {
+    assertBuilt();
+    daemon = await startDaemon(data.path);
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(browsers.map((b) => b.close()));
+    await daemon?.stop();
+    data.remove();
+  });
+
+  async function kiosk(language: string | null, locale: string, path = '/'): Promise<{ page: Page; fake: FakeKioskSocket }> {
+    const browser = await launchBrowser(SIZES[0], [], { locale });
+    browsers.push(browser);
+    const fake = new FakeKioskSocket({ ...roomSnapshot(), language });
+    await fake.attach(browser.page);
+    await browser.page.goto(`${daemon.url}${path}`);
+    return { page: browser.page, fake };
+  }
+
+  it('speaks the venue’s language whatever the kiosk browser’s, and a new one saved in Settings at once', async () => {
+    const { page, fake } = await kiosk('de', 'en-US');
+    await page.getByRole('region', { name: 'Läuft gerade' }).waitFor(WAIT);
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('de');
+    expect(await page.locator('header .camera').textContent()).toContain('Kamera an');
+    expect(await page.locator('.privacy').textContent()).toContain('Es wird kein Bild gespeichert');
+    fake.send('language', 'fr');
+    await page.getByRole('region', { name: 'En cours' }).waitFor(WAIT);
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
+  });
+
+  it('speaks the kiosk browser’s language when the venue set none', async () => {
+    const { page } = await kiosk(null, 'es-ES');
+    await page.getByRole('region', { name: 'Suena ahora' }).waitFor(WAIT);
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('es');
+  });
+
+  it('has every word of the kiosk in the catalogue (pseudo-locale), and holds 40% longer words at 800x480 and 1280x800', async () => {
+    const { page } = await kiosk(null, 'en-US', '/?lang=qps');
+    await page.locator('header .camera').filter({ hasText: '[' }).waitFor(WAIT);
+    const texts = await ownTexts(page);
+    expect(texts.length).toBeGreaterThan(5);
+    expect(texts.filter((text) => !/^\[.*\]$/s.test(text))).toEqual([]);
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      expect(await cutOrScrolled(page)).toEqual([]);
+      expect(await smallTexts(page, 14)).toEqual([]);
+      expect(await a11yProblems(page, 44)).toEqual([]);
+      await shot(page, 'kiosk-pseudo');
+    }
+  });
+
+  it('fits German at 800x480 and 1280x800: nothing cut, scrolled or under 14 px', async () => {
+    const { page } = await kiosk('de', 'de-DE');
+    await page.getByRole('region', { name: 'Läuft gerade' }).waitFor(WAIT);
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      expect(await cutOrScrolled(page)).toEqual([]);
+      expect(await smallTexts(page, 14)).toEqual([]);
+      await shot(page, 'kiosk-de');
+    }
+  });
+});
