@@ -3,7 +3,6 @@ import type { Log } from '../../kernel/log.js';
 import { groupRecordings } from '../../player/library/recordings.js';
 import type { Clock } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
-import type { MoodboxBus } from '../events.js';
 import type { Store, Track } from '../store/store.js';
 
 /**
@@ -43,10 +42,11 @@ export function regroupRecordings(deps: { store: Pick<Store, 'tracks'>; log: Pic
 
 /**
  * The owner's pick of the file that plays for its recording, audited (`library.play-file`); the
- * copies are grouped again at once. Returns the song as it is now (the picked file).
+ * copies are grouped again at once. Returns the song as it is now (the picked file); the library
+ * service announces the change.
  */
 export function pickFile(
-  deps: { store: Pick<Store, 'tracks' | 'audit'>; log: Pick<Log, 'info'>; clock: Pick<Clock, 'now'>; bus: MoodboxBus },
+  deps: { store: Pick<Store, 'tracks' | 'audit'>; log: Pick<Log, 'info'>; clock: Pick<Clock, 'now'> },
   track: Track,
   actor: string,
 ): Track {
@@ -61,7 +61,5 @@ export function pickFile(
     target: `${track.artist} – ${track.title}`,
     detail: { trackId: track.id, uri: track.uri },
   });
-  // The music picks from the library as it is now.
-  deps.bus.emit('libraryChanged', { tracks: tracks.count(), why: 'edit' });
   return tracks.get(track.id) ?? track;
 }

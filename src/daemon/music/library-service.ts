@@ -258,7 +258,9 @@ export class LibraryService implements Service {
 
   /** The owner's pick of the file that plays for its recording (any of its copies may be named), audited. */
   playFile(trackId: number, actor: string): Track {
-    return pickFile(this.#deps, this.#track(trackId), actor);
+    const track = pickFile(this.#deps, this.#track(trackId), actor);
+    this.#edited();
+    return track;
   }
 
   /** `id`'s track, or 404. */
@@ -395,6 +397,4 @@ export class LibraryService implements Service {
   }
 }
 
-function sum(reports: readonly ScanReport[], key: 'added' | 'updated' | 'missing'): number {
-  return reports.reduce((total, r) => total + r[key], 0);
-}
+const sum = (reports: readonly ScanReport[], key: 'added' | 'updated' | 'missing'): number => reports.reduce((n, r) => n + r[key], 0);
