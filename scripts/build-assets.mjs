@@ -43,12 +43,16 @@ const parsedCatalogues = {
     b.onResolve({ filter: /catalogues\/[a-z]+\.json$/ }, (args) => {
       const screen = /[\\/]ui[\\/]([a-z]+)[\\/]/.exec(args.importer)?.[1];
       if (screen === undefined) throw new Error(`Expected a screen's module to import ${args.path}, got ${args.importer}`);
-      return { path: new URL(args.path, `file://${args.resolveDir}/`).pathname, namespace: 'catalogue', pluginData: { screen } };
+      // One module per screen: esbuild loads a path once, and each screen has its own part of the file.
+      return { path: `${new URL(args.path, `file://${args.resolveDir}/`).pathname}#${screen}`, namespace: 'catalogue' };
     });
-    b.onLoad({ filter: /.*/, namespace: 'catalogue' }, (args) => ({
-      contents: JSON.stringify(compileCatalogue(screenCatalogue(JSON.parse(readFileSync(args.path, 'utf8')), args.pluginData.screen))),
-      loader: 'json',
-    }));
+    b.onLoad({ filter: /.*/, namespace: 'catalogue' }, (args) => {
+      const [file, screen] = args.path.split('#');
+      return {
+        contents: JSON.stringify(compileCatalogue(screenCatalogue(JSON.parse(readFileSync(file, 'utf8')), screen))),
+        loader: 'json',
+      };
+    });
   },
 };
 const result = await build({

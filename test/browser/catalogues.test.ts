@@ -1,6 +1,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { IntlMessageFormat } from 'intl-messageformat';
+import type { Said } from '../../src/daemon/http/contract.js';
+import { why, whySaid } from '../../src/daemon/http/state-projector.js';
+import { EMOTIONS, NOBODY, type RoomMoodLabel } from '../../src/kernel/room-mood.js';
 import { argumentsOf, catalogueProblems, flatten, pseudo, pseudoCatalogue } from '../../src/ui/i18n/catalogue-tools.js';
 import type { Catalogue } from '../../src/ui/i18n/i18n.js';
 import { ROOT } from './harness.js';
@@ -108,6 +112,33 @@ describe('the catalogues', () => {
 
   it.each(TRANSLATED.flatMap(sources).map((f) => [relative(ROOT, f), f]))('%s writes no words into its markup', (_name, file) => {
     expect(templateTexts(readFileSync(file, 'utf8')).flatMap(literalWords)).toEqual([]);
+  });
+
+  it('says every sentence the daemon sends as data as the daemon says it in English', () => {
+    const messages = flatten(english);
+    const say = (said: Said): string => {
+      const values = Object.fromEntries(
+        Object.entries(said.values ?? {}).map(([k, v]) => [
+          k,
+          typeof v === 'object' ? (messages.get(`common.said.${v.said}`) ?? `?${v.said}`) : v,
+        ]),
+      );
+      const message = messages.get(`common.said.${said.id}`);
+      if (message === undefined) return `no message common.said.${said.id}`;
+      return String(new IntlMessageFormat(message, 'en').format(values));
+    };
+    const moods: Array<RoomMoodLabel | null> = [null, NOBODY, ...EMOTIONS];
+    let checked = 0;
+    for (const mood of moods) {
+      for (const faces of [0, 1, 2, 5]) {
+        for (const tooDark of [false, true]) {
+          const said = whySaid(mood, faces, tooDark);
+          expect(said === null ? null : say(said), `${mood} ${faces} ${tooDark}`).toBe(why(mood, faces, tooDark));
+          checked += said === null ? 0 : 1;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(60);
   });
 
   it('finds words written into markup, so that the check above can fail', () => {

@@ -61,7 +61,7 @@ export function guestState(): GuestState {
     upNext: [
       { key: 1, track: byId(2), isGuestRequest: false, votes: { up: 0, down: 0, mine: null, downNeeded: 3 }, place: 1, expectedAt: null },
     ],
-    mood: { label: 'happy', why: 'The room looks happy: the music follows it.' },
+    mood: { label: 'happy', why: 'The room looked happy', whySaid: { id: 'mood.looked', values: { look: { said: 'look.happy' } } } },
     suggestions: [11, 12, 13, 14, 15, 16].map(byId),
     me: { requests: [], requestsLeft: 3, requestsPerHour: 3, nextRequestAt: null, limitReason: null },
   };

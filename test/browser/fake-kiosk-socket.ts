@@ -30,7 +30,14 @@ export function roomSnapshot(): StateSnapshot {
     demo: false,
     language: null,
     camera: { status: 'on', detail: null },
-    mood: { current: 'happy', confidence: 0.82, since: 0, why: '1 face, looking happy', faces: 1 },
+    mood: {
+      current: 'happy',
+      confidence: 0.82,
+      since: 0,
+      why: '1 face, looking happy',
+      whySaid: { id: 'mood.oneFace', values: { look: { said: 'look.happy' } } },
+      faces: 1,
+    },
     player: {
       status: 'playing',
       nowPlaying: track(1, 'Walking on Air', 'Kites'),

@@ -12,8 +12,8 @@ import { textFitProblems } from './text-fit.js';
 async function ownTexts(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const texts: string[] = [];
-    // The daemon's own sentences (why a song plays, the room's mood, a request's reason) are not the page's.
-    const skip = '.t, .a, .title, .artist, [data-why], .mood p, .reason, [data-time], .count, [data-countdown], option, mb-cover, .brand';
+    // The daemon's own sentences not yet sent as data (why a song plays, a request's reason) are not the page's.
+    const skip = '.t, .a, .title, .artist, [data-why], .reason, [data-time], .count, [data-countdown], option, mb-cover, .brand';
     const visit = (root: Document | ShadowRoot): void => {
       const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {

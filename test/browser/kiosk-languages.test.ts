@@ -39,7 +39,7 @@ async function cutOrScrolled(page: Page): Promise<string[]> {
 async function ownTexts(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const texts: string[] = [];
-    const skip = '.t, .a, .title, .artist, .why, [data-why], .mood p, .next, mb-cover, .brand, .who, [data-sign-out-s]';
+    const skip = '.t, .a, .title, .artist, .why, [data-why], .next, mb-cover, .brand, .who, [data-sign-out-s]';
     const visit = (root: Document | ShadowRoot): void => {
       const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {

@@ -65,7 +65,7 @@ describe('kiosk suggestions: one reason per song', { timeout: 300_000 }, () => {
   it('says once on the screen that few songs fit, and gives each tile a reason about its own song, at 14 px or more at 800x480', async () => {
     const { page } = browser;
     await page.locator('.few').waitFor(WAIT);
-    expect(await page.locator('.few').allTextContents()).toEqual(['Few songs fit a sad room: these are the closest']);
+    expect(await page.locator('.few').allTextContents()).toEqual(['Few songs fit the mood “sad” now: these are the closest']);
     const found = await chips(browser);
     expect(found.map((c) => c.text)).toEqual(['Mellow', 'Calm', 'Upbeat', 'Something different', 'Energetic', 'Calm']);
     for (const chip of found) expect(chip.px, chip.text).toBeGreaterThanOrEqual(14);
@@ -91,9 +91,9 @@ describe('kiosk suggestions: one reason per song', { timeout: 300_000 }, () => {
     route?.send(JSON.stringify({ type: 'mood/changed', seq, data: { ...snapshot.mood, held } }));
     send(suggestions('fallback'));
     await page.locator('.mood[data-state="held"]').waitFor(WAIT);
-    await expect.poll(() => page.locator('.few').textContent(), WAIT).toBe('Few songs fit an upbeat room: these are the closest');
+    await expect.poll(() => page.locator('.few').textContent(), WAIT).toBe('Few songs fit the mood “upbeat” now: these are the closest');
     seq += 1;
     route?.send(JSON.stringify({ type: 'mood/changed', seq, data: { ...snapshot.mood, held: null } }));
-    await expect.poll(() => page.locator('.few').textContent(), WAIT).toBe('Few songs fit a sad room: these are the closest');
+    await expect.poll(() => page.locator('.few').textContent(), WAIT).toBe('Few songs fit the mood “sad” now: these are the closest');
   });
 });

@@ -44,7 +44,11 @@ describe('the guest page', () => {
     const body = res.json<{ isOpen: boolean; nowPlaying: { track: { id: number } }; mood: { label: string; why: string } }>();
     expect(body.isOpen).toBe(true);
     expect(h.byMood.calm).toContain(body.nowPlaying.track.id);
-    expect(body.mood).toEqual({ label: 'neutral', why: 'The room looked relaxed' });
+    expect(body.mood).toEqual({
+      label: 'neutral',
+      why: 'The room looked relaxed',
+      whySaid: { id: 'mood.looked', values: { look: { said: 'look.neutral' } } },
+    });
     expect(res.body).not.toMatch(/face/i);
   });
 

@@ -50,6 +50,17 @@ export interface CameraState {
   detail: string | null;
 }
 
+/**
+ * A sentence of the daemon's as data, for the screens to say in the reader's language: the id of
+ * a message of their catalogues (`common.said.<id>`, docs/languages.md) and the values it fills
+ * in, where `{ said: id }` is a word of the catalogue itself (`look.happy`). The English sentence
+ * stays beside it, for what reads the API.
+ */
+export interface Said {
+  id: string;
+  values?: Record<string, string | number | { said: string }>;
+}
+
 export interface MoodState {
   /** The room mood, `nobody` when no face has been seen for a while, null before the first reading. */
   current: RoomMoodLabel | null;
@@ -59,6 +70,8 @@ export interface MoodState {
   since: number | null;
   /** A short line for the kiosk: why Moodbox thinks so. */
   why: string | null;
+  /** `why` as data, for the kiosk's language; absent where `why` has none. */
+  whySaid?: Said | null;
   faces: number;
   /**
    * The faces in view by the emotion each shows as it votes on the room mood (smoothed), most

@@ -1,5 +1,5 @@
 import type { ServerMessage, ServiceHealthView, StateArea, StateSnapshot } from './contract.js';
-import { why } from './state-projector.js';
+import { why, whySaid } from './state-projector.js';
 
 /**
  * What a screen may see, by where it is (`docs/security.md`, "What each network position sees"):
@@ -26,7 +26,7 @@ export function guestArea(area: StateArea, value: StateSnapshot[StateArea]): Sta
       const mood = { ...(value as StateSnapshot['mood']), faces: 0 };
       delete mood.byEmotion;
       delete mood.isPersonal;
-      return { ...mood, why: why(mood.current, 0) };
+      return { ...mood, why: why(mood.current, 0), whySaid: whySaid(mood.current, 0) };
     }
     case 'session': {
       const session = value as StateSnapshot['session'];

@@ -49,12 +49,26 @@ describe('StateProjector', () => {
   it('shows the room mood with the kiosk line on why, and the faces in view as they change', async () => {
     const { bus, state } = await setup();
     bus.emit('facesInViewChanged', { faces: 2 });
-    expect(state().mood).toEqual({ current: null, confidence: 0, since: null, why: '2 faces in view', faces: 2 });
+    expect(state().mood).toEqual({
+      current: null,
+      confidence: 0,
+      since: null,
+      why: '2 faces in view',
+      whySaid: { id: 'mood.inView', values: { faces: 2 } },
+      faces: 2,
+    });
     bus.emit('roomMoodChanged', {
       mood: { label: 'happy', scores: { happy: 0.734, neutral: 0.266 }, faces: 2, confidence: 0.734, since: 1000 },
       previous: null,
     });
-    expect(state().mood).toEqual({ current: 'happy', confidence: 0.73, since: 1000, why: '2 faces, mostly looking happy', faces: 2 });
+    expect(state().mood).toEqual({
+      current: 'happy',
+      confidence: 0.73,
+      since: 1000,
+      why: '2 faces, mostly looking happy',
+      whySaid: { id: 'mood.faces', values: { faces: 2, look: { said: 'look.happy' } } },
+      faces: 2,
+    });
     bus.emit('facesInViewChanged', { faces: 0 });
     expect(state().mood.why).toBe('The room looked happy');
     bus.emit('roomMoodChanged', { mood: roomMoodOf('nobody', 9000), previous: 'happy' });

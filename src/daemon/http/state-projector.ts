@@ -3,7 +3,7 @@ import type { Clock, Timer } from '../../kernel/clock.js';
 import type { Service } from '../../kernel/lifecycle.js';
 import type { StoreReads } from '../store/store-reads.js';
 import { NOBODY, type RoomMoodLabel } from '../../kernel/room-mood.js';
-import type { ServiceHealthView, StateSnapshot, TrackView } from './contract.js';
+import type { Said, ServiceHealthView, StateSnapshot, TrackView } from './contract.js';
 import type { StateHub } from './state-hub.js';
 import { trackView } from './track-view.js';
 import { GUEST_NOTE } from '../guests/guest-fit.js';
@@ -89,6 +89,7 @@ export class StateProjector implements Service {
           ...mood,
           faces,
           why: why(mood.current, faces, mood.tooDark === true),
+          whySaid: whySaid(mood.current, faces, mood.tooDark === true),
           ...(faces === 0 ? { byEmotion: {} } : {}),
         });
       },
@@ -99,7 +100,12 @@ export class StateProjector implements Service {
       'roomLightChanged',
       ({ tooDark }) => {
         const mood = area('mood');
-        hub.update('mood', { ...mood, tooDark, why: why(mood.current, mood.faces, tooDark) });
+        hub.update('mood', {
+          ...mood,
+          tooDark,
+          why: why(mood.current, mood.faces, tooDark),
+          whySaid: whySaid(mood.current, mood.faces, tooDark),
+        });
       },
       this,
     );
@@ -115,6 +121,7 @@ export class StateProjector implements Service {
           confidence: mood === null ? 0 : Math.round(mood.confidence * 100) / 100,
           since: mood?.since ?? null,
           why: why(mood?.label ?? null, faces, area('mood').tooDark === true && mood !== null),
+          whySaid: whySaid(mood?.label ?? null, faces, area('mood').tooDark === true && mood !== null),
           faces,
         });
       },
@@ -238,6 +245,26 @@ export function why(mood: RoomMoodLabel | null, faces: number, tooDark = false):
   if (faces === 0) return `The room looked ${look}`;
   if (faces === 1) return `1 face, looking ${look}`;
   return `${faces} faces, mostly looking ${look}`;
+}
+
+/** `why` as data (`Said`), for the screens to say in the reader's language; the ids are in the screens' catalogues. */
+export function whySaid(mood: RoomMoodLabel | null, faces: number, tooDark = false): Said | null {
+  const look = mood === null || mood === NOBODY ? undefined : { said: `look.${mood}` };
+  if (tooDark) {
+    const keeping: NonNullable<Said['values']> = look === undefined ? {} : { look };
+    if (faces === 0) return said(look === undefined ? 'mood.tooDark' : 'mood.tooDarkKeeping', keeping);
+    return said(look === undefined ? 'mood.tooDarkFaces' : 'mood.tooDarkFacesKeeping', { faces, ...keeping });
+  }
+  if (mood === null) return faces === 0 ? null : said('mood.inView', { faces });
+  if (mood === NOBODY) return faces === 0 ? said('mood.nobody') : said('mood.inView', { faces });
+  if (faces === 0) return said('mood.looked', { look: look ?? '' });
+  if (faces === 1) return said('mood.oneFace', { look: look ?? '' });
+  return said('mood.faces', { faces, look: look ?? '' });
+}
+
+/** A message id of the screens' catalogues and its values. */
+export function said(id: string, values?: Said['values']): Said {
+  return values === undefined || Object.keys(values).length === 0 ? { id } : { id, values };
 }
 
 const LOOKS = {

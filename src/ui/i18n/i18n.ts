@@ -1,5 +1,6 @@
 import { IntlMessageFormat } from 'intl-messageformat';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { Said } from '../../daemon/http/contract.js';
 
 /**
  * The screens' languages, each by its own name (as a reader looks for it in a list). A language
@@ -110,6 +111,22 @@ export class I18n<K extends string> extends EventTarget {
       this.#formats.set(id, format);
     }
     return String(format.format(values));
+  }
+
+  /**
+   * A sentence of the daemon's (`Said`) in the reader's language: its message in the catalogue’s
+   * said section, words of the catalogue filled in as words; `english` (the daemon's own) when the
+   * catalogue has no such message, or there is none.
+   */
+  said(said: Said | null | undefined, english: string): string {
+    if (said === null || said === undefined) return english;
+    const key = `common.said.${said.id}`;
+    if (lookup(this.#catalogue, key) === undefined && lookup(this.#english, key) === undefined) return english;
+    const values: Values = {};
+    for (const [name, value] of Object.entries(said.values ?? {})) {
+      values[name] = typeof value === 'object' ? this.t(`common.said.${value.said}` as K) : value;
+    }
+    return this.t(key as K, values);
   }
 
   /** "14:41", "2:41 PM": a time of day in the reader's way of writing it. */

@@ -5,7 +5,7 @@ import '../components/mb-mood-face.js';
 import { moodLook } from '../components/mb-mood-face.js';
 import { moodColour } from '../components/mood-colours.js';
 import { sentence } from '../components/words.js';
-import { moodName, t } from './kiosk-i18n.js';
+import { i18n, moodName, t } from './kiosk-i18n.js';
 import { clockTime } from './kiosk-words.js';
 import { ICON_LIKE } from './mb-suggestions.js';
 
@@ -69,7 +69,7 @@ export function renderMood(s: StateSnapshot) {
     >
       <mb-mood-face mood=${music}></mb-mood-face>
       <div>
-        <div class="label">${t('kiosk.staffPick', { mood: moodName(music, music), until })}</div>
+        <div class="label">${t('kiosk.staffPick', { mood: moodName(music, music).toLocaleLowerCase(i18n.locale), until })}</div>
         <p>
           ${
             s.camera.status === 'off' || s.camera.status === 'unavailable'
@@ -100,7 +100,7 @@ export function renderMood(s: StateSnapshot) {
     return html`<div class="mood" aria-label=${t('kiosk.roomMood')} data-state="reading" style="color: #c3ced8">
       <div>
         <div class="label">${t('kiosk.readingRoom')}</div>
-        ${s.mood.faces > 0 && s.mood.why ? html`<p>${s.mood.why}</p>` : nothing}
+        ${s.mood.faces > 0 && s.mood.why ? html`<p>${i18n.said(s.mood.whySaid, s.mood.why)}</p>` : nothing}
       </div>
     </div>`;
   }
@@ -109,7 +109,7 @@ export function renderMood(s: StateSnapshot) {
     <mb-mood-face mood=${mood}></mb-mood-face>
     <div>
       <div class="label">${moodName(mood, look.label)}</div>
-      ${s.mood.why ? html`<p>${s.mood.why}</p>` : nothing}
+      ${s.mood.why ? html`<p>${i18n.said(s.mood.whySaid, s.mood.why)}</p>` : nothing}
       ${
         s.mood.isPersonal === true && s.session.user !== null
           ? html`<span class="calibrated" data-calibrated role="status">${t('kiosk.calibrated')}</span>`

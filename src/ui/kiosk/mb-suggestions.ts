@@ -218,7 +218,7 @@ export class MbSuggestions extends LitElement {
     }
     // Said once for the screen, not on every tile: few songs fit the mood, so these are the closest.
     const isFewFit = tracks.some((t) => t.whyKind === 'fallback');
-    const aim = mood !== null && mood !== 'nobody' ? moodName(mood, moodLook(mood).label) : null;
+    const aim = mood !== null && mood !== 'nobody' ? moodName(mood, moodLook(mood).label).toLocaleLowerCase(i18n.locale) : null;
     return html`<section class="tiles" aria-label=${t('kiosk.suggestions')}>
       <div class="head">
         <h2>${this.person !== null ? t('kiosk.forYou', { name: this.person }) : t('kiosk.tapToPlay')}</h2>

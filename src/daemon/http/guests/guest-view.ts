@@ -3,7 +3,7 @@ import type { StoreReads, Track } from '../../store/store-reads.js';
 import { STREAM_SOURCE } from '../../../player/streams/stream-url.js';
 import type { GuestMine, GuestRequest, GuestRoom, GuestState, GuestTrack, GuestUpNext, StateSnapshot } from '../contract.js';
 import type { ScreenState } from '../state-hub.js';
-import { why } from '../state-projector.js';
+import { said, why, whySaid } from '../state-projector.js';
 import { coverUrlOf } from '../track-view.js';
 
 /** Up next shows the player's next song and the guests' queue, this many at most. */
@@ -111,6 +111,13 @@ export function guestRoom(deps: GuestViewDeps, phone?: GuestPhone): GuestRoom {
       label,
       // `why` with no faces: the guest page never says how many people are in view.
       why: held !== null ? `The staff chose ${held.music || 'this'} music for now` : (NOT_SEEING[screens.camera.status] ?? why(label, 0)),
+      // The staff's choice names a mood of the library, which has no word in the catalogues yet: English only.
+      whySaid:
+        held !== null
+          ? null
+          : NOT_SEEING[screens.camera.status] !== undefined
+            ? said(`camera.${screens.camera.status}`)
+            : whySaid(label, 0),
     },
     suggestions: screens.suggestions
       .filter((s) => guests.maySuggest(s.id))

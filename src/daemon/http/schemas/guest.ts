@@ -7,6 +7,12 @@ import { EMOTIONS, NOBODY } from '../../../kernel/room-mood.js';
  * here is tagged `guest` in the OpenAPI document.
  */
 
+/** A sentence of the daemon's as data (`Said` of the contract): a message id of the screens' catalogues and its values. */
+export const SaidSchema = Type.Object({
+  id: Type.String({ maxLength: 100 }),
+  values: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Object({ said: Type.String() })]))),
+});
+
 export const GuestTrackSchema = Type.Object({
   id: Type.Integer(),
   title: Type.String(),
@@ -91,6 +97,8 @@ export const GuestStateSchema = Type.Object(
       }),
       /** A short line for guests: what the music follows now (no face counts, no names). */
       why: Type.Union([Type.String(), Type.Null()]),
+      /** `why` as data, for the guest's language (`Said` of the screens' state); null where there is none. */
+      whySaid: Type.Optional(Type.Union([SaidSchema, Type.Null()])),
     }),
     /** Six songs that fit the room now, to ask for with one tap. */
     suggestions: Type.Array(GuestTrackSchema, { maxItems: 6 }),
