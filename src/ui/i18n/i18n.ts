@@ -147,6 +147,16 @@ export class I18n<K extends string> extends EventTarget {
   }
 }
 
+/**
+ * A mood's name in `i18n`'s language (`common.mood.<mood>`); a mood the owner added, which the
+ * catalogue cannot know, keeps the name they gave it (`fallback`).
+ */
+export function moodNameIn(i18n: I18n<string>, english: Catalogue, mood: string, fallback: string): string {
+  const moods = english['common'];
+  const known = typeof moods === 'object' && !Array.isArray(moods) && lookup(moods as Catalogue, `mood.${mood}`) !== undefined;
+  return known ? i18n.t(`common.mood.${mood}`) : fallback;
+}
+
 /** Fetches a screen's catalogue as the build writes it: `locales/<language>.<screen>.json` beside the page. */
 export function fetchCatalogue(screen: string): CatalogueLoader {
   return async (language) => {

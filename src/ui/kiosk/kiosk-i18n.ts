@@ -1,5 +1,5 @@
 import { html, type TemplateResult } from 'lit';
-import { I18n, fetchCatalogue, type Keys, type Values } from '../i18n/i18n.js';
+import { I18n, fetchCatalogue, moodNameIn, type Keys, type Values } from '../i18n/i18n.js';
 import english from '../i18n/catalogues/en.json' with { type: 'json' };
 
 /** The kiosk's English words: the common section and its own. */
@@ -13,9 +13,7 @@ export const i18n = new I18n<KioskKey>(KIOSK_ENGLISH, fetchCatalogue('kiosk'));
 export const t = (key: KioskKey, values?: Values): string => i18n.t(key, values);
 
 /** A mood's name in the kiosk's language; a mood the owner added keeps the name they gave it (`fallback`). */
-export function moodName(mood: string, fallback: string): string {
-  return Object.hasOwn(english.common.mood, mood) ? t(`common.mood.${mood as keyof typeof english.common.mood}`) : fallback;
-}
+export const moodName = (mood: string, fallback: string): string => moodNameIn(i18n, KIOSK_ENGLISH, mood, fallback);
 
 const SLOT = '\uE000';
 
