@@ -8,7 +8,7 @@ import { ensureDemoAdmin } from './people/demo-admin.js';
 import { LiveConfig } from './config/live-config.js';
 import { loadConfig, type LoadedConfig } from './config/load-config.js';
 import { panelChecks } from './config/panel-checks.js';
-import { coversDir, installPath } from './config/paths.js';
+import { coversDir, installPath, libraryFolders } from './config/paths.js';
 import type { Delivery } from './core.js';
 import type { MoodboxBus } from './events.js';
 import { delivery } from './http/delivery.js';
@@ -129,7 +129,7 @@ export async function runDaemon(options: {
     restored !== undefined && !('failed' in restored)
       ? await reviewRestoredRows(
           { store, clock, log: log.child({ module: 'backups' }) },
-          { folders: config.library.folders, actor: restored.by },
+          { folders: libraryFolders(config.library.folders), actor: restored.by },
         )
       : undefined;
 
@@ -185,7 +185,7 @@ export async function runDaemon(options: {
         rfid,
         camera: await cameraParts(config, { clock, log }),
         isDemo: demo,
-        folders: () => settings.current.library.folders.map((folder) => installPath(folder)),
+        folders: () => libraryFolders(settings.current.library.folders),
         backups: new BackupService(
           { clock, log: log.child({ module: 'backups' }), audit: store.audit, bus },
           // Where the data lives comes from the file or the environment alone, never from the database.

@@ -24,6 +24,8 @@ function configAjv(source: boolean): Ajv {
   // Settings the admin panel may not change (`fileOnly`), or may change only to values checked for what they do (`panel`).
   ajv.addKeyword({ keyword: 'fileOnly', schemaType: 'boolean' });
   ajv.addKeyword({ keyword: 'panel', schemaType: 'string' });
+  // The bundled demo music's folder in the music folders' list, for the panel to name it.
+  ajv.addKeyword({ keyword: 'demoFolder', schemaType: 'string' });
   return ajv;
 }
 

@@ -18,6 +18,19 @@ export function installPath(path: string, installDir: string = INSTALL_DIR): str
   return isAbsolute(path) ? path : resolve(installDir, path);
 }
 
+/**
+ * The folders whose songs are in the library: the configured ones (relative ones from the install
+ * folder), less the bundled demo music once a folder of the owner's own is among them. A demo box
+ * given its owner's folder keeps none of the demo's songs, whether the demo's folder was left in the
+ * list or not; take the owner's folders out again and the demo's songs come back.
+ */
+export function libraryFolders(folders: readonly string[], installDir: string = INSTALL_DIR): string[] {
+  const demo = installPath(DEMO_LIBRARY, installDir);
+  const all = [...new Set(folders.map((folder) => resolve(installPath(folder, installDir))))];
+  const own = all.filter((folder) => folder !== demo);
+  return own.length > 0 ? own : all;
+}
+
 /** Where extracted cover art lives: `covers/` in the data directory. */
 export function coversDir(config: Pick<Config, 'dataDir'>): string {
   return join(config.dataDir, 'covers');

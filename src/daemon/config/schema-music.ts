@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { DEMO_LIBRARY } from './paths.js';
 import { DayPlansSchema } from './schema-day-plans.js';
 import { DailySpan, HHMM } from './schema-time.js';
 
@@ -7,10 +8,11 @@ import { DailySpan, HHMM } from './schema-time.js';
 export const LibrarySchema = Type.Object(
   {
     folders: Type.Array(Type.String({ minLength: 1 }), {
-      default: ['demo/library'],
+      default: [DEMO_LIBRARY],
       description:
-        'Folders of music, scanned at start, when saved and from the admin panel. Relative paths start at the install folder. Songs outside them leave the library at the next scan.',
+        'Folders of music, scanned at start, when saved and from the admin panel. Relative paths start at the install folder. Songs outside them leave the library at the next scan, and the demo songs leave once a folder of your own is in.',
       panel: 'music-folders',
+      demoFolder: DEMO_LIBRARY,
     }),
     panelRoots: Type.Array(Type.String({ minLength: 1, pattern: '^/' }), {
       default: ['/srv', '/media', '/mnt', '/home'],

@@ -9,6 +9,7 @@ import type { AuthService } from '../people/auth-service.js';
 import type { KioskPresence } from '../people/kiosk-presence.js';
 import type { PeopleService } from '../people/people-service.js';
 import type { LiveConfig } from '../config/live-config.js';
+import { libraryFolders } from '../config/paths.js';
 import type { Clock } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
 import { AuthError } from '../people/auth-error.js';
@@ -273,7 +274,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
   await app.register(tracksRoutes, {
     store: deps.store,
     library: deps.trackMoods,
-    folders: () => deps.settings.current.library.folders,
+    folders: () => libraryFolders(deps.settings.current.library.folders),
   });
   await app.register(settingsRoutes, { settings: deps.settings });
   await app.register(spotifyRoutes, { spotify: deps.spotify, settings: deps.settings });

@@ -13,6 +13,7 @@ import {
   type GroupId,
   type SchemaNode,
   changeWords,
+  demoWords,
   getAt,
   helpParts,
   lookOf,
@@ -261,6 +262,7 @@ export class MbAdminSettings extends LitElement {
     let overrides = this._overrides;
     for (const [id, value] of Object.entries(this._edits)) overrides = setAt(overrides, id.split('.'), value);
     this._isBusy = true;
+    const foldersBefore = getAt(this._config, ['library', 'folders']);
     try {
       const saved = await this.api.saveSettings(overrides);
       this._config = saved.config;
@@ -283,6 +285,7 @@ export class MbAdminSettings extends LitElement {
           : [
               now.length > 0 ? `Saved and in effect: ${names(now)}.` : '',
               saved.restartRequired.length > 0 ? `Saved; takes effect after a restart: ${names(saved.restartRequired)}.` : '',
+              saved.changed.includes('library.folders') ? demoWords(foldersBefore, valueOf('library.folders'), nodes) : '',
             ]
               .filter(Boolean)
               .join(' ');

@@ -112,7 +112,7 @@ export function settingInput({ id, node, widget, value, isInvalid, described, lo
     case 'hours':
       return hoursWidget(node, value as Hours | null, described, edit);
     case 'folders':
-      return foldersWidget(Array.isArray(value) ? (value as string[]) : [], described, edit);
+      return foldersWidget(Array.isArray(value) ? (value as string[]) : [], described, edit, node.demoFolder);
     case 'schedule':
       return scheduleWidget(Array.isArray(value) ? (value as Limit[]) : [], described, edit);
     case 'plans':

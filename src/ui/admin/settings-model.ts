@@ -339,6 +339,20 @@ function valueWords(value: unknown, look: SettingLook): string {
   return JSON.stringify(value);
 }
 
+/**
+ * What a save of the music folders does to the demo songs, in words: they leave the library when
+ * the first folder of the owner's own joins the list, and come back when the last one leaves it.
+ */
+export function demoWords(before: unknown, after: unknown, nodes: ReadonlyArray<[string, SchemaNode]>): string {
+  const demo = nodes.find(([id]) => id === 'library.folders')?.[1].demoFolder;
+  const hasOwn = (folders: unknown) =>
+    Array.isArray(folders) && folders.some((f) => typeof f === 'string' && f.trim() !== '' && f !== demo);
+  const hasDemo = (folders: unknown) => Array.isArray(folders) && folders.includes(demo);
+  if (demo === undefined || hasOwn(before) === hasOwn(after)) return '';
+  if (hasOwn(after)) return 'The demo songs leave the library once your folder is scanned.';
+  return hasDemo(after) ? 'The demo songs come back: no folder of your own is left.' : '';
+}
+
 type Json = Record<string, unknown>;
 
 /** The value at `path` of a settings object, or undefined. */

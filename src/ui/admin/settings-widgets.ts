@@ -1,4 +1,4 @@
-import { html } from 'lit';
+import { html, nothing } from 'lit';
 import { nullableObject, type SchemaNode } from './settings-model.js';
 
 /** The settings form's compound widgets: each draws its value and hands the whole new value to `edit`/`set`. */
@@ -40,26 +40,38 @@ export function hoursWidget(node: SchemaNode, value: Hours | null, described: st
 }
 
 /** A list of folders, each a text field with Remove, and Add a folder. */
-export function foldersWidget(folders: string[], described: string, set: (folders: string[]) => void) {
+export function foldersWidget(folders: string[], described: string, set: (folders: string[]) => void, demoFolder?: string) {
+  const hasOwn = folders.some((folder) => folder.trim() !== '' && folder !== demoFolder);
   return html`${folders.map(
       (folder, i) =>
         html`<span class="inline">
-          <input
-            class="wide"
-            aria-label="Folder ${i + 1}"
-            .value=${folder}
-            aria-describedby=${described}
-            @input=${(e: Event) => set(folders.map((f, j) => (j === i ? (e.target as HTMLInputElement).value : f)))}
-          />
-          <button
-            type="button"
-            class="secondary"
-            aria-label="Remove folder ${i + 1}"
-            @click=${() => set(folders.filter((_, j) => j !== i))}
-          >
-            Remove
-          </button>
-        </span>`,
+            <input
+              class="wide"
+              aria-label="Folder ${i + 1}"
+              .value=${folder}
+              aria-describedby=${described}
+              @input=${(e: Event) => set(folders.map((f, j) => (j === i ? (e.target as HTMLInputElement).value : f)))}
+            />
+            <button
+              type="button"
+              class="secondary"
+              aria-label="Remove folder ${i + 1}"
+              @click=${() => set(folders.filter((_, j) => j !== i))}
+            >
+              Remove
+            </button>
+          </span>
+          ${
+            folder === demoFolder
+              ? html`<small class="muted demo-folder"
+                  >${
+                    hasOwn
+                      ? 'The demo songs: out of the library while a folder of your own is listed.'
+                      : 'The demo songs: they leave the library once you add a folder of your own.'
+                  }</small
+                >`
+              : nothing
+          }`,
     )} <button type="button" class="secondary" @click=${() => set([...folders, ''])}>Add a folder</button>`;
 }
 

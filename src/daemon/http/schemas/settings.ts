@@ -50,4 +50,6 @@ export interface ConfigSchemaNode {
   requiresRestart?: boolean;
   /** Only the configuration file may set it (it runs a program, opens a file or reaches outside the box): shown read-only. */
   fileOnly?: boolean;
+  /** The bundled demo music's folder, in a list of music folders: its songs leave the library once another folder is in. */
+  demoFolder?: string;
 }
