@@ -139,7 +139,7 @@ export type MoodboxEvents = {
    * What guests' phones see of the guests' part changed: a request was made, cancelled, judged,
    * played or cleared, a vote or a like was cast (`open`: requests in the queue now). Owner: the guest service.
    */
-  guestRequestsChanged: { readonly open: number };
+  guestRequestsChanged: { readonly open: number; readonly awaitingStaff: number };
   /** Staff hold the music to a mood (an emotion) until `until` (epoch ms) instead of the camera's; `music` is the library mood it plays most, by the admin's emotion → mood table. Owner: the music director. */
   moodHeld: { readonly label: Emotion; readonly until: number; readonly music: string };
   /** The held mood ended (staff released it, or its time was up): the music follows the camera again. Owner: the music director. */

@@ -60,11 +60,15 @@ describe('guests’ requests that the staff approve', { timeout: 300_000 }, () =
     const approve = card.getByRole('button', { name: `Say yes to “${title}”` });
     await approve.waitFor(WAIT);
     expect(await card.locator('li[data-status="waiting"]').filter({ hasText: title }).textContent()).toContain('Waiting for your yes');
+    // On every admin page, a badge counts the requests waiting for staff: on a phone, on the Menu button (issue 58).
+    await admin.getByRole('button', { name: /^Menu\W+1 request waits for your yes$/ }).waitFor(WAIT);
+    expect(await admin.locator('nav a[href="#guests"] [data-waiting]').textContent()).toBe('1');
     expect(await smallText(admin)).toEqual([]);
     expect(await smallTargets(admin)).toEqual([]);
     await shot(admin, 'admin-phone-guest-approval');
     await approve.tap();
     await card.locator('li[data-status="queued"]').filter({ hasText: title }).waitFor(WAIT);
+    await admin.getByRole('button', { name: 'Menu', exact: true }).waitFor(WAIT);
 
     await phone
       .locator('[data-notice]')
@@ -91,7 +95,15 @@ describe('guests’ requests that the staff approve', { timeout: 300_000 }, () =
     expect(await phone.getByRole('region', { name: 'Up next' }).textContent()).not.toContain(title);
 
     const card = owner.page.locator('mb-guest-requests');
+    await owner.page
+      .locator('nav a[href="#guests"] [data-waiting]')
+      .filter({ hasText: '1' })
+      .waitFor({ state: 'attached', ...WAIT });
     await card.getByRole('button', { name: `Decline “${title}”` }).tap();
+    await owner.page
+      .locator('[data-waiting]')
+      .first()
+      .waitFor({ state: 'detached', ...WAIT });
     await phone
       .locator('[data-notice]')
       .filter({ hasText: `Your song “${title}” was declined: the staff said no to it.` })

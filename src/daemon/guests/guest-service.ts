@@ -388,7 +388,8 @@ export class GuestService implements Service {
 
   #changed(): void {
     this.#schedule = undefined;
-    this.#deps.bus.emit('guestRequestsChanged', { open: this.#requests.open().length });
+    const open = this.#requests.open();
+    this.#deps.bus.emit('guestRequestsChanged', { open: open.length, awaitingStaff: open.filter((r) => !r.approved).length });
   }
 }
 

@@ -165,6 +165,8 @@ export type { DayPlan };
 export interface GuestsState {
   /** Guests' requests in the queue: those that play between the mood's picks and those waiting for the room. */
   open: number;
+  /** Of those, the requests waiting for the staff's yes (`guests.approval` is `staff`): the admin panel's badge. */
+  awaitingStaff: number;
   /** When guests last asked, voted or liked, or their queue changed (epoch ms); null before any of it. */
   changedAt: number | null;
 }

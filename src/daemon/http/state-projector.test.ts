@@ -219,16 +219,16 @@ describe('StateProjector', () => {
   // Issue 41: a request that waits, a vote or a like reached the admin's dashboard only with the next song.
   it("shows the guests' part as it changes: the requests in the queue and when guests last acted, each change once", async () => {
     const { bus, state, messages, clock } = await setup();
-    expect(state().guests).toEqual({ open: 0, changedAt: null });
-    bus.emit('guestRequestsChanged', { open: 1 });
-    expect(state().guests).toEqual({ open: 1, changedAt: clock.now() });
+    expect(state().guests).toEqual({ open: 0, awaitingStaff: 0, changedAt: null });
+    bus.emit('guestRequestsChanged', { open: 1, awaitingStaff: 1 });
+    expect(state().guests).toEqual({ open: 1, awaitingStaff: 1, changedAt: clock.now() });
     clock.advance(1000);
-    // A vote leaves the queue as it was, but is news to staff.
-    bus.emit('guestRequestsChanged', { open: 1 });
-    expect(state().guests).toEqual({ open: 1, changedAt: clock.now() });
+    // Staff said yes: still in the queue, no longer waiting for them.
+    bus.emit('guestRequestsChanged', { open: 1, awaitingStaff: 0 });
+    expect(state().guests).toEqual({ open: 1, awaitingStaff: 0, changedAt: clock.now() });
     expect(messages.filter((m) => m.type === 'guests/changed').map((m) => ('data' in m ? m.data : null))).toEqual([
-      { open: 1, changedAt: clock.now() - 1000 },
-      { open: 1, changedAt: clock.now() },
+      { open: 1, awaitingStaff: 1, changedAt: clock.now() - 1000 },
+      { open: 1, awaitingStaff: 0, changedAt: clock.now() },
     ]);
   });
 

@@ -51,7 +51,7 @@ export function initialScreenState(options: {
     session: { user: null, notice: null },
     services: [],
     library: { scanning: false, done: 0, total: 0, tracks: 0, lastScan: null, analysis: { running: false, done: 0, total: 0, failed: 0 } },
-    guests: { open: 0, changedAt: null },
+    guests: { open: 0, awaitingStaff: 0, changedAt: null },
     dayPlan: null,
   };
 }
@@ -179,7 +179,11 @@ export class StateProjector implements Service {
       this,
     );
     // A request that waits, a vote or a like reaches the admin's dashboard at once, not with the next song.
-    bus.on('guestRequestsChanged', ({ open }) => hub.update('guests', { open, changedAt: this.#deps.clock.now() }), this);
+    bus.on(
+      'guestRequestsChanged',
+      ({ open, awaitingStaff }) => hub.update('guests', { open, awaitingStaff, changedAt: this.#deps.clock.now() }),
+      this,
+    );
     bus.on('dayPlanChanged', ({ plan }) => hub.update('dayPlan', plan === null ? null : { ...plan }), this);
     this.#publishHealth();
     this.#healthTimer = this.#deps.clock.setInterval(() => this.#publishHealth(), HEALTH_EVERY_MS);

@@ -36,9 +36,11 @@ export const ADMIN_PANEL_STYLES = css`
     color: #fff;
   }
   button.menu svg {
+    flex: none;
     vertical-align: middle;
   }
   header .signout {
+    flex: none;
     min-height: 44px;
   }
   nav ul {
@@ -79,6 +81,7 @@ export const ADMIN_PANEL_STYLES = css`
       padding: 0.4em 0.8em;
     }
     header h1 {
+      flex: 1 1 0;
       min-width: 0;
       overflow: hidden;
       font-size: 1.05em;
@@ -90,6 +93,7 @@ export const ADMIN_PANEL_STYLES = css`
     }
     button.menu {
       display: inline-flex;
+      flex: none;
       align-items: center;
       gap: 0.4em;
     }

@@ -19,6 +19,7 @@ import './mb-admin-blocks.js';
 import './mb-admin-users.js';
 import './mb-guest-requests.js';
 import './mb-staff-controls.js';
+import './mb-waiting-badge.js';
 import { siteOf } from './spotify-model.js';
 
 /** Admin passphrases are at least this long (the daemon's policy). */
@@ -137,7 +138,7 @@ export class MbAdmin extends LitElement {
           <svg width="18" height="14" viewBox="0 0 18 14" aria-hidden="true">
             <path d="M0 1h18M0 7h18M0 13h18" stroke="currentColor" stroke-width="2" />
           </svg>
-          Menu
+          Menu<mb-waiting-badge .live=${this.#live}></mb-waiting-badge>
         </button>
         <h1>Moodbox admin</h1>
         <span class="who">Signed in as <strong>${this._session.user.name}</strong></span>
@@ -147,7 +148,11 @@ export class MbAdmin extends LitElement {
         <ul>
           ${VIEWS.filter(([id]) => !HOME_ONLY.has(id) || this._siteKind === 'home' || this._view === id).map(
             ([id, label]) =>
-              html`<li><a href="#${id}" aria-current=${this._view === id ? 'page' : nothing} @click=${this.#closeMenu}>${label}</a></li>`,
+              html`<li>
+                <a href="#${id}" aria-current=${this._view === id ? 'page' : nothing} @click=${this.#closeMenu}
+                  >${label}${id === 'guests' ? html`<mb-waiting-badge .live=${this.#live}></mb-waiting-badge>` : nothing}</a
+                >
+              </li>`,
           )}
           <li class="who">Signed in as <strong>${this._session.user.name}</strong></li>
         </ul>

@@ -1,0 +1,58 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { ApiClient } from '../data/api-client.js';
+import { LiveStateController } from './live-state-controller.js';
+
+/**
+ * The count of guests' requests waiting for the staff's yes (`guests.approval` is `staff`), live: a
+ * red badge beside the Guests section and the phone's Menu button on every admin page, read out as
+ * "2 requests wait for your yes". Nothing while none waits.
+ *
+ * @summary The admin panel's badge of requests waiting for staff.
+ */
+@customElement('mb-waiting-badge')
+export class MbWaitingBadge extends LitElement {
+  static override styles = css`
+    :host {
+      display: inline;
+    }
+    .badge {
+      display: inline-block;
+      min-width: 1.5em;
+      margin-left: 0.4em;
+      padding: 0 0.45em;
+      border-radius: 1em;
+      background: #b91c1c;
+      color: #fff;
+      font-size: 0.85em;
+      font-weight: 700;
+      line-height: 1.5em;
+      text-align: center;
+    }
+    .words {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+      white-space: nowrap;
+    }
+  `;
+
+  @property({ attribute: false }) live: ApiClient | null = null;
+
+  readonly #live = new LiveStateController(this, { client: () => this.live });
+
+  override render() {
+    const waiting = this.#live.state?.guests.awaitingStaff ?? 0;
+    if (waiting === 0) return nothing;
+    return html`<span class="badge" aria-hidden="true" data-waiting=${waiting}>${waiting}</span
+      ><span class="words">, ${waiting === 1 ? '1 request waits' : `${waiting} requests wait`} for your yes</span>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mb-waiting-badge': MbWaitingBadge;
+  }
+}
