@@ -64,14 +64,31 @@ export function requestNotice(before: GuestRequest | undefined, after: GuestRequ
   }
 }
 
+/** News about one of this phone's requests: what to say, and the request's status when it was said. */
+export interface Notice {
+  readonly requestId: number;
+  readonly status: GuestRequest['status'];
+  readonly text: string;
+}
+
 /** The latest news about this phone's requests between two views of the page (`before` null: the first), or null. */
-export function latestNotice(before: GuestState | null, after: GuestState): string | null {
+export function latestNotice(before: GuestState | null, after: GuestState): Notice | null {
   const was = new Map((before?.me.requests ?? []).map((r) => [r.id, r]));
-  let notice: string | null = null;
+  let notice: Notice | null = null;
   // Newest first: the news about the oldest request is said last, so the newest wins.
-  for (const request of [...after.me.requests].reverse())
-    notice = requestNotice(before === null ? undefined : was.get(request.id), request) ?? notice;
+  for (const request of [...after.me.requests].reverse()) {
+    const text = requestNotice(before === null ? undefined : was.get(request.id), request);
+    if (text !== null) notice = { requestId: request.id, status: request.status, text };
+  }
   return notice;
+}
+
+/**
+ * Whether `notice` still holds in `state`: its request is where it was when told. "Your song … is
+ * next" goes once the guest took the song back, or it was taken out.
+ */
+export function noticeHolds(notice: Notice, state: GuestState): boolean {
+  return state.me.requests.some((r) => r.id === notice.requestId && r.status === notice.status);
 }
 
 function lower(text: string): string {

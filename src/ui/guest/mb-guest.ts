@@ -8,7 +8,7 @@ import { QUEUE_STYLES } from './guest-queue.styles.js';
 import { followLanguage } from '../i18n/i18n.js';
 import { chosenLanguage, renderLanguageSelect } from '../i18n/language-select.js';
 import { i18n, t } from './guest-i18n.js';
-import { clock, latestNotice, requestsLeft } from './guest-words.js';
+import { type Notice, clock, latestNotice, noticeHolds, requestsLeft } from './guest-words.js';
 import { GUEST_STYLES } from './mb-guest.styles.js';
 
 const ICON_LIKE = svg`<svg viewBox="0 0 24 24" aria-hidden="true" width="1em" height="1em" fill="currentColor"><path d="M12 21s-7.5-4.6-9.6-9.2C.9 8.3 3 4.5 6.7 4.5c2.1 0 3.6 1.2 5.3 3 1.7-1.8 3.2-3 5.3-3 3.7 0 5.8 3.8 4.3 7.3C19.5 16.4 12 21 12 21z"/></svg>`;
@@ -43,7 +43,7 @@ export class MbGuest extends LitElement {
   @state() private _searched = '';
   @state() private _tick = 0;
   /** What became of one of this phone's requests (next, playing, skipped…), until the next such news or a tap. */
-  @state() private _notice: string | null = null;
+  @state() private _notice: Notice | null = null;
 
   #ownsApi = false;
   #positionAt = 0;
@@ -61,6 +61,7 @@ export class MbGuest extends LitElement {
     if (api.state !== this._state) this.#positionAt = performance.now();
     const notice = api.state === null || api.state === this._state ? null : latestNotice(this._state, api.state);
     if (notice !== null) this._notice = notice;
+    else if (this._notice !== null && api.state !== null && !noticeHolds(this._notice, api.state)) this._notice = null;
     this._state = api.state;
     this._isOnline = api.isOnline;
   };
@@ -108,7 +109,7 @@ export class MbGuest extends LitElement {
       ${
         this._notice === null
           ? nothing
-          : html`<p class="notice" role="status" data-notice @click=${() => (this._notice = null)}>${this._notice}</p>`
+          : html`<p class="notice" role="status" data-notice @click=${() => (this._notice = null)}>${this._notice.text}</p>`
       }
       ${s === null ? html`<p class="loading">${t('guest.connecting')}</p>` : this.#renderPage(s)}
       ${
