@@ -47,7 +47,7 @@ const STATE: StateSnapshot = {
   session: { user: null, notice: null },
   services: [],
   library: { scanning: false, done: 0, total: 0, tracks: 0, lastScan: null, analysis: { running: false, done: 0, total: 0, failed: 0 } },
-  guests: { open: 0, changedAt: null },
+  guests: { open: 0, awaitingStaff: 0, changedAt: null },
   dayPlan: null,
 };
 

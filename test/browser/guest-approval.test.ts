@@ -79,7 +79,10 @@ describe('guests’ requests that the staff approve', { timeout: 300_000 }, () =
     // Taken back, the song is no longer next: the page stops saying it is (issue 58).
     await mine.getByRole('button', { name: `Take back ${title}` }).tap();
     await mine.locator('li[data-status="cancelled"]').filter({ hasText: title }).waitFor(WAIT);
-    await phone.locator('[data-notice]').filter({ hasText: 'is next' }).waitFor({ state: 'detached', ...WAIT });
+    await phone
+      .locator('[data-notice]')
+      .filter({ hasText: 'is next' })
+      .waitFor({ state: 'detached', ...WAIT });
   });
 
   it('shows a request waiting for the staff in nobody’s up next; declined, it says so and the guest has it back (issue 58)', async () => {
