@@ -127,7 +127,7 @@ export class MbNamePad extends LitElement {
           class="wide"
           data-key="accents"
           aria-pressed=${this._isAccents ? 'true' : 'false'}
-          aria-label=${this._isAccents ? 'Plain letters' : 'Accented letters'}
+          aria-label=${this._isAccents ? 'ABC: plain letters' : 'ÀÉÑ: accented letters'}
           @click=${() => (this._isAccents = !this._isAccents)}
         >
           ${this._isAccents ? 'ABC' : 'ÀÉÑ'}

@@ -16,9 +16,11 @@ export const KIOSK_FRAME_STYLES = css`
     padding: 0.3em 0.8em;
     background: #060a0f;
   }
+  /* The page's one h1, as large as the header's other words. */
   header .brand {
+    margin: 0 auto 0 0;
+    font-size: inherit;
     font-weight: 800;
-    margin-right: auto;
   }
   /* "· demo": quieter than the name, never under the kiosk's smallest text. */
   header .brand small {

@@ -25,11 +25,16 @@ export interface HeaderView {
 export function renderHeader(s: StateSnapshot | null, { isOnline, qr, onMe, onSignIn, onSignOut }: HeaderView) {
   const user = s?.session.user ?? null;
   return html`<header>
-    <span class="brand">${t('kiosk.brand')}${s?.demo ? html` <small>· ${t('kiosk.demo')}</small>` : nothing}</span>
+    <h1 class="brand">${t('kiosk.brand')}${s?.demo ? html` <small>· ${t('kiosk.demo')}</small>` : nothing}</h1>
     ${renderCamera(s, isOnline)}
     ${
       user
-        ? html`<button class="who" data-action="me" aria-label=${t('kiosk.whoLabel', { name: user.name })} @click=${onMe}>
+        ? html`<button
+              class="who"
+              data-action="me"
+              aria-label=${t('kiosk.whoLabel', { name: user.name, myMusic: t('kiosk.myMusic') })}
+              @click=${onMe}
+            >
               ${user.name}<span class="me">· ${t('kiosk.myMusic')}</span>
             </button>
             <button class="pill" data-action="sign-out" @click=${onSignOut}>${t('kiosk.signOut')}</button>`

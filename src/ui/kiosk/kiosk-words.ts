@@ -18,12 +18,12 @@ export function signedOutIdle(name: string, seconds: number): string {
 
 /**
  * The attract screen: what Moodbox does, what plays, and that a tap anywhere wakes the full screen
- * (`wake`).
+ * (`wake`). Its words are its name, as a screen reader says it.
  */
 export function renderAttract(s: StateSnapshot, wake: () => void) {
   const now = s.player.nowPlaying;
   const colour = moodColour(now?.moods[0] ?? 'nobody');
-  return html`<button class="attract" data-state="attract" aria-label=${t('kiosk.attractLabel')} style="--accent: ${colour}" @click=${wake}>
+  return html`<button class="attract" data-state="attract" style="--accent: ${colour}" @click=${wake}>
     <mb-mood-face mood="nobody" style="color: ${colour}"></mb-mood-face>
     <span class="big">${t('kiosk.brand')}</span>
     <span class="line">${t('kiosk.attractLine')}</span>

@@ -239,7 +239,14 @@ export class MbSuggestions extends LitElement {
       data-track-id=${track.id}
       ?data-for-you=${isForYou}
       ?data-liked=${isLiked}
-      aria-label=${t('kiosk.playLabel', { title: track.title, artist: track.artist, forYou: isForYou ? 'yes' : 'no', liked: isLiked ? 'yes' : 'no' })}
+      aria-label=${t('kiosk.playLabel', {
+        title: track.title,
+        artist: track.artist,
+        hasWhy: why ? 'yes' : 'no',
+        why: why ?? '',
+        forYou: isForYou ? 'yes' : 'no',
+        liked: isLiked ? 'yes' : 'no',
+      })}
       @click=${() => emit(this, 'mb-track-play', { track })}
     >
       <mb-cover .src=${track.coverUrl} label=${track.title} .mood=${mood}></mb-cover>
