@@ -59,7 +59,7 @@ describe('the guest page in the guest’s language', { timeout: 120_000 }, () =>
     expect(await ask.locator('[data-left]').textContent()).toBe('Noch 3 von 3 Wünschen in dieser Stunde');
     expect(await page.locator('[aria-label="Stimmung im Raum"] .label').textContent()).toBe('Fröhlich');
     expect(
-      await page.getByRole('region', { name: 'Läuft gerade' }).getByRole('button', { name: 'Walking on Air gefällt mir' }).count(),
+      await page.getByRole('region', { name: 'Läuft gerade' }).getByRole('button', { name: 'Gefällt mir: Walking on Air' }).count(),
     ).toBe(1);
   });
 

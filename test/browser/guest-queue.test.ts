@@ -153,7 +153,7 @@ describe('a guest’s queue and limits on phones behind one address, against the
     // "Not this" on the mood's song playing (one vote is enough here): A's request, next, plays.
     const nowB = b.getByRole('region', { name: 'Now playing' });
     const playing = (await nowB.locator('.title').textContent())?.trim() ?? '';
-    await nowB.getByRole('button', { name: new RegExp(`^Not this: ${escape(playing)}`) }).tap();
+    await nowB.getByRole('button', { name: new RegExp(`^Not this \\d+/\\d+: votes to skip ${escape(playing)}$`) }).tap();
     await a
       .locator('[data-notice]')
       .filter({ hasText: `Your song “${asked}” is playing now.` })
@@ -164,7 +164,7 @@ describe('a guest’s queue and limits on phones behind one address, against the
 
     // Guests vote it off: A is told so, and why.
     await nowB.locator('.title').filter({ hasText: asked }).waitFor(WAIT);
-    await nowB.getByRole('button', { name: new RegExp(`^Not this: ${escape(asked)}`) }).tap();
+    await nowB.getByRole('button', { name: new RegExp(`^Not this \\d+/\\d+: votes to skip ${escape(asked)}$`) }).tap();
     await a
       .locator('[data-notice]')
       .filter({ hasText: `Your song “${asked}” was skipped: guests voted it off.` })

@@ -64,13 +64,13 @@ describe('guests from their phones, against the real daemon', { timeout: 360_000
 
     // "Not this" on the song playing: one phone's vote is enough here, and the music moves on.
     const skipped = await nowTitle();
-    await now.getByRole('button', { name: new RegExp(`^Not this: ${escape(skipped)}`) }).tap();
+    await now.getByRole('button', { name: new RegExp(`^Not this \\d+/\\d+: votes to skip ${escape(skipped)}$`) }).tap();
     await screen.locator('.now .title').filter({ hasNotText: skipped }).waitFor(WAIT);
     await now.locator('.title').filter({ hasNotText: skipped }).waitFor(WAIT);
 
     // Like the song playing now.
     const liked = await nowTitle();
-    await now.getByRole('button', { name: `Like ${liked}` }).tap();
+    await now.getByRole('button', { name: new RegExp(`^Like( \\d+)?: ${escape(liked)}$`) }).tap();
     await now.locator('[data-action="like"][aria-pressed="true"]').waitFor(WAIT);
     expect(await now.locator('[data-action="like"]').textContent()).toMatch(/Liked\s*1/);
 
@@ -87,7 +87,7 @@ describe('guests from their phones, against the real daemon', { timeout: 360_000
     await page.getByLabel('Search by title or artist').press('Enter');
     const results = page.getByRole('list', { name: 'Search results' });
     await results
-      .getByRole('button', { name: new RegExp(`^Ask for ${escape(asked)} by `) })
+      .getByRole('button', { name: new RegExp(`^${escape(asked)}, .+: ask for it$`) })
       .first()
       .tap();
     await page
@@ -114,7 +114,7 @@ describe('guests from their phones, against the real daemon', { timeout: 360_000
 
     // The phone votes the song playing off too (its like stays a like): the request, up next, plays at
     // once, before any song the room would get; the kiosk and the phone say whose it is.
-    await now.getByRole('button', { name: new RegExp(`^Not this: ${escape(liked)}`) }).tap();
+    await now.getByRole('button', { name: new RegExp(`^Not this \\d+/\\d+: votes to skip ${escape(liked)}$`) }).tap();
     await screen.locator('.now .title').filter({ hasText: asked }).waitFor(WAIT);
     expect(await screen.locator('.now .asked').textContent()).toBe('Asked for by a guest');
     await now

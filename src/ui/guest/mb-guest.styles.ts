@@ -57,6 +57,7 @@ export const GUEST_STYLES = css`
     padding: 0.8rem 0 0.4rem;
   }
   .brand {
+    margin: 0;
     font-weight: 800;
     font-size: 1.2rem;
     margin-inline-end: auto;

@@ -102,16 +102,18 @@ export class MbGuest extends LitElement {
     const s = this._state;
     return html`
       <header>
-        <span class="brand">${t('guest.brand')}</span>
+        <h1 class="brand">${t('guest.brand')}</h1>
         ${s === null ? nothing : renderMood(s)} ${this.#renderLanguage()}
       </header>
-      ${!this._isOnline && s !== null ? html`<p class="offline" role="status">${t('guest.reconnecting')}</p>` : nothing}
-      ${
-        this._notice === null
-          ? nothing
-          : html`<p class="notice" role="status" data-notice @click=${() => (this._notice = null)}>${this._notice.text}</p>`
-      }
-      ${s === null ? html`<p class="loading">${t('guest.connecting')}</p>` : this.#renderPage(s)}
+      <main>
+        ${!this._isOnline && s !== null ? html`<p class="offline" role="status">${t('guest.reconnecting')}</p>` : nothing}
+        ${
+          this._notice === null
+            ? nothing
+            : html`<p class="notice" role="status" data-notice @click=${() => (this._notice = null)}>${this._notice.text}</p>`
+        }
+        ${s === null ? html`<p class="loading">${t('guest.connecting')}</p>` : this.#renderPage(s)}
+      </main>
       ${
         this._message === null
           ? nothing
@@ -179,7 +181,7 @@ export class MbGuest extends LitElement {
               <button
                 data-action="like"
                 aria-pressed=${now.isLikedByMe ? 'true' : 'false'}
-                aria-label=${t(now.isLikedByMe ? 'guest.likedLabel' : 'guest.likeLabel', { title: now.track.title })}
+                aria-label=${t(now.isLikedByMe ? 'guest.likedLabel' : 'guest.likeLabel', { title: now.track.title, likes: now.likes })}
                 ?disabled=${now.isLikedByMe || this._pending === 'like'}
                 @click=${() => this.#like(now.track)}
               >
