@@ -59,7 +59,7 @@ describe("guests' requests for staff", { timeout: 240_000 }, () => {
     await item.waitFor(WAIT);
     expect(await item.textContent()).toContain('In the queue');
     expect(await a11yProblems(page)).toEqual([]);
-    await card.getByRole('button', { name: `Take “${title}” out of the queue` }).click();
+    await card.getByRole('button', { name: `Take out “${title}”` }).click();
     await card.locator('li[data-status="cleared"]').filter({ hasText: title }).waitFor(WAIT);
     const view = await guestState(admin.daemon);
     expect(view.upNext.filter((u) => u.isGuestRequest)).toEqual([]);

@@ -61,8 +61,8 @@ describe('now playing and the queue for staff', { timeout: 180_000 }, () => {
     const id = Number(await result.getAttribute('data-choice'));
     expect(id).not.toBe(playing?.id);
     // "Listen" stays, apart from the speakers' buttons.
-    expect(await result.getByRole('button', { name: `Listen to “${title}” in this browser` }).count()).toBe(1);
-    await result.getByRole('button', { name: `Play “${title}” next` }).click();
+    expect(await result.getByRole('button', { name: `Listen here to “${title}”` }).count()).toBe(1);
+    await result.getByRole('button', { name: `Play next: “${title}”` }).click();
     await picker()
       .getByRole('status')
       .filter({ hasText: `“${title}” plays next on the speakers.` })

@@ -126,7 +126,7 @@ describe("the owner's admin panel on a phone", { timeout: 300_000 }, () => {
     expect(await smallTargets(page)).toEqual([]);
 
     await row(a?.title)
-      .getByRole('button', { name: `Play “${a?.title}” next` })
+      .getByRole('button', { name: `Play next: “${a?.title}”` })
       .tap();
     await expect.poll(staffOrder, WAIT).toEqual([a?.title, c?.title, b?.title]);
     await card
@@ -134,11 +134,11 @@ describe("the owner's admin panel on a phone", { timeout: 300_000 }, () => {
       .filter({ hasText: `“${a?.title}” plays next.` })
       .waitFor(WAIT);
     await row(a?.title)
-      .getByRole('button', { name: `Move “${a?.title}” down` })
+      .getByRole('button', { name: `Move down: “${a?.title}”` })
       .tap();
     await expect.poll(staffOrder, WAIT).toEqual([c?.title, a?.title, b?.title]);
     await row(b?.title)
-      .getByRole('button', { name: `Take “${b?.title}” out of the queue` })
+      .getByRole('button', { name: `Remove “${b?.title}” from the queue` })
       .tap();
     await expect.poll(staffOrder, WAIT).toEqual([c?.title, a?.title]);
     // The speakers play what the card shows next.

@@ -71,7 +71,7 @@ describe('one song in three files', { timeout: 240_000 }, () => {
     await shot(page, 'admin-library-recording-files');
 
     const copy = join(copies, 'Saturday Market', '04 Bicycle Bell.ogg');
-    await list.getByRole('button', { name: `Play ${copy} for Bicycle Bell` }).click();
+    await list.getByRole('button', { name: `Play this one: ${copy}, for Bicycle Bell` }).click();
     // The library is read again: still one song, which is the picked file now.
     await expect.poll(() => rows.first().getAttribute('data-track-id'), WAIT).not.toBe(before);
     await rows.first().getByRole('button', { name: '3 files' }).click();

@@ -57,7 +57,7 @@ describe('guests’ requests that the staff approve', { timeout: 300_000 }, () =
     await admin.getByRole('heading', { name: 'Guests', exact: true }).waitFor(WAIT);
     const card = admin.locator('mb-guest-requests');
     await card.locator('[data-approval]').waitFor(WAIT);
-    const approve = card.getByRole('button', { name: `Say yes to “${title}”` });
+    const approve = card.getByRole('button', { name: `Approve “${title}”` });
     await approve.waitFor(WAIT);
     expect(await card.locator('li[data-status="waiting"]').filter({ hasText: title }).textContent()).toContain('Waiting for your yes');
     // On every admin page, a badge counts the requests waiting for staff: on a phone, on the Menu button (issue 58).

@@ -160,7 +160,7 @@ export class MbGuestRequests extends LitElement {
                                 ? html`<span class="decide">
                                     <button
                                       ?disabled=${this._isBusy}
-                                      aria-label=${`Say yes to “${r.track.title}”`}
+                                      aria-label=${`Approve “${r.track.title}”`}
                                       @click=${() => void this.#run(() => this.api.approveGuestRequest(r.id))}
                                     >
                                       Approve
@@ -178,7 +178,7 @@ export class MbGuestRequests extends LitElement {
                                   ? html`<button
                                       class="secondary"
                                       ?disabled=${this._isBusy}
-                                      aria-label=${`Take “${r.track.title}” out of the queue`}
+                                      aria-label=${`Take out “${r.track.title}”`}
                                       @click=${() => void this.#run(() => this.api.clearGuestRequest(r.id))}
                                     >
                                       Take out

@@ -300,7 +300,7 @@ export class MbNowPlayingCard extends LitElement {
               type="button"
               class="secondary"
               data-action="play-next"
-              aria-label="Play “${item.title}” next"
+              aria-label="Play next: “${item.title}”"
               @click=${() => void this.#move(item, 0, `“${item.title}” plays next.`)}
             >
               Play next
@@ -313,7 +313,7 @@ export class MbNowPlayingCard extends LitElement {
               type="button"
               class="secondary"
               data-action="move-down"
-              aria-label="Move “${item.title}” down"
+              aria-label="Move down: “${item.title}”"
               @click=${() => void this.#move(item, index + 1, `“${item.title}” plays later.`)}
             >
               Move down
@@ -324,7 +324,7 @@ export class MbNowPlayingCard extends LitElement {
         type="button"
         class="secondary"
         data-action="remove"
-        aria-label="Take “${item.title}” out of the queue"
+        aria-label="Remove “${item.title}” from the queue"
         @click=${() => void this.#remove(item)}
       >
         Remove

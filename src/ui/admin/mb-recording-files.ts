@@ -70,7 +70,11 @@ export class MbRecordingFiles extends LitElement {
             ${
               f.playing
                 ? html`<strong>Plays</strong>`
-                : html`<button class="secondary" aria-label="Play ${f.uri} for ${this.track.title}" @click=${() => void this.#pick(f)}>
+                : html`<button
+                    class="secondary"
+                    aria-label="Play this one: ${f.uri}, for ${this.track.title}"
+                    @click=${() => void this.#pick(f)}
+                  >
                     Play this one
                   </button>`
             }

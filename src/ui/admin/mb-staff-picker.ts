@@ -214,7 +214,7 @@ export class MbStaffPicker extends LitElement {
         <button
           type="button"
           data-action="play-now"
-          aria-label="Play “${c.title}” now"
+          aria-label="Play now: “${c.title}”"
           ?disabled=${this._isBusy}
           @click=${() => void this.#put(c, 'now')}
         >
@@ -224,7 +224,7 @@ export class MbStaffPicker extends LitElement {
           type="button"
           class="secondary"
           data-action="play-next"
-          aria-label="Play “${c.title}” next"
+          aria-label="Play next: “${c.title}”"
           ?disabled=${this._isBusy}
           @click=${() => void this.#put(c, 'next')}
         >
@@ -236,7 +236,7 @@ export class MbStaffPicker extends LitElement {
                 type="button"
                 class="secondary listen"
                 data-action="listen"
-                aria-label="Listen to “${c.title}” in this browser"
+                aria-label=${this._listening === c.trackId ? `Stop listening to “${c.title}”` : `Listen here to “${c.title}”`}
                 @click=${() => (this._listening = this._listening === c.trackId ? null : c.trackId)}
               >
                 ${this._listening === c.trackId ? 'Stop listening' : 'Listen here'}
