@@ -52,6 +52,9 @@ describe('blocked music on a phone', { timeout: 300_000 }, () => {
       .getByRole('status')
       .filter({ hasText: `Blocked “${title}”` })
       .waitFor(WAIT);
+    // The row says so, where Block was (issue 58: it still offered Block).
+    expect(await row.locator('a[data-blocked="song"]').textContent()).toBe('Blocked');
+    expect(await row.getByRole('button', { name: `Block ${title}` }).count()).toBe(0);
     await expect.poll(async () => (await player()).current?.trackId, WAIT).not.toBe(current?.trackId);
 
     const refused = await page.request.post(`${admin.daemon.url}/api/admin/player/play-now`, {
@@ -73,8 +76,28 @@ describe('blocked music on a phone', { timeout: 300_000 }, () => {
 
     await page.getByRole('textbox', { name: 'Artist' }).fill('The Night Owls');
     await page.getByRole('button', { name: 'Block artist' }).tap();
-    await page.getByRole('status').filter({ hasText: 'Blocked The Night Owls (every song).' }).waitFor(WAIT);
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Blocked The Night Owls \(every song\): [2-9] songs no longer play here\.$/ })
+      .waitFor(WAIT);
     expect(await list.locator('li').first().getAttribute('data-kind')).toBe('artist');
+
+    // A name misspelt blocks nothing the library has: the page says so and offers the artist meant (issue 58).
+    await page.getByRole('textbox', { name: 'Artist' }).fill('Velvet Corne');
+    await page.getByRole('button', { name: 'Block artist' }).tap();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Blocked Velvet Corne (every song), but no song in the music folders names that artist.' })
+      .waitFor(WAIT);
+    await page.getByRole('button', { name: 'Block “Velvet Corner” instead of “Velvet Corne”' }).tap();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Blocked Velvet Corner \(every song\) in place of “Velvet Corne”: [2-9] songs no longer play here\.$/ })
+      .waitFor(WAIT);
+    expect(await list.locator('li[data-kind="artist"]').allInnerTexts()).toEqual([
+      expect.stringContaining('The Night Owls'),
+      expect.stringContaining('Velvet Corner'),
+    ]);
 
     await page.getByLabel('A list on this device').setInputFiles({
       name: 'blocked.csv',
@@ -85,20 +108,23 @@ describe('blocked music on a phone', { timeout: 300_000 }, () => {
       .getByRole('status')
       .filter({ hasText: 'Blocked 1 artist and 0 songs. 1 line names no song of the library (line 3: Nobody – Nothing At All).' })
       .waitFor(WAIT);
-    await expect.poll(() => list.locator('li').count(), WAIT).toBe(3);
+    await expect.poll(() => list.locator('li').count(), WAIT).toBe(4);
     expect(await smallText(page)).toEqual([]);
     expect(await smallTargets(page)).toEqual([]);
     await shot(page, 'admin-phone-blocked', { fullPage: true });
 
     await list.getByRole('button', { name: 'Unblock Loud Crew (every song)' }).tap();
     await page.getByRole('status').filter({ hasText: 'Loud Crew (every song) may play again.' }).waitFor(WAIT);
-    expect(await list.locator('li').count()).toBe(2);
+    expect(await list.locator('li').count()).toBe(3);
     const audit = (await (await page.request.get(`${admin.daemon.url}/api/admin/audit?limit=10`)).json()) as {
       items: Array<{ action: string }>;
     };
     expect(audit.items.map((e) => e.action).filter((a) => a.startsWith('music.'))).toEqual([
       'music.unblock',
       'music.block-import',
+      'music.block',
+      'music.unblock',
+      'music.block',
       'music.block',
       'music.block',
     ]);

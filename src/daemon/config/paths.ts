@@ -6,12 +6,9 @@ import { realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Config } from './schema.js';
 import { INSTALL_DIR } from '../version.js';
+import { DEMO_LIBRARY } from './demo-paths.js';
 
-/** The bundled demo camera (`camera.source: demo`): a looped clip of faces whose expressions change. */
-export const DEMO_CAMERA = 'demo/camera.mp4';
-
-/** The bundled demo music, the default music folder. */
-export const DEMO_LIBRARY = 'demo/library';
+export { DEMO_CAMERA, DEMO_LIBRARY } from './demo-paths.js';
 
 /** A path from the configuration: relative ones start at the install folder (`installDir`, this install's by default). */
 export function installPath(path: string, installDir: string = INSTALL_DIR): string {

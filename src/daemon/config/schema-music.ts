@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { DEMO_LIBRARY } from './paths.js';
+import { DEMO_LIBRARY } from './demo-paths.js';
 import { DayPlansSchema } from './schema-day-plans.js';
 import { DailySpan, HHMM } from './schema-time.js';
 

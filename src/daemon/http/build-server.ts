@@ -275,6 +275,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     store: deps.store,
     library: deps.trackMoods,
     folders: () => libraryFolders(deps.settings.current.library.folders),
+    ...(deps.blocks === undefined ? {} : { blocked: (track) => deps.blocks?.reasonFor(track) ?? null }),
   });
   await app.register(settingsRoutes, { settings: deps.settings });
   await app.register(spotifyRoutes, { spotify: deps.spotify, settings: deps.settings });

@@ -99,6 +99,16 @@ describe('blocked songs and artists', () => {
     expect(() => blocks.blockArtist('   ', 'admin:1')).toThrow(RangeError);
   });
 
+  it('says how many songs an artist’s block reaches, and when none, the artists spelled nearly so (issue 58: “Pulse Engin”)', () => {
+    const { store, blocks } = setup();
+    store.tracks.upsert({ uri: '/music/drive.flac', title: 'Drive', artist: 'Pulse Engine' });
+    store.tracks.upsert({ uri: '/music/duet.flac', title: 'Duo', artist: 'Pulse Engines & Ann' });
+    expect(blocks.artistReach('ANN')).toEqual({ songs: 4, nearest: [] });
+    expect(blocks.artistReach('Pulse Engine')).toEqual({ songs: 1, nearest: [] });
+    expect(blocks.artistReach('Pulse Engin')).toEqual({ songs: 0, nearest: ['Pulse Engine', 'Pulse Engines'] });
+    expect(blocks.artistReach('Metallica')).toEqual({ songs: 0, nearest: [] });
+  });
+
   it('skips songs tagged explicit only while the owner says so, and keeps their clean versions', () => {
     const { blocks, ids, picked, setRule, changes } = setup();
     expect(picked()).toContain(ids.cy);

@@ -1,3 +1,4 @@
+import { distance } from 'fastest-levenshtein';
 import type { Clock } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
 import type { Log } from '../../kernel/log.js';
@@ -116,6 +117,33 @@ export class BlockedMusic {
     return entry;
   }
 
+  /**
+   * What a block of `artist` reaches in the library now: how many songs name the artist (with
+   * others too), and, when none does, the library's artists spelled nearly so (at most 3, nearest
+   * first), so that "Pulse Engin" is not blocked silently while "Pulse Engine" plays on.
+   */
+  artistReach(artist: string): { songs: number; nearest: string[] } {
+    const key = artistKey(artist);
+    const playing = this.#deps.store.tracks.playingFiles();
+    const songs = new Set<number>();
+    const names = new Map<string, string>();
+    for (const file of this.#deps.store.tracks.recordingFiles()) {
+      const named = namesOf(file.artist);
+      if (named.some((name) => artistKey(name) === key)) songs.add(playing.get(file.id) ?? file.id);
+      for (const name of named) if (!names.has(artistKey(name))) names.set(artistKey(name), name);
+    }
+    if (songs.size > 0 || key === '') return { songs: songs.size, nearest: [] };
+    // Near: a typo or two, more in a long name ("Pulse Engin", "The Night Owl").
+    const most = Math.max(2, Math.floor(key.length / 4));
+    const nearest = [...names]
+      .map(([k, name]) => ({ name, d: distance(k, key) }))
+      .filter(({ d }) => d <= most)
+      .sort((a, b) => a.d - b.d || a.name.localeCompare(b.name))
+      .slice(0, 3)
+      .map(({ name }) => name);
+    return { songs: 0, nearest };
+  }
+
   /** Lifts a block. */
   unblock(id: number, actor: string): BlockedEntry {
     const entry = this.#deps.store.blocks.get(id);
@@ -176,6 +204,17 @@ export class BlockedMusic {
     // One copy tagged explicit makes the song explicit: the clean tag of another is no promise.
     this.#explicit = new Set([...blocks.explicitTrackIds()].map(recording));
   }
+}
+
+/** The names a song's artist field gives, as written: "Ann feat. Bo" → "Ann feat. Bo", "Ann", "Bo". */
+function namesOf(artist: string): string[] {
+  const whole = artist.trim().replace(/\s+/g, ' ');
+  if (whole === '') return [];
+  const parts = whole
+    .split(ARTIST_SEPARATORS)
+    .map((a) => a.trim())
+    .filter((a) => a !== '' && a !== whole);
+  return [whole, ...parts];
 }
 
 /** The artists a song's artist field names, as compared: "Ann feat. Bo & Cy" → ann feat. bo & cy, ann, bo, cy. */

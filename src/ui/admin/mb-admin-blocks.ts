@@ -25,6 +25,15 @@ export class MbAdminBlocks extends LitElement {
   static override styles = [
     ADMIN_STYLES,
     css`
+      .nearest {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5em;
+        align-items: center;
+      }
+      .nearest p {
+        margin: 0;
+      }
       form.add {
         display: flex;
         flex-wrap: wrap;
@@ -63,6 +72,8 @@ export class MbAdminBlocks extends LitElement {
   @state() private _view: BlocksView = { items: [], explicit: 'play', explicitSkipped: 0 };
   @state() private _error = '';
   @state() private _status = '';
+  /** A block of an artist no song names, and the library's artists spelled nearly so, to block instead. */
+  @state() private _misspelt: { entry: BlockedEntry; nearest: string[] } | null = null;
   @state() private _isBusy = false;
   readonly #loader = new PageLoader(this, async () => {
     this._view = await this.api.blocks();
@@ -107,6 +118,7 @@ export class MbAdminBlocks extends LitElement {
       </p>
       ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : nothing}
       <p class="ok" role="status">${this._status}</p>
+      ${this.#renderMisspelt()}
       ${
         items.length === 0
           ? html`<p class="muted">${this.#loader.isLoaded ? 'Nothing is blocked.' : ''}</p>`
@@ -135,9 +147,40 @@ export class MbAdminBlocks extends LitElement {
     await this.#act(async () => {
       const entry = await this.api.block({ artist });
       form.reset();
-      return `Blocked ${nameOf(entry)}.`;
+      if (entry.kind === 'artist' && entry.songs === 0) {
+        this._misspelt = { entry, nearest: entry.nearest ?? [] };
+        return `Blocked ${nameOf(entry)}, but no song in the music folders names that artist.`;
+      }
+      return entry.kind === 'artist' && entry.songs !== undefined
+        ? `Blocked ${nameOf(entry)}: ${entry.songs === 1 ? '1 song no longer plays' : `${entry.songs} songs no longer play`} here.`
+        : `Blocked ${nameOf(entry)}.`;
     });
   };
+
+  /** After a block that names no song: the artists spelled nearly so, each to block in its place. */
+  #renderMisspelt() {
+    const misspelt = this._misspelt;
+    if (misspelt === null || misspelt.nearest.length === 0) return nothing;
+    const wrong = misspelt.entry.kind === 'artist' ? misspelt.entry.artist : '';
+    return html`<div class="nearest" data-nearest>
+      <p>Did you mean:</p>
+      ${misspelt.nearest.map(
+        (name) =>
+          html`<button ?disabled=${this._isBusy} @click=${() => void this.#blockInstead(misspelt.entry, name)}>
+            Block “${name}” instead of “${wrong}”
+          </button>`,
+      )}
+    </div>`;
+  }
+
+  async #blockInstead(wrong: BlockedEntry, artist: string): Promise<void> {
+    await this.#act(async () => {
+      await this.api.unblock(wrong.id);
+      const entry = await this.api.block({ artist });
+      const songs = entry.kind === 'artist' ? (entry.songs ?? 0) : 0;
+      return `Blocked ${nameOf(entry)} in place of “${wrong.kind === 'artist' ? wrong.artist : ''}”: ${songs === 1 ? '1 song no longer plays' : `${songs} songs no longer play`} here.`;
+    });
+  }
 
   readonly #import = async (event: Event): Promise<void> => {
     const input = event.target as HTMLInputElement;
@@ -177,6 +220,7 @@ export class MbAdminBlocks extends LitElement {
     this._isBusy = true;
     this._error = '';
     this._status = '';
+    this._misspelt = null;
     try {
       const said = await change();
       // The list first, then the message: it never shows beside a list that does not show it yet.

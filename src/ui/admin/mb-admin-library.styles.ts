@@ -121,6 +121,14 @@ export const LIBRARY_STYLES = css`
   audio.preview {
     width: 16em;
   }
+  /* A blocked song says so where Block was, and leads to Blocked music. */
+  a.blocked {
+    display: inline-flex;
+    align-items: center;
+    min-height: 44px;
+    color: #b91c1c;
+    font-weight: 600;
+  }
   .heard {
     display: flex;
     align-items: center;

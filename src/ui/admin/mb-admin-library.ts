@@ -13,6 +13,9 @@ import './mb-mood-picker.js';
 import './mb-recording-files.js';
 import type { PickedMood } from './mb-mood-picker.js';
 
+/** A blocked row's words, linking to Blocked music where the block is lifted. */
+const BLOCKED_WORDS = { song: 'Blocked', artist: 'Artist blocked', explicit: 'Explicit: skipped' } as const;
+
 const PAGE = 50;
 const ORIGINS: Record<string, string> = {
   admin: 'set here',
@@ -167,6 +170,7 @@ export class MbAdminLibrary extends LitElement {
     this._error = '';
     try {
       await this.api.block({ trackId: t.id });
+      await this.#loader.reload();
       this._status = `Blocked “${t.title}”: it no longer plays here (Blocked music lifts it).`;
     } catch (err) {
       this._error = messageOf(err);
@@ -202,7 +206,11 @@ export class MbAdminLibrary extends LitElement {
                   ▶ Listen
                 </button>`
         }
-        <button class="secondary block" aria-label="Block ${t.title}" @click=${() => void this.#block(t)}>Block</button>
+        ${
+          t.blocked === undefined || t.blocked === null
+            ? html`<button class="secondary block" aria-label="Block ${t.title}" @click=${() => void this.#block(t)}>Block</button>`
+            : html`<a class="blocked" data-blocked=${t.blocked} href="#blocked">${BLOCKED_WORDS[t.blocked]}</a>`
+        }
         <mb-recording-files .api=${this.api} .track=${t} @change=${() => void this.#loader.reload()}></mb-recording-files>
       </td>
       <td data-label="Artist">${t.artist}</td>

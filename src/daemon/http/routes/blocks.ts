@@ -7,7 +7,10 @@ import { BlockBody, BlockedEntrySchema, BlockIdParams, BlockImportBody, BlockImp
 const admin = { access: 'admin' } as const;
 
 export interface BlocksRoutesOptions {
-  blocks: Pick<BlockedMusic, 'list' | 'blockSong' | 'blockArtist' | 'unblock' | 'importList' | 'explicitSkipped'>;
+  blocks: Pick<
+    BlockedMusic,
+    'list' | 'blockSong' | 'blockArtist' | 'artistReach' | 'unblock' | 'importList' | 'explicitSkipped' | 'reasonFor'
+  >;
   /** The explicit-content rule now (`music.explicit`). */
   explicit: () => 'play' | 'skip';
 }
@@ -48,8 +51,9 @@ export const blocksRoutes: FastifyPluginAsyncTypebox<BlocksRoutesOptions> = asyn
     async (request, reply) => {
       const body = request.body;
       try {
-        const entry = 'trackId' in body ? blocks.blockSong(body.trackId, actor(request)) : blocks.blockArtist(body.artist, actor(request));
-        return await reply.status(201).send(entry);
+        if ('trackId' in body) return await reply.status(201).send(blocks.blockSong(body.trackId, actor(request)));
+        const entry = blocks.blockArtist(body.artist, actor(request));
+        return await reply.status(201).send({ ...entry, ...blocks.artistReach(body.artist) });
       } catch (err) {
         throw badRequest(err, 'body.artist');
       }

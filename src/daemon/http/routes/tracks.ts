@@ -44,6 +44,8 @@ export interface TracksRoutesOptions {
   library: Pick<LibraryService, 'knownMoods' | 'setMoods' | 'editMoods' | 'playFile'>;
   /** The music folders in force: a file is served only from inside one of them. */
   folders: () => readonly string[];
+  /** Why a song never plays here (`BlockedMusic.reasonFor`), for the Library's rows; absent where nothing is blocked. */
+  blocked?: (track: Track) => 'song' | 'artist' | 'explicit' | null;
 }
 
 /**
@@ -58,6 +60,7 @@ export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = asyn
     coverUrl: coverUrlOf(track.cover),
     moods: store.tracks.moods(track.id),
     files: files.get(track.id) ?? 1,
+    blocked: deps.blocked?.(track) ?? null,
     audio: audioView(store.analyses.get(track.id)),
   });
   const { library } = deps;

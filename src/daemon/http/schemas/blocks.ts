@@ -16,6 +16,15 @@ export const BlockedEntrySchema = Type.Union([
     artist: Type.String({ description: 'Every song naming this artist is blocked, also with others (“feat.”, “&”).' }),
     createdAt: Type.Integer(),
     createdBy: Type.String(),
+    songs: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'In the answer to a block: how many songs of the music folders name the artist now.' }),
+    ),
+    nearest: Type.Optional(
+      Type.Array(Type.String(), {
+        description:
+          'In the answer to a block that names no song: the artists of the music folders spelled nearly so (at most 3, nearest first).',
+      }),
+    ),
   }),
 ]);
 

@@ -18,6 +18,12 @@ export const TrackAdminSchema = Type.Object({
     description:
       'How many files of the library are this recording (copies in two folders, an MP3 beside its FLAC): it is one song, and this file plays.',
   }),
+  blocked: Type.Optional(
+    Type.Union([Type.Literal('song'), Type.Literal('artist'), Type.Literal('explicit'), Type.Null()], {
+      description:
+        'Why it never plays here: the song is blocked, its artist is, or it is explicit and explicit songs are skipped; null when it may play.',
+    }),
+  ),
   audio: Type.Union(
     [
       Type.Object({
