@@ -130,6 +130,23 @@ describe('kiosk states (state fed through a routed socket)', { timeout: 120_000 
     expect(delays.every((d) => Number.isFinite(d))).toBe(true);
   });
 
+  it('shows the day plan in force under the room’s mood, at 800x480 too, and nothing once it ends (issue 58)', async () => {
+    const { page } = browser;
+    const plan = page.locator('.mood [data-day-plan]');
+    fake.send('mood', { current: 'happy', confidence: 0.8, since: 9, why: '3 faces, mostly smiling', faces: 3 });
+    fake.send('dayPlan', { name: 'lunch', from: '11:30', to: '14:30', mood: 'upbeat', energyCap: 100, volumeCap: 100 });
+    await plan.filter({ hasText: 'Day plan: lunch · Upbeat' }).waitFor(WAIT);
+    await page.setViewportSize({ width: 800, height: 480 });
+    const box = await plan.boundingBox();
+    expect(box !== null && box.x >= 0 && box.y >= 0 && box.x + box.width <= 800 && box.y + box.height <= 480).toBe(true);
+    await shot(page, 'kiosk-day-plan');
+    fake.send('dayPlan', { name: 'evening', from: '18:00', to: '23:00', mood: '', energyCap: 60, volumeCap: 70 });
+    await plan.filter({ hasText: 'Day plan: evening' }).waitFor(WAIT);
+    fake.send('dayPlan', null);
+    await plan.waitFor({ state: 'detached', ...WAIT });
+    await page.setViewportSize({ width: 1920, height: 1080 });
+  });
+
   it('shows camera unavailable, no music for this mood, and the attract screen', async () => {
     const { page } = browser;
     fake.send('camera', { status: 'unavailable', detail: 'The camera stopped answering; retrying.' });

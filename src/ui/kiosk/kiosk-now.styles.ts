@@ -133,6 +133,10 @@ export const KIOSK_NOW_STYLES = css`
     font-size: max(var(--mb-min-text), 0.85em);
     color: #dbe3ea;
   }
+  .mood p.plan {
+    color: #f5c26b;
+    font-weight: 700;
+  }
   .mood .calibrated {
     display: inline-block;
     margin-top: 0.15em;

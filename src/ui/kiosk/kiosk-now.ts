@@ -100,7 +100,7 @@ export function renderMood(s: StateSnapshot) {
     return html`<div class="mood" aria-label=${t('kiosk.roomMood')} data-state="reading" style="color: #c3ced8">
       <div>
         <div class="label">${t('kiosk.readingRoom')}</div>
-        ${s.mood.faces > 0 && s.mood.why ? html`<p>${i18n.said(s.mood.whySaid, s.mood.why)}</p>` : nothing}
+        ${s.mood.faces > 0 && s.mood.why ? html`<p>${i18n.said(s.mood.whySaid, s.mood.why)}</p>` : nothing} ${renderDayPlan(s)}
       </div>
     </div>`;
   }
@@ -109,7 +109,7 @@ export function renderMood(s: StateSnapshot) {
     <mb-mood-face mood=${mood}></mb-mood-face>
     <div>
       <div class="label">${moodName(mood, look.label)}</div>
-      ${s.mood.why ? html`<p>${i18n.said(s.mood.whySaid, s.mood.why)}</p>` : nothing}
+      ${s.mood.why ? html`<p>${i18n.said(s.mood.whySaid, s.mood.why)}</p>` : nothing} ${renderDayPlan(s)}
       ${
         s.mood.isPersonal === true && s.session.user !== null
           ? html`<span class="calibrated" data-calibrated role="status">${t('kiosk.calibrated')}</span>`
@@ -117,6 +117,15 @@ export function renderMood(s: StateSnapshot) {
       }
     </div>
   </div>`;
+}
+
+/** The day plan in force, under the room's mood: its name and the library mood it leans toward ("Day plan: lunch · Upbeat"). */
+function renderDayPlan(s: StateSnapshot) {
+  const plan = s.dayPlan;
+  if (plan === null) return nothing;
+  return html`<p class="plan" data-day-plan>
+    ${plan.mood === '' ? t('kiosk.dayPlanNoLean', { name: plan.name }) : t('kiosk.dayPlan', { name: plan.name, mood: moodName(plan.mood, plan.mood) })}
+  </p>`;
 }
 
 /** The song playing (or what plays next when nothing does) under the room mood badge. */
