@@ -2,33 +2,15 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGuestServer } from './fake-guest-server.js';
 import { type Browser, a11yProblems, assertBuilt, launchBrowser, shot, WAIT } from './harness.js';
+import { ownTexts } from './own-texts.js';
 import { textFitProblems } from './text-fit.js';
 
 // The guest page in the guest's language (issue 57): the phone's language, a switch on the page,
 // and a pseudo-locale (accented, 40% longer) that finds a word left out of the catalogue and a
 // layout that breaks with longer words.
 
-/** The page's own texts (headings, buttons, labels, statuses), leaving out what the library and the daemon say. */
-async function ownTexts(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const texts: string[] = [];
-    // The daemon's own sentences not yet sent as data (why a song plays, a request's reason) are not the page's.
-    const skip = '.t, .a, .title, .artist, [data-why], .reason, [data-time], .count, [data-countdown], option, mb-cover, .brand';
-    const visit = (root: Document | ShadowRoot): void => {
-      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-      for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
-        const parent = node.parentElement;
-        if (parent?.tagName === 'TITLE') continue;
-        const text = (node.textContent ?? '').trim();
-        if (text === '' || parent === null || parent.closest('style') !== null || parent.closest(skip) !== null) continue;
-        texts.push(text);
-      }
-      for (const el of root.querySelectorAll('*')) if (el.shadowRoot) visit(el.shadowRoot);
-    };
-    visit(document);
-    return texts;
-  });
-}
+/** The daemon's own sentences not yet sent as data (why a song plays, a request's reason) are not the page's. */
+const NOT_OURS = '.t, .a, .title, .artist, [data-why], .reason, [data-time], .count, [data-countdown], option, mb-cover, .brand';
 
 describe('the guest page in the guest’s language', { timeout: 120_000 }, () => {
   const server = new FakeGuestServer();
@@ -80,7 +62,7 @@ describe('the guest page in the guest’s language', { timeout: 120_000 }, () =>
     await page.goto(`${server.url}/guest?lang=qps`);
     await page.locator('section.ask h2').filter({ hasText: '[' }).waitFor(WAIT);
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en-XA');
-    const texts = await ownTexts(page);
+    const texts = await ownTexts(page, NOT_OURS);
     expect(texts.length).toBeGreaterThan(5);
     expect(texts.filter((text) => !/^\[.*\]$/s.test(text))).toEqual([]);
     expect(await page.title()).toMatch(/^\[.*\]$/);

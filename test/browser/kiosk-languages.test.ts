@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeKioskSocket, roomSnapshot, smallTexts } from './fake-kiosk-socket.js';
+import { ownTexts } from './own-texts.js';
 import { type Browser, type Daemon, a11yProblems, assertBuilt, launchBrowser, shot, startDaemon, tempDir, WAIT } from './harness.js';
 
 // The kiosk in the venue's language (issue 57): `site.language` in the state, else the kiosk
@@ -35,26 +36,8 @@ async function cutOrScrolled(page: Page): Promise<string[]> {
   });
 }
 
-/** The kiosk's own visible texts, leaving out the library's titles and artists and the daemon's sentences. */
-async function ownTexts(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const texts: string[] = [];
-    const skip = '.t, .a, .title, .artist, .why, [data-why], .next, mb-cover, .brand, .who, [data-sign-out-s]';
-    const visit = (root: Document | ShadowRoot): void => {
-      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-      for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
-        const parent = node.parentElement;
-        const text = (node.textContent ?? '').trim();
-        if (text === '' || parent === null || parent.closest('style, title') !== null || parent.closest(skip) !== null) continue;
-        if (!parent.checkVisibility()) continue;
-        texts.push(text);
-      }
-      for (const el of root.querySelectorAll('*')) if (el.shadowRoot) visit(el.shadowRoot);
-    };
-    visit(document);
-    return texts;
-  });
-}
+/** The library's titles and artists and the daemon's sentences are not the kiosk's own texts. */
+const NOT_OURS = '.t, .a, .title, .artist, .why, [data-why], .next, mb-cover, .brand, .who, [data-sign-out-s]';
 
 describe('the kiosk in the venue’s language', { timeout: 180_000 }, () => {
   const data = tempDir('mb-kiosk-languages-');
@@ -101,7 +84,7 @@ describe('the kiosk in the venue’s language', { timeout: 180_000 }, () => {
   it('has every word of the kiosk in the catalogue (pseudo-locale), and holds 40% longer words at 800x480 and 1280x800', async () => {
     const { page } = await kiosk(null, 'en-US', '/?lang=qps');
     await page.locator('header .camera').filter({ hasText: '[' }).waitFor(WAIT);
-    const texts = await ownTexts(page);
+    const texts = await ownTexts(page, NOT_OURS, { visibleOnly: true });
     expect(texts.length).toBeGreaterThan(5);
     expect(texts.filter((text) => !/^\[.*\]$/s.test(text))).toEqual([]);
     for (const size of SIZES) {
