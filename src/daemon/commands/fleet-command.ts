@@ -62,9 +62,18 @@ export function registerFleet(program: Command): void {
         if (!isFleetCommand(name)) throw new TypeError(`Expected one of ${Object.keys(FLEET_COMMANDS).join(', ')}, got \`${name}\``);
         const value = raw === undefined ? undefined : parseValue(raw);
         await withOperator(opts, async (operator) => {
-          const online = (await operator.list({ site: opts.site })).filter(
-            (b) => b.availability === 'online' && (opts.box === undefined || b.box === opts.box),
-          );
+          const targets = (await operator.list({ site: opts.site })).filter((b) => opts.box === undefined || b.box === opts.box);
+          if (targets.length === 0) {
+            // Nothing was sent, so nothing was done: a typo in a box's name is not a success.
+            process.stderr.write(
+              `${opts.box === undefined ? `No box at site ${opts.site}` : `No box ${opts.box} at site ${opts.site}`} (moodbox fleet list --site ${opts.site} lists them): nothing was sent\n`,
+            );
+            process.exitCode = 1;
+            return;
+          }
+          const online = targets.filter((b) => b.availability === 'online');
+          // A box offline is not told: the command is not kept for it, so it did not do it.
+          const offline = targets.filter((b) => b.availability !== 'online').map((b) => b.box);
           const { answers } = await operator.send({
             site: opts.site,
             box: opts.box,
@@ -75,14 +84,15 @@ export function registerFleet(program: Command): void {
           });
           const silent = online.filter((b) => !answers.some((a) => a.box === b.box)).map((b) => b.box);
           if (opts.json === true) {
-            process.stdout.write(`${JSON.stringify({ answers, silent })}\n`);
+            process.stdout.write(`${JSON.stringify({ answers, silent, offline })}\n`);
           } else {
             for (const a of answers)
               process.stdout.write(`${a.box.padEnd(20)} ${a.ok ? 'done' : `refused: ${a.error ?? ''}`} (${Math.round(a.afterMs)} ms)\n`);
             for (const box of silent) process.stdout.write(`${box.padEnd(20)} no answer\n`);
-            process.stdout.write(`${answers.filter((a) => a.ok).length} of ${online.length} online boxes did it\n`);
+            for (const box of offline) process.stdout.write(`${box.padEnd(20)} offline: not told\n`);
+            process.stdout.write(`${answers.filter((a) => a.ok).length} of ${targets.length} boxes did it\n`);
           }
-          if (silent.length > 0 || answers.some((a) => !a.ok)) process.exitCode = 1;
+          if (silent.length + offline.length > 0 || answers.some((a) => !a.ok)) process.exitCode = 1;
         });
       },
     );

@@ -92,5 +92,17 @@ describe('a fleet of boxes on one broker', () => {
         },
       )
       .toBe('offline');
+
+    // A command that reached no box is a failure: an offline box, a site-wide one that missed it, a box that is not there (issue 62).
+    const toOffline = await moodbox('send', 'policy', 'lift', '--site', 'cafe', '--box', 'box-003');
+    expect(toOffline.code).toBe(1);
+    expect(toOffline.stdout).toContain('box-003              offline: not told');
+    expect(toOffline.stdout).toContain('0 of 1 boxes did it');
+    const siteWide = await moodbox('send', 'volume-cap', '55', '--site', 'cafe', '--json');
+    expect(siteWide.code).toBe(1);
+    expect((JSON.parse(siteWide.stdout) as { offline: string[] }).offline).toContain('box-003');
+    const ghost = await moodbox('send', 'policy', 'lift', '--site', 'cafe', '--box', 'ghost');
+    expect(ghost).toEqual({ stdout: '', code: 1 });
+    expect(fleet.boxes.some((b) => b.received.some((r) => r.command === 'policy' && b.box !== 'box-007'))).toBe(false);
   }, 60_000);
 });
