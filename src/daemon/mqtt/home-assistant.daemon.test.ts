@@ -224,6 +224,14 @@ describe('Moodbox in Home Assistant, through a real Mosquitto broker', () => {
           if (entity.available && entity.value !== undefined) expect(entity.value, id).not.toMatch(/^(None|null|undefined)?$/);
         }
       }
+
+      // A clean stop leaves a true state on the broker: nothing plays (issue 62: it said playing).
+      await daemon.stop('SIGTERM');
+      const kept = await MqttProbe.connect(broker.url, [`${base}/state`]);
+      const retained = await until(() => kept.latest(`${base}/state`));
+      await kept.close();
+      expect(retained).toMatchObject({ status: 'stopped', playing: false });
+      expect(retained).not.toHaveProperty('trackId');
     } finally {
       await daemon.stop('SIGKILL');
       await probe.close();

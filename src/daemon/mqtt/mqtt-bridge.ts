@@ -179,6 +179,10 @@ export class MqttBridge implements Service {
     this.#healthTimer?.cancel();
     this.#offState?.();
     this.#offState = undefined;
+    // What the broker keeps after a clean stop says nothing plays, not the song that played last (issue 62).
+    const last = this.state();
+    delete last['trackId'];
+    this.#member.setState({ ...last, status: 'stopped', playing: false, nowPlaying: NOTHING_PLAYING });
     this.#deps.bus.removeListeners(this);
     this.#deps.connection.removeListeners(this);
     this.#offCards?.();
