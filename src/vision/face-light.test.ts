@@ -57,9 +57,20 @@ describe('lightWeigher', () => {
   const weigh = lightWeigher(ACCURACY_BY_CLARITY, FER_LABELS.length);
   const at = (clarity: number): number => weigh({ clarity, brightness: 100, noise: 5, contrast: clarity * 5 });
 
-  it('gives a clear face a whole vote, a face in a dim bar less than half of one, and never less for a clearer face', () => {
+  it('weighs a face by the skill above chance the model has at its clarity, against its skill on the clearest faces', () => {
+    const table = lightWeigher({ '2': 0.3, '10': 0.7 }, 7);
+    const of = (clarity: number): number => table({ clarity, brightness: 100, noise: 5, contrast: clarity * 5 });
+    const chance = 1 / 7;
+    expect(of(2)).toBeCloseTo((0.3 - chance) / (0.7 - chance), 6);
+    // Between two keys, the accuracy in between; darker than the first, the first's; clearer than the last, a whole vote.
+    expect(of(6)).toBeCloseTo((0.5 - chance) / (0.7 - chance), 6);
+    expect(of(0.5)).toBe(of(2));
+    expect(of(30)).toBe(1);
+  });
+
+  it('gives a clear face a whole vote with the shipped table, a face in a dim bar a part of one, and never less for a clearer face', () => {
     expect(at(20)).toBe(1);
-    expect(at(1.5)).toBeLessThan(0.5);
+    expect(at(1.5)).toBeLessThan(at(8));
     expect(at(1.5)).toBeGreaterThan(0);
     let previous = -1;
     for (let clarity = 0.5; clarity <= 20; clarity += 0.25) {
