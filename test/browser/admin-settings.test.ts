@@ -125,7 +125,25 @@ describe('the settings form', { timeout: 180_000 }, () => {
     expect(quiet).toContain('untick the box for none');
     const dwell = setting('mood.dwellMs');
     expect(await dwell.locator('.help').textContent()).not.toContain('(ms)');
-    expect(await dwell.locator('.field').textContent()).toMatch(/milliseconds \([\d.]+ seconds?\)/);
+    // Typed in seconds, kept in ms: 3000 ms reads 3, its limit is said in seconds (issue 58).
+    expect(await dwell.locator('.field').textContent()).toContain('seconds');
+    expect(await dwell.locator('input').inputValue()).toBe('3');
+    await dwell.locator('input').fill('700');
+    await dwell.locator('.error').filter({ hasText: 'Enter at most 600 seconds.' }).waitFor(WAIT);
+    await dwell.locator('input').fill('3');
+    await dwell.locator('.error').waitFor({ state: 'detached', ...WAIT });
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+  });
+
+  it('names other settings by their labels, never by their keys, in the groups an owner uses (issue 58)', async () => {
+    const help = await page.locator('[data-group]:not([data-group="advanced"]) .help').allTextContents();
+    const labels = await page.locator('[data-group]:not([data-group="advanced"]) [data-setting] label').allTextContents();
+    // A setting's key (guests.waitMin, server.host, a sibling's fadeMs) or the plane's axes are not an owner's words.
+    const keys = [...help, ...labels].filter((text) =>
+      /\b[a-z]+\.[a-z][A-Za-z]+\b|\b[a-z]{2,}[A-Z][A-Za-z]*\b|valence|arousal|\(ms\)/.test(text),
+    );
+    expect(keys).toEqual([]);
+    expect(await setting('guests.approval').locator('.help').textContent()).toContain('“A song that does not fit the room waits at most”');
   });
 
   it('saves a choice that takes effect at once, with the result beside the Save button', async () => {

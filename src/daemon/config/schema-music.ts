@@ -73,7 +73,7 @@ export const PlayerSchema = Type.Object(
           minimum: 0,
           maximum: 3,
           description:
-            'A song is cut for the room only when the room has moved at least this far on the mood plane (valence and arousal, each −1 to 1) from where it was when the song started: calm to upbeat is 1.1, calm to mellow 0.7, upbeat to energetic 0.5. A smaller move waits for the next song; 0: any change that the song does not fit.',
+            'A song is cut for the room only when the room has moved at least this far on the mood plane (how pleasant and how lively the room is, each from −1 to 1) from where it was when the song started: calm to upbeat is 1.1, calm to mellow 0.7, upbeat to energetic 0.5. A smaller move waits for the next song; 0: any change that the song does not fit.',
         }),
         cutHoldMs: Type.Integer({
           default: 60_000,

@@ -8,21 +8,8 @@ import { ADMIN_STYLES, messageOf } from './admin-styles.js';
 import { SETTINGS_STYLES } from './mb-admin-settings.styles.js';
 import { PageLoader } from './page-loader.js';
 import { settingInput } from './setting-input.js';
-import {
-  GROUPS,
-  type GroupId,
-  type SchemaNode,
-  changeWords,
-  demoWords,
-  getAt,
-  helpParts,
-  lookOf,
-  plainHelp,
-  problemOf,
-  setAt,
-  settingsOf,
-  widgetOf,
-} from './settings-model.js';
+import { GROUPS, type GroupId, type SchemaNode, getAt, lookOf, problemOf, setAt, settingsOf, widgetOf } from './settings-model.js';
+import { changeWords, demoWords, helpParts, plainHelp } from './settings-words.js';
 
 type Json = Record<string, unknown>;
 
@@ -88,7 +75,7 @@ export class MbAdminSettings extends LitElement {
     const settings = settingsOf(this._schema);
     const problems = Object.entries(this._edits).filter(([id, value]) => {
       const node = settings.find(([key]) => key === id)?.[1];
-      return node !== undefined && problemOf(node, value) !== '';
+      return node !== undefined && problemOf(node, value, lookOf(id, node).unit) !== '';
     }).length;
     const edited = Object.keys(this._edits).length;
     // A refusal stays in view, with what it names marked, until the form is changed again.
@@ -169,7 +156,7 @@ export class MbAdminSettings extends LitElement {
   #setting(id: string, node: SchemaNode) {
     const look = lookOf(id, node);
     const value = this.#value(id);
-    const problem = (id in this._edits ? problemOf(node, value) : '') || (this._refused[id] ?? '');
+    const problem = (id in this._edits ? problemOf(node, value, look.unit) : '') || (this._refused[id] ?? '');
     const widget = widgetOf(node, look);
     const described = `${id}-help${problem ? ` ${id}-error` : ''}`;
     const flags = html`${
@@ -204,7 +191,7 @@ export class MbAdminSettings extends LitElement {
         })}
         ${problem ? html`<p class="error" id="${id}-error" role="alert">${problem}</p>` : nothing}
         <p class="help" id="${id}-help">
-          ${helpParts(plainHelp(node.description ?? '', look, widget)).map((p) => (p.isCode ? html`<code>${p.text}</code>` : p.text))}
+          ${helpParts(plainHelp(node.description ?? '', look, widget, id)).map((p) => (p.isCode ? html`<code>${p.text}</code>` : p.text))}
         </p>
       </div>
     </div>`;

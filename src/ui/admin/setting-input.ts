@@ -73,29 +73,28 @@ export function settingInput({ id, node, widget, value, isInvalid, described, lo
         >
       </span>`;
     }
-    case 'number':
+    case 'number': {
+      // A time kept in ms is typed in seconds, to a tenth.
+      const scale = unit === 'ms' ? 1000 : 1;
+      const limit = (n: number | undefined) => (n === undefined ? nothing : n / scale);
       return html`<span class="inline">
         <input
           id=${id}
           type="number"
-          .value=${typeof value === 'number' && !Number.isNaN(value) ? String(value) : ''}
-          min=${lowestOf(node) ?? nothing}
-          max=${highestOf(node) ?? nothing}
-          step=${node.type === 'integer' ? '1' : 'any'}
+          .value=${typeof value === 'number' && !Number.isNaN(value) ? String(value / scale) : ''}
+          min=${limit(lowestOf(node))}
+          max=${limit(highestOf(node))}
+          step=${scale > 1 ? '0.1' : node.type === 'integer' ? '1' : 'any'}
           aria-invalid=${invalid}
           aria-describedby=${described}
-          @input=${(e: Event) => edit((e.target as HTMLInputElement).valueAsNumber)}
+          @input=${(e: Event) => {
+            const typed = (e.target as HTMLInputElement).valueAsNumber;
+            edit(scale > 1 && !Number.isNaN(typed) ? Math.round(typed * scale) : typed);
+          }}
         />
-        ${
-          unit === 'ms'
-            ? html`<span class="muted"
-                >milliseconds${typeof value === 'number' && !Number.isNaN(value) ? ` (${secondsOf(value)})` : ''}</span
-              >`
-            : unit
-              ? html`<span class="muted">${unit}</span>`
-              : nothing
-        }
+        ${unit === 'ms' ? html`<span class="muted">seconds</span>` : unit ? html`<span class="muted">${unit}</span>` : nothing}
       </span>`;
+    }
     case 'text':
       return html`<input
         id=${id}

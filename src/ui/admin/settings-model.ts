@@ -37,6 +37,10 @@ const LOOKS: Readonly<Record<string, SettingLook>> = {
     choices: { match: 'Match the mood', lift: 'Lift the mood (sad → uplifting)' },
   },
   'player.switchOnMoodChange': { label: 'Change the song when the mood changes', group: 'music' },
+  'player.transitions.cutDistance': { label: 'How far the room must move before a song is cut', group: 'music' },
+  'player.transitions.cutHoldMs': { label: 'How long the room must stay changed before a song is cut', group: 'music', unit: 'ms' },
+  'player.transitions.fadeMs': { label: 'Fade-out of a song cut for the room', group: 'music', unit: 'ms' },
+  'player.transitions.fadeBars': { label: 'Fade-out in bars, when the song’s tempo is known', group: 'music' },
   'player.idle.behaviour': {
     label: 'When nobody is there',
     group: 'music',
@@ -107,6 +111,7 @@ const LOOKS: Readonly<Record<string, SettingLook>> = {
   },
   'guests.requestsPerHour': { label: 'Songs one phone may ask for in an hour', group: 'kiosk' },
   'guests.repeatWindowMin': { label: 'Before the same song may be asked for again', group: 'kiosk', unit: 'minutes' },
+  'guests.requestsPerAddressMax': { label: 'Songs the phones behind one address may ask for in an hour', group: 'kiosk' },
   'guests.waitMin': { label: 'A song that does not fit the room waits at most', group: 'kiosk', unit: 'minutes' },
   'guests.downVotesToSkip': { label: 'Phones voting “not this” that skip a song', group: 'kiosk' },
   'guests.voteMin': { label: 'A guest’s vote counts for', group: 'kiosk', unit: 'minutes' },
@@ -143,6 +148,14 @@ const SECTION_TITLES: Readonly<Record<string, string>> = {
   player: 'Player',
 };
 
+/** The label of a setting (or a section's title) the form knows by name, else undefined. */
+export function knownLabel(key: string): string | undefined {
+  if (LOOKS[key] !== undefined) return LOOKS[key].label;
+  if (key === 'player.transitions') return 'the settings for cutting a song for the room';
+  const title = SECTION_TITLES[key];
+  return title === undefined ? undefined : `the ${title} settings`;
+}
+
 /** The look of the setting at dotted `id`; `fileOnly` settings (shown, not edited) go to Advanced. */
 export function lookOf(id: string, node?: SchemaNode): SettingLook {
   const known = LOOKS[id];
@@ -150,42 +163,35 @@ export function lookOf(id: string, node?: SchemaNode): SettingLook {
   if (known !== undefined) return isFileOnly ? { ...known, group: 'advanced' } : known;
   const section = id.includes('.') ? (id.split('.')[0] ?? '') : '';
   const title = SECTION_TITLES[section];
+  // A time in ms is shown in seconds: the label names no unit, the input says seconds.
+  const inMs = /Ms$/.test(id);
+  const words = labelFromKey(id).replace(/ \(ms\)$/, '');
   return {
-    label: title === undefined ? labelFromKey(id) : `${title}: ${labelFromKey(id).toLowerCase()}`,
+    label: title === undefined ? words : `${title}: ${words.charAt(0).toLowerCase()}${words.slice(1)}`,
     group: isFileOnly ? 'advanced' : (SECTION_GROUP[section] ?? 'advanced'),
+    ...(inMs ? { unit: 'ms' } : {}),
   };
 }
 
 /** "ws.pingIntervalMs" → "Ping interval (ms)"; "dataDir" → "Data dir". */
 export function labelFromKey(id: string): string {
   const key = id.split('.').at(-1) ?? id;
-  const unit = /Ms$/.test(key) ? ' (ms)' : /KiB$/.test(key) ? ' (KiB)' : /S$/.test(key) ? ' (seconds)' : /H$/.test(key) ? ' (hours)' : '';
+  const unit = /Ms$/.test(key)
+    ? ' (ms)'
+    : /KiB$/.test(key)
+      ? ' (KiB)'
+      : /MiB$/.test(key)
+        ? ' (MiB)'
+        : /S$/.test(key)
+          ? ' (seconds)'
+          : /H$/.test(key)
+            ? ' (hours)'
+            : '';
   const words = key
-    .replace(/(Ms|KiB|S|H)$/, '')
+    .replace(/(Ms|KiB|MiB|S|H)$/, '')
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .toLowerCase();
   return `${words.charAt(0).toUpperCase()}${words.slice(1)}${unit}`;
-}
-
-/** Help text split into plain text and code (what the schema writes between backticks). */
-export function helpParts(text: string): Array<{ text: string; isCode: boolean }> {
-  return text.split('`').map((part, i) => ({ text: part, isCode: i % 2 === 1 }));
-}
-
-/**
- * The schema's help in staff's words for a setting that looks like `look`: a choice's value
- * (`quiet`) becomes the label the form shows for it (“Play calm music, quietly”), a bound time's
- * `null: none` says what the tick box does, and a unit the form already shows is not repeated.
- */
-export function plainHelp(text: string, look: SettingLook, widget: Widget): string {
-  let plain = text;
-  for (const [value, label] of Object.entries(look.choices ?? {})) plain = plain.replaceAll(`\`${value}\``, `“${label}”`);
-  if (widget === 'hours') {
-    plain = plain.replace(/;?\s*null: (\w+)/, (_, what: string) => `; untick the box for ${what === 'always' ? 'all hours' : what}`);
-    plain = plain.replace(/`to` before `from` spans midnight/, 'An end before the start runs past midnight');
-  }
-  if (look.unit !== undefined) plain = plain.replace(/\s*\((ms|seconds|hours|px)\)/, '');
-  return plain;
 }
 
 /** A number of milliseconds in seconds, as staff read it ("2.5 seconds"). */
@@ -238,7 +244,7 @@ export function widgetOf(node: SchemaNode, look?: SettingLook): Widget {
 const TIME = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 
 /** The problem with `value` for `node` in staff's words, or '' when it fits. */
-export function problemOf(node: SchemaNode, value: unknown): string {
+export function problemOf(node: SchemaNode, value: unknown, unit?: string): string {
   const nullable = nullableObject(node);
   if (value === null) return nullable !== undefined || node.anyOf?.some((n) => n.type === 'null') === true ? '' : 'A value is needed.';
   if (nullable !== undefined) return problemOf(nullable, value);
@@ -251,10 +257,14 @@ export function problemOf(node: SchemaNode, value: unknown): string {
     case 'number': {
       if (typeof value !== 'number' || Number.isNaN(value)) return 'Enter a number.';
       if (node.type === 'integer' && !Number.isInteger(value)) return 'Enter a whole number.';
-      if (node.minimum !== undefined && value < node.minimum) return `Enter at least ${node.minimum}.`;
-      if (node.exclusiveMinimum !== undefined && value <= node.exclusiveMinimum) return `Enter a number above ${node.exclusiveMinimum}.`;
-      if (node.maximum !== undefined && value > node.maximum) return `Enter at most ${node.maximum}.`;
-      if (node.exclusiveMaximum !== undefined && value >= node.exclusiveMaximum) return `Enter a number below ${node.exclusiveMaximum}.`;
+      // A time kept in ms is typed in seconds: its limits are said in seconds too.
+      const shown = (n: number): string => (unit === 'ms' ? secondsOf(n) : String(n));
+      if (node.minimum !== undefined && value < node.minimum) return `Enter at least ${shown(node.minimum)}.`;
+      if (node.exclusiveMinimum !== undefined && value <= node.exclusiveMinimum)
+        return `Enter a number above ${shown(node.exclusiveMinimum)}.`;
+      if (node.maximum !== undefined && value > node.maximum) return `Enter at most ${shown(node.maximum)}.`;
+      if (node.exclusiveMaximum !== undefined && value >= node.exclusiveMaximum)
+        return `Enter a number below ${shown(node.exclusiveMaximum)}.`;
       return '';
     }
     case 'string': {
@@ -314,43 +324,6 @@ export function lowestOf(node: SchemaNode): number | undefined {
 /** The largest value a number setting takes, for the input's `max`. */
 export function highestOf(node: SchemaNode): number | undefined {
   return node.maximum ?? node.exclusiveMaximum;
-}
-
-/**
- * A saved setting and its new value in staff's words: "Use the camera set to off", "Maximum
- * volume set to 30", "Quiet hours (no music) set to 23:30–07:00".
- */
-export function changeWords(id: string, value: unknown, node?: SchemaNode): string {
-  const look = lookOf(id, node);
-  return `${look.label} set to ${valueWords(value, look)}`;
-}
-
-function valueWords(value: unknown, look: SettingLook): string {
-  if (value === null || value === undefined) return 'none';
-  if (typeof value === 'boolean') return value ? 'on' : 'off';
-  if (typeof value === 'number') return `${value}${look.unit === undefined ? '' : ` ${look.unit}`}`;
-  if (typeof value === 'string') return look.choices?.[value] ?? (value === '' ? 'nothing' : value);
-  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map((v) => valueWords(v, { ...look, unit: undefined })).join(', ');
-  if (typeof value === 'object') {
-    const { name, from, to, maxVolume } = value as { name?: unknown; from?: unknown; to?: unknown; maxVolume?: unknown };
-    if (typeof from === 'string' && typeof to === 'string')
-      return `${typeof name === 'string' ? `${name} ` : ''}${from}–${to}${typeof maxVolume === 'number' ? ` at most ${maxVolume}` : ''}`;
-  }
-  return JSON.stringify(value);
-}
-
-/**
- * What a save of the music folders does to the demo songs, in words: they leave the library when
- * the first folder of the owner's own joins the list, and come back when the last one leaves it.
- */
-export function demoWords(before: unknown, after: unknown, nodes: ReadonlyArray<[string, SchemaNode]>): string {
-  const demo = nodes.find(([id]) => id === 'library.folders')?.[1].demoFolder;
-  const hasOwn = (folders: unknown) =>
-    Array.isArray(folders) && folders.some((f) => typeof f === 'string' && f.trim() !== '' && f !== demo);
-  const hasDemo = (folders: unknown) => Array.isArray(folders) && folders.includes(demo);
-  if (demo === undefined || hasOwn(before) === hasOwn(after)) return '';
-  if (hasOwn(after)) return 'The demo songs leave the library once your folder is scanned.';
-  return hasDemo(after) ? 'The demo songs come back: no folder of your own is left.' : '';
 }
 
 type Json = Record<string, unknown>;
