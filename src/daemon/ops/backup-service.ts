@@ -19,11 +19,11 @@ import {
   listBackups,
   NIGHTLY_KEEP,
   pruneNightly,
-  stageRestore,
   type BackupFile,
   type RestoreOutcome,
 } from '../store/backups.js';
 import { removePartials } from '../store/backup-files.js';
+import { stageRestore } from '../store/restore-stage.js';
 
 /** The largest backup the panel takes in as an upload (bytes). */
 export const UPLOAD_MAX_BYTES = 1024 * 2 ** 20;
@@ -159,10 +159,10 @@ export class BackupService implements Service {
    * reasons, and nothing changes), audited `backup.restore` in the database it replaces (which is
    * kept), then `restoreStaged`: the daemon restarts and the next start swaps it in.
    */
-  restore(name: string, by: BackupActor, options: { people?: boolean } = {}): void {
+  async restore(name: string, by: BackupActor, options: { people?: boolean } = {}): Promise<void> {
     const path = this.file(name);
     const people = options.people === true;
-    stageRestore(this.#dataDir, path, { from: name, by: by.name, at: this.#clock.now(), people });
+    await stageRestore(this.#dataDir, path, { from: name, by: by.name, at: this.#clock.now(), people });
     this.#log.info({ backup: name, by: by.name, people }, 'restore readied; restarting');
     this.#audit?.append({ at: this.#clock.now(), actor: by.name, action: 'backup.restore', target: name, detail: { people } });
     // A moment later: the answer goes out before the restart closes the server.

@@ -10,7 +10,6 @@ import {
   renameSync,
   rmSync,
   statSync,
-  writeFileSync,
 } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
@@ -19,6 +18,7 @@ import { pipeline } from 'node:stream/promises';
 import Database from 'better-sqlite3';
 import { StoreError } from './store-error.js';
 import { placeUnique } from './backup-files.js';
+import { restoreProblemsOffLoop } from './restore-check.js';
 import { schemaProblems } from './schema-match.js';
 import { loadMigrations, type Migration } from './sqlite-migrations.js';
 
@@ -32,7 +32,7 @@ export const NIGHTLY_KEEP = 7;
 const NIGHTLY = /^moodbox-nightly-.*\.db$/;
 /** The checked copy a restore from the panel waits in until the next start puts it in place, and who asked for it. */
 export const PENDING_RESTORE = 'restore-pending.db';
-const PENDING_META = 'restore-pending.json';
+export const PENDING_META = 'restore-pending.json';
 /** A backup's name as the panel may ask for it: a plain file name, no folder. */
 const BACKUP_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.db$/;
 const KEPT_BEFORE_RESTORE = /^moodbox-before-restore-.*\.db$/;
@@ -125,7 +125,8 @@ export async function keepUpload(dataDir: string, source: Readable, now: number,
     drop();
     throw new StoreError('MB_ERR_STORE_RESTORE', 'the file is empty');
   }
-  const problems = restoreProblems(partial, 'the file');
+  // Read in a child process: a large upload's integrity check does not hold the event loop.
+  const problems = await restoreProblemsOffLoop(partial, 'the file');
   // Reading it may leave a log beside it; none belongs with a backup.
   for (const suffix of ['-wal', '-shm']) rmSync(partial + suffix, { force: true });
   if (problems.length > 0) {
@@ -146,31 +147,6 @@ export interface PendingRestore {
   at: number;
   /** Whether the backup's people, PINs, passphrases and cards come back too; otherwise today's stay. */
   people?: boolean;
-}
-
-/**
- * Readies the backup at `file` to replace the database at the next start (`applyPendingRestore`):
- * a copy of it, checked as `moodbox restore` checks (`restoreProblems`), waits in the data
- * directory. Refused with `MB_ERR_STORE_RESTORE` and its reasons, and then nothing waits.
- */
-export function stageRestore(dataDir: string, file: string, meta: PendingRestore): void {
-  const pending = join(dataDir, PENDING_RESTORE);
-  const partial = `${pending}.part`;
-  const drop = (path: string): void => {
-    for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
-  };
-  drop(partial);
-  copyFileSync(file, partial);
-  chmodSync(partial, 0o600);
-  const problems = restoreProblems(partial, meta.from);
-  for (const suffix of ['-wal', '-shm']) rmSync(partial + suffix, { force: true });
-  if (problems.length > 0) {
-    drop(partial);
-    throw new StoreError('MB_ERR_STORE_RESTORE', `cannot restore ${meta.from}: ${problems.join('; ')}`);
-  }
-  writeFileSync(join(dataDir, PENDING_META), `${JSON.stringify(meta)}\n`, { mode: 0o600 });
-  drop(pending);
-  renameSync(partial, pending);
 }
 
 /** What became of a restore readied in the panel, at the start after it: put in place (the replaced database `kept`), or `failed` and why. */

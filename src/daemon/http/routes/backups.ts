@@ -192,7 +192,7 @@ export const backupRoutes: FastifyPluginAsyncTypebox<BackupRoutesOptions> = asyn
       // An optional JSON body, `{"people": true}`: a plain POST, as before, restores the data and keeps today's people.
       const body: unknown = request.body;
       const people = typeof body === 'object' && body !== null && (body as { people?: unknown }).people === true;
-      backups.restore(request.params.name, adminActor(request), { people });
+      await backups.restore(request.params.name, adminActor(request), { people });
       return reply.status(202).send({ restarting: true, from: request.params.name });
     },
   );
