@@ -153,7 +153,8 @@ describe('Moodbox in Home Assistant, through a real Mosquitto broker', () => {
     const config = writeConfig(data, {
       rfid: { enabled: false },
       player: { audioOutput: 'null' },
-      mqtt: { enabled: true, url: broker.url, site: 'test', box: 'truth', heartbeatS: 5 },
+      // A heartbeat far off: the health kept on the broker must be true without waiting for it.
+      mqtt: { enabled: true, url: broker.url, site: 'test', box: 'truth', heartbeatS: 300 },
     });
     const daemon = await DaemonProcess.start({
       args: ['--config', config],
@@ -161,6 +162,11 @@ describe('Moodbox in Home Assistant, through a real Mosquitto broker', () => {
     });
     try {
       const discovery = await until(() => probe.heard(discoveryTopic)[0], 20_000);
+      // The health the broker keeps says the broker is reached, once it is (issue 62: "unreachable" for up to 30 s).
+      await until(() => {
+        const services = probe.latest(`${base}/health`)?.['services'] as Array<{ name: string; status: string }> | undefined;
+        return services?.find((s) => s.name === 'mqtt')?.status === 'ready' ? true : undefined;
+      }, 15_000);
       const payload = JSON.parse(discovery.payload) as { components: Record<string, Entity> };
       expect(discoveryProblems(discovery.topic, payload as unknown as Record<string, unknown>)).toEqual([]);
       const { components } = payload;

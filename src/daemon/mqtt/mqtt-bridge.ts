@@ -84,6 +84,8 @@ export class MqttBridge implements Service {
   /** Ends the subscription to the box's state. */
   #offState: (() => void) | undefined;
   #healthTimer: Timer | undefined;
+  /** The services as last told in the health (name, status, detail). */
+  #healthServices = '';
   #lastTrackId: number | null = null;
   #announcements = 0;
   /** The music sources Home Assistant was last told of, to announce again when they change. */
@@ -120,7 +122,12 @@ export class MqttBridge implements Service {
     const topics = this.#member.topics;
     await this.#member.start();
     // The state follows the projection; the settings are the live configuration's own.
-    this.#offState = this.#deps.view.subscribe(() => this.#publishState());
+    this.#offState = this.#deps.view.subscribe(() => {
+      this.#publishState();
+      // A service that changed (the broker reached, the library scanned, the server up) is told at
+      // once, not at the next heartbeat: the health kept on the broker is never the start's.
+      if (this.#servicesKey() !== this.#healthServices) this.#publishHealth();
+    });
     bus.on(
       'roomMoodChanged',
       ({ mood, previous }) => {
@@ -234,8 +241,13 @@ export class MqttBridge implements Service {
     this.#member.setState(this.state());
   }
 
+  #servicesKey(): string {
+    return JSON.stringify(this.#deps.view.health().map(({ name, status, detail }) => [name, status, detail ?? null]));
+  }
+
   #publishHealth(): void {
     const { view, clock } = this.#deps;
+    this.#healthServices = this.#servicesKey();
     const services = view.health().map(({ name, status, detail }) => ({ name, status, ...(detail === undefined ? {} : { detail }) }));
     this.#member.setHealth({
       version: this.#options.identity.version,
