@@ -146,7 +146,14 @@ const SECTION_TITLES: Readonly<Record<string, string>> = {
   rfid: 'Card reader',
   library: 'Library',
   player: 'Player',
+  memory: 'Memory',
 };
+
+/** Whether dotted `key` names a setting (its first part is a section of the configuration), not a file or a host name. */
+export function isSettingKey(key: string): boolean {
+  const section = key.split('.')[0] ?? '';
+  return section in SECTION_GROUP || section in SECTION_TITLES || Object.keys(LOOKS).some((id) => id.startsWith(`${section}.`));
+}
 
 /** The label of a setting (or a section's title) the form knows by name, else undefined. */
 export function knownLabel(key: string): string | undefined {

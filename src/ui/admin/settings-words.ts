@@ -1,4 +1,4 @@
-import { knownLabel, lookOf, secondsOf, type SchemaNode, type SettingLook, type Widget } from './settings-model.js';
+import { isSettingKey, knownLabel, lookOf, secondsOf, type SchemaNode, type SettingLook, type Widget } from './settings-model.js';
 
 /** The settings page's words: help in staff's words, and what a save did, said back. */
 
@@ -31,15 +31,17 @@ export function plainHelp(text: string, look: SettingLook, widget: Widget, id = 
  */
 export function namesInWords(text: string, id: string): string {
   const section = id.split('.').slice(0, -1).join('.');
-  return text
-    .replace(/\b([a-z]+(?:\.[a-z][A-Za-z]*)+)\b/g, (whole, key: string) => {
-      const words = knownLabel(key) ?? (/[A-Z]|\./.test(key) ? lookOf(key).label : undefined);
-      return words === undefined || key.includes('/') ? whole : `“${words}”`;
-    })
-    .replace(/\b([a-z]+[A-Z][A-Za-z]*)\b/g, (whole, key: string) => {
-      const sibling = section === '' ? key : `${section}.${key}`;
-      return knownLabel(sibling) !== undefined || /Ms$|MiB$|KiB$/.test(key) ? `“${lookOf(sibling).label}”` : whole;
-    });
+  return (
+    text
+      // A dotted word is a setting only under a section of the configuration: cafe-box.local, manifest.json and e.g. stay.
+      .replace(/\b([a-z]+(?:\.[a-z][A-Za-z]*)+)\b/g, (whole, key: string) =>
+        isSettingKey(key) ? `“${knownLabel(key) ?? lookOf(key).label}”` : whole,
+      )
+      .replace(/\b([a-z]+[A-Z][A-Za-z]*)\b/g, (whole, key: string) => {
+        const sibling = section === '' ? key : `${section}.${key}`;
+        return knownLabel(sibling) !== undefined || /Ms$|MiB$|KiB$/.test(key) ? `“${lookOf(sibling).label}”` : whole;
+      })
+  );
 }
 
 /**
@@ -54,7 +56,8 @@ export function changeWords(id: string, value: unknown, node?: SchemaNode): stri
 function valueWords(value: unknown, look: SettingLook): string {
   if (value === null || value === undefined) return 'none';
   if (typeof value === 'boolean') return value ? 'on' : 'off';
-  if (typeof value === 'number') return `${value}${look.unit === undefined ? '' : ` ${look.unit}`}`;
+  // A time kept in ms was typed in seconds: said back in seconds.
+  if (typeof value === 'number') return look.unit === 'ms' ? secondsOf(value) : `${value}${look.unit === undefined ? '' : ` ${look.unit}`}`;
   if (typeof value === 'string') return look.choices?.[value] ?? (value === '' ? 'nothing' : value);
   if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map((v) => valueWords(v, { ...look, unit: undefined })).join(', ');
   if (typeof value === 'object') {
