@@ -219,13 +219,5 @@ function namesOf(artist: string): string[] {
 
 /** The artists a song's artist field names, as compared: "Ann feat. Bo & Cy" → ann feat. bo & cy, ann, bo, cy. */
 export function artistsOf(artist: string): string[] {
-  const whole = artistKey(artist);
-  if (whole === '') return [];
-  return [
-    whole,
-    ...whole
-      .split(ARTIST_SEPARATORS)
-      .map((a) => a.trim())
-      .filter((a) => a !== '' && a !== whole),
-  ];
+  return namesOf(artist).map(artistKey);
 }
