@@ -1,4 +1,5 @@
 import type { AuthService } from './people/auth-service.js';
+import type { FirstRun } from './people/first-run.js';
 import type { KioskPresence } from './people/kiosk-presence.js';
 import type { PeopleService } from './people/people-service.js';
 import type { CameraService } from './camera/camera-service.js';
@@ -26,6 +27,8 @@ export interface MoodboxCore {
   readonly presence: KioskPresence;
   /** The accounts, their data and self-registration. */
   readonly people: PeopleService;
+  /** The first admin of a box started with a configuration and none. */
+  readonly firstRun?: FirstRun;
   readonly director: MusicDirector;
   /** The music's commands for staff, Home Assistant and the fleet: each audited with who acted. */
   readonly music: MusicCommands;

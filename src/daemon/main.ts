@@ -277,6 +277,13 @@ export async function runDaemon(options: {
   // Before `ready`: a stop that comes right after it must not find the demo admin half made.
   const demoAdmin = demo ? await ensureDemoAdmin(moodbox.auth, store) : undefined;
   const url = displayUrl(layers.server.address ?? `http://${config.server.host}:${config.server.port}`);
+  const firstRunCode = demo ? undefined : moodbox.firstRun.open();
+  if (firstRunCode !== undefined) {
+    log.warn(
+      { admin: `${url}/admin`, code: firstRunCode },
+      'no admin yet: open the admin page on this box to create the first one, or from another device with this first-run code',
+    );
+  }
   notifier.ready(`serving ${url}`);
   const watchdog =
     notifier.watchdogIntervalMs === undefined
@@ -287,7 +294,7 @@ export async function runDaemon(options: {
   log.info({ kiosk: `${url}/`, admin: `${url}/admin`, ms: Math.round(clock.monotonic() - startedAt), demo }, 'moodbox ready');
   if (process.stdout.isTTY || demo) {
     process.stderr.write(
-      `\nMoodbox ${VERSION} is running${demo ? ' in demo mode' : ''}.\n  Kiosk: ${url}/\n  Admin: ${url}/admin\n${demoAdmin ?? ''}  Stop:  Ctrl+C\n\n`,
+      `\nMoodbox ${VERSION} is running${demo ? ' in demo mode' : ''}.\n  Kiosk: ${url}/\n  Admin: ${url}/admin\n${demoAdmin ?? ''}${firstRunLine(firstRunCode)}  Stop:  Ctrl+C\n\n`,
     );
   }
   const code = await signalled;
@@ -310,6 +317,11 @@ export function flushLog(log: Pick<Logger, 'flush'>, ms = 1000): Promise<void> {
       resolve();
     }
   });
+}
+
+/** The terminal's line about the first admin, while the box has none. */
+function firstRunLine(code: string | undefined): string {
+  return code === undefined ? '' : `  No admin yet: open the admin page to create one (from another device, first-run code ${code})\n`;
 }
 
 function displayUrl(address: string): string {

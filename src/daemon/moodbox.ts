@@ -1,4 +1,5 @@
 import { AuthService, authOptionsFrom } from './people/auth-service.js';
+import { FirstRun } from './people/first-run.js';
 import { KioskPresence } from './people/kiosk-presence.js';
 import { PeopleService } from './people/people-service.js';
 import { SignInThrottle } from './people/throttle.js';
@@ -78,6 +79,7 @@ export class Moodbox implements MoodboxCore {
   readonly auth: AuthService;
   readonly presence: KioskPresence;
   readonly people: PeopleService;
+  readonly firstRun: FirstRun;
   readonly director: MusicDirector;
   readonly music: MusicCommands;
   readonly guests: GuestService;
@@ -118,6 +120,7 @@ export class Moodbox implements MoodboxCore {
       clock,
       selfRegistration: () => settings.current.sessions.selfRegistration,
     });
+    this.firstRun = new FirstRun({ auth: this.auth, store, clock, log: log.child({ module: 'first-run' }) });
     this.#recorder = new PlayRecorder({ player, history: store.plays, clock, log: log.child({ module: 'history' }) });
     this.#moods = new MoodRecorder({ clock, log: log.child({ module: 'mood-log' }), bus, stats: store.stats });
     this.#learner = new TasteLearner({ store, player, clock, log: log.child({ module: 'taste' }) });

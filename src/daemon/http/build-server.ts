@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { AuthService } from '../people/auth-service.js';
+import type { FirstRun } from '../people/first-run.js';
 import type { KioskPresence } from '../people/kiosk-presence.js';
 import type { PeopleService } from '../people/people-service.js';
 import type { LiveConfig } from '../config/live-config.js';
@@ -36,6 +37,7 @@ import { playerAdminRoutes } from './routes/player-admin.js';
 import { meRequests } from './routes/me-requests.js';
 import { playerRequests, type MusicControls } from './routes/player-requests.js';
 import { sessionRequests, sessionRoutes } from './routes/session.js';
+import { firstRunRoutes } from './routes/first-run.js';
 import { metricsRoutes, type MetricsSource } from './routes/metrics.js';
 import { settingsRoutes } from './routes/settings.js';
 import { statsRoutes } from './routes/stats.js';
@@ -63,6 +65,8 @@ export interface ServerDeps {
   store: StoreReads;
   auth: AuthService;
   presence: KioskPresence;
+  /** The first admin of a box with none (`/api/first-run`); absent: no such routes (the demo makes its own admin). */
+  firstRun?: FirstRun | undefined;
   /** The accounts, their data and self-registration (`PeopleService`): the users, cards, history and me routes call it. */
   people: PeopleService;
   settings: LiveConfig;
@@ -266,6 +270,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
   await app.register(healthRoutes, { services: deps.services, version: deps.version, clock: deps.clock, viewOf });
   await app.register(stateRoutes, { hub: deps.hub, viewOf });
   await app.register(sessionRoutes, { auth: deps.auth, presence: deps.presence });
+  if (deps.firstRun !== undefined) await app.register(firstRunRoutes, { firstRun: deps.firstRun });
   await app.register(usersRoutes, { auth: deps.auth, people: deps.people });
   await app.register(cardsRoutes, { people: deps.people, presence: deps.presence, store: deps.store, clock: deps.clock });
   await app.register(historyRoutes, { store: deps.store });

@@ -18,7 +18,7 @@ import type {
   UpdateUserBody,
   UserViewSchema,
 } from './schemas/people.js';
-import type { AdminSessionSchema, KioskSessionSchema } from './schemas/session.js';
+import type { AdminSessionSchema, FirstAdminBody, FirstRunSchema, KioskSessionSchema } from './schemas/session.js';
 import type { HoldMoodBody, LibraryFitSchema, QueueItemSchema, SkippedSchema, StaffPlayerSchema } from './schemas/player-admin.js';
 import type { SettingsSavedSchema, SettingsSchema } from './schemas/settings.js';
 import type { StationBody, StationSchema } from './schemas/stations.js';
@@ -46,6 +46,9 @@ export interface ErrorBody {
 export type KioskSession = Static<typeof KioskSessionSchema>;
 /** The signed-in admin (`GET /api/admin/session`, and the sign-in's answer). */
 export type AdminSession = Static<typeof AdminSessionSchema>;
+/** Whether the box still needs its first admin (`GET /api/first-run`). */
+export type FirstRunStatus = Static<typeof FirstRunSchema>;
+export type FirstAdmin = Static<typeof FirstAdminBody>;
 /** `GET /api/admin/disk`: the data directory by part, the database by table, the days left. */
 export type DiskUse = Static<typeof DiskUseSchema>;
 

@@ -72,6 +72,7 @@ export function delivery(
             auth: core.auth,
             presence: core.presence,
             people: core.people,
+            firstRun: core.firstRun,
             settings,
             services: () => core.health(),
             version,

@@ -12,6 +12,10 @@ import { loadMigrations, openSqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { systemClock } from '../../kernel/clock.js';
 import { MOODBOX_CLI } from '../testing/daemon-process.js';
+import type { Logger } from '../logging.js';
+import { AuthService, authOptionsFrom } from '../people/auth-service.js';
+import { FirstRun } from '../people/first-run.js';
+import { SignInThrottle } from '../people/throttle.js';
 
 function machine(options: { devices?: string[]; model?: 'ok' | 'tampered' | 'missing'; config?: object } = {}) {
   const root = mkdtempSync(join(tmpdir(), 'moodbox-doctor-'));
@@ -275,6 +279,29 @@ describe('moodbox doctor', () => {
     const checks = await runDoctor(m);
     expect(byName(checks, 'mpv')).toMatchObject({ status: 'fail', fix: expect.stringMatching(/apt install mpv/) });
     expect(byName(checks, 'database').status).toBe('fail');
+  });
+
+  it('prints the first-run code while the box has no admin, and where to use it (issue 58)', async () => {
+    const m = machine();
+    const before = byName(await runDoctor(m), 'admin');
+    expect(before).toMatchObject({ status: 'warn', message: expect.stringMatching(/no admin yet, and no first-run code/) });
+    const store = openSqliteStore(
+      { clock: new FakeClock(0), log: { info() {}, warn() {} } },
+      { path: join(dirname(m.configFile), 'data', 'moodbox.db') },
+    );
+    const log = { info() {}, warn() {}, debug() {}, error() {} } as unknown as Logger;
+    const auth = new AuthService({ store, clock: new FakeClock(0), log, throttle: new SignInThrottle({ clock: new FakeClock(0) }) }, () =>
+      authOptionsFrom({ kioskIdleTimeoutS: 60, adminSessionH: 1 }),
+    );
+    const code = new FirstRun({ auth, store, clock: new FakeClock(0), log }).open() ?? '';
+    const checks = await runDoctor(m);
+    expect(byName(checks, 'admin')).toMatchObject({ status: 'warn', message: `no admin yet: first-run code ${code}` });
+    expect(formatChecks(checks)).toMatch(
+      /open http:\/\/.*\/admin on this box, or the admin page from a phone or laptop on this network with the code/,
+    );
+    await auth.createUser({ name: 'Mia', role: 'admin', secret: 'blue kettle on the shelf' }, 'test');
+    store.close();
+    expect(byName(await runDoctor(m), 'admin')).toEqual({ name: 'admin', status: 'ok', message: '1 admin can sign in' });
   });
 
   it('counts the music in the configured folders, and fails a folder that is not there', async () => {

@@ -23,6 +23,7 @@ import { checkFaceSizes } from './doctor-faces.js';
 import { modelChecks } from './doctor-models.js';
 import { checkDatabase, checkDisk, checkDiskUse } from './doctor-storage.js';
 
+import { checkFirstAdmin } from './doctor-admin.js';
 import type { Check, CheckStatus, DoctorEnv } from './doctor-check.js';
 
 export type { Check, CheckStatus, DoctorEnv } from './doctor-check.js';
@@ -41,6 +42,7 @@ export async function runDoctor(options: { configFile?: string | undefined; tota
   // The settings saved from the admin panel apply on top of the file: check what the daemon will run with.
   const saved = savedSettings(config, options.configFile, env);
   config = saved.config;
+  const isDemo = options.configFile === undefined && env['MOODBOX_CONFIG'] === undefined;
   const checks: Check[] = [
     { name: 'config', status: 'ok', message: options.configFile ?? env['MOODBOX_CONFIG'] ?? 'no file: defaults (demo mode)' },
     saved.check,
@@ -60,7 +62,8 @@ export async function runDoctor(options: { configFile?: string | undefined; tota
     checkDiskUse(config),
     await checkPort(config),
     checkRfid(ctx),
-    checkGuests(config, options.configFile === undefined && env['MOODBOX_CONFIG'] === undefined),
+    checkGuests(config, isDemo),
+    ...(isDemo ? [] : [checkFirstAdmin(config)]),
   ];
   return checks;
 }

@@ -10,12 +10,19 @@ export const AUTH_ERROR_CODES = {
 
 export type AuthErrorCode = keyof typeof AUTH_ERROR_CODES;
 
-/** A sign-in failed or is throttled, a secret does not meet the policy (`MB_ERR_AUTH_*`), or the account is gone (`MB_ERR_NOT_FOUND`). */
-export class AuthError extends DomainError<AuthErrorCode | 'MB_ERR_NOT_FOUND'> {
+/**
+ * A sign-in failed or is throttled, a secret does not meet the policy (`MB_ERR_AUTH_*`), the account
+ * is gone (`MB_ERR_NOT_FOUND`), or the first admin exists already (`MB_ERR_CONFLICT`).
+ */
+export class AuthError extends DomainError<AuthErrorCode | 'MB_ERR_NOT_FOUND' | 'MB_ERR_CONFLICT'> {
   /** For `MB_ERR_AUTH_THROTTLED`: when the next attempt may be made (ms from now). */
   readonly retryAfterMs: number;
 
-  constructor(code: AuthErrorCode | 'MB_ERR_NOT_FOUND', message: string, options?: { retryAfterMs?: number; cause?: unknown }) {
+  constructor(
+    code: AuthErrorCode | 'MB_ERR_NOT_FOUND' | 'MB_ERR_CONFLICT',
+    message: string,
+    options?: { retryAfterMs?: number; cause?: unknown },
+  ) {
     super(code, message, options);
     this.retryAfterMs = options?.retryAfterMs ?? 0;
   }

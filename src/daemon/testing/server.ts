@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { AuthService, authOptionsFrom } from '../people/auth-service.js';
+import { FirstRun } from '../people/first-run.js';
 import { KioskPresence, type KioskUser } from '../people/kiosk-presence.js';
 import { PeopleService } from '../people/people-service.js';
 import { SignInThrottle } from '../people/throttle.js';
@@ -27,6 +28,8 @@ export interface TestServer {
   store: SqliteStore;
   auth: AuthService;
   presence: KioskPresence;
+  /** The first admin's screen (`/api/first-run`). */
+  firstRun: FirstRun;
   settings: LiveConfig;
   hub: StateHub;
   clock: Clock;
@@ -99,6 +102,7 @@ export async function buildTestServer(
     clock,
     selfRegistration: () => settings.current.sessions.selfRegistration,
   });
+  const firstRun = new FirstRun({ auth, store, clock, log });
   const hub = options.hub ?? new StateHub(initialSnapshot(), { log: { error() {} } });
   const app = await buildServer(
     {
@@ -109,6 +113,7 @@ export async function buildTestServer(
       auth,
       presence,
       people,
+      firstRun,
       settings,
       services: () => options.services ?? [{ name: 'database', status: 'ready' }],
       version: '1.2.3',
@@ -143,7 +148,7 @@ export async function buildTestServer(
     },
     { ws: settings.current.ws },
   );
-  return { app, store, auth, presence, settings, hub, clock, bus, kioskChanges };
+  return { app, store, auth, presence, firstRun, settings, hub, clock, bus, kioskChanges };
 }
 
 /** The headers of a signed-in staff member's calls: the session cookie and the CSRF token. */

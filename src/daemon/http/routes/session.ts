@@ -191,7 +191,7 @@ function retryAfterS(err: AuthError): number | undefined {
  * Answers a refused sign-in that must wait with the seconds to wait, in `Retry-After` and
  * `error.retryAfterS` (the kiosk counts them down); any other error goes to the server's handler.
  */
-function signInRefused(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+export function signInRefused(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   if (!(err instanceof AuthError)) throw err;
   const wait = retryAfterS(err);
   const status = err.code === 'MB_ERR_AUTH_THROTTLED' ? 429 : err.code === 'MB_ERR_AUTH_FAILED' ? 401 : undefined;
@@ -202,7 +202,7 @@ function signInRefused(err: FastifyError, _request: FastifyRequest, reply: Fasti
     .send({ error: { code: err.code, message: err.message, retryAfterS: wait } });
 }
 
-function adminSessionView(session: Session, user: User) {
+export function adminSessionView(session: Session, user: User) {
   return {
     csrfToken: session.csrfToken,
     expiresAt: session.expiresAt,
@@ -210,7 +210,7 @@ function adminSessionView(session: Session, user: User) {
   };
 }
 
-function setAdminCookie(request: FastifyRequest, reply: FastifyReply, signed: SignedIn): void {
+export function setAdminCookie(request: FastifyRequest, reply: FastifyReply, signed: SignedIn): void {
   void reply.setCookie(ADMIN_COOKIE, signed.token, {
     path: '/',
     httpOnly: true,

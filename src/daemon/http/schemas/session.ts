@@ -42,3 +42,22 @@ export const ChangeOwnPassphraseBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const FirstRunSchema = Type.Object({
+  isNeeded: Type.Boolean({ description: 'The box has no admin yet: the admin page opens on the first-run screen.' }),
+  isCodeNeeded: Type.Boolean({ description: 'This device must give the first-run code (it is not the box itself).' }),
+});
+
+export const FirstAdminBody = Type.Object(
+  {
+    name: PersonName,
+    passphrase: Type.String({ minLength: 1, maxLength: 256, description: 'At least 10 characters.' }),
+    code: Type.Optional(
+      Type.String({
+        maxLength: 32,
+        description: 'The first-run code (`ABCD-EFGH`; case, spaces and the dash do not matter). Not needed on the box itself.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);

@@ -1,0 +1,129 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FIRST_RUN_CODE_KEY } from '../people/first-run.js';
+import { FakeClock } from '../testing/fake-clock.js';
+import { buildTestServer, type TestServer } from '../testing/server.js';
+
+// Issue 58: a box started with a configuration and no admin opens on a first-run screen, which
+// works from the box itself, or from another device with the one-time code.
+
+const BOX = '127.0.0.1';
+const PHONE = '192.168.1.23';
+const PASSPHRASE = 'blue kettle on the shelf';
+
+let server: TestServer;
+let clock: FakeClock;
+
+beforeEach(async () => {
+  clock = new FakeClock();
+  server = await buildTestServer({ clock });
+  await server.app.ready();
+});
+
+afterEach(async () => {
+  await server.app.close();
+});
+
+function status(remoteAddress: string) {
+  return server.app.inject({ method: 'GET', url: '/api/first-run', remoteAddress });
+}
+
+function claim(remoteAddress: string, body: { name?: string; passphrase?: string; code?: string }) {
+  return server.app.inject({
+    method: 'POST',
+    url: '/api/first-run',
+    remoteAddress,
+    payload: { name: 'Mia', passphrase: PASSPHRASE, ...body },
+  });
+}
+
+function admins(): string[] {
+  return server.store.users
+    .list()
+    .filter((u) => u.role === 'admin')
+    .map((u) => u.name);
+}
+
+describe('a box with no admin', () => {
+  it('asks for the code only from another device', async () => {
+    expect((await status(BOX)).json()).toEqual({ isNeeded: true, isCodeNeeded: false });
+    expect((await status(PHONE)).json()).toEqual({ isNeeded: true, isCodeNeeded: true });
+  });
+
+  it('creates the first admin from the box itself without a code, signed in at once, and audited', async () => {
+    const created = await claim(BOX, {});
+    expect(created.statusCode).toBe(200);
+    expect(created.json()).toMatchObject({ user: { name: 'Mia', mustChangePin: false } });
+    const cookie = String(created.headers['set-cookie']).split(';')[0] ?? '';
+    const session = await server.app.inject({ method: 'GET', url: '/api/admin/session', headers: { cookie }, remoteAddress: BOX });
+    expect(session.json()).toMatchObject({ user: { name: 'Mia' } });
+    expect(admins()).toEqual(['Mia']);
+    expect(server.store.audit.list({ action: 'user.create' }).items).toMatchObject([{ actor: `first-run:ip:${BOX}`, target: 'Mia' }]);
+    expect((await status(PHONE)).json()).toEqual({ isNeeded: false, isCodeNeeded: false });
+  });
+
+  it('refuses another device without the code or with a wrong one, and takes the right one however it is typed', async () => {
+    const code = server.firstRun.open() ?? '';
+    expect(code).toMatch(/^[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}$/);
+    const without = await claim(PHONE, {});
+    expect(without.statusCode).toBe(401);
+    expect(without.json()).toMatchObject({ error: { message: 'From another device, the first admin needs the first-run code.' } });
+    const wrong = await claim(PHONE, { code: code.startsWith('2') ? '3333-3333' : '2222-2222' });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json()).toMatchObject({ error: { message: 'That is not the first-run code.' } });
+    expect(admins()).toEqual([]);
+
+    const typed = ` ${code.toLowerCase().replace('-', ' ')} `;
+    expect((await claim(PHONE, { code: typed })).statusCode).toBe(200);
+    expect(admins()).toEqual(['Mia']);
+    // The code is spent: doctor no longer prints it.
+    expect(server.store.secrets.get(FIRST_RUN_CODE_KEY)).toBeUndefined();
+  });
+
+  it('slows guessing of the code across every address of the network, and the box itself is never slowed', async () => {
+    const code = server.firstRun.open() ?? '';
+    const guesses = await Promise.all(Array.from({ length: 20 }, (_, i) => claim(`192.168.1.${100 + i}`, { code: '2222-2223' })));
+    const statuses = guesses.map((g) => g.statusCode);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(6);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(14);
+    // Even the right code waits now, from any address...
+    const right = await claim('192.168.1.200', { code });
+    expect(right.statusCode).toBe(429);
+    expect(Number(right.headers['retry-after'])).toBeGreaterThan(0);
+    // ...but not the owner standing at the box.
+    expect((await claim(BOX, {})).statusCode).toBe(200);
+  });
+
+  it('keeps the code when the passphrase is too short, and creates no one', async () => {
+    const code = server.firstRun.open() ?? '';
+    const short = await claim(PHONE, { code, passphrase: 'short' });
+    expect(short.statusCode).toBe(400);
+    expect(short.json()).toMatchObject({ error: { code: 'MB_ERR_AUTH_POLICY' } });
+    expect(admins()).toEqual([]);
+    expect((await claim(PHONE, { code })).statusCode).toBe(200);
+  });
+
+  it('makes one admin of two claims at once', async () => {
+    const [a, b] = await Promise.all([claim(BOX, { name: 'Mia' }), claim(BOX, { name: 'Tom' })]);
+    expect([a?.statusCode, b?.statusCode].sort()).toEqual([200, 409]);
+    expect(admins()).toHaveLength(1);
+  });
+});
+
+describe('a box with an admin', () => {
+  it('has no first-run screen, draws no code, and refuses a claim even from the box', async () => {
+    await server.auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
+    expect(server.firstRun.open()).toBeUndefined();
+    expect((await status(BOX)).json()).toEqual({ isNeeded: false, isCodeNeeded: false });
+    const refused = await claim(BOX, {});
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ error: { code: 'MB_ERR_CONFLICT', message: 'This box has an admin already: sign in.' } });
+    expect(admins()).toEqual(['Boss']);
+  });
+
+  it('forgets a code drawn while there was none', async () => {
+    server.firstRun.open();
+    await server.auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'cli');
+    server.firstRun.open();
+    expect(server.store.secrets.get(FIRST_RUN_CODE_KEY)).toBeUndefined();
+  });
+});

@@ -1,0 +1,74 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import type { FirstRun } from '../../people/first-run.js';
+import { isLoopbackAddress } from '../origin.js';
+import { ErrorRef } from '../schemas/common.js';
+import { AdminSessionSchema, FirstAdminBody, FirstRunSchema, SignInErrorSchema } from '../schemas/session.js';
+import { adminSessionView, setAdminCookie, signInRefused } from './session.js';
+
+export interface FirstRunRoutesOptions {
+  firstRun: FirstRun;
+}
+
+/**
+ * The first admin of a box started with a configuration and no admin: whether the admin page must
+ * open on the first-run screen, and the screen's one step that creates the admin and signs them in.
+ * From the box itself (a loopback address, or the box calling its own address) no code is needed;
+ * from anywhere else the one-time code the daemon logged at start and `moodbox doctor` prints.
+ */
+export const firstRunRoutes: FastifyPluginAsyncTypebox<FirstRunRoutesOptions> = async (app, deps) => {
+  app.get(
+    '/api/first-run',
+    {
+      config: { isAdminSignIn: true },
+      schema: {
+        operationId: 'firstRun',
+        tags: ['admin'],
+        summary: 'Whether the box still needs its first admin, and whether this device needs the first-run code',
+        response: { 200: FirstRunSchema, 403: ErrorRef },
+      },
+    },
+    async (request) => {
+      const isNeeded = deps.firstRun.isNeeded();
+      return { isNeeded, isCodeNeeded: isNeeded && !isFromBox(request) };
+    },
+  );
+
+  app.post(
+    '/api/first-run',
+    {
+      config: { isAdminSignIn: true },
+      schema: {
+        operationId: 'createFirstAdmin',
+        tags: ['admin'],
+        summary: 'Create the first admin and sign in (only while the box has no admin)',
+        description:
+          'From the box itself no code is needed; from another device, `code` must be the first-run code the daemon logged ' +
+          'at start (`moodbox doctor` prints it too). A wrong code answers 401 and counts as a wrong PIN does: every ' +
+          'device together, so that guessing is slowed to a few tries an hour (429 with `Retry-After`). Once an admin ' +
+          'exists, 409. Served to the LAN only while `server.adminLanOnly` is set (403 otherwise).',
+        body: FirstAdminBody,
+        response: { 200: AdminSessionSchema, 400: ErrorRef, 401: SignInErrorSchema, 403: ErrorRef, 409: ErrorRef, 429: SignInErrorSchema },
+      },
+      errorHandler: signInRefused,
+    },
+    async (request, reply) => {
+      const { body } = request;
+      const signed = await deps.firstRun.claim({
+        name: body.name,
+        passphrase: body.passphrase,
+        code: body.code,
+        isFromBox: isFromBox(request),
+        device: `ip:${request.ip}`,
+      });
+      setAdminCookie(request, reply, signed);
+      return adminSessionView(signed.session, signed.user);
+    },
+  );
+};
+
+/** A request from the box itself: a loopback address, or the box calling its own address. */
+function isFromBox(request: FastifyRequest): boolean {
+  const { remoteAddress, localAddress } = request.socket;
+  return isLoopbackAddress(remoteAddress) || (remoteAddress !== undefined && remoteAddress === localAddress);
+}

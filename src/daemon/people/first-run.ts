@@ -1,0 +1,130 @@
+import { randomInt, timingSafeEqual } from 'node:crypto';
+import type { Clock } from '../../kernel/clock.js';
+import type { Logger } from '../logging.js';
+import type { Store } from '../store/store.js';
+import { AuthError } from './auth-error.js';
+import { tryAgainIn, type AuthService, type SignedIn } from './auth-service.js';
+import { SignInThrottle } from './throttle.js';
+
+/**
+ * Where the first-run code is kept while the box has no admin: in the database, so that `moodbox
+ * doctor` (another process) can print it. A new one is drawn at every start.
+ */
+export const FIRST_RUN_CODE_KEY = 'first-run.code';
+
+/** Letters and digits nobody mistakes for another (no 0/O, 1/I/L, U): Crockford's alphabet without them. */
+const ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
+const CODE_LENGTH = 8;
+
+/** Every guess of the code counts against one key, whatever the address: a LAN full of guessers waits as one. */
+const CODE_ACCOUNT = '\u0000first-run';
+
+/** A code as people type it: upper case, without the dash and spaces. */
+export function normalizeCode(typed: string): string {
+  return typed.toUpperCase().replace(/[\s-]/g, '');
+}
+
+/** The first-run code as it is shown: `ABCD-EFGH`. */
+export function showCode(code: string): string {
+  return `${code.slice(0, 4)}-${code.slice(4)}`;
+}
+
+export interface FirstRunClaim {
+  name: string;
+  passphrase: string;
+  /** The code from the log or `moodbox doctor`; not needed from the box itself. */
+  code?: string | undefined;
+  /** The request came from the box itself (a loopback address). */
+  isFromBox: boolean;
+  /** `ip:…`, for the audit and the throttle. */
+  device: string;
+}
+
+/**
+ * The first admin of a box started with a configuration and no admin (the demo makes its own). Until
+ * one exists, the admin page opens on a first-run screen that creates one: from the box itself, or
+ * from another device with a one-time code drawn at start, logged, and printed by `moodbox doctor`.
+ * Once an admin exists, the code is gone and the screen with it.
+ */
+export class FirstRun {
+  readonly #auth: AuthService;
+  readonly #store: Pick<Store, 'users' | 'secrets'>;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #throttle: SignInThrottle;
+  /** A claim being made (the passphrase's hash takes a while): a second one at once is refused. */
+  #isClaiming = false;
+
+  constructor(deps: { auth: AuthService; store: Pick<Store, 'users' | 'secrets'>; clock: Clock; log: Logger }) {
+    this.#auth = deps.auth;
+    this.#store = deps.store;
+    this.#clock = deps.clock;
+    this.#log = deps.log;
+    this.#throttle = new SignInThrottle({ clock: deps.clock });
+  }
+
+  /** Whether the box has no admin who can sign in. */
+  isNeeded(): boolean {
+    return !this.#store.users.list().some((u) => u.role === 'admin' && !u.disabled);
+  }
+
+  /**
+   * At start: draws a new code while no admin exists and returns it (`ABCD-EFGH`), else forgets any
+   * old one and returns undefined.
+   */
+  open(): string | undefined {
+    if (!this.isNeeded()) {
+      this.#store.secrets.delete(FIRST_RUN_CODE_KEY);
+      return undefined;
+    }
+    const code = Array.from({ length: CODE_LENGTH }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
+    this.#store.secrets.set(FIRST_RUN_CODE_KEY, code, this.#clock.now());
+    return showCode(code);
+  }
+
+  /**
+   * Creates the first admin and signs them in. Refused (`MB_ERR_CONFLICT`) once an admin exists or
+   * while another claim runs; from another device, a missing or wrong code is `MB_ERR_AUTH_FAILED`,
+   * and guesses are slowed as PINs are (`MB_ERR_AUTH_THROTTLED`).
+   */
+  async claim(claim: FirstRunClaim): Promise<SignedIn> {
+    if (!this.isNeeded() || this.#isClaiming) throw done();
+    if (!claim.isFromBox) this.#checkCode(claim);
+    this.#isClaiming = true;
+    try {
+      const user = await this.#auth.createUser({ name: claim.name, role: 'admin', secret: claim.passphrase }, `first-run:${claim.device}`);
+      this.#store.secrets.delete(FIRST_RUN_CODE_KEY);
+      this.#log.info({ device: claim.device, fromBox: claim.isFromBox }, 'first admin created');
+      return await this.#auth.signInWithSecret({ name: user.name, secret: claim.passphrase, device: claim.device, kind: 'admin' });
+    } finally {
+      this.#isClaiming = false;
+    }
+  }
+
+  #checkCode(claim: FirstRunClaim): void {
+    const attempt = { scope: 'pin', account: CODE_ACCOUNT, device: claim.device } as const;
+    const verdict = this.#throttle.reserve(attempt);
+    if (!verdict.isAllowed) {
+      throw new AuthError('MB_ERR_AUTH_THROTTLED', `Too many wrong codes. ${tryAgainIn(verdict.retryAfterMs)}`, {
+        retryAfterMs: verdict.retryAfterMs,
+      });
+    }
+    const expected = Buffer.from(this.#store.secrets.get(FIRST_RUN_CODE_KEY) ?? '');
+    const typed = Buffer.from(normalizeCode(claim.code ?? ''));
+    const isMatch = expected.length > 0 && typed.length === expected.length && timingSafeEqual(typed, expected);
+    if (!isMatch) {
+      this.#log.info({ device: claim.device }, 'first-run code refused');
+      const wait = this.#throttle.retryAfterMs(attempt);
+      const message =
+        claim.code === undefined || claim.code.trim() === ''
+          ? 'From another device, the first admin needs the first-run code.'
+          : 'That is not the first-run code.';
+      throw new AuthError('MB_ERR_AUTH_FAILED', wait > 0 ? `${message} ${tryAgainIn(wait)}` : message, { retryAfterMs: wait });
+    }
+    this.#throttle.succeed(attempt);
+  }
+}
+
+function done(): AuthError {
+  return new AuthError('MB_ERR_CONFLICT', 'This box has an admin already: sign in.');
+}
