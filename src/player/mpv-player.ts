@@ -12,7 +12,7 @@ import { StationGate, type StationGateOptions } from './mpv/station-gate.js';
 import type { PlayQueue, QueueEntry } from './play-queue.js';
 import type { Log } from '../kernel/log.js';
 import { snapcastPipeProblem } from './audio-output.js';
-import { assertPercent, type Player, type PlayerEvents, type PlayerState, type PlayOptions } from './player.js';
+import { assertPercent, type Player, type PlayerEvents, type PlayerStall, type PlayerState, type PlayOptions } from './player.js';
 
 export { removeStaleSockets } from './mpv/mpv-process.js';
 
@@ -104,6 +104,8 @@ export class MpvPlayer implements Player, Service {
   readonly #pcmPipe: string | undefined;
   /** Why the output counts as failed, until music goes through it in real time again. */
   #outputProblem: string | undefined;
+  /** Why no audio reaches the listener, from a fault until a song goes through the output in step again. */
+  #stall: PlayerStall | undefined;
 
   constructor(deps: { clock: Clock; log: Log }, options: MpvPlayerOptions = {}) {
     this.#log = deps.log;
@@ -117,7 +119,12 @@ export class MpvPlayer implements Player, Service {
     const pcmPipe = options.pcmPipe;
     this.#pcmPipe = pcmPipe;
     this.#output = new OutputWatch(
-      { clock: deps.clock, failed: (failure) => this.#onOutputFailed(failure), restored: () => this.#onOutputRestored() },
+      {
+        clock: deps.clock,
+        failed: (failure) => this.#onOutputFailed(failure),
+        restored: () => this.#onOutputRestored(),
+        flowing: () => this.#setStall(undefined),
+      },
       {
         pace: options.outputPace ?? (this.#audioOutput === 'pcm' && pcmPipe === undefined ? 'untimed' : 'real-time'),
         stallMs: options.outputStallMs,
@@ -186,6 +193,7 @@ export class MpvPlayer implements Player, Service {
     this.#sync.interrupt();
     await this.#process.stop();
     this.#gate.close();
+    this.#stall = undefined;
   }
 
   health(): ServiceHealth {
@@ -203,6 +211,7 @@ export class MpvPlayer implements Player, Service {
       positionMs: this.#sync.positionMs,
       volume: this.#volume,
       maxVolume: this.#maxVolume,
+      ...(this.#stall === undefined ? {} : { stalled: this.#stall }),
     };
   }
 
@@ -311,10 +320,21 @@ export class MpvPlayer implements Player, Service {
     for (const [id, name] of OBSERVED) await this.#client.command(['observe_property', id, name]);
   }
 
+  /** mpv is down (crashed, refused, or stopped for its output): nothing reaches the listener until a song flows again. */
   #onFaulted(error: string, retryInMs: number): void {
     this.#output.stop();
     this.#sync.mpvDown();
+    const detail = this.#process.refused ?? this.#outputProblem;
+    this.#setStall(
+      detail === undefined ? { cause: 'player', detail: `the player stopped (${error}); restarting` } : { cause: 'output', detail },
+    );
     this.events.emit('playerFaulted', { error, retryInMs });
+  }
+
+  #setStall(stall: PlayerStall | undefined): void {
+    if (stall?.cause === this.#stall?.cause && stall?.detail === this.#stall?.detail) return;
+    this.#stall = stall;
+    this.events.emit('stalledChanged', { stalled: stall ?? null });
   }
 
   /**
@@ -334,6 +354,7 @@ export class MpvPlayer implements Player, Service {
 
   #onOutputRestored(): void {
     this.#outputProblem = undefined;
+    this.#setStall(undefined);
     this.#log.info({ trackId: this.#sync.queue.current?.track.id }, 'the audio output plays again');
     this.events.emit('outputRestored', {});
   }

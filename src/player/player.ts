@@ -40,7 +40,22 @@ export type PlayerEvents = {
   playerRestarted: { attempt: number };
   /** After an output failure, music went through the output in real time again: the player is ready again. */
   outputRestored: Record<string, never>;
+  /**
+   * Audio stopped reaching the listener though the player holds a song to play (its output failed,
+   * or the player is restarting), or it flows again (null). `state().stalled` says the same.
+   */
+  stalledChanged: { stalled: PlayerStall | null };
 };
+
+/**
+ * Why no audio reaches the listener: `output` (the speakers or the Snapcast server cannot be
+ * reached, e.g. a pipe nobody reads) or `player` (the player process stopped and is restarting);
+ * `detail` says what was seen, in words.
+ */
+export interface PlayerStall {
+  cause: 'output' | 'player';
+  detail: string;
+}
 
 export interface PlayOptions {
   /**
@@ -60,6 +75,11 @@ export interface PlayerState {
   volume: number;
   /** 0–100: the admin's maximum. */
   maxVolume: number;
+  /**
+   * Why no audio flows, from the failure until the song (or the next) plays again; absent while
+   * audio flows. A player that cannot tell leaves it out.
+   */
+  stalled?: PlayerStall;
 }
 
 /**

@@ -7,8 +7,14 @@ function watch(options: OutputWatchOptions = {}) {
   const clock = new FakeClock();
   const failures: OutputFailure[] = [];
   const restored: number[] = [];
+  const flowing: number[] = [];
   const output = new OutputWatch(
-    { clock, failed: (failure) => failures.push(failure), restored: () => restored.push(clock.monotonic()) },
+    {
+      clock,
+      failed: (failure) => failures.push(failure),
+      restored: () => restored.push(clock.monotonic()),
+      flowing: () => flowing.push(clock.monotonic()),
+    },
     options,
   );
   /** Plays from `from` to `to` (ms of the song) in `wallMs`, one position every 250 ms of the song; false once one was refused. */
@@ -20,7 +26,7 @@ function watch(options: OutputWatchOptions = {}) {
     }
     return true;
   };
-  return { clock, output, failures, restored, play };
+  return { clock, output, failures, restored, flowing, play };
 }
 
 describe('OutputWatch (issue 38: a failed output is not a finished song)', () => {
@@ -163,5 +169,56 @@ describe('OutputWatch (issue 38: a failed output is not a finished song)', () =>
     output.position(0);
     expect(play(0, 20_000, 200)).toBe(false);
     expect(failures).toHaveLength(1);
+  });
+
+  // Issue 62: the player's state is what the listener hears, and a song is resumed where it was heard.
+  it('says audio flows once a song (re)started has gone 2 s through in step with the clock, and not while it races or stands still', () => {
+    const { clock, output, flowing, play } = watch({ stallMs: 60_000 });
+    // Restarted at 20 s (the seek after an output failure): it stands still a while, then races.
+    output.songStarted({ canStall: true, positionMs: 20_000 });
+    clock.advance(5000);
+    output.position(20_000);
+    expect(play(20_000, 27_000, 70)).toBe(true);
+    expect(flowing).toEqual([]);
+    // A jump (the seek landed again): in step from there, it flows after 2 s of music.
+    output.jumped(27_000);
+    output.position(27_000);
+    expect(play(27_000, 28_750, 1750)).toBe(true);
+    expect(flowing).toEqual([]);
+    expect(play(28_750, 29_250, 500)).toBe(true);
+    expect(flowing).toEqual([clock.monotonic() - 250]);
+    expect(play(28_250, 40_000, 11_750)).toBe(true);
+    expect(flowing).toHaveLength(1);
+  });
+
+  it('fails an end raced through near the end of a song, too short to judge by speed, and resumes where it was heard', () => {
+    const { output, failures, play } = watch();
+    output.songStarted({ canStall: true, entry: 1 });
+    output.position(0);
+    output.duration(40_000);
+    expect(play(0, 36_000, 36_000)).toBe(true);
+    // The output fails at 36 s: mpv decodes the last 4 s at once, and goes on to the next entry (gapless).
+    expect(play(36_000, 40_000, 40)).toBe(true);
+    expect(output.songEnded({ entry: 1 })).toBe(false);
+    expect(failures).toEqual([
+      {
+        error: 'the audio output is not playing: the song reached its end 4.0 s before it could be heard',
+        retryInMs: 2000,
+        resumeAtMs: expect.any(Number) as number,
+      },
+    ]);
+    // Where it was heard last, give or take what an output buffers (1 s).
+    expect(failures[0]?.resumeAtMs).toBeGreaterThanOrEqual(36_000);
+    expect(failures[0]?.resumeAtMs).toBeLessThanOrEqual(37_000);
+  });
+
+  it('takes an end as heard when it comes in step with the clock, also right after a position', () => {
+    const { output, failures, play } = watch();
+    output.songStarted({ canStall: true, entry: 1 });
+    output.position(0);
+    output.duration(40_000);
+    expect(play(0, 39_750, 39_750)).toBe(true);
+    expect(output.songEnded({ entry: 1 })).toBe(true);
+    expect(failures).toEqual([]);
   });
 });

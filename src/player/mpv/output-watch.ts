@@ -29,6 +29,19 @@ export interface OutputWatchOptions {
   retryMaxMs?: number;
 }
 
+export interface OutputWatchDeps {
+  clock: Clock;
+  /** The output failed: called once per failure. */
+  failed: (failure: OutputFailure) => void;
+  /** 8 s of a song went through in step with the clock after failures: the output works again. */
+  restored: () => void;
+  /**
+   * A song that started (or jumped) went through its first 2 s in step with the clock: the
+   * listener hears it. Called once per start or jump. @default none
+   */
+  flowing?: () => void;
+}
+
 /** How much music one judgement spans (ms of the song): long enough that a late event cannot pass for speed. */
 const WINDOW_MS = 8000;
 /** An end this far past the last position heard was not heard (ms): more than a crossfade (12 s at most) stops a song early. */
@@ -39,6 +52,16 @@ const TAIL_MS = 4000;
 const SPEED_LIMIT = 4;
 /** How far a song may run ahead of the clock and still be in step with it (ms): what an output buffers. */
 const IN_STEP_MS = 1000;
+/**
+ * How far an end may come ahead of the clock before it counts as unheard (ms): the last seconds
+ * of a song raced through (the output failed near its end) are too short to judge by speed.
+ */
+const END_AHEAD_MS = 3000;
+/**
+ * How much of a song, gone through in step with the clock after it (re)started, shows the audio
+ * flows (ms): more than an output buffers, so that a race through the song is not taken for it.
+ */
+const FLOW_MS = 2000;
 
 /** What is known of one song (one mpv playlist entry) while it plays: enough to judge its end. */
 interface Song {
@@ -59,6 +82,8 @@ interface Song {
   inStepMs: number;
   /** Its length as the file says (ms), once known. */
   durationMs: number | undefined;
+  /** Whether `flowing` was called for this start (or jump). */
+  hasFlowed: boolean;
 }
 
 /**
@@ -77,6 +102,7 @@ export class OutputWatch {
   readonly #clock: Clock;
   readonly #onFailed: (failure: OutputFailure) => void;
   readonly #onRestored: () => void;
+  readonly #onFlowing: () => void;
   readonly #pace: OutputPace;
   readonly #stallMs: number;
   /** The waits before trying the output again: doubled per failure in a row, since the output last played in real time. */
@@ -91,10 +117,11 @@ export class OutputWatch {
   #isPlaying = false;
   #problem: string | undefined;
 
-  constructor(deps: { clock: Clock; failed: (failure: OutputFailure) => void; restored: () => void }, options: OutputWatchOptions = {}) {
+  constructor(deps: OutputWatchDeps, options: OutputWatchOptions = {}) {
     this.#clock = deps.clock;
     this.#onFailed = deps.failed;
     this.#onRestored = deps.restored;
+    this.#onFlowing = deps.flowing ?? (() => undefined);
     this.#pace = options.pace ?? 'real-time';
     this.#stallMs = options.stallMs ?? 10_000;
     this.#retries = new Backoff({ firstMs: options.retryMs ?? 2000, maxMs: options.retryMaxMs ?? 60_000 });
@@ -123,6 +150,7 @@ export class OutputWatch {
       stepAnchor: undefined,
       inStepMs: positionMs,
       durationMs: undefined,
+      hasFlowed: false,
     };
     this.#watchStall();
   }
@@ -147,6 +175,7 @@ export class OutputWatch {
     song.inStepMs = positionMs;
     song.anchor = undefined;
     song.stepAnchor = undefined;
+    song.hasFlowed = false;
     this.#watchStall();
   }
 
@@ -192,6 +221,10 @@ export class OutputWatch {
     if (isInStep) song.inStepMs = positionMs;
     // Behind the clock (the output waited a moment): in step from here.
     if (aheadMs < 0) song.stepAnchor = { positionMs, at: now };
+    if (!song.hasFlowed && (isInStep || this.#pace === 'untimed') && positionMs - song.startPositionMs >= FLOW_MS) {
+      song.hasFlowed = true;
+      this.#onFlowing();
+    }
     const musicMs = positionMs - anchor.positionMs;
     const wallMs = now - anchor.at;
     if (musicMs < WINDOW_MS) return true;
@@ -204,13 +237,14 @@ export class OutputWatch {
 
   /**
    * The song playing reached its end (`entry`: when given, only if it is mpv's entry `entry`; else
-   * there is nothing to judge), `durationMs` long when the caller knows and the file did not say.
+   * there is nothing to judge), `durationMs` long when the caller knows and the file did not say;
+   * `stopsEarly` when it was set to stop before the end of its file (a crossfade).
    * Returns false when it got there far too soon (its last stretch went through faster than it
    * plays): `failed` has been called, and the end MUST NOT count as played. mpv may start the next
    * entry before the end of this one is read: the player then judges this end at that start, by
    * this song's own start and positions, before the next song replaces it here.
    */
-  songEnded(options: { entry?: number; durationMs?: number } = {}): boolean {
+  songEnded(options: { entry?: number; durationMs?: number; stopsEarly?: boolean } = {}): boolean {
     const song = this.#song;
     if (song === undefined || (options.entry !== undefined && song.entry !== options.entry)) return true;
     this.#stopSong();
@@ -225,6 +259,22 @@ export class OutputWatch {
     const musicMs = endMs - anchor.positionMs;
     const wallMs = this.#clock.monotonic() - anchor.at;
     if (musicMs >= TAIL_MS && this.#isTooFast(musicMs, wallMs)) return this.#fail(this.#tooFast(musicMs, wallMs), song.inStepMs);
+    // Too short a stretch to judge by speed, but far ahead of the clock: the last seconds went through unheard.
+    // The end of the file, unless the song was set to stop early (a crossfade): positions may not
+    // have been read while mpv raced through the last seconds.
+    const fileEndMs = options.stopsEarly === true ? song.positionMs : (durationMs ?? song.positionMs);
+    const step = song.stepAnchor;
+    if (step !== undefined && this.#pace === 'real-time') {
+      const aheadMusicMs = Math.max(endMs, fileEndMs) - step.positionMs;
+      const aheadWallMs = this.#clock.monotonic() - step.at;
+      const aheadMs = aheadMusicMs - aheadWallMs;
+      if (aheadMs > END_AHEAD_MS) {
+        return this.#fail(
+          `the audio output is not playing: the song reached its end ${seconds(aheadMs)} before it could be heard`,
+          song.inStepMs,
+        );
+      }
+    }
     return true;
   }
 

@@ -101,6 +101,9 @@ export class QueueSync {
     this.#queue = startWith(this.#queue, entries);
     if (before) this.#skipped.set(before.key, options.replacedAs ?? 'skipped');
     this.#playlist.forgetPreload();
+    if (before !== undefined && before.key !== this.#queue.current?.key) this.#positionMs = 0;
+    // mpv is down: no end of the play replaced will come from it, so it ends now.
+    if (before !== undefined && this.#isDown()) this.#endLeft(before);
     this.#emitQueue();
     const first = this.#queue.current;
     if (first) await this.#playlist.load(first, 'replace');
@@ -130,8 +133,25 @@ export class QueueSync {
     const current = this.#queue.current;
     if (!current) return;
     this.#skipped.set(current.key, 'skipped');
+    if (this.#isDown()) {
+      // mpv is down: the skip ends the play now, and the restarted mpv is handed the next one.
+      this.#endLeft(current);
+      this.#queue = advance(this.#queue);
+      this.#positionMs = 0;
+      this.#emitQueue();
+      if (this.#queue.current === undefined) this.#events.emit('queueEnded', { lastKey: current.key });
+      return;
+    }
     await this.#playlist.preloading;
     await this.#playlist.leave(current.key);
+  }
+
+  /** Ends a play left (skipped, switched) while mpv is down, with how it was left. */
+  #endLeft(item: QueueItem): void {
+    const outcome = this.#skipped.get(item.key) ?? 'skipped';
+    this.#skipped.delete(item.key);
+    if (this.#resumeAt?.key === item.key) this.#resumeAt = undefined;
+    this.#finish(item, outcome);
   }
 
   /** The player stops: the current play ends as `interrupted`. */
@@ -204,7 +224,10 @@ export class QueueSync {
    */
   outputFailed(resumeAtMs: number, stopMpv: () => void): void {
     const current = this.#queue.current;
-    if (current !== undefined && this.#playlist.playing?.key === current.key) this.#positionMs = resumeAtMs;
+    const resume = this.#resumeAt;
+    // Failed again before the seek to where it was heard landed: it is still to resume from there (issue 62).
+    if (current !== undefined && resume?.key === current.key) this.#positionMs = resume.positionMs;
+    else if (current !== undefined && this.#playlist.playing?.key === current.key) this.#positionMs = resumeAtMs;
     stopMpv();
     if (current !== undefined && this.#started.has(current.key))
       this.#events.emit('positionChanged', { item: current, positionMs: this.#positionMs });
@@ -232,7 +255,7 @@ export class QueueSync {
       // machine): that end is judged now, by its own song's start, before this one replaces it.
       // A song that went through far too fast is not left behind: it plays again once mpv is back.
       if (this.#skipped.has(before.key)) this.#output.songLeft(before.entryId);
-      else if (!this.#output.songEnded({ entry: before.entryId, durationMs: this.#started.get(before.key)?.track.durationMs ?? undefined }))
+      else if (!this.#output.songEnded({ entry: before.entryId, durationMs: this.#durationOf(before.key), stopsEarly: this.#stopsEarly }))
         return;
     }
     if (this.#queue.current?.key !== key && this.#queue.upcoming[0]?.key === key) {
@@ -245,7 +268,9 @@ export class QueueSync {
     this.#playlist.started(entryId, key);
     this.#firstAudio.arm(item);
     // A file's audio is there to be read: one that makes no progress is the output's fault; a station may wait on the network.
-    this.#output.songStarted({ canStall: !isStreamUri(item.track.uri), entry: entryId });
+    // After a restart it starts where it is to resume from: a failure before the seek lands keeps that place.
+    const resumeAtMs = this.#resumeAt?.key === key ? this.#resumeAt.positionMs : 0;
+    this.#output.songStarted({ canStall: !isStreamUri(item.track.uri), entry: entryId, positionMs: resumeAtMs });
     // After a restart the same item starts again in mpv: that is the same play, not a new one.
     if (!this.#started.has(key)) {
       this.#positionMs = 0;
@@ -280,7 +305,8 @@ export class QueueSync {
       // taken down (what it sends after this is not read), and the play goes on once it is back.
       // Each entry's end is judged by its own start, also when mpv started the next one first.
       const ending = key === undefined ? undefined : this.#queue.current?.key === key ? this.#queue.current : this.#started.get(key);
-      if (reason === 'eof' && !this.#output.songEnded({ entry: entryId, durationMs: ending?.track.durationMs ?? undefined })) return;
+      const durationMs = ending?.track.durationMs ?? undefined;
+      if (reason === 'eof' && !this.#output.songEnded({ entry: entryId, durationMs, stopsEarly: this.#stopsEarly })) return;
       this.#output.songLeft(entryId);
     }
     const goesOn = this.#playlist.ended(entryId, key, reason, fileError);
@@ -315,6 +341,16 @@ export class QueueSync {
     } else {
       this.#events.emit('queueEnded', { lastKey: key });
     }
+  }
+
+  /** The length of the play `key` as the library knows it (ms). */
+  #durationOf(key: number): number | undefined {
+    return this.#started.get(key)?.track.durationMs ?? undefined;
+  }
+
+  /** Whether the song playing was set to stop before the end of its file, for the next one's crossfade. */
+  get #stopsEarly(): boolean {
+    return this.#playlist.preloaded?.isCrossfade === true;
   }
 
   /** Ends a play that started: `trackEnded`, once. */

@@ -26,6 +26,7 @@ const EVENTS: ReadonlyArray<keyof PlayerEvents> = [
   'playerFaulted',
   'playerRestarted',
   'outputRestored',
+  'stalledChanged',
 ];
 
 /**
