@@ -1,6 +1,7 @@
 import type { EventBus } from '../kernel/event-bus.js';
 import type { PickReason } from '../player/recommender.js';
 import type { Emotion, RoomMood, RoomMoodLabel } from '../kernel/room-mood.js';
+import type { Said } from '../kernel/said.js';
 import type { DayPlan } from './config/schema-day-plans.js';
 
 /** The person signed in at the kiosk. */
@@ -62,6 +63,8 @@ export interface Playback {
   readonly streamTitle?: string | null;
   /** Why the song playing plays, as the history keeps it (the pick's reason, `chosen by staff`, `asked for by a guest`…); absent when none is given. */
   readonly note?: string;
+  /** `note` as a message of the screens' catalogues (`PICK_REASONS`, `PLAY_REASONS`), for their languages; absent when it has none. */
+  readonly noteSaid?: Said;
   /** The song playing now, and the one next, were asked for by a guest from their phone. @default false */
   readonly isGuestRequest?: boolean;
   readonly isNextGuestRequest?: boolean;

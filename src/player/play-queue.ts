@@ -1,3 +1,5 @@
+import type { Said } from '../kernel/said.js';
+
 /** Why a track was put on: the room mood, a tap on a suggestion, a skip of the previous one, a like, staff's choice, a guest's request. */
 export type PlayReason = 'mood' | 'tap' | 'skip' | 'like' | 'staff' | 'guest';
 
@@ -24,6 +26,8 @@ export interface QueueEntry {
   reason: PlayReason;
   /** The same in words (`fits calm`), kept in the history too. @default '' */
   note?: string;
+  /** `note` as a message of the screens' catalogues (`PICK_REASONS`), for the screens' languages. @default none */
+  noteSaid?: Said;
   /** The room mood it was picked for. @default null */
   mood?: string | null;
   /** The signed-in person it was picked for. @default null */
@@ -31,8 +35,9 @@ export interface QueueEntry {
 }
 
 /** A queue entry with a key that stays the same while it is queued and played. */
-export interface QueueItem extends Required<QueueEntry> {
+export interface QueueItem extends Required<Omit<QueueEntry, 'noteSaid'>> {
   key: number;
+  noteSaid?: Said;
 }
 
 /** The play queue: what plays now and what comes next. Immutable; every change returns a new queue. */
@@ -50,6 +55,7 @@ function items(queue: PlayQueue, entries: readonly QueueEntry[]): { added: Queue
     track: e.track,
     reason: e.reason,
     note: e.note ?? '',
+    ...(e.noteSaid === undefined ? {} : { noteSaid: e.noteSaid }),
     mood: e.mood ?? null,
     userId: e.userId ?? null,
     key: key++,

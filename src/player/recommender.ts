@@ -1,6 +1,8 @@
 import type { Random } from '../kernel/random.js';
+import type { Said } from '../kernel/said.js';
 import { FitCache, type FitQuery, type Fits } from './fit-cache.js';
 import type { MoodPoint } from './moods.js';
+import { PICK_REASONS, type Reason } from './pick-reasons.js';
 import { resolveWeights, type RecommenderWeights } from './recommender-weights.js';
 import { Sampler, type HistoryEntry, type ListenerTaste } from './sampler.js';
 import type { TrackIndex } from './track-index.js';
@@ -9,6 +11,7 @@ import { TasteScorer, type LearnedTastes } from './taste/taste-scorer.js';
 export type { CandidateTrack } from './track-index.js';
 export type { HistoryEntry, ListenerTaste } from './sampler.js';
 export type { LearnedTastes } from './taste/taste-scorer.js';
+export type { Reason } from './pick-reasons.js';
 
 /**
  * `match` plays to the room mood. `lift` starts where the music is now (the last play, else the room
@@ -50,6 +53,8 @@ export interface PickReason {
   kind: ReasonKind;
   /** In plain words, addressed to the listener where it is theirs ("you liked it; fits calm"). */
   text: string;
+  /** `text` as a message of the screens' catalogues, for the reader's language (`PICK_REASONS`). */
+  said: Said;
   /**
    * Whose taste it comes from: `person` for the listener's own (their likes, artists, language,
    * or what was learned from their plays), `room` for the rest (the mood, a lift, the room's
@@ -307,32 +312,33 @@ export class Recommender {
     const index = this.#index;
     const trackId = index.ids[i] ?? 0;
     const fit = Math.round(rawFit * 1000) / 1000;
-    const reason = (kind: ReasonKind, text: string, whose: PickReason['whose']): Pick => ({ trackId, fit, reason: { kind, text, whose } });
+    const reason = (kind: ReasonKind, { text, said }: Reason, whose: PickReason['whose']): Pick => ({
+      trackId,
+      fit,
+      reason: { kind, text, said, whose },
+    });
     if (standIn !== undefined) {
       // Its fit is to the stand-in mood; the reason says the room's mood has no songs.
-      return reason('fallback', `no songs fit ${aim.name}: ${standIn}, the nearest mood`, 'room');
+      return reason('fallback', PICK_REASONS.noSongsFit(aim.name, standIn), 'room');
     }
     if (isFallback) {
       // About the song itself: the fallback kind alone says that few tracks fit.
-      const own = index.topMood(trackId);
       // Its own mood may be the aim's (a song the recent plays or the artist rule kept back): "calm, near calm" said nothing.
-      const text = own === undefined ? 'something different' : own === aim.name ? own : `${own}, near ${aim.name}`;
-      return reason('fallback', text, 'room');
+      return reason('fallback', PICK_REASONS.fallback(index.topMood(trackId), aim.name), 'room');
     }
-    if (liked.has(i)) return reason('liked', `you liked it; fits ${aim.name}`, 'person');
+    if (liked.has(i)) return reason('liked', PICK_REASONS.liked(aim.name), 'person');
     const learned = this.#isLearning ? this.#taste.explain(i) : undefined;
-    if (learned !== undefined) return reason('learned', `${learned.text}; fits ${aim.name}`, learned.whose);
+    if (learned !== undefined) return reason('learned', PICK_REASONS.learned(learned.text, learned.said, aim.name), learned.whose);
     if (this.#sampler.isFavouriteArtist(i)) {
       const artist = index.artistNames[index.artist[i] ?? 0] ?? '';
-      return reason('artist', `an artist you like (${artist}); fits ${aim.name}`, 'person');
+      return reason('artist', PICK_REASONS.artist(artist, aim.name), 'person');
     }
     if (aim.kind === 'lift') {
-      const text =
-        aim.target === undefined ? `reached ${aim.name}, the target mood` : `a step from ${aim.from} toward ${aim.target} (${aim.name})`;
-      return reason('lift', text, 'room');
+      const lift = aim.target === undefined ? PICK_REASONS.liftReached(aim.name) : PICK_REASONS.liftStep(aim.from, aim.target, aim.name);
+      return reason('lift', lift, 'room');
     }
-    if (this.#sampler.isFavouriteLanguage(i)) return reason('language', `in your language; fits ${aim.name}`, 'person');
-    return reason('mood', `fits ${aim.name}`, 'room');
+    if (this.#sampler.isFavouriteLanguage(i)) return reason('language', PICK_REASONS.language(aim.name), 'person');
+    return reason('mood', PICK_REASONS.fits(aim.name), 'room');
   }
 }
 

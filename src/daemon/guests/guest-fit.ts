@@ -1,7 +1,8 @@
 import type { FitVerdict } from '../music/fit-policy.js';
+import { PLAY_REASONS } from '../../player/pick-reasons.js';
 
-/** What the history, the queue and the kiosk say of a song a guest asked for. */
-export const GUEST_NOTE = 'asked for by a guest';
+/** What the history, the queue and the kiosk say of a song a guest asked for ("asked for by a guest", and as a message). */
+export const GUEST_NOTE = PLAY_REASONS.guest;
 
 /**
  * How a song a guest asks for sits with the room now (`music/fit-policy.ts` judges it): `fits`

@@ -10,6 +10,7 @@ import type { CLIENT_REQUEST_SPECS } from './schemas/client-requests.js';
 import type { DayPlan } from '../config/schema-day-plans.js';
 import type { GuestRequestSchema, GuestSearchSchema, GuestStateSchema, GuestTrackSchema, GuestUpNextSchema } from './schemas/guest.js';
 import type { RoomMoodLabel } from '../../kernel/room-mood.js';
+import type { Said } from '../../kernel/said.js';
 
 export type * from './contract-http.js';
 
@@ -32,6 +33,11 @@ export interface TrackView {
   moods: string[];
   /** Why it was picked (the recommender's reason, e.g. "fits calm"); for the song playing, why it plays (`chosen by staff`…). */
   why?: string;
+  /**
+   * `why` as data, for the screens to say in the reader's language (`common.said.pick.*`,
+   * `learned.*`, `play.*`); absent or null where `why` is absent or has no message.
+   */
+  whySaid?: Said | null;
   /**
    * Suggestions only: true when it was picked from the signed-in person's own taste (their likes,
    * artists, language or learned taste), false when from the room's (the mood, its learned taste).
@@ -56,10 +62,7 @@ export interface CameraState {
  * in, where `{ said: id }` is a word of the catalogue itself (`look.happy`). The English sentence
  * stays beside it, for what reads the API.
  */
-export interface Said {
-  id: string;
-  values?: Record<string, string | number | { said: string }>;
-}
+export type { Said } from '../../kernel/said.js';
 
 export interface MoodState {
   /** The room mood, `nobody` when no face has been seen for a while, null before the first reading. */

@@ -7,7 +7,10 @@ import { FakeClock } from '../testing/fake-clock.js';
 import { roomMoodOf, type RoomMood } from '../../kernel/room-mood.js';
 import type { ServerMessage, ServiceHealthView } from './contract.js';
 import { StateHub } from './state-hub.js';
-import { initialScreenState, StateProjector } from './state-projector.js';
+import { initialScreenState, said, StateProjector } from './state-projector.js';
+import { PICK_REASONS } from '../../player/pick-reasons.js';
+
+const LEARNED_CALM = said('learned.moodHere', { own: { said: 'music.calm' }, mood: { said: 'music.calm' } });
 
 const open: Array<{ projector: StateProjector; store: SqliteStore }> = [];
 afterEach(async () => {
@@ -133,14 +136,20 @@ describe('StateProjector', () => {
     bus.emit('suggestionsChanged', {
       trackIds: [b.id, a.id],
       reasons: [
-        { kind: 'liked', text: 'you liked it; fits calm', whose: 'person' },
-        { kind: 'learned', text: 'calm songs go down well here; fits calm', whose: 'room' },
+        { kind: 'liked', ...PICK_REASONS.liked('calm'), whose: 'person' },
+        { kind: 'learned', text: 'calm songs go down well here; fits calm', said: LEARNED_CALM, whose: 'room' },
       ],
     });
-    // … and the kind of reason, so that the kiosk words it for guests and says "few fit" once.
-    expect(state().suggestions.map(({ why, isPersonalPick, whyKind }) => ({ why, isPersonalPick, whyKind }))).toEqual([
-      { why: 'you liked it; fits calm', isPersonalPick: true, whyKind: 'liked' },
-      { why: 'calm songs go down well here; fits calm', isPersonalPick: false, whyKind: 'learned' },
+    // … and the kind of reason, so that the kiosk words it for guests and says "few fit" once;
+    // the reason as a message too, for the screens' languages.
+    expect(state().suggestions.map(({ why, whySaid, isPersonalPick, whyKind }) => ({ why, whySaid, isPersonalPick, whyKind }))).toEqual([
+      {
+        why: 'you liked it; fits calm',
+        whySaid: said('pick.liked', { mood: { said: 'music.calm' } }),
+        isPersonalPick: true,
+        whyKind: 'liked',
+      },
+      { why: 'calm songs go down well here; fits calm', whySaid: LEARNED_CALM, isPersonalPick: false, whyKind: 'learned' },
     ]);
     expect(state().player.nowPlaying).not.toHaveProperty('why');
     expect(state().player.nowPlaying).not.toHaveProperty('isPersonalPick');

@@ -1,12 +1,13 @@
-import type { MoodboxBus } from '../events.js';
+import type { MoodboxBus, Playback } from '../events.js';
 import type { Clock, Timer } from '../../kernel/clock.js';
 import type { Service } from '../../kernel/lifecycle.js';
 import type { StoreReads } from '../store/store-reads.js';
 import { NOBODY, type RoomMoodLabel } from '../../kernel/room-mood.js';
+import { said } from '../../kernel/said.js';
 import type { Said, ServiceHealthView, StateSnapshot, TrackView } from './contract.js';
 import type { StateHub } from './state-hub.js';
 import { trackView } from './track-view.js';
-import { GUEST_NOTE } from '../guests/guest-fit.js';
+import { PLAY_REASONS } from '../../player/pick-reasons.js';
 
 /**
  * How long a kiosk notice (an unknown card) stays on screen (ms).
@@ -153,7 +154,7 @@ export class StateProjector implements Service {
       (playback) =>
         hub.update('player', {
           status: playback.status,
-          nowPlaying: asGuestRequest(withNote(this.#view(playback.trackId), playback.note), playback.isGuestRequest),
+          nowPlaying: asGuestRequest(withNote(this.#view(playback.trackId), playback), playback.isGuestRequest),
           positionMs: Math.round(playback.positionMs / POSITION_STEP_MS) * POSITION_STEP_MS,
           next: asGuestRequest(this.#view(playback.nextTrackId), playback.isNextGuestRequest),
           volume: playback.volume,
@@ -173,7 +174,7 @@ export class StateProjector implements Service {
             if (view === null) return [];
             return reason === undefined
               ? [view]
-              : [{ ...view, why: reason.text, isPersonalPick: reason.whose === 'person', whyKind: reason.kind }];
+              : [{ ...view, why: reason.text, whySaid: reason.said, isPersonalPick: reason.whose === 'person', whyKind: reason.kind }];
           }),
         ),
       this,
@@ -227,14 +228,16 @@ export class StateProjector implements Service {
   }
 }
 
-/** The song playing, with why it plays (the history's note), when the music gave one. */
-function withNote(view: TrackView | null, note: string | undefined): TrackView | null {
-  return view === null || note === undefined || note === '' ? view : { ...view, why: note };
+/** The song playing, with why it plays (the history's note, and the same as a message), when the music gave one. */
+function withNote(view: TrackView | null, { note, noteSaid }: Pick<Playback, 'note' | 'noteSaid'>): TrackView | null {
+  return view === null || note === undefined || note === '' ? view : { ...view, why: note, whySaid: noteSaid ?? null };
 }
 
 /** A song a guest asked for says so on the kiosk ("asked for by a guest"). */
 function asGuestRequest(view: TrackView | null, isGuestRequest: boolean | undefined): TrackView | null {
-  return view === null || isGuestRequest !== true ? view : { ...view, why: GUEST_NOTE, whyKind: 'guest' };
+  return view === null || isGuestRequest !== true
+    ? view
+    : { ...view, why: PLAY_REASONS.guest.text, whySaid: PLAY_REASONS.guest.said, whyKind: 'guest' };
 }
 
 /** The kiosk's short line on why Moodbox reads the room as it does. */
@@ -267,9 +270,7 @@ export function whySaid(mood: RoomMoodLabel | null, faces: number, tooDark = fal
 }
 
 /** A message id of the screens' catalogues and its values. */
-export function said(id: string, values?: Said['values']): Said {
-  return values === undefined || Object.keys(values).length === 0 ? { id } : { id, values };
-}
+export { said } from '../../kernel/said.js';
 
 const LOOKS = {
   happy: 'happy',

@@ -3,6 +3,7 @@ import type { Log } from '../../kernel/log.js';
 import type { RoomMoodLabel } from '../../kernel/room-mood.js';
 import { isAutoPickable } from '../../player/auto-pick.js';
 import { PlayerError } from '../../player/errors.js';
+import type { Said } from '../../kernel/said.js';
 import type { PlayReason } from '../../player/play-queue.js';
 import type { QueueEntry, QueueItem } from '../../player/play-queue.js';
 import { Recommender } from '../../player/recommender.js';
@@ -129,10 +130,16 @@ export class MusicCatalogue {
   }
 }
 
-/** `track` as the player queues it: why it plays (`reason`, `note`), the mood followed, who it plays for. */
+/** `track` as the player queues it: why it plays (`reason`, `note` and the same as a message), the mood followed, who it plays for. */
 export function queueEntry(
   track: Track,
-  { reason, note, mood, userId }: { reason: PlayReason; note: string; mood: RoomMoodLabel | null; userId: number | null },
+  {
+    reason,
+    note,
+    noteSaid,
+    mood,
+    userId,
+  }: { reason: PlayReason; note: string; noteSaid?: Said; mood: RoomMoodLabel | null; userId: number | null },
 ): QueueEntry {
   return {
     track: {
@@ -146,6 +153,7 @@ export function queueEntry(
     },
     reason,
     note,
+    ...(noteSaid === undefined ? {} : { noteSaid }),
     mood,
     userId,
   };

@@ -2,6 +2,7 @@ import type { MoodboxBus, MoodboxEvents, Playback } from '../events.js';
 import type { Clock, Timer } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
 import { PlayerError } from '../../player/errors.js';
+import { PLAY_REASONS } from '../../player/pick-reasons.js';
 import type { Log } from '../../kernel/log.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import type { Random } from '../../kernel/random.js';
@@ -261,7 +262,7 @@ export class MusicDirector implements Service {
       if (fit.fit === 'far') throw new PlayerError('MB_ERR_PLAYER_MOOD', fit.reason);
       this.#limits.unsilence();
       // Only the person signed in skips the song a tap replaces (their taste); a tap by nobody in particular is no one's skip.
-      const entry = this.#queue.entry(track, 'tap', 'chosen at the kiosk', user?.id ?? null);
+      const entry = this.#queue.entry(track, 'tap', PLAY_REASONS.kiosk, user?.id ?? null);
       await this.#deps.player.play([entry, ...this.#queue.staffPicks()], {
         replacedAs: user === null ? 'switched' : 'skipped',
       });

@@ -1,3 +1,4 @@
+import type { Playback } from '../events.js';
 import type { QueueEntry, QueueItem } from '../../player/play-queue.js';
 import { isChosen } from './music-catalogue.js';
 
@@ -46,9 +47,16 @@ export function switchEntries(input: NextInput): QueueEntry[] | undefined {
   return pick === undefined ? undefined : [pick, ...input.upcoming.map(entryOf)];
 }
 
+/** Why the song playing plays, as the screens are told it: the note and the same as a message; nothing when it has none. */
+export function noteOf(item: QueueItem | undefined): Pick<Playback, 'note' | 'noteSaid'> {
+  if (item === undefined || item.note === '') return {};
+  return item.noteSaid === undefined ? { note: item.note } : { note: item.note, noteSaid: item.noteSaid };
+}
+
 /** A queued item as an entry to queue again. */
 export function entryOf(item: QueueItem): QueueEntry {
-  return { track: item.track, reason: item.reason, note: item.note, mood: item.mood, userId: item.userId };
+  const { track, reason, note, noteSaid, mood, userId } = item;
+  return { track, reason, note, ...(noteSaid === undefined ? {} : { noteSaid }), mood, userId };
 }
 
 /** The songs staff chose that wait in `upcoming`, in order. */

@@ -6,7 +6,7 @@ import type { Random } from '../../kernel/random.js';
 import type { Store, Track } from '../store/store.js';
 import type { QueueEntry, QueueItem } from '../../player/play-queue.js';
 import type { Player, PlayOptions, PlayReason } from '../../player/player.js';
-import type { Recommendation } from '../../player/recommender.js';
+import type { Reason, Recommendation } from '../../player/recommender.js';
 import type { MusicSources } from '../../player/sources/music-sources.js';
 import { GUEST_NOTE, type GuestQueue } from '../guests/guest-fit.js';
 import { leanToward } from './day-plan-policy.js';
@@ -17,7 +17,7 @@ import type { MusicAim } from './music-aim.js';
 import { isChosen, type MusicCatalogue, queueEntry } from './music-catalogue.js';
 import type { MusicLimits } from './music-limits.js';
 import { CutWatch, cutFadeMs, NEAR_END_MS } from './music-transitions.js';
-import { entryOf, nextEntries, staffPicks, switchEntries, type NextInput } from './music-next.js';
+import { entryOf, nextEntries, noteOf, staffPicks, switchEntries, type NextInput } from './music-next.js';
 import { recommendFor, type RoomRecommendation } from './recommend-for.js';
 
 /** What the mood followed changing does: nothing (`keep`), the song next picked again if it no longer fits or in any case, or a switch to it. */
@@ -90,7 +90,7 @@ export class MusicQueue {
       // Where the volume is heading, never a step of a fade (nor the low point between a fade down and the next song's fade up).
       volume: this.#deps.limits.targetVolume(),
       streamTitle: state.current !== undefined && this.#streamTitle?.key === state.current.key ? this.#streamTitle.title : null,
-      ...(state.current === undefined || state.current.note === '' ? {} : { note: state.current.note }),
+      ...noteOf(state.current),
       ...(state.current?.reason === 'guest' ? { isGuestRequest: true } : {}),
       ...(state.upcoming[0]?.reason === 'guest' ? { isNextGuestRequest: true } : {}),
     };
@@ -258,7 +258,7 @@ export class MusicQueue {
     const pick = recommendation.next;
     const track = pick === undefined ? undefined : catalogue.get(pick.trackId);
     const userId = this.#deps.listener()?.id ?? null;
-    const local = pick === undefined || track === undefined ? undefined : this.entry(track, reason, pick.reason.text, userId);
+    const local = pick === undefined || track === undefined ? undefined : this.entry(track, reason, pick.reason, userId);
     const entry = sources.choose({ mood: recommendation.aim, pick: local, reason, roomMood: local?.mood ?? this.#deps.aim.label, userId });
     if (entry === undefined) {
       if (pick === undefined) this.#deps.log.warn({ why: catalogue.nothingToPlay() }, 'nothing to play');
@@ -345,7 +345,7 @@ export class MusicQueue {
     const track = pick === undefined ? undefined : catalogue.get(pick.trackId);
     return pick === undefined || track === undefined
       ? undefined
-      : this.entry(track, 'mood', pick.reason.text, this.#deps.listener()?.id ?? null);
+      : this.entry(track, 'mood', pick.reason, this.#deps.listener()?.id ?? null);
   }
 
   /** The guests' next request as a queue entry: never right after another guest's song. */
@@ -361,9 +361,9 @@ export class MusicQueue {
     this.#publishSuggestions(this.recommend());
   }
 
-  /** `track` as a queue entry, with the mood followed now. */
-  entry(track: Track, reason: PlayReason, note: string, userId: number | null): QueueEntry {
-    return queueEntry(track, { reason, note, mood: this.#deps.aim.label, userId });
+  /** `track` as a queue entry, with the mood followed now; `note` says why in words, and as a message for the screens. */
+  entry(track: Track, reason: PlayReason, note: Reason, userId: number | null): QueueEntry {
+    return queueEntry(track, { reason, note: note.text, noteSaid: note.said, mood: this.#deps.aim.label, userId });
   }
 
   #publishSuggestions(recommendation: Recommendation): void {

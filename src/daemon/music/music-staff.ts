@@ -9,6 +9,7 @@ import { DEFAULT_STREAM_TIMEOUT_S, isStreamUri } from '../../player/streams/stre
 import type { Track } from '../store/store.js';
 import { EMOTIONS, type Emotion } from '../../kernel/room-mood.js';
 import { moodsForEmotions, type EmotionMoodMap } from '../../player/moods.js';
+import { PLAY_REASONS } from '../../player/pick-reasons.js';
 import type { Recommender } from '../../player/recommender.js';
 import type { Silence } from './limits-policy.js';
 import { topMood, type MoodHold, type MusicAim } from './music-aim.js';
@@ -76,8 +77,8 @@ interface Started {
   readonly opening: StreamOpening | undefined;
 }
 
-/** What the history and the queue say of a song staff chose. */
-export const STAFF_NOTE = 'chosen by staff';
+/** What the history and the queue say of a song staff chose ("chosen by staff", and as a message). */
+export const STAFF_NOTE = PLAY_REASONS.staff;
 
 export interface StaffMusicDeps {
   clock: Clock;

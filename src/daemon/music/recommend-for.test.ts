@@ -70,7 +70,7 @@ describe('recommendFor', () => {
   it('lifts toward the strongest emotion’s target, and matches when it has none', () => {
     const lib = library();
     const sad = recommend(lib, { scores: { sad: 0.7, happy: 0.3 }, policy: 'lift' });
-    expect(sad.next?.reason).toEqual({ kind: 'lift', text: expect.stringMatching(/toward uplifting/) as string, whose: 'room' });
+    expect(sad.next?.reason).toMatchObject({ kind: 'lift', text: expect.stringMatching(/toward uplifting/) as string, whose: 'room' });
     const happy = recommend(lib, { scores: { happy: 0.7, sad: 0.3 }, policy: 'lift' });
     expect(happy.aim).toBe('upbeat');
     expect(happy.next?.reason.kind).toBe('mood');

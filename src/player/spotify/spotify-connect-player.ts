@@ -343,6 +343,7 @@ export class SpotifyConnectPlayer implements Player, Service {
       track,
       reason: this.#isEntryStart ? (entry?.reason ?? 'mood') : 'mood',
       note: entry?.note ?? '',
+      ...(entry?.noteSaid === undefined ? {} : { noteSaid: entry.noteSaid }),
       mood: entry?.mood ?? null,
       userId: entry?.userId ?? null,
       key: this.#nextKey++,

@@ -1,4 +1,5 @@
 import type { Random } from '../../kernel/random.js';
+import { PLAY_REASONS } from '../pick-reasons.js';
 import type { QueueEntry } from '../play-queue.js';
 import type { MusicRequest } from '../sources/music-source.js';
 import type { LikingSource, SourcedTrack } from '../sources/music-sources.js';
@@ -48,10 +49,12 @@ export class SpotifySource implements LikingSource {
     const id = playing !== undefined && ids.includes(playing) ? playing : ids[this.#random.int(ids.length)];
     if (id === undefined) return undefined;
     const mood = this.#playlists()[id] ?? request.mood;
+    const why = PLAY_REASONS.spotify(mood, request.mood);
     return {
       track: { id: 0, uri: `spotify:playlist:${id}`, title: `Spotify playlist for ${mood}` },
       reason: request.reason,
-      note: mood === request.mood ? `a Spotify playlist for ${mood}` : `a Spotify playlist (${mood}; none is mapped to ${request.mood})`,
+      note: why.text,
+      noteSaid: why.said,
       mood: request.roomMood,
       userId: request.userId,
     };

@@ -1,5 +1,7 @@
 import { DEFAULT_MOOD_COORDINATES, type MoodPoint } from '../moods.js';
 import type { Features } from './logistic.js';
+import { said, type Said } from '../../kernel/said.js';
+import { musicWord } from '../pick-reasons.js';
 
 /** Parts of the day a song's energy is weighed in: people want calmer mornings, livelier evenings, or the other way round. */
 export const DAYPARTS = ['night', 'morning', 'afternoon', 'evening'] as const;
@@ -117,6 +119,35 @@ export function describeFeature(name: string, value: number, whose: 'person' | '
       return you ? 'you like discovering new songs' : 'new songs go down well here';
     default:
       return `learned from ${you ? 'your' : "this room's"} plays`;
+  }
+}
+
+/**
+ * `describeFeature`'s words as a message of the screens' catalogues (`common.said.learned.*`):
+ * the feature's part, then `; fits {mood}`, the mood the recommender fills in
+ * (`PICK_REASONS.learned`). Artists and languages are sent as the library names them; a mood as
+ * the catalogue's word for it, the part of the day too.
+ */
+export function featureSaid(name: string, value: number, whose: 'person' | 'room'): Said {
+  const who = whose === 'person' ? 'You' : 'Here';
+  const [kind, rest = ''] = splitName(name);
+  switch (kind) {
+    case 'artist':
+      return said(`learned.artist${who}`, { artist: rest });
+    case 'language':
+      return rest === '-' ? said(`learned.anyLanguage${who}`) : said(`learned.language${who}`, { language: rest });
+    case 'mood':
+      return said(`learned.mood${who}`, { own: musicWord(rest) });
+    case 'energy':
+      return said(`learned.${value > 0 ? 'lively' : 'calm'}${who}`, { daypart: { said: `daypart.${rest}` } });
+    case 'fit':
+    case 'liked':
+    case 'skipped':
+    case 'heard':
+    case 'fresh':
+      return said(`learned.${kind}${who}`);
+    default:
+      return said(`learned.plays${who}`);
   }
 }
 

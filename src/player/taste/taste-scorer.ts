@@ -1,5 +1,6 @@
 import type { ReadonlyTypedArray, TrackIndex } from '../track-index.js';
-import { daypartOf, describeFeature, type Daypart } from './features.js';
+import { daypartOf, describeFeature, featureSaid, type Daypart } from './features.js';
+import type { Said } from '../../kernel/said.js';
 import type { TasteModel } from './logistic.js';
 
 /** The learned tastes a recommendation may use: the signed-in person's, and the room's (everyone's plays). */
@@ -168,11 +169,12 @@ export class TasteScorer {
   }
 
   /**
-   * The learned factor that raises the odds of the track at position `i` most, in plain words, as
-   * of the last `multipliers`; undefined when none raises them by much.
+   * The learned factor that raises the odds of the track at position `i` most, in plain words and
+   * as a message of the screens' catalogues, as of the last `multipliers`; undefined when none
+   * raises them by much.
    */
-  explain(i: number): { feature: string; text: string; whose: 'person' | 'room' } | undefined {
-    let best: { feature: string; text: string; whose: 'person' | 'room' } | undefined;
+  explain(i: number): { feature: string; text: string; said: Said; whose: 'person' | 'room' } | undefined {
+    let best: { feature: string; text: string; said: Said; whose: 'person' | 'room' } | undefined;
     let bestPart = EXPLAIN_AT;
     const features = this.#featuresOf(i);
     for (const { model, scale, whose } of this.#parts) {
@@ -180,7 +182,7 @@ export class TasteScorer {
         const part = (model.weights[name] ?? 0) * scale * value;
         if (part > bestPart) {
           bestPart = part;
-          best = { feature: name, text: describeFeature(name, value, whose), whose };
+          best = { feature: name, text: describeFeature(name, value, whose), said: featureSaid(name, value, whose), whose };
         }
       }
     }

@@ -1,5 +1,6 @@
 import type { GuestService, GuestPhone, GuestRequestRecord, GuestSlot } from '../../guests/guest-service.js';
 import type { StoreReads, Track } from '../../store/store-reads.js';
+import { PLAY_REASONS } from '../../../player/pick-reasons.js';
 import { STREAM_SOURCE } from '../../../player/streams/stream-url.js';
 import type { GuestMine, GuestRequest, GuestRoom, GuestState, GuestTrack, GuestUpNext, StateSnapshot } from '../contract.js';
 import type { ScreenState } from '../state-hub.js';
@@ -101,7 +102,8 @@ export function guestRoom(deps: GuestViewDeps, phone?: GuestPhone): GuestRoom {
             track: guestTrack(nowTrack),
             streamTitle: screens.player.streamTitle ?? null,
             positionMs: Math.max(0, Math.round(screens.player.positionMs)),
-            why: now.why ?? 'fits the room',
+            why: now.why ?? PLAY_REASONS.room.text,
+            whySaid: now.why === undefined ? PLAY_REASONS.room.said : (now.whySaid ?? null),
             isGuestRequest: now.whyKind === 'guest',
             ...guests.likes(phone),
             votes: guests.votesOn('now', phone),

@@ -1,5 +1,6 @@
 import { Type, type TSchema } from 'typebox';
 import { DayPlanSchema } from '../../config/schema-day-plans.js';
+import { SaidSchema } from './guest.js';
 
 export const ErrorBodySchema = Type.Object(
   {
@@ -58,6 +59,11 @@ const TrackViewSchema = Type.Object({
   coverUrl: Type.Union([Type.String(), Type.Null()]),
   moods: Type.Array(Type.String()),
   why: Type.Optional(Type.String({ description: 'Suggestions only: why the recommender picked it.' })),
+  whySaid: Type.Optional(
+    Type.Union([SaidSchema, Type.Null()], {
+      description: '`why` as a message of the screens’ catalogues (`common.said.<id>`), for the reader’s language; null where it has none.',
+    }),
+  ),
   isPersonalPick: Type.Optional(
     Type.Boolean({ description: "Suggestions only: picked from the signed-in person's own taste (true) or the room's (false)." }),
   ),
@@ -83,6 +89,7 @@ export const StateSchema = Type.Object({
       confidence: Type.Number({ minimum: 0, maximum: 1 }),
       since: Type.Union([Type.Integer(), Type.Null()]),
       why: Type.Union([Type.String(), Type.Null()]),
+      whySaid: Type.Optional(Type.Union([SaidSchema, Type.Null()], { description: '`why` as a message of the screens’ catalogues.' })),
       faces: Type.Integer({ minimum: 0 }),
       byEmotion: Type.Optional(
         Type.Record(Type.String(), Type.Integer({ minimum: 0 }), {

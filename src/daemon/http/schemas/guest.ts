@@ -82,6 +82,8 @@ export const GuestStateSchema = Type.Object(
         positionMs: Type.Integer({ minimum: 0 }),
         /** Why it plays, in words ("fits calm", "asked for by a guest"). */
         why: Type.String(),
+        /** `why` as data, for the guest's language (`Said` of the screens' state); null where there is none. */
+        whySaid: Type.Optional(Type.Union([SaidSchema, Type.Null()])),
         isGuestRequest: Type.Boolean(),
         likes: Type.Integer({ minimum: 0, description: 'Guest likes of this song while it plays.' }),
         isLikedByMe: Type.Boolean(),
