@@ -53,6 +53,7 @@ export function guestState(): GuestState {
       streamTitle: null,
       positionMs: 80_000,
       why: 'fits happy',
+      whySaid: { id: 'pick.fits', values: { mood: { said: 'music.happy' } } },
       isGuestRequest: false,
       likes: 0,
       isLikedByMe: false,

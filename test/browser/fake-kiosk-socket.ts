@@ -10,7 +10,18 @@ export function cover(i: number): string {
 }
 
 export function track(id: number, title: string, artist: string, moods: string[] = ['upbeat']): TrackView {
-  return { id, title, artist, album: 'Test Album', durationMs: 200_000, coverUrl: cover(id), moods, whyKind: 'mood', why: 'fits upbeat' };
+  return {
+    id,
+    title,
+    artist,
+    album: 'Test Album',
+    durationMs: 200_000,
+    coverUrl: cover(id),
+    moods,
+    whyKind: 'mood',
+    why: 'fits upbeat',
+    whySaid: { id: 'pick.fits', values: { mood: { said: 'music.upbeat' } } },
+  };
 }
 
 /** Six suggestions with titles and artists of every length the kiosk must fit. */

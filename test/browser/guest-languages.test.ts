@@ -40,6 +40,8 @@ describe('the guest page in the guest’s language', { timeout: 120_000 }, () =>
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('de');
     expect(await ask.locator('[data-left]').textContent()).toBe('Noch 3 von 3 Wünschen in dieser Stunde');
     expect(await page.locator('[aria-label="Stimmung im Raum"] .label').textContent()).toBe('Fröhlich');
+    // Why the song plays, sent as a message beside the English ("fits happy").
+    expect(await page.locator('[data-why]').textContent()).toBe('passt zur Stimmung „fröhlich“');
     expect(
       await page.getByRole('region', { name: 'Läuft gerade' }).getByRole('button', { name: 'Gefällt mir: Walking on Air' }).count(),
     ).toBe(1);

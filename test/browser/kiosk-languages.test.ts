@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeKioskSocket, roomSnapshot, smallTexts } from './fake-kiosk-socket.js';
+import { FakeKioskSocket, roomSnapshot, smallTexts, SUGGESTIONS } from './fake-kiosk-socket.js';
 import { ownTexts } from './own-texts.js';
 import { type Browser, type Daemon, a11yProblems, assertBuilt, launchBrowser, shot, startDaemon, tempDir, WAIT } from './harness.js';
 
@@ -73,6 +73,38 @@ describe('the kiosk in the venue’s language', { timeout: 180_000 }, () => {
     fake.send('language', 'fr');
     await page.getByRole('region', { name: 'En cours' }).waitFor(WAIT);
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
+  });
+
+  it('says in German why a song plays and why each is suggested, from the reasons sent as messages', async () => {
+    const { page, fake } = await kiosk('de', 'en-US');
+    const now = page.getByRole('region', { name: 'Läuft gerade' });
+    await now.waitFor(WAIT);
+    expect(await now.locator('[data-why]').textContent()).toBe('Passt zur Stimmung „beschwingt“.');
+    const [first, second, ...rest] = SUGGESTIONS;
+    const playing = roomSnapshot().player;
+    if (first === undefined || second === undefined || playing.nowPlaying === null)
+      throw new Error('Expected the room’s suggestions and song');
+    fake.send('suggestions', [
+      {
+        ...first,
+        whyKind: 'liked',
+        why: 'you liked it; fits upbeat',
+        whySaid: { id: 'pick.liked', values: { mood: { said: 'music.upbeat' } } },
+      },
+      {
+        ...second,
+        whyKind: 'learned',
+        why: 'lively songs suit mornings here; fits upbeat',
+        whySaid: { id: 'learned.livelyHere', values: { daypart: { said: 'daypart.morning' }, mood: { said: 'music.upbeat' } } },
+      },
+      ...rest,
+    ]);
+    // A chip says the reason's first clause, without the mood the tile already shows.
+    const chips = page.locator('mb-suggestions .why');
+    await chips.filter({ hasText: 'Du mochtest diesen Song' }).waitFor({ ...WAIT, state: 'attached' });
+    expect((await chips.allTextContents()).slice(0, 2)).toEqual(['Du mochtest diesen Song', 'Morgens kommen hier lebhafte Songs gut an']);
+    fake.send('player', { ...playing, nowPlaying: { ...playing.nowPlaying, why: 'chosen by staff', whySaid: { id: 'play.staff' } } });
+    await now.locator('[data-why]', { hasText: 'Vom Team ausgewählt.' }).waitFor(WAIT);
   });
 
   it('speaks the kiosk browser’s language when the venue set none', async () => {

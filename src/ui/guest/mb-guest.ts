@@ -173,7 +173,7 @@ export class MbGuest extends LitElement {
                 <span>${clock(duration)}</span>
               </div>`
         }
-        <p class="why" data-why>${now.why}</p>
+        <p class="why" data-why>${i18n.said(now.whySaid, now.why)}</p>
       </div>
       ${
         s.isOpen

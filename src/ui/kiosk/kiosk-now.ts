@@ -158,7 +158,7 @@ export function renderNow(s: StateSnapshot, { positionMs, qrCard, liked, onLike,
         now.whyKind === 'guest'
           ? html`<span class="asked" data-guest>${t('kiosk.askedByGuestChip')}</span>`
           : now.why
-            ? html`<p class="playing-why" data-why>${sentence(now.why)}</p>`
+            ? html`<p class="playing-why" data-why>${sentence(i18n.said(now.whySaid, now.why))}</p>`
             : nothing
       }
       <div

@@ -13,15 +13,17 @@ export const ICON_LIKE = svg`<svg viewBox="0 0 24 24" aria-hidden="true" width="
 
 /**
  * Why a suggestion, in a guest's words and about the song itself: for a pick by the mood (or one of
- * the closest when few fit), the song's own mood ("Mellow"); else the recommender's reason,
- * short enough for a chip: its first clause, capitalised ("you liked it; fits calm" → "You liked it").
+ * the closest when few fit), the song's own mood ("Mellow"); else the recommender's reason in the
+ * kiosk's language, short enough for a chip: its first clause, capitalised ("you liked it; fits
+ * calm" → "You liked it"; every catalogue puts the mood after a semicolon).
  */
 export function whyChip(track: TrackView): string | null {
   if (track.whyKind === 'mood' || track.whyKind === 'fallback') {
     const own = track.moods[0];
     return own === undefined ? t('kiosk.somethingDifferent') : moodName(own, moodLook(own).label);
   }
-  const first = track.why?.split(';')[0]?.trim() ?? '';
+  const why = track.why === undefined ? '' : i18n.said(track.whySaid, track.why);
+  const first = why.split(';')[0]?.trim() ?? '';
   return first === '' ? null : first.charAt(0).toUpperCase() + first.slice(1);
 }
 
