@@ -1,4 +1,5 @@
 import type { EventBus } from '../kernel/event-bus.js';
+import type { PlayerStall } from '../player/player.js';
 import type { PickReason } from '../player/recommender.js';
 import type { Emotion, RoomMood, RoomMoodLabel } from '../kernel/room-mood.js';
 import type { Said } from '../kernel/said.js';
@@ -52,7 +53,10 @@ export interface LibraryAnalysisState {
 
 /** What is playing and what comes next, as the music director decided it. */
 export interface Playback {
-  readonly status: 'stopped' | 'playing' | 'paused';
+  /** `stalled`: a song is to play, unpaused, but no audio reaches the listener (`stalled` says why). */
+  readonly status: 'stopped' | 'playing' | 'paused' | 'stalled';
+  /** Why no audio flows, while `status` is `stalled`; absent otherwise. */
+  readonly stalled?: PlayerStall;
   readonly trackId: number | null;
   readonly nextTrackId: number | null;
   /** ms into the current track. */

@@ -99,7 +99,10 @@ export interface MoodState {
 }
 
 export interface PlayerState {
-  status: 'stopped' | 'playing' | 'paused';
+  /** `stalled`: a song is to play, unpaused, but no audio reaches the listener (the speakers cannot be reached, the player restarts). */
+  status: 'stopped' | 'playing' | 'paused' | 'stalled';
+  /** Why no audio flows, while `status` is `stalled` (`output`: the speakers or the Snapcast server; `player`: the player restarts); absent otherwise. */
+  stalled?: { cause: 'output' | 'player'; detail: string };
   nowPlaying: TrackView | null;
   positionMs: number;
   next: TrackView | null;

@@ -154,6 +154,7 @@ export class StateProjector implements Service {
       (playback) =>
         hub.update('player', {
           status: playback.status,
+          ...(playback.stalled === undefined ? {} : { stalled: { cause: playback.stalled.cause, detail: playback.stalled.detail } }),
           nowPlaying: asGuestRequest(withNote(this.#view(playback.trackId), playback), playback.isGuestRequest),
           positionMs: Math.round(playback.positionMs / POSITION_STEP_MS) * POSITION_STEP_MS,
           next: asGuestRequest(this.#view(playback.nextTrackId), playback.isNextGuestRequest),

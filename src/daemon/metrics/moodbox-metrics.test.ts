@@ -37,4 +37,20 @@ describe('MoodboxMetrics', () => {
     expect([...types].filter(([name, type]) => name?.endsWith('_total') && type !== 'counter')).toEqual([]);
     expect(types.get('nodejs_active_handles')).toBe('gauge');
   });
+
+  it('says while no audio reaches the listener, and counts each time it stopped by cause (issue 62)', async () => {
+    const player = new FakePlayer({ clock: new FakeClock() });
+    const metrics = new MoodboxMetrics({ bus: new EventBus(), player, sourceOf: () => 'local' });
+    await metrics.start();
+    expect(counter((await metrics.render()).body, 'moodbox_player_stalled')).toBe(0);
+    const stall = { cause: 'output' as const, detail: 'the audio output is not playing' };
+    player.events.emit('stalledChanged', { stalled: stall });
+    player.events.emit('stalledChanged', { stalled: { ...stall, detail: 'still not' } });
+    const { body } = await metrics.render();
+    expect(counter(body, 'moodbox_player_stalled')).toBe(1);
+    expect(body).toMatch(/^moodbox_player_stalls_total\{cause="output"\} 1$/m);
+    player.events.emit('stalledChanged', { stalled: null });
+    expect(counter((await metrics.render()).body, 'moodbox_player_stalled')).toBe(0);
+    await metrics.stop();
+  });
 });

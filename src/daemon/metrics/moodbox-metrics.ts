@@ -38,6 +38,9 @@ export class MoodboxMetrics implements Service {
   readonly #plays: Counter<'source' | 'reason'>;
   readonly #skips: Counter;
   readonly #switches: Counter;
+  readonly #stalled: Gauge;
+  readonly #stalls: Counter<'cause'>;
+  #isStalled = false;
 
   constructor(deps: MoodboxMetricsDeps) {
     this.#deps = deps;
@@ -78,6 +81,18 @@ export class MoodboxMetrics implements Service {
       help: "Songs changed because the mood the music follows changed (the room's, or one staff hold).",
       registers,
     });
+    this.#stalled = new Gauge({
+      name: 'moodbox_player_stalled',
+      help: '1 while no audio reaches the listener though the player is to play (its output failed, or it restarts), else 0.',
+      registers,
+    });
+    this.#stalls = new Counter({
+      name: 'moodbox_player_stalls_total',
+      help: 'Times audio stopped reaching the listener, by cause: output (the speakers or the Snapcast server), player (a restart).',
+      labelNames: ['cause'],
+      registers,
+    });
+    this.#stalled.set(0);
     const wsClients = (): number => this.#wsClients();
     new Gauge({
       name: 'moodbox_websocket_clients',
@@ -118,6 +133,16 @@ export class MoodboxMetrics implements Service {
       ({ item }) => {
         this.#plays.inc({ source: this.#deps.sourceOf(item.track.id), reason: item.reason });
         if (item.reason === 'skip') this.#skips.inc();
+      },
+      this,
+    );
+    player.events.on(
+      'stalledChanged',
+      ({ stalled }) => {
+        const was = this.#isStalled;
+        this.#isStalled = stalled !== null;
+        this.#stalled.set(stalled === null ? 0 : 1);
+        if (stalled !== null && !was) this.#stalls.inc({ cause: stalled.cause });
       },
       this,
     );

@@ -21,6 +21,8 @@ export interface BoxState {
   mood: { current: RoomMoodLabel | null; confidence: number; faces: number };
   player: {
     status: Playback['status'];
+    /** Why no audio flows, while `status` is `stalled`. */
+    stalled?: { cause: string; detail: string };
     nowPlaying: { id: number; title: string; artist: string } | null;
     /** 0–100. */
     volume: number;
@@ -222,7 +224,9 @@ export class MqttBridge implements Service {
       cameraEnabled: settings.camera.enabled,
       ...(settings.camera.hours === null ? {} : { cameraHours: settings.camera.hours }),
       status: playback.status,
+      // `stalled` (no audio reaches the room) is not playing: Home Assistant's Playing sensor is off, and says why.
       playing: playback.status === 'playing',
+      ...(playback.status === 'stalled' && playback.stalled !== undefined ? { stalled: withinStateLimit(playback.stalled.detail) } : {}),
       ...(track === undefined ? {} : { trackId: track.id }),
       nowPlaying:
         track === undefined ? NOTHING_PLAYING : withinStateLimit([track.artist, track.title].filter((part) => part !== '').join(' – ')),

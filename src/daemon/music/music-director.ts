@@ -138,6 +138,7 @@ export class MusicDirector implements Service {
     onPlayer('pausedChanged', () => queue.publishPlayer());
     onPlayer('volumeChanged', () => queue.publishPlayer());
     onPlayer('positionChanged', () => queue.publishPlayer());
+    onPlayer('stalledChanged', () => queue.publishPlayer());
     onPlayer('streamTitleChanged', ({ item, title }) => queue.streamTitleChanged(item, title));
     onPlayer('trackFailed', ({ item, error }) => this.#deps.log.warn({ uri: item.track.uri, error }, 'track skipped: cannot play it'));
     onPlayer('playerFaulted', ({ error, retryInMs }) => this.#deps.log.warn({ error, retryInMs }, 'player stopped; restarting it'));

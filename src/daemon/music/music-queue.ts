@@ -83,7 +83,9 @@ export class MusicQueue {
   get playback(): Playback {
     const state = this.#deps.player.state();
     return {
-      status: state.current === undefined ? 'stopped' : state.isPaused ? 'paused' : 'playing',
+      // The state is what the listener hears: a song whose audio does not flow is not playing (issue 62).
+      status: state.current === undefined ? 'stopped' : state.isPaused ? 'paused' : state.stalled !== undefined ? 'stalled' : 'playing',
+      ...(state.current !== undefined && !state.isPaused && state.stalled !== undefined ? { stalled: state.stalled } : {}),
       trackId: state.current?.track.id ?? null,
       nextTrackId: state.upcoming[0]?.track.id ?? null,
       positionMs: state.positionMs,

@@ -108,7 +108,18 @@ export const StateSchema = Type.Object({
       ),
     }),
     player: Type.Object({
-      status: Type.Enum(['stopped', 'playing', 'paused']),
+      status: Type.Enum(['stopped', 'playing', 'paused', 'stalled'], {
+        description: '`stalled`: a song is to play, unpaused, but no audio reaches the listener (`stalled` says why).',
+      }),
+      stalled: Type.Optional(
+        Type.Object(
+          { cause: Type.Enum(['output', 'player']), detail: Type.String() },
+          {
+            description:
+              'Why no audio flows, while `status` is `stalled`: `output` (the speakers or the Snapcast server cannot be reached), `player` (the player restarts).',
+          },
+        ),
+      ),
       nowPlaying: Type.Union([TrackViewSchema, Type.Null()]),
       positionMs: Type.Number(),
       next: Type.Union([TrackViewSchema, Type.Null()]),

@@ -73,7 +73,8 @@ export const GuestStateSchema = Type.Object(
     isOpen: Type.Boolean(),
     /** Why not, in words, while closed; null while open. */
     closedReason: Type.Union([Type.String(), Type.Null()]),
-    status: Type.Enum(['stopped', 'playing', 'paused']),
+    /** `stalled`: the song is to play but no audio reaches the room. */
+    status: Type.Enum(['stopped', 'playing', 'paused', 'stalled']),
     nowPlaying: Type.Union([
       Type.Object({
         track: GuestTrackSchema,

@@ -28,7 +28,9 @@ export const QueueItemSchema = Type.Object({
 
 export const StaffPlayerSchema = Type.Object(
   {
-    status: Type.Enum(['stopped', 'playing', 'paused']),
+    status: Type.Enum(['stopped', 'playing', 'paused', 'stalled'], {
+      description: '`stalled`: a song is to play, unpaused, but no audio reaches the listener.',
+    }),
     trackId: Type.Union([Type.Integer(), Type.Null()]),
     volume: Type.Integer({ minimum: 0, maximum: 100, description: 'The volume playing now, limits applied.' }),
     wantedVolume: Type.Integer({ minimum: 0, maximum: 100, description: 'The volume staff or people asked for.' }),
