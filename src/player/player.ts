@@ -128,6 +128,16 @@ export interface Player {
   queue(): PlayQueue;
 }
 
+/**
+ * What a player's state sounds like: `stalled` (with why) while a song is to play, unpaused, and no
+ * audio reaches the listener; else `playing`, `paused` or `stopped`.
+ */
+export function playStatus(state: PlayerState): { status: 'stopped' | 'playing' | 'paused' | 'stalled'; stalled?: PlayerStall } {
+  if (state.current === undefined) return { status: 'stopped' };
+  if (state.isPaused) return { status: 'paused' };
+  return state.stalled === undefined ? { status: 'playing' } : { status: 'stalled', stalled: state.stalled };
+}
+
 /** Returns `value` when it is a number in 0–100; throws a `RangeError` naming `name` otherwise. */
 export function assertPercent(name: string, value: number): number {
   if (typeof value !== 'number' || !(value >= 0 && value <= 100)) {

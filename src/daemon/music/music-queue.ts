@@ -5,7 +5,7 @@ import type { Log } from '../../kernel/log.js';
 import type { Random } from '../../kernel/random.js';
 import type { Store, Track } from '../store/store.js';
 import type { QueueEntry, QueueItem } from '../../player/play-queue.js';
-import type { Player, PlayOptions, PlayReason } from '../../player/player.js';
+import { playStatus, type Player, type PlayOptions, type PlayReason } from '../../player/player.js';
 import type { Reason, Recommendation } from '../../player/recommender.js';
 import type { MusicSources } from '../../player/sources/music-sources.js';
 import { GUEST_NOTE, type GuestQueue } from '../guests/guest-fit.js';
@@ -83,9 +83,7 @@ export class MusicQueue {
   get playback(): Playback {
     const state = this.#deps.player.state();
     return {
-      // The state is what the listener hears: a song whose audio does not flow is not playing (issue 62).
-      status: state.current === undefined ? 'stopped' : state.isPaused ? 'paused' : state.stalled !== undefined ? 'stalled' : 'playing',
-      ...(state.current !== undefined && !state.isPaused && state.stalled !== undefined ? { stalled: state.stalled } : {}),
+      ...playStatus(state),
       trackId: state.current?.track.id ?? null,
       nextTrackId: state.upcoming[0]?.track.id ?? null,
       positionMs: state.positionMs,
