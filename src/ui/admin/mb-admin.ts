@@ -17,6 +17,7 @@ import './mb-admin-spotify.js';
 import './mb-admin-stations.js';
 import './mb-admin-blocks.js';
 import './mb-admin-users.js';
+import './mb-first-run.js';
 import './mb-guest-requests.js';
 import './mb-staff-controls.js';
 import './mb-waiting-badge.js';
@@ -72,6 +73,8 @@ export class MbAdmin extends LitElement {
   @state() private _isMenuOpen = false;
   /** `site.kind` of the configuration in force, once read: the sections offered depend on it. */
   @state() private _siteKind: string | null = null;
+  /** While the box has no admin, and until its first admin has gone through the set-up: whether this device needs the code. */
+  @state() private _firstRun: { isCodeNeeded: boolean } | null = null;
   readonly #api = new AdminApi();
   readonly #live = new ApiClient();
   readonly #onHash = (): void => {
@@ -101,6 +104,10 @@ export class MbAdmin extends LitElement {
   async #check(): Promise<void> {
     try {
       this._session = await this.#api.session();
+      if (this._session === null) {
+        const firstRun = await this.#api.firstRun();
+        if (firstRun.isNeeded) this._firstRun = { isCodeNeeded: firstRun.isCodeNeeded };
+      }
     } catch (err) {
       this._error = messageOf(err);
     } finally {
@@ -125,6 +132,17 @@ export class MbAdmin extends LitElement {
 
   override render() {
     if (this._isChecking) return html`<main><p role="status">Loading…</p></main>`;
+    if (this._firstRun !== null) {
+      return html`<mb-first-run
+        .api=${this.#api}
+        ?isCodeNeeded=${this._firstRun.isCodeNeeded}
+        @first-admin=${(e: CustomEvent<AdminSession>) => {
+          this._session = e.detail;
+          this.#relink();
+        }}
+        @first-run-done=${() => (this._firstRun = null)}
+      ></mb-first-run>`;
+    }
     if (this._session === null) return this.#renderSignIn();
     if (this._session.user.mustChangePin) return this.#renderPassphraseChange(this._session.user.name);
     return html`<a class="skip" href="#main" @click=${this.#skip}>Skip to content</a>

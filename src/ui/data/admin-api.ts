@@ -51,6 +51,8 @@ import type {
   Backup,
   Backups,
   RestoreStarted,
+  FirstAdmin,
+  FirstRunStatus,
 } from '../../daemon/http/contract.js';
 import { ApiError, httpBlob, httpJson } from './api-client.js';
 
@@ -92,6 +94,7 @@ export type {
   Backup,
   Backups,
   Settings,
+  FirstRunStatus,
 };
 
 /** A camera preview frame, as an object URL the caller must revoke with `URL.revokeObjectURL`. */
@@ -118,6 +121,16 @@ export class AdminApi extends EventTarget {
       if (err instanceof ApiError && err.status === 401) return null;
       throw err;
     }
+  }
+
+  /** Whether the box still needs its first admin, and whether this device must give the first-run code. */
+  firstRun = (): Promise<FirstRunStatus> => httpJson<FirstRunStatus>('GET', '/api/first-run');
+
+  /** Creates the first admin of a box with none, and signs them in. */
+  async createFirstAdmin(body: FirstAdmin): Promise<AdminSession> {
+    const session = await httpJson<AdminSession>('POST', '/api/first-run', { body });
+    this.#csrf = session.csrfToken;
+    return session;
   }
 
   async signIn(name: string, passphrase: string): Promise<AdminSession> {

@@ -1,23 +1,9 @@
 import { IntlMessageFormat } from 'intl-messageformat';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Said } from '../../daemon/http/contract.js';
+import { LANGUAGES, type Language } from './languages.js';
 
-/**
- * The screens' languages, each by its own name (as a reader looks for it in a list). A language
- * is a catalogue in `catalogues/` (see docs/languages.md); English is the source, built into each
- * screen, the others are fetched when chosen.
- */
-export const LANGUAGES = {
-  en: 'English',
-  de: 'Deutsch',
-  fr: 'Français',
-  es: 'Español',
-  it: 'Italiano',
-  pt: 'Português',
-  nl: 'Nederlands',
-} as const;
-
-export type Language = keyof typeof LANGUAGES;
+export { LANGUAGES, type Language };
 
 /**
  * The pseudo-locale: every word of the English catalogue accented and made 40% longer, in
