@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DATABASE_FILE } from '../src/daemon/config/paths.js';
 import { loadConfig } from '../src/daemon/config/load-config.js';
 import { chartStats } from '../src/daemon/http/chart-stats.js';
 import { RetentionService } from '../src/daemon/ops/retention-service.js';
@@ -38,7 +39,7 @@ const silent = { info: () => {}, warn: () => {}, error: () => {} };
 const dir = mkdtempSync(join(tmpdir(), 'moodbox-bench-retention-'));
 try {
   const clock = new FakeClock(Date.UTC(2026, 10, 24, 3, 30));
-  const path = join(dir, 'moodbox.db');
+  const path = join(dir, DATABASE_FILE);
   openSqliteStore({ clock, log: silent }, { path }).close();
   let written: ReturnType<typeof simulateYear> | undefined;
   const fillMs = cpuMs(() => (written = simulateYear(path, clock.now(), { moodEveryS })));

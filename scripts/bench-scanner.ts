@@ -6,6 +6,7 @@ import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { systemClock } from '../src/kernel/clock.js';
+import { DATABASE_FILE } from '../src/daemon/config/paths.js';
 import { openSqliteStore } from '../src/daemon/store/sqlite-store.js';
 import { MusicMetadataTagReader } from '../src/player/library/music-metadata-tag-reader.js';
 import { LibraryScanner } from '../src/player/library/scanner.js';
@@ -28,7 +29,7 @@ try {
     const template = templates[k % templates.length] ?? '';
     await copyFile(template, join(music, `${k}${extname(template)}`));
   }
-  const store = openSqliteStore({ clock: systemClock, log: { info() {}, warn() {} } }, { path: join(dir, 'moodbox.db') });
+  const store = openSqliteStore({ clock: systemClock, log: { info() {}, warn() {} } }, { path: join(dir, DATABASE_FILE) });
   const scanner = new LibraryScanner({ store, tags: new MusicMetadataTagReader(), clock: systemClock }, { coversDir: join(dir, 'covers') });
   const first = await scanner.scan(music);
   const second = await scanner.scan(music);

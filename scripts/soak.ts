@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import { DATABASE_FILE } from '../src/daemon/config/paths.js';
 import { childNamed, mib, openFiles, rssKiB } from '../src/daemon/ops/process-stats.js';
 import { median } from '../src/daemon/testing/room-simulator.js';
 
@@ -149,7 +150,7 @@ for (;;) {
     mpvRssMiB: mpv === undefined ? 0 : mib(rssKiB(mpv)),
     heapMiB: health.memory.heapUsedMiB,
     externalMiB: health.memory.externalMiB,
-    dbMiB: round(fileMiB(join(dataDir, 'moodbox.db')) + fileMiB(join(dataDir, 'moodbox.db-wal'))),
+    dbMiB: round(fileMiB(join(dataDir, DATABASE_FILE)) + fileMiB(join(dataDir, `${DATABASE_FILE}-wal`))),
     writtenMiB: round(writeBytes(pid) / 1024 / 1024),
     logMiB: round(logBytes / 1024 / 1024),
     fps: Number(/([\d.]+) frames\/s analysed/.exec(camera)?.[1] ?? 0),
@@ -206,7 +207,7 @@ function playsHeard(): {
   medianSecondsPlayed: number;
   pickedFor: Record<string, number>;
 } {
-  const db = new Database(join(dataDir, 'moodbox.db'), { readonly: true, fileMustExist: true });
+  const db = new Database(join(dataDir, DATABASE_FILE), { readonly: true, fileMustExist: true });
   try {
     const plays = db.prepare('SELECT mood, started_at AS startedAt, ended_at AS endedAt, outcome FROM plays ORDER BY id').all() as Array<{
       mood: string | null;

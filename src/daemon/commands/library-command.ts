@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { coversDir } from '../config/paths.js';
+import { coversDir, databasePath } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
@@ -18,15 +18,14 @@ export interface LibraryContext {
 
 /** Opens the configured database for `fn` and closes it afterwards, whatever happens. */
 export async function withLibrary<T>(configFile: string | undefined, fn: (ctx: LibraryContext) => Promise<T>): Promise<T> {
-  const [path, { loadConfig }, { openSqliteStore }, { systemClock }] = await Promise.all([
-    import('node:path'),
+  const [{ loadConfig }, { openSqliteStore }, { systemClock }] = await Promise.all([
     import('../config/load-config.js'),
     import('../store/sqlite-store.js'),
     import('../../kernel/clock.js'),
   ]);
   const { config } = loadConfig({ file: configFile, env: process.env });
   const quiet = { info() {}, warn() {} };
-  const store = openSqliteStore({ clock: systemClock, log: quiet }, { path: path.join(config.dataDir, 'moodbox.db') });
+  const store = openSqliteStore({ clock: systemClock, log: quiet }, { path: databasePath(config) });
   try {
     return await fn({ config, store, clock: systemClock });
   } finally {

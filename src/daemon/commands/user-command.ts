@@ -117,18 +117,19 @@ async function withAuth(
   configFile: string | undefined,
   fn: (deps: { auth: AuthService; store: Store; clock: Clock }) => Promise<void>,
 ): Promise<void> {
-  const [path, { loadConfig }, { openSqliteStore }, auth, { SignInThrottle }, { systemClock }, { createLogger }] = await Promise.all([
-    import('node:path'),
-    import('../config/load-config.js'),
-    import('../store/sqlite-store.js'),
-    import('../people/auth-service.js'),
-    import('../people/throttle.js'),
-    import('../../kernel/clock.js'),
-    import('../logging.js'),
-  ]);
+  const [{ databasePath }, { loadConfig }, { openSqliteStore }, auth, { SignInThrottle }, { systemClock }, { createLogger }] =
+    await Promise.all([
+      import('../config/paths.js'),
+      import('../config/load-config.js'),
+      import('../store/sqlite-store.js'),
+      import('../people/auth-service.js'),
+      import('../people/throttle.js'),
+      import('../../kernel/clock.js'),
+      import('../logging.js'),
+    ]);
   const { config } = loadConfig({ file: configFile, env: process.env });
   const log = createLogger({ level: 'warn' });
-  const store = openSqliteStore({ clock: systemClock, log }, { path: path.join(config.dataDir, 'moodbox.db') });
+  const store = openSqliteStore({ clock: systemClock, log }, { path: databasePath(config) });
   try {
     const service = new auth.AuthService(
       { store, clock: systemClock, log, throttle: new SignInThrottle({ clock: systemClock }) },

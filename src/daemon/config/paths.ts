@@ -28,6 +28,14 @@ export function libraryFolders(folders: readonly string[], installDir: string = 
   return own.length > 0 ? own : all;
 }
 
+/** The database's file in the data directory. */
+export const DATABASE_FILE = 'moodbox.db';
+
+/** Where the database lives: `moodbox.db` in the data directory. */
+export function databasePath(config: Pick<Config, 'dataDir'>): string {
+  return join(config.dataDir, DATABASE_FILE);
+}
+
 /** Where extracted cover art lives: `covers/` in the data directory. */
 export function coversDir(config: Pick<Config, 'dataDir'>): string {
   return join(config.dataDir, 'covers');

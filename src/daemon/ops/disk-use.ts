@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { DatabaseUse } from '../store/store-maintenance.js';
+import { DATABASE_FILE } from '../config/paths.js';
 
 const DAY_MS = 86_400_000;
 /** In the data directory: the size of the data directory after each night's retention run. */
@@ -9,7 +10,7 @@ export const DISK_SAMPLES_FILE = 'disk-use.json';
 const SAMPLES_KEPT = 60;
 const RATE_WINDOW_MS = 30 * DAY_MS;
 /** Files of the data directory that are the database. */
-const DATABASE_FILES = new Set(['moodbox.db', 'moodbox.db-wal', 'moodbox.db-shm']);
+const DATABASE_FILES = new Set([DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`]);
 
 /** One night's size of the data directory (bytes) at `at` (epoch ms). */
 export interface DiskSample {

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Config } from '../config/schema.js';
 import { FIRST_RUN_CODE_KEY, showCode } from '../people/first-run.js';
 import type { Check } from './doctor-check.js';
+import { databasePath } from '../config/paths.js';
 
 /**
  * `moodbox doctor`'s check that someone can sign in to the admin panel: while the box has no admin,
@@ -13,7 +13,7 @@ import type { Check } from './doctor-check.js';
 export function checkFirstAdmin(config: Config): Check {
   const name = 'admin';
   const page = `http://${config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host}:${config.server.port}/admin`;
-  const path = join(config.dataDir, 'moodbox.db');
+  const path = databasePath(config);
   const noAdmin = (code: string | undefined): Check => ({
     name,
     status: 'warn',

@@ -3,7 +3,6 @@
  * box keeps there with the days left at the rate it grows.
  */
 import { accessSync, constants, existsSync, mkdirSync, statfsSync } from 'node:fs';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Config } from '../config/schema.js';
 import { systemClock } from '../../kernel/clock.js';
@@ -11,13 +10,14 @@ import { describeDiskUse, diskUse } from './disk-use.js';
 import { databaseUse } from '../store/sqlite-maintenance.js';
 import { loadMigrations } from '../store/sqlite-store.js';
 import type { Check } from './doctor-check.js';
+import { databasePath } from '../config/paths.js';
 
 const MIN_FREE_FAIL = 200 * 1024 * 1024;
 const MIN_FREE_WARN = 1024 * 1024 * 1024;
 
 export function checkDatabase(config: Config): Check {
   const name = 'database';
-  const path = join(config.dataDir, 'moodbox.db');
+  const path = databasePath(config);
   try {
     mkdirSync(config.dataDir, { recursive: true });
     accessSync(config.dataDir, constants.W_OK);
@@ -84,7 +84,7 @@ const DAYS_LEFT_WARN = 30;
 /** What the box keeps (database by table, covers, backups, logs) and the days left at the rate it grows. */
 export function checkDiskUse(config: Config): Check {
   const name = 'disk use';
-  const path = join(config.dataDir, 'moodbox.db');
+  const path = databasePath(config);
   try {
     let database;
     if (existsSync(path)) {

@@ -6,7 +6,7 @@ import { extname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { LiveConfig, OVERRIDES_KEY } from '../config/live-config.js';
 import { changedPaths, loadConfig } from '../config/load-config.js';
-import { installPath } from '../config/paths.js';
+import { databasePath, installPath } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
 import { spotifyRedirectUri } from '../config/site-rules.js';
 import { systemClock } from '../../kernel/clock.js';
@@ -106,7 +106,7 @@ function savedSettings(
   env: Readonly<Record<string, string | undefined>>,
 ): { config: Config; check: Check } {
   const name = 'settings';
-  const path = join(config.dataDir, 'moodbox.db');
+  const path = databasePath(config);
   if (!existsSync(path)) return { config, check: { name, status: 'ok', message: 'none saved from the admin panel yet' } };
   let overrides: Record<string, unknown>;
   try {

@@ -23,7 +23,9 @@ import { schemaProblems } from './schema-match.js';
 import { loadMigrations, type Migration } from './sqlite-migrations.js';
 
 /** The database's file name in the data directory. */
-export const DATABASE_FILE = 'moodbox.db';
+import { DATABASE_FILE } from '../config/paths.js';
+
+export { DATABASE_FILE };
 /** The running daemon's pid, in the data directory: `moodbox restore` refuses while it is alive. */
 export const PID_FILE = 'moodbox.pid';
 /** How many nightly copies are kept; older ones are removed after each new one. */
@@ -151,11 +153,6 @@ export interface PendingRestore {
 
 /** What became of a restore readied in the panel, at the start after it: put in place (the replaced database `kept`), or `failed` and why. */
 export type RestoreOutcome = ({ kept: string | undefined } & PendingRestore) | ({ failed: string } & PendingRestore);
-
-/** Whether a restore waits for the next start. */
-export function hasPendingRestore(dataDir: string): boolean {
-  return existsSync(join(dataDir, PENDING_RESTORE));
-}
 
 /**
  * Puts a restore staged by `stageRestore` in place, before the database is opened: checked again and

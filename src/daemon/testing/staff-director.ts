@@ -17,6 +17,7 @@ import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { until } from './daemon-process.js';
 import { SWITCH_AT_ONCE } from './director-harness.js';
 import { ADMIN_PASSPHRASE, buildTestServer, signInNewAdmin, type TestServer } from './server.js';
+import { DATABASE_FILE } from '../config/paths.js';
 
 /**
  * A real music director on real mpv (no audio out), a real SQLite file and the admin routes, signed
@@ -72,7 +73,7 @@ export async function staffDirector(options: {
     const dir = await mkdtemp(join(tmpdir(), 'moodbox-staff-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     const clock = systemClock;
-    const store = openSqliteStore({ clock, log: silent }, { path: join(dir, 'moodbox.db') });
+    const store = openSqliteStore({ clock, log: silent }, { path: join(dir, DATABASE_FILE) });
     cleanups.push(async () => store.close());
     const ids: number[] = [];
     for (const [i, song] of options.songs.entries()) {
