@@ -182,6 +182,21 @@ describe('the guest page on a phone (against a server that follows the wire form
     await page.getByRole('region', { name: 'Now playing' }).getByText('Back Again').waitFor(WAIT);
   });
 
+  it('says so while no sound reaches the room, and that the song goes on where it stopped (issue 62)', async () => {
+    const { page } = browser;
+    await page.goto(`${server.url}/guest`);
+    const now = page.getByRole('region', { name: 'Now playing' });
+    await now.getByRole('heading', { name: 'Now playing' }).waitFor(WAIT);
+    server.change({ ...server.state, status: 'stalled' });
+    await now.getByRole('heading', { name: 'No sound right now' }).waitFor(WAIT);
+    expect(await now.getByRole('status').textContent()).toBe(
+      'No sound right now: the speakers cannot be reached. The song goes on where it stopped once they are back.',
+    );
+    server.change({ ...server.state, status: 'playing' });
+    await now.getByRole('heading', { name: 'Now playing' }).waitFor(WAIT);
+    expect(await now.getByRole('status').count()).toBe(0);
+  });
+
   it('never shows a face count or anyone’s name', async () => {
     const { page } = browser;
     server.change(guestState());

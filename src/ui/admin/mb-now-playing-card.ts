@@ -8,6 +8,23 @@ import { ADMIN_STYLES, messageOf } from './admin-styles.js';
 import { LiveStateController, whenChanged } from './live-state-controller.js';
 import { nowPlayingLine } from './now-playing-line.js';
 
+/** The player's state in a word, beside the time. */
+const STATUS_WORDS: Record<StateSnapshot['player']['status'], string> = {
+  playing: 'Playing',
+  paused: 'Paused',
+  stopped: 'Stopped',
+  stalled: 'No sound',
+};
+
+/** Why no sound reaches the room, and that the song is kept. */
+export function stalledWords(stalled: NonNullable<StateSnapshot['player']['stalled']>): string {
+  const why =
+    stalled.cause === 'output'
+      ? `No sound reaches the speakers (${stalled.detail}): check that they, or the Snapcast server, are on and connected.`
+      : `The player is restarting (${stalled.detail}).`;
+  return `${why} The song goes on where it stopped once sound flows again.`;
+}
+
 /** How often the elapsed time is drawn again (ms); it is computed from a start time, so it never drifts. */
 const TICK_MS = 500;
 /** How many of the room's suggestions are shown after the queue. */
@@ -241,7 +258,7 @@ export class MbNowPlayingCard extends LitElement {
     const isStation = current?.trackId === now.id ? current.isStation : now.durationMs === null && now.album === '';
     const elapsed = this.#elapsed(player);
     const total = now.durationMs;
-    const status = player.status === 'paused' ? 'Paused' : player.status === 'playing' ? 'Playing' : 'Stopped';
+    const status = STATUS_WORDS[player.status];
     return html`<div class="now" data-now=${now.id}>
       <mb-cover .src=${now.coverUrl} label=${now.title} .mood=${now.moods[0] ?? null}></mb-cover>
       <div>
@@ -257,6 +274,7 @@ export class MbNowPlayingCard extends LitElement {
                   <span data-total=${Math.floor(total / 1000)}>${clockTime(total)}</span>`
           }
         </p>
+        ${player.stalled ? html`<p class="line error" role="status" data-stalled>${stalledWords(player.stalled)}</p>` : nothing}
         ${current?.trackId === now.id ? html`<p class="line" data-why>${why(current)}</p>` : nothing}
         <p class="line muted">Volume ${player.volume}</p>
       </div>

@@ -240,7 +240,7 @@ export class MbStaffControls extends LitElement {
           <span class="now"
             >${view?.hold ? html`<span class="held-mark">Held: ${moodLook(view.hold.label).label} · </span>` : nothing}${
               now
-                ? html`${isPaused ? 'Paused' : player?.status === 'paused' ? 'Silent' : 'Playing'}:
+                ? html`${isPaused ? 'Paused' : player?.status === 'paused' ? 'Silent' : player?.status === 'stalled' ? 'No sound' : 'Playing'}:
                   ${nowPlayingLine({ nowPlaying: now, streamTitle: player?.streamTitle ?? null })}`
                 : 'Nothing playing'
             }</span

@@ -1,3 +1,4 @@
+import { html, type TemplateResult } from 'lit';
 import type { GuestRequest, GuestState } from '../data/guest-api.js';
 import { i18n, t } from './guest-i18n.js';
 
@@ -10,6 +11,17 @@ export function clock(ms: number): string {
   const m = Math.floor((s % 3600) / 60);
   const rest = String(s % 60).padStart(2, '0');
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
+}
+
+/**
+ * The heading over the song playing: "Now playing", "Paused", or, while no sound reaches the room
+ * (`stalled`), "No sound right now" with why and what happens next.
+ */
+export function nowHeading(status: GuestState['status']): TemplateResult {
+  if (status === 'stalled')
+    return html`<h2>${t('guest.noSound')}</h2>
+      <p class="stalled" role="status">${t('guest.noSoundLine')}</p>`;
+  return html`<h2>${status === 'paused' ? t('guest.paused') : t('guest.nowPlaying')}</h2>`;
 }
 
 /** A request's status as a guest reads it. */

@@ -8,7 +8,7 @@ import { QUEUE_STYLES } from './guest-queue.styles.js';
 import { followLanguage } from '../i18n/i18n.js';
 import { chosenLanguage, renderLanguageSelect } from '../i18n/language-select.js';
 import { i18n, t } from './guest-i18n.js';
-import { type Notice, clock, latestNotice, noticeHolds, requestsLeft } from './guest-words.js';
+import { type Notice, clock, latestNotice, noticeHolds, nowHeading, requestsLeft } from './guest-words.js';
 import { GUEST_STYLES } from './mb-guest.styles.js';
 
 const ICON_LIKE = svg`<svg viewBox="0 0 24 24" aria-hidden="true" width="1em" height="1em" fill="currentColor"><path d="M12 21s-7.5-4.6-9.6-9.2C.9 8.3 3 4.5 6.7 4.5c2.1 0 3.6 1.2 5.3 3 1.7-1.8 3.2-3 5.3-3 3.7 0 5.8 3.8 4.3 7.3C19.5 16.4 12 21 12 21z"/></svg>`;
@@ -161,7 +161,7 @@ export class MbGuest extends LitElement {
     return html`<section class="now" aria-label=${t('guest.nowPlaying')} data-state=${s.status}>
       <mb-cover .src=${now.track.coverUrl} label=${now.track.title}></mb-cover>
       <div class="text">
-        <h2>${s.status === 'paused' ? t('guest.paused') : t('guest.nowPlaying')}</h2>
+        ${nowHeading(s.status)}
         <div class="title">${title}</div>
         <div class="artist">${now.streamTitle === null ? now.track.artist : now.track.title}</div>
         ${
