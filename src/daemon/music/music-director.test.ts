@@ -68,6 +68,20 @@ describe('MusicDirector', () => {
     expect(h.moodOf(h.player.state().upcoming[0]?.track.id)).toBe('upbeat');
   });
 
+  it('keeps the song cut off by an output failure when the room changes meanwhile: it resumes, and the pick for the room comes next (issue 62)', async () => {
+    const h = await harness();
+    const before = playing(h);
+    h.player.stall({ cause: 'output', detail: 'the Snapcast server does not read the pipe' });
+    await h.settle(h.director.roomMoodChanged(roomMoodOf('happy')));
+    expect(playing(h)?.key).toBe(before?.key);
+    expect(h.moodOf(h.player.state().upcoming[0]?.track.id)).toBe('upbeat');
+    expect(h.store.plays.list({}).items.filter((p) => p.outcome === 'switched')).toEqual([]);
+    // Once sound flows again, a change of the room switches as before.
+    h.player.stall(undefined);
+    await h.settle(h.director.roomMoodChanged(roomMoodOf('sad')));
+    expect(playing(h)?.key).not.toBe(before?.key);
+  });
+
   it('records a song changed for the room as switched and learns nothing from it; a skip by staff still counts against its song', async () => {
     const h = await harness();
     const learner = new TasteLearner({ store: h.store, player: h.player, clock: h.clock, log: silent });

@@ -127,10 +127,7 @@ export class MusicQueue {
     return mood === '' ? aim : roomAimOf(leanToward(aim.room, mood));
   }
 
-  /**
-   * The day plan in force changed: its volume cap applies now, and the song after this one is
-   * picked again for it; the song playing plays to its end (a block beginning cuts no song).
-   */
+  /** The day plan in force changed: its volume cap applies now, and the song next is picked again (the song playing plays on). */
   async planChanged(): Promise<void> {
     await this.playToMood(() => 'pick next');
   }
@@ -193,6 +190,8 @@ export class MusicQueue {
   /** A fade down (short, or over `fadeMs`), the song next (a fitting one shown first), a short fade up. The song left is switched, not skipped. */
   async #switch(recommendation: RoomRecommendation, fadeMs?: number): Promise<void> {
     const { player, limits } = this.#deps;
+    // While no sound flows, the song cut off is kept (it resumes where it was heard); the pick comes next.
+    if (player.state().stalled !== undefined) return this.queueUpcoming(recommendation);
     const isLibrary = !this.#wantsOtherSource(recommendation);
     const entries = isLibrary ? switchEntries(this.#nextInput(recommendation)) : undefined;
     if (entries !== undefined) await player.replaceUpcoming(entries);

@@ -11,7 +11,15 @@ import {
   type QueueEntry,
   type QueueItem,
 } from '../play-queue.js';
-import { assertPercent, type Player, type PlayerEvents, type PlayerState, type PlayOptions, type PlayOutcome } from '../player.js';
+import {
+  assertPercent,
+  type Player,
+  type PlayerEvents,
+  type PlayerStall,
+  type PlayerState,
+  type PlayOptions,
+  type PlayOutcome,
+} from '../player.js';
 
 /**
  * The simplest complete `Player`: each track "plays" for `trackMs` on the injected clock. Control
@@ -35,6 +43,7 @@ export class FakePlayer implements Player, Service {
   #isPaused = false;
   #volume: number;
   #crossfadeMs = 0;
+  #stalled: PlayerStall | undefined;
 
   /** `useTrackDurations`: a track with a `durationMs` plays that long, the others `trackMs`. */
   constructor(
@@ -67,6 +76,12 @@ export class FakePlayer implements Player, Service {
     this.events.emit('playerRestarted', { attempt: 1 });
   }
 
+  /** No audio reaches the listener (`stall`) or it flows again (`undefined`), as a real player's output failing says. */
+  stall(stalled: PlayerStall | undefined): void {
+    this.#stalled = stalled;
+    this.events.emit('stalledChanged', { stalled: stalled ?? null });
+  }
+
   /** The crossfade set last (ms); the fake plays its tracks one after the other all the same. */
   get crossfadeMs(): number {
     return this.#crossfadeMs;
@@ -89,6 +104,7 @@ export class FakePlayer implements Player, Service {
       positionMs,
       volume: this.#volume,
       maxVolume: this.#maxVolume,
+      ...(this.#stalled === undefined ? {} : { stalled: this.#stalled }),
     };
   }
 
