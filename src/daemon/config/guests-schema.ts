@@ -17,6 +17,11 @@ export const GuestsSchema = Type.Object(
       description:
         "`staff`: a guest's request waits until the staff say yes on the admin panel's Guests page (declined when nobody does within `guests.waitMin`); then it plays when it fits the room. `off`: a request that fits the room is queued at once.",
     }),
+    kioskQr: Type.Union([Type.Literal('card'), Type.Literal('large')], {
+      default: 'card',
+      description:
+        "How the kiosk shows the guest page's QR code while music plays and nobody is signed in at the screen. `card`: a card of at least 35 mm (230 px on a 7\" screen) beside the room's mood, the song and what plays next, scanned from the edge of a table, with the suggestions to tap. `large`: for a kiosk that faces the tables: the code takes at least half the screen's height, scanned from a seat, beside the mood, the song, why it plays and what plays next. Either way it moves to the header's corner while someone is signed in.",
+    }),
     requestsPerHour: Type.Integer({
       default: 3,
       minimum: 0,

@@ -175,7 +175,15 @@ export interface GuestsState {
   awaitingStaff: number;
   /** When guests last asked, voted or liked, or their queue changed (epoch ms); null before any of it. */
   changedAt: number | null;
+  /**
+   * How the kiosk shows the guest page's QR code while music plays and nobody is signed in there
+   * (`guests.kioskQr`): a card beside the music, or large for the tables. Absent: `card`.
+   */
+  kioskQr?: KioskQrMode;
 }
+
+/** How the kiosk shows the guest page's QR code (`guests.kioskQr`). */
+export type KioskQrMode = 'card' | 'large';
 
 export type StateArea =
   'language' | 'camera' | 'mood' | 'player' | 'suggestions' | 'session' | 'services' | 'library' | 'guests' | 'dayPlan';

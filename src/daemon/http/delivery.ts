@@ -58,6 +58,7 @@ export function delivery(
     store,
     services: () => core.health(),
     language: () => kioskLanguage(settings.current),
+    kioskQr: () => settings.current.guests.kioskQr,
   });
   const camera = core.camera;
   const server = new HttpService(

@@ -241,6 +241,24 @@ describe('StateProjector', () => {
     ]);
   });
 
+  // Issue 58: the venue's QR mode reaches the kiosk at once when saved, and a guest's request keeps it.
+  it("says the kiosk's QR mode in the guests' part, follows a saved change and keeps it through the guests' changes", async () => {
+    const clock = new FakeClock();
+    const store = openSqliteStore({ clock, log: pino({ level: 'silent' }) }, { path: ':memory:' });
+    const bus: MoodboxBus = new EventBus(() => undefined);
+    const hub = new StateHub(initialScreenState({ version: '1.2.3', demo: false }), { log: { error() {} } });
+    const mode = { now: 'large' as 'card' | 'large' };
+    const projector = new StateProjector({ bus, hub, clock, store, services: () => [], kioskQr: () => mode.now });
+    await projector.start();
+    open.push({ projector, store });
+    expect(hub.snapshot().data.guests.kioskQr).toBe('large');
+    bus.emit('guestRequestsChanged', { open: 2, awaitingStaff: 0 });
+    expect(hub.snapshot().data.guests).toEqual({ open: 2, awaitingStaff: 0, changedAt: clock.now(), kioskQr: 'large' });
+    mode.now = 'card';
+    bus.emit('settingsChanged', { changed: ['guests.kioskQr'] });
+    expect(hub.snapshot().data.guests.kioskQr).toBe('card');
+  });
+
   it('stops projecting once stopped', async () => {
     const { bus, projector, state } = await setup();
     await projector.stop();

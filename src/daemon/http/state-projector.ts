@@ -4,7 +4,7 @@ import type { Service } from '../../kernel/lifecycle.js';
 import type { StoreReads } from '../store/store-reads.js';
 import { NOBODY, type RoomMoodLabel } from '../../kernel/room-mood.js';
 import { said } from '../../kernel/said.js';
-import type { Said, ServiceHealthView, StateSnapshot, TrackView } from './contract.js';
+import type { KioskQrMode, Said, ServiceHealthView, StateSnapshot, TrackView } from './contract.js';
 import type { StateHub } from './state-hub.js';
 import { trackView } from './track-view.js';
 import { PLAY_REASONS } from '../../player/pick-reasons.js';
@@ -29,6 +29,8 @@ export interface StateProjectorDeps {
   services: () => ServiceHealthView[];
   /** The venue's language for the kiosk now (`site.language`), or null for the kiosk browser's. @default always null */
   language?: () => string | null;
+  /** How the kiosk shows the guests' QR code now (`guests.kioskQr`). @default not said (the kiosk's card) */
+  kioskQr?: () => KioskQrMode;
 }
 
 /** The screens' state before any service has said anything. */
@@ -132,8 +134,9 @@ export class StateProjector implements Service {
     bus.on('moodHeld', ({ label, until, music }) => hub.update('mood', { ...area('mood'), held: { label, until, music } }), this);
     bus.on('moodReleased', () => hub.update('mood', { ...area('mood'), held: null }), this);
     bus.on('libraryScanChanged', (library) => hub.update('library', library), this);
-    // A language saved in Settings: the kiosk speaks it at once.
+    // A language or a QR mode saved in Settings: the kiosk follows it at once.
     bus.on('settingsChanged', () => hub.update('language', this.#deps.language?.() ?? null), this);
+    bus.on('settingsChanged', () => this.#publishQrMode(), this);
     bus.on('libraryChanged', () => this.#views.clear(), this);
     bus.on('personSignedIn', ({ user }) => this.#session(user, null), this);
     bus.on('personSignedOut', () => this.#session(null, null), this);
@@ -183,12 +186,19 @@ export class StateProjector implements Service {
     // A request that waits, a vote or a like reaches the admin's dashboard at once, not with the next song.
     bus.on(
       'guestRequestsChanged',
-      ({ open, awaitingStaff }) => hub.update('guests', { open, awaitingStaff, changedAt: this.#deps.clock.now() }),
+      ({ open, awaitingStaff }) => hub.update('guests', { ...area('guests'), open, awaitingStaff, changedAt: this.#deps.clock.now() }),
       this,
     );
     bus.on('dayPlanChanged', ({ plan }) => hub.update('dayPlan', plan === null ? null : { ...plan }), this);
+    this.#publishQrMode();
     this.#publishHealth();
     this.#healthTimer = this.#deps.clock.setInterval(() => this.#publishHealth(), HEALTH_EVERY_MS);
+  }
+
+  /** The kiosk's QR mode (`guests.kioskQr`) in the guests' area, when the daemon says one. */
+  #publishQrMode(): void {
+    const kioskQr = this.#deps.kioskQr?.();
+    if (kioskQr !== undefined) this.#deps.hub.update('guests', { ...this.#deps.hub.snapshot().data.guests, kioskQr });
   }
 
   async stop(): Promise<void> {

@@ -109,6 +109,11 @@ const LOOKS: Readonly<Record<string, SettingLook>> = {
     group: 'kiosk',
     choices: { off: 'No: a request that fits the room is queued at once', staff: 'Yes: staff approve each on the Guests page' },
   },
+  'guests.kioskQr': {
+    label: 'The guests’ QR code on the kiosk',
+    group: 'kiosk',
+    choices: { card: 'A card beside the music (scanned from a table’s edge)', large: 'Large, for the tables (half the screen or more)' },
+  },
   'guests.requestsPerHour': { label: 'Songs one phone may ask for in an hour', group: 'kiosk' },
   'guests.repeatWindowMin': { label: 'Before the same song may be asked for again', group: 'kiosk', unit: 'minutes' },
   'guests.requestsPerAddressMax': { label: 'Songs the phones behind one address may ask for in an hour', group: 'kiosk' },
