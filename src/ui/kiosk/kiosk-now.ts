@@ -23,7 +23,7 @@ const asked = (track: TrackView) => (track.whyKind === 'guest' ? html`<span data
 export interface NowView {
   /** Where the song playing is (ms): the daemon's position, counted on while it plays. */
   positionMs: number;
-  /** The guest page's code as a card under the room mood, or null. */
+  /** The guest page's code as a card beside the music (`data-qr`: the venue's `guests.kioskQr`), or null. */
   qrCard: TemplateResult | null;
   /** The tracks the person signed in likes. */
   liked: ReadonlySet<number>;
@@ -134,7 +134,12 @@ export function renderNow(s: StateSnapshot, { positionMs, qrCard, liked, onLike,
   const next = s.player.next;
   const user = s.session.user;
   if (now === null) {
-    return html`<section class="now" aria-label=${t('kiosk.nowPlaying')} data-state="stopped" ?data-qr=${qrCard !== null}>
+    return html`<section
+      class="now"
+      aria-label=${t('kiosk.nowPlaying')}
+      data-state="stopped"
+      data-qr=${qrCard === null ? nothing : (s.guests.kioskQr ?? 'card')}
+    >
       ${renderMood(s)}${qrCard ?? nothing}
       <mb-cover label=${next?.title ?? 'Moodbox'} .src=${next?.coverUrl ?? null} .mood=${next?.moods[0] ?? s.mood.current}></mb-cover>
       <div class="text">
@@ -149,7 +154,12 @@ export function renderNow(s: StateSnapshot, { positionMs, qrCard, liked, onLike,
     </section>`;
   }
   const share = now.durationMs ? Math.min(1, positionMs / now.durationMs) : 0;
-  return html`<section class="now" aria-label=${t('kiosk.nowPlaying')} data-state=${s.player.status} ?data-qr=${qrCard !== null}>
+  return html`<section
+    class="now"
+    aria-label=${t('kiosk.nowPlaying')}
+    data-state=${s.player.status}
+    data-qr=${qrCard === null ? nothing : (s.guests.kioskQr ?? 'card')}
+  >
     ${renderMood(s)}${qrCard ?? nothing}
     <mb-cover .src=${now.coverUrl} label=${now.title} .mood=${now.moods[0] ?? null}></mb-cover>
     <div class="text">

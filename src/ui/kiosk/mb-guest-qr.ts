@@ -30,7 +30,8 @@ export function qrPath(text: string): { size: number; d: string } {
  * The guest page's QR code: a phone in the room scans it to open `/guest` and ask for a song, like
  * it or vote. Drawn as SVG (dark on white, whatever the screen's colours, so every phone reads it).
  * `large` for the attract screen, with its line under it; `card` beside the music while people are in
- * view, captioned "Ask for a song"; small otherwise.
+ * view, captioned "Ask for a song" (its size is the kiosk's: 230 px or more, or half the screen's
+ * height for the tables); small otherwise.
  * Nothing when `url` is null (guests are off, or phones cannot reach the box).
  *
  * @summary The QR code that opens the guest page.

@@ -191,14 +191,16 @@ export class MbKiosk extends LitElement {
 
   #renderMain(s: StateSnapshot) {
     const shown = s.player.nowPlaying ?? s.player.next;
+    const qrCard = this.#renderQrCard();
     const now = renderNow(s, {
       positionMs: this.#positionMs(s),
-      qrCard: this.#renderQrCard(),
+      qrCard,
       liked: this._liked,
       onLike: (track) => this.#toggleLike(track),
       onSkip: (track) => this.#send('skip', track),
     });
     return html`${renderBackdrop(shown)}${now}<mb-suggestions
+        qr=${qrCard === null ? nothing : (s.guests.kioskQr ?? 'card')}
         .tracks=${s.suggestions}
         .person=${s.session.user?.name ?? null}
         .mood=${s.mood.held?.music ?? s.mood.current}
@@ -215,8 +217,9 @@ export class MbKiosk extends LitElement {
   }
 
   /**
-   * The guest page's code as a card under the room's mood, while guests may ask for songs and nobody
-   * is signed in (a person at the screen has their Like and Skip there).
+   * The guest page's code as a card beside the music (as the venue's `guests.kioskQr` says: a card,
+   * or large for the tables), while guests may ask for songs and nobody is signed in (a person at
+   * the screen has their Like and Skip there).
    */
   #renderQrCard() {
     return this._guestUrl !== null && this._state?.session.user === null

@@ -170,6 +170,38 @@ export class MbSuggestions extends LitElement {
           font-size: 1.05em;
         }
       }
+      /* Beside the guests' QR code on a landscape screen up to 720 px high, or the large code on a
+         portrait one: as many rows as fit, the tiles as large as before (on 800x480, four beside the
+         card and two beside the large code; six and four up to 720 px). */
+      @media (orientation: landscape) and (max-height: 720px) {
+        :host([qr]) .grid {
+          grid-template-rows: none;
+          grid-auto-rows: minmax(0, 1fr);
+        }
+      }
+      @media (orientation: landscape) and (max-height: 560px) {
+        :host([qr='card']) .tile:nth-child(n + 5),
+        :host([qr='large']) .tile:nth-child(n + 3) {
+          display: none;
+        }
+        :host([qr='large']) .grid {
+          grid-template-columns: minmax(0, 1fr);
+        }
+      }
+      @media (orientation: landscape) and (min-height: 561px) and (max-height: 720px) {
+        :host([qr='large']) .tile:nth-child(n + 5) {
+          display: none;
+        }
+      }
+      @media (orientation: portrait) {
+        :host([qr='large']) .grid {
+          grid-template-rows: none;
+          grid-auto-rows: minmax(0, 1fr);
+        }
+        :host([qr='large']) .tile:nth-child(n + 3) {
+          display: none;
+        }
+      }
       /* A narrow portrait screen: one column of wide tiles. */
       @media (orientation: portrait) and (max-width: 700px) {
         .tile {
@@ -198,6 +230,11 @@ export class MbSuggestions extends LitElement {
   @property({ attribute: false }) person: string | null = null;
   /** The mood the music follows now (the room's, or the one staff hold), for the line shown when few songs or none fit it. */
   @property({ attribute: false }) mood: MoodState['current'] = null;
+  /**
+   * How the guests' QR code shows beside the tiles (`card`, `large`), or none: on a short landscape
+   * screen, or the large code on a portrait one, the code takes the room of some tiles.
+   */
+  @property({ reflect: true }) qr: 'card' | 'large' | null = null;
   /** The tracks the signed-in person likes. */
   @property({ attribute: false }) liked: ReadonlySet<number> = new Set();
 
