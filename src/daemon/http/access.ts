@@ -48,6 +48,11 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The signed-in person, set for `kiosk` and `admin` routes. */
     principal: { user: User; session: Session; token: string } | null;
+    /**
+     * Who acts on an admin route, as the audit names them (`admin:<id>`): the one way routes name
+     * their actor. Only read on an access-checked admin route; anywhere else it throws.
+     */
+    readonly adminActor: string;
   }
 }
 
@@ -110,6 +115,12 @@ export async function registerAccess(
 ): Promise<void> {
   await app.register(fastifyCookie);
   app.decorateRequest('principal', null);
+  app.decorateRequest('adminActor', {
+    getter(this: FastifyRequest): string {
+      if (this.principal === null) throw new Error('an admin actor was asked for on a route with no signed-in admin');
+      return `admin:${this.principal.user.id}`;
+    },
+  });
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const access = request.routeOptions.config.access ?? 'public';
     const { isAdminSignIn, isLanOnly } = request.routeOptions.config;

@@ -3,7 +3,6 @@ import { basename, dirname, join } from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { readCoverFile } from '../../../player/library/cover-files.js';
 import { MoodboxError } from '../../../kernel/errors.js';
-import type { User } from '../../store/store-reads.js';
 import type { StateSnapshot } from '../contract.js';
 import { ErrorRef } from '../schemas/common.js';
 import {
@@ -52,8 +51,6 @@ export interface ApplianceRoutesOptions {
  * report and the camera's live view: its blurred preview and the faces it found (admin).
  */
 export const applianceRoutes: FastifyPluginAsyncTypebox<ApplianceRoutesOptions> = async (app, deps) => {
-  const actor = (request: { principal: { user: User } | null }): string => `admin:${request.principal?.user.id ?? '?'}`;
-
   app.get(
     '/api/covers/:file',
     {
@@ -97,7 +94,7 @@ export const applianceRoutes: FastifyPluginAsyncTypebox<ApplianceRoutesOptions> 
       const library = deps.library;
       if (library === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', 'This Moodbox has no music library.');
       // The scan runs on: the answer says so; the library service logs and publishes its outcome.
-      const { joined } = library.rescan(actor(request));
+      const { joined } = library.rescan(request.adminActor);
       return reply.status(202).send({ scanning: true, joined });
     },
   );

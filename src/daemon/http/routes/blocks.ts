@@ -17,7 +17,6 @@ export interface BlocksRoutesOptions {
 
 /** Blocked songs and artists for admins: list, block, lift, import a list. Each change is the blocked music's command, audited. */
 export const blocksRoutes: FastifyPluginAsyncTypebox<BlocksRoutesOptions> = async (app, { blocks, explicit }) => {
-  const actor = (request: { principal: { user: { id: number } } | null }): string => `admin:${request.principal?.user.id ?? '?'}`;
   const badRequest = (err: unknown, field: string): unknown =>
     err instanceof RangeError ? new MoodboxError('MB_ERR_HTTP_BAD_REQUEST', `${field}: ${err.message}`) : err;
 
@@ -51,8 +50,8 @@ export const blocksRoutes: FastifyPluginAsyncTypebox<BlocksRoutesOptions> = asyn
     async (request, reply) => {
       const body = request.body;
       try {
-        if ('trackId' in body) return await reply.status(201).send(blocks.blockSong(body.trackId, actor(request)));
-        const entry = blocks.blockArtist(body.artist, actor(request));
+        if ('trackId' in body) return await reply.status(201).send(blocks.blockSong(body.trackId, request.adminActor));
+        const entry = blocks.blockArtist(body.artist, request.adminActor);
         return await reply.status(201).send({ ...entry, ...blocks.artistReach(body.artist) });
       } catch (err) {
         throw badRequest(err, 'body.artist');
@@ -72,7 +71,7 @@ export const blocksRoutes: FastifyPluginAsyncTypebox<BlocksRoutesOptions> = asyn
         response: { 200: BlockedEntrySchema, 404: ErrorRef },
       },
     },
-    async (request) => blocks.unblock(request.params.id, actor(request)),
+    async (request) => blocks.unblock(request.params.id, request.adminActor),
   );
 
   app.post(
@@ -89,7 +88,7 @@ export const blocksRoutes: FastifyPluginAsyncTypebox<BlocksRoutesOptions> = asyn
     },
     async (request) => {
       try {
-        return blocks.importList(request.body.csv, actor(request));
+        return blocks.importList(request.body.csv, request.adminActor);
       } catch (err) {
         throw badRequest(err, 'body.csv');
       }

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { MoodboxError } from '../../../kernel/errors.js';
 import type { GuestAdminView } from '../contract.js';
 import { guestRequest, guestTrack, type GuestViewDeps } from '../guests/guest-view.js';
@@ -36,7 +35,6 @@ export const guestAdminRoutes: FastifyPluginAsyncTypebox<GuestAdminRoutesOptions
       downNeeded: now.downNeeded,
     };
   };
-  const actor = (request: FastifyRequest): string => `admin:${request.principal?.user.id ?? '?'}`;
 
   app.get(
     '/api/admin/guests',
@@ -65,7 +63,7 @@ export const guestAdminRoutes: FastifyPluginAsyncTypebox<GuestAdminRoutesOptions
       },
     },
     async (request) => {
-      if (!guests.clear(request.params.id, actor(request))) {
+      if (!guests.clear(request.params.id, request.adminActor)) {
         throw new MoodboxError(
           'MB_ERR_NOT_FOUND',
           `Expected a guest request in the queue, got \`${request.params.id}\`: it played or left it`,
@@ -88,7 +86,7 @@ export const guestAdminRoutes: FastifyPluginAsyncTypebox<GuestAdminRoutesOptions
       },
     },
     async (request) => {
-      if (!guests.approve(request.params.id, actor(request))) {
+      if (!guests.approve(request.params.id, request.adminActor)) {
         throw new MoodboxError(
           'MB_ERR_NOT_FOUND',
           `Expected a guest request waiting for the staff, got \`${request.params.id}\`: it was approved, or left the queue`,
@@ -110,7 +108,7 @@ export const guestAdminRoutes: FastifyPluginAsyncTypebox<GuestAdminRoutesOptions
       },
     },
     async (request) => {
-      guests.clearAll(actor(request));
+      guests.clearAll(request.adminActor);
       return view();
     },
   );

@@ -68,7 +68,6 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       upcoming: upcoming.map(item),
     };
   };
-  const actor = (request: FastifyRequest): string => `admin:${request.principal?.user.id ?? '?'}`;
   const response = { 200: StaffPlayerSchema, 400: ErrorRef, 403: ErrorRef };
   const choice = { ...response, 404: ErrorRef };
 
@@ -93,7 +92,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       schema: { operationId: 'pauseMusic', tags: ['admin'], summary: 'Pause the music until staff resume it', response },
     },
     async (request) => {
-      await commands.pause(actor(request));
+      await commands.pause(request.adminActor);
       return view();
     },
   );
@@ -110,7 +109,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       },
     },
     async (request) => {
-      await commands.resume(actor(request));
+      await commands.resume(request.adminActor);
       return view();
     },
   );
@@ -127,7 +126,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       },
     },
     async (request) => {
-      return commands.skip(actor(request));
+      return commands.skip(request.adminActor);
     },
   );
 
@@ -144,7 +143,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       },
     },
     async (request) => {
-      await commands.setVolume(request.body.volume, actor(request));
+      await commands.setVolume(request.body.volume, request.adminActor);
       return view();
     },
   );
@@ -162,7 +161,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       },
     },
     async (request) => {
-      await commands.holdMood(request.body.label, request.body.minutes, actor(request));
+      await commands.holdMood(request.body.label, request.body.minutes, request.adminActor);
       return view();
     },
   );
@@ -174,7 +173,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       schema: { operationId: 'releaseMood', tags: ['admin'], summary: 'Follow the camera again at once', response },
     },
     async (request) => {
-      await commands.releaseMood(actor(request));
+      await commands.releaseMood(request.adminActor);
       return view();
     },
   );
@@ -193,7 +192,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       },
     },
     async (request) => {
-      await commands.playNow(request.body.trackId, actor(request));
+      await commands.playNow(request.body.trackId, request.adminActor);
       return view();
     },
   );
@@ -211,7 +210,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       },
     },
     async (request) => {
-      await commands.playNext(request.body.trackId, actor(request));
+      await commands.playNext(request.body.trackId, request.adminActor);
       return view();
     },
   );
@@ -229,7 +228,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       },
     },
     async (request) => {
-      await commands.unqueue(request.params.key, actor(request));
+      await commands.unqueue(request.params.key, request.adminActor);
       return view();
     },
   );
@@ -248,7 +247,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       },
     },
     async (request) => {
-      await commands.move(request.params.key, request.body.position, actor(request));
+      await commands.move(request.params.key, request.body.position, request.adminActor);
       return view();
     },
   );
@@ -287,7 +286,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
         },
         // After the answer is out: the stop closes the server.
         onResponse: (request, _reply, done) => {
-          if (accepted.delete(request)) restart(actor(request));
+          if (accepted.delete(request)) restart(request.adminActor);
           done();
         },
       },

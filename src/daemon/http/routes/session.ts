@@ -146,7 +146,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
         }
         throw err;
       }
-      await deps.auth.setSecret(user.id, body.newPassphrase, `admin:${user.id}`);
+      await deps.auth.setSecret(user.id, body.newPassphrase, request.adminActor);
       // setSecret ended every session of the account, this one included: open the one that replaces it.
       const signed = await deps.auth.signInWithSecret({ name: user.name, secret: body.newPassphrase, device, kind: 'admin' });
       setAdminCookie(request, reply, signed);

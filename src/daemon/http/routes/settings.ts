@@ -66,7 +66,7 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<SettingsRoutesOptions> = 
       },
     },
     async (request, reply) => {
-      deps.settings.dismissSetAside(`admin:${request.principal?.user.id ?? '?'}`);
+      deps.settings.dismissSetAside(request.adminActor);
       return reply.status(204).send(null);
     },
   );
@@ -84,7 +84,7 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<SettingsRoutesOptions> = 
       },
     },
     async (request) => {
-      const change = deps.settings.saveAs(`admin:${request.principal?.user.id ?? '?'}`, request.body.overrides);
+      const change = deps.settings.saveAs(request.adminActor, request.body.overrides);
       return { changed: change.changed, restartRequired: change.restartRequired, config: configJson() };
     },
   );

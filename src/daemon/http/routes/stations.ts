@@ -16,7 +16,6 @@ export interface StationsRoutesOptions {
 /** Web radio and other streams for admins: list them with how their last play went, add and remove them. Audited. */
 export const stationsRoutes: FastifyPluginAsyncTypebox<StationsRoutesOptions> = async (app, deps) => {
   const { stations } = deps;
-  const actor = (request: { principal: { user: { id: number } } | null }): string => `admin:${request.principal?.user.id ?? '?'}`;
 
   app.get(
     '/api/admin/stations',
@@ -56,7 +55,7 @@ export const stationsRoutes: FastifyPluginAsyncTypebox<StationsRoutesOptions> = 
       }
       let station;
       try {
-        station = await stations.add(request.body, actor(request));
+        station = await stations.add(request.body, request.adminActor);
       } catch (err) {
         if (err instanceof TypeError) throw new MoodboxError('MB_ERR_HTTP_BAD_REQUEST', `body.${err.message.replace(/^`(\w+)`/, '$1')}`);
         throw err;
@@ -78,7 +77,7 @@ export const stationsRoutes: FastifyPluginAsyncTypebox<StationsRoutesOptions> = 
       },
     },
     async (request, reply) => {
-      stations.remove(request.params.id, actor(request));
+      stations.remove(request.params.id, request.adminActor);
       return reply.status(204).send(null);
     },
   );

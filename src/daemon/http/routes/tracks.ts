@@ -64,7 +64,6 @@ export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = asyn
     audio: audioView(store.analyses.get(track.id)),
   });
   const { library } = deps;
-  const actor = (request: { principal: { user: { id: number } } | null }): string => `admin:${request.principal?.user.id ?? '?'}`;
   const mustFind = (id: number): Track => {
     const track = store.tracks.get(id);
     if (track === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', `No track with id ${id}.`);
@@ -158,7 +157,7 @@ export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = asyn
         response: { 200: TrackAdminSchema, 404: ErrorRef },
       },
     },
-    async (request) => adminView(library.playFile(request.params.id, actor(request))),
+    async (request) => adminView(library.playFile(request.params.id, request.adminActor)),
   );
 
   app.put(
@@ -176,7 +175,7 @@ export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = asyn
       },
     },
     async (request) => {
-      const track = library.setMoods(request.params.id, request.body.moods, actor(request));
+      const track = library.setMoods(request.params.id, request.body.moods, request.adminActor);
       return adminView(track);
     },
   );
@@ -237,7 +236,7 @@ export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = asyn
       },
     },
     async (request) => {
-      const tracks = library.editMoods(request.body, actor(request));
+      const tracks = library.editMoods(request.body, request.adminActor);
       return { items: tracks.map((t) => adminView(t)) };
     },
   );

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AuthService } from '../../people/auth-service.js';
 import { personView, REGISTRATION_LIMITS, type Actor, type PeopleService } from '../../people/people-service.js';
-import type { User } from '../../store/store-reads.js';
 import { ErrorRef } from '../schemas/common.js';
 import {
   CreateUserBody,
@@ -23,15 +23,11 @@ export interface UsersRoutesOptions {
 }
 
 /** The audit log's actor for an admin's request, and their own account. */
-export const adminActor = (request: { principal: { user: User } | null }): Actor => ({
-  name: `admin:${request.principal?.user.id ?? '?'}`,
-  userId: request.principal?.user.id,
-});
+export const adminActor = (request: FastifyRequest): Actor => ({ name: request.adminActor, userId: request.principal?.user.id });
 
 /** Accounts for admins (list with activity, create, change, PIN, unlock, delete, export) and self-registration at the kiosk. */
 export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, { auth, people }) => {
   const by = adminActor;
-  const actor = (request: { principal: { user: User } | null }): string => adminActor(request).name;
 
   app.get(
     '/api/admin/users',
@@ -58,7 +54,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
       const { body } = request;
       const user = await auth.createUser(
         { name: body.name, role: body.role, ...(body.pin === undefined ? {} : { secret: body.pin }) },
-        actor(request),
+        request.adminActor,
       );
       return reply.status(201).send(personView(user));
     },
@@ -94,7 +90,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
       },
     },
     async (request, reply) => {
-      await auth.setSecret(people.get(request.params.id).id, request.body.pin, actor(request));
+      await auth.setSecret(people.get(request.params.id).id, request.body.pin, request.adminActor);
       return reply.status(204).send(null);
     },
   );
@@ -113,7 +109,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
       },
     },
     async (request, reply) => {
-      auth.unlock(people.get(request.params.id), actor(request));
+      auth.unlock(people.get(request.params.id), request.adminActor);
       return reply.status(204).send(null);
     },
   );
