@@ -190,7 +190,7 @@ describe('the guest page on a phone (against a server that follows the wire form
     server.change({ ...server.state, status: 'stalled' });
     await now.getByRole('heading', { name: 'No sound right now' }).waitFor(WAIT);
     expect(await now.getByRole('status').textContent()).toBe(
-      'No sound right now: the speakers cannot be reached. The song goes on where it stopped once they are back.',
+      'The speakers cannot be reached. The song goes on where it stopped once they are back.',
     );
     server.change({ ...server.state, status: 'playing' });
     await now.getByRole('heading', { name: 'Now playing' }).waitFor(WAIT);

@@ -217,7 +217,12 @@ describe('the kiosk and the guests’ phones: the QR code for the guest page, a 
       ...s,
       player: {
         ...s.player,
-        nowPlaying: { ...s.player.nowPlaying!, whyKind: 'fallback', why: 'no songs fit upbeat: power, the nearest mood' },
+        nowPlaying: {
+          ...s.player.nowPlaying!,
+          whyKind: 'fallback',
+          why: 'no songs fit upbeat: power, the nearest mood',
+          whySaid: { id: 'pick.noSongsFit', values: { mood: { said: 'music.upbeat' }, nearest: { said: 'music.power' } } },
+        },
       },
     };
     for (const size of [
@@ -240,7 +245,10 @@ describe('the kiosk and the guests’ phones: the QR code for the guest page, a 
       }
     }
     // Staff's choice says so, as the admin panel does.
-    const staff: StateSnapshot = { ...s, player: { ...s.player, nowPlaying: { ...s.player.nowPlaying!, why: 'chosen by staff' } } };
+    const staff: StateSnapshot = {
+      ...s,
+      player: { ...s.player, nowPlaying: { ...s.player.nowPlaying!, why: 'chosen by staff', whySaid: { id: 'play.staff' } } },
+    };
     const browser = await kiosk({ width: 1080, height: 1920 }, staff, null);
     try {
       const why = browser.page.locator('.now [data-why]');

@@ -147,6 +147,30 @@ describe('kiosk states (state fed through a routed socket)', { timeout: 120_000 
     await page.setViewportSize({ width: 1920, height: 1080 });
   });
 
+  it('says so while no sound reaches the room, at 800x480 too, and that the song goes on where it stopped (issue 62)', async () => {
+    const { page } = browser;
+    const now = page.locator('section.now');
+    await now.getByText('Walking on Air').waitFor(WAIT);
+    const playing = snapshot().player;
+    fake.send('player', {
+      ...playing,
+      status: 'stalled',
+      stalled: { cause: 'output', detail: 'the Snapcast server does not read the pipe' },
+    });
+    const line = now.locator('[data-stalled]');
+    await line.waitFor(WAIT);
+    expect(await line.textContent()).toBe('The speakers cannot be reached. The song goes on where it stopped once they are back.');
+    expect(await now.getAttribute('data-state')).toBe('stalled');
+    await page.setViewportSize({ width: 800, height: 480 });
+    const box = await line.boundingBox();
+    expect(box !== null && box.x >= 0 && box.y >= 0 && box.x + box.width <= 800 && box.y + box.height <= 480).toBe(true);
+    await shot(page, 'kiosk-no-sound');
+    fake.send('player', playing);
+    await line.waitFor({ state: 'detached', ...WAIT });
+    expect(await now.getAttribute('data-state')).toBe('playing');
+    await page.setViewportSize({ width: 1920, height: 1080 });
+  });
+
   it('shows camera unavailable, no music for this mood, and the attract screen', async () => {
     const { page } = browser;
     fake.send('camera', { status: 'unavailable', detail: 'The camera stopped answering; retrying.' });

@@ -95,6 +95,12 @@ export const KIOSK_NOW_STYLES = css`
     font-style: italic;
     overflow-wrap: anywhere;
   }
+  /* No sound reaches the room: said plainly, where why the song plays stands. */
+  .playing-why.stalled {
+    color: #ffd27a;
+    font-style: normal;
+    font-weight: 700;
+  }
   .next {
     margin: 0;
     font-size: max(var(--mb-min-text), 0.9em);

@@ -163,13 +163,15 @@ export function renderNow(s: StateSnapshot, { positionMs, qrCard, liked, onLike,
     ${renderMood(s)}${qrCard ?? nothing}
     <mb-cover .src=${now.coverUrl} label=${now.title} .mood=${now.moods[0] ?? null}></mb-cover>
     <div class="text">
-      <h2>${s.player.status === 'paused' ? t('kiosk.paused') : t('kiosk.nowPlaying')}</h2>
+      <h2>${t(s.player.status === 'paused' ? 'kiosk.paused' : s.player.status === 'stalled' ? 'kiosk.noSound' : 'kiosk.nowPlaying')}</h2>
       ${renderTitle(now, s.player.streamTitle ?? null)}${
-        now.whyKind === 'guest'
-          ? html`<span class="asked" data-guest>${t('kiosk.askedByGuestChip')}</span>`
-          : now.why
-            ? html`<p class="playing-why" data-why>${sentence(i18n.said(now.whySaid, now.why))}</p>`
-            : nothing
+        s.player.status === 'stalled'
+          ? html`<p class="playing-why stalled" role="status" data-stalled>${t('kiosk.noSoundLine')}</p>`
+          : now.whyKind === 'guest'
+            ? html`<span class="asked" data-guest>${t('kiosk.askedByGuestChip')}</span>`
+            : now.why
+              ? html`<p class="playing-why" data-why>${sentence(i18n.said(now.whySaid, now.why))}</p>`
+              : nothing
       }
       <div
         class="progress"
