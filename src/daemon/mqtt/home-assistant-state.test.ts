@@ -29,7 +29,14 @@ const nowhere: MqttConnection = {
  * The bridge over a box whose camera, room and song the test sets: announced on the bus as the
  * services do, and read through the screens' projection, as the daemon wires it.
  */
-async function box(now: { camera: CameraStatus; room: RoomMood | null; faces: number; track?: { title: string; artist: string } }) {
+async function box(now: {
+  camera: CameraStatus;
+  room: RoomMood | null;
+  faces: number;
+  track?: { title: string; artist: string };
+  /** No audio reaches the room, and why. */
+  stalled?: string;
+}) {
   const config = loadConfig({ env: {} }).config;
   const clock = new FakeClock();
   const store = openSqliteStore({ clock, log: silent }, { path: ':memory:' });
@@ -42,7 +49,8 @@ async function box(now: { camera: CameraStatus; room: RoomMood | null; faces: nu
   bus.emit('facesInViewChanged', { faces: now.faces });
   bus.emit('roomMoodChanged', { mood: now.room, previous: null });
   const playback: Playback = {
-    status: track === undefined ? 'stopped' : 'playing',
+    status: track === undefined ? 'stopped' : now.stalled === undefined ? 'playing' : 'stalled',
+    ...(now.stalled === undefined ? {} : { stalled: { cause: 'output' as const, detail: now.stalled } }),
     trackId: track?.id ?? null,
     nextTrackId: null,
     positionMs: 0,
@@ -104,6 +112,16 @@ describe("The box's state as Home Assistant reads it (issue 38)", () => {
       mood: { available: true, value: 'happy', problems: [] },
       confidence: { available: true, value: '94', problems: [] },
     });
+  });
+
+  it('turns Playing off and says why while no audio reaches the room, where it said playing (issue 62)', async () => {
+    const track = { artist: 'Nina Simone', title: 'Sinnerman' };
+    const playing = await box({ camera: 'on', room: null, faces: 0, track });
+    expect(homeAssistantView(playing.components, playing.state)).toMatchObject({ playing: { value: 'ON' } });
+    const stalled = await box({ camera: 'on', room: null, faces: 0, track, stalled: 'snapserver does not read the pipe' });
+    expect(stalled.state).toMatchObject({ status: 'stalled', playing: false, stalled: 'snapserver does not read the pipe' });
+    expect(homeAssistantProblems(stalled.components, [stalled.state])).toEqual([]);
+    expect(homeAssistantView(stalled.components, stalled.state)).toMatchObject({ playing: { value: 'OFF' } });
   });
 
   it("shortens what plays to Home Assistant's 255 characters, where the whole would turn the sensor unknown", async () => {
