@@ -34,6 +34,13 @@ describe('moodbox user / card', { timeout: 60_000 }, () => {
       { id: 2, name: 'Ada', role: 'member', disabled: false, cards: 1 },
       { id: 1, name: 'Boss', role: 'admin', disabled: false, cards: 0 },
     ]);
+    // The card is linked through the people's one command, audited as the panel's are, by the CLI.
+    const store = openSqliteStore({ clock: new FakeClock(), log: pino({ level: 'silent' }) }, { path: join(dataDir, 'moodbox.db') });
+    try {
+      expect(store.audit.list({ action: 'card.link' }).items).toMatchObject([{ actor: 'cli', target: 'Ada', detail: { card: '…7733' } }]);
+    } finally {
+      store.close();
+    }
   });
 
   it('refuses a PIN that breaks the policy and an unknown person, with a clear message', () => {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { AuthService } from '../people/auth-service.js';
+import type { PeopleService } from '../people/people-service.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { Store, User } from '../store/store.js';
 import { configOption } from './options.js';
@@ -90,17 +91,10 @@ export function registerUser(program: Command): void {
     .addOption(configOption())
     .action(async (name: string, card: string, opts: { config?: string }) => {
       if (!/^[0-9A-Za-z]{4,32}$/.test(card)) throw new TypeError(`Expected a card ID of 4–32 letters or digits, got \`${card}\``);
-      await withAuth(opts.config, async ({ auth, store, clock }) => {
+      await withAuth(opts.config, async ({ auth, people }) => {
         const found = mustFind(auth, name);
-        store.cards.link({ cardId: card, userId: found.id });
-        store.audit.append({
-          at: clock.now(),
-          actor: 'cli',
-          action: 'card.link',
-          target: found.name,
-          detail: { card: `…${card.slice(-4)}` },
-          subjectId: found.id,
-        });
+        // The same command as the admin panel's, audited the same way, with the CLI as the actor.
+        people.linkCard({ cardId: card, userId: found.id }, { name: 'cli' });
         process.stdout.write(`card …${card.slice(-4)} now signs in ${found.name}\n`);
       });
     });
@@ -115,18 +109,27 @@ function mustFind(auth: AuthService, name: string): User {
 
 async function withAuth(
   configFile: string | undefined,
-  fn: (deps: { auth: AuthService; store: Store; clock: Clock }) => Promise<void>,
+  fn: (deps: { auth: AuthService; people: PeopleService; store: Store; clock: Clock }) => Promise<void>,
 ): Promise<void> {
-  const [{ databasePath }, { loadConfig }, { openSqliteStore }, auth, { SignInThrottle }, { systemClock }, { createLogger }] =
-    await Promise.all([
-      import('../config/paths.js'),
-      import('../config/load-config.js'),
-      import('../store/sqlite-store.js'),
-      import('../people/auth-service.js'),
-      import('../people/throttle.js'),
-      import('../../kernel/clock.js'),
-      import('../logging.js'),
-    ]);
+  const [
+    { databasePath },
+    { loadConfig },
+    { openSqliteStore },
+    auth,
+    { SignInThrottle },
+    { systemClock },
+    { createLogger },
+    { PeopleService },
+  ] = await Promise.all([
+    import('../config/paths.js'),
+    import('../config/load-config.js'),
+    import('../store/sqlite-store.js'),
+    import('../people/auth-service.js'),
+    import('../people/throttle.js'),
+    import('../../kernel/clock.js'),
+    import('../logging.js'),
+    import('../people/people-service.js'),
+  ]);
   const { config } = loadConfig({ file: configFile, env: process.env });
   const log = createLogger({ level: 'warn' });
   const store = openSqliteStore({ clock: systemClock, log }, { path: databasePath(config) });
@@ -135,7 +138,15 @@ async function withAuth(
       { store, clock: systemClock, log, throttle: new SignInThrottle({ clock: systemClock }) },
       auth.authOptionsFrom(config.sessions),
     );
-    await fn({ auth: service, store, clock: systemClock });
+    // No kiosk runs in the CLI's process: nobody is signed in there to sign out.
+    const people = new PeopleService({
+      auth: service,
+      presence: { user: null, signOut() {} },
+      store,
+      clock: systemClock,
+      selfRegistration: () => config.sessions.selfRegistration,
+    });
+    await fn({ auth: service, people, store, clock: systemClock });
   } finally {
     store.close();
   }
