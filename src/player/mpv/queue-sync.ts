@@ -60,6 +60,11 @@ export class QueueSync {
   #resumeAt: { key: number; positionMs: number } | undefined;
   /** From mpv's crash until it runs again: what mpv held is gone. */
   #isRecovering = false;
+  /**
+   * From an output failure until mpv runs again: the positions mpv still reports while it is
+   * stopped (the next file's 0, raced into) are not where the song was heard.
+   */
+  #isStoppingForOutput = false;
 
   constructor(deps: QueueSyncDeps, options: { streamTimeoutS?: number | undefined } = {}) {
     this.#client = deps.client;
@@ -163,6 +168,7 @@ export class QueueSync {
 
   /** mpv's `time-pos`: where the file mpv plays is (ms). */
   position(positionMs: number): void {
+    if (this.#isStoppingForOutput) return;
     if (positionMs > 0) this.#firstAudio.heard(this.#playlist.playing?.key);
     const resume = this.#resumeAt;
     if (resume && resume.key === this.#playlist.playing?.key) {
@@ -210,6 +216,7 @@ export class QueueSync {
   /** mpv runs again; `reload` hands it the current item. */
   mpvUp(): void {
     this.#isRecovering = false;
+    this.#isStoppingForOutput = false;
   }
 
   /** Hands the current item to the restarted mpv: the same play, sought to where it was once loaded. */
@@ -228,6 +235,7 @@ export class QueueSync {
     // Failed again before the seek to where it was heard landed: it is still to resume from there (issue 62).
     if (current !== undefined && resume?.key === current.key) this.#positionMs = resume.positionMs;
     else if (current !== undefined && this.#playlist.playing?.key === current.key) this.#positionMs = resumeAtMs;
+    this.#isStoppingForOutput = true;
     stopMpv();
     if (current !== undefined && this.#started.has(current.key))
       this.#events.emit('positionChanged', { item: current, positionMs: this.#positionMs });
@@ -241,6 +249,8 @@ export class QueueSync {
       return;
     }
     this.#client.command(['seek', resume.positionMs / 1000, 'absolute']).catch((err: unknown) => {
+      // mpv was stopped before the seek landed (the output failed again): the next start seeks there.
+      if (this.#isStoppingForOutput || this.#isRecovering) return;
       this.#resumeAt = undefined;
       this.#log.warn({ err }, 'cannot seek to where the track was');
     });
