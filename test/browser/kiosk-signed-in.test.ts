@@ -198,7 +198,8 @@ describe('the kiosk for a signed-in person, against the demo daemon', { timeout:
     const mark = (tracks: TrackView[]): TrackView[] =>
       [first, ...tracks.filter((t) => t.id !== first.id)]
         .slice(0, 6)
-        .map((t, i) => ({ ...t, ...(reasons[i] ?? { why: 'fits calm', isPersonalPick: false, whyKind: 'mood' }) }));
+        // The reasons in English only (no message beside them), so that the kiosk shows them as given here.
+        .map((t, i) => ({ ...t, whySaid: null, ...(reasons[i] ?? { why: 'fits calm', isPersonalPick: false, whyKind: 'mood' }) }));
     await page.routeWebSocket(/\/ws$/, (ws) => {
       const server = ws.connectToServer();
       server.onMessage((text) => {

@@ -95,7 +95,7 @@ describe('kiosk type scale (issue 28)', { timeout: 240_000 }, () => {
     fake.send('session', { user: { id: 7, name: 'Ada' }, notice: null });
     fake.send(
       'suggestions',
-      SUGGESTIONS.map((t, i) => (i < 2 ? { ...t, isPersonalPick: true, whyKind: 'liked', why: 'you liked it' } : t)),
+      SUGGESTIONS.map((t, i) => (i < 2 ? { ...t, isPersonalPick: true, whyKind: 'liked', why: 'you liked it', whySaid: null } : t)),
     );
     await page.locator('mb-sign-in').waitFor({ state: 'detached', ...WAIT });
     await page.locator('.tile[data-for-you]').first().waitFor(WAIT);
