@@ -4,6 +4,7 @@ import { AdminApi, type AdminSession } from '../data/admin-api.js';
 import { ApiClient, ApiError } from '../data/api-client.js';
 import { ADMIN_STYLES, field, messageOf } from './admin-styles.js';
 import { ADMIN_PANEL_STYLES } from './mb-admin.styles.js';
+import { formField, type FormFieldOptions } from './form-field.js';
 import './mb-admin-audit.js';
 import './mb-admin-backups.js';
 import './mb-admin-camera.js';
@@ -234,10 +235,11 @@ export class MbAdmin extends LitElement {
           <p>
             Admins are added on the box itself, in a terminal in Moodbox's folder:
             <code>node dist/daemon/cli.js user add NAME --role admin</code> asks for a passphrase, and
-            <code>node dist/daemon/cli.js user pin NAME</code> sets a new one for an admin who forgot theirs. For the installed
-            service, run them as its user with its configuration:
-            <code>sudo -u moodbox MOODBOX_CONFIG=/etc/moodbox/config.json node /opt/moodbox/dist/daemon/cli.js user add NAME --role admin</code>.
-          </p>
+            <code>node dist/daemon/cli.js user pin NAME</code> sets a new one for an admin who forgot theirs. For the installed service, run
+            them as its user with its configuration:
+            <code
+              >sudo -u moodbox MOODBOX_CONFIG=/etc/moodbox/config.json node /opt/moodbox/dist/daemon/cli.js user add NAME --role admin</code
+            >.
           </p>
         </details>
       </form>
@@ -269,24 +271,9 @@ export class MbAdmin extends LitElement {
     </main>`;
   }
 
-  /**
-   * A field of the sign-in forms, required, with its problem beside it (the form's own words, never
-   * the browser's pop-up: the forms are `novalidate`).
-   */
-  #field(label: string, name: string, options: { type?: string; autocomplete: string; minLength?: number }) {
-    const problem = this._fieldErrors[name] ?? '';
-    return html`<label
-        >${label}
-        <input
-          name=${name}
-          type=${options.type ?? 'text'}
-          autocomplete=${options.autocomplete}
-          required
-          minlength=${options.minLength ?? nothing}
-          aria-invalid=${problem === '' ? 'false' : 'true'}
-          aria-describedby=${problem === '' ? nothing : `${name}-error`}
-      /></label>
-      ${problem === '' ? nothing : html`<p class="field-error" id="${name}-error" role="alert">${problem}</p>`}`;
+  /** A field of the sign-in forms: every one is required. */
+  #field(label: string, name: string, options: Omit<FormFieldOptions, 'isRequired'>) {
+    return formField(label, name, this._fieldErrors[name] ?? '', { ...options, isRequired: true });
   }
 
   readonly #changePassphrase = async (event: Event): Promise<void> => {

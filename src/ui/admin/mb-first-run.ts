@@ -5,6 +5,7 @@ import { ApiError } from '../data/api-client.js';
 import { fieldProblems } from '../data/field-problems.js';
 import { ADMIN_STYLES, field, messageOf } from './admin-styles.js';
 import { FIRST_RUN_STYLES } from './mb-first-run.styles.js';
+import { formField, type FormFieldOptions } from './form-field.js';
 import { KIOSK_LANGUAGES, mergeSections, type CameraChoice } from './first-run-model.js';
 
 /** Admin passphrases are at least this long (the daemon's policy). */
@@ -222,20 +223,8 @@ export class MbFirstRun extends LitElement {
   }
 
   /** A required text field with its problem beside it (the form's own words: the forms are `novalidate`). */
-  #field(label: string, name: string, options: { type?: string; autocomplete: string; value?: string; placeholder?: string }) {
-    const problem = this._fieldErrors[name] ?? '';
-    return html`<label
-        >${label}
-        <input
-          name=${name}
-          type=${options.type ?? 'text'}
-          autocomplete=${options.autocomplete}
-          .value=${options.value ?? ''}
-          placeholder=${options.placeholder ?? nothing}
-          aria-invalid=${problem === '' ? 'false' : 'true'}
-          aria-describedby=${problem === '' ? nothing : `${name}-error`}
-      /></label>
-      ${problem === '' ? nothing : html`<p class="field-error" id="${name}-error" role="alert">${problem}</p>`}`;
+  #field(label: string, name: string, options: FormFieldOptions) {
+    return formField(label, name, this._fieldErrors[name] ?? '', options);
   }
 
   readonly #clearError = (): void => {
