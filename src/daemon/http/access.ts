@@ -58,6 +58,11 @@ declare module 'fastify' {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** A caller on the box itself: a loopback address, or the box calling one of its own addresses. */
+export function isOnBox(remoteAddress: string | undefined, localAddress: string | undefined): boolean {
+  return isLoopbackAddress(remoteAddress) || (remoteAddress !== undefined && remoteAddress === localAddress);
+}
+
 /** True for loopback and private (RFC 1918, RFC 4193, link-local) addresses. */
 export function isLanAddress(ip: string): boolean {
   const v4 = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
@@ -100,7 +105,7 @@ export function stateViews(
   options: { adminLanOnly: () => boolean },
 ): (viewer: StateViewer) => StateView {
   return ({ remoteAddress, localAddress, adminToken }: StateViewer): StateView => {
-    if (isLoopbackAddress(remoteAddress) || (remoteAddress !== undefined && remoteAddress === localAddress)) return 'all';
+    if (isOnBox(remoteAddress, localAddress)) return 'all';
     if (adminToken === undefined || remoteAddress === undefined) return 'guest';
     if (options.adminLanOnly() && !isLanAddress(remoteAddress)) return 'guest';
     const found = deps.auth.authenticate(adminToken, 'admin');

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import type { FirstRun } from '../../people/first-run.js';
-import { isLoopbackAddress } from '../origin.js';
+import { isOnBox } from '../access.js';
 import { ErrorRef } from '../schemas/common.js';
 import { AdminSessionSchema, FirstAdminBody, FirstRunSchema, SignInErrorSchema } from '../schemas/session.js';
 import { adminSessionView, setAdminCookie, signInRefused } from './session.js';
@@ -30,7 +29,7 @@ export const firstRunRoutes: FastifyPluginAsyncTypebox<FirstRunRoutesOptions> = 
     },
     async (request) => {
       const isNeeded = deps.firstRun.isNeeded();
-      return { isNeeded, isCodeNeeded: isNeeded && !isFromBox(request) };
+      return { isNeeded, isCodeNeeded: isNeeded && !isOnBox(request.socket.remoteAddress, request.socket.localAddress) };
     },
   );
 
@@ -58,7 +57,7 @@ export const firstRunRoutes: FastifyPluginAsyncTypebox<FirstRunRoutesOptions> = 
         name: body.name,
         passphrase: body.passphrase,
         code: body.code,
-        isFromBox: isFromBox(request),
+        isFromBox: isOnBox(request.socket.remoteAddress, request.socket.localAddress),
         device: `ip:${request.ip}`,
       });
       setAdminCookie(request, reply, signed);
@@ -66,9 +65,3 @@ export const firstRunRoutes: FastifyPluginAsyncTypebox<FirstRunRoutesOptions> = 
     },
   );
 };
-
-/** A request from the box itself: a loopback address, or the box calling its own address. */
-function isFromBox(request: FastifyRequest): boolean {
-  const { remoteAddress, localAddress } = request.socket;
-  return isLoopbackAddress(remoteAddress) || (remoteAddress !== undefined && remoteAddress === localAddress);
-}
