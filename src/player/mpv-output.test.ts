@@ -1,16 +1,14 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../kernel/clock.js';
 import { audioOutputArgs, SNAPCAST } from './audio-output.js';
-import { MpvPlayer, type MpvPlayerOptions } from './mpv-player.js';
+import type { MpvPlayer } from './mpv-player.js';
 import type { QueueEntry } from './play-queue.js';
-import { PlayRecorder } from './play-recorder.js';
 import type { PlayerEvents } from './player.js';
-import { MemoryPlayHistory, nextEvent } from './testing/player-contract.js';
+import { MpvRig } from './testing/mpv-rig.js';
+import { nextEvent } from './testing/player-contract.js';
 import { reorderingMpv } from './testing/reordering-mpv.js';
 import { Snapserver } from './testing/snapserver.js';
 import { makeTone } from './testing/tones.js';
@@ -18,51 +16,23 @@ import { makeTone } from './testing/tones.js';
 // Issue 38: a failed output is not a finished song.
 
 const run = promisify(execFile);
-const silent = { info() {}, warn() {}, error() {}, debug() {} };
 
-let dir: string;
+const rig = new MpvRig('moodbox-mpv-output-');
 let long: string;
-const players: MpvPlayer[] = [];
-const recorders: PlayRecorder[] = [];
-const servers: Snapserver[] = [];
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'moodbox-mpv-output-'));
-  long = await makeTone(dir, { file: 'long.flac', hz: 660, seconds: 40 });
+  await rig.open();
+  long = await makeTone(rig.dir, { file: 'long.flac', hz: 660, seconds: 40 });
 });
-
-afterEach(async () => {
-  await Promise.all(players.splice(0).map((p) => p.stop()));
-  await Promise.all(recorders.splice(0).map((r) => r.stop()));
-  await Promise.all(servers.splice(0).map((s) => s.stop('SIGKILL')));
-});
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function startPlayer(options: MpvPlayerOptions): Promise<{ player: MpvPlayer; history: MemoryPlayHistory; log: string[] }> {
-  const history = new MemoryPlayHistory();
-  const socketPath = join(dir, `mpv-${players.length}.sock`);
-  const player = new MpvPlayer({ clock: systemClock, log: silent }, { socketPath, ...options });
-  players.push(player);
-  const recorder = new PlayRecorder({ player, history, clock: systemClock, log: silent });
-  recorders.push(recorder);
-  await recorder.start();
-  const log: string[] = [];
-  player.events.on('trackStarted', ({ item }) => log.push(`started ${item.track.id}`));
-  player.events.on('trackEnded', ({ item, outcome }) => log.push(`ended ${item.track.id} ${outcome}`));
-  player.events.on('queueEnded', () => log.push('queue ended'));
-  await player.start(AbortSignal.timeout(10_000));
-  return { player, history, log };
-}
+afterEach(() => rig.stopAll());
+afterAll(() => rig.close());
 
 /**
  * mpv as the player runs it, with the output the test gave it until the file `works` exists, and
  * mpv's `null` output (which plays in real time) from then on: an output that is mended.
  */
 async function mendableMpv(name: string, works: string): Promise<string> {
-  const path = join(dir, name);
+  const path = join(rig.dir, name);
   await writeFile(path, `#!/bin/sh\n[ -f '${works}' ] && exec mpv "$@" --ao=null\nexec mpv "$@"\n`, { mode: 0o755 });
   return path;
 }
@@ -84,13 +54,13 @@ describe('MpvPlayer when its output fails (real mpv)', () => {
   for (const order of ['as mpv says them', 'with each end read after the next start'] as const) {
     it(`stops when songs go through far faster than they play, records none as finished, and resumes the same play once the output plays again (events ${order})`, async () => {
       const name = order === 'as mpv says them' ? 'fast' : 'fast-reordered';
-      const works = join(dir, `${name}-mended`);
+      const works = join(rig.dir, `${name}-mended`);
       const mendable = await mendableMpv(`${name}-mpv.sh`, works);
       // PCM into a regular file takes what mpv decodes as fast as it decodes: as a Snapcast pipe nobody reads any more does.
-      const { player, history, log } = await startPlayer({
-        mpvPath: order === 'as mpv says them' ? mendable : await reorderingMpv(dir, mendable),
+      const { player, history, log } = await rig.start({
+        mpvPath: order === 'as mpv says them' ? mendable : await reorderingMpv(rig.dir, mendable),
         audioOutput: 'pcm',
-        extraArgs: [`--ao-pcm-file=${join(dir, `${name}-sink.raw`)}`],
+        extraArgs: [`--ao-pcm-file=${join(rig.dir, `${name}-sink.raw`)}`],
         outputPace: 'real-time',
         outputRetryMs: 100,
       });
@@ -125,9 +95,9 @@ describe('MpvPlayer when its output fails (real mpv)', () => {
   }
 
   it('stops when a song makes no progress (a Snapcast pipe nobody reads, where mpv blocks), says why, and plays once snapserver reads it', async () => {
-    const fifo = join(dir, 'unread.fifo');
+    const fifo = join(rig.dir, 'unread.fifo');
     await run('mkfifo', [fifo]);
-    const { player, history, log } = await startPlayer({
+    const { player, history, log } = await rig.start({
       audioOutput: 'pcm',
       extraArgs: audioOutputArgs(SNAPCAST, fifo),
       pcmPipe: fifo,
@@ -150,7 +120,7 @@ describe('MpvPlayer when its output fails (real mpv)', () => {
     expect(player.state()).toMatchObject({ current: { track: { id: 1 } }, positionMs: 0 });
 
     const restored = nextEvent(player, 'outputRestored', undefined, 60_000);
-    servers.push(await Snapserver.start(dir, fifo, { mode: 'read' }));
+    rig.keep(await Snapserver.start(rig.dir, fifo, { mode: 'read' }));
     await restored;
     expect(player.health()).toEqual({ status: 'ready' });
     expect(player.state().positionMs).toBeGreaterThanOrEqual(8000);
@@ -159,8 +129,8 @@ describe('MpvPlayer when its output fails (real mpv)', () => {
   }, 120_000);
 
   it('does not start mpv while the Snapcast pipe is missing, says so, keeps what it is asked to play, and plays it once snapserver makes the pipe', async () => {
-    const fifo = join(dir, 'snapfifo');
-    const { player, log } = await startPlayer({
+    const fifo = join(rig.dir, 'snapfifo');
+    const { player, log } = await rig.start({
       audioOutput: 'pcm',
       extraArgs: audioOutputArgs(SNAPCAST, fifo),
       pcmPipe: fifo,
@@ -179,7 +149,7 @@ describe('MpvPlayer when its output fails (real mpv)', () => {
     expect(log).toEqual([]);
 
     const started = nextEvent(player, 'trackStarted', undefined, 60_000);
-    servers.push(await Snapserver.start(dir, fifo, { mode: 'create' }));
+    rig.keep(await Snapserver.start(rig.dir, fifo, { mode: 'create' }));
     expect((await started).item.track.id).toBe(1);
     await nextEvent(player, 'positionChanged', (p) => p.positionMs >= 1000, 30_000);
     expect(player.health()).toEqual({ status: 'ready' });

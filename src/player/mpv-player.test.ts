@@ -7,27 +7,26 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../kernel/clock.js';
 import { connectSocket, MpvIpcClient } from './mpv/mpv-ipc-client.js';
-import { MpvPlayer, type MpvPlayerOptions } from './mpv-player.js';
+import { MpvPlayer } from './mpv-player.js';
 import type { QueueEntry } from './play-queue.js';
-import { PlayRecorder } from './play-recorder.js';
 import type { PlayerEvents, PlayReason } from './player.js';
-import { describePlayerContract, MemoryPlayHistory, nextEvent } from './testing/player-contract.js';
+import { MpvRig } from './testing/mpv-rig.js';
+import { describePlayerContract, nextEvent } from './testing/player-contract.js';
 import { makeCorruptFile, makeTone } from './testing/tones.js';
 
 const run = promisify(execFile);
 const silent = { info() {}, warn() {}, error() {}, debug() {} };
 
-let dir: string;
+const rig = new MpvRig('moodbox-mpv-');
 let low: string;
 let high: string;
 let long: string;
 let quiet: string;
-const players: MpvPlayer[] = [];
-const recorders: PlayRecorder[] = [];
 const clients: MpvIpcClient[] = [];
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'moodbox-mpv-'));
+  await rig.open();
+  const dir = rig.dir;
   [low, high, long] = await Promise.all([
     makeTone(dir, { file: 'low.flac', hz: 440, seconds: 1 }),
     makeTone(dir, { file: 'high.flac', hz: 1760, seconds: 1 }),
@@ -45,33 +44,12 @@ beforeAll(async () => {
 
 afterEach(async () => {
   for (const client of clients.splice(0)) client.detach(new Error('test over'));
-  await Promise.all(players.splice(0).map((p) => p.stop()));
-  await Promise.all(recorders.splice(0).map((r) => r.stop()));
+  await rig.stopAll();
 });
 
 afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await rig.close();
 });
-
-async function startPlayer(
-  options: MpvPlayerOptions,
-): Promise<{ player: MpvPlayer; history: MemoryPlayHistory; log: string[]; socketPath: string }> {
-  const history = new MemoryPlayHistory();
-  const socketPath = join(dir, `mpv-${players.length}-${Math.random().toString(36).slice(2)}.sock`);
-  const player = new MpvPlayer({ clock: systemClock, log: silent }, { socketPath, ...options });
-  players.push(player);
-  // Players write no history: the recorder does, as in the daemon.
-  const recorder = new PlayRecorder({ player, history, clock: systemClock, log: silent });
-  recorders.push(recorder);
-  await recorder.start();
-  const log: string[] = [];
-  player.events.on('trackStarted', ({ item }) => log.push(`started ${item.track.id}`));
-  player.events.on('trackEnded', ({ item, outcome }) => log.push(`ended ${item.track.id} ${outcome}`));
-  player.events.on('trackFailed', ({ item }) => log.push(`failed ${item.track.id}`));
-  player.events.on('queueEnded', () => log.push('queue ended'));
-  await player.start(AbortSignal.timeout(10_000));
-  return { player, history, log, socketPath: options.socketPath ?? socketPath };
-}
 
 /** mpv's own value of `property`, asked over a second IPC connection of our own. */
 async function mpvProperty(socketPath: string, property: string): Promise<unknown> {
@@ -106,7 +84,7 @@ function expectClose(played: number, source: number): void {
  * have mpv open its output again between two files; appended, nothing written before is lost.
  */
 function pcmOut(name: string): { file: string; args: string[] } {
-  const file = join(dir, `${name}.raw`);
+  const file = join(rig.dir, `${name}.raw`);
   return {
     file,
     args: [
@@ -143,7 +121,7 @@ async function length(file: string): Promise<number> {
 describe('MpvPlayer with real mpv', () => {
   it('plays the queued files in order, advancing at the end of each, and records every play with its reason', async () => {
     const { file: pcm, args } = pcmOut('in-order');
-    const { player, history, log } = await startPlayer({ audioOutput: 'pcm', extraArgs: args });
+    const { player, history, log } = await rig.start({ audioOutput: 'pcm', extraArgs: args });
     const ended = once(player, 'queueEnded');
     await player.play([entry(1, low), entry(2, high, 'tap')]);
     await ended;
@@ -161,7 +139,7 @@ describe('MpvPlayer with real mpv', () => {
 
   it("applies the file's ReplayGain", async () => {
     const { file: pcm, args } = pcmOut('replaygain');
-    const { player } = await startPlayer({ audioOutput: 'pcm', extraArgs: args });
+    const { player } = await rig.start({ audioOutput: 'pcm', extraArgs: args });
     const ended = once(player, 'queueEnded');
     await player.play([entry(1, low), entry(2, quiet)]);
     await ended;
@@ -172,10 +150,10 @@ describe('MpvPlayer with real mpv', () => {
 
   it('skips a missing or broken file with an event and plays on', async () => {
     const { file: pcm, args } = pcmOut('skip-broken');
-    const { player, history, log } = await startPlayer({ audioOutput: 'pcm', extraArgs: args });
+    const { player, history, log } = await rig.start({ audioOutput: 'pcm', extraArgs: args });
     const failed = once(player, 'trackFailed');
     const ended = once(player, 'queueEnded');
-    await player.play([entry(1, join(dir, 'no-such-file.flac')), entry(2, high)]);
+    await player.play([entry(1, join(rig.dir, 'no-such-file.flac')), entry(2, high)]);
     expect((await failed).item.track.id).toBe(1);
     await ended;
     expect(log).toEqual(['started 1', 'failed 1', 'ended 1 failed', 'started 2', 'ended 2 completed', 'queue ended']);
@@ -186,7 +164,7 @@ describe('MpvPlayer with real mpv', () => {
   });
 
   it('restarts a killed mpv and resumes the same track with the queue intact', async () => {
-    const { player, history, log } = await startPlayer({ audioOutput: 'null', restartDelayMs: 50 });
+    const { player, history, log } = await rig.start({ audioOutput: 'null', restartDelayMs: 50 });
     await player.play([entry(1, long), entry(2, low)]);
     await once(player, 'positionChanged', (p) => p.positionMs >= 1000);
     const before = player.state();
@@ -213,11 +191,11 @@ describe('MpvPlayer with real mpv', () => {
   });
 
   it('keeps retrying with a growing backoff while mpv cannot be started again, and reports itself degraded', async () => {
-    const flag = join(dir, 'mpv-allowed');
-    const wrapper = join(dir, 'flaky-mpv.sh');
+    const flag = join(rig.dir, 'mpv-allowed');
+    const wrapper = join(rig.dir, 'flaky-mpv.sh');
     await writeFile(flag, '');
     await writeFile(wrapper, `#!/bin/sh\n[ -f '${flag}' ] || exit 3\nexec mpv "$@"\n`, { mode: 0o755 });
-    const { player } = await startPlayer({ mpvPath: wrapper, audioOutput: 'null', restartDelayMs: 50 });
+    const { player } = await rig.start({ mpvPath: wrapper, audioOutput: 'null', restartDelayMs: 50 });
     const started = once(player, 'trackStarted');
     await player.play([entry(1, long)]);
     await started;
@@ -236,7 +214,7 @@ describe('MpvPlayer with real mpv', () => {
   });
 
   it('plays the new suggestion after the current track when the upcoming list is replaced', async () => {
-    const { player, history, log } = await startPlayer({ audioOutput: 'null' });
+    const { player, history, log } = await rig.start({ audioOutput: 'null' });
     const started = once(player, 'trackStarted');
     await player.play([entry(1, long), entry(2, low)]);
     await started;
@@ -253,7 +231,7 @@ describe('MpvPlayer with real mpv', () => {
   });
 
   it('pauses and resumes, and keeps the volume under the admin maximum', async () => {
-    const { player } = await startPlayer({ audioOutput: 'null', maxVolume: 70, volume: 50 });
+    const { player } = await rig.start({ audioOutput: 'null', maxVolume: 70, volume: 50 });
     const started = once(player, 'trackStarted');
     await player.play([entry(1, long)]);
     await started;
@@ -272,7 +250,7 @@ describe('MpvPlayer with real mpv', () => {
   });
 
   it("lowers mpv's own volume at once when the maximum is lowered, with no restart", async () => {
-    const { player, socketPath } = await startPlayer({ audioOutput: 'null', maxVolume: 90, volume: 80 });
+    const { player, socketPath } = await rig.start({ audioOutput: 'null', maxVolume: 90, volume: 80 });
     const started = once(player, 'trackStarted');
     await player.play([entry(1, long)]);
     await started;
@@ -294,7 +272,7 @@ describe('MpvPlayer with real mpv', () => {
   });
 
   it('keeps a maximum lowered while mpv is down, and the restarted mpv plays under it', async () => {
-    const { player, socketPath } = await startPlayer({ audioOutput: 'null', restartDelayMs: 300, volume: 80 });
+    const { player, socketPath } = await rig.start({ audioOutput: 'null', restartDelayMs: 300, volume: 80 });
     const started = once(player, 'trackStarted');
     await player.play([entry(1, long)]);
     await started;
@@ -311,7 +289,7 @@ describe('MpvPlayer with real mpv', () => {
   });
 
   it('has its plays recorded by a PlayRecorder: reason, mood, note, and how each ended', async () => {
-    const { player, history } = await startPlayer({ audioOutput: 'null' });
+    const { player, history } = await rig.start({ audioOutput: 'null' });
     const first = once(player, 'trackStarted');
     const second = once(player, 'trackStarted', (s) => s.item.track.id === 2);
     await player.play([entry(1, long, 'tap'), entry(2, long)]);
@@ -326,7 +304,7 @@ describe('MpvPlayer with real mpv', () => {
   });
 
   it('ends a play replaced for the room as switched, and one replaced by a person as skipped', async () => {
-    const { player, history } = await startPlayer({ audioOutput: 'null' });
+    const { player, history } = await rig.start({ audioOutput: 'null' });
     const first = once(player, 'trackStarted');
     await player.play([entry(1, long)]);
     await first;
@@ -345,7 +323,7 @@ describe('MpvPlayer with real mpv', () => {
   });
 
   it('dies with the daemon, even one killed by SIGKILL, and a later start removes the socket it left', async () => {
-    const script = join(dir, 'owner.mts');
+    const script = join(rig.dir, 'owner.mts');
     const socketDir = await mkdtemp(join(tmpdir(), 'moodbox-owner-'));
     await writeFile(
       script,
@@ -386,14 +364,14 @@ describe('MpvPlayer with real mpv', () => {
   it('refuses to start when mpv cannot be run, saying why', async () => {
     const player = new MpvPlayer(
       { clock: systemClock, log: silent },
-      { mpvPath: join(dir, 'no-mpv-here'), socketPath: join(dir, 'x.sock') },
+      { mpvPath: join(rig.dir, 'no-mpv-here'), socketPath: join(rig.dir, 'x.sock') },
     );
     await expect(player.start()).rejects.toMatchObject({
       code: 'MB_ERR_PLAYER_START',
       message: expect.stringMatching(/ENOENT|No such file or directory/) as string,
     });
     await player.stop();
-    expect(existsSync(join(dir, 'x.sock'))).toBe(false);
+    expect(existsSync(join(rig.dir, 'x.sock'))).toBe(false);
   });
 });
 
@@ -402,8 +380,8 @@ describePlayerContract('MpvPlayer', async () => {
     { clock: systemClock, log: silent },
     {
       audioOutput: 'pcm',
-      extraArgs: [`--ao-pcm-file=${join(dir, 'contract.wav')}`],
-      socketPath: join(dir, 'contract.sock'),
+      extraArgs: [`--ao-pcm-file=${join(rig.dir, 'contract.wav')}`],
+      socketPath: join(rig.dir, 'contract.sock'),
       maxVolume: 70,
     },
   );
@@ -414,6 +392,6 @@ describePlayerContract('MpvPlayer', async () => {
       { id: 1, uri: low },
       { id: 2, uri: high },
     ],
-    broken: { id: 9, uri: join(dir, 'broken.flac') },
+    broken: { id: 9, uri: join(rig.dir, 'broken.flac') },
   };
 });

@@ -1,50 +1,30 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../kernel/clock.js';
 import { audioOutputArgs, SNAPCAST } from './audio-output.js';
-import { MpvPlayer } from './mpv-player.js';
+import type { MpvPlayer } from './mpv-player.js';
 import type { QueueEntry } from './play-queue.js';
-import { PlayRecorder } from './play-recorder.js';
-import { MemoryPlayHistory, nextEvent } from './testing/player-contract.js';
+import { MpvRig, type RiggedPlayer } from './testing/mpv-rig.js';
+import { nextEvent } from './testing/player-contract.js';
 import { Snapserver } from './testing/snapserver.js';
 import { makeTone } from './testing/tones.js';
 
 // Issue 62: the player's state is what the listener hears, and an output failure loses no song.
 
 const run = promisify(execFile);
-const silent = { info() {}, warn() {}, error() {}, debug() {} };
 
-let dir: string;
-const players: MpvPlayer[] = [];
-const recorders: PlayRecorder[] = [];
-const servers: Snapserver[] = [];
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'moodbox-mpv-stall-'));
-});
-
-afterEach(async () => {
-  await Promise.all(players.splice(0).map((p) => p.stop()));
-  await Promise.all(recorders.splice(0).map((r) => r.stop()));
-  await Promise.all(servers.splice(0).map((s) => s.stop('SIGKILL')));
-});
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const rig = new MpvRig('moodbox-mpv-stall-');
+beforeAll(() => rig.open());
+afterEach(() => rig.stopAll());
+afterAll(() => rig.close());
 
 const entry = (id: number, uri: string): QueueEntry => ({ track: { id, uri }, reason: 'mood', mood: 'calm', note: '' });
 
 /** A player writing into the Snapcast pipe `fifo`, its plays recorded, and what it started and ended. */
-async function startPlayer(fifo: string, name: string): Promise<{ player: MpvPlayer; history: MemoryPlayHistory; log: string[] }> {
-  const player = new MpvPlayer(
-    { clock: systemClock, log: silent },
+async function startPlayer(fifo: string): Promise<RiggedPlayer> {
+  return rig.start(
     {
-      socketPath: join(dir, `${name}.sock`),
       audioOutput: 'pcm',
       extraArgs: audioOutputArgs(SNAPCAST, fifo),
       pcmPipe: fifo,
@@ -54,17 +34,8 @@ async function startPlayer(fifo: string, name: string): Promise<{ player: MpvPla
       restartDelayMs: 100,
       restartMaxDelayMs: 400,
     },
+    15_000,
   );
-  players.push(player);
-  const history = new MemoryPlayHistory();
-  const recorder = new PlayRecorder({ player, history, clock: systemClock, log: silent });
-  recorders.push(recorder);
-  await recorder.start();
-  const log: string[] = [];
-  player.events.on('trackStarted', ({ item }) => log.push(`started ${item.track.id}`));
-  player.events.on('trackEnded', ({ item, outcome }) => log.push(`ended ${item.track.id} ${outcome}`));
-  await player.start(AbortSignal.timeout(15_000));
-  return { player, history, log };
 }
 
 /**
@@ -112,13 +83,12 @@ async function outage(player: MpvPlayer, atMs: number, cut: () => Promise<void>,
 
 describe('MpvPlayer while its output fails (real mpv)', () => {
   it('with a real snapserver stopped twice during one song (the second time near its end, the next song queued in mpv), says it is stalled, resumes the song where it was heard, and records one play that completed', async () => {
-    const song = await makeTone(dir, { file: 'one.flac', hz: 440, seconds: 30 });
-    const next = await makeTone(dir, { file: 'two.flac', hz: 550, seconds: 30 });
-    const fifo = join(dir, 'snapfifo');
-    const server = await Snapserver.start(dir, fifo, { mode: 'create' });
-    servers.push(server);
+    const song = await makeTone(rig.dir, { file: 'one.flac', hz: 440, seconds: 30 });
+    const next = await makeTone(rig.dir, { file: 'two.flac', hz: 550, seconds: 30 });
+    const fifo = join(rig.dir, 'snapfifo');
+    const server = rig.keep(await Snapserver.start(rig.dir, fifo, { mode: 'create' }));
     await expect.poll(() => server.streamStatus(), { timeout: 15_000 }).toBe('idle');
-    const { player, history, log } = await startPlayer(fifo, 'snap');
+    const { player, history, log } = await startPlayer(fifo);
     await player.play([entry(1, song), entry(2, next)]);
 
     await outage(
@@ -141,13 +111,12 @@ describe('MpvPlayer while its output fails (real mpv)', () => {
   }, 180_000);
 
   it('with a FIFO whose reader vanishes, says it is stalled until a reader comes back, and resumes the same play where it was heard', async () => {
-    const song = await makeTone(dir, { file: 'long.flac', hz: 660, seconds: 60 });
-    const fifo = join(dir, 'reader.fifo');
+    const song = await makeTone(rig.dir, { file: 'long.flac', hz: 660, seconds: 60 });
+    const fifo = join(rig.dir, 'reader.fifo');
     await run('mkfifo', [fifo]);
     // snapserver reading the FIFO as it plays, killed outright: its reader vanishes.
-    let reader = await Snapserver.start(dir, fifo, { mode: 'read' });
-    servers.push(reader);
-    const { player, history, log } = await startPlayer(fifo, 'fifo');
+    let reader = rig.keep(await Snapserver.start(rig.dir, fifo, { mode: 'read' }));
+    const { player, history, log } = await startPlayer(fifo);
     await player.play([entry(1, song)]);
 
     await outage(
@@ -155,8 +124,7 @@ describe('MpvPlayer while its output fails (real mpv)', () => {
       3000,
       () => reader.stop('SIGKILL'),
       async () => {
-        reader = await Snapserver.start(dir, fifo, { mode: 'read' });
-        servers.push(reader);
+        reader = rig.keep(await Snapserver.start(rig.dir, fifo, { mode: 'read' }));
       },
     );
     expect(log).toEqual(['started 1']);
