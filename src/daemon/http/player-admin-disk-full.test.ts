@@ -3,16 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PlayRecorder } from '../../player/play-recorder.js';
-import { FakePlayer } from '../../player/testing/fake-player.js';
-import { loadConfig } from '../config/load-config.js';
-import type { MoodboxBus } from '../events.js';
 import { systemClock } from '../../kernel/clock.js';
-import { EventBus } from '../../kernel/event-bus.js';
-import { seededRandom } from '../../kernel/random.js';
-import { MusicDirector } from '../music/music-director.js';
 import { openSqliteStore, SqliteStore } from '../store/sqlite-store.js';
-import { buildTestServer } from '../testing/server.js';
+import { startStaffServer } from '../testing/staff-server.js';
 
 // Issue 42, item 11: with the disk full, the volume and pause answered 507 but had acted, and
 // nothing was audited. A 507 now means nothing changed.
@@ -48,36 +41,8 @@ async function staffOnDisk() {
   const store = new SqliteStore(db, clock);
   cleanups.push(() => store.close());
 
-  const player = new FakePlayer({ clock }, { trackMs: 180_000, volume: 70 });
-  await new PlayRecorder({ player, history: store.plays, clock, log: silent }).start();
-  const bus: MoodboxBus = new EventBus();
-  const settings = loadConfig({ env: {} }).config.player;
-  const director = new MusicDirector({
-    clock,
-    random: seededRandom(3),
-    log: silent,
-    store,
-    player,
-    bus,
-    listener: () => null,
-    settings: () => settings,
-  });
-  await director.start();
-  cleanups.push(() => director.stop());
-  const server = await buildTestServer({ clock, store, staff: director.staff });
-  cleanups.push(() => server.app.close());
-  await server.auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
-  const signIn = await server.app.inject({
-    method: 'POST',
-    url: '/api/admin/session',
-    payload: { name: 'Boss', passphrase: 'correct horse battery' },
-  });
-  const headers = {
-    cookie: String(signIn.headers['set-cookie']).split(';')[0] ?? '',
-    'x-csrf-token': signIn.json<{ csrfToken: string }>().csrfToken,
-  };
-  const call = (method: 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
-    server.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) });
+  const { player, director, call, close } = await startStaffServer({ store, clock });
+  cleanups.push(close);
   const fill = (): void => {
     db.pragma(`max_page_count = ${Number(db.pragma('page_count', { simple: true }))}`);
     for (const pad of [512, 64, 0]) {

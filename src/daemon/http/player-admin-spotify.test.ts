@@ -1,13 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakePlayer } from '../../player/testing/fake-player.js';
-import { loadConfig } from '../config/load-config.js';
-import type { MoodboxBus } from '../events.js';
-import { EventBus } from '../../kernel/event-bus.js';
-import { seededRandom } from '../../kernel/random.js';
-import { MusicDirector } from '../music/music-director.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
-import { buildTestServer } from '../testing/server.js';
+import { startStaffServer } from '../testing/staff-server.js';
 
 // Issue 59: on a business box (its music is the library alone) a Spotify track left in the
 // library from a home set-up answered staff's "play now" with a 500 `MB_ERR_INTERNAL`, after
@@ -27,35 +21,10 @@ describe('a Spotify track left in the library of a box that plays its library al
     const calm = store.tracks.upsert({ uri: '/music/calm.flac', title: 'calm', artist: 'A' });
     store.tracks.setMoods(calm.id, [{ mood: 'calm', weight: 1, origin: 'admin' }]);
     const leftover = store.tracks.upsert({ source: 'spotify', uri: 'spotify:track:t1', title: 'Slow River' });
-    const player = new FakePlayer({ clock }, { trackMs: 180_000, volume: 70 });
-    const bus: MoodboxBus = new EventBus();
-    const settings = loadConfig({ env: {}, overlay: { site: { kind: 'business' } } }).config.player;
-    const director = new MusicDirector({
-      clock,
-      random: seededRandom(3),
-      log: silent,
-      store,
-      player,
-      bus,
-      listener: () => null,
-      settings: () => settings,
-    });
-    await director.start();
-    cleanups.push(() => director.stop());
-    const server = await buildTestServer({ clock, store, staff: director.staff, config: { site: { kind: 'business' } } });
-    cleanups.push(() => server.app.close());
-    await server.auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
-    const signIn = await server.app.inject({
-      method: 'POST',
-      url: '/api/admin/session',
-      payload: { name: 'Boss', passphrase: 'correct horse battery' },
-    });
-    const headers = {
-      cookie: String(signIn.headers['set-cookie']).split(';')[0] ?? '',
-      'x-csrf-token': signIn.json<{ csrfToken: string }>().csrfToken,
-    };
+    const { player, call, close } = await startStaffServer({ store, clock, siteKind: 'business' });
+    cleanups.push(close);
     for (const url of ['/api/admin/player/play-now', '/api/admin/player/queue']) {
-      const res = await server.app.inject({ method: 'POST', url, headers, payload: { trackId: leftover.id } });
+      const res = await call('POST', url, { trackId: leftover.id });
       expect([url, res.statusCode]).toEqual([url, 403]);
       expect(res.json()).toMatchObject({
         error: { code: 'MB_ERR_PLAYER_NOT_ALLOWED', message: expect.stringMatching(/^“Slow River” is a Spotify track/) as unknown },

@@ -1,25 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PlayRecorder } from '../../player/play-recorder.js';
-import { FakePlayer } from '../../player/testing/fake-player.js';
-import { loadConfig } from '../config/load-config.js';
-import type { MoodboxBus } from '../events.js';
 import { systemClock } from '../../kernel/clock.js';
-import { EventBus } from '../../kernel/event-bus.js';
-import { seededRandom } from '../../kernel/random.js';
-import { MusicDirector } from '../music/music-director.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
-import { buildTestServer, signInNewAdmin, type TestServer } from '../testing/server.js';
+import { startStaffServer, type StaffServer } from '../testing/staff-server.js';
 
 // Staff controls of the music over typed admin routes, audited (issue 16).
 
 const silent = { debug() {}, info() {}, warn() {}, error() {}, fatal() {}, trace() {}, level: 'silent' };
-const open: Array<{ server: TestServer; director: MusicDirector }> = [];
+const open: StaffServer[] = [];
 
 afterEach(async () => {
-  for (const { server, director } of open.splice(0)) {
-    await server.app.close();
-    await director.stop();
-  }
+  for (const staff of open.splice(0)) await staff.close();
 });
 
 async function setup(options: { maxVolume?: number; restart?: (actor: string) => void } = {}) {
@@ -32,27 +22,9 @@ async function setup(options: { maxVolume?: number; restart?: (actor: string) =>
       store.tracks.setMoods(track.id, [{ mood, weight: 1, origin: 'admin' }]);
     }
   }
-  const player = new FakePlayer({ clock }, { trackMs: 180_000, volume: 70 });
-  await new PlayRecorder({ player, history: store.plays, clock, log: silent }).start();
-  const bus: MoodboxBus = new EventBus();
-  const settings = { ...loadConfig({ env: {} }).config.player, maxVolume: options.maxVolume ?? 100 };
-  const director = new MusicDirector({
-    clock,
-    random: seededRandom(3),
-    log: silent,
-    store,
-    player,
-    bus,
-    listener: () => null,
-    settings: () => settings,
-  });
-  await director.start();
-  const server = await buildTestServer({ clock, store, staff: director.staff, restart: options.restart });
-  open.push({ server, director });
-  const { headers } = await signInNewAdmin(server);
-  const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
-    server.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) });
-  return { server, director, player, store, clock, call, bus };
+  const staff = await startStaffServer({ store, clock, maxVolume: options.maxVolume, restart: options.restart });
+  open.push(staff);
+  return staff;
 }
 
 /** The staff actions of the audit log, oldest first. */
