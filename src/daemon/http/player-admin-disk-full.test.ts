@@ -1,10 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../kernel/clock.js';
-import { openSqliteStore, SqliteStore } from '../store/sqlite-store.js';
+import { storeOnDisk } from '../testing/full-disk.js';
 import { startStaffServer } from '../testing/staff-server.js';
 
 // Issue 42, item 11: with the disk full, the volume and pause answered 507 but had acted, and
@@ -12,52 +8,28 @@ import { startStaffServer } from '../testing/staff-server.js';
 // Issue 59: a skip, a song played now or queued, a held mood and its release answered 507 and had
 // acted all the same (the song changed, the queue grew, the hold was set and cleared).
 
-const silent = { debug() {}, info() {}, warn() {}, error() {}, fatal() {}, trace() {}, level: 'silent' };
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
 /**
- * Staff's music on a database in a folder of its own, with an admin signed in: `fill` fills the
- * database to its last page (SQLite's own page limit stands in for the disk: the file may not
- * grow), `space` gives room back.
+ * Staff's music on a database whose disk `fill` fills to its last page and `space` empties, with an
+ * admin signed in.
  */
 async function staffOnDisk() {
   const clock = systemClock;
-  const dir = mkdtempSync(join(tmpdir(), 'moodbox-full-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  const path = join(dir, 'moodbox.db');
-  const setup = openSqliteStore({ clock, log: silent }, { path });
   const ids: number[] = [];
-  for (let i = 1; i <= 3; i++) {
-    const track = setup.tracks.upsert({ uri: `/music/calm-${i}.flac`, title: `calm ${i}`, artist: 'A' });
-    setup.tracks.setMoods(track.id, [{ mood: 'calm', weight: 1, origin: 'admin' }]);
-    ids.push(track.id);
-  }
-  setup.close();
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  const store = new SqliteStore(db, clock);
-  cleanups.push(() => store.close());
-
+  const { store, fill, space, remove } = storeOnDisk(clock, (setup) => {
+    for (let i = 1; i <= 3; i++) {
+      const track = setup.tracks.upsert({ uri: `/music/calm-${i}.flac`, title: `calm ${i}`, artist: 'A' });
+      setup.tracks.setMoods(track.id, [{ mood: 'calm', weight: 1, origin: 'admin' }]);
+      ids.push(track.id);
+    }
+  });
+  cleanups.push(remove);
   const { player, director, call, close } = await startStaffServer({ store, clock });
   cleanups.push(close);
-  const fill = (): void => {
-    db.pragma(`max_page_count = ${Number(db.pragma('page_count', { simple: true }))}`);
-    for (const pad of [512, 64, 0]) {
-      for (;;) {
-        try {
-          store.audit.append({ at: clock.now(), actor: 'test', action: 'fill', target: '', detail: { pad: 'x'.repeat(pad) } });
-        } catch {
-          break;
-        }
-      }
-    }
-  };
-  const space = (): void => {
-    db.pragma('max_page_count = 1073741823');
-  };
   /** The staff lines of the audit log, oldest first, as action and detail. */
   const audited = (): Array<[string, Record<string, unknown>]> =>
     store.audit

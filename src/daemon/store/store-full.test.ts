@@ -1,12 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../testing/fake-clock.js';
-import { buildTestServer } from '../testing/server.js';
-import { openSqliteStore, SqliteStore } from './sqlite-store.js';
+import { storeOnDisk } from '../testing/full-disk.js';
+import { buildTestServer, signInNewAdmin } from '../testing/server.js';
 import { StoreService } from './store-service.js';
 
 const cleanups: Array<() => Promise<unknown> | void> = [];
@@ -17,31 +13,16 @@ afterEach(async () => {
 describe('a full disk', () => {
   it('turns the database health degraded, saying why, and answers a write 507 MB_ERR_STORE_WRITE, not MB_ERR_INTERNAL', async () => {
     const clock = new FakeClock();
-    const dir = mkdtempSync(join(tmpdir(), 'moodbox-full-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const path = join(dir, 'moodbox.db');
-    openSqliteStore({ clock, log: { info() {}, warn() {} } }, { path }).close();
-    const db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    const store = new SqliteStore(db, clock);
-    cleanups.push(() => store.close());
+    const { store, limit, remove } = storeOnDisk(clock);
+    cleanups.push(remove);
     const service = new StoreService({ store, clock, log: pino({ level: 'silent' }) });
     const server = await buildTestServer({ clock, store });
     cleanups.push(() => server.app.close());
-    await server.auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
-    const signIn = await server.app.inject({
-      method: 'POST',
-      url: '/api/admin/session',
-      payload: { name: 'Boss', passphrase: 'correct horse battery' },
-    });
-    const headers = {
-      cookie: String(signIn.headers['set-cookie']).split(';')[0] ?? '',
-      'x-csrf-token': signIn.json<{ csrfToken: string }>().csrfToken,
-    };
+    const { headers } = await signInNewAdmin(server);
     expect(service.health()).toEqual({ status: 'ready' });
 
-    // SQLite's own page limit stands in for the disk: past it, every write fails with SQLITE_FULL.
-    db.pragma(`max_page_count = ${Number(db.pragma('page_count', { simple: true }))}`);
+    // Past the disk's last page every write fails with SQLITE_FULL.
+    limit();
     const add = (i: number) =>
       server.app.inject({
         method: 'POST',
