@@ -97,6 +97,15 @@ module.exports = {
       to: { path: '^src/daemon/(moodbox|main)\\.ts$' },
     },
     {
+      name: 'music-knows-not-the-guests',
+      severity: 'error',
+      comment:
+        'The guests ask the music how a song fits the room (music/fit-policy.ts, one way); the music asks the guests for their next ' +
+        'request through its own port (music/guest-queue.ts), which the guest service answers without being imported.',
+      from: { path: '^src/daemon/music/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^src/daemon/guests/' },
+    },
+    {
       name: 'only-http-knows-http',
       severity: 'error',
       comment:

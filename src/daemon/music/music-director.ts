@@ -10,7 +10,6 @@ import type { Store, Track } from '../store/store.js';
 import { NOBODY_SILENCE, type PlayerSettings } from './limits-policy.js';
 import { MusicLimits } from './music-limits.js';
 import { StaffMusic, type LibraryFit, type StaffMusicView } from './music-staff.js';
-import type { GuestFitVerdict, GuestQueue } from '../guests/guest-fit.js';
 import type { Player, PlayerEvents } from '../../player/player.js';
 import type { RoomMood } from '../../kernel/room-mood.js';
 import { isChosen, MusicCatalogue } from './music-catalogue.js';
@@ -22,6 +21,8 @@ import type { BlockReason } from './blocked-music.js';
 import type { QueueItem } from '../../player/play-queue.js';
 import { DayPlanWatch } from './day-plan-watch.js';
 import type { DayPlan } from './day-plan-policy.js';
+import type { FitVerdict } from './fit-policy.js';
+import type { GuestQueue } from './guest-queue.js';
 
 /** How often quiet hours, the volume schedule and the day plans are checked (ms); a day plan's own minute also has a timer. */
 const SCHEDULE_CHECK_MS = 30_000;
@@ -322,7 +323,7 @@ export class MusicDirector implements Service {
   }
 
   /** How a song a guest asks for sits with the mood the music follows now (held or the room's). */
-  guestFit(trackId: number): GuestFitVerdict {
+  guestFit(trackId: number): FitVerdict {
     return this.#queue.fitOf(trackId);
   }
 

@@ -6,12 +6,13 @@ import type { Random } from '../../kernel/random.js';
 import type { Store, Track } from '../store/store.js';
 import type { QueueEntry, QueueItem } from '../../player/play-queue.js';
 import { playStatus, type Player, type PlayOptions, type PlayReason } from '../../player/player.js';
+import { PLAY_REASONS } from '../../player/pick-reasons.js';
 import type { Reason, Recommendation } from '../../player/recommender.js';
 import type { MusicSources } from '../../player/sources/music-sources.js';
-import { GUEST_NOTE, type GuestQueue } from '../guests/guest-fit.js';
 import { leanToward } from './day-plan-policy.js';
 import type { DayPlanWatch } from './day-plan-watch.js';
 import { fitsRoom, judgeFit, roomAimOf, type FitVerdict, type RoomAim } from './fit-policy.js';
+import type { GuestQueue } from './guest-queue.js';
 import type { PlayerSettings } from './limits-policy.js';
 import type { MusicAim } from './music-aim.js';
 import { isChosen, type MusicCatalogue, queueEntry } from './music-catalogue.js';
@@ -353,7 +354,7 @@ export class MusicQueue {
     if (guests === undefined || this.#deps.player.state().current?.reason === 'guest') return undefined;
     const request = guests.next((trackId) => this.fitOf(trackId));
     const track = request === undefined ? undefined : this.#deps.catalogue.find(request.trackId);
-    return track === undefined ? undefined : this.entry(track, 'guest', GUEST_NOTE, null);
+    return track === undefined ? undefined : this.entry(track, 'guest', PLAY_REASONS.guest, null);
   }
 
   refreshSuggestions(): void {
