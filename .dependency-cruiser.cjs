@@ -106,6 +106,15 @@ module.exports = {
       to: { path: '^src/daemon/guests/' },
     },
     {
+      name: 'settings-know-not-the-events',
+      severity: 'error',
+      comment:
+        "The app's events name the settings' types (a day plan), so the settings may not import the events back: " +
+        'they announce a save through the one event they need (config/live-config.ts, SettingsAnnouncer).',
+      from: { path: '^src/daemon/config/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^src/daemon/events\\.ts$' },
+    },
+    {
       name: 'only-http-knows-http',
       severity: 'error',
       comment:

@@ -1,4 +1,3 @@
-import type { MoodboxBus } from '../events.js';
 import { EventBus } from '../../kernel/event-bus.js';
 import { ConfigError } from './config-error.js';
 import type { Clock } from '../../kernel/clock.js';
@@ -6,6 +5,12 @@ import type { Log } from '../../kernel/log.js';
 import type { AuditRepository } from '../store/store.js';
 import { changedPaths, deepFreeze, loadConfig, mergeDeep } from './load-config.js';
 import { ConfigSchema, type Config } from './schema.js';
+
+/**
+ * Where saved settings are announced: the app's bus (`settingsChanged` in `events.ts`), named here by
+ * the one event it needs, so that the settings never import the app's events.
+ */
+export type SettingsAnnouncer = Pick<EventBus<{ settingsChanged: { readonly changed: readonly string[] } }>, 'emit'>;
 
 /** Where the admin panel's settings are kept in the store's settings table. */
 export const OVERRIDES_KEY = 'config.overrides';
@@ -91,7 +96,7 @@ export class LiveConfig {
   #applied: Config;
 
   readonly #checks: PanelChecks | undefined;
-  readonly #announce: Pick<MoodboxBus, 'emit'> | undefined;
+  readonly #announce: SettingsAnnouncer | undefined;
   readonly #audit: SettingsAudit | undefined;
   #safeMode: string | undefined;
 
@@ -100,7 +105,7 @@ export class LiveConfig {
       store: SettingsStore;
       log: Pick<Log, 'error'>;
       checks?: PanelChecks;
-      bus?: Pick<MoodboxBus, 'emit'>;
+      bus?: SettingsAnnouncer;
       audit?: SettingsAudit;
     },
     options: { file: string | undefined; env: Readonly<Record<string, string | undefined>>; config: Config },
