@@ -177,7 +177,7 @@ describe('MusicDirector for staff', () => {
 
   it('tells staff the volume they asked for and the cap on it', async () => {
     const h = await harness({ maxVolume: 80, volumeSchedule: [{ from: '11:00', to: '13:00', maxVolume: 40 }] });
-    await h.settle(h.director.setVolume(65));
+    await h.settle(h.director.staff.setVolume(65));
     expect(h.director.staff.staffView).toMatchObject({ wantedVolume: 65, volumeCap: 40 });
     expect(h.player.state().volume).toBe(40);
   });

@@ -277,10 +277,10 @@ describe('MusicDirector', () => {
   it('keeps the volume under the admin maximum and the schedule, whatever is asked', async () => {
     const h = await harness({ maxVolume: 80, volumeSchedule: [{ from: '11:00', to: '13:00', maxVolume: 40 }] });
     expect(h.player.state().volume).toBe(40);
-    await expect(h.settle(h.director.setVolume(100))).resolves.toBe(40);
-    await expect(h.settle(h.director.setVolume(101))).rejects.toThrow(RangeError);
+    await expect(h.settle(h.director.staff.setVolume(100))).resolves.toBe(40);
+    await expect(h.settle(h.director.staff.setVolume(101))).rejects.toThrow(RangeError);
     h.settings = { ...h.settings, volumeSchedule: [] };
-    await expect(h.settle(h.director.setVolume(100))).resolves.toBe(80);
+    await expect(h.settle(h.director.staff.setVolume(100))).resolves.toBe(80);
   });
 
   it('applies a maximum volume the admin lowers at once, in the player itself, without a restart (#13)', async () => {
@@ -291,7 +291,7 @@ describe('MusicDirector', () => {
     await h.settle();
     expect(h.player.state()).toMatchObject({ volume: 50, maxVolume: 50 });
     expect(h.hub.snapshot().data.player.volume).toBe(50);
-    await expect(h.settle(h.director.setVolume(100))).resolves.toBe(50);
+    await expect(h.settle(h.director.staff.setVolume(100))).resolves.toBe(50);
   });
 
   it('waits for music when the library is empty, says so, and starts once a scan brings tracks', async () => {

@@ -20,7 +20,6 @@ import { entryOf } from './music-next.js';
 import type { BlockReason } from './blocked-music.js';
 import type { QueueItem } from '../../player/play-queue.js';
 import { DayPlanWatch } from './day-plan-watch.js';
-import type { DayPlan } from './day-plan-policy.js';
 import type { FitVerdict } from './fit-policy.js';
 import type { GuestQueue } from './guest-queue.js';
 
@@ -317,11 +316,6 @@ export class MusicDirector implements Service {
     });
   }
 
-  /** Sets the wanted volume (0–100); the admin's maximum, the schedule and the idle volume still apply. */
-  setVolume(volume: number): Promise<number> {
-    return this.#queue.serial('set the volume', () => this.#limits.setWanted(volume));
-  }
-
   /** How a song a guest asks for sits with the mood the music follows now (held or the room's). */
   guestFit(trackId: number): FitVerdict {
     return this.#queue.fitOf(trackId);
@@ -362,11 +356,6 @@ export class MusicDirector implements Service {
   /** What plays now, as the screens show it. */
   get playback(): Playback {
     return this.#queue.playback;
-  }
-
-  /** The day plan in force now (`player.dayPlans`), or null. */
-  get dayPlan(): DayPlan | null {
-    return this.#plans.current;
   }
 
   /** The player settings changed: a new maximum volume and crossfade apply in the player at once, the other limits too. */
