@@ -72,9 +72,8 @@ export function registerFleet(program: Command): void {
             return;
           }
           const online = targets.filter((b) => b.availability === 'online');
-          // A box offline is not told: the command is not kept for it, so it did not do it.
           const offline = targets.filter((b) => b.availability !== 'online').map((b) => b.box);
-          const { answers } = await operator.send({
+          const { answers, kept } = await operator.send({
             site: opts.site,
             box: opts.box,
             command: name,
@@ -84,14 +83,18 @@ export function registerFleet(program: Command): void {
           });
           const silent = online.filter((b) => !answers.some((a) => a.box === b.box)).map((b) => b.box);
           if (opts.json === true) {
-            process.stdout.write(`${JSON.stringify({ answers, silent, offline })}\n`);
+            process.stdout.write(`${JSON.stringify({ answers, silent, offline, kept })}\n`);
           } else {
             for (const a of answers)
               process.stdout.write(`${a.box.padEnd(20)} ${a.ok ? 'done' : `refused: ${a.error ?? ''}`} (${Math.round(a.afterMs)} ms)\n`);
             for (const box of silent) process.stdout.write(`${box.padEnd(20)} no answer\n`);
-            for (const box of offline) process.stdout.write(`${box.padEnd(20)} offline: not told\n`);
+            // A site-wide setting is kept by the broker for the site: a box away applies it when it comes back.
+            // Anything else is not kept for a box that is away: it did not do it.
+            const away = kept ? 'offline: will be told when it comes back' : 'offline: not told';
+            for (const box of offline) process.stdout.write(`${box.padEnd(20)} ${away}\n`);
             process.stdout.write(`${answers.filter((a) => a.ok).length} of ${targets.length} boxes did it\n`);
           }
+          // Not done until every box did it: a box away has not, even when it will be told.
           if (silent.length + offline.length > 0 || answers.some((a) => !a.ok)) process.exitCode = 1;
         });
       },

@@ -4,6 +4,7 @@ import type { Service } from '../../kernel/lifecycle.js';
 import {
   boxTopics,
   isFleetCommand,
+  isSiteSetting,
   type BoxTopics,
   type FleetCommand,
   type FleetCommandMessage,
@@ -41,7 +42,36 @@ export function seenInMemory(initial: readonly string[] = []): SeenCommands & { 
   };
 }
 
-type FleetMemberDeps = { connection: MqttConnection; clock: Clock; log: Log; handle: FleetCommandHandler; seen?: SeenCommands | undefined };
+/**
+ * Which id of each site-wide setting (`volume-cap`, `policy`…) the box applied last. The daemon keeps
+ * them in its database, so that the site's desired state, handed over again at every connection, is
+ * applied once. One id per setting: it never forgets the one the broker keeps.
+ */
+export interface AppliedSettings {
+  get(setting: string): string | undefined;
+  set(setting: string, id: string): void;
+}
+
+/** Applied settings in memory only (a simulated box). */
+export function appliedInMemory(initial: Readonly<Record<string, string>> = {}): AppliedSettings & { all(): Record<string, string> } {
+  const applied = new Map(Object.entries(initial));
+  return {
+    get: (setting) => applied.get(setting),
+    set(setting, id) {
+      applied.set(setting, id);
+    },
+    all: () => Object.fromEntries(applied),
+  };
+}
+
+type FleetMemberDeps = {
+  connection: MqttConnection;
+  clock: Clock;
+  log: Log;
+  handle: FleetCommandHandler;
+  seen?: SeenCommands | undefined;
+  applied?: AppliedSettings | undefined;
+};
 
 export interface FleetMemberOptions {
   site: string;
@@ -59,8 +89,11 @@ export interface FleetMemberOptions {
  * reconnection, and only when they change), a heartbeat, play and mood events, and the operators'
  * commands to this box or to its whole site, each answered on `cmd-result`. A command the broker
  * kept (retained) is never obeyed: it would be carried out again on every connection, and a
- * retained `restart` would keep every box of a site restarting. Each id is carried out once. It knows nothing of the
- * rest of Moodbox: a daemon feeds it, and a fleet simulation can run many of them on one process.
+ * retained `restart` would keep every box of a site restarting. Each id is carried out once. The
+ * site's desired settings (`…/all/desired/<setting>`, retained) are the exception: the last site-wide
+ * setting of each kind, which a box that was away when it was sent applies when it comes back, once
+ * (its id is remembered per setting). It knows nothing of the rest of Moodbox: a daemon feeds it,
+ * and a fleet simulation can run many of them on one process.
  */
 export class FleetMember implements Service {
   readonly name = 'fleet';
@@ -72,10 +105,12 @@ export class FleetMember implements Service {
   #heartbeat: Timer | undefined;
   #startedAt = 0;
   readonly #seen: SeenCommands;
+  readonly #applied: AppliedSettings;
 
   constructor(deps: FleetMemberDeps, options: FleetMemberOptions) {
     this.#deps = deps;
     this.#seen = deps.seen ?? seenInMemory();
+    this.#applied = deps.applied ?? appliedInMemory();
     this.#options = options;
     this.topics = boxTopics(options.site, options.box);
   }
@@ -94,6 +129,8 @@ export class FleetMember implements Service {
       };
       connection.subscribe(this.topics.commands, onCommand, this);
       connection.subscribe(this.topics.siteCommands, onCommand, this);
+      // Kept by the broker on purpose: handed over at every connection, and applied once per id.
+      connection.subscribe(this.topics.siteDesired, (topic, payload) => void this.#desired(topic, payload), this);
     }
     this.#heartbeat = clock.setInterval(() => this.#beat(), this.#options.heartbeatMs);
   }
@@ -140,23 +177,69 @@ export class FleetMember implements Service {
 
   async #command(topic: string, payload: string): Promise<void> {
     const name = topic.slice(topic.lastIndexOf('/') + 1);
-    let message: FleetCommandMessage;
-    try {
-      message = parseMessage(payload);
-    } catch (err) {
-      this.#deps.log.warn({ topic, err: { message: (err as Error).message } }, 'fleet command ignored: not a command message');
-      return;
-    }
+    const message = this.#parse(topic, payload);
+    if (message === undefined) return;
     if (this.#seen.has(message.id)) {
       this.#deps.log.info({ command: name, id: message.id }, 'fleet command ignored: already carried out');
       return;
     }
+    await this.#carryOut(name, message, 'fleet command');
+  }
+
+  /**
+   * The site's desired setting, as the broker keeps it: applied unless this id of it was (at an
+   * earlier connection, or as the live command sent with it). An empty payload is the operator
+   * clearing it.
+   */
+  async #desired(topic: string, payload: string): Promise<void> {
+    if (payload === '') return;
+    const name = topic.slice(topic.lastIndexOf('/') + 1);
+    const message = this.#parse(topic, payload);
+    if (message === undefined) return;
+    if (!isSiteSetting(name)) {
+      this.#deps.log.warn({ topic }, 'fleet setting ignored: not a site-wide setting');
+      return;
+    }
+    if (this.#applied.get(name) === message.id) {
+      this.#deps.log.info({ command: name, id: message.id }, 'fleet setting ignored: already applied');
+      return;
+    }
+    // Remembered before it runs, as a command is: a restart must find it applied. Not remembered (a
+    // full disk), it is not applied either: it would be again at every connection; the next one tries again.
+    try {
+      this.#applied.set(name, message.id);
+    } catch (err) {
+      this.#deps.log.warn(
+        { command: name, id: message.id, err: { message: (err as Error).message } },
+        'fleet setting not applied: it could not be remembered',
+      );
+      return;
+    }
+    if (this.#seen.has(message.id)) {
+      // The live command sent with it came first and was carried out.
+      this.#deps.log.info({ command: name, id: message.id }, 'fleet setting ignored: already carried out');
+      return;
+    }
+    await this.#carryOut(name, message, 'fleet setting from the site');
+  }
+
+  #parse(topic: string, payload: string): FleetCommandMessage | undefined {
+    try {
+      return parseMessage(payload);
+    } catch (err) {
+      this.#deps.log.warn({ topic, err: { message: (err as Error).message } }, 'fleet command ignored: not a command message');
+      return undefined;
+    }
+  }
+
+  /** Carries out a command not seen before, and answers on `cmd-result`. */
+  async #carryOut(name: string, message: FleetCommandMessage, what: string): Promise<void> {
     // Remembered before it runs: a restart must find it seen.
     this.#seen.add(message.id);
     const result: FleetCommandResult = { id: message.id, command: name, box: this.#options.box, ok: true };
     try {
       if (!isFleetCommand(name)) throw new TypeError(`Expected a fleet command, got \`${name}\``);
-      this.#deps.log.info({ command: name, id: message.id }, 'fleet command');
+      this.#deps.log.info({ command: name, id: message.id, ...(message.at === undefined ? {} : { sentAt: message.at }) }, what);
       await this.#deps.handle(name, message.value);
     } catch (err) {
       result.ok = false;

@@ -3,7 +3,9 @@ import type { IClientOptions, MqttClient } from 'mqtt';
 import type { Clock } from '../../kernel/clock.js';
 import {
   commandTopic,
+  desiredTopic,
   FLEET_ROOT,
+  isSiteSetting,
   parseBoxTopic,
   SITE_WIDE,
   type FleetCommand,
@@ -100,7 +102,9 @@ export class FleetOperator {
 
   /**
    * Sends `command` to `box` of `site`, or to every box of the site when `box` is undefined, and
-   * collects the answers until `expect` boxes have answered or `timeoutMs` passes.
+   * collects the answers until `expect` boxes have answered or `timeoutMs` passes. A setting sent to
+   * the whole site is also kept by the broker as the site's desired state (`kept`), with the same id:
+   * a box away now applies it when it comes back, and a box that hears both carries it out once.
    */
   async send(options: {
     site: string;
@@ -109,8 +113,9 @@ export class FleetOperator {
     value?: unknown;
     expect: number;
     timeoutMs?: number;
-  }): Promise<{ id: string; answers: FleetAnswer[] }> {
+  }): Promise<{ id: string; answers: FleetAnswer[]; kept: boolean }> {
     const id = randomUUID();
+    const kept = options.box === undefined && isSiteSetting(options.command);
     const answers: FleetAnswer[] = [];
     const resultFilter = `${FLEET_ROOT}/${options.site}/${options.box ?? '+'}/cmd-result`;
     let sentAt = this.#clock.monotonic();
@@ -125,6 +130,10 @@ export class FleetOperator {
       await this.#client.subscribeAsync(resultFilter, { qos: 1 });
       const message: FleetCommandMessage = { id, ...(options.value === undefined ? {} : { value: options.value }) };
       sentAt = this.#clock.monotonic();
+      if (kept && isSiteSetting(options.command)) {
+        const desired: FleetCommandMessage = { ...message, at: this.#clock.now() };
+        await this.#client.publishAsync(desiredTopic(options.site, options.command), JSON.stringify(desired), { qos: 1, retain: true });
+      }
       await this.#client.publishAsync(commandTopic(options.site, options.box, options.command), JSON.stringify(message), { qos: 1 });
       const timeoutMs = options.timeoutMs ?? 5000;
       while (answers.length < options.expect && this.#clock.monotonic() - sentAt < timeoutMs) await this.#clock.sleep(10);
@@ -132,7 +141,7 @@ export class FleetOperator {
       await this.#client.unsubscribeAsync(resultFilter);
       this.#client.off('message', onMessage);
     }
-    return { id, answers: answers.sort((a, b) => a.box.localeCompare(b.box)) };
+    return { id, answers: answers.sort((a, b) => a.box.localeCompare(b.box)), kept };
   }
 
   async close(): Promise<void> {

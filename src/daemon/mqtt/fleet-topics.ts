@@ -10,6 +10,7 @@
  * | `moodbox/<site>/<box>/events/play` · `/events/mood` | no | each play, each room mood change (JSON) |
  * | `moodbox/<site>/<box>/cmd/<command>` | no | an operator's command to one box (JSON `{id, value}`) |
  * | `moodbox/<site>/all/cmd/<command>` | no | the same command to every box of the site |
+ * | `moodbox/<site>/all/desired/<setting>` | yes | the site's last site-wide setting (JSON `{id, value, at}`), applied once by each box |
  * | `moodbox/<site>/<box>/cmd-result` | no | each command's outcome (JSON `{id, command, ok, error?}`) |
  */
 export const FLEET_ROOT = 'moodbox';
@@ -33,10 +34,24 @@ export function isFleetCommand(value: string): value is FleetCommand {
   return Object.hasOwn(FLEET_COMMANDS, value);
 }
 
-/** A command as it travels: `id` ties the box's answer to it. */
+/**
+ * The commands that set a setting: sent to a whole site, the broker keeps the last of each as the
+ * site's desired state (`…/all/desired/<setting>`, retained), and a box that was away applies it when
+ * it comes back. `rescan` and `restart` are actions, not states: kept, they would run again.
+ */
+export const SITE_SETTINGS = ['volume-cap', 'quiet-hours', 'camera-hours', 'policy'] as const satisfies readonly FleetCommand[];
+
+export type SiteSetting = (typeof SITE_SETTINGS)[number];
+
+export function isSiteSetting(value: string): value is SiteSetting {
+  return (SITE_SETTINGS as readonly string[]).includes(value);
+}
+
+/** A command as it travels: `id` ties the box's answer to it; a desired setting says when it was sent (`at`, epoch ms). */
 export interface FleetCommandMessage {
   id: string;
   value?: unknown;
+  at?: number;
 }
 
 /** A box's answer to a command. */
@@ -60,6 +75,8 @@ export function boxTopics(site: string, box: string) {
     event: (kind: 'play' | 'mood') => `${base}/events/${kind}`,
     commands: `${base}/cmd/+`,
     siteCommands: `${FLEET_ROOT}/${site}/${SITE_WIDE}/cmd/+`,
+    /** The site's desired settings, kept by the broker. */
+    siteDesired: `${FLEET_ROOT}/${site}/${SITE_WIDE}/desired/+`,
     commandResult: `${base}/cmd-result`,
     /** Home Assistant's commands, one topic per entity. */
     set: (entity: string) => `${base}/set/${entity}`,
@@ -73,6 +90,11 @@ export type BoxTopics = ReturnType<typeof boxTopics>;
 /** The topic that sends `command` to one box, or to every box of the site when `box` is undefined. */
 export function commandTopic(site: string, box: string | undefined, command: FleetCommand): string {
   return `${FLEET_ROOT}/${site}/${box ?? SITE_WIDE}/cmd/${command}`;
+}
+
+/** The retained topic that keeps `setting` as the desired state of every box of `site`. */
+export function desiredTopic(site: string, setting: SiteSetting): string {
+  return `${FLEET_ROOT}/${site}/${SITE_WIDE}/desired/${setting}`;
 }
 
 /** Splits `moodbox/<site>/<box>/<rest>` into its parts, or undefined for another topic. */

@@ -100,7 +100,11 @@ describe('a fleet of boxes on one broker', () => {
     expect(toOffline.stdout).toContain('0 of 1 boxes did it');
     const siteWide = await moodbox('send', 'volume-cap', '55', '--site', 'cafe', '--json');
     expect(siteWide.code).toBe(1);
-    expect((JSON.parse(siteWide.stdout) as { offline: string[] }).offline).toContain('box-003');
+    // A site-wide setting is kept for it by the broker (issue 62), yet it has not done it yet.
+    expect(JSON.parse(siteWide.stdout) as { offline: string[]; kept: boolean }).toMatchObject({
+      offline: expect.arrayContaining(['box-003']) as string[],
+      kept: true,
+    });
     const ghost = await moodbox('send', 'policy', 'lift', '--site', 'cafe', '--box', 'ghost');
     expect(ghost).toEqual({ stdout: '', code: 1 });
     expect(fleet.boxes.some((b) => b.received.some((r) => r.command === 'policy' && b.box !== 'box-007'))).toBe(false);

@@ -6,7 +6,7 @@ import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import type { RfidReader } from '../rfid/rfid-reader.js';
 import { NOBODY, type RoomMoodLabel } from '../../kernel/room-mood.js';
 import type { BoxControls } from './box-controls.js';
-import { FleetMember, type SeenCommands } from './fleet-member.js';
+import { FleetMember, type AppliedSettings, type SeenCommands } from './fleet-member.js';
 import { discoveryMessage, musicSources, NOTHING_PLAYING, OFF, ON, withinStateLimit, type BoxIdentity } from './home-assistant.js';
 import type { MqttConnection } from './mqtt-connection.js';
 
@@ -57,6 +57,8 @@ export interface MqttBridgeDeps {
   cards?: RfidReader | undefined;
   /** The fleet command ids already carried out (kept across restarts by the daemon). */
   seen?: SeenCommands | undefined;
+  /** Which id of each site-wide setting the box applied (kept across restarts by the daemon). */
+  applied?: AppliedSettings | undefined;
 }
 
 export interface MqttBridgeOptions {
@@ -103,6 +105,7 @@ export class MqttBridge implements Service {
         log: deps.log,
         handle: (command, value) => deps.controls.fleet(command, value, `mqtt:fleet`),
         seen: deps.seen,
+        applied: deps.applied,
       },
       {
         site: options.site,

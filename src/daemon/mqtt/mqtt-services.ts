@@ -6,7 +6,7 @@ import type { Service } from '../../kernel/lifecycle.js';
 import type { MoodboxCore } from '../core.js';
 import type { RfidReader } from '../rfid/rfid-reader.js';
 import { BoxControls } from './box-controls.js';
-import { SEEN_IDS, seenInMemory, type SeenCommands } from './fleet-member.js';
+import { appliedInMemory, SEEN_IDS, seenInMemory, type AppliedSettings, type SeenCommands } from './fleet-member.js';
 import { MqttBridge, type BoxView } from './mqtt-bridge.js';
 import type { MqttConnection } from './mqtt-connection.js';
 
@@ -22,9 +22,9 @@ export interface MqttServicesDeps {
   clock: Clock;
   log: Log;
   /**
-   * Where the bridge keeps the ids of the fleet commands it carried out, across restarts (the
-   * store's table of values the panel does not list). Its own bookkeeping, not a change of the box:
-   * every change goes through the services, which write the audit.
+   * Where the bridge keeps the ids of the fleet commands and site settings it carried out, across
+   * restarts (the store's table of values the panel does not list). Its own bookkeeping, not a
+   * change of the box: every change goes through the services, which write the audit.
    */
   kept: KeptValues;
   settings: LiveConfig;
@@ -55,6 +55,7 @@ export function mqttServices(core: MoodboxCore, parts: MqttParts, deps: MqttServ
       controls,
       cards: deps.cards,
       seen: storedSeenCommands({ kept: deps.kept, clock, log: deps.log }),
+      applied: storedAppliedSettings({ kept: deps.kept, clock, log: deps.log }),
       view: {
         state: () => deps.state.state(),
         subscribe: (listener) => deps.state.subscribe(listener),
@@ -100,6 +101,31 @@ export function storedSeenCommands(deps: { kept: KeptValues; clock: Pick<Clock, 
     add(id) {
       seen.add(id);
       kept.set(SEEN_COMMANDS_KEY, JSON.stringify(seen.ids()), clock.now());
+    },
+  };
+}
+
+/** Where the id of each site-wide setting applied last is kept. */
+export const APPLIED_SETTINGS_KEY = 'mqtt.fleet.appliedSettings';
+
+/** The ids of the site-wide settings applied, in the database: the site's desired state is applied once, restarts included. */
+export function storedAppliedSettings(deps: { kept: KeptValues; clock: Pick<Clock, 'now'>; log: Log }): AppliedSettings {
+  const { kept, clock, log } = deps;
+  const saved: Record<string, string> = {};
+  try {
+    const parsed: unknown = JSON.parse(kept.get(APPLIED_SETTINGS_KEY) ?? '{}');
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+      for (const [setting, id] of Object.entries(parsed)) if (typeof id === 'string') saved[setting] = id;
+    }
+  } catch (err) {
+    log.warn({ err: { message: (err as Error).message } }, 'the saved fleet settings applied are unreadable; starting without them');
+  }
+  const applied = appliedInMemory(saved);
+  return {
+    get: (setting) => applied.get(setting),
+    set(setting, id) {
+      applied.set(setting, id);
+      kept.set(APPLIED_SETTINGS_KEY, JSON.stringify(applied.all()), clock.now());
     },
   };
 }
