@@ -1,12 +1,21 @@
+import type { Emotion } from '../../kernel/room-mood.js';
 import type { FleetCommand } from './fleet-topics.js';
 
 /** What Home Assistant and fleet operators may do: the same commands staff have, each audited by its owner with the actor. */
 export interface BoxCommands {
-  /** The music's commands (`MusicCommands`): 0–100 volume under the admin's maximum and schedule, a staff skip, a like for the person signed in. */
+  /**
+   * The music's commands (`MusicCommands`): 0–100 volume under the admin's maximum and schedule, a
+   * staff skip, a like for the person signed in, a staff pause and its end, a mood held for some
+   * minutes and its release.
+   */
   music: {
     setVolume(volume: number, actor: string): Promise<number>;
     skip(actor: string): Promise<unknown>;
     like(actor: string): Promise<unknown>;
+    pause(actor: string): Promise<unknown>;
+    resume(actor: string): Promise<unknown>;
+    holdMood(label: Emotion, minutes: number, actor: string): Promise<unknown>;
+    releaseMood(actor: string): Promise<unknown>;
   };
   /** The live configuration's audited patch (`LiveConfig.patchAs`): validated by the schema, file-only keys refused. */
   settings: { patchAs(actor: string, patch: Record<string, unknown>): { changed: string[] } };
@@ -42,6 +51,26 @@ export class BoxControls {
   /** The person signed in at the kiosk likes what plays, as `actor` asked; refused when nobody is signed in. */
   async like(actor: string): Promise<void> {
     await this.#commands.music.like(actor);
+  }
+
+  /** Pauses the music for `actor` until staff resume it (a staff pause: no rule of Moodbox's own ends it). */
+  async pause(actor: string): Promise<void> {
+    await this.#commands.music.pause(actor);
+  }
+
+  /** Ends a staff pause for `actor`; quiet hours or the schedule may still keep the music silent. */
+  async resume(actor: string): Promise<void> {
+    await this.#commands.music.resume(actor);
+  }
+
+  /** Plays for `label` instead of the camera's mood for `minutes` (1 to a day), as `actor` asked. */
+  async holdMood(label: Emotion, minutes: number, actor: string): Promise<void> {
+    await this.#commands.music.holdMood(label, minutes, actor);
+  }
+
+  /** Follows the camera again, as `actor` asked (audited only when a mood was held). */
+  async releaseMood(actor: string): Promise<void> {
+    await this.#commands.music.releaseMood(actor);
   }
 
   /**

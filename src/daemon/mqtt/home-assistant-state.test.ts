@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CameraStatus, MoodboxBus, Playback } from '../events.js';
 import { EventBus } from '../../kernel/event-bus.js';
-import { roomMoodOf, type RoomMood } from '../../kernel/room-mood.js';
+import { roomMoodOf, type Emotion, type RoomMood } from '../../kernel/room-mood.js';
 import { loadConfig } from '../config/load-config.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { StateHub } from '../http/state-hub.js';
@@ -36,6 +36,10 @@ async function box(now: {
   track?: { title: string; artist: string };
   /** No audio reaches the room, and why. */
   stalled?: string;
+  /** Staff paused the music. */
+  paused?: boolean;
+  /** Staff hold the music to this mood. */
+  held?: Emotion;
 }) {
   const config = loadConfig({ env: {} }).config;
   const clock = new FakeClock();
@@ -57,6 +61,7 @@ async function box(now: {
     volume: 70,
   };
   bus.emit('playbackChanged', playback);
+  if (now.held !== undefined) bus.emit('moodHeld', { label: now.held, until: clock.now() + 30 * 60_000, music: 'upbeat' });
   const bridge = new MqttBridge(
     {
       connection: nowhere,
@@ -68,6 +73,7 @@ async function box(now: {
         state: () => hub.snapshot().data,
         subscribe: (listener) => hub.subscribe(() => listener()),
         settings: () => config,
+        isPausedByStaff: () => now.paused === true,
         health: () => [],
         rss: () => 0,
       },
@@ -135,5 +141,21 @@ describe("The box's state as Home Assistant reads it (issue 38)", () => {
     // A short one is left whole.
     const short = await box({ camera: 'on', room: null, faces: 0, track: { artist: 'Nina Simone', title: 'Sinnerman' } });
     expect(homeAssistantView(short.components, short.state)['now_playing']?.value).toBe('Nina Simone – Sinnerman');
+  });
+
+  it('shows a staff pause and a held mood, and the hold `off` while the music follows the camera (issue 62)', async () => {
+    const track = { artist: 'Nina Simone', title: 'Sinnerman' };
+    const free = await box({ camera: 'on', room: null, faces: 0, track });
+    expect(free.state).toMatchObject({ pausedByStaff: false, moodHoldMinutes: 60 });
+    expect(free.state).not.toHaveProperty('moodHold');
+    expect(homeAssistantView(free.components, free.state)).toMatchObject({
+      paused: { available: true, value: 'OFF', problems: [] },
+      mood_hold: { available: true, value: 'off', problems: [] },
+      mood_hold_minutes: { available: true, value: '60', problems: [] },
+    });
+    const held = await box({ camera: 'on', room: null, faces: 0, track, paused: true, held: 'happy' });
+    expect(held.state).toMatchObject({ pausedByStaff: true, moodHold: 'happy', moodHoldUntil: expect.any(Number) as number });
+    expect(homeAssistantProblems(held.components, [held.state])).toEqual([]);
+    expect(homeAssistantView(held.components, held.state)).toMatchObject({ paused: { value: 'ON' }, mood_hold: { value: 'happy' } });
   });
 });

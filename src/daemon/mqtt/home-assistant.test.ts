@@ -31,8 +31,22 @@ describe('Home Assistant discovery', () => {
       max_volume: 'number',
       skip: 'button',
       like: 'button',
+      paused: 'switch',
+      mood_hold: 'select',
+      mood_hold_minutes: 'number',
       camera: 'switch',
       card: 'tag',
+    });
+    // Pause and hold a mood, as the admin panel does (issue 62): a hold is a mood or `off`, for 1 minute to a day.
+    expect(components['paused']).toMatchObject({ command_topic: 'moodbox/home/lounge/set/paused', payload_on: 'ON', payload_off: 'OFF' });
+    expect(components['mood_hold']).toMatchObject({
+      command_topic: 'moodbox/home/lounge/set/mood_hold',
+      options: ['off', 'angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral', 'contempt'],
+    });
+    expect(components['mood_hold_minutes']).toMatchObject({
+      command_topic: 'moodbox/home/lounge/set/mood_hold_minutes',
+      min: 1,
+      max: 1440,
     });
     expect(payload['availability']).toEqual([
       { topic: 'moodbox/home/lounge/availability', payload_available: 'online', payload_not_available: 'offline' },

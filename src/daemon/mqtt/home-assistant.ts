@@ -1,4 +1,6 @@
 import type { Config } from '../config/schema.js';
+import { EMOTIONS } from '../../kernel/room-mood.js';
+import { MAX_HOLD_MINUTES } from '../music/music-commands.js';
 import type { BoxTopics } from './fleet-topics.js';
 
 /** Which Moodbox this is, for Home Assistant's device registry. */
@@ -27,6 +29,12 @@ export interface DiscoveryOptions {
 export const ON = 'ON';
 export const OFF = 'OFF';
 
+/** The mood hold select's choice while no mood is held (the music follows the camera); choosing it releases a hold. */
+export const HOLD_OFF = 'off';
+
+/** How long a mood chosen in Home Assistant is held (minutes) until its "Mood hold time" is set. */
+export const DEFAULT_HOLD_MINUTES = 60;
+
 /** What the `now_playing` sensor says while nothing plays: a word, never null (Home Assistant would show "None"). */
 export const NOTHING_PLAYING = 'Nothing playing';
 
@@ -54,7 +62,7 @@ export function musicSources(config: Pick<Config, 'site' | 'spotify'>): string[]
  * JSON state (`state_topic`) through value templates, send commands to `…/set/<entity>`, and are
  * unavailable while the box's availability topic says `offline` (the last will). Nothing reads a
  * null: the mood (and its confidence) is unavailable while the camera does not read the room, and
- * the like button while nobody is signed in.
+ * the like button while nobody is signed in; the mood hold reads `off` while no mood is held.
  */
 export function discoveryMessage(
   box: BoxIdentity,
@@ -181,6 +189,46 @@ export function discoveryMessage(
       icon: 'mdi:heart',
       // A like is the signed-in person's: nobody there, nothing to press.
       ...availableWhile('value_json.signedIn'),
+    },
+    // A staff pause, as the admin panel's: the music stays paused until it is turned off again.
+    paused: {
+      platform: 'switch',
+      unique_id: uid('paused'),
+      name: 'Paused',
+      state_topic: topics.state,
+      value_template: `{{ '${ON}' if value_json.pausedByStaff else '${OFF}' }}`,
+      command_topic: topics.set('paused'),
+      payload_on: ON,
+      payload_off: OFF,
+      state_on: ON,
+      state_off: OFF,
+      icon: 'mdi:pause-circle-outline',
+    },
+    // The music follows the mood chosen instead of the camera's for `Mood hold time` minutes; `off` follows the camera again.
+    mood_hold: {
+      platform: 'select',
+      unique_id: uid('mood_hold'),
+      name: 'Mood hold',
+      state_topic: topics.state,
+      value_template: jsonOr('moodHold', `'${HOLD_OFF}'`),
+      command_topic: topics.set('mood_hold'),
+      options: [HOLD_OFF, ...EMOTIONS],
+      icon: 'mdi:emoticon-cool-outline',
+    },
+    mood_hold_minutes: {
+      platform: 'number',
+      unique_id: uid('mood_hold_minutes'),
+      name: 'Mood hold time',
+      state_topic: topics.state,
+      value_template: json('moodHoldMinutes'),
+      command_topic: topics.set('mood_hold_minutes'),
+      min: 1,
+      max: MAX_HOLD_MINUTES,
+      step: 1,
+      mode: 'box',
+      unit_of_measurement: 'min',
+      entity_category: 'config',
+      icon: 'mdi:timer-outline',
     },
     camera: {
       platform: 'switch',

@@ -7,7 +7,8 @@ import type { RfidReader } from '../rfid/rfid-reader.js';
 import { NOBODY, type RoomMoodLabel } from '../../kernel/room-mood.js';
 import type { BoxControls } from './box-controls.js';
 import { FleetMember, type AppliedSettings, type SeenCommands } from './fleet-member.js';
-import { discoveryMessage, musicSources, NOTHING_PLAYING, OFF, ON, withinStateLimit, type BoxIdentity } from './home-assistant.js';
+import { discoveryMessage, musicSources, NOTHING_PLAYING, withinStateLimit, type BoxIdentity } from './home-assistant.js';
+import { homeAssistantCommand, holdMinutesInMemory, shown, type HoldMinutes } from './home-assistant-commands.js';
 import type { MqttConnection } from './mqtt-connection.js';
 
 /**
@@ -17,8 +18,8 @@ import type { MqttConnection } from './mqtt-connection.js';
  */
 export interface BoxState {
   camera: { status: CameraStatus };
-  /** The room's mood (null: not known), its confidence (0–1) and the faces in view. */
-  mood: { current: RoomMoodLabel | null; confidence: number; faces: number };
+  /** The room's mood (null: not known), its confidence (0–1) and the faces in view; the mood staff hold instead, until when (epoch ms). */
+  mood: { current: RoomMoodLabel | null; confidence: number; faces: number; held?: { label: string; until: number } | null };
   player: {
     status: Playback['status'];
     /** Why no audio flows, while `status` is `stalled`. */
@@ -41,6 +42,8 @@ export interface BoxView {
   subscribe(listener: () => void): () => void;
   /** The settings in force (the live configuration's). */
   settings(): Config;
+  /** True from a staff pause (the admin panel's, Home Assistant's) until staff resume the music. */
+  isPausedByStaff(): boolean;
   health(): Array<{ name: string } & ServiceHealth>;
   /** Resident memory (bytes). */
   rss(): number;
@@ -59,6 +62,8 @@ export interface MqttBridgeDeps {
   seen?: SeenCommands | undefined;
   /** Which id of each site-wide setting the box applied (kept across restarts by the daemon). */
   applied?: AppliedSettings | undefined;
+  /** How long a mood chosen in Home Assistant is held (kept across restarts by the daemon). @default 60 minutes, in memory */
+  holdMinutes?: HoldMinutes | undefined;
 }
 
 export interface MqttBridgeOptions {
@@ -83,6 +88,7 @@ export class MqttBridge implements Service {
   readonly #deps: MqttBridgeDeps;
   readonly #options: MqttBridgeOptions;
   readonly #member: FleetMember;
+  readonly #holdMinutes: HoldMinutes;
   /** Ends the card reader's subscription (the bus's and the broker's go by owner). */
   #offCards: (() => void) | undefined;
   /** Ends the subscription to the box's state. */
@@ -98,6 +104,7 @@ export class MqttBridge implements Service {
   constructor(deps: MqttBridgeDeps, options: MqttBridgeOptions) {
     this.#deps = deps;
     this.#options = options;
+    this.#holdMinutes = deps.holdMinutes ?? holdMinutesInMemory();
     this.#member = new FleetMember(
       {
         connection: deps.connection,
@@ -154,6 +161,8 @@ export class MqttBridge implements Service {
     bus.on(
       'playbackChanged',
       (playback) => {
+        // A staff pause announced while the music was silent already changes no screen, but the state says it.
+        this.#publishState();
         if (playback.trackId !== null && playback.trackId !== this.#lastTrackId) this.#played(playback.trackId);
         this.#lastTrackId = playback.trackId;
       },
@@ -234,6 +243,11 @@ export class MqttBridge implements Service {
       nowPlaying:
         track === undefined ? NOTHING_PLAYING : withinStateLimit([track.artist, track.title].filter((part) => part !== '').join(' – ')),
       volume: playback.volume,
+      pausedByStaff: view.isPausedByStaff(),
+      ...(box.mood.held === undefined || box.mood.held === null
+        ? {}
+        : { moodHold: box.mood.held.label, moodHoldUntil: box.mood.held.until }),
+      moodHoldMinutes: this.#holdMinutes.get(),
       maxVolume: settings.player.maxVolume,
       policy: settings.player.policy,
       ...(settings.player.quietHours === null ? {} : { quietHours: settings.player.quietHours }),
@@ -296,36 +310,12 @@ export class MqttBridge implements Service {
   async #homeAssistantCommand(topic: string, payload: string): Promise<void> {
     const entity = topic.slice(topic.lastIndexOf('/') + 1);
     const { controls, log } = this.#deps;
-    const actor = 'mqtt:homeassistant';
     const value = payload.trim();
     try {
-      switch (entity) {
-        case 'volume':
-          await controls.setVolume(percentOf(value), actor);
-          break;
-        case 'max_volume':
-          controls.save({ player: { maxVolume: percentOf(value) } }, actor);
-          break;
-        case 'policy':
-          controls.save({ player: { policy: value } }, actor);
-          break;
-        case 'source':
-          controls.save({ music: { source: value } }, actor);
-          break;
-        case 'camera':
-          if (value !== ON && value !== OFF) throw new TypeError(`Expected \`${ON}\` or \`${OFF}\`, got \`${value}\``);
-          controls.save({ camera: { enabled: value === ON } }, actor);
-          break;
-        case 'skip':
-          await controls.skip(actor);
-          break;
-        case 'like':
-          await controls.like(actor);
-          break;
-        default:
-          throw new TypeError(`Expected a Moodbox entity, got \`${entity}\``);
-      }
+      await homeAssistantCommand(entity, value, { controls, holdMinutes: this.#holdMinutes });
       log.info({ entity, value: shown(value) }, 'home assistant command');
+      // What only the bridge keeps (the hold time) is in the state too.
+      this.#publishState();
     } catch (err) {
       log.warn(
         { entity, value: shown(value), err: { message: shown(err instanceof Error ? err.message : String(err)) } },
@@ -335,25 +325,6 @@ export class MqttBridge implements Service {
       this.#member.republish();
     }
   }
-}
-
-/**
- * A percentage as Home Assistant's number entities send it: decimal digits, a fraction allowed
- * (`40`, `40.0`), 0–100, rounded. Nothing else is a number here: not an empty payload (which
- * `Number` reads as 0), nor `0x14`, `1e1`, `Infinity` or a sign.
- */
-export function percentOf(payload: string): number {
-  if (!/^\d{1,3}(?:\.\d{1,6})?$/.test(payload)) throw new TypeError(`Expected a number 0–100, got \`${shown(payload)}\``);
-  const value = Number(payload);
-  if (value > 100) throw new RangeError(`Expected a number 0–100, got \`${payload}\``);
-  return Math.round(value);
-}
-
-/** The longest payload a log line carries, so a large command does not make a large line. */
-const SHOWN_CHARS = 80;
-
-function shown(text: string): string {
-  return text.length <= SHOWN_CHARS ? text : `${text.slice(0, SHOWN_CHARS)}… (${text.length} characters)`;
 }
 
 function percent(share: number): number {

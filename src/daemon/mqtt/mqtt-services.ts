@@ -7,6 +7,8 @@ import type { MoodboxCore } from '../core.js';
 import type { RfidReader } from '../rfid/rfid-reader.js';
 import { BoxControls } from './box-controls.js';
 import { appliedInMemory, SEEN_IDS, seenInMemory, type AppliedSettings, type SeenCommands } from './fleet-member.js';
+import { DEFAULT_HOLD_MINUTES } from './home-assistant.js';
+import { holdMinutesInMemory, minutesOf, type HoldMinutes } from './home-assistant-commands.js';
 import { MqttBridge, type BoxView } from './mqtt-bridge.js';
 import type { MqttConnection } from './mqtt-connection.js';
 
@@ -22,9 +24,10 @@ export interface MqttServicesDeps {
   clock: Clock;
   log: Log;
   /**
-   * Where the bridge keeps the ids of the fleet commands and site settings it carried out, across
-   * restarts (the store's table of values the panel does not list). Its own bookkeeping, not a
-   * change of the box: every change goes through the services, which write the audit.
+   * Where the bridge keeps the ids of the fleet commands and site settings it carried out, and Home
+   * Assistant's hold time, across restarts (the store's table of values the panel does not list).
+   * Its own bookkeeping, not a change of the box: every change goes through the services, which
+   * write the audit.
    */
   kept: KeptValues;
   settings: LiveConfig;
@@ -56,10 +59,12 @@ export function mqttServices(core: MoodboxCore, parts: MqttParts, deps: MqttServ
       cards: deps.cards,
       seen: storedSeenCommands({ kept: deps.kept, clock, log: deps.log }),
       applied: storedAppliedSettings({ kept: deps.kept, clock, log: deps.log }),
+      holdMinutes: storedHoldMinutes({ kept: deps.kept, clock, log: deps.log }),
       view: {
         state: () => deps.state.state(),
         subscribe: (listener) => deps.state.subscribe(listener),
         settings: () => settings.current,
+        isPausedByStaff: () => core.music.staff.staffView.isPausedByStaff,
         health: () => core.health(),
         rss: () => process.memoryUsage.rss(),
       },
@@ -126,6 +131,29 @@ export function storedAppliedSettings(deps: { kept: KeptValues; clock: Pick<Cloc
     set(setting, id) {
       applied.set(setting, id);
       kept.set(APPLIED_SETTINGS_KEY, JSON.stringify(applied.all()), clock.now());
+    },
+  };
+}
+
+/** Where Home Assistant's hold time is kept. */
+export const HOLD_MINUTES_KEY = 'mqtt.homeAssistant.holdMinutes';
+
+/** Home Assistant's hold time, in the database; the default while none was set, or the saved one is unreadable. */
+export function storedHoldMinutes(deps: { kept: KeptValues; clock: Pick<Clock, 'now'>; log: Log }): HoldMinutes {
+  const { kept, clock, log } = deps;
+  const saved = kept.get(HOLD_MINUTES_KEY);
+  let initial = DEFAULT_HOLD_MINUTES;
+  try {
+    if (saved !== undefined) initial = minutesOf(saved);
+  } catch (err) {
+    log.warn({ err: { message: (err as Error).message } }, 'the saved mood hold time is unreadable; using the default');
+  }
+  const minutes = holdMinutesInMemory(initial);
+  return {
+    get: () => minutes.get(),
+    set(value) {
+      minutes.set(value);
+      kept.set(HOLD_MINUTES_KEY, String(value), clock.now());
     },
   };
 }

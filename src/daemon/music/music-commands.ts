@@ -1,5 +1,5 @@
 import type { Clock } from '../../kernel/clock.js';
-import type { Emotion } from '../../kernel/room-mood.js';
+import { isEmotion, type Emotion } from '../../kernel/room-mood.js';
 import type { QueueItem } from '../../player/play-queue.js';
 import type { Playback } from '../events.js';
 import type { AuditRepository } from '../store/store.js';
@@ -55,6 +55,9 @@ export interface MusicCommandsDeps {
 }
 
 const MINUTE_MS = 60_000;
+
+/** The longest a mood may be held (minutes): a day, so a forgotten hold ends by itself. */
+export const MAX_HOLD_MINUTES = 24 * 60;
 
 /**
  * The music's commands from outside the kiosk, for whoever acts: staff in the admin panel, Home
@@ -117,8 +120,12 @@ export class MusicCommands {
     return applied;
   }
 
-  /** Plays for `label` instead of the camera's mood for `minutes`. */
+  /** Plays for `label` instead of the camera's mood for `minutes` (an integer 1–`MAX_HOLD_MINUTES`). */
   async holdMood(label: Emotion, minutes: number, actor: ActorName): Promise<void> {
+    if (!isEmotion(label)) throw new RangeError(`Expected \`label\` to be an emotion, got \`${String(label)}\``);
+    if (!(Number.isInteger(minutes) && minutes >= 1 && minutes <= MAX_HOLD_MINUTES)) {
+      throw new RangeError(`Expected \`minutes\` to be an integer from 1 to ${MAX_HOLD_MINUTES}, got \`${minutes}\``);
+    }
     const until = this.#deps.clock.now() + minutes * MINUTE_MS;
     await this.#auditFirst(actor, 'mood.hold', { label, minutes, until }, () => this.#deps.staff.holdMood(label, until));
   }

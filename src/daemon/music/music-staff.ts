@@ -140,13 +140,16 @@ export class StaffMusic {
 
   /**
    * Staff pause the music. It stays paused until `resume()`: no rule of Moodbox's own (the room, the
-   * end of quiet hours, a tap at the kiosk) starts it again. Announces `playbackChanged`.
+   * end of quiet hours, a tap at the kiosk) starts it again. Announces `playbackChanged`, even
+   * when the music was silent already.
    */
   pause(): Promise<StaffMusicView> {
     return this.#deps.queue.serial('pause for staff', async () => {
       this.#deps.limits.setPausedByStaff(true);
       this.#deps.log.info({}, 'music paused by staff');
       await this.#deps.queue.applyLimits();
+      // Told even when the music was silent already (quiet hours): the pause itself is news to Home Assistant.
+      this.#deps.queue.publishPlayer();
       return this.staffView;
     });
   }
@@ -157,6 +160,7 @@ export class StaffMusic {
       this.#deps.limits.setPausedByStaff(false);
       this.#deps.log.info({}, 'music resumed by staff');
       await this.#deps.queue.applyLimits();
+      this.#deps.queue.publishPlayer();
       return this.staffView;
     });
   }

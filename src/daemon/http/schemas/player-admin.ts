@@ -1,8 +1,6 @@
 import { Type } from 'typebox';
 import { EMOTIONS } from '../../../kernel/room-mood.js';
-
-/** The longest a mood may be held (minutes): a day, so a forgotten hold ends by itself. */
-export const MAX_HOLD_MINUTES = 24 * 60;
+import { MAX_HOLD_MINUTES } from '../../music/music-commands.js';
 
 export const MoodHoldSchema = Type.Object({
   label: Type.Enum([...EMOTIONS], { description: 'The emotion the music follows instead of the camera’s.' }),
