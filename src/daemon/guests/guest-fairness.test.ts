@@ -203,5 +203,9 @@ describe('fair guest requests', () => {
     expect((await like(1, playing)).json()).toMatchObject({ nowPlaying: { likes: 1, isLikedByMe: true } });
     expect((await like(1, playing)).json()).toMatchObject({ nowPlaying: { likes: 1 } });
     expect(errorOf(await like(2, idle(h, 'calm')[0] ?? 0))).toEqual({ status: 409, code: 'MB_ERR_GUEST_NOT_PLAYING' });
+    expect((await like(3, playing)).json()).toMatchObject({ nowPlaying: { likes: 2 } });
+    // The owner's Top tracks count each phone's like once, and the refused one not at all.
+    const now = h.clock.now();
+    expect(h.store.stats.topTracks(now - 60_000, now + 1, 10)).toEqual([expect.objectContaining({ trackId: playing, likes: 2 })]);
   });
 });

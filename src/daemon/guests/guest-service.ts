@@ -31,8 +31,8 @@ export interface GuestServiceDeps {
   log: Log;
   /** Where `guestRequestsChanged` is announced. */
   bus: MoodboxBus;
-  /** The library, and the audit log the staff's commands write. */
-  store: Pick<Store, 'tracks' | 'audit'>;
+  /** The library, the audit log the staff's commands write, and the plays, which keep guests' likes for the charts. */
+  store: Pick<Store, 'tracks' | 'audit' | 'plays'>;
   player: Pick<Player, 'state' | 'events'>;
   music: GuestMusic;
   /** The settings now (they may change while running). */
@@ -235,10 +235,12 @@ export class GuestService implements Service {
     return value;
   }
 
-  /** The phone likes the song playing (`trackId`); refused when it no longer plays. Liking twice changes nothing. */
+  /** The phone likes the song playing (`trackId`), kept for the charts; refused when it no longer plays. Liking twice changes nothing. */
   like(phone: GuestPhone, trackId: number): { likes: number } {
     this.#mustBeOpen();
+    const isNew = !this.#votes.likes(phone).isLikedByMe;
     const likes = this.#votes.like(phone, trackId);
+    if (isNew) this.#deps.store.plays.recordGuestLike({ trackId, at: this.#deps.clock.now() });
     this.#changed();
     return { likes };
   }

@@ -75,6 +75,11 @@ function seed(): void {
   store.plays.recordFeedback({ userId: guest.id, trackId: walk.id, kind: 'like', at: FROM + 2 * MIN });
   store.plays.recordFeedback({ userId: guest.id, trackId: walk.id, kind: 'like', at: FROM - 10 * MIN }); // before the range
   store.plays.recordFeedback({ userId: guest.id, trackId: rain.id, kind: 'like', at: FROM + 21 * MIN });
+  // Guests' phones: two likes of Night Drive and one of Rain in the range, one of Night Drive before it.
+  store.plays.recordGuestLike({ trackId: drive.id, at: FROM + 31 * MIN });
+  store.plays.recordGuestLike({ trackId: drive.id, at: FROM + 32 * MIN });
+  store.plays.recordGuestLike({ trackId: rain.id, at: FROM + 51 * MIN });
+  store.plays.recordGuestLike({ trackId: drive.id, at: FROM - 5 * MIN });
 }
 
 async function charts(query: string): Promise<{ status: number; body: ChartStats & { error?: { message: string } } }> {
@@ -133,8 +138,9 @@ describe('GET /api/admin/stats/charts', () => {
         likes: 1,
         skipRate: 0.333,
       },
-      // A song changed for the room is no skip: Rain's rate is its two skips by people out of two.
-      { trackId: expect.any(Number), title: 'Rain', artist: 'Bo', plays: 3, completed: 0, skipped: 2, switched: 1, likes: 1, skipRate: 1 },
+      // A song changed for the room is no skip: Rain's rate is its two skips by people out of two. A
+      // guest's like from a phone counts as a person's does.
+      { trackId: expect.any(Number), title: 'Rain', artist: 'Bo', plays: 3, completed: 0, skipped: 2, switched: 1, likes: 2, skipRate: 1 },
       {
         trackId: expect.any(Number),
         title: 'Night Drive',
@@ -143,7 +149,7 @@ describe('GET /api/admin/stats/charts', () => {
         completed: 0,
         skipped: 0,
         switched: 0,
-        likes: 0,
+        likes: 2,
         skipRate: null,
       },
     ]);

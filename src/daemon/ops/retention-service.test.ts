@@ -114,6 +114,8 @@ describe('RetentionService', () => {
     simulateYear(path, now, { days: 40, moodEveryS: 600 });
     const db = new Database(path);
     db.prepare("INSERT INTO plays (track_id, reason, started_at) VALUES (1, 'mood', ?)").run(now - 39 * DAY_MS);
+    // Guests' likes go with the plays of their time.
+    for (const days of [30, 21, 19, 1]) db.prepare('INSERT INTO guest_likes (track_id, at) VALUES (1, ?)').run(now - days * DAY_MS);
     db.close();
     const settings = { ...DEFAULTS, playsDays: 20, auditDays: 10 };
     const keepPlays = ids(path, 'SELECT id FROM plays WHERE started_at >= ? OR ended_at IS NULL ORDER BY id', now - 20 * DAY_MS);
@@ -127,6 +129,7 @@ describe('RetentionService', () => {
       expect(report.removed.plays).toBeGreaterThan(0);
       expect(ids(path, 'SELECT id FROM plays ORDER BY id')).toEqual(keepPlays);
       expect(ids(path, 'SELECT id FROM audit_log ORDER BY id')).toEqual(keepAudit);
+      expect(ids(path, 'SELECT at AS id FROM guest_likes ORDER BY at')).toEqual([now - 19 * DAY_MS, now - DAY_MS]);
       // The second night has nothing left to remove, and the file is set for incremental vacuum.
       const again = await new RetentionService(
         { clock, log: silent, store, settings: () => settings },

@@ -32,18 +32,20 @@ export function chartStatsQueries(
         .all(utcOffsetMin * 60_000, from, to),
     topTracks: (from, to, limit) =>
       db
-        .prepare<[number, number, number, number, number], TrackPlayStats>(
-          // Copies of one recording are one song: its plays and likes on every file, named as the file that plays.
+        .prepare<[number, number, number, number, number, number, number], TrackPlayStats>(
+          // Copies of one recording are one song: its plays and likes (people's and guests') on every file, named as the file that plays.
           `SELECT r.id AS trackId, r.title AS title, r.artist AS artist, count(*) AS plays,
              sum(p.outcome = 'completed') AS completed, sum(p.outcome = 'skipped') AS skipped,
              sum(p.outcome = 'switched') AS switched,
              (SELECT count(*) FROM feedback f JOIN tracks ft ON ft.id = f.track_id
-               WHERE coalesce(ft.same_as, ft.id) = r.id AND f.kind = 'like' AND f.at >= ? AND f.at < ?) AS likes
+               WHERE coalesce(ft.same_as, ft.id) = r.id AND f.kind = 'like' AND f.at >= ? AND f.at < ?)
+             + (SELECT count(*) FROM guest_likes g JOIN tracks gt ON gt.id = g.track_id
+               WHERE coalesce(gt.same_as, gt.id) = r.id AND g.at >= ? AND g.at < ?) AS likes
            FROM plays p JOIN tracks t ON t.id = p.track_id JOIN tracks r ON r.id = coalesce(t.same_as, t.id)
            WHERE p.started_at >= ? AND p.started_at < ?
            GROUP BY r.id ORDER BY plays DESC, skipped ASC, r.title COLLATE NOCASE LIMIT ?`,
         )
-        .all(from, to, from, to, limit),
+        .all(from, to, from, to, from, to, limit),
     guestPlays: (from, to) =>
       db
         .prepare<[number, number], { n: number }>(

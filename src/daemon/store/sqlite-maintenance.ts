@@ -42,10 +42,17 @@ export function maintenanceRepo(
          FROM mood_log WHERE at >= ? AND at < ?)
        WHERE n > 1 LIMIT ?)`,
   );
+  // Guests' likes are kept as long as the plays they were given to (prepared at first use: a database
+  // opened at an older version has no such table).
+  let pruneGuestLikes: Database.Statement<[number, number]> | undefined;
   const isFile = (): boolean => !db.memory;
   return {
     prune(what, before, limit) {
       const removed = guard(() => prune[what].run(before, limit).changes);
+      if (what === 'plays') {
+        pruneGuestLikes ??= db.prepare('DELETE FROM guest_likes WHERE id IN (SELECT id FROM guest_likes WHERE at < ? ORDER BY at LIMIT ?)');
+        guard(() => pruneGuestLikes?.run(before, limit));
+      }
       // The mood log's slots go with it: a day's are a few hundred rows.
       if (what === 'mood_log') deps.pruneMoodSlots(before);
       return removed;

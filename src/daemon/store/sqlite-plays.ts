@@ -89,6 +89,9 @@ export function playsRepo(db: Db): PlayRepository {
     recordFeedback({ userId, trackId, kind, at }) {
       guard(() => db.prepare('INSERT INTO feedback (user_id, track_id, kind, at) VALUES (?, ?, ?, ?)').run(userId, trackId, kind, at));
     },
+    recordGuestLike({ trackId, at }) {
+      guard(() => db.prepare('INSERT INTO guest_likes (track_id, at) VALUES (?, ?)').run(trackId, at));
+    },
     removeFeedback: ({ userId, trackId, kind }) =>
       guard(() => db.prepare('DELETE FROM feedback WHERE user_id = ? AND track_id = ? AND kind = ?').run(userId, trackId, kind).changes),
     annotate(id, note) {

@@ -220,6 +220,8 @@ export interface PlayRepository {
   recordFeedback(input: { userId: number; trackId: number; kind: FeedbackKind; at: number }): void;
   /** Forgets a person's likes (or skips) of one track, e.g. an unlike; returns how many were removed. */
   removeFeedback(input: { userId: number; trackId: number; kind: FeedbackKind }): number;
+  /** A guest's phone liked `trackId` as it played (the song and the time are kept, never the phone). */
+  recordGuestLike(input: { trackId: number; at: number }): void;
   /** Removes every play and like/skip of a person; returns how many plays. */
   removeForUser(userId: number): number;
   /** Stores why a play was picked, in words (`fits calm`). */
