@@ -137,6 +137,10 @@ describe('fair guest requests', () => {
     expect(h.player.state().current?.key).not.toBe(playing?.key);
     const play = h.store.plays.list({ limit: 2 }).items.find((p) => p.trackId === playing?.track.id);
     expect(play?.outcome).toBe('skipped');
+    // The owner's Top tracks count the guests' skip in the song's skip rate.
+    const now = h.clock.now();
+    const top = h.store.stats.topTracks(now - 60 * MINUTE, now + 1, 10).find((t) => t.trackId === playing?.track.id);
+    expect(top).toMatchObject({ skipped: 1, completed: 0 });
   });
 
   it('counts the votes of phones behind one address (a café behind one router) once they have been around two minutes', async () => {
