@@ -1,3 +1,5 @@
+import type { Said } from './said.js';
+
 /**
  * Every error Moodbox raises on purpose carries a stable `code` (`MB_ERR_<AREA>_<WHAT>`), listed in
  * docs/api.md and never reused. Each domain declares its own codes, with their one-line meanings,
@@ -23,11 +25,14 @@ export type CommonErrorCode = keyof typeof COMMON_ERROR_CODES;
  */
 export class MoodboxError extends Error {
   readonly code: MoodboxErrorCode;
+  /** The message as data, for the screens to say in the reader's language (the English `message` travels beside it). */
+  readonly said: Said | undefined;
 
-  constructor(code: MoodboxErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: MoodboxErrorCode, message: string, options?: { cause?: unknown; said?: Said }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
+    this.said = options?.said;
   }
 }
 
@@ -38,7 +43,7 @@ export class MoodboxError extends Error {
 export class DomainError<C extends MoodboxErrorCode> extends MoodboxError {
   declare readonly code: C;
 
-  constructor(code: C, message: string, options?: { cause?: unknown }) {
+  constructor(code: C, message: string, options?: { cause?: unknown; said?: Said }) {
     super(code, message, options);
   }
 }

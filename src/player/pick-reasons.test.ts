@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { IntlMessageFormat } from 'intl-messageformat';
 import { seededRandom } from '../kernel/random.js';
-import type { Said } from '../kernel/said.js';
+import { saidIdsOf, saidInEnglish } from '../kernel/testing/said-in-english.js';
 import { MUSIC_WORDS, PICK_REASONS, PLAY_REASONS, type Reason } from './pick-reasons.js';
 import { Recommender, type RecommendRequest } from './recommender.js';
 import { syntheticLibrary } from './testing/synthetic-library.js';
@@ -13,28 +11,6 @@ import { TrackIndex } from './track-index.js';
 // Why a song plays travels twice (issue 57): in English (`text`, the history and the API) and as a
 // message of the screens' catalogues (`said`). The English catalogue must say exactly `text`, for
 // every reason the recommender, the taste model and the music can give, or the two drift apart.
-
-type Tree = { [key: string]: string | Tree };
-const english = JSON.parse(readFileSync(new URL('../ui/i18n/catalogues/en.json', import.meta.url), 'utf8')) as Tree;
-
-function message(id: string): string | undefined {
-  let at: string | Tree | undefined = english['common'];
-  for (const part of `said.${id}`.split('.')) at = typeof at === 'object' ? at[part] : undefined;
-  return typeof at === 'string' ? at : undefined;
-}
-
-/** `said` as the screens say it in English (`I18n.said`: words of the catalogue filled in as words). */
-function inEnglish(said: Said): string {
-  const source = message(said.id);
-  if (source === undefined) throw new Error(`Expected \`common.said.${said.id}\` in en.json, got none`);
-  const values: Record<string, string | number> = {};
-  for (const [name, value] of Object.entries(said.values ?? {})) {
-    const word = typeof value === 'object' ? message(value.said) : value;
-    if (word === undefined) throw new Error(`Expected the word \`common.said.${(value as { said: string }).said}\` in en.json, got none`);
-    values[name] = word;
-  }
-  return String(new IntlMessageFormat(source, 'en').format(values));
-}
 
 const NOW = Date.UTC(2026, 5, 1, 12);
 const library = syntheticLibrary({ tracks: 600, seed: 5 });
@@ -87,7 +63,7 @@ describe('why a song plays, as a message of the screens', () => {
   const fromRecommender = recommenderReasons();
 
   it('says in English exactly what the recommender says, for every reason it gives', () => {
-    const mismatches = fromRecommender.filter((r) => inEnglish(r.said) !== r.text).map((r) => [r.text, inEnglish(r.said)]);
+    const mismatches = fromRecommender.filter((r) => saidInEnglish(r.said) !== r.text).map((r) => [r.text, saidInEnglish(r.said)]);
     expect(mismatches).toEqual([]);
     // The requests above reach every kind of reason.
     const ids = new Set(fromRecommender.map((r) => r.said.id));
@@ -130,12 +106,9 @@ describe('why a song plays, as a message of the screens', () => {
         }
       }
     }
-    expect(reasons.filter((r) => inEnglish(r.said) !== r.text).map((r) => [r.text, inEnglish(r.said)])).toEqual([]);
+    expect(reasons.filter((r) => saidInEnglish(r.said) !== r.text).map((r) => [r.text, saidInEnglish(r.said)])).toEqual([]);
     // Every message of these sections is one the code says.
     const said = new Set([...reasons, ...fromRecommender].map((r) => r.said.id));
-    const sections = english['common'] as Tree;
-    for (const section of ['pick', 'learned', 'play']) {
-      for (const key of Object.keys((sections['said'] as Tree)[section] as Tree)) expect(said).toContain(`${section}.${key}`);
-    }
+    for (const section of ['pick', 'learned', 'play']) for (const id of saidIdsOf(section)) expect(said).toContain(id);
   });
 });

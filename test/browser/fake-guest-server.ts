@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Compile } from 'typebox/compile';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { GuestRequest, GuestState, GuestTrack } from '../../src/daemon/http/contract.js';
+import type { GuestRequest, GuestState, GuestTrack, Said } from '../../src/daemon/http/contract.js';
 import {
   GuestLikeBody,
   GuestRequestBody,
@@ -75,7 +75,7 @@ const checkRequestBody = Compile(GuestRequestBody);
 const checkLikeBody = Compile(GuestLikeBody);
 const checkVoteBody = Compile(GuestVoteBody);
 
-type Refusal = { status: number; code: string; message: string };
+type Refusal = { status: number; code: string; message: string; said?: Said };
 
 /**
  * A small server that follows the guest page's wire format (`schemas/guest.ts`): it serves the
@@ -199,7 +199,8 @@ export class FakeGuestServer {
     const json = (status: number, data: unknown): void => {
       response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(data));
     };
-    const fail = (status: number, code: string, message: string): void => json(status, { error: { code, message } });
+    const fail = (status: number, code: string, message: string, said?: Said): void =>
+      json(status, { error: { code, message, ...(said === undefined ? {} : { said }) } });
     // The page's words in another language, as the daemon serves them from the build.
     if (request.method === 'GET' && /^\/locales\/[a-z]+\.guest\.json$/.test(url.pathname)) {
       response.writeHead(200, { 'content-type': 'application/json' });
@@ -230,7 +231,7 @@ export class FakeGuestServer {
       case 'POST /api/guest/requests': {
         if (!checkRequestBody.Check(body)) return fail(400, 'MB_ERR_VALIDATION', 'Expected {trackId}.');
         const refusal = this.refusals.get(body.trackId);
-        if (refusal !== undefined) return fail(refusal.status, refusal.code, refusal.message);
+        if (refusal !== undefined) return fail(refusal.status, refusal.code, refusal.message, refusal.said);
         const track = byId(body.trackId);
         const made: GuestRequest = {
           id: this.#nextRequestId++,

@@ -47,6 +47,26 @@ describe('the guest page in the guest’s language', { timeout: 120_000 }, () =>
     ).toBe(1);
   });
 
+  it('says a refusal in German when the daemon sends it as a message, with its plural and time', async () => {
+    const page = await phone('de-DE');
+    server.refusals.set(12, {
+      status: 429,
+      code: 'MB_ERR_GUEST_LIMIT',
+      message: '3 requests an hour per phone; next at 21:40',
+      said: { id: 'guest.phoneLimit', values: { perPhone: 3, time: '21:40' } },
+    });
+    try {
+      await page.goto(`${server.url}/guest`);
+      const ask = page.getByRole('region', { name: 'Song wünschen' });
+      await ask.getByRole('button', { name: /^Golden Hour, Mara Lune/ }).tap();
+      const alert = page.getByRole('alert');
+      await alert.waitFor(WAIT);
+      expect(await alert.textContent()).toContain('3 Wünsche pro Stunde und Handy; der nächste um 21:40');
+    } finally {
+      server.refusals.delete(12);
+    }
+  });
+
   it('switches language on the page, and keeps the choice on this phone', async () => {
     const page = await phone('en-GB');
     await page.goto(`${server.url}/guest`);

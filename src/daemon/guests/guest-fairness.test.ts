@@ -84,6 +84,11 @@ describe('fair guest requests', () => {
     const again = await ask(h, 3, song ?? 0);
     expect(errorOf(again)).toEqual({ status: 409, code: 'MB_ERR_GUEST_REPEAT' });
     expect(again.json<{ error: { message: string } }>().error.message).toMatch(/again in 20 min/);
+    // The phone may say it in its guest's language: the same refusal as a message of the screens' catalogues.
+    expect(again.json<{ error: { said: unknown } }>().error.said).toEqual({
+      id: 'guest.recent',
+      values: { title: expect.any(String) as string, minutes: 20 },
+    });
     h.clock.advance(21 * MINUTE);
     expect((await ask(h, 3, song ?? 0)).statusCode).toBe(201);
   });
@@ -93,6 +98,10 @@ describe('fair guest requests', () => {
     const far = await ask(h, 1, h.byMood.energetic[0] ?? 0);
     expect(errorOf(far)).toEqual({ status: 409, code: 'MB_ERR_GUEST_MOOD' });
     expect(far.json<{ error: { message: string } }>().error.message).toMatch(/It is energetic, far from the room's calm mood/);
+    expect(far.json<{ error: { said: unknown } }>().error.said).toEqual({
+      id: 'fit.far',
+      values: { own: { said: 'music.energetic' }, aim: { said: 'music.calm' } },
+    });
 
     const near = await ask(h, 2, h.byMood.mellow[0] ?? 0);
     expect(near.statusCode).toBe(201);

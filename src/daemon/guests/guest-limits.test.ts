@@ -15,7 +15,7 @@ describe('a phone’s request budget', () => {
     const requests = [asked('a', 'nat', 50), asked('a', 'nat', 28), asked('a', 'nat', 5)];
     const budget = guestBudget(LIMITS, { phoneId: 'a', address: 'nat', now: T0, requests, phonesOnAddress: 1 });
     expect(budget).toEqual({ left: 0, nextAt: T0 + 10 * MIN, by: 'phone', addressCeiling: 3 });
-    expect(limitReason(LIMITS, budget as typeof budget & { by: 'phone' })).toBe('3 requests an hour per phone; next at 14:10');
+    expect(limitReason(LIMITS, budget as typeof budget & { by: 'phone' }).text).toBe('3 requests an hour per phone; next at 14:10');
     // Requests older than an hour count no more.
     expect(guestBudget(LIMITS, { phoneId: 'a', address: 'nat', now: T0 + 11 * MIN, requests, phonesOnAddress: 1 }).left).toBe(1);
   });
@@ -43,7 +43,7 @@ describe('a phone’s request budget', () => {
     const budget = guestBudget(LIMITS, { phoneId: 'new', address: 'nat', now: T0, requests, phonesOnAddress: 50 });
     // The address frees one request when its oldest is an hour old.
     expect(budget).toEqual({ left: 0, nextAt: T0 + 5 * MIN, by: 'address', addressCeiling: 10 });
-    expect(limitReason(LIMITS, budget as typeof budget & { by: 'address' })).toBe(
+    expect(limitReason(LIMITS, budget as typeof budget & { by: 'address' }).text).toBe(
       'Phones on this network asked for 10 songs this hour, as many as one network may; next at 14:05',
     );
   });
@@ -53,7 +53,7 @@ describe('a phone’s request budget', () => {
     const limits = { perPhone: 1, perAddressMax: 10 };
     const budget = guestBudget(limits, { phoneId: 'c2', address: 'nat', now: T0, requests, phonesOnAddress: 2 });
     expect(budget).toMatchObject({ left: 0, by: 'address', nextAt: T0 + 30 * MIN, addressCeiling: 2 });
-    expect(limitReason(limits, budget as typeof budget & { by: 'address' })).toBe(
+    expect(limitReason(limits, budget as typeof budget & { by: 'address' }).text).toBe(
       'Phones on this network asked for 2 songs this hour: 1 request for each phone seen here; next at 14:30',
     );
     expect(guestBudget(limits, { phoneId: 'd', address: 'third', now: T0, requests, phonesOnAddress: 1 }).left).toBe(1);
@@ -92,6 +92,7 @@ describe('the phones seen on an address', () => {
       perHour: 1,
       nextAt: T0 + 15 * MIN,
       reason: '1 request an hour per phone; next at 14:15',
+      reasonSaid: { id: 'guest.phoneLimit', values: { perPhone: 1, time: '14:15' } },
     });
     allowances.seen('b', 'nat', T0);
     expect(allowances.of({ perPhone: 1, perAddressMax: 5 }, { phoneId: 'b', address: 'nat', now: T0, requests })).toEqual({
@@ -99,6 +100,7 @@ describe('the phones seen on an address', () => {
       perHour: 1,
       nextAt: null,
       reason: null,
+      reasonSaid: null,
     });
   });
 });

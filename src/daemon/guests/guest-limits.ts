@@ -7,6 +7,9 @@
  * phone seen on the address in the last hour adds `perPhone` to it, up to `perAddressMax`.
  */
 
+import type { Said } from '../../kernel/said.js';
+import { GUEST_REFUSALS, type Refusal } from './guest-refusals.js';
+
 export const HOUR_MS = 3_600_000;
 /**
  * A phone counts as one of the phones behind its address (for votes, calls and open pages) once it
@@ -23,6 +26,8 @@ export interface GuestAllowance {
   perHour: number;
   nextAt: number | null;
   reason: string | null;
+  /** `reason` as a message of the screens' catalogues. */
+  reasonSaid: Said | null;
 }
 
 /** One request as the budgets count it: who asked, from where, when (epoch ms). */
@@ -97,16 +102,15 @@ export function timeOfDay(at: number): string {
  * Why a phone may not ask now, in a guest's words, with the time it may again: "3 requests an
  * hour per phone; next at 14:32", or the address's ceiling.
  */
-export function limitReason(limits: GuestLimits, budget: GuestBudget & { by: 'phone' | 'address' }): string {
-  const requests = (n: number) => `${n} ${n === 1 ? 'request' : 'requests'}`;
-  const songs = (n: number) => `${n} ${n === 1 ? 'song' : 'songs'}`;
-  const when = `next at ${timeOfDay(budget.nextAt)}`;
-  if (budget.by === 'phone') return `${requests(limits.perPhone)} an hour per phone; ${when}`;
-  const asked = `Phones on this network asked for ${songs(budget.addressCeiling)} this hour`;
+export function limitReason(limits: GuestLimits, budget: GuestBudget & { by: 'phone' | 'address' }): Refusal {
+  const time = timeOfDay(budget.nextAt);
+  if (budget.by === 'phone') return GUEST_REFUSALS.phoneLimit(limits.perPhone, time);
   return budget.addressCeiling >= limits.perAddressMax
-    ? `${asked}, as many as one network may; ${when}`
-    : `${asked}: ${requests(limits.perPhone)} for each phone seen here; ${when}`;
+    ? GUEST_REFUSALS.networkFull(budget.addressCeiling, time)
+    : GUEST_REFUSALS.networkLimit(budget.addressCeiling, limits.perPhone, time);
 }
+
+const reasonOf = (refusal: Refusal): Pick<GuestAllowance, 'reason' | 'reasonSaid'> => ({ reason: refusal.text, reasonSaid: refusal.said });
 
 /**
  * The phones seen on each address in the last hour: what lets an address's ceiling grow with the
@@ -183,8 +187,8 @@ export class GuestAllowances {
   of(limits: GuestLimits, input: { phoneId: string; address: string; now: number; requests: readonly CountedRequest[] }): GuestAllowance {
     const budget = guestBudget(limits, { ...input, phonesOnAddress: this.#sightings.phonesOn(input.address, input.now - HOUR_MS) });
     return budget.by === null
-      ? { left: budget.left, perHour: limits.perPhone, nextAt: null, reason: null }
-      : { left: 0, perHour: limits.perPhone, nextAt: budget.nextAt, reason: limitReason(limits, budget) };
+      ? { left: budget.left, perHour: limits.perPhone, nextAt: null, reason: null, reasonSaid: null }
+      : { left: 0, perHour: limits.perPhone, nextAt: budget.nextAt, ...reasonOf(limitReason(limits, budget)) };
   }
 
   /**

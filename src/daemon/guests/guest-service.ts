@@ -20,7 +20,7 @@ import {
 } from './guest-requests.js';
 import type { GuestPhone, GuestVote, GuestVotes } from './guest-votes.js';
 import { GuestVoting } from './guest-voting.js';
-import type { GuestErrorCode } from './guest-error-codes.js';
+import { GUEST_REFUSALS, guestRefused, limitRefused } from './guest-refusals.js';
 
 export type { GuestRequestRecord, GuestRequestStatus, GuestSlot } from './guest-requests.js';
 export type { GuestPhone, GuestVote, GuestVotes } from './guest-votes.js';
@@ -51,7 +51,6 @@ const REVIEW_EVERY_MS = 30_000;
 
 /** How long a worked-out schedule answers every phone's view, unless something changed first (ms). */
 const SCHEDULE_KEPT_MS = 1000;
-const CLOSED_REASON = 'Song requests are off here: the staff can turn them on';
 
 /**
  * Guests from their phones: their requests (a queue the music director plays between the mood's
@@ -113,7 +112,7 @@ export class GuestService implements Service {
   }
 
   get closedReason(): string | null {
-    return this.isOpen ? null : CLOSED_REASON;
+    return this.isOpen ? null : GUEST_REFUSALS.closed().text;
   }
 
   /** Songs of the library whose title, artist or album has `q`, that guests may ask for on this box (at most 20). */
@@ -157,21 +156,20 @@ export class GuestService implements Service {
     if (track === undefined || track.missing) {
       throw new MoodboxError('MB_ERR_NOT_FOUND', `Expected a song of the library, got \`${trackId}\` (no such song)`);
     }
-    if (!this.#songs.mayAskFor(track))
-      throw guestError('MB_ERR_GUEST_NOT_ALLOWED', 'This song cannot be asked for here: pick one from the library');
+    if (!this.#songs.mayAskFor(track)) throw guestRefused('MB_ERR_GUEST_NOT_ALLOWED', GUEST_REFUSALS.notAllowed());
     const allowance = this.allowance(phone);
-    if (allowance.left === 0) throw guestError('MB_ERR_GUEST_LIMIT', allowance.reason ?? 'No requests left this hour');
+    if (allowance.left === 0) throw limitRefused(allowance);
     const playing = this.#deps.player.state().current?.track.id;
     const last = this.#requests.askedAt(trackId);
     if (playing === trackId || this.#requests.open().some((r) => r.trackId === trackId)) {
-      throw guestError('MB_ERR_GUEST_REPEAT', `“${track.title}” is playing or already asked for: vote for it instead`);
+      throw guestRefused('MB_ERR_GUEST_REPEAT', GUEST_REFUSALS.asked(track.title));
     }
     if (last !== undefined && now - last < guests.repeatWindowMin * MINUTE_MS) {
       const minutes = Math.ceil((last + guests.repeatWindowMin * MINUTE_MS - now) / MINUTE_MS);
-      throw guestError('MB_ERR_GUEST_REPEAT', `“${track.title}” was asked for a moment ago: it may be asked for again in ${minutes} min`);
+      throw guestRefused('MB_ERR_GUEST_REPEAT', GUEST_REFUSALS.recent(track.title, minutes));
     }
     const verdict = this.#deps.music.guestFit(trackId);
-    if (verdict.fit === 'far') throw guestError('MB_ERR_GUEST_MOOD', verdict.reason);
+    if (verdict.fit === 'far') throw new MoodboxError('MB_ERR_GUEST_MOOD', verdict.reason, { said: verdict.reasonSaid });
     const record = this.#requests.add(phone, trackId, now, verdict, guests.approval === 'staff');
     this.#deps.log.info({ request: record.id, trackId, status: record.status }, 'guest request');
     this.#followed();
@@ -379,7 +377,7 @@ export class GuestService implements Service {
   }
 
   #mustBeOpen(): void {
-    if (!this.isOpen) throw guestError('MB_ERR_GUEST_CLOSED', CLOSED_REASON);
+    if (!this.isOpen) throw guestRefused('MB_ERR_GUEST_CLOSED', GUEST_REFUSALS.closed());
   }
 
   /** The queue changed in a way the music follows (its next song may change). */
@@ -393,8 +391,4 @@ export class GuestService implements Service {
     const open = this.#requests.open();
     this.#deps.bus.emit('guestRequestsChanged', { open: open.length, awaitingStaff: open.filter((r) => !r.approved).length });
   }
-}
-
-function guestError(code: GuestErrorCode, message: string): MoodboxError {
-  return new MoodboxError(code, message);
 }

@@ -6,6 +6,7 @@
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
+import { GUEST_REFUSALS, guestRefused } from './guest-refusals.js';
 import type { Log } from '../../kernel/log.js';
 import type { Player } from '../../player/player.js';
 import type { GuestMusic } from './guest-fit.js';
@@ -81,10 +82,7 @@ export class GuestVoting {
       }
       // Not in the queue yet: no vote moves it up (or off) before the staff have said yes.
       if (!request.approved && vote !== 'none') {
-        throw new MoodboxError(
-          'MB_ERR_GUEST_NOT_APPROVED',
-          'This song waits for the staff to say yes: you can vote on it once it is in the queue',
-        );
+        throw guestRefused('MB_ERR_GUEST_NOT_APPROVED', GUEST_REFUSALS.notApproved());
       }
       target = { on: 'request', id: request.id };
       trackId = request.trackId;
@@ -145,7 +143,7 @@ export class GuestVoting {
   #current(trackId?: number): NonNullable<ReturnType<Player['state']>['current']> {
     const current = this.#deps.player.state().current;
     if (current === undefined || (trackId !== undefined && current.track.id !== trackId)) {
-      throw new MoodboxError('MB_ERR_GUEST_NOT_PLAYING', 'That song is not playing any more: like or vote on the one playing now');
+      throw guestRefused('MB_ERR_GUEST_NOT_PLAYING', GUEST_REFUSALS.notPlaying());
     }
     return current;
   }

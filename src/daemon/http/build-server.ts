@@ -13,6 +13,7 @@ import type { LiveConfig } from '../config/live-config.js';
 import { libraryFolders } from '../config/paths.js';
 import type { Clock } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
+import type { Said } from '../../kernel/said.js';
 import { AuthError } from '../people/auth-error.js';
 import { isErrorCode, type ErrorCode } from './error-codes.js';
 import type { Logger } from '../logging.js';
@@ -188,7 +189,9 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
   registerHostCheck(app, deps.network ?? systemNetwork(deps.settings.current.server.host));
   app.addSchema(ErrorBodySchema);
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const body = (code: string, message: string): ErrorBody => ({ error: { code, message } });
+    const body = (code: string, message: string, said?: Said): ErrorBody => ({
+      error: { code, message, ...(said === undefined ? {} : { said }) },
+    });
     if (err.validation) {
       const context = err.validationContext ?? 'request';
       const problems = err.validation.map((v) => {
@@ -201,7 +204,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     if (err instanceof MoodboxError) {
       const status = isErrorCode(err.code) ? STATUS_BY_CODE[err.code] : undefined;
       if (err instanceof AuthError && err.retryAfterMs > 0) void reply.header('retry-after', String(Math.ceil(err.retryAfterMs / 1000)));
-      if (status !== undefined) return reply.status(status).send(body(err.code, err.message));
+      if (status !== undefined) return reply.status(status).send(body(err.code, err.message, err.said));
     } else if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
       return reply
         .status(err.statusCode)

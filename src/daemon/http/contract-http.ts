@@ -3,6 +3,7 @@
  * panel reads and sends. Each is derived from its route schema (`Static<typeof …>`), so the two
  * cannot drift apart. The UI reaches them through `contract.ts`, as types only.
  */
+import type { Said } from '../../kernel/said.js';
 import type { Static } from 'typebox';
 import type { CameraFaceSchema, CameraFacesSchema, ModelFigureSchema, ModelReportSchema, ScanStartedSchema } from './schemas/appliance.js';
 import type {
@@ -39,7 +40,7 @@ import type {
 
 /** The body of every HTTP error response. */
 export interface ErrorBody {
-  error: { code: string; message: string };
+  error: { code: string; message: string; said?: Said };
 }
 
 /** The answer to a PIN sign-in at the kiosk (`POST /api/session/pin`). */

@@ -197,7 +197,7 @@ export type ServerMessage =
 /** The daemon's answer to a client request that carried a `transaction`. */
 export type ReplyMessage =
   | { type: string; transaction: string; status: 'ok'; data: unknown }
-  | { type: string; transaction: string; status: 'error'; error: { code: string; message: string } };
+  | { type: string; transaction: string; status: 'error'; error: { code: string; message: string; said?: Said } };
 
 type RequestData<K extends keyof typeof CLIENT_REQUEST_SPECS> = Static<(typeof CLIENT_REQUEST_SPECS)[K]['data']>;
 

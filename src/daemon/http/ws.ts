@@ -4,6 +4,7 @@ import type { TLocalizedValidationError } from 'typebox/error';
 import type { WebSocket } from 'ws';
 import type { Clock, Timer } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
+import type { Said } from '../../kernel/said.js';
 import type { Logger } from '../logging.js';
 import { isLanAddress, viewerOf, type StateViewer } from './access.js';
 import type { ClientRequests, ReplyMessage } from './contract.js';
@@ -291,7 +292,9 @@ export function registerWs<R extends RequestMap<R>>(
       return { type, transaction, status: 'ok', data: reply ?? null };
     } catch (err) {
       const code = (err as { code?: unknown }).code;
-      if (typeof code === 'string' && code.startsWith('MB_ERR_')) return errorReply(type, transaction, code, (err as Error).message);
+      if (typeof code === 'string' && code.startsWith('MB_ERR_')) {
+        return errorReply(type, transaction, code, (err as Error).message, err instanceof MoodboxError ? err.said : undefined);
+      }
       log.error({ err, type }, 'ui request failed');
       return errorReply(type, transaction, 'MB_ERR_INTERNAL', 'Internal error');
     }
@@ -339,6 +342,6 @@ function problemOf(errors: TLocalizedValidationError[]): string {
   return ` (${field}: ${best.message}${Array.isArray(extra) ? ` \`${extra.join('`, `')}\`` : ''})`;
 }
 
-function errorReply(type: string, transaction: string, code: string, message: string): ReplyMessage {
-  return { type, transaction, status: 'error', error: { code, message } };
+function errorReply(type: string, transaction: string, code: string, message: string, said?: Said): ReplyMessage {
+  return { type, transaction, status: 'error', error: { code, message, ...(said === undefined ? {} : { said }) } };
 }

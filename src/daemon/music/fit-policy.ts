@@ -1,4 +1,6 @@
+import { said, type Said } from '../../kernel/said.js';
 import { DEFAULT_MOOD_COORDINATES, type MoodPoint } from '../../player/moods.js';
+import { musicWord } from '../../player/pick-reasons.js';
 
 /**
  * Whether a song fits the mood the music follows: one rule, pure, for the music director (does the
@@ -28,7 +30,7 @@ export interface RoomAim {
  *   (no tags yet, a mood the admin added);
  * - `far`: every mood it has is far from the room's.
  */
-export type FitVerdict = { fit: 'fits' } | { fit: 'near' | 'far'; reason: string };
+export type FitVerdict = { fit: 'fits' } | { fit: 'near' | 'far'; reason: string; reasonSaid?: Said };
 
 /** The aim for the room's mood weights `room`: the heaviest mood. */
 export function roomAimOf(room: Readonly<Record<string, number>>): RoomAim {
@@ -51,15 +53,30 @@ export function judgeFit(trackMoods: readonly string[], room: RoomAim): FitVerdi
   const wanted = fittingMoods(room);
   if (trackMoods.some((m) => wanted.has(m))) return { fit: 'fits' };
   const own = trackMoods[0];
-  if (own === undefined) return { fit: 'near', reason: `Its mood is not known yet: it waits until the room's music is near it` };
+  if (own === undefined) {
+    return {
+      fit: 'near',
+      reason: `Its mood is not known yet: it waits until the room's music is near it`,
+      reasonSaid: said('fit.unknown'),
+    };
+  }
   const places = [...wanted].map((m) => DEFAULT_MOOD_COORDINATES[m]).filter((p): p is MoodPoint => p !== undefined);
   const isNear = trackMoods.some((m) => {
     const point = DEFAULT_MOOD_COORDINATES[m];
     return point === undefined || places.length === 0 || places.some((p) => distance(p, point) <= NEAR_DISTANCE);
   });
+  const values = { own: musicWord(own), aim: musicWord(room.aim) };
   return isNear
-    ? { fit: 'near', reason: `It is ${own} and the room is ${room.aim} now: it waits for the room to come closer to it` }
-    : { fit: 'far', reason: `It is ${own}, far from the room's ${room.aim} mood now: ask again later, or pick a suggestion` };
+    ? {
+        fit: 'near',
+        reason: `It is ${own} and the room is ${room.aim} now: it waits for the room to come closer to it`,
+        reasonSaid: said('fit.near', values),
+      }
+    : {
+        fit: 'far',
+        reason: `It is ${own}, far from the room's ${room.aim} mood now: ask again later, or pick a suggestion`,
+        reasonSaid: said('fit.far', values),
+      };
 }
 
 function distance(a: MoodPoint, b: MoodPoint): number {

@@ -3,6 +3,7 @@ import type {
   ClientRequestType,
   ErrorBody,
   ReplyMessage,
+  Said,
   ServerMessage,
   StateArea,
   StateSnapshot,
@@ -21,13 +22,16 @@ export class ApiError extends Error {
   readonly status: number;
   /** Seconds to wait before trying again, from `Retry-After`, or null. */
   readonly retryAfterS: number | null;
+  /** The daemon's message as data, for the screen to say in its reader's language (`I18n.said`), when it sent one. */
+  readonly said: Said | undefined;
 
-  constructor(code: string, message: string, status = 0, retryAfterS: number | null = null) {
+  constructor(code: string, message: string, status = 0, retryAfterS: number | null = null, said?: Said) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
     this.status = status;
     this.retryAfterS = retryAfterS;
+    this.said = said;
   }
 }
 
@@ -190,7 +194,7 @@ export class ApiClient extends EventTarget {
     this.#pending.delete(message.transaction);
     clearTimeout(pending.timer);
     if (message.status === 'ok') pending.resolve(message.data);
-    else pending.reject(new ApiError(message.error.code, message.error.message));
+    else pending.reject(new ApiError(message.error.code, message.error.message, 0, null, message.error.said));
   }
 
   #failPending(): void {
@@ -261,6 +265,7 @@ export async function httpJson<T>(method: string, path: string, options: HttpOpt
       error?.message ?? `The request failed (${response.status}).`,
       response.status,
       Number.isFinite(retry) && retry > 0 ? retry : null,
+      error?.said,
     );
   }
   return parsed as T;

@@ -377,7 +377,7 @@ export class MbGuest extends LitElement {
 
   /** A refusal in the daemon's own words; anything else in plain ones. */
   #show(err: unknown): void {
-    this.#say(err instanceof ApiError ? err.message : t('guest.failed'), true);
+    this.#say(err instanceof ApiError ? i18n.said(err.said, err.message) : t('guest.failed'), true);
   }
 
   /** A tap on the message puts it away at once. */

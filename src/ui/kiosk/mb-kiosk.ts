@@ -281,7 +281,7 @@ export class MbKiosk extends LitElement {
       this.#closeSignIn();
       this.#showToast(t(isRegistering ? 'kiosk.welcomeNew' : 'kiosk.welcome', { name: signed.user.name }));
     } catch (err) {
-      const message = err instanceof ApiError ? err.message : '';
+      const message = err instanceof ApiError ? i18n.said(err.said, err.message) : '';
       if (isRegistering && err instanceof ApiError && err.code === 'MB_ERR_CONFLICT') panel.startOver();
       // The panel counts the wait down itself: the daemon's "Try again in N seconds." would stand still.
       this._signInError = message.replace(TRY_AGAIN_IN, '') || t('kiosk.signInFailed');
@@ -299,7 +299,7 @@ export class MbKiosk extends LitElement {
       this.#showToast(t('kiosk.signedOut'));
     } catch (err) {
       this.#isSigningOutHere = false;
-      this.#showToast(err instanceof ApiError ? err.message : t('kiosk.signOutFailed'));
+      this.#showToast(err instanceof ApiError ? i18n.said(err.said, err.message) : t('kiosk.signOutFailed'));
     }
   };
 
@@ -359,7 +359,7 @@ export class MbKiosk extends LitElement {
       this._liked = next;
       this.#showToast(answer?.message ?? t(wasLiked ? 'kiosk.unliked' : 'kiosk.likedToast', { title: track.title }));
     } catch (err) {
-      this.#showToast(err instanceof ApiError ? err.message : t('kiosk.failed'));
+      this.#showToast(err instanceof ApiError ? i18n.said(err.said, err.message) : t('kiosk.failed'));
     }
   }
 
@@ -371,7 +371,7 @@ export class MbKiosk extends LitElement {
       const fallback = t(action === 'play' ? 'kiosk.playingToast' : 'kiosk.skippedToast', { title: track.title });
       this.#showToast(answer.message ?? fallback);
     } catch (err) {
-      this.#showToast(err instanceof ApiError ? err.message : t('kiosk.failed'));
+      this.#showToast(err instanceof ApiError ? i18n.said(err.said, err.message) : t('kiosk.failed'));
     }
   }
 

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { Clock, Timer } from '../../../kernel/clock.js';
 import { MoodboxError } from '../../../kernel/errors.js';
+import { GUEST_REFUSALS, guestRefused } from '../../guests/guest-refusals.js';
 import type { Logger } from '../../logging.js';
 import type { GuestPhone } from '../../guests/guest-service.js';
 import type { GuestServerMessage } from '../contract.js';
@@ -156,7 +157,7 @@ export function registerGuestSocket(
       // An upgrade is a guest call too: a phone or an address opening sockets in a loop is refused for a while.
       const phone = socketPhoneOf(request);
       const waitS = deps.limiter.take(phone);
-      if (waitS !== undefined) throw new MoodboxError('MB_ERR_GUEST_TOO_FAST', `Too many taps in a minute: wait ${waitS} s and try again`);
+      if (waitS !== undefined) throw guestRefused('MB_ERR_GUEST_TOO_FAST', GUEST_REFUSALS.tooFast(waitS));
       // A phone with its cookie is seen again (a socket without one is nobody in particular).
       if (hasGuestCookie(request)) guests.seen(phone);
       takeSeat(request);

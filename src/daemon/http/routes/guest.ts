@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { MoodboxError } from '../../../kernel/errors.js';
+import { GUEST_REFUSALS, guestRefused } from '../../guests/guest-refusals.js';
 import type { GuestPhone } from '../../guests/guest-service.js';
 import { judgeGuestCall, phoneOf, type GuestCallLimiter } from '../guests/guest-phone.js';
 import { guestRequest, guestState, guestTrack, type GuestViewDeps } from '../guests/guest-view.js';
@@ -55,7 +56,7 @@ export const guestRoutes: FastifyPluginAsyncTypebox<GuestRoutesOptions> = async 
     const waitS = limiter.take(who);
     if (waitS !== undefined) {
       void reply.header('retry-after', String(waitS));
-      throw new MoodboxError('MB_ERR_GUEST_TOO_FAST', `Too many taps in a minute: wait ${waitS} s and try again`);
+      throw guestRefused('MB_ERR_GUEST_TOO_FAST', GUEST_REFUSALS.tooFast(waitS));
     }
     phones.set(request, who);
     // Every phone that calls counts among the phones on its address: their ceiling grows with them.

@@ -7,9 +7,14 @@ export const ErrorBodySchema = Type.Object(
     error: Type.Object({
       code: Type.String({ description: 'Stable error code, `MB_ERR_*`.' }),
       message: Type.String(),
+      said: Type.Optional(SaidSchema),
     }),
   },
-  { $id: 'ErrorBody', description: 'Every error response has this body.' },
+  {
+    $id: 'ErrorBody',
+    description:
+      'Every error response has this body: `said` is `message` as a message of the screens’ catalogues, where the screens may show it.',
+  },
 );
 
 /** An error response in a route's `response` map: the shared `ErrorBody`, by reference. */
