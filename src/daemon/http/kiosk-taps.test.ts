@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Said } from '../../kernel/said.js';
+import { saidInEnglish } from '../../kernel/testing/said-in-english.js';
 import { guestHarness, type GuestHarness } from '../testing/guest-harness.js';
 import { KIOSK_SCREEN, LAN_PAGE, socket } from '../testing/ws-socket.js';
 
@@ -27,6 +29,9 @@ describe('kiosk taps', () => {
     const replies = [];
     for (const trackId of songs.slice(0, 10)) replies.push(await kiosk.ask('player/play', { trackId }));
     expect(replies.map((r) => codeOf(r))).toEqual(['ok', 'ok', ...Array.from({ length: 8 }, () => 'MB_ERR_PLAYER_TOO_FAST')]);
+    // Said in the kiosk's language too: the refusal as a message, which the English catalogue words as the daemon does.
+    const refused = (replies[2] as { error: { message: string; said: Said } }).error;
+    expect(saidInEnglish(refused.said)).toBe(refused.message);
     expect(h.player.state().current).toMatchObject({ reason: 'tap', track: { id: songs[1] } });
     // A new socket from the same address gets nothing more.
     const again = await socket(h.server.app, KIOSK_SCREEN);
@@ -50,6 +55,8 @@ describe('kiosk taps', () => {
       status: 'error',
       error: { code: 'MB_ERR_PLAYER_MOOD', message: expect.stringMatching(/far from the room/) },
     });
+    const refused = (reply as { error: { message: string; said: Said } }).error;
+    expect(saidInEnglish(refused.said)).toBe(refused.message);
     expect(h.player.state().current?.key).toBe(before);
   });
 

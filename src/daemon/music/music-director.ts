@@ -260,7 +260,7 @@ export class MusicDirector implements Service {
       // The mood leads here too: a tap by nobody signed in does not start a song far from the mood followed now
       // (the signed-in person's own choice plays, as their picks lean to their taste).
       const fit = user === null ? this.guestFit(track.id) : { fit: 'fits' as const };
-      if (fit.fit === 'far') throw new PlayerError('MB_ERR_PLAYER_MOOD', fit.reason);
+      if (fit.fit === 'far') throw new PlayerError('MB_ERR_PLAYER_MOOD', fit.reason, { said: fit.reasonSaid });
       this.#limits.unsilence();
       // Only the person signed in skips the song a tap replaces (their taste); a tap by nobody in particular is no one's skip.
       const entry = this.#queue.entry(track, 'tap', PLAY_REASONS.kiosk, user?.id ?? null);

@@ -1,3 +1,4 @@
+import { said } from '../../../kernel/said.js';
 import type { KioskPresence } from '../../people/kiosk-presence.js';
 import { MoodboxError } from '../../../kernel/errors.js';
 import type { ClientRequests } from '../contract.js';
@@ -59,7 +60,9 @@ export function playerRequests({ music, presence, taps, guests }: PlayerRequests
       const { connection } = context;
       const waitS = taps.take({ connection: connection.id, address: connection.address });
       if (waitS !== undefined) {
-        throw new MoodboxError('MB_ERR_PLAYER_TOO_FAST', `Songs were chosen here often enough for now: wait ${waitS} s and try again`);
+        throw new MoodboxError('MB_ERR_PLAYER_TOO_FAST', `Songs were chosen here often enough for now: wait ${waitS} s and try again`, {
+          said: said('kiosk.tooFast', { seconds: waitS }),
+        });
       }
       if (!connection.isOnBox) {
         if (guests === undefined) {
