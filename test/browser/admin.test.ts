@@ -223,8 +223,8 @@ describe('admin panel against the real daemon', { timeout: 120_000 }, () => {
   it('builds the settings form from the schema with restart flags and validation', async () => {
     const { page } = browser;
     await page.getByRole('link', { name: 'Settings' }).click();
-    // The network settings sit under Advanced, collapsed at first.
-    await page.locator('details[data-group="advanced"] summary').click();
+    // The network settings have a tab of their own (issue 58).
+    await page.getByRole('tab', { name: 'Network' }).click();
     const port = page.locator('[data-setting="server.port"]');
     await port.waitFor(WAIT);
     expect(await port.locator('[data-restart]').count()).toBe(1);

@@ -153,6 +153,28 @@ export const ADMIN_STYLES = css`
     border-color: #b91c1c;
     box-shadow: 0 0 0 1px #b91c1c;
   }
+  /* A disclosure's summary: a finger's target, with a triangle that turns when it opens. */
+  summary {
+    display: flex;
+    align-items: center;
+    gap: 0.5em;
+    min-height: 44px;
+    cursor: pointer;
+  }
+  summary::-webkit-details-marker {
+    display: none;
+  }
+  summary::before {
+    content: '';
+    flex: none;
+    border-top: 0.32em solid transparent;
+    border-bottom: 0.32em solid transparent;
+    border-left: 0.45em solid currentColor;
+    transition: transform 0.15s;
+  }
+  details[open] > summary::before {
+    transform: rotate(90deg);
+  }
   /* Not the bare "monospace" family, which browsers draw at 13 px whatever the text around it. */
   code {
     overflow-wrap: anywhere;
@@ -203,6 +225,9 @@ export const ADMIN_STYLES = css`
     }
     table.cards button {
       min-height: 44px;
+    }
+    .card {
+      padding: 0.8em;
     }
     /* A finger's targets: 44 px at least either way (WCAG 2.5.5). */
     button,

@@ -5,20 +5,58 @@ export const SETTINGS_STYLES = css`
   .group {
     margin-bottom: 1em;
   }
-  .group > h3,
-  summary {
-    margin: 0 0 0.2em;
-    font-size: 1.15em;
-    font-weight: 700;
+  /* The tabs: one row on a wide screen, three to a row on a phone; each 44 px high at least. */
+  .tabs {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.4em;
+    margin: 0 0 0.8em;
+  }
+  [role='tab'] {
+    position: relative;
+    min-height: 44px;
+    background: #fff;
+    color: #1d4ed8;
+    font-weight: 600;
+  }
+  [role='tab'][aria-selected='true'] {
+    background: #1d4ed8;
+    color: #fff;
+  }
+  .mark {
+    display: inline-block;
+    width: 0.55em;
+    height: 0.55em;
+    margin-left: 0.35em;
+    border-radius: 50%;
+    background: #f59e0b;
+    vertical-align: middle;
+  }
+  .mark.wrong {
+    background: #dc2626;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
   }
   summary {
-    cursor: pointer;
-    min-height: 2.75em;
     display: flex;
     align-items: center;
+    min-height: 44px;
+    margin: 0;
+    font-size: 1.05em;
+    font-weight: 700;
+    cursor: pointer;
+  }
+  .part {
+    border-top: 1px solid #e5e7eb;
   }
   .intro {
-    margin: 0 0 0.8em;
+    margin: 0 0 0.4em;
   }
   .setting {
     display: grid;
@@ -70,15 +108,85 @@ export const SETTINGS_STYLES = css`
     align-items: center;
     font-weight: 400;
   }
+  /* A slider and its value on one line; the slider's height is its target. */
+  .inline:has(input[type='range']) {
+    flex-wrap: nowrap;
+    width: 100%;
+    max-width: 24em;
+  }
   input[type='range'] {
-    width: 16em;
+    flex: 1 1 auto;
+    min-width: 0;
+    height: 44px;
+    margin: 0;
     padding: 0;
     border: 0;
+  }
+  .inline output {
+    flex: none;
+    min-width: 2.5em;
   }
   input[type='checkbox'] {
     width: 1.4em;
     height: 1.4em;
     min-height: 0;
+  }
+  /* A box in a label: the label's line, 44 px high, is its target. */
+  .field label:has(> input[type='checkbox']) {
+    min-height: 44px;
+    justify-content: center;
+  }
+  /* A switch: a track and a knob, the whole 52x44 px its target; its name beside it, the help below both. */
+  .field input[role='switch'] {
+    appearance: none;
+    position: relative;
+    flex: none;
+    width: 52px;
+    height: 44px;
+    margin: 0;
+    padding: 0;
+    border: 0;
+    background: transparent;
+    cursor: pointer;
+  }
+  .field input[role='switch']::before {
+    content: '';
+    position: absolute;
+    inset: 8px 0;
+    border: 1px solid #4b5563;
+    border-radius: 14px;
+    background: #e5e7eb;
+  }
+  .field input[role='switch']::after {
+    content: '';
+    position: absolute;
+    top: 12px;
+    left: 4px;
+    width: 20px;
+    height: 20px;
+    border-radius: 50%;
+    background: #fff;
+    box-shadow: 0 0 0 1px #4b5563;
+    transition: left 0.15s;
+  }
+  .field input[role='switch']:checked::before {
+    border-color: #1d4ed8;
+    background: #1d4ed8;
+  }
+  .field input[role='switch']:checked::after {
+    left: 28px;
+    box-shadow: none;
+  }
+  .setting[data-widget='switch'] {
+    grid-template-columns: minmax(0, 1fr) auto;
+    align-items: center;
+  }
+  .setting[data-widget='switch'] > .field {
+    display: contents;
+  }
+  .setting[data-widget='switch'] .help,
+  .setting[data-widget='switch'] .error {
+    grid-column: 1 / -1;
   }
   input.wide {
     box-sizing: border-box;
@@ -126,12 +234,15 @@ export const SETTINGS_STYLES = css`
     .setting {
       grid-template-columns: minmax(0, 1fr);
     }
-    input[type='range'] {
-      width: 100%;
-      max-width: 16em;
-    }
   }
   @media (max-width: 600px) {
+    .tabs {
+      display: grid;
+      grid-template-columns: repeat(3, minmax(0, 1fr));
+    }
+    [role='tab'] {
+      padding: 0 0.3em;
+    }
     .savebar {
       margin: 0 -0.8em;
       padding: 0.6em 0.8em;

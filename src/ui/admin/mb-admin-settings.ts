@@ -7,9 +7,10 @@ import { fieldOf, fieldProblems } from '../data/field-problems.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
 import { SETTINGS_STYLES } from './mb-admin-settings.styles.js';
 import { PageLoader } from './page-loader.js';
-import { settingInput } from './setting-input.js';
-import { GROUPS, type GroupId, type SchemaNode, getAt, lookOf, problemOf, setAt, settingsOf, widgetOf } from './settings-model.js';
-import { changeWords, demoWords, helpParts, plainHelp } from './settings-words.js';
+import { settingRow } from './setting-input.js';
+import { GROUPS, type GroupId, type SchemaNode, getAt, lookOf, problemOf, setAt, settingsOf } from './settings-model.js';
+import { settingsTabs, type TabMark } from './settings-tabs.js';
+import { changeWords, demoWords } from './settings-words.js';
 
 type Json = Record<string, unknown>;
 
@@ -21,9 +22,11 @@ const RESTART_WAIT_MS = 90_000;
 /**
  * Settings as a form built from the daemon's configuration schema: labels and help in staff's
  * words, a widget per kind of setting (switches, choices, sliders for bounded numbers, time pickers,
- * folder and schedule lists), grouped (Music, Camera and privacy, Kiosk, People; Advanced
- * collapsed). Each field is checked as it is edited, its problem shown beside it; a bar that stays
- * at the bottom saves, says what happened, and offers a restart when a saved setting needs one.
+ * folder and schedule lists), one tab per task (Music, Guests, Camera, Screens, Network, Advanced),
+ * settings used rarely in closed parts of their tab. A tab marks its unsaved changes; edits on every
+ * tab are saved together. Each field is checked as it is edited, its problem shown beside it; a bar
+ * that stays at the bottom saves, says what happened, and offers a restart when a saved setting needs one.
+ * The address `#settings/<setting or tab>` (`#settings/guests.approval`, `#settings/network`) opens its tab there.
  *
  * @summary Admin settings form.
  */
@@ -44,6 +47,8 @@ export class MbAdminSettings extends LitElement {
   @state() private _isBusy = false;
   /** The daemon's refusal of the last save, by the setting it names, in plain words. */
   @state() private _refused: Record<string, string> = {};
+  /** The tab shown. */
+  @state() private _group: GroupId = 'music';
   readonly #loader = new PageLoader(this, async () => {
     const [schema, settings] = await Promise.all([this.api.configSchema(), this.api.settings()]);
     this._schema = schema;
@@ -54,18 +59,49 @@ export class MbAdminSettings extends LitElement {
     this._edits = {};
     this._refused = {};
   });
-  /** The setting the address names (`#settings/vision.preview`) is shown once, when the form is first drawn. */
+  /** The setting or tab the address names (`#settings/vision.preview`) is shown when the form is drawn and when the address changes. */
   #isFocusPending = true;
+  readonly #onHash = (): void => {
+    this.#isFocusPending = true;
+    this.requestUpdate();
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('hashchange', this.#onHash);
+  }
+
+  override disconnectedCallback(): void {
+    window.removeEventListener('hashchange', this.#onHash);
+    super.disconnectedCallback();
+  }
+
+  override willUpdate(): void {
+    if (!this.#isFocusPending || this._schema === null) return;
+    const [view, id = ''] = window.location.hash.replace(/^#\/?/, '').split('/');
+    const named = decodeURIComponent(id);
+    if (view !== 'settings' || named === '') {
+      this.#isFocusPending = false;
+      return;
+    }
+    const group = GROUPS.find(([g]) => g === named)?.[0];
+    const node = settingsOf(this._schema).find(([key]) => key === named)?.[1];
+    this._group = group ?? (node === undefined ? this._group : lookOf(named, node).group);
+  }
 
   override updated(): void {
     if (!this.#isFocusPending || this._schema === null) return;
     this.#isFocusPending = false;
     const id = decodeURIComponent(window.location.hash.split('/')[1] ?? '');
-    if (id === '') return;
+    if (id !== '') this.#bringIntoView(id, true);
+  }
+
+  /** Opens the closed part that holds setting `id`, scrolls it into view and (with `isFocused`) focuses its input. */
+  #bringIntoView(id: string, isFocused: boolean): void {
     const row = this.renderRoot.querySelector<HTMLElement>(`[data-setting="${CSS.escape(id)}"]`);
     row?.closest('details')?.setAttribute('open', '');
     row?.scrollIntoView({ block: 'center' });
-    row?.querySelector<HTMLElement>('input, select')?.focus({ preventScroll: true });
+    if (isFocused) row?.querySelector<HTMLElement>('input, select')?.focus({ preventScroll: true });
   }
 
   override render() {
@@ -97,7 +133,7 @@ export class MbAdminSettings extends LitElement {
       }
       ${this.#setAsideNote()}
       <form @submit=${this.#save} novalidate aria-label="Settings">
-        ${GROUPS.map(([group, title, intro]) => this.#group(group, title, intro, settings))}
+        ${this.#tabs(settings)} ${this.#panel(settings)}
         <div class=${edited > 0 || problems > 0 ? 'savebar dirty' : 'savebar'} role="region" aria-label="Save the settings">
           <button type="submit" ?disabled=${edited === 0 || problems > 0 || this._isBusy}>Save</button>
           <button type="button" class="secondary" ?disabled=${this._isBusy} @click=${this.#discard}>Discard changes</button>
@@ -122,20 +158,37 @@ export class MbAdminSettings extends LitElement {
       </section>`;
   }
 
-  #group(group: GroupId, title: string, intro: string, settings: Array<[string, SchemaNode]>) {
-    const mine = settings.filter(([id, node]) => lookOf(id, node).group === group);
-    if (mine.length === 0) return nothing;
-    const body = html`<p class="intro muted">${intro}</p>
-      ${mine.map(([id, node]) => this.#setting(id, node))}`;
-    if (group === 'advanced') {
-      return html`<details class="card group" data-group=${group}>
-        <summary>${title}</summary>
-        ${body}
-      </details>`;
-    }
-    return html`<section class="card group" data-group=${group} aria-labelledby="group-${group}">
-      <h3 id="group-${group}">${title}</h3>
-      ${body}
+  /** The tabs, each marked when its settings have unsaved changes or a problem. */
+  #tabs(settings: Array<[string, SchemaNode]>) {
+    const groupOf = (id: string) => lookOf(id, settings.find(([key]) => key === id)?.[1]).group;
+    const marks: Partial<Record<GroupId, TabMark>> = {};
+    for (const id of Object.keys(this._edits)) marks[groupOf(id)] ??= 'changed';
+    for (const id of [...Object.keys(this._edits), ...Object.keys(this._refused)])
+      if (this.#problem(id, settings) !== '') marks[groupOf(id)] = 'wrong';
+    return settingsTabs(this._group, marks, (group) => {
+      this._group = group;
+      return this.updateComplete;
+    });
+  }
+
+  /** The tab shown: its introduction, its settings, then its closed parts (settings used rarely), each a disclosure. */
+  #panel(settings: Array<[string, SchemaNode]>) {
+    const [group, , intro] = GROUPS.find(([g]) => g === this._group) ?? GROUPS[0];
+    const mine = settings
+      .map(([id, node]) => [id, node, lookOf(id, node)] as const)
+      .filter(([, , look]) => look.group === group)
+      .sort(([, , a], [, , b]) => (a.order ?? 0) - (b.order ?? 0));
+    const parts = [...new Set(mine.flatMap(([, , look]) => (look.part === undefined ? [] : [look.part])))];
+    return html`<section class="card group" role="tabpanel" id="panel-${group}" aria-labelledby="tab-${group}" data-group=${group}>
+      <p class="intro muted">${intro}</p>
+      ${mine.filter(([, , look]) => look.part === undefined).map(([id, node]) => this.#setting(id, node, settings))}
+      ${parts.map(
+        (part) =>
+          html`<details class="part" data-part=${part}>
+            <summary>${part}</summary>
+            ${mine.filter(([, , look]) => look.part === part).map(([id, node]) => this.#setting(id, node, settings))}
+          </details>`,
+      )}
     </section>`;
   }
 
@@ -153,48 +206,24 @@ export class MbAdminSettings extends LitElement {
     return id in this._edits ? this._edits[id] : getAt(this._config, id.split('.'));
   }
 
-  #setting(id: string, node: SchemaNode) {
-    const look = lookOf(id, node);
+  /** The problem of setting `id`: the form's check of an edit, else the daemon's refusal; '' when none. */
+  #problem(id: string, settings: Array<[string, SchemaNode]>): string {
+    const node = settings.find(([key]) => key === id)?.[1];
+    const edited = id in this._edits && node !== undefined ? problemOf(node, this._edits[id], lookOf(id, node).unit) : '';
+    return edited || (this._refused[id] ?? '');
+  }
+
+  #setting(id: string, node: SchemaNode, settings: Array<[string, SchemaNode]>) {
     const value = this.#value(id);
-    const problem = (id in this._edits ? problemOf(node, value, look.unit) : '') || (this._refused[id] ?? '');
-    const widget = widgetOf(node, look);
-    const described = `${id}-help${problem ? ` ${id}-error` : ''}`;
-    const flags = html`${
-      node.fileOnly === true
-        ? html`<span class="chip" title="It runs a program, opens a file or reaches outside the box, so only the configuration file sets it"
-            >file only</span
-          >`
-        : nothing
-    }${
-      node.requiresRestart === true && node.fileOnly !== true
-        ? html`<span class="chip restart" data-restart title="Takes effect after a restart">needs restart</span>`
-        : nothing
-    }`;
-    const isGroupOfControls = ['hours', 'folders', 'schedule', 'plans', 'readonly'].includes(widget);
-    const name = isGroupOfControls
-      ? html`<span class="name" id="${id}-label"><strong>${look.label}</strong> ${flags}</span>`
-      : html`<label for=${id}>${look.label} ${flags}</label>`;
-    return html`<div class="setting" data-setting=${id} data-widget=${widget}>
-      ${name}
-      <div class="field" role=${isGroupOfControls ? 'group' : nothing} aria-labelledby=${isGroupOfControls ? `${id}-label` : nothing}>
-        ${settingInput({
-          id,
-          node,
-          widget,
-          value,
-          isInvalid: problem !== '',
-          described,
-          look,
-          offered: (choices) => this.#offered(id, choices, value),
-          api: this.api,
-          edit: (v) => this.#edit(id, v),
-        })}
-        ${problem ? html`<p class="error" id="${id}-error" role="alert">${problem}</p>` : nothing}
-        <p class="help" id="${id}-help">
-          ${helpParts(plainHelp(node.description ?? '', look, widget, id)).map((p) => (p.isCode ? html`<code>${p.text}</code>` : p.text))}
-        </p>
-      </div>
-    </div>`;
+    return settingRow({
+      id,
+      node,
+      value,
+      problem: this.#problem(id, settings),
+      offered: (choices) => this.#offered(id, choices, value),
+      api: this.api,
+      edit: (v) => this.#edit(id, v),
+    });
   }
 
   #edit(id: string, value: unknown): void {
@@ -312,11 +341,11 @@ export class MbAdminSettings extends LitElement {
     ]
       .filter(Boolean)
       .join(' ');
-    // The first refused setting comes into view, so the reason is where the eye goes.
-    void this.updateComplete.then(() => {
-      const first = Object.keys(refused)[0];
-      if (first !== undefined) this.renderRoot.querySelector(`[data-setting="${CSS.escape(first)}"]`)?.scrollIntoView({ block: 'center' });
-    });
+    // The first refused setting comes into view, on its tab, so the reason is where the eye goes.
+    const first = Object.keys(refused)[0];
+    if (first === undefined) return;
+    this._group = lookOf(first, nodes.find(([key]) => key === first)?.[1]).group;
+    void this.updateComplete.then(() => this.#bringIntoView(first, false));
   }
 
   readonly #restart = async (): Promise<void> => {

@@ -3,8 +3,19 @@ import type { DayPlan } from '../../daemon/http/contract.js';
 import { capitalize } from '../components/words.js';
 import type { AdminApi } from '../data/admin-api.js';
 import type { MbEvent } from '../events.js';
-import { choicesOf, highestOf, lowestOf, secondsOf, type SchemaNode, type SettingLook, type Widget } from './settings-model.js';
+import {
+  choicesOf,
+  highestOf,
+  lookOf,
+  lowestOf,
+  secondsOf,
+  widgetOf,
+  type SchemaNode,
+  type SettingLook,
+  type Widget,
+} from './settings-model.js';
 import { foldersWidget, hoursWidget, scheduleWidget, type Hours, type Limit } from './settings-widgets.js';
+import { helpParts, plainHelp } from './settings-words.js';
 import './mb-day-plans.js';
 
 /** What a setting's input is drawn from, and where it hands a new value. */
@@ -56,7 +67,8 @@ export function settingInput({ id, node, widget, value, isInvalid, described, lo
         )}
       </select>`;
     case 'slider': {
-      const step = lookStep ?? (node.type === 'integer' ? 1 : (node.maximum ?? 1) - (node.minimum ?? 0) <= 1 ? 0.05 : 0.5);
+      // An arrow key moves the slider one step: the look's (volume by 5, times by whole seconds), else a whole number or a tenth.
+      const step = lookStep ?? (node.type === 'integer' ? 1 : (node.maximum ?? 1) - (node.minimum ?? 0) <= 1 ? 0.05 : 0.1);
       return html`<span class="inline">
         <input
           id=${id}
@@ -74,17 +86,18 @@ export function settingInput({ id, node, widget, value, isInvalid, described, lo
       </span>`;
     }
     case 'number': {
-      // A time kept in ms is typed in seconds, to a tenth.
+      // A time kept in ms is typed in seconds; its arrows move whole seconds (a tenth may still be typed).
       const scale = unit === 'ms' ? 1000 : 1;
-      const limit = (n: number | undefined) => (n === undefined ? nothing : n / scale);
+      const lowest = lowestOf(node);
+      const highest = highestOf(node);
       return html`<span class="inline">
         <input
           id=${id}
           type="number"
           .value=${typeof value === 'number' && !Number.isNaN(value) ? String(value / scale) : ''}
-          min=${limit(lowestOf(node))}
-          max=${limit(highestOf(node))}
-          step=${scale > 1 ? '0.1' : node.type === 'integer' ? '1' : 'any'}
+          min=${lowest === undefined ? nothing : scale > 1 ? Math.ceil(lowest / scale) : lowest}
+          max=${highest === undefined ? nothing : scale > 1 ? Math.floor(highest / scale) : highest}
+          step=${scale > 1 || node.type === 'integer' ? '1' : 'any'}
           aria-invalid=${invalid}
           aria-describedby=${described}
           @input=${(e: Event) => {
@@ -129,4 +142,45 @@ export function settingInput({ id, node, widget, value, isInvalid, described, lo
       return never;
     }
   }
+}
+
+/** What a setting's row is drawn from: its input's, less what the row works out itself, and the problem to show. */
+export type SettingRowOf = Omit<SettingInputOf, 'widget' | 'isInvalid' | 'described' | 'look'> & {
+  /** Its problem in words (the form's check of an edit, or the daemon's refusal); '' when none. */
+  problem: string;
+};
+
+/**
+ * One setting's row of the settings form: its name (with "file only" and "needs restart" flags),
+ * its input, its problem beside it, and its help in staff's words.
+ */
+export function settingRow({ id, node, problem, ...rest }: SettingRowOf) {
+  const look = lookOf(id, node);
+  const widget = widgetOf(node, look);
+  const described = `${id}-help${problem ? ` ${id}-error` : ''}`;
+  const flags = html`${
+    node.fileOnly === true
+      ? html`<span class="chip" title="It runs a program, opens a file or reaches outside the box, so only the configuration file sets it"
+          >file only</span
+        >`
+      : nothing
+  }${
+    node.requiresRestart === true && node.fileOnly !== true
+      ? html`<span class="chip restart" data-restart title="Takes effect after a restart">needs restart</span>`
+      : nothing
+  }`;
+  const isGroupOfControls = ['hours', 'folders', 'schedule', 'plans', 'readonly'].includes(widget);
+  const name = isGroupOfControls
+    ? html`<span class="name" id="${id}-label"><strong>${look.label}</strong> ${flags}</span>`
+    : html`<label for=${id}>${look.label} ${flags}</label>`;
+  return html`<div class="setting" data-setting=${id} data-widget=${widget}>
+    ${name}
+    <div class="field" role=${isGroupOfControls ? 'group' : nothing} aria-labelledby=${isGroupOfControls ? `${id}-label` : nothing}>
+      ${settingInput({ id, node, widget, isInvalid: problem !== '', described, look, ...rest })}
+      ${problem ? html`<p class="error" id="${id}-error" role="alert">${problem}</p>` : nothing}
+      <p class="help" id="${id}-help">
+        ${helpParts(plainHelp(node.description ?? '', look, widget, id)).map((p) => (p.isCode ? html`<code>${p.text}</code>` : p.text))}
+      </p>
+    </div>
+  </div>`;
 }

@@ -1,158 +1,10 @@
 import type { ConfigSchemaNode } from '../data/admin-api.js';
+import { ADVANCED_PARTS, CUTTING, LOOKS, SECTION_GROUP, SECTION_TITLES, type SettingLook } from './setting-looks.js';
+
+export { GROUPS, type GroupId, type SettingLook } from './setting-looks.js';
 
 /** A schema node as the daemon sends it (TypeBox's JSON schema), with the `const` of a literal. */
 export type SchemaNode = ConfigSchemaNode & { const?: unknown };
-
-/** The groups of the settings page, in order; `advanced` is collapsed. */
-export const GROUPS = [
-  ['music', 'Music', 'What plays, how loud, and when it is quiet.'],
-  ['camera', 'Camera and privacy', 'When the camera runs and how the room’s mood is read. Faces are never stored.'],
-  ['kiosk', 'Kiosk', 'What people at the touchscreen may do.'],
-  ['people', 'People', 'Sign-in at the kiosk and in this panel, and the card reader.'],
-  ['advanced', 'Advanced', 'Network, logging, connections and the emotion model: change these only when you know why.'],
-] as const;
-export type GroupId = (typeof GROUPS)[number][0];
-
-/** How a setting is shown: a label in staff's words, its group, and labels for its choices. */
-export interface SettingLook {
-  label: string;
-  group: GroupId;
-  /** Labels for the values of a choice. */
-  choices?: Record<string, string>;
-  /** The unit shown after a number. */
-  unit?: string;
-  /** A slider's step: a bounded number with a step is shown as a slider even when its range is wide. */
-  step?: number;
-}
-
-/** Settings staff see often, in their words; any other setting gets a label from its key and the group of its section. */
-const LOOKS: Readonly<Record<string, SettingLook>> = {
-  'player.volume': { label: 'Volume at start', group: 'music' },
-  'player.maxVolume': { label: 'Maximum volume', group: 'music' },
-  'player.crossfadeMs': { label: 'Crossfade between songs', group: 'music', unit: 'ms', step: 500 },
-  'player.autoplay': { label: 'Start playing when Moodbox starts', group: 'music' },
-  'player.policy': {
-    label: 'How the music follows the room',
-    group: 'music',
-    choices: { match: 'Match the mood', lift: 'Lift the mood (sad → uplifting)' },
-  },
-  'player.switchOnMoodChange': { label: 'Change the song when the mood changes', group: 'music' },
-  'player.transitions.cutDistance': { label: 'How far the room must move before a song is cut', group: 'music' },
-  'player.transitions.cutHoldMs': { label: 'How long the room must stay changed before a song is cut', group: 'music', unit: 'ms' },
-  'player.transitions.fadeMs': { label: 'Fade-out of a song cut for the room', group: 'music', unit: 'ms' },
-  'player.transitions.fadeBars': { label: 'Fade-out in bars, when the song’s tempo is known', group: 'music' },
-  'player.idle.behaviour': {
-    label: 'When nobody is there',
-    group: 'music',
-    choices: { quiet: 'Play calm music, quietly', lower: 'Keep playing, quieter', silence: 'Stop the music' },
-  },
-  'player.idle.volume': { label: 'Volume when nobody is there', group: 'music' },
-  'player.quietHours': { label: 'Quiet hours (no music)', group: 'music' },
-  'player.volumeSchedule': { label: 'Volume limits by time of day', group: 'music' },
-  'player.dayPlans': { label: 'Day plans', group: 'music' },
-  'player.audioOutput': { label: 'Audio output', group: 'advanced' },
-  'player.guestTaps': { label: 'Guests may start a suggested song', group: 'kiosk' },
-  'player.tapsPerMinute': { label: 'Songs started by a tap per minute', group: 'advanced' },
-  'player.tapsPerHour': { label: 'Songs started by a tap per hour', group: 'advanced' },
-  'library.folders': { label: 'Music folders', group: 'music' },
-  'library.scanAtStart': { label: 'Look for new music when Moodbox starts', group: 'music' },
-  'library.analyze': { label: 'Listen to every local track', group: 'music' },
-  'music.source': {
-    label: 'Where the music comes from',
-    group: 'music',
-    choices: { local: 'The music folders', spotify: 'Spotify', mixed: 'Both' },
-  },
-  'music.youtube': { label: 'YouTube videos and playlists as stations (homes only, needs yt-dlp)', group: 'music' },
-  'music.allowPrivateStations': { label: 'Stations on this network', group: 'music' },
-  'music.explicit': {
-    label: 'Songs tagged explicit',
-    group: 'music',
-    choices: { play: 'Play them', skip: 'Skip them (never picked, guests cannot ask for them)' },
-  },
-  'site.kind': { label: 'Where Moodbox plays', group: 'music', choices: { business: 'A business (café, shop)', home: 'A home' } },
-  'camera.enabled': { label: 'Use the camera', group: 'camera' },
-  'camera.hours': { label: 'Camera hours', group: 'camera' },
-  'camera.source': { label: 'Camera device', group: 'camera' },
-  'vision.preview': { label: 'Keep a blurred live view for this panel', group: 'camera' },
-  'vision.analysisFps': { label: 'Frames analysed per second', group: 'camera', unit: 'per second' },
-  'vision.minFacePx': { label: 'Smallest face looked for', group: 'camera', unit: 'px' },
-  'vision.detector': {
-    label: 'Face detector',
-    group: 'advanced',
-    choices: { yunet: 'YuNet (finds more faces)', haar: 'Haar (lighter, frontal faces)' },
-  },
-  'vision.int8Check': {
-    label: 'Check the small model at start',
-    group: 'advanced',
-    choices: { fallback: 'Use the full model if it differs', warn: 'Only warn', off: 'Do not check' },
-  },
-  'mood.dwellMs': { label: 'Time before the mood changes', group: 'camera', unit: 'ms' },
-  'mood.nobodyAfterMs': { label: 'Room counts as empty after', group: 'camera', unit: 'ms' },
-  'mood.minConfidence': { label: 'Least sure reading that counts', group: 'camera' },
-  'sessions.kioskIdleTimeoutS': { label: 'Sign people out at the kiosk after', group: 'kiosk', unit: 'seconds' },
-  'sessions.selfRegistration': { label: 'People may create their own account at the kiosk', group: 'kiosk' },
-  'sessions.suggestNames': { label: 'Suggest the names of people who signed in recently at the kiosk', group: 'kiosk' },
-  'sessions.adminSessionH': { label: 'Admin sign-in lasts', group: 'people', unit: 'hours' },
-  'rfid.enabled': { label: 'Card reader', group: 'people' },
-  dataDir: { label: 'Data folder', group: 'advanced' },
-  'server.host': { label: 'Listen address', group: 'advanced' },
-  'server.port': { label: 'Port', group: 'advanced' },
-  'server.adminLanOnly': { label: 'Admin panel only from this network', group: 'people' },
-  'server.publicUrl': { label: 'Address phones use to reach this box (for the guests’ QR code)', group: 'advanced' },
-  'guests.requests': {
-    label: 'Guests may ask for songs from their phones',
-    group: 'kiosk',
-    choices: { auto: 'At a home and in demo mode only', on: 'On', off: 'Off' },
-  },
-  'guests.approval': {
-    label: 'Guests’ requests need a yes from the staff',
-    group: 'kiosk',
-    choices: { off: 'No: a request that fits the room is queued at once', staff: 'Yes: staff approve each on the Guests page' },
-  },
-  'guests.kioskQr': {
-    label: 'The guests’ QR code on the kiosk',
-    group: 'kiosk',
-    choices: { card: 'A card beside the music (scanned from a table’s edge)', large: 'Large, for the tables (half the screen or more)' },
-  },
-  'guests.requestsPerHour': { label: 'Songs one phone may ask for in an hour', group: 'kiosk' },
-  'guests.repeatWindowMin': { label: 'Before the same song may be asked for again', group: 'kiosk', unit: 'minutes' },
-  'guests.requestsPerAddressMax': { label: 'Songs the phones behind one address may ask for in an hour', group: 'kiosk' },
-  'guests.waitMin': { label: 'A song that does not fit the room waits at most', group: 'kiosk', unit: 'minutes' },
-  'guests.downVotesToSkip': { label: 'Phones voting “not this” that skip a song', group: 'kiosk' },
-  'guests.voteMin': { label: 'A guest’s vote counts for', group: 'kiosk', unit: 'minutes' },
-  'guests.callsPerMinute': { label: 'Guest page calls per phone per minute', group: 'advanced' },
-  'guests.socketsMax': { label: 'Guest pages open at once, in all', group: 'advanced' },
-  'guests.socketsPerAddress': { label: 'Guest pages open at once per network address', group: 'advanced' },
-};
-
-/** The group of each top-level section for settings without a look of their own. */
-const SECTION_GROUP: Readonly<Record<string, GroupId>> = {
-  player: 'music',
-  library: 'music',
-  music: 'music',
-  site: 'music',
-  camera: 'camera',
-  vision: 'advanced',
-  mood: 'camera',
-  sessions: 'people',
-  rfid: 'people',
-  guests: 'kiosk',
-};
-
-/** Section names put before a label made from the key, so that "Enabled" says what it enables. */
-const SECTION_TITLES: Readonly<Record<string, string>> = {
-  server: 'Network',
-  log: 'Log',
-  ws: 'Screen connections',
-  mqtt: 'MQTT',
-  metrics: 'Metrics',
-  spotify: 'Spotify',
-  vision: 'Camera',
-  rfid: 'Card reader',
-  library: 'Library',
-  player: 'Player',
-  memory: 'Memory',
-};
 
 /** Whether dotted `key` names a setting (its first part is a section of the configuration), not a file or a host name. */
 export function isSettingKey(key: string): boolean {
@@ -163,16 +15,22 @@ export function isSettingKey(key: string): boolean {
 /** The label of a setting (or a section's title) the form knows by name, else undefined. */
 export function knownLabel(key: string): string | undefined {
   if (LOOKS[key] !== undefined) return LOOKS[key].label;
-  if (key === 'player.transitions') return 'the settings for cutting a song for the room';
+  if (key === 'player.transitions') return CUTTING;
   const title = SECTION_TITLES[key];
   return title === undefined ? undefined : `the ${title} settings`;
 }
 
-/** The look of the setting at dotted `id`; `fileOnly` settings (shown, not edited) go to Advanced. */
+/** The look of the setting at dotted `id`; `fileOnly` settings (shown, not edited) go to Advanced, in its part for their section. */
 export function lookOf(id: string, node?: SchemaNode): SettingLook {
-  const known = LOOKS[id];
-  const isFileOnly = node?.fileOnly === true;
-  if (known !== undefined) return isFileOnly ? { ...known, group: 'advanced' } : known;
+  const look = LOOKS[id] ?? lookFromKey(id);
+  const group = node?.fileOnly === true ? 'advanced' : look.group;
+  // Advanced is a short list of closed topics, one per section.
+  const part = group === 'advanced' ? (look.part ?? ADVANCED_PARTS[id.split('.')[0] ?? ''] ?? 'Other settings') : look.part;
+  return { ...look, group, ...(part === undefined ? {} : { part }) };
+}
+
+/** The look of a setting the form does not know by name: a label from its key, the group of its section. */
+function lookFromKey(id: string): SettingLook {
   const section = id.includes('.') ? (id.split('.')[0] ?? '') : '';
   const title = SECTION_TITLES[section];
   // A time in ms is shown in seconds: the label names no unit, the input says seconds.
@@ -180,7 +38,7 @@ export function lookOf(id: string, node?: SchemaNode): SettingLook {
   const words = labelFromKey(id).replace(/ \(ms\)$/, '');
   return {
     label: title === undefined ? words : `${title}: ${words.charAt(0).toLowerCase()}${words.slice(1)}`,
-    group: isFileOnly ? 'advanced' : (SECTION_GROUP[section] ?? 'advanced'),
+    group: SECTION_GROUP[section] ?? 'advanced',
     ...(inMs ? { unit: 'ms' } : {}),
   };
 }

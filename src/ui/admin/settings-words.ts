@@ -27,21 +27,24 @@ export function plainHelp(text: string, look: SettingLook, widget: Widget, id = 
 /**
  * Another setting named in a help text (`guests.waitMin`, `server.host`, a sibling's `fadeMs`, a
  * section's `player.transitions`) in the words the form labels it with: “A song that does not fit
- * the room waits at most”. `id` is the setting the help is for (its section resolves a sibling).
+ * the room waits at most”, in plain text where the key was code. `id` is the setting the help is
+ * for (its section resolves a sibling).
  */
 export function namesInWords(text: string, id: string): string {
   const section = id.split('.').slice(0, -1).join('.');
-  return (
-    text
-      // A dotted word is a setting only under a section of the configuration: cafe-box.local, manifest.json and e.g. stay.
-      .replace(/\b([a-z]+(?:\.[a-z][A-Za-z]*)+)\b/g, (whole, key: string) =>
-        isSettingKey(key) ? `“${knownLabel(key) ?? lookOf(key).label}”` : whole,
-      )
-      .replace(/\b([a-z]+[A-Z][A-Za-z]*)\b/g, (whole, key: string) => {
-        const sibling = section === '' ? key : `${section}.${key}`;
-        return knownLabel(sibling) !== undefined || /Ms$|MiB$|KiB$/.test(key) ? `“${lookOf(sibling).label}”` : whole;
-      })
-  );
+  // A dotted word is a setting only under a section of the configuration: cafe-box.local, manifest.json and e.g. stay.
+  const dotted = (key: string) => (isSettingKey(key) ? `“${knownLabel(key) ?? lookOf(key).label}”` : undefined);
+  const sibling = (key: string) => {
+    const full = section === '' ? key : `${section}.${key}`;
+    return knownLabel(full) !== undefined || /Ms$|MiB$|KiB$/.test(key) ? `“${lookOf(full).label}”` : undefined;
+  };
+  return text
+    .replace(
+      /`([a-z]+(?:\.[a-z][A-Za-z]*)+|[a-z]+[A-Z][A-Za-z]*)`/g,
+      (whole, key: string) => (key.includes('.') ? dotted(key) : sibling(key)) ?? whole,
+    )
+    .replace(/\b([a-z]+(?:\.[a-z][A-Za-z]*)+)\b/g, (whole, key: string) => dotted(key) ?? whole)
+    .replace(/\b([a-z]+[A-Z][A-Za-z]*)\b/g, (whole, key: string) => sibling(key) ?? whole);
 }
 
 /**
