@@ -2,7 +2,7 @@
 // serious or critical problem on the kiosk (at 800x480: the attract screen, the songs to tap, the
 // sign-in pads, a signed-in person's screen), the guest page on a phone (with a request, a like and
 // a search), and every page of the admin panel (signed out, then signed in with songs queued by
-// staff); the kiosk and the guest page each have a main landmark and an h1. One daemon for the file.
+// staff; on a phone too, the dashboard and each tab of Settings); the kiosk and the guest page each have a main landmark and an h1. One daemon for the file.
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -205,6 +205,21 @@ describe('axe-core on every screen', { timeout: 240_000 }, () => {
           )
           .toBe(0);
         expect.soft(await axeProblems(page), `the ${view} page`).toEqual([]);
+      }
+      // On a phone: the brief dashboard with its closed parts opened, and each tab of Settings.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto(`${daemon.url}/admin#dashboard`);
+      const more = page.locator('mb-admin-dashboard section.more');
+      await more.waitFor(WAIT);
+      const closed = page.locator('mb-admin-dashboard details:not([open]) > summary');
+      for (let opened = 0; (await closed.count()) > 0 && opened < 20; opened++) await closed.first().click();
+      await more.locator('mb-staff-picker').waitFor(WAIT);
+      expect.soft(await axeProblems(page), 'the dashboard on a phone').toEqual([]);
+      await page.goto(`${daemon.url}/admin#settings`);
+      for (const tab of await page.getByRole('tab').all()) {
+        await tab.click();
+        await page.locator('mb-admin-settings [role="tabpanel"] [data-setting]').first().waitFor(WAIT);
+        expect.soft(await axeProblems(page), `the ${await tab.innerText()} settings on a phone`).toEqual([]);
       }
     } finally {
       await browser.close();

@@ -105,6 +105,10 @@ describe('now playing and the queue for staff', { timeout: 180_000 }, () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await card().locator('[data-now-playing]').waitFor(WAIT);
     await shot(page, 'admin-dashboard-now-playing');
+    // On a phone the search and the library's notes are closed under "More" (issue 58).
+    const more = page.locator('mb-admin-dashboard section.more');
+    await more.locator('summary').filter({ hasText: 'Play a song' }).click();
+    await more.locator('summary').filter({ hasText: 'Library notes' }).click();
     for (const [part, name] of [
       [card(), 'admin-dashboard-now-playing-card'],
       [picker(), 'admin-dashboard-picker'],

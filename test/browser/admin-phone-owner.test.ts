@@ -10,7 +10,7 @@ import { smallTargets, smallText } from './phone-checks.js';
 const PHONE = { width: 390, height: 844 } as const;
 /** Each section, its heading, and what shows once its content has loaded. */
 const VIEWS = [
-  ['dashboard', 'Dashboard', 'section.health li'],
+  ['dashboard', 'Dashboard', 'section.health [data-summary]'],
   ['guests', 'Guests', 'mb-guest-requests section'],
   ['library', 'Library', 'tr[data-track-id]'],
   ['stations', 'Stations', 'form.add'],

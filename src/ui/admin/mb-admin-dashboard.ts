@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { StateSnapshot } from '../../daemon/http/contract.js';
 import { moodLook } from '../components/mb-mood-face.js';
@@ -7,6 +7,7 @@ import type { AdminApi, ChartStats } from '../data/admin-api.js';
 import type { MbEvent } from '../events.js';
 import type { ApiClient } from '../data/api-client.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
+import { DASHBOARD_STYLES } from './mb-admin-dashboard.styles.js';
 import './charts/mb-busy-hours.js';
 import './charts/mb-mood-timeline.js';
 import './charts/mb-plays-chart.js';
@@ -44,83 +45,26 @@ export function facesLine(faces: number, byEmotion: Readonly<Record<string, numb
 
 const clock = (at: number): string => new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
+/** A screen at least this wide shows the whole dashboard open; a narrower one (a phone) is brief. */
+const WIDE = '(min-width: 700px)';
+
+/** The parts of a phone's dashboard behind its "More" card, each drawn (and loaded) once opened. */
+type More = 'picker' | 'library' | 'disk' | 'activity';
+
 /**
  * The dashboard: the staff controls, what plays and what comes next, a search to play a song or
  * station on the speakers, the library's warnings, the room mood and the health of each service
  * (live, from the socket), one card each in a grid, and charts of the chosen period (the last hour, today or the last 7 days): the room mood as a
  * timeline band, plays per mood over time, busy hours, and the top tracks with likes and skips.
+ * On a phone it is brief, what an owner checks every day in two screens: the controls, what plays
+ * and next, the room mood, the requests waiting and what needs attention; the search, the
+ * library's notes, the disk and the charts are closed in a "More" card.
  *
  * @summary Admin dashboard.
  */
 @customElement('mb-admin-dashboard')
 export class MbAdminDashboard extends LitElement {
-  static override styles = [
-    ADMIN_STYLES,
-    css`
-      .grid {
-        display: grid;
-        grid-template-columns: repeat(auto-fit, minmax(min(100%, 20em), 1fr));
-        gap: 1em;
-      }
-      .wide {
-        grid-column: 1 / -1;
-      }
-      /* Two charts side by side at most: each needs room for its time labels. */
-      .charts {
-        grid-template-columns: repeat(auto-fit, minmax(min(100%, 28em), 1fr));
-      }
-      .health li[data-status='ready'] strong {
-        color: #166534;
-      }
-      .health li[data-status='degraded'] strong,
-      .health li[data-status='starting'] strong {
-        color: #92400e;
-      }
-      .health li[data-status='failed'] strong {
-        color: #991b1b;
-      }
-      .room-mood {
-        display: flex;
-        align-items: center;
-        gap: 0.5em;
-        margin: 0.2em 0;
-        font-size: 1.2em;
-      }
-      .dot {
-        display: inline-block;
-        width: 0.9em;
-        height: 0.9em;
-        border-radius: 50%;
-        outline: 1px solid #10151c;
-      }
-      .ranges {
-        display: inline-flex;
-        border: 1px solid #1d4ed8;
-        border-radius: 0.35em;
-        overflow: hidden;
-      }
-      .ranges button {
-        border: 0;
-        border-radius: 0;
-        background: #fff;
-        color: #1d4ed8;
-      }
-      .ranges button[aria-pressed='true'] {
-        background: #1d4ed8;
-        color: #fff;
-      }
-      .charts-head {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: 0.6em 1em;
-        margin: 1.2em 0 0.8em;
-      }
-      .charts-head h3 {
-        margin: 0;
-      }
-    `,
-  ];
+  static override styles = [ADMIN_STYLES, DASHBOARD_STYLES];
 
   @property({ attribute: false }) api!: AdminApi;
   @property({ attribute: false }) live: ApiClient | null = null;
@@ -128,7 +72,16 @@ export class MbAdminDashboard extends LitElement {
   @state() private _range: ChartRange = 'today';
   @state() private _isLoading = false;
   @state() private _error = '';
+  /** A phone's dashboard: brief, the rest closed (`WIDE`). */
+  @state() private _isBrief = false;
+  /** The closed parts of a phone's dashboard that have been opened. */
+  @state() private _opened: ReadonlySet<More> = new Set();
   @query('mb-now-playing-card') private _nowPlaying!: MbNowPlayingCard | null;
+  #wide: MediaQueryList | undefined;
+  readonly #onWidth = (): void => {
+    this._isBrief = this.#wide?.matches === false;
+    if (this.#isChartsShown() && this._charts === null) void this.#load();
+  };
   #reloadTimer: ReturnType<typeof setTimeout> | undefined;
   #refreshTimer: ReturnType<typeof setInterval> | undefined;
   #lastLoad = 0;
@@ -142,11 +95,17 @@ export class MbAdminDashboard extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    void this.#load();
-    this.#refreshTimer = setInterval(() => void this.#load(true), REFRESH_MS);
+    this.#wide = window.matchMedia(WIDE);
+    this.#wide.addEventListener('change', this.#onWidth);
+    this._isBrief = !this.#wide.matches;
+    if (this.#isChartsShown()) void this.#load();
+    this.#refreshTimer = setInterval(() => {
+      if (this.#isChartsShown()) void this.#load(true);
+    }, REFRESH_MS);
   }
 
   override disconnectedCallback(): void {
+    this.#wide?.removeEventListener('change', this.#onWidth);
     clearTimeout(this.#reloadTimer);
     this.#reloadTimer = undefined;
     clearInterval(this.#refreshTimer);
@@ -154,9 +113,14 @@ export class MbAdminDashboard extends LitElement {
     super.disconnectedCallback();
   }
 
+  /** Whether the charts are on screen: always on a wide screen, on a phone once Activity is opened. */
+  #isChartsShown(): boolean {
+    return !this._isBrief || this._opened.has('activity');
+  }
+
   /** Reads the charts again after a live change, no more than once per `LIVE_RELOAD_MS`. */
   #reloadSoon(): void {
-    if (this.#reloadTimer !== undefined) return;
+    if (this.#reloadTimer !== undefined || !this.#isChartsShown()) return;
     const wait = Math.max(0, this.#lastLoad + LIVE_RELOAD_MS - Date.now());
     this.#reloadTimer = setTimeout(() => {
       this.#reloadTimer = undefined;
@@ -190,23 +154,62 @@ export class MbAdminDashboard extends LitElement {
 
   override render() {
     const s = this.#live.state;
+    const brief = this._isBrief;
+    const health = html`<section class="card health" aria-labelledby="health-h">
+      <h3 id="health-h">Health</h3>
+      ${this.#live.isOnline ? nothing : html`<p class="error" role="alert">Live link to the daemon is down; reconnecting…</p>`}
+      <mb-admin-health .services=${s?.services ?? []} version=${s?.version ?? ''} ?brief=${brief}></mb-admin-health>
+      ${
+        s === null || (brief && !s.demo)
+          ? nothing
+          : html`<p class="muted">${brief ? 'Demo mode' : `Moodbox ${s.version}${s.demo ? ' · demo mode' : ''}`}</p>`
+      }
+    </section>`;
     return html`<h2>Dashboard</h2>
-      <mb-staff-controls .api=${this.api} .live=${this.live}></mb-staff-controls>
+      <mb-staff-controls .api=${this.api} .live=${this.live} ?brief=${brief}></mb-staff-controls>
       <div class="grid" style="margin-top: 1em" @mb-player-changed=${(e: MbEvent<'mb-player-changed'>) => this._nowPlaying?.show(e.detail)}>
-        <mb-now-playing-card .api=${this.api} .live=${this.live}></mb-now-playing-card>
-        <mb-staff-picker .api=${this.api}></mb-staff-picker>
-        <section class="card" aria-labelledby="room-h">${this.#room(s)}</section>
-        <mb-library-warnings .api=${this.api} .live=${this.live}></mb-library-warnings>
-        <mb-guest-requests .api=${this.api} .live=${this.live}></mb-guest-requests>
-        <section class="card health" aria-labelledby="health-h">
-          <h3 id="health-h">Health</h3>
-          ${this.#live.isOnline ? nothing : html`<p class="error" role="alert">Live link to the daemon is down; reconnecting…</p>`}
-          <mb-admin-health .services=${s?.services ?? []} version=${s?.version ?? ''}></mb-admin-health>
-          ${s ? html`<p class="muted">Moodbox ${s.version}${s.demo ? ' · demo mode' : ''}</p>` : nothing}
-        </section>
+        <mb-now-playing-card .api=${this.api} .live=${this.live} ?brief=${brief}></mb-now-playing-card>
+        ${
+          brief
+            ? html`<section class="card" aria-labelledby="room-h">${this.#room(s)}</section>
+                <mb-guest-requests .api=${this.api} .live=${this.live} brief></mb-guest-requests>
+                ${health} ${this.#more()}`
+            : html`<mb-staff-picker .api=${this.api}></mb-staff-picker>
+                <section class="card" aria-labelledby="room-h">${this.#room(s)}</section>
+                <mb-library-warnings .api=${this.api} .live=${this.live}></mb-library-warnings>
+                <mb-guest-requests .api=${this.api} .live=${this.live}></mb-guest-requests>
+                ${health}`
+        }
       </div>
-      <mb-disk-use style="margin-top: 1em"></mb-disk-use>
-      <div class="charts-head">
+      ${brief ? nothing : html`<mb-disk-use style="margin-top: 1em"></mb-disk-use>${this.#activity()}`}`;
+  }
+
+  /** A phone's "More" card: what an owner does not check every day, each part closed, drawn once opened. */
+  #more() {
+    const part = (id: More, title: string, body: () => unknown) =>
+      html`<details data-more=${id} @toggle=${(e: Event) => this.#toggle(id, (e.target as HTMLDetailsElement).open)}>
+        <summary>${title}</summary>
+        ${this._opened.has(id) ? body() : nothing}
+      </details>`;
+    return html`<section class="card more" aria-label="More">
+      ${part('picker', 'Play a song', () => html`<mb-staff-picker .api=${this.api}></mb-staff-picker>`)}
+      ${part('library', 'Library notes', () => html`<mb-library-warnings .api=${this.api} .live=${this.live}></mb-library-warnings>`)}
+      ${part('disk', 'Disk space', () => html`<mb-disk-use></mb-disk-use>`)} ${part('activity', 'Activity charts', () => this.#activity())}
+    </section>`;
+  }
+
+  #toggle(id: More, isOpen: boolean): void {
+    if (isOpen === this._opened.has(id)) return;
+    const opened = new Set(this._opened);
+    if (isOpen) opened.add(id);
+    else opened.delete(id);
+    this._opened = opened;
+    if (id === 'activity' && isOpen) void this.#load();
+  }
+
+  /** The charts of the chosen period, with the period's buttons. */
+  #activity() {
+    return html`<div class="charts-head">
         <h3 id="charts-h">Activity</h3>
         <div class="ranges" role="group" aria-label="Period">
           ${(Object.keys(CHART_RANGES) as ChartRange[]).map(
@@ -245,7 +248,11 @@ export class MbAdminDashboard extends LitElement {
                 >
                 · camera ${s?.camera.status ?? 'unknown'}
               </p>
-              <p class="muted">The camera's steady reading of the room, smoothed over a few seconds: what the music follows.</p>`
+              ${
+                this._isBrief
+                  ? nothing
+                  : html`<p class="muted">The camera's steady reading of the room, smoothed over a few seconds: what the music follows.</p>`
+              }`
       }
       ${this.#dayPlan(s?.dayPlan ?? null)} ${s?.session.user ? html`<p>Signed in at the kiosk: ${s.session.user.name}</p>` : nothing}`;
   }

@@ -94,12 +94,6 @@ export class MbAdminHealth extends LitElement {
       details {
         margin-top: 0.6em;
       }
-      summary {
-        min-height: 2.75em;
-        display: flex;
-        align-items: center;
-        cursor: pointer;
-      }
       dl {
         display: grid;
         grid-template-columns: max-content minmax(0, 1fr);
@@ -118,44 +112,60 @@ export class MbAdminHealth extends LitElement {
   @property({ attribute: false }) services: readonly ServiceHealth[] = [];
   /** Moodbox's version, for the technician. */
   @property() version = '';
+  /** Only the parts that need attention in view; every part, and the technician's details, behind one disclosure (a phone's dashboard). */
+  @property({ type: Boolean }) brief = false;
 
   override render() {
-    const problems = this.services.filter((s) => s.status !== 'ready').length;
-    return html`<p data-summary>
-        ${
-          this.services.length === 0
-            ? 'Waiting for Moodbox to report…'
-            : problems === 0
-              ? 'Everything works.'
-              : `${problems} part${problems === 1 ? ' needs' : 's need'} attention.`
-        }
-      </p>
-      <ul>
+    const problems = this.services.filter((s) => s.status !== 'ready');
+    const summary = html`<p data-summary>
+      ${
+        this.services.length === 0
+          ? 'Waiting for Moodbox to report…'
+          : problems.length === 0
+            ? 'Everything works.'
+            : `${problems.length} part${problems.length === 1 ? ' needs' : 's need'} attention.`
+      }
+    </p>`;
+    if (!this.brief) return html`${summary} ${this.#parts(this.services)} ${this.#technician()}`;
+    const working = this.services.filter((s) => s.status === 'ready');
+    return html`${summary} ${problems.length > 0 ? this.#parts(problems) : nothing}
+      <details data-parts>
+        <summary>${problems.length > 0 ? `The parts that work (${working.length})` : `Every part (${working.length})`}</summary>
+        ${this.#parts(working)} ${this.#technician()}
+      </details>`;
+  }
+
+  /** Each of `services` by what it does, whether it works, and what it says in plain words. */
+  #parts(services: readonly ServiceHealth[]) {
+    return html`<ul>
+      ${services.map(
+        (s) =>
+          html`<li data-status=${s.status} data-service=${s.name}>
+            ${serviceWords(s.name)}: <span class="status">${STATUS_WORDS[s.status]}</span>${
+              ownerDetail(s.detail) ? html` · <span class="muted">${ownerDetail(s.detail)}</span>` : nothing
+            }
+          </li>`,
+      )}
+    </ul>`;
+  }
+
+  #technician() {
+    return html`<details data-technician>
+      <summary>Details for a technician</summary>
+      <dl>
         ${this.services.map(
           (s) =>
-            html`<li data-status=${s.status} data-service=${s.name}>
-              ${serviceWords(s.name)}: <span class="status">${STATUS_WORDS[s.status]}</span>${
-                ownerDetail(s.detail) ? html` · <span class="muted">${ownerDetail(s.detail)}</span>` : nothing
-              }
-            </li>`,
+            html`<dt><code>${s.name}</code></dt>
+              <dd>${s.status}${s.detail ? ` · ${s.detail}` : ''}</dd>`,
         )}
-      </ul>
-      <details data-technician>
-        <summary>Details for a technician</summary>
-        <dl>
-          ${this.services.map(
-            (s) =>
-              html`<dt><code>${s.name}</code></dt>
-                <dd>${s.status}${s.detail ? ` · ${s.detail}` : ''}</dd>`,
-          )}
-          ${
-            this.version
-              ? html`<dt>Version</dt>
-                  <dd>${this.version}</dd>`
-              : nothing
-          }
-        </dl>
-      </details>`;
+        ${
+          this.version
+            ? html`<dt>Version</dt>
+                <dd>${this.version}</dd>`
+            : nothing
+        }
+      </dl>
+    </details>`;
   }
 }
 

@@ -31,6 +31,7 @@ function guestsKey(state: StateSnapshot | null): string {
 /**
  * Guests' requests and votes for staff: the queue and the last hour (never who asked), the likes
  * and votes on the song playing; a request can be taken out, or the queue and every vote cleared.
+ * `brief`: the requests still to play alone (those waiting for the staff's yes first among them), and a link to the rest.
  *
  * @summary Guests' requests on the dashboard.
  */
@@ -68,6 +69,13 @@ export class MbGuestRequests extends LitElement {
         flex: none;
         gap: 0.4em;
       }
+      /* A phone's dashboard: the song on its own line, its buttons under it. */
+      :host([brief]) li {
+        flex-wrap: wrap;
+      }
+      :host([brief]) li > span:first-child {
+        flex: 1 1 100%;
+      }
       .actions {
         display: flex;
         gap: 0.5em;
@@ -78,6 +86,8 @@ export class MbGuestRequests extends LitElement {
 
   @property({ attribute: false }) api!: AdminApi;
   @property({ attribute: false }) live: ApiClient | null = null;
+  /** The requests still to play alone, with a link to the Guests page for the rest (a phone's dashboard). */
+  @property({ type: Boolean, reflect: true }) brief = false;
   @state() private _view: GuestAdminView | null = null;
   @state() private _error = '';
   @state() private _isBusy = false;
@@ -110,13 +120,15 @@ export class MbGuestRequests extends LitElement {
 
   /** What a request waits for or how it went, and its votes: "In the queue: … · 1 up, 0 down". */
   #line(r: GuestAdminView['requests'][number]): string {
-    const state = r.awaitingApproval ? 'Waiting for your yes' : `${STATUS_WORDS[r.status]}: ${r.reason}`;
-    return `${state} · ${r.votes.up} up, ${r.votes.down} down`;
+    // A request waiting for the staff takes no votes.
+    if (r.awaitingApproval) return 'Waiting for your yes';
+    return `${STATUS_WORDS[r.status]}: ${r.reason} · ${r.votes.up} up, ${r.votes.down} down`;
   }
 
   override render() {
     const view = this._view;
     const open = view?.requests.filter((r) => r.status === 'queued' || r.status === 'waiting') ?? [];
+    const shown = this.brief ? open.toSorted((a, b) => Number(b.awaitingApproval) - Number(a.awaitingApproval)) : (view?.requests ?? []);
     return html`<section class="card" aria-labelledby="guests-h" data-online=${this.#live.isOnline}>
       <h3 id="guests-h">Guests’ requests</h3>
       ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : nothing}
@@ -124,31 +136,37 @@ export class MbGuestRequests extends LitElement {
         view === null
           ? nothing
           : html`${
-                view.isOpen
-                  ? nothing
-                  : html`<p class="muted">Guests cannot ask for songs now: turn it on in Settings → Kiosk (“Guests may ask for songs”).</p>`
-              }
-              ${
-                view.isOpen && view.needsApproval
-                  ? html`<p class="muted" data-approval>
-                      Each request waits for a yes from the staff here; one nobody approves within the wait is declined.
-                      <a href="#settings/guests.approval">Change this in Settings</a>.
-                    </p>`
-                  : nothing
-              }
-              ${
-                view.nowPlaying === null
-                  ? nothing
-                  : html`<p>
-                      Playing “${view.nowPlaying.track.title}”: ${view.nowPlaying.likes} ${view.nowPlaying.likes === 1 ? 'like' : 'likes'},
-                      ${view.nowPlaying.votes.up} up, ${view.nowPlaying.votes.down} “not this” (${view.downNeeded} skip it).
-                    </p>`
-              }
-              ${
-                view.requests.length === 0
-                  ? html`<p class="muted">No requests in the last hour.</p>`
+              view.isOpen
+                ? nothing
+                : html`<p class="muted">
+                    Guests cannot ask for songs now: turn it on in Settings → Guests (<a href="#settings/guests.requests"
+                      >“Guests may ask for songs from their phones”</a
+                    >).
+                  </p>`
+            }
+            ${
+              view.isOpen && view.needsApproval && !this.brief
+                ? html`<p class="muted" data-approval>
+                    Each request waits for a yes from the staff here; one nobody approves within the wait is declined.
+                    <a href="#settings/guests.approval">Change this in Settings</a>.
+                  </p>`
+                : nothing
+            }
+            ${
+              view.nowPlaying === null || this.brief
+                ? nothing
+                : html`<p>
+                    Playing “${view.nowPlaying.track.title}”: ${view.nowPlaying.likes} ${view.nowPlaying.likes === 1 ? 'like' : 'likes'},
+                    ${view.nowPlaying.votes.up} up, ${view.nowPlaying.votes.down} “not this” (${view.downNeeded} skip it).
+                  </p>`
+            }
+            ${
+              shown.length === 0 && this.brief && !view.isOpen
+                ? nothing
+                : shown.length === 0
+                  ? html`<p class="muted" data-none>${this.brief ? 'No request waiting to play.' : 'No requests in the last hour.'}</p>`
                   : html`<ul aria-label="Guests’ requests">
-                      ${view.requests.map(
+                      ${shown.map(
                         (r) =>
                           html`<li data-status=${r.status}>
                             <span>
@@ -188,17 +206,21 @@ export class MbGuestRequests extends LitElement {
                           </li>`,
                       )}
                     </ul>`
-              }
-              <div class="actions">
-                <button
-                  class="danger"
-                  ?disabled=${this._isBusy || open.length === 0}
-                  @click=${() => void this.#run(() => this.api.clearGuests())}
-                >
-                  Clear the queue and votes
-                </button>
-                <button class="secondary" ?disabled=${this._isBusy} @click=${() => void this.#load()}>Refresh</button>
-              </div>`
+            }
+            ${
+              this.brief
+                ? html`<a class="action" href="#guests">Every request and vote, on the Guests page</a>`
+                : html`<div class="actions">
+                    <button
+                      class="danger"
+                      ?disabled=${this._isBusy || open.length === 0}
+                      @click=${() => void this.#run(() => this.api.clearGuests())}
+                    >
+                      Clear the queue and votes
+                    </button>
+                    <button class="secondary" ?disabled=${this._isBusy} @click=${() => void this.#load()}>Refresh</button>
+                  </div>`
+            }`
       }
     </section>`;
   }

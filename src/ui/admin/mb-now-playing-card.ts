@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { StateSnapshot } from '../../daemon/http/contract.js';
 import '../components/mb-cover.js';
@@ -6,6 +6,7 @@ import type { AdminApi, StaffPlayer, StaffQueueItem } from '../data/admin-api.js
 import type { ApiClient } from '../data/api-client.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
 import { LiveStateController, whenChanged } from './live-state-controller.js';
+import { NOW_PLAYING_STYLES } from './mb-now-playing-card.styles.js';
 import { nowPlayingLine } from './now-playing-line.js';
 
 /** The player's state in a word, beside the time. */
@@ -63,87 +64,12 @@ function why(item: StaffQueueItem): string {
  */
 @customElement('mb-now-playing-card')
 export class MbNowPlayingCard extends LitElement {
-  static override styles = [
-    ADMIN_STYLES,
-    css`
-      .now {
-        display: grid;
-        grid-template-columns: 6em minmax(0, 1fr);
-        gap: 0.4em 1em;
-        align-items: start;
-      }
-      .now mb-cover {
-        --mb-cover-size: 6em;
-      }
-      .title {
-        margin: 0;
-        font-size: 1.15em;
-        overflow-wrap: anywhere;
-      }
-      .line {
-        margin: 0.15em 0;
-        overflow-wrap: anywhere;
-      }
-      .time {
-        display: flex;
-        align-items: center;
-        gap: 0.5em;
-        margin-top: 0.4em;
-        font-variant-numeric: tabular-nums;
-      }
-      .time progress {
-        flex: 1;
-        min-width: 4em;
-        height: 0.5em;
-      }
-      ol {
-        margin: 0;
-        padding: 0;
-        list-style: none;
-      }
-      ol li {
-        display: grid;
-        grid-template-columns: 2.75em minmax(0, 1fr) auto;
-        gap: 0.6em;
-        align-items: center;
-        padding: 0.35em 0;
-        border-bottom: 1px solid #e5e7eb;
-      }
-      ol mb-cover {
-        --mb-cover-size: 2.75em;
-      }
-      ol .what {
-        overflow-wrap: anywhere;
-      }
-      h4 {
-        margin: 0.8em 0 0.2em;
-        font-size: 1em;
-      }
-      .staff-pick {
-        color: #1d4ed8;
-        font-weight: 600;
-      }
-      li button {
-        min-height: 2.75em;
-      }
-      li .actions {
-        display: flex;
-        flex-wrap: wrap;
-        justify-content: flex-end;
-        gap: 0.4em;
-      }
-      /* A phone: the song's buttons on their own line under it. */
-      @media (max-width: 600px) {
-        ol li .actions {
-          grid-column: 1 / -1;
-          justify-content: flex-start;
-        }
-      }
-    `,
-  ];
+  static override styles = [ADMIN_STYLES, NOW_PLAYING_STYLES];
 
   @property({ attribute: false }) api!: AdminApi;
   @property({ attribute: false }) live: ApiClient | null = null;
+  /** The songs likely later behind a disclosure, and no volume line (a phone's dashboard shows it in the controls). */
+  @property({ type: Boolean, reflect: true }) brief = false;
   @state() private _view: StaffPlayer | null = null;
   @state() private _message = '';
   @state() private _isError = false;
@@ -276,7 +202,7 @@ export class MbNowPlayingCard extends LitElement {
         </p>
         ${player.stalled ? html`<p class="line error" role="status" data-stalled>${stalledWords(player.stalled)}</p>` : nothing}
         ${current?.trackId === now.id ? html`<p class="line" data-why>${why(current)}</p>` : nothing}
-        <p class="line muted">Volume ${player.volume}</p>
+        ${this.brief ? nothing : html`<p class="line muted">Volume ${player.volume}</p>`}
       </div>
     </div>`;
   }
@@ -306,7 +232,7 @@ export class MbNowPlayingCard extends LitElement {
             </li>`,
         )}
       </ol>
-      <p class="muted">After that, Moodbox picks for the room as it goes.</p>`;
+      ${this.brief ? nothing : html`<p class="muted">After that, Moodbox picks for the room as it goes.</p>`}`;
   }
 
   /** A song staff queued: played next, moved down one, or taken out. */
@@ -369,20 +295,26 @@ export class MbNowPlayingCard extends LitElement {
     const queued = new Set([state?.player.nowPlaying?.id, ...(this._view?.upcoming ?? []).map((i) => i.trackId)]);
     const later = (state?.suggestions ?? []).filter((t) => !queued.has(t.id)).slice(0, LATER);
     if (later.length === 0) return nothing;
-    return html`<h4 id="later-h">Likely later, as the room is now</h4>
-      <ol aria-labelledby="later-h" data-later>
-        ${later.map(
-          (t) =>
-            html`<li data-suggested=${t.id}>
-              <mb-cover .src=${t.coverUrl} label=${t.title} .mood=${t.moods[0] ?? null}></mb-cover>
-              <span class="what"
-                ><strong>${t.title}</strong>${t.artist ? ` · ${t.artist}` : nothing}
-                ${t.why ? html`<br /><span class="muted">${t.why}</span>` : nothing}</span
-              >
-              <span></span>
-            </li>`,
-        )}
-      </ol>`;
+    const list = html`<ol aria-labelledby="later-h" data-later>
+      ${later.map(
+        (t) =>
+          html`<li data-suggested=${t.id}>
+            <mb-cover .src=${t.coverUrl} label=${t.title} .mood=${t.moods[0] ?? null}></mb-cover>
+            <span class="what"
+              ><strong>${t.title}</strong>${t.artist ? ` · ${t.artist}` : nothing}
+              ${t.why ? html`<br /><span class="muted">${t.why}</span>` : nothing}</span
+            >
+            <span></span>
+          </li>`,
+      )}
+    </ol>`;
+    return this.brief
+      ? html`<details data-later-more>
+          <summary><h4 id="later-h">Likely later, as the room is now</h4></summary>
+          ${list}
+        </details>`
+      : html`<h4 id="later-h">Likely later, as the room is now</h4>
+          ${list}`;
   }
 }
 

@@ -66,6 +66,11 @@ export const STAFF_CONTROLS_STYLES = css`
     min-height: 1.45em;
     margin: 0.6em 0 0;
   }
+  /* A phone's dashboard: no line kept for a result until there is one. */
+  :host([brief]) .result {
+    min-height: 0;
+    margin: 0;
+  }
   :host([compact]) .bar {
     display: flex;
     flex-wrap: wrap;

@@ -52,7 +52,8 @@ function playerKey(state: StateSnapshot | null): string {
 /**
  * Staff controls of the music: play or pause (a staff pause holds until staff resume), skip, the
  * volume within the maximum and the schedule, and a mood held for a chosen time. Every action is
- * audited by the daemon. `compact` draws one bar for the top of every admin page; otherwise a card.
+ * audited by the daemon. `compact` draws one bar for the top of every admin page; otherwise a card,
+ * its hold form closed with `brief`.
  * The result of each action is shown next to the controls.
  *
  * @summary Staff controls of the music.
@@ -65,6 +66,8 @@ export class MbStaffControls extends LitElement {
   @property({ attribute: false }) live: ApiClient | null = null;
   /** One bar for the top of a page instead of a card. */
   @property({ type: Boolean, reflect: true }) compact = false;
+  /** The card with the hold form behind a disclosure (a phone's dashboard). */
+  @property({ type: Boolean, reflect: true }) brief = false;
   @state() private _view: StaffPlayer | null = null;
   @state() private _message = '';
   @state() private _isError = false;
@@ -192,6 +195,8 @@ export class MbStaffControls extends LitElement {
     const isSilent = view?.silence !== null && view?.silence !== undefined;
     const cap = view?.volumeCap ?? 100;
     const wanted = Math.min(view?.wantedVolume ?? player?.volume ?? 0, cap);
+    // A phone's dashboard says the limit only when there is one below 100.
+    const isCapSaid = !this.brief || cap < 100;
     const playPause = html`<button
       type="button"
       data-action=${isPaused ? 'resume' : 'pause'}
@@ -217,16 +222,20 @@ export class MbStaffControls extends LitElement {
         name="volume"
         min="0"
         max=${cap}
-        step="1"
+        step="5"
         .value=${String(wanted)}
         ?disabled=${this._isBusy || view === null || cap === 0}
-        aria-describedby="volume-cap"
+        aria-describedby=${isCapSaid ? 'volume-cap' : nothing}
         @change=${this.#volume}
       />
       <output>${view?.volume ?? player?.volume ?? ''}</output>
     </label>`;
     const capNote = html`<span id="volume-cap" class="muted"
-      >${cap === 0 ? 'The volume schedule keeps the music off now.' : `Up to ${cap} now (the maximum and the schedule).`}</span
+      >${
+        cap === 0
+          ? 'The volume schedule keeps the music off now.'
+          : `Up to ${cap} now${this.brief ? '' : ' (the maximum and the schedule)'}.`
+      }</span
     >`;
     // The bar is on every page: an aria-live region announces its results without being the page's own status line.
     const result = html`<p class="result ${this._isError ? 'error' : 'ok'}" role=${this.compact ? nothing : 'status'} aria-live="polite">
@@ -262,9 +271,19 @@ export class MbStaffControls extends LitElement {
     }
     return html`<section class="card staff" aria-labelledby="staff-h">
       <h3 id="staff-h">Music controls</h3>
-      <div class="controls">${playPause} ${skip} ${volume} ${capNote}</div>
+      <div class="controls">${playPause} ${skip} ${volume} ${isCapSaid ? capNote : nothing}</div>
       ${isSilent && !isPaused ? html`<p class="muted" data-silence>Silent now: ${view?.silence}.</p>` : nothing}
-      ${view?.hold ? this.#held(view.hold, false) : this.#holdForm()} ${result}
+      ${
+        view?.hold
+          ? this.#held(view.hold, false)
+          : this.brief
+            ? html`<details class="hold-more">
+                <summary>Hold a mood</summary>
+                ${this.#holdForm()}
+              </details>`
+            : this.#holdForm()
+      }
+      ${result}
     </section>`;
   }
 
