@@ -76,8 +76,8 @@ const vision = new VisionPipeline(
 );
 const changes: Array<{ atS: number; mood: string }> = [];
 const seen: Array<{ atS: number; faces: VisionEvents['facesDetected']['faces'] }> = [];
-vision.events.on('moodChanged', ({ mood, at }) => changes.push({ atS: at / 1000, mood }));
-vision.events.on('facesDetected', ({ at, faces }) => seen.push({ atS: at / 1000, faces }));
+vision.events.on('moodChanged', ({ mood, at }) => changes.push({ atS: at / 1000, mood }), 'check');
+vision.events.on('facesDetected', ({ at, faces }) => seen.push({ atS: at / 1000, faces }), 'check');
 await vision.start(new AbortController().signal);
 
 const log = { error: (obj: { err?: unknown }, msg: string) => process.stderr.write(`${msg}: ${String(obj.err)}\n`) };

@@ -255,7 +255,7 @@ export async function runDaemon(options: {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  bus.on('restartRequested', ({ by }) => void shutdown(`restart asked for by ${by}`, EXIT.RESTART).then(resolveSignalled));
+  bus.on('restartRequested', ({ by }) => void shutdown(`restart asked for by ${by}`, EXIT.RESTART).then(resolveSignalled), 'main');
   process.on('uncaughtException', onUncaught);
   process.on('unhandledRejection', onUnhandled);
 

@@ -16,6 +16,7 @@ import { StateHub } from './http/state-hub.js';
 import { initialScreenState, StateProjector } from './http/state-projector.js';
 import { systemClock } from '../kernel/clock.js';
 import { EventBus } from '../kernel/event-bus.js';
+import { throwingReporter } from '../kernel/testing/listener-reporters.js';
 import { seededRandom } from '../kernel/random.js';
 import { Moodbox } from './moodbox.js';
 import { openSqliteStore } from './store/sqlite-store.js';
@@ -35,7 +36,7 @@ async function moodbox() {
   const clock = systemClock;
   const store = openSqliteStore({ clock, log }, { path: join(dir, 'moodbox.db') });
   const env = { HOME: dir };
-  const bus: MoodboxBus = new EventBus();
+  const bus: MoodboxBus = new EventBus(throwingReporter);
   const settings = new LiveConfig(
     { store: store.settings, log: { error() {} }, checks: panelChecks({ installDir: INSTALL_DIR }), bus },
     { file: undefined, env, config: loadConfig({ env }).config },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EventBus } from './event-bus.js';
+import { throwingReporter } from './testing/listener-reporters.js';
 
 type Events = { started: { id: number }; stopped: { id: number } };
 
@@ -64,11 +65,26 @@ describe('EventBus', () => {
   it('unsubscribes a single listener with the function on() returns', () => {
     const { events } = bus();
     const seen: number[] = [];
-    const off = events.on('started', ({ id }) => void seen.push(id));
+    const off = events.on('started', ({ id }) => void seen.push(id), 'test');
     events.emit('started', { id: 1 });
     off();
     events.emit('started', { id: 2 });
     expect(seen).toEqual([1]);
     expect(events.listenerCount('started')).toBe(0);
+  });
+
+  it("fails a test's emit, naming the event and the owner, when its bus has the throwing reporter", () => {
+    const events = new EventBus<Events>(throwingReporter);
+    const boom = new Error('boom');
+    events.on(
+      'started',
+      () => {
+        throw boom;
+      },
+      new Recorder(),
+    );
+    expect(() => events.emit('started', { id: 1 })).toThrow(
+      expect.objectContaining({ message: 'a listener of started (Recorder) failed', cause: boom }),
+    );
   });
 });

@@ -5,31 +5,36 @@
 export type ListenerOwner = object | string;
 
 /** The name logs give an owner: its class for an instance, the string itself otherwise. */
-export function ownerName(owner: ListenerOwner | undefined): string | undefined {
-  if (owner === undefined || typeof owner === 'string') return owner;
+export function ownerName(owner: ListenerOwner): string {
+  if (typeof owner === 'string') return owner;
   return (owner.constructor as { name?: string } | undefined)?.name || 'anonymous';
 }
 
-type Listener = { fn: (payload: never) => unknown; owner: ListenerOwner | undefined };
+type Listener = { fn: (payload: never) => unknown; owner: ListenerOwner };
+
+/** Told of a listener that threw or whose promise rejected: the error, the event and the owner's name. */
+export type ListenerErrorReporter<Events> = (err: unknown, event: keyof Events, owner: string) => void;
 
 /**
  * A typed, synchronous event bus. Listeners must not throw; a throwing listener, or an async one
  * whose promise rejects, is reported to `onListenerError` with the event and the listener's
- * owner, and the others still run.
+ * owner, and the others still run. Every listener has an owner, so whoever subscribed can always
+ * end it with `removeListeners(owner)`.
  */
 export class EventBus<Events extends Record<string, unknown>> {
   readonly #listeners = new Map<keyof Events, Set<Listener>>();
-  readonly #onListenerError: (err: unknown, event: keyof Events, owner: string | undefined) => void;
+  readonly #onListenerError: ListenerErrorReporter<Events>;
 
-  constructor(onListenerError: (err: unknown, event: keyof Events, owner: string | undefined) => void = () => {}) {
+  constructor(onListenerError: ListenerErrorReporter<Events>) {
     this.#onListenerError = onListenerError;
   }
 
   /**
-   * Subscribes to `event` on behalf of `owner`; returns the function that unsubscribes this one
-   * listener. An async listener may be given: its rejection is reported like a throw.
+   * Subscribes to `event` on behalf of `owner` (a service passes `this`); returns the function that
+   * unsubscribes this one listener. An async listener may be given: its rejection is reported like
+   * a throw.
    */
-  on<K extends keyof Events>(event: K, listener: (payload: Events[K]) => unknown, owner?: ListenerOwner): () => void {
+  on<K extends keyof Events>(event: K, listener: (payload: Events[K]) => unknown, owner: ListenerOwner): () => void {
     let set = this.#listeners.get(event);
     if (!set) {
       set = new Set();

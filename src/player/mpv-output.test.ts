@@ -65,7 +65,7 @@ describe('MpvPlayer when its output fails (real mpv)', () => {
         outputRetryMs: 100,
       });
       const faults: Array<PlayerEvents['playerFaulted']> = [];
-      player.events.on('playerFaulted', (fault) => faults.push(fault));
+      player.events.on('playerFaulted', (fault) => faults.push(fault), 'test');
       const thirdFault = nextEvent(player, 'playerFaulted', () => faults.length >= 3, 60_000);
       await player.play([entry(1, long), entry(2, long)]);
       expect(await orQueueEnded(player, thirdFault), log.join(', ')).not.toBe('queue ended');

@@ -200,7 +200,7 @@ describe('MpvPlayer with real mpv', () => {
     await player.play([entry(1, long)]);
     await started;
     const faults: number[] = [];
-    player.events.on('playerFaulted', (f) => faults.push(f.retryInMs));
+    player.events.on('playerFaulted', (f) => faults.push(f.retryInMs), 'test');
     const thirdFault = once(player, 'playerFaulted', () => faults.length >= 3);
     await rm(flag);
     process.kill(player.pid ?? 0, 'SIGKILL');

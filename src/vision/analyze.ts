@@ -118,7 +118,7 @@ async function* analyzeVideo(
   let fps = 0;
   source.onStatus((status) => {
     if (status.state === 'open') fps = status.fps;
-  });
+  }, 'analyze');
   const tracker = new FaceTracker();
   // Each face votes with the weight its size earns, as in the daemon (the classifier has started).
   const faceWeight = faceWeigher(deps.classifier.accuracyBySize, deps.classifier.labels.length);

@@ -1,6 +1,6 @@
 import type { Mat } from '@u4/opencv4nodejs';
 import type { Clock } from '../kernel/clock.js';
-import { EventBus } from '../kernel/event-bus.js';
+import { EventBus, type ListenerOwner } from '../kernel/event-bus.js';
 import type { EmotionClassifier } from './emotion-classifier.js';
 import { cropFaces } from './face-crops.js';
 import type { FaceDetector } from './face-detector.js';
@@ -222,8 +222,8 @@ class MemoryFrameSource implements FrameSource {
     this.#intervalMs = 1000 / options.fps;
   }
 
-  onStatus(listener: (status: SourceStatus) => void): () => void {
-    return this.#bus.on('status', listener);
+  onStatus(listener: (status: SourceStatus) => void, owner: ListenerOwner): () => void {
+    return this.#bus.on('status', listener, owner);
   }
 
   async *frames(signal: AbortSignal): AsyncGenerator<Frame, void, undefined> {

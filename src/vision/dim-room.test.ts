@@ -80,14 +80,18 @@ async function watch(lightWeight?: (light: FaceLight) => number, seesDark = true
   );
   const analysedFrames: Array<VisionEvents['facesDetected'] & { light: number }> = [];
   const moods: string[] = [];
-  pipeline.events.on('moodChanged', ({ mood }) => moods.push(mood));
+  pipeline.events.on('moodChanged', ({ mood }) => moods.push(mood), 'test');
   await pipeline.start(new AbortController().signal);
   for (let k = 0; k < LIT + DUSK + DIM; k++) {
     const analysed = new Promise<VisionEvents['facesDetected']>((resolve) => {
-      const off = pipeline.events.on('facesDetected', (frame) => {
-        off();
-        resolve(frame);
-      });
+      const off = pipeline.events.on(
+        'facesDetected',
+        (frame) => {
+          off();
+          resolve(frame);
+        },
+        'test',
+      );
     });
     clock.advance(100);
     source.push(frames[k]!, clock.now());

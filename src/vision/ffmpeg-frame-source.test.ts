@@ -66,7 +66,7 @@ async function take(
 ): Promise<{ frames: Frame[]; statuses: SourceStatus[] }> {
   const source = new FfmpegFrameSource({ clock, log: { error() {} } }, options);
   const statuses: SourceStatus[] = [];
-  source.onStatus((s) => statuses.push(s));
+  source.onStatus((s) => statuses.push(s), 'test');
   const abort = new AbortController();
   const frames: Frame[] = [];
   for await (const frame of source.frames(abort.signal)) {
@@ -156,7 +156,7 @@ describe('FfmpegFrameSource', () => {
     const pipeline = 'videotestsrc num-buffers=6 ! video/x-raw,width=320,height=240 ! videoconvert ! appsink max-buffers=1 drop=true';
     const source = new FfmpegFrameSource({ clock: systemClock, log: { error() {} } }, { source: pipeline, reopen: false });
     const statuses: SourceStatus[] = [];
-    source.onStatus((s) => statuses.push(s));
+    source.onStatus((s) => statuses.push(s), 'test');
     const frames: Frame[] = [];
     const read = async (): Promise<void> => {
       for await (const frame of source.frames(new AbortController().signal)) frames.push(frame);
@@ -188,7 +188,7 @@ describe('FfmpegFrameSource', () => {
       expect(status.error.code).toBe('MB_ERR_CAMERA_OPEN');
       if (waits.length === 5) abort.abort();
       else setImmediate(() => clock.advance(status.retryInMs));
-    });
+    }, 'test');
     const frames: Frame[] = [];
     for await (const frame of source.frames(abort.signal)) frames.push(frame);
     expect(frames).toEqual([]);
@@ -205,7 +205,7 @@ describe('FfmpegFrameSource', () => {
       { source: server.url, retryMinMs: 50, retryMaxMs: 200 },
     );
     const statuses: SourceStatus[] = [];
-    source.onStatus((s) => statuses.push(s));
+    source.onStatus((s) => statuses.push(s), 'test');
     const abort = new AbortController();
     let before = 0;
     let after = 0;
@@ -224,7 +224,7 @@ describe('FfmpegFrameSource', () => {
             server = s2;
             state.phase = 'back';
           });
-        });
+        }, 'test');
       } else if (state.phase === 'back' && ++after === 5) {
         abort.abort();
       }
@@ -284,7 +284,7 @@ describe('FfmpegFrameSource', () => {
       statuses.push(s);
       // The camera answers again once the source has given up on the hung stream.
       if (s.state === 'unavailable' && s.error.code === 'MB_ERR_CAMERA_LOST') server.thaw();
-    });
+    }, 'test');
     const abort = new AbortController();
     let frames = 0;
     // Frames already in the sockets and pipes still come after the freeze: count the ones after the source gave up.

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { Backoff } from '../kernel/backoff.js';
 import type { Clock, Timer } from '../kernel/clock.js';
 import { CameraError } from './errors.js';
-import { EventBus } from '../kernel/event-bus.js';
+import { EventBus, type ListenerOwner } from '../kernel/event-bus.js';
 import type { Log } from '../kernel/log.js';
 import type { Frame, FrameSource, SourceStatus } from './frame-source.js';
 import { loadOpencv, type Cv } from './opencv.js';
@@ -136,8 +136,8 @@ export class FfmpegFrameSource implements FrameSource {
     return this.#spec;
   }
 
-  onStatus(listener: (status: SourceStatus) => void): () => void {
-    return this.#bus.on('status', listener);
+  onStatus(listener: (status: SourceStatus) => void, owner: ListenerOwner): () => void {
+    return this.#bus.on('status', listener, owner);
   }
 
   async *frames(signal: AbortSignal): AsyncGenerator<Frame, void, undefined> {

@@ -1,4 +1,5 @@
 import type { Mat } from '@u4/opencv4nodejs';
+import type { ListenerOwner } from '../kernel/event-bus.js';
 import type { CameraError } from './errors.js';
 
 /** One picture from a source. Frames stay in memory: nothing here ever writes them to disk. */
@@ -44,6 +45,6 @@ export interface FrameSource {
    * throw a `CameraError` when configured not to retry. Only one iteration at a time.
    */
   frames(signal: AbortSignal): AsyncIterable<Frame>;
-  /** Calls `listener` on every status change; returns the function that unsubscribes. */
-  onStatus(listener: (status: SourceStatus) => void): () => void;
+  /** Calls `listener`, on behalf of `owner`, on every status change; returns the function that unsubscribes. */
+  onStatus(listener: (status: SourceStatus) => void, owner: ListenerOwner): () => void;
 }

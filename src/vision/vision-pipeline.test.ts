@@ -67,7 +67,8 @@ async function harness(options: VisionPipelineOptions = {}): Promise<Harness> {
     { mood: { dwellMs: 1000, nobodyAfterMs: 2000 }, lightWeight: () => 1, ...options },
   );
   const seen = { cameraChanged: [], facesDetected: [], moodChanged: [], previewCaptured: [] } as Harness['seen'];
-  for (const name of Object.keys(seen) as Array<keyof VisionEvents>) pipeline.events.on(name, (e) => (seen[name] as unknown[]).push(e));
+  for (const name of Object.keys(seen) as Array<keyof VisionEvents>)
+    pipeline.events.on(name, (e) => (seen[name] as unknown[]).push(e), 'test');
   await pipeline.start(new AbortController().signal);
   return {
     logged,
@@ -294,8 +295,8 @@ describe('VisionPipeline on OpenCV', () => {
     );
     const frames: Array<VisionEvents['facesDetected']> = [];
     const moods: string[] = [];
-    pipeline.events.on('facesDetected', (f) => frames.push(f));
-    pipeline.events.on('moodChanged', (m) => moods.push(m.mood));
+    pipeline.events.on('facesDetected', (f) => frames.push(f), 'test');
+    pipeline.events.on('moodChanged', (m) => moods.push(m.mood), 'test');
     await pipeline.start(new AbortController().signal);
     await pipeline.finished();
     await pipeline.stop();

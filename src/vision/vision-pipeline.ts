@@ -152,7 +152,7 @@ export class VisionPipeline implements Service {
     this.#tracker = new FaceTracker({ minHits: 2, ...this.#options.tracker });
     this.#mood = new MoodTracker({ clock: this.#clock }, this.#options.mood);
     this.#isSourceDone = false;
-    const unsubscribe = this.#source.onStatus((status) => this.#onStatus(status));
+    const unsubscribe = this.#source.onStatus((status) => this.#onStatus(status), this);
     this.#running = Promise.all([this.#read(abort.signal), this.#analyse(abort.signal)])
       .then(() => undefined)
       .finally(unsubscribe);

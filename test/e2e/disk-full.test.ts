@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/daemon/config/load-config.js';
 import type { MoodboxEvents } from '../../src/daemon/events.js';
 import { systemClock } from '../../src/kernel/clock.js';
 import { EventBus } from '../../src/kernel/event-bus.js';
+import { throwingReporter } from '../../src/kernel/testing/listener-reporters.js';
 import { seededRandom } from '../../src/kernel/random.js';
 import { MusicDirector } from '../../src/daemon/music/music-director.js';
 import { openSqliteStore, SqliteStore } from '../../src/daemon/store/sqlite-store.js';
@@ -54,7 +55,7 @@ describe('a full disk', () => {
       log,
       store,
       player,
-      bus: new EventBus<MoodboxEvents>(),
+      bus: new EventBus<MoodboxEvents>(throwingReporter),
       listener: () => null,
       settings: () => ({ ...defaults, audioOutput: 'null' }),
     });

@@ -6,13 +6,14 @@ import type { RoomMoodLabel } from '../../kernel/room-mood.js';
 import { CameraService, facesByEmotion } from './camera-service.js';
 import type { MoodboxBus, MoodboxEvents } from '../events.js';
 import { EventBus } from '../../kernel/event-bus.js';
+import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
 
 /** The vision loop's events without a camera: the test says what it saw. */
 class ScriptedVision {
   readonly name = 'vision';
-  readonly events = new EventBus<VisionEvents>();
+  readonly events = new EventBus<VisionEvents>(throwingReporter);
   faceSizes: FaceSizeSummary | undefined;
   starts = 0;
   stops = 0;
@@ -69,7 +70,7 @@ async function setup(rules: { off: string | null } = { off: null }) {
   const bus: MoodboxBus = new EventBus((_, event, owner) => void failures.push({ event, owner }));
   const seen: Array<{ [K in keyof MoodboxEvents]: [K, MoodboxEvents[K]] }[keyof MoodboxEvents]> = [];
   for (const name of ['cameraStateChanged', 'facesInViewChanged', 'roomMoodChanged'] as const) {
-    bus.on(name, (payload) => seen.push([name, payload] as (typeof seen)[number]));
+    bus.on(name, (payload) => seen.push([name, payload] as (typeof seen)[number]), 'test');
   }
   const vision = new ScriptedVision();
   const warnings: string[] = [];
@@ -99,7 +100,7 @@ describe('CameraService', () => {
     const { bus, vision, camera, clock } = await setup();
     await settled();
     const light: boolean[] = [];
-    bus.on('roomLightChanged', ({ tooDark }) => light.push(tooDark));
+    bus.on('roomLightChanged', ({ tooDark }) => light.push(tooDark), 'test');
     vision.frame(4, 'happy');
     expect(camera.health().detail ?? '').not.toMatch(/too dark/);
     // Six minutes of a dim bar: every frame too dark.
@@ -202,7 +203,7 @@ describe('CameraService', () => {
   it("says when the face in front is read through the signed-in person's calibration, and stops saying it with the camera off (issue 19)", async () => {
     const { vision, bus, rules } = await setup();
     const said: boolean[] = [];
-    bus.on('personalReadingChanged', ({ isPersonal }) => said.push(isPersonal));
+    bus.on('personalReadingChanged', ({ isPersonal }) => said.push(isPersonal), 'test');
     vision.frame(1);
     vision.frame(2, 'happy', true);
     vision.frame(2, 'happy', true);
@@ -323,7 +324,7 @@ describe('the faces in view by emotion (issue 37)', () => {
   it('counts each face by the emotion it votes with, most first, and says so only when the counts change', async () => {
     const { bus, vision } = await setup();
     const read: Array<Readonly<Record<string, number>>> = [];
-    bus.on('facesReadChanged', ({ byEmotion }) => read.push(byEmotion));
+    bus.on('facesReadChanged', ({ byEmotion }) => read.push(byEmotion), 'test');
     frame(vision, ['neutral', 'happy', 'neutral', null]);
     frame(vision, ['happy', 'neutral', 'neutral', null]);
     frame(vision, ['neutral', 'happy', 'happy', 'sad']);

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MoodboxEvents } from '../events.js';
 import { EventBus } from '../../kernel/event-bus.js';
+import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { PersonalCalibrationService, type CalibrationModel } from './personal-calibration-service.js';
@@ -33,10 +34,10 @@ function setup() {
   const clock = new FakeClock(Date.UTC(2026, 10, 23, 12));
   const store = openSqliteStore({ clock, log: silent }, { path });
   const ada = store.users.create({ name: 'Ada', role: 'member' });
-  const events = new EventBus<VisionEvents>();
+  const events = new EventBus<VisionEvents>(throwingReporter);
   let signedIn: { id: number } | null = ada;
   const service = new PersonalCalibrationService(
-    { store: store.calibrations, clock, model: () => MODEL, signedIn: () => signedIn, bus: new EventBus<MoodboxEvents>() },
+    { store: store.calibrations, clock, model: () => MODEL, signedIn: () => signedIn, bus: new EventBus<MoodboxEvents>(throwingReporter) },
     { events },
   );
   /** One analysed frame with this face as the target (and a small face beside it). */

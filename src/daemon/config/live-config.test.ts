@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MoodboxBus } from '../events.js';
 import { ConfigError } from './config-error.js';
 import { EventBus } from '../../kernel/event-bus.js';
+import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { LiveConfig, OVERRIDES_KEY, requiresRestart } from './live-config.js';
@@ -25,7 +26,7 @@ describe('LiveConfig', () => {
   it('applies live settings at once and keeps restart-only ones until the restart', () => {
     const { settings } = setup();
     const seen: string[][] = [];
-    settings.on(({ changed }) => seen.push(changed));
+    settings.on(({ changed }) => seen.push(changed), 'test');
     const change = settings.save({ camera: { enabled: false }, server: { host: '0.0.0.0' }, sessions: { kioskIdleTimeoutS: 60 } }, 1);
     expect(change.changed.sort()).toEqual(['camera.enabled', 'server.host', 'sessions.kioskIdleTimeoutS']);
     expect(change.restartRequired).toEqual(['server.host']);
@@ -38,9 +39,9 @@ describe('LiveConfig', () => {
   it("announces a save on the app's bus with the settings that changed, as the owner of settingsChanged", () => {
     const clock = new FakeClock();
     const store = openSqliteStore({ clock, log: { info() {}, warn() {} } }, { path: ':memory:' });
-    const bus: MoodboxBus = new EventBus();
+    const bus: MoodboxBus = new EventBus(throwingReporter);
     const seen: string[][] = [];
-    bus.on('settingsChanged', ({ changed }) => seen.push([...changed]));
+    bus.on('settingsChanged', ({ changed }) => seen.push([...changed]), 'test');
     const settings = new LiveConfig(
       { store: store.settings, log: { error() {} }, bus },
       { file: undefined, env, config: loadConfig({ env }).config },

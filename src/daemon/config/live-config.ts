@@ -1,4 +1,4 @@
-import { EventBus } from '../../kernel/event-bus.js';
+import { EventBus, type ListenerOwner } from '../../kernel/event-bus.js';
 import { ConfigError } from './config-error.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { Log } from '../../kernel/log.js';
@@ -240,8 +240,9 @@ export class LiveConfig {
     return this.saveAs(actor, mergeDeep(this.overrides(), patch));
   }
 
-  on(listener: (change: SettingsChange) => void): () => void {
-    return this.#bus.on('changed', listener);
+  /** Calls `listener` after each change, on behalf of `owner`; returns the function that stops it. */
+  on(listener: (change: SettingsChange) => void, owner: ListenerOwner): () => void {
+    return this.#bus.on('changed', listener, owner);
   }
 
   /**

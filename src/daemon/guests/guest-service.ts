@@ -1,6 +1,7 @@
 import type { Config } from '../config/schema.js';
 import type { Clock, Timer } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
+import type { ListenerOwner } from '../../kernel/event-bus.js';
 import type { Log } from '../../kernel/log.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import type { MoodboxBus } from '../events.js';
@@ -100,9 +101,12 @@ export class GuestService implements Service {
     return { status: 'ready', detail: this.isOpen ? `open; ${open} ${open === 1 ? 'request' : 'requests'} in the queue` : 'closed' };
   }
 
-  /** Calls `listener` whenever a phone's view may have changed (`guestRequestsChanged`); returns the function that stops it. */
-  onChanged(listener: () => void): () => void {
-    return this.#deps.bus.on('guestRequestsChanged', listener);
+  /**
+   * Calls `listener`, on behalf of `owner`, whenever a phone's view may have changed
+   * (`guestRequestsChanged`); returns the function that stops it.
+   */
+  onChanged(listener: () => void, owner: ListenerOwner): () => void {
+    return this.#deps.bus.on('guestRequestsChanged', listener, owner);
   }
 
   /** Whether guests may ask, like and vote now: `guests.requests`, `auto` on at a home and in demo mode. */

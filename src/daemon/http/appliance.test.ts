@@ -7,6 +7,7 @@ import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer, type TestServer } from '../testing/server.js';
 import type { ApplianceLibrary } from './routes/appliance.js';
 import { EventBus } from '../../kernel/event-bus.js';
+import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import { LibraryService, type Scanner } from '../music/library-service.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 
@@ -52,7 +53,7 @@ function testLibrary(store: SqliteStore, coversDir: string) {
       }),
   };
   const service = new LibraryService(
-    { scanner, clock: new FakeClock(), log: silent, bus: new EventBus(), count: () => 0, folders: () => ['/music'], store },
+    { scanner, clock: new FakeClock(), log: silent, bus: new EventBus(throwingReporter), count: () => 0, folders: () => ['/music'], store },
     { scanAtStart: false },
   );
   const library: ApplianceLibrary = { rescan: (actor) => service.rescan(actor), coversDir };
@@ -143,7 +144,7 @@ describe('PUT /api/admin/tracks/:id/moods', () => {
   it('tells the music the library changed, so new mood tags count at once, and audits who set them', async () => {
     const s = await server();
     const changed: string[] = [];
-    s.bus.on('libraryChanged', ({ why }) => changed.push(why));
+    s.bus.on('libraryChanged', ({ why }) => changed.push(why), 'test');
     const track = s.store.tracks.upsert({ uri: '/m/a.flac', title: 'A', artist: 'B' });
     const { headers } = await signIn(s);
     const saved = await s.app.inject({

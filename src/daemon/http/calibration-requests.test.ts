@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventBus } from '../../kernel/event-bus.js';
+import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import { PersonalCalibrationService } from '../camera/personal-calibration-service.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer } from '../testing/server.js';
@@ -35,7 +36,7 @@ afterEach(async () => {
  */
 async function kiosk(options: { camera?: boolean } = {}) {
   const clock = new FakeClock(Date.UTC(2026, 10, 23, 12));
-  const events = new EventBus<VisionEvents>();
+  const events = new EventBus<VisionEvents>(throwingReporter);
   let service: PersonalCalibrationService | undefined;
   const server = await buildTestServer({
     clock,

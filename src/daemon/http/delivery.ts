@@ -1,6 +1,7 @@
 import type { LiveConfig } from '../config/live-config.js';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../../kernel/clock.js';
+import type { ListenerOwner } from '../../kernel/event-bus.js';
 import type { Logger } from '../logging.js';
 import type { MoodboxCore } from '../core.js';
 import type { StoreReads } from '../store/store-reads.js';
@@ -29,7 +30,7 @@ export interface DeliveryDeps {
 /** The screens' state, read-only: what it is now, and a call after each change. */
 export interface ScreenView {
   state(): StateSnapshot;
-  subscribe(listener: () => void): () => void;
+  subscribe(listener: () => void, owner: ListenerOwner): () => void;
 }
 
 /**
@@ -101,7 +102,7 @@ export function delivery(
     options.server,
   );
   // The box's state for the other delivery layer (MQTT): the same projection the screens read.
-  const state: ScreenView = { state: () => hub.snapshot().data, subscribe: (listener) => hub.subscribe(() => listener()) };
+  const state: ScreenView = { state: () => hub.snapshot().data, subscribe: (listener, owner) => hub.subscribe(() => listener(), owner) };
   return { screens, server, state };
 }
 

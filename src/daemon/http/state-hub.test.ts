@@ -10,13 +10,13 @@ describe('StateHub', () => {
     const seen: string[] = [];
     hub.subscribe(() => {
       throw failure;
-    });
-    hub.subscribe((message) => seen.push(message.type));
+    }, 'broken screen');
+    hub.subscribe((message) => seen.push(message.type), 'test');
 
     hub.update('camera', { status: 'on', detail: null });
 
     expect(seen).toEqual(['camera/changed']);
-    expect(reports).toEqual([{ obj: { err: failure, event: 'message', owner: undefined }, msg: 'a screen state listener failed' }]);
+    expect(reports).toEqual([{ obj: { err: failure, event: 'message', owner: 'broken screen' }, msg: 'a screen state listener failed' }]);
     expect(hub.seq).toBe(1);
   });
 });

@@ -1,4 +1,4 @@
-import { EventBus } from '../../kernel/event-bus.js';
+import { EventBus, type ListenerOwner } from '../../kernel/event-bus.js';
 import type { Log } from '../../kernel/log.js';
 import type { ServerMessage, StateArea, StateSnapshot } from './contract.js';
 
@@ -33,9 +33,9 @@ export class StateHub {
     this.#bus.emit('message', { type: `${area}/changed`, seq: this.#seq, data: value } as AreaMessage);
   }
 
-  /** Subscribes to change messages; returns the function that unsubscribes. */
-  subscribe(listener: (message: AreaMessage) => void): () => void {
-    return this.#bus.on('message', listener);
+  /** Subscribes to change messages on behalf of `owner`; returns the function that unsubscribes. */
+  subscribe(listener: (message: AreaMessage) => void, owner: ListenerOwner): () => void {
+    return this.#bus.on('message', listener, owner);
   }
 
   get seq(): number {

@@ -27,7 +27,7 @@ async function setup(services: ServiceHealthView[] = [{ name: 'database', status
   const bus: MoodboxBus = new EventBus((_, event, owner) => void failures.push({ event, owner }));
   const hub = new StateHub(initialScreenState({ version: '1.2.3', demo: false }), { log: { error() {} } });
   const messages: ServerMessage[] = [];
-  hub.subscribe((m) => messages.push(m));
+  hub.subscribe((m) => messages.push(m), 'test');
   const health = { services };
   const projector = new StateProjector({ bus, hub, clock, store, services: () => health.services });
   await projector.start();

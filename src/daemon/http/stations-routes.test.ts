@@ -7,6 +7,7 @@ import type { Config } from '../config/schema.js';
 import { checkConfig } from '../config/load-config.js';
 import type { MoodboxBus } from '../events.js';
 import { EventBus } from '../../kernel/event-bus.js';
+import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import { Stations } from '../music/stations.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
@@ -23,10 +24,10 @@ const TUBE = 'https://www.youtube.com/playlist?list=PL1234';
 /** The admin API over a real in-memory store, with an admin signed in; `site` and yt-dlp as given. */
 async function admin(site: Site, options: { hasYtDlp?: boolean; lookup?: HostLookup } = {}) {
   const clock = new FakeClock();
-  const bus: MoodboxBus = new EventBus();
+  const bus: MoodboxBus = new EventBus(throwingReporter);
   const changes: string[] = [];
   // The library service follows this with `libraryChanged` (library-analysis.test.ts).
-  bus.on('stationsChanged', () => changes.push('stations'));
+  bus.on('stationsChanged', () => changes.push('stations'), 'test');
   const store = openSqliteStore({ clock, log }, { path: ':memory:' });
   const stations = new Stations({
     store,

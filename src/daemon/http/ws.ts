@@ -154,7 +154,7 @@ export function registerWs<R extends RequestMap<R>>(
       const view = deps.viewOf(viewer);
       send(socket, (texts[view] ??= JSON.stringify(view === 'all' ? message : guestMessage(message))));
     }
-  });
+  }, 'screen socket');
 
   let pinger: Timer | undefined;
   app.addHook('onReady', async () => {

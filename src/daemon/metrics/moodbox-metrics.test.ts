@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FakePlayer } from '../../player/testing/fake-player.js';
 import type { MoodboxBus } from '../events.js';
 import { EventBus } from '../../kernel/event-bus.js';
+import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { MoodboxMetrics } from './moodbox-metrics.js';
 
@@ -13,7 +14,7 @@ const counter = (text: string, name: string): number => Number(new RegExp(`^${na
 describe('MoodboxMetrics', () => {
   it('counts a song changed for the room as a switch, and only a person’s skip as a skip', async () => {
     const player = new FakePlayer({ clock: new FakeClock() });
-    const bus: MoodboxBus = new EventBus();
+    const bus: MoodboxBus = new EventBus(throwingReporter);
     const metrics = new MoodboxMetrics({ bus, player, sourceOf: () => 'local' });
     await metrics.start();
     await player.play([entry(1, 'mood')]);
@@ -28,7 +29,7 @@ describe('MoodboxMetrics', () => {
 
   it("serves no gauge named like a counter, as promtool's lint asks, and Node's active handles still (issue 38)", async () => {
     const metrics = new MoodboxMetrics({
-      bus: new EventBus(),
+      bus: new EventBus(throwingReporter),
       player: new FakePlayer({ clock: new FakeClock() }),
       sourceOf: () => 'local',
     });
@@ -40,7 +41,7 @@ describe('MoodboxMetrics', () => {
 
   it('says while no audio reaches the listener, and counts each time it stopped by cause (issue 62)', async () => {
     const player = new FakePlayer({ clock: new FakeClock() });
-    const metrics = new MoodboxMetrics({ bus: new EventBus(), player, sourceOf: () => 'local' });
+    const metrics = new MoodboxMetrics({ bus: new EventBus(throwingReporter), player, sourceOf: () => 'local' });
     await metrics.start();
     expect(counter((await metrics.render()).body, 'moodbox_player_stalled')).toBe(0);
     const stall = { cause: 'output' as const, detail: 'the audio output is not playing' };

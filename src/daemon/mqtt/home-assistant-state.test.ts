@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CameraStatus, MoodboxBus, Playback } from '../events.js';
 import { EventBus } from '../../kernel/event-bus.js';
+import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import { roomMoodOf, type Emotion, type RoomMood } from '../../kernel/room-mood.js';
 import { loadConfig } from '../config/load-config.js';
 import { FakeClock } from '../testing/fake-clock.js';
@@ -45,7 +46,7 @@ async function box(now: {
   const clock = new FakeClock();
   const store = openSqliteStore({ clock, log: silent }, { path: ':memory:' });
   const track = now.track === undefined ? undefined : store.tracks.upsert({ uri: '/music/1.flac', ...now.track });
-  const bus: MoodboxBus = new EventBus();
+  const bus: MoodboxBus = new EventBus(throwingReporter);
   const hub = new StateHub(initialScreenState({ version: '1.2.3', demo: false }), { log: { error() {} } });
   const projector = new StateProjector({ bus, hub, clock, store, services: () => [] });
   await projector.start();
@@ -71,7 +72,7 @@ async function box(now: {
       controls: {} as BoxControls,
       view: {
         state: () => hub.snapshot().data,
-        subscribe: (listener) => hub.subscribe(() => listener()),
+        subscribe: (listener, owner) => hub.subscribe(() => listener(), owner),
         settings: () => config,
         isPausedByStaff: () => now.paused === true,
         health: () => [],

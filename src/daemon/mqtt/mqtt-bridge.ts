@@ -1,6 +1,7 @@
 import type { Config } from '../config/schema.js';
 import type { CameraStatus, MoodboxBus, Playback } from '../events.js';
 import type { Clock, Timer } from '../../kernel/clock.js';
+import type { ListenerOwner } from '../../kernel/event-bus.js';
 import type { Log } from '../../kernel/log.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import type { RfidReader } from '../rfid/rfid-reader.js';
@@ -39,7 +40,7 @@ export interface BoxView {
   /** The box's state now (the projection). */
   state(): BoxState;
   /** Calls `listener` after each change of the projection; returns the function that stops it. */
-  subscribe(listener: () => void): () => void;
+  subscribe(listener: () => void, owner: ListenerOwner): () => void;
   /** The settings in force (the live configuration's). */
   settings(): Config;
   /** True from a staff pause (the admin panel's, Home Assistant's) until staff resume the music. */
@@ -139,7 +140,7 @@ export class MqttBridge implements Service {
       // A service that changed (the broker reached, the library scanned, the server up) is told at
       // once, not at the next heartbeat: the health kept on the broker is never the start's.
       if (this.#servicesKey() !== this.#healthServices) this.#publishHealth();
-    });
+    }, this);
     bus.on(
       'roomMoodChanged',
       ({ mood, previous }) => {
@@ -187,7 +188,7 @@ export class MqttBridge implements Service {
         },
         this,
       );
-      if (cards !== undefined) this.#offCards = cards.on('cardScanned', ({ cardId }) => connection.publish(topics.tag, cardId));
+      if (cards !== undefined) this.#offCards = cards.on('cardScanned', ({ cardId }) => connection.publish(topics.tag, cardId), this);
       // Connected before this started: the first announcement is not waiting for the next connection.
       if (connection.isConnected) this.#announce();
     }

@@ -62,7 +62,7 @@ export function mqttServices(core: MoodboxCore, parts: MqttParts, deps: MqttServ
       holdMinutes: storedHoldMinutes({ kept: deps.kept, clock, log: deps.log }),
       view: {
         state: () => deps.state.state(),
-        subscribe: (listener) => deps.state.subscribe(listener),
+        subscribe: (listener, owner) => deps.state.subscribe(listener, owner),
         settings: () => settings.current,
         isPausedByStaff: () => core.music.staff.staffView.isPausedByStaff,
         health: () => core.health(),

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { EventBus } from '../../kernel/event-bus.js';
+import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import { seededRandom } from '../../kernel/random.js';
 import type { MoodboxBus, MoodboxEvents } from '../events.js';
 import { GuestSongs } from '../guests/guest-songs.js';
@@ -17,9 +18,9 @@ const log = pino({ level: 'silent' });
 function setup() {
   const clock = new FakeClock();
   const store = openSqliteStore({ clock, log }, { path: ':memory:' });
-  const bus: MoodboxBus = new EventBus();
+  const bus: MoodboxBus = new EventBus(throwingReporter);
   const changes: Array<MoodboxEvents['blocksChanged']> = [];
-  bus.on('blocksChanged', (e) => changes.push(e));
+  bus.on('blocksChanged', (e) => changes.push(e), 'test');
   let rule: ExplicitRule = 'play';
   const add = (title: string, artist: string, explicit?: boolean) => {
     const track = store.tracks.upsert({ uri: `/music/${title}.flac`, title, artist, ...(explicit === undefined ? {} : { explicit }) });
@@ -176,7 +177,7 @@ describe('blocked songs and artists', () => {
   it('keeps its blocks in the database across a restart', () => {
     const { store, blocks, ids } = setup();
     blocks.blockSong(ids.bo, 'admin:1');
-    const again = new BlockedMusic({ clock: new FakeClock(), log, bus: new EventBus(), store, explicit: () => 'play' });
+    const again = new BlockedMusic({ clock: new FakeClock(), log, bus: new EventBus(throwingReporter), store, explicit: () => 'play' });
     expect(again.reasonFor({ id: ids.bo, artist: 'Bo' })).toBe('song');
   });
 });

@@ -13,6 +13,7 @@ import { makeCorruptFile, makeTone } from '../../player/testing/tones.js';
 import type { LibraryScanState, MoodboxBus } from '../events.js';
 import { systemClock } from '../../kernel/clock.js';
 import { EventBus } from '../../kernel/event-bus.js';
+import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import { LibraryService } from './library-service.js';
 import { MusicCatalogue } from './music-catalogue.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
@@ -223,9 +224,9 @@ describe('analysis of the library', { timeout: 90_000 }, () => {
 
   it('is the one that says the library changed when the stations change, and says nothing once stopped', async () => {
     const store = open();
-    const bus: MoodboxBus = new EventBus();
+    const bus: MoodboxBus = new EventBus(throwingReporter);
     const changed: Array<{ tracks: number; why: string }> = [];
-    bus.on('libraryChanged', (c) => changed.push(c));
+    bus.on('libraryChanged', (c) => changed.push(c), 'test');
     const log = { debug() {}, info() {}, warn() {}, error() {} };
     const service = new LibraryService(
       {
@@ -249,11 +250,11 @@ describe('analysis of the library', { timeout: 90_000 }, () => {
 
   it('follows each scan of the library service, with its progress in the state pushed to the admin and the music reloaded', async () => {
     const store = open();
-    const bus: MoodboxBus = new EventBus();
+    const bus: MoodboxBus = new EventBus(throwingReporter);
     const states: LibraryScanState[] = [];
     const changed: string[] = [];
-    bus.on('libraryScanChanged', (s) => states.push(s));
-    bus.on('libraryChanged', (c) => changed.push(c.why));
+    bus.on('libraryScanChanged', (s) => states.push(s), 'test');
+    bus.on('libraryChanged', (c) => changed.push(c.why), 'test');
     const logged: string[] = [];
     const log = { debug() {}, info: (_: object, msg: string) => void logged.push(msg), warn() {}, error() {} };
     const service = new LibraryService(
@@ -286,11 +287,11 @@ describe('analysis of the library', { timeout: 90_000 }, () => {
     const store = open();
     await scan(store);
     for (const track of store.tracks.allWithMoods()) store.tracks.setMoods(track.id, [{ mood: 'calm', weight: 1, origin: 'admin' }]);
-    const bus: MoodboxBus = new EventBus();
+    const bus: MoodboxBus = new EventBus(throwingReporter);
     const log = { debug() {}, info() {}, warn() {}, error() {} };
     const catalogue = new MusicCatalogue({ log, store });
     catalogue.reload();
-    bus.on('libraryChanged', () => catalogue.reload());
+    bus.on('libraryChanged', () => catalogue.reload(), 'test');
     expect(catalogue.notAnalysed).toBe(4);
     const service = new LibraryService(
       {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LibraryScanState, MoodboxBus } from '../events.js';
 import { EventBus } from '../../kernel/event-bus.js';
+import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import { LiveConfig } from '../config/live-config.js';
 import { DEMO_LIBRARY, libraryFolders } from '../config/paths.js';
 import { loadConfig } from '../config/load-config.js';
@@ -25,7 +26,7 @@ describe('music folders saved in the panel', () => {
   async function box(root: string, folders: string[]) {
     const clock = new FakeClock();
     const store = openSqliteStore({ clock, log: silent }, { path: ':memory:' });
-    const bus: MoodboxBus = new EventBus();
+    const bus: MoodboxBus = new EventBus(throwingReporter);
     const env = { HOME: root };
     const settings = new LiveConfig(
       { store: store.settings, log: silent, bus },
@@ -47,11 +48,15 @@ describe('music folders saved in the panel', () => {
     const scans: LibraryScanState[] = [];
     const scanned = (n: number) =>
       new Promise<void>((resolve) => {
-        const off = bus.on('libraryScanChanged', (state) => {
-          if (state.scanning || state.lastScan === null) return;
-          scans.push(state);
-          if (scans.length === n) resolve(off());
-        });
+        const off = bus.on(
+          'libraryScanChanged',
+          (state) => {
+            if (state.scanning || state.lastScan === null) return;
+            scans.push(state);
+            if (scans.length === n) resolve(off());
+          },
+          'test',
+        );
       });
     const first = scanned(1);
     await library.start();

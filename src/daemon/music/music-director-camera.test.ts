@@ -48,9 +48,9 @@ describe('MusicDirector volume as the screens and Home Assistant read it (issue 
     const h = await harness();
     await h.settle();
     const said: number[] = [];
-    h.bus.on('playbackChanged', ({ volume }) => void said.push(volume));
+    h.bus.on('playbackChanged', ({ volume }) => void said.push(volume), 'test');
     const heard: number[] = [];
-    h.player.events.on('volumeChanged', ({ volume }) => void heard.push(volume));
+    h.player.events.on('volumeChanged', ({ volume }) => void heard.push(volume), 'test');
     await h.settle(h.director.staff.playNow(h.byMood.mellow[0] ?? 0));
     await h.settle();
     // The player went down and up again; what was said stayed at 70.

@@ -6,6 +6,7 @@ import { MusicSources } from '../../player/sources/music-sources.js';
 import { loadConfig } from '../config/load-config.js';
 import type { MoodboxBus } from '../events.js';
 import { EventBus } from '../../kernel/event-bus.js';
+import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import { seededRandom } from '../../kernel/random.js';
 import { MusicDirector } from './music-director.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
@@ -50,7 +51,7 @@ async function harness(mode: MusicSourceMode): Promise<Harness> {
   const spotify = new FakeMusicSource();
   spotify.map('calm');
   const player = new FakePlayer({ clock }, { trackMs: 180_000, volume: 70 });
-  const bus: MoodboxBus = new EventBus();
+  const bus: MoodboxBus = new EventBus(throwingReporter);
   const h = { clock, store, player, spotify, mode, listener: null } as unknown as Harness;
   h.director = new MusicDirector({
     clock,

@@ -21,8 +21,8 @@ afterEach(async () => {
 async function harness(settings: Partial<PlayerSettings> = {}): Promise<Harness> {
   const base = await directorHarness({ moods: MOODS, settings });
   const h: Harness = Object.assign(base, { events: [] as Harness['events'] });
-  h.bus.on('moodHeld', (e) => h.events.push(['moodHeld', e]));
-  h.bus.on('moodReleased', (e) => h.events.push(['moodReleased', e]));
+  h.bus.on('moodHeld', (e) => h.events.push(['moodHeld', e]), 'test');
+  h.bus.on('moodReleased', (e) => h.events.push(['moodReleased', e]), 'test');
   open.push(h);
   return h;
 }

@@ -137,8 +137,8 @@ describe('MusicDirector', () => {
     const h = await harness();
     const before = playing(h);
     const heard: string[] = [];
-    h.player.events.on('volumeChanged', ({ volume }) => heard.push(`volume ${volume}`));
-    h.player.events.on('trackStarted', ({ item }) => heard.push(`started ${item.track.id}`));
+    h.player.events.on('volumeChanged', ({ volume }) => heard.push(`volume ${volume}`), 'test');
+    h.player.events.on('trackStarted', ({ item }) => heard.push(`started ${item.track.id}`), 'test');
     await h.settle(h.director.roomMoodChanged(roomMoodOf('happy')));
     const started = heard.indexOf(`started ${playing(h)?.track.id}`);
     const volumes = (lines: string[]) => lines.filter((l) => l.startsWith('volume')).map((l) => Number(l.split(' ')[1]));

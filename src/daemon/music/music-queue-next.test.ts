@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../kernel/clock.js';
 import { EventBus } from '../../kernel/event-bus.js';
+import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import { seededRandom } from '../../kernel/random.js';
 import { roomMoodOf, type RoomMoodLabel } from '../../kernel/room-mood.js';
 import { MpvPlayer } from '../../player/mpv-player.js';
@@ -59,7 +60,7 @@ async function box() {
   const recorder = new PlayRecorder({ player, history: store.plays, clock, log: silent });
   await recorder.start();
   cleanups.push(() => recorder.stop());
-  const bus: MoodboxBus = new EventBus();
+  const bus: MoodboxBus = new EventBus(throwingReporter);
   const hub = new StateHub(initialSnapshot(), { log: { error() {} } });
   const projector = new StateProjector({ bus, hub, clock, store, services: () => [] });
   await projector.start();
@@ -122,7 +123,7 @@ function onScreens<T>(hub: StateHub, get: () => T | undefined): Promise<T> {
       if (value === undefined) return;
       off();
       resolve(value);
-    });
+    }, 'test');
   });
 }
 
@@ -143,7 +144,7 @@ describe('the song shown as next is the song that plays next', { timeout: 180_00
     h.hub.subscribe((message) => {
       const key = h.player.state().current?.key;
       if (message.type === 'player/changed' && key !== undefined) shownWhile.set(key, message.data.next?.id ?? null);
-    });
+    }, 'test');
     const first = h.player.state().current?.key;
     if (first !== undefined) shownWhile.set(first, h.hub.snapshot().data.player.next?.id ?? null);
     const changes: Array<{ event: string; shown: number | null | undefined; played: number }> = [];

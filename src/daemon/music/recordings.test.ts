@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../kernel/clock.js';
 import { EventBus } from '../../kernel/event-bus.js';
+import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import { seededRandom } from '../../kernel/random.js';
 import { MusicMetadataTagReader } from '../../player/library/music-metadata-tag-reader.js';
 import { LibraryScanner } from '../../player/library/scanner.js';
@@ -48,7 +49,7 @@ async function library(): Promise<{ albums: string; copies: string }> {
 }
 
 function setup(folders: string[]) {
-  const bus: MoodboxBus = new EventBus();
+  const bus: MoodboxBus = new EventBus(throwingReporter);
   const service = new LibraryService(
     {
       scanner: new LibraryScanner({ store, tags: new MusicMetadataTagReader(), clock: systemClock }, { coversDir: join(dir, 'covers') }),

@@ -28,6 +28,7 @@ import { StateHub } from '../http/state-hub.js';
 import { StateProjector } from '../http/state-projector.js';
 import { systemClock, type Clock } from '../../kernel/clock.js';
 import { EventBus } from '../../kernel/event-bus.js';
+import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import { seededRandom } from '../../kernel/random.js';
 import { MusicDirector } from './music-director.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
@@ -108,7 +109,7 @@ async function box(mode: MusicSourceMode) {
   await player.start(new AbortController().signal);
   const recorder = new PlayRecorder({ player, history: store.plays, clock, log: silent });
   await recorder.start();
-  const bus: MoodboxBus = new EventBus();
+  const bus: MoodboxBus = new EventBus(throwingReporter);
   const hub = new StateHub(initialSnapshot(), { log: { error() {} } });
   const projector = new StateProjector({ bus, hub, clock, store, services: () => [] });
   await projector.start();

@@ -27,6 +27,7 @@ import { StateHub } from '../http/state-hub.js';
 import { initialScreenState, StateProjector } from '../http/state-projector.js';
 import { systemClock } from '../../kernel/clock.js';
 import { EventBus } from '../../kernel/event-bus.js';
+import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import { seededRandom } from '../../kernel/random.js';
 import { Moodbox } from '../moodbox.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
@@ -90,7 +91,7 @@ async function moodbox(
   // The test's stations are servers on 127.0.0.1: the owner allows local stations here.
   const music = { allowPrivateStations: true, ...(options.config?.['music'] as object | undefined) };
   const config = loadConfig({ env, overlay: { ...options.config, music, player: { autoplay: options.autoplay ?? true } } }).config;
-  const bus: MoodboxBus = new EventBus();
+  const bus: MoodboxBus = new EventBus(throwingReporter);
   const settings = new LiveConfig(
     { store: store.settings, log: { error() {} }, checks: panelChecks({ installDir: INSTALL_DIR }), bus },
     { file: undefined, env, config },

@@ -108,7 +108,7 @@ export class MemoryGuard implements Service {
       return;
     }
     log.warn(fields(reading, this.#options), `${this.#what()} above the ceiling; restarting at the end of this song`);
-    this.#offEnded = player.events.on('trackEnded', () => this.#restart('between songs'));
+    this.#offEnded = player.events.on('trackEnded', () => this.#restart('between songs'), this);
     this.#grace = clock.setTimeout(() => this.#restart(`no song ended within ${this.#options.graceS} s`), this.#options.graceS * 1000);
   }
 

@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { MoodboxBus } from '../events.js';
 import { EventBus } from '../../kernel/event-bus.js';
+import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { FakeRfidReader } from '../testing/fake-rfid-reader.js';
@@ -22,9 +23,9 @@ async function setup() {
   store.cards.link({ cardId: '0004417733', userId: ada.id });
   store.cards.link({ cardId: '0009999999', userId: bob.id });
   const changes: Array<KioskUser | null> = [];
-  const bus: MoodboxBus = new EventBus();
-  bus.on('personSignedIn', ({ user }) => changes.push(user));
-  bus.on('personSignedOut', () => changes.push(null));
+  const bus: MoodboxBus = new EventBus(throwingReporter);
+  bus.on('personSignedIn', ({ user }) => changes.push(user), 'test');
+  bus.on('personSignedOut', () => changes.push(null), 'test');
   const presence = new KioskPresence({ auth, clock, log, bus });
   await presence.start();
   return { clock, auth, presence, changes };
@@ -78,9 +79,9 @@ describe('KioskPresence', () => {
 
   it('announces when a card reader is plugged in or unplugged, once per change (issue 28)', async () => {
     const { auth, clock } = await setup();
-    const bus: MoodboxBus = new EventBus();
+    const bus: MoodboxBus = new EventBus(throwingReporter);
     const seen: string[] = [];
-    bus.on('cardReaderChanged', ({ status }) => seen.push(status));
+    bus.on('cardReaderChanged', ({ status }) => seen.push(status), 'test');
     const cards = new FakeRfidReader();
     const presence = new KioskPresence({ auth, clock, log: pino({ level: 'silent' }), bus, cards });
     await presence.start();

@@ -61,18 +61,26 @@ export class KioskPresence implements Service {
 
   async start(): Promise<void> {
     // Started before the reader, so its first report is heard.
-    this.#offStatus = this.#cards?.on('statusChanged', ({ status, detail }) => {
-      const wasConnected = this.#reader.status === 'connected';
-      this.#reader = { status, detail };
-      if (wasConnected !== (status === 'connected')) this.#bus.emit('cardReaderChanged', { status });
-      // Nobody can tap a card on a reader that is gone: the admin waiting for one hears it at once.
-      if (status !== 'connected') this.cancelCapture();
-    });
-    this.#unsubscribe = this.#cards?.on('cardScanned', ({ cardId }) => {
-      const outcome = this.card(cardId, 'rfid');
-      this.#log.info({ outcome }, 'card read');
-      if (outcome === 'unknown') this.#bus.emit('unknownCardRead', { at: this.#clock.now() });
-    });
+    this.#offStatus = this.#cards?.on(
+      'statusChanged',
+      ({ status, detail }) => {
+        const wasConnected = this.#reader.status === 'connected';
+        this.#reader = { status, detail };
+        if (wasConnected !== (status === 'connected')) this.#bus.emit('cardReaderChanged', { status });
+        // Nobody can tap a card on a reader that is gone: the admin waiting for one hears it at once.
+        if (status !== 'connected') this.cancelCapture();
+      },
+      this,
+    );
+    this.#unsubscribe = this.#cards?.on(
+      'cardScanned',
+      ({ cardId }) => {
+        const outcome = this.card(cardId, 'rfid');
+        this.#log.info({ outcome }, 'card read');
+        if (outcome === 'unknown') this.#bus.emit('unknownCardRead', { at: this.#clock.now() });
+      },
+      this,
+    );
     this.#expiry = this.#clock.setInterval(() => {
       if (this.#current !== undefined && !this.#auth.isActive(this.#current.token)) this.signOut('inactivity');
     }, this.#checkEveryMs);

@@ -47,8 +47,8 @@ describe('HidRfidReader', () => {
     const reader = new HidRfidReader({ backend: hid, clock, log: { error() {} } }, { devices: ['08FF:0009'] });
     const cards: string[] = [];
     const statuses: string[] = [];
-    reader.on('cardScanned', ({ cardId }) => cards.push(cardId));
-    reader.on('statusChanged', ({ status }) => statuses.push(status));
+    reader.on('cardScanned', ({ cardId }) => cards.push(cardId), 'test');
+    reader.on('statusChanged', ({ status }) => statuses.push(status), 'test');
 
     await reader.start();
     expect(reader.health()).toEqual({ status: 'ready', detail: 'no RFID reader plugged in; PIN sign-in only' });

@@ -1,6 +1,6 @@
 import { Backoff } from '../../kernel/backoff.js';
 import type { Clock, Timer } from '../../kernel/clock.js';
-import { EventBus } from '../../kernel/event-bus.js';
+import { EventBus, type ListenerOwner } from '../../kernel/event-bus.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import type { Log } from '../../kernel/log.js';
 import { HidCardDecoder } from './decode-hid-report.js';
@@ -55,8 +55,8 @@ export class HidRfidReader implements RfidReader, Service {
     this.#backoff = new Backoff({ firstMs: options.retryMs ?? 1000, maxMs: options.maxRetryMs ?? 30_000 });
   }
 
-  on<K extends keyof RfidReaderEvents>(event: K, listener: (payload: RfidReaderEvents[K]) => void): () => void {
-    return this.#bus.on(event, listener);
+  on<K extends keyof RfidReaderEvents>(event: K, listener: (payload: RfidReaderEvents[K]) => void, owner: ListenerOwner): () => void {
+    return this.#bus.on(event, listener, owner);
   }
 
   /** Starts looking for the reader; never fails for want of one (the kiosk still has the PIN pad). */

@@ -1,3 +1,5 @@
+import type { ListenerOwner } from '../../kernel/event-bus.js';
+
 /**
  * The RFID reader port. A reader reports each card it reads once (debounced), and says when it is
  * missing or lost so the kiosk can offer the PIN pad instead.
@@ -11,6 +13,6 @@ export type RfidReaderEvents = {
 };
 
 export interface RfidReader {
-  /** Subscribes; returns the function that unsubscribes. */
-  on<K extends keyof RfidReaderEvents>(event: K, listener: (payload: RfidReaderEvents[K]) => void): () => void;
+  /** Subscribes on behalf of `owner`; returns the function that unsubscribes. */
+  on<K extends keyof RfidReaderEvents>(event: K, listener: (payload: RfidReaderEvents[K]) => void, owner: ListenerOwner): () => void;
 }

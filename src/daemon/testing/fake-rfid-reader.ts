@@ -1,12 +1,13 @@
-import { EventBus } from '../../kernel/event-bus.js';
+import { EventBus, type ListenerOwner } from '../../kernel/event-bus.js';
+import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import type { RfidReader, RfidReaderEvents } from '../rfid/rfid-reader.js';
 
 /** A card reader without hardware: a test plugs it in, unplugs it and taps cards on it. */
 export class FakeRfidReader implements RfidReader {
-  readonly #bus = new EventBus<RfidReaderEvents>();
+  readonly #bus = new EventBus<RfidReaderEvents>(throwingReporter);
 
-  on<K extends keyof RfidReaderEvents>(event: K, listener: (payload: RfidReaderEvents[K]) => void): () => void {
-    return this.#bus.on(event, listener);
+  on<K extends keyof RfidReaderEvents>(event: K, listener: (payload: RfidReaderEvents[K]) => void, owner: ListenerOwner): () => void {
+    return this.#bus.on(event, listener, owner);
   }
 
   /** A reader is plugged in and opened. */

@@ -7,6 +7,7 @@ import type { MoodboxBus } from '../events.js';
 import { GuestService } from '../guests/guest-service.js';
 import { BlockedMusic } from '../music/blocked-music.js';
 import { EventBus } from '../../kernel/event-bus.js';
+import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import { seededRandom } from '../../kernel/random.js';
 import { MusicDirector, type PlayerSettings } from '../music/music-director.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
@@ -63,7 +64,7 @@ export async function guestHarness(
   const player = new FakePlayer({ clock }, { trackMs: options.trackMs ?? 180_000, volume: 70 });
   const recorder = new PlayRecorder({ player, history: store.plays, clock, log: silent });
   await recorder.start();
-  const bus: MoodboxBus = new EventBus();
+  const bus: MoodboxBus = new EventBus(throwingReporter);
   const defaults = loadConfig({ env: {} }).config;
   const playerSettings: PlayerSettings = { ...defaults.player, idle: { behaviour: 'quiet', volume: 30 } };
   let settings: () => Config = () => defaults;

@@ -274,25 +274,33 @@ function shipped(overrides: Partial<PlayerSettings> = {}): Partial<PlayerSetting
 function recordPlays(h: DirectorHarness<string>, moodOf: ReadonlyMap<number, string>): SimulatedPlay[] {
   const plays: SimulatedPlay[] = [];
   let volumes: SimulatedPlay['fade'] = [];
-  h.player.events.on('volumeChanged', ({ volume }) => volumes.push({ at: h.clock.now(), volume }));
-  h.player.events.on('trackStarted', ({ item }) => {
-    plays.push({
-      trackId: item.track.id,
-      mood: moodOf.get(item.track.id) ?? '',
-      startedAt: h.clock.now(),
-      endedAt: null,
-      outcome: null,
-      fade: [],
-    });
-    volumes = [];
-  });
-  h.player.events.on('trackEnded', ({ item, outcome }) => {
-    const play = plays.findLast((p) => p.trackId === item.track.id && p.endedAt === null);
-    if (play === undefined) return;
-    play.endedAt = h.clock.now();
-    play.outcome = outcome;
-    if (outcome === 'switched') play.fade = volumes;
-  });
+  h.player.events.on('volumeChanged', ({ volume }) => volumes.push({ at: h.clock.now(), volume }), 'room simulator');
+  h.player.events.on(
+    'trackStarted',
+    ({ item }) => {
+      plays.push({
+        trackId: item.track.id,
+        mood: moodOf.get(item.track.id) ?? '',
+        startedAt: h.clock.now(),
+        endedAt: null,
+        outcome: null,
+        fade: [],
+      });
+      volumes = [];
+    },
+    'room simulator',
+  );
+  h.player.events.on(
+    'trackEnded',
+    ({ item, outcome }) => {
+      const play = plays.findLast((p) => p.trackId === item.track.id && p.endedAt === null);
+      if (play === undefined) return;
+      play.endedAt = h.clock.now();
+      play.outcome = outcome;
+      if (outcome === 'switched') play.fade = volumes;
+    },
+    'room simulator',
+  );
   return plays;
 }
 

@@ -15,6 +15,7 @@ import { StateHub } from '../http/state-hub.js';
 import type { MoodboxBus } from '../events.js';
 import type { Clock } from '../../kernel/clock.js';
 import { EventBus } from '../../kernel/event-bus.js';
+import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import type { RfidReader } from '../rfid/rfid-reader.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { LibraryService } from '../music/library-service.js';
@@ -91,9 +92,9 @@ export async function buildTestServer(
     authOptionsFrom(settings.current.sessions),
   );
   const kioskChanges: Array<KioskUser | null> = [];
-  const bus: MoodboxBus = new EventBus();
-  bus.on('personSignedIn', ({ user }) => kioskChanges.push(user));
-  bus.on('personSignedOut', () => kioskChanges.push(null));
+  const bus: MoodboxBus = new EventBus(throwingReporter);
+  bus.on('personSignedIn', ({ user }) => kioskChanges.push(user), 'test server');
+  bus.on('personSignedOut', () => kioskChanges.push(null), 'test server');
   const presence = new KioskPresence({ auth, clock, log, bus, cards: options.cards });
   const people = new PeopleService({
     auth,

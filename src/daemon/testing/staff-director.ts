@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { systemClock } from '../../kernel/clock.js';
 import { EventBus } from '../../kernel/event-bus.js';
+import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import { seededRandom } from '../../kernel/random.js';
 import { MpvPlayer } from '../../player/mpv-player.js';
 import { PlayRecorder } from '../../player/play-recorder.js';
@@ -91,7 +92,7 @@ export async function staffDirector(options: {
     await player.start();
     cleanups.push(() => player.stop());
     await new PlayRecorder({ player, history: store.plays, clock, log: silent }).start();
-    const bus: MoodboxBus = new EventBus();
+    const bus: MoodboxBus = new EventBus(throwingReporter);
     let blocks: BlockedMusic | undefined;
     if (options.blocks === true) {
       const blocked = new BlockedMusic({ clock, log: silent, bus, store, explicit: () => 'play' });

@@ -1,6 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import type { Clock } from '../../kernel/clock.js';
 import { EventBus } from '../../kernel/event-bus.js';
+import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import { seededRandom } from '../../kernel/random.js';
 import { PlayRecorder } from '../../player/play-recorder.js';
 import { FakePlayer } from '../../player/testing/fake-player.js';
@@ -45,7 +46,7 @@ export async function startStaffServer(options: {
   const config = options.siteKind === undefined ? undefined : { site: { kind: options.siteKind } };
   const player = new FakePlayer({ clock }, { trackMs: 180_000, volume: 70 });
   await new PlayRecorder({ player, history: store.plays, clock, log: silent }).start();
-  const bus: MoodboxBus = new EventBus();
+  const bus: MoodboxBus = new EventBus(throwingReporter);
   const settings = { ...loadConfig({ env: {}, overlay: config }).config.player, maxVolume: options.maxVolume ?? 100 };
   const director = new MusicDirector({
     clock,

@@ -94,7 +94,7 @@ describe('MpvIpcClient', () => {
   it("runs a command's onData before the events that follow its reply in the same read", async () => {
     const { client, end } = await connected();
     const order: string[] = [];
-    client.events.on('startFile', ({ entryId }) => order.push(`start-file ${String(entryId)}`));
+    client.events.on('startFile', ({ entryId }) => order.push(`start-file ${String(entryId)}`), 'test');
     const loaded = client.command(['loadfile', '/music/a.flac', 'replace'], (data) =>
       order.push(`entry ${String((data as { playlist_entry_id: number }).playlist_entry_id)}`),
     );
@@ -109,9 +109,9 @@ describe('MpvIpcClient', () => {
     const { client, end } = await connected({ debug: (_obj, msg) => debug.push(msg), error() {} });
     const seen: Array<[keyof MpvIpcEvents, unknown]> = [];
     for (const name of ['startFile', 'endFile', 'fileLoaded', 'propertyChanged'] as const) {
-      client.events.on(name, (payload) => seen.push([name, payload]));
+      client.events.on(name, (payload) => seen.push([name, payload]), 'test');
     }
-    const ended = new Promise<void>((resolve) => client.events.on('endFile', () => resolve()));
+    const ended = new Promise<void>((resolve) => client.events.on('endFile', () => resolve(), 'test'));
     end.write('{"event":"property-change","id":3,"name":"volume","da');
     await new Promise((resolve) => setTimeout(resolve, 20));
     end.write('ta":55.0}\nnot json\n{"event":"file-loaded"}\n{"event":"idle"}\n');
@@ -142,10 +142,14 @@ describe('MpvIpcClient', () => {
   it('logs a listener that throws, and the other listeners still hear the event', async () => {
     const errors: string[] = [];
     const { client, end } = await connected({ debug() {}, error: (_obj, msg) => errors.push(msg) });
-    client.events.on('fileLoaded', () => {
-      throw new Error('boom');
-    });
-    const heard = new Promise<void>((resolve) => client.events.on('fileLoaded', () => resolve()));
+    client.events.on(
+      'fileLoaded',
+      () => {
+        throw new Error('boom');
+      },
+      'test',
+    );
+    const heard = new Promise<void>((resolve) => client.events.on('fileLoaded', () => resolve(), 'test'));
     end.write('{"event":"file-loaded"}\n');
     await heard;
     expect(errors).toEqual(['an mpv event listener failed']);

@@ -47,10 +47,14 @@ function supervised(options: MpvProcessOptions = {}, setUp?: (client: MpvIpcClie
 
 function next<K extends keyof MpvProcessEvents>(mpv: MpvProcess, event: K): Promise<MpvProcessEvents[K]> {
   return new Promise((resolve) => {
-    const off = mpv.events.on(event, (payload) => {
-      off();
-      resolve(payload);
-    });
+    const off = mpv.events.on(
+      event,
+      (payload) => {
+        off();
+        resolve(payload);
+      },
+      'test',
+    );
   });
 }
 
@@ -93,7 +97,7 @@ describe('MpvProcess with real mpv', () => {
   it('never restarts an mpv that was stopped', async () => {
     const { mpv } = supervised({ restartDelayMs: 10 });
     const faults: unknown[] = [];
-    mpv.events.on('faulted', (f) => faults.push(f));
+    mpv.events.on('faulted', (f) => faults.push(f), 'test');
     await mpv.start();
     await mpv.stop();
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -83,13 +83,16 @@ export class QueueSync {
       { timeoutS: options.streamTimeoutS },
     );
     const mpv = deps.client.events;
-    mpv.on('startFile', ({ entryId }) => this.#onStartFile(entryId));
-    mpv.on('endFile', ({ entryId, reason, fileError, insertId, insertCount }) =>
-      reason === 'redirect' && entryId !== undefined && insertId !== undefined
-        ? this.#onExpanded(entryId, insertId, insertCount ?? 0)
-        : this.#onEndFile(entryId, reason, fileError),
+    mpv.on('startFile', ({ entryId }) => this.#onStartFile(entryId), this);
+    mpv.on(
+      'endFile',
+      ({ entryId, reason, fileError, insertId, insertCount }) =>
+        reason === 'redirect' && entryId !== undefined && insertId !== undefined
+          ? this.#onExpanded(entryId, insertId, insertCount ?? 0)
+          : this.#onEndFile(entryId, reason, fileError),
+      this,
     );
-    mpv.on('fileLoaded', () => this.#onFileLoaded());
+    mpv.on('fileLoaded', () => this.#onFileLoaded(), this);
   }
 
   get queue(): PlayQueue {

@@ -41,7 +41,6 @@ export class SourcePlayer implements Player, Service {
   readonly #local: Player & Service;
   readonly #routes: readonly SourceRoute[];
   #active: Player & Service;
-  #offs: Array<() => void> = [];
 
   constructor(deps: { local: Player & Service; routes: readonly SourceRoute[]; log?: Log }) {
     const log = deps.log;
@@ -51,10 +50,12 @@ export class SourcePlayer implements Player, Service {
     this.#active = deps.local;
     for (const player of [deps.local, ...deps.routes.map((r) => r.player)]) {
       for (const event of EVENTS) {
-        this.#offs.push(
-          player.events.on(event, (payload) => {
+        player.events.on(
+          event,
+          (payload) => {
             if (ALWAYS.has(event) || player === this.#active) this.events.emit(event, payload);
-          }),
+          },
+          this,
         );
       }
     }

@@ -42,7 +42,7 @@ describe('FakePlayer controls', () => {
   it('emits nothing when a raised maximum leaves the volume as it was', async () => {
     const player = new FakePlayer({ clock: systemClock }, { maxVolume: 50, volume: 40 });
     const volumes: number[] = [];
-    player.events.on('volumeChanged', ({ volume }) => volumes.push(volume));
+    player.events.on('volumeChanged', ({ volume }) => volumes.push(volume), 'test');
     expect(await player.setMaxVolume(80)).toBe(40);
     expect(await player.setMaxVolume(40)).toBe(40);
     expect(volumes).toEqual([]);

@@ -1,5 +1,6 @@
 import type { Clock, Timer } from '../../kernel/clock.js';
 import { EventBus } from '../../kernel/event-bus.js';
+import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import type { Service } from '../../kernel/lifecycle.js';
 import {
   advance,
@@ -29,7 +30,7 @@ import {
  */
 export class FakePlayer implements Player, Service {
   readonly name = 'player';
-  readonly events = new EventBus<PlayerEvents>();
+  readonly events = new EventBus<PlayerEvents>(throwingReporter);
   readonly #clock: Clock;
   readonly #trackMs: number;
   readonly #useTrackDurations: boolean;

@@ -59,10 +59,10 @@ export class MpvRig {
     this.#recorders.push(recorder);
     await recorder.start();
     const log: string[] = [];
-    player.events.on('trackStarted', ({ item }) => log.push(`started ${item.track.id}`));
-    player.events.on('trackEnded', ({ item, outcome }) => log.push(`ended ${item.track.id} ${outcome}`));
-    player.events.on('trackFailed', ({ item }) => log.push(`failed ${item.track.id}`));
-    player.events.on('queueEnded', () => log.push('queue ended'));
+    player.events.on('trackStarted', ({ item }) => log.push(`started ${item.track.id}`), 'mpv rig');
+    player.events.on('trackEnded', ({ item, outcome }) => log.push(`ended ${item.track.id} ${outcome}`), 'mpv rig');
+    player.events.on('trackFailed', ({ item }) => log.push(`failed ${item.track.id}`), 'mpv rig');
+    player.events.on('queueEnded', () => log.push('queue ended'), 'mpv rig');
     await player.start(AbortSignal.timeout(startMs));
     return { player, history, log, socketPath };
   }

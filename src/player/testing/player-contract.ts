@@ -47,12 +47,16 @@ export function nextEvent<K extends keyof PlayerEvents>(
       off();
       reject(new Error(`no ${String(event)} within ${ms} ms`));
     }, ms);
-    const off = player.events.on(event, (payload) => {
-      if (!test(payload)) return;
-      clearTimeout(timer);
-      off();
-      resolve(payload);
-    });
+    const off = player.events.on(
+      event,
+      (payload) => {
+        if (!test(payload)) return;
+        clearTimeout(timer);
+        off();
+        resolve(payload);
+      },
+      'player contract',
+    );
   });
 }
 
@@ -77,10 +81,10 @@ export function describePlayerContract(name: string, make: () => Promise<PlayerF
       await recorder.start();
       started.push(fixture.player, recorder);
       const log: string[] = [];
-      fixture.player.events.on('trackStarted', ({ item }) => log.push(`started ${item.track.id}`));
-      fixture.player.events.on('trackFailed', ({ item }) => log.push(`failed ${item.track.id}`));
-      fixture.player.events.on('trackEnded', ({ item, outcome }) => log.push(`ended ${item.track.id} ${outcome}`));
-      fixture.player.events.on('queueEnded', () => log.push('queue ended'));
+      fixture.player.events.on('trackStarted', ({ item }) => log.push(`started ${item.track.id}`), 'player contract');
+      fixture.player.events.on('trackFailed', ({ item }) => log.push(`failed ${item.track.id}`), 'player contract');
+      fixture.player.events.on('trackEnded', ({ item, outcome }) => log.push(`ended ${item.track.id} ${outcome}`), 'player contract');
+      fixture.player.events.on('queueEnded', () => log.push('queue ended'), 'player contract');
       return { ...fixture, history, log };
     };
     const entry = (track: PlayableTrack, reason: PlayReason = 'mood'): QueueEntry => ({ track, reason, mood: 'calm', note: 'fits calm' });

@@ -1,6 +1,7 @@
 import type { Mat } from '@u4/opencv4nodejs';
 import { CameraError } from '../errors.js';
-import { EventBus } from '../../kernel/event-bus.js';
+import { EventBus, type ListenerOwner } from '../../kernel/event-bus.js';
+import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import type { Frame, FrameSource, SourceStatus } from '../frame-source.js';
 
 /**
@@ -9,7 +10,7 @@ import type { Frame, FrameSource, SourceStatus } from '../frame-source.js';
  */
 export class FakeFrameSource implements FrameSource {
   readonly description = 'fake';
-  readonly #bus = new EventBus<{ status: SourceStatus }>();
+  readonly #bus = new EventBus<{ status: SourceStatus }>(throwingReporter);
   readonly #queue: Array<Frame | 'end'> = [];
   #wake: (() => void) | undefined;
   #index = 0;
@@ -20,8 +21,8 @@ export class FakeFrameSource implements FrameSource {
     return this.#queue.length;
   }
 
-  onStatus(listener: (status: SourceStatus) => void): () => void {
-    return this.#bus.on('status', listener);
+  onStatus(listener: (status: SourceStatus) => void, owner: ListenerOwner): () => void {
+    return this.#bus.on('status', listener, owner);
   }
 
   /** Queues a copy of `image` (the receiver owns and releases it), read at `at` (ms). Opens the source first if it is not open. */

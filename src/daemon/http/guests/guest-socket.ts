@@ -92,8 +92,8 @@ export function registerGuestSocket(
       for (const socket of phones.keys()) push(socket);
     }, GUEST_PUSH_MS);
   };
-  const offHub = hub.subscribe(changed);
-  const offGuests = guests.onChanged(changed);
+  const offHub = hub.subscribe(changed, 'guest socket');
+  const offGuests = guests.onChanged(changed, 'guest socket');
 
   let pinger: Timer | undefined;
   app.addHook('onReady', async () => {
