@@ -184,6 +184,7 @@ export class MpvPlayer implements Player, Service {
 
   async start(signal?: AbortSignal): Promise<void> {
     this.#gate.open();
+    this.#sync.attach();
     await this.#process.start(signal);
   }
 
@@ -192,6 +193,7 @@ export class MpvPlayer implements Player, Service {
     this.#output.stop();
     this.#sync.interrupt();
     await this.#process.stop();
+    this.#sync.detach();
     this.#gate.close();
     this.#stall = undefined;
   }

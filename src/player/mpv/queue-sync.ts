@@ -82,7 +82,12 @@ export class QueueSync {
       },
       { timeoutS: options.streamTimeoutS },
     );
-    const mpv = deps.client.events;
+  }
+
+  /** Follows what mpv does, from the player's start until `detach` (its stop). Attaching again replaces the listeners. */
+  attach(): void {
+    const mpv = this.#client.events;
+    mpv.removeListeners(this);
     mpv.on('startFile', ({ entryId }) => this.#onStartFile(entryId), this);
     mpv.on(
       'endFile',
@@ -93,6 +98,11 @@ export class QueueSync {
       this,
     );
     mpv.on('fileLoaded', () => this.#onFileLoaded(), this);
+  }
+
+  /** Stops following mpv (the player stopped). */
+  detach(): void {
+    this.#client.events.removeListeners(this);
   }
 
   get queue(): PlayQueue {
