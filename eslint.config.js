@@ -54,11 +54,6 @@ export default tseslint.config(
           selector: "NewExpression[callee.name='EventBus'][arguments.length=0]",
           message: 'Give the bus its reporter of failing listeners (a log).',
         },
-        // A listener on a bus whose `off` is thrown away must name its owner, so that `removeListeners(owner)` ends it.
-        ...['name', 'property.name'].map((who) => ({
-          selector: `ExpressionStatement > CallExpression[callee.property.name='on'][arguments.length=2][callee.object.${who}=/^(bus|events)$/]`,
-          message: 'Name the listener’s owner (the third argument) for `removeListeners(owner)`, or keep the function `on()` returns.',
-        })),
       ],
     },
   },
