@@ -60,7 +60,7 @@ describe('a full disk', () => {
       settings: () => ({ ...defaults, audioOutput: 'null' }),
     });
     let started = 0;
-    player.events.on('trackStarted', () => (started += 1));
+    player.events.on('trackStarted', () => (started += 1), 'test');
     await recorder.start();
     cleanups.push(() => recorder.stop());
     await player.start();
