@@ -2,20 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MOODBOX_CLI, DaemonProcess, until, writeConfig } from '../testing/daemon-process.js';
+import { auditAfter, auditedBy, lastAuditId, type AuditRow } from '../testing/daemon-audit.js';
 import { TestBroker } from '../testing/mosquitto.js';
 import { MqttProbe } from '../testing/mqtt-probe.js';
 
 const BASE = 'moodbox/home/den';
-
-interface AuditRow {
-  id: number;
-  actor: string;
-  action: string;
-  detail: Record<string, unknown>;
-}
 
 let broker: TestBroker;
 let dir: string;
@@ -29,23 +22,6 @@ afterAll(async () => {
   await broker.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** The audit log's lines after `afterId`, oldest first, read from the daemon's own database file. */
-function auditAfter(data: string, afterId: number): AuditRow[] {
-  const db = new Database(join(data, 'moodbox.db'), { readonly: true, fileMustExist: true });
-  try {
-    const rows = db.prepare('SELECT id, actor, action, detail FROM audit_log WHERE id > ? ORDER BY id').all(afterId) as Array<
-      Omit<AuditRow, 'detail'> & { detail: string }
-    >;
-    return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
-  } finally {
-    db.close();
-  }
-}
-
-function lastAuditId(data: string): number {
-  return auditAfter(data, 0).at(-1)?.id ?? 0;
-}
 
 // Issue 41: skip, volume and like from MQTT were carried out and audited by nobody. Every command from
 // the broker is now a command of the service that owns the change, which writes the audit with who sent it.
@@ -72,15 +48,11 @@ describe('commands over MQTT, audited by the services that carry them out (real 
     });
     /** Sends `payload` to `topic` and waits for the one audit line it writes. */
     const audited = async (topic: string, payload: string): Promise<AuditRow> => {
-      const before = lastAuditId(data);
-      await probe.publish(topic, payload);
-      const rows = await until(
-        () => {
-          const after = auditAfter(data, before);
-          return after.length > 0 ? after : undefined;
-        },
-        20_000,
-        () => `no audit line for ${topic} ${payload}; the daemon said: ${JSON.stringify(daemon.lines.slice(-5))}`,
+      const rows = await auditedBy(
+        data,
+        () => probe.publish(topic, payload),
+        `${topic} ${payload}`,
+        () => daemon.lines.slice(-5),
       );
       expect(rows, topic).toHaveLength(1);
       return rows[0] as AuditRow;

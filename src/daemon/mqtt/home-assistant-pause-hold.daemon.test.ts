@@ -1,24 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DaemonProcess, until, writeConfig } from '../testing/daemon-process.js';
 import { discoveryProblems } from '../testing/home-assistant-keys.js';
 import { homeAssistantProblems, type TemplatedEntity } from '../testing/home-assistant-templates.js';
+import { auditAfter, auditedBy, lastAuditId, type AuditRow } from '../testing/daemon-audit.js';
 import { TestBroker } from '../testing/mosquitto.js';
 import { MqttProbe } from '../testing/mqtt-probe.js';
 
 const DISCOVERY = 'homeassistant/device/moodbox_home_den/config';
 const BASE = 'moodbox/home/den';
 const HA = 'mqtt:homeassistant';
-
-interface AuditRow {
-  id: number;
-  actor: string;
-  action: string;
-  detail: Record<string, unknown>;
-}
 
 let broker: TestBroker;
 let dir: string;
@@ -32,23 +25,6 @@ afterAll(async () => {
   await broker.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** The audit log's lines after `afterId`, oldest first, read from the daemon's own database file. */
-function auditAfter(data: string, afterId: number): AuditRow[] {
-  const db = new Database(join(data, 'moodbox.db'), { readonly: true, fileMustExist: true });
-  try {
-    const rows = db.prepare('SELECT id, actor, action, detail FROM audit_log WHERE id > ? ORDER BY id').all(afterId) as Array<
-      Omit<AuditRow, 'detail'> & { detail: string }
-    >;
-    return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
-  } finally {
-    db.close();
-  }
-}
-
-function lastAuditId(data: string): number {
-  return auditAfter(data, 0).at(-1)?.id ?? 0;
-}
 
 // Issue 62, item 5: `set/pause` and `set/mood_hold` were refused ("Expected a Moodbox entity"), though
 // the admin panel has both. They are now entities, carried out by the music's own commands and audited.
@@ -79,15 +55,11 @@ describe('pause and mood hold from Home Assistant (real daemon, real Mosquitto)'
       );
     /** Sends `payload` to Home Assistant's `entity` and waits for the one audit line it writes. */
     const audited = async (entity: string, payload: string): Promise<AuditRow> => {
-      const before = lastAuditId(data);
-      await probe.publish(`${BASE}/set/${entity}`, payload);
-      const rows = await until(
-        () => {
-          const after = auditAfter(data, before);
-          return after.length > 0 ? after : undefined;
-        },
-        20_000,
-        () => `no audit line for ${entity} ${payload}; the daemon said: ${JSON.stringify(daemon.lines.slice(-5))}`,
+      const rows = await auditedBy(
+        data,
+        () => probe.publish(`${BASE}/set/${entity}`, payload),
+        `${entity} ${payload}`,
+        () => daemon.lines.slice(-5),
       );
       expect(rows, entity).toHaveLength(1);
       return rows[0] as AuditRow;
