@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -51,6 +51,19 @@ export function snapcastPipe(setting: string, pipe: string, mpvArgs: readonly st
  * server reads. mpv's PCM output creates a regular file where there is none and writes it as fast
  * as it decodes (hundreds of MB a minute), so anything but a FIFO is refused.
  */
+/**
+ * Whether a reader (snapserver) has the Snapcast pipe `path` open now: a write end opened without
+ * blocking is refused (ENXIO) while nobody reads it, and the pipe may be gone (ENOENT).
+ */
+export function isSnapcastPipeRead(path: string): boolean {
+  try {
+    closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function snapcastPipeProblem(path: string): string | undefined {
   const fix = 'create it with `mkfifo` (or let snapserver create it) and name the same pipe in snapserver.conf';
   try {

@@ -11,7 +11,7 @@ import { QueueSync } from './mpv/queue-sync.js';
 import { StationGate, type StationGateOptions } from './mpv/station-gate.js';
 import type { PlayQueue, QueueEntry } from './play-queue.js';
 import type { Log } from '../kernel/log.js';
-import { snapcastPipeProblem } from './audio-output.js';
+import { isSnapcastPipeRead, snapcastPipeProblem } from './audio-output.js';
 import { assertPercent, type Player, type PlayerEvents, type PlayerStall, type PlayerState, type PlayOptions } from './player.js';
 
 export { removeStaleSockets } from './mpv/mpv-process.js';
@@ -124,6 +124,7 @@ export class MpvPlayer implements Player, Service {
         failed: (failure) => this.#onOutputFailed(failure),
         restored: () => this.#onOutputRestored(),
         flowing: () => this.#setStall(undefined),
+        isTaken: () => pcmPipe === undefined || isSnapcastPipeRead(pcmPipe),
       },
       {
         pace: options.outputPace ?? (this.#audioOutput === 'pcm' && pcmPipe === undefined ? 'untimed' : 'real-time'),

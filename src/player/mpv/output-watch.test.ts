@@ -3,7 +3,7 @@ import { FakeClock } from '../../daemon/testing/fake-clock.js';
 import { OutputWatch, type OutputFailure, type OutputWatchOptions } from './output-watch.js';
 
 /** A watch on a fake clock, with what it reported. */
-function watch(options: OutputWatchOptions = {}) {
+function watch(options: OutputWatchOptions = {}, isTaken?: () => boolean) {
   const clock = new FakeClock();
   const failures: OutputFailure[] = [];
   const restored: number[] = [];
@@ -14,6 +14,7 @@ function watch(options: OutputWatchOptions = {}) {
       failed: (failure) => failures.push(failure),
       restored: () => restored.push(clock.monotonic()),
       flowing: () => flowing.push(clock.monotonic()),
+      isTaken,
     },
     options,
   );
@@ -30,6 +31,22 @@ function watch(options: OutputWatchOptions = {}) {
 }
 
 describe('OutputWatch (issue 38: a failed output is not a finished song)', () => {
+  // Issue 62: on a busy machine mpv's last positions are read late, so a song raced through its last
+  // seconds can look in step with the clock; an end reached while nothing takes the audio was unheard.
+  it('takes an end reached while nothing takes the audio (a Snapcast pipe nobody reads) as unheard, however in step it looked', () => {
+    let isRead = true;
+    const { output, failures, play } = watch({}, () => isRead);
+    output.songStarted({ canStall: true });
+    output.position(0);
+    expect(play(0, 26_000, 26_000)).toBe(true);
+    isRead = false;
+    expect(play(26_000, 30_000, 3_500)).toBe(true);
+    expect(output.songEnded({ durationMs: 30_000 })).toBe(false);
+    expect(failures.map((f) => f.error)).toEqual([
+      'the audio output is not playing: the song reached its end while nothing took the audio',
+    ]);
+  });
+
   it('takes a song that plays in real time as played, to its end', () => {
     const { output, failures, play } = watch();
     output.songStarted({ canStall: true });

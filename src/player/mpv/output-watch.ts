@@ -40,6 +40,12 @@ export interface OutputWatchDeps {
    * listener hears it. Called once per start or jump. @default none
    */
   flowing?: () => void;
+  /**
+   * Whether anything takes the audio now (a Snapcast pipe with its reader), asked when a song ends:
+   * an end reached while nothing takes the audio went through unheard, however the clock read it
+   * (a busy machine reads mpv's last positions late). @default always
+   */
+  isTaken?: () => boolean;
 }
 
 /** How much music one judgement spans (ms of the song): long enough that a late event cannot pass for speed. */
@@ -103,6 +109,7 @@ export class OutputWatch {
   readonly #onFailed: (failure: OutputFailure) => void;
   readonly #onRestored: () => void;
   readonly #onFlowing: () => void;
+  readonly #isTaken: () => boolean;
   readonly #pace: OutputPace;
   readonly #stallMs: number;
   /** The waits before trying the output again: doubled per failure in a row, since the output last played in real time. */
@@ -122,6 +129,7 @@ export class OutputWatch {
     this.#onFailed = deps.failed;
     this.#onRestored = deps.restored;
     this.#onFlowing = deps.flowing ?? (() => undefined);
+    this.#isTaken = deps.isTaken ?? (() => true);
     this.#pace = options.pace ?? 'real-time';
     this.#stallMs = options.stallMs ?? 10_000;
     this.#retries = new Backoff({ firstMs: options.retryMs ?? 2000, maxMs: options.retryMaxMs ?? 60_000 });
@@ -275,6 +283,8 @@ export class OutputWatch {
         );
       }
     }
+    if (!this.#isTaken())
+      return this.#fail('the audio output is not playing: the song reached its end while nothing took the audio', song.inStepMs);
     return true;
   }
 
