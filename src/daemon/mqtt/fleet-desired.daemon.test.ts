@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DaemonProcess, MOODBOX_CLI, REPO_ROOT, until, writeConfig, type LogLine } from '../testing/daemon-process.js';
+import { auditAfter, type AuditRow } from '../testing/daemon-audit.js';
 import { TestBroker } from '../testing/mosquitto.js';
 import { MqttProbe } from '../testing/mqtt-probe.js';
 
@@ -58,17 +58,8 @@ async function send(...args: string[]): Promise<{ stdout: string; code: number }
 }
 
 /** The fleet's lines in the audit log, oldest first, read from the box's own database file. */
-function fleetAudit(data: string): Array<{ action: string; detail: Record<string, unknown> }> {
-  const db = new Database(join(data, 'moodbox.db'), { readonly: true, fileMustExist: true });
-  try {
-    const rows = db.prepare(`SELECT action, detail FROM audit_log WHERE actor = 'mqtt:fleet' ORDER BY id`).all() as Array<{
-      action: string;
-      detail: string;
-    }>;
-    return rows.map((r) => ({ action: r.action, detail: JSON.parse(r.detail) as Record<string, unknown> }));
-  } finally {
-    db.close();
-  }
+function fleetAudit(data: string): AuditRow[] {
+  return auditAfter(data, 0).filter((row) => row.actor === 'mqtt:fleet');
 }
 
 function logged(daemon: DaemonProcess, match: (line: LogLine) => boolean, what: string): Promise<LogLine> {
