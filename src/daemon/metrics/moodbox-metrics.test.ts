@@ -6,25 +6,32 @@ import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { MoodboxMetrics } from './moodbox-metrics.js';
 
-const entry = (id: number, reason: 'mood' | 'skip') => ({ track: { id, uri: `/music/${id}.ogg` }, reason, mood: 'calm', note: '' });
+const entry = (id: number, reason: 'mood' | 'skip' | 'staff') => ({
+  track: { id, uri: `/music/${id}.ogg` },
+  reason,
+  mood: 'calm',
+  note: '',
+});
 
 /** The value of a counter without labels in Prometheus's text format. */
 const counter = (text: string, name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
 
 describe('MoodboxMetrics', () => {
-  it('counts a song changed for the room as a switch, and only a person’s skip as a skip', async () => {
+  it('counts a song changed for the room as a switch, and every song a person cut as a skip', async () => {
     const player = new FakePlayer({ clock: new FakeClock() });
     const bus: MoodboxBus = new EventBus(throwingReporter);
     const metrics = new MoodboxMetrics({ bus, player, sourceOf: () => 'local' });
     await metrics.start();
-    await player.play([entry(1, 'mood')]);
-    await player.play([entry(2, 'mood')], { replacedAs: 'switched' });
-    await player.play([entry(3, 'skip')]);
+    await player.play([entry(1, 'mood'), entry(2, 'mood')]);
+    await player.next(); // a skip to the song the screens show as next: it starts for the room's mood
+    await player.play([entry(3, 'staff')]); // staff's "play now" cuts song 2 (issue 62)
+    await player.play([entry(4, 'mood')], { replacedAs: 'switched' });
+    await player.play([entry(5, 'skip')]);
     const { body } = await metrics.render();
     await metrics.stop();
     await player.stop();
     expect(counter(body, 'moodbox_switches_total')).toBe(1);
-    expect(counter(body, 'moodbox_skips_total')).toBe(1);
+    expect(counter(body, 'moodbox_skips_total')).toBe(3);
   });
 
   it("serves no gauge named like a counter, as promtool's lint asks, and Node's active handles still (issue 38)", async () => {
@@ -52,6 +59,22 @@ describe('MoodboxMetrics', () => {
     expect(body).toMatch(/^moodbox_player_stalls_total\{cause="output"\} 1$/m);
     player.events.emit('stalledChanged', { stalled: null });
     expect(counter((await metrics.render()).body, 'moodbox_player_stalled')).toBe(0);
+    await metrics.stop();
+  });
+
+  it('tells an empty room from a camera switched off, where both read 0 faces (issue 62)', async () => {
+    const bus: MoodboxBus = new EventBus(throwingReporter);
+    const metrics = new MoodboxMetrics({ bus, player: new FakePlayer({ clock: new FakeClock() }), sourceOf: () => 'local' });
+    await metrics.start();
+    const cameraIn = async (): Promise<string[]> =>
+      [...(await metrics.render()).body.matchAll(/^moodbox_camera_state\{state="(\w+)"\} 1$/gm)].map((m) => m[1] ?? '');
+    expect(await cameraIn()).toEqual(['off']);
+    bus.emit('cameraStateChanged', { status: 'on', detail: null });
+    bus.emit('facesInViewChanged', { faces: 0 });
+    expect(await cameraIn()).toEqual(['on']);
+    bus.emit('cameraStateChanged', { status: 'off', detail: 'camera hours 08:00-18:00' });
+    expect(await cameraIn()).toEqual(['off']);
+    expect((await metrics.render()).body).toMatch(/^moodbox_camera_state\{state="on"\} 0$/m);
     await metrics.stop();
   });
 });

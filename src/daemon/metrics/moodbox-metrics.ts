@@ -1,11 +1,12 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { MoodboxBus } from '../events.js';
+import type { CameraStatus, MoodboxBus } from '../events.js';
 import type { EventBus } from '../../kernel/event-bus.js';
 import type { Service } from '../../kernel/lifecycle.js';
 import type { PlayerEvents } from '../../player/player.js';
 
 /** Latency buckets (seconds) for one frame's detection or classification: 0.5 ms to 250 ms. */
 const FRAME_BUCKETS = [0.0005, 0.001, 0.002, 0.004, 0.008, 0.012, 0.016, 0.025, 0.05, 0.1, 0.25];
+const CAMERA_STATES: readonly CameraStatus[] = ['off', 'starting', 'on', 'unavailable'];
 
 export interface MoodboxMetricsDeps {
   bus: MoodboxBus;
@@ -34,6 +35,7 @@ export class MoodboxMetrics implements Service {
   readonly #detect: Histogram;
   readonly #classify: Histogram;
   readonly #faces: Gauge;
+  readonly #camera: Gauge<'state'>;
   readonly #moodChanges: Counter<'mood'>;
   readonly #plays: Counter<'source' | 'reason'>;
   readonly #skips: Counter;
@@ -59,6 +61,14 @@ export class MoodboxMetrics implements Service {
       registers,
     });
     this.#faces = new Gauge({ name: 'moodbox_faces', help: 'Faces in the newest analysed frame.', registers });
+    this.#camera = new Gauge({
+      name: 'moodbox_camera_state',
+      help: 'The camera, one series per state, 1 for the state it is in: off (switched off, by its hours or the configuration), starting, on (seeing), unavailable (lost, retried).',
+      labelNames: ['state'],
+      registers,
+    });
+    // Off until the camera service says otherwise, as the screens show it: a box with no camera has none on.
+    this.#setCamera('off');
     this.#moodChanges = new Counter({
       name: 'moodbox_mood_changes_total',
       help: 'Room mood changes, by the new mood.',
@@ -73,7 +83,7 @@ export class MoodboxMetrics implements Service {
     });
     this.#skips = new Counter({
       name: 'moodbox_skips_total',
-      help: 'Tracks skipped by a person (at the kiosk, by staff, from Home Assistant); a song changed for the room is not a skip.',
+      help: 'Tracks cut by a person (a skip at the kiosk, by staff or from Home Assistant, or staff playing another song now); a song changed for the room is not a skip.',
       registers,
     });
     this.#switches = new Counter({
@@ -121,6 +131,8 @@ export class MoodboxMetrics implements Service {
     );
     // The camera service's count: 0 as soon as the camera stops seeing, not the last frame's until the next one.
     bus.on('facesInViewChanged', ({ faces }) => this.#faces.set(faces), this);
+    // With the camera's state beside the faces, an empty room (on, 0 faces) and a camera switched off read apart.
+    bus.on('cameraStateChanged', ({ status }) => this.#setCamera(status), this);
     bus.on(
       'roomMoodChanged',
       ({ mood }) => {
@@ -132,7 +144,6 @@ export class MoodboxMetrics implements Service {
       'trackStarted',
       ({ item }) => {
         this.#plays.inc({ source: this.#deps.sourceOf(item.track.id), reason: item.reason });
-        if (item.reason === 'skip') this.#skips.inc();
       },
       this,
     );
@@ -149,7 +160,9 @@ export class MoodboxMetrics implements Service {
     player.events.on(
       'trackEnded',
       ({ outcome }) => {
+        // Counted as the history counts it: a song a person cut (a skip, or staff's "play now") ends `skipped`.
         if (outcome === 'switched') this.#switches.inc();
+        else if (outcome === 'skipped') this.#skips.inc();
       },
       this,
     );
@@ -158,6 +171,10 @@ export class MoodboxMetrics implements Service {
   async stop(): Promise<void> {
     this.#deps.bus.removeListeners(this);
     this.#deps.player.events.removeListeners(this);
+  }
+
+  #setCamera(status: CameraStatus): void {
+    for (const state of CAMERA_STATES) this.#camera.set({ state }, state === status ? 1 : 0);
   }
 
   /** Where the number of WebSocket clients is read at each scrape (the server, once it is built). */

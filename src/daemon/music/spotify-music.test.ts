@@ -196,6 +196,17 @@ describe('Spotify at home, against the fake Spotify server', () => {
     expect(plays.map((p) => p.outcome)).toEqual([null, 'skipped']);
   });
 
+  it("staff playing another playlist now cuts the Spotify song: its history says skipped, as the library's does (issue 62)", async () => {
+    const { director, nowPlaying, player } = await box('spotify');
+    await director.roomMoodChanged(roomMoodOf('neutral'));
+    await until(() => (nowPlaying()?.title === 'Slow River' ? true : undefined));
+    const party = store.tracks.upsert({ uri: 'spotify:playlist:party', title: 'Party' });
+    await player.play([{ track: { id: party.id, uri: party.uri }, reason: 'staff' }]);
+    await until(() => (nowPlaying()?.title === 'Jump' ? true : undefined));
+    const ended = store.plays.list().items.filter((p) => p.outcome !== null);
+    expect(ended.map((p) => [store.tracks.get(p.trackId ?? 0)?.uri, p.outcome])).toEqual([['spotify:track:t1', 'skipped']]);
+  });
+
   it('the server going away switches to the local library, said in the health line, and back when it returns', async () => {
     const { director, nowPlaying, spotify } = await box('spotify');
     await director.roomMoodChanged(roomMoodOf('neutral'));

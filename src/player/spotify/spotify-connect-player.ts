@@ -153,7 +153,7 @@ export class SpotifyConnectPlayer implements Player, Service {
       this.#fail(err);
       throw err;
     }
-    this.#end(options.replacedAs ?? 'interrupted');
+    this.#end(options.replacedAs ?? 'skipped');
     this.#entry = entry;
     this.#isEntryStart = true;
     this.#isPlaying = true;
