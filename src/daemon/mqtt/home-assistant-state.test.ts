@@ -41,8 +41,11 @@ async function box(now: {
   paused?: boolean;
   /** Staff hold the music to this mood. */
   held?: Emotion;
+  /** The maximum volume saved a moment ago, before the player lowered its volume (70) to it. */
+  maxVolume?: number;
 }) {
-  const config = loadConfig({ env: {} }).config;
+  const loaded = loadConfig({ env: {} }).config;
+  const config = { ...loaded, player: { ...loaded.player, maxVolume: now.maxVolume ?? loaded.player.maxVolume } };
   const clock = new FakeClock();
   const store = openSqliteStore({ clock, log: silent }, { path: ':memory:' });
   const track = now.track === undefined ? undefined : store.tracks.upsert({ uri: '/music/1.flac', ...now.track });
@@ -158,5 +161,11 @@ describe("The box's state as Home Assistant reads it (issue 38)", () => {
     expect(held.state).toMatchObject({ pausedByStaff: true, moodHold: 'happy', moodHoldUntil: expect.any(Number) as number });
     expect(homeAssistantProblems(held.components, [held.state])).toEqual([]);
     expect(homeAssistantView(held.components, held.state)).toMatchObject({ paused: { value: 'ON' }, mood_hold: { value: 'happy' } });
+  });
+
+  it('never says a volume above the maximum just saved, where it said 70 of 50 until the player had lowered it (issue 62)', async () => {
+    const lowered = await box({ camera: 'on', room: null, faces: 0, track: { artist: 'Nina Simone', title: 'Sinnerman' }, maxVolume: 50 });
+    expect(lowered.state).toMatchObject({ volume: 50, maxVolume: 50 });
+    expect(homeAssistantView(lowered.components, lowered.state)).toMatchObject({ volume: { value: '50' } });
   });
 });

@@ -243,7 +243,8 @@ export class MqttBridge implements Service {
       ...(track === undefined ? {} : { trackId: track.id }),
       nowPlaying:
         track === undefined ? NOTHING_PLAYING : withinStateLimit([track.artist, track.title].filter((part) => part !== '').join(' – ')),
-      volume: playback.volume,
+      // A maximum just saved holds at once: the player lowers its volume to it a moment later.
+      volume: Math.min(playback.volume, settings.player.maxVolume),
       pausedByStaff: view.isPausedByStaff(),
       ...(box.mood.held === undefined || box.mood.held === null
         ? {}
