@@ -1,15 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DaemonProcess, MOODBOX_CLI, REPO_ROOT, until, writeConfig, type LogLine } from '../testing/daemon-process.js';
+import { DaemonProcess, runMoodbox, until, writeConfig, type LogLine } from '../testing/daemon-process.js';
 import { auditAfter, type AuditRow } from '../testing/daemon-audit.js';
 import { TestBroker } from '../testing/mosquitto.js';
 import { MqttProbe } from '../testing/mqtt-probe.js';
 
-const run = promisify(execFile);
 const BASE = 'moodbox/cafe/lounge';
 const DESIRED = 'moodbox/cafe/all/desired/volume-cap';
 
@@ -44,17 +41,8 @@ async function startBox(data: string): Promise<DaemonProcess> {
 }
 
 /** `moodbox fleet send …` as an operator runs it, against the test broker. */
-async function send(...args: string[]): Promise<{ stdout: string; code: number }> {
-  try {
-    const { stdout } = await run(process.execPath, [MOODBOX_CLI, 'fleet', 'send', ...args, '--url', broker.url], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env['PATH'] ?? '' },
-    });
-    return { stdout, code: 0 };
-  } catch (err) {
-    const failed = err as { stdout: string; code: number };
-    return { stdout: failed.stdout, code: failed.code };
-  }
+function send(...args: string[]): Promise<{ stdout: string; code: number }> {
+  return runMoodbox(['fleet', 'send', ...args, '--url', broker.url]);
 }
 
 /** The fleet's lines in the audit log, oldest first, read from the box's own database file. */

@@ -1,30 +1,18 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MOODBOX_CLI, REPO_ROOT } from '../testing/daemon-process.js';
+import { runMoodbox } from '../testing/daemon-process.js';
 import { TestBroker } from '../testing/mosquitto.js';
 import { MqttProbe } from '../testing/mqtt-probe.js';
 import { startSimulatedFleet } from '../testing/simulated-fleet.js';
 import type { FleetBox } from './fleet-operator.js';
 
-const run = promisify(execFile);
 const FLEET_SIZE = 50;
 
 let broker: TestBroker;
 let fleet: Awaited<ReturnType<typeof startSimulatedFleet>>;
 
 /** `moodbox fleet …` as an operator runs it, against the test broker. */
-async function moodbox(...args: string[]): Promise<{ stdout: string; code: number }> {
-  try {
-    const { stdout } = await run(process.execPath, [MOODBOX_CLI, 'fleet', ...args, '--url', broker.url], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env['PATH'] ?? '' },
-    });
-    return { stdout, code: 0 };
-  } catch (err) {
-    const failed = err as { stdout: string; code: number };
-    return { stdout: failed.stdout, code: failed.code };
-  }
+function moodbox(...args: string[]): Promise<{ stdout: string; code: number }> {
+  return runMoodbox(['fleet', ...args, '--url', broker.url]);
 }
 
 beforeAll(async () => {

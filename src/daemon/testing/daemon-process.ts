@@ -1,4 +1,4 @@
-import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { type ChildProcessByStdio, execFile, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -10,6 +10,19 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The built `moodbox` as installed: the test projects build first when a source is newer than dist/. */
 export const MOODBOX_CLI = join(REPO_ROOT, 'dist/daemon/cli.js');
+
+/**
+ * `moodbox ARGS…` run as an operator runs it, from the repository, with only PATH from this
+ * environment: its output and exit code, whatever the code.
+ */
+export function runMoodbox(args: readonly string[]): Promise<{ stdout: string; code: number }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [MOODBOX_CLI, ...args], { cwd: REPO_ROOT, env: { PATH: process.env['PATH'] ?? '' } }, (err, stdout) => {
+      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
+      resolve({ stdout, code });
+    });
+  });
+}
 
 /** One pino line the daemon wrote to stdout, parsed. */
 export type LogLine = Record<string, unknown>;

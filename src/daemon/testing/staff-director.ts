@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LightMyRequestResponse } from 'fastify';
 import { systemClock } from '../../kernel/clock.js';
 import { EventBus } from '../../kernel/event-bus.js';
 import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
@@ -17,7 +16,8 @@ import { MusicDirector } from '../music/music-director.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { until } from './daemon-process.js';
 import { SWITCH_AT_ONCE } from './director-harness.js';
-import { ADMIN_PASSPHRASE, buildTestServer, signInNewAdmin, type TestServer } from './server.js';
+import { ADMIN_PASSPHRASE, type TestServer } from './server.js';
+import { serveToStaff, type StaffCall } from './staff-server.js';
 import { DATABASE_FILE } from '../config/paths.js';
 
 /**
@@ -48,8 +48,7 @@ export interface StaffDirector {
   readonly ids: readonly number[];
   /** The station's track id, when one was given. */
   readonly station: number | undefined;
-  /** An admin's call to the routes (session cookie and CSRF token included). */
-  readonly call: (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) => Promise<LightMyRequestResponse>;
+  readonly call: StaffCall;
   /** What plays now. */
   readonly playing: () => QueueItem | undefined;
   /** Stops everything and removes the folder, last made first. */
@@ -114,9 +113,8 @@ export async function staffDirector(options: {
     });
     await director.start();
     cleanups.push(() => director.stop());
-    const server = await buildTestServer({ clock, store, staff: director.staff, ...(blocks === undefined ? {} : { blocks }) });
+    const { server, call } = await serveToStaff({ clock, store, director, ...(blocks === undefined ? {} : { blocks }) });
     cleanups.push(() => server.app.close());
-    const { headers } = await signInNewAdmin(server);
     const playing = (): QueueItem | undefined => player.state().current;
     await until(() => playing());
     return {
@@ -126,7 +124,7 @@ export async function staffDirector(options: {
       store,
       ids,
       station,
-      call: (method, url, payload) => server.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) }),
+      call,
       playing,
       close,
     };

@@ -7,6 +7,7 @@ import { PlayRecorder } from '../../player/play-recorder.js';
 import { FakePlayer } from '../../player/testing/fake-player.js';
 import { loadConfig } from '../config/load-config.js';
 import type { MoodboxBus } from '../events.js';
+import type { BlockedMusic } from '../music/blocked-music.js';
 import { MusicDirector } from '../music/music-director.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import { buildTestServer, signInNewAdmin, type TestServer } from './server.js';
@@ -59,8 +60,7 @@ export async function startStaffServer(options: {
     settings: () => settings,
   });
   await director.start();
-  const server = await buildTestServer({ clock, store, staff: director.staff, restart: options.restart, config });
-  const { headers } = await signInNewAdmin(server);
+  const { server, call } = await serveToStaff({ clock, store, director, restart: options.restart, config });
   return {
     server,
     director,
@@ -68,10 +68,38 @@ export async function startStaffServer(options: {
     store,
     clock,
     bus,
-    call: (method, url, payload) => server.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) }),
+    call,
     close: async () => {
       await server.app.close();
       await director.stop();
     },
+  };
+}
+
+/** An admin's call to the routes: session cookie and CSRF token included. */
+export type StaffCall = StaffServer['call'];
+
+/** The admin routes over `director`'s staff commands, with a new admin signed in, and that admin's calls. */
+export async function serveToStaff(options: {
+  store: SqliteStore;
+  clock: Clock;
+  director: MusicDirector;
+  blocks?: BlockedMusic;
+  restart?: (actor: string) => void;
+  config?: Record<string, unknown>;
+}): Promise<{ server: TestServer; call: StaffCall }> {
+  const { store, clock, director, blocks, restart, config } = options;
+  const server = await buildTestServer({
+    clock,
+    store,
+    staff: director.staff,
+    restart,
+    config,
+    ...(blocks === undefined ? {} : { blocks }),
+  });
+  const { headers } = await signInNewAdmin(server);
+  return {
+    server,
+    call: (method, url, payload) => server.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) }),
   };
 }

@@ -1,5 +1,17 @@
 import { css } from 'lit';
 
+/** Read out by a screen reader, not shown: a word that the look already says (a mark's colour, a badge's count). */
+export const VISUALLY_HIDDEN = css`
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+`;
+
 /** Styles every admin panel shares: a plain, high-contrast look that works with keyboard and mouse. */
 export const ADMIN_STYLES = css`
   :host {

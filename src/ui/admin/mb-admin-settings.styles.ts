@@ -35,14 +35,6 @@ export const SETTINGS_STYLES = css`
   .mark.wrong {
     background: #dc2626;
   }
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
-  }
   summary {
     display: flex;
     align-items: center;

@@ -4,7 +4,7 @@ import type { AdminApi } from '../data/admin-api.js';
 import type { Settings } from '../data/admin-api.js';
 import { ApiError } from '../data/api-client.js';
 import { fieldOf, fieldProblems } from '../data/field-problems.js';
-import { ADMIN_STYLES, messageOf } from './admin-styles.js';
+import { ADMIN_STYLES, messageOf, VISUALLY_HIDDEN } from './admin-styles.js';
 import { SETTINGS_STYLES } from './mb-admin-settings.styles.js';
 import { PageLoader } from './page-loader.js';
 import { settingRow } from './setting-input.js';
@@ -32,7 +32,7 @@ const RESTART_WAIT_MS = 90_000;
  */
 @customElement('mb-admin-settings')
 export class MbAdminSettings extends LitElement {
-  static override styles = [ADMIN_STYLES, SETTINGS_STYLES];
+  static override styles = [ADMIN_STYLES, VISUALLY_HIDDEN, SETTINGS_STYLES];
 
   @property({ attribute: false }) api!: AdminApi;
   @state() private _schema: SchemaNode | null = null;

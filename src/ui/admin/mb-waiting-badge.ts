@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ApiClient } from '../data/api-client.js';
+import { VISUALLY_HIDDEN } from './admin-styles.js';
 import { LiveStateController } from './live-state-controller.js';
 
 /**
@@ -12,32 +13,27 @@ import { LiveStateController } from './live-state-controller.js';
  */
 @customElement('mb-waiting-badge')
 export class MbWaitingBadge extends LitElement {
-  static override styles = css`
-    :host {
-      display: inline;
-    }
-    .badge {
-      display: inline-block;
-      min-width: 1.5em;
-      margin-left: 0.4em;
-      padding: 0 0.45em;
-      border-radius: 1em;
-      background: #b91c1c;
-      color: #fff;
-      font-size: 0.85em;
-      font-weight: 700;
-      line-height: 1.5em;
-      text-align: center;
-    }
-    .words {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
-    }
-  `;
+  static override styles = [
+    VISUALLY_HIDDEN,
+    css`
+      :host {
+        display: inline;
+      }
+      .badge {
+        display: inline-block;
+        min-width: 1.5em;
+        margin-left: 0.4em;
+        padding: 0 0.45em;
+        border-radius: 1em;
+        background: #b91c1c;
+        color: #fff;
+        font-size: 0.85em;
+        font-weight: 700;
+        line-height: 1.5em;
+        text-align: center;
+      }
+    `,
+  ];
 
   @property({ attribute: false }) live: ApiClient | null = null;
 
@@ -47,7 +43,7 @@ export class MbWaitingBadge extends LitElement {
     const waiting = this.#live.state?.guests.awaitingStaff ?? 0;
     if (waiting === 0) return nothing;
     return html`<span class="badge" aria-hidden="true" data-waiting=${waiting}>${waiting}</span
-      ><span class="words">, ${waiting === 1 ? '1 request waits' : `${waiting} requests wait`} for your yes</span>`;
+      ><span class="visually-hidden">, ${waiting === 1 ? '1 request waits' : `${waiting} requests wait`} for your yes</span>`;
   }
 }
 
