@@ -1,6 +1,7 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Log } from '../../kernel/log.js';
 import { groupRecordings } from '../../player/library/recordings.js';
+import type { ScanReport } from '../../player/library/scanner.js';
 import type { Clock } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
 import type { Store, Track } from '../store/store.js';
@@ -62,4 +63,9 @@ export function pickFile(
     detail: { trackId: track.id, uri: track.uri },
   });
   return tracks.get(track.id) ?? track;
+}
+
+/** The files the scans of every folder added, updated or found missing. */
+export function scanTotal(reports: readonly ScanReport[], key: 'added' | 'updated' | 'missing'): number {
+  return reports.reduce((n, r) => n + r[key], 0);
 }

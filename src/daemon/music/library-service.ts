@@ -2,7 +2,7 @@ import type { LibraryAnalysisState, LibraryScanState, MoodboxBus } from '../even
 import type { Clock } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
 import type { Log } from '../../kernel/log.js';
-import { dropOutside, pickFile, regroupRecordings } from './library-folders.js';
+import { dropOutside, pickFile, regroupRecordings, scanTotal } from './library-folders.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import type { AnalysisProgress, AnalysisReport } from '../../player/library/library-analyzer.js';
 import type { ScanProgress, ScanReport } from '../../player/library/scanner.js';
@@ -59,8 +59,8 @@ export class LibraryService implements Service {
   #lastProgressAt = Number.NEGATIVE_INFINITY;
   #lastError: string | undefined;
   #analysis: Promise<AnalysisReport | undefined> | undefined;
-  #analysisAbort: AbortController | undefined;
   #again: Promise<AnalysisReport | undefined> | undefined;
+  #analysisAbort: AbortController | undefined;
   #isAgainForced = false;
   #state: LibraryScanState = { scanning: false, done: 0, total: 0, tracks: 0, lastScan: null, analysis: NOT_ANALYSING };
 
@@ -160,8 +160,9 @@ export class LibraryService implements Service {
         total: report.total,
         failed: report.failed.length,
       });
-      // Also when no mood changed (every song tagged): the music counts what is analysed.
-      if (report.analysed > 0 || report.failed.length > 0 || report.moodsChanged > 0)
+      // New prints may show copies whose tags differ; emitted even when no mood changed: the music counts what is analysed.
+      const regrouped = report.analysed > 0 ? regroupRecordings(this.#deps) : 0;
+      if (report.analysed + regrouped + report.failed.length + report.moodsChanged > 0)
         this.#deps.bus.emit('libraryChanged', { tracks: this.#deps.count(), why: 'analysis' });
       return report;
     } catch (err) {
@@ -357,9 +358,9 @@ export class LibraryService implements Service {
       lastScan: {
         at: this.#deps.clock.now(),
         files: base,
-        added: sum(reports, 'added'),
-        updated: sum(reports, 'updated'),
-        missing: sum(reports, 'missing') + left,
+        added: scanTotal(reports, 'added'),
+        updated: scanTotal(reports, 'updated'),
+        missing: scanTotal(reports, 'missing') + left,
         failed: failed.slice(0, FAILED_SHOWN).map((f) => ({ path: f.path, error: f.error })),
         failedCount: failed.length,
         problems,
@@ -396,5 +397,3 @@ export class LibraryService implements Service {
     this.#deps.bus.emit('libraryScanChanged', this.#state);
   }
 }
-
-const sum = (reports: readonly ScanReport[], key: 'added' | 'updated' | 'missing'): number => reports.reduce((n, r) => n + r[key], 0);

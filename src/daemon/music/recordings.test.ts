@@ -1,12 +1,17 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../kernel/clock.js';
 import { EventBus } from '../../kernel/event-bus.js';
 import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import { seededRandom } from '../../kernel/random.js';
+import { ANALYSIS_VERSION, moodsFromPlane } from '../../player/analysis/analyze-audio.js';
+import { ForkedAnalysisWorker } from '../../player/library/analysis-worker.js';
+import { LibraryAnalyzer } from '../../player/library/library-analyzer.js';
 import { MusicMetadataTagReader } from '../../player/library/music-metadata-tag-reader.js';
 import { LibraryScanner } from '../../player/library/scanner.js';
 import { makeTone } from '../../player/testing/tones.js';
@@ -48,10 +53,11 @@ async function library(): Promise<{ albums: string; copies: string }> {
   return { albums, copies };
 }
 
-function setup(folders: string[]) {
+function setup(folders: string[], options: { analyzer?: LibraryAnalyzer } = {}) {
   const bus: MoodboxBus = new EventBus(throwingReporter);
   const service = new LibraryService(
     {
+      ...(options.analyzer === undefined ? {} : { analyzer: options.analyzer }),
       scanner: new LibraryScanner({ store, tags: new MusicMetadataTagReader(), clock: systemClock }, { coversDir: join(dir, 'covers') }),
       clock: systemClock,
       log,
@@ -150,5 +156,51 @@ describe('copies of one recording', () => {
     const [song] = page.items;
     expect(song?.uri).toMatch(/\.mp3$/);
     expect(store.tracks.fileCounts([song?.id ?? -1]).get(song?.id ?? -1)).toBe(2);
+  });
+
+  it('are one song once heard, though a copy is tagged beyond recognition; blocking it keeps every copy out', async () => {
+    // A real piece (the demo's), as an owner's folders hold it: a FLAC and its MP3 tagged alike, and a copy whose tags say nothing.
+    const albums = join(dir, 'albums');
+    const copies = join(dir, 'copies');
+    await Promise.all([mkdir(albums), mkdir(copies)]);
+    const demo = (name: string): string => join(import.meta.dirname, '../../../demo/library', `${name}.ogg`);
+    const encode = (from: string, to: string, title: string, artist: string, ...codec: string[]) =>
+      promisify(execFile)('ffmpeg', [
+        '-v',
+        'error',
+        '-i',
+        from,
+        ...codec,
+        '-metadata',
+        `title=${title}`,
+        '-metadata',
+        `artist=${artist}`,
+        to,
+      ]);
+    await Promise.all([
+      encode(demo('lemon-fizz'), join(albums, 'Lemon Fizz.flac'), 'Lemon Fizz', 'The Pulse Engine'),
+      encode(demo('lemon-fizz'), join(albums, 'Lemon Fizz.mp3'), 'Lemon Fizz', 'The Pulse Engine', '-b:a', '128k'),
+      encode(demo('lemon-fizz'), join(copies, 'Track 07.mp3'), 'Track 07', 'Unknown Artist', '-b:a', '192k'),
+      encode(demo('paper-planes'), join(albums, 'Paper Planes.flac'), 'Paper Planes', 'The Pulse Engine'),
+    ]);
+    const worker = new ForkedAnalysisWorker();
+    try {
+      const analyzer = new LibraryAnalyzer({ store, worker, clock: systemClock, moodsFromPlane }, { version: ANALYSIS_VERSION });
+      const { service, blocks, guests, picked } = setup([albums, copies], { analyzer });
+      await service.scan();
+      await service.analyze();
+      tagAllCalm();
+      const flac = idOf(join(albums, 'Lemon Fizz.flac'));
+      const retagged = idOf(join(copies, 'Track 07.mp3'));
+      expect(store.tracks.count()).toBe(2);
+      expect(store.tracks.list({ search: 'track 07' }).items).toEqual([]);
+      expect(store.tracks.filesOf(retagged).map((t) => t.id)).toEqual([flac, idOf(join(albums, 'Lemon Fizz.mp3')), retagged]);
+
+      blocks.blockSong(retagged, 'admin:1');
+      for (const id of store.tracks.filesOf(flac).map((t) => t.id)) expect(guests.mayAskFor(id)).toBe(false);
+      expect([...picked()]).toEqual([idOf(join(albums, 'Paper Planes.flac'))]);
+    } finally {
+      await worker.close();
+    }
   });
 });

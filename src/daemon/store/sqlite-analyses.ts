@@ -13,6 +13,7 @@ interface Row {
   tempo_bpm: number | null;
   loudness_lufs: number | null;
   features: string | null;
+  print: Buffer | null;
   error: string | null;
   message: string | null;
   analysed_at: number;
@@ -27,6 +28,7 @@ function toAnalysis(r: Row): StoredAnalysis {
           tempoBpm: r.tempo_bpm,
           loudnessLufs: r.loudness_lufs,
           features: JSON.parse(r.features ?? '{}') as TrackAudio['features'],
+          ...(r.print === null ? {} : { print: r.print }),
         }
       : null;
   return {
@@ -46,11 +48,11 @@ export function analysesRepo(db: Database.Database, deps: { guard: <T>(fn: () =>
   const select = lazy(() => db.prepare<[number], Row>('SELECT * FROM track_analyses WHERE track_id = ?'));
   const upsert = lazy(() =>
     db.prepare(
-      `INSERT INTO track_analyses (track_id, file_size, file_mtime_ms, version, arousal, valence, tempo_bpm, loudness_lufs, features, error, message, analysed_at)
-     VALUES (@trackId, @fileSize, @fileMtimeMs, @version, @arousal, @valence, @tempoBpm, @loudnessLufs, @features, @error, @message, @analysedAt)
+      `INSERT INTO track_analyses (track_id, file_size, file_mtime_ms, version, arousal, valence, tempo_bpm, loudness_lufs, features, print, error, message, analysed_at)
+     VALUES (@trackId, @fileSize, @fileMtimeMs, @version, @arousal, @valence, @tempoBpm, @loudnessLufs, @features, @print, @error, @message, @analysedAt)
      ON CONFLICT (track_id) DO UPDATE SET file_size = excluded.file_size, file_mtime_ms = excluded.file_mtime_ms, version = excluded.version,
        arousal = excluded.arousal, valence = excluded.valence, tempo_bpm = excluded.tempo_bpm, loudness_lufs = excluded.loudness_lufs,
-       features = excluded.features, error = excluded.error, message = excluded.message, analysed_at = excluded.analysed_at`,
+       features = excluded.features, print = excluded.print, error = excluded.error, message = excluded.message, analysed_at = excluded.analysed_at`,
     ),
   );
   // Copies of a recording are not analysed: the file that plays is. A file is done when its row was made from this size and mtime by this version of the analysis.
@@ -91,6 +93,7 @@ export function analysesRepo(db: Database.Database, deps: { guard: <T>(fn: () =>
           tempoBpm: a.audio?.tempoBpm ?? null,
           loudnessLufs: a.audio?.loudnessLufs ?? null,
           features: a.audio === null ? null : JSON.stringify(a.audio.features),
+          print: a.audio?.print ?? null,
           error: a.error?.reason ?? null,
           message: a.error?.message ?? null,
           analysedAt: a.analysedAt,

@@ -16,6 +16,7 @@ interface FileRow {
   file_size: number | null;
   recording_mbid: string | null;
   preferred: number;
+  print: Buffer | null;
 }
 
 /**
@@ -27,8 +28,9 @@ export function recordingsRepo(db: Database.Database, clock: Clock): RecordingsP
     recordingFiles: () =>
       db
         .prepare<[], FileRow>(
-          `SELECT id, uri, title, artist, duration_ms, file_size, recording_mbid, preferred FROM tracks
-           WHERE source = 'local' AND missing = 0 ORDER BY id`,
+          `SELECT t.id, t.uri, t.title, t.artist, t.duration_ms, t.file_size, t.recording_mbid, t.preferred, a.print
+           FROM tracks t LEFT JOIN track_analyses a ON a.track_id = t.id
+           WHERE t.source = 'local' AND t.missing = 0 ORDER BY t.id`,
         )
         .all()
         .map((r): RecordingFile => ({
@@ -40,6 +42,7 @@ export function recordingsRepo(db: Database.Database, clock: Clock): RecordingsP
           fileSize: r.file_size,
           mbid: r.recording_mbid,
           preferred: r.preferred === 1,
+          print: r.print,
         })),
     applyRecordings: (playing) =>
       guard(() =>

@@ -3,6 +3,7 @@
  * the mood plane with the fitted model. See README.md for what is measured and how well it does.
  */
 import { systemClock, type Clock } from '../../kernel/clock.js';
+import { audioPrint, type AudioPrint } from './audio-print.js';
 import { AudioAnalysisError, checkFile, decodeExcerpts, probe, SAMPLE_RATE, type Excerpt, type Probe } from './decode.js';
 import { extractFeatures, type AudioFeatures } from './features.js';
 import { quickDurationS } from './quick-probe.js';
@@ -13,7 +14,7 @@ export type { AudioFeatures } from './features.js';
 export { moodsFromPlane } from './mood-plane.js';
 
 /** The features' own version; ANALYSIS_VERSION combines it with the model's. */
-export const FEATURES_VERSION = 4;
+export const FEATURES_VERSION = 5;
 
 /** Bump when features or the model change: stored analyses of another version are redone. */
 export const ANALYSIS_VERSION: number = FEATURES_VERSION * 1000 + loadMusicMoodModel().version;
@@ -25,6 +26,8 @@ export interface AudioAnalysis {
   arousal: number;
   /** Unpleasant −1 … pleasant 1. */
   valence: number;
+  /** The print copies of one recording share (`printOf`); null when none could be made. */
+  print: AudioPrint | null;
 }
 
 export interface AnalyzeOptions {
@@ -109,6 +112,16 @@ export async function decodeAudioFile(path: string, options: AnalyzeOptions = {}
   }
 }
 
+/**
+ * The print of a file's excerpts (`audioPrint`), from the excerpt nearest the middle of the song
+ * (the first of two, at a third): copies of one recording whose lengths differ by up to 2 s are
+ * printed at most about 1 s apart, which `printDistance` looks past.
+ */
+export function printOf(excerpts: readonly Float32Array[]): AudioPrint | null {
+  const excerpt = excerpts[(excerpts.length - 1) >> 1];
+  return excerpt === undefined ? null : audioPrint(excerpt, SAMPLE_RATE);
+}
+
 /** The features of a decoded file; an `AudioAnalysisError` when too little of it could be decoded. */
 export function measureAudio(path: string, { durationS, excerpts }: DecodedAudio): AudioFeatures {
   const decodedS = excerpts.reduce((s, e) => s + e.length, 0) / SAMPLE_RATE;
@@ -125,7 +138,8 @@ export function measureAudio(path: string, { durationS, excerpts }: DecodedAudio
  * that cannot be analysed (a silent one among them), with the signal's reason when aborted; never hangs past `timeoutMs`.
  */
 export async function analyzeAudioFile(path: string, options: AnalyzeOptions = {}): Promise<AudioAnalysis> {
-  const features = measureAudio(path, await decodeAudioFile(path, options));
+  const decoded = await decodeAudioFile(path, options);
+  const features = measureAudio(path, decoded);
   // Silence has no place on the mood plane: the model would put it somewhere all the same (10 s of
   // digital silence read as `power`).
   if (features.loudnessLufs <= SILENT_LUFS) {
@@ -133,5 +147,5 @@ export async function analyzeAudioFile(path: string, options: AnalyzeOptions = {
   }
   const model = options.model ?? loadMusicMoodModel();
   const { arousal, valence } = predict(model, features);
-  return { version: FEATURES_VERSION * 1000 + model.version, features, arousal, valence };
+  return { version: FEATURES_VERSION * 1000 + model.version, features, arousal, valence, print: printOf(decoded.excerpts) };
 }

@@ -4,13 +4,20 @@
  * an answer (`ok: false` with the reason), never a crash.
  */
 import { setPriority } from 'node:os';
+import { encodePrint, type AudioPrint } from '../analysis/audio-print.js';
 import type { AnalyzeAnswer, AnalyzeRequest } from './analysis-worker.js';
 
 interface Analyzer {
   analyzeAudioFile(
     path: string,
     options?: { timeoutMs?: number },
-  ): Promise<{ version: number; arousal: number; valence: number; features: Record<string, number | string | null> }>;
+  ): Promise<{
+    version: number;
+    arousal: number;
+    valence: number;
+    features: Record<string, number | string | null>;
+    print?: AudioPrint | null;
+  }>;
 }
 
 const nice = Number(process.env['MOODBOX_ANALYSIS_NICE'] ?? '10');
@@ -36,7 +43,13 @@ async function answer({ id, path, timeoutMs }: AnalyzeRequest): Promise<void> {
     reply = {
       id,
       ok: true,
-      analysis: { version: analysis.version, arousal: analysis.arousal, valence: analysis.valence, features: { ...analysis.features } },
+      analysis: {
+        version: analysis.version,
+        arousal: analysis.arousal,
+        valence: analysis.valence,
+        features: { ...analysis.features },
+        print: analysis.print === undefined || analysis.print === null ? null : encodePrint(analysis.print).toString('base64'),
+      },
     };
   } catch (err) {
     const reason = (err as { reason?: unknown }).reason;

@@ -10,6 +10,8 @@ export type AnalyzeOutcome =
         arousal: number;
         valence: number;
         features: Record<string, number | string | null>;
+        /** The audio print (`encodePrint`, base64), when one could be made. */
+        print?: string | null;
       };
     }
   | { ok: false; reason: string; message: string };

@@ -158,6 +158,7 @@ export class LibraryAnalyzer {
           tempoBpm: numberOrNull(analysis.features['tempoBpm']),
           loudnessLufs: numberOrNull(analysis.features['loudnessLufs']),
           features: analysis.features,
+          print: typeof analysis.print === 'string' ? Buffer.from(analysis.print, 'base64') : null,
         };
         store.analyses.save({ ...base, version: analysis.version, audio, error: null } satisfies StoredAnalysis);
         return applyAudioMoods(store.tracks, track.id, this.#deps.moodsFromPlane(audio));

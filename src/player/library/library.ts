@@ -91,6 +91,8 @@ export interface TrackAudio {
   loudnessLufs: number | null;
   /** Every feature measured, by name (`durationS`, `pulseClarity`, `spectralCentroidHz`, …). */
   features: Readonly<Record<string, number | string | null>>;
+  /** The audio print (`encodePrint`) copies of one recording share; null or left out when none was made. */
+  print?: Uint8Array | null;
 }
 
 /** Why a file could not be analysed: the analysis's reasons, or `crashed` when the analysing process died on it twice. */

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../kernel/random.js';
+import { encodePrint } from '../analysis/audio-print.js';
 import { groupRecordings, type RecordingFile } from './recordings.js';
 
 let nextId = 1;
@@ -72,5 +74,51 @@ describe('groupRecordings', () => {
     expect(songs([file('/low.mp3', { fileSize: 3_000_000 }), file('/high.mp3', { fileSize: 8_000_000 })])[0]?.[0]).toBe('/high.mp3');
     expect(songs([file('/big.mp3', { fileSize: 90_000_000 }), file('/small.flac', { fileSize: 20_000_000 })])[0]?.[0]).toBe('/small.flac');
     expect(songs([file('/a.flac'), file('/b.mp3', { preferred: true })])[0]?.[0]).toBe('/b.mp3');
+  });
+
+  describe('by their audio prints, whatever the tags say', () => {
+    const seeded = seededRandom(7);
+    const random = (): number => seeded.next();
+    /** A print of 300 random frames and a random band profile, as two recordings differ. */
+    const recording = () => ({
+      bands: Float32Array.from({ length: 33 }, () => random() - 0.5),
+      frames: Uint32Array.from({ length: 300 }, () => Math.floor(random() * 2 ** 32)),
+    });
+    /** The same recording through another codec: 1 bit in 10 flipped, the band profile nudged. */
+    const copyOf = (print: ReturnType<typeof recording>) => ({
+      bands: print.bands.map((v) => v + 0.02),
+      frames: print.frames.map((v) => (v ^ (random() < 0.5 ? 0x11 : 0x1000100)) >>> 0),
+    });
+
+    it('make one song of a re-tagged copy and an untagged rip, where tags alone made three', () => {
+      const song = recording();
+      const files = [
+        file('/music/flac/paper-planes.flac', { print: encodePrint(song) }),
+        file('/music/copy/Track 07.mp3', {
+          title: 'Track 07',
+          artist: 'Unknown Artist',
+          durationMs: 205_100,
+          print: encodePrint(copyOf(song)),
+        }),
+        file('/music/rips/01.mp3', { title: '', artist: '', durationMs: 203_600, print: encodePrint(copyOf(song)) }),
+        file('/music/flac/other.flac', { title: 'Other Song', print: encodePrint(recording()) }),
+      ];
+      expect(songs(files)).toEqual([
+        ['/music/flac/paper-planes.flac', '/music/copy/Track 07.mp3', '/music/rips/01.mp3'],
+        ['/music/flac/other.flac'],
+      ]);
+      expect(songs(files.map((f) => ({ ...f, print: null })))).toHaveLength(4);
+    });
+
+    it('keep apart files whose lengths differ by more than 2 s, or whose MusicBrainz ids differ, though the prints match', () => {
+      const song = recording();
+      const files = [
+        file('/a.flac', { title: 'A', mbid: 'b1a9c0e9-d987-4042-ae91-78d6a3267d69', print: encodePrint(song) }),
+        file('/b.flac', { title: 'B', mbid: '0f0e5c35-6b22-4e4b-9a73-2c1b1f7e0b11', print: encodePrint(copyOf(song)) }),
+        file('/c.flac', { title: 'C', durationMs: 207_000, print: encodePrint(copyOf(song)) }),
+        file('/d.flac', { title: 'D', durationMs: 204_500, print: Buffer.from([1, 33, 0, 0]) }),
+      ];
+      expect(songs(files)).toHaveLength(4);
+    });
   });
 });
