@@ -278,6 +278,15 @@ describe('analysis of the library', { timeout: 90_000 }, () => {
     expect(service.state.analysis).toEqual({ running: false, done: 4, total: 4, failed: 0 });
     expect(changed).toEqual(['scan', 'analysis']);
     expect(logged).toEqual(expect.arrayContaining(['analysing music', 'music analysed']));
+    // Two songs more: the run hears those two, and the panel says what is heard of the whole library, 6 of 6, not 2 of 2 (issue 58).
+    await Promise.all([
+      makeTone(music, { file: 'e.flac', hz: 330, seconds: 3, tags: { title: 'E' } }),
+      makeTone(music, { file: 'f.flac', hz: 550, seconds: 3, tags: { title: 'F' } }),
+    ]);
+    await service.scan();
+    expect(await service.analyze()).toMatchObject({ total: 0 });
+    expect(states.some((s) => s.analysis.running && s.analysis.total === 2)).toBe(true);
+    expect(service.state.analysis).toEqual({ running: false, done: 6, total: 6, failed: 0 });
     await service.stop();
   });
 

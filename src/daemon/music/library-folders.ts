@@ -4,6 +4,7 @@ import { groupRecordings } from '../../player/library/recordings.js';
 import type { ScanReport } from '../../player/library/scanner.js';
 import type { Clock } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
+import type { LibraryAnalysisState } from '../events.js';
 import type { Store, Track } from '../store/store.js';
 
 /**
@@ -68,4 +69,12 @@ export function pickFile(
 /** The files the scans of every folder added, updated or found missing. */
 export function scanTotal(reports: readonly ScanReport[], key: 'added' | 'updated' | 'missing'): number {
   return reports.reduce((n, r) => n + r[key], 0);
+}
+
+/**
+ * The analysis as the admin panel shows it between runs: of the whole library (not of the last
+ * run, which may have heard 12 files of 60), the songs heard or failed on, and those failed on.
+ */
+export function analysisDone(coverage: { songs: number; heard: number; failed: number }): LibraryAnalysisState {
+  return { running: false, done: coverage.heard + coverage.failed, total: coverage.songs, failed: coverage.failed };
 }

@@ -2,7 +2,7 @@ import type { LibraryAnalysisState, LibraryScanState, MoodboxBus } from '../even
 import type { Clock } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
 import type { Log } from '../../kernel/log.js';
-import { dropOutside, pickFile, regroupRecordings, scanTotal } from './library-folders.js';
+import { analysisDone, dropOutside, pickFile, regroupRecordings, scanTotal } from './library-folders.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import type { AnalysisProgress, AnalysisReport } from '../../player/library/library-analyzer.js';
 import type { ScanProgress, ScanReport } from '../../player/library/scanner.js';
@@ -26,6 +26,8 @@ export interface Scanner {
 export interface Analyzer {
   /** How many files a run would analyse now. */
   pendingCount(options?: { force?: boolean }): number;
+  /** The library's songs, and how many the analysis heard or failed on. */
+  coverage(): { songs: number; heard: number; failed: number };
   analyze(options?: { force?: boolean; signal?: AbortSignal; onProgress?: (progress: AnalysisProgress) => void }): Promise<AnalysisReport>;
 }
 
@@ -135,8 +137,11 @@ export class LibraryService implements Service {
   }
 
   async #runAnalysis(analyzer: Analyzer, force: boolean): Promise<AnalysisReport> {
-    // Nothing new: the state keeps showing the last run.
-    if (analyzer.pendingCount({ force }) === 0) return { total: 0, analysed: 0, failed: [], moodsChanged: 0, stopped: false, ms: 0 };
+    // Nothing new: the state says what the analysis has done of the whole library (after a restart, a scan of copies).
+    if (analyzer.pendingCount({ force }) === 0) {
+      this.#publishAnalysis(analysisDone(analyzer.coverage()));
+      return { total: 0, analysed: 0, failed: [], moodsChanged: 0, stopped: false, ms: 0 };
+    }
     const abort = new AbortController();
     this.#analysisAbort = abort;
     let changedSinceReload = 0;
@@ -154,14 +159,9 @@ export class LibraryService implements Service {
           }
         },
       });
-      this.#publishAnalysis({
-        running: false,
-        done: report.analysed + report.failed.length,
-        total: report.total,
-        failed: report.failed.length,
-      });
       // New prints may show copies whose tags differ; emitted even when no mood changed: the music counts what is analysed.
       const regrouped = report.analysed > 0 ? regroupRecordings(this.#deps) : 0;
+      this.#publishAnalysis(analysisDone(analyzer.coverage()));
       if (report.analysed + regrouped + report.failed.length + report.moodsChanged > 0)
         this.#deps.bus.emit('libraryChanged', { tracks: this.#deps.count(), why: 'analysis' });
       return report;

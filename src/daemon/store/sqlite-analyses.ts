@@ -70,7 +70,16 @@ export function analysesRepo(db: Database.Database, deps: { guard: <T>(fn: () =>
       `SELECT id, uri, genre, file_size AS fileSize, file_mtime_ms AS fileMtimeMs FROM tracks WHERE source = 'local' AND missing = 0 AND same_as IS NULL ORDER BY id`,
     ),
   );
+  const covered = lazy(() =>
+    db.prepare<[number], { songs: number; heard: number; failed: number }>(
+      `SELECT count(*) AS songs, coalesce(sum(a.track_id IS NOT NULL AND a.error IS NULL), 0) AS heard, coalesce(sum(a.error IS NOT NULL), 0) AS failed
+     FROM tracks t LEFT JOIN track_analyses a
+       ON a.track_id = t.id AND a.version = ? AND a.file_size IS t.file_size AND a.file_mtime_ms IS t.file_mtime_ms
+     WHERE t.source = 'local' AND t.missing = 0 AND t.same_as IS NULL`,
+    ),
+  );
   return {
+    coverage: (version) => covered().get(version) ?? { songs: 0, heard: 0, failed: 0 },
     pending: (version, options = {}) => (options.force === true ? every().all() : stale().all(version)),
     get(trackId) {
       const row = select().get(trackId);

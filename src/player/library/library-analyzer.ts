@@ -68,6 +68,11 @@ export class LibraryAnalyzer {
     this.#timeoutMs = options.timeoutMs ?? 60_000;
   }
 
+  /** The library's songs, and how many of them this version of the analysis heard or failed on (`LibraryAnalyses.coverage`). */
+  coverage(): { songs: number; heard: number; failed: number } {
+    return this.#deps.store.analyses.coverage(this.#version);
+  }
+
   /** How many files a run would analyse now. */
   pendingCount(options: { force?: boolean } = {}): number {
     return this.#deps.store.analyses.pending(this.#version, options).length;

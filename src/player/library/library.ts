@@ -135,6 +135,11 @@ export interface LibraryAnalyses {
   get(trackId: number): StoredAnalysis | undefined;
   /** Replaces the track's analysis. */
   save(analysis: StoredAnalysis): void;
+  /**
+   * The library's songs (local, present, one file a recording) and how many of them this `version`
+   * of the analysis has heard, or tried and failed on, from the files as they are now.
+   */
+  coverage(version: number): { songs: number; heard: number; failed: number };
 }
 
 /** The store as the library uses it. */
