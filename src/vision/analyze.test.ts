@@ -47,7 +47,35 @@ describe('analyzePath', () => {
     expect(face.emotion).toBe('happy');
     expect(Object.keys(face.probabilities)).toEqual(classifier.labels);
     expect(record?.mood).toBe('happy');
-    expect(formatRecord(record!)).toMatch(/^happy-face\.png: happy \d+% at \[\d+, \d+, \d+, \d+\]; mood happy$/);
+    expect(formatRecord(record!)).toMatch(
+      /^happy-face\.png: happy \d+% at \[\d+, \d+, \d+, \d+\]; mood happy; light: brightness \d+, noise \d+\.\d$/,
+    );
+    expect(record?.light.tooDark).toBe(false);
+    expect(face.light.weight).toBeGreaterThan(0.9);
+  });
+
+  it('says the light and the grain it measured, and when a picture is too dark to read expressions in (issue 56)', async () => {
+    // The same photo as a webcam shows it in a dim bar: darker, flat, and grainy.
+    const dark = join(dir, 'dim-bar.png');
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-i',
+      fixturePath('happy-face'),
+      '-vf',
+      'eq=brightness=-0.25:contrast=0.6,noise=alls=80:allf=u',
+      dark,
+    ]);
+    const [lit] = await collect(fixturePath('happy-face'));
+    const [dim] = await collect(dark);
+    expect(dim?.light.tooDark).toBe(true);
+    expect(dim?.light.noise).toBeGreaterThan((lit?.light.noise ?? 0) * 3);
+    expect(dim?.light.brightness).toBeLessThan(lit?.light.brightness ?? 0);
+    expect(formatRecord(dim!)).toMatch(/; light: brightness \d+, noise \d+\.\d \(too dark to read expressions\)$/);
+    // The face is still found there, and its vote weighs less than the same face's in daylight.
+    expect(dim?.faces).toHaveLength(1);
+    expect(dim?.faces[0]?.light.weight).toBeLessThan(lit?.faces[0]?.light.weight ?? 0);
   });
 
   it('finds every face of a group photo', async () => {
@@ -122,7 +150,8 @@ describe('moodbox analyze', () => {
     const record = JSON.parse(lines[0]!) as AnalyzeRecord;
     expect(record).toMatchObject({ source: fixturePath('group'), frame: 0 });
     expect(record.faces).toHaveLength(4);
-    expect(Object.keys(record.faces[0]!)).toEqual(['box', 'emotion', 'probabilities']);
+    expect(Object.keys(record.faces[0]!)).toEqual(['box', 'emotion', 'probabilities', 'light']);
+    expect(Object.keys(record.light)).toEqual(['brightness', 'noise', 'tooDark']);
   });
 
   it('exits 1 with a one-line error for unreadable input', () => {

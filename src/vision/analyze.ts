@@ -6,6 +6,8 @@ import type { Log } from '../kernel/log.js';
 import { CameraError } from './errors.js';
 import type { EmotionClassifier } from './emotion-classifier.js';
 import { cropFaces, type FaceCropOptions } from './face-crops.js';
+import { measureFaceLight } from './face-light.js';
+import { LightReader } from './light-reader.js';
 import type { Box, FaceDetector } from './face-detector.js';
 import { FaceTracker } from './face-tracker.js';
 import { faceWeigher } from './face-weight.js';
@@ -23,6 +25,21 @@ export interface AnalyzedFace {
   readonly emotion: string;
   /** Probability per label, 0–1. */
   readonly probabilities: Readonly<Record<string, number>>;
+  /**
+   * The face's light on the crop the model reads (`measureFaceLight`): grey levels 0–255, its
+   * clarity (contrast over noise), and the weight its vote gets in a room's mood for it, 0–1.
+   */
+  readonly light: { readonly brightness: number; readonly noise: number; readonly clarity: number; readonly weight: number };
+}
+
+/** The light of a whole picture, measured on its middle half as the daemon measures a frame. */
+export interface PictureLight {
+  /** Mean grey level, 0–255. */
+  readonly brightness: number;
+  /** The camera's grain: the estimated standard deviation of its noise, in grey levels. */
+  readonly noise: number;
+  /** Too dark or grainy to read expressions in: the daemon's room mood holds rather than follow it. */
+  readonly tooDark: boolean;
 }
 
 /** What `moodbox analyze --json` prints per image or frame, one JSON object a line. */
@@ -39,6 +56,7 @@ export interface AnalyzeRecord {
    * after this frame, smoothed over the video's own time as the daemon smooths it live.
    */
   readonly mood: string;
+  readonly light: PictureLight;
 }
 
 export interface AnalyzeOptions {
@@ -104,8 +122,8 @@ async function analyzeImage(
   options: AnalyzeOptions,
 ): Promise<AnalyzeRecord> {
   const image = await readImage(path);
-  const faces = await facesIn(image, deps, options).finally(() => image.release());
-  return { source: path, frame: 0, timeMs: 0, faces, mood: strongest(faces) };
+  const { faces, light } = await facesIn(image, deps, options).finally(() => image.release());
+  return { source: path, frame: 0, timeMs: 0, faces, mood: strongest(faces), light };
 }
 
 async function* analyzeVideo(
@@ -134,16 +152,18 @@ async function* analyzeVideo(
       }
       nextMs = Math.max(nextMs + stepMs, timeMs);
       clock.set(timeMs);
-      const faces = await facesIn(frame.image, deps, options).finally(() => frame.image.release());
+      const { faces, light } = await facesIn(frame.image, deps, options).finally(() => frame.image.release());
       const { trackIds, lost } = tracker.update(faces.map(({ box: [x, y, width, height] }) => ({ x, y, width, height })));
       mood.forget(lost);
       const readings: FaceReading[] = faces.map((f, i) => ({
         trackId: trackIds[i] ?? 0,
         size: Math.max(f.box[2], f.box[3]),
         probabilities: f.probabilities,
+        light: f.light.weight,
       }));
-      const room = mood.update(readings);
-      yield { source: path, frame: frame.index, timeMs: Math.round(timeMs), faces, mood: room.mood };
+      // As the daemon does: faces vote with what their light earns, and a room too dark to see in holds its mood.
+      const room = mood.update(readings, { tooDarkToSee: light.tooDark });
+      yield { source: path, frame: frame.index, timeMs: Math.round(timeMs), faces, mood: room.mood, light };
     }
   } catch (err) {
     if (err instanceof CameraError) {
@@ -157,15 +177,30 @@ async function facesIn(
   image: Mat,
   deps: { detector: FaceDetector; classifier: EmotionClassifier },
   options: AnalyzeOptions,
-): Promise<AnalyzedFace[]> {
+): Promise<{ faces: AnalyzedFace[]; light: PictureLight }> {
+  const reader = new LightReader({ labels: () => deps.classifier.labels.length });
+  await reader.measureFrame(image);
+  const frame = reader.frame;
+  const light = { brightness: round(frame?.brightness ?? 0), noise: round(frame?.noise ?? 0), tooDark: reader.isTooDarkToSee };
   const boxes: Box[] = await deps.detector.detect(image);
-  if (boxes.length === 0) return [];
-  const results = await deps.classifier.classify(await cropFaces(image, boxes, options.crop));
-  return boxes.map((box, i) => ({
-    box: [box.x, box.y, box.width, box.height],
-    emotion: results[i]?.label ?? '',
-    probabilities: results[i]?.probabilities ?? {},
-  }));
+  if (boxes.length === 0) return { faces: [], light };
+  const crops = await cropFaces(image, boxes, options.crop);
+  const results = await deps.classifier.classify(crops);
+  const faces = boxes.map((box, i): AnalyzedFace => {
+    const lit = measureFaceLight(crops[i] as Uint8Array, options.crop?.size ?? 48);
+    return {
+      box: [box.x, box.y, box.width, box.height],
+      emotion: results[i]?.label ?? '',
+      probabilities: results[i]?.probabilities ?? {},
+      light: { brightness: round(lit.brightness), noise: round(lit.noise), clarity: round(lit.clarity), weight: round(reader.weigh(lit)) },
+    };
+  });
+  return { faces, light };
+}
+
+/** Two decimals: what a person reads, and what the JSON lines carry. */
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
 }
 
 /** The emotion with the highest area-weighted mean probability, or `nobody`. */
@@ -193,7 +228,9 @@ export function formatRecord(record: AnalyzeRecord): string {
     record.faces.length === 0
       ? 'no face'
       : record.faces.map((f) => `${f.emotion} ${Math.round((f.probabilities[f.emotion] ?? 0) * 100)}% at [${f.box.join(', ')}]`).join('; ');
-  return `${basename(record.source)}${where}: ${faces}; mood ${record.mood}`;
+  const { brightness, noise, tooDark } = record.light;
+  const light = `light: brightness ${Math.round(brightness)}, noise ${noise.toFixed(1)}${tooDark ? ' (too dark to read expressions)' : ''}`;
+  return `${basename(record.source)}${where}: ${faces}; mood ${record.mood}; ${light}`;
 }
 
 /**

@@ -52,6 +52,11 @@ export class LightReader {
     this.#frame = measureLight(pixels, width, height);
   }
 
+  /** The last frame's light as measured (the middle half of it), or undefined before the first. */
+  get frame(): FaceLight | undefined {
+    return this.#frame;
+  }
+
   /** Whether the last frame measured was too dark to see faces in (`isTooDarkToSee`). */
   get isTooDarkToSee(): boolean {
     return this.#frame !== undefined && isTooDarkToSee(this.#frame);
