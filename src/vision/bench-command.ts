@@ -10,6 +10,7 @@ import { CROWD_TRAINING_FACES, makeCrowdSet } from './crowd-set.js';
 import { makeDetectionSet, scoreDetector, type DetectionScore, type LabelledFrame } from './detection-set.js';
 import { createFaceDetector, DETECTOR_KINDS, type DetectorKind } from './detectors.js';
 import { readFerCsv, type FerRow } from './fer-csv.js';
+import { lowLightImage, mixSeed, seededRandom as cameraRandom } from './low-light.js';
 import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';
 
 /** The daemon's default `vision.mirrorUpToFaces` (its schema is in daemon/config, which vision does not import). */
@@ -50,7 +51,17 @@ export interface DetectorBench extends BenchReport {
   readonly labelled: DetectionScore | undefined;
   /** Recall by face size and false faces on the crowd set; undefined when no FER-2013 CSV was found. */
   readonly crowd: DetectionScore | undefined;
+  /** The crowd set through a webcam in dim light (`low-light.ts`, auto-exposure), by light level; empty without FER-2013. */
+  readonly crowdByLight: ReadonlyArray<{ readonly light: number; readonly score: DetectionScore }>;
 }
+
+/**
+ * Light levels (shares of daylight) the crowd set is measured at through the webcam model: daylight
+ * (what the model's grey, grain and JPEG alone cost), a café's evening, a dim restaurant, a dim bar.
+ */
+export const CROWD_LIGHTS = [1, 0.25, 0.12, 0.04] as const;
+/** Seed of the camera noise of the dim crowd frames. */
+const DIM_SEED = 56;
 
 /** Seeds of the generated sets, so that every run measures the same frames. */
 const LABELLED_SEED = 2026;
@@ -141,17 +152,29 @@ export async function runBenchCommand(options: BenchCommandOptions, io: BenchCom
     }));
     const scores = new Map<DetectorKind, DetectionScore>();
     const crowdScores = new Map<DetectorKind, DetectionScore>();
+    const dim =
+      crowd === undefined ? [] : await Promise.all(CROWD_LIGHTS.map(async (light) => ({ light, frames: await dimmed(crowd, light) })));
+    const dimScores = new Map<DetectorKind, Array<{ light: number; score: DetectionScore }>>();
     for (const { kind, detector } of detectors) {
       await detector.load();
       if (labelled !== undefined) scores.set(kind, await scoreDetector(detector, labelled));
       if (crowd !== undefined) crowdScores.set(kind, await scoreDetector(detector, crowd));
+      const byLight: Array<{ light: number; score: DetectionScore }> = [];
+      for (const { light, frames: lit } of dim) byLight.push({ light, score: await scoreDetector(detector, lit) });
+      dimScores.set(kind, byLight);
     }
     // The labelled frames are let go before the timed runs, so RSS is the pipeline's own.
-    for (const f of [...(labelled ?? []), ...(crowd ?? [])]) f.image.release();
+    for (const f of [...(labelled ?? []), ...(crowd ?? []), ...dim.flatMap((d) => d.frames)]) f.image.release();
     const reports: DetectorBench[] = [];
     for (const { kind, detector } of detectors) {
       const report = await benchVision({ detector, classifier, clock: io.clock }, scenes, { frames });
-      reports.push({ detector: kind, ...report, labelled: scores.get(kind), crowd: crowdScores.get(kind) });
+      reports.push({
+        detector: kind,
+        ...report,
+        labelled: scores.get(kind),
+        crowd: crowdScores.get(kind),
+        crowdByLight: dimScores.get(kind) ?? [],
+      });
     }
     io.stdout(
       options.json
@@ -169,6 +192,31 @@ export async function runBenchCommand(options: BenchCommandOptions, io: BenchCom
   } finally {
     await classifier.stop();
   }
+}
+
+/**
+ * The frames as a webcam shows them with the room lit at `light` (a share of daylight), with its
+ * auto-exposure: the camera model of `low-light.ts` on the grey picture (colour is mostly lost in
+ * such light), given back as BGR as the camera delivers it. Each frame's noise has its own seed.
+ */
+async function dimmed(frames: readonly LabelledFrame[], light: number): Promise<LabelledFrame[]> {
+  const cv = await loadOpencv();
+  return frames.map((frame, i) => {
+    const grey = frame.image.cvtColor(cv.COLOR_BGR2GRAY);
+    const { rows, cols } = grey;
+    const pixels = lowLightImage(
+      new Uint8Array(grey.getData()),
+      cols,
+      rows,
+      { light, exposure: 'auto' },
+      cameraRandom(mixSeed(DIM_SEED, i)),
+    );
+    grey.release();
+    const dark = new cv.Mat(Buffer.from(pixels), rows, cols, cv.CV_8UC1);
+    const image = dark.cvtColor(cv.COLOR_GRAY2BGR);
+    dark.release();
+    return { ...frame, name: `${frame.name} at ${Math.round(light * 100)}%`, image };
+  });
 }
 
 /** FER-2013's PublicTest faces (the labelled set) and the first Training faces (the crowd set); undefined when the CSV is not there. */
@@ -219,7 +267,18 @@ export function formatDetectorBench(r: DetectorBench): string {
       : `crowd set (${c.frames} frames, ${c.faces} faces of 14–60 px): recall by face size ` +
         c.bySize.map((b) => `${b.label} ${pct(b.recall)} (${b.found}/${b.faces})`).join(', ') +
         `; ${c.falseFacesPerFrame.toFixed(3)} false faces per frame (${c.falseFaces})`;
-  return `${headline(r)}\ndetector: ${r.detector} (RSS counts every detector loaded so far)\n${formatBench(r)}${quality}\n${crowd}\n`;
+  const byLight =
+    r.crowdByLight.length === 0
+      ? ''
+      : `crowd set in dim light (a webcam's auto-exposure, grey): recall ` +
+        r.crowdByLight
+          .map(
+            ({ light, score }) =>
+              `${Math.round(light * 100)}% of daylight ${pct(score.recall)} (${score.found}/${score.faces}, ${score.falseFacesPerFrame.toFixed(3)} false a frame)`,
+          )
+          .join(', ') +
+        '\n';
+  return `${headline(r)}\ndetector: ${r.detector} (RSS counts every detector loaded so far)\n${formatBench(r)}${quality}\n${crowd}\n${byLight}`;
 }
 
 /**

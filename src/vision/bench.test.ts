@@ -95,6 +95,7 @@ describe('headline', () => {
           { label: '>= 48 px', from: 48, to: Number.POSITIVE_INFINITY, faces: 100, found: 95, recall: 0.95 },
         ],
       },
+      crowdByLight: [],
     };
     expect(headline(report)).toBe(
       'yunet: one-face full-scan whole frame p50 5.25 ms CPU (5.75 ms wall), 20-face crowd full-scan whole frame p50 14.50 ms CPU (15.00 ms wall), ' +
@@ -145,5 +146,15 @@ describe('moodbox bench vision', () => {
     expect(yunet?.crowd?.bySize[0]?.faces).toBeGreaterThan(5);
     expect(yunet?.crowd?.bySize[0]?.recall).toBeGreaterThan(haar?.crowd?.bySize[0]?.recall ?? 1);
     expect(yunet?.scenes.find((s) => s.scene === 'crowd')?.facesFound).toBeGreaterThanOrEqual(16);
+    // The same crowd frames through a webcam in dim light: fewer faces found as the light falls (issue 56).
+    expect(yunet?.crowdByLight.map((l) => [l.light, l.score.faces])).toEqual([
+      [1, yunet?.crowd?.faces],
+      [0.25, yunet?.crowd?.faces],
+      [0.12, yunet?.crowd?.faces],
+      [0.04, yunet?.crowd?.faces],
+    ]);
+    const recalls = yunet?.crowdByLight.map((l) => l.score.recall) ?? [];
+    expect(recalls[3]).toBeLessThan(recalls[0] ?? 0);
+    expect(recalls[1]).toBeGreaterThanOrEqual(recalls[3] ?? 1);
   }, 180_000);
 });
