@@ -12,6 +12,8 @@ import { createFaceDetector, DETECTOR_KINDS, type DetectorKind } from './detecto
 import { readFerCsv, type FerRow } from './fer-csv.js';
 import { lowLightImage, mixSeed, seededRandom as cameraRandom } from './low-light.js';
 import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';
+import type { Box, FaceDetector } from './face-detector.js';
+import { LightReader, smoothForDetection } from './light-reader.js';
 
 /** The daemon's default `vision.mirrorUpToFaces` (its schema is in daemon/config, which vision does not import). */
 const DAEMON_MIRROR_UP_TO_FACES = 4;
@@ -160,7 +162,9 @@ export async function runBenchCommand(options: BenchCommandOptions, io: BenchCom
       if (labelled !== undefined) scores.set(kind, await scoreDetector(detector, labelled));
       if (crowd !== undefined) crowdScores.set(kind, await scoreDetector(detector, crowd));
       const byLight: Array<{ light: number; score: DetectionScore }> = [];
-      for (const { light, frames: lit } of dim) byLight.push({ light, score: await scoreDetector(detector, lit) });
+      // As the pipeline looks for faces: each frame smoothed as its grain asks (`detectionKernel`).
+      const asThePipeline = { detect: (image: Mat) => detectAsThePipeline(detector, image) };
+      for (const { light, frames: lit } of dim) byLight.push({ light, score: await scoreDetector(asThePipeline, lit) });
       dimScores.set(kind, byLight);
     }
     // The labelled frames are let go before the timed runs, so RSS is the pipeline's own.
@@ -191,6 +195,18 @@ export async function runBenchCommand(options: BenchCommandOptions, io: BenchCom
     return 1;
   } finally {
     await classifier.stop();
+  }
+}
+
+/** Faces in `image` as the vision pipeline finds them at a full scan: the frame's light measured, a grainy one smoothed first. */
+async function detectAsThePipeline(detector: FaceDetector, image: Mat): Promise<Box[]> {
+  const reader = new LightReader({ labels: () => 0 });
+  await reader.measureFrame(image);
+  const seen = await smoothForDetection(image, reader.detectionKernel);
+  try {
+    return await detector.detect(seen);
+  } finally {
+    if (seen !== image) seen.release();
   }
 }
 
