@@ -41,8 +41,9 @@ export interface RecordingFile {
  * compare them (case, accents, punctuation, "The", a "feat." part) and their lengths are within
  * `SAME_RECORDING_MS`, or, whatever their tags say (a re-tagged copy, an untagged rip), when their
  * audio prints match and their lengths are within `SAME_RECORDING_MS`. Two different MusicBrainz
- * ids are two recordings, whatever the titles or the prints say (a live take and the studio one). The copy that plays is the owner's pick, else a lossless one
- * over a lossy one, else the one of higher bit rate, else the first found.
+ * ids are two recordings, whatever the titles or the prints say (a live take and the studio one).
+ * The copy that plays is the owner's pick, else a lossless one over a lossy one, else the one of
+ * higher bit rate, else the first found.
  */
 export function groupRecordings(files: readonly RecordingFile[]): Map<number, number | null> {
   const parent = new Map<number, number>(files.map((f) => [f.id, f.id]));
