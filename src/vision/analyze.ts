@@ -7,7 +7,7 @@ import { CameraError } from './errors.js';
 import type { EmotionClassifier } from './emotion-classifier.js';
 import { cropFaces, type FaceCropOptions } from './face-crops.js';
 import { measureFaceLight } from './face-light.js';
-import { LightReader, smoothForDetection } from './light-reader.js';
+import { LightReader } from './light-reader.js';
 import type { Box, FaceDetector } from './face-detector.js';
 import { FaceTracker } from './face-tracker.js';
 import { faceWeigher } from './face-weight.js';
@@ -179,14 +179,10 @@ async function facesIn(
   options: AnalyzeOptions,
 ): Promise<{ faces: AnalyzedFace[]; light: PictureLight }> {
   const reader = new LightReader({ labels: () => deps.classifier.labels.length });
-  await reader.measureFrame(image);
+  // As the daemon does: a grainy picture is smoothed before faces are looked for in it.
+  const boxes: Box[] = await reader.findFaces(deps.detector, image, { measure: true });
   const frame = reader.frame;
   const light = { brightness: round(frame?.brightness ?? 0), noise: round(frame?.noise ?? 0), tooDark: reader.isTooDarkToSee };
-  // As the daemon does: a grainy picture is smoothed before faces are looked for in it.
-  const seen = await smoothForDetection(image, reader.detectionKernel);
-  const boxes: Box[] = await deps.detector.detect(seen).finally(() => {
-    if (seen !== image) seen.release();
-  });
   if (boxes.length === 0) return { faces: [], light };
   const crops = await cropFaces(image, boxes, options.crop);
   const results = await deps.classifier.classify(crops);

@@ -13,7 +13,7 @@ import { readFerCsv, type FerRow } from './fer-csv.js';
 import { lowLightImage, mixSeed, seededRandom as cameraRandom } from './low-light.js';
 import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';
 import type { Box, FaceDetector } from './face-detector.js';
-import { LightReader, smoothForDetection } from './light-reader.js';
+import { LightReader } from './light-reader.js';
 
 /** The daemon's default `vision.mirrorUpToFaces` (its schema is in daemon/config, which vision does not import). */
 const DAEMON_MIRROR_UP_TO_FACES = 4;
@@ -200,14 +200,7 @@ export async function runBenchCommand(options: BenchCommandOptions, io: BenchCom
 
 /** Faces in `image` as the vision pipeline finds them at a full scan: the frame's light measured, a grainy one smoothed first. */
 async function detectAsThePipeline(detector: FaceDetector, image: Mat): Promise<Box[]> {
-  const reader = new LightReader({ labels: () => 0 });
-  await reader.measureFrame(image);
-  const seen = await smoothForDetection(image, reader.detectionKernel);
-  try {
-    return await detector.detect(seen);
-  } finally {
-    if (seen !== image) seen.release();
-  }
+  return new LightReader({ labels: () => 0 }).findFaces(detector, image, { measure: true });
 }
 
 /**

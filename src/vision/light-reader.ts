@@ -1,5 +1,6 @@
 import type { Mat } from '@u4/opencv4nodejs';
 import { ACCURACY_BY_CLARITY, isTooDarkToSee, lightWeigher, measureLight, type FaceLight, type LightWeigher } from './face-light.js';
+import type { DetectedFace, DetectOptions, FaceDetector } from './face-detector.js';
 import { loadOpencv } from './opencv.js';
 
 export interface LightReaderOptions {
@@ -60,6 +61,21 @@ export class LightReader {
   /** Whether the last frame measured was too dark to see faces in (`isTooDarkToSee`). */
   get isTooDarkToSee(): boolean {
     return this.#frame !== undefined && isTooDarkToSee(this.#frame);
+  }
+
+  /**
+   * Faces in `image` as the vision loop looks for them: the frame's light measured first (when
+   * `measure`, at each full scan), a grainy frame smoothed as its grain asks (`detectionKernel`),
+   * the smoothed copy released. The pipeline, `moodbox analyze` and the bench all look this way.
+   */
+  async findFaces(detector: FaceDetector, image: Mat, options: { measure: boolean } & DetectOptions): Promise<DetectedFace[]> {
+    if (options.measure) await this.measureFrame(image);
+    const seen = await smoothForDetection(image, this.detectionKernel);
+    try {
+      return await detector.detect(seen, options.near === undefined ? {} : { near: options.near });
+    } finally {
+      if (seen !== image) seen.release();
+    }
   }
 
   /** The kernel the frames are smoothed with before faces are looked for, by the last frame's grain (`detectionKernel`). */

@@ -8,7 +8,7 @@ import type { Box, FaceDetector } from './face-detector.js';
 import { describeFaceSizes, FaceSizeLog, type FaceSizeLogOptions, type FaceSizeSummary } from './face-sizes.js';
 import { FaceTracker, type FaceTrackerOptions } from './face-tracker.js';
 import { measureFaceLight } from './face-light.js';
-import { LightReader, smoothForDetection, type LightReaderOptions } from './light-reader.js';
+import { LightReader, type LightReaderOptions } from './light-reader.js';
 import { faceWeigher, type AccuracyBySize, type FaceWeigher } from './face-weight.js';
 import type { Frame, FrameSource, SourceStatus } from './frame-source.js';
 import { MoodTracker, NOBODY, type FaceReading, type MoodTrackerOptions } from './mood-tracker.js';
@@ -235,15 +235,12 @@ export class VisionPipeline implements Service {
     const image = frame.image;
     const tracks = this.#tracker.tracks;
     const isFullScan = tracks.length === 0 || started - this.#lastFullScan >= this.#fullScanEveryMs;
-    // The frame's light first: a grainy frame is smoothed before faces are looked for in it (`detectionKernel`).
-    if (isFullScan) await this.#light.measureFrame(image);
-    const seen = await smoothForDetection(image, this.#light.detectionKernel);
-    let boxes: Box[];
-    try {
-      boxes = await this.#detector.detect(seen, isFullScan ? {} : { near: tracks.map((t) => t.box) });
-    } finally {
-      if (seen !== image) seen.release();
-    }
+    // The frame's light first (at a full scan): a grainy frame is smoothed before faces are looked for in it.
+    const boxes: Box[] = await this.#light.findFaces(
+      this.#detector,
+      image,
+      isFullScan ? { measure: true } : { measure: false, near: tracks.map((t) => t.box) },
+    );
     if (isFullScan) this.#lastFullScan = started;
     const detected = this.#clock.monotonic();
 
