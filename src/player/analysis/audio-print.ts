@@ -133,7 +133,11 @@ export function encodePrint(print: AudioPrint): Buffer {
   return out;
 }
 
-/** A stored print, or null for bytes of another format or a damaged one (the file is analysed again in time). */
+/**
+ * A stored print, or null for bytes of another format or a damaged one. Nothing re-analyses a file
+ * for that: it is left out of the grouping by print (its tags and MusicBrainz id still group it)
+ * until the features' version next changes and the library is heard again.
+ */
 export function decodePrint(bytes: Uint8Array): AudioPrint | null {
   if (bytes.length < 2 || bytes[0] !== FORMAT || bytes[1] !== BANDS) return null;
   const frameBytes = bytes.length - 2 - 4 * BANDS;
