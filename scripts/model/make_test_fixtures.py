@@ -10,6 +10,9 @@ training code's own preprocessing).
   and evaluation use) and flip-TTA's `torch.flip(x, dims=[3])` compute them: a synthetic face
   holding every grey level 0..255 and the first two faces of `fer-tiny.csv`. Faces are base64
   bytes (48x48, row-major); tensors are base64 little-endian float32, NCHW.
+- `denoise-golden.json`: faces in, grain and smoothed faces out, as `face_denoise.py` (the twin of
+  the daemon's `face-denoise.ts`) computes them: the faces above, and two of them through the
+  webcam model in dim light (`low_light.camera`, 12% and 4% of daylight, seed 1).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import base64
 import csv
 import gzip
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -29,6 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fer_data import DEFAULT_CSV, EXPECTED_HEADER, IMAGE_SIZE  # noqa: E402
 from fer_model import MEAN, STD  # noqa: E402
 from train import normalise  # noqa: E402
+import face_denoise  # noqa: E402
+from low_light import camera  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = REPO / "src" / "vision" / "testing" / "fixtures"
@@ -83,6 +89,28 @@ def to_json(obj: dict, width: int = 140) -> str:
     return "\n".join(lines + ["}"]) + "\n"
 
 
+def denoise_golden(faces: list[np.ndarray]) -> dict:
+    """Each face's grain, the face blurred by each kernel, and the face as a three-step rule reads it."""
+    rng = np.random.default_rng(1)
+    dim = [camera(faces[1][None], 0.12, "auto", rng)[0], camera(faces[2][None], 0.04, "auto", rng)[0]]
+    batch = np.stack(list(faces) + dim)
+    kernels = [face_denoise.kernel_for(s) for s in (0.5, 0.7, 0.9, 1.2)]
+    rule = {"steps": [{"fromNoise": 4, "kernel": kernels[0]}, {"fromNoise": 9, "kernel": kernels[1]},
+                      {"fromNoise": 16, "kernel": kernels[2]}]}
+    return {
+        "about": "faces -> grain and smoothed faces as scripts/model/face_denoise.py computes them; written by "
+                 "scripts/model/make_test_fixtures.py",
+        "faces": [b64(f) for f in batch],
+        "faceSources": ["synthetic: every grey level", "fer-tiny.csv data row 1", "fer-tiny.csv data row 2",
+                        "row 1 through the webcam model at 12% of daylight", "row 2 at 4%"],
+        "grain": face_denoise.grain(batch),
+        "kernels": kernels,
+        "blurred": [[b64(face_denoise.blur(batch[i:i + 1], k)[0]) for k in kernels] for i in range(len(batch))],
+        "rule": rule,
+        "denoised": [b64(f) for f in face_denoise.denoise(batch, rule["steps"])],
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--csv", type=Path, default=DEFAULT_CSV)
@@ -116,7 +144,12 @@ def main(argv: list[str] | None = None) -> int:
         "mirroredTensor": b64(mirrored.numpy().astype("<f4")),
     }
     (args.out / "preprocess-golden.json").write_text(to_json(golden))
-    print(f"wrote {args.out / 'fer-tiny.csv'} ({len(rows)} rows) and {args.out / 'preprocess-golden.json'}")
+    denoise_path = args.out / "denoise-golden.json"
+    denoise_path.write_text(json.dumps(denoise_golden(faces)) + "\n")
+    # Its nested lists are laid out by Prettier itself, so that the repository's format check accepts them.
+    subprocess.run(["npx", "prettier", "--log-level", "warn", "--write", str(denoise_path)], cwd=REPO, check=True)
+    print(f"wrote {args.out / 'fer-tiny.csv'} ({len(rows)} rows), {args.out / 'preprocess-golden.json'} "
+          f"and {args.out / 'denoise-golden.json'}")
     return 0
 
 

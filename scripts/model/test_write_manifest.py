@@ -92,6 +92,20 @@ class WriteManifestTest(unittest.TestCase):
         self.assertEqual(again["accuracy"]["noTta"]["accuracy"], 0.7)
         self.assertIs(again["flipTta"], True)
 
+    def test_sets_a_denoising_rule_keeps_it_while_the_file_is_unchanged_and_refuses_a_bad_one(self):
+        rule = self.dir / "rule.json"
+        rule.write_text(json.dumps({"steps": [{"fromNoise": 9, "kernel": [2, 53, 146, 53, 2]}]}))
+        main(["--models-dir", str(self.dir), "--denoise", f"emotion-int8.onnx={rule}"])
+        self.assertEqual(self.manifest()["models"]["emotion-int8.onnx"]["denoise"]["steps"][0]["fromNoise"], 9)
+        self.assertNotIn("denoise", self.manifest()["models"]["emotion-float.onnx"])
+        main(["--models-dir", str(self.dir)])
+        self.assertEqual(self.manifest()["models"]["emotion-int8.onnx"]["denoise"]["steps"][0]["kernel"], [2, 53, 146, 53, 2])
+        main(["--models-dir", str(self.dir), "--denoise", "emotion-int8.onnx=none"])
+        self.assertNotIn("denoise", self.manifest()["models"]["emotion-int8.onnx"])
+        rule.write_text(json.dumps({"steps": [{"fromNoise": 9, "kernel": [1, 2, 1]}]}))
+        with self.assertRaisesRegex(SystemExit, r"steps\[0\]\.kernel must be"):
+            main(["--models-dir", str(self.dir), "--denoise", f"emotion-int8.onnx={rule}"])
+
     def test_drops_figures_of_a_replaced_file(self):
         main(["--models-dir", str(self.dir), "--eval", f"emotion-int8.onnx=noTta:{self.eval_report(self.int8_path, 0.7)}"])
         model = onnx.load(str(self.int8_path))

@@ -49,6 +49,7 @@ from mixing import mix_batch  # noqa: E402
 from swa import cyclic_lr, update_average  # noqa: E402
 from small_faces import RESTORE_MODES, degrade, freeze_batchnorm, load_onnx_weights, shrunk_images  # noqa: E402
 from small_faces import _gaussian_blur  # noqa: E402
+import face_denoise  # noqa: E402
 from low_light import augment_batch as low_light_batch, camera as low_light_camera  # noqa: E402
 
 
@@ -102,6 +103,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--light-blur-prob", type=float, default=0.3,
                     help="of the low-light faces: a slight Gaussian blur (sigma 0.3-0.9) before the sensor")
     ap.add_argument("--gamma-jitter", type=float, default=0.2, help="the camera's curve: 2.2 +- this")
+    ap.add_argument("--denoise", type=Path, default=None,
+                    help="a denoising rule (face_denoise.py, the manifest's `denoise`): every face, in training "
+                         "and in every evaluation, is smoothed by its grain as the daemon will read it")
     ap.add_argument("--eval-lights", default="",
                     help="comma-separated lights at which PublicTest is also logged per epoch (auto-exposure)")
     ap.add_argument("--restore", choices=RESTORE_MODES, default="bicubic",
@@ -195,6 +199,8 @@ def augment(images_u8: torch.Tensor, args: argparse.Namespace, gen: torch.Genera
     if getattr(args, "shrink_prob", 0) > 0:
         x = degrade(x, args.shrink_prob, args.shrink_min, args.shrink_max, args.blur_prob,
                     args.jpeg_prob, gen, getattr(args, "restore", "bicubic"))
+    if getattr(args, "denoise", None) is not None:
+        x = as_read(x, args)
     x = (x - MEAN) / STD
     clean = (clean - MEAN) / STD
 
@@ -215,6 +221,33 @@ def augment(images_u8: torch.Tensor, args: argparse.Namespace, gen: torch.Genera
         x = x.masked_fill(mask.unsqueeze(1), 0.0)
         clean = clean.masked_fill(mask.unsqueeze(1), 0.0)
     return (x, clean) if with_clean else x
+
+
+_DENOISE_RULES: dict[str, list[dict]] = {}
+
+
+def denoise_rule(args: argparse.Namespace) -> list[dict] | None:
+    """The steps of --denoise, or None (read once, kept on args)."""
+    if getattr(args, "denoise", None) is None:
+        return None
+    path = str(args.denoise)
+    if path not in _DENOISE_RULES:
+        _DENOISE_RULES[path] = json.loads(Path(path).read_text())["steps"]
+    return _DENOISE_RULES[path]
+
+
+def as_read(x: torch.Tensor, args: argparse.Namespace) -> torch.Tensor:
+    """Faces [N,1,48,48] in 0..1 as the daemon reads them under --denoise: to grey levels, each
+    smoothed by its grain (face_denoise.denoise), back to 0..1."""
+    u8 = (x[:, 0].detach().cpu().numpy() * 255.0 + 0.5).clip(0, 255).astype(np.uint8)
+    out = face_denoise.denoise(u8, denoise_rule(args))
+    return torch.from_numpy(out.astype(np.float32) / 255.0).unsqueeze(1).to(x.device)
+
+
+def read_u8(images_u8: torch.Tensor, args: argparse.Namespace) -> torch.Tensor:
+    """uint8 [N,48,48] for an evaluation: as they are, or smoothed by --denoise's rule."""
+    steps = denoise_rule(args)
+    return images_u8 if steps is None else torch.from_numpy(face_denoise.denoise(images_u8.numpy(), steps))
 
 
 def low_light(x: torch.Tensor, args: argparse.Namespace, gen: torch.Generator) -> torch.Tensor:
@@ -460,8 +493,8 @@ def main(argv: list[str] | None = None) -> int:
                         test.votes[:args.limit_test], test.has_votes[:args.limit_test])
     train_images = torch.from_numpy(train.images)
     train_targets = soft_targets(train, args)
-    test_images = torch.from_numpy(test.images)
-    val_images = torch.from_numpy(val.images)
+    test_images = read_u8(torch.from_numpy(test.images), args)
+    val_images = read_u8(torch.from_numpy(val.images), args)
 
     counts = np.bincount(train.labels, minlength=len(FER_LABELS)).astype(np.float64)
     class_w = (np.median(counts) / np.maximum(counts, 1)) ** args.class_weight_power
@@ -513,9 +546,10 @@ def main(argv: list[str] | None = None) -> int:
     if swa_model is not None and args.channels_last:
         swa_model = swa_model.to(memory_format=torch.channels_last)
     eval_sizes = [int(v) for v in args.eval_sizes.split(",") if v.strip()]
-    test_by_size = {s: shrunk_images(test_images, s, args.restore) for s in eval_sizes}  # shrunk once, measured every epoch
+    plain_test = torch.from_numpy(test.images)  # shrunk or lit before the rule reads them
+    test_by_size = {s: read_u8(shrunk_images(plain_test, s, args.restore), args) for s in eval_sizes}  # shrunk once, measured every epoch
     eval_lights = [float(v) for v in args.eval_lights.split(",") if v.strip()]
-    test_by_light = {v: lit_images(test_images, v, 20_261_127) for v in eval_lights}
+    test_by_light = {v: read_u8(lit_images(plain_test, v, 20_261_127), args) for v in eval_lights}
     start_epoch, best_acc, history = 0, -1.0, []
     if args.resume:
         if not last_path.is_file():

@@ -15,6 +15,9 @@ from the existing manifest unless given again:
   and the softmax temperature fitted on that split as the entry's `temperature` (the daemon divides
   the logits by it before the softmax; absent = 1).
 - `--flip-tta FILE=true` sets whether the daemon averages each face with its mirror (default false).
+- `--denoise FILE=RULE.json` sets how grainy faces are smoothed before the model reads them
+  (`face_denoise.py`: `{"steps": [{"fromNoise": 9, "kernel": [2, 53, 146, 53, 2]}, ...]}`), kept
+  while the file is unchanged; `--denoise FILE=none` drops it. Measure the model's figures again after.
 - `--other-cpu emotion-int8.onnx=arm64-cortex-a72:/tmp/a72.json` stores figures measured on another
   CPU (`scripts/check-arm64.sh`) under `otherCpus.<KEY>`, kept while the file is unchanged.
 
@@ -49,6 +52,23 @@ LICENCE = ("MIT (the Moodbox project). Training data: FER-2013 (Goodfellow et al
            "no explicit licence) and the FER+ labels (Microsoft, MIT). No image is shipped in the model.")
 EVAL_KEYS = ("n", "accuracy", "correct", "macroRecall", "perClass", "labels", "predictedLabels", "confusion",
              "ferPlusMajority", "imagesPerSecond", "flipTta", "threads", "batchSize", "usage", "file", "cpu")
+
+
+def check_denoise(rule: dict, spec: str) -> dict:
+    """The rule as the daemon accepts it (src/vision/face-denoise.ts), or exit naming what is wrong."""
+    steps = rule.get("steps") if isinstance(rule, dict) else None
+    if not isinstance(steps, list) or not steps:
+        raise SystemExit(f"--denoise {spec}: expected {{\"steps\": [{{\"fromNoise\", \"kernel\"}}, ...]}}")
+    previous = -1.0
+    for i, step in enumerate(steps):
+        k, n = step.get("kernel"), step.get("fromNoise")
+        if not isinstance(n, (int, float)) or n < 0 or n <= previous:
+            raise SystemExit(f"--denoise {spec}: steps[{i}].fromNoise must be >= 0 and above the step before")
+        if (not isinstance(k, list) or not 3 <= len(k) <= 9 or len(k) % 2 == 0 or sum(k) != 256 or k != k[::-1]
+                or not all(isinstance(w, int) and w >= 0 for w in k)):
+            raise SystemExit(f"--denoise {spec}: steps[{i}].kernel must be 3-9 (odd) whole symmetric weights summing to 256")
+        previous = n
+    return {"steps": [{"fromNoise": s["fromNoise"], "kernel": s["kernel"]} for s in steps]}
 
 
 def sha256(path: Path) -> str:
@@ -195,7 +215,7 @@ def train_command(run: Path, args: dict) -> str:
 def build(models_dir: Path, existing: dict, evals: list[tuple[str, str, dict]], run: Path | None,
           flip: dict[str, bool], other_cpus: list[tuple[str, str, dict]] | None = None,
           size_evals: list[tuple[str, int, dict]] | None = None, use_temperature: bool = True,
-          provenance_note: str | None = None) -> dict:
+          provenance_note: str | None = None, denoise: dict[str, dict | None] | None = None) -> dict:
     old = existing.get("models", {}) if isinstance(existing.get("models"), dict) else {}
     models: dict = {}
     for path in sorted(models_dir.glob(EMOTION_MODELS)):
@@ -204,6 +224,9 @@ def build(models_dir: Path, existing: dict, evals: list[tuple[str, str, dict]], 
         same_model = prev.get("sha256") in (entry["sha256"], entry.get("embedding", {}).get("addedTo"))
         quantized = "quantization" in entry
         entry["flipTta"] = flip.get(path.name, prev.get("flipTta", False))
+        rule = (denoise or {}).get(path.name, prev.get("denoise") if same_model else None)
+        if rule is not None:
+            entry["denoise"] = rule
         training = training_record(run) if run is not None else prev.get("training") if same_model else None
         split = (training or {}).get("validationSplit")
         entry["provenance"] = ((VALIDATED_PROVENANCE.format(val_rows=split["val_rows"], seed=split["seed"])
@@ -279,6 +302,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--eval-command", action="append", default=[], metavar="FILE=KEY:COMMAND",
                     help="the command that produced an --eval report (recorded beside it)")
     ap.add_argument("--flip-tta", action="append", default=[], metavar="FILE=true|false")
+    ap.add_argument("--denoise", action="append", default=[], metavar="FILE=RULE.json|none",
+                    help="how grainy faces are smoothed before FILE reads them (face_denoise.py's rule)")
     ap.add_argument("--other-cpu", action="append", default=[], metavar="FILE=KEY:JSON",
                     help="figures measured on another CPU (scripts/check-arm64.sh --json), kept while the file is unchanged")
     ap.add_argument("--size-eval", action="append", default=[], metavar="FILE=PX:PATH",
@@ -310,6 +335,12 @@ def main(argv: list[str] | None = None) -> int:
         if value not in ("true", "false"):
             raise SystemExit(f"--flip-tta: expected FILE=true|false, got {spec!r}")
         flip[name] = value == "true"
+    denoise = {}
+    for spec in args.denoise:
+        name, _, path = spec.partition("=")
+        if not name or not path:
+            raise SystemExit(f"--denoise: expected FILE=RULE.json or FILE=none, got {spec!r}")
+        denoise[name] = None if path == "none" else check_denoise(json.loads(Path(path).read_text()), spec)
     other_cpus = []
     for spec in args.other_cpu:
         target, _, path = spec.partition(":")
@@ -324,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
         if not name or not size.isdigit() or not path:
             raise SystemExit(f"--size-eval: expected FILE=PX:PATH, got {spec!r}")
         size_evals.append((name, int(size), json.loads(Path(path).read_text())))
-    manifest = build(args.models_dir, existing, evals, args.run, flip, other_cpus, size_evals,
+    manifest = build(args.models_dir, existing, evals, args.run, flip, other_cpus, size_evals, denoise=denoise,
                      use_temperature=not args.no_temperature, provenance_note=args.provenance_note)
     manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
     for name, entry in manifest["models"].items():

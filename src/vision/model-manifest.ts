@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { describeValue } from '../kernel/errors.js';
 import { ModelError } from './errors.js';
+import { denoiseProblems, type FaceDenoise } from './face-denoise.js';
 import { accuracyBySizeProblems, type AccuracyBySize } from './face-weight.js';
 import { FACE_SIZE, normalisationTable, type Normalisation } from './preprocess.js';
 
@@ -58,6 +59,11 @@ export interface ModelManifestEntry {
    * it before the softmax so that the confidence matches the accuracy. Absent: 1.
    */
   readonly temperature?: number;
+  /**
+   * How grainy faces are smoothed before this model reads them (`face-denoise.ts`): steps by the
+   * grain measured on each face. Absent: every face is read as it came.
+   */
+  readonly denoise?: FaceDenoise;
   /** Where the model came from (training run, data, commands). */
   readonly provenance: string;
   readonly licence: string;
@@ -226,6 +232,9 @@ export function validateManifestEntry(entry: unknown): string[] {
     'a positive number (the logits are divided by it before the softmax) or no field',
     temperature,
   );
+  if (entry['denoise'] !== undefined) {
+    problems.push(...denoiseProblems(entry['denoise']));
+  }
   const quantization = entry['quantization'];
   if (quantization !== undefined) {
     const from = isObject(quantization) ? quantization['from'] : undefined;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelError } from './errors.js';
 import { softmax, type EmotionResult } from './emotion-classifier.js';
 import { readFerCsv } from './fer-csv.js';
+import { denoiseFace, type FaceDenoise } from './face-denoise.js';
 import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';
 import { FACE_PIXELS, mirrorFace } from './preprocess.js';
 
@@ -36,6 +37,20 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(started.map((c) => c.stop()));
 });
+
+/** A copy of the int8 model whose manifest entry is edited by `edit`. */
+function copy(edit: (entry: Record<string, unknown>) => void, bytes?: Buffer): string {
+  const dir = mkdtempSync(join(tmpdir(), 'moodbox-onnx-'));
+  const manifest = JSON.parse(readFileSync(join(MODELS, 'manifest.json'), 'utf8')) as {
+    models: Record<string, Record<string, unknown>>;
+  };
+  const entry = manifest.models['emotion-int8.onnx'] ?? {};
+  edit(entry);
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ models: { 'emotion-int8.onnx': entry } }));
+  if (bytes === undefined) copyFileSync(INT8, join(dir, 'emotion-int8.onnx'));
+  else writeFileSync(join(dir, 'emotion-int8.onnx'), bytes);
+  return join(dir, 'emotion-int8.onnx');
+}
 
 describe('OnnxEmotionClassifier', () => {
   it('classifies faces into probabilities per label that sum to 1', async () => {
@@ -148,6 +163,24 @@ describe('OnnxEmotionClassifier', () => {
     });
   });
 
+  it("smooths a grainy face by the manifest's denoising rule before it reads it, and reads a clean one as it came", async () => {
+    const rule: FaceDenoise = { steps: [{ fromNoise: 20, kernel: [10, 61, 114, 61, 10] }] };
+    const denoising = await classifier(
+      copy((e) => (e['denoise'] = rule)),
+      { flipTta: true },
+    );
+    const plain = await classifier(INT8, { flipTta: true });
+    const rng = (
+      (seed) => () =>
+        (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+    )(7);
+    const grainy = faces.slice(0, 6).map((face) => face.map((v) => Math.min(255, Math.max(0, v + Math.round((rng() - 0.5) * 120)))));
+    const read = await denoising.classify([...faces.slice(0, 6), ...grainy]);
+    expect(read.map(probs)).toEqual((await plain.classify([...faces.slice(0, 6), ...grainy.map((f) => denoiseFace(f, rule))])).map(probs));
+    expect(grainy.every((f) => denoiseFace(f, rule) !== f)).toBe(true); // each grainy face was smoothed
+    expect(read.slice(6).map(probs)).not.toEqual((await plain.classify(grainy)).map(probs));
+  });
+
   it('rejects a face of the wrong size, naming it', async () => {
     const c = await classifier(INT8, { maxBatch: 2 });
     await expect(c.classify([...faces.slice(0, 4), new Uint8Array(10)])).rejects.toThrow(
@@ -179,20 +212,6 @@ describe('OnnxEmotionClassifier', () => {
   });
 
   describe('refuses a model that does not match its manifest', () => {
-    /** A copy of the int8 model whose manifest entry is edited by `edit`. */
-    function copy(edit: (entry: Record<string, unknown>) => void, bytes?: Buffer): string {
-      const dir = mkdtempSync(join(tmpdir(), 'moodbox-onnx-'));
-      const manifest = JSON.parse(readFileSync(join(MODELS, 'manifest.json'), 'utf8')) as {
-        models: Record<string, Record<string, unknown>>;
-      };
-      const entry = manifest.models['emotion-int8.onnx'] ?? {};
-      edit(entry);
-      writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ models: { 'emotion-int8.onnx': entry } }));
-      if (bytes === undefined) copyFileSync(INT8, join(dir, 'emotion-int8.onnx'));
-      else writeFileSync(join(dir, 'emotion-int8.onnx'), bytes);
-      return join(dir, 'emotion-int8.onnx');
-    }
-
     async function refusal(path: string): Promise<ModelError> {
       const c = new OnnxEmotionClassifier({}, { modelPath: path });
       try {
@@ -226,6 +245,12 @@ describe('OnnxEmotionClassifier', () => {
       const err = await refusal(copy((e) => ((e['embedding'] as Record<string, unknown>)['shape'] = ['N', 64])));
       expect(err.code).toBe('MB_ERR_MODEL_INVALID');
       expect(err.message).toMatch(/output embedding is float32 \[N, 192\], the manifest says float32 \[N, 64\]/);
+    });
+
+    it('a denoising rule that is not one, naming the field', async () => {
+      const err = await refusal(copy((e) => (e['denoise'] = { steps: [{ fromNoise: 5, kernel: [1, 2, 1] }] })));
+      expect(err.code).toBe('MB_ERR_MODEL_MANIFEST');
+      expect(err.message).toMatch(/denoise\.steps\[0\]\.kernel: expected a symmetric list .* that sum to 256/);
     });
 
     it('a file that is not the one the manifest describes', async () => {

@@ -5,6 +5,7 @@ import { resultFromLogits, type EmotionClassifier, type EmotionResult } from './
 import { checkInt8Agreement, describeAgreement, type Int8Agreement } from './int8-agreement.js';
 import type { AccuracyBySize } from './face-weight.js';
 import { loadModelManifest, type VerifiedModel } from './model-manifest.js';
+import { denoiseFace } from './face-denoise.js';
 import { assertFaces, FACE_SIZE, preprocessFaces } from './preprocess.js';
 import type { Log } from '../kernel/log.js';
 
@@ -200,7 +201,10 @@ export class OnnxEmotionClassifier implements EmotionClassifier, Service {
     const results: EmotionResult[] = [];
     const mirror = this.#flipTta && faces.length <= (this.#options.mirrorUpToFaces ?? Number.POSITIVE_INFINITY);
     for (let start = 0; start < faces.length; start += maxBatch) {
-      const chunk = faces.slice(start, start + maxBatch);
+      // A grainy face is smoothed first, as the model's rule says (the manifest's `denoise`).
+      const chunk = faces
+        .slice(start, start + maxBatch)
+        .map((face) => (entry.denoise === undefined ? face : denoiseFace(face, entry.denoise)));
       const n = chunk.length;
       const rows = mirror ? 2 * n : n;
       const data = preprocessFaces(chunk, entry.input.normalisation, { appendMirrored: mirror });

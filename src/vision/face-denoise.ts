@@ -1,0 +1,107 @@
+/**
+ * A grainy face is smoothed before the emotion model reads it, by as much as its grain calls for.
+ * A webcam in a dim room raises its gain and fills the picture with grain; the model, which learnt
+ * faces from photographs, then reads a frown or a smile into the noise. A light Gaussian blur of the
+ * 48x48 crop takes the grain and keeps the expression: on PublicTest through the webcam model at 12%
+ * of daylight the shipped model read 62.4% of faces plain and 64.2% blurred (σ 0.7), at 4% 51.6% and
+ * 56.5% (σ 0.9), while a clean face loses by any blur (docs/light.md). So the rule goes by the grain
+ * measured on the crop itself (`measureLight`, the same estimate that weighs the face's vote).
+ *
+ * The rule belongs to the model (its manifest's `denoise`) and is applied the same way, byte for byte,
+ * in the daemon, in `moodbox eval` and in training (`scripts/model/face_denoise.py`, its twin): integer
+ * kernels whose weights sum to 256, the edge pixel repeated beyond the border, rows then columns,
+ * one rounding at the end (face-denoise.test.ts compares both against a fixture the Python twin wrote).
+ */
+import { describeValue } from '../kernel/errors.js';
+import { measureLight } from './face-light.js';
+import { FACE_PIXELS, FACE_SIZE } from './preprocess.js';
+
+/** From a grain (`measureLight`'s `noise`, grey levels) on, faces are smoothed with this kernel. */
+export interface DenoiseStep {
+  /** The grain (grey levels) from which this step applies. */
+  readonly fromNoise: number;
+  /** A symmetric kernel of odd length (3 to 9) of integer weights that sum to 256. */
+  readonly kernel: readonly number[];
+}
+
+/** A model's denoising rule: steps by rising grain; a face below the first is read as it came. */
+export interface FaceDenoise {
+  readonly steps: readonly DenoiseStep[];
+}
+
+/** The weights of every kernel sum to this (8 fractional bits a pass). */
+const KERNEL_SUM = 256;
+/** Longest kernel accepted: σ ≈ 1.3 needs 9 taps; more is no longer a light blur. */
+const MAX_TAPS = 9;
+
+/** What is wrong with `value` as a `denoise` rule (empty when nothing is), each problem a sentence. */
+export function denoiseProblems(value: unknown): string[] {
+  if (typeof value !== 'object' || value === null || !Array.isArray((value as { steps?: unknown }).steps)) {
+    return [`denoise: expected an object {steps: [{fromNoise, kernel}, …]}, got ${describeValue(value)}`];
+  }
+  const steps = (value as { steps: unknown[] }).steps;
+  if (steps.length === 0) return ['denoise.steps: expected at least one step, got []'];
+  const problems: string[] = [];
+  let previous = -Infinity;
+  steps.forEach((step, i) => {
+    const { fromNoise, kernel } = (typeof step === 'object' && step !== null ? step : {}) as { fromNoise?: unknown; kernel?: unknown };
+    if (typeof fromNoise !== 'number' || !Number.isFinite(fromNoise) || fromNoise < 0 || fromNoise <= previous) {
+      problems.push(`denoise.steps[${i}].fromNoise: expected a grain ≥ 0 above the step before, got ${describeValue(fromNoise)}`);
+    } else {
+      previous = fromNoise;
+    }
+    if (!isKernel(kernel)) {
+      problems.push(
+        `denoise.steps[${i}].kernel: expected a symmetric list of 3 to ${MAX_TAPS} (odd) whole weights ≥ 0 that sum to ${KERNEL_SUM}, got ${describeValue(kernel)}`,
+      );
+    }
+  });
+  return problems;
+}
+
+function isKernel(kernel: unknown): kernel is readonly number[] {
+  if (!Array.isArray(kernel) || kernel.length < 3 || kernel.length > MAX_TAPS || kernel.length % 2 === 0) return false;
+  if (!kernel.every((w) => Number.isInteger(w) && (w as number) >= 0)) return false;
+  const weights = kernel as number[];
+  return weights.reduce((a, b) => a + b, 0) === KERNEL_SUM && weights.every((w, i) => w === weights[weights.length - 1 - i]);
+}
+
+/** The step `denoise` takes for a face of this grain, or undefined for none. */
+export function stepFor(denoise: FaceDenoise, noise: number): DenoiseStep | undefined {
+  let chosen: DenoiseStep | undefined;
+  for (const step of denoise.steps) if (noise >= step.fromNoise) chosen = step;
+  return chosen;
+}
+
+/** `face` (48x48 grey) as the model's rule reads it: smoothed by its grain, or `face` itself when clean enough. */
+export function denoiseFace(face: Uint8Array, denoise: FaceDenoise): Uint8Array {
+  const step = stepFor(denoise, measureLight(face, FACE_SIZE, FACE_SIZE).noise);
+  return step === undefined ? face : blurFace(face, step.kernel);
+}
+
+/** `face` (48x48 grey) blurred with `kernel` (a new array): rows, then columns, the edge pixel repeated, one rounding. */
+export function blurFace(face: Uint8Array, kernel: readonly number[]): Uint8Array {
+  if (face.length !== FACE_PIXELS)
+    throw new RangeError(`Expected a ${FACE_SIZE}x${FACE_SIZE} grey face (${FACE_PIXELS} bytes), got ${face.length} bytes`);
+  const radius = (kernel.length - 1) / 2;
+  const last = FACE_SIZE - 1;
+  // Sums of at most 255 x 256 and 65,280 x 256: exact in doubles, as in the twin's int64.
+  const rows = new Float64Array(FACE_PIXELS);
+  for (let y = 0; y < FACE_SIZE; y++) {
+    const at = y * FACE_SIZE;
+    for (let x = 0; x < FACE_SIZE; x++) {
+      let sum = 0;
+      for (let k = -radius; k <= radius; k++) sum += kernel[k + radius]! * face[at + Math.min(last, Math.max(0, x + k))]!;
+      rows[at + x] = sum;
+    }
+  }
+  const out = new Uint8Array(FACE_PIXELS);
+  for (let y = 0; y < FACE_SIZE; y++) {
+    for (let x = 0; x < FACE_SIZE; x++) {
+      let sum = 0;
+      for (let k = -radius; k <= radius; k++) sum += kernel[k + radius]! * rows[Math.min(last, Math.max(0, y + k)) * FACE_SIZE + x]!;
+      out[y * FACE_SIZE + x] = Math.floor((sum + 32768) / 65536);
+    }
+  }
+  return out;
+}
