@@ -461,6 +461,14 @@ describe('the live camera view', { timeout: 120_000 }, () => {
     );
     if ((await sizes.getAttribute('data-sizes')) === 'fine') expect(sized).toMatch(/Large enough to read expressions well\.$/);
     else expect(sized).toMatch(/place the camera nearer the tables or lower, at eye height, or use a 1280x720 camera/);
+    // The light on the faces over the last hour: the demo's room is lit, so readable throughout, with no advice.
+    const light = page.locator('mb-admin-camera [data-light]');
+    await expect.poll(() => light.getAttribute('data-light'), WAIT).toBe('fine');
+    expect((await light.textContent())?.replace(/\s+/g, ' ').trim()).toMatch(
+      /^Light on the faces: readable now\. Faces were in view for \d+ minutes? of the last hour, and readable throughout\.$/,
+    );
+    expect(await light.locator('.hour span').count()).toBe(60);
+    expect(await light.locator('.hour span.lit').count()).toBeGreaterThan(0);
     await shot(page, 'admin-camera-faces');
     expect(await a11yProblems(page)).toEqual([]);
 

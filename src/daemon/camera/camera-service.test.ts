@@ -113,9 +113,18 @@ describe('CameraService', () => {
     expect(camera.health().detail).toMatch(
       /faces too dark to read expressions now \(the room mood holds meanwhile\); too dark for 7 of the last 7 minutes with faces in view: a lamp/,
     );
+    // The camera page draws the same hour.
+    expect(camera.liveFaces()?.light).toMatchObject({
+      tooDarkNow: true,
+      minutes: 7,
+      darkMinutes: 7,
+      advice: expect.stringMatching(/^a lamp/),
+    });
+    expect(camera.liveFaces()?.light?.byMinute.every((m) => m.dark)).toBe(true);
     vision.frame(4, 'happy');
     expect(light).toEqual([true, false]);
     expect(camera.health().detail).toMatch(/faces readable now; too dark for 6 of the last 7 minutes/);
+    expect(camera.liveFaces()?.light).toMatchObject({ tooDarkNow: false, darkMinutes: 6, advice: expect.stringMatching(/^a lamp/) });
     // The camera off: nothing is said of the room's light.
     await camera.stop();
     expect(camera.tooDark).toBe(false);

@@ -6,7 +6,7 @@ import { emotionScores, NOBODY, type RoomMood } from '../../kernel/room-mood.js'
 import { describeFaceSizes, type FaceSizeSummary } from '../../vision/face-sizes.js';
 import type { VisionEvents } from '../../vision/vision-events.js';
 import type { EventBus } from '../../kernel/event-bus.js';
-import { describeLight, LightLog, type LightSummary } from './light-log.js';
+import { describeLight, LightLog, lightView, type LightSummary, type LightView } from './light-log.js';
 
 /** How often the camera's on/off rules (admin switch, camera hours) are checked (ms). */
 const RULES_CHECK_MS = 15_000;
@@ -55,6 +55,8 @@ export interface LiveFaces {
   timing: { detectMs: number; classifyMs: number; totalMs: number };
   /** How large faces appeared over the last minutes; absent when no face was seen in them. */
   sizes?: FaceSizesView;
+  /** The room's light over the last hour, as the faces in view showed it. */
+  light?: LightView;
 }
 
 export interface CameraServiceDeps {
@@ -231,7 +233,8 @@ export class CameraService implements Service {
 
   /** The faces of the newest analysed frame; undefined while the camera is not on or nothing was analysed yet. */
   liveFaces(): LiveFaces | undefined {
-    return this.#liveFaces;
+    const faces = this.#liveFaces;
+    return faces === undefined ? undefined : { ...faces, light: lightView(this.lightSummary(), this.#tooDark) };
   }
 
   /** Frames analysed per second over the last few seconds. */

@@ -10,7 +10,21 @@ export interface LightSummary {
   readonly darkMinutes: number;
   /** The median clarity of the faces seen (contrast over the camera's noise; `face-light.ts`). */
   readonly medianClarity: number | undefined;
+  /** Each minute with faces in view, oldest first, as the camera page draws the hour. */
+  readonly byMinute: readonly LightMinute[];
 }
+
+/** One minute of the last hour with faces in view. */
+export interface LightMinute {
+  /** How long ago the minute began, in whole minutes (0: this minute). */
+  readonly minutesAgo: number;
+  /** Whether most analysed frames of the minute were too dark to read expressions. */
+  readonly dark: boolean;
+}
+
+/** What helps a camera see faces in a dim room (docs/light.md). */
+export const LIGHT_ADVICE =
+  "a lamp lighting the faces from the front, near the camera, helps most; where people sit with a window or a bright wall behind them, the camera's own backlight compensation, where it has one, helps too";
 
 interface Minute {
   readonly start: number;
@@ -45,10 +59,12 @@ export class LightLog {
   summary(now: number): LightSummary {
     const recent = this.#minutes.filter((m) => m.start > now - HOUR_MS);
     const clarities = recent.flatMap((m) => m.clarities).sort((a, b) => a - b);
+    const isDark = (m: Minute): boolean => 2 * m.darkFrames > m.frames;
     return {
       minutes: recent.length,
-      darkMinutes: recent.filter((m) => 2 * m.darkFrames > m.frames).length,
+      darkMinutes: recent.filter(isDark).length,
       medianClarity: clarities.length === 0 ? undefined : clarities[Math.floor(clarities.length / 2)],
+      byMinute: recent.map((m) => ({ minutesAgo: Math.floor((now - m.start) / MINUTE_MS), dark: isDark(m) })),
     };
   }
 }
@@ -62,5 +78,23 @@ export function describeLight(summary: LightSummary, tooDarkNow: boolean): strin
   const now = tooDarkNow ? 'too dark to read expressions now (the room mood holds meanwhile)' : 'readable now';
   const hour =
     summary.darkMinutes === 0 ? '' : `; too dark for ${summary.darkMinutes} of the last ${summary.minutes} minutes with faces in view`;
-  return `faces ${now}${hour}: a lamp lighting the faces from the front, near the camera, or the camera's own backlight compensation helps`;
+  return `faces ${now}${hour}: ${LIGHT_ADVICE}`;
+}
+
+/** The last hour's light as the camera page shows it (the API's `light`). */
+export interface LightView {
+  readonly tooDarkNow: boolean;
+  readonly minutes: number;
+  readonly darkMinutes: number;
+  readonly medianClarity: number | null;
+  readonly byMinute: LightMinute[];
+  /** What to do, while faces are or were too dark to read in the last hour; null otherwise. */
+  readonly advice: string | null;
+}
+
+export function lightView(summary: LightSummary, tooDarkNow: boolean): LightView {
+  const { minutes, darkMinutes, byMinute } = summary;
+  const medianClarity = summary.medianClarity === undefined ? null : Math.round(summary.medianClarity * 100) / 100;
+  const advice = tooDarkNow || darkMinutes > 0 ? LIGHT_ADVICE : null;
+  return { tooDarkNow, minutes, darkMinutes, medianClarity, byMinute: [...byMinute], advice };
 }

@@ -2,7 +2,7 @@ import { css } from 'lit';
 
 /**
  * `<mb-admin-camera>`'s own styles, after the admin's shared ones: the live view (the frame, the
- * face boxes and their tags), the faces' probability bars, and the face-size advice.
+ * face boxes and their tags), the faces' probability bars, the face-size advice and the hour's light.
  */
 export const CAMERA_STYLES = css`
   .live {
@@ -68,7 +68,26 @@ export const CAMERA_STYLES = css`
     flex: 1 1 16em;
     max-width: 26em;
   }
-  .sizes .advice {
+  .light .hour {
+    display: flex;
+    gap: 1px;
+    block-size: 1.1em;
+    max-inline-size: 24em;
+    margin-block: 0.3em;
+  }
+  .light .hour span {
+    flex: 1 1 0;
+    border-radius: 1px;
+    background: #e5e7eb;
+  }
+  .light .hour .lit {
+    background: #16a34a;
+  }
+  .light .hour .dark {
+    background: #1f2937;
+  }
+  .sizes .advice,
+  .light .advice {
     padding: 0.4em 0.6em;
     border-left: 0.35em solid #d97706;
     background: #fffbeb;

@@ -228,8 +228,35 @@ export class MbAdminCamera extends LitElement {
         Analysed at ${new Date(frame.at).toLocaleTimeString()} in ${ms(frame.timing.totalMs)} (finding faces ${ms(frame.timing.detectMs)},
         reading emotions ${ms(frame.timing.classifyMs)}).
       </p>
-      ${this.#renderSizes(frame.sizes)}
+      ${this.#renderSizes(frame.sizes)} ${this.#renderLight(frame.light)}
     </section>`;
+  }
+
+  /**
+   * The room's light over the last hour, as the faces in view showed it: a strip of its 60 minutes
+   * (readable, too dark, or no one in view), the counts in words, and what helps (docs/light.md).
+   */
+  #renderLight(light: CameraFaces['light']) {
+    if (light === undefined) return nothing;
+    if (light.minutes === 0) {
+      return html`<p class="muted" data-light="none">
+        No face seen in the last hour: how well the room is lit for reading faces shows once people are in view.
+      </p>`;
+    }
+    const byAgo = new Map(light.byMinute.map((m) => [m.minutesAgo, m.dark]));
+    const cells = Array.from({ length: 60 }, (_, i) => byAgo.get(59 - i));
+    const now = light.tooDarkNow ? 'too dark to read expressions now; the room mood holds meanwhile' : 'readable now';
+    const minutes = (n: number): string => `${n} minute${n === 1 ? '' : 's'}`;
+    return html`<div class="light" data-light=${light.tooDarkNow ? 'dark' : light.darkMinutes > 0 ? 'dimmed' : 'fine'}>
+      <p>
+        <strong>Light on the faces:</strong> ${now}. Faces were in view for ${minutes(light.minutes)} of the last
+        hour${light.darkMinutes === 0 ? ', and readable throughout.' : html`, too dark to read for ${minutes(light.darkMinutes)} of them.`}
+      </p>
+      <div class="hour" aria-hidden="true" title="The last hour, a minute a bar: green readable, dark too dark, grey no one in view">
+        ${cells.map((dark) => html`<span class=${dark === undefined ? '' : dark ? 'dark' : 'lit'}></span>`)}
+      </div>
+      ${light.advice === null ? nothing : html`<p class="advice" role="note">${sentence(light.advice)}</p>`}
+    </div>`;
   }
 
   /** How large faces appear in this room, and what to change when they are small (docs/face-detector.md). */

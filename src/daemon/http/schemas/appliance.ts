@@ -110,6 +110,29 @@ export const CameraFacesSchema = Type.Object({
       { description: 'How large faces appeared over the last minutes; absent when no face was seen in them.' },
     ),
   ),
+  light: Type.Optional(
+    Type.Object(
+      {
+        tooDarkNow: Type.Boolean({ description: 'Whether most faces in view are too dark to read expressions now (the room mood holds).' }),
+        minutes: Type.Integer({ description: 'Minutes of the last hour with faces in view.' }),
+        darkMinutes: Type.Integer({ description: 'Of those, the minutes in which most analysed frames were too dark to read.' }),
+        medianClarity: Type.Union([Type.Number(), Type.Null()], {
+          description: "The median clarity of the faces seen (their contrast over the camera's noise); null when none was seen.",
+        }),
+        byMinute: Type.Array(
+          Type.Object({
+            minutesAgo: Type.Integer({ description: 'How long ago the minute began (0: this minute).' }),
+            dark: Type.Boolean({ description: 'Whether most of its frames were too dark to read.' }),
+          }),
+          { description: 'Each minute with faces in view, oldest first.' },
+        ),
+        advice: Type.Union([Type.String(), Type.Null()], {
+          description: 'What helps (a lamp near the camera, backlight compensation) while faces are or were too dark; null otherwise.',
+        }),
+      },
+      { description: 'The room’s light over the last hour, as the faces in view showed it.' },
+    ),
+  ),
 });
 export type CameraFaces = Static<typeof CameraFacesSchema>;
 
