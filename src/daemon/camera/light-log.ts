@@ -81,6 +81,16 @@ export function describeLight(summary: LightSummary, tooDarkNow: boolean): strin
   return `faces ${now}${hour}: ${LIGHT_ADVICE}`;
 }
 
+/** What `describeLight` wrote in a health line, read back (for `moodbox doctor`); undefined when the line says nothing of light. */
+export function readLight(detail: string): { tooDarkNow: boolean; darkMinutes: number; minutes: number } | undefined {
+  const match =
+    /faces (too dark to read expressions now|readable now)[^;:]*(?:; too dark for (\d+) of the last (\d+) minutes with faces in view)?: /.exec(
+      detail,
+    );
+  if (match === null) return undefined;
+  return { tooDarkNow: match[1] !== 'readable now', darkMinutes: Number(match[2] ?? 0), minutes: Number(match[3] ?? 0) };
+}
+
 /** The last hour's light as the camera page shows it (the API's `light`). */
 export interface LightView {
   readonly tooDarkNow: boolean;

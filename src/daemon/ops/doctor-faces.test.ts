@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/load-config.js';
 import { describeFaceSizes } from '../../vision/face-sizes.js';
-import { checkFaceSizes } from './doctor-faces.js';
+import { describeLight, LIGHT_ADVICE } from '../camera/light-log.js';
+import { checkFaceLight, checkFaceSizes } from './doctor-faces.js';
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -73,5 +74,40 @@ describe('checkFaceSizes (moodbox doctor)', () => {
     expect(await checkFaceSizes(config(port), { fetch })).toMatchObject({ status: 'ok', message: expect.stringContaining('not running') });
     const quiet = await daemon('camera on; room mood nobody');
     expect(await checkFaceSizes(config(quiet), { fetch })).toMatchObject({ status: 'ok', message: expect.stringContaining('no face') });
+  });
+});
+
+describe('checkFaceLight (moodbox doctor)', () => {
+  /** The camera line a daemon writes after `darkMinutes` of `minutes` too dark (`describeLight`, as the camera service calls it). */
+  const lineAfter = (darkMinutes: number, minutes: number, tooDarkNow: boolean): string =>
+    `camera on; room mood happy; 9.8 frames/s analysed; ${describeLight({ minutes, darkMinutes, medianClarity: 2, byMinute: [] }, tooDarkNow) ?? ''}`;
+
+  it("warns when the running daemon's camera finds the faces too dark, now or in the last hour, and says what helps", async () => {
+    const port = await daemon(lineAfter(12, 40, true));
+    expect(await checkFaceLight(config(port), { fetch })).toEqual({
+      name: 'light',
+      status: 'warn',
+      message:
+        'faces too dark to read expressions now (the room mood holds meanwhile); too dark for 12 of the last 40 minutes with faces in view',
+      fix: `${LIGHT_ADVICE} (docs/light.md, "What an owner can do about light")`,
+    });
+    await new Promise((resolve) => server?.close(resolve));
+    const earlier = await daemon(lineAfter(3, 40, false));
+    expect(await checkFaceLight(config(earlier), { fetch })).toMatchObject({
+      status: 'warn',
+      message: 'faces readable now; too dark for 3 of the last 40 minutes with faces in view',
+    });
+  });
+
+  it('is content when no face was too dark, and says when no daemon answers', async () => {
+    const port = await daemon(lineAfter(0, 40, false));
+    expect(await checkFaceLight(config(port), { fetch })).toEqual({
+      name: 'light',
+      status: 'ok',
+      message: 'no face too dark to read expressions in the last hour',
+    });
+    await new Promise((resolve) => server?.close(resolve));
+    server = undefined;
+    expect(await checkFaceLight(config(port), { fetch })).toMatchObject({ status: 'ok', message: expect.stringContaining('not running') });
   });
 });

@@ -19,7 +19,7 @@ import { SpotifyAuth } from '../../player/spotify/spotify-auth.js';
 import { INSTALL_DIR } from '../version.js';
 import { checkGuests } from '../guests/guest-doctor.js';
 import { checkCamera, listDevices } from './doctor-camera.js';
-import { checkFaceSizes } from './doctor-faces.js';
+import { checkFaceLight, checkFaceSizes } from './doctor-faces.js';
 import { modelChecks } from './doctor-models.js';
 import { checkDatabase, checkDisk, checkDiskUse } from './doctor-storage.js';
 
@@ -50,6 +50,7 @@ export async function runDoctor(options: { configFile?: string | undefined; tota
     checkMemory(options.totalMemory ?? totalmem(), env),
     checkCamera(config, ctx),
     await checkFaceSizes(config, { fetch }),
+    await checkFaceLight(config, { fetch }),
     ...(await modelChecks(config, ctx)),
     checkMpv(config),
     checkAudio(config, ctx),
