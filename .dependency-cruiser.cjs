@@ -58,13 +58,13 @@ module.exports = {
       name: 'only-the-root-knows-mqtt',
       severity: 'error',
       comment:
-        'mqtt/ is a delivery layer: main.ts builds it, adapters/ makes its connection, and `moodbox fleet` (commands/) speaks to the broker; ' +
+        'mqtt/ is a delivery layer: the composition root (main.ts, compose.ts) builds it, adapters/ makes its connection, and `moodbox fleet` (commands/) speaks to the broker; ' +
         'no feature imports it.',
       from: {
         path: '^src/',
         pathNot: [
           '^src/daemon/mqtt/',
-          '^src/daemon/main\\.ts$',
+          '^src/daemon/(main|compose)\\.ts$',
           '^src/daemon/adapters/',
           '^src/daemon/commands/',
           '^src/daemon/testing/',
@@ -78,11 +78,11 @@ module.exports = {
       severity: 'error',
       comment:
         'adapters/ holds the real adapters (OpenCV and onnxruntime, mpv, node-hid, mqtt.js, Spotify, the analysis worker): ' +
-        'the composition root (main.ts) builds them, and `moodbox library analyze` (commands/library-command.ts) its analyzer; ' +
+        'the composition root (main.ts and its compose.ts) builds them, and `moodbox library analyze` (commands/library-command.ts) its analyzer; ' +
         'everything else is given them as ports (camera/camera-parts.ts, music/music-parts.ts, rfid/, store/).',
       from: {
         path: '^src/',
-        pathNot: ['^src/daemon/main\\.ts$', '^src/daemon/adapters/', '^src/daemon/commands/library-command\\.ts$'],
+        pathNot: ['^src/daemon/(main|compose)\\.ts$', '^src/daemon/adapters/', '^src/daemon/commands/library-command\\.ts$'],
       },
       to: { path: '^src/daemon/adapters/' },
     },
@@ -94,7 +94,7 @@ module.exports = {
         'build from: none imports them (a port they share sits beside its users, as camera/camera-parts.ts and music/music-parts.ts; ' +
         'what the delivery layers may use of the box is core.ts). `moodbox start` (commands/) runs main.ts; tests may build the whole box.',
       from: { path: '^src/daemon/[^/]+/', pathNot: ['^src/daemon/commands/', '^src/daemon/testing/', '\\.test\\.ts$'] },
-      to: { path: '^src/daemon/(moodbox|main)\\.ts$' },
+      to: { path: '^src/daemon/(moodbox|main|compose)\\.ts$' },
     },
     {
       name: 'music-knows-not-the-guests',
@@ -120,7 +120,7 @@ module.exports = {
       comment:
         'The delivery layer (http/: routes, the WebSocket, the hub and its projector) depends on the core, never the other way. ' +
         'main.ts builds the server; the CLI and the bench may start it.',
-      from: { path: '^src/daemon/', pathNot: ['^src/daemon/http/', '^src/daemon/main\\.ts$', '^src/daemon/testing/', '\\.test\\.ts$'] },
+      from: { path: '^src/daemon/', pathNot: ['^src/daemon/http/', '^src/daemon/(main|compose)\\.ts$', '^src/daemon/testing/', '\\.test\\.ts$'] },
       to: { path: '^src/daemon/http/' },
     },
     {
@@ -137,7 +137,7 @@ module.exports = {
       name: 'only-the-projector-writes-the-hub',
       severity: 'error',
       comment: 'The screens state is a projection of the bus: services never read or write the hub.',
-      from: { path: '^src/', pathNot: ['^src/daemon/http/', '^src/daemon/main\\.ts$', '\\.test\\.ts$', '/testing/'] },
+      from: { path: '^src/', pathNot: ['^src/daemon/http/', '^src/daemon/(main|compose)\\.ts$', '\\.test\\.ts$', '/testing/'] },
       to: { path: '^src/daemon/http/state-hub\\.ts$' },
     },
     {

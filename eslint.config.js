@@ -41,7 +41,7 @@ export default tseslint.config(
   },
   {
     files: ['src/daemon/**/*.ts', 'src/vision/**/*.ts', 'src/player/**/*.ts'],
-    ignores: ['src/kernel/**', 'src/daemon/main.ts', '**/*.test.ts', '**/testing/**'],
+    ignores: ['src/kernel/**', 'src/daemon/main.ts', 'src/daemon/ops/process-stop.ts', '**/*.test.ts', '**/testing/**'],
     rules: {
       'no-restricted-properties': ['error', ...TIME_AND_CHANCE],
       'no-restricted-globals': ['error', ...TIMERS],
