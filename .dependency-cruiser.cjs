@@ -120,7 +120,10 @@ module.exports = {
       comment:
         'The delivery layer (http/: routes, the WebSocket, the hub and its projector) depends on the core, never the other way. ' +
         'main.ts builds the server; the CLI and the bench may start it.',
-      from: { path: '^src/daemon/', pathNot: ['^src/daemon/http/', '^src/daemon/(main|compose)\\.ts$', '^src/daemon/testing/', '\\.test\\.ts$'] },
+      from: {
+        path: '^src/daemon/',
+        pathNot: ['^src/daemon/http/', '^src/daemon/(main|compose)\\.ts$', '^src/daemon/testing/', '\\.test\\.ts$'],
+      },
       to: { path: '^src/daemon/http/' },
     },
     {
