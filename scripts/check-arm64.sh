@@ -250,7 +250,16 @@ fi
 # --- models, faces, evaluation script ----------------------------------------------------------
 mkdir -p "$app/models"
 cp models/emotion-int8.onnx models/emotion-float.onnx models/manifest.json "$app/models/"
-cp scripts/arm64/eval-fer.mjs "$app/"
+# The script beside the daemon's built denoising step, as in the repository (eval-fer.mjs imports it).
+if [[ ! -f dist/vision/face-denoise.js ]]; then
+  say "no dist/vision/face-denoise.js: build first (scripts/setup.sh, or npm run build)"
+  exit 1
+fi
+mkdir -p "$app/scripts/arm64" "$app/dist/vision" "$app/dist/kernel"
+cp scripts/arm64/eval-fer.mjs "$app/scripts/arm64/"
+cp dist/vision/face-denoise.js dist/vision/face-light.js dist/vision/preprocess.js "$app/dist/vision/"
+cp dist/kernel/errors.js "$app/dist/kernel/"
+echo '{ "type": "module" }' >"$app/dist/package.json"
 faces="$app/fer-publictest.bin"
 source_id="$(stat -L -c '%s %Y' "$fer_csv") $(realpath "$fer_csv")"
 if [[ ! -f "$faces" || "$(cat "$faces.source" 2>/dev/null)" != "$source_id" ]]; then
@@ -283,7 +292,7 @@ for cpu in $cpus; do
     say "$cpu: $model"
     # onnxruntime's cpuinfo complains about the missing /sys, and its telemetry about a missing CA
     # bundle: harmless, kept in the run's log only.
-    in_root QEMU_CPU="$cpu" node /opt/moodbox-check/eval-fer.mjs --models /opt/moodbox-check/models --model "$model" \
+    in_root QEMU_CPU="$cpu" node /opt/moodbox-check/scripts/arm64/eval-fer.mjs --models /opt/moodbox-check/models --model "$model" \
       --data /opt/moodbox-check/fer-publictest.bin --limit "$limit" --progress \
       --logits "/opt/moodbox-check/run/$cpu-$model.f32" >"$run/$cpu-$model.json" 2> >(tee "$run/$cpu-$model.log" | grep --line-buffered -v -e cpuinfo -e telemetry >&2) ||
       failed "the evaluation of $model on $cpu" "$run/$cpu-$model.log"

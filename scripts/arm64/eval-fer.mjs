@@ -4,6 +4,9 @@
 // NCHW [N, 1, 48, 48], batches of 64, one intra-op thread, graph optimisation `all`; the label is
 // the first largest softmax probability; with flip-TTA each batch also holds the faces' left-right
 // mirrors (after the faces) and a face's probabilities are the mean of its own and its mirror's.
+// A model whose manifest has a denoising rule (`denoise`) has each face smoothed by it first, with
+// the daemon's own built module (dist/vision/face-denoise.js, beside this script as in the
+// repository: scripts/check-arm64.sh copies both into the chroot).
 // Plain JavaScript (Node 18 or newer) so it runs unchanged on the host and in the arm64 chroot of
 // scripts/check-arm64.sh.
 //
@@ -56,6 +59,9 @@ if (entry.labels.join(',') !== FER_LABELS.join(',')) {
   throw new Error(`${args.model}: labels ${entry.labels.join(',')} are not in FER-2013 order (${FER_LABELS.join(',')})`);
 }
 const k = FER_LABELS.length;
+// The daemon's own step, when the model has a rule: the same bytes on every CPU (face-denoise.ts).
+const denoiseFace =
+  entry.denoise === undefined ? undefined : (await import(new URL('../../dist/vision/face-denoise.js', import.meta.url).href)).denoiseFace;
 
 const data = readFileSync(args.data);
 if (data.length % RECORD !== 0) throw new Error(`${args.data}: ${data.length} bytes is not a whole number of ${RECORD}-byte records`);
@@ -157,7 +163,7 @@ for (const mode of modes) {
   let correct = 0;
   let ms = 0;
   for (let start = 0; start < n; start += BATCH) {
-    const chunk = faces.slice(start, start + BATCH);
+    const chunk = faces.slice(start, start + BATCH).map((face) => (denoiseFace === undefined ? face : denoiseFace(face, entry.denoise)));
     const count = chunk.length;
     const rows = flip ? 2 * count : count;
     const t0 = performance.now();
