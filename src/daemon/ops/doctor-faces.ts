@@ -17,6 +17,24 @@ async function cameraLine(config: Config, deps: { fetch: typeof fetch }): Promis
   }
 }
 
+/** The running daemon's camera line, or the check's answer when there is none to read (the camera off, no daemon): `toSee` is what a run would show. */
+async function cameraLineOr(
+  config: Config,
+  deps: { fetch: typeof fetch },
+  name: string,
+  toSee: string,
+): Promise<Check | { detail: string | undefined }> {
+  if (!config.camera.enabled) return { name, status: 'ok', message: 'camera turned off in the configuration' };
+  const line = await cameraLine(config, deps);
+  return (
+    line ?? {
+      name,
+      status: 'ok',
+      message: `Moodbox is not running here: start it and run doctor again once people were in view, to see ${toSee}`,
+    }
+  );
+}
+
 /**
  * How large faces appear to the camera, from the running daemon (`GET /api/health` on this
  * machine: the camera's line holds the smallest, largest and median face over the last minutes),
@@ -25,15 +43,8 @@ async function cameraLine(config: Config, deps: { fetch: typeof fetch }): Promis
  */
 export async function checkFaceSizes(config: Config, deps: { fetch: typeof fetch }): Promise<Check> {
   const name = 'faces';
-  if (!config.camera.enabled) return { name, status: 'ok', message: 'camera turned off in the configuration' };
-  const line = await cameraLine(config, deps);
-  if (line === undefined) {
-    return {
-      name,
-      status: 'ok',
-      message: 'Moodbox is not running here: start it and run doctor again once people were in view, to see how large their faces appear',
-    };
-  }
+  const line = await cameraLineOr(config, deps, name, 'how large their faces appear');
+  if ('status' in line) return line;
   const detail = line.detail;
   const read = detail === undefined ? undefined : readFaceSizes(detail);
   if (read === undefined) {
@@ -53,15 +64,8 @@ export async function checkFaceSizes(config: Config, deps: { fetch: typeof fetch
  */
 export async function checkFaceLight(config: Config, deps: { fetch: typeof fetch }): Promise<Check> {
   const name = 'light';
-  if (!config.camera.enabled) return { name, status: 'ok', message: 'camera turned off in the configuration' };
-  const line = await cameraLine(config, deps);
-  if (line === undefined) {
-    return {
-      name,
-      status: 'ok',
-      message: 'Moodbox is not running here: start it and run doctor again once people were in view, to see how well lit their faces are',
-    };
-  }
+  const line = await cameraLineOr(config, deps, name, 'how well lit their faces are');
+  if ('status' in line) return line;
   const light = line.detail === undefined ? undefined : readLight(line.detail);
   if (light === undefined) return { name, status: 'ok', message: 'no face too dark to read expressions in the last hour' };
   const now = light.tooDarkNow ? 'faces too dark to read expressions now (the room mood holds meanwhile)' : 'faces readable now';
