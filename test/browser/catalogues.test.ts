@@ -20,9 +20,18 @@ const languages = readdirSync(CATALOGUES).filter((f) => f.endsWith('.json') && f
 const TRANSLATED = [
   'src/ui/guest',
   'src/ui/i18n',
-  ...['mb-kiosk', 'kiosk-now', 'kiosk-frame', 'kiosk-words', 'kiosk-idle-sign-out', 'mb-suggestions', 'mb-guest-qr', 'kiosk-i18n'].map(
-    (name) => `src/ui/kiosk/${name}.ts`,
-  ),
+  ...[
+    'mb-kiosk',
+    'kiosk-now',
+    'kiosk-frame',
+    'kiosk-words',
+    'kiosk-idle-sign-out',
+    'mb-suggestions',
+    'mb-guest-qr',
+    'kiosk-i18n',
+    'mb-sign-in',
+    'mb-me',
+  ].map((name) => `src/ui/kiosk/${name}.ts`),
 ];
 
 function sources(path: string): string[] {

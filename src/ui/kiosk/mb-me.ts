@@ -6,6 +6,8 @@ import { moodLook } from '../components/mb-mood-face.js';
 import { ApiError } from '../data/api-client.js';
 import type { KioskApi } from '../data/kiosk-api.js';
 import { emit } from '../events.js';
+import { followLanguage } from '../i18n/i18n.js';
+import { i18n, moodName, t, type KioskKey } from './kiosk-i18n.js';
 import { describeCalibration } from './mb-calibration.js';
 import './mb-calibration.js';
 import { ME_STYLES } from './mb-me.styles.js';
@@ -16,46 +18,51 @@ const HISTORY_PLAYS = 30;
 
 type Tab = 'history' | 'preferences' | 'expressions';
 type PreferenceKey = keyof MyPreferences;
-const TAB_LABELS: Readonly<Record<Tab, string>> = { history: 'History', preferences: 'Preferences', expressions: 'Your expressions' };
+/** Each tab's name on its button, and its panel's. */
+const TABS: Readonly<Record<Tab, { label: KioskKey; panel: KioskKey }>> = {
+  history: { label: 'kiosk.me.history', panel: 'kiosk.me.history' },
+  preferences: { label: 'kiosk.me.preferences', panel: 'kiosk.me.preferences' },
+  expressions: { label: 'kiosk.me.expressions', panel: 'kiosk.me.yourExpressions' },
+};
 
-const GROUPS: ReadonlyArray<{ key: PreferenceKey; title: string; hint: string; empty: string }> = [
+const GROUPS: ReadonlyArray<{ key: PreferenceKey; title: KioskKey; hint: KioskKey; empty: KioskKey }> = [
   {
     key: 'avoidMoods',
-    title: 'Moods to avoid',
-    hint: 'Moodbox plays less of these while you are signed in.',
-    empty: 'No moods are tagged yet.',
+    title: 'kiosk.me.avoidMoods.title',
+    hint: 'kiosk.me.avoidMoods.hint',
+    empty: 'kiosk.me.avoidMoods.empty',
   },
   {
     key: 'languages',
-    title: 'Languages you like',
-    hint: 'Songs in these languages come up more often.',
-    empty: 'No song says its language yet.',
+    title: 'kiosk.me.languages.title',
+    hint: 'kiosk.me.languages.hint',
+    empty: 'kiosk.me.languages.empty',
   },
   {
     key: 'artists',
-    title: 'Artists you like',
-    hint: 'From what you played and liked.',
-    empty: 'Play or like a few songs, and their artists show here.',
+    title: 'kiosk.me.artists.title',
+    hint: 'kiosk.me.artists.hint',
+    empty: 'kiosk.me.artists.empty',
   },
 ];
 
-/** A language code as people read it ("fr" → "French"); the code itself when the browser does not know it. */
+/** A language code as the kiosk's language names it ("fr" → "French", "Französisch"); the code itself when the browser does not know it. */
 function languageName(code: string): string {
   try {
-    return new Intl.DisplayNames([navigator.language || 'en'], { type: 'language' }).of(code) ?? code;
+    return new Intl.DisplayNames([i18n.locale], { type: 'language' }).of(code) ?? code;
   } catch {
     return code;
   }
 }
 
-/** "14:05" today, "Mon 14:05" this week, a date before. */
+/** In the kiosk's language: "14:05" today, "Mon 14:05" this week, a date before. */
 function when(at: number): string {
   const date = new Date(at);
-  const time = date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   const ageDays = (Date.now() - at) / 86_400_000;
-  if (date.toDateString() === new Date().toDateString()) return time;
-  if (ageDays < 6) return `${date.toLocaleDateString([], { weekday: 'short' })} ${time}`;
-  return date.toLocaleDateString([], { day: 'numeric', month: 'short' });
+  const format = (options: Intl.DateTimeFormatOptions): string => new Intl.DateTimeFormat(i18n.locale, options).format(date);
+  if (date.toDateString() === new Date().toDateString()) return format({ hour: '2-digit', minute: '2-digit' });
+  if (ageDays < 6) return format({ weekday: 'short', hour: '2-digit', minute: '2-digit' });
+  return format({ day: 'numeric', month: 'short' });
 }
 
 /**
@@ -89,6 +96,12 @@ export class MbMe extends LitElement {
   @state() private _isCalibrating = false;
   @state() private _isConfirmingDelete = false;
 
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     void this.#load();
@@ -97,14 +110,13 @@ export class MbMe extends LitElement {
   override render() {
     return html`<section role="dialog" aria-modal="true" aria-labelledby="me-title">
         <div class="top">
-          <h2 id="me-title">${this.name ? `${this.name}’s music` : 'Your music'}</h2>
-          <div role="tablist" aria-label="Your page">
-            ${this.#tabButton('history', 'History')} ${this.#tabButton('preferences', 'Preferences')}
-            ${this.#tabButton('expressions', 'Expressions')}
+          <h2 id="me-title">${this.name ? t('kiosk.me.titleOf', { name: this.name }) : t('kiosk.me.title')}</h2>
+          <div role="tablist" aria-label=${t('kiosk.me.tabsLabel')}>
+            ${this.#tabButton('history')} ${this.#tabButton('preferences')} ${this.#tabButton('expressions')}
           </div>
-          <button class="done" data-action="close-me" @click=${() => emit(this, 'mb-cancel', {})}>Done</button>
+          <button class="done" data-action="close-me" @click=${() => emit(this, 'mb-cancel', {})}>${t('kiosk.me.done')}</button>
         </div>
-        <div class="body" role="tabpanel" aria-label=${TAB_LABELS[this._tab]}>
+        <div class="body" role="tabpanel" aria-label=${t(TABS[this._tab].panel)}>
           ${this._tab === 'history' ? this.#renderHistory() : this._tab === 'preferences' ? this.#renderPreferences() : this.#renderCalibration()}
         </div>
         <p class="status ${this._status?.isError ? 'error' : ''}" role="status">${this._status?.text ?? ''}</p>
@@ -118,15 +130,12 @@ export class MbMe extends LitElement {
 
   #renderCalibration() {
     const calibration = this._calibration;
-    const heading = html`<h3>Your expressions</h3>
-      <p class="hint">
-        Moodbox can learn how your face looks when you smile, frown or look surprised, and read you better while you are signed in. Only
-        numbers are kept, never pictures.
-      </p>`;
+    const heading = html`<h3>${t('kiosk.me.yourExpressions')}</h3>
+      <p class="hint">${t('kiosk.me.calibrationHint')}</p>`;
     if (calibration === undefined)
       return html`<div class="group calibration">
         ${heading}
-        <p class="empty">Loading…</p>
+        <p class="empty">${t('kiosk.me.loading')}</p>
       </div>`;
     if (typeof calibration === 'string')
       return html`<div class="group calibration">
@@ -141,20 +150,22 @@ export class MbMe extends LitElement {
       <p class="hint">${detail}</p>
       ${
         this._isConfirmingDelete
-          ? html`<p class="state">Delete your calibration? Moodbox goes back to reading you like everyone else.</p>
+          ? html`<p class="state">${t('kiosk.me.confirmDelete')}</p>
               <div class="actions">
-                <button class="danger" data-action="confirm-delete-calibration" @click=${this.#deleteCalibration}>Yes, delete it</button>
-                <button data-action="keep-calibration" @click=${() => (this._isConfirmingDelete = false)}>Keep it</button>
+                <button class="danger" data-action="confirm-delete-calibration" @click=${this.#deleteCalibration}>
+                  ${t('kiosk.me.yesDelete')}
+                </button>
+                <button data-action="keep-calibration" @click=${() => (this._isConfirmingDelete = false)}>${t('kiosk.me.keep')}</button>
               </div>`
           : html`<div class="actions">
               <button class="done" data-action="calibrate" @click=${this.#startCalibration}>
-                ${stored === null ? 'Calibrate' : 'Redo'}
+                ${stored === null ? t('kiosk.me.calibrate') : t('kiosk.me.redo')}
               </button>
               ${
                 stored === null
                   ? nothing
                   : html`<button class="danger" data-action="delete-calibration" @click=${() => (this._isConfirmingDelete = true)}>
-                      Delete
+                      ${t('kiosk.me.delete')}
                     </button>`
               }
             </div>`
@@ -162,25 +173,25 @@ export class MbMe extends LitElement {
     </div>`;
   }
 
-  #tabButton(tab: Tab, label: string) {
+  #tabButton(tab: Tab) {
     return html`<button role="tab" data-tab=${tab} aria-selected=${this._tab === tab ? 'true' : 'false'} @click=${() => (this._tab = tab)}>
-      ${label}
+      ${t(TABS[tab].label)}
     </button>`;
   }
 
   #renderHistory() {
-    if (this._plays === null) return html`<p class="empty">Loading…</p>`;
-    if (this._plays.length === 0) return html`<p class="empty">Nothing yet: tap a song and it shows here.</p>`;
-    return html`<ol aria-label="Your recent songs">
+    if (this._plays === null) return html`<p class="empty">${t('kiosk.me.loading')}</p>`;
+    if (this._plays.length === 0) return html`<p class="empty">${t('kiosk.me.noPlays')}</p>`;
+    return html`<ol aria-label=${t('kiosk.me.playsLabel')}>
       ${this._plays.map((play) => {
-        const title = play.title ?? 'A song no longer in the library';
+        const title = play.title ?? t('kiosk.me.goneSong');
         const isLiked = play.trackId !== null && this.liked.has(play.trackId);
         return html`<li data-play-id=${play.id} data-track-id=${play.trackId ?? ''}>
           <mb-cover .src=${play.coverUrl} label=${title} .mood=${play.mood}></mb-cover>
           <span>
             <div class="t">${title}</div>
             <div class="a">${play.artist ?? ''}</div>
-            <div class="at">${when(play.startedAt)}${play.mood ? ` · ${moodLook(play.mood).label}` : ''}</div>
+            <div class="at">${when(play.startedAt)}${play.mood ? ` · ${moodName(play.mood, moodLook(play.mood).label)}` : ''}</div>
           </span>
           ${
             play.trackId === null
@@ -189,7 +200,7 @@ export class MbMe extends LitElement {
                   class="heart"
                   data-action="like"
                   aria-pressed=${isLiked ? 'true' : 'false'}
-                  aria-label=${isLiked ? `Unlike ${title}` : `Like ${title}`}
+                  aria-label=${t(isLiked ? 'kiosk.me.unlikeLabel' : 'kiosk.likeLabel', { title })}
                   @click=${() => this.toggleLike?.(play.trackId ?? 0, title)}
                 >
                   ${ICON_HEART}
@@ -202,19 +213,20 @@ export class MbMe extends LitElement {
 
   #renderPreferences() {
     const profile = this._profile;
-    if (profile === null) return html`<p class="empty">Loading…</p>`;
+    if (profile === null) return html`<p class="empty">${t('kiosk.me.loading')}</p>`;
     return GROUPS.map(({ key, title, hint, empty }) => {
       const choices = profile.choices[key];
       const chosen = new Set(profile.preferences[key]);
       return html`<div class="group" data-group=${key}>
-        <h3>${title}</h3>
-        <p class="hint">${hint}</p>
+        <h3>${t(title)}</h3>
+        <p class="hint">${t(hint)}</p>
         ${
           choices.length === 0
-            ? html`<p class="empty">${empty}</p>`
-            : html`<div class="chips" role="group" aria-label=${title}>
+            ? html`<p class="empty">${t(empty)}</p>`
+            : html`<div class="chips" role="group" aria-label=${t(title)}>
                 ${choices.map((value) => {
-                  const label = key === 'languages' ? languageName(value) : key === 'avoidMoods' ? moodLook(value).label : value;
+                  const label =
+                    key === 'languages' ? languageName(value) : key === 'avoidMoods' ? moodName(value, moodLook(value).label) : value;
                   return html`<button
                     class="chip"
                     data-value=${value}
@@ -237,7 +249,7 @@ export class MbMe extends LitElement {
 
   #onCalibrationClosed = (event: CustomEvent<{ isStored: boolean }>): void => {
     this._isCalibrating = false;
-    if (event.detail.isStored) this._status = { text: 'Your calibration is saved.', isError: false };
+    if (event.detail.isStored) this._status = { text: t('kiosk.me.calibrationSaved'), isError: false };
     void this.#loadCalibration();
   };
 
@@ -247,9 +259,9 @@ export class MbMe extends LitElement {
     try {
       this._calibration = await api.deleteCalibration();
       this._isConfirmingDelete = false;
-      this._status = { text: 'Your calibration is deleted.', isError: false };
+      this._status = { text: t('kiosk.me.calibrationDeleted'), isError: false };
     } catch (err) {
-      this._status = { text: err instanceof ApiError ? err.message : 'It was not deleted. Try again.', isError: true };
+      this._status = { text: err instanceof ApiError ? i18n.said(err.said, err.message) : t('kiosk.me.notDeleted'), isError: true };
     }
   };
 
@@ -259,7 +271,7 @@ export class MbMe extends LitElement {
     try {
       this._calibration = await api.calibration();
     } catch (err) {
-      this._calibration = err instanceof ApiError ? err.message : 'Your calibration could not be loaded. Try again.';
+      this._calibration = err instanceof ApiError ? i18n.said(err.said, err.message) : t('kiosk.me.calibrationNotLoaded');
     }
   }
 
@@ -273,7 +285,7 @@ export class MbMe extends LitElement {
       this._profile = profile?.choices === undefined ? null : profile;
     } catch (err) {
       this._plays ??= [];
-      this._status = { text: err instanceof ApiError ? err.message : 'Your page could not be loaded. Try again.', isError: true };
+      this._status = { text: err instanceof ApiError ? i18n.said(err.said, err.message) : t('kiosk.me.notLoaded'), isError: true };
     }
   }
 
@@ -288,10 +300,10 @@ export class MbMe extends LitElement {
     try {
       const saved = await api.setPreferences({ [key]: next });
       this._profile = { ...profile, preferences: saved };
-      this._status = { text: 'Saved. Your next suggestions follow it.', isError: false };
+      this._status = { text: t('kiosk.me.saved'), isError: false };
     } catch (err) {
       this._profile = profile;
-      this._status = { text: err instanceof ApiError ? err.message : 'That was not saved. Try again.', isError: true };
+      this._status = { text: err instanceof ApiError ? i18n.said(err.said, err.message) : t('kiosk.me.notSaved'), isError: true };
     }
   }
 }

@@ -4,7 +4,13 @@ import '../components/mb-name-pad.js';
 import '../components/mb-pin-pad.js';
 import type { MbPinPad } from '../components/mb-pin-pad.js';
 import type { MbEvent } from '../events.js';
+import { followLanguage } from '../i18n/i18n.js';
+import { i18n, t, tWith } from './kiosk-i18n.js';
 import { KIOSK_BASE } from './kiosk-styles.js';
+
+/** How many digits a new PIN may have. */
+const PIN_DIGITS = { min: 4, max: 8 } as const;
+const NEW_PIN = new RegExp(`^\\d{${PIN_DIGITS.min},${PIN_DIGITS.max}}$`);
 
 /**
  * The kiosk's sign-in panel: "tap your card" while a card reader is plugged in, or a name on the on-screen keyboard
@@ -152,6 +158,12 @@ export class MbSignIn extends LitElement {
   @query('mb-pin-pad') private _pad!: MbPinPad | null;
   #ticker: ReturnType<typeof setInterval> | undefined;
 
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearInterval(this.#ticker);
@@ -177,7 +189,7 @@ export class MbSignIn extends LitElement {
   override render() {
     return html`<section role="dialog" aria-modal="true" aria-labelledby="title">
       <div class="info">
-        <h2 id="title">${this.mode === 'register' ? 'Create your account' : 'Sign in'}</h2>
+        <h2 id="title">${this.mode === 'register' ? t('kiosk.signInPanel.createTitle') : t('kiosk.signIn')}</h2>
         ${
           this.mode === 'sign-in' && this.hasCardReader
             ? html`<div class="card" role="note">
@@ -185,25 +197,27 @@ export class MbSignIn extends LitElement {
                   <rect x="2" y="5" width="20" height="14" rx="2" />
                   <path d="M6 15h6" />
                 </svg>
-                Have a card? Tap it on the reader.
+                ${t('kiosk.signInPanel.card')}
               </div>`
             : nothing
         }
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
         ${
           this._waitS > 0
-            ? html`<p class="wait" role="timer" aria-label="Seconds before the next try">
-                Try again in <span data-wait-s>${this._waitS}</span> second${this._waitS === 1 ? '' : 's'}.
+            ? html`<p class="wait" role="timer" aria-label=${t('kiosk.signInPanel.waitLabel')}>
+                ${tWith('kiosk.signInPanel.wait', 'seconds', html`<span data-wait-s>${this._waitS}</span>`, { count: this._waitS })}
               </p>`
             : nothing
         }
         ${this.#renderPrompt()}
         ${
           this.mode === 'register'
-            ? html`<button class="change" data-action="back-to-sign-in" @click=${() => this.#setMode('sign-in')}>I have an account</button>`
+            ? html`<button class="change" data-action="back-to-sign-in" @click=${() => this.#setMode('sign-in')}>
+                ${t('kiosk.signInPanel.haveAccount')}
+              </button>`
             : this.canRegister && this.name === ''
               ? html`<button class="register" data-action="register" @click=${() => this.#setMode('register')}>
-                  New here? Create an account
+                  ${t('kiosk.signInPanel.register')}
                 </button>`
               : nothing
         }
@@ -211,7 +225,7 @@ export class MbSignIn extends LitElement {
       ${
         this.name === ''
           ? html`<mb-name-pad
-              label=${this.mode === 'register' ? 'Your new name' : 'Your name'}
+              label=${this.mode === 'register' ? t('kiosk.signInPanel.newNameLabel') : t('kiosk.signInPanel.nameLabel')}
               .suggestions=${this.mode === 'sign-in' ? this._names : []}
               @mb-name-input=${this.#onNameInput}
               @mb-name-submit=${this.#onName}
@@ -227,22 +241,27 @@ export class MbSignIn extends LitElement {
 
   #renderPrompt() {
     if (this.name === '')
-      return html`<p class="who">${this.mode === 'register' ? 'Choose the name you will sign in with' : 'Type your name'}</p>`;
+      return html`<p class="who">${this.mode === 'register' ? t('kiosk.signInPanel.chooseName') : t('kiosk.signInPanel.typeName')}</p>`;
     if (this.mode === 'register') {
       return html`<p class="who">
-        ${this._firstPin === null ? html`Choose a PIN of 4 to 8 digits for <strong>${this.name}</strong>` : html`Type the PIN again`}
-        <button class="change" @click=${this.#changeName}>Change the name</button>
+        ${
+          this._firstPin === null
+            ? tWith('kiosk.signInPanel.choosePin', 'name', html`<strong>${this.name}</strong>`, PIN_DIGITS)
+            : t('kiosk.signInPanel.pinAgain')
+        }
+        <button class="change" @click=${this.#changeName}>${t('kiosk.signInPanel.changeName')}</button>
       </p>`;
     }
     return html`<p class="who">
-      PIN for <strong>${this.name}</strong>
-      <button class="change" @click=${this.#changeName}>Not you?</button>
+      ${tWith('kiosk.signInPanel.pinFor', 'name', html`<strong>${this.name}</strong>`)}
+      <button class="change" @click=${this.#changeName}>${t('kiosk.signInPanel.notYou')}</button>
     </p>`;
   }
 
   #pinLabel(): string {
-    if (this.mode === 'sign-in') return `PIN for ${this.name}`;
-    return this._firstPin === null ? `New PIN for ${this.name}` : `New PIN for ${this.name}, again`;
+    const name = this.name;
+    if (this.mode === 'sign-in') return t('kiosk.signInPanel.pinFor', { name });
+    return this._firstPin === null ? t('kiosk.signInPanel.newPinLabel', { name }) : t('kiosk.signInPanel.newPinAgainLabel', { name });
   }
 
   #setMode(mode: 'sign-in' | 'register'): void {
@@ -260,8 +279,8 @@ export class MbSignIn extends LitElement {
     if (this._firstPin === null) {
       event.stopPropagation();
       this._pad?.clear();
-      if (!/^\d{4,8}$/.test(pin)) {
-        this.error = 'A PIN has 4 to 8 digits. Choose another one.';
+      if (!NEW_PIN.test(pin)) {
+        this.error = t('kiosk.signInPanel.pinLength', PIN_DIGITS);
         return;
       }
       this.error = null;
@@ -270,7 +289,7 @@ export class MbSignIn extends LitElement {
       event.stopPropagation();
       this._pad?.clear();
       this._firstPin = null;
-      this.error = 'The two PINs were not the same. Choose a PIN again.';
+      this.error = t('kiosk.signInPanel.pinsDiffer');
     }
   };
 
