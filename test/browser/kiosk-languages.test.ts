@@ -107,6 +107,26 @@ describe('the kiosk in the venue’s language', { timeout: 180_000 }, () => {
     await now.locator('[data-why]', { hasText: 'Vom Team ausgewählt.' }).waitFor(WAIT);
   });
 
+  it('asks for the name and the PIN in the venue’s language, on its own keyboard and pad', async () => {
+    const { page } = await kiosk('de', 'en-US');
+    await page.getByRole('region', { name: 'Läuft gerade' }).waitFor(WAIT);
+    await page.locator('button[data-action="sign-in"]:not([disabled])').click(WAIT);
+    const keyboard = page.locator('mb-name-pad');
+    expect(await keyboard.locator('button[data-key="cancel"]').textContent()).toContain('Abbrechen');
+    expect(await keyboard.locator('button[data-key="next"]').textContent()).toContain('Weiter');
+    expect(await keyboard.locator('button[data-key="space"]').getAttribute('aria-label')).toBe('Leerzeichen');
+    expect(await keyboard.locator('button[data-key="-"]').getAttribute('aria-label')).toBe('Bindestrich');
+    for (const key of 'ADA') await keyboard.locator(`button[data-key="${key}"]`).click();
+    await keyboard.locator('button[data-key="next"]').click();
+    const pad = page.locator('mb-pin-pad');
+    await pad.locator('button[data-key="1"]').click(WAIT);
+    expect(await pad.locator('[role="status"]').getAttribute('aria-label')).toBe('PIN für Ada: 1 Ziffer eingegeben');
+    await pad.locator('button[data-key="2"]').click();
+    expect(await pad.locator('[role="status"]').getAttribute('aria-label')).toBe('PIN für Ada: 2 Ziffern eingegeben');
+    expect(await pad.locator('button[data-key="back"]').getAttribute('aria-label')).toBe('Letzte Ziffer löschen');
+    expect(await pad.locator('button[data-key="cancel"]').textContent()).toContain('Abbrechen');
+  });
+
   it('speaks the kiosk browser’s language when the venue set none', async () => {
     const { page } = await kiosk(null, 'es-ES');
     await page.getByRole('region', { name: 'Suena ahora' }).waitFor(WAIT);

@@ -9,7 +9,33 @@ const LETTERS = ['QWERTYUIOP', "ASDFGHJKL'", 'ZXCVBNM-'] as const;
 const ACCENTS = ['ÀÁÂÄÃÅÆÇÈÉ', 'ÊËÌÍÎÏÑÒÓÔ', 'ÖÕØŒÙÚÛÜÝß'] as const;
 /** Keys after which a new part of the name starts with a capital. */
 const PART_BREAK = /[ '-]$/;
-const KEY_NAMES: Record<string, string> = { "'": 'Apostrophe', '-': 'Hyphen' };
+
+/** The keyboard's words, in the language of the screen that shows it. */
+export interface NamePadWords {
+  readonly cancel: string;
+  readonly next: string;
+  readonly space: string;
+  readonly deleteLetter: string;
+  /** The names offered for what was typed. */
+  readonly suggestions: string;
+  readonly apostrophe: string;
+  readonly hyphen: string;
+  /** The key that shows the accented letters, and the one that goes back. */
+  readonly accented: string;
+  readonly plain: string;
+}
+
+export const NAME_PAD_ENGLISH: NamePadWords = {
+  cancel: 'Cancel',
+  next: 'Next',
+  space: 'Space',
+  deleteLetter: 'Delete last letter',
+  suggestions: 'Names that begin so',
+  apostrophe: 'Apostrophe',
+  hyphen: 'Hyphen',
+  accented: 'ÀÉÑ: accented letters',
+  plain: 'ABC: plain letters',
+};
 
 /**
  * An on-screen keyboard for a name, so the kiosk never needs the OS keyboard: digits, letters,
@@ -96,6 +122,8 @@ export class MbNamePad extends LitElement {
 
   /** Accessible label of the entry. */
   @property() label = 'Your name';
+  /** Its words, in the screen's language. @default English */
+  @property({ attribute: false }) words: NamePadWords = NAME_PAD_ENGLISH;
   /** Names to offer for what was typed; tapping one submits it. */
   @property({ attribute: false }) suggestions: readonly string[] = [];
   @state() private _name = '';
@@ -108,11 +136,12 @@ export class MbNamePad extends LitElement {
 
   override render() {
     const rows = this._isAccents ? ACCENTS : LETTERS;
+    const words = this.words;
     return html`
       <output aria-label=${this.label} aria-live="polite">${this._name || '\u00a0'}</output>
       ${
         this.suggestions.length > 0
-          ? html`<div class="suggestions" role="group" aria-label="Names that begin so">
+          ? html`<div class="suggestions" role="group" aria-label=${words.suggestions}>
               ${this.suggestions.map(
                 (name) => html`<button data-name=${name} @click=${() => emit(this, 'mb-name-submit', { name })}>${name}</button>`,
               )}
@@ -122,25 +151,31 @@ export class MbNamePad extends LitElement {
       <div class="row">${[...DIGITS].map((key) => this.#key(key))}</div>
       ${rows.map((row) => html`<div class="row">${[...row].map((key) => this.#key(key))}</div>`)}
       <div class="row">
-        <button class="wide" data-key="cancel" @click=${() => emit(this, 'mb-cancel', {})}>Cancel</button>
+        <button class="wide" data-key="cancel" @click=${() => emit(this, 'mb-cancel', {})}>${words.cancel}</button>
         <button
           class="wide"
           data-key="accents"
           aria-pressed=${this._isAccents ? 'true' : 'false'}
-          aria-label=${this._isAccents ? 'ABC: plain letters' : 'ÀÉÑ: accented letters'}
+          aria-label=${this._isAccents ? words.plain : words.accented}
           @click=${() => (this._isAccents = !this._isAccents)}
         >
           ${this._isAccents ? 'ABC' : 'ÀÉÑ'}
         </button>
-        <button class="wide space" data-key="space" aria-label="Space" @click=${() => this.#type(' ')}>Space</button>
-        <button class="wide" data-key="back" aria-label="Delete last letter" @click=${this.#back}>⌫</button>
-        <button class="wide ok" data-key="next" ?disabled=${this._name.trim() === ''} @click=${this.#submit}>Next</button>
+        <button class="wide space" data-key="space" aria-label=${words.space} @click=${() => this.#type(' ')}>${words.space}</button>
+        <button class="wide" data-key="back" aria-label=${words.deleteLetter} @click=${this.#back}>⌫</button>
+        <button class="wide ok" data-key="next" ?disabled=${this._name.trim() === ''} @click=${this.#submit}>${words.next}</button>
       </div>
     `;
   }
 
   #key(key: string) {
-    return html`<button data-key=${key} aria-label=${KEY_NAMES[key] ?? key} @click=${() => this.#type(key)}>${key}</button>`;
+    return html`<button
+      data-key=${key}
+      aria-label=${key === "'" ? this.words.apostrophe : key === '-' ? this.words.hyphen : key}
+      @click=${() => this.#type(key)}
+    >
+      ${key}
+    </button>`;
   }
 
   #type(key: string): void {

@@ -4,6 +4,27 @@ import { emit } from '../events.js';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'clear', '0', 'back'] as const;
 
+/** The pad's words, in the language of the screen that shows it. */
+export interface PinPadWords {
+  readonly cancel: string;
+  readonly ok: string;
+  readonly clear: string;
+  readonly deleteDigit: string;
+  /** The keys' group, for the entry labelled `label`. */
+  keys(label: string): string;
+  /** How many digits the entry labelled `label` holds. */
+  entered(label: string, count: number): string;
+}
+
+export const PIN_PAD_ENGLISH: PinPadWords = {
+  cancel: 'Cancel',
+  ok: 'OK',
+  clear: 'Clear',
+  deleteDigit: 'Delete last digit',
+  keys: (label) => `${label} keys`,
+  entered: (label, count) => `${label}: ${count} digit${count === 1 ? '' : 's'} entered`,
+};
+
 /**
  * A PIN pad with big keys: no OS keyboard needed. Shows dots, never digits.
  *
@@ -82,6 +103,8 @@ export class MbPinPad extends LitElement {
   @property({ type: Boolean }) disabled = false;
   /** Accessible label of the entry. */
   @property() label = 'PIN';
+  /** Its words, in the screen's language. @default English */
+  @property({ attribute: false }) words: PinPadWords = PIN_PAD_ENGLISH;
   @state() private _pin = '';
 
   /** Empties the entry. */
@@ -90,13 +113,14 @@ export class MbPinPad extends LitElement {
   }
 
   override render() {
+    const words = this.words;
     return html`
-      <div class="dots" role="status" aria-label="${this.label}: ${this._pin.length} digits entered">
+      <div class="dots" role="status" aria-label=${words.entered(this.label, this._pin.length)}>
         ${'●'.repeat(this._pin.length) || html`<span aria-hidden="true">&nbsp;</span>`}
       </div>
-      <div class="keys" role="group" aria-label="${this.label} keys">
+      <div class="keys" role="group" aria-label=${words.keys(this.label)}>
         ${KEYS.map((key) => {
-          const label = key === 'clear' ? 'Clear' : key === 'back' ? 'Delete last digit' : key;
+          const label = key === 'clear' ? words.clear : key === 'back' ? words.deleteDigit : key;
           const text = key === 'clear' ? 'C' : key === 'back' ? '⌫' : key;
           return html`<button part="key" data-key=${key} aria-label=${label} ?disabled=${this.disabled} @click=${() => this.#press(key)}>
             ${text}
@@ -104,8 +128,8 @@ export class MbPinPad extends LitElement {
         })}
       </div>
       <div class="actions">
-        <button data-key="cancel" @click=${() => emit(this, 'mb-cancel', {})}>Cancel</button>
-        <button class="ok" data-key="ok" ?disabled=${this.disabled || this._pin.length === 0} @click=${this.#submit}>OK</button>
+        <button data-key="cancel" @click=${() => emit(this, 'mb-cancel', {})}>${words.cancel}</button>
+        <button class="ok" data-key="ok" ?disabled=${this.disabled || this._pin.length === 0} @click=${this.#submit}>${words.ok}</button>
       </div>
     `;
   }

@@ -1,12 +1,36 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import '../components/mb-name-pad.js';
+import type { NamePadWords } from '../components/mb-name-pad.js';
 import '../components/mb-pin-pad.js';
-import type { MbPinPad } from '../components/mb-pin-pad.js';
+import type { MbPinPad, PinPadWords } from '../components/mb-pin-pad.js';
 import type { MbEvent } from '../events.js';
 import { followLanguage } from '../i18n/i18n.js';
 import { i18n, t, tWith } from './kiosk-i18n.js';
 import { KIOSK_BASE } from './kiosk-styles.js';
+
+/** The on-screen keyboard's words in the kiosk's language. */
+const nameWords = (): NamePadWords => ({
+  cancel: t('kiosk.pad.cancel'),
+  next: t('kiosk.pad.next'),
+  space: t('kiosk.pad.space'),
+  deleteLetter: t('kiosk.pad.deleteLetter'),
+  suggestions: t('kiosk.pad.suggestions'),
+  apostrophe: t('kiosk.pad.apostrophe'),
+  hyphen: t('kiosk.pad.hyphen'),
+  accented: t('kiosk.pad.accented'),
+  plain: t('kiosk.pad.plain'),
+});
+
+/** The PIN pad's words in the kiosk's language. */
+const pinWords = (): PinPadWords => ({
+  cancel: t('kiosk.pad.cancel'),
+  ok: t('kiosk.pad.ok'),
+  clear: t('kiosk.pad.clear'),
+  deleteDigit: t('kiosk.pad.deleteDigit'),
+  keys: (label) => t('kiosk.pad.digitKeys', { label }),
+  entered: (label, count) => t('kiosk.pad.digitsEntered', { label, count }),
+});
 
 /** How many digits a new PIN may have. */
 const PIN_DIGITS = { min: 4, max: 8 } as const;
@@ -227,11 +251,13 @@ export class MbSignIn extends LitElement {
           ? html`<mb-name-pad
               label=${this.mode === 'register' ? t('kiosk.signInPanel.newNameLabel') : t('kiosk.signInPanel.nameLabel')}
               .suggestions=${this.mode === 'sign-in' ? this._names : []}
+              .words=${nameWords()}
               @mb-name-input=${this.#onNameInput}
               @mb-name-submit=${this.#onName}
             ></mb-name-pad>`
           : html`<mb-pin-pad
               label=${this.#pinLabel()}
+              .words=${pinWords()}
               ?disabled=${this.busy || this._waitS > 0}
               @mb-pin-submit=${this.#onPin}
             ></mb-pin-pad>`
