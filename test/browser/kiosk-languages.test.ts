@@ -125,6 +125,10 @@ describe('the kiosk in the venue’s language', { timeout: 180_000 }, () => {
     expect(await pad.locator('[role="status"]').getAttribute('aria-label')).toBe('PIN für Ada: 2 Ziffern eingegeben');
     expect(await pad.locator('button[data-key="back"]').getAttribute('aria-label')).toBe('Letzte Ziffer löschen');
     expect(await pad.locator('button[data-key="cancel"]').textContent()).toContain('Abbrechen');
+    // The daemon's refusal, sent as a message, in German: there is no Ada on this box.
+    for (const digit of '34') await pad.locator(`button[data-key="${digit}"]`).click();
+    await pad.locator('button[data-key="ok"]').click();
+    await expect.poll(() => page.locator('mb-sign-in .error').textContent(), WAIT).toBe('Name und PIN passen nicht zusammen.');
   });
 
   it('speaks the kiosk browser’s language when the venue set none', async () => {

@@ -2,6 +2,8 @@ import type { Socket } from 'node:net';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AuthService } from '../people/auth-service.js';
 import { seededRandom } from '../../kernel/random.js';
+import type { Said } from '../../kernel/said.js';
+import { saidInEnglish } from '../../kernel/testing/said-in-english.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer } from '../testing/server.js';
@@ -61,11 +63,16 @@ describe('PIN sign-in at the kiosk', () => {
     const throttled = await app.inject({ method: 'POST', url: '/api/session/pin', payload: { name: 'Ada', pin: '4711' } });
     expect(throttled.statusCode).toBe(429);
     expect(throttled.headers['retry-after']).toBe('1');
+    // The screens say the refusal in their reader's language (`said`) and count the wait down from `retryAfterS`.
     expect(throttled.json().error).toEqual({
       code: 'MB_ERR_AUTH_THROTTLED',
       message: 'Too many wrong tries. Try again in 1 second.',
+      said: { id: 'auth.throttled' },
       retryAfterS: 1,
     });
+    const refused = sixth.json<{ error: { message: string; said: Said } }>().error;
+    expect(refused.said).toEqual({ id: 'auth.failed' });
+    expect(saidInEnglish(refused.said)).toBe(refused.message.replace(/ Try again in 1 second\.$/, ''));
   });
 
   it('describes the sign-in as the operation pinSignIn', async () => {

@@ -1,4 +1,5 @@
 import { DomainError, type MoodboxErrorCode } from '../../kernel/errors.js';
+import type { Said } from '../../kernel/said.js';
 
 /** The codes of signing in and of accounts' secrets, with their meanings. */
 export const AUTH_ERROR_CODES = {
@@ -21,7 +22,7 @@ export class AuthError extends DomainError<AuthErrorCode | 'MB_ERR_NOT_FOUND' | 
   constructor(
     code: AuthErrorCode | 'MB_ERR_NOT_FOUND' | 'MB_ERR_CONFLICT',
     message: string,
-    options?: { retryAfterMs?: number; cause?: unknown },
+    options?: { retryAfterMs?: number; cause?: unknown; said?: Said },
   ) {
     super(code, message, options);
     this.retryAfterMs = options?.retryAfterMs ?? 0;

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
+import { said } from '../../kernel/said.js';
 import { AuthError } from './auth-error.js';
 import type { Logger } from '../logging.js';
 import type { Role, Session, SessionKind, Store, User } from '../store/store.js';
@@ -38,6 +39,8 @@ export function authOptionsFrom(sessions: { kioskIdleTimeoutS: number; adminSess
 
 /** One message for every failed sign-in: it never tells whether the name or the PIN was wrong. */
 export const SIGN_IN_FAILED = 'That name and PIN do not match.';
+/** The first sentence of a throttled sign-in's refusal; the wait follows it (`tryAgainIn`). */
+export const TOO_MANY_TRIES = 'Too many wrong tries.';
 
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
@@ -114,8 +117,10 @@ export class AuthService {
       this.#audit('auth.failed', input.device, input.name, { kind: input.kind }, user?.id);
       this.#log.info({ device: input.device, kind: input.kind }, 'sign-in failed');
       const retryAfterMs = this.#throttle.retryAfterMs(attempt);
+      // The screens say the sentence in their reader's language and count the wait down themselves (`retryAfterMs`).
       throw new AuthError('MB_ERR_AUTH_FAILED', retryAfterMs > 0 ? `${SIGN_IN_FAILED} ${tryAgainIn(retryAfterMs)}` : SIGN_IN_FAILED, {
         retryAfterMs,
+        said: said('auth.failed'),
       });
     }
     this.#throttle.succeed(attempt);
@@ -275,7 +280,10 @@ export class AuthService {
   }
 
   #throttled(retryAfterMs: number): AuthError {
-    return new AuthError('MB_ERR_AUTH_THROTTLED', `Too many wrong tries. ${tryAgainIn(retryAfterMs)}`, { retryAfterMs });
+    return new AuthError('MB_ERR_AUTH_THROTTLED', `${TOO_MANY_TRIES} ${tryAgainIn(retryAfterMs)}`, {
+      retryAfterMs,
+      said: said('auth.throttled'),
+    });
   }
 
   /** Clears an account's tries once when the CLI (another process) has unlocked it since. */

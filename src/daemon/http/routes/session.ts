@@ -199,7 +199,7 @@ export function signInRefused(err: FastifyError, _request: FastifyRequest, reply
   void reply
     .status(status)
     .header('retry-after', String(wait))
-    .send({ error: { code: err.code, message: err.message, retryAfterS: wait } });
+    .send({ error: { code: err.code, message: err.message, ...(err.said === undefined ? {} : { said: err.said }), retryAfterS: wait } });
 }
 
 export function adminSessionView(session: Session, user: User) {

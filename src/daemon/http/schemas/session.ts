@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { PersonName } from './common.js';
+import { SaidSchema } from './guest.js';
 
 /** A refused sign-in; `retryAfterS` (also `Retry-After`) when the next try must wait. */
 export const SignInErrorSchema = Type.Object(
@@ -7,6 +8,7 @@ export const SignInErrorSchema = Type.Object(
     error: Type.Object({
       code: Type.String({ description: '`MB_ERR_AUTH_FAILED` or `MB_ERR_AUTH_THROTTLED`.' }),
       message: Type.String(),
+      said: Type.Optional(SaidSchema),
       retryAfterS: Type.Optional(Type.Integer({ minimum: 1, description: 'Seconds before the next try may be made.' })),
     }),
   },
