@@ -187,7 +187,7 @@ async function facesIn(
   const crops = await cropFaces(image, boxes, options.crop);
   const results = await deps.classifier.classify(crops);
   const faces = boxes.map((box, i): AnalyzedFace => {
-    const lit = measureFaceLight(crops[i] as Uint8Array, options.crop?.size ?? 48);
+    const lit = results[i]?.light ?? measureFaceLight(crops[i] as Uint8Array, options.crop?.size ?? 48);
     return {
       box: [box.x, box.y, box.width, box.height],
       emotion: results[i]?.label ?? '',

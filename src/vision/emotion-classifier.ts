@@ -1,3 +1,4 @@
+import type { FaceLight } from './face-light.js';
 import type { AccuracyBySize } from './face-weight.js';
 
 /** One face's emotion reading. */
@@ -15,6 +16,11 @@ export interface EmotionResult {
   readonly logits?: Float32Array;
   /** The penultimate layer's features, when the model exposes them (manifest `embedding`). */
   readonly embedding?: Float32Array;
+  /**
+   * The face's light as measured on its crop, when the classifier measured it (for the model's
+   * denoising rule), so that the vision loop need not measure it again for the face's vote.
+   */
+  readonly light?: FaceLight;
 }
 
 /**

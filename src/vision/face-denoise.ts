@@ -14,7 +14,7 @@
  * one rounding at the end (face-denoise.test.ts compares both against a fixture the Python twin wrote).
  */
 import { describeValue } from '../kernel/errors.js';
-import { measureLight } from './face-light.js';
+import { measureLight, type FaceLight } from './face-light.js';
 import { FACE_PIXELS, FACE_SIZE } from './preprocess.js';
 
 /** From a grain (`measureLight`'s `noise`, grey levels) on, faces are smoothed with this kernel. */
@@ -74,10 +74,19 @@ export function stepFor(denoise: FaceDenoise, noise: number): DenoiseStep | unde
   return chosen;
 }
 
-/** `face` (48x48 grey) as the model's rule reads it: smoothed by its grain, or `face` itself when clean enough. */
+/**
+ * `face` (48x48 grey) as the model's rule reads it: smoothed by its grain, or `face` itself when
+ * clean enough; with the light measured to choose (which the vision loop keeps for the face's vote).
+ */
+export function applyDenoise(face: Uint8Array, denoise: FaceDenoise): { face: Uint8Array; light: FaceLight } {
+  const light = measureLight(face, FACE_SIZE, FACE_SIZE);
+  const step = stepFor(denoise, light.noise);
+  return { face: step === undefined ? face : blurFace(face, step.kernel), light };
+}
+
+/** `face` (48x48 grey) as the model's rule reads it (`applyDenoise`). */
 export function denoiseFace(face: Uint8Array, denoise: FaceDenoise): Uint8Array {
-  const step = stepFor(denoise, measureLight(face, FACE_SIZE, FACE_SIZE).noise);
-  return step === undefined ? face : blurFace(face, step.kernel);
+  return applyDenoise(face, denoise).face;
 }
 
 /** `face` (48x48 grey) blurred with `kernel` (a new array): rows, then columns, the edge pixel repeated, one rounding. */

@@ -6,6 +6,7 @@ import { ModelError } from './errors.js';
 import { softmax, type EmotionResult } from './emotion-classifier.js';
 import { readFerCsv } from './fer-csv.js';
 import { denoiseFace, type FaceDenoise } from './face-denoise.js';
+import { measureLight } from './face-light.js';
 import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';
 import { FACE_PIXELS, mirrorFace } from './preprocess.js';
 
@@ -181,6 +182,8 @@ describe('OnnxEmotionClassifier', () => {
     const read = await denoising.classify([...faces.slice(0, 6), ...grainy]);
     expect(read.map(probs)).toEqual((await plain.classify([...faces.slice(0, 6), ...grainy.map((f) => denoiseFace(f, rule))])).map(probs));
     expect(grainy.every((f) => denoiseFace(f, rule) !== f)).toBe(true); // each grainy face was smoothed
+    // The light it measured to choose comes with each reading, for the face's vote.
+    expect(read.map((r) => r.light)).toEqual([...faces.slice(0, 6), ...grainy].map((f) => measureLight(f, 48, 48)));
     expect(read.slice(6).map(probs)).not.toEqual((await plain.classify(grainy)).map(probs));
   });
 

@@ -5,7 +5,8 @@ import { resultFromLogits, type EmotionClassifier, type EmotionResult } from './
 import { checkInt8Agreement, describeAgreement, type Int8Agreement } from './int8-agreement.js';
 import type { AccuracyBySize } from './face-weight.js';
 import { loadModelManifest, type VerifiedModel } from './model-manifest.js';
-import { denoiseFace } from './face-denoise.js';
+import { applyDenoise } from './face-denoise.js';
+import type { FaceLight } from './face-light.js';
 import { assertFaces, FACE_SIZE, preprocessFaces } from './preprocess.js';
 import type { Log } from '../kernel/log.js';
 
@@ -202,9 +203,10 @@ export class OnnxEmotionClassifier implements EmotionClassifier, Service {
     const mirror = this.#flipTta && faces.length <= (this.#options.mirrorUpToFaces ?? Number.POSITIVE_INFINITY);
     for (let start = 0; start < faces.length; start += maxBatch) {
       // A grainy face is smoothed first, as the model's rule says (the manifest's `denoise`).
-      const chunk = faces
+      const read: Array<{ face: Uint8Array; light?: FaceLight }> = faces
         .slice(start, start + maxBatch)
-        .map((face) => (entry.denoise === undefined ? face : denoiseFace(face, entry.denoise)));
+        .map((face) => (entry.denoise === undefined ? { face } : applyDenoise(face, entry.denoise)));
+      const chunk = read.map((r) => r.face);
       const n = chunk.length;
       const rows = mirror ? 2 * n : n;
       const data = preprocessFaces(chunk, entry.input.normalisation, { appendMirrored: mirror });
@@ -235,7 +237,8 @@ export class OnnxEmotionClassifier implements EmotionClassifier, Service {
         const result = resultFromLogits(entry.labels, scores, i * k, mirrored, entry.temperature ?? 1);
         const logits = meanRows(scores, i * k, mirror ? (n + i) * k : undefined, k);
         const embedding = features === undefined ? undefined : meanRows(features, i * width, mirror ? (n + i) * width : undefined, width);
-        results.push(embedding === undefined ? { ...result, logits } : { ...result, logits, embedding });
+        const light = read[i]?.light;
+        results.push({ ...result, logits, ...(embedding === undefined ? {} : { embedding }), ...(light === undefined ? {} : { light }) });
       }
     }
     return results;

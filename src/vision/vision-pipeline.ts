@@ -281,7 +281,8 @@ export class VisionPipeline implements Service {
       const own = i === target ? this.#personalize?.(generic) : undefined;
       const result = own ?? generic;
       const crop = crops[i];
-      const lit = crop === undefined ? undefined : measureFaceLight(crop, this.#options.crop?.size ?? 48);
+      // Measured by the classifier for the model's denoising rule, else here.
+      const lit = generic.light ?? (crop === undefined ? undefined : measureFaceLight(crop, this.#options.crop?.size ?? 48));
       const light = lit === undefined ? 1 : this.#light.weigh(lit);
       faces.push({
         trackId,
