@@ -23,7 +23,6 @@ const AWAKE_MS = 60_000;
 /** How long a message such as the answer to a tap stays on screen (ms). */
 const TOAST_MS = 6_000;
 /** The daemon's wait sentence at the end of a sign-in error; the sign-in panel shows a live countdown instead. */
-const TRY_AGAIN_IN = /\s*Try again in \d+ seconds?\.$/;
 
 /** The kiosk's language: `?lang=qps` (the pseudo-locale), else the venue's (`site.language`), else `?lang=`, else the browser's. */
 function kioskLanguage(state: StateSnapshot | null): string {
@@ -283,8 +282,8 @@ export class MbKiosk extends LitElement {
     } catch (err) {
       const message = err instanceof ApiError ? i18n.said(err.said, err.message) : '';
       if (isRegistering && err instanceof ApiError && err.code === 'MB_ERR_CONFLICT') panel.startOver();
-      // The panel counts the wait down itself: the daemon's "Try again in N seconds." would stand still.
-      this._signInError = message.replace(TRY_AGAIN_IN, '') || t('kiosk.signInFailed');
+      // The refusal as the daemon says it (`said`: its sentence without the wait, which the panel counts down itself).
+      this._signInError = message || t('kiosk.signInFailed');
       this._signInWaitUntil = err instanceof ApiError && err.retryAfterS !== null ? Date.now() + err.retryAfterS * 1000 : null;
       panel.clearPin();
     } finally {
