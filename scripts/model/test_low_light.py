@@ -23,6 +23,14 @@ GOLDEN = {
     (0.12, "auto"): [0, 15, 29, 44, 59, 74, 88, 103, 118, 133, 147, 162, 177, 191, 206, 221, 236, 250],
 }
 
+# A backlit face and a lamp's cast, noise-free, without JPEG: (light, exposure, backlight, cast).
+GOLDEN_ROOMS = {
+    (0.25, "auto", 4.0, "none"): [0, 8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 96, 104, 112, 120, 128, 136],
+    (0.25, "auto", 3.0, "warm"): [0, 9, 18, 27, 36, 46, 55, 64, 73, 82, 91, 100, 109, 118, 127, 137, 146, 155],
+    (0.12, "auto", 1.0, "candle"): [0, 14, 29, 43, 58, 72, 86, 101, 115, 130, 144, 158, 173, 187, 201, 216, 230, 245],
+    (0.04, "fixed", 1.0, "candle"): [0, 3, 7, 10, 14, 17, 20, 24, 27, 31, 34, 37, 41, 44, 48, 51, 54, 58],
+}
+
 
 def pattern() -> np.ndarray:
     """A 16x16 test picture with edges and texture (the same formula as in low-light.test.ts)."""
@@ -40,9 +48,9 @@ class StatisticsTest(unittest.TestCase):
 
     PIXEL = 200  # bright enough that the 4% patch is rarely clipped at black
 
-    def samples(self, light: float, exposure: str, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    def samples(self, light: float, exposure: str, seed: int, backlight: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
         flat = np.full((100, 48, 48), self.PIXEL, dtype=np.uint8)
-        linear = L.sensor(flat, light, exposure, np.random.default_rng(seed))
+        linear = L.sensor(flat, light, exposure, np.random.default_rng(seed), backlight=backlight)
         out = L.camera(flat, light, exposure, np.random.default_rng(seed), quality=None)
         return linear, out.astype(np.float64)
 
@@ -69,6 +77,29 @@ class StatisticsTest(unittest.TestCase):
         # Daylight, noise-free: the picture comes back as it was.
         self.assertEqual(L.camera(RAMP, 1.0, "auto", quality=None, noise=False).tolist(), RAMP.tolist())
 
+    def test_a_bright_background_darkens_the_face(self) -> None:
+        # In daylight before a window 4x brighter the exposure is cut to a quarter; at 4% of
+        # daylight the gain stops at 6.25x where the face alone would get 8x.
+        self.assertEqual(L.exposure_for(1.0, "auto", 4.0), (0.25, 1.0))
+        self.assertEqual(L.exposure_for(0.04, "auto", 4.0), (1.0, 6.25))
+        self.assertEqual(L.exposure_for(0.04, "fixed", 4.0), (1.0, 1.0))
+        lit = L.predicted_stats(self.PIXEL, 0.25, "auto")
+        backlit = L.predicted_stats(self.PIXEL, 0.25, "auto", backlight=4.0)
+        self.assertLess(backlit["out_mean"], 0.6 * lit["out_mean"])
+        linear, _ = self.samples(0.25, "auto", seed=9, backlight=4.0)
+        self.assertAlmostEqual(linear.mean() / backlit["linear_mean"], 1.0, delta=0.01)
+        self.assertAlmostEqual(linear.var() / backlit["linear_var"], 1.0, delta=0.03)
+
+    def test_a_warm_lamp_adds_the_grain_white_balance_lifts(self) -> None:
+        flat = np.full((100, 48, 48), self.PIXEL, dtype=np.uint8)
+        grey = L.camera(flat, 0.12, "auto", np.random.default_rng(3), quality=None).astype(np.float64)
+        warm = L.camera(flat, 0.12, "auto", np.random.default_rng(3), quality=None, cast="warm").astype(np.float64)
+        candle = L.camera(flat, 0.12, "auto", np.random.default_rng(3), quality=None, cast="candle").astype(np.float64)
+        self.assertAlmostEqual(warm.mean(), grey.mean(), delta=1.0)  # white balance takes the cast out
+        self.assertLess(candle.mean(), grey.mean() - 3)  # but not a candle's: its blue is lifted only 2.5x
+        self.assertGreater(warm.var(), 1.05 * grey.var())
+        self.assertGreater(candle.var(), warm.var())
+
     def test_jpeg_keeps_the_mean_brightness(self) -> None:
         flat = np.full((100, 48, 48), self.PIXEL, dtype=np.uint8)
         raw = L.camera(flat, 0.12, "auto", np.random.default_rng(5), quality=None).astype(np.float64)
@@ -82,6 +113,11 @@ class ChainTest(unittest.TestCase):
         for (light, exposure), expected in GOLDEN.items():
             got = L.camera(RAMP, light, exposure, quality=None, noise=False).tolist()
             self.assertEqual(got, expected, f"light {light}, {exposure}")
+
+    def test_backlit_and_cast_golden_values(self) -> None:
+        for (light, exposure, backlight, cast), expected in GOLDEN_ROOMS.items():
+            got = L.camera(RAMP, light, exposure, quality=None, noise=False, backlight=backlight, cast=cast).tolist()
+            self.assertEqual(got, expected, f"light {light}, {exposure}, backlight {backlight}, {cast}")
 
     def test_jpeg_golden_values(self) -> None:
         out = L.jpeg_grey(pattern(), 75)
@@ -111,6 +147,10 @@ class ChainTest(unittest.TestCase):
             L.camera(RAMP, 0.5, "auto", rng=None)
         with self.assertRaises(ValueError):
             L.quantisation_table(0)
+        with self.assertRaises(ValueError):
+            L.exposure_for(0.5, "auto", 0.5)
+        with self.assertRaises(ValueError):
+            L.camera(RAMP, 0.5, "auto", quality=None, noise=False, cast="neon")
 
 
 class AugmentTest(unittest.TestCase):
@@ -126,6 +166,18 @@ class AugmentTest(unittest.TestCase):
         # Log-uniform: about half of the lights below sqrt(0.03) = 0.17.
         _, many = L.augment_batch(np.zeros((2000, 8, 8), np.float32), np.random.default_rng(4))
         self.assertAlmostEqual(float((many < np.sqrt(0.03)).mean()), 0.5, delta=0.05)
+
+    def test_backlit_faces_come_out_darker_and_lamps_grainier(self) -> None:
+        x = np.full((400, 16, 16), 0.7, np.float32)
+        plain, _ = L.augment_batch(x, np.random.default_rng(5), light_min=0.3, light_max=0.3, fixed_prob=0.0,
+                                   gamma_jitter=0.0, jpeg_min=95, jpeg_max=95)
+        backlit, _ = L.augment_batch(x, np.random.default_rng(5), light_min=0.3, light_max=0.3, fixed_prob=0.0,
+                                     gamma_jitter=0.0, jpeg_min=95, jpeg_max=95, backlight_prob=1.0)
+        self.assertLess(backlit.mean(), 0.8 * plain.mean())
+        self.assertTrue(((backlit >= 0) & (backlit <= 1)).all())
+        warm, _ = L.augment_batch(x, np.random.default_rng(5), light_min=0.3, light_max=0.3, fixed_prob=0.0,
+                                  gamma_jitter=0.0, jpeg_min=95, jpeg_max=95, cast_prob=1.0)
+        self.assertGreater(warm.var(axis=(1, 2)).mean(), 1.05 * plain.var(axis=(1, 2)).mean())
 
 
 if __name__ == "__main__":

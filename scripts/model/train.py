@@ -103,6 +103,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--light-blur-prob", type=float, default=0.3,
                     help="of the low-light faces: a slight Gaussian blur (sigma 0.3-0.9) before the sensor")
     ap.add_argument("--gamma-jitter", type=float, default=0.2, help="the camera's curve: 2.2 +- this")
+    ap.add_argument("--backlight-prob", type=float, default=0.0,
+                    help="of the low-light faces: backlit (a background 1.5-8x brighter sets the exposure)")
+    ap.add_argument("--cast-prob", type=float, default=0.0,
+                    help="of the low-light faces: lit by a warm bulb or candles, white-balanced, turned to grey")
     ap.add_argument("--denoise", type=Path, default=None,
                     help="a denoising rule (face_denoise.py, the manifest's `denoise`): every face, in training "
                          "and in every evaluation, is smoothed by its grain as the daemon will read it")
@@ -266,7 +270,9 @@ def low_light(x: torch.Tensor, args: argparse.Namespace, gen: torch.Generator) -
     if b.any():
         sub[b.to(x.device)] = _gaussian_blur(sub[b.to(x.device)], sigma[idx][b].to(x.device))
     dark, _ = low_light_batch(sub[:, 0].cpu().numpy(), rng, args.light_min, args.light_max,
-                              args.fixed_exposure_prob, args.gamma_jitter)
+                              args.fixed_exposure_prob, args.gamma_jitter,
+                              backlight_prob=getattr(args, "backlight_prob", 0.0),
+                              cast_prob=getattr(args, "cast_prob", 0.0))
     out = x.clone()
     out[idx.to(x.device)] = torch.from_numpy(dark).unsqueeze(1).to(x.device)
     return out

@@ -196,7 +196,7 @@ describe('moodbox eval --light', () => {
     await classifier.stop();
 
     const result = await runJson({ usage: 'PublicTest', light: 0.04, exposure: 'fixed', seed: 3 });
-    expect(result.light).toEqual({ light: 0.04, exposure: 'fixed', seed: 3 });
+    expect(result.light).toEqual({ light: 0.04, exposure: 'fixed', seed: 3, backlight: 1, cast: 'none' });
     expect(result.faceSize).toBe(48);
     expect(result.correct).toBe(expected.rows.filter((r, i) => r.label === labelsDark[i]).length);
     const readAs = (labels: string[], label: string): number => labels.filter((l) => l === label).length / labels.length;
@@ -214,7 +214,29 @@ describe('moodbox eval --light', () => {
     expect(text.stdout).toMatch(/^read as: angry \d+\.\d\d%, /m);
   });
 
-  it('refuses a light outside (0, 1], an unknown exposure, a bad seed, and --exposure or --seed alone', async () => {
+  it('reads each face lit by a warm lamp before a bright window as the camera model shows it, and says so', async () => {
+    const classifier = new OnnxEmotionClassifier({}, { modelPath: INT8 });
+    await classifier.start(new AbortController().signal);
+    const room = { light: 0.25, backlight: 4, cast: 'warm' } as const;
+    const backlit = expected.rows.map((r) => lowLightImage(r.pixels, 48, 48, room, seededRandom(mixSeed(5, r.row))));
+    const labels = (await classifier.classify(backlit)).map((r) => r.label);
+    await classifier.stop();
+
+    const result = await runJson({ usage: 'PublicTest', ...room, seed: 5 });
+    expect(result.light).toEqual({ ...room, exposure: 'auto', seed: 5 });
+    expect(result.correct).toBe(expected.rows.filter((r, i) => r.label === labels[i]).length);
+    const plain = expected.rows.map((r) => lowLightImage(r.pixels, 48, 48, { light: 0.25 }, seededRandom(mixSeed(5, r.row))));
+    const mean = (faces: Uint8Array[]): number =>
+      faces.reduce((sum, f) => sum + f.reduce((a, b) => a + b, 0), 0) / (faces.length * 48 * 48);
+    expect(mean(backlit)).toBeLessThan(0.7 * mean(plain)); // the exposure was set for the window
+
+    const text = await run({ usage: 'PublicTest', ...room });
+    expect(text.stdout).toMatch(
+      /^data: .*, through a webcam at 25% of daylight \(auto exposure, a background 4x brighter, a warm lamp, seed 1\)$/m,
+    );
+  });
+
+  it('refuses a light outside (0, 1], an unknown exposure or lamp, a bad seed or backlight, and any of them without --light', async () => {
     const cases: [Partial<EvalCommandOptions>, string][] = [
       [{ light: 0 }, '--light'],
       [{ light: 1.5 }, '--light'],
@@ -223,6 +245,9 @@ describe('moodbox eval --light', () => {
       [{ light: 0.1, seed: -1 }, '--seed'],
       [{ exposure: 'fixed' }, '--exposure'],
       [{ seed: 2 }, '--seed'],
+      [{ light: 0.1, backlight: 0.5 }, '--backlight'],
+      [{ light: 0.1, cast: 'neon' as 'warm' }, '--cast'],
+      [{ cast: 'warm' }, '--cast'],
     ];
     for (const [options, named] of cases) {
       const { code, stderr } = await run(options);
@@ -231,13 +256,14 @@ describe('moodbox eval --light', () => {
     }
   });
 
-  it('takes --light, --exposure and --seed on the command line', { timeout: 90_000 }, () => {
-    const args = [MOODBOX_CLI, 'eval', TINY, '--usage', 'PublicTest', '--light', '0.06', '--exposure', 'fixed', '--seed', '9', '--json'];
+  it('takes --light, --exposure, --seed, --backlight and --cast on the command line', { timeout: 90_000 }, () => {
+    const args = [MOODBOX_CLI, 'eval', TINY, '--usage', 'PublicTest', '--light', '0.06', '--exposure', 'fixed', '--seed', '9'];
+    args.push('--backlight', '2', '--cast', 'candle', '--json');
     const result = spawnSync(process.execPath, args, { encoding: 'utf8', cwd: ROOT });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const out = JSON.parse(result.stdout) as EvalCommandResult;
-    expect(out).toMatchObject({ n: 8, light: { light: 0.06, exposure: 'fixed', seed: 9 } });
+    expect(out).toMatchObject({ n: 8, light: { light: 0.06, exposure: 'fixed', seed: 9, backlight: 2, cast: 'candle' } });
     expect(Object.values(out.predictedShare).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
   });
 });

@@ -5,7 +5,7 @@ import { cpuInfo, describeCpu, type CpuInfo } from './cpu-info.js';
 import { evaluate, type EvaluationReport } from './evaluate.js';
 import { DatasetError, readFerCsv } from './fer-csv.js';
 import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';
-import { EXPOSURES, lowLightRows, type Exposure } from './low-light.js';
+import { CASTS, EXPOSURES, lowLightRows, type Cast, type Exposure } from './low-light.js';
 import { FACE_SIZE } from './preprocess.js';
 import { MIN_SHRINK, shrinkRows } from './shrink-face.js';
 
@@ -39,6 +39,10 @@ export interface EvalCommandOptions {
   exposure?: Exposure | undefined;
   /** With `light`: the noise's seed (each face draws from its own stream of it). @default 1 */
   seed?: number | undefined;
+  /** With `light`: the background this many times brighter than the face (backlit). @default 1 */
+  backlight?: number | undefined;
+  /** With `light`: the lamp's colour cast. @default 'none' */
+  cast?: Cast | undefined;
 }
 
 /** The camera a `--light` evaluation saw the faces through. */
@@ -46,6 +50,8 @@ export interface EvalLight {
   readonly light: number;
   readonly exposure: Exposure;
   readonly seed: number;
+  readonly backlight: number;
+  readonly cast: Cast;
 }
 
 export interface EvalCommandIo {
@@ -92,7 +98,15 @@ export async function runEvalCommand(options: EvalCommandOptions, io: EvalComman
     return 1;
   }
   const light: EvalLight | null =
-    options.light === undefined ? null : { light: options.light, exposure: options.exposure ?? 'auto', seed: options.seed ?? 1 };
+    options.light === undefined
+      ? null
+      : {
+          light: options.light,
+          exposure: options.exposure ?? 'auto',
+          seed: options.seed ?? 1,
+          backlight: options.backlight ?? 1,
+          cast: options.cast ?? 'none',
+        };
   const classifier = new OnnxEmotionClassifier(
     {},
     {
@@ -147,13 +161,18 @@ export async function runEvalCommand(options: EvalCommandOptions, io: EvalComman
   }
 }
 
-/** Why `--light`, `--exposure` or `--seed` cannot be used, or undefined. */
+/** Why `--light`, `--exposure`, `--seed`, `--backlight` or `--cast` cannot be used, or undefined. */
 function checkLight(options: EvalCommandOptions): string | undefined {
-  const { light, exposure, seed } = options;
+  const { light, exposure, seed, backlight, cast } = options;
   if (light === undefined) {
-    if (exposure !== undefined || seed !== undefined) return 'Expected `--exposure` and `--seed` only with `--light`';
+    if (exposure !== undefined || seed !== undefined || backlight !== undefined || cast !== undefined)
+      return 'Expected `--exposure`, `--seed`, `--backlight` and `--cast` only with `--light`';
     return undefined;
   }
+  if (backlight !== undefined && !(Number.isFinite(backlight) && backlight >= 1 && backlight <= 100))
+    return `Expected \`--backlight\` to be how many times brighter the background is, in [1, 100], got \`${backlight}\``;
+  if (cast !== undefined && !Object.hasOwn(CASTS, cast))
+    return `Expected \`--cast\` to be ${Object.keys(CASTS).join(', ')}, got \`${String(cast)}\``;
   if (!(Number.isFinite(light) && light > 0 && light <= 1))
     return `Expected \`--light\` to be a share of daylight in (0, 1], got \`${light}\``;
   if (exposure !== undefined && !EXPOSURES.includes(exposure))
@@ -173,7 +192,10 @@ export function formatEvaluation(r: EvalCommandResult): string {
     `data: ${r.file}${r.usage === null ? '' : `, Usage=${r.usage}`}: ${r.n} images` +
       (r.light === null
         ? ''
-        : `, through a webcam at ${+(100 * r.light.light).toFixed(2)}% of daylight (${r.light.exposure} exposure, seed ${r.light.seed})`) +
+        : `, through a webcam at ${+(100 * r.light.light).toFixed(2)}% of daylight (${r.light.exposure} exposure` +
+          (r.light.backlight > 1 ? `, a background ${r.light.backlight}x brighter` : '') +
+          (r.light.cast === 'none' ? '' : `, a ${r.light.cast} lamp`) +
+          `, seed ${r.light.seed})`) +
       (r.faceSize < FACE_SIZE ? `, each shrunk to ${r.faceSize} px and scaled back up` : ''),
     `accuracy (FER-2013 labels): ${pct(r.accuracy).trim()} (${r.correct}/${r.n}), mean per-class recall ${pct(r.macroRecall).trim()}`,
     '',

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { jpegRoundTripGrey } from './jpeg-loss.js';
-import { gainFor, lowLightImage, mixSeed, poisson, predictedStats, seededRandom, sensor, type Exposure } from './low-light.js';
+import {
+  exposureFor,
+  gainFor,
+  lowLightImage,
+  mixSeed,
+  poisson,
+  predictedStats,
+  seededRandom,
+  sensor,
+  type Cast,
+  type Exposure,
+} from './low-light.js';
 
 const RAMP = Uint8Array.from({ length: 18 }, (_, i) => i * 15);
 /** The noise-free chain without JPEG: the same lists are in scripts/model/test_low_light.py. */
@@ -8,6 +19,13 @@ const GOLDEN: readonly [number, Exposure, number[]][] = [
   [0.04, 'auto', [0, 9, 18, 27, 36, 45, 54, 63, 71, 80, 89, 98, 107, 116, 125, 134, 143, 152]],
   [0.04, 'fixed', [0, 3, 7, 10, 14, 17, 21, 24, 28, 31, 35, 38, 42, 45, 49, 52, 56, 59]],
   [0.12, 'auto', [0, 15, 29, 44, 59, 74, 88, 103, 118, 133, 147, 162, 177, 191, 206, 221, 236, 250]],
+];
+/** A backlit face and a lamp's cast, noise-free, without JPEG: the same lists are in test_low_light.py. */
+const GOLDEN_ROOMS: readonly [number, Exposure, number, Cast, number[]][] = [
+  [0.25, 'auto', 4, 'none', [0, 8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 96, 104, 112, 120, 128, 136]],
+  [0.25, 'auto', 3, 'warm', [0, 9, 18, 27, 36, 46, 55, 64, 73, 82, 91, 100, 109, 118, 127, 137, 146, 155]],
+  [0.12, 'auto', 1, 'candle', [0, 14, 29, 43, 58, 72, 86, 101, 115, 130, 144, 158, 173, 187, 201, 216, 230, 245]],
+  [0.04, 'fixed', 1, 'candle', [0, 3, 7, 10, 14, 17, 20, 24, 27, 31, 34, 37, 41, 44, 48, 51, 54, 58]],
 ];
 /** jpegRoundTripGrey(pattern(), 75): its sum and first row, as numpy's twin gives them. */
 const JPEG_SUM = 30671;
@@ -68,6 +86,29 @@ describe('the low-light camera model', () => {
     }
   });
 
+  it('darkens a face before a bright background: the exposure is set for the background', () => {
+    expect(exposureFor(1, 'auto', 4)).toEqual({ time: 0.25, gain: 1 });
+    expect(exposureFor(0.04, 'auto', 4)).toEqual({ time: 1, gain: 6.25 });
+    expect(exposureFor(0.04, 'fixed', 4)).toEqual({ time: 1, gain: 1 });
+    const lit = predictedStats(PIXEL, 0.25);
+    const backlit = predictedStats(PIXEL, 0.25, 'auto', 4);
+    expect(backlit.outMean).toBeLessThan(0.6 * lit.outMean);
+    const linear = meanAndVariance(sensor(flat, 0.25, 'auto', seededRandom(9), { backlight: 4 }));
+    expect(linear.mean / backlit.linearMean).toBeCloseTo(1, 2);
+    expect(Math.abs(linear.variance / backlit.linearVariance - 1)).toBeLessThan(0.03);
+  });
+
+  it("adds the grain a warm lamp's blue carries once white balance lifts it, and a candle's orange stays", () => {
+    const at12 = (cast: Cast) => meanAndVariance(lowLightImage(flat, 48, 4800, { light: 0.12, cast, quality: null }, seededRandom(3)));
+    const grey = at12('none');
+    const warm = at12('warm');
+    const candle = at12('candle');
+    expect(Math.abs(warm.mean - grey.mean)).toBeLessThan(1);
+    expect(candle.mean).toBeLessThan(grey.mean - 3);
+    expect(warm.variance).toBeGreaterThan(1.05 * grey.variance);
+    expect(candle.variance).toBeGreaterThan(warm.variance);
+  });
+
   it('keeps the mean brightness through JPEG and loses some of the fine noise', () => {
     const raw = meanAndVariance(lowLightImage(flat, 48, 4800, { light: 0.12, quality: null }, seededRandom(5)));
     const coded = meanAndVariance(lowLightImage(flat, 48, 4800, { light: 0.12 }, seededRandom(5)));
@@ -78,6 +119,9 @@ describe('the low-light camera model', () => {
   it('gives the noise-free pictures and the JPEG of the Python twin', () => {
     for (const [light, exposure, expected] of GOLDEN) {
       expect([...lowLightImage(RAMP, 18, 1, { light, exposure, quality: null, noise: false }, null)]).toEqual(expected);
+    }
+    for (const [light, exposure, backlight, cast, expected] of GOLDEN_ROOMS) {
+      expect([...lowLightImage(RAMP, 18, 1, { light, exposure, backlight, cast, quality: null, noise: false }, null)]).toEqual(expected);
     }
     const coded = jpegRoundTripGrey(pattern(), 16, 16, 75);
     expect(coded.reduce((a, b) => a + b, 0)).toBe(JPEG_SUM);
@@ -93,11 +137,13 @@ describe('the low-light camera model', () => {
     expect(c).not.toEqual(a);
   });
 
-  it('refuses a light that is not above 0, an unknown exposure, and noise without a generator', () => {
+  it('refuses a light that is not above 0, an unknown exposure, cast or backlight, and noise without a generator', () => {
     expect(() => gainFor(0)).toThrow(RangeError);
     expect(() => gainFor(Number.NaN)).toThrow(RangeError);
     expect(() => gainFor(0.5, 'manual' as Exposure)).toThrow(RangeError);
     expect(() => lowLightImage(RAMP, 18, 1, { light: 0.5 }, null)).toThrow(RangeError);
     expect(() => lowLightImage(RAMP, 4, 4, { light: 0.5, noise: false }, null)).toThrow(RangeError);
+    expect(() => exposureFor(0.5, 'auto', 0.5)).toThrow(RangeError);
+    expect(() => lowLightImage(RAMP, 18, 1, { light: 0.5, noise: false, cast: 'neon' as Cast }, null)).toThrow(RangeError);
   });
 });

@@ -7,11 +7,24 @@ import { jpegRoundTripGrey } from './jpeg-loss.js';
  * `scripts/model/low_light.py`, which training augments with (same formulas and constants):
  *
  *     scene      lin = (pixel / 255) ^ 2.2                    (undo the 2.2 curve)
- *     photons    electrons = lin * 1000 * light               (white gives 1,000 e- at light 1.0)
+ *     photons    electrons = lin * 1000 * light * time        (white gives 1,000 e- at light 1.0)
  *     sensor     signal = Poisson(electrons) + Normal(0, 3)   (shot noise, read noise of 3 e-)
  *     exposure   value = clip(signal * gain / 1000, 0, 1)     (auto: gain = min(8, 1 / light); fixed: 1)
  *     curve      out = round(255 * value ^ (1 / 2.2))
  *     codec      JPEG at quality 75 (luma, `jpegRoundTripGrey`)
+ *
+ * Two ways a room's light is worse than dim (`LowLightOptions`):
+ * - a **backlit face**: the background is `backlight` times brighter than the face, and the
+ *   auto-exposure meters the frame, so it sets the exposure for the background. Where the
+ *   background alone would fill the sensor (light * backlight > 1) the exposure is cut
+ *   (time = 1 / (light * backlight), gain 1); below that the gain is min(8, 1 / (light * backlight)).
+ *   A fixed exposure ignores it (time 1, gain 1).
+ * - a **colour cast**: a warm lamp lights a neutral face with more red than blue (`CASTS`, each
+ *   lamp's red, green and blue in units that leave the face's luma as it was). Each channel
+ *   collects its own electrons and noise (`CHANNEL_SHARE`); the camera's white balance lifts each channel by
+ *   1 / its share, at most `MAX_WHITE_BALANCE` (a webcam's white balance cannot take out a
+ *   candle's orange), then the exposure gain and the curve act on each channel, and the picture
+ *   is turned to grey as the camera's luma: 0.299 R + 0.587 G + 0.114 B.
  *
  * The noise comes from a seeded generator, so a seed gives the same pictures every run; Python
  * draws from numpy's generator, so the two agree in distribution, not pixel for pixel. Without
@@ -31,6 +44,33 @@ export const CAMERA_QUALITY = 75;
 export type Exposure = 'auto' | 'fixed';
 export const EXPOSURES: readonly Exposure[] = ['auto', 'fixed'];
 
+/** The luma weights of a camera's red, green and blue (ITU-R BT.601, as JPEG's YCbCr). */
+export const LUMA_WEIGHTS: readonly [number, number, number] = [0.299, 0.587, 0.114];
+/** The most a webcam's white balance lifts one channel. */
+export const MAX_WHITE_BALANCE = 2.5;
+/**
+ * A colour channel collects this share of a grey pixel's light, and reads with the square root of
+ * its read noise, so that under a neutral lamp the luma has the grey camera's mean and noise.
+ */
+export const CHANNEL_SHARE = LUMA_WEIGHTS[0] ** 2 + LUMA_WEIGHTS[1] ** 2 + LUMA_WEIGHTS[2] ** 2;
+
+export type Cast = 'none' | 'warm' | 'candle';
+/**
+ * Each lamp's red, green and blue on a neutral face, scaled so that their luma is 1 (the light's
+ * share of daylight stays what `light` says): a warm-white bulb (about 2,700 K: 1 : 0.66 : 0.33)
+ * and candles or amber bar lights (about 1,900 K: 1 : 0.5 : 0.15).
+ */
+export const CASTS: Readonly<Record<Cast, readonly [number, number, number]>> = {
+  none: [1, 1, 1],
+  warm: lumaOne([1, 0.66, 0.33]),
+  candle: lumaOne([1, 0.5, 0.15]),
+};
+
+function lumaOne(rgb: readonly [number, number, number]): [number, number, number] {
+  const y = rgb[0] * LUMA_WEIGHTS[0] + rgb[1] * LUMA_WEIGHTS[1] + rgb[2] * LUMA_WEIGHTS[2];
+  return [rgb[0] / y, rgb[1] / y, rgb[2] / y];
+}
+
 export interface LowLightOptions {
   /** Share of daylight, > 0 (1 = daylight; a dim bar is about 0.04). */
   readonly light: number;
@@ -40,6 +80,10 @@ export interface LowLightOptions {
   readonly quality?: number | null | undefined;
   /** Shot and read noise. @default true */
   readonly noise?: boolean | undefined;
+  /** How many times brighter the background is than the face (≥ 1; 1: not backlit). @default 1 */
+  readonly backlight?: number | undefined;
+  /** The lamp's colour. @default 'none' */
+  readonly cast?: Cast | undefined;
 }
 
 /** A source of uniform numbers in [0, 1). */
@@ -133,22 +177,64 @@ export function poisson(lambda: number, random: Random): number {
 
 /** The digital gain the camera applies: auto-exposure brings white back up, at most 8x; fixed: 1. */
 export function gainFor(light: number, exposure: Exposure = 'auto'): number {
+  return exposureFor(light, exposure).gain;
+}
+
+/** The camera's exposure: `time` scales the electrons collected (1: the longest), `gain` the signal. */
+export interface CameraExposure {
+  readonly time: number;
+  readonly gain: number;
+}
+
+/**
+ * What the exposure does to a face at `light` whose background is `backlight` times brighter:
+ * auto-exposure meters light * backlight, shortening the exposure where that is above daylight
+ * and raising the gain (at most 8x) below it; a fixed exposure is time 1, gain 1.
+ */
+export function exposureFor(light: number, exposure: Exposure = 'auto', backlight = 1): CameraExposure {
   if (!(Number.isFinite(light) && light > 0)) throw new RangeError(`Expected \`light\` to be a number > 0, got \`${light}\``);
   if (!EXPOSURES.includes(exposure)) throw new RangeError(`Expected \`exposure\` to be auto or fixed, got \`${String(exposure)}\``);
-  return exposure === 'auto' ? Math.min(MAX_GAIN, 1 / light) : 1;
+  if (!(Number.isFinite(backlight) && backlight >= 1))
+    throw new RangeError(`Expected \`backlight\` to be a number >= 1, got \`${backlight}\``);
+  if (exposure === 'fixed') return { time: 1, gain: 1 };
+  const metered = light * backlight;
+  return metered > 1 ? { time: 1 / metered, gain: 1 } : { time: 1, gain: Math.min(MAX_GAIN, 1 / metered) };
+}
+
+/** The white balance's lift of each channel under `cast`: 1 / its share, at most `MAX_WHITE_BALANCE`. */
+export function whiteBalance(cast: Cast): [number, number, number] {
+  const rgb = CASTS[cast];
+  if (rgb === undefined) throw new RangeError(`Expected \`cast\` to be ${Object.keys(CASTS).join(', ')}, got \`${String(cast)}\``);
+  return [Math.min(MAX_WHITE_BALANCE, 1 / rgb[0]), Math.min(MAX_WHITE_BALANCE, 1 / rgb[1]), Math.min(MAX_WHITE_BALANCE, 1 / rgb[2])];
 }
 
 /**
  * The exposed linear value of each pixel, signal * gain / 1000, before clipping: the sensor's
  * reading of the scene `pixels` show. `random` null: no noise (the expected number of electrons).
+ * `options.channel` is one colour channel's share of the light and `options.balance` what the
+ * camera multiplies it by before the gain; both 1 for a grey camera.
  */
-export function sensor(pixels: Uint8Array, light: number, exposure: Exposure, random: Random | null): Float64Array {
-  const gain = gainFor(light, exposure);
+export function sensor(
+  pixels: Uint8Array,
+  light: number,
+  exposure: Exposure,
+  random: Random | null,
+  options: {
+    readonly backlight?: number | undefined;
+    readonly channel?: number | undefined;
+    readonly balance?: number | undefined;
+    readonly readNoise?: number | undefined;
+  } = {},
+): Float64Array {
+  const { time, gain } = exposureFor(light, exposure, options.backlight ?? 1);
+  const share = options.channel ?? 1;
+  const lift = options.balance ?? 1;
+  const readNoise = options.readNoise ?? READ_NOISE;
   const out = new Float64Array(pixels.length);
   for (let i = 0; i < pixels.length; i++) {
-    const electrons = (pixels[i]! / 255) ** GAMMA * FULL_WELL * light;
-    const signal = random === null ? electrons : poisson(electrons, random) + READ_NOISE * normal(random);
-    out[i] = (signal * gain) / FULL_WELL;
+    const electrons = (pixels[i]! / 255) ** GAMMA * FULL_WELL * light * time * share;
+    const signal = random === null ? electrons : poisson(electrons, random) + readNoise * normal(random);
+    out[i] = (signal * lift * gain) / FULL_WELL;
   }
   return out;
 }
@@ -168,11 +254,27 @@ export function lowLightImage(
   if (pixels.length !== width * height) throw new RangeError(`Expected ${width * height} grey bytes, got ${pixels.length}`);
   const noise = options.noise ?? true;
   if (noise && random === null) throw new RangeError('Expected a seeded `random` for a camera with noise');
-  const value = sensor(pixels, options.light, options.exposure ?? 'auto', noise ? random : null);
+  const exposure = options.exposure ?? 'auto';
+  const cast = options.cast ?? 'none';
+  const curve = (value: number): number => 255 * Math.min(1, Math.max(0, value)) ** (1 / GAMMA);
   const out = new Uint8Array(pixels.length);
-  for (let i = 0; i < value.length; i++) {
-    const v = Math.min(1, Math.max(0, value[i]!));
-    out[i] = Math.floor(255 * v ** (1 / GAMMA) + 0.5);
+  if (cast === 'none') {
+    const value = sensor(pixels, options.light, exposure, noise ? random : null, { backlight: options.backlight });
+    for (let i = 0; i < value.length; i++) out[i] = Math.floor(curve(value[i]!) + 0.5);
+  } else {
+    // Red, green and blue each collect their own light and noise, in that order from `random`.
+    const balance = whiteBalance(cast);
+    const grey = new Float64Array(pixels.length);
+    for (let c = 0; c < 3; c++) {
+      const value = sensor(pixels, options.light, exposure, noise ? random : null, {
+        backlight: options.backlight,
+        channel: CASTS[cast][c]! * CHANNEL_SHARE,
+        balance: balance[c]! / CHANNEL_SHARE,
+        readNoise: READ_NOISE * Math.sqrt(CHANNEL_SHARE),
+      });
+      for (let i = 0; i < value.length; i++) grey[i] = grey[i]! + LUMA_WEIGHTS[c]! * curve(value[i]!);
+    }
+    for (let i = 0; i < grey.length; i++) out[i] = Math.floor(grey[i]! + 0.5);
   }
   const quality = options.quality === undefined ? CAMERA_QUALITY : options.quality;
   return quality === null ? out : jpegRoundTripGrey(out, width, height, quality);
@@ -190,9 +292,9 @@ export interface PredictedStats {
   readonly outVariance: number;
 }
 
-export function predictedStats(pixel: number, light: number, exposure: Exposure = 'auto'): PredictedStats {
-  const gain = gainFor(light, exposure);
-  const electrons = (pixel / 255) ** GAMMA * FULL_WELL * light;
+export function predictedStats(pixel: number, light: number, exposure: Exposure = 'auto', backlight = 1): PredictedStats {
+  const { time, gain } = exposureFor(light, exposure, backlight);
+  const electrons = (pixel / 255) ** GAMMA * FULL_WELL * light * time;
   const linearMean = (electrons * gain) / FULL_WELL;
   const linearVariance = (electrons + READ_NOISE ** 2) * (gain / FULL_WELL) ** 2;
   const p = 1 / GAMMA;

@@ -23,6 +23,12 @@ export function registerEval(program: Command): void {
     )
     .option('--exposure <mode>', "with --light: the camera's exposure, auto (a gain up to 8x) or fixed (default: auto)")
     .option('--seed <n>', 'with --light: the seed of the camera noise (default: 1)', (v) => Number(v))
+    .option(
+      '--backlight <ratio>',
+      'with --light: the background this many times brighter than the face, so the auto-exposure darkens the face (default: 1)',
+      (v) => Number(v),
+    )
+    .option('--cast <lamp>', "with --light: the lamp's colour, none, warm (a 2,700 K bulb) or candle (about 1,900 K) (default: none)")
     .option('--json', 'print one JSON object')
     .action(
       async (
@@ -38,6 +44,8 @@ export function registerEval(program: Command): void {
           light?: number;
           exposure?: string;
           seed?: number;
+          backlight?: number;
+          cast?: string;
         },
       ) => {
         const { runEvalCommand } = await import('../../vision/eval-command.js');
@@ -57,6 +65,8 @@ export function registerEval(program: Command): void {
             light: opts.light,
             exposure: opts.exposure as 'auto' | 'fixed' | undefined,
             seed: opts.seed,
+            backlight: opts.backlight,
+            cast: opts.cast as 'none' | 'warm' | 'candle' | undefined,
           },
           { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), clock: clock.systemClock },
         );
