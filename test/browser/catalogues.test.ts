@@ -31,6 +31,7 @@ const TRANSLATED = [
     'kiosk-i18n',
     'mb-sign-in',
     'mb-me',
+    'mb-calibration',
   ].map((name) => `src/ui/kiosk/${name}.ts`),
 ];
 

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CalibrationView, MyProfile } from '../../src/daemon/http/contract.js';
 import { FakeKioskSocket, roomSnapshot, smallTexts, SUGGESTIONS } from './fake-kiosk-socket.js';
 import { ownTexts } from './own-texts.js';
 import { type Browser, type Daemon, a11yProblems, assertBuilt, launchBrowser, shot, startDaemon, tempDir, WAIT } from './harness.js';
@@ -35,6 +36,15 @@ async function cutOrScrolled(page: Page): Promise<string[]> {
     return found;
   });
 }
+
+const ADA = { id: 7, name: 'Ada' };
+const PROFILE: MyProfile = {
+  user: ADA,
+  likedTrackIds: [],
+  preferences: { languages: [], artists: [], avoidMoods: [] },
+  choices: { languages: [], artists: [], avoidMoods: [] },
+  idleTimeoutS: 600,
+};
 
 /** The library's titles and artists and the daemon's sentences are not the kiosk's own texts. */
 const NOT_OURS = '.t, .a, .title, .artist, .why, [data-why], .next, mb-cover, .brand, .who, [data-sign-out-s]';
@@ -129,6 +139,68 @@ describe('the kiosk in the venue’s language', { timeout: 180_000 }, () => {
     for (const digit of '34') await pad.locator(`button[data-key="${digit}"]`).click();
     await pad.locator('button[data-key="ok"]').click();
     await expect.poll(() => page.locator('mb-sign-in .error').textContent(), WAIT).toBe('Name und PIN passen nicht zusammen.');
+  });
+
+  it('walks a person through the expression calibration in the venue’s language, the daemon’s refusal included', async () => {
+    const { page, fake } = await kiosk('de', 'en-US');
+    const stored: CalibrationView = {
+      recording: null,
+      stored: {
+        used: true,
+        reason: 'better',
+        kind: 'head',
+        validation: { n: 10, generic: 0.5, personal: 0.8 },
+        samples: {},
+        currentModel: true,
+        updatedAt: 0,
+      },
+    };
+    let startError = false;
+    fake.answers = {
+      'session/options': () => ({ data: { selfRegistration: false, idleTimeoutS: 600 } }),
+      'me/profile': () => ({ data: PROFILE }),
+      'me/history': () => ({ data: { items: [], total: 0 } }),
+      'me/calibration': () => ({ data: stored }),
+      'me/calibration/start': () =>
+        startError
+          ? {
+              error: {
+                code: 'MB_ERR_CONFLICT',
+                message: 'The camera is off: a calibration needs it on.',
+                said: { id: 'calibration.cameraOff' },
+              },
+            }
+          : { data: { recording: { samples: {}, startedAt: 0 }, stored: null } },
+      'me/calibration/sample': () => ({ error: { code: 'MB_ERR_CAMERA_NO_FACE', message: 'No face is in view: look at the camera.' } }),
+      'me/calibration/cancel': () => ({ data: stored }),
+    };
+    await page.getByRole('region', { name: 'Läuft gerade' }).waitFor(WAIT);
+    fake.send('session', { user: ADA, notice: null });
+    fake.send('mood', { ...roomSnapshot().mood, faces: 0 });
+    await page.locator('button[data-action="me"]').click(WAIT);
+    await page.locator('mb-me button[data-tab="expressions"]').click(WAIT);
+    // What is stored, with its figures, in German.
+    const me = page.locator('mb-me');
+    await me.getByText('Aktiv, solange du angemeldet bist').waitFor(WAIT);
+    expect(await me.getByText(/Bei 10 deiner Ausdrücke/).textContent()).toContain('8-mal richtig, ohne sie 5-mal');
+    // The session: its title, prompts and the face indicator; no face in view says so.
+    await me.locator('button[data-action="calibrate"]').click();
+    const overlay = page.locator('mb-calibration');
+    await overlay.getByRole('heading', { name: 'Deine Gesichtsausdrücke' }).waitFor(WAIT);
+    await overlay.locator('[role="status"][data-faces]', { hasText: 'Kein Gesicht im Bild' }).waitFor(WAIT);
+    await overlay.locator('.prompt', { hasText: 'Schau neutral' }).waitFor(WAIT);
+    await overlay.locator('.noface', { hasText: 'Schau in die Kamera' }).waitFor(WAIT);
+    expect(await overlay.locator('ol').getAttribute('aria-label')).toBe('Schritt 1 von 5');
+    expect(await overlay.locator('button[data-action="cancel-calibration"]').textContent()).toContain('Abbrechen');
+    await shot(page, 'kiosk-calibration-de');
+    await overlay.locator('button[data-action="cancel-calibration"]').click();
+    await overlay.waitFor({ ...WAIT, state: 'detached' });
+    // The daemon refuses (the camera went off): its reason, sent as a message, in German.
+    startError = true;
+    await me.locator('button[data-action="calibrate"]').click();
+    await expect
+      .poll(() => overlay.locator('.error').textContent(), WAIT)
+      .toBe('Die Kamera ist aus: Für eine Kalibrierung muss sie an sein.');
   });
 
   it('speaks the kiosk browser’s language when the venue set none', async () => {

@@ -1,4 +1,5 @@
 import { MoodboxError } from '../../kernel/errors.js';
+import { said } from '../../kernel/said.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { EventBus } from '../../kernel/event-bus.js';
 import type { CalibrationRepository, StoredCalibration } from '../store/store.js';
@@ -194,7 +195,12 @@ export class PersonalCalibrationService {
 
   #model(): CalibrationModel {
     const model = this.#deps.model();
-    if (model === undefined) throw new MoodboxError('MB_ERR_CONFLICT', 'The camera is off: a calibration needs it on.');
+    if (model === undefined) throw cameraOffForCalibration();
     return model;
   }
+}
+
+/** The refusal of a calibration while the camera is off, in English and as a message for the kiosk. */
+export function cameraOffForCalibration(): MoodboxError {
+  return new MoodboxError('MB_ERR_CONFLICT', 'The camera is off: a calibration needs it on.', { said: said('calibration.cameraOff') });
 }

@@ -5,6 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventBus } from '../../kernel/event-bus.js';
 import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
+import { saidInEnglish } from '../../kernel/testing/said-in-english.js';
+import type { Said } from '../../kernel/said.js';
 import { PersonalCalibrationService } from '../camera/personal-calibration-service.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer } from '../testing/server.js';
@@ -175,10 +177,14 @@ describe('the calibration requests on /ws', () => {
 
     const off = await kiosk({ camera: false });
     const offScreen = await socket(off.app, KIOSK_SCREEN);
-    expect(await offScreen.ask('me/calibration/start')).toMatchObject({
-      status: 'error',
-      error: { code: 'MB_ERR_CONFLICT', message: expect.stringContaining('camera is turned off') },
-    });
+    const refused = (await offScreen.ask('me/calibration/start')) as {
+      status: string;
+      error: { code: string; message: string; said: Said };
+    };
+    expect(refused).toMatchObject({ status: 'error', error: { code: 'MB_ERR_CONFLICT', said: { id: 'calibration.cameraOff' } } });
+    // The kiosk says it in its language; API clients read the same sentence in English.
+    expect(refused.error.message).toBe(saidInEnglish(refused.error.said));
+    expect(refused.error.message).toContain('camera is off');
   });
 
   it('signs a person out at once when an admin deletes them, and keeps nothing of their calibration for whoever comes next', async () => {

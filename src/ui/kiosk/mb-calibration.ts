@@ -4,6 +4,8 @@ import type { CalibrationExpression, CalibrationView } from '../../daemon/http/c
 import { ApiError } from '../data/api-client.js';
 import type { KioskApi } from '../data/kiosk-api.js';
 import { emit } from '../events.js';
+import { followLanguage } from '../i18n/i18n.js';
+import { i18n, t, type KioskKey } from './kiosk-i18n.js';
 import { KIOSK_BASE, KIOSK_PANEL } from './kiosk-styles.js';
 
 /**
@@ -25,36 +27,28 @@ export const CALIBRATION_TIMING = {
   maxRecordMs: 7000,
 } as const;
 
-/** What the session asks for, in order, and how. */
-export const CALIBRATION_PROMPTS: ReadonlyArray<{ expression: CalibrationExpression; prompt: string }> = [
-  { expression: 'neutral', prompt: 'Look neutral' },
-  { expression: 'happy', prompt: 'Now smile' },
-  { expression: 'sad', prompt: 'Now look sad' },
-  { expression: 'surprise', prompt: 'Now look surprised' },
-  { expression: 'angry', prompt: 'Now look angry' },
+/** What the session asks for, in order, and how (a message of the kiosk's catalogue). */
+export const CALIBRATION_PROMPTS: ReadonlyArray<{ expression: CalibrationExpression; prompt: KioskKey }> = [
+  { expression: 'neutral', prompt: 'kiosk.calibration.prompt.neutral' },
+  { expression: 'happy', prompt: 'kiosk.calibration.prompt.happy' },
+  { expression: 'sad', prompt: 'kiosk.calibration.prompt.sad' },
+  { expression: 'surprise', prompt: 'kiosk.calibration.prompt.surprise' },
+  { expression: 'angry', prompt: 'kiosk.calibration.prompt.angry' },
 ];
 
 type Stored = NonNullable<CalibrationView['stored']>;
 export type CalibrationStatus = 'none' | 'used' | 'not-used' | 'old-model';
 
 /**
- * A stored calibration in plain words: its status, a title, and a line with the figures or the
- * reason it is not used.
+ * A stored calibration in plain words, in the kiosk's language: its status, a title, and a line
+ * with the figures or the reason it is not used.
  */
 export function describeCalibration(stored: Stored | null): { status: CalibrationStatus; title: string; detail: string } {
   if (stored === null) {
-    return {
-      status: 'none',
-      title: 'None yet',
-      detail: 'Calibrate to show Moodbox how your face looks for five expressions. It takes under a minute.',
-    };
+    return { status: 'none', title: t('kiosk.calibration.none.title'), detail: t('kiosk.calibration.none.detail') };
   }
   if (!stored.currentModel) {
-    return {
-      status: 'old-model',
-      title: 'Made with an older model',
-      detail: 'Moodbox reads faces with a newer model since, so your calibration is not used. Redo it to use it again.',
-    };
+    return { status: 'old-model', title: t('kiosk.calibration.oldModel.title'), detail: t('kiosk.calibration.oldModel.detail') };
   }
   const { n } = stored.validation;
   // Counts, not shares: "8 of 12" is what a person checks against what they did.
@@ -64,26 +58,19 @@ export function describeCalibration(stored: Stored | null): { status: Calibratio
   if (stored.used) {
     return {
       status: 'used',
-      title: 'In use while you are signed in',
-      detail:
-        `Moodbox now reads your face better. Tried on ${n} of your expressions it had not learned from, ` +
-        `it read ${personal} right with your calibration, and ${generic} without it.`,
+      title: t('kiosk.calibration.used.title'),
+      detail: t('kiosk.calibration.used.detail', { n, personal, generic }),
     };
   }
-  if (n === 0) {
-    return {
-      status: 'not-used',
-      title: 'Not used',
-      detail: 'Moodbox did not see enough of your face to learn from it. Try again facing the screen, in good light.',
-    };
-  }
+  const title = t('kiosk.calibration.notUsed.title');
+  if (n === 0) return { status: 'not-used', title, detail: t('kiosk.calibration.notUsed.tooFew') };
   return {
     status: 'not-used',
-    title: 'Not used',
+    title,
     detail:
       generic === n
-        ? `Moodbox already reads your face well: it read all ${n} of your test expressions right without a calibration, so it needs none.`
-        : `Your calibration did not read your face better than Moodbox does on its own (${personal} of ${n} test expressions right, against ${generic}), so it is not used. You can try again in better light.`,
+        ? t('kiosk.calibration.notUsed.alreadyGood', { n })
+        : t('kiosk.calibration.notUsed.notBetter', { n, personal, generic }),
   };
 }
 
@@ -219,6 +206,11 @@ export class MbCalibration extends LitElement {
     this._faces = this.api?.client.snapshot.state?.mood.faces ?? 0;
   };
 
+  constructor() {
+    super();
+    followLanguage(this, i18n);
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     this.api?.client.addEventListener('change', this.#onState);
@@ -242,40 +234,49 @@ export class MbCalibration extends LitElement {
     const isOver = this._phase === 'result' || this._phase === 'error';
     return html`<section role="dialog" aria-modal="true" aria-labelledby="calibration-title">
       <div class="top">
-        <h2 id="calibration-title">Your expressions</h2>
+        <h2 id="calibration-title">${t('kiosk.calibration.title')}</h2>
         ${
           isOver
             ? nothing
             : html`<span class="indicator" role="status" data-faces=${this._faces}
                   ><span class="dot" ?data-face=${this._faces > 0} aria-hidden="true"></span
-                  >${this._faces > 0 ? 'Face in view' : 'No face in view'}</span
+                  >${this._faces > 0 ? t('kiosk.calibration.faceInView') : t('kiosk.calibration.noFaceInView')}</span
                 >
-                <button data-action="cancel-calibration" @click=${this.#cancel}>Cancel</button>`
+                <button data-action="cancel-calibration" @click=${this.#cancel}>${t('kiosk.calibration.cancel')}</button>`
         }
       </div>
-      <p class="privacy">Only numbers are kept, never pictures.</p>
+      <p class="privacy">${t('kiosk.calibration.privacy')}</p>
       ${isOver ? this.#renderEnd() : this.#renderStep()}
     </section>`;
   }
 
   #renderStep() {
     const step = CALIBRATION_PROMPTS[this._step];
-    const prompt = this._phase === 'starting' ? 'Getting ready…' : this._phase === 'finishing' ? 'Working it out…' : (step?.prompt ?? '');
+    const prompt =
+      this._phase === 'starting'
+        ? t('kiosk.calibration.gettingReady')
+        : this._phase === 'finishing'
+          ? t('kiosk.calibration.workingItOut')
+          : step === undefined
+            ? ''
+            : t(step.prompt);
     return html`<div
       class="stage"
       data-phase=${this._phase}
       data-expression=${this._phase === 'starting' || this._phase === 'finishing' ? '' : (step?.expression ?? '')}
     >
       <div class="prompt" aria-live="polite">${prompt}</div>
-      <div class="noface" role="status">${this._isNoFace ? 'Look at the camera' : ''}</div>
+      <div class="noface" role="status">${this._isNoFace ? t('kiosk.calibration.lookAtCamera') : ''}</div>
       ${
         this._phase === 'countdown'
           ? html`<div class="count" aria-hidden="true">${this._countdown}</div>`
           : this._phase === 'recording'
-            ? html`<div class="progress">Hold it… ${this._samples} of ${CALIBRATION_TIMING.samplesPerExpression}</div>`
+            ? html`<div class="progress">
+                ${t('kiosk.calibration.holdIt', { done: this._samples, total: CALIBRATION_TIMING.samplesPerExpression })}
+              </div>`
             : nothing
       }
-      <ol aria-label="Step ${this._step + 1} of ${CALIBRATION_PROMPTS.length}">
+      <ol aria-label=${t('kiosk.calibration.stepLabel', { step: this._step + 1, steps: CALIBRATION_PROMPTS.length })}>
         ${CALIBRATION_PROMPTS.map(
           (_, i) =>
             html`<li
@@ -290,14 +291,14 @@ export class MbCalibration extends LitElement {
     if (this._phase === 'error') {
       return html`<div class="stage result" data-phase="error">
         <p class="error" role="alert">${this._error}</p>
-        <button class="done" data-action="close-calibration" @click=${() => this.#close(false)}>Done</button>
+        <button class="done" data-action="close-calibration" @click=${() => this.#close(false)}>${t('kiosk.calibration.done')}</button>
       </div>`;
     }
     const { status, title, detail } = describeCalibration(this._result?.stored ?? null);
     return html`<div class="stage result" data-phase="result" data-status=${status}>
       <h3>${title}</h3>
       <p>${detail}</p>
-      <button class="done" data-action="close-calibration" @click=${() => this.#close(true)}>Done</button>
+      <button class="done" data-action="close-calibration" @click=${() => this.#close(true)}>${t('kiosk.calibration.done')}</button>
     </div>`;
   }
 
@@ -331,7 +332,8 @@ export class MbCalibration extends LitElement {
     } catch (err) {
       if (signal.aborted) return;
       this.#run?.abort();
-      this._error = err instanceof ApiError ? err.message : 'The calibration stopped. Try again.';
+      // The daemon's reason when it gives one as a message (the camera is off), else a plain "try again".
+      this._error = i18n.said(err instanceof ApiError ? err.said : undefined, t('kiosk.calibration.stopped'));
       this._phase = 'error';
       void api.cancelCalibration().catch(() => undefined);
     }

@@ -1,7 +1,10 @@
 import type { Static } from 'typebox';
 import type { KioskPresence } from '../../people/kiosk-presence.js';
-import { MoodboxError } from '../../../kernel/errors.js';
-import type { CALIBRATION_EXPRESSIONS, PersonalCalibrationService } from '../../camera/personal-calibration-service.js';
+import {
+  cameraOffForCalibration,
+  type CALIBRATION_EXPRESSIONS,
+  type PersonalCalibrationService,
+} from '../../camera/personal-calibration-service.js';
 import type { ClientRequests } from '../contract.js';
 import type { CalibrationExpressionSchema } from '../schemas/calibration.js';
 import type { WsContext, WsHandlers } from '../ws.js';
@@ -39,8 +42,7 @@ export function calibrationRequests({ presence, calibration }: CalibrationReques
   /** The person and the service, or why not: nobody signed in for this screen, or the camera off. */
   const me = (context: WsContext, what: string): { id: number; service: PersonalCalibrationService } => {
     const { id } = signedInPerson(context, presence, what);
-    if (calibration === undefined)
-      throw new MoodboxError('MB_ERR_CONFLICT', 'The camera is turned off in the configuration: nothing to calibrate.');
+    if (calibration === undefined) throw cameraOffForCalibration();
     return { id, service: calibration };
   };
   return {
