@@ -7,6 +7,12 @@
 #   sudo scripts/check-fresh-machine.sh            # both commands
 #   sudo scripts/check-fresh-machine.sh test       # only `setup.sh test`
 #   sudo scripts/check-fresh-machine.sh start      # only `setup.sh start` until the kiosk answers
+#   sudo scripts/check-fresh-machine.sh install    # the appliance: `setup.sh install --no-start --yes`,
+#                                                  # its files, user and modes, a second run that
+#                                                  # changes nothing, the daemon as the service user
+#                                                  # until /api/health answers, then uninstall
+#                                                  # (systemd does not run in the root: the unit is
+#                                                  # installed and enabled only where it does)
 #
 # Needs root (debootstrap, chroot, mounts), debootstrap and network access to Debian's mirror.
 # /proc, /sys, /dev and /dev/shm are mounted in a private mount namespace, so nothing stays mounted
@@ -24,9 +30,9 @@ set -euo pipefail
 
 what="${1:-all}"
 case "$what" in
-  all | test | start) ;;
+  all | test | start | install) ;;
   *)
-    echo "usage: scripts/check-fresh-machine.sh [all|test|start]" >&2
+    echo "usage: scripts/check-fresh-machine.sh [all|test|start|install]" >&2
     exit 2
     ;;
 esac
@@ -152,6 +158,19 @@ stamped() {
 }
 
 status=0
+if [[ "$what" == install ]]; then
+  t=$SECONDS
+  say "scripts/setup.sh install, then its checks and uninstall (log: $work/install.log)"
+  if inside scripts/check-appliance.sh 2>&1 | stamped | tee "$work/install.log" | grep --line-buffered -E 'moodbox (install|uninstall|setup):|appliance check:'; then
+    phase "scripts/setup.sh install / uninstall" $((SECONDS - t)) ok
+  else
+    phase "scripts/setup.sh install / uninstall" $((SECONDS - t)) FAILED
+    status=1
+    say "the end of its log:"
+    tail -n 60 "$work/install.log" >&2
+  fi
+  exit "$status"
+fi
 if [[ "$what" != start ]]; then
   t=$SECONDS
   say "scripts/setup.sh test (log: $work/test.log)"

@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
 # Sets Moodbox up on Debian / Raspberry Pi OS, then (optionally) starts it or runs every test.
 #
-#   scripts/setup.sh          install what is missing and build
+#   scripts/setup.sh          install what is missing and build (also: scripts/setup.sh build)
 #   scripts/setup.sh start    ... then start Moodbox (demo mode unless MOODBOX_CONFIG is set)
 #   scripts/setup.sh test     ... then run every check and test
+#
+#   sudo scripts/setup.sh install [options]     the appliance: /opt/moodbox, the service user,
+#                                               the unit, a configuration, a check, the service
+#   sudo scripts/setup.sh uninstall [--purge]   takes it off again (scripts/appliance.sh)
 #
 # Idempotent: a second run only does what is left to do. Debian packages are installed as root,
 # or through sudo; each step says what it does.
 set -euo pipefail
 
-mode="${1:-install}"
+mode="${1:-build}"
 case "$mode" in
-  install | start | test) ;;
+  build | start | test) ;;
+  install | uninstall) exec "$(dirname "$0")/appliance.sh" "$@" ;;
   *)
-    echo "usage: scripts/setup.sh [install|start|test]" >&2
+    echo "usage: scripts/setup.sh [build|start|test|install|uninstall]" >&2
     exit 2
     ;;
 esac
@@ -184,7 +189,7 @@ case "$mode" in
     say "running every test"
     npm test
     ;;
-  install)
+  build)
     say "done: start Moodbox with 'node dist/daemon/cli.js start', check this machine with 'node dist/daemon/cli.js doctor'"
     ;;
 esac

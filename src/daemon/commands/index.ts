@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerAnalyze } from './analyze-command.js';
 import { registerBackup } from './backup-command.js';
 import { registerBench } from './bench-command.js';
+import { registerConfig } from './config-command.js';
 import { registerDoctor } from './doctor-command.js';
 import { registerEval } from './eval-command.js';
 import { registerFleet } from './fleet-command.js';
@@ -27,4 +28,5 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerPlay,
   registerFleet,
   registerBackup,
+  registerConfig,
 ];

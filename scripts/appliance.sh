@@ -1,0 +1,259 @@
+#!/usr/bin/env bash
+# Turns this Debian / Raspberry Pi OS machine into a Moodbox appliance, or takes it off again.
+# Called through setup.sh, as root:
+#
+#   sudo scripts/setup.sh install [options]     set up, configure, check and start the service
+#   sudo scripts/setup.sh uninstall [--purge]   remove the service, its rules and its user
+#
+# install options (each answers a question in advance; --yes takes the defaults for the rest):
+#   --prefix DIR        where Moodbox goes (default /opt/moodbox); --here runs it where it is
+#   --camera SOURCE     /dev/video0 (default), a stream URL, or none
+#   --music DIR         the music folder (default /srv/music, made if missing); again for more
+#   --venue KIND        business (a café, a shop, a lobby: the default) or home
+#   --host ADDRESS      0.0.0.0 (default: the admin panel and guests' phones on the LAN) or 127.0.0.1
+#   --language CODE     the kiosk's language: en, de, fr, es, it, pt, nl or auto (default)
+#   --yes               ask nothing
+#   --no-start          install and check, but leave the service stopped (it starts at the next boot)
+#
+# Idempotent: run twice, the second run changes nothing. An existing /etc/moodbox/config.json is
+# kept. What install did is written to /etc/moodbox/installed, which uninstall reads.
+set -euo pipefail
+
+say() { printf '\033[1mmoodbox %s:\033[0m %s\n' "$action" "$*" >&2; }
+die() {
+  say "$*"
+  exit 1
+}
+
+action="${1:-}"
+shift || true
+case "$action" in
+  install | uninstall) ;;
+  *)
+    echo "usage: scripts/setup.sh install [--prefix DIR | --here] [--camera SOURCE] [--music DIR]... [--venue business|home]" >&2
+    echo "                                [--host ADDRESS] [--language CODE] [--yes] [--no-start]" >&2
+    echo "       scripts/setup.sh uninstall [--purge]" >&2
+    exit 2
+    ;;
+esac
+[[ $EUID -eq 0 ]] || die "needs root: run it with sudo"
+
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+etc=/etc/moodbox
+config="$etc/config.json"
+record="$etc/installed"
+state=/var/lib/moodbox
+user=moodbox
+has_systemd() { [[ -d /run/systemd/system ]]; }
+
+# --- uninstall ---------------------------------------------------------------------------------
+if [[ "$action" == uninstall ]]; then
+  purge=0
+  for arg in "$@"; do
+    case "$arg" in
+      --purge) purge=1 ;;
+      *) die "unknown option $arg (uninstall takes --purge)" ;;
+    esac
+  done
+  prefix=""
+  installed_here=1
+  if [[ -f "$record" ]]; then
+    prefix="$(sed -n 's/^prefix=//p' "$record")"
+    [[ "$(sed -n 's/^here=//p' "$record")" == 1 ]] || installed_here=0
+  fi
+  if has_systemd && systemctl list-unit-files moodbox.service >/dev/null 2>&1; then
+    say "stopping and disabling the service"
+    systemctl disable --now moodbox.service >/dev/null 2>&1 || true
+  fi
+  for file in /etc/systemd/system/moodbox.service /etc/udev/rules.d/99-moodbox.rules /usr/lib/sysusers.d/moodbox.conf; do
+    if [[ -e "$file" ]]; then
+      rm -f "$file"
+      say "removed $file"
+    fi
+  done
+  if has_systemd; then systemctl daemon-reload; fi
+  if command -v udevadm >/dev/null && [[ -d /run/udev ]]; then udevadm control --reload || true; fi
+  if id "$user" >/dev/null 2>&1; then
+    userdel "$user" 2>/dev/null || true
+    if getent group "$user" >/dev/null; then groupdel "$user" 2>/dev/null || true; fi
+    say "removed the user $user"
+  fi
+  if ((installed_here == 0)) && [[ -n "$prefix" && -d "$prefix" ]]; then
+    rm -rf "$prefix"
+    say "removed $prefix"
+  fi
+  if ((purge == 1)); then
+    rm -rf "$etc" "$state"
+    say "removed the configuration ($etc) and the data ($state)"
+  else
+    rm -f "$record"
+    kept=()
+    [[ -d "$etc" ]] && kept+=("the configuration in $etc")
+    [[ -d "$state" ]] && kept+=("the data in $state (database and backups)")
+    if ((${#kept[@]} > 0)); then
+      say "kept $(printf '%s; ' "${kept[@]}" | sed 's/; $//'): give --purge to remove them too"
+    fi
+  fi
+  say "done"
+  exit 0
+fi
+
+# --- install: the answers ----------------------------------------------------------------------
+prefix=/opt/moodbox
+here=0
+camera=""
+music=()
+venue=""
+host=""
+language=""
+yes=0
+start=1
+while (($# > 0)); do
+  case "$1" in
+    --prefix)
+      prefix="${2:?--prefix needs a folder}"
+      shift
+      ;;
+    --here) here=1 ;;
+    --camera)
+      camera="${2:?--camera needs a source}"
+      shift
+      ;;
+    --music)
+      music+=("${2:?--music needs a folder}")
+      shift
+      ;;
+    --venue)
+      venue="${2:?--venue needs business or home}"
+      shift
+      ;;
+    --host)
+      host="${2:?--host needs an address}"
+      shift
+      ;;
+    --language)
+      language="${2:?--language needs a code}"
+      shift
+      ;;
+    --yes) yes=1 ;;
+    --no-start) start=0 ;;
+    *) die "unknown option $1 (see the top of scripts/appliance.sh)" ;;
+  esac
+  shift
+done
+if ((here == 1)); then prefix="$repo"; fi
+[[ "$prefix" == /* ]] || die "--prefix must be an absolute path, got $prefix"
+
+# ask QUESTION DEFAULT: the answer (the default with --yes or without a terminal).
+ask() {
+  local answer=""
+  if ((yes == 0)) && [[ -t 0 ]]; then
+    read -r -p "$1 [$2]: " answer
+  fi
+  echo "${answer:-$2}"
+}
+
+# --- install: the program ----------------------------------------------------------------------
+if [[ "$prefix" != "$repo" ]]; then
+  if [[ -d "$prefix/.git" ]]; then
+    say "Moodbox is already in $prefix ($(git -C "$prefix" log -1 --format='%h %cs')); 'setup.sh update' brings a new version"
+  else
+    if [[ -e "$prefix" && -n "$(ls -A "$prefix" 2>/dev/null)" ]]; then
+      die "$prefix is there and is not a Moodbox: move it away or give --prefix"
+    fi
+    command -v git >/dev/null || die "git is missing: apt-get install git"
+    say "putting Moodbox in $prefix (what is committed in $repo)"
+    git clone --quiet --no-hardlinks "$repo" "$prefix"
+  fi
+fi
+say "setting up $prefix (Debian packages, npm packages, build)"
+"$prefix/scripts/setup.sh" build
+
+# --- install: the user, the unit, the rules ----------------------------------------------------
+# install_file SOURCE TARGET MODE: copies only when it differs, and says so.
+changed=0
+install_file() {
+  if ! cmp -s "$1" "$2"; then
+    install -D -m "$3" "$1" "$2"
+    say "installed $2"
+    changed=1
+  fi
+}
+install_file "$prefix/systemd/moodbox.sysusers.conf" /usr/lib/sysusers.d/moodbox.conf 0644
+if ! id "$user" >/dev/null 2>&1; then
+  if command -v systemd-sysusers >/dev/null; then
+    systemd-sysusers /usr/lib/sysusers.d/moodbox.conf
+  else
+    useradd --system --home-dir "$state" --no-create-home --shell /usr/sbin/nologin --comment "Moodbox daemon" "$user"
+    for group in video audio input plugdev; do
+      getent group "$group" >/dev/null || groupadd --system "$group"
+      usermod -a -G "$group" "$user"
+    done
+  fi
+  say "created the service user $user"
+fi
+unit="$(mktemp)"
+trap 'rm -f "$unit"' EXIT
+sed "s#/opt/moodbox#$prefix#g" "$prefix/systemd/moodbox.service" >"$unit"
+install_file "$unit" /etc/systemd/system/moodbox.service 0644
+install_file "$prefix/systemd/99-moodbox.rules" /etc/udev/rules.d/99-moodbox.rules 0644
+if ((changed == 1)) && command -v udevadm >/dev/null && [[ -d /run/udev ]]; then
+  udevadm control --reload && udevadm trigger || true
+fi
+install -d -m 0750 -o "$user" -g "$user" "$state"
+install -d -m 0755 "$etc"
+
+# --- install: the configuration ----------------------------------------------------------------
+cli=("$prefix/dist/daemon/cli.js")
+if [[ -f "$config" ]]; then
+  say "keeping the configuration in $config"
+else
+  [[ -n "$camera" ]] || camera="$(ask "Camera (a device such as /dev/video0, a stream URL, or none)" /dev/video0)"
+  ((${#music[@]} > 0)) || music=("$(ask "Music folder" /srv/music)")
+  [[ -n "$venue" ]] || venue="$(ask "Kind of place: business (café, shop, lobby) or home" business)"
+  [[ -n "$host" ]] || host="$(ask "Serve the admin panel and guests' phones on the LAN (0.0.0.0) or on this box alone (127.0.0.1)" 0.0.0.0)"
+  [[ -n "$language" ]] || language="$(ask "The kiosk's language (en, de, fr, es, it, pt, nl, or auto: the browser's)" auto)"
+  args=(config init --out "$config" --camera "$camera" --venue "$venue" --host "$host" --language "$language")
+  for folder in "${music[@]}"; do args+=(--music "$folder"); done
+  node "${cli[@]}" "${args[@]}" >/dev/null || die "the answers above were refused; run again with other ones"
+  chgrp "$user" "$config"
+  say "wrote $config"
+  for folder in "${music[@]}"; do
+    if [[ ! -d "$folder" ]]; then
+      install -d -m 0755 "$folder"
+      say "made the music folder $folder: copy your music there (the library scans it at start and on request)"
+    fi
+  done
+fi
+printf 'prefix=%s\nhere=%s\nversion=%s\n' "$prefix" "$here" "$(node -p "require('$prefix/package.json').version")" >"$record.part"
+if cmp -s "$record.part" "$record"; then rm -f "$record.part"; else mv "$record.part" "$record"; fi
+
+# --- install: check, then start ----------------------------------------------------------------
+doctor() {
+  runuser -u "$user" -- env MOODBOX_CONFIG="$config" STATE_DIRECTORY="$state" HOME="$state" node "${cli[@]}" doctor
+}
+say "checking this machine as the service user (moodbox doctor)"
+doctor || die "moodbox doctor found a problem (above, with how to fix it); fix it and run install again"
+
+if ! has_systemd; then
+  say "systemd is not running here: the service is installed but not started"
+  say "done: start it by hand with: runuser -u $user -- env MOODBOX_CONFIG=$config STATE_DIRECTORY=$state node $prefix/dist/daemon/cli.js start"
+  exit 0
+fi
+systemctl daemon-reload
+systemctl enable --quiet moodbox.service
+if ((start == 0)); then
+  say "done: the service is enabled and starts at the next boot (or now: systemctl start moodbox)"
+  exit 0
+fi
+systemctl restart moodbox.service
+port="$(node -e "const c=require('$config'); console.log((c.server && c.server.port) || 8080)")"
+for _ in $(seq 1 60); do
+  curl -fsS -o /dev/null "http://127.0.0.1:$port/api/health" 2>/dev/null && break
+  sleep 1
+done
+curl -fsS -o /dev/null "http://127.0.0.1:$port/api/health" || die "the service did not answer within 60 s: see journalctl -u moodbox"
+address="$(hostname -I 2>/dev/null | cut -d' ' -f1)"
+say "Moodbox runs: the admin page is http://${address:-127.0.0.1}:$port/admin"
+doctor | grep -E '^\[(ok|warn)\] admin:' -A1 || true
+say "done"

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# The appliance's install and uninstall on this machine, checked: run as root in a fresh Debian
+# root by `scripts/check-fresh-machine.sh install` (never on a machine that matters: it installs
+# Moodbox in /opt/moodbox, adds the moodbox user, then takes it all off again).
+#
+#   1. `setup.sh install --no-start --yes …`: the files, the user and its groups, the modes;
+#   2. the same again: nothing changes;
+#   3. the daemon as the service user from /opt/moodbox with the written configuration, until
+#      /api/health answers;
+#   4. `setup.sh uninstall`: the unit, rules and user gone, configuration and data kept;
+#      `uninstall --purge`: those gone too.
+set -euo pipefail
+
+say() { printf '\033[1mappliance check:\033[0m %s\n' "$*" >&2; }
+fail() {
+  say "FAILED: $*"
+  exit 1
+}
+expect_mode() { # expect_mode PATH MODE OWNER:GROUP
+  local got
+  got="$(stat -c '%a %U:%G' "$1" 2>/dev/null)" || fail "$1 is missing"
+  [[ "$got" == "$2 $3" ]] || fail "$1 is $got, expected $2 $3"
+  say "$1: $got"
+}
+# What install leaves: the system's files with their times (none may be written again), the
+# program's with their contents (a second run builds again, to the same bytes), the user.
+snapshot() {
+  {
+    find /etc/moodbox /etc/systemd/system/moodbox.service /etc/udev/rules.d/99-moodbox.rules \
+      /usr/lib/sysusers.d/moodbox.conf /var/lib/moodbox /srv/music -printf '%p %m %u:%g %s %T@\n' 2>/dev/null | sort
+    find /opt/moodbox/dist -type f ! -name .built -print0 | sort -z | xargs -0 sha256sum
+    getent passwd moodbox
+    id moodbox
+  } | sha256sum
+}
+
+answers=(--no-start --yes --camera none --music /srv/music --venue business --host 127.0.0.1 --language de)
+say "1. scripts/setup.sh install ${answers[*]}"
+scripts/setup.sh install "${answers[@]}"
+
+[[ -f /opt/moodbox/dist/daemon/cli.js ]] || fail "no /opt/moodbox/dist/daemon/cli.js"
+grep -q '^ExecStart=/usr/bin/node /opt/moodbox/dist/daemon/cli.js start$' /etc/systemd/system/moodbox.service ||
+  fail "the unit does not start /opt/moodbox"
+expect_mode /etc/systemd/system/moodbox.service 644 root:root
+expect_mode /etc/udev/rules.d/99-moodbox.rules 644 root:root
+expect_mode /usr/lib/sysusers.d/moodbox.conf 644 root:root
+expect_mode /etc/moodbox/config.json 640 root:moodbox
+expect_mode /var/lib/moodbox 750 moodbox:moodbox
+expect_mode /srv/music 755 root:root
+for group in video audio input plugdev; do
+  id -nG moodbox | tr ' ' '\n' | grep -qx "$group" || fail "moodbox is not in the group $group"
+done
+say "moodbox: $(id moodbox)"
+[[ "$(getent passwd moodbox | cut -d: -f7)" == */nologin ]] || fail "moodbox can log in: $(getent passwd moodbox)"
+node -e '
+  const c = require("/etc/moodbox/config.json");
+  const ok = c.camera.enabled === false && c.library.folders[0] === "/srv/music" && c.site.kind === "business" &&
+    c.site.language === "de" && c.server.host === "127.0.0.1";
+  if (!ok) { console.error("unexpected configuration: " + JSON.stringify(c)); process.exit(1); }' ||
+  fail "the configuration is not the answers"
+grep -q '^prefix=/opt/moodbox$' /etc/moodbox/installed || fail "/etc/moodbox/installed does not name /opt/moodbox"
+
+say "2. the same again: nothing may change"
+before="$(snapshot)"
+scripts/setup.sh install "${answers[@]}"
+[[ "$(snapshot)" == "$before" ]] || fail "a second install changed files, modes or the user"
+say "nothing changed"
+
+say "3. the daemon as moodbox from /opt/moodbox, until /api/health answers"
+runuser -u moodbox -- env MOODBOX_CONFIG=/etc/moodbox/config.json STATE_DIRECTORY=/var/lib/moodbox HOME=/var/lib/moodbox \
+  node /opt/moodbox/dist/daemon/cli.js start >/tmp/appliance-daemon.log 2>&1 &
+daemon=$!
+health=""
+for _ in $(seq 1 120); do
+  health="$(curl -fsS http://127.0.0.1:8080/api/health 2>/dev/null)" && break
+  kill -0 "$daemon" 2>/dev/null || break
+  sleep 1
+done
+[[ -n "$health" ]] || {
+  tail -n 30 /tmp/appliance-daemon.log >&2
+  fail "/api/health did not answer"
+}
+say "/api/health: ${health:0:160}"
+[[ "$(stat -c '%U' /var/lib/moodbox/moodbox.db)" == moodbox ]] || fail "the database is not the service user's"
+kill "$daemon"
+wait "$daemon" || true
+
+say "4. scripts/setup.sh uninstall"
+scripts/setup.sh uninstall
+! id moodbox >/dev/null 2>&1 || fail "the user moodbox is still there"
+for gone in /etc/systemd/system/moodbox.service /etc/udev/rules.d/99-moodbox.rules /usr/lib/sysusers.d/moodbox.conf /opt/moodbox; do
+  [[ ! -e "$gone" ]] || fail "$gone is still there"
+done
+[[ -f /etc/moodbox/config.json && -f /var/lib/moodbox/moodbox.db ]] || fail "uninstall did not keep the configuration and the data"
+say "removed the unit, rules, user and /opt/moodbox; kept /etc/moodbox and /var/lib/moodbox"
+scripts/setup.sh uninstall --purge
+[[ ! -e /etc/moodbox && ! -e /var/lib/moodbox ]] || fail "uninstall --purge kept the configuration or the data"
+say "uninstall --purge removed /etc/moodbox and /var/lib/moodbox"
+say "all checks passed"
