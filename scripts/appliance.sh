@@ -12,8 +12,10 @@
 #   --venue KIND        business (a café, a shop, a lobby: the default) or home
 #   --host ADDRESS      0.0.0.0 (default: the admin panel and guests' phones on the LAN) or 127.0.0.1
 #   --language CODE     the kiosk's language: en, de, fr, es, it, pt, nl or auto (default)
+#   --kiosk             the screen too: the kiosk in Chromium under cage on the console (tty1),
+#                       started at boot as the moodbox-kiosk user, no desktop needed
 #   --yes               ask nothing
-#   --no-start          install and check, but leave the service stopped (it starts at the next boot)
+#   --no-start          install and check, but leave the services stopped (they start at the next boot)
 #
 # Idempotent: run twice, the second run changes nothing. An existing /etc/moodbox/config.json is
 # kept. What install did is written to /etc/moodbox/installed, which uninstall reads.
@@ -63,9 +65,10 @@ if [[ "$action" == uninstall ]]; then
   fi
   if has_systemd && systemctl list-unit-files moodbox.service >/dev/null 2>&1; then
     say "stopping and disabling the service"
-    systemctl disable --now moodbox.service >/dev/null 2>&1 || true
+    systemctl disable --now moodbox-kiosk.service moodbox.service >/dev/null 2>&1 || true
   fi
-  for file in /etc/systemd/system/moodbox.service /etc/udev/rules.d/99-moodbox.rules /usr/lib/sysusers.d/moodbox.conf; do
+  for file in /etc/systemd/system/moodbox.service /etc/systemd/system/moodbox-kiosk.service /etc/udev/rules.d/99-moodbox.rules \
+    /usr/lib/sysusers.d/moodbox.conf /usr/lib/sysusers.d/moodbox-kiosk.conf; do
     if [[ -e "$file" ]]; then
       rm -f "$file"
       say "removed $file"
@@ -73,11 +76,14 @@ if [[ "$action" == uninstall ]]; then
   done
   if has_systemd; then systemctl daemon-reload; fi
   if command -v udevadm >/dev/null && [[ -d /run/udev ]]; then udevadm control --reload || true; fi
-  if id "$user" >/dev/null 2>&1; then
-    userdel "$user" 2>/dev/null || true
-    if getent group "$user" >/dev/null; then groupdel "$user" 2>/dev/null || true; fi
-    say "removed the user $user"
-  fi
+  for name in "$user" moodbox-kiosk; do
+    if id "$name" >/dev/null 2>&1; then
+      userdel "$name" 2>/dev/null || true
+      if getent group "$name" >/dev/null; then groupdel "$name" 2>/dev/null || true; fi
+      say "removed the user $name"
+    fi
+  done
+  rm -rf /var/lib/moodbox-kiosk
   if ((installed_here == 0)) && [[ -n "$prefix" && -d "$prefix" ]]; then
     rm -rf "$prefix"
     say "removed $prefix"
@@ -108,6 +114,7 @@ host=""
 language=""
 yes=0
 start=1
+kiosk=0
 while (($# > 0)); do
   case "$1" in
     --prefix)
@@ -135,6 +142,7 @@ while (($# > 0)); do
       language="${2:?--language needs a code}"
       shift
       ;;
+    --kiosk) kiosk=1 ;;
     --yes) yes=1 ;;
     --no-start) start=0 ;;
     *) die "unknown option $1 (see the top of scripts/appliance.sh)" ;;
@@ -179,24 +187,43 @@ install_file() {
     changed=1
   fi
 }
-install_file "$prefix/systemd/moodbox.sysusers.conf" /usr/lib/sysusers.d/moodbox.conf 0644
-if ! id "$user" >/dev/null 2>&1; then
+# system_user NAME: the user its sysusers file describes (systemd-sysusers, else useradd with the
+# same home and groups).
+system_user() {
+  local conf="/usr/lib/sysusers.d/$1.conf" home comment group
+  install_file "$prefix/systemd/$1.sysusers.conf" "$conf" 0644
+  id "$1" >/dev/null 2>&1 && return 0
   if command -v systemd-sysusers >/dev/null; then
-    systemd-sysusers /usr/lib/sysusers.d/moodbox.conf
+    systemd-sysusers "$conf"
   else
-    useradd --system --home-dir "$state" --no-create-home --shell /usr/sbin/nologin --comment "Moodbox daemon" "$user"
-    for group in video audio input plugdev; do
+    home="$(awk -v u="$1" '$1 == "u" && $2 == u { print $NF }' "$conf")"
+    comment="$(sed -n 's/^u [^"]*"\([^"]*\)".*/\1/p' "$conf")"
+    useradd --system --home-dir "$home" --no-create-home --shell /usr/sbin/nologin --comment "$comment" "$1"
+    for group in $(awk -v u="$1" '$1 == "m" && $2 == u { print $3 }' "$conf"); do
       getent group "$group" >/dev/null || groupadd --system "$group"
-      usermod -a -G "$group" "$user"
+      usermod -a -G "$group" "$1"
     done
   fi
-  say "created the service user $user"
-fi
+  say "created the user $1"
+}
+system_user "$user"
 unit="$(mktemp)"
 trap 'rm -f "$unit"' EXIT
 sed "s#/opt/moodbox#$prefix#g" "$prefix/systemd/moodbox.service" >"$unit"
 install_file "$unit" /etc/systemd/system/moodbox.service 0644
 install_file "$prefix/systemd/99-moodbox.rules" /etc/udev/rules.d/99-moodbox.rules 0644
+if ((kiosk == 1)); then
+  missing=()
+  for package in cage chromium xwayland curl; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  if ((${#missing[@]} > 0)); then
+    say "installing the kiosk's Debian packages: ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  system_user moodbox-kiosk
+  install_file "$prefix/systemd/moodbox-kiosk.service" /etc/systemd/system/moodbox-kiosk.service 0644
+fi
 if ((changed == 1)) && command -v udevadm >/dev/null && [[ -d /run/udev ]]; then
   udevadm control --reload && udevadm trigger || true
 fi
@@ -240,13 +267,15 @@ if ! has_systemd; then
   say "done: start it by hand with: runuser -u $user -- env MOODBOX_CONFIG=$config STATE_DIRECTORY=$state node $prefix/dist/daemon/cli.js start"
   exit 0
 fi
+units=(moodbox.service)
+if ((kiosk == 1)); then units+=(moodbox-kiosk.service); fi
 systemctl daemon-reload
-systemctl enable --quiet moodbox.service
+systemctl enable --quiet "${units[@]}"
 if ((start == 0)); then
-  say "done: the service is enabled and starts at the next boot (or now: systemctl start moodbox)"
+  say "done: ${units[*]} enabled; they start at the next boot (or now: systemctl start ${units[*]})"
   exit 0
 fi
-systemctl restart moodbox.service
+systemctl restart "${units[@]}"
 port="$(node -e "const c=require('$config'); console.log((c.server && c.server.port) || 8080)")"
 for _ in $(seq 1 60); do
   curl -fsS -o /dev/null "http://127.0.0.1:$port/api/health" 2>/dev/null && break

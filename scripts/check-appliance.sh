@@ -3,7 +3,8 @@
 # root by `scripts/check-fresh-machine.sh install` (never on a machine that matters: it installs
 # Moodbox in /opt/moodbox, adds the moodbox user, then takes it all off again).
 #
-#   1. `setup.sh install --no-start --yes …`: the files, the user and its groups, the modes;
+#   1. `setup.sh install --no-start --yes --kiosk …`: the files, the users and their groups, the
+#      modes, the kiosk's packages (systemd does not run here: the units are installed, not started);
 #   2. the same again: nothing changes;
 #   3. the daemon as the service user from /opt/moodbox with the written configuration, until
 #      /api/health answers;
@@ -26,15 +27,17 @@ expect_mode() { # expect_mode PATH MODE OWNER:GROUP
 # program's with their contents (a second run builds again, to the same bytes), the user.
 snapshot() {
   {
-    find /etc/moodbox /etc/systemd/system/moodbox.service /etc/udev/rules.d/99-moodbox.rules \
-      /usr/lib/sysusers.d/moodbox.conf /var/lib/moodbox /srv/music -printf '%p %m %u:%g %s %T@\n' 2>/dev/null | sort
+    find /etc/moodbox /etc/systemd/system/moodbox.service /etc/systemd/system/moodbox-kiosk.service \
+      /etc/udev/rules.d/99-moodbox.rules /usr/lib/sysusers.d/moodbox.conf /usr/lib/sysusers.d/moodbox-kiosk.conf \
+      /var/lib/moodbox /srv/music -printf '%p %m %u:%g %s %T@\n' 2>/dev/null | sort
     find /opt/moodbox/dist -type f ! -name .built -print0 | sort -z | xargs -0 sha256sum
-    getent passwd moodbox
+    getent passwd moodbox moodbox-kiosk
     id moodbox
+    id moodbox-kiosk
   } | sha256sum
 }
 
-answers=(--no-start --yes --camera none --music /srv/music --venue business --host 127.0.0.1 --language de)
+answers=(--no-start --yes --kiosk --camera none --music /srv/music --venue business --host 127.0.0.1 --language de)
 say "1. scripts/setup.sh install ${answers[*]}"
 scripts/setup.sh install "${answers[@]}"
 
@@ -46,6 +49,12 @@ expect_mode /etc/udev/rules.d/99-moodbox.rules 644 root:root
 expect_mode /usr/lib/sysusers.d/moodbox.conf 644 root:root
 expect_mode /etc/moodbox/config.json 640 root:moodbox
 expect_mode /var/lib/moodbox 750 moodbox:moodbox
+expect_mode /etc/systemd/system/moodbox-kiosk.service 644 root:root
+expect_mode /usr/lib/sysusers.d/moodbox-kiosk.conf 644 root:root
+for tool in cage chromium; do command -v "$tool" >/dev/null || fail "--kiosk did not install $tool"; done
+[[ "$(getent passwd moodbox-kiosk | cut -d: -f6,7)" == /var/lib/moodbox-kiosk:*/nologin ]] ||
+  fail "the kiosk's user is not as its sysusers file says: $(getent passwd moodbox-kiosk)"
+id -nG moodbox-kiosk | tr ' ' '\n' | grep -qx video || fail "moodbox-kiosk is not in the group video"
 expect_mode /srv/music 755 root:root
 for group in video audio input plugdev; do
   id -nG moodbox | tr ' ' '\n' | grep -qx "$group" || fail "moodbox is not in the group $group"
@@ -88,11 +97,13 @@ wait "$daemon" || true
 say "4. scripts/setup.sh uninstall"
 scripts/setup.sh uninstall
 ! id moodbox >/dev/null 2>&1 || fail "the user moodbox is still there"
-for gone in /etc/systemd/system/moodbox.service /etc/udev/rules.d/99-moodbox.rules /usr/lib/sysusers.d/moodbox.conf /opt/moodbox; do
+! id moodbox-kiosk >/dev/null 2>&1 || fail "the user moodbox-kiosk is still there"
+for gone in /etc/systemd/system/moodbox.service /etc/systemd/system/moodbox-kiosk.service /etc/udev/rules.d/99-moodbox.rules \
+  /usr/lib/sysusers.d/moodbox.conf /usr/lib/sysusers.d/moodbox-kiosk.conf /opt/moodbox; do
   [[ ! -e "$gone" ]] || fail "$gone is still there"
 done
 [[ -f /etc/moodbox/config.json && -f /var/lib/moodbox/moodbox.db ]] || fail "uninstall did not keep the configuration and the data"
-say "removed the unit, rules, user and /opt/moodbox; kept /etc/moodbox and /var/lib/moodbox"
+say "removed the units, rules, users and /opt/moodbox; kept /etc/moodbox and /var/lib/moodbox"
 scripts/setup.sh uninstall --purge
 [[ ! -e /etc/moodbox && ! -e /var/lib/moodbox ]] || fail "uninstall --purge kept the configuration or the data"
 say "uninstall --purge removed /etc/moodbox and /var/lib/moodbox"

@@ -120,6 +120,45 @@ describe('the daemon unit’s hardening', () => {
   });
 });
 
+describe('the kiosk screen’s unit', () => {
+  const unit = readFileSync(join(SYSTEMD_DIR, 'moodbox-kiosk.service'), 'utf8');
+  const lines = unit.split('\n');
+
+  it('runs Chromium full screen under cage on the console as its own unprivileged user, and brings both back when either ends', () => {
+    for (const line of ['User=moodbox-kiosk', 'PAMName=login', 'TTYPath=/dev/tty1', 'Conflicts=getty@tty1.service', 'Restart=always']) {
+      expect(lines).toContain(line);
+    }
+    const start = values(unit, 'ExecStart');
+    expect(start.slice(0, 3)).toEqual(['/usr/bin/cage', '-d', '--']);
+    expect(start).toContain('--ozone-platform=wayland');
+    // Under Wayland, Chromium's --app window closes at once: the page is opened with --kiosk.
+    expect(start.filter((arg) => arg.startsWith('--app'))).toEqual([]);
+    expect(start.at(-1)).toBe('http://127.0.0.1:8080/');
+    // Started at boot with the daemon, on Raspberry Pi OS Lite too (no graphical target there).
+    expect(values(unit, 'WantedBy')).toEqual(['multi-user.target']);
+    const sysusers = readFileSync(join(SYSTEMD_DIR, 'moodbox-kiosk.sysusers.conf'), 'utf8');
+    expect(sysusers).toMatch(/^u moodbox-kiosk - "[^"]+" \/var\/lib\/moodbox-kiosk$/m);
+    expect(values(unit, 'Environment')).toContain('HOME=/var/lib/moodbox-kiosk');
+  });
+
+  it('scores 4.0 or better in systemd-analyze security, reaching nothing but this box', () => {
+    const { score, output } = exposure(copyUnit('moodbox-kiosk.service'));
+    expect(score, output).toBeLessThanOrEqual(4.0);
+    expect(lines).toContain('IPAddressDeny=any');
+    expect(lines).toContain('IPAddressAllow=localhost');
+    expect(lines).toContain('ProtectSystem=strict');
+  });
+
+  it('systemd-analyze security sees a weaker kiosk unit (the check above can fail)', () => {
+    const path = copyUnit('moodbox-kiosk.service');
+    writeFileSync(
+      path,
+      readFileSync(path, 'utf8').replace(/^(Protect\w+|Restrict\w+|Private\w+|IPAddress\w+|SystemCall\w+|CapabilityBoundingSet)=.*$/gm, ''),
+    );
+    expect(exposure(path).score).toBeGreaterThan(4.0);
+  });
+});
+
 describe('the Snapcast pipe', () => {
   const unit = readFileSync(join(SYSTEMD_DIR, 'moodbox.service'), 'utf8');
   const tmpfiles = readFileSync(join(SYSTEMD_DIR, 'moodbox-snapcast.conf'), 'utf8');
