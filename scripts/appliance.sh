@@ -4,6 +4,7 @@
 #
 #   sudo scripts/setup.sh install [options]     set up, configure, check and start the service
 #   sudo scripts/setup.sh uninstall [--purge]   remove the service, its rules and its user
+#   (sudo scripts/setup.sh update: scripts/update.sh)
 #
 # install options (each answers a question in advance; --yes takes the defaults for the rest):
 #   --prefix DIR        where Moodbox goes (default /opt/moodbox); --here runs it where it is
@@ -34,6 +35,7 @@ case "$action" in
   *)
     echo "usage: scripts/setup.sh install [--prefix DIR | --here] [--camera SOURCE] [--music DIR]... [--venue business|home]" >&2
     echo "                                [--host ADDRESS] [--language CODE] [--yes] [--no-start]" >&2
+    echo "       scripts/setup.sh update [--from SOURCE]" >&2
     echo "       scripts/setup.sh uninstall [--purge]" >&2
     exit 2
     ;;
@@ -85,7 +87,8 @@ if [[ "$action" == uninstall ]]; then
   done
   rm -rf /var/lib/moodbox-kiosk
   if ((installed_here == 0)) && [[ -n "$prefix" && -d "$prefix" ]]; then
-    rm -rf "$prefix"
+    # With the versions an update kept beside it.
+    rm -rf "$prefix" "$prefix.previous" "$prefix.next" "$prefix.failed"
     say "removed $prefix"
   fi
   if ((purge == 1)); then

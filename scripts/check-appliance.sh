@@ -8,8 +8,14 @@
 #   2. the same again: nothing changes;
 #   3. the daemon as the service user from /opt/moodbox with the written configuration, until
 #      /api/health answers;
-#   4. `setup.sh uninstall`: the unit, rules and user gone, configuration and data kept;
+#   4. `setup.sh update` to the next commit and back, then to a commit whose daemon cannot start:
+#      rolled back to the version before, with its database, and `moodbox doctor` says why;
+#   5. `setup.sh uninstall`: the unit, rules and user gone, configuration and data kept;
 #      `uninstall --purge`: those gone too.
+#
+# systemd does not run in such a root: for `update`, MOODBOX_SERVICE_RUNNER is a runner that does
+# what moodbox.service would (starts `/opt/moodbox/dist/daemon/cli.js start` as the moodbox user,
+# stops it with SIGTERM).
 set -euo pipefail
 
 say() { printf '\033[1mappliance check:\033[0m %s\n' "$*" >&2; }
@@ -76,30 +82,84 @@ scripts/setup.sh install "${answers[@]}"
 say "nothing changed"
 
 say "3. the daemon as moodbox from /opt/moodbox, until /api/health answers"
-runuser -u moodbox -- env MOODBOX_CONFIG=/etc/moodbox/config.json STATE_DIRECTORY=/var/lib/moodbox HOME=/var/lib/moodbox \
-  node /opt/moodbox/dist/daemon/cli.js start >/tmp/appliance-daemon.log 2>&1 &
-daemon=$!
-health=""
-for _ in $(seq 1 120); do
-  health="$(curl -fsS http://127.0.0.1:8080/api/health 2>/dev/null)" && break
-  kill -0 "$daemon" 2>/dev/null || break
-  sleep 1
-done
-[[ -n "$health" ]] || {
+runner=/usr/local/sbin/moodbox-check-runner
+cat >"$runner" <<'RUNNER'
+#!/usr/bin/env bash
+# What moodbox.service does, where systemd does not run: start or stop the daemon as moodbox.
+set -euo pipefail
+pid=/run/moodbox-check.pid
+case "$1" in
+  start)
+    setsid setpriv --reuid=moodbox --regid=moodbox --init-groups env MOODBOX_CONFIG=/etc/moodbox/config.json \
+      STATE_DIRECTORY=/var/lib/moodbox HOME=/var/lib/moodbox NODE_ENV=production \
+      node /opt/moodbox/dist/daemon/cli.js start >>/tmp/appliance-daemon.log 2>&1 </dev/null &
+    echo $! >"$pid"
+    ;;
+  stop)
+    if [[ -f "$pid" ]] && kill -0 "$(cat "$pid")" 2>/dev/null; then
+      kill -TERM "$(cat "$pid")"
+      for _ in $(seq 1 30); do kill -0 "$(cat "$pid")" 2>/dev/null || break; sleep 0.5; done
+    fi
+    rm -f "$pid"
+    ;;
+esac
+RUNNER
+chmod 0755 "$runner"
+export MOODBOX_SERVICE_RUNNER="$runner"
+healthy() {
+  for _ in $(seq 1 120); do
+    curl -fsS -o /dev/null http://127.0.0.1:8080/api/health 2>/dev/null && return 0
+    sleep 1
+  done
+  return 1
+}
+"$runner" start
+healthy || {
   tail -n 30 /tmp/appliance-daemon.log >&2
   fail "/api/health did not answer"
 }
-say "/api/health: ${health:0:160}"
+say "/api/health: $(curl -fsS http://127.0.0.1:8080/api/health | cut -c1-160)"
 [[ "$(stat -c '%U' /var/lib/moodbox/moodbox.db)" == moodbox ]] || fail "the database is not the service user's"
-kill "$daemon"
-wait "$daemon" || true
 
-say "4. scripts/setup.sh uninstall"
+say "4. scripts/setup.sh update: to the next commit, back, and to one that cannot start"
+first="$(git -C /opt/moodbox rev-parse HEAD)"
+rm -rf /tmp/moodbox-next
+git clone --quiet /opt/moodbox /tmp/moodbox-next
+git -C /tmp/moodbox-next -c user.name=check -c user.email=check@localhost commit --quiet --allow-empty -m "the next version"
+scripts/setup.sh update --from /tmp/moodbox-next
+[[ "$(git -C /opt/moodbox rev-parse HEAD)" == "$(git -C /tmp/moodbox-next rev-parse HEAD)" ]] || fail "update did not bring the next commit"
+[[ -d /opt/moodbox.previous ]] || fail "update did not keep the previous version"
+grep -q '"result":"ok"' /var/lib/moodbox/last-update.json || fail "the update's record is not ok: $(cat /var/lib/moodbox/last-update.json)"
+curl -fsS -o /dev/null http://127.0.0.1:8080/api/health || fail "the next version does not answer"
+say "updated to $(git -C /opt/moodbox rev-parse --short HEAD); $(cat /var/lib/moodbox/last-update.json)"
+scripts/setup.sh update
+[[ "$(git -C /opt/moodbox rev-parse HEAD)" == "$first" ]] || fail "update did not bring the first commit back"
+say "back at $(git -C /opt/moodbox rev-parse --short HEAD)"
+# A marker in the database: the rollback must bring back the database from before the update.
+marker="check-$(date +%s)"
+runuser -u moodbox -- env MOODBOX_CONFIG=/etc/moodbox/config.json STATE_DIRECTORY=/var/lib/moodbox HOME=/var/lib/moodbox \
+  node /opt/moodbox/dist/daemon/cli.js user add "$marker" --role member --no-pin >/dev/null
+sed -i '1a throw new Error("this version cannot start (the update check");' /tmp/moodbox-next/src/daemon/cli.ts
+git -C /tmp/moodbox-next -c user.name=check -c user.email=check@localhost commit --quiet -am "a version that cannot start"
+if MOODBOX_UPDATE_WAIT_S=20 scripts/setup.sh update --from /tmp/moodbox-next; then fail "an update that cannot start was not refused"; fi
+[[ "$(git -C /opt/moodbox rev-parse HEAD)" == "$first" ]] || fail "the rollback did not bring the first commit back"
+grep -q '"result":"rolled-back"' /var/lib/moodbox/last-update.json || fail "the record does not say rolled back: $(cat /var/lib/moodbox/last-update.json)"
+curl -fsS -o /dev/null http://127.0.0.1:8080/api/health || fail "the version rolled back to does not answer"
+users="$(runuser -u moodbox -- env MOODBOX_CONFIG=/etc/moodbox/config.json STATE_DIRECTORY=/var/lib/moodbox HOME=/var/lib/moodbox \
+  node /opt/moodbox/dist/daemon/cli.js user list --json)"
+grep -q "$marker" <<<"$users" || fail "the database rolled back to lost what was there before the update"
+doctor_line="$(runuser -u moodbox -- env MOODBOX_CONFIG=/etc/moodbox/config.json STATE_DIRECTORY=/var/lib/moodbox HOME=/var/lib/moodbox \
+  node /opt/moodbox/dist/daemon/cli.js doctor | grep -E '^\[(ok|warn)\] version:' || true)"
+[[ "$doctor_line" == *"was rolled back"* ]] || fail "moodbox doctor does not say the update was rolled back: $doctor_line"
+say "rolled back; moodbox doctor: $doctor_line"
+"$runner" stop
+
+say "5. scripts/setup.sh uninstall"
 scripts/setup.sh uninstall
 ! id moodbox >/dev/null 2>&1 || fail "the user moodbox is still there"
 ! id moodbox-kiosk >/dev/null 2>&1 || fail "the user moodbox-kiosk is still there"
 for gone in /etc/systemd/system/moodbox.service /etc/systemd/system/moodbox-kiosk.service /etc/udev/rules.d/99-moodbox.rules \
-  /usr/lib/sysusers.d/moodbox.conf /usr/lib/sysusers.d/moodbox-kiosk.conf /opt/moodbox; do
+  /usr/lib/sysusers.d/moodbox.conf /usr/lib/sysusers.d/moodbox-kiosk.conf /opt/moodbox /opt/moodbox.previous /opt/moodbox.failed; do
   [[ ! -e "$gone" ]] || fail "$gone is still there"
 done
 [[ -f /etc/moodbox/config.json && -f /var/lib/moodbox/moodbox.db ]] || fail "uninstall did not keep the configuration and the data"

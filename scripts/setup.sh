@@ -7,6 +7,8 @@
 #
 #   sudo scripts/setup.sh install [options]     the appliance: /opt/moodbox, the service user,
 #                                               the unit, a configuration, a check, the service
+#   sudo scripts/setup.sh update [--from SRC]   a new version, built beside the running one, with
+#                                               a rollback when it does not answer (scripts/update.sh)
 #   sudo scripts/setup.sh uninstall [--purge]   takes it off again (scripts/appliance.sh)
 #
 # Idempotent: a second run only does what is left to do. Debian packages are installed as root,
@@ -17,8 +19,9 @@ mode="${1:-build}"
 case "$mode" in
   build | start | test) ;;
   install | uninstall) exec "$(dirname "$0")/appliance.sh" "$@" ;;
+  update) exec "$(dirname "$0")/update.sh" "${@:2}" ;;
   *)
-    echo "usage: scripts/setup.sh [build|start|test|install|uninstall]" >&2
+    echo "usage: scripts/setup.sh [build|start|test|install|update|uninstall]" >&2
     exit 2
     ;;
 esac

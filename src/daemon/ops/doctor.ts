@@ -16,7 +16,7 @@ import { isOnPath } from '../music/stations.js';
 import { SNAPCAST, snapcastPipe, snapcastPipeProblem } from '../../player/audio-output.js';
 import { AUDIO_EXTENSIONS } from '../../player/library/scanner-walk.js';
 import { SpotifyAuth } from '../../player/spotify/spotify-auth.js';
-import { INSTALL_DIR } from '../version.js';
+import { INSTALL_DIR, VERSION } from '../version.js';
 import { checkGuests } from '../guests/guest-doctor.js';
 import { checkCamera, listDevices } from './doctor-camera.js';
 import { checkFaceLight, checkFaceSizes } from './doctor-faces.js';
@@ -24,6 +24,7 @@ import { modelChecks } from './doctor-models.js';
 import { checkDatabase, checkDisk, checkDiskUse } from './doctor-storage.js';
 
 import { checkFirstAdmin } from './doctor-admin.js';
+import { checkVersion } from './doctor-version.js';
 import type { Check, CheckStatus, DoctorEnv } from './doctor-check.js';
 
 export type { Check, CheckStatus, DoctorEnv } from './doctor-check.js';
@@ -46,6 +47,7 @@ export async function runDoctor(options: { configFile?: string | undefined; tota
   const checks: Check[] = [
     { name: 'config', status: 'ok', message: options.configFile ?? env['MOODBOX_CONFIG'] ?? 'no file: defaults (demo mode)' },
     saved.check,
+    checkVersion(VERSION, ctx.installDir, config.dataDir),
     checkNode(),
     checkMemory(options.totalMemory ?? totalmem(), env),
     checkCamera(config, ctx),

@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Brings an installed Moodbox appliance (`setup.sh install`) to a new version, safely. As root:
+#
+#   sudo scripts/setup.sh update                 the version committed in the clone it runs from
+#   sudo scripts/setup.sh update --from SOURCE   a git repository (its HEAD) or a release tarball (.tar.gz)
+#
+# 1. fetches the new version into PREFIX.next and builds it there while the old one plays on
+#    (node_modules is reused when package-lock.json is unchanged);
+# 2. backs up the database (`moodbox backup`, consistent while the daemon runs);
+# 3. stops the service, moves the old version to PREFIX.previous and the new one in, starts it;
+# 4. waits up to 60 s (MOODBOX_UPDATE_WAIT_S) for /api/health. When it does not answer, it rolls
+#    back: the previous version and the database from step 2, started again, and says why.
+#
+# The result goes to /var/lib/moodbox/last-update.json, which `moodbox doctor` shows. Where systemd
+# does not run (a build root), MOODBOX_SERVICE_RUNNER names a program that takes `start` or `stop`
+# and does what the unit would.
+set -euo pipefail
+
+say() { printf '\033[1mmoodbox update:\033[0m %s\n' "$*" >&2; }
+die() {
+  say "$*"
+  exit 1
+}
+[[ $EUID -eq 0 ]] || die "needs root: run it with sudo"
+
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+source="$repo"
+while (($# > 0)); do
+  case "$1" in
+    --from)
+      source="${2:?--from needs a git repository or a .tar.gz}"
+      shift
+      ;;
+    *) die "unknown option $1 (update takes --from SOURCE)" ;;
+  esac
+  shift
+done
+
+record=/etc/moodbox/installed
+config=/etc/moodbox/config.json
+state=/var/lib/moodbox
+user=moodbox
+[[ -f "$record" ]] || die "Moodbox is not installed here (no $record): run 'setup.sh install' first"
+prefix="$(sed -n 's/^prefix=//p' "$record")"
+[[ "$(sed -n 's/^here=//p' "$record")" != 1 ]] ||
+  die "this Moodbox runs where it was cloned (--here): update it with git pull and 'scripts/setup.sh build', then restart it"
+next="$prefix.next"
+previous="$prefix.previous"
+wait_s="${MOODBOX_UPDATE_WAIT_S:-60}"
+
+version_of() { # version_of DIR: the package version and the commit, if it is a git clone
+  local v
+  v="$(node -p "require('$1/package.json').version" 2>/dev/null || echo unknown)"
+  if [[ -d "$1/.git" ]]; then v="$v ($(git -C "$1" rev-parse --short HEAD))"; fi
+  echo "$v"
+}
+service() { # service start|stop
+  if [[ -d /run/systemd/system ]]; then
+    systemctl "$1" moodbox.service
+  elif [[ -n "${MOODBOX_SERVICE_RUNNER:-}" ]]; then
+    "$MOODBOX_SERVICE_RUNNER" "$1"
+  else
+    die "systemd is not running and no MOODBOX_SERVICE_RUNNER is given: cannot $1 the service"
+  fi
+}
+port="$(node -e "const c = require('$config'); console.log((c.server && c.server.port) || 8080)")"
+answers() {
+  for _ in $(seq 1 "$wait_s"); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$port/api/health" 2>/dev/null && return 0
+    sleep 1
+  done
+  return 1
+}
+cli() { # cli DIR ARGS...: moodbox of that version, as the service user
+  local dir="$1"
+  shift
+  runuser -u "$user" -- env MOODBOX_CONFIG="$config" STATE_DIRECTORY="$state" HOME="$state" node "$dir/dist/daemon/cli.js" "$@"
+}
+remember() { # remember RESULT FROM TO REASON
+  RESULT="$1" FROM="$2" TO="$3" REASON="$4" node -e '
+    const { writeFileSync, renameSync } = require("node:fs");
+    const file = process.argv[1];
+    const e = process.env;
+    writeFileSync(file + ".part", JSON.stringify({ at: new Date().toISOString(), result: e.RESULT, from: e.FROM, to: e.TO, reason: e.REASON }) + "\n", { mode: 0o644 });
+    renameSync(file + ".part", file);' "$state/last-update.json"
+}
+
+# --- 1. fetch and build beside the running version ---------------------------------------------
+rm -rf "$next"
+if [[ -f "$source" && "$source" == *.tar.gz ]]; then
+  say "unpacking $source into $next"
+  mkdir -p "$next"
+  tar -xzf "$source" -C "$next"
+  # A tarball of one folder (moodbox-1.2.0/…): its contents.
+  mapfile -t top < <(ls -A "$next")
+  if ((${#top[@]} == 1)) && [[ -d "$next/${top[0]}" ]]; then
+    mv "$next/${top[0]}" "$next.tmp" && rmdir "$next" && mv "$next.tmp" "$next"
+  fi
+elif git -C "$source" rev-parse --git-dir >/dev/null 2>&1; then
+  say "fetching $(git -C "$source" rev-parse --short HEAD) from $source into $next"
+  git clone --quiet --no-hardlinks "$source" "$next"
+else
+  die "$source is neither a git repository nor a .tar.gz"
+fi
+[[ -f "$next/package.json" && -x "$next/scripts/setup.sh" ]] || die "$source does not hold Moodbox (no package.json or scripts/setup.sh)"
+from="$(version_of "$prefix")"
+to="$(version_of "$next")"
+if [[ -d "$prefix/.git" && -d "$next/.git" && "$(git -C "$prefix" rev-parse HEAD)" == "$(git -C "$next" rev-parse HEAD)" ]]; then
+  rm -rf "$next"
+  say "already at $from: nothing to do"
+  exit 0
+fi
+if cmp -s "$prefix/package-lock.json" "$next/package-lock.json" && [[ -d "$prefix/node_modules" ]]; then
+  say "the npm packages are unchanged: reusing them"
+  cp -a "$prefix/node_modules" "$next/"
+fi
+if [[ -d "$prefix/demo/library" ]]; then cp -a "$prefix/demo/library" "$next/demo/"; fi
+say "building $to beside the running $from"
+if ! "$next/scripts/setup.sh" build; then
+  rm -rf "$next"
+  remember failed "$from" "$to" "the new version did not build; the running one was left alone"
+  die "the new version did not build (above); $from runs on, untouched"
+fi
+
+# --- 2. back up the database -------------------------------------------------------------------
+backup=""
+if [[ -f "$state/moodbox.db" ]]; then
+  backup="$state/backups/before-update-$(date -u +%Y%m%dT%H%M%SZ).db"
+  install -d -m 0750 -o "$user" -g "$user" "$state/backups"
+  say "backing up the database to $backup"
+  cli "$prefix" backup "$backup" >/dev/null
+fi
+
+# --- 3. switch ---------------------------------------------------------------------------------
+say "switching from $from to $to"
+service stop
+rm -rf "$previous"
+mv "$prefix" "$previous"
+mv "$next" "$prefix"
+service start
+
+# --- 4. healthy, or back -----------------------------------------------------------------------
+if answers; then
+  remember ok "$from" "$to" ""
+  say "done: $to answers (the previous version is kept in $previous)"
+  exit 0
+fi
+reason="$to did not answer /api/health within $wait_s s"
+if [[ -d /run/systemd/system ]]; then
+  last="$(journalctl -u moodbox.service -n 3 --no-pager -o cat 2>/dev/null | tr '\n' ' ' | cut -c1-300)"
+  [[ -z "$last" ]] || reason="$reason; its last words: $last"
+fi
+say "$reason: rolling back to $from"
+service stop || true
+rm -rf "$prefix.failed"
+mv "$prefix" "$prefix.failed"
+mv "$previous" "$prefix"
+if [[ -n "$backup" ]]; then
+  say "putting back the database from $backup"
+  cli "$prefix" restore "$backup" >/dev/null
+fi
+service start
+if answers; then
+  remember rolled-back "$from" "$to" "$reason"
+  die "rolled back: $from answers again, with the database as it was before the update (the failed version is in $prefix.failed)"
+fi
+remember failed "$from" "$to" "$reason; $from did not answer after the rollback either"
+die "$from did not answer after the rollback either: see journalctl -u moodbox"

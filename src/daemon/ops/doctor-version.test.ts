@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkVersion, LAST_UPDATE_FILE } from './doctor-version.js';
+
+const data = mkdtempSync(join(tmpdir(), 'moodbox-doctor-version-'));
+const install = mkdtempSync(join(tmpdir(), 'moodbox-install-'));
+afterAll(() => {
+  rmSync(data, { recursive: true, force: true });
+  rmSync(install, { recursive: true, force: true });
+});
+const record = (value: unknown): void =>
+  writeFileSync(join(data, LAST_UPDATE_FILE), typeof value === 'string' ? value : JSON.stringify(value));
+
+describe("moodbox doctor's version line", () => {
+  it('names the version and the folder, and says whether the last update went well or was rolled back, and why', () => {
+    expect(checkVersion('1.4.0', install, data)).toEqual({
+      name: 'version',
+      status: 'ok',
+      message: `Moodbox 1.4.0 in ${install}; no update since it was installed`,
+    });
+    record({ at: '2026-11-28T01:02:03.000Z', result: 'ok', from: '1.3.0 (abc1234)', to: '1.4.0 (def5678)', reason: '' });
+    expect(checkVersion('1.4.0', install, data)).toMatchObject({
+      status: 'ok',
+      message: `Moodbox 1.4.0 in ${install}; the last update (2026-11-28 01:02 UTC, 1.3.0 (abc1234) → 1.4.0 (def5678)) went well`,
+    });
+    record({
+      at: '2026-11-28T02:00:00.000Z',
+      result: 'rolled-back',
+      from: '1.4.0 (def5678)',
+      to: '1.5.0 (0a1b2c3)',
+      reason: '1.5.0 (0a1b2c3) did not answer /api/health within 60 s',
+    });
+    const rolledBack = checkVersion('1.4.0', install, data);
+    expect(rolledBack.status).toBe('warn');
+    expect(rolledBack.message).toMatch(/was rolled back: 1\.5\.0 \(0a1b2c3\) did not answer \/api\/health within 60 s$/);
+    expect(rolledBack.fix).toContain('setup.sh update');
+  });
+
+  it('warns about a record it cannot read rather than trusting it', () => {
+    for (const bad of [
+      '{ not json',
+      { at: 1, result: 'ok', from: 'a', to: 'b', reason: '' },
+      { at: 'x', result: 'maybe', from: 'a', to: 'b', reason: '' },
+    ]) {
+      record(bad);
+      expect(checkVersion('1.4.0', install, data)).toMatchObject({ status: 'warn', message: expect.stringContaining('unreadable') });
+    }
+  });
+});
