@@ -121,7 +121,7 @@ healthy || {
 say "/api/health: $(curl -fsS http://127.0.0.1:8080/api/health | cut -c1-160)"
 [[ "$(stat -c '%U' /var/lib/moodbox/moodbox.db)" == moodbox ]] || fail "the database is not the service user's"
 
-say "4. scripts/setup.sh update: to the next commit, back, and to one that cannot start"
+say "4. scripts/setup.sh update: to the next commit, back (from a tarball), and to one that cannot start"
 first="$(git -C /opt/moodbox rev-parse HEAD)"
 rm -rf /tmp/moodbox-next
 git clone --quiet /opt/moodbox /tmp/moodbox-next
@@ -132,9 +132,12 @@ scripts/setup.sh update --from /tmp/moodbox-next
 grep -q '"result":"ok"' /var/lib/moodbox/last-update.json || fail "the update's record is not ok: $(cat /var/lib/moodbox/last-update.json)"
 curl -fsS -o /dev/null http://127.0.0.1:8080/api/health || fail "the next version does not answer"
 say "updated to $(git -C /opt/moodbox rev-parse --short HEAD); $(cat /var/lib/moodbox/last-update.json)"
-scripts/setup.sh update
-[[ "$(git -C /opt/moodbox rev-parse HEAD)" == "$first" ]] || fail "update did not bring the first commit back"
-say "back at $(git -C /opt/moodbox rev-parse --short HEAD)"
+# Back to the first, from a release tarball this time (no .git in it).
+git archive --format=tar.gz --prefix=moodbox/ -o /tmp/moodbox-first.tar.gz "$first"
+scripts/setup.sh update --from /tmp/moodbox-first.tar.gz
+[[ ! -d /opt/moodbox/.git ]] && cmp -s /opt/moodbox/src/daemon/cli.ts src/daemon/cli.ts || fail "update did not bring the first version back from the tarball"
+curl -fsS -o /dev/null http://127.0.0.1:8080/api/health || fail "the first version, from the tarball, does not answer"
+say "back at the first version, from /tmp/moodbox-first.tar.gz"
 # A marker in the database: the rollback must bring back the database from before the update.
 marker="check-$(date +%s)"
 runuser -u moodbox -- env MOODBOX_CONFIG=/etc/moodbox/config.json STATE_DIRECTORY=/var/lib/moodbox HOME=/var/lib/moodbox \
@@ -142,7 +145,7 @@ runuser -u moodbox -- env MOODBOX_CONFIG=/etc/moodbox/config.json STATE_DIRECTOR
 sed -i '1a throw new Error("this version cannot start (the update check");' /tmp/moodbox-next/src/daemon/cli.ts
 git -C /tmp/moodbox-next -c user.name=check -c user.email=check@localhost commit --quiet -am "a version that cannot start"
 if MOODBOX_UPDATE_WAIT_S=20 scripts/setup.sh update --from /tmp/moodbox-next; then fail "an update that cannot start was not refused"; fi
-[[ "$(git -C /opt/moodbox rev-parse HEAD)" == "$first" ]] || fail "the rollback did not bring the first commit back"
+[[ ! -d /opt/moodbox/.git ]] && cmp -s /opt/moodbox/src/daemon/cli.ts src/daemon/cli.ts || fail "the rollback did not bring the first version back"
 grep -q '"result":"rolled-back"' /var/lib/moodbox/last-update.json || fail "the record does not say rolled back: $(cat /var/lib/moodbox/last-update.json)"
 curl -fsS -o /dev/null http://127.0.0.1:8080/api/health || fail "the version rolled back to does not answer"
 users="$(runuser -u moodbox -- env MOODBOX_CONFIG=/etc/moodbox/config.json STATE_DIRECTORY=/var/lib/moodbox HOME=/var/lib/moodbox \
