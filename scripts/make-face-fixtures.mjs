@@ -16,6 +16,8 @@ process.env.OPENCV4NODEJS_DISABLE_AUTOBUILD ??= '1';
 process.env.OPENCV4NODEJS_DISABLE_EXTERNAL_MEM_TRACKING ??= '1';
 Log.silence = true;
 const cv = (await import('@u4/opencv4nodejs')).default;
+// onnxruntime's telemetry off, as the product loads it (src/vision/onnxruntime.ts).
+process.env.ORT_DISABLE_TELEMETRY = '1';
 const ort = await import('onnxruntime-node');
 
 const root = new URL('../', import.meta.url).pathname;

@@ -20,7 +20,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import ort from 'onnxruntime-node';
+
+// onnxruntime's telemetry off, as the product loads it (src/vision/onnxruntime.ts).
+process.env.ORT_DISABLE_TELEMETRY = '1';
+const { default: ort } = await import('onnxruntime-node');
 
 const FACE_SIZE = 48;
 const FACE_PIXELS = FACE_SIZE * FACE_SIZE;

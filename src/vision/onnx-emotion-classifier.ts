@@ -1,4 +1,5 @@
 import type * as OnnxRuntime from 'onnxruntime-node';
+import { loadOnnxRuntime } from './onnxruntime.js';
 import { ModelError } from './errors.js';
 import type { Service } from '../kernel/lifecycle.js';
 import { resultFromLogits, type EmotionClassifier, type EmotionResult } from './emotion-classifier.js';
@@ -105,7 +106,7 @@ export class OnnxEmotionClassifier implements EmotionClassifier, Service {
     }
     const model = await this.#chooseModel(await loadModelManifest(this.#options.modelPath));
     signal.throwIfAborted();
-    const ort = await import('onnxruntime-node');
+    const ort = await loadOnnxRuntime();
     let session: InferenceSession;
     try {
       session = await ort.InferenceSession.create(model.path, {

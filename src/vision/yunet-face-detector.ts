@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Mat } from '@u4/opencv4nodejs';
 import type * as OnnxRuntime from 'onnxruntime-node';
+import { loadOnnxRuntime } from './onnxruntime.js';
 import { ModelError } from './errors.js';
 import { expandBox, type Box, type DetectOptions, type FaceDetector, type Point } from './face-detector.js';
 import { loadOpencv, type Cv } from './opencv.js';
@@ -143,7 +144,7 @@ export class YunetFaceDetector implements FaceDetector {
       );
     }
     const cv = await loadOpencv();
-    const ort = await import('onnxruntime-node');
+    const ort = await loadOnnxRuntime();
     let session: InferenceSession;
     try {
       // The bytes that were checked are the bytes that are loaded.
