@@ -158,30 +158,29 @@ stamped() {
 }
 
 status=0
-if [[ "$what" == install ]]; then
-  t=$SECONDS
-  say "scripts/setup.sh install, then its checks and uninstall (log: $work/install.log)"
-  if inside scripts/check-appliance.sh 2>&1 | stamped | tee "$work/install.log" | grep --line-buffered -E 'moodbox (install|uninstall|setup):|appliance check:'; then
-    phase "scripts/setup.sh install / uninstall" $((SECONDS - t)) ok
+# logged_phase NAME LOG PATTERN COMMAND...: COMMAND in the root, every line of it stamped into LOG
+# and those matching PATTERN shown; the phase's time and result (the end of LOG when it failed).
+logged_phase() {
+  local name="$1" log="$2" pattern="$3" t=$SECONDS
+  shift 3
+  say "$name (log: $log)"
+  if inside "$@" 2>&1 | stamped | tee "$log" | grep --line-buffered -E "$pattern"; then
+    phase "$name" $((SECONDS - t)) ok
   else
-    phase "scripts/setup.sh install / uninstall" $((SECONDS - t)) FAILED
+    phase "$name" $((SECONDS - t)) FAILED
     status=1
     say "the end of its log:"
-    tail -n 60 "$work/install.log" >&2
+    tail -n 60 "$log" >&2
   fi
+}
+if [[ "$what" == install ]]; then
+  logged_phase "scripts/setup.sh install / update / uninstall" "$work/install.log" \
+    'moodbox (install|update|uninstall|setup):|appliance check:' scripts/check-appliance.sh
   exit "$status"
 fi
 if [[ "$what" != start ]]; then
-  t=$SECONDS
-  say "scripts/setup.sh test (log: $work/test.log)"
-  if inside scripts/setup.sh test 2>&1 | stamped | tee "$work/test.log" | grep --line-buffered -E 'moodbox setup:|Test Files|Tests  |FAIL|Ran [0-9]+ tests|^(OK|FAILED)'; then
-    phase "scripts/setup.sh test" $((SECONDS - t)) ok
-  else
-    phase "scripts/setup.sh test" $((SECONDS - t)) FAILED
-    status=1
-    say "the end of its log:"
-    tail -n 60 "$work/test.log" >&2
-  fi
+  logged_phase "scripts/setup.sh test" "$work/test.log" \
+    'moodbox setup:|Test Files|Tests  |FAIL|Ran [0-9]+ tests|^(OK|FAILED)' scripts/setup.sh test
 fi
 
 if [[ "$what" != test ]]; then
