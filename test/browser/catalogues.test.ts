@@ -33,6 +33,7 @@ const TRANSLATED = [
     'mb-me',
     'mb-calibration',
   ].map((name) => `src/ui/kiosk/${name}.ts`),
+  ...['mb-admin', 'admin-i18n'].map((name) => `src/ui/admin/${name}.ts`),
 ];
 
 function sources(path: string): string[] {
@@ -116,7 +117,7 @@ describe('the catalogues', () => {
     );
     const keys = [...flatten(english).keys()];
     const isUsed = (key: string): boolean => used.has(key) || [...used].some((u) => u.endsWith('*') && key.startsWith(u.slice(0, -1)));
-    expect(keys.filter((key) => /^(guest|kiosk)\./.test(key) && !isUsed(key))).toEqual([]);
+    expect(keys.filter((key) => /^(guest|kiosk|admin)\./.test(key) && !isUsed(key))).toEqual([]);
     expect([...used].filter((u) => !u.endsWith('*') && !keys.includes(u))).toEqual([]);
   });
 

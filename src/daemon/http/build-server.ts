@@ -272,7 +272,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
   );
   await app.register(healthRoutes, { services: deps.services, version: deps.version, clock: deps.clock, viewOf });
   await app.register(stateRoutes, { hub: deps.hub, viewOf });
-  await app.register(sessionRoutes, { auth: deps.auth, presence: deps.presence });
+  await app.register(sessionRoutes, { auth: deps.auth, presence: deps.presence, people: deps.people });
   if (deps.firstRun !== undefined) await app.register(firstRunRoutes, { firstRun: deps.firstRun });
   await app.register(usersRoutes, { auth: deps.auth, people: deps.people });
   await app.register(cardsRoutes, { people: deps.people, presence: deps.presence, store: deps.store, clock: deps.clock });

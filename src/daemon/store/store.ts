@@ -22,6 +22,8 @@ export interface UserPreferences {
   languages?: string[];
   artists?: string[];
   avoidMoods?: string[];
+  /** The language the screens speak to this person (the admin panel): a two-letter code; absent: their browser's. */
+  screenLanguage?: string;
 }
 
 export interface User {

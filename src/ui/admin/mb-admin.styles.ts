@@ -39,9 +39,18 @@ export const ADMIN_PANEL_STYLES = css`
     flex: none;
     vertical-align: middle;
   }
-  header .signout {
+  header .signout,
+  select.language {
     flex: none;
     min-height: 44px;
+  }
+  select.language {
+    max-inline-size: 100%;
+  }
+  nav li.who select.language {
+    display: block;
+    inline-size: 100%;
+    margin-block-start: 0.4em;
   }
   nav ul {
     display: flex;
@@ -88,7 +97,8 @@ export const ADMIN_PANEL_STYLES = css`
       white-space: nowrap;
       text-overflow: ellipsis;
     }
-    header .who {
+    header .who,
+    header select.language {
       display: none;
     }
     button.menu {
@@ -103,6 +113,7 @@ export const ADMIN_PANEL_STYLES = css`
     }
     nav.open ul {
       display: grid;
+      grid-template-columns: minmax(0, 1fr);
     }
     nav a {
       display: block;

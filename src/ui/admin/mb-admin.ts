@@ -2,6 +2,8 @@ import { LitElement, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { AdminApi, type AdminSession } from '../data/admin-api.js';
 import { ApiClient, ApiError } from '../data/api-client.js';
+import { LANGUAGES, followLanguage } from '../i18n/i18n.js';
+import { adminLanguage, i18n, t, tWith, type AdminKey } from './admin-i18n.js';
 import { ADMIN_STYLES, field, messageOf } from './admin-styles.js';
 import { ADMIN_PANEL_STYLES } from './mb-admin.styles.js';
 import { formField, type FormFieldOptions } from './form-field.js';
@@ -26,30 +28,38 @@ import { siteOf } from './spotify-model.js';
 
 /** Admin passphrases are at least this long (the daemon's policy). */
 const MIN_PASSPHRASE = 10;
+/** `moodbox` as the installed service runs it: its user, configuration and data (docs/install-pi.md). */
+const SERVICE_CLI =
+  'sudo -u moodbox MOODBOX_CONFIG=/etc/moodbox/config.json STATE_DIRECTORY=/var/lib/moodbox node /opt/moodbox/dist/daemon/cli.js';
+/** The commands that add an admin and give one a new passphrase, shown where no one can sign in. */
+const ADD_ADMIN = `${SERVICE_CLI} user add NAME --role admin`;
+const NEW_PASSPHRASE = `${SERVICE_CLI} user pin NAME`;
 
+type NavId<K> = K extends `admin.nav.${infer V}` ? V : never;
+/** The sections, in the menu's order; each is named by `admin.nav.<id>`. */
 const VIEWS = [
-  ['dashboard', 'Dashboard'],
-  ['guests', 'Guests'],
-  ['library', 'Library'],
-  ['stations', 'Stations'],
-  ['blocked', 'Blocked music'],
-  ['users', 'Users and cards'],
-  ['history', 'History'],
-  ['settings', 'Settings'],
-  ['backups', 'Backups'],
-  ['spotify', 'Spotify'],
-  ['camera', 'Camera'],
-  ['model', 'Model'],
-  ['audit', 'Audit log'],
-] as const;
-type View = (typeof VIEWS)[number][0];
+  'dashboard',
+  'guests',
+  'library',
+  'stations',
+  'blocked',
+  'users',
+  'history',
+  'settings',
+  'backups',
+  'spotify',
+  'camera',
+  'model',
+  'audit',
+] as const satisfies ReadonlyArray<NavId<AdminKey>>;
+type View = (typeof VIEWS)[number];
 /** Sections a business does not use: Spotify's terms forbid playing it in public (the page still says why, by its address). */
 const HOME_ONLY: ReadonlySet<View> = new Set(['spotify']);
 
 function viewFromHash(): View {
   // `#settings/vision.preview` opens Settings at that setting.
   const name = window.location.hash.replace(/^#\/?/, '').split('/')[0];
-  return VIEWS.find(([id]) => id === name)?.[0] ?? 'dashboard';
+  return VIEWS.find((id) => id === name) ?? 'dashboard';
 }
 
 /**
@@ -84,8 +94,14 @@ export class MbAdmin extends LitElement {
   };
   readonly #onSignedOut = (): void => {
     this._session = null;
-    this._error = 'Your session ended. Sign in again.';
+    this._error = t('admin.signIn.sessionEnded');
   };
+
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -105,6 +121,7 @@ export class MbAdmin extends LitElement {
   async #check(): Promise<void> {
     try {
       this._session = await this.#api.session();
+      await i18n.use(adminLanguage(this._session?.user.language ?? null));
       if (this._session === null) {
         const firstRun = await this.#api.firstRun();
         if (firstRun.isNeeded) this._firstRun = { isCodeNeeded: firstRun.isCodeNeeded };
@@ -114,6 +131,27 @@ export class MbAdmin extends LitElement {
     } finally {
       this._isChecking = false;
     }
+  }
+
+  /** The language kept with this account, or the browser's (`auto`); the panel speaks it at once. */
+  readonly #chooseLanguage = async (event: Event): Promise<void> => {
+    const language = (event.target as HTMLSelectElement).value;
+    try {
+      this._session = await this.#api.setLanguage(language);
+      await i18n.use(adminLanguage(this._session.user.language));
+    } catch (err) {
+      this._error = messageOf(err);
+    }
+  };
+
+  #renderLanguageSelect(session: AdminSession) {
+    const chosen = session.user.language ?? 'auto';
+    return html`<select class="language" aria-label=${t('admin.languageLabel')} @change=${this.#chooseLanguage}>
+      <option value="auto" ?selected=${chosen === 'auto'}>${t('admin.browserLanguage')}</option>
+      ${Object.entries(LANGUAGES).map(
+        ([code, name]) => html`<option value=${code} lang=${code} ?selected=${chosen === code}>${name}</option>`,
+      )}
+    </select>`;
   }
 
   protected override updated(changed: Map<string, unknown>): void {
@@ -132,7 +170,7 @@ export class MbAdmin extends LitElement {
   }
 
   override render() {
-    if (this._isChecking) return html`<main><p role="status">Loading…</p></main>`;
+    if (this._isChecking) return html`<main><p role="status">${t('admin.loading')}</p></main>`;
     if (this._firstRun !== null) {
       return html`<mb-first-run
         .api=${this.#api}
@@ -146,7 +184,8 @@ export class MbAdmin extends LitElement {
     }
     if (this._session === null) return this.#renderSignIn();
     if (this._session.user.mustChangePin) return this.#renderPassphraseChange(this._session.user.name);
-    return html`<a class="skip" href="#main" @click=${this.#skip}>Skip to content</a>
+    const who = tWith('admin.signedInAs', { name: html`<strong>${this._session.user.name}</strong>` });
+    return html`<a class="skip" href="#main" @click=${this.#skip}>${t('admin.skip')}</a>
       <header>
         <button
           class="menu"
@@ -157,23 +196,24 @@ export class MbAdmin extends LitElement {
           <svg width="18" height="14" viewBox="0 0 18 14" aria-hidden="true">
             <path d="M0 1h18M0 7h18M0 13h18" stroke="currentColor" stroke-width="2" />
           </svg>
-          Menu<mb-waiting-badge .live=${this.#live}></mb-waiting-badge>
+          ${t('admin.menu')}<mb-waiting-badge .live=${this.#live}></mb-waiting-badge>
         </button>
-        <h1>Moodbox admin</h1>
-        <span class="who">Signed in as <strong>${this._session.user.name}</strong></span>
-        <button class="secondary signout" @click=${this.#signOut}>Sign out</button>
+        <h1>${t('admin.title')}</h1>
+        <span class="who">${who}</span>
+        ${this.#renderLanguageSelect(this._session)}
+        <button class="secondary signout" @click=${this.#signOut}>${t('admin.signOut')}</button>
       </header>
-      <nav aria-label="Sections" id="sections" class=${this._isMenuOpen ? 'open' : ''}>
+      <nav aria-label=${t('admin.sectionsLabel')} id="sections" class=${this._isMenuOpen ? 'open' : ''}>
         <ul>
-          ${VIEWS.filter(([id]) => !HOME_ONLY.has(id) || this._siteKind === 'home' || this._view === id).map(
-            ([id, label]) =>
+          ${VIEWS.filter((id) => !HOME_ONLY.has(id) || this._siteKind === 'home' || this._view === id).map(
+            (id) =>
               html`<li>
                 <a href="#${id}" aria-current=${this._view === id ? 'page' : nothing} @click=${this.#closeMenu}
-                  >${label}${id === 'guests' ? html`<mb-waiting-badge .live=${this.#live}></mb-waiting-badge>` : nothing}</a
+                  >${t(`admin.nav.${id}`)}${id === 'guests' ? html`<mb-waiting-badge .live=${this.#live}></mb-waiting-badge>` : nothing}</a
                 >
               </li>`,
           )}
-          <li class="who">Signed in as <strong>${this._session.user.name}</strong></li>
+          <li class="who">${who} ${this.#renderLanguageSelect(this._session)}</li>
         </ul>
       </nav>
       ${
@@ -208,8 +248,8 @@ export class MbAdmin extends LitElement {
       case 'backups':
         return html`<mb-admin-backups .api=${api}></mb-admin-backups>`;
       case 'guests':
-        return html`<h2>Guests</h2>
-          <p class="muted">What guests ask for from their phones, and how they vote on the song playing.</p>
+        return html`<h2>${t('admin.guests.title')}</h2>
+          <p class="muted">${t('admin.guests.intro')}</p>
           <mb-guest-requests .api=${api} .live=${this.#live}></mb-guest-requests>`;
       case 'camera':
         return html`<mb-admin-camera .api=${api} .live=${this.#live}></mb-admin-camera>`;
@@ -225,22 +265,14 @@ export class MbAdmin extends LitElement {
   #renderSignIn() {
     return html`<main>
       <form class="signin card" aria-labelledby="signin-h" novalidate @submit=${this.#signIn} @input=${this.#clearError}>
-        <h1 id="signin-h" style="margin: 0; font-size: 1.4em">Moodbox admin</h1>
-        ${this.#field('Name', 'name', { autocomplete: 'username' })}
-        ${this.#field('Passphrase', 'passphrase', { type: 'password', autocomplete: 'current-password' })}
+        <h1 id="signin-h" style="margin: 0; font-size: 1.4em">${t('admin.title')}</h1>
+        ${this.#field(t('admin.signIn.name'), 'name', { autocomplete: 'username' })}
+        ${this.#field(t('admin.signIn.passphrase'), 'passphrase', { type: 'password', autocomplete: 'current-password' })}
         ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : nothing}
-        <button type="submit" ?disabled=${this._isBusy}>${this._isBusy ? 'Signing in…' : 'Sign in'}</button>
+        <button type="submit" ?disabled=${this._isBusy}>${this._isBusy ? t('admin.signIn.busy') : t('admin.signIn.submit')}</button>
         <details class="recover" data-recover>
-          <summary>No one can sign in?</summary>
-          <p>
-            Admins are added on the box itself, in a terminal in Moodbox's folder:
-            <code>node dist/daemon/cli.js user add NAME --role admin</code> asks for a passphrase, and
-            <code>node dist/daemon/cli.js user pin NAME</code> sets a new one for an admin who forgot theirs. For the installed service, run
-            them as its user with its configuration:
-            <code
-              >sudo -u moodbox MOODBOX_CONFIG=/etc/moodbox/config.json node /opt/moodbox/dist/daemon/cli.js user add NAME --role admin</code
-            >.
-          </p>
+          <summary>${t('admin.signIn.noOne')}</summary>
+          <p>${tWith('admin.signIn.recover', { add: html`<code>${ADD_ADMIN}</code>`, pin: html`<code>${NEW_PASSPHRASE}</code>` })}</p>
         </details>
       </form>
     </main>`;
@@ -256,17 +288,14 @@ export class MbAdmin extends LitElement {
         @submit=${this.#changePassphrase}
         @input=${this.#clearError}
       >
-        <h1 id="change-h" style="margin: 0; font-size: 1.4em">Choose a new passphrase</h1>
-        <p id="change-why">
-          <strong>${name}</strong> signed in with a passphrase that must be changed before anything else. Choose one of at least
-          ${MIN_PASSPHRASE} characters that only you know.
-        </p>
-        ${this.#field('Current passphrase', 'current', { type: 'password', autocomplete: 'current-password' })}
-        ${this.#field('New passphrase', 'next', { type: 'password', autocomplete: 'new-password', minLength: MIN_PASSPHRASE })}
-        ${this.#field('Repeat the new passphrase', 'repeat', { type: 'password', autocomplete: 'new-password', minLength: MIN_PASSPHRASE })}
+        <h1 id="change-h" style="margin: 0; font-size: 1.4em">${t('admin.change.title')}</h1>
+        <p id="change-why">${tWith('admin.change.why', { name: html`<strong>${name}</strong>` }, { min: MIN_PASSPHRASE })}</p>
+        ${this.#field(t('admin.change.current'), 'current', { type: 'password', autocomplete: 'current-password' })}
+        ${this.#field(t('admin.change.next'), 'next', { type: 'password', autocomplete: 'new-password', minLength: MIN_PASSPHRASE })}
+        ${this.#field(t('admin.change.repeat'), 'repeat', { type: 'password', autocomplete: 'new-password', minLength: MIN_PASSPHRASE })}
         ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : nothing}
-        <button type="submit" ?disabled=${this._isBusy}>${this._isBusy ? 'Saving…' : 'Save the new passphrase'}</button>
-        <button type="button" class="secondary" @click=${this.#signOut}>Sign out</button>
+        <button type="submit" ?disabled=${this._isBusy}>${this._isBusy ? t('admin.change.saving') : t('admin.change.save')}</button>
+        <button type="button" class="secondary" @click=${this.#signOut}>${t('admin.signOut')}</button>
       </form>
     </main>`;
   }
@@ -282,13 +311,13 @@ export class MbAdmin extends LitElement {
     const current = field(data, 'current');
     const next = field(data, 'next');
     const problems: Record<string, string> = {};
-    if (current === '') problems['current'] = 'Type the passphrase you signed in with.';
+    if (current === '') problems['current'] = t('admin.change.typeCurrent');
     if (next.length < MIN_PASSPHRASE) {
-      problems['next'] = `Use at least ${MIN_PASSPHRASE} characters (this one has ${next.length}).`;
+      problems['next'] = t('admin.change.tooShort', { min: MIN_PASSPHRASE, length: next.length });
     } else if (next === current) {
-      problems['next'] = 'Choose a passphrase other than the current one.';
+      problems['next'] = t('admin.change.same');
     } else if (next !== field(data, 'repeat')) {
-      problems['repeat'] = 'The two new passphrases differ. Type the same one twice.';
+      problems['repeat'] = t('admin.change.differ');
     }
     this._fieldErrors = problems;
     if (Object.keys(problems).length > 0) return;
@@ -333,19 +362,19 @@ export class MbAdmin extends LitElement {
     event.preventDefault();
     const data = new FormData(event.target as HTMLFormElement);
     const problems: Record<string, string> = {};
-    if (field(data, 'name').trim() === '') problems['name'] = 'Type your name.';
-    if (field(data, 'passphrase') === '') problems['passphrase'] = 'Type your passphrase.';
+    if (field(data, 'name').trim() === '') problems['name'] = t('admin.signIn.typeName');
+    if (field(data, 'passphrase') === '') problems['passphrase'] = t('admin.signIn.typePassphrase');
     this._fieldErrors = problems;
     if (Object.keys(problems).length > 0) return;
     this._isBusy = true;
     try {
       this._session = await this.#api.signIn(field(data, 'name').trim(), field(data, 'passphrase'));
+      await i18n.use(adminLanguage(this._session.user.language));
       this._error = '';
       this.#relink();
     } catch (err) {
       // The daemon words one answer for every failed sign-in, kiosk PINs included; here it is a passphrase.
-      this._error =
-        err instanceof ApiError && err.code === 'MB_ERR_AUTH_FAILED' ? 'That name and passphrase do not match.' : messageOf(err);
+      this._error = err instanceof ApiError && err.code === 'MB_ERR_AUTH_FAILED' ? t('admin.signIn.failed') : messageOf(err);
     } finally {
       this._isBusy = false;
     }

@@ -22,6 +22,7 @@ export const NOW_PLAYING_STYLES = css`
   }
   .time {
     display: flex;
+    flex-wrap: wrap;
     align-items: center;
     gap: 0.5em;
     margin-top: 0.4em;

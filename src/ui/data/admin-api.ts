@@ -146,6 +146,11 @@ export class AdminApi extends EventTarget {
     return session;
   }
 
+  /** The admin panel's language for this account (`auto`: the browser's); the session as it is now. */
+  async setLanguage(language: string): Promise<AdminSession> {
+    return this.#change<AdminSession>('PUT', '/api/admin/session/language', { language });
+  }
+
   async signOut(): Promise<void> {
     await this.#change('DELETE', '/api/admin/session');
     this.#csrf = '';

@@ -3,6 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { tryAgainIn, type AuthService, type SignedIn } from '../../people/auth-service.js';
 import type { KioskPresence } from '../../people/kiosk-presence.js';
+import type { PeopleService } from '../../people/people-service.js';
 import { checkSecretPolicy } from '../../people/pin-hash.js';
 import { AuthError } from '../../people/auth-error.js';
 import type { Session, User } from '../../store/store-reads.js';
@@ -15,6 +16,7 @@ import {
   ChangeOwnPassphraseBody,
   KioskSessionSchema,
   PinSignInBody,
+  ScreenLanguageBody,
   SignInErrorSchema,
 } from '../schemas/session.js';
 import type { WsHandlers } from '../ws.js';
@@ -28,6 +30,7 @@ const THROTTLE_NOTE =
 export interface SessionRoutesOptions {
   auth: AuthService;
   presence: KioskPresence;
+  people: Pick<PeopleService, 'setPreferences'>;
 }
 
 /** Sign-in and sign-out: the kiosk's PIN pad (bearer token) and the admin panel (cookie + CSRF token). */
@@ -154,6 +157,27 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
     },
   );
 
+  app.put(
+    '/api/admin/session/language',
+    {
+      config: { access: 'admin' },
+      schema: {
+        operationId: 'setOwnScreenLanguage',
+        tags: ['admin'],
+        summary: "The admin panel's language for the signed-in account",
+        description: "Kept with the account, so the panel speaks it on every device; `auto` goes back to the browser's language.",
+        body: ScreenLanguageBody,
+        response: { 200: AdminSessionSchema, 400: ErrorRef },
+      },
+    },
+    async (request) => {
+      const { session, user } = request.principal ?? unreachable();
+      const { language } = request.body;
+      const updated = deps.people.setPreferences(user, { screenLanguage: language === 'auto' ? undefined : language });
+      return adminSessionView(session, updated);
+    },
+  );
+
   app.delete(
     '/api/admin/session',
     {
@@ -206,7 +230,7 @@ export function adminSessionView(session: Session, user: User) {
   return {
     csrfToken: session.csrfToken,
     expiresAt: session.expiresAt,
-    user: { id: user.id, name: user.name, mustChangePin: user.mustChangePin },
+    user: { id: user.id, name: user.name, mustChangePin: user.mustChangePin, language: user.preferences.screenLanguage ?? null },
   };
 }
 

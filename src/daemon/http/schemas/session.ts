@@ -34,8 +34,25 @@ export const AdminSignInBody = Type.Object(
 export const AdminSessionSchema = Type.Object({
   csrfToken: Type.String({ description: 'Send as `x-csrf-token` on every admin request that changes something.' }),
   expiresAt: Type.Integer(),
-  user: Type.Object({ id: Type.Integer(), name: Type.String(), mustChangePin: Type.Boolean() }),
+  user: Type.Object({
+    id: Type.Integer(),
+    name: Type.String(),
+    mustChangePin: Type.Boolean(),
+    language: Type.Union([Type.String(), Type.Null()], {
+      description: "The admin panel's language chosen for this account (a two-letter code), or null: the browser's.",
+    }),
+  }),
 });
+
+export const ScreenLanguageBody = Type.Object(
+  {
+    language: Type.String({
+      pattern: '^(auto|[a-z]{2})$',
+      description: "A two-letter code (`de`), or `auto`: the browser's language.",
+    }),
+  },
+  { additionalProperties: false },
+);
 
 export const ChangeOwnPassphraseBody = Type.Object(
   {
