@@ -255,8 +255,8 @@ else
     fi
   done
 fi
-printf 'prefix=%s\nhere=%s\nversion=%s\n' "$prefix" "$here" "$(node -p "require('$prefix/package.json').version")" >"$record.part"
-if cmp -s "$record.part" "$record"; then rm -f "$record.part"; else mv "$record.part" "$record"; fi
+printf 'prefix=%s\nhere=%s\nversion=%s\n' "$prefix" "$here" "$(node -p "require('$prefix/package.json').version")" >"$unit"
+install_file "$unit" "$record" 0644
 
 # --- install: check, then start ----------------------------------------------------------------
 doctor() {

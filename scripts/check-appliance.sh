@@ -29,18 +29,17 @@ expect_mode() { # expect_mode PATH MODE OWNER:GROUP
   [[ "$got" == "$2 $3" ]] || fail "$1 is $got, expected $2 $3"
   say "$1: $got"
 }
-# What install leaves: the system's files with their times (none may be written again), the
-# program's with their contents (a second run builds again, to the same bytes), the user.
+# What install leaves: the system's files with their times (none may be written again; folders by
+# mode and owner, as their times follow any file made and removed in them), the program's files by
+# content (a second run builds again, to the same bytes), the users.
 snapshot() {
-  {
-    find /etc/moodbox /etc/systemd/system/moodbox.service /etc/systemd/system/moodbox-kiosk.service \
-      /etc/udev/rules.d/99-moodbox.rules /usr/lib/sysusers.d/moodbox.conf /usr/lib/sysusers.d/moodbox-kiosk.conf \
-      /var/lib/moodbox /srv/music -printf '%p %m %u:%g %s %T@\n' 2>/dev/null | sort
-    find /opt/moodbox/dist -type f ! -name .built -print0 | sort -z | xargs -0 sha256sum
-    getent passwd moodbox moodbox-kiosk
-    id moodbox
-    id moodbox-kiosk
-  } | sha256sum
+  find /etc/moodbox /etc/systemd/system/moodbox.service /etc/systemd/system/moodbox-kiosk.service \
+    /etc/udev/rules.d/99-moodbox.rules /usr/lib/sysusers.d/moodbox.conf /usr/lib/sysusers.d/moodbox-kiosk.conf \
+    /var/lib/moodbox /srv/music \( -type f -printf '%p %m %u:%g %s %T@\n' \) -o -printf '%p %m %u:%g\n' 2>/dev/null | sort
+  find /opt/moodbox/dist -type f ! -name .built -print0 | sort -z | xargs -0 sha256sum
+  getent passwd moodbox moodbox-kiosk
+  id moodbox
+  id moodbox-kiosk
 }
 
 answers=(--no-start --yes --kiosk --camera none --music /srv/music --venue business --host 127.0.0.1 --language de)
@@ -76,9 +75,10 @@ node -e '
 grep -q '^prefix=/opt/moodbox$' /etc/moodbox/installed || fail "/etc/moodbox/installed does not name /opt/moodbox"
 
 say "2. the same again: nothing may change"
-before="$(snapshot)"
+snapshot >/tmp/appliance-before.txt
 scripts/setup.sh install "${answers[@]}"
-[[ "$(snapshot)" == "$before" ]] || fail "a second install changed files, modes or the user"
+snapshot >/tmp/appliance-after.txt
+diff /tmp/appliance-before.txt /tmp/appliance-after.txt >&2 || fail "a second install changed files, modes or the users (above)"
 say "nothing changed"
 
 say "3. the daemon as moodbox from /opt/moodbox, until /api/health answers"
