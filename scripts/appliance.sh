@@ -168,6 +168,9 @@ ask() {
 if [[ "$prefix" != "$repo" ]]; then
   if [[ -d "$prefix/.git" ]]; then
     say "Moodbox is already in $prefix ($(git -C "$prefix" log -1 --format='%h %cs')); 'setup.sh update' brings a new version"
+  elif [[ -f "$record" && "$(sed -n 's/^prefix=//p' "$record")" == "$prefix" && -f "$prefix/package.json" ]]; then
+    # Updated from a release tarball: no .git, but the install record names it.
+    say "Moodbox is already in $prefix; 'setup.sh update' brings a new version"
   else
     if [[ -e "$prefix" && -n "$(ls -A "$prefix" 2>/dev/null)" ]]; then
       die "$prefix is there and is not a Moodbox: move it away or give --prefix"
