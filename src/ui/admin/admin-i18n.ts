@@ -1,5 +1,5 @@
-import { html, type TemplateResult } from 'lit';
-import { I18n, PSEUDO, fetchCatalogue, pickLanguage, type Keys, type Values } from '../i18n/i18n.js';
+import type { TemplateResult } from 'lit';
+import { I18n, PSEUDO, fetchCatalogue, pickLanguage, withSlots, type Keys, type Values } from '../i18n/i18n.js';
 import english from '../i18n/catalogues/en.json' with { type: 'json' };
 
 /** The admin panel's English words: the common section and its own. */
@@ -22,16 +22,7 @@ export function adminLanguage(chosen: string | null): string {
   return chosen ?? pickLanguage(navigator.languages);
 }
 
-/**
- * A message with values drawn as markup of their own, where the language puts them: "Signed in as
- * <strong>Sam</strong>", a command in `<code>` inside a sentence.
- */
+/** A message with values drawn as markup of their own, where the language puts them (`withSlots`). */
 export function tWith(key: AdminKey, slots: Readonly<Record<string, TemplateResult>>, values: Values = {}): TemplateResult {
-  const names = Object.keys(slots);
-  const marked: Values = { ...values };
-  names.forEach((name, i) => (marked[name] = `\uE000${i}\uE001`));
-  const parts = t(key, marked)
-    .split(/\uE000(\d+)\uE001/)
-    .map((part, i) => (i % 2 === 0 ? part : (slots[names[Number(part)] ?? ''] ?? '')));
-  return html`${parts}`;
+  return withSlots((v) => t(key, v), slots, values);
 }

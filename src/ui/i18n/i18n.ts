@@ -1,5 +1,5 @@
 import { IntlMessageFormat } from 'intl-messageformat';
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { html, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { Said } from '../../daemon/http/contract.js';
 import { LANGUAGES, type Language } from './languages.js';
 
@@ -150,6 +150,25 @@ export function fetchCatalogue(screen: string): CatalogueLoader {
     if (!response.ok) throw new Error(`Expected the ${language} catalogue, got HTTP ${response.status}`);
     return (await response.json()) as Catalogue;
   };
+}
+
+/**
+ * A message with values drawn as markup of their own, where the language puts them ("Signed in as
+ * <strong>Sam</strong>", a command in `<code>` inside a sentence): `say` formats the message with
+ * the values it is given, each slot's value a marker that is then replaced by the slot.
+ */
+export function withSlots(
+  say: (values: Values) => string,
+  slots: Readonly<Record<string, TemplateResult>>,
+  values: Values = {},
+): TemplateResult {
+  const names = Object.keys(slots);
+  const marked: Values = { ...values };
+  names.forEach((name, i) => (marked[name] = `\uE000${i}\uE001`));
+  const parts = say(marked)
+    .split(/\uE000(\d+)\uE001/)
+    .map((part, i) => (i % 2 === 0 ? part : (slots[names[Number(part)] ?? ''] ?? '')));
+  return html`${parts}`;
 }
 
 /** Renders `host` again whenever the language of `i18n` changes. */

@@ -1,5 +1,5 @@
-import { html, type TemplateResult } from 'lit';
-import { I18n, fetchCatalogue, moodNameIn, type Keys, type Values } from '../i18n/i18n.js';
+import type { TemplateResult } from 'lit';
+import { I18n, fetchCatalogue, moodNameIn, withSlots, type Keys, type Values } from '../i18n/i18n.js';
 import english from '../i18n/catalogues/en.json' with { type: 'json' };
 
 /** The kiosk's English words: the common section and its own. */
@@ -15,10 +15,7 @@ export const t = (key: KioskKey, values?: Values): string => i18n.t(key, values)
 /** A mood's name in the kiosk's language; a mood the owner added keeps the name they gave it (`fallback`). */
 export const moodName = (mood: string, fallback: string): string => moodNameIn(i18n, KIOSK_ENGLISH, mood, fallback);
 
-const SLOT = '\uE000';
-
 /** A message with one value drawn as markup of its own (`slot`), where the language puts it: "Signing out in <span>7</span> s". */
 export function tWith(key: KioskKey, name: string, slot: TemplateResult, values: Values = {}): TemplateResult {
-  const [before = '', after = ''] = t(key, { ...values, [name]: SLOT }).split(SLOT);
-  return html`${before}${slot}${after}`;
+  return withSlots((v) => t(key, v), { [name]: slot }, values);
 }
