@@ -190,7 +190,11 @@ case "$mode" in
     # Debian's Python: it sees Debian's numpy and onnx, whatever python3 comes first on PATH.
     /usr/bin/python3 -m unittest discover -s scripts/model -p 'test_*.py'
     say "running every test"
-    npm test
+    # Each file's time goes to test-results/vitest.json; the slowest are printed after, pass or fail.
+    status=0
+    npm test -- --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=$?
+    node --import tsx scripts/test-times.ts test-results/vitest.json || true
+    exit "$status"
     ;;
   build)
     say "done: start Moodbox with 'node dist/daemon/cli.js start', check this machine with 'node dist/daemon/cli.js doctor'"
