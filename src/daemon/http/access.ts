@@ -1,5 +1,7 @@
 import fastifyCookie from '@fastify/cookie';
+import { isIP } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import ipaddr from 'ipaddr.js';
 import type { AuthService } from '../people/auth-service.js';
 import { MoodboxError } from '../../kernel/errors.js';
 import type { Session, User } from '../store/store-reads.js';
@@ -63,16 +65,13 @@ export function isOnBox(remoteAddress: string | undefined, localAddress: string 
   return isLoopbackAddress(remoteAddress) || (remoteAddress !== undefined && remoteAddress === localAddress);
 }
 
-/** True for loopback and private (RFC 1918, RFC 4193, link-local) addresses. */
+/** The ranges (ipaddr.js's names) of the box's own LAN: loopback, private (RFC 1918), unique local (RFC 4193) and link-local. */
+const LAN_RANGES: ReadonlySet<string> = new Set(['loopback', 'private', 'uniqueLocal', 'linkLocal']);
+
+/** True for loopback and private (RFC 1918, RFC 4193, link-local) addresses, an IPv4 one inside IPv6 (`::ffff:10.0.0.2`) too. */
 export function isLanAddress(ip: string): boolean {
-  const v4 = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
-  const parts = v4.split('.').map(Number);
-  if (parts.length === 4 && parts.every((n) => Number.isInteger(n) && n >= 0 && n <= 255)) {
-    const [a = 0, b = 0] = parts;
-    return a === 127 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254);
-  }
-  const lower = ip.toLowerCase();
-  return lower === '::1' || lower.startsWith('fc') || lower.startsWith('fd') || lower.startsWith('fe80:');
+  if (isIP(ip) === 0) return false;
+  return LAN_RANGES.has(ipaddr.process(ip).range());
 }
 
 /** Who asks for the state, as far as what they may see of it depends on it: read from a request once. */

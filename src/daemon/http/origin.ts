@@ -1,3 +1,6 @@
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
+
 /**
  * Where a WebSocket connection comes from, judged at the upgrade from its `Origin` header:
  * - `kiosk`: the kiosk's own screen, a page of this daemon opened on this machine under a loopback
@@ -29,9 +32,8 @@ export const HOST_PATTERN = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?
 
 /** True for a loopback address (127.0.0.0/8, ::1, and IPv4-mapped 127.x). */
 export function isLoopbackAddress(ip: string | undefined): boolean {
-  if (ip === undefined) return false;
-  const v4 = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4) || ip === '::1';
+  if (ip === undefined || isIP(ip) === 0) return false;
+  return ipaddr.process(ip).range() === 'loopback';
 }
 
 export function judgeOrigin(request: UpgradeRequest): OriginVerdict {

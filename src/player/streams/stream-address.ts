@@ -2,6 +2,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import ipaddr from 'ipaddr.js';
 import { PlayerError } from '../errors.js';
 
 /**
@@ -9,92 +10,54 @@ import { PlayerError } from '../errors.js';
  * the box itself and its networks. A station URL is fetched by mpv from the box, so one that names
  * them would reach services that trust the LAN (the admin API, a router, SSH).
  */
-const PRIVATE_V4: ReadonlyArray<readonly [string, number]> = [
-  ['0.0.0.0', 8], // "this network", and 0.0.0.0 itself (the box)
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10], // carrier-grade NAT
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16], // link-local, cloud metadata services
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 3], // multicast, reserved and broadcast
-];
+const PRIVATE_V4 = [
+  '0.0.0.0/8', // "this network", and 0.0.0.0 itself (the box)
+  '10.0.0.0/8',
+  '100.64.0.0/10', // carrier-grade NAT
+  '127.0.0.0/8',
+  '169.254.0.0/16', // link-local, cloud metadata services
+  '172.16.0.0/12',
+  '192.0.0.0/24',
+  '192.168.0.0/16',
+  '198.18.0.0/15',
+  '224.0.0.0/3', // multicast, reserved and broadcast
+].map((cidr) => ipaddr.IPv4.parseCIDR(cidr));
 
 /** IPv6 networks refused outright (an IPv4 address inside IPv6 is judged as that IPv4 address). */
-const PRIVATE_V6: ReadonlyArray<readonly [string, number]> = [
-  ['::', 96], // unspecified, loopback (::1) and the old IPv4-compatible form (::127.0.0.1)
-  ['fc00::', 7], // unique local
-  ['fe80::', 10], // link-local
-  ['fec0::', 10], // site-local (deprecated, still routed on some LANs)
-  ['ff00::', 8], // multicast
-];
+const PRIVATE_V6 = [
+  '::/96', // unspecified, loopback (::1) and the old IPv4-compatible form (::127.0.0.1)
+  'fc00::/7', // unique local
+  'fe80::/10', // link-local
+  'fec0::/10', // site-local (deprecated, still routed on some LANs)
+  'ff00::/8', // multicast
+].map((cidr) => ipaddr.IPv6.parseCIDR(cidr));
 
 /**
- * `ip` as 16 bytes, an IPv4 address as its IPv4-mapped IPv6 form (`::ffff:a.b.c.d`), so that every
- * spelling of one address compares equal: `[0:0:0:0:0:0:0:1]`, `[0::1]` and `[::0:1]` are `::1`;
- * `::ffff:7f00:1` is `127.0.0.1`. Brackets and a zone (`%eth0`) are ignored. Undefined for
+ * `ip` parsed (ipaddr.js), an IPv4 address as its IPv4-mapped IPv6 form (`::ffff:a.b.c.d`), so that
+ * every spelling of one address compares equal: `[0:0:0:0:0:0:0:1]`, `[0::1]` and `[::0:1]` are
+ * `::1`; `::ffff:7f00:1` is `127.0.0.1`. Brackets and a zone (`%eth0`) are ignored. Undefined for
  * anything that is not an IP address in the standard notation (a host name).
  */
-export function addressBytes(ip: string): Uint8Array | undefined {
+function parseAddress(ip: string): ipaddr.IPv6 | undefined {
   const bare = ip.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
   const family = isIP(bare);
-  if (family === 4) {
-    const bytes = new Uint8Array(16);
-    bytes[10] = 0xff;
-    bytes[11] = 0xff;
-    bare.split('.').forEach((part, k) => (bytes[12 + k] = Number(part)));
-    return bytes;
-  }
-  if (family !== 6) return undefined;
-  let text = bare.toLowerCase();
-  // A dotted IPv4 tail (`::ffff:127.0.0.1`) as two groups.
-  const tail = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (tail !== null) {
-    const [a, b, c, d] = tail.slice(1).map(Number) as [number, number, number, number];
-    text = `${text.slice(0, tail.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head = '', rest] = text.split('::') as [string, string | undefined];
-  const groups = (part: string): string[] => (part === '' ? [] : part.split(':'));
-  const left = groups(head);
-  const right = rest === undefined ? [] : groups(rest);
-  const all = [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
-  const bytes = new Uint8Array(16);
-  all.forEach((group, k) => {
-    const value = parseInt(group, 16);
-    bytes[2 * k] = value >> 8;
-    bytes[2 * k + 1] = value & 0xff;
-  });
-  return bytes;
+  if (family === 4) return ipaddr.IPv4.parse(bare).toIPv4MappedAddress();
+  return family === 6 ? ipaddr.IPv6.parse(bare) : undefined;
 }
 
-function inNetwork(bytes: Uint8Array, network: Uint8Array, prefix: number): boolean {
-  for (let bit = 0; bit < prefix; bit++) {
-    const k = bit >> 3;
-    const mask = 0x80 >> (bit & 7);
-    if (((bytes[k] ?? 0) & mask) !== ((network[k] ?? 0) & mask)) return false;
-  }
-  return true;
+/** `ip` as 16 bytes (`parseAddress`), or undefined for anything that is not an IP address. */
+export function addressBytes(ip: string): Uint8Array | undefined {
+  const address = parseAddress(ip);
+  return address === undefined ? undefined : Uint8Array.from(address.toByteArray());
 }
 
-const V4_NETWORKS = PRIVATE_V4.map(([net, prefix]) => [addressBytes(net) as Uint8Array, 96 + prefix] as const);
-const V6_NETWORKS = PRIVATE_V6.map(([net, prefix]) => [addressBytes(net) as Uint8Array, prefix] as const);
-const MAPPED = addressBytes('::ffff:0:0') as Uint8Array;
-const NAT64 = addressBytes('64:ff9b::') as Uint8Array;
-const SIX_TO_FOUR = addressBytes('2002::') as Uint8Array;
-
-/** The IPv4 address an IPv6 address carries (IPv4-mapped, NAT64's `64:ff9b::/96`, 6to4's `2002::/16`), as mapped bytes. */
-function embeddedV4(bytes: Uint8Array): Uint8Array | undefined {
-  const v4 = (from: number): Uint8Array => {
-    const out = new Uint8Array(16);
-    out.set(MAPPED);
-    out.set(bytes.subarray(from, from + 4), 12);
-    return out;
-  };
-  if (inNetwork(bytes, MAPPED, 96)) return bytes;
-  if (inNetwork(bytes, NAT64, 96)) return v4(12);
-  if (inNetwork(bytes, SIX_TO_FOUR, 16)) return v4(2);
+/** The IPv4 address an IPv6 address carries: IPv4-mapped, NAT64's `64:ff9b::/96` (RFC 6052), 6to4's `2002::/16`. */
+function embeddedV4(address: ipaddr.IPv6): ipaddr.IPv4 | undefined {
+  const bytes = address.toByteArray();
+  const range = address.range();
+  if (range === 'ipv4Mapped') return address.toIPv4Address();
+  if (range === 'rfc6052') return new ipaddr.IPv4(bytes.slice(12, 16));
+  if (range === '6to4') return new ipaddr.IPv4(bytes.slice(2, 6));
   return undefined;
 }
 
@@ -106,7 +69,7 @@ export function boxAddresses(): Uint8Array[] {
     .filter((bytes): bytes is Uint8Array => bytes !== undefined);
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+function sameBytes(a: Uint8Array, b: readonly number[]): boolean {
   return a.length === b.length && a.every((byte, k) => byte === b[k]);
 }
 
@@ -116,12 +79,13 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  * addresses, public ones included: `boxAddresses()` by default). Compared as numbers, never as text.
  */
 export function isPrivateAddress(ip: string, own: readonly Uint8Array[] = boxAddresses()): boolean {
-  const bytes = addressBytes(ip);
-  if (bytes === undefined) return false;
-  const v4 = embeddedV4(bytes);
-  if (own.some((mine) => sameBytes(mine, bytes) || (v4 !== undefined && sameBytes(mine, v4)))) return true;
-  if (v4 !== undefined) return V4_NETWORKS.some(([net, prefix]) => inNetwork(v4, net, prefix));
-  return V6_NETWORKS.some(([net, prefix]) => inNetwork(bytes, net, prefix));
+  const address = parseAddress(ip);
+  if (address === undefined) return false;
+  const v4 = embeddedV4(address);
+  const forms = [address.toByteArray(), ...(v4 === undefined ? [] : [v4.toIPv4MappedAddress().toByteArray()])];
+  if (own.some((mine) => forms.some((form) => sameBytes(mine, form)))) return true;
+  if (v4 !== undefined) return PRIVATE_V4.some((network) => v4.match(network));
+  return PRIVATE_V6.some((network) => address.match(network));
 }
 
 /** Finds every address of a host name (`dns.lookup` with `all`), as mpv's resolver would. */
