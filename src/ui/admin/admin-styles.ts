@@ -1,4 +1,6 @@
 import { css } from 'lit';
+import { ApiError } from '../data/api-client.js';
+import { i18n } from './admin-i18n.js';
 
 /** Read out by a screen reader, not shown: a word that the look already says (a mark's colour, a badge's count). */
 export const VISUALLY_HIDDEN = css`
@@ -271,13 +273,14 @@ export const ADMIN_STYLES = css`
   }
 `;
 
-/** Formats epoch ms as local date and time. */
+/** Formats epoch ms as local date and time, in the reader's language. */
 export function formatTime(ms: number | null): string {
-  return ms === null ? '' : new Date(ms).toLocaleString();
+  return ms === null ? '' : new Date(ms).toLocaleString(i18n.locale);
 }
 
-/** The message of an error, for a status line. */
+/** The message of an error, for a status line: the box's own sentence in the reader's language where it sends one. */
 export function messageOf(err: unknown): string {
+  if (err instanceof ApiError) return i18n.said(err.said, err.message);
   return err instanceof Error ? err.message : String(err);
 }
 

@@ -1,4 +1,6 @@
 import type { AuditEntry } from '../data/admin-api.js';
+import { t, type AdminKey } from './admin-i18n.js';
+import { formatTime } from './admin-styles.js';
 
 /** An audit entry in an owner's words: who, what they did, and the entry's details as named fields. */
 export interface AuditWords {
@@ -8,57 +10,58 @@ export interface AuditWords {
 }
 
 /** Where a sign-in came from, by the device the daemon names. */
-const DEVICES: Readonly<Record<string, string>> = {
-  kiosk: 'the kiosk',
-  admin: 'the admin panel',
-  mqtt: 'the building’s controls (MQTT)',
-  cli: 'the command line',
+const DEVICES: Readonly<Record<string, AdminKey>> = {
+  kiosk: 'admin.audit.devices.kiosk',
+  admin: 'admin.audit.devices.admin',
+  mqtt: 'admin.audit.devices.mqtt',
+  cli: 'admin.audit.devices.cli',
 };
 
 /** Names of the detail fields the daemon writes. */
-const FIELDS: Readonly<Record<string, string>> = {
-  kind: 'Signed in to',
-  via: 'With',
-  failures: 'Failed tries before',
-  card: 'Card',
-  removed: 'Plays removed',
-  role: 'Role',
-  history: 'History',
-  fields: 'Changed',
-  label: 'Mood',
-  minutes: 'For (minutes)',
-  until: 'Until',
-  trackId: 'Track number',
-  wanted: 'Asked for',
-  applied: 'Set to',
-  changed: 'Changed now',
-  restartRequired: 'Changed at the next restart',
-  moods: 'Moods',
-  add: 'Added',
-  remove: 'Removed',
-  tracks: 'Tracks',
-  url: 'Address',
-  joined: 'Joined a scan under way',
-  title: 'Song',
-  position: 'Now in place',
-  bytes: 'Size (bytes)',
-  kept: 'The data it replaced, kept as',
-  why: 'Why',
+const FIELDS: Readonly<Record<string, AdminKey>> = {
+  kind: 'admin.audit.fields.kind',
+  via: 'admin.audit.fields.via',
+  failures: 'admin.audit.fields.failures',
+  card: 'admin.audit.fields.card',
+  removed: 'admin.audit.fields.removed',
+  role: 'admin.audit.fields.role',
+  history: 'admin.audit.fields.history',
+  fields: 'admin.audit.fields.fields',
+  label: 'admin.audit.fields.label',
+  minutes: 'admin.audit.fields.minutes',
+  until: 'admin.audit.fields.until',
+  trackId: 'admin.audit.fields.trackId',
+  wanted: 'admin.audit.fields.wanted',
+  applied: 'admin.audit.fields.applied',
+  changed: 'admin.audit.fields.changed',
+  restartRequired: 'admin.audit.fields.restartRequired',
+  moods: 'admin.audit.fields.moods',
+  add: 'admin.audit.fields.add',
+  remove: 'admin.audit.fields.remove',
+  tracks: 'admin.audit.fields.tracks',
+  url: 'admin.audit.fields.url',
+  joined: 'admin.audit.fields.joined',
+  title: 'admin.audit.fields.title',
+  position: 'admin.audit.fields.position',
+  bytes: 'admin.audit.fields.bytes',
+  kept: 'admin.audit.fields.kept',
+  why: 'admin.audit.fields.why',
 };
 
-const list = (value: unknown): string => (Array.isArray(value) ? value.map(String).join(', ') || 'none' : String(value));
+const list = (value: unknown): string => (Array.isArray(value) ? value.map(String).join(', ') || t('admin.audit.none') : String(value));
 
 /** A detail's value in words: lists joined, yes/no, times as local times, other objects as their fields. */
 /** Values the daemon writes as codes: where a sign-in was made and with what. */
-const VALUES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  kind: { admin: 'the admin panel', kiosk: 'the kiosk' },
-  via: { pin: 'a PIN or passphrase', card: 'a card' },
+const VALUES: Readonly<Record<string, Readonly<Record<string, AdminKey>>>> = {
+  kind: { admin: 'admin.audit.values.kindAdmin', kiosk: 'admin.audit.values.kindKiosk' },
+  via: { pin: 'admin.audit.values.viaPin', card: 'admin.audit.values.viaCard' },
 };
 
 function valueWords(key: string, value: unknown): string {
-  if (typeof value === 'string' && VALUES[key]?.[value] !== undefined) return VALUES[key][value];
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  if (key === 'until' && typeof value === 'number') return new Date(value).toLocaleString();
+  const named = typeof value === 'string' ? VALUES[key]?.[value] : undefined;
+  if (named !== undefined) return t(named);
+  if (typeof value === 'boolean') return value ? t('admin.audit.yes') : t('admin.audit.no');
+  if (key === 'until' && typeof value === 'number') return formatTime(value);
   if (Array.isArray(value)) return list(value);
   if (typeof value === 'object' && value !== null) {
     return Object.entries(value)
@@ -76,102 +79,66 @@ export function actorWords(actor: string, names: ReadonlyMap<number, string>): s
   const match = /^(admin|user):(\d+)$/.exec(actor);
   if (match !== null) {
     const name = names.get(Number(match[2]));
-    return name ?? (match[1] === 'admin' ? 'a deleted admin account' : 'a deleted account');
+    return name ?? (match[1] === 'admin' ? t('admin.audit.deletedAdmin') : t('admin.audit.deletedAccount'));
   }
   const ip = /^ip:(.+)$/.exec(actor);
-  if (ip !== null) return `a device at ${ip[1] ?? ''}`;
-  return DEVICES[actor] ?? actor;
+  if (ip !== null) return t('admin.audit.device', { ip: ip[1] ?? '' });
+  const device = DEVICES[actor];
+  return device === undefined ? actor : t(device);
 }
+
+/** The message of each action the panel knows, its target filled in as `{target}`. */
+const DID: Readonly<Record<string, AdminKey>> = {
+  'auth.sign-in': 'admin.audit.did.signIn',
+  'auth.unknown-card': 'admin.audit.did.unknownCard',
+  'auth.unlock': 'admin.audit.did.unlock',
+  'card.link': 'admin.audit.did.cardLink',
+  'card.unlink': 'admin.audit.did.cardUnlink',
+  'history.remove': 'admin.audit.did.historyRemove',
+  'user.create': 'admin.audit.did.userCreate',
+  'user.delete': 'admin.audit.did.userDelete',
+  'user.export': 'admin.audit.did.userExport',
+  'user.pin': 'admin.audit.did.userPin',
+  'user.update': 'admin.audit.did.userUpdate',
+  'settings.save': 'admin.audit.did.settingsSave',
+  'settings.change': 'admin.audit.did.settingsSave',
+  'library.scan': 'admin.audit.did.libraryScan',
+  'daemon.restart': 'admin.audit.did.restart',
+  'track.moods': 'admin.audit.did.trackMoods',
+  'station.add': 'admin.audit.did.stationAdd',
+  'station.remove': 'admin.audit.did.stationRemove',
+  'music.block': 'admin.audit.did.block',
+  'music.unblock': 'admin.audit.did.unblock',
+  'music.block-import': 'admin.audit.did.blockImport',
+  'mood.hold': 'admin.audit.did.moodHold',
+  'mood.release': 'admin.audit.did.moodRelease',
+  'player.pause': 'admin.audit.did.pause',
+  'player.resume': 'admin.audit.did.resume',
+  'player.skip': 'admin.audit.did.skip',
+  'player.volume': 'admin.audit.did.volume',
+  'player.play-now': 'admin.audit.did.playNow',
+  'player.play-next': 'admin.audit.did.playNext',
+  'player.unqueue': 'admin.audit.did.unqueue',
+  'player.queue-move': 'admin.audit.did.queueMove',
+  'backup.create': 'admin.audit.did.backupCreate',
+  'backup.upload': 'admin.audit.did.backupUpload',
+  'backup.restore': 'admin.audit.did.backupRestore',
+  'backup.restored': 'admin.audit.did.backupRestored',
+  'backup.restore-failed': 'admin.audit.did.backupRestoreFailed',
+  'backup.delete': 'admin.audit.did.backupDelete',
+  'backup.rows-set-aside': 'admin.audit.did.rowsSetAside',
+  'settings.set-aside': 'admin.audit.did.settingsSetAside',
+  'settings.set-aside-dismissed': 'admin.audit.did.settingsSetAsideDismissed',
+};
 
 /** What the entry says happened, in a sentence. */
 function whatWords(e: AuditEntry): string {
   const target = e.target;
-  switch (e.action) {
-    case 'auth.sign-in':
-      return `${target} signed in`;
-    case 'auth.failed':
-      return target ? `A sign-in as ${target} failed` : 'A sign-in failed';
-    case 'auth.unknown-card':
-      return 'An unknown card was tapped';
-    case 'auth.unlock':
-      return `Unlocked ${target}’s sign-in`;
-    case 'card.link':
-      return `Linked a card to ${target}`;
-    case 'card.unlink':
-      return 'Unlinked a card';
-    case 'history.remove':
-      return `${target} removed their history`;
-    case 'user.create':
-      return `Added ${target}`;
-    case 'user.delete':
-      return `Deleted ${target}`;
-    case 'user.export':
-      return `Exported ${target}’s data`;
-    case 'user.pin':
-      return `Set ${target}’s PIN`;
-    case 'user.update':
-      return `Changed ${target}’s account`;
-    case 'settings.save':
-    case 'settings.change':
-      return 'Saved the settings';
-    case 'library.scan':
-      return 'Scanned the music folders';
-    case 'daemon.restart':
-      return 'Restarted Moodbox';
-    case 'track.moods':
-      return `Changed the moods of ${target}`;
-    case 'station.add':
-      return `Added the station ${target}`;
-    case 'station.remove':
-      return `Removed the station ${target}`;
-    case 'music.block':
-      return `Blocked ${target}`;
-    case 'music.unblock':
-      return `Unblocked ${target}`;
-    case 'music.block-import':
-      return 'Blocked songs and artists from a list';
-    case 'mood.hold':
-      return 'Held the music’s mood';
-    case 'mood.release':
-      return 'Let the room lead the music again';
-    case 'player.pause':
-      return 'Paused the music';
-    case 'player.resume':
-      return 'Resumed the music';
-    case 'player.skip':
-      return 'Skipped a song';
-    case 'player.volume':
-      return 'Changed the volume';
-    case 'player.play-now':
-      return 'Played a song now';
-    case 'player.play-next':
-      return 'Chose a song to play next';
-    case 'player.unqueue':
-      return 'Took a song out of the queue';
-    case 'player.queue-move':
-      return 'Moved a song in the queue';
-    case 'backup.create':
-      return 'Backed up the saved data';
-    case 'backup.upload':
-      return 'Added a backup from a file';
-    case 'backup.restore':
-      return `Asked to restore the backup ${target}`;
-    case 'backup.restored':
-      return `Restored the backup ${target}`;
-    case 'backup.restore-failed':
-      return `Could not restore the backup ${target}`;
-    case 'backup.delete':
-      return `Deleted the backup ${target}`;
-    case 'backup.rows-set-aside':
-      return 'Set aside restored songs or stations that today’s rules refuse';
-    case 'settings.set-aside':
-      return `Set aside the saved setting ${target}: the panel would refuse it`;
-    case 'settings.set-aside-dismissed':
-      return 'Dismissed the settings set aside';
-    default:
-      // An action this panel does not know yet: its name and target, as logged.
-      return target ? `${e.action}: ${target}` : e.action;
-  }
+  if (e.action === 'auth.failed') return target ? t('admin.audit.did.failedAs', { target }) : t('admin.audit.did.failed');
+  const did = DID[e.action];
+  if (did !== undefined) return t(did, { target });
+  // An action this panel does not know yet: its name and target, as logged.
+  return target ? `${e.action}: ${target}` : e.action;
 }
 
 /** The entry in an owner's words. */
@@ -180,6 +147,9 @@ export function auditWords(e: AuditEntry, names: ReadonlyMap<number, string>): A
     // A queue key means nothing to an owner: the song's title says which.
     .filter(([key]) => key !== 'key')
     .filter(([, value]) => value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0))
-    .map(([key, value]): [string, string] => [FIELDS[key] ?? key, valueWords(key, value)]);
+    .map(([key, value]): [string, string] => {
+      const field = FIELDS[key];
+      return [field === undefined ? key : t(field), valueWords(key, value)];
+    });
   return { who: actorWords(e.actor, names), what: whatWords(e), details };
 }

@@ -1,8 +1,11 @@
 /** What the first-run screens choose from, and how their saves join. */
 import { LANGUAGES } from '../i18n/languages.js';
+import { t } from './admin-i18n.js';
 
-/** The kiosk's languages, by their own names; `auto` follows the kiosk browser. */
-export const KIOSK_LANGUAGES: ReadonlyArray<[string, string]> = [['auto', 'The kiosk browser’s language'], ...Object.entries(LANGUAGES)];
+/** The kiosk's languages, by their own names; `auto` follows the kiosk browser (named in the reader's language). */
+export function kioskLanguages(): ReadonlyArray<[string, string]> {
+  return [['auto', t('admin.firstRun.kioskBrowserLanguage')], ...Object.entries(LANGUAGES)];
+}
 
 export type CameraChoice = 'device' | 'off' | 'demo';
 

@@ -1,6 +1,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { AdminApi, AuditEntry } from '../data/admin-api.js';
+import { followLanguage } from '../i18n/i18n.js';
+import { i18n, t } from './admin-i18n.js';
 import { ADMIN_STYLES, formatTime } from './admin-styles.js';
 import { auditWords } from './audit-words.js';
 import { PageLoader } from './page-loader.js';
@@ -52,18 +54,24 @@ export class MbAdminAudit extends LitElement {
     this._names = new Map(users.map((u) => [u.id, u.name]));
   });
 
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
+
   override render() {
-    return html`<h2>Audit log</h2>
+    return html`<h2>${t('admin.audit.title')}</h2>
       ${this.#loader.status()}
       ${
         this.#loader.isLoaded
           ? html`<table class="cards">
                 <thead>
                   <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">Who</th>
-                    <th scope="col">What</th>
-                    <th scope="col">Details</th>
+                    <th scope="col">${t('admin.audit.when')}</th>
+                    <th scope="col">${t('admin.audit.who')}</th>
+                    <th scope="col">${t('admin.audit.what')}</th>
+                    <th scope="col">${t('admin.audit.details')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -71,7 +79,7 @@ export class MbAdminAudit extends LitElement {
                     const words = auditWords(e, this._names);
                     return html`<tr data-action=${e.action}>
                       <td data-cell="when">${formatTime(e.at)}</td>
-                      <td data-cell="who" data-label="Who">${words.who}</td>
+                      <td data-cell="who" data-label=${t('admin.audit.who')}>${words.who}</td>
                       <td data-cell="what"><strong>${words.what}</strong></td>
                       <td data-cell="details">
                         ${
@@ -90,13 +98,21 @@ export class MbAdminAudit extends LitElement {
                   })}
                 </tbody>
               </table>
-              ${this._items.length === 0 && this.#loader.isLoaded ? html`<p class="muted">Nothing logged yet.</p>` : ''}
+              ${this._items.length === 0 && this.#loader.isLoaded ? html`<p class="muted">${t('admin.audit.nothingYet')}</p>` : ''}
               <div class="pager">
-                <button class="secondary" ?disabled=${this._offset === 0} @click=${() => this.#page(-PAGE)}>Newer</button>
+                <button class="secondary" ?disabled=${this._offset === 0} @click=${() => this.#page(-PAGE)}>
+                  ${t('admin.audit.newer')}
+                </button>
                 <span
-                  >${this._total === 0 ? '0' : `${this._offset + 1}–${Math.min(this._offset + PAGE, this._total)}`} of ${this._total}</span
+                  >${t('admin.audit.pageRange', {
+                    first: this._offset + 1,
+                    last: Math.min(this._offset + PAGE, this._total),
+                    total: this._total,
+                  })}</span
                 >
-                <button class="secondary" ?disabled=${this._offset + PAGE >= this._total} @click=${() => this.#page(PAGE)}>Older</button>
+                <button class="secondary" ?disabled=${this._offset + PAGE >= this._total} @click=${() => this.#page(PAGE)}>
+                  ${t('admin.audit.older')}
+                </button>
               </div>`
           : nothing
       }`;

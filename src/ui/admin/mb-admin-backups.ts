@@ -2,17 +2,19 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { AdminApi, Backup, Backups } from '../data/admin-api.js';
 import { ApiError } from '../data/api-client.js';
+import { followLanguage } from '../i18n/i18n.js';
+import { formatNumber, i18n, t, type AdminKey } from './admin-i18n.js';
 import { ADMIN_STYLES, formatTime, messageOf } from './admin-styles.js';
 import { PageLoader } from './page-loader.js';
 import { restoredNote } from './restored-note.js';
 
 /** Each kind of backup in an owner's words. */
-const KIND_WORDS: Record<Backup['kind'], string> = {
-  nightly: 'Nightly copy',
-  manual: 'Backed up by hand',
-  uploaded: 'Uploaded',
-  'before-migration': 'Before an update',
-  'before-restore': 'Replaced by a restore',
+const KIND_WORDS: Record<Backup['kind'], AdminKey> = {
+  nightly: 'admin.backups.kinds.nightly',
+  manual: 'admin.backups.kinds.manual',
+  uploaded: 'admin.backups.kinds.uploaded',
+  'before-migration': 'admin.backups.kinds.beforeMigration',
+  'before-restore': 'admin.backups.kinds.beforeRestore',
 };
 
 /** How often the page asks whether Moodbox is back after a restore (ms), and for how long at most. */
@@ -21,11 +23,16 @@ const POLL_FOR_MS = 120_000;
 
 /** A size in bytes as people read it: 812 KB, 3.4 MB. */
 export function sizeWords(bytes: number): string {
-  if (bytes < 1000) return `${bytes} bytes`;
-  if (bytes < 1_000_000) return `${Math.round(bytes / 1000)} KB`;
-  if (bytes < 1_000_000_000) return `${(bytes / 1_000_000).toFixed(1)} MB`;
-  return `${(bytes / 1_000_000_000).toFixed(2)} GB`;
+  const fixed = (value: number, digits: number): string =>
+    formatNumber(value, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false });
+  if (bytes < 1000) return t('admin.backups.sizeBytes', { bytes });
+  if (bytes < 1_000_000) return t('admin.backups.sizeKb', { size: fixed(Math.round(bytes / 1000), 0) });
+  if (bytes < 1_000_000_000) return t('admin.backups.sizeMb', { size: fixed(bytes / 1_000_000, 1) });
+  return t('admin.backups.sizeGb', { size: fixed(bytes / 1_000_000_000, 2) });
 }
+
+/** The hour of the nightly copy, as "03:00". */
+const nightlyAt = (hour: number | undefined): string => `${String(hour ?? 3).padStart(2, '0')}:00`;
 
 /**
  * The database's backups: a copy now, the list with sizes, each one to download, a file from this
@@ -112,6 +119,12 @@ export class MbAdminBackups extends LitElement {
     this._backups = await this.api.backups();
   });
 
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
+
   override disconnectedCallback(): void {
     clearTimeout(this.#pollTimer);
     super.disconnectedCallback();
@@ -119,13 +132,9 @@ export class MbAdminBackups extends LitElement {
 
   override render() {
     const backups = this._backups;
-    return html`<h2>Backups</h2>
-      <p class="intro muted">
-        Moodbox copies its saved data (accounts, history, settings, calibrations) every night at
-        ${String(backups?.nightlyHour ?? 3).padStart(2, '0')}:00 and keeps the last seven. Keep a copy off the box: download one now and
-        then.
-      </p>
-      ${this.#loader.status()} ${restoredNote(backups, KIND_WORDS['before-restore'])} ${this.#restoringNote()} ${this.#confirm()}
+    return html`<h2>${t('admin.backups.title')}</h2>
+      <p class="intro muted">${t('admin.backups.intro', { at: nightlyAt(backups?.nightlyHour) })}</p>
+      ${this.#loader.status()} ${restoredNote(backups, t(KIND_WORDS['before-restore']))} ${this.#restoringNote()} ${this.#confirm()}
       ${backups === null || this._restoring !== null ? nothing : this.#tools()} ${backups === null ? nothing : this.#list(backups.items)}`;
   }
 
@@ -133,11 +142,7 @@ export class MbAdminBackups extends LitElement {
     const restoring = this._restoring;
     if (restoring === null) return nothing;
     return html`<p class="card" role="status" aria-live="polite" data-restoring>
-      ${
-        this._isError
-          ? this._result
-          : `Moodbox is restarting with the backup of ${formatTime(restoring.at)}. The music stops for a moment; this page comes back by itself.`
-      }
+      ${this._isError ? this._result : t('admin.backups.restarting', { at: formatTime(restoring.at) })}
     </p>`;
   }
 
@@ -145,12 +150,8 @@ export class MbAdminBackups extends LitElement {
     const backup = this._confirming;
     if (backup === null) return nothing;
     return html`<section class="card" role="alertdialog" aria-labelledby="confirm-h" aria-describedby="confirm-what" data-confirm>
-      <h3 id="confirm-h">Restore the backup of ${formatTime(backup.at)}?</h3>
-      <p id="confirm-what">
-        Moodbox stops, puts this backup in place and starts again; the music stops for a moment. History, library and settings go back to
-        how they were then; everyone is signed out. What Moodbox holds now is not lost: it is kept as a backup in this list, so you can go
-        back to it.
-      </p>
+      <h3 id="confirm-h">${t('admin.backups.confirmTitle', { at: formatTime(backup.at) })}</h3>
+      <p id="confirm-what">${t('admin.backups.confirmWhat')}</p>
       <label class="check">
         <input
           type="checkbox"
@@ -158,14 +159,13 @@ export class MbAdminBackups extends LitElement {
           @change=${(e: Event) => (this._restorePeople = (e.target as HTMLInputElement).checked)}
           data-restore-people
         />
-        Restore people too: their PINs, passphrases and cards as they were in the backup. Unticked, today’s stay, and anyone deleted since
-        comes back disabled.
+        ${t('admin.backups.restorePeople')}
       </label>
       <div class="buttons">
         <button type="button" class="danger" ?disabled=${this._isBusy} @click=${() => void this.#restore(backup)}>
-          Restore and restart
+          ${t('admin.backups.restoreAndRestart')}
         </button>
-        <button type="button" class="secondary" ?disabled=${this._isBusy} @click=${this.#cancel}>Cancel</button>
+        <button type="button" class="secondary" ?disabled=${this._isBusy} @click=${this.#cancel}>${t('admin.backups.cancel')}</button>
       </div>
     </section>`;
   }
@@ -175,20 +175,20 @@ export class MbAdminBackups extends LitElement {
     return html`<div class="tools card">
       <div class="buttons">
         <button type="button" ?disabled=${this._isBusy} @click=${() => void this.#backUpNow()} data-action="back-up-now">
-          Back up now
+          ${t('admin.backups.backUpNow')}
         </button>
         ${
           latest === undefined
             ? nothing
             : html`<a class="button" href=${this.api.backupUrl(latest.name)} download=${latest.name} data-action="download-latest"
-                >Download the latest</a
+                >${t('admin.backups.downloadLatest')}</a
               >`
         }
       </div>
       <p role="status" aria-live="polite" class=${this._isError ? 'error' : 'ok'} data-result>${this._result}</p>
       <div>
         <label
-          >Add a backup from this device
+          >${t('admin.backups.addFromDevice')}
           <input
             type="file"
             accept=".db,application/vnd.sqlite3"
@@ -197,9 +197,7 @@ export class MbAdminBackups extends LitElement {
             aria-describedby=${this._uploadProblem === '' ? 'upload-help' : 'upload-help upload-error'}
             @change=${(event: Event) => void this.#upload(event)}
         /></label>
-        <p class="muted" id="upload-help">
-          A file downloaded from a Moodbox. It is checked before it is kept; nothing changes until you restore it.
-        </p>
+        <p class="muted" id="upload-help">${t('admin.backups.uploadHelp')}</p>
         ${this._uploadProblem === '' ? nothing : html`<p class="field-error" id="upload-error" role="alert">${this._uploadProblem}</p>`}
       </div>
     </div>`;
@@ -207,56 +205,53 @@ export class MbAdminBackups extends LitElement {
 
   #list(items: Backup[]) {
     if (items.length === 0) {
-      return html`<p class="muted" data-empty>
-        No backups yet. The first nightly copy is taken at ${String(this._backups?.nightlyHour ?? 3).padStart(2, '0')}:00; “Back up now”
-        makes one at once.
-      </p>`;
+      return html`<p class="muted" data-empty>${t('admin.backups.empty', { at: nightlyAt(this._backups?.nightlyHour) })}</p>`;
     }
     return html`<table class="cards">
       <caption class="muted">
-        ${items.length === 1 ? 'One backup' : `${items.length} backups`}, newest first
+        ${t('admin.backups.caption', { count: items.length })}
       </caption>
       <thead>
         <tr>
-          <th scope="col">Taken</th>
-          <th scope="col">What</th>
-          <th scope="col">Size</th>
-          <th scope="col"><span class="muted">Actions</span></th>
+          <th scope="col">${t('admin.backups.taken')}</th>
+          <th scope="col">${t('admin.backups.what')}</th>
+          <th scope="col">${t('admin.backups.size')}</th>
+          <th scope="col"><span class="muted">${t('admin.backups.actions')}</span></th>
         </tr>
       </thead>
       <tbody>
         ${items.map(
           (b) =>
             html`<tr data-backup=${b.name} data-kind=${b.kind}>
-              <td data-label="Taken">${formatTime(b.at)}</td>
-              <td data-label="What">${KIND_WORDS[b.kind]}</td>
-              <td data-label="Size" data-size>${sizeWords(b.bytes)}</td>
+              <td data-label=${t('admin.backups.taken')}>${formatTime(b.at)}</td>
+              <td data-label=${t('admin.backups.what')}>${t(KIND_WORDS[b.kind])}</td>
+              <td data-label=${t('admin.backups.size')} data-size>${sizeWords(b.bytes)}</td>
               <td class="actions">
                 <a
                   class="button"
                   href=${this.api.backupUrl(b.name)}
                   download=${b.name}
-                  aria-label="Download the backup of ${formatTime(b.at)}"
-                  >Download</a
+                  aria-label=${t('admin.backups.downloadLabel', { at: formatTime(b.at) })}
+                  >${t('admin.backups.download')}</a
                 >
                 <button
                   type="button"
                   class="danger"
                   ?disabled=${this._isBusy || this._restoring !== null}
-                  aria-label="Restore the backup of ${formatTime(b.at)}"
+                  aria-label=${t('admin.backups.restoreLabel', { at: formatTime(b.at) })}
                   @click=${() => this.#ask(b)}
                 >
-                  Restore
+                  ${t('admin.backups.restore')}
                 </button>
                 <button
                   type="button"
                   class="secondary"
                   ?disabled=${this._isBusy || this._restoring !== null}
-                  aria-label="Delete the backup of ${formatTime(b.at)}"
+                  aria-label=${t('admin.backups.deleteLabel', { at: formatTime(b.at) })}
                   @click=${() => void this.#delete(b)}
                   data-action="delete"
                 >
-                  Delete
+                  ${t('admin.backups.delete')}
                 </button>
               </td>
             </tr>`,
@@ -266,14 +261,14 @@ export class MbAdminBackups extends LitElement {
   }
 
   async #delete(backup: Backup): Promise<void> {
-    if (!window.confirm(`Delete the backup of ${formatTime(backup.at)} (${sizeWords(backup.bytes)})? It cannot be brought back.`)) return;
+    if (!window.confirm(t('admin.backups.confirmDelete', { at: formatTime(backup.at), size: sizeWords(backup.bytes) }))) return;
     this._isBusy = true;
     try {
       await this.api.deleteBackup(backup.name);
-      this.#say(`Deleted the backup of ${formatTime(backup.at)}.`);
+      this.#say(t('admin.backups.deleted', { at: formatTime(backup.at) }));
       await this.#loader.reload();
     } catch (err) {
-      this.#say(`Not deleted: ${messageOf(err)}`, true);
+      this.#say(t('admin.backups.notDeleted', { why: messageOf(err) }), true);
     } finally {
       this._isBusy = false;
     }
@@ -283,10 +278,10 @@ export class MbAdminBackups extends LitElement {
     this._isBusy = true;
     try {
       const made = await this.api.backUpNow();
-      this.#say(`Backed up: ${sizeWords(made.bytes)}, ${formatTime(made.at)}.`);
+      this.#say(t('admin.backups.backedUp', { size: sizeWords(made.bytes), at: formatTime(made.at) }));
       await this.#loader.reload();
     } catch (err) {
-      this.#say(`Could not back up: ${messageOf(err)}`, true);
+      this.#say(t('admin.backups.couldNotBackUp', { why: messageOf(err) }), true);
     } finally {
       this._isBusy = false;
     }
@@ -300,14 +295,14 @@ export class MbAdminBackups extends LitElement {
     this._uploadProblem = '';
     try {
       const kept = await this.api.uploadBackup(file);
-      this.#say(`Added ${file.name} (${sizeWords(kept.bytes)}): it is in the list, ready to restore.`);
+      this.#say(t('admin.backups.added', { file: file.name, size: sizeWords(kept.bytes) }));
       await this.#loader.reload();
     } catch (err) {
       this._result = '';
       this._uploadProblem =
         err instanceof ApiError && err.code === 'MB_ERR_STORE_RESTORE'
-          ? `${file.name} cannot be restored, so it was not kept: ${err.message}`
-          : `Could not add ${file.name}: ${messageOf(err)}`;
+          ? t('admin.backups.cannotRestoreFile', { file: file.name, why: messageOf(err) })
+          : t('admin.backups.couldNotAdd', { file: file.name, why: messageOf(err) });
     } finally {
       this._isBusy = false;
       input.value = '';
@@ -335,7 +330,7 @@ export class MbAdminBackups extends LitElement {
       this.#pollTimer = setTimeout(() => void this.#poll(backup), POLL_MS);
     } catch (err) {
       this._confirming = null;
-      this.#say(`Not restored: ${messageOf(err)}`, true);
+      this.#say(t('admin.backups.notRestored', { why: messageOf(err) }), true);
     } finally {
       this._isBusy = false;
     }
@@ -354,7 +349,7 @@ export class MbAdminBackups extends LitElement {
       // Stopping, or not started yet: ask again.
     }
     if (Date.now() > this.#pollUntil) {
-      this.#say('Moodbox has not come back yet. If it does not start by itself, start it again (sudo systemctl start moodbox).', true);
+      this.#say(t('admin.backups.notBack', { command: 'sudo systemctl start moodbox' }), true);
       return;
     }
     this.#pollTimer = setTimeout(() => void this.#poll(backup), POLL_MS);

@@ -1,15 +1,22 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { AdminApi, BlockedEntry, BlocksView } from '../data/admin-api.js';
+import { followLanguage } from '../i18n/i18n.js';
+import { i18n, t, tWith } from './admin-i18n.js';
 import { ADMIN_STYLES, field, formatTime, messageOf } from './admin-styles.js';
 import { PageLoader } from './page-loader.js';
 
 /** The largest list read from a file (bytes): the daemon takes up to 1 MB. */
 const MAX_LIST_BYTES = 1_000_000;
+/** The columns of a list, as its header row names them (the file's words, never translated). */
+const LIST_COLUMNS = { artist: 'artist', title: 'title' } as const;
 
 /** "Ann – Morning" or "Ann (every song)". */
 function nameOf(entry: BlockedEntry): string {
-  return entry.kind === 'song' ? `“${entry.title}” by ${entry.artist || 'an unknown artist'}` : `${entry.artist} (every song)`;
+  if (entry.kind !== 'song') return t('admin.blocks.artistName', { artist: entry.artist });
+  return entry.artist
+    ? t('admin.blocks.songName', { title: entry.title, artist: entry.artist })
+    : t('admin.blocks.songNameNoArtist', { title: entry.title });
 }
 
 /**
@@ -79,57 +86,64 @@ export class MbAdminBlocks extends LitElement {
     this._view = await this.api.blocks();
   });
 
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
+
   override render() {
     const { items, explicit, explicitSkipped } = this._view;
-    return html`<h2>Blocked music</h2>
-      <p class="muted">
-        Blocked songs and artists never play here: the music does not pick them, guests cannot ask for them, and one playing or queued gives
-        way at once. Block a song from the Library, the History or the queue; an artist here.
-      </p>
+    return html`<h2>${t('admin.blocks.title')}</h2>
+      <p class="muted">${t('admin.blocks.intro')}</p>
       ${this.#loader.status()}
       <section class="card" aria-labelledby="artist-h">
-        <h3 id="artist-h">Block an artist</h3>
+        <h3 id="artist-h">${t('admin.blocks.artistTitle')}</h3>
         <form class="add" @submit=${this.#blockArtist} novalidate>
           <label
-            >Artist
-            <input name="artist" required autocomplete="off" maxlength="200" placeholder="As the songs name them" />
+            >${t('admin.blocks.artist')}
+            <input name="artist" required autocomplete="off" maxlength="200" placeholder=${t('admin.blocks.artistPlaceholder')} />
           </label>
-          <button type="submit" ?disabled=${this._isBusy}>Block artist</button>
+          <button type="submit" ?disabled=${this._isBusy}>${t('admin.blocks.blockArtist')}</button>
         </form>
-        <p class="muted">Songs naming them with others (“feat.”, “&”) are blocked too, and their songs added later.</p>
+        <p class="muted">${t('admin.blocks.featuring')}</p>
       </section>
       <section class="card" aria-labelledby="import-h">
-        <h3 id="import-h">Block from a list</h3>
+        <h3 id="import-h">${t('admin.blocks.listTitle')}</h3>
         <p class="muted" id="import-hint">
-          A CSV file with a header row: <code>artist</code>, and <code>title</code> to block one song (an artist alone blocks the artist).
+          ${tWith('admin.blocks.listHint', { artist: html`<code>${LIST_COLUMNS.artist}</code>`, title: html`<code>${LIST_COLUMNS.title}</code>` })}
         </p>
         <label
-          >A list on this device
+          >${t('admin.blocks.listFile')}
           <input type="file" accept=".csv,text/csv" ?disabled=${this._isBusy} aria-describedby="import-hint" @change=${this.#import}
         /></label>
       </section>
       <p class="muted" data-explicit=${explicit}>
-        ${
-          explicit === 'skip'
-            ? html`Songs tagged explicit are skipped (${explicitSkipped} in the library now).`
-            : html`Songs tagged explicit play.`
-        }
-        <a href="#settings/music.explicit">Change this in Settings</a>.
+        ${explicit === 'skip' ? t('admin.blocks.explicitSkipped', { count: explicitSkipped }) : t('admin.blocks.explicitPlays')}
+        <a href="#settings/music.explicit">${t('admin.blocks.explicitChange')}</a>.
       </p>
       ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : nothing}
       <p class="ok" role="status">${this._status}</p>
       ${this.#renderMisspelt()}
       ${
         items.length === 0
-          ? html`<p class="muted">${this.#loader.isLoaded ? 'Nothing is blocked.' : ''}</p>`
-          : html`<ul class="blocks" aria-label="Blocked songs and artists">
+          ? html`<p class="muted">${this.#loader.isLoaded ? t('admin.blocks.nothing') : ''}</p>`
+          : html`<ul class="blocks" aria-label=${t('admin.blocks.listLabel')}>
               ${items.map(
                 (b) =>
                   html`<li data-block-id=${b.id} data-kind=${b.kind}>
                     <span class="what"
-                      ><strong>${nameOf(b)}</strong><br /><span class="muted">Blocked ${formatTime(b.createdAt)}</span></span
+                      ><strong>${nameOf(b)}</strong><br /><span class="muted"
+                        >${t('admin.blocks.blockedAt', { at: formatTime(b.createdAt) })}</span
+                      ></span
                     >
-                    <button class="secondary" aria-label="Unblock ${nameOf(b)}" @click=${() => this.#unblock(b)}>Unblock</button>
+                    <button
+                      class="secondary"
+                      aria-label=${t('admin.blocks.unblockLabel', { name: nameOf(b) })}
+                      @click=${() => this.#unblock(b)}
+                    >
+                      ${t('admin.blocks.unblock')}
+                    </button>
                   </li>`,
               )}
             </ul>`
@@ -141,7 +155,7 @@ export class MbAdminBlocks extends LitElement {
     const form = event.target as HTMLFormElement;
     const artist = field(new FormData(form), 'artist').trim();
     if (artist === '') {
-      this._error = 'Type the artist’s name as their songs give it.';
+      this._error = t('admin.blocks.typeArtist');
       return;
     }
     await this.#act(async () => {
@@ -149,11 +163,11 @@ export class MbAdminBlocks extends LitElement {
       form.reset();
       if (entry.kind === 'artist' && entry.songs === 0) {
         this._misspelt = { entry, nearest: entry.nearest ?? [] };
-        return `Blocked ${nameOf(entry)}, but no song in the music folders names that artist.`;
+        return t('admin.blocks.noSongNames', { name: nameOf(entry) });
       }
       return entry.kind === 'artist' && entry.songs !== undefined
-        ? `Blocked ${nameOf(entry)}: ${entry.songs === 1 ? '1 song no longer plays' : `${entry.songs} songs no longer play`} here.`
-        : `Blocked ${nameOf(entry)}.`;
+        ? t('admin.blocks.blockedSongs', { name: nameOf(entry), songs: entry.songs })
+        : t('admin.blocks.blocked', { name: nameOf(entry) });
     });
   };
 
@@ -163,11 +177,11 @@ export class MbAdminBlocks extends LitElement {
     if (misspelt === null || misspelt.nearest.length === 0) return nothing;
     const wrong = misspelt.entry.kind === 'artist' ? misspelt.entry.artist : '';
     return html`<div class="nearest" data-nearest>
-      <p>Did you mean:</p>
+      <p>${t('admin.blocks.didYouMean')}</p>
       ${misspelt.nearest.map(
         (name) =>
           html`<button ?disabled=${this._isBusy} @click=${() => void this.#blockInstead(misspelt.entry, name)}>
-            Block “${name}” instead of “${wrong}”
+            ${t('admin.blocks.blockInstead', { name, wrong })}
           </button>`,
       )}
     </div>`;
@@ -178,7 +192,7 @@ export class MbAdminBlocks extends LitElement {
       await this.api.unblock(wrong.id);
       const entry = await this.api.block({ artist });
       const songs = entry.kind === 'artist' ? (entry.songs ?? 0) : 0;
-      return `Blocked ${nameOf(entry)} in place of “${wrong.kind === 'artist' ? wrong.artist : ''}”: ${songs === 1 ? '1 song no longer plays' : `${songs} songs no longer play`} here.`;
+      return t('admin.blocks.blockedInstead', { name: nameOf(entry), wrong: wrong.kind === 'artist' ? wrong.artist : '', songs });
     });
   }
 
@@ -188,21 +202,25 @@ export class MbAdminBlocks extends LitElement {
     input.value = '';
     if (file === undefined) return;
     if (file.size > MAX_LIST_BYTES) {
-      this._error = `“${file.name}” is larger than 1 MB: split it into smaller lists.`;
+      this._error = t('admin.blocks.tooLarge', { file: file.name });
       return;
     }
     await this.#act(async () => {
       const report = await this.api.importBlocks(await file.text());
-      const parts = [
-        `Blocked ${report.artists} ${report.artists === 1 ? 'artist' : 'artists'} and ${report.songs} ${report.songs === 1 ? 'song' : 'songs'}`,
-      ];
+      const parts = [t('admin.blocks.imported', { artists: report.artists, songs: report.songs })];
       if (report.unmatched.length > 0)
         parts.push(
-          `${report.unmatched.length} ${report.unmatched.length === 1 ? 'line names' : 'lines name'} no song of the library (${report.unmatched.map((u) => `line ${u.line}: ${u.key}`).join('; ')})`,
+          t('admin.blocks.unmatched', {
+            count: report.unmatched.length,
+            lines: report.unmatched.map((u) => t('admin.blocks.line', { line: u.line, text: u.key })).join('; '),
+          }),
         );
       if (report.invalid.length > 0)
         parts.push(
-          `${report.invalid.length} ${report.invalid.length === 1 ? 'line was' : 'lines were'} skipped (${report.invalid.map((i) => `line ${i.line}: ${i.reason}`).join('; ')})`,
+          t('admin.blocks.invalid', {
+            count: report.invalid.length,
+            lines: report.invalid.map((i) => t('admin.blocks.line', { line: i.line, text: i.reason })).join('; '),
+          }),
         );
       return `${parts.join('. ')}.`;
     });
@@ -211,7 +229,7 @@ export class MbAdminBlocks extends LitElement {
   async #unblock(entry: BlockedEntry): Promise<void> {
     await this.#act(async () => {
       await this.api.unblock(entry.id);
-      return `${nameOf(entry)} may play again.`;
+      return t('admin.blocks.mayPlay', { name: nameOf(entry) });
     });
   }
 

@@ -56,7 +56,7 @@ export const CAMERA_STYLES = css`
   }
   .blank {
     position: absolute;
-    left: 0.6em;
+    inset-inline-start: 0.6em;
     bottom: 0.4em;
     color: #9ca3af;
     font-size: 0.875em;
@@ -89,7 +89,7 @@ export const CAMERA_STYLES = css`
   .sizes .advice,
   .light .advice {
     padding: 0.4em 0.6em;
-    border-left: 0.35em solid #d97706;
+    border-inline-start: 0.35em solid #d97706;
     background: #fffbeb;
     border-radius: 0.3em;
   }
@@ -101,7 +101,7 @@ export const CAMERA_STYLES = css`
   }
   .probs caption {
     padding-bottom: 0.2em;
-    text-align: left;
+    text-align: start;
   }
   .probs th,
   .probs td {
@@ -119,7 +119,8 @@ export const CAMERA_STYLES = css`
   }
   .probs td.num {
     width: 3em;
-    text-align: right;
+    text-align: end;
+    white-space: nowrap;
     font-variant-numeric: tabular-nums;
   }
   .track {

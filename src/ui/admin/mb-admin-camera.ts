@@ -4,6 +4,8 @@ import { moodLook } from '../components/mb-mood-face.js';
 import { capitalize, sentence } from '../components/words.js';
 import type { AdminApi, CameraFace, CameraFaces, CameraState } from '../data/admin-api.js';
 import { ApiError, type ApiClient } from '../data/api-client.js';
+import { followLanguage } from '../i18n/i18n.js';
+import { formatDate, formatNumber, i18n, moodName, t, tWith, type AdminKey } from './admin-i18n.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
 import { LiveStateController } from './live-state-controller.js';
 import { CAMERA_STYLES } from './mb-admin-camera.styles.js';
@@ -11,17 +13,24 @@ import { CAMERA_STYLES } from './mb-admin-camera.styles.js';
 /** How often the preview and the faces are fetched while the page is open and visible (ms). */
 const REFRESH_MS = 1000;
 
-const CAMERA_TEXT: Record<CameraState['status'], string> = {
-  on: 'on',
-  starting: 'starting',
-  off: 'off',
-  unavailable: 'unavailable, retrying',
+const CAMERA_TEXT: Record<CameraState['status'], AdminKey> = {
+  on: 'admin.camera.status.on',
+  starting: 'admin.camera.status.starting',
+  off: 'admin.camera.status.off',
+  unavailable: 'admin.camera.status.unavailable',
 };
 
-/** An emotion label as shown: the model's name, capitalised. */
-const percent = (share: number): string => `${Math.round(share * 100)}%`;
+/** The emotions the model names (`admin.camera.emotion.<label>`). */
+const EMOTIONS = new Set(['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral', 'contempt']);
+
+/** An emotion label as shown: the model's name in the reader's language; one this page does not know, capitalised. */
+const emotionName = (label: string): string => (EMOTIONS.has(label) ? t(`admin.camera.emotion.${label}` as AdminKey) : capitalize(label));
+/** A share as a whole percentage, in the reader's way of writing it. */
+const percent = (share: number): string => formatNumber(Math.round(share * 100) / 100, { style: 'percent' });
 /** A duration, kept on one line. */
-const ms = (value: number): string => `${Math.round(value)}\u00a0ms`;
+const ms = (value: number): string => t('admin.camera.ms', { ms: Math.round(value) });
+/** A time of day with seconds, in the reader's language. */
+const clock = (at: number): string => formatDate(at, { timeStyle: 'medium' });
 
 /**
  * The live camera view: the daemon's newest preview (the whole frame blurred, so that no one can
@@ -52,6 +61,12 @@ export class MbAdminCamera extends LitElement {
   #isConnected = false;
   /** The camera's status and the room mood, live from the socket. */
   readonly #live = new LiveStateController(this, { client: () => this.live });
+
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
 
   readonly #onVisibility = (): void => {
     if (document.visibilityState === 'visible') this.#schedule(0);
@@ -87,16 +102,20 @@ export class MbAdminCamera extends LitElement {
    */
   #why() {
     if (this._url !== null || this._off.length === 0) return this._message;
-    const link = (id: string, label: string) => html`<a href="#settings/${id}" data-setting-link=${id}>“${label}”</a>`;
+    const link = (id: string, label: string) =>
+      html`<a href="#settings/${id}" data-setting-link=${id}>${t('admin.camera.settingQuoted', { setting: label })}</a>`;
     const isCameraOff = this._off.includes('camera');
     const isPreviewOff = this._off.includes('preview');
+    const camera = link('camera.enabled', t('admin.camera.useCamera'));
+    const preview = link('vision.preview', t('admin.camera.keepPreview'));
     return html`<span data-why=${this._off.join(' ')}
-      >${isCameraOff && isPreviewOff ? 'The camera and its live view are off.' : isCameraOff ? 'The camera is off.' : 'The live view is off.'}
-      Turn on
-      ${isCameraOff ? link('camera.enabled', 'Use the camera') : nothing}${isCameraOff && isPreviewOff ? ' and ' : ''}${
-        isPreviewOff ? link('vision.preview', 'Keep a blurred live view for this panel') : nothing
-      }
-      in Settings, save, then restart Moodbox (Settings offers the restart).</span
+      >${
+        isCameraOff && isPreviewOff
+          ? tWith('admin.camera.bothOff', { camera, preview })
+          : isCameraOff
+            ? tWith('admin.camera.cameraOff', { camera })
+            : tWith('admin.camera.previewOff', { preview })
+      }</span
     >`;
   }
 
@@ -153,8 +172,13 @@ export class MbAdminCamera extends LitElement {
     const mood = snapshot?.mood ?? null;
     if (snapshot?.camera.status !== 'on' || mood === null || mood.current === null) return nothing;
     return html`<p data-mood=${mood.current}>
-      Room: <strong>${moodLook(mood.current).label}</strong> (${Math.round(mood.confidence * 100)}%) · ${mood.faces}
-      face${mood.faces === 1 ? '' : 's'}${mood.why ? html` · <span class="muted">${mood.why}</span>` : nothing}
+      ${tWith(
+        'admin.camera.room',
+        {
+          mood: html`<strong>${moodName(mood.current, moodLook(mood.current).label)}</strong>`,
+        },
+        { confidence: Math.round(mood.confidence * 100) / 100, faces: mood.faces },
+      )}${mood.why ? html` · <span class="muted">${i18n.said(mood.whySaid, mood.why)}</span>` : nothing}
     </p>`;
   }
 
@@ -163,8 +187,12 @@ export class MbAdminCamera extends LitElement {
     const { width, height } = frame;
     const summary =
       frame.faces.length === 0
-        ? 'No faces found'
-        : `Faces found: ${frame.faces.map((f) => `#${f.trackId} ${capitalize(f.emotion)} ${percent(f.confidence)}`).join(', ')}`;
+        ? t('admin.camera.noFacesFound')
+        : t('admin.camera.facesFound', {
+            faces: frame.faces
+              .map((f) => t('admin.camera.faceTag', { track: f.trackId, emotion: emotionName(f.emotion), share: percent(f.confidence) }))
+              .join(', '),
+          });
     return html`<svg viewBox="0 0 ${width} ${height}" preserveAspectRatio="none" role="img" aria-label=${summary} data-boxes>
         ${frame.faces.map(({ box: [x, y, w, h] }) => [
           svg`<rect class="box-under" x=${x} y=${y} width=${w} height=${h} vector-effect="non-scaling-stroke" />`,
@@ -182,7 +210,7 @@ export class MbAdminCamera extends LitElement {
     const horizontal = x / width > 0.6 ? `right: ${(100 * (1 - (x + w) / width)).toFixed(2)}%` : `left: ${((100 * x) / width).toFixed(2)}%`;
     const vertical = `top: ${((100 * y) / height).toFixed(2)}%;${above ? ' transform: translateY(-100%)' : ''}`;
     return html`<span class="tag" style="${horizontal}; ${vertical}" aria-hidden="true" data-tag=${face.trackId}
-      >#${face.trackId} ${capitalize(face.emotion)} ${percent(face.confidence)}</span
+      >${t('admin.camera.faceTag', { track: face.trackId, emotion: emotionName(face.emotion), share: percent(face.confidence) })}</span
     >`;
   }
 
@@ -190,28 +218,33 @@ export class MbAdminCamera extends LitElement {
     const frame = this._faces;
     if (frame === null) {
       return html`<section class="faces" aria-labelledby="faces-h">
-        <h3 id="faces-h">Faces</h3>
-        <p class="muted" role="status">${this._facesMessage || 'Waiting for the face analysis…'}</p>
+        <h3 id="faces-h">${t('admin.camera.faces')}</h3>
+        <p class="muted" role="status">${this._facesMessage || t('admin.camera.waitingFaces')}</p>
       </section>`;
     }
     return html`<section class="faces" aria-labelledby="faces-h">
-      <h3 id="faces-h">Faces (${frame.faces.length})</h3>
+      <h3 id="faces-h">${t('admin.camera.facesCount', { count: frame.faces.length })}</h3>
       ${
         frame.faces.length === 0
-          ? html`<p class="muted" data-state="no-faces">No one in view.</p>`
+          ? html`<p class="muted" data-state="no-faces">${t('admin.camera.noOne')}</p>`
           : frame.faces.map(
               (face) =>
                 html`<table class="probs" data-face=${face.trackId}>
                   <caption>
-                    Face #${face.trackId}:
-                    <strong>${capitalize(face.emotion)}</strong>
-                    ${percent(face.confidence)}
+                    ${tWith(
+                      'admin.camera.faceCaption',
+                      { emotion: html`<strong>${emotionName(face.emotion)}</strong>` },
+                      {
+                        track: face.trackId,
+                        share: percent(face.confidence),
+                      },
+                    )}
                   </caption>
                   <tbody>
                     ${Object.entries(face.probabilities).map(
                       ([label, share]) =>
                         html`<tr ?data-top=${label === face.emotion} data-emotion=${label}>
-                          <th scope="row">${capitalize(label)}</th>
+                          <th scope="row">${emotionName(label)}</th>
                           <td>
                             <div class="track" aria-hidden="true">
                               <span class="bar" style="width: ${(share * 100).toFixed(1)}%"></span>
@@ -225,8 +258,12 @@ export class MbAdminCamera extends LitElement {
             )
       }
       <p class="muted">
-        Analysed at ${new Date(frame.at).toLocaleTimeString()} in ${ms(frame.timing.totalMs)} (finding faces ${ms(frame.timing.detectMs)},
-        reading emotions ${ms(frame.timing.classifyMs)}).
+        ${t('admin.camera.analysed', {
+          at: clock(frame.at),
+          total: ms(frame.timing.totalMs),
+          detect: ms(frame.timing.detectMs),
+          classify: ms(frame.timing.classifyMs),
+        })}
       </p>
       ${this.#renderSizes(frame.sizes)} ${this.#renderLight(frame.light)}
     </section>`;
@@ -239,20 +276,16 @@ export class MbAdminCamera extends LitElement {
   #renderLight(light: CameraFaces['light']) {
     if (light === undefined) return nothing;
     if (light.minutes === 0) {
-      return html`<p class="muted" data-light="none">
-        No face seen in the last hour: how well the room is lit for reading faces shows once people are in view.
-      </p>`;
+      return html`<p class="muted" data-light="none">${t('admin.camera.lightNone')}</p>`;
     }
     const byAgo = new Map(light.byMinute.map((m) => [m.minutesAgo, m.dark]));
     const cells = Array.from({ length: 60 }, (_, i) => byAgo.get(59 - i));
-    const now = light.tooDarkNow ? 'too dark to read expressions now; the room mood holds meanwhile' : 'readable now';
-    const minutes = (n: number): string => `${n} minute${n === 1 ? '' : 's'}`;
+    const lightTitle = html`<strong>${t('admin.camera.lightTitle')}</strong>`;
     return html`<div class="light" data-light=${light.tooDarkNow ? 'dark' : light.darkMinutes > 0 ? 'dimmed' : 'fine'}>
       <p>
-        <strong>Light on the faces:</strong> ${now}. Faces were in view for ${minutes(light.minutes)} of the last
-        hour${light.darkMinutes === 0 ? ', and readable throughout.' : html`, too dark to read for ${minutes(light.darkMinutes)} of them.`}
+        ${tWith('admin.camera.light', { title: lightTitle }, { isDark: String(light.tooDarkNow), minutes: light.minutes, dark: light.darkMinutes })}
       </p>
-      <div class="hour" aria-hidden="true" title="The last hour, a minute a bar: green readable, dark too dark, grey no one in view">
+      <div class="hour" aria-hidden="true" title=${t('admin.camera.hourTitle')}>
         ${cells.map((dark) => html`<span class=${dark === undefined ? '' : dark ? 'dark' : 'lit'}></span>`)}
       </div>
       ${light.advice === null ? nothing : html`<p class="advice" role="note">${sentence(light.advice)}</p>`}
@@ -262,16 +295,25 @@ export class MbAdminCamera extends LitElement {
   /** How large faces appear in this room, and what to change when they are small (docs/face-detector.md). */
   #renderSizes(sizes: CameraFaces['sizes']) {
     if (sizes === undefined) {
-      return html`<p class="muted" data-sizes="none">
-        No face seen in the last minutes: how large faces appear shows once people are in view.
-      </p>`;
+      return html`<p class="muted" data-sizes="none">${t('admin.camera.sizesNone')}</p>`;
     }
-    const range = sizes.smallestPx === sizes.largestPx ? `${sizes.medianPx} px` : `${sizes.smallestPx}–${sizes.largestPx} px`;
+    const range =
+      sizes.smallestPx === sizes.largestPx
+        ? t('admin.camera.px', { px: sizes.medianPx })
+        : t('admin.camera.pxRange', { from: sizes.smallestPx, to: sizes.largestPx });
     return html`<div class="sizes" data-sizes=${sizes.advice === null ? 'fine' : 'small'}>
       <p>
-        <strong>How large faces appear:</strong> ${range} wide, most about ${sizes.medianPx} px, over the last
-        ${sizes.minutes === 1 ? 'minute' : `${sizes.minutes} minutes`} (${sizes.frameWidth}x${sizes.frameHeight} camera).
-        ${sizes.advice === null ? 'Large enough to read expressions well.' : nothing}
+        ${tWith(
+          'admin.camera.sizes',
+          { title: html`<strong>${t('admin.camera.sizesTitle')}</strong>` },
+          {
+            range,
+            median: sizes.medianPx,
+            minutes: sizes.minutes,
+            camera: `${sizes.frameWidth}x${sizes.frameHeight}`,
+          },
+        )}
+        ${sizes.advice === null ? t('admin.camera.sizesFine') : nothing}
       </p>
       ${sizes.advice === null ? nothing : html`<p class="advice" role="note">${sentence(sizes.advice)}</p>`}
     </div>`;
@@ -281,33 +323,31 @@ export class MbAdminCamera extends LitElement {
     const frame = this._faces;
     if (this._url === null && frame === null) {
       return html`<p class="card ${this._isError ? 'error' : ''}" role="status" data-state="no-preview">
-        ${this._message ? this.#why() : 'Loading the live view…'}
+        ${this._message ? this.#why() : t('admin.camera.loading')}
       </p>`;
     }
-    const taken = this._capturedAt === null ? '' : new Date(this._capturedAt).toLocaleTimeString();
+    const taken = this._capturedAt === null ? '' : clock(this._capturedAt);
     const boxes = frame === null ? nothing : this.#renderBoxes(frame);
     return html`<div class="live">
       ${
         this._url !== null
           ? html`<figure data-state="preview">
               <div class="frame">
-                <img src=${this._url} alt="Live camera view, blurred${taken ? `, taken at ${taken}` : ''}" />
+                <img src=${this._url} alt=${taken ? t('admin.camera.previewAltAt', { at: taken }) : t('admin.camera.previewAlt')} />
                 ${boxes}
               </div>
               <figcaption class="muted">
-                The picture is blurred on the box so that no one can be recognised: it is the only image that leaves the camera. The boxes
-                and bars are the face analysis, numbers only. Nothing is recorded. ${taken ? `Taken at ${taken}.` : ''}
+                ${t('admin.camera.previewCaption')} ${taken ? t('admin.camera.takenAt', { at: taken }) : ''}
               </figcaption>
             </figure>`
           : html`<figure data-state="faces-only">
               <div class="frame" style="aspect-ratio: ${frame?.width ?? 4} / ${frame?.height ?? 3}">
-                <span class="blank" aria-hidden="true">No picture: face boxes only</span>
+                <span class="blank" aria-hidden="true">${t('admin.camera.noPicture')}</span>
                 ${boxes}
               </div>
               <figcaption class="muted">
                 <span class=${this._isError ? 'error' : ''}>${this.#why()}</span>
-                Only the face boxes are drawn. The picture, when the live view is on, is the only image that leaves the camera, and it is
-                always blurred. Nothing is recorded.
+                ${t('admin.camera.boxesCaption')}
               </figcaption>
             </figure>`
       }
@@ -317,12 +357,11 @@ export class MbAdminCamera extends LitElement {
 
   override render() {
     const camera = this.#live.state?.camera ?? null;
-    return html`<h2>Camera</h2>
-      <p>
-        Camera: <strong data-camera=${camera?.status ?? 'unknown'}>${camera === null ? 'unknown' : CAMERA_TEXT[camera.status]}</strong>${
-          camera?.detail ? html` · <span class="muted">${camera.detail}</span>` : nothing
-        }
-      </p>
+    const status = html`<strong data-camera=${camera?.status ?? 'unknown'}
+      >${camera === null ? t('admin.camera.status.unknown') : t(CAMERA_TEXT[camera.status])}</strong
+    >`;
+    return html`<h2>${t('admin.camera.title')}</h2>
+      <p>${tWith('admin.camera.camera', { status })}${camera?.detail ? html` · <span class="muted">${camera.detail}</span>` : nothing}</p>
       ${this.#renderMood()} ${this.#renderView()}`;
   }
 }

@@ -1,12 +1,13 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { StateSnapshot } from '../../daemon/http/contract.js';
-import { moodLook } from '../components/mb-mood-face.js';
 import { moodColour } from '../components/mood-colours.js';
 import type { AdminApi, ChartStats } from '../data/admin-api.js';
 import type { MbEvent } from '../events.js';
 import type { ApiClient } from '../data/api-client.js';
+import { followLanguage } from '../i18n/i18n.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
+import { formatDate, i18n, moodName, t, tWith, type AdminKey } from './admin-i18n.js';
 import { DASHBOARD_STYLES } from './mb-admin-dashboard.styles.js';
 import './charts/mb-busy-hours.js';
 import './charts/mb-mood-timeline.js';
@@ -38,12 +39,37 @@ function chartKey(state: StateSnapshot | null): string {
 export function facesLine(faces: number, byEmotion: Readonly<Record<string, number>> | undefined): string {
   const counts = Object.entries(byEmotion ?? {}).filter(([, n]) => n > 0);
   const total = counts.reduce((sum, [, n]) => sum + n, 0);
-  const count = `${faces} face${faces === 1 ? '' : 's'}`;
-  if (faces === 0 || total !== faces) return `${count} in view`;
-  return `${count}: ${counts.map(([emotion, n]) => `${n} ${emotion}`).join(', ')}`;
+  if (faces === 0 || total !== faces) return t('admin.dashboard.facesInView', { count: faces });
+  const emotions = counts.map(([emotion, n]) =>
+    isEmotion(emotion) ? t(`admin.dashboard.emotion.${emotion}`, { count: n }) : t('admin.dashboard.emotionOther', { count: n, emotion }),
+  );
+  return t('admin.dashboard.facesBy', { count: faces, emotions: emotions.join(', ') });
 }
 
-const clock = (at: number): string => new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+type EmotionId<K> = K extends `admin.dashboard.emotion.${infer E}` ? E : never;
+/** The camera's emotions the catalogue names, as the faces line counts them ("6 happy"). */
+const EMOTIONS: ReadonlySet<string> = new Set<EmotionId<AdminKey>>([
+  'angry',
+  'disgust',
+  'fear',
+  'happy',
+  'sad',
+  'surprise',
+  'neutral',
+  'contempt',
+  'unsure',
+]);
+const isEmotion = (emotion: string): emotion is EmotionId<AdminKey> => EMOTIONS.has(emotion);
+
+type CameraId<K> = K extends `admin.dashboard.camera.${infer S}` ? S : never;
+const CAMERA: ReadonlySet<string> = new Set<CameraId<AdminKey>>(['off', 'starting', 'on', 'unavailable', 'unknown']);
+/** "camera on": the camera's status in a word of the reader's language (one the catalogue lacks, as the daemon says it). */
+function cameraLine(status: string | undefined): string {
+  const id = status ?? 'unknown';
+  return CAMERA.has(id) ? t(`admin.dashboard.camera.${id as CameraId<AdminKey>}`) : t('admin.dashboard.cameraOther', { status: id });
+}
+
+const clock = (at: number): string => formatDate(at, { hour: '2-digit', minute: '2-digit' });
 
 /** A screen at least this wide shows the whole dashboard open; a narrower one (a phone) is brief. */
 const WIDE = '(min-width: 700px)';
@@ -92,6 +118,12 @@ export class MbAdminDashboard extends LitElement {
     client: () => this.live,
     onChange: whenChanged(chartKey, () => this.#reloadSoon(), { skipFirst: true }),
   });
+
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -156,16 +188,24 @@ export class MbAdminDashboard extends LitElement {
     const s = this.#live.state;
     const brief = this._isBrief;
     const health = html`<section class="card health" aria-labelledby="health-h">
-      <h3 id="health-h">Health</h3>
-      ${this.#live.isOnline ? nothing : html`<p class="error" role="alert">Live link to the daemon is down; reconnecting…</p>`}
+      <h3 id="health-h">${t('admin.dashboard.health')}</h3>
+      ${this.#live.isOnline ? nothing : html`<p class="error" role="alert">${t('admin.dashboard.linkDown')}</p>`}
       <mb-admin-health .services=${s?.services ?? []} version=${s?.version ?? ''} ?brief=${brief}></mb-admin-health>
       ${
         s === null || (brief && !s.demo)
           ? nothing
-          : html`<p class="muted">${brief ? 'Demo mode' : `Moodbox ${s.version}${s.demo ? ' · demo mode' : ''}`}</p>`
+          : html`<p class="muted">
+              ${
+                brief
+                  ? t('admin.dashboard.demoMode')
+                  : s.demo
+                    ? t('admin.dashboard.versionDemo', { version: s.version })
+                    : t('admin.dashboard.version', { version: s.version })
+              }
+            </p>`
       }
     </section>`;
-    return html`<h2>Dashboard</h2>
+    return html`<h2>${t('admin.dashboard.title')}</h2>
       <mb-staff-controls .api=${this.api} .live=${this.live} ?brief=${brief}></mb-staff-controls>
       <div class="grid" style="margin-top: 1em" @mb-player-changed=${(e: MbEvent<'mb-player-changed'>) => this._nowPlaying?.show(e.detail)}>
         <mb-now-playing-card .api=${this.api} .live=${this.live} ?brief=${brief}></mb-now-playing-card>
@@ -186,15 +226,15 @@ export class MbAdminDashboard extends LitElement {
 
   /** A phone's "More" card: what an owner does not check every day, each part closed, drawn once opened. */
   #more() {
-    const part = (id: More, title: string, body: () => unknown) =>
+    const part = (id: More, body: () => unknown) =>
       html`<details data-more=${id} @toggle=${(e: Event) => this.#toggle(id, (e.target as HTMLDetailsElement).open)}>
-        <summary>${title}</summary>
+        <summary>${t(`admin.dashboard.more.${id}`)}</summary>
         ${this._opened.has(id) ? body() : nothing}
       </details>`;
-    return html`<section class="card more" aria-label="More">
-      ${part('picker', 'Play a song', () => html`<mb-staff-picker .api=${this.api}></mb-staff-picker>`)}
-      ${part('library', 'Library notes', () => html`<mb-library-warnings .api=${this.api} .live=${this.live}></mb-library-warnings>`)}
-      ${part('disk', 'Disk space', () => html`<mb-disk-use></mb-disk-use>`)} ${part('activity', 'Activity charts', () => this.#activity())}
+    return html`<section class="card more" aria-label=${t('admin.dashboard.moreName')}>
+      ${part('picker', () => html`<mb-staff-picker .api=${this.api}></mb-staff-picker>`)}
+      ${part('library', () => html`<mb-library-warnings .api=${this.api} .live=${this.live}></mb-library-warnings>`)}
+      ${part('disk', () => html`<mb-disk-use></mb-disk-use>`)} ${part('activity', () => this.#activity())}
     </section>`;
   }
 
@@ -210,16 +250,16 @@ export class MbAdminDashboard extends LitElement {
   /** The charts of the chosen period, with the period's buttons. */
   #activity() {
     return html`<div class="charts-head">
-        <h3 id="charts-h">Activity</h3>
-        <div class="ranges" role="group" aria-label="Period">
+        <h3 id="charts-h">${t('admin.dashboard.activity')}</h3>
+        <div class="ranges" role="group" aria-label=${t('admin.dashboard.period')}>
           ${(Object.keys(CHART_RANGES) as ChartRange[]).map(
             (range) =>
               html`<button type="button" aria-pressed=${range === this._range ? 'true' : 'false'} @click=${() => this.#choose(range)}>
-                ${CHART_RANGES[range].label}
+                ${t(`admin.dashboard.range.${range}`)}
               </button>`,
           )}
         </div>
-        ${this._isLoading ? html`<span class="muted" role="status">Loading…</span>` : nothing}
+        ${this._isLoading ? html`<span class="muted" role="status">${t('admin.dashboard.loading')}</span>` : nothing}
         ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : nothing}
       </div>
       ${this.#charts()}`;
@@ -233,47 +273,61 @@ export class MbAdminDashboard extends LitElement {
     const mood = s?.mood.current ?? null;
     const isCameraOn = s?.camera.status === 'on';
     const faces = s?.mood.faces ?? 0;
-    return html`<h3 id="room-h">Room mood</h3>
+    const camera = cameraLine(s?.camera.status);
+    const named = html`<strong>${moodName(mood ?? '')}</strong>`;
+    return html`<h3 id="room-h">${t('admin.dashboard.room')}</h3>
       ${
         mood === null
-          ? html`<p class="muted" data-room-mood="none">No reading yet · camera ${s?.camera.status ?? 'unknown'}</p>`
+          ? html`<p class="muted" data-room-mood="none">${t('admin.dashboard.noReading')} · ${camera}</p>`
           : html`<p class="room-mood" data-room-mood=${mood}>
                 <span class="dot" style="background: ${moodColour(mood)}" aria-hidden="true"></span>
-                <span>${isCameraOn ? nothing : 'Last: '}<strong>${moodLook(mood).label}</strong></span>
-                ${mood === 'nobody' ? nothing : html`<span class="muted">${Math.round((s?.mood.confidence ?? 0) * 100)}% sure</span>`}
+                <span>${isCameraOn ? named : tWith('admin.dashboard.lastMood', { mood: named })}</span>
+                ${
+                  mood === 'nobody'
+                    ? nothing
+                    : html`<span class="muted"
+                        >${t('admin.dashboard.sure', { sure: Math.round((s?.mood.confidence ?? 0) * 100) / 100 })}</span
+                      >`
+                }
               </p>
               <p class="muted">
-                ${s?.mood.since ? html`Since ${clock(s.mood.since)} · ` : nothing}<span data-faces-by-emotion
+                ${s?.mood.since ? html`${t('admin.dashboard.since', { time: clock(s.mood.since) })} · ` : nothing}<span
+                  data-faces-by-emotion
                   >${facesLine(faces, s?.mood.byEmotion)}</span
                 >
-                · camera ${s?.camera.status ?? 'unknown'}
+                · ${camera}
               </p>
-              ${
-                this._isBrief
-                  ? nothing
-                  : html`<p class="muted">The camera's steady reading of the room, smoothed over a few seconds: what the music follows.</p>`
-              }`
+              ${this._isBrief ? nothing : html`<p class="muted">${t('admin.dashboard.roomHint')}</p>`}`
       }
-      ${this.#dayPlan(s?.dayPlan ?? null)} ${s?.session.user ? html`<p>Signed in at the kiosk: ${s.session.user.name}</p>` : nothing}`;
+      ${this.#dayPlan(s?.dayPlan ?? null)}
+      ${s?.session.user ? html`<p>${t('admin.dashboard.kioskUser', { name: s.session.user.name })}</p>` : nothing}`;
   }
 
   /** The day plan in force, as "Now: lunch (upbeat)", with its hours and caps; nothing when none is. */
   #dayPlan(plan: StateSnapshot['dayPlan']) {
     if (plan === null) return nothing;
     const caps = [
-      plan.energyCap < 100 ? `energy up to ${plan.energyCap}` : '',
-      plan.volumeCap < 100 ? `volume up to ${plan.volumeCap}` : '',
+      plan.energyCap < 100 ? t('admin.dashboard.energyCap', { cap: plan.energyCap }) : '',
+      plan.volumeCap < 100 ? t('admin.dashboard.volumeCap', { cap: plan.volumeCap }) : '',
     ].filter(Boolean);
-    return html`<p data-day-plan>Now: <strong>${plan.name}</strong>${plan.mood === '' ? nothing : ` (${plan.mood})`}</p>
-      <p class="muted" data-day-plan-detail>Day plan, ${plan.from}–${plan.to}${caps.map((c) => ` · ${c}`)}</p>`;
+    const name = { name: html`<strong>${plan.name}</strong>` };
+    // The plan's mood as a tag, lower case as the day plans write it ("lunch (upbeat)").
+    const now =
+      plan.mood === ''
+        ? tWith('admin.dashboard.dayPlanNow', name)
+        : tWith('admin.dashboard.dayPlanNowMood', name, { mood: moodName(plan.mood, '').toLocaleLowerCase(i18n.locale) || plan.mood });
+    return html`<p data-day-plan>${now}</p>
+      <p class="muted" data-day-plan-detail>
+        ${t('admin.dashboard.dayPlan', { from: plan.from, to: plan.to })}${caps.map((c) => ` · ${c}`)}
+      </p>`;
   }
 
   #charts() {
     const c = this._charts;
-    if (c === null) return this._error ? nothing : html`<p class="muted">Loading the charts…</p>`;
+    if (c === null) return this._error ? nothing : html`<p class="muted">${t('admin.dashboard.loadingCharts')}</p>`;
     return html`<div class="grid charts">
       <section class="card wide" aria-labelledby="mood-h">
-        <h3 id="mood-h">Room mood over time</h3>
+        <h3 id="mood-h">${t('admin.dashboard.moodOverTime')}</h3>
         <mb-mood-timeline
           .buckets=${c.moodTimeline}
           .totals=${c.moodTotals}
@@ -283,16 +337,16 @@ export class MbAdminDashboard extends LitElement {
         ></mb-mood-timeline>
       </section>
       <section class="card" aria-labelledby="plays-h">
-        <h3 id="plays-h">Plays per mood</h3>
+        <h3 id="plays-h">${t('admin.dashboard.playsPerMood')}</h3>
         <mb-plays-chart .rows=${c.playsOverTime} .bucketMs=${c.playsBucketMs}></mb-plays-chart>
-        ${c.guestPlays ? html`<p class="muted" data-guest-plays>${c.guestPlays} of them asked for by guests from their phones</p>` : nothing}
+        ${c.guestPlays ? html`<p class="muted" data-guest-plays>${t('admin.dashboard.guestPlays', { count: c.guestPlays })}</p>` : nothing}
       </section>
       <section class="card" aria-labelledby="busy-h">
-        <h3 id="busy-h">Busy hours</h3>
+        <h3 id="busy-h">${t('admin.dashboard.busyHours')}</h3>
         <mb-busy-hours .hours=${c.busyHours}></mb-busy-hours>
       </section>
       <section class="card wide" aria-labelledby="top-h">
-        <h3 id="top-h">Top tracks</h3>
+        <h3 id="top-h">${t('admin.dashboard.topTracks')}</h3>
         <mb-top-tracks .tracks=${c.topTracks}></mb-top-tracks>
       </section>
     </div>`;

@@ -1,48 +1,51 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { StateSnapshot } from '../../daemon/http/contract.js';
+import { followLanguage } from '../i18n/i18n.js';
+import { i18n, t, type AdminKey } from './admin-i18n.js';
 import { ADMIN_STYLES } from './admin-styles.js';
 
 type ServiceHealth = StateSnapshot['services'][number];
 
-/** What each part of Moodbox does, in an owner's words, by the service's name. */
-const SERVICE_WORDS: Readonly<Record<string, string>> = {
-  database: 'Saved data (accounts, history, settings)',
-  backups: 'Nightly backups',
-  settings: 'Settings',
-  'kiosk-presence': 'Sign-in at the kiosk',
-  rfid: 'Card reader',
-  player: 'Speakers',
-  library: 'Music library',
-  music: 'Music choice',
-  http: 'Screens and this panel',
-  screens: 'What the screens show',
-  camera: 'Camera',
-  vision: 'Reading the room',
-  'emotion-classifier': 'Reading expressions',
-  taste: 'Learning what people like',
-  history: 'Play history',
-  spotify: 'Spotify',
-  mqtt: 'Building controls (MQTT)',
-  'mqtt-bridge': 'Home automation (MQTT)',
-  fleet: 'Other Moodboxes (fleet)',
-  metrics: 'Statistics for the technician',
-};
+/** The services this panel names in an owner's words (`admin.health.service.<name>`). */
+const SERVICES = new Set([
+  'database',
+  'backups',
+  'settings',
+  'kioskPresence',
+  'rfid',
+  'player',
+  'library',
+  'music',
+  'http',
+  'screens',
+  'camera',
+  'vision',
+  'emotionClassifier',
+  'taste',
+  'history',
+  'spotify',
+  'mqtt',
+  'mqttBridge',
+  'fleet',
+  'metrics',
+]);
 
 /** A service's status in an owner's words. */
-const STATUS_WORDS: Readonly<Record<ServiceHealth['status'], string>> = {
-  ready: 'Working',
-  degraded: 'Working, with a problem',
-  starting: 'Starting',
-  failed: 'Not working',
-  stopping: 'Stopping',
-  stopped: 'Stopped',
+const STATUS_WORDS: Readonly<Record<ServiceHealth['status'], AdminKey>> = {
+  ready: 'admin.health.status.ready',
+  degraded: 'admin.health.status.degraded',
+  starting: 'admin.health.status.starting',
+  failed: 'admin.health.status.failed',
+  stopping: 'admin.health.status.stopping',
+  stopped: 'admin.health.status.stopped',
 };
 
 /** The part's name for an owner; a part this panel does not know yet keeps its own name, made readable. */
 export function serviceWords(name: string): string {
-  const known = SERVICE_WORDS[name];
-  if (known !== undefined) return known;
+  // `kiosk-presence` → `kioskPresence`: catalogue keys are camelCase.
+  const id = name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+  if (SERVICES.has(id)) return t(`admin.health.service.${id}` as AdminKey);
   const words = name.replace(/[-_]+/g, ' ');
   return `${words.charAt(0).toUpperCase()}${words.slice(1)}`;
 }
@@ -115,22 +118,30 @@ export class MbAdminHealth extends LitElement {
   /** Only the parts that need attention in view; every part, and the technician's details, behind one disclosure (a phone's dashboard). */
   @property({ type: Boolean }) brief = false;
 
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
+
   override render() {
     const problems = this.services.filter((s) => s.status !== 'ready');
     const summary = html`<p data-summary>
       ${
         this.services.length === 0
-          ? 'Waiting for Moodbox to report…'
+          ? t('admin.health.waiting')
           : problems.length === 0
-            ? 'Everything works.'
-            : `${problems.length} part${problems.length === 1 ? ' needs' : 's need'} attention.`
+            ? t('admin.health.allWell')
+            : t('admin.health.needAttention', { count: problems.length })
       }
     </p>`;
     if (!this.brief) return html`${summary} ${this.#parts(this.services)} ${this.#technician()}`;
     const working = this.services.filter((s) => s.status === 'ready');
     return html`${summary} ${problems.length > 0 ? this.#parts(problems) : nothing}
       <details data-parts>
-        <summary>${problems.length > 0 ? `The parts that work (${working.length})` : `Every part (${working.length})`}</summary>
+        <summary>
+          ${problems.length > 0 ? t('admin.health.working', { count: working.length }) : t('admin.health.everyPart', { count: working.length })}
+        </summary>
         ${this.#parts(working)} ${this.#technician()}
       </details>`;
   }
@@ -141,7 +152,7 @@ export class MbAdminHealth extends LitElement {
       ${services.map(
         (s) =>
           html`<li data-status=${s.status} data-service=${s.name}>
-            ${serviceWords(s.name)}: <span class="status">${STATUS_WORDS[s.status]}</span>${
+            ${t('admin.health.part', { part: serviceWords(s.name) })} <span class="status">${t(STATUS_WORDS[s.status])}</span>${
               ownerDetail(s.detail) ? html` · <span class="muted">${ownerDetail(s.detail)}</span>` : nothing
             }
           </li>`,
@@ -151,7 +162,7 @@ export class MbAdminHealth extends LitElement {
 
   #technician() {
     return html`<details data-technician>
-      <summary>Details for a technician</summary>
+      <summary>${t('admin.health.technician')}</summary>
       <dl>
         ${this.services.map(
           (s) =>
@@ -160,7 +171,7 @@ export class MbAdminHealth extends LitElement {
         )}
         ${
           this.version
-            ? html`<dt>Version</dt>
+            ? html`<dt>${t('admin.health.version')}</dt>
                 <dd>${this.version}</dd>`
             : nothing
         }

@@ -1,26 +1,28 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { type AdminApi, type AdminUser, type AuditEntry, type HistoryFilter, type HistoryPlay, playsToCsv } from '../data/admin-api.js';
+import { followLanguage } from '../i18n/i18n.js';
+import { i18n, moodName, t, type AdminKey } from './admin-i18n.js';
 import { PageLoader } from './page-loader.js';
 import { ADMIN_STYLES, field, formatTime, messageOf } from './admin-styles.js';
 
 const PAGE = 50;
 const REASONS = ['mood', 'tap', 'skip', 'like', 'staff', 'guest'] as const;
-const REASON_LABELS: Record<(typeof REASONS)[number], string> = {
-  mood: 'the room mood',
-  tap: 'a tap on a suggestion',
-  skip: 'a skip',
-  like: 'a like',
-  staff: 'chosen by staff',
-  guest: 'asked for by a guest',
+const REASON_LABELS: Record<(typeof REASONS)[number], AdminKey> = {
+  mood: 'admin.history.reasons.mood',
+  tap: 'admin.history.reasons.tap',
+  skip: 'admin.history.reasons.skip',
+  like: 'admin.history.reasons.like',
+  staff: 'admin.history.reasons.staff',
+  guest: 'admin.history.reasons.guest',
 };
 /** How a play ended, in words: a song the music changed because the room's mood changed is not a skip. */
-const OUTCOME_LABELS: Record<NonNullable<HistoryPlay['outcome']>, string> = {
-  completed: 'played to the end',
-  skipped: 'skipped by a person',
-  switched: 'changed for the room',
-  failed: 'could not play',
-  interrupted: 'stopped',
+const OUTCOME_LABELS: Record<NonNullable<HistoryPlay['outcome']>, AdminKey> = {
+  completed: 'admin.history.outcomes.completed',
+  skipped: 'admin.history.outcomes.skipped',
+  switched: 'admin.history.outcomes.switched',
+  failed: 'admin.history.outcomes.failed',
+  interrupted: 'admin.history.outcomes.interrupted',
 };
 const DAY_MS = 86_400_000;
 /** How many of the newest mood holds and releases the page reads to tell a held mood from the room's. */
@@ -82,6 +84,12 @@ export class MbAdminHistory extends LitElement {
   @state() private _from = '';
   @state() private _to = '';
 
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
+
   readonly #loader = new PageLoader(this, async () => {
     const filter = this._filter;
     const [page, people, holds, releases] = await Promise.all([
@@ -99,14 +107,15 @@ export class MbAdminHistory extends LitElement {
 
   /** Why a play played, in words: a pick for the mood while staff held one played for that mood, not the room's. */
   #why(p: HistoryPlay): string {
-    if (p.reason === 'mood' && this._holds.some(([from, to]) => p.startedAt >= from && p.startedAt < to)) return 'the mood staff held';
-    return REASON_LABELS[p.reason];
+    if (p.reason === 'mood' && this._holds.some(([from, to]) => p.startedAt >= from && p.startedAt < to))
+      return t('admin.history.heldMood');
+    return t(REASON_LABELS[p.reason]);
   }
 
   /** Why the dates cannot be used, or '' when they can. */
   get #dateProblem(): string {
     if (this._from === '' || this._to === '') return '';
-    return this._from > this._to ? `“To” (${this._to}) is before “From” (${this._from}): choose a To date on or after the From date.` : '';
+    return this._from > this._to ? t('admin.history.datesWrong', { from: this._from, to: this._to }) : '';
   }
 
   override render() {
@@ -114,26 +123,26 @@ export class MbAdminHistory extends LitElement {
     const offset = this._shownOffset;
     const dateProblem = this.#dateProblem;
     const isFiltered = Object.keys(this._filter).some((k) => k !== 'limit' && k !== 'offset');
-    return html`<h2>History</h2>
-      <form class="row" aria-label="Filter the history" @submit=${this.#apply}>
-        <label>Mood <input name="mood" maxlength="32" autocomplete="off" /></label>
+    return html`<h2>${t('admin.history.title')}</h2>
+      <form class="row" aria-label=${t('admin.history.filterForm')} @submit=${this.#apply}>
+        <label>${t('admin.history.mood')} <input name="mood" maxlength="32" autocomplete="off" /></label>
         <label
-          >Reason
+          >${t('admin.history.reason')}
           <select name="reason">
-            <option value="">Any</option>
-            ${REASONS.map((r) => html`<option value=${r}>${REASON_LABELS[r]}</option>`)}
+            <option value="">${t('admin.history.anyReason')}</option>
+            ${REASONS.map((r) => html`<option value=${r}>${t(REASON_LABELS[r])}</option>`)}
           </select>
         </label>
         <label
-          >Signed in
+          >${t('admin.history.signedIn')}
           <select name="userId">
-            <option value="">Anyone or nobody</option>
+            <option value="">${t('admin.history.anyone')}</option>
             ${this._people.map((p) => html`<option value=${p.id}>${p.name}</option>`)}
           </select>
         </label>
-        <label>From <input name="from" type="date" .value=${this._from} @input=${this.#onFrom} /></label>
+        <label>${t('admin.history.from')} <input name="from" type="date" .value=${this._from} @input=${this.#onFrom} /></label>
         <label
-          >To
+          >${t('admin.history.to')}
           <input
             name="to"
             type="date"
@@ -145,9 +154,9 @@ export class MbAdminHistory extends LitElement {
           />
         </label>
         ${dateProblem ? html`<p id="date-problem" class="field-error" role="alert">${dateProblem}</p>` : nothing}
-        <button type="submit" ?disabled=${dateProblem !== ''}>Apply</button>
+        <button type="submit" ?disabled=${dateProblem !== ''}>${t('admin.history.apply')}</button>
         <button type="button" class="secondary" ?disabled=${this._isExporting || this._total === 0} @click=${this.#export}>
-          ${this._isExporting ? 'Exporting…' : 'Export CSV'}
+          ${this._isExporting ? t('admin.history.exporting') : t('admin.history.export')}
         </button>
       </form>
       ${this.#loader.status()} ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : ''}
@@ -157,13 +166,13 @@ export class MbAdminHistory extends LitElement {
           ? html`<table class="cards">
                 <thead>
                   <tr>
-                    <th scope="col">Started</th>
-                    <th scope="col">Track</th>
-                    <th scope="col">Signed in</th>
-                    <th scope="col">Why it played</th>
-                    <th scope="col">Mood</th>
-                    <th scope="col">Outcome</th>
-                    <th scope="col"><span class="muted">Block</span></th>
+                    <th scope="col">${t('admin.history.started')}</th>
+                    <th scope="col">${t('admin.history.track')}</th>
+                    <th scope="col">${t('admin.history.signedIn')}</th>
+                    <th scope="col">${t('admin.history.why')}</th>
+                    <th scope="col">${t('admin.history.mood')}</th>
+                    <th scope="col">${t('admin.history.outcome')}</th>
+                    <th scope="col"><span class="muted">${t('admin.history.block')}</span></th>
                   </tr>
                 </thead>
                 <tbody>
@@ -174,24 +183,33 @@ export class MbAdminHistory extends LitElement {
                         <td data-cell="track">
                           ${
                             p.title === null
-                              ? html`<span class="muted">a track no longer in the library</span>`
+                              ? html`<span class="muted">${t('admin.history.goneTrack')}</span>`
                               : html`<strong>${p.title}</strong>${p.artist ? html`<span class="artist">${p.artist}</span>` : nothing}`
                           }
                         </td>
-                        <td data-cell="person" data-label="Signed in">
-                          ${p.userName ?? html`<span class="muted">${p.userId === null ? 'nobody' : 'a deleted account'}</span>`}
+                        <td data-cell="person" data-label=${t('admin.history.signedIn')}>
+                          ${
+                            p.userName ??
+                            html`<span class="muted"
+                              >${p.userId === null ? t('admin.history.nobody') : t('admin.history.deletedAccount')}</span
+                            >`
+                          }
                         </td>
-                        <td data-cell="why" data-label="Why it played">${this.#why(p)}</td>
-                        <td data-label="Mood">${p.mood ?? '–'}</td>
-                        <td data-cell="outcome" data-label="Outcome" data-outcome=${p.outcome ?? 'playing'}>
-                          ${p.outcome === null ? 'playing' : OUTCOME_LABELS[p.outcome]}
+                        <td data-cell="why" data-label=${t('admin.history.why')}>${this.#why(p)}</td>
+                        <td data-label=${t('admin.history.mood')}>${p.mood === null ? '–' : moodName(p.mood)}</td>
+                        <td data-cell="outcome" data-label=${t('admin.history.outcome')} data-outcome=${p.outcome ?? 'playing'}>
+                          ${p.outcome === null ? t('admin.history.playing') : t(OUTCOME_LABELS[p.outcome])}
                         </td>
                         <td data-cell="actions">
                           ${
                             p.trackId === null || p.title === null
                               ? nothing
-                              : html`<button class="secondary block" aria-label="Block ${p.title}" @click=${() => void this.#block(p)}>
-                                  Block
+                              : html`<button
+                                  class="secondary block"
+                                  aria-label=${t('admin.history.blockLabel', { title: p.title })}
+                                  @click=${() => void this.#block(p)}
+                                >
+                                  ${t('admin.history.block')}
                                 </button>`
                           }
                         </td>
@@ -201,13 +219,17 @@ export class MbAdminHistory extends LitElement {
               </table>
               ${
                 this._items.length === 0 && this.#loader.isLoaded
-                  ? html`<p class="muted">${isFiltered ? 'No plays match these filters.' : 'Nothing has played yet.'}</p>`
+                  ? html`<p class="muted">${isFiltered ? t('admin.history.noMatch') : t('admin.history.nothingYet')}</p>`
                   : ''
               }
               <div class="pager">
-                <button class="secondary" ?disabled=${offset === 0} @click=${() => this.#page(-PAGE)}>Newer</button>
-                <span>${this._total === 0 ? '0' : `${offset + 1}–${Math.min(offset + PAGE, this._total)}`} of ${this._total}</span>
-                <button class="secondary" ?disabled=${offset + PAGE >= this._total} @click=${() => this.#page(PAGE)}>Older</button>
+                <button class="secondary" ?disabled=${offset === 0} @click=${() => this.#page(-PAGE)}>${t('admin.history.newer')}</button>
+                <span
+                  >${t('admin.history.pageRange', { first: offset + 1, last: Math.min(offset + PAGE, this._total), total: this._total })}</span
+                >
+                <button class="secondary" ?disabled=${offset + PAGE >= this._total} @click=${() => this.#page(PAGE)}>
+                  ${t('admin.history.older')}
+                </button>
               </div>`
           : nothing
       }`;
@@ -220,7 +242,7 @@ export class MbAdminHistory extends LitElement {
     this._error = '';
     try {
       await this.api.block({ trackId: p.trackId });
-      this._status = `Blocked “${p.title ?? ''}”: it no longer plays here (Blocked music lifts it).`;
+      this._status = t('admin.history.blocked', { title: p.title ?? '' });
     } catch (err) {
       this._error = messageOf(err);
     }

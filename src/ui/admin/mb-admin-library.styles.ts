@@ -23,7 +23,7 @@ export const LIBRARY_STYLES = css`
   }
   .scan ul {
     margin: 0.2em 0;
-    padding-left: 1.2em;
+    padding-inline-start: 1.2em;
   }
   .scan code {
     word-break: break-all;
@@ -47,9 +47,8 @@ export const LIBRARY_STYLES = css`
   /* The bulk bar stays on screen, at the bottom, while the list scrolls under it. */
   .bulk {
     position: fixed;
-    right: 0;
+    inset-inline: 0;
     bottom: 0;
-    left: 0;
     z-index: 6;
     box-sizing: border-box;
     align-items: center;

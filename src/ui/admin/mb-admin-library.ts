@@ -4,8 +4,10 @@ import '../components/mb-cover.js';
 import type { AdminApi, AdminTrack, KnownMood } from '../data/admin-api.js';
 import type { ApiClient } from '../data/api-client.js';
 import type { MbEvent } from '../events.js';
+import { followLanguage } from '../i18n/i18n.js';
+import { i18n, t } from './admin-i18n.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
-import { renderScan } from './library-scan.js';
+import { originWords, renderHeard, renderScan, tagName } from './library-scan.js';
 import { LiveStateController } from './live-state-controller.js';
 import { LIBRARY_STYLES } from './mb-admin-library.styles.js';
 import { PageLoader } from './page-loader.js';
@@ -13,23 +15,9 @@ import './mb-mood-picker.js';
 import './mb-recording-files.js';
 import type { PickedMood } from './mb-mood-picker.js';
 
-/** A blocked row's words, linking to Blocked music where the block is lifted. */
-const BLOCKED_WORDS = { song: 'Blocked', artist: 'Artist blocked', explicit: 'Explicit: skipped' } as const;
-
 const PAGE = 50;
-const ORIGINS: Record<string, string> = {
-  admin: 'set here',
-  sidecar: 'from a moods file',
-  rule: 'guessed by the scan from the genre or tempo',
-  audio: 'heard in the music',
-};
-/** Why a track has its moods, by the origin of its strongest one. */
-const WHY: Record<string, string> = {
-  admin: 'set by an admin',
-  sidecar: 'from a moods file',
-  rule: 'guessed from its genre, tempo or mood tag',
-  audio: 'heard in the music',
-};
+/** A mood of the filter: "calm (12)". */
+const moodOption = (m: KnownMood): string => t('admin.library.moodOption', { mood: tagName(m.name), tracks: m.tracks });
 
 /**
  * The library: a rescan of the music folders with its progress and the analysis's (live, from the
@@ -66,6 +54,12 @@ export class MbAdminLibrary extends LitElement {
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
   #wasScanning = false;
   #wasAnalysing = false;
+
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
 
   /**
    * The scan's and the analysis's progress, live from the socket; a finished scan or analysis
@@ -106,28 +100,24 @@ export class MbAdminLibrary extends LitElement {
   }
 
   override render() {
-    const pageIds = this._items.map((t) => t.id);
+    const pageIds = this._items.map((track) => track.id);
     const isPageSelected = pageIds.length > 0 && pageIds.every((id) => this._selected.has(id));
-    return html`<h2>Library</h2>
+    return html`<h2>${t('admin.library.title')}</h2>
       ${this.#renderScan()}
       <div class="row" role="search">
         <label
-          >Search
-          <input type="search" .value=${this._search} placeholder="Title, artist or album" @input=${this.#onSearch} />
+          >${t('admin.library.search')}
+          <input type="search" .value=${this._search} placeholder=${t('admin.library.searchPlaceholder')} @input=${this.#onSearch} />
         </label>
         <label
-          >Mood
+          >${t('admin.library.mood')}
           <select .value=${this._mood} @change=${this.#onMood}>
-            <option value="" ?selected=${this._mood === ''}>Any mood</option>
-            ${this._moods.map((m) => html`<option value=${m.name} ?selected=${this._mood === m.name}>${m.name} (${m.tracks})</option>`)}
+            <option value="" ?selected=${this._mood === ''}>${t('admin.library.anyMood')}</option>
+            ${this._moods.map((m) => html`<option value=${m.name} ?selected=${this._mood === m.name}>${moodOption(m)}</option>`)}
           </select>
         </label>
       </div>
-      <p class="muted legend" id="weight-legend">
-        A percentage on a tag says how strongly the track fits that mood. When the room calls for a mood, a track tagged 100% is picked for
-        it readily; one tagged 40% fits only partly and is picked for it less often. Tags added here are 100%; lower ones were guessed by
-        the scan from the genre or tempo, or come from a moods file.
-      </p>
+      <p class="muted legend" id="weight-legend">${t('admin.library.legend')}</p>
       ${this.#renderBulk()} ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : ''}
       <p class="ok" role="status">${this._status}</p>
       ${this.#loader.status()}
@@ -138,149 +128,139 @@ export class MbAdminLibrary extends LitElement {
               <label class="all"
                 ><input
                   type="checkbox"
-                  aria-label="Select every track on this page"
+                  aria-label=${t('admin.library.selectPageLabel')}
                   .checked=${isPageSelected}
                   @change=${(e: Event) => this.#selectPage((e.target as HTMLInputElement).checked)}
-                /><span class="phone-only">Select every track on this page</span></label
+                /><span class="phone-only">${t('admin.library.selectPageLabel')}</span></label
               >
             </th>
-            <th scope="col">Cover</th>
-            <th scope="col">Title</th>
-            <th scope="col">Artist</th>
-            <th scope="col">Album</th>
-            <th scope="col">Moods</th>
+            <th scope="col">${t('admin.library.cover')}</th>
+            <th scope="col">${t('admin.library.trackTitle')}</th>
+            <th scope="col">${t('admin.library.artist')}</th>
+            <th scope="col">${t('admin.library.album')}</th>
+            <th scope="col">${t('admin.library.moods')}</th>
           </tr>
         </thead>
         <tbody>
-          ${this._items.map((t) => this.#renderTrack(t))}
+          ${this._items.map((track) => this.#renderTrack(track))}
         </tbody>
       </table>
-      ${this._items.length === 0 && this.#loader.isLoaded ? html`<p class="muted">No tracks match.</p>` : ''}
+      ${this._items.length === 0 && this.#loader.isLoaded ? html`<p class="muted">${t('admin.library.noMatch')}</p>` : ''}
       <div class="pager">
-        <button class="secondary" ?disabled=${this._offset === 0} @click=${() => this.#page(-PAGE)}>Previous</button>
-        <span>${this._total === 0 ? '0' : `${this._offset + 1}–${Math.min(this._offset + PAGE, this._total)}`} of ${this._total}</span>
-        <button class="secondary" ?disabled=${this._offset + PAGE >= this._total} @click=${() => this.#page(PAGE)}>Next</button>
+        <button class="secondary" ?disabled=${this._offset === 0} @click=${() => this.#page(-PAGE)}>${t('admin.library.previous')}</button>
+        <span>${this.#range()}</span>
+        <button class="secondary" ?disabled=${this._offset + PAGE >= this._total} @click=${() => this.#page(PAGE)}>
+          ${t('admin.library.next')}
+        </button>
       </div>
       ${this._selected.size > 0 ? html`<div class="bulk-space"></div>` : nothing}`;
   }
 
+  /** "1–50 of 120". */
+  #range(): string {
+    const { _offset: from, _total: total } = this;
+    return total === 0 ? t('admin.library.noPage') : t('admin.library.page', { from: from + 1, to: Math.min(from + PAGE, total), total });
+  }
+
   /** Blocks a song: it never plays here until lifted on the Blocked music page. */
-  async #block(t: AdminTrack): Promise<void> {
+  async #block(track: AdminTrack): Promise<void> {
     this._status = '';
     this._error = '';
     try {
-      await this.api.block({ trackId: t.id });
+      await this.api.block({ trackId: track.id });
       await this.#loader.reload();
-      this._status = `Blocked “${t.title}”: it no longer plays here (Blocked music lifts it).`;
+      this._status = t('admin.library.blockedStatus', { title: track.title });
     } catch (err) {
       this._error = messageOf(err);
     }
   }
 
-  #renderTrack(t: AdminTrack) {
-    return html`<tr data-track-id=${t.id}>
+  #renderTrack(track: AdminTrack) {
+    return html`<tr data-track-id=${track.id}>
       <td class="pick">
         <input
           type="checkbox"
-          aria-label="Select ${t.title || t.uri}"
-          .checked=${this._selected.has(t.id)}
-          @change=${(e: Event) => this.#select(t.id, (e.target as HTMLInputElement).checked)}
+          aria-label=${t('admin.library.selectTrackLabel', { title: track.title || track.uri })}
+          .checked=${this._selected.has(track.id)}
+          @change=${(e: Event) => this.#select(track.id, (e.target as HTMLInputElement).checked)}
         />
       </td>
-      <td class="cover"><mb-cover .src=${t.coverUrl} label=${t.title}></mb-cover></td>
+      <td class="cover"><mb-cover .src=${track.coverUrl} label=${track.title}></mb-cover></td>
       <td class="what">
-        <span class="title">${t.title}</span>
+        <span class="title">${track.title}</span>
         ${
-          t.id === this._previewId
+          track.id === this._previewId
             ? html`<audio
                 class="preview"
                 controls
                 autoplay
                 preload="metadata"
-                aria-label="Preview of ${t.title}"
-                src="/api/admin/tracks/${t.id}/audio"
+                aria-label=${t('admin.library.previewLabel', { title: track.title })}
+                src="/api/admin/tracks/${track.id}/audio"
               ></audio>`
-            : /^[a-z]+:\/\//.test(t.uri)
+            : /^[a-z]+:\/\//.test(track.uri)
               ? nothing
-              : html`<button class="secondary listen" aria-label="Listen to ${t.title}" @click=${() => (this._previewId = t.id)}>
-                  ▶ Listen
+              : html`<button
+                  class="secondary listen"
+                  aria-label=${t('admin.library.listenLabel', { title: track.title })}
+                  @click=${() => (this._previewId = track.id)}
+                >
+                  ▶ ${t('admin.library.listen')}
                 </button>`
         }
         ${
-          t.blocked === undefined || t.blocked === null
-            ? html`<button class="secondary block" aria-label="Block ${t.title}" @click=${() => void this.#block(t)}>Block</button>`
-            : html`<a class="blocked" data-blocked=${t.blocked} href="#blocked">${BLOCKED_WORDS[t.blocked]}</a>`
+          track.blocked === undefined || track.blocked === null
+            ? html`<button
+                class="secondary block"
+                aria-label=${t('admin.library.blockLabel', { title: track.title })}
+                @click=${() => void this.#block(track)}
+              >
+                ${t('admin.library.block')}
+              </button>`
+            : html`<a class="blocked" data-blocked=${track.blocked} href="#blocked">${t(`admin.library.blocked.${track.blocked}`)}</a>`
         }
-        <mb-recording-files .api=${this.api} .track=${t} @change=${() => void this.#loader.reload()}></mb-recording-files>
+        <mb-recording-files .api=${this.api} .track=${track} @change=${() => void this.#loader.reload()}></mb-recording-files>
       </td>
-      <td data-label="Artist">${t.artist}</td>
-      <td data-label="Album">${t.album}</td>
+      <td data-label=${t('admin.library.artist')}>${track.artist}</td>
+      <td data-label=${t('admin.library.album')}>${track.album}</td>
       <td class="moods">
-        ${this.#renderHeard(t)}
+        ${renderHeard(track)}
         <mb-mood-picker
-          .moods=${t.moods}
+          .moods=${track.moods}
           .known=${this._moods}
-          subject=${t.title}
-          .describe=${(m: PickedMood) => `${m.mood}: ${Math.round(m.weight * 100)}%, ${ORIGINS[m.origin ?? ''] ?? m.origin ?? ''}`}
-          @mb-moods-change=${(e: MbEvent<'mb-moods-change'>) => void this.#save(t, e.detail.moods)}
+          subject=${track.title}
+          .describe=${(m: PickedMood) =>
+            t('admin.library.tagWeight', {
+              mood: tagName(m.mood),
+              weight: Math.round(m.weight * 100) / 100,
+              origin: originWords('origin', m.origin ?? ''),
+            })}
+          @mb-moods-change=${(e: MbEvent<'mb-moods-change'>) => void this.#save(track, e.detail.moods)}
         ></mb-mood-picker>
       </td>
     </tr>`;
-  }
-
-  /**
-   * The energy/valence mark (where the analysis placed the track: right is pleasant, up is
-   * energetic) and why the track has its moods.
-   */
-  #renderHeard(t: AdminTrack) {
-    const origin = t.moods[0]?.origin;
-    const why = origin === undefined ? 'no mood yet' : (WHY[origin] ?? origin);
-    const audio = t.audio;
-    if (audio === null || 'error' in audio) {
-      return html`<div class="heard" data-why=${origin ?? 'none'}>
-        <span>Why: ${why}</span
-        >${audio === null ? nothing : html`<span class="muted" data-not-heard=${audio.error}>· not analysed (${audio.error})</span>`}
-      </div>`;
-    }
-    const energy = Math.round(((audio.arousal + 1) / 2) * 100);
-    const pleasant = Math.round(((audio.valence + 1) / 2) * 100);
-    const label = `Heard: energy ${energy}%, pleasantness ${pleasant}%${audio.tempoBpm === null ? '' : `, ${Math.round(audio.tempoBpm)} BPM`}`;
-    return html`<div class="heard" data-why=${origin ?? 'none'}>
-      <svg class="mark" role="img" aria-label=${label} viewBox="-1.1 -1.1 2.2 2.2" width="28" height="28">
-        <title>${label}</title>
-        <line x1="-1" y1="0" x2="1" y2="0" stroke="#d1d5db" stroke-width="0.05"></line>
-        <line x1="0" y1="-1" x2="0" y2="1" stroke="#d1d5db" stroke-width="0.05"></line>
-        <circle
-          data-valence=${audio.valence}
-          data-arousal=${audio.arousal}
-          cx=${audio.valence}
-          cy=${-audio.arousal}
-          r="0.22"
-          fill="#1d4ed8"
-        ></circle>
-      </svg>
-      <span>Why: ${why}</span>
-    </div>`;
   }
 
   #renderBulk() {
     const count = this._selected.size;
     if (count === 0) return nothing;
     const mood = this._bulkMood;
-    return html`<form class="row bulk" aria-label="Edit the moods of the selected tracks" @submit=${(e: Event) => e.preventDefault()}>
-      <strong data-selected>${count} track${count === 1 ? '' : 's'} selected</strong>
+    return html`<form class="row bulk" aria-label=${t('admin.library.bulkLabel')} @submit=${(e: Event) => e.preventDefault()}>
+      <strong data-selected>${t('admin.library.selected', { count })}</strong>
       <label
-        >Mood
+        >${t('admin.library.mood')}
         <select .value=${mood} @change=${(e: Event) => (this._bulkMood = (e.target as HTMLSelectElement).value)}>
-          <option value="" ?selected=${mood === ''}>Choose a mood…</option>
-          ${this._moods.map((m) => html`<option value=${m.name} ?selected=${mood === m.name}>${m.name}</option>`)}
+          <option value="" ?selected=${mood === ''}>${t('admin.library.chooseMood')}</option>
+          ${this._moods.map((m) => html`<option value=${m.name} ?selected=${mood === m.name}>${tagName(m.name)}</option>`)}
         </select>
       </label>
-      <button type="button" ?disabled=${mood === '' || this._isBulkSaving} @click=${() => this.#bulk('add')}>Add to selected</button>
-      <button type="button" class="secondary" ?disabled=${mood === '' || this._isBulkSaving} @click=${() => this.#bulk('remove')}>
-        Remove from selected
+      <button type="button" ?disabled=${mood === '' || this._isBulkSaving} @click=${() => this.#bulk('add')}>
+        ${t('admin.library.addToSelected')}
       </button>
-      <button type="button" class="secondary" @click=${() => (this._selected = new Set())}>Clear selection</button>
+      <button type="button" class="secondary" ?disabled=${mood === '' || this._isBulkSaving} @click=${() => this.#bulk('remove')}>
+        ${t('admin.library.removeFromSelected')}
+      </button>
+      <button type="button" class="secondary" @click=${() => (this._selected = new Set())}>${t('admin.library.clearSelection')}</button>
     </form>`;
   }
 
@@ -315,9 +295,9 @@ export class MbAdminLibrary extends LitElement {
 
   #selectPage(isSelected: boolean): void {
     const next = new Set(this._selected);
-    for (const t of this._items) {
-      if (isSelected) next.add(t.id);
-      else next.delete(t.id);
+    for (const track of this._items) {
+      if (isSelected) next.add(track.id);
+      else next.delete(track.id);
     }
     this._selected = next;
   }
@@ -328,10 +308,10 @@ export class MbAdminLibrary extends LitElement {
     this._isBulkSaving = true;
     try {
       const saved = await this.api.editMoods({ trackIds, add: action === 'add' ? [mood] : [], remove: action === 'remove' ? [mood] : [] });
-      const byId = new Map(saved.map((t) => [t.id, t]));
-      this._items = this._items.map((t) => byId.get(t.id) ?? t);
-      const n = `${trackIds.length} track${trackIds.length === 1 ? '' : 's'}`;
-      this._status = action === 'add' ? `Tagged ${n} “${mood}”.` : `Removed “${mood}” from ${n}.`;
+      const byId = new Map(saved.map((track) => [track.id, track]));
+      this._items = this._items.map((track) => byId.get(track.id) ?? track);
+      const said = { count: trackIds.length, mood: tagName(mood) };
+      this._status = action === 'add' ? t('admin.library.tagged', said) : t('admin.library.untagged', said);
       this._error = '';
       void this.#loadMoods();
     } catch (err) {
@@ -341,14 +321,14 @@ export class MbAdminLibrary extends LitElement {
     }
   }
 
-  async #save(t: AdminTrack, moods: readonly PickedMood[]): Promise<void> {
+  async #save(track: AdminTrack, moods: readonly PickedMood[]): Promise<void> {
     try {
       const saved = await this.api.setTrackMoods(
-        t.id,
+        track.id,
         moods.map(({ mood, weight }) => ({ mood, weight })),
       );
-      this._items = this._items.map((x) => (x.id === t.id ? saved : x));
-      this._status = `Saved the moods of “${t.title}”.`;
+      this._items = this._items.map((x) => (x.id === track.id ? saved : x));
+      this._status = t('admin.library.saved', { title: track.title });
       void this.#loadMoods();
       this._error = '';
     } catch (err) {

@@ -1,11 +1,23 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { AdminApi, ModelFigure, ModelReport } from '../data/admin-api.js';
+import { followLanguage } from '../i18n/i18n.js';
 import { PageLoader } from './page-loader.js';
+import { formatNumber, i18n, t, tWith } from './admin-i18n.js';
 import { ADMIN_STYLES } from './admin-styles.js';
 
+/** The name of the model file's checksum: a name, the same in every language. */
+const SHA256 = 'sha256';
+/** The report's plots, by their file in the model folder. */
+const PLOTS = { curves: 'report/curves.png', confusion: 'report/confusion.png', calibration: 'report/calibration.png' };
+/** A file name inside a sentence. */
+const code = (text: string) => html`<code>${text}</code>`;
+
+/** A share as a percentage with two decimals, in the reader's way of writing numbers ("97.12%", "97,12 %"). */
 const percent = (share: number | null | undefined): string =>
-  share === null || share === undefined ? '–' : `${(share * 100).toFixed(2)}%`;
+  share === null || share === undefined
+    ? '–'
+    : formatNumber(share, { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 /**
  * The emotion model report: which model runs, its accuracy (int8 and float, on FER-2013
@@ -43,7 +55,7 @@ export class MbAdminModel extends LitElement {
       }
       td.num,
       th.num {
-        text-align: right;
+        text-align: end;
         font-variant-numeric: tabular-nums;
       }
       .bar {
@@ -97,59 +109,72 @@ export class MbAdminModel extends LitElement {
     this._report = await this.api.model();
   });
 
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
+
   override render() {
     const r = this._report;
     if (r === null)
-      return html`<h2>Model</h2>
-        ${this.#loader.status('Loading the model report…')}`;
+      return html`<h2>${t('admin.model.title')}</h2>
+        ${this.#loader.status(t('admin.model.loading'))}`;
     const asRun = (precision: ModelFigure['precision']): ModelFigure | undefined =>
       r.figures.find((f) => f.precision === precision && f.flipTta === r.flipTta && f.usage === 'PublicTest');
     const inUse = r.figures.find((f) => f.isInUse && f.flipTta === r.flipTta);
     const int8 = asRun('int8');
     const float = asRun('float');
-    return html`<h2>Model</h2>
+    return html`<h2>${t('admin.model.title')}</h2>
       <section class="card" aria-labelledby="model-h" style="margin-bottom: 1em">
-        <h3 id="model-h">In use: <code>${r.file}</code></h3>
+        <h3 id="model-h">${tWith('admin.model.inUse', { file: html`<code>${r.file}</code>` })}</h3>
         <div class="headline" data-figures>
           ${
             int8
-              ? html`<div data-figure="int8"><span class="muted">int8, PublicTest</span><strong>${percent(int8.accuracy)}</strong></div>`
+              ? html`<div data-figure="int8">
+                  <span class="muted">${t('admin.model.int8')}</span><strong>${percent(int8.accuracy)}</strong>
+                </div>`
               : nothing
           }
           ${
             float
-              ? html`<div data-figure="float"><span class="muted">float, PublicTest</span><strong>${percent(float.accuracy)}</strong></div>`
+              ? html`<div data-figure="float">
+                  <span class="muted">${t('admin.model.float')}</span><strong>${percent(float.accuracy)}</strong>
+                </div>`
               : nothing
           }
           ${
             inUse?.ferPlusMajority
               ? html`<div data-figure="ferplus">
-                  <span class="muted">FER+ majority agreement</span><strong>${percent(inUse.ferPlusMajority.accuracy)}</strong>
+                  <span class="muted">${t('admin.model.ferPlus')}</span><strong>${percent(inUse.ferPlusMajority.accuracy)}</strong>
                 </div>`
               : nothing
           }
         </div>
         <p class="muted">
-          Measured on FER-2013 PublicTest (${inUse?.n ?? '?'}
-          faces)${r.flipTta ? ', each face averaged with its mirror image as the daemon does' : ''}. FER+ majority agreement counts a face
-          right when the model names the emotion FER+'s ten annotators chose most often.
+          ${
+            inUse === undefined
+              ? t('admin.model.measuredUnknown', { flip: String(r.flipTta) })
+              : t('admin.model.measured', { faces: inUse.n, flip: String(r.flipTta) })
+          }
+          ${t('admin.model.ferPlusHelp')}
         </p>
       </section>
       <section class="card" aria-labelledby="figures-h" style="margin-bottom: 1em">
-        <h3 id="figures-h">Accuracy</h3>
+        <h3 id="figures-h">${t('admin.model.accuracyTitle')}</h3>
         <table class="cards">
-          <caption class="muted" style="text-align: left">
-            Every model in the manifest, with and without mirror averaging
+          <caption class="muted" style="text-align: start">
+            ${t('admin.model.everyModel')}
           </caption>
           <thead>
             <tr>
-              <th scope="col">Model</th>
-              <th scope="col">Weights</th>
-              <th scope="col">Mirror averaging</th>
-              <th scope="col" class="num">Accuracy</th>
-              <th scope="col" class="num">Macro recall</th>
-              <th scope="col" class="num">FER+ majority</th>
-              <th scope="col" class="num">Faces/s (1 thread)</th>
+              <th scope="col">${t('admin.model.model')}</th>
+              <th scope="col">${t('admin.model.weights')}</th>
+              <th scope="col">${t('admin.model.mirror')}</th>
+              <th scope="col" class="num">${t('admin.model.accuracy')}</th>
+              <th scope="col" class="num">${t('admin.model.macroRecall')}</th>
+              <th scope="col" class="num">${t('admin.model.ferPlusMajority')}</th>
+              <th scope="col" class="num">${t('admin.model.speed')}</th>
             </tr>
           </thead>
           <tbody>
@@ -160,13 +185,17 @@ export class MbAdminModel extends LitElement {
                   data-flip=${f.flipTta}
                   data-in-use=${f.isInUse && f.flipTta === r.flipTta ? '' : nothing}
                 >
-                  <td>${f.file}${f.isInUse && f.flipTta === r.flipTta ? html` <span class="chip">in use</span>` : nothing}</td>
-                  <td data-label="Weights">${f.precision}</td>
-                  <td data-label="Mirror averaging">${f.flipTta ? 'yes' : 'no'}</td>
-                  <td class="num" data-label="Accuracy">${percent(f.accuracy)}</td>
-                  <td class="num" data-label="Macro recall">${percent(f.macroRecall)}</td>
-                  <td class="num" data-label="FER+ majority">${percent(f.ferPlusMajority?.accuracy)}</td>
-                  <td class="num" data-label="Faces/s (1 thread)">${f.imagesPerSecond === null ? '–' : Math.round(f.imagesPerSecond)}</td>
+                  <td>
+                    ${f.file}${f.isInUse && f.flipTta === r.flipTta ? html` <span class="chip">${t('admin.model.inUseChip')}</span>` : nothing}
+                  </td>
+                  <td data-label=${t('admin.model.weights')}>${f.precision}</td>
+                  <td data-label=${t('admin.model.mirror')}>${f.flipTta ? t('admin.model.yes') : t('admin.model.no')}</td>
+                  <td class="num" data-label=${t('admin.model.accuracy')}>${percent(f.accuracy)}</td>
+                  <td class="num" data-label=${t('admin.model.macroRecall')}>${percent(f.macroRecall)}</td>
+                  <td class="num" data-label=${t('admin.model.ferPlusMajority')}>${percent(f.ferPlusMajority?.accuracy)}</td>
+                  <td class="num" data-label=${t('admin.model.speed')}>
+                    ${f.imagesPerSecond === null ? '–' : formatNumber(Math.round(f.imagesPerSecond))}
+                  </td>
                 </tr>`,
             )}
           </tbody>
@@ -174,16 +203,16 @@ export class MbAdminModel extends LitElement {
       </section>
       <div class="grid">
         <section class="card" aria-labelledby="recall-h">
-          <h3 id="recall-h">Recall per emotion</h3>
+          <h3 id="recall-h">${t('admin.model.recallTitle')}</h3>
           ${
             r.perClass.length === 0
-              ? html`<p class="muted">The manifest has no per-emotion figures.</p>`
+              ? html`<p class="muted">${t('admin.model.noPerClass')}</p>`
               : html`<table>
                   <thead>
                     <tr>
-                      <th scope="col">Emotion</th>
-                      <th scope="col" class="num">Faces</th>
-                      <th scope="col">Recall</th>
+                      <th scope="col">${t('admin.model.emotion')}</th>
+                      <th scope="col" class="num">${t('admin.model.faces')}</th>
+                      <th scope="col">${t('admin.model.recall')}</th>
                     </tr>
                   </thead>
                   <tbody>
@@ -191,7 +220,7 @@ export class MbAdminModel extends LitElement {
                       (c) =>
                         html`<tr>
                           <td>${c.label}</td>
-                          <td class="num">${c.n}</td>
+                          <td class="num">${formatNumber(c.n)}</td>
                           <td>
                             <span class="bar" style="width: ${(c.recall * 8).toFixed(2)}em" aria-hidden="true"></span> ${percent(c.recall)}
                           </td>
@@ -202,35 +231,35 @@ export class MbAdminModel extends LitElement {
           }
         </section>
         <section class="card" aria-labelledby="about-h">
-          <h3 id="about-h">About this model</h3>
+          <h3 id="about-h">${t('admin.model.aboutTitle')}</h3>
           <dl>
-            <dt>Emotions</dt>
+            <dt>${t('admin.model.emotions')}</dt>
             <dd>${r.labels.join(', ')}</dd>
             ${
               r.quantization
-                ? html`<dt>Quantization</dt>
+                ? html`<dt>${t('admin.model.quantization')}</dt>
                     <dd>${r.quantization}</dd>`
                 : nothing
             }
             ${
               r.sourceEpoch === null
                 ? nothing
-                : html`<dt>Training epoch</dt>
+                : html`<dt>${t('admin.model.epoch')}</dt>
                     <dd>${r.sourceEpoch}</dd>`
             }
-            <dt>Mirror averaging</dt>
-            <dd>${r.flipTta ? 'on (two inferences per face)' : 'off'}</dd>
+            <dt>${t('admin.model.mirror')}</dt>
+            <dd>${r.flipTta ? t('admin.model.mirrorOn') : t('admin.model.mirrorOff')}</dd>
             ${
               r.bytes === null
                 ? nothing
-                : html`<dt>Size</dt>
-                    <dd>${(r.bytes / 1024).toFixed(0)} KiB</dd>`
+                : html`<dt>${t('admin.model.size')}</dt>
+                    <dd>${t('admin.model.kib', { size: Math.round(r.bytes / 1024) })}</dd>`
             }
-            <dt>sha256</dt>
+            <dt>${SHA256}</dt>
             <dd><code>${r.sha256}</code></dd>
-            <dt>Provenance</dt>
+            <dt>${t('admin.model.provenance')}</dt>
             <dd>${r.provenance}</dd>
-            <dt>Licence</dt>
+            <dt>${t('admin.model.licence')}</dt>
             <dd>${r.licence}</dd>
           </dl>
         </section>
@@ -238,8 +267,11 @@ export class MbAdminModel extends LitElement {
       ${
         r.images.length === 0
           ? html`<p class="muted">
-              No report plots: the model folder has no <code>report/curves.png</code>, <code>report/confusion.png</code> or
-              <code>report/calibration.png</code>.
+              ${tWith('admin.model.noPlots', {
+                curves: code(PLOTS.curves),
+                confusion: code(PLOTS.confusion),
+                calibration: code(PLOTS.calibration),
+              })}
             </p>`
           : html`<div class="plots">
               ${r.images.map(
@@ -250,12 +282,12 @@ export class MbAdminModel extends LitElement {
                       href=${image.url}
                       target="_blank"
                       rel="noopener"
-                      aria-label="${image.title}: open full size in a new tab"
+                      aria-label=${t('admin.model.openPlotLabel', { title: image.title })}
                     >
                       <img src=${image.url} alt=${image.title} loading="lazy" />
                     </a>
                     <figcaption class="muted">
-                      ${image.title} · <a href=${image.url} target="_blank" rel="noopener">open full size</a>
+                      ${image.title} · <a href=${image.url} target="_blank" rel="noopener">${t('admin.model.openFull')}</a>
                     </figcaption>
                   </figure>`,
               )}

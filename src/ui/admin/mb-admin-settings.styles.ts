@@ -27,7 +27,7 @@ export const SETTINGS_STYLES = css`
     display: inline-block;
     width: 0.55em;
     height: 0.55em;
-    margin-left: 0.35em;
+    margin-inline-start: 0.35em;
     border-radius: 50%;
     background: #f59e0b;
     vertical-align: middle;
@@ -234,6 +234,9 @@ export const SETTINGS_STYLES = css`
     }
     [role='tab'] {
       padding: 0 0.3em;
+      /* A longer word (Bildschirme, Instellingen) breaks rather than spill out of its third of the row. */
+      overflow-wrap: anywhere;
+      hyphens: auto;
     }
     .savebar {
       margin: 0 -0.8em;

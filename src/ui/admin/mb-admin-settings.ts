@@ -4,10 +4,13 @@ import type { AdminApi } from '../data/admin-api.js';
 import type { Settings } from '../data/admin-api.js';
 import { ApiError } from '../data/api-client.js';
 import { fieldOf, fieldProblems } from '../data/field-problems.js';
+import { followLanguage } from '../i18n/i18n.js';
+import { i18n, t } from './admin-i18n.js';
 import { ADMIN_STYLES, messageOf, VISUALLY_HIDDEN } from './admin-styles.js';
 import { SETTINGS_STYLES } from './mb-admin-settings.styles.js';
 import { PageLoader } from './page-loader.js';
 import { settingRow } from './setting-input.js';
+import { groupIntro, partName, partTitle } from './setting-looks.js';
 import { GROUPS, type GroupId, type SchemaNode, getAt, lookOf, problemOf, setAt, settingsOf } from './settings-model.js';
 import { settingsTabs, type TabMark } from './settings-tabs.js';
 import { changeWords, demoWords } from './settings-words.js';
@@ -66,6 +69,12 @@ export class MbAdminSettings extends LitElement {
     this.requestUpdate();
   };
 
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('hashchange', this.#onHash);
@@ -84,7 +93,7 @@ export class MbAdminSettings extends LitElement {
       this.#isFocusPending = false;
       return;
     }
-    const group = GROUPS.find(([g]) => g === named)?.[0];
+    const group = GROUPS.find((g) => g === named);
     const node = settingsOf(this._schema).find(([key]) => key === named)?.[1];
     this._group = group ?? (node === undefined ? this._group : lookOf(named, node).group);
   }
@@ -106,7 +115,7 @@ export class MbAdminSettings extends LitElement {
 
   override render() {
     if (this._schema === null)
-      return html`<h2>Settings</h2>
+      return html`<h2>${t('admin.settings.title')}</h2>
         ${this.#loader.status()}`;
     const settings = settingsOf(this._schema);
     const problems = Object.entries(this._edits).filter(([id, value]) => {
@@ -118,43 +127,38 @@ export class MbAdminSettings extends LitElement {
     const status = this._isError
       ? this._result
       : problems > 0
-        ? `Fix ${problems} field${problems === 1 ? '' : 's'} first.`
+        ? t('admin.settings.fixFirst', { count: problems })
         : edited > 0
-          ? `${edited} unsaved change${edited === 1 ? '' : 's'}.`
+          ? t('admin.settings.unsaved', { count: edited })
           : this._result;
-    return html`<h2>Settings</h2>
+    return html`<h2>${t('admin.settings.title')}</h2>
       ${
         this._safeMode === null
           ? nothing
-          : html`<p class="error" role="alert" data-safe-mode>
-              Safe mode: ${this._safeMode}. Moodbox runs on its configuration file alone. Change or discard the saved settings below, then
-              restart.
-            </p>`
+          : html`<p class="error" role="alert" data-safe-mode>${t('admin.settings.safeMode', { reason: this._safeMode })}</p>`
       }
       ${this.#setAsideNote()}
-      <form @submit=${this.#save} novalidate aria-label="Settings">
+      <form @submit=${this.#save} novalidate aria-label=${t('admin.settings.title')}>
         ${this.#tabs(settings)} ${this.#panel(settings)}
-        <div class=${edited > 0 || problems > 0 ? 'savebar dirty' : 'savebar'} role="region" aria-label="Save the settings">
-          <button type="submit" ?disabled=${edited === 0 || problems > 0 || this._isBusy}>Save</button>
-          <button type="button" class="secondary" ?disabled=${this._isBusy} @click=${this.#discard}>Discard changes</button>
+        <div class=${edited > 0 || problems > 0 ? 'savebar dirty' : 'savebar'} role="region" aria-label=${t('admin.settings.saveBarLabel')}>
+          <button type="submit" ?disabled=${edited === 0 || problems > 0 || this._isBusy}>${t('admin.settings.save')}</button>
+          <button type="button" class="secondary" ?disabled=${this._isBusy} @click=${this.#discard}>${t('admin.settings.discard')}</button>
           <p role="status" aria-live="polite" class=${this._isError || problems > 0 ? 'error' : edited > 0 ? '' : 'ok'} data-result>
             ${status}
           </p>
           ${
             this._restartFor.length > 0 && edited === 0
               ? html`<button type="button" class="danger" data-action="restart" ?disabled=${this._isBusy} @click=${this.#restart}>
-                  Restart Moodbox now
+                  ${t('admin.settings.restart')}
                 </button>`
               : nothing
           }
         </div>
       </form>
       <section class="card group" aria-labelledby="backups-title" data-backups>
-        <h3 id="backups-title">Backups</h3>
-        <p class="intro muted">
-          Moodbox copies its saved data (accounts, history, settings, calibrations) every night at 03:00 and keeps the last seven.
-        </p>
-        <a class="action" href="#backups" data-action="backups">Back up, download or restore</a>
+        <h3 id="backups-title">${t('admin.settings.backups.title')}</h3>
+        <p class="intro muted">${t('admin.settings.backups.intro')}</p>
+        <a class="action" href="#backups" data-action="backups">${t('admin.settings.backups.link')}</a>
       </section>`;
   }
 
@@ -173,19 +177,19 @@ export class MbAdminSettings extends LitElement {
 
   /** The tab shown: its introduction, its settings, then its closed parts (settings used rarely), each a disclosure. */
   #panel(settings: Array<[string, SchemaNode]>) {
-    const [group, , intro] = GROUPS.find(([g]) => g === this._group) ?? GROUPS[0];
+    const group = this._group;
     const mine = settings
       .map(([id, node]) => [id, node, lookOf(id, node)] as const)
       .filter(([, , look]) => look.group === group)
       .sort(([, , a], [, , b]) => (a.order ?? 0) - (b.order ?? 0));
     const parts = [...new Set(mine.flatMap(([, , look]) => (look.part === undefined ? [] : [look.part])))];
     return html`<section class="card group" role="tabpanel" id="panel-${group}" aria-labelledby="tab-${group}" data-group=${group}>
-      <p class="intro muted">${intro}</p>
+      <p class="intro muted">${groupIntro(group)}</p>
       ${mine.filter(([, , look]) => look.part === undefined).map(([id, node]) => this.#setting(id, node, settings))}
       ${parts.map(
         (part) =>
-          html`<details class="part" data-part=${part}>
-            <summary>${part}</summary>
+          html`<details class="part" data-part=${partName(part)}>
+            <summary>${partTitle(part)}</summary>
             ${mine.filter(([, , look]) => look.part === part).map(([id, node]) => this.#setting(id, node, settings))}
           </details>`,
       )}
@@ -236,11 +240,8 @@ export class MbAdminSettings extends LitElement {
   /** The saved settings refused at a start (a restored backup's, say): what each was, and why it is not used. */
   #setAsideNote() {
     if (this._setAside.length === 0) return nothing;
-    return html`<section class="card error" role="alert" data-set-aside aria-label="Settings set aside">
-      <p>
-        ${this._setAside.length === 1 ? 'A saved setting is' : `${this._setAside.length} saved settings are`} not used: Moodbox refused
-        ${this._setAside.length === 1 ? 'it' : 'them'} when it started, as this page would have. The rest of the settings are in force.
-      </p>
+    return html`<section class="card error" role="alert" data-set-aside aria-label=${t('admin.settings.setAside.label')}>
+      <p>${t('admin.settings.setAside.why', { count: this._setAside.length })}</p>
       <ul>
         ${this._setAside.map(
           (entry) =>
@@ -249,7 +250,9 @@ export class MbAdminSettings extends LitElement {
             </li>`,
         )}
       </ul>
-      <button type="button" class="secondary" ?disabled=${this._isBusy} @click=${this.#dismissSetAside}>Dismiss</button>
+      <button type="button" class="secondary" ?disabled=${this._isBusy} @click=${this.#dismissSetAside}>
+        ${t('admin.settings.setAside.dismiss')}
+      </button>
     </section>`;
   }
 
@@ -297,10 +300,10 @@ export class MbAdminSettings extends LitElement {
       const now = saved.changed.filter((id) => !saved.restartRequired.includes(id));
       this._result =
         saved.changed.length === 0
-          ? 'Nothing changed.'
+          ? t('admin.settings.nothingChanged')
           : [
-              now.length > 0 ? `Saved and in effect: ${names(now)}.` : '',
-              saved.restartRequired.length > 0 ? `Saved; takes effect after a restart: ${names(saved.restartRequired)}.` : '',
+              now.length > 0 ? t('admin.settings.savedNow', { changes: names(now) }) : '',
+              saved.restartRequired.length > 0 ? t('admin.settings.savedLater', { changes: names(saved.restartRequired) }) : '',
               saved.changed.includes('library.folders') ? demoWords(foldersBefore, valueOf('library.folders'), nodes) : '',
             ]
               .filter(Boolean)
@@ -320,7 +323,7 @@ export class MbAdminSettings extends LitElement {
   #refusal(err: unknown): void {
     if (!(err instanceof ApiError) || err.status !== 400 || this._schema === null) {
       this._refused = {};
-      this._result = `Not saved: ${messageOf(err)}`;
+      this._result = t('admin.settings.notSavedBecause', { reason: messageOf(err) });
       return;
     }
     const nodes = settingsOf(this._schema);
@@ -335,8 +338,8 @@ export class MbAdminSettings extends LitElement {
     this._refused = refused;
     const marked = Object.keys(refused).map((id) => lookOf(id, nodes.find(([key]) => key === id)?.[1]).label);
     this._result = [
-      'Not saved.',
-      marked.length > 0 ? `Change ${marked.length === 1 ? 'this setting' : 'these settings'} (marked): ${marked.join(', ')}.` : '',
+      t('admin.settings.notSaved'),
+      marked.length > 0 ? t('admin.settings.changeMarked', { count: marked.length, settings: marked.join(', ') }) : '',
       ...elsewhere,
     ]
       .filter(Boolean)
@@ -353,7 +356,7 @@ export class MbAdminSettings extends LitElement {
     this._isError = false;
     try {
       await this.api.restartDaemon();
-      this._result = 'Restarting… this page reconnects when Moodbox is back.';
+      this._result = t('admin.settings.restarting');
       const started = performance.now();
       // Down first, then back: a health answer from before the stop does not count.
       let wasDown = false;
@@ -366,13 +369,13 @@ export class MbAdminSettings extends LitElement {
         if (!isUp) wasDown = true;
         else if (wasDown) {
           this._restartFor = [];
-          this._result = 'Moodbox restarted; every saved setting is in effect.';
+          this._result = t('admin.settings.restarted');
           await this.#loader.reload();
           return;
         }
       }
       this._isError = true;
-      this._result = 'Moodbox has not come back yet. Started by hand (not as a service)? Start it again.';
+      this._result = t('admin.settings.notBack');
     } catch (err) {
       this._isError = true;
       this._result = messageOf(err);

@@ -49,7 +49,7 @@ export const SPOTIFY_STYLES = css`
     background: #e5e7eb;
   }
   td.num {
-    text-align: right;
+    text-align: end;
     font-variant-numeric: tabular-nums;
   }
   tr[data-changed] td {

@@ -1,12 +1,20 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { AdminApi, SpotifyDevice, SpotifyPlaylist, SpotifyStatus } from '../data/admin-api.js';
+import { followLanguage } from '../i18n/i18n.js';
+import { i18n, t, tWith } from './admin-i18n.js';
 import { ADMIN_STYLES, field, messageOf } from './admin-styles.js';
 import { SPOTIFY_STYLES } from './mb-admin-spotify.styles.js';
 import { renderDevices } from './spotify-devices-view.js';
 import { SOURCES, siteOf, stateOf } from './spotify-model.js';
 import { renderPlaylists } from './spotify-playlists-view.js';
 import { renderOff, stateLine } from './spotify-status-view.js';
+
+/** What a `music.source` plays, in the owner's words; one this page does not know, by its name. */
+function sourceWords(source: string): string {
+  const key = SOURCES[source];
+  return key === undefined ? source : t(key);
+}
 
 /** How often the status is read again while the page is open, so a fallback and a recovery show (ms). */
 const STATUS_POLL_MS = 5000;
@@ -48,6 +56,12 @@ export class MbAdminSpotify extends LitElement {
   @state() private _busy: 'connect' | 'complete' | 'disconnect' | 'device' | 'save' | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #isConnected = false;
+
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -103,7 +117,7 @@ export class MbAdminSpotify extends LitElement {
       this._devices = await this.api.spotifyDevices();
     } catch (err) {
       this._devices = [];
-      this.#say('device', `The devices could not be read: ${messageOf(err)}`, true);
+      this.#say('device', t('admin.spotify.devicesFailed', { error: messageOf(err) }), true);
     }
   }
 
@@ -113,20 +127,20 @@ export class MbAdminSpotify extends LitElement {
       this._drafts = {};
     } catch (err) {
       this._playlists = [];
-      this.#say('playlists', `The playlists could not be read: ${messageOf(err)}`, true);
+      this.#say('playlists', t('admin.spotify.playlistsFailed', { error: messageOf(err) }), true);
     }
   }
 
   override render() {
     const s = this._status;
     if (s === null) {
-      return html`<h2>Spotify</h2>
-        ${this._where === null && this._message ? this.#messages(null) : html`<p role="status">Loading…</p>`}`;
+      return html`<h2>${t('admin.spotify.title')}</h2>
+        ${this._where === null && this._message ? this.#messages(null) : html`<p role="status">${t('admin.spotify.loading')}</p>`}`;
     }
     if (!s.isAvailable)
-      return html`<h2>Spotify</h2>
+      return html`<h2>${t('admin.spotify.title')}</h2>
         ${renderOff(s, this._site)}`;
-    return html`<h2>Spotify</h2>
+    return html`<h2>${t('admin.spotify.title')}</h2>
       ${this.#messages(null)} ${this.#renderAccount(s)}
       ${s.isConnected ? html`${this.#renderDevices(s)} ${this.#renderPlaylists(s)}` : nothing}`;
   }
@@ -134,60 +148,66 @@ export class MbAdminSpotify extends LitElement {
   #renderAccount(s: SpotifyStatus) {
     if (!s.isConnected) {
       return html`<section class="card" aria-labelledby="account-h" data-account="none">
-        <h3 id="account-h">Account</h3>
-        <p>No Spotify account is connected. Connect one to play its playlists for the room's moods; Spotify Premium is needed.</p>
+        <h3 id="account-h">${t('admin.spotify.account')}</h3>
+        <p>${t('admin.spotify.noAccount')}</p>
         ${this.#messages('account')}
         <div class="row">
           <button ?disabled=${this._busy !== null} @click=${this.#connect}>
-            ${this._busy === 'connect' ? 'Opening Spotify…' : 'Connect Spotify'}
+            ${this._busy === 'connect' ? t('admin.spotify.opening') : t('admin.spotify.connect')}
           </button>
         </div>
         ${this._pending === null ? nothing : this.#renderPaste(this._pending)}
       </section>`;
     }
     return html`<section class="card" aria-labelledby="account-h" data-account=${s.account ?? ''}>
-      <h3 id="account-h">Account</h3>
+      <h3 id="account-h">${t('admin.spotify.account')}</h3>
       <dl>
-        <dt>Connected as</dt>
-        <dd data-account-name>${s.account ?? 'an account Spotify did not name (it did not answer)'}</dd>
-        <dt>Subscription</dt>
+        <dt>${t('admin.spotify.connectedAs')}</dt>
+        <dd data-account-name>${s.account ?? t('admin.spotify.unnamedAccount')}</dd>
+        <dt>${t('admin.spotify.subscription')}</dt>
         <dd data-premium=${s.isPremium === null ? 'unknown' : String(s.isPremium)}>
           ${
             s.isPremium === null
-              ? 'unknown until Spotify answers'
+              ? t('admin.spotify.premiumUnknown')
               : s.isPremium
-                ? 'Spotify Premium'
-                : html`<span class="error">Spotify Free: Spotify lets apps play only on Premium accounts, so the library plays.</span>`
+                ? t('admin.spotify.premium')
+                : html`<span class="error">${t('admin.spotify.free')}</span>`
           }
         </dd>
-        <dt>Music comes from</dt>
+        <dt>${t('admin.spotify.musicFrom')}</dt>
         <dd data-source=${s.source}>
-          ${SOURCES[s.source] ?? s.source} <span class="muted">(change it on the <a href="#settings">Settings page</a>)</span>
+          ${sourceWords(s.source)}
+          <span class="muted"
+            >${tWith('admin.spotify.changeIt', { settings: html`<a href="#settings">${t('admin.spotify.settingsPage')}</a>` })}</span
+          >
         </dd>
       </dl>
       <p class="state" data-state=${stateOf(s)} aria-live="polite">${stateLine(s, this._playlists)}</p>
       ${this.#messages('account')}
       <div class="row">
         <button class="danger" ?disabled=${this._busy !== null} @click=${this.#disconnect}>
-          ${this._busy === 'disconnect' ? 'Disconnecting…' : 'Disconnect Spotify'}
+          ${this._busy === 'disconnect' ? t('admin.spotify.disconnecting') : t('admin.spotify.disconnect')}
         </button>
       </div>
-      <p class="muted">Disconnecting makes Moodbox forget the account's sign-in; the music folders play until you connect again.</p>
+      <p class="muted">${t('admin.spotify.disconnectHelp')}</p>
     </section>`;
   }
 
   #renderPaste(p: PendingSignIn) {
-    return html`<form class="paste" aria-label="Finish connecting Spotify" @submit=${this.#complete}>
+    return html`<form class="paste" aria-label=${t('admin.spotify.finishFormLabel')} @submit=${this.#complete}>
       <p>
-        Spotify's page opened in a new tab (<a href=${p.url} target="_blank" rel="noopener">open it again</a>). After you agree there,
-        Spotify sends that tab to <code>${p.redirect}</code>, an address that only works in a browser on the box itself. If that tab says
-        the page cannot be reached, copy the whole address from its address bar and paste it here.
+        ${tWith('admin.spotify.pasteHelp', {
+          again: html`<a href=${p.url} target="_blank" rel="noopener">${t('admin.spotify.openAgain')}</a>`,
+          address: html`<code>${p.redirect}</code>`,
+        })}
       </p>
       <div class="row">
         <label
-          >The address the tab ended on <input name="url" type="url" required autocomplete="off" placeholder=${`${p.redirect}?code=…`}
+          >${t('admin.spotify.pasteLabel')} <input name="url" type="url" required autocomplete="off" placeholder=${`${p.redirect}?code=…`}
         /></label>
-        <button type="submit" ?disabled=${this._busy !== null}>${this._busy === 'complete' ? 'Connecting…' : 'Finish connecting'}</button>
+        <button type="submit" ?disabled=${this._busy !== null}>
+          ${this._busy === 'complete' ? t('admin.spotify.connecting') : t('admin.spotify.finish')}
+        </button>
       </div>
     </form>`;
   }
@@ -258,7 +278,10 @@ export class MbAdminSpotify extends LitElement {
       const status = await this.api.completeSpotify(url);
       this._pending = null;
       this.#setStatus(status);
-      this.#say('account', `Connected as ${status.account ?? 'your account'}.`);
+      this.#say(
+        'account',
+        status.account === null ? t('admin.spotify.connectedYours') : t('admin.spotify.connectedAsName', { account: status.account }),
+      );
     } catch (err) {
       this.#say('account', messageOf(err), true);
     } finally {
@@ -270,7 +293,7 @@ export class MbAdminSpotify extends LitElement {
     this._busy = 'disconnect';
     try {
       this.#setStatus(await this.api.disconnectSpotify());
-      this.#say('account', 'Spotify is disconnected: the music folders play.');
+      this.#say('account', t('admin.spotify.disconnected'));
     } catch (err) {
       this.#say('account', messageOf(err), true);
     } finally {
@@ -288,8 +311,10 @@ export class MbAdminSpotify extends LitElement {
       this.#say(
         'device',
         name === null
-          ? `Saved: Moodbox plays on ${this._status?.boxName ?? 'the box'} when it is on, else on the device in use.`
-          : `Saved: Moodbox plays on ${name}.`,
+          ? this._status?.boxName === null || this._status?.boxName === undefined
+            ? t('admin.spotify.savedAutoBox')
+            : t('admin.spotify.savedAuto', { box: this._status.boxName })
+          : t('admin.spotify.savedDevice', { device: name }),
       );
     } catch (err) {
       this.#say('device', messageOf(err), true);
@@ -332,7 +357,7 @@ export class MbAdminSpotify extends LitElement {
       }
       const names = saved.map((id) => this._playlists?.find((p) => p.id === id)?.name ?? id);
       await this.#loadPlaylists();
-      this.#say('playlists', `Saved: ${names.join(', ')}.`);
+      this.#say('playlists', t('admin.spotify.savedPlaylists', { playlists: names.join(', ') }));
     } catch (err) {
       // What was saved stays saved; the rest stays as a change to save again.
       const rest = Object.fromEntries(changes.filter(([id]) => !saved.includes(id)));

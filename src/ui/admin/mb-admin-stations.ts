@@ -4,7 +4,10 @@ import type { AdminApi, AdminStation, KnownMood } from '../data/admin-api.js';
 import { ApiError } from '../data/api-client.js';
 import { fieldProblems } from '../data/field-problems.js';
 import type { MbEvent } from '../events.js';
+import { followLanguage } from '../i18n/i18n.js';
+import { i18n, t, tWith } from './admin-i18n.js';
 import { ADMIN_STYLES, field, formatTime, messageOf } from './admin-styles.js';
+import { tagName } from './library-scan.js';
 import './mb-mood-picker.js';
 import type { PickedMood } from './mb-mood-picker.js';
 import { PageLoader } from './page-loader.js';
@@ -12,12 +15,14 @@ import { PageLoader } from './page-loader.js';
 /** The fields of the add form, as the daemon names them in a refusal. */
 const FIELDS = ['name', 'url', 'moods'] as const;
 type Field = (typeof FIELDS)[number];
+/** The file of a music folder that lists its stations (a file name, never translated). */
+const STATIONS_CSV = 'stations.csv';
 
-const KIND_LABELS: Record<AdminStation['kind'], string> = {
-  radio: 'Web radio',
-  playlist: 'Playlist (m3u/pls)',
-  hls: 'HLS stream',
-  youtube: 'YouTube',
+const KIND_LABELS: Record<AdminStation['kind'], () => string> = {
+  radio: () => t('admin.stations.kind.radio'),
+  playlist: () => t('admin.stations.kind.playlist'),
+  hls: () => t('admin.stations.kind.hls'),
+  youtube: () => t('admin.stations.kind.youtube'),
 };
 
 /**
@@ -80,25 +85,28 @@ export class MbAdminStations extends LitElement {
     this._known = known;
   });
 
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
+
   override render() {
-    return html`<h2>Stations</h2>
-      <p class="muted">
-        Web radio and other streams play like songs: the music picks a station whose moods fit the room, and the kiosk shows what the
-        station says it plays. A music folder's <code>stations.csv</code> adds stations at each scan (see docs/music-sources.md).
-      </p>
+    return html`<h2>${t('admin.stations.title')}</h2>
+      <p class="muted">${tWith('admin.stations.intro', { file: html`<code>${STATIONS_CSV}</code>` })}</p>
       ${this.#loader.status()} ${this.#renderForm()} ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : nothing}
       <p class="ok" role="status">${this._status}</p>
       ${
         this._items.length === 0
-          ? html`<p class="muted">${this.#loader.isLoaded ? 'No stations yet.' : ''}</p>`
+          ? html`<p class="muted">${this.#loader.isLoaded ? t('admin.stations.none') : ''}</p>`
           : html`<table class="cards">
               <thead>
                 <tr>
-                  <th scope="col">Station</th>
-                  <th scope="col">Address</th>
-                  <th scope="col">Moods</th>
-                  <th scope="col">Status</th>
-                  <th scope="col"><span class="muted">Remove</span></th>
+                  <th scope="col">${t('admin.stations.station')}</th>
+                  <th scope="col">${t('admin.stations.address')}</th>
+                  <th scope="col">${t('admin.stations.moods')}</th>
+                  <th scope="col">${t('admin.stations.status')}</th>
+                  <th scope="col"><span class="muted">${t('admin.stations.remove')}</span></th>
                 </tr>
               </thead>
               <tbody>
@@ -115,9 +123,9 @@ export class MbAdminStations extends LitElement {
     // On this box's network: the owner can allow such stations in Settings, so the page says where.
     if (name === 'url' && problem.includes('music.allowPrivateStations')) {
       return html`<p class="field-error" id="url-error" role="alert">
-        This address is on this box or its local network. Moodbox plays stations from the internet unless you allow stations on this
-        network: <a href="#settings/music.allowPrivateStations">allow them in Settings</a>, restart Moodbox there, and add the station
-        again.
+        ${tWith('admin.stations.privateAddress', {
+          link: html`<a href="#settings/music.allowPrivateStations">${t('admin.stations.privateAddressLink')}</a>`,
+        })}
       </p>`;
     }
     return html`<p class="field-error" id="${name}-error" role="alert">${problem}</p>`;
@@ -128,16 +136,16 @@ export class MbAdminStations extends LitElement {
     const described = (name: Field, hint?: string) =>
       [hint, this._problems[name] === undefined ? undefined : `${name}-error`].filter(Boolean).join(' ') || nothing;
     return html`<section class="card" aria-labelledby="add-h">
-      <h3 id="add-h">Add a station</h3>
+      <h3 id="add-h">${t('admin.stations.addTitle')}</h3>
       <form class="add" @submit=${this.#add} @input=${this.#onInput} novalidate>
         <div class="field">
           <label
-            >Name
+            >${t('admin.stations.name')}
             <input
               name="name"
               required
               autocomplete="off"
-              placeholder="Radio Paradise Mellow"
+              placeholder=${t('admin.stations.namePlaceholder')}
               aria-invalid=${invalid('name')}
               aria-describedby=${described('name')}
           /></label>
@@ -145,13 +153,13 @@ export class MbAdminStations extends LitElement {
         </div>
         <div class="field">
           <label
-            >Address (http or https: a stream, an .m3u or .pls playlist, HLS)
+            >${t('admin.stations.addressField')}
             <input
               name="url"
               type="url"
               required
               autocomplete="off"
-              placeholder="https://stream.example.com/live.mp3"
+              placeholder=${t('admin.stations.addressPlaceholder')}
               aria-invalid=${invalid('url')}
               aria-describedby=${described('url')}
             />
@@ -159,12 +167,10 @@ export class MbAdminStations extends LitElement {
           ${this.#problem('url')}
         </div>
         <fieldset class="field" aria-describedby="moods-hint">
-          <legend>Moods</legend>
-          <span id="moods-hint" class="muted"
-            >The moods the library’s songs use: the music picks the station when the room calls for one.</span
-          >
+          <legend>${t('admin.stations.moods')}</legend>
+          <span id="moods-hint" class="muted">${t('admin.stations.moodsHint')}</span>
           <mb-mood-picker
-            subject="the new station"
+            subject=${t('admin.stations.newStation')}
             .moods=${this._moods}
             .known=${this._known}
             error=${this._problems.moods ?? ''}
@@ -172,7 +178,11 @@ export class MbAdminStations extends LitElement {
           ></mb-mood-picker>
         </fieldset>
         ${this._problems.form ? html`<p class="error" role="alert" id="add-error">${this._problems.form}</p>` : nothing}
-        <div class="row"><button type="submit" ?disabled=${this._isSaving}>${this._isSaving ? 'Adding…' : 'Add station'}</button></div>
+        <div class="row">
+          <button type="submit" ?disabled=${this._isSaving}>
+            ${this._isSaving ? t('admin.stations.adding') : t('admin.stations.add')}
+          </button>
+        </div>
       </form>
     </section>`;
   }
@@ -182,19 +192,38 @@ export class MbAdminStations extends LitElement {
       <td>
         <strong>${s.name}</strong><br />
         <span class="muted"
-          >${KIND_LABELS[s.kind]}${s.origin === 'sidecar' ? html` · from <code>${s.file ?? 'stations.csv'}</code>` : nothing}</span
+          >${KIND_LABELS[s.kind]()}${
+            s.origin === 'sidecar'
+              ? html` · ${tWith('admin.stations.fromFile', { file: html`<code>${s.file ?? STATIONS_CSV}</code>` })}`
+              : nothing
+          }</span
         >
       </td>
       <td class="url"><code>${s.url}</code></td>
-      <td data-label="Moods">
-        ${s.moods.map((m) => html`<span class="chip" data-mood=${m.mood}>${m.mood}${m.weight < 1 ? ` ${Math.round(m.weight * 100)}%` : ''}</span>`)}
+      <td data-label=${t('admin.stations.moods')}>
+        ${s.moods.map(
+          (m) =>
+            html`<span class="chip" data-mood=${m.mood}
+              >${
+                m.weight < 1
+                  ? t('admin.stations.moodWeight', { mood: tagName(m.mood), weight: Math.round(m.weight * 100) / 100 })
+                  : tagName(m.mood)
+              }</span
+            >`,
+        )}
       </td>
       <td class="status">${this.#status(s)}</td>
       <td class="actions">
         ${
           s.origin === 'admin'
-            ? html`<button class="secondary" aria-label="Remove ${s.name}" @click=${() => this.#remove(s)}>Remove</button>`
-            : html`<span class="muted">Edit its stations.csv</span>`
+            ? html`<button
+                class="secondary"
+                aria-label=${t('admin.stations.removeLabel', { name: s.name })}
+                @click=${() => this.#remove(s)}
+              >
+                ${t('admin.stations.remove')}
+              </button>`
+            : html`<span class="muted">${t('admin.stations.editCsv')}</span>`
         }
       </td>
     </tr>`;
@@ -202,13 +231,16 @@ export class MbAdminStations extends LitElement {
 
   #status(s: AdminStation) {
     if (s.isFailing) {
+      const at = formatTime(s.failedAt);
       return html`<span data-state="failing"
-        >Failing since ${formatTime(s.failedAt)}${s.error ? html`: ${s.error}` : nothing}.
-        ${s.retryAt === null ? 'It may be tried again now.' : `Tried again after ${formatTime(s.retryAt)}.`}</span
+        >${s.error ? t('admin.stations.failingError', { at, error: s.error }) : t('admin.stations.failing', { at })}
+        ${s.retryAt === null ? t('admin.stations.retryNow') : t('admin.stations.retryAt', { at: formatTime(s.retryAt) })}</span
       >`;
     }
-    if (s.blocked !== null) return html`<span data-state="blocked">Not played: ${s.blocked}</span>`;
-    return html`<span data-state="ok">${s.playedAt === null ? 'Not played yet' : `Played ${formatTime(s.playedAt)}`}</span>`;
+    if (s.blocked !== null) return html`<span data-state="blocked">${t('admin.stations.notPlayed', { reason: s.blocked })}</span>`;
+    return html`<span data-state="ok"
+      >${s.playedAt === null ? t('admin.stations.notPlayedYet') : t('admin.stations.played', { at: formatTime(s.playedAt) })}</span
+    >`;
   }
 
   readonly #onMoods = (event: MbEvent<'mb-moods-change'>): void => {
@@ -234,14 +266,14 @@ export class MbAdminStations extends LitElement {
     const name = field(data, 'name').trim();
     const url = field(data, 'url').trim();
     const problems: Partial<Record<Field | 'form', string>> = {};
-    if (name === '') problems.name = 'Give the station a name.';
-    if (url === '') problems.url = 'Give the station’s address, starting with http:// or https://.';
-    else if (!/^https?:\/\//i.test(url)) problems.url = 'Enter an address that starts with http:// or https://.';
+    if (name === '') problems.name = t('admin.stations.giveName');
+    if (url === '') problems.url = t('admin.stations.giveAddress');
+    else if (!/^https?:\/\//i.test(url)) problems.url = t('admin.stations.addressScheme');
     // A mood chosen in "Add mood" counts without its own "Add" press.
     const pending = this.renderRoot.querySelector('mb-mood-picker')?.pending ?? '';
     const moods =
       pending === '' || this._moods.some((m) => m.mood === pending) ? this._moods : [...this._moods, { mood: pending, weight: 1 }];
-    if (moods.length === 0) problems.moods = 'Choose a mood the station plays for.';
+    if (moods.length === 0) problems.moods = t('admin.stations.chooseMood');
     this._problems = problems;
     this._status = '';
     if (Object.keys(problems).length > 0) return;
@@ -252,7 +284,7 @@ export class MbAdminStations extends LitElement {
       this._moods = [];
       this._problems = {};
       await this.#loader.reload();
-      this._status = `Added “${station.name}”.`;
+      this._status = t('admin.stations.added', { name: station.name });
     } catch (err) {
       this.#refusal(err);
     } finally {
@@ -276,7 +308,7 @@ export class MbAdminStations extends LitElement {
       await this.api.removeStation(s.trackId);
       // The list first, then the message: "Removed" never shows beside the station it names.
       await this.#loader.reload();
-      this._status = `Removed “${s.name}”.`;
+      this._status = t('admin.stations.removed', { name: s.name });
     } catch (err) {
       this._error = messageOf(err);
     }

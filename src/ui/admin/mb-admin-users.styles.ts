@@ -7,7 +7,7 @@ import { css } from 'lit';
 export const USERS_STYLES = css`
   .warn {
     padding: 0.5em 0.8em;
-    border-left: 4px solid #b45309;
+    border-inline-start: 4px solid #b45309;
     background: #fffbeb;
     color: #78350f;
     font-weight: 600;
@@ -54,6 +54,6 @@ export const USERS_STYLES = css`
     font-variant-numeric: tabular-nums;
   }
   ul.cards {
-    padding-left: 1.2em;
+    padding-inline-start: 1.2em;
   }
 `;

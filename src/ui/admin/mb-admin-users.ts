@@ -2,6 +2,8 @@ import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { AdminApi, AdminUser, Card, CardReader } from '../data/admin-api.js';
 import { ApiError } from '../data/api-client.js';
+import { followLanguage } from '../i18n/i18n.js';
+import { i18n, t, tWith } from './admin-i18n.js';
 import { CaptureCountdown } from './capture-countdown.js';
 import { PageLoader } from './page-loader.js';
 import { ADMIN_STYLES, field, formatTime, messageOf } from './admin-styles.js';
@@ -39,6 +41,12 @@ export class MbAdminUsers extends LitElement {
   readonly #countdown = new CaptureCountdown(this, CAPTURE_S);
   #isCancelled = false;
 
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
+
   override disconnectedCallback(): void {
     if (this.#countdown.leftS !== null) void this.#cancelCapture();
     super.disconnectedCallback();
@@ -53,44 +61,42 @@ export class MbAdminUsers extends LitElement {
     const query = this._query.trim().toLowerCase();
     const shown = this._users.filter((u) => query === '' || u.name.toLowerCase().includes(query));
     const editing = this._users.find((u) => u.id === this._editing);
-    return html`<h2>Users and cards</h2>
+    return html`<h2>${t('admin.users.title')}</h2>
       ${this.#loader.status()}
-      <form class="row card" aria-label="Add a person" @submit=${this.#create}>
-        <label>Name <input name="name" required maxlength="64" autocomplete="off" /></label>
+      <form class="row card" aria-label=${t('admin.users.addForm')} @submit=${this.#create}>
+        <label>${t('admin.users.name')} <input name="name" required maxlength="64" autocomplete="off" /></label>
         <label
-          >Role
+          >${t('admin.users.role')}
           <select name="role">
-            <option value="member">Member</option>
-            <option value="admin">Admin</option>
+            <option value="member">${t('admin.users.member')}</option>
+            <option value="admin">${t('admin.users.admin')}</option>
           </select>
         </label>
-        <label>PIN or passphrase <input name="pin" type="password" autocomplete="new-password" /></label>
-        <button type="submit">Add person</button>
+        <label>${t('admin.users.pinOrPassphrase')} <input name="pin" type="password" autocomplete="new-password" /></label>
+        <button type="submit">${t('admin.users.add')}</button>
         ${this.#messages('add')} ${this.#renderAdded()}
       </form>
       <div class="row" role="search" style="margin-top: 1em">
-        <label>Find a person <input type="search" .value=${this._query} @input=${this.#onQuery} autocomplete="off" /></label>
-        <span class="muted" aria-live="polite"
-          >${shown.length} of ${this._users.length} ${this._users.length === 1 ? 'person' : 'people'}</span
-        >
+        <label>${t('admin.users.find')} <input type="search" .value=${this._query} @input=${this.#onQuery} autocomplete="off" /></label>
+        <span class="muted" aria-live="polite">${t('admin.users.shown', { shown: shown.length, total: this._users.length })}</span>
       </div>
-      <table aria-label="People" class="cards">
+      <table aria-label=${t('admin.users.tableName')} class="cards">
         <thead>
           <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Role</th>
-            <th scope="col">PIN</th>
-            <th scope="col">Cards</th>
-            <th scope="col">Last seen</th>
-            <th scope="col">Plays</th>
-            <th scope="col"><span class="muted">Edit</span></th>
+            <th scope="col">${t('admin.users.name')}</th>
+            <th scope="col">${t('admin.users.role')}</th>
+            <th scope="col">${t('admin.users.pin')}</th>
+            <th scope="col">${t('admin.users.cards')}</th>
+            <th scope="col">${t('admin.users.lastSeen')}</th>
+            <th scope="col">${t('admin.users.plays')}</th>
+            <th scope="col"><span class="muted">${t('admin.users.edit')}</span></th>
           </tr>
         </thead>
         <tbody>
           ${shown.map((u) => this.#renderRow(u))}
         </tbody>
       </table>
-      ${shown.length === 0 && this._users.length > 0 ? html`<p class="muted">Nobody’s name contains “${this._query}”.</p>` : nothing}
+      ${shown.length === 0 && this._users.length > 0 ? html`<p class="muted">${t('admin.users.noMatch', { query: this._query })}</p>` : nothing}
       ${editing === undefined ? nothing : this.#renderDialog(editing)}`;
   }
 
@@ -98,30 +104,38 @@ export class MbAdminUsers extends LitElement {
     const activity = u.activity;
     const hasPin = activity?.hasPin ?? false;
     const cards = activity?.cards ?? 0;
+    const yesNo = t(hasPin ? 'admin.users.yes' : 'admin.users.no');
+    const cardCount = t('admin.users.cardCount', { cards });
     return html`<tr data-user=${u.name} class=${u.disabled ? 'disabled' : ''}>
       <td>
         <strong>${u.name}</strong>
-        ${u.disabled ? html`<span class="muted">· disabled</span>` : nothing}
-        ${!hasPin && cards === 0 ? html`<span class="muted" data-cannot-sign-in>· cannot sign in yet</span>` : nothing}
+        ${u.disabled ? html`<span class="muted">${t('admin.users.disabledMark')}</span>` : nothing}
+        ${!hasPin && cards === 0 ? html`<span class="muted" data-cannot-sign-in>${t('admin.users.cannotSignInMark')}</span>` : nothing}
       </td>
-      <td data-label="Role">${u.role === 'admin' ? 'Admin' : 'Member'}</td>
-      <td class=${hasPin ? 'yes' : 'no'} data-cell="pin" data-label="PIN">${hasPin ? 'Yes' : 'No'}</td>
-      <td class=${cards > 0 ? 'yes' : 'no'} data-cell="cards" data-label="Cards">${cards === 0 ? 'None' : cards}</td>
-      <td data-cell="seen" data-label="Last seen">
-        ${activity?.lastSeenAt ? formatTime(activity.lastSeenAt) : html`<span class="muted">never</span>`}
+      <td data-label=${t('admin.users.role')}>${u.role === 'admin' ? t('admin.users.admin') : t('admin.users.member')}</td>
+      <td class=${hasPin ? 'yes' : 'no'} data-cell="pin" data-label=${t('admin.users.pin')}>${yesNo}</td>
+      <td class=${cards > 0 ? 'yes' : 'no'} data-cell="cards" data-label=${t('admin.users.cards')}>${cardCount}</td>
+      <td data-cell="seen" data-label=${t('admin.users.lastSeen')}>
+        ${activity?.lastSeenAt ? formatTime(activity.lastSeenAt) : html`<span class="muted">${t('admin.users.never')}</span>`}
       </td>
-      <td data-cell="plays" data-label="Plays">${activity?.plays ?? 0}</td>
-      <td class="actions"><button class="secondary" aria-label="Edit ${u.name}" @click=${() => void this.#open(u.id)}>Edit</button></td>
+      <td data-cell="plays" data-label=${t('admin.users.plays')}>${activity?.plays ?? 0}</td>
+      <td class="actions">
+        <button class="secondary" aria-label=${t('admin.users.editLabel', { name: u.name })} @click=${() => void this.#open(u.id)}>
+          ${t('admin.users.edit')}
+        </button>
+      </td>
     </tr>`;
   }
 
   #renderAdded() {
     const added = this._added;
     if (added === null || this._where !== 'add') return nothing;
-    if (added.canSignIn) return html`<p class="ok" role="status">Added ${added.name}.</p>`;
+    if (added.canSignIn) return html`<p class="ok" role="status">${t('admin.users.added', { name: added.name })}</p>`;
     return html`<p class="warn" role="status">
-      Added ${added.name}, but they cannot sign in yet: give them a PIN or link a card.
-      <button type="button" class="secondary" @click=${() => void this.#open(added.id)}>Set up ${added.name}</button>
+      ${t('admin.users.addedCannotSignIn', { name: added.name })}
+      <button type="button" class="secondary" @click=${() => void this.#open(added.id)}>
+        ${t('admin.users.setUp', { name: added.name })}
+      </button>
     </p>`;
   }
 
@@ -130,33 +144,35 @@ export class MbAdminUsers extends LitElement {
     const isCapturing = this.#countdown.leftS !== null;
     return html`<dialog aria-label=${u.name} data-user=${u.name} @close=${this.#onClose} @cancel=${this.#onClose}>
       <header>
-        <h3>${u.name} <span class="muted">· ${u.role}${u.disabled ? ' · disabled' : ''}</span></h3>
-        <button class="secondary" @click=${this.#close}>Close</button>
+        <h3>${u.name} <span class="muted">${t('admin.users.roleMark', { role: u.role, disabled: String(u.disabled) })}</span></h3>
+        <button class="secondary" @click=${this.#close}>${t('admin.users.close')}</button>
       </header>
       ${
         u.signIn !== undefined && u.signIn.failures > 0
           ? html`<p class="muted" data-sign-in-wait>
-              ${u.signIn.failures} wrong PIN${u.signIn.failures === 1 ? '' : 's'} or passphrase${u.signIn.failures === 1 ? '' : 's'}
-              counted${u.signIn.waitS > 0 ? html`; the next sign-in waits ${formatWait(u.signIn.waitS)}` : ''}.
+              ${t(u.signIn.waitS > 0 ? 'admin.users.wrongTriesWait' : 'admin.users.wrongTries', { ...u.signIn, wait: formatWait(u.signIn.waitS) })}
             </p>`
           : ''
       }
       ${this.#messages(u.id)}
-      <form class="row" aria-label="PIN of ${u.name}" @submit=${(e: Event) => this.#setPin(e, u)}>
-        <label>New PIN <input name="pin" type="password" autocomplete="new-password" required /></label>
-        <button type="submit" class="secondary">Set PIN</button>
-        <span class="muted">${u.activity?.hasPin ? 'A PIN is set.' : 'No PIN yet.'}</span>
+      <form class="row" aria-label=${t('admin.users.pinForm', { name: u.name })} @submit=${(e: Event) => this.#setPin(e, u)}>
+        <label>${t('admin.users.newPin')} <input name="pin" type="password" autocomplete="new-password" required /></label>
+        <button type="submit" class="secondary">${t('admin.users.setPin')}</button>
+        <span class="muted">${u.activity?.hasPin ? t('admin.users.pinIsSet') : t('admin.users.noPinYet')}</span>
       </form>
-      <h3>Cards</h3>
+      <h3>${t('admin.users.cards')}</h3>
       ${
         this._cards.length === 0
-          ? html`<p class="muted">No card linked.</p>`
+          ? html`<p class="muted">${t('admin.users.noCard')}</p>`
           : html`<ul class="cards">
               ${this._cards.map(
                 (c) =>
                   html`<li data-card=${c.cardId}>
-                    <code>${c.cardId}</code> ${c.label} <span class="muted">linked ${formatTime(c.createdAt)}</span>
-                    <button class="danger" aria-label="Unlink card ${c.cardId}" @click=${() => this.#unlink(c)}>Unlink</button>
+                    <code>${c.cardId}</code> ${c.label}
+                    <span class="muted">${t('admin.users.linkedAt', { at: formatTime(c.createdAt) })}</span>
+                    <button class="danger" aria-label=${t('admin.users.unlinkLabel', { card: c.cardId })} @click=${() => this.#unlink(c)}>
+                      ${t('admin.users.unlink')}
+                    </button>
                   </li>`,
               )}
             </ul>`
@@ -165,41 +181,45 @@ export class MbAdminUsers extends LitElement {
         ${
           isCapturing
             ? html`<span role="status"
-                  >Tap the card on the reader now: <span class="countdown" data-countdown>${this.#countdown.leftS} s</span> left</span
+                  >${tWith('admin.users.tapNow', {
+                    left: html`<span class="countdown" data-countdown
+                      >${t('admin.users.seconds', { seconds: this.#countdown.leftS ?? 0 })}</span
+                    >`,
+                  })}</span
                 >
-                <button class="danger" @click=${this.#cancelCapture}>Cancel</button>`
-            : html`<button class="secondary" @click=${() => void this.#capture(u)}>Tap a card now</button> ${
+                <button class="danger" @click=${this.#cancelCapture}>${t('admin.users.cancel')}</button>`
+            : html`<button class="secondary" @click=${() => void this.#capture(u)}>${t('admin.users.tapCard')}</button> ${
                   reader !== null && reader.status !== 'connected'
                     ? html`<span class="muted" data-reader=${reader.status}>${reader.detail}</span>`
                     : nothing
                 }`
         }
       </div>
-      <form class="row" aria-label="Link a card to ${u.name}" @submit=${(e: Event) => this.#link(e, u)}>
+      <form class="row" aria-label=${t('admin.users.linkForm', { name: u.name })} @submit=${(e: Event) => this.#link(e, u)}>
         <label
-          >Card ID
+          >${t('admin.users.cardId')}
           <input
             name="cardId"
             required
             minlength="4"
             maxlength="32"
             pattern="[0-9A-Za-z]+"
-            title="4–32 letters or digits"
+            title=${t('admin.users.cardIdRule')}
             autocomplete="off"
           />
         </label>
-        <label>Label <input name="label" maxlength="64" autocomplete="off" /></label>
-        <button type="submit">Link card</button>
+        <label>${t('admin.users.cardLabel')} <input name="label" maxlength="64" autocomplete="off" /></label>
+        <button type="submit">${t('admin.users.link')}</button>
       </form>
-      <h3>Account</h3>
+      <h3>${t('admin.users.account')}</h3>
       <div class="row">
-        <button class="secondary" @click=${() => this.#toggle(u)}>${u.disabled ? 'Enable' : 'Disable'}</button>
+        <button class="secondary" @click=${() => this.#toggle(u)}>${t(u.disabled ? 'admin.users.enable' : 'admin.users.disable')}</button>
         ${
           u.signIn !== undefined && u.signIn.failures > 0
-            ? html`<button class="secondary" data-action="unlock" @click=${() => this.#unlock(u)}>Clear wrong tries</button>`
+            ? html`<button class="secondary" data-action="unlock" @click=${() => this.#unlock(u)}>${t('admin.users.clearTries')}</button>`
             : ''
         }
-        <button class="danger" @click=${() => this.#delete(u)}>Delete</button>
+        <button class="danger" @click=${() => this.#delete(u)}>${t('admin.users.delete')}</button>
       </div>
     </dialog>`;
   }
@@ -287,13 +307,13 @@ export class MbAdminUsers extends LitElement {
   };
 
   #unlock(u: AdminUser): void {
-    void this.#run(() => this.api.unlockUser(u.id), `${u.name} can sign in again at once.`, u.id);
+    void this.#run(() => this.api.unlockUser(u.id), t('admin.users.unlocked', { name: u.name }), u.id);
   }
 
   #toggle(u: AdminUser): void {
     void this.#run(
       () => this.api.updateUser(u.id, { disabled: !u.disabled }),
-      `${u.name} is ${u.disabled ? 'enabled' : 'disabled'}.`,
+      u.disabled ? t('admin.users.enabled', { name: u.name }) : t('admin.users.disabled', { name: u.name }),
       u.id,
     );
   }
@@ -302,14 +322,14 @@ export class MbAdminUsers extends LitElement {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
     const pin = field(new FormData(form), 'pin');
-    void this.#run(() => this.api.setPin(u.id, pin), `New PIN set for ${u.name}.`, u.id).then((ok) => ok && form.reset());
+    void this.#run(() => this.api.setPin(u.id, pin), t('admin.users.pinDone', { name: u.name }), u.id).then((ok) => ok && form.reset());
   }
 
   #delete(u: AdminUser): void {
-    if (!confirm(`Delete ${u.name}? Their history is kept without their name.`)) return;
+    if (!confirm(t('admin.users.confirmDelete', { name: u.name }))) return;
     this.#close();
     this._added = null;
-    void this.#run(() => this.api.deleteUser(u.id), `Deleted ${u.name}.`, 'add');
+    void this.#run(() => this.api.deleteUser(u.id), t('admin.users.deleted', { name: u.name }), 'add');
   }
 
   #link(event: Event, u: AdminUser): void {
@@ -320,7 +340,7 @@ export class MbAdminUsers extends LitElement {
     const label = field(data, 'label').trim();
     void this.#run(
       () => this.api.linkCard({ cardId, userId: u.id, ...(label ? { label } : {}) }),
-      `Linked card ${cardId} to ${u.name}.`,
+      t('admin.users.linked', { card: cardId, name: u.name }),
       u.id,
     ).then((ok) => ok && form.reset());
   }
@@ -336,10 +356,10 @@ export class MbAdminUsers extends LitElement {
       this.#countdown.stop();
       const owner = this._users.find((x) => x.id === linkedTo);
       if (owner !== undefined && owner.id !== u.id) {
-        this._error = `Card ${cardId} is linked to ${owner.name}. Unlink it there first.`;
+        this._error = t('admin.users.linkedElsewhere', { card: cardId, owner: owner.name });
         return;
       }
-      await this.#run(() => this.api.linkCard({ cardId, userId: u.id }), `Linked card ${cardId} to ${u.name}.`, u.id);
+      await this.#run(() => this.api.linkCard({ cardId, userId: u.id }), t('admin.users.linked', { card: cardId, name: u.name }), u.id);
     } catch (err) {
       this.#countdown.stop();
       if (this.#isCancelled) return;
@@ -351,7 +371,7 @@ export class MbAdminUsers extends LitElement {
   readonly #cancelCapture = async (): Promise<void> => {
     this.#isCancelled = true;
     this.#countdown.stop();
-    this._status = 'Stopped waiting for a card.';
+    this._status = t('admin.users.stoppedWaiting');
     this._error = '';
     try {
       await this.api.cancelCardCapture();
@@ -361,7 +381,7 @@ export class MbAdminUsers extends LitElement {
   };
 
   #unlink(c: Card): void {
-    void this.#run(() => this.api.unlinkCard(c.cardId), `Unlinked card ${c.cardId}.`, c.userId);
+    void this.#run(() => this.api.unlinkCard(c.cardId), t('admin.users.unlinked', { card: c.cardId }), c.userId);
   }
 }
 
@@ -373,5 +393,5 @@ declare global {
 
 /** "45 s" or "12 min". */
 function formatWait(seconds: number): string {
-  return seconds < 60 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
+  return seconds < 60 ? t('admin.users.seconds', { seconds }) : t('admin.users.minutes', { minutes: Math.ceil(seconds / 60) });
 }

@@ -3,6 +3,8 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { DayPlan } from '../../daemon/http/contract.js';
 import type { AdminApi, KnownMood } from '../data/admin-api.js';
 import { emit } from '../events.js';
+import { followLanguage } from '../i18n/i18n.js';
+import { i18n, moodName, t } from './admin-i18n.js';
 import { ADMIN_STYLES } from './admin-styles.js';
 
 /** How long a new block lasts, from where the last one ends (minutes). */
@@ -16,8 +18,16 @@ function later(hhmm: string, minutes: number): string {
 }
 
 /** A cap as the owner reads it: "up to 70", or "no cap" at 100. */
-function capWords(value: number, none: string): string {
-  return value >= 100 ? none : `up to ${value}`;
+function capWords(value: number): string {
+  return value >= 100 ? t('admin.dayPlans.noCap') : t('admin.dayPlans.upTo', { cap: value });
+}
+
+/**
+ * A library mood a block leans toward, as the list names it: in English the library's own word
+ * (`calm`), in another language the mood's name there; a mood the owner added keeps its name.
+ */
+function leanName(mood: string): string {
+  return i18n.language === 'en' ? mood : moodName(mood);
 }
 
 /**
@@ -83,6 +93,12 @@ export class MbDayPlans extends LitElement {
   @property({ attribute: false }) api: AdminApi | null = null;
   @state() private _moods: KnownMood[] = [];
 
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     void this.api
@@ -95,58 +111,69 @@ export class MbDayPlans extends LitElement {
   }
 
   override render() {
-    return html`${this.plans.length === 0 ? html`<p class="muted none" data-no-plans>No day plans: the room’s mood alone leads.</p>` : nothing}
+    return html`${this.plans.length === 0 ? html`<p class="muted none" data-no-plans>${t('admin.dayPlans.none')}</p>` : nothing}
       ${this.plans.map((plan, i) => this.#plan(plan, i))}
-      <button type="button" class="secondary" data-action="add-plan" @click=${this.#add}>Add a plan</button>`;
+      <button type="button" class="secondary" data-action="add-plan" @click=${this.#add}>${t('admin.dayPlans.add')}</button>`;
   }
 
   #plan(plan: DayPlan, i: number) {
-    const title = plan.name.trim() === '' ? `Plan ${i + 1}` : plan.name;
+    const title = plan.name.trim() === '' ? t('admin.dayPlans.untitled', { n: i + 1 }) : plan.name;
     const moods = [...new Set(['', ...this._moods.map((m) => m.name), ...(plan.mood === '' ? [] : [plan.mood])])];
     const value = (e: Event) => (e.target as HTMLInputElement | HTMLSelectElement).value;
     const number = (e: Event) => (e.target as HTMLInputElement).valueAsNumber;
     return html`<fieldset data-plan=${i}>
       <legend>${title}</legend>
       <label
-        >Name
-        <input .value=${plan.name} placeholder="e.g. lunch" maxlength="40" @input=${(e: Event) => this.#change(i, { name: value(e) })}
+        >${t('admin.dayPlans.name')}
+        <input
+          .value=${plan.name}
+          placeholder=${t('admin.dayPlans.namePlaceholder')}
+          maxlength="40"
+          @input=${(e: Event) => this.#change(i, { name: value(e) })}
       /></label>
-      <label>From <input type="time" .value=${plan.from} required @input=${(e: Event) => this.#change(i, { from: value(e) })} /></label>
-      <label>To <input type="time" .value=${plan.to} required @input=${(e: Event) => this.#change(i, { to: value(e) })} /></label>
       <label
-        >Lean toward
+        >${t('admin.dayPlans.from')}
+        <input type="time" .value=${plan.from} required @input=${(e: Event) => this.#change(i, { from: value(e) })}
+      /></label>
+      <label
+        >${t('admin.dayPlans.to')} <input type="time" .value=${plan.to} required @input=${(e: Event) => this.#change(i, { to: value(e) })}
+      /></label>
+      <label
+        >${t('admin.dayPlans.lean')}
         <select @change=${(e: Event) => this.#change(i, { mood: value(e) })}>
-          ${moods.map((m) => html`<option value=${m} ?selected=${m === plan.mood}>${m === '' ? 'No lean' : m}</option>`)}
+          ${moods.map(
+            (m) => html`<option value=${m} ?selected=${m === plan.mood}>${m === '' ? t('admin.dayPlans.noLean') : leanName(m)}</option>`,
+          )}
         </select></label
       >
       <label class="cap"
-        ><span>Energy <output>${capWords(plan.energyCap, 'no cap')}</output></span>
+        ><span>${t('admin.dayPlans.energy')} <output>${capWords(plan.energyCap)}</output></span>
         <input
           type="range"
           min="0"
           max="100"
           step="5"
-          aria-label="Energy cap of ${title}"
+          aria-label=${t('admin.dayPlans.energyCapLabel', { plan: title })}
           .value=${String(plan.energyCap)}
           @input=${(e: Event) => this.#change(i, { energyCap: number(e) })}
       /></label>
       <label class="cap"
-        ><span>Volume <output>${capWords(plan.volumeCap, 'no cap')}</output></span>
+        ><span>${t('admin.dayPlans.volume')} <output>${capWords(plan.volumeCap)}</output></span>
         <input
           type="range"
           min="0"
           max="100"
-          aria-label="Volume cap of ${title}"
+          aria-label=${t('admin.dayPlans.volumeCapLabel', { plan: title })}
           .value=${String(plan.volumeCap)}
           @input=${(e: Event) => this.#change(i, { volumeCap: number(e) })}
       /></label>
       <button
         type="button"
         class="secondary remove"
-        aria-label="Remove ${title}"
+        aria-label=${t('admin.dayPlans.removeLabel', { plan: title })}
         @click=${() => this.#set(this.plans.filter((_, j) => j !== i))}
       >
-        Remove
+        ${t('admin.dayPlans.remove')}
       </button>
     </fieldset>`;
   }

@@ -1,24 +1,27 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { fetchDiskUse, type DiskUse } from '../data/disk-api.js';
+import { followLanguage } from '../i18n/i18n.js';
+import { formatNumber, i18n, t } from './admin-i18n.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
 
 /** Largest tables shown. */
 const TABLES_SHOWN = 5;
-const PART_LABELS: Record<DiskUse['parts'][number]['name'], string> = {
-  database: 'Database',
-  covers: 'Cover images',
-  backups: 'Backups',
-  logs: 'Log files',
-  other: 'Other',
+const PART_LABELS: Record<DiskUse['parts'][number]['name'], () => string> = {
+  database: () => t('admin.disk.part.database'),
+  covers: () => t('admin.disk.part.covers'),
+  backups: () => t('admin.disk.part.backups'),
+  logs: () => t('admin.disk.part.logs'),
+  other: () => t('admin.disk.part.other'),
 };
 
-/** `12.3 MiB`. */
+/** `12.3 MiB` ("12,3 MiB" in German, "12,3 Mio" in French). */
 export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-  return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+  const tenths = (n: number): string => formatNumber(n, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  if (bytes < 1024) return t('admin.disk.bytes', { n: formatNumber(bytes) });
+  if (bytes < 1024 ** 2) return t('admin.disk.kib', { n: tenths(bytes / 1024) });
+  if (bytes < 1024 ** 3) return t('admin.disk.mib', { n: tenths(bytes / 1024 ** 2) });
+  return t('admin.disk.gib', { n: tenths(bytes / 1024 ** 3) });
 }
 
 /**
@@ -37,10 +40,11 @@ export class MbDiskUse extends LitElement {
         border-collapse: collapse;
       }
       td {
-        padding: 0.1em 1em 0.1em 0;
+        padding-block: 0.1em;
+        padding-inline: 0 1em;
       }
       td.bytes {
-        text-align: right;
+        text-align: end;
         font-variant-numeric: tabular-nums;
       }
     `,
@@ -48,6 +52,12 @@ export class MbDiskUse extends LitElement {
 
   @state() private _use: DiskUse | null = null;
   @state() private _error = '';
+
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -57,22 +67,22 @@ export class MbDiskUse extends LitElement {
   override render() {
     const use = this._use;
     return html`<section class="card" aria-labelledby="disk-h">
-      <h3 id="disk-h">Disk</h3>
+      <h3 id="disk-h">${t('admin.disk.title')}</h3>
       ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : nothing}
       ${
         use === null
           ? this._error
             ? nothing
-            : html`<p class="muted" role="status">Reading the disk use…</p>`
+            : html`<p class="muted" role="status">${t('admin.disk.reading')}</p>`
           : html`<p data-days-left>${daysLeft(use)}</p>
-              <table aria-label="Disk use by part">
+              <table aria-label=${t('admin.disk.tableLabel')}>
                 <tbody>
                   ${use.parts
                     .filter((p) => p.bytes > 0 || p.name === 'database')
                     .map(
                       (p) =>
                         html`<tr data-part=${p.name}>
-                          <td>${PART_LABELS[p.name]}</td>
+                          <td>${PART_LABELS[p.name]()}</td>
                           <td class="bytes">${formatBytes(p.bytes)}</td>
                         </tr>`,
                     )}
@@ -82,10 +92,10 @@ export class MbDiskUse extends LitElement {
                 use.tables.length === 0
                   ? nothing
                   : html`<p class="muted">
-                      Largest tables:
+                      ${t('admin.disk.largestTables')}
                       ${use.tables
                         .slice(0, TABLES_SHOWN)
-                        .map((t) => `${t.name} ${formatBytes(t.bytes)}`)
+                        .map((table) => `${table.name} ${formatBytes(table.bytes)}`)
                         .join(' · ')}
                     </p>`
               }`
@@ -98,16 +108,18 @@ export class MbDiskUse extends LitElement {
       this._use = await fetchDiskUse();
       this._error = '';
     } catch (err) {
-      this._error = `Cannot read the disk use: ${messageOf(err)}`;
+      this._error = t('admin.disk.cannotRead', { error: messageOf(err) });
     }
   }
 }
 
 function daysLeft(use: DiskUse): string {
-  const free = `${formatBytes(use.filesystem.freeBytes)} free of ${formatBytes(use.filesystem.sizeBytes)}`;
-  if (use.growthBytesPerDay === null) return `${free}; the growth is measured from the second night on.`;
-  if (use.daysLeft === null) return `${free}; not growing over the last ${use.samples} nights.`;
-  return `${free}; growing ${formatBytes(use.growthBytesPerDay)} a day: about ${use.daysLeft} days left.`;
+  const free = { free: formatBytes(use.filesystem.freeBytes), size: formatBytes(use.filesystem.sizeBytes) };
+  if (use.growthBytesPerDay === null) return t('admin.disk.growthUnknown', free);
+  if (use.daysLeft === null) return t('admin.disk.notGrowing', { ...free, nights: use.samples });
+  // The days as a plain number ("about 20000 days left"), as the panel has always written it.
+  const n = formatNumber(use.daysLeft, { useGrouping: false });
+  return t('admin.disk.growing', { ...free, perDay: formatBytes(use.growthBytesPerDay), days: use.daysLeft, n });
 }
 
 declare global {

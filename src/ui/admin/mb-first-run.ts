@@ -3,15 +3,26 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { AdminApi, AdminSession } from '../data/admin-api.js';
 import { ApiError } from '../data/api-client.js';
 import { fieldProblems } from '../data/field-problems.js';
+import { followLanguage } from '../i18n/i18n.js';
+import { i18n, t, tWith, type AdminKey } from './admin-i18n.js';
 import { ADMIN_STYLES, field, messageOf } from './admin-styles.js';
 import { FIRST_RUN_STYLES } from './mb-first-run.styles.js';
 import { formField, type FormFieldOptions } from './form-field.js';
-import { KIOSK_LANGUAGES, mergeSections, type CameraChoice } from './first-run-model.js';
+import { kioskLanguages, mergeSections, type CameraChoice } from './first-run-model.js';
 
 /** Admin passphrases are at least this long (the daemon's policy). */
 const MIN_PASSPHRASE = 10;
 
+/** The commands that show the first-run code on the box: commands, the same in every language. */
+const DOCTOR = 'moodbox doctor';
+const DOCTOR_FROM_FOLDER = 'node dist/daemon/cli.js doctor';
+
 type Step = 'admin' | 'music' | 'camera' | 'venue' | 'done';
+/** A line of the last screen: its message and the values it fills in. */
+interface Saved {
+  key: AdminKey;
+  values?: Record<string, string>;
+}
 const STEPS: readonly Step[] = ['admin', 'music', 'camera', 'venue'];
 
 /**
@@ -36,15 +47,21 @@ export class MbFirstRun extends LitElement {
   @state() private _isBusy = false;
   @state() private _config: Record<string, Record<string, unknown>> | null = null;
   @state() private _camera: CameraChoice = 'device';
-  /** What each step saved, in words, for the last screen. */
-  @state() private _saved: string[] = [];
-  /** The settings saved that take effect only when Moodbox restarts. */
-  @state() private _restartNeeded: string[] = [];
+  /** What each step saved, as messages, for the last screen (said in the language of the moment). */
+  @state() private _saved: Saved[] = [];
+  /** Whether a setting saved (the camera's) takes effect only when Moodbox restarts. */
+  @state() private _restartNeeded = false;
   @state() private _canRestart = false;
   /** The settings saved from the panel so far: each step's join them (a save replaces them all). */
   #overrides: Record<string, unknown> = {};
   /** The bundled demo music's folder, which is not the owner's. */
   @state() private _demoFolder = '';
+
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
 
   override render() {
     switch (this._step) {
@@ -67,31 +84,34 @@ export class MbFirstRun extends LitElement {
 
   #heading(title: string) {
     const index = STEPS.indexOf(this._step);
-    return html`<p class="muted">Setting up Moodbox: step ${index + 1} of ${STEPS.length}</p>
+    return html`<p class="muted">${t('admin.firstRun.step', { step: index + 1, steps: STEPS.length })}</p>
       <h1 id="step-h" tabindex="-1">${title}</h1>`;
   }
 
   #renderAdmin() {
     return html`<main>
       <form aria-labelledby="step-h" novalidate @submit=${this.#createAdmin} @input=${this.#clearError}>
-        ${this.#heading('Welcome: create the first admin')}
-        <p>This box has no admin yet. The admin runs Moodbox from this panel: music, people, guests and settings.</p>
-        ${this.#field('Your name', 'name', { autocomplete: 'username' })}
-        ${this.#field(`Passphrase (at least ${MIN_PASSPHRASE} characters)`, 'passphrase', { type: 'password', autocomplete: 'new-password' })}
-        ${this.#field('Repeat the passphrase', 'repeat', { type: 'password', autocomplete: 'new-password' })}
+        ${this.#heading(t('admin.firstRun.adminTitle'))}
+        <p>${t('admin.firstRun.adminIntro')}</p>
+        ${this.#field(t('admin.firstRun.name'), 'name', { autocomplete: 'username' })}
+        ${this.#field(t('admin.firstRun.passphrase', { min: MIN_PASSPHRASE }), 'passphrase', { type: 'password', autocomplete: 'new-password' })}
+        ${this.#field(t('admin.firstRun.repeat'), 'repeat', { type: 'password', autocomplete: 'new-password' })}
         ${
           this.isCodeNeeded
-            ? html`${this.#field('First-run code', 'code', { autocomplete: 'one-time-code' })}
+            ? html`${this.#field(t('admin.firstRun.code'), 'code', { autocomplete: 'one-time-code' })}
                 <p class="muted" id="code-help">
-                  You are not at the box itself, so Moodbox asks for the code it wrote in its log when it started. On the box, run
-                  <code>moodbox doctor</code> (<code>node dist/daemon/cli.js doctor</code> in Moodbox's folder) to see it, or open this page
-                  on the box's own screen, where no code is needed.
+                  ${tWith('admin.firstRun.codeHelp', {
+                    doctor: html`<code>${DOCTOR}</code>`,
+                    node: html`<code>${DOCTOR_FROM_FOLDER}</code>`,
+                  })}
                 </p>`
             : nothing
         }
         ${this.#alert()}
         <div class="actions">
-          <button type="submit" ?disabled=${this._isBusy}>${this._isBusy ? 'Creating…' : 'Create the admin and sign in'}</button>
+          <button type="submit" ?disabled=${this._isBusy}>
+            ${this._isBusy ? t('admin.firstRun.creating') : t('admin.firstRun.create')}
+          </button>
         </div>
       </form>
     </main>`;
@@ -103,17 +123,20 @@ export class MbFirstRun extends LitElement {
     const own = folders.find((f) => f !== this._demoFolder) ?? '';
     return html`<main>
       <form aria-labelledby="step-h" novalidate @submit=${this.#saveMusic} @input=${this.#clearError}>
-        ${this.#heading('Where is your music?')}
-        <p>
-          A folder of music files on this box: MP3, FLAC, Ogg, M4A and more. Moodbox reads it at once and listens to every song to know its
-          mood. Until then, it plays its demo songs; they leave once your folder is in.
-        </p>
-        ${this.#field('Music folder', 'folder', { autocomplete: 'off', value: own, placeholder: roots[0] === undefined ? '' : `${roots[0]}/music` })}
-        <p class="muted">${roots.length > 0 ? `It must be inside ${roots.join(', ')}: a USB stick is usually under /media.` : nothing}</p>
+        ${this.#heading(t('admin.firstRun.musicTitle'))}
+        <p>${t('admin.firstRun.musicIntro')}</p>
+        ${this.#field(t('admin.firstRun.folder'), 'folder', {
+          autocomplete: 'off',
+          value: own,
+          placeholder: roots[0] === undefined ? '' : `${roots[0]}/music`,
+        })}
+        <p class="muted">${roots.length > 0 ? t('admin.firstRun.inside', { roots: roots.join(', ') }) : nothing}</p>
         ${this.#alert()}
         <div class="actions">
-          <button type="submit" ?disabled=${this._isBusy}>${this._isBusy ? 'Saving…' : 'Save and go on'}</button>
-          <button type="button" class="secondary" @click=${() => this.#go('camera')}>Skip: keep the demo songs for now</button>
+          <button type="submit" ?disabled=${this._isBusy}>
+            ${this._isBusy ? t('admin.firstRun.saving') : t('admin.firstRun.saveGoOn')}
+          </button>
+          <button type="button" class="secondary" @click=${() => this.#go('camera')}>${t('admin.firstRun.skipDemo')}</button>
         </div>
       </form>
     </main>`;
@@ -129,21 +152,20 @@ export class MbFirstRun extends LitElement {
       >`;
     return html`<main>
       <form aria-labelledby="step-h" novalidate @submit=${this.#saveCamera} @input=${this.#clearError}>
-        ${this.#heading('The camera')}
-        <p>
-          Moodbox reads the room's mood from the faces a camera sees. It keeps no pictures: only how many faces and what they show. Without
-          a camera it plays by the day plan and what people choose.
-        </p>
+        ${this.#heading(t('admin.firstRun.cameraTitle'))}
+        <p>${t('admin.firstRun.cameraIntro')}</p>
         <fieldset>
-          <legend>Which camera</legend>
-          ${choice('device', 'A camera plugged into this box')} ${choice('off', 'No camera')}
-          ${choice('demo', 'The demo clip (to try Moodbox without a camera)')}
+          <legend>${t('admin.firstRun.whichCamera')}</legend>
+          ${choice('device', t('admin.firstRun.cameraDevice'))} ${choice('off', t('admin.firstRun.cameraOff'))}
+          ${choice('demo', t('admin.firstRun.cameraDemo'))}
         </fieldset>
-        ${this._camera === 'device' ? this.#field('Camera device', 'device', { autocomplete: 'off', value: device }) : nothing}
+        ${this._camera === 'device' ? this.#field(t('admin.firstRun.device'), 'device', { autocomplete: 'off', value: device }) : nothing}
         ${this.#alert()}
         <div class="actions">
-          <button type="submit" ?disabled=${this._isBusy}>${this._isBusy ? 'Saving…' : 'Save and go on'}</button>
-          <button type="button" class="secondary" @click=${() => this.#go('venue')}>Skip</button>
+          <button type="submit" ?disabled=${this._isBusy}>
+            ${this._isBusy ? t('admin.firstRun.saving') : t('admin.firstRun.saveGoOn')}
+          </button>
+          <button type="button" class="secondary" @click=${() => this.#go('venue')}>${t('admin.firstRun.skip')}</button>
         </div>
       </form>
     </main>`;
@@ -154,28 +176,25 @@ export class MbFirstRun extends LitElement {
     const language = this.#text('site', 'language', 'auto');
     return html`<main>
       <form aria-labelledby="step-h" novalidate @submit=${this.#saveVenue}>
-        ${this.#heading('Where does it play?')}
+        ${this.#heading(t('admin.firstRun.venueTitle'))}
         <fieldset>
-          <legend>The kind of place</legend>
-          <label
-            ><input type="radio" name="kind" value="business" ?checked=${kind === 'business'} /> A café, a shop, a lobby: the music on this
-            box only</label
-          >
-          <label
-            ><input type="radio" name="kind" value="home" ?checked=${kind === 'home'} /> A home: Spotify and YouTube may play too</label
-          >
+          <legend>${t('admin.firstRun.kind')}</legend>
+          <label><input type="radio" name="kind" value="business" ?checked=${kind === 'business'} /> ${t('admin.firstRun.business')}</label>
+          <label><input type="radio" name="kind" value="home" ?checked=${kind === 'home'} /> ${t('admin.firstRun.home')}</label>
         </fieldset>
-        <p class="muted">Streaming services license their music for homes only, so a business plays its own music.</p>
+        <p class="muted">${t('admin.firstRun.streamingHelp')}</p>
         <label
-          >The kiosk's language
+          >${t('admin.firstRun.kioskLanguage')}
           <select name="language">
-            ${KIOSK_LANGUAGES.map(([code, name]) => html`<option value=${code} ?selected=${code === language}>${name}</option>`)}
+            ${kioskLanguages().map(([code, name]) => html`<option value=${code} ?selected=${code === language}>${name}</option>`)}
           </select></label
         >
         ${this.#alert()}
         <div class="actions">
-          <button type="submit" ?disabled=${this._isBusy}>${this._isBusy ? 'Saving…' : 'Save and finish'}</button>
-          <button type="button" class="secondary" @click=${() => this.#go('done')}>Skip</button>
+          <button type="submit" ?disabled=${this._isBusy}>
+            ${this._isBusy ? t('admin.firstRun.saving') : t('admin.firstRun.saveFinish')}
+          </button>
+          <button type="button" class="secondary" @click=${() => this.#go('done')}>${t('admin.firstRun.skip')}</button>
         </div>
       </form>
     </main>`;
@@ -184,29 +203,24 @@ export class MbFirstRun extends LitElement {
   #renderDone() {
     return html`<main>
       <form aria-labelledby="step-h" @submit=${this.#finish}>
-        <h1 id="step-h" tabindex="-1">Moodbox is set up</h1>
+        <h1 id="step-h" tabindex="-1">${t('admin.firstRun.doneTitle')}</h1>
         ${
           this._saved.length === 0
-            ? html`<p>Nothing was changed: every setting is in Settings, whenever you need it.</p>`
+            ? html`<p>${t('admin.firstRun.nothingChanged')}</p>`
             : html`<ul>
-                ${this._saved.map((line) => html`<li>${line}</li>`)}
+                ${this._saved.map((line) => html`<li>${t(line.key, line.values)}</li>`)}
               </ul>`
         }
-        ${
-          this._restartNeeded.length > 0
-            ? html`<p>
-                ${this._restartNeeded.join(' and ')} ${this._restartNeeded.length === 1 ? 'changes' : 'change'} when Moodbox restarts.
-              </p>`
-            : nothing
-        }
-        ${this.#alert()}
+        ${this._restartNeeded ? html`<p>${t('admin.firstRun.cameraRestart')}</p>` : nothing} ${this.#alert()}
         <div class="actions">
           ${
-            this._restartNeeded.length > 0 && this._canRestart
-              ? html`<button type="button" ?disabled=${this._isBusy} @click=${this.#restart}>Restart Moodbox now</button>`
+            this._restartNeeded && this._canRestart
+              ? html`<button type="button" ?disabled=${this._isBusy} @click=${this.#restart}>${t('admin.firstRun.restart')}</button>`
               : nothing
           }
-          <button type="submit" class=${this._restartNeeded.length > 0 && this._canRestart ? 'secondary' : ''}>Go to the dashboard</button>
+          <button type="submit" class=${this._restartNeeded && this._canRestart ? 'secondary' : ''}>
+            ${t('admin.firstRun.toDashboard')}
+          </button>
         </div>
       </form>
     </main>`;
@@ -247,13 +261,13 @@ export class MbFirstRun extends LitElement {
     const name = field(data, 'name').trim();
     const passphrase = field(data, 'passphrase');
     const problems: Record<string, string> = {};
-    if (name === '') problems['name'] = 'Type your name.';
+    if (name === '') problems['name'] = t('admin.firstRun.typeName');
     if (passphrase.length < MIN_PASSPHRASE) {
-      problems['passphrase'] = `Use at least ${MIN_PASSPHRASE} characters (this one has ${passphrase.length}).`;
+      problems['passphrase'] = t('admin.firstRun.tooShort', { min: MIN_PASSPHRASE, length: passphrase.length });
     } else if (passphrase !== field(data, 'repeat')) {
-      problems['repeat'] = 'The two passphrases differ. Type the same one twice.';
+      problems['repeat'] = t('admin.firstRun.differ');
     }
-    if (this.isCodeNeeded && field(data, 'code').trim() === '') problems['code'] = 'Type the first-run code.';
+    if (this.isCodeNeeded && field(data, 'code').trim() === '') problems['code'] = t('admin.firstRun.typeCode');
     this._fieldErrors = problems;
     if (Object.keys(problems).length > 0) return;
     this._isBusy = true;
@@ -271,7 +285,7 @@ export class MbFirstRun extends LitElement {
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) {
         // Someone else was quicker: this box has its admin now.
-        this._error = 'This box has an admin already. Reload the page and sign in.';
+        this._error = t('admin.firstRun.hasAdmin');
       } else {
         this._error = messageOf(err);
       }
@@ -284,25 +298,25 @@ export class MbFirstRun extends LitElement {
     event.preventDefault();
     const folder = field(new FormData(event.target as HTMLFormElement), 'folder').trim();
     if (folder === '') {
-      this._fieldErrors = { folder: 'Type the folder of your music, or skip this step.' };
+      this._fieldErrors = { folder: t('admin.firstRun.typeFolder') };
       return;
     }
-    await this.#save({ library: { folders: [folder] } }, `Music from ${folder}: Moodbox is reading it now.`, 'camera', 'folder');
+    await this.#save({ library: { folders: [folder] } }, { key: 'admin.firstRun.savedMusic', values: { folder } }, 'camera', 'folder');
   };
 
   readonly #saveCamera = async (event: Event): Promise<void> => {
     event.preventDefault();
     const device = field(new FormData(event.target as HTMLFormElement), 'device').trim();
     if (this._camera === 'device' && device === '') {
-      this._fieldErrors = { device: 'Type the camera’s device, such as /dev/video0.' };
+      this._fieldErrors = { device: t('admin.firstRun.typeDevice') };
       return;
     }
-    const [overrides, words] =
+    const [overrides, words]: [Record<string, unknown>, Saved] =
       this._camera === 'off'
-        ? [{ camera: { enabled: false } }, 'No camera: the music follows the day plan and what people choose.']
+        ? [{ camera: { enabled: false } }, { key: 'admin.firstRun.savedNoCamera' }]
         : this._camera === 'demo'
-          ? [{ camera: { enabled: true, source: 'demo' } }, 'The camera: the demo clip.']
-          : [{ camera: { enabled: true, source: device } }, `The camera: ${device}.`];
+          ? [{ camera: { enabled: true, source: 'demo' } }, { key: 'admin.firstRun.savedDemoCamera' }]
+          : [{ camera: { enabled: true, source: device } }, { key: 'admin.firstRun.savedCamera', values: { device } }];
     await this.#save(overrides, words, 'venue', 'device');
   };
 
@@ -311,13 +325,15 @@ export class MbFirstRun extends LitElement {
     const data = new FormData(event.target as HTMLFormElement);
     const kind = field(data, 'kind') || 'business';
     const language = field(data, 'language') || 'auto';
-    const speaks = language === 'auto' ? 'its browser’s language' : (KIOSK_LANGUAGES.find(([c]) => c === language)?.[1] ?? language);
-    const words = `${kind === 'home' ? 'A home' : 'A business'}; the kiosk speaks ${speaks}.`;
+    const words: Saved =
+      language === 'auto'
+        ? { key: 'admin.firstRun.savedVenueAuto', values: { kind } }
+        : { key: 'admin.firstRun.savedVenue', values: { kind, language: kioskLanguages().find(([c]) => c === language)?.[1] ?? language } };
     await this.#save({ site: { kind, language } }, words, 'done');
   };
 
   /** Saves one step's settings; a refusal is shown beside `fieldName` (or above the buttons) and the step stays. */
-  async #save(overrides: Record<string, unknown>, words: string, next: Step, fieldName?: string): Promise<void> {
+  async #save(overrides: Record<string, unknown>, words: Saved, next: Step, fieldName?: string): Promise<void> {
     this._isBusy = true;
     try {
       const merged = mergeSections(this.#overrides, overrides);
@@ -325,8 +341,7 @@ export class MbFirstRun extends LitElement {
       this.#overrides = merged;
       this._config = saved.config as Record<string, Record<string, unknown>>;
       this._saved = [...this._saved, words];
-      if (saved.restartRequired.some((path) => path.startsWith('camera.')))
-        this._restartNeeded = [...new Set([...this._restartNeeded, 'The camera'])];
+      if (saved.restartRequired.some((path) => path.startsWith('camera.'))) this._restartNeeded = true;
       await this.#go(next);
     } catch (err) {
       const message = fieldProblems(messageOf(err))
@@ -344,7 +359,7 @@ export class MbFirstRun extends LitElement {
     try {
       await this.api.restartDaemon();
       this._error = '';
-      this._saved = [...this._saved, 'Moodbox is restarting: the dashboard opens once it is back.'];
+      this._saved = [...this._saved, { key: 'admin.firstRun.restarting' }];
       await this.#backAfterRestart();
       this.#finish();
     } catch (err) {

@@ -3,19 +3,10 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { StateSnapshot } from '../../daemon/http/contract.js';
 import type { AdminApi, GuestAdminView } from '../data/admin-api.js';
 import type { ApiClient } from '../data/api-client.js';
+import { followLanguage } from '../i18n/i18n.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
+import { i18n, t, tWith } from './admin-i18n.js';
 import { LiveStateController, whenChanged } from './live-state-controller.js';
-
-const STATUS_WORDS: Record<GuestAdminView['requests'][number]['status'], string> = {
-  queued: 'In the queue',
-  waiting: 'Waiting for the room',
-  playing: 'Playing',
-  played: 'Played',
-  skipped: 'Skipped',
-  declined: 'Declined',
-  cleared: 'Taken out by staff',
-  cancelled: 'Taken back by the guest',
-};
 
 /**
  * What, when it changes, may change guests' requests as staff see them: the song playing and the
@@ -51,7 +42,7 @@ export class MbGuestRequests extends LitElement {
         align-items: center;
         justify-content: space-between;
         padding: 0.3em 0;
-        border-bottom: 1px solid #eee;
+        border-block-end: 1px solid #eee;
         overflow-wrap: anywhere;
       }
       /* The song's words wrap, never the button's: "Take out" stays one word wide. */
@@ -92,6 +83,12 @@ export class MbGuestRequests extends LitElement {
   @state() private _error = '';
   @state() private _isBusy = false;
 
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
+
   readonly #live = new LiveStateController(this, {
     client: () => this.live,
     onChange: whenChanged(guestsKey, () => void this.#load()),
@@ -121,8 +118,9 @@ export class MbGuestRequests extends LitElement {
   /** What a request waits for or how it went, and its votes: "In the queue: … · 1 up, 0 down". */
   #line(r: GuestAdminView['requests'][number]): string {
     // A request waiting for the staff takes no votes.
-    if (r.awaitingApproval) return 'Waiting for your yes';
-    return `${STATUS_WORDS[r.status]}: ${r.reason} · ${r.votes.up} up, ${r.votes.down} down`;
+    if (r.awaitingApproval) return t('admin.guests.waitingForYes');
+    // The reason is the daemon's own, in English.
+    return t('admin.guests.line', { status: t(`admin.guests.status.${r.status}`), reason: r.reason, up: r.votes.up, down: r.votes.down });
   }
 
   override render() {
@@ -130,7 +128,7 @@ export class MbGuestRequests extends LitElement {
     const open = view?.requests.filter((r) => r.status === 'queued' || r.status === 'waiting') ?? [];
     const shown = this.brief ? open.toSorted((a, b) => Number(b.awaitingApproval) - Number(a.awaitingApproval)) : (view?.requests ?? []);
     return html`<section class="card" aria-labelledby="guests-h" data-online=${this.#live.isOnline}>
-      <h3 id="guests-h">Guests’ requests</h3>
+      <h3 id="guests-h">${t('admin.guests.requests')}</h3>
       ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : nothing}
       ${
         view === null
@@ -139,16 +137,17 @@ export class MbGuestRequests extends LitElement {
               view.isOpen
                 ? nothing
                 : html`<p class="muted">
-                    Guests cannot ask for songs now: turn it on in Settings → Guests (<a href="#settings/guests.requests"
-                      >“Guests may ask for songs from their phones”</a
-                    >).
+                    ${tWith('admin.guests.closed', {
+                      setting: html`<a href="#settings/guests.requests">${t('admin.guests.closedSetting')}</a>`,
+                    })}
                   </p>`
             }
             ${
               view.isOpen && view.needsApproval && !this.brief
                 ? html`<p class="muted" data-approval>
-                    Each request waits for a yes from the staff here; one nobody approves within the wait is declined.
-                    <a href="#settings/guests.approval">Change this in Settings</a>.
+                    ${tWith('admin.guests.approval', {
+                      change: html`<a href="#settings/guests.approval">${t('admin.guests.approvalChange')}</a>`,
+                    })}
                   </p>`
                 : nothing
             }
@@ -156,16 +155,21 @@ export class MbGuestRequests extends LitElement {
               view.nowPlaying === null || this.brief
                 ? nothing
                 : html`<p>
-                    Playing “${view.nowPlaying.track.title}”: ${view.nowPlaying.likes} ${view.nowPlaying.likes === 1 ? 'like' : 'likes'},
-                    ${view.nowPlaying.votes.up} up, ${view.nowPlaying.votes.down} “not this” (${view.downNeeded} skip it).
+                    ${t('admin.guests.nowPlaying', {
+                      title: view.nowPlaying.track.title,
+                      likes: view.nowPlaying.likes,
+                      up: view.nowPlaying.votes.up,
+                      down: view.nowPlaying.votes.down,
+                      needed: view.downNeeded,
+                    })}
                   </p>`
             }
             ${
               shown.length === 0 && this.brief && !view.isOpen
                 ? nothing
                 : shown.length === 0
-                  ? html`<p class="muted" data-none>${this.brief ? 'No request waiting to play.' : 'No requests in the last hour.'}</p>`
-                  : html`<ul aria-label="Guests’ requests">
+                  ? html`<p class="muted" data-none>${this.brief ? t('admin.guests.noneWaiting') : t('admin.guests.noneInHour')}</p>`
+                  : html`<ul aria-label=${t('admin.guests.requests')}>
                       ${shown.map(
                         (r) =>
                           html`<li data-status=${r.status}>
@@ -178,28 +182,28 @@ export class MbGuestRequests extends LitElement {
                                 ? html`<span class="decide">
                                     <button
                                       ?disabled=${this._isBusy}
-                                      aria-label=${`Approve “${r.track.title}”`}
+                                      aria-label=${t('admin.guests.approveLabel', { title: r.track.title })}
                                       @click=${() => void this.#run(() => this.api.approveGuestRequest(r.id))}
                                     >
-                                      Approve
+                                      ${t('admin.guests.approve')}
                                     </button>
                                     <button
                                       class="secondary"
                                       ?disabled=${this._isBusy}
-                                      aria-label=${`Decline “${r.track.title}”`}
+                                      aria-label=${t('admin.guests.declineLabel', { title: r.track.title })}
                                       @click=${() => void this.#run(() => this.api.clearGuestRequest(r.id))}
                                     >
-                                      Decline
+                                      ${t('admin.guests.decline')}
                                     </button>
                                   </span>`
                                 : r.status === 'queued' || r.status === 'waiting'
                                   ? html`<button
                                       class="secondary"
                                       ?disabled=${this._isBusy}
-                                      aria-label=${`Take out “${r.track.title}”`}
+                                      aria-label=${t('admin.guests.takeOutLabel', { title: r.track.title })}
                                       @click=${() => void this.#run(() => this.api.clearGuestRequest(r.id))}
                                     >
-                                      Take out
+                                      ${t('admin.guests.takeOut')}
                                     </button>`
                                   : nothing
                             }
@@ -209,16 +213,18 @@ export class MbGuestRequests extends LitElement {
             }
             ${
               this.brief
-                ? html`<a class="action" href="#guests">Every request and vote, on the Guests page</a>`
+                ? html`<a class="action" href="#guests">${t('admin.guests.everyRequest')}</a>`
                 : html`<div class="actions">
                     <button
                       class="danger"
                       ?disabled=${this._isBusy || open.length === 0}
                       @click=${() => void this.#run(() => this.api.clearGuests())}
                     >
-                      Clear the queue and votes
+                      ${t('admin.guests.clear')}
                     </button>
-                    <button class="secondary" ?disabled=${this._isBusy} @click=${() => void this.#load()}>Refresh</button>
+                    <button class="secondary" ?disabled=${this._isBusy} @click=${() => void this.#load()}>
+                      ${t('admin.guests.refresh')}
+                    </button>
                   </div>`
             }`
       }

@@ -1,12 +1,13 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { StateSnapshot } from '../../daemon/http/contract.js';
-import { moodLook } from '../components/mb-mood-face.js';
 import type { AdminApi, LibraryFit } from '../data/admin-api.js';
 import type { ApiClient } from '../data/api-client.js';
+import { followLanguage } from '../i18n/i18n.js';
+import { i18n, moodName, t } from './admin-i18n.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
+import { tagName } from './library-scan.js';
 import { LiveStateController, whenChanged } from './live-state-controller.js';
-import { capitalize } from '../components/words.js';
 
 /** One thing the library lacks, and what to do about it. */
 export interface LibraryWarning {
@@ -16,13 +17,12 @@ export interface LibraryWarning {
   todo: string;
 }
 
-const LISTEN = 'or let Moodbox listen to your music (Settings → Music: “Listen to every local track”, then Scan in Library)';
-
-/** "a sad room", "a happy or surprised room". */
-function rooms(emotions: readonly string[]): string {
-  const names = emotions.map((e) => moodLook(e).label.toLowerCase());
-  const list = names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} or ${names.at(-1) ?? ''}`;
-  return `${/^[aeiou]/.test(list) ? 'an' : 'a'} ${list} room`;
+/** "a sad room", "a happy or surprised room" (each look as the language quotes it). */
+function rooms(emotions: readonly string[]): { room: string } {
+  const names = emotions.map((e) => t('admin.libraryWarnings.look', { look: moodName(e).toLocaleLowerCase(i18n.locale) }));
+  // English as the panel has always written it: "happy, sad or surprised".
+  const looks = new Intl.ListFormat(i18n.locale === 'en' ? 'en-GB' : i18n.locale, { type: 'disjunction' }).format(names);
+  return { room: /^[aeiou]/.test(looks) ? t('admin.libraryWarnings.roomVowel', { looks }) : t('admin.libraryWarnings.room', { looks }) };
 }
 
 /**
@@ -32,9 +32,7 @@ function rooms(emotions: readonly string[]): string {
  */
 export function libraryWarnings(fit: LibraryFit): LibraryWarning[] {
   if (fit.tracks === 0) {
-    return [
-      { kind: 'empty', text: 'The library has no music Moodbox can play.', todo: 'Add a music folder in Settings, then Scan in Library.' },
-    ];
+    return [{ kind: 'empty', text: t('admin.libraryWarnings.empty'), todo: t('admin.libraryWarnings.emptyTodo') }];
   }
   const byMood = new Map<string, { emotions: string[]; fitting: number }>();
   for (const { emotion, mood, fitting } of fit.moods) {
@@ -46,20 +44,26 @@ export function libraryWarnings(fit: LibraryFit): LibraryWarning[] {
   const few: LibraryWarning[] = [];
   for (const [mood, { emotions, fitting }] of byMood) {
     if (fitting >= fit.fewBelow) continue;
-    const tag = `tag ${fitting === 0 ? 'songs' : 'more songs'} “${mood}” in Library`;
     if (fitting === 0) {
-      none.push({ kind: `no-fit:${mood}`, text: `No songs fit ${rooms(emotions)}.`, todo: `${capitalize(tag)}, ${LISTEN}.` });
+      none.push({
+        kind: `no-fit:${mood}`,
+        text: t('admin.libraryWarnings.noFit', rooms(emotions)),
+        todo: t('admin.libraryWarnings.noFitTodo', { mood: tagName(mood) }),
+      });
     } else {
-      few.push({ kind: `few-fit:${mood}`, text: `Few songs fit ${rooms(emotions)} (${fitting}).`, todo: `${capitalize(tag)}, ${LISTEN}.` });
+      few.push({
+        kind: `few-fit:${mood}`,
+        text: t('admin.libraryWarnings.fewFit', { ...rooms(emotions), fitting }),
+        todo: t('admin.libraryWarnings.fewFitTodo', { mood: tagName(mood) }),
+      });
     }
   }
   const out = [...none, ...few];
   if (fit.notAnalysed > 0) {
-    const songs = fit.notAnalysed === 1 ? '1 song is' : `${fit.notAnalysed} songs are`;
     out.push({
       kind: 'not-analysed',
-      text: `${songs} not analysed yet: they follow the room by their mood tags alone.`,
-      todo: 'Let Moodbox listen to them (Settings → Music: “Listen to every local track”, then Scan in Library), or tag them in Library.',
+      text: t('admin.libraryWarnings.notAnalysed', { count: fit.notAnalysed }),
+      todo: t('admin.libraryWarnings.notAnalysedTodo'),
     });
   }
   return out;
@@ -90,7 +94,7 @@ export class MbLibraryWarnings extends LitElement {
       li {
         margin: 0 0 0.6em;
         padding: 0.4em 0.7em;
-        border-left: 0.35em solid #d97706;
+        border-inline-start: 0.35em solid #d97706;
         background: #fffbeb;
         border-radius: 0.3em;
         overflow-wrap: anywhere;
@@ -111,6 +115,12 @@ export class MbLibraryWarnings extends LitElement {
     onChange: whenChanged(libraryKey, () => void this.#load(), { skipFirst: true }),
   });
 
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     void this.#load();
@@ -128,14 +138,14 @@ export class MbLibraryWarnings extends LitElement {
   override render() {
     const warnings = this._fit === null ? [] : libraryWarnings(this._fit);
     return html`<section class="card" aria-labelledby="library-h" data-online=${this.#live.isOnline}>
-      <h3 id="library-h">Library</h3>
+      <h3 id="library-h">${t('admin.libraryWarnings.title')}</h3>
       ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : nothing}
       ${
         this._fit === null
           ? nothing
           : warnings.length === 0
-            ? html`<p class="muted">${this._fit.tracks} songs and stations; every mood has enough songs.</p>`
-            : html`<ul aria-label="Library warnings">
+            ? html`<p class="muted">${t('admin.libraryWarnings.allFit', { count: this._fit.tracks })}</p>`
+            : html`<ul aria-label=${t('admin.libraryWarnings.listLabel')}>
                 ${warnings.map(
                   (w) =>
                     html`<li data-warning=${w.kind}>

@@ -3,7 +3,15 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { KnownMood } from '../data/admin-api.js';
 import { moodColour } from '../components/mood-colours.js';
 import { emit } from '../events.js';
+import { followLanguage } from '../i18n/i18n.js';
 import { ADMIN_STYLES } from './admin-styles.js';
+import { i18n, moodName, t } from './admin-i18n.js';
+
+/** A mood tag in the panel's language, lower case as the library writes its tags; one the owner added, as they wrote it. */
+function tag(mood: string): string {
+  const known = moodName(mood, '');
+  return known === '' ? mood : known.toLocaleLowerCase(i18n.locale);
+}
 
 /** A mood tag as the picker shows it: its name, how strongly it fits (0–1), and where it came from. */
 export interface PickedMood {
@@ -76,6 +84,12 @@ export class MbMoodPicker extends LitElement {
   @property() error = '';
   @state() private _draft = '';
 
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
+
   /** The mood chosen in "Add mood" but not added yet ('' for none): a form saving the moods takes it as picked. */
   get pending(): string {
     return this._draft;
@@ -83,26 +97,25 @@ export class MbMoodPicker extends LitElement {
 
   override render() {
     const addable = this.known.filter((m) => !this.moods.some((x) => x.mood === m.name));
-    const label = this.subject === '' ? '' : ` from ${this.subject}`;
-    return html`${this.moods.length === 0 ? html`<p class="none muted">No mood yet.</p>` : nothing}
+    const removeLabel = (mood: string): string =>
+      this.subject === ''
+        ? t('admin.moodPicker.removeLabel', { mood: tag(mood) })
+        : t('admin.moodPicker.removeFromLabel', { mood: tag(mood), subject: this.subject });
+    return html`${this.moods.length === 0 ? html`<p class="none muted">${t('admin.moodPicker.none')}</p>` : nothing}
       ${this.moods.map(
         (m) =>
           html`<span class="chip" data-mood=${m.mood} title=${this.describe?.(m) ?? nothing}
-            ><span class="dot" style="background: ${moodColour(m.mood)}"></span>${m.mood}${
+            ><span class="dot" style="background: ${moodColour(m.mood)}"></span>${tag(m.mood)}${
               m.weight < 1 ? html` <span class="weight">${Math.round(m.weight * 100)}%</span>` : nothing
             }
-            <button
-              type="button"
-              aria-label="Remove mood ${m.mood}${label}"
-              @click=${() => this.#change(this.moods.filter((x) => x !== m))}
-            >
+            <button type="button" aria-label=${removeLabel(m.mood)} @click=${() => this.#change(this.moods.filter((x) => x !== m))}>
               ✕
             </button></span
           >`,
       )}
       <div class="add" part="add">
         <label
-          >Add mood
+          >${t('admin.moodPicker.addMood')}
           <select
             name="mood"
             .value=${this._draft}
@@ -110,11 +123,11 @@ export class MbMoodPicker extends LitElement {
             aria-describedby=${this.error === '' ? nothing : 'moods-error'}
             @change=${(e: Event) => (this._draft = (e.target as HTMLSelectElement).value)}
           >
-            <option value="" ?selected=${this._draft === ''}>Choose a mood…</option>
-            ${addable.map((m) => html`<option value=${m.name} ?selected=${this._draft === m.name}>${m.name}</option>`)}
+            <option value="" ?selected=${this._draft === ''}>${t('admin.moodPicker.choose')}</option>
+            ${addable.map((m) => html`<option value=${m.name} ?selected=${this._draft === m.name}>${tag(m.name)}</option>`)}
           </select>
         </label>
-        <button type="button" ?disabled=${this._draft === ''} @click=${this.#add}>Add</button>
+        <button type="button" ?disabled=${this._draft === ''} @click=${this.#add}>${t('admin.moodPicker.add')}</button>
       </div>
       ${this.error === '' ? nothing : html`<p class="field-error" id="moods-error" role="alert">${this.error}</p>`}`;
   }

@@ -4,26 +4,20 @@ import type { StateSnapshot } from '../../daemon/http/contract.js';
 import '../components/mb-cover.js';
 import type { AdminApi, StaffPlayer, StaffQueueItem } from '../data/admin-api.js';
 import type { ApiClient } from '../data/api-client.js';
+import { followLanguage } from '../i18n/i18n.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
+import { i18n, t } from './admin-i18n.js';
 import { LiveStateController, whenChanged } from './live-state-controller.js';
 import { NOW_PLAYING_STYLES } from './mb-now-playing-card.styles.js';
 import { nowPlayingLine } from './now-playing-line.js';
-
-/** The player's state in a word, beside the time. */
-const STATUS_WORDS: Record<StateSnapshot['player']['status'], string> = {
-  playing: 'Playing',
-  paused: 'Paused',
-  stopped: 'Stopped',
-  stalled: 'No sound',
-};
 
 /** Why no sound reaches the room, and that the song is kept. */
 export function stalledWords(stalled: NonNullable<StateSnapshot['player']['stalled']>): string {
   const why =
     stalled.cause === 'output'
-      ? `No sound reaches the speakers (${stalled.detail}): check that they, or the Snapcast server, are on and connected.`
-      : `The player is restarting (${stalled.detail}).`;
-  return `${why} The song goes on where it stopped once sound flows again.`;
+      ? t('admin.nowPlaying.stalledOutput', { detail: stalled.detail })
+      : t('admin.nowPlaying.stalledPlayer', { detail: stalled.detail });
+  return `${why} ${t('admin.nowPlaying.stalledKept')}`;
 }
 
 /** How often the elapsed time is drawn again (ms); it is computed from a start time, so it never drifts. */
@@ -47,10 +41,11 @@ function queueKey(state: StateSnapshot | null): string {
 
 /** Why a queued song plays, in staff's words. */
 function why(item: StaffQueueItem): string {
-  if (item.reason === 'staff') return 'Chosen by staff';
-  if (item.reason === 'tap') return 'Chosen at the kiosk';
-  if (item.reason === 'guest') return 'Asked for by a guest';
-  return item.note === '' ? 'For the room' : `For the room: ${item.note}`;
+  if (item.reason === 'staff') return t('admin.nowPlaying.why.staff');
+  if (item.reason === 'tap') return t('admin.nowPlaying.why.tap');
+  if (item.reason === 'guest') return t('admin.nowPlaying.why.guest');
+  // The note is the player's own, in English.
+  return item.note === '' ? t('admin.nowPlaying.why.room') : t('admin.nowPlaying.why.roomNote', { note: item.note });
 }
 
 /**
@@ -93,6 +88,12 @@ export class MbNowPlayingCard extends LitElement {
     },
   });
 
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     void this.reload();
@@ -128,10 +129,10 @@ export class MbNowPlayingCard extends LitElement {
   }
 
   /** Moves a song staff queued to `position` among the songs staff queued (0: next). */
-  async #move(item: StaffQueueItem, position: number, done: string): Promise<void> {
+  async #move(item: StaffQueueItem, position: number, done: () => string): Promise<void> {
     try {
       this.show(await this.api.moveQueued(item.key, position));
-      this.#say(done);
+      this.#say(done());
     } catch (err) {
       this.#say(messageOf(err), true);
       await this.reload();
@@ -141,7 +142,7 @@ export class MbNowPlayingCard extends LitElement {
   async #remove(item: StaffQueueItem): Promise<void> {
     try {
       this.show(await this.api.unqueue(item.key));
-      this.#say(`“${item.title}” is out of the queue.`);
+      this.#say(t('admin.nowPlaying.removed', { title: item.title }));
     } catch (err) {
       this.#say(messageOf(err), true);
       await this.reload();
@@ -151,7 +152,7 @@ export class MbNowPlayingCard extends LitElement {
   async #block(item: StaffQueueItem): Promise<void> {
     try {
       await this.api.block({ trackId: item.trackId });
-      this.#say(`“${item.title}” is blocked: it no longer plays here (Blocked music lifts it).`);
+      this.#say(t('admin.nowPlaying.blocked', { title: item.title }));
     } catch (err) {
       this.#say(messageOf(err), true);
     }
@@ -172,9 +173,9 @@ export class MbNowPlayingCard extends LitElement {
     const now = player?.nowPlaying ?? null;
     const current = this._view?.current ?? null;
     return html`<section class="card" aria-labelledby="now-h">
-      <h3 id="now-h">Now playing</h3>
-      ${player === null || now === null ? html`<p class="muted">Nothing playing.</p>` : this.#now(player, now, current)}
-      <h3 id="next-h">Up next</h3>
+      <h3 id="now-h">${t('admin.nowPlaying.title')}</h3>
+      ${player === null || now === null ? html`<p class="muted">${t('admin.nowPlaying.nothing')}</p>` : this.#now(player, now, current)}
+      <h3 id="next-h">${t('admin.nowPlaying.upNext')}</h3>
       ${this.#upcoming(this._view?.upcoming ?? [])} ${this.#later(this.#live.state)}
       <p class="result ${this._isError ? 'error' : 'ok'}" role="status" aria-live="polite">${this._message}</p>
     </section>`;
@@ -184,32 +185,32 @@ export class MbNowPlayingCard extends LitElement {
     const isStation = current?.trackId === now.id ? current.isStation : now.durationMs === null && now.album === '';
     const elapsed = this.#elapsed(player);
     const total = now.durationMs;
-    const status = STATUS_WORDS[player.status];
+    const status = t(`admin.nowPlaying.status.${player.status}`);
     return html`<div class="now" data-now=${now.id}>
       <mb-cover .src=${now.coverUrl} label=${now.title} .mood=${now.moods[0] ?? null}></mb-cover>
       <div>
         <p class="title" data-now-playing>${nowPlayingLine({ nowPlaying: now, streamTitle: player.streamTitle ?? null })}</p>
-        ${isStation ? html`<p class="line muted">Live radio</p>` : now.album ? html`<p class="line muted">${now.album}</p>` : nothing}
+        ${isStation ? html`<p class="line muted">${t('admin.nowPlaying.liveRadio')}</p>` : now.album ? html`<p class="line muted">${now.album}</p>` : nothing}
         <p class="time">
           <span class="muted">${status}</span>
           <span data-elapsed=${Math.floor(elapsed / 1000)}>${clockTime(elapsed)}</span>
           ${
             total === null
               ? nothing
-              : html`<progress max=${total} .value=${elapsed} aria-label="Elapsed"></progress>
+              : html`<progress max=${total} .value=${elapsed} aria-label=${t('admin.nowPlaying.elapsed')}></progress>
                   <span data-total=${Math.floor(total / 1000)}>${clockTime(total)}</span>`
           }
         </p>
         ${player.stalled ? html`<p class="line error" role="status" data-stalled>${stalledWords(player.stalled)}</p>` : nothing}
         ${current?.trackId === now.id ? html`<p class="line" data-why>${why(current)}</p>` : nothing}
-        ${this.brief ? nothing : html`<p class="line muted">Volume ${player.volume}</p>`}
+        ${this.brief ? nothing : html`<p class="line muted">${t('admin.nowPlaying.volume', { volume: player.volume })}</p>`}
       </div>
     </div>`;
   }
 
   #upcoming(upcoming: readonly StaffQueueItem[]) {
     if (upcoming.length === 0) {
-      return html`<p class="muted" data-queue="empty">Nothing queued: Moodbox picks the next song for the room as this one ends.</p>`;
+      return html`<p class="muted" data-queue="empty">${t('admin.nowPlaying.queueEmpty')}</p>`;
     }
     const picks = upcoming.filter((item) => item.reason === 'staff');
     return html`<ol aria-labelledby="next-h" data-queue>
@@ -218,7 +219,9 @@ export class MbNowPlayingCard extends LitElement {
             html`<li data-queued=${item.trackId} data-reason=${item.reason}>
               <mb-cover .src=${item.coverUrl} label=${item.title}></mb-cover>
               <span class="what">
-                <strong>${item.title}</strong>${item.isStation ? ' · live radio' : item.artist ? ` · ${item.artist}` : nothing}
+                <strong>${item.title}</strong>${
+                  item.isStation ? ` · ${t('admin.nowPlaying.liveRadioItem')}` : item.artist ? ` · ${item.artist}` : nothing
+                }
                 ${item.durationMs === null ? nothing : html`<span class="muted">(${clockTime(item.durationMs)})</span>`} <br /><span
                   class=${item.reason === 'staff' ? 'staff-pick' : 'muted'}
                   >${why(item)}</span
@@ -232,7 +235,7 @@ export class MbNowPlayingCard extends LitElement {
             </li>`,
         )}
       </ol>
-      ${this.brief ? nothing : html`<p class="muted">After that, Moodbox picks for the room as it goes.</p>`}`;
+      ${this.brief ? nothing : html`<p class="muted">${t('admin.nowPlaying.afterThat')}</p>`}`;
   }
 
   /** A song staff queued: played next, moved down one, or taken out. */
@@ -244,10 +247,10 @@ export class MbNowPlayingCard extends LitElement {
               type="button"
               class="secondary"
               data-action="play-next"
-              aria-label="Play next: “${item.title}”"
-              @click=${() => void this.#move(item, 0, `“${item.title}” plays next.`)}
+              aria-label=${t('admin.nowPlaying.playNextLabel', { title: item.title })}
+              @click=${() => void this.#move(item, 0, () => t('admin.nowPlaying.movedNext', { title: item.title }))}
             >
-              Play next
+              ${t('admin.nowPlaying.playNext')}
             </button>`
           : nothing
       }
@@ -257,10 +260,10 @@ export class MbNowPlayingCard extends LitElement {
               type="button"
               class="secondary"
               data-action="move-down"
-              aria-label="Move down: “${item.title}”"
-              @click=${() => void this.#move(item, index + 1, `“${item.title}” plays later.`)}
+              aria-label=${t('admin.nowPlaying.moveDownLabel', { title: item.title })}
+              @click=${() => void this.#move(item, index + 1, () => t('admin.nowPlaying.movedLater', { title: item.title }))}
             >
-              Move down
+              ${t('admin.nowPlaying.moveDown')}
             </button>`
           : nothing
       }
@@ -268,10 +271,10 @@ export class MbNowPlayingCard extends LitElement {
         type="button"
         class="secondary"
         data-action="remove"
-        aria-label="Remove “${item.title}” from the queue"
+        aria-label=${t('admin.nowPlaying.removeLabel', { title: item.title })}
         @click=${() => void this.#remove(item)}
       >
-        Remove
+        ${t('admin.nowPlaying.remove')}
       </button>
       ${this.#blockButton(item)}
     </span>`;
@@ -283,26 +286,26 @@ export class MbNowPlayingCard extends LitElement {
       type="button"
       class="secondary"
       data-action="block"
-      aria-label="Block “${item.title}”"
+      aria-label=${t('admin.nowPlaying.blockLabel', { title: item.title })}
       @click=${() => void this.#block(item)}
     >
-      Block
+      ${t('admin.nowPlaying.block')}
     </button>`;
   }
 
   /** What Moodbox would pick from for the room as it is now (the kiosk's suggestions): likely later, not promised. */
   #later(state: StateSnapshot | null) {
     const queued = new Set([state?.player.nowPlaying?.id, ...(this._view?.upcoming ?? []).map((i) => i.trackId)]);
-    const later = (state?.suggestions ?? []).filter((t) => !queued.has(t.id)).slice(0, LATER);
+    const later = (state?.suggestions ?? []).filter((s) => !queued.has(s.id)).slice(0, LATER);
     if (later.length === 0) return nothing;
     const list = html`<ol aria-labelledby="later-h" data-later>
       ${later.map(
-        (t) =>
-          html`<li data-suggested=${t.id}>
-            <mb-cover .src=${t.coverUrl} label=${t.title} .mood=${t.moods[0] ?? null}></mb-cover>
+        (s) =>
+          html`<li data-suggested=${s.id}>
+            <mb-cover .src=${s.coverUrl} label=${s.title} .mood=${s.moods[0] ?? null}></mb-cover>
             <span class="what"
-              ><strong>${t.title}</strong>${t.artist ? ` · ${t.artist}` : nothing}
-              ${t.why ? html`<br /><span class="muted">${t.why}</span>` : nothing}</span
+              ><strong>${s.title}</strong>${s.artist ? ` · ${s.artist}` : nothing}
+              ${s.why ? html`<br /><span class="muted">${i18n.said(s.whySaid, s.why)}</span>` : nothing}</span
             >
             <span></span>
           </li>`,
@@ -310,10 +313,10 @@ export class MbNowPlayingCard extends LitElement {
     </ol>`;
     return this.brief
       ? html`<details data-later-more>
-          <summary><h4 id="later-h">Likely later, as the room is now</h4></summary>
+          <summary><h4 id="later-h">${t('admin.nowPlaying.later')}</h4></summary>
           ${list}
         </details>`
-      : html`<h4 id="later-h">Likely later, as the room is now</h4>
+      : html`<h4 id="later-h">${t('admin.nowPlaying.later')}</h4>
           ${list}`;
   }
 }

@@ -1,11 +1,13 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { AdminApi, AdminTrack, RecordingFile } from '../data/admin-api.js';
+import { followLanguage } from '../i18n/i18n.js';
+import { i18n, t } from './admin-i18n.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
 
 /** "FLAC", "MP3 · 320 kbit/s": a file's format and bit rate in the words a shop's receipt would use. */
 function quality(file: RecordingFile): string {
-  return file.lossless || file.kbps === null ? file.format : `${file.format} · ${file.kbps} kbit/s`;
+  return file.lossless || file.kbps === null ? file.format : t('admin.recordings.quality', { format: file.format, kbps: file.kbps });
 }
 
 /**
@@ -50,18 +52,24 @@ export class MbRecordingFiles extends LitElement {
   @state() private _isOpen = false;
   @state() private _error = '';
 
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
+
   override render() {
     if (this.track.files < 2) return nothing;
     return html`<button class="secondary" aria-expanded=${this._isOpen ? 'true' : 'false'} @click=${() => void this.#toggle()}>
-        ${this.track.files} files
+        ${t('admin.recordings.files', { count: this.track.files })}
       </button>
       ${this._isOpen ? this.#renderFiles() : nothing}`;
   }
 
   #renderFiles() {
     if (this._error !== '') return html`<p class="error" role="alert">${this._error}</p>`;
-    if (this._files === null) return html`<p class="muted">Loading…</p>`;
-    return html`<ul aria-label="Files of ${this.track.title}">
+    if (this._files === null) return html`<p class="muted">${t('admin.recordings.loading')}</p>`;
+    return html`<ul aria-label=${t('admin.recordings.listLabel', { title: this.track.title })}>
       ${this._files.map(
         (f) =>
           html`<li data-file-id=${f.id}>
@@ -69,13 +77,13 @@ export class MbRecordingFiles extends LitElement {
             <span class="muted">${quality(f)}</span>
             ${
               f.playing
-                ? html`<strong>Plays</strong>`
+                ? html`<strong>${t('admin.recordings.plays')}</strong>`
                 : html`<button
                     class="secondary"
-                    aria-label="Play this one: ${f.uri}, for ${this.track.title}"
+                    aria-label=${t('admin.recordings.playThisLabel', { file: f.uri, title: this.track.title })}
                     @click=${() => void this.#pick(f)}
                   >
-                    Play this one
+                    ${t('admin.recordings.playThis')}
                   </button>`
             }
           </li>`,

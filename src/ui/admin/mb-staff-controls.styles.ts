@@ -58,7 +58,7 @@ export const STAFF_CONTROLS_STYLES = css`
     gap: 0.6em;
     margin: 0.8em 0 0;
     padding: 0.5em 0.8em;
-    border-left: 0.5em solid var(--mood, #b8c9d6);
+    border-inline-start: 0.5em solid var(--mood, #b8c9d6);
     border-radius: 0.3em;
     background: #f3f4f6;
   }

@@ -2,35 +2,29 @@ import { LitElement, html, nothing, svg } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { MoodHoldRequest, StateSnapshot } from '../../daemon/http/contract.js';
 import { moodColour } from '../components/mood-colours.js';
-import { moodLook } from '../components/mb-mood-face.js';
 import type { AdminApi, StaffPlayer } from '../data/admin-api.js';
 import type { ApiClient } from '../data/api-client.js';
+import { followLanguage } from '../i18n/i18n.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
+import { formatDate, i18n, moodName, t, tWith } from './admin-i18n.js';
 import { LiveStateController, whenChanged } from './live-state-controller.js';
 import { STAFF_CONTROLS_STYLES } from './mb-staff-controls.styles.js';
 import { nowPlayingLine } from './now-playing-line.js';
 
 /** The moods staff may hold the music to (the camera's emotions), in the order staff think of them. */
 const HOLDABLE: ReadonlyArray<MoodHoldRequest['label']> = ['neutral', 'happy', 'sad', 'surprise', 'angry', 'fear', 'disgust', 'contempt'];
-/** What each held emotion plays, in staff's words. */
-const PLAYS: Readonly<Record<MoodHoldRequest['label'], string>> = {
-  neutral: 'calm music',
-  happy: 'upbeat music',
-  sad: 'mellow music',
-  surprise: 'energetic music',
-  angry: 'music for a tense room',
-  fear: 'reassuring music',
-  disgust: 'music for a put-off room',
-  contempt: 'music for an unimpressed room',
-};
-const DURATIONS = [
-  [15, '15 minutes'],
-  [30, '30 minutes'],
-  [60, '1 hour'],
-  [120, '2 hours'],
-  [240, '4 hours'],
-  [480, '8 hours'],
-] as const;
+/** What each held emotion plays, in staff's words (`admin.staff.plays.<emotion>`). */
+const plays = (label: MoodHoldRequest['label']): string => t(`admin.staff.plays.${label}`);
+/** The hold's lengths offered, in minutes. */
+const DURATIONS = [15, 30, 60, 120, 240, 480] as const;
+
+/** "15 minutes", "2 hours". */
+function duration(minutes: number): string {
+  return minutes < 60 ? t('admin.staff.minutes', { count: minutes }) : t('admin.staff.hours', { count: minutes / 60 });
+}
+
+/** A held mood's name in the panel's language. */
+const held = (label: string): string => moodName(label);
 
 /** Small icons drawn inline (system fonts may lack the media symbols). Decorative: each button says its action in words. */
 const ICONS = {
@@ -89,6 +83,12 @@ export class MbStaffControls extends LitElement {
     this._isOpen = false;
   };
 
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     window.addEventListener('hashchange', this.#onPage);
@@ -140,9 +140,9 @@ export class MbStaffControls extends LitElement {
       (view) =>
         isPaused
           ? view?.silence
-            ? `Resumed, but the music stays off for now: ${view.silence}.`
-            : 'Playing again.'
-          : 'Paused until you press Play.',
+            ? t('admin.staff.resumedSilent', { why: view.silence })
+            : t('admin.staff.playingAgain')
+          : t('admin.staff.pausedUntil'),
     );
   };
 
@@ -152,7 +152,7 @@ export class MbStaffControls extends LitElement {
         await this.api.skipTrack();
         return 'skipped';
       },
-      () => 'Skipped to the next song.',
+      () => t('admin.staff.skipped'),
     );
   };
 
@@ -161,7 +161,9 @@ export class MbStaffControls extends LitElement {
     void this.#act(
       () => this.api.setVolume(volume),
       (view) =>
-        view !== null && view.volume < volume ? `Volume ${view.volume}: the limit now is ${view.volumeCap}.` : `Volume ${volume}.`,
+        view !== null && view.volume < volume
+          ? t('admin.staff.volumeLimited', { volume: view.volume, cap: view.volumeCap })
+          : t('admin.staff.volumeSet', { volume }),
     );
   };
 
@@ -171,14 +173,14 @@ export class MbStaffControls extends LitElement {
     const minutes = this._holdMinutes;
     void this.#act(
       () => this.api.holdMood(label, minutes),
-      (view) => `Holding ${moodLook(label).label} until ${view?.hold ? clock(view.hold.until) : '…'}.`,
+      (view) => t('admin.staff.holding', { mood: held(label), time: view?.hold ? clock(view.hold.until) : '…' }),
     );
   };
 
   readonly #release = (): void => {
     void this.#act(
       () => this.api.releaseMood(),
-      () => (this.#isSeeing() ? 'The music follows the camera again.' : 'The hold ended. The camera is off: the music plays without it.'),
+      () => (this.#isSeeing() ? t('admin.staff.followsCamera') : t('admin.staff.holdEnded')),
     );
   };
 
@@ -204,7 +206,7 @@ export class MbStaffControls extends LitElement {
       ?disabled=${this._isBusy || view === null}
       @click=${this.#togglePause}
     >
-      ${isPaused ? html`${icon('play')} Play` : html`${icon('pause')} Pause`}
+      ${isPaused ? html`${icon('play')} ${t('admin.staff.play')}` : html`${icon('pause')} ${t('admin.staff.pause')}`}
     </button>`;
     const skip = html`<button
       type="button"
@@ -213,10 +215,10 @@ export class MbStaffControls extends LitElement {
       ?disabled=${this._isBusy || isSilent || player?.nowPlaying === null}
       @click=${this.#skip}
     >
-      ${icon('skip')} Skip
+      ${icon('skip')} ${t('admin.staff.skip')}
     </button>`;
     const volume = html`<label class="volume"
-      >Volume
+      >${t('admin.staff.volume')}
       <input
         type="range"
         name="volume"
@@ -231,11 +233,7 @@ export class MbStaffControls extends LitElement {
       <output>${view?.volume ?? player?.volume ?? ''}</output>
     </label>`;
     const capNote = html`<span id="volume-cap" class="muted"
-      >${
-        cap === 0
-          ? 'The volume schedule keeps the music off now.'
-          : `Up to ${cap} now${this.brief ? '' : ' (the maximum and the schedule)'}.`
-      }</span
+      >${cap === 0 ? t('admin.staff.capOff') : this.brief ? t('admin.staff.capBrief', { cap }) : t('admin.staff.cap', { cap })}</span
     >`;
     // The bar is on every page: an aria-live region announces its results without being the page's own status line.
     const result = html`<p class="result ${this._isError ? 'error' : 'ok'}" role=${this.compact ? nothing : 'status'} aria-live="polite">
@@ -244,14 +242,20 @@ export class MbStaffControls extends LitElement {
 
     if (this.compact) {
       const now = player?.nowPlaying;
-      return html`<div class="bar" role="region" aria-label="Music controls">
+      const what = { what: html`${now ? nowPlayingLine({ nowPlaying: now, streamTitle: player?.streamTitle ?? null }) : nothing}` };
+      return html`<div class="bar" role="region" aria-label=${t('admin.staff.title')}>
         <div class="line">
           <span class="now"
-            >${view?.hold ? html`<span class="held-mark">Held: ${moodLook(view.hold.label).label} · </span>` : nothing}${
+            >${view?.hold ? html`<span class="held-mark">${t('admin.staff.heldMark', { mood: held(view.hold.label) })} · </span>` : nothing}${
               now
-                ? html`${isPaused ? 'Paused' : player?.status === 'paused' ? 'Silent' : player?.status === 'stalled' ? 'No sound' : 'Playing'}:
-                  ${nowPlayingLine({ nowPlaying: now, streamTitle: player?.streamTitle ?? null })}`
-                : 'Nothing playing'
+                ? isPaused
+                  ? tWith('admin.staff.barPaused', what)
+                  : player?.status === 'paused'
+                    ? tWith('admin.staff.barSilent', what)
+                    : player?.status === 'stalled'
+                      ? tWith('admin.staff.barStalled', what)
+                      : tWith('admin.staff.barPlaying', what)
+                : t('admin.staff.nothingPlaying')
             }</span
           >
           <button
@@ -261,7 +265,7 @@ export class MbStaffControls extends LitElement {
             aria-controls="bar-controls"
             @click=${() => (this._isOpen = !this._isOpen)}
           >
-            ${this._isOpen ? 'Close' : 'Controls'}
+            ${this._isOpen ? t('admin.staff.close') : t('admin.staff.controls')}
           </button>
         </div>
         <div class="more ${this._isOpen ? 'open' : ''}" id="bar-controls">
@@ -270,15 +274,15 @@ export class MbStaffControls extends LitElement {
       </div>`;
     }
     return html`<section class="card staff" aria-labelledby="staff-h">
-      <h3 id="staff-h">Music controls</h3>
+      <h3 id="staff-h">${t('admin.staff.title')}</h3>
       <div class="controls">${playPause} ${skip} ${volume} ${isCapSaid ? capNote : nothing}</div>
-      ${isSilent && !isPaused ? html`<p class="muted" data-silence>Silent now: ${view?.silence}.</p>` : nothing}
+      ${isSilent && !isPaused ? html`<p class="muted" data-silence>${t('admin.staff.silentNow', { why: view?.silence ?? '' })}</p>` : nothing}
       ${
         view?.hold
           ? this.#held(view.hold, false)
           : this.brief
             ? html`<details class="hold-more">
-                <summary>Hold a mood</summary>
+                <summary>${t('admin.staff.holdMood')}</summary>
                 ${this.#holdForm()}
               </details>`
             : this.#holdForm()
@@ -288,44 +292,51 @@ export class MbStaffControls extends LitElement {
   }
 
   #held(hold: NonNullable<StaffPlayer['hold']>, isCompact: boolean) {
-    const look = moodLook(hold.label);
+    const mood = { mood: html`<strong>${held(hold.label)}</strong>` };
+    const values = { time: clock(hold.until), plays: plays(hold.label) };
+    const line = isCompact
+      ? tWith('admin.staff.heldCompact', mood, values)
+      : this.#isSeeing()
+        ? tWith('admin.staff.heldSeeing', mood, values)
+        : tWith('admin.staff.heldNoCamera', mood, values);
     return html`<p class="held" data-held=${hold.label} style="--mood: ${moodColour(hold.label)}">
-      <span
-        >${isCompact ? 'Held:' : 'Playing for'} <strong>${look.label}</strong>${isCompact ? '' : ` (${PLAYS[hold.label]})`} until
-        ${clock(hold.until)}${isCompact ? '' : this.#isSeeing() ? ', whatever the camera reads' : '; the camera is off'}.</span
-      >
+      <span>${line}</span>
       <button type="button" class="secondary" data-action="release" ?disabled=${this._isBusy} @click=${this.#release}>
-        ${this.#isSeeing() ? 'Follow the camera again' : 'End the hold'}
+        ${this.#isSeeing() ? t('admin.staff.followCamera') : t('admin.staff.endHold')}
       </button>
     </p>`;
   }
 
   #holdForm() {
-    return html`<form class="hold" aria-label="Hold a mood" @submit=${this.#hold}>
+    return html`<form class="hold" aria-label=${t('admin.staff.holdMood')} @submit=${this.#hold}>
       <label
-        >Play for
+        >${t('admin.staff.playFor')}
         <select name="mood" @change=${(e: Event) => (this._holdLabel = (e.target as HTMLSelectElement).value as MoodHoldRequest['label'])}>
           ${HOLDABLE.map(
             (label) =>
-              html`<option value=${label} ?selected=${label === this._holdLabel}>${moodLook(label).label} room · ${PLAYS[label]}</option>`,
+              html`<option value=${label} ?selected=${label === this._holdLabel}>
+                ${t('admin.staff.holdOption', { mood: held(label), plays: plays(label) })}
+              </option>`,
           )}
         </select>
       </label>
       <label
-        >For
+        >${t('admin.staff.for')}
         <select name="minutes" @change=${(e: Event) => (this._holdMinutes = Number((e.target as HTMLSelectElement).value))}>
-          ${DURATIONS.map(([minutes, text]) => html`<option value=${minutes} ?selected=${minutes === this._holdMinutes}>${text}</option>`)}
+          ${DURATIONS.map(
+            (minutes) => html`<option value=${minutes} ?selected=${minutes === this._holdMinutes}>${duration(minutes)}</option>`,
+          )}
         </select>
       </label>
-      <button type="submit" data-action="hold" ?disabled=${this._isBusy}>Hold this mood</button>
-      <span class="muted">Instead of what the camera reads; it ends by itself.</span>
+      <button type="submit" data-action="hold" ?disabled=${this._isBusy}>${t('admin.staff.holdSubmit')}</button>
+      <span class="muted">${t('admin.staff.holdHint')}</span>
     </form>`;
   }
 }
 
 /** Epoch ms as a local time of day (hours and minutes). */
 function clock(ms: number): string {
-  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return formatDate(ms, { hour: '2-digit', minute: '2-digit' });
 }
 
 declare global {

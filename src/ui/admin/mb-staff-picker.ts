@@ -3,7 +3,9 @@ import { customElement, property, state } from 'lit/decorators.js';
 import '../components/mb-cover.js';
 import type { AdminApi, AdminStation, AdminTrack } from '../data/admin-api.js';
 import { emit } from '../events.js';
+import { followLanguage } from '../i18n/i18n.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
+import { i18n, t } from './admin-i18n.js';
 
 /** How many songs a search shows. */
 const RESULTS = 8;
@@ -31,11 +33,14 @@ function songChoice(t: AdminTrack): Choice {
 }
 
 function stationChoice(s: AdminStation): Choice {
-  const why = s.blocked ?? (s.isFailing ? 'failed a moment ago' : null);
   return {
     trackId: s.trackId,
     title: s.name,
-    detail: ['Live radio', s.genre, why].filter((part) => part !== null && part !== '').join(' · '),
+    // Worded when drawn, in the language of the moment (why it is blocked is the daemon's own, in English).
+    get detail() {
+      const why = s.blocked ?? (s.isFailing ? t('admin.staff.picker.failed') : null);
+      return [t('admin.staff.picker.liveRadio'), s.genre, why].filter((part) => part !== null && part !== '').join(' · ');
+    },
     coverUrl: null,
     mood: s.moods[0]?.mood ?? null,
     canListen: false,
@@ -101,7 +106,7 @@ export class MbStaffPicker extends LitElement {
       }
       /* Listening in the browser is not playing on the speakers: set apart, outlined in grey. */
       .actions .listen {
-        margin-left: auto;
+        margin-inline-start: auto;
         border-color: #6b7280;
         color: #374151;
       }
@@ -121,6 +126,12 @@ export class MbStaffPicker extends LitElement {
   @state() private _message = '';
   @state() private _isError = false;
   @state() private _isBusy = false;
+
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -159,7 +170,11 @@ export class MbStaffPicker extends LitElement {
     try {
       const view = when === 'now' ? await this.api.playNow(choice.trackId) : await this.api.playNext(choice.trackId);
       emit(this, 'mb-player-changed', view);
-      this.#say(when === 'now' ? `“${choice.title}” plays now on the speakers.` : `“${choice.title}” plays next on the speakers.`);
+      this.#say(
+        when === 'now'
+          ? t('admin.staff.picker.playingNow', { title: choice.title })
+          : t('admin.staff.picker.playingNext', { title: choice.title }),
+      );
     } catch (err) {
       this.#say(messageOf(err), true);
     } finally {
@@ -170,35 +185,39 @@ export class MbStaffPicker extends LitElement {
   override render() {
     const songs = this._songs;
     return html`<section class="card" aria-labelledby="pick-h">
-      <h3 id="pick-h">Play on the speakers</h3>
+      <h3 id="pick-h">${t('admin.staff.picker.title')}</h3>
       <form role="search" @submit=${this.#search}>
         <label
-          >Find a song
+          >${t('admin.staff.picker.find')}
           <input
             type="search"
             name="search"
             maxlength="200"
-            placeholder="Title, artist or album"
+            placeholder=${t('admin.staff.picker.placeholder')}
             .value=${this._query}
             @input=${(e: Event) => (this._query = (e.target as HTMLInputElement).value)}
         /></label>
-        <button type="submit">Search</button>
+        <button type="submit">${t('admin.staff.picker.search')}</button>
       </form>
       <p class="result ${this._isError ? 'error' : 'ok'}" role="status" aria-live="polite">${this._message}</p>
       ${
         songs === null
           ? nothing
           : songs.length === 0
-            ? html`<p class="muted">No song matches “${this._query.trim()}”.</p>`
-            : html`<ul aria-label="Songs found" data-results>
+            ? html`<p class="muted">${t('admin.staff.picker.noMatch', { query: this._query.trim() })}</p>`
+            : html`<ul aria-label=${t('admin.staff.picker.songsFound')} data-results>
                   ${songs.map((c) => this.#choice(c))}
                 </ul>
-                ${this._total > songs.length ? html`<p class="muted">${this._total - songs.length} more: search for more words.</p>` : nothing}`
+                ${
+                  this._total > songs.length
+                    ? html`<p class="muted">${t('admin.staff.picker.more', { count: this._total - songs.length })}</p>`
+                    : nothing
+                }`
       }
       ${
         this._stations.length === 0
           ? nothing
-          : html`<h3 id="stations-h">Stations</h3>
+          : html`<h3 id="stations-h">${t('admin.staff.picker.stations')}</h3>
               <ul aria-labelledby="stations-h" data-stations>
                 ${this._stations.map((c) => this.#choice(c))}
               </ul>`
@@ -214,21 +233,21 @@ export class MbStaffPicker extends LitElement {
         <button
           type="button"
           data-action="play-now"
-          aria-label="Play now: “${c.title}”"
+          aria-label=${t('admin.staff.picker.playNowLabel', { title: c.title })}
           ?disabled=${this._isBusy}
           @click=${() => void this.#put(c, 'now')}
         >
-          Play now
+          ${t('admin.staff.picker.playNow')}
         </button>
         <button
           type="button"
           class="secondary"
           data-action="play-next"
-          aria-label="Play next: “${c.title}”"
+          aria-label=${t('admin.staff.picker.playNextLabel', { title: c.title })}
           ?disabled=${this._isBusy}
           @click=${() => void this.#put(c, 'next')}
         >
-          Play next
+          ${t('admin.staff.picker.playNext')}
         </button>
         ${
           c.canListen
@@ -236,10 +255,14 @@ export class MbStaffPicker extends LitElement {
                 type="button"
                 class="secondary listen"
                 data-action="listen"
-                aria-label=${this._listening === c.trackId ? `Stop listening to “${c.title}”` : `Listen here to “${c.title}”`}
+                aria-label=${
+                  this._listening === c.trackId
+                    ? t('admin.staff.picker.stopListeningLabel', { title: c.title })
+                    : t('admin.staff.picker.listenLabel', { title: c.title })
+                }
                 @click=${() => (this._listening = this._listening === c.trackId ? null : c.trackId)}
               >
-                ${this._listening === c.trackId ? 'Stop listening' : 'Listen here'}
+                ${this._listening === c.trackId ? t('admin.staff.picker.stopListening') : t('admin.staff.picker.listen')}
               </button>`
             : nothing
         }
@@ -251,7 +274,7 @@ export class MbStaffPicker extends LitElement {
               autoplay
               preload="none"
               src="/api/admin/tracks/${c.trackId}/audio"
-              aria-label="Preview of ${c.title}, in this browser only"
+              aria-label=${t('admin.staff.picker.preview', { title: c.title })}
             ></audio>`
           : nothing
       }

@@ -1,7 +1,9 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ApiClient } from '../data/api-client.js';
+import { followLanguage } from '../i18n/i18n.js';
 import { VISUALLY_HIDDEN } from './admin-styles.js';
+import { i18n, t } from './admin-i18n.js';
 import { LiveStateController } from './live-state-controller.js';
 
 /**
@@ -22,7 +24,7 @@ export class MbWaitingBadge extends LitElement {
       .badge {
         display: inline-block;
         min-width: 1.5em;
-        margin-left: 0.4em;
+        margin-inline-start: 0.4em;
         padding: 0 0.45em;
         border-radius: 1em;
         background: #b91c1c;
@@ -39,11 +41,17 @@ export class MbWaitingBadge extends LitElement {
 
   readonly #live = new LiveStateController(this, { client: () => this.live });
 
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
+
   override render() {
     const waiting = this.#live.state?.guests.awaitingStaff ?? 0;
     if (waiting === 0) return nothing;
     return html`<span class="badge" aria-hidden="true" data-waiting=${waiting}>${waiting}</span
-      ><span class="visually-hidden">, ${waiting === 1 ? '1 request waits' : `${waiting} requests wait`} for your yes</span>`;
+      ><span class="visually-hidden">, ${t('admin.waiting.count', { count: waiting })}</span>`;
   }
 }
 

@@ -1,4 +1,5 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { t } from './admin-i18n.js';
 import { messageOf } from './admin-styles.js';
 
 /**
@@ -52,11 +53,13 @@ export class PageLoader implements ReactiveController {
   }
 
   /** The failed load with a "Try again" button, "Loading…" (or `loading`) before the first answer, else nothing. */
-  status(loading = 'Loading…') {
+  status(loading = t('admin.page.loading')) {
     if (this.error !== '') {
       return html`<div class="load-error" role="alert" data-load-error>
-        <p class="error">Could not load this page: ${this.error}</p>
-        <button type="button" class="secondary" ?disabled=${this.isLoading} @click=${() => void this.reload()}>Try again</button>
+        <p class="error">${t('admin.page.loadFailed', { error: this.error })}</p>
+        <button type="button" class="secondary" ?disabled=${this.isLoading} @click=${() => void this.reload()}>
+          ${t('admin.page.tryAgain')}
+        </button>
       </div>`;
     }
     if (!this.isLoaded) return html`<p class="muted" role="status">${loading}</p>`;

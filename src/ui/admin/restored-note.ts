@@ -1,5 +1,6 @@
 import { html, nothing } from 'lit';
 import type { Backups } from '../data/admin-api.js';
+import { t } from './admin-i18n.js';
 import { formatTime } from './admin-styles.js';
 
 type LastRestore = NonNullable<Backups['lastRestore']>;
@@ -14,25 +15,24 @@ export function restoredNote(backups: Backups | null, keptWords: string) {
   if (last === null || last === undefined) return nothing;
   if (last.failed !== null) {
     return html`<p class="restored card error" role="alert" data-restored>
-      The restore of ${last.from} was not done, and Moodbox runs on the data it had: ${last.failed}
+      ${t('admin.restored.failed', { name: last.from, why: last.failed })}
     </p>`;
   }
   const taken = backups?.items.find((b) => b.name === last.from);
   return html`<p class="restored card ok" role="status" data-restored=${last.from}>
-      Restored the backup ${taken === undefined ? last.from : `of ${formatTime(taken.at)}`}.
-      ${last.kept === null ? '' : html`The data it replaced is kept below as “${keptWords}”, should you want it back.`}
-      ${peopleWords(last.people)}
+      ${taken === undefined ? t('admin.restored.restoredName', { name: last.from }) : t('admin.restored.restoredAt', { at: formatTime(taken.at) })}
+      ${last.kept === null ? '' : t('admin.restored.kept', { kept: keptWords })} ${peopleWords(last.people)}
     </p>
     ${setAsideNote(last.setAside)}`;
 }
 
 function peopleWords(people: LastRestore['people']): string {
   if (people === null) return '';
-  const out = ['Everyone was signed out.'];
-  if (people.people === 'backup') out.push('Accounts, PINs, passphrases and cards are as they were in the backup.');
+  const out = [t('admin.restored.signedOut')];
+  if (people.people === 'backup') out.push(t('admin.restored.peopleFromBackup'));
   else {
-    out.push('Accounts, PINs, passphrases and cards stayed as they were.');
-    if (people.disabled.length > 0) out.push(`Deleted since the backup, and so disabled: ${people.disabled.join(', ')}.`);
+    out.push(t('admin.restored.peopleStayed'));
+    if (people.disabled.length > 0) out.push(t('admin.restored.disabled', { names: people.disabled.join(', ') }));
   }
   return out.join(' ');
 }
@@ -40,14 +40,11 @@ function peopleWords(people: LastRestore['people']): string {
 function setAsideNote({ tracks, stations, files }: LastRestore['setAside']) {
   if (tracks === 0 && stations.length === 0) return nothing;
   const parts = [
-    tracks === 0 ? '' : `${tracks === 1 ? 'one song whose file is' : `${tracks} songs whose files are`} outside your music folders`,
-    stations.length === 0 ? '' : `the station${stations.length === 1 ? '' : 's'} ${stations.join(', ')}`,
+    tracks === 0 ? '' : t('admin.restored.tracks', { count: tracks }),
+    stations.length === 0 ? '' : t('admin.restored.stations', { count: stations.length, names: stations.join(', ') }),
   ].filter(Boolean);
   return html`<div class="restored card error" role="alert" data-restore-set-aside>
-    <p>
-      Some of what the backup brought back is not used, because Moodbox would not accept it today: ${parts.join('; ')}. They are set aside,
-      not deleted: add the folder in Settings and scan it to bring its songs back.
-    </p>
+    <p>${t('admin.restored.setAside', { parts: parts.join('; ') })}</p>
     ${
       files.length === 0
         ? nothing

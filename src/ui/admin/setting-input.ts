@@ -3,12 +3,14 @@ import type { DayPlan } from '../../daemon/http/contract.js';
 import { capitalize } from '../components/words.js';
 import type { AdminApi } from '../data/admin-api.js';
 import type { MbEvent } from '../events.js';
+import { t } from './admin-i18n.js';
 import {
+  amountWords,
   choicesOf,
   highestOf,
   lookOf,
   lowestOf,
-  secondsOf,
+  unitWords,
   widgetOf,
   type SchemaNode,
   type SettingLook,
@@ -80,9 +82,7 @@ export function settingInput({ id, node, widget, value, isInvalid, described, lo
           aria-describedby=${described}
           @input=${(e: Event) => edit((e.target as HTMLInputElement).valueAsNumber)}
         />
-        <output for=${id}
-          >${typeof value === 'number' ? (unit === 'ms' ? secondsOf(value) : `${value}${unit ? ` ${unit}` : ''}`) : ''}</output
-        >
+        <output for=${id}>${typeof value === 'number' ? amountWords(value, unit) : ''}</output>
       </span>`;
     }
     case 'number': {
@@ -105,7 +105,7 @@ export function settingInput({ id, node, widget, value, isInvalid, described, lo
             edit(scale > 1 && !Number.isNaN(typed) ? Math.round(typed * scale) : typed);
           }}
         />
-        ${unit === 'ms' ? html`<span class="muted">seconds</span>` : unit ? html`<span class="muted">${unit}</span>` : nothing}
+        ${unit === undefined ? nothing : html`<span class="muted">${unitWords(unit)}</span>`}
       </span>`;
     }
     case 'text':
@@ -135,7 +135,7 @@ export function settingInput({ id, node, widget, value, isInvalid, described, lo
       ></mb-day-plans>`;
     case 'readonly':
       return html`<output id=${id} data-file-only aria-describedby=${described}
-        >${Array.isArray(value) ? value.join(', ') || '(none)' : typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value ?? null)}</output
+        >${Array.isArray(value) ? value.join(', ') || t('admin.settings.noneShown') : typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value ?? null)}</output
       >`;
     default: {
       const never: never = widget;
@@ -160,13 +160,13 @@ export function settingRow({ id, node, problem, ...rest }: SettingRowOf) {
   const described = `${id}-help${problem ? ` ${id}-error` : ''}`;
   const flags = html`${
     node.fileOnly === true
-      ? html`<span class="chip" title="It runs a program, opens a file or reaches outside the box, so only the configuration file sets it"
-          >file only</span
-        >`
+      ? html`<span class="chip" title=${t('admin.settings.fileOnlyWhy')}>${t('admin.settings.fileOnly')}</span>`
       : nothing
   }${
     node.requiresRestart === true && node.fileOnly !== true
-      ? html`<span class="chip restart" data-restart title="Takes effect after a restart">needs restart</span>`
+      ? html`<span class="chip restart" data-restart title=${t('admin.settings.needsRestartWhy')}
+          >${t('admin.settings.needsRestart')}</span
+        >`
       : nothing
   }`;
   const isGroupOfControls = ['hours', 'folders', 'schedule', 'plans', 'readonly'].includes(widget);

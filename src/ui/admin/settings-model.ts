@@ -1,7 +1,19 @@
 import type { ConfigSchemaNode } from '../data/admin-api.js';
-import { ADVANCED_PARTS, CUTTING, LOOKS, SECTION_GROUP, SECTION_TITLES, type SettingLook } from './setting-looks.js';
+import { formatNumber, t, type AdminKey } from './admin-i18n.js';
+import {
+  ADVANCED_PARTS,
+  CUTTING,
+  LOOKS,
+  SECTION_GROUP,
+  choiceLabel,
+  knownLookLabel,
+  partTitle,
+  sectionTitle,
+  type SettingLook,
+  type Unit,
+} from './setting-looks.js';
 
-export { GROUPS, type GroupId, type SettingLook } from './setting-looks.js';
+export { GROUPS, groupIntro, groupTitle, partName, partTitle, type GroupId, type SettingLook, type Unit } from './setting-looks.js';
 
 /** A schema node as the daemon sends it (TypeBox's JSON schema), with the `const` of a literal. */
 export type SchemaNode = ConfigSchemaNode & { const?: unknown };
@@ -9,35 +21,47 @@ export type SchemaNode = ConfigSchemaNode & { const?: unknown };
 /** Whether dotted `key` names a setting (its first part is a section of the configuration), not a file or a host name. */
 export function isSettingKey(key: string): boolean {
   const section = key.split('.')[0] ?? '';
-  return section in SECTION_GROUP || section in SECTION_TITLES || Object.keys(LOOKS).some((id) => id.startsWith(`${section}.`));
+  return section in SECTION_GROUP || sectionTitle(section) !== undefined || Object.keys(LOOKS).some((id) => id.startsWith(`${section}.`));
 }
 
 /** The label of a setting (or a section's title) the form knows by name, else undefined. */
 export function knownLabel(key: string): string | undefined {
-  if (LOOKS[key] !== undefined) return LOOKS[key].label;
-  if (key === 'player.transitions') return CUTTING;
-  const title = SECTION_TITLES[key];
-  return title === undefined ? undefined : `the ${title} settings`;
+  if (LOOKS[key] !== undefined) return knownLookLabel(key);
+  if (key === 'player.transitions') return partTitle(CUTTING);
+  const title = sectionTitle(key);
+  return title === undefined ? undefined : t('admin.settings.sectionSettings', { section: title });
 }
 
 /** The look of the setting at dotted `id`; `fileOnly` settings (shown, not edited) go to Advanced, in its part for their section. */
 export function lookOf(id: string, node?: SchemaNode): SettingLook {
-  const look = LOOKS[id] ?? lookFromKey(id);
+  const known = LOOKS[id];
+  const look: SettingLook =
+    known === undefined
+      ? lookFromKey(id)
+      : {
+          ...known,
+          label: knownLookLabel(id),
+          choices: known.choices === undefined ? undefined : Object.fromEntries(known.choices.map((c) => [c, choiceLabel(id, c)])),
+        };
   const group = node?.fileOnly === true ? 'advanced' : look.group;
   // Advanced is a short list of closed topics, one per section.
-  const part = group === 'advanced' ? (look.part ?? ADVANCED_PARTS[id.split('.')[0] ?? ''] ?? 'Other settings') : look.part;
+  const part = group === 'advanced' ? (look.part ?? ADVANCED_PARTS[id.split('.')[0] ?? ''] ?? 'other') : look.part;
   return { ...look, group, ...(part === undefined ? {} : { part }) };
 }
 
 /** The look of a setting the form does not know by name: a label from its key, the group of its section. */
 function lookFromKey(id: string): SettingLook {
   const section = id.includes('.') ? (id.split('.')[0] ?? '') : '';
-  const title = SECTION_TITLES[section];
+  const title = sectionTitle(section);
   // A time in ms is shown in seconds: the label names no unit, the input says seconds.
   const inMs = /Ms$/.test(id);
+  // A setting no look names (one added since) is labelled from its key, in English words.
   const words = labelFromKey(id).replace(/ \(ms\)$/, '');
   return {
-    label: title === undefined ? words : `${title}: ${words.charAt(0).toLowerCase()}${words.slice(1)}`,
+    label:
+      title === undefined
+        ? words
+        : t('admin.settings.sectionLabel', { section: title, label: `${words.charAt(0).toLowerCase()}${words.slice(1)}` }),
     group: SECTION_GROUP[section] ?? 'advanced',
     ...(inMs ? { unit: 'ms' } : {}),
   };
@@ -66,8 +90,25 @@ export function labelFromKey(id: string): string {
 
 /** A number of milliseconds in seconds, as staff read it ("2.5 seconds"). */
 export function secondsOf(ms: number): string {
-  const s = Math.round(ms / 100) / 10;
-  return `${s.toLocaleString('en')} second${s === 1 ? '' : 's'}`;
+  return t('admin.settings.amount.seconds', { n: Math.round(ms / 100) / 10 });
+}
+
+/** A unit on its own, as shown after a number's input ("seconds"); a time kept in ms is typed in seconds. */
+export function unitWords(unit: Unit): string {
+  return t(`admin.settings.unit.${unit === 'ms' ? 'seconds' : unit}`);
+}
+
+/** A number with its unit, as the reader writes it ("30 minutes", "2.5 seconds" for 2500 ms); no unit: the number. */
+export function amountWords(value: number, unit: Unit | undefined): string {
+  if (unit === undefined) return formatNumber(value);
+  return unit === 'ms' ? secondsOf(value) : t(`admin.settings.amount.${unit}`, { n: value });
+}
+
+/** The name of a part of a setting's value (a day plan's `name`, a limit's `maxVolume`): the catalogue's, else from its key. */
+function partLabel(key: string): string {
+  return ['name', 'from', 'to', 'mood', 'energyCap', 'volumeCap', 'maxVolume'].includes(key)
+    ? t(`admin.settings.property.${key}` as AdminKey)
+    : labelFromKey(key);
 }
 
 /** The kind of widget a setting gets. */
@@ -116,51 +157,53 @@ const TIME = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 /** The problem with `value` for `node` in staff's words, or '' when it fits. */
 export function problemOf(node: SchemaNode, value: unknown, unit?: string): string {
   const nullable = nullableObject(node);
-  if (value === null) return nullable !== undefined || node.anyOf?.some((n) => n.type === 'null') === true ? '' : 'A value is needed.';
+  if (value === null)
+    return nullable !== undefined || node.anyOf?.some((n) => n.type === 'null') === true ? '' : t('admin.settings.problem.valueNeeded');
   if (nullable !== undefined) return problemOf(nullable, value);
   if (value === undefined) return '';
   const choices = choicesOf(node);
-  if (choices !== undefined) return choices.includes(value) ? '' : `Choose one of: ${choices.join(', ')}.`;
+  if (choices !== undefined) return choices.includes(value) ? '' : t('admin.settings.problem.chooseOne', { choices: choices.join(', ') });
   const type = typeof node.type === 'string' ? node.type : undefined;
   switch (type) {
     case 'integer':
     case 'number': {
-      if (typeof value !== 'number' || Number.isNaN(value)) return 'Enter a number.';
-      if (node.type === 'integer' && !Number.isInteger(value)) return 'Enter a whole number.';
-      // A time kept in ms is typed in seconds: its limits are said in seconds too.
-      const shown = (n: number): string => (unit === 'ms' ? secondsOf(n) : String(n));
-      if (node.minimum !== undefined && value < node.minimum) return `Enter at least ${shown(node.minimum)}.`;
+      if (typeof value !== 'number' || Number.isNaN(value)) return t('admin.settings.problem.number');
+      if (node.type === 'integer' && !Number.isInteger(value)) return t('admin.settings.problem.wholeNumber');
+      // A time kept in ms is typed in seconds: its limits are said in seconds too. A limit is written as typed (65535, not 65,535).
+      const shown = (n: number): string => (unit === 'ms' ? secondsOf(n) : formatNumber(n, { useGrouping: false }));
+      if (node.minimum !== undefined && value < node.minimum) return t('admin.settings.problem.atLeast', { least: shown(node.minimum) });
       if (node.exclusiveMinimum !== undefined && value <= node.exclusiveMinimum)
-        return `Enter a number above ${shown(node.exclusiveMinimum)}.`;
-      if (node.maximum !== undefined && value > node.maximum) return `Enter at most ${shown(node.maximum)}.`;
+        return t('admin.settings.problem.above', { bound: shown(node.exclusiveMinimum) });
+      if (node.maximum !== undefined && value > node.maximum) return t('admin.settings.problem.atMost', { most: shown(node.maximum) });
       if (node.exclusiveMaximum !== undefined && value >= node.exclusiveMaximum)
-        return `Enter a number below ${shown(node.exclusiveMaximum)}.`;
+        return t('admin.settings.problem.below', { bound: shown(node.exclusiveMaximum) });
       return '';
     }
     case 'string': {
-      if (typeof value !== 'string') return 'Enter some text.';
+      if (typeof value !== 'string') return t('admin.settings.problem.text');
       if (node.minLength !== undefined && value.length < node.minLength) {
-        return node.minLength <= 1 ? 'This cannot be empty.' : `Use at least ${node.minLength} characters.`;
+        return node.minLength <= 1 ? t('admin.settings.problem.empty') : t('admin.settings.problem.minLength', { least: node.minLength });
       }
-      if (node.maxLength !== undefined && value.length > node.maxLength) return `Use at most ${node.maxLength} characters.`;
+      if (node.maxLength !== undefined && value.length > node.maxLength)
+        return t('admin.settings.problem.maxLength', { most: node.maxLength });
       if (node.pattern !== undefined && !new RegExp(node.pattern).test(value)) {
-        return node.pattern === TIME.source ? 'Enter a time from 00:00 to 23:59.' : 'This is not in the expected form (see the help).';
+        return node.pattern === TIME.source ? t('admin.settings.problem.time') : t('admin.settings.problem.form');
       }
       return '';
     }
     case 'object': {
-      if (typeof value !== 'object' || Array.isArray(value)) return 'A value is needed.';
+      if (typeof value !== 'object' || Array.isArray(value)) return t('admin.settings.problem.valueNeeded');
       for (const [key, child] of Object.entries(node.properties ?? {})) {
         const problem = problemOf(child, (value as Record<string, unknown>)[key]);
-        if (problem !== '') return `${labelFromKey(key)}: ${problem}`;
+        if (problem !== '') return t('admin.settings.problem.part', { part: partLabel(key), problem });
       }
       return '';
     }
     case 'array': {
-      if (!Array.isArray(value)) return 'A list is needed.';
+      if (!Array.isArray(value)) return t('admin.settings.problem.list');
       for (const [i, item] of value.entries()) {
         const problem = node.items === undefined ? '' : problemOf(node.items, item);
-        if (problem !== '') return `Row ${i + 1}: ${problem}`;
+        if (problem !== '') return t('admin.settings.problem.row', { row: i + 1, problem });
       }
       return '';
     }

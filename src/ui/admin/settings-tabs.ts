@@ -1,5 +1,6 @@
 import { html, nothing } from 'lit';
-import { GROUPS, type GroupId } from './settings-model.js';
+import { t } from './admin-i18n.js';
+import { GROUPS, groupTitle, type GroupId } from './settings-model.js';
 
 /** What a tab of the settings page says beside its title: unsaved changes, or a change or refusal to fix. */
 export type TabMark = 'changed' | 'wrong';
@@ -12,16 +13,16 @@ export type TabMark = 'changed' | 'wrong';
  */
 export function settingsTabs(shown: GroupId, marks: Partial<Record<GroupId, TabMark>>, show: (group: GroupId) => Promise<unknown>) {
   const onKey = (event: KeyboardEvent): void => {
-    const at = GROUPS.findIndex(([g]) => g === shown);
+    const at = GROUPS.indexOf(shown);
     const to = { ArrowRight: at + 1, ArrowLeft: at - 1 + GROUPS.length, Home: 0, End: GROUPS.length - 1 }[event.key];
-    const group = to === undefined ? undefined : GROUPS[to % GROUPS.length]?.[0];
+    const group = to === undefined ? undefined : GROUPS[to % GROUPS.length];
     if (group === undefined) return;
     event.preventDefault();
     const list = event.currentTarget as HTMLElement;
     void show(group).then(() => list.querySelector<HTMLElement>(`#tab-${group}`)?.focus());
   };
-  return html`<div class="tabs" role="tablist" aria-label="Kinds of settings" @keydown=${onKey}>
-    ${GROUPS.map(([group, title]) => {
+  return html`<div class="tabs" role="tablist" aria-label=${t('admin.settings.tabsLabel')} @keydown=${onKey}>
+    ${GROUPS.map((group) => {
       const isShown = group === shown;
       const mark = marks[group];
       return html`<button
@@ -34,11 +35,11 @@ export function settingsTabs(shown: GroupId, marks: Partial<Record<GroupId, TabM
         tabindex=${isShown ? '0' : '-1'}
         @click=${() => void show(group)}
       >
-        ${title}${
+        ${groupTitle(group)}${
           mark === undefined
             ? nothing
             : html`<span class="mark ${mark}" aria-hidden="true"></span
-                ><span class="visually-hidden">${mark === 'wrong' ? ', to fix' : ', changed'}</span>`
+                ><span class="visually-hidden">${mark === 'wrong' ? t('admin.settings.tabToFix') : t('admin.settings.tabChanged')}</span>`
         }
       </button>`;
     })}

@@ -1,4 +1,5 @@
 import { html, nothing } from 'lit';
+import { t } from './admin-i18n.js';
 import { nullableObject, type SchemaNode } from './settings-model.js';
 
 /** The settings form's compound widgets: each draws its value and hands the whole new value to `edit`/`set`. */
@@ -11,30 +12,31 @@ export function hoursWidget(node: SchemaNode, value: Hours | null, described: st
   const isSet = value !== null && typeof value === 'object';
   const hours = isSet ? value : { from: '22:00', to: '07:00' };
   const set = (next: Partial<Hours>) => edit({ ...hours, ...next });
-  const what = nullableObject(node)?.properties?.['from']?.description?.includes('silence') === true ? 'Quiet' : 'On';
+  // Hours of silence (quiet hours) or hours something runs (the camera's).
+  const isQuiet = nullableObject(node)?.properties?.['from']?.description?.includes('silence') === true;
   return html`<span class="inline">
     <label
       ><input type="checkbox" .checked=${isSet} @change=${(e: Event) => edit((e.target as HTMLInputElement).checked ? hours : null)} />
-      ${what} every day</label
+      ${isQuiet ? t('admin.settings.hours.quietDaily') : t('admin.settings.hours.onDaily')}</label
     >
     ${
       isSet
         ? html`<label
-              >from
+              >${t('admin.settings.hours.from')}
               <input
                 type="time"
                 .value=${hours.from}
                 aria-describedby=${described}
                 @input=${(e: Event) => set({ from: (e.target as HTMLInputElement).value })} /></label
             ><label
-              >to
+              >${t('admin.settings.hours.to')}
               <input
                 type="time"
                 .value=${hours.to}
                 aria-describedby=${described}
                 @input=${(e: Event) => set({ to: (e.target as HTMLInputElement).value })}
             /></label>`
-        : html`<span class="muted">${what === 'Quiet' ? 'No quiet hours.' : 'At all hours.'}</span>`
+        : html`<span class="muted">${isQuiet ? t('admin.settings.hours.noQuiet') : t('admin.settings.hours.always')}</span>`
     }
   </span>`;
 }
@@ -47,7 +49,7 @@ export function foldersWidget(folders: string[], described: string, set: (folder
         html`<span class="inline">
             <input
               class="wide"
-              aria-label="Folder ${i + 1}"
+              aria-label=${t('admin.settings.folders.folderLabel', { n: i + 1 })}
               .value=${folder}
               aria-describedby=${described}
               @input=${(e: Event) => set(folders.map((f, j) => (j === i ? (e.target as HTMLInputElement).value : f)))}
@@ -55,24 +57,20 @@ export function foldersWidget(folders: string[], described: string, set: (folder
             <button
               type="button"
               class="secondary"
-              aria-label="Remove folder ${i + 1}"
+              aria-label=${t('admin.settings.folders.removeLabel', { n: i + 1 })}
               @click=${() => set(folders.filter((_, j) => j !== i))}
             >
-              Remove
+              ${t('admin.settings.folders.remove')}
             </button>
           </span>
           ${
             folder === demoFolder
               ? html`<small class="muted demo-folder"
-                  >${
-                    hasOwn
-                      ? 'The demo songs: out of the library while a folder of your own is listed.'
-                      : 'The demo songs: they leave the library once you add a folder of your own.'
-                  }</small
+                  >${hasOwn ? t('admin.settings.folders.demoOut') : t('admin.settings.folders.demoLeaves')}</small
                 >`
               : nothing
           }`,
-    )} <button type="button" class="secondary" @click=${() => set([...folders, ''])}>Add a folder</button>`;
+    )} <button type="button" class="secondary" @click=${() => set([...folders, ''])}>${t('admin.settings.folders.add')}</button>`;
 }
 
 /** Volume limits by time of day: a row per limit (from, to, at most) with Remove, and Add a limit. */
@@ -82,7 +80,7 @@ export function scheduleWidget(limits: Limit[], described: string, set: (limits:
       (limit, i) =>
         html`<span class="inline" data-row=${i}>
           <label
-            >From
+            >${t('admin.settings.schedule.from')}
             <input
               type="time"
               .value=${limit.from}
@@ -90,10 +88,11 @@ export function scheduleWidget(limits: Limit[], described: string, set: (limits:
               @input=${(e: Event) => change(i, { from: (e.target as HTMLInputElement).value })}
           /></label>
           <label
-            >to <input type="time" .value=${limit.to} @input=${(e: Event) => change(i, { to: (e.target as HTMLInputElement).value })}
+            >${t('admin.settings.schedule.to')}
+            <input type="time" .value=${limit.to} @input=${(e: Event) => change(i, { to: (e.target as HTMLInputElement).value })}
           /></label>
           <label
-            >at most
+            >${t('admin.settings.schedule.atMost')}
             <input
               type="number"
               min="0"
@@ -102,12 +101,17 @@ export function scheduleWidget(limits: Limit[], described: string, set: (limits:
               .value=${String(limit.maxVolume)}
               @input=${(e: Event) => change(i, { maxVolume: (e.target as HTMLInputElement).valueAsNumber })}
           /></label>
-          <button type="button" class="secondary" aria-label="Remove limit ${i + 1}" @click=${() => set(limits.filter((_, j) => j !== i))}>
-            Remove
+          <button
+            type="button"
+            class="secondary"
+            aria-label=${t('admin.settings.schedule.removeLabel', { n: i + 1 })}
+            @click=${() => set(limits.filter((_, j) => j !== i))}
+          >
+            ${t('admin.settings.schedule.remove')}
           </button>
         </span>`,
     )}
     <button type="button" class="secondary" @click=${() => set([...limits, { from: '18:00', to: '08:00', maxVolume: 40 }])}>
-      Add a limit
+      ${t('admin.settings.schedule.add')}
     </button>`;
 }

@@ -1,6 +1,17 @@
-import { isSettingKey, knownLabel, lookOf, secondsOf, type SchemaNode, type SettingLook, type Widget } from './settings-model.js';
+import { t } from './admin-i18n.js';
+import { amountWords, isSettingKey, knownLabel, lookOf, type SchemaNode, type SettingLook, type Widget } from './settings-model.js';
 
-/** The settings page's words: help in staff's words, and what a save did, said back. */
+/**
+ * The settings page's words: help in staff's words, and what a save did, said back. The help is the
+ * configuration schema's own, in English (the daemon's words); the labels of the settings and
+ * choices it names are the form's, in the reader's language, so that the reader finds them.
+ */
+
+/** A number of milliseconds in seconds, in the help's English ("2.5 seconds"). */
+function englishSeconds(ms: number): string {
+  const s = Math.round(ms / 100) / 10;
+  return `${s.toLocaleString('en')} second${s === 1 ? '' : 's'}`;
+}
 
 /** Help text split into plain text and code (what the schema writes between backticks). */
 export function helpParts(text: string): Array<{ text: string; isCode: boolean }> {
@@ -20,7 +31,7 @@ export function plainHelp(text: string, look: SettingLook, widget: Widget, id = 
     plain = plain.replace(/`to` before `from` spans midnight/, 'An end before the start runs past midnight');
   }
   if (look.unit !== undefined) plain = plain.replace(/\s*\((ms|seconds|hours|px)\)/, '');
-  if (look.unit === 'ms') plain = plain.replace(/\(ms, up to (\d+)\)/, (_, most: string) => `(up to ${secondsOf(Number(most))})`);
+  if (look.unit === 'ms') plain = plain.replace(/\(ms, up to (\d+)\)/, (_, most: string) => `(up to ${englishSeconds(Number(most))})`);
   return plain;
 }
 
@@ -53,20 +64,24 @@ export function namesInWords(text: string, id: string): string {
  */
 export function changeWords(id: string, value: unknown, node?: SchemaNode): string {
   const look = lookOf(id, node);
-  return `${look.label} set to ${valueWords(value, look)}`;
+  return t('admin.settings.setTo', { setting: look.label, value: valueWords(value, look) });
 }
 
 function valueWords(value: unknown, look: SettingLook): string {
-  if (value === null || value === undefined) return 'none';
-  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  if (value === null || value === undefined) return t('admin.settings.value.none');
+  if (typeof value === 'boolean') return value ? t('admin.settings.value.on') : t('admin.settings.value.off');
   // A time kept in ms was typed in seconds: said back in seconds.
-  if (typeof value === 'number') return look.unit === 'ms' ? secondsOf(value) : `${value}${look.unit === undefined ? '' : ` ${look.unit}`}`;
-  if (typeof value === 'string') return look.choices?.[value] ?? (value === '' ? 'nothing' : value);
-  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map((v) => valueWords(v, { ...look, unit: undefined })).join(', ');
+  if (typeof value === 'number') return amountWords(value, look.unit);
+  if (typeof value === 'string') return look.choices?.[value] ?? (value === '' ? t('admin.settings.value.nothing') : value);
+  if (Array.isArray(value))
+    return value.length === 0 ? t('admin.settings.value.none') : value.map((v) => valueWords(v, { ...look, unit: undefined })).join(', ');
   if (typeof value === 'object') {
     const { name, from, to, maxVolume } = value as { name?: unknown; from?: unknown; to?: unknown; maxVolume?: unknown };
-    if (typeof from === 'string' && typeof to === 'string')
-      return `${typeof name === 'string' ? `${name} ` : ''}${from}–${to}${typeof maxVolume === 'number' ? ` at most ${maxVolume}` : ''}`;
+    if (typeof from === 'string' && typeof to === 'string') {
+      const hours = t('admin.settings.value.hours', { from, to });
+      const limited = typeof maxVolume === 'number' ? t('admin.settings.value.atMost', { hours, most: maxVolume }) : hours;
+      return typeof name === 'string' ? t('admin.settings.value.named', { name, hours: limited }) : limited;
+    }
   }
   return JSON.stringify(value);
 }
@@ -81,6 +96,6 @@ export function demoWords(before: unknown, after: unknown, nodes: ReadonlyArray<
     Array.isArray(folders) && folders.some((f) => typeof f === 'string' && f.trim() !== '' && f !== demo);
   const hasDemo = (folders: unknown) => Array.isArray(folders) && folders.includes(demo);
   if (demo === undefined || hasOwn(before) === hasOwn(after)) return '';
-  if (hasOwn(after)) return 'The demo songs leave the library once your folder is scanned.';
-  return hasDemo(after) ? 'The demo songs come back: no folder of your own is left.' : '';
+  if (hasOwn(after)) return t('admin.settings.demo.leave');
+  return hasDemo(after) ? t('admin.settings.demo.back') : '';
 }

@@ -1,5 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { SpotifyDevice, SpotifyStatus } from '../data/admin-api.js';
+import { t, tWith } from './admin-i18n.js';
 import { sameName } from './spotify-model.js';
 
 /*
@@ -28,22 +29,20 @@ export function renderDevices({ status: s, devices, isChoosing, messages, onChoo
   const isBox = (name: string) => sameName(name, boxName);
   // A remembered device that is off now stays listed, so the choice shows and can be changed.
   const missing = chosen !== null && devices !== null && !devices.some((d) => sameName(d.name, chosen));
+  const box = html`<strong>${boxName}</strong>`;
   return html`<section class="card" aria-labelledby="device-h">
-    <h3 id="device-h">Play on</h3>
-    <p class="muted">
-      Moodbox remembers the device by its name (Spotify gives a device a new ID now and then). Without a choice it prefers the device named
-      after this box, <strong>${boxName}</strong>, a Spotify Connect receiver installed on the box, then the device in use.
-    </p>
+    <h3 id="device-h">${t('admin.spotify.playOn')}</h3>
+    <p class="muted">${tWith('admin.spotify.devicesHelp', { box })}</p>
     ${messages}
     ${
       devices === null
-        ? html`<p role="status">Loading the devices…</p>`
+        ? html`<p role="status">${t('admin.spotify.loadingDevices')}</p>`
         : html`<fieldset ?disabled=${isChoosing} @change=${onChoose}>
-            <legend>Connect device</legend>
+            <legend>${t('admin.spotify.connectDevice')}</legend>
             <label>
               <input type="radio" name="device" value="" .checked=${chosen === null} />
-              Automatically: <strong>${boxName}</strong> when it is on, else the device in use
-              <span class="tag">preferred</span>
+              ${tWith('admin.spotify.automatically', { box })}
+              <span class="tag">${t('admin.spotify.preferred')}</span>
             </label>
             ${devices.map(
               (d) =>
@@ -56,23 +55,23 @@ export function renderDevices({ status: s, devices, isChoosing, messages, onChoo
                     ?disabled=${d.isRestricted}
                   />
                   ${d.name} <span class="muted">${d.type}</span>
-                  ${isBox(d.name) ? html`<span class="tag">named after this box</span>` : nothing}
-                  ${d.isActive ? html`<span class="tag">in use</span>` : nothing}
-                  ${d.isChosen ? html`<span class="tag" data-plays>Moodbox plays here</span>` : nothing}
-                  ${d.isRestricted ? html`<span class="muted">(Spotify does not let apps control it)</span>` : nothing}
+                  ${isBox(d.name) ? html`<span class="tag">${t('admin.spotify.namedAfterBox')}</span>` : nothing}
+                  ${d.isActive ? html`<span class="tag">${t('admin.spotify.inUse')}</span>` : nothing}
+                  ${d.isChosen ? html`<span class="tag" data-plays>${t('admin.spotify.playsHere')}</span>` : nothing}
+                  ${d.isRestricted ? html`<span class="muted">${t('admin.spotify.restricted')}</span>` : nothing}
                 </label>`,
             )}
             ${
               missing
                 ? html`<label data-device=${chosen}>
                     <input type="radio" name="device" value=${chosen} checked />
-                    ${chosen} <span class="muted">(not on now: open Spotify on it)</span>
+                    ${chosen} <span class="muted">${t('admin.spotify.notOn')}</span>
                   </label>`
                 : nothing
             }
           </fieldset>`
     }
-    ${devices !== null && devices.length === 0 ? html`<p class="muted">No device is on: open Spotify on a speaker, computer or phone.</p>` : nothing}
-    <button class="secondary" @click=${onRefresh}>Look for devices again</button>
+    ${devices !== null && devices.length === 0 ? html`<p class="muted">${t('admin.spotify.noDevice')}</p>` : nothing}
+    <button class="secondary" @click=${onRefresh}>${t('admin.spotify.lookAgain')}</button>
   </section>`;
 }

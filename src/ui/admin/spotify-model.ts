@@ -1,22 +1,23 @@
 import type { SpotifyStatus } from '../data/admin-api.js';
+import type { AdminKey } from './admin-i18n.js';
 
 /** The Spotify page's words and readings of the daemon's answers: pure, no element. */
 
-/** The built-in moods, with the room each plays for under the default mapping. */
-export const MOODS: ReadonlyArray<readonly [string, string]> = [
-  ['calm', 'a calm room, and fear or disgust'],
-  ['upbeat', 'happy faces'],
-  ['mellow', 'sad faces'],
-  ['uplifting', 'lifting a sad room'],
-  ['energetic', 'surprised faces'],
-  ['power', 'angry faces'],
+/** The built-in moods, with the room each plays for under the default mapping (its message). */
+export const MOODS: ReadonlyArray<readonly [string, AdminKey]> = [
+  ['calm', 'admin.spotify.room.calm'],
+  ['upbeat', 'admin.spotify.room.upbeat'],
+  ['mellow', 'admin.spotify.room.mellow'],
+  ['uplifting', 'admin.spotify.room.uplifting'],
+  ['energetic', 'admin.spotify.room.energetic'],
+  ['power', 'admin.spotify.room.power'],
 ];
 
-/** What each `music.source` plays, in the owner's words. */
-export const SOURCES: Record<string, string> = {
-  local: 'the music folders only',
-  spotify: 'Spotify (the music folders while Spotify cannot play)',
-  mixed: 'both: Spotify for moods with a playlist, the music folders for the rest',
+/** What each `music.source` plays, in the owner's words (its message). */
+export const SOURCES: Readonly<Record<string, AdminKey>> = {
+  local: 'admin.spotify.source.local',
+  spotify: 'admin.spotify.source.spotify',
+  mixed: 'admin.spotify.source.mixed',
 };
 
 /** What the status line says: Spotify plays, the library plays instead, Spotify came back, or Spotify is not chosen. */

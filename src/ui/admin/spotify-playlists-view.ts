@@ -1,5 +1,6 @@
 import { html, type TemplateResult, type nothing } from 'lit';
 import type { SpotifyPlaylist, SpotifyStatus } from '../data/admin-api.js';
+import { formatNumber, moodName, t, type AdminKey } from './admin-i18n.js';
 import { MOODS } from './spotify-model.js';
 
 /*
@@ -29,31 +30,29 @@ export interface PlaylistsCard {
 export function renderPlaylists({ status: s, playlists, drafts, isBusy, isSaving, messages, onSave, onDraft, onDiscard }: PlaylistsCard) {
   if (playlists === null) {
     return html`<section class="card" aria-labelledby="playlists-h">
-      <h3 id="playlists-h">Playlists for moods</h3>
-      <p role="status">Loading the playlists…</p>
+      <h3 id="playlists-h">${t('admin.spotify.playlistsTitle')}</h3>
+      <p role="status">${t('admin.spotify.loadingPlaylists')}</p>
     </section>`;
   }
   const changes = Object.keys(drafts).length;
   const extra = playlists.map((p) => p.mood).filter((m): m is string => m !== null && !MOODS.some(([id]) => id === m));
-  const moods = [...MOODS, ...[...new Set(extra)].map((m) => [m, 'a mood of your own'] as const)];
+  const own: AdminKey = 'admin.spotify.room.own';
+  const moods = [...MOODS, ...[...new Set(extra)].map((m) => [m, own] as const)];
   return html`<section class="card" aria-labelledby="playlists-h">
-    <h3 id="playlists-h">Playlists for moods</h3>
-    <p class="muted">
-      When the room's mood changes, Moodbox plays a playlist mapped to that
-      mood${s.source === 'mixed' ? '; moods without one play the music folders' : ''}.
-    </p>
+    <h3 id="playlists-h">${t('admin.spotify.playlistsTitle')}</h3>
+    <p class="muted">${t('admin.spotify.playlistsHelp', { isMixed: String(s.source === 'mixed') })}</p>
     ${renderMapping(playlists)} ${messages}
     ${
       playlists.length === 0
-        ? html`<p class="muted">This account has no playlists. Make or follow some in Spotify, then come back.</p>`
-        : html`<form aria-label="Playlists and their moods" @submit=${onSave} @change=${onDraft}>
+        ? html`<p class="muted">${t('admin.spotify.noPlaylists')}</p>`
+        : html`<form aria-label=${t('admin.spotify.playlistsFormLabel')} @submit=${onSave} @change=${onDraft}>
             <table>
               <thead>
                 <tr>
-                  <th scope="col"><span class="muted">Cover</span></th>
-                  <th scope="col">Playlist</th>
-                  <th scope="col" class="num">Songs</th>
-                  <th scope="col">Mood</th>
+                  <th scope="col"><span class="muted">${t('admin.spotify.cover')}</span></th>
+                  <th scope="col">${t('admin.spotify.playlist')}</th>
+                  <th scope="col" class="num">${t('admin.spotify.songs')}</th>
+                  <th scope="col">${t('admin.spotify.mood')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -63,12 +62,17 @@ export function renderPlaylists({ status: s, playlists, drafts, isBusy, isSaving
                     <td class="cover">
                       ${p.coverUrl === null ? html`<span class="none"></span>` : html`<img src=${p.coverUrl} alt="" loading="lazy" />`}
                     </td>
-                    <td>${p.name} <span class="muted">by ${p.owner}</span></td>
-                    <td class="num">${p.tracks}</td>
+                    <td>${p.name} <span class="muted">${t('admin.spotify.by', { owner: p.owner })}</span></td>
+                    <td class="num">${formatNumber(p.tracks)}</td>
                     <td>
-                      <select name=${p.id} aria-label="Mood for ${p.name}">
-                        <option value="" ?selected=${value === ''}>Not mapped</option>
-                        ${moods.map(([id, room]) => html`<option value=${id} ?selected=${value === id}>${id}: ${room}</option>`)}
+                      <select name=${p.id} aria-label=${t('admin.spotify.moodForLabel', { playlist: p.name })}>
+                        <option value="" ?selected=${value === ''}>${t('admin.spotify.notMapped')}</option>
+                        ${moods.map(
+                          ([id, room]) =>
+                            html`<option value=${id} ?selected=${value === id}>
+                              ${t('admin.spotify.moodOption', { mood: moodName(id), room: t(room) })}
+                            </option>`,
+                        )}
                       </select>
                     </td>
                   </tr>`;
@@ -76,9 +80,11 @@ export function renderPlaylists({ status: s, playlists, drafts, isBusy, isSaving
               </tbody>
             </table>
             <div class="row" style="margin-top: 0.8em">
-              <button type="submit" ?disabled=${changes === 0 || isBusy}>${isSaving ? 'Saving…' : 'Save the mapping'}</button>
-              <button type="button" class="secondary" ?disabled=${changes === 0} @click=${onDiscard}>Discard changes</button>
-              <span class="muted" data-unsaved>${changes === 0 ? '' : `${changes} unsaved change${changes === 1 ? '' : 's'}`}</span>
+              <button type="submit" ?disabled=${changes === 0 || isBusy}>
+                ${isSaving ? t('admin.spotify.saving') : t('admin.spotify.saveMapping')}
+              </button>
+              <button type="button" class="secondary" ?disabled=${changes === 0} @click=${onDiscard}>${t('admin.spotify.discard')}</button>
+              <span class="muted" data-unsaved>${changes === 0 ? '' : t('admin.spotify.unsaved', { count: changes })}</span>
             </div>
           </form>`
     }
@@ -89,15 +95,15 @@ export function renderPlaylists({ status: s, playlists, drafts, isBusy, isSaving
 function renderMapping(playlists: readonly SpotifyPlaylist[]) {
   const byMood = new Map<string, string[]>();
   for (const p of playlists) if (p.mood !== null) byMood.set(p.mood, [...(byMood.get(p.mood) ?? []), p.name]);
-  if (byMood.size === 0) return html`<p data-mapping="none">No playlist is mapped to a mood yet.</p>`;
+  if (byMood.size === 0) return html`<p data-mapping="none">${t('admin.spotify.noneMapped')}</p>`;
   return html`<div data-mapping>
-    <h4 style="margin: 0 0 0.3em">Mapped now</h4>
+    <h4 style="margin: 0 0 0.3em">${t('admin.spotify.mappedNow')}</h4>
     <dl>
       ${[...byMood]
         .sort(([a], [b]) => a.localeCompare(b))
         .map(
           ([mood, names]) =>
-            html`<dt>${mood}</dt>
+            html`<dt>${moodName(mood)}</dt>
               <dd data-mood=${mood}>${names.join(', ')}</dd>`,
         )}
     </dl>

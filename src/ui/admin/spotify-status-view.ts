@@ -1,5 +1,6 @@
 import { html, nothing } from 'lit';
 import type { SpotifyPlaylist, SpotifyStatus } from '../data/admin-api.js';
+import { t, tWith } from './admin-i18n.js';
 import { formatTime } from './admin-styles.js';
 import { sentence, stateOf } from './spotify-model.js';
 
@@ -13,48 +14,54 @@ import { sentence, stateOf } from './spotify-model.js';
 export function renderOff(s: SpotifyStatus, site: { kind: string; redirect: string } | null) {
   if (site?.kind !== 'home') {
     return html`<section class="card" data-off="business" aria-labelledby="off-h">
-      <h3 id="off-h">Spotify is off: this Moodbox plays in a business</h3>
-      <p>
-        Spotify's terms license its music for personal, family use only: a café, a shop or an office may not play it to its guests, even
-        from a paid account. A business plays music it may play in public: its own music folders, or a stream licensed for it. That is why
-        Moodbox plays the local library here.
-      </p>
-      <p class="muted">
-        If this Moodbox plays in a home, set “Where Moodbox plays” to “A home” on the <a href="#settings">Settings page</a>; this page then
-        offers to connect Spotify.
-      </p>
+      <h3 id="off-h">${t('admin.spotify.businessTitle')}</h3>
+      <p>${t('admin.spotify.businessWhy')}</p>
+      <p class="muted">${tWith('admin.spotify.businessHome', { settings: settingsLink() })}</p>
     </section>`;
   }
   return html`<section class="card" data-off="no-app" aria-labelledby="off-h">
-    <h3 id="off-h">Spotify needs a Spotify app of your own</h3>
-    <p>${sentence(s.why ?? 'Spotify is not set up on this box.')}</p>
+    <h3 id="off-h">${t('admin.spotify.noAppTitle')}</h3>
+    <p>${s.why === null || s.why === undefined ? t('admin.spotify.notSetUp') : sentence(s.why)}</p>
     <ol>
-      <li>Sign in at <strong>developer.spotify.com</strong> with your Spotify account and create an app (it is free).</li>
-      <li>Add this redirect address to the app: <code>${site.redirect}</code></li>
-      <li>Put the app's Client ID under Spotify on the <a href="#settings">Settings page</a>, save, and restart Moodbox.</li>
+      <li>${tWith('admin.spotify.noAppStep1', { site: html`<strong>${SPOTIFY_DEVELOPER}</strong>` })}</li>
+      <li>${tWith('admin.spotify.noAppStep2', { address: html`<code>${site.redirect}</code>` })}</li>
+      <li>${tWith('admin.spotify.noAppStep3', { settings: settingsLink() })}</li>
     </ol>
   </section>`;
 }
+
+/** Where a Spotify app is made: an address, the same in every language. */
+const SPOTIFY_DEVELOPER = 'developer.spotify.com';
+
+/** The link to the Settings page, inside a sentence. */
+const settingsLink = () => html`<a href="#settings">${t('admin.spotify.settingsPage')}</a>`;
 
 /** Connected; falling back to the library (since when, and why); or back on Spotify after a problem. */
 export function stateLine(s: SpotifyStatus, playlists: readonly SpotifyPlaylist[] | null) {
   switch (stateOf(s)) {
     case 'local':
-      return html`Spotify is connected but does not play: music comes from the music folders. Choose Spotify or both under “Where the music
-        comes from” on the <a href="#settings">Settings page</a>.`;
+      return tWith('admin.spotify.stateLocal', { settings: settingsLink() });
     case 'fallback':
-      return html`<strong>Falling back to the local library</strong
-        >${s.problemSince === null ? '' : ` since ${formatTime(s.problemSince)}`}: ${sentence(s.problem ?? '')} Moodbox tries Spotify again
-        every few seconds and goes back to it by itself.`;
+      return html`${tWith(
+        s.problemSince === null ? 'admin.spotify.fallback' : 'admin.spotify.fallbackSince',
+        { title: html`<strong>${t('admin.spotify.fallbackTitle')}</strong>` },
+        { since: formatTime(s.problemSince), problem: sentence(s.problem ?? '') },
+      )}`;
     case 'recovered':
-      return html`<strong>Recovered:</strong> Spotify plays again since ${formatTime(s.recovered?.at ?? null)}. Before, the library played:
-        ${sentence(s.recovered?.problem ?? '')}`;
+      return tWith(
+        'admin.spotify.recovered',
+        { title: html`<strong>${t('admin.spotify.recoveredTitle')}</strong>` },
+        { since: formatTime(s.recovered?.at ?? null), problem: sentence(s.recovered?.problem ?? '') },
+      );
     case 'playing':
       if (playlists !== null && !playlists.some((p) => p.mood !== null)) {
-        return html`<strong>Connected.</strong> No playlist is mapped to a mood yet, so the music folders play: map some below.`;
+        return tWith('admin.spotify.connectedUnmapped', { title: html`<strong>${t('admin.spotify.connectedTitle')}</strong>` });
       }
-      return html`<strong>Connected:</strong> Spotify plays the playlists mapped to the room's
-        moods${s.source === 'mixed' ? ', and the music folders play for the other moods' : ''}.`;
+      return tWith(
+        'admin.spotify.connectedPlaying',
+        { title: html`<strong>${t('admin.spotify.connectedColon')}</strong>` },
+        { isMixed: String(s.source === 'mixed') },
+      );
     default:
       return nothing;
   }

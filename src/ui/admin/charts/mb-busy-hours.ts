@@ -1,6 +1,8 @@
 import { LitElement, html, svg } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ChartStats } from '../../data/admin-api.js';
+import { followLanguage } from '../../i18n/i18n.js';
+import { formatDate, i18n, t } from '../admin-i18n.js';
 import { CHART_STYLES } from './chart-styles.js';
 import { WidthController } from './width-controller.js';
 
@@ -12,7 +14,7 @@ const PLAYS_COLOUR = '#e6edf3';
 const PEOPLE_COLOUR = '#ffd166';
 
 /** The hour as the viewer's clock shows it (`15:00` or `03:00 PM`). */
-const hourLabel = (hour: number): string => new Date(2000, 0, 1, hour).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+const hourLabel = (hour: number): string => formatDate(new Date(2000, 0, 1, hour), { hour: '2-digit', minute: '2-digit' });
 
 /**
  * The hours of the day the room is busy: plays started in each hour (bars) and how long someone
@@ -27,9 +29,14 @@ export class MbBusyHours extends LitElement {
   @property({ attribute: false }) hours: ChartStats['busyHours'] = [];
   readonly #size = new WidthController(this);
 
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
+
   override render() {
-    if (!this.hours.some((h) => h.plays > 0 || h.peopleMin > 0))
-      return html`<p class="empty">No plays and nobody in view in this period.</p>`;
+    if (!this.hours.some((h) => h.plays > 0 || h.peopleMin > 0)) return html`<p class="empty">${t('admin.charts.busyEmpty')}</p>`;
     const W = this.#size.width;
     const plotW = W - LEFT;
     const step = plotW / 24;
@@ -45,7 +52,9 @@ export class MbBusyHours extends LitElement {
         width=${W}
         height=${stripY + STRIP_H + 24}
         role="img"
-        aria-label="Plays per hour of the day; the busiest hour is ${busiest ? `${hourLabel(busiest.hour)} with ${busiest.plays} plays` : 'none'}"
+        aria-label=${
+          busiest ? t('admin.charts.busyName', { hour: hourLabel(busiest.hour), plays: busiest.plays }) : t('admin.charts.busyNameNone')
+        }
       >
         <rect class="glass" x=${LEFT} y="0" width=${plotW} height=${stripY + STRIP_H} rx="4" />
         <text class="value-label" x=${LEFT - 6} y=${y(maxPlays) + 4} text-anchor="end">${maxPlays}</text>
@@ -53,15 +62,15 @@ export class MbBusyHours extends LitElement {
         ${this.hours.map((h) => {
           const x0 = LEFT + h.hour * step + (step - barW) / 2;
           return svg`<rect class="bar" data-hour=${h.hour} x=${x0.toFixed(1)} y=${y(h.plays).toFixed(1)} width=${barW.toFixed(1)}
-              height=${(PLOT_H - y(h.plays)).toFixed(1)} fill=${PLAYS_COLOUR}><title>${hourLabel(h.hour)}: ${h.plays} play${h.plays === 1 ? '' : 's'}</title></rect>
+              height=${(PLOT_H - y(h.plays)).toFixed(1)} fill=${PLAYS_COLOUR}><title>${t('admin.charts.hourPlays', { hour: hourLabel(h.hour), plays: h.plays })}</title></rect>
             <rect class="people" data-hour=${h.hour} x=${(LEFT + h.hour * step + 1).toFixed(1)} y=${stripY} width=${(step - 2).toFixed(1)} height=${STRIP_H - 4}
-              fill=${PEOPLE_COLOUR} fill-opacity=${(h.peopleMin / maxPeople).toFixed(2)}><title>${hourLabel(h.hour)}: someone in view ${h.peopleMin} min</title></rect>
+              fill=${PEOPLE_COLOUR} fill-opacity=${(h.peopleMin / maxPeople).toFixed(2)}><title>${t('admin.charts.hourPeople', { hour: hourLabel(h.hour), minutes: h.peopleMin })}</title></rect>
             ${h.hour % labelEvery === 0 ? svg`<text class="tick-label" x=${(LEFT + h.hour * step + step / 2).toFixed(1)} y=${stripY + STRIP_H + 16} text-anchor="middle">${hourLabel(h.hour)}</text>` : svg``}`;
         })}
       </svg>
       <ul class="legend">
-        <li><span class="swatch" style="background: ${PLAYS_COLOUR}" aria-hidden="true"></span>Plays started</li>
-        <li><span class="swatch" style="background: ${PEOPLE_COLOUR}" aria-hidden="true"></span>Someone in view (brighter: longer)</li>
+        <li><span class="swatch" style="background: ${PLAYS_COLOUR}" aria-hidden="true"></span>${t('admin.charts.legendPlays')}</li>
+        <li><span class="swatch" style="background: ${PEOPLE_COLOUR}" aria-hidden="true"></span>${t('admin.charts.legendPeople')}</li>
       </ul>`;
   }
 }

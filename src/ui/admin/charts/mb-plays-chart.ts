@@ -3,6 +3,8 @@ import { customElement, property } from 'lit/decorators.js';
 import { moodLook } from '../../components/mb-mood-face.js';
 import { moodColour } from '../../components/mood-colours.js';
 import type { ChartStats } from '../../data/admin-api.js';
+import { followLanguage } from '../../i18n/i18n.js';
+import { i18n, moodName, t } from '../admin-i18n.js';
 import { CHART_STYLES } from './chart-styles.js';
 import { bucketLabel } from './time-axis.js';
 import { WidthController } from './width-controller.js';
@@ -11,6 +13,9 @@ const PLOT_H = 150;
 const LEFT = 34;
 /** Room for one bar label, so labels never overlap (CSS px). */
 const LABEL_W = 76;
+
+/** A mood's name in the panel's language; one the catalogue cannot know keeps the kiosk's label. */
+const moodWords = (mood: string): string => moodName(mood, moodLook(mood).label);
 
 /**
  * Plays started per bar (5 minutes, an hour or a day), each bar stacked by the mood the music was
@@ -26,10 +31,16 @@ export class MbPlaysChart extends LitElement {
   @property({ type: Number, attribute: 'bucket-ms' }) bucketMs = 3_600_000;
   readonly #size = new WidthController(this);
 
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
+
   override render() {
     const totals = new Map<string, number>();
     for (const row of this.rows) for (const [mood, n] of Object.entries(row.plays)) totals.set(mood, (totals.get(mood) ?? 0) + n);
-    if (totals.size === 0) return html`<p class="empty">No plays in this period.</p>`;
+    if (totals.size === 0) return html`<p class="empty">${t('admin.charts.playsEmpty')}</p>`;
     const moods = [...totals.keys()].sort((a, b) => (totals.get(b) ?? 0) - (totals.get(a) ?? 0) || a.localeCompare(b));
     const sums = this.rows.map((r) => Object.values(r.plays).reduce((a, b) => a + b, 0));
     const max = Math.max(1, ...sums);
@@ -44,7 +55,10 @@ export class MbPlaysChart extends LitElement {
         width=${W}
         height=${PLOT_H + 26}
         role="img"
-        aria-label="Plays per mood: ${moods.map((m) => `${moodLook(m).label} ${totals.get(m)}`).join(', ')}; ${all} in all"
+        aria-label=${t('admin.charts.playsName', {
+          list: moods.map((m) => t('admin.charts.moodCount', { mood: moodWords(m), count: totals.get(m) ?? 0 })).join(', '),
+          all,
+        })}
       >
         <rect class="glass" x=${LEFT} y="0" width=${plotW} height=${PLOT_H} rx="4" />
         <line class="grid-line" x1=${LEFT} x2=${W} y1=${y(max)} y2=${y(max)} />
@@ -60,7 +74,7 @@ export class MbPlaysChart extends LitElement {
             const height = y(base) - top;
             base += n;
             return svg`<rect class="bar" data-mood=${mood} x=${x0.toFixed(1)} y=${top.toFixed(1)} width=${barW.toFixed(1)} height=${height.toFixed(1)}
-              fill=${moodColour(mood)}><title>${bucketLabel(row.at, this.bucketMs)} · ${moodLook(mood).label}: ${n} play${n === 1 ? '' : 's'}</title></rect>`;
+              fill=${moodColour(mood)}><title>${t('admin.charts.barPlays', { bucket: bucketLabel(row.at, this.bucketMs), mood: moodWords(mood), plays: n })}</title></rect>`;
           });
           const label =
             i % stride === 0
@@ -69,11 +83,11 @@ export class MbPlaysChart extends LitElement {
           return svg`${bar}${label}`;
         })}
       </svg>
-      <ul class="legend" aria-label="Plays per mood">
+      <ul class="legend" aria-label=${t('admin.charts.playsPerMood')}>
         ${moods.map(
           (m) =>
             html`<li data-mood=${m}>
-              <span class="swatch" style="background: ${moodColour(m)}" aria-hidden="true"></span>${moodLook(m).label}
+              <span class="swatch" style="background: ${moodColour(m)}" aria-hidden="true"></span>${moodWords(m)}
               <span class="value-label">${totals.get(m)}</span>
             </li>`,
         )}

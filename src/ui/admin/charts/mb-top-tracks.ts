@@ -1,6 +1,8 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ChartStats } from '../../data/admin-api.js';
+import { followLanguage } from '../../i18n/i18n.js';
+import { i18n, t } from '../admin-i18n.js';
 import { ADMIN_STYLES } from '../admin-styles.js';
 import { CHART_STYLES } from './chart-styles.js';
 
@@ -19,7 +21,7 @@ export class MbTopTracks extends LitElement {
     css`
       td.num,
       th.num {
-        text-align: right;
+        text-align: end;
         font-variant-numeric: tabular-nums;
       }
       .rate {
@@ -62,36 +64,44 @@ export class MbTopTracks extends LitElement {
 
   @property({ attribute: false }) tracks: ChartStats['topTracks'] = [];
 
+  constructor() {
+    super();
+    // Renders again in a new language.
+    followLanguage(this, i18n);
+  }
+
   override render() {
-    if (this.tracks.length === 0) return html`<p class="empty">No plays in this period.</p>`;
+    if (this.tracks.length === 0) return html`<p class="empty">${t('admin.charts.playsEmpty')}</p>`;
     const switched = this.tracks.reduce((n, t) => n + t.switched, 0);
     return html`<table aria-describedby="skip-rate-caption">
         <thead>
           <tr>
-            <th scope="col">Track</th>
-            <th scope="col" class="num">Plays</th>
-            <th scope="col" class="num">Likes</th>
-            <th scope="col" class="num">Skipped</th>
-            <th scope="col">Skip rate</th>
+            <th scope="col">${t('admin.charts.track')}</th>
+            <th scope="col" class="num">${t('admin.charts.plays')}</th>
+            <th scope="col" class="num">${t('admin.charts.likes')}</th>
+            <th scope="col" class="num">${t('admin.charts.skipped')}</th>
+            <th scope="col">${t('admin.charts.skipRate')}</th>
           </tr>
         </thead>
         <tbody>
           ${this.tracks.map(
-            (t) =>
-              html`<tr data-track=${t.trackId}>
+            (track) =>
+              html`<tr data-track=${track.trackId}>
                 <td>
-                  <strong class="title">${t.title || 'Untitled'}</strong>${t.artist ? html` <span class="artist">· ${t.artist}</span>` : ''}
+                  <strong class="title">${track.title || t('admin.charts.untitled')}</strong>${
+                    track.artist ? html` <span class="artist">· ${track.artist}</span>` : ''
+                  }
                 </td>
-                <td class="num">${t.plays}</td>
-                <td class="num">${t.likes}</td>
-                <td class="num">${t.skipped}</td>
+                <td class="num">${track.plays}</td>
+                <td class="num">${track.likes}</td>
+                <td class="num">${track.skipped}</td>
                 <td>
                   ${
-                    t.skipRate === null
-                      ? html`<span class="value-label" title="No play of it has ended yet">–</span>`
+                    track.skipRate === null
+                      ? html`<span class="value-label" title=${t('admin.charts.noneEnded')}>–</span>`
                       : html`<span class="rate"
-                          ><span class="meter" aria-hidden="true"><span style="width: ${Math.round(t.skipRate * 100)}%"></span></span
-                          >${Math.round(t.skipRate * 100)}%</span
+                          ><span class="meter" aria-hidden="true"><span style="width: ${Math.round(track.skipRate * 100)}%"></span></span
+                          >${t('admin.charts.rate', { rate: Math.round(track.skipRate * 100) / 100 })}</span
                         >`
                   }
                 </td>
@@ -100,8 +110,7 @@ export class MbTopTracks extends LitElement {
         </tbody>
       </table>
       <p class="caption" id="skip-rate-caption">
-        Skip rate: skips by people (at the kiosk, by staff, from Home Assistant) out of plays that ended or were skipped. Songs changed for
-        the room are not skips${switched === 0 ? '' : html` (${switched} here)`}.
+        ${switched === 0 ? t('admin.charts.skipRateNote') : t('admin.charts.skipRateNoteSwitched', { switched })}
       </p>`;
   }
 }

@@ -1,4 +1,5 @@
 import { svg, type SVGTemplateResult } from 'lit';
+import { formatDate, t } from '../admin-i18n.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -6,9 +7,21 @@ const DAY_MS = 86_400_000;
 
 /** The ranges the dashboard charts offer. */
 export const CHART_RANGES = {
-  hour: { label: 'Last hour' },
-  today: { label: 'Today' },
-  week: { label: 'Last 7 days' },
+  hour: {
+    get label(): string {
+      return t('admin.charts.lastHour');
+    },
+  },
+  today: {
+    get label(): string {
+      return t('admin.charts.today');
+    },
+  },
+  week: {
+    get label(): string {
+      return t('admin.charts.lastWeek');
+    },
+  },
 } as const;
 export type ChartRange = keyof typeof CHART_RANGES;
 
@@ -57,8 +70,8 @@ export interface Tick {
   isMajor: boolean;
 }
 
-const time = (at: number): string => new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-const day = (at: number): string => new Date(at).toLocaleDateString([], { weekday: 'short', day: 'numeric' });
+const time = (at: number): string => formatDate(at, { hour: '2-digit', minute: '2-digit' });
+const day = (at: number): string => formatDate(at, { weekday: 'short', day: 'numeric' });
 
 /**
  * Ticks on local clock boundaries for [from, to]: every 10 minutes (hours labelled bold) up to two
@@ -107,10 +120,10 @@ export function spanLabel(from: number, to: number): string {
 /** Minutes as "45 min" or "3 h 20 min". */
 export function duration(ms: number): string {
   const minutes = Math.round(ms / MINUTE_MS);
-  if (minutes < 60) return `${minutes} min`;
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return m === 0 ? `${h} h` : `${h} h ${m} min`;
+  if (minutes < 60) return t('admin.charts.minutes', { minutes });
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return rest === 0 ? t('admin.charts.hours', { hours }) : t('admin.charts.hoursMinutes', { hours, minutes: rest });
 }
 
 /** About how wide a tick label is drawn at the charts' 0.8rem (CSS px), to keep labels apart. */
