@@ -43,6 +43,8 @@ if [[ "$mode" == test ]]; then
   packages+=(gstreamer1.0-tools gstreamer1.0-plugins-base)
   # A Mosquitto broker for the MQTT, Home Assistant and fleet tests; snapserver for multiroom.
   packages+=(mosquitto snapserver)
+  # The kiosk unit's compositor: systemd-analyze verify checks that the command it runs is there.
+  packages+=(cage)
 fi
 
 # The native modules build against Node's own headers, which node-gyp would otherwise download

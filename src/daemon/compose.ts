@@ -16,6 +16,7 @@ import { BackupService } from './ops/backup-service.js';
 import type { ServiceNotifier } from './ops/systemd-notify.js';
 import { ensureDemoAdmin } from './people/demo-admin.js';
 import { childRssBytes } from './ops/process-stats.js';
+import { lastUpdateService } from './ops/last-update.js';
 import { RetentionService } from './ops/retention-service.js';
 import type { SqliteStore } from './store/sqlite-store.js';
 import { INSTALL_DIR, VERSION } from './version.js';
@@ -77,6 +78,7 @@ export async function composeMoodbox(inputs: CompositionInputs): Promise<{ moodb
         { clock, log: log.child({ module: 'retention' }), store, settings: () => settings.current.retention },
         { coversDir: coversDir(config), dataDir: config.dataDir },
       ),
+      lastUpdate: lastUpdateService(config.dataDir),
     },
     { scanAtStart: config.library.scanAtStart },
   );

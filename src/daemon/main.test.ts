@@ -59,6 +59,7 @@ describe('moodbox start', { timeout: 60_000 }, () => {
         { name: 'database', status: 'ready' },
         { name: 'backups', status: 'ready' },
         { name: 'retention', status: 'ready' },
+        { name: 'update', status: 'ready', detail: 'no update since it was installed' },
         { name: 'settings', status: 'ready' },
         { name: 'kiosk-presence', status: 'ready' },
         { name: 'rfid', status: 'ready', detail: 'no RFID reader plugged in; PIN sign-in only' },

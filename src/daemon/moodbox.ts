@@ -61,6 +61,8 @@ export interface MoodboxDeps {
   backups?: BackupService | undefined;
   /** The nightly retention job (after the copy), started right after the backups. */
   retention?: Service | undefined;
+  /** How the last update went (`setup.sh update`), for the Health card. */
+  lastUpdate?: Service | undefined;
   /** Reads the process's memory, for the memory guard (`memory.ceilingMiB`); left out, no guard runs. */
   memory?: (() => MemoryReading) | undefined;
 }
@@ -224,6 +226,7 @@ export class Moodbox implements MoodboxCore {
       new StoreService({ store, clock, log: log.child({ module: 'store' }) }),
       ...(deps.backups ? [deps.backups] : []),
       ...(deps.retention ? [deps.retention] : []),
+      ...(deps.lastUpdate ? [deps.lastUpdate] : []),
       settingsHealth(settings),
       this.presence,
       ...(deps.rfid ? [deps.rfid] : []),

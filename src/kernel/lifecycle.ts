@@ -1,5 +1,6 @@
 import { ServiceError } from './errors.js';
 import type { Log } from './log.js';
+import type { Said } from './said.js';
 
 export type ServiceStatus = 'stopped' | 'starting' | 'ready' | 'degraded' | 'failed' | 'stopping';
 
@@ -7,6 +8,8 @@ export interface ServiceHealth {
   status: ServiceStatus;
   /** A short, human-readable line for the admin panel and `/api/health`. */
   detail?: string;
+  /** `detail` as data, for the admin panel to say in its reader's language (`health-words.ts`); absent where the line is for a technician. */
+  said?: Said;
 }
 
 /**

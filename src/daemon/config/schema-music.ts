@@ -168,7 +168,7 @@ export const SiteSchema = Type.Object(
       default: 'auto',
       pattern: '^(auto|[a-z]{2})$',
       description:
-        'The language of the kiosk: a two-letter code (`en`, `de`, `fr`, `es`, `it`, `pt`, `nl`, or any language added as docs/languages.md says), or `auto`: the kiosk browser’s language. Guests’ phones and the admin panel follow their own browser’s language.',
+        'The language of the kiosk: a two-letter code (`en`, `de`, `fr`, `es`, `it`, `pt`, `nl`, or any language added as docs/languages.md says), or `auto`: the kiosk browser’s language. A guest’s phone follows its own browser’s language (the guest may pick another), and the admin panel the language each admin chose, else their browser’s.',
     }),
   },
   { additionalProperties: false, default: {} },

@@ -3,6 +3,7 @@ import type { Clock, Timer } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
 import type { ListenerOwner } from '../../kernel/event-bus.js';
 import type { Log } from '../../kernel/log.js';
+import { guestsLine } from '../../kernel/health-words.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import type { MoodboxBus } from '../events.js';
 import type { Store, Track } from '../store/store.js';
@@ -98,7 +99,7 @@ export class GuestService implements Service {
 
   health(): ServiceHealth {
     const open = this.#requests.open().length;
-    return { status: 'ready', detail: this.isOpen ? `open; ${open} ${open === 1 ? 'request' : 'requests'} in the queue` : 'closed' };
+    return { status: 'ready', ...guestsLine(this.isOpen, open) };
   }
 
   /**

@@ -20,6 +20,8 @@ export interface ServiceHealthView {
   name: string;
   status: ServiceStatus;
   detail?: string;
+  /** `detail` as data, for the admin panel to say in its reader's language (`common.said.health.*`). */
+  said?: Said;
 }
 
 export interface TrackView {
@@ -54,6 +56,8 @@ export interface CameraState {
   /** `off`: turned off by an admin or outside its hours; `unavailable`: it failed and is being retried. */
   status: 'off' | 'starting' | 'on' | 'unavailable';
   detail: string | null;
+  /** `detail` as data, for the admin panel to say in its reader's language; absent where the line is for a technician. */
+  said?: Said;
 }
 
 /**

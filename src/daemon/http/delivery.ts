@@ -1,6 +1,7 @@
 import type { LiveConfig } from '../config/live-config.js';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../../kernel/clock.js';
+import { cameraOffInConfigLine } from '../../kernel/health-words.js';
 import type { ListenerOwner } from '../../kernel/event-bus.js';
 import type { Logger } from '../logging.js';
 import type { MoodboxCore } from '../core.js';
@@ -47,7 +48,7 @@ export function delivery(
     initialScreenState({
       version,
       demo: deps.demo,
-      cameraOff: core.camera === undefined ? 'turned off in the configuration' : null,
+      cameraOff: core.camera === undefined ? cameraOffInConfigLine() : null,
       language: kioskLanguage(settings.current),
     }),
     { log: log.child({ module: 'screens' }) },

@@ -19,7 +19,7 @@ export function guestArea(area: StateArea, value: StateSnapshot[StateArea]): Sta
   switch (area) {
     case 'camera': {
       const camera = value as StateSnapshot['camera'];
-      return { ...camera, detail: null };
+      return { status: camera.status, detail: null };
     }
     case 'mood': {
       // Neither how many faces there are nor how they look, nor whether the face in front is a signed-in person's.

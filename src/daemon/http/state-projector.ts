@@ -38,7 +38,7 @@ export function initialScreenState(options: {
   version: string;
   demo: boolean;
   /** Why the camera is off before anything reports it (it is turned off in the configuration file); @default null */
-  cameraOff?: string | null;
+  cameraOff?: { detail: string; said?: Said } | null;
   /** The venue's language for the kiosk; @default null (the kiosk browser's) */
   language?: string | null;
 }): StateSnapshot {
@@ -47,7 +47,11 @@ export function initialScreenState(options: {
     demo: options.demo,
     language: options.language ?? null,
     // The camera service, when there is one, reports the camera; until then it is off.
-    camera: { status: 'off', detail: options.cameraOff ?? null },
+    camera: {
+      status: 'off',
+      detail: options.cameraOff?.detail ?? null,
+      ...(options.cameraOff?.said ? { said: options.cameraOff.said } : {}),
+    },
     mood: { current: null, confidence: 0, since: null, why: null, faces: 0 },
     player: { status: 'stopped', nowPlaying: null, positionMs: 0, next: null, volume: 70 },
     suggestions: [],

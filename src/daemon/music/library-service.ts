@@ -3,6 +3,7 @@ import type { Clock } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
 import type { Log } from '../../kernel/log.js';
 import { analysisDone, dropOutside, pickFile, regroupRecordings, scanTotal } from './library-folders.js';
+import { tracksLine } from '../../kernel/health-words.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import type { AnalysisProgress, AnalysisReport } from '../../player/library/library-analyzer.js';
 import type { ScanProgress, ScanReport } from '../../player/library/scanner.js';
@@ -96,8 +97,8 @@ export class LibraryService implements Service {
   health(): ServiceHealth {
     const count = this.#deps.count();
     if (this.#lastError !== undefined) return { status: 'degraded', detail: this.#lastError };
-    const doing = this.#scan !== undefined ? ', scanning' : this.#analysis !== undefined ? ', analysing' : '';
-    return { status: 'ready', detail: `${count} ${count === 1 ? 'track' : 'tracks'}${doing}` };
+    const doing = this.#scan !== undefined ? 'scanning' : this.#analysis !== undefined ? 'analysing' : null;
+    return { status: 'ready', ...tracksLine(count, doing) };
   }
 
   get isScanning(): boolean {

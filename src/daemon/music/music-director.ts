@@ -4,6 +4,7 @@ import { MoodboxError } from '../../kernel/errors.js';
 import { PlayerError } from '../../player/errors.js';
 import { PLAY_REASONS } from '../../player/pick-reasons.js';
 import type { Log } from '../../kernel/log.js';
+import { tracksLine } from '../../kernel/health-words.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import type { Random } from '../../kernel/random.js';
 import type { Store, Track } from '../store/store.js';
@@ -181,10 +182,8 @@ export class MusicDirector implements Service {
     const sourceProblem = this.#sources.problem();
     if (sourceProblem !== undefined) return { status: 'degraded', detail: sourceProblem };
     const silence = this.#limits.silence();
-    return {
-      status: 'ready',
-      detail: `${this.#catalogue.size} ${this.#catalogue.size === 1 ? 'track' : 'tracks'}${silence === null ? '' : `, silent: ${silence}`}`,
-    };
+    const tracks = tracksLine(this.#catalogue.size);
+    return silence === null ? { status: 'ready', ...tracks } : { status: 'ready', detail: `${tracks.detail}, silent: ${silence}` };
   }
 
   /**

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkVersion, LAST_UPDATE_FILE } from './doctor-version.js';
+import { checkVersion } from './doctor-version.js';
+import { LAST_UPDATE_FILE, lastUpdateService } from './last-update.js';
 
 const data = mkdtempSync(join(tmpdir(), 'moodbox-doctor-version-'));
 const install = mkdtempSync(join(tmpdir(), 'moodbox-install-'));
@@ -23,7 +24,7 @@ describe("moodbox doctor's version line", () => {
     record({ at: '2026-11-28T01:02:03.000Z', result: 'ok', from: '1.3.0 (abc1234)', to: '1.4.0 (def5678)', reason: '' });
     expect(checkVersion('1.4.0', install, data)).toMatchObject({
       status: 'ok',
-      message: `Moodbox 1.4.0 in ${install}; the last update (2026-11-28 01:02 UTC, 1.3.0 (abc1234) → 1.4.0 (def5678)) went well`,
+      message: `Moodbox 1.4.0 in ${install}; the update from 1.3.0 (abc1234) to 1.4.0 (def5678) on 2026-11-28 01:02 UTC went well`,
     });
     record({
       at: '2026-11-28T02:00:00.000Z',
@@ -47,5 +48,32 @@ describe("moodbox doctor's version line", () => {
       record(bad);
       expect(checkVersion('1.4.0', install, data)).toMatchObject({ status: 'warn', message: expect.stringContaining('unreadable') });
     }
+  });
+});
+
+describe("the Health card's update line", () => {
+  const healthAfterStart = async (): Promise<unknown> => {
+    const service = lastUpdateService(data);
+    await service.start(new AbortController().signal);
+    return service.health?.();
+  };
+
+  it('says how the last update went, as read when Moodbox started: a rollback needs attention, with its reason and what to do', async () => {
+    rmSync(join(data, LAST_UPDATE_FILE), { force: true });
+    expect(await healthAfterStart()).toMatchObject({ status: 'ready', detail: 'no update since it was installed' });
+    record({ at: '2026-11-28T01:02:03.000Z', result: 'ok', from: '1.3.0 (abc1234)', to: '1.4.0 (def5678)', reason: '' });
+    expect(await healthAfterStart()).toMatchObject({
+      status: 'ready',
+      detail: 'the update from 1.3.0 (abc1234) to 1.4.0 (def5678) on 2026-11-28 01:02 UTC went well',
+    });
+    record({ at: '2026-11-28T02:00:00.000Z', result: 'failed', from: '1.4.0', to: '1.5.0', reason: 'npm ci failed: no network' });
+    expect(await healthAfterStart()).toMatchObject({
+      status: 'degraded',
+      detail: expect.stringMatching(
+        /^the update from 1\.4\.0 to 1\.5\.0 on 2026-11-28 02:00 UTC failed: npm ci failed: no network; .*setup\.sh update/,
+      ),
+    });
+    record('{ not json');
+    expect(await healthAfterStart()).toMatchObject({ status: 'degraded', detail: expect.stringContaining('cannot be read') });
   });
 });

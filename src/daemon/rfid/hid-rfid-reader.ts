@@ -1,6 +1,7 @@
 import { Backoff } from '../../kernel/backoff.js';
 import type { Clock, Timer } from '../../kernel/clock.js';
 import { EventBus, type ListenerOwner } from '../../kernel/event-bus.js';
+import { noReaderLine } from '../../kernel/health-words.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import type { Log } from '../../kernel/log.js';
 import { HidCardDecoder } from './decode-hid-report.js';
@@ -79,7 +80,7 @@ export class HidRfidReader implements RfidReader, Service {
         return { status: 'ready' };
       case 'absent':
         // A reader is optional: without one, people sign in with their PIN.
-        return { status: 'ready', detail: 'no RFID reader plugged in; PIN sign-in only' };
+        return { status: 'ready', ...noReaderLine() };
       case 'faulted':
         return { status: 'degraded', detail: this.#status.detail ?? 'the RFID reader failed' };
     }

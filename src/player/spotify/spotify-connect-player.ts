@@ -1,6 +1,7 @@
 import type { Clock, Timer } from '../../kernel/clock.js';
 import { SpotifyError, type SpotifyErrorCode } from './spotify-error.js';
 import { EventBus } from '../../kernel/event-bus.js';
+import { noSpotifyAccountLine } from '../../kernel/health-words.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import type { PlayableTrack, PlayQueue, QueueEntry, QueueItem } from '../play-queue.js';
 import type { Log } from '../../kernel/log.js';
@@ -93,7 +94,7 @@ export class SpotifyConnectPlayer implements Player, Service {
   }
 
   health(): ServiceHealth {
-    if (!this.#deps.isConnected()) return { status: 'ready', detail: 'no account connected' };
+    if (!this.#deps.isConnected()) return { status: 'ready', ...noSpotifyAccountLine() };
     return this.#problem === undefined ? { status: 'ready' } : { status: 'degraded', detail: this.#problem };
   }
 

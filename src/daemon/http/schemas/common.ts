@@ -36,6 +36,7 @@ export const ServiceHealthSchema = Type.Object({
   name: Type.String(),
   status: Type.Enum(['stopped', 'starting', 'ready', 'degraded', 'failed', 'stopping']),
   detail: Type.Optional(Type.String()),
+  said: Type.Optional(SaidSchema),
 });
 
 export const HealthSchema = Type.Object({
@@ -88,6 +89,7 @@ export const StateSchema = Type.Object({
     camera: Type.Object({
       status: Type.Enum(['off', 'starting', 'on', 'unavailable']),
       detail: Type.Union([Type.String(), Type.Null()]),
+      said: Type.Optional(SaidSchema),
     }),
     mood: Type.Object({
       current: Type.Union([Type.String(), Type.Null()]),

@@ -1,0 +1,54 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { updateLine, type UpdateRecord } from '../../kernel/health-words.js';
+import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
+
+/** What `scripts/update.sh` writes after each update: `last-update.json` in the data directory. */
+export type LastUpdate = UpdateRecord;
+
+export const LAST_UPDATE_FILE = 'last-update.json';
+
+/** The record in `dataDir`, undefined when there is none, null when it cannot be read as one (untrusted: any file may be there). */
+export function readLastUpdate(dataDir: string): LastUpdate | null | undefined {
+  const file = join(dataDir, LAST_UPDATE_FILE);
+  if (!existsSync(file)) return undefined;
+  try {
+    const value = JSON.parse(readFileSync(file, 'utf8')) as Partial<LastUpdate>;
+    const isText = (v: unknown): v is string => typeof v === 'string' && v.length <= 1000;
+    if (
+      !isText(value.at) ||
+      !isText(value.from) ||
+      !isText(value.to) ||
+      !isText(value.reason) ||
+      !['ok', 'rolled-back', 'failed'].includes(value.result ?? '')
+    ) {
+      return null;
+    }
+    return value as LastUpdate;
+  } catch {
+    return null;
+  }
+}
+
+/** How the last update went, as a health line: degraded after one that was rolled back or failed, with its reason. */
+export function lastUpdateHealth(last: LastUpdate | null | undefined): ServiceHealth {
+  if (last === null) return { status: 'degraded', detail: `the last update's record (${LAST_UPDATE_FILE}) cannot be read` };
+  return { status: last === undefined || last.result === 'ok' ? 'ready' : 'degraded', ...updateLine(last) };
+}
+
+/**
+ * The last update's result (`setup.sh update`) on the admin panel's Health card and `/api/health`:
+ * read once at start, as an update ends by starting Moodbox again (the new version, or the old one
+ * after a rollback).
+ */
+export function lastUpdateService(dataDir: string): Service {
+  let health: ServiceHealth = { status: 'ready' };
+  return {
+    name: 'update',
+    start: async () => {
+      health = lastUpdateHealth(readLastUpdate(dataDir));
+    },
+    stop: async () => {},
+    health: () => health,
+  };
+}
