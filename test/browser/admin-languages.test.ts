@@ -1,9 +1,67 @@
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PIECES, STYLES } from '../../scripts/demo-music-pieces.js';
+import { pseudo } from '../../src/ui/i18n/catalogue-tools.js';
+import english from '../../src/ui/i18n/catalogues/en.json' with { type: 'json' };
 import { type Browser, type Daemon, PASSPHRASE, WAIT, addUser, assertBuilt, launchBrowser, shot, startDaemon, tempDir } from './harness.js';
+
+/** The panel's pages whose words are its own (the model page shows the model's report, data of its own). */
+const PAGES = ['', '#guests', '#library', '#stations', '#blocked', '#users', '#history', '#settings', '#backups', '#camera', '#audit'];
+/** What a page shows that is data, not words of the panel: the demo library's titles, artists and albums, and the admin's name. */
+const DATA = new Set(['Inès', ...DEMO_PIECES.flatMap((p) => [p.title, p.artist]), ...Object.values(STYLES).map((s) => s.album)]);
+
+/**
+ * The visible texts of `page` (shadow roots included) that hold words, and those of them that are
+ * not the pseudo-locale's (no accented letter, no bracket): words that did not come from the
+ * catalogue. Data (`DATA`), code, and texts without a word of two letters, are left out of both.
+ */
+async function plainTexts(page: Page): Promise<{ texts: number; plain: string[] }> {
+  const found = await page.evaluate(() => {
+    const texts: string[] = [];
+    const visit = (root: Document | ShadowRoot): void => {
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
+      for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+        if (node instanceof Element) {
+          if (node.shadowRoot) visit(node.shadowRoot);
+          continue;
+        }
+        const text = (node.textContent ?? '').trim();
+        const parent = node.parentElement;
+        // Code (a command, a file's name, a CSV column) is the same in every language.
+        if (parent === null || ['STYLE', 'SCRIPT', 'CODE', 'KBD', 'SAMP'].includes(parent.tagName) || !parent.checkVisibility()) continue;
+        if (/\p{L}{2,}/u.test(text)) texts.push(text);
+      }
+    };
+    visit(document);
+    return texts;
+  });
+  // A time as Intl writes it in the pseudo-locale's English ("06:00 PM") is a number, not a word of the panel.
+  const words = found.filter((text) => !DATA.has(text) && /\p{L}{2,}/u.test(text.replace(/\b[AP]M\b/g, '')));
+  return { texts: words.length, plain: words.filter((text) => !/[[\]·àáâãäåçèéêëìíîïñòóôõöùúûüýÿšžłđ]/iu.test(text)) };
+}
 
 // The admin panel in its reader's language (issue 57): the language kept with their account, else
 // their browser's; the panel's frame (sign-in, new passphrase, menu, header) in the seven
 // languages and the pseudo-locale.
+
+/** Elements that reach past the right edge of the screen (a page that scrolls sideways), shadow roots included. */
+async function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const found: string[] = [];
+    const visit = (root: Document | ShadowRoot): void => {
+      for (const el of root.querySelectorAll<HTMLElement>('*')) {
+        if (el.shadowRoot) visit(el.shadowRoot);
+        const box = el.getBoundingClientRect();
+        if (box.right > window.innerWidth + 1 && el.checkVisibility())
+          found.push(
+            `${el.tagName.toLowerCase()}.${el.className} ${Math.round(box.right)} ${(el.textContent ?? '').trim().slice(0, 40)} in ${(el.getRootNode() as ShadowRoot).host?.tagName ?? 'doc'}`,
+          );
+      }
+    };
+    visit(document);
+    return found;
+  });
+}
 
 describe('the admin panel in its reader’s language', { timeout: 120_000 }, () => {
   const data = tempDir('mb-admin-languages-');
@@ -63,6 +121,35 @@ describe('the admin panel in its reader’s language', { timeout: 120_000 }, () 
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('de');
   });
 
+  it('draws at least 98% of every page’s sentences from the catalogue, the library’s titles and artists aside, and holds 40% longer words on a phone (pseudo-locale)', async () => {
+    const { page } = await open('en-US', { width: 1280, height: 800 }, '?lang=qps');
+    await page.getByLabel(/Ñàmé/).fill('Inès');
+    await page.getByLabel(/Pàššphràšé/).fill(PASSPHRASE);
+    await page.getByRole('button', { name: /Šîgñ îñ/ }).click();
+    await page.locator('nav a').first().waitFor(WAIT);
+    const loading = pseudo(english.admin.page.loading);
+    const figures: string[] = [];
+    for (const view of PAGES) {
+      await page.goto(`${daemon.url}/admin?lang=qps${view}`);
+      await page.locator('main h2').first().waitFor(WAIT);
+      // Each card of the page loaded: no "Loading…" left.
+      await expect.poll(async () => (await plainTexts(page)).texts, WAIT).toBeGreaterThan(10);
+      await page
+        .getByText(loading)
+        .first()
+        .waitFor({ state: 'detached', ...WAIT });
+      const { texts, plain } = await plainTexts(page);
+      figures.push(`${view || '#dashboard'} ${plain.length}/${texts}`);
+      expect(plain.length / texts, `${view || '#dashboard'}: ${plain.join(' | ')}`).toBeLessThanOrEqual(0.02);
+      // 40% longer words on a phone: nothing reaches past the screen's edge.
+      await page.setViewportSize({ width: 390, height: 844 });
+      expect(await overflowing(page), `${view || '#dashboard'} at 390 px`).toEqual([]);
+      await shot(page, `admin-qps-390-${view.slice(1) || 'dashboard'}`);
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+    console.log(`texts not from the catalogue, by page: ${figures.join(', ')}`);
+  });
+
   it('has every word of its frame in the catalogue (pseudo-locale), with nothing cut or scrolled on a phone', async () => {
     const { page } = await open('en-US', { width: 320, height: 640 }, '?lang=qps');
     await page.getByRole('button', { name: /Šîgñ îñ/ }).waitFor(WAIT);
@@ -77,21 +164,7 @@ describe('the admin panel in its reader’s language', { timeout: 120_000 }, () 
     for (const text of await links.allInnerTexts()) expect(text.trim()).toMatch(/^\[.*\]/);
     expect(await page.locator('nav li.who').innerText()).toContain('Inès');
     await shot(page, 'admin-frame-qps');
-    const wide = await page.evaluate(() => {
-      const found: string[] = [];
-      const visit = (root: Document | ShadowRoot): void => {
-        for (const el of root.querySelectorAll<HTMLElement>('*')) {
-          if (el.shadowRoot) visit(el.shadowRoot);
-          const box = el.getBoundingClientRect();
-          if (box.right > window.innerWidth + 1 && el.checkVisibility())
-            found.push(
-              `${el.tagName.toLowerCase()}.${el.className} ${Math.round(box.right)} ${(el.textContent ?? '').trim().slice(0, 40)} in ${(el.getRootNode() as ShadowRoot).host?.tagName ?? 'doc'}`,
-            );
-        }
-      };
-      visit(document);
-      return found;
-    });
+    const wide = await overflowing(page);
     expect(wide).toEqual([]);
   });
 });

@@ -5,6 +5,17 @@ import { IntlMessageFormat } from 'intl-messageformat';
 import type { Said } from '../../src/daemon/http/contract.js';
 import { why, whySaid } from '../../src/daemon/http/state-projector.js';
 import { EMOTIONS, NOBODY, type RoomMoodLabel } from '../../src/kernel/room-mood.js';
+import { ConfigSchema } from '../../src/daemon/config/schema.js';
+import {
+  cameraOffInConfigLine,
+  guestsLine,
+  noReaderLine,
+  noSpotifyAccountLine,
+  tracksLine,
+  updateLine,
+} from '../../src/kernel/health-words.js';
+import { lookOf, settingsOf, widgetOf, type SchemaNode } from '../../src/ui/admin/settings-model.js';
+import { plainHelp } from '../../src/ui/admin/settings-words.js';
 import { argumentsOf, catalogueProblems, flatten, pseudo, pseudoCatalogue } from '../../src/ui/i18n/catalogue-tools.js';
 import type { Catalogue } from '../../src/ui/i18n/i18n.js';
 import { ROOT } from './harness.js';
@@ -127,6 +138,34 @@ describe('the catalogues', () => {
       }
     }
     expect(checked).toBeGreaterThan(60);
+    // The health lines an owner reads, in every form they take.
+    const record = { at: '2026-11-28T01:02:03.000Z', from: '1.3.0 (abc1234)', to: '1.4.0 (def5678)', reason: 'no answer within 60 s' };
+    const lines = [
+      ...[0, 1, 24].flatMap((n) => [tracksLine(n), tracksLine(n, 'scanning'), tracksLine(n, 'analysing'), guestsLine(true, n)]),
+      guestsLine(false, 0),
+      noReaderLine(),
+      noSpotifyAccountLine(),
+      cameraOffInConfigLine(),
+      updateLine(undefined),
+      ...(['ok', 'rolled-back', 'failed'] as const).map((result) => updateLine({ ...record, result })),
+    ];
+    for (const line of lines) expect(say(line.said)).toBe(line.detail);
+  });
+
+  it('holds the help of every setting as the configuration describes it, in staff’s words, so that a changed description is translated again', () => {
+    const messages = flatten(english);
+    const settings = settingsOf(JSON.parse(JSON.stringify(ConfigSchema)) as SchemaNode).filter(([, node]) => node.description);
+    expect(settings.length).toBeGreaterThan(100);
+    const wrong = settings.flatMap(([id, node]) => {
+      const look = lookOf(id, node);
+      const said = plainHelp(node.description ?? '', look, widgetOf(node, look), id);
+      const held = messages.get(`admin.settings.field.${id}.help`);
+      return held === said ? [] : [{ id, held, said }];
+    });
+    expect(wrong).toEqual([]);
+    const ids = new Set(settings.map(([id]) => id));
+    const helps = [...messages.keys()].filter((key) => /^admin\.settings\.field\..+\.help$/.test(key));
+    expect(helps.filter((key) => !ids.has(key.slice('admin.settings.field.'.length, -'.help'.length)))).toEqual([]);
   });
 
   it('finds words written into markup, so that the check above can fail', () => {

@@ -361,7 +361,9 @@ export class MbAdminCamera extends LitElement {
       >${camera === null ? t('admin.camera.status.unknown') : t(CAMERA_TEXT[camera.status])}</strong
     >`;
     return html`<h2>${t('admin.camera.title')}</h2>
-      <p>${tWith('admin.camera.camera', { status })}${camera?.detail ? html` · <span class="muted">${camera.detail}</span>` : nothing}</p>
+      <p>
+        ${tWith('admin.camera.camera', { status })}${camera?.detail ? html` · <span class="muted">${i18n.said(camera.said, camera.detail)}</span>` : nothing}
+      </p>
       ${this.#renderMood()} ${this.#renderView()}`;
   }
 }

@@ -11,6 +11,8 @@ type ServiceHealth = StateSnapshot['services'][number];
 const SERVICES = new Set([
   'database',
   'backups',
+  'retention',
+  'update',
   'settings',
   'kioskPresence',
   'rfid',
@@ -29,6 +31,7 @@ const SERVICES = new Set([
   'mqttBridge',
   'fleet',
   'metrics',
+  'memory',
 ]);
 
 /** A service's status in an owner's words. */
@@ -53,8 +56,13 @@ export function serviceWords(name: string): string {
 /** Parts of a detail meant for a technician: the model's weights and the CPU features its kernels use. */
 const TECHNICAL = /\b(int8|float32|fp32|onnx|avx\w*|vnni|neon|asimd\w*|sse\w*|fma|kernels?|flags?)\b/i;
 
-/** A service's detail as an owner reads it: its plain parts ("camera on", "25 tracks"), the technical ones left to the disclosure. */
-export function ownerDetail(detail: string | undefined): string {
+/**
+ * A service's detail as an owner reads it: the box's sentence in the reader's language where it
+ * sends one (`said`), else its plain parts ("camera on", "25 tracks"), the technical ones left to
+ * the disclosure.
+ */
+export function ownerDetail(detail: string | undefined, said?: ServiceHealth['said']): string {
+  if (said !== undefined) return i18n.said(said, detail ?? '');
   return (detail ?? '')
     .split('; ')
     .filter((part) => part.trim() !== '' && !TECHNICAL.test(part))
@@ -153,7 +161,7 @@ export class MbAdminHealth extends LitElement {
         (s) =>
           html`<li data-status=${s.status} data-service=${s.name}>
             ${t('admin.health.part', { part: serviceWords(s.name) })} <span class="status">${t(STATUS_WORDS[s.status])}</span>${
-              ownerDetail(s.detail) ? html` · <span class="muted">${ownerDetail(s.detail)}</span>` : nothing
+              ownerDetail(s.detail, s.said) ? html` · <span class="muted">${ownerDetail(s.detail, s.said)}</span>` : nothing
             }
           </li>`,
       )}

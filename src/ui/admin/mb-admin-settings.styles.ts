@@ -79,6 +79,8 @@ export const SETTINGS_STYLES = css`
     margin: 0;
     color: #4b5563;
     font-size: 0.92em;
+    /* A long word of a longer language, or a path, wraps rather than widening the page. */
+    overflow-wrap: anywhere;
   }
   code {
     padding: 0 0.2em;

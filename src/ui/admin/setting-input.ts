@@ -18,6 +18,7 @@ import {
 } from './settings-model.js';
 import { foldersWidget, hoursWidget, scheduleWidget, type Hours, type Limit } from './settings-widgets.js';
 import { helpParts, plainHelp } from './settings-words.js';
+import { knownHelp } from './setting-looks.js';
 import './mb-day-plans.js';
 
 /** What a setting's input is drawn from, and where it hands a new value. */
@@ -179,7 +180,9 @@ export function settingRow({ id, node, problem, ...rest }: SettingRowOf) {
       ${settingInput({ id, node, widget, isInvalid: problem !== '', described, look, ...rest })}
       ${problem ? html`<p class="error" id="${id}-error" role="alert">${problem}</p>` : nothing}
       <p class="help" id="${id}-help">
-        ${helpParts(plainHelp(node.description ?? '', look, widget, id)).map((p) => (p.isCode ? html`<code>${p.text}</code>` : p.text))}
+        ${helpParts(knownHelp(id) ?? plainHelp(node.description ?? '', look, widget, id)).map((p) =>
+          p.isCode ? html`<code>${p.text}</code>` : p.text,
+        )}
       </p>
     </div>
   </div>`;

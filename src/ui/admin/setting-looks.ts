@@ -72,6 +72,18 @@ export const CUTTING = 'cutting';
 /** The label of a setting the form knows by name (`id` a key of `LOOKS`), in the reader's language. */
 export const knownLookLabel = (id: string): string => t(`admin.settings.field.${id}.label` as AdminKey);
 
+/**
+ * The help of setting `id` in the reader's language (`admin.settings.field.<id>.help`: the
+ * configuration's own description in staff's words), or undefined for a setting the catalogue has
+ * no help for, whose description is then shown as the configuration says it.
+ */
+export function knownHelp(id: string): string | undefined {
+  let node: unknown = english.admin.settings.field;
+  for (const part of id.split('.')) node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[part] : undefined;
+  const has = typeof node === 'object' && node !== null && 'help' in node;
+  return has ? t(`admin.settings.field.${id}.help` as AdminKey) : undefined;
+}
+
 /** The label of value `value` of the choice that setting `id` offers, in the reader's language. */
 export const choiceLabel = (id: string, value: string): string => t(`admin.settings.field.${id}.choice.${value}` as AdminKey);
 
