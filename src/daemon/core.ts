@@ -9,6 +9,7 @@ import type { Service, ServiceHealth } from '../kernel/lifecycle.js';
 import type { LibraryService } from './music/library-service.js';
 import type { MoodboxMetrics } from './metrics/moodbox-metrics.js';
 import type { MusicDirector } from './music/music-director.js';
+import type { KioskCommands } from './music/kiosk-commands.js';
 import type { MusicCommands } from './music/music-commands.js';
 import type { BackupService } from './ops/backup-service.js';
 import type { PersonalCalibrationService } from './camera/personal-calibration-service.js';
@@ -32,6 +33,8 @@ export interface MoodboxCore {
   readonly director: MusicDirector;
   /** The music's commands for staff, Home Assistant and the fleet: each audited with who acted. */
   readonly music: MusicCommands;
+  /** The kiosk's taps, likes and skips: each audited with who tapped. */
+  readonly kiosk: KioskCommands;
   /** Guests from their phones: requests, likes and votes. */
   readonly guests: GuestService;
   readonly library: LibraryService;

@@ -15,6 +15,7 @@ import type { Random } from '../kernel/random.js';
 import { LibraryService, type Analyzer, type Scanner } from './music/library-service.js';
 import type { Logger } from './logging.js';
 import { MusicDirector } from './music/music-director.js';
+import { KioskCommands } from './music/kiosk-commands.js';
 import { MusicCommands } from './music/music-commands.js';
 import type { MusicParts } from './music/music-parts.js';
 import { GuestService } from './guests/guest-service.js';
@@ -84,6 +85,8 @@ export class Moodbox implements MoodboxCore {
   readonly firstRun: FirstRun;
   readonly director: MusicDirector;
   readonly music: MusicCommands;
+  /** The kiosk's taps, likes and skips, audited with who tapped. */
+  readonly kiosk: KioskCommands;
   readonly guests: GuestService;
   readonly library: LibraryService;
   readonly camera: CameraService | undefined;
@@ -162,6 +165,7 @@ export class Moodbox implements MoodboxCore {
       audit: store.audit,
       clock,
     });
+    this.kiosk = new KioskCommands({ music: this.director, audit: store.audit, clock });
     this.guests = new GuestService({
       clock,
       log: log.child({ module: 'guests' }),

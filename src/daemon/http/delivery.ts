@@ -80,7 +80,7 @@ export function delivery(
             services: () => core.health(),
             version,
             uiDir: deps.uiDir,
-            music: core.director,
+            music: core.kiosk,
             staff: core.music,
             // The composition root stops the daemon with the restart exit code.
             restart: (actor) => core.requestRestart(actor),

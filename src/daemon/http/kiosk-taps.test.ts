@@ -58,6 +58,13 @@ describe('kiosk taps', () => {
     const refused = (reply as { error: { message: string; said: Said } }).error;
     expect(saidInEnglish(refused.said)).toBe(refused.message);
     expect(h.player.state().current?.key).toBe(before);
+    // A tap that plays is audited as the kiosk's (nobody signed in); the refused one left no line.
+    expect(codeOf(await kiosk.ask('player/play', { trackId: h.byMood.calm[1] }))).toBe('ok');
+    const audited = h.store.audit
+      .list({ limit: 10 })
+      .items.filter((e) => e.action === 'player.tap')
+      .map((e) => [e.actor, e.action, e.detail]);
+    expect(audited).toEqual([['kiosk', 'player.tap', { trackId: h.byMood.calm[1] }]]);
   });
 
   it('from another device are a guest’s ask: refused while guests are off, else queued within the guests’ hourly budget', async () => {

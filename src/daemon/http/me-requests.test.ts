@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MoodboxError } from '../../kernel/errors.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer, type TestServer } from '../testing/server.js';
-import type { MusicControls } from './routes/player-requests.js';
+import type { KioskMusic } from '../music/kiosk-commands.js';
 import { KIOSK_SCREEN, LAN_PAGE, socket } from '../testing/ws-socket.js';
 
 const open: FastifyInstance[] = [];
@@ -18,7 +18,7 @@ afterEach(async () => {
  */
 async function kiosk(config: Record<string, unknown> = {}) {
   const clock = new FakeClock();
-  const music: MusicControls = {
+  const music: KioskMusic = {
     like: async (trackId) => {
       const person = server.presence.user;
       if (person === null) throw new MoodboxError('MB_ERR_AUTH_REQUIRED', 'Sign in to like a song');
@@ -73,6 +73,16 @@ describe("the signed-in person's own requests on /ws", () => {
     expect(await screen.ask('player/unlike', { trackId: box.song })).toMatchObject({ status: 'ok', data: { trackId: box.song } });
     expect(await screen.ask('me/profile')).toMatchObject({ data: { likedTrackIds: [] } });
     expect(box.store.plays.feedbackFor(box.ada)).toEqual([]);
+    // Each is audited with who tapped, oldest first.
+    const audited = box.store.audit
+      .list({ limit: 10 })
+      .items.filter((e) => e.actor.startsWith('user:'))
+      .map((e) => [e.actor, e.action, e.detail])
+      .reverse();
+    expect(audited).toEqual([
+      [`user:${box.ada}`, 'player.like', { trackId: box.song }],
+      [`user:${box.ada}`, 'player.unlike', { trackId: box.song }],
+    ]);
   });
 
   it('offers preferences to choose from the library and what they heard, and keeps what they choose', async () => {

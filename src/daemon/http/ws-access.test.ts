@@ -7,7 +7,7 @@ import { WebSocket } from 'ws';
 import { MoodboxError } from '../../kernel/errors.js';
 import { buildTestServer, type TestServer } from '../testing/server.js';
 import type { ReplyMessage } from './contract.js';
-import type { MusicControls } from './routes/player-requests.js';
+import type { KioskMusic } from '../music/kiosk-commands.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -20,7 +20,7 @@ afterEach(async () => {
  * would be played for.
  */
 async function kiosk(): Promise<TestServer & { port: number; base: string; track: number; ada: number; token: string }> {
-  const music: MusicControls = {
+  const music: KioskMusic = {
     like: async (trackId) => {
       const person = server.presence.user;
       if (person === null) throw new MoodboxError('MB_ERR_AUTH_REQUIRED', 'Sign in to like a song');

@@ -3,14 +3,10 @@ import { isEmotion, type Emotion } from '../../kernel/room-mood.js';
 import type { QueueItem } from '../../player/play-queue.js';
 import type { Playback } from '../events.js';
 import type { AuditRepository } from '../store/store.js';
+import { auditFirst, type ActorName } from './audit-first.js';
 import type { LibraryFit, StaffMusicView } from './music-staff.js';
 
-/**
- * Who acts, as the audit log names them: staff in the admin panel (`admin:7`), a person at the
- * kiosk (`user:3`), Home Assistant or another MQTT client (`mqtt:homeassistant`), the fleet
- * (`mqtt:fleet`).
- */
-export type ActorName = string;
+export type { ActorName } from './audit-first.js';
 
 /**
  * What staff controls need of the music: the music director implements it. Each method MAY throw a
@@ -102,7 +98,8 @@ export class MusicCommands {
   async skip(actor: ActorName): Promise<{ trackId: number | null }> {
     const { staff } = this.#deps;
     const playing = staff.queue.current?.track.id ?? null;
-    return this.#auditFirst(
+    return auditFirst(
+      this.#deps,
       actor,
       'player.skip',
       { trackId: playing },
@@ -127,7 +124,7 @@ export class MusicCommands {
       throw new RangeError(`Expected \`minutes\` to be an integer from 1 to ${MAX_HOLD_MINUTES}, got \`${minutes}\``);
     }
     const until = this.#deps.clock.now() + minutes * MINUTE_MS;
-    await this.#auditFirst(actor, 'mood.hold', { label, minutes, until }, () => this.#deps.staff.holdMood(label, until));
+    await auditFirst(this.#deps, actor, 'mood.hold', { label, minutes, until }, () => this.#deps.staff.holdMood(label, until));
   }
 
   /** Follows the camera again; audited only when a mood was held. */
@@ -135,24 +132,24 @@ export class MusicCommands {
     const { staff } = this.#deps;
     const held = staff.staffView.hold;
     if (held === null) await staff.releaseMood();
-    else await this.#auditFirst(actor, 'mood.release', { label: held.label }, () => staff.releaseMood());
+    else await auditFirst(this.#deps, actor, 'mood.release', { label: held.label }, () => staff.releaseMood());
   }
 
   /** Plays a song or station of the library now. */
   async playNow(trackId: number, actor: ActorName): Promise<QueueItem> {
-    return this.#auditFirst(actor, 'player.play-now', { trackId }, () => this.#deps.staff.playNow(trackId), song);
+    return auditFirst(this.#deps, actor, 'player.play-now', { trackId }, () => this.#deps.staff.playNow(trackId), song);
   }
 
   /** Plays a song or station next, before the music's own pick. */
   async playNext(trackId: number, actor: ActorName): Promise<QueueItem> {
-    return this.#auditFirst(actor, 'player.play-next', { trackId }, () => this.#deps.staff.playNext(trackId), song);
+    return auditFirst(this.#deps, actor, 'player.play-next', { trackId }, () => this.#deps.staff.playNext(trackId), song);
   }
 
   /** Takes a song staff queued out of the queue again. */
   async unqueue(key: number, actor: ActorName): Promise<QueueItem> {
     const { staff } = this.#deps;
     const queued = staff.queue.upcoming.find((i) => i.key === key);
-    return this.#auditFirst(actor, 'player.unqueue', queued === undefined ? { key } : song(queued), () => staff.unqueue(key), song);
+    return auditFirst(this.#deps, actor, 'player.unqueue', queued === undefined ? { key } : song(queued), () => staff.unqueue(key), song);
   }
 
   /** Moves a song staff queued to `position` among the songs staff queued (0: next). */
@@ -163,7 +160,8 @@ export class MusicCommands {
     const asked = { ...(queued === undefined ? { key } : song(queued)), position: position + 1 };
     const place = (moved: QueueItem): number =>
       staff.queue.upcoming.filter((i) => i.reason === 'staff').findIndex((i) => i.key === moved.key) + 1;
-    return this.#auditFirst(
+    return auditFirst(
+      this.#deps,
       actor,
       'player.queue-move',
       asked,
@@ -190,34 +188,6 @@ export class MusicCommands {
     this.#deps.audit.append({ at: this.#deps.clock.now(), actor, action, target: '', detail });
   }
 
-  /**
-   * Writes the audit of a change, then makes it (`act`): when the line cannot be written (a full
-   * disk), the error is thrown and nothing changed. A change refused after all (the music silent, no
-   * such song) takes its line back. `after` completes the line with what only the change tells (the
-   * queue key); the change is made by then, so a line that cannot be completed stays as written.
-   */
-  async #auditFirst<T>(
-    actor: ActorName,
-    action: string,
-    detail: Record<string, unknown>,
-    act: () => Promise<T>,
-    after?: (done: T) => Record<string, unknown>,
-  ): Promise<T> {
-    const { audit, clock } = this.#deps;
-    const id = audit.append({ at: clock.now(), actor, action, target: '', detail });
-    let done: T;
-    try {
-      done = await act();
-    } catch (err) {
-      // Deleting a row needs no room; should it fail all the same, the refusal is the error staff must see.
-      attempt(() => audit.withdraw(id));
-      throw err;
-    }
-    const complete = after?.(done);
-    if (complete !== undefined && JSON.stringify(complete) !== JSON.stringify(detail)) attempt(() => audit.amend(id, complete));
-    return done;
-  }
-
   /** Writes the audit of a change just made; when it cannot be written, `undo` puts things back first, and the error is thrown. */
   async #auditOrUndo(actor: ActorName, action: string, detail: Record<string, unknown>, undo: () => Promise<unknown>): Promise<void> {
     try {
@@ -226,15 +196,6 @@ export class MusicCommands {
       await undo();
       throw err;
     }
-  }
-}
-
-/** Runs `fn`, for a write whose failure leaves nothing to undo and nobody to tell: the line it would change already says who acted. */
-function attempt(fn: () => void): void {
-  try {
-    fn();
-  } catch {
-    // Nothing to do: see above.
   }
 }
 

@@ -1,7 +1,7 @@
-import type { MusicControls } from '../http/routes/player-requests.js';
+import type { KioskMusic } from '../music/kiosk-commands.js';
 
-/** A music director stand-in for the HTTP layer: records each request and answers as the director does. */
-export class FakeMusicControls implements MusicControls {
+/** A music director stand-in for the kiosk's commands: records each request and answers as the director does. */
+export class FakeMusicControls implements KioskMusic {
   /** Every call, oldest first. */
   readonly calls: Array<{ method: 'tap' | 'like' | 'unlike' | 'skip'; trackId: number | undefined }> = [];
   #failure: Error | undefined;

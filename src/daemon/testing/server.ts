@@ -10,7 +10,6 @@ import { panelChecks } from '../config/panel-checks.js';
 import { INSTALL_DIR } from '../version.js';
 import { buildServer, type MoodboxServer, type ServerDeps } from '../http/build-server.js';
 import type { ServiceHealthView } from '../http/contract.js';
-import type { MusicControls } from '../http/routes/player-requests.js';
 import { StateHub } from '../http/state-hub.js';
 import type { MoodboxBus } from '../events.js';
 import type { Clock } from '../../kernel/clock.js';
@@ -19,6 +18,7 @@ import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import type { RfidReader } from '../rfid/rfid-reader.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { LibraryService } from '../music/library-service.js';
+import { KioskCommands, type KioskMusic } from '../music/kiosk-commands.js';
 import { MusicCommands, type StaffControls } from '../music/music-commands.js';
 import { FakeClock } from './fake-clock.js';
 import { FakeMusicControls } from './fake-music-controls.js';
@@ -53,7 +53,7 @@ export async function buildTestServer(
     services?: ServiceHealthView[];
     uiDir?: string;
     /** @default a `FakeMusicControls` */
-    music?: MusicControls;
+    music?: KioskMusic;
     library?: ServerDeps['library'];
     modelPath?: string;
     preview?: ServerDeps['preview'];
@@ -119,7 +119,7 @@ export async function buildTestServer(
       services: () => options.services ?? [{ name: 'database', status: 'ready' }],
       version: '1.2.3',
       ...(options.uiDir === undefined ? {} : { uiDir: options.uiDir }),
-      music: options.music ?? new FakeMusicControls(),
+      music: new KioskCommands({ music: options.music ?? new FakeMusicControls(), audit: store.audit, clock }),
       ...(options.library === undefined ? {} : { library: options.library }),
       ...(options.modelPath === undefined ? {} : { modelPath: options.modelPath }),
       ...(options.preview === undefined ? {} : { preview: options.preview }),

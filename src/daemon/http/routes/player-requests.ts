@@ -5,26 +5,15 @@ import type { ClientRequests } from '../contract.js';
 import type { WsContext, WsHandlers } from '../ws.js';
 import type { TapLimiter } from '../tap-limiter.js';
 import type { GuestService } from '../../guests/guest-service.js';
+import type { KioskCommands } from '../../music/kiosk-commands.js';
 
 /**
- * What the kiosk's player requests need of the music: the music director implements it. Each
- * method MAY throw a `MoodboxError` (`MB_ERR_NOT_FOUND` for an unknown track,
- * `MB_ERR_PLAYER_NOT_ALLOWED`, `MB_ERR_AUTH_REQUIRED`), which the kiosk shows as it is.
+ * What the kiosk's player requests need of the music: the kiosk's commands (`KioskCommands`: the
+ * director's taps, audited with who tapped). Each method MAY throw a `MoodboxError`
+ * (`MB_ERR_NOT_FOUND` for an unknown track, `MB_ERR_PLAYER_NOT_ALLOWED`, `MB_ERR_AUTH_REQUIRED`),
+ * which the kiosk shows as it is.
  */
-export interface MusicControls {
-  /** Plays the track now, for the person signed in at the kiosk or for the room; resolves once it plays. */
-  tap(trackId: number): Promise<{ trackId: number }>;
-  /** Remembers that the person signed in at the kiosk likes the track. MUST refuse when nobody is signed in. */
-  like(trackId: number): Promise<{ trackId: number }>;
-  /** Forgets that the person signed in at the kiosk likes the track. MUST refuse when nobody is signed in. */
-  unlike(trackId: number): Promise<{ trackId: number }>;
-  /**
-   * Skips the current track for the person signed in at the kiosk: remembered, and something else
-   * plays. `trackId` is the track they saw playing, when known. Resolves with the track skipped,
-   * null when nothing played. MUST refuse when nobody is signed in.
-   */
-  skip(trackId?: number): Promise<{ trackId: number | null }>;
-}
+export type MusicControls = Pick<KioskCommands, 'tap' | 'like' | 'unlike' | 'skip'>;
 
 export interface PlayerRequestsDeps {
   music: MusicControls;
@@ -50,10 +39,11 @@ type PlayerRequests = Pick<ClientRequests, 'player/play' | 'player/like' | 'play
  */
 export function playerRequests({ music, presence, taps, guests }: PlayerRequestsDeps): WsHandlers<PlayerRequests> {
   // Checked here, not only in the director: a guest's like must not land on someone who signs in while it waits its turn.
-  const person = (context: WsContext, what: string): void => {
-    if (context.actingFor(what) === null) {
-      throw new MoodboxError('MB_ERR_AUTH_REQUIRED', `Sign in to ${what}: likes and skips shape your own picks`);
-    }
+  // Who acts, as the audit names them: the person signed in at the kiosk (`user:3`).
+  const person = (context: WsContext, what: string): string => {
+    const acting = context.actingFor(what);
+    if (acting === null) throw new MoodboxError('MB_ERR_AUTH_REQUIRED', `Sign in to ${what}: likes and skips shape your own picks`);
+    return `user:${acting.id}`;
   };
   return {
     'player/play': async ({ trackId }, context) => {
@@ -72,24 +62,25 @@ export function playerRequests({ music, presence, taps, guests }: PlayerRequests
         const asked = guests.request({ id: `screen-${connection.id}`, address: connection.address }, trackId);
         return { trackId, message: `Asked for as a guest. ${asked.reason}.` };
       }
-      context.actingFor('choose a song');
+      // The person signed in, or the kiosk itself with nobody signed in.
+      const acting = context.actingFor('choose a song');
       presence.touch();
-      return music.tap(trackId);
+      return music.tap(trackId, acting === null ? 'kiosk' : `user:${acting.id}`);
     },
     'player/like': async ({ trackId }, context) => {
-      person(context, 'like a song');
+      const actor = person(context, 'like a song');
       presence.touch();
-      return music.like(trackId);
+      return music.like(trackId, actor);
     },
     'player/unlike': async ({ trackId }, context) => {
-      person(context, 'unlike a song');
+      const actor = person(context, 'unlike a song');
       presence.touch();
-      return music.unlike(trackId);
+      return music.unlike(trackId, actor);
     },
     'player/skip': async (data, context) => {
-      person(context, 'skip a song');
+      const actor = person(context, 'skip a song');
       presence.touch();
-      return music.skip(data?.trackId);
+      return music.skip(data?.trackId, actor);
     },
   };
 }
