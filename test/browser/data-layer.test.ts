@@ -49,6 +49,7 @@ const STATE: StateSnapshot = {
   library: { scanning: false, done: 0, total: 0, tracks: 0, lastScan: null, analysis: { running: false, done: 0, total: 0, failed: 0 } },
   guests: { open: 0, awaitingStaff: 0, changedAt: null },
   dayPlan: null,
+  quietHours: false,
 };
 
 describe('ApiClient (the UI data layer) on a fake socket', () => {

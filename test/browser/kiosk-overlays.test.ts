@@ -187,6 +187,31 @@ describe('kiosk overlays and small things (issue 28)', { timeout: 240_000 }, () 
     expect(await share(), 'offline, 20 s later').toBe(offline);
   });
 
+  it('goes dark in the quiet hours, wakes for a minute on a touch that taps nothing under it, and lights up when they end', async () => {
+    const page = await open({ clock: true });
+    const sleep = page.locator('[data-sleep]');
+    fake.send('quietHours', true);
+    await sleep.waitFor(WAIT);
+    // Nothing lit but the camera's status, dimly, in a corner.
+    expect(await sleep.innerText()).toBe('Camera on');
+    expect(
+      await page.evaluate(
+        () => getComputedStyle(document.querySelector('mb-kiosk')?.shadowRoot?.querySelector('.sleep') as Element).backgroundColor,
+      ),
+    ).toBe('rgb(0, 0, 0)');
+    await shot(page, 'kiosk-quiet-hours');
+    const requests = fake.requests.length;
+    await sleep.click({ position: { x: 400, y: 300 } });
+    await sleep.waitFor({ state: 'detached', ...WAIT });
+    expect(fake.requests.slice(requests).map((r) => r.type)).not.toContain('player/play');
+    await page.locator('.tile').first().waitFor(WAIT);
+    // A minute after the touch, dark again; when the quiet hours end, the screen stays lit.
+    await page.clock.runFor(61_000);
+    await sleep.waitFor(WAIT);
+    fake.send('quietHours', false);
+    await sleep.waitFor({ state: 'detached', ...WAIT });
+  });
+
   it('spreads the portrait attract screen over the screen', async () => {
     const page = await open();
     fake.send('mood', { current: 'nobody', confidence: 0, since: 3, why: 'Nobody in view for a while', faces: 0 });

@@ -166,6 +166,8 @@ export interface StateSnapshot {
   guests: GuestsState;
   /** The day plan in force (a block of `player.dayPlans`: its name, hours, mood lean, energy and volume caps), or null. */
   dayPlan: DayPlan | null;
+  /** True during the quiet hours (`player.quietHours`): the music is silent, and the kiosk's screen goes dark until it is touched. */
+  quietHours: boolean;
 }
 
 /** A block of the day (`player.dayPlans`): its name, hours, the mood the music leans toward ('' for none), its energy and volume caps (0–100). */
@@ -190,7 +192,17 @@ export interface GuestsState {
 export type KioskQrMode = 'card' | 'large';
 
 export type StateArea =
-  'language' | 'camera' | 'mood' | 'player' | 'suggestions' | 'session' | 'services' | 'library' | 'guests' | 'dayPlan';
+  | 'language'
+  | 'camera'
+  | 'mood'
+  | 'player'
+  | 'suggestions'
+  | 'session'
+  | 'services'
+  | 'library'
+  | 'guests'
+  | 'dayPlan'
+  | 'quietHours';
 
 /** Sent by the daemon: the whole snapshot on connect, then one message per changed area. */
 export type ServerMessage =

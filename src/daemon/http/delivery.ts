@@ -11,6 +11,7 @@ import { HttpService } from './http-service.js';
 import type { StateSnapshot } from './contract.js';
 import { StateHub } from './state-hub.js';
 import { initialScreenState, StateProjector } from './state-projector.js';
+import { isQuietHours } from '../music/limits-policy.js';
 
 export interface DeliveryDeps {
   log: Logger;
@@ -61,6 +62,7 @@ export function delivery(
     services: () => core.health(),
     language: () => kioskLanguage(settings.current),
     kioskQr: () => settings.current.guests.kioskQr,
+    quietHours: () => isQuietHours(settings.current.player, clock.now()),
   });
   const camera = core.camera;
   const server = new HttpService(

@@ -44,6 +44,7 @@ export function guestArea(area: StateArea, value: StateSnapshot[StateArea]): Sta
     case 'suggestions':
     case 'guests':
     case 'dayPlan':
+    case 'quietHours':
       return value;
     default: {
       const never: never = area;
@@ -68,6 +69,7 @@ export function guestState(state: StateSnapshot): StateSnapshot {
     library: of('library'),
     guests: of('guests'),
     dayPlan: of('dayPlan'),
+    quietHours: of('quietHours'),
   };
 }
 

@@ -8,6 +8,7 @@ import { roomMoodOf, type RoomMood } from '../../kernel/room-mood.js';
 import type { ServerMessage, ServiceHealthView } from './contract.js';
 import { StateHub } from './state-hub.js';
 import { initialScreenState, said, StateProjector } from './state-projector.js';
+import { isQuietHours } from '../music/limits-policy.js';
 import { PICK_REASONS } from '../../player/pick-reasons.js';
 
 const LEARNED_CALM = said('learned.moodHere', { own: { said: 'music.calm' }, mood: { said: 'music.calm' } });
@@ -257,6 +258,29 @@ describe('StateProjector', () => {
     mode.now = 'card';
     bus.emit('settingsChanged', { changed: ['guests.kioskQr'] });
     expect(hub.snapshot().data.guests.kioskQr).toBe('card');
+  });
+
+  it('says whether it is the quiet hours, within a few seconds of their start and end, for the kiosk to go dark', async () => {
+    const clock = new FakeClock(new Date(2026, 10, 28, 21, 59, 0).getTime());
+    const store = openSqliteStore({ clock, log: pino({ level: 'silent' }) }, { path: ':memory:' });
+    const bus: MoodboxBus = new EventBus(() => undefined);
+    const hub = new StateHub(initialScreenState({ version: '1.2.3', demo: false }), { log: { error() {} } });
+    const player = { quietHours: { from: '22:00', to: '07:00' } };
+    const projector = new StateProjector({
+      bus,
+      hub,
+      clock,
+      store,
+      services: () => [],
+      quietHours: () => isQuietHours(player, clock.now()),
+    });
+    await projector.start();
+    open.push({ projector, store });
+    expect(hub.snapshot().data.quietHours).toBe(false);
+    clock.advance(62_000);
+    expect(hub.snapshot().data.quietHours).toBe(true);
+    clock.advance(9 * 3_600_000);
+    expect(hub.snapshot().data.quietHours).toBe(false);
   });
 
   it('stops projecting once stopped', async () => {

@@ -29,6 +29,8 @@ export interface StateProjectorDeps {
   services: () => ServiceHealthView[];
   /** The venue's language for the kiosk now (`site.language`), or null for the kiosk browser's. @default always null */
   language?: () => string | null;
+  /** Whether it is the quiet hours now (`player.quietHours`). @default never */
+  quietHours?: () => boolean;
   /** How the kiosk shows the guests' QR code now (`guests.kioskQr`). @default not said (the kiosk's card) */
   kioskQr?: () => KioskQrMode;
 }
@@ -60,6 +62,7 @@ export function initialScreenState(options: {
     library: { scanning: false, done: 0, total: 0, tracks: 0, lastScan: null, analysis: { running: false, done: 0, total: 0, failed: 0 } },
     guests: { open: 0, awaitingStaff: 0, changedAt: null },
     dayPlan: null,
+    quietHours: false,
   };
 }
 
@@ -215,8 +218,11 @@ export class StateProjector implements Service {
     return { status: 'ready' };
   }
 
+  /** The services' health, and whether it is the quiet hours (read with it, so the kiosk goes dark within seconds of their start). */
   #publishHealth(): void {
     this.#deps.hub.update('services', this.#deps.services());
+    const quiet = this.#deps.quietHours?.() ?? false;
+    if (quiet !== this.#deps.hub.snapshot().data.quietHours) this.#deps.hub.update('quietHours', quiet);
   }
 
   #session(user: { id: number; name: string } | null, notice: string | null): void {

@@ -36,10 +36,15 @@ function scheduleCapOf(settings: PlayerSettings, now: number): number {
   return cap;
 }
 
+/** Whether `at` falls in the quiet hours (`player.quietHours`): no music, and the kiosk's screen dark. */
+export function isQuietHours(settings: Pick<PlayerSettings, 'quietHours'>, at: number): boolean {
+  return settings.quietHours !== null && isWithinHours(settings.quietHours, at);
+}
+
 /** Why the music is silent at this moment, by the rules (a staff pause first), or null while it may play. */
 export function silenceOf(settings: PlayerSettings, moment: MusicMoment): Silence {
   if (moment.isPausedByStaff) return 'paused by staff';
-  if (settings.quietHours !== null && isWithinHours(settings.quietHours, moment.now)) return 'quiet hours';
+  if (isQuietHours(settings, moment.now)) return 'quiet hours';
   if (moment.label === NOBODY && settings.idle.behaviour === 'silence') return NOBODY_SILENCE;
   if (scheduleCapOf(settings, moment.now) === 0) return 'volume schedule';
   if (volumeCapOf(settings, moment.now) === 0) return 'day plan';

@@ -4,6 +4,7 @@ import { KIOSK_FRAME_STYLES } from './kiosk-frame.styles.js';
 import { KIOSK_MESSAGE_STYLES } from './kiosk-messages.styles.js';
 import { KIOSK_NOW_STYLES } from './kiosk-now.styles.js';
 import { KIOSK_QR_STYLES } from './kiosk-qr.styles.js';
+import { KIOSK_SLEEP_STYLES } from './kiosk-sleep.js';
 import { KIOSK_BASE } from './kiosk-styles.js';
 
 /**
@@ -60,4 +61,5 @@ export const KIOSK_STYLES = [
   KIOSK_MESSAGE_STYLES,
   KIOSK_ATTRACT_STYLES,
   KIOSK_QR_STYLES,
+  KIOSK_SLEEP_STYLES,
 ];

@@ -7,6 +7,7 @@ import { ApiClient, ApiError } from '../data/api-client.js';
 import { KioskApi } from '../data/kiosk-api.js';
 import type { MbEvent } from '../events.js';
 import { renderFooter, renderHeader } from './kiosk-frame.js';
+import { renderSleep } from './kiosk-sleep.js';
 import { IdleSignOut } from './kiosk-idle-sign-out.js';
 import { renderBackdrop, renderConnecting, renderNow } from './kiosk-now.js';
 import { PSEUDO, followLanguage, pickLanguage } from '../i18n/i18n.js';
@@ -139,6 +140,7 @@ export class MbKiosk extends LitElement {
     // The guest page's QR code: large beside the attract screen; a card beside the music while people
     // are in view; small in the header's corner while someone signed in uses the screen.
     const isAttract = s !== null && this.#isIdle(s);
+    const isAsleep = s !== null && s.quietHours && !this._isAwake && user === null && !this.#isPanelOpen();
     const qr =
       s === null || this._guestUrl === null ? nothing : html`<mb-guest-qr .url=${this._guestUrl} ?large=${isAttract}></mb-guest-qr>`;
     return html`
@@ -176,7 +178,7 @@ export class MbKiosk extends LitElement {
             ></mb-me>`
           : nothing
       }
-      ${user ? this.#idle.render() : nothing}
+      ${user ? this.#idle.render() : nothing} ${isAsleep ? renderSleep(s, this.#wake) : nothing}
     `;
   }
 
