@@ -192,17 +192,7 @@ export interface GuestsState {
 export type KioskQrMode = 'card' | 'large';
 
 export type StateArea =
-  | 'language'
-  | 'camera'
-  | 'mood'
-  | 'player'
-  | 'suggestions'
-  | 'session'
-  | 'services'
-  | 'library'
-  | 'guests'
-  | 'dayPlan'
-  | 'quietHours';
+  'language' | 'camera' | 'mood' | 'player' | 'suggestions' | 'session' | 'services' | 'library' | 'guests' | 'dayPlan' | 'quietHours';
 
 /** Sent by the daemon: the whole snapshot on connect, then one message per changed area. */
 export type ServerMessage =

@@ -165,7 +165,8 @@ export const StateSchema = Type.Object({
       description: 'The day plan in force (a block of `player.dayPlans`: its hours, mood lean, energy and volume caps), or null.',
     }),
     quietHours: Type.Boolean({
-      description: 'True during the quiet hours (`player.quietHours`): the music is silent, and the kiosk’s screen goes dark until it is touched.',
+      description:
+        'True during the quiet hours (`player.quietHours`): the music is silent, and the kiosk’s screen goes dark until it is touched.',
     }),
   }),
 });
