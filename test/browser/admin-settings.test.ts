@@ -214,7 +214,7 @@ describe('the settings form', { timeout: 180_000 }, () => {
     ).json()) as { overrides: { player?: { quietHours?: unknown } } };
     expect(saved.overrides.player?.quietHours).toEqual({ from: '23:30', to: '07:00' });
     await tab('Advanced');
-    await page.locator('details[data-part="Screen connections"] summary').click();
+    await page.locator('details[data-part="screenConnections"] summary').click();
     await setting('ws.pingIntervalMs').waitFor(WAIT);
     await shot(page, 'admin-settings-saved');
     await page.setViewportSize({ width: 1280, height: 3000 });

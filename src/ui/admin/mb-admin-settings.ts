@@ -10,7 +10,7 @@ import { ADMIN_STYLES, messageOf, VISUALLY_HIDDEN } from './admin-styles.js';
 import { SETTINGS_STYLES } from './mb-admin-settings.styles.js';
 import { PageLoader } from './page-loader.js';
 import { settingRow } from './setting-input.js';
-import { groupIntro, partName, partTitle } from './setting-looks.js';
+import { groupIntro, partTitle } from './setting-looks.js';
 import { GROUPS, type GroupId, type SchemaNode, getAt, lookOf, problemOf, setAt, settingsOf } from './settings-model.js';
 import { settingsTabs, type TabMark } from './settings-tabs.js';
 import { changeWords, demoWords } from './settings-words.js';
@@ -188,7 +188,7 @@ export class MbAdminSettings extends LitElement {
       ${mine.filter(([, , look]) => look.part === undefined).map(([id, node]) => this.#setting(id, node, settings))}
       ${parts.map(
         (part) =>
-          html`<details class="part" data-part=${partName(part)}>
+          html`<details class="part" data-part=${part}>
             <summary>${partTitle(part)}</summary>
             ${mine.filter(([, , look]) => look.part === part).map(([id, node]) => this.#setting(id, node, settings))}
           </details>`,

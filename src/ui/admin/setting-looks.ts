@@ -28,25 +28,6 @@ type Part = keyof typeof english.admin.settings.part;
 
 /** A closed part's title in the reader's language. */
 export const partTitle = (part: string): string => t(`admin.settings.part.${part as Part}`);
-/** Each closed part's name in the page (`data-part`, which links and tests find it by): its English title, the same in every language. */
-const PART_NAMES: Readonly<Record<Part, string>> = {
-  cutting: 'How a song is cut when the room changes',
-  limits: 'Limits on the kiosk’s taps and the guests’ phones',
-  files: 'Files and programs',
-  sound: 'Sound output',
-  faceReading: 'Face reading',
-  log: 'Log and monitoring',
-  spotify: 'Spotify',
-  screenConnections: 'Screen connections',
-  mqtt: 'Home Assistant and fleets (MQTT)',
-  retention: 'How long data is kept',
-  memory: 'Memory',
-  other: 'Other settings',
-};
-
-/** A closed part's name in the page (`data-part`), the same in every language. */
-export const partName = (part: string): string => PART_NAMES[part as Part] ?? part;
-
 /** How a setting is shown: a label in staff's words, its group, and labels for its choices. */
 export interface SettingLook {
   label: string;

@@ -13,7 +13,7 @@ import {
   type Unit,
 } from './setting-looks.js';
 
-export { GROUPS, groupIntro, groupTitle, partName, partTitle, type GroupId, type SettingLook, type Unit } from './setting-looks.js';
+export { GROUPS, groupIntro, groupTitle, partTitle, type GroupId, type SettingLook, type Unit } from './setting-looks.js';
 
 /** A schema node as the daemon sends it (TypeBox's JSON schema), with the `const` of a literal. */
 export type SchemaNode = ConfigSchemaNode & { const?: unknown };
