@@ -72,6 +72,14 @@ export function measureLight(pixels: Uint8Array, width: number, height: number):
       response += Math.abs(r);
     }
   }
+  return lightFrom(brightness, contrast, response, width, height);
+}
+
+/**
+ * A picture's light from its sums: mean and standard deviation of its grey levels, and the sum of
+ * the absolute responses to Immerkær's mask over the pixels inside its edge (`width - 2` x `height - 2`).
+ */
+export function lightFrom(brightness: number, contrast: number, response: number, width: number, height: number): FaceLight {
   const noise = (IMMERKAER * response) / ((width - 2) * (height - 2));
   // A perfectly clean picture (a drawing, a flat patch) has no grain at all: its clarity is bounded, not infinite.
   const clarity = contrast / Math.max(noise, 0.5);
