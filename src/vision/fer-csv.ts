@@ -182,7 +182,13 @@ function parsePixels(text: string, fail: (what: string) => never): Uint8Array {
   return pixels;
 }
 
-/** Splits one CSV line (RFC 4180 quoting, no line breaks inside fields); undefined when a quote is not closed. */
+/**
+ * Splits one CSV line (RFC 4180 quoting, no line breaks inside fields); undefined when a quote is not
+ * closed. The people's CSV files go through `csv-parse` (`kernel/csv.ts`); the FER files do not: their
+ * lines are 8-9 KB of pixels, which `csv-parse` read at 0.55 ms a line (4.7 ms a line in calls of
+ * one), where this reader and the pixel parse read the 32,298 rows of FER-2013 in 2.8 s (0.085 ms a
+ * row; Intel Xeon, one core).
+ */
 export function splitCsvLine(text: string): string[] | undefined {
   const cells: string[] = [];
   let i = 0;

@@ -1,5 +1,5 @@
 import { hiddenCharacterProblem } from '../../kernel/visible-text.js';
-import { parseCsv } from '../../player/library/mood-tags.js';
+import { parseCsv } from '../../kernel/csv.js';
 
 /** The most lines one list may hold. */
 export const BLOCK_LIST_MAX_LINES = 5000;
@@ -23,7 +23,7 @@ export interface BlockListReport {
  * a character a reader cannot see or that reorders what is shown (NUL, U+202E).
  */
 export function parseBlockList(text: string): { entries: BlockListEntry[]; invalid: BlockListReport['invalid'] } {
-  const rows = parseCsv(text.replace(/^\uFEFF/, ''));
+  const { rows, problems } = parseCsv(text);
   const header = rows[0]?.cells.map((h) => h.trim().toLowerCase()) ?? [];
   const artistAt = header.indexOf('artist');
   if (artistAt < 0)
@@ -33,7 +33,7 @@ export function parseBlockList(text: string): { entries: BlockListEntry[]; inval
   }
   const titleAt = header.indexOf('title');
   const entries: BlockListEntry[] = [];
-  const invalid: BlockListReport['invalid'] = [];
+  const invalid: BlockListReport['invalid'] = problems.map(({ line, message }) => ({ line, reason: message }));
   for (const { line, cells } of rows.slice(1)) {
     const artist = (cells[artistAt] ?? '').trim();
     const title = titleAt < 0 ? '' : (cells[titleAt] ?? '').trim();
@@ -42,5 +42,5 @@ export function parseBlockList(text: string): { entries: BlockListEntry[]; inval
     else if (hidden !== undefined) invalid.push({ line, reason: hidden });
     else entries.push(title === '' ? { line, kind: 'artist', artist } : { line, kind: 'song', artist, title });
   }
-  return { entries, invalid };
+  return { entries, invalid: invalid.sort((a, b) => a.line - b.line) };
 }

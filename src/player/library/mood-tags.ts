@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
+import { parseCsv, type CsvProblem } from '../../kernel/csv.js';
 import { describeValue } from '../../kernel/errors.js';
 import { moodName } from '../moods.js';
 import type { LibraryTracks, MoodTag } from './library.js';
@@ -116,9 +117,9 @@ export interface SidecarReport {
  * `{path | artist + title, moods: {calm: 0.8} | ["calm"]}`. Bad lines are reported, not fatal.
  */
 export function parseSidecar(text: string, format: 'csv' | 'json'): { entries: SidecarEntry[]; invalid: SidecarReport['invalid'] } {
-  const raws = format === 'json' ? jsonRows(text) : csvRows(text);
+  const { rows: raws, problems } = format === 'json' ? { rows: jsonRows(text), problems: [] } : csvRows(text);
   const entries: SidecarEntry[] = [];
-  const invalid: SidecarReport['invalid'] = [];
+  const invalid: SidecarReport['invalid'] = [...problems];
   for (const { line, row } of raws) {
     try {
       const path = text0(row['path']);
@@ -139,7 +140,7 @@ export function parseSidecar(text: string, format: 'csv' | 'json'): { entries: S
       invalid.push({ line, message: (err as Error).message });
     }
   }
-  return { entries, invalid };
+  return { entries, invalid: invalid.sort((a, b) => a.line - b.line) };
 }
 
 /**
@@ -204,48 +205,12 @@ function jsonRows(text: string): Array<{ line: number; row: Record<string, unkno
   return list.map((row, k) => ({ line: k + 1, row: typeof row === 'object' && row !== null ? (row as Record<string, unknown>) : {} }));
 }
 
-function csvRows(text: string): Array<{ line: number; row: Record<string, unknown> }> {
-  const lines = parseCsv(text);
-  const header = lines[0]?.cells.map((h) => h.trim().toLowerCase()) ?? [];
+function csvRows(text: string): { rows: Array<{ line: number; row: Record<string, unknown> }>; problems: CsvProblem[] } {
+  const { rows, problems } = parseCsv(text);
+  const header = rows[0]?.cells.map((h) => h.trim().toLowerCase()) ?? [];
   if (!header.includes('moods')) throw new TypeError(`Expected a CSV header with a \`moods\` column, got \`${header.join(',')}\``);
-  return lines.slice(1).map(({ line, cells }) => ({ line, row: Object.fromEntries(header.map((h, k) => [h, cells[k] ?? ''])) }));
-}
-
-/** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and newlines. Blank lines are skipped. */
-export function parseCsv(text: string): Array<{ line: number; cells: string[] }> {
-  const rows: Array<{ line: number; cells: string[] }> = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let rowLine = 1;
-  const endRow = (): void => {
-    cells.push(cell);
-    if (cells.length > 1 || cells[0] !== '') rows.push({ line: rowLine, cells });
-    cells = [];
-    cell = '';
+  return {
+    rows: rows.slice(1).map(({ line, cells }) => ({ line, row: Object.fromEntries(header.map((h, k) => [h, cells[k] ?? ''])) })),
+    problems,
   };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else {
-        if (c === '\n') line++;
-        cell += c;
-      }
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      cells.push(cell);
-      cell = '';
-    } else if (c === '\n') {
-      endRow();
-      line++;
-      rowLine = line;
-    } else if (c !== '\r') cell += c;
-  }
-  if (cell !== '' || cells.length > 0) endRow();
-  return rows;
 }

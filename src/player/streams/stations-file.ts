@@ -1,4 +1,5 @@
-import { moodList, parseCsv, parseMoods } from '../library/mood-tags.js';
+import { parseCsv } from '../../kernel/csv.js';
+import { moodList, parseMoods } from '../library/mood-tags.js';
 import type { MoodTag } from '../library/library.js';
 import { parseStreamUrl } from './stream-url.js';
 
@@ -22,7 +23,8 @@ export interface StationLine {
  * fault, never fatal; a file without the header is one problem on line 1.
  */
 export function parseStationsFile(text: string): { stations: StationLine[]; invalid: Array<{ line: number; message: string }> } {
-  const rows = parseCsv(text).filter(({ cells }) => !(cells[0] ?? '').trimStart().startsWith('#'));
+  const read = parseCsv(text);
+  const rows = read.rows.filter(({ cells }) => !(cells[0] ?? '').trimStart().startsWith('#'));
   const header = rows[0]?.cells.map((h) => h.trim().toLowerCase()) ?? [];
   const missing = ['name', 'url', 'moods'].filter((column) => !header.includes(column));
   if (missing.length > 0) {
@@ -37,7 +39,7 @@ export function parseStationsFile(text: string): { stations: StationLine[]; inva
     };
   }
   const stations: StationLine[] = [];
-  const invalid: Array<{ line: number; message: string }> = [];
+  const invalid: Array<{ line: number; message: string }> = [...read.problems];
   const seen = new Map<string, number>();
   for (const { line, cells } of rows.slice(1)) {
     const row = Object.fromEntries(header.map((h, k) => [h, (cells[k] ?? '').trim()]));
@@ -59,5 +61,5 @@ export function parseStationsFile(text: string): { stations: StationLine[]; inva
       invalid.push({ line, message: (err as Error).message });
     }
   }
-  return { stations, invalid };
+  return { stations, invalid: invalid.sort((a, b) => a.line - b.line) };
 }

@@ -61,13 +61,14 @@ describe('stations file', () => {
 
   it('names each bad line and the field at fault', () => {
     const { stations, invalid } = parseStationsFile(
-      'name,url,moods\nA,https://a.example/x,calm\nB,https://a.example/x,calm\nC,mailto:c@example.com,calm\nD,https://d.example/,sleepy-ish:3\n',
+      'name,url,moods\nA,https://a.example/x,calm\nB,https://a.example/x,calm\nC,mailto:c@example.com,calm\nD,https://d.example/,sleepy-ish:3\nE,"https://e.example/,calm\n',
     );
     expect(stations.map((s) => s.name)).toEqual(['A']);
     expect(invalid).toEqual([
       { line: 3, message: '`url`: already listed on line 2' },
       { line: 4, message: expect.stringMatching(/^`url`: expected an http or https URL, got `mailto`/) as string },
       { line: 5, message: expect.stringMatching(/^`moods`: /) as string },
+      { line: 6, message: 'a quoted field is not closed: the lines after it cannot be read' },
     ]);
   });
 
