@@ -39,6 +39,7 @@ class FakeSocket implements SocketLike {
 const STATE: StateSnapshot = {
   version: '0.1.0',
   demo: true,
+  timeZone: 'UTC',
   language: null,
   camera: { status: 'on', detail: null },
   mood: { current: 'neutral', confidence: 0.8, since: 1, why: null, faces: 1 },

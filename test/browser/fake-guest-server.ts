@@ -46,6 +46,7 @@ const byId = (id: number): GuestTrack => {
 export function guestState(): GuestState {
   return {
     isOpen: true,
+    timeZone: 'UTC',
     closedReason: null,
     status: 'playing',
     nowPlaying: {

@@ -39,6 +39,7 @@ export function roomSnapshot(): StateSnapshot {
   return {
     version: '0.1.0',
     demo: false,
+    timeZone: 'UTC',
     language: null,
     camera: { status: 'on', detail: null },
     mood: {

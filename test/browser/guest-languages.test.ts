@@ -26,8 +26,8 @@ describe('the guest page in the guest’s language', { timeout: 120_000 }, () =>
     await server.stop();
   });
 
-  async function phone(locale: string): Promise<Page> {
-    const browser = await launchBrowser({ width: 390, height: 844 }, [], { hasTouch: true, locale });
+  async function phone(locale: string, timezoneId?: string): Promise<Page> {
+    const browser = await launchBrowser({ width: 390, height: 844 }, [], { hasTouch: true, locale, ...(timezoneId ? { timezoneId } : {}) });
     browsers.push(browser);
     return browser.page;
   }
@@ -64,6 +64,27 @@ describe('the guest page in the guest’s language', { timeout: 120_000 }, () =>
       expect(await alert.textContent()).toContain('3 Wünsche pro Stunde und Handy; der nächste um 21:40');
     } finally {
       server.refusals.delete(12);
+    }
+  });
+
+  it('gives the box’s time of day to a phone in another time zone, with the zone named', async () => {
+    const expectedAt = Date.now() + 10 * 60_000;
+    const before = server.state;
+    server.change({ ...before, upNext: before.upNext.map((u) => ({ ...u, expectedAt })) });
+    try {
+      const boxTime = new Intl.DateTimeFormat('en-US', { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' }).format(expectedAt);
+      const away = await phone('en-US', 'America/New_York');
+      await away.goto(`${server.url}/guest`);
+      const when = away.locator('[data-when]').first();
+      await when.waitFor(WAIT);
+      expect(await when.textContent()).toBe(`Next · about ${boxTime} UTC (in 10 min)`);
+      // A phone in the box's own zone reads the time alone.
+      const here = await phone('en-GB', 'UTC');
+      await here.goto(`${server.url}/guest`);
+      await here.locator('[data-when]').first().waitFor(WAIT);
+      expect(await here.locator('[data-when]').first().textContent()).not.toContain('UTC');
+    } finally {
+      server.change(before);
     }
   });
 

@@ -179,7 +179,7 @@ export async function closeChromiums(): Promise<void> {
 export async function launchBrowser(
   viewport = { width: 800, height: 480 },
   args: readonly string[] = [],
-  device: { hasTouch?: boolean; locale?: string } = {},
+  device: { hasTouch?: boolean; locale?: string; timezoneId?: string } = {},
 ): Promise<Browser> {
   const context = await (
     await chromiumWith(args)
@@ -187,6 +187,7 @@ export async function launchBrowser(
     viewport,
     hasTouch: device.hasTouch ?? false,
     ...(device.locale === undefined ? {} : { locale: device.locale }),
+    ...(device.timezoneId === undefined ? {} : { timezoneId: device.timezoneId }),
   });
   context.setDefaultTimeout(30_000);
   const page = await context.newPage();

@@ -31,6 +31,7 @@ function snapshot(): StateSnapshot {
   return {
     version: '0.1.0',
     demo: false,
+    timeZone: 'UTC',
     language: null,
     camera: { status: 'on', detail: null },
     mood: { current: 'happy', confidence: 0.82, since: 0, why: '3 faces, mostly smiling', faces: 3 },

@@ -156,6 +156,11 @@ export interface StateSnapshot {
   demo: boolean;
   /** The venue's language for the kiosk (`site.language`, a two-letter code), or null: the kiosk browser's own. */
   language: string | null;
+  /**
+   * The box's time zone (IANA, `Europe/Lisbon`): its hours (quiet hours, day plans, camera hours)
+   * are kept in it, and the screens show times of day in it, naming it where the reader's differs.
+   */
+  timeZone: string;
   camera: CameraState;
   mood: MoodState;
   player: PlayerState;

@@ -27,6 +27,8 @@ export interface DeliveryDeps {
   coversDir: string;
   /** The emotion model in use, for the admin panel's model report. */
   modelPath: string;
+  /** The box's time zone (IANA), for the screens; @default this process's */
+  timeZone?: string;
 }
 
 /** The screens' state, read-only: what it is now, and a call after each change. */
@@ -51,6 +53,7 @@ export function delivery(
       demo: deps.demo,
       cameraOff: core.camera === undefined ? cameraOffInConfigLine() : null,
       language: kioskLanguage(settings.current),
+      ...(deps.timeZone === undefined ? {} : { timeZone: deps.timeZone }),
     }),
     { log: log.child({ module: 'screens' }) },
   );

@@ -59,6 +59,7 @@ export function guestState(state: StateSnapshot): StateSnapshot {
   return {
     version: state.version,
     demo: state.demo,
+    timeZone: state.timeZone,
     language: of('language'),
     camera: of('camera'),
     mood: of('mood'),

@@ -35,6 +35,14 @@ export interface StateProjectorDeps {
   kioskQr?: () => KioskQrMode;
 }
 
+/**
+ * The time zone this process keeps its hours in (the `TZ` variable, else the system's
+ * `/etc/localtime`), as an IANA name; `UTC` where the system names none.
+ */
+export function boxTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
 /** The screens' state before any service has said anything. */
 export function initialScreenState(options: {
   version: string;
@@ -43,11 +51,14 @@ export function initialScreenState(options: {
   cameraOff?: { detail: string; said?: Said } | null;
   /** The venue's language for the kiosk; @default null (the kiosk browser's) */
   language?: string | null;
+  /** The box's time zone (IANA); @default this process's (`boxTimeZone`) */
+  timeZone?: string;
 }): StateSnapshot {
   return {
     version: options.version,
     demo: options.demo,
     language: options.language ?? null,
+    timeZone: options.timeZone ?? boxTimeZone(),
     // The camera service, when there is one, reports the camera; until then it is off.
     camera: {
       status: 'off',

@@ -16,8 +16,7 @@ export const t = (key: AdminKey, values?: Values): string => i18n.t(key, values)
 export const moodName = (mood: string, fallback: string = mood): string => moodNameIn(i18n, ADMIN_ENGLISH, mood, fallback);
 
 /** A date and time in the reader's language (`options` as `Intl.DateTimeFormat` takes them). */
-export const formatDate = (at: number | Date, options: Intl.DateTimeFormatOptions): string =>
-  new Intl.DateTimeFormat(i18n.locale, options).format(at);
+export const formatDate = (at: number | Date, options: Intl.DateTimeFormatOptions): string => i18n.dateTime(at, options);
 
 /** A number in the reader's language ("1.234,5" in German). */
 export const formatNumber = (value: number, options?: Intl.NumberFormatOptions): string =>

@@ -273,9 +273,11 @@ export const ADMIN_STYLES = css`
   }
 `;
 
-/** Formats epoch ms as local date and time, in the reader's language. */
+/** Formats epoch ms as a date and time in the reader's language, in the box's time zone (named where the reader's differs). */
 export function formatTime(ms: number | null): string {
-  return ms === null ? '' : new Date(ms).toLocaleString(i18n.locale);
+  return ms === null
+    ? ''
+    : i18n.dateTime(ms, { year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: '2-digit', second: '2-digit' });
 }
 
 /** The message of an error, for a status line: the box's own sentence in the reader's language where it sends one. */

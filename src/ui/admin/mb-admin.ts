@@ -92,6 +92,8 @@ export class MbAdmin extends LitElement {
     this._view = viewFromHash();
     this._isMenuOpen = false;
   };
+  /** Times are the box's: its zone comes with the state. */
+  readonly #onLive = (): void => i18n.useTimeZone(this.#live.snapshot.state?.timeZone);
   readonly #onSignedOut = (): void => {
     this._session = null;
     this._error = t('admin.signIn.sessionEnded');
@@ -99,7 +101,6 @@ export class MbAdmin extends LitElement {
 
   constructor() {
     super();
-    // Renders again in a new language.
     followLanguage(this, i18n);
   }
 
@@ -107,6 +108,7 @@ export class MbAdmin extends LitElement {
     super.connectedCallback();
     window.addEventListener('hashchange', this.#onHash);
     this.#api.addEventListener('signed-out', this.#onSignedOut);
+    this.#live.addEventListener('change', this.#onLive);
     this.#live.connect();
     void this.#check();
   }
@@ -114,6 +116,7 @@ export class MbAdmin extends LitElement {
   override disconnectedCallback(): void {
     window.removeEventListener('hashchange', this.#onHash);
     this.#api.removeEventListener('signed-out', this.#onSignedOut);
+    this.#live.removeEventListener('change', this.#onLive);
     this.#live.close();
     super.disconnectedCallback();
   }

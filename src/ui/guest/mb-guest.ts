@@ -63,12 +63,12 @@ export class MbGuest extends LitElement {
     if (notice !== null) this._notice = notice;
     else if (this._notice !== null && api.state !== null && !noticeHolds(this._notice, api.state)) this._notice = null;
     this._state = api.state;
+    i18n.useTimeZone(api.state?.timeZone);
     this._isOnline = api.isOnline;
   };
 
   constructor() {
     super();
-    // Renders again in a new language.
     followLanguage(this, i18n);
   }
 

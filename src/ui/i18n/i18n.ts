@@ -69,6 +69,8 @@ export class I18n<K extends string> extends EventTarget {
   #catalogue: Catalogue;
   #language: string = 'en';
   #formats = new Map<string, IntlMessageFormat>();
+  /** The box's time zone, where it differs from the reader's (then every time names it); undefined: the reader's. */
+  #boxZone: string | undefined;
 
   constructor(english: Catalogue, load: CatalogueLoader) {
     super();
@@ -115,9 +117,34 @@ export class I18n<K extends string> extends EventTarget {
     return this.t(key as K, values);
   }
 
-  /** "14:41", "2:41 PM": a time of day in the reader's way of writing it. */
+  /** "14:41", "2:41 PM": a time of day in the reader's way of writing it, in the box's time zone ("14:41 WET" where the reader's differs). */
   time(at: number): string {
-    return new Intl.DateTimeFormat(this.locale, { hour: 'numeric', minute: '2-digit' }).format(at);
+    return this.dateTime(at, { hour: 'numeric', minute: '2-digit' });
+  }
+
+  /**
+   * A date or time (`options` as `Intl.DateTimeFormat` takes them) in the reader's language and
+   * the box's time zone: its hours are the box's, so a phone or a laptop in another zone reads
+   * the time the box keeps, with the zone named ("22:00 GMT+1").
+   */
+  dateTime(at: number | Date, options: Intl.DateTimeFormatOptions): string {
+    const zone = this.#boxZone;
+    if (zone === undefined) return new Intl.DateTimeFormat(this.locale, options).format(at);
+    const text = new Intl.DateTimeFormat(this.locale, { ...options, timeZone: zone }).format(at);
+    if (options.timeStyle === undefined && options.hour === undefined && options.minute === undefined) return text;
+    // Named after the time, by hand: `Intl` takes no `timeZoneName` beside a `timeStyle`.
+    const name = new Intl.DateTimeFormat(this.locale, { timeZone: zone, timeZoneName: 'short' })
+      .formatToParts(at)
+      .find((p) => p.type === 'timeZoneName')?.value;
+    return name === undefined ? text : `${text} ${name}`;
+  }
+
+  /** The box's time zone (IANA, from the state), for the times above; where it is the reader's own, times say no zone. */
+  useTimeZone(zone: string | null | undefined, readerZone = Intl.DateTimeFormat().resolvedOptions().timeZone): void {
+    const next = zone === null || zone === undefined || sameZone(zone, readerZone) ? undefined : zone;
+    if (next === this.#boxZone) return;
+    this.#boxZone = next;
+    this.dispatchEvent(new Event('change'));
   }
 
   /** Switches to `language` once its catalogue is here; an unknown one, or one that cannot be fetched, leaves the language as it is. */
@@ -132,6 +159,21 @@ export class I18n<K extends string> extends EventTarget {
     this.dispatchEvent(new Event('change'));
   }
 }
+
+/** Whether two IANA zones keep the same time now and through the year (`Europe/Lisbon` and `WET` do; an unknown name is another zone). */
+function sameZone(a: string, b: string): boolean {
+  if (a === b) return true;
+  try {
+    // The offsets in January and July: the two zones agree on standard and on summer time.
+    return [Date.UTC(2026, 0, 15), Date.UTC(2026, 6, 15)].every((at) => offsetName(a, at) === offsetName(b, at));
+  } catch {
+    return false;
+  }
+}
+
+const offsetName = (zone: string, at: number): string | undefined =>
+  new Intl.DateTimeFormat('en', { timeZone: zone, timeZoneName: 'longOffset' }).formatToParts(at).find((p) => p.type === 'timeZoneName')
+    ?.value;
 
 /**
  * A mood's name in `i18n`'s language (`common.mood.<mood>`); a mood the owner added, which the

@@ -90,6 +90,7 @@ export class MbKiosk extends LitElement {
     if (isOnline && !this._isOnline) void this.#loadOptions();
     this._state = next;
     void i18n.use(kioskLanguage(next));
+    i18n.useTimeZone(next?.timeZone);
     this._isOnline = isOnline;
     this.toggleAttribute('data-offline', !isOnline);
     if (next !== null) this.#followPerson(next.session.user);

@@ -59,7 +59,7 @@ function languageName(code: string): string {
 function when(at: number): string {
   const date = new Date(at);
   const ageDays = (Date.now() - at) / 86_400_000;
-  const format = (options: Intl.DateTimeFormatOptions): string => new Intl.DateTimeFormat(i18n.locale, options).format(date);
+  const format = (options: Intl.DateTimeFormatOptions): string => i18n.dateTime(date, options);
   if (date.toDateString() === new Date().toDateString()) return format({ hour: '2-digit', minute: '2-digit' });
   if (ageDays < 6) return format({ weekday: 'short', hour: '2-digit', minute: '2-digit' });
   return format({ day: 'numeric', month: 'short' });

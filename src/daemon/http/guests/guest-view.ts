@@ -93,6 +93,7 @@ export function guestRoom(deps: GuestViewDeps, phone?: GuestPhone): GuestRoom {
   const label = held?.label ?? screens.mood.current;
   return {
     isOpen: guests.isOpen,
+    timeZone: screens.timeZone,
     closedReason: guests.closedReason,
     status: screens.player.status,
     nowPlaying:

@@ -86,6 +86,10 @@ export const StateSchema = Type.Object({
   data: Type.Object({
     version: Type.String(),
     demo: Type.Boolean(),
+    timeZone: Type.String({
+      description:
+        'The box’s time zone (IANA, `Europe/Lisbon`): its hours are kept in it, and the screens show times of day in it, naming it where the reader’s differs.',
+    }),
     camera: Type.Object({
       status: Type.Enum(['off', 'starting', 'on', 'unavailable']),
       detail: Type.Union([Type.String(), Type.Null()]),

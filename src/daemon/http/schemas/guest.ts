@@ -71,6 +71,9 @@ export const GuestStateSchema = Type.Object(
   {
     /** Guests may ask for songs, like and vote; false at a business until the owner turns it on. */
     isOpen: Type.Boolean(),
+    timeZone: Type.String({
+      description: 'The box’s time zone (IANA): the page shows times of day in it, naming it where the phone’s differs.',
+    }),
     /** Why not, in words, while closed; null while open. */
     closedReason: Type.Union([Type.String(), Type.Null()]),
     /** `stalled`: the song is to play but no audio reaches the room. */
