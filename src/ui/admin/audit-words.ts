@@ -50,13 +50,14 @@ const FIELDS: Readonly<Record<string, AdminKey>> = {
 
 const list = (value: unknown): string => (Array.isArray(value) ? value.map(String).join(', ') || t('admin.audit.none') : String(value));
 
-/** A detail's value in words: lists joined, yes/no, times as local times, other objects as their fields. */
-/** Values the daemon writes as codes: where a sign-in was made and with what. */
+/** Values the daemon writes as codes: where a sign-in was made and with what, and a person's role. */
 const VALUES: Readonly<Record<string, Readonly<Record<string, AdminKey>>>> = {
   kind: { admin: 'admin.audit.values.kindAdmin', kiosk: 'admin.audit.values.kindKiosk' },
   via: { pin: 'admin.audit.values.viaPin', card: 'admin.audit.values.viaCard' },
+  role: { admin: 'admin.users.admin', member: 'admin.users.member' },
 };
 
+/** A detail's value in words: lists joined, yes/no, times as local times, other objects as their fields. */
 function valueWords(key: string, value: unknown): string {
   const named = typeof value === 'string' ? VALUES[key]?.[value] : undefined;
   if (named !== undefined) return t(named);

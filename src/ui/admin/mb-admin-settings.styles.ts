@@ -245,4 +245,10 @@ export const SETTINGS_STYLES = css`
       padding: 0.6em 0.8em;
     }
   }
+  @media (max-width: 359px) {
+    /* Two a row on the narrowest phones: a third of 320 px cuts the longer names in two. */
+    .tabs {
+      grid-template-columns: repeat(2, minmax(0, 1fr));
+    }
+  }
 `;

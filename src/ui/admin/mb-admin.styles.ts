@@ -158,4 +158,14 @@ export const ADMIN_PANEL_STYLES = css`
     padding: 0.5em;
     background: #fff;
   }
+  @media (max-width: 359px) {
+    /* Too narrow for the name beside the menu and Sign out, which would leave a cut word: screen readers still read it. */
+    header h1 {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip-path: inset(50%);
+    }
+  }
 `;
