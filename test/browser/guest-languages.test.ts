@@ -128,4 +128,25 @@ describe('the guest page in the guest’s language', { timeout: 120_000 }, () =>
     expect(await textFitProblems(page)).toEqual([]);
     await shot(page, 'guest-de', { fullPage: true });
   });
+
+  it('mirrors for a right-to-left language without a redesign: the same page, read from the right, nothing cut', async () => {
+    const page = await phone('en-GB');
+    await page.goto(`${server.url}/guest?lang=qps`);
+    // Where the room's mood (one short word) starts on its line.
+    const mood = page.locator('.label').first();
+    await mood.waitFor(WAIT);
+    const textLeft = (): Promise<number> =>
+      mood.evaluate((el) => {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        return range.getBoundingClientRect().left;
+      });
+    const ltr = await textLeft();
+    await page.evaluate(() => (document.documentElement.dir = 'rtl'));
+    // The styles are in logical properties (start and end, not left and right): the word moves to the right.
+    await expect.poll(textLeft, WAIT).toBeGreaterThan(ltr + 100);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await textFitProblems(page)).toEqual([]);
+    await shot(page, 'guest-rtl', { fullPage: true });
+  });
 });

@@ -96,7 +96,7 @@ export const ADMIN_STYLES = css`
   td {
     padding: 0.4em 0.5em;
     border-bottom: 1px solid #d1d5db;
-    text-align: left;
+    text-align: start;
     vertical-align: top;
   }
   th {
@@ -183,7 +183,7 @@ export const ADMIN_STYLES = css`
     flex: none;
     border-top: 0.32em solid transparent;
     border-bottom: 0.32em solid transparent;
-    border-left: 0.45em solid currentColor;
+    border-inline-start: 0.45em solid currentColor;
     transition: transform 0.15s;
   }
   details[open] > summary::before {
@@ -223,7 +223,7 @@ export const ADMIN_STYLES = css`
     table.cards > tbody > tr > td {
       padding: 0.25em 0;
       border: 0;
-      text-align: left;
+      text-align: start;
       overflow-wrap: anywhere;
     }
     table.cards > tbody > tr > td[data-label]::before {

@@ -155,20 +155,20 @@ export const SETTINGS_STYLES = css`
     content: '';
     position: absolute;
     top: 12px;
-    left: 4px;
+    inset-inline-start: 4px;
     width: 20px;
     height: 20px;
     border-radius: 50%;
     background: #fff;
     box-shadow: 0 0 0 1px #4b5563;
-    transition: left 0.15s;
+    transition: inset-inline-start 0.15s;
   }
   .field input[role='switch']:checked::before {
     border-color: #1d4ed8;
     background: #1d4ed8;
   }
   .field input[role='switch']:checked::after {
-    left: 28px;
+    inset-inline-start: 28px;
     box-shadow: none;
   }
   .setting[data-widget='switch'] {

@@ -149,10 +149,10 @@ export const ADMIN_PANEL_STYLES = css`
   }
   .skip {
     position: absolute;
-    left: -999px;
+    inset-inline-start: -999px;
   }
   .skip:focus {
-    left: 1em;
+    inset-inline-start: 1em;
     top: 1em;
     z-index: 9;
     padding: 0.5em;

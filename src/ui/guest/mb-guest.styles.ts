@@ -85,7 +85,7 @@ export const GUEST_STYLES = css`
   /* Words alone (no face while the camera does not see the room) keep off the border. */
   .mood[data-mood='unknown'],
   .mood[data-mood='reading'] {
-    padding-left: 0.9rem;
+    padding-inline-start: 0.9rem;
   }
   .mood mb-mood-face {
     flex: none;
@@ -240,7 +240,7 @@ export const GUEST_STYLES = css`
     align-items: center;
     column-gap: 0.5rem;
     padding: 0.4rem;
-    text-align: left;
+    text-align: start;
   }
   .tile mb-cover {
     grid-row: 1 / 3;

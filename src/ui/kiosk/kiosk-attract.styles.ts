@@ -39,7 +39,7 @@ export const KIOSK_ATTRACT_STYLES = css`
     padding: 0.4em 1em 0.4em 0.4em;
     border-radius: 0.8em;
     background: rgb(6 10 15 / 0.55);
-    text-align: left;
+    text-align: start;
   }
   .attract .playing mb-cover {
     --mb-cover-size: 5em;

@@ -66,7 +66,7 @@ export const KIOSK_FRAME_STYLES = css`
     display: inline-flex;
     align-items: center;
     gap: 0.5em;
-    margin-right: auto;
+    margin-inline-end: auto;
   }
   footer .privacy svg {
     flex: none;
@@ -81,7 +81,7 @@ export const KIOSK_FRAME_STYLES = css`
     background: rgb(30 40 51 / 0.85);
   }
   .who .me {
-    margin-left: 0.4em;
+    margin-inline-start: 0.4em;
     font-weight: 600;
     color: #ffd166;
   }

@@ -116,7 +116,7 @@ export const KIOSK_NOW_STYLES = css`
     border-radius: 2em;
     background: rgb(6 10 15 / 0.6);
     border: 2px solid currentColor;
-    text-align: left;
+    text-align: start;
   }
   /* Camera off or unavailable: two or three lines and no face on the left, so a pill's round
    ends would cut into the text. */
@@ -184,7 +184,7 @@ export const KIOSK_NOW_STYLES = css`
       align-items: center;
       justify-items: start;
       column-gap: 0.9em;
-      text-align: left;
+      text-align: start;
     }
     .now .mood {
       grid-area: mood;

@@ -23,7 +23,7 @@ function besideTheMusic(qr: string) {
       grid-template-areas: none;
       justify-items: start;
       align-content: stretch;
-      text-align: left;
+      text-align: start;
     }
     ${now} mb-guest-qr {
       grid-area: 1 / 1 / -1 / 2;

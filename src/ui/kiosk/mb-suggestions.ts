@@ -90,7 +90,7 @@ export class MbSuggestions extends LitElement {
         border: 2px solid rgb(255 255 255 / 0.12);
         border-radius: 0.7em;
         background: rgb(22 30 39 / 0.78);
-        text-align: left;
+        text-align: start;
         min-width: 0;
         min-height: 0;
         overflow: hidden;
