@@ -55,6 +55,20 @@ describe('README and docs', () => {
     expect(broken).toEqual([]);
   });
 
+  it('maps each feature folder: its README names every file and says where its commands, state and events are', () => {
+    for (const feature of ['camera', 'guests', 'music', 'ops', 'people']) {
+      const folder = join(ROOT, 'src', 'daemon', feature);
+      const readme = readFileSync(join(folder, 'README.md'), 'utf8');
+      const files = readdirSync(folder).filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts'));
+      expect(
+        files.filter((name) => !readme.includes(`\`${name}\``)),
+        `${feature}/README.md does not name`,
+      ).toEqual([]);
+      expect(readme, feature).toMatch(/^## Commands, state and events$/m);
+      for (const part of ['Commands', 'State', 'Events']) expect(readme, `${feature}: ${part}`).toContain(`- **${part}**:`);
+    }
+  });
+
   it('keeps the README a short front door', () => {
     expect(README.split('\n').length).toBeLessThanOrEqual(200);
   });

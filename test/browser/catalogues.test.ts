@@ -14,6 +14,22 @@ import {
   tracksLine,
   updateLine,
 } from '../../src/kernel/health-words.js';
+import { BACKUP_REFUSALS } from '../../src/daemon/ops/backup-refusals.js';
+import { CALIBRATION_REFUSALS } from '../../src/daemon/camera/calibration-refusals.js';
+import { GUEST_GONE, GUEST_REFUSALS } from '../../src/daemon/guests/guest-refusals.js';
+import { CAMERA_PAGE_REFUSALS, QUERY_REFUSALS, SPOTIFY_REFUSALS } from '../../src/daemon/http/http-refusals.js';
+import { BLOCK_REFUSALS, blockFieldRefused, LIBRARY_REFUSALS, STATION_REFUSALS } from '../../src/daemon/music/library-refusals.js';
+import { MUSIC_REFUSALS, SILENCES } from '../../src/daemon/music/music-refusals.js';
+import { nameProblem } from '../../src/daemon/people/names.js';
+import {
+  FIRST_RUN_REFUSALS,
+  NAME_PROBLEMS,
+  PEOPLE_REFUSALS,
+  SECRET_PROBLEMS,
+  tryAgainIn,
+} from '../../src/daemon/people/people-refusals.js';
+import { secretProblem } from '../../src/daemon/people/pin-hash.js';
+import { currentPassphraseWrong, KIOSK_ACTS, SIGN_IN_REFUSALS } from '../../src/daemon/people/sign-in-refusals.js';
 import { lookOf, settingsOf, widgetOf, type SchemaNode } from '../../src/ui/admin/settings-model.js';
 import { plainHelp } from '../../src/ui/admin/settings-words.js';
 import { argumentsOf, catalogueProblems, flatten, pseudo, pseudoCatalogue } from '../../src/ui/i18n/catalogue-tools.js';
@@ -87,6 +103,25 @@ function literalWords(text: string): string[] {
   return found;
 }
 
+/** A sentence the daemon sends as data, said through the English catalogue as a screen says it. */
+function say(said: Said | undefined): string {
+  if (said === undefined) return 'no said';
+  const messages = flatten(english);
+  const values = Object.fromEntries(
+    Object.entries(said.values ?? {}).map(([k, v]) => [
+      k,
+      typeof v === 'object' ? (messages.get(`common.said.${v.said}`) ?? `?${v.said}`) : v,
+    ]),
+  );
+  const message = messages.get(`common.said.${said.id}`);
+  if (message === undefined) return `no message common.said.${said.id}`;
+  return String(new IntlMessageFormat(message, 'en').format(values));
+}
+
+/** A refusal as the daemon sends it: its English and the same sentence as data. */
+type Words = { message: string; said?: Said | undefined } | { text: string; said: Said };
+const englishOf = (words: Words): string => ('text' in words ? words.text : words.message);
+
 describe('the catalogues', () => {
   it.each(languages)('%s has every English message, no other, each filling in the same names', (file) => {
     expect(catalogueProblems(english, read(file))).toEqual([]);
@@ -114,18 +149,6 @@ describe('the catalogues', () => {
   });
 
   it('says every sentence the daemon sends as data as the daemon says it in English', () => {
-    const messages = flatten(english);
-    const say = (said: Said): string => {
-      const values = Object.fromEntries(
-        Object.entries(said.values ?? {}).map(([k, v]) => [
-          k,
-          typeof v === 'object' ? (messages.get(`common.said.${v.said}`) ?? `?${v.said}`) : v,
-        ]),
-      );
-      const message = messages.get(`common.said.${said.id}`);
-      if (message === undefined) return `no message common.said.${said.id}`;
-      return String(new IntlMessageFormat(message, 'en').format(values));
-    };
     const moods: Array<RoomMoodLabel | null> = [null, NOBODY, ...EMOTIONS];
     let checked = 0;
     for (const mood of moods) {
@@ -150,6 +173,146 @@ describe('the catalogues', () => {
       ...(['ok', 'rolled-back', 'failed'] as const).map((result) => updateLine({ ...record, result })),
     ];
     for (const line of lines) expect(say(line.said)).toBe(line.detail);
+  });
+
+  it('says every refusal the daemon sends as data as the daemon says it in English', () => {
+    const acts = KIOSK_ACTS.flatMap((what) => [
+      SIGN_IN_REFUSALS.toShapePicks(what),
+      SIGN_IN_REFUSALS.nobody(what),
+      SIGN_IN_REFUSALS.signedOut(what),
+      SIGN_IN_REFUSALS.accountGone(what),
+      SIGN_IN_REFUSALS.otherScreen(what),
+    ]);
+    const known = ['calm', 'happy', 'dinner jazz'];
+    const refusals: Words[] = [
+      PEOPLE_REFUSALS.noUser(3),
+      PEOPLE_REFUSALS.userGone(3),
+      PEOPLE_REFUSALS.noCard(),
+      PEOPLE_REFUSALS.ownRole(),
+      PEOPLE_REFUSALS.ownDelete(),
+      PEOPLE_REFUSALS.nameTaken('Ana'),
+      PEOPLE_REFUSALS.registrationOff(),
+      PEOPLE_REFUSALS.registrationName(),
+      NAME_PROBLEMS.empty(),
+      NAME_PROBLEMS.tooLong(64, 70),
+      NAME_PROBLEMS.hidden('U+200B', 3),
+      ...[nameProblem(''), nameProblem('x'.repeat(65)), nameProblem('A\u202Ena')].map((p) => p ?? { message: 'no problem' }),
+      SECRET_PROBLEMS.pin(),
+      SECRET_PROBLEMS.passphrase(10),
+      ...[secretProblem('member', '12'), secretProblem('admin', 'short')].map((p) => p ?? { message: 'no problem' }),
+      FIRST_RUN_REFUSALS.hasAdmin(),
+      ...[0, 1000, 2500].flatMap((ms) => [
+        FIRST_RUN_REFUSALS.codeNeeded(ms),
+        FIRST_RUN_REFUSALS.wrongCode(ms),
+        currentPassphraseWrong(ms),
+        ...(ms > 0 ? [FIRST_RUN_REFUSALS.throttled(ms)] : []),
+      ]),
+      ...acts,
+      SIGN_IN_REFUSALS.otherScreen('do something new'),
+      SIGN_IN_REFUSALS.atKiosk(),
+      SIGN_IN_REFUSALS.adminPanel(),
+      SIGN_IN_REFUSALS.lanOnly(true),
+      SIGN_IN_REFUSALS.lanOnly(false),
+      SIGN_IN_REFUSALS.changePassphraseFirst('Ana', '/api/admin/session/passphrase'),
+      SIGN_IN_REFUSALS.samePassphrase(),
+      ...SILENCES.flatMap((silence) => [
+        MUSIC_REFUSALS.nothingToSkip(silence),
+        MUSIC_REFUSALS.cannotPlayNow(silence),
+        MUSIC_REFUSALS.noMusicNow(silence),
+      ]),
+      MUSIC_REFUSALS.didNotStart(),
+      MUSIC_REFUSALS.didNotQueue(),
+      MUSIC_REFUSALS.didNotMove(),
+      MUSIC_REFUSALS.stationDidNotPlay('Radio Paradise', 'loading failed'),
+      MUSIC_REFUSALS.stationDidNotPlay('Radio Paradise', 'unrecognized file format'),
+      MUSIC_REFUSALS.notQueuedByStaff(7),
+      MUSIC_REFUSALS.notPlayable(12),
+      MUSIC_REFUSALS.noSuchTrack(12),
+      MUSIC_REFUSALS.spotifyNotASource('Blue'),
+      ...(['song', 'artist', 'explicit'] as const).map((why) => MUSIC_REFUSALS.blocked('Blue', why)),
+      MUSIC_REFUSALS.stationCannotPlay(),
+      MUSIC_REFUSALS.signInToChoose(),
+      MUSIC_REFUSALS.alreadyEnded(3, 4),
+      MUSIC_REFUSALS.atKioskOnly(),
+      ...[1, 30].map((s) => MUSIC_REFUSALS.tooManyTaps(s)),
+      LIBRARY_REFUSALS.noTrack(12),
+      LIBRARY_REFUSALS.noFileToPlay(12),
+      LIBRARY_REFUSALS.noFileToListen(12),
+      LIBRARY_REFUSALS.none(),
+      LIBRARY_REFUSALS.moodTwice('calm'),
+      LIBRARY_REFUSALS.moodNeither(),
+      LIBRARY_REFUSALS.moodBoth('calm'),
+      LIBRARY_REFUSALS.unknownMood('wild', known),
+      STATION_REFUSALS.noStation(5),
+      STATION_REFUSALS.unknownMoods(['wild'], known),
+      STATION_REFUSALS.unknownMoods(['wild', 'odd', 'loud'], known),
+      BLOCK_REFUSALS.noTrack(12),
+      BLOCK_REFUSALS.noBlock(4),
+      blockFieldRefused('body.artist', BLOCK_REFUSALS.emptyArtist()) as Error & Words,
+      blockFieldRefused('body.artist', BLOCK_REFUSALS.hiddenArtist('U+202E', 2)) as Error & Words,
+      blockFieldRefused('body.csv', BLOCK_REFUSALS.noArtistColumn(['name', 'song'])) as Error & Words,
+      blockFieldRefused('body.csv', BLOCK_REFUSALS.tooManyLines(5000, 5001)) as Error & Words,
+      GUEST_REFUSALS.closed(),
+      GUEST_REFUSALS.asked('Blue'),
+      ...[1, 3].flatMap((n) => [
+        GUEST_REFUSALS.recent('Blue', n),
+        GUEST_REFUSALS.tooFast(n),
+        GUEST_REFUSALS.phoneLimit(n, '14:32'),
+        GUEST_REFUSALS.networkFull(n, '14:32'),
+        GUEST_REFUSALS.networkLimit(n, n, '14:32'),
+      ]),
+      GUEST_GONE.noSong(12),
+      GUEST_GONE.songGone(12),
+      GUEST_GONE.notYours(2),
+      GUEST_GONE.notUpNext(2),
+      GUEST_GONE.staffNotInQueue(2),
+      GUEST_GONE.staffNotWaiting(2),
+      GUEST_GONE.lanOnly(),
+      GUEST_GONE.foreignOrigin(),
+      GUEST_GONE.noOrigin(),
+      CALIBRATION_REFUSALS.cameraOff(),
+      CALIBRATION_REFUSALS.notRecording(),
+      CALIBRATION_REFUSALS.badExpression(['neutral', 'happy'], 'bored'),
+      CALIBRATION_REFUSALS.noFace(),
+      BACKUP_REFUSALS.tooLarge(2 ** 30),
+      BACKUP_REFUSALS.empty(),
+      BACKUP_REFUSALS.cannotKeepUpload('ENOSPC: no space left on device', undefined),
+      BACKUP_REFUSALS.cannotKeep('moodbox-2026-11-28.db', 'EACCES: permission denied', undefined),
+      BACKUP_REFUSALS.tooManyOfName('moodbox-2026-11-28.db'),
+      BACKUP_REFUSALS.noDatabase('/var/lib/moodbox/moodbox.db'),
+      BACKUP_REFUSALS.cannotBackUp('/var/lib/moodbox/moodbox.db', '/var/lib/moodbox/backups/x.db', 'disk I/O error', undefined),
+      BACKUP_REFUSALS.writtenButGone('moodbox-2026-11-28.db'),
+      BACKUP_REFUSALS.cannotRestore('moodbox-2026-11-28.db', ['integrity check: page 3', 'no table plays']),
+      BACKUP_REFUSALS.noBackupNamed('moodbox-2026-11-28.db'),
+      BACKUP_REFUSALS.noneYet(),
+      BACKUP_REFUSALS.notAFile('application/vnd.sqlite3'),
+      CAMERA_PAGE_REFUSALS.previewOff(true),
+      CAMERA_PAGE_REFUSALS.previewOff(false),
+      CAMERA_PAGE_REFUSALS.turnedOff(),
+      CAMERA_PAGE_REFUSALS.noPreviewYet(),
+      CAMERA_PAGE_REFUSALS.noFacesYet(),
+      ...(['off', 'starting', 'on', 'unavailable'] as const).flatMap((status) =>
+        [null, 'cannot open /dev/video0'].flatMap((detail) => [
+          CAMERA_PAGE_REFUSALS.noPreview(status, detail),
+          CAMERA_PAGE_REFUSALS.noAnalysis(status, detail),
+        ]),
+      ),
+      CAMERA_PAGE_REFUSALS.noModel(),
+      QUERY_REFUSALS.historyFromAfterTo('2026-11-28T10:00:00.000Z', '2026-11-28T09:00:00.000Z'),
+      QUERY_REFUSALS.chartToBeforeFrom(1_764_324_000_000, 1_764_320_000_000),
+      QUERY_REFUSALS.chartTooManyBuckets('bucketMs', 1000, 60_000, 1441),
+      SPOTIFY_REFUSALS.unavailable(true),
+      SPOTIFY_REFUSALS.unavailable(false),
+      SPOTIFY_REFUSALS.notTheCallback('https://open.spotify.com/'),
+    ];
+    const wrong = refusals.filter((r) => say(r.said) !== englishOf(r)).map((r) => ({ english: englishOf(r), said: say(r.said) }));
+    expect(wrong).toEqual([]);
+    expect(refusals.length).toBeGreaterThan(200);
+    // A wait the kiosk counts down itself follows the sentence in the English only.
+    for (const ms of [1000, 2500]) {
+      const refused = PEOPLE_REFUSALS.registrationThrottled(ms);
+      expect(refused.message).toBe(`${say(refused.said)} ${tryAgainIn(ms)}`);
+    }
   });
 
   it('holds the help of every setting as the configuration describes it, in staff’s words, so that a changed description is translated again', () => {

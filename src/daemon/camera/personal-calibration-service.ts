@@ -1,11 +1,10 @@
-import { MoodboxError } from '../../kernel/errors.js';
-import { said } from '../../kernel/said.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { EventBus } from '../../kernel/event-bus.js';
 import type { CalibrationRepository, StoredCalibration } from '../store/store.js';
 import { resultFromLogits, type EmotionResult } from '../../vision/emotion-classifier.js';
 import { fitPersonalHead, personalLogits, type CalibrationSample, type PersonalHead } from '../../vision/personal-calibration.js';
 import type { VisionEvents } from '../../vision/vision-events.js';
+import { CALIBRATION_REFUSALS } from './calibration-refusals.js';
 
 /** A face reading older than this is not recorded (ms): the person may have left. */
 export const FRESH_FACE_MS = 1500;
@@ -105,16 +104,13 @@ export class PersonalCalibrationService {
   /** Records the current target face as `expression`; 409 when no face is in view. */
   record(userId: number, expression: string): CalibrationView {
     const session = this.#sessions.get(userId);
-    if (session === undefined) throw new MoodboxError('MB_ERR_CONFLICT', 'No calibration is being recorded: start one first.');
+    if (session === undefined) throw CALIBRATION_REFUSALS.notRecording();
     if (!(CALIBRATION_EXPRESSIONS as readonly string[]).includes(expression)) {
-      throw new MoodboxError(
-        'MB_ERR_HTTP_BAD_REQUEST',
-        `\`expression\`: expected one of ${CALIBRATION_EXPRESSIONS.join(', ')}, got \`${expression}\`.`,
-      );
+      throw CALIBRATION_REFUSALS.badExpression(CALIBRATION_EXPRESSIONS, expression);
     }
     const face = this.#latest;
     if (face === undefined || this.#deps.clock.now() - face.at > FRESH_FACE_MS) {
-      throw new MoodboxError('MB_ERR_CAMERA_NO_FACE', 'No face is in view: look at the camera.');
+      throw CALIBRATION_REFUSALS.noFace();
     }
     session.samples.push({
       expression,
@@ -127,7 +123,7 @@ export class PersonalCalibrationService {
   /** Fits the head on the recording, stores both, and ends the recording. */
   finish(userId: number): CalibrationView {
     const session = this.#sessions.get(userId);
-    if (session === undefined) throw new MoodboxError('MB_ERR_CONFLICT', 'No calibration is being recorded: start one first.');
+    if (session === undefined) throw CALIBRATION_REFUSALS.notRecording();
     const model = this.#model();
     const head = fitPersonalHead(model.labels, session.samples);
     this.#deps.store.save({ userId, modelSha256: model.sha256, samples: session.samples, head }, this.#deps.clock.now());
@@ -195,12 +191,7 @@ export class PersonalCalibrationService {
 
   #model(): CalibrationModel {
     const model = this.#deps.model();
-    if (model === undefined) throw cameraOffForCalibration();
+    if (model === undefined) throw CALIBRATION_REFUSALS.cameraOff();
     return model;
   }
-}
-
-/** The refusal of a calibration while the camera is off, in English and as a message for the kiosk. */
-export function cameraOffForCalibration(): MoodboxError {
-  return new MoodboxError('MB_ERR_CONFLICT', 'The camera is off: a calibration needs it on.', { said: said('calibration.cameraOff') });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { saidIdsOf, saidInEnglish } from '../../kernel/testing/said-in-english.js';
 import { judgeFit, roomAimOf } from '../music/fit-policy.js';
-import { GUEST_REFUSALS, type Refusal } from './guest-refusals.js';
+import { GUEST_GONE, GUEST_REFUSALS, type Refusal } from './guest-refusals.js';
 
 // A guest's phone is answered in the guest's language (issue 57): each refusal travels in English
 // (the error's `message`, for the API and the log) and as a message of the screens' catalogues. The
@@ -22,6 +22,15 @@ const EVERY_REFUSAL: Refusal[] = [
   GUEST_REFUSALS.networkFull(30, '09:05'),
   GUEST_REFUSALS.networkLimit(6, 1, '23:59'),
   GUEST_REFUSALS.networkLimit(1, 3, '23:59'),
+  GUEST_GONE.noSong(12),
+  GUEST_GONE.songGone(12),
+  GUEST_GONE.notYours(4),
+  GUEST_GONE.notUpNext(4),
+  GUEST_GONE.staffNotInQueue(4),
+  GUEST_GONE.staffNotWaiting(4),
+  GUEST_GONE.lanOnly(),
+  GUEST_GONE.foreignOrigin(),
+  GUEST_GONE.noOrigin(),
 ];
 
 describe('what a guest is told', () => {

@@ -45,8 +45,41 @@ export const GUEST_REFUSALS = {
     ),
 } as const;
 
-/** The error a guest's phone is answered with: `code`, and the refusal in English and as data. */
-export function guestRefused(code: GuestErrorCode, refusal: Refusal): MoodboxError {
+/**
+ * The refusals of guests' requests that are no reason of the room's: a song or request gone, a call
+ * from off the local network or another site. On the guest page (`GUEST_GONE.*` with
+ * `guestRefused`) and on the admin panel's guests page (`staffNotInQueue`, `staffNotWaiting`).
+ */
+export const GUEST_GONE = {
+  /** A song asked for that the library does not have. */
+  noSong: (trackId: number) =>
+    refusal(`Expected a song of the library, got \`${trackId}\` (no such song)`, 'noSong', { trackId: String(trackId) }),
+  /** A request's song that the library no longer has. */
+  songGone: (trackId: number) => refusal(`Expected a song of the library, got \`${trackId}\``, 'songGone', { trackId: String(trackId) }),
+  /** A request taken back that is not this phone's, or no longer in the queue. */
+  notYours: (id: number) =>
+    refusal(`Expected a request of yours in the queue, got \`${id}\`: it played or left the queue`, 'notYours', { id: String(id) }),
+  /** A vote on a request up next that played or left the queue. */
+  notUpNext: (on: number) =>
+    refusal(`Expected a song guests asked for, up next, got \`${on}\`: it played or left the queue`, 'notUpNext', { id: String(on) }),
+  /** Staff clear a request that is no longer in the queue. */
+  staffNotInQueue: (id: number) =>
+    refusal(`Expected a guest request in the queue, got \`${id}\`: it played or left it`, 'staffNotInQueue', { id: String(id) }),
+  /** Staff approve a request that no longer waits for them. */
+  staffNotWaiting: (id: number) =>
+    refusal(`Expected a guest request waiting for the staff, got \`${id}\`: it was approved, or left the queue`, 'staffNotWaiting', {
+      id: String(id),
+    }),
+  /** A guest call from off the local network, while the guest page is kept to it. */
+  lanOnly: () => refusal('The guest page is served on the local network only.', 'lanOnly'),
+  /** A guest call from another site's page. */
+  foreignOrigin: () => refusal('Expected the guest page of this Moodbox: the Origin is another site.', 'foreignOrigin'),
+  /** A change sent without an Origin. */
+  noOrigin: () => refusal('Expected the guest page of this Moodbox to send this (with its Origin).', 'noOrigin'),
+} as const;
+
+/** The error a guest's phone (or the staff) is answered with: `code`, and the refusal in English and as data. */
+export function guestRefused(code: GuestErrorCode | 'MB_ERR_NOT_FOUND' | 'MB_ERR_HTTP_FORBIDDEN', refusal: Refusal): MoodboxError {
   return new MoodboxError(code, refusal.text, { said: refusal.said });
 }
 

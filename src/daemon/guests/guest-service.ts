@@ -22,7 +22,7 @@ import {
 } from './guest-requests.js';
 import type { GuestPhone, GuestVote, GuestVotes } from './guest-votes.js';
 import { GuestVoting } from './guest-voting.js';
-import { GUEST_REFUSALS, guestRefused, limitRefused } from './guest-refusals.js';
+import { GUEST_GONE, GUEST_REFUSALS, guestRefused, limitRefused } from './guest-refusals.js';
 
 export type { GuestRequestRecord, GuestRequestStatus, GuestSlot } from './guest-requests.js';
 export type { GuestPhone, GuestVote, GuestVotes } from './guest-votes.js';
@@ -159,7 +159,7 @@ export class GuestService implements Service {
     const now = this.#deps.clock.now();
     const track = this.#deps.store.tracks.get(trackId);
     if (track === undefined || track.missing) {
-      throw new MoodboxError('MB_ERR_NOT_FOUND', `Expected a song of the library, got \`${trackId}\` (no such song)`);
+      throw guestRefused('MB_ERR_NOT_FOUND', GUEST_GONE.noSong(trackId));
     }
     if (!this.#songs.mayAskFor(track)) throw guestRefused('MB_ERR_GUEST_NOT_ALLOWED', GUEST_REFUSALS.notAllowed());
     const allowance = this.allowance(phone);
@@ -185,10 +185,7 @@ export class GuestService implements Service {
   cancel(phone: GuestPhone, requestId: number): GuestRequestRecord {
     const request = this.#requests.get(requestId);
     if (request === undefined || request.phone.id !== phone.id || (request.status !== 'queued' && request.status !== 'waiting')) {
-      throw new MoodboxError(
-        'MB_ERR_NOT_FOUND',
-        `Expected a request of yours in the queue, got \`${requestId}\`: it played or left the queue`,
-      );
+      throw guestRefused('MB_ERR_NOT_FOUND', GUEST_GONE.notYours(requestId));
     }
     this.#requests.finish(requestId, 'cancelled', 'You took it back');
     this.#votes.drop({ on: 'request', id: requestId });

@@ -5,8 +5,7 @@
  */
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../../kernel/clock.js';
-import { MoodboxError } from '../../kernel/errors.js';
-import { GUEST_REFUSALS, guestRefused } from './guest-refusals.js';
+import { GUEST_GONE, GUEST_REFUSALS, guestRefused } from './guest-refusals.js';
 import type { Log } from '../../kernel/log.js';
 import type { Player } from '../../player/player.js';
 import type { GuestMusic } from './guest-fit.js';
@@ -78,7 +77,7 @@ export class GuestVoting {
     } else {
       const request = this.#deps.requests.open().find((r) => r.id === on);
       if (request === undefined) {
-        throw new MoodboxError('MB_ERR_NOT_FOUND', `Expected a song guests asked for, up next, got \`${on}\`: it played or left the queue`);
+        throw guestRefused('MB_ERR_NOT_FOUND', GUEST_GONE.notUpNext(on));
       }
       // Not in the queue yet: no vote moves it up (or off) before the staff have said yes.
       if (!request.approved && vote !== 'none') {

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import ipaddr from 'ipaddr.js';
 import type { AuthService } from '../people/auth-service.js';
 import { MoodboxError } from '../../kernel/errors.js';
+import { SIGN_IN_REFUSALS } from '../people/sign-in-refusals.js';
 import type { Session, User } from '../store/store-reads.js';
 import { isLoopbackAddress } from './origin.js';
 import type { StateView } from './public-state.js';
@@ -132,29 +133,23 @@ export async function registerAccess(
     if (access === 'kiosk') {
       const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
       const found = token === undefined ? undefined : deps.auth.authenticate(token, 'kiosk');
-      if (found === undefined || token === undefined) throw new MoodboxError('MB_ERR_AUTH_REQUIRED', 'Sign in at the kiosk first.');
+      if (found === undefined || token === undefined) throw SIGN_IN_REFUSALS.atKiosk();
       request.principal = { ...found, token };
       return;
     }
-    if (options.adminLanOnly() && !isLanAddress(request.ip)) {
-      const what = isLanOnly === true ? 'Signing in at the kiosk is' : 'The admin panel is';
-      throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', `${what} served on the local network only.`);
-    }
+    if (options.adminLanOnly() && !isLanAddress(request.ip)) throw SIGN_IN_REFUSALS.lanOnly(isLanOnly === true);
     if (access === 'public') return;
     const token = request.cookies[ADMIN_COOKIE];
     const found = token === undefined ? undefined : deps.auth.authenticate(token, 'admin');
     if (found === undefined || token === undefined || found.user.role !== 'admin') {
       if (token !== undefined) void reply.clearCookie(ADMIN_COOKIE, { path: '/' });
-      throw new MoodboxError('MB_ERR_AUTH_REQUIRED', 'Sign in to the admin panel first.');
+      throw SIGN_IN_REFUSALS.adminPanel();
     }
     if (!SAFE_METHODS.has(request.method) && request.headers[CSRF_HEADER] !== found.session.csrfToken) {
       throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', `Missing or wrong ${CSRF_HEADER} header.`);
     }
     if (found.user.mustChangePin && request.routeOptions.config.isOpenBeforePassphraseChange !== true) {
-      throw new MoodboxError(
-        'MB_ERR_HTTP_FORBIDDEN',
-        `Choose a new passphrase first: ${found.user.name} still has a passphrase that must be changed (POST ${OWN_PASSPHRASE_ROUTE}).`,
-      );
+      throw SIGN_IN_REFUSALS.changePassphraseFirst(found.user.name, OWN_PASSPHRASE_ROUTE);
     }
     request.principal = { ...found, token };
   });

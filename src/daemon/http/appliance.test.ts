@@ -324,6 +324,7 @@ describe('GET /api/admin/camera/preview.jpg', () => {
     expect(res.json().error).toEqual({
       code: 'MB_ERR_NOT_FOUND',
       message: 'The live view is off: set vision.preview to true and restart Moodbox.',
+      said: { id: 'camera.previewOff' },
     });
   });
 
@@ -333,7 +334,10 @@ describe('GET /api/admin/camera/preview.jpg', () => {
     const { headers } = await signIn(s);
     const res = await s.app.inject({ url: '/api/admin/camera/preview.jpg', headers });
     expect(res.statusCode).toBe(404);
-    expect(res.json().error.message).toBe('No preview: the camera is unavailable (cannot open /dev/video0).');
+    expect(res.json().error).toMatchObject({
+      message: 'No preview: the camera is unavailable (cannot open /dev/video0).',
+      said: { id: 'camera.noPreviewDetail', values: { status: { said: 'camera.state.unavailable' }, detail: 'cannot open /dev/video0' } },
+    });
   });
 });
 
@@ -423,6 +427,7 @@ describe('GET /api/admin/camera/faces', () => {
     expect(offRes.json().error).toEqual({
       code: 'MB_ERR_NOT_FOUND',
       message: 'The camera is turned off in the configuration: set camera.enabled to true and restart Moodbox.',
+      said: { id: 'camera.turnedOff' },
     });
 
     const s = await server({ faces: () => undefined });
@@ -462,7 +467,11 @@ describe('a passphrase that must be changed', () => {
     ] as const) {
       const res = await s.app.inject({ method, url, headers, ...(method === 'PUT' ? { payload: { pin: 'x'.repeat(12) } } : {}) });
       expect(res.statusCode, `${method} ${url}`).toBe(403);
-      expect(res.json().error).toEqual({ code: 'MB_ERR_HTTP_FORBIDDEN', message: expect.stringMatching(/^Choose a new passphrase first/) });
+      expect(res.json().error).toEqual({
+        code: 'MB_ERR_HTTP_FORBIDDEN',
+        message: expect.stringMatching(/^Choose a new passphrase first/),
+        said: { id: 'auth.changePassphraseFirst', values: { name: 'admin', route: '/api/admin/me/passphrase' } },
+      });
     }
   });
 
@@ -473,7 +482,11 @@ describe('a passphrase that must be changed', () => {
       s.app.inject({ method: 'POST', url: '/api/admin/me/passphrase', headers, payload: { currentPassphrase, newPassphrase } });
     const wrong = await change('not the passphrase', 'a new passphrase');
     expect(wrong.statusCode).toBe(403);
-    expect(wrong.json().error).toEqual({ code: 'MB_ERR_AUTH_FAILED', message: 'The current passphrase is not right.' });
+    expect(wrong.json().error).toEqual({
+      code: 'MB_ERR_AUTH_FAILED',
+      message: 'The current passphrase is not right.',
+      said: { id: 'auth.currentPassphraseWrong' },
+    });
     const short = await change('moodbox-demo-admin', 'short');
     expect([short.statusCode, short.json().error.code]).toEqual([400, 'MB_ERR_AUTH_POLICY']);
     const same = await change('moodbox-demo-admin', 'moodbox-demo-admin');

@@ -1,4 +1,4 @@
-import { MoodboxError } from '../../kernel/errors.js';
+import { QUERY_REFUSALS } from './http-refusals.js';
 import { MOOD_SLOT_MS, type MoodLogEntry, type StatsReads, type TrackPlayStats } from '../store/store-reads.js';
 
 const MINUTE_MS = 60_000;
@@ -61,14 +61,10 @@ interface Span {
   mood: string;
 }
 
-function badRequest(message: string): MoodboxError {
-  return new MoodboxError('MB_ERR_HTTP_BAD_REQUEST', message);
-}
-
 function checkBuckets(name: string, bucketMs: number, from: number, to: number): void {
   const count = Math.ceil((to - from) / bucketMs);
   if (count > MAX_BUCKETS) {
-    throw badRequest(`Expected \`${name}\` to split the range into at most ${MAX_BUCKETS} buckets, got \`${bucketMs}\` (${count} buckets)`);
+    throw QUERY_REFUSALS.chartTooManyBuckets(name, MAX_BUCKETS, bucketMs, count);
   }
 }
 
@@ -81,7 +77,7 @@ export function chartStats(stats: StatsReads, query: ChartQuery): ChartStats {
   const { from, to, bucketMs } = query;
   const playsBucketMs = query.playsBucketMs ?? bucketMs;
   const utcOffsetMin = query.utcOffsetMin ?? 0;
-  if (to <= from) throw badRequest(`Expected \`to\` to be after \`from\` (${from}), got \`${to}\``);
+  if (to <= from) throw QUERY_REFUSALS.chartToBeforeFrom(from, to);
   checkBuckets('bucketMs', bucketMs, from, to);
   checkBuckets('playsBucketMs', playsBucketMs, from, to);
 

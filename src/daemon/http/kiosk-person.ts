@@ -1,6 +1,6 @@
 import type { AuthService } from '../people/auth-service.js';
 import type { KioskPresence, KioskUser } from '../people/kiosk-presence.js';
-import { MoodboxError } from '../../kernel/errors.js';
+import { SIGN_IN_REFUSALS } from '../people/sign-in-refusals.js';
 import type { WsCredentials } from './ws.js';
 
 export interface KioskPersonDeps {
@@ -22,8 +22,5 @@ export function actingFor(context: WsCredentials, deps: KioskPersonDeps, what: s
   if (person === null || context.isKioskScreen) return person;
   const found = context.token === undefined ? undefined : deps.auth.authenticate(context.token, 'kiosk');
   if (found?.user.id === person.id) return person;
-  throw new MoodboxError(
-    'MB_ERR_AUTH_REQUIRED',
-    `Sign in on this screen to ${what}: someone is signed in at the kiosk, and only their own screen acts for them`,
-  );
+  throw SIGN_IN_REFUSALS.otherScreen(what);
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuthService } from '../people/auth-service.js';
-import { REGISTRATION_NAME_REFUSED } from '../people/people-service.js';
+import { REGISTRATION_NAME_REFUSED } from '../people/people-refusals.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer } from '../testing/server.js';
@@ -183,7 +183,9 @@ describe('self-registration', () => {
     const refusals = await Promise.all(['Ada', 'ＥＶＥ', 'eve', 'A\u200Bda', 'Bob\u202E'].map((n) => register(n)));
     for (const res of refusals) {
       expect(res.statusCode).toBe(409);
-      expect(res.json()).toEqual({ error: { code: 'MB_ERR_CONFLICT', message: REGISTRATION_NAME_REFUSED } });
+      expect(res.json()).toEqual({
+        error: { code: 'MB_ERR_CONFLICT', message: REGISTRATION_NAME_REFUSED, said: { id: 'people.registrationName' } },
+      });
     }
     expect((await register('Ｆｒａｎ')).json()).toMatchObject({ name: 'Fran' });
   });
@@ -211,7 +213,11 @@ describe('names', () => {
     const create = (name: string) => app.inject({ method: 'POST', url: '/api/admin/users', headers, payload: { name, role: 'member' } });
     await auth.createUser({ name: 'admin', role: 'member' }, 'test');
     expect((await create('ＡＤＭＩＮ')).json()).toEqual({
-      error: { code: 'MB_ERR_CONFLICT', message: 'A user named `admin` already exists.' },
+      error: {
+        code: 'MB_ERR_CONFLICT',
+        message: 'A user named `admin` already exists.',
+        said: { id: 'people.nameTaken', values: { name: 'admin' } },
+      },
     });
     expect((await create('Bo\u200Bb2')).statusCode).toBe(400);
     const ada = store.users.byName('Ada')?.id ?? 0;

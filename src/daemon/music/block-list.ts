@@ -1,5 +1,6 @@
 import { hiddenCharacterProblem } from '../../kernel/visible-text.js';
 import { parseCsv } from '../../kernel/csv.js';
+import { BLOCK_REFUSALS } from './library-refusals.js';
 
 /** The most lines one list may hold. */
 export const BLOCK_LIST_MAX_LINES = 5000;
@@ -26,11 +27,8 @@ export function parseBlockList(text: string): { entries: BlockListEntry[]; inval
   const { rows, problems } = parseCsv(text);
   const header = rows[0]?.cells.map((h) => h.trim().toLowerCase()) ?? [];
   const artistAt = header.indexOf('artist');
-  if (artistAt < 0)
-    throw new RangeError(`Expected a CSV header with an \`artist\` column (and optionally \`title\`), got \`${header.join(',')}\``);
-  if (rows.length - 1 > BLOCK_LIST_MAX_LINES) {
-    throw new RangeError(`Expected at most ${BLOCK_LIST_MAX_LINES} lines in a block list, got ${rows.length - 1}`);
-  }
+  if (artistAt < 0) throw BLOCK_REFUSALS.noArtistColumn(header);
+  if (rows.length - 1 > BLOCK_LIST_MAX_LINES) throw BLOCK_REFUSALS.tooManyLines(BLOCK_LIST_MAX_LINES, rows.length - 1);
   const titleAt = header.indexOf('title');
   const entries: BlockListEntry[] = [];
   const invalid: BlockListReport['invalid'] = problems.map(({ line, message }) => ({ line, reason: message }));

@@ -1,15 +1,15 @@
 import { distance } from 'fastest-levenshtein';
 import type { Clock } from '../../kernel/clock.js';
-import { MoodboxError } from '../../kernel/errors.js';
 import type { Log } from '../../kernel/log.js';
-import { hiddenCharacterProblem } from '../../kernel/visible-text.js';
+import { hiddenCharacter } from '../../kernel/visible-text.js';
 import type { MoodboxBus } from '../events.js';
 import { artistKey, type BlockedEntry } from '../store/sqlite-blocks.js';
 import type { Store, Track } from '../store/store.js';
 import { parseBlockList, type BlockListReport } from './block-list.js';
+import { BLOCK_REFUSALS, type BlockReason } from './library-refusals.js';
 
 /** Why a song may not play here: it is blocked, its artist is, or it is explicit and explicit songs are skipped. */
-export type BlockReason = 'song' | 'artist' | 'explicit';
+export type { BlockReason };
 
 /** What the owner chose for songs whose tags mark them explicit. */
 export type ExplicitRule = 'play' | 'skip';
@@ -22,13 +22,6 @@ export interface BlockedMusicDeps {
   /** The owner's rule for explicit songs now (`music.explicit`). */
   explicit: () => ExplicitRule;
 }
-
-/** The words a reason is told in: "blocked", "its artist is blocked", "explicit". */
-export const BLOCK_WORDS: Record<BlockReason, string> = {
-  song: 'it is blocked on this box',
-  artist: 'its artist is blocked on this box',
-  explicit: 'it is marked explicit, and explicit songs are skipped here',
-};
 
 /** Separators between the artists of one song: "A feat. B", "A ft B", "A & B", "A vs. B", "A, B", "A; B", "A / B". */
 const ARTIST_SEPARATORS = /\s+(?:feat\.?|ft\.?|featuring|&|vs\.?)\s+|\s*[,;/]\s*/i;
@@ -97,7 +90,7 @@ export class BlockedMusic {
   /** Blocks a song of the library; blocking it again changes nothing. */
   blockSong(trackId: number, actor: string): BlockedEntry {
     const track = this.#deps.store.tracks.get(trackId);
-    if (track === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', `Expected a track of the library, got \`${trackId}\``);
+    if (track === undefined) throw BLOCK_REFUSALS.noTrack(trackId);
     const { entry, isNew } = this.#deps.store.blocks.addSong(trackId, this.#deps.clock.now(), actor);
     if (isNew) this.#changed(actor, 'music.block', `${track.artist} – ${track.title}`, { trackId });
     return entry;
@@ -109,9 +102,9 @@ export class BlockedMusic {
    * person's name is.
    */
   blockArtist(artist: string, actor: string): BlockedEntry {
-    if (artistKey(artist) === '') throw new RangeError('Expected `artist` to name an artist, got an empty name');
-    const hidden = hiddenCharacterProblem(artist, '`artist`');
-    if (hidden !== undefined) throw new RangeError(hidden);
+    if (artistKey(artist) === '') throw BLOCK_REFUSALS.emptyArtist();
+    const hidden = hiddenCharacter(artist);
+    if (hidden !== undefined) throw BLOCK_REFUSALS.hiddenArtist(hidden.codePoint, hidden.position);
     const { entry, isNew } = this.#deps.store.blocks.addArtist(artist, this.#deps.clock.now(), actor);
     if (isNew) this.#changed(actor, 'music.block', entry.artist, { artist: entry.artist });
     return entry;
@@ -148,7 +141,7 @@ export class BlockedMusic {
   unblock(id: number, actor: string): BlockedEntry {
     const entry = this.#deps.store.blocks.get(id);
     if (entry === undefined || !this.#deps.store.blocks.remove(id)) {
-      throw new MoodboxError('MB_ERR_NOT_FOUND', `Expected a block, got \`${id}\` (it was lifted already)`);
+      throw BLOCK_REFUSALS.noBlock(id);
     }
     const target = entry.kind === 'song' ? `${entry.artist} – ${entry.title}` : entry.artist;
     this.#changed(actor, 'music.unblock', target, entry.kind === 'song' ? { trackId: entry.trackId } : { artist: entry.artist });

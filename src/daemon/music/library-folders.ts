@@ -3,7 +3,7 @@ import type { Log } from '../../kernel/log.js';
 import { groupRecordings } from '../../player/library/recordings.js';
 import type { ScanReport } from '../../player/library/scanner.js';
 import type { Clock } from '../../kernel/clock.js';
-import { MoodboxError } from '../../kernel/errors.js';
+import { LIBRARY_REFUSALS } from './library-refusals.js';
 import type { LibraryAnalysisState } from '../events.js';
 import type { Store, Track } from '../store/store.js';
 
@@ -53,7 +53,7 @@ export function pickFile(
   actor: string,
 ): Track {
   const { tracks, audit } = deps.store;
-  if (track.source !== 'local' || track.missing) throw new MoodboxError('MB_ERR_NOT_FOUND', `Track ${track.id} has no file here to play.`);
+  if (track.source !== 'local' || track.missing) throw LIBRARY_REFUSALS.noFileToPlay(track.id);
   tracks.prefer(track.id);
   regroupRecordings(deps);
   audit.append({

@@ -1,6 +1,7 @@
 import type { LibraryAnalysisState, LibraryScanState, MoodboxBus } from '../events.js';
 import type { Clock } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
+import { LIBRARY_REFUSALS } from './library-refusals.js';
 import type { Log } from '../../kernel/log.js';
 import { analysisDone, dropOutside, pickFile, regroupRecordings, scanTotal } from './library-folders.js';
 import { tracksLine } from '../../kernel/health-words.js';
@@ -206,7 +207,7 @@ export class LibraryService implements Service {
     this.#mustKnow(moods.map((m) => m.mood).filter((m) => !had.has(m)));
     const seen = new Set<string>();
     for (const { mood } of moods) {
-      if (seen.has(mood)) throw new MoodboxError('MB_ERR_HTTP_BAD_REQUEST', `Expected each mood once, got “${mood}” twice.`);
+      if (seen.has(mood)) throw LIBRARY_REFUSALS.moodTwice(mood);
       seen.add(mood);
     }
     this.#deps.store.transaction(() => {
@@ -234,11 +235,9 @@ export class LibraryService implements Service {
   editMoods(change: { trackIds: readonly number[]; add: readonly string[]; remove: readonly string[] }, actor: string): Track[] {
     const { trackIds, add, remove } = change;
     const { tracks: repository, audit } = this.#deps.store;
-    if (add.length === 0 && remove.length === 0) {
-      throw new MoodboxError('MB_ERR_HTTP_BAD_REQUEST', 'Expected a mood to add or to remove, got neither.');
-    }
+    if (add.length === 0 && remove.length === 0) throw LIBRARY_REFUSALS.moodNeither();
     const both = add.find((m) => remove.includes(m));
-    if (both !== undefined) throw new MoodboxError('MB_ERR_HTTP_BAD_REQUEST', `Expected “${both}” to be added or removed, not both.`);
+    if (both !== undefined) throw LIBRARY_REFUSALS.moodBoth(both);
     this.#mustKnow(add);
     const tracks = trackIds.map((id) => this.#track(id));
     this.#deps.store.transaction(() => {
@@ -268,7 +267,7 @@ export class LibraryService implements Service {
   /** `id`'s track, or 404. */
   #track(id: number): Track {
     const track = this.#deps.store.tracks.get(id);
-    if (track === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', `No track with id ${id}.`);
+    if (track === undefined) throw LIBRARY_REFUSALS.noTrack(id);
     return track;
   }
 
@@ -276,9 +275,7 @@ export class LibraryService implements Service {
   #mustKnow(added: Iterable<string>): void {
     const moods = this.knownMoods();
     for (const mood of added) {
-      if (!moods.includes(mood)) {
-        throw new MoodboxError('MB_ERR_HTTP_BAD_REQUEST', `“${mood}” is not a known mood. Choose one of: ${moods.join(', ')}.`);
-      }
+      if (!moods.includes(mood)) throw LIBRARY_REFUSALS.unknownMood(mood, moods);
     }
   }
 

@@ -1,15 +1,14 @@
-import { MoodboxError } from '../../kernel/errors.js';
 import type { Log } from '../../kernel/log.js';
 import type { RoomMoodLabel } from '../../kernel/room-mood.js';
 import { isAutoPickable } from '../../player/auto-pick.js';
-import { PlayerError } from '../../player/errors.js';
 import type { Said } from '../../kernel/said.js';
 import type { PlayReason } from '../../player/play-queue.js';
 import type { QueueEntry, QueueItem } from '../../player/play-queue.js';
 import { Recommender } from '../../player/recommender.js';
 import { TrackIndex } from '../../player/track-index.js';
 import type { Store, Track } from '../store/store.js';
-import { BLOCK_WORDS, type BlockReason } from './blocked-music.js';
+import type { BlockReason } from './blocked-music.js';
+import { MUSIC_REFUSALS } from './music-refusals.js';
 
 export interface MusicCatalogueDeps {
   log: Log;
@@ -84,12 +83,7 @@ export class MusicCatalogue {
   /** The library's track `trackId`; refused when there is none or its file is gone. */
   playable(trackId: number): Track {
     const track = this.find(trackId);
-    if (track === undefined || track.missing) {
-      throw new MoodboxError(
-        'MB_ERR_NOT_FOUND',
-        `Expected a track of the library, got \`${trackId}\` (no such track, or its file is gone)`,
-      );
-    }
+    if (track === undefined || track.missing) throw MUSIC_REFUSALS.notPlayable(trackId);
     return track;
   }
 
@@ -100,25 +94,10 @@ export class MusicCatalogue {
 
   /** `track`, unless it is blocked here, a station that cannot play now, or Spotify's while Spotify is no source of the music. */
   mayPlay(track: Track): Track {
-    if (track.source === 'spotify' && this.#deps.spotifyPlays?.() !== true) {
-      throw new PlayerError(
-        'MB_ERR_PLAYER_NOT_ALLOWED',
-        `“${track.title}” is a Spotify track, and Spotify is not a source of the music on this box: it plays its own library (\`music.source\` is \`local\`, as it is at a business)`,
-      );
-    }
+    if (track.source === 'spotify' && this.#deps.spotifyPlays?.() !== true) throw MUSIC_REFUSALS.spotifyNotASource(track.title);
     const blocked = this.blockedWhy(track);
-    if (blocked !== null) {
-      throw new PlayerError(
-        'MB_ERR_MUSIC_BLOCKED',
-        `“${track.title}” does not play here: ${BLOCK_WORDS[blocked]} (Library › Blocked lifts it)`,
-      );
-    }
-    if (this.#deps.isPlayable?.(track) === false) {
-      throw new PlayerError(
-        'MB_ERR_PLAYER_NOT_ALLOWED',
-        'This station cannot play now: it failed a moment ago, or this box may not play it',
-      );
-    }
+    if (blocked !== null) throw MUSIC_REFUSALS.blocked(track.title, blocked);
+    if (this.#deps.isPlayable?.(track) === false) throw MUSIC_REFUSALS.stationCannotPlay();
     return track;
   }
 

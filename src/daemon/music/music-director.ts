@@ -1,6 +1,7 @@
 import type { MoodboxBus, MoodboxEvents, Playback } from '../events.js';
 import type { Clock, Timer } from '../../kernel/clock.js';
-import { MoodboxError } from '../../kernel/errors.js';
+import { SIGN_IN_REFUSALS } from '../people/sign-in-refusals.js';
+import { MUSIC_REFUSALS } from './music-refusals.js';
 import { PlayerError } from '../../player/errors.js';
 import { PLAY_REASONS } from '../../player/pick-reasons.js';
 import type { Log } from '../../kernel/log.js';
@@ -249,12 +250,10 @@ export class MusicDirector implements Service {
     return this.#queue.serial('play a tapped song', async () => {
       const user = this.#deps.listener();
       if (user === null && !this.#deps.settings().guestTaps) {
-        throw new PlayerError('MB_ERR_PLAYER_NOT_ALLOWED', 'Sign in to choose a song: this kiosk lets signed-in people choose');
+        throw MUSIC_REFUSALS.signInToChoose();
       }
       const silence = this.#limits.silence();
-      if (silence !== null && silence !== NOBODY_SILENCE) {
-        throw new PlayerError('MB_ERR_PLAYER_NOT_ALLOWED', `No music now: ${silence}`);
-      }
+      if (silence !== null && silence !== NOBODY_SILENCE) throw MUSIC_REFUSALS.noMusicNow(silence);
       const track = this.#catalogue.mayPlay(this.#catalogue.playable(trackId));
       // The mood leads here too: a tap by nobody signed in does not start a song far from the mood followed now
       // (the signed-in person's own choice plays, as their picks lean to their taste).
@@ -291,9 +290,7 @@ export class MusicDirector implements Service {
   unlike(trackId: number): Promise<{ trackId: number }> {
     return this.#queue.serial('unlike', async () => {
       const user = this.#signedIn('unlike a song');
-      if (this.#deps.store.tracks.get(trackId) === undefined) {
-        throw new MoodboxError('MB_ERR_NOT_FOUND', `Expected a track of the library, got \`${trackId}\` (no such track)`);
-      }
+      if (this.#deps.store.tracks.get(trackId) === undefined) throw MUSIC_REFUSALS.noSuchTrack(trackId);
       this.#deps.store.plays.removeFeedback({ userId: user.id, trackId, kind: 'like' });
       this.#queue.refreshSuggestions();
       return { trackId };
@@ -306,9 +303,7 @@ export class MusicDirector implements Service {
       const user = this.#signedIn('skip a song');
       const current = this.#deps.player.state().current;
       if (current === undefined) return { trackId: null };
-      if (trackId !== undefined && trackId !== current.track.id) {
-        throw new MoodboxError('MB_ERR_CONFLICT', `Expected the song playing now (${current.track.id}), got ${trackId}: it already ended`);
-      }
+      if (trackId !== undefined && trackId !== current.track.id) throw MUSIC_REFUSALS.alreadyEnded(current.track.id, trackId);
       this.#deps.store.plays.recordFeedback({ userId: user.id, trackId: current.track.id, kind: 'skip', at: this.#deps.clock.now() });
       await this.#queue.skip();
       return { trackId: current.track.id };
@@ -371,7 +366,7 @@ export class MusicDirector implements Service {
 
   #signedIn(what: string): { id: number; name: string } {
     const user = this.#deps.listener();
-    if (user === null) throw new MoodboxError('MB_ERR_AUTH_REQUIRED', `Sign in to ${what}: likes and skips shape your own picks`);
+    if (user === null) throw SIGN_IN_REFUSALS.toShapePicks(what);
     return user;
   }
 }

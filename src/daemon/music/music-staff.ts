@@ -1,7 +1,6 @@
 import type { Playback } from '../events.js';
 import type { Clock, Timer } from '../../kernel/clock.js';
-import { MoodboxError } from '../../kernel/errors.js';
-import { PlayerError } from '../../player/errors.js';
+import type { PlayerError } from '../../player/errors.js';
 import type { Log } from '../../kernel/log.js';
 import type { QueueItem } from '../../player/play-queue.js';
 import type { Player } from '../../player/player.js';
@@ -17,7 +16,7 @@ import type { MusicCatalogue } from './music-catalogue.js';
 import type { MusicLimits } from './music-limits.js';
 import type { MusicQueue } from './music-queue.js';
 import { entryOf, staffPicks } from './music-next.js';
-import { stationFailure } from './stations.js';
+import { MUSIC_REFUSALS } from './music-refusals.js';
 
 /** The next song and the kiosk's six suggestions: with fewer songs fitting a mood, the picks for it reach beyond it. */
 const FEW_FITTING = 7;
@@ -179,7 +178,7 @@ export class StaffMusic {
     const { queue, limits, player } = this.#deps;
     return queue.serial('skip for staff', async () => {
       const silence = limits.silence();
-      if (silence !== null) throw new PlayerError('MB_ERR_PLAYER_NOT_ALLOWED', `Nothing to skip: the music is silent (${silence})`);
+      if (silence !== null) throw MUSIC_REFUSALS.nothingToSkip(silence);
       const current = player.state().current;
       if (current === undefined) return { trackId: null };
       await queue.skip();
@@ -253,7 +252,7 @@ export class StaffMusic {
   /** What `#startNow` started, once a station has played or failed: outside the queue's turn, since a failure moves the queue on. */
   async #played({ item, opening }: Started): Promise<QueueItem> {
     await opening?.done;
-    if (item === undefined) throw new PlayerError('MB_ERR_PLAYER_COMMAND', 'The player did not start the song');
+    if (item === undefined) throw MUSIC_REFUSALS.didNotStart();
     return item;
   }
 
@@ -284,10 +283,7 @@ export class StaffMusic {
         ({ item, error }) => {
           if (item.track.id !== track.id) return;
           cancel();
-          failure = new PlayerError(
-            'MB_ERR_PLAYER_STREAM',
-            `${track.title} did not play: ${stationFailure(error)}; the next song plays instead`,
-          );
+          failure = MUSIC_REFUSALS.stationDidNotPlay(track.title, error);
           reject(failure);
         },
         owner,
@@ -318,7 +314,7 @@ export class StaffMusic {
       await player.replaceUpcoming([queue.entry(track, 'staff', STAFF_NOTE, null), ...staffPicks(player.state().upcoming)]);
       log.info({ trackId }, 'song queued next by staff');
       const queued = player.state().upcoming[0];
-      if (queued === undefined) throw new PlayerError('MB_ERR_PLAYER_COMMAND', 'The player did not queue the song');
+      if (queued === undefined) throw MUSIC_REFUSALS.didNotQueue();
       return { item: queued, opening: undefined };
     });
     return this.#played(started);
@@ -330,12 +326,7 @@ export class StaffMusic {
     return queue.serial('take a song out of the queue for staff', async () => {
       const upcoming = player.state().upcoming;
       const item = upcoming.find((i) => i.key === key && i.reason === 'staff');
-      if (item === undefined) {
-        throw new MoodboxError(
-          'MB_ERR_NOT_FOUND',
-          `Expected a song staff queued, got queue key \`${key}\` (it has started playing, or is gone)`,
-        );
-      }
+      if (item === undefined) throw MUSIC_REFUSALS.notQueuedByStaff(key);
       await player.replaceUpcoming(upcoming.filter((i) => i !== item).map(entryOf));
       log.info({ trackId: item.track.id }, 'song taken out of the queue by staff');
       if (!player.state().upcoming.some((i) => i.reason === 'staff')) await queue.queueUpcoming(queue.recommend());
@@ -357,19 +348,14 @@ export class StaffMusic {
       const upcoming = player.state().upcoming;
       const picks = upcoming.filter((i) => i.reason === 'staff');
       const item = picks.find((i) => i.key === key);
-      if (item === undefined) {
-        throw new MoodboxError(
-          'MB_ERR_NOT_FOUND',
-          `Expected a song staff queued, got queue key \`${key}\` (it has started playing, or is gone)`,
-        );
-      }
+      if (item === undefined) throw MUSIC_REFUSALS.notQueuedByStaff(key);
       const others = picks.filter((i) => i !== item);
       const at = Math.min(position, others.length);
       const order = [...others.slice(0, at), item, ...others.slice(at), ...upcoming.filter((i) => i.reason !== 'staff')];
       await player.replaceUpcoming(order.map(entryOf));
       log.info({ trackId: item.track.id, position: at }, 'song moved in the queue by staff');
       const moved = player.state().upcoming.filter((i) => i.reason === 'staff')[at];
-      if (moved === undefined) throw new PlayerError('MB_ERR_PLAYER_COMMAND', 'The player did not move the song');
+      if (moved === undefined) throw MUSIC_REFUSALS.didNotMove();
       return moved;
     });
   }
@@ -383,10 +369,6 @@ export class StaffMusic {
   /** Staff may start a song unless the music is silent (a pause, quiet hours, the schedule, the empty room's silence). */
   #mayPlay(): void {
     const silence = this.#deps.limits.silence();
-    if (silence !== null) {
-      const why =
-        silence === 'paused by staff' ? 'the music is paused: press Play first, or choose “Play next”' : `no music now (${silence})`;
-      throw new PlayerError('MB_ERR_PLAYER_NOT_ALLOWED', `Cannot play it now: ${why}`);
-    }
+    if (silence !== null) throw MUSIC_REFUSALS.cannotPlayNow(silence);
   }
 }

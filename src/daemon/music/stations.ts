@@ -7,6 +7,8 @@ import { youtubeRefusal } from '../config/site-rules.js';
 import type { MoodboxBus } from '../events.js';
 import type { Clock, Timer } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
+import { STATION_REFUSALS } from './library-refusals.js';
+import { stationFailure } from './music-refusals.js';
 import type { Log } from '../../kernel/log.js';
 import type { Scanner } from './library-service.js';
 import type { Station, Store, Track } from '../store/store.js';
@@ -60,12 +62,6 @@ export interface StationsDeps {
  * `stream`); a station whose play fails (refused, 404, no data in time) is logged, shown as failing
  * with when, and left out of the picks for `STATION_RETRY_MS`, so the next pick plays.
  */
-/** Why a station did not play, in words, from the player's error. */
-export function stationFailure(error: string): string {
-  // mpv says only `loading failed` for a refused connection, a 404 and a silent server alike.
-  return error === 'loading failed' ? 'the stream could not be opened (refused, not found, or nothing sent in time)' : error;
-}
-
 export class Stations {
   readonly #deps: StationsDeps;
   readonly #hasYtDlp: () => boolean;
@@ -151,7 +147,7 @@ export class Stations {
   remove(trackId: number, actor: string): Station {
     const { store, clock } = this.#deps;
     const station = store.stations.get(trackId);
-    if (station === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', `No station with id ${trackId}.`);
+    if (station === undefined) throw STATION_REFUSALS.noStation(trackId);
     store.transaction(() => {
       store.stations.remove(trackId);
       store.audit.append({ at: clock.now(), actor, action: 'station.remove', target: station.name, detail: { url: station.url } });

@@ -2,7 +2,7 @@ import { rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Clock, Timer } from '../../kernel/clock.js';
-import { MoodboxError } from '../../kernel/errors.js';
+import { BACKUP_REFUSALS } from './backup-refusals.js';
 import type { Log } from '../../kernel/log.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import type { MoodboxBus } from '../events.js';
@@ -112,7 +112,7 @@ export class BackupService implements Service {
   /** The path of the backup `name`; `MB_ERR_NOT_FOUND` when there is none of that name. */
   file(name: string): string {
     const path = backupPath(this.#dataDir, name);
-    if (path === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', `No backup named “${name}” on this box.`);
+    if (path === undefined) throw BACKUP_REFUSALS.noBackupNamed(name);
     return path;
   }
 
@@ -122,7 +122,7 @@ export class BackupService implements Service {
       await backupDatabase(join(this.#dataDir, DATABASE_FILE), join(backupsDir(this.#dataDir), backupName('manual', this.#clock.now()))),
     );
     const made = this.list().find((file) => file.name === name);
-    if (made === undefined) throw new MoodboxError('MB_ERR_STORE_BACKUP', `the backup ${name} was written but is gone`);
+    if (made === undefined) throw BACKUP_REFUSALS.writtenButGone(name);
     this.#log.info({ backup: name, bytes: made.bytes, by: by.name }, 'database backed up');
     this.#audit?.append({ at: this.#clock.now(), actor: by.name, action: 'backup.create', target: name, detail: { bytes: made.bytes } });
     return made;

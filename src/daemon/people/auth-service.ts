@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../kernel/clock.js';
-import { MoodboxError } from '../../kernel/errors.js';
 import { said } from '../../kernel/said.js';
 import { AuthError } from './auth-error.js';
 import type { Logger } from '../logging.js';
 import type { Role, Session, SessionKind, Store, User } from '../store/store.js';
 import { nameKey, nameProblem, normalizeName } from './names.js';
-import { checkSecretPolicy, DECOY_HASH, hashSecret, verifySecret } from './pin-hash.js';
+import { PEOPLE_REFUSALS, problemRefused, tryAgainIn } from './people-refusals.js';
+import { DECOY_HASH, hashSecret, secretProblem, verifySecret } from './pin-hash.js';
 import type { SignInAttempt, SignInThrottle } from './throttle.js';
 
 /** Hashes and checks PINs; the real one is scrypt (pin-hash.ts). */
@@ -43,12 +43,6 @@ export const SIGN_IN_FAILED = 'That name and PIN do not match.';
 export const TOO_MANY_TRIES = 'Too many wrong tries.';
 
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
-
-/** "Try again in 3 seconds." for a wait in ms. */
-export function tryAgainIn(waitMs: number): string {
-  const seconds = Math.ceil(waitMs / 1000);
-  return `Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
-}
 
 /**
  * The settings key of the accounts staff unlocked, `{[nameKey]: epoch ms}`: the CLI runs in its own
@@ -147,10 +141,10 @@ export class AuthService {
   acceptNewName(name: string, exceptUserId?: number): string {
     const normal = normalizeName(name);
     const problem = nameProblem(normal);
-    if (problem !== undefined) throw new MoodboxError('MB_ERR_HTTP_BAD_REQUEST', problem);
+    if (problem !== undefined) throw problemRefused('MB_ERR_HTTP_BAD_REQUEST', problem);
     const key = nameKey(normal);
     const other = this.#store.users.list().find((u) => u.id !== exceptUserId && nameKey(u.name) === key);
-    if (other !== undefined) throw new MoodboxError('MB_ERR_CONFLICT', `A user named \`${other.name}\` already exists.`);
+    if (other !== undefined) throw PEOPLE_REFUSALS.nameTaken(other.name);
     return normal;
   }
 
@@ -247,7 +241,7 @@ export class AuthService {
   /** Sets a new PIN or passphrase, ending the user's sessions. */
   async setSecret(userId: number, secret: string, actor: string): Promise<void> {
     const user = this.#store.users.get(userId);
-    if (user === undefined) throw new AuthError('MB_ERR_NOT_FOUND', `no user with id ${userId}`);
+    if (user === undefined) throw PEOPLE_REFUSALS.userGone(userId);
     const pinHash = await this.#hashChecked(user.role, secret);
     this.#store.transaction(() => {
       this.#store.users.update(userId, { pinHash, mustChangePin: false });
@@ -257,8 +251,8 @@ export class AuthService {
   }
 
   async #hashChecked(role: Role, secret: string): Promise<string> {
-    const problem = checkSecretPolicy(role, secret);
-    if (problem !== undefined) throw new AuthError('MB_ERR_AUTH_POLICY', problem);
+    const problem = secretProblem(role, secret);
+    if (problem !== undefined) throw problemRefused('MB_ERR_AUTH_POLICY', problem);
     return this.#hasher.hash(secret);
   }
 

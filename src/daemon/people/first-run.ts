@@ -2,8 +2,8 @@ import { randomInt, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../kernel/clock.js';
 import type { Logger } from '../logging.js';
 import type { Store } from '../store/store.js';
-import { AuthError } from './auth-error.js';
-import { tryAgainIn, type AuthService, type SignedIn } from './auth-service.js';
+import type { AuthService, SignedIn } from './auth-service.js';
+import { FIRST_RUN_REFUSALS } from './people-refusals.js';
 import { SignInThrottle } from './throttle.js';
 
 /**
@@ -88,7 +88,7 @@ export class FirstRun {
    * and guesses are slowed as PINs are (`MB_ERR_AUTH_THROTTLED`).
    */
   async claim(claim: FirstRunClaim): Promise<SignedIn> {
-    if (!this.isNeeded() || this.#isClaiming) throw done();
+    if (!this.isNeeded() || this.#isClaiming) throw FIRST_RUN_REFUSALS.hasAdmin();
     if (!claim.isFromBox) this.#checkCode(claim);
     this.#isClaiming = true;
     try {
@@ -104,27 +104,16 @@ export class FirstRun {
   #checkCode(claim: FirstRunClaim): void {
     const attempt = { scope: 'pin', account: CODE_ACCOUNT, device: claim.device } as const;
     const verdict = this.#throttle.reserve(attempt);
-    if (!verdict.isAllowed) {
-      throw new AuthError('MB_ERR_AUTH_THROTTLED', `Too many wrong codes. ${tryAgainIn(verdict.retryAfterMs)}`, {
-        retryAfterMs: verdict.retryAfterMs,
-      });
-    }
+    if (!verdict.isAllowed) throw FIRST_RUN_REFUSALS.throttled(verdict.retryAfterMs);
     const expected = Buffer.from(this.#store.secrets.get(FIRST_RUN_CODE_KEY) ?? '');
     const typed = Buffer.from(normalizeCode(claim.code ?? ''));
     const isMatch = expected.length > 0 && typed.length === expected.length && timingSafeEqual(typed, expected);
     if (!isMatch) {
       this.#log.info({ device: claim.device }, 'first-run code refused');
       const wait = this.#throttle.retryAfterMs(attempt);
-      const message =
-        claim.code === undefined || claim.code.trim() === ''
-          ? 'From another device, the first admin needs the first-run code.'
-          : 'That is not the first-run code.';
-      throw new AuthError('MB_ERR_AUTH_FAILED', wait > 0 ? `${message} ${tryAgainIn(wait)}` : message, { retryAfterMs: wait });
+      const isMissing = claim.code === undefined || claim.code.trim() === '';
+      throw isMissing ? FIRST_RUN_REFUSALS.codeNeeded(wait) : FIRST_RUN_REFUSALS.wrongCode(wait);
     }
     this.#throttle.succeed(attempt);
   }
-}
-
-function done(): AuthError {
-  return new AuthError('MB_ERR_CONFLICT', 'This box has an admin already: sign in.');
 }

@@ -5,7 +5,8 @@
  * fillers) or that reorder what is shown (bidirectional controls).
  */
 
-import { hiddenCharacterProblem } from '../../kernel/visible-text.js';
+import { hiddenCharacter } from '../../kernel/visible-text.js';
+import { NAME_PROBLEMS, type Refusal } from './people-refusals.js';
 
 /** Longest name, in characters after normalising. */
 export const NAME_MAX_LENGTH = 64;
@@ -23,9 +24,10 @@ export function nameKey(raw: string): string {
   return normalizeName(raw).toUpperCase().toLowerCase().normalize('NFKC');
 }
 
-/** What is wrong with a name already in normal form, worded for the person who typed it; undefined when nothing is. */
-export function nameProblem(name: string): string | undefined {
-  if (name === '') return 'Expected a name with at least one visible character, got an empty one';
-  if ([...name].length > NAME_MAX_LENGTH) return `Expected a name of at most ${NAME_MAX_LENGTH} characters, got ${[...name].length}`;
-  return hiddenCharacterProblem(name, 'a name');
+/** What is wrong with a name already in normal form, worded for the person who typed it (in both forms); undefined when nothing is. */
+export function nameProblem(name: string): Refusal | undefined {
+  if (name === '') return NAME_PROBLEMS.empty();
+  if ([...name].length > NAME_MAX_LENGTH) return NAME_PROBLEMS.tooLong(NAME_MAX_LENGTH, [...name].length);
+  const hidden = hiddenCharacter(name);
+  return hidden === undefined ? undefined : NAME_PROBLEMS.hidden(hidden.codePoint, hidden.position);
 }

@@ -1,9 +1,9 @@
-import { tryAgainIn, type AuthService } from './auth-service.js';
+import type { AuthService } from './auth-service.js';
 import type { KioskPresence } from './kiosk-presence.js';
 import { WindowLimit, type WindowRule } from './rate-limit.js';
 import type { Clock } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
-import { AuthError } from './auth-error.js';
+import { PEOPLE_REFUSALS } from './people-refusals.js';
 import type { Card, Role, Store, User, UserPreferences } from '../store/store.js';
 import { audioView } from '../../player/library/audio-view.js';
 
@@ -15,9 +15,6 @@ export const REGISTRATION_LIMITS: Readonly<Record<'perDevice' | 'overall', Windo
   perDevice: { limit: 10, windowMs: 3_600_000 },
   overall: { limit: 30, windowMs: 3_600_000 },
 };
-
-/** One answer for every name self-registration refuses (taken, too like another, invisible characters): it never says which. */
-export const REGISTRATION_NAME_REFUSED = 'That name cannot be used. Choose another one, or ask a member of staff.';
 
 /** A person as anyone may be shown them: never the PIN hash. */
 export interface PersonView {
@@ -91,7 +88,7 @@ export class PeopleService {
   /** The account with this id; `MB_ERR_NOT_FOUND` when there is none. */
   get(id: number): User {
     const user = this.#deps.store.users.get(id);
-    if (user === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', `No user with id ${id}.`);
+    if (user === undefined) throw PEOPLE_REFUSALS.noUser(id);
     return user;
   }
 
@@ -131,7 +128,7 @@ export class PeopleService {
     this.get(id);
     const name = changes.name === undefined ? undefined : auth.acceptNewName(changes.name, id);
     if (id === by.userId && (changes.disabled === true || changes.role === 'member')) {
-      throw new MoodboxError('MB_ERR_CONFLICT', 'You cannot disable or demote your own account.');
+      throw PEOPLE_REFUSALS.ownRole();
     }
     const user = store.transaction(() => {
       const updated = store.users.update(id, { ...changes, ...(name === undefined ? {} : { name }) });
@@ -151,7 +148,7 @@ export class PeopleService {
    */
   delete(id: number, history: 'anonymize' | 'remove', by: Actor): void {
     this.get(id);
-    if (id === by.userId) throw new MoodboxError('MB_ERR_CONFLICT', 'You cannot delete your own account.');
+    if (id === by.userId) throw PEOPLE_REFUSALS.ownDelete();
     // Signed out at the kiosk first: nothing keeps acting for them (or reading them through their calibration).
     if (this.#deps.presence.user?.id === id) this.#deps.presence.signOut('deleted');
     this.#deps.store.users.delete(id, history, { at: this.#deps.clock.now(), actor: by.name, action: 'user.delete', detail: { history } });
@@ -187,7 +184,7 @@ export class PeopleService {
     // Whose it was: deleting that person takes the card's digits out of this line too.
     const owner = store.cards.get(cardId)?.userId;
     store.transaction(() => {
-      if (!store.cards.unlink(cardId)) throw new MoodboxError('MB_ERR_NOT_FOUND', 'No such card.');
+      if (!store.cards.unlink(cardId)) throw PEOPLE_REFUSALS.noCard();
       this.#deps.store.audit.append({
         at: this.#deps.clock.now(),
         actor: by.name,
@@ -210,19 +207,17 @@ export class PeopleService {
    * with the wait); every refused name answers the same `MB_ERR_CONFLICT`, never saying why.
    */
   async register(input: { name: string; pin: string }, device: string): Promise<User> {
-    if (!this.#deps.selfRegistration()) throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'Ask a member of staff to create your account.');
+    if (!this.#deps.selfRegistration()) throw PEOPLE_REFUSALS.registrationOff();
     // Checked and counted in one synchronous step, before the slow hash: tries made at once count one by one.
     const waitMs = Math.max(this.#registrationsPerDevice.retryAfterMs(device), this.#registrations.retryAfterMs('all'));
-    if (waitMs > 0) {
-      throw new AuthError('MB_ERR_AUTH_THROTTLED', `Too many new accounts just now. ${tryAgainIn(waitMs)}`, { retryAfterMs: waitMs });
-    }
+    if (waitMs > 0) throw PEOPLE_REFUSALS.registrationThrottled(waitMs);
     this.#registrationsPerDevice.record(device);
     this.#registrations.record('all');
     try {
       return await this.#deps.auth.createUser({ name: input.name, role: 'member', secret: input.pin }, `self:${device}`);
     } catch (err) {
       if (err instanceof MoodboxError && (err.code === 'MB_ERR_CONFLICT' || err.code === 'MB_ERR_HTTP_BAD_REQUEST')) {
-        throw new MoodboxError('MB_ERR_CONFLICT', REGISTRATION_NAME_REFUSED);
+        throw PEOPLE_REFUSALS.registrationName();
       }
       throw err;
     }

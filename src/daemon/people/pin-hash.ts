@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { SECRET_PROBLEMS, type Refusal } from './people-refusals.js';
 
 /**
  * PINs and passphrases are stored as scrypt hashes (OpenSSL's implementation through node:crypto):
@@ -35,9 +36,17 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
 /** A hash of nothing anyone knows, verified against when the account does not exist, so that both cases take as long. */
 export const DECOY_HASH = 'scrypt$16384$8$1$bW9vZGJveC1kZWNveS1zYWx0$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
-/** Members use a PIN of 4–8 digits; admins a passphrase of at least 10 characters. Returns the problem, or undefined. */
-export function checkSecretPolicy(role: 'admin' | 'member', secret: string): string | undefined {
-  if (role === 'member') return /^\d{4,8}$/.test(secret) ? undefined : 'Expected a PIN of 4 to 8 digits';
-  if (secret.length < 10) return 'Expected an admin passphrase of at least 10 characters';
+/** The shortest admin passphrase, in characters. */
+const MIN_PASSPHRASE = 10;
+
+/** Members use a PIN of 4–8 digits; admins a passphrase of at least 10 characters. Returns the problem in both forms, or undefined. */
+export function secretProblem(role: 'admin' | 'member', secret: string): Refusal | undefined {
+  if (role === 'member') return /^\d{4,8}$/.test(secret) ? undefined : SECRET_PROBLEMS.pin();
+  if (secret.length < MIN_PASSPHRASE) return SECRET_PROBLEMS.passphrase(MIN_PASSPHRASE);
   return undefined;
+}
+
+/** The problem of `secretProblem` in English, or undefined. */
+export function checkSecretPolicy(role: 'admin' | 'member', secret: string): string | undefined {
+  return secretProblem(role, secret)?.message;
 }

@@ -1,6 +1,6 @@
 import { existsSync, linkSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { StoreError } from './store-error.js';
+import { BACKUP_REFUSALS } from '../ops/backup-refusals.js';
 
 /**
  * Moves `partial` into `dir` as `name`, or, when a backup of that name is there already (two in the
@@ -22,13 +22,13 @@ export function placeUnique(partial: string, dir: string, name: string): string 
         return candidate;
       }
       rmSync(partial, { force: true });
-      throw new StoreError('MB_ERR_STORE_BACKUP', `cannot keep the backup ${candidate}: ${(err as Error).message}`, { cause: err });
+      throw BACKUP_REFUSALS.cannotKeep(candidate, (err as Error).message, err);
     }
     rmSync(partial, { force: true });
     return candidate;
   }
   rmSync(partial, { force: true });
-  throw new StoreError('MB_ERR_STORE_BACKUP', `cannot keep the backup ${name}: too many of that name`);
+  throw BACKUP_REFUSALS.tooManyOfName(name);
 }
 
 /** A partial file left by a copy or an upload cut short (a crash, a power cut): never a backup, removed at start. */

@@ -17,6 +17,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import Database from 'better-sqlite3';
 import { StoreError } from './store-error.js';
+import { BACKUP_REFUSALS } from '../ops/backup-refusals.js';
 import { placeUnique } from './backup-files.js';
 import { restoreProblemsOffLoop } from './restore-check.js';
 import { schemaProblems } from './schema-match.js';
@@ -111,8 +112,7 @@ export async function keepUpload(dataDir: string, source: Readable, now: number,
       async function* (chunks: AsyncIterable<Buffer>) {
         for await (const chunk of chunks) {
           bytes += chunk.length;
-          if (bytes > maxBytes)
-            throw new StoreError('MB_ERR_STORE_RESTORE', `the file is larger than ${Math.floor(maxBytes / 2 ** 20)} MiB`);
+          if (bytes > maxBytes) throw BACKUP_REFUSALS.tooLarge(maxBytes);
           yield chunk;
         }
       },
@@ -121,11 +121,11 @@ export async function keepUpload(dataDir: string, source: Readable, now: number,
   } catch (err) {
     drop();
     if (err instanceof StoreError) throw err;
-    throw new StoreError('MB_ERR_STORE_BACKUP', `cannot keep the uploaded file: ${(err as Error).message}`, { cause: err });
+    throw BACKUP_REFUSALS.cannotKeepUpload((err as Error).message, err);
   }
   if (bytes === 0) {
     drop();
-    throw new StoreError('MB_ERR_STORE_RESTORE', 'the file is empty');
+    throw BACKUP_REFUSALS.empty();
   }
   // Read in a child process: a large upload's integrity check does not hold the event loop.
   const problems = await restoreProblemsOffLoop(partial, 'the file');
@@ -198,7 +198,7 @@ export function applyPendingRestore(dataDir: string, now: number): RestoreOutcom
  * The copy is readable by its owner only. Resolves with the copy's path.
  */
 export async function backupDatabase(source: string, target: string): Promise<string> {
-  if (!existsSync(source)) throw new StoreError('MB_ERR_STORE_OPEN', `cannot back up ${source}: no such database`);
+  if (!existsSync(source)) throw BACKUP_REFUSALS.noDatabase(source);
   mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
   // Each copy writes its own partial file: two at once never share one.
   const partial = `${target}.${randomBytes(6).toString('hex')}.part`;
@@ -210,7 +210,7 @@ export async function backupDatabase(source: string, target: string): Promise<st
     await db.backup(partial, { progress: () => 0x7fffffff });
   } catch (err) {
     rmSync(partial, { force: true });
-    throw new StoreError('MB_ERR_STORE_BACKUP', `cannot back up ${source} to ${target}: ${(err as Error).message}`, { cause: err });
+    throw BACKUP_REFUSALS.cannotBackUp(source, target, (err as Error).message, err);
   } finally {
     db.close();
   }
@@ -310,7 +310,7 @@ export function restoreDatabase(dataDir: string, file: string, now: number): { k
   for (const suffix of ['-wal', '-shm']) rmSync(incoming + suffix, { force: true });
   if (problems.length > 0) {
     dropIncoming();
-    throw new StoreError('MB_ERR_STORE_RESTORE', `cannot restore ${file}: ${problems.join('; ')}`);
+    throw BACKUP_REFUSALS.cannotRestore(file, problems);
   }
   // Run as root, the restored file must still belong to the daemon's user, as the one it replaces.
   const owner = statSync(existsSync(current) ? current : dataDir, { throwIfNoEntry: false });

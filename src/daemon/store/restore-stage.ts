@@ -3,7 +3,7 @@ import { chmod, copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PENDING_META, PENDING_RESTORE, type PendingRestore } from './backups.js';
 import { restoreProblemsOffLoop } from './restore-check.js';
-import { StoreError } from './store-error.js';
+import { BACKUP_REFUSALS } from '../ops/backup-refusals.js';
 
 /**
  * Readies the backup at `file` to replace the database at the next start (`applyPendingRestore`):
@@ -30,7 +30,7 @@ export async function stageRestore(dataDir: string, file: string, meta: PendingR
   for (const suffix of ['-wal', '-shm']) rmSync(partial + suffix, { force: true });
   if (problems.length > 0) {
     drop(partial);
-    throw new StoreError('MB_ERR_STORE_RESTORE', `cannot restore ${meta.from}: ${problems.join('; ')}`);
+    throw BACKUP_REFUSALS.cannotRestore(meta.from, problems);
   }
   writeFileSync(join(dataDir, PENDING_META), `${JSON.stringify(meta)}\n`, { mode: 0o600 });
   drop(pending);

@@ -296,7 +296,7 @@ export class MbAdminStations extends LitElement {
   #refusal(err: unknown): void {
     const problems: Partial<Record<Field | 'form', string>> = {};
     const isAboutFields = err instanceof ApiError && err.status >= 400 && err.status < 500;
-    for (const problem of isAboutFields ? fieldProblems(err.message) : [{ path: '', message: messageOf(err) }]) {
+    for (const problem of isAboutFields ? fieldProblems(messageOf(err)) : [{ path: '', message: messageOf(err) }]) {
       const name = FIELDS.find((f) => problem.path === f || problem.path.startsWith(`${f}.`)) ?? 'form';
       problems[name] = problems[name] === undefined ? problem.message : `${problems[name]} ${problem.message}`;
     }

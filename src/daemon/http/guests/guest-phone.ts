@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../../kernel/clock.js';
-import { MoodboxError } from '../../../kernel/errors.js';
+import { GUEST_GONE, guestRefused } from '../../guests/guest-refusals.js';
 import type { GuestPhone } from '../../guests/guest-service.js';
 import { isLanAddress } from '../access.js';
 import { judgeOrigin, type OriginVerdict } from '../origin.js';
@@ -23,7 +23,7 @@ export function newGuestId(): string {
 export function judgeGuestCall(request: FastifyRequest, isLanOnly: boolean): OriginVerdict {
   const ip: unknown = request.ip;
   if (isLanOnly && (typeof ip !== 'string' || !isLanAddress(ip))) {
-    throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'The guest page is served on the local network only.');
+    throw guestRefused('MB_ERR_HTTP_FORBIDDEN', GUEST_GONE.lanOnly());
   }
   const raw = request.raw as { socket?: { remoteAddress?: string; localPort?: number } };
   return judgeOrigin({

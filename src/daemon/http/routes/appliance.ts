@@ -3,6 +3,8 @@ import { basename, dirname, join } from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { readCoverFile } from '../../../player/library/cover-files.js';
 import { MoodboxError } from '../../../kernel/errors.js';
+import { LIBRARY_REFUSALS } from '../../music/library-refusals.js';
+import { CAMERA_PAGE_REFUSALS } from '../http-refusals.js';
 import type { StateSnapshot } from '../contract.js';
 import { ErrorRef } from '../schemas/common.js';
 import {
@@ -92,7 +94,7 @@ export const applianceRoutes: FastifyPluginAsyncTypebox<ApplianceRoutesOptions> 
     },
     async (request, reply) => {
       const library = deps.library;
-      if (library === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', 'This Moodbox has no music library.');
+      if (library === undefined) throw LIBRARY_REFUSALS.none();
       // The scan runs on: the answer says so; the library service logs and publishes its outcome.
       const { joined } = library.rescan(request.adminActor);
       return reply.status(202).send({ scanning: true, joined });
@@ -111,7 +113,7 @@ export const applianceRoutes: FastifyPluginAsyncTypebox<ApplianceRoutesOptions> 
       },
     },
     async () => {
-      if (deps.modelPath === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', 'This Moodbox runs no emotion model.');
+      if (deps.modelPath === undefined) throw CAMERA_PAGE_REFUSALS.noModel();
       return modelReport(deps.modelPath);
     },
   );
@@ -153,7 +155,7 @@ export const applianceRoutes: FastifyPluginAsyncTypebox<ApplianceRoutesOptions> 
     },
     async (_request, reply) => {
       const preview = deps.preview?.();
-      if (preview === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', whyNoPreview(deps));
+      if (preview === undefined) throw whyNoPreview(deps);
       return reply
         .type('image/jpeg')
         .header('cache-control', 'no-store')
@@ -180,28 +182,28 @@ export const applianceRoutes: FastifyPluginAsyncTypebox<ApplianceRoutesOptions> 
     },
     async (_request, reply) => {
       const faces = deps.faces?.();
-      if (faces === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', whyNoFaces(deps));
+      if (faces === undefined) throw whyNoFaces(deps);
       return reply.header('cache-control', 'no-store').send(faces);
     },
   );
 };
 
-function whyNoFaces(deps: ApplianceRoutesOptions): string {
-  if (deps.faces === undefined) return 'The camera is turned off in the configuration: set camera.enabled to true and restart Moodbox.';
+/** Why there are no faces to show (404). */
+function whyNoFaces(deps: ApplianceRoutesOptions): MoodboxError {
+  if (deps.faces === undefined) return CAMERA_PAGE_REFUSALS.turnedOff();
   const camera = deps.state().camera;
-  if (camera.status === 'on') return 'No faces yet: the camera has not delivered a frame to analyse. Try again in a moment.';
-  return `No face analysis: the camera is ${camera.status}${camera.detail === null ? '' : ` (${camera.detail})`}.`;
+  if (camera.status === 'on') return CAMERA_PAGE_REFUSALS.noFacesYet();
+  return CAMERA_PAGE_REFUSALS.noAnalysis(camera.status, camera.detail);
 }
 
-function whyNoPreview(deps: ApplianceRoutesOptions): string {
+/** Why there is no preview to show (404). */
+function whyNoPreview(deps: ApplianceRoutesOptions): MoodboxError {
   const isCameraOff = deps.preview === undefined;
-  if (!deps.isPreviewEnabled()) {
-    return `The live view is off: set vision.preview to true${isCameraOff ? ' (and camera.enabled, off too)' : ''} and restart Moodbox.`;
-  }
-  if (isCameraOff) return 'The camera is turned off in the configuration: set camera.enabled to true and restart Moodbox.';
+  if (!deps.isPreviewEnabled()) return CAMERA_PAGE_REFUSALS.previewOff(isCameraOff);
+  if (isCameraOff) return CAMERA_PAGE_REFUSALS.turnedOff();
   const camera = deps.state().camera;
-  if (camera.status === 'on') return 'No preview yet: the camera has not delivered a frame. Try again in a moment.';
-  return `No preview: the camera is ${camera.status}${camera.detail === null ? '' : ` (${camera.detail})`}.`;
+  if (camera.status === 'on') return CAMERA_PAGE_REFUSALS.noPreviewYet();
+  return CAMERA_PAGE_REFUSALS.noPreview(camera.status, camera.detail);
 }
 
 async function readIfExists(path: string): Promise<Buffer | undefined> {

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { MoodboxError } from '../../../kernel/errors.js';
+import { BACKUP_REFUSALS } from '../../ops/backup-refusals.js';
 import { NIGHTLY_HOUR, UPLOAD_MAX_BYTES, type BackupService } from '../../ops/backup-service.js';
 import { latestBackup } from '../../store/store-reads.js';
 import { ErrorRef } from '../schemas/common.js';
@@ -61,8 +61,7 @@ export const backupRoutes: FastifyPluginAsyncTypebox<BackupRoutesOptions> = asyn
     async (_request, reply) => {
       reply.header('cache-control', 'no-store');
       const file = latestBackup(deps.dataDir);
-      if (file === undefined)
-        throw new MoodboxError('MB_ERR_NOT_FOUND', 'No backup yet: the first nightly copy is taken at 03:00, or choose “Back up now”.');
+      if (file === undefined) throw BACKUP_REFUSALS.noneYet();
       return reply.send(await download(file, reply));
     },
   );
@@ -149,8 +148,7 @@ export const backupRoutes: FastifyPluginAsyncTypebox<BackupRoutesOptions> = asyn
       // A file said to be too large is refused before a byte of it is read.
       onRequest: async (request) => {
         const declared = Number(request.headers['content-length'] ?? 0);
-        if (declared > UPLOAD_MAX_BYTES)
-          throw new MoodboxError('MB_ERR_STORE_RESTORE', `the file is larger than ${Math.floor(UPLOAD_MAX_BYTES / 2 ** 20)} MiB`);
+        if (declared > UPLOAD_MAX_BYTES) throw BACKUP_REFUSALS.tooLarge(UPLOAD_MAX_BYTES);
       },
       schema: {
         operationId: 'uploadBackup',
@@ -165,7 +163,7 @@ export const backupRoutes: FastifyPluginAsyncTypebox<BackupRoutesOptions> = asyn
     async (request, reply) => {
       const body = request.body as Readable | undefined;
       if (body === undefined || body === null || typeof (body as Partial<Readable>).pipe !== 'function') {
-        throw new MoodboxError('MB_ERR_HTTP_BAD_REQUEST', `Expected the body to be a backup file (${SQLITE}).`);
+        throw BACKUP_REFUSALS.notAFile(SQLITE);
       }
       return reply.status(201).send(await backups.keepUpload(body, adminActor(request)));
     },

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { MoodboxError } from '../../../kernel/errors.js';
 import type { BlockedMusic } from '../../music/blocked-music.js';
+import { blockFieldRefused } from '../../music/library-refusals.js';
 import { ErrorRef } from '../schemas/common.js';
 import { BlockBody, BlockedEntrySchema, BlockIdParams, BlockImportBody, BlockImportReportSchema, BlocksSchema } from '../schemas/blocks.js';
 
@@ -17,9 +17,6 @@ export interface BlocksRoutesOptions {
 
 /** Blocked songs and artists for admins: list, block, lift, import a list. Each change is the blocked music's command, audited. */
 export const blocksRoutes: FastifyPluginAsyncTypebox<BlocksRoutesOptions> = async (app, { blocks, explicit }) => {
-  const badRequest = (err: unknown, field: string): unknown =>
-    err instanceof RangeError ? new MoodboxError('MB_ERR_HTTP_BAD_REQUEST', `${field}: ${err.message}`) : err;
-
   app.get(
     '/api/admin/blocks',
     {
@@ -54,7 +51,7 @@ export const blocksRoutes: FastifyPluginAsyncTypebox<BlocksRoutesOptions> = asyn
         const entry = blocks.blockArtist(body.artist, request.adminActor);
         return await reply.status(201).send({ ...entry, ...blocks.artistReach(body.artist) });
       } catch (err) {
-        throw badRequest(err, 'body.artist');
+        throw blockFieldRefused('body.artist', err);
       }
     },
   );
@@ -90,7 +87,7 @@ export const blocksRoutes: FastifyPluginAsyncTypebox<BlocksRoutesOptions> = asyn
       try {
         return blocks.importList(request.body.csv, request.adminActor);
       } catch (err) {
-        throw badRequest(err, 'body.csv');
+        throw blockFieldRefused('body.csv', err);
       }
     },
   );

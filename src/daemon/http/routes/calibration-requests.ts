@@ -1,10 +1,7 @@
 import type { Static } from 'typebox';
 import type { KioskPresence } from '../../people/kiosk-presence.js';
-import {
-  cameraOffForCalibration,
-  type CALIBRATION_EXPRESSIONS,
-  type PersonalCalibrationService,
-} from '../../camera/personal-calibration-service.js';
+import { CALIBRATION_REFUSALS } from '../../camera/calibration-refusals.js';
+import type { CALIBRATION_EXPRESSIONS, PersonalCalibrationService } from '../../camera/personal-calibration-service.js';
 import type { ClientRequests } from '../contract.js';
 import type { CalibrationExpressionSchema } from '../schemas/calibration.js';
 import type { WsContext, WsHandlers } from '../ws.js';
@@ -42,7 +39,7 @@ export function calibrationRequests({ presence, calibration }: CalibrationReques
   /** The person and the service, or why not: nobody signed in for this screen, or the camera off. */
   const me = (context: WsContext, what: string): { id: number; service: PersonalCalibrationService } => {
     const { id } = signedInPerson(context, presence, what);
-    if (calibration === undefined) throw cameraOffForCalibration();
+    if (calibration === undefined) throw CALIBRATION_REFUSALS.cameraOff();
     return { id, service: calibration };
   };
   return {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { MoodboxError } from '../../../kernel/errors.js';
+import { GUEST_GONE, guestRefused } from '../../guests/guest-refusals.js';
 import type { GuestAdminView } from '../contract.js';
 import { guestRequest, guestTrack, type GuestViewDeps } from '../guests/guest-view.js';
 import { ErrorRef } from '../schemas/common.js';
@@ -64,10 +64,7 @@ export const guestAdminRoutes: FastifyPluginAsyncTypebox<GuestAdminRoutesOptions
     },
     async (request) => {
       if (!guests.clear(request.params.id, request.adminActor)) {
-        throw new MoodboxError(
-          'MB_ERR_NOT_FOUND',
-          `Expected a guest request in the queue, got \`${request.params.id}\`: it played or left it`,
-        );
+        throw guestRefused('MB_ERR_NOT_FOUND', GUEST_GONE.staffNotInQueue(request.params.id));
       }
       return view();
     },
@@ -87,10 +84,7 @@ export const guestAdminRoutes: FastifyPluginAsyncTypebox<GuestAdminRoutesOptions
     },
     async (request) => {
       if (!guests.approve(request.params.id, request.adminActor)) {
-        throw new MoodboxError(
-          'MB_ERR_NOT_FOUND',
-          `Expected a guest request waiting for the staff, got \`${request.params.id}\`: it was approved, or left the queue`,
-        );
+        throw guestRefused('MB_ERR_NOT_FOUND', GUEST_GONE.staffNotWaiting(request.params.id));
       }
       return view();
     },

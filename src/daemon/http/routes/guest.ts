@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { MoodboxError } from '../../../kernel/errors.js';
-import { GUEST_REFUSALS, guestRefused } from '../../guests/guest-refusals.js';
+import { GUEST_GONE, GUEST_REFUSALS, guestRefused } from '../../guests/guest-refusals.js';
 import type { GuestPhone } from '../../guests/guest-service.js';
 import { judgeGuestCall, phoneOf, type GuestCallLimiter } from '../guests/guest-phone.js';
 import { guestRequest, guestState, guestTrack, type GuestViewDeps } from '../guests/guest-view.js';
@@ -47,10 +46,9 @@ export const guestRoutes: FastifyPluginAsyncTypebox<GuestRoutesOptions> = async 
 
   app.addHook('onRequest', async (request, reply) => {
     const verdict = judgeGuestCall(request, deps.isLanOnly());
-    if (verdict === 'foreign')
-      throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'Expected the guest page of this Moodbox: the Origin is another site.');
+    if (verdict === 'foreign') throw guestRefused('MB_ERR_HTTP_FORBIDDEN', GUEST_GONE.foreignOrigin());
     if (verdict === 'none' && !SAFE_METHODS.has(request.method)) {
-      throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'Expected the guest page of this Moodbox to send this (with its Origin).');
+      throw guestRefused('MB_ERR_HTTP_FORBIDDEN', GUEST_GONE.noOrigin());
     }
     const who = phoneOf(request, reply);
     const waitS = limiter.take(who);
@@ -109,7 +107,7 @@ export const guestRoutes: FastifyPluginAsyncTypebox<GuestRoutesOptions> = async 
     async (request, reply) => {
       const record = guests.request(phone(request), request.body.trackId);
       const view = guestRequest(record, store, guests.schedule().slots.get(record.id));
-      if (view === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', `Expected a song of the library, got \`${record.trackId}\``);
+      if (view === undefined) throw guestRefused('MB_ERR_NOT_FOUND', GUEST_GONE.songGone(record.trackId));
       return reply.status(201).send(view);
     },
   );

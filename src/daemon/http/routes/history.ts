@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { MoodboxError } from '../../../kernel/errors.js';
+import { QUERY_REFUSALS } from '../http-refusals.js';
 import type { StoreReads } from '../../store/store-reads.js';
 import { ErrorRef } from '../schemas/common.js';
 import { AuditPageSchema, AuditQuery, HistoryPageSchema, HistoryQuery } from '../schemas/people.js';
@@ -28,10 +28,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<HistoryRoutesOptions> = as
     async (request) => {
       const { from, to } = request.query;
       if (from !== undefined && to !== undefined && from >= to) {
-        throw new MoodboxError(
-          'MB_ERR_HTTP_BAD_REQUEST',
-          `Expected \`from\` (${new Date(from).toISOString()}) to be before \`to\` (${new Date(to).toISOString()}).`,
-        );
+        throw QUERY_REFUSALS.historyFromAfterTo(new Date(from).toISOString(), new Date(to).toISOString());
       }
       const page = store.plays.list(request.query);
       const tracks = new Map<number, { title: string; artist: string; uri: string } | undefined>();

@@ -1,7 +1,7 @@
 import type { KioskPresence, KioskUser } from '../../people/kiosk-presence.js';
 import type { PeopleService } from '../../people/people-service.js';
 import type { LiveConfig } from '../../config/live-config.js';
-import { MoodboxError } from '../../../kernel/errors.js';
+import { SIGN_IN_REFUSALS } from '../../people/sign-in-refusals.js';
 import type { StoreReads } from '../../store/store-reads.js';
 import type { ClientRequests, MyPreferences } from '../contract.js';
 import { coverUrlOf } from '../track-view.js';
@@ -44,9 +44,9 @@ const sorted = (values: Iterable<string>): string[] =>
  * not act for them, or when their session has just run out; `what` completes "Sign in to …".
  */
 export function signedInPerson(context: WsContext, presence: Pick<KioskPresence, 'touch'>, what: string): KioskUser {
-  if (context.actingFor(what) === null) throw new MoodboxError('MB_ERR_AUTH_REQUIRED', `Sign in to ${what}: nobody is signed in`);
+  if (context.actingFor(what) === null) throw SIGN_IN_REFUSALS.nobody(what);
   const person = presence.touch();
-  if (person === null) throw new MoodboxError('MB_ERR_AUTH_REQUIRED', `Sign in again to ${what}: you were signed out`);
+  if (person === null) throw SIGN_IN_REFUSALS.signedOut(what);
   return person;
 }
 
@@ -62,7 +62,7 @@ export function meRequests({ presence, people, store, settings, guestUrl }: MeRe
   const me = (context: WsContext, what: string) => {
     const person = signedInPerson(context, presence, what);
     const user = store.users.get(person.id);
-    if (user === undefined) throw new MoodboxError('MB_ERR_AUTH_REQUIRED', `Sign in again to ${what}: the account is gone`);
+    if (user === undefined) throw SIGN_IN_REFUSALS.accountGone(what);
     return user;
   };
   const likes = (userId: number): number[] => [

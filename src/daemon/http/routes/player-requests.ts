@@ -1,6 +1,6 @@
-import { said } from '../../../kernel/said.js';
 import type { KioskPresence } from '../../people/kiosk-presence.js';
-import { MoodboxError } from '../../../kernel/errors.js';
+import { MUSIC_REFUSALS } from '../../music/music-refusals.js';
+import { SIGN_IN_REFUSALS } from '../../people/sign-in-refusals.js';
 import type { ClientRequests } from '../contract.js';
 import type { WsContext, WsHandlers } from '../ws.js';
 import type { TapLimiter } from '../tap-limiter.js';
@@ -42,7 +42,7 @@ export function playerRequests({ music, presence, taps, guests }: PlayerRequests
   // Who acts, as the audit names them: the person signed in at the kiosk (`user:3`).
   const person = (context: WsContext, what: string): string => {
     const acting = context.actingFor(what);
-    if (acting === null) throw new MoodboxError('MB_ERR_AUTH_REQUIRED', `Sign in to ${what}: likes and skips shape your own picks`);
+    if (acting === null) throw SIGN_IN_REFUSALS.toShapePicks(what);
     return `user:${acting.id}`;
   };
   return {
@@ -50,13 +50,11 @@ export function playerRequests({ music, presence, taps, guests }: PlayerRequests
       const { connection } = context;
       const waitS = taps.take({ connection: connection.id, address: connection.address });
       if (waitS !== undefined) {
-        throw new MoodboxError('MB_ERR_PLAYER_TOO_FAST', `Songs were chosen here often enough for now: wait ${waitS} s and try again`, {
-          said: said('kiosk.tooFast', { seconds: waitS }),
-        });
+        throw MUSIC_REFUSALS.tooManyTaps(waitS);
       }
       if (!connection.isOnBox) {
         if (guests === undefined) {
-          throw new MoodboxError('MB_ERR_PLAYER_NOT_ALLOWED', 'Choose songs at the kiosk itself: this screen is on another device');
+          throw MUSIC_REFUSALS.atKioskOnly();
         }
         // As the guest page asks: the same budgets, repeat window and mood rules; it never acts for the person signed in.
         const asked = guests.request({ id: `screen-${connection.id}`, address: connection.address }, trackId);

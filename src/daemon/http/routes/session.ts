@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { tryAgainIn, type AuthService, type SignedIn } from '../../people/auth-service.js';
+import type { AuthService, SignedIn } from '../../people/auth-service.js';
 import type { KioskPresence } from '../../people/kiosk-presence.js';
 import type { PeopleService } from '../../people/people-service.js';
-import { checkSecretPolicy } from '../../people/pin-hash.js';
+import { problemRefused } from '../../people/people-refusals.js';
+import { secretProblem } from '../../people/pin-hash.js';
+import { currentPassphraseWrong, SIGN_IN_REFUSALS } from '../../people/sign-in-refusals.js';
 import { AuthError } from '../../people/auth-error.js';
 import type { Session, User } from '../../store/store-reads.js';
 import { ADMIN_COOKIE, OWN_PASSPHRASE_ROUTE } from '../access.js';
@@ -129,11 +131,9 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
     async (request, reply) => {
       const { user } = request.principal ?? unreachable();
       const { body } = request;
-      const problem = checkSecretPolicy(user.role, body.newPassphrase);
-      if (problem !== undefined) throw new AuthError('MB_ERR_AUTH_POLICY', problem);
-      if (body.newPassphrase === body.currentPassphrase) {
-        throw new AuthError('MB_ERR_AUTH_POLICY', 'Choose a passphrase other than the current one.');
-      }
+      const problem = secretProblem(user.role, body.newPassphrase);
+      if (problem !== undefined) throw problemRefused('MB_ERR_AUTH_POLICY', problem);
+      if (body.newPassphrase === body.currentPassphrase) throw SIGN_IN_REFUSALS.samePassphrase();
       const device = `ip:${request.ip}`;
       // The current passphrase is checked as a sign-in is, so that wrong tries are throttled and audited.
       try {
@@ -144,8 +144,8 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
         if (err instanceof AuthError && err.code === 'MB_ERR_AUTH_FAILED') {
           const wait = retryAfterS(err);
           if (wait !== undefined) void reply.header('retry-after', String(wait));
-          const message = `The current passphrase is not right.${wait === undefined ? '' : ` ${tryAgainIn(err.retryAfterMs)}`}`;
-          return reply.status(403).send({ error: { code: err.code, message, ...(wait === undefined ? {} : { retryAfterS: wait }) } });
+          const refused = currentPassphraseWrong(wait === undefined ? 0 : err.retryAfterMs);
+          return reply.status(403).send({ error: { code: err.code, ...refused, ...(wait === undefined ? {} : { retryAfterS: wait }) } });
         }
         throw err;
       }

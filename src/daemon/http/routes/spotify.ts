@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { LiveConfig } from '../../config/live-config.js';
-import { BUSINESS_MUSIC_REASON } from '../../config/site-rules.js';
 import { SpotifyError } from '../../../player/spotify/spotify-error.js';
+import { SPOTIFY_REFUSALS, spotifyUnavailableWhy } from '../http-refusals.js';
 import type { SpotifyAccount } from '../../../player/spotify/spotify-account.js';
 import { ErrorRef } from '../schemas/common.js';
 import {
@@ -31,19 +31,15 @@ export interface SpotifyRoutesOptions {
  */
 export const spotifyRoutes: FastifyPluginAsyncTypebox<SpotifyRoutesOptions> = async (app, { spotify, settings }) => {
   const account = (): SpotifyAccount => {
-    if (spotify === undefined) throw new SpotifyError('MB_ERR_SPOTIFY_AUTH', `Spotify is not available on this box: ${unavailableWhy()}`);
+    if (spotify === undefined) throw SPOTIFY_REFUSALS.unavailable(settings.current.site.kind === 'business');
     return spotify;
   };
-  const unavailableWhy = (): string =>
-    settings.current.site.kind === 'business'
-      ? `it is set up for a business (site.kind), and ${BUSINESS_MUSIC_REASON}`
-      : 'no Spotify app is configured: set spotify.clientId in the configuration file';
   const status = async () => {
     const source = settings.current.music.source;
     if (spotify === undefined) {
       return {
         isAvailable: false,
-        why: unavailableWhy(),
+        why: spotifyUnavailableWhy(settings.current.site.kind === 'business'),
         source,
         isConnected: false,
         account: null,
@@ -103,10 +99,7 @@ export const spotifyRoutes: FastifyPluginAsyncTypebox<SpotifyRoutesOptions> = as
       try {
         params = new URL(request.body.url).searchParams;
       } catch {
-        throw new SpotifyError(
-          'MB_ERR_SPOTIFY_AUTH',
-          `Expected the address the browser landed on (http://127.0.0.1…/callback?code=…), got \`${request.body.url.slice(0, 80)}\``,
-        );
+        throw SPOTIFY_REFUSALS.notTheCallback(request.body.url);
       }
       await account().complete({
         code: params.get('code') ?? undefined,

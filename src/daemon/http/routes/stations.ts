@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { MoodboxError } from '../../../kernel/errors.js';
+import { STATION_REFUSALS } from '../../music/library-refusals.js';
 import type { Stations } from '../../music/stations.js';
 import { ErrorRef } from '../schemas/common.js';
 import { StationBody, StationIdParams, StationSchema, StationsSchema } from '../schemas/stations.js';
@@ -48,10 +49,7 @@ export const stationsRoutes: FastifyPluginAsyncTypebox<StationsRoutesOptions> = 
       const known = deps.knownMoods();
       const unknown = request.body.moods.map((m) => m.mood).filter((mood) => !known.includes(mood));
       if (unknown.length > 0) {
-        throw new MoodboxError(
-          'MB_ERR_HTTP_BAD_REQUEST',
-          `body.moods: ${unknown.map((m) => `“${m}”`).join(', ')} ${unknown.length === 1 ? 'is not a known mood' : 'are not known moods'}; choose from: ${known.join(', ')}.`,
-        );
+        throw STATION_REFUSALS.unknownMoods(unknown, known);
       }
       let station;
       try {

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { MoodboxError } from '../../../kernel/errors.js';
+import { LIBRARY_REFUSALS } from '../../music/library-refusals.js';
 import type { LibraryService } from '../../music/library-service.js';
 import type { StoreReads, Track } from '../../store/store-reads.js';
 import { DEFAULT_MOODS } from '../../../player/moods.js';
@@ -66,7 +66,7 @@ export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = asyn
   const { library } = deps;
   const mustFind = (id: number): Track => {
     const track = store.tracks.get(id);
-    if (track === undefined) throw new MoodboxError('MB_ERR_NOT_FOUND', `No track with id ${id}.`);
+    if (track === undefined) throw LIBRARY_REFUSALS.noTrack(id);
     return track;
   };
 
@@ -214,8 +214,7 @@ export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = asyn
               () => undefined,
             )
           : undefined;
-      if (type === undefined || file === undefined || size === undefined)
-        throw new MoodboxError('MB_ERR_NOT_FOUND', `Track ${track.id} has no file to listen to here.`);
+      if (type === undefined || file === undefined || size === undefined) throw LIBRARY_REFUSALS.noFileToListen(track.id);
       return reply.type(type).header('content-length', size).header('cache-control', 'private, no-cache').send(createReadStream(file));
     },
   );
