@@ -17,6 +17,8 @@ import {
 import { BACKUP_REFUSALS } from '../../src/daemon/ops/backup-refusals.js';
 import { CALIBRATION_REFUSALS } from '../../src/daemon/camera/calibration-refusals.js';
 import { GUEST_GONE, GUEST_REFUSALS } from '../../src/daemon/guests/guest-refusals.js';
+import { GUEST_REASONS, staffHold, type UnfitVerdict } from '../../src/daemon/guests/guest-reasons.js';
+import { judgeFit, roomAimOf } from '../../src/daemon/music/fit-policy.js';
 import { CAMERA_PAGE_REFUSALS, QUERY_REFUSALS, SPOTIFY_REFUSALS } from '../../src/daemon/http/http-refusals.js';
 import { BLOCK_REFUSALS, blockFieldRefused, LIBRARY_REFUSALS, STATION_REFUSALS } from '../../src/daemon/music/library-refusals.js';
 import { MUSIC_REFUSALS, SILENCES } from '../../src/daemon/music/music-refusals.js';
@@ -173,6 +175,31 @@ describe('the catalogues', () => {
       ...(['ok', 'rolled-back', 'failed'] as const).map((result) => updateLine({ ...record, result })),
     ];
     for (const line of lines) expect(say(line.said)).toBe(line.detail);
+    // Why a guest's request stands where it does, and the staff's hold on the guest page.
+    const room = roomAimOf({ calm: 0.7, mellow: 0.3 });
+    const unfit = [
+      judgeFit([], room),
+      judgeFit(['uplifting'], room),
+      judgeFit(['energetic'], room),
+      judgeFit(['dinner jazz'], room),
+    ].filter((v): v is UnfitVerdict => v.fit !== 'fits');
+    expect(unfit.map((v) => v.fit)).toEqual(['near', 'near', 'far', 'near']);
+    const reasons = [
+      GUEST_REASONS.queued,
+      GUEST_REASONS.approval,
+      GUEST_REASONS.staffDeclined,
+      ...[1, 15].map((minutes) => GUEST_REASONS.staffLate(minutes)),
+      GUEST_REASONS.playing,
+      GUEST_REASONS.played,
+      ...(['voted-off', 'skipped', 'switched', 'failed', 'interrupted'] as const).map((outcome) => GUEST_REASONS.endedEarly(outcome)),
+      GUEST_REASONS.votedOffQueue,
+      GUEST_REASONS.blocked,
+      GUEST_REASONS.cleared,
+      GUEST_REASONS.cancelled,
+      ...unfit.flatMap((v) => [GUEST_REASONS.fit(v), GUEST_REASONS.waited(12, v)]),
+      ...['calm', 'upbeat', 'dinner jazz', ''].map((music) => staffHold(music)),
+    ];
+    for (const reason of reasons) expect(say(reason.said ?? undefined)).toBe(reason.text);
   });
 
   it('says every refusal the daemon sends as data as the daemon says it in English', () => {

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeGuestServer } from './fake-guest-server.js';
+import { FakeGuestServer, guestTrack } from './fake-guest-server.js';
 import { type Browser, a11yProblems, assertBuilt, launchBrowser, shot, WAIT } from './harness.js';
 import { ownTexts } from './own-texts.js';
 import { textFitProblems } from './text-fit.js';
@@ -9,7 +9,7 @@ import { textFitProblems } from './text-fit.js';
 // and a pseudo-locale (accented, 40% longer) that finds a word left out of the catalogue and a
 // layout that breaks with longer words.
 
-/** The daemon's own sentences not yet sent as data (why a song plays, a request's reason) are not the page's. */
+/** The daemon's own sentences (why a song plays, a request's reason: the fake's English, with no message beside it) are not the page's. */
 const NOT_OURS = '.t, .a, .title, .artist, [data-why], .reason, [data-time], .count, [data-countdown], option, mb-cover, .brand';
 
 describe('the guest page in the guest’s language', { timeout: 120_000 }, () => {
@@ -64,6 +64,53 @@ describe('the guest page in the guest’s language', { timeout: 120_000 }, () =>
       expect(await alert.textContent()).toContain('3 Wünsche pro Stunde und Handy; der nächste um 21:40');
     } finally {
       server.refusals.delete(12);
+    }
+  });
+
+  it('says why a request was declined in German, in its line and in the notice, with the moods in German', async () => {
+    const before = server.state;
+    const request = {
+      id: 900,
+      track: guestTrack(13, 'Skipping Stones', 'Pebble & Co'),
+      status: 'queued' as const,
+      reason: 'It fits the room, so it is in the queue',
+      reasonSaid: { id: 'guest.reason.queued' },
+      at: Date.now(),
+      place: 2,
+      expectedAt: null,
+    };
+    server.change({ ...before, me: { ...before.me, requests: [request] } });
+    try {
+      const page = await phone('de-DE');
+      await page.goto(`${server.url}/guest`);
+      const mine = page.getByRole('region', { name: 'Deine Wünsche' });
+      const line = mine.locator('li[data-request="900"]');
+      await line.locator('.reason').filter({ hasText: 'Der Song passt zur Stimmung im Raum und steht jetzt in der Reihe' }).waitFor(WAIT);
+      server.change({
+        ...server.state,
+        me: {
+          ...server.state.me,
+          requests: [
+            {
+              ...request,
+              status: 'declined',
+              place: null,
+              reason:
+                'It waited 15 min and the room did not come closer: it is uplifting and the room is calm now: it waits for the room to come closer to it',
+              reasonSaid: {
+                id: 'guest.reason.waitedNear',
+                values: { minutes: 15, own: { said: 'music.uplifting' }, aim: { said: 'music.calm' } },
+              },
+            },
+          ],
+        },
+      });
+      const why = 'Er hat 15 Min. gewartet, aber der Raum kam ihm nicht näher – der Song ist aufbauend, der Raum gerade ruhig';
+      await line.locator('.reason').filter({ hasText: why }).waitFor(WAIT);
+      expect(await line.locator('.status').textContent()).toBe('Abgelehnt');
+      expect(await page.locator('[data-notice]').textContent()).toBe(`Dein Song „Skipping Stones“ wurde abgelehnt: ${why}.`);
+    } finally {
+      server.change(before);
     }
   });
 

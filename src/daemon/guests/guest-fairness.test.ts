@@ -55,7 +55,12 @@ describe('fair guest requests', () => {
     expect(errorOf(third)).toEqual({ status: 429, code: 'MB_ERR_GUEST_LIMIT' });
     expect(third.json<{ error: { message: string } }>().error.message).toBe('2 requests an hour per phone; next at 13:00');
     expect((await state(1, cafe)).json()).toMatchObject({
-      me: { requestsLeft: 0, nextRequestAt: h.clock.now() + 55 * MINUTE, limitReason: '2 requests an hour per phone; next at 13:00' },
+      me: {
+        requestsLeft: 0,
+        nextRequestAt: h.clock.now() + 55 * MINUTE,
+        limitReason: '2 requests an hour per phone; next at 13:00',
+        limitReasonSaid: { id: 'guest.phoneLimit', values: { perPhone: 2, time: '13:00' } },
+      },
     });
     // A second phone behind the same address (the café's Wi-Fi) is a phone of its own: the address's ceiling grows with it, up to 3.
     await state(2, cafe);

@@ -1,6 +1,8 @@
+import type { Said } from '../../kernel/said.js';
 import type { QueueItem } from '../../player/play-queue.js';
 import type { PlayOutcome } from '../../player/player.js';
 import type { GuestFitVerdict } from './guest-fit.js';
+import { GUEST_REASONS, type GuestReason } from './guest-reasons.js';
 import type { GuestPhone } from './guest-votes.js';
 
 /**
@@ -17,7 +19,10 @@ export interface GuestRequestRecord {
   readonly phone: GuestPhone;
   readonly at: number;
   status: GuestRequestStatus;
+  /** Why it stands where it does, in words a guest understands (`guest-reasons.ts`). */
   reason: string;
+  /** `reason` as a message of the screens' catalogues, for the guest's language; null where there is none. */
+  reasonSaid: Said | null;
   /** Since when it waits for the room (epoch ms), while `waiting`. */
   waitingSince: number | null;
   /** The queue key it plays under, once it started. */
@@ -45,21 +50,8 @@ const SHOWN_PER_PHONE = 10;
 /** A song whose length is not known (a station, the music's own next pick) counts this long (ms). */
 export const TYPICAL_SONG_MS = 210_000;
 
-/** Why a request that started playing ended early, by how it ended. */
-const ENDED_EARLY: Record<Exclude<PlayOutcome, 'completed'> | 'voted-off', string> = {
-  'voted-off': 'Guests voted it off',
-  skipped: 'The staff skipped it',
-  switched: 'The room’s mood changed and the music moved on',
-  failed: 'It could not be played',
-  interrupted: 'The music stopped',
-};
-
-/** A queued request's reason: where and when it plays is the queue's to say (its place and time), not a promise made when it was asked. */
-export const QUEUED_REASON = 'It fits the room, so it is in the queue';
-/** The reason of a request the staff have not approved yet. */
-export const APPROVAL_REASON = 'Waiting for the staff to say yes';
-/** The reason of a request the staff said no to. */
-export const STAFF_DECLINED_REASON = 'The staff said no to it';
+/** A request's `reason` and `reasonSaid`, from the reason in both forms. */
+const reasonOf = (why: GuestReason): Pick<GuestRequestRecord, 'reason' | 'reasonSaid'> => ({ reason: why.text, reasonSaid: why.said });
 
 /**
  * Whether a request uses up one of its phone's requests this hour: every one does (a request taken
@@ -86,14 +78,14 @@ export class GuestRequests {
    */
   add(phone: GuestPhone, trackId: number, at: number, verdict: GuestFitVerdict, needsApproval = false): GuestRequestRecord {
     const fits = verdict.fit === 'fits' && !needsApproval;
-    const waitsFor = needsApproval ? APPROVAL_REASON : verdict.fit === 'fits' ? QUEUED_REASON : verdict.reason;
+    const why = needsApproval ? GUEST_REASONS.approval : verdict.fit === 'fits' ? GUEST_REASONS.queued : GUEST_REASONS.fit(verdict);
     const record: GuestRequestRecord = {
       id: this.#nextId++,
       trackId,
       phone: { ...phone },
       at,
       status: fits ? 'queued' : 'waiting',
-      reason: fits ? QUEUED_REASON : waitsFor,
+      ...reasonOf(why),
       waitingSince: fits ? null : at,
       playKey: null,
       approved: !needsApproval,
@@ -158,22 +150,22 @@ export class GuestRequests {
 
   /** Request `id` started playing under queue key `key`. */
   started(id: number, key: number): void {
-    this.finish(id, 'playing', 'Playing now', key);
+    this.finish(id, 'playing', GUEST_REASONS.playing, key);
   }
 
   /** The song under queue key `key` ended with `outcome` (`voted-off`: guests skipped it); false when it was no request. */
   ended(key: number, outcome: PlayOutcome | 'voted-off'): boolean {
     const request = this.#requests.find((r) => r.status === 'playing' && r.playKey === key);
     if (request === undefined) return false;
-    if (outcome === 'completed') return this.finish(request.id, 'played', 'Played');
-    return this.finish(request.id, 'skipped', ENDED_EARLY[outcome]);
+    if (outcome === 'completed') return this.finish(request.id, 'played', GUEST_REASONS.played);
+    return this.finish(request.id, 'skipped', GUEST_REASONS.endedEarly(outcome));
   }
 
-  /** Request `id` ends with `status` and `reason`; false when there is no such request. */
-  finish(id: number, status: Exclude<GuestRequestStatus, 'queued' | 'waiting'>, reason: string, playKey?: number): boolean {
+  /** Request `id` ends with `status`, for `why`; false when there is no such request. */
+  finish(id: number, status: Exclude<GuestRequestStatus, 'queued' | 'waiting'>, why: GuestReason, playKey?: number): boolean {
     const request = this.get(id);
     if (request === undefined) return false;
-    Object.assign(request, { status, reason, waitingSince: null }, playKey === undefined ? {} : { playKey });
+    Object.assign(request, { status, ...reasonOf(why), waitingSince: null }, playKey === undefined ? {} : { playKey });
     // A song its guest took back may be asked for again at once (staff's or the room's no still holds).
     if (status === 'cancelled') this.#asked.delete(request.trackId);
     return true;
@@ -189,25 +181,21 @@ export class GuestRequests {
       if (!r.approved) {
         // Nobody said yes in time: it leaves the queue as one the room never came to would.
         if (now - (r.waitingSince ?? r.at) < waitMs) continue;
-        this.finish(r.id, 'declined', `The staff did not get to it within ${Math.round(waitMs / MINUTE_MS)} min`);
+        this.finish(r.id, 'declined', GUEST_REASONS.staffLate(Math.round(waitMs / MINUTE_MS)));
         declined.push(r.id);
         continue;
       }
       const verdict = judge(r.trackId);
       if (verdict.fit === 'fits') {
-        Object.assign(r, { status: 'queued', reason: QUEUED_REASON, waitingSince: null });
+        Object.assign(r, { status: 'queued', ...reasonOf(GUEST_REASONS.queued), waitingSince: null });
         continue;
       }
       const since = r.waitingSince ?? now;
       if (now - since >= waitMs) {
-        this.finish(
-          r.id,
-          'declined',
-          `It waited ${Math.round(waitMs / MINUTE_MS)} min and the room did not come closer: ${lower(verdict.reason)}`,
-        );
+        this.finish(r.id, 'declined', GUEST_REASONS.waited(Math.round(waitMs / MINUTE_MS), verdict));
         declined.push(r.id);
       } else {
-        Object.assign(r, { status: 'waiting', reason: verdict.reason, waitingSince: since });
+        Object.assign(r, { status: 'waiting', ...reasonOf(GUEST_REASONS.fit(verdict)), waitingSince: since });
       }
     }
     return declined;
@@ -266,8 +254,4 @@ export function guestSchedule(input: {
     isAfterGuest = true;
   }
   return { nextAt, slots };
-}
-
-function lower(text: string): string {
-  return `${text.charAt(0).toLowerCase()}${text.slice(1)}`;
 }

@@ -12,17 +12,11 @@ import type { QueueItem } from '../../player/play-queue.js';
 import type { GuestFitVerdict, GuestMusic } from './guest-fit.js';
 import { ADDRESS_PHONES_MAX, GuestAllowances, HOUR_MS, type GuestAllowance, type GuestLimits } from './guest-limits.js';
 import { GuestSongs } from './guest-songs.js';
-import {
-  countsInBudget,
-  GuestRequests,
-  guestSchedule,
-  STAFF_DECLINED_REASON,
-  type GuestRequestRecord,
-  type GuestSchedule,
-} from './guest-requests.js';
+import { countsInBudget, GuestRequests, guestSchedule, type GuestRequestRecord, type GuestSchedule } from './guest-requests.js';
 import type { GuestPhone, GuestVote, GuestVotes } from './guest-votes.js';
 import { GuestVoting } from './guest-voting.js';
 import { GUEST_GONE, GUEST_REFUSALS, guestRefused, limitRefused } from './guest-refusals.js';
+import { GUEST_REASONS, type GuestReason } from './guest-reasons.js';
 
 export type { GuestRequestRecord, GuestRequestStatus, GuestSlot } from './guest-requests.js';
 export type { GuestPhone, GuestVote, GuestVotes } from './guest-votes.js';
@@ -187,7 +181,7 @@ export class GuestService implements Service {
     if (request === undefined || request.phone.id !== phone.id || (request.status !== 'queued' && request.status !== 'waiting')) {
       throw guestRefused('MB_ERR_NOT_FOUND', GUEST_GONE.notYours(requestId));
     }
-    this.#requests.finish(requestId, 'cancelled', 'You took it back');
+    this.#requests.finish(requestId, 'cancelled', GUEST_REASONS.cancelled);
     this.#votes.drop({ on: 'request', id: requestId });
     this.#deps.log.info({ request: requestId, trackId: request.trackId }, 'guest request cancelled');
     this.#followed();
@@ -263,7 +257,7 @@ export class GuestService implements Service {
     this.#mustBeOpen();
     const { votes, target, isVotedOff } = await this.#votes.vote(phone, on, vote);
     if (target.on === 'request') {
-      if (isVotedOff) this.#finish(target.id, 'declined', 'Guests voted it off the queue');
+      if (isVotedOff) this.#finish(target.id, 'declined', GUEST_REASONS.votedOffQueue);
       else this.#followed();
     }
     this.#changed();
@@ -285,11 +279,11 @@ export class GuestService implements Service {
     if (request === undefined) return false;
     if (!request.approved) {
       this.#audit(actor, 'guests.decline', { request: requestId });
-      this.#finish(requestId, 'declined', STAFF_DECLINED_REASON);
+      this.#finish(requestId, 'declined', GUEST_REASONS.staffDeclined);
       return true;
     }
     this.#audit(actor, 'guests.clear', { request: requestId });
-    this.#finish(requestId, 'cleared', 'Taken out of the queue by the staff');
+    this.#finish(requestId, 'cleared', GUEST_REASONS.cleared);
     this.#changed();
     return true;
   }
@@ -309,7 +303,7 @@ export class GuestService implements Service {
   clearAll(actor: string): number {
     const open = this.#requests.open();
     this.#audit(actor, 'guests.clear-all', { requests: open.length });
-    for (const r of open) this.#finish(r.id, 'cleared', 'Taken out of the queue by the staff');
+    for (const r of open) this.#finish(r.id, 'cleared', GUEST_REASONS.cleared);
     this.#votes.clear();
     this.#changed();
     return open.length;
@@ -340,8 +334,7 @@ export class GuestService implements Service {
   review(): void {
     const before = JSON.stringify(this.#requests.open().map((r) => [r.id, r.status]));
     this.#judge((trackId) => this.#deps.music.guestFit(trackId));
-    for (const r of this.#requests.open())
-      if (this.#songs.isBlocked(r.trackId)) this.#finish(r.id, 'declined', 'The staff took this song off the list');
+    for (const r of this.#requests.open()) if (this.#songs.isBlocked(r.trackId)) this.#finish(r.id, 'declined', GUEST_REASONS.blocked);
     const now = this.#deps.clock.now();
     this.#requests.forget(now, this.#deps.settings().guests.repeatWindowMin * MINUTE_MS);
     this.#votes.forget();
@@ -367,8 +360,8 @@ export class GuestService implements Service {
     if (this.#requests.ended(item.key, this.#votes.endedVotedOff(item.key) ? 'voted-off' : outcome)) this.#changed();
   }
 
-  #finish(id: number, status: 'declined' | 'cleared', reason: string): void {
-    if (!this.#requests.finish(id, status, reason)) return;
+  #finish(id: number, status: 'declined' | 'cleared', why: GuestReason): void {
+    if (!this.#requests.finish(id, status, why)) return;
     this.#votes.drop({ on: 'request', id });
     this.#followed();
   }

@@ -2,7 +2,7 @@ import { html, nothing, svg } from 'lit';
 import '../components/mb-cover.js';
 import type { GuestRequest, GuestState, GuestUpNext, GuestVote } from '../data/guest-api.js';
 import { t } from './guest-i18n.js';
-import { expectedWords, placeWords, requestStatus } from './guest-words.js';
+import { expectedWords, placeWords, requestReason, requestStatus } from './guest-words.js';
 
 /* The guest page's queue: what plays next (with each song's place, its time, votes on guests'
  * requests) and this phone's own requests (their place, time, what became of them, a way to take
@@ -105,7 +105,7 @@ function renderRequest(request: GuestRequest, ctx: QueueContext) {
       <div class="t">${request.track.title}</div>
       <div class="a">${request.track.artist}</div>
       ${when === null ? nothing : html`<div class="when" data-when>${when}</div>`}
-      <p class="reason">${request.reason}</p>
+      <p class="reason">${requestReason(request)}</p>
     </div>
     <div class="side">
       <span class="status">${request.status === 'queued' && request.place === 1 ? t('guest.next') : requestStatus(request.status)}</span>

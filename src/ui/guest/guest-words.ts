@@ -24,6 +24,11 @@ export function nowHeading(status: GuestState['status']): TemplateResult {
   return html`<h2>${status === 'paused' ? t('guest.paused') : t('guest.nowPlaying')}</h2>`;
 }
 
+/** Why a request stands where it does, in the guest's language (the daemon's English where it sends no message). */
+export function requestReason(request: GuestRequest): string {
+  return i18n.said(request.reasonSaid, request.reason);
+}
+
 /** A request's status as a guest reads it. */
 export function requestStatus(status: GuestRequest['status']): string {
   return t(`guest.status.${status}`);
@@ -60,9 +65,9 @@ export function requestNotice(before: GuestRequest | undefined, after: GuestRequ
     case 'playing':
       return t('guest.notice.playing', { title });
     case 'skipped':
-      return before === undefined ? null : t('guest.notice.skipped', { title, reason: lower(after.reason) });
+      return before === undefined ? null : t('guest.notice.skipped', { title, reason: noticeReason(after) });
     case 'declined':
-      return before === undefined ? null : t('guest.notice.declined', { title, reason: lower(after.reason) });
+      return before === undefined ? null : t('guest.notice.declined', { title, reason: noticeReason(after) });
     case 'cleared':
       return before === undefined ? null : t('guest.notice.cleared', { title });
     case 'waiting':
@@ -101,6 +106,15 @@ export function latestNotice(before: GuestState | null, after: GuestState): Noti
  */
 export function noticeHolds(notice: Notice, state: GuestState): boolean {
   return state.me.requests.some((r) => r.id === notice.requestId && r.status === notice.status);
+}
+
+/**
+ * A request's reason inside a notice's sentence: the daemon's English lower-cased ("…was skipped:
+ * guests voted it off."); a catalogue's message as it stands, written to read well there.
+ */
+function noticeReason(request: GuestRequest): string {
+  const text = requestReason(request);
+  return text === request.reason ? lower(text) : text;
 }
 
 function lower(text: string): string {

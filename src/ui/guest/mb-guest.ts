@@ -8,7 +8,7 @@ import { QUEUE_STYLES } from './guest-queue.styles.js';
 import { followLanguage } from '../i18n/i18n.js';
 import { chosenLanguage, renderLanguageSelect } from '../i18n/language-select.js';
 import { i18n, t } from './guest-i18n.js';
-import { type Notice, clock, latestNotice, noticeHolds, nowHeading, requestsLeft } from './guest-words.js';
+import { type Notice, clock, latestNotice, noticeHolds, nowHeading, requestReason, requestsLeft } from './guest-words.js';
 import { GUEST_STYLES } from './mb-guest.styles.js';
 
 const ICON_LIKE = svg`<svg viewBox="0 0 24 24" aria-hidden="true" width="1em" height="1em" fill="currentColor"><path d="M12 21s-7.5-4.6-9.6-9.2C.9 8.3 3 4.5 6.7 4.5c2.1 0 3.6 1.2 5.3 3 1.7-1.8 3.2-3 5.3-3 3.7 0 5.8 3.8 4.3 7.3C19.5 16.4 12 21 12 21z"/></svg>`;
@@ -204,7 +204,7 @@ export class MbGuest extends LitElement {
   }
 
   #renderAsk(s: GuestState) {
-    const { requestsLeft: left, requestsPerHour, nextRequestAt, limitReason } = s.me;
+    const { requestsLeft: left, requestsPerHour, nextRequestAt, limitReason, limitReasonSaid } = s.me;
     return html`<section class="ask" aria-label=${t('guest.askTitle')}>
       <h2>${t('guest.askTitle')}</h2>
       <p class="left" data-left>${requestsLeft(left, requestsPerHour)}</p>
@@ -212,7 +212,7 @@ export class MbGuest extends LitElement {
         left > 0 || nextRequestAt === null
           ? nothing
           : html`<div class="limit">
-              ${limitReason === null ? nothing : html`<p data-limit>${limitReason}</p>`}
+              ${limitReason === null ? nothing : html`<p data-limit>${i18n.said(limitReasonSaid, limitReason)}</p>`}
               <p class="countdown">
                 ${t('guest.nextRequestIn')} <span role="timer" data-countdown>${clock(nextRequestAt - Date.now())}</span>
               </p>
@@ -308,7 +308,7 @@ export class MbGuest extends LitElement {
   async #ask(track: GuestTrack): Promise<void> {
     await this.#act(`ask:${track.id}`, async (api) => {
       const request = await api.ask(track.id);
-      const words = { title: track.title, reason: request.reason };
+      const words = { title: track.title, reason: requestReason(request) };
       return request.status === 'queued' ? t('guest.asked', words) : t('guest.answered', words);
     });
   }

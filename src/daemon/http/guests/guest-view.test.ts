@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { GuestRequest, GuestState } from '../contract.js';
 import { guestHarness, type GuestHarness } from '../../testing/guest-harness.js';
 
 // Issue 41: the guest page read what plays from the live player and the rest from the screens' state,
@@ -36,5 +37,36 @@ describe('the guest page and the screens read one state', () => {
     await h.settle(h.director.staff.playNow(chosen));
     expect(screens().nowPlaying).toMatchObject({ id: chosen, why: 'chosen by staff' });
     expect((await guestState(h)).nowPlaying).toMatchObject({ track: { id: chosen }, why: 'chosen by staff', isGuestRequest: false });
+  });
+
+  it('says the staff’s hold on the music and a request’s reason as data beside the English, for the guest’s language', async () => {
+    const h = await guestHarness();
+    open.push(h);
+    const mood = async () => (await h.server.app.inject(h.as(1, { method: 'GET', url: '/api/guest/state' }))).json<GuestState>().mood;
+    h.bus.emit('moodHeld', { label: 'happy', until: h.clock.now() + 3_600_000, music: 'calm' });
+    expect(await mood()).toMatchObject({
+      why: 'The staff chose calm music for now',
+      whySaid: { id: 'guest.staffHold', values: { music: { said: 'music.calm' } } },
+    });
+    // A mood the owner added keeps its name; with none named, its own sentence.
+    h.bus.emit('moodHeld', { label: 'happy', until: h.clock.now() + 3_600_000, music: 'dinner jazz' });
+    expect((await mood()).whySaid).toEqual({ id: 'guest.staffHold', values: { music: 'dinner jazz' } });
+    h.bus.emit('moodHeld', { label: 'happy', until: h.clock.now() + 3_600_000, music: '' });
+    expect(await mood()).toMatchObject({ why: 'The staff chose this music for now', whySaid: { id: 'guest.staffHoldUnnamed' } });
+
+    const busy = [h.player.state().current?.track.id, h.player.state().upcoming[0]?.track.id];
+    const trackId = h.byMood.calm.find((id) => !busy.includes(id)) ?? 0;
+    const asked = await h.server.app.inject(h.as(1, { method: 'POST', url: '/api/guest/requests', payload: { trackId } }));
+    expect(asked.json<GuestRequest>()).toMatchObject({
+      status: 'queued',
+      reason: 'It fits the room, so it is in the queue',
+      reasonSaid: { id: 'guest.reason.queued' },
+    });
+    const cancelled = await h.server.app.inject(h.as(1, { method: 'DELETE', url: `/api/guest/requests/${asked.json<GuestRequest>().id}` }));
+    expect(cancelled.json<GuestState>().me.requests[0]).toMatchObject({
+      status: 'cancelled',
+      reason: 'You took it back',
+      reasonSaid: { id: 'guest.reason.cancelled' },
+    });
   });
 });

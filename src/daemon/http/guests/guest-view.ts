@@ -1,4 +1,5 @@
 import type { GuestService, GuestPhone, GuestRequestRecord, GuestSlot } from '../../guests/guest-service.js';
+import { staffHold } from '../../guests/guest-reasons.js';
 import type { StoreReads, Track } from '../../store/store-reads.js';
 import { PLAY_REASONS } from '../../../player/pick-reasons.js';
 import { STREAM_SOURCE } from '../../../player/streams/stream-url.js';
@@ -90,6 +91,7 @@ export function guestRoom(deps: GuestViewDeps, phone?: GuestPhone): GuestRoom {
     });
   }
   const held = screens.mood.held ?? null;
+  const hold = held === null ? null : staffHold(held.music);
   const label = held?.label ?? screens.mood.current;
   return {
     isOpen: guests.isOpen,
@@ -113,11 +115,10 @@ export function guestRoom(deps: GuestViewDeps, phone?: GuestPhone): GuestRoom {
     mood: {
       label,
       // `why` with no faces: the guest page never says how many people are in view.
-      why: held !== null ? `The staff chose ${held.music || 'this'} music for now` : (NOT_SEEING[screens.camera.status] ?? why(label, 0)),
-      // The staff's choice names a mood of the library, which has no word in the catalogues yet: English only.
+      why: hold !== null ? hold.text : (NOT_SEEING[screens.camera.status] ?? why(label, 0)),
       whySaid:
-        held !== null
-          ? null
+        hold !== null
+          ? hold.said
           : NOT_SEEING[screens.camera.status] !== undefined
             ? said(`camera.${screens.camera.status}`)
             : whySaid(label, 0),
@@ -147,6 +148,7 @@ export function guestMine(deps: GuestViewDeps, phone: GuestPhone): GuestMine {
       requestsPerHour: allowance.perHour,
       nextRequestAt: allowance.nextAt,
       limitReason: allowance.reason,
+      limitReasonSaid: allowance.reasonSaid,
     },
     isNowLikedByMe: guests.likes(phone).isLikedByMe,
     votes: guests.votesOf(phone),
@@ -164,6 +166,7 @@ export function guestRequest(record: GuestRequestRecord, store: Pick<StoreReads,
         track: guestTrack(track),
         status: record.status,
         reason: record.reason,
+        reasonSaid: record.reasonSaid,
         at: record.at,
         place: isQueued ? slot.place : null,
         expectedAt: isQueued ? estimate(slot.at) : null,

@@ -58,6 +58,8 @@ export const GuestRequestSchema = Type.Object({
       '`queued`: it plays between the mood’s picks; `waiting`: it does not fit the room’s mood yet and waits; `playing`; `played`; `skipped` while it played (by guests’ votes, the staff, a change of mood: `reason` says); `declined`; `cleared` by staff; `cancelled` by the guest.',
   }),
   reason: Type.String({ description: 'Why, in words a guest understands ("waits for a livelier room").' }),
+  /** `reason` as data, for the guest's language (`Said` of the screens' state); null where there is none. */
+  reasonSaid: Type.Optional(Type.Union([SaidSchema, Type.Null()])),
   at: Type.Integer({ description: 'Epoch ms when it was asked for.' }),
   place: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
     description: 'While queued: where it stands (1 plays next, the mood’s own picks between counted); else null.',
@@ -117,6 +119,8 @@ export const GuestStateSchema = Type.Object(
       nextRequestAt: Type.Union([Type.Integer(), Type.Null()]),
       /** With none left: why, with the time ("3 requests an hour per phone; next at 14:32"); else null. */
       limitReason: Type.Union([Type.String(), Type.Null()]),
+      /** `limitReason` as data, for the guest's language; null where there is none. */
+      limitReasonSaid: Type.Optional(Type.Union([SaidSchema, Type.Null()])),
     }),
   },
   { description: 'What a guest’s phone shows: `GET /api/guest/state`, and pushed on `/ws/guest` as `{ type: "guest/state", data }`.' },
