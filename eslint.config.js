@@ -49,11 +49,6 @@ export default tseslint.config(
         'error',
         { selector: 'TSEnumDeclaration', message: 'Use an `as const` object and a union.' },
         { selector: 'TSModuleDeclaration[kind="namespace"]', message: 'No namespaces.' },
-        // A listener that throws is reported, never lost: every bus is made with its reporter.
-        {
-          selector: "NewExpression[callee.name='EventBus'][arguments.length=0]",
-          message: 'Give the bus its reporter of failing listeners (a log).',
-        },
       ],
     },
   },

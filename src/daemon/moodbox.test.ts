@@ -92,11 +92,31 @@ describe('Moodbox', () => {
 
   it('starts its parts in dependency order, projects the room mood to the screens, and stops them all', async () => {
     const { box, bus, hub } = await moodbox();
-    expect(box.health().map((h) => h.name)).toEqual(['database', 'settings', 'kiosk-presence', 'player', 'library', 'music', 'http']);
+    // Every part in one lifecycle: the screens first (they hear the others' first events), the recorders before the music.
+    expect(box.health().map((h) => h.name)).toEqual([
+      'screens',
+      'database',
+      'settings',
+      'kiosk-presence',
+      'history',
+      'mood-log',
+      'taste',
+      'stations',
+      'blocks',
+      'guests',
+      'player',
+      'library',
+      'music',
+      'http',
+    ]);
     expect(box.isReady()).toBe(true);
     bus.emit('roomMoodChanged', { mood: roomMoodOf('happy', 1000, 2), previous: null });
     expect(hub.snapshot().data.mood).toMatchObject({ current: 'happy', since: 1000 });
     await box.stop();
     expect(box.health().every((h) => h.status === 'stopped')).toBe(true);
+    // Stopped, no part of it listens any more: the screens stay as they were.
+    bus.emit('roomMoodChanged', { mood: roomMoodOf('sad', 2000, 2), previous: 'happy' });
+    expect(hub.snapshot().data.mood).toMatchObject({ current: 'happy' });
+    expect(bus.listenerCount('roomMoodChanged') + bus.listenerCount('settingsChanged') + bus.listenerCount('playbackChanged')).toBe(0);
   });
 });

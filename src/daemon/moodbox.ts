@@ -10,7 +10,7 @@ import type { LiveConfig } from './config/live-config.js';
 import type { Delivery, MoodboxCore } from './core.js';
 import type { MoodboxBus } from './events.js';
 import type { Clock } from '../kernel/clock.js';
-import { Lifecycle, type Service, type ServiceHealth } from '../kernel/lifecycle.js';
+import { Lifecycle, type ListenerRegistry, type Service, type ServiceHealth } from '../kernel/lifecycle.js';
 import type { Random } from '../kernel/random.js';
 import { LibraryService, type Analyzer, type Scanner } from './music/library-service.js';
 import type { Logger } from './logging.js';
@@ -100,15 +100,10 @@ export class Moodbox implements MoodboxCore {
   readonly #deps: MoodboxDeps;
   /** The services in dependency order, the delivery layers' own left out (`start` adds them). */
   readonly #services: readonly Service[];
-  /** The services and the delivery layers' MQTT and server, from `start` on. */
+  /** The buses the services subscribe to: the lifecycle ends each service's subscriptions there after its stop. */
+  readonly #buses: readonly ListenerRegistry[];
+  /** The screens' projection, the services, and the delivery layers' MQTT and server, from `start` on. */
   #lifecycle: Lifecycle | undefined;
-  /** The screens' state projection: listeners with no health of their own, attached around the services' lifecycle. */
-  #screens: Service | undefined;
-  readonly #recorder: PlayRecorder;
-  /** Writes the mood log from the room mood, in batches. */
-  readonly #moods: MoodRecorder;
-  /** Learns each person's and the room's taste from the plays the recorder writes (after it, on the same events). */
-  readonly #learner: TasteLearner;
 
   constructor(deps: MoodboxDeps, options: { scanAtStart: boolean }) {
     this.#deps = deps;
@@ -126,9 +121,10 @@ export class Moodbox implements MoodboxCore {
       selfRegistration: () => settings.current.sessions.selfRegistration,
     });
     this.firstRun = new FirstRun({ auth: this.auth, store, clock, log: log.child({ module: 'first-run' }) });
-    this.#recorder = new PlayRecorder({ player, history: store.plays, clock, log: log.child({ module: 'history' }) });
-    this.#moods = new MoodRecorder({ clock, log: log.child({ module: 'mood-log' }), bus, stats: store.stats });
-    this.#learner = new TasteLearner({ store, player, clock, log: log.child({ module: 'taste' }) });
+    const recorder = new PlayRecorder({ player, history: store.plays, clock, log: log.child({ module: 'history' }) });
+    const moods = new MoodRecorder({ clock, log: log.child({ module: 'mood-log' }), bus, stats: store.stats });
+    // Learns each person's and the room's taste from the plays the recorder writes (after it, on the same events).
+    const learner = new TasteLearner({ store, player, clock, log: log.child({ module: 'taste' }) });
     this.stations = new Stations({
       store,
       clock,
@@ -232,55 +228,50 @@ export class Moodbox implements MoodboxCore {
       ...(deps.retention ? [deps.retention] : []),
       ...(deps.lastUpdate ? [deps.lastUpdate] : []),
       settingsHealth(settings),
+      coreListeners(bus, log, (by) => this.requestRestart(by)),
       this.presence,
       ...(deps.rfid ? [deps.rfid] : []),
-      // Before the music: the first song after a start plays while the director starts.
+      // Before the music: the first song after a start plays while the director starts, and is
+      // counted, recorded and learnt from. Stopped after the music, while the database is open:
+      // the player's stop ends the song playing as interrupted, and the recorder writes it so.
       ...(this.metrics ? [this.metrics] : []),
+      recorder,
+      moods,
+      learner,
+      this.stations,
+      this.blocks,
+      this.guests,
       player,
       this.library,
       this.director,
+      ...(this.calibration ? [this.calibration] : []),
       ...(this.camera ? [this.camera] : []),
       ...(guard ? [guard] : []),
     ];
+    this.#buses = [bus, player.events, ...(cameraParts ? [cameraParts.vision.events] : [])];
   }
 
   /**
    * Starts every part in dependency order, with the delivery layers built from this core: the
    * screens' state projection before every service, so it hears their first events (stopped after
-   * them), MQTT and the server after them (stopped first). On a failure, stops what had started and
-   * rethrows. Called once.
+   * them), MQTT and the server after them (stopped first). One lifecycle starts and stops them all,
+   * and ends each one's subscriptions on the buses after its stop. On a failure, stops what had
+   * started and rethrows. Called once.
    */
   async start(delivery: Delivery): Promise<void> {
-    const { bus, log } = this.#deps;
     const { screens, mqtt = [], server } = delivery;
-    this.#screens = screens;
-    const lifecycle = new Lifecycle({ services: [...this.#services, ...mqtt, server], log: log.child({ module: 'lifecycle' }) });
+    const lifecycle = new Lifecycle({
+      services: [screens, ...this.#services, ...mqtt, server],
+      log: this.#deps.log.child({ module: 'lifecycle' }),
+      buses: this.#buses,
+    });
     this.#lifecycle = lifecycle;
-    await screens.start(new AbortController().signal);
-    await this.#recorder.start();
-    await this.#moods.start();
-    await this.#learner.start();
-    this.stations.start();
-    this.blocks.start();
-    await this.guests.start();
-    bus.on('settingsChanged', ({ changed }) => log.info({ changed }, 'settings changed'), this);
-    // A restore is put in place by the next start, before the database opens.
-    bus.on('restoreStaged', ({ by }) => this.requestRestart(by), this);
-    try {
-      await lifecycle.start();
-    } catch (err) {
-      await this.#stopRecorders();
-      await this.#detach();
-      throw err;
-    }
+    await lifecycle.start();
   }
 
   /** Stops every part in reverse order. Never throws; failures are logged. */
   async stop(): Promise<void> {
-    // Plays still open are finished as interrupted, and the waiting mood changes written, while the database is open.
-    await this.#stopRecorders();
     await this.#lifecycle?.stop();
-    await this.#detach();
   }
 
   /** The health of every service, in start order; none before `start`. */
@@ -309,23 +300,21 @@ export class Moodbox implements MoodboxCore {
   isReady(): boolean {
     return this.#lifecycle?.isReady() ?? false;
   }
+}
 
-  /** The play history's and the mood log's writers: stopped once, before the database closes. */
-  async #stopRecorders(): Promise<void> {
-    await this.#recorder.stop();
-    await this.#moods.stop();
-  }
-
-  /** Ends what `start` started outside the lifecycle, but the recorders (`#stopRecorders`). */
-  async #detach(): Promise<void> {
-    this.#deps.bus.removeListeners(this);
-    this.stations.stop();
-    this.blocks.stop();
-    this.calibration?.stop();
-    await this.guests.stop();
-    await this.#learner.stop();
-    await this.#screens?.stop();
-  }
+/** The core's own subscriptions: a settings change logged, and a restore staff readied put in place by a restart. */
+function coreListeners(bus: MoodboxBus, log: Logger, restart: (by: string) => void): Service {
+  const listeners: Service = {
+    name: 'core',
+    isQuiet: true,
+    start: async () => {
+      bus.on('settingsChanged', ({ changed }) => log.info({ changed }, 'settings changed'), listeners);
+      // A restore is put in place by the next start, before the database opens.
+      bus.on('restoreStaged', ({ by }) => restart(by), listeners);
+    },
+    stop: async () => {},
+  };
+  return listeners;
 }
 
 /** A health line for the settings: degraded while the saved ones are set aside (safe mode). */

@@ -1,4 +1,5 @@
 import { ServiceError } from './errors.js';
+import type { ListenerOwner } from './event-bus.js';
 import type { Log } from './log.js';
 import type { Said } from './said.js';
 
@@ -14,10 +15,15 @@ export interface ServiceHealth {
 
 /**
  * A long-lived part of the daemon. Its constructor only assigns fields; work begins in `start`.
+ * What it subscribes to on the buses it subscribes as itself (`bus.on(event, fn, this)`): the
+ * lifecycle ends those subscriptions as it stops it, before its `stop` runs (`LifecycleDeps.buses`),
+ * so its own `stop` ends only what else it holds.
  */
 export interface Service {
   /** Stable, lowercase name used in logs and `/api/health`. */
   readonly name: string;
+  /** True for a part with nothing of its own to tell an owner (the daemon's own listeners): left out of `health`. @default false */
+  readonly isQuiet?: boolean;
   /**
    * Starts the service. MUST resolve once the service can be used; MUST stop early and reject with
    * the signal's reason when `signal` aborts (the daemon is shutting down during start-up).
@@ -29,6 +35,19 @@ export interface Service {
   health?(): ServiceHealth;
 }
 
+/** Where services subscribe: each ends every subscription of an owner at once (`EventBus.removeListeners`). */
+export interface ListenerRegistry {
+  removeListeners(owner: ListenerOwner): number;
+}
+
+export interface LifecycleDeps {
+  /** The services, in their dependency order: started in it, stopped in reverse. */
+  services: readonly Service[];
+  log: Pick<Log, 'info' | 'warn' | 'error'>;
+  /** The buses the services subscribe to as themselves: each service's subscriptions end there as it stops. @default none */
+  buses?: readonly ListenerRegistry[];
+}
+
 interface Entry {
   service: Service;
   state: ServiceStatus;
@@ -37,17 +56,21 @@ interface Entry {
 
 /**
  * Starts services in the order given (their dependency order) and stops them in reverse, each
- * stop bounded by `stopTimeoutMs` so that one stuck service cannot hold up shutdown.
+ * stop bounded by `stopTimeoutMs` so that one stuck service cannot hold up shutdown, and each
+ * service's subscriptions on the buses ended as it stops, before its own `stop` runs, whether that
+ * ends cleanly or not (zigbee2mqtt's `Extension.stop`): one start path and one stop path for every part.
  */
 export class Lifecycle {
   readonly #entries: Entry[];
   readonly #log: Pick<Log, 'info' | 'warn' | 'error'>;
+  readonly #buses: readonly ListenerRegistry[];
   readonly #stopTimeoutMs: number;
   readonly #abort = new AbortController();
 
-  constructor(deps: { services: readonly Service[]; log: Pick<Log, 'info' | 'warn' | 'error'> }, options: { stopTimeoutMs?: number } = {}) {
+  constructor(deps: LifecycleDeps, options: { stopTimeoutMs?: number } = {}) {
     this.#entries = deps.services.map((service) => ({ service, state: 'stopped' }));
     this.#log = deps.log;
+    this.#buses = deps.buses ?? [];
     this.#stopTimeoutMs = options.stopTimeoutMs ?? 2000;
     const names = new Set<string>();
     for (const { service } of this.#entries) {
@@ -85,7 +108,7 @@ export class Lifecycle {
       if (entry.state === 'stopped') continue;
       entry.state = 'stopping';
       try {
-        await withTimeout(entry.service.stop(), this.#stopTimeoutMs, entry.service.name);
+        await withTimeout(stopService(entry.service, this.#buses), this.#stopTimeoutMs, entry.service.name);
         this.#log.info({ service: entry.service.name }, 'service stopped');
       } catch (err) {
         this.#log.error({ service: entry.service.name, err }, 'service did not stop cleanly');
@@ -103,18 +126,32 @@ export class Lifecycle {
       .map((e) => e.service.name);
   }
 
-  /** The health of every service, in start order. */
+  /** The health of every service but the quiet ones, in start order. */
   health(): Array<{ name: string } & ServiceHealth> {
-    return this.#entries.map(({ service, state, error }) => {
-      if (state === 'ready' && service.health) return { name: service.name, ...service.health() };
-      return error === undefined ? { name: service.name, status: state } : { name: service.name, status: state, detail: error };
-    });
+    return this.#entries
+      .filter(({ service }) => service.isQuiet !== true)
+      .map(({ service, state, error }) => {
+        if (state === 'ready' && service.health) return { name: service.name, ...service.health() };
+        return error === undefined ? { name: service.name, status: state } : { name: service.name, status: state, detail: error };
+      });
   }
 
   /** True once every service has started and none reports `failed`. Degraded services still count as ready. */
   isReady(): boolean {
-    return this.health().every((h) => h.status === 'ready' || h.status === 'degraded');
+    return this.#entries.every(({ service, state }) => {
+      const status = state === 'ready' && service.health ? service.health().status : state;
+      return status === 'ready' || status === 'degraded';
+    });
   }
+}
+
+/**
+ * Stops one part as the lifecycle does: its subscriptions on `buses` end first (a stopping part hears
+ * nothing more), then its own `stop` runs.
+ */
+export async function stopService(service: Service, buses: readonly ListenerRegistry[]): Promise<void> {
+  for (const bus of buses) bus.removeListeners(service);
+  await service.stop();
 }
 
 async function withTimeout(promise: Promise<void>, ms: number, name: string): Promise<void> {

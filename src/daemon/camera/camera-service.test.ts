@@ -9,6 +9,7 @@ import { EventBus } from '../../kernel/event-bus.js';
 import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
+import { stopService } from '../../kernel/lifecycle.js';
 
 /** The vision loop's events without a camera: the test says what it saw. */
 class ScriptedVision {
@@ -134,7 +135,7 @@ describe('CameraService', () => {
     const { bus, vision, camera, seen, failures } = await setup();
     bus.emit('settingsChanged', { changed: undefined as unknown as string[] });
     expect(failures).toEqual([{ event: 'settingsChanged', owner: 'CameraService' }]);
-    await camera.stop();
+    await stopService(camera, [bus, vision.events]);
     seen.length = 0;
     vision.frame(2, 'happy');
     vision.events.emit('moodChanged', { mood: 'happy', previous: 'neutral', at: 5000, scores: { happy: 0.6 } });

@@ -74,6 +74,9 @@ export interface CameraServiceDeps {
   offReason: () => string | null;
 }
 
+/** The owner of the camera's subscription to the loop's state, kept until the loop has stopped. */
+const CAMERA_LOOP = "CameraService (the loop's state)";
+
 /**
  * Runs the vision loop while the admin's rules allow the camera, and owns what it concludes: the
  * camera's state, the faces in view, whether the face in front is read through the signed-in
@@ -126,7 +129,8 @@ export class CameraService implements Service {
         }
         this.#setStatus(state, state === 'off' ? (this.#off ?? 'stopped') : state === 'unavailable' ? (reason ?? 'no frames') : null);
       },
-      this,
+      // Heard until the loop has stopped (`stop`): its last word, off, is the camera's state at the end.
+      CAMERA_LOOP,
     );
     events.on(
       'facesDetected',
@@ -183,14 +187,14 @@ export class CameraService implements Service {
     }, RULES_CHECK_MS);
   }
 
+  /** Stops the vision loop and lets the model go; the lifecycle has ended the other subscriptions already. */
   async stop(): Promise<void> {
     this.#timer?.cancel();
-    this.#deps.bus.removeListeners(this);
     await this.#switching;
     if (this.#isRunning) await this.#deps.vision.stop();
     this.#isRunning = false;
     // After the vision loop stopped: its last `cameraChanged` (off) is heard.
-    this.#deps.vision.events.removeListeners(this);
+    this.#deps.vision.events.removeListeners(CAMERA_LOOP);
     await this.#deps.release();
   }
 

@@ -10,6 +10,7 @@ import { MOOD_FLUSH_MS, MOOD_FLUSH_ROWS, MoodRecorder } from './mood-recorder.js
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import type { RoomMood, RoomMoodLabel } from '../../kernel/room-mood.js';
+import { stopService } from '../../kernel/lifecycle.js';
 
 const silent = { info: () => {}, warn: () => {}, error: () => {} };
 let dir: string;
@@ -64,7 +65,7 @@ describe('MoodRecorder', () => {
     await h.recorder.start();
     h.bus.emit('roomMoodChanged', { mood: undefined as unknown as RoomMood, previous: null });
     expect(h.failures).toEqual([{ event: 'roomMoodChanged', owner: 'MoodRecorder' }]);
-    await h.recorder.stop();
+    await stopService(h.recorder, [h.bus]);
     h.change('happy', 1000);
     h.clock.advance(MOOD_FLUSH_MS * 2);
     expect(h.rows()).toBe(0);

@@ -57,7 +57,6 @@ export class MoodRecorder implements Service {
   }
 
   async stop(): Promise<void> {
-    this.#deps.bus.removeListeners(this);
     this.#isListening = false;
     this.#timer?.cancel();
     this.#timer = undefined;

@@ -40,6 +40,7 @@ function setup() {
     { store: store.calibrations, clock, model: () => MODEL, signedIn: () => signedIn, bus: new EventBus<MoodboxEvents>(throwingReporter) },
     { events },
   );
+  void service.start(); // its subscriptions are made before it returns
   /** One analysed frame with this face as the target (and a small face beside it). */
   const show = (f: { logits: Float32Array; embedding: Float32Array }): void => {
     const view = { trackId: 1, box: [100, 80, 120, 120] as const, emotion: 'x', confidence: 1, probabilities: {}, personal: false };
@@ -67,7 +68,7 @@ afterEach(() => {
 
 /** Ada records 9 neutral faces the model reads as sad and 9 smiles, then finishes. */
 function calibrate(t: ReturnType<typeof setup>): void {
-  t.service.start(t.ada.id);
+  t.service.begin(t.ada.id);
   for (const [expression, reads, cluster] of [
     ['neutral', 'sad', 0],
     ['happy', 'happy', 1],
@@ -157,7 +158,7 @@ describe('PersonalCalibrationService', () => {
     const t = setup();
     open.push(t.store);
     expect(() => t.service.record(t.ada.id, 'happy')).toThrow(/start one first/);
-    t.service.start(t.ada.id);
+    t.service.begin(t.ada.id);
     expect(() => t.service.record(t.ada.id, 'happy')).toThrow(/No face is in view/);
     t.show(face('happy', 1));
     expect(() => t.service.record(t.ada.id, 'bored')).toThrow(

@@ -1,5 +1,6 @@
 import type { Clock } from '../../kernel/clock.js';
 import type { EventBus } from '../../kernel/event-bus.js';
+import type { Service } from '../../kernel/lifecycle.js';
 import type { CalibrationRepository, StoredCalibration } from '../store/store.js';
 import { resultFromLogits, type EmotionResult } from '../../vision/emotion-classifier.js';
 import { fitPersonalHead, personalLogits, type CalibrationSample, type PersonalHead } from '../../vision/personal-calibration.js';
@@ -43,7 +44,6 @@ export interface PersonalCalibrationDeps {
   /** The kiosk's sign-outs (the app's bus): a person's recording and cached calibration go when they leave. */
   bus: {
     on(event: 'personSignedOut', listener: (payload: { readonly user: { readonly id: number } }) => void, owner: object): () => void;
-    removeListeners(owner: object): void;
   };
 }
 
@@ -52,7 +52,8 @@ export interface PersonalCalibrationDeps {
  * frame: logits and embedding, never pixels), fits and stores their head, and reads their face
  * through it while they are signed in. Sessions live in memory until `finish`, or until they sign out.
  */
-export class PersonalCalibrationService {
+export class PersonalCalibrationService implements Service {
+  readonly name = 'calibration';
   readonly #deps: PersonalCalibrationDeps;
   #latest: { at: number; logits: Float32Array; embedding: Float32Array | undefined } | undefined;
   readonly #sessions = new Map<number, { startedAt: number; samples: CalibrationSample[] }>();
@@ -64,7 +65,12 @@ export class PersonalCalibrationService {
   constructor(deps: PersonalCalibrationDeps, vision: { events: EventBus<VisionEvents> }) {
     this.#deps = deps;
     this.#vision = vision;
-    vision.events.on(
+  }
+
+  /** Follows the camera's target face and the kiosk's sign-outs. */
+  async start(): Promise<void> {
+    const deps = this.#deps;
+    this.#vision.events.on(
       'facesDetected',
       ({ faces }) => {
         const target = faces.find((f) => f.isTarget);
@@ -85,17 +91,15 @@ export class PersonalCalibrationService {
     );
   }
 
-  /** Stops following the camera and the sign-outs, and forgets every recording and calibration kept in memory. */
-  stop(): void {
-    this.#vision.events.removeListeners(this);
-    this.#deps.bus.removeListeners(this);
+  /** Forgets every recording and calibration kept in memory; the lifecycle ends the subscriptions. */
+  async stop(): Promise<void> {
     this.#sessions.clear();
     this.#cache.clear();
     this.#latest = undefined;
   }
 
-  /** Starts (or restarts: "redo") a recording for the person; what is stored stays until `finish`. */
-  start(userId: number): CalibrationView {
+  /** Begins (or begins again: "redo") a recording for the person; what is stored stays until `finish`. */
+  begin(userId: number): CalibrationView {
     this.#model();
     this.#sessions.set(userId, { startedAt: this.#deps.clock.now(), samples: [] });
     return this.view(userId);

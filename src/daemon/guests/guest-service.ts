@@ -85,10 +85,9 @@ export class GuestService implements Service {
     this.#review = this.#deps.clock.setInterval(() => this.review(), REVIEW_EVERY_MS);
   }
 
+  /** Ends the review of waiting requests; the lifecycle ends the subscriptions. */
   async stop(): Promise<void> {
     this.#review?.cancel();
-    this.#deps.player.events.removeListeners(this);
-    this.#deps.bus.removeListeners(this);
   }
 
   health(): ServiceHealth {

@@ -59,6 +59,7 @@ async function kiosk(options: { camera?: boolean } = {}) {
         }),
   });
   open.push(server.app);
+  await service?.start();
   await server.auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
   const ada = await server.auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, 'test');
   server.store.cards.link({ cardId: CARD, userId: ada.id });

@@ -10,6 +10,7 @@ import { StateHub } from './state-hub.js';
 import { initialScreenState, said, StateProjector } from './state-projector.js';
 import { isQuietHours } from '../music/limits-policy.js';
 import { PICK_REASONS } from '../../player/pick-reasons.js';
+import { stopService } from '../../kernel/lifecycle.js';
 
 const LEARNED_CALM = said('learned.moodHere', { own: { said: 'music.calm' }, mood: { said: 'music.calm' } });
 
@@ -42,7 +43,7 @@ describe('StateProjector', () => {
     const { bus, state, projector, failures } = await setup();
     bus.emit('roomMoodChanged', { mood: undefined as unknown as RoomMood, previous: null });
     expect(failures).toEqual([{ event: 'roomMoodChanged', owner: 'StateProjector' }]);
-    await projector.stop();
+    await stopService(projector, [bus]);
     const before = state();
     bus.emit('facesInViewChanged', { faces: 3 });
     bus.emit('roomMoodChanged', { mood: roomMoodOf('happy', 1000), previous: null });
@@ -283,9 +284,9 @@ describe('StateProjector', () => {
     expect(hub.snapshot().data.quietHours).toBe(false);
   });
 
-  it('stops projecting once stopped', async () => {
+  it('stops projecting once stopped as the daemon stops it', async () => {
     const { bus, projector, state } = await setup();
-    await projector.stop();
+    await stopService(projector, [bus]);
     bus.emit('cameraStateChanged', { status: 'on', detail: null });
     expect(state().camera.status).toBe('off');
   });

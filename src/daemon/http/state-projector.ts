@@ -222,7 +222,6 @@ export class StateProjector implements Service {
   async stop(): Promise<void> {
     this.#healthTimer?.cancel();
     this.#noticeTimer?.cancel();
-    this.#deps.bus.removeListeners(this);
   }
 
   health(): { status: 'ready' } {

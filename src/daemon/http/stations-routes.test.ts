@@ -12,6 +12,7 @@ import { Stations } from '../music/stations.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer, signInNewAdmin } from '../testing/server.js';
+import { stopService } from '../../kernel/lifecycle.js';
 
 type Site = Pick<Config, 'site' | 'music'>;
 const HOME: Site = {
@@ -255,7 +256,7 @@ describe('stations from the admin panel', () => {
       music: { source: 'local', youtube: true, explicit: 'play', allowPrivateStations: false },
     };
     const { add, stations, store, bus, changes } = await admin(site, { hasYtDlp: true });
-    stations.start();
+    await stations.start();
     const res = await add({ url: TUBE, name: 'Lo-fi', moods: [{ mood: 'calm', weight: 1 }] });
     expect(res.statusCode).toBe(200);
     const { trackId } = res.json<{ trackId: number; kind: string }>();
@@ -268,7 +269,7 @@ describe('stations from the admin panel', () => {
     changes.length = 0;
     bus.emit('settingsChanged', { changed: ['music.youtube'] });
     expect(changes).toEqual(['stations']);
-    stations.stop();
+    await stations.stop();
     expect(stations.list()[0]?.blocked).toMatch(/YouTube is off/);
   });
 
@@ -285,7 +286,7 @@ describe('stations from the admin panel', () => {
       hasYtDlp: () => false,
       lookup: async () => ['93.184.216.34'],
     });
-    watched.start();
+    await watched.start();
     const station = await watched.add({ url: 'https://radio.example/live', name: 'Flaky FM', moods: { calm: 1 } }, 'admin:1');
     const track = store.tracks.get(station.trackId);
     if (track === undefined) throw new Error('no track');
@@ -311,6 +312,6 @@ describe('stations from the admin panel', () => {
 
     player.events.emit('positionChanged', { item, positionMs: 1000 });
     expect(stations.list()[0]).toMatchObject({ isFailing: false, failedAt: null, error: null, playedAt: clock.now() });
-    watched.stop();
+    await stopService(watched, [bus, player.events]);
   });
 });

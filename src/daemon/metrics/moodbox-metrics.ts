@@ -11,7 +11,7 @@ const CAMERA_STATES: readonly CameraStatus[] = ['off', 'starting', 'on', 'unavai
 export interface MoodboxMetricsDeps {
   bus: MoodboxBus;
   /** The player's own events: each play with its source and why it started. */
-  player: { readonly events: Pick<EventBus<PlayerEvents>, 'on' | 'removeListeners'> };
+  player: { readonly events: Pick<EventBus<PlayerEvents>, 'on'> };
   /** The music source of a library track (`local`, `spotify`, …). */
   sourceOf: (trackId: number) => string;
 }
@@ -168,10 +168,8 @@ export class MoodboxMetrics implements Service {
     );
   }
 
-  async stop(): Promise<void> {
-    this.#deps.bus.removeListeners(this);
-    this.#deps.player.events.removeListeners(this);
-  }
+  /** Holds nothing but its subscriptions, which the lifecycle ends. */
+  async stop(): Promise<void> {}
 
   #setCamera(status: CameraStatus): void {
     for (const state of CAMERA_STATES) this.#camera.set({ state }, state === status ? 1 : 0);

@@ -205,7 +205,7 @@ export class MqttBridge implements Service {
     const last = this.state();
     delete last['trackId'];
     this.#member.setState({ ...last, status: 'stopped', playing: false, nowPlaying: NOTHING_PLAYING });
-    this.#deps.bus.removeListeners(this);
+    // The connection is the bridge's own, not one of the daemon's buses.
     this.#deps.connection.removeListeners(this);
     this.#offCards?.();
     this.#offCards = undefined;

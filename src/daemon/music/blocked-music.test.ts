@@ -37,7 +37,7 @@ function setup() {
     dee: add('Plain', 'Dee'),
   };
   const blocks = new BlockedMusic({ clock, log, bus, store, explicit: () => rule });
-  blocks.start();
+  void blocks.start(); // its subscriptions are made before it returns
   const catalogue = new MusicCatalogue({ log, store, blocked: (t) => blocks.reasonFor(t) });
   catalogue.reload();
   const config = loadConfig({ env: {} }).config;

@@ -2,6 +2,7 @@ import { distance } from 'fastest-levenshtein';
 import type { Clock } from '../../kernel/clock.js';
 import type { Log } from '../../kernel/log.js';
 import { hiddenCharacter } from '../../kernel/visible-text.js';
+import type { Service } from '../../kernel/lifecycle.js';
 import type { MoodboxBus } from '../events.js';
 import { artistKey, type BlockedEntry } from '../store/sqlite-blocks.js';
 import type { Store, Track } from '../store/store.js';
@@ -33,7 +34,8 @@ const ARTIST_SEPARATORS = /\s+(?:feat\.?|ft\.?|featuring|&|vs\.?)\s+|\s*[,;/]\s*
  * the guests' requests follow at once. An artist's block covers every song they are named
  * on ("Ann feat. Bo" is blocked with Ann or Bo).
  */
-export class BlockedMusic {
+export class BlockedMusic implements Service {
+  readonly name = 'blocks';
   readonly #deps: BlockedMusicDeps;
   /** The blocked songs, each by the file that plays for its recording. */
   #songs = new Set<number>();
@@ -49,7 +51,7 @@ export class BlockedMusic {
     this.#reload();
   }
 
-  start(): void {
+  async start(): Promise<void> {
     const { bus } = this.#deps;
     // A scan may have found explicit tags on new or changed files, or grouped copies of one song anew.
     bus.on('libraryChanged', ({ why }) => why === 'scan' && this.#reload(), this);
@@ -64,9 +66,8 @@ export class BlockedMusic {
     );
   }
 
-  stop(): void {
-    this.#deps.bus.removeListeners(this);
-  }
+  /** Holds nothing but its subscriptions, which the lifecycle ends. */
+  async stop(): Promise<void> {}
 
   /** Why `track` may not play here, or null when it may. */
   reasonFor(track: Pick<Track, 'id' | 'artist'>): BlockReason | null {

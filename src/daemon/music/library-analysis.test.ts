@@ -17,6 +17,7 @@ import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import { LibraryService } from './library-service.js';
 import { MusicCatalogue } from './music-catalogue.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
+import { stopService } from '../../kernel/lifecycle.js';
 
 const COUNTING = pathToFileURL(join(import.meta.dirname, '../../player/testing/counting-analyzer.ts')).href;
 const silent = { info() {}, warn() {} };
@@ -243,7 +244,7 @@ describe('analysis of the library', { timeout: 90_000 }, () => {
     await service.start();
     bus.emit('stationsChanged', { at: 1000 });
     expect(changed).toEqual([{ tracks: 7, why: 'stations' }]);
-    await service.stop();
+    await stopService(service, [bus]);
     bus.emit('stationsChanged', { at: 2000 });
     expect(changed).toHaveLength(1);
   });

@@ -86,7 +86,6 @@ export class LibraryService implements Service {
   }
 
   async stop(): Promise<void> {
-    this.#deps.bus.removeListeners(this);
     this.#abort?.abort(new Error('Moodbox is stopping'));
     this.#analysisAbort?.abort(new Error('Moodbox is stopping'));
     await this.#scan?.catch(() => undefined);

@@ -3,6 +3,7 @@ import { TasteLearner } from './taste-learner.js';
 import type { PlayerSettings } from './music-director.js';
 import { directorHarness, type DirectorHarness } from '../testing/director-harness.js';
 import { roomMoodOf } from '../../kernel/room-mood.js';
+import { stopService } from '../../kernel/lifecycle.js';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const MOODS = ['calm', 'upbeat', 'mellow'] as const;
@@ -25,13 +26,13 @@ async function harness(settings: Partial<PlayerSettings> = {}, options: { tracks
 const playing = (h: Harness) => h.player.state().current;
 
 describe('MusicDirector', () => {
-  it('follows the room no more once stopped, and a listener of its that fails is reported under its name', async () => {
+  it('follows the room no more once stopped as the daemon stops it, and a listener of its that fails is reported under its name', async () => {
     const h = await harness();
     await h.settle();
     h.bus.emit('settingsChanged', { changed: undefined as unknown as string[] });
     expect(h.failures).toEqual([{ event: 'settingsChanged', owner: 'MusicDirector' }]);
     const before = playing(h);
-    await h.settle(h.director.stop());
+    await h.settle(stopService(h.director, [h.bus, h.player.events]));
     h.bus.emit('roomMoodChanged', { mood: roomMoodOf('happy', h.clock.now()), previous: 'neutral' });
     h.bus.emit('settingsChanged', { changed: undefined as unknown as string[] });
     await h.settle();

@@ -169,8 +169,6 @@ export class MusicDirector implements Service {
     this.#plans.stop();
     this.#staff.stop();
     this.#aim.stop();
-    this.#deps.bus.removeListeners(this);
-    this.#deps.player.events.removeListeners(this);
     this.#offSources?.();
     this.#offSources = undefined;
     await this.#queue.stop();

@@ -69,7 +69,7 @@ function setup(folders: string[], options: { analyzer?: LibraryAnalyzer } = {}) 
     { scanAtStart: false },
   );
   const blocks = new BlockedMusic({ clock: systemClock, log, bus, store, explicit: () => 'play' });
-  blocks.start();
+  void blocks.start(); // its subscriptions are made before it returns
   const catalogue = new MusicCatalogue({ log, store, blocked: (t) => blocks.reasonFor(t) });
   const config = loadConfig({ env: {} }).config;
   const guests = new GuestSongs({ store, settings: () => config, isBlocked: (t) => blocks.reasonFor(t) !== null });

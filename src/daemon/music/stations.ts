@@ -10,6 +10,7 @@ import { MoodboxError } from '../../kernel/errors.js';
 import { STATION_REFUSALS } from './library-refusals.js';
 import { stationFailure } from './music-refusals.js';
 import type { Log } from '../../kernel/log.js';
+import type { Service } from '../../kernel/lifecycle.js';
 import type { Scanner } from './library-service.js';
 import type { Station, Store, Track } from '../store/store.js';
 import { parseMoods } from '../../player/library/mood-tags.js';
@@ -62,7 +63,8 @@ export interface StationsDeps {
  * `stream`); a station whose play fails (refused, 404, no data in time) is logged, shown as failing
  * with when, and left out of the picks for `STATION_RETRY_MS`, so the next pick plays.
  */
-export class Stations {
+export class Stations implements Service {
+  readonly name = 'stations';
   readonly #deps: StationsDeps;
   readonly #hasYtDlp: () => boolean;
   readonly #lookup: HostLookup;
@@ -77,7 +79,7 @@ export class Stations {
   }
 
   /** Follows the player's plays of stations. */
-  start(): void {
+  async start(): Promise<void> {
     const events = this.#deps.player.events;
     events.on('trackFailed', ({ item, error }) => this.#failed(item, error), this);
     events.on('positionChanged', ({ item }) => this.#playing(item), this);
@@ -92,9 +94,8 @@ export class Stations {
     );
   }
 
-  stop(): void {
-    this.#deps.player.events.removeListeners(this);
-    this.#deps.bus.removeListeners(this);
+  /** Ends the retry timers; the lifecycle ends the subscriptions. */
+  async stop(): Promise<void> {
     for (const timer of this.#retries.values()) timer.cancel();
     this.#retries.clear();
   }

@@ -112,7 +112,6 @@ export class TasteLearner implements Service {
   }
 
   async stop(): Promise<void> {
-    this.#deps.player.events.removeListeners(this);
     this.#isListening = false;
     this.#started.clear();
   }

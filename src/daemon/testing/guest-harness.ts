@@ -18,6 +18,7 @@ import { buildTestServer, type TestServer } from './server.js';
 import { initialSnapshot } from './state.js';
 import { StateHub } from '../http/state-hub.js';
 import { StateProjector } from '../http/state-projector.js';
+import { stopService } from '../../kernel/lifecycle.js';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 /** The moods of the guests' library: calm and mellow are near each other; upbeat and energetic are far from calm. */
@@ -69,7 +70,7 @@ export async function guestHarness(
   const playerSettings: PlayerSettings = { ...defaults.player, idle: { behaviour: 'quiet', volume: 30 } };
   let settings: () => Config = () => defaults;
   const blocks = new BlockedMusic({ clock, log: silent, bus, store, explicit: () => settings().music.explicit });
-  blocks.start();
+  await blocks.start();
   const director: MusicDirector = new MusicDirector({
     clock,
     random: seededRandom(7),
@@ -145,9 +146,10 @@ export async function guestHarness(
       };
     },
     async close() {
-      await guests.stop();
-      blocks.stop();
-      await settle(director.stop());
+      // As the daemon stops them: each one's subscriptions ended, then its own stop.
+      await stopService(guests, [bus, player.events]);
+      await stopService(blocks, [bus]);
+      await settle(stopService(director, [bus, player.events]));
       await server.app.close();
       await recorder.stop();
       await projector.stop();

@@ -19,6 +19,7 @@ import { SWITCH_AT_ONCE } from './director-harness.js';
 import { ADMIN_PASSPHRASE, type TestServer } from './server.js';
 import { serveToStaff, type StaffCall } from './staff-server.js';
 import { DATABASE_FILE } from '../config/paths.js';
+import { stopService } from '../../kernel/lifecycle.js';
 
 /**
  * A real music director on real mpv (no audio out), a real SQLite file and the admin routes, signed
@@ -95,8 +96,8 @@ export async function staffDirector(options: {
     let blocks: BlockedMusic | undefined;
     if (options.blocks === true) {
       const blocked = new BlockedMusic({ clock, log: silent, bus, store, explicit: () => 'play' });
-      blocked.start();
-      cleanups.push(async () => blocked.stop());
+      await blocked.start();
+      cleanups.push(() => stopService(blocked, [bus]));
       blocks = blocked;
     }
     const settings = { ...loadConfig({ env: {} }).config.player, transitions: SWITCH_AT_ONCE };

@@ -32,6 +32,11 @@ const SERVICES = new Set([
   'fleet',
   'metrics',
   'memory',
+  'moodLog',
+  'stations',
+  'blocks',
+  'guests',
+  'calibration',
 ]);
 
 /** A service's status in an owner's words. */

@@ -49,7 +49,7 @@ export function calibrationRequests({ presence, calibration }: CalibrationReques
     },
     'me/calibration/start': async (_data, context) => {
       const { id, service } = me(context, 'calibrate');
-      return service.start(id);
+      return service.begin(id);
     },
     'me/calibration/sample': async (data, context) => {
       const { id, service } = me(context, 'calibrate');
