@@ -147,7 +147,7 @@ export type MoodboxEvents = {
    * played or cleared, a vote or a like was cast (`open`: requests in the queue now). Owner: the guest service.
    */
   guestRequestsChanged: { readonly open: number; readonly awaitingStaff: number };
-  /** Staff hold the music to a mood (an emotion) until `until` (epoch ms) instead of the camera's; `music` is the library mood it plays most, by the admin's emotion → mood table. Owner: the music director. */
+  /** Staff hold the music to a mood (an emotion) until `until` (epoch ms) instead of the camera's; `music` is the library mood it plays most, by the emotion → mood table. Owner: the music director. */
   moodHeld: { readonly label: Emotion; readonly until: number; readonly music: string };
   /** The held mood ended (staff released it, or its time was up): the music follows the camera again. Owner: the music director. */
   moodReleased: { readonly why: 'staff' | 'expired' };
@@ -157,8 +157,6 @@ export type MoodboxEvents = {
    * next song, its volume cap at once. Owner: the music director.
    */
   dayPlanChanged: { readonly plan: DayPlan | null };
-  /** The admin's emotion → mood table changed: picks, fits and the held music's name follow it. Owner: the music director (its aim). */
-  emotionMoodsChanged: Record<string, never>;
   /** Settings were saved from the admin panel (dotted paths of what changed). Owner: the live configuration. */
   settingsChanged: { readonly changed: readonly string[] };
   /** Someone allowed to (a fleet operator) asked the daemon to restart; the composition root stops it with the restart exit code. */

@@ -1,17 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_EMOTION_MOODS,
-  EMOTION_MOODS_SETTING,
-  loadEmotionMoodMap,
-  moodsForEmotions,
-  parseEmotionMoodMap,
-  type MoodSettings,
-} from './moods.js';
-
-function memorySettings(): MoodSettings & { values: Map<string, unknown> } {
-  const values = new Map<string, unknown>();
-  return { values, get: (key) => values.get(key), set: (key, value) => void values.set(key, value) };
-}
+import { DEFAULT_EMOTION_MOODS, moodsForEmotions } from './moods.js';
 
 describe('emotion → mood mapping', () => {
   it('has sane defaults for every emotion', () => {
@@ -29,21 +17,5 @@ describe('emotion → mood mapping', () => {
     expect(moods['upbeat']).toBeCloseTo(0.5);
     expect(moods['energetic']).toBeCloseTo(0.2);
     expect(moods['calm']).toBeCloseTo(0.3);
-  });
-
-  it('keeps an edited mapping, completing it with the defaults', () => {
-    const settings = memorySettings();
-    settings.set(EMOTION_MOODS_SETTING, { sad: { moods: { calm: 0.5 } } }, 1);
-    const map = loadEmotionMoodMap(settings);
-    expect(map.sad).toEqual({ moods: { calm: 0.5 } });
-    expect(map.happy).toEqual(DEFAULT_EMOTION_MOODS.happy);
-  });
-
-  it('refuses a mapping that names no emotion or a bad weight', () => {
-    expect(() => parseEmotionMoodMap({ bored: { moods: { calm: 1 } } })).toThrow(/Expected an emotion .*got `"bored"` \(string\)/);
-    expect(() => parseEmotionMoodMap({ sad: { moods: { calm: 0 } } })).toThrow(
-      'Expected `sad.moods.calm` to be a weight in (0, 1], got `0` (number)',
-    );
-    expect(loadEmotionMoodMap({ get: () => 'garbage', set() {} })).toBe(DEFAULT_EMOTION_MOODS);
   });
 });

@@ -54,9 +54,6 @@ export const DEFAULT_EMOTION_MOODS: EmotionMoodMap = Object.freeze({
   contempt: { moods: { calm: 1 } },
 });
 
-/** The settings key under which an edited mapping is stored. */
-export const EMOTION_MOODS_SETTING = 'player.emotionMoods';
-
 const MOOD_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 
 /** Normalises a mood name (`" Calm "` → `calm`); throws a `TypeError` for names that cannot be moods. */
@@ -68,55 +65,12 @@ export function moodName(value: unknown): string {
   return name;
 }
 
-/**
- * Checks an edited emotion → mood mapping and returns it complete: emotions it leaves out keep their
- * defaults. Throws a `TypeError` naming the first problem.
- */
-export function parseEmotionMoodMap(value: unknown): EmotionMoodMap {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(`Expected the emotion → mood mapping to be an object, got ${describeValue(value)}`);
-  }
-  const result: Record<string, EmotionMoods> = { ...DEFAULT_EMOTION_MOODS };
-  for (const [emotion, entry] of Object.entries(value as Record<string, unknown>)) {
-    if (!(EMOTIONS as readonly string[]).includes(emotion)) {
-      throw new TypeError(`Expected an emotion (${EMOTIONS.join(', ')}), got ${describeValue(emotion)}`);
-    }
-    if (typeof entry !== 'object' || entry === null) {
-      throw new TypeError(`Expected \`${emotion}\` to map to {moods, liftTo?}, got ${describeValue(entry)}`);
-    }
-    const { moods, liftTo } = entry as { moods?: unknown; liftTo?: unknown };
-    if (typeof moods !== 'object' || moods === null || Object.keys(moods).length === 0) {
-      throw new TypeError(`Expected \`${emotion}.moods\` to name at least one mood, got ${describeValue(moods)}`);
-    }
-    const weights: Record<string, number> = {};
-    for (const [mood, weight] of Object.entries(moods as Record<string, unknown>)) {
-      if (typeof weight !== 'number' || !(weight > 0 && weight <= 1)) {
-        throw new TypeError(`Expected \`${emotion}.moods.${mood}\` to be a weight in (0, 1], got ${describeValue(weight)}`);
-      }
-      weights[moodName(mood)] = weight;
-    }
-    result[emotion] = liftTo === undefined ? { moods: weights } : { moods: weights, liftTo: moodName(liftTo) };
-  }
-  return Object.freeze(result);
-}
-
-/** The settings port the mapping is kept in; the daemon's settings repository satisfies it. */
+/** A settings port (Spotify keeps its mood playlists in it); the daemon's settings repository satisfies it. */
 export interface MoodSettings {
   /** The stored JSON value, or undefined when never set. */
   get(key: string): unknown;
   /** Stores a JSON value; `at` is ms since the Unix epoch. */
   set(key: string, value: unknown, at: number): void;
-}
-
-/** The admin's mapping, or the default when none was saved (or the saved one no longer parses). */
-export function loadEmotionMoodMap(settings: MoodSettings): EmotionMoodMap {
-  const stored = settings.get(EMOTION_MOODS_SETTING);
-  if (stored === undefined) return DEFAULT_EMOTION_MOODS;
-  try {
-    return parseEmotionMoodMap(stored);
-  } catch {
-    return DEFAULT_EMOTION_MOODS;
-  }
 }
 
 /**
@@ -143,7 +97,7 @@ export function moodsForEmotions(probabilities: Readonly<Partial<Record<Emotion,
 
 /**
  * Every mood tracks may be tagged with from the admin panel: the built-in moods, then those the
- * admin's emotion → mood mapping adds (its moods and lift targets), each once, in that order. A
+ * emotion → mood mapping adds (its moods and lift targets), each once, in that order. A
  * mood outside this list is never asked for by the music, so a tag with it would do nothing.
  */
 export function knownMoods(map: EmotionMoodMap = DEFAULT_EMOTION_MOODS): string[] {

@@ -8,7 +8,7 @@ import { tracksLine } from '../../kernel/health-words.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import type { AnalysisProgress, AnalysisReport } from '../../player/library/library-analyzer.js';
 import type { ScanProgress, ScanReport } from '../../player/library/scanner.js';
-import { knownMoods, loadEmotionMoodMap } from '../../player/moods.js';
+import { DEFAULT_EMOTION_MOODS, knownMoods } from '../../player/moods.js';
 import type { Store, Track, TrackMood } from '../store/store.js';
 
 /** Progress is pushed to the UIs at most this often (ms). */
@@ -44,7 +44,7 @@ export interface LibraryServiceDeps {
   count: () => number;
   /** The folders to scan (absolute). */
   folders: () => readonly string[];
-  /** The tracks and their mood tags, the admin's emotion → mood table (the moods a track may have), and the audit log. */
+  /** The tracks and their mood tags, the emotion → mood table (the moods a track may have), and the audit log. */
   store: Pick<Store, 'tracks' | 'settings' | 'audit' | 'transaction'>;
 }
 
@@ -190,9 +190,9 @@ export class LibraryService implements Service {
     return this.#state;
   }
 
-  /** The moods tracks may be tagged with: those of the admin's emotion → mood table (read each time: it may change). */
+  /** The moods tracks may be tagged with: those of the emotion → mood table. */
   knownMoods(): string[] {
-    return knownMoods(loadEmotionMoodMap(this.#deps.store.settings));
+    return knownMoods(DEFAULT_EMOTION_MOODS);
   }
 
   /**

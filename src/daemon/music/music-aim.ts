@@ -1,16 +1,8 @@
 import type { Clock } from '../../kernel/clock.js';
 import type { Log } from '../../kernel/log.js';
 import { EMOTIONS, isEmotion, NOBODY, type Emotion, type EmotionScores, type RoomMood } from '../../kernel/room-mood.js';
-import {
-  EMOTION_MOODS_SETTING,
-  loadEmotionMoodMap,
-  moodsForEmotions,
-  parseEmotionMoodMap,
-  type EmotionMoodMap,
-  type MoodPoint,
-} from '../../player/moods.js';
+import { DEFAULT_EMOTION_MOODS, moodsForEmotions, type EmotionMoodMap, type MoodPoint } from '../../player/moods.js';
 import type { MoodboxBus } from '../events.js';
-import type { Store } from '../store/store.js';
 import { roomAimOf, type RoomAim } from './fit-policy.js';
 import { planePoint } from './music-transitions.js';
 
@@ -27,40 +19,21 @@ export interface MusicAimDeps {
   clock: Pick<Clock, 'now'>;
   log: Log;
   bus: MoodboxBus;
-  /** Where the admin's emotion → mood table is kept. */
-  store: Pick<Store, 'settings'>;
 }
 
 /**
- * What the music aims at: the camera's latest room mood, or the mood staff hold it to instead, and
- * the admin's emotion → mood table that turns either into mood weights. Owns the hold (announces
- * `moodHeld` and `moodReleased`) and the table (announces `emotionMoodsChanged`; it is read from the
- * store once and again after that event, not for every pick).
+ * What the music aims at: the camera's latest room mood, or the mood staff hold it to instead,
+ * turned into mood weights by the emotion → mood table (`DEFAULT_EMOTION_MOODS`). Owns the hold
+ * (announces `moodHeld` and `moodReleased`).
  */
 export class MusicAim {
   readonly #deps: MusicAimDeps;
   /** The room mood, or null before the first reading. */
   #room: RoomMood | null = null;
   #hold: MoodHold | null = null;
-  /** The admin's table as last read from the store; undefined until read, and again after it changed. */
-  #table: EmotionMoodMap | undefined;
 
   constructor(deps: MusicAimDeps) {
     this.#deps = deps;
-  }
-
-  start(): void {
-    this.#deps.bus.on(
-      'emotionMoodsChanged',
-      () => {
-        this.#table = undefined;
-      },
-      this,
-    );
-  }
-
-  stop(): void {
-    this.#deps.bus.removeListeners(this);
   }
 
   /** The camera's reading changed (null: it stopped seeing). A held mood still leads until it ends. */
@@ -91,10 +64,9 @@ export class MusicAim {
     return room.scores;
   }
 
-  /** The admin's emotion → mood table now. */
+  /** The emotion → mood table the music follows. */
   emotionMoods(): EmotionMoodMap {
-    this.#table ??= loadEmotionMoodMap(this.#deps.store.settings);
-    return this.#table;
+    return DEFAULT_EMOTION_MOODS;
   }
 
   /** The mood the music aims at now, with the mood weights it comes from. */
@@ -105,17 +77,6 @@ export class MusicAim {
   /** Where the mood followed now sits on the valence/arousal plane, or null when its moods have no place. */
   point(): MoodPoint | null {
     return planePoint(moodsForEmotions(this.scores(), this.emotionMoods()));
-  }
-
-  /**
-   * Saves the admin's emotion → mood table (validated: a `TypeError` says what is wrong) and
-   * announces `emotionMoodsChanged`: picks follow it from the next one.
-   */
-  setEmotionMoods(value: unknown): EmotionMoodMap {
-    const table = parseEmotionMoodMap(value);
-    this.#deps.store.settings.set(EMOTION_MOODS_SETTING, table, this.#deps.clock.now());
-    this.#deps.bus.emit('emotionMoodsChanged', {});
-    return table;
   }
 
   /**

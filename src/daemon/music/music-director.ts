@@ -92,7 +92,7 @@ export class MusicDirector implements Service {
       // A Spotify track left in the library plays only while Spotify is a source (never at a business).
       spotifyPlays: () => sources.mode !== 'local',
     });
-    this.#aim = new MusicAim({ clock, log, bus, store });
+    this.#aim = new MusicAim({ clock, log, bus });
     this.#limits = new MusicLimits({ clock, log, player, settings, aim: this.#aim });
     this.#plans = new DayPlanWatch({ clock, log, bus, plans: () => settings().dayPlans });
     this.#queue = new MusicQueue({
@@ -117,7 +117,6 @@ export class MusicDirector implements Service {
 
   async start(): Promise<void> {
     this.#catalogue.reload();
-    this.#aim.start();
     // Every listener is this director's: `stop` removes them all by owner.
     const { bus, player } = this.#deps;
     const queue = this.#queue;
@@ -168,7 +167,6 @@ export class MusicDirector implements Service {
     this.#scheduleTimer?.cancel();
     this.#plans.stop();
     this.#staff.stop();
-    this.#aim.stop();
     this.#offSources?.();
     this.#offSources = undefined;
     await this.#queue.stop();
@@ -340,7 +338,7 @@ export class MusicDirector implements Service {
     return this.#staff;
   }
 
-  /** The mood the music follows (the room's or a held one) and the admin's emotion → mood table. */
+  /** The mood the music follows (the room's or a held one) and the emotion → mood table. */
   get aim(): MusicAim {
     return this.#aim;
   }

@@ -3,7 +3,7 @@ import { seededRandom } from '../../kernel/random.js';
 import { recommendFor, type RecommendForInput } from './recommend-for.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
-import { DEFAULT_MOODS, EMOTION_MOODS_SETTING } from '../../player/moods.js';
+import { DEFAULT_MOODS, DEFAULT_EMOTION_MOODS } from '../../player/moods.js';
 import { Recommender } from '../../player/recommender.js';
 import { TrackIndex } from '../../player/track-index.js';
 
@@ -77,10 +77,12 @@ describe('recommendFor', () => {
     expect(recommend(lib, { scores: { happy: 1 }, policy: 'lift', liftTo: 'calm' }).next?.reason.text).toMatch(/toward calm/);
   });
 
-  it("uses the admin's table, a mood named directly, the listener's likes and the room's last play", () => {
+  it("uses the table it is given, a mood named directly, the listener's likes and the room's last play", () => {
     const lib = library();
-    lib.store.settings.set(EMOTION_MOODS_SETTING, { happy: { moods: { power: 1 } } }, 1);
-    expect(recommend(lib, { scores: { happy: 1 } }).room).toEqual({ power: 1 });
+    const recommender = new Recommender(new TrackIndex(lib.store.tracks.allWithMoods()));
+    const table = { ...DEFAULT_EMOTION_MOODS, happy: { moods: { power: 1 } } };
+    const deps = { store: lib.store, clock: lib.clock, random: seededRandom(1), recommender, emotionMoods: table };
+    expect(recommendFor(deps, { scores: { happy: 1 } }).room).toEqual({ power: 1 });
     expect(recommend(lib, { scores: { happy: 1 }, moods: { mellow: 2 } }).room).toEqual({ mellow: 2 });
 
     const [liked] = lib.ids.get('calm') ?? [];

@@ -1,7 +1,7 @@
 import type { Clock } from '../../kernel/clock.js';
 import type { Random } from '../../kernel/random.js';
 import type { Store } from '../store/store.js';
-import { EMOTIONS, loadEmotionMoodMap, moodsForEmotions, type Emotion, type EmotionMoodMap } from '../../player/moods.js';
+import { DEFAULT_EMOTION_MOODS, EMOTIONS, moodsForEmotions, type Emotion, type EmotionMoodMap } from '../../player/moods.js';
 import type { HistoryEntry, LearnedTastes, ListenerTaste, Recommendation, Recommender, RecommendPolicy } from '../../player/recommender.js';
 import { leanToward, maxArousalOf, type DayPlan } from './day-plan-policy.js';
 
@@ -13,22 +13,22 @@ const HISTORY_PLAYS = 100;
 
 export interface RecommendForDeps {
   /**
-   * Where the admin's emotion → mood table, the listener's taste, the room's recent plays and the
-   * learned tastes (`taste`; without it, the fixed weights alone) are read from.
+   * Where the listener's taste, the room's recent plays and the learned tastes (`taste`; without
+   * it, the fixed weights alone) are read from.
    */
-  store: Pick<Store, 'settings' | 'users' | 'plays'> & Partial<Pick<Store, 'taste'>>;
+  store: Pick<Store, 'users' | 'plays'> & Partial<Pick<Store, 'taste'>>;
   clock: Pick<Clock, 'now'>;
   random: Random;
   /** The engine over the library as loaded now. */
   recommender: Recommender;
-  /** The admin's emotion → mood table, when the caller keeps it at hand. @default read from `store.settings` */
+  /** The emotion → mood table the room's emotions are turned into moods by. @default `DEFAULT_EMOTION_MOODS` */
   emotionMoods?: EmotionMoodMap;
 }
 
 export interface RecommendForInput {
   /**
    * The room's per-emotion scores, any scale (the vision pipeline's are 0–1). They are blended into
-   * mood weights through the admin's emotion → mood table. Empty, or no score above 0 (nobody read
+   * mood weights through the emotion → mood table. Empty, or no score above 0 (nobody read
    * yet, nobody there): the default, a neutral one-hot.
    */
   scores: Readonly<Partial<Record<Emotion, number>>>;
@@ -56,13 +56,13 @@ export interface RecommendForInput {
 export type RoomRecommendation = Recommendation & { room: Record<string, number> };
 
 /**
- * What to play for the room now: builds the request from the store (the admin's emotion → mood
- * table, the listener's taste, the room's history, the time) and asks the engine. The one place a
+ * What to play for the room now: builds the request from the room's emotions (through the emotion →
+ * mood table), the store (the listener's taste, the room's history, the time) and asks the engine. The one place a
  * recommendation request is built, for the music director and `moodbox recommend` alike.
  */
 export function recommendFor(deps: RecommendForDeps, input: RecommendForInput): RoomRecommendation {
   const { store, clock, random, recommender } = deps;
-  const map = deps.emotionMoods ?? loadEmotionMoodMap(store.settings);
+  const map = deps.emotionMoods ?? DEFAULT_EMOTION_MOODS;
   const scores = readScores(input.scores);
   const plan = input.plan ?? null;
   const asked = input.moods === undefined ? moodsForEmotions(scores, map) : { ...input.moods };

@@ -10,7 +10,7 @@ const admin = { access: 'admin' } as const;
 
 export interface StationsRoutesOptions {
   stations: Pick<Stations, 'list' | 'add' | 'remove'>;
-  /** The moods a station may be tagged with: those of the admin's emotion → mood table (`LibraryService.knownMoods`). */
+  /** The moods a station may be tagged with: those of the emotion → mood table (`LibraryService.knownMoods`). */
   knownMoods: () => string[];
 }
 

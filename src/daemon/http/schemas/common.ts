@@ -114,7 +114,7 @@ export const StateSchema = Type.Object({
       held: Type.Optional(
         Type.Union([Type.Object({ label: Type.String(), until: Type.Integer(), music: Type.String() }), Type.Null()], {
           description:
-            'The mood staff hold the music to instead of the camera’s, until when (epoch ms), and the library mood it plays most (`music`, by the admin’s emotion → mood table); null while the music follows the camera.',
+            'The mood staff hold the music to instead of the camera’s, until when (epoch ms), and the library mood it plays most (`music`, by the emotion → mood table); null while the music follows the camera.',
         }),
       ),
     }),
