@@ -338,11 +338,6 @@ export class MusicDirector implements Service {
     return this.#staff;
   }
 
-  /** The mood the music follows (the room's or a held one) and the emotion → mood table. */
-  get aim(): MusicAim {
-    return this.#aim;
-  }
-
   /** What plays now, as the screens show it. */
   get playback(): Playback {
     return this.#queue.playback;
