@@ -119,8 +119,9 @@ export class MbGuestRequests extends LitElement {
   #line(r: GuestAdminView['requests'][number]): string {
     // A request waiting for the staff takes no votes.
     if (r.awaitingApproval) return t('admin.guests.waitingForYes');
-    // The reason is the daemon's own, in English.
-    return t('admin.guests.line', { status: t(`admin.guests.status.${r.status}`), reason: r.reason, up: r.votes.up, down: r.votes.down });
+    // The reason is the daemon's own, said in the reader's language where it sends it as data.
+    const reason = i18n.said(r.reasonSaid, r.reason);
+    return t('admin.guests.line', { status: t(`admin.guests.status.${r.status}`), reason, up: r.votes.up, down: r.votes.down });
   }
 
   override render() {
