@@ -20,7 +20,13 @@ import { GUEST_GONE, GUEST_REFUSALS } from '../../src/daemon/guests/guest-refusa
 import { GUEST_REASONS, staffHold, type UnfitVerdict } from '../../src/daemon/guests/guest-reasons.js';
 import { judgeFit, roomAimOf } from '../../src/daemon/music/fit-policy.js';
 import { CAMERA_PAGE_REFUSALS, QUERY_REFUSALS, SPOTIFY_REFUSALS } from '../../src/daemon/http/http-refusals.js';
-import { BLOCK_REFUSALS, blockFieldRefused, LIBRARY_REFUSALS, STATION_REFUSALS } from '../../src/daemon/music/library-refusals.js';
+import {
+  BLOCK_REFUSALS,
+  blockFieldRefused,
+  LIBRARY_REFUSALS,
+  STATION_REFUSALS,
+  YOUTUBE_WORDS,
+} from '../../src/daemon/music/library-refusals.js';
 import { MUSIC_REFUSALS, SILENCES } from '../../src/daemon/music/music-refusals.js';
 import { nameProblem } from '../../src/daemon/people/names.js';
 import {
@@ -200,6 +206,8 @@ describe('the catalogues', () => {
       ...['calm', 'upbeat', 'dinner jazz', ''].map((music) => staffHold(music)),
     ];
     for (const reason of reasons) expect(say(reason.said ?? undefined)).toBe(reason.text);
+    // Why a station is not played now, as the stations page shows it.
+    for (const words of Object.values(YOUTUBE_WORDS)) expect(say(words.said)).toBe(words.text);
   });
 
   it('says every refusal the daemon sends as data as the daemon says it in English', () => {
@@ -273,6 +281,9 @@ describe('the catalogues', () => {
       STATION_REFUSALS.noStation(5),
       STATION_REFUSALS.unknownMoods(['wild'], known),
       STATION_REFUSALS.unknownMoods(['wild', 'odd', 'loud'], known),
+      ...(['business', 'off', 'noYtDlp'] as const).map((why) => STATION_REFUSALS.youtube(why)),
+      STATION_REFUSALS.privateAddress('`radio.local`'),
+      STATION_REFUSALS.privateAddress('`radio.example` (192.168.1.20)'),
       BLOCK_REFUSALS.noTrack(12),
       BLOCK_REFUSALS.noBlock(4),
       blockFieldRefused('body.artist', BLOCK_REFUSALS.emptyArtist()) as Error & Words,

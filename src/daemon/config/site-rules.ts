@@ -46,13 +46,17 @@ export function spotifyRedirectUri(config: Pick<Config, 'spotify' | 'server'>): 
   return config.spotify.redirectUri === '' ? `http://127.0.0.1:${config.server.port}/api/spotify/callback` : config.spotify.redirectUri;
 }
 
+/** Why a YouTube station cannot play: the box is a business's, YouTube is off, or yt-dlp is missing. */
+export type YoutubeBlock = 'business' | 'off' | 'noYtDlp';
+
 /**
  * Why a YouTube station cannot be added or played now, or undefined when it can: a business never
  * plays YouTube, a home only with `music.youtube` on and yt-dlp installed (`command -v yt-dlp`).
+ * `STATION_REFUSALS.youtube` says it.
  */
-export function youtubeRefusal(config: Pick<Config, 'site' | 'music'>, hasYtDlp: boolean): string | undefined {
-  if (config.site.kind === 'business') return `YouTube is not played at a business: ${BUSINESS_MUSIC_REASON}`;
-  if (!config.music.youtube) return 'YouTube is off on this box: turn on `music.youtube` in Settings first';
-  if (!hasYtDlp) return 'YouTube needs yt-dlp, which is not installed on this box: install it with `sudo apt install yt-dlp`';
+export function youtubeBlock(config: Pick<Config, 'site' | 'music'>, hasYtDlp: boolean): YoutubeBlock | undefined {
+  if (config.site.kind === 'business') return 'business';
+  if (!config.music.youtube) return 'off';
+  if (!hasYtDlp) return 'noYtDlp';
   return undefined;
 }

@@ -194,6 +194,8 @@ describe('stations from the admin panel', () => {
       expect(error(res), host).toEqual({
         code: 'MB_ERR_PLAYER_NOT_ALLOWED',
         message: expect.stringMatching(/^`url`: `[^`]+` is this box or its local network: stations must be on the internet/) as unknown,
+        // The same sentence as data, for the panel's language.
+        said: { id: 'stations.privateAddress', values: { what: expect.stringMatching(/^`[^`]+`$/) as unknown } },
       });
     }
     expect(asked).toEqual([]);
@@ -270,7 +272,10 @@ describe('stations from the admin panel', () => {
     bus.emit('settingsChanged', { changed: ['music.youtube'] });
     expect(changes).toEqual(['stations']);
     await stations.stop();
-    expect(stations.list()[0]?.blocked).toMatch(/YouTube is off/);
+    expect(stations.list()[0]).toMatchObject({
+      blocked: expect.stringMatching(/YouTube is off/) as unknown,
+      blockedSaid: { id: 'stations.youtube.off' },
+    });
   });
 
   it('marks a station that failed with when and why, leaves it out of the picks for 15 minutes, then tries it again', async () => {

@@ -1,5 +1,7 @@
 import { MoodboxError, type MoodboxErrorCode } from '../../kernel/errors.js';
 import { said, type Said } from '../../kernel/said.js';
+import { PRIVATE_ADDRESS_REASON } from '../../player/streams/stream-address.js';
+import { BUSINESS_MUSIC_REASON, type YoutubeBlock } from '../config/site-rules.js';
 
 /**
  * The refusals of the library, its stations and its blocks on the admin panel, each written once in
@@ -65,6 +67,14 @@ export const STATION_REFUSALS = {
       known: known.join(', '),
     });
   },
+  /** A YouTube station the box may not play now (`YOUTUBE_WORDS`), refused where it is added. */
+  youtube: (why: YoutubeBlock) =>
+    refused('MB_ERR_PLAYER_NOT_ALLOWED', `\`url\`: ${YOUTUBE_WORDS[why].text}`, 'stations.urlRefused', {
+      reason: { said: YOUTUBE_WORDS[why].said.id },
+    }),
+  /** A station on the box or its network (`what`: the host, and the address it resolves to) while only the internet's are allowed. */
+  privateAddress: (what: string) =>
+    refused('MB_ERR_PLAYER_NOT_ALLOWED', `\`url\`: ${what} ${PRIVATE_ADDRESS_REASON}`, 'stations.privateAddress', { what }),
 } as const;
 
 /** A problem of a block's field, said before the route names the field (`blockFieldRefused`). */
@@ -117,3 +127,13 @@ export function blockFieldRefused(field: string, err: unknown): unknown {
   }
   return err instanceof RangeError ? new MoodboxError('MB_ERR_HTTP_BAD_REQUEST', `${field}: ${err.message}`) : err;
 }
+
+/** Why a YouTube station cannot play here, in both forms (`common.said.stations.youtube.*`). */
+export const YOUTUBE_WORDS: Readonly<Record<YoutubeBlock, { text: string; said: Said }>> = {
+  business: { text: `YouTube is not played at a business: ${BUSINESS_MUSIC_REASON}`, said: said('stations.youtube.business') },
+  off: { text: 'YouTube is off on this box: turn on `music.youtube` in Settings first', said: said('stations.youtube.off') },
+  noYtDlp: {
+    text: 'YouTube needs yt-dlp, which is not installed on this box: install it with `sudo apt install yt-dlp`',
+    said: said('stations.youtube.noYtDlp'),
+  },
+};

@@ -3,11 +3,11 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { readFile } from 'node:fs/promises';
 import { delimiter, join, resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
-import { youtubeRefusal } from '../config/site-rules.js';
+import { youtubeBlock, type YoutubeBlock } from '../config/site-rules.js';
 import type { MoodboxBus } from '../events.js';
 import type { Clock, Timer } from '../../kernel/clock.js';
-import { MoodboxError } from '../../kernel/errors.js';
-import { STATION_REFUSALS } from './library-refusals.js';
+import type { Said } from '../../kernel/said.js';
+import { STATION_REFUSALS, YOUTUBE_WORDS } from './library-refusals.js';
 import { stationFailure } from './music-refusals.js';
 import type { Log } from '../../kernel/log.js';
 import type { Service } from '../../kernel/lifecycle.js';
@@ -17,7 +17,7 @@ import { parseMoods } from '../../player/library/mood-tags.js';
 import type { Player } from '../../player/player.js';
 import type { QueueItem } from '../../player/play-queue.js';
 import { parseStationsFile, STATIONS_FILE } from '../../player/streams/stations-file.js';
-import { privateAddressRefusal, type HostLookup } from '../../player/streams/stream-address.js';
+import { PRIVATE_ADDRESS_REASON, privateAddressOf, type HostLookup } from '../../player/streams/stream-address.js';
 import { isYouTubeUrl, parseStreamUrl, STREAM_SOURCE, streamKind, type StreamKind } from '../../player/streams/stream-url.js';
 
 /** A station that failed is left out of the picks this long, then tried again (ms). */
@@ -32,6 +32,8 @@ export interface StationView extends Station {
   retryAt: number | null;
   /** Why it is not played now although it is fine (YouTube off, yt-dlp missing, a business), or null. */
   blocked: string | null;
+  /** `blocked` as data, for the admin panel to say in its reader's language; null with it. */
+  blockedSaid: Said | null;
 }
 
 /** What importing a music folder's stations file did; `invalid` names each bad line. */
@@ -124,8 +126,10 @@ export class Stations implements Service {
     } catch (err) {
       throw new TypeError(`\`moods\`: ${(err as Error).message}`);
     }
-    const refused = this.#refusal(url) ?? (await this.#addressRefusal(url));
-    if (refused !== undefined) throw new MoodboxError('MB_ERR_PLAYER_NOT_ALLOWED', `\`url\`: ${refused}`);
+    const youtube = this.#youtubeBlock(url);
+    if (youtube !== undefined) throw STATION_REFUSALS.youtube(youtube);
+    const inside = await this.#privateAddress(url);
+    if (inside !== undefined) throw STATION_REFUSALS.privateAddress(inside);
     const genre = typeof input.genre === 'string' ? input.genre.trim() : '';
     const { store, clock } = this.#deps;
     const station = store.transaction(() => {
@@ -168,7 +172,7 @@ export class Stations implements Service {
     if (track.source !== STREAM_SOURCE) return true;
     const station = this.#deps.store.stations.get(track.id);
     if (station !== undefined && this.#retryAt(station) !== null) return false;
-    return this.#refusal(track.uri) === undefined;
+    return this.#youtubeBlock(track.uri) === undefined;
   }
 
   /**
@@ -183,7 +187,10 @@ export class Stations implements Service {
     const { store, log } = this.#deps;
     const kept: number[] = [];
     for (const line of stations) {
-      const refused = this.#refusal(line.url) ?? (await this.#addressRefusal(line.url));
+      const youtube = this.#youtubeBlock(line.url);
+      const inside = youtube === undefined ? await this.#privateAddress(line.url) : undefined;
+      const refused =
+        youtube !== undefined ? YOUTUBE_WORDS[youtube].text : inside !== undefined ? `${inside} ${PRIVATE_ADDRESS_REASON}` : undefined;
       if (refused !== undefined) {
         invalid.push({ line: line.line, message: `\`url\`: ${refused}` });
         continue;
@@ -203,13 +210,14 @@ export class Stations implements Service {
   }
 
   /** Why `url` may not be played from here for where it points (this box, its LAN), or undefined. */
-  async #addressRefusal(url: string): Promise<string | undefined> {
+  /** The host on the box or its network `url` points at (as a refusal names it), unless the owner allows such stations. */
+  async #privateAddress(url: string): Promise<string | undefined> {
     if (this.#deps.settings().music.allowPrivateStations) return undefined;
-    return privateAddressRefusal(url, this.#lookup);
+    return privateAddressOf(url, this.#lookup);
   }
 
-  #refusal(url: string): string | undefined {
-    return isYouTubeUrl(url) ? youtubeRefusal(this.#deps.settings(), this.#hasYtDlp()) : undefined;
+  #youtubeBlock(url: string): YoutubeBlock | undefined {
+    return isYouTubeUrl(url) ? youtubeBlock(this.#deps.settings(), this.#hasYtDlp()) : undefined;
   }
 
   #view(station: Station): StationView {
@@ -219,7 +227,7 @@ export class Stations implements Service {
       kind: streamKind(station.url),
       isFailing: station.failedAt !== null,
       retryAt,
-      blocked: this.#refusal(station.url) ?? null,
+      ...blockedOf(this.#youtubeBlock(station.url)),
     };
   }
 
@@ -304,4 +312,11 @@ export function isOnPath(name: string, env: Readonly<Record<string, string | und
     }
   }
   return false;
+}
+
+/** Why a station is not played now, in both forms, or null. */
+function blockedOf(why: YoutubeBlock | undefined): Pick<StationView, 'blocked' | 'blockedSaid'> {
+  return why === undefined
+    ? { blocked: null, blockedSaid: null }
+    : { blocked: YOUTUBE_WORDS[why].text, blockedSaid: YOUTUBE_WORDS[why].said };
 }

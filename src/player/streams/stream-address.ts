@@ -98,8 +98,8 @@ export interface StationAddressCheck {
   isPrivate?: ((ip: string) => boolean) | undefined;
 }
 
-/** What a refusal says of where a station points. */
-const INSIDE =
+/** What a refusal says of where a station points (after the host it names). */
+export const PRIVATE_ADDRESS_REASON =
   'is this box or its local network: stations must be on the internet; the owner may allow local ones in Settings, under Music: “Stations on this network” (`music.allowPrivateStations`)';
 
 /**
@@ -124,12 +124,19 @@ export async function privateAddressRefusal(url: string, check: HostLookup | Sta
   return found.refusal;
 }
 
+/** The host (and the address it resolves to) that `privateAddressRefusal` refuses, as its refusal names it, or undefined. */
+export async function privateAddressOf(url: string, check: HostLookup | StationAddressCheck): Promise<string | undefined> {
+  const found = await checkedAddresses(url, typeof check === 'function' ? { lookup: check } : check);
+  return found.refusal?.slice(0, -(PRIVATE_ADDRESS_REASON.length + 1));
+}
+
 async function checkedAddresses(url: string, check: StationAddressCheck): Promise<{ refusal?: string; addresses: string[] }> {
   const isPrivate = check.isPrivate ?? ((ip: string) => isPrivateAddress(ip));
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
   let addresses: string[];
   if (isIP(host) !== 0) addresses = [host];
-  else if (LOCAL_NAMES.test(host.toLowerCase().replace(/\.+$/, ''))) return { refusal: `\`${host}\` ${INSIDE}`, addresses: [] };
+  else if (LOCAL_NAMES.test(host.toLowerCase().replace(/\.+$/, '')))
+    return { refusal: `\`${host}\` ${PRIVATE_ADDRESS_REASON}`, addresses: [] };
   else {
     try {
       addresses = await check.lookup(host);
@@ -140,7 +147,7 @@ async function checkedAddresses(url: string, check: StationAddressCheck): Promis
   const inside = addresses.find((ip) => isPrivate(ip));
   if (inside === undefined) return { addresses };
   const what = inside === host ? `\`${host}\`` : `\`${host}\` (${inside})`;
-  return { refusal: `${what} ${INSIDE}`, addresses };
+  return { refusal: `${what} ${PRIVATE_ADDRESS_REASON}`, addresses };
 }
 
 /** How many redirects a station's URL may take before it plays. */

@@ -237,7 +237,8 @@ export class MbAdminStations extends LitElement {
         ${s.retryAt === null ? t('admin.stations.retryNow') : t('admin.stations.retryAt', { at: formatTime(s.retryAt) })}</span
       >`;
     }
-    if (s.blocked !== null) return html`<span data-state="blocked">${t('admin.stations.notPlayed', { reason: s.blocked })}</span>`;
+    if (s.blocked !== null)
+      return html`<span data-state="blocked">${t('admin.stations.notPlayed', { reason: i18n.said(s.blockedSaid, s.blocked) })}</span>`;
     return html`<span data-state="ok"
       >${s.playedAt === null ? t('admin.stations.notPlayedYet') : t('admin.stations.played', { at: formatTime(s.playedAt) })}</span
     >`;

@@ -1,3 +1,4 @@
+import { SaidSchema } from './guest.js';
 import { Type } from 'typebox';
 
 const Moods = Type.Array(Type.Object({ mood: Type.String(), weight: Type.Number(), origin: Type.String() }));
@@ -22,6 +23,9 @@ export const StationSchema = Type.Object({
   playedAt: Type.Union([Type.Integer(), Type.Null()], { description: 'When it last played (epoch ms), or null.' }),
   blocked: Type.Union([Type.String(), Type.Null()], {
     description: 'Why this box does not play it now (YouTube off, yt-dlp missing, a business), or null.',
+  }),
+  blockedSaid: Type.Union([SaidSchema, Type.Null()], {
+    description: '`blocked` as a message of the screens’ catalogues (`common.said.<id>`), for the reader’s language; null with it.',
   }),
   addedAt: Type.Integer(),
 });
