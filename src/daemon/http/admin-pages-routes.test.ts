@@ -143,15 +143,14 @@ describe('tap a card now', () => {
 describe('mood tags', () => {
   const track = (title: string) => store.tracks.upsert({ uri: `/music/${title}.mp3`, title });
 
-  it('lists the known moods with how many tracks carry each, the mapping’s own moods after the built-in ones', async () => {
+  it('lists the moods the music asks for, with how many tracks carry each', async () => {
     store.tracks.setMoods(track('a').id, [{ mood: 'calm', weight: 1, origin: 'admin' }]);
-    store.settings.set('player.emotionMoods', { happy: { moods: { sunny: 1 } } }, clock.now());
     const { moods } = (await app.inject({ url: '/api/admin/moods', headers })).json<{
       moods: Array<{ name: string; builtIn: boolean; tracks: number }>;
     }>();
-    expect(moods.map((m) => m.name)).toEqual(['calm', 'mellow', 'uplifting', 'upbeat', 'energetic', 'power', 'sunny']);
+    expect(moods.map((m) => m.name)).toEqual(['calm', 'mellow', 'uplifting', 'upbeat', 'energetic', 'power']);
     expect(moods[0]).toEqual({ name: 'calm', builtIn: true, tracks: 1 });
-    expect(moods.at(-1)).toEqual({ name: 'sunny', builtIn: false, tracks: 0 });
+    expect(moods.at(-1)).toEqual({ name: 'power', builtIn: true, tracks: 0 });
   });
 
   it('refuses a mood that is not known, naming it, and keeps a mood the track already had from a moods file', async () => {
