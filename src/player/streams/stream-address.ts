@@ -127,16 +127,19 @@ export async function privateAddressRefusal(url: string, check: HostLookup | Sta
 /** The host (and the address it resolves to) that `privateAddressRefusal` refuses, as its refusal names it, or undefined. */
 export async function privateAddressOf(url: string, check: HostLookup | StationAddressCheck): Promise<string | undefined> {
   const found = await checkedAddresses(url, typeof check === 'function' ? { lookup: check } : check);
-  return found.refusal?.slice(0, -(PRIVATE_ADDRESS_REASON.length + 1));
+  return found.where;
 }
 
-async function checkedAddresses(url: string, check: StationAddressCheck): Promise<{ refusal?: string; addresses: string[] }> {
+async function checkedAddresses(
+  url: string,
+  check: StationAddressCheck,
+): Promise<{ refusal?: string; where?: string; addresses: string[] }> {
   const isPrivate = check.isPrivate ?? ((ip: string) => isPrivateAddress(ip));
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
   let addresses: string[];
   if (isIP(host) !== 0) addresses = [host];
   else if (LOCAL_NAMES.test(host.toLowerCase().replace(/\.+$/, '')))
-    return { refusal: `\`${host}\` ${PRIVATE_ADDRESS_REASON}`, addresses: [] };
+    return { refusal: `\`${host}\` ${PRIVATE_ADDRESS_REASON}`, where: `\`${host}\``, addresses: [] };
   else {
     try {
       addresses = await check.lookup(host);
@@ -147,7 +150,7 @@ async function checkedAddresses(url: string, check: StationAddressCheck): Promis
   const inside = addresses.find((ip) => isPrivate(ip));
   if (inside === undefined) return { addresses };
   const what = inside === host ? `\`${host}\`` : `\`${host}\` (${inside})`;
-  return { refusal: `${what} ${PRIVATE_ADDRESS_REASON}`, addresses };
+  return { refusal: `${what} ${PRIVATE_ADDRESS_REASON}`, where: what, addresses };
 }
 
 /** How many redirects a station's URL may take before it plays. */

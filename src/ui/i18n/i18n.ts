@@ -71,6 +71,8 @@ export class I18n<K extends string> extends EventTarget {
   #formats = new Map<string, IntlMessageFormat>();
   /** The box's time zone, where it differs from the reader's (then every time names it); undefined: the reader's. */
   #boxZone: string | undefined;
+  /** The zone and reader's zone `useTimeZone` was last given: the state repeats them on every change. */
+  #zoneAsked = '';
 
   constructor(english: Catalogue, load: CatalogueLoader) {
     super();
@@ -141,6 +143,9 @@ export class I18n<K extends string> extends EventTarget {
 
   /** The box's time zone (IANA, from the state), for the times above; where it is the reader's own, times say no zone. */
   useTimeZone(zone: string | null | undefined, readerZone = Intl.DateTimeFormat().resolvedOptions().timeZone): void {
+    const asked = `${zone ?? ''}\u0000${readerZone}`;
+    if (asked === this.#zoneAsked) return;
+    this.#zoneAsked = asked;
     const next = zone === null || zone === undefined || sameZone(zone, readerZone) ? undefined : zone;
     if (next === this.#boxZone) return;
     this.#boxZone = next;
