@@ -2,13 +2,20 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PIECES, STYLES } from '../../scripts/demo-music-pieces.js';
 import { pseudo } from '../../src/ui/i18n/catalogue-tools.js';
+import german from '../../src/ui/i18n/catalogues/de.json' with { type: 'json' };
 import english from '../../src/ui/i18n/catalogues/en.json' with { type: 'json' };
 import { type Browser, type Daemon, PASSPHRASE, WAIT, addUser, assertBuilt, launchBrowser, shot, startDaemon, tempDir } from './harness.js';
+import { smallTargets, targetSize, targets } from './phone-checks.js';
+import { textFitProblems } from './text-fit.js';
 
 /** The panel's pages whose words are its own (the model page shows the model's report, data of its own). */
 const PAGES = ['', '#guests', '#library', '#stations', '#blocked', '#users', '#history', '#settings', '#backups', '#camera', '#audit'];
 /** What a page shows that is data, not words of the panel: the demo library's titles, artists and albums, and the admin's name. */
 const DATA = new Set(['Inès', ...DEMO_PIECES.flatMap((p) => [p.title, p.artist]), ...Object.values(STYLES).map((s) => s.album)]);
+/** The panel's texts whose words must not be cut (`textFitProblems`); its buttons are looked at in any case. */
+const PANEL_TEXTS = 'h1, h2, h3, h4, p, li, dt, dd, th, td, label, legend, summary, figcaption, nav a';
+/** The settings' tabs, a third of a phone's width each, may hyphenate a word on two lines ("Bild-schirme"). */
+const MAY_WRAP = { mayWrap: '[role="tab"]' };
 
 /**
  * The visible texts of `page` (shadow roots included) that hold words, and those of them that are
@@ -151,6 +158,55 @@ describe('the admin panel in its reader’s language', { timeout: 120_000 }, () 
       await page.setViewportSize({ width: 1280, height: 800 });
     }
     console.log(`texts not from the catalogue, by page: ${figures.join(', ')}`);
+  });
+
+  it('fits German on every page at 1280x800, 390 and 320 px: nothing past the screen’s edge, no word cut, every target at least 44 px on a phone', async () => {
+    const { page } = await open('de-DE');
+    await page.getByLabel('Name').fill('Inès');
+    await page.getByLabel('Passphrase').fill(PASSPHRASE);
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await page.locator('nav a').first().waitFor(WAIT);
+    /** Each page's smallest target (its smaller side), by width, for the log. */
+    const smallest: string[] = [];
+    const fits = async (what: string, isPhone: boolean): Promise<void> => {
+      // A resize draws the charts again, and on a phone the dashboard's brief cards load their own.
+      await page
+        .getByText(german.admin.page.loading)
+        .first()
+        .waitFor({ state: 'detached', ...WAIT });
+      await expect.poll(() => overflowing(page), { message: what, ...WAIT }).toEqual([]);
+      // A word wider than its box spills out of it without moving the box, and the page scrolls. (The
+      // pseudo-locale's padding is one run of dots, wider than a phone after a long paragraph: no word is.)
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), what).toBeLessThanOrEqual(page.viewportSize()?.width ?? 0);
+      await expect.poll(() => textFitProblems(page, PANEL_TEXTS, MAY_WRAP), { message: what, ...WAIT }).toEqual([]);
+      if (isPhone) await expect.poll(() => smallTargets(page), { message: what, ...WAIT }).toEqual([]);
+      smallest.push(`${what} ${Math.min(...(await targets(page)).map(targetSize)).toFixed(0)}`);
+    };
+    for (const view of PAGES) {
+      const name = view.slice(1) || 'dashboard';
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.goto(`${daemon.url}/admin${view}`);
+      await page.locator('main h2').first().waitFor(WAIT);
+      await expect.poll(async () => (await plainTexts(page)).texts, WAIT).toBeGreaterThan(10);
+      for (const width of [1280, 390, 320]) {
+        if (width < 1280) await page.setViewportSize({ width, height: 844 });
+        await fits(`${name} at ${width} px`, width < 1280);
+        await shot(page, `admin-de-${name}`, { fullPage: true });
+        if (view !== '' || width === 1280) continue;
+        // The sections behind the menu: each link a whole word and a finger's size.
+        const menu = page.locator('button.menu');
+        await menu.click();
+        await page.locator('nav a').first().waitFor(WAIT);
+        await fits(`the menu at ${width} px`, true);
+        await shot(page, 'admin-de-menu');
+        await menu.click();
+        await page
+          .locator('nav a')
+          .first()
+          .waitFor({ state: 'hidden', ...WAIT });
+      }
+    }
+    console.log(`smallest target in px, by page and width: ${smallest.join(', ')}`);
   });
 
   it('has every word of its frame in the catalogue (pseudo-locale), with nothing cut or scrolled on a phone', async () => {

@@ -3,11 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CalibrationView, MyProfile } from '../../src/daemon/http/contract.js';
 import { FakeKioskSocket, roomSnapshot, smallTexts, SUGGESTIONS } from './fake-kiosk-socket.js';
 import { ownTexts } from './own-texts.js';
+import { smallTargets } from './phone-checks.js';
 import { type Browser, type Daemon, a11yProblems, assertBuilt, launchBrowser, shot, startDaemon, tempDir, WAIT } from './harness.js';
 
 // The kiosk in the venue's language (issue 57): `site.language` in the state, else the kiosk
 // browser's; a change saved in Settings at once; German and the pseudo-locale (accented, 40%
-// longer) at 800x480 and 1280x800 with nothing cut, scrolled or under 14 px.
+// longer) at 800x480 and 1280x800 with nothing cut, scrolled or under 14 px, and no target under 44 px.
 
 const SIZES = [
   { width: 800, height: 480 },
@@ -224,13 +225,14 @@ describe('the kiosk in the venue’s language', { timeout: 180_000 }, () => {
     }
   });
 
-  it('fits German at 800x480 and 1280x800: nothing cut, scrolled or under 14 px', async () => {
+  it('fits German at 800x480 and 1280x800: nothing cut, scrolled or under 14 px, and every target at least 44 px', async () => {
     const { page } = await kiosk('de', 'de-DE');
     await page.getByRole('region', { name: 'Läuft gerade' }).waitFor(WAIT);
     for (const size of SIZES) {
       await page.setViewportSize(size);
       expect(await cutOrScrolled(page)).toEqual([]);
       expect(await smallTexts(page, 14)).toEqual([]);
+      expect(await smallTargets(page)).toEqual([]);
       await shot(page, 'kiosk-de');
     }
   });

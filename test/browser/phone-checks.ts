@@ -38,14 +38,24 @@ export async function smallText(page: Page, min = MIN_TEXT_PX): Promise<string[]
   }, min);
 }
 
+/** A target a finger must hit, as drawn: its tag, its name, and its size in CSS px. */
+export interface Target {
+  tag: string;
+  name: string;
+  width: number;
+  height: number;
+  /** A slider: its height is its target, and its width its length. */
+  isRange: boolean;
+}
+
 /**
- * Visible targets a finger must hit that are smaller than `min` CSS pixels either way: buttons,
- * links, selects, text fields, and the labels of checkboxes and radio buttons (the label is the
- * target). Links inside running text are left out (WCAG's inline exception), as are sliders' heights.
+ * Visible targets a finger must hit, shadow roots included: buttons, links, selects, text fields,
+ * and the labels of checkboxes and radio buttons (the label is the target). Links inside running
+ * text are left out (WCAG's inline exception).
  */
-export async function smallTargets(page: Page, min = MIN_TARGET_PX): Promise<string[]> {
-  return page.evaluate((least) => {
-    const found: string[] = [];
+export async function targets(page: Page): Promise<Target[]> {
+  return page.evaluate(() => {
+    const found: Target[] = [];
     const walk = (root: Document | ShadowRoot): void => {
       for (const el of root.querySelectorAll<HTMLElement>('button, a[href], select, input, textarea, summary')) {
         const style = getComputedStyle(el);
@@ -64,16 +74,25 @@ export async function smallTargets(page: Page, min = MIN_TARGET_PX): Promise<str
           ['P', 'LI', 'SPAN', 'DD', 'FIGCAPTION'].includes(el.parentElement.tagName)
         )
           continue;
+        const name = (el.getAttribute('aria-label') ?? el.textContent ?? (el as HTMLInputElement).name ?? '').trim().replace(/\s+/g, ' ');
         const isRange = el instanceof HTMLInputElement && el.type === 'range';
-        const tooSmall = box.height < least - 0.5 || (!isRange && box.width < least - 0.5);
-        if (tooSmall) {
-          const name = (el.getAttribute('aria-label') ?? el.textContent ?? (el as HTMLInputElement).name ?? '').trim().replace(/\s+/g, ' ');
-          found.push(`${el.tagName.toLowerCase()} “${name.slice(0, 30)}” is ${Math.round(box.width)}x${Math.round(box.height)} px`);
-        }
+        found.push({ tag: el.tagName.toLowerCase(), name: name.slice(0, 30), width: box.width, height: box.height, isRange });
       }
       for (const host of root.querySelectorAll('*')) if (host.shadowRoot) walk(host.shadowRoot);
     };
     walk(document);
     return found;
-  }, min);
+  });
+}
+
+/** A target's smaller side, the one a finger may miss: a slider's height alone. */
+export function targetSize(target: Target): number {
+  return target.isRange ? target.height : Math.min(target.width, target.height);
+}
+
+/** Visible targets (`targets`) smaller than `min` CSS pixels either way (a slider's height alone), each as its tag, name and size. */
+export async function smallTargets(page: Page, min = MIN_TARGET_PX): Promise<string[]> {
+  return (await targets(page))
+    .filter((target) => targetSize(target) < min - 0.5)
+    .map(({ tag, name, width, height }) => `${tag} “${name}” is ${Math.round(width)}x${Math.round(height)} px`);
 }

@@ -67,19 +67,26 @@ export const DASHBOARD_STYLES = css`
   .charts-head h3 {
     margin: 0;
   }
-  /* A phone's "More" card: its closed parts two to a line; an open one takes the card's width. */
+  /*
+   * A phone's "More" card: its closed parts two to a line, but a part whose name is one long word
+   * (Aktivitätsdiagramme) on a line of its own rather than cut; an open one takes the card's width.
+   */
   .more {
-    display: grid;
-    grid-template-columns: repeat(2, minmax(0, 1fr));
+    display: flex;
+    flex-wrap: wrap;
     gap: 0 0.6em;
     padding-block: 0.2em;
+  }
+  .more > details {
+    flex: 1 1 40%;
   }
   .more summary {
     font-weight: 600;
   }
   .more > details[open] {
-    grid-column: 1 / -1;
-    padding-bottom: 0.8em;
+    flex-basis: 100%;
+    min-inline-size: 0;
+    padding-block-end: 0.8em;
   }
   @media (max-width: 600px) {
     .grid {

@@ -89,12 +89,12 @@ export const ADMIN_PANEL_STYLES = css`
       gap: 0.6em;
       padding: 0.4em 0.8em;
     }
+    /* The name on two lines rather than cut ("Moodbox-/Verwaltung"); a word longer than its room ends in an ellipsis. */
     header h1 {
       flex: 1 1 0;
       min-width: 0;
       overflow: hidden;
       font-size: 1.05em;
-      white-space: nowrap;
       text-overflow: ellipsis;
     }
     header .who,

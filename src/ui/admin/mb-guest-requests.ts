@@ -67,8 +67,10 @@ export class MbGuestRequests extends LitElement {
       :host([brief]) li > span:first-child {
         flex: 1 1 100%;
       }
+      /* A button that does not fit beside the other goes under it, its words on one line. */
       .actions {
         display: flex;
+        flex-wrap: wrap;
         gap: 0.5em;
         margin-top: 0.6em;
       }

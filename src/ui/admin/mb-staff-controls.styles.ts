@@ -17,8 +17,10 @@ export const STAFF_CONTROLS_STYLES = css`
     align-items: center;
     gap: 0.5em;
   }
+  /* The slider gives way to a longer word for "Volume" (Lautstärke) on the narrowest phones. */
   .volume input {
     width: 12em;
+    min-inline-size: 0;
     min-height: 2.75em;
     padding: 0;
     border: 0;
