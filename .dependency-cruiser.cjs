@@ -17,7 +17,7 @@ module.exports = {
       name: 'kernel-is-a-leaf',
       severity: 'error',
       comment:
-        'kernel/ (clock, random, errors, event bus, lifecycle, log, the mood vocabulary, daily hours) imports nothing else of Moodbox.',
+        'kernel/ (clock, random, errors, event bus, lifecycle, log, the mood vocabulary, daily hours, rate windows) imports nothing else of Moodbox.',
       from: { path: '^src/kernel/' },
       to: { path: '^src/', pathNot: '^src/kernel/' },
     },

@@ -1,6 +1,6 @@
 import type { AuthService } from './auth-service.js';
 import type { KioskPresence } from './kiosk-presence.js';
-import { WindowLimit, type WindowRule } from './rate-limit.js';
+import { WindowLimit, type WindowRule } from '../../kernel/window-limit.js';
 import type { Clock } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
 import { PEOPLE_REFUSALS } from './people-refusals.js';
@@ -11,7 +11,7 @@ import { audioView } from '../../player/library/audio-view.js';
  * Self-registration at the kiosk: at most this many tries per device (address) and in all per
  * hour, names refused or not, so that names cannot be probed faster than that.
  */
-export const REGISTRATION_LIMITS: Readonly<Record<'perDevice' | 'overall', WindowRule>> = {
+export const REGISTRATION_LIMITS: Readonly<Record<'perDevice' | 'overall', WindowRule & { limit: number }>> = {
   perDevice: { limit: 10, windowMs: 3_600_000 },
   overall: { limit: 30, windowMs: 3_600_000 },
 };
@@ -209,10 +209,11 @@ export class PeopleService {
   async register(input: { name: string; pin: string }, device: string): Promise<User> {
     if (!this.#deps.selfRegistration()) throw PEOPLE_REFUSALS.registrationOff();
     // Checked and counted in one synchronous step, before the slow hash: tries made at once count one by one.
-    const waitMs = Math.max(this.#registrationsPerDevice.retryAfterMs(device), this.#registrations.retryAfterMs('all'));
+    const waitMs = WindowLimit.takeAll([
+      [this.#registrationsPerDevice, [device]],
+      [this.#registrations, ['all']],
+    ]);
     if (waitMs > 0) throw PEOPLE_REFUSALS.registrationThrottled(waitMs);
-    this.#registrationsPerDevice.record(device);
-    this.#registrations.record('all');
     try {
       return await this.#deps.auth.createUser({ name: input.name, role: 'member', secret: input.pin }, `self:${device}`);
     } catch (err) {
