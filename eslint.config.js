@@ -52,6 +52,26 @@ export default tseslint.config(
       ],
     },
   },
+  // Every audit line is written through one helper, with an actor built in one place (store/audit.ts).
+  {
+    files: ['src/daemon/**/*.ts'],
+    ignores: ['src/daemon/store/audit.ts', '**/*.test.ts', '**/testing/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSEnumDeclaration', message: 'Use an `as const` object and a union.' },
+        { selector: 'TSModuleDeclaration[kind="namespace"]', message: 'No namespaces.' },
+        {
+          selector: 'CallExpression[callee.property.name="append"][callee.object.property.name="audit"]',
+          message: 'Write the audit with `recordAudit` or `auditFirst` (store/audit.ts), for an `Actor`.',
+        },
+        {
+          selector: 'TemplateLiteral[quasis.0.value.raw=/^(admin|user|self|mqtt|first-run):/]',
+          message: 'Name who acts with `actors` (store/audit.ts), not a string built by hand.',
+        },
+      ],
+    },
+  },
   // Which folder may import which is checked by dependency-cruiser (`npm run deps`, .dependency-cruiser.cjs):
   // it sees every file of a folder and type-only imports, which path patterns here cannot.
   {

@@ -16,6 +16,7 @@ import type { PersonalCalibrationService } from './camera/personal-calibration-s
 import type { Stations } from './music/stations.js';
 import type { BlockedMusic } from './music/blocked-music.js';
 import type { SpotifyAccount } from '../player/spotify/spotify-account.js';
+import type { Actor } from './store/audit.js';
 
 /**
  * What the delivery layers (http/: routes, WebSocket, screens; mqtt/: Home Assistant, the fleet)
@@ -54,7 +55,7 @@ export interface MoodboxCore {
   /** The health of every service, in start order. */
   health(): Array<{ name: string } & ServiceHealth>;
   /** Asks for a restart (`restartRequested`, which the composition root answers), audited (`daemon.restart`) with `by` as the actor. */
-  requestRestart(by: string): void;
+  requestRestart(by: Actor): void;
 }
 
 /** What shows Moodbox to people and to other machines, built from the core by the composition root, and run around the services by `Moodbox.start`. */

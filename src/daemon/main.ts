@@ -15,6 +15,7 @@ import { createLogger, openLogFile } from './logging.js';
 import type { Moodbox } from './moodbox.js';
 import { flushLog, watchProcess } from './ops/process-stop.js';
 import { reviewRestoredRows } from './ops/restore-review.js';
+import { actors } from './store/audit.js';
 import { applyPendingRestore, DATABASE_FILE, PID_FILE } from './store/backups.js';
 import { openSqliteStore, type SqliteStore } from './store/sqlite-store.js';
 import { createServiceNotifier } from './ops/systemd-notify.js';
@@ -112,7 +113,7 @@ export async function runDaemon(options: {
     restored !== undefined && !('failed' in restored)
       ? await reviewRestoredRows(
           { store, clock, log: log.child({ module: 'backups' }) },
-          { folders: libraryFolders(config.library.folders), actor: restored.by },
+          { folders: libraryFolders(config.library.folders), actor: actors.named(restored.by) },
         )
       : undefined;
 

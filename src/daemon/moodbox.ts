@@ -33,6 +33,7 @@ import { PersonalCalibrationService } from './camera/personal-calibration-servic
 import { PlayRecorder } from '../player/play-recorder.js';
 import type { Player } from '../player/player.js';
 import type { SpotifyAccount } from '../player/spotify/spotify-account.js';
+import { actors, recordAudit, type Actor } from './store/audit.js';
 
 export interface MoodboxDeps {
   clock: Clock;
@@ -285,15 +286,15 @@ export class Moodbox implements MoodboxCore {
   }
 
   /** The one emitter of `restartRequested`: the panel, a fleet operator and the memory guard ask through here. */
-  requestRestart(by: string): void {
+  requestRestart(by: Actor): void {
     const { store, clock, log } = this.#deps;
     try {
-      store.audit.append({ at: clock.now(), actor: by, action: 'daemon.restart', target: '' });
+      recordAudit({ audit: store.audit, clock }, by, 'daemon.restart');
     } catch (err) {
       // A restart asked for still happens: a full disk is no reason to keep running.
-      log.warn({ err, by }, 'the restart is not in the audit log: it cannot be written');
+      log.warn({ err, by: by.name }, 'the restart is not in the audit log: it cannot be written');
     }
-    this.bus.emit('restartRequested', { by });
+    this.bus.emit('restartRequested', { by: by.name });
   }
 
   /** True once every service has started and none reports `failed`. */
@@ -303,14 +304,14 @@ export class Moodbox implements MoodboxCore {
 }
 
 /** The core's own subscriptions: a settings change logged, and a restore staff readied put in place by a restart. */
-function coreListeners(bus: MoodboxBus, log: Logger, restart: (by: string) => void): Service {
+function coreListeners(bus: MoodboxBus, log: Logger, restart: (by: Actor) => void): Service {
   const listeners: Service = {
     name: 'core',
     isQuiet: true,
     start: async () => {
       bus.on('settingsChanged', ({ changed }) => log.info({ changed }, 'settings changed'), listeners);
       // A restore is put in place by the next start, before the database opens.
-      bus.on('restoreStaged', ({ by }) => restart(by), listeners);
+      bus.on('restoreStaged', ({ by }) => restart(actors.named(by)), listeners);
     },
     stop: async () => {},
   };

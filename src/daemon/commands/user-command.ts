@@ -4,6 +4,7 @@ import type { PeopleService } from '../people/people-service.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { Store, User } from '../store/store.js';
 import { configOption } from './options.js';
+import { actors } from '../store/audit.js';
 
 /**
  * `moodbox user …` and `moodbox card link …`: set up people without a screen, against the
@@ -26,7 +27,7 @@ export function registerUser(program: Command): void {
       const role = opts.role;
       await withAuth(opts.config, async ({ auth }) => {
         const secret = opts.pin ? await readSecret(role === 'admin' ? 'Passphrase' : 'PIN') : undefined;
-        const created = await auth.createUser({ name, role, ...(secret === undefined ? {} : { secret }) }, 'cli');
+        const created = await auth.createUser({ name, role, ...(secret === undefined ? {} : { secret }) }, actors.cli);
         process.stdout.write(`created ${created.role} ${created.name} (id ${created.id})\n`);
       });
     });
@@ -61,7 +62,7 @@ export function registerUser(program: Command): void {
     .action(async (name: string, opts: { config?: string }) => {
       await withAuth(opts.config, async ({ auth }) => {
         const found = mustFind(auth, name);
-        await auth.setSecret(found.id, await readSecret(found.role === 'admin' ? 'Passphrase' : 'PIN'), 'cli');
+        await auth.setSecret(found.id, await readSecret(found.role === 'admin' ? 'Passphrase' : 'PIN'), actors.cli);
         process.stdout.write(`new ${found.role === 'admin' ? 'passphrase' : 'PIN'} set for ${found.name}\n`);
       });
     });
@@ -76,7 +77,7 @@ export function registerUser(program: Command): void {
     .action(async (name: string, opts: { config?: string }) => {
       await withAuth(opts.config, async ({ auth }) => {
         const found = mustFind(auth, name);
-        auth.unlock(found, 'cli');
+        auth.unlock(found, actors.cli);
         process.stdout.write(`${found.name} can sign in again at once\n`);
       });
     });
@@ -94,7 +95,7 @@ export function registerUser(program: Command): void {
       await withAuth(opts.config, async ({ auth, people }) => {
         const found = mustFind(auth, name);
         // The same command as the admin panel's, audited the same way, with the CLI as the actor.
-        people.linkCard({ cardId: card, userId: found.id }, { name: 'cli' });
+        people.linkCard({ cardId: card, userId: found.id }, actors.cli);
         process.stdout.write(`card …${card.slice(-4)} now signs in ${found.name}\n`);
       });
     });

@@ -9,6 +9,7 @@ import { LiveConfig, OVERRIDES_KEY, requiresRestart } from './live-config.js';
 import { loadConfig } from './load-config.js';
 import { panelChecks } from './panel-checks.js';
 import { INSTALL_DIR } from '../version.js';
+import { actors } from '../store/audit.js';
 
 const env = { HOME: '/home/kiosk', MOODBOX_PORT: '9100' };
 
@@ -287,7 +288,7 @@ describe('LiveConfig', () => {
       ]),
     );
     expect(errors).toHaveLength(3);
-    settings.dismissSetAside('admin:1');
+    settings.dismissSetAside(actors.admin(1));
     expect(settings.setAside()).toEqual([]);
   });
 

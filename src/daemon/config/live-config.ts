@@ -2,6 +2,7 @@ import { EventBus, type ListenerOwner } from '../../kernel/event-bus.js';
 import { ConfigError } from './config-error.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { Log } from '../../kernel/log.js';
+import { actors, recordAudit, type Actor } from '../store/audit.js';
 import type { AuditRepository } from '../store/store.js';
 import { changedPaths, deepFreeze, loadConfig, mergeDeep } from './load-config.js';
 import { ConfigSchema, type Config } from './schema.js';
@@ -164,11 +165,11 @@ export class LiveConfig {
   }
 
   /** Forgets the settings set aside (the admin has read them), audited `settings.set-aside-dismissed`. */
-  dismissSetAside(actor: string): void {
+  dismissSetAside(actor: Actor): void {
     const audit = this.#mustAudit();
     const count = this.setAside().length;
     this.#store.set(SET_ASIDE_KEY, [], audit.clock.now());
-    audit.log.append({ at: audit.clock.now(), actor, action: 'settings.set-aside-dismissed', target: '', detail: { count } });
+    recordAudit({ audit: audit.log, clock: audit.clock }, actor, 'settings.set-aside-dismissed', { detail: { count } });
   }
 
   /**
@@ -219,14 +220,10 @@ export class LiveConfig {
    * Saves `overrides` as `actor`'s settings (the admin panel's save: the whole set), audited
    * (`settings.save`, with what changed). Throws as `save` does, and then nothing is written.
    */
-  saveAs(actor: string, overrides: Record<string, unknown>): SettingsChange {
+  saveAs(actor: Actor, overrides: Record<string, unknown>): SettingsChange {
     const audit = this.#mustAudit();
     const change = this.save(overrides, audit.clock.now());
-    audit.log.append({
-      at: audit.clock.now(),
-      actor,
-      action: 'settings.save',
-      target: '',
+    recordAudit({ audit: audit.log, clock: audit.clock }, actor, 'settings.save', {
       detail: { changed: change.changed, restartRequired: change.restartRequired },
     });
     return change;
@@ -236,7 +233,7 @@ export class LiveConfig {
    * Merges `patch` (a partial configuration, e.g. `{player: {policy: 'lift'}}`) over the saved
    * overrides for `actor` (Home Assistant, a fleet operator), audited as `saveAs`.
    */
-  patchAs(actor: string, patch: Record<string, unknown>): SettingsChange {
+  patchAs(actor: Actor, patch: Record<string, unknown>): SettingsChange {
     return this.saveAs(actor, mergeDeep(this.overrides(), patch));
   }
 
@@ -290,7 +287,11 @@ export class LiveConfig {
     this.#store.set(SET_ASIDE_KEY, [...this.setAside(), ...aside].slice(-SET_ASIDE_KEEP), at);
     for (const { path, why } of aside) {
       this.#log.error({ setting: path, why }, 'a saved setting is refused and set aside');
-      this.#audit?.log.append({ at, actor: 'moodbox', action: 'settings.set-aside', target: path, detail: { why } });
+      if (this.#audit !== undefined)
+        recordAudit({ audit: this.#audit.log, clock: this.#audit.clock }, actors.moodbox, 'settings.set-aside', {
+          target: path,
+          detail: { why },
+        });
     }
   }
 

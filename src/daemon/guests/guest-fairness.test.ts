@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { roomMoodOf } from '../../kernel/room-mood.js';
 import { guestHarness, type GuestHarness } from '../testing/guest-harness.js';
+import { actors } from '../store/audit.js';
 
 // Fair by design (issue 31): budgets per phone and per address, the repeat window, the room's mood,
 // votes from distinct phones that expire.
@@ -84,7 +85,7 @@ describe('fair guest requests', () => {
     const [song] = idle(h, 'calm');
     expect((await ask(h, 1, song ?? 0)).statusCode).toBe(201);
     expect(errorOf(await ask(h, 2, song ?? 0))).toEqual({ status: 409, code: 'MB_ERR_GUEST_REPEAT' });
-    await h.settle(h.guests.clearAll('admin:1') > 0 ? h.director.guestsChanged() : undefined);
+    await h.settle(h.guests.clearAll(actors.admin(1)) > 0 ? h.director.guestsChanged() : undefined);
     h.clock.advance(10 * MINUTE);
     const again = await ask(h, 3, song ?? 0);
     expect(errorOf(again)).toEqual({ status: 409, code: 'MB_ERR_GUEST_REPEAT' });

@@ -4,6 +4,7 @@ import { chartStats } from '../http/chart-stats.js';
 import { GUEST_PUSH_MS } from '../http/guests/guest-socket.js';
 import { until } from '../testing/ws-socket.js';
 import { guestHarness, type GuestHarness } from '../testing/guest-harness.js';
+import { actors } from '../store/audit.js';
 
 // Guests from their phones (issue 31): the guest page's calls against the real director, guest
 // service, server and SQLite.
@@ -98,7 +99,7 @@ describe('the guest page', () => {
     await h.settle();
     expect(h.player.state().upcoming[0]?.track.id).toBe(wanted);
 
-    h.blocks.blockSong(wanted, 'admin:1');
+    h.blocks.blockSong(wanted, actors.admin(1));
     await h.settle();
     expect((await state(h, 1)).me.requests[0]).toMatchObject({ status: 'declined', reason: 'The staff took this song off the list' });
     expect(h.player.state().upcoming.map((i) => i.track.id)).not.toContain(wanted);

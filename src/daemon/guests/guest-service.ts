@@ -6,6 +6,7 @@ import type { Log } from '../../kernel/log.js';
 import { guestsLine } from '../../kernel/health-words.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import type { MoodboxBus } from '../events.js';
+import { recordAudit, type Actor } from '../store/audit.js';
 import type { Store, Track } from '../store/store.js';
 import type { Player, PlayOutcome } from '../../player/player.js';
 import type { QueueItem } from '../../player/play-queue.js';
@@ -273,7 +274,7 @@ export class GuestService implements Service {
    * waiting for their yes is declined instead (`declined`, audited as `guests.decline`: it uses up
    * none of the guest's requests). False when it is no longer in the queue.
    */
-  clear(requestId: number, actor: string): boolean {
+  clear(requestId: number, actor: Actor): boolean {
     const request = this.#requests.open().find((r) => r.id === requestId);
     if (request === undefined) return false;
     if (!request.approved) {
@@ -288,7 +289,7 @@ export class GuestService implements Service {
   }
 
   /** Staff (`actor`) say yes to a request waiting for them, audited as `guests.approve`; false when none waits for them under this id. */
-  approve(requestId: number, actor: string): boolean {
+  approve(requestId: number, actor: Actor): boolean {
     const request = this.#requests.get(requestId);
     if (request === undefined || request.approved || request.status !== 'waiting') return false;
     this.#audit(actor, 'guests.approve', { request: requestId });
@@ -299,7 +300,7 @@ export class GuestService implements Service {
   }
 
   /** Staff (`actor`) clear every request in the queue and every vote, audited as `guests.clear-all`; answers how many requests went. */
-  clearAll(actor: string): number {
+  clearAll(actor: Actor): number {
     const open = this.#requests.open();
     this.#audit(actor, 'guests.clear-all', { requests: open.length });
     for (const r of open) this.#finish(r.id, 'cleared', GUEST_REASONS.cleared);
@@ -309,8 +310,8 @@ export class GuestService implements Service {
   }
 
   /** Written before the change it tells of: when it cannot be (a full disk), nothing changes. */
-  #audit(actor: string, action: string, detail: Record<string, unknown>): void {
-    this.#deps.store.audit.append({ at: this.#deps.clock.now(), actor, action, target: '', detail });
+  #audit(actor: Actor, action: string, detail: Record<string, unknown>): void {
+    recordAudit({ audit: this.#deps.store.audit, clock: this.#deps.clock }, actor, action, { detail });
   }
 
   /** Every song guests asked for in the last hour (newest first), for staff. */

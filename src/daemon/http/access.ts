@@ -8,6 +8,7 @@ import { SIGN_IN_REFUSALS } from '../people/sign-in-refusals.js';
 import type { Session, User } from '../store/store-reads.js';
 import { isLoopbackAddress } from './origin.js';
 import type { StateView } from './public-state.js';
+import { actors, type Actor } from '../store/store-reads.js';
 
 /**
  * Who may call a route, set per route as `config: { access }`:
@@ -55,7 +56,7 @@ declare module 'fastify' {
      * Who acts on an admin route, as the audit names them (`admin:<id>`): the one way routes name
      * their actor. Only read on an access-checked admin route; anywhere else it throws.
      */
-    readonly adminActor: string;
+    readonly adminActor: Actor;
   }
 }
 
@@ -121,9 +122,9 @@ export async function registerAccess(
   await app.register(fastifyCookie);
   app.decorateRequest('principal', null);
   app.decorateRequest('adminActor', {
-    getter(this: FastifyRequest): string {
+    getter(this: FastifyRequest): Actor {
       if (this.principal === null) throw new Error('an admin actor was asked for on a route with no signed-in admin');
-      return `admin:${this.principal.user.id}`;
+      return actors.admin(this.principal.user.id);
     },
   });
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {

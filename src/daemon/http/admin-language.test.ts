@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer, type TestServer } from '../testing/server.js';
+import { actors } from '../store/audit.js';
 
 const PASSPHRASE = 'a long enough passphrase';
 const servers: TestServer[] = [];
@@ -11,7 +12,7 @@ afterEach(async () => {
 async function signedIn(name: string): Promise<{ s: TestServer; headers: Record<string, string> }> {
   const s = await buildTestServer({ clock: new FakeClock() });
   servers.push(s);
-  await s.auth.createUser({ name, role: 'admin', secret: PASSPHRASE }, 'test');
+  await s.auth.createUser({ name, role: 'admin', secret: PASSPHRASE }, actors.cli);
   const res = await s.app.inject({ method: 'POST', url: '/api/admin/session', payload: { name, passphrase: PASSPHRASE } });
   expect(res.statusCode).toBe(200);
   const cookie = String(res.headers['set-cookie']).split(';')[0] ?? '';

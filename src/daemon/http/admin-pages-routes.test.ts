@@ -9,6 +9,7 @@ import { FakeClock } from '../testing/fake-clock.js';
 import { FakeRfidReader } from '../testing/fake-rfid-reader.js';
 import { buildTestServer, signInNewAdmin } from '../testing/server.js';
 import type { MoodboxServer } from './build-server.js';
+import { actors } from '../store/audit.js';
 
 // The routes behind the admin panel's history, users and library pages (issue 16, items 7–9).
 
@@ -36,7 +37,7 @@ async function until(condition: () => boolean): Promise<void> {
 
 describe('GET /api/admin/history', () => {
   it('names the track, its artist and the person of each play, and a guest play has no name', async () => {
-    const ada = await auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, 'test');
+    const ada = await auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, actors.cli);
     const song = store.tracks.upsert({ uri: '/music/song.mp3', title: 'Morning Walk', artist: 'The Strollers' });
     const untitled = store.tracks.upsert({ uri: '/music/field-recording.ogg' });
     store.plays.start({ trackId: song.id, userId: ada.id, reason: 'tap', mood: 'calm', startedAt: clock.now() - 2000 });
@@ -66,8 +67,8 @@ describe('GET /api/admin/history', () => {
 
 describe('GET /api/admin/users', () => {
   it('says who has a PIN or a card, how often they played and when they were last seen', async () => {
-    const ada = await auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, 'test');
-    const cleo = await auth.createUser({ name: 'Cleo', role: 'member' }, 'test');
+    const ada = await auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, actors.cli);
+    const cleo = await auth.createUser({ name: 'Cleo', role: 'member' }, actors.cli);
     store.cards.link({ cardId: '0004417733', userId: cleo.id });
     const song = store.tracks.upsert({ uri: '/music/song.mp3', title: 'Song' });
     store.plays.start({ trackId: song.id, userId: ada.id, reason: 'tap', startedAt: clock.now() - 60_000 });
@@ -106,7 +107,7 @@ describe('tap a card now', () => {
     reader.emitCard('0001112223');
     expect((await first).json()).toEqual({ cardId: '0001112223', linkedTo: null });
 
-    const ada = await auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, 'test');
+    const ada = await auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, actors.cli);
     store.cards.link({ cardId: '0004417733', userId: ada.id });
     const second = capture();
     await until(() => presence.isCapturing);

@@ -10,6 +10,7 @@ import { EventBus } from '../../kernel/event-bus.js';
 import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import { LibraryService, type Scanner } from '../music/library-service.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
+import { actors } from '../store/audit.js';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -72,7 +73,7 @@ function testLibrary(store: SqliteStore, coversDir: string) {
 async function server(options: Parameters<typeof buildTestServer>[0] = {}): Promise<TestServer> {
   const s = await buildTestServer({ clock: new FakeClock(), ...options });
   servers.push(s);
-  await s.auth.createUser({ name: 'Boss', role: 'admin', secret: PASSPHRASE }, 'test');
+  await s.auth.createUser({ name: 'Boss', role: 'admin', secret: PASSPHRASE }, actors.cli);
   return s;
 }
 
@@ -449,7 +450,7 @@ describe('GET /api/admin/camera/faces', () => {
 
 describe('a passphrase that must be changed', () => {
   async function demoAdmin(s: TestServer) {
-    await s.auth.createUser({ name: 'admin', role: 'admin', secret: 'moodbox-demo-admin', mustChangePin: true }, 'demo');
+    await s.auth.createUser({ name: 'admin', role: 'admin', secret: 'moodbox-demo-admin', mustChangePin: true }, actors.demo);
     return signIn(s, 'admin', 'moodbox-demo-admin');
   }
 

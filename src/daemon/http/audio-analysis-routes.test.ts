@@ -4,6 +4,7 @@ import type { SqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer } from '../testing/server.js';
 import type { MoodboxServer } from './build-server.js';
+import { actors } from '../store/audit.js';
 
 let app: MoodboxServer;
 let store: SqliteStore;
@@ -11,8 +12,8 @@ let store: SqliteStore;
 beforeEach(async () => {
   let auth: AuthService;
   ({ app, store, auth } = await buildTestServer({ clock: new FakeClock() }));
-  await auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
-  await auth.createUser({ name: 'Bob', role: 'member', secret: '2468' }, 'test');
+  await auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, actors.cli);
+  await auth.createUser({ name: 'Bob', role: 'member', secret: '2468' }, actors.cli);
   await app.ready();
 });
 

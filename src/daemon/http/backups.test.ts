@@ -11,6 +11,7 @@ import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer } from '../testing/server.js';
 import { applyPendingRestore, backupDatabase, backupsDir, DATABASE_FILE } from '../store/backups.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
+import { actors } from '../store/audit.js';
 
 const dirs: string[] = [];
 
@@ -23,8 +24,8 @@ describe('the latest backup from the admin panel', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'moodbox-backup-route-'));
     dirs.push(dataDir);
     const { app, auth } = await buildTestServer({ clock: new FakeClock(), dataDir });
-    await auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
-    await auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, 'test');
+    await auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, actors.cli);
+    await auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, actors.cli);
     await app.ready();
     const signIn = await app.inject({
       method: 'POST',
@@ -74,7 +75,7 @@ describe('backups in the admin panel', () => {
     bus.on('restoreStaged', (event) => staged.push(event), 'test');
     const backups = new BackupService({ clock, log: { info() {}, error() {} }, audit: store.audit, bus }, { dataDir });
     const { app, auth } = await buildTestServer({ clock, store, dataDir, backups });
-    const boss = await auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
+    const boss = await auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, actors.cli);
     await app.ready();
     const signIn = await app.inject({
       method: 'POST',

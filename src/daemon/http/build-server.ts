@@ -58,6 +58,7 @@ import type { GuestService } from '../guests/guest-service.js';
 import { registerGuests } from './guests/register-guests.js';
 import type { MusicCommands } from '../music/music-commands.js';
 import { guestUrlOf, systemGuestNetwork, type GuestUrlInput } from '../guests/guest-url.js';
+import type { Actor } from '../store/store-reads.js';
 
 export interface ServerDeps {
   log: Logger;
@@ -83,7 +84,7 @@ export interface ServerDeps {
   /** Staff controls of the music for the admin panel (pause, skip, volume, a held mood); absent: no such routes. */
   staff?: MusicCommands | undefined;
   /** Restarts the daemon for an actor, audited (it exits with a code its service manager restarts on); absent: no restart route. */
-  restart?: ((actor: string) => void) | undefined;
+  restart?: ((actor: Actor) => void) | undefined;
   /** The library's mood tags, set by hand from the admin panel (audited). */
   trackMoods: TracksRoutesOptions['library'];
   /** The music library: rescans from the admin panel (progress is in the `library` state area) and cover images. */

@@ -13,6 +13,7 @@ import { buildTestServer } from '../testing/server.js';
 import { resultFromLogits } from '../../vision/emotion-classifier.js';
 import type { VisionEvents } from '../../vision/vision-events.js';
 import { KIOSK_SCREEN, LAN_PAGE, socket } from '../testing/ws-socket.js';
+import { actors } from '../store/audit.js';
 
 const LABELS = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'];
 const CARD = '0004417733';
@@ -60,8 +61,8 @@ async function kiosk(options: { camera?: boolean } = {}) {
   });
   open.push(server.app);
   await service?.start();
-  await server.auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
-  const ada = await server.auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, 'test');
+  await server.auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, actors.cli);
+  const ada = await server.auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, actors.cli);
   server.store.cards.link({ cardId: CARD, userId: ada.id });
   expect(server.presence.card(CARD, 'rfid')).toBe('signed-in');
   const show = (f: ReturnType<typeof face>): void =>
@@ -218,7 +219,7 @@ describe('the calibration requests on /ws', () => {
 
     // The next account takes the freed id (SQLite reuses the highest rowid): it is read like
     // everyone else, and finds no recording of Ada's.
-    const bea = await box.auth.createUser({ name: 'Bea', role: 'member', secret: '1357' }, 'test');
+    const bea = await box.auth.createUser({ name: 'Bea', role: 'member', secret: '1357' }, actors.cli);
     expect(bea.id).toBe(box.ada.id);
     box.presence.signedIn(await box.auth.signInWithSecret({ name: 'Bea', secret: '1357', device: 'test', kind: 'kiosk' }));
     expect(box.personalLabel(face('sad', 0))).toBeUndefined();

@@ -8,6 +8,7 @@ import type { MoodboxServer } from './build-server.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer } from '../testing/server.js';
+import { actors } from '../store/audit.js';
 
 // The dashboard charts of issue 16 (item 10), counted by the daemon over a real SQLite file.
 
@@ -27,7 +28,7 @@ beforeEach(async () => {
   store = openSqliteStore({ clock, log: pino({ level: 'silent' }) }, { path: join(dir, 'moodbox.db') });
   const built = await buildTestServer({ clock, store });
   app = built.app;
-  await built.auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
+  await built.auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, actors.cli);
   const res = await app.inject({
     method: 'POST',
     url: '/api/admin/session',

@@ -5,6 +5,7 @@ import { afterEach, expect, it } from 'vitest';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer } from '../testing/server.js';
+import { actors } from '../store/audit.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -26,7 +27,7 @@ it("takes a deleted person's names and card digits out of the audit log, its API
   const store = openSqliteStore({ clock, log: { info() {}, warn() {} } }, { path });
   const { app, auth } = await buildTestServer({ clock, store });
   try {
-    await auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
+    await auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, actors.cli);
     const signIn = await app.inject({
       method: 'POST',
       url: '/api/admin/session',

@@ -7,6 +7,7 @@ import type { DiskUse } from './contract.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer } from '../testing/server.js';
+import { actors } from '../store/audit.js';
 
 let dir: string;
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,7 +32,7 @@ describe('GET /api/admin/disk', () => {
     const { app, auth } = await buildTestServer({ clock, store, dataDir: dir });
     try {
       expect((await app.inject({ url: '/api/admin/disk' })).statusCode).toBe(401);
-      await auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
+      await auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, actors.cli);
       const session = await app.inject({
         method: 'POST',
         url: '/api/admin/session',

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FIRST_RUN_CODE_KEY } from '../people/first-run.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer, type TestServer } from '../testing/server.js';
+import { actors } from '../store/audit.js';
 
 // Issue 58: a box started with a configuration and no admin opens on a first-run screen, which
 // works from the box itself, or from another device with the one-time code.
@@ -111,7 +112,7 @@ describe('a box with no admin', () => {
 
 describe('a box with an admin', () => {
   it('has no first-run screen, draws no code, and refuses a claim even from the box', async () => {
-    await server.auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
+    await server.auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, actors.cli);
     expect(server.firstRun.open()).toBeUndefined();
     expect((await status(BOX)).json()).toEqual({ isNeeded: false, isCodeNeeded: false });
     const refused = await claim(BOX, {});
@@ -122,7 +123,7 @@ describe('a box with an admin', () => {
 
   it('forgets a code drawn while there was none', async () => {
     server.firstRun.open();
-    await server.auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'cli');
+    await server.auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, actors.cli);
     server.firstRun.open();
     expect(server.store.secrets.get(FIRST_RUN_CODE_KEY)).toBeUndefined();
   });

@@ -6,6 +6,7 @@ import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer, type TestServer } from '../testing/server.js';
 import type { KioskMusic } from '../music/kiosk-commands.js';
 import { KIOSK_SCREEN, LAN_PAGE, socket } from '../testing/ws-socket.js';
+import { actors } from '../store/audit.js';
 
 const open: FastifyInstance[] = [];
 afterEach(async () => {
@@ -42,7 +43,7 @@ async function kiosk(config: Record<string, unknown> = {}) {
   const untitled = store.tracks.upsert({ uri: '/music/no-tags.mp3', language: 'zxx' });
   store.tracks.setMoods(song.id, [{ mood: 'happy', weight: 1, origin: 'admin' }]);
   store.tracks.setMoods(other.id, [{ mood: 'calm', weight: 1, origin: 'admin' }]);
-  const ada = await server.auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, 'test');
+  const ada = await server.auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, actors.cli);
   for (const [i, trackId] of [song.id, other.id, untitled.id].entries()) {
     store.plays.start({ trackId, userId: ada.id, reason: 'tap', mood: 'happy', startedAt: clock.now() - (3 - i) * 60_000 });
   }
@@ -160,8 +161,8 @@ describe("the signed-in person's own requests on /ws", () => {
   it('suggests the names of people who signed in at the kiosk, only while sessions.suggestNames is on (issue 28)', async () => {
     for (const isOn of [false, true]) {
       const box = await kiosk({ sessions: { kioskIdleTimeoutS: 60, suggestNames: isOn } });
-      const adam = await box.auth.createUser({ name: 'Adam', role: 'member', secret: '1357' }, 'test');
-      await box.auth.createUser({ name: 'Adele', role: 'member', secret: '2468' }, 'test');
+      const adam = await box.auth.createUser({ name: 'Adam', role: 'member', secret: '1357' }, actors.cli);
+      await box.auth.createUser({ name: 'Adele', role: 'member', secret: '2468' }, actors.cli);
       await box.auth.signInWithSecret({ name: 'Adam', secret: '1357', device: 'test', kind: 'kiosk' });
       const screen = await socket(box.app, KIOSK_SCREEN);
       expect(await screen.ask('session/options')).toMatchObject({ data: { suggestNames: isOn } });

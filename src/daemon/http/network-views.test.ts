@@ -4,6 +4,7 @@ import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer, type TestServer } from '../testing/server.js';
 import { until } from '../testing/ws-socket.js';
 import type { ServerMessage, ServiceHealthView, StateSnapshot } from './contract.js';
+import { actors } from '../store/audit.js';
 
 // Issue 59: a phone on the guest Wi-Fi read the signed-in person's name, the number of faces in view
 // and how they looked from `/api/state` and from `/ws` opened without an Origin; off the LAN,
@@ -30,8 +31,8 @@ let server: TestServer;
 
 async function serve(config?: Record<string, unknown>): Promise<void> {
   server = await buildTestServer({ clock: new FakeClock(), services: SERVICES, ...(config === undefined ? {} : { config }) });
-  await server.auth.createUser({ name: 'Ada Lovelace', role: 'member', secret: '4711' }, 'test');
-  await server.auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
+  await server.auth.createUser({ name: 'Ada Lovelace', role: 'member', secret: '4711' }, actors.cli);
+  await server.auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, actors.cli);
   await server.app.ready();
   const { hub } = server;
   const now = hub.snapshot().data;

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer, type TestServer } from '../testing/server.js';
 import type { StateSnapshot } from './contract.js';
+import { actors } from '../store/audit.js';
 
 // Issue 42, item 8: with `server.adminLanOnly` on, an address off the LAN could sign a person in at
 // the kiosk, and `/api/state` told it who was signed in, how many faces were in view, the broker's
@@ -15,7 +16,7 @@ let server: TestServer;
 
 beforeEach(async () => {
   server = await buildTestServer({ clock: new FakeClock() });
-  await server.auth.createUser({ name: 'Ada Lovelace', role: 'member', secret: '4711' }, 'test');
+  await server.auth.createUser({ name: 'Ada Lovelace', role: 'member', secret: '4711' }, actors.cli);
   await server.app.ready();
   const { hub } = server;
   const now = hub.snapshot().data;
@@ -91,7 +92,7 @@ describe('off the LAN, with adminLanOnly on', () => {
   it('with adminLanOnly off, the owner chose to serve everyone: the whole state and the sign-in', async () => {
     await server.app.close();
     server = await buildTestServer({ clock: new FakeClock(), config: { server: { adminLanOnly: false } } });
-    await server.auth.createUser({ name: 'Ada Lovelace', role: 'member', secret: '4711' }, 'test');
+    await server.auth.createUser({ name: 'Ada Lovelace', role: 'member', secret: '4711' }, actors.cli);
     const res = await server.app.inject({
       method: 'POST',
       url: '/api/session/pin',

@@ -8,6 +8,7 @@ import type { SqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer } from '../testing/server.js';
 import type { MoodboxServer } from './build-server.js';
+import { actors } from '../store/audit.js';
 
 let app: MoodboxServer;
 let store: SqliteStore;
@@ -18,9 +19,9 @@ beforeEach(async () => {
   clock = new FakeClock();
   let auth: AuthService;
   ({ app, store, auth } = await buildTestServer({ clock, config: { sessions: { kioskIdleTimeoutS: 120, adminSessionH: 1 } } }));
-  await auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
-  await auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, 'test');
-  await auth.createUser({ name: 'Bob', role: 'member', secret: '2468' }, 'test');
+  await auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, actors.cli);
+  await auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, actors.cli);
+  await auth.createUser({ name: 'Bob', role: 'member', secret: '2468' }, actors.cli);
   adminRoutes.length = 0;
   await app.ready();
   const doc = (await app.inject('/api/openapi.json')).json<{ paths: Record<string, Record<string, { tags?: string[] }>> }>();
@@ -428,7 +429,7 @@ describe("a person's own preferences and data", () => {
 describe('kiosk sign-out over the socket', () => {
   it('signs out whoever is at the kiosk, also after a card sign-in', async () => {
     const { app: server, store: db, auth, presence } = await buildTestServer({ clock: new FakeClock() });
-    const ada = await auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, 'test');
+    const ada = await auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, actors.cli);
     db.cards.link({ cardId: '0004417733', userId: ada.id });
     expect(presence.card('0004417733', 'rfid')).toBe('signed-in');
     await server.ready();

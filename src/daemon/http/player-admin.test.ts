@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../kernel/clock.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { startStaffServer, type StaffServer } from '../testing/staff-server.js';
+import { actors, type Actor } from '../store/audit.js';
 
 // Staff controls of the music over typed admin routes, audited (issue 16).
 
@@ -12,7 +13,7 @@ afterEach(async () => {
   for (const staff of open.splice(0)) await staff.close();
 });
 
-async function setup(options: { maxVolume?: number; restart?: (actor: string) => void } = {}) {
+async function setup(options: { maxVolume?: number; restart?: (actor: Actor) => void } = {}) {
   // The real clock: the director's fades (300 ms) run in real time; its timers end with `stop()`.
   const clock = systemClock;
   const store = openSqliteStore({ clock, log: silent }, { path: ':memory:' });
@@ -85,7 +86,7 @@ describe('staff controls of the music', () => {
 
   it('restarts the daemon after answering, for the admin who asked, and refuses people who are not signed in as admin', async () => {
     const restarts: string[] = [];
-    const { call, server, store } = await setup({ restart: (actor) => restarts.push(actor) });
+    const { call, server, store } = await setup({ restart: (actor) => restarts.push(actor.name) });
     const anonymous = await server.app.inject({ method: 'POST', url: '/api/admin/player/pause' });
     expect(anonymous.statusCode).toBe(401);
     const res = await call('POST', '/api/admin/restart');
@@ -97,7 +98,7 @@ describe('staff controls of the music', () => {
   it('does not restart for a request it refused: anonymous, a member, an admin without the CSRF token', async () => {
     let restarts = 0;
     const { call, server, store } = await setup({ restart: () => (restarts += 1) });
-    await server.auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, 'test');
+    await server.auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, actors.cli);
     const pin = await server.app.inject({ method: 'POST', url: '/api/session/pin', payload: { name: 'Ada', pin: '4711' } });
     const member = pin.json<{ token: string }>().token;
     const admin = await server.app.inject({

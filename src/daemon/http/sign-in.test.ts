@@ -5,6 +5,7 @@ import type { SqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer } from '../testing/server.js';
 import type { MoodboxServer } from './build-server.js';
+import { actors } from '../store/audit.js';
 
 // Issue 14 ("Hold the door"): sign-in that no burst or passer-by can break.
 
@@ -16,9 +17,9 @@ let auth: AuthService;
 beforeEach(async () => {
   clock = new FakeClock();
   ({ app, store, auth } = await buildTestServer({ clock, config: { sessions: { selfRegistration: true } } }));
-  await auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'test');
-  await auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, 'test');
-  await auth.createUser({ name: 'Bob', role: 'member', secret: '2468' }, 'test');
+  await auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, actors.cli);
+  await auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, actors.cli);
+  await auth.createUser({ name: 'Bob', role: 'member', secret: '2468' }, actors.cli);
   await app.ready();
 });
 
@@ -211,7 +212,7 @@ describe('names', () => {
   it('are stored in NFKC, and an admin cannot create a look-alike or invisible name', async () => {
     const headers = await adminHeaders();
     const create = (name: string) => app.inject({ method: 'POST', url: '/api/admin/users', headers, payload: { name, role: 'member' } });
-    await auth.createUser({ name: 'admin', role: 'member' }, 'test');
+    await auth.createUser({ name: 'admin', role: 'member' }, actors.cli);
     expect((await create('ＡＤＭＩＮ')).json()).toEqual({
       error: {
         code: 'MB_ERR_CONFLICT',

@@ -13,6 +13,7 @@ import { openSqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer, signInNewAdmin } from '../testing/server.js';
 import { stopService } from '../../kernel/lifecycle.js';
+import { actors } from '../store/audit.js';
 
 type Site = Pick<Config, 'site' | 'music'>;
 const HOME: Site = {
@@ -292,7 +293,7 @@ describe('stations from the admin panel', () => {
       lookup: async () => ['93.184.216.34'],
     });
     await watched.start();
-    const station = await watched.add({ url: 'https://radio.example/live', name: 'Flaky FM', moods: { calm: 1 } }, 'admin:1');
+    const station = await watched.add({ url: 'https://radio.example/live', name: 'Flaky FM', moods: { calm: 1 } }, actors.admin(1));
     const track = store.tracks.get(station.trackId);
     if (track === undefined) throw new Error('no track');
     const item = { track: { id: track.id, uri: track.uri }, reason: 'mood' as const, note: '', mood: null, userId: null, key: 7 };

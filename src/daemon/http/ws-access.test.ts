@@ -8,6 +8,7 @@ import { MoodboxError } from '../../kernel/errors.js';
 import { buildTestServer, type TestServer } from '../testing/server.js';
 import type { ReplyMessage } from './contract.js';
 import type { KioskMusic } from '../music/kiosk-commands.js';
+import { actors } from '../store/audit.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -37,7 +38,7 @@ async function kiosk(): Promise<TestServer & { port: number; base: string; track
   const { port } = server.app.server.address() as { port: number };
   const base = `http://127.0.0.1:${port}`;
   const track = server.store.tracks.upsert({ uri: '/music/a.flac', title: 'A' }).id;
-  const ada = (await server.auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, 'test')).id;
+  const ada = (await server.auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, actors.cli)).id;
   const res = await fetch(`${base}/api/session/pin`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -15,6 +15,7 @@ import { CLIENT_REQUEST_SPECS } from './schemas/client-requests.js';
 import { StateHub } from './state-hub.js';
 import { registerWs } from './ws.js';
 import { KIOSK_SCREEN, until } from '../testing/ws-socket.js';
+import { actors } from '../store/audit.js';
 
 const open: FastifyInstance[] = [];
 
@@ -112,7 +113,7 @@ describe('the data of every request is checked once, before its handler runs', (
     const music = new FakeMusicControls();
     const server = await buildTestServer({ clock: new FakeClock(), music });
     open.push(server.app);
-    await server.auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, 'test');
+    await server.auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, actors.cli);
     server.presence.signedIn(await server.auth.signInWithSecret({ name: 'Ada', secret: '4711', device: 'test', kind: 'kiosk' }));
     return { ...server, music, screen: await socket(server.app, KIOSK_SCREEN) };
   }

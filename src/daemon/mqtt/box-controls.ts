@@ -1,5 +1,6 @@
 import type { Emotion } from '../../kernel/room-mood.js';
 import type { FleetCommand } from './fleet-topics.js';
+import type { Actor } from '../store/store-reads.js';
 
 /** What Home Assistant and fleet operators may do: the same commands staff have, each audited by its owner with the actor. */
 export interface BoxCommands {
@@ -9,20 +10,20 @@ export interface BoxCommands {
    * minutes and its release.
    */
   music: {
-    setVolume(volume: number, actor: string): Promise<number>;
-    skip(actor: string): Promise<unknown>;
-    like(actor: string): Promise<unknown>;
-    pause(actor: string): Promise<unknown>;
-    resume(actor: string): Promise<unknown>;
-    holdMood(label: Emotion, minutes: number, actor: string): Promise<unknown>;
-    releaseMood(actor: string): Promise<unknown>;
+    setVolume(volume: number, actor: Actor): Promise<number>;
+    skip(actor: Actor): Promise<unknown>;
+    like(actor: Actor): Promise<unknown>;
+    pause(actor: Actor): Promise<unknown>;
+    resume(actor: Actor): Promise<unknown>;
+    holdMood(label: Emotion, minutes: number, actor: Actor): Promise<unknown>;
+    releaseMood(actor: Actor): Promise<unknown>;
   };
   /** The live configuration's audited patch (`LiveConfig.patchAs`): validated by the schema, file-only keys refused. */
-  settings: { patchAs(actor: string, patch: Record<string, unknown>): { changed: string[] } };
+  settings: { patchAs(actor: Actor, patch: Record<string, unknown>): { changed: string[] } };
   /** A rescan of the music folders for `actor` (`LibraryService.rescan`), audited; it runs on. */
-  rescan(actor: string): unknown;
+  rescan(actor: Actor): unknown;
   /** A restart of the daemon for `actor`, audited (systemd starts it again). */
-  restart(actor: string): void;
+  restart(actor: Actor): void;
 }
 
 /**
@@ -39,37 +40,37 @@ export class BoxControls {
   }
 
   /** Sets the wanted volume (0–100) for `actor`, as the admin panel's volume does. */
-  setVolume(volume: number, actor: string): Promise<number> {
+  setVolume(volume: number, actor: Actor): Promise<number> {
     return this.#commands.music.setVolume(volume, actor);
   }
 
   /** Skips the song playing for `actor` (a staff skip: nobody's taste changes). */
-  async skip(actor: string): Promise<void> {
+  async skip(actor: Actor): Promise<void> {
     await this.#commands.music.skip(actor);
   }
 
   /** The person signed in at the kiosk likes what plays, as `actor` asked; refused when nobody is signed in. */
-  async like(actor: string): Promise<void> {
+  async like(actor: Actor): Promise<void> {
     await this.#commands.music.like(actor);
   }
 
   /** Pauses the music for `actor` until staff resume it (a staff pause: no rule of Moodbox's own ends it). */
-  async pause(actor: string): Promise<void> {
+  async pause(actor: Actor): Promise<void> {
     await this.#commands.music.pause(actor);
   }
 
   /** Ends a staff pause for `actor`; quiet hours or the schedule may still keep the music silent. */
-  async resume(actor: string): Promise<void> {
+  async resume(actor: Actor): Promise<void> {
     await this.#commands.music.resume(actor);
   }
 
   /** Plays for `label` instead of the camera's mood for `minutes` (1 to a day), as `actor` asked. */
-  async holdMood(label: Emotion, minutes: number, actor: string): Promise<void> {
+  async holdMood(label: Emotion, minutes: number, actor: Actor): Promise<void> {
     await this.#commands.music.holdMood(label, minutes, actor);
   }
 
   /** Follows the camera again, as `actor` asked (audited only when a mood was held). */
-  async releaseMood(actor: string): Promise<void> {
+  async releaseMood(actor: Actor): Promise<void> {
     await this.#commands.music.releaseMood(actor);
   }
 
@@ -77,12 +78,12 @@ export class BoxControls {
    * Saves `patch` (a partial configuration, e.g. `{player: {policy: 'lift'}}`) over the settings
    * saved from the admin panel; throws `ConfigError` listing the problems, as the panel's save does.
    */
-  save(patch: Record<string, unknown>, actor: string): string[] {
+  save(patch: Record<string, unknown>, actor: Actor): string[] {
     return this.#commands.settings.patchAs(actor, patch).changed;
   }
 
   /** Carries out a fleet operator's command. */
-  async fleet(command: FleetCommand, value: unknown, actor: string): Promise<void> {
+  async fleet(command: FleetCommand, value: unknown, actor: Actor): Promise<void> {
     switch (command) {
       case 'volume-cap':
         this.save({ player: { maxVolume: required(value, 'player.maxVolume: an integer 0–100') } }, actor);

@@ -2,9 +2,10 @@ import { isEmotion } from '../../kernel/room-mood.js';
 import { MAX_HOLD_MINUTES } from '../music/music-commands.js';
 import type { BoxControls } from './box-controls.js';
 import { DEFAULT_HOLD_MINUTES, HOLD_OFF, OFF, ON } from './home-assistant.js';
+import { actors } from '../store/store-reads.js';
 
 /** Who Home Assistant's commands are audited as. */
-export const HOME_ASSISTANT_ACTOR = 'mqtt:homeassistant';
+export const HOME_ASSISTANT_ACTOR = actors.mqtt('homeassistant');
 
 /**
  * How long a mood chosen in Home Assistant is held (minutes, its "Mood hold time"). The daemon keeps

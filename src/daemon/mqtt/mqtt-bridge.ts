@@ -11,6 +11,7 @@ import { FleetMember, type AppliedSettings, type SeenCommands } from './fleet-me
 import { discoveryMessage, musicSources, NOTHING_PLAYING, withinStateLimit, type BoxIdentity } from './home-assistant.js';
 import { homeAssistantCommand, holdMinutesInMemory, shown, type HoldMinutes } from './home-assistant-commands.js';
 import type { MqttConnection } from './mqtt-connection.js';
+import { actors } from '../store/store-reads.js';
 
 /**
  * The box's state as the bridge reads it: the one projection of the app's events that the screens
@@ -111,7 +112,7 @@ export class MqttBridge implements Service {
         connection: deps.connection,
         clock: deps.clock,
         log: deps.log,
-        handle: (command, value) => deps.controls.fleet(command, value, `mqtt:fleet`),
+        handle: (command, value) => deps.controls.fleet(command, value, actors.fleet),
         seen: deps.seen,
         applied: deps.applied,
       },

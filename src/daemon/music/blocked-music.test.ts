@@ -11,6 +11,7 @@ import { FakeClock } from '../testing/fake-clock.js';
 import { artistsOf, BlockedMusic, type ExplicitRule } from './blocked-music.js';
 import { MusicCatalogue } from './music-catalogue.js';
 import { recommendFor } from './recommend-for.js';
+import { actors } from '../store/audit.js';
 
 const log = pino({ level: 'silent' });
 
@@ -65,7 +66,7 @@ describe('blocked songs and artists', () => {
     const { store, blocks, catalogue, songs, ids, changes, picked } = setup();
     expect(picked()).toContain(ids.dee);
 
-    const entry = blocks.blockSong(ids.dee, 'admin:1');
+    const entry = blocks.blockSong(ids.dee, actors.admin(1));
     expect(entry).toMatchObject({ kind: 'song', trackId: ids.dee, title: 'Plain', artist: 'Dee', createdBy: 'admin:1' });
     expect(changes).toHaveLength(1);
     expect(store.audit.list({}).items[0]).toMatchObject({ actor: 'admin:1', action: 'music.block', target: 'Dee – Plain' });
@@ -76,19 +77,19 @@ describe('blocked songs and artists', () => {
     expect(() => track && catalogue.mayPlay(track)).toThrow(/“Plain” does not play here: it is blocked on this box/);
 
     // Blocking it again changes nothing and writes nothing.
-    blocks.blockSong(ids.dee, 'admin:2');
+    blocks.blockSong(ids.dee, actors.admin(2));
     expect(store.audit.list({}).total).toBe(1);
 
-    blocks.unblock(entry.id, 'admin:1');
+    blocks.unblock(entry.id, actors.admin(1));
     expect(store.audit.list({}).items[0]).toMatchObject({ action: 'music.unblock', target: 'Dee – Plain' });
     expect(picked()).toContain(ids.dee);
     expect(songs.mayAskFor(ids.dee)).toBe(true);
-    expect(() => blocks.unblock(entry.id, 'admin:1')).toThrow(/lifted already/);
+    expect(() => blocks.unblock(entry.id, actors.admin(1))).toThrow(/lifted already/);
   });
 
   it('blocks an artist in any case, on songs naming them with others too, but not an artist whose name only contains theirs', () => {
     const { store, blocks, ids, picked } = setup();
-    blocks.blockArtist('  ann ', 'admin:1');
+    blocks.blockArtist('  ann ', actors.admin(1));
     const seen = picked();
     for (const id of [ids.ann1, ids.ann2, ids.duet]) expect(seen).not.toContain(id);
     expect(seen).toContain(ids.bo);
@@ -97,7 +98,7 @@ describe('blocked songs and artists', () => {
     const later = store.tracks.upsert({ uri: '/music/new.flac', title: 'New', artist: 'Ann & Eve' });
     expect(blocks.reasonFor(later)).toBe('artist');
     expect(blocks.reasonFor({ id: 999, artist: 'Annabel' })).toBeNull();
-    expect(() => blocks.blockArtist('   ', 'admin:1')).toThrow(RangeError);
+    expect(() => blocks.blockArtist('   ', actors.admin(1))).toThrow(RangeError);
   });
 
   it('says how many songs an artist’s block reaches, and when none, the artists spelled nearly so (issue 58: “Pulse Engin”)', () => {
@@ -128,7 +129,7 @@ describe('blocked songs and artists', () => {
   it('imports a block list as moods.csv is written, reporting lines that match nothing and bad lines', () => {
     const { store, blocks, ids, picked } = setup();
     const csv = '\uFEFFartist,title\r\nBo,Alone\r\n"Cy",\r\nNobody,Nothing\r\n,Orphan\r\n';
-    expect(blocks.importList(csv, 'admin:4')).toEqual({
+    expect(blocks.importList(csv, actors.admin(4))).toEqual({
       songs: 1,
       artists: 1,
       unmatched: [{ line: 4, key: 'Nobody – Nothing' }],
@@ -143,9 +144,9 @@ describe('blocked songs and artists', () => {
       detail: { songs: 1, artists: 1 },
     });
     // The same list again blocks nothing new and writes no audit line.
-    expect(blocks.importList(csv, 'admin:4')).toMatchObject({ songs: 0, artists: 0 });
+    expect(blocks.importList(csv, actors.admin(4))).toMatchObject({ songs: 0, artists: 0 });
     expect(store.audit.list({}).total).toBe(1);
-    expect(() => blocks.importList('title\nAlone\n', 'admin:4')).toThrow(/`artist` column/);
+    expect(() => blocks.importList('title\nAlone\n', actors.admin(4))).toThrow(/`artist` column/);
   });
 
   it('refuses an artist or a listed title with a bidirectional override or a control, as a person’s name is (issue 59)', () => {
@@ -157,10 +158,10 @@ describe('blocked songs and artists', () => {
       ['Ann\u001B', 'U+001B at character 4'],
     ] as const) {
       const refusal = `Expected \`artist\` without invisible, control or direction-changing characters, got ${shown}`;
-      expect(() => blocks.blockArtist(artist, 'admin:4')).toThrow(expect.objectContaining({ name: 'RangeError', message: refusal }));
+      expect(() => blocks.blockArtist(artist, actors.admin(4))).toThrow(expect.objectContaining({ name: 'RangeError', message: refusal }));
     }
     const csv = 'artist,title\nAnn\u202E,\nBo,Alo\u202Ene\nCy\u0000,\nDee,\n';
-    expect(blocks.importList(csv, 'admin:4')).toMatchObject({
+    expect(blocks.importList(csv, actors.admin(4))).toMatchObject({
       artists: 1,
       songs: 0,
       invalid: [
@@ -175,7 +176,7 @@ describe('blocked songs and artists', () => {
 
   it('keeps its blocks in the database across a restart', () => {
     const { store, blocks, ids } = setup();
-    blocks.blockSong(ids.bo, 'admin:1');
+    blocks.blockSong(ids.bo, actors.admin(1));
     const again = new BlockedMusic({ clock: new FakeClock(), log, bus: new EventBus(throwingReporter), store, explicit: () => 'play' });
     expect(again.reasonFor({ id: ids.bo, artist: 'Bo' })).toBe('song');
   });

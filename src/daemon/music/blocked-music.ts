@@ -8,6 +8,7 @@ import { artistKey, type BlockedEntry } from '../store/sqlite-blocks.js';
 import type { Store, Track } from '../store/store.js';
 import { parseBlockList, type BlockListReport } from './block-list.js';
 import { BLOCK_REFUSALS, type BlockReason } from './library-refusals.js';
+import { recordAudit, type Actor } from '../store/audit.js';
 
 /** Why a song may not play here: it is blocked, its artist is, or it is explicit and explicit songs are skipped. */
 export type { BlockReason };
@@ -89,10 +90,10 @@ export class BlockedMusic implements Service {
   }
 
   /** Blocks a song of the library; blocking it again changes nothing. */
-  blockSong(trackId: number, actor: string): BlockedEntry {
+  blockSong(trackId: number, actor: Actor): BlockedEntry {
     const track = this.#deps.store.tracks.get(trackId);
     if (track === undefined) throw BLOCK_REFUSALS.noTrack(trackId);
-    const { entry, isNew } = this.#deps.store.blocks.addSong(trackId, this.#deps.clock.now(), actor);
+    const { entry, isNew } = this.#deps.store.blocks.addSong(trackId, this.#deps.clock.now(), actor.name);
     if (isNew) this.#changed(actor, 'music.block', `${track.artist} – ${track.title}`, { trackId });
     return entry;
   }
@@ -102,11 +103,11 @@ export class BlockedMusic implements Service {
    * character a reader cannot see or that reorders what is shown (NUL, U+202E) is refused, as a
    * person's name is.
    */
-  blockArtist(artist: string, actor: string): BlockedEntry {
+  blockArtist(artist: string, actor: Actor): BlockedEntry {
     if (artistKey(artist) === '') throw BLOCK_REFUSALS.emptyArtist();
     const hidden = hiddenCharacter(artist);
     if (hidden !== undefined) throw BLOCK_REFUSALS.hiddenArtist(hidden.codePoint, hidden.position);
-    const { entry, isNew } = this.#deps.store.blocks.addArtist(artist, this.#deps.clock.now(), actor);
+    const { entry, isNew } = this.#deps.store.blocks.addArtist(artist, this.#deps.clock.now(), actor.name);
     if (isNew) this.#changed(actor, 'music.block', entry.artist, { artist: entry.artist });
     return entry;
   }
@@ -139,7 +140,7 @@ export class BlockedMusic implements Service {
   }
 
   /** Lifts a block. */
-  unblock(id: number, actor: string): BlockedEntry {
+  unblock(id: number, actor: Actor): BlockedEntry {
     const entry = this.#deps.store.blocks.get(id);
     if (entry === undefined || !this.#deps.store.blocks.remove(id)) {
       throw BLOCK_REFUSALS.noBlock(id);
@@ -154,7 +155,7 @@ export class BlockedMusic implements Service {
    * a line with an artist alone blocks the artist, one with a title that song), in one transaction.
    * Lines that name no song of the library are reported, as are bad lines.
    */
-  importList(text: string, actor: string): BlockListReport {
+  importList(text: string, actor: Actor): BlockListReport {
     const { store } = this.#deps;
     const { entries, invalid } = parseBlockList(text);
     const report: BlockListReport = { songs: 0, artists: 0, unmatched: [], invalid };
@@ -162,12 +163,12 @@ export class BlockedMusic implements Service {
     store.transaction(() => {
       for (const entry of entries) {
         if (entry.kind === 'artist') {
-          if (store.blocks.addArtist(entry.artist, at, actor).isNew) report.artists += 1;
+          if (store.blocks.addArtist(entry.artist, at, actor.name).isNew) report.artists += 1;
           continue;
         }
         const tracks = store.tracks.byArtistTitle(entry.artist, entry.title);
         if (tracks.length === 0) report.unmatched.push({ line: entry.line, key: `${entry.artist} – ${entry.title}` });
-        for (const track of tracks) if (store.blocks.addSong(track.id, at, actor).isNew) report.songs += 1;
+        for (const track of tracks) if (store.blocks.addSong(track.id, at, actor.name).isNew) report.songs += 1;
       }
     });
     if (report.songs + report.artists > 0) {
@@ -176,9 +177,9 @@ export class BlockedMusic implements Service {
     return report;
   }
 
-  #changed(actor: string, action: string, target: string, detail: Record<string, unknown>): void {
-    this.#deps.store.audit.append({ at: this.#deps.clock.now(), actor, action, target, detail });
-    this.#deps.log.info({ actor, action, ...detail }, action === 'music.unblock' ? 'block lifted' : 'music blocked');
+  #changed(actor: Actor, action: string, target: string, detail: Record<string, unknown>): void {
+    recordAudit({ audit: this.#deps.store.audit, clock: this.#deps.clock }, actor, action, { target, detail });
+    this.#deps.log.info({ actor: actor.name, action, ...detail }, action === 'music.unblock' ? 'block lifted' : 'music blocked');
     this.#reload();
     this.#announce();
   }

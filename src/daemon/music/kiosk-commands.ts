@@ -1,4 +1,4 @@
-import { auditFirst, type ActorName, type AuditDeps } from './audit-first.js';
+import { auditFirst, type Actor, type AuditDeps } from '../store/audit.js';
 
 /**
  * What the kiosk's own taps need of the music: the music director implements it. Each method MAY
@@ -32,20 +32,20 @@ export class KioskCommands {
     this.#deps = deps;
   }
 
-  tap(trackId: number, actor: ActorName): Promise<{ trackId: number }> {
+  tap(trackId: number, actor: Actor): Promise<{ trackId: number }> {
     return auditFirst(this.#deps, actor, 'player.tap', { trackId }, () => this.#deps.music.tap(trackId));
   }
 
-  like(trackId: number, actor: ActorName): Promise<{ trackId: number }> {
+  like(trackId: number, actor: Actor): Promise<{ trackId: number }> {
     return auditFirst(this.#deps, actor, 'player.like', { trackId }, () => this.#deps.music.like(trackId));
   }
 
-  unlike(trackId: number, actor: ActorName): Promise<{ trackId: number }> {
+  unlike(trackId: number, actor: Actor): Promise<{ trackId: number }> {
     return auditFirst(this.#deps, actor, 'player.unlike', { trackId }, () => this.#deps.music.unlike(trackId));
   }
 
   /** Skips the song playing (`trackId`: the one the person saw playing); the line names the song skipped. */
-  skip(trackId: number | undefined, actor: ActorName): Promise<{ trackId: number | null }> {
+  skip(trackId: number | undefined, actor: Actor): Promise<{ trackId: number | null }> {
     return auditFirst(
       this.#deps,
       actor,

@@ -6,6 +6,7 @@ import type { Clock } from '../../kernel/clock.js';
 import { LIBRARY_REFUSALS } from './library-refusals.js';
 import type { LibraryAnalysisState } from '../events.js';
 import type { Store, Track } from '../store/store.js';
+import { recordAudit, type Actor } from '../store/audit.js';
 
 /**
  * The files of `files` that lie under none of `folders` (absolute paths, compared as written: a
@@ -50,16 +51,13 @@ export function regroupRecordings(deps: { store: Pick<Store, 'tracks'>; log: Pic
 export function pickFile(
   deps: { store: Pick<Store, 'tracks' | 'audit'>; log: Pick<Log, 'info'>; clock: Pick<Clock, 'now'> },
   track: Track,
-  actor: string,
+  actor: Actor,
 ): Track {
   const { tracks, audit } = deps.store;
   if (track.source !== 'local' || track.missing) throw LIBRARY_REFUSALS.noFileToPlay(track.id);
   tracks.prefer(track.id);
   regroupRecordings(deps);
-  audit.append({
-    at: deps.clock.now(),
-    actor,
-    action: 'library.play-file',
+  recordAudit({ audit, clock: deps.clock }, actor, 'library.play-file', {
     target: `${track.artist} – ${track.title}`,
     detail: { trackId: track.id, uri: track.uri },
   });

@@ -10,6 +10,7 @@ import type { AnalysisProgress, AnalysisReport } from '../../player/library/libr
 import type { ScanProgress, ScanReport } from '../../player/library/scanner.js';
 import { DEFAULT_EMOTION_MOODS, knownMoods } from '../../player/moods.js';
 import type { Store, Track, TrackMood } from '../store/store.js';
+import { recordAudit, type Actor } from '../store/audit.js';
 
 /** Progress is pushed to the UIs at most this often (ms). */
 const PROGRESS_EVERY_MS = 200;
@@ -199,8 +200,8 @@ export class LibraryService implements Service {
    * Replaces `trackId`'s mood tags for `actor` (audited `track.moods`); the music picks from them at
    * once (`libraryChanged`). A mood the track does not have yet must be known (400 naming it); each once.
    */
-  setMoods(trackId: number, moods: ReadonlyArray<{ mood: string; weight: number }>, actor: string): Track {
-    const { tracks, audit } = this.#deps.store;
+  setMoods(trackId: number, moods: ReadonlyArray<{ mood: string; weight: number }>, actor: Actor): Track {
+    const { tracks } = this.#deps.store;
     const track = this.#track(trackId);
     const had = new Set(tracks.moods(trackId).map((m) => m.mood));
     this.#mustKnow(moods.map((m) => m.mood).filter((m) => !had.has(m)));
@@ -214,10 +215,7 @@ export class LibraryService implements Service {
         trackId,
         moods.map((m) => ({ mood: m.mood, weight: m.weight, origin: 'admin' as const })),
       );
-      audit.append({
-        at: this.#deps.clock.now(),
-        actor,
-        action: 'track.moods',
+      recordAudit({ audit: this.#deps.store.audit, clock: this.#deps.clock }, actor, 'track.moods', {
         target: `${track.artist} - ${track.title}`,
         detail: { moods: moods.map((m) => m.mood) },
       });
@@ -231,9 +229,9 @@ export class LibraryService implements Service {
    * (audited): every change lands or none. 400 naming a mood to add that is not known, 404 naming
    * the first track that does not exist.
    */
-  editMoods(change: { trackIds: readonly number[]; add: readonly string[]; remove: readonly string[] }, actor: string): Track[] {
+  editMoods(change: { trackIds: readonly number[]; add: readonly string[]; remove: readonly string[] }, actor: Actor): Track[] {
     const { trackIds, add, remove } = change;
-    const { tracks: repository, audit } = this.#deps.store;
+    const { tracks: repository } = this.#deps.store;
     if (add.length === 0 && remove.length === 0) throw LIBRARY_REFUSALS.moodNeither();
     const both = add.find((m) => remove.includes(m));
     if (both !== undefined) throw LIBRARY_REFUSALS.moodBoth(both);
@@ -244,10 +242,7 @@ export class LibraryService implements Service {
         const kept: TrackMood[] = repository.moods(track.id).filter((m) => !remove.includes(m.mood) && !add.includes(m.mood));
         repository.setMoods(track.id, [...kept, ...add.map((mood) => ({ mood, weight: 1, origin: 'admin' as const }))]);
       }
-      audit.append({
-        at: this.#deps.clock.now(),
-        actor,
-        action: 'track.moods',
+      recordAudit({ audit: this.#deps.store.audit, clock: this.#deps.clock }, actor, 'track.moods', {
         target: `${tracks.length} track${tracks.length === 1 ? '' : 's'}`,
         detail: { add, remove, tracks: trackIds.length },
       });
@@ -257,7 +252,7 @@ export class LibraryService implements Service {
   }
 
   /** The owner's pick of the file that plays for its recording (any of its copies may be named), audited. */
-  playFile(trackId: number, actor: string): Track {
+  playFile(trackId: number, actor: Actor): Track {
     const track = pickFile(this.#deps, this.#track(trackId), actor);
     this.#edited();
     return track;
@@ -287,11 +282,11 @@ export class LibraryService implements Service {
    * A rescan asked for by `actor` (staff, a fleet operator), audited (`library.scan`, and whether it
    * joined a scan already running); it runs on, and its progress and outcome are announced.
    */
-  rescan(actor: string): { joined: boolean } {
+  rescan(actor: Actor): { joined: boolean } {
     const joined = this.isScanning;
     // Not awaited: the scan logs and publishes its own outcome.
     this.scan().catch(() => undefined);
-    this.#deps.store.audit.append({ at: this.#deps.clock.now(), actor, action: 'library.scan', target: '', detail: { joined } });
+    recordAudit({ audit: this.#deps.store.audit, clock: this.#deps.clock }, actor, 'library.scan', { detail: { joined } });
     return { joined };
   }
 

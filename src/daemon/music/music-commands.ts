@@ -1,12 +1,8 @@
-import type { Clock } from '../../kernel/clock.js';
 import { isEmotion, type Emotion } from '../../kernel/room-mood.js';
 import type { QueueItem } from '../../player/play-queue.js';
 import type { Playback } from '../events.js';
-import type { AuditRepository } from '../store/store.js';
-import { auditFirst, type ActorName } from './audit-first.js';
+import { auditFirst, auditOrUndo, recordAudit, type Actor, type AuditDeps } from '../store/audit.js';
 import type { LibraryFit, StaffMusicView } from './music-staff.js';
-
-export type { ActorName } from './audit-first.js';
 
 /**
  * What staff controls need of the music: the music director implements it. Each method MAY throw a
@@ -42,12 +38,10 @@ export interface StaffControls {
   libraryFit(): LibraryFit;
 }
 
-export interface MusicCommandsDeps {
+export interface MusicCommandsDeps extends AuditDeps {
   staff: StaffControls;
   /** The person signed in at the kiosk likes `trackId` (the director's `like`); MUST refuse when nobody is signed in. */
   like?: (trackId: number) => Promise<unknown>;
-  audit: Pick<AuditRepository, 'append' | 'amend' | 'withdraw'>;
-  clock: Pick<Clock, 'now'>;
 }
 
 const MINUTE_MS = 60_000;
@@ -79,23 +73,23 @@ export class MusicCommands {
   }
 
   /** Pauses the music until staff resume it. */
-  async pause(actor: ActorName): Promise<void> {
+  async pause(actor: Actor): Promise<void> {
     const { staff } = this.#deps;
     const wasPaused = staff.staffView.isPausedByStaff;
     await staff.pause();
-    await this.#auditOrUndo(actor, 'player.pause', {}, async () => (wasPaused ? undefined : staff.resume()));
+    await auditOrUndo(this.#deps, actor, 'player.pause', { detail: {} }, async () => (wasPaused ? undefined : staff.resume()));
   }
 
   /** Ends a staff pause. */
-  async resume(actor: ActorName): Promise<void> {
+  async resume(actor: Actor): Promise<void> {
     const { staff } = this.#deps;
     const wasPaused = staff.staffView.isPausedByStaff;
     await staff.resume();
-    await this.#auditOrUndo(actor, 'player.resume', {}, async () => (wasPaused ? staff.pause() : undefined));
+    await auditOrUndo(this.#deps, actor, 'player.resume', { detail: {} }, async () => (wasPaused ? staff.pause() : undefined));
   }
 
   /** A staff skip: the next pick plays now, and nobody's taste changes. Resolves with the song skipped (null when none played). */
-  async skip(actor: ActorName): Promise<{ trackId: number | null }> {
+  async skip(actor: Actor): Promise<{ trackId: number | null }> {
     const { staff } = this.#deps;
     const playing = staff.queue.current?.track.id ?? null;
     return auditFirst(
@@ -109,16 +103,16 @@ export class MusicCommands {
   }
 
   /** Sets the wanted volume (0–100); the maximum and the schedule still cap it. Resolves with the volume applied. */
-  async setVolume(volume: number, actor: ActorName): Promise<number> {
+  async setVolume(volume: number, actor: Actor): Promise<number> {
     const { staff } = this.#deps;
     const before = staff.staffView.wantedVolume;
     const applied = await staff.setVolume(volume);
-    await this.#auditOrUndo(actor, 'player.volume', { wanted: volume, applied }, () => staff.setVolume(before));
+    await auditOrUndo(this.#deps, actor, 'player.volume', { detail: { wanted: volume, applied } }, () => staff.setVolume(before));
     return applied;
   }
 
   /** Plays for `label` instead of the camera's mood for `minutes` (an integer 1–`MAX_HOLD_MINUTES`). */
-  async holdMood(label: Emotion, minutes: number, actor: ActorName): Promise<void> {
+  async holdMood(label: Emotion, minutes: number, actor: Actor): Promise<void> {
     if (!isEmotion(label)) throw new RangeError(`Expected \`label\` to be an emotion, got \`${String(label)}\``);
     if (!(Number.isInteger(minutes) && minutes >= 1 && minutes <= MAX_HOLD_MINUTES)) {
       throw new RangeError(`Expected \`minutes\` to be an integer from 1 to ${MAX_HOLD_MINUTES}, got \`${minutes}\``);
@@ -128,7 +122,7 @@ export class MusicCommands {
   }
 
   /** Follows the camera again; audited only when a mood was held. */
-  async releaseMood(actor: ActorName): Promise<void> {
+  async releaseMood(actor: Actor): Promise<void> {
     const { staff } = this.#deps;
     const held = staff.staffView.hold;
     if (held === null) await staff.releaseMood();
@@ -136,24 +130,24 @@ export class MusicCommands {
   }
 
   /** Plays a song or station of the library now. */
-  async playNow(trackId: number, actor: ActorName): Promise<QueueItem> {
+  async playNow(trackId: number, actor: Actor): Promise<QueueItem> {
     return auditFirst(this.#deps, actor, 'player.play-now', { trackId }, () => this.#deps.staff.playNow(trackId), song);
   }
 
   /** Plays a song or station next, before the music's own pick. */
-  async playNext(trackId: number, actor: ActorName): Promise<QueueItem> {
+  async playNext(trackId: number, actor: Actor): Promise<QueueItem> {
     return auditFirst(this.#deps, actor, 'player.play-next', { trackId }, () => this.#deps.staff.playNext(trackId), song);
   }
 
   /** Takes a song staff queued out of the queue again. */
-  async unqueue(key: number, actor: ActorName): Promise<QueueItem> {
+  async unqueue(key: number, actor: Actor): Promise<QueueItem> {
     const { staff } = this.#deps;
     const queued = staff.queue.upcoming.find((i) => i.key === key);
     return auditFirst(this.#deps, actor, 'player.unqueue', queued === undefined ? { key } : song(queued), () => staff.unqueue(key), song);
   }
 
   /** Moves a song staff queued to `position` among the songs staff queued (0: next). */
-  async move(key: number, position: number, actor: ActorName): Promise<QueueItem> {
+  async move(key: number, position: number, actor: Actor): Promise<QueueItem> {
     const { staff } = this.#deps;
     const queued = staff.queue.upcoming.find((i) => i.key === key);
     // Where it goes (1: next); the line is completed with where it went, a position past the last being the last.
@@ -174,28 +168,14 @@ export class MusicCommands {
   }
 
   /** The person signed in at the kiosk likes the song playing, as `actor` asked (Home Assistant's like button). */
-  async like(actor: ActorName): Promise<{ trackId: number }> {
+  async like(actor: Actor): Promise<{ trackId: number }> {
     const { like } = this.#deps;
     const trackId = this.#deps.staff.playback.trackId;
     if (like === undefined) throw new RangeError('Expected a music that takes likes, got none');
     if (trackId === null) throw new RangeError('Expected a song playing to like, got none');
     await like(trackId);
-    this.#audit(actor, 'player.like', { trackId });
+    recordAudit(this.#deps, actor, 'player.like', { detail: { trackId } });
     return { trackId };
-  }
-
-  #audit(actor: ActorName, action: string, detail: Record<string, unknown>): void {
-    this.#deps.audit.append({ at: this.#deps.clock.now(), actor, action, target: '', detail });
-  }
-
-  /** Writes the audit of a change just made; when it cannot be written, `undo` puts things back first, and the error is thrown. */
-  async #auditOrUndo(actor: ActorName, action: string, detail: Record<string, unknown>, undo: () => Promise<unknown>): Promise<void> {
-    try {
-      this.#audit(actor, action, detail);
-    } catch (err) {
-      await undo();
-      throw err;
-    }
   }
 }
 

@@ -3,6 +3,7 @@ import { icyStream } from '../../player/testing/stream-servers.js';
 import { until } from '../testing/daemon-process.js';
 import { roomMoodOf } from '../../kernel/room-mood.js';
 import { STAFF_PASSPHRASE, staffDirector } from '../testing/staff-director.js';
+import { actors } from '../store/audit.js';
 
 // Staff choose what the speakers play (issue 28): play now, play next, taken out again; a real
 // director on real mpv (no audio out), a real SQLite file, the admin routes.
@@ -132,7 +133,7 @@ describe('staff choose what the speakers play', { timeout: 60_000 }, () => {
 
   it('changes nothing for a request that is not staff’s: anonymous, a member signed in at the kiosk, an admin without the CSRF token', async () => {
     const { server, store, ids, player, playing } = await setup();
-    await server.auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, 'test');
+    await server.auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, actors.cli);
     const pin = await server.app.inject({ method: 'POST', url: '/api/session/pin', payload: { name: 'Ada', pin: '4711' } });
     const member = pin.json<{ token: string }>().token;
     const admin = await server.app.inject({

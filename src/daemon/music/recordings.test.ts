@@ -23,6 +23,7 @@ import { BlockedMusic } from './blocked-music.js';
 import { LibraryService } from './library-service.js';
 import { MusicCatalogue } from './music-catalogue.js';
 import { recommendFor } from './recommend-for.js';
+import { actors } from '../store/audit.js';
 
 const log = pino({ level: 'silent' });
 let dir: string;
@@ -128,7 +129,7 @@ describe('copies of one recording', () => {
       .concat(join(copies, '07 lemon fizz.mp3'))
       .map(idOf);
 
-    blocks.blockSong(files[2] as number, 'admin:1');
+    blocks.blockSong(files[2] as number, actors.admin(1));
     for (const id of files) {
       expect(blocks.reasonFor({ id, artist: 'The Pulse Engine' })).toBe('song');
       expect(guests.mayAskFor(id)).toBe(false);
@@ -196,7 +197,7 @@ describe('copies of one recording', () => {
       expect(store.tracks.list({ search: 'track 07' }).items).toEqual([]);
       expect(store.tracks.filesOf(retagged).map((t) => t.id)).toEqual([flac, idOf(join(albums, 'Lemon Fizz.mp3')), retagged]);
 
-      blocks.blockSong(retagged, 'admin:1');
+      blocks.blockSong(retagged, actors.admin(1));
       for (const id of store.tracks.filesOf(flac).map((t) => t.id)) expect(guests.mayAskFor(id)).toBe(false);
       expect([...picked()]).toEqual([idOf(join(albums, 'Paper Planes.flac'))]);
     } finally {

@@ -33,6 +33,7 @@ import { Moodbox } from '../moodbox.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { until } from '../testing/daemon-process.js';
 import { INSTALL_DIR } from '../version.js';
+import { actors } from '../store/audit.js';
 
 const silent = pino({ level: 'silent' });
 const cleanups: Array<() => Promise<void>> = [];
@@ -184,7 +185,7 @@ describe('stations', () => {
     await expect(box.director.tap(ids['refused'] ?? 0)).rejects.toThrow('This station cannot play now');
 
     // Connected, but no data within the timeout: skipped too, and the live station comes back.
-    ids['silent'] = (await box.stations.add({ url: silent.url, name: 'Silent FM', moods: { calm: 1 } }, 'admin:1')).trackId;
+    ids['silent'] = (await box.stations.add({ url: silent.url, name: 'Silent FM', moods: { calm: 1 } }, actors.admin(1))).trackId;
     await box.director.tap(ids['silent'] ?? 0);
     await until(() => (box.stations.list().find((s) => s.trackId === ids['silent'])?.isFailing === true ? true : undefined), 15_000);
     expect(silent.connections).toBeGreaterThan(0);
@@ -365,8 +366,8 @@ describe('stations', () => {
     const calls = await fakeYtDlp({ id: 'abc', title: 'Beats', url: live.url });
     const dead = await refusedUrl();
     const { box, hub } = await moodbox({ autoplay: false, hasYtDlp: true, config: { site: { kind: 'home' }, music: { youtube: true } } });
-    const gone = await box.stations.add({ url: dead, name: 'Gone FM', moods: { calm: 1 } }, 'admin:1');
-    const tube = await box.stations.add({ url: 'https://www.youtube.com/watch?v=abc', name: 'Lo-fi', moods: { calm: 1 } }, 'admin:1');
+    const gone = await box.stations.add({ url: dead, name: 'Gone FM', moods: { calm: 1 } }, actors.admin(1));
+    const tube = await box.stations.add({ url: 'https://www.youtube.com/watch?v=abc', name: 'Lo-fi', moods: { calm: 1 } }, actors.admin(1));
     expect(tube).toMatchObject({ kind: 'youtube', blocked: null });
 
     // The dead radio fails without yt-dlp; the next pick, the YouTube entry, plays through it.

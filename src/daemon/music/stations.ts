@@ -19,6 +19,7 @@ import type { QueueItem } from '../../player/play-queue.js';
 import { parseStationsFile, STATIONS_FILE } from '../../player/streams/stations-file.js';
 import { PRIVATE_ADDRESS_REASON, privateAddressOf, type HostLookup } from '../../player/streams/stream-address.js';
 import { isYouTubeUrl, parseStreamUrl, STREAM_SOURCE, streamKind, type StreamKind } from '../../player/streams/stream-url.js';
+import { recordAudit, type Actor } from '../store/audit.js';
 
 /** A station that failed is left out of the picks this long, then tried again (ms). */
 export const STATION_RETRY_MS = 15 * 60_000;
@@ -116,7 +117,7 @@ export class Stations implements Service {
    * Audited as `station.add`
    * with `actor`.
    */
-  async add(input: { url: unknown; name: unknown; moods: unknown; genre?: unknown }, actor: string): Promise<StationView> {
+  async add(input: { url: unknown; name: unknown; moods: unknown; genre?: unknown }, actor: Actor): Promise<StationView> {
     const url = parseStreamUrl(input.url, 'url');
     const name = typeof input.name === 'string' ? input.name.trim() : '';
     if (name === '') throw new TypeError('`name`: expected the station’s name, got nothing');
@@ -134,10 +135,7 @@ export class Stations implements Service {
     const { store, clock } = this.#deps;
     const station = store.transaction(() => {
       const saved = store.stations.save({ url, name, genre, moods, origin: 'admin' });
-      store.audit.append({
-        at: clock.now(),
-        actor,
-        action: 'station.add',
+      recordAudit({ audit: store.audit, clock }, actor, 'station.add', {
         target: saved.name,
         detail: { url: saved.url, moods: saved.moods.map((m) => m.mood) },
       });
@@ -149,13 +147,13 @@ export class Stations implements Service {
   }
 
   /** Removes a station for `actor` (audited as `station.remove`); throws `MB_ERR_NOT_FOUND` when there is none with that id. */
-  remove(trackId: number, actor: string): Station {
+  remove(trackId: number, actor: Actor): Station {
     const { store, clock } = this.#deps;
     const station = store.stations.get(trackId);
     if (station === undefined) throw STATION_REFUSALS.noStation(trackId);
     store.transaction(() => {
       store.stations.remove(trackId);
-      store.audit.append({ at: clock.now(), actor, action: 'station.remove', target: station.name, detail: { url: station.url } });
+      recordAudit({ audit: store.audit, clock }, actor, 'station.remove', { target: station.name, detail: { url: station.url } });
     });
     this.#retries.get(trackId)?.cancel();
     this.#retries.delete(trackId);

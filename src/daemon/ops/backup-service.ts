@@ -6,6 +6,7 @@ import { BACKUP_REFUSALS } from './backup-refusals.js';
 import type { Log } from '../../kernel/log.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import type { MoodboxBus } from '../events.js';
+import { actors, recordAudit, type Actor, type AuditLine } from '../store/audit.js';
 import type { AuditRepository } from '../store/store.js';
 import type { RestoredRowsSetAside } from './restore-review.js';
 import type { PeopleAfterRestore } from '../store/restore-people.js';
@@ -39,11 +40,6 @@ export interface LastRestore {
   failed: string | null;
   setAside: { tracks: number; stations: string[]; files: string[] };
   people: PeopleAfterRestore | null;
-}
-
-/** Who acts: the audit log's actor (`admin:7`). */
-export interface BackupActor {
-  name: string;
 }
 
 /** The local hour of the nightly copy (a café is closed, a home asleep). */
@@ -117,14 +113,14 @@ export class BackupService implements Service {
   }
 
   /** A copy of the database now (`moodbox-<time>.db`), which the nightly pruning leaves alone. Audited `backup.create`. */
-  async backUpNow(by: BackupActor): Promise<BackupFile> {
+  async backUpNow(by: Actor): Promise<BackupFile> {
     const name = basename(
       await backupDatabase(join(this.#dataDir, DATABASE_FILE), join(backupsDir(this.#dataDir), backupName('manual', this.#clock.now()))),
     );
     const made = this.list().find((file) => file.name === name);
     if (made === undefined) throw BACKUP_REFUSALS.writtenButGone(name);
     this.#log.info({ backup: name, bytes: made.bytes, by: by.name }, 'database backed up');
-    this.#audit?.append({ at: this.#clock.now(), actor: by.name, action: 'backup.create', target: name, detail: { bytes: made.bytes } });
+    this.#record(by, 'backup.create', { target: name, detail: { bytes: made.bytes } });
     return made;
   }
 
@@ -132,26 +128,20 @@ export class BackupService implements Service {
    * Keeps an uploaded file (untrusted: at most `UPLOAD_MAX_BYTES`) as a backup when it passes the
    * restore's checks; `MB_ERR_STORE_RESTORE` with the reasons otherwise, and nothing is kept. Audited `backup.upload`.
    */
-  async keepUpload(source: Readable, by: BackupActor): Promise<BackupFile> {
+  async keepUpload(source: Readable, by: Actor): Promise<BackupFile> {
     const kept = await keepUpload(this.#dataDir, source, this.#clock.now(), UPLOAD_MAX_BYTES);
     this.#log.info({ backup: kept.name, bytes: kept.bytes, by: by.name }, 'backup uploaded');
-    this.#audit?.append({
-      at: this.#clock.now(),
-      actor: by.name,
-      action: 'backup.upload',
-      target: kept.name,
-      detail: { bytes: kept.bytes },
-    });
+    this.#record(by, 'backup.upload', { target: kept.name, detail: { bytes: kept.bytes } });
     return kept;
   }
 
   /** Deletes the backup `name` (any kind, the copies a restore replaced too); `MB_ERR_NOT_FOUND` when there is none. Audited `backup.delete`. */
-  remove(name: string, by: BackupActor): void {
+  remove(name: string, by: Actor): void {
     const path = this.file(name);
     const { size } = statSync(path);
     rmSync(path, { force: true });
     this.#log.info({ backup: name, bytes: size, by: by.name }, 'backup deleted');
-    this.#audit?.append({ at: this.#clock.now(), actor: by.name, action: 'backup.delete', target: name, detail: { bytes: size } });
+    this.#record(by, 'backup.delete', { target: name, detail: { bytes: size } });
   }
 
   /**
@@ -159,12 +149,12 @@ export class BackupService implements Service {
    * reasons, and nothing changes), audited `backup.restore` in the database it replaces (which is
    * kept), then `restoreStaged`: the daemon restarts and the next start swaps it in.
    */
-  async restore(name: string, by: BackupActor, options: { people?: boolean } = {}): Promise<void> {
+  async restore(name: string, by: Actor, options: { people?: boolean } = {}): Promise<void> {
     const path = this.file(name);
     const people = options.people === true;
     await stageRestore(this.#dataDir, path, { from: name, by: by.name, at: this.#clock.now(), people });
     this.#log.info({ backup: name, by: by.name, people }, 'restore readied; restarting');
-    this.#audit?.append({ at: this.#clock.now(), actor: by.name, action: 'backup.restore', target: name, detail: { people } });
+    this.#record(by, 'backup.restore', { target: name, detail: { people } });
     // A moment later: the answer goes out before the restart closes the server.
     this.#restoreTimer?.cancel();
     this.#restoreTimer = this.#clock.setTimeout(() => this.#bus?.emit('restoreStaged', { by: by.name, from: name }), RESTART_AFTER_MS);
@@ -176,11 +166,8 @@ export class BackupService implements Service {
     if (partials.length > 0) this.#log.info({ removed: partials }, 'removed partial backup files left by an interrupted copy or upload');
     const restored = this.#restored;
     // Written into the database now in use: the one restored (the line asking for it stays in the one replaced, which is kept).
-    if (restored !== undefined && this.#audit !== undefined) {
-      this.#audit.append({
-        at: this.#clock.now(),
-        actor: restored.by,
-        action: 'failed' in restored ? 'backup.restore-failed' : 'backup.restored',
+    if (restored !== undefined) {
+      this.#record(actors.named(restored.by), 'failed' in restored ? 'backup.restore-failed' : 'backup.restored', {
         target: restored.from,
         detail:
           'failed' in restored
@@ -195,6 +182,11 @@ export class BackupService implements Service {
       });
     }
     this.#schedule();
+  }
+
+  /** A line of the audit, where the service keeps one (a box built without it, as in a check of the copies alone, keeps none). */
+  #record(actor: Actor, action: string, line: AuditLine): void {
+    if (this.#audit !== undefined) recordAudit({ audit: this.#audit, clock: this.#clock }, actor, action, line);
   }
 
   /**

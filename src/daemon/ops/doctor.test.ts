@@ -16,6 +16,7 @@ import type { Logger } from '../logging.js';
 import { AuthService, authOptionsFrom } from '../people/auth-service.js';
 import { FirstRun } from '../people/first-run.js';
 import { SignInThrottle } from '../people/throttle.js';
+import { actors } from '../store/audit.js';
 
 function machine(options: { devices?: string[]; model?: 'ok' | 'tampered' | 'missing'; config?: object } = {}) {
   const root = mkdtempSync(join(tmpdir(), 'moodbox-doctor-'));
@@ -299,7 +300,7 @@ describe('moodbox doctor', () => {
     expect(formatChecks(checks)).toMatch(
       /open http:\/\/.*\/admin on this box, or the admin page from a phone or laptop on this network with the code/,
     );
-    await auth.createUser({ name: 'Mia', role: 'admin', secret: 'blue kettle on the shelf' }, 'test');
+    await auth.createUser({ name: 'Mia', role: 'admin', secret: 'blue kettle on the shelf' }, actors.cli);
     store.close();
     expect(byName(await runDoctor(m), 'admin')).toEqual({ name: 'admin', status: 'ok', message: '1 admin can sign in' });
   });

@@ -18,7 +18,7 @@ function harness(options: { ceilingMiB?: number; graceS?: number; mpvCeilingMiB?
   const player = new FakePlayer({ clock }, { trackMs: SONG_MS });
   let reading: MemoryReading = { rss: 200 * MIB, heapUsed: 30 * MIB, heapTotal: 40 * MIB, external: 10 * MIB };
   const guard = new MemoryGuard(
-    { clock, log, restart: (by) => void restarts.push(by), player, memory: () => reading },
+    { clock, log, restart: (by) => void restarts.push(by.name), player, memory: () => reading },
     { ceilingMiB: options.ceilingMiB ?? 384, graceS: options.graceS ?? 600, mpvCeilingMiB: options.mpvCeilingMiB ?? 192 },
   );
   return {

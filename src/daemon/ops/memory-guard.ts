@@ -2,6 +2,7 @@ import type { Clock, Timer } from '../../kernel/clock.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import type { Log } from '../../kernel/log.js';
 import type { Player } from '../../player/player.js';
+import { actors, type Actor } from '../store/audit.js';
 
 const MIB = 1024 * 1024;
 /** How often the resident size is read (ms). */
@@ -23,7 +24,7 @@ export interface MemoryGuardDeps {
   clock: Clock;
   log: Pick<Log, 'info' | 'warn' | 'error'>;
   /** Asks for a restart (the core's `requestRestart`); `by` names the guard. */
-  restart: (by: string) => void;
+  restart: (by: Actor) => void;
   /** Only its events and whether something plays now are used. */
   player: Pick<Player, 'events' | 'state'>;
   /** Reads the process's memory now. */
@@ -126,7 +127,7 @@ export class MemoryGuard implements Service {
     }
     this.#isRestarting = true;
     this.#deps.log.error({ ...fields(now, this.#options), when }, `${this.#what()} above the ceiling: restarting`);
-    this.#deps.restart('the memory guard');
+    this.#deps.restart(actors.memoryGuard);
   }
 
   /** Whether `reading` is above the ceiling the guard armed for. */

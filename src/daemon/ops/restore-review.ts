@@ -2,6 +2,7 @@ import type { Clock } from '../../kernel/clock.js';
 import type { Log } from '../../kernel/log.js';
 import { realPathInside } from '../config/paths.js';
 import { parseStreamUrl } from '../../player/streams/stream-url.js';
+import { recordAudit, type Actor } from '../store/audit.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 
 /** What a review of restored rows set aside: each kept out of the library (marked missing), never deleted. */
@@ -26,7 +27,7 @@ const NAMED = 20;
  */
 export async function reviewRestoredRows(
   deps: { store: Pick<SqliteStore, 'tracks' | 'stations' | 'audit'>; clock: Pick<Clock, 'now'>; log: Pick<Log, 'warn'> },
-  options: { folders: readonly string[]; actor: string },
+  options: { folders: readonly string[]; actor: Actor },
 ): Promise<RestoredRowsSetAside> {
   const { store } = deps;
   const tracks: Array<{ id: number; uri: string }> = [];
@@ -50,11 +51,7 @@ export async function reviewRestoredRows(
     { tracks: setAside.tracks.length, stations: setAside.stations.length, examples: setAside.tracks.slice(0, 3) },
     'restored rows that today’s rules refuse are set aside',
   );
-  store.audit.append({
-    at: deps.clock.now(),
-    actor: options.actor,
-    action: 'backup.rows-set-aside',
-    target: '',
+  recordAudit({ audit: store.audit, clock: deps.clock }, options.actor, 'backup.rows-set-aside', {
     detail: {
       tracks: setAside.tracks.length,
       stations: setAside.stations.length,

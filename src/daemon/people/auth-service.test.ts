@@ -6,6 +6,7 @@ import { FakeClock } from '../testing/fake-clock.js';
 import { AuthService, SIGN_IN_FAILED } from './auth-service.js';
 import { DECOY_HASH, hashSecret, verifySecret } from './pin-hash.js';
 import { SignInThrottle } from './throttle.js';
+import { actors } from '../store/audit.js';
 
 const OPTIONS = { kioskIdleTimeoutMs: 120_000, adminSessionMs: 8 * 3600_000 };
 
@@ -13,8 +14,8 @@ async function setup() {
   const clock = new FakeClock();
   const store = openSqliteStore({ clock, log: { info() {}, warn() {} } }, { path: ':memory:' });
   const auth = new AuthService({ store, clock, log: pino({ level: 'silent' }), throttle: new SignInThrottle({ clock }) }, OPTIONS);
-  const ada = await auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, 'cli');
-  const boss = await auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, 'cli');
+  const ada = await auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, actors.cli);
+  const boss = await auth.createUser({ name: 'Boss', role: 'admin', secret: 'correct horse battery' }, actors.cli);
   return { clock, store, auth, ada, boss };
 }
 
@@ -55,7 +56,7 @@ describe('AuthService', () => {
       { store, clock, log: pino({ level: 'silent' }), throttle: new SignInThrottle({ clock }), hasher },
       OPTIONS,
     );
-    const ada = await auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, 'cli');
+    const ada = await auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, actors.cli);
     await failure(auth.signInWithSecret({ name: 'Ada', secret: '0000', device: 'k1', kind: 'kiosk' }));
     await failure(auth.signInWithSecret({ name: 'Nobody', secret: '0000', device: 'k2', kind: 'kiosk' }));
     expect(verified).toEqual([store.users.get(ada.id)?.pinHash, DECOY_HASH]);
@@ -114,10 +115,10 @@ describe('AuthService', () => {
 
   it('stores names in NFKC and refuses invisible, bidirectional and look-alike names', async () => {
     const { auth } = await setup();
-    await auth.createUser({ name: 'admin', role: 'member', secret: '1357' }, 'cli');
+    await auth.createUser({ name: 'admin', role: 'member', secret: '1357' }, actors.cli);
     const refused = async (name: string): Promise<string> => {
       try {
-        await auth.createUser({ name, role: 'member', secret: '1357' }, 'cli');
+        await auth.createUser({ name, role: 'member', secret: '1357' }, actors.cli);
       } catch (err) {
         return `${(err as AuthError).code}: ${(err as AuthError).message}`;
       }
@@ -138,8 +139,8 @@ describe('AuthService', () => {
         `MB_ERR_HTTP_BAD_REQUEST: Expected a name without invisible, control or direction-changing characters, got ${code}`,
       );
     }
-    expect((await auth.createUser({ name: ' Ｃｌｅｏ  Ｍ ', role: 'member', secret: '1357' }, 'cli')).name).toBe('Cleo M');
-    expect((await auth.createUser({ name: 'Zoë', role: 'member', secret: '1357' }, 'cli')).name).toBe('Zoë');
+    expect((await auth.createUser({ name: ' Ｃｌｅｏ  Ｍ ', role: 'member', secret: '1357' }, actors.cli)).name).toBe('Cleo M');
+    expect((await auth.createUser({ name: 'Zoë', role: 'member', secret: '1357' }, actors.cli)).name).toBe('Zoë');
     expect(await refused('ZOË')).toBe('MB_ERR_CONFLICT: A user named `Zoë` already exists.');
   });
 
@@ -148,7 +149,7 @@ describe('AuthService', () => {
     const wrong = (device: string) => auth.signInWithSecret({ name: 'Ada', secret: '0000', device, kind: 'kiosk' }).catch(() => {});
     for (let i = 0; i < 10; i++) await wrong('k1');
     expect(auth.signInStatus(ada)).toEqual({ failures: 6, waitMs: 1000 });
-    auth.unlock(ada, 'admin:2');
+    auth.unlock(ada, actors.admin(2));
     expect(auth.signInStatus(ada)).toEqual({ failures: 0, waitMs: 0 });
 
     for (let i = 0; i < 10; i++) await wrong('k2');
@@ -156,7 +157,7 @@ describe('AuthService', () => {
     // The CLI opens the same database with its own AuthService, in its own process.
     const cli = new AuthService({ store, clock, log: pino({ level: 'silent' }), throttle: new SignInThrottle({ clock }) }, OPTIONS);
     clock.advance(1);
-    cli.unlock(ada, 'cli');
+    cli.unlock(ada, actors.cli);
     expect((await auth.signInWithSecret({ name: 'Ada', secret: '4711', device: 'k3', kind: 'kiosk' })).user.name).toBe('Ada');
     expect(store.audit.list({ action: 'auth.unlock' }).items.map((e) => [e.actor, e.target])).toEqual([
       ['cli', 'Ada'],
@@ -195,9 +196,9 @@ describe('AuthService', () => {
 
   it('enforces the PIN policy and ends sessions when a PIN changes', async () => {
     const { auth, ada } = await setup();
-    await expect(auth.setSecret(ada.id, '12', 'admin')).rejects.toMatchObject({ code: 'MB_ERR_AUTH_POLICY' });
+    await expect(auth.setSecret(ada.id, '12', actors.cli)).rejects.toMatchObject({ code: 'MB_ERR_AUTH_POLICY' });
     const { token } = await auth.signInWithSecret({ name: 'Ada', secret: '4711', device: 'kiosk', kind: 'kiosk' });
-    await auth.setSecret(ada.id, '2468', 'admin');
+    await auth.setSecret(ada.id, '2468', actors.cli);
     expect(auth.authenticate(token, 'kiosk')).toBeUndefined();
     expect((await auth.signInWithSecret({ name: 'Ada', secret: '2468', device: 'kiosk', kind: 'kiosk' })).user.id).toBe(ada.id);
   });

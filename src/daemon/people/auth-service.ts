@@ -3,6 +3,7 @@ import type { Clock } from '../../kernel/clock.js';
 import { said } from '../../kernel/said.js';
 import { AuthError } from './auth-error.js';
 import type { Logger } from '../logging.js';
+import { actors, recordAudit, type Actor } from '../store/audit.js';
 import type { Role, Session, SessionKind, Store, User } from '../store/store.js';
 import { nameKey, nameProblem, normalizeName } from './names.js';
 import { PEOPLE_REFUSALS, problemRefused, tryAgainIn } from './people-refusals.js';
@@ -108,7 +109,7 @@ export class AuthService {
     const isMatch = await this.#hasher.verify(input.secret, user?.pinHash ?? DECOY_HASH);
     const isAllowedRole = input.kind === 'kiosk' || user?.role === 'admin';
     if (user === undefined || !isMatch || user.disabled || !isAllowedRole) {
-      this.#audit('auth.failed', input.device, input.name, { kind: input.kind }, user?.id);
+      this.#audit('auth.failed', actors.device(input.device), input.name, { kind: input.kind }, user?.id);
       this.#log.info({ device: input.device, kind: input.kind }, 'sign-in failed');
       const retryAfterMs = this.#throttle.retryAfterMs(attempt);
       // The screens say the sentence in their reader's language and count the wait down themselves (`retryAfterMs`).
@@ -160,7 +161,7 @@ export class AuthService {
    * Also recorded in the store, so that a daemon running beside the CLI clears them at its next
    * sign-in try for the account.
    */
-  unlock(user: User, actor: string): void {
+  unlock(user: User, actor: Actor): void {
     const account = nameKey(user.name);
     const now = this.#clock.now();
     const before = this.#throttle.accountStatus(account);
@@ -177,7 +178,7 @@ export class AuthService {
     const card = this.#store.cards.get(cardId);
     const user = card === undefined ? undefined : this.#store.users.get(card.userId);
     if (user === undefined || user.disabled) {
-      this.#audit('auth.unknown-card', device, '', {});
+      this.#audit('auth.unknown-card', actors.device(device), '', {});
       return undefined;
     }
     return this.#open(user, 'kiosk', device, 'card');
@@ -225,7 +226,7 @@ export class AuthService {
    * Creates an account; its name must pass `acceptNewName` and `secret` the policy of its role.
    * The name is checked again after the slow hash, so two creations at once cannot share a name.
    */
-  async createUser(input: { name: string; role: Role; secret?: string; mustChangePin?: boolean }, actor: string): Promise<User> {
+  async createUser(input: { name: string; role: Role; secret?: string; mustChangePin?: boolean }, actor: Actor): Promise<User> {
     this.acceptNewName(input.name);
     const pinHash = input.secret === undefined ? null : await this.#hashChecked(input.role, input.secret);
     const user = this.#store.users.create({
@@ -239,7 +240,7 @@ export class AuthService {
   }
 
   /** Sets a new PIN or passphrase, ending the user's sessions. */
-  async setSecret(userId: number, secret: string, actor: string): Promise<void> {
+  async setSecret(userId: number, secret: string, actor: Actor): Promise<void> {
     const user = this.#store.users.get(userId);
     if (user === undefined) throw PEOPLE_REFUSALS.userGone(userId);
     const pinHash = await this.#hashChecked(user.role, secret);
@@ -269,7 +270,7 @@ export class AuthService {
       lastSeenAt: now,
       expiresAt: now + lifetime,
     });
-    this.#audit('auth.sign-in', device, user.name, { kind, via }, user.id);
+    this.#audit('auth.sign-in', actors.device(device), user.name, { kind, via }, user.id);
     return { token, session, user };
   }
 
@@ -290,7 +291,7 @@ export class AuthService {
   }
 
   /** `subjectId`: the account the line is about, whose name `target` holds (see `AuditRepository.append`). */
-  #audit(action: string, actor: string, target: string, detail: Record<string, unknown>, subjectId?: number): void {
-    this.#store.audit.append({ at: this.#clock.now(), actor, action, target, detail, subjectId });
+  #audit(action: string, actor: Actor, target: string, detail: Record<string, unknown>, subjectId?: number): void {
+    recordAudit({ audit: this.#store.audit, clock: this.#clock }, actor, action, { target, detail, subjectId });
   }
 }

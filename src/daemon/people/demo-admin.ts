@@ -1,5 +1,6 @@
 import type { SqliteStore } from '../store/sqlite-store.js';
 import type { AuthService } from './auth-service.js';
+import { actors } from '../store/audit.js';
 
 /** The demo's admin account; its passphrase must be changed at the first sign-in. */
 export const DEMO_ADMIN = { name: 'admin', passphrase: 'moodbox-demo-admin' } as const;
@@ -11,7 +12,7 @@ export const DEMO_ADMIN = { name: 'admin', passphrase: 'moodbox-demo-admin' } as
 export async function ensureDemoAdmin(auth: AuthService, store: Pick<SqliteStore, 'users'>): Promise<string> {
   const admins = store.users.list().filter((u) => u.role === 'admin' && !u.disabled);
   if (admins.length === 0) {
-    await auth.createUser({ name: DEMO_ADMIN.name, role: 'admin', secret: DEMO_ADMIN.passphrase, mustChangePin: true }, 'demo');
+    await auth.createUser({ name: DEMO_ADMIN.name, role: 'admin', secret: DEMO_ADMIN.passphrase, mustChangePin: true }, actors.demo);
   }
   // Until its passphrase is changed, the demo admin still signs in with the printed one.
   if (admins.length === 0 || admins.some((u) => u.name === DEMO_ADMIN.name && u.mustChangePin)) {

@@ -5,6 +5,7 @@ import type { Store } from '../store/store.js';
 import type { AuthService, SignedIn } from './auth-service.js';
 import { FIRST_RUN_REFUSALS } from './people-refusals.js';
 import { SignInThrottle } from './throttle.js';
+import { actors } from '../store/audit.js';
 
 /**
  * Where the first-run code is kept while the box has no admin: in the database, so that `moodbox
@@ -92,7 +93,10 @@ export class FirstRun {
     if (!claim.isFromBox) this.#checkCode(claim);
     this.#isClaiming = true;
     try {
-      const user = await this.#auth.createUser({ name: claim.name, role: 'admin', secret: claim.passphrase }, `first-run:${claim.device}`);
+      const user = await this.#auth.createUser(
+        { name: claim.name, role: 'admin', secret: claim.passphrase },
+        actors.firstRun(claim.device),
+      );
       this.#store.secrets.delete(FIRST_RUN_CODE_KEY);
       this.#log.info({ device: claim.device, fromBox: claim.isFromBox }, 'first admin created');
       return await this.#auth.signInWithSecret({ name: user.name, secret: claim.passphrase, device: claim.device, kind: 'admin' });

@@ -9,6 +9,7 @@ import { FakeRfidReader } from '../testing/fake-rfid-reader.js';
 import { AuthService } from './auth-service.js';
 import { KioskPresence, type KioskUser } from './kiosk-presence.js';
 import { SignInThrottle } from './throttle.js';
+import { actors } from '../store/audit.js';
 
 async function setup() {
   const clock = new FakeClock();
@@ -18,8 +19,8 @@ async function setup() {
     { store, clock, log, throttle: new SignInThrottle({ clock }) },
     { kioskIdleTimeoutMs: 120_000, adminSessionMs: 3_600_000 },
   );
-  const ada = await auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, 'test');
-  const bob = await auth.createUser({ name: 'Bob', role: 'member', secret: '2468' }, 'test');
+  const ada = await auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, actors.cli);
+  const bob = await auth.createUser({ name: 'Bob', role: 'member', secret: '2468' }, actors.cli);
   store.cards.link({ cardId: '0004417733', userId: ada.id });
   store.cards.link({ cardId: '0009999999', userId: bob.id });
   const changes: Array<KioskUser | null> = [];

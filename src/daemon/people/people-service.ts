@@ -4,6 +4,7 @@ import { WindowLimit, type WindowRule } from '../../kernel/window-limit.js';
 import type { Clock } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
 import { PEOPLE_REFUSALS } from './people-refusals.js';
+import { actors, recordAudit, type Actor } from '../store/audit.js';
 import type { Card, Role, Store, User, UserPreferences } from '../store/store.js';
 import { audioView } from '../../player/library/audio-view.js';
 
@@ -39,12 +40,6 @@ export interface PersonChanges {
   role?: Role;
   disabled?: boolean;
   preferences?: UserPreferences;
-}
-
-/** Who acts: the audit log's actor (`admin:7`, `user:3`, `self:ip:…`) and the admin's own account, if any. */
-export interface Actor {
-  name: string;
-  userId?: number | undefined;
 }
 
 export interface PeopleServiceDeps {
@@ -137,7 +132,7 @@ export class PeopleService {
     });
     // Signed out at the kiosk at once, not at the next session check.
     if (changes.disabled === true && presence.user?.id === id) presence.signOut('disabled');
-    this.#audit('user.update', by.name, user.name, { fields: Object.keys(changes) }, id);
+    this.#audit('user.update', by, user.name, { fields: Object.keys(changes) }, id);
     return user;
   }
 
@@ -156,14 +151,14 @@ export class PeopleService {
 
   /** Everything Moodbox keeps about a person; audited as `user.export` when someone else asks for it. */
   export(user: User, by?: Actor): PersonExport {
-    if (by !== undefined) this.#audit('user.export', by.name, user.name, {}, user.id);
+    if (by !== undefined) this.#audit('user.export', by, user.name, {}, user.id);
     return exportOf(this.#deps.store, user);
   }
 
   /** Removes a person's own play history, audited as `history.remove`; answers how many plays went. */
   removeHistory(user: User): number {
     const removed = this.#deps.store.plays.removeForUser(user.id);
-    this.#audit('history.remove', `user:${user.id}`, user.name, { removed }, user.id);
+    this.#audit('history.remove', actors.person(user.id), user.name, { removed }, user.id);
     return removed;
   }
 
@@ -173,7 +168,7 @@ export class PeopleService {
     const user = this.get(input.userId);
     return store.transaction(() => {
       const card = store.cards.link({ cardId: input.cardId, userId: user.id, label: input.label ?? '' });
-      this.#audit('card.link', by.name, user.name, { card: `…${input.cardId.slice(-4)}` }, user.id);
+      this.#audit('card.link', by, user.name, { card: `…${input.cardId.slice(-4)}` }, user.id);
       return card;
     });
   }
@@ -185,11 +180,7 @@ export class PeopleService {
     const owner = store.cards.get(cardId)?.userId;
     store.transaction(() => {
       if (!store.cards.unlink(cardId)) throw PEOPLE_REFUSALS.noCard();
-      this.#deps.store.audit.append({
-        at: this.#deps.clock.now(),
-        actor: by.name,
-        action: 'card.unlink',
-        target: '',
+      recordAudit({ audit: store.audit, clock: this.#deps.clock }, by, 'card.unlink', {
         detail: { card: `…${cardId.slice(-4)}` },
         subjectId: owner,
       });
@@ -215,7 +206,7 @@ export class PeopleService {
     ]);
     if (waitMs > 0) throw PEOPLE_REFUSALS.registrationThrottled(waitMs);
     try {
-      return await this.#deps.auth.createUser({ name: input.name, role: 'member', secret: input.pin }, `self:${device}`);
+      return await this.#deps.auth.createUser({ name: input.name, role: 'member', secret: input.pin }, actors.selfAt(device));
     } catch (err) {
       if (err instanceof MoodboxError && (err.code === 'MB_ERR_CONFLICT' || err.code === 'MB_ERR_HTTP_BAD_REQUEST')) {
         throw PEOPLE_REFUSALS.registrationName();
@@ -225,8 +216,8 @@ export class PeopleService {
   }
 
   /** `subjectId`: the account the line is about, whose name `target` holds (see `AuditRepository.append`). */
-  #audit(action: string, actor: string, target: string, detail: Record<string, unknown>, subjectId: number): void {
-    this.#deps.store.audit.append({ at: this.#deps.clock.now(), actor, action, target, detail, subjectId });
+  #audit(action: string, actor: Actor, target: string, detail: Record<string, unknown>, subjectId: number): void {
+    recordAudit({ audit: this.#deps.store.audit, clock: this.#deps.clock }, actor, action, { target, detail, subjectId });
   }
 }
 

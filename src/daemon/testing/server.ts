@@ -23,6 +23,7 @@ import { MusicCommands, type StaffControls } from '../music/music-commands.js';
 import { FakeClock } from './fake-clock.js';
 import { FakeMusicControls } from './fake-music-controls.js';
 import { initialSnapshot } from './state.js';
+import { actors } from '../store/audit.js';
 
 export interface TestServer {
   app: MoodboxServer;
@@ -172,7 +173,7 @@ export async function signInNewAdmin(
 ): Promise<{ headers: AdminHeaders; userId: number }> {
   const name = options.name ?? 'Boss';
   const passphrase = options.passphrase ?? ADMIN_PASSPHRASE;
-  const user = await server.auth.createUser({ name, role: 'admin', secret: passphrase }, 'test');
+  const user = await server.auth.createUser({ name, role: 'admin', secret: passphrase }, actors.named('test'));
   const res = await server.app.inject({
     method: 'POST',
     url: '/api/admin/session',

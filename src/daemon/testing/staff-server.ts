@@ -11,6 +11,7 @@ import type { BlockedMusic } from '../music/blocked-music.js';
 import { MusicDirector } from '../music/music-director.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import { buildTestServer, signInNewAdmin, type TestServer } from './server.js';
+import type { Actor } from '../store/audit.js';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {}, fatal() {}, trace() {}, level: 'silent' };
 
@@ -41,7 +42,7 @@ export async function startStaffServer(options: {
   /** @default 100 */
   maxVolume?: number;
   /** What "Restart Moodbox now" calls. @default none: the route is not offered */
-  restart?: (actor: string) => void;
+  restart?: (actor: Actor) => void;
 }): Promise<StaffServer> {
   const { store, clock } = options;
   const config = options.siteKind === undefined ? undefined : { site: { kind: options.siteKind } };
@@ -85,7 +86,7 @@ export async function serveToStaff(options: {
   clock: Clock;
   director: MusicDirector;
   blocks?: BlockedMusic;
-  restart?: (actor: string) => void;
+  restart?: (actor: Actor) => void;
   config?: Record<string, unknown>;
 }): Promise<{ server: TestServer; call: StaffCall }> {
   const { store, clock, director, blocks, restart, config } = options;

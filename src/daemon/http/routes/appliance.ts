@@ -17,6 +17,7 @@ import {
   ReportFileParams,
   ScanStartedSchema,
 } from '../schemas/appliance.js';
+import type { Actor } from '../../store/store-reads.js';
 
 const admin = { access: 'admin' } as const;
 
@@ -27,7 +28,7 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** The music library as these routes use it: rescans from the admin panel and cover images. */
 export interface ApplianceLibrary {
   /** Rescans the music folders for `actor` (audited), joining a scan already running; answers at once. */
-  rescan(actor: string): { joined: boolean };
+  rescan(actor: Actor): { joined: boolean };
   coversDir: string;
 }
 

@@ -9,7 +9,6 @@ import { latestBackup } from '../../store/store-reads.js';
 import { ErrorRef } from '../schemas/common.js';
 import { imageResponse } from '../schemas/appliance.js';
 import { BackupNameParams, BackupSchema, BackupsSchema, RestoreStartedSchema } from '../schemas/backups.js';
-import { adminActor } from './users.js';
 
 /** SQLite's registered media type. */
 const SQLITE = 'application/vnd.sqlite3';
@@ -97,7 +96,7 @@ export const backupRoutes: FastifyPluginAsyncTypebox<BackupRoutesOptions> = asyn
         response: { 201: BackupSchema, 507: ErrorRef },
       },
     },
-    async (request, reply) => reply.status(201).send(await backups.backUpNow(adminActor(request))),
+    async (request, reply) => reply.status(201).send(await backups.backUpNow(request.adminActor)),
   );
 
   app.get(
@@ -131,7 +130,7 @@ export const backupRoutes: FastifyPluginAsyncTypebox<BackupRoutesOptions> = asyn
       },
     },
     async (request, reply) => {
-      backups.remove(request.params.name, adminActor(request));
+      backups.remove(request.params.name, request.adminActor);
       return reply.status(204).send(null);
     },
   );
@@ -165,7 +164,7 @@ export const backupRoutes: FastifyPluginAsyncTypebox<BackupRoutesOptions> = asyn
       if (body === undefined || body === null || typeof (body as Partial<Readable>).pipe !== 'function') {
         throw BACKUP_REFUSALS.notAFile(SQLITE);
       }
-      return reply.status(201).send(await backups.keepUpload(body, adminActor(request)));
+      return reply.status(201).send(await backups.keepUpload(body, request.adminActor));
     },
   );
 
@@ -190,7 +189,7 @@ export const backupRoutes: FastifyPluginAsyncTypebox<BackupRoutesOptions> = asyn
       // An optional JSON body, `{"people": true}`: a plain POST, as before, restores the data and keeps today's people.
       const body: unknown = request.body;
       const people = typeof body === 'object' && body !== null && (body as { people?: unknown }).people === true;
-      await backups.restore(request.params.name, adminActor(request), { people });
+      await backups.restore(request.params.name, request.adminActor, { people });
       return reply.status(202).send({ restarting: true, from: request.params.name });
     },
   );

@@ -14,7 +14,6 @@ import {
   LinkCardBody,
   UserIdParams,
 } from '../schemas/people.js';
-import { adminActor } from './users.js';
 
 const admin = { access: 'admin' } as const;
 
@@ -74,7 +73,7 @@ export const cardsRoutes: FastifyPluginAsyncTypebox<CardsRoutesOptions> = async 
       },
     },
     async (request, reply) => {
-      return reply.status(201).send(people.linkCard(request.body, adminActor(request)));
+      return reply.status(201).send(people.linkCard(request.body, request.adminActor));
     },
   );
 
@@ -162,7 +161,7 @@ export const cardsRoutes: FastifyPluginAsyncTypebox<CardsRoutesOptions> = async 
       },
     },
     async (request, reply) => {
-      people.unlinkCard(request.params.cardId, adminActor(request));
+      people.unlinkCard(request.params.cardId, request.adminActor);
       return reply.status(204).send(null);
     },
   );

@@ -17,6 +17,7 @@ import {
   VolumeBody,
 } from '../schemas/player-admin.js';
 import { coverUrlOf } from '../track-view.js';
+import type { Actor } from '../../store/store-reads.js';
 
 export interface PlayerAdminRoutesOptions {
   /** The music's commands, audited with the admin as the actor. */
@@ -26,7 +27,7 @@ export interface PlayerAdminRoutesOptions {
    * Restarts the daemon for `actor` (audited): it stops cleanly and exits with a code its service
    * manager restarts on (`EXIT.RESTART`, 75). Undefined where nothing can restart it; the route is then not offered.
    */
-  restart?: ((actor: string) => void) | undefined;
+  restart?: ((actor: Actor) => void) | undefined;
 }
 
 /**

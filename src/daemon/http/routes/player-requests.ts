@@ -6,6 +6,7 @@ import type { WsContext, WsHandlers } from '../ws.js';
 import type { TapLimiter } from '../tap-limiter.js';
 import type { GuestService } from '../../guests/guest-service.js';
 import type { KioskCommands } from '../../music/kiosk-commands.js';
+import { actors, type Actor } from '../../store/store-reads.js';
 
 /**
  * What the kiosk's player requests need of the music: the kiosk's commands (`KioskCommands`: the
@@ -39,11 +40,11 @@ type PlayerRequests = Pick<ClientRequests, 'player/play' | 'player/like' | 'play
  */
 export function playerRequests({ music, presence, taps, guests }: PlayerRequestsDeps): WsHandlers<PlayerRequests> {
   // Checked here, not only in the director: a guest's like must not land on someone who signs in while it waits its turn.
-  // Who acts, as the audit names them: the person signed in at the kiosk (`user:3`).
-  const person = (context: WsContext, what: string): string => {
+  // Who acts: the person signed in at the kiosk.
+  const person = (context: WsContext, what: string): Actor => {
     const acting = context.actingFor(what);
     if (acting === null) throw SIGN_IN_REFUSALS.toShapePicks(what);
-    return `user:${acting.id}`;
+    return actors.person(acting.id);
   };
   return {
     'player/play': async ({ trackId }, context) => {
@@ -63,7 +64,7 @@ export function playerRequests({ music, presence, taps, guests }: PlayerRequests
       // The person signed in, or the kiosk itself with nobody signed in.
       const acting = context.actingFor('choose a song');
       presence.touch();
-      return music.tap(trackId, acting === null ? 'kiosk' : `user:${acting.id}`);
+      return music.tap(trackId, acting === null ? actors.kiosk : actors.person(acting.id));
     },
     'player/like': async ({ trackId }, context) => {
       const actor = person(context, 'like a song');

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AuthService } from '../../people/auth-service.js';
-import { personView, REGISTRATION_LIMITS, type Actor, type PeopleService } from '../../people/people-service.js';
+import { personView, REGISTRATION_LIMITS, type PeopleService } from '../../people/people-service.js';
 import { ErrorRef } from '../schemas/common.js';
 import {
   CreateUserBody,
@@ -22,13 +21,8 @@ export interface UsersRoutesOptions {
   people: PeopleService;
 }
 
-/** The audit log's actor for an admin's request, and their own account. */
-export const adminActor = (request: FastifyRequest): Actor => ({ name: request.adminActor, userId: request.principal?.user.id });
-
 /** Accounts for admins (list with activity, create, change, PIN, unlock, delete, export) and self-registration at the kiosk. */
 export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, { auth, people }) => {
-  const by = adminActor;
-
   app.get(
     '/api/admin/users',
     {
@@ -73,7 +67,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
         response: { 200: UserViewSchema, 404: ErrorRef, 409: ErrorRef },
       },
     },
-    async (request) => personView(people.update(request.params.id, request.body, by(request))),
+    async (request) => personView(people.update(request.params.id, request.body, request.adminActor)),
   );
 
   app.put(
@@ -128,7 +122,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
       },
     },
     async (request, reply) => {
-      people.delete(request.params.id, request.query.history, by(request));
+      people.delete(request.params.id, request.query.history, request.adminActor);
       return reply.status(204).send(null);
     },
   );
@@ -148,7 +142,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
     async (request, reply) => {
       const user = people.get(request.params.id);
       void reply.header('cache-control', 'no-store');
-      return people.export(user, by(request));
+      return people.export(user, request.adminActor);
     },
   );
 
