@@ -188,6 +188,12 @@ describe('the admin panel in its reader’s language', { timeout: 120_000 }, () 
       await page.goto(`${daemon.url}/admin${view}`);
       await page.locator('main h2').first().waitFor(WAIT);
       await expect.poll(async () => (await plainTexts(page)).texts, WAIT).toBeGreaterThan(10);
+      if (view === '') {
+        // Why the song plays is the music's own message, said in German as well.
+        const reason = page.locator('[data-why]');
+        await expect.poll(() => reason.innerText(), WAIT).toMatch(/^Für den Raum/);
+        expect(await reason.innerText()).not.toMatch(/\b(fits|calm|happy|sad)\b/);
+      }
       for (const width of [1280, 390, 320]) {
         if (width < 1280) await page.setViewportSize({ width, height: 844 });
         await fits(`${name} at ${width} px`, width < 1280);

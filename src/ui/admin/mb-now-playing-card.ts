@@ -44,8 +44,10 @@ function why(item: StaffQueueItem): string {
   if (item.reason === 'staff') return t('admin.nowPlaying.why.staff');
   if (item.reason === 'tap') return t('admin.nowPlaying.why.tap');
   if (item.reason === 'guest') return t('admin.nowPlaying.why.guest');
-  // The note is the player's own, in English.
-  return item.note === '' ? t('admin.nowPlaying.why.room') : t('admin.nowPlaying.why.roomNote', { note: item.note });
+  // The note is the music's own, as a message for the reader's language where it has one.
+  return item.note === ''
+    ? t('admin.nowPlaying.why.room')
+    : t('admin.nowPlaying.why.roomNote', { note: i18n.said(item.noteSaid, item.note) });
 }
 
 /**

@@ -55,6 +55,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       isStation: track?.source === STREAM_SOURCE,
       reason: queued.reason,
       note: queued.note,
+      noteSaid: queued.noteSaid ?? null,
     };
   };
   const view = () => {

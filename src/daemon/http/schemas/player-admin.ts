@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { EMOTIONS } from '../../../kernel/room-mood.js';
 import { MAX_HOLD_MINUTES } from '../../music/music-commands.js';
+import { SaidSchema } from './guest.js';
 
 export const MoodHoldSchema = Type.Object({
   label: Type.Enum([...EMOTIONS], { description: 'The emotion the music follows instead of the camera’s.' }),
@@ -22,6 +23,9 @@ export const QueueItemSchema = Type.Object({
     description: 'What put it on; `staff`: chosen by staff; `guest`: asked for by a guest.',
   }),
   note: Type.String({ description: 'Why, in words ("fits calm", "chosen by staff").' }),
+  noteSaid: Type.Union([SaidSchema, Type.Null()], {
+    description: '`note` as a message of the screens’ catalogues (`common.said.<id>`), for the reader’s language; null where it has none.',
+  }),
 });
 
 export const StaffPlayerSchema = Type.Object(
