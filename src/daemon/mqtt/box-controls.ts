@@ -29,7 +29,7 @@ export interface BoxCommands {
 /**
  * Commands from outside the box (Home Assistant, a fleet operator), translated into the owners'
  * commands under the admin panel's rules: settings through the live configuration (validated,
- * file-only keys refused), the music through the director's own checks. Each owner writes the
+ * file-only keys refused), the music's commands (`music`) as they are. Each owner writes the
  * audit with the actor (`mqtt:homeassistant`, `mqtt:fleet`); nothing here writes the store.
  */
 export class BoxControls {
@@ -39,39 +39,9 @@ export class BoxControls {
     this.#commands = commands;
   }
 
-  /** Sets the wanted volume (0–100) for `actor`, as the admin panel's volume does. */
-  setVolume(volume: number, actor: Actor): Promise<number> {
-    return this.#commands.music.setVolume(volume, actor);
-  }
-
-  /** Skips the song playing for `actor` (a staff skip: nobody's taste changes). */
-  async skip(actor: Actor): Promise<void> {
-    await this.#commands.music.skip(actor);
-  }
-
-  /** The person signed in at the kiosk likes what plays, as `actor` asked; refused when nobody is signed in. */
-  async like(actor: Actor): Promise<void> {
-    await this.#commands.music.like(actor);
-  }
-
-  /** Pauses the music for `actor` until staff resume it (a staff pause: no rule of Moodbox's own ends it). */
-  async pause(actor: Actor): Promise<void> {
-    await this.#commands.music.pause(actor);
-  }
-
-  /** Ends a staff pause for `actor`; quiet hours or the schedule may still keep the music silent. */
-  async resume(actor: Actor): Promise<void> {
-    await this.#commands.music.resume(actor);
-  }
-
-  /** Plays for `label` instead of the camera's mood for `minutes` (1 to a day), as `actor` asked. */
-  async holdMood(label: Emotion, minutes: number, actor: Actor): Promise<void> {
-    await this.#commands.music.holdMood(label, minutes, actor);
-  }
-
-  /** Follows the camera again, as `actor` asked (audited only when a mood was held). */
-  async releaseMood(actor: Actor): Promise<void> {
-    await this.#commands.music.releaseMood(actor);
+  /** The music's own commands, called as they are: a skip goes from the entity's message to the music's command, which audits it. */
+  get music(): BoxCommands['music'] {
+    return this.#commands.music;
   }
 
   /**

@@ -44,7 +44,7 @@ export async function homeAssistantCommand(entity: string, value: string, deps: 
   const actor = HOME_ASSISTANT_ACTOR;
   switch (entity) {
     case 'volume':
-      await controls.setVolume(percentOf(value), actor);
+      await controls.music.setVolume(percentOf(value), actor);
       return;
     case 'max_volume':
       controls.save({ player: { maxVolume: percentOf(value) } }, actor);
@@ -59,22 +59,22 @@ export async function homeAssistantCommand(entity: string, value: string, deps: 
       controls.save({ camera: { enabled: isOn(value) } }, actor);
       return;
     case 'paused':
-      if (isOn(value)) await controls.pause(actor);
-      else await controls.resume(actor);
+      if (isOn(value)) await controls.music.pause(actor);
+      else await controls.music.resume(actor);
       return;
     case 'mood_hold':
-      if (value === HOLD_OFF) await controls.releaseMood(actor);
-      else if (isEmotion(value)) await controls.holdMood(value, deps.holdMinutes.get(), actor);
+      if (value === HOLD_OFF) await controls.music.releaseMood(actor);
+      else if (isEmotion(value)) await controls.music.holdMood(value, deps.holdMinutes.get(), actor);
       else throw new TypeError(`Expected \`${HOLD_OFF}\` or an emotion, got \`${shown(value)}\``);
       return;
     case 'mood_hold_minutes':
       deps.holdMinutes.set(minutesOf(value));
       return;
     case 'skip':
-      await controls.skip(actor);
+      await controls.music.skip(actor);
       return;
     case 'like':
-      await controls.like(actor);
+      await controls.music.like(actor);
       return;
     default:
       throw new TypeError(`Expected a Moodbox entity, got \`${shown(entity)}\``);

@@ -9,12 +9,15 @@ export interface DayPlanWatchDeps {
   bus: Pick<MoodboxBus, 'emit'>;
   /** The blocks of the day now (`player.dayPlans`; they may change while running). */
   plans: () => readonly DayPlan[];
+  /** Called when the block in force changes after the start (the music follows it), once the change is announced. */
+  changed?: (plan: DayPlan | null) => void;
 }
 
 /**
  * Which day plan is in force, by the clock: the one owner of it. Looks again when a block begins or
  * ends (a timer set for that minute) and whenever asked (`check`: the settings changed, the
- * schedule's regular look); announces `dayPlanChanged` when the block in force changes, and at start.
+ * schedule's regular look); announces `dayPlanChanged` when the block in force changes, and at start,
+ * for the screens, and tells its owner (`changed`) directly.
  */
 export class DayPlanWatch {
   readonly #deps: DayPlanWatchDeps;
@@ -50,6 +53,7 @@ export class DayPlanWatch {
     this.#current = next;
     this.#deps.log.info({ plan: next?.name ?? null }, 'day plan changed');
     this.#deps.bus.emit('dayPlanChanged', { plan: next });
+    this.#deps.changed?.(next);
   }
 
   #arm(): void {

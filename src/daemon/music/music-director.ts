@@ -94,7 +94,14 @@ export class MusicDirector implements Service {
     });
     this.#aim = new MusicAim({ clock, log, bus });
     this.#limits = new MusicLimits({ clock, log, player, settings, aim: this.#aim });
-    this.#plans = new DayPlanWatch({ clock, log, bus, plans: () => settings().dayPlans });
+    this.#plans = new DayPlanWatch({
+      clock,
+      log,
+      bus,
+      plans: () => settings().dayPlans,
+      // The start's own pick already follows the block in force at start; a later block is followed at once.
+      changed: () => this.#queue.background('follow the day plan', () => this.#queue.planChanged()),
+    });
     this.#queue = new MusicQueue({
       ...deps,
       sources: this.#sources,
@@ -145,8 +152,6 @@ export class MusicDirector implements Service {
     onPlayer('playerFaulted', ({ error, retryInMs }) => this.#deps.log.warn({ error, retryInMs }, 'player stopped; restarting it'));
     this.#offSources = this.#sources.onAvailabilityChanged(() => queue.background('follow the music source', () => queue.followSource()));
     this.#plans.start();
-    // After the block in force at start was announced: the start's own pick already follows it.
-    onBus('dayPlanChanged', () => queue.background('follow the day plan', () => queue.planChanged()));
     this.#scheduleTimer = this.#deps.clock.setInterval(() => {
       this.#plans.check();
       queue.background('apply the schedule', () => queue.applyLimits());
