@@ -1,6 +1,6 @@
 import fastifyCookie from '@fastify/cookie';
 import { isIP } from 'node:net';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import ipaddr from 'ipaddr.js';
 import type { AuthService } from '../people/auth-service.js';
 import { MoodboxError } from '../../kernel/errors.js';
@@ -11,7 +11,8 @@ import type { StateView } from './public-state.js';
 import { actors, type Actor } from '../store/store-reads.js';
 
 /**
- * Who may call a route, set per route as `config: { access }`:
+ * Who may call a route, decided by where it is (`ACCESS_BY_PREFIX`), so that no route under a
+ * prefix can forget it; a route elsewhere may name its own as `config: { access }`:
  * - `public`: anyone (the default);
  * - `kiosk`: a person signed in at the kiosk, by `Authorization: Bearer <token>`;
  * - `admin`: an admin signed in to the admin panel, by the HttpOnly cookie `mb_admin`, from the
@@ -22,6 +23,23 @@ import { actors, type Actor } from '../store/store-reads.js';
  * so an address off the LAN never gets as far as a passphrase check or a cookie.
  */
 export type Access = 'public' | 'kiosk' | 'admin';
+
+/**
+ * The access of every route under a prefix: the admin panel's API is the admins', the signed-in
+ * person's own data the kiosk's. A route there MUST NOT name an access of its own (refused when it
+ * is registered); the admin sign-in is the one route under `/api/admin/` open to all (`isAdminSignIn`).
+ */
+export const ACCESS_BY_PREFIX: ReadonlyArray<readonly [prefix: string, access: Access]> = [
+  ['/api/admin/', 'admin'],
+  ['/api/me/', 'kiosk'],
+];
+
+/** Who may call the route at `url` (its pattern, `/api/admin/users/:id`) with `config`. */
+export function routeAccess(url: string | undefined, config: Pick<FastifyContextConfig, 'access' | 'isAdminSignIn'>): Access {
+  if (config.isAdminSignIn === true) return 'public';
+  const byPrefix = url === undefined ? undefined : ACCESS_BY_PREFIX.find(([prefix]) => url.startsWith(prefix))?.[1];
+  return byPrefix ?? config.access ?? 'public';
+}
 
 export const ADMIN_COOKIE = 'mb_admin';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -127,8 +145,14 @@ export async function registerAccess(
       return actors.admin(this.principal.user.id);
     },
   });
+  app.addHook('onRoute', ({ url, method, config }) => {
+    const prefix = ACCESS_BY_PREFIX.find(([start]) => url.startsWith(start));
+    if (prefix !== undefined && config?.access !== undefined) {
+      throw new TypeError(`Expected no \`access\` on ${String(method)} ${url}: every route under ${prefix[0]} is ${prefix[1]}'s`);
+    }
+  });
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const access = request.routeOptions.config.access ?? 'public';
+    const access = routeAccess(request.routeOptions.url, request.routeOptions.config);
     const { isAdminSignIn, isLanOnly } = request.routeOptions.config;
     if (access === 'public' && isAdminSignIn !== true && isLanOnly !== true) return;
     if (access === 'kiosk') {

@@ -19,8 +19,6 @@ import {
 } from '../schemas/appliance.js';
 import type { Actor } from '../../store/store-reads.js';
 
-const admin = { access: 'admin' } as const;
-
 const COVER_TYPES = { jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif' } as const;
 /** Cover names are content hashes: the bytes behind a name never change. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -82,7 +80,6 @@ export const applianceRoutes: FastifyPluginAsyncTypebox<ApplianceRoutesOptions> 
   app.post(
     '/api/admin/library/scan',
     {
-      config: admin,
       schema: {
         operationId: 'scanLibrary',
         tags: ['admin'],
@@ -105,7 +102,6 @@ export const applianceRoutes: FastifyPluginAsyncTypebox<ApplianceRoutesOptions> 
   app.get(
     '/api/admin/model',
     {
-      config: admin,
       schema: {
         operationId: 'getModelReport',
         tags: ['admin'],
@@ -122,7 +118,6 @@ export const applianceRoutes: FastifyPluginAsyncTypebox<ApplianceRoutesOptions> 
   app.get(
     '/api/admin/model/report/:file',
     {
-      config: admin,
       schema: {
         operationId: 'getModelReportImage',
         tags: ['admin'],
@@ -143,7 +138,6 @@ export const applianceRoutes: FastifyPluginAsyncTypebox<ApplianceRoutesOptions> 
   app.get(
     '/api/admin/camera/preview.jpg',
     {
-      config: admin,
       schema: {
         operationId: 'getCameraPreview',
         tags: ['admin'],
@@ -169,7 +163,6 @@ export const applianceRoutes: FastifyPluginAsyncTypebox<ApplianceRoutesOptions> 
   app.get(
     '/api/admin/camera/faces',
     {
-      config: admin,
       schema: {
         operationId: 'getCameraFaces',
         tags: ['admin'],

@@ -12,7 +12,6 @@ import { BackupNameParams, BackupSchema, BackupsSchema, RestoreStartedSchema } f
 
 /** SQLite's registered media type. */
 const SQLITE = 'application/vnd.sqlite3';
-const admin = { access: 'admin' } as const;
 
 export interface BackupRoutesOptions {
   /** The data directory: backups are read from its `backups/` folder. */
@@ -46,7 +45,6 @@ export const backupRoutes: FastifyPluginAsyncTypebox<BackupRoutesOptions> = asyn
   app.get(
     '/api/admin/backups/latest',
     {
-      config: admin,
       schema: {
         operationId: 'downloadLatestBackup',
         tags: ['admin'],
@@ -71,7 +69,6 @@ export const backupRoutes: FastifyPluginAsyncTypebox<BackupRoutesOptions> = asyn
   app.get(
     '/api/admin/backups',
     {
-      config: admin,
       schema: {
         operationId: 'listBackups',
         tags: ['admin'],
@@ -88,7 +85,6 @@ export const backupRoutes: FastifyPluginAsyncTypebox<BackupRoutesOptions> = asyn
   app.post(
     '/api/admin/backups',
     {
-      config: admin,
       schema: {
         operationId: 'backUpNow',
         tags: ['admin'],
@@ -102,7 +98,6 @@ export const backupRoutes: FastifyPluginAsyncTypebox<BackupRoutesOptions> = asyn
   app.get(
     '/api/admin/backups/:name',
     {
-      config: admin,
       schema: {
         operationId: 'downloadBackup',
         tags: ['admin'],
@@ -120,7 +115,6 @@ export const backupRoutes: FastifyPluginAsyncTypebox<BackupRoutesOptions> = asyn
   app.delete(
     '/api/admin/backups/:name',
     {
-      config: admin,
       schema: {
         operationId: 'deleteBackup',
         tags: ['admin'],
@@ -142,7 +136,6 @@ export const backupRoutes: FastifyPluginAsyncTypebox<BackupRoutesOptions> = asyn
   app.post(
     '/api/admin/backups/upload',
     {
-      config: admin,
       bodyLimit: UPLOAD_MAX_BYTES,
       // A file said to be too large is refused before a byte of it is read.
       onRequest: async (request) => {
@@ -171,7 +164,6 @@ export const backupRoutes: FastifyPluginAsyncTypebox<BackupRoutesOptions> = asyn
   app.post(
     '/api/admin/backups/:name/restore',
     {
-      config: admin,
       schema: {
         operationId: 'restoreBackup',
         tags: ['admin'],

@@ -4,8 +4,6 @@ import { blockFieldRefused } from '../../music/library-refusals.js';
 import { ErrorRef } from '../schemas/common.js';
 import { BlockBody, BlockedEntrySchema, BlockIdParams, BlockImportBody, BlockImportReportSchema, BlocksSchema } from '../schemas/blocks.js';
 
-const admin = { access: 'admin' } as const;
-
 export interface BlocksRoutesOptions {
   blocks: Pick<
     BlockedMusic,
@@ -20,7 +18,6 @@ export const blocksRoutes: FastifyPluginAsyncTypebox<BlocksRoutesOptions> = asyn
   app.get(
     '/api/admin/blocks',
     {
-      config: admin,
       schema: {
         operationId: 'listBlocks',
         tags: ['admin'],
@@ -34,7 +31,6 @@ export const blocksRoutes: FastifyPluginAsyncTypebox<BlocksRoutesOptions> = asyn
   app.post(
     '/api/admin/blocks',
     {
-      config: admin,
       schema: {
         operationId: 'block',
         tags: ['admin'],
@@ -59,7 +55,6 @@ export const blocksRoutes: FastifyPluginAsyncTypebox<BlocksRoutesOptions> = asyn
   app.delete(
     '/api/admin/blocks/:id',
     {
-      config: admin,
       schema: {
         operationId: 'unblock',
         tags: ['admin'],
@@ -74,7 +69,6 @@ export const blocksRoutes: FastifyPluginAsyncTypebox<BlocksRoutesOptions> = asyn
   app.post(
     '/api/admin/blocks/import',
     {
-      config: admin,
       schema: {
         operationId: 'importBlocks',
         tags: ['admin'],

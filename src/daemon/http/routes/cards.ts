@@ -15,8 +15,6 @@ import {
   UserIdParams,
 } from '../schemas/people.js';
 
-const admin = { access: 'admin' } as const;
-
 export interface CardsRoutesOptions {
   /** The people and their cards: linking and unlinking are theirs, audited with the admin as the actor. */
   people: Pick<PeopleService, 'get' | 'linkCard' | 'unlinkCard'>;
@@ -48,7 +46,6 @@ export const cardsRoutes: FastifyPluginAsyncTypebox<CardsRoutesOptions> = async 
   app.get(
     '/api/admin/users/:id/cards',
     {
-      config: admin,
       schema: {
         operationId: 'listUserCards',
         tags: ['admin'],
@@ -63,7 +60,6 @@ export const cardsRoutes: FastifyPluginAsyncTypebox<CardsRoutesOptions> = async 
   app.post(
     '/api/admin/cards',
     {
-      config: admin,
       schema: {
         operationId: 'linkCard',
         tags: ['admin'],
@@ -80,7 +76,6 @@ export const cardsRoutes: FastifyPluginAsyncTypebox<CardsRoutesOptions> = async 
   app.post(
     '/api/admin/cards/capture',
     {
-      config: admin,
       schema: {
         operationId: 'captureCard',
         tags: ['admin'],
@@ -113,7 +108,6 @@ export const cardsRoutes: FastifyPluginAsyncTypebox<CardsRoutesOptions> = async 
   app.delete(
     '/api/admin/cards/capture',
     {
-      config: admin,
       schema: {
         operationId: 'cancelCardCapture',
         tags: ['admin'],
@@ -130,7 +124,6 @@ export const cardsRoutes: FastifyPluginAsyncTypebox<CardsRoutesOptions> = async 
   app.get(
     '/api/admin/cards/reader',
     {
-      config: admin,
       schema: {
         operationId: 'getCardReader',
         tags: ['admin'],
@@ -151,7 +144,6 @@ export const cardsRoutes: FastifyPluginAsyncTypebox<CardsRoutesOptions> = async 
   app.delete(
     '/api/admin/cards/:cardId',
     {
-      config: admin,
       schema: {
         operationId: 'unlinkCard',
         tags: ['admin'],

@@ -17,7 +17,6 @@ export const diskRoutes: FastifyPluginAsyncTypebox<DiskRoutesOptions> = async (a
   app.get(
     '/api/admin/disk',
     {
-      config: { access: 'admin' },
       schema: {
         operationId: 'getDiskUse',
         tags: ['admin'],

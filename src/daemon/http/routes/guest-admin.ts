@@ -13,7 +13,6 @@ export type GuestAdminRoutesOptions = GuestViewDeps & {
 /** Guests' requests and votes for staff (admin): see them, take one out of the queue, or clear the queue and every vote. Audited. */
 export const guestAdminRoutes: FastifyPluginAsyncTypebox<GuestAdminRoutesOptions> = async (app, deps) => {
   const { guests, store } = deps;
-  const admin = { access: 'admin' } as const;
   const view = (): GuestAdminView => {
     // The song playing as the screens' projection has it (one read model for every screen).
     const playing = deps.hub.snapshot().data.player.nowPlaying;
@@ -39,7 +38,6 @@ export const guestAdminRoutes: FastifyPluginAsyncTypebox<GuestAdminRoutesOptions
   app.get(
     '/api/admin/guests',
     {
-      config: admin,
       schema: {
         operationId: 'guestRequests',
         tags: ['admin'],
@@ -53,7 +51,6 @@ export const guestAdminRoutes: FastifyPluginAsyncTypebox<GuestAdminRoutesOptions
   app.delete(
     '/api/admin/guests/requests/:id',
     {
-      config: admin,
       schema: {
         operationId: 'clearGuestRequest',
         tags: ['admin'],
@@ -73,7 +70,6 @@ export const guestAdminRoutes: FastifyPluginAsyncTypebox<GuestAdminRoutesOptions
   app.post(
     '/api/admin/guests/requests/:id/approve',
     {
-      config: admin,
       schema: {
         operationId: 'approveGuestRequest',
         tags: ['admin'],
@@ -93,7 +89,6 @@ export const guestAdminRoutes: FastifyPluginAsyncTypebox<GuestAdminRoutesOptions
   app.delete(
     '/api/admin/guests',
     {
-      config: admin,
       schema: {
         operationId: 'clearGuests',
         tags: ['admin'],

@@ -4,8 +4,6 @@ import type { StoreReads } from '../../store/store-reads.js';
 import { ErrorRef } from '../schemas/common.js';
 import { AuditPageSchema, AuditQuery, HistoryPageSchema, HistoryQuery } from '../schemas/people.js';
 
-const admin = { access: 'admin' } as const;
-
 export interface HistoryRoutesOptions {
   store: StoreReads;
 }
@@ -15,7 +13,6 @@ export const historyRoutes: FastifyPluginAsyncTypebox<HistoryRoutesOptions> = as
   app.get(
     '/api/admin/history',
     {
-      config: admin,
       schema: {
         operationId: 'listHistory',
         tags: ['admin'],
@@ -52,7 +49,6 @@ export const historyRoutes: FastifyPluginAsyncTypebox<HistoryRoutesOptions> = as
   app.get(
     '/api/admin/audit',
     {
-      config: admin,
       schema: {
         operationId: 'listAudit',
         tags: ['admin'],

@@ -3,8 +3,6 @@ import { personView, type PeopleService } from '../../people/people-service.js';
 import type { StoreReads } from '../../store/store-reads.js';
 import { ExportSchema, HistoryRemovedSchema, PageQuery, PlaysPageSchema, PreferencesBody, UserViewSchema } from '../schemas/people.js';
 
-const kiosk = { access: 'kiosk' } as const;
-
 export interface MeRoutesOptions {
   people: PeopleService;
   store: StoreReads;
@@ -19,7 +17,6 @@ export const meRoutes: FastifyPluginAsyncTypebox<MeRoutesOptions> = async (app, 
   app.get(
     '/api/me/history',
     {
-      config: kiosk,
       schema: {
         operationId: 'myHistory',
         tags: ['kiosk'],
@@ -37,7 +34,6 @@ export const meRoutes: FastifyPluginAsyncTypebox<MeRoutesOptions> = async (app, 
   app.get(
     '/api/me/export',
     {
-      config: kiosk,
       schema: {
         operationId: 'exportMyData',
         tags: ['kiosk'],
@@ -55,7 +51,6 @@ export const meRoutes: FastifyPluginAsyncTypebox<MeRoutesOptions> = async (app, 
   app.delete(
     '/api/me/history',
     {
-      config: kiosk,
       schema: {
         operationId: 'deleteMyHistory',
         tags: ['kiosk'],
@@ -69,7 +64,6 @@ export const meRoutes: FastifyPluginAsyncTypebox<MeRoutesOptions> = async (app, 
   app.patch(
     '/api/me/preferences',
     {
-      config: kiosk,
       schema: {
         operationId: 'setMyPreferences',
         tags: ['kiosk'],

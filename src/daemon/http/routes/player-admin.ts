@@ -41,7 +41,6 @@ export interface PlayerAdminRoutesOptions {
 export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptions> = async (app, deps) => {
   const { staff: commands, store } = deps;
   const staff = commands.staff;
-  const admin = { access: 'admin' } as const;
   const item = (queued: QueueItem) => {
     const track = store.tracks.get(queued.track.id);
     return {
@@ -76,7 +75,6 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
   app.get(
     '/api/admin/player',
     {
-      config: admin,
       schema: {
         operationId: 'getStaffPlayer',
         tags: ['admin'],
@@ -90,7 +88,6 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
   app.post(
     '/api/admin/player/pause',
     {
-      config: admin,
       schema: { operationId: 'pauseMusic', tags: ['admin'], summary: 'Pause the music until staff resume it', response },
     },
     async (request) => {
@@ -102,7 +99,6 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
   app.post(
     '/api/admin/player/resume',
     {
-      config: admin,
       schema: {
         operationId: 'resumeMusic',
         tags: ['admin'],
@@ -119,7 +115,6 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
   app.post(
     '/api/admin/player/skip',
     {
-      config: admin,
       schema: {
         operationId: 'skipTrack',
         tags: ['admin'],
@@ -135,7 +130,6 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
   app.put(
     '/api/admin/player/volume',
     {
-      config: admin,
       schema: {
         operationId: 'setVolume',
         tags: ['admin'],
@@ -153,7 +147,6 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
   app.put(
     '/api/admin/mood/hold',
     {
-      config: admin,
       schema: {
         operationId: 'holdMood',
         tags: ['admin'],
@@ -171,7 +164,6 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
   app.delete(
     '/api/admin/mood/hold',
     {
-      config: admin,
       schema: { operationId: 'releaseMood', tags: ['admin'], summary: 'Follow the camera again at once', response },
     },
     async (request) => {
@@ -183,7 +175,6 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
   app.post(
     '/api/admin/player/play-now',
     {
-      config: admin,
       schema: {
         operationId: 'playNow',
         tags: ['admin'],
@@ -202,7 +193,6 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
   app.post(
     '/api/admin/player/queue',
     {
-      config: admin,
       schema: {
         operationId: 'playNext',
         tags: ['admin'],
@@ -220,7 +210,6 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
   app.delete(
     '/api/admin/player/queue/:key',
     {
-      config: admin,
       schema: {
         operationId: 'unqueue',
         tags: ['admin'],
@@ -238,7 +227,6 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
   app.put(
     '/api/admin/player/queue/:key/position',
     {
-      config: admin,
       schema: {
         operationId: 'moveQueued',
         tags: ['admin'],
@@ -257,7 +245,6 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
   app.get(
     '/api/admin/library/fit',
     {
-      config: admin,
       schema: {
         operationId: 'getLibraryFit',
         tags: ['admin'],
@@ -279,7 +266,6 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
     app.post(
       '/api/admin/restart',
       {
-        config: admin,
         schema: {
           operationId: 'restartDaemon',
           tags: ['admin'],

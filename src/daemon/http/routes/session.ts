@@ -102,7 +102,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
   app.get(
     '/api/admin/session',
     {
-      config: { access: 'admin', isOpenBeforePassphraseChange: true },
+      config: { isOpenBeforePassphraseChange: true },
       schema: { operationId: 'adminSession', tags: ['admin'], summary: 'The signed-in admin', response: { 200: AdminSessionSchema } },
     },
     async (request) => {
@@ -114,7 +114,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
   app.post(
     OWN_PASSPHRASE_ROUTE,
     {
-      config: { access: 'admin', isOpenBeforePassphraseChange: true },
+      config: { isOpenBeforePassphraseChange: true },
       schema: {
         operationId: 'changeOwnPassphrase',
         tags: ['admin'],
@@ -160,7 +160,6 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
   app.put(
     '/api/admin/session/language',
     {
-      config: { access: 'admin' },
       schema: {
         operationId: 'setOwnScreenLanguage',
         tags: ['admin'],
@@ -181,7 +180,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
   app.delete(
     '/api/admin/session',
     {
-      config: { access: 'admin', isOpenBeforePassphraseChange: true },
+      config: { isOpenBeforePassphraseChange: true },
       schema: { operationId: 'adminSignOut', tags: ['admin'], summary: 'Sign out of the admin panel', response: { 204: Type.Null() } },
     },
     async (request, reply) => {

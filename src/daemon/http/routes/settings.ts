@@ -5,8 +5,6 @@ import { ConfigSchema } from '../../config/schema.js';
 import { ErrorRef } from '../schemas/common.js';
 import { AnyObject, SaveSettingsBody, SettingsSavedSchema, SettingsSchema } from '../schemas/settings.js';
 
-const admin = { access: 'admin' } as const;
-
 export interface SettingsRoutesOptions {
   /** The live configuration: what is in force, and saves (audited with the admin as the actor). */
   settings: LiveConfig;
@@ -23,7 +21,6 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<SettingsRoutesOptions> = 
   app.get(
     '/api/admin/config/schema',
     {
-      config: admin,
       schema: {
         operationId: 'getConfigSchema',
         tags: ['admin'],
@@ -37,7 +34,6 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<SettingsRoutesOptions> = 
   app.get(
     '/api/admin/settings',
     {
-      config: admin,
       schema: {
         operationId: 'getSettings',
         tags: ['admin'],
@@ -57,7 +53,6 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<SettingsRoutesOptions> = 
   app.delete(
     '/api/admin/settings/set-aside',
     {
-      config: admin,
       schema: {
         operationId: 'dismissSetAsideSettings',
         tags: ['admin'],
@@ -74,7 +69,6 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<SettingsRoutesOptions> = 
   app.put(
     '/api/admin/settings',
     {
-      config: admin,
       schema: {
         operationId: 'saveSettings',
         tags: ['admin'],

@@ -16,8 +16,6 @@ import {
   SpotifyStatusSchema,
 } from '../schemas/spotify.js';
 
-const admin = { access: 'admin' } as const;
-
 export interface SpotifyRoutesOptions {
   /** The account, on a home box with a Spotify app configured; absent elsewhere. */
   spotify: SpotifyAccount | undefined;
@@ -57,7 +55,6 @@ export const spotifyRoutes: FastifyPluginAsyncTypebox<SpotifyRoutesOptions> = as
   app.get(
     '/api/admin/spotify',
     {
-      config: admin,
       schema: {
         operationId: 'getSpotify',
         tags: ['admin'],
@@ -71,7 +68,6 @@ export const spotifyRoutes: FastifyPluginAsyncTypebox<SpotifyRoutesOptions> = as
   app.post(
     '/api/admin/spotify/connect',
     {
-      config: admin,
       schema: {
         operationId: 'connectSpotify',
         tags: ['admin'],
@@ -85,7 +81,6 @@ export const spotifyRoutes: FastifyPluginAsyncTypebox<SpotifyRoutesOptions> = as
   app.post(
     '/api/admin/spotify/complete',
     {
-      config: admin,
       schema: {
         operationId: 'completeSpotify',
         tags: ['admin'],
@@ -138,7 +133,6 @@ export const spotifyRoutes: FastifyPluginAsyncTypebox<SpotifyRoutesOptions> = as
   app.post(
     '/api/admin/spotify/disconnect',
     {
-      config: admin,
       schema: {
         operationId: 'disconnectSpotify',
         tags: ['admin'],
@@ -155,7 +149,6 @@ export const spotifyRoutes: FastifyPluginAsyncTypebox<SpotifyRoutesOptions> = as
   app.get(
     '/api/admin/spotify/devices',
     {
-      config: admin,
       schema: {
         operationId: 'spotifyDevices',
         tags: ['admin'],
@@ -169,7 +162,6 @@ export const spotifyRoutes: FastifyPluginAsyncTypebox<SpotifyRoutesOptions> = as
   app.put(
     '/api/admin/spotify/device',
     {
-      config: admin,
       schema: {
         operationId: 'chooseSpotifyDevice',
         tags: ['admin'],
@@ -187,7 +179,6 @@ export const spotifyRoutes: FastifyPluginAsyncTypebox<SpotifyRoutesOptions> = as
   app.get(
     '/api/admin/spotify/playlists',
     {
-      config: admin,
       schema: {
         operationId: 'spotifyPlaylists',
         tags: ['admin'],
@@ -201,7 +192,6 @@ export const spotifyRoutes: FastifyPluginAsyncTypebox<SpotifyRoutesOptions> = as
   app.put(
     '/api/admin/spotify/playlists/:id',
     {
-      config: admin,
       schema: {
         operationId: 'mapSpotifyPlaylist',
         tags: ['admin'],

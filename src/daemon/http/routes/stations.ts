@@ -6,8 +6,6 @@ import type { Stations } from '../../music/stations.js';
 import { ErrorRef } from '../schemas/common.js';
 import { StationBody, StationIdParams, StationSchema, StationsSchema } from '../schemas/stations.js';
 
-const admin = { access: 'admin' } as const;
-
 export interface StationsRoutesOptions {
   stations: Pick<Stations, 'list' | 'add' | 'remove'>;
   /** The moods a station may be tagged with: those of the emotion → mood table (`LibraryService.knownMoods`). */
@@ -21,7 +19,6 @@ export const stationsRoutes: FastifyPluginAsyncTypebox<StationsRoutesOptions> = 
   app.get(
     '/api/admin/stations',
     {
-      config: admin,
       schema: {
         operationId: 'listStations',
         tags: ['admin'],
@@ -35,7 +32,6 @@ export const stationsRoutes: FastifyPluginAsyncTypebox<StationsRoutesOptions> = 
   app.post(
     '/api/admin/stations',
     {
-      config: admin,
       schema: {
         operationId: 'addStation',
         tags: ['admin'],
@@ -65,7 +61,6 @@ export const stationsRoutes: FastifyPluginAsyncTypebox<StationsRoutesOptions> = 
   app.delete(
     '/api/admin/stations/:id',
     {
-      config: admin,
       schema: {
         operationId: 'removeStation',
         tags: ['admin'],

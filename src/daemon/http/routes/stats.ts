@@ -13,7 +13,6 @@ export const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async 
   app.get(
     '/api/admin/stats',
     {
-      config: { access: 'admin' },
       schema: {
         operationId: 'getStats',
         tags: ['admin'],
@@ -30,7 +29,6 @@ export const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async 
   app.get(
     '/api/admin/stats/charts',
     {
-      config: { access: 'admin' },
       schema: {
         operationId: 'getChartStats',
         tags: ['admin'],

@@ -24,8 +24,6 @@ import {
   TracksQuery,
 } from '../schemas/tracks.js';
 
-const admin = { access: 'admin' } as const;
-
 /** What a browser's audio element is told each library file is, by extension. */
 const AUDIO_TYPES: Readonly<Record<string, string>> = {
   '.mp3': 'audio/mpeg',
@@ -73,7 +71,6 @@ export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = asyn
   app.get(
     '/api/admin/moods',
     {
-      config: admin,
       schema: {
         operationId: 'listMoods',
         tags: ['admin'],
@@ -93,7 +90,6 @@ export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = asyn
   app.get(
     '/api/admin/tracks',
     {
-      config: admin,
       schema: {
         operationId: 'listTracks',
         tags: ['admin'],
@@ -112,7 +108,6 @@ export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = asyn
   app.get(
     '/api/admin/tracks/:id/files',
     {
-      config: admin,
       schema: {
         operationId: 'listRecordingFiles',
         tags: ['admin'],
@@ -147,7 +142,6 @@ export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = asyn
   app.post(
     '/api/admin/tracks/:id/play-this-file',
     {
-      config: admin,
       schema: {
         operationId: 'playRecordingFile',
         tags: ['admin'],
@@ -163,7 +157,6 @@ export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = asyn
   app.put(
     '/api/admin/tracks/:id/moods',
     {
-      config: admin,
       schema: {
         operationId: 'setTrackMoods',
         tags: ['admin'],
@@ -183,7 +176,6 @@ export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = asyn
   app.get(
     '/api/admin/tracks/:id/audio',
     {
-      config: admin,
       schema: {
         operationId: 'getTrackAudio',
         tags: ['admin'],
@@ -222,7 +214,6 @@ export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = asyn
   app.post(
     '/api/admin/tracks/moods',
     {
-      config: admin,
       schema: {
         operationId: 'editTrackMoods',
         tags: ['admin'],

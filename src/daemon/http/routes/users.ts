@@ -14,8 +14,6 @@ import {
   UserViewSchema,
 } from '../schemas/people.js';
 
-const admin = { access: 'admin' } as const;
-
 export interface UsersRoutesOptions {
   auth: AuthService;
   people: PeopleService;
@@ -26,7 +24,6 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
   app.get(
     '/api/admin/users',
     {
-      config: admin,
       schema: { operationId: 'listUsers', tags: ['admin'], summary: 'Every account', response: { 200: Type.Array(UserViewSchema) } },
     },
     async () => people.list(),
@@ -35,7 +32,6 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
   app.post(
     '/api/admin/users',
     {
-      config: admin,
       schema: {
         operationId: 'createUser',
         tags: ['admin'],
@@ -57,7 +53,6 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
   app.patch(
     '/api/admin/users/:id',
     {
-      config: admin,
       schema: {
         operationId: 'updateUser',
         tags: ['admin'],
@@ -73,7 +68,6 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
   app.put(
     '/api/admin/users/:id/pin',
     {
-      config: admin,
       schema: {
         operationId: 'setUserPin',
         tags: ['admin'],
@@ -92,7 +86,6 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
   app.post(
     '/api/admin/users/:id/unlock',
     {
-      config: admin,
       schema: {
         operationId: 'unlockUser',
         tags: ['admin'],
@@ -111,7 +104,6 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
   app.delete(
     '/api/admin/users/:id',
     {
-      config: admin,
       schema: {
         operationId: 'deleteUser',
         tags: ['admin'],
@@ -130,7 +122,6 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
   app.get(
     '/api/admin/users/:id/export',
     {
-      config: admin,
       schema: {
         operationId: 'exportUserData',
         tags: ['admin'],
