@@ -135,9 +135,13 @@ describe('the catalogues', () => {
     expect(catalogueProblems(english, read(file))).toEqual([]);
   });
 
-  it('the pseudo-locale keeps every message’s names, and is 40% longer', () => {
+  it('the pseudo-locale keeps every message’s names, and is 40% longer in words a line may break between', () => {
     expect(catalogueProblems(english, pseudoCatalogue(english))).toEqual([]);
-    expect(pseudo('Ask for it')).toBe('[Åšk för ît ···]');
+    expect(pseudo('Ask for it')).toBe('[Åšk för ît öñé]');
+    const long = 'Nobody can sign in? On the box, run the command below to add an admin, then set their PIN.';
+    const padded = pseudo(long).slice(pseudo(long).indexOf('PÎÑ.') + 4, -1);
+    expect(padded.replace(/\s/g, '')).toHaveLength(Math.round(long.replace(/\s/g, '').length * 0.4));
+    expect(Math.max(...padded.split(' ').map((word) => word.length))).toBeLessThanOrEqual(5);
     expect(argumentsOf(pseudo('{left} of {perHour, plural, one {# request} other {# requests}} left'))).toEqual(['left', 'perHour']);
   });
 

@@ -15,8 +15,8 @@ export interface TextFitOptions {
  * anything that hides part of it), and a button whose words wrap ("Not this 0/3" on two lines; a song's tile holds its title and
  * artist on lines of their own).
  * A word may break after a hyphen that ends a part of it ("RFID-/Leser", a soft hyphen's "Bild-/schirme"),
- * as a typesetter breaks it, but not after one that begins it ("und -/Playlists"). Code, paths and
- * addresses (a `/`, a `.csv`) may break anywhere. Texts hidden but for screen readers are left out.
+ * or after the en dash of a range ("(0–/100)"), as a typesetter breaks it, but not after one that begins
+ * it ("und -/Playlists"). Code, paths and addresses (a `/`, a `.csv`) may break anywhere. Texts hidden but for screen readers are left out.
  * `selector` names the texts to look at. Each problem is named by the text it is about.
  */
 export async function textFitProblems(
@@ -58,7 +58,7 @@ export async function textFitProblems(
         for (const match of text.matchAll(/\S+/g)) {
           if (/[/\\`@_=<>{}|]|\.\p{L}/u.test(match[0])) continue;
           let start = match.index;
-          for (const part of match[0].split(/(?<=[\p{L}\p{N}][-\u00AD\u2010])/u)) {
+          for (const part of match[0].split(/(?<=[\p{L}\p{N}][-\u00AD\u2010\u2013])/u)) {
             const range = document.createRange();
             range.setStart(node, start);
             range.setEnd(node, start + part.length);

@@ -85,17 +85,22 @@ export const ADMIN_PANEL_STYLES = css`
     white-space: nowrap;
   }
   @media (max-width: 600px) {
+    /*
+     * The name on two lines rather than cut ("Moodbox-/Verwaltung"), never narrower than its longest
+     * word: where the menu, the name and Sign out do not fit on one line, Sign out goes under them.
+     */
     header {
+      flex-wrap: wrap;
       gap: 0.6em;
       padding: 0.4em 0.8em;
     }
-    /* The name on two lines rather than cut ("Moodbox-/Verwaltung"); a word longer than its room ends in an ellipsis. */
     header h1 {
       flex: 1 1 0;
-      min-width: 0;
-      overflow: hidden;
+      min-inline-size: min-content;
       font-size: 1.05em;
-      text-overflow: ellipsis;
+    }
+    header .signout {
+      margin-inline-start: auto;
     }
     header .who,
     header select.language {
@@ -163,6 +168,7 @@ export const ADMIN_PANEL_STYLES = css`
     header h1 {
       position: absolute;
       width: 1px;
+      min-inline-size: 0;
       height: 1px;
       overflow: hidden;
       clip-path: inset(50%);

@@ -193,14 +193,19 @@ export const GUEST_STYLES = css`
     font-size: 0.875rem;
     color: #ffe3a0;
   }
-  /* Side by side while both fit on one line each, else one under the other: "Not this 0/3" never wraps. */
+  /*
+   * Side by side while both fit on one line each (halves where each holds its words), else one under
+   * the other: "Not this 0/3" never wraps, however long the language's words.
+   */
   .actions {
     grid-column: 1 / -1;
-    display: grid;
-    grid-template-columns: repeat(auto-fit, minmax(9.5rem, 1fr));
+    display: flex;
+    flex-wrap: wrap;
     gap: 0.6rem;
   }
   .actions button {
+    flex: 1 1 0;
+    min-inline-size: max-content;
     display: inline-flex;
     align-items: center;
     justify-content: center;

@@ -38,14 +38,35 @@ const ACCENTS: Readonly<Record<string, string>> = Object.fromEntries(
   [...'aàeéiîoöuücçnñsšyýAÅEÉIÎOÖUÜCÇNÑSŠYÝ'].flatMap((c, i, all) => (i % 2 === 0 ? [[c, all[i + 1] ?? c]] : [])),
 );
 
-/** "Ask for it" → "[Åšķ ƒöŕ îţ ····]": accented, 40% longer and bracketed, its placeholders and plural forms kept. */
+/**
+ * The words the pseudo-locale pads a message with: "one two three…", accented. Short words with
+ * spaces between them, so that a long message wraps where a real language's would (one unbroken
+ * run after a paragraph is wider than a phone, which no language is).
+ */
+const PADDING = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'].map(accent);
+
+function accent(text: string): string {
+  return [...text].map((c) => ACCENTS[c] ?? c).join('');
+}
+
+/** `letters` letters of padding words, the last one cut to fit: 6 → "öñé twö". */
+function padding(letters: number): string {
+  const words: string[] = [];
+  for (let left = letters, i = 0; left > 0; i += 1) {
+    const word = [...(PADDING[i % PADDING.length] ?? '')].slice(0, left);
+    words.push(word.join(''));
+    left -= word.length;
+  }
+  return words.join(' ');
+}
+
+/** "Ask for it" → "[Åšk för ît öñé]": accented, 40% longer and bracketed, its placeholders and plural forms kept. */
 export function pseudo(message: string): string {
   const ast = parse(message, { ignoreTag: true });
   const letters = (text: string): number => text.replace(/\s/g, '').length;
   const total = count(ast, letters);
-  const padding = '·'.repeat(Math.max(1, Math.round(total * 0.4)));
-  const accented = transform(ast, (text) => [...text].map((c) => ACCENTS[c] ?? c).join(''));
-  return `[${printAST(accented)} ${padding}]`;
+  const accented = transform(ast, accent);
+  return `[${printAST(accented)} ${padding(Math.max(1, Math.round(total * 0.4)))}]`;
 }
 
 function count(ast: readonly MessageFormatElement[], letters: (text: string) => number): number {
