@@ -18,6 +18,9 @@ export default defineConfig({
     // their time waiting on a daemon, mpv or Chromium, and the whole run then takes about half as long.
     maxWorkers: Math.max(2, availableParallelism()),
     env: { OPENCV4NODEJS_DISABLE_AUTOBUILD: '1', TZ: 'UTC' },
+    // The server loads its route modules by folder (@fastify/autoload): run inline, its imports of
+    // those TypeScript files go through vitest's own transform rather than Node's loader.
+    server: { deps: { inline: ['@fastify/autoload'] } },
     projects: [
       {
         extends: true,

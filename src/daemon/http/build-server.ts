@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyAutoload from '@fastify/autoload';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -10,7 +12,6 @@ import type { FirstRun } from '../people/first-run.js';
 import type { KioskPresence } from '../people/kiosk-presence.js';
 import type { PeopleService } from '../people/people-service.js';
 import type { LiveConfig } from '../config/live-config.js';
-import { libraryFolders } from '../config/paths.js';
 import type { Clock } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
 import type { Said } from '../../kernel/said.js';
@@ -18,38 +19,28 @@ import { AuthError } from '../people/auth-error.js';
 import { isErrorCode, type ErrorCode } from './error-codes.js';
 import type { Logger } from '../logging.js';
 import type { StoreReads } from '../store/store-reads.js';
-import { registerAccess, stateViews } from './access.js';
+import { registerAccess, stateViews, type StateViewer } from './access.js';
 import { capSocketsPerAddress, registerHostCheck, systemNetwork, type OwnNetwork } from './host-check.js';
 import { jsonLimitProblem, MAX_JSON_DEPTH } from './json-limits.js';
 import { lazySerializers } from './lazy-serializers.js';
 import type { ErrorBody, ServiceHealthView } from './contract.js';
 import { actingFor } from './kiosk-person.js';
-import { applianceRoutes, type ApplianceLibrary, type CameraPreview, type LiveFaces } from './routes/appliance.js';
-import { backupRoutes, type BackupRoutesOptions } from './routes/backups.js';
-import { diskRoutes } from './routes/disk.js';
-import { healthRoutes } from './routes/health.js';
-import { cardsRoutes } from './routes/cards.js';
-import { historyRoutes } from './routes/history.js';
-import { meRoutes } from './routes/me.js';
-import { usersRoutes } from './routes/users.js';
+import type { ApplianceLibrary, CameraPreview, LiveFaces } from './routes/appliance.js';
+import type { BackupRoutesOptions } from './routes/backups.js';
 import { calibrationRequests } from './routes/calibration-requests.js';
 import type { PersonalCalibrationService } from '../camera/personal-calibration-service.js';
-import { playerAdminRoutes } from './routes/player-admin.js';
 import { meRequests } from './routes/me-requests.js';
 import { playerRequests, type MusicControls } from './routes/player-requests.js';
-import { sessionRequests, sessionRoutes } from './routes/session.js';
-import { firstRunRoutes } from './routes/first-run.js';
-import { metricsRoutes, type MetricsSource } from './routes/metrics.js';
-import { settingsRoutes } from './routes/settings.js';
-import { statsRoutes } from './routes/stats.js';
-import { spotifyRoutes } from './routes/spotify.js';
-import { stateRequests, stateRoutes } from './routes/state.js';
-import { tracksRoutes, type TracksRoutesOptions } from './routes/tracks.js';
-import { stationsRoutes, type StationsRoutesOptions } from './routes/stations.js';
-import { blocksRoutes, type BlocksRoutesOptions } from './routes/blocks.js';
+import { sessionRequests } from './routes/session.js';
+import type { MetricsSource } from './routes/metrics.js';
+import { stateRequests } from './routes/state.js';
+import type { TracksRoutesOptions } from './routes/tracks.js';
+import type { StationsRoutesOptions } from './routes/stations.js';
+import type { BlocksRoutesOptions } from './routes/blocks.js';
 import { CLIENT_REQUEST_SPECS } from './schemas/client-requests.js';
 import { ErrorBodySchema } from './schemas/common.js';
 import { registerSecurityHeaders } from './security-headers.js';
+import type { StateView } from './public-state.js';
 import type { ScreenState } from './state-hub.js';
 import { registerWs, type WsHandlers, type WsStats } from './ws.js';
 import { TapLimiter } from './tap-limiter.js';
@@ -115,6 +106,26 @@ export interface ServerDeps {
   /** The machine's interfaces and avahi's name, for the guest URL. @default this machine's (`systemGuestNetwork`) */
   guestNetwork?: () => Pick<GuestUrlInput, 'interfaces' | 'avahiName'>;
 }
+
+/** What the route modules read of the box (`app.moodbox`): the server's own parts, and who may see what of the state. */
+export interface RouteDeps extends ServerDeps {
+  viewOf: (viewer: StateViewer) => StateView;
+  wsStats: () => WsStats;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The box's parts the route modules of `routes/` are built from, decorated before they load. */
+    readonly moodbox: RouteDeps;
+  }
+}
+
+/**
+ * The files of `routes/` that are not route modules: the screens' WebSocket requests (`*-requests`,
+ * handed to the one socket) and the guests' routes, registered with the guests' socket
+ * (`guests/register-guests.ts`); tests and source maps.
+ */
+const ROUTES_NOT_LOADED = /(-requests|^guest|^guest-admin)\.[jt]s$|\.test\.|\.d\.ts$|\.map$/;
 
 export interface ServerOptions {
   ws: { maxBufferedKiB: number; pingIntervalMs: number };
@@ -271,47 +282,13 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
       pingIntervalMs: options.ws.pingIntervalMs,
     },
   );
-  await app.register(healthRoutes, { services: deps.services, version: deps.version, clock: deps.clock, viewOf });
-  await app.register(stateRoutes, { hub: deps.hub, viewOf });
-  await app.register(sessionRoutes, { auth: deps.auth, presence: deps.presence, people: deps.people });
-  if (deps.firstRun !== undefined) await app.register(firstRunRoutes, { firstRun: deps.firstRun });
-  await app.register(usersRoutes, { auth: deps.auth, people: deps.people });
-  await app.register(cardsRoutes, { people: deps.people, presence: deps.presence, store: deps.store, clock: deps.clock });
-  await app.register(historyRoutes, { store: deps.store });
-  await app.register(meRoutes, { people: deps.people, store: deps.store });
-  await app.register(statsRoutes, { store: deps.store });
-  await app.register(tracksRoutes, {
-    store: deps.store,
-    library: deps.trackMoods,
-    folders: () => libraryFolders(deps.settings.current.library.folders),
-    ...(deps.blocks === undefined ? {} : { blocked: (track) => deps.blocks?.reasonFor(track) ?? null }),
+  // Every route module of routes/ (but the screens' WebSocket requests and the guests', registered with their socket above and below).
+  app.decorate('moodbox', { ...deps, viewOf, wsStats });
+  await app.register(fastifyAutoload, {
+    dir: fileURLToPath(new URL('routes', import.meta.url)),
+    ignorePattern: ROUTES_NOT_LOADED,
+    forceESM: true,
   });
-  await app.register(settingsRoutes, { settings: deps.settings });
-  await app.register(spotifyRoutes, { spotify: deps.spotify, settings: deps.settings });
-  if (deps.stations !== undefined)
-    await app.register(stationsRoutes, { stations: deps.stations, knownMoods: () => deps.trackMoods.knownMoods() });
-  if (deps.blocks !== undefined)
-    await app.register(blocksRoutes, { blocks: deps.blocks, explicit: () => deps.settings.current.music.explicit });
-  if (deps.staff !== undefined) {
-    await app.register(playerAdminRoutes, { staff: deps.staff, store: deps.store, restart: deps.restart });
-  }
-  // Restart-only: the camera keeps previews as the settings were when it started, i.e. now.
-  const isPreviewOn = deps.settings.current.vision.preview;
-  await app.register(applianceRoutes, {
-    library: deps.library,
-    modelPath: deps.modelPath,
-    preview: deps.preview,
-    faces: deps.faces,
-    state: () => deps.hub.snapshot().data,
-    isPreviewEnabled: () => isPreviewOn,
-  });
-  await app.register(backupRoutes, { dataDir: deps.settings.current.dataDir, backups: deps.backups });
-  const { dataDir, log } = deps.settings.current;
-  await app.register(diskRoutes, { store: deps.store, clock: deps.clock, dataDir, logFile: log.file });
-  if (deps.metrics !== undefined) {
-    deps.metrics.observeWebSocketClients(() => wsStats().clients);
-    await app.register(metricsRoutes, { metrics: deps.metrics });
-  }
   const guestUrl = (): string | null => {
     const address = app.server.address();
     const { server } = deps.settings.current;

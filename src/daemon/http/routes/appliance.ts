@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import { access, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -315,4 +316,19 @@ async function modelReport(modelPath: string) {
     perClass,
     images,
   };
+}
+
+/** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
+export default async function load(app: FastifyInstance): Promise<void> {
+  const { library, modelPath, preview, faces, hub, settings } = app.moodbox;
+  // Restart-only: the camera keeps previews as the settings were when it started, i.e. now.
+  const isPreviewOn = settings.current.vision.preview;
+  await app.register(applianceRoutes, {
+    library,
+    modelPath,
+    preview,
+    faces,
+    state: () => hub.snapshot().data,
+    isPreviewEnabled: () => isPreviewOn,
+  });
 }

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -186,3 +187,9 @@ export const backupRoutes: FastifyPluginAsyncTypebox<BackupRoutesOptions> = asyn
     },
   );
 };
+
+/** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
+export default async function load(app: FastifyInstance): Promise<void> {
+  const { settings, backups } = app.moodbox;
+  await app.register(backupRoutes, { dataDir: settings.current.dataDir, backups });
+}

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { BlockedMusic } from '../../music/blocked-music.js';
 import { blockFieldRefused } from '../../music/library-refusals.js';
@@ -86,3 +87,9 @@ export const blocksRoutes: FastifyPluginAsyncTypebox<BlocksRoutesOptions> = asyn
     },
   );
 };
+
+/** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
+export default async function load(app: FastifyInstance): Promise<void> {
+  const { blocks, settings } = app.moodbox;
+  if (blocks !== undefined) await app.register(blocksRoutes, { blocks, explicit: () => settings.current.music.explicit });
+}

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { KioskPresence } from '../../people/kiosk-presence.js';
@@ -158,3 +159,9 @@ export const cardsRoutes: FastifyPluginAsyncTypebox<CardsRoutesOptions> = async 
     },
   );
 };
+
+/** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
+export default async function load(app: FastifyInstance): Promise<void> {
+  const { people, presence, store, clock } = app.moodbox;
+  await app.register(cardsRoutes, { people, presence, store, clock });
+}

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { diskUse } from '../../ops/disk-use.js';
 import type { Clock } from '../../../kernel/clock.js';
@@ -27,3 +28,10 @@ export const diskRoutes: FastifyPluginAsyncTypebox<DiskRoutesOptions> = async (a
     async () => diskUse({ dataDir: deps.dataDir, now: deps.clock.now(), database: deps.store.maintenance.use(), logFile: deps.logFile }),
   );
 };
+
+/** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
+export default async function load(app: FastifyInstance): Promise<void> {
+  const { store, clock, settings } = app.moodbox;
+  const { dataDir, log } = settings.current;
+  await app.register(diskRoutes, { store, clock, dataDir, logFile: log.file });
+}

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FirstRun } from '../../people/first-run.js';
 import { isOnBox } from '../access.js';
@@ -65,3 +66,9 @@ export const firstRunRoutes: FastifyPluginAsyncTypebox<FirstRunRoutesOptions> = 
     },
   );
 };
+
+/** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
+export default async function load(app: FastifyInstance): Promise<void> {
+  const { firstRun } = app.moodbox;
+  if (firstRun !== undefined) await app.register(firstRunRoutes, { firstRun });
+}

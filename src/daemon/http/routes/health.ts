@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Clock } from '../../../kernel/clock.js';
 import { viewerOf, type StateViewer } from '../access.js';
@@ -56,4 +57,10 @@ function overall(services: ServiceHealthView[]): 'ready' | 'degraded' | 'startin
   if (services.some((s) => s.status === 'failed')) return 'failed';
   if (services.some((s) => s.status !== 'ready' && s.status !== 'degraded')) return 'starting';
   return services.some((s) => s.status === 'degraded') ? 'degraded' : 'ready';
+}
+
+/** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
+export default async function load(app: FastifyInstance): Promise<void> {
+  const { services, version, clock, viewOf } = app.moodbox;
+  await app.register(healthRoutes, { services, version, clock, viewOf });
 }

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { QUERY_REFUSALS } from '../http-refusals.js';
 import type { StoreReads } from '../../store/store-reads.js';
@@ -60,3 +61,8 @@ export const historyRoutes: FastifyPluginAsyncTypebox<HistoryRoutesOptions> = as
     async (request) => store.audit.list(request.query),
   );
 };
+
+/** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
+export default async function load(app: FastifyInstance): Promise<void> {
+  await app.register(historyRoutes, { store: app.moodbox.store });
+}

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { personView, type PeopleService } from '../../people/people-service.js';
 import type { StoreReads } from '../../store/store-reads.js';
@@ -75,3 +76,9 @@ export const meRoutes: FastifyPluginAsyncTypebox<MeRoutesOptions> = async (app, 
     async (request) => personView(people.setPreferences(request.principal?.user ?? people.get(-1), request.body)),
   );
 };
+
+/** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
+export default async function load(app: FastifyInstance): Promise<void> {
+  const { people, store } = app.moodbox;
+  await app.register(meRoutes, { people, store });
+}

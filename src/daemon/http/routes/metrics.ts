@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { MoodboxError } from '../../../kernel/errors.js';
@@ -39,3 +40,11 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<MetricsRoutesOptions> = as
     },
   );
 };
+
+/** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
+export default async function load(app: FastifyInstance): Promise<void> {
+  const { metrics, wsStats } = app.moodbox;
+  if (metrics === undefined) return;
+  metrics.observeWebSocketClients(() => wsStats().clients);
+  await app.register(metricsRoutes, { metrics });
+}

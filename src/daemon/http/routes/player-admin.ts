@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { MusicCommands } from '../../music/music-commands.js';
 import type { StoreReads } from '../../store/store-reads.js';
 import type { QueueItem } from '../../../player/play-queue.js';
@@ -285,3 +285,9 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
     );
   }
 };
+
+/** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
+export default async function load(app: FastifyInstance): Promise<void> {
+  const { staff, store, restart } = app.moodbox;
+  if (staff !== undefined) await app.register(playerAdminRoutes, { staff, store, restart });
+}

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AuthService, SignedIn } from '../../people/auth-service.js';
 import type { KioskPresence } from '../../people/kiosk-presence.js';
@@ -245,4 +245,10 @@ export function setAdminCookie(request: FastifyRequest, reply: FastifyReply, sig
 
 function unreachable(): never {
   throw new Error('an access-checked route ran without a principal');
+}
+
+/** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
+export default async function load(app: FastifyInstance): Promise<void> {
+  const { auth, presence, people } = app.moodbox;
+  await app.register(sessionRoutes, { auth, presence, people });
 }

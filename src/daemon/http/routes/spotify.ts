@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { LiveConfig } from '../../config/live-config.js';
 import { SpotifyError } from '../../../player/spotify/spotify-error.js';
@@ -212,4 +213,10 @@ export const spotifyRoutes: FastifyPluginAsyncTypebox<SpotifyRoutesOptions> = as
 function notConnectedPage(message: string): string {
   const text = message.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Moodbox: Spotify</title></head><body><p>Moodbox: ${text}</p><p><a href="/admin#spotify">Back to the Spotify page of the admin panel</a></p></body></html>`;
+}
+
+/** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
+export default async function load(app: FastifyInstance): Promise<void> {
+  const { spotify, settings } = app.moodbox;
+  await app.register(spotifyRoutes, { spotify, settings });
 }

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { viewerOf, type StateViewer } from '../access.js';
 import type { ClientRequests } from '../contract.js';
@@ -38,4 +39,10 @@ export const stateRoutes: FastifyPluginAsyncTypebox<StateRoutesOptions> = async 
 /** `state/get` on `/ws`: the snapshot now, as the socket may see it; the one request a client without an Origin (the CLI, scripts) may send. */
 export function stateRequests({ hub }: Pick<StateRoutesOptions, 'hub'>): WsHandlers<Pick<ClientRequests, 'state/get'>> {
   return { 'state/get': async (_data, context) => stateFor(context.view(), hub.snapshot().data) };
+}
+
+/** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
+export default async function load(app: FastifyInstance): Promise<void> {
+  const { hub, viewOf } = app.moodbox;
+  await app.register(stateRoutes, { hub, viewOf });
 }

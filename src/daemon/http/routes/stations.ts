@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { MoodboxError } from '../../../kernel/errors.js';
@@ -75,3 +76,9 @@ export const stationsRoutes: FastifyPluginAsyncTypebox<StationsRoutesOptions> = 
     },
   );
 };
+
+/** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
+export default async function load(app: FastifyInstance): Promise<void> {
+  const { stations, trackMoods } = app.moodbox;
+  if (stations !== undefined) await app.register(stationsRoutes, { stations, knownMoods: () => trackMoods.knownMoods() });
+}

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { StoreReads } from '../../store/store-reads.js';
 import { ErrorRef } from '../schemas/common.js';
@@ -40,3 +41,8 @@ export const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async 
     async (request) => chartStats(store.stats, request.query),
   );
 };
+
+/** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
+export default async function load(app: FastifyInstance): Promise<void> {
+  await app.register(statsRoutes, { store: app.moodbox.store });
+}

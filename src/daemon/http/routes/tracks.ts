@@ -1,3 +1,5 @@
+import { libraryFolders } from '../../config/paths.js';
+import type { FastifyInstance } from 'fastify';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
@@ -231,3 +233,14 @@ export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = asyn
     },
   );
 };
+
+/** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
+export default async function load(app: FastifyInstance): Promise<void> {
+  const { store, trackMoods, settings, blocks } = app.moodbox;
+  await app.register(tracksRoutes, {
+    store,
+    library: trackMoods,
+    folders: () => libraryFolders(settings.current.library.folders),
+    ...(blocks === undefined ? {} : { blocked: (track) => blocks.reasonFor(track) }),
+  });
+}

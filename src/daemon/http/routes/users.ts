@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AuthService } from '../../people/auth-service.js';
@@ -158,3 +159,9 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
     },
   );
 };
+
+/** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
+export default async function load(app: FastifyInstance): Promise<void> {
+  const { auth, people } = app.moodbox;
+  await app.register(usersRoutes, { auth, people });
+}
