@@ -72,6 +72,25 @@ export default tseslint.config(
       ],
     },
   },
+  // The day plan block in force has one owner, which the music and the screens ask.
+  {
+    files: ['src/daemon/**/*.ts'],
+    ignores: ['src/daemon/music/day-plan-watch.ts', '**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/day-plan-policy.js'],
+              importNames: ['activePlanAt'],
+              message: 'Ask the day plan in force of its owner (DayPlanWatch.current), not the clock again.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   // Which folder may import which is checked by dependency-cruiser (`npm run deps`, .dependency-cruiser.cjs):
   // it sees every file of a folder and type-only imports, which path patterns here cannot.
   {

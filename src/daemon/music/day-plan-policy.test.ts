@@ -76,7 +76,9 @@ describe('what a day plan does to the picks', () => {
 
 describe('a day plan’s volume cap', () => {
   const settings = (more: Partial<PlayerSettings>): PlayerSettings => ({ ...loadConfig({ env: {} }).config.player, ...more });
-  const moment = (now: number) => ({ now, label: 'neutral' as const, isPausedByStaff: false });
+  // The block in force, as its one owner (`DayPlanWatch`) works it out.
+  const inForce = (s: PlayerSettings, now: number) => ({ now, plan: activePlanAt(s.dayPlans, now) });
+  const moment = (s: PlayerSettings, now: number) => ({ ...inForce(s, now), label: 'neutral' as const, isPausedByStaff: false });
 
   it('lowers the volume limit while its block is in force, under the maximum and the schedule, and not outside it', () => {
     const s = settings({
@@ -84,19 +86,18 @@ describe('a day plan’s volume cap', () => {
       volumeSchedule: [{ from: '13:00', to: '15:00', maxVolume: 50 }],
       dayPlans: [block('lunch', '11:30', '14:00', { volumeCap: 60 })],
     });
-    expect(volumeCapOf(s, at('11:00'))).toBe(90);
-    expect(volumeCapOf(s, at('12:00'))).toBe(60);
-    expect(volumeCapOf(s, at('13:30'))).toBe(50);
-    expect(volumeCapOf(s, at('14:30'))).toBe(50);
-    expect(volumeCapOf(s, at('16:00'))).toBe(90);
+    expect(volumeCapOf(s, inForce(s, at('11:00')))).toBe(90);
+    expect(volumeCapOf(s, inForce(s, at('12:00')))).toBe(60);
+    expect(volumeCapOf(s, inForce(s, at('13:30')))).toBe(50);
+    expect(volumeCapOf(s, inForce(s, at('14:30')))).toBe(50);
+    expect(volumeCapOf(s, inForce(s, at('16:00')))).toBe(90);
   });
 
   it('silences the music at 0, and says it is the day plan', () => {
     const s = settings({ dayPlans: [block('closed', '15:00', '16:00', { volumeCap: 0 })] });
-    expect(silenceOf(s, moment(at('15:30')))).toBe('day plan');
-    expect(silenceOf(s, moment(at('16:00')))).toBeNull();
-    expect(silenceOf({ ...s, volumeSchedule: [{ from: '15:00', to: '16:00', maxVolume: 0 }] }, moment(at('15:30')))).toBe(
-      'volume schedule',
-    );
+    expect(silenceOf(s, moment(s, at('15:30')))).toBe('day plan');
+    expect(silenceOf(s, moment(s, at('16:00')))).toBeNull();
+    const scheduled = { ...s, volumeSchedule: [{ from: '15:00', to: '16:00', maxVolume: 0 }] };
+    expect(silenceOf(scheduled, moment(scheduled, at('15:30')))).toBe('volume schedule');
   });
 });

@@ -1,11 +1,12 @@
 import { isWithinHours } from '../../kernel/daily-hours.js';
 import { NOBODY, type RoomMood } from '../../kernel/room-mood.js';
 import type { Config } from '../config/schema.js';
-import { activePlanAt } from './day-plan-policy.js';
+import type { DayPlan } from './day-plan-policy.js';
 
 /**
  * The limits on the music, pure: when it is silent and how loud it may be, from the player
- * settings (the volume schedule and the day plans' volume caps among them), the time and the mood followed. `MusicLimits` applies them to the player.
+ * settings (the volume schedule among them), the time, the mood followed and the day plan block in
+ * force (its volume cap), which `DayPlanWatch` alone works out. `MusicLimits` applies them to the player.
  */
 
 export type PlayerSettings = Config['player'];
@@ -22,11 +23,13 @@ export interface MusicMoment {
   /** The mood the music follows now (held or the room's), or null before the first reading. */
   label: RoomMood['label'] | null;
   isPausedByStaff: boolean;
+  /** The day plan block in force (`DayPlanWatch`, its one owner), or null. */
+  plan: Pick<DayPlan, 'volumeCap'> | null;
 }
 
 /** The highest volume allowed at `now` (0–100): the admin's maximum, the volume schedule and the day plan in force. */
-export function volumeCapOf(settings: PlayerSettings, now: number): number {
-  return Math.min(scheduleCapOf(settings, now), activePlanAt(settings.dayPlans, now)?.volumeCap ?? 100);
+export function volumeCapOf(settings: PlayerSettings, { now, plan }: Pick<MusicMoment, 'now' | 'plan'>): number {
+  return Math.min(scheduleCapOf(settings, now), plan?.volumeCap ?? 100);
 }
 
 /** The admin's maximum and the volume schedule at `now` (0–100). */
@@ -47,7 +50,7 @@ export function silenceOf(settings: PlayerSettings, moment: MusicMoment): Silenc
   if (isQuietHours(settings, moment.now)) return 'quiet hours';
   if (moment.label === NOBODY && settings.idle.behaviour === 'silence') return NOBODY_SILENCE;
   if (scheduleCapOf(settings, moment.now) === 0) return 'volume schedule';
-  if (volumeCapOf(settings, moment.now) === 0) return 'day plan';
+  if (volumeCapOf(settings, moment) === 0) return 'day plan';
   return null;
 }
 
@@ -55,5 +58,5 @@ export function silenceOf(settings: PlayerSettings, moment: MusicMoment): Silenc
 export function targetVolumeOf(settings: PlayerSettings, moment: MusicMoment, wanted: number): number {
   let volume = wanted;
   if (moment.label === NOBODY && settings.idle.behaviour !== 'silence') volume = Math.min(volume, settings.idle.volume);
-  return Math.min(volume, volumeCapOf(settings, moment.now));
+  return Math.min(volume, volumeCapOf(settings, moment));
 }

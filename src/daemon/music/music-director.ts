@@ -93,7 +93,7 @@ export class MusicDirector implements Service {
       spotifyPlays: () => sources.mode !== 'local',
     });
     this.#aim = new MusicAim({ clock, log, bus });
-    this.#limits = new MusicLimits({ clock, log, player, settings, aim: this.#aim });
+    this.#limits = new MusicLimits({ clock, log, player, settings, aim: this.#aim, plan: () => this.#plans.current });
     this.#plans = new DayPlanWatch({
       clock,
       log,

@@ -3,6 +3,7 @@ import type { Log } from '../../kernel/log.js';
 import type { Player } from '../../player/player.js';
 import { silenceOf, targetVolumeOf, volumeCapOf, type MusicMoment, type PlayerSettings, type Silence } from './limits-policy.js';
 import type { MusicAim } from './music-aim.js';
+import type { DayPlan } from './day-plan-policy.js';
 
 /**
  * A song that no longer fits is faded down over this long before the next one starts, and the next
@@ -79,6 +80,8 @@ export interface MusicLimitsDeps {
   settings: () => PlayerSettings;
   /** The mood the music follows now: the idle rules apply while nobody is there. */
   aim: Pick<MusicAim, 'label'>;
+  /** The day plan block in force now (`DayPlanWatch.current`), or null. */
+  plan: () => DayPlan | null;
 }
 
 /** What applying the limits did: silenced the music, let it play again with nothing to play (it should start), or neither. */
@@ -126,7 +129,7 @@ export class MusicLimits {
   }
 
   #moment(): MusicMoment {
-    return { now: this.#deps.clock.now(), label: this.#deps.aim.label, isPausedByStaff: this.#isPausedByStaff };
+    return { now: this.#deps.clock.now(), label: this.#deps.aim.label, isPausedByStaff: this.#isPausedByStaff, plan: this.#deps.plan() };
   }
 
   silence(): Silence {
@@ -134,7 +137,7 @@ export class MusicLimits {
   }
 
   volumeCap(): number {
-    return volumeCapOf(this.#deps.settings(), this.#deps.clock.now());
+    return volumeCapOf(this.#deps.settings(), this.#moment());
   }
 
   targetVolume(): number {
