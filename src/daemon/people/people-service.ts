@@ -8,6 +8,9 @@ import { actors, recordAudit, type Actor } from '../store/audit.js';
 import type { Card, Role, Store, User, UserPreferences } from '../store/store.js';
 import { audioView } from '../../player/library/audio-view.js';
 
+/** The kiosk sign-ins the name suggestions look back over: "recently" is the last this many. */
+const SIGN_INS_READ = 500;
+
 /**
  * Self-registration at the kiosk: at most this many tries per device (address) and in all per
  * hour, names refused or not, so that names cannot be probed faster than that.
@@ -85,6 +88,24 @@ export class PeopleService {
     const user = this.#deps.store.users.get(id);
     if (user === undefined) throw PEOPLE_REFUSALS.noUser(id);
     return user;
+  }
+
+  /**
+   * The names of people who signed in at the kiosk lately (the last `SIGN_INS_READ` sign-ins), newest
+   * first, that begin with `prefix` (case and surrounding spaces aside): at most `limit`, accounts
+   * disabled since left out. A shared screen's name suggestions.
+   */
+  recentNames(prefix: string, limit: number): string[] {
+    const { store } = this.#deps;
+    const start = prefix.trim().toLocaleLowerCase();
+    const names = new Set<string>();
+    for (const entry of store.audit.list({ action: 'auth.sign-in', limit: SIGN_INS_READ }).items) {
+      if (names.size >= limit) break;
+      if (entry.detail['kind'] !== 'kiosk' || !entry.target.toLocaleLowerCase().startsWith(start)) continue;
+      const user = store.users.byName(entry.target);
+      if (user !== undefined && !user.disabled) names.add(user.name);
+    }
+    return [...names];
   }
 
   /** Every account, with its wrong sign-ins, PIN, cards, plays and when it was last seen (a play or a sign-in). */

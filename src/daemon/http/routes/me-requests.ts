@@ -10,8 +10,8 @@ import type { WsContext, WsHandlers } from '../ws.js';
 export interface MeRequestsDeps {
   presence: Pick<KioskPresence, 'touch'>;
   /** Preferences are set as the HTTP `PATCH /api/me/preferences` sets them. */
-  people: Pick<PeopleService, 'setPreferences'>;
-  store: Pick<StoreReads, 'users' | 'plays' | 'tracks' | 'audit'>;
+  people: Pick<PeopleService, 'setPreferences' | 'recentNames'>;
+  store: Pick<StoreReads, 'users' | 'plays' | 'tracks'>;
   settings: Pick<LiveConfig, 'current'>;
   /** The guest page's address for the kiosk's QR code, or null (`guestUrlOf`). @default none */
   guestUrl?: () => string | null;
@@ -24,8 +24,6 @@ type MeRequests = Pick<
 
 /** How many artists the preferences offer: the ones the person heard most, so the list stays short enough to tap through. */
 const ARTIST_CHOICES = 30;
-/** The kiosk sign-ins the name suggestions look back over: "recently" is the last this many. */
-const SIGN_INS_READ = 500;
 /** The most names suggested at once. */
 const NAMES_SUGGESTED = 4;
 
@@ -90,15 +88,7 @@ export function meRequests({ presence, people, store, settings, guestUrl }: MeRe
     // Names on a shared screen: sent only while the admin has turned the suggestions on.
     'session/names': async ({ prefix }) => {
       if (!settings.current.sessions.suggestNames) return { names: [] };
-      const start = prefix.trim().toLocaleLowerCase();
-      const names = new Set<string>();
-      for (const entry of store.audit.list({ action: 'auth.sign-in', limit: SIGN_INS_READ }).items) {
-        if (entry.detail['kind'] !== 'kiosk' || !entry.target.toLocaleLowerCase().startsWith(start)) continue;
-        const user = store.users.byName(entry.target);
-        if (user !== undefined && !user.disabled) names.add(user.name);
-        if (names.size >= NAMES_SUGGESTED) break;
-      }
-      return { names: [...names] };
+      return { names: people.recentNames(prefix, NAMES_SUGGESTED) };
     },
 
     'session/stay': async (_data, context) => {
