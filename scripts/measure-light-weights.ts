@@ -4,20 +4,32 @@
  * on FER-2013 faces through the dim-light webcam of `low-light.ts` (auto and fixed exposure, from
  * daylight down to 3%). Prints the accuracy by light level, then by clarity in equal-count bins,
  * the table to ship, and how well clarity, noise and brightness each tell a readable face from
- * one that is not (the accuracy spread from their worst to best decile).
+ * one that is not (the accuracy spread from their worst to best decile). `--rooms all` adds the
+ * harder rooms of docs/light.md (auto exposure): a background 4x brighter than the face, a warm
+ * bulb's and candles' colour; the bins and the table are then of all the faces together.
  *
  *   node --import tsx scripts/measure-light-weights.ts [--csv ../shared/datasets/fer2013/fer2013.csv.gz]
  *     [--usage PublicTest] [--limit 3589] [--bins 10] [--model models/emotion-int8.onnx] [--seed 1]
+ *     [--rooms plain|all]
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureFaceLight, type FaceLight } from '../src/vision/face-light.js';
 import { readFerCsv, type FerRow } from '../src/vision/fer-csv.js';
-import { EXPOSURES, lowLightImage, mixSeed, seededRandom, type Exposure } from '../src/vision/low-light.js';
+import { EXPOSURES, lowLightImage, mixSeed, seededRandom, type LowLightOptions } from '../src/vision/low-light.js';
 import { OnnxEmotionClassifier } from '../src/vision/onnx-emotion-classifier.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const LIGHTS = [1, 0.5, 0.25, 0.12, 0.06, 0.04, 0.03];
+/** Each light with each exposure (a fixed exposure in daylight is auto's picture). */
+const PLAIN_ROOMS: LowLightOptions[] = EXPOSURES.flatMap((exposure) =>
+  LIGHTS.filter((light) => !(exposure === 'fixed' && light === 1)).map((light) => ({ light, exposure })),
+);
+/** The harder rooms of docs/light.md, auto exposure: a backlit face, a warm bulb, candles. */
+const HARDER_ROOMS: LowLightOptions[] = [
+  ...[1, 0.25, 0.12, 0.04].map((light) => ({ light, exposure: 'auto' as const, backlight: 4 })),
+  ...(['warm', 'candle'] as const).flatMap((cast) => [0.25, 0.12, 0.04].map((light) => ({ light, exposure: 'auto' as const, cast }))),
+];
 
 const { values } = parseArgs({
   options: {
@@ -27,12 +39,13 @@ const { values } = parseArgs({
     bins: { type: 'string', default: '10' },
     model: { type: 'string', default: join(ROOT, 'models', 'emotion-int8.onnx') },
     seed: { type: 'string', default: '1' },
+    rooms: { type: 'string', default: 'plain' },
   },
 });
+if (values.rooms !== 'plain' && values.rooms !== 'all')
+  throw new RangeError(`Expected \`--rooms\` to be plain or all, got \`${values.rooms}\``);
 
 interface Sample extends FaceLight {
-  light: number;
-  exposure: Exposure;
   correct: boolean;
 }
 
@@ -45,24 +58,26 @@ const classifier = new OnnxEmotionClassifier({}, { modelPath: resolve(values.mod
 await classifier.start(new AbortController().signal);
 const samples: Sample[] = [];
 const seed = Number(values.seed);
-for (const exposure of EXPOSURES) {
-  for (const light of LIGHTS) {
-    if (exposure === 'fixed' && light === 1) continue;
-    const crops = rows.map((row) => lowLightImage(row.pixels, 48, 48, { light, exposure }, seededRandom(mixSeed(seed, row.row))));
-    for (let i = 0; i < crops.length; i += 64) {
-      const batch = crops.slice(i, i + 64);
-      const results = await classifier.classify(batch);
-      results.forEach((result, k) => {
-        const row = rows[i + k]!;
-        samples.push({ ...measureFaceLight(batch[k]!, 48), light, exposure, correct: result.label === row.label });
-      });
-    }
-    const here = samples.filter((s) => s.light === light && s.exposure === exposure);
-    const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-    console.log(
-      `${exposure.padEnd(5)} ${String(light * 100).padStart(3)}%: accuracy ${pct(here)}, clarity median ${median(here.map((s) => s.clarity)).toFixed(2)}, noise ${median(here.map((s) => s.noise)).toFixed(1)}, brightness ${median(here.map((s) => s.brightness)).toFixed(0)}`,
-    );
+for (const room of values.rooms === 'all' ? [...PLAIN_ROOMS, ...HARDER_ROOMS] : PLAIN_ROOMS) {
+  const crops = rows.map((row) => lowLightImage(row.pixels, 48, 48, room, seededRandom(mixSeed(seed, row.row))));
+  const here: Sample[] = [];
+  for (let i = 0; i < crops.length; i += 64) {
+    const batch = crops.slice(i, i + 64);
+    const results = await classifier.classify(batch);
+    results.forEach((result, k) => {
+      const row = rows[i + k]!;
+      here.push({ ...measureFaceLight(batch[k]!, 48), correct: result.label === row.label });
+    });
   }
+  samples.push(...here);
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  const label =
+    `${(room.exposure ?? 'auto').padEnd(5)} ${String(room.light * 100).padStart(3)}%` +
+    (room.backlight === undefined ? '' : ` backlight ${room.backlight}`) +
+    (room.cast === undefined ? '' : ` ${room.cast}`);
+  console.log(
+    `${label}: accuracy ${pct(here)}, clarity median ${median(here.map((s) => s.clarity)).toFixed(2)}, noise ${median(here.map((s) => s.noise)).toFixed(1)}, brightness ${median(here.map((s) => s.brightness)).toFixed(0)}`,
+  );
 }
 await classifier.stop();
 

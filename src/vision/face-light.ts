@@ -139,22 +139,23 @@ export function lightWeigher(table: AccuracyByClarity, labels: number): LightWei
 
 /**
  * How the shipped int8 model (the dim-light one, sha256 `63786ec0…`, with its denoising rule) reads
- * FER-2013 PublicTest faces by clarity, through the dim webcam of `low-light.ts` from daylight to 3% of it, with auto and fixed exposure: 3,589 faces x 13 lights,
- * 12 equal-count bins, made non-decreasing (`node --import tsx scripts/measure-light-weights.ts
- * --bins 12`, AMD EPYC). A face clearer than the last key weighs 1. Measure again when the model
- * changes; see docs/light.md.
+ * FER-2013 PublicTest faces by clarity, through the dim webcam of `low-light.ts`: 3,589 faces in 23
+ * rooms (13 lights from daylight to 3% of it, auto and fixed exposure; a backlit face at 4 lights;
+ * a warm bulb and candles at 3 each), 12 equal-count bins, made non-decreasing (`node --import tsx
+ * scripts/measure-light-weights.ts --bins 12 --rooms all`, Intel Xeon). A face clearer than the
+ * last key weighs 1. Measure again when the model changes; see docs/light.md.
  */
 export const ACCURACY_BY_CLARITY: AccuracyByClarity = {
-  '1.43': 0.5036,
-  '1.91': 0.5571,
-  '2.46': 0.5571,
-  '3.27': 0.5571,
-  '4.20': 0.5571,
-  '5.23': 0.5723,
-  '6.32': 0.5965,
-  '7.49': 0.6353,
-  '8.76': 0.6385,
-  '10.19': 0.6385,
-  '11.92': 0.6396,
-  '15.73': 0.6396,
+  '1.38': 0.4921,
+  '1.78': 0.5678,
+  '2.16': 0.5857,
+  '2.75': 0.5857,
+  '3.55': 0.5857,
+  '4.45': 0.5857,
+  '5.49': 0.612,
+  '6.57': 0.6229,
+  '7.82': 0.6371,
+  '9.38': 0.6371,
+  '11.29': 0.6385,
+  '14.97': 0.6385,
 };
