@@ -67,9 +67,10 @@ if [[ "$action" == uninstall ]]; then
   fi
   if has_systemd && systemctl list-unit-files moodbox.service >/dev/null 2>&1; then
     say "stopping and disabling the service"
-    systemctl disable --now moodbox-kiosk.service moodbox.service >/dev/null 2>&1 || true
+    systemctl disable --now moodbox-kiosk.service moodbox-backlight.path moodbox.service >/dev/null 2>&1 || true
   fi
   for file in /etc/systemd/system/moodbox.service /etc/systemd/system/moodbox-kiosk.service /etc/udev/rules.d/99-moodbox.rules \
+    /etc/systemd/system/moodbox-backlight.path /etc/systemd/system/moodbox-backlight.service /usr/local/libexec/moodbox-backlight \
     /usr/lib/sysusers.d/moodbox.conf /usr/lib/sysusers.d/moodbox-kiosk.conf; do
     if [[ -e "$file" ]]; then
       rm -f "$file"
@@ -229,6 +230,11 @@ if ((kiosk == 1)); then
   fi
   system_user moodbox-kiosk
   install_file "$prefix/systemd/moodbox-kiosk.service" /etc/systemd/system/moodbox-kiosk.service 0644
+  # The backlight off in the quiet hours: a root helper outside the program's folder (which a
+  # technician's --here may leave writable to a user), started on each change of the daemon's wish.
+  install_file "$prefix/systemd/moodbox-backlight.sh" /usr/local/libexec/moodbox-backlight 0755
+  install_file "$prefix/systemd/moodbox-backlight.service" /etc/systemd/system/moodbox-backlight.service 0644
+  install_file "$prefix/systemd/moodbox-backlight.path" /etc/systemd/system/moodbox-backlight.path 0644
 fi
 if ((changed == 1)) && command -v udevadm >/dev/null && [[ -d /run/udev ]]; then
   udevadm control --reload && udevadm trigger || true
@@ -274,7 +280,7 @@ if ! has_systemd; then
   exit 0
 fi
 units=(moodbox.service)
-if ((kiosk == 1)); then units+=(moodbox-kiosk.service); fi
+if ((kiosk == 1)); then units+=(moodbox-kiosk.service moodbox-backlight.path); fi
 systemctl daemon-reload
 systemctl enable --quiet "${units[@]}"
 if ((start == 0)); then

@@ -34,6 +34,7 @@ expect_mode() { # expect_mode PATH MODE OWNER:GROUP
 # content (a second run builds again, to the same bytes), the users.
 snapshot() {
   find /etc/moodbox /etc/systemd/system/moodbox.service /etc/systemd/system/moodbox-kiosk.service \
+    /etc/systemd/system/moodbox-backlight.service /etc/systemd/system/moodbox-backlight.path /usr/local/libexec/moodbox-backlight \
     /etc/udev/rules.d/99-moodbox.rules /usr/lib/sysusers.d/moodbox.conf /usr/lib/sysusers.d/moodbox-kiosk.conf \
     /var/lib/moodbox /srv/music \( -type f -printf '%p %m %u:%g %s %T@\n' \) -o -printf '%p %m %u:%g\n' 2>/dev/null | sort
   find /opt/moodbox/dist -type f ! -name .built -print0 | sort -z | xargs -0 sha256sum
@@ -56,6 +57,9 @@ expect_mode /etc/moodbox/config.json 640 root:moodbox
 expect_mode /var/lib/moodbox 750 moodbox:moodbox
 expect_mode /etc/systemd/system/moodbox-kiosk.service 644 root:root
 expect_mode /usr/lib/sysusers.d/moodbox-kiosk.conf 644 root:root
+expect_mode /etc/systemd/system/moodbox-backlight.service 644 root:root
+expect_mode /etc/systemd/system/moodbox-backlight.path 644 root:root
+expect_mode /usr/local/libexec/moodbox-backlight 755 root:root
 for tool in cage chromium; do command -v "$tool" >/dev/null || fail "--kiosk did not install $tool"; done
 [[ "$(getent passwd moodbox-kiosk | cut -d: -f6,7)" == /var/lib/moodbox-kiosk:*/nologin ]] ||
   fail "the kiosk's user is not as its sysusers file says: $(getent passwd moodbox-kiosk)"
@@ -162,6 +166,7 @@ scripts/setup.sh uninstall
 ! id moodbox >/dev/null 2>&1 || fail "the user moodbox is still there"
 ! id moodbox-kiosk >/dev/null 2>&1 || fail "the user moodbox-kiosk is still there"
 for gone in /etc/systemd/system/moodbox.service /etc/systemd/system/moodbox-kiosk.service /etc/udev/rules.d/99-moodbox.rules \
+  /etc/systemd/system/moodbox-backlight.service /etc/systemd/system/moodbox-backlight.path /usr/local/libexec/moodbox-backlight \
   /usr/lib/sysusers.d/moodbox.conf /usr/lib/sysusers.d/moodbox-kiosk.conf /opt/moodbox /opt/moodbox.previous /opt/moodbox.failed; do
   [[ ! -e "$gone" ]] || fail "$gone is still there"
 done

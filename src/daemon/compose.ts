@@ -18,6 +18,7 @@ import { ensureDemoAdmin } from './people/demo-admin.js';
 import { childRssBytes } from './ops/process-stats.js';
 import { lastUpdateService } from './ops/last-update.js';
 import { RetentionService } from './ops/retention-service.js';
+import { runtimeFileScreen } from './ops/screen-power.js';
 import type { SqliteStore } from './store/sqlite-store.js';
 import { INSTALL_DIR, VERSION } from './version.js';
 import type { Clock, Timer } from '../kernel/clock.js';
@@ -83,7 +84,7 @@ export async function composeMoodbox(inputs: CompositionInputs): Promise<{ moodb
     { scanAtStart: config.library.scanAtStart },
   );
   const [uiDir, covers, modelPath] = [join(INSTALL_DIR, 'dist', 'ui'), coversDir(config), installPath(config.vision.modelPath)];
-  const deps = { log, clock, store, settings, version: VERSION, demo, uiDir, coversDir: covers, modelPath };
+  const deps = { log, clock, store, settings, version: VERSION, demo, uiDir, coversDir: covers, modelPath, screen: runtimeFileScreen(env) };
   const built = delivery(core, deps, { ws: config.ws, server: config.server });
   // MQTT is a delivery layer beside http: Moodbox's read APIs and staff actions, offered to Home Assistant and the fleet.
   const mqtt =

@@ -212,6 +212,37 @@ describe('kiosk overlays and small things (issue 28)', { timeout: 240_000 }, () 
     await sleep.waitFor({ state: 'detached', ...WAIT });
   });
 
+  it("tells the daemon each time it goes dark and wakes, so the box's backlight follows, and again after the link comes back", async () => {
+    fake.answers['screen/sleep'] = (data) => ({ data: { isScreenOn: !(data as { isAsleep: boolean }).isAsleep, isApplied: true } });
+    const page = await open({ clock: true });
+    const said = (): boolean[] =>
+      fake.requests.filter((r) => r.type === 'screen/sleep').map((r) => (r.data as { isAsleep: boolean }).isAsleep);
+    const last = (): boolean | undefined => said().at(-1);
+    await expect.poll(said).toEqual([false]);
+    fake.send('quietHours', true);
+    await expect.poll(said).toEqual([false, true]);
+    // A touch wakes it (and its backlight), a minute later it is dark again.
+    await page.locator('[data-sleep]').click({ position: { x: 400, y: 300 } });
+    await expect.poll(said).toEqual([false, true, false]);
+    await page.clock.runFor(61_000);
+    await expect.poll(last).toBe(true);
+    // The daemon forgets a screen whose link ends (its backlight comes on): once back, the kiosk says again that it sleeps.
+    await fake.down();
+    await page.locator('.banner').waitFor(WAIT);
+    const before = said().length;
+    fake.up();
+    await expect
+      .poll(async () => {
+        await page.clock.runFor(1000);
+        return said().length > before;
+      })
+      .toBe(true);
+    // Said on each new link (the page's clock, run fast here, may open several): asleep each time.
+    expect(said().slice(before)).not.toContain(false);
+    fake.send('quietHours', false);
+    await expect.poll(last).toBe(false);
+  });
+
   it('spreads the portrait attract screen over the screen', async () => {
     const page = await open();
     fake.send('mood', { current: 'nobody', confidence: 0, since: 3, why: 'Nobody in view for a while', faces: 0 });

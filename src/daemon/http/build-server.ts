@@ -31,6 +31,8 @@ import { calibrationRequests } from './routes/calibration-requests.js';
 import type { PersonalCalibrationService } from '../camera/personal-calibration-service.js';
 import { meRequests } from './routes/me-requests.js';
 import { playerRequests, type MusicControls } from './routes/player-requests.js';
+import { screenRequests } from './routes/screen-requests.js';
+import type { ScreenPower } from '../ops/screen-power.js';
 import { sessionRequests } from './routes/session.js';
 import type { MetricsSource } from './routes/metrics.js';
 import { stateRequests } from './routes/state.js';
@@ -103,6 +105,8 @@ export interface ServerDeps {
   metrics?: (MetricsSource & { observeWebSocketClients(count: () => number): void }) | undefined;
   /** Guests from their phones (`/api/guest/*`, `/ws/guest`, the staff's view of their requests); absent: no such routes. */
   guests?: GuestService | undefined;
+  /** The box's own display, dark while its kiosk screen sleeps in the quiet hours (`screen/sleep`); absent: left alone. */
+  screen?: ScreenPower | undefined;
   /** The machine's interfaces and avahi's name, for the guest URL. @default this machine's (`systemGuestNetwork`) */
   guestNetwork?: () => Pick<GuestUrlInput, 'interfaces' | 'avahiName'>;
 }
@@ -264,6 +268,7 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     }),
     ...meRequests({ presence: deps.presence, people: deps.people, store: deps.store, settings: deps.settings, guestUrl: () => guestUrl() }),
     ...calibrationRequests({ presence: deps.presence, calibration: deps.calibration }),
+    ...screenRequests({ screen: deps.screen }),
   };
   const wsStats = registerWs(
     app,
@@ -276,12 +281,15 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
       actingFor: (credentials, what) => actingFor(credentials, deps, what),
       isLanOnly: adminLanOnly,
       viewOf,
+      onClose: (connection) => deps.screen?.forget(connection.id),
     },
     {
       maxBufferedBytes: options.ws.maxBufferedKiB * 1024,
       pingIntervalMs: options.ws.pingIntervalMs,
     },
   );
+  // The display is lit again when the daemon stops: nothing keeps it dark then.
+  app.addHook('onClose', async () => deps.screen?.stop());
   // Every route module of routes/ (but the screens' WebSocket requests and the guests', registered with their socket above and below).
   app.decorate('moodbox', { ...deps, viewOf, wsStats });
   await app.register(fastifyAutoload, {

@@ -235,6 +235,8 @@ export interface ClientRequests {
   'session/names': { data: RequestData<'session/names'>; reply: { names: string[] } };
   /** "Tap to stay": the signed-in person's idle sign-out starts again; the reply says in how long it comes. */
   'session/stay': { data: RequestData<'session/stay'>; reply: { expiresInMs: number } };
+  /** The kiosk screen on the box sleeps or woke: whether the box's display is lit now (`isApplied` false from a screen elsewhere). */
+  'screen/sleep': { data: RequestData<'screen/sleep'>; reply: { isScreenOn: boolean; isApplied: boolean } };
   /** The signed-in person's likes and preferences, and what they may choose from. */
   'me/profile': { data: RequestData<'me/profile'>; reply: MyProfile };
   /** The signed-in person's recent plays, newest first. */

@@ -12,6 +12,7 @@ import type { StateSnapshot } from './contract.js';
 import { StateHub } from './state-hub.js';
 import { initialScreenState, StateProjector } from './state-projector.js';
 import { isQuietHours } from '../music/limits-policy.js';
+import { ScreenPower, type ScreenSwitch } from '../ops/screen-power.js';
 
 export interface DeliveryDeps {
   log: Logger;
@@ -29,6 +30,8 @@ export interface DeliveryDeps {
   modelPath: string;
   /** The box's time zone (IANA), for the screens; @default this process's */
   timeZone?: string;
+  /** The box's own display, which the kiosk on it turns dark in the quiet hours; absent: left alone. */
+  screen?: ScreenSwitch | undefined;
 }
 
 /** The screens' state, read-only: what it is now, and a call after each change. */
@@ -57,6 +60,7 @@ export function delivery(
     }),
     { log: log.child({ module: 'screens' }) },
   );
+  const isQuiet = (): boolean => isQuietHours(settings.current.player, clock.now());
   const screens = new StateProjector({
     bus: core.bus,
     hub,
@@ -65,9 +69,13 @@ export function delivery(
     services: () => core.health(),
     language: () => kioskLanguage(settings.current),
     kioskQr: () => settings.current.guests.kioskQr,
-    quietHours: () => isQuietHours(settings.current.player, clock.now()),
+    quietHours: isQuiet,
   });
   const camera = core.camera;
+  const screen =
+    deps.screen === undefined
+      ? undefined
+      : new ScreenPower({ screen: deps.screen, log: log.child({ module: 'screen' }), isQuietHours: isQuiet });
   const server = new HttpService(
     {
       build: () =>
@@ -99,6 +107,7 @@ export function delivery(
             calibration: core.calibration,
             guests: core.guests,
             backups: core.backups,
+            screen,
             ...(camera === undefined ? {} : { preview: () => camera.preview(), faces: () => camera.liveFaces() }),
           },
           { ws: options.ws },

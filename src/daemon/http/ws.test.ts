@@ -133,6 +133,10 @@ describe('the data of every request is checked once, before its handler runs', (
     },
     'session/options': { data: 1, expected: 'Expected no data, got 1' },
     'session/stay': { data: true, expected: 'Expected no data, got true' },
+    'screen/sleep': {
+      data: { isAsleep: 'yes' },
+      expected: 'Expected data like {"isAsleep": true}, got {"isAsleep":"yes"} (data.isAsleep: must be boolean)',
+    },
     'session/names': {
       data: { prefix: 'J' },
       expected: 'Expected data like {"prefix": "Jo"}, got {"prefix":"J"} (data.prefix: must not have fewer than 2 characters)',

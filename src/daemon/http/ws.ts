@@ -115,6 +115,8 @@ export function registerWs<R extends RequestMap<R>>(
     isLanOnly: () => boolean;
     /** What a socket may see of the state (`stateViews`), asked again for each message. */
     viewOf: (viewer: StateViewer) => StateView;
+    /** Told when a connection ends, however it ends. */
+    onClose?: (connection: WsConnection) => void;
   },
   options: WsOptions,
 ): () => WsStats {
@@ -206,6 +208,7 @@ export function registerWs<R extends RequestMap<R>>(
     });
     socket.on('close', () => {
       clients.delete(socket);
+      deps.onClose?.(connection);
     });
     socket.on('error', (err) => {
       log.debug({ err }, 'ui connection error');

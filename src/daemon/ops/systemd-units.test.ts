@@ -159,6 +159,47 @@ describe('the kiosk screen’s unit', () => {
   });
 });
 
+describe('the backlight’s helper units', () => {
+  const service = readFileSync(join(SYSTEMD_DIR, 'moodbox-backlight.service'), 'utf8');
+  const path = readFileSync(join(SYSTEMD_DIR, 'moodbox-backlight.path'), 'utf8');
+  const daemon = readFileSync(join(SYSTEMD_DIR, 'moodbox.service'), 'utf8');
+  const installed = '/usr/local/libexec/moodbox-backlight';
+  /** The helper's unit as installed, with the helper where install puts it (here: the repository's own). */
+  const helperUnit = (text = service): string => {
+    const unitPath = copyUnit('moodbox-backlight.service');
+    writeFileSync(unitPath, text.replaceAll(installed, join(SYSTEMD_DIR, 'moodbox-backlight.sh')));
+    return unitPath;
+  };
+
+  it('pass systemd-analyze verify, the path unit starting the helper at each change of the daemon’s wish', () => {
+    const unitPath = helperUnit();
+    copyFileSync(join(SYSTEMD_DIR, 'moodbox-backlight.path'), join(dirname(unitPath), 'moodbox-backlight.path'));
+    const { status, output } = verify(join(dirname(unitPath), 'moodbox-backlight.path'));
+    expect(output).toBe('');
+    expect(status).toBe(0);
+    expect(verify(unitPath)).toEqual({ status: 0, output: '' });
+    // The daemon writes $RUNTIME_DIRECTORY/screen: its runtime folder is /run/moodbox, which root may enter without capabilities.
+    expect(values(daemon, 'RuntimeDirectory')).toEqual(['moodbox']);
+    expect(values(daemon, 'RuntimeDirectoryMode')).toEqual(['0755']);
+    expect(values(path, 'PathChanged')).toEqual(['/run/moodbox/screen']);
+    expect(values(service, 'ExecStart')).toEqual([installed, '/run/moodbox/screen', '/sys/class/backlight']);
+    expect(readFileSync(join(SYSTEMD_DIR, '..', 'scripts', 'appliance.sh'), 'utf8')).toContain(installed);
+  });
+
+  it('runs the helper with no capability, no network and a read-only system: it scores 1.0 or better', () => {
+    const { score, output } = exposure(helperUnit());
+    expect(score, output).toBeLessThanOrEqual(1.0);
+    expect(values(service, 'CapabilityBoundingSet')).toEqual(['']);
+    expect(service.split('\n')).toContain('PrivateNetwork=yes');
+    expect(service.split('\n')).toContain('ProtectSystem=strict');
+  });
+
+  it('systemd-analyze security sees a weaker helper unit (the check above can fail)', () => {
+    const weaker = service.replace(/^(Protect\w+|Private\w+|CapabilityBoundingSet|SystemCall\w+)=.*$/gm, '');
+    expect(exposure(helperUnit(weaker)).score).toBeGreaterThan(1.0);
+  });
+});
+
 describe('the Snapcast pipe', () => {
   const unit = readFileSync(join(SYSTEMD_DIR, 'moodbox.service'), 'utf8');
   const tmpfiles = readFileSync(join(SYSTEMD_DIR, 'moodbox-snapcast.conf'), 'utf8');

@@ -73,6 +73,8 @@ export async function buildTestServer(
     /** The staff's backups (build a `BackupService` on the test's data directory); none: only the newest backup's download. */
     backups?: ServerDeps['backups'];
     guestNetwork?: ServerDeps['guestNetwork'];
+    /** The box's display, which the kiosk screen on the box darkens in the quiet hours; none: left alone. */
+    screen?: ServerDeps['screen'];
     /** Builds the personal calibrations from the server's own store and kiosk presence; none: the camera is off. */
     calibration?: (deps: { store: SqliteStore; presence: KioskPresence; clock: Clock; bus: MoodboxBus }) => ServerDeps['calibration'];
   } = {},
@@ -147,6 +149,7 @@ export async function buildTestServer(
       backups: options.backups,
       ...(options.guestNetwork === undefined ? {} : { guestNetwork: options.guestNetwork }),
       calibration: options.calibration?.({ store, presence, clock, bus }),
+      screen: options.screen,
     },
     { ws: settings.current.ws },
   );

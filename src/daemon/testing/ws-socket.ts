@@ -36,6 +36,7 @@ export async function socket(app: FastifyInstance, options: typeof KIOSK_SCREEN)
   await until(() => replies.length === 1);
   let next = 1;
   return {
+    ws,
     async ask(type: string, data?: unknown, token?: string): Promise<Record<string, unknown>> {
       const transaction = `q${next++}`;
       ws.send(JSON.stringify({ type, data, transaction, ...(token === undefined ? {} : { token }) }));

@@ -76,6 +76,11 @@ export class KioskApi {
     return this.client.request('session/stay', null, { token: this.#token });
   }
 
+  /** This screen went dark for the quiet hours, or a touch woke it: on the box itself, its display's backlight follows. */
+  screenSleep(isAsleep: boolean): Reply<'screen/sleep'> {
+    return this.client.request('screen/sleep', { isAsleep });
+  }
+
   profile(): Reply<'me/profile'> {
     return this.client.request('me/profile', null, { token: this.#token });
   }

@@ -1,5 +1,6 @@
 import type { TemplateResult } from 'lit';
-import { I18n, fetchCatalogue, moodNameIn, withSlots, type Keys, type Values } from '../i18n/i18n.js';
+import type { StateSnapshot } from '../../daemon/http/contract.js';
+import { I18n, PSEUDO, fetchCatalogue, moodNameIn, pickLanguage, withSlots, type Keys, type Values } from '../i18n/i18n.js';
 import english from '../i18n/catalogues/en.json' with { type: 'json' };
 
 /** The kiosk's English words: the common section and its own. */
@@ -18,4 +19,11 @@ export const moodName = (mood: string, fallback: string): string => moodNameIn(i
 /** A message with one value drawn as markup of its own (`slot`), where the language puts it: "Signing out in <span>7</span> s". */
 export function tWith(key: KioskKey, name: string, slot: TemplateResult, values: Values = {}): TemplateResult {
   return withSlots((v) => t(key, v), { [name]: slot }, values);
+}
+
+/** The kiosk's language: `?lang=qps` (the pseudo-locale), else the venue's (`site.language`), else `?lang=`, else the browser's. */
+export function kioskLanguage(state: StateSnapshot | null): string {
+  const asked = new URLSearchParams(location.search).get('lang');
+  if (asked === PSEUDO) return PSEUDO;
+  return state?.language ?? asked ?? pickLanguage(navigator.languages);
 }

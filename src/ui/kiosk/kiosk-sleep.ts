@@ -1,5 +1,6 @@
 import { css, html } from 'lit';
 import type { StateSnapshot } from '../../daemon/http/contract.js';
+import type { KioskApi } from '../data/kiosk-api.js';
 import { t } from './kiosk-i18n.js';
 
 /**
@@ -11,6 +12,34 @@ export function renderSleep(s: StateSnapshot, wake: () => void) {
   return html`<button class="sleep" data-sleep aria-label=${t('kiosk.sleep.wakeLabel')} @click=${wake}>
     <span class="camera-note">${t(`kiosk.camera.${s.camera.status}`)}</span>
   </button>`;
+}
+
+/**
+ * Tells the daemon when the kiosk goes dark and when it wakes (`screen/sleep`), so that the box's
+ * display turns its backlight off with it. Said again after each reconnect: the daemon forgets a
+ * screen whose connection ended, and takes it for awake.
+ */
+export class SleepReport {
+  readonly #api: () => KioskApi | null;
+  /** What the daemon was last told on this connection; null: nothing yet. */
+  #said: boolean | null = null;
+
+  constructor(api: () => KioskApi | null) {
+    this.#api = api;
+  }
+
+  /** Called after each render with whether the dark screen shows. */
+  follow(isAsleep: boolean, isOnline: boolean): void {
+    if (!isOnline) {
+      this.#said = null;
+      return;
+    }
+    const api = this.#api();
+    if (api === null || this.#said === isAsleep) return;
+    this.#said = isAsleep;
+    // Not heard (the link went down meanwhile): said again once it is back.
+    api.screenSleep(isAsleep).catch(() => (this.#said = null));
+  }
 }
 
 export const KIOSK_SLEEP_STYLES = css`

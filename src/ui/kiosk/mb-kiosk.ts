@@ -7,11 +7,11 @@ import { ApiClient, ApiError } from '../data/api-client.js';
 import { KioskApi } from '../data/kiosk-api.js';
 import type { MbEvent } from '../events.js';
 import { renderFooter, renderHeader } from './kiosk-frame.js';
-import { renderSleep } from './kiosk-sleep.js';
+import { renderSleep, SleepReport } from './kiosk-sleep.js';
 import { IdleSignOut } from './kiosk-idle-sign-out.js';
 import { renderBackdrop, renderConnecting, renderNow } from './kiosk-now.js';
-import { PSEUDO, followLanguage, pickLanguage } from '../i18n/i18n.js';
-import { i18n, t } from './kiosk-i18n.js';
+import { followLanguage } from '../i18n/i18n.js';
+import { i18n, kioskLanguage, t } from './kiosk-i18n.js';
 import { renderAttract, signedOutIdle } from './kiosk-words.js';
 import { KIOSK_STYLES } from './mb-kiosk.styles.js';
 import './mb-guest-qr.js';
@@ -24,13 +24,6 @@ const AWAKE_MS = 60_000;
 /** How long a message such as the answer to a tap stays on screen (ms). */
 const TOAST_MS = 6_000;
 /** The daemon's wait sentence at the end of a sign-in error; the sign-in panel shows a live countdown instead. */
-
-/** The kiosk's language: `?lang=qps` (the pseudo-locale), else the venue's (`site.language`), else `?lang=`, else the browser's. */
-function kioskLanguage(state: StateSnapshot | null): string {
-  const asked = new URLSearchParams(location.search).get('lang');
-  if (asked === PSEUDO) return PSEUDO;
-  return state?.language ?? asked ?? pickLanguage(navigator.languages);
-}
 
 /**
  * The kiosk screen: the room mood, what plays and what plays next, six suggestions to tap, sign-in
@@ -77,6 +70,7 @@ export class MbKiosk extends LitElement {
   /** Set while this screen's own sign-out button signs the person out: that one is announced by the button. */
   #isSigningOutHere = false;
   readonly #idle = new IdleSignOut(this, () => this.api);
+  readonly #sleep = new SleepReport(() => this.api);
 
   readonly #onChange = (): void => {
     const api = this.api;
@@ -126,6 +120,7 @@ export class MbKiosk extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    this.#sleep.follow(this.#isAsleep(this._state), this._isOnline);
     if (!changed.has('_state' as keyof MbKiosk) || this._state === null) return;
     if (!this.#hasRendered) {
       this.#hasRendered = true;
@@ -141,7 +136,7 @@ export class MbKiosk extends LitElement {
     // The guest page's QR code: large beside the attract screen; a card beside the music while people
     // are in view; small in the header's corner while someone signed in uses the screen.
     const isAttract = s !== null && this.#isIdle(s);
-    const isAsleep = s !== null && s.quietHours && !this._isAwake && user === null && !this.#isPanelOpen();
+    const isAsleep = this.#isAsleep(s);
     const qr =
       s === null || this._guestUrl === null ? nothing : html`<mb-guest-qr .url=${this._guestUrl} ?large=${isAttract}></mb-guest-qr>`;
     return html`
@@ -179,7 +174,7 @@ export class MbKiosk extends LitElement {
             ></mb-me>`
           : nothing
       }
-      ${user ? this.#idle.render() : nothing} ${isAsleep ? renderSleep(s, this.#wake) : nothing}
+      ${user ? this.#idle.render() : nothing} ${isAsleep && s !== null ? renderSleep(s, this.#wake) : nothing}
     `;
   }
 
@@ -238,6 +233,11 @@ export class MbKiosk extends LitElement {
     if (s.camera.status === 'unavailable' || s.camera.status === 'off') return false;
     if (s.mood.current === 'nobody') return true;
     return s.mood.current === null && s.player.status === 'stopped';
+  }
+
+  /** The dark screen of the quiet hours shows: nobody signed in, no panel open, no touch in the last minute. */
+  #isAsleep(s: StateSnapshot | null): boolean {
+    return s !== null && s.quietHours && !this._isAwake && s.session.user === null && !this.#isPanelOpen();
   }
 
   readonly #wake = (): void => {

@@ -41,6 +41,14 @@ export const CLIENT_REQUEST_SPECS = {
   }),
   /** The signed-in person is still there ("tap to stay"): their idle sign-out starts again. */
   'session/stay': spec({ data: NoData, expected: 'no data' }),
+  /**
+   * The kiosk screen on the box went dark for the quiet hours (`isAsleep`), or a touch woke it: the
+   * display's backlight follows. From any other screen it changes nothing.
+   */
+  'screen/sleep': spec({
+    data: Type.Object({ isAsleep: Type.Boolean() }, { additionalProperties: false }),
+    expected: 'data like {"isAsleep": true}',
+  }),
   /** The signed-in person's own page: their name, their likes, their preferences and what they may choose from. */
   'me/profile': spec({ data: NoData, expected: 'no data' }),
   /** The signed-in person's recent plays, newest first, with titles and their likes. */

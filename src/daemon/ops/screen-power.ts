@@ -1,0 +1,101 @@
+import { chmod, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '../logging.js';
+
+/** The box's own display: lit, or its backlight off. */
+export interface ScreenSwitch {
+  /** Rejects when the display could not be told; the next change tries again. */
+  set(isOn: boolean): Promise<void>;
+}
+
+/** The name of the file, in the daemon's runtime folder, that `moodbox-backlight.path` watches. */
+export const SCREEN_FILE = 'screen';
+
+/**
+ * The display's wish as a file in the daemon's runtime folder (`RuntimeDirectory=moodbox`:
+ * `/run/moodbox/screen`, "on" or "off"), which `moodbox-backlight.path` watches: the root helper it
+ * starts sets every backlight of the machine to it. The daemon itself never writes `/sys`.
+ * Undefined where systemd gave no runtime folder (a run by hand, the demo): the screen is left alone.
+ */
+export function runtimeFileScreen(env: NodeJS.ProcessEnv): ScreenSwitch | undefined {
+  const dir = env['RUNTIME_DIRECTORY']?.split(':')[0];
+  if (dir === undefined || dir === '') return undefined;
+  const path = join(dir, SCREEN_FILE);
+  return {
+    set: async (isOn) => {
+      await writeFile(path, isOn ? 'on\n' : 'off\n');
+      // Readable by the helper, which runs as root without capabilities, past the unit's UMask=0027.
+      await chmod(path, 0o644);
+    },
+  };
+}
+
+/**
+ * Whether the box's own display is lit. The kiosk screens on the box say when they sleep (the dark
+ * page of the quiet hours) and when a touch wakes them; the display goes dark only while at least
+ * one of them is connected, every one of them sleeps, and it is the quiet hours. A screen that
+ * disconnects counts as awake (a crashed browser never leaves the display dark), and so does the
+ * daemon's stop. Changes are written in order, each only when the wish changes.
+ */
+export class ScreenPower {
+  readonly #screen: ScreenSwitch;
+  readonly #log: Logger;
+  readonly #isQuietHours: () => boolean;
+  /** Each kiosk screen connected (by its connection's id): asleep or not. */
+  readonly #asleep = new Map<number, boolean>();
+  /** What was last asked of the display. */
+  #isOn = true;
+  #writes: Promise<void> = Promise.resolve();
+  #hasFailed = false;
+
+  constructor(deps: { screen: ScreenSwitch; log: Logger; isQuietHours: () => boolean }) {
+    this.#screen = deps.screen;
+    this.#log = deps.log;
+    this.#isQuietHours = deps.isQuietHours;
+  }
+
+  /** True while the display is lit (or asked to be). */
+  get isOn(): boolean {
+    return this.#isOn;
+  }
+
+  /** A kiosk screen on the box went to sleep or woke; returns whether the display is lit now. */
+  report(screenId: number, isAsleep: boolean): boolean {
+    // Outside the quiet hours nothing sleeps, whatever a page says.
+    this.#asleep.set(screenId, isAsleep && this.#isQuietHours());
+    return this.#apply();
+  }
+
+  /** A kiosk screen disconnected: it no longer keeps the display dark. */
+  forget(screenId: number): void {
+    if (this.#asleep.delete(screenId)) this.#apply();
+  }
+
+  /** Lights the display for the daemon's stop, once what was asked before is written. */
+  async stop(): Promise<void> {
+    this.#asleep.clear();
+    this.#apply();
+    await this.#writes;
+  }
+
+  #apply(): boolean {
+    const isOn = this.#asleep.size === 0 || [...this.#asleep.values()].some((isAsleep) => !isAsleep);
+    if (isOn === this.#isOn) return isOn;
+    this.#isOn = isOn;
+    this.#writes = this.#writes.then(() => this.#write(isOn));
+    return isOn;
+  }
+
+  async #write(isOn: boolean): Promise<void> {
+    try {
+      await this.#screen.set(isOn);
+      if (this.#hasFailed) this.#log.info({ isOn }, 'the screen can be switched again');
+      this.#hasFailed = false;
+      this.#log.info({ isOn }, isOn ? 'screen on' : 'screen off for the quiet hours');
+    } catch (err) {
+      // Said once until it works again: the kiosk's dark page still shows, only the backlight stays lit.
+      if (!this.#hasFailed) this.#log.warn({ err, isOn }, 'could not switch the screen; its backlight stays as it was');
+      this.#hasFailed = true;
+    }
+  }
+}
