@@ -43,6 +43,8 @@ esac
 [[ $EUID -eq 0 ]] || die "needs root: run it with sudo"
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=scripts/system-files.sh
+source "$repo/scripts/system-files.sh"
 etc=/etc/moodbox
 config="$etc/config.json"
 record="$etc/installed"
@@ -154,6 +156,8 @@ while (($# > 0)); do
   shift
 done
 if ((here == 1)); then prefix="$repo"; fi
+# A box that has its screen keeps it: install again without --kiosk updates it too.
+if has_kiosk; then kiosk=1; fi
 [[ "$prefix" == /* ]] || die "--prefix must be an absolute path, got $prefix"
 
 # ask QUESTION DEFAULT: the answer (the default with --yes or without a terminal).
@@ -185,15 +189,6 @@ say "setting up $prefix (Debian packages, npm packages, build)"
 "$prefix/scripts/setup.sh" build
 
 # --- install: the user, the unit, the rules ----------------------------------------------------
-# install_file SOURCE TARGET MODE: copies only when it differs, and says so.
-changed=0
-install_file() {
-  if ! cmp -s "$1" "$2"; then
-    install -D -m "$3" "$1" "$2"
-    say "installed $2"
-    changed=1
-  fi
-}
 # system_user NAME: the user its sysusers file describes (systemd-sysusers, else useradd with the
 # same home and groups).
 system_user() {
@@ -214,11 +209,6 @@ system_user() {
   say "created the user $1"
 }
 system_user "$user"
-unit="$(mktemp)"
-trap 'rm -f "$unit"' EXIT
-sed "s#/opt/moodbox#$prefix#g" "$prefix/systemd/moodbox.service" >"$unit"
-install_file "$unit" /etc/systemd/system/moodbox.service 0644
-install_file "$prefix/systemd/99-moodbox.rules" /etc/udev/rules.d/99-moodbox.rules 0644
 if ((kiosk == 1)); then
   missing=()
   for package in cage chromium xwayland curl; do
@@ -229,16 +219,8 @@ if ((kiosk == 1)); then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
   system_user moodbox-kiosk
-  install_file "$prefix/systemd/moodbox-kiosk.service" /etc/systemd/system/moodbox-kiosk.service 0644
-  # The backlight off in the quiet hours: a root helper outside the program's folder (which a
-  # technician's --here may leave writable to a user), started on each change of the daemon's wish.
-  install_file "$prefix/systemd/moodbox-backlight.sh" /usr/local/libexec/moodbox-backlight 0755
-  install_file "$prefix/systemd/moodbox-backlight.service" /etc/systemd/system/moodbox-backlight.service 0644
-  install_file "$prefix/systemd/moodbox-backlight.path" /etc/systemd/system/moodbox-backlight.path 0644
 fi
-if ((changed == 1)) && command -v udevadm >/dev/null && [[ -d /run/udev ]]; then
-  udevadm control --reload && udevadm trigger || true
-fi
+install_system_files "$prefix" "$kiosk"
 install -d -m 0750 -o "$user" -g "$user" "$state"
 install -d -m 0755 "$etc"
 
@@ -264,8 +246,10 @@ else
     fi
   done
 fi
+unit="$(mktemp)"
 printf 'prefix=%s\nhere=%s\nversion=%s\n' "$prefix" "$here" "$(node -p "require('$prefix/package.json').version")" >"$unit"
 install_file "$unit" "$record" 0644
+rm -f "$unit"
 
 # --- install: check, then start ----------------------------------------------------------------
 doctor() {

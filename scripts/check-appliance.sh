@@ -8,8 +8,9 @@
 #   2. the same again: nothing changes;
 #   3. the daemon as the service user from /opt/moodbox with the written configuration, until
 #      /api/health answers;
-#   4. `setup.sh update` to the next commit and back, then to a commit whose daemon cannot start:
-#      rolled back to the version before, with its database, and `moodbox doctor` says why;
+#   4. `setup.sh update` to the next commit (whose unit differs: installed with it) and back, then
+#      to a commit whose daemon cannot start: rolled back to the version before, with its database
+#      and its unit, and `moodbox doctor` says why;
 #   5. `setup.sh uninstall`: the unit, rules and user gone, configuration and data kept;
 #      `uninstall --purge`: those gone too.
 #
@@ -129,9 +130,13 @@ say "4. scripts/setup.sh update: to the next commit, back (from a tarball), and 
 first="$(git -C /opt/moodbox rev-parse HEAD)"
 rm -rf /tmp/moodbox-next
 git clone --quiet /opt/moodbox /tmp/moodbox-next
-git -C /tmp/moodbox-next -c user.name=check -c user.email=check@localhost commit --quiet --allow-empty -m "the next version"
+# The next version changes its unit: the update must install it, and going back must bring back the first's.
+echo "# the next version" >>/tmp/moodbox-next/systemd/moodbox.service
+git -C /tmp/moodbox-next -c user.name=check -c user.email=check@localhost commit --quiet -am "the next version"
+next_unit() { grep -qx '# the next version' /etc/systemd/system/moodbox.service; }
 scripts/setup.sh update --from /tmp/moodbox-next
 [[ "$(git -C /opt/moodbox rev-parse HEAD)" == "$(git -C /tmp/moodbox-next rev-parse HEAD)" ]] || fail "update did not bring the next commit"
+next_unit || fail "update did not install the next version's unit"
 [[ -d /opt/moodbox.previous ]] || fail "update did not keep the previous version"
 grep -q '"result":"ok"' /var/lib/moodbox/last-update.json || fail "the update's record is not ok: $(cat /var/lib/moodbox/last-update.json)"
 curl -fsS -o /dev/null http://127.0.0.1:8080/api/health || fail "the next version does not answer"
@@ -140,6 +145,7 @@ say "updated to $(git -C /opt/moodbox rev-parse --short HEAD); $(cat /var/lib/mo
 git archive --format=tar.gz --prefix=moodbox/ -o /tmp/moodbox-first.tar.gz "$first"
 scripts/setup.sh update --from /tmp/moodbox-first.tar.gz
 [[ ! -d /opt/moodbox/.git ]] && cmp -s /opt/moodbox/src/daemon/cli.ts src/daemon/cli.ts || fail "update did not bring the first version back from the tarball"
+! next_unit || fail "update kept the next version's unit on the way back"
 curl -fsS -o /dev/null http://127.0.0.1:8080/api/health || fail "the first version, from the tarball, does not answer"
 say "back at the first version, from /tmp/moodbox-first.tar.gz"
 # A marker in the database: the rollback must bring back the database from before the update.
@@ -150,6 +156,7 @@ sed -i '1a throw new Error("this version cannot start (the update check");' /tmp
 git -C /tmp/moodbox-next -c user.name=check -c user.email=check@localhost commit --quiet -am "a version that cannot start"
 if MOODBOX_UPDATE_WAIT_S=20 scripts/setup.sh update --from /tmp/moodbox-next; then fail "an update that cannot start was not refused"; fi
 [[ ! -d /opt/moodbox/.git ]] && cmp -s /opt/moodbox/src/daemon/cli.ts src/daemon/cli.ts || fail "the rollback did not bring the first version back"
+! next_unit || fail "the rollback kept the failed version's unit"
 grep -q '"result":"rolled-back"' /var/lib/moodbox/last-update.json || fail "the record does not say rolled back: $(cat /var/lib/moodbox/last-update.json)"
 curl -fsS -o /dev/null http://127.0.0.1:8080/api/health || fail "the version rolled back to does not answer"
 users="$(runuser -u moodbox -- env MOODBOX_CONFIG=/etc/moodbox/config.json STATE_DIRECTORY=/var/lib/moodbox HOME=/var/lib/moodbox \

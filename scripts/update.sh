@@ -7,9 +7,11 @@
 # 1. fetches the new version into PREFIX.next and builds it there while the old one plays on
 #    (node_modules is reused when package-lock.json is unchanged);
 # 2. backs up the database (`moodbox backup`, consistent while the daemon runs);
-# 3. stops the service, moves the old version to PREFIX.previous and the new one in, starts it;
+# 3. stops the service, moves the old version to PREFIX.previous and the new one in, installs its
+#    units, udev rules and backlight helper (scripts/system-files.sh), starts it;
 # 4. waits up to 60 s (MOODBOX_UPDATE_WAIT_S) for /api/health. When it does not answer, it rolls
-#    back: the previous version and the database from step 2, started again, and says why.
+#    back: the previous version (with its units) and the database from step 2, started again, and
+#    says why.
 #
 # The result goes to /var/lib/moodbox/last-update.json, which `moodbox doctor` shows. Where systemd
 # does not run (a build root), MOODBOX_SERVICE_RUNNER names a program that takes `start` or `stop`
@@ -24,6 +26,9 @@ die() {
 [[ $EUID -eq 0 ]] || die "needs root: run it with sudo"
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
+# Read whole now: the folder it comes from may be the one this update moves.
+# shellcheck source=scripts/system-files.sh
+source "$repo/scripts/system-files.sh"
 source="$repo"
 while (($# > 0)); do
   case "$1" in
@@ -137,6 +142,10 @@ service stop
 rm -rf "$previous"
 mv "$prefix" "$previous"
 mv "$next" "$prefix"
+# The new version's units, rules and helper (a unit it changed takes effect with this start).
+kiosk=0
+if has_kiosk; then kiosk=1; fi
+install_system_files "$prefix" "$kiosk"
 # A unit that fails at start makes `systemctl start` fail: the health check below decides.
 service start || true
 
@@ -156,6 +165,7 @@ service stop || true
 rm -rf "$prefix.failed"
 mv "$prefix" "$prefix.failed"
 mv "$previous" "$prefix"
+install_system_files "$prefix" "$kiosk"
 if [[ -n "$backup" ]]; then
   say "putting back the database from $backup"
   cli "$prefix" restore "$backup" >/dev/null
