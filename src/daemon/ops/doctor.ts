@@ -25,12 +25,15 @@ import { checkDatabase, checkDisk, checkDiskUse } from './doctor-storage.js';
 
 import { checkFirstAdmin } from './doctor-admin.js';
 import { checkVersion } from './doctor-version.js';
+import { checkScreen, type ScreenPlaces } from './doctor-screen.js';
 import type { Check, CheckStatus, DoctorEnv } from './doctor-check.js';
 
 export type { Check, CheckStatus, DoctorEnv } from './doctor-check.js';
 
 /** Runs every check of this machine against the configuration (`totalMemory`: bytes, this machine's by default). Never throws. */
-export async function runDoctor(options: { configFile?: string | undefined; totalMemory?: number } & Partial<DoctorEnv>): Promise<Check[]> {
+export async function runDoctor(
+  options: { configFile?: string | undefined; totalMemory?: number; screen?: ScreenPlaces } & Partial<DoctorEnv>,
+): Promise<Check[]> {
   const env = options.env ?? process.env;
   const ctx: DoctorEnv = { env, devDir: options.devDir ?? '/dev', installDir: options.installDir ?? INSTALL_DIR };
   let config: Config;
@@ -64,6 +67,7 @@ export async function runDoctor(options: { configFile?: string | undefined; tota
     checkDisk(config),
     checkDiskUse(config),
     await checkPort(config),
+    ...[checkScreen(config.player.quietHours, options.screen)].filter((check) => check !== undefined),
     checkRfid(ctx),
     checkGuests(config, isDemo),
     ...(isDemo ? [] : [checkFirstAdmin(config)]),
