@@ -37,8 +37,9 @@ export class SleepReport {
     const api = this.#api();
     if (api === null || this.#said === isAsleep) return;
     this.#said = isAsleep;
-    // Not heard (the link went down meanwhile): said again once it is back.
-    api.screenSleep(isAsleep).catch(() => (this.#said = null));
+    // A link that goes down meanwhile is noticed above, and the state said again once it is back;
+    // a refusal is not asked again (the daemon's log says why).
+    api.screenSleep(isAsleep).catch(() => undefined);
   }
 }
 
