@@ -75,7 +75,7 @@ export function delivery(
   const screen =
     deps.screen === undefined
       ? undefined
-      : new ScreenPower({ screen: deps.screen, log: log.child({ module: 'screen' }), isQuietHours: isQuiet });
+      : new ScreenPower({ screen: deps.screen, log: log.child({ module: 'screen' }), clock, isQuietHours: isQuiet });
   const server = new HttpService(
     {
       build: () =>

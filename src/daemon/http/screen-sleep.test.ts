@@ -7,7 +7,7 @@ import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer } from '../testing/server.js';
 import { KIOSK_SCREEN, LAN_PAGE, socket, until } from '../testing/ws-socket.js';
 import { isQuietHours } from '../music/limits-policy.js';
-import { runtimeFileScreen, ScreenPower, SCREEN_FILE, type ScreenSwitch } from '../ops/screen-power.js';
+import { QUIET_HOURS_CHECK_MS, runtimeFileScreen, ScreenPower, SCREEN_FILE, type ScreenSwitch } from '../ops/screen-power.js';
 
 const QUIET = { player: { quietHours: { from: '22:00', to: '07:00' } } };
 const dirs: string[] = [];
@@ -29,6 +29,7 @@ async function box(options: { hour?: number; screen?: ScreenSwitch } = {}) {
   const screen = new ScreenPower({
     screen: options.screen ?? runtimeFileScreen({ RUNTIME_DIRECTORY: runtime })!,
     log: pino({ level: 'silent' }),
+    clock,
     // As the daemon asks it: the settings in force (those the server starts with) at the clock's time.
     isQuietHours: () => isQuietHours(QUIET.player, clock.now()),
   });
@@ -42,7 +43,7 @@ async function box(options: { hour?: number; screen?: ScreenSwitch } = {}) {
       return null;
     }
   };
-  return { server, screen, wish };
+  return { server, screen, wish, clock };
 }
 
 describe('the display sleeps with the kiosk screen on the box in the quiet hours', () => {
@@ -98,6 +99,18 @@ describe('the display sleeps with the kiosk screen on the box in the quiet hours
     await until(() => wish() === 'off\n');
     await server.app.close();
     expect(wish()).toBe('on\n');
+  });
+
+  it('lights up when the quiet hours end, even if the kiosk screen never says it woke', async () => {
+    const { server, wish, clock } = await box({ hour: 6 });
+    const kiosk = await socket(server.app, KIOSK_SCREEN);
+    await kiosk.ask('screen/sleep', { isAsleep: true });
+    await until(() => wish() === 'off\n');
+    // 06:59: still quiet; 07:00, the quiet hours' end, within a minute.
+    clock.advance(59 * 60_000);
+    expect(wish()).toBe('off\n');
+    clock.advance(QUIET_HOURS_CHECK_MS);
+    await until(() => wish() === 'on\n');
   });
 
   it('stays lit outside the quiet hours, whatever a page says', async () => {

@@ -1,5 +1,6 @@
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Clock, Timer } from '../../kernel/clock.js';
 import type { Logger } from '../logging.js';
 
 /** The box's own display: lit, or its backlight off. */
@@ -7,6 +8,9 @@ export interface ScreenSwitch {
   /** Rejects when the display could not be told; the next change tries again. */
   set(isOn: boolean): Promise<void>;
 }
+
+/** How often a dark display looks at the clock, to light up when the quiet hours end (ms). */
+export const QUIET_HOURS_CHECK_MS = 60_000;
 
 /** The name of the file, in the daemon's runtime folder, that `moodbox-backlight.path` watches. */
 export const SCREEN_FILE = 'screen';
@@ -35,12 +39,16 @@ export function runtimeFileScreen(env: NodeJS.ProcessEnv): ScreenSwitch | undefi
  * page of the quiet hours) and when a touch wakes them; the display goes dark only while at least
  * one of them is connected, every one of them sleeps, and it is the quiet hours. A screen that
  * disconnects counts as awake (a crashed browser never leaves the display dark), and so does the
- * daemon's stop. Changes are written in order, each only when the wish changes.
+ * daemon's stop; the quiet hours' end lights it within a minute whatever the screens say. Changes
+ * are written in order, each only when the wish changes.
  */
 export class ScreenPower {
   readonly #screen: ScreenSwitch;
   readonly #log: Logger;
   readonly #isQuietHours: () => boolean;
+  readonly #clock: Clock;
+  /** While dark: looks at the clock, to light up when the quiet hours end. */
+  #watch: Timer | undefined;
   /** Each kiosk screen connected (by its connection's id): asleep or not. */
   readonly #asleep = new Map<number, boolean>();
   /** What was last asked of the display. */
@@ -48,9 +56,10 @@ export class ScreenPower {
   #writes: Promise<void> = Promise.resolve();
   #hasFailed = false;
 
-  constructor(deps: { screen: ScreenSwitch; log: Logger; isQuietHours: () => boolean }) {
+  constructor(deps: { screen: ScreenSwitch; log: Logger; clock: Clock; isQuietHours: () => boolean }) {
     this.#screen = deps.screen;
     this.#log = deps.log;
+    this.#clock = deps.clock;
     this.#isQuietHours = deps.isQuietHours;
   }
 
@@ -82,9 +91,18 @@ export class ScreenPower {
     const isOn = this.#asleep.size === 0 || [...this.#asleep.values()].some((isAsleep) => !isAsleep);
     if (isOn === this.#isOn) return isOn;
     this.#isOn = isOn;
+    this.#watch?.cancel();
+    this.#watch = isOn ? undefined : this.#clock.setInterval(this.#checkQuietHours, QUIET_HOURS_CHECK_MS);
     this.#writes = this.#writes.then(() => this.#write(isOn));
     return isOn;
   }
+
+  /** The quiet hours are over: every screen counts as awake until it says otherwise. */
+  readonly #checkQuietHours = (): void => {
+    if (this.#isQuietHours()) return;
+    for (const id of this.#asleep.keys()) this.#asleep.set(id, false);
+    this.#apply();
+  };
 
   async #write(isOn: boolean): Promise<void> {
     try {
