@@ -257,7 +257,8 @@ if [[ ! -f dist/vision/face-denoise.js ]]; then
 fi
 mkdir -p "$app/scripts/arm64" "$app/dist/vision" "$app/dist/kernel"
 cp scripts/arm64/eval-fer.mjs "$app/scripts/arm64/"
-cp dist/vision/face-denoise.js dist/vision/face-light.js dist/vision/preprocess.js "$app/dist/vision/"
+cp dist/vision/face-denoise.js dist/vision/face-light.js dist/vision/preprocess.js dist/vision/noise-steps.js \
+  dist/vision/label-offsets.js "$app/dist/vision/"
 cp dist/kernel/errors.js "$app/dist/kernel/"
 echo '{ "type": "module" }' >"$app/dist/package.json"
 faces="$app/fer-publictest.bin"

@@ -6,7 +6,9 @@
 // mirrors (after the faces) and a face's probabilities are the mean of its own and its mirror's.
 // A model whose manifest has a denoising rule (`denoise`) has each face smoothed by it first, with
 // the daemon's own built module (dist/vision/face-denoise.js, beside this script as in the
-// repository: scripts/check-arm64.sh copies both into the chroot).
+// repository: scripts/check-arm64.sh copies both into the chroot). A model with offsets by grain
+// (`labelOffsets`) has them added to each face's logits and its mirror's, by the grain measured on
+// the face before it is smoothed, with the daemon's dist/vision/label-offsets.js and face-light.js.
 // Plain JavaScript (Node 18 or newer) so it runs unchanged on the host and in the arm64 chroot of
 // scripts/check-arm64.sh.
 //
@@ -65,6 +67,15 @@ const k = FER_LABELS.length;
 // The daemon's own step, when the model has a rule: the same bytes on every CPU (face-denoise.ts).
 const denoiseFace =
   entry.denoise === undefined ? undefined : (await import(new URL('../../dist/vision/face-denoise.js', import.meta.url).href)).denoiseFace;
+
+// The daemon's offsets by grain, when the model has them (label-offsets.ts).
+const offsets =
+  entry.labelOffsets === undefined
+    ? undefined
+    : {
+        add: (await import(new URL('../../dist/vision/label-offsets.js', import.meta.url).href)).addLabelOffsets,
+        measureLight: (await import(new URL('../../dist/vision/face-light.js', import.meta.url).href)).measureLight,
+      };
 
 const data = readFileSync(args.data);
 if (data.length % RECORD !== 0) throw new Error(`${args.data}: ${data.length} bytes is not a whole number of ${RECORD}-byte records`);
@@ -176,6 +187,13 @@ for (const mode of modes) {
     if (output === undefined || output.data.length !== rows * k)
       throw new Error(`${args.model}: expected ${rows * k} values from ${outputName}`);
     const scores = output.data;
+    if (offsets !== undefined) {
+      faces.slice(start, start + count).forEach((face, i) => {
+        const noise = offsets.measureLight(face, FACE_SIZE, FACE_SIZE).noise;
+        offsets.add(entry.labelOffsets, noise, scores, i * k, k);
+        if (flip) offsets.add(entry.labelOffsets, noise, scores, (count + i) * k, k);
+      });
+    }
     logits?.set(scores.subarray(0, count * k), start * k);
     for (let i = 0; i < count; i++) {
       const p = softmax(scores, i * k);

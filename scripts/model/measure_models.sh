@@ -7,6 +7,9 @@
 #
 #   scripts/model/measure_models.sh RUN_DIR [MODELS_DIR]
 #
+# RUN_DIR `-` keeps the training record the manifest has (the weights unchanged, for instance after
+# new label offsets: MANIFEST_ARGS="--no-temperature --label-offsets emotion-int8.onnx=offsets.json ...").
+#
 # MANIFEST_ARGS adds arguments to both write_manifest.py calls. Reports go to MODELS_DIR/report/.
 set -euo pipefail
 
@@ -20,8 +23,10 @@ export OPENCV4NODEJS_DISABLE_AUTOBUILD=1
 say() { printf '\033[1mmeasure_models:\033[0m %s\n' "$*" >&2; }
 
 mkdir -p "$models/report"
+run_args=()
+[[ $run == - ]] || run_args=(--run "$run")
 # shellcheck disable=SC2086 # MANIFEST_ARGS is a list of arguments
-$py scripts/model/write_manifest.py --models-dir "$models" --run "$run" ${MANIFEST_ARGS:-} >/dev/null
+$py scripts/model/write_manifest.py --models-dir "$models" "${run_args[@]}" ${MANIFEST_ARGS:-} >/dev/null
 
 evals=()
 for m in int8 float; do
@@ -44,7 +49,7 @@ for size in 48 32 24 16 12; do
   evals+=(--size-eval "emotion-int8.onnx=$size:$out")
 done
 # shellcheck disable=SC2086
-$py scripts/model/write_manifest.py --models-dir "$models" --run "$run" "${evals[@]}" ${MANIFEST_ARGS:-}
+$py scripts/model/write_manifest.py --models-dir "$models" "${run_args[@]}" "${evals[@]}" ${MANIFEST_ARGS:-}
 
 say "benchmark"
 node --import tsx scripts/bench-emotion.ts --models-dir "$models" | tee "$models/report/bench-emotion.txt"

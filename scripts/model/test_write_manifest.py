@@ -106,6 +106,26 @@ class WriteManifestTest(unittest.TestCase):
         with self.assertRaisesRegex(SystemExit, r"steps\[0\]\.kernel must be"):
             main(["--models-dir", str(self.dir), "--denoise", f"emotion-int8.onnx={rule}"])
 
+    def test_sets_label_offsets_keeps_them_while_the_file_is_unchanged_and_refuses_bad_ones(self):
+        offsets = self.dir / "offsets.json"
+        steps = [{"fromNoise": 0, "offsets": [0.1, -0.1, 0.3, 0.1, 0.0, -0.1, -0.3]},
+                 {"fromNoise": 6, "offsets": [0.2, -0.1, 0.2, 0.1, 0.1, -0.2, -0.3]}]
+        offsets.write_text(json.dumps({"steps": steps, "fittedOn": "the validation split"}))
+        main(["--models-dir", str(self.dir), "--label-offsets", f"emotion-int8.onnx={offsets}"])
+        int8 = self.manifest()["models"]["emotion-int8.onnx"]
+        self.assertEqual(int8["labelOffsets"], {"steps": steps, "fittedOn": "the validation split"})
+        self.assertNotIn("labelOffsets", self.manifest()["models"]["emotion-float.onnx"])
+        main(["--models-dir", str(self.dir)])
+        self.assertEqual(self.manifest()["models"]["emotion-int8.onnx"]["labelOffsets"]["steps"], steps)
+        main(["--models-dir", str(self.dir), "--label-offsets", "emotion-int8.onnx=none"])
+        self.assertNotIn("labelOffsets", self.manifest()["models"]["emotion-int8.onnx"])
+        offsets.write_text(json.dumps({"steps": [{"fromNoise": 0, "offsets": [0.1, 0.2]}]}))
+        with self.assertRaisesRegex(SystemExit, r"steps\[0\]\.offsets must be 7 numbers"):
+            main(["--models-dir", str(self.dir), "--label-offsets", f"emotion-int8.onnx={offsets}"])
+        offsets.write_text(json.dumps({"steps": [{"fromNoise": 6, "offsets": [0] * 7}, {"fromNoise": 6, "offsets": [0] * 7}]}))
+        with self.assertRaisesRegex(SystemExit, r"steps\[1\]\.fromNoise must be"):
+            main(["--models-dir", str(self.dir), "--label-offsets", f"emotion-int8.onnx={offsets}"])
+
     def test_drops_figures_of_a_replaced_file(self):
         main(["--models-dir", str(self.dir), "--eval", f"emotion-int8.onnx=noTta:{self.eval_report(self.int8_path, 0.7)}"])
         model = onnx.load(str(self.int8_path))

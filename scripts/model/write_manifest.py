@@ -18,6 +18,9 @@ from the existing manifest unless given again:
 - `--denoise FILE=RULE.json` sets how grainy faces are smoothed before the model reads them
   (`face_denoise.py`: `{"steps": [{"fromNoise": 9, "kernel": [2, 53, 146, 53, 2]}, ...]}`), kept
   while the file is unchanged; `--denoise FILE=none` drops it. Measure the model's figures again after.
+- `--label-offsets FILE=OFFSETS.json` sets the offsets added to the logits by each face's grain
+  (`fit_offsets.py`: `{"steps": [{"fromNoise": 0, "offsets": [one per label]}, ...]}`), kept while
+  the file is unchanged; `--label-offsets FILE=none` drops them. Measure the figures again after.
 - `--other-cpu emotion-int8.onnx=arm64-cortex-a72:/tmp/a72.json` stores figures measured on another
   CPU (`scripts/check-arm64.sh`) under `otherCpus.<KEY>`, kept while the file is unchanged.
 
@@ -69,6 +72,26 @@ def check_denoise(rule: dict, spec: str) -> dict:
             raise SystemExit(f"--denoise {spec}: steps[{i}].kernel must be 3-9 (odd) whole symmetric weights summing to 256")
         previous = n
     return {"steps": [{"fromNoise": s["fromNoise"], "kernel": s["kernel"]} for s in steps]}
+
+
+def check_label_offsets(rule: dict, spec: str, labels: int = 7) -> dict:
+    """The offsets as the daemon accepts them (src/vision/label-offsets.ts), or exit naming what is wrong."""
+    steps = rule.get("steps") if isinstance(rule, dict) else None
+    if not isinstance(steps, list) or not steps:
+        raise SystemExit(f"--label-offsets {spec}: expected {{\"steps\": [{{\"fromNoise\", \"offsets\"}}, ...]}}")
+    previous = -1.0
+    for i, step in enumerate(steps):
+        n, o = step.get("fromNoise"), step.get("offsets")
+        if not isinstance(n, (int, float)) or n < 0 or n <= previous:
+            raise SystemExit(f"--label-offsets {spec}: steps[{i}].fromNoise must be >= 0 and above the step before")
+        if (not isinstance(o, list) or len(o) != labels
+                or not all(isinstance(v, (int, float)) and abs(v) <= 4 for v in o)):
+            raise SystemExit(f"--label-offsets {spec}: steps[{i}].offsets must be {labels} numbers within ±4")
+        previous = n
+    out = {"steps": [{"fromNoise": s["fromNoise"], "offsets": s["offsets"]} for s in steps]}
+    if isinstance(rule.get("fittedOn"), str):
+        out["fittedOn"] = rule["fittedOn"]
+    return out
 
 
 def sha256(path: Path) -> str:
@@ -215,7 +238,8 @@ def train_command(run: Path, args: dict) -> str:
 def build(models_dir: Path, existing: dict, evals: list[tuple[str, str, dict]], run: Path | None,
           flip: dict[str, bool], other_cpus: list[tuple[str, str, dict]] | None = None,
           size_evals: list[tuple[str, int, dict]] | None = None, use_temperature: bool = True,
-          provenance_note: str | None = None, denoise: dict[str, dict | None] | None = None) -> dict:
+          provenance_note: str | None = None, denoise: dict[str, dict | None] | None = None,
+          label_offsets: dict[str, dict | None] | None = None) -> dict:
     old = existing.get("models", {}) if isinstance(existing.get("models"), dict) else {}
     models: dict = {}
     for path in sorted(models_dir.glob(EMOTION_MODELS)):
@@ -227,6 +251,9 @@ def build(models_dir: Path, existing: dict, evals: list[tuple[str, str, dict]], 
         rule = (denoise or {}).get(path.name, prev.get("denoise") if same_model else None)
         if rule is not None:
             entry["denoise"] = rule
+        offsets = (label_offsets or {}).get(path.name, prev.get("labelOffsets") if same_model else None)
+        if offsets is not None:
+            entry["labelOffsets"] = offsets
         training = training_record(run) if run is not None else prev.get("training") if same_model else None
         split = (training or {}).get("validationSplit")
         entry["provenance"] = ((VALIDATED_PROVENANCE.format(val_rows=split["val_rows"], seed=split["seed"])
@@ -304,6 +331,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--flip-tta", action="append", default=[], metavar="FILE=true|false")
     ap.add_argument("--denoise", action="append", default=[], metavar="FILE=RULE.json|none",
                     help="how grainy faces are smoothed before FILE reads them (face_denoise.py's rule)")
+    ap.add_argument("--label-offsets", action="append", default=[], metavar="FILE=OFFSETS.json|none",
+                    help="offsets added to FILE's logits by each face's grain (fit_offsets.py)")
     ap.add_argument("--other-cpu", action="append", default=[], metavar="FILE=KEY:JSON",
                     help="figures measured on another CPU (scripts/check-arm64.sh --json), kept while the file is unchanged")
     ap.add_argument("--size-eval", action="append", default=[], metavar="FILE=PX:PATH",
@@ -341,6 +370,12 @@ def main(argv: list[str] | None = None) -> int:
         if not name or not path:
             raise SystemExit(f"--denoise: expected FILE=RULE.json or FILE=none, got {spec!r}")
         denoise[name] = None if path == "none" else check_denoise(json.loads(Path(path).read_text()), spec)
+    label_offsets = {}
+    for spec in args.label_offsets:
+        name, _, path = spec.partition("=")
+        if not name or not path:
+            raise SystemExit(f"--label-offsets: expected FILE=OFFSETS.json or FILE=none, got {spec!r}")
+        label_offsets[name] = None if path == "none" else check_label_offsets(json.loads(Path(path).read_text()), spec)
     other_cpus = []
     for spec in args.other_cpu:
         target, _, path = spec.partition(":")
@@ -356,6 +391,7 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(f"--size-eval: expected FILE=PX:PATH, got {spec!r}")
         size_evals.append((name, int(size), json.loads(Path(path).read_text())))
     manifest = build(args.models_dir, existing, evals, args.run, flip, other_cpus, size_evals, denoise=denoise,
+                     label_offsets=label_offsets,
                      use_temperature=not args.no_temperature, provenance_note=args.provenance_note)
     manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
     for name, entry in manifest["models"].items():

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { blurFace, denoiseFace, denoiseProblems, stepFor, type FaceDenoise } from './face-denoise.js';
+import { blurFace, denoiseFace, denoiseProblems, type FaceDenoise } from './face-denoise.js';
+import { stepFor } from './noise-steps.js';
 import { measureLight } from './face-light.js';
 import { FACE_SIZE } from './preprocess.js';
 

@@ -15,12 +15,11 @@
  */
 import { describeValue } from '../kernel/errors.js';
 import { measureLight, type FaceLight } from './face-light.js';
+import { noiseStepsProblems, stepFor, type NoiseStep } from './noise-steps.js';
 import { FACE_PIXELS, FACE_SIZE } from './preprocess.js';
 
 /** From a grain (`measureLight`'s `noise`, grey levels) on, faces are smoothed with this kernel. */
-export interface DenoiseStep {
-  /** The grain (grey levels) from which this step applies. */
-  readonly fromNoise: number;
+export interface DenoiseStep extends NoiseStep {
   /** A symmetric kernel of odd length (3 to 9) of integer weights that sum to 256. */
   readonly kernel: readonly number[];
 }
@@ -37,27 +36,11 @@ const MAX_TAPS = 9;
 
 /** What is wrong with `value` as a `denoise` rule (empty when nothing is), each problem a sentence. */
 export function denoiseProblems(value: unknown): string[] {
-  if (typeof value !== 'object' || value === null || !Array.isArray((value as { steps?: unknown }).steps)) {
-    return [`denoise: expected an object {steps: [{fromNoise, kernel}, …]}, got ${describeValue(value)}`];
-  }
-  const steps = (value as { steps: unknown[] }).steps;
-  if (steps.length === 0) return ['denoise.steps: expected at least one step, got []'];
-  const problems: string[] = [];
-  let previous = -Infinity;
-  steps.forEach((step, i) => {
-    const { fromNoise, kernel } = (typeof step === 'object' && step !== null ? step : {}) as { fromNoise?: unknown; kernel?: unknown };
-    if (typeof fromNoise !== 'number' || !Number.isFinite(fromNoise) || fromNoise < 0 || fromNoise <= previous) {
-      problems.push(`denoise.steps[${i}].fromNoise: expected a grain ≥ 0 above the step before, got ${describeValue(fromNoise)}`);
-    } else {
-      previous = fromNoise;
-    }
-    if (!isKernel(kernel)) {
-      problems.push(
-        `denoise.steps[${i}].kernel: expected a symmetric list of 3 to ${MAX_TAPS} (odd) whole weights ≥ 0 that sum to ${KERNEL_SUM}, got ${describeValue(kernel)}`,
-      );
-    }
-  });
-  return problems;
+  return noiseStepsProblems('denoise', value, '{fromNoise, kernel}', (step, at) =>
+    isKernel(step['kernel'])
+      ? undefined
+      : `${at}.kernel: expected a symmetric list of 3 to ${MAX_TAPS} (odd) whole weights ≥ 0 that sum to ${KERNEL_SUM}, got ${describeValue(step['kernel'])}`,
+  );
 }
 
 function isKernel(kernel: unknown): kernel is readonly number[] {
@@ -65,13 +48,6 @@ function isKernel(kernel: unknown): kernel is readonly number[] {
   if (!kernel.every((w) => Number.isInteger(w) && (w as number) >= 0)) return false;
   const weights = kernel as number[];
   return weights.reduce((a, b) => a + b, 0) === KERNEL_SUM && weights.every((w, i) => w === weights[weights.length - 1 - i]);
-}
-
-/** The step `denoise` takes for a face of this grain, or undefined for none. */
-export function stepFor(denoise: FaceDenoise, noise: number): DenoiseStep | undefined {
-  let chosen: DenoiseStep | undefined;
-  for (const step of denoise.steps) if (noise >= step.fromNoise) chosen = step;
-  return chosen;
 }
 
 /**

@@ -5,6 +5,7 @@ import { basename, dirname, join } from 'node:path';
 import { describeValue } from '../kernel/errors.js';
 import { ModelError } from './errors.js';
 import { denoiseProblems, type FaceDenoise } from './face-denoise.js';
+import { labelOffsetsProblems, type LabelOffsets } from './label-offsets.js';
 import { accuracyBySizeProblems, type AccuracyBySize } from './face-weight.js';
 import { FACE_SIZE, normalisationTable, type Normalisation } from './preprocess.js';
 
@@ -64,6 +65,11 @@ export interface ModelManifestEntry {
    * grain measured on each face. Absent: every face is read as it came.
    */
   readonly denoise?: FaceDenoise;
+  /**
+   * Offsets added to the logits by the grain measured on each face (`label-offsets.ts`), fitted on
+   * faces held out from the weights. Absent: the logits as the model gives them.
+   */
+  readonly labelOffsets?: LabelOffsets;
   /** Where the model came from (training run, data, commands). */
   readonly provenance: string;
   readonly licence: string;
@@ -234,6 +240,9 @@ export function validateManifestEntry(entry: unknown): string[] {
   );
   if (entry['denoise'] !== undefined) {
     problems.push(...denoiseProblems(entry['denoise']));
+  }
+  if (entry['labelOffsets'] !== undefined) {
+    problems.push(...labelOffsetsProblems(entry['labelOffsets'], Array.isArray(labels) ? labels.length : 0));
   }
   const quantization = entry['quantization'];
   if (quantization !== undefined) {

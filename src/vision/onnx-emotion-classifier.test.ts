@@ -39,6 +39,15 @@ afterAll(async () => {
   await Promise.all(started.map((c) => c.stop()));
 });
 
+/** Each face with seeded grain of ±60 grey levels added (a grain of 20 or more, as measured). */
+function grainyCopies(clean: readonly Uint8Array[]): Uint8Array[] {
+  const rng = (
+    (seed) => () =>
+      (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+  )(7);
+  return clean.map((face) => face.map((v) => Math.min(255, Math.max(0, v + Math.round((rng() - 0.5) * 120)))));
+}
+
 /** A copy of the int8 model whose manifest entry is edited by `edit`. */
 function copy(edit: (entry: Record<string, unknown>) => void, bytes?: Buffer): string {
   const dir = mkdtempSync(join(tmpdir(), 'moodbox-onnx-'));
@@ -174,17 +183,43 @@ describe('OnnxEmotionClassifier', () => {
       copy((e) => delete e['denoise']),
       { flipTta: true },
     );
-    const rng = (
-      (seed) => () =>
-        (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
-    )(7);
-    const grainy = faces.slice(0, 6).map((face) => face.map((v) => Math.min(255, Math.max(0, v + Math.round((rng() - 0.5) * 120)))));
+    const grainy = grainyCopies(faces.slice(0, 6));
     const read = await denoising.classify([...faces.slice(0, 6), ...grainy]);
     expect(read.map(probs)).toEqual((await plain.classify([...faces.slice(0, 6), ...grainy.map((f) => denoiseFace(f, rule))])).map(probs));
     expect(grainy.every((f) => denoiseFace(f, rule) !== f)).toBe(true); // each grainy face was smoothed
     // The light it measured to choose comes with each reading, for the face's vote.
     expect(read.map((r) => r.light)).toEqual([...faces.slice(0, 6), ...grainy].map((f) => measureLight(f, 48, 48)));
     expect(read.slice(6).map(probs)).not.toEqual((await plain.classify(grainy)).map(probs));
+  });
+
+  it("adds the manifest's offsets for each face's grain to its logits and its mirror's, and none below the first step", async () => {
+    const labelOffsets = { steps: [{ fromNoise: 20, offsets: [0, 0, 0, 3, 0, 0, -1] }] };
+    const offsetting = await classifier(
+      copy((e) => {
+        delete e['denoise'];
+        e['labelOffsets'] = labelOffsets;
+      }),
+      { flipTta: true },
+    );
+    const plain = await classifier(
+      copy((e) => {
+        delete e['denoise'];
+        delete e['labelOffsets'];
+      }),
+      { flipTta: true },
+    );
+    const clean = faces.slice(0, 6);
+    const grainy = grainyCopies(clean);
+    expect(grainy.every((f) => measureLight(f, 48, 48).noise >= 20) && clean.every((f) => measureLight(f, 48, 48).noise < 20)).toBe(true);
+    const read = await offsetting.classify([...clean, ...grainy]);
+    const before = await plain.classify([...clean, ...grainy]);
+    expect(read.slice(0, 6).map(probs)).toEqual(before.slice(0, 6).map(probs));
+    read.slice(6).forEach((r, i) => {
+      const was = before[6 + i]!;
+      Array.from(r.logits ?? []).forEach((v, k) => expect(v).toBeCloseTo((was.logits?.[k] ?? NaN) + labelOffsets.steps[0]!.offsets[k]!, 4));
+      expect(r.probabilities['happy']).toBeGreaterThan(was.probabilities['happy'] ?? 1);
+      expect(r.light).toEqual(measureLight(grainy[i]!, 48, 48));
+    });
   });
 
   it('rejects a face of the wrong size, naming it', async () => {
@@ -257,6 +292,12 @@ describe('OnnxEmotionClassifier', () => {
       const err = await refusal(copy((e) => (e['denoise'] = { steps: [{ fromNoise: 5, kernel: [1, 2, 1] }] })));
       expect(err.code).toBe('MB_ERR_MODEL_MANIFEST');
       expect(err.message).toMatch(/denoise\.steps\[0\]\.kernel: expected a symmetric list .* that sum to 256/);
+    });
+
+    it('offsets by grain that are not one per label, naming the field', async () => {
+      const err = await refusal(copy((e) => (e['labelOffsets'] = { steps: [{ fromNoise: 0, offsets: [0.1, 0.2] }] })));
+      expect(err.code).toBe('MB_ERR_MODEL_MANIFEST');
+      expect(err.message).toMatch(/labelOffsets\.steps\[0\]\.offsets: expected 7 numbers \(one per label\)/);
     });
 
     it('a file that is not the one the manifest describes', async () => {

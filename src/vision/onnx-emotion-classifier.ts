@@ -7,7 +7,8 @@ import { checkInt8Agreement, describeAgreement, type Int8Agreement } from './int
 import type { AccuracyBySize } from './face-weight.js';
 import { loadModelManifest, type VerifiedModel } from './model-manifest.js';
 import { applyDenoise } from './face-denoise.js';
-import type { FaceLight } from './face-light.js';
+import { measureLight, type FaceLight } from './face-light.js';
+import { addLabelOffsets, type LabelOffsets } from './label-offsets.js';
 import { assertFaces, FACE_SIZE, preprocessFaces } from './preprocess.js';
 import type { Log } from '../kernel/log.js';
 
@@ -203,16 +204,18 @@ export class OnnxEmotionClassifier implements EmotionClassifier, Service {
     const results: EmotionResult[] = [];
     const mirror = this.#flipTta && faces.length <= (this.#options.mirrorUpToFaces ?? Number.POSITIVE_INFINITY);
     for (let start = 0; start < faces.length; start += maxBatch) {
-      // A grainy face is smoothed first, as the model's rule says (the manifest's `denoise`).
-      const read: Array<{ face: Uint8Array; light?: FaceLight }> = faces
-        .slice(start, start + maxBatch)
-        .map((face) => (entry.denoise === undefined ? { face } : applyDenoise(face, entry.denoise)));
+      // A grainy face is smoothed first, as the model's rule says (the manifest's `denoise`); its
+      // light is measured for that rule and for the offsets by grain (`labelOffsets`).
+      const read: Array<{ face: Uint8Array; light?: FaceLight }> = faces.slice(start, start + maxBatch).map((face) => {
+        if (entry.denoise !== undefined) return applyDenoise(face, entry.denoise);
+        return entry.labelOffsets === undefined ? { face } : { face, light: measureLight(face, FACE_SIZE, FACE_SIZE) };
+      });
       const chunk = read.map((r) => r.face);
       const n = chunk.length;
       const rows = mirror ? 2 * n : n;
       const data = preprocessFaces(chunk, entry.input.normalisation, { appendMirrored: mirror });
       const input = new ort.Tensor('float32', data, [rows, 1, FACE_SIZE, FACE_SIZE]);
-      let scores: ArrayLike<number>;
+      let scores: Float32Array;
       let features: Float32Array | undefined;
       const width = entry.embedding?.shape[1] ?? 0;
       try {
@@ -222,6 +225,7 @@ export class OnnxEmotionClassifier implements EmotionClassifier, Service {
           throw new Error(`expected output ${entry.output.name} with ${rows * entry.labels.length} values`);
         }
         scores = output.data as Float32Array;
+        if (entry.labelOffsets !== undefined) offsetRows(scores, read, entry.labelOffsets, mirror, entry.labels.length);
         if (entry.embedding !== undefined) {
           const emb = outputs[entry.embedding.name];
           if (emb === undefined || emb.data.length !== rows * width) {
@@ -275,6 +279,22 @@ function checkSession(session: InferenceSession, model: VerifiedModel): void {
   if (problems.length > 0) {
     throw new ModelError('MB_ERR_MODEL_INVALID', `${model.path} does not match its manifest ${model.manifestPath}: ${problems.join('; ')}`);
   }
+}
+
+/** Each face's offsets by its grain added to its logits and, with flip-TTA, to its mirror's (in place). */
+function offsetRows(
+  scores: Float32Array,
+  read: ReadonlyArray<{ light?: FaceLight }>,
+  rule: LabelOffsets,
+  mirror: boolean,
+  labels: number,
+): void {
+  const n = read.length;
+  read.forEach(({ light }, i) => {
+    const noise = light?.noise ?? 0;
+    addLabelOffsets(rule, noise, scores, i * labels, labels);
+    if (mirror) addLabelOffsets(rule, noise, scores, (n + i) * labels, labels);
+  });
 }
 
 /** `width` values from `offset`, averaged with those from `mirror` when given (flip-TTA). */
