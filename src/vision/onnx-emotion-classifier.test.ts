@@ -176,11 +176,17 @@ describe('OnnxEmotionClassifier', () => {
   it("smooths a grainy face by the manifest's denoising rule before it reads it, and reads a clean one as it came", async () => {
     const rule: FaceDenoise = { steps: [{ fromNoise: 20, kernel: [10, 61, 114, 61, 10] }] };
     const denoising = await classifier(
-      copy((e) => (e['denoise'] = rule)),
+      copy((e) => {
+        e['denoise'] = rule;
+        delete e['labelOffsets']; // the rule alone
+      }),
       { flipTta: true },
     );
     const plain = await classifier(
-      copy((e) => delete e['denoise']),
+      copy((e) => {
+        delete e['denoise'];
+        delete e['labelOffsets'];
+      }),
       { flipTta: true },
     );
     const grainy = grainyCopies(faces.slice(0, 6));
@@ -276,6 +282,7 @@ describe('OnnxEmotionClassifier', () => {
         copy((e) => {
           e['labels'] = [...(e['labels'] as string[]), 'contempt'];
           (e['output'] as Record<string, unknown>)['shape'] = ['N', 8];
+          delete e['labelOffsets']; // seven offsets would not fit eight labels either
         }),
       );
       expect(err.code).toBe('MB_ERR_MODEL_INVALID');
