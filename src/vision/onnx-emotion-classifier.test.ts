@@ -7,6 +7,7 @@ import { softmax, type EmotionResult } from './emotion-classifier.js';
 import { readFerCsv } from './fer-csv.js';
 import { denoiseFace, type FaceDenoise } from './face-denoise.js';
 import { measureLight } from './face-light.js';
+import { stepFor } from './noise-steps.js';
 import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';
 import { FACE_PIXELS, mirrorFace } from './preprocess.js';
 
@@ -83,8 +84,15 @@ describe('OnnxEmotionClassifier', () => {
     for (const r of results) {
       expect(r.logits).toHaveLength(7);
       expect(r.embedding).toHaveLength(192);
-      // The probabilities are the softmax of the returned logits (divided by the temperature).
-      const p = softmax(r.logits ?? [], 0, 7, c.model?.entry.temperature ?? 1);
+      // The probabilities are the softmax of the returned logits plus the offsets for the face's
+      // grain (the shipped model has them), divided by the temperature.
+      const offsets = stepFor(c.model!.entry.labelOffsets!, r.light!.noise)!.offsets;
+      const p = softmax(
+        Array.from(r.logits ?? [], (v, k) => v + offsets[k]!),
+        0,
+        7,
+        c.model?.entry.temperature ?? 1,
+      );
       probs(r).forEach((q, k) => expect(q).toBeCloseTo(p[k] ?? NaN, 5));
     }
     expect(Array.from(results[0]?.embedding ?? [])).not.toEqual(Array.from(results[1]?.embedding ?? []));
@@ -198,7 +206,7 @@ describe('OnnxEmotionClassifier', () => {
     expect(read.slice(6).map(probs)).not.toEqual((await plain.classify(grainy)).map(probs));
   });
 
-  it("adds the manifest's offsets for each face's grain to its logits and its mirror's, and none below the first step", async () => {
+  it("adds the manifest's offsets for each face's grain to its logits and its mirror's before the softmax, and none below the first step", async () => {
     const labelOffsets = { steps: [{ fromNoise: 20, offsets: [0, 0, 0, 3, 0, 0, -1] }] };
     const offsetting = await classifier(
       copy((e) => {
@@ -220,12 +228,22 @@ describe('OnnxEmotionClassifier', () => {
     const read = await offsetting.classify([...clean, ...grainy]);
     const before = await plain.classify([...clean, ...grainy]);
     expect(read.slice(0, 6).map(probs)).toEqual(before.slice(0, 6).map(probs));
+    const offsets = labelOffsets.steps[0]!.offsets;
     read.slice(6).forEach((r, i) => {
       const was = before[6 + i]!;
-      Array.from(r.logits ?? []).forEach((v, k) => expect(v).toBeCloseTo((was.logits?.[k] ?? NaN) + labelOffsets.steps[0]!.offsets[k]!, 4));
+      // Without flip-TTA the probabilities would be the softmax of logits + offsets; with it, the
+      // mean of the face's and its mirror's, each offset alike: happy up, neutral down, the rest by the total.
       expect(r.probabilities['happy']).toBeGreaterThan(was.probabilities['happy'] ?? 1);
+      expect(r.probabilities['neutral']).toBeLessThan(was.probabilities['neutral'] ?? 0);
+      // The logits stay the model's own (a personal calibration learns from them).
+      expect(r.logits).toEqual(was.logits);
       expect(r.light).toEqual(measureLight(grainy[i]!, 48, 48));
     });
+    // One face without its mirror: exactly the softmax of its logits plus the offsets.
+    const [single] = await (await classifier(offsetting.model!.path, { flipTta: false })).classify([grainy[0]!]);
+    const [singleBefore] = await (await classifier(plain.model!.path, { flipTta: false })).classify([grainy[0]!]);
+    const shifted = Float32Array.from(singleBefore!.logits!, (v, k) => v + offsets[k]!);
+    probs(single).forEach((p, k) => expect(p).toBeCloseTo(softmax(shifted, 0, 7)[k]!, 6));
   });
 
   it('rejects a face of the wrong size, naming it', async () => {

@@ -215,6 +215,7 @@ export class OnnxEmotionClassifier implements EmotionClassifier, Service {
       const rows = mirror ? 2 * n : n;
       const data = preprocessFaces(chunk, entry.input.normalisation, { appendMirrored: mirror });
       const input = new ort.Tensor('float32', data, [rows, 1, FACE_SIZE, FACE_SIZE]);
+      let raw: Float32Array;
       let scores: Float32Array;
       let features: Float32Array | undefined;
       const width = entry.embedding?.shape[1] ?? 0;
@@ -224,8 +225,10 @@ export class OnnxEmotionClassifier implements EmotionClassifier, Service {
         if (output === undefined || output.data.length !== rows * entry.labels.length) {
           throw new Error(`expected output ${entry.output.name} with ${rows * entry.labels.length} values`);
         }
-        scores = output.data as Float32Array;
-        if (entry.labelOffsets !== undefined) offsetRows(scores, read, entry.labelOffsets, mirror, entry.labels.length);
+        raw = output.data as Float32Array;
+        // The offsets by grain, like the temperature, turn the model's scores into probabilities;
+        // `logits` stay the model's own, which a personal calibration learns from.
+        scores = entry.labelOffsets === undefined ? raw : offsetRows(raw, read, entry.labelOffsets, mirror, entry.labels.length);
         if (entry.embedding !== undefined) {
           const emb = outputs[entry.embedding.name];
           if (emb === undefined || emb.data.length !== rows * width) {
@@ -240,7 +243,7 @@ export class OnnxEmotionClassifier implements EmotionClassifier, Service {
       for (let i = 0; i < n; i++) {
         const mirrored = mirror ? { scores, offset: (n + i) * k } : undefined;
         const result = resultFromLogits(entry.labels, scores, i * k, mirrored, entry.temperature ?? 1);
-        const logits = meanRows(scores, i * k, mirror ? (n + i) * k : undefined, k);
+        const logits = meanRows(raw, i * k, mirror ? (n + i) * k : undefined, k);
         const embedding = features === undefined ? undefined : meanRows(features, i * width, mirror ? (n + i) * width : undefined, width);
         const light = read[i]?.light;
         results.push({ ...result, logits, ...(embedding === undefined ? {} : { embedding }), ...(light === undefined ? {} : { light }) });
@@ -281,20 +284,22 @@ function checkSession(session: InferenceSession, model: VerifiedModel): void {
   }
 }
 
-/** Each face's offsets by its grain added to its logits and, with flip-TTA, to its mirror's (in place). */
+/** A copy of `raw` with each face's offsets by its grain added to its logits and, with flip-TTA, to its mirror's. */
 function offsetRows(
-  scores: Float32Array,
+  raw: Float32Array,
   read: ReadonlyArray<{ light?: FaceLight }>,
   rule: LabelOffsets,
   mirror: boolean,
   labels: number,
-): void {
+): Float32Array {
+  const scores = Float32Array.from(raw);
   const n = read.length;
   read.forEach(({ light }, i) => {
     const noise = light?.noise ?? 0;
     addLabelOffsets(rule, noise, scores, i * labels, labels);
     if (mirror) addLabelOffsets(rule, noise, scores, (n + i) * labels, labels);
   });
+  return scores;
 }
 
 /** `width` values from `offset`, averaged with those from `mirror` when given (flip-TTA). */
