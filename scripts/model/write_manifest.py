@@ -57,38 +57,37 @@ EVAL_KEYS = ("n", "accuracy", "correct", "macroRecall", "perClass", "labels", "p
              "ferPlusMajority", "imagesPerSecond", "flipTta", "threads", "batchSize", "usage", "file", "cpu")
 
 
-def check_denoise(rule: dict, spec: str) -> dict:
-    """The rule as the daemon accepts it (src/vision/face-denoise.ts), or exit naming what is wrong."""
+def _check_steps(rule: dict, option: str, spec: str, field: str, step_ok, wrong: str) -> list[dict]:
+    """The steps of a rule by grain (`{"steps": [{"fromNoise", FIELD}, ...]}`, fromNoise rising from 0
+    or more, each FIELD passing `step_ok`), or exit naming what is wrong."""
     steps = rule.get("steps") if isinstance(rule, dict) else None
     if not isinstance(steps, list) or not steps:
-        raise SystemExit(f"--denoise {spec}: expected {{\"steps\": [{{\"fromNoise\", \"kernel\"}}, ...]}}")
+        raise SystemExit(f"{option} {spec}: expected {{\"steps\": [{{\"fromNoise\", \"{field}\"}}, ...]}}")
     previous = -1.0
     for i, step in enumerate(steps):
-        k, n = step.get("kernel"), step.get("fromNoise")
+        n = step.get("fromNoise")
         if not isinstance(n, (int, float)) or n < 0 or n <= previous:
-            raise SystemExit(f"--denoise {spec}: steps[{i}].fromNoise must be >= 0 and above the step before")
-        if (not isinstance(k, list) or not 3 <= len(k) <= 9 or len(k) % 2 == 0 or sum(k) != 256 or k != k[::-1]
-                or not all(isinstance(w, int) and w >= 0 for w in k)):
-            raise SystemExit(f"--denoise {spec}: steps[{i}].kernel must be 3-9 (odd) whole symmetric weights summing to 256")
+            raise SystemExit(f"{option} {spec}: steps[{i}].fromNoise must be >= 0 and above the step before")
+        if not step_ok(step.get(field)):
+            raise SystemExit(f"{option} {spec}: steps[{i}].{field} must be {wrong}")
         previous = n
-    return {"steps": [{"fromNoise": s["fromNoise"], "kernel": s["kernel"]} for s in steps]}
+    return [{"fromNoise": s["fromNoise"], field: s[field]} for s in steps]
+
+
+def check_denoise(rule: dict, spec: str) -> dict:
+    """The rule as the daemon accepts it (src/vision/face-denoise.ts), or exit naming what is wrong."""
+    def kernel_ok(k) -> bool:
+        return (isinstance(k, list) and 3 <= len(k) <= 9 and len(k) % 2 == 1 and sum(k) == 256 and k == k[::-1]
+                and all(isinstance(w, int) and w >= 0 for w in k))
+    return {"steps": _check_steps(rule, "--denoise", spec, "kernel", kernel_ok,
+                                  "3-9 (odd) whole symmetric weights summing to 256")}
 
 
 def check_label_offsets(rule: dict, spec: str, labels: int = 7) -> dict:
     """The offsets as the daemon accepts them (src/vision/label-offsets.ts), or exit naming what is wrong."""
-    steps = rule.get("steps") if isinstance(rule, dict) else None
-    if not isinstance(steps, list) or not steps:
-        raise SystemExit(f"--label-offsets {spec}: expected {{\"steps\": [{{\"fromNoise\", \"offsets\"}}, ...]}}")
-    previous = -1.0
-    for i, step in enumerate(steps):
-        n, o = step.get("fromNoise"), step.get("offsets")
-        if not isinstance(n, (int, float)) or n < 0 or n <= previous:
-            raise SystemExit(f"--label-offsets {spec}: steps[{i}].fromNoise must be >= 0 and above the step before")
-        if (not isinstance(o, list) or len(o) != labels
-                or not all(isinstance(v, (int, float)) and abs(v) <= 4 for v in o)):
-            raise SystemExit(f"--label-offsets {spec}: steps[{i}].offsets must be {labels} numbers within ±4")
-        previous = n
-    out = {"steps": [{"fromNoise": s["fromNoise"], "offsets": s["offsets"]} for s in steps]}
+    def offsets_ok(o) -> bool:
+        return isinstance(o, list) and len(o) == labels and all(isinstance(v, (int, float)) and abs(v) <= 4 for v in o)
+    out = {"steps": _check_steps(rule, "--label-offsets", spec, "offsets", offsets_ok, f"{labels} numbers within ±4")}
     if isinstance(rule.get("fittedOn"), str):
         out["fittedOn"] = rule["fittedOn"]
     return out

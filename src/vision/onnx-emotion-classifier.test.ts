@@ -49,6 +49,17 @@ function grainyCopies(clean: readonly Uint8Array[]): Uint8Array[] {
   return clean.map((face) => face.map((v) => Math.min(255, Math.max(0, v + Math.round((rng() - 0.5) * 120)))));
 }
 
+/** The shipped int8 model with flip-TTA, read without its denoising rule and offsets. */
+function plainModel(): Promise<OnnxEmotionClassifier> {
+  return classifier(
+    copy((e) => {
+      delete e['denoise'];
+      delete e['labelOffsets'];
+    }),
+    { flipTta: true },
+  );
+}
+
 /** A copy of the int8 model whose manifest entry is edited by `edit`. */
 function copy(edit: (entry: Record<string, unknown>) => void, bytes?: Buffer): string {
   const dir = mkdtempSync(join(tmpdir(), 'moodbox-onnx-'));
@@ -190,13 +201,7 @@ describe('OnnxEmotionClassifier', () => {
       }),
       { flipTta: true },
     );
-    const plain = await classifier(
-      copy((e) => {
-        delete e['denoise'];
-        delete e['labelOffsets'];
-      }),
-      { flipTta: true },
-    );
+    const plain = await plainModel();
     const grainy = grainyCopies(faces.slice(0, 6));
     const read = await denoising.classify([...faces.slice(0, 6), ...grainy]);
     expect(read.map(probs)).toEqual((await plain.classify([...faces.slice(0, 6), ...grainy.map((f) => denoiseFace(f, rule))])).map(probs));
@@ -215,13 +220,7 @@ describe('OnnxEmotionClassifier', () => {
       }),
       { flipTta: true },
     );
-    const plain = await classifier(
-      copy((e) => {
-        delete e['denoise'];
-        delete e['labelOffsets'];
-      }),
-      { flipTta: true },
-    );
+    const plain = await plainModel();
     const clean = faces.slice(0, 6);
     const grainy = grainyCopies(clean);
     expect(grainy.every((f) => measureLight(f, 48, 48).noise >= 20) && clean.every((f) => measureLight(f, 48, 48).noise < 20)).toBe(true);
