@@ -8,13 +8,20 @@
  * harder rooms of docs/light.md (auto exposure): a background 4x brighter than the face, a warm
  * bulb's and candles' colour; the bins and the table are then of all the faces together.
  *
+ * `--shrink S` reads each face as a camera S px wide sees it (shrunk after the camera, then scaled
+ * back up, as `moodbox eval --shrink`) and prints, for each room, the vote the daemon gives such a
+ * face (its size's weight times its light's, `face-weight.ts` and `face-light.ts`) beside what its
+ * accuracy earns on the same scale: whether the two weights, each calibrated alone, hold together.
+ *
  *   node --import tsx scripts/measure-light-weights.ts [--csv ../shared/datasets/fer2013/fer2013.csv.gz]
  *     [--usage PublicTest] [--limit 3589] [--bins 10] [--model models/emotion-int8.onnx] [--seed 1]
- *     [--rooms plain|all]
+ *     [--rooms plain|all] [--shrink 24]
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { measureFaceLight, type FaceLight } from '../src/vision/face-light.js';
+import { ACCURACY_BY_CLARITY, lightWeigher, measureFaceLight, type FaceLight } from '../src/vision/face-light.js';
+import { faceWeigher } from '../src/vision/face-weight.js';
+import { shrinkFace } from '../src/vision/shrink-face.js';
 import { readFerCsv, type FerRow } from '../src/vision/fer-csv.js';
 import { EXPOSURES, lowLightImage, mixSeed, seededRandom, type LowLightOptions } from '../src/vision/low-light.js';
 import { OnnxEmotionClassifier } from '../src/vision/onnx-emotion-classifier.js';
@@ -40,6 +47,7 @@ const { values } = parseArgs({
     model: { type: 'string', default: join(ROOT, 'models', 'emotion-int8.onnx') },
     seed: { type: 'string', default: '1' },
     rooms: { type: 'string', default: 'plain' },
+    shrink: { type: 'string' },
   },
 });
 if (values.rooms !== 'plain' && values.rooms !== 'all')
@@ -58,8 +66,16 @@ const classifier = new OnnxEmotionClassifier({}, { modelPath: resolve(values.mod
 await classifier.start(new AbortController().signal);
 const samples: Sample[] = [];
 const seed = Number(values.seed);
+const shrink = values.shrink === undefined ? undefined : Number(values.shrink);
+if (shrink !== undefined && !(Number.isInteger(shrink) && shrink >= 4 && shrink < 48))
+  throw new RangeError(`Expected \`--shrink\` to be a whole number of pixels from 4 to 47, got \`${values.shrink}\``);
+const chance = 1 / 7;
+const clearest = Math.max(...Object.values(ACCURACY_BY_CLARITY));
+const sizeWeight = shrink === undefined ? 1 : faceWeigher(classifier.accuracyBySize, 7)(shrink);
+const weighLight = lightWeigher(ACCURACY_BY_CLARITY, 7);
 for (const room of values.rooms === 'all' ? [...PLAIN_ROOMS, ...HARDER_ROOMS] : PLAIN_ROOMS) {
-  const crops = rows.map((row) => lowLightImage(row.pixels, 48, 48, room, seededRandom(mixSeed(seed, row.row))));
+  const lit = rows.map((row) => lowLightImage(row.pixels, 48, 48, room, seededRandom(mixSeed(seed, row.row))));
+  const crops = shrink === undefined ? lit : await Promise.all(lit.map((crop) => shrinkFace(crop, shrink)));
   const here: Sample[] = [];
   for (let i = 0; i < crops.length; i += 64) {
     const batch = crops.slice(i, i + 64);
@@ -75,8 +91,13 @@ for (const room of values.rooms === 'all' ? [...PLAIN_ROOMS, ...HARDER_ROOMS] : 
     `${(room.exposure ?? 'auto').padEnd(5)} ${String(room.light * 100).padStart(3)}%` +
     (room.backlight === undefined ? '' : ` backlight ${room.backlight}`) +
     (room.cast === undefined ? '' : ` ${room.cast}`);
+  const votes =
+    shrink === undefined
+      ? ''
+      : `, vote ${(sizeWeight * mean(here.map((s) => weighLight(s)))).toFixed(2)} given, ` +
+        `${((here.filter((s) => s.correct).length / here.length - chance) / (clearest - chance)).toFixed(2)} earned`;
   console.log(
-    `${label}: accuracy ${pct(here)}, clarity median ${median(here.map((s) => s.clarity)).toFixed(2)}, noise ${median(here.map((s) => s.noise)).toFixed(1)}, brightness ${median(here.map((s) => s.brightness)).toFixed(0)}`,
+    `${label}: accuracy ${pct(here)}, clarity median ${median(here.map((s) => s.clarity)).toFixed(2)}, noise ${median(here.map((s) => s.noise)).toFixed(1)}, brightness ${median(here.map((s) => s.brightness)).toFixed(0)}${votes}`,
   );
 }
 await classifier.stop();
