@@ -7,7 +7,8 @@ denoising rule, measured on the crop before it is smoothed), undoes that lean. T
 them as the manifest says (`src/vision/label-offsets.ts`).
 
 They are fitted on the validation split of Training (`--val-fraction 0.1 --split-seed 0`, the
-rows `train.py` holds out from a fine-tuning) passed through the webcam model at each light of the
+rows `train.py` holds out from a fine-tuning; the shipped model's first stage trained on them, the
+dim-light fine-tunings did not) passed through the webcam model at each light of the
 denoising sweep, read with the model's denoising rule and flip-TTA: the offsets that minimise the
 cross-entropy of the averaged probabilities, with a small L2 penalty. PublicTest is not used for
 the fit; `--report` prints its figures before and after (float, torch), as a check.

@@ -67,7 +67,7 @@ export interface ModelManifestEntry {
   readonly denoise?: FaceDenoise;
   /**
    * Offsets added to the logits by the grain measured on each face (`label-offsets.ts`), fitted on
-   * faces held out from the weights. Absent: the logits as the model gives them.
+   * faces apart from PublicTest (Training's validation split). Absent: the logits as the model gives them.
    */
   readonly labelOffsets?: LabelOffsets;
   /** Where the model came from (training run, data, commands). */
