@@ -16,6 +16,8 @@
 #     k24ft  the shipped model (--init-onnx, BatchNorm frozen), cyclic LR 0.01, weight average
 #     k24    s24's best, cyclic LR 0.02, weight average
 #     k32    s32's best, cyclic LR 0.02, weight average
+#   PLAN=c, PLAN=d: the other plans below (d: five dim-light fine-tunings of the shipped model
+#   for a soup, chosen afterwards by choose_soup.py; README.md, "Dim-light fine-tunings on a lent GPU")
 #
 # What comes back under $OUT: the logs, every run's metrics, reports and arguments, and the
 # width-24/32 checkpoints (best, swa) as .npz (numpy: any torch version reads them back).
@@ -63,6 +65,32 @@ PY
   (cd "$runs" && tar czf "$out/$tar" --exclude='*.pt' --exclude='t64/*.npz' "$@" 2>>"$log")
   say "$tar: $(du -h "$out/$tar" | cut -f1)"
 }
+
+if [[ ${PLAN:-ab} == d ]]; then
+  # Plan D (D_BUDGET s, five side by side): the shipped model fine-tuned longer for dim light, in
+  # five variants from the same start, for a weight average of several of them (a "soup") chosen
+  # on the validation split here. The shipped float model teaches on the clean face; every face is
+  # read through the shipped denoising rule as the daemon reads it, except in d5.
+  d_budget="${D_BUDGET:-400}"
+  rule=/tmp/denoise-rule.json
+  $py -c 'import json, sys; m = json.load(open("models/manifest.json"))["models"]["emotion-float.onnx"]
+json.dump(m["denoise"], open(sys.argv[1], "w"))' "$rule" || exit 1
+  say "plan D (budget $d_budget s each)"
+  tune=(--width 24 --init-onnx models/emotion-float.onnx --freeze-bn --distill-onnx models/emotion-float.onnx
+    --schedule cyclic --epochs 80 --swa-start 1 --time-budget "$d_budget" --fixed-exposure-prob 0.25
+    --shrink-prob 0.4 --shrink-min 14 --shrink-max 40 --eval-lights 0.25,0.04 --threads 3)
+  train d1 "${tune[@]}" --denoise "$rule" --distill-weight 0.5 --lr 0.01 --light-prob 0.7 --light-min 0.02 --seed 31 &
+  train d2 "${tune[@]}" --denoise "$rule" --distill-weight 0.5 --lr 0.01 --light-prob 0.7 --light-min 0.02 --seed 32 &
+  train d3 "${tune[@]}" --denoise "$rule" --distill-weight 0.5 --lr 0.01 --light-prob 0.7 --light-min 0.06 \
+    --light-max 0.6 --seed 33 &
+  train d4 "${tune[@]}" --denoise "$rule" --distill-weight 0.7 --lr 0.01 --light-prob 0.7 --light-min 0.02 \
+    --backlight-prob 0.1 --cast-prob 0.2 --seed 34 &
+  train d5 "${tune[@]}" --distill-weight 0.5 --lr 0.01 --light-prob 0.7 --light-min 0.02 --seed 35 &
+  wait
+  for name in d1 d2 d3 d4 d5; do collect "$name.tgz" "$name"; done  # one file each: 16 MB at most a file
+  say "done"
+  exit 0
+fi
 
 if [[ ${PLAN:-ab} == c ]]; then
   # Plan C (C_BUDGET s, side by side): how far one budget takes widths 24 and 32 from scratch,
