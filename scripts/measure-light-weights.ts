@@ -12,15 +12,20 @@
  * back up, as `moodbox eval --shrink`) and prints, for each room, the vote the daemon gives such a
  * face (its size's weight times its light's, `face-weight.ts` and `face-light.ts`) beside what its
  * accuracy earns on the same scale: whether the two weights, each calibrated alone, hold together.
+ * With `--sensor`, the face is shrunk first and the camera's grain added at its own size, as a
+ * sensor adds it to a small face, then scaled up as the daemon crops it; each room then prints the
+ * vote with the light measured on the crop and on the face as framed (`measureLight` of the S x S
+ * face before it is scaled up).
  *
  *   node --import tsx scripts/measure-light-weights.ts [--csv ../shared/datasets/fer2013/fer2013.csv.gz]
  *     [--usage PublicTest] [--limit 3589] [--bins 10] [--model models/emotion-int8.onnx] [--seed 1]
- *     [--rooms plain|all] [--shrink 24]
+ *     [--rooms plain|all] [--shrink 24 [--sensor]]
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ACCURACY_BY_CLARITY, lightWeigher, measureFaceLight, type FaceLight } from '../src/vision/face-light.js';
+import { ACCURACY_BY_CLARITY, lightWeigher, measureFaceLight, measureLight, type FaceLight } from '../src/vision/face-light.js';
 import { faceWeigher } from '../src/vision/face-weight.js';
+import { loadOpencv } from '../src/vision/opencv.js';
 import { shrinkFace } from '../src/vision/shrink-face.js';
 import { readFerCsv, type FerRow } from '../src/vision/fer-csv.js';
 import { EXPOSURES, lowLightImage, mixSeed, seededRandom, type LowLightOptions } from '../src/vision/low-light.js';
@@ -48,6 +53,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     rooms: { type: 'string', default: 'plain' },
     shrink: { type: 'string' },
+    sensor: { type: 'boolean', default: false },
   },
 });
 if (values.rooms !== 'plain' && values.rooms !== 'all')
@@ -55,6 +61,8 @@ if (values.rooms !== 'plain' && values.rooms !== 'all')
 
 interface Sample extends FaceLight {
   correct: boolean;
+  /** With `--sensor`: the light measured on the face at its own size, before it is scaled up. */
+  framed?: FaceLight;
 }
 
 const rows: FerRow[] = [];
@@ -69,20 +77,24 @@ const seed = Number(values.seed);
 const shrink = values.shrink === undefined ? undefined : Number(values.shrink);
 if (shrink !== undefined && !(Number.isInteger(shrink) && shrink >= 4 && shrink < 48))
   throw new RangeError(`Expected \`--shrink\` to be a whole number of pixels from 4 to 47, got \`${values.shrink}\``);
+if (values.sensor && shrink === undefined) throw new RangeError('Expected `--shrink S` with `--sensor`');
 const chance = 1 / 7;
 const clearest = Math.max(...Object.values(ACCURACY_BY_CLARITY));
 const sizeWeight = shrink === undefined ? 1 : faceWeigher(classifier.accuracyBySize, 7)(shrink);
 const weighLight = lightWeigher(ACCURACY_BY_CLARITY, 7);
 for (const room of values.rooms === 'all' ? [...PLAIN_ROOMS, ...HARDER_ROOMS] : PLAIN_ROOMS) {
-  const lit = rows.map((row) => lowLightImage(row.pixels, 48, 48, room, seededRandom(mixSeed(seed, row.row))));
-  const crops = shrink === undefined ? lit : await Promise.all(lit.map((crop) => shrinkFace(crop, shrink)));
+  const framed = values.sensor && shrink !== undefined ? await Promise.all(rows.map((row) => atSensor(row, shrink, room))) : undefined;
+  const lit =
+    framed?.map((f) => f.crop) ?? rows.map((row) => lowLightImage(row.pixels, 48, 48, room, seededRandom(mixSeed(seed, row.row))));
+  const crops = shrink === undefined || framed !== undefined ? lit : await Promise.all(lit.map((crop) => shrinkFace(crop, shrink)));
   const here: Sample[] = [];
   for (let i = 0; i < crops.length; i += 64) {
     const batch = crops.slice(i, i + 64);
     const results = await classifier.classify(batch);
     results.forEach((result, k) => {
       const row = rows[i + k]!;
-      here.push({ ...measureFaceLight(batch[k]!, 48), correct: result.label === row.label });
+      const own = framed?.[i + k]?.light;
+      here.push({ ...measureFaceLight(batch[k]!, 48), correct: result.label === row.label, ...(own === undefined ? {} : { framed: own }) });
     });
   }
   samples.push(...here);
@@ -91,11 +103,15 @@ for (const room of values.rooms === 'all' ? [...PLAIN_ROOMS, ...HARDER_ROOMS] : 
     `${(room.exposure ?? 'auto').padEnd(5)} ${String(room.light * 100).padStart(3)}%` +
     (room.backlight === undefined ? '' : ` backlight ${room.backlight}`) +
     (room.cast === undefined ? '' : ` ${room.cast}`);
+  const earned = `${((here.filter((s) => s.correct).length / here.length - chance) / (clearest - chance)).toFixed(2)} earned`;
+  const given = (light: (s: Sample) => FaceLight): string => (sizeWeight * mean(here.map((s) => weighLight(light(s))))).toFixed(2);
   const votes =
     shrink === undefined
       ? ''
-      : `, vote ${(sizeWeight * mean(here.map((s) => weighLight(s)))).toFixed(2)} given, ` +
-        `${((here.filter((s) => s.correct).length / here.length - chance) / (clearest - chance)).toFixed(2)} earned`;
+      : framed === undefined
+        ? `, vote ${given((s) => s)} given, ${earned}`
+        : `, vote ${given((s) => s)} given by the crop's light, ${given((s) => s.framed ?? s)} by the framed face's ` +
+          `(clarity median ${median(here.map((s) => s.framed?.clarity ?? 0)).toFixed(2)}, noise ${median(here.map((s) => s.framed?.noise ?? 0)).toFixed(1)}), ${earned}`;
   console.log(
     `${label}: accuracy ${pct(here)}, clarity median ${median(here.map((s) => s.clarity)).toFixed(2)}, noise ${median(here.map((s) => s.noise)).toFixed(1)}, brightness ${median(here.map((s) => s.brightness)).toFixed(0)}${votes}`,
   );
@@ -122,6 +138,23 @@ for (const feature of ['clarity', 'noise', 'brightness'] as const) {
     );
     console.log(`  table to ship (non-decreasing): ${JSON.stringify(table)}`);
   }
+}
+
+/**
+ * A face `size` px wide through the camera at its own size: the clean face shrunk (area average),
+ * the room's light and grain added to the small face, then scaled up to 48x48 as the daemon crops
+ * it (`face-crops.ts`); with the light measured on the small face, as framed.
+ */
+async function atSensor(row: FerRow, size: number, room: LowLightOptions): Promise<{ crop: Uint8Array; light: FaceLight }> {
+  const cv = await loadOpencv();
+  const face = new cv.Mat(Buffer.from(row.pixels), 48, 48, cv.CV_8UC1);
+  const small = face.resize(size, size, 0, 0, cv.INTER_AREA);
+  const dark = lowLightImage(new Uint8Array(small.getData()), size, size, room, seededRandom(mixSeed(seed, row.row)));
+  const seen = new cv.Mat(Buffer.from(dark), size, size, cv.CV_8UC1);
+  const up = seen.resize(48, 48, 0, 0, cv.INTER_CUBIC);
+  const crop = new Uint8Array(up.getData());
+  for (const m of [up, seen, small, face]) m.release();
+  return { crop, light: measureLight(dark, size, size) };
 }
 
 /** The non-decreasing sequence nearest `values` in least squares (equal weights): runs that decrease are replaced by their mean. */
