@@ -27,6 +27,7 @@ import { ACCURACY_BY_CLARITY, lightWeigher, measureFaceLight, measureLight, type
 import { faceWeigher } from '../src/vision/face-weight.js';
 import { loadOpencv } from '../src/vision/opencv.js';
 import { shrinkFace } from '../src/vision/shrink-face.js';
+import { smoothSmallFace } from '../src/vision/small-face-grain.js';
 import { readFerCsv, type FerRow } from '../src/vision/fer-csv.js';
 import { EXPOSURES, lowLightImage, mixSeed, seededRandom, type LowLightOptions } from '../src/vision/low-light.js';
 import { OnnxEmotionClassifier } from '../src/vision/onnx-emotion-classifier.js';
@@ -142,18 +143,19 @@ for (const feature of ['clarity', 'noise', 'brightness'] as const) {
 
 /**
  * A face `size` px wide through the camera at its own size: the clean face shrunk (area average),
- * the room's light and grain added to the small face, then scaled up to 48x48 as the daemon crops
- * it (`face-crops.ts`); with the light measured on the small face, as framed.
+ * the room's light and grain added to the small face, then smoothed by its grain and scaled up to
+ * 48x48 as the daemon crops it (`face-crops.ts`); with the light measured on the small face, as framed.
  */
 async function atSensor(row: FerRow, size: number, room: LowLightOptions): Promise<{ crop: Uint8Array; light: FaceLight }> {
   const cv = await loadOpencv();
   const face = new cv.Mat(Buffer.from(row.pixels), 48, 48, cv.CV_8UC1);
   const small = face.resize(size, size, 0, 0, cv.INTER_AREA);
   const dark = lowLightImage(new Uint8Array(small.getData()), size, size, room, seededRandom(mixSeed(seed, row.row)));
-  const seen = new cv.Mat(Buffer.from(dark), size, size, cv.CV_8UC1);
+  const framed = new cv.Mat(Buffer.from(dark), size, size, cv.CV_8UC1);
+  const seen = smoothSmallFace(cv, framed);
   const up = seen.resize(48, 48, 0, 0, cv.INTER_CUBIC);
   const crop = new Uint8Array(up.getData());
-  for (const m of [up, seen, small, face]) m.release();
+  for (const m of new Set([up, seen, framed, small, face])) m.release();
   return { crop, light: measureLight(dark, size, size) };
 }
 

@@ -9,6 +9,11 @@ A face 16-35 px wide in a café frame reaches the model shrunk and scaled back u
     -> back to 48 px (bicubic, a = -0.75, half-pixel centres, clamped to 0..1: OpenCV's INTER_CUBIC;
        `restore="bilinear"` is INTER_LINEAR, as the daemon scaled small faces before)
 
+The daemon also smooths a small face at its own size when it is grainy, before scaling it up
+(`src/vision/small-face-grain.ts`: a dim room's sensor grain); `shrunk_images` does not. A face
+shrunk from a clean picture is rarely that grainy, so its figures here and `moodbox eval --shrink`'s
+differ by a few faces (PublicTest, int8: 24 px 5 faces, 16 px 4, 12 px 16).
+
 `load_onnx_weights` puts the weights of an exported (BatchNorm-folded) model back into
 `EmotionNet`: each folded conv's weight into the conv, its bias into the BatchNorm's shift, and
 the BatchNorm set to the identity (mean 0, variance 1 - eps, scale 1). With `freeze_bn` the

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { alignment, cropFaces, FER_EYES, tilt } from './face-crops.js';
+import { alignment, cropFaces, FER_EYES, squareInside, tilt } from './face-crops.js';
 import { readImage } from './image-io.js';
+import { mixSeed, seededRandom } from './low-light.js';
 import { loadOpencv } from './opencv.js';
 import { shrinkFace } from './shrink-face.js';
+import { greyBytes, smallFaceSigma } from './small-face-grain.js';
 import { FIXTURE_FACES, fixturePath } from './testing/fixtures.js';
 
 const apply = (m: number[], [x, y]: readonly [number, number]): [number, number] => [
@@ -85,6 +87,43 @@ describe('cropFaces with align', () => {
     const level = { ...face, landmarks: [left, [130, 101]] as const };
     expect(await cropFaces(frame, [level], { align: true })).toEqual(await cropFaces(frame, [level]));
     frame.release();
+  });
+});
+
+describe('cropFaces of a small grainy tilted face', () => {
+  it('smooths it at its own size by its grain before turning it upright, as the frame smoothed whole would give', async () => {
+    const cv = await loadOpencv();
+    // Grain of deviation 25 over a 160x160 frame, two dark eyes 14 px apart on a tilted line: a face about 24 px wide.
+    const random = seededRandom(mixSeed(3, 1));
+    const frame = new cv.Mat(
+      Buffer.from(
+        Uint8Array.from({ length: 160 * 160 }, () =>
+          Math.min(255, Math.max(0, Math.round(120 + 25 * (random() + random() + random() - 1.5) * 2))),
+        ),
+      ),
+      160,
+      160,
+      cv.CV_8UC1,
+    );
+    const left: [number, number] = [74, 78];
+    const right: [number, number] = [74 + 14 * Math.cos(Math.PI / 9), 78 + 14 * Math.sin(Math.PI / 9)];
+    for (const [x, y] of [left, right]) frame.drawCircle(new cv.Point2(Math.round(x), Math.round(y)), 2, new cv.Vec3(0, 0, 0), -1);
+    const box = { x: 68, y: 70, width: 24, height: 24, landmarks: [left, right] as const };
+    const [aligned] = await cropFaces(frame, [box], { align: true });
+
+    const r = squareInside(box, 0.05, 160, 160);
+    const sigma = smallFaceSigma(greyBytes(frame.getRegion(new cv.Rect(r.x, r.y, r.width, r.height))), r.width, r.height);
+    expect(sigma).toBeGreaterThan(0);
+    const whole = frame.gaussianBlur(new cv.Size(0, 0), sigma, sigma, cv.BORDER_REPLICATE);
+    const m = new cv.Mat([alignment(box.landmarks, 48).slice(0, 3), alignment(box.landmarks, 48).slice(3, 6)], cv.CV_64F);
+    const expected = whole.warpAffine(m, new cv.Size(48, 48), cv.INTER_CUBIC, cv.BORDER_REPLICATE);
+    const raw = frame.warpAffine(m, new cv.Size(48, 48), cv.INTER_CUBIC, cv.BORDER_REPLICATE);
+    const furthest = (want: Uint8Array): number => Math.max(...want.map((v, i) => Math.abs(v - (aligned?.[i] ?? -255))));
+    // Within a grey level of the warp of the frame smoothed whole (the warp's fixed-point sampling
+    // rounds a little differently from another origin), and far from the grainy frame's.
+    expect(furthest(new Uint8Array(expected.getData()))).toBeLessThanOrEqual(1);
+    expect(furthest(new Uint8Array(raw.getData()))).toBeGreaterThan(20);
+    for (const mat of [frame, whole, m, expected, raw]) mat.release();
   });
 });
 

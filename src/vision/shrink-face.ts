@@ -1,15 +1,17 @@
 import type { FerRow } from './fer-csv.js';
 import { loadOpencv } from './opencv.js';
 import { FACE_SIZE } from './preprocess.js';
+import { smoothSmallFace } from './small-face-grain.js';
 
 /** Smallest and largest sizes `shrinkFace` accepts (px); 48 and above leave the face as it is. */
 export const MIN_SHRINK = 4;
 
 /**
  * A 48x48 grey face as it reaches the model from a face `size` px wide in a camera frame: shrunk
- * to `size` x `size` (area average, as a camera's pixels integrate the scene), then scaled back to
- * 48x48 as the daemon scales a small face's crop (`face-crops.ts`: INTER_CUBIC up). A size of 48
- * or more returns the face unchanged.
+ * to `size` x `size` (area average, as a camera's pixels integrate the scene), then smoothed by its
+ * grain at that size and scaled back to 48x48 as the daemon does a small face's crop
+ * (`face-crops.ts`: `smoothSmallFace`, then INTER_CUBIC up). A size of 48 or more returns the face
+ * unchanged.
  */
 export async function shrinkFace(pixels: Uint8Array, size: number): Promise<Uint8Array> {
   if (!Number.isInteger(size) || size < MIN_SHRINK)
@@ -20,9 +22,11 @@ export async function shrinkFace(pixels: Uint8Array, size: number): Promise<Uint
   const cv = await loadOpencv();
   const face = new cv.Mat(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), FACE_SIZE, FACE_SIZE, cv.CV_8UC1);
   const small = face.resize(size, size, 0, 0, cv.INTER_AREA);
-  const back = small.resize(FACE_SIZE, FACE_SIZE, 0, 0, cv.INTER_CUBIC);
+  const seen = smoothSmallFace(cv, small);
+  const back = seen.resize(FACE_SIZE, FACE_SIZE, 0, 0, cv.INTER_CUBIC);
   const out = new Uint8Array(back.getData());
   back.release();
+  if (seen !== small) seen.release();
   small.release();
   face.release();
   return out;
