@@ -27,7 +27,7 @@ import { ACCURACY_BY_CLARITY, lightWeigher, measureFaceLight, measureLight, type
 import { faceWeigher } from '../src/vision/face-weight.js';
 import { loadOpencv } from '../src/vision/opencv.js';
 import { shrinkFace } from '../src/vision/shrink-face.js';
-import { smoothSmallFace } from '../src/vision/small-face-grain.js';
+import { scaleToCrop } from '../src/vision/small-face-grain.js';
 import { readFerCsv, type FerRow } from '../src/vision/fer-csv.js';
 import { EXPOSURES, lowLightImage, mixSeed, seededRandom, type LowLightOptions } from '../src/vision/low-light.js';
 import { OnnxEmotionClassifier } from '../src/vision/onnx-emotion-classifier.js';
@@ -152,10 +152,8 @@ async function atSensor(row: FerRow, size: number, room: LowLightOptions): Promi
   const small = face.resize(size, size, 0, 0, cv.INTER_AREA);
   const dark = lowLightImage(new Uint8Array(small.getData()), size, size, room, seededRandom(mixSeed(seed, row.row)));
   const framed = new cv.Mat(Buffer.from(dark), size, size, cv.CV_8UC1);
-  const seen = smoothSmallFace(cv, framed);
-  const up = seen.resize(48, 48, 0, 0, cv.INTER_CUBIC);
-  const crop = new Uint8Array(up.getData());
-  for (const m of new Set([up, seen, framed, small, face])) m.release();
+  const crop = scaleToCrop(cv, framed, 48);
+  for (const m of [framed, small, face]) m.release();
   return { crop, light: measureLight(dark, size, size) };
 }
 

@@ -139,6 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, default=None, help="every candidate's figures")
     ap.add_argument("--out", type=Path, required=True, help="the chosen candidate, as a checkpoint")
     args = ap.parse_args(argv)
+    for option, path in [("--base", args.base), ("--manifest", args.manifest)] + [("--tuned", p) for p in args.tuned]:
+        if not path.is_file():
+            raise SystemExit(f"{option}: {path} is not a file")
     import torch
     torch.set_num_threads(args.threads)
     from fer_data import FER_LABELS, load_fer

@@ -4,7 +4,10 @@ import unittest
 
 import numpy as np
 
-from choose_soup import average, blend, qualifies
+import tempfile
+from pathlib import Path
+
+from choose_soup import average, blend, main, qualifies
 
 
 class Averages(unittest.TestCase):
@@ -36,6 +39,17 @@ class Rule(unittest.TestCase):
         self.assertFalse(qualifies({"stored": 67.6, "24 px": 66.0, "16 px": 59.0}, self.START, 0.3))
         self.assertFalse(qualifies({"stored": 68.5, "24 px": 64.6, "16 px": 59.0}, self.START, 0.3))
         self.assertFalse(qualifies({"stored": 68.5, "24 px": 65.5, "16 px": 57.9}, self.START, 0.3))
+
+
+class Arguments(unittest.TestCase):
+    def test_a_missing_fine_tuning_is_named_before_anything_is_read_or_written(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            base = Path(tmp, "base.onnx")
+            base.write_bytes(b"")
+            out = Path(tmp, "soup.pt")
+            with self.assertRaisesRegex(SystemExit, "--tuned: .*d9/swa.npz is not a file"):
+                main(["--base", str(base), "--tuned", str(Path(tmp, "d9", "swa.npz")), "--out", str(out)])
+            self.assertFalse(out.exists())
 
 
 if __name__ == "__main__":

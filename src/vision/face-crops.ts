@@ -1,7 +1,7 @@
 import type { Mat } from '@u4/opencv4nodejs';
 import type { Box } from './face-detector.js';
 import { loadOpencv, type Cv } from './opencv.js';
-import { blurBy, greyBytes, smallFaceSigma, smoothSmallFace } from './small-face-grain.js';
+import { blurBy, greyBytes, scaleToCrop, smallFaceSigma } from './small-face-grain.js';
 
 export interface FaceCropOptions {
   /** Side of the square crop (px). @default 48 */
@@ -61,40 +61,23 @@ export async function cropFaces(image: Mat, boxes: readonly Box[], options: Face
     if (options.align === true && landmarks !== undefined && landmarks.length >= 2 && tilt(landmarks) > (options.alignAboveDegrees ?? 3)) {
       grey ??= image.cvtColor(cv.COLOR_BGR2GRAY);
       const transform = alignment(landmarks, size);
-      const m = new cv.Mat([transform.slice(0, 3), transform.slice(3, 6)], cv.CV_64F);
       // A face smaller than the crop is scaled up bicubically, as below, and first smoothed at its
       // own size by its grain (measured on its square, as below; only the pixels around it are smoothed).
       const up = Math.hypot(transform[0], transform[1]) > 1;
       const source = up ? smoothedAround(cv, grey, box, margin) : undefined;
-      if (source !== undefined) m.release();
-      const warp =
-        source === undefined
-          ? m
-          : new cv.Mat([shifted(transform.slice(0, 3), source.x, source.y), shifted(transform.slice(3, 6), source.x, source.y)], cv.CV_64F);
-      const crop = (source?.image ?? grey).warpAffine(
-        warp,
-        new cv.Size(size, size),
-        up ? cv.INTER_CUBIC : cv.INTER_AREA,
-        cv.BORDER_REPLICATE,
-      );
+      const [x, y] = source === undefined ? [0, 0] : [source.x, source.y];
+      const m = new cv.Mat([shifted(transform.slice(0, 3), x, y), shifted(transform.slice(3, 6), x, y)], cv.CV_64F);
+      const crop = (source?.image ?? grey).warpAffine(m, new cv.Size(size, size), up ? cv.INTER_CUBIC : cv.INTER_AREA, cv.BORDER_REPLICATE);
       crops.push(new Uint8Array(crop.getData()));
       crop.release();
-      warp.release();
-      source?.release();
+      m.release();
+      source?.image.release();
       continue;
     }
     const r = squareInside(box, margin, image.cols, image.rows);
     const region = image.getRegion(new cv.Rect(r.x, r.y, r.width, r.height));
     const square = image.channels === 1 ? region : region.cvtColor(cv.COLOR_BGR2GRAY);
-    // A small face scaled up bicubically reads better than bilinearly: int8 (AMD EPYC, VNNI), flip-TTA, on the
-    // validation split of FER-2013 Training (2,872 faces), 68.1% -> 70.1% at 24 px and 58.8% -> 59.3%
-    // at 16 px (Lanczos: 70.4%, 58.8%).
-    // A face smaller than the crop is smoothed at its own size by its grain first (`small-face-grain.ts`).
-    const seen = r.width < size ? smoothSmallFace(cv, square) : square;
-    const crop = seen.resize(size, size, 0, 0, r.width > size ? cv.INTER_AREA : cv.INTER_CUBIC);
-    crops.push(new Uint8Array(crop.getData()));
-    crop.release();
-    if (seen !== square) seen.release();
+    crops.push(scaleToCrop(cv, square, size));
     if (square !== region) square.release();
     region.release();
   }
@@ -107,7 +90,7 @@ export async function cropFaces(image: Mat, boxes: readonly Box[], options: Face
  * all that the upright crop can reach), smoothed by the grain of its square as `smoothSmallFace`
  * does, and where that region lies; undefined when its grain asks for nothing.
  */
-function smoothedAround(cv: Cv, grey: Mat, box: Box, margin: number): { image: Mat; x: number; y: number; release(): void } | undefined {
+function smoothedAround(cv: Cv, grey: Mat, box: Box, margin: number): { image: Mat; x: number; y: number } | undefined {
   const r = squareInside(box, margin, grey.cols, grey.rows);
   if (r.width < 3 || r.height < 3) return undefined;
   const square = grey.getRegion(new cv.Rect(r.x, r.y, r.width, r.height));
@@ -118,7 +101,7 @@ function smoothedAround(cv: Cv, grey: Mat, box: Box, margin: number): { image: M
   const region = grey.getRegion(new cv.Rect(around.x, around.y, around.width, around.height));
   const image = blurBy(cv, region, sigma);
   region.release();
-  return { image, x: around.x, y: around.y, release: () => image.release() };
+  return { image, x: around.x, y: around.y };
 }
 
 /** A row of an affine transform that reads a region whose corner is at (`x`, `y`) of the frame. */

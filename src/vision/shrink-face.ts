@@ -1,7 +1,7 @@
 import type { FerRow } from './fer-csv.js';
 import { loadOpencv } from './opencv.js';
 import { FACE_SIZE } from './preprocess.js';
-import { smoothSmallFace } from './small-face-grain.js';
+import { scaleToCrop } from './small-face-grain.js';
 
 /** Smallest and largest sizes `shrinkFace` accepts (px); 48 and above leave the face as it is. */
 export const MIN_SHRINK = 4;
@@ -10,7 +10,7 @@ export const MIN_SHRINK = 4;
  * A 48x48 grey face as it reaches the model from a face `size` px wide in a camera frame: shrunk
  * to `size` x `size` (area average, as a camera's pixels integrate the scene), then smoothed by its
  * grain at that size and scaled back to 48x48 as the daemon does a small face's crop
- * (`face-crops.ts`: `smoothSmallFace`, then INTER_CUBIC up). A size of 48 or more returns the face
+ * (`scaleToCrop`: smoothed by its grain, then INTER_CUBIC up). A size of 48 or more returns the face
  * unchanged.
  */
 export async function shrinkFace(pixels: Uint8Array, size: number): Promise<Uint8Array> {
@@ -22,11 +22,7 @@ export async function shrinkFace(pixels: Uint8Array, size: number): Promise<Uint
   const cv = await loadOpencv();
   const face = new cv.Mat(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), FACE_SIZE, FACE_SIZE, cv.CV_8UC1);
   const small = face.resize(size, size, 0, 0, cv.INTER_AREA);
-  const seen = smoothSmallFace(cv, small);
-  const back = seen.resize(FACE_SIZE, FACE_SIZE, 0, 0, cv.INTER_CUBIC);
-  const out = new Uint8Array(back.getData());
-  back.release();
-  if (seen !== small) seen.release();
+  const out = scaleToCrop(cv, small, FACE_SIZE);
   small.release();
   face.release();
   return out;

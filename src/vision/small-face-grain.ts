@@ -68,6 +68,24 @@ export function smoothSmallFace(cv: Cv, face: Mat, steps: readonly SmallFaceStep
   return smoothed;
 }
 
+/**
+ * A grey face (a Mat, at its size in the frame) as the `size` x `size` crop the model reads: one
+ * larger than the crop shrunk by area, one smaller smoothed at its own size by its grain
+ * (`smoothSmallFace`) and scaled up bicubically. The daemon's crops (`face-crops.ts`) and
+ * `moodbox eval --shrink` (`shrink-face.ts`) both come through here.
+ */
+export function scaleToCrop(cv: Cv, face: Mat, size: number): Uint8Array {
+  const seen = face.cols < size ? smoothSmallFace(cv, face) : face;
+  // A small face scaled up bicubically reads better than bilinearly: int8 (AMD EPYC, VNNI), flip-TTA, on the
+  // validation split of FER-2013 Training (2,872 faces), 68.1% -> 70.1% at 24 px and 58.8% -> 59.3%
+  // at 16 px (Lanczos: 70.4%, 58.8%).
+  const crop = seen.resize(size, size, 0, 0, face.cols > size ? cv.INTER_AREA : cv.INTER_CUBIC);
+  const bytes = new Uint8Array(crop.getData());
+  crop.release();
+  if (seen !== face) seen.release();
+  return bytes;
+}
+
 /** The bytes of a grey Mat, a region of a larger one too (which has no data of its own to hand out). */
 export function greyBytes(image: Mat): Uint8Array {
   const copy = image.copy();
