@@ -18,6 +18,9 @@
 #     k32    s32's best, cyclic LR 0.02, weight average
 #   PLAN=c, PLAN=d: the other plans below (d: five dim-light fine-tunings of the shipped model
 #   for a soup, chosen afterwards by choose_soup.py; README.md, "Dim-light fine-tunings on a lent GPU")
+#   PLAN=t: the width-64 teacher alone, its batches augmented by 14 worker processes (the whole
+#   machine), then three dim-light fine-tunings of the shipped model distilled from it, for
+#   choose_soup.py; every phase fitted to TOTAL s from the start (README.md, "A wide teacher")
 #
 # What comes back under $OUT: the logs, every run's metrics, reports and arguments, and the
 # width-24/32 checkpoints (best, swa) as .npz (numpy: any torch version reads them back).
@@ -55,16 +58,53 @@ collect() {  # TAR NAME...
     for ckpt in best swa; do
       [[ -f $runs/$name/$ckpt.pt ]] || continue
       $py - "$runs/$name/$ckpt.pt" <<'PY' >>"$log" 2>&1
-import sys, numpy as np, torch
+import os, sys, numpy as np, torch
 ck = torch.load(sys.argv[1], map_location="cpu", weights_only=False)
-np.savez(sys.argv[1][:-3] + ".npz", **{"model." + k: v.numpy() for k, v in ck["model"].items()},
+# A wide teacher travels in half precision (4.7 M weights: 9 MB, under the limit of a file).
+half = ck["width"] > 32 and "HALF_WIDE" in os.environ
+np.savez(sys.argv[1][:-3] + ".npz", **{"model." + k: v.half().numpy() if half and v.is_floating_point()
+                                       else v.numpy() for k, v in ck["model"].items()},
          width=ck["width"], epoch=ck.get("epoch") or 0)
 PY
     done
   done
-  (cd "$runs" && tar czf "$out/$tar" --exclude='*.pt' --exclude='t64/*.npz' "$@" 2>>"$log")
+  local skip=(--exclude='*.pt')
+  [[ -n ${HALF_WIDE:-} ]] || skip+=(--exclude='t64/*.npz')
+  (cd "$runs" && tar czf "$out/$tar" "${skip[@]}" "$@" 2>>"$log")
   say "$tar: $(du -h "$out/$tar" | cut -f1)"
 }
+
+if [[ ${PLAN:-ab} == t ]]; then
+  # Plan T: a phase fits what is left of TOTAL s (the command's limit, less the reports and the
+  # archives), so the students always end and come back.
+  total="${TOTAL:-560}"
+  began=$SECONDS
+  rule=/tmp/denoise-rule.json
+  $py -c 'import json, sys; m = json.load(open("models/manifest.json"))["models"]["emotion-float.onnx"]
+json.dump(m["denoise"], open(sys.argv[1], "w"))' "$rule" || exit 1
+  say "plan T: the teacher (budget $a_budget s)"
+  train t64 --width 64 --epochs 60 --time-budget "$a_budget" --shrink-prob 0.3 --light-prob 0.3 --light-min 0.02 \
+    --eval-lights 0.25,0.04 --aug-workers 14 --threads 2 --seed 0
+  HALF_WIDE=1 collect t64.tgz t64
+  if [[ ! -f $runs/t64/best.pt ]]; then
+    say "no teacher: stopping"
+    exit 1
+  fi
+  b=$((total - (SECONDS - began) - 45))
+  ((b > b_budget)) && b=$b_budget
+  say "plan T: three students of the teacher (budget $b s each)"
+  tune=(--width 24 --init-onnx models/emotion-float.onnx --freeze-bn --teacher "$runs/t64/best.pt"
+    --schedule cyclic --lr 0.01 --epochs 80 --swa-start 1 --time-budget "$b" --fixed-exposure-prob 0.25
+    --shrink-prob 0.4 --shrink-min 14 --shrink-max 40 --eval-lights 0.25,0.04 --light-prob 0.7
+    --light-min 0.02 --denoise "$rule" --aug-workers 4 --threads 1)
+  train k1 "${tune[@]}" --distill-weight 0.7 --seed 41 &
+  train k2 "${tune[@]}" --distill-weight 0.7 --seed 42 --backlight-prob 0.1 --cast-prob 0.2 &
+  train k3 "${tune[@]}" --distill-weight 0.5 --seed 43 &
+  wait
+  for name in k1 k2 k3; do collect "$name.tgz" "$name"; done
+  say "done"
+  exit 0
+fi
 
 if [[ ${PLAN:-ab} == d ]]; then
   # Plan D (D_BUDGET s, five side by side): the shipped model fine-tuned longer for dim light, in

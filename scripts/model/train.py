@@ -49,6 +49,7 @@ from mixing import mix_batch  # noqa: E402
 from swa import cyclic_lr, update_average  # noqa: E402
 from small_faces import RESTORE_MODES, degrade, freeze_batchnorm, load_onnx_weights, shrunk_images  # noqa: E402
 from small_faces import _gaussian_blur  # noqa: E402
+import batches  # noqa: E402
 import face_denoise  # noqa: E402
 from low_light import augment_batch as low_light_batch, camera as low_light_camera  # noqa: E402
 
@@ -67,6 +68,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--augment-on", choices=("cpu", "device"), default="cpu",
                     help="where the training batches are augmented and degraded; on an H200 the "
                          "degradation's per-size steps ran 190 ms a batch on the GPU, so cpu")
+    ap.add_argument("--aug-workers", type=int, default=0,
+                    help="augment the training batches in N worker processes, each batch from a "
+                         "generator of its own (batches.py); 0 = in the training loop, one "
+                         "generator an epoch (the runs before)")
     ap.add_argument("--time-budget", type=float, default=0.0,
                     help="seconds of training: with the one-cycle schedule, the number of epochs is "
                          "fitted after the first one to what the budget holds (at most --epochs); no "
@@ -587,6 +592,13 @@ def main(argv: list[str] | None = None) -> int:
           f"(split sha256 {split_record['val_indices_sha256'][:12]}), PublicTest {len(test)}, "
           f"{steps_per_epoch} steps/epoch, on {device}", flush=True)
 
+    epoch_batches = None
+    if args.aug_workers > 0:
+        if aug_device.type != "cpu":
+            raise SystemExit("--aug-workers: the workers augment on the CPU (--augment-on cpu)")
+        epoch_batches = batches.EpochBatches(
+            train_images, args.batch_size, args.seed, teacher is not None,
+            lambda images, gen, with_clean: augment(images, args, gen, with_clean=with_clean))
     epoch_seconds = 0.0
     for epoch in range(start_epoch, start_epoch if args.report_only else args.epochs):
         if epoch >= args.epochs:  # the time budget cut the plan
@@ -604,17 +616,25 @@ def main(argv: list[str] | None = None) -> int:
             freeze_batchnorm(model)
         perm = torch.randperm(len(train), generator=gen)
         loss_sum, correct, seen = 0.0, 0, 0
+        if epoch_batches is not None:
+            epoch_batches.set_epoch(epoch, perm)
+            prepared = iter(batches.loader(epoch_batches, args.aug_workers, device.type == "cuda"))
         for step in range(steps_per_epoch):
-            idx = perm[step * args.batch_size:(step + 1) * args.batch_size]
+            if epoch_batches is not None:
+                idx, x, clean, mix_seed = next(prepared)
+                x, clean = x.to(device, non_blocking=True), clean.to(device, non_blocking=True)
+            else:
+                idx = perm[step * args.batch_size:(step + 1) * args.batch_size]
             if idx.numel() < 2:
                 continue  # BatchNorm needs > 1 sample
-            if teacher is not None:
+            if epoch_batches is None and teacher is not None:
                 x, clean = augment(train_images[idx], args, gen, with_clean=True, device=aug_device)
                 x, clean = x.to(device), clean.to(device)
+            elif epoch_batches is None:
+                x = augment(train_images[idx], args, gen, device=aug_device).to(device)
+            if teacher is not None:
                 with torch.no_grad():
                     taught = F.softmax(teacher(clean), dim=1)
-            else:
-                x = augment(train_images[idx], args, gen, device=aug_device).to(device)
             if args.channels_last:
                 x = x.contiguous(memory_format=torch.channels_last)
             t = train_targets[idx].to(device)
@@ -623,7 +643,9 @@ def main(argv: list[str] | None = None) -> int:
                 # the same face at a distance (and, on the faces left at full size, what it read before).
                 t = (1 - args.distill_weight) * t + args.distill_weight * taught
             # The mixing draws come from a numpy generator seeded from the epoch's stream.
-            mix_rng = np.random.default_rng(int(torch.randint(0, 2**31 - 1, (1,), generator=gen)))
+            if epoch_batches is None:
+                mix_seed = int(torch.randint(0, 2**31 - 1, (1,), generator=gen))
+            mix_rng = np.random.default_rng(mix_seed)
             x, t = mix_batch(x, t, args, mix_rng)
             logits = model(x)
             per_sample = -(t * F.log_softmax(logits, dim=1)).sum(1)
