@@ -19,8 +19,9 @@
 #   PLAN=c, PLAN=d: the other plans below (d: five dim-light fine-tunings of the shipped model
 #   for a soup, chosen afterwards by choose_soup.py; README.md, "Dim-light fine-tunings on a lent GPU")
 #   PLAN=t: the width-64 teacher alone, its batches augmented by 14 worker processes (the whole
-#   machine), then three dim-light fine-tunings of the shipped model distilled from it, for
-#   choose_soup.py; every phase fitted to TOTAL s from the start (README.md, "A wide teacher")
+#   machine), then three dim-light fine-tunings of the shipped model distilled from it (ENSEMBLE=1:
+#   from it and the shipped model together), for choose_soup.py; every phase fitted to TOTAL s
+#   from the start (README.md, "A wide teacher")
 #
 # What comes back under $OUT: the logs, every run's metrics, reports and arguments, and the
 # width-24/32 checkpoints (best, swa) as .npz (numpy: any torch version reads them back).
@@ -97,6 +98,8 @@ json.dump(m["denoise"], open(sys.argv[1], "w"))' "$rule" || exit 1
     --schedule cyclic --lr 0.01 --epochs 80 --swa-start 1 --time-budget "$b" --fixed-exposure-prob 0.25
     --shrink-prob 0.4 --shrink-min 14 --shrink-max 40 --eval-lights 0.25,0.04 --light-prob 0.7
     --light-min 0.02 --denoise "$rule" --aug-workers 4 --threads 1)
+  # ENSEMBLE=1: the shipped model and the teacher teach together (the mean of their readings).
+  [[ -n ${ENSEMBLE:-} ]] && tune+=(--distill-onnx models/emotion-float.onnx)
   train k1 "${tune[@]}" --distill-weight 0.7 --seed 41 &
   train k2 "${tune[@]}" --distill-weight 0.7 --seed 42 --backlight-prob 0.1 --cast-prob 0.2 &
   train k3 "${tune[@]}" --distill-weight 0.5 --seed 43 &

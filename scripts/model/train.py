@@ -477,8 +477,6 @@ def main(argv: list[str] | None = None) -> int:
     seed_everything(args.seed)
     device = torch.device(("cuda" if torch.cuda.is_available() else "cpu") if args.device == "auto"
                           else args.device)
-    if args.teacher is not None and args.distill_onnx is not None:
-        raise SystemExit("--teacher and --distill-onnx: give one teacher")
     if args.time_budget and args.resume:
         raise SystemExit("--time-budget fits the number of epochs to one run: it cannot --resume")
     aug_device = torch.device("cpu") if args.augment_on == "cpu" else device
@@ -523,22 +521,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.init_onnx is not None:
         load_onnx_weights(model, str(args.init_onnx))
         print(f"initialised from {args.init_onnx}", flush=True)
-    teacher = None
+    teachers = []  # with --distill-onnx and --teacher both, the mean of their readings teaches
     if args.distill_onnx is not None:
         teacher = EmotionNet(args.width, 0.0)
         load_onnx_weights(teacher, str(args.distill_onnx))
-        teacher.eval()
+        teachers.append(teacher.eval())
         print(f"distilling from {args.distill_onnx} (weight {args.distill_weight})", flush=True)
     if args.teacher is not None:
         taught_by = torch.load(args.teacher, map_location="cpu")
         teacher = EmotionNet(taught_by["width"], 0.0)
         teacher.load_state_dict(taught_by["model"])
-        teacher.eval()
+        teachers.append(teacher.eval())
         print(f"distilling from {args.teacher} (width {taught_by['width']}, validation acc "
               f"{taught_by.get('val_acc')}; weight {args.distill_weight})", flush=True)
     model = model.to(device)
-    if teacher is not None:
-        teacher = teacher.to(device)
+    teachers = [t.to(device) for t in teachers]
+    teacher = (lambda x: torch.stack([F.softmax(t(x), dim=1) for t in teachers]).mean(0)) if teachers else None
     if args.channels_last:
         model = model.to(memory_format=torch.channels_last)
     opt = torch.optim.SGD(param_groups(model, args.weight_decay), lr=args.lr, momentum=0.9, nesterov=True)
@@ -634,7 +632,7 @@ def main(argv: list[str] | None = None) -> int:
                 x = augment(train_images[idx], args, gen, device=aug_device).to(device)
             if teacher is not None:
                 with torch.no_grad():
-                    taught = F.softmax(teacher(clean), dim=1)
+                    taught = teacher(clean)
             if args.channels_last:
                 x = x.contiguous(memory_format=torch.channels_last)
             t = train_targets[idx].to(device)
