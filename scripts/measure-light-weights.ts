@@ -15,7 +15,9 @@
  * With `--sensor`, the face is shrunk first and the camera's grain added at its own size, as a
  * sensor adds it to a small face, then scaled up as the daemon crops it; each room then prints the
  * vote with the light measured on the crop and on the face as framed (`measureLight` of the S x S
- * face before it is scaled up).
+ * face before it is scaled up) and weighed as the daemon weighs it (`small-face-light.ts`), and
+ * the end prints that size's rows of `SMALL_FACE_LIGHT` to ship (accuracy by the framed face's
+ * clarity, lit and dark faces apart).
  *
  *   node --import tsx scripts/measure-light-weights.ts [--csv ../shared/datasets/fer2013/fer2013.csv.gz]
  *     [--usage PublicTest] [--limit 3589] [--bins 10] [--model models/emotion-int8.onnx] [--seed 1]
@@ -25,6 +27,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ACCURACY_BY_CLARITY, lightWeigher, measureFaceLight, measureLight, type FaceLight } from '../src/vision/face-light.js';
 import { faceWeigher } from '../src/vision/face-weight.js';
+import { SMALL_FACE_LIGHT, smallFaceWeigher } from '../src/vision/small-face-light.js';
 import { loadOpencv } from '../src/vision/opencv.js';
 import { shrinkFace } from '../src/vision/shrink-face.js';
 import { scaleToCrop } from '../src/vision/small-face-grain.js';
@@ -83,6 +86,7 @@ const chance = 1 / 7;
 const clearest = Math.max(...Object.values(ACCURACY_BY_CLARITY));
 const sizeWeight = shrink === undefined ? 1 : faceWeigher(classifier.accuracyBySize, 7)(shrink);
 const weighLight = lightWeigher(ACCURACY_BY_CLARITY, 7);
+const weighSmall = smallFaceWeigher(SMALL_FACE_LIGHT, clearest, 7, 48);
 for (const room of values.rooms === 'all' ? [...PLAIN_ROOMS, ...HARDER_ROOMS] : PLAIN_ROOMS) {
   const framed = values.sensor && shrink !== undefined ? await Promise.all(rows.map((row) => atSensor(row, shrink, room))) : undefined;
   const lit =
@@ -111,8 +115,9 @@ for (const room of values.rooms === 'all' ? [...PLAIN_ROOMS, ...HARDER_ROOMS] : 
       ? ''
       : framed === undefined
         ? `, vote ${given((s) => s)} given, ${earned}`
-        : `, vote ${given((s) => s)} given by the crop's light, ${given((s) => s.framed ?? s)} by the framed face's ` +
-          `(clarity median ${median(here.map((s) => s.framed?.clarity ?? 0)).toFixed(2)}, noise ${median(here.map((s) => s.framed?.noise ?? 0)).toFixed(1)}), ${earned}`;
+        : `, vote ${given((s) => s)} given by the crop's light, ${(sizeWeight * mean(here.map((s) => weighSmall({ side: shrink, framed: s.framed ?? s, sizeWeight, cropWeight: weighLight(s) })))).toFixed(2)} ` +
+          `by the framed face's (clarity median ${median(here.map((s) => s.framed?.clarity ?? 0)).toFixed(2)}, noise ` +
+          `${median(here.map((s) => s.framed?.noise ?? 0)).toFixed(1)}, brightness ${median(here.map((s) => s.framed?.brightness ?? 0)).toFixed(0)}), ${earned}`;
   console.log(
     `${label}: accuracy ${pct(here)}, clarity median ${median(here.map((s) => s.clarity)).toFixed(2)}, noise ${median(here.map((s) => s.noise)).toFixed(1)}, brightness ${median(here.map((s) => s.brightness)).toFixed(0)}${votes}`,
   );
@@ -139,6 +144,28 @@ for (const feature of ['clarity', 'noise', 'brightness'] as const) {
     );
     console.log(`  table to ship (non-decreasing): ${JSON.stringify(table)}`);
   }
+}
+
+if (values.sensor) {
+  // This size's rows of SMALL_FACE_LIGHT: accuracy by the framed face's clarity, dark faces apart.
+  const framedOf = samples.map((s) => ({ ...(s.framed ?? s), correct: s.correct }));
+  const rowsToShip = Object.fromEntries(
+    (['lit', 'dark'] as const).map((row) => {
+      const part = framedOf.filter((s) => s.brightness < SMALL_FACE_LIGHT.darkBelow === (row === 'dark'));
+      return [row, monotoneTable(part, Math.max(1, Math.min(row === 'lit' ? 8 : 6, Math.floor(part.length / 500))))];
+    }),
+  );
+  console.log(`\nSMALL_FACE_LIGHT rows to ship for ${shrink} px (dark below ${SMALL_FACE_LIGHT.darkBelow}): ${JSON.stringify(rowsToShip)}`);
+}
+
+/** Accuracy by clarity in `bins` equal-count bins, made non-decreasing: keys are the bins' mean clarities. */
+function monotoneTable(part: ReadonlyArray<{ clarity: number; correct: boolean }>, bins: number): Record<string, number> {
+  const sorted = [...part].sort((a, b) => a.clarity - b.clarity);
+  const parts = Array.from({ length: bins }, (_, b) =>
+    sorted.slice(Math.floor((b * sorted.length) / bins), Math.floor(((b + 1) * sorted.length) / bins)),
+  );
+  const monotone = poolAdjacentViolators(parts.map((p) => p.filter((s) => s.correct).length / Math.max(1, p.length)));
+  return Object.fromEntries(parts.map((p, b) => [mean(p.map((s) => s.clarity)).toFixed(2), Number(monotone[b]!.toFixed(4))]));
 }
 
 /**

@@ -178,7 +178,10 @@ async function facesIn(
   deps: { detector: FaceDetector; classifier: EmotionClassifier },
   options: AnalyzeOptions,
 ): Promise<{ faces: AnalyzedFace[]; light: PictureLight }> {
-  const reader = new LightReader({ labels: () => deps.classifier.labels.length });
+  // As the daemon weighs a face's light: a face framed smaller than the crop by its light as framed and its size.
+  const labels = deps.classifier.labels.length;
+  const sizeWeight = labels >= 2 ? faceWeigher(deps.classifier.accuracyBySize, labels) : () => 1;
+  const reader = new LightReader({ labels: () => labels, sizeWeight }, { crop: options.crop });
   // As the daemon does: a grainy picture is smoothed before faces are looked for in it.
   const boxes: Box[] = await reader.findFaces(deps.detector, image, { measure: true });
   const frame = reader.frame;
@@ -186,13 +189,16 @@ async function facesIn(
   if (boxes.length === 0) return { faces: [], light };
   const crops = await cropFaces(image, boxes, options.crop);
   const results = await deps.classifier.classify(crops);
+  const framed = await reader.measureFramed(image, boxes);
   const faces = boxes.map((box, i): AnalyzedFace => {
-    const lit = results[i]?.light ?? measureFaceLight(crops[i] as Uint8Array, options.crop?.size ?? 48);
+    const measured = results[i]?.light ?? measureFaceLight(crops[i] as Uint8Array, options.crop?.size ?? 48);
+    const weight = reader.weigh(measured, framed[i], Math.max(box.width, box.height));
+    const lit = framed[i]?.light ?? measured;
     return {
       box: [box.x, box.y, box.width, box.height],
       emotion: results[i]?.label ?? '',
       probabilities: results[i]?.probabilities ?? {},
-      light: { brightness: round(lit.brightness), noise: round(lit.noise), clarity: round(lit.clarity), weight: round(reader.weigh(lit)) },
+      light: { brightness: round(lit.brightness), noise: round(lit.noise), clarity: round(lit.clarity), weight: round(weight) },
     };
   });
   return { faces, light };

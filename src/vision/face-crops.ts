@@ -34,6 +34,9 @@ export interface FaceCropOptions {
  */
 export const FER_EYES = { y: 0.381, distance: 0.368 } as const;
 
+/** The context kept around a box by default (`FaceCropOptions.margin`). */
+export const CROP_MARGIN = 0.05;
+
 /** Five landmarks as the YuNet detector gives them: two eyes, nose tip, two mouth corners. */
 type Landmarks = readonly (readonly [number, number])[];
 
@@ -46,7 +49,7 @@ export async function cropFaces(image: Mat, boxes: readonly Box[], options: Face
   if (boxes.length === 0) return [];
   const cv = await loadOpencv();
   const size = options.size ?? 48;
-  const margin = options.margin ?? 0.05;
+  const margin = options.margin ?? CROP_MARGIN;
   // The whole frame in grey only for aligned faces, which may reach anywhere in it; a face cut out
   // by its box converts just its own square (the same grey levels, a tenth of the work).
   let grey: Mat | undefined = image.channels === 1 ? image : undefined;

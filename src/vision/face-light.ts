@@ -124,17 +124,25 @@ export function lightWeigher(table: AccuracyByClarity, labels: number): LightWei
   const full = clearest.accuracy - chance;
   if (!(full > 0))
     throw new RangeError(`Expected the accuracy of the clearest faces above chance (${chance.toFixed(3)}), got ${clearest.accuracy}`);
-  const accuracyAt = (clarity: number): number => {
-    const first = points[0]!;
-    if (!(clarity > first.clarity)) return first.accuracy;
-    for (let i = 1; i < points.length; i++) {
-      const lo = points[i - 1]!;
-      const hi = points[i]!;
-      if (clarity <= hi.clarity) return lo.accuracy + ((hi.accuracy - lo.accuracy) * (clarity - lo.clarity)) / (hi.clarity - lo.clarity);
-    }
-    return clearest.accuracy;
-  };
+  const accuracyAt = accuracyByClarity(table);
   return (light) => Math.min(1, Math.max(0, (accuracyAt(light.clarity) - chance) / full));
+}
+
+/** The accuracy `table` gives a clarity: linear between the listed clarities, the nearest listed one's outside them. */
+export function accuracyByClarity(table: AccuracyByClarity): (clarity: number) => number {
+  const points = Object.entries(table)
+    .map(([clarity, accuracy]) => ({ clarity: Number(clarity), accuracy }))
+    .sort((a, b) => a.clarity - b.clarity);
+  if (points.length === 0) throw new RangeError('Expected an accuracy for at least one clarity, got none');
+  return (clarity) => {
+    let lo = points[0]!;
+    if (!(clarity > lo.clarity)) return lo.accuracy;
+    for (const hi of points.slice(1)) {
+      if (clarity <= hi.clarity) return lo.accuracy + ((hi.accuracy - lo.accuracy) * (clarity - lo.clarity)) / (hi.clarity - lo.clarity);
+      lo = hi;
+    }
+    return lo.accuracy;
+  };
 }
 
 /**

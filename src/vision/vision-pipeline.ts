@@ -115,7 +115,8 @@ export class VisionPipeline implements Service {
     this.#mood = new MoodTracker({ clock: deps.clock }, this.#options.mood);
     this.#jpeg = new JpegStream({ clock: deps.clock }, { quality: 70 });
     this.#sizes = new FaceSizeLog(options.faceSizes);
-    this.#light = new LightReader({ labels: () => this.#classifier.labels.length }, options);
+    const sizeWeight = this.#options.mood?.faceWeight ?? (() => 1); // a small face's light is weighed against its size's weight
+    this.#light = new LightReader({ labels: () => this.#classifier.labels.length, sizeWeight }, options);
     this.events = new EventBus<VisionEvents>((err, event, owner) => this.#log?.warn({ err, event, owner }, 'vision listener failed'));
   }
 
@@ -252,29 +253,17 @@ export class VisionPipeline implements Service {
       const trackId = trackIds[i] ?? 0;
       return isConfirmed.get(trackId) === true ? [{ box, trackId }] : [];
     });
-    const crops =
-      counted.length === 0
-        ? []
-        : await cropFaces(
-            image,
-            counted.map((c) => c.box),
-            this.#options.crop,
-          );
+    const countedBoxes = counted.map((c) => c.box);
+    const crops = counted.length === 0 ? [] : await cropFaces(image, countedBoxes, this.#options.crop);
     const results = crops.length === 0 ? [] : await this.#classifier.classify(crops);
     const classified = this.#clock.monotonic();
-    this.#sizes.record(
-      classified,
-      { width: image.cols, height: image.rows },
-      counted.map((c) => c.box),
-    );
+    this.#sizes.record(classified, { width: image.cols, height: image.rows }, countedBoxes);
 
+    // A face framed smaller than the crop: its light where the sensor put its grain, before the scaling up.
+    const framed = await this.#light.measureFramed(image, countedBoxes);
     const faces: FaceView[] = [];
     const readings: FaceReading[] = [];
-    const target = targetFace(
-      counted.map((c) => c.box),
-      image.cols,
-      image.rows,
-    );
+    const target = targetFace(countedBoxes, image.cols, image.rows);
     counted.forEach(({ box, trackId }, i) => {
       const generic = results[i];
       if (generic === undefined) return;
@@ -282,8 +271,9 @@ export class VisionPipeline implements Service {
       const result = own ?? generic;
       const crop = crops[i];
       // Measured by the classifier for the model's denoising rule, else here.
-      const lit = generic.light ?? (crop === undefined ? undefined : measureFaceLight(crop, this.#options.crop?.size ?? 48));
-      const light = lit === undefined ? 1 : this.#light.weigh(lit);
+      const measured = generic.light ?? (crop === undefined ? undefined : measureFaceLight(crop, this.#options.crop?.size ?? 48));
+      const light = measured === undefined ? 1 : this.#light.weigh(measured, framed[i], Math.max(box.width, box.height));
+      const lit = framed[i]?.light ?? measured;
       faces.push({
         trackId,
         box: toArray(box),
