@@ -5,7 +5,7 @@ import type { Clock, Timer } from '../kernel/clock.js';
 import type { Log } from '../kernel/log.js';
 import { CameraError } from './errors.js';
 import type { EmotionClassifier } from './emotion-classifier.js';
-import { cropFaces, type FaceCropOptions } from './face-crops.js';
+import { cropFacesFramed, type FaceCropOptions } from './face-crops.js';
 import { measureFaceLight } from './face-light.js';
 import { LightReader } from './light-reader.js';
 import type { Box, FaceDetector } from './face-detector.js';
@@ -187,9 +187,8 @@ async function facesIn(
   const frame = reader.frame;
   const light = { brightness: round(frame?.brightness ?? 0), noise: round(frame?.noise ?? 0), tooDark: reader.isTooDarkToSee };
   if (boxes.length === 0) return { faces: [], light };
-  const crops = await cropFaces(image, boxes, options.crop);
+  const { crops, framed } = await cropFacesFramed(image, boxes, options.crop);
   const results = await deps.classifier.classify(crops);
-  const framed = await reader.measureFramed(image, boxes);
   const faces = boxes.map((box, i): AnalyzedFace => {
     const measured = results[i]?.light ?? measureFaceLight(crops[i] as Uint8Array, options.crop?.size ?? 48);
     const weight = reader.weigh(measured, framed[i], Math.max(box.width, box.height));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { alignment, cropFaces, FER_EYES, squareInside, tilt } from './face-crops.js';
+import { alignment, cropFaces, cropFacesFramed, FER_EYES, squareInside, tilt } from './face-crops.js';
+import { measureLight } from './face-light.js';
 import { readImage } from './image-io.js';
 import { mixSeed, seededRandom } from './low-light.js';
 import { loadOpencv } from './opencv.js';
@@ -158,6 +159,33 @@ describe('cropFaces of a small face', () => {
     const [crop] = await cropFaces(frame, [{ x: 70, y: 40, width: 20, height: 20 }], { margin: 0 });
     expect(crop).toEqual(await shrinkFace(face, 20));
     small.release();
+    frame.release();
+  });
+
+  it('hands back its light as framed, where the sensor put its grain: the same cut out by its box or turned upright', async () => {
+    const cv = await loadOpencv();
+    const random = seededRandom(mixSeed(5, 2));
+    const pixels = Uint8Array.from({ length: 120 * 160 }, () => Math.min(255, Math.max(0, Math.round(110 + 40 * (random() - 0.5)))));
+    const frame = new cv.Mat(Buffer.from(pixels), 120, 160, cv.CV_8UC1);
+    const tilted = {
+      x: 60,
+      y: 40,
+      width: 22,
+      height: 22,
+      landmarks: [
+        [65, 50],
+        [77, 55],
+      ] as const,
+    };
+    const large = { x: 10, y: 10, width: 60, height: 60 };
+    const boxed = await cropFacesFramed(frame, [tilted, large]);
+    const upright = await cropFacesFramed(frame, [tilted, large], { align: true });
+    const r = squareInside(tilted, 0.05, 160, 120);
+    const expected = measureLight(greyBytes(frame.getRegion(new cv.Rect(r.x, r.y, r.width, r.height))), r.width, r.height);
+    expect(boxed.framed).toEqual([{ side: r.width, light: expected }, undefined]);
+    expect(upright.framed).toEqual(boxed.framed);
+    expect(upright.crops[0]).not.toEqual(boxed.crops[0]);
+    expect(boxed.crops).toEqual(await cropFaces(frame, [tilted, large]));
     frame.release();
   });
 });

@@ -1,7 +1,8 @@
 import type { Mat } from '@u4/opencv4nodejs';
 import type { Box } from './face-detector.js';
 import { loadOpencv, type Cv } from './opencv.js';
-import { blurBy, greyBytes, scaleToCrop, smallFaceSigma } from './small-face-grain.js';
+import { measureLight, type FaceLight, type FramedLight } from './face-light.js';
+import { blurBy, greyBytes, scaleToCropMeasured, sigmaFor } from './small-face-grain.js';
 
 export interface FaceCropOptions {
   /** Side of the square crop (px). @default 48 */
@@ -46,7 +47,20 @@ type Landmarks = readonly (readonly [number, number])[];
  * near the edge is shifted inwards to stay square, or clipped when it cannot be.
  */
 export async function cropFaces(image: Mat, boxes: readonly Box[], options: FaceCropOptions = {}): Promise<Uint8Array[]> {
-  if (boxes.length === 0) return [];
+  return (await cropFacesFramed(image, boxes, options)).crops;
+}
+
+/**
+ * `cropFaces`, with the light of each face framed smaller than the crop as framed (its square,
+ * before it is scaled up: measured for its smoothing, and what its vote is weighed by,
+ * `small-face-light.ts`); undefined for a face framed as large as the crop or larger.
+ */
+export async function cropFacesFramed(
+  image: Mat,
+  boxes: readonly Box[],
+  options: FaceCropOptions = {},
+): Promise<{ crops: Uint8Array[]; framed: (FramedLight | undefined)[] }> {
+  if (boxes.length === 0) return { crops: [], framed: [] };
   const cv = await loadOpencv();
   const size = options.size ?? 48;
   const margin = options.margin ?? CROP_MARGIN;
@@ -59,7 +73,10 @@ export async function cropFaces(image: Mat, boxes: readonly Box[], options: Face
   // (concurrent workers on related Mats crash the V8 heap). The whole frame's grey, made once for
   // the aligned faces, takes about 0.08 ms of a 640x480 frame.
   const crops: Uint8Array[] = [];
+  const framed: (FramedLight | undefined)[] = [];
   for (const box of boxes) {
+    const r = squareInside(box, margin, image.cols, image.rows);
+    const side = Math.max(r.width, r.height);
     const landmarks = (box as { landmarks?: Landmarks }).landmarks;
     if (options.align === true && landmarks !== undefined && landmarks.length >= 2 && tilt(landmarks) > (options.alignAboveDegrees ?? 3)) {
       grey ??= image.cvtColor(cv.COLOR_BGR2GRAY);
@@ -67,38 +84,45 @@ export async function cropFaces(image: Mat, boxes: readonly Box[], options: Face
       // A face smaller than the crop is scaled up bicubically, as below, and first smoothed at its
       // own size by its grain (measured on its square, as below; only the pixels around it are smoothed).
       const up = Math.hypot(transform[0], transform[1]) > 1;
-      const source = up ? smoothedAround(cv, grey, box, margin) : undefined;
+      const light = up || side < size ? squareLight(cv, grey, r) : undefined;
+      const source = up && light !== undefined ? smoothedAround(cv, grey, box, sigmaFor(light)) : undefined;
       const [x, y] = source === undefined ? [0, 0] : [source.x, source.y];
       const m = new cv.Mat([shifted(transform.slice(0, 3), x, y), shifted(transform.slice(3, 6), x, y)], cv.CV_64F);
       const crop = (source?.image ?? grey).warpAffine(m, new cv.Size(size, size), up ? cv.INTER_CUBIC : cv.INTER_AREA, cv.BORDER_REPLICATE);
       crops.push(new Uint8Array(crop.getData()));
+      framed.push(side < size && light !== undefined ? { side, light } : undefined);
       crop.release();
       m.release();
       source?.image.release();
       continue;
     }
-    const r = squareInside(box, margin, image.cols, image.rows);
     const region = image.getRegion(new cv.Rect(r.x, r.y, r.width, r.height));
     const square = image.channels === 1 ? region : region.cvtColor(cv.COLOR_BGR2GRAY);
-    crops.push(scaleToCrop(cv, square, size));
+    const { crop, framed: light } = scaleToCropMeasured(cv, square, size);
+    crops.push(crop);
+    framed.push(side < size && light !== undefined ? { side, light } : undefined);
     if (square !== region) square.release();
     region.release();
   }
   if (grey !== undefined && grey !== image) grey.release();
-  return crops;
+  return { crops, framed };
+}
+
+/** The light of the square `r` of a grey frame, measured at its own size; undefined under 3x3. */
+function squareLight(cv: Cv, grey: Mat, r: Box): FaceLight | undefined {
+  if (r.width < 3 || r.height < 3) return undefined;
+  const square = grey.getRegion(new cv.Rect(r.x, r.y, r.width, r.height));
+  const light = measureLight(greyBytes(square), r.width, r.height);
+  square.release();
+  return light;
 }
 
 /**
  * For a small tilted face: the grey frame around it (its box grown by its own size on each side,
- * all that the upright crop can reach), smoothed by the grain of its square as `smoothSmallFace`
- * does, and where that region lies; undefined when its grain asks for nothing.
+ * all that the upright crop can reach), smoothed with `sigma` (its square's grain's, as
+ * `smoothSmallFace` does), and where that region lies; undefined when its grain asks for nothing.
  */
-function smoothedAround(cv: Cv, grey: Mat, box: Box, margin: number): { image: Mat; x: number; y: number } | undefined {
-  const r = squareInside(box, margin, grey.cols, grey.rows);
-  if (r.width < 3 || r.height < 3) return undefined;
-  const square = grey.getRegion(new cv.Rect(r.x, r.y, r.width, r.height));
-  const sigma = smallFaceSigma(greyBytes(square), r.width, r.height);
-  square.release();
+function smoothedAround(cv: Cv, grey: Mat, box: Box, sigma: number): { image: Mat; x: number; y: number } | undefined {
   if (sigma === 0) return undefined;
   const around = squareInside(box, 1, grey.cols, grey.rows);
   const region = grey.getRegion(new cv.Rect(around.x, around.y, around.width, around.height));

@@ -24,6 +24,12 @@ export interface FaceLight {
   readonly clarity: number;
 }
 
+/** A face framed smaller than the crop: its square's side (px) and its light there, measured before it is scaled up. */
+export interface FramedLight {
+  readonly side: number;
+  readonly light: FaceLight;
+}
+
 /** √(π/2) / 6: Immerkær's constant for the mask below. */
 const IMMERKAER = Math.sqrt(Math.PI / 2) / 6;
 

@@ -1,7 +1,15 @@
 import type { Mat } from '@u4/opencv4nodejs';
-import { ACCURACY_BY_CLARITY, isTooDarkToSee, lightFrom, lightWeigher, type FaceLight, type LightWeigher } from './face-light.js';
-import { CROP_MARGIN, squareInside, type FaceCropOptions } from './face-crops.js';
-import type { Box, DetectedFace, DetectOptions, FaceDetector } from './face-detector.js';
+import {
+  ACCURACY_BY_CLARITY,
+  isTooDarkToSee,
+  lightFrom,
+  lightWeigher,
+  type FaceLight,
+  type FramedLight,
+  type LightWeigher,
+} from './face-light.js';
+import type { FaceCropOptions } from './face-crops.js';
+import type { DetectedFace, DetectOptions, FaceDetector } from './face-detector.js';
 import { loadOpencv, type Cv } from './opencv.js';
 import { SMALL_FACE_LIGHT, smallFaceWeigher, type SmallFaceWeigher } from './small-face-light.js';
 
@@ -13,14 +21,8 @@ export interface LightReaderOptions {
    * in holds its mood rather than reading empty (`isTooDarkToSee`). @default true
    */
   frameLight?: boolean;
-  /** The crops the model reads (their side and margin, `face-crops.ts`): a face framed smaller than the crop is weighed by `SMALL_FACE_LIGHT`. */
-  crop?: Pick<FaceCropOptions, 'size' | 'margin'> | undefined;
-}
-
-/** A face's square as framed (the side, px, and its light), measured before it is scaled up to the crop. */
-export interface FramedLight {
-  readonly side: number;
-  readonly light: FaceLight;
+  /** The crops the model reads (their side, `face-crops.ts`): a face framed smaller than the crop is weighed by `SMALL_FACE_LIGHT`. */
+  crop?: Pick<FaceCropOptions, 'size'> | undefined;
 }
 
 /**
@@ -32,7 +34,6 @@ export class LightReader {
   readonly #weight: ((light: FaceLight) => number) | undefined;
   readonly #isFrameMeasured: boolean;
   readonly #cropSize: number;
-  readonly #margin: number;
   #weigher: { labels: number; weigh: LightWeigher; small: SmallFaceWeigher } | undefined;
   #frame: FaceLight | undefined;
 
@@ -52,12 +53,11 @@ export class LightReader {
     this.#weight = options.lightWeight;
     this.#isFrameMeasured = options.frameLight !== false;
     this.#cropSize = options.crop?.size ?? 48;
-    this.#margin = options.crop?.margin ?? CROP_MARGIN;
   }
 
   /**
    * What a face's light earns, 0–1 (1 while no model with labels is loaded): by its crop's light, or
-   * for a face framed smaller than the crop (`measureFramed`), by its light as framed and its size
+   * for a face framed smaller than the crop (`cropFacesFramed`), by its light as framed and its size
    * (`sizePx`, its box's larger side) together (`SMALL_FACE_LIGHT`).
    */
   weigh(light: FaceLight, framed?: FramedLight, sizePx = this.#cropSize): number {
@@ -72,28 +72,6 @@ export class LightReader {
     const cropWeight = this.#weigher.weigh(light);
     if (framed === undefined) return cropWeight;
     return this.#weigher.small({ side: framed.side, framed: framed.light, sizeWeight: this.#sizeWeight(sizePx), cropWeight });
-  }
-
-  /**
-   * The light of each box's face as framed in `image` (BGR or grey): its square as the crop cuts it
-   * (`squareInside` with the crop's margin), measured at its own size, where the sensor put its
-   * grain; undefined for a face framed as large as the crop or larger, or smaller than 3x3.
-   */
-  async measureFramed(image: Mat, boxes: readonly Box[]): Promise<(FramedLight | undefined)[]> {
-    const cv = await loadOpencv();
-    return boxes.map((box) => {
-      const r = squareInside(box, this.#margin, image.cols, image.rows);
-      const side = Math.max(r.width, r.height);
-      if (side >= this.#cropSize || r.width < 3 || r.height < 3) return undefined;
-      const region = image.getRegion(new cv.Rect(r.x, r.y, r.width, r.height));
-      const grey = image.channels === 1 ? region : region.cvtColor(cv.COLOR_BGR2GRAY);
-      try {
-        return { side, light: measurePicture(cv, grey) };
-      } finally {
-        if (grey !== region) grey.release();
-        region.release();
-      }
-    });
   }
 
   /** Measures the middle of `image` (half its width and height, at full resolution, where the grain is). */

@@ -26,7 +26,7 @@
  * The steps were chosen on these PublicTest faces.
  */
 import type { Mat } from '@u4/opencv4nodejs';
-import { measureLight } from './face-light.js';
+import { measureLight, type FaceLight } from './face-light.js';
 import { stepFor, type NoiseStep } from './noise-steps.js';
 import type { Cv } from './opencv.js';
 
@@ -48,7 +48,12 @@ export function smallFaceSigma(
   height: number,
   steps: readonly SmallFaceStep[] = SMALL_FACE_STEPS,
 ): number {
-  return stepFor({ steps }, measureLight(pixels, width, height).noise)?.sigma ?? 0;
+  return sigmaFor(measureLight(pixels, width, height), steps);
+}
+
+/** The σ a small face of this light (measured at its own size) is smoothed with: 0 for none. */
+export function sigmaFor(light: FaceLight, steps: readonly SmallFaceStep[] = SMALL_FACE_STEPS): number {
+  return stepFor({ steps }, light.noise)?.sigma ?? 0;
 }
 
 /**
@@ -56,16 +61,22 @@ export function smallFaceSigma(
  * when its grain asks for nothing (the caller releases what it gets unless it is `face`).
  */
 export function smoothSmallFace(cv: Cv, face: Mat, steps: readonly SmallFaceStep[] = SMALL_FACE_STEPS): Mat {
-  if (face.cols < 3 || face.rows < 3) return face;
+  return smoothMeasured(cv, face, steps).image;
+}
+
+/** `smoothSmallFace`, with the light it measured on the face (undefined for a face under 3x3). */
+function smoothMeasured(cv: Cv, face: Mat, steps: readonly SmallFaceStep[]): { image: Mat; light: FaceLight | undefined } {
+  if (face.cols < 3 || face.rows < 3) return { image: face, light: undefined };
   const bytes = greyBytes(face);
-  const sigma = smallFaceSigma(bytes, face.cols, face.rows, steps);
-  if (sigma === 0) return face;
+  const light = measureLight(bytes, face.cols, face.rows);
+  const sigma = sigmaFor(light, steps);
+  if (sigma === 0) return { image: face, light };
   // Blurred on its own (the edge pixel repeated), not with the frame around it, so that a face cut
   // out of a frame and one shrunk by `moodbox eval --shrink` are smoothed alike.
   const own = new cv.Mat(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), face.rows, face.cols, cv.CV_8UC1);
   const smoothed = blurBy(cv, own, sigma);
   own.release();
-  return smoothed;
+  return { image: smoothed, light };
 }
 
 /**
@@ -75,7 +86,12 @@ export function smoothSmallFace(cv: Cv, face: Mat, steps: readonly SmallFaceStep
  * `moodbox eval --shrink` (`shrink-face.ts`) both come through here.
  */
 export function scaleToCrop(cv: Cv, face: Mat, size: number): Uint8Array {
-  const seen = face.cols < size ? smoothSmallFace(cv, face) : face;
+  return scaleToCropMeasured(cv, face, size).crop;
+}
+
+/** `scaleToCrop`, with the light of a face smaller than the crop as framed (measured for its smoothing). */
+export function scaleToCropMeasured(cv: Cv, face: Mat, size: number): { crop: Uint8Array; framed: FaceLight | undefined } {
+  const { image: seen, light } = face.cols < size ? smoothMeasured(cv, face, SMALL_FACE_STEPS) : { image: face, light: undefined };
   // A small face scaled up bicubically reads better than bilinearly: int8 (AMD EPYC, VNNI), flip-TTA, on the
   // validation split of FER-2013 Training (2,872 faces), 68.1% -> 70.1% at 24 px and 58.8% -> 59.3%
   // at 16 px (Lanczos: 70.4%, 58.8%).
@@ -83,7 +99,7 @@ export function scaleToCrop(cv: Cv, face: Mat, size: number): Uint8Array {
   const bytes = new Uint8Array(crop.getData());
   crop.release();
   if (seen !== face) seen.release();
-  return bytes;
+  return { crop: bytes, framed: light };
 }
 
 /** The bytes of a grey Mat, a region of a larger one too (which has no data of its own to hand out). */

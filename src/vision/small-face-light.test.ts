@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cropFacesFramed } from './face-crops.js';
 import { measureFaceLight, type FaceLight } from './face-light.js';
 import { faceWeigher } from './face-weight.js';
 import { readFerCsv } from './fer-csv.js';
 import { LightReader } from './light-reader.js';
 import { lowLightImage, mixSeed, seededRandom, type LowLightOptions } from './low-light.js';
 import { loadOpencv, type Cv } from './opencv.js';
-import { scaleToCrop } from './small-face-grain.js';
 import { smallFaceWeigher, type SmallFaceLightTable } from './small-face-light.js';
 import { FIXTURES_DIR } from './testing/fixtures.js';
 
@@ -64,7 +64,7 @@ describe('a small face in a dim room, as the vision loop weighs it', () => {
     models: Record<string, { accuracyBySize?: Record<string, number> }>;
   };
   const sizeWeight = faceWeigher(manifest.models['emotion-int8.onnx']?.accuracyBySize, 7);
-  const reader = new LightReader({ labels: () => 7, sizeWeight }, { crop: { margin: 0 } });
+  const reader = new LightReader({ labels: () => 7, sizeWeight });
 
   beforeAll(async () => {
     cv = await loadOpencv();
@@ -85,8 +85,12 @@ describe('a small face in a dim room, as the vision loop weighs it', () => {
     let [framed, crop] = [0, 0];
     for (const [i, face] of faces.entries()) {
       const seen = new cv.Mat(Buffer.from(lowLightImage(face, SIDE, SIDE, room, seededRandom(mixSeed(3, i)))), SIDE, SIDE, cv.CV_8UC1);
-      const cropLight = measureFaceLight(scaleToCrop(cv, seen, 48), 48);
-      const [own] = await reader.measureFramed(seen, [{ x: 0, y: 0, width: SIDE, height: SIDE }]);
+      // As the vision loop crops it: the face's square cut out, its light measured there, smoothed, scaled up.
+      const {
+        crops,
+        framed: [own],
+      } = await cropFacesFramed(seen, [{ x: 0, y: 0, width: SIDE, height: SIDE }], { margin: 0 });
+      const cropLight = measureFaceLight(crops[0]!, 48);
       seen.release();
       expect(own?.side).toBe(SIDE);
       framed += reader.weigh(cropLight, own, SIDE);
@@ -108,7 +112,7 @@ describe('a small face in a dim room, as the vision loop weighs it', () => {
 
   it('measures nothing for a face framed as large as the crop', async () => {
     const big = new cv.Mat(64, 64, cv.CV_8UC1, 128);
-    expect(await reader.measureFramed(big, [{ x: 4, y: 4, width: 56, height: 56 }])).toEqual([undefined]);
+    expect((await cropFacesFramed(big, [{ x: 4, y: 4, width: 56, height: 56 }])).framed).toEqual([undefined]);
     big.release();
   });
 });

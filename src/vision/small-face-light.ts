@@ -3,10 +3,10 @@
  * smooths away the grain the crop's clarity measures (`face-light.ts`): a 24 px face in a dim bar
  * measures as clear as one in daylight, and its vote kept the weight of its size alone. So a
  * small face's light is measured where the sensor put it, on its square as framed, before it is
- * scaled up (`LightReader.measureFramed`), and read against a table of its own size: at that size
- * a face's own features answer the grain measure too, so the 48 px table does not hold for it; and
- * a dark face (the exposure fixed in a dim room) has little grain and would measure clear, so
- * below `darkBelow` grey levels it is read by a row of its own.
+ * scaled up (`cropFacesFramed`: the measure its smoothing takes), and read against a table of its
+ * own size: at that size a face's own features answer the grain measure too, so the 48 px table
+ * does not hold for it; and a dark face (the exposure fixed in a dim room) has little grain and
+ * would measure clear, so below `darkBelow` grey levels it is read by a row of its own.
  *
  * The table gives the accuracy the model reads such a face with; its vote is that accuracy on the
  * 48 px rule's scale, `(acc − chance) / (clear − chance)` with `clear` the clearest 48 px faces'

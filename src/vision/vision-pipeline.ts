@@ -3,7 +3,7 @@ import type { Clock } from '../kernel/clock.js';
 import { EventBus } from '../kernel/event-bus.js';
 import type { Service, ServiceHealth } from '../kernel/lifecycle.js';
 import type { EmotionClassifier, EmotionResult } from './emotion-classifier.js';
-import { cropFaces, type FaceCropOptions } from './face-crops.js';
+import { cropFacesFramed, type FaceCropOptions } from './face-crops.js';
 import type { Box, FaceDetector } from './face-detector.js';
 import { describeFaceSizes, FaceSizeLog, type FaceSizeLogOptions, type FaceSizeSummary } from './face-sizes.js';
 import { FaceTracker, type FaceTrackerOptions } from './face-tracker.js';
@@ -254,13 +254,12 @@ export class VisionPipeline implements Service {
       return isConfirmed.get(trackId) === true ? [{ box, trackId }] : [];
     });
     const countedBoxes = counted.map((c) => c.box);
-    const crops = counted.length === 0 ? [] : await cropFaces(image, countedBoxes, this.#options.crop);
+    // A face framed smaller than the crop comes with its light where the sensor put its grain, before the scaling up.
+    const { crops, framed } = await cropFacesFramed(image, countedBoxes, this.#options.crop);
     const results = crops.length === 0 ? [] : await this.#classifier.classify(crops);
     const classified = this.#clock.monotonic();
     this.#sizes.record(classified, { width: image.cols, height: image.rows }, countedBoxes);
 
-    // A face framed smaller than the crop: its light where the sensor put its grain, before the scaling up.
-    const framed = await this.#light.measureFramed(image, countedBoxes);
     const faces: FaceView[] = [];
     const readings: FaceReading[] = [];
     const target = targetFace(countedBoxes, image.cols, image.rows);
