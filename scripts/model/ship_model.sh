@@ -35,3 +35,4 @@ scripts/model/measure_models.sh "$run" "$models"
 for png in curves.png confusion.png calibration.png; do
   if [[ -f "$run/$png" ]]; then cp "$run/$png" "$models/report/$png"; else say "no $run/$png yet (the run has not finished)"; fi
 done
+say "the light rules belong to this model: measure ACCURACY_BY_CLARITY and SMALL_FACE_LIGHT again (docs/light.md, How to reproduce)"
