@@ -26,8 +26,9 @@ export interface AnalyzedFace {
   /** Probability per label, 0–1. */
   readonly probabilities: Readonly<Record<string, number>>;
   /**
-   * The face's light on the crop the model reads (`measureFaceLight`): grey levels 0–255, its
-   * clarity (contrast over noise), and the weight its vote gets in a room's mood for it, 0–1.
+   * The face's light on the crop the model reads (`measureFaceLight`), or on its square as framed
+   * when that is smaller than the crop (`small-face-light.ts`): grey levels 0–255, its clarity
+   * (contrast over noise), and the weight its light earns its vote in a room's mood, 0–1.
    */
   readonly light: { readonly brightness: number; readonly noise: number; readonly clarity: number; readonly weight: number };
 }
