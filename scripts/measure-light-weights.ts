@@ -25,12 +25,12 @@
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ACCURACY_BY_CLARITY, lightWeigher, measureFaceLight, measureLight, type FaceLight } from '../src/vision/face-light.js';
+import { ACCURACY_BY_CLARITY, lightWeigher, measureFaceLight, type FaceLight } from '../src/vision/face-light.js';
 import { faceWeigher } from '../src/vision/face-weight.js';
 import { SMALL_FACE_LIGHT, smallFaceWeigher } from '../src/vision/small-face-light.js';
 import { loadOpencv } from '../src/vision/opencv.js';
 import { shrinkFace } from '../src/vision/shrink-face.js';
-import { scaleToCrop } from '../src/vision/small-face-grain.js';
+import { scaleToCropMeasured } from '../src/vision/small-face-grain.js';
 import { readFerCsv, type FerRow } from '../src/vision/fer-csv.js';
 import { EXPOSURES, lowLightImage, mixSeed, seededRandom, type LowLightOptions } from '../src/vision/low-light.js';
 import { OnnxEmotionClassifier } from '../src/vision/onnx-emotion-classifier.js';
@@ -136,14 +136,7 @@ for (const feature of ['clarity', 'noise', 'brightness'] as const) {
       parts.map((part, b) => `${mean(part.map((s) => s[feature])).toFixed(2)}→${(accuracies[b]! * 100).toFixed(1)}%`).join('  ') +
       `\n  spread ${((Math.max(...accuracies) - Math.min(...accuracies)) * 100).toFixed(1)} points`,
   );
-  if (feature === 'clarity') {
-    // Clearer never reads worse: adjacent bins that break the order are pooled (weighted by their faces, all equal here).
-    const monotone = poolAdjacentViolators(accuracies);
-    const table = Object.fromEntries(
-      parts.map((part, b) => [mean(part.map((s) => s.clarity)).toFixed(2), Number(monotone[b]!.toFixed(4))]),
-    );
-    console.log(`  table to ship (non-decreasing): ${JSON.stringify(table)}`);
-  }
+  if (feature === 'clarity') console.log(`  table to ship (non-decreasing): ${JSON.stringify(monotoneTable(samples, bins))}`);
 }
 
 if (values.sensor) {
@@ -158,7 +151,10 @@ if (values.sensor) {
   console.log(`\nSMALL_FACE_LIGHT rows to ship for ${shrink} px (dark below ${SMALL_FACE_LIGHT.darkBelow}): ${JSON.stringify(rowsToShip)}`);
 }
 
-/** Accuracy by clarity in `bins` equal-count bins, made non-decreasing: keys are the bins' mean clarities. */
+/**
+ * Accuracy by clarity in `bins` equal-count bins, made non-decreasing (clearer never reads worse:
+ * adjacent bins that break the order are pooled): keys are the bins' mean clarities.
+ */
 function monotoneTable(part: ReadonlyArray<{ clarity: number; correct: boolean }>, bins: number): Record<string, number> {
   const sorted = [...part].sort((a, b) => a.clarity - b.clarity);
   const parts = Array.from({ length: bins }, (_, b) =>
@@ -179,9 +175,10 @@ async function atSensor(row: FerRow, size: number, room: LowLightOptions): Promi
   const small = face.resize(size, size, 0, 0, cv.INTER_AREA);
   const dark = lowLightImage(new Uint8Array(small.getData()), size, size, room, seededRandom(mixSeed(seed, row.row)));
   const framed = new cv.Mat(Buffer.from(dark), size, size, cv.CV_8UC1);
-  const crop = scaleToCrop(cv, framed, 48);
+  const { crop, framed: light } = scaleToCropMeasured(cv, framed, 48);
   for (const m of [framed, small, face]) m.release();
-  return { crop, light: measureLight(dark, size, size) };
+  if (light === undefined) throw new RangeError(`Expected a face of at least 3x3 px, got ${size}`);
+  return { crop, light };
 }
 
 /** The non-decreasing sequence nearest `values` in least squares (equal weights): runs that decrease are replaced by their mean. */

@@ -620,29 +620,23 @@ def main(argv: list[str] | None = None) -> int:
         for step in range(steps_per_epoch):
             if epoch_batches is not None:
                 idx, x, clean, mix_seed = next(prepared)
-                x, clean = x.to(device, non_blocking=True), clean.to(device, non_blocking=True)
             else:
                 idx = perm[step * args.batch_size:(step + 1) * args.batch_size]
             if idx.numel() < 2:
                 continue  # BatchNorm needs > 1 sample
-            if epoch_batches is None and teacher is not None:
+            if epoch_batches is None:  # augmented here, from the epoch's one stream (the runs before)
                 x, clean = augment(train_images[idx], args, gen, with_clean=True, device=aug_device)
-                x, clean = x.to(device), clean.to(device)
-            elif epoch_batches is None:
-                x = augment(train_images[idx], args, gen, device=aug_device).to(device)
-            if teacher is not None:
-                with torch.no_grad():
-                    taught = teacher(clean)
+                mix_seed = int(torch.randint(0, 2**31 - 1, (1,), generator=gen))
+            x = x.to(device, non_blocking=True)
             if args.channels_last:
                 x = x.contiguous(memory_format=torch.channels_last)
             t = train_targets[idx].to(device)
             if teacher is not None:
                 # What the teacher reads on the full-size face is what the student should read on
                 # the same face at a distance (and, on the faces left at full size, what it read before).
-                t = (1 - args.distill_weight) * t + args.distill_weight * taught
+                with torch.no_grad():
+                    t = (1 - args.distill_weight) * t + args.distill_weight * teacher(clean.to(device, non_blocking=True))
             # The mixing draws come from a numpy generator seeded from the epoch's stream.
-            if epoch_batches is None:
-                mix_seed = int(torch.randint(0, 2**31 - 1, (1,), generator=gen))
             mix_rng = np.random.default_rng(mix_seed)
             x, t = mix_batch(x, t, args, mix_rng)
             logits = model(x)

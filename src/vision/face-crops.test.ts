@@ -5,7 +5,7 @@ import { readImage } from './image-io.js';
 import { mixSeed, seededRandom } from './low-light.js';
 import { loadOpencv } from './opencv.js';
 import { shrinkFace } from './shrink-face.js';
-import { greyBytes, smallFaceSigma } from './small-face-grain.js';
+import { greyBytes, sigmaFor } from './small-face-grain.js';
 import { FIXTURE_FACES, fixturePath } from './testing/fixtures.js';
 
 const apply = (m: number[], [x, y]: readonly [number, number]): [number, number] => [
@@ -113,7 +113,7 @@ describe('cropFaces of a small grainy tilted face', () => {
     const [aligned] = await cropFaces(frame, [box], { align: true });
 
     const r = squareInside(box, 0.05, 160, 160);
-    const sigma = smallFaceSigma(greyBytes(frame.getRegion(new cv.Rect(r.x, r.y, r.width, r.height))), r.width, r.height);
+    const sigma = sigmaFor(measureLight(greyBytes(frame.getRegion(new cv.Rect(r.x, r.y, r.width, r.height))), r.width, r.height));
     expect(sigma).toBeGreaterThan(0);
     const whole = frame.gaussianBlur(new cv.Size(0, 0), sigma, sigma, cv.BORDER_REPLICATE);
     const m = new cv.Mat([alignment(box.landmarks, 48).slice(0, 3), alignment(box.landmarks, 48).slice(3, 6)], cv.CV_64F);

@@ -8,6 +8,7 @@
  * vote weighs what its light earns (`lightWeigher`), as a small face's weighs what its size earns.
  */
 import { describeValue } from '../kernel/errors.js';
+import { linearTable } from './linear-table.js';
 
 /** A face's light, as measured on its grey crop. */
 export interface FaceLight {
@@ -121,34 +122,17 @@ export type LightWeigher = (light: FaceLight) => number;
  * @param labels how many labels the model tells apart (7 for FER-2013)
  */
 export function lightWeigher(table: AccuracyByClarity, labels: number): LightWeigher {
-  const points = Object.entries(table)
-    .map(([clarity, accuracy]) => ({ clarity: Number(clarity), accuracy }))
-    .sort((a, b) => a.clarity - b.clarity);
-  const clearest = points.at(-1);
-  if (clearest === undefined) throw new RangeError('Expected an accuracy for at least one clarity, got none');
-  const chance = 1 / labels;
-  const full = clearest.accuracy - chance;
-  if (!(full > 0))
-    throw new RangeError(`Expected the accuracy of the clearest faces above chance (${chance.toFixed(3)}), got ${clearest.accuracy}`);
   const accuracyAt = accuracyByClarity(table);
+  const clearest = accuracyAt(Number.POSITIVE_INFINITY);
+  const chance = 1 / labels;
+  const full = clearest - chance;
+  if (!(full > 0)) throw new RangeError(`Expected the accuracy of the clearest faces above chance (${chance.toFixed(3)}), got ${clearest}`);
   return (light) => Math.min(1, Math.max(0, (accuracyAt(light.clarity) - chance) / full));
 }
 
 /** The accuracy `table` gives a clarity: linear between the listed clarities, the nearest listed one's outside them. */
 export function accuracyByClarity(table: AccuracyByClarity): (clarity: number) => number {
-  const points = Object.entries(table)
-    .map(([clarity, accuracy]) => ({ clarity: Number(clarity), accuracy }))
-    .sort((a, b) => a.clarity - b.clarity);
-  if (points.length === 0) throw new RangeError('Expected an accuracy for at least one clarity, got none');
-  return (clarity) => {
-    let lo = points[0]!;
-    if (!(clarity > lo.clarity)) return lo.accuracy;
-    for (const hi of points.slice(1)) {
-      if (clarity <= hi.clarity) return lo.accuracy + ((hi.accuracy - lo.accuracy) * (clarity - lo.clarity)) / (hi.clarity - lo.clarity);
-      lo = hi;
-    }
-    return lo.accuracy;
-  };
+  return linearTable(table, 'an accuracy for at least one clarity');
 }
 
 /**

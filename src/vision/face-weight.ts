@@ -5,6 +5,7 @@
  * but votes on the room's mood only with the weight its size earns.
  */
 import { describeValue } from '../kernel/errors.js';
+import { linearTable } from './linear-table.js';
 
 /** The face size (px) the model's full accuracy is measured at: faces this large and larger weigh 1. */
 export const FULL_SIZE_PX = 48;
@@ -20,19 +21,12 @@ export type FaceWeigher = (sizePx: number) => number;
  * outside them. Throws a `RangeError` for an empty table.
  */
 export function accuracyAt(table: AccuracyBySize, sizePx: number): number {
-  const points = sortedPoints(table);
-  const first = points[0];
-  const last = points.at(-1);
-  if (first === undefined || last === undefined) throw new RangeError('Expected `accuracyBySize` to list at least one size, got none');
-  if (!(sizePx > first.size)) return first.accuracy;
-  if (sizePx >= last.size) return last.accuracy;
-  for (let i = 1; i < points.length; i++) {
-    const hi = points[i];
-    const lo = points[i - 1];
-    if (hi === undefined || lo === undefined || sizePx > hi.size) continue;
-    return lo.accuracy + ((hi.accuracy - lo.accuracy) * (sizePx - lo.size)) / (hi.size - lo.size);
-  }
-  return last.accuracy;
+  return accuracyBySize(table)(sizePx);
+}
+
+/** `accuracyAt` as a function of the size, the table sorted once. */
+function accuracyBySize(table: AccuracyBySize): (sizePx: number) => number {
+  return linearTable(table, '`accuracyBySize` to list at least one size');
 }
 
 /**
@@ -47,11 +41,12 @@ export function faceWeigher(table: AccuracyBySize | undefined, labels: number): 
   if (table === undefined) return () => 1;
   if (!(Number.isInteger(labels) && labels >= 2)) throw new RangeError(`Expected \`labels\` to be an integer >= 2, got \`${labels}\``);
   const chance = 1 / labels;
-  const full = accuracyAt(table, FULL_SIZE_PX) - chance;
+  const accuracy = accuracyBySize(table);
+  const full = accuracy(FULL_SIZE_PX) - chance;
   if (!(full > 0)) {
     throw new RangeError(`Expected the accuracy at ${FULL_SIZE_PX} px to be above chance (${chance.toFixed(3)}), got \`${full + chance}\``);
   }
-  return (sizePx) => Math.min(1, Math.max(0, (accuracyAt(table, sizePx) - chance) / full));
+  return (sizePx) => Math.min(1, Math.max(0, (accuracy(sizePx) - chance) / full));
 }
 
 /**
@@ -83,10 +78,4 @@ export function accuracyBySizeProblems(value: unknown, labels: number): string[]
     problems.push(`accuracyBySize: expected the accuracy at ${FULL_SIZE_PX} px above chance (1/${labels}), got ${full}`);
   }
   return problems;
-}
-
-function sortedPoints(table: AccuracyBySize): Array<{ size: number; accuracy: number }> {
-  return Object.entries(table)
-    .map(([size, accuracy]) => ({ size: Number(size), accuracy }))
-    .sort((a, b) => a.size - b.size);
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { mixSeed, seededRandom } from './low-light.js';
 import { loadOpencv } from './opencv.js';
-import { SMALL_FACE_STEPS, smallFaceSigma, smoothSmallFace } from './small-face-grain.js';
+import { measureLight } from './face-light.js';
+import { SMALL_FACE_STEPS, sigmaFor, smoothSmallFace } from './small-face-grain.js';
 
 const SIDE = 20;
 /** A smooth face-like shading (a bright oval on a darker ground), plus grain of deviation `grain`. */
@@ -16,13 +17,13 @@ function face(grain: number, seed = 1): Uint8Array {
   });
 }
 
-describe('smallFaceSigma', () => {
+describe('sigmaFor', () => {
   it('leaves a clean or lightly grained small face alone and smooths a grainier one more', () => {
-    expect(smallFaceSigma(face(0), SIDE, SIDE)).toBe(0);
-    expect(smallFaceSigma(face(4), SIDE, SIDE)).toBe(0);
-    expect(smallFaceSigma(face(10), SIDE, SIDE)).toBe(0);
-    expect(smallFaceSigma(face(17), SIDE, SIDE)).toBe(SMALL_FACE_STEPS[0]?.sigma);
-    expect(smallFaceSigma(face(25), SIDE, SIDE)).toBe(SMALL_FACE_STEPS.at(-1)?.sigma);
+    expect(sigmaFor(measureLight(face(0), SIDE, SIDE))).toBe(0);
+    expect(sigmaFor(measureLight(face(4), SIDE, SIDE))).toBe(0);
+    expect(sigmaFor(measureLight(face(10), SIDE, SIDE))).toBe(0);
+    expect(sigmaFor(measureLight(face(17), SIDE, SIDE))).toBe(SMALL_FACE_STEPS[0]?.sigma);
+    expect(sigmaFor(measureLight(face(25), SIDE, SIDE))).toBe(SMALL_FACE_STEPS.at(-1)?.sigma);
   });
 });
 

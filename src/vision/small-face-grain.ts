@@ -41,16 +41,6 @@ export const SMALL_FACE_STEPS: readonly SmallFaceStep[] = [
   { fromNoise: 17, sigma: 0.7 },
 ];
 
-/** The σ a small grey face (`width` x `height` bytes, at least 3x3) is smoothed with: 0 for none. */
-export function smallFaceSigma(
-  pixels: Uint8Array,
-  width: number,
-  height: number,
-  steps: readonly SmallFaceStep[] = SMALL_FACE_STEPS,
-): number {
-  return sigmaFor(measureLight(pixels, width, height), steps);
-}
-
 /** The σ a small face of this light (measured at its own size) is smoothed with: 0 for none. */
 export function sigmaFor(light: FaceLight, steps: readonly SmallFaceStep[] = SMALL_FACE_STEPS): number {
   return stepFor({ steps }, light.noise)?.sigma ?? 0;
