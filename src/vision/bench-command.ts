@@ -6,6 +6,7 @@ import { MoodboxError } from '../kernel/errors.js';
 import { seededRandom } from '../kernel/random.js';
 import { defaultModel } from './analyze-command.js';
 import { benchVision, formatBench, type BenchReport, type BenchScene, type SceneReport } from './bench.js';
+import { cpuInfo, describeCpu } from './cpu-info.js';
 import { CROWD_TRAINING_FACES, makeCrowdSet } from './crowd-set.js';
 import { makeDetectionSet, scoreDetector, type DetectionScore, type LabelledFrame } from './detection-set.js';
 import { createFaceDetector, DETECTOR_KINDS, type DetectorKind } from './detectors.js';
@@ -180,10 +181,12 @@ export async function runBenchCommand(options: BenchCommandOptions, io: BenchCom
         crowdByLight: dimScores.get(kind) ?? [],
       });
     }
+    // The kernels onnxruntime and OpenCV run, and so the figures, depend on the CPU: each report names it.
+    const cpu = cpuInfo();
     io.stdout(
       options.json
-        ? `${JSON.stringify({ model: classifier.model?.file, detectors: reports })}\n`
-        : reports.map((r) => formatDetectorBench(r)).join('\n'),
+        ? `${JSON.stringify({ model: classifier.model?.file, cpu, detectors: reports })}\n`
+        : `cpu: ${describeCpu(cpu)}\n${reports.map((r) => formatDetectorBench(r)).join('\n')}`,
     );
     return 0;
   } catch (err) {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { systemClock } from '../kernel/clock.js';
 import { headline, type DetectorBench } from './bench-command.js';
 import { benchVision, formatBench, percentiles } from './bench.js';
+import { cpuInfo, type CpuInfo } from './cpu-info.js';
 import { FER_LABELS } from './fer-csv.js';
 import { loadOpencv } from './opencv.js';
 import { stageEmotionModel } from './testing/emotion-model.js';
@@ -120,7 +121,9 @@ describe('moodbox bench vision', () => {
     model.cleanup();
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    const { detectors } = JSON.parse(result.stdout) as { detectors: DetectorBench[] };
+    const { cpu, detectors } = JSON.parse(result.stdout) as { cpu: CpuInfo; detectors: DetectorBench[] };
+    // The CPU the figures were measured on, as /proc/cpuinfo describes it (its kernels decide them).
+    expect(cpu).toEqual(cpuInfo());
     // Both detectors side by side, each with its scenes and its score on the labelled frames.
     expect(detectors.map((d) => d.detector)).toEqual(['yunet', 'haar']);
     for (const report of detectors) {
