@@ -15,10 +15,12 @@ export function linearTable(table: Readonly<Record<string, number>>, what: strin
     .sort((a, b) => a.x - b.x);
   const first = points[0];
   if (first === undefined) throw new RangeError(`Expected ${what}, got none`);
+  // Read for every face a frame holds: no allocation on the way.
   return (x) => {
     let lo = first;
     if (!(x > lo.x)) return lo.y;
-    for (const hi of points.slice(1)) {
+    for (let i = 1; i < points.length; i++) {
+      const hi = points[i]!;
       if (x <= hi.x) return lo.y + ((hi.y - lo.y) * (x - lo.x)) / (hi.x - lo.x);
       lo = hi;
     }
