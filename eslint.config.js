@@ -6,6 +6,11 @@ import tseslint from 'typescript-eslint';
 const TIME_AND_CHANCE = [
   { object: 'Date', property: 'now', message: 'Use the injected Clock (kernel/clock.ts).' },
   { object: 'Math', property: 'random', message: 'Use the injected Random (kernel/random.ts).' },
+  {
+    object: 'JSON',
+    property: 'parse',
+    message: 'Parse JSON from outside the process with parseJson (kernel/json.ts): it refuses keys that reach a prototype.',
+  },
 ];
 const TIMERS = ['setTimeout', 'setInterval'].map((name) => ({ name, message: 'Use the injected Clock (kernel/clock.ts).' }));
 

@@ -1,3 +1,4 @@
+import { parseJson } from '../kernel/json.js';
 /**
  * mpv's JSON IPC, as pure functions: commands out, messages in. One JSON object per line.
  * See mpv's manual, "JSON IPC". Nothing here touches a socket.
@@ -47,7 +48,7 @@ const END_REASONS: readonly EndFileReason[] = ['eof', 'stop', 'quit', 'error', '
 export function decodeMessage(line: string): MpvMessage {
   let value: unknown;
   try {
-    value = JSON.parse(line);
+    value = parseJson(line);
   } catch {
     return { type: 'invalid', line };
   }

@@ -15,6 +15,7 @@ import { lowLightImage, mixSeed, seededRandom as cameraRandom } from './low-ligh
 import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';
 import type { Box, FaceDetector } from './face-detector.js';
 import { LightReader } from './light-reader.js';
+import { parseJson } from '../kernel/json.js';
 
 /** The daemon's default `vision.mirrorUpToFaces` (its schema is in daemon/config, which vision does not import). */
 const DAEMON_MIRROR_UP_TO_FACES = 4;
@@ -253,7 +254,7 @@ async function ferRows(
 /** The generated frames and the fixture photos, with their labels. */
 async function labelledFrames(rows: readonly FerRow[], count: number, fixtures: string): Promise<LabelledFrame[]> {
   const generated = await makeDetectionSet({ random: seededRandom(LABELLED_SEED) }, rows, { frames: count });
-  const placed = JSON.parse(readFileSync(join(fixtures, 'faces.json'), 'utf8')) as Record<string, Array<{ box: number[] }>>;
+  const placed = parseJson(readFileSync(join(fixtures, 'faces.json'), 'utf8')) as Record<string, Array<{ box: number[] }>>;
   const photos = await Promise.all(
     Object.entries(placed).map(async ([name, faces]) => ({
       name,

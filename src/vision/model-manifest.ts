@@ -8,6 +8,7 @@ import { denoiseProblems, type FaceDenoise } from './face-denoise.js';
 import { labelOffsetsProblems, type LabelOffsets } from './label-offsets.js';
 import { accuracyBySizeProblems, type AccuracyBySize } from './face-weight.js';
 import { FACE_SIZE, normalisationTable, type Normalisation } from './preprocess.js';
+import { parseJson } from '../kernel/json.js';
 
 /** The manifest's file name; it sits in the same folder as the models it describes. */
 export const MANIFEST_FILE = 'manifest.json';
@@ -110,7 +111,7 @@ export async function loadModelManifest(modelPath: string): Promise<VerifiedMode
   const file = basename(modelPath);
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(manifestPath, 'utf8'));
+    raw = parseJson(await readFile(manifestPath, 'utf8'));
   } catch (err) {
     throw new ModelError('MB_ERR_MODEL_MANIFEST', `cannot read the model manifest ${manifestPath}: ${(err as Error).message}`, {
       cause: err,

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { FLEET_COMMANDS, isFleetCommand } from '../mqtt/fleet-topics.js';
 import type { FleetBox, FleetOperator, FleetOperatorOptions } from '../mqtt/fleet-operator.js';
+import { parseJson } from '../../kernel/json.js';
 
 const DEFAULT_URL = 'mqtt://127.0.0.1:1883';
 
@@ -112,7 +113,7 @@ function describeBox(box: FleetBox): string {
 
 function parseValue(raw: string): unknown {
   try {
-    return JSON.parse(raw);
+    return parseJson(raw);
   } catch {
     // A bare word (lift) is taken as a string.
     return raw;

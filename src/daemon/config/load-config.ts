@@ -9,6 +9,7 @@ import { configValidator } from './config-validator.js';
 import { dayPlanProblems } from './schema-day-plans.js';
 import type { Config } from './schema.js';
 import { siteProblems } from './site-rules.js';
+import { parseJson } from '../../kernel/json.js';
 
 /** The environment variables that may override the configuration file, and nothing else. */
 export const ENV_OVERRIDES = [
@@ -102,7 +103,7 @@ function readJson(file: string): unknown {
     throw new ConfigError('MB_ERR_CONFIG_READ', [`${file}: cannot read the configuration file (${why})`], { cause: err });
   }
   try {
-    return JSON.parse(text) as unknown;
+    return parseJson(text) as unknown;
   } catch (err) {
     throw new ConfigError('MB_ERR_CONFIG_READ', [`${file}: not valid JSON (${(err as Error).message})`], { cause: err });
   }

@@ -13,6 +13,7 @@ import { isLoopbackAddress, judgeOrigin, type OriginVerdict } from './origin.js'
 import { guestMessage, stateFor, type StateView } from './public-state.js';
 import type { ClientRequestSpec } from './schemas/client-requests.js';
 import type { ScreenState } from './state-hub.js';
+import { parseJson } from '../../kernel/json.js';
 
 /** The credentials a request carries: the token it sent and the screen it comes from. */
 export interface WsCredentials {
@@ -248,7 +249,7 @@ export function registerWs<R extends RequestMap<R>>(
     const { origin, isKioskScreen, connection, viewer } = socket;
     let message: unknown;
     try {
-      message = JSON.parse(text);
+      message = parseJson(text);
     } catch {
       return errorReply('error', '', 'MB_ERR_HTTP_BAD_REQUEST', 'Expected a JSON message');
     }

@@ -11,6 +11,7 @@ import {
   type FleetCommandResult,
 } from './fleet-topics.js';
 import type { MqttConnection } from './mqtt-connection.js';
+import { parseJson } from '../../kernel/json.js';
 
 /** Carries out an operator's command; rejects with the reason when the box refuses it. */
 export type FleetCommandHandler = (command: FleetCommand, value: unknown) => Promise<void>;
@@ -254,7 +255,7 @@ export class FleetMember implements Service {
 const MAX_ID_LENGTH = 128;
 
 function parseMessage(payload: string): FleetCommandMessage {
-  const value: unknown = JSON.parse(payload);
+  const value: unknown = parseJson(payload);
   const id = typeof value === 'object' && value !== null ? (value as { id?: unknown }).id : undefined;
   if (typeof id !== 'string' || id === '' || id.length > MAX_ID_LENGTH) {
     throw new TypeError(`Expected {"id": "…" (1–${MAX_ID_LENGTH} characters), "value": …}, got \`${payload.slice(0, 80)}\``);

@@ -12,6 +12,7 @@ import {
   type FleetCommandMessage,
   type FleetCommandResult,
 } from './fleet-topics.js';
+import { parseJson } from '../../kernel/json.js';
 
 /** One box as an operator sees it on the broker. */
 export interface FleetBox {
@@ -151,7 +152,7 @@ export class FleetOperator {
 
 function parseObject(text: string): Record<string, unknown> | null {
   try {
-    const value: unknown = JSON.parse(text);
+    const value: unknown = parseJson(text);
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
   } catch {
     return null;

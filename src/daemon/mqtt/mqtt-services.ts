@@ -11,6 +11,7 @@ import { DEFAULT_HOLD_MINUTES } from './home-assistant.js';
 import { holdMinutesInMemory, minutesOf, type HoldMinutes } from './home-assistant-commands.js';
 import { MqttBridge, type BoxView } from './mqtt-bridge.js';
 import type { MqttConnection } from './mqtt-connection.js';
+import { parseJson } from '../../kernel/json.js';
 
 /** The broker connection the composition root built, and the box's id on it. */
 export interface MqttParts {
@@ -95,7 +96,7 @@ export function storedSeenCommands(deps: { kept: KeptValues; clock: Pick<Clock, 
   const { kept, clock, log } = deps;
   let saved: string[] = [];
   try {
-    const parsed: unknown = JSON.parse(kept.get(SEEN_COMMANDS_KEY) ?? '[]');
+    const parsed: unknown = parseJson(kept.get(SEEN_COMMANDS_KEY) ?? '[]');
     if (Array.isArray(parsed)) saved = parsed.filter((id): id is string => typeof id === 'string').slice(-SEEN_IDS);
   } catch (err) {
     log.warn({ err: { message: (err as Error).message } }, 'the saved fleet command ids are unreadable; starting without them');
@@ -118,7 +119,7 @@ export function storedAppliedSettings(deps: { kept: KeptValues; clock: Pick<Cloc
   const { kept, clock, log } = deps;
   const saved: Record<string, string> = {};
   try {
-    const parsed: unknown = JSON.parse(kept.get(APPLIED_SETTINGS_KEY) ?? '{}');
+    const parsed: unknown = parseJson(kept.get(APPLIED_SETTINGS_KEY) ?? '{}');
     if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
       for (const [setting, id] of Object.entries(parsed)) if (typeof id === 'string') saved[setting] = id;
     }

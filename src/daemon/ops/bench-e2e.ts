@@ -8,6 +8,7 @@ import type { Clock } from '../../kernel/clock.js';
 import { DEMO_LIBRARY, installPath } from '../config/paths.js';
 import { childNamed, mib, peakRssKiB, rssKiB } from './process-stats.js';
 import { NOBODY } from '../../kernel/room-mood.js';
+import { parseJson } from '../../kernel/json.js';
 
 /** The clip: a happy face for 8 s, then a sad one for 12 s, looped. */
 const CLIP = 'src/vision/testing/fixtures/happy-then-sad.mp4';
@@ -86,7 +87,7 @@ export async function benchE2e(options: E2eBenchOptions): Promise<E2eBenchReport
     buffer = parts.pop() ?? '';
     for (const part of parts) {
       try {
-        lines.push(JSON.parse(part) as LogLine);
+        lines.push(parseJson(part) as LogLine);
       } catch {
         // not a log line
       }
@@ -108,7 +109,7 @@ export async function benchE2e(options: E2eBenchOptions): Promise<E2eBenchReport
     const ws = new WebSocket(`${base.replace('http', 'ws')}/ws`);
     ws.on('message', (raw) => {
       const at = clock.now();
-      const message = JSON.parse((raw as Buffer).toString('utf8')) as { type: string; data: { since?: number | null } };
+      const message = parseJson((raw as Buffer).toString('utf8')) as { type: string; data: { since?: number | null } };
       // A mood change carries the daemon's time of the change (same machine, same clock).
       if (message.type === 'mood/changed' && typeof message.data.since === 'number' && !seen.has(message.data.since)) {
         seen.add(message.data.since);

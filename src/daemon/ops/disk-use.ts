@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statfsSync, statSync, writeFileS
 import { basename, dirname, join } from 'node:path';
 import type { DatabaseUse } from '../store/store-maintenance.js';
 import { DATABASE_FILE } from '../config/paths.js';
+import { parseJson } from '../../kernel/json.js';
 
 const DAY_MS = 86_400_000;
 /** In the data directory: the size of the data directory after each night's retention run. */
@@ -57,7 +58,7 @@ export function folderBytes(path: string): number {
 /** The nightly samples recorded so far, oldest first; none when the file is missing or unreadable. */
 export function readDiskSamples(dataDir: string): DiskSample[] {
   try {
-    const parsed = JSON.parse(readFileSync(join(dataDir, DISK_SAMPLES_FILE), 'utf8')) as unknown;
+    const parsed = parseJson(readFileSync(join(dataDir, DISK_SAMPLES_FILE), 'utf8')) as unknown;
     if (!Array.isArray(parsed)) return [];
     return parsed.filter((s): s is DiskSample => typeof (s as DiskSample).at === 'number' && typeof (s as DiskSample).bytes === 'number');
   } catch {

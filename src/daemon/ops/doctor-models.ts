@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { installPath } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
 import type { Check, DoctorEnv } from './doctor-check.js';
+import { parseJson } from '../../kernel/json.js';
 
 /** The model's file and manifest, then (when they are sound) whether its int8 kernels hold on this CPU. */
 export async function modelChecks(config: Config, ctx: DoctorEnv): Promise<Check[]> {
@@ -29,7 +30,7 @@ function checkModel(config: Config, ctx: DoctorEnv): Check {
   const manifestPath = join(dirname(path), 'manifest.json');
   let manifest: { models?: Record<string, { sha256?: string }> };
   try {
-    manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as typeof manifest;
+    manifest = parseJson(readFileSync(manifestPath, 'utf8')) as typeof manifest;
   } catch {
     return {
       name,

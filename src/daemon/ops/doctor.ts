@@ -27,6 +27,7 @@ import { checkFirstAdmin } from './doctor-admin.js';
 import { checkVersion } from './doctor-version.js';
 import { checkScreen, type ScreenPlaces } from './doctor-screen.js';
 import type { Check, CheckStatus, DoctorEnv } from './doctor-check.js';
+import { parseJson } from '../../kernel/json.js';
 
 export type { Check, CheckStatus, DoctorEnv } from './doctor-check.js';
 
@@ -120,7 +121,7 @@ function savedSettings(
     const db = new Database(path, { readonly: true, fileMustExist: true });
     try {
       const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(OVERRIDES_KEY) as { value: string } | undefined;
-      overrides = row === undefined ? {} : (JSON.parse(row.value) as Record<string, unknown>);
+      overrides = row === undefined ? {} : (parseJson(row.value) as Record<string, unknown>);
     } finally {
       db.close();
     }

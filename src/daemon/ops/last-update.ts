@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { updateLine, type UpdateRecord } from '../../kernel/health-words.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
+import { parseJson } from '../../kernel/json.js';
 
 /** What `scripts/update.sh` writes after each update: `last-update.json` in the data directory. */
 export type LastUpdate = UpdateRecord;
@@ -13,7 +14,7 @@ export function readLastUpdate(dataDir: string): LastUpdate | null | undefined {
   const file = join(dataDir, LAST_UPDATE_FILE);
   if (!existsSync(file)) return undefined;
   try {
-    const value = JSON.parse(readFileSync(file, 'utf8')) as Partial<LastUpdate>;
+    const value = parseJson(readFileSync(file, 'utf8')) as Partial<LastUpdate>;
     const isText = (v: unknown): v is string => typeof v === 'string' && v.length <= 1000;
     if (
       !isText(value.at) ||

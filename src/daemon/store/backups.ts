@@ -22,6 +22,7 @@ import { placeUnique } from './backup-files.js';
 import { restoreProblemsOffLoop } from './restore-check.js';
 import { schemaProblems } from './schema-match.js';
 import { loadMigrations, type Migration } from './sqlite-migrations.js';
+import { parseJson } from '../../kernel/json.js';
 
 /** The database's file name in the data directory. */
 import { DATABASE_FILE } from '../config/paths.js';
@@ -169,7 +170,7 @@ export function applyPendingRestore(dataDir: string, now: number): RestoreOutcom
   }
   let meta: PendingRestore = { from: PENDING_RESTORE, by: '?', at: now };
   try {
-    const read = JSON.parse(readFileSync(metaFile, 'utf8')) as Partial<PendingRestore>;
+    const read = parseJson(readFileSync(metaFile, 'utf8')) as Partial<PendingRestore>;
     meta = {
       from: typeof read.from === 'string' ? read.from : meta.from,
       by: typeof read.by === 'string' ? read.by : meta.by,

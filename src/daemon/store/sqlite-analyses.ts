@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { PendingAnalysis, StoredAnalysis, TrackAudio } from '../../player/library/library.js';
 import type { AnalysisRepository, TrackAudioPoint } from './store.js';
 import { lazy } from './sqlite-guard.js';
+import { parseJson } from '../../kernel/json.js';
 
 interface Row {
   track_id: number;
@@ -27,7 +28,7 @@ function toAnalysis(r: Row): StoredAnalysis {
           valence: r.valence,
           tempoBpm: r.tempo_bpm,
           loudnessLufs: r.loudness_lufs,
-          features: JSON.parse(r.features ?? '{}') as TrackAudio['features'],
+          features: parseJson(r.features ?? '{}') as TrackAudio['features'],
           ...(r.print === null ? {} : { print: r.print }),
         }
       : null;

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { CalibrationSample, PersonalHead } from '../../vision/personal-calibration.js';
 import type { CalibrationRepository, StoredCalibration } from './store.js';
+import { parseJson } from '../../kernel/json.js';
 
 interface Row {
   user_id: number;
@@ -27,8 +28,8 @@ export function calibrationRepo(db: Database.Database, deps: { guard: <T>(fn: ()
       return {
         userId: row.user_id,
         modelSha256: row.model_sha256,
-        samples: JSON.parse(row.samples) as CalibrationSample[],
-        head: JSON.parse(row.head) as PersonalHead,
+        samples: parseJson(row.samples) as CalibrationSample[],
+        head: parseJson(row.head) as PersonalHead,
         createdAt: row.created_at,
         updatedAt: row.updated_at,
       };

@@ -11,6 +11,7 @@ import {
   type UserRepository,
 } from './store.js';
 import { guard } from './sqlite-guard.js';
+import { parseJson } from '../../kernel/json.js';
 
 type Db = Database.Database;
 
@@ -33,7 +34,7 @@ const toUser = (r: UserRow): User => ({
   pinHash: r.pin_hash,
   mustChangePin: r.must_change_pin === 1,
   disabled: r.disabled === 1,
-  preferences: JSON.parse(r.preferences) as User['preferences'],
+  preferences: parseJson(r.preferences) as User['preferences'],
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });

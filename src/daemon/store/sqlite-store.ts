@@ -36,6 +36,7 @@ import { loadMigrations, migrate, type Migration } from './sqlite-migrations.js'
 import { cardsRepo, sessionsRepo, usersRepo } from './sqlite-people.js';
 import { playsRepo } from './sqlite-plays.js';
 import { tracksRepo } from './sqlite-tracks.js';
+import { parseJson } from '../../kernel/json.js';
 
 export { loadMigrations, type Migration } from './sqlite-migrations.js';
 
@@ -199,7 +200,7 @@ function settingsRepo(db: Db): SettingsRepository {
   return {
     get(key) {
       const row = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(key);
-      return row === undefined ? undefined : (JSON.parse(row.value) as unknown);
+      return row === undefined ? undefined : (parseJson(row.value) as unknown);
     },
     set(key, value, at) {
       guard(() =>
@@ -212,7 +213,7 @@ function settingsRepo(db: Db): SettingsRepository {
     },
     all() {
       const rows = db.prepare<[], { key: string; value: string }>('SELECT key, value FROM settings ORDER BY key').all();
-      return Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
+      return Object.fromEntries(rows.map((r) => [r.key, parseJson(r.value) as unknown]));
     },
   };
 }
@@ -274,7 +275,7 @@ function auditRepo(db: Db): AuditRepository {
         )
         .all(...params, clampLimit(options.limit), Math.max(options.offset ?? 0, 0));
       return {
-        items: rows.map((r): AuditEntry => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> })),
+        items: rows.map((r): AuditEntry => ({ ...r, detail: parseJson(r.detail) as Record<string, unknown> })),
         total,
       };
     },

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { parseModel, type TasteModel } from '../../player/taste/logistic.js';
 import type { TasteRepository, TasteOwner } from './store.js';
+import { parseJson } from '../../kernel/json.js';
 
 interface Row {
   weights: string;
@@ -28,7 +29,7 @@ export function tasteRepo(db: Database.Database, deps: { guard: <T>(fn: () => T)
       const row = select.get(ownerKey(owner).key);
       if (row === undefined) return undefined;
       return {
-        ...parseModel({ weights: JSON.parse(row.weights) as unknown, squares: JSON.parse(row.squares) as unknown, examples: row.examples }),
+        ...parseModel({ weights: parseJson(row.weights) as unknown, squares: parseJson(row.squares) as unknown, examples: row.examples }),
         updatedAt: row.updated_at,
       };
     },

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import type { Clock } from '../../kernel/clock.js';
+import { parseJson } from '../../kernel/json.js';
 
 /** The analysis' sample rate (Hz). */
 export const SAMPLE_RATE = 11025;
@@ -141,7 +142,7 @@ export async function probe(path: string, ffprobePath: string, options: ProcessO
   if (result.code !== 0) throw await decodeFailure(path, result.stderr, 'ffprobe cannot read it');
   let json: ProbeJson;
   try {
-    json = JSON.parse(result.stdout[0]!.toString('utf8')) as ProbeJson;
+    json = parseJson(result.stdout[0]!.toString('utf8')) as ProbeJson;
   } catch (error) {
     throw new AudioAnalysisError('undecodable', path, 'ffprobe gave no readable answer', { cause: error });
   }

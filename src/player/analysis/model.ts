@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describeValue } from '../../kernel/errors.js';
 import type { AudioFeatures } from './features.js';
+import { parseJson } from '../../kernel/json.js';
 
 /** How a feature enters the model. */
 export type FeatureTransform = 'identity' | 'log';
@@ -221,7 +222,7 @@ let shipped: MusicMoodModel | undefined;
 /** Reads and checks the shipped model (once). */
 export function loadMusicMoodModel(url: URL = DEFAULT_MODEL_URL): MusicMoodModel {
   if (url.href === DEFAULT_MODEL_URL.href && shipped !== undefined) return shipped;
-  const model = parseMusicMoodModel(JSON.parse(readFileSync(url, 'utf8')) as unknown, url.pathname);
+  const model = parseMusicMoodModel(parseJson(readFileSync(url, 'utf8')) as unknown, url.pathname);
   if (url.href === DEFAULT_MODEL_URL.href) shipped = model;
   return model;
 }

@@ -7,6 +7,7 @@ import { lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Log } from '../../kernel/log.js';
 import { readCoverFile } from './cover-files.js';
+import { parseJson } from '../../kernel/json.js';
 
 /**
  * A folder's own cover image, used for its tracks that embed none (as MPD, Volumio and Lyrion do):
@@ -113,7 +114,7 @@ export class FolderCovers {
 /** The folder cover images seen by the last scans, by folder; none when the record is missing or unreadable. */
 async function readRecord(coversDir: string): Promise<Map<string, FolderImage>> {
   try {
-    const parsed = JSON.parse(await readFile(join(coversDir, FOLDER_COVERS_FILE), 'utf8')) as unknown;
+    const parsed = parseJson(await readFile(join(coversDir, FOLDER_COVERS_FILE), 'utf8')) as unknown;
     if (typeof parsed !== 'object' || parsed === null) return new Map();
     return new Map(Object.entries(parsed as Record<string, FolderImage>));
   } catch {

@@ -5,6 +5,7 @@ import { describeValue } from '../../kernel/errors.js';
 import { moodName } from '../moods.js';
 import type { LibraryTracks, MoodTag } from './library.js';
 import type { AudioTags } from './tag-reader.js';
+import { parseJson } from '../../kernel/json.js';
 
 /** Genre words → moods, checked in order against the lowercased genre tag. */
 const GENRE_RULES: ReadonlyArray<{ words: readonly string[]; moods: Record<string, number> }> = [
@@ -199,7 +200,7 @@ export function moodList(text: string): Record<string, number> {
 }
 
 function jsonRows(text: string): Array<{ line: number; row: Record<string, unknown> }> {
-  const data = JSON.parse(text) as unknown;
+  const data = parseJson(text) as unknown;
   const list = Array.isArray(data) ? data : (data as { tracks?: unknown } | null)?.tracks;
   if (!Array.isArray(list)) throw new TypeError(`Expected a JSON array of entries or {tracks: [...]}, got ${describeValue(data)}`);
   return list.map((row, k) => ({ line: k + 1, row: typeof row === 'object' && row !== null ? (row as Record<string, unknown>) : {} }));

@@ -1,4 +1,5 @@
 import type { SpotifyTokens, TokenStore } from './spotify-client.js';
+import { parseJson } from '../../kernel/json.js';
 
 /** The secrets port the tokens are kept in; the daemon's secret repository satisfies it. */
 export interface SecretStore {
@@ -24,7 +25,7 @@ export class SecretTokenStore implements TokenStore {
     const text = this.#secrets.get(KEY);
     if (text === undefined) return undefined;
     try {
-      const value = JSON.parse(text) as Partial<SpotifyTokens>;
+      const value = parseJson(text) as Partial<SpotifyTokens>;
       if (typeof value.accessToken !== 'string' || typeof value.refreshToken !== 'string' || typeof value.expiresAt !== 'number')
         return undefined;
       return { accessToken: value.accessToken, refreshToken: value.refreshToken, expiresAt: value.expiresAt, scope: value.scope ?? '' };

@@ -9,6 +9,7 @@ import type {
   SpotifyTrack,
 } from './spotify-client.js';
 import type { Log } from '../../kernel/log.js';
+import { parseJson } from '../../kernel/json.js';
 
 export interface SpotifyWebClientOptions {
   /** @default 'https://api.spotify.com' */
@@ -280,7 +281,7 @@ function pathOnly(path: string): string {
 
 function safeJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseJson(text);
   } catch {
     return undefined;
   }

@@ -19,6 +19,7 @@ import {
   ScanStartedSchema,
 } from '../schemas/appliance.js';
 import type { Actor } from '../../store/store-reads.js';
+import { parseJson } from '../../../kernel/json.js';
 
 const COVER_TYPES = { jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif' } as const;
 /** Cover names are content hashes: the bytes behind a name never change. */
@@ -235,7 +236,7 @@ async function modelReport(modelPath: string) {
   const file = basename(modelPath);
   let manifest: unknown;
   try {
-    manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
+    manifest = parseJson(await readFile(manifestPath, 'utf8'));
   } catch (err) {
     throw new MoodboxError('MB_ERR_NOT_FOUND', `The model manifest ${manifestPath} cannot be read (${(err as Error).message}).`, {
       cause: err,
