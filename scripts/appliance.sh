@@ -48,7 +48,10 @@ source "$repo/scripts/system-files.sh"
 etc=/etc/moodbox
 config="$etc/config.json"
 record="$etc/installed"
+# The service user's folder (0750 moodbox): root makes it, in /var/lib, and never acts inside it.
 state=/var/lib/moodbox
+# What `setup.sh update` recorded of the updates (scripts/update.sh), in a folder of root's.
+updates=/var/lib/moodbox-update
 user=moodbox
 has_systemd() { [[ -d /run/systemd/system ]]; }
 
@@ -88,7 +91,8 @@ if [[ "$action" == uninstall ]]; then
       say "removed the user $name"
     fi
   done
-  rm -rf /var/lib/moodbox-kiosk
+  # rm follows no link: a link inside these folders goes, never what it points to.
+  rm -rf /var/lib/moodbox-kiosk "$updates"
   if ((installed_here == 0)) && [[ -n "$prefix" && -d "$prefix" ]]; then
     # With the versions an update kept beside it.
     rm -rf "$prefix" "$prefix.previous" "$prefix.next" "$prefix.failed"
@@ -221,6 +225,8 @@ if ((kiosk == 1)); then
   system_user moodbox-kiosk
 fi
 install_system_files "$prefix" "$kiosk"
+# In /var/lib, which only root writes: no link of the service user's can stand in for it.
+[[ ! -L "$state" ]] || die "$state is a link, not a folder: move it away and install again"
 install -d -m 0750 -o "$user" -g "$user" "$state"
 install -d -m 0755 "$etc"
 

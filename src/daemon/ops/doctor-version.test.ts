@@ -3,26 +3,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkVersion } from './doctor-version.js';
-import { LAST_UPDATE_FILE, lastUpdateService } from './last-update.js';
+import { LAST_UPDATE_FILE, lastUpdateService, UPDATE_DIR } from './last-update.js';
 
 const data = mkdtempSync(join(tmpdir(), 'moodbox-doctor-version-'));
+const updates = mkdtempSync(join(tmpdir(), 'moodbox-updates-'));
 const install = mkdtempSync(join(tmpdir(), 'moodbox-install-'));
 afterAll(() => {
-  rmSync(data, { recursive: true, force: true });
-  rmSync(install, { recursive: true, force: true });
+  for (const dir of [data, updates, install]) rmSync(dir, { recursive: true, force: true });
 });
-const record = (value: unknown): void =>
-  writeFileSync(join(data, LAST_UPDATE_FILE), typeof value === 'string' ? value : JSON.stringify(value));
+const record = (value: unknown, dir = updates): void =>
+  writeFileSync(join(dir, LAST_UPDATE_FILE), typeof value === 'string' ? value : JSON.stringify(value));
 
 describe("moodbox doctor's version line", () => {
   it('names the version and the folder, and says whether the last update went well or was rolled back, and why', () => {
-    expect(checkVersion('1.4.0', install, data)).toEqual({
+    expect(checkVersion('1.4.0', install, data, updates)).toEqual({
       name: 'version',
       status: 'ok',
       message: `Moodbox 1.4.0 in ${install}; no update since it was installed`,
     });
     record({ at: '2026-11-28T01:02:03.000Z', result: 'ok', from: '1.3.0 (abc1234)', to: '1.4.0 (def5678)', reason: '' });
-    expect(checkVersion('1.4.0', install, data)).toMatchObject({
+    expect(checkVersion('1.4.0', install, data, updates)).toMatchObject({
       status: 'ok',
       message: `Moodbox 1.4.0 in ${install}; the update from 1.3.0 (abc1234) to 1.4.0 (def5678) on 2026-11-28 01:02 UTC went well`,
     });
@@ -33,7 +33,7 @@ describe("moodbox doctor's version line", () => {
       to: '1.5.0 (0a1b2c3)',
       reason: '1.5.0 (0a1b2c3) did not answer /api/health within 60 s',
     });
-    const rolledBack = checkVersion('1.4.0', install, data);
+    const rolledBack = checkVersion('1.4.0', install, data, updates);
     expect(rolledBack.status).toBe('warn');
     expect(rolledBack.message).toMatch(/was rolled back: 1\.5\.0 \(0a1b2c3\) did not answer \/api\/health within 60 s$/);
     expect(rolledBack.fix).toContain('setup.sh update');
@@ -46,20 +46,36 @@ describe("moodbox doctor's version line", () => {
       { at: 'x', result: 'maybe', from: 'a', to: 'b', reason: '' },
     ]) {
       record(bad);
-      expect(checkVersion('1.4.0', install, data)).toMatchObject({ status: 'warn', message: expect.stringContaining('unreadable') });
+      expect(checkVersion('1.4.0', install, data, updates)).toMatchObject({
+        status: 'warn',
+        message: expect.stringContaining('unreadable'),
+      });
     }
+  });
+
+  it("reads the record from root's update folder only, never from the data folder, which the service user writes", async () => {
+    rmSync(join(updates, LAST_UPDATE_FILE), { force: true });
+    record({ at: '2026-11-28T01:02:03.000Z', result: 'failed', from: '1.3.0', to: '1.4.0', reason: 'planted' }, data);
+    expect(checkVersion('1.4.0', install, data, updates)).toMatchObject({
+      status: 'ok',
+      message: expect.stringContaining('no update since it was installed'),
+    });
+    const service = lastUpdateService(data, updates);
+    await service.start(new AbortController().signal);
+    expect(service.health?.()).toMatchObject({ status: 'ready', detail: 'no update since it was installed' });
+    expect(UPDATE_DIR).toBe('/var/lib/moodbox-update');
   });
 });
 
 describe("the Health card's update line", () => {
   const healthAfterStart = async (): Promise<unknown> => {
-    const service = lastUpdateService(data);
+    const service = lastUpdateService(data, updates);
     await service.start(new AbortController().signal);
     return service.health?.();
   };
 
   it('says how the last update went, as read when Moodbox started: a rollback needs attention, with its reason and what to do', async () => {
-    rmSync(join(data, LAST_UPDATE_FILE), { force: true });
+    rmSync(join(updates, LAST_UPDATE_FILE), { force: true });
     expect(await healthAfterStart()).toMatchObject({ status: 'ready', detail: 'no update since it was installed' });
     record({ at: '2026-11-28T01:02:03.000Z', result: 'ok', from: '1.3.0 (abc1234)', to: '1.4.0 (def5678)', reason: '' });
     expect(await healthAfterStart()).toMatchObject({

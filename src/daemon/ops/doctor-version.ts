@@ -3,16 +3,17 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Check } from './doctor-check.js';
 import { updateWords } from '../../kernel/health-words.js';
-import { readLastUpdate } from './last-update.js';
+import { readLastUpdate, UPDATE_DIR } from './last-update.js';
 
 /**
  * `moodbox doctor`'s version line: the version and commit of this install, and how its last
  * update went (`setup.sh update`): a warning when it was rolled back or failed, with the reason.
+ * The record is read from root's `updateDir`, never from the data directory (see `UPDATE_DIR`).
  */
-export function checkVersion(version: string, installDir: string, dataDir: string): Check {
+export function checkVersion(version: string, installDir: string, _dataDir?: string, updateDir: string = UPDATE_DIR): Check {
   const commit = gitCommit(installDir);
   const here = `Moodbox ${version}${commit === undefined ? '' : ` (${commit})`} in ${installDir.replace(/\/$/, '')}`;
-  const last = readLastUpdate(dataDir);
+  const last = readLastUpdate(updateDir);
   if (last === undefined) return { name: 'version', status: 'ok', message: `${here}; no update since it was installed` };
   if (last === null) return { name: 'version', status: 'warn', message: `${here}; the last update's record is unreadable` };
   const when = updateWords(last);

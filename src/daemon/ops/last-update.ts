@@ -4,14 +4,21 @@ import { updateLine, type UpdateRecord } from '../../kernel/health-words.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import { parseJson } from '../../kernel/json.js';
 
-/** What `scripts/update.sh` writes after each update: `last-update.json` in the data directory. */
+/** What `scripts/update.sh` writes after each update: `last-update.json` in `UPDATE_DIR`. */
 export type LastUpdate = UpdateRecord;
 
 export const LAST_UPDATE_FILE = 'last-update.json';
 
-/** The record in `dataDir`, undefined when there is none, null when it cannot be read as one (untrusted: any file may be there). */
-export function readLastUpdate(dataDir: string): LastUpdate | null | undefined {
-  const file = join(dataDir, LAST_UPDATE_FILE);
+/**
+ * Where `scripts/update.sh` keeps its records: a folder of root's (0755), which the daemon reads and
+ * the service user cannot write. Never the data directory: a record there is the service user's to
+ * write, and the update, run as root, would write it through any link planted in its place.
+ */
+export const UPDATE_DIR = '/var/lib/moodbox-update';
+
+/** The record in `updateDir`, undefined when there is none, null when it cannot be read as one (any file may be there). */
+export function readLastUpdate(updateDir: string = UPDATE_DIR): LastUpdate | null | undefined {
+  const file = join(updateDir, LAST_UPDATE_FILE);
   if (!existsSync(file)) return undefined;
   try {
     const value = parseJson(readFileSync(file, 'utf8')) as Partial<LastUpdate>;
@@ -40,14 +47,14 @@ export function lastUpdateHealth(last: LastUpdate | null | undefined): ServiceHe
 /**
  * The last update's result (`setup.sh update`) on the admin panel's Health card and `/api/health`:
  * read once at start, as an update ends by starting Moodbox again (the new version, or the old one
- * after a rollback).
+ * after a rollback). The data directory it is given is not read (see `UPDATE_DIR`).
  */
-export function lastUpdateService(dataDir: string): Service {
+export function lastUpdateService(_dataDir?: string, updateDir: string = UPDATE_DIR): Service {
   let health: ServiceHealth = { status: 'ready' };
   return {
     name: 'update',
     start: async () => {
-      health = lastUpdateHealth(readLastUpdate(dataDir));
+      health = lastUpdateHealth(readLastUpdate(updateDir));
     },
     stop: async () => {},
     health: () => health,
