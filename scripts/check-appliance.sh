@@ -8,9 +8,11 @@
 #   2. the same again: nothing changes;
 #   3. the daemon as the service user from /opt/moodbox with the written configuration, until
 #      /api/health answers;
-#   4. `setup.sh update` to the next commit (whose unit differs: installed with it) and back, then
-#      to a commit whose daemon cannot start: rolled back to the version before, with its database
-#      and its unit, and `moodbox doctor` says why;
+#   4. `setup.sh update` with links the service user planted in its folder (`backups` to
+#      /etc/systemd/system, the old record's names to a root file): stopped at the backup, every
+#      target untouched; then to the next commit (whose unit differs: installed with it) and back,
+#      then to a commit whose daemon cannot start: rolled back to the version before, with its
+#      database and its unit, and `moodbox doctor` says why;
 #   5. `setup.sh uninstall`: the unit, rules and user gone, configuration and data kept;
 #      `uninstall --purge`: those gone too.
 #
@@ -134,13 +136,35 @@ git clone --quiet /opt/moodbox /tmp/moodbox-next
 echo "# the next version" >>/tmp/moodbox-next/systemd/moodbox.service
 git -C /tmp/moodbox-next -c user.name=check -c user.email=check@localhost commit --quiet -am "the next version"
 next_unit() { grep -qx '# the next version' /etc/systemd/system/moodbox.service; }
+# Links the service user plants in its own folder: root's update must follow none of them.
+as_moodbox() { runuser -u moodbox -- "$@"; }
+victim=/etc/moodbox-check-victim
+printf 'precious\n' >"$victim"
+chmod 0600 "$victim"
+if [[ -e /var/lib/moodbox/backups ]]; then as_moodbox mv /var/lib/moodbox/backups /var/lib/moodbox/backups.kept; fi
+as_moodbox ln -s /etc/systemd/system /var/lib/moodbox/backups
+for name in last-update.json last-update.json.part; do as_moodbox ln -s "$victim" "/var/lib/moodbox/$name"; done
+targets="$(stat -c '%n %a %U:%G' /etc/systemd/system "$victim")"
+if scripts/setup.sh update --from /tmp/moodbox-next; then fail "an update whose backup would go through a planted link was not stopped"; fi
+[[ "$(stat -c '%n %a %U:%G' /etc/systemd/system "$victim")" == "$targets" ]] ||
+  fail "the update changed what the planted links point to: $(stat -c '%n %a %U:%G' /etc/systemd/system "$victim")"
+[[ "$(cat "$victim")" == precious ]] || fail "the update wrote through a planted link: $(cat "$victim")"
+[[ "$(git -C /opt/moodbox rev-parse HEAD)" == "$first" ]] || fail "the update stopped at the backup switched versions all the same"
+grep -q '"result":"failed"' /var/lib/moodbox-update/last-update.json || fail "the record does not say failed: $(cat /var/lib/moodbox-update/last-update.json)"
+expect_mode /var/lib/moodbox-update 755 root:root
+expect_mode /var/lib/moodbox-update/last-update.json 644 root:root
+for name in last-update.json last-update.json.part; do [[ ! -L "/var/lib/moodbox/$name" ]] || fail "the old record's link $name is still there"; done
+as_moodbox rm /var/lib/moodbox/backups
+if [[ -e /var/lib/moodbox/backups.kept ]]; then as_moodbox mv /var/lib/moodbox/backups.kept /var/lib/moodbox/backups; fi
+say "links planted in /var/lib/moodbox: the update stopped at the backup, /etc/systemd/system and $victim untouched"
+rm -f "$victim"
 scripts/setup.sh update --from /tmp/moodbox-next
 [[ "$(git -C /opt/moodbox rev-parse HEAD)" == "$(git -C /tmp/moodbox-next rev-parse HEAD)" ]] || fail "update did not bring the next commit"
 next_unit || fail "update did not install the next version's unit"
 [[ -d /opt/moodbox.previous ]] || fail "update did not keep the previous version"
-grep -q '"result":"ok"' /var/lib/moodbox/last-update.json || fail "the update's record is not ok: $(cat /var/lib/moodbox/last-update.json)"
+grep -q '"result":"ok"' /var/lib/moodbox-update/last-update.json || fail "the update's record is not ok: $(cat /var/lib/moodbox-update/last-update.json)"
 curl -fsS -o /dev/null http://127.0.0.1:8080/api/health || fail "the next version does not answer"
-say "updated to $(git -C /opt/moodbox rev-parse --short HEAD); $(cat /var/lib/moodbox/last-update.json)"
+say "updated to $(git -C /opt/moodbox rev-parse --short HEAD); $(cat /var/lib/moodbox-update/last-update.json)"
 # Back to the first, from a release tarball this time (no .git in it).
 git archive --format=tar.gz --prefix=moodbox/ -o /tmp/moodbox-first.tar.gz "$first"
 scripts/setup.sh update --from /tmp/moodbox-first.tar.gz
@@ -157,7 +181,7 @@ git -C /tmp/moodbox-next -c user.name=check -c user.email=check@localhost commit
 if MOODBOX_UPDATE_WAIT_S=20 scripts/setup.sh update --from /tmp/moodbox-next; then fail "an update that cannot start was not refused"; fi
 [[ ! -d /opt/moodbox/.git ]] && cmp -s /opt/moodbox/src/daemon/cli.ts src/daemon/cli.ts || fail "the rollback did not bring the first version back"
 ! next_unit || fail "the rollback kept the failed version's unit"
-grep -q '"result":"rolled-back"' /var/lib/moodbox/last-update.json || fail "the record does not say rolled back: $(cat /var/lib/moodbox/last-update.json)"
+grep -q '"result":"rolled-back"' /var/lib/moodbox-update/last-update.json || fail "the record does not say rolled back: $(cat /var/lib/moodbox-update/last-update.json)"
 curl -fsS -o /dev/null http://127.0.0.1:8080/api/health || fail "the version rolled back to does not answer"
 users="$(runuser -u moodbox -- env MOODBOX_CONFIG=/etc/moodbox/config.json STATE_DIRECTORY=/var/lib/moodbox HOME=/var/lib/moodbox \
   node /opt/moodbox/dist/daemon/cli.js user list --json)"
@@ -174,7 +198,8 @@ scripts/setup.sh uninstall
 ! id moodbox-kiosk >/dev/null 2>&1 || fail "the user moodbox-kiosk is still there"
 for gone in /etc/systemd/system/moodbox.service /etc/systemd/system/moodbox-kiosk.service /etc/udev/rules.d/99-moodbox.rules \
   /etc/systemd/system/moodbox-backlight.service /etc/systemd/system/moodbox-backlight.path /usr/local/libexec/moodbox-backlight \
-  /usr/lib/sysusers.d/moodbox.conf /usr/lib/sysusers.d/moodbox-kiosk.conf /opt/moodbox /opt/moodbox.previous /opt/moodbox.failed; do
+  /usr/lib/sysusers.d/moodbox.conf /usr/lib/sysusers.d/moodbox-kiosk.conf /opt/moodbox /opt/moodbox.previous /opt/moodbox.failed \
+  /var/lib/moodbox-update; do
   [[ ! -e "$gone" ]] || fail "$gone is still there"
 done
 [[ -f /etc/moodbox/config.json && -f /var/lib/moodbox/moodbox.db ]] || fail "uninstall did not keep the configuration and the data"
