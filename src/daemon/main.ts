@@ -81,6 +81,10 @@ export async function runDaemon(options: {
       ? store.keepTodaysPeople(restored.kept, { restorePeople: restored.people === true })
       : undefined;
   if (people !== undefined) log.info({ ...people }, 'who may sign in after the restore');
+  // Whoever wrote them (a restored backup, an older version), settings rows too large or not JSON are read by nothing.
+  const unreadable = store.settings.review();
+  for (const { key, bytes, why } of unreadable)
+    log.error({ setting: key, bytes, why }, 'a saved settings row cannot be read; it is taken out');
   // `moodbox restore` must not swap the database under a running daemon: it looks for this.
   const pidFile = join(loaded.config.dataDir, PID_FILE);
   writeFileSync(pidFile, `${process.pid}\n`, { mode: 0o600 });
@@ -97,7 +101,7 @@ export async function runDaemon(options: {
     { file: loaded.file, env: options.env, config: loaded.config },
   );
   if (options.safeMode === undefined) {
-    const invalidSaved = settings.applySaved();
+    const invalidSaved = settings.applySaved({ unreadable });
     if (invalidSaved.length > 0) log.error({ problems: invalidSaved }, 'some saved settings are not used; see the problems');
   } else {
     settings.ignoreSaved(options.safeMode);

@@ -3,7 +3,8 @@ import { configOption } from './options.js';
 
 /**
  * `moodbox backup [FILE]` and `moodbox restore FILE`: a consistent copy of the database, taken
- * while the daemon runs (SQLite's online backup), and putting one back while it does not.
+ * while the daemon runs (SQLite's online backup), and a backup readied to go back in at the next
+ * start, through the same restore as the admin panel's (`stageRestore`).
  */
 export function registerBackup(program: Command): void {
   program
@@ -12,13 +13,16 @@ export function registerBackup(program: Command): void {
     .argument('[file]', 'where to write the copy')
     .addOption(configOption())
     .action(async (file: string | undefined, opts: { config?: string }) => {
-      const [path, { loadConfig }, backups, { systemClock }] = await Promise.all([
+      const [path, { loadConfig }, backups, { systemClock }, { asDataOwner }] = await Promise.all([
         import('node:path'),
         import('../config/load-config.js'),
         import('../store/backups.js'),
         import('../../kernel/clock.js'),
+        import('./data-owner.js'),
       ]);
       const { config } = loadConfig({ file: opts.config, env: process.env });
+      // Into the data folder: with its owner's rights, never root's.
+      if (file === undefined) asDataOwner(config.dataDir);
       const target =
         file === undefined
           ? path.join(backups.backupsDir(config.dataDir), backups.backupName('manual', systemClock.now()))
@@ -29,19 +33,37 @@ export function registerBackup(program: Command): void {
 
   program
     .command('restore')
-    .description('put a backup in place of the database (stop Moodbox first); the database it replaces is kept beside it')
-    .argument('<file>', 'a backup written by `moodbox backup` or the nightly copy')
+    .description(
+      'ready a backup to replace the database at the next start of Moodbox, as the admin panel does: today’s people stay, everyone is signed out, and its settings and rows pass today’s rules; the database it replaces is kept beside it',
+    )
+    .argument('<file>', 'a backup written by `moodbox backup`, the nightly copy, or one downloaded from the admin panel')
+    .option('--with-people', 'bring back the backup’s people, PINs, passphrases and cards too, instead of today’s')
     .addOption(configOption())
-    .action(async (file: string, opts: { config?: string }) => {
-      const [path, { loadConfig }, { restoreDatabase }, { systemClock }] = await Promise.all([
-        import('node:path'),
-        import('../config/load-config.js'),
-        import('../store/backups.js'),
-        import('../../kernel/clock.js'),
-      ]);
+    .action(async (file: string, opts: { config?: string; withPeople?: boolean }) => {
+      const [path, fs, { loadConfig }, { runningDaemon }, { stageRestore }, { systemClock }, { actors }, { asDataOwner }] =
+        await Promise.all([
+          import('node:path'),
+          import('node:fs'),
+          import('../config/load-config.js'),
+          import('../store/backups.js'),
+          import('../store/restore-stage.js'),
+          import('../../kernel/clock.js'),
+          import('../store/audit.js'),
+          import('./data-owner.js'),
+        ]);
       const { config } = loadConfig({ file: opts.config, env: process.env });
       const source = path.resolve(file);
-      const { kept } = restoreDatabase(config.dataDir, source, systemClock.now());
-      process.stdout.write(`restored ${source}${kept === undefined ? '' : `; the database it replaced is kept as ${kept}`}\n`);
+      // Opened with the caller's rights (a backup in root's home, say); written with the data folder owner's.
+      const backup = fs.createReadStream(source, { fd: fs.openSync(source, 'r') });
+      asDataOwner(config.dataDir);
+      const people = opts.withPeople === true;
+      await stageRestore(config.dataDir, backup, { from: source, by: actors.cli.name, at: systemClock.now(), people });
+      const pid = runningDaemon(config.dataDir);
+      const when =
+        pid === undefined
+          ? 'it goes in when Moodbox next starts'
+          : `Moodbox is running (pid ${pid}): it goes in when it restarts (sudo systemctl restart moodbox)`;
+      const who = people ? 'the backup’s people come back too' : 'today’s people, PINs, passphrases and cards stay';
+      process.stdout.write(`readied ${source}: ${when}; ${who}, everyone is signed out, and the database it replaces is kept\n`);
     });
 }

@@ -6,7 +6,8 @@ import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { LiveConfig, OVERRIDES_KEY, requiresRestart } from './live-config.js';
-import { loadConfig } from './load-config.js';
+import { MAX_SETTING_VALUE_BYTES } from './setting-sizes.js';
+import { loadConfig, mergeDeep } from './load-config.js';
 import { panelChecks } from './panel-checks.js';
 import { INSTALL_DIR } from '../version.js';
 import { actors } from '../store/audit.js';
@@ -304,6 +305,61 @@ describe('LiveConfig', () => {
     expect(settings.setAside()).toEqual([]);
     // From the panel, both must be there.
     expect(() => settings.save({ camera: { source: '/dev/video7' } }, 2)).toThrow(/does not exist/);
+  });
+
+  it('never merges a key that reaches a prototype, however the settings were built', () => {
+    // A value built in code (the parser refuses such text before it gets here): an own `__proto__` key.
+    const crafted = Object.defineProperty({}, '__proto__', {
+      value: { player: { mpvPath: '/tmp/script' } },
+      enumerable: true,
+    }) as Record<string, unknown>;
+    expect(() => mergeDeep({ player: {} }, crafted)).toThrow(/__proto__: a key that reaches an object's prototype/);
+    expect(() => mergeDeep({}, { mqtt: { nested: [{ constructor: { prototype: {} } }] } })).toThrow(
+      /mqtt\.nested\[0\]\.constructor: a key that reaches/,
+    );
+    const { settings, store } = setup();
+    expect(() => settings.save(crafted, 1)).toThrow(ConfigError);
+    expect(settings.current.player.mpvPath).toBe('mpv');
+    expect(store.settings.get(OVERRIDES_KEY)).toBeUndefined();
+  });
+
+  it('refuses a setting larger than a few KiB from the panel, and sets it aside at a start with its size alone', () => {
+    const clock = new FakeClock(Date.UTC(2026, 10, 29, 9));
+    const store = openSqliteStore({ clock, log: { info() {}, warn() {} } }, { path: ':memory:' });
+    const settings = new LiveConfig(
+      { store: store.settings, log: { error() {} }, audit: { log: store.audit, clock } },
+      { file: undefined, env, config: loadConfig({ env }).config },
+    );
+    const huge = 'x'.repeat(MAX_SETTING_VALUE_BYTES);
+    expect(() => settings.save({ player: { maxVolume: 40 }, mqtt: { clientId: huge } }, 1)).toThrow(
+      /mqtt\.clientId: 16386 bytes, more than the 16384 a setting may take/,
+    );
+    expect(store.settings.get(OVERRIDES_KEY)).toBeUndefined();
+    // Written by something else (a restored backup): the start sets it aside and keeps the rest.
+    store.settings.set(OVERRIDES_KEY, { player: { maxVolume: 40 }, mqtt: { clientId: huge } }, 1);
+    expect(settings.applySaved()).toEqual([
+      'mqtt.clientId: 16386 bytes, more than the 16384 a setting may take; the saved value is set aside',
+    ]);
+    expect(settings.current.player.maxVolume).toBe(40);
+    expect(settings.overrides()).toEqual({ player: { maxVolume: 40 } });
+    expect(settings.setAside().map(({ path, value }) => [path, value])).toEqual([['mqtt.clientId', '(16386 bytes, not kept)']]);
+  });
+
+  it('runs on the file when the saved settings row cannot be read, and says so in the panel and the audit', () => {
+    const clock = new FakeClock(Date.UTC(2026, 10, 29, 9));
+    const store = openSqliteStore({ clock, log: { info() {}, warn() {} } }, { path: ':memory:' });
+    store.settings.set(OVERRIDES_KEY, { player: { maxVolume: 40 } }, 1);
+    const settings = new LiveConfig(
+      { store: store.settings, log: { error() {} }, audit: { log: store.audit, clock } },
+      { file: undefined, env, config: loadConfig({ env }).config },
+    );
+    const unreadable = [{ key: OVERRIDES_KEY, bytes: 51, why: 'JSON with a key that reaches a prototype' }];
+    expect(settings.applySaved({ unreadable })).toEqual([
+      '(saved settings): cannot be read (JSON with a key that reaches a prototype); the box runs on the configuration file; the saved value is set aside',
+    ]);
+    expect(settings.current.player.maxVolume).toBe(loadConfig({ env }).config.player.maxVolume);
+    expect(settings.setAside().map(({ path }) => path)).toEqual(['(saved settings)']);
+    expect(store.audit.list({ limit: 5 }).items.map((e) => [e.action, e.target])).toEqual([['settings.set-aside', '(saved settings)']]);
   });
 
   it('knows which settings need a restart', () => {

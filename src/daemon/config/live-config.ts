@@ -3,9 +3,10 @@ import { ConfigError } from './config-error.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { Log } from '../../kernel/log.js';
 import { actors, recordAudit, type Actor } from '../store/audit.js';
-import type { AuditRepository } from '../store/store.js';
+import type { AuditRepository, UnreadableSetting } from '../store/store.js';
 import { changedPaths, deepFreeze, loadConfig, mergeDeep } from './load-config.js';
 import { ConfigSchema, type Config } from './schema.js';
+import { keepable, oversized, type Refusal } from './setting-sizes.js';
 
 /**
  * Where saved settings are announced: the app's bus (`settingsChanged` in `events.ts`), named here by
@@ -25,6 +26,9 @@ const FILE_ONLY = new Set(['version', 'dataDir']);
 
 /** Deepest nesting of a saved settings object (the configuration itself is 3 levels deep). */
 const MAX_DEPTH = 6;
+
+/** The path a set-aside entry names when the saved settings as a whole could not be used. */
+const WHOLE = '(saved settings)';
 
 /**
  * What the admin panel may set, checked for what it will do. Injected so tests need no devices.
@@ -56,11 +60,6 @@ export interface SetAsideSetting {
   at: number;
 }
 
-/** A setting the door refuses: its path, and why in words (`path: why`). */
-interface Refusal {
-  path: string;
-  problem: string;
-}
 export interface SettingsStore {
   get(key: string): unknown;
   set(key: string, value: unknown, at: number): void;
@@ -141,7 +140,13 @@ export class LiveConfig {
    * longer validate at all (after an upgrade, say): they are then kept in the store but not
    * applied, and the box runs in safe mode, saying why.
    */
-  applySaved(): string[] {
+  applySaved(options: { unreadable?: readonly UnreadableSetting[] } = {}): string[] {
+    const lost = options.unreadable?.find(({ key }) => key === OVERRIDES_KEY);
+    const unread: Refusal[] =
+      lost === undefined
+        ? []
+        : [{ path: WHOLE, problem: `${WHOLE}: cannot be read (${lost.why}); the box runs on the configuration file` }];
+    if (unread.length > 0) this.#setAside({}, {}, unread);
     try {
       const saved = this.overrides();
       const { next, refused } = this.#door(saved, { atStart: true });
@@ -150,7 +155,7 @@ export class LiveConfig {
       this.#current = refused.length > 0 ? this.#load(kept) : next;
       this.#applied = this.#current;
       if (refused.length > 0) this.#setAside(saved, kept, refused);
-      return refused.map(({ problem }) => `${problem}; the saved value is set aside`);
+      return [...unread, ...refused].map(({ problem }) => `${problem}; the saved value is set aside`);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       this.#safeMode = `the saved settings no longer validate (${err.problems.join('; ')})`;
@@ -252,7 +257,11 @@ export class LiveConfig {
    */
   #door(overrides: Record<string, unknown>, options: { atStart: boolean }): { next: Config; refused: Refusal[] } {
     const file = this.#load({});
-    const refused: Refusal[] = [];
+    const refused: Refusal[] = oversized(overrides);
+    // Too large to be what the panel writes: a start goes on without them, a save is refused for them.
+    if (refused.length > 0 && !options.atStart) return { next: file, refused };
+    if (refused.length > 0) overrides = structuredClone(overrides);
+    for (const { path } of refused) deletePath(overrides, path);
     for (const key of Object.keys(overrides))
       if (FILE_ONLY.has(key)) refused.push({ path: key, problem: `${key}: can only be set in the configuration file` });
     // A save that names them is refused for them alone; a start goes on without them.
@@ -282,7 +291,7 @@ export class LiveConfig {
   /** Takes `refused` out of the saved settings (`saved` becomes `kept`), keeps each with why, and audits it. */
   #setAside(saved: Record<string, unknown>, kept: Record<string, unknown>, refused: readonly Refusal[]): void {
     const at = this.#audit?.clock.now() ?? 0;
-    const aside = refused.map(({ path, problem }) => ({ path, value: valueAt(saved, path) ?? null, why: problem, at }));
+    const aside = refused.map(({ path, problem }) => ({ path, value: keepable(valueAt(saved, path) ?? null), why: problem, at }));
     this.#store.set(OVERRIDES_KEY, kept, at);
     this.#store.set(SET_ASIDE_KEY, [...this.setAside(), ...aside].slice(-SET_ASIDE_KEEP), at);
     for (const { path, why } of aside) {

@@ -4,12 +4,12 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { closest, distance } from 'fastest-levenshtein';
 import { describeValue } from '../../kernel/errors.js';
+import { parseJson, PROTOTYPE_KEYS } from '../../kernel/json.js';
 import { ConfigError } from './config-error.js';
 import { configValidator } from './config-validator.js';
 import { dayPlanProblems } from './schema-day-plans.js';
 import type { Config } from './schema.js';
 import { siteProblems } from './site-rules.js';
-import { parseJson } from '../../kernel/json.js';
 
 /** The environment variables that may override the configuration file, and nothing else. */
 export const ENV_OVERRIDES = [
@@ -75,13 +75,36 @@ function ruleProblems(config: Config): string[] {
  * defaults and then freezes it. (deepmerge-ts does it with `mergeArrays: false`, `filterValues:
  * false` and a `structuredClone` after it: no shorter than these lines.)
  */
-export function mergeDeep(base: Readonly<Record<string, unknown>>, over: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function mergeDeep(
+  base: Readonly<Record<string, unknown>>,
+  over: Readonly<Record<string, unknown>>,
+  at = '',
+): Record<string, unknown> {
   const out: Record<string, unknown> = structuredClone(base);
   for (const [key, value] of Object.entries(over)) {
-    const current = out[key];
-    out[key] = isPlainObject(current) && isPlainObject(value) ? mergeDeep(current, value) : structuredClone(value);
+    const path = at === '' ? key : `${at}.${key}`;
+    // Assigned, `__proto__` would set the result's prototype: its settings would then be inherited,
+    // where neither the schema nor the door between the panel and the file sees them.
+    if (PROTOTYPE_KEYS.has(key)) throw new ConfigError('MB_ERR_CONFIG_INVALID', [`${path}: a key that reaches an object's prototype`]);
+    const current = Object.hasOwn(out, key) ? out[key] : undefined;
+    if (isPlainObject(current) && isPlainObject(value)) out[key] = mergeDeep(current, value, path);
+    else {
+      refusePrototypeKeys(value, path);
+      out[key] = structuredClone(value);
+    }
   }
   return out;
+}
+
+/** Throws `ConfigError` when `value` holds a key that reaches a prototype (`__proto__`, `constructor`, `prototype`), at any depth. */
+function refusePrototypeKeys(value: unknown, at: string): void {
+  if (typeof value !== 'object' || value === null) return;
+  for (const [key, child] of Object.entries(value)) {
+    const path = Array.isArray(value) ? `${at}[${key}]` : `${at}.${key}`;
+    if (!Array.isArray(value) && PROTOTYPE_KEYS.has(key))
+      throw new ConfigError('MB_ERR_CONFIG_INVALID', [`${path}: a key that reaches an object's prototype`]);
+    refusePrototypeKeys(child, path);
+  }
 }
 
 /** Every leaf path whose value differs between `a` and `b`, e.g. `camera.enabled`. */
@@ -103,7 +126,7 @@ function readJson(file: string): unknown {
     throw new ConfigError('MB_ERR_CONFIG_READ', [`${file}: cannot read the configuration file (${why})`], { cause: err });
   }
   try {
-    return parseJson(text) as unknown;
+    return parseJson(text);
   } catch (err) {
     throw new ConfigError('MB_ERR_CONFIG_READ', [`${file}: not valid JSON (${(err as Error).message})`], { cause: err });
   }

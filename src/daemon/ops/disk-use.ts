@@ -58,7 +58,7 @@ export function folderBytes(path: string): number {
 /** The nightly samples recorded so far, oldest first; none when the file is missing or unreadable. */
 export function readDiskSamples(dataDir: string): DiskSample[] {
   try {
-    const parsed = parseJson(readFileSync(join(dataDir, DISK_SAMPLES_FILE), 'utf8')) as unknown;
+    const parsed = parseJson(readFileSync(join(dataDir, DISK_SAMPLES_FILE), 'utf8'));
     if (!Array.isArray(parsed)) return [];
     return parsed.filter((s): s is DiskSample => typeof (s as DiskSample).at === 'number' && typeof (s as DiskSample).bytes === 'number');
   } catch {

@@ -1,13 +1,13 @@
 import type { Clock } from '../../kernel/clock.js';
 import type { Log } from '../../kernel/log.js';
 import { realPathInside } from '../config/paths.js';
-import { parseStreamUrl } from '../../player/streams/stream-url.js';
+import { parseStreamUrl, STREAM_SOURCE } from '../../player/streams/stream-url.js';
 import { recordAudit, type Actor } from '../store/audit.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 
 /** What a review of restored rows set aside: each kept out of the library (marked missing), never deleted. */
 export interface RestoredRowsSetAside {
-  /** Local files outside the music folders in force (or no longer there), by path. */
+  /** Local files outside the music folders in force (or no longer there), and rows of a source Moodbox does not play or with an address it would not take, by their uri. */
   tracks: string[];
   /** Stations whose address today's rules refuse, by name. */
   stations: string[];
@@ -16,14 +16,19 @@ export interface RestoredRowsSetAside {
 /** How many paths and names an audit line and the panel show; the counts are whole. */
 const NAMED = 20;
 
+/** What a Spotify row may name: a track, or an album, playlist or artist to play from. */
+const SPOTIFY_URI = /^spotify:(track|album|playlist|artist):[A-Za-z0-9]{1,64}$/;
+
 /**
  * The rows of a database restored from a backup, checked against today's rules before the box
  * uses them. A backup is a file someone kept and brought back, perhaps from another box: as
- * untrusted as a music folder. A local track whose file is not inside the music folders in force
- * (links resolved) and a station whose URL a station added now could not have are set aside:
- * marked missing, so nothing plays, serves, lists or suggests them, and a rescan of a folder that
- * truly holds the file brings it back. Audited `backup.rows-set-aside` as `actor`, the person who
- * asked for the restore. The settings pass their own door (`LiveConfig.applySaved`).
+ * untrusted as a music folder. Every row present is reviewed whatever its source: a local track
+ * whose file is not inside the music folders in force (links resolved), a stream (a station)
+ * whose URL a station added now could not have, a Spotify row that is not a Spotify address, and
+ * a row of any other source are set aside: marked missing, so nothing plays, serves, lists or
+ * suggests them, and a rescan of a folder that truly holds a file brings it back. Audited
+ * `backup.rows-set-aside` as `actor`, the person who asked for the restore. The settings pass
+ * their own door (`LiveConfig.applySaved`).
  */
 export async function reviewRestoredRows(
   deps: { store: Pick<SqliteStore, 'tracks' | 'stations' | 'audit'>; clock: Pick<Clock, 'now'>; log: Pick<Log, 'warn'> },
@@ -31,22 +36,13 @@ export async function reviewRestoredRows(
 ): Promise<RestoredRowsSetAside> {
   const { store } = deps;
   const tracks: Array<{ id: number; uri: string }> = [];
-  for (const file of store.tracks.files('local')) {
-    if (file.missing) continue;
-    if ((await realPathInside(file.uri, options.folders)) === undefined) tracks.push(file);
-  }
-  const stations = store.stations.list().filter((station) => {
-    try {
-      parseStreamUrl(station.url);
-      return false;
-    } catch {
-      return true;
-    }
-  });
-  const ids = [...tracks.map((t) => t.id), ...stations.map((s) => s.trackId)];
+  for (const row of store.tracks.present()) if (!(await isPlayable(row, options.folders))) tracks.push(row);
+  const stations = store.stations.list().filter((station) => !isStreamUrl(station.url));
+  const ids = [...new Set([...tracks.map((t) => t.id), ...stations.map((s) => s.trackId)])];
   if (ids.length === 0) return { tracks: [], stations: [] };
   store.tracks.markMissing(ids);
-  const setAside = { tracks: tracks.map((t) => t.uri), stations: stations.map((s) => s.name) };
+  const stationIds = new Set(stations.map((s) => s.trackId));
+  const setAside = { tracks: tracks.filter((t) => !stationIds.has(t.id)).map((t) => t.uri), stations: stations.map((s) => s.name) };
   deps.log.warn(
     { tracks: setAside.tracks.length, stations: setAside.stations.length, examples: setAside.tracks.slice(0, 3) },
     'restored rows that today’s rules refuse are set aside',
@@ -60,4 +56,27 @@ export async function reviewRestoredRows(
     },
   });
   return setAside;
+}
+
+/** Whether a restored row may stay in the library: by today's rules for its source. */
+async function isPlayable(row: { source: string; uri: string }, folders: readonly string[]): Promise<boolean> {
+  switch (row.source) {
+    case 'local':
+      return (await realPathInside(row.uri, folders)) !== undefined;
+    case STREAM_SOURCE:
+      return isStreamUrl(row.uri);
+    case 'spotify':
+      return SPOTIFY_URI.test(row.uri);
+    default:
+      return false;
+  }
+}
+
+function isStreamUrl(url: string): boolean {
+  try {
+    parseStreamUrl(url);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -10,7 +10,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BackupService } from '../ops/backup-service.js';
 import { MOODBOX_CLI, DaemonProcess, until, writeConfig } from '../testing/daemon-process.js';
 import { FakeClock } from '../testing/fake-clock.js';
-import { backupDatabase, backupName, backupsDir, DATABASE_FILE, latestBackup, PID_FILE, restoreDatabase } from './backups.js';
+import {
+  backupDatabase,
+  backupName,
+  backupsDir,
+  BEFORE_RESTORE_KEEP,
+  DATABASE_FILE,
+  latestBackup,
+  PENDING_RESTORE,
+  PID_FILE,
+  restoreDatabase,
+} from './backups.js';
 import { loadMigrations, openSqliteStore } from './sqlite-store.js';
 
 const BETTER_SQLITE3 = createRequire(import.meta.url).resolve('better-sqlite3');
@@ -40,6 +50,13 @@ async function moodbox(dir: string, args: string[]): Promise<{ code: number; std
     const failed = err as { code: number; stdout: string; stderr: string };
     return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
   }
+}
+
+/** Starts the daemon on `dir` (putting a readied restore in place first) and stops it again. */
+async function startAndStop(dir: string): Promise<void> {
+  const config = writeConfig(dir, { camera: { enabled: false }, rfid: { enabled: false }, player: { audioOutput: 'null' } });
+  const daemon = await DaemonProcess.start({ args: ['--config', config], env: { ...env(dir), MOODBOX_PORT: '0' } });
+  await daemon.stop();
 }
 
 function playIds(file: string): number[] {
@@ -89,19 +106,23 @@ describe('backup and restore', () => {
       const written = playIds(db).length;
       expect(written).toBeGreaterThanOrEqual(after);
 
-      // Restored: the database is the backup, and the one it replaced is kept whole beside it.
+      // Readied, and put in place by the next start: the database is the backup, and the one it replaced is kept whole beside it.
       const restore = await moodbox(dir, ['restore', file]);
       expect(restore.code, restore.stderr).toBe(0);
+      expect(restore.stdout).toBe(
+        `readied ${file}: it goes in when Moodbox next starts; today’s people, PINs, passphrases and cards stay, everyone is signed out, and the database it replaces is kept\n`,
+      );
+      expect(playIds(db).length).toBe(written);
+      await startAndStop(dir);
       const kept = readdirSync(dir).find((name) => /^moodbox-before-restore-\d{8}T\d{6}Z\.db$/.test(name));
-      expect(restore.stdout).toBe(`restored ${file}; the database it replaced is kept as ${join(dir, kept ?? '?')}\n`);
       expect(playIds(db)).toEqual(saved);
       expect(playIds(join(dir, kept ?? '?')).length).toBe(written);
     } finally {
       writer.kill('SIGKILL');
     }
-  }, 60_000);
+  }, 90_000);
 
-  it('refuses to restore while Moodbox runs, or a file that is not a sound Moodbox database, and changes nothing then', async () => {
+  it('readies a restore while Moodbox runs for its restart; refuses a file that is not a sound Moodbox database, and readies nothing then', async () => {
     const dir = dataDir();
     const config = writeConfig(dir, { camera: { enabled: false }, rfid: { enabled: false }, player: { audioOutput: 'null' } });
     const daemon = await DaemonProcess.start({ args: ['--config', config], env: { ...env(dir), MOODBOX_PORT: '0' } });
@@ -114,19 +135,24 @@ describe('backup and restore', () => {
       file = latestBackup(dir) ?? '';
       expect(backup.stdout).toBe(`backed up to ${file}\n`);
       expect(file).toMatch(/backups\/moodbox-\d{8}T\d{6}Z\.db$/);
-      const refused = await moodbox(dir, ['restore', file]);
-      expect(refused).toMatchObject({
-        code: 1,
-        stderr: expect.stringMatching(
-          /^moodbox: Moodbox is running \(pid \d+\): stop it first \(sudo systemctl stop moodbox\), then restore\n$/,
+      const readied = await moodbox(dir, ['restore', file]);
+      expect(readied).toMatchObject({
+        code: 0,
+        stdout: expect.stringMatching(
+          /^readied .*: Moodbox is running \(pid \d+\): it goes in when it restarts \(sudo systemctl restart moodbox\);/,
         ),
       });
+      expect(existsSync(join(dir, PENDING_RESTORE))).toBe(true);
     } finally {
       await daemon.stop();
     }
     expect(existsSync(join(dir, PID_FILE))).toBe(false);
+    // A later try that fails takes the readied one away: nothing waits but what passed last.
     const plays = playIds(join(dir, DATABASE_FILE));
-    const names = () => readdirSync(dir).sort();
+    const names = () =>
+      readdirSync(dir)
+        .filter((name) => !name.startsWith('restore-pending'))
+        .sort();
     const before = names();
 
     const garbage = join(dir, 'garbage.db');
@@ -146,9 +172,11 @@ describe('backup and restore', () => {
       ),
     });
     expect(names()).toEqual([...before, 'garbage.db', 'other.db'].sort());
+    expect(existsSync(join(dir, PENDING_RESTORE))).toBe(false);
     expect(playIds(join(dir, DATABASE_FILE))).toEqual(plays);
 
     expect((await moodbox(dir, ['restore', file])).code).toBe(0);
+    expect(existsSync(join(dir, PENDING_RESTORE))).toBe(true);
   }, 90_000);
 
   it('copies the database every night at 03:00 and keeps the newest seven', async () => {
@@ -240,6 +268,13 @@ describe('restore refuses a database whose schema is not one of Moodbox', () => 
     const db = new Database(join(dir, DATABASE_FILE), { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(8);
     db.close();
+
+    // Each restore keeps the database it replaced; only the newest few stay.
+    restoreDatabase(dir, good, Date.UTC(2026, 10, 24, 14));
+    const keptCopies = readdirSync(dir).filter((name) => name.startsWith('moodbox-before-restore-'));
+    expect(keptCopies.sort()).toEqual(
+      ['20261124T123000Z', '20261124T130000Z', '20261124T140000Z'].slice(-BEFORE_RESTORE_KEEP).map((t) => `moodbox-before-restore-${t}.db`),
+    );
   });
 
   it.each([

@@ -37,6 +37,8 @@ const NIGHTLY = /^moodbox-nightly-.*\.db$/;
 /** The checked copy a restore from the panel waits in until the next start puts it in place, and who asked for it. */
 export const PENDING_RESTORE = 'restore-pending.db';
 export const PENDING_META = 'restore-pending.json';
+/** How many databases replaced by a restore are kept (`moodbox-before-restore-*.db`); older ones are removed after each restore. */
+export const BEFORE_RESTORE_KEEP = 3;
 /** A backup's name as the panel may ask for it: a plain file name, no folder. */
 const BACKUP_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.db$/;
 const KEPT_BEFORE_RESTORE = /^moodbox-before-restore-.*\.db$/;
@@ -329,7 +331,20 @@ export function restoreDatabase(dataDir: string, file: string, now: number): { k
   }
   if (owner !== undefined && process.getuid?.() === 0) chownSync(incoming, owner.uid, owner.gid);
   renameSync(incoming, current);
+  pruneBeforeRestore(dataDir);
   return { kept };
+}
+
+/** Removes all but the `keep` newest databases replaced by a restore (by name, which sorts by time); returns the ones removed. */
+export function pruneBeforeRestore(dataDir: string, keep: number = BEFORE_RESTORE_KEEP): string[] {
+  const old = listDb(dataDir)
+    .filter((name) => KEPT_BEFORE_RESTORE.test(name))
+    .sort()
+    .reverse()
+    .slice(keep)
+    .map((name) => join(dataDir, name));
+  for (const file of old) for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+  return old;
 }
 
 function kindOf(name: string): BackupKind {

@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../testing/fake-clock.js';
 import { loadMigrations, openSqliteStore, SqliteStore, type Migration } from './sqlite-store.js';
+import { MAX_SETTING_BYTES } from './store.js';
 
 const silent = { info() {}, warn() {} };
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'moodbox-store-'));
@@ -259,6 +260,32 @@ describe('repositories', () => {
     store.audit.append({ at: 5, actor: 'admin:1', action: 'settings.change', target: 'camera.hours', detail: { from: null } });
     expect(store.audit.list().items[0]).toMatchObject({ action: 'settings.change', detail: { from: null } });
     store.close();
+  });
+
+  it('takes out, at a review, settings rows too large to read or with a key that reaches a prototype, and reads the rest', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'moodbox-settings-')), 'moodbox.db');
+    const store = openSqliteStore({ clock: new FakeClock(), log: silent }, { path });
+    store.settings.set('config.overrides', { player: { maxVolume: 40 } }, 5);
+    store.settings.set('mqtt.seen', 'x'.repeat(MAX_SETTING_BYTES), 5);
+    // What a crafted backup holds: rows written by another program, not through `set`.
+    const raw = new Database(path);
+    raw.prepare("INSERT INTO settings (key, value, updated_at) VALUES ('config.setAside', ?, 5)").run('[{"__proto__":{"x":1}}]');
+    raw.close();
+    expect(store.settings.get('mqtt.seen')).toBeUndefined();
+    expect(store.settings.get('config.setAside')).toBeUndefined();
+    expect(store.settings.all()).toEqual({ 'config.overrides': { player: { maxVolume: 40 } } });
+    expect(store.settings.review()).toEqual([
+      { key: 'config.setAside', bytes: 23, why: expect.stringMatching(/reaches a prototype/) },
+      {
+        key: 'mqtt.seen',
+        bytes: MAX_SETTING_BYTES + 2,
+        why: `${MAX_SETTING_BYTES + 2} bytes, more than the ${MAX_SETTING_BYTES} a setting may take`,
+      },
+    ]);
+    expect(store.settings.review()).toEqual([]);
+    expect(store.settings.get('config.overrides')).toEqual({ player: { maxVolume: 40 } });
+    store.close();
+    rmSync(dirname(path), { recursive: true, force: true });
   });
 
   it('says clearly when the database cannot be written', () => {

@@ -13,6 +13,7 @@ import type {
   StationRepository,
   SessionRepository,
   SettingsRepository,
+  UnreadableSetting,
   TasteRepository,
   CalibrationRepository,
   AnalysisRepository,
@@ -20,6 +21,7 @@ import type {
   TrackRepository,
   UserRepository,
 } from './store.js';
+import { MAX_SETTING_BYTES } from './store.js';
 import type { MaintenanceRepository } from './store-maintenance.js';
 import type { MoodLogEntry, StatsRepository } from './store-stats.js';
 import type { Log } from '../../kernel/log.js';
@@ -197,10 +199,23 @@ export class SqliteStore implements Store {
 const MIN_FREE_BYTES = 1024 * 1024;
 
 function settingsRepo(db: Db): SettingsRepository {
+  // The size comes from the row's header: a row too large to read is never loaded to be refused.
+  const read = (value: string | null, bytes: number): { value: unknown } | { why: string } => {
+    if (bytes > MAX_SETTING_BYTES) return { why: `${bytes} bytes, more than the ${MAX_SETTING_BYTES} a setting may take` };
+    try {
+      return { value: parseJson(value ?? '') };
+    } catch (err) {
+      return { why: (err as Error).message };
+    }
+  };
+  const rows = `SELECT key, octet_length(value) AS bytes, CASE WHEN octet_length(value) <= ${MAX_SETTING_BYTES} THEN value END AS value FROM settings`;
+  type Row = { key: string; bytes: number; value: string | null };
   return {
     get(key) {
-      const row = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(key);
-      return row === undefined ? undefined : (parseJson(row.value) as unknown);
+      const row = db.prepare<[string], Row>(`${rows} WHERE key = ?`).get(key);
+      if (row === undefined) return undefined;
+      const got = read(row.value, row.bytes);
+      return 'value' in got ? got.value : undefined;
     },
     set(key, value, at) {
       guard(() =>
@@ -212,8 +227,24 @@ function settingsRepo(db: Db): SettingsRepository {
       );
     },
     all() {
-      const rows = db.prepare<[], { key: string; value: string }>('SELECT key, value FROM settings ORDER BY key').all();
-      return Object.fromEntries(rows.map((r) => [r.key, parseJson(r.value) as unknown]));
+      const out: Record<string, unknown> = {};
+      for (const row of db.prepare<[], Row>(`${rows} ORDER BY key`).iterate()) {
+        const got = read(row.value, row.bytes);
+        if ('value' in got) out[row.key] = got.value;
+      }
+      return out;
+    },
+    review() {
+      const unreadable: UnreadableSetting[] = [];
+      for (const row of db.prepare<[], Row>(`${rows} ORDER BY key`).all()) {
+        const got = read(row.value, row.bytes);
+        if ('why' in got) unreadable.push({ key: row.key, bytes: row.bytes, why: got.why });
+      }
+      if (unreadable.length > 0) {
+        const drop = db.prepare('DELETE FROM settings WHERE key = ?');
+        guard(() => db.transaction(() => unreadable.forEach(({ key }) => drop.run(key)))());
+      }
+      return unreadable;
     },
   };
 }

@@ -29,7 +29,7 @@ export function tasteRepo(db: Database.Database, deps: { guard: <T>(fn: () => T)
       const row = select.get(ownerKey(owner).key);
       if (row === undefined) return undefined;
       return {
-        ...parseModel({ weights: parseJson(row.weights) as unknown, squares: parseJson(row.squares) as unknown, examples: row.examples }),
+        ...parseModel({ weights: parseJson(row.weights), squares: parseJson(row.squares), examples: row.examples }),
         updatedAt: row.updated_at,
       };
     },

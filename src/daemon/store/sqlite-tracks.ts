@@ -106,6 +106,8 @@ export function tracksRepo(db: Db, clock: Clock): TrackRepository {
         )
         .all(source)
         .map((r): TrackFile => ({ id: r.id, uri: r.uri, fileSize: r.file_size, fileMtimeMs: r.file_mtime_ms, missing: r.missing === 1 })),
+    present: () =>
+      db.prepare<[], { id: number; source: string; uri: string }>('SELECT id, source, uri FROM tracks WHERE missing = 0 ORDER BY id').all(),
     byArtistTitle: (artist, title) =>
       db
         .prepare<[string, string], TrackRow>(

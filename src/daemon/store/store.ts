@@ -187,6 +187,8 @@ export interface TrackRepository {
   prefer(trackId: number): void;
   /** Every track of `source` (default `local`) with what a rescan compares: size (bytes) and mtime (ms). Missing ones included. */
   files(source?: string): TrackFile[];
+  /** Every track present (not missing), of every source, with its source: what a restore's review checks. */
+  present(): Array<{ id: number; source: string; uri: string }>;
   /** Tracks whose artist and title match, ignoring case; missing ones left out. */
   byArtistTitle(artist: string, title: string): Track[];
   /** Every song that is not missing (the file that plays for a recording), with its moods and where the analysis placed it: what the recommender indexes at load. */
@@ -284,10 +286,28 @@ export interface SecretRepository {
   delete(key: string): void;
 }
 
+/** A settings row no reader gets: larger than `MAX_SETTING_BYTES`, or not JSON (a key that reaches a prototype among the reasons). */
+export interface UnreadableSetting {
+  key: string;
+  /** Its size as stored (bytes). */
+  bytes: number;
+  why: string;
+}
+
+/** The largest settings row read (bytes of its JSON); every saved setting together fits in a few KiB. */
+export const MAX_SETTING_BYTES = 256 * 1024;
+
 export interface SettingsRepository {
+  /** The value saved at `key`, or undefined; a row `review` would take out reads as undefined. */
   get(key: string): unknown;
   set(key: string, value: unknown, at: number): void;
   all(): Record<string, unknown>;
+  /**
+   * Takes out every row no reader may get (`UnreadableSetting`), without reading a large one into
+   * memory, and returns them: run at each start, before anything reads the settings, since a
+   * restored backup or an older version may have written anything there.
+   */
+  review(): UnreadableSetting[];
 }
 
 export interface AuditRepository {

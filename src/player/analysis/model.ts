@@ -222,7 +222,7 @@ let shipped: MusicMoodModel | undefined;
 /** Reads and checks the shipped model (once). */
 export function loadMusicMoodModel(url: URL = DEFAULT_MODEL_URL): MusicMoodModel {
   if (url.href === DEFAULT_MODEL_URL.href && shipped !== undefined) return shipped;
-  const model = parseMusicMoodModel(parseJson(readFileSync(url, 'utf8')) as unknown, url.pathname);
+  const model = parseMusicMoodModel(parseJson(readFileSync(url, 'utf8')), url.pathname);
   if (url.href === DEFAULT_MODEL_URL.href) shipped = model;
   return model;
 }

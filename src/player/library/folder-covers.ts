@@ -114,7 +114,7 @@ export class FolderCovers {
 /** The folder cover images seen by the last scans, by folder; none when the record is missing or unreadable. */
 async function readRecord(coversDir: string): Promise<Map<string, FolderImage>> {
   try {
-    const parsed = parseJson(await readFile(join(coversDir, FOLDER_COVERS_FILE), 'utf8')) as unknown;
+    const parsed = parseJson(await readFile(join(coversDir, FOLDER_COVERS_FILE), 'utf8'));
     if (typeof parsed !== 'object' || parsed === null) return new Map();
     return new Map(Object.entries(parsed as Record<string, FolderImage>));
   } catch {

@@ -200,7 +200,7 @@ export function moodList(text: string): Record<string, number> {
 }
 
 function jsonRows(text: string): Array<{ line: number; row: Record<string, unknown> }> {
-  const data = parseJson(text) as unknown;
+  const data = parseJson(text);
   const list = Array.isArray(data) ? data : (data as { tracks?: unknown } | null)?.tracks;
   if (!Array.isArray(list)) throw new TypeError(`Expected a JSON array of entries or {tracks: [...]}, got ${describeValue(data)}`);
   return list.map((row, k) => ({ line: k + 1, row: typeof row === 'object' && row !== null ? (row as Record<string, unknown>) : {} }));
