@@ -79,7 +79,7 @@ export async function composeMoodbox(inputs: CompositionInputs): Promise<{ moodb
         { clock, log: log.child({ module: 'retention' }), store, settings: () => settings.current.retention },
         { coversDir: coversDir(config), dataDir: config.dataDir },
       ),
-      lastUpdate: lastUpdateService(config.dataDir),
+      lastUpdate: lastUpdateService(),
     },
     { scanAtStart: config.library.scanAtStart },
   );

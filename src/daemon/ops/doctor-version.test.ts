@@ -16,13 +16,13 @@ const record = (value: unknown, dir = updates): void =>
 
 describe("moodbox doctor's version line", () => {
   it('names the version and the folder, and says whether the last update went well or was rolled back, and why', () => {
-    expect(checkVersion('1.4.0', install, data, updates)).toEqual({
+    expect(checkVersion('1.4.0', install, updates)).toEqual({
       name: 'version',
       status: 'ok',
       message: `Moodbox 1.4.0 in ${install}; no update since it was installed`,
     });
     record({ at: '2026-11-28T01:02:03.000Z', result: 'ok', from: '1.3.0 (abc1234)', to: '1.4.0 (def5678)', reason: '' });
-    expect(checkVersion('1.4.0', install, data, updates)).toMatchObject({
+    expect(checkVersion('1.4.0', install, updates)).toMatchObject({
       status: 'ok',
       message: `Moodbox 1.4.0 in ${install}; the update from 1.3.0 (abc1234) to 1.4.0 (def5678) on 2026-11-28 01:02 UTC went well`,
     });
@@ -33,7 +33,7 @@ describe("moodbox doctor's version line", () => {
       to: '1.5.0 (0a1b2c3)',
       reason: '1.5.0 (0a1b2c3) did not answer /api/health within 60 s',
     });
-    const rolledBack = checkVersion('1.4.0', install, data, updates);
+    const rolledBack = checkVersion('1.4.0', install, updates);
     expect(rolledBack.status).toBe('warn');
     expect(rolledBack.message).toMatch(/was rolled back: 1\.5\.0 \(0a1b2c3\) did not answer \/api\/health within 60 s$/);
     expect(rolledBack.fix).toContain('setup.sh update');
@@ -46,7 +46,7 @@ describe("moodbox doctor's version line", () => {
       { at: 'x', result: 'maybe', from: 'a', to: 'b', reason: '' },
     ]) {
       record(bad);
-      expect(checkVersion('1.4.0', install, data, updates)).toMatchObject({
+      expect(checkVersion('1.4.0', install, updates)).toMatchObject({
         status: 'warn',
         message: expect.stringContaining('unreadable'),
       });
@@ -56,11 +56,11 @@ describe("moodbox doctor's version line", () => {
   it("reads the record from root's update folder only, never from the data folder, which the service user writes", async () => {
     rmSync(join(updates, LAST_UPDATE_FILE), { force: true });
     record({ at: '2026-11-28T01:02:03.000Z', result: 'failed', from: '1.3.0', to: '1.4.0', reason: 'planted' }, data);
-    expect(checkVersion('1.4.0', install, data, updates)).toMatchObject({
+    expect(checkVersion('1.4.0', install, updates)).toMatchObject({
       status: 'ok',
       message: expect.stringContaining('no update since it was installed'),
     });
-    const service = lastUpdateService(data, updates);
+    const service = lastUpdateService(updates);
     await service.start(new AbortController().signal);
     expect(service.health?.()).toMatchObject({ status: 'ready', detail: 'no update since it was installed' });
     expect(UPDATE_DIR).toBe('/var/lib/moodbox-update');
@@ -69,7 +69,7 @@ describe("moodbox doctor's version line", () => {
 
 describe("the Health card's update line", () => {
   const healthAfterStart = async (): Promise<unknown> => {
-    const service = lastUpdateService(data, updates);
+    const service = lastUpdateService(updates);
     await service.start(new AbortController().signal);
     return service.health?.();
   };

@@ -10,7 +10,7 @@ import { readLastUpdate, UPDATE_DIR } from './last-update.js';
  * update went (`setup.sh update`): a warning when it was rolled back or failed, with the reason.
  * The record is read from root's `updateDir`, never from the data directory (see `UPDATE_DIR`).
  */
-export function checkVersion(version: string, installDir: string, _dataDir?: string, updateDir: string = UPDATE_DIR): Check {
+export function checkVersion(version: string, installDir: string, updateDir: string = UPDATE_DIR): Check {
   const commit = gitCommit(installDir);
   const here = `Moodbox ${version}${commit === undefined ? '' : ` (${commit})`} in ${installDir.replace(/\/$/, '')}`;
   const last = readLastUpdate(updateDir);

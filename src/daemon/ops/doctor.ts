@@ -51,7 +51,7 @@ export async function runDoctor(
   const checks: Check[] = [
     { name: 'config', status: 'ok', message: options.configFile ?? env['MOODBOX_CONFIG'] ?? 'no file: defaults (demo mode)' },
     saved.check,
-    checkVersion(VERSION, ctx.installDir, config.dataDir),
+    checkVersion(VERSION, ctx.installDir),
     checkNode(),
     checkMemory(options.totalMemory ?? totalmem(), env),
     checkCamera(config, ctx),

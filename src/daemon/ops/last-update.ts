@@ -49,7 +49,7 @@ export function lastUpdateHealth(last: LastUpdate | null | undefined): ServiceHe
  * read once at start, as an update ends by starting Moodbox again (the new version, or the old one
  * after a rollback). The data directory it is given is not read (see `UPDATE_DIR`).
  */
-export function lastUpdateService(_dataDir?: string, updateDir: string = UPDATE_DIR): Service {
+export function lastUpdateService(updateDir: string = UPDATE_DIR): Service {
   let health: ServiceHealth = { status: 'ready' };
   return {
     name: 'update',
