@@ -147,6 +147,91 @@ describe('a guest at the kiosk', () => {
   });
 });
 
+// Issue 80: thirteen wrong PINs from a phone on the guest Wi-Fi made Ada's right PIN at the kiosk answer 429 for 128 s,
+// and one guess every 30 minutes kept it there.
+describe('a LAN PIN burst against a member', () => {
+  const PHONE = '192.168.1.50';
+  const TABLET = '192.168.1.20';
+
+  /** The wait a refused sign-in asks for (s); 0 when it was not refused for a wait. */
+  const waitOf = (res: Awaited<ReturnType<typeof pin>>): number => (res.statusCode === 429 ? Number(res.headers['retry-after']) : 0);
+
+  /** Ada signs in from `remoteAddress`, waiting what she is asked to once; the wait (s), after checking she is in. */
+  async function adaSignsIn(remoteAddress: string): Promise<number> {
+    let res = await pin('Ada', '4711', remoteAddress);
+    const wait = waitOf(res);
+    if (wait > 0) {
+      clock.advance(wait * 1000);
+      res = await pin('Ada', '4711', remoteAddress);
+    }
+    expect(res.statusCode, remoteAddress).toBe(200);
+    const { token } = res.json<{ token: string }>();
+    // Signed out again, so that the next sign-in is a new one.
+    expect((await app.inject({ method: 'DELETE', url: '/api/session', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(
+      204,
+    );
+    return wait;
+  }
+
+  it('never slows Ada at the kiosk, and slows her at another address 30 s at most, however long the phone guesses', async () => {
+    // Thirteen wrong PINs from the phone, as fast as it is let.
+    for (let i = 0; i < 13;) {
+      const res = await pin('Ada', String(1000 + i), PHONE);
+      if (res.statusCode === 401) i += 1;
+      else clock.advance(waitOf(res) * 1000);
+    }
+    expect(waitOf(await pin('Ada', '4711', PHONE))).toBe(128);
+    // The right PIN at the kiosk (either loopback address) gets in at once; on her tablet, at once too.
+    expect(await adaSignsIn(KIOSK)).toBe(0);
+    expect(await adaSignsIn('::1')).toBe(0);
+    expect(await adaSignsIn(TABLET)).toBeLessThanOrEqual(30);
+
+    // Then one guess every time the phone may, for six hours: the kiosk and the tablet are never kept out.
+    const end = clock.now() + 6 * 3_600_000;
+    let guesses = 0;
+    while (clock.now() < end) {
+      const res = await pin('Ada', '0000', PHONE);
+      if (res.statusCode === 401) guesses += 1;
+      else clock.advance(waitOf(res) * 1000);
+      if (res.statusCode !== 401) continue;
+      expect(await adaSignsIn(KIOSK)).toBe(0);
+      expect(await adaSignsIn(TABLET)).toBeLessThanOrEqual(30);
+    }
+    // The phone slowed itself only: a few guesses in the first hour, then two an hour.
+    expect(guesses).toBeLessThanOrEqual(4 + 2 * 6);
+    const next = await pin('Ada', '0000', PHONE);
+    expect(Number(next.headers['retry-after'])).toBeGreaterThan(29 * 60);
+  });
+
+  it('holds the 30 s bound for a member at another address while many addresses guess together', async () => {
+    for (let n = 0; n < 40;) {
+      const res = await pin('Ada', '0000', `192.168.2.${n}`);
+      expect(waitOf(res)).toBeLessThanOrEqual(30);
+      if (res.statusCode === 401) n += 1;
+      else clock.advance(waitOf(res) * 1000);
+    }
+    expect(await adaSignsIn(TABLET)).toBeLessThanOrEqual(30);
+    expect(await adaSignsIn(KIOSK)).toBe(0);
+  });
+});
+
+describe("an admin's passphrase at the kiosk's PIN pad", () => {
+  it('is refused as a wrong PIN and opens no session; the passphrase counts on the admin sign-in alone', async () => {
+    const boss = store.users.byName('Boss');
+    if (boss === undefined) throw new Error('Expected Boss');
+    for (const remoteAddress of [KIOSK, '192.168.1.9']) {
+      const res = await pin('Boss', 'correct horse battery', remoteAddress);
+      expect(res.statusCode, remoteAddress).toBe(401);
+      expect(res.json()).toMatchObject({ error: { code: 'MB_ERR_AUTH_FAILED' } });
+      expect(res.json<Record<string, unknown>>()).not.toHaveProperty('token');
+    }
+    expect(store.audit.list({ action: 'auth.sign-in' }).total).toBe(0);
+    expect(store.sessions.deleteForUser(boss.id)).toBe(0);
+    // The admin sign-in is not slowed by them.
+    expect((await passphrase('Boss', 'correct horse battery', '192.168.1.9')).statusCode).toBe(200);
+  });
+});
+
 describe('the admin sign-in off the LAN', () => {
   it('is refused while server.adminLanOnly is set, before any passphrase check or cookie', async () => {
     const fromInternet = await passphrase('Boss', 'correct horse battery', '203.0.113.9');

@@ -107,6 +107,21 @@ describe('AuthService', () => {
     expect((await auth.signInWithSecret({ name: 'Ada', secret: '4711', device: 'kiosk', kind: 'kiosk' })).user.name).toBe('Ada');
   });
 
+  // Issue 80: the kiosk's PIN route took an admin's passphrase, so it could be guessed there on the PINs' budget too.
+  it("refuses an admin's passphrase at the kiosk as a wrong PIN, opening nothing, and leaves the admin sign-in untouched", async () => {
+    const { auth, store, boss } = await setup();
+    const refused = await failure(auth.signInWithSecret({ name: 'Boss', secret: 'correct horse battery', device: 'k1', kind: 'kiosk' }));
+    expect([refused.code, refused.message]).toEqual(['MB_ERR_AUTH_FAILED', SIGN_IN_FAILED]);
+    expect(store.sessions.deleteForUser(boss.id)).toBe(0);
+    expect(store.audit.list({ action: 'auth.sign-in' }).total).toBe(0);
+    expect(store.audit.list({ action: 'auth.failed' }).items).toMatchObject([{ target: 'Boss', detail: { kind: 'kiosk' } }]);
+    // Counted as a wrong PIN, never as a passphrase try: the admin signs in to the panel from that device at once.
+    expect(auth.signInStatus(boss).failures).toBe(1);
+    expect((await auth.signInWithSecret({ name: 'Boss', secret: 'correct horse battery', device: 'k1', kind: 'admin' })).user.name).toBe(
+      'Boss',
+    );
+  });
+
   it('signs in by a name compared after NFKC and case folding', async () => {
     const { auth } = await setup();
     expect((await auth.signInWithSecret({ name: 'ＡＤＡ', secret: '4711', device: 'kiosk', kind: 'kiosk' })).user.name).toBe('Ada');

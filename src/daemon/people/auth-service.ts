@@ -59,9 +59,10 @@ function readUnlocks(store: Store): Record<string, number> {
 }
 
 /**
- * Sign-in with a PIN (members) or passphrase (admins), by RFID card, sessions and their expiry.
- * Each try with a secret is counted per account and per device before it is checked, kiosk PINs
- * apart from admin passphrases (`SignInThrottle`); failed ones are written to the audit log.
+ * Sign-in with a PIN (members, at the kiosk) or passphrase (admins, on the panel), by RFID card,
+ * sessions and their expiry. Each try with a secret is counted per account and source before it is
+ * checked, kiosk PINs apart from admin passphrases (`SignInThrottle`); failed ones are written to
+ * the audit log.
  */
 export class AuthService {
   readonly #store: Store;
@@ -88,16 +89,30 @@ export class AuthService {
 
   /**
    * Signs `name` in with `secret`. The try is counted before the secret is checked, per account and
-   * per device, kiosk PINs apart from admin passphrases (`SignInThrottle`). Throws `AuthError`
-   * `MB_ERR_AUTH_THROTTLED` (with `retryAfterMs`) while the account or device must wait, else
-   * `MB_ERR_AUTH_FAILED` with the same message for an unknown name, a wrong PIN, or a disabled
-   * account (and `retryAfterMs` when the next try must wait). An admin session needs an admin
-   * account.
+   * source, per source, and for PINs per account over the network, kiosk PINs apart from admin
+   * passphrases (`SignInThrottle`); `isOnBox` tries (the kiosk's own screen) have a budget of their
+   * own. Throws `AuthError` `MB_ERR_AUTH_THROTTLED` (with `retryAfterMs`) while the try must wait,
+   * else `MB_ERR_AUTH_FAILED` with the same message for an unknown name, a wrong secret, a disabled
+   * account, or an account of the other kind (and `retryAfterMs` when the next try must wait). A
+   * kiosk session is a member's, signed in with a PIN: an admin's passphrase is checked by the admin
+   * sign-in alone, on its own throttle. An admin session needs an admin account.
    */
-  async signInWithSecret(input: { name: string; secret: string; device: string; kind: SessionKind }): Promise<SignedIn> {
+  async signInWithSecret(input: {
+    name: string;
+    secret: string;
+    device: string;
+    kind: SessionKind;
+    /** The try comes from the box itself (`isOnBox` of `http/access.ts`). @default false */
+    isOnBox?: boolean | undefined;
+  }): Promise<SignedIn> {
     const account = nameKey(input.name);
     this.#applyUnlocks(account);
-    const attempt: SignInAttempt = { scope: input.kind === 'admin' ? 'passphrase' : 'pin', account, device: input.device };
+    const attempt: SignInAttempt = {
+      scope: input.kind === 'admin' ? 'passphrase' : 'pin',
+      account,
+      device: input.device,
+      isOnBox: input.isOnBox,
+    };
     const verdict = this.#throttle.reserve(attempt);
     if (!verdict.isAllowed) {
       this.#log.debug({ device: input.device, kind: input.kind, retryAfterMs: verdict.retryAfterMs }, 'sign-in throttled');
@@ -107,7 +122,8 @@ export class AuthService {
     const user = this.findUser(input.name);
     // Verify against a decoy when there is no such account, so both cases cost the same.
     const isMatch = await this.#hasher.verify(input.secret, user?.pinHash ?? DECOY_HASH);
-    const isAllowedRole = input.kind === 'kiosk' || user?.role === 'admin';
+    // The PIN pad's secret is a member's: an admin's passphrase there would be guessed on the PINs' budget besides its own.
+    const isAllowedRole = user?.role === (input.kind === 'kiosk' ? 'member' : 'admin');
     if (user === undefined || !isMatch || user.disabled || !isAllowedRole) {
       this.#audit('auth.failed', actors.device(input.device), input.name, { kind: input.kind }, user?.id);
       this.#log.info({ device: input.device, kind: input.kind }, 'sign-in failed');

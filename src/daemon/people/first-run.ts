@@ -17,7 +17,11 @@ export const FIRST_RUN_CODE_KEY = 'first-run.code';
 const ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
 const CODE_LENGTH = 8;
 
-/** Every guess of the code counts against one key, whatever the address: a LAN full of guessers waits as one. */
+/**
+ * The account guesses of the code count against, as PINs count against a member's: per address
+ * (one address guessing slows itself, not the owner on their phone) and over the network together,
+ * with a wait of 30 s at most. The box itself needs no code and is never slowed.
+ */
 const CODE_ACCOUNT = '\u0000first-run';
 
 /** A code as people type it: upper case, without the dash and spaces. */
@@ -86,7 +90,7 @@ export class FirstRun {
   /**
    * Creates the first admin and signs them in. Refused (`MB_ERR_CONFLICT`) once an admin exists or
    * while another claim runs; from another device, a missing or wrong code is `MB_ERR_AUTH_FAILED`,
-   * and guesses are slowed as PINs are (`MB_ERR_AUTH_THROTTLED`).
+   * and guesses are slowed as PINs are, per address and over the network (`MB_ERR_AUTH_THROTTLED`).
    */
   async claim(claim: FirstRunClaim): Promise<SignedIn> {
     if (!this.isNeeded() || this.#isClaiming) throw FIRST_RUN_REFUSALS.hasAdmin();
@@ -99,7 +103,13 @@ export class FirstRun {
       );
       this.#store.secrets.delete(FIRST_RUN_CODE_KEY);
       this.#log.info({ device: claim.device, fromBox: claim.isFromBox }, 'first admin created');
-      return await this.#auth.signInWithSecret({ name: user.name, secret: claim.passphrase, device: claim.device, kind: 'admin' });
+      return await this.#auth.signInWithSecret({
+        name: user.name,
+        secret: claim.passphrase,
+        device: claim.device,
+        kind: 'admin',
+        isOnBox: claim.isFromBox,
+      });
     } finally {
       this.#isClaiming = false;
     }

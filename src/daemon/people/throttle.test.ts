@@ -4,15 +4,23 @@ import { SignInThrottle, type SignInAttempt, type SignInScope } from './throttle
 
 const ada: SignInAttempt = { scope: 'pin', account: 'ada', device: 'ip:127.0.0.1' };
 
-/** Guesses as fast as the throttle allows for `hours`, spread over `accounts` accounts from one device; guesses made in each hour. */
-function guessFlatOut(scope: SignInScope, accounts: number, hours: number): number[] {
+/**
+ * Guesses as fast as the throttle allows for `hours`, spread over `accounts` accounts, from one
+ * device or from `devices` addresses; guesses made in each hour.
+ */
+function guessFlatOut(scope: SignInScope, accounts: number, hours: number, devices = 1): number[] {
   const clock = new FakeClock(0);
   const throttle = new SignInThrottle({ clock });
   const perHour = new Array<number>(hours).fill(0);
-  const attempt = (i: number): SignInAttempt => ({ scope, account: `user${i % accounts}`, device: 'ip:127.0.0.1' });
+  const pairs = accounts * devices;
+  const attempt = (i: number): SignInAttempt => ({
+    scope,
+    account: `user${i % accounts}`,
+    device: `ip:10.0.${Math.floor((i % pairs) / accounts)}.1`,
+  });
   for (let next = 0; clock.now() < hours * 3_600_000;) {
-    // The account free soonest: a guesser spreads their guesses to get the most of them.
-    const waits = Array.from({ length: accounts }, (_, i) => throttle.retryAfterMs(attempt(next + i)));
+    // The account (and address) free soonest: a guesser spreads their guesses to get the most of them.
+    const waits = Array.from({ length: pairs }, (_, i) => throttle.retryAfterMs(attempt(next + i)));
     const wait = Math.min(...waits);
     if (wait > 0) {
       clock.advance(wait);
@@ -117,10 +125,77 @@ describe('SignInThrottle', () => {
     );
   });
 
+  // Issue 80: thirteen wrong PINs from a phone on the guest Wi-Fi made the right PIN at the kiosk wait 128 s, and one guess
+  // every 30 minutes kept the account at a 30-minute wait for everyone.
+  it("counts each address apart: a LAN guesser never slows the box's own screen, and another address 30 s at most", () => {
+    const clock = new FakeClock();
+    const throttle = new SignInThrottle({ clock });
+    const phone: SignInAttempt = { scope: 'pin', account: 'ada', device: 'ip:192.168.1.50' };
+    const kiosk: SignInAttempt = { scope: 'pin', account: 'ada', device: 'ip:127.0.0.1', isOnBox: true };
+    const tablet: SignInAttempt = { scope: 'pin', account: 'ada', device: 'ip:192.168.1.20' };
+    // The phone guesses as fast as it may for a day.
+    let longestOwnWait = 0;
+    for (let guesses = 0; clock.now() < Date.UTC(2026, 0, 2);) {
+      const verdict = throttle.reserve(phone);
+      if (verdict.isAllowed) guesses += 1;
+      else {
+        longestOwnWait = Math.max(longestOwnWait, verdict.retryAfterMs);
+        clock.advance(verdict.retryAfterMs);
+      }
+      expect(throttle.retryAfterMs(kiosk), `after ${guesses} guesses`).toBe(0);
+      expect(throttle.retryAfterMs(tablet), `after ${guesses} guesses`).toBeLessThanOrEqual(30_000);
+    }
+    // The guesser slowed itself to the account's pace.
+    expect(longestOwnWait).toBe(30 * 60_000);
+    // Ada's right PIN at the kiosk gives the guesser nothing back.
+    expect(throttle.reserve(kiosk).isAllowed).toBe(true);
+    throttle.succeed(kiosk);
+    throttle.reserve(phone);
+    expect(throttle.retryAfterMs(phone)).toBe(30 * 60_000);
+  });
+
+  it("keeps one budget for the box's own screen, whichever of its addresses a try comes in on, apart from the network's", () => {
+    const clock = new FakeClock();
+    const throttle = new SignInThrottle({ clock });
+    for (const device of ['ip:127.0.0.1', 'ip:::1', 'ip:192.168.1.2', 'ip:127.0.0.1', 'ip:::1', 'ip:192.168.1.2']) {
+      expect(throttle.reserve({ scope: 'pin', account: 'ada', device, isOnBox: true }).isAllowed).toBe(true);
+    }
+    expect(throttle.failures('pin', 'device', 'box')).toBe(6);
+    expect(throttle.retryAfterMs({ scope: 'pin', account: 'ada', device: 'ip:::1', isOnBox: true })).toBe(1000);
+    // The box's tries are not the network's: an address on the LAN signs in at once.
+    expect(throttle.failures('pin', 'network', 'ada')).toBe(0);
+    expect(throttle.retryAfterMs({ scope: 'pin', account: 'ada', device: 'ip:192.168.1.20' })).toBe(0);
+  });
+
+  it('slows guesses at one account from many addresses together to one every 30 s, and a right PIN leaves their count', () => {
+    const clock = new FakeClock();
+    const throttle = new SignInThrottle({ clock });
+    const from = (n: number): SignInAttempt => ({ scope: 'pin', account: 'ada', device: `ip:10.0.0.${n}` });
+    for (let n = 0; n < 11; n++) expect(throttle.reserve(from(n)).isAllowed).toBe(true);
+    expect(throttle.reserve(from(11))).toEqual({ isAllowed: false, retryAfterMs: 1000 });
+    for (let n = 11; n < 40;) {
+      const verdict = throttle.reserve(from(n));
+      expect(verdict.retryAfterMs).toBeLessThanOrEqual(30_000);
+      if (verdict.isAllowed) n += 1;
+      else clock.advance(verdict.retryAfterMs);
+    }
+    expect(throttle.retryAfterMs(from(99))).toBe(30_000);
+    // Ada's right PIN from her tablet gives back her own try only: the guessers wait on.
+    clock.advance(30_000);
+    expect(throttle.reserve(from(200)).isAllowed).toBe(true);
+    throttle.succeed(from(200));
+    expect(throttle.retryAfterMs(from(99))).toBe(30_000);
+    expect(throttle.accountStatus('ada')).toEqual({ failures: 40, waitMs: 30_000 });
+  });
+
   // The numbers in docs/security.md.
   it('leaves a guesser at the kiosk 18 PINs in the first hour and 2 an hour after on one account, 120 an hour over many', () => {
     expect(guessFlatOut('pin', 1, 3)).toEqual([18, 2, 2]);
     expect(guessFlatOut('pin', 1000, 3)).toEqual([134, 120, 120]);
     expect(guessFlatOut('passphrase', 1, 3)).toEqual([26, 12, 12]);
+  });
+
+  it('leaves guessers at 1000 addresses together 134 PINs in the first hour and 120 an hour after on one account', () => {
+    expect(guessFlatOut('pin', 1, 3, 1000)).toEqual([134, 120, 120]);
   });
 });

@@ -44,9 +44,10 @@ export const firstRunRoutes: FastifyPluginAsyncTypebox<FirstRunRoutesOptions> = 
         summary: 'Create the first admin and sign in (only while the box has no admin)',
         description:
           'From the box itself no code is needed; from another device, `code` must be the first-run code the daemon logged ' +
-          'at start (`moodbox doctor` prints it too). A wrong code answers 401 and counts as a wrong PIN does: every ' +
-          'device together, so that guessing is slowed to a few tries an hour (429 with `Retry-After`). Once an admin ' +
-          'exists, 409. Served to the LAN only while `server.adminLanOnly` is set (403 otherwise).',
+          'at start (`moodbox doctor` prints it too). A wrong code answers 401 and counts as a wrong PIN does: per ' +
+          'address, so that one address guessing slows itself to a few tries an hour (429 with `Retry-After`) and never ' +
+          'the owner on another device, and every address together, so that their guesses wait 30 s at most between ' +
+          'tries. Once an admin exists, 409. Served to the LAN only while `server.adminLanOnly` is set (403 otherwise).',
         body: FirstAdminBody,
         response: { 200: AdminSessionSchema, 400: ErrorRef, 401: SignInErrorSchema, 403: ErrorRef, 409: ErrorRef, 429: SignInErrorSchema },
       },

@@ -9,7 +9,7 @@ import { secretProblem } from '../../people/pin-hash.js';
 import { currentPassphraseWrong, SIGN_IN_REFUSALS } from '../../people/sign-in-refusals.js';
 import { AuthError } from '../../people/auth-error.js';
 import type { Session, User } from '../../store/store-reads.js';
-import { ADMIN_COOKIE, OWN_PASSPHRASE_ROUTE } from '../access.js';
+import { ADMIN_COOKIE, isOnBox, OWN_PASSPHRASE_ROUTE } from '../access.js';
 import type { ClientRequests } from '../contract.js';
 import { ErrorRef } from '../schemas/common.js';
 import {
@@ -24,8 +24,9 @@ import {
 import type { WsHandlers } from '../ws.js';
 
 const THROTTLE_NOTE =
-  'Every try is counted before the secret is checked, per account and per device; kiosk PINs and admin passphrases are ' +
-  'counted apart. After a few wrong tries each further one waits longer (never a lock): a refused try answers 429 ' +
+  'Every try is counted before the secret is checked, per account and address and per address (the box itself is one ' +
+  'address with a budget of its own, which no other address can slow); kiosk PINs and admin passphrases are counted ' +
+  'apart. After a few wrong tries each further one waits longer (never a lock): a refused try answers 429 ' +
   '`MB_ERR_AUTH_THROTTLED`, and a wrong one after which the next must wait carries the wait too, in `Retry-After` and ' +
   '`error.retryAfterS`.';
 
@@ -45,7 +46,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
         operationId: 'pinSignIn',
         tags: ['kiosk'],
         summary: 'Sign in at the kiosk with a name and PIN',
-        description: `Every failure answers 401 with the same message, whether the name or the PIN was wrong. Served to the LAN only while \`server.adminLanOnly\` is set (403 otherwise). ${THROTTLE_NOTE}`,
+        description: `A member's PIN: an admin signs in to the panel with their passphrase, never here. Every failure answers 401 with the same message, whether the name or the PIN was wrong. Served to the LAN only while \`server.adminLanOnly\` is set (403 otherwise). ${THROTTLE_NOTE} Wrong PINs for one account from other addresses together make a try wait 30 s at most.`,
         body: PinSignInBody,
         response: { 200: KioskSessionSchema, 401: SignInErrorSchema, 403: ErrorRef, 429: SignInErrorSchema },
       },
@@ -53,7 +54,13 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
     },
     async (request) => {
       const { body } = request;
-      const signed = await deps.auth.signInWithSecret({ name: body.name, secret: body.pin, device: `ip:${request.ip}`, kind: 'kiosk' });
+      const signed = await deps.auth.signInWithSecret({
+        name: body.name,
+        secret: body.pin,
+        device: `ip:${request.ip}`,
+        kind: 'kiosk',
+        isOnBox: isOnBox(request.socket.remoteAddress, request.socket.localAddress),
+      });
       deps.presence.signedIn(signed);
       const { token, session, user } = signed;
       return { token, expiresAt: session.expiresAt, user: { id: user.id, name: user.name, role: user.role } };
@@ -93,6 +100,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
         secret: body.passphrase,
         device: `ip:${request.ip}`,
         kind: 'admin',
+        isOnBox: isOnBox(request.socket.remoteAddress, request.socket.localAddress),
       });
       setAdminCookie(request, reply, signed);
       return adminSessionView(signed.session, signed.user);
@@ -135,9 +143,16 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
       if (problem !== undefined) throw problemRefused('MB_ERR_AUTH_POLICY', problem);
       if (body.newPassphrase === body.currentPassphrase) throw SIGN_IN_REFUSALS.samePassphrase();
       const device = `ip:${request.ip}`;
+      const onBox = isOnBox(request.socket.remoteAddress, request.socket.localAddress);
       // The current passphrase is checked as a sign-in is, so that wrong tries are throttled and audited.
       try {
-        const check = await deps.auth.signInWithSecret({ name: user.name, secret: body.currentPassphrase, device, kind: 'admin' });
+        const check = await deps.auth.signInWithSecret({
+          name: user.name,
+          secret: body.currentPassphrase,
+          device,
+          kind: 'admin',
+          isOnBox: onBox,
+        });
         deps.auth.signOut(check.token);
       } catch (err) {
         // 403, not 401: the session is fine, and a 401 would sign the admin panel out.
@@ -151,7 +166,13 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
       }
       await deps.auth.setSecret(user.id, body.newPassphrase, request.adminActor);
       // setSecret ended every session of the account, this one included: open the one that replaces it.
-      const signed = await deps.auth.signInWithSecret({ name: user.name, secret: body.newPassphrase, device, kind: 'admin' });
+      const signed = await deps.auth.signInWithSecret({
+        name: user.name,
+        secret: body.newPassphrase,
+        device,
+        kind: 'admin',
+        isOnBox: onBox,
+      });
       setAdminCookie(request, reply, signed);
       return adminSessionView(signed.session, signed.user);
     },
