@@ -15,12 +15,16 @@ export interface KioskPersonDeps {
  *   PIN holds it, in memory only);
  * - the kiosk's own screen (`isKioskScreen`): after a card sign-in no screen holds a token, and the
  *   touchscreen on the box acts for whoever is signed in at it, as anyone touching it can.
- * Anything else, while someone is signed in, is refused with `MB_ERR_AUTH_REQUIRED`.
+ * Anything else is refused with `MB_ERR_AUTH_REQUIRED`: on a screen that sees the whole state (the
+ * box, an admin) while someone is signed in, saying so; on any other screen (the guest view: a phone,
+ * a tablet, a program on the LAN) whether someone is signed in or not, in words that say neither.
  */
 export function actingFor(context: WsCredentials, deps: KioskPersonDeps, what: string): KioskUser | null {
   const person = deps.presence.user;
-  if (person === null || context.isKioskScreen) return person;
-  const found = context.token === undefined ? undefined : deps.auth.authenticate(context.token, 'kiosk');
-  if (found?.user.id === person.id) return person;
+  if (context.isKioskScreen) return person;
+  const found = person === null || context.token === undefined ? undefined : deps.auth.authenticate(context.token, 'kiosk');
+  if (person !== null && found?.user.id === person.id) return person;
+  if (!context.canSeeWho) throw SIGN_IN_REFUSALS.onThisScreen(what);
+  if (person === null) return null;
   throw SIGN_IN_REFUSALS.otherScreen(what);
 }

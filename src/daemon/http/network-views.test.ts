@@ -110,6 +110,7 @@ async function socket(remoteAddress: string, options: { isPage?: boolean; cookie
   if (options.isPage === true) headers['origin'] = 'http://moodbox.lan';
   if (options.cookie !== undefined) headers['cookie'] = options.cookie;
   const messages: ServerMessage[] = [];
+  let asked = 0;
   const ws = await server.app.injectWS(
     '/ws',
     { headers, socket: { remoteAddress, localAddress: BOX_ON_LAN, localPort: PORT } as Socket },
@@ -125,6 +126,15 @@ async function socket(remoteAddress: string, options: { isPage?: boolean; cookie
       ws.send(JSON.stringify({ type: 'state/get', transaction: 't1' }));
       await until(() => messages.slice(count).some((m) => 'transaction' in m));
       return (messages.slice(count).find((m) => 'transaction' in m) as { data: unknown }).data;
+    },
+    /** Sends one request; its reply, without the transaction. */
+    async ask(type: string, data?: unknown): Promise<Record<string, unknown>> {
+      const transaction = `q${(asked += 1)}`;
+      ws.send(JSON.stringify({ type, data, transaction }));
+      await until(() => messages.some((m) => 'transaction' in m && m.transaction === transaction));
+      const reply = { ...(messages.find((m) => 'transaction' in m && m.transaction === transaction) as Record<string, unknown>) };
+      delete reply['transaction'];
+      return reply;
     },
     close: () => ws.terminate(),
   };
@@ -256,5 +266,99 @@ describe('what each network position sees (issue 59)', () => {
     const { cookie } = await signIn(OFF_LAN);
     expect((await state(OFF_LAN, cookie)).session.user?.name).toBe('Ada Lovelace');
     expect(await health(OFF_LAN, cookie)).toEqual(SERVICES);
+  });
+});
+
+// Issue 80: with `sessions.suggestNames` on, `session/names` from a LAN address answered every two-letter prefix
+// ("al" → ["alice"]), and a refusal on the socket told a LAN client that someone was signed in at the kiosk.
+describe('names and who is signed in, from the box, the LAN and off it (issue 80)', () => {
+  const BOX_PAGE = '127.0.0.1';
+  const PRIVATE_WORDS = /Ada|someone|nobody|signed in at|your own picks/;
+
+  /** Serves again with name suggestions on and the panel open to every address, Ada Lovelace signed in at the kiosk. */
+  async function kioskWithAda(): Promise<void> {
+    await server.app.close();
+    await serve({ sessions: { suggestNames: true }, server: { adminLanOnly: false } });
+    const signed = await server.auth.signInWithSecret({
+      name: 'Ada Lovelace',
+      secret: '4711',
+      device: 'ip:127.0.0.1',
+      kind: 'kiosk',
+      isOnBox: true,
+    });
+    server.presence.signedIn(signed);
+  }
+
+  it("suggests names on the box's own screen and to an admin only: a LAN device and an address off the LAN get none", async () => {
+    await kioskWithAda();
+    const box = await socket(BOX_PAGE, { isPage: true });
+    expect(await box.ask('session/options')).toMatchObject({ status: 'ok', data: { suggestNames: true } });
+    expect(await box.ask('session/names', { prefix: 'ad' })).toEqual({
+      type: 'session/names',
+      status: 'ok',
+      data: { names: ['Ada Lovelace'] },
+    });
+
+    const letters = 'abcdefghijklmnopqrstuvwxyz';
+    for (const address of [...LAN, OFF_LAN]) {
+      const guest = await socket(address, { isPage: true });
+      expect(await guest.ask('session/options'), address).toMatchObject({ status: 'ok', data: { suggestNames: false } });
+      // Every two-letter prefix, as the probe asked them.
+      const prefixes = [...letters].flatMap((a) => [...letters].map((b) => `${a}${b}`));
+      const replies = await Promise.all(prefixes.map((prefix) => guest.ask('session/names', { prefix })));
+      expect(replies).toHaveLength(676);
+      expect(new Set(replies.map((reply) => JSON.stringify(reply))), address).toEqual(
+        new Set([JSON.stringify({ type: 'session/names', status: 'ok', data: { names: [] } })]),
+      );
+      guest.close();
+    }
+
+    const { cookie } = await signIn(LAN[0] ?? '');
+    const admin = await socket(LAN[0] ?? '', { isPage: true, cookie });
+    expect(await admin.ask('session/names', { prefix: 'ad' })).toMatchObject({ data: { names: ['Ada Lovelace'] } });
+  });
+
+  it('refuses a LAN device and an address off the LAN alike whether someone is signed in or not, naming nobody; the box is told', async () => {
+    await kioskWithAda();
+    const song = server.store.tracks.upsert({ uri: '/music/a.flac', title: 'A' }).id;
+    const ada = server.store.users.byName('Ada Lovelace')?.id ?? 0;
+    const positions = [BOX_PAGE, ...LAN, OFF_LAN];
+    const sockets = await Promise.all(positions.map((address) => socket(address, { isPage: true })));
+    const refusals = async (): Promise<Array<Array<Record<string, unknown>>>> => {
+      const replies: Array<Array<Record<string, unknown>>> = [];
+      for (const ws of sockets) {
+        replies.push([
+          await ws.ask('player/like', { trackId: song }),
+          await ws.ask('me/profile'),
+          await ws.ask('session/stay'),
+          await ws.ask('session/sign-out'),
+        ]);
+      }
+      return replies;
+    };
+
+    const [boxIn, ...guestsIn] = await refusals();
+    // Nothing was done for Ada.
+    expect(server.presence.user?.name).toBe('Ada Lovelace');
+    expect(server.store.plays.feedbackFor(ada)).toEqual([]);
+    server.presence.signOut('button');
+    const [boxOut, ...guestsOut] = await refusals();
+
+    const first = guestsIn[0]?.map((reply) => reply['error']);
+    expect(first).toEqual([
+      { code: 'MB_ERR_AUTH_REQUIRED', message: 'Sign in on this screen to like a song.', said: expect.anything() },
+      { code: 'MB_ERR_AUTH_REQUIRED', message: 'Sign in on this screen to see your page.', said: expect.anything() },
+      { code: 'MB_ERR_AUTH_REQUIRED', message: 'Sign in on this screen to stay signed in.', said: expect.anything() },
+      { code: 'MB_ERR_AUTH_REQUIRED', message: 'Sign in on this screen to sign out.', said: expect.anything() },
+    ]);
+    for (const [i, replies] of [...guestsIn, ...guestsOut].entries()) {
+      expect(replies, positions[1 + (i % guestsIn.length)]).toEqual(guestsIn[0]);
+      expect(JSON.stringify(replies)).not.toMatch(PRIVATE_WORDS);
+    }
+    // The box's own screen sees who is signed in, and its refusals say so.
+    expect(boxIn?.[0]).toMatchObject({ error: { message: expect.stringContaining('someone is signed in at the kiosk') } });
+    expect(boxOut?.[0]).toMatchObject({ error: { message: expect.stringContaining('likes and skips shape your own picks') } });
+    expect(boxOut?.[3]).toMatchObject({ status: 'ok', data: { user: null } });
+    for (const ws of sockets) ws.close();
   });
 });

@@ -21,6 +21,11 @@ export interface WsCredentials {
   token: string | undefined;
   /** True for the kiosk's own screen: a page of this daemon opened on this machine under a loopback name. */
   isKioskScreen: boolean;
+  /**
+   * True while the socket sees the whole state (`stateViews`: the box itself, or an admin signed in):
+   * only then may a refusal say whether, and who, is signed in at the kiosk.
+   */
+  canSeeWho: boolean;
 }
 
 /** A person a request may act for. */
@@ -283,6 +288,7 @@ export function registerWs<R extends RequestMap<R>>(
     const credentials: WsCredentials = {
       token: typeof message.token === 'string' && message.token !== '' ? message.token : undefined,
       isKioskScreen,
+      canSeeWho: deps.viewOf(viewer) === 'all',
     };
     const context: WsContext = {
       ...credentials,

@@ -62,6 +62,11 @@ export const SIGN_IN_REFUSALS = {
       'signInOnThisScreen',
       { what: actWord(what) },
     ),
+  /**
+   * A screen that may not know who is at the kiosk (the guest view) asks to act for a person without
+   * their token: the same words whether someone is signed in or not, naming neither.
+   */
+  onThisScreen: (what: string) => required(`Sign in on this screen to ${what}.`, 'signInHere', { what: actWord(what) }),
   /** A kiosk route without a valid kiosk session. */
   atKiosk: () => required('Sign in at the kiosk first.', 'signInAtKiosk'),
   /** An admin route without a valid admin session. */

@@ -52,7 +52,8 @@ export function signedInPerson(context: WsContext, presence: Pick<KioskPresence,
  * The signed-in person's own side of the kiosk on `/ws`: "tap to stay", their likes, history and
  * preferences. WebSocket requests rather than the `/api/me` routes because after a card sign-in
  * no screen holds a token, and the kiosk's own screen acts for whoever is signed in at it
- * (`actingFor`). Each counts as their activity. `session/options` is for anyone.
+ * (`actingFor`). Each counts as their activity. `session/options` is for anyone; `session/names`
+ * answers names only where the screen sees the whole state (`WsContext.view`).
  */
 export function meRequests({ presence, people, store, settings, guestUrl }: MeRequestsDeps): WsHandlers<MeRequests> {
   const idleTimeoutS = (): number => settings.current.sessions.kioskIdleTimeoutS;
@@ -71,6 +72,8 @@ export function meRequests({ presence, people, store, settings, guestUrl }: MeRe
         .map((f) => f.trackId),
     ),
   ];
+  /** Names are suggested where the screen sees the whole state (the box itself, an admin), and only while the admin allows it. */
+  const mayShowNames = (context: WsContext): boolean => settings.current.sessions.suggestNames && context.view() === 'all';
   const preferencesOf = (p: Partial<MyPreferences>): MyPreferences => ({
     languages: p.languages ?? [],
     artists: p.artists ?? [],
@@ -78,16 +81,17 @@ export function meRequests({ presence, people, store, settings, guestUrl }: MeRe
   });
 
   return {
-    'session/options': async () => ({
+    'session/options': async (_data, context) => ({
       selfRegistration: settings.current.sessions.selfRegistration,
       idleTimeoutS: idleTimeoutS(),
-      suggestNames: settings.current.sessions.suggestNames,
+      suggestNames: mayShowNames(context),
       guestUrl: guestUrl?.() ?? null,
     }),
 
-    // Names on a shared screen: sent only while the admin has turned the suggestions on.
-    'session/names': async ({ prefix }) => {
-      if (!settings.current.sessions.suggestNames) return { names: [] };
+    // Names on the box's own screen (and to an admin), while the admin has turned the suggestions
+    // on; never to the guest view (a phone, a tablet, a program on the LAN), which sees no name.
+    'session/names': async ({ prefix }, context) => {
+      if (!mayShowNames(context)) return { names: [] };
       return { names: people.recentNames(prefix, NAMES_SUGGESTED) };
     },
 
