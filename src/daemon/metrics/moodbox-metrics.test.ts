@@ -46,6 +46,22 @@ describe('MoodboxMetrics', () => {
     expect(types.get('nodejs_active_handles')).toBe('gauge');
   });
 
+  // Issue 80: the LAN's scrape counted the faces in view, which the screens' guest view never shows.
+  it('counts the faces in view for the `all` view only, and serves every other metric to both', async () => {
+    const bus: MoodboxBus = new EventBus(throwingReporter);
+    const metrics = new MoodboxMetrics({ bus, player: new FakePlayer({ clock: new FakeClock() }), sourceOf: () => 'local' });
+    await metrics.start();
+    bus.emit('facesInViewChanged', { faces: 4 });
+    const all = (await metrics.render('all')).body;
+    const guest = (await metrics.render('guest')).body;
+    expect(counter(all, 'moodbox_faces')).toBe(4);
+    expect(counter((await metrics.render()).body, 'moodbox_faces')).toBe(4);
+    expect(guest).not.toContain('moodbox_faces');
+    const families = (text: string): string[] => [...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1] ?? '');
+    expect(families(all).filter((name) => !families(guest).includes(name))).toEqual(['moodbox_faces']);
+    await metrics.stop();
+  });
+
   it('says while no audio reaches the listener, and counts each time it stopped by cause (issue 62)', async () => {
     const player = new FakePlayer({ clock: new FakeClock() });
     const metrics = new MoodboxMetrics({ bus: new EventBus(throwingReporter), player, sourceOf: () => 'local' });

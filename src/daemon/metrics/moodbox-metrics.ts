@@ -21,14 +21,24 @@ export interface MoodboxMetricsDeps {
  * analysed, detection and classification latency, faces in view, room mood changes, plays by
  * source and reason, skips by people and switches for the room; WebSocket clients (read from the server at each scrape); and Node's
  * own (resident memory, event-loop lag, heap, GC) under `process_` and `nodejs_`. It only counts:
- * nothing waits on it, and nothing is sent anywhere; `/metrics` serves it to the LAN.
+ * nothing waits on it, and nothing is sent anywhere; `/metrics` serves it to the LAN, without the
+ * number of faces in view (`MetricsView`).
  */
 /** Node's default gauges whose names end in `_total`, as counters' do: the same values are served as `nodejs_active_*`. */
 const MISNAMED_GAUGES = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'] as const;
 
+/**
+ * Who reads the metrics: `all` on the box itself and for an admin, `guest` for any other device,
+ * which, as in the screens' guest view, gets no count of the faces in view (`moodbox_faces`).
+ */
+export type MetricsView = 'all' | 'guest';
+
 export class MoodboxMetrics implements Service {
   readonly name = 'metrics';
+  /** Every metric but those of the room: what any reader gets. */
   readonly registry = new Registry();
+  /** The room's: the faces in view, for the `all` view only. */
+  readonly #room = new Registry();
   readonly #deps: MoodboxMetricsDeps;
   #wsClients: () => number = () => 0;
   readonly #frames: Counter;
@@ -60,7 +70,7 @@ export class MoodboxMetrics implements Service {
       buckets: FRAME_BUCKETS,
       registers,
     });
-    this.#faces = new Gauge({ name: 'moodbox_faces', help: 'Faces in the newest analysed frame.', registers });
+    this.#faces = new Gauge({ name: 'moodbox_faces', help: 'Faces in the newest analysed frame.', registers: [this.#room] });
     this.#camera = new Gauge({
       name: 'moodbox_camera_state',
       help: 'The camera, one series per state, 1 for the state it is in: off (switched off, by its hours or the configuration), starting, on (seeing), unavailable (lost, retried).',
@@ -180,8 +190,9 @@ export class MoodboxMetrics implements Service {
     this.#wsClients = count;
   }
 
-  /** The metrics in Prometheus's text format, and its content type. */
-  async render(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  /** The metrics `view` may read in Prometheus's text format, and its content type. */
+  async render(view: MetricsView = 'all'): Promise<{ contentType: string; body: string }> {
+    const registry = view === 'all' ? Registry.merge([this.registry, this.#room]) : this.registry;
+    return { contentType: registry.contentType, body: await registry.metrics() };
   }
 }
