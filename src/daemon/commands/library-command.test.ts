@@ -108,4 +108,28 @@ describe('moodbox library / play', { timeout: 60_000 }, () => {
     const rain = (JSON.parse(moodbox(['library', 'list', '--search', 'rain', '--json']).stdout) as Array<{ audio: unknown }>)[0];
     expect(rain?.audio).toMatchObject({ arousal: expect.any(Number) as number });
   }, 60_000);
+
+  // Issue 80: a row an older version stored with a file's raw tags put escape sequences on the terminal.
+  it('lists a stored row with controls in its tags without a control character, plain or as JSON', () => {
+    const db = new Database(join(root, 'data', 'moodbox.db'));
+    const title = `\u001b]0;owned\u0007\u001b[2JCafe\u0301\u009b31m\u202e Noir\n${'la '.repeat(33_351)}`;
+    db.prepare(`INSERT INTO tracks (uri, title, artist, added_at, updated_at) VALUES (?, ?, ?, 0, 0)`).run(
+      join(music, 'old-row.flac'),
+      title,
+      'Eve\u001b[8m\u007f',
+    );
+    db.close();
+
+    const listed = moodbox(['library', 'list']);
+    expect(listed.status).toBe(0);
+    expect(listed.stdout.replaceAll('\n', '')).not.toMatch(/[\p{Cc}\u202a-\u202e\u2066-\u2069]/u);
+    const line = listed.stdout.split('\n').find((l) => l.includes('Eve'));
+    expect(line).toMatch(/^ +\d+ {2}Eve\[8m – \]0;owned\[2JCafé31m Noir la la /);
+    expect(line?.length).toBeLessThan(400);
+
+    // JSON keeps the stored text, but escapes what a terminal would act on.
+    const json = moodbox(['library', 'list', '--json']).stdout;
+    expect(json.trimEnd()).not.toMatch(/[\p{Cc}\u202a-\u202e\u2066-\u2069]/u);
+    expect((JSON.parse(json) as Array<{ title: string }>).some((t) => t.title === title)).toBe(true);
+  }, 60_000);
 });

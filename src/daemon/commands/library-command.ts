@@ -8,6 +8,9 @@ import type { AnalysisReport } from '../../player/library/library-analyzer.js';
 import { configOption } from './options.js';
 import { progressBar } from './progress.js';
 import { audioView, type AudioView } from '../../player/library/audio-view.js';
+import { terminalJson } from './terminal-text.js';
+import { readableText } from '../../kernel/visible-text.js';
+import { TAG_TEXT_LIMITS } from '../../player/library/tag-reader.js';
 
 /** What the library commands work with: the configuration, the open database and the clock. */
 export interface LibraryContext {
@@ -57,24 +60,24 @@ export function registerLibrary(program: Command): void {
         const analysis = opts.analysis ? await analyzeLibrary(store, clock, {}) : undefined;
         const report = analysis === undefined ? scanned : { ...scanned, analysis };
         if (opts.json === true) {
-          process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+          process.stdout.write(`${terminalJson(report, 2)}\n`);
           return;
         }
         const lines = [
-          `${report.root}: ${report.files} audio files in ${report.ms} ms`,
+          `${readableText(report.root)}: ${report.files} audio files in ${report.ms} ms`,
           `  added ${report.added}, updated ${report.updated}, unchanged ${report.unchanged}, now missing ${report.missing}, covers written ${report.coversWritten}`,
         ];
         if (report.sidecar) {
           const s = report.sidecar.report;
           lines.push(
-            `  moods from ${report.sidecar.file}: ${s.tagged} tracks tagged, ${s.unmatched.length} entries unmatched, ${s.invalid.length} invalid`,
+            `  moods from ${readableText(report.sidecar.file)}: ${s.tagged} tracks tagged, ${s.unmatched.length} entries unmatched, ${s.invalid.length} invalid`,
           );
-          for (const u of s.unmatched) lines.push(`    line ${u.line}: no track for ${u.key}`);
-          for (const i of s.invalid) lines.push(`    line ${i.line}: ${i.message}`);
+          for (const u of s.unmatched) lines.push(`    line ${u.line}: no track for ${readableText(u.key)}`);
+          for (const i of s.invalid) lines.push(`    line ${i.line}: ${readableText(i.message)}`);
         }
         if (report.failed.length > 0) {
           lines.push(`  skipped ${report.failed.length} file(s) it cannot read or play:`);
-          for (const f of report.failed) lines.push(`    ${f.path}: ${f.error}`);
+          for (const f of report.failed) lines.push(`    ${readableText(f.path)}: ${readableText(f.error)}`);
         }
         if (analysis !== undefined) lines.push(...analysisLines(analysis));
         process.stdout.write(`${lines.join('\n')}\n`);
@@ -90,7 +93,7 @@ export function registerLibrary(program: Command): void {
     .action(async (opts: { force?: boolean; json?: boolean; config?: string }) => {
       await withLibrary(opts.config, async ({ store, clock }) => {
         const report = await analyzeLibrary(store, clock, { force: opts.force === true });
-        if (opts.json === true) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        if (opts.json === true) process.stdout.write(`${terminalJson(report, 2)}\n`);
         else process.stdout.write(`${analysisLines(report).join('\n')}\n`);
       });
     });
@@ -118,7 +121,7 @@ export function registerLibrary(program: Command): void {
           if (page.items.length < 1000) break;
         }
         if (opts.json === true) {
-          process.stdout.write(`${JSON.stringify(tracks)}\n`);
+          process.stdout.write(`${terminalJson(tracks)}\n`);
           return;
         }
         if (tracks.length === 0) {
@@ -130,10 +133,12 @@ export function registerLibrary(program: Command): void {
           return;
         }
         for (const t of tracks) {
-          const moods = t.moods.map((m) => `${m.mood} ${m.weight.toFixed(1)}`).join(', ');
+          const moods = t.moods.map((m) => `${readableText(m.mood)} ${m.weight.toFixed(1)}`).join(', ');
           const length = t.durationMs === null ? '' : `  ${formatDuration(t.durationMs)}`;
+          // A row an older version stored may hold a file's raw tags: what reaches the terminal is readable text.
+          const artist = readableText(t.artist, TAG_TEXT_LIMITS.artist);
           process.stdout.write(
-            `${String(t.id).padStart(5)}  ${t.artist === '' ? '(unknown artist)' : t.artist} – ${t.title}${length}${moods === '' ? '' : `  [${moods}]`}${t.missing ? '  (missing)' : ''}\n`,
+            `${String(t.id).padStart(5)}  ${artist === '' ? '(unknown artist)' : artist} – ${readableText(t.title, TAG_TEXT_LIMITS.title)}${length}${moods === '' ? '' : `  [${moods}]`}${t.missing ? '  (missing)' : ''}\n`,
           );
         }
       });
@@ -169,7 +174,7 @@ function analysisLines(report: AnalysisReport): string[] {
   ];
   if (report.failed.length > 0) {
     lines.push(`  ${report.failed.length} could not be analysed (they keep their track):`);
-    for (const f of report.failed) lines.push(`    ${f.path}: ${f.reason} (${f.message})`);
+    for (const f of report.failed) lines.push(`    ${readableText(f.path)}: ${f.reason} (${readableText(f.message)})`);
   }
   return lines;
 }

@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { configOption } from './options.js';
 import { withLibrary } from './library-command.js';
+import { readableText } from '../../kernel/visible-text.js';
+import { TAG_TEXT_LIMITS } from '../../player/library/tag-reader.js';
 
 /** `moodbox play FILE|ID`: plays one track through the configured output until it ends. */
 export function registerPlay(program: Command): void {
@@ -32,7 +34,12 @@ export function registerPlay(program: Command): void {
           const tags = await new MusicMetadataTagReader().read(path).catch((err: unknown) => {
             throw new Error(`cannot read \`${target}\` as audio: ${(err as Error).message}`);
           });
-          track = store.tracks.upsert({ uri: path, title: tags.title ?? path, artist: tags.artist ?? '', durationMs: tags.durationMs });
+          track = store.tracks.upsert({
+            uri: path,
+            title: tags.title ?? readableText(path, TAG_TEXT_LIMITS.title),
+            artist: tags.artist ?? '',
+            durationMs: tags.durationMs,
+          });
         }
         if (!track) throw new RangeError(`Expected the id of a track in the library (see \`moodbox library list\`), got \`${target}\``);
         if (track.missing) throw new Error(`the file of track ${track.id} is missing: ${track.uri}`);
@@ -70,7 +77,9 @@ export function registerPlay(program: Command): void {
         await recorder.start();
         await player.start();
         try {
-          const title = `${track.artist === '' ? '' : `${track.artist} – `}${track.title}`;
+          // A row an older version stored may hold a file's raw tags: what reaches the terminal is readable text.
+          const artist = readableText(track.artist, TAG_TEXT_LIMITS.artist);
+          const title = `${artist === '' ? '' : `${artist} – `}${readableText(track.title, TAG_TEXT_LIMITS.title)}`;
           process.stdout.write(`playing ${title}\n`);
           await player.play([{ track: { id: track.id, uri: track.uri }, reason: 'tap', note: 'played from the command line' }]);
           await ended;

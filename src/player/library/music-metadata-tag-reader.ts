@@ -4,7 +4,8 @@ import type * as musicMetadata from 'music-metadata';
 import type * as strtok3 from 'strtok3';
 import { hasFrameChain } from './frame-check.js';
 import { oggLengthSeconds } from './ogg-length.js';
-import type { AudioTags, ReadOptions, TagReader } from './tag-reader.js';
+import { readableText } from '../../kernel/visible-text.js';
+import { TAG_TEXT_LIMITS, type AudioTags, type ReadOptions, type TagReader } from './tag-reader.js';
 
 type Modules = [typeof musicMetadata, typeof strtok3];
 
@@ -79,14 +80,21 @@ export class MusicMetadataTagReader implements TagReader {
     }
     const picture = common.picture?.[0];
     const tags: AudioTags = { durationMs: Math.round(duration * 1000) };
-    if (common.title) tags.title = common.title;
-    if (common.artist) tags.artist = common.artist;
-    if (common.album) tags.album = common.album;
+    // The one door for a file's words: each passes `readableText` before the library or a screen sees it.
+    const title = tagText(common.title, 'title');
+    if (title !== undefined) tags.title = title;
+    const artist = tagText(common.artist, 'artist');
+    if (artist !== undefined) tags.artist = artist;
+    const album = tagText(common.album, 'album');
+    if (album !== undefined) tags.album = album;
     if (common.year !== undefined) tags.year = common.year;
-    if (common.genre?.[0]) tags.genre = common.genre[0];
-    if (common.language) tags.language = common.language;
+    const genre = tagText(common.genre?.[0], 'genre');
+    if (genre !== undefined) tags.genre = genre;
+    const language = tagText(common.language, 'language');
+    if (language !== undefined) tags.language = language;
     if (common.bpm !== undefined && common.bpm > 0) tags.bpm = common.bpm;
-    if (common.mood) tags.mood = common.mood;
+    const mood = tagText(common.mood, 'mood');
+    if (mood !== undefined) tags.mood = mood;
     // Untrusted: kept only when it is the UUID MusicBrainz gives.
     const recording = common.musicbrainz_recordingid?.trim();
     if (recording !== undefined && UUID.test(recording)) tags.recordingMbid = recording.toLowerCase();
@@ -97,6 +105,13 @@ export class MusicMetadataTagReader implements TagReader {
     if (explicit !== undefined) tags.explicit = explicit;
     return tags;
   }
+}
+
+/** A text tag as the library keeps it (`readableText`, capped by `TAG_TEXT_LIMITS`), or undefined when nothing is left of it. */
+function tagText(value: unknown, tag: keyof typeof TAG_TEXT_LIMITS): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const text = readableText(value, TAG_TEXT_LIMITS[tag]);
+  return text === '' ? undefined : text;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

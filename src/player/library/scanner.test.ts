@@ -67,6 +67,41 @@ describe('LibraryScanner', () => {
     expect(store.tracks.byUri(join(dir, 'untagged.flac'))?.title).toBe('untagged');
   });
 
+  // Issue 80: tags come from untrusted files; an escape sequence in a title reached the terminal of
+  // `moodbox library list`, and a 100,053-character title was stored whole.
+  it('stores tags without control characters, in NFC, trimmed and capped in length', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'moodbox-scan-hostile-tags-'));
+    try {
+      const long = 'la '.repeat(33_351); // 100,053 characters
+      await makeTone(folder, {
+        file: 'hostile.flac',
+        tags: {
+          title: `  \u001b[2J\u001b]0;owned\u0007Cafe\u0301 \u00e0 la\u009b31m\u202e mode\n\tdeux  `,
+          artist: `Ann\u0008\u007f Lee`,
+          album: long,
+          genre: `Ambient ${'x'.repeat(500)}`,
+          language: `fra${'\u001b'.repeat(10)}${'y'.repeat(200)}`,
+        },
+      });
+      const store = new FakeLibraryStore();
+      await scanner(store).scan(folder);
+      const track = store.tracks.byUri(join(folder, 'hostile.flac'));
+      // What is left is the text a person reads, composed (é as one character), and no control or direction override.
+      expect(track?.title).toBe('[2J]0;ownedCafé à la31m mode deux');
+      expect(track?.artist).toBe('Ann Lee');
+      for (const text of [track?.title, track?.artist, track?.album, track?.genre, track?.language]) {
+        expect(text).not.toMatch(/[\p{Cc}\u202a-\u202e\u2066-\u2069]/u);
+      }
+      expect(track?.album).toBe(long.slice(0, 300).trim());
+      expect([...(track?.genre ?? '')]).toHaveLength(100);
+      expect(track?.genre.startsWith('Ambient x')).toBe(true);
+      expect(track?.language.length).toBeLessThanOrEqual(32);
+      expect(track?.language.startsWith('frayyy')).toBe(true);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
   it('skips a corrupt file and lists it, without stopping the scan', async () => {
     const store = new FakeLibraryStore();
     const report = await scanner(store).scan(dir);

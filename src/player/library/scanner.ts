@@ -9,7 +9,8 @@ import { FolderCovers } from './folder-covers.js';
 import type { KnownFile, LibraryStore, ScannedTrack } from './library.js';
 import { applySuggestedMoods, importSidecar, type SidecarReport } from './mood-tags.js';
 import { listAudioFiles, unsupportedFormat } from './scanner-walk.js';
-import type { AudioTags, TagReader } from './tag-reader.js';
+import { TAG_TEXT_LIMITS, type AudioTags, type TagReader } from './tag-reader.js';
+import { readableText } from '../../kernel/visible-text.js';
 import type { Log } from '../../kernel/log.js';
 
 /** Covers are the box's own files, readable by its group at most: the covers route serves them, nothing else needs to. */
@@ -265,7 +266,8 @@ function toTrack(path: string, tags: AudioTags, fileSize: number, fileMtimeMs: n
   const name = path.slice(path.lastIndexOf(sep) + 1);
   return {
     uri: path,
-    title: tags.title ?? name.slice(0, name.length - extname(name).length),
+    // A file's name is as untrusted as its tags: it passes the same door.
+    title: tags.title ?? readableText(name.slice(0, name.length - extname(name).length), TAG_TEXT_LIMITS.title),
     artist: tags.artist ?? '',
     album: tags.album ?? '',
     year: tags.year ?? null,

@@ -1,4 +1,14 @@
-/** What the scanner needs from a file's tags and stream info. */
+/**
+ * The most characters (code points) each text tag keeps: a file's tags are untrusted, and a title
+ * of 100,000 characters is no title.
+ */
+export const TAG_TEXT_LIMITS = { title: 300, artist: 300, album: 300, genre: 100, language: 32, mood: 100 } as const;
+
+/**
+ * What the scanner needs from a file's tags and stream info. Each text is readable (`readableText`
+ * from `kernel/visible-text.ts`: no control, direction override or line break, NFC, trimmed), not
+ * empty, and at most its `TAG_TEXT_LIMITS` long; a tag with nothing left is left out.
+ */
 export interface AudioTags {
   title?: string;
   artist?: string;
