@@ -18,6 +18,7 @@ import { ensureDemoAdmin } from './people/demo-admin.js';
 import { childRssBytes } from './ops/process-stats.js';
 import { lastUpdateService } from './ops/last-update.js';
 import { RetentionService } from './ops/retention-service.js';
+import { listenFilePath } from './ops/listen-file.js';
 import { runtimeFileScreen } from './ops/screen-power.js';
 import type { SqliteStore } from './store/sqlite-store.js';
 import { INSTALL_DIR, VERSION } from './version.js';
@@ -85,7 +86,7 @@ export async function composeMoodbox(inputs: CompositionInputs): Promise<{ moodb
   );
   const [uiDir, covers, modelPath] = [join(INSTALL_DIR, 'dist', 'ui'), coversDir(config), installPath(config.vision.modelPath)];
   const deps = { log, clock, store, settings, version: VERSION, demo, uiDir, coversDir: covers, modelPath, screen: runtimeFileScreen(env) };
-  const built = delivery(core, deps, { ws: config.ws, server: config.server });
+  const built = delivery(core, deps, { ws: config.ws, server: { ...config.server, listenFile: listenFilePath(env, inputs.dataDir) } });
   // MQTT is a delivery layer beside http: Moodbox's read APIs and staff actions, offered to Home Assistant and the fleet.
   const mqtt =
     broker === undefined

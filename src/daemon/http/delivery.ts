@@ -47,7 +47,7 @@ export interface ScreenView {
 export function delivery(
   core: MoodboxCore,
   deps: DeliveryDeps,
-  options: ServerOptions & { server: { host: string; port: number } },
+  options: ServerOptions & { server: ConstructorParameters<typeof HttpService>[1] },
 ): { screens: StateProjector; server: HttpService; state: ScreenView } {
   const { log, clock, store, settings, version } = deps;
   const hub = new StateHub(
