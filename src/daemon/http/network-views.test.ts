@@ -140,16 +140,21 @@ async function socket(remoteAddress: string, options: { isPage?: boolean; cookie
   };
 }
 
-/** The room changes: one more face, and Ada signs in again. Resolves with the two messages the socket got for it. */
+/**
+ * The room changes: Ada signs out, one more face is in view, Ada signs in again; then the quiet
+ * hours begin or end, which every screen sees. Resolves with the messages the socket got for them,
+ * once the last has come.
+ */
 async function roomChanges(ws: Awaited<ReturnType<typeof socket>>): Promise<ServerMessage[]> {
   const { hub } = server;
-  const { mood, session } = hub.snapshot().data;
+  const { mood, session, quietHours } = hub.snapshot().data;
+  const count = ws.messages.length;
   hub.update('session', { ...session, user: null, notice: null });
-  const count = ws.messages.length + 1;
   const faces = mood.faces + 1;
   hub.update('mood', { ...mood, faces, why: `${faces} faces, mostly looking sad`, byEmotion: { sad: faces - 1, neutral: 1 } });
   hub.update('session', { ...session, user: { id: 1, name: 'Ada Lovelace' }, notice: null });
-  await until(() => ws.messages.length === count + 2);
+  hub.update('quietHours', !quietHours);
+  await until(() => ws.messages.slice(count).some((m) => m.type === 'quietHours/changed'));
   return ws.messages.slice(count);
 }
 
@@ -167,8 +172,10 @@ describe('what each network position sees (issue 59)', () => {
       expect(ws.snapshot()).toMatchObject(whole);
       const changes = await roomChanges(ws);
       expect(changes.map((m) => [m.type, 'data' in m ? m.data : undefined])).toEqual([
+        ['session/changed', expect.objectContaining({ user: null })],
         ['mood/changed', expect.objectContaining({ faces: 5, byEmotion: { sad: 4, neutral: 1 } })],
         ['session/changed', expect.objectContaining({ user: { id: 1, name: 'Ada Lovelace' } })],
+        ['quietHours/changed', true],
       ]);
       expect(await ws.get()).toMatchObject({ session: { user: { name: 'Ada Lovelace' } }, mood: { faces: 5 } });
       ws.close();
@@ -201,10 +208,18 @@ describe('what each network position sees (issue 59)', () => {
         expect(leaks(ws.snapshot()), address).toEqual([]);
         const changes = await roomChanges(ws);
         expect(leaks(changes), address).toEqual([]);
-        expect(changes.map((m) => m.type)).toEqual(['mood/changed', 'session/changed']);
-        expect(changes[0]).toMatchObject({ data: { current: 'sad', faces: 0, why: 'The room looked sad' } });
+        // Issue 80: a sign-in, a sign-out and a face more change nothing a guest sees, so nothing of them is sent: only
+        // the quiet hours, next in the guest view's own sequence.
+        expect(changes).toEqual([{ type: 'quietHours/changed', seq: (ws.messages[0] as { seq: number }).seq + 1, data: true }]);
+        const { mood, quietHours } = server.hub.snapshot().data;
+        server.hub.update('mood', { ...mood, current: 'happy', why: '5 faces, mostly looking happy' });
+        await until(() => ws.messages.length === 3);
+        expect(ws.messages[2]).toMatchObject({ type: 'mood/changed', data: { current: 'happy', faces: 0, why: 'The room looked happy' } });
         expect(leaks(await ws.get())).toEqual([]);
         ws.close();
+        // The room as it was, for the next socket.
+        server.hub.update('mood', mood);
+        server.hub.update('quietHours', !quietHours);
       }
       await again();
     }
@@ -218,7 +233,7 @@ describe('what each network position sees (issue 59)', () => {
       expect(await health(address, cookie)).toEqual(SERVICES);
       const ws = await socket(address, { isPage: true, cookie });
       expect(ws.snapshot().session.user?.name).toBe('Ada Lovelace');
-      expect((await roomChanges(ws))[0]).toMatchObject({ data: { faces: 5, byEmotion: { sad: 4, neutral: 1 } } });
+      expect((await roomChanges(ws))[1]).toMatchObject({ data: { faces: 5, byEmotion: { sad: 4, neutral: 1 } } });
       // A cookie that is no session is a guest's.
       expect(leaks(await state(address, 'mb_admin=forged'))).toEqual([]);
 

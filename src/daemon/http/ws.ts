@@ -7,10 +7,10 @@ import { MoodboxError } from '../../kernel/errors.js';
 import type { Said } from '../../kernel/said.js';
 import type { Logger } from '../logging.js';
 import { isLanAddress, viewerOf, type StateViewer } from './access.js';
-import type { ClientRequests, ReplyMessage } from './contract.js';
+import type { ClientRequests, ReplyMessage, StateArea } from './contract.js';
 import { jsonLimitProblem, MAX_JSON_DEPTH, type JsonLimits } from './json-limits.js';
 import { isLoopbackAddress, judgeOrigin, type OriginVerdict } from './origin.js';
-import { guestMessage, stateFor, type StateView } from './public-state.js';
+import { guestArea, guestMessage, stateFor, type StateView } from './public-state.js';
 import type { ClientRequestSpec } from './schemas/client-requests.js';
 import type { ScreenState } from './state-hub.js';
 import { parseJson } from '../../kernel/json.js';
@@ -100,7 +100,9 @@ export interface WsStats {
 /**
  * The `/ws` endpoint: the state snapshot on connect, then every change, as each socket may see it
  * (`viewOf`: the box and an admin all of it, any other device the guest view). Each message is
- * serialized once per view for all clients. A slow or dead client never blocks the daemon: sends never wait, a client
+ * serialized once per view for all clients. The guest view has a sequence of its own (`seq`): a
+ * change that leaves it as it was is not sent to it, so that a guest cannot tell when something it
+ * may not see changed (a sign-in or a sign-out at the kiosk, one face more in view). A slow or dead client never blocks the daemon: sends never wait, a client
  * whose buffer passes the limit or who misses a pong is terminated. The upgrade is refused (403)
  * to a page of another site (`judgeOrigin`); a client without an Origin may only send requests
  * marked `isReadOnly`. Each request's data is checked against its schema (`specs`) here, once,
@@ -155,12 +157,27 @@ export function registerWs<R extends RequestMap<R>>(
     socket.send(text);
   };
 
+  // The guest view's sequence, and what it was last sent of each area (JSON), from the state now.
+  const start = hub.snapshot();
+  let guestSeq = start.seq;
+  const guestSent = new Map<StateArea, string>();
+  const guestLast = (area: StateArea): string => guestSent.get(area) ?? JSON.stringify(guestArea(area, start.data[area]));
+
   const unsubscribe = hub.subscribe((message) => {
+    const area = message.type.slice(0, -'/changed'.length) as StateArea;
+    const guest = guestMessage(message);
+    const guestData = JSON.stringify(guest.data);
+    const isGuestChange = guestData !== guestLast(area);
+    if (isGuestChange) {
+      guestSent.set(area, guestData);
+      guestSeq += 1;
+    }
     if (clients.size === 0) return;
     const texts: Partial<Record<StateView, string>> = {};
     for (const [socket, { viewer }] of clients) {
       const view = deps.viewOf(viewer);
-      send(socket, (texts[view] ??= JSON.stringify(view === 'all' ? message : guestMessage(message))));
+      if (view === 'guest' && !isGuestChange) continue;
+      send(socket, (texts[view] ??= JSON.stringify(view === 'all' ? message : { ...guest, seq: guestSeq })));
     }
   }, 'screen socket');
 
@@ -244,7 +261,8 @@ export function registerWs<R extends RequestMap<R>>(
         .catch((err: unknown) => log.error({ err }, 'ui request could not be answered'));
     });
     const { seq, data } = hub.snapshot();
-    send(socket, JSON.stringify({ type: 'state/snapshot', seq, data: stateFor(deps.viewOf(viewer), data) }));
+    const view = deps.viewOf(viewer);
+    send(socket, JSON.stringify({ type: 'state/snapshot', seq: view === 'all' ? seq : guestSeq, data: stateFor(view, data) }));
   });
 
   async function answer(
