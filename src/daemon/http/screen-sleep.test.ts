@@ -7,7 +7,14 @@ import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer } from '../testing/server.js';
 import { KIOSK_SCREEN, LAN_PAGE, socket, until } from '../testing/ws-socket.js';
 import { isQuietHours } from '../music/limits-policy.js';
-import { QUIET_HOURS_CHECK_MS, runtimeFileScreen, ScreenPower, SCREEN_FILE, type ScreenSwitch } from '../ops/screen-power.js';
+import {
+  QUIET_HOURS_CHECK_MS,
+  runtimeFileScreen,
+  ScreenPower,
+  SCREEN_FILE,
+  SCREEN_WRITE_GAP_MS,
+  type ScreenSwitch,
+} from '../ops/screen-power.js';
 
 const QUIET = { player: { quietHours: { from: '22:00', to: '07:00' } } };
 const dirs: string[] = [];
@@ -26,8 +33,11 @@ async function box(options: { hour?: number; screen?: ScreenSwitch } = {}) {
   const runtime = mkdtempSync(join(tmpdir(), 'moodbox-run-'));
   dirs.push(runtime);
   const clock = new FakeClock(new Date(2026, 0, 9, options.hour ?? 23, 0).getTime());
+  // Each write of the file, as the backlight's path unit sees them.
+  const writes: boolean[] = [];
+  const file = runtimeFileScreen({ RUNTIME_DIRECTORY: runtime })!;
   const screen = new ScreenPower({
-    screen: options.screen ?? runtimeFileScreen({ RUNTIME_DIRECTORY: runtime })!,
+    screen: options.screen ?? { set: (isOn) => (writes.push(isOn), file.set(isOn)) },
     log: pino({ level: 'silent' }),
     clock,
     // As the daemon asks it: the settings in force (those the server starts with) at the clock's time.
@@ -35,20 +45,19 @@ async function box(options: { hour?: number; screen?: ScreenSwitch } = {}) {
   });
   const server = await buildTestServer({ clock, config: QUIET, screen });
   closers.push(() => server.app.close());
-  const file = join(runtime, SCREEN_FILE);
   const wish = (): string | null => {
     try {
-      return readFileSync(file, 'utf8');
+      return readFileSync(join(runtime, SCREEN_FILE), 'utf8');
     } catch {
       return null;
     }
   };
-  return { server, screen, wish, clock };
+  return { server, screen, wish, clock, writes };
 }
 
 describe('the display sleeps with the kiosk screen on the box in the quiet hours', () => {
   it('goes dark when the kiosk screen sleeps, and lights up again at a touch', async () => {
-    const { server, wish } = await box();
+    const { server, wish, clock } = await box();
     const kiosk = await socket(server.app, KIOSK_SCREEN);
     expect(wish()).toBeNull();
 
@@ -59,6 +68,8 @@ describe('the display sleeps with the kiosk screen on the box in the quiet hours
     await until(() => wish() === 'off\n');
 
     expect(await kiosk.ask('screen/sleep', { isAsleep: false })).toMatchObject({ data: { isScreenOn: true } });
+    // Written once the gap since the last write has passed (the backlight's helper may not start too often).
+    clock.advance(SCREEN_WRITE_GAP_MS);
     await until(() => wish() === 'on\n');
   });
 
@@ -84,11 +95,12 @@ describe('the display sleeps with the kiosk screen on the box in the quiet hours
   });
 
   it('lights up when the sleeping kiosk screen goes away (a browser that crashed never leaves it dark)', async () => {
-    const { server, wish } = await box();
+    const { server, wish, clock } = await box();
     const kiosk = await socket(server.app, KIOSK_SCREEN);
     await kiosk.ask('screen/sleep', { isAsleep: true });
     await until(() => wish() === 'off\n');
     kiosk.ws.terminate();
+    clock.advance(SCREEN_WRITE_GAP_MS);
     await until(() => wish() === 'on\n');
   });
 
@@ -129,12 +141,37 @@ describe('the display sleeps with the kiosk screen on the box in the quiet hours
         if (isBroken) throw new Error('EACCES: permission denied');
       },
     };
-    const { server } = await box({ screen: flaky });
+    const { server, clock } = await box({ screen: flaky });
     const kiosk = await socket(server.app, KIOSK_SCREEN);
     expect(await kiosk.ask('screen/sleep', { isAsleep: true })).toMatchObject({ status: 'ok' });
     isBroken = false;
     await kiosk.ask('screen/sleep', { isAsleep: false });
+    clock.advance(SCREEN_WRITE_GAP_MS);
     await until(() => asked.length === 2);
     expect(asked).toEqual([false, true]);
+  });
+
+  // Issue 80: 40 toggles in 2 s wrote the file 40 times, and systemd starts the backlight's helper at
+  // most 5 times in 10 s (its default start limit): the path unit would have failed.
+  it('writes the file at most once every few seconds however fast the kiosk toggles, ending in the last state asked for', async () => {
+    const { server, wish, clock, writes } = await box();
+    const kiosk = await socket(server.app, KIOSK_SCREEN);
+    for (let i = 0; i < 40; i++) {
+      await kiosk.ask('screen/sleep', { isAsleep: i % 2 === 0 });
+      clock.advance(50);
+    }
+    // The first change is written at once; what follows within the gap waits for it, and only the last counts.
+    await until(() => wish() === 'off\n');
+    expect(writes).toEqual([false]);
+    clock.advance(SCREEN_WRITE_GAP_MS);
+    await until(() => wish() === 'on\n');
+    // Dark and lit again before the gap ends: the file already says so, and nothing more is written.
+    await kiosk.ask('screen/sleep', { isAsleep: true });
+    await kiosk.ask('screen/sleep', { isAsleep: false });
+    clock.advance(SCREEN_WRITE_GAP_MS);
+    // One more round trip, for a write the put-off timer might have started to show.
+    await kiosk.ask('screen/sleep', { isAsleep: false });
+    expect(writes).toEqual([false, true]);
+    expect(wish()).toBe('on\n');
   });
 });

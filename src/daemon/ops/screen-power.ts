@@ -12,6 +12,13 @@ export interface ScreenSwitch {
 /** How often a dark display looks at the clock, to light up when the quiet hours end (ms). */
 export const QUIET_HOURS_CHECK_MS = 60_000;
 
+/**
+ * The least time between two writes of the wish (ms). Each write starts the backlight's helper, and
+ * systemd starts a unit at most 5 times in 10 s (its default start limit) before it fails it: a
+ * kiosk toggled faster than this has only its last wish written, once the gap has passed.
+ */
+export const SCREEN_WRITE_GAP_MS = 3_000;
+
 /** The name of the file, in the daemon's runtime folder, that `moodbox-backlight.path` watches. */
 export const SCREEN_FILE = 'screen';
 
@@ -39,8 +46,10 @@ export function runtimeFileScreen(env: NodeJS.ProcessEnv): ScreenSwitch | undefi
  * page of the quiet hours) and when a touch wakes them; the display goes dark only while at least
  * one of them is connected, every one of them sleeps, and it is the quiet hours. A screen that
  * disconnects counts as awake (a crashed browser never leaves the display dark), and so does the
- * daemon's stop; the quiet hours' end lights it within a minute whatever the screens say. Changes
- * are written in order, each only when the wish changes.
+ * daemon's stop; the quiet hours' end lights it within a minute whatever the screens say. The wish
+ * is written when it differs from what was written last, at most once every `SCREEN_WRITE_GAP_MS`:
+ * a change within the gap waits for its end, and only the last wish by then is written (none when
+ * it is back to what the file says). The stop's is written at once.
  */
 export class ScreenPower {
   readonly #screen: ScreenSwitch;
@@ -53,7 +62,15 @@ export class ScreenPower {
   readonly #asleep = new Map<number, boolean>();
   /** What was last asked of the display. */
   #isOn = true;
-  #writes: Promise<void> = Promise.resolve();
+  /** What was last written (or tried): lit before the first change, as the display starts. */
+  #written = true;
+  /** When the last write started (the clock's monotonic ms). */
+  #lastWriteAt = Number.NEGATIVE_INFINITY;
+  /** The write under way, if any: the next one waits for it. */
+  #writing: Promise<void> | undefined;
+  /** The write put off to the end of the gap, if any. */
+  #putOff: Timer | undefined;
+  #isStopping = false;
   #hasFailed = false;
 
   constructor(deps: { screen: ScreenSwitch; log: Logger; clock: Clock; isQuietHours: () => boolean }) {
@@ -82,9 +99,13 @@ export class ScreenPower {
 
   /** Lights the display for the daemon's stop, once what was asked before is written. */
   async stop(): Promise<void> {
+    this.#isStopping = true;
+    this.#putOff?.cancel();
+    this.#putOff = undefined;
     this.#asleep.clear();
     this.#apply();
-    await this.#writes;
+    this.#flush();
+    while (this.#writing !== undefined) await this.#writing;
   }
 
   #apply(): boolean {
@@ -93,8 +114,29 @@ export class ScreenPower {
     this.#isOn = isOn;
     this.#watch?.cancel();
     this.#watch = isOn ? undefined : this.#clock.setInterval(this.#checkQuietHours, QUIET_HOURS_CHECK_MS);
-    this.#writes = this.#writes.then(() => this.#write(isOn));
+    this.#flush();
     return isOn;
+  }
+
+  /** Writes the wish now if it differs from the file's and the gap since the last write has passed; otherwise at the gap's end. */
+  #flush(): void {
+    // The write under way, or the one put off, takes the wish as it is then.
+    if (this.#writing !== undefined || this.#putOff !== undefined || this.#isOn === this.#written) return;
+    const wait = this.#isStopping ? 0 : this.#lastWriteAt + SCREEN_WRITE_GAP_MS - this.#clock.monotonic();
+    if (wait > 0) {
+      this.#putOff = this.#clock.setTimeout(() => {
+        this.#putOff = undefined;
+        this.#flush();
+      }, wait);
+      return;
+    }
+    const isOn = this.#isOn;
+    this.#written = isOn;
+    this.#lastWriteAt = this.#clock.monotonic();
+    this.#writing = this.#write(isOn).finally(() => {
+      this.#writing = undefined;
+      this.#flush();
+    });
   }
 
   /** The quiet hours are over: every screen counts as awake until it says otherwise. */
