@@ -63,6 +63,12 @@ export interface PlayOptions {
    * @default 'skipped'
    */
   replacedAs?: 'skipped' | 'switched';
+  /**
+   * Where the first entry starts (ms into it): a play resumed after a restart. It is loaded there,
+   * so no audio from before it is heard. Ignored for a station.
+   * @default 0
+   */
+  startAtMs?: number;
 }
 
 export interface PlayerState {

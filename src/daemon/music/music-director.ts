@@ -24,6 +24,7 @@ import type { QueueItem } from '../../player/play-queue.js';
 import { DayPlanWatch } from './day-plan-watch.js';
 import type { FitVerdict } from './fit-policy.js';
 import type { GuestQueue } from './guest-queue.js';
+import { MusicMemory } from './music-memory.js';
 
 /** How often quiet hours, the volume schedule and the day plans are checked (ms); a day plan's own minute also has a timer. */
 const SCHEDULE_CHECK_MS = 30_000;
@@ -75,6 +76,8 @@ export class MusicDirector implements Service {
   readonly #staff: StaffMusic;
   /** The day plan in force, by the clock. */
   readonly #plans: DayPlanWatch;
+  /** What staff and the music set, kept in the database as it changes: a restart puts it back. */
+  readonly #memory: MusicMemory;
   /** Ends the subscription to the music sources (not a bus: they call back). */
   #offSources: (() => void) | undefined;
   #scheduleTimer: Timer | undefined;
@@ -102,6 +105,15 @@ export class MusicDirector implements Service {
       // The start's own pick already follows the block in force at start; a later block is followed at once.
       changed: () => this.#queue.background('follow the day plan', () => this.#queue.planChanged()),
     });
+    this.#memory = new MusicMemory({
+      settings: store.settings,
+      log,
+      clock,
+      player,
+      aim: this.#aim,
+      limits: this.#limits,
+      catalogue: this.#catalogue,
+    });
     this.#queue = new MusicQueue({
       ...deps,
       sources: this.#sources,
@@ -110,6 +122,7 @@ export class MusicDirector implements Service {
       limits: this.#limits,
       guests: deps.guests,
       plans: this.#plans,
+      resume: () => this.#memory.takeResume(),
     });
     this.#staff = new StaffMusic({
       clock,
@@ -137,7 +150,12 @@ export class MusicDirector implements Service {
     onBus('settingsChanged', ({ changed }) => {
       if (changed.some((path) => path.startsWith('player.'))) void this.settingsChanged().catch(() => undefined);
     });
-    onPlayer('trackStarted', ({ item }) => queue.songStarted(item));
+    onPlayer('trackStarted', ({ item }) => {
+      this.#memory.songStarted();
+      queue.songStarted(item);
+    });
+    // Kept as it changes: the song and its place, the queue, a pause, the volume, a held mood.
+    for (const event of ['playbackChanged', 'moodHeld', 'moodReleased'] as const) onBus(event, () => this.#memory.remember());
     onPlayer('queueEnded', () => {
       queue.publishPlayer();
       if (this.#limits.silence() === null) queue.background('play on', () => queue.playPick('mood'));
@@ -156,7 +174,11 @@ export class MusicDirector implements Service {
       this.#plans.check();
       queue.background('apply the schedule', () => queue.applyLimits());
     }, SCHEDULE_CHECK_MS);
+    const kept = this.#memory.read();
     await queue.serial('start', async () => {
+      const hold = this.#memory.putBack(kept);
+      if (hold !== null) this.#staff.keepHold(hold);
+      if (kept.volume !== null) await this.#limits.setWanted(kept.volume);
       await this.#limits.applyMaxVolume();
       await this.#limits.applyCrossfade();
       await queue.applyLimits();
@@ -169,6 +191,8 @@ export class MusicDirector implements Service {
   }
 
   async stop(): Promise<void> {
+    // The song's place as it is now: a restart resumes it there.
+    this.#memory.remember({ force: true });
     this.#scheduleTimer?.cancel();
     this.#plans.stop();
     this.#staff.stop();

@@ -1,5 +1,6 @@
 import type { Playback } from '../events.js';
 import type { QueueEntry, QueueItem } from '../../player/play-queue.js';
+import { playStatus, type PlayerState } from '../../player/player.js';
 import { isChosen } from './music-catalogue.js';
 
 /**
@@ -62,4 +63,23 @@ export function entryOf(item: QueueItem): QueueEntry {
 /** The songs staff chose that wait in `upcoming`, in order. */
 export function staffPicks(upcoming: readonly QueueItem[]): QueueEntry[] {
   return upcoming.filter((item) => item.reason === 'staff').map(entryOf);
+}
+
+/**
+ * What plays now, as the screens show it: the player's state, the volume the music heads for
+ * (`volume`: never a step of a fade, nor the low point between a fade down and the next song's
+ * fade up) and the ICY title of the station playing, by its queue key.
+ */
+export function playbackOf(state: PlayerState, volume: number, streamTitle: { key: number; title: string | null } | undefined): Playback {
+  return {
+    ...playStatus(state),
+    trackId: state.current?.track.id ?? null,
+    nextTrackId: state.upcoming[0]?.track.id ?? null,
+    positionMs: state.positionMs,
+    volume,
+    streamTitle: state.current !== undefined && streamTitle?.key === state.current.key ? streamTitle.title : null,
+    ...noteOf(state.current),
+    ...(state.current?.reason === 'guest' ? { isGuestRequest: true } : {}),
+    ...(state.upcoming[0]?.reason === 'guest' ? { isNextGuestRequest: true } : {}),
+  };
 }

@@ -5,7 +5,7 @@ import type { Log } from '../../kernel/log.js';
 import type { Random } from '../../kernel/random.js';
 import type { Store, Track } from '../store/store.js';
 import type { QueueEntry, QueueItem } from '../../player/play-queue.js';
-import { playStatus, type Player, type PlayOptions, type PlayReason } from '../../player/player.js';
+import { type Player, type PlayOptions, type PlayReason } from '../../player/player.js';
 import { PLAY_REASONS } from '../../player/pick-reasons.js';
 import type { Reason, Recommendation } from '../../player/recommender.js';
 import type { MusicSources } from '../../player/sources/music-sources.js';
@@ -18,7 +18,7 @@ import type { MusicAim } from './music-aim.js';
 import { isChosen, type MusicCatalogue, queueEntry } from './music-catalogue.js';
 import type { MusicLimits } from './music-limits.js';
 import { CutWatch, cutFadeMs, NEAR_END_MS } from './music-transitions.js';
-import { entryOf, nextEntries, noteOf, staffPicks, switchEntries, type NextInput } from './music-next.js';
+import { entryOf, nextEntries, playbackOf, staffPicks, switchEntries, type NextInput } from './music-next.js';
 import { recommendFor, type RoomRecommendation } from './recommend-for.js';
 
 /** What the mood followed changing does: nothing (`keep`), the song next picked again if it no longer fits or in any case, or a switch to it. */
@@ -43,6 +43,8 @@ export interface MusicQueueDeps {
   guests?: GuestQueue | undefined;
   /** The day plan in force (its lean and energy cap shape the picks). @default none */
   plans?: Pick<DayPlanWatch, 'current'> | undefined;
+  /** What played before a restart, taken once: the first start from nothing plays it, at its place. @default none */
+  resume?: (() => { entries: QueueEntry[]; startAtMs: number } | undefined) | undefined;
 }
 
 /**
@@ -82,19 +84,7 @@ export class MusicQueue {
 
   /** What plays now, as the screens show it. */
   get playback(): Playback {
-    const state = this.#deps.player.state();
-    return {
-      ...playStatus(state),
-      trackId: state.current?.track.id ?? null,
-      nextTrackId: state.upcoming[0]?.track.id ?? null,
-      positionMs: state.positionMs,
-      // Where the volume is heading, never a step of a fade (nor the low point between a fade down and the next song's fade up).
-      volume: this.#deps.limits.targetVolume(),
-      streamTitle: state.current !== undefined && this.#streamTitle?.key === state.current.key ? this.#streamTitle.title : null,
-      ...noteOf(state.current),
-      ...(state.current?.reason === 'guest' ? { isGuestRequest: true } : {}),
-      ...(state.upcoming[0]?.reason === 'guest' ? { isNextGuestRequest: true } : {}),
-    };
+    return playbackOf(this.#deps.player.state(), this.#deps.limits.targetVolume(), this.#streamTitle);
   }
 
   /** A song started: the cut watch starts again from where the room is, and what follows it is queued. */
@@ -255,6 +245,12 @@ export class MusicQueue {
    */
   async #start(recommendation: Recommendation, reason: PlayReason, options: { fadeIn?: boolean } & PlayOptions = {}): Promise<void> {
     const { catalogue, sources, player, limits } = this.#deps;
+    const resumed = player.state().current === undefined ? this.#deps.resume?.() : undefined;
+    if (resumed !== undefined) {
+      await player.play(resumed.entries, { startAtMs: resumed.startAtMs });
+      await limits.afterChange(options.fadeIn === true);
+      return;
+    }
     const pick = recommendation.next;
     const track = pick === undefined ? undefined : catalogue.get(pick.trackId);
     const userId = this.#deps.listener()?.id ?? null;

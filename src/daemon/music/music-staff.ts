@@ -192,14 +192,23 @@ export class StaffMusic {
    * when the time is up or on `releaseMood()`. The aim announces `moodHeld`, then `moodReleased`.
    */
   holdMood(label: Emotion, until: number): Promise<StaffMusicView> {
-    const { queue, aim, clock } = this.#deps;
+    const { queue } = this.#deps;
     return queue.serial('hold a mood', async () => {
-      aim.holdMood(label, until);
-      this.#holdTimer?.cancel();
-      this.#holdTimer = clock.setTimeout(() => queue.background('end a held mood', () => this.#release('expired')), until - clock.now());
+      this.keepHold({ label, until });
       await queue.follow();
       return this.staffView;
     });
+  }
+
+  /**
+   * Holds the music to `hold` with its timer, within a turn of the queue already running (the
+   * start, putting back a hold kept from before a restart): the music follows it from the next move.
+   */
+  keepHold(hold: MoodHold): void {
+    const { queue, aim, clock } = this.#deps;
+    aim.holdMood(hold.label, hold.until);
+    this.#holdTimer?.cancel();
+    this.#holdTimer = clock.setTimeout(() => queue.background('end a held mood', () => this.#release('expired')), hold.until - clock.now());
   }
 
   /** Ends a staff mood hold at once: the music follows the camera again. Nothing happens when no mood is held. */

@@ -109,9 +109,9 @@ export class MpvPlaylist {
 
   /**
    * Hands `item` to mpv: `replace` plays it now; `append-play` queues it (and plays it when idle).
-   * `af` is the entry's own audio filter (a crossfade).
+   * `af` is the entry's own audio filter (a crossfade); `startAtMs`, where it starts (a play resumed).
    */
-  async load(item: QueueItem, mode: 'replace' | 'append-play', af?: string): Promise<number | undefined> {
+  async load(item: QueueItem, mode: 'replace' | 'append-play', af?: string, startAtMs = 0): Promise<number | undefined> {
     if (mode === 'replace') this.#preloaded = undefined;
     // The restarted mpv is handed the current item.
     if (this.#isDown()) return undefined;
@@ -121,6 +121,8 @@ export class MpvPlaylist {
     const options = joinFileOptions(
       mpvFileOptions(uri, { timeoutS: this.#streamTimeoutS }),
       af === undefined ? undefined : fileOption('af', af),
+      // Opened where it is to start: a seek after the load would let its first moments out (a Snapcast group hears them).
+      startAtMs > 0 ? fileOption('start', (startAtMs / 1000).toFixed(3)) : undefined,
     );
     const command = options === undefined ? ['loadfile', uri, mode] : { name: 'loadfile', url: mpvUrl(uri), flags: mode, options };
     await this.#client.command(command, (data) => {

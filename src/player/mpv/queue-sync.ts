@@ -57,7 +57,7 @@ export class QueueSync {
   /** Plays that were left by `next()` or replaced by `play()`, with how they end. */
   readonly #skipped = new Map<number, 'skipped' | 'switched'>();
   /** Where to seek once the given key's file is loaded again (after a restart), in ms. */
-  #resumeAt: { key: number; positionMs: number } | undefined;
+  #resumeAt: { key: number; positionMs: number; isLoadedThere?: boolean } | undefined;
   /** From mpv's crash until it runs again: what mpv held is gone. */
   #isRecovering = false;
   /**
@@ -124,7 +124,13 @@ export class QueueSync {
     if (before !== undefined && this.#isDown()) this.#endLeft(before);
     this.#emitQueue();
     const first = this.#queue.current;
-    if (first) await this.#playlist.load(first, 'replace');
+    const startAtMs = first !== undefined && !isStreamUri(first.track.uri) ? Math.max(0, options.startAtMs ?? 0) : 0;
+    // A play resumed (after a restart of the daemon): it starts where it was, and until mpv is there its position is that.
+    if (first !== undefined && startAtMs > 0) {
+      this.#resumeAt = { key: first.key, positionMs: startAtMs, isLoadedThere: true };
+      this.#positionMs = startAtMs;
+    }
+    if (first) await this.#playlist.load(first, 'replace', undefined, startAtMs);
     else if (!this.#isDown()) await this.#client.command(['stop']);
   }
 
@@ -235,7 +241,10 @@ export class QueueSync {
   /** Hands the current item to the restarted mpv: the same play, sought to where it was once loaded. */
   async reload(): Promise<void> {
     const current = this.#queue.current;
-    if (current) await this.#playlist.load(current, 'replace');
+    if (current === undefined) return;
+    const resume = this.#resumeAt?.key === current.key && !isStreamUri(current.track.uri) ? this.#resumeAt : undefined;
+    if (resume !== undefined) resume.isLoadedThere = true;
+    await this.#playlist.load(current, 'replace', undefined, resume?.positionMs ?? 0);
   }
 
   /**
@@ -257,6 +266,8 @@ export class QueueSync {
   #onFileLoaded(): void {
     const resume = this.#resumeAt;
     if (!resume || this.#playlist.playing?.key !== resume.key) return;
+    // Opened where it was: nothing to seek to (its first position heard clears it).
+    if (resume.isLoadedThere === true) return;
     if (resume.positionMs <= 0) {
       this.#resumeAt = undefined;
       return;

@@ -117,7 +117,7 @@ export class FakePlayer implements Player, Service {
     this.#end(options.replacedAs ?? 'skipped', false);
     this.#queue = startWith(this.#queue, entries);
     this.#changed();
-    this.#begin();
+    this.#begin(options.startAtMs ?? 0);
   }
 
   async enqueue(entries: readonly QueueEntry[], options: { next?: boolean } = {}): Promise<void> {
@@ -164,18 +164,20 @@ export class FakePlayer implements Player, Service {
     return this.#volume;
   }
 
-  #begin(): void {
+  /** Starts the current item, `startAtMs` into it (a play resumed), as mpv loads a file there. */
+  #begin(startAtMs = 0): void {
     const item = this.#queue.current;
     if (!item) return;
     this.#isPlaying = true;
-    this.#startedAt = this.#clock.monotonic();
+    startAtMs = Math.min(Math.max(0, startAtMs), this.#lengthOf(item));
+    this.#startedAt = this.#clock.monotonic() - startAtMs;
     this.events.emit('trackStarted', { item });
     if (this.#broken.has(item.track.uri)) {
       // Like mpv: a file that cannot be opened fails right after it starts.
       this.#timer = this.#clock.setTimeout(() => this.#fail(item), 0);
       return;
     }
-    this.#timer = this.#clock.setTimeout(() => this.#end('completed', true), this.#lengthOf(item));
+    this.#timer = this.#clock.setTimeout(() => this.#end('completed', true), this.#lengthOf(item) - startAtMs);
   }
 
   #lengthOf(item: QueueItem): number {
