@@ -39,11 +39,34 @@ describe("moodbox doctor's version line", () => {
     expect(rolledBack.fix).toContain('setup.sh update');
   });
 
+  it('says, after a rollback whose restore failed, that the database is as the failed version left it, and how to put the copy back', () => {
+    const backup = '/var/lib/moodbox/backups/before-update-20261128T020000Z.db';
+    const error = `moodbox: cannot restore ${backup}: ${backup} cannot be read as a SQLite database: file is not a database`;
+    record({
+      at: '2026-11-28T02:00:00.000Z',
+      result: 'rolled-back',
+      from: '1.4.0',
+      to: '1.5.0',
+      reason: `1.5.0 did not answer /api/health within 60 s; the database from before the update could not be put back from ${backup} (${error}): it is as 1.5.0 left it`,
+      restore: { result: 'failed', backup, error },
+    });
+    const check = checkVersion('1.4.0', install, updates);
+    expect(check.status).toBe('warn');
+    expect(check.message).toContain('was rolled back: 1.5.0 did not answer /api/health within 60 s; the database from before the update');
+    expect(check.fix).toContain('with the database as 1.5.0 left it');
+    expect(check.fix).toContain(error);
+    expect(check.fix).toContain(`node ${join(install, 'dist/daemon/cli.js')} restore ${backup}`);
+    expect(check.fix).toContain('setup.sh update');
+  });
+
   it('warns about a record it cannot read rather than trusting it', () => {
     for (const bad of [
       '{ not json',
       { at: 1, result: 'ok', from: 'a', to: 'b', reason: '' },
       { at: 'x', result: 'maybe', from: 'a', to: 'b', reason: '' },
+      { at: 'x', result: 'rolled-back', from: 'a', to: 'b', reason: '', restore: 'failed' },
+      { at: 'x', result: 'rolled-back', from: 'a', to: 'b', reason: '', restore: { result: 'failed', backup: 1, error: '' } },
+      { at: 'x', result: 'rolled-back', from: 'a', to: 'b', reason: '', restore: { result: 'ok', backup: 'b', error: '' } },
     ]) {
       record(bad);
       expect(checkVersion('1.4.0', install, updates)).toMatchObject({
@@ -87,6 +110,21 @@ describe("the Health card's update line", () => {
       status: 'degraded',
       detail: expect.stringMatching(
         /^the update from 1\.4\.0 to 1\.5\.0 on 2026-11-28 02:00 UTC failed: npm ci failed: no network; .*setup\.sh update/,
+      ),
+    });
+    record({
+      at: '2026-11-28T03:00:00.000Z',
+      result: 'rolled-back',
+      from: '1.4.0',
+      to: '1.5.0',
+      reason:
+        '1.5.0 did not answer /api/health within 60 s; the database from before the update could not be put back from /b.db (broken): it is as 1.5.0 left it',
+      restore: { result: 'failed', backup: '/b.db', error: 'broken' },
+    });
+    expect(await healthAfterStart()).toMatchObject({
+      status: 'degraded',
+      detail: expect.stringContaining(
+        'was rolled back: 1.5.0 did not answer /api/health within 60 s; the database from before the update could not be put back',
       ),
     });
     record('{ not json');

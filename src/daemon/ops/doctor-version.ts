@@ -7,8 +7,9 @@ import { readLastUpdate, UPDATE_DIR } from './last-update.js';
 
 /**
  * `moodbox doctor`'s version line: the version and commit of this install, and how its last
- * update went (`setup.sh update`): a warning when it was rolled back or failed, with the reason.
- * The record is read from root's `updateDir`, never from the data directory (see `UPDATE_DIR`).
+ * update went (`setup.sh update`): a warning when it was rolled back or failed, with the reason,
+ * and how to put the database back when the rollback could not. The record is read from root's
+ * `updateDir`, never from the data directory (see `UPDATE_DIR`).
  */
 export function checkVersion(version: string, installDir: string, updateDir: string = UPDATE_DIR): Check {
   const commit = gitCommit(installDir);
@@ -18,11 +19,18 @@ export function checkVersion(version: string, installDir: string, updateDir: str
   if (last === null) return { name: 'version', status: 'warn', message: `${here}; the last update's record is unreadable` };
   const when = updateWords(last);
   if (last.result === 'ok') return { name: 'version', status: 'ok', message: `${here}; ${when} went well` };
+  const again = 'fix what the reason says, then run `sudo scripts/setup.sh update` again';
+  const restore = last.restore;
   return {
     name: 'version',
     status: 'warn',
     message: `${here}; ${when} ${last.result === 'rolled-back' ? 'was rolled back' : 'failed'}: ${last.reason}`,
-    fix: 'the version before it runs on; fix what the reason says, then run `sudo scripts/setup.sh update` again',
+    fix:
+      restore === undefined
+        ? `the version before it runs on; ${again}`
+        : `the version before it runs on, with the database as ${last.to} left it, as the copy from before the update could not be put back (${restore.error}). ` +
+          `Once what stopped it is fixed, ready the copy with \`sudo -u moodbox MOODBOX_CONFIG=/etc/moodbox/config.json STATE_DIRECTORY=/var/lib/moodbox node ${join(installDir, 'dist/daemon/cli.js')} restore ${restore.backup}\` ` +
+          `(or another copy, from the admin panel's Backups) and restart Moodbox (sudo systemctl restart moodbox); then ${again}`,
   };
 }
 

@@ -4,8 +4,19 @@ import { updateLine, type UpdateRecord } from '../../kernel/health-words.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
 import { parseJson } from '../../kernel/json.js';
 
+/**
+ * A rollback's restore of the database that failed: the copy from before the update that could not
+ * be put back (it is kept), and why. The previous version was started all the same, on the
+ * database as the failed version left it.
+ */
+export interface FailedRestore {
+  result: 'failed';
+  backup: string;
+  error: string;
+}
+
 /** What `scripts/update.sh` writes after each update: `last-update.json` in `UPDATE_DIR`. */
-export type LastUpdate = UpdateRecord;
+export type LastUpdate = UpdateRecord & { restore?: FailedRestore };
 
 export const LAST_UPDATE_FILE = 'last-update.json';
 
@@ -32,7 +43,18 @@ export function readLastUpdate(updateDir: string = UPDATE_DIR): LastUpdate | nul
     ) {
       return null;
     }
-    return value as LastUpdate;
+    const { restore } = value;
+    const isFailedRestore =
+      typeof restore === 'object' && restore !== null && restore.result === 'failed' && isText(restore.backup) && isText(restore.error);
+    if (restore !== undefined && !isFailedRestore) return null;
+    const record: LastUpdate = {
+      at: value.at,
+      result: value.result as LastUpdate['result'],
+      from: value.from,
+      to: value.to,
+      reason: value.reason,
+    };
+    return restore === undefined ? record : { ...record, restore: { result: 'failed', backup: restore.backup, error: restore.error } };
   } catch {
     return null;
   }
