@@ -120,12 +120,13 @@ export default tseslint.config(
       ],
     },
   },
-  // A file is one resource or responsibility; past 400 lines it is usually two (blank lines and
-  // comments count: split by what belongs together, never by squeezing). Tests are exempt.
+  // A file is one resource or responsibility; split by what belongs together, never by count or by
+  // squeezing (blank lines and comments count). A class that owns one state stays whole: past 600
+  // lines a file is nearly always two. Tests are exempt.
   {
     files: ['src/**/*.ts', 'scripts/**/*.ts'],
     ignores: ['**/*.test.ts'],
-    rules: { 'max-lines': ['error', { max: 400, skipBlankLines: false, skipComments: false }] },
+    rules: { 'max-lines': ['error', { max: 600, skipBlankLines: false, skipComments: false }] },
   },
   {
     files: ['**/*.test.ts', '**/testing/**/*.ts'],

@@ -39,6 +39,9 @@ export interface EmotionMoods {
 
 export type EmotionMoodMap = Readonly<Record<Emotion, EmotionMoods>>;
 
+/** The emotion music is picked for before the camera has read anyone, and when nobody is there. */
+export const DEFAULT_EMOTION: Emotion = 'neutral';
+
 /**
  * The default mapping: neutral → calm, happy → upbeat, sad → mellow (or a gentle lift), angry →
  * power (or a calm-down), surprise → energetic, fear/disgust/contempt → calm.

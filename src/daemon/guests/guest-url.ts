@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { hostname as osHostname, networkInterfaces } from 'node:os';
+import ipaddr from 'ipaddr.js';
 
 /** What the guest URL is worked out from: the settings, the port listened on, and what the machine's network says. */
 export interface GuestUrlInput {
@@ -46,6 +47,5 @@ export function systemGuestNetwork(): Pick<GuestUrlInput, 'interfaces' | 'avahiN
 
 /** 127.0.0.0/8, ::1 and IPv4-mapped 127.x: only this machine reaches it. */
 function isLoopback(host: string): boolean {
-  const v4 = host.startsWith('::ffff:') ? host.slice(7) : host;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4) || host === '::1';
+  return ipaddr.isValid(host) && ipaddr.process(host).range() === 'loopback';
 }

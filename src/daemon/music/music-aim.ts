@@ -1,13 +1,10 @@
 import type { Clock } from '../../kernel/clock.js';
 import type { Log } from '../../kernel/log.js';
 import { EMOTIONS, isEmotion, NOBODY, type Emotion, type EmotionScores, type RoomMood } from '../../kernel/room-mood.js';
-import { DEFAULT_EMOTION_MOODS, moodsForEmotions, type EmotionMoodMap, type MoodPoint } from '../../player/moods.js';
+import { DEFAULT_EMOTION, DEFAULT_EMOTION_MOODS, moodsForEmotions, type EmotionMoodMap, type MoodPoint } from '../../player/moods.js';
 import type { MoodboxBus } from '../events.js';
 import { roomAimOf, type RoomAim } from './fit-policy.js';
 import { planePoint } from './music-transitions.js';
-
-/** The emotion music is picked for before the camera has read anyone, and when nobody is there. */
-const DEFAULT_EMOTION: Emotion = 'neutral';
 
 /** A mood staff chose for the music to follow instead of the camera's, until `until` (epoch ms). */
 export interface MoodHold {

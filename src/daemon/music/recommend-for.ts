@@ -1,12 +1,16 @@
 import type { Clock } from '../../kernel/clock.js';
 import type { Random } from '../../kernel/random.js';
 import type { Store } from '../store/store.js';
-import { DEFAULT_EMOTION_MOODS, EMOTIONS, moodsForEmotions, type Emotion, type EmotionMoodMap } from '../../player/moods.js';
+import {
+  DEFAULT_EMOTION,
+  DEFAULT_EMOTION_MOODS,
+  EMOTIONS,
+  moodsForEmotions,
+  type Emotion,
+  type EmotionMoodMap,
+} from '../../player/moods.js';
 import type { HistoryEntry, LearnedTastes, ListenerTaste, Recommendation, Recommender, RecommendPolicy } from '../../player/recommender.js';
 import { leanToward, maxArousalOf, type DayPlan } from './day-plan-policy.js';
-
-/** The emotion music is picked for when nobody has been read (no scores above 0). */
-const DEFAULT_EMOTION: Emotion = 'neutral';
 
 /** How many of the room's latest plays the recommender looks back at (its repeat window is 20 plays or 90 minutes). */
 const HISTORY_PLAYS = 100;
