@@ -88,15 +88,16 @@ function isOn(payload: string): boolean {
 }
 
 /**
- * A percentage as Home Assistant's number entities send it: decimal digits, a fraction allowed
- * (`40`, `40.0`), 0–100, rounded. Nothing else is a number here: not an empty payload (which
- * `Number` reads as 0), nor `0x14`, `1e1`, `Infinity` or a sign.
+ * A percentage as Home Assistant's number entities send it (step 1, so a whole number): `0`, or
+ * digits without a leading zero, 0–100. Nothing else is read as one: not ` 50`, `50.0` or `045`,
+ * nor an empty payload (which `Number` reads as 0), `0x14`, `1e1`, `Infinity` or a sign.
  */
 export function percentOf(payload: string): number {
-  if (!/^\d{1,3}(?:\.\d{1,6})?$/.test(payload)) throw new TypeError(`Expected a number 0–100, got \`${shown(payload)}\``);
+  const what = 'a whole number 0–100, written plainly (`0`, `45`, `100`)';
+  if (!/^(?:0|[1-9]\d{0,2})$/.test(payload)) throw new TypeError(`Expected ${what}, got \`${shown(payload)}\``);
   const value = Number(payload);
-  if (value > 100) throw new RangeError(`Expected a number 0–100, got \`${payload}\``);
-  return Math.round(value);
+  if (value > 100) throw new RangeError(`Expected ${what}, got \`${payload}\``);
+  return value;
 }
 
 /** A hold time as Home Assistant's number entity sends it (`30`, `30.0`): whole minutes, 1 to a day. */

@@ -313,7 +313,8 @@ export class MqttBridge implements Service {
   async #homeAssistantCommand(topic: string, payload: string): Promise<void> {
     const entity = topic.slice(topic.lastIndexOf('/') + 1);
     const { controls, log } = this.#deps;
-    const value = payload.trim();
+    // As sent: a payload is one of the entity's choices written exactly, never trimmed into one (issue 80).
+    const value = payload;
     try {
       await homeAssistantCommand(entity, value, { controls, holdMinutes: this.#holdMinutes });
       log.info({ entity, value: shown(value) }, 'home assistant command');

@@ -11,6 +11,7 @@ import { MqttProbe } from '../testing/mqtt-probe.js';
 // was obeyed (MQTT 5 clears the flag on a live delivery unless the subscription asks to keep it,
 // and MQTT 3.1.1 always clears it); `set/max_volume` with an empty payload set 0, `0x14` meant 20,
 // a fleet `volume-cap` without a value reset the cap; Home Assistant's volume and skip were not audited.
+// Issue 80: ` 50`, `50.0` and `045` were taken as volumes.
 
 const BASE = 'moodbox/cafe/lounge';
 
@@ -78,6 +79,11 @@ describe('commands the broker keeps, and payloads that are not what they say, ag
         await logged(daemon, (l) => l['msg'] === 'home assistant command refused' && l['entity'] === 'max_volume' && l['value'] === '');
         await probe.publish(`${BASE}/set/max_volume`, '0x14');
         await logged(daemon, (l) => l['msg'] === 'home assistant command refused' && l['value'] === '0x14');
+        // Issue 80: a volume written loosely was read as a number (` 50` and `50.0` as 50, `045` as 45).
+        for (const loose of [' 50', '50.0', '045']) {
+          await probe.publish(`${BASE}/set/volume`, loose);
+          await logged(daemon, (l) => l['msg'] === 'home assistant command refused' && l['entity'] === 'volume' && l['value'] === loose);
+        }
         await probe.publish(`${BASE}/cmd/volume-cap`, JSON.stringify({ id: `cap-none-${protocolVersion}` }));
         const capped = await until(() =>
           probe
@@ -96,6 +102,8 @@ describe('commands the broker keeps, and payloads that are not what they say, ag
         expect(state).toMatchObject({ volume: 40, maxVolume: 100 });
         const volumes = probe.heard(`${BASE}/state`).map((m) => JSON.parse(m.payload) as { volume: number; maxVolume: number });
         expect(volumes.map((s) => s.volume)).not.toContain(7);
+        expect(volumes.map((s) => s.volume)).not.toContain(50);
+        expect(volumes.map((s) => s.volume)).not.toContain(45);
         expect(volumes.map((s) => s.maxVolume).every((v) => v === 100)).toBe(true);
         expect(daemon.lines.some((l) => l['msg'] === 'shutting down' || l['msg'] === 'restart requested')).toBe(false);
         expect(daemon.child.exitCode).toBeNull();
