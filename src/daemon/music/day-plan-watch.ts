@@ -9,20 +9,19 @@ export interface DayPlanWatchDeps {
   bus: Pick<MoodboxBus, 'emit'>;
   /** The blocks of the day now (`player.dayPlans`; they may change while running). */
   plans: () => readonly DayPlan[];
-  /** Called when the block in force changes after the start (the music follows it), once the change is announced. */
-  changed?: (plan: DayPlan | null) => void;
 }
 
 /**
  * Which day plan is in force, by the clock: the one owner of it. Looks again when a block begins or
  * ends (a timer set for that minute) and whenever asked (`check`: the settings changed, the
  * schedule's regular look); announces `dayPlanChanged` when the block in force changes, and at start,
- * for the screens, and tells its owner (`changed`) directly.
+ * for the screens, and tells its owner (`changed`, given at the start) directly.
  */
 export class DayPlanWatch {
   readonly #deps: DayPlanWatchDeps;
   #current: DayPlan | null = null;
   #timer: Timer | undefined;
+  #changed: ((plan: DayPlan | null) => void) | undefined;
 
   constructor(deps: DayPlanWatchDeps) {
     this.#deps = deps;
@@ -33,8 +32,13 @@ export class DayPlanWatch {
     return this.#current;
   }
 
-  /** Reads the block in force and announces it (the screens start from it); looks again when it ends. */
-  start(): void {
+  /**
+   * Reads the block in force and announces it (the screens start from it); looks again when it ends.
+   * `changed` is told when the block in force changes after the start (the music follows it), once
+   * the change is announced.
+   */
+  start(changed?: (plan: DayPlan | null) => void): void {
+    this.#changed = changed;
     this.#current = activePlanAt(this.#deps.plans(), this.#deps.clock.now());
     this.#deps.bus.emit('dayPlanChanged', { plan: this.#current });
     this.#arm();
@@ -53,7 +57,7 @@ export class DayPlanWatch {
     this.#current = next;
     this.#deps.log.info({ plan: next?.name ?? null }, 'day plan changed');
     this.#deps.bus.emit('dayPlanChanged', { plan: next });
-    this.#deps.changed?.(next);
+    this.#changed?.(next);
   }
 
   #arm(): void {

@@ -96,15 +96,13 @@ export class MusicDirector implements Service {
       spotifyPlays: () => sources.mode !== 'local',
     });
     this.#aim = new MusicAim({ clock, log, bus });
-    this.#limits = new MusicLimits({ clock, log, player, settings, aim: this.#aim, plan: () => this.#plans.current });
     this.#plans = new DayPlanWatch({
       clock,
       log,
       bus,
       plans: () => settings().dayPlans,
-      // The start's own pick already follows the block in force at start; a later block is followed at once.
-      changed: () => this.#queue.background('follow the day plan', () => this.#queue.planChanged()),
     });
+    this.#limits = new MusicLimits({ clock, log, player, settings, aim: this.#aim, plan: () => this.#plans.current });
     this.#memory = new MusicMemory({
       settings: store.settings,
       log,
@@ -169,7 +167,8 @@ export class MusicDirector implements Service {
     onPlayer('trackFailed', ({ item, error }) => this.#deps.log.warn({ uri: item.track.uri, error }, 'track skipped: cannot play it'));
     onPlayer('playerFaulted', ({ error, retryInMs }) => this.#deps.log.warn({ error, retryInMs }, 'player stopped; restarting it'));
     this.#offSources = this.#sources.onAvailabilityChanged(() => queue.background('follow the music source', () => queue.followSource()));
-    this.#plans.start();
+    // The start's own pick already follows the block in force at start; a later block is followed at once.
+    this.#plans.start(() => queue.background('follow the day plan', () => queue.planChanged()));
     this.#scheduleTimer = this.#deps.clock.setInterval(() => {
       this.#plans.check();
       queue.background('apply the schedule', () => queue.applyLimits());
