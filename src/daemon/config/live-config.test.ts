@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MoodboxBus } from '../events.js';
 import { ConfigError } from './config-error.js';
@@ -305,6 +308,31 @@ describe('LiveConfig', () => {
     expect(settings.setAside()).toEqual([]);
     // From the panel, both must be there.
     expect(() => settings.save({ camera: { source: '/dev/video7' } }, 2)).toThrow(/does not exist/);
+  });
+
+  it('keeps the music folders the configuration file names outside the roots, and checks only the new ones (issue 82)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'moodbox-file-folders-'));
+    for (const dir of ['opt/records', 'srv/music', 'elsewhere']) mkdirSync(join(root, dir), { recursive: true });
+    const file = join(root, 'moodbox.json');
+    writeFileSync(file, JSON.stringify({ library: { folders: [join(root, 'opt/records')], panelRoots: [join(root, 'srv')] } }));
+    const { store } = setup();
+    const settings = new LiveConfig(
+      { store: store.settings, log: { error() {} }, checks: panelChecks({ installDir: INSTALL_DIR }) },
+      { file, env, config: loadConfig({ file, env }).config },
+    );
+    const folders = [join(root, 'opt/records'), join(root, 'srv/music')];
+    expect(settings.save({ library: { folders } }, 1).changed).toEqual(['library.folders']);
+    expect(settings.current.library.folders).toEqual(folders);
+    expect(() => settings.save({ library: { folders: [join(root, 'opt/records'), join(root, 'elsewhere')] } }, 2)).toThrow(
+      /elsewhere is outside the folders the admin panel may use/,
+    );
+    // At the next start the saved list passes the same door: nothing is set aside.
+    const again = new LiveConfig(
+      { store: store.settings, log: { error() {} }, checks: panelChecks({ installDir: INSTALL_DIR }) },
+      { file, env, config: loadConfig({ file, env }).config },
+    );
+    expect(again.applySaved()).toEqual([]);
+    expect(again.current.library.folders).toEqual(folders);
   });
 
   it('never merges a key that reaches a prototype, however the settings were built', () => {

@@ -43,9 +43,13 @@ export interface PanelChecks {
   /**
    * `library.folders`: each an existing, readable folder inside `roots` (or the bundled demo music).
    * `atStart`: the saved value at a start, where a drive not mounted yet is no reason to refuse it,
-   * but a folder outside the roots is.
+   * but a folder outside the roots is. `fileFolders`: the configuration file's folders, kept as they are.
    */
-  musicFolders(value: readonly string[], roots: readonly string[], options?: { atStart?: boolean }): string | undefined;
+  musicFolders(
+    value: readonly string[],
+    roots: readonly string[],
+    options?: { atStart?: boolean; fileFolders?: readonly string[] },
+  ): string | undefined;
 }
 
 /** A saved setting refused at a start: kept out of use and out of the saved settings, shown in the panel until dismissed. */
@@ -281,7 +285,10 @@ export class LiveConfig {
         if (problem !== undefined) refused.push({ path: 'camera.source', problem });
       }
       if (JSON.stringify(next.library.folders) !== JSON.stringify(file.library.folders)) {
-        const problem = checks.musicFolders(next.library.folders, file.library.panelRoots, options);
+        const problem = checks.musicFolders(next.library.folders, file.library.panelRoots, {
+          ...options,
+          fileFolders: file.library.folders,
+        });
         if (problem !== undefined) refused.push({ path: 'library.folders', problem });
       }
     }

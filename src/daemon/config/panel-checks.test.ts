@@ -35,4 +35,19 @@ describe('panelChecks', () => {
     expect(checks.musicFolders([join(root, 'srv', 'nope')], roots)).toMatch(/does not exist or cannot be read/);
     expect(checks.musicFolders([join(root, 'srv', 'music', 'a-file.mp3')], roots)).toMatch(/is not a folder/);
   });
+
+  it('keeps the folders the configuration file names as they are, and checks only the new ones (issue 82)', () => {
+    const { root, checks } = machine();
+    const roots = [join(root, 'srv')];
+    // The file names /etc (outside the roots) and a drive not mounted yet: the panel's list keeps both.
+    const fileFolders = [join(root, 'etc'), join(root, 'mnt', 'usb')];
+    expect(
+      checks.musicFolders([join(root, 'etc/'), join(root, 'mnt', 'usb'), join(root, 'srv', 'music')], roots, { fileFolders }),
+    ).toBeUndefined();
+    // A new folder outside the roots, or one that cannot be read, is still refused beside them.
+    expect(checks.musicFolders([join(root, 'etc'), join(root, 'etc', '..', 'dev')], roots, { fileFolders })).toMatch(
+      /dev is outside the folders the admin panel may use/,
+    );
+    expect(checks.musicFolders([join(root, 'etc'), join(root, 'srv', 'nope')], roots, { fileFolders })).toMatch(/nope does not exist/);
+  });
 });

@@ -7,7 +7,8 @@ import { DEMO_LIBRARY, installPath } from './paths.js';
  * The checks of settings chosen in the admin panel, on this machine's files and devices. A camera
  * may be `demo`, or a camera index or a V4L2 device that exists (files, GStreamer pipelines and URLs
  * are for the configuration file: a pipeline can run anything); music folders must exist, be
- * readable, and lie inside the allowed roots (symbolic links resolved) or be the bundled demo music.
+ * readable, and lie inside the allowed roots (symbolic links resolved) or be the bundled demo music;
+ * a folder the configuration file names is kept as it is (the file is the owner's word, roots or not).
  */
 export function panelChecks(options: { installDir: string; devDir?: string }): PanelChecks {
   const devDir = options.devDir ?? '/dev';
@@ -31,8 +32,11 @@ export function panelChecks(options: { installDir: string; devDir?: string }): P
         : `camera.source: ${value} does not exist (is the camera plugged in?)`;
     },
     musicFolders(folders, roots, checking = {}) {
+      // Issue 82: one folder the file names outside the roots made every list the panel saved fail.
+      const fileFolders = new Set((checking.fileFolders ?? []).map((folder) => resolve(installPath(folder, options.installDir))));
       for (const folder of folders) {
         const path = installPath(folder, options.installDir);
+        if (fileFolders.has(resolve(path))) continue;
         let real: string;
         try {
           real = realpathSync(path);

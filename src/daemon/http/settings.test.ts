@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer, signInNewAdmin } from '../testing/server.js';
@@ -32,6 +35,25 @@ describe('settings from the admin panel', () => {
     }
     const current = (await app.inject({ url: '/api/admin/settings', headers })).json<{ overrides: object; safeMode: string | null }>();
     expect(current).toMatchObject({ overrides: {}, safeMode: null });
+  });
+
+  it('keeps a folder the configuration file names outside panelRoots and adds a new one inside them (issue 82)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'moodbox-settings-folders-'));
+    for (const dir of ['opt/records', 'srv/music', 'elsewhere']) mkdirSync(join(root, dir), { recursive: true });
+    const configFile = join(root, 'moodbox.json');
+    writeFileSync(configFile, JSON.stringify({ library: { folders: [join(root, 'opt/records')], panelRoots: [join(root, 'srv')] } }));
+    const server = await buildTestServer({ clock: new FakeClock(), configFile });
+    const { headers: admin } = await signInNewAdmin(server);
+    const put = (folders: string[]) =>
+      server.app.inject({ method: 'PUT', url: '/api/admin/settings', headers: admin, payload: { overrides: { library: { folders } } } });
+    const folders = [join(root, 'opt/records'), join(root, 'srv/music')];
+    expect((await put(folders)).statusCode).toBe(200);
+    expect(server.settings.current.library.folders).toEqual(folders);
+    const outside = await put([join(root, 'opt/records'), join(root, 'elsewhere')]);
+    expect(outside.statusCode).toBe(400);
+    expect(outside.json<{ error: { message: string } }>().error.message).toMatch(
+      /elsewhere is outside the folders the admin panel may use/,
+    );
   });
 
   it('answers a deeply nested body with a 400, not a crash', async () => {
