@@ -119,7 +119,7 @@ export class FleetMember implements Service {
   async start(): Promise<void> {
     const { connection, clock } = this.#deps;
     this.#startedAt = clock.monotonic();
-    connection.onConnected(() => this.republish(), this);
+    connection.onConnected(() => this.#republish(), this);
     if (this.#options.acceptCommands) {
       const onCommand = (topic: string, payload: string, { retain }: { retain: boolean }): void => {
         if (retain) {
@@ -141,7 +141,7 @@ export class FleetMember implements Service {
     this.#deps.connection.removeListeners(this);
   }
 
-  /** The box's state now: published (retained) when it differs from the last one. */
+  /** The box's state now: published (retained) when it differs from the last one, never the same payload twice in a row. */
   setState(state: Record<string, unknown>): void {
     const text = JSON.stringify(state);
     if (text === this.#state) return;
@@ -149,7 +149,10 @@ export class FleetMember implements Service {
     this.#deps.connection.publish(this.topics.state, text, { retain: true, qos: 1 });
   }
 
-  /** The box's health now: published (retained) when it differs from the last one. */
+  /**
+   * The box's health now: published (retained) when it differs from the last one. The caller
+   * decides how often it changes: the daemon's bridge at a part's change of status and at the heartbeat.
+   */
   setHealth(health: Record<string, unknown>): void {
     const text = JSON.stringify(health);
     if (text === this.#health) return;
@@ -157,8 +160,8 @@ export class FleetMember implements Service {
     this.#deps.connection.publish(this.topics.health, text, { retain: true, qos: 1 });
   }
 
-  /** Publishes the state and health again, changed or not (Home Assistant has just subscribed). */
-  republish(): void {
+  /** Publishes the state and health again on a new connection: a broker without persistence forgot them. */
+  #republish(): void {
     const { connection } = this.#deps;
     if (this.#state !== undefined) connection.publish(this.topics.state, this.#state, { retain: true, qos: 1 });
     if (this.#health !== undefined) connection.publish(this.topics.health, this.#health, { retain: true, qos: 1 });

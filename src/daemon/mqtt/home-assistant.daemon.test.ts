@@ -231,6 +231,17 @@ describe('Moodbox in Home Assistant, through a real Mosquitto broker', () => {
         }
       }
 
+      // With the heartbeat 300 s away, each health message the box sent says a part's change of status,
+      // never a count's alone (issue 81: the demo camera's faces sent it about once a second).
+      const told = probe
+        .heard(`${base}/health`)
+        .map((m) => (parse(m.payload)['services'] as Array<{ name: string; status: string }>).map((s) => `${s.name}:${s.status}`).join());
+      expect(told.length).toBeGreaterThan(0);
+      expect(told.filter((statuses, i) => i > 0 && statuses === told[i - 1])).toEqual([]);
+      // The state, too, is sent when it changes, never the same twice in a row.
+      const sentStates = probe.heard(`${base}/state`).map((m) => m.payload);
+      expect(sentStates.filter((state, i) => i > 0 && state === sentStates[i - 1])).toEqual([]);
+
       // A clean stop leaves a true state on the broker: nothing plays (issue 62: it said playing).
       await daemon.stop('SIGTERM');
       const kept = await MqttProbe.connect(broker.url, [`${base}/state`]);

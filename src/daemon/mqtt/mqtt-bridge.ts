@@ -96,8 +96,8 @@ export class MqttBridge implements Service {
   /** Ends the subscription to the box's state. */
   #offState: (() => void) | undefined;
   #healthTimer: Timer | undefined;
-  /** The services as last told in the health (name, status, detail). */
-  #healthServices = '';
+  /** Each part's status (not its detail) as last told in the health: a change of one is told at once. */
+  #healthStatuses = '';
   #lastTrackId: number | null = null;
   #announcements = 0;
   /** The music sources Home Assistant was last told of, to announce again when they change. */
@@ -138,10 +138,10 @@ export class MqttBridge implements Service {
     // The state follows the projection; the settings are the live configuration's own.
     this.#offState = this.#deps.view.subscribe(() => {
       this.#publishState();
-      // A service that changed (the broker reached, the library scanned, the server up) is told at
-      // once, not at the next heartbeat: the health kept on the broker is never the start's.
-      if (this.#servicesKey() !== this.#healthServices) this.#publishHealth();
+      this.#publishHealthIfStatusChanged();
     }, this);
+    // After the member has given the broker what it kept: a part that changed while the broker was away is told now.
+    connection.onConnected(() => this.#publishHealthIfStatusChanged(), this);
     bus.on(
       'roomMoodChanged',
       ({ mood, previous }) => {
@@ -265,14 +265,27 @@ export class MqttBridge implements Service {
     this.#member.setState(this.state());
   }
 
-  #servicesKey(): string {
-    return JSON.stringify(this.#deps.view.health().map(({ name, status, detail }) => [name, status, detail ?? null]));
+  /**
+   * A part that turned ready, degraded or failed (the broker reached, the database lost, the server
+   * up) is told at once, not at the next heartbeat: the health kept on the broker is never the
+   * start's. A detail that changed alone (the faces seen, the frames a second, the tracks counted)
+   * waits for the heartbeat: the demo's camera changes one every second (issue 81: 68 messages of
+   * 1.5 KB a minute, where the fleet's sizing counts one every `mqtt.heartbeatS`).
+   */
+  #publishHealthIfStatusChanged(): void {
+    if (statusesOf(this.#deps.view.health()) !== this.#healthStatuses) this.#publishHealth();
   }
 
+  /**
+   * The health now, details included. Nothing is made while the broker is away: it would say the
+   * broker unreachable, and the member gives what it keeps to the broker again when it comes back.
+   */
   #publishHealth(): void {
-    const { view, clock } = this.#deps;
-    this.#healthServices = this.#servicesKey();
-    const services = view.health().map(({ name, status, detail }) => ({ name, status, ...(detail === undefined ? {} : { detail }) }));
+    const { view, clock, connection } = this.#deps;
+    if (!connection.isConnected) return;
+    const health = view.health();
+    this.#healthStatuses = statusesOf(health);
+    const services = health.map(({ name, status, detail }) => ({ name, status, ...(detail === undefined ? {} : { detail }) }));
     this.#member.setHealth({
       version: this.#options.identity.version,
       status: services.some((s) => s.status === 'failed') ? 'failed' : services.some((s) => s.status !== 'ready') ? 'degraded' : 'ready',
@@ -306,8 +319,8 @@ export class MqttBridge implements Service {
     this.#deps.connection.publish(topic, JSON.stringify(payload), { retain: true, qos: 1 });
     this.#announcements += 1;
     this.#deps.log.info({ topic, announcements: this.#announcements }, 'announced to home assistant');
-    // Home Assistant has just (re)subscribed: give it the state again even when nothing changed.
-    this.#member.republish();
+    // The state and health are not sent again: they are retained, and the broker hands them to Home
+    // Assistant as it subscribes (issue 81: each connection sent them twice, each announcement again).
   }
 
   async #homeAssistantCommand(topic: string, payload: string): Promise<void> {
@@ -321,14 +334,19 @@ export class MqttBridge implements Service {
       // What only the bridge keeps (the hold time) is in the state too.
       this.#publishState();
     } catch (err) {
+      // Nothing is sent again: Home Assistant reads its entities from the retained state, which the
+      // refusal left as it was, and it ignores a state that did not change (issue 81).
       log.warn(
         { entity, value: shown(value), err: { message: shown(err instanceof Error ? err.message : String(err)) } },
         'home assistant command refused',
       );
-      // Home Assistant shows what it sent until the state says otherwise: say it again.
-      this.#member.republish();
     }
   }
+}
+
+/** Each part's name and status, without the detail: what a health message is sent at once for. */
+function statusesOf(health: ReadonlyArray<{ name: string } & ServiceHealth>): string {
+  return health.map(({ name, status }) => `${name}:${status}`).join();
 }
 
 function percent(share: number): number {
