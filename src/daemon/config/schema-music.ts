@@ -103,7 +103,8 @@ export const PlayerSchema = Type.Object(
       default: 100,
       minimum: 0,
       maximum: 100,
-      description: 'Nobody, staff included, can set the volume above this (0–100).',
+      description:
+        'Nobody, staff included, can set the volume above this (0–100). A ceiling, not a volume: the volume last asked for is kept, and the music plays at the lower of the two, so raising it raises the volume up to that (asked for 70 under a cap of 30, it plays at 30, and at 60 once the cap is 60).',
     }),
     crossfadeMs: Type.Integer({
       default: 0,

@@ -20,7 +20,7 @@ export const SITE_WIDE = 'all';
 
 /** What an operator may tell a box to do, and the setting each changes. */
 export const FLEET_COMMANDS = {
-  'volume-cap': 'player.maxVolume: an integer 0–100',
+  'volume-cap': 'player.maxVolume: an integer 0–100; a ceiling: each box plays the volume last asked for, up to it',
   'quiet-hours': 'player.quietHours: {"from":"HH:MM","to":"HH:MM"} or null',
   'camera-hours': 'camera.hours: {"from":"HH:MM","to":"HH:MM"} or null',
   policy: 'player.policy: "match" or "lift"',
