@@ -45,6 +45,8 @@ esac
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 # shellcheck source=scripts/system-files.sh
 source "$repo/scripts/system-files.sh"
+# shellcheck source=scripts/listen-address.sh
+source "$repo/scripts/listen-address.sh"
 etc=/etc/moodbox
 config="$etc/config.json"
 record="$etc/installed"
@@ -53,7 +55,6 @@ state=/var/lib/moodbox
 # What `setup.sh update` recorded of the updates (scripts/update.sh), in a folder of root's.
 updates=/var/lib/moodbox-update
 user=moodbox
-has_systemd() { [[ -d /run/systemd/system ]]; }
 
 # --- uninstall ---------------------------------------------------------------------------------
 if [[ "$action" == uninstall ]]; then
@@ -76,7 +77,7 @@ if [[ "$action" == uninstall ]]; then
   fi
   for file in /etc/systemd/system/moodbox.service /etc/systemd/system/moodbox-kiosk.service /etc/udev/rules.d/99-moodbox.rules \
     /etc/systemd/system/moodbox-backlight.path /etc/systemd/system/moodbox-backlight.service /usr/local/libexec/moodbox-backlight \
-    /usr/lib/sysusers.d/moodbox.conf /usr/lib/sysusers.d/moodbox-kiosk.conf; do
+    /usr/local/libexec/moodbox-kiosk /usr/lib/sysusers.d/moodbox.conf /usr/lib/sysusers.d/moodbox-kiosk.conf; do
     if [[ -e "$file" ]]; then
       rm -f "$file"
       say "removed $file"
@@ -278,12 +279,10 @@ if ((start == 0)); then
   exit 0
 fi
 systemctl restart "${units[@]}"
-port="$(node -e "const c=require('$config'); console.log((c.server && c.server.port) || 8080)")"
-for _ in $(seq 1 60); do
-  curl -fsS -o /dev/null "http://127.0.0.1:$port/api/health" 2>/dev/null && break
-  sleep 1
-done
-curl -fsS -o /dev/null "http://127.0.0.1:$port/api/health" || die "the service did not answer within 60 s: see journalctl -u moodbox"
+# Where the daemon says it listens (a configuration kept from before may have had its port moved
+# from the admin panel): scripts/listen-address.sh.
+answers 60 || die "the service did not answer within 60 s: see journalctl -u moodbox"
+read -r _ port _ < <(listen_address)
 address="$(hostname -I 2>/dev/null | cut -d' ' -f1)"
 say "Moodbox runs: the admin page is http://${address:-127.0.0.1}:$port/admin"
 doctor | grep -E '^\[(ok|warn)\] admin:' -A1 || true

@@ -1,10 +1,20 @@
+# shellcheck shell=bash
 # The files an installed Moodbox keeps outside its program folder: the units, the udev rules and
 # the backlight's helper. Sourced by appliance.sh (install) and update.sh (each switch of version,
 # and its rollback), so that a new version's units come with it, and an old version's come back.
 # Needs `say` from the script that sources it.
 
+# Where they go (a test of update.sh's steps points them at a scratch folder).
+units_dir=/etc/systemd/system
+rules_dir=/etc/udev/rules.d
+libexec_dir=/usr/local/libexec
+# There while systemd runs the machine (not in a build root).
+systemd_run=/run/systemd/system
+
 # Set when install_file wrote something.
 changed=0
+
+has_systemd() { [[ -d "$systemd_run" ]]; }
 
 # install_file SOURCE TARGET MODE: copies only when it differs, and says so.
 install_file() {
@@ -16,7 +26,17 @@ install_file() {
 }
 
 # has_kiosk: the screen was installed (`install --kiosk`, once; it stays until uninstall).
-has_kiosk() { [[ -f /etc/systemd/system/moodbox-kiosk.service ]]; }
+has_kiosk() { [[ -f "$units_dir/moodbox-kiosk.service" ]]; }
+
+# system_files: Moodbox's files outside its program folder, whichever version installed them, one
+# a line: what an update records before it switches, so that its rollback removes what the new
+# version added.
+system_files() {
+  local path
+  for path in "$units_dir"/moodbox* "$rules_dir"/*moodbox* "$libexec_dir"/moodbox*; do
+    if [[ -e "$path" || -L "$path" ]]; then printf '%s\n' "$path"; fi
+  done
+}
 
 # install_system_files PREFIX KIOSK: the system's files from the version in PREFIX (KIOSK 1: the
 # screen's too), then udev and systemd told of what changed.
@@ -25,24 +45,29 @@ install_system_files() {
   changed=0
   unit="$(mktemp)"
   sed "s#/opt/moodbox#$prefix#g" "$prefix/systemd/moodbox.service" >"$unit"
-  install_file "$unit" /etc/systemd/system/moodbox.service 0644
+  install_file "$unit" "$units_dir/moodbox.service" 0644
   rm -f "$unit"
-  install_file "$prefix/systemd/99-moodbox.rules" /etc/udev/rules.d/99-moodbox.rules 0644
+  install_file "$prefix/systemd/99-moodbox.rules" "$rules_dir/99-moodbox.rules" 0644
   if ((kiosk == 1)); then
-    install_file "$prefix/systemd/moodbox-kiosk.service" /etc/systemd/system/moodbox-kiosk.service 0644
+    # The screen's starter, which finds where the daemon listens (its unit runs it): outside the
+    # program's folder, as the backlight's helper.
+    if [[ -f "$prefix/systemd/moodbox-kiosk.sh" ]]; then
+      install_file "$prefix/systemd/moodbox-kiosk.sh" "$libexec_dir/moodbox-kiosk" 0755
+    fi
+    install_file "$prefix/systemd/moodbox-kiosk.service" "$units_dir/moodbox-kiosk.service" 0644
     # The backlight off in the quiet hours: a root helper outside the program's folder (which a
     # technician's --here may leave writable to a user), started on each change of the daemon's wish.
     if [[ -f "$prefix/systemd/moodbox-backlight.sh" ]]; then
-      install_file "$prefix/systemd/moodbox-backlight.sh" /usr/local/libexec/moodbox-backlight 0755
-      install_file "$prefix/systemd/moodbox-backlight.service" /etc/systemd/system/moodbox-backlight.service 0644
-      install_file "$prefix/systemd/moodbox-backlight.path" /etc/systemd/system/moodbox-backlight.path 0644
+      install_file "$prefix/systemd/moodbox-backlight.sh" "$libexec_dir/moodbox-backlight" 0755
+      install_file "$prefix/systemd/moodbox-backlight.service" "$units_dir/moodbox-backlight.service" 0644
+      install_file "$prefix/systemd/moodbox-backlight.path" "$units_dir/moodbox-backlight.path" 0644
     fi
   fi
   if ((changed == 1)); then
     if command -v udevadm >/dev/null && [[ -d /run/udev ]]; then udevadm control --reload && udevadm trigger || true; fi
-    if [[ -d /run/systemd/system ]]; then systemctl daemon-reload; fi
+    if has_systemd; then systemctl daemon-reload; fi
   fi
-  if ((kiosk == 1)) && [[ -d /run/systemd/system && -f /etc/systemd/system/moodbox-backlight.path ]]; then
+  if ((kiosk == 1)) && has_systemd && [[ -f "$units_dir/moodbox-backlight.path" ]]; then
     systemctl enable --quiet --now moodbox-backlight.path || true
   fi
 }

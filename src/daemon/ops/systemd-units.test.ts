@@ -19,9 +19,19 @@ function copyUnit(name: string): string {
   return join(dir, name);
 }
 
+/** Where install puts the kiosk's starter (scripts/system-files.sh), and the repository's own. */
+const KIOSK_STARTER = { installed: '/usr/local/libexec/moodbox-kiosk', here: join(SYSTEMD_DIR, 'moodbox-kiosk.sh') };
+
+/** A unit as installed, with its helpers where install puts them (here: the repository's own). */
+function installedUnit(name: string): string {
+  const path = copyUnit(name);
+  writeFileSync(path, readFileSync(path, 'utf8').replaceAll(KIOSK_STARTER.installed, KIOSK_STARTER.here));
+  return path;
+}
+
 describe('systemd units', () => {
   it.each(['moodbox.service', 'moodbox-kiosk.service'])('%s passes systemd-analyze verify', (name) => {
-    const { status, output } = verify(copyUnit(name));
+    const { status, output } = verify(installedUnit(name));
     expect(output).toBe('');
     expect(status).toBe(0);
   });
@@ -129,11 +139,19 @@ describe('the kiosk screen’s unit', () => {
       expect(lines).toContain(line);
     }
     const start = values(unit, 'ExecStart');
-    expect(start.slice(0, 3)).toEqual(['/usr/bin/cage', '-d', '--']);
+    // The starter finds the page where the daemon says it listens (its runtime folder) and adds it last.
+    expect(start.slice(0, 2)).toEqual([KIOSK_STARTER.installed, '/run/moodbox/listen.json']);
+    expect(start.slice(2, 5)).toEqual(['/usr/bin/cage', '-d', '--']);
     expect(start).toContain('--ozone-platform=wayland');
     // Under Wayland, Chromium's --app window closes at once: the page is opened with --kiosk.
     expect(start.filter((arg) => arg.startsWith('--app'))).toEqual([]);
-    expect(start.at(-1)).toBe('http://127.0.0.1:8080/');
+    expect(start.at(-1)).toBe('--password-store=basic');
+    expect(start.filter((arg) => arg.includes('8080'))).toEqual([]);
+    expect(values(unit, 'ExecStartPre')).toEqual([]);
+    expect(statSync(KIOSK_STARTER.here).mode & 0o755).toBe(0o755);
+    const files = readFileSync(join(SYSTEMD_DIR, '..', 'scripts', 'system-files.sh'), 'utf8');
+    expect(files).toContain('"$libexec_dir/moodbox-kiosk"');
+    expect(readFileSync(join(SYSTEMD_DIR, '..', 'scripts', 'appliance.sh'), 'utf8')).toContain(KIOSK_STARTER.installed);
     // Started at boot with the daemon, on Raspberry Pi OS Lite too (no graphical target there).
     expect(values(unit, 'WantedBy')).toEqual(['multi-user.target']);
     const sysusers = readFileSync(join(SYSTEMD_DIR, 'moodbox-kiosk.sysusers.conf'), 'utf8');
