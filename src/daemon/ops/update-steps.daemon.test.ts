@@ -24,6 +24,7 @@ import { PENDING_RESTORE } from '../store/backups.js';
 import { checkVersion } from './doctor-version.js';
 import { readLastUpdate } from './last-update.js';
 import { LISTEN_FILE, writeListenFile } from './listen-file.js';
+import { DaemonProcess, writeConfig } from '../testing/daemon-process.js';
 
 // scripts/update.sh's steps, sourced and run as root (as `sudo scripts/setup.sh update` runs them)
 // against a scratch box: the service user's folders (with `nobody` as that user), root's folders,
@@ -265,6 +266,28 @@ describe('scripts/update.sh, as root, with the init system stood in for', () => 
       expect(result.stdout.trim()).toBe('answered');
       expect(result.stderr).toContain(`asking http://127.0.0.1:${port}/api/health (the address from ${join(b.runtime, LISTEN_FILE)})`);
     });
+  });
+
+  it('finds the daemon itself where it listens: on a port the system picked, the file written once it listens and gone once it stopped', async () => {
+    const b = box({ host: '127.0.0.1', port: await closedPort() });
+    const dir = mkdtempSync(join(tmpdir(), 'moodbox-update-daemon-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const config = writeConfig(dir, { dataDir: join(dir, 'data'), server: { host: '127.0.0.1', port: 0 }, camera: { enabled: false } });
+    const started = await DaemonProcess.start({
+      args: ['--config', config],
+      env: { PATH: process.env['PATH'] ?? '', HOME: dir, RUNTIME_DIRECTORY: b.runtime },
+    });
+    cleanups.push(async () => {
+      await started.stop('SIGKILL');
+    });
+    const file = join(b.runtime, LISTEN_FILE);
+    const port = new URL(started.base).port;
+    expect(await listenAddress(b)).toBe(`127.0.0.1 ${port} ${file}`);
+    const asked = await b.run('answers 5 && echo answered');
+    expect(asked.stdout.trim()).toBe('answered');
+    await started.stop('SIGTERM');
+    expect(existsSync(file)).toBe(false);
+    expect(await listenAddress(b)).not.toContain(file);
   });
 
   describe('the backup a rollback restores', () => {
