@@ -13,14 +13,22 @@ export interface PeopleAfterRestore {
 }
 
 /**
+ * Settings rows that hold what people set today rather than the box's configuration: carried over
+ * from the replaced database with today's people (the guests' requests, each phone's list and
+ * budget: `guests/guest-memory.ts`), and the backup's when its people are asked for.
+ */
+export const TODAYS_LIVE_SETTINGS: readonly string[] = ['guests.live'];
+
+/**
  * After a restore, on the restored database `db` (migrated): no session the backup carried signs
  * anyone in, and, unless the admin asked for the backup's people (`restorePeople`), who may sign
  * in and how stays as it was today, read from the replaced database at `today`. A person is the
  * same person by name. Their role, PIN or passphrase and disabled flag are today's. Their cards
- * are today's, and so are the kept secrets (Spotify's tokens). People deleted since the backup come
- * back disabled, with their history, and people added since are carried over. A restore must never
- * reopen a door that was closed: a passphrase changed, a session signed out, a person removed.
- * All of it lands in one transaction, or none of it.
+ * are today's, and so are the kept secrets (Spotify's tokens) and the guests' live state
+ * (`TODAYS_LIVE_SETTINGS`). People deleted since the backup come back disabled, with their
+ * history, and people added since are carried over. A restore must never reopen a door that was
+ * closed: a passphrase changed, a session signed out, a person removed. All of it lands in one
+ * transaction, or none of it.
  */
 export function keepTodaysPeople(
   db: Database.Database,
@@ -67,6 +75,12 @@ export function keepTodaysPeople(
       ).run();
       db.prepare('DELETE FROM main.secrets').run();
       db.prepare('INSERT INTO main.secrets (key, value, updated_at) SELECT key, value, updated_at FROM today.secrets').run();
+      // Today's or none: a backup's requests and budgets are old, and its phones may have left.
+      const live = TODAYS_LIVE_SETTINGS.map(() => '?').join(', ');
+      db.prepare(`DELETE FROM main.settings WHERE key IN (${live})`).run(...TODAYS_LIVE_SETTINGS);
+      db.prepare(
+        `INSERT INTO main.settings (key, value, updated_at) SELECT key, value, updated_at FROM today.settings WHERE key IN (${live})`,
+      ).run(...TODAYS_LIVE_SETTINGS);
       return { signedOut, people: 'today', disabled, added };
     })();
   } finally {
