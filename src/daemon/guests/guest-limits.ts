@@ -160,6 +160,22 @@ export class PhoneSightings {
     return count;
   }
 
+  /** Every sighting, the least recently seen first: what a restart keeps. */
+  entries(): Array<{ phone: string; address: string; first: number; last: number }> {
+    const all = [...this.#byAddress].flatMap(([address, phones]) => [...phones].map(([phone, seen]) => ({ phone, address, ...seen })));
+    return all.sort((a, b) => a.last - b.last);
+  }
+
+  /** Takes back sightings kept before a restart (any order), in place of what is held now; the bounds hold. */
+  restore(entries: ReadonlyArray<{ phone: string; address: string; first: number; last: number }>): void {
+    this.#byAddress.clear();
+    for (const { phone, address, first, last } of [...entries].sort((a, b) => a.last - b.last)) {
+      this.saw(phone, address, last);
+      const seen = this.#byAddress.get(address)?.get(phone);
+      if (seen !== undefined) seen.first = Math.min(first, last);
+    }
+  }
+
   /** Forgets what was seen before `since`. */
   forget(since: number): void {
     for (const [address, phones] of this.#byAddress) {
@@ -202,5 +218,15 @@ export class GuestAllowances {
   /** Forgets phones not seen since `since`. */
   forget(since: number): void {
     this.#sightings.forget(since);
+  }
+
+  /** The phones seen on each address, the least recently seen first: what a restart keeps. */
+  kept(): ReturnType<PhoneSightings['entries']> {
+    return this.#sightings.entries();
+  }
+
+  /** Takes back the phones seen before a restart. */
+  restore(entries: Parameters<PhoneSightings['restore']>[0]): void {
+    this.#sightings.restore(entries);
   }
 }

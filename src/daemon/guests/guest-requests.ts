@@ -64,7 +64,8 @@ export function countsInBudget(request: Pick<GuestRequestRecord, 'status' | 'app
 /**
  * The guests' requests, in memory: the queue (queued and waiting requests) and the last hours'
  * finished ones, and when each song was last asked for. Pure state: the caller gives the time,
- * the settings and how each song sits with the room.
+ * the settings and how each song sits with the room, and keeps it over a restart (`kept`,
+ * `restore`).
  */
 export class GuestRequests {
   #requests: GuestRequestRecord[] = [];
@@ -199,6 +200,51 @@ export class GuestRequests {
       }
     }
     return declined;
+  }
+
+  /** What a restart keeps: every request (copies), when each song was last asked for, and the next id. */
+  kept(): { nextId: number; requests: GuestRequestRecord[]; asked: Array<{ trackId: number; at: number }> } {
+    return {
+      nextId: this.#nextId,
+      requests: this.#requests.map((r) => ({ ...r, phone: { ...r.phone } })),
+      asked: [...this.#asked].map(([trackId, at]) => ({ trackId, at })),
+    };
+  }
+
+  /**
+   * Takes back what `kept` gave before a restart, in place of what is held now. A request that was
+   * playing loses its queue key (the player's keys start again): `resumed` gives it the new one.
+   */
+  restore(state: { nextId: number; requests: readonly GuestRequestRecord[]; asked: ReadonlyArray<{ trackId: number; at: number }> }): void {
+    this.#requests = state.requests.map((r) => ({ ...r, phone: { ...r.phone }, playKey: r.status === 'playing' ? null : r.playKey }));
+    this.#nextId = Math.max(state.nextId, ...this.#requests.map((r) => r.id + 1));
+    this.#asked.clear();
+    for (const { trackId, at } of state.asked) this.#asked.set(trackId, at);
+  }
+
+  /**
+   * Request `id`, which was playing when the daemon stopped (or was ended by the stop), plays on
+   * under queue key `key`: its song resumed. False when it is no such request.
+   */
+  resumed(id: number, key: number): boolean {
+    const request = this.get(id);
+    const isCut =
+      request?.status === 'playing' || (request?.status === 'skipped' && request.reason === GUEST_REASONS.endedEarly('interrupted').text);
+    if (request === undefined || !isCut) return false;
+    this.finish(id, 'playing', GUEST_REASONS.playing, key);
+    return true;
+  }
+
+  /** Requests still playing from before a restart (no queue key) end with it: the music stopped. Answers their ids. */
+  endCut(): number[] {
+    const cut = this.#requests.filter((r) => r.status === 'playing' && r.playKey === null);
+    for (const r of cut) this.finish(r.id, 'skipped', GUEST_REASONS.endedEarly('interrupted'));
+    return cut.map((r) => r.id);
+  }
+
+  /** Takes request `id` out as if it had never been made (its song is gone since a restart). */
+  drop(id: number): void {
+    this.#requests = this.#requests.filter((r) => r.id !== id);
   }
 
   /** Forgets finished requests two hours old, and asks older than the repeat window `repeatMs`. */

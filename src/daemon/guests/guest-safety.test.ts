@@ -8,6 +8,7 @@ import { guestHarness, type GuestHarness } from '../testing/guest-harness.js';
 import { guestUrlOf } from './guest-url.js';
 import { loadConfig } from '../config/load-config.js';
 import { checkGuests } from './guest-doctor.js';
+import { GUEST_STATE_KEY } from './guest-memory.js';
 
 // Guests are safe (issue 31): what their calls may change, who may call, how often, and when.
 
@@ -27,16 +28,17 @@ const errorOf = (res: { statusCode: number; json: () => unknown }) => ({
   code: (res.json() as { error?: { code: string } }).error?.code,
 });
 
-/** Everything a guest must not change: the history, people, settings, the audit, the player's state. */
+/** Everything a guest must not change: the history, people, settings (the guests' own kept state aside), the audit, the player's state. */
 function everythingButGuests(h: GuestHarness, db: Database.Database) {
   const { current, isPaused, volume, maxVolume } = h.player.state();
   const rows = (table: string) => db.prepare(`SELECT * FROM ${table} ORDER BY 1`).all();
+  const settings = db.prepare('SELECT * FROM settings WHERE key <> ? ORDER BY 1').all(GUEST_STATE_KEY);
   return {
     plays: rows('plays'),
     feedback: rows('feedback'),
     users: rows('users'),
     sessions: rows('sessions'),
-    settings: rows('settings'),
+    settings,
     audit: rows('audit_log'),
     tracks: rows('tracks'),
     player: { current: current?.key, isPaused, volume, maxVolume, crossfadeMs: h.player.crossfadeMs },

@@ -16,6 +16,7 @@ import { GuestSongs } from './guest-songs.js';
 import { countsInBudget, GuestRequests, guestSchedule, type GuestRequestRecord, type GuestSchedule } from './guest-requests.js';
 import type { GuestPhone, GuestVote, GuestVotes } from './guest-votes.js';
 import { GuestVoting } from './guest-voting.js';
+import { GuestMemory, type KeptGuests, type KeptNow } from './guest-memory.js';
 import { GUEST_GONE, GUEST_REFUSALS, guestRefused, limitRefused } from './guest-refusals.js';
 import { GUEST_REASONS, type GuestReason } from './guest-reasons.js';
 
@@ -28,8 +29,11 @@ export interface GuestServiceDeps {
   log: Log;
   /** Where `guestRequestsChanged` is announced. */
   bus: MoodboxBus;
-  /** The library, the audit log the staff's commands write, and the plays, which keep guests' likes for the charts. */
-  store: Pick<Store, 'tracks' | 'audit' | 'plays'>;
+  /**
+   * The library, the audit log the staff's commands write, the plays, which keep guests' likes for
+   * the charts, and the settings table, where the guests' live state is kept (`guest-memory.ts`).
+   */
+  store: Pick<Store, 'tracks' | 'audit' | 'plays' | 'settings'>;
   player: Pick<Player, 'state' | 'events'>;
   music: GuestMusic;
   /** The settings now (they may change while running). */
@@ -55,8 +59,10 @@ const SCHEDULE_KEPT_MS = 1000;
  * by design (`guest-limits.ts`): so many requests per phone an hour, an address's ceiling and votes
  * that grow with the phones behind it; no song asked for twice within a window; requests judged
  * against the room's mood; enough phones voting "not this" skip the song or drop the request.
- * Guests never stop, pause or change the volume: nothing here can. Kept in memory; the history
- * records what played. Announces every change of what phones see as `guestRequestsChanged`.
+ * Guests never stop, pause or change the volume: nothing here can. Kept in the database as it
+ * changes (`guest-memory.ts`) and read back at start, so that a restart forgets no request, list,
+ * budget, like or vote; the history records what played. Announces every change of what phones
+ * see as `guestRequestsChanged`.
  */
 export class GuestService implements Service {
   readonly name = 'guests';
@@ -65,20 +71,39 @@ export class GuestService implements Service {
   readonly #allowances = new GuestAllowances();
   readonly #songs: GuestSongs;
   readonly #votes: GuestVoting;
+  readonly #memory: GuestMemory;
   #schedule: { at: number; value: GuestSchedule } | undefined;
   #review: Timer | undefined;
+  /**
+   * The song that started last, under its queue key, and the request it plays for: its likes and
+   * votes are kept with it until it ends, but by a stop (`interrupted`), which a restart may resume.
+   */
+  #nowPlaying: { key: number; trackId: number; requestId: number | null } | undefined;
+  /** The guests' part of the song playing before the restart, until the first song after it starts: the same song resumed takes it back. */
+  #resume: KeptNow | undefined;
+  /** True from the start until the first song starts. */
+  #isAwaitingFirstSong = false;
+  /** True once what was kept is read back: nothing is written before, so that a stop without a start loses nothing kept. */
+  #hasReadBack = false;
 
   constructor(deps: GuestServiceDeps) {
     this.#deps = deps;
     this.#songs = new GuestSongs(deps);
     this.#votes = new GuestVoting({ ...deps, requests: this.#requests, allowances: this.#allowances });
+    this.#memory = new GuestMemory({ settings: deps.store.settings, log: deps.log });
   }
 
   async start(): Promise<void> {
     const { events } = this.#deps.player;
+    this.#readBack();
     // The song playing when the guests' part starts has just played too.
     const current = this.#deps.player.state().current;
-    if (current !== undefined) this.#songs.started(current.track.id, this.#deps.clock.now());
+    if (current !== undefined) {
+      this.#songs.started(current.track.id, this.#deps.clock.now());
+      const resumed = this.#resumed(current);
+      this.#nowPlaying = { key: current.key, trackId: current.track.id, requestId: resumed?.id ?? null };
+      this.#keep();
+    }
     events.on('trackStarted', ({ item }) => this.#started(item), this);
     events.on('trackEnded', ({ item, outcome }) => this.#ended(item, outcome), this);
     events.on('queueChanged', () => this.#changed(), this);
@@ -86,9 +111,10 @@ export class GuestService implements Service {
     this.#review = this.#deps.clock.setInterval(() => this.review(), REVIEW_EVERY_MS);
   }
 
-  /** Ends the review of waiting requests; the lifecycle ends the subscriptions. */
+  /** Ends the review of waiting requests and keeps the guests' state as it is now; the lifecycle ends the subscriptions. */
   async stop(): Promise<void> {
     this.#review?.cancel();
+    this.#keep();
   }
 
   health(): ServiceHealth {
@@ -341,6 +367,8 @@ export class GuestService implements Service {
     this.#allowances.forget(now - HOUR_MS);
     this.#songs.forget(now);
     if (JSON.stringify(this.#requests.open().map((r) => [r.id, r.status])) !== before) this.#followed();
+    // The phones seen since the last change, and what was forgotten.
+    else this.#keep();
   }
 
   #judge(judge: (trackId: number) => GuestFitVerdict): void {
@@ -350,14 +378,95 @@ export class GuestService implements Service {
 
   #started(item: QueueItem): void {
     this.#songs.started(item.track.id, this.#deps.clock.now());
-    const request = item.reason === 'guest' ? this.queue().find((r) => r.trackId === item.track.id) : undefined;
-    if (request !== undefined) this.#requests.started(request.id, item.key);
-    if (request !== undefined) this.#votes.drop({ on: 'request', id: request.id });
+    const resumed = this.#resumed(item);
+    const request = resumed ?? (item.reason === 'guest' ? this.queue().find((r) => r.trackId === item.track.id) : undefined);
+    if (resumed === undefined && request !== undefined) {
+      this.#requests.started(request.id, item.key);
+      this.#votes.drop({ on: 'request', id: request.id });
+    }
+    this.#nowPlaying = { key: item.key, trackId: item.track.id, requestId: request?.id ?? null };
     this.#changed();
   }
 
   #ended(item: QueueItem, outcome: PlayOutcome): void {
+    // A stop ends the song as interrupted: its likes and votes are kept, for a restart that resumes it.
+    if (outcome !== 'interrupted' && this.#nowPlaying?.key === item.key) this.#nowPlaying = undefined;
     if (this.#requests.ended(item.key, this.#votes.endedVotedOff(item.key) ? 'voted-off' : outcome)) this.#changed();
+  }
+
+  /**
+   * Reads back what the guests set before the restart (`guest-memory.ts`): requests, each phone's
+   * list and budget, the phones seen on each address, the votes on requests, and the guests' part
+   * of the song playing. A request still open whose song is gone or blocked since is dropped, said
+   * in the log. Time-based windows keep their times: what the downtime refilled has refilled.
+   */
+  #readBack(): void {
+    const { log, clock, store } = this.#deps;
+    const kept = this.#memory.read();
+    const requests = kept.requests.filter((r) => {
+      if (r.status !== 'queued' && r.status !== 'waiting' && r.status !== 'playing') return true;
+      const track = store.tracks.get(r.trackId);
+      const why = track === undefined || track.missing ? 'gone' : this.#songs.isBlocked(track) ? 'blocked' : undefined;
+      if (why === undefined) return true;
+      log.info({ request: r.id, trackId: r.trackId, why }, 'a guest request kept over the restart is dropped: its song is gone or blocked');
+      return false;
+    });
+    this.#requests.restore({ nextId: kept.nextId, requests, asked: kept.asked });
+    this.#allowances.restore(kept.phones);
+    const open = new Set(this.#requests.open().map((r) => r.id));
+    this.#votes.restore(kept.ballots.filter((b) => open.has(b.request)));
+    this.#resume = kept.now ?? undefined;
+    this.#isAwaitingFirstSong = true;
+    this.#hasReadBack = true;
+    // The box was off a while: what no longer counts (an hour past, the repeat window) goes now.
+    const now = clock.now();
+    this.#requests.forget(now, this.#deps.settings().guests.repeatWindowMin * MINUTE_MS);
+    this.#allowances.forget(now - HOUR_MS);
+    if (kept.requests.length > 0 || kept.phones.length > 0) {
+      log.info({ requests: this.#requests.all().length, open: open.size, phones: kept.phones.length }, 'guests’ state read back');
+    }
+    this.#keep();
+  }
+
+  /**
+   * The first song after the start is `item`: when it is the song that played before the restart
+   * (resumed), its likes and votes hold again and the request it played for plays on; answers
+   * that request. A request still playing from before ends as interrupted otherwise.
+   */
+  #resumed(item: QueueItem): GuestRequestRecord | undefined {
+    if (!this.#isAwaitingFirstSong) return undefined;
+    this.#isAwaitingFirstSong = false;
+    const resume = this.#resume;
+    this.#resume = undefined;
+    let request: GuestRequestRecord | undefined;
+    if (resume !== undefined && resume.trackId === item.track.id) {
+      this.#votes.resumed(item.key, resume);
+      if (resume.requestId !== null && this.#requests.resumed(resume.requestId, item.key)) request = this.#requests.get(resume.requestId);
+      this.#deps.log.info(
+        { trackId: item.track.id, request: request?.id ?? null, likes: resume.likes.length, votes: resume.ballots.length },
+        'the guests’ likes and votes of the song playing hold again',
+      );
+    }
+    const cut = this.#requests.endCut();
+    if (cut.length > 0) this.#deps.log.info({ requests: cut }, 'guest requests that played before the restart ended with it');
+    return request;
+  }
+
+  /** What a restart must not forget, as it is now. */
+  #kept(): KeptGuests {
+    const { nextId, requests, asked } = this.#requests.kept();
+    const playing = this.#nowPlaying;
+    const votes = this.#votes.kept(playing?.key);
+    const now: KeptNow | null =
+      playing === undefined
+        ? (this.#resume ?? null)
+        : { trackId: playing.trackId, requestId: playing.requestId, likes: votes.likes, ballots: votes.now };
+    return { v: 1, nextId, requests, asked, phones: this.#allowances.kept(), ballots: votes.ballots, now };
+  }
+
+  /** Writes the guests' state (skipped when it is what was written last). */
+  #keep(): void {
+    if (this.#hasReadBack) this.#memory.write(this.#kept(), this.#deps.clock.now());
   }
 
   #finish(id: number, status: 'declined' | 'cleared', why: GuestReason): void {
@@ -382,6 +491,7 @@ export class GuestService implements Service {
   }
 
   #changed(): void {
+    this.#keep();
     this.#schedule = undefined;
     const open = this.#requests.open();
     this.#deps.bus.emit('guestRequestsChanged', { open: open.length, awaitingStaff: open.filter((r) => !r.approved).length });

@@ -17,7 +17,8 @@ export interface GuestVotes {
 /** What a vote is on: the song playing (by its queue key), or a request in the guests' queue (by its id). */
 export type VoteTarget = { on: 'now'; key: number } | { on: 'request'; id: number };
 
-interface Ballot {
+/** One phone's vote: how, from which address, when (epoch ms). */
+export interface Ballot {
   vote: GuestVote;
   address: string;
   at: number;
@@ -67,7 +68,7 @@ export class GuestVoteBook {
     return { up: distinct('up'), down: distinct('down'), mine: mine ?? null, downNeeded };
   }
 
-  /** The votes of `phone` after `since` on the song playing (`nowKey`) and on the requests `openIds`. */
+  /** The votes of `phone` after `since` on the song playing (`nowKey`) and on the requests `openIds`: the song playing first, then by request id. */
   votesOf(
     phone: GuestPhone,
     since: number,
@@ -82,7 +83,9 @@ export class GuestVoteBook {
       const id = target.startsWith('request:') ? Number(target.slice('request:'.length)) : undefined;
       if (id !== undefined && openIds.has(id)) mine.push({ on: id, vote: ballot.vote });
     }
-    return mine;
+    // In one order whatever the order cast (a restart puts them back in another).
+    const rank = (on: 'now' | number) => (on === 'now' ? 0 : on);
+    return mine.sort((a, b) => rank(a.on) - rank(b.on));
   }
 
   /** Forgets every vote on `target` (it was decided, or the song left). */
@@ -101,6 +104,36 @@ export class GuestVoteBook {
       for (const [id, v] of ballots) if (v.at <= since) ballots.delete(id);
       if (ballots.size === 0 || (target.startsWith('now:') && target !== `now:${nowKey}`)) this.#votes.delete(target);
     }
+  }
+
+  /** Every ballot on `target`, by phone id: what a restart keeps. */
+  ballotsOn(target: VoteTarget): Array<{ phone: string } & Ballot> {
+    return [...(this.#votes.get(keyOf(target))?.entries() ?? [])].map(([phone, ballot]) => ({ phone, ...ballot }));
+  }
+
+  /** The requests (their ids) that have ballots. */
+  requestTargets(): number[] {
+    const ids: number[] = [];
+    for (const target of this.#votes.keys()) if (target.startsWith('request:')) ids.push(Number(target.slice('request:'.length)));
+    return ids;
+  }
+
+  /** Puts ballots kept before a restart back on `target` (the song playing under its new queue key, or a request). */
+  restore(target: VoteTarget, ballots: ReadonlyArray<{ phone: string } & Ballot>): void {
+    if (ballots.length === 0) return;
+    const held = this.#votes.get(keyOf(target)) ?? new Map<string, Ballot>();
+    this.#votes.set(keyOf(target), held);
+    for (const { phone, vote, address, at } of ballots) held.set(phone, { vote, address, at });
+  }
+
+  /** The phones that like the song playing under queue key `key`. */
+  likersOf(key: number): string[] {
+    return this.#likes?.key === key ? [...this.#likes.phones] : [];
+  }
+
+  /** Puts likes of the song playing kept before a restart back, under its new queue key `key`. */
+  restoreLikes(key: number, phones: readonly string[]): void {
+    this.#likes = { key, phones: new Set(phones) };
   }
 
   /** Phone `phoneId` likes the song playing (`key`); resolves how many phones like it. */

@@ -10,6 +10,7 @@ import type { Log } from '../../kernel/log.js';
 import type { Player } from '../../player/player.js';
 import type { GuestMusic } from './guest-fit.js';
 import type { GuestAllowances } from './guest-limits.js';
+import type { KeptNowBallot, KeptRequestBallot } from './guest-memory.js';
 import type { GuestRequests } from './guest-requests.js';
 import { GuestVoteBook, type GuestPhone, type GuestVote, type GuestVotes, type VoteTarget } from './guest-votes.js';
 
@@ -121,6 +122,30 @@ export class GuestVoting {
   /** Forgets every vote. */
   clear(): void {
     this.#book.clear();
+  }
+
+  /**
+   * What a restart keeps: the votes on requests, and the likes of and votes on the song that played
+   * under queue key `nowKey` (the last to start, when it has not ended but by a stop).
+   */
+  kept(nowKey: number | undefined): { ballots: KeptRequestBallot[]; likes: string[]; now: KeptNowBallot[] } {
+    const ballots = this.#book
+      .requestTargets()
+      .flatMap((id) => this.#book.ballotsOn({ on: 'request', id }).map((b) => ({ request: id, ...b })))
+      .sort((a, b) => a.at - b.at);
+    if (nowKey === undefined) return { ballots, likes: [], now: [] };
+    return { ballots, likes: this.#book.likersOf(nowKey), now: this.#book.ballotsOn({ on: 'now', key: nowKey }) };
+  }
+
+  /** Takes back the votes on requests kept before a restart. */
+  restore(ballots: readonly KeptRequestBallot[]): void {
+    for (const { request, ...ballot } of ballots) this.#book.restore({ on: 'request', id: request }, [ballot]);
+  }
+
+  /** The song playing before a restart plays on under queue key `key`: its likes and the votes on it hold again. */
+  resumed(key: number, kept: { likes: readonly string[]; ballots: readonly KeptNowBallot[] }): void {
+    this.#book.restoreLikes(key, kept.likes);
+    this.#book.restore({ on: 'now', key }, kept.ballots);
   }
 
   /** Forgets the votes cast more than `guests.voteMin` ago, and those on a song that no longer plays. */
