@@ -37,6 +37,7 @@ function backupThenToday(): { backup: string; today: string } {
     expiresAt: 9e12,
   });
   then.secrets.set('spotify.tokens', 'old tokens', 1);
+  then.settings.set('music.live', { hold: { label: 'sad', until: 5 }, staffQueue: [1] }, 1);
   then.plays.start({
     trackId: then.tracks.upsert({ uri: '/srv/music/a.mp3', title: 'A' }).id,
     userId: carl.id,
@@ -55,6 +56,7 @@ function backupThenToday(): { backup: string; today: string } {
   const bob = now.users.create({ name: 'Bob', role: 'member', pinHash: 'bob-pin-hash' });
   now.cards.link({ cardId: 'CARD-BOB', userId: bob.id });
   now.secrets.set('spotify.tokens', 'today tokens', 2);
+  now.settings.set('music.live', { hold: { label: 'happy', until: 9 }, staffQueue: [] }, 2);
   now.close();
   return { backup, today };
 }
@@ -83,6 +85,8 @@ describe('who may sign in after a restore', () => {
       expect(restored.cards.get('CARD-BOB')?.userId).toBe(byName('Bob')?.id);
       expect(restored.cards.get('CARD-ADA-NEW')?.userId).toBe(byName('Ada')?.id);
       expect(restored.secrets.get('spotify.tokens')).toBe('today tokens');
+      // What staff set today (a hold, their queue) is today's too, not the backup's.
+      expect(restored.settings.get('music.live')).toEqual({ hold: { label: 'happy', until: 9 }, staffQueue: [] });
     } finally {
       restored.close();
     }
@@ -101,6 +105,7 @@ describe('who may sign in after a restore', () => {
       expect(restored.users.byName('Ada')?.pinHash).toBe('old-passphrase-hash');
       expect(restored.users.byName('Carl')?.disabled).toBe(false);
       expect(restored.sessions.get('stolen')).toBeUndefined();
+      expect(restored.settings.get('music.live')).toEqual({ hold: { label: 'sad', until: 5 }, staffQueue: [1] });
     } finally {
       restored.close();
     }

@@ -15,9 +15,10 @@ export interface PeopleAfterRestore {
 /**
  * Settings rows that hold what people set today rather than the box's configuration: carried over
  * from the replaced database with today's people (the guests' requests, each phone's list and
- * budget: `guests/guest-memory.ts`), and the backup's when its people are asked for.
+ * budget: `guests/guest-memory.ts`; the staff's hold, pause, queue and the song playing:
+ * `music/music-memory.ts`), and the backup's when its people are asked for.
  */
-export const TODAYS_LIVE_SETTINGS: readonly string[] = ['guests.live'];
+export const TODAYS_LIVE_SETTINGS: readonly string[] = ['guests.live', 'music.live'];
 
 /**
  * After a restore, on the restored database `db` (migrated): no session the backup carried signs
