@@ -22,6 +22,7 @@ import { listenFilePath } from './ops/listen-file.js';
 import { runtimeFileScreen } from './ops/screen-power.js';
 import type { SqliteStore } from './store/sqlite-store.js';
 import { INSTALL_DIR, VERSION } from './version.js';
+import type { ErrorCounter } from './metrics/error-counter.js';
 import type { Clock, Timer } from '../kernel/clock.js';
 import { seededRandom } from '../kernel/random.js';
 import { LibraryScanner } from '../player/library/scanner.js';
@@ -42,6 +43,8 @@ export interface CompositionInputs {
   dataDir: string;
   /** What the start learnt of a restore put in place (`BackupService`'s options). */
   restore: Omit<ConstructorParameters<typeof BackupService>[1], 'dataDir'>;
+  /** The lines the root logger wrote at `error` or `fatal`, by part, for the metrics. */
+  errors?: ErrorCounter | undefined;
 }
 
 /**
@@ -81,6 +84,7 @@ export async function composeMoodbox(inputs: CompositionInputs): Promise<{ moodb
         { coversDir: coversDir(config), dataDir: config.dataDir },
       ),
       lastUpdate: lastUpdateService(),
+      errors: inputs.errors,
     },
     { scanAtStart: config.library.scanAtStart },
   );

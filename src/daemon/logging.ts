@@ -1,5 +1,5 @@
 import { isAbsolute, join } from 'node:path';
-import { pino, type DestinationStream, type Logger } from 'pino';
+import { pino, type DestinationStream, type LogFn, type Logger } from 'pino';
 import type { Config, LogLevel } from './config/schema.js';
 
 export type { Logger } from 'pino';
@@ -19,6 +19,9 @@ export const REDACT_PATHS = [
 ];
 
 const PINO_ROLL: string = 'pino-roll';
+
+/** pino's number for the `error` level; `fatal` is 60. */
+const ERROR_LEVEL = 50;
 
 interface PinoRollOptions {
   /** The base path; a number and `extension` are appended. */
@@ -53,22 +56,45 @@ export async function openLogFile(config: Pick<Config, 'dataDir' | 'log'>): Prom
   });
 }
 
+/** Told of each line written at `error` or `fatal`, with its logger's `module` (the metrics' `ErrorCounter`). */
+export interface ErrorLines {
+  /** A logger was made for `part` (its `module`): its count starts, at 0. */
+  named(part: unknown): void;
+  /** `part` wrote a line at `error` or `fatal`. */
+  logged(part: unknown): void;
+}
+
 /**
  * The root logger. JSON lines to stdout; pretty-printed only when stdout is a terminal. With a
  * `file` (`openLogFile`), the same JSON lines go there too. Each module takes `log.child({ module })`.
+ * With `errors`, each line written at `error` or `fatal` is told to it, with its logger's module.
  */
 export function createLogger(options: {
   level: LogLevel;
   destination?: DestinationStream;
   pretty?: boolean;
   file?: DestinationStream | undefined;
+  errors?: ErrorLines | undefined;
 }): Logger {
   const pretty = options.pretty ?? (options.destination === undefined && process.stdout.isTTY);
+  const errors = options.errors;
   const base = {
     level: options.level,
     base: { pid: process.pid },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     serializers: { err: pino.stdSerializers.err },
+    ...(errors === undefined
+      ? {}
+      : {
+          onChild: (child: Logger) => errors.named(child.bindings()['module']),
+          hooks: {
+            logMethod(this: Logger, args: Parameters<LogFn>, method: LogFn, level: number): void {
+              // Only lines of an enabled level reach the hook; the bindings are read for an error's alone.
+              if (level >= ERROR_LEVEL) errors.logged(this.bindings()['module']);
+              method.apply(this, args);
+            },
+          },
+        }),
   };
   if (options.destination) return pino(base, options.destination);
   if (options.file !== undefined) {

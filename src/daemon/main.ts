@@ -12,6 +12,7 @@ import { systemClock } from '../kernel/clock.js';
 import { ConfigError } from './config/config-error.js';
 import { EventBus } from '../kernel/event-bus.js';
 import { createLogger, openLogFile } from './logging.js';
+import { ErrorCounter } from './metrics/error-counter.js';
 import type { Moodbox } from './moodbox.js';
 import { flushLog, watchProcess } from './ops/process-stop.js';
 import { reviewRestoredRows } from './ops/restore-review.js';
@@ -51,7 +52,9 @@ export async function runDaemon(options: {
     process.stderr.write(`moodbox: cannot open the log file ${loaded.config.log.file}: ${(err as Error).message}\n`);
     return EXIT.CONFIG;
   }
-  const log = createLogger({ level: loaded.config.log.level, file: logFile });
+  // Counted from the first line, served at /metrics when the metrics are on.
+  const errors = new ErrorCounter();
+  const log = createLogger({ level: loaded.config.log.level, file: logFile, errors });
   const clock = systemClock;
   const demo = loaded.file === undefined;
   log.info({ version: VERSION, config: loaded.file ?? '(defaults: demo mode)', dataDir: loaded.config.dataDir }, 'moodbox starting');
@@ -145,6 +148,7 @@ export async function runDaemon(options: {
       demo,
       dataDir: loaded.config.dataDir,
       restore: { restored, setAside, people },
+      errors,
     }));
   } catch (err) {
     // A file the configuration names that cannot be read (the broker's password, its certificates)

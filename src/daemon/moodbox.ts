@@ -23,6 +23,7 @@ import type { BackupService } from './ops/backup-service.js';
 import { MemoryGuard, type MemoryReading } from './ops/memory-guard.js';
 import { MoodRecorder } from './camera/mood-recorder.js';
 import { MoodboxMetrics } from './metrics/moodbox-metrics.js';
+import type { ErrorCounter } from './metrics/error-counter.js';
 import type { RfidReader } from './rfid/rfid-reader.js';
 import type { Store } from './store/store.js';
 import { StoreService } from './store/store-service.js';
@@ -67,6 +68,8 @@ export interface MoodboxDeps {
   lastUpdate?: Service | undefined;
   /** Reads the process's memory, for the memory guard (`memory.ceilingMiB`); left out, no guard runs. */
   memory?: (() => MemoryReading) | undefined;
+  /** The lines logged at `error` or `fatal`, by part (the root logger's count), served with the metrics. @default none served */
+  errors?: ErrorCounter | undefined;
 }
 
 /** What the delivery layers may use of Moodbox, declared in `core.ts`. */
@@ -214,7 +217,7 @@ export class Moodbox implements MoodboxCore {
       cameraParts?.setPersonalize?.((result) => calibration.personalize(result));
     }
     this.metrics = settings.current.metrics.enabled
-      ? new MoodboxMetrics({ bus, player, sourceOf: (id) => store.tracks.get(id)?.source ?? 'local' })
+      ? new MoodboxMetrics({ bus, player, sourceOf: (id) => store.tracks.get(id)?.source ?? 'local', errors: deps.errors })
       : undefined;
     const guard =
       deps.memory === undefined

@@ -56,6 +56,8 @@ describe('/metrics', () => {
       expect(families.get('moodbox_mood_changes_total')?.type).toBe('COUNTER');
       expect(families.get('moodbox_plays_total')?.metrics[0]?.labels).toMatchObject({ source: 'local', reason: expect.any(String) });
       expect(families.get('moodbox_skips_total')?.type).toBe('COUNTER');
+      // Counted by the root logger's hook from the first line, and served here (issue 81).
+      expect(families.get('moodbox_errors_total')?.type).toBe('COUNTER');
       expect(value(families.get('moodbox_websocket_clients'))).toBe(1);
       expect(value(families.get('process_resident_memory_bytes'))).toBeGreaterThan(10 * 1024 * 1024);
       expect(families.get('nodejs_eventloop_lag_seconds')?.type).toBe('GAUGE');

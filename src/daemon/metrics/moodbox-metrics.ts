@@ -3,6 +3,7 @@ import type { CameraStatus, MoodboxBus } from '../events.js';
 import type { EventBus } from '../../kernel/event-bus.js';
 import type { Service } from '../../kernel/lifecycle.js';
 import type { PlayerEvents } from '../../player/player.js';
+import type { ErrorCounter } from './error-counter.js';
 
 /** Latency buckets (seconds) for one frame's detection or classification: 0.5 ms to 250 ms. */
 const FRAME_BUCKETS = [0.0005, 0.001, 0.002, 0.004, 0.008, 0.012, 0.016, 0.025, 0.05, 0.1, 0.25];
@@ -14,12 +15,15 @@ export interface MoodboxMetricsDeps {
   player: { readonly events: Pick<EventBus<PlayerEvents>, 'on'> };
   /** The music source of a library track (`local`, `spotify`, …). */
   sourceOf: (trackId: number) => string;
+  /** The lines logged at `error` or `fatal`, by part (`moodbox_errors_total`), counted by the root logger. @default not served */
+  errors?: ErrorCounter | undefined;
 }
 
 /**
  * Moodbox's Prometheus metrics (prom-client), fed from the app's events and the player's: frames
  * analysed, detection and classification latency, faces in view, room mood changes, plays by
- * source and reason, skips by people and switches for the room; WebSocket clients (read from the server at each scrape); and Node's
+ * source and reason, skips by people and switches for the room; WebSocket clients (read from the server at each scrape); the
+ * lines logged at error level by part (`ErrorCounter`, counted by the root logger); and Node's
  * own (resident memory, event-loop lag, heap, GC) under `process_` and `nodejs_`. It only counts:
  * nothing waits on it, and nothing is sent anywhere; `/metrics` serves it to the LAN, without the
  * number of faces in view (`MetricsView`).
@@ -122,6 +126,7 @@ export class MoodboxMetrics implements Service {
         this.set(wsClients());
       },
     });
+    if (deps.errors !== undefined) this.registry.registerMetric(deps.errors.metric);
     collectDefaultMetrics({ register: this.registry });
     // Gauges named like counters (prom-client also serves each as the same name without `_total`):
     // promtool's lint refuses them, and a rate() over one would mean nothing.
