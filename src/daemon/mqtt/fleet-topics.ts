@@ -4,9 +4,9 @@
  * | Topic | Retained | What |
  * | --- | --- | --- |
  * | `moodbox/<site>/<box>/availability` | yes | `online`, or `offline` (the last will) |
- * | `moodbox/<site>/<box>/state` | yes | mood, faces, what plays, volume and limits (JSON) |
- * | `moodbox/<site>/<box>/health` | yes | version, uptime, memory, each service's health (JSON) |
- * | `moodbox/<site>/<box>/heartbeat` | no | every `mqtt.fleet.heartbeatS` seconds (JSON) |
+ * | `moodbox/<site>/<box>/state` | yes | mood, faces, what plays, volume and limits (JSON), sent when it changes |
+ * | `moodbox/<site>/<box>/health` | yes | version, memory, each service's health (JSON), sent when a status changes and at the heartbeat |
+ * | `moodbox/<site>/<box>/heartbeat` | no | every `mqtt.heartbeatS` seconds, with the uptime (JSON) |
  * | `moodbox/<site>/<box>/events/play` · `/events/mood` | no | each play, each room mood change (JSON) |
  * | `moodbox/<site>/<box>/cmd/<command>` | no | an operator's command to one box (JSON `{id, value}`) |
  * | `moodbox/<site>/all/cmd/<command>` | no | the same command to every box of the site |
