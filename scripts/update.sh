@@ -243,7 +243,7 @@ main() {
   kiosk=0
   if has_kiosk; then kiosk=1; fi
   system_before="$(system_files)"
-  rm -rf "$previous"
+  rm -rf "$previous" || true
   if ! mv "$prefix" "$previous"; then
     rm -rf "$next"
     service start || true
