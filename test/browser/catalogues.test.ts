@@ -270,6 +270,7 @@ describe('the catalogues', () => {
       MUSIC_REFUSALS.spotifyNotASource('Blue'),
       ...(['song', 'artist', 'explicit'] as const).map((why) => MUSIC_REFUSALS.blocked('Blue', why)),
       MUSIC_REFUSALS.stationCannotPlay(),
+      MUSIC_REFUSALS.unplayableEntry('Blue', 'stream'),
       MUSIC_REFUSALS.signInToChoose(),
       MUSIC_REFUSALS.alreadyEnded(3, 4),
       MUSIC_REFUSALS.atKioskOnly(),

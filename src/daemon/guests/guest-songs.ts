@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.js';
 import type { Store, Track } from '../store/store.js';
+import { entryProblem } from '../../player/library/library-entry.js';
 import { STREAM_SOURCE } from '../../player/streams/stream-url.js';
 import { HOUR_MS } from './guest-limits.js';
 
@@ -44,6 +45,8 @@ export class GuestSongs {
   mayAskFor(track: Track | number): boolean {
     const found = typeof track === 'number' ? this.#deps.store.tracks.get(track) : track;
     if (found === undefined || found.missing) return false;
+    // An entry the player cannot play (written straight into the database) is no guest's either.
+    if (entryProblem(found) !== undefined) return false;
     if (found.source === 'spotify') {
       const { site, music } = this.#deps.settings();
       return site.kind === 'home' && music.source !== 'local';

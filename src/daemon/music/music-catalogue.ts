@@ -1,6 +1,7 @@
 import type { Log } from '../../kernel/log.js';
 import type { RoomMoodLabel } from '../../kernel/room-mood.js';
 import { isAutoPickable } from '../../player/auto-pick.js';
+import { entryProblem } from '../../player/library/library-entry.js';
 import type { Said } from '../../kernel/said.js';
 import type { PlayReason } from '../../player/play-queue.js';
 import type { QueueEntry, QueueItem } from '../../player/play-queue.js';
@@ -45,9 +46,13 @@ export class MusicCatalogue {
   reload(): void {
     // Tracks Spotify played are in the library for the history and likes; only its own source plays them.
     const isPlayable = this.#deps.isPlayable ?? (() => true);
-    const tracks = this.#deps.store.tracks
-      .allWithMoods()
-      .filter((t) => t.source !== 'spotify' && isPlayable(t) && this.blockedWhy(t) === null);
+    const all = this.#deps.store.tracks.allWithMoods();
+    // An entry the player cannot play (written straight into the database) is never picked.
+    const playable = all.filter((t) => entryProblem(t) === undefined);
+    if (playable.length < all.length) {
+      this.#deps.log.warn({ entries: all.length - playable.length }, 'library entries the player cannot play are left out');
+    }
+    const tracks = playable.filter((t) => t.source !== 'spotify' && isPlayable(t) && this.blockedWhy(t) === null);
     this.#tracks = new Map(tracks.map((t) => [t.id, t]));
     this.#notAnalysed = tracks.filter((t) => t.source === 'local' && t.audio === null).length;
     // Every track can be tapped; only those the music may pick by itself are candidates.
@@ -92,9 +97,17 @@ export class MusicCatalogue {
     return this.#deps.blocked?.(track) ?? null;
   }
 
-  /** `track`, unless it is blocked here, a station that cannot play now, or Spotify's while Spotify is no source of the music. */
+  /**
+   * `track`, unless it is Spotify's while Spotify is no source of the music, an entry the player
+   * cannot play (`entryProblem`), blocked here, or a station that cannot play now.
+   */
   mayPlay(track: Track): Track {
     if (track.source === 'spotify' && this.#deps.spotifyPlays?.() !== true) throw MUSIC_REFUSALS.spotifyNotASource(track.title);
+    const problem = entryProblem(track);
+    if (problem !== undefined) {
+      this.#deps.log.warn({ trackId: track.id, source: track.source, problem }, 'a library entry the player cannot play was asked for');
+      throw MUSIC_REFUSALS.unplayableEntry(track.title, track.source);
+    }
     const blocked = this.blockedWhy(track);
     if (blocked !== null) throw MUSIC_REFUSALS.blocked(track.title, blocked);
     if (this.#deps.isPlayable?.(track) === false) throw MUSIC_REFUSALS.stationCannotPlay();

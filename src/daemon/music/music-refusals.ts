@@ -90,6 +90,17 @@ export const MUSIC_REFUSALS = {
       'spotifyNotASource',
       { title },
     ),
+  /**
+   * A library entry the player cannot play (`entryProblem`): a station whose address today's rules
+   * refuse, a song that is no file, a source nothing plays. Written straight into the database.
+   */
+  unplayableEntry: (title: string, source: string) =>
+    player(
+      'MB_ERR_PLAYER_NOT_ALLOWED',
+      `“${title}” cannot play: its entry in the library is not one this box plays (source \`${source}\`: a song is a file's full path, a station an http or https address, as the library stores them)`,
+      'unplayableEntry',
+      { title, source },
+    ),
   /** A song blocked here, for `why`. */
   blocked: (title: string, why: BlockReason) =>
     player('MB_ERR_MUSIC_BLOCKED', `“${title}” does not play here: ${BLOCK_WORDS[why]} (Library › Blocked lifts it)`, 'blocked', {
