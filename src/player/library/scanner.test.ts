@@ -3,8 +3,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../kernel/clock.js';
+import { openSqliteStore } from '../../daemon/store/sqlite-store.js';
 import { FakeLibraryStore } from '../testing/fake-library-store.js';
 import { makeCorruptFile, makeImage, makeTone } from '../testing/tones.js';
 import { MusicMetadataTagReader } from './music-metadata-tag-reader.js';
@@ -197,11 +199,38 @@ describe('LibraryScanner', () => {
     }
   });
 
-  it('stops on a database write failure (unlike a bad file), keeping what was written before', async () => {
-    const store = new FakeLibraryStore();
-    store.failNextUpsert();
-    await expect(scanner(store).scan(dir)).rejects.toThrow('disk full');
-    expect(store.all().length).toBeLessThan(3);
+  it('stops on a database write failure (unlike a bad file), keeping the batches written before and nothing of the one that failed', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'moodbox-write-failure-'));
+    try {
+      const songs = await Promise.all(
+        [1, 2, 3, 4, 5].map((n) => makeTone(work, { file: `${n}.flac`, tags: { title: `Song ${n}`, genre: 'Ambient' } })),
+      );
+      // The real store on a file, whose database refuses the fourth song's row as a full disk would.
+      const path = join(work, 'moodbox.db');
+      const store = openSqliteStore({ clock: systemClock, log: { info() {}, warn() {} } }, { path });
+      const db = new Database(path);
+      try {
+        db.exec(
+          `CREATE TRIGGER refuse_song_4 BEFORE INSERT ON tracks WHEN NEW.title = 'Song 4' BEGIN SELECT RAISE(ABORT, 'disk full'); END`,
+        );
+        // One file at a time, two to a transaction: songs 1 and 2, then 3 and 4, then 5.
+        const scan = new LibraryScanner(
+          { store, tags: new MusicMetadataTagReader(), clock: systemClock },
+          { coversDir: covers, batchSize: 2, concurrency: 1 },
+        );
+        await expect(scan.scan(work)).rejects.toThrow('disk full');
+        // The first batch stays, with its moods; song 3 went back with the batch that failed; song 5 was never read.
+        const kept = store.tracks.files();
+        expect(kept.map((f) => f.uri)).toEqual(songs.slice(0, 2));
+        for (const { id, uri } of kept) expect(store.tracks.moods(id), uri).toEqual([{ mood: 'calm', weight: 0.8, origin: 'rule' }]);
+        expect(db.prepare('SELECT COUNT(*) AS n FROM track_moods').get()).toEqual({ n: 2 });
+      } finally {
+        db.close();
+        store.close();
+      }
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
   });
 
   it('stops when aborted, keeping what it had read', async () => {
