@@ -91,6 +91,10 @@ describe('guest calls', () => {
     expect(errorOf(noOrigin)).toEqual({ status: 403, code: 'MB_ERR_HTTP_FORBIDDEN' });
     const foreign = await h.server.app.inject(h.as(1, { ...request, headers: { origin: 'http://evil.example' } }));
     expect(errorOf(foreign)).toEqual({ status: 403, code: 'MB_ERR_HTTP_FORBIDDEN' });
+    // Neither vote was counted; the same vote from the guest page is.
+    expect(h.guests.votesOn('now')).toMatchObject({ up: 0, down: 0 });
+    expect((await h.server.app.inject(h.as(1, request))).statusCode).toBe(200);
+    expect(h.guests.votesOn('now')).toMatchObject({ up: 1, down: 0 });
     const otherHost = await h.server.app.inject(h.as(1, { method: 'GET', url: '/api/guest/state', headers: { host: 'evil.example' } }));
     expect(otherHost.statusCode).toBe(403);
     // The guest cookie is no admin's or kiosk person's credential.
