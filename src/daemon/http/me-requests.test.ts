@@ -52,6 +52,15 @@ async function kiosk(config: Record<string, unknown> = {}) {
   return { ...server, clock, song: song.id, other: other.id, untitled: untitled.id, ada: ada.id, token: signed.token };
 }
 
+/** What a refused request must leave as it was: Ada's likes and preferences, and the audit. */
+function whatTheyKeep(box: Awaited<ReturnType<typeof kiosk>>) {
+  return {
+    likes: box.store.plays.feedbackFor(box.ada),
+    preferences: box.store.users.get(box.ada)?.preferences,
+    audit: box.store.audit.list({ limit: 100 }).items,
+  };
+}
+
 describe("the signed-in person's own requests on /ws", () => {
   it('likes and unlikes, the liked marks following in their profile and history', async () => {
     const box = await kiosk();
@@ -125,8 +134,10 @@ describe("the signed-in person's own requests on /ws", () => {
     expect(await screen.ask('session/options')).toMatchObject({ data: { selfRegistration: true, idleTimeoutS: 30 } });
   });
 
-  it('refuses another screen without the token, and answers it with the token', async () => {
+  it('refuses another screen without the token, changing nothing, and answers it with the token', async () => {
     const box = await kiosk();
+    box.store.plays.recordFeedback({ userId: box.ada, trackId: box.song, kind: 'like', at: box.clock.now() });
+    const before = whatTheyKeep(box);
     const page = await socket(box.app, LAN_PAGE);
     for (const [type, data] of [
       ['me/profile', undefined],
@@ -137,13 +148,17 @@ describe("the signed-in person's own requests on /ws", () => {
     ] as const) {
       expect(await page.ask(type, data), type).toMatchObject({ status: 'error', error: { code: 'MB_ERR_AUTH_REQUIRED' } });
     }
-    expect(box.store.users.get(box.ada)?.preferences).toEqual({});
+    // Ada's like, her preferences and the audit are as they were.
+    expect(whatTheyKeep(box)).toEqual(before);
+    expect(before).toMatchObject({ likes: [{ trackId: box.song, kind: 'like' }], preferences: {} });
     expect(await page.ask('me/history', undefined, box.token)).toMatchObject({ status: 'ok', data: { total: 3 } });
   });
 
-  it('refuses every personal request while nobody is signed in', async () => {
+  it('refuses every personal request while nobody is signed in, changing nothing', async () => {
     const box = await kiosk();
+    box.store.plays.recordFeedback({ userId: box.ada, trackId: box.song, kind: 'like', at: box.clock.now() });
     box.presence.signOut('button');
+    const before = whatTheyKeep(box);
     const screen = await socket(box.app, KIOSK_SCREEN);
     for (const type of ['me/profile', 'me/history', 'session/stay']) {
       expect(await screen.ask(type), type).toMatchObject({
@@ -155,6 +170,9 @@ describe("the signed-in person's own requests on /ws", () => {
       status: 'error',
       error: { code: 'MB_ERR_AUTH_REQUIRED' },
     });
+    // The like Ada left stays, and the audit has no line of it.
+    expect(whatTheyKeep(box)).toEqual(before);
+    expect(before.likes).toMatchObject([{ trackId: box.song, kind: 'like' }]);
     expect(await screen.ask('session/options')).toMatchObject({ status: 'ok' });
   });
 
