@@ -150,9 +150,16 @@ describe('admin API', () => {
     }
   });
 
-  it("refuses a member's PIN at the admin sign-in", async () => {
+  it("refuses a member's PIN at the admin sign-in, opening no session", async () => {
     const res = await app.inject({ method: 'POST', url: '/api/admin/session', payload: { name: 'Ada', passphrase: '4711' } });
-    expect(res.statusCode).toBe(401);
+    expect([res.statusCode, res.json().error.code]).toEqual([401, 'MB_ERR_AUTH_FAILED']);
+    expect(res.headers['set-cookie']).toBeUndefined();
+    const ada = store.users.byName('Ada')?.id ?? 0;
+    // She had none before; `deleteForUser` answers how many she has now.
+    expect(store.sessions.deleteForUser(ada)).toBe(0);
+    // The audit says a failed admin sign-in, and no sign-in.
+    expect(store.audit.list({ action: 'auth.sign-in' }).total).toBe(0);
+    expect(store.audit.list({ action: 'auth.failed' }).items).toMatchObject([{ target: 'Ada', detail: { kind: 'admin' } }]);
   });
 
   it('rejects a change without the CSRF token, and accepts it with one', async () => {
