@@ -98,13 +98,20 @@ describe('AuthService', () => {
 
   it("counts a member's wrong PINs apart from the admin's passphrase, both ways", async () => {
     const { auth } = await setup();
-    for (let i = 0; i < 12; i++)
-      await auth.signInWithSecret({ name: 'Boss', secret: '0000', device: 'kiosk', kind: 'kiosk' }).catch(() => {});
+    /** The codes of `n` refused tries, one after another on the fake clock that never moves. */
+    const refusals = async (n: number, attempt: Parameters<typeof auth.signInWithSecret>[0]): Promise<string[]> => {
+      const codes: string[] = [];
+      for (let i = 0; i < n; i++) codes.push((await failure(auth.signInWithSecret(attempt))).code);
+      return codes;
+    };
+    // Six wrong tries from one source, then the seventh waits: each scope on its own count.
+    const sixWrongThenWaits = [...new Array<string>(6).fill('MB_ERR_AUTH_FAILED'), ...new Array<string>(6).fill('MB_ERR_AUTH_THROTTLED')];
+    expect(await refusals(12, { name: 'Boss', secret: '0000', device: 'kiosk', kind: 'kiosk' })).toEqual(sixWrongThenWaits);
     const admin = await auth.signInWithSecret({ name: 'Boss', secret: 'correct horse battery', device: 'kiosk', kind: 'admin' });
     expect(admin.user.name).toBe('Boss');
-    for (let i = 0; i < 12; i++)
-      await auth.signInWithSecret({ name: 'Ada', secret: 'guess guess', device: 'lan', kind: 'admin' }).catch(() => {});
-    expect((await auth.signInWithSecret({ name: 'Ada', secret: '4711', device: 'kiosk', kind: 'kiosk' })).user.name).toBe('Ada');
+    expect(await refusals(12, { name: 'Ada', secret: 'guess guess', device: 'lan', kind: 'admin' })).toEqual(sixWrongThenWaits);
+    // From the same source: tries are also counted per source, so another one would prove nothing.
+    expect((await auth.signInWithSecret({ name: 'Ada', secret: '4711', device: 'lan', kind: 'kiosk' })).user.name).toBe('Ada');
   });
 
   // Issue 80: the kiosk's PIN route took an admin's passphrase, so it could be guessed there on the PINs' budget too.
