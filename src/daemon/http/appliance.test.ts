@@ -531,7 +531,7 @@ describe('a passphrase that must be changed', () => {
     expect(actions).toContain('user.pin');
   });
 
-  it('lets an admin who need not change it change it too', async () => {
+  it('lets an admin who need not change it change it too: the session ends, and only the new one signs in', async () => {
     const s = await server();
     const { headers } = await signIn(s);
     const res = await s.app.inject({
@@ -541,6 +541,12 @@ describe('a passphrase that must be changed', () => {
       payload: { currentPassphrase: PASSPHRASE, newPassphrase: 'another good passphrase' },
     });
     expect(res.statusCode).toBe(200);
+    // The session signed in with the old one ends with it.
+    expect((await s.app.inject({ url: '/api/admin/users', headers })).statusCode).toBe(401);
+    const old = await s.app.inject({ method: 'POST', url: '/api/admin/session', payload: { name: 'Boss', passphrase: PASSPHRASE } });
+    expect([old.statusCode, old.json().error.code, old.headers['set-cookie']]).toEqual([401, 'MB_ERR_AUTH_FAILED', undefined]);
+    await signIn(s, 'Boss', 'another good passphrase');
+    expect(s.store.audit.list({ action: 'user.pin' }).items).toMatchObject([{ target: 'Boss' }]);
   });
 });
 
