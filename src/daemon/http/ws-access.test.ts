@@ -1,11 +1,13 @@
 // Issue 14, finding 4: the WebSocket acted for the signed-in person with no credential and no Origin check.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { MoodboxError } from '../../kernel/errors.js';
 import { buildTestServer, type TestServer } from '../testing/server.js';
+import { LAN_PAGE, socket } from '../testing/ws-socket.js';
 import type { ReplyMessage } from './contract.js';
 import type { KioskMusic } from '../music/kiosk-commands.js';
 import { actors } from '../store/audit.js';
@@ -218,6 +220,17 @@ describe('the WebSocket upgrade checks the address', () => {
     'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
   };
 
+  /**
+   * Opens `/ws` from a page of the box at `remoteAddress`: the upgrade must answer 101 (the
+   * injected socket opens on nothing else) and the socket then sends the screens' state.
+   */
+  async function expectUpgraded(server: TestServer, remoteAddress: string): Promise<void> {
+    const page = { headers: LAN_PAGE.headers, socket: { remoteAddress, localPort: 80 } as Socket };
+    const opened = await socket(server.app, page).catch((err: unknown) => ({ refused: String(err) }));
+    expect('ws' in opened ? 'upgraded' : opened, remoteAddress).toBe('upgraded');
+    if ('ws' in opened) opened.ws.terminate();
+  }
+
   it('refuses an address off the LAN before the upgrade while the admin panel is LAN-only, as the admin routes', async () => {
     const server = await buildTestServer();
     cleanups.push(() => server.app.close());
@@ -225,16 +238,12 @@ describe('the WebSocket upgrade checks the address', () => {
       const res = await server.app.inject({ method: 'GET', url: '/ws', headers: upgrade, remoteAddress });
       expect([res.statusCode, res.json<{ error: { code: string } }>().error.code], remoteAddress).toEqual([403, 'MB_ERR_HTTP_FORBIDDEN']);
     }
-    for (const remoteAddress of ['127.0.0.1', '192.168.1.20', 'fd00::5']) {
-      const res = await server.app.inject({ method: 'GET', url: '/ws', headers: upgrade, remoteAddress });
-      expect(res.statusCode, remoteAddress).not.toBe(403);
-    }
+    for (const remoteAddress of ['127.0.0.1', '192.168.1.20', 'fd00::5']) await expectUpgraded(server, remoteAddress);
   });
 
   it('serves any address when the owner turned `server.adminLanOnly` off', async () => {
     const server = await buildTestServer({ config: { server: { adminLanOnly: false } } });
     cleanups.push(() => server.app.close());
-    const res = await server.app.inject({ method: 'GET', url: '/ws', headers: upgrade, remoteAddress: '203.0.113.5' });
-    expect(res.statusCode).not.toBe(403);
+    await expectUpgraded(server, '203.0.113.5');
   });
 });
