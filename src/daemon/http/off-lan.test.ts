@@ -11,14 +11,20 @@ import { actors } from '../store/audit.js';
 const KIOSK = '127.0.0.1';
 const LAN_PHONE = '192.168.1.40';
 const STRANGER = '203.0.113.9';
+const PASSPHRASE = 'correct horse battery';
 
 let server: TestServer;
 
 beforeEach(async () => {
-  server = await buildTestServer({ clock: new FakeClock() });
-  await server.auth.createUser({ name: 'Ada Lovelace', role: 'member', secret: '4711' }, actors.cli);
-  await server.app.ready();
-  const { hub } = server;
+  server = await servedWith();
+});
+
+/** A server with these settings, Ada, and a state that holds a name, faces, the broker and paths. */
+async function servedWith(config?: Record<string, unknown>): Promise<TestServer> {
+  const built = await buildTestServer({ clock: new FakeClock(), config });
+  await built.auth.createUser({ name: 'Ada Lovelace', role: 'member', secret: '4711' }, actors.cli);
+  await built.app.ready();
+  const { hub } = built;
   const now = hub.snapshot().data;
   hub.update('services', [{ name: 'mqtt', status: 'ready', detail: 'connected to mqtt://moodbox:***@broker.cafe.lan:1883' }]);
   hub.update('session', { ...now.session, user: { id: 1, name: 'Ada Lovelace' } });
@@ -36,14 +42,15 @@ beforeEach(async () => {
       problems: ['/home/ada/Music/Gone: no such folder'],
     },
   });
-});
+  return built;
+}
 
 afterEach(async () => {
   await server.app.close();
 });
 
-async function state(remoteAddress: string): Promise<StateSnapshot> {
-  const res = await server.app.inject({ method: 'GET', url: '/api/state', remoteAddress });
+async function state(remoteAddress: string, cookie?: string): Promise<StateSnapshot> {
+  const res = await server.app.inject({ method: 'GET', url: '/api/state', remoteAddress, headers: cookie === undefined ? {} : { cookie } });
   expect(res.statusCode).toBe(200);
   return res.json<{ data: StateSnapshot }>().data;
 }
@@ -91,8 +98,28 @@ describe('off the LAN, with adminLanOnly on', () => {
 
   it('with adminLanOnly off, the owner chose to serve everyone: the whole state and the sign-in', async () => {
     await server.app.close();
-    server = await buildTestServer({ clock: new FakeClock(), config: { server: { adminLanOnly: false } } });
-    await server.auth.createUser({ name: 'Ada Lovelace', role: 'member', secret: '4711' }, actors.cli);
+    server = await servedWith({ server: { adminLanOnly: false } });
+    await server.auth.createUser({ name: 'Boss', role: 'admin', secret: PASSPHRASE }, actors.cli);
+    // The admin, signed in from off the LAN, reads the whole state: names, faces, the broker and the paths.
+    const signIn = await server.app.inject({
+      method: 'POST',
+      url: '/api/admin/session',
+      payload: { name: 'Boss', passphrase: PASSPHRASE },
+      remoteAddress: STRANGER,
+    });
+    expect(signIn.statusCode).toBe(200);
+    const whole = await state(STRANGER, String(signIn.headers['set-cookie']).split(';')[0]);
+    expect(whole.session.user?.name).toBe('Ada Lovelace');
+    expect(whole.mood).toMatchObject({ current: 'happy', faces: 3, byEmotion: { happy: 2, neutral: 1 } });
+    expect(whole.services).toEqual([{ name: 'mqtt', status: 'ready', detail: 'connected to mqtt://moodbox:***@broker.cafe.lan:1883' }]);
+    expect(whole.library.lastScan).toMatchObject({
+      failed: [{ path: '/home/ada/Music/Private/diary.mp3', error: 'not audio' }],
+      problems: ['/home/ada/Music/Gone: no such folder'],
+    });
+    // Anyone else there still gets the guest view.
+    expect((await state(STRANGER)).session.user).toBeNull();
+
+    // A stranger's PIN sign-in signs Ada in at the kiosk.
     const res = await server.app.inject({
       method: 'POST',
       url: '/api/session/pin',
@@ -100,5 +127,8 @@ describe('off the LAN, with adminLanOnly on', () => {
       remoteAddress: STRANGER,
     });
     expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ token: expect.any(String) });
+    expect(server.presence.user?.name).toBe('Ada Lovelace');
+    expect(server.kioskChanges).toMatchObject([{ name: 'Ada Lovelace' }]);
   });
 });
