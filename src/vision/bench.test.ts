@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../kernel/clock.js';
-import { headline, type DetectorBench } from './bench-command.js';
+import { formatDetectorBench, headline, type DetectorBench } from './bench-command.js';
 import { benchVision, formatBench, percentiles } from './bench.js';
 import { cpuInfo, type CpuInfo } from './cpu-info.js';
 import { FER_LABELS } from './fer-csv.js';
@@ -97,7 +97,11 @@ describe('headline', () => {
         ],
       },
       crowdByLight: [],
+      readTwice: 0.25,
     };
+    expect(formatDetectorBench(report)).toContain(
+      "faces read twice (mirrored too, where the first read was unsure; a crowd's once): 25.0%",
+    );
     expect(headline(report)).toBe(
       'yunet: one-face full-scan whole frame p50 5.25 ms CPU (5.75 ms wall), 20-face crowd full-scan whole frame p50 14.50 ms CPU (15.00 ms wall), ' +
         'recall 93.2% (164/176), crowd recall 14–24 px 85.0% / >= 48 px 95.0%, 0.050 false faces a frame',

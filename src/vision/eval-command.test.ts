@@ -105,13 +105,39 @@ describe('moodbox eval', () => {
     const { code, stdout } = await run({ usage: 'PublicTest' });
     expect(code).toBe(0);
     expect(stdout).toMatch(
-      new RegExp(`^model: .*emotion-int8\\.onnx \\(sha256 [0-9a-f]{12}…, flip-TTA ${SHIPPED_FLIP_TTA ? 'on' : 'off'}\\)$`, 'm'),
+      new RegExp(
+        `^model: .*emotion-int8\\.onnx \\(sha256 [0-9a-f]{12}…, flip-TTA ${SHIPPED_FLIP_TTA ? 'on' : 'off'}; ${SHIPPED_FLIP_TTA ? '100.00' : '0.00'}% of faces read twice\\)$`,
+        'm',
+      ),
     );
     expect(stdout).toMatch(/^data: .*fer-tiny\.csv, Usage=PublicTest: 8 images$/m);
     expect(stdout).toMatch(/^accuracy \(FER-2013 labels\): \d+\.\d\d% \(\d\/8\)/m);
     expect(stdout).toMatch(/^ {2}disgust +\d+\.\d\d% {2}\(\d\/1\)$/m);
     expect(stdout).toMatch(/^FER\+ majority accuracy: .* of 7 rows with votes/m);
     expect(stdout).toMatch(/^speed: \d+ images\/s \(1 thread, batches of 64\)$/m);
+  });
+
+  it('reads a face twice only when its first read is unsure, below the margin given, and says how many', async () => {
+    const all = JSON.parse((await run({ usage: 'PublicTest', flipTta: true, json: true })).stdout) as EvalCommandResult;
+    const none = JSON.parse(
+      (await run({ usage: 'PublicTest', flipTta: true, mirrorBelowMargin: 0, json: true })).stdout,
+    ) as EvalCommandResult;
+    const some = JSON.parse(
+      (await run({ usage: 'PublicTest', flipTta: true, mirrorBelowMargin: 0.5, json: true })).stdout,
+    ) as EvalCommandResult;
+    const once = JSON.parse((await run({ usage: 'PublicTest', flipTta: false, json: true })).stdout) as EvalCommandResult;
+    expect([all.readTwice, none.readTwice, once.readTwice]).toEqual([1, 0, 0]);
+    expect(some.mirrorBelowMargin).toBe(0.5);
+    expect(some.readTwice).toBeGreaterThan(0);
+    expect(some.readTwice).toBeLessThan(1);
+    // A margin of 0 reads every face once, as flip-TTA off does; a margin of 1 every face twice.
+    expect(none.confusion).toEqual(once.confusion);
+    const every = JSON.parse(
+      (await run({ usage: 'PublicTest', flipTta: true, mirrorBelowMargin: 1, json: true })).stdout,
+    ) as EvalCommandResult;
+    expect(every.confusion).toEqual(all.confusion);
+    expect(every.readTwice).toBe(1);
+    expect((await run({ mirrorBelowMargin: 2 })).stderr).toMatch(/--mirror-below-margin/);
   });
 
   it('rejects a malformed row with its line number and exits 1', async () => {

@@ -18,6 +18,8 @@ export interface EvalCommandOptions {
   usage?: string | undefined;
   /** Override the manifest's flip-TTA setting. */
   flipTta?: boolean | undefined;
+  /** With flip-TTA, mirror a face only when its first read's top two probabilities are closer than this (0–1). @default every face */
+  mirrorBelowMargin?: number | undefined;
   /** onnxruntime intra-op threads. @default 1 */
   threads?: number | undefined;
   /** Faces per inference call. @default 64 */
@@ -66,6 +68,10 @@ export interface EvalCommandResult extends EvaluationReport {
   readonly usage: string | null;
   readonly model: { readonly path: string; readonly sha256: string; readonly labels: readonly string[] };
   readonly flipTta: boolean;
+  /** With flip-TTA: the margin below which a face was read mirrored too, or null (every face). */
+  readonly mirrorBelowMargin: number | null;
+  /** Share of the faces read twice (mirrored too), 0–1. */
+  readonly readTwice: number;
   readonly threads: number;
   readonly batchSize: number;
   /** The face size evaluated (px): 48 when the faces were used as stored. */
@@ -91,6 +97,11 @@ export async function runEvalCommand(options: EvalCommandOptions, io: EvalComman
     io.stderr(`moodbox eval: Expected \`--shrink\` to be a whole number of pixels >= ${MIN_SHRINK}, got \`${shrink}\`\n`);
     return 1;
   }
+  const margin = options.mirrorBelowMargin;
+  if (margin !== undefined && !(Number.isFinite(margin) && margin >= 0 && margin <= 1)) {
+    io.stderr(`moodbox eval: Expected \`--mirror-below-margin\` to be a probability margin in [0, 1], got \`${margin}\`\n`);
+    return 1;
+  }
   const faceSize = shrink === undefined ? FACE_SIZE : Math.min(shrink, FACE_SIZE);
   const lightError = checkLight(options);
   if (lightError !== undefined) {
@@ -114,6 +125,7 @@ export async function runEvalCommand(options: EvalCommandOptions, io: EvalComman
       intraOpThreads: threads,
       maxBatch: batchSize,
       ...(options.flipTta === undefined ? {} : { flipTta: options.flipTta }),
+      ...(margin === undefined ? {} : { mirrorBelowMargin: margin }),
     },
   );
   try {
@@ -138,6 +150,8 @@ export async function runEvalCommand(options: EvalCommandOptions, io: EvalComman
       usage: options.usage ?? null,
       model: { path: model.path, sha256: model.entry.sha256, labels: model.entry.labels },
       flipTta: classifier.flipTta,
+      mirrorBelowMargin: classifier.flipTta ? (margin ?? null) : null,
+      readTwice: classifier.reads.faces === 0 ? 0 : classifier.reads.twice / classifier.reads.faces,
       threads,
       batchSize,
       faceSize,
@@ -187,7 +201,9 @@ const pct = (x: number | null): string => (x === null ? '   -  ' : `${(100 * x).
 /** The human-readable report. */
 export function formatEvaluation(r: EvalCommandResult): string {
   const lines = [
-    `model: ${r.model.path} (sha256 ${r.model.sha256.slice(0, 12)}…, flip-TTA ${r.flipTta ? 'on' : 'off'})`,
+    `model: ${r.model.path} (sha256 ${r.model.sha256.slice(0, 12)}…, flip-TTA ${r.flipTta ? 'on' : 'off'}` +
+      (r.mirrorBelowMargin === null ? '' : ` below a margin of ${r.mirrorBelowMargin}`) +
+      `; ${pct(r.readTwice).trim()} of faces read twice)`,
     `cpu: ${describeCpu(r.cpu)}`,
     `data: ${r.file}${r.usage === null ? '' : `, Usage=${r.usage}`}: ${r.n} images` +
       (r.light === null

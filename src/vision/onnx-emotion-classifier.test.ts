@@ -21,7 +21,7 @@ const started: OnnxEmotionClassifier[] = [];
 
 async function classifier(
   modelPath: string,
-  options: { flipTta?: boolean; maxBatch?: number; mirrorUpToFaces?: number } = {},
+  options: { flipTta?: boolean; maxBatch?: number; mirrorUpToFaces?: number; mirrorBelowMargin?: number } = {},
 ): Promise<OnnxEmotionClassifier> {
   const c = new OnnxEmotionClassifier({}, { modelPath, ...options });
   await c.start(signal);
@@ -163,6 +163,28 @@ describe('OnnxEmotionClassifier', () => {
     const crowd = faces.slice(0, 3);
     expect((await limited.classify(crowd)).map(probs)).toEqual((await plain.classify(crowd)).map(probs));
     expect((await limited.classify(crowd)).map(probs)).not.toEqual((await mirrored.classify(crowd)).map(probs));
+  });
+
+  it('with mirrorBelowMargin reads a face twice only when its first read is unsure, each face as the full reads give it', async () => {
+    const plain = await classifier(INT8, { flipTta: false });
+    const mirrored = await classifier(INT8, { flipTta: true });
+    const gated = await classifier(INT8, { flipTta: true, mirrorBelowMargin: 0.5 });
+    const [once, twice, read] = [await plain.classify(faces), await mirrored.classify(faces), await gated.classify(faces)];
+    const margin = (r: EmotionResult | undefined): number => {
+      const [first = 0, second = 0] = probs(r).sort((x, y) => y - x);
+      return first - second;
+    };
+    const unsure = once.map((r) => margin(r) < 0.5);
+    // These faces hold both kinds, or the test would prove nothing.
+    expect(unsure).toContain(true);
+    expect(unsure).toContain(false);
+    read.forEach((r, i) => {
+      const as = unsure[i] ? twice[i] : once[i];
+      probs(r).forEach((p, k) => expect(p, `face ${i}`).toBeCloseTo(probs(as)[k] ?? 0, 5));
+      expect(r.logits?.length).toBe(as?.logits?.length);
+      expect(r.embedding?.length).toBe(as?.embedding?.length);
+    });
+    expect(gated.reads).toEqual({ faces: faces.length, twice: unsure.filter(Boolean).length });
   });
 
   it("divides the logits by the manifest's temperature before the softmax: same labels, tempered confidence", async () => {

@@ -2,7 +2,7 @@ import type * as OnnxRuntime from 'onnxruntime-node';
 import { loadOnnxRuntime } from './onnxruntime.js';
 import { ModelError } from './errors.js';
 import type { Service } from '../kernel/lifecycle.js';
-import { resultFromLogits, type EmotionClassifier, type EmotionResult } from './emotion-classifier.js';
+import { resultFromLogits, softmax, type EmotionClassifier, type EmotionResult } from './emotion-classifier.js';
 import { checkInt8Agreement, describeAgreement, type Int8Agreement } from './int8-agreement.js';
 import type { AccuracyBySize } from './face-weight.js';
 import { loadModelManifest, type VerifiedModel } from './model-manifest.js';
@@ -35,6 +35,12 @@ export interface OnnxEmotionClassifierOptions {
    */
   mirrorUpToFaces?: number;
   /**
+   * With flip-TTA, read a face a second time (mirrored) only when its first read is unsure: the
+   * top two probabilities closer than this margin (0–1). A face read with a clear answer is read
+   * once. @default every face is read twice
+   */
+  mirrorBelowMargin?: number;
+  /**
    * For an int8 model: compare it with its float original on the built-in faces at start
    * (`int8-agreement.ts`, about 0.3 s). `fallback` loads the float model instead when they
    * disagree on this CPU; `warn` only logs it; `off` skips the check. @default 'off'
@@ -43,6 +49,15 @@ export interface OnnxEmotionClassifierOptions {
 }
 
 export type Int8CheckMode = 'fallback' | 'warn' | 'off';
+
+/**
+ * The daemon's second read: with flip-TTA, a face is read mirrored too only when its first read's
+ * top two probabilities are closer than this. On PublicTest through the webcam of `low-light.ts`,
+ * the shipped int8 model then reads 33% of faces twice, and its accuracy at daylight, 25%, 12% and
+ * 4% of daylight and as 24 and 16 px faces stays within 0.08 points of reading every face twice
+ * (0.1 reads 19% twice but loses 0.34 at 16 px): `scripts/measure-second-read.ts`, docs/light.md.
+ */
+export const SECOND_READ_BELOW_MARGIN = 0.2;
 
 /**
  * The emotion classifier on onnxruntime-node (imported when the service starts). One session,
@@ -60,10 +75,17 @@ export class OnnxEmotionClassifier implements EmotionClassifier, Service {
   #flipTta = false;
   #agreement: Int8Agreement | undefined;
   #note: string | undefined;
+  #faces = 0;
+  #readTwice = 0;
 
   constructor(deps: { log?: Pick<Log, 'info' | 'warn'> }, options: OnnxEmotionClassifierOptions) {
     this.#log = deps.log;
     this.#options = options;
+  }
+
+  /** Faces read since the start, and how many of them were read twice (mirrored too). */
+  get reads(): { faces: number; twice: number } {
+    return { faces: this.#faces, twice: this.#readTwice };
   }
 
   /** Labels of the loaded model, in output order; empty before `start`. */
@@ -203,6 +225,9 @@ export class OnnxEmotionClassifier implements EmotionClassifier, Service {
     const maxBatch = this.#options.maxBatch ?? 64;
     const results: EmotionResult[] = [];
     const mirror = this.#flipTta && faces.length <= (this.#options.mirrorUpToFaces ?? Number.POSITIVE_INFINITY);
+    const margin = mirror ? this.#options.mirrorBelowMargin : undefined;
+    const k = entry.labels.length;
+    const width = entry.embedding?.shape[1] ?? 0;
     for (let start = 0; start < faces.length; start += maxBatch) {
       // A grainy face is smoothed first, as the model's rule says (the manifest's `denoise`); its
       // light is measured for that rule and for the offsets by grain (`labelOffsets`).
@@ -212,45 +237,128 @@ export class OnnxEmotionClassifier implements EmotionClassifier, Service {
       });
       const chunk = read.map((r) => r.face);
       const n = chunk.length;
-      const rows = mirror ? 2 * n : n;
-      const data = preprocessFaces(chunk, entry.input.normalisation, { appendMirrored: mirror });
-      const input = new ort.Tensor('float32', data, [rows, 1, FACE_SIZE, FACE_SIZE]);
-      let raw: Float32Array;
-      let scores: Float32Array;
-      let features: Float32Array | undefined;
-      const width = entry.embedding?.shape[1] ?? 0;
-      try {
-        const outputs = await session.run({ [entry.input.name]: input });
-        const output = outputs[entry.output.name];
-        if (output === undefined || output.data.length !== rows * entry.labels.length) {
-          throw new Error(`expected output ${entry.output.name} with ${rows * entry.labels.length} values`);
+      let out: Inference;
+      let twice: ReadonlySet<number>;
+      if (margin === undefined) {
+        // Every face and its mirror in one call (or every face once).
+        out = await this.#infer(model, preprocessFaces(chunk, entry.input.normalisation, { appendMirrored: mirror }), read, mirror);
+        twice = mirror ? new Set(chunk.keys()) : new Set();
+      } else {
+        // Each face once; its mirror only where the first read is unsure, placed as the mirrors above are.
+        const once = await this.#infer(model, preprocessFaces(chunk, entry.input.normalisation), read, false);
+        const unsure = [...chunk.keys()].filter((i) => topMargin(once.scores, i * k, k, entry.temperature ?? 1) < margin);
+        out = widen(once, n, k, width);
+        if (unsure.length > 0) {
+          const mirrors = preprocessFaces(
+            unsure.map((i) => chunk[i] as Uint8Array),
+            entry.input.normalisation,
+            { appendMirrored: true },
+          ).subarray(unsure.length * FACE_SIZE * FACE_SIZE);
+          const again = await this.#infer(
+            model,
+            mirrors,
+            unsure.map((i) => read[i] ?? { face: chunk[i] as Uint8Array }),
+            false,
+          );
+          unsure.forEach((i, j) => place(out, again, j, n + i, k, width));
         }
-        raw = output.data as Float32Array;
-        // The offsets by grain, like the temperature, turn the model's scores into probabilities;
-        // `logits` stay the model's own, which a personal calibration learns from.
-        scores = entry.labelOffsets === undefined ? raw : offsetRows(raw, read, entry.labelOffsets, mirror, entry.labels.length);
-        if (entry.embedding !== undefined) {
-          const emb = outputs[entry.embedding.name];
-          if (emb === undefined || emb.data.length !== rows * width) {
-            throw new Error(`expected output ${entry.embedding.name} with ${rows * width} values`);
-          }
-          features = emb.data as Float32Array;
-        }
-      } catch (err) {
-        throw new ModelError('MB_ERR_MODEL_LOAD', `the emotion model failed to run: ${(err as Error).message}`, { cause: err });
+        twice = new Set(unsure);
       }
-      const k = entry.labels.length;
+      this.#faces += n;
+      this.#readTwice += twice.size;
+      const { raw, scores, features } = out;
       for (let i = 0; i < n; i++) {
-        const mirrored = mirror ? { scores, offset: (n + i) * k } : undefined;
+        const mirrorRow = twice.has(i) ? n + i : undefined;
+        const mirrored = mirrorRow === undefined ? undefined : { scores, offset: mirrorRow * k };
         const result = resultFromLogits(entry.labels, scores, i * k, mirrored, entry.temperature ?? 1);
-        const logits = meanRows(raw, i * k, mirror ? (n + i) * k : undefined, k);
-        const embedding = features === undefined ? undefined : meanRows(features, i * width, mirror ? (n + i) * width : undefined, width);
+        const logits = meanRows(raw, i * k, mirrorRow === undefined ? undefined : mirrorRow * k, k);
+        const embedding =
+          features === undefined
+            ? undefined
+            : meanRows(features, i * width, mirrorRow === undefined ? undefined : mirrorRow * width, width);
         const light = read[i]?.light;
         results.push({ ...result, logits, ...(embedding === undefined ? {} : { embedding }), ...(light === undefined ? {} : { light }) });
       }
     }
     return results;
   }
+
+  /**
+   * One inference call on `data` (`rows` faces: those of `read`, then their mirrors when `mirror`):
+   * the model's own scores (`raw`), the scores with the offsets by grain added (`scores`), and the
+   * embedding when the model has one.
+   */
+  async #infer(model: VerifiedModel, data: Float32Array, read: ReadonlyArray<{ light?: FaceLight }>, mirror: boolean): Promise<Inference> {
+    const { entry } = model;
+    const session = this.#session;
+    const ort = this.#ort;
+    if (session === undefined || ort === undefined) throw new ModelError('MB_ERR_MODEL_LOAD', 'the emotion classifier is not started');
+    const rows = mirror ? 2 * read.length : read.length;
+    const width = entry.embedding?.shape[1] ?? 0;
+    const input = new ort.Tensor('float32', data, [rows, 1, FACE_SIZE, FACE_SIZE]);
+    try {
+      const outputs = await session.run({ [entry.input.name]: input });
+      const output = outputs[entry.output.name];
+      if (output === undefined || output.data.length !== rows * entry.labels.length) {
+        throw new Error(`expected output ${entry.output.name} with ${rows * entry.labels.length} values`);
+      }
+      const raw = output.data as Float32Array;
+      // The offsets by grain, like the temperature, turn the model's scores into probabilities;
+      // `logits` stay the model's own, which a personal calibration learns from.
+      const scores = entry.labelOffsets === undefined ? raw : offsetRows(raw, read, entry.labelOffsets, mirror, entry.labels.length);
+      if (entry.embedding === undefined) return { raw, scores, features: undefined };
+      const emb = outputs[entry.embedding.name];
+      if (emb === undefined || emb.data.length !== rows * width) {
+        throw new Error(`expected output ${entry.embedding.name} with ${rows * width} values`);
+      }
+      return { raw, scores, features: emb.data as Float32Array };
+    } catch (err) {
+      throw new ModelError('MB_ERR_MODEL_LOAD', `the emotion model failed to run: ${(err as Error).message}`, { cause: err });
+    }
+  }
+}
+
+/** What one inference gives: the model's scores, the scores as read (offsets added), the embedding. */
+interface Inference {
+  raw: Float32Array;
+  scores: Float32Array;
+  features: Float32Array | undefined;
+}
+
+/** `once` (n faces) with room for n mirrors after them, as one inference of faces and mirrors lays them out. */
+function widen(once: Inference, n: number, k: number, width: number): Inference {
+  const grow = (data: Float32Array, per: number): Float32Array => {
+    const out = new Float32Array(2 * n * per);
+    out.set(data.subarray(0, n * per));
+    return out;
+  };
+  return {
+    raw: grow(once.raw, k),
+    scores: once.scores === once.raw ? grow(once.raw, k) : grow(once.scores, k),
+    features: once.features === undefined ? undefined : grow(once.features, width),
+  };
+}
+
+/** Copies row `from` of `source` into row `to` of `target` (scores, raw and embedding alike). */
+function place(target: Inference, source: Inference, from: number, to: number, k: number, width: number): void {
+  target.raw.set(source.raw.subarray(from * k, (from + 1) * k), to * k);
+  target.scores.set(source.scores.subarray(from * k, (from + 1) * k), to * k);
+  if (target.features !== undefined && source.features !== undefined)
+    target.features.set(source.features.subarray(from * width, (from + 1) * width), to * width);
+}
+
+/** How far the most likely label's probability is above the next one's (0–1), for the face at `offset`. */
+function topMargin(scores: ArrayLike<number>, offset: number, k: number, temperature: number): number {
+  const p = softmax(scores, offset, k, temperature);
+  let first = 0;
+  let second = 0;
+  for (const q of p) {
+    if (q > first) {
+      second = first;
+      first = q;
+    } else if (q > second) second = q;
+  }
+  return first - second;
 }
 
 /** The graph's input and output must be the ones the manifest describes. */

@@ -16,12 +16,13 @@ import type { EmotionResult } from '../../vision/emotion-classifier.js';
  */
 export async function cameraParts(config: Config, deps: { clock: Clock; log: Logger }): Promise<CameraParts | undefined> {
   if (!config.camera.enabled) return undefined;
-  const [{ FfmpegFrameSource }, { createFaceDetector }, { OnnxEmotionClassifier }, { VisionPipeline }] = await Promise.all([
-    import('../../vision/ffmpeg-frame-source.js'),
-    import('../../vision/detectors.js'),
-    import('../../vision/onnx-emotion-classifier.js'),
-    import('../../vision/vision-pipeline.js'),
-  ]);
+  const [{ FfmpegFrameSource }, { createFaceDetector }, { OnnxEmotionClassifier, SECOND_READ_BELOW_MARGIN }, { VisionPipeline }] =
+    await Promise.all([
+      import('../../vision/ffmpeg-frame-source.js'),
+      import('../../vision/detectors.js'),
+      import('../../vision/onnx-emotion-classifier.js'),
+      import('../../vision/vision-pipeline.js'),
+    ]);
   const { clock } = deps;
   const log = deps.log.child({ module: 'vision' });
   const source = config.camera.source === 'demo' ? installPath(DEMO_CAMERA) : config.camera.source;
@@ -33,7 +34,12 @@ export async function cameraParts(config: Config, deps: { clock: Clock; log: Log
   });
   const classifier = new OnnxEmotionClassifier(
     { log },
-    { modelPath: installPath(config.vision.modelPath), int8Check: config.vision.int8Check, mirrorUpToFaces: config.vision.mirrorUpToFaces },
+    {
+      modelPath: installPath(config.vision.modelPath),
+      int8Check: config.vision.int8Check,
+      mirrorUpToFaces: config.vision.mirrorUpToFaces,
+      mirrorBelowMargin: SECOND_READ_BELOW_MARGIN,
+    },
   );
   let personalize: ((result: EmotionResult) => EmotionResult | undefined) | undefined;
   const vision = new VisionPipeline(

@@ -9,6 +9,11 @@ export function registerEval(program: Command): void {
     .option('--usage <name>', 'evaluate only the rows with this Usage, e.g. PublicTest')
     .option('--flip-tta', 'average each face with its mirror (default: as the manifest says)')
     .option('--no-flip-tta', 'do not average with the mirror')
+    .option(
+      '--mirror-below-margin <p>',
+      'with flip-TTA: read a face mirrored too only when its first read is unsure, its top two probabilities closer than this (0–1)',
+      (v) => Number(v),
+    )
     .option('--threads <n>', 'onnxruntime threads per inference', (v) => Number(v), 1)
     .option('--batch <n>', 'faces per inference call', (v) => Number(v), 64)
     .option(
@@ -37,6 +42,7 @@ export function registerEval(program: Command): void {
           model?: string;
           usage?: string;
           flipTta?: boolean;
+          mirrorBelowMargin?: number;
           threads: number;
           batch: number;
           json?: boolean;
@@ -58,6 +64,7 @@ export function registerEval(program: Command): void {
             model: opts.model ?? path.join(INSTALL_DIR, 'models', 'emotion-int8.onnx'),
             usage: opts.usage,
             flipTta: opts.flipTta,
+            mirrorBelowMargin: opts.mirrorBelowMargin,
             threads: opts.threads,
             batchSize: opts.batch,
             json: opts.json,
