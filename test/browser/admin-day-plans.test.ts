@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StateSnapshot } from '../../src/daemon/http/contract.js';
-import { type AdminPage, WAIT, adminPage, shot } from './harness.js';
+import { type AdminPage, WAIT, adminPage, boxOf, shot } from './harness.js';
 import { MIN_TARGET_PX, MIN_TEXT_PX } from './phone-checks.js';
 
 // Day plans from the owner's phone (issue 40): a block of the day added in Settings at 390 px, saved
@@ -87,7 +87,7 @@ describe('day plans in the admin panel on a phone', { timeout: 240_000 }, () => 
     const editor = row.locator('mb-day-plans');
     expect(await smallInside(editor)).toEqual([]);
     // Nothing sticks out of a phone's width.
-    expect((await editor.boundingBox())?.width ?? 999).toBeLessThanOrEqual(PHONE.width);
+    expect((await boxOf(editor)).width).toBeLessThanOrEqual(PHONE.width);
     // As the owner sees it: the block in the middle of the phone's screen, the bars of the panel around it.
     await block.evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await shot(page, 'admin-day-plans-editor');

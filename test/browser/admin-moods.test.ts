@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AdminPage, WAIT, a11yProblems, adminPage, shot } from './harness.js';
+import { type AdminPage, WAIT, a11yProblems, adminPage, boxOf, shot } from './harness.js';
 
 // Mood tags in the library: picked from the known moods, explained, touch-sized, editable in bulk (issue 16, item 9).
 
@@ -63,9 +63,9 @@ describe('library mood tags', { timeout: 180_000 }, () => {
   it('has remove buttons of at least 44x44 pixels', async () => {
     const buttons = page.locator('.chip button');
     expect(await buttons.count()).toBeGreaterThan(0);
-    for (const box of await Promise.all((await buttons.all()).map((b) => b.boundingBox()))) {
-      expect(box?.width).toBeGreaterThanOrEqual(44);
-      expect(box?.height).toBeGreaterThanOrEqual(44);
+    for (const box of await Promise.all((await buttons.all()).map((b) => boxOf(b)))) {
+      expect(box.width).toBeGreaterThanOrEqual(44);
+      expect(box.height).toBeGreaterThanOrEqual(44);
     }
     await row('Still Water').getByRole('button', { name: 'Remove mood uplifting from Still Water' }).click();
     await row('Still Water')

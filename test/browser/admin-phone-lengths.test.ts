@@ -1,6 +1,6 @@
 import { type Locator, type Page, request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AdminPage, TEST_CONFIG, WAIT, adminPage, shot } from './harness.js';
+import { type AdminPage, TEST_CONFIG, WAIT, adminPage, boxOf, shot } from './harness.js';
 import { MIN_TARGET_PX } from './phone-checks.js';
 
 // The owner's panel on a phone, measured (issue 58, item 6): the dashboard and Settings in phone
@@ -129,11 +129,11 @@ describe("the owner's panel on a phone, measured", { timeout: 240_000 }, () => {
     const approval = page.locator('[data-setting="guests.approval"]');
     await approval.waitFor({ state: 'visible', ...WAIT });
     const group = page.locator('[data-group="guests"]');
-    const [top, row] = await Promise.all([group.boundingBox(), approval.boundingBox()]);
+    const [top, row] = await Promise.all([boxOf(group), boxOf(approval)]);
     const scrollY = await page.evaluate(() => window.scrollY);
     // Screens from the top of the page to the row's end, and from the group's start to the row's end.
-    figures['approvalFromPageTop'] = Number((((row?.y ?? 0) + scrollY + (row?.height ?? 0)) / PHONE.height).toFixed(2));
-    figures['approvalInGuests'] = Number((((row?.y ?? 0) + (row?.height ?? 0) - (top?.y ?? 0)) / PHONE.height).toFixed(2));
+    figures['approvalFromPageTop'] = Number(((row.y + scrollY + row.height) / PHONE.height).toFixed(2));
+    figures['approvalInGuests'] = Number(((row.y + row.height - top.y) / PHONE.height).toFixed(2));
     await approval.scrollIntoViewIfNeeded();
     await shot(page, 'admin-settings-guests-phone');
     expect(figures['approvalFromPageTop']).toBeLessThanOrEqual(1);

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AdminPage, WAIT, adminPage, shot } from './harness.js';
+import { type AdminPage, WAIT, adminPage, boxOf, shot } from './harness.js';
 import { smallTargets, smallText } from './phone-checks.js';
 
 // The owner's admin panel on a phone (issue 40): every page readable and touchable at 390 px
@@ -92,7 +92,7 @@ describe("the owner's admin panel on a phone", { timeout: 300_000 }, () => {
     const toggle = bar.getByRole('button', { name: 'Controls' });
     expect(await toggle.getAttribute('aria-expanded')).toBe('false');
     // One line: under a tenth of the screen, not a third.
-    expect((await bar.boundingBox())?.height ?? 999).toBeLessThan(PHONE.height / 10);
+    expect((await boxOf(bar)).height).toBeLessThan(PHONE.height / 10);
     expect(await bar.getByRole('button', { name: /Pause|Play/ }).isVisible()).toBe(false);
     await shot(page, 'admin-phone-controls-closed');
     await toggle.tap();

@@ -12,6 +12,7 @@ import {
   a11yProblems,
   addUser,
   assertBuilt,
+  boxOf,
   launchBrowser,
   shot,
   signInToAdmin,
@@ -119,7 +120,7 @@ describe('the admin panel on a phone', { timeout: 240_000 }, () => {
     expect(await menu.getAttribute('aria-expanded')).toBe('false');
     expect(await page.getByRole('link', { name: 'History' }).isVisible()).toBe(false);
     // The header is one row: the menu does not push the page down.
-    expect((await page.locator('header').boundingBox())?.height ?? 0).toBeLessThan(80);
+    expect((await boxOf(page.locator('header'))).height).toBeLessThan(80);
     await shot(page, 'admin-phone-menu-closed');
     await menu.tap();
     expect(await menu.getAttribute('aria-expanded')).toBe('true');
@@ -158,12 +159,12 @@ describe('the admin panel on a phone', { timeout: 240_000 }, () => {
     await page.goto(`${daemon.url}/admin#users`);
     const row = page.locator('tbody tr').filter({ hasText: 'Jonathan-Alexander' });
     await row.waitFor(WAIT);
-    const [card, edit] = await Promise.all([row.boundingBox(), row.getByRole('button', { name: /Edit/ }).first().boundingBox()]);
+    const [card, edit] = await Promise.all([boxOf(row), boxOf(row.getByRole('button', { name: /Edit/ }).first())]);
     // A card: as wide as the screen (less the margins), with the action inside it.
-    expect(card?.width ?? 0).toBeGreaterThan(300);
-    expect((edit?.x ?? 999) + (edit?.width ?? 0)).toBeLessThanOrEqual(PHONE.width);
-    expect(edit?.y ?? 0).toBeGreaterThanOrEqual(card?.y ?? 0);
-    expect((edit?.y ?? 0) + (edit?.height ?? 0)).toBeLessThanOrEqual((card?.y ?? 0) + (card?.height ?? 0) + 1);
+    expect(card.width).toBeGreaterThan(300);
+    expect(edit.x + edit.width).toBeLessThanOrEqual(PHONE.width);
+    expect(edit.y).toBeGreaterThanOrEqual(card.y);
+    expect(edit.y + edit.height).toBeLessThanOrEqual(card.y + card.height + 1);
   });
 
   it('says a failed load the same way on every page, with a way to try again', async () => {

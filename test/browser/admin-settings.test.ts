@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VisionSchema } from '../../src/daemon/config/schema.js';
 import type { StateSnapshot } from '../../src/daemon/http/contract.js';
-import { type AdminPage, type Browser, type Daemon, WAIT, a11yProblems, adminPage, shot } from './harness.js';
+import { type AdminPage, type Browser, type Daemon, WAIT, a11yProblems, adminPage, boxOf, shot } from './harness.js';
 
 // The settings page as a designed form built from the schema (issue 16).
 
@@ -84,9 +84,9 @@ describe('the settings form', { timeout: 180_000 }, () => {
     expect(await page.getByRole('tab', { name: /^Screens\W+to fix$/ }).count()).toBe(1);
     await tab('Screens');
     // Beside the field: the error sits in the field's own row, under its input.
-    const [input, error] = await Promise.all([field.locator('input').boundingBox(), field.locator('.error').boundingBox()]);
-    expect(Math.abs((error?.x ?? 0) - (input?.x ?? 0))).toBeLessThan(4);
-    expect((error?.y ?? 0) - ((input?.y ?? 0) + (input?.height ?? 0))).toBeLessThan(40);
+    const [input, error] = await Promise.all([boxOf(field.locator('input')), boxOf(field.locator('.error'))]);
+    expect(Math.abs(error.x - input.x)).toBeLessThan(4);
+    expect(error.y - (input.y + input.height)).toBeLessThan(40);
     await shot(page, 'admin-settings-field-error');
     await field.locator('input').fill('90');
     await field.locator('.error').waitFor({ state: 'detached', ...WAIT });
@@ -121,9 +121,9 @@ describe('the settings form', { timeout: 180_000 }, () => {
     const result = page.locator('[data-result]');
     expect(await result.textContent()).toContain('Not saved. Change this setting (marked): Camera device.');
     expect(await result.getAttribute('class')).toBe('error');
-    const [input, box] = await Promise.all([camera.locator('input').boundingBox(), error.boundingBox()]);
-    expect(Math.abs((box?.x ?? 0) - (input?.x ?? 0))).toBeLessThan(4);
-    expect((box?.y ?? 0) - ((input?.y ?? 0) + (input?.height ?? 0))).toBeLessThan(40);
+    const [input, box] = await Promise.all([boxOf(camera.locator('input')), boxOf(error)]);
+    expect(Math.abs(box.x - input.x)).toBeLessThan(4);
+    expect(box.y - (input.y + input.height)).toBeLessThan(40);
     await shot(page, 'admin-settings-refused');
     // Changing the field again takes the daemon's word back until the next save.
     await camera.locator('input').fill('demo');

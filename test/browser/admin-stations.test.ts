@@ -11,6 +11,7 @@ import {
   a11yProblems,
   addUser,
   assertBuilt,
+  boxOf,
   launchBrowser,
   shot,
   signInToAdmin,
@@ -124,8 +125,8 @@ describe('stations', { timeout: 240_000 }, () => {
     const url = form.locator('#url-error');
     await url.filter({ hasText: 'Use an address without a user name or password' }).waitFor(WAIT);
     expect(await form.textContent()).not.toContain('body.');
-    const [input, error] = await Promise.all([form.getByLabel(/^Address/).boundingBox(), url.boundingBox()]);
-    expect((error?.y ?? 0) - ((input?.y ?? 0) + (input?.height ?? 0))).toBeLessThan(30);
+    const [input, error] = await Promise.all([boxOf(form.getByLabel(/^Address/)), boxOf(url)]);
+    expect(error.y - (input.y + input.height)).toBeLessThan(30);
     await shot(admin, 'admin-stations-refused');
 
     await admin.getByLabel(/^Address/).fill(dead);

@@ -11,6 +11,7 @@ import {
   a11yProblems,
   addUser,
   assertBuilt,
+  boxOf,
   launchBrowser,
   saveSettings,
   shot,
@@ -293,8 +294,8 @@ describe('the demo admin must choose a new passphrase', { timeout: 120_000 }, ()
     const short = form.locator('#next-error');
     await short.filter({ hasText: 'Use at least 10 characters (this one has 5).' }).waitFor(WAIT);
     expect(await form.getByLabel('New passphrase', { exact: true }).getAttribute('aria-invalid')).toBe('true');
-    const [field, error] = await Promise.all([form.getByLabel('New passphrase', { exact: true }).boundingBox(), short.boundingBox()]);
-    expect((error?.y ?? 0) - ((field?.y ?? 0) + (field?.height ?? 0))).toBeLessThan(30);
+    const [field, error] = await Promise.all([boxOf(form.getByLabel('New passphrase', { exact: true })), boxOf(short)]);
+    expect(error.y - (field.y + field.height)).toBeLessThan(30);
     await shot(page, 'admin-passphrase-short');
     await form.getByLabel('Current passphrase').fill('');
     await form.getByLabel('New passphrase', { exact: true }).fill('');
@@ -431,15 +432,15 @@ describe('the live camera view', { timeout: 120_000 }, () => {
     for (const tag of view.tags) expect(tag).toMatch(new RegExp(`^#\\d+ ${EMOTION} \\d+%$`));
     // The boxes are scaled from the frame onto the picture: inside it, and the size of a face, not of the frame.
     const img = view.img;
-    expect(img).toBeDefined();
+    if (img === undefined) throw new Error('Expected the picture to be drawn, got none');
     for (const box of view.boxes) {
-      expect(box.left).toBeGreaterThanOrEqual((img?.left ?? 0) - 1);
-      expect(box.right).toBeLessThanOrEqual((img?.right ?? 0) + 1);
-      expect(box.top).toBeGreaterThanOrEqual((img?.top ?? 0) - 1);
-      expect(box.bottom).toBeLessThanOrEqual((img?.bottom ?? 0) + 1);
+      expect(box.left).toBeGreaterThanOrEqual(img.left - 1);
+      expect(box.right).toBeLessThanOrEqual(img.right + 1);
+      expect(box.top).toBeGreaterThanOrEqual(img.top - 1);
+      expect(box.bottom).toBeLessThanOrEqual(img.bottom + 1);
       // The demo's faces are 28-64 px of its 640 px frame.
-      expect(box.width).toBeGreaterThan((img?.width ?? 0) * 0.03);
-      expect(box.width).toBeLessThan((img?.width ?? 0) * 0.5);
+      expect(box.width).toBeGreaterThan(img.width * 0.03);
+      expect(box.width).toBeLessThan(img.width * 0.5);
     }
     for (const [i, table] of view.tables.entries()) {
       const track = /^#(\d+) /.exec(view.tags[i] ?? '')?.[1];
@@ -492,9 +493,9 @@ describe('the live camera view', { timeout: 120_000 }, () => {
     await panel.locator('[data-tag]').first().waitFor({ state: 'visible', timeout: 30_000 });
     expect(await page.locator('figure img').count()).toBe(0);
     expect(await panel.locator('figcaption').textContent()).toMatch(/The live view is off.*always blurred/s);
-    const size = await panel.locator('.frame').boundingBox();
+    const size = await boxOf(panel.locator('.frame'));
     // The demo camera's frames are 640x480.
-    expect((size?.width ?? 0) / (size?.height ?? 1)).toBeCloseTo(4 / 3, 1);
+    expect(size.width / size.height).toBeCloseTo(4 / 3, 1);
     await expect
       .poll(async () => (await page.locator('table[data-face] caption').first().textContent())?.replace(/\s+/g, ' '), WAIT)
       .toMatch(new RegExp(`Face #\\d+: ${EMOTION} \\d+%`));

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { type Browser as PlaywrightBrowser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import { type Browser as PlaywrightBrowser, type BrowserContext, type Locator, type Page, chromium } from 'playwright-core';
 import { MOODBOX_CLI, DaemonProcess, REPO_ROOT, writeConfig } from '../../src/daemon/testing/daemon-process.js';
 
 export const ROOT = REPO_ROOT;
@@ -269,6 +269,19 @@ export async function a11yProblems(page: Page, minTarget = 0): Promise<string[]>
     walk(document);
     return problems;
   }, minTarget);
+}
+
+/** Where an element is drawn on the page, in CSS pixels from the viewport's top left. */
+export type Box = NonNullable<Awaited<ReturnType<Locator['boundingBox']>>>;
+
+/**
+ * The box of the element `locator` finds; fails, naming it, when it has none (missing, hidden or
+ * not laid out), so that a layout check never passes on an element that was not drawn.
+ */
+export async function boxOf(locator: Locator): Promise<Box> {
+  const box = await locator.boundingBox();
+  if (box === null) throw new Error(`Expected ${locator.toString()} to be drawn, got no box (missing, hidden or not laid out)`);
+  return box;
 }
 
 /** How long a browser test waits for what a page should show. */
