@@ -19,7 +19,7 @@ import type {
   UpdateUserBody,
   UserViewSchema,
 } from './schemas/people.js';
-import type { AdminSessionSchema, FirstAdminBody, FirstRunSchema, KioskSessionSchema } from './schemas/session.js';
+import type { AdminSessionSchema, FirstAdminBody, FirstRunSchema, FirstRunWizardSchema, KioskSessionSchema } from './schemas/session.js';
 import type { HoldMoodBody, LibraryFitSchema, QueueItemSchema, SkippedSchema, StaffPlayerSchema } from './schemas/player-admin.js';
 import type { SettingsSavedSchema, SettingsSchema } from './schemas/settings.js';
 import type { StationBody, StationSchema } from './schemas/stations.js';
@@ -50,6 +50,8 @@ export type AdminSession = Static<typeof AdminSessionSchema>;
 /** Whether the box still needs its first admin (`GET /api/first-run`). */
 export type FirstRunStatus = Static<typeof FirstRunSchema>;
 export type FirstAdmin = Static<typeof FirstAdminBody>;
+/** Where the set-up after the first admin stands (`GET`/`PUT /api/admin/first-run/wizard`); `step` null: none under way. */
+export type FirstRunWizardView = Static<typeof FirstRunWizardSchema>;
 /** `GET /api/admin/disk`: the data directory by part, the database by table, the days left. */
 export type DiskUse = Static<typeof DiskUseSchema>;
 

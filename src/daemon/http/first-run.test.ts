@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FIRST_RUN_CODE_KEY } from '../people/first-run.js';
+import { FIRST_RUN_CODE_KEY, FIRST_RUN_WIZARD_KEY } from '../people/first-run.js';
 import { FakeClock } from '../testing/fake-clock.js';
-import { buildTestServer, type TestServer } from '../testing/server.js';
+import { buildTestServer, signInNewAdmin, type TestServer } from '../testing/server.js';
 import { actors } from '../store/audit.js';
 
 // Issue 58: a box started with a configuration and no admin opens on a first-run screen, which
@@ -138,6 +138,52 @@ describe('a box with no admin', () => {
     const [a, b] = await Promise.all([claim(BOX, { name: 'Mia' }), claim(BOX, { name: 'Tom' })]);
     expect([a?.statusCode, b?.statusCode].sort()).toEqual([200, 409]);
     expect(admins()).toHaveLength(1);
+  });
+});
+
+describe('the set-up after the first admin (issue 82)', () => {
+  /** The first admin's calls from `remoteAddress`: their cookie and CSRF token. */
+  async function firstAdmin(remoteAddress: string): Promise<Record<string, string>> {
+    const created = await claim(remoteAddress, { code: server.firstRun.open() ?? '' });
+    expect(created.statusCode).toBe(200);
+    return {
+      cookie: String(created.headers['set-cookie']).split(';')[0] ?? '',
+      'x-csrf-token': created.json<{ csrfToken: string }>().csrfToken,
+    };
+  }
+  const wizard = (headers: Record<string, string>) =>
+    server.app.inject({ method: 'GET', url: '/api/admin/first-run/wizard', headers, remoteAddress: PHONE });
+  const move = (headers: Record<string, string>, payload: Record<string, unknown>) =>
+    server.app.inject({ method: 'PUT', url: '/api/admin/first-run/wizard', headers, remoteAddress: PHONE, payload });
+
+  it('keeps its step in the database from the first admin on, for any device of an admin, until it ends', async () => {
+    const mia = await firstAdmin(PHONE);
+    expect((await wizard(mia)).json()).toEqual({ step: 'music', saved: [] });
+    expect((await move(mia, { step: 'camera', saved: ['music'] })).json()).toEqual({ step: 'camera', saved: ['music'] });
+    expect(server.store.settings.get(FIRST_RUN_WIZARD_KEY)).toEqual({ step: 'camera', saved: ['music'] });
+    // Another admin on another device (another session) finds it where it was left.
+    const { headers: boss } = await signInNewAdmin(server);
+    expect((await wizard(boss)).json()).toEqual({ step: 'camera', saved: ['music'] });
+    expect((await move(boss, { step: null, saved: [] })).json()).toEqual({ step: null, saved: [] });
+    expect((await wizard(mia)).json()).toEqual({ step: null, saved: [] });
+    // Ended, it does not come back.
+    expect((await move(mia, { step: 'music', saved: [] })).json()).toEqual({ step: null, saved: [] });
+    expect((await wizard(mia)).json()).toEqual({ step: null, saved: [] });
+  });
+
+  it('is for admins only, and refuses a step it does not know', async () => {
+    const mia = await firstAdmin(BOX);
+    expect((await wizard({})).statusCode).toBe(401);
+    expect((await move({}, { step: null, saved: [] })).statusCode).toBe(401);
+    expect((await move(mia, { step: 'spotify', saved: [] })).statusCode).toBe(400);
+    expect((await wizard(mia)).json()).toEqual({ step: 'music', saved: [] });
+  });
+
+  it('is none on a box set up before, and reads a damaged row as none', async () => {
+    const { headers } = await signInNewAdmin(server);
+    expect((await wizard(headers)).json()).toEqual({ step: null, saved: [] });
+    server.store.settings.set(FIRST_RUN_WIZARD_KEY, { step: 'elsewhere', saved: 'all' }, 1);
+    expect((await wizard(headers)).json()).toEqual({ step: null, saved: [] });
   });
 });
 

@@ -13,6 +13,37 @@ import { actors } from '../store/audit.js';
  */
 export const FIRST_RUN_CODE_KEY = 'first-run.code';
 
+/**
+ * Where the first admin's set-up stands once the admin is made (the music folder, the camera, the
+ * kind of place): in the database, so that a reload or another device goes on where it was left,
+ * until it is finished or skipped.
+ */
+export const FIRST_RUN_WIZARD_KEY = 'firstRun.wizard';
+
+/** The set-up's steps after the first admin, in order; `done` is its summary. */
+export const WIZARD_STEPS = ['music', 'camera', 'venue', 'done'] as const;
+export type WizardStep = (typeof WIZARD_STEPS)[number];
+/** A step whose settings were saved rather than skipped. */
+export type WizardSavedStep = Exclude<WizardStep, 'done'>;
+
+/** Where the first admin's set-up stands. */
+export interface FirstRunWizard {
+  /** The step to show. */
+  step: WizardStep;
+  /** The steps saved so far (not skipped), in order, for the summary. */
+  saved: WizardSavedStep[];
+}
+
+/** A set-up as read back from the database (anything may be there after a restore), or null. */
+function asWizard(value: unknown): FirstRunWizard | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { step, saved } = value as Record<string, unknown>;
+  const isStep = (s: unknown): s is WizardStep => WIZARD_STEPS.some((known) => known === s);
+  if (!isStep(step)) return null;
+  const savedSteps = Array.isArray(saved) ? saved.filter((s): s is WizardSavedStep => isStep(s) && s !== 'done') : [];
+  return { step, saved: [...new Set(savedSteps)] };
+}
+
 /** Letters and digits nobody mistakes for another (no 0/O, 1/I/L, U): Crockford's alphabet without them. */
 const ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
 const CODE_LENGTH = 8;
@@ -49,18 +80,19 @@ export interface FirstRunClaim {
  * The first admin of a box started with a configuration and no admin (the demo makes its own). Until
  * one exists, the admin page opens on a first-run screen that creates one: from the box itself, or
  * from another device with a one-time code drawn at start, logged, and printed by `moodbox doctor`.
- * Once an admin exists, the code is gone and the screen with it.
+ * Once an admin exists, the code is gone; the set-up that follows is kept where it stands
+ * (`wizard`) until it is finished or skipped.
  */
 export class FirstRun {
   readonly #auth: AuthService;
-  readonly #store: Pick<Store, 'users' | 'secrets'>;
+  readonly #store: Pick<Store, 'users' | 'secrets' | 'settings'>;
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #throttle: SignInThrottle;
   /** A claim being made (the passphrase's hash takes a while): a second one at once is refused. */
   #isClaiming = false;
 
-  constructor(deps: { auth: AuthService; store: Pick<Store, 'users' | 'secrets'>; clock: Clock; log: Logger }) {
+  constructor(deps: { auth: AuthService; store: Pick<Store, 'users' | 'secrets' | 'settings'>; clock: Clock; log: Logger }) {
     this.#auth = deps.auth;
     this.#store = deps.store;
     this.#clock = deps.clock;
@@ -102,6 +134,7 @@ export class FirstRun {
         actors.firstRun(claim.device),
       );
       this.#store.secrets.delete(FIRST_RUN_CODE_KEY);
+      this.#store.settings.set(FIRST_RUN_WIZARD_KEY, { step: 'music', saved: [] } satisfies FirstRunWizard, this.#clock.now());
       this.#log.info({ device: claim.device, fromBox: claim.isFromBox }, 'first admin created');
       return await this.#auth.signInWithSecret({
         name: user.name,
@@ -113,6 +146,23 @@ export class FirstRun {
     } finally {
       this.#isClaiming = false;
     }
+  }
+
+  /** Where the set-up after the first admin stands, or null when none is under way (finished, skipped, or a box set up before). */
+  wizard(): FirstRunWizard | null {
+    return asWizard(this.#store.settings.get(FIRST_RUN_WIZARD_KEY));
+  }
+
+  /**
+   * Moves the set-up under way to `next`, or ends it (null: finished or skipped). A box with no
+   * set-up under way keeps none: the set-up begins only with the first admin. Returns where it stands.
+   */
+  moveWizard(next: FirstRunWizard | null): FirstRunWizard | null {
+    if (this.wizard() === null) return null;
+    const kept = next === null ? null : asWizard(next);
+    this.#store.settings.set(FIRST_RUN_WIZARD_KEY, kept, this.#clock.now());
+    if (kept === null) this.#log.info('first-run set-up ended');
+    return kept;
   }
 
   #checkCode(claim: FirstRunClaim): void {

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FirstRun } from '../../people/first-run.js';
+import type { FirstRun, FirstRunWizard } from '../../people/first-run.js';
 import { isOnBox } from '../access.js';
 import { ErrorRef } from '../schemas/common.js';
-import { AdminSessionSchema, FirstAdminBody, FirstRunSchema, SignInErrorSchema } from '../schemas/session.js';
+import { AdminSessionSchema, FirstAdminBody, FirstRunSchema, FirstRunWizardSchema, SignInErrorSchema } from '../schemas/session.js';
 import { adminSessionView, setAdminCookie, signInRefused } from './session.js';
 
 export interface FirstRunRoutesOptions {
@@ -15,6 +15,7 @@ export interface FirstRunRoutesOptions {
  * open on the first-run screen, and the screen's one step that creates the admin and signs them in.
  * From the box itself (a loopback address, or the box calling its own address) no code is needed;
  * from anywhere else the one-time code the daemon logged at start and `moodbox doctor` prints.
+ * Then, for admins, where the set-up that follows stands, so that a reload or another device goes on there.
  */
 export const firstRunRoutes: FastifyPluginAsyncTypebox<FirstRunRoutesOptions> = async (app, deps) => {
   app.get(
@@ -66,7 +67,42 @@ export const firstRunRoutes: FastifyPluginAsyncTypebox<FirstRunRoutesOptions> = 
       return adminSessionView(signed.session, signed.user);
     },
   );
+
+  app.get(
+    '/api/admin/first-run/wizard',
+    {
+      schema: {
+        operationId: 'getFirstRunWizard',
+        tags: ['admin'],
+        summary: 'Where the set-up after the first admin stands (music folder, camera, kind of place), until finished or skipped',
+        response: { 200: FirstRunWizardSchema },
+      },
+    },
+    async () => wizardView(deps.firstRun.wizard()),
+  );
+
+  app.put(
+    '/api/admin/first-run/wizard',
+    {
+      schema: {
+        operationId: 'moveFirstRunWizard',
+        tags: ['admin'],
+        summary: 'Move the set-up under way to a step, or end it (`step: null`); a box with none under way keeps none',
+        body: FirstRunWizardSchema,
+        response: { 200: FirstRunWizardSchema, 400: ErrorRef },
+      },
+    },
+    async (request) => {
+      const { step, saved } = request.body;
+      return wizardView(deps.firstRun.moveWizard(step === null ? null : { step, saved }));
+    },
+  );
 };
+
+/** The set-up as the admin panel reads it: none under way is `step: null`. */
+function wizardView(wizard: FirstRunWizard | null): { step: FirstRunWizard['step'] | null; saved: FirstRunWizard['saved'] } {
+  return wizard ?? { step: null, saved: [] };
+}
 
 /** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
 export default async function load(app: FastifyInstance): Promise<void> {

@@ -67,6 +67,20 @@ export const FirstRunSchema = Type.Object({
   isCodeNeeded: Type.Boolean({ description: 'This device must give the first-run code (it is not the box itself).' }),
 });
 
+export const FirstRunWizardSchema = Type.Object(
+  {
+    step: Type.Union([Type.Enum(['music', 'camera', 'venue', 'done']), Type.Null()], {
+      description:
+        "The first run's step to show after the first admin (music folder, camera, kind of place, summary); null: none under way (finished, skipped, or never begun).",
+    }),
+    saved: Type.Array(Type.Enum(['music', 'camera', 'venue']), {
+      maxItems: 3,
+      description: 'The steps saved so far rather than skipped, in order, for the summary.',
+    }),
+  },
+  { additionalProperties: false },
+);
+
 export const FirstAdminBody = Type.Object(
   {
     name: PersonName,
