@@ -18,3 +18,13 @@ export function mergeSections(base: Record<string, unknown>, change: Record<stri
   }
   return merged;
 }
+
+/**
+ * Whether `folder` is the bundled demo music (`demo`, as the schema names it, relative to the install
+ * folder): named so, or by its full path.
+ */
+export function isDemoFolder(folder: string, demo: string): boolean {
+  if (demo === '') return false;
+  const path = folder.replace(/\/+$/, '');
+  return path === demo || path.endsWith(`/${demo}`);
+}

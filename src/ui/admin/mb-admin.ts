@@ -1,6 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { AdminApi, type AdminSession } from '../data/admin-api.js';
+import { AdminApi, type AdminSession, type FirstRunWizardView } from '../data/admin-api.js';
 import { ApiClient, ApiError } from '../data/api-client.js';
 import { LANGUAGES, followLanguage } from '../i18n/i18n.js';
 import { adminLanguage, i18n, t, tWith, type AdminKey } from './admin-i18n.js';
@@ -84,8 +84,11 @@ export class MbAdmin extends LitElement {
   @state() private _isMenuOpen = false;
   /** `site.kind` of the configuration in force, once read: the sections offered depend on it. */
   @state() private _siteKind: string | null = null;
-  /** While the box has no admin, and until its first admin has gone through the set-up: whether this device needs the code. */
-  @state() private _firstRun: { isCodeNeeded: boolean } | null = null;
+  /**
+   * While the box has no admin, and until its first admin has gone through the set-up: whether this
+   * device needs the code, and where the set-up stands once the admin is made (the daemon keeps it).
+   */
+  @state() private _firstRun: { isCodeNeeded: boolean; resume: FirstRunWizardView | null } | null = null;
   readonly #api = new AdminApi();
   readonly #live = new ApiClient();
   readonly #onHash = (): void => {
@@ -127,13 +130,22 @@ export class MbAdmin extends LitElement {
       await i18n.use(adminLanguage(this._session?.user.language ?? null));
       if (this._session === null) {
         const firstRun = await this.#api.firstRun();
-        if (firstRun.isNeeded) this._firstRun = { isCodeNeeded: firstRun.isCodeNeeded };
+        if (firstRun.isNeeded) this._firstRun = { isCodeNeeded: firstRun.isCodeNeeded, resume: null };
+      } else {
+        await this.#resumeSetUp();
       }
     } catch (err) {
       this._error = messageOf(err);
     } finally {
       this._isChecking = false;
     }
+  }
+
+  /** Goes on with the set-up after the first admin where it was left, on any device, until it is finished (issue 82). */
+  async #resumeSetUp(): Promise<void> {
+    if (this._session === null || this._session.user.mustChangePin) return;
+    const wizard = await this.#api.firstRunWizard();
+    if (wizard.step !== null) this._firstRun = { isCodeNeeded: false, resume: wizard };
   }
 
   /** The language kept with this account, or the browser's (`auto`); the panel speaks it at once. */
@@ -178,6 +190,7 @@ export class MbAdmin extends LitElement {
       return html`<mb-first-run
         .api=${this.#api}
         ?isCodeNeeded=${this._firstRun.isCodeNeeded}
+        .resume=${this._firstRun.resume}
         @first-admin=${(e: CustomEvent<AdminSession>) => {
           this._session = e.detail;
           this.#relink();
@@ -375,6 +388,7 @@ export class MbAdmin extends LitElement {
       await i18n.use(adminLanguage(this._session.user.language));
       this._error = '';
       this.#relink();
+      await this.#resumeSetUp();
     } catch (err) {
       // The daemon words one answer for every failed sign-in, kiosk PINs included; here it is a passphrase.
       this._error = err instanceof ApiError && err.code === 'MB_ERR_AUTH_FAILED' ? t('admin.signIn.failed') : messageOf(err);

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { AdminApi, AdminSession } from '../data/admin-api.js';
+import type { AdminApi, AdminSession, FirstRunWizardView } from '../data/admin-api.js';
 import { ApiError } from '../data/api-client.js';
 import { fieldProblems } from '../data/field-problems.js';
 import { followLanguage } from '../i18n/i18n.js';
@@ -8,7 +8,7 @@ import { i18n, t, tWith, type AdminKey } from './admin-i18n.js';
 import { ADMIN_STYLES, field, messageOf } from './admin-styles.js';
 import { FIRST_RUN_STYLES } from './mb-first-run.styles.js';
 import { formField, type FormFieldOptions } from './form-field.js';
-import { kioskLanguages, mergeSections, type CameraChoice } from './first-run-model.js';
+import { isDemoFolder, kioskLanguages, mergeSections, type CameraChoice } from './first-run-model.js';
 
 /** Admin passphrases are at least this long (the daemon's policy). */
 const MIN_PASSPHRASE = 10;
@@ -17,7 +17,11 @@ const MIN_PASSPHRASE = 10;
 const DOCTOR = 'moodbox doctor';
 const DOCTOR_FROM_FOLDER = 'node dist/daemon/cli.js doctor';
 
-type Step = 'admin' | 'music' | 'camera' | 'venue' | 'done';
+/** A step after the first admin, as the daemon keeps it (`done`: the summary). */
+type SetUpStep = NonNullable<FirstRunWizardView['step']>;
+/** A step whose settings were saved rather than skipped. */
+type SavedStep = FirstRunWizardView['saved'][number];
+type Step = 'admin' | SetUpStep;
 /** A line of the last screen: its message and the values it fills in. */
 interface Saved {
   key: AdminKey;
@@ -28,8 +32,9 @@ const STEPS: readonly Step[] = ['admin', 'music', 'camera', 'venue'];
 /**
  * The first run of a box with no admin: one screen creates the first admin (with the first-run code
  * when this is not the box itself) and signs them in, then one screen each for the music folder,
- * the camera and the kind of place, each saved as it is left and each one skippable. Fires
- * `first-admin` with the new session, then `first-run-done`.
+ * the camera and the kind of place, each saved as it is left and each one skippable. Where it stands
+ * is the daemon's (`/api/admin/first-run/wizard`): given `resume`, it goes on there, after a reload
+ * or on another device, until finished. Fires `first-admin` with the new session, then `first-run-done`.
  *
  * @summary The first-run screens of the admin panel.
  */
@@ -40,15 +45,21 @@ export class MbFirstRun extends LitElement {
   @property({ attribute: false }) api!: AdminApi;
   /** This device is not the box itself: the first-run code is needed. */
   @property({ type: Boolean }) isCodeNeeded = false;
+  /** Where the set-up after the first admin stands, to go on from (the admin is signed in); null: it begins with the admin. */
+  @property({ attribute: false }) resume: FirstRunWizardView | null = null;
 
   @state() private _step: Step = 'admin';
+  /** Reading the settings to go on where the set-up was left. */
+  @state() private _isResuming = false;
   @state() private _error = '';
   @state() private _fieldErrors: Record<string, string> = {};
   @state() private _isBusy = false;
   @state() private _config: Record<string, Record<string, unknown>> | null = null;
   @state() private _camera: CameraChoice = 'device';
-  /** What each step saved, as messages, for the last screen (said in the language of the moment). */
-  @state() private _saved: Saved[] = [];
+  /** The steps saved (not skipped), as the daemon keeps them: the last screen says what each set. */
+  @state() private _savedSteps: SavedStep[] = [];
+  /** Moodbox is restarting for the camera. */
+  @state() private _isRestarting = false;
   /** Whether a setting saved (the camera's) takes effect only when Moodbox restarts. */
   @state() private _restartNeeded = false;
   @state() private _canRestart = false;
@@ -63,7 +74,13 @@ export class MbFirstRun extends LitElement {
     followLanguage(this, i18n);
   }
 
+  protected override willUpdate(changed: Map<string, unknown>): void {
+    const step = this.resume?.step ?? null;
+    if (changed.has('resume') && this.resume !== null && step !== null) void this.#resumeAt(step, this.resume.saved);
+  }
+
   override render() {
+    if (this._isResuming) return html`<main><p role="status">${t('admin.loading')}</p></main>`;
     switch (this._step) {
       case 'admin':
         return this.#renderAdmin();
@@ -120,14 +137,19 @@ export class MbFirstRun extends LitElement {
   #renderMusic() {
     const folders = (this._config?.['library']?.['folders'] as string[] | undefined) ?? [];
     const roots = (this._config?.['library']?.['panelRoots'] as string[] | undefined) ?? [];
-    const own = folders.find((f) => f !== this._demoFolder) ?? '';
+    const own = folders.filter((f) => !isDemoFolder(f, this._demoFolder));
+    // Issue 82: the demo songs play only where no folder of the owner's is configured.
+    const isDemo = own.length === 0;
     return html`<main>
       <form aria-labelledby="step-h" novalidate @submit=${this.#saveMusic} @input=${this.#clearError}>
         ${this.#heading(t('admin.firstRun.musicTitle'))}
-        <p>${t('admin.firstRun.musicIntro')}</p>
+        <p>
+          ${t('admin.firstRun.musicIntro')}
+          ${isDemo ? t('admin.firstRun.musicUntilDemo') : t('admin.firstRun.musicUntilFolders', { folders: own.join(', ') })}
+        </p>
         ${this.#field(t('admin.firstRun.folder'), 'folder', {
           autocomplete: 'off',
-          value: own,
+          value: own[0] ?? '',
           placeholder: roots[0] === undefined ? '' : `${roots[0]}/music`,
         })}
         <p class="muted">${roots.length > 0 ? t('admin.firstRun.inside', { roots: roots.join(', ') }) : nothing}</p>
@@ -136,7 +158,9 @@ export class MbFirstRun extends LitElement {
           <button type="submit" ?disabled=${this._isBusy}>
             ${this._isBusy ? t('admin.firstRun.saving') : t('admin.firstRun.saveGoOn')}
           </button>
-          <button type="button" class="secondary" @click=${() => this.#go('camera')}>${t('admin.firstRun.skipDemo')}</button>
+          <button type="button" class="secondary" @click=${() => this.#go('camera')}>
+            ${isDemo ? t('admin.firstRun.skipDemo') : t('admin.firstRun.skip')}
+          </button>
         </div>
       </form>
     </main>`;
@@ -201,17 +225,19 @@ export class MbFirstRun extends LitElement {
   }
 
   #renderDone() {
+    const saved = this.#summary();
     return html`<main>
       <form aria-labelledby="step-h" @submit=${this.#finish}>
         <h1 id="step-h" tabindex="-1">${t('admin.firstRun.doneTitle')}</h1>
         ${
-          this._saved.length === 0
+          saved.length === 0
             ? html`<p>${t('admin.firstRun.nothingChanged')}</p>`
             : html`<ul>
-                ${this._saved.map((line) => html`<li>${t(line.key, line.values)}</li>`)}
+                ${saved.map((line) => html`<li>${t(line.key, line.values)}</li>`)}
               </ul>`
         }
-        ${this._restartNeeded ? html`<p>${t('admin.firstRun.cameraRestart')}</p>` : nothing} ${this.#alert()}
+        ${this._restartNeeded ? html`<p>${t('admin.firstRun.cameraRestart')}</p>` : nothing}
+        ${this._isRestarting ? html`<p role="status">${t('admin.firstRun.restarting')}</p>` : nothing} ${this.#alert()}
         <div class="actions">
           ${
             this._restartNeeded && this._canRestart
@@ -226,10 +252,49 @@ export class MbFirstRun extends LitElement {
     </main>`;
   }
 
-  /** A text setting of the configuration in force, or `fallback`. */
+  /** A text setting as saved (a camera waiting for a restart is in the saved settings only), or `fallback`. */
   #text(section: string, key: string, fallback: string): string {
-    const value = this._config?.[section]?.[key];
+    const value = this.#setting(section, key);
     return typeof value === 'string' ? value : fallback;
+  }
+
+  /** A setting as saved from the panel, else as in force. */
+  #setting(section: string, key: string): unknown {
+    const saved = this.#overrides[section];
+    if (typeof saved === 'object' && saved !== null && key in saved) return (saved as Record<string, unknown>)[key];
+    return this._config?.[section]?.[key];
+  }
+
+  /** What each saved step set, as the settings say now (said in the language of the moment). */
+  #summary(): Saved[] {
+    return this._savedSteps.map((step): Saved => {
+      switch (step) {
+        case 'music': {
+          const folders = this.#setting('library', 'folders');
+          const folder = Array.isArray(folders) ? folders.map(String).join(', ') : '';
+          return { key: 'admin.firstRun.savedMusic', values: { folder } };
+        }
+        case 'camera': {
+          if (this.#setting('camera', 'enabled') === false) return { key: 'admin.firstRun.savedNoCamera' };
+          const device = this.#text('camera', 'source', 'demo');
+          return device === 'demo' ? { key: 'admin.firstRun.savedDemoCamera' } : { key: 'admin.firstRun.savedCamera', values: { device } };
+        }
+        case 'venue': {
+          const kind = this.#text('site', 'kind', 'business');
+          const language = this.#text('site', 'language', 'auto');
+          return language === 'auto'
+            ? { key: 'admin.firstRun.savedVenueAuto', values: { kind } }
+            : {
+                key: 'admin.firstRun.savedVenue',
+                values: { kind, language: kioskLanguages().find(([c]) => c === language)?.[1] ?? language },
+              };
+        }
+        default: {
+          const never: never = step;
+          return never;
+        }
+      }
+    });
   }
 
   #alert() {
@@ -246,13 +311,53 @@ export class MbFirstRun extends LitElement {
     if (Object.keys(this._fieldErrors).length > 0) this._fieldErrors = {};
   };
 
-  async #go(step: Step): Promise<void> {
+  /** Moves the set-up to `step` with `saved` (the daemon keeps it, for a reload or another device), then shows it. */
+  async #go(step: SetUpStep, saved: SavedStep[] = this._savedSteps): Promise<void> {
+    try {
+      await this.api.moveFirstRunWizard({ step, saved });
+    } catch (err) {
+      this._error = messageOf(err);
+      return;
+    }
+    this._savedSteps = saved;
+    await this.#show(step);
+  }
+
+  async #show(step: SetUpStep): Promise<void> {
     this._error = '';
     this._fieldErrors = {};
     this._step = step;
     if (step === 'done') this._canRestart = await this.api.hasOperation('restartDaemon').catch(() => false);
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>('#step-h')?.focus();
+  }
+
+  /** Reads the settings, then shows `step`, where the set-up was left. */
+  async #resumeAt(step: SetUpStep, saved: readonly SavedStep[]): Promise<void> {
+    this._isResuming = true;
+    try {
+      await this.#readSettings();
+      this._savedSteps = [...saved];
+      // A camera saved but not yet in force waits for a restart, as it did when it was saved.
+      const camera = this.#overrides['camera'];
+      const running = this._config?.['camera'] ?? {};
+      this._restartNeeded =
+        typeof camera === 'object' && camera !== null && Object.entries(camera).some(([key, value]) => running[key] !== value);
+    } catch (err) {
+      this._error = messageOf(err);
+    } finally {
+      this._isResuming = false;
+    }
+    await this.#show(step);
+  }
+
+  /** The settings in force and saved, and the demo music's folder, which the steps start from. */
+  async #readSettings(): Promise<void> {
+    const [settings, schema] = await Promise.all([this.api.settings(), this.api.configSchema()]);
+    this._config = settings.config as Record<string, Record<string, unknown>>;
+    this.#overrides = settings.overrides;
+    this._demoFolder = String(schema.properties?.['library']?.properties?.['folders']?.demoFolder ?? '');
+    this._camera = this._config['camera']?.['enabled'] === false ? 'off' : this.#setting('camera', 'source') === 'demo' ? 'demo' : 'device';
   }
 
   readonly #createAdmin = async (event: Event): Promise<void> => {
@@ -275,13 +380,9 @@ export class MbFirstRun extends LitElement {
       const code = this.isCodeNeeded ? { code: field(data, 'code') } : {};
       const session: AdminSession = await this.api.createFirstAdmin({ name, passphrase, ...code });
       this.dispatchEvent(new CustomEvent('first-admin', { detail: session, bubbles: true, composed: true }));
-      const [settings, schema] = await Promise.all([this.api.settings(), this.api.configSchema()]);
-      this._config = settings.config as Record<string, Record<string, unknown>>;
-      this.#overrides = settings.overrides;
-      this._demoFolder = String(schema.properties?.['library']?.properties?.['folders']?.demoFolder ?? '');
-      this._camera =
-        this._config['camera']?.['enabled'] === false ? 'off' : this._config['camera']?.['source'] === 'demo' ? 'demo' : 'device';
-      await this.#go('music');
+      await this.#readSettings();
+      // The daemon began the set-up with the admin: the music is its first step.
+      await this.#show('music');
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) {
         // Someone else was quicker: this box has its admin now.
@@ -301,7 +402,7 @@ export class MbFirstRun extends LitElement {
       this._fieldErrors = { folder: t('admin.firstRun.typeFolder') };
       return;
     }
-    await this.#save({ library: { folders: [folder] } }, { key: 'admin.firstRun.savedMusic', values: { folder } }, 'camera', 'folder');
+    await this.#save({ library: { folders: [folder] } }, 'music', 'camera', 'folder');
   };
 
   readonly #saveCamera = async (event: Event): Promise<void> => {
@@ -311,13 +412,13 @@ export class MbFirstRun extends LitElement {
       this._fieldErrors = { device: t('admin.firstRun.typeDevice') };
       return;
     }
-    const [overrides, words]: [Record<string, unknown>, Saved] =
+    const overrides =
       this._camera === 'off'
-        ? [{ camera: { enabled: false } }, { key: 'admin.firstRun.savedNoCamera' }]
+        ? { camera: { enabled: false } }
         : this._camera === 'demo'
-          ? [{ camera: { enabled: true, source: 'demo' } }, { key: 'admin.firstRun.savedDemoCamera' }]
-          : [{ camera: { enabled: true, source: device } }, { key: 'admin.firstRun.savedCamera', values: { device } }];
-    await this.#save(overrides, words, 'venue', 'device');
+          ? { camera: { enabled: true, source: 'demo' } }
+          : { camera: { enabled: true, source: device } };
+    await this.#save(overrides, 'camera', 'venue', 'device');
   };
 
   readonly #saveVenue = async (event: Event): Promise<void> => {
@@ -325,24 +426,19 @@ export class MbFirstRun extends LitElement {
     const data = new FormData(event.target as HTMLFormElement);
     const kind = field(data, 'kind') || 'business';
     const language = field(data, 'language') || 'auto';
-    const words: Saved =
-      language === 'auto'
-        ? { key: 'admin.firstRun.savedVenueAuto', values: { kind } }
-        : { key: 'admin.firstRun.savedVenue', values: { kind, language: kioskLanguages().find(([c]) => c === language)?.[1] ?? language } };
-    await this.#save({ site: { kind, language } }, words, 'done');
+    await this.#save({ site: { kind, language } }, 'venue', 'done');
   };
 
   /** Saves one step's settings; a refusal is shown beside `fieldName` (or above the buttons) and the step stays. */
-  async #save(overrides: Record<string, unknown>, words: Saved, next: Step, fieldName?: string): Promise<void> {
+  async #save(overrides: Record<string, unknown>, step: SavedStep, next: SetUpStep, fieldName?: string): Promise<void> {
     this._isBusy = true;
     try {
       const merged = mergeSections(this.#overrides, overrides);
       const saved = await this.api.saveSettings(merged);
       this.#overrides = merged;
       this._config = saved.config as Record<string, Record<string, unknown>>;
-      this._saved = [...this._saved, words];
       if (saved.restartRequired.some((path) => path.startsWith('camera.'))) this._restartNeeded = true;
-      await this.#go(next);
+      await this.#go(next, [...this._savedSteps.filter((s) => s !== step), step]);
     } catch (err) {
       const message = fieldProblems(messageOf(err))
         .map((p) => p.message)
@@ -359,9 +455,9 @@ export class MbFirstRun extends LitElement {
     try {
       await this.api.restartDaemon();
       this._error = '';
-      this._saved = [...this._saved, { key: 'admin.firstRun.restarting' }];
+      this._isRestarting = true;
       await this.#backAfterRestart();
-      this.#finish();
+      await this.#finish();
     } catch (err) {
       this._error = messageOf(err);
     } finally {
@@ -384,8 +480,15 @@ export class MbFirstRun extends LitElement {
     }
   }
 
-  readonly #finish = (event?: Event): void => {
+  /** Ends the set-up (the daemon forgets it: a reload opens the dashboard), then leaves for the dashboard. */
+  readonly #finish = async (event?: Event): Promise<void> => {
     event?.preventDefault();
+    try {
+      await this.api.moveFirstRunWizard({ step: null, saved: [] });
+    } catch (err) {
+      this._error = messageOf(err);
+      return;
+    }
     this.dispatchEvent(new CustomEvent('first-run-done', { bubbles: true, composed: true }));
   };
 }

@@ -53,6 +53,7 @@ import type {
   RestoreStarted,
   FirstAdmin,
   FirstRunStatus,
+  FirstRunWizardView,
 } from '../../daemon/http/contract.js';
 import { ApiError, httpBlob, httpJson } from './api-client.js';
 
@@ -95,6 +96,7 @@ export type {
   Backups,
   Settings,
   FirstRunStatus,
+  FirstRunWizardView,
 };
 
 /** A camera preview frame, as an object URL the caller must revoke with `URL.revokeObjectURL`. */
@@ -132,6 +134,12 @@ export class AdminApi extends EventTarget {
     this.#csrf = session.csrfToken;
     return session;
   }
+
+  /** Where the set-up after the first admin stands (`step` null: none under way), for any admin on any device. */
+  firstRunWizard = (): Promise<FirstRunWizardView> => this.#get('/api/admin/first-run/wizard');
+  /** Moves the set-up under way to `wizard.step`, or ends it (`step: null`); where it stands now. */
+  moveFirstRunWizard = (wizard: FirstRunWizardView): Promise<FirstRunWizardView> =>
+    this.#change('PUT', '/api/admin/first-run/wizard', wizard);
 
   async signIn(name: string, passphrase: string): Promise<AdminSession> {
     const session = await httpJson<AdminSession>('POST', '/api/admin/session', { body: { name, passphrase } });
