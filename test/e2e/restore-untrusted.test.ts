@@ -150,6 +150,10 @@ describe('a restored backup with crafted settings and rows', () => {
     const outside = db
       .prepare("INSERT INTO tracks (source, uri, title, added_at, updated_at) VALUES ('local', ?, 'Not music', 0, 0)")
       .run(secret).lastInsertRowid;
+    // Rows of other sources, which the review once left alone: a station as no station is written, and a source nothing plays.
+    const insert = db.prepare('INSERT INTO tracks (source, uri, title, added_at, updated_at) VALUES (?, ?, ?, 0, 0)');
+    const loudRadio = insert.run('stream', 'HTTP://127.0.0.1:1/radio', 'Loud radio').lastInsertRowid;
+    const gopher = insert.run('gopher', secret, 'Elsewhere').lastInsertRowid;
     db.close();
     const panelRefuses = await api<{ error: { code: string } }>('PUT', '/api/admin/settings', {
       raw: Buffer.from(JSON.stringify({ overrides: { camera: overrides.camera, library: overrides.library } })),
@@ -197,11 +201,16 @@ describe('a restored backup with crafted settings and rows', () => {
     expect(audio.status).toBe(404);
     const tracks = await api<{ items: Array<{ id: number }> }>('GET', '/api/admin/tracks');
     expect(tracks.json.items.map((t) => t.id)).not.toContain(Number(outside));
+    expect(tracks.json.items.map((t) => t.id)).not.toContain(Number(loudRadio));
+    expect(tracks.json.items.map((t) => t.id)).not.toContain(Number(gopher));
     const backups = await api<{ lastRestore: { from: string; setAside: { tracks: number; files: string[]; stations: string[] } } }>(
       'GET',
       '/api/admin/backups',
     );
-    expect(backups.json.lastRestore).toMatchObject({ from: uploaded.json.name, setAside: { tracks: 1, files: [secret], stations: [] } });
+    expect(backups.json.lastRestore).toMatchObject({
+      from: uploaded.json.name,
+      setAside: { tracks: 3, files: [secret, 'HTTP://127.0.0.1:1/radio', secret], stations: [] },
+    });
     const audit = await api<{ items: Array<{ action: string; target: string }> }>('GET', '/api/admin/audit?limit=50');
     expect(audit.json.items.map((e) => `${e.action} ${e.target}`)).toEqual(
       expect.arrayContaining([

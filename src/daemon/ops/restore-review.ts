@@ -1,7 +1,8 @@
 import type { Clock } from '../../kernel/clock.js';
 import type { Log } from '../../kernel/log.js';
 import { realPathInside } from '../config/paths.js';
-import { parseStreamUrl, STREAM_SOURCE } from '../../player/streams/stream-url.js';
+import { entryProblem } from '../../player/library/library-entry.js';
+import { STREAM_SOURCE } from '../../player/streams/stream-url.js';
 import { recordAudit, type Actor } from '../store/audit.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 
@@ -16,16 +17,14 @@ export interface RestoredRowsSetAside {
 /** How many paths and names an audit line and the panel show; the counts are whole. */
 const NAMED = 20;
 
-/** What a Spotify row may name: a track, or an album, playlist or artist to play from. */
-const SPOTIFY_URI = /^spotify:(track|album|playlist|artist):[A-Za-z0-9]{1,64}$/;
-
 /**
  * The rows of a database restored from a backup, checked against today's rules before the box
  * uses them. A backup is a file someone kept and brought back, perhaps from another box: as
- * untrusted as a music folder. Every row present is reviewed whatever its source: a local track
- * whose file is not inside the music folders in force (links resolved), a stream (a station)
- * whose URL a station added now could not have, a Spotify row that is not a Spotify address, and
- * a row of any other source are set aside: marked missing, so nothing plays, serves, lists or
+ * untrusted as a music folder. Every row present is reviewed whatever its source, by the rule
+ * the player plays by (`entryProblem`): a local track whose file is not inside the music folders
+ * in force (links resolved), a stream (a station) whose URL is not written as a station added now
+ * would be (`HTTP://`, `gopher://`, a path), a Spotify row that is not a Spotify track, and a row
+ * of any other source are set aside: marked missing, so nothing plays, serves, lists or
  * suggests them, and a rescan of a folder that truly holds a file brings it back. Audited
  * `backup.rows-set-aside` as `actor`, the person who asked for the restore. The settings pass
  * their own door (`LiveConfig.applySaved`).
@@ -58,25 +57,12 @@ export async function reviewRestoredRows(
   return setAside;
 }
 
-/** Whether a restored row may stay in the library: by today's rules for its source. */
+/** Whether a restored row may stay in the library: by today's rules for its source (`entryProblem`), a local file inside the music folders. */
 async function isPlayable(row: { source: string; uri: string }, folders: readonly string[]): Promise<boolean> {
-  switch (row.source) {
-    case 'local':
-      return (await realPathInside(row.uri, folders)) !== undefined;
-    case STREAM_SOURCE:
-      return isStreamUrl(row.uri);
-    case 'spotify':
-      return SPOTIFY_URI.test(row.uri);
-    default:
-      return false;
-  }
+  if (entryProblem(row) !== undefined) return false;
+  return row.source !== 'local' || (await realPathInside(row.uri, folders)) !== undefined;
 }
 
 function isStreamUrl(url: string): boolean {
-  try {
-    parseStreamUrl(url);
-    return true;
-  } catch {
-    return false;
-  }
+  return entryProblem({ source: STREAM_SOURCE, uri: url }) === undefined;
 }
