@@ -12,7 +12,7 @@ import { delivery } from './http/delivery.js';
 import type { HttpService } from './http/http-service.js';
 import { Moodbox } from './moodbox.js';
 import { mqttServices } from './mqtt/mqtt-services.js';
-import { BackupService } from './ops/backup-service.js';
+import { BackupService } from './backups/backup-service.js';
 import type { ServiceNotifier } from './ops/systemd-notify.js';
 import { ensureDemoAdmin } from './people/demo-admin.js';
 import { childRssBytes } from './ops/process-stats.js';

@@ -11,7 +11,7 @@ import type { MoodboxMetrics } from './metrics/moodbox-metrics.js';
 import type { MusicDirector } from './music/music-director.js';
 import type { KioskCommands } from './music/kiosk-commands.js';
 import type { MusicCommands } from './music/music-commands.js';
-import type { BackupService } from './ops/backup-service.js';
+import type { BackupService } from './backups/backup-service.js';
 import type { PersonalCalibrationService } from './camera/personal-calibration-service.js';
 import type { Stations } from './music/stations.js';
 import type { BlockedMusic } from './music/blocked-music.js';

@@ -19,7 +19,7 @@ import { KioskCommands } from './music/kiosk-commands.js';
 import { MusicCommands } from './music/music-commands.js';
 import type { MusicParts } from './music/music-parts.js';
 import { GuestService } from './guests/guest-service.js';
-import type { BackupService } from './ops/backup-service.js';
+import type { BackupService } from './backups/backup-service.js';
 import { MemoryGuard, type MemoryReading } from './ops/memory-guard.js';
 import { MoodRecorder } from './camera/mood-recorder.js';
 import { MoodboxMetrics } from './metrics/moodbox-metrics.js';

@@ -56,7 +56,7 @@ describe('README and docs', () => {
   });
 
   it('maps each feature folder: its README names every file and says where its commands, state and events are', () => {
-    for (const feature of ['camera', 'guests', 'music', 'ops', 'people']) {
+    for (const feature of ['backups', 'camera', 'guests', 'music', 'ops', 'people']) {
       const folder = join(ROOT, 'src', 'daemon', feature);
       const readme = readFileSync(join(folder, 'README.md'), 'utf8');
       const files = readdirSync(folder).filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts'));

@@ -14,7 +14,7 @@ import {
   tracksLine,
   updateLine,
 } from '../../src/kernel/health-words.js';
-import { BACKUP_REFUSALS } from '../../src/daemon/ops/backup-refusals.js';
+import { BACKUP_REFUSALS } from '../../src/daemon/backups/backup-refusals.js';
 import { CALIBRATION_REFUSALS } from '../../src/daemon/camera/calibration-refusals.js';
 import { GUEST_GONE, GUEST_REFUSALS } from '../../src/daemon/guests/guest-refusals.js';
 import { GUEST_REASONS, staffHold, type UnfitVerdict } from '../../src/daemon/guests/guest-reasons.js';

@@ -16,7 +16,7 @@ export function registerBackup(program: Command): void {
       const [path, { loadConfig }, backups, { systemClock }, { asDataOwner }] = await Promise.all([
         import('node:path'),
         import('../config/load-config.js'),
-        import('../store/backups.js'),
+        import('../backups/backups.js'),
         import('../../kernel/clock.js'),
         import('./data-owner.js'),
       ]);
@@ -45,8 +45,8 @@ export function registerBackup(program: Command): void {
           import('node:path'),
           import('node:fs'),
           import('../config/load-config.js'),
-          import('../store/backups.js'),
-          import('../store/restore-stage.js'),
+          import('../backups/backups.js'),
+          import('../backups/restore-stage.js'),
           import('../../kernel/clock.js'),
           import('../store/audit.js'),
           import('./data-owner.js'),

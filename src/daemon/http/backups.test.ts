@@ -6,10 +6,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EventBus } from '../../kernel/event-bus.js';
 import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import type { MoodboxBus } from '../events.js';
-import { BackupService } from '../ops/backup-service.js';
+import { BackupService } from '../backups/backup-service.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer } from '../testing/server.js';
-import { applyPendingRestore, backupDatabase, backupsDir, DATABASE_FILE } from '../store/backups.js';
+import { applyPendingRestore, backupDatabase, backupsDir, DATABASE_FILE } from '../backups/backups.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { actors } from '../store/audit.js';
 

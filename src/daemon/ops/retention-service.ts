@@ -1,7 +1,7 @@
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { msUntilNight } from './backup-service.js';
+import { msUntilNight } from '../backups/backup-service.js';
 import { recordDiskSample } from './disk-use.js';
 import type { Config } from '../config/schema.js';
 import type { Clock, Timer } from '../../kernel/clock.js';

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PENDING_RESTORE } from '../store/backups.js';
+import { PENDING_RESTORE } from '../backups/backups.js';
 import { checkVersion } from './doctor-version.js';
 import { readLastUpdate } from './last-update.js';
 import { LISTEN_FILE, writeListenFile } from './listen-file.js';

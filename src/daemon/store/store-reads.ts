@@ -25,7 +25,6 @@ export type StatsReads = StoreReads['stats'];
 export type { AuditEntry, Card, Page, Play, Role, Session, Track, TrackMood, User } from './store.js';
 export type { MoodLogEntry, TrackPlayStats } from './store-stats.js';
 export { MOOD_SLOT_MS } from './store-stats.js';
-export { latestBackup } from './backups.js';
 /** Who acts: the delivery layers name the caller of a command with `actors`. */
 export { actors, type Actor } from './audit.js';
 /** The codes the store raises, for the list of every code (`http/error-codes.ts`). */

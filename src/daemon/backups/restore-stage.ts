@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PENDING_META, PENDING_RESTORE, type PendingRestore } from './backups.js';
 import { restoreProblemsOffLoop } from './restore-check.js';
-import { BACKUP_REFUSALS } from '../ops/backup-refusals.js';
+import { BACKUP_REFUSALS } from './backup-refusals.js';
 
 /**
  * Readies a backup to replace the database at the next start (`applyPendingRestore`): the one

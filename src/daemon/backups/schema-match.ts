@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { Migration } from './sqlite-migrations.js';
+import type { Migration } from '../store/sqlite-migrations.js';
 
 type Db = Database.Database;
 

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../testing/fake-clock.js';
 import { DATABASE_FILE, PENDING_RESTORE } from './backups.js';
 import { stageRestore } from './restore-stage.js';
-import { openSqliteStore } from './sqlite-store.js';
+import { openSqliteStore } from '../store/sqlite-store.js';
 
 const dirs: string[] = [];
 afterEach(() => {

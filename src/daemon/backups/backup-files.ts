@@ -1,6 +1,6 @@
 import { existsSync, linkSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { BACKUP_REFUSALS } from '../ops/backup-refusals.js';
+import { BACKUP_REFUSALS } from './backup-refusals.js';
 
 /**
  * Moves `partial` into `dir` as `name`, or, when a backup of that name is there already (two in the

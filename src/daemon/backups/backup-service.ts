@@ -22,9 +22,9 @@ import {
   pruneNightly,
   type BackupFile,
   type RestoreOutcome,
-} from '../store/backups.js';
-import { removePartials } from '../store/backup-files.js';
-import { stageRestore } from '../store/restore-stage.js';
+} from './backups.js';
+import { removePartials } from './backup-files.js';
+import { stageRestore } from './restore-stage.js';
 
 /** The largest backup the panel takes in as an upload (bytes). */
 export const UPLOAD_MAX_BYTES = 1024 * 2 ** 20;

@@ -16,12 +16,12 @@ import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import Database from 'better-sqlite3';
-import { StoreError } from './store-error.js';
-import { BACKUP_REFUSALS } from '../ops/backup-refusals.js';
+import { StoreError } from '../store/store-error.js';
+import { BACKUP_REFUSALS } from './backup-refusals.js';
 import { placeUnique } from './backup-files.js';
 import { restoreProblemsOffLoop } from './restore-check.js';
 import { schemaProblems } from './schema-match.js';
-import { loadMigrations, type Migration } from './sqlite-migrations.js';
+import { loadMigrations, type Migration } from '../store/sqlite-migrations.js';
 import { parseJson } from '../../kernel/json.js';
 
 /** The database's file name in the data directory. */

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BackupService } from '../ops/backup-service.js';
+import { BackupService } from './backup-service.js';
 import { MOODBOX_CLI, DaemonProcess, until, writeConfig } from '../testing/daemon-process.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import {
@@ -21,7 +21,7 @@ import {
   PID_FILE,
   restoreDatabase,
 } from './backups.js';
-import { loadMigrations, openSqliteStore } from './sqlite-store.js';
+import { loadMigrations, openSqliteStore } from '../store/sqlite-store.js';
 
 const BETTER_SQLITE3 = createRequire(import.meta.url).resolve('better-sqlite3');
 const dirs: string[] = [];
