@@ -18,6 +18,7 @@ import './mb-guest-qr.js';
 import './mb-me.js';
 import './mb-sign-in.js';
 import type { MbSignIn } from './mb-sign-in.js';
+import { adminAddress, libraryGap } from './mb-suggestions.js';
 
 /** How long a tap on the attract screen keeps the full screen up without anyone in view (ms). */
 const AWAKE_MS = 60_000;
@@ -202,6 +203,8 @@ export class MbKiosk extends LitElement {
         .person=${s.session.user?.name ?? null}
         .mood=${s.mood.held?.music ?? s.mood.current}
         .liked=${this._liked}
+        .library=${libraryGap(s.library)}
+        .adminUrl=${adminAddress(this._guestUrl, window.location.origin)}
         @mb-track-play=${(event: MbEvent<'mb-track-play'>) => void this.#send('play', event.detail.track)}
       ></mb-suggestions>`;
   }

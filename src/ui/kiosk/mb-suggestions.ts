@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing, svg } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { MoodState, TrackView } from '../../daemon/http/contract.js';
+import type { LibraryState, MoodState, TrackView } from '../../daemon/http/contract.js';
 import '../components/mb-cover.js';
 import { moodLook } from '../components/mb-mood-face.js';
 import { moodColour } from '../components/mood-colours.js';
@@ -27,10 +27,29 @@ export function whyChip(track: TrackView): string | null {
   return first === '' ? null : first.charAt(0).toUpperCase() + first.slice(1);
 }
 
+/** Why the library has nothing to offer: its folders hold no songs, or one cannot be read. */
+export type LibraryGap = 'empty' | 'unreadable';
+
+/** Why the library has nothing to offer once a scan has looked at it, or null while it has songs, a scan runs or none has run. */
+export function libraryGap(library: LibraryState): LibraryGap | null {
+  if (library.tracks > 0 || library.scanning || library.lastScan === null) return null;
+  // Folders that could not be scanned are named to the box's own kiosk only; elsewhere the library just reads empty.
+  return library.lastScan.problems.length > 0 ? 'unreadable' : 'empty';
+}
+
+/**
+ * The admin panel's address as the owner can open it: beside the guest page's (the box as phones in
+ * the room reach it) when guests may ask, else where this kiosk page is served from.
+ */
+export function adminAddress(guestUrl: string | null, origin: string): string {
+  return guestUrl === null ? `${origin}/admin` : guestUrl.replace(/\/guest\/?$/, '/admin');
+}
+
 /**
  * Up to six suggestions to tap, two to a row (one in a narrow portrait screen): each with its
  * cover, title, artist and why, marked when it was picked for the signed-in person or they like it.
- * Says once for the screen when few songs fit the mood, and what an admin can do when none do.
+ * Says once for the screen when few songs fit the mood, and what an admin can do when none do, or
+ * when the library itself has none: where the music folders are chosen, at the admin panel's address.
  *
  * @summary The kiosk's suggestions.
  * @event mb-track-play - A tile was tapped: `{track}`.
@@ -237,6 +256,10 @@ export class MbSuggestions extends LitElement {
   @property({ reflect: true }) qr: 'card' | 'large' | null = null;
   /** The tracks the signed-in person likes. */
   @property({ attribute: false }) liked: ReadonlySet<number> = new Set();
+  /** Why the library itself has no songs (said in place of the suggestions), or null. */
+  @property({ attribute: false }) library: LibraryGap | null = null;
+  /** The admin panel's address, named where the library has no songs. */
+  @property({ attribute: false }) adminUrl = '';
 
   constructor() {
     super();
@@ -248,8 +271,13 @@ export class MbSuggestions extends LitElement {
     const tracks = this.tracks.slice(0, 6);
     const mood = this.mood;
     if (tracks.length === 0) {
+      // Issue 82: an empty or unreadable library says so, and where an admin fixes it.
       const text =
-        mood !== null && mood !== 'nobody' ? t('kiosk.noMusicForMood', { mood: moodName(mood, moodLook(mood).label) }) : t('kiosk.noSongs');
+        this.library !== null
+          ? t('kiosk.noLibrary', { why: this.library, address: this.adminUrl })
+          : mood !== null && mood !== 'nobody'
+            ? t('kiosk.noMusicForMood', { mood: moodName(mood, moodLook(mood).label) })
+            : t('kiosk.noSongs');
       return html`<section class="tiles" aria-label=${t('kiosk.suggestions')} data-state="empty">
         <h2>${t('kiosk.suggestions')}</h2>
         <p class="empty">${text}</p>
