@@ -142,9 +142,11 @@ describe('FfmpegFrameSource', () => {
   });
 
   it('reports a missing camera device or a broken GStreamer pipeline as a CameraError', async () => {
+    // Issue 82: the source was said twice ("cannot open camera source /dev/video99: /dev/video99: No such file…").
     await expect(take({ source: '/dev/video99', reopen: false }, 1)).rejects.toMatchObject({
       name: 'CameraError',
       code: 'MB_ERR_CAMERA_OPEN',
+      message: 'cannot open camera source /dev/video99: No such file or directory',
     });
     await expect(take({ source: 'nosuchelement ! videoconvert ! appsink', reopen: false }, 1)).rejects.toMatchObject({
       code: 'MB_ERR_CAMERA_OPEN',

@@ -159,7 +159,10 @@ export class FfmpegFrameSource implements FrameSource {
         );
         if (signal.aborted) return;
         if (format === undefined)
-          throw new CameraError('MB_ERR_CAMERA_OPEN', `cannot open camera source ${this.description}: ${video.why()}`);
+          throw new CameraError(
+            'MB_ERR_CAMERA_OPEN',
+            `cannot open camera source ${this.description}: ${ownWords(video.why(), this.description)}`,
+          );
         let delivered = 0;
         let next = this.#clock.monotonic();
         const interval = 1000 / (format.fps > 0 && !isLive(this.#spec) && this.#spec.kind !== 'sequence' ? format.fps : this.#fps);
@@ -193,15 +196,19 @@ export class FfmpegFrameSource implements FrameSource {
         throw new CameraError(
           delivered > 0 ? 'MB_ERR_CAMERA_LOST' : 'MB_ERR_CAMERA_OPEN',
           delivered > 0
-            ? `camera source ${this.description} stopped delivering frames: ${video.why()}`
-            : `camera source ${this.description} gave no frame: ${video.why()}`,
+            ? `camera source ${this.description} stopped delivering frames: ${ownWords(video.why(), this.description)}`
+            : `camera source ${this.description} gave no frame: ${ownWords(video.why(), this.description)}`,
         );
       } catch (err) {
         if (signal.aborted) return;
         const error =
           err instanceof CameraError
             ? err
-            : new CameraError('MB_ERR_CAMERA_OPEN', `cannot open camera source ${this.description}: ${describe(err)}`, { cause: err });
+            : new CameraError(
+                'MB_ERR_CAMERA_OPEN',
+                `cannot open camera source ${this.description}: ${ownWords(describe(err), this.description)}`,
+                { cause: err },
+              );
         if (!this.#reopen) throw error;
         const retryInMs = backoff.fail();
         this.#report({ state: 'unavailable', reason: error.message, error, retryInMs });
@@ -319,5 +326,16 @@ function describe(err: unknown): string {
 /** The error for a live source whose child runs but has sent nothing for `ms`: before its first frame, or after. */
 function stalled(code: 'MB_ERR_CAMERA_OPEN' | 'MB_ERR_CAMERA_LOST', video: RawVideo, description: string, ms: number): CameraError {
   const what = code === 'MB_ERR_CAMERA_OPEN' ? 'sent nothing' : 'delivered no frame';
-  return new CameraError(code, `camera source ${description} ${what} for ${Math.round(ms / 1000)} s: ${video.why()}`);
+  return new CameraError(
+    code,
+    `camera source ${description} ${what} for ${Math.round(ms / 1000)} s: ${ownWords(video.why(), description)}`,
+  );
+}
+
+/**
+ * Why a source failed, without the source itself when the words begin with it: ffmpeg names its
+ * input first (`/dev/video0: No such file or directory`), and the message names the source already.
+ */
+function ownWords(why: string, description: string): string {
+  return why.startsWith(`${description}: `) ? why.slice(description.length + 2) : why;
 }
