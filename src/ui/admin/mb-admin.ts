@@ -34,6 +34,12 @@ const SERVICE_CLI =
 /** The commands that add an admin and give one a new passphrase, shown where no one can sign in. */
 const ADD_ADMIN = `${SERVICE_CLI} user add NAME --role admin`;
 const NEW_PASSPHRASE = `${SERVICE_CLI} user pin NAME`;
+/** `moodbox` as the demo runs it: from Moodbox's folder, on the demo's own data (README, "What you see next"). */
+const DEMO_CLI = 'node dist/daemon/cli.js';
+const DEMO_ADD_ADMIN = `${DEMO_CLI} user add NAME --role admin`;
+const DEMO_NEW_PASSPHRASE = `${DEMO_CLI} user pin NAME`;
+/** The demo's admin and its first passphrase (`people/demo-admin.ts`), which the first sign-in replaces. */
+const DEMO_ADMIN = { name: 'admin', passphrase: 'moodbox-demo-admin' } as const;
 
 type NavId<K> = K extends `admin.nav.${infer V}` ? V : never;
 /** The sections, in the menu's order; each is named by `admin.nav.<id>`. */
@@ -84,6 +90,8 @@ export class MbAdmin extends LitElement {
   @state() private _isMenuOpen = false;
   /** `site.kind` of the configuration in force, once read: the sections offered depend on it. */
   @state() private _siteKind: string | null = null;
+  /** The daemon runs in demo mode (its live state says so): the sign-in shows the demo's admin and the demo's own commands. */
+  @state() private _isDemo = false;
   /**
    * While the box has no admin, and until its first admin has gone through the set-up: whether this
    * device needs the code, and where the set-up stands once the admin is made (the daemon keeps it).
@@ -96,7 +104,11 @@ export class MbAdmin extends LitElement {
     this._isMenuOpen = false;
   };
   /** Times are the box's: its zone comes with the state. */
-  readonly #onLive = (): void => i18n.useTimeZone(this.#live.snapshot.state?.timeZone);
+  readonly #onLive = (): void => {
+    i18n.useTimeZone(this.#live.snapshot.state?.timeZone);
+    const demo = this.#live.snapshot.state?.demo;
+    if (demo !== undefined) this._isDemo = demo;
+  };
   readonly #onSignedOut = (): void => {
     this._session = null;
     this._error = t('admin.signIn.sessionEnded');
@@ -284,11 +296,31 @@ export class MbAdmin extends LitElement {
         <h1 id="signin-h" style="margin: 0; font-size: 1.4em">${t('admin.title')}</h1>
         ${this.#field(t('admin.signIn.name'), 'name', { autocomplete: 'username' })}
         ${this.#field(t('admin.signIn.passphrase'), 'passphrase', { type: 'password', autocomplete: 'current-password' })}
+        ${
+          // Issue 82: the demo's sign-in is in the README only; the page says it too.
+          this._isDemo
+            ? html`<p data-demo-admin>
+                ${tWith('admin.signIn.demoAdmin', {
+                  name: html`<code>${DEMO_ADMIN.name}</code>`,
+                  passphrase: html`<code>${DEMO_ADMIN.passphrase}</code>`,
+                })}
+              </p>`
+            : nothing
+        }
         ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : nothing}
         <button type="submit" ?disabled=${this._isBusy}>${this._isBusy ? t('admin.signIn.busy') : t('admin.signIn.submit')}</button>
         <details class="recover" data-recover>
           <summary>${t('admin.signIn.noOne')}</summary>
-          <p>${tWith('admin.signIn.recover', { add: html`<code>${ADD_ADMIN}</code>`, pin: html`<code>${NEW_PASSPHRASE}</code>` })}</p>
+          <p>
+            ${
+              this._isDemo
+                ? tWith('admin.signIn.recoverDemo', {
+                    add: html`<code>${DEMO_ADD_ADMIN}</code>`,
+                    pin: html`<code>${DEMO_NEW_PASSPHRASE}</code>`,
+                  })
+                : tWith('admin.signIn.recover', { add: html`<code>${ADD_ADMIN}</code>`, pin: html`<code>${NEW_PASSPHRASE}</code>` })
+            }
+          </p>
         </details>
       </form>
     </main>`;
