@@ -150,16 +150,32 @@ export class GuestService implements Service {
     return this.#songs.mayAskFor(trackId);
   }
 
-  /** Whether to suggest `trackId` to guests: they may ask for it, and it neither plays, comes next, was asked for, nor just played. */
-  maySuggest(trackId: number): boolean {
-    const { current, upcoming } = this.#deps.player.state();
+  /**
+   * What the guest page suggests of the kiosk's suggestions `trackIds`, in their order, at most
+   * `count`: those not played in the last hour; when none is left (a small library has played
+   * them all), those that were; never one that plays, comes next, waits or was just asked for.
+   * So a guest is offered what the kiosk offers.
+   */
+  suggestions(trackIds: readonly number[], count: number): number[] {
+    const busy = this.#busy();
     const now = this.#deps.clock.now();
-    const repeatMs = this.#deps.settings().guests.repeatWindowMin * MINUTE_MS;
+    const askable = trackIds.filter((id) => !busy.has(id) && this.#isAskable(id) && this.#songs.mayAskFor(id));
+    const fresh = askable.filter((id) => this.#songs.maySuggest(id, now, busy));
+    return (fresh.length > 0 ? fresh : askable).slice(0, count);
+  }
+
+  /** Whether `trackId` was not asked for within the repeat window. */
+  #isAskable(trackId: number): boolean {
     const asked = this.#requests.askedAt(trackId);
-    if (asked !== undefined && now - asked < repeatMs) return false;
+    return asked === undefined || this.#deps.clock.now() - asked >= this.#deps.settings().guests.repeatWindowMin * MINUTE_MS;
+  }
+
+  /** What plays, comes next, or waits as a request. */
+  #busy(): Set<number> {
+    const { current, upcoming } = this.#deps.player.state();
     const busy = new Set(this.#requests.open().map((r) => r.trackId));
     for (const item of [current, ...upcoming]) if (item !== undefined) busy.add(item.track.id);
-    return this.#songs.maySuggest(trackId, now, busy);
+    return busy;
   }
 
   /** The phones behind `address` (1 to `ADDRESS_PHONES_MAX`): its calls and open pages grow with them. */

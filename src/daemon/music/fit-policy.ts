@@ -48,10 +48,34 @@ export function fitsRoom(trackMoods: readonly string[], room: RoomAim): boolean 
   return trackMoods.some((m) => wanted.has(m));
 }
 
-/** Judges a song tagged `trackMoods` against the room now, with the reason a guest reads when it does not fit. */
-export function judgeFit(trackMoods: readonly string[], room: RoomAim): FitVerdict {
+/**
+ * How far a song tagged `trackMoods` is from the room now on the valence/arousal plane: its nearest
+ * mood's distance to the nearest mood that fits the room (0 when it fits by its tags; Infinity
+ * when none of its moods has a place).
+ */
+export function distanceToRoom(trackMoods: readonly string[], room: RoomAim): number {
+  const wanted = fittingMoods(room);
+  if (trackMoods.some((m) => wanted.has(m))) return 0;
+  const places = [...wanted].map((m) => DEFAULT_MOOD_COORDINATES[m]).filter((p): p is MoodPoint => p !== undefined);
+  let best = Number.POSITIVE_INFINITY;
+  for (const mood of trackMoods) {
+    const point = DEFAULT_MOOD_COORDINATES[mood];
+    if (point !== undefined) for (const place of places) best = Math.min(best, distance(place, point));
+  }
+  return best;
+}
+
+/**
+ * Judges a song tagged `trackMoods` against the room now, with the reason a guest reads when it
+ * does not fit. `reach`: how far from the room the music's own picks are now (`distanceToRoom` of
+ * the farthest it offers, 0 when they all fit): a library without the room's mood plays what is
+ * nearest, and a song at least as close as that fits too, so a guest may always ask for what the
+ * box would play itself.
+ */
+export function judgeFit(trackMoods: readonly string[], room: RoomAim, reach = 0): FitVerdict {
   const wanted = fittingMoods(room);
   if (trackMoods.some((m) => wanted.has(m))) return { fit: 'fits' };
+  if (reach > 0 && distanceToRoom(trackMoods, room) <= reach) return { fit: 'fits' };
   const own = trackMoods[0];
   if (own === undefined) {
     return {

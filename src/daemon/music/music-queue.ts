@@ -11,7 +11,7 @@ import type { Reason, Recommendation } from '../../player/recommender.js';
 import type { MusicSources } from '../../player/sources/music-sources.js';
 import { leanToward } from './day-plan-policy.js';
 import type { DayPlanWatch } from './day-plan-watch.js';
-import { fitsRoom, judgeFit, roomAimOf, type FitVerdict, type RoomAim } from './fit-policy.js';
+import { distanceToRoom, fitsRoom, judgeFit, roomAimOf, type FitVerdict, type RoomAim } from './fit-policy.js';
 import type { GuestQueue } from './guest-queue.js';
 import type { PlayerSettings } from './limits-policy.js';
 import type { MusicAim } from './music-aim.js';
@@ -61,6 +61,8 @@ export class MusicQueue {
   #streamTitle: { key: number; title: string | null } | undefined;
   /** How far and how long the room has moved from where it was when the song playing started. */
   readonly #cuts: CutWatch;
+  /** The music's own pick for next, as shown last: with the song it picked playing, how far from the room a guest's song may be. */
+  #ownNext: number[] = [];
 
   constructor(deps: MusicQueueDeps) {
     this.#deps = deps;
@@ -108,7 +110,13 @@ export class MusicQueue {
 
   /** How a song sits with the mood the music follows now (held or the room's, leaning toward the day plan's), as a guest is told. */
   fitOf(trackId: number): FitVerdict {
-    return judgeFit(this.#moodsOf(trackId), this.#aimNow());
+    const aim = this.#aimNow();
+    // As close as the music's own picks (the song it picked playing, its pick for next): a library
+    // without the room's mood plays what is nearest it.
+    const { current } = this.#deps.player.state();
+    const own = [...(current?.reason === 'mood' ? [current.track.id] : []), ...this.#ownNext];
+    const reach = own.reduce((far, id) => Math.max(far, distanceToRoom(this.#moodsOf(id), aim)), 0);
+    return judgeFit(this.#moodsOf(trackId), aim, Number.isFinite(reach) ? reach : 0);
   }
 
   /** The mood the music aims at now, leaning toward the day plan's. */
@@ -363,6 +371,7 @@ export class MusicQueue {
   }
 
   #publishSuggestions(recommendation: Recommendation): void {
+    this.#ownNext = recommendation.next === undefined ? [] : [recommendation.next.trackId];
     this.#deps.bus.emit('suggestionsChanged', {
       trackIds: recommendation.suggestions.map((pick) => pick.trackId),
       reasons: recommendation.suggestions.map((pick) => pick.reason),

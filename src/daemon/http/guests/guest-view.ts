@@ -123,11 +123,13 @@ export function guestRoom(deps: GuestViewDeps, phone?: GuestPhone): GuestRoom {
             ? said(`camera.${screens.camera.status}`)
             : whySaid(label, 0),
     },
-    suggestions: screens.suggestions
-      .filter((s) => guests.maySuggest(s.id))
-      .slice(0, 6)
-      .flatMap((s) => {
-        const track = trackOf(s.id);
+    suggestions: guests
+      .suggestions(
+        screens.suggestions.map((s) => s.id),
+        6,
+      )
+      .flatMap((id) => {
+        const track = trackOf(id);
         return track === undefined ? [] : [guestTrack(track)];
       }),
   };
