@@ -15,6 +15,8 @@ import { mqttServices } from './mqtt/mqtt-services.js';
 import { BackupService } from './backups/backup-service.js';
 import type { ServiceNotifier } from './ops/systemd-notify.js';
 import { ensureDemoAdmin } from './people/demo-admin.js';
+import { guestUrlOf, systemGuestNetwork } from './guests/guest-url.js';
+import { readyWords, tellTerminal } from './ops/ready-words.js';
 import { childRssBytes } from './ops/process-stats.js';
 import { lastUpdateService } from './ops/last-update.js';
 import { RetentionService } from './ops/retention-service.js';
@@ -143,15 +145,21 @@ export async function announceReady(deps: {
           if (moodbox.isReady()) notifier.watchdog();
         }, notifier.watchdogIntervalMs);
   log.info({ kiosk: `${url}/`, admin: `${url}/admin`, ms: Math.round(clock.monotonic() - deps.startedAt), demo }, 'moodbox ready');
-  if (process.stdout.isTTY || demo) {
-    const firstRun =
-      firstRunCode === undefined
-        ? ''
-        : `  No admin yet: open the admin page to create one (from another device, first-run code ${firstRunCode})\n`;
-    process.stderr.write(
-      `\nMoodbox ${VERSION} is running${demo ? ' in demo mode' : ''}.\n  Kiosk: ${url}/\n  Admin: ${url}/admin\n${demoAdmin ?? ''}${firstRun}  Stop:  Ctrl+C\n\n`,
-    );
-  }
+  // Issue 82: the addresses and the first-run code in words on a terminal, not only inside JSON lines.
+  const network = systemGuestNetwork();
+  const { server } = config;
+  const port = Number(new URL(url).port || 80);
+  const lanUrl = guestUrlOf({ isOpen: true, publicUrl: server.publicUrl, host: server.host, port, ...network });
+  const words = readyWords({
+    version: VERSION,
+    demo,
+    base: url,
+    lanBase: lanUrl === null ? null : lanUrl.replace(/\/guest$/, ''),
+    guestUrl: guestUrlOf({ isOpen: moodbox.guests.isOpen, publicUrl: server.publicUrl, host: server.host, port, ...network }),
+    demoAdmin: demoAdmin ?? '',
+    firstRunCode,
+  });
+  tellTerminal(words, { stdout: process.stdout, stderr: process.stderr, demo });
   return watchdog;
 }
 

@@ -64,9 +64,12 @@ export interface ErrorLines {
   logged(part: unknown): void;
 }
 
+/** How pino-pretty writes the log on a terminal: the time of day, without the pid and host name. */
+const PRETTY = { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } as const;
+
 /**
  * The root logger. JSON lines to stdout; pretty-printed only when stdout is a terminal. With a
- * `file` (`openLogFile`), the same JSON lines go there too. Each module takes `log.child({ module })`.
+ * `file` (`openLogFile`), the JSON lines go there (and pretty ones to a terminal). Each module takes `log.child({ module })`.
  * With `errors`, each line written at `error` or `fatal` is told to it, with its logger's module.
  */
 export function createLogger(options: {
@@ -98,7 +101,8 @@ export function createLogger(options: {
   };
   if (options.destination) return pino(base, options.destination);
   if (options.file !== undefined) {
-    const stdout = pino.destination({ dest: 1, sync: false });
+    // On a terminal its lines are pretty as without a file (issue 82); the file keeps the JSON.
+    const stdout = pretty ? pino.transport({ target: 'pino-pretty', options: PRETTY }) : pino.destination({ dest: 1, sync: false });
     // The logger's own level filters; each stream takes every line it is given.
     return pino(
       base,
@@ -108,8 +112,6 @@ export function createLogger(options: {
       ]),
     );
   }
-  if (pretty) {
-    return pino({ ...base, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } });
-  }
+  if (pretty) return pino({ ...base, transport: { target: 'pino-pretty', options: PRETTY } });
   return pino(base, pino.destination({ dest: 1, sync: false }));
 }

@@ -1,0 +1,106 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MOODBOX_CLI, REPO_ROOT, writeConfig } from '../testing/daemon-process.js';
+
+// Issue 82: a configured start in a terminal printed only JSON log lines: no address, and the
+// first-run code inside one of them. On a terminal (a real pseudo-terminal here, util-linux's
+// `script`), the addresses and the code are said in words, and the log is pino-pretty's, while
+// the log file and a piped stdout keep the JSON.
+
+const dir = mkdtempSync(join(tmpdir(), 'moodbox-ready-words-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** What a terminal showed: its text without colours, and the data folder the daemon used. */
+interface Shown {
+  text: string;
+  dataDir: string;
+}
+
+/** ANSI colour and cursor sequences, which pino-pretty writes on a terminal. */
+// eslint-disable-next-line no-control-regex -- ESC is what these sequences begin with.
+const ESCAPES = /\u001b\[[0-9;?]*[A-Za-z]/g;
+
+/** How long a start may take to say it is ready (ms). */
+const READY_MS = 30_000;
+
+/** A line of a first-run code in words, and the code itself. */
+const CODE_LINE = /from another device, type the first-run code ([2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4})\./;
+
+/**
+ * Runs `moodbox start` in a terminal of its own (`shell` is the command line `script` runs), until the
+ * terminal shows the ready words; then types Ctrl+C and waits for the end.
+ */
+async function startInTerminal(name: string, shell: (start: string) => string): Promise<Shown> {
+  const dataDir = join(dir, name);
+  mkdirSync(join(dataDir, 'music'), { recursive: true });
+  const config = writeConfig(dataDir, {
+    camera: { enabled: false },
+    rfid: { enabled: false },
+    player: { audioOutput: 'null' },
+    library: { folders: [join(dataDir, 'music')], analyze: false },
+    log: { file: 'moodbox.log' },
+  });
+  const start = `'${process.execPath}' '${MOODBOX_CLI}' start --config '${config}'`;
+  const child = spawn('script', ['-qfec', shell(start), '/dev/null'], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env['PATH'] ?? '', HOME: dataDir, MOODBOX_DATA_DIR: dataDir, MOODBOX_PORT: '0', TERM: 'xterm' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let text = '';
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        if (/Stop: +Ctrl\+C/.test(text)) resolve();
+      });
+      void exited.then(() => reject(new Error(`Expected the ready words on the terminal, got an exit first:\n${text}`)));
+      timer = setTimeout(
+        () => reject(new Error(`Expected the ready words on the terminal within ${READY_MS} ms, got:\n${text}`)),
+        READY_MS,
+      );
+    });
+  } finally {
+    clearTimeout(timer);
+    // Ctrl+C, as a person stops it: the terminal sends the daemon SIGINT.
+    child.stdin.write('\u0003');
+    await exited;
+  }
+  return { text: text.replace(ESCAPES, '').replace(/\r/g, ''), dataDir };
+}
+
+/** What the daemon wrote to its log file (`log.file`: `moodbox.log`, kept as `moodbox.<n>.log`). */
+function logFile(dataDir: string): string {
+  const files = readdirSync(dataDir).filter((name) => /^moodbox\.\d+\.log$/.test(name));
+  return files.map((name) => readFileSync(join(dataDir, name), 'utf8')).join('');
+}
+
+/** The lines of `text` that are pino's JSON. */
+const jsonLines = (text: string): string[] => text.split('\n').filter((line) => line.trimStart().startsWith('{"level"'));
+
+describe('a configured start in a terminal', () => {
+  it('says the addresses and the first-run code in words on stdout, with a pretty log, and JSON in the log file', async () => {
+    const { text, dataDir } = await startInTerminal('tty', (start) => start);
+    const port = /Kiosk: +http:\/\/127\.0\.0\.1:(\d+)\//.exec(text)?.[1];
+    expect(port, text).toBeDefined();
+    expect(text).toContain(`  Admin panel: http://127.0.0.1:${port}/admin\n`);
+    expect(text).toMatch(CODE_LINE);
+    expect(text).toMatch(/INFO.*: moodbox ready/);
+    expect(jsonLines(text)).toEqual([]);
+    expect(logFile(dataDir)).toContain('"msg":"moodbox ready"');
+  }, 60_000);
+
+  it('says them on stderr when stdout is piped away as the log, which stays JSON', async () => {
+    const { text, dataDir } = await startInTerminal('piped', (start) => `${start} > '${join(dir, 'piped.log')}'`);
+    expect(text).toMatch(/Kiosk: +http:\/\/127\.0\.0\.1:\d+\//);
+    expect(text).toMatch(CODE_LINE);
+    const piped = readFileSync(join(dir, 'piped.log'), 'utf8').trim().split('\n');
+    expect(piped.length).toBeGreaterThan(5);
+    expect(jsonLines(piped.join('\n'))).toHaveLength(piped.length);
+    expect(logFile(dataDir)).toContain('"msg":"moodbox ready"');
+  }, 60_000);
+});
