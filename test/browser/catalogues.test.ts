@@ -221,6 +221,7 @@ describe('the catalogues', () => {
       SIGN_IN_REFUSALS.signedOut(what),
       SIGN_IN_REFUSALS.accountGone(what),
       SIGN_IN_REFUSALS.otherScreen(what),
+      SIGN_IN_REFUSALS.onThisScreen(what),
     ]);
     const known = ['calm', 'happy', 'dinner jazz'];
     const refusals: Words[] = [
