@@ -1,13 +1,17 @@
 # shellcheck shell=bash
-# The files an installed Moodbox keeps outside its program folder: the units, the udev rules and
-# the backlight's helper. Sourced by appliance.sh (install) and update.sh (each switch of version,
-# and its rollback), so that a new version's units come with it, and an old version's come back.
+# The files an installed Moodbox keeps outside its program folder: the units, the udev rules, the
+# backlight's helper and the `moodbox` command. Sourced by appliance.sh (install) and update.sh
+# (each switch of version, and its rollback), so that a new version's units come with it, and an
+# old version's come back.
 # Needs `say` from the script that sources it.
 
 # Where they go (a test of update.sh's steps points them at a scratch folder).
 units_dir=/etc/systemd/system
 rules_dir=/etc/udev/rules.d
 libexec_dir=/usr/local/libexec
+# The `moodbox` command's folder, on the PATH: when unset, the bin beside libexec_dir (/usr/local/bin;
+# a test that points libexec_dir at a scratch folder gets a scratch one with it).
+bin_dir=""
 # There while systemd runs the machine (not in a build root).
 systemd_run=/run/systemd/system
 
@@ -25,6 +29,9 @@ install_file() {
   fi
 }
 
+# command_path: where the `moodbox` command goes.
+command_path() { printf '%s/moodbox\n' "${bin_dir:-$(dirname "$libexec_dir")/bin}"; }
+
 # has_kiosk: the screen was installed (`install --kiosk`, once; it stays until uninstall).
 has_kiosk() { [[ -f "$units_dir/moodbox-kiosk.service" ]]; }
 
@@ -33,9 +40,32 @@ has_kiosk() { [[ -f "$units_dir/moodbox-kiosk.service" ]]; }
 # version added.
 system_files() {
   local path
-  for path in "$units_dir"/moodbox* "$rules_dir"/*moodbox* "$libexec_dir"/moodbox*; do
+  for path in "$units_dir"/moodbox* "$rules_dir"/*moodbox* "$libexec_dir"/moodbox* "$(command_path)"; do
     if [[ -e "$path" || -L "$path" ]]; then printf '%s\n' "$path"; fi
   done
+}
+
+# install_command UNIT PREFIX: the `moodbox` command (PREFIX/systemd/moodbox-command.sh, when that
+# version has one), with its settings written from UNIT, the service's unit as installed: the user
+# and group of User= and Group=, the node and the program of ExecStart=, the NAME=VALUE words of
+# Environment= (unquoted, as moodbox.service has them) and STATE_DIRECTORY for StateDirectory=.
+install_command() {
+  local unit="$1" source="$2/systemd/moodbox-command.sh" command user group node cli state words assignment settings
+  local env=()
+  [[ -f "$source" ]] || return 0
+  user="$(sed -n 's/^User=//p' "$unit" | tail -n 1)"
+  group="$(sed -n 's/^Group=//p' "$unit" | tail -n 1)"
+  read -r node cli _ <<<"$(sed -n 's/^ExecStart=//p' "$unit" | head -n 1)"
+  while read -r -a words; do env+=("${words[@]}"); done < <(sed -n 's/^Environment=//p' "$unit")
+  state="$(sed -n 's/^StateDirectory=//p' "$unit" | tail -n 1)"
+  if [[ -n "$state" ]]; then env+=("STATE_DIRECTORY=/var/lib/${state%% *}"); fi
+  settings="$(printf 'user=%q\ngroup=%q\nnode=%q\ncli=%q\nservice_env=(\n' "${user:-root}" "${group:-${user:-root}}" "$node" "$cli"
+    for assignment in "${env[@]}"; do printf '  %q\n' "$assignment"; done
+    printf ')')"
+  command="$(mktemp)"
+  { sed '/^# >>> /q' "$source" && printf '%s\n' "$settings" && sed -n '/^# <<< /,$p' "$source"; } >"$command"
+  install_file "$command" "$(command_path)" 0755
+  rm -f "$command"
 }
 
 # install_system_files PREFIX KIOSK: the system's files from the version in PREFIX (KIOSK 1: the
@@ -46,6 +76,7 @@ install_system_files() {
   unit="$(mktemp)"
   sed "s#/opt/moodbox#$prefix#g" "$prefix/systemd/moodbox.service" >"$unit"
   install_file "$unit" "$units_dir/moodbox.service" 0644
+  install_command "$unit" "$prefix"
   rm -f "$unit"
   install_file "$prefix/systemd/99-moodbox.rules" "$rules_dir/99-moodbox.rules" 0644
   if ((kiosk == 1)); then
