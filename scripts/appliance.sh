@@ -6,6 +6,10 @@
 #   sudo scripts/setup.sh uninstall [--purge]   remove the service, its rules and its user
 #   (sudo scripts/setup.sh update: scripts/update.sh)
 #
+# Installed, the box has the `moodbox` command (systemd/moodbox-command.sh, in /usr/local/bin): it
+# runs Moodbox's commands as the service user, with the service's configuration and data folder
+# (`moodbox doctor` says the first-run code until the first admin is made).
+#
 # install options (each answers a question in advance; --yes takes the defaults for the rest):
 #   --prefix DIR        where Moodbox goes (default /opt/moodbox); --here runs it where it is
 #   --camera SOURCE     /dev/video0 (default), a stream URL, or none
@@ -74,6 +78,12 @@ if [[ "$action" == uninstall ]]; then
   if has_systemd && systemctl list-unit-files moodbox.service >/dev/null 2>&1; then
     say "stopping and disabling the service"
     systemctl disable --now moodbox-kiosk.service moodbox-backlight.path moodbox.service >/dev/null 2>&1 || true
+  fi
+  # The `moodbox` command, when it is the one install wrote (not a `moodbox` of npm's put there since).
+  moodbox_command=/usr/local/bin/moodbox
+  if [[ -f "$moodbox_command" && ! -L "$moodbox_command" ]] && grep -q "^# >>> the service" "$moodbox_command"; then
+    rm -f "$moodbox_command"
+    say "removed $moodbox_command"
   fi
   for file in /etc/systemd/system/moodbox.service /etc/systemd/system/moodbox-kiosk.service /etc/udev/rules.d/99-moodbox.rules \
     /etc/systemd/system/moodbox-backlight.path /etc/systemd/system/moodbox-backlight.service /usr/local/libexec/moodbox-backlight \
@@ -259,15 +269,17 @@ install_file "$unit" "$record" 0644
 rm -f "$unit"
 
 # --- install: check, then start ----------------------------------------------------------------
-doctor() {
-  runuser -u "$user" -- env MOODBOX_CONFIG="$config" STATE_DIRECTORY="$state" HOME="$state" node "${cli[@]}" doctor
-}
+# The installed `moodbox` command: the service's user, node and settings.
+doctor() { "$(command_path)" doctor; }
 say "checking this machine as the service user (moodbox doctor)"
 doctor || die "moodbox doctor found a problem (above, with how to fix it); fix it and run install again"
+# Whatever happens next: how the owner reaches the box from its terminal.
+commands="'moodbox doctor' checks this box and says the first-run code until the first admin is made; 'moodbox --help' lists the commands"
 
 if ! has_systemd; then
   say "systemd is not running here: the service is installed but not started"
-  say "done: start it by hand with: runuser -u $user -- env MOODBOX_CONFIG=$config STATE_DIRECTORY=$state node $prefix/dist/daemon/cli.js start"
+  say "$commands"
+  say "done: start it by hand with: moodbox start"
   exit 0
 fi
 units=(moodbox.service)
@@ -275,6 +287,7 @@ if ((kiosk == 1)); then units+=(moodbox-kiosk.service moodbox-backlight.path); f
 systemctl daemon-reload
 systemctl enable --quiet "${units[@]}"
 if ((start == 0)); then
+  say "$commands"
   say "done: ${units[*]} enabled; they start at the next boot (or now: systemctl start ${units[*]})"
   exit 0
 fi
@@ -286,4 +299,5 @@ read -r _ port _ < <(listen_address)
 address="$(hostname -I 2>/dev/null | cut -d' ' -f1)"
 say "Moodbox runs: the admin page is http://${address:-127.0.0.1}:$port/admin"
 doctor | grep -E '^\[(ok|warn)\] admin:' -A1 || true
+say "$commands"
 say "done"

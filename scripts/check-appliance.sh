@@ -4,10 +4,12 @@
 # Moodbox in /opt/moodbox, adds the moodbox user, then takes it all off again).
 #
 #   1. `setup.sh install --no-start --yes --kiosk …`: the files, the users and their groups, the
-#      modes, the kiosk's packages (systemd does not run here: the units are installed, not started);
+#      modes, the kiosk's packages, the `moodbox` command on the PATH (systemd does not run here: the
+#      units are installed, not started);
 #   2. the same again: nothing changes;
 #   3. the daemon as the service user from /opt/moodbox with the written configuration, until
-#      /api/health answers; then its port moved from the admin panel (an admin made with
+#      /api/health answers, and `moodbox doctor` (the installed command, as root) says the first-run
+#      code the daemon logged; then its port moved from the admin panel (an admin made with
 #      `moodbox user add` signs in and saves server.port, the daemon restarts): it answers there
 #      alone, says so in /run/moodbox/listen.json, and the configuration file still says 8080, so
 #      that every update below must find the daemon where it says it listens;
@@ -19,8 +21,11 @@
 #      then to a commit that cannot start and spoils the copy the rollback would restore: the
 #      restore fails, the version before is started all the same, and `moodbox doctor` says that
 #      the database could not be put back, and how to;
-#   5. `setup.sh uninstall`: the unit, rules and user gone, configuration and data kept;
+#   5. `setup.sh uninstall`: the unit, rules, `moodbox` command and user gone, configuration and data kept;
 #      `uninstall --purge`: those gone too.
+#
+# Every command of Moodbox's here goes through the installed `moodbox` command, run as root: it runs
+# them as the service user, with the service's configuration and data folder.
 #
 # systemd does not run in such a root: for `update`, MOODBOX_SERVICE_RUNNER is a runner that does
 # what moodbox.service would (makes the runtime folder /run/moodbox, starts
@@ -46,7 +51,7 @@ snapshot() {
   find /etc/moodbox /etc/systemd/system/moodbox.service /etc/systemd/system/moodbox-kiosk.service \
     /etc/systemd/system/moodbox-backlight.service /etc/systemd/system/moodbox-backlight.path /usr/local/libexec/moodbox-backlight \
     /usr/local/libexec/moodbox-kiosk /etc/udev/rules.d/99-moodbox.rules /usr/lib/sysusers.d/moodbox.conf \
-    /usr/lib/sysusers.d/moodbox-kiosk.conf /var/lib/moodbox /srv/music \( -type f -printf '%p %m %u:%g %s %T@\n' \) -o -printf '%p %m %u:%g\n' 2>/dev/null | sort
+    /usr/lib/sysusers.d/moodbox-kiosk.conf /usr/local/bin/moodbox /var/lib/moodbox /srv/music \( -type f -printf '%p %m %u:%g %s %T@\n' \) -o -printf '%p %m %u:%g\n' 2>/dev/null | sort
   find /opt/moodbox/dist -type f ! -name .built -print0 | sort -z | xargs -0 sha256sum
   getent passwd moodbox moodbox-kiosk
   id moodbox
@@ -71,6 +76,13 @@ expect_mode /etc/systemd/system/moodbox-backlight.service 644 root:root
 expect_mode /etc/systemd/system/moodbox-backlight.path 644 root:root
 expect_mode /usr/local/libexec/moodbox-backlight 755 root:root
 expect_mode /usr/local/libexec/moodbox-kiosk 755 root:root
+expect_mode /usr/local/bin/moodbox 755 root:root
+[[ "$(command -v moodbox)" == /usr/local/bin/moodbox ]] || fail "moodbox is not on the PATH: $(command -v moodbox || echo none)"
+for setting in user=moodbox node=/usr/bin/node cli=/opt/moodbox/dist/daemon/cli.js '  MOODBOX_CONFIG=/etc/moodbox/config.json' \
+  '  STATE_DIRECTORY=/var/lib/moodbox'; do
+  grep -qxF -- "$setting" /usr/local/bin/moodbox ||
+    fail "the moodbox command does not run Moodbox as the service does (no '$setting'): $(sed -n '/^# >>> /,/^# <<< /p' /usr/local/bin/moodbox)"
+done
 grep -q '^ExecStart=/usr/local/libexec/moodbox-kiosk /run/moodbox/listen.json /usr/bin/cage ' /etc/systemd/system/moodbox-kiosk.service ||
   fail "the kiosk unit does not start the screen through moodbox-kiosk"
 for tool in cage chromium; do command -v "$tool" >/dev/null || fail "--kiosk did not install $tool"; done
@@ -135,11 +147,8 @@ healthy() {
   done
   return 1
 }
-# moodbox_cli ARGS...: the installed version's command, as the service user.
-moodbox_cli() {
-  runuser -u moodbox -- env MOODBOX_CONFIG=/etc/moodbox/config.json STATE_DIRECTORY=/var/lib/moodbox HOME=/var/lib/moodbox \
-    node /opt/moodbox/dist/daemon/cli.js "$@"
-}
+# moodbox_cli ARGS...: the installed version's command, which runs as the service user.
+moodbox_cli() { moodbox "$@"; }
 "$runner" start
 healthy || {
   tail -n 30 /tmp/appliance-daemon.log >&2
@@ -149,6 +158,14 @@ say "/api/health: $(curl -fsS "http://127.0.0.1:$port/api/health" | cut -c1-160)
 [[ "$(stat -c '%U' /var/lib/moodbox/moodbox.db)" == moodbox ]] || fail "the database is not the service user's"
 grep -qx '{"host":"127.0.0.1","port":8080}' /run/moodbox/listen.json || fail "the daemon does not say where it listens: $(cat /run/moodbox/listen.json)"
 expect_mode /run/moodbox/listen.json 644 moodbox:moodbox
+# The first-run code, as an owner reads it on the box: the one the daemon drew and logged at its start.
+logged_code="$(grep -o '"code":"[A-Z0-9]\{4\}-[A-Z0-9]\{4\}"' /tmp/appliance-daemon.log | tail -n 1 | cut -d'"' -f4)"
+[[ -n "$logged_code" ]] || fail "the daemon logged no first-run code: $(tail -n 5 /tmp/appliance-daemon.log)"
+doctor_out="$(moodbox_cli doctor || true)"
+grep -qx "\[warn\] admin: no admin yet: first-run code $logged_code" <<<"$doctor_out" ||
+  fail "moodbox doctor does not say the first-run code $logged_code: $doctor_out"
+grep -q "fix: open http://127.0.0.1:$port/admin on this box" <<<"$doctor_out" || fail "moodbox doctor does not say where to use the code: $doctor_out"
+say "moodbox doctor says the first-run code the daemon logged: $logged_code"
 
 moved=8091
 say "3b. the port moved from the admin panel to $moved, the daemon restarted"
@@ -264,12 +281,14 @@ scripts/setup.sh uninstall
 ! id moodbox-kiosk >/dev/null 2>&1 || fail "the user moodbox-kiosk is still there"
 for gone in /etc/systemd/system/moodbox.service /etc/systemd/system/moodbox-kiosk.service /etc/udev/rules.d/99-moodbox.rules \
   /etc/systemd/system/moodbox-backlight.service /etc/systemd/system/moodbox-backlight.path /usr/local/libexec/moodbox-backlight \
-  /usr/local/libexec/moodbox-kiosk /usr/lib/sysusers.d/moodbox.conf /usr/lib/sysusers.d/moodbox-kiosk.conf /opt/moodbox \
-  /opt/moodbox.previous /opt/moodbox.failed /var/lib/moodbox-update; do
+  /usr/local/libexec/moodbox-kiosk /usr/lib/sysusers.d/moodbox.conf /usr/lib/sysusers.d/moodbox-kiosk.conf /usr/local/bin/moodbox \
+  /opt/moodbox /opt/moodbox.previous /opt/moodbox.failed /var/lib/moodbox-update; do
   [[ ! -e "$gone" ]] || fail "$gone is still there"
 done
 [[ -f /etc/moodbox/config.json && -f /var/lib/moodbox/moodbox.db ]] || fail "uninstall did not keep the configuration and the data"
-say "removed the units, rules, users and /opt/moodbox; kept /etc/moodbox and /var/lib/moodbox"
+hash -r
+! command -v moodbox >/dev/null || fail "a moodbox command is still on the PATH: $(command -v moodbox)"
+say "removed the units, rules, the moodbox command, users and /opt/moodbox; kept /etc/moodbox and /var/lib/moodbox"
 scripts/setup.sh uninstall --purge
 [[ ! -e /etc/moodbox && ! -e /var/lib/moodbox ]] || fail "uninstall --purge kept the configuration or the data"
 say "uninstall --purge removed /etc/moodbox and /var/lib/moodbox"
