@@ -55,7 +55,9 @@ describe("moodbox doctor's version line", () => {
     expect(check.message).toContain('was rolled back: 1.5.0 did not answer /api/health within 60 s; the database from before the update');
     expect(check.fix).toContain('with the database as 1.5.0 left it');
     expect(check.fix).toContain(error);
-    expect(check.fix).toContain(`node ${join(install, 'dist/daemon/cli.js')} restore ${backup}`);
+    // With the command install put on the PATH, which runs as the service user with its settings.
+    expect(check.fix).toContain(`\`moodbox restore ${backup}\``);
+    expect(check.fix).not.toContain('dist/daemon/cli.js');
     expect(check.fix).toContain('setup.sh update');
   });
 

@@ -8,8 +8,9 @@ import { readLastUpdate, UPDATE_DIR } from './last-update.js';
 /**
  * `moodbox doctor`'s version line: the version and commit of this install, and how its last
  * update went (`setup.sh update`): a warning when it was rolled back or failed, with the reason,
- * and how to put the database back when the rollback could not. The record is read from root's
- * `updateDir`, never from the data directory (see `UPDATE_DIR`).
+ * and how to put the database back when the rollback could not (with the `moodbox` command that
+ * `setup.sh install` put on the PATH: only an installed box is updated). The record is read from
+ * root's `updateDir`, never from the data directory (see `UPDATE_DIR`).
  */
 export function checkVersion(version: string, installDir: string, updateDir: string = UPDATE_DIR): Check {
   const commit = gitCommit(installDir);
@@ -29,7 +30,7 @@ export function checkVersion(version: string, installDir: string, updateDir: str
       restore === undefined
         ? `the version before it runs on; ${again}`
         : `the version before it runs on, with the database as ${last.to} left it, as the copy from before the update could not be put back (${restore.error}). ` +
-          `Once what stopped it is fixed, ready the copy with \`sudo -u moodbox MOODBOX_CONFIG=/etc/moodbox/config.json STATE_DIRECTORY=/var/lib/moodbox node ${join(installDir, 'dist/daemon/cli.js')} restore ${restore.backup}\` ` +
+          `Once what stopped it is fixed, ready the copy with \`moodbox restore ${restore.backup}\` ` +
           `(or another copy, from the admin panel's Backups) and restart Moodbox (sudo systemctl restart moodbox); then ${again}`,
   };
 }

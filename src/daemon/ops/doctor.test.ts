@@ -41,7 +41,9 @@ function machine(options: { devices?: string[]; model?: 'ok' | 'tampered' | 'mis
       ...options.config,
     }),
   );
-  return { configFile, devDir, installDir, env: { HOME: root, PATH: process.env['PATH'] ?? '' } };
+  // setup.sh install's record: none, as on a box run from its folder, unless a test writes it.
+  const installRecord = join(root, 'installed');
+  return { configFile, devDir, installDir, installRecord, env: { HOME: root, PATH: process.env['PATH'] ?? '' } };
 }
 
 const byName = (checks: Check[], name: string): Check => {
@@ -286,6 +288,10 @@ describe('moodbox doctor', () => {
     const m = machine();
     const before = byName(await runDoctor(m), 'admin');
     expect(before).toMatchObject({ status: 'warn', message: expect.stringMatching(/no admin yet, and no first-run code/) });
+    // Run from its folder, the commands are the folder's.
+    expect(before.fix).toMatch(
+      /^start Moodbox, then open http:\/\/.*\/admin on this box \(or run `node dist\/daemon\/cli\.js doctor` again/,
+    );
     const store = openSqliteStore(
       { clock: new FakeClock(0), log: { info() {}, warn() {} } },
       { path: join(dirname(m.configFile), 'data', 'moodbox.db') },
@@ -303,6 +309,20 @@ describe('moodbox doctor', () => {
     await auth.createUser({ name: 'Mia', role: 'admin', secret: 'blue kettle on the shelf' }, actors.cli);
     store.close();
     expect(byName(await runDoctor(m), 'admin')).toEqual({ name: 'admin', status: 'ok', message: '1 admin can sign in' });
+  });
+
+  it('on a box setup.sh install set up, says to start the service and to read the code with the `moodbox` command (issue 82)', async () => {
+    const m = machine();
+    // Another folder's install: this one is still run from its folder.
+    writeFileSync(m.installRecord, `prefix=${join(dirname(m.installDir), 'elsewhere')}\nhere=0\nversion=1.0.0\n`);
+    expect(byName(await runDoctor(m), 'admin').fix).toContain('`node dist/daemon/cli.js doctor`');
+    writeFileSync(m.installRecord, `prefix=${m.installDir}/\nhere=0\nversion=1.0.0\n`);
+    const admin = byName(await runDoctor(m), 'admin');
+    expect(admin).toMatchObject({ status: 'warn', message: expect.stringMatching(/no admin yet, and no first-run code/) });
+    expect(admin.fix).toMatch(
+      /^start Moodbox \(sudo systemctl start moodbox\), then open http:\/\/.*\/admin on this box \(or run `moodbox doctor` again for the code/,
+    );
+    expect(admin.fix).not.toContain('dist/daemon/cli.js');
   });
 
   it('counts the music in the configured folders, and fails a folder that is not there', async () => {

@@ -26,7 +26,7 @@ import { checkDatabase, checkDisk, checkDiskUse } from './doctor-storage.js';
 import { checkFirstAdmin } from './doctor-admin.js';
 import { checkVersion } from './doctor-version.js';
 import { checkScreen, type ScreenPlaces } from './doctor-screen.js';
-import type { Check, CheckStatus, DoctorEnv } from './doctor-check.js';
+import { INSTALL_RECORD, isInstalled, type Check, type CheckStatus, type DoctorEnv } from './doctor-check.js';
 import { parseJson } from '../../kernel/json.js';
 
 export type { Check, CheckStatus, DoctorEnv } from './doctor-check.js';
@@ -36,7 +36,12 @@ export async function runDoctor(
   options: { configFile?: string | undefined; totalMemory?: number; screen?: ScreenPlaces } & Partial<DoctorEnv>,
 ): Promise<Check[]> {
   const env = options.env ?? process.env;
-  const ctx: DoctorEnv = { env, devDir: options.devDir ?? '/dev', installDir: options.installDir ?? INSTALL_DIR };
+  const ctx: DoctorEnv = {
+    env,
+    devDir: options.devDir ?? '/dev',
+    installDir: options.installDir ?? INSTALL_DIR,
+    installRecord: options.installRecord ?? INSTALL_RECORD,
+  };
   let config: Config;
   try {
     config = loadConfig({ file: options.configFile, env }).config;
@@ -71,7 +76,7 @@ export async function runDoctor(
     ...[checkScreen(config.player.quietHours, options.screen)].filter((check) => check !== undefined),
     checkRfid(ctx),
     checkGuests(config, isDemo),
-    ...(isDemo ? [] : [checkFirstAdmin(config)]),
+    ...(isDemo ? [] : [checkFirstAdmin(config, isInstalled(ctx.installDir, ctx.installRecord))]),
   ];
   return checks;
 }
