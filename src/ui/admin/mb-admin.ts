@@ -28,9 +28,8 @@ import { siteOf } from './spotify-model.js';
 
 /** Admin passphrases are at least this long (the daemon's policy). */
 const MIN_PASSPHRASE = 10;
-/** `moodbox` as the installed service runs it: its user, configuration and data (docs/install-pi.md). */
-const SERVICE_CLI =
-  'sudo -u moodbox MOODBOX_CONFIG=/etc/moodbox/config.json STATE_DIRECTORY=/var/lib/moodbox node /opt/moodbox/dist/daemon/cli.js';
+/** `moodbox` on an installed box: the command `setup.sh install` puts on the PATH, which runs as the service with its settings (docs/install-pi.md). */
+const SERVICE_CLI = 'sudo moodbox';
 /** The commands that add an admin and give one a new passphrase, shown where no one can sign in. */
 const ADD_ADMIN = `${SERVICE_CLI} user add NAME --role admin`;
 const NEW_PASSPHRASE = `${SERVICE_CLI} user pin NAME`;
