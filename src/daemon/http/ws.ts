@@ -13,7 +13,7 @@ import { isLoopbackAddress, judgeOrigin, type OriginVerdict } from './origin.js'
 import { guestArea, guestMessage, stateFor, type StateView } from './public-state.js';
 import type { ClientRequestSpec } from './schemas/client-requests.js';
 import type { ScreenState } from './state-hub.js';
-import { parseJson } from '../../kernel/json.js';
+import { JsonTextError, parseJson } from '../../kernel/json.js';
 
 /** The credentials a request carries: the token it sent and the screen it comes from. */
 export interface WsCredentials {
@@ -273,8 +273,10 @@ export function registerWs<R extends RequestMap<R>>(
     let message: unknown;
     try {
       message = parseJson(text);
-    } catch {
-      return errorReply('error', '', 'MB_ERR_HTTP_BAD_REQUEST', 'Expected a JSON message');
+    } catch (err) {
+      // Refused whole, its transaction unread: a key that reaches a prototype is said as such.
+      const why = err instanceof JsonTextError && /prototype/.test(err.message) ? `: ${err.message}` : '';
+      return errorReply('error', '', 'MB_ERR_HTTP_BAD_REQUEST', `Expected a JSON message${why}`);
     }
     if (!isMessage(message)) {
       return errorReply('error', '', 'MB_ERR_HTTP_BAD_REQUEST', 'Expected a message like {"type": "area/action", "transaction": "1"}');
