@@ -27,7 +27,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/{kernel,daemon,vision,player}/**/*.test.ts'],
-          exclude: ['**/*.hw.test.ts', '**/*.daemon.test.ts', '**/node_modules/**'],
+          exclude: ['**/*.daemon.test.ts', '**/node_modules/**'],
           globalSetup: BUILD_FIRST,
           // The files of a worker share its process, so OpenCV, onnxruntime and fastify load once a
           // worker rather than once a file: each test cleans up what it starts, as a daemon must.
@@ -52,14 +52,6 @@ export default defineConfig({
           globalSetup: BUILD_FIRST,
           setupFiles: ['test/browser/close-chromium.ts'],
           ...UNIT_AND_DAEMON_LIMITS,
-        },
-      },
-      {
-        extends: true,
-        test: {
-          name: 'hw',
-          include: ['src/**/*.hw.test.ts'],
-          passWithNoTests: true,
         },
       },
     ],
