@@ -1,10 +1,10 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { WebSocket } from 'ws';
-import { DaemonProcess, REPO_ROOT, until, writeConfig } from '../../src/daemon/testing/daemon-process.js';
+import { DaemonProcess, MOODBOX_CLI, REPO_ROOT, until, writeConfig } from '../../src/daemon/testing/daemon-process.js';
 import { makeTone } from '../../src/player/testing/tones.js';
 
 export { until };
@@ -26,6 +26,30 @@ export async function startDaemon(dir: string, config: Record<string, unknown>, 
     // a daemon with a camera took more than 30 s (its camera service alone 15 s).
     env: { PATH: process.env['PATH'] ?? '', HOME: dir, OPENCV4NODEJS_DISABLE_AUTOBUILD: '1', TZ: 'UTC', ...env },
   });
+}
+
+/** `moodbox user add NAME --role ROLE` on the data folder `dataDir`, its PIN or passphrase typed in, as an owner runs it. */
+export function addUser(dataDir: string, name: string, role: 'admin' | 'member', secret: string): void {
+  const result = spawnSync(process.execPath, [MOODBOX_CLI, 'user', 'add', name, '--role', role], {
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'] ?? '', HOME: dataDir, MOODBOX_DATA_DIR: dataDir, NO_COLOR: '1', OPENCV4NODEJS_DISABLE_AUTOBUILD: '1' },
+    input: `${secret}\n`,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (result.status !== 0) throw new Error(`Expected \`moodbox user add ${name}\` to succeed, got: ${result.stderr}${result.stdout}`);
+}
+
+/** Signs `name` in to the admin panel at `base`: the headers its later calls carry (the session cookie, the CSRF token). */
+export async function signInAdmin(base: string, name: string, passphrase: string): Promise<Record<string, string>> {
+  const res = await fetch(`${base}/api/admin/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name, passphrase }),
+  });
+  if (res.status !== 200) throw new Error(`Expected the admin sign-in of ${name} to answer 200, got ${res.status}: ${await res.text()}`);
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return { cookie: (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '', 'x-csrf-token': csrfToken };
 }
 
 export async function getJson<T>(url: string, init?: RequestInit): Promise<T> {

@@ -1,10 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { ROOT, startDaemon, tempDir, until, type Daemon } from './harness.js';
-import { MOODBOX_CLI } from '../../src/daemon/testing/daemon-process.js';
+import { addUser, signInAdmin as signIn, startDaemon, tempDir, until, type Daemon } from './harness.js';
 
 // What an attacker on the LAN sends, against the daemon as it runs: nothing takes it down, and the
 // process-level guard (the last line of defence in main.ts) never hears of any of it.
@@ -15,17 +13,6 @@ const GUARD_LINES = new Set(['unhandled rejection', 'uncaught exception']);
 
 let dir: string;
 let daemon: Daemon;
-
-function addUser(dataDir: string, name: string, role: 'admin' | 'member', secret: string): void {
-  const result = spawnSync(process.execPath, [MOODBOX_CLI, 'user', 'add', name, '--role', role], {
-    cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: dataDir, MOODBOX_DATA_DIR: dataDir, NO_COLOR: '1', OPENCV4NODEJS_DISABLE_AUTOBUILD: '1' },
-    input: `${secret}\n`,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  if (result.status !== 0) throw new Error(`Expected \`moodbox user add ${name}\` to succeed, got: ${result.stderr}${result.stdout}`);
-}
 
 beforeAll(async () => {
   dir = tempDir('hostile');
@@ -75,16 +62,7 @@ async function openSocket(isKiosk: boolean): Promise<{ ws: WebSocket; closed: Pr
 /** `{"a":` … `1` … `}` nested `depth` deep. */
 const nested = (depth: number): string => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 
-async function signInAdmin(): Promise<Record<string, string>> {
-  const res = await fetch(`${daemon.base}/api/admin/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'Root', passphrase: PASSPHRASE }),
-  });
-  expect(res.status).toBe(200);
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return { cookie: (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '', 'x-csrf-token': csrfToken };
-}
+const signInAdmin = (): Promise<Record<string, string>> => signIn(daemon.base, 'Root', PASSPHRASE);
 
 describe('hostile input against the running daemon', () => {
   it('closes a socket whose message is nested 2,000, 5,000 or 10,000 deep, or is 60 KB, with a reason, and stays up', async () => {

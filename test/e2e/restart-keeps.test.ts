@@ -1,9 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MOODBOX_CLI } from '../../src/daemon/testing/daemon-process.js';
-import { getJson, ROOT, startDaemon, tempDir, toneLibrary, until, type Daemon } from './harness.js';
+import { addUser, getJson, signInAdmin, startDaemon, tempDir, toneLibrary, until, type Daemon } from './harness.js';
 
 // A café leaves the box alone: it restarts after an update, a saved setting, a power cut or the
 // watchdog. What staff set must be there after it, and the song playing goes on where it was.
@@ -25,16 +23,7 @@ let config: Record<string, unknown>;
 let daemon: Daemon;
 let headers: Record<string, string>;
 
-async function signIn(): Promise<Record<string, string>> {
-  const res = await fetch(`${daemon.base}/api/admin/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'Root', passphrase: PASSPHRASE }),
-  });
-  expect(res.status).toBe(200);
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return { cookie: (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '', 'x-csrf-token': csrfToken };
-}
+const signIn = (): Promise<Record<string, string>> => signInAdmin(daemon.base, 'Root', PASSPHRASE);
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${daemon.base}${path}`, {
@@ -69,14 +58,7 @@ beforeAll(async () => {
   dir = tempDir('restart-keeps');
   const library = await toneLibrary(dir, { calm: 440, upbeat: 880 }, 90);
   const dataDir = join(dir, 'data');
-  const added = spawnSync(process.execPath, [MOODBOX_CLI, 'user', 'add', 'Root', '--role', 'admin'], {
-    cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: dir, MOODBOX_DATA_DIR: dataDir, NO_COLOR: '1', OPENCV4NODEJS_DISABLE_AUTOBUILD: '1' },
-    input: `${PASSPHRASE}\n`,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  if (added.status !== 0) throw new Error(`Expected \`moodbox user add\` to succeed, got: ${added.stderr}${added.stdout}`);
+  addUser(dataDir, 'Root', 'admin', PASSPHRASE);
   config = {
     dataDir,
     server: { port: 0 },

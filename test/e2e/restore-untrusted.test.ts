@@ -1,12 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync } from 'node:fs';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeConfig } from '../../src/daemon/testing/daemon-process.js';
-import { ROOT, startDaemon, tempDir, type Daemon } from './harness.js';
-import { MOODBOX_CLI } from '../../src/daemon/testing/daemon-process.js';
+import { addUser, ROOT, signInAdmin, startDaemon, tempDir, type Daemon } from './harness.js';
+import { MOODBOX_CLI, writeConfig } from '../../src/daemon/testing/daemon-process.js';
 
 // A backup is a file someone downloaded, kept and brought back: as untrusted as a music folder.
 // The recipe of an outside probe, as a test: download a backup, edit its settings and its tracks,
@@ -21,16 +19,7 @@ let config: Record<string, unknown>;
 let daemon: Daemon;
 let headers: Record<string, string>;
 
-async function signIn(): Promise<Record<string, string>> {
-  const res = await fetch(`${daemon.base}/api/admin/session`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'Root', passphrase: PASSPHRASE }),
-  });
-  expect(res.status).toBe(200);
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return { cookie: (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '', 'x-csrf-token': csrfToken };
-}
+const signIn = (): Promise<Record<string, string>> => signInAdmin(daemon.base, 'Root', PASSPHRASE);
 
 async function api<T>(method: string, path: string, body?: { raw: Buffer; type: string }): Promise<{ status: number; json: T }> {
   const res = await fetch(`${daemon.base}${path}`, {
@@ -93,6 +82,23 @@ function prototypeSettings(program: string): string {
   return `{"player":{"maxVolume":55},"__proto__":${inner}}`;
 }
 
+/**
+ * Uploads the backup `file` in the panel and restores it; the box asks for its restart (75) and is
+ * started again as systemd would. Resolves with the upload's name.
+ */
+async function restoreThroughPanel(file: string): Promise<{ json: { name: string } }> {
+  const uploaded = await api<{ name: string }>('POST', '/api/admin/backups/upload', {
+    raw: readFileSync(file),
+    type: 'application/vnd.sqlite3',
+  });
+  expect(uploaded.status).toBe(201);
+  expect((await api('POST', `/api/admin/backups/${uploaded.json.name}/restore`)).status).toBe(202);
+  expect(await daemon.exited).toMatchObject({ code: 75 });
+  daemon = await startDaemon(dir, config);
+  headers = await signIn();
+  return uploaded;
+}
+
 /** Stops the box as systemd would for a restart, and starts it again with the same configuration. */
 async function restart(): Promise<void> {
   await daemon.stop();
@@ -104,14 +110,7 @@ beforeAll(async () => {
   dataDir = join(dir, 'data');
   music = join(dir, 'music');
   mkdirSync(music, { recursive: true });
-  const result = spawnSync(process.execPath, [MOODBOX_CLI, 'user', 'add', 'Root', '--role', 'admin'], {
-    cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: dir, MOODBOX_DATA_DIR: dataDir, NO_COLOR: '1', OPENCV4NODEJS_DISABLE_AUTOBUILD: '1' },
-    input: `${PASSPHRASE}\n`,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  if (result.status !== 0) throw new Error(`Expected \`moodbox user add\` to succeed, got: ${result.stderr}${result.stdout}`);
+  addUser(dataDir, 'Root', 'admin', PASSPHRASE);
   // The data folder in the configuration file, not the environment: the case where a backup could move it.
   config = {
     dataDir,
@@ -162,15 +161,7 @@ describe('a restored backup with crafted settings and rows', () => {
     expect(panelRefuses.status).toBe(400);
 
     // Upload it, restore it, and start the box again as systemd would after the restart it asks for.
-    const uploaded = await api<{ name: string }>('POST', '/api/admin/backups/upload', {
-      raw: readFileSync(edited),
-      type: 'application/vnd.sqlite3',
-    });
-    expect(uploaded.status).toBe(201);
-    expect((await api('POST', `/api/admin/backups/${uploaded.json.name}/restore`)).status).toBe(202);
-    expect(await daemon.exited).toMatchObject({ code: 75 });
-    daemon = await startDaemon(dir, config);
-    headers = await signIn();
+    const uploaded = await restoreThroughPanel(edited);
 
     // The settings the panel would refuse are set aside, said in the panel, and the file's are in force.
     const settings = await api<{
@@ -226,15 +217,7 @@ describe('a restored backup with crafted settings and rows', () => {
     const { program, ran } = plantProgram();
     const crafted = await downloadBackup('prototype-panel.db');
     craftSettings(crafted, prototypeSettings(program));
-    const uploaded = await api<{ name: string }>('POST', '/api/admin/backups/upload', {
-      raw: readFileSync(crafted),
-      type: 'application/vnd.sqlite3',
-    });
-    expect(uploaded.status).toBe(201);
-    expect((await api('POST', `/api/admin/backups/${uploaded.json.name}/restore`)).status).toBe(202);
-    expect(await daemon.exited).toMatchObject({ code: 75 });
-    daemon = await startDaemon(dir, config);
-    headers = await signIn();
+    await restoreThroughPanel(crafted);
     await expectPrototypeSetAside(ran);
   }, 180_000);
 

@@ -38,6 +38,14 @@ export interface SessionRoutesOptions {
 
 /** Sign-in and sign-out: the kiosk's PIN pad (bearer token) and the admin panel (cookie + CSRF token). */
 export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = async (app, deps) => {
+  /** A sign-in by PIN or passphrase, counted against the caller's address (the box's own screen apart). */
+  const signInFrom = (request: FastifyRequest, attempt: { name: string; secret: string; kind: 'kiosk' | 'admin' }): Promise<SignedIn> =>
+    deps.auth.signInWithSecret({
+      ...attempt,
+      device: `ip:${request.ip}`,
+      isOnBox: isOnBox(request.socket.remoteAddress, request.socket.localAddress),
+    });
+
   app.post(
     '/api/session/pin',
     {
@@ -54,13 +62,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
     },
     async (request) => {
       const { body } = request;
-      const signed = await deps.auth.signInWithSecret({
-        name: body.name,
-        secret: body.pin,
-        device: `ip:${request.ip}`,
-        kind: 'kiosk',
-        isOnBox: isOnBox(request.socket.remoteAddress, request.socket.localAddress),
-      });
+      const signed = await signInFrom(request, { name: body.name, secret: body.pin, kind: 'kiosk' });
       deps.presence.signedIn(signed);
       const { token, session, user } = signed;
       return { token, expiresAt: session.expiresAt, user: { id: user.id, name: user.name, role: user.role } };
@@ -95,13 +97,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
     },
     async (request, reply) => {
       const { body } = request;
-      const signed = await deps.auth.signInWithSecret({
-        name: body.name,
-        secret: body.passphrase,
-        device: `ip:${request.ip}`,
-        kind: 'admin',
-        isOnBox: isOnBox(request.socket.remoteAddress, request.socket.localAddress),
-      });
+      const signed = await signInFrom(request, { name: body.name, secret: body.passphrase, kind: 'admin' });
       setAdminCookie(request, reply, signed);
       return adminSessionView(signed.session, signed.user);
     },
