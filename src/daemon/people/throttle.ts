@@ -99,6 +99,8 @@ interface Entry {
   lastAt: number;
   /** How long after `lastAt` the next try must wait. */
   delayMs: number;
+  /** When the try before the last was counted: a right last try puts the wait back to run from it. */
+  priorLastAt: number;
 }
 
 /** How often entries with nothing left to count are dropped (ms). */
@@ -150,8 +152,9 @@ export class SignInThrottle {
     const retryAfterMs = this.#waitMs(attempt, now);
     if (retryAfterMs > 0) return { isAllowed: false, retryAfterMs };
     for (const { key, rule } of this.#slots(attempt)) {
-      const entry = this.#live(key, rule, now) ?? { count: 0, forgetFrom: now, lastAt: now, delayMs: 0 };
+      const entry = this.#live(key, rule, now) ?? { count: 0, forgetFrom: now, lastAt: now, delayMs: 0, priorLastAt: now };
       entry.count += 1;
+      entry.priorLastAt = entry.lastAt;
       entry.lastAt = now;
       entry.delayMs = delayOf(rule, entry.count);
       this.#entries.set(key, entry);
@@ -162,7 +165,9 @@ export class SignInThrottle {
   /**
    * The reserved try was right: the account starts afresh from this source (only: the admin's own
    * sign-in leaves a guesser's count at another address alone), and the source and the network get
-   * that try back. Their other tries stay counted: one right PIN must not hide many wrong ones.
+   * that try back, with the wait it set going: the next person at the kiosk waits what was left of
+   * the wait before it, not a fresh one. Their other tries stay counted: one right PIN must not hide
+   * many wrong ones.
    */
   succeed(attempt: SignInAttempt): void {
     const now = this.#clock.now();
@@ -174,6 +179,7 @@ export class SignInThrottle {
       const entry = this.#live(key, rule, now);
       if (entry === undefined) continue;
       entry.count = Math.max(0, entry.count - 1);
+      entry.lastAt = entry.priorLastAt;
       entry.delayMs = delayOf(rule, entry.count);
     }
   }
