@@ -4,8 +4,8 @@ import { mkdtemp, open, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openSqliteStore, type SqliteStore } from '../../daemon/store/sqlite-store.js';
 import { systemClock } from '../../kernel/clock.js';
-import { FakeLibraryStore } from '../testing/fake-library-store.js';
 import { makeImage, makeTone } from '../testing/tones.js';
 import { coverType, CoverRefused, MAX_COVER_BYTES, readCoverFile } from './cover-files.js';
 import { MusicMetadataTagReader } from './music-metadata-tag-reader.js';
@@ -14,7 +14,9 @@ import { LibraryScanner } from './scanner.js';
 // A music folder is whatever someone copied onto a USB stick or a share: these are its files.
 
 const roots: string[] = [];
+const stores: SqliteStore[] = [];
 afterEach(async () => {
+  for (const store of stores.splice(0)) store.close();
   await Promise.all(roots.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
@@ -22,6 +24,13 @@ async function tempRoot(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'moodbox-hostile-covers-'));
   roots.push(dir);
   return dir;
+}
+
+/** The box's own store on a database file in `root`, outside the music folder, as on a box. */
+function sqliteStore(root: string): SqliteStore {
+  const store = openSqliteStore({ clock: systemClock, log: { info() {}, warn() {} } }, { path: join(root, 'db', 'moodbox.db') });
+  stores.push(store);
+  return store;
 }
 
 function warnings(): {
@@ -57,7 +66,7 @@ describe('folder covers from an untrusted music folder', () => {
     await symlink(database, join(music, 'Album', 'cover.png'));
     await symlink(outsideImage, join(music, 'Other', 'folder.png'));
 
-    const store = new FakeLibraryStore();
+    const store = sqliteStore(root);
     const report = await new LibraryScanner({ store, tags: new MusicMetadataTagReader(), clock: systemClock }, { coversDir }).scan(music);
 
     expect(report).toMatchObject({ files: 2, added: 2, failed: [] });
@@ -85,7 +94,7 @@ describe('folder covers from an untrusted music folder', () => {
     await makeImage(music, 'Fine/cover.png', 'green');
 
     const { lines, log } = warnings();
-    const store = new FakeLibraryStore();
+    const store = sqliteStore(root);
     const rssBefore = process.memoryUsage().rss;
     const report = await new LibraryScanner({ store, tags: new MusicMetadataTagReader(), clock: systemClock, log }, { coversDir }).scan(
       music,
@@ -117,7 +126,7 @@ describe('folder covers from an untrusted music folder', () => {
     await makeTone(music, { file: 'Pipe/b.flac' });
     execFileSync('mkfifo', [join(music, 'Pipe', 'cover.jpg')]);
 
-    const store = new FakeLibraryStore();
+    const store = sqliteStore(root);
     const report = await new LibraryScanner({ store, tags: new MusicMetadataTagReader(), clock: systemClock }, { coversDir }).scan(music);
 
     expect(report).toMatchObject({ files: 2, added: 2, failed: [], coversWritten: 1 });
@@ -133,7 +142,7 @@ describe('folder covers from an untrusted music folder', () => {
     await makeTone(music, { file: 'a.flac' });
     await symlink(outside, join(music, 'b.flac'));
 
-    const store = new FakeLibraryStore();
+    const store = sqliteStore(root);
     const report = await new LibraryScanner(
       { store, tags: new MusicMetadataTagReader(), clock: systemClock },
       { coversDir: join(root, 'c') },

@@ -1,6 +1,26 @@
-import { describe, expect, it } from 'vitest';
-import { FakeLibraryStore } from '../testing/fake-library-store.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openSqliteStore, type SqliteStore } from '../../daemon/store/sqlite-store.js';
+import { systemClock } from '../../kernel/clock.js';
 import { applySuggestedMoods, parseMoods, parseSidecar, setAdminMoods, suggestMoods } from './mood-tags.js';
+
+const opened: Array<{ store: SqliteStore; folder: string }> = [];
+afterEach(() => {
+  for (const { store, folder } of opened.splice(0)) {
+    store.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+/** The box's own store on a fresh database file, closed and removed after the test. */
+function sqliteStore(): SqliteStore {
+  const folder = mkdtempSync(join(tmpdir(), 'moodbox-mood-tags-'));
+  const store = openSqliteStore({ clock: systemClock, log: { info() {}, warn() {} } }, { path: join(folder, 'moodbox.db') });
+  opened.push({ store, folder });
+  return store;
+}
 
 describe('mood tags', () => {
   it('suggests moods from genre, tempo and a mood tag', () => {
@@ -12,7 +32,7 @@ describe('mood tags', () => {
   });
 
   it("never lets a suggestion replace the admin's moods", () => {
-    const store = new FakeLibraryStore();
+    const store = sqliteStore();
     const track = store.tracks.upsert({ uri: '/m/a.flac' });
     setAdminMoods(store.tracks, track.id, { upbeat: 0.7 });
     expect(applySuggestedMoods(store.tracks, track.id, { genre: 'Ambient' })).toBe(false);
@@ -20,7 +40,7 @@ describe('mood tags', () => {
   });
 
   it('refuses bad moods from the admin with what was wrong', () => {
-    const store = new FakeLibraryStore();
+    const store = sqliteStore();
     const track = store.tracks.upsert({ uri: '/m/a.flac' });
     expect(() => setAdminMoods(store.tracks, track.id, { calm: 1.5 })).toThrow(
       'Expected the weight of `calm` to be in (0, 1], got `1.5` (number)',

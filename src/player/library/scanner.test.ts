@@ -4,10 +4,9 @@ import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../kernel/clock.js';
-import { openSqliteStore } from '../../daemon/store/sqlite-store.js';
-import { FakeLibraryStore } from '../testing/fake-library-store.js';
+import { openSqliteStore, type SqliteStore } from '../../daemon/store/sqlite-store.js';
 import { makeCorruptFile, makeImage, makeTone } from '../testing/tones.js';
 import { MusicMetadataTagReader } from './music-metadata-tag-reader.js';
 import { LibraryScanner, type ScanProgress } from './scanner.js';
@@ -44,12 +43,28 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const scanner = (store: FakeLibraryStore): LibraryScanner =>
+const opened: Array<{ store: SqliteStore; folder: string }> = [];
+afterEach(async () => {
+  for (const { store, folder } of opened.splice(0)) {
+    store.close();
+    await rm(folder, { recursive: true, force: true });
+  }
+});
+
+/** The box's own store on a fresh database file, closed and removed after the test. */
+async function sqliteStore(): Promise<SqliteStore> {
+  const folder = await mkdtemp(join(tmpdir(), 'moodbox-scan-db-'));
+  const store = openSqliteStore({ clock: systemClock, log: { info() {}, warn() {} } }, { path: join(folder, 'moodbox.db') });
+  opened.push({ store, folder });
+  return store;
+}
+
+const scanner = (store: SqliteStore): LibraryScanner =>
   new LibraryScanner({ store, tags: new MusicMetadataTagReader(), clock: systemClock }, { coversDir: covers, batchSize: 2 });
 
 describe('LibraryScanner', () => {
   it('reads title, artist, album, year, genre, language, duration and ReplayGain, and extracts covers by content hash', async () => {
-    const store = new FakeLibraryStore();
+    const store = await sqliteStore();
     const report = await scanner(store).scan(dir);
     expect(report).toMatchObject({ files: 4, added: 3, updated: 0, unchanged: 0, missing: 0, coversWritten: 1 });
     const a = store.tracks.byUri(join(dir, 'Calm Artist/a.flac'));
@@ -85,7 +100,7 @@ describe('LibraryScanner', () => {
           language: `fra${'\u001b'.repeat(10)}${'y'.repeat(200)}`,
         },
       });
-      const store = new FakeLibraryStore();
+      const store = await sqliteStore();
       await scanner(store).scan(folder);
       const track = store.tracks.byUri(join(folder, 'hostile.flac'));
       // What is left is the text a person reads, composed (é as one character), and no control or direction override.
@@ -105,11 +120,11 @@ describe('LibraryScanner', () => {
   });
 
   it('skips a corrupt file and lists it, without stopping the scan', async () => {
-    const store = new FakeLibraryStore();
+    const store = await sqliteStore();
     const report = await scanner(store).scan(dir);
     expect(report.failed).toEqual([{ path: join(dir, 'broken.mp3'), error: expect.any(String) as string }]);
     expect(store.tracks.byUri(join(dir, 'broken.mp3'))).toBeUndefined();
-    expect(store.all()).toHaveLength(3);
+    expect(store.tracks.present()).toHaveLength(3);
   });
 
   // Issue 38: .xm and other files of formats Moodbox does not play were skipped without a word.
@@ -124,7 +139,7 @@ describe('LibraryScanner', () => {
         writeFile(join(folder, 'notes.txt'), 'not music'),
         writeFile(join(folder, 'booklet.pdf'), '%PDF'),
       ]);
-      const store = new FakeLibraryStore();
+      const store = await sqliteStore();
       const report = await scanner(store).scan(folder);
       expect(report.files).toBe(1);
       expect(report.added).toBe(1);
@@ -138,22 +153,26 @@ describe('LibraryScanner', () => {
           error: 'not a format Moodbox plays (.xm, a tracker module): convert it to FLAC, Ogg or MP3 to hear it',
         },
       ]);
-      expect(store.all()).toHaveLength(1);
+      expect(store.tracks.present()).toHaveLength(1);
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
   });
 
   it('writes tracks in path order, so the same folder always gets the same ids', async () => {
-    const store = new FakeLibraryStore();
+    const store = await sqliteStore();
     await scanner(store).scan(dir);
-    expect(store.all().map((t) => t.uri)).toEqual([join(dir, 'Calm Artist/a.flac'), join(dir, 'loud/b.mp3'), join(dir, 'untagged.flac')]);
-    expect(store.all().map((t) => t.id)).toEqual([1, 2, 3]);
+    expect(store.tracks.present().map((t) => t.uri)).toEqual([
+      join(dir, 'Calm Artist/a.flac'),
+      join(dir, 'loud/b.mp3'),
+      join(dir, 'untagged.flac'),
+    ]);
+    expect(store.tracks.present().map((t) => t.id)).toEqual([1, 2, 3]);
   });
 
   it('reports progress as files done out of the total', async () => {
     const progress: ScanProgress[] = [];
-    await scanner(new FakeLibraryStore()).scan(dir, { onProgress: (p) => progress.push(p) });
+    await scanner(await sqliteStore()).scan(dir, { onProgress: (p) => progress.push(p) });
     expect(progress.map((p) => [p.done, p.total])).toEqual([
       [1, 4],
       [2, 4],
@@ -163,7 +182,7 @@ describe('LibraryScanner', () => {
   });
 
   it('suggests moods from genre and tempo for untagged tracks', async () => {
-    const store = new FakeLibraryStore();
+    const store = await sqliteStore();
     await scanner(store).scan(dir);
     const a = store.tracks.byUri(join(dir, 'Calm Artist/a.flac'));
     const b = store.tracks.byUri(join(dir, 'loud/b.mp3'));
@@ -178,7 +197,7 @@ describe('LibraryScanner', () => {
         makeTone(work, { file: 'one.flac', tags: { title: 'One' } }),
         makeTone(work, { file: 'two.flac', tags: { title: 'Two' } }),
       ]);
-      const store = new FakeLibraryStore();
+      const store = await sqliteStore();
       const scan = scanner(store);
       expect(await scan.scan(work)).toMatchObject({ added: 2, unchanged: 0 });
       expect(await scan.scan(work)).toMatchObject({ added: 0, updated: 0, unchanged: 2, missing: 0 });
@@ -234,7 +253,7 @@ describe('LibraryScanner', () => {
   });
 
   it('stops when aborted, keeping what it had read', async () => {
-    const store = new FakeLibraryStore();
+    const store = await sqliteStore();
     const controller = new AbortController();
     const scan = new LibraryScanner(
       { store, tags: new MusicMetadataTagReader(), clock: systemClock },
@@ -245,11 +264,11 @@ describe('LibraryScanner', () => {
       onProgress: ({ done }) => done === 1 && controller.abort(new Error('admin cancelled')),
     });
     await expect(scanning).rejects.toThrow('admin cancelled');
-    expect(store.all()).toHaveLength(1);
+    expect(store.tracks.present()).toHaveLength(1);
   });
 
   it('says which folder it cannot read', async () => {
-    await expect(scanner(new FakeLibraryStore()).scan(join(dir, 'no-such-folder'))).rejects.toMatchObject({
+    await expect(scanner(await sqliteStore()).scan(join(dir, 'no-such-folder'))).rejects.toMatchObject({
       code: 'MB_ERR_LIBRARY_SCAN',
       message: `Expected a readable folder of music, got \`${join(dir, 'no-such-folder')}\` (ENOENT)`,
     });
@@ -266,7 +285,7 @@ describe('LibraryScanner', () => {
         join(work, 'moods.csv'),
         'path,artist,title,moods\nx.flac,,,"calm:0.9;mellow:0.3"\n,bob,y,upbeat\n,Nobody,Nothing,calm\n',
       );
-      const store = new FakeLibraryStore();
+      const store = await sqliteStore();
       const report = await scanner(store).scan(work);
       expect(report.sidecar?.report).toEqual({ tagged: 2, keptAdmin: 0, unmatched: [{ line: 4, key: 'Nobody – Nothing' }], invalid: [] });
       const x = store.tracks.byUri(join(work, 'x.flac'));
@@ -283,7 +302,7 @@ describe('LibraryScanner', () => {
   it('uses the folder’s cover, folder or front image (any case) for files with no embedded picture, and picks up a changed one on rescan', async () => {
     const root = await mkdtemp(join(tmpdir(), 'moodbox-folder-covers-'));
     const coversDir = join(root, '.covers');
-    const scan = (store: FakeLibraryStore) =>
+    const scan = (store: SqliteStore) =>
       new LibraryScanner({ store, tags: new MusicMetadataTagReader(), clock: systemClock }, { coversDir }).scan(root);
     /** The cover name a file's bytes get: their sha256 and the extension of their type. */
     const nameOf = (path: string, ext: string): string => `${createHash('sha256').update(readFileSync(path)).digest('hex')}.${ext}`;
@@ -305,7 +324,7 @@ describe('LibraryScanner', () => {
         makeTone(root, { file: 'Bare/f.flac' }),
         makeImage(root, 'Bare/back.jpg', 'gray'),
       ]);
-      const store = new FakeLibraryStore();
+      const store = await sqliteStore();
       const first = await scan(store);
       expect(first).toMatchObject({ files: 6, added: 6, failed: [] });
       const coverOf = (file: string): string | null | undefined => store.tracks.byUri(join(root, file))?.cover;
