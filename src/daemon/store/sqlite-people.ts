@@ -11,6 +11,7 @@ import {
   type UserRepository,
 } from './store.js';
 import { guard } from './sqlite-guard.js';
+import { insertAuditLine } from './sqlite-audit.js';
 import { parseJson } from '../../kernel/json.js';
 
 type Db = Database.Database;
@@ -117,13 +118,7 @@ export function usersRepo(db: Db, clock: Clock): UserRepository {
           ).run(deletedPerson(id), id, user.name);
           db.prepare('DELETE FROM users WHERE id = ?').run(id);
           if (audit !== undefined) {
-            db.prepare('INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)').run(
-              audit.at,
-              audit.actor,
-              audit.action,
-              deletedPerson(id),
-              JSON.stringify(audit.detail),
-            );
+            insertAuditLine(db, { ...audit, target: deletedPerson(id) });
           }
         })(),
       );

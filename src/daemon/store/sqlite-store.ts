@@ -5,7 +5,6 @@ import type { Clock } from '../../kernel/clock.js';
 import { StoreError } from './store-error.js';
 import { keepTodaysPeople, type PeopleAfterRestore } from './restore-people.js';
 import type {
-  AuditEntry,
   AuditRepository,
   CardRepository,
   PlayRepository,
@@ -33,9 +32,10 @@ import { calibrationRepo } from './sqlite-calibration.js';
 import { analysesRepo } from './sqlite-analyses.js';
 import { maintenanceRepo } from './sqlite-maintenance.js';
 import { moodSlotsRepo } from './sqlite-mood-slots.js';
-import { clampLimit, guard } from './sqlite-guard.js';
+import { guard } from './sqlite-guard.js';
 import { loadMigrations, migrate, type Migration } from './sqlite-migrations.js';
 import { cardsRepo, sessionsRepo, usersRepo } from './sqlite-people.js';
+import { auditRepo } from './sqlite-audit.js';
 import { playsRepo } from './sqlite-plays.js';
 import { tracksRepo } from './sqlite-tracks.js';
 import { parseJson } from '../../kernel/json.js';
@@ -269,47 +269,6 @@ function statsRepo(db: Db, slots: ReturnType<typeof moodSlotsRepo>): StatsReposi
            FROM plays WHERE started_at >= ? AND started_at < ? GROUP BY day, mood ORDER BY day, mood`,
         )
         .all(from, to),
-  };
-}
-
-function auditRepo(db: Db): AuditRepository {
-  interface Row {
-    id: number;
-    at: number;
-    actor: string;
-    action: string;
-    target: string;
-    detail: string;
-  }
-  return {
-    append({ at, actor, action, target, detail = {}, subjectId = null }) {
-      const { lastInsertRowid } = guard(() =>
-        db
-          .prepare('INSERT INTO audit_log (at, actor, action, target, detail, subject_id) VALUES (?, ?, ?, ?, ?, ?)')
-          .run(at, actor, action, target, JSON.stringify(detail), subjectId),
-      );
-      return Number(lastInsertRowid);
-    },
-    amend(id, detail) {
-      guard(() => db.prepare('UPDATE audit_log SET detail = ? WHERE id = ?').run(JSON.stringify(detail), id));
-    },
-    withdraw(id) {
-      guard(() => db.prepare('DELETE FROM audit_log WHERE id = ?').run(id));
-    },
-    list(options = {}) {
-      const clause = options.action === undefined ? '' : 'WHERE action = ?';
-      const params = options.action === undefined ? [] : [options.action];
-      const total = (db.prepare(`SELECT count(*) AS n FROM audit_log ${clause}`).get(...params) as { n: number }).n;
-      const rows = db
-        .prepare<unknown[], Row>(
-          `SELECT id, at, actor, action, target, detail FROM audit_log ${clause} ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`,
-        )
-        .all(...params, clampLimit(options.limit), Math.max(options.offset ?? 0, 0));
-      return {
-        items: rows.map((r): AuditEntry => ({ ...r, detail: parseJson(r.detail) as Record<string, unknown> })),
-        total,
-      };
-    },
   };
 }
 
