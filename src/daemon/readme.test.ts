@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ENV_OVERRIDES } from './config/load-config.js';
 import { ConfigSchema } from './config/schema.js';
@@ -67,6 +67,25 @@ describe('README and docs', () => {
       expect(readme, feature).toMatch(/^## Commands, state and events$/m);
       for (const part of ['Commands', 'State', 'Events']) expect(readme, `${feature}: ${part}`).toContain(`- **${part}**:`);
     }
+  });
+
+  it('describes every folder of src/: in its own README, or by its path in a README above it or in docs/layout.md', () => {
+    const layout = readFileSync(join(ROOT, 'docs', 'layout.md'), 'utf8');
+    const described = (folder: string): boolean => {
+      if (existsSync(join(ROOT, folder, 'README.md')) || layout.includes(`\`${folder}\``) || layout.includes(`\`${folder}/\``)) return true;
+      for (let above = dirname(folder); above !== '.'; above = dirname(above)) {
+        const readme = join(ROOT, above, 'README.md');
+        if (existsSync(readme) && readFileSync(readme, 'utf8').includes(`\`${relative(above, folder)}/\``)) return true;
+      }
+      return false;
+    };
+    // Data rather than code: test fixtures, the screens' catalogues, the database's migrations.
+    const DATA = new Set(['fixtures', 'catalogues', 'migrations']);
+    const folders = (dir: string): string[] =>
+      readdirSync(join(ROOT, dir), { withFileTypes: true })
+        .filter((entry) => entry.isDirectory() && !DATA.has(entry.name))
+        .flatMap((entry) => [join(dir, entry.name), ...folders(join(dir, entry.name))]);
+    expect(folders('src').filter((folder) => !described(folder))).toEqual([]);
   });
 
   it('keeps the README a short front door', () => {
