@@ -31,8 +31,8 @@ export function sizeWords(bytes: number): string {
   return t('admin.backups.sizeGb', { size: fixed(bytes / 1_000_000_000, 2) });
 }
 
-/** The hour of the nightly copy, as "03:00". */
-const nightlyAt = (hour: number | undefined): string => `${String(hour ?? 3).padStart(2, '0')}:00`;
+/** The hour of the nightly copy, as the reader's language writes a time ("03:00", "3:00 AM"). */
+const nightlyAt = (hour: number | undefined): string => i18n.clock(hour ?? 3);
 
 /**
  * The database's backups: a copy now, the list with sizes, each one to download, a file from this

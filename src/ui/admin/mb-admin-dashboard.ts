@@ -7,7 +7,7 @@ import type { MbEvent } from '../events.js';
 import type { ApiClient } from '../data/api-client.js';
 import { followLanguage } from '../i18n/i18n.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
-import { formatDate, i18n, moodName, t, tWith, type AdminKey } from './admin-i18n.js';
+import { i18n, moodName, t, tWith, type AdminKey } from './admin-i18n.js';
 import { DASHBOARD_STYLES } from './mb-admin-dashboard.styles.js';
 import './charts/mb-busy-hours.js';
 import './charts/mb-mood-timeline.js';
@@ -69,7 +69,7 @@ function cameraLine(status: string | undefined): string {
   return CAMERA.has(id) ? t(`admin.dashboard.camera.${id as CameraId<AdminKey>}`) : t('admin.dashboard.cameraOther', { status: id });
 }
 
-const clock = (at: number): string => formatDate(at, { hour: '2-digit', minute: '2-digit' });
+const clock = (at: number): string => i18n.time(at);
 
 /** A screen at least this wide shows the whole dashboard open; a narrower one (a phone) is brief. */
 const WIDE = '(min-width: 700px)';

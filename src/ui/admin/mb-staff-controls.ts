@@ -6,7 +6,7 @@ import type { AdminApi, StaffPlayer } from '../data/admin-api.js';
 import type { ApiClient } from '../data/api-client.js';
 import { followLanguage } from '../i18n/i18n.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
-import { formatDate, i18n, moodName, t, tWith } from './admin-i18n.js';
+import { i18n, moodName, t, tWith } from './admin-i18n.js';
 import { LiveStateController, whenChanged } from './live-state-controller.js';
 import { STAFF_CONTROLS_STYLES } from './mb-staff-controls.styles.js';
 import { nowPlayingLine } from './now-playing-line.js';
@@ -336,7 +336,7 @@ export class MbStaffControls extends LitElement {
 
 /** Epoch ms as a local time of day (hours and minutes). */
 function clock(ms: number): string {
-  return formatDate(ms, { hour: '2-digit', minute: '2-digit' });
+  return i18n.time(ms);
 }
 
 declare global {

@@ -2,6 +2,7 @@ import { IntlMessageFormat } from 'intl-messageformat';
 import { html, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { Said } from '../../daemon/http/contract.js';
 import { LANGUAGES, type Language } from './languages.js';
+import { formatClock, formatDateTime, formatTimeOfDay } from './times.js';
 
 export { LANGUAGES, type Language };
 
@@ -119,26 +120,23 @@ export class I18n<K extends string> extends EventTarget {
     return this.t(key as K, values);
   }
 
-  /** "14:41", "2:41 PM": a time of day in the reader's way of writing it, in the box's time zone ("14:41 WET" where the reader's differs). */
+  /** "14:41", "2:41 PM": a time of day as the reader's language writes it, in the box's time zone ("14:41 WET" where the reader's differs). */
   time(at: number): string {
-    return this.dateTime(at, { hour: 'numeric', minute: '2-digit' });
+    return formatTimeOfDay(this.locale, at, this.#boxZone);
   }
 
   /**
    * A date or time (`options` as `Intl.DateTimeFormat` takes them) in the reader's language and
    * the box's time zone: its hours are the box's, so a phone or a laptop in another zone reads
-   * the time the box keeps, with the zone named ("22:00 GMT+1").
+   * the time the box keeps, with the zone named ("22:00 GMT+1"). See `times.ts`.
    */
   dateTime(at: number | Date, options: Intl.DateTimeFormatOptions): string {
-    const zone = this.#boxZone;
-    if (zone === undefined) return new Intl.DateTimeFormat(this.locale, options).format(at);
-    const text = new Intl.DateTimeFormat(this.locale, { ...options, timeZone: zone }).format(at);
-    if (options.timeStyle === undefined && options.hour === undefined && options.minute === undefined) return text;
-    // Named after the time, by hand: `Intl` takes no `timeZoneName` beside a `timeStyle`.
-    const name = new Intl.DateTimeFormat(this.locale, { timeZone: zone, timeZoneName: 'short' })
-      .formatToParts(at)
-      .find((p) => p.type === 'timeZoneName')?.value;
-    return name === undefined ? text : `${text} ${name}`;
+    return formatDateTime(this.locale, at, options, this.#boxZone);
+  }
+
+  /** "11:30 AM", "11:30": an hour of the box's day that is no moment (a day plan's start), as the reader's language writes a time. */
+  clock(hhmm: string | number): string {
+    return formatClock(this.locale, hhmm);
   }
 
   /** The box's time zone (IANA, from the state), for the times above; where it is the reader's own, times say no zone. */

@@ -5,9 +5,9 @@ import { i18n, t } from './kiosk-i18n.js';
 
 /* The kiosk's words and its attract screen: what it says of time, kept out of `<mb-kiosk>`. */
 
-/** "21:05": a time of day on the 24-hour clock, as a venue's screen shows it. */
+/** "21:05", "9:05 PM": a time of day as the kiosk's language writes it, as the other screens do (`times.ts`). */
 export function clockTime(epochMs: number): string {
-  return new Date(epochMs).toLocaleTimeString(i18n.locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  return i18n.time(epochMs);
 }
 
 /** "Ann, you were signed out after 2 minutes without a tap.": whole minutes as minutes, else seconds. */

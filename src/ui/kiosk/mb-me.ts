@@ -60,8 +60,8 @@ function when(at: number): string {
   const date = new Date(at);
   const ageDays = (Date.now() - at) / 86_400_000;
   const format = (options: Intl.DateTimeFormatOptions): string => i18n.dateTime(date, options);
-  if (date.toDateString() === new Date().toDateString()) return format({ hour: '2-digit', minute: '2-digit' });
-  if (ageDays < 6) return format({ weekday: 'short', hour: '2-digit', minute: '2-digit' });
+  if (date.toDateString() === new Date().toDateString()) return i18n.time(at);
+  if (ageDays < 6) return format({ weekday: 'short', hour: 'numeric', minute: '2-digit' });
   return format({ day: 'numeric', month: 'short' });
 }
 

@@ -2,7 +2,7 @@ import { LitElement, html, svg } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ChartStats } from '../../data/admin-api.js';
 import { followLanguage } from '../../i18n/i18n.js';
-import { formatDate, i18n, t } from '../admin-i18n.js';
+import { i18n, t } from '../admin-i18n.js';
 import { CHART_STYLES } from './chart-styles.js';
 import { WidthController } from './width-controller.js';
 
@@ -13,8 +13,8 @@ const LEFT = 34;
 const PLAYS_COLOUR = '#e6edf3';
 const PEOPLE_COLOUR = '#ffd166';
 
-/** The hour as the viewer's clock shows it (`15:00` or `03:00 PM`). */
-const hourLabel = (hour: number): string => formatDate(new Date(2000, 0, 1, hour), { hour: '2-digit', minute: '2-digit' });
+/** An hour of the box's day as the reader's language writes a time (`15:00`, `3:00 PM`). */
+const hourLabel = (hour: number): string => i18n.clock(hour);
 
 /**
  * The hours of the day the room is busy: plays started in each hour (bars) and how long someone

@@ -1,5 +1,5 @@
 import { svg, type SVGTemplateResult } from 'lit';
-import { formatDate, t } from '../admin-i18n.js';
+import { formatDate, i18n, t } from '../admin-i18n.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -70,7 +70,7 @@ export interface Tick {
   isMajor: boolean;
 }
 
-const time = (at: number): string => formatDate(at, { hour: '2-digit', minute: '2-digit' });
+const time = (at: number): string => i18n.time(at);
 const day = (at: number): string => formatDate(at, { weekday: 'short', day: 'numeric' });
 
 /**
