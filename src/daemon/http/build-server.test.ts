@@ -237,8 +237,14 @@ describe('/ws', () => {
     const polite = new WebSocket(`ws://127.0.0.1:${port}/ws`);
     await Promise.all([once(mute, 'open'), once(polite, 'open')]);
     await until(() => app.wsStats().clients === 2);
+    const pinged = once(polite, 'ping');
     clock.advance(1000);
-    await new Promise((r) => setTimeout(r, 100));
+    await pinged;
+    // The polite client answered that ping; a ping of its own is answered only after the server
+    // has read the frames before it, that answer among them.
+    const ponged = once(polite, 'pong');
+    polite.ping();
+    await ponged;
     clock.advance(1000);
     await until(() => app.wsStats().dropped === 1);
     expect(app.wsStats().clients).toBe(1);
@@ -247,7 +253,7 @@ describe('/ws', () => {
   });
 });
 
-function once(ws: WebSocket, event: 'open'): Promise<void> {
+function once(ws: WebSocket, event: 'open' | 'ping' | 'pong'): Promise<void> {
   return new Promise((resolve) => ws.once(event, () => resolve()));
 }
 

@@ -454,8 +454,9 @@ describe('kiosk sign-out over the socket', () => {
           socket.on('message', (d) => replies.push(JSON.parse((d as Buffer).toString('utf8')) as Record<string, unknown>)),
       },
     );
+    const replied = new Promise<void>((resolve) => ws.on('message', () => replies.some((r) => r['transaction'] === 's1') && resolve()));
     ws.send(JSON.stringify({ type: 'session/sign-out', transaction: 's1' }));
-    for (let i = 0; i < 100 && !replies.some((r) => r['transaction'] === 's1'); i++) await new Promise((r) => setTimeout(r, 10));
+    await replied;
     expect(replies.find((r) => r['transaction'] === 's1')).toMatchObject({ status: 'ok', data: { user: null } });
     expect(presence.user).toBeNull();
     ws.terminate();

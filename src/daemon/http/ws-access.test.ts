@@ -9,7 +9,7 @@ import { MoodboxError } from '../../kernel/errors.js';
 import { buildTestServer, type TestServer } from '../testing/server.js';
 import { LAN_PAGE, socket } from '../testing/ws-socket.js';
 import type { ReplyMessage } from './contract.js';
-import type { KioskMusic } from '../music/kiosk-commands.js';
+import type { KioskMusic } from '../testing/fake-music-controls.js';
 import { actors } from '../store/audit.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -81,14 +81,20 @@ async function opened(url: string, headers: Record<string, string>) {
     /** Sends a request and waits for its reply. */
     async ask(type: string, data?: unknown, token?: string): Promise<ReplyMessage> {
       const transaction = String(next++);
+      // The reply is the next message with this transaction: wait for it as it arrives.
+      const replied = new Promise<ReplyMessage>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no reply to ${type}`)), 3000);
+        const onMessage = (raw: Buffer): void => {
+          const message = JSON.parse(raw.toString('utf8')) as ReplyMessage;
+          if (!('transaction' in message) || message.transaction !== transaction) return;
+          clearTimeout(timer);
+          socket.ws.off('message', onMessage);
+          resolve(message);
+        };
+        socket.ws.on('message', onMessage);
+      });
       socket.ws.send(JSON.stringify({ type, transaction, data, ...(token === undefined ? {} : { token }) }));
-      const start = Date.now();
-      for (;;) {
-        const reply = socket.replies.find((r) => r.transaction === transaction);
-        if (reply !== undefined) return reply;
-        if (Date.now() - start > 3000) throw new Error(`no reply to ${type}`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      return replied;
     },
   };
 }
