@@ -41,7 +41,9 @@ import { currentPassphraseWrong, KIOSK_ACTS, SIGN_IN_REFUSALS } from '../../src/
 import { lookOf, settingsOf, widgetOf, type SchemaNode } from '../../src/ui/admin/settings-model.js';
 import { plainHelp } from '../../src/ui/admin/settings-words.js';
 import { argumentsOf, catalogueProblems, flatten, pseudo, pseudoCatalogue } from '../../src/ui/i18n/catalogue-tools.js';
+import { GLOSSARIES, wordsToAvoid } from '../../src/ui/i18n/glossary.js';
 import type { Catalogue } from '../../src/ui/i18n/i18n.js';
+import type { Language } from '../../src/ui/i18n/languages.js';
 import { ROOT } from './harness.js';
 
 // The screens' words (issue 57): every catalogue whole and in step with English, every English
@@ -133,6 +135,23 @@ const englishOf = (words: Words): string => ('text' in words ? words.text : word
 describe('the catalogues', () => {
   it.each(languages)('%s has every English message, no other, each filling in the same names', (file) => {
     expect(catalogueProblems(english, read(file))).toEqual([]);
+  });
+
+  it.each(languages)('%s says each thing by its glossary’s one word, never by another', (file) => {
+    const glossary = GLOSSARIES[file.replace('.json', '') as Exclude<Language, 'en'>];
+    const messages = [...flatten(read(file))];
+    const found = messages.flatMap(([key, message]) => wordsToAvoid(message, glossary.avoid).map((word) => `${key}: ${word}`));
+    expect(found).toEqual([]);
+    // The glossary is the catalogue's own: each of its words is said somewhere.
+    const text = messages.map(([, message]) => message.toLowerCase()).join('\n');
+    expect(Object.values(glossary.words).filter((word) => !text.includes(word.toLowerCase()))).toEqual([]);
+  });
+
+  it('finds a word outside the glossary, and not in a value’s name or in code', () => {
+    const avoid = GLOSSARIES.de.avoid;
+    expect(wordsToAvoid('Nach Titel oder Interpret suchen', avoid)).toEqual(['Interpret']);
+    expect(wordsToAvoid('{count, plural, one {# Track} other {# Tracks}}', avoid)).toEqual(['Track', 'Tracks']);
+    expect(wordsToAvoid('Gesicht #{track}: {emotion} in `tracks`', avoid)).toEqual([]);
   });
 
   it('the pseudo-locale keeps every message’s names, and is 40% longer in words a line may break between', () => {
