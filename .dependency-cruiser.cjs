@@ -29,6 +29,18 @@ module.exports = {
       to: { path: '^src/', pathNot: ['^src/kernel/', '^src/vision/'] },
     },
     {
+      name: 'the-box-never-imports-the-lab',
+      severity: 'error',
+      comment:
+        'vision/lab/ (bench, eval, analyze, the labelled sets and the simulated camera) measures the box: it may import the ' +
+        'runtime, never the other way. Only the commands that run it (daemon/commands/, the end-to-end bench) and tests reach it.',
+      from: {
+        path: '^src/',
+        pathNot: ['^src/vision/lab/', '^src/daemon/commands/', '^src/daemon/ops/bench-e2e\\.ts$', '\\.test\\.ts$', '/testing/'],
+      },
+      to: { path: '^src/vision/lab/' },
+    },
+    {
       name: 'player-uses-only-the-kernel',
       severity: 'error',
       comment: 'player/ is a library: it imports kernel/ and itself only (never the daemon, vision or the UI).',

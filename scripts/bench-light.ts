@@ -8,8 +8,8 @@
  */
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { blurFace, denoiseFace } from '../src/vision/face-denoise.js';
-import { measureFaceLight } from '../src/vision/face-light.js';
+import { blurFace, denoiseFace } from '../src/vision/denoise-crop.js';
+import { measureFaceLight } from '../src/vision/light-measure.js';
 import { LightReader } from '../src/vision/light-reader.js';
 import { loadOpencv } from '../src/vision/opencv.js';
 

@@ -251,13 +251,13 @@ fi
 mkdir -p "$app/models"
 cp models/emotion-int8.onnx models/emotion-float.onnx models/manifest.json "$app/models/"
 # The script beside the daemon's built denoising step, as in the repository (eval-fer.mjs imports it).
-if [[ ! -f dist/vision/face-denoise.js ]]; then
-  say "no dist/vision/face-denoise.js: build first (scripts/setup.sh, or npm run build)"
+if [[ ! -f dist/vision/denoise-crop.js ]]; then
+  say "no dist/vision/denoise-crop.js: build first (scripts/setup.sh, or npm run build)"
   exit 1
 fi
 mkdir -p "$app/scripts/arm64" "$app/dist/vision" "$app/dist/kernel"
 cp scripts/arm64/eval-fer.mjs "$app/scripts/arm64/"
-cp dist/vision/face-denoise.js dist/vision/face-light.js dist/vision/preprocess.js dist/vision/noise-steps.js \
+cp dist/vision/denoise-crop.js dist/vision/light-measure.js dist/vision/preprocess.js dist/vision/noise-steps.js \
   dist/vision/label-offsets.js "$app/dist/vision/"
 cp dist/kernel/errors.js "$app/dist/kernel/"
 echo '{ "type": "module" }' >"$app/dist/package.json"

@@ -1,7 +1,7 @@
 /**
  * Writes the dim-room test's faces (`src/vision/testing/fixtures/dim-room-faces.csv`): four smiling
  * FER-2013 PublicTest faces that the shipped int8 model reads happy in daylight (p > 0.8) and sad
- * or neutral through the dim webcam at 3% of daylight with auto-exposure (`low-light.ts`, seed 2).
+ * or neutral through the dim webcam at 3% of daylight with auto-exposure (`dim-camera.ts`, seed 2).
  * Picked once from the first 200 happy PublicTest rows; the rows are named so the file can be made again.
  *
  *   node --import tsx scripts/make-dim-room-faces.ts [--csv ../shared/datasets/fer2013/fer2013.csv.gz]

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../src/kernel/clock.js';
 import { seededRandom } from '../src/kernel/random.js';
-import { makeDetectionSet, matchesFace, type LabelledFrame } from '../src/vision/detection-set.js';
+import { makeDetectionSet, matchesFace, type LabelledFrame } from '../src/vision/lab/detection-set.js';
 import { cropFaces } from '../src/vision/face-crops.js';
 import { FfmpegFrameSource } from '../src/vision/ffmpeg-frame-source.js';
 import type { DetectedFace } from '../src/vision/face-detector.js';

@@ -20,9 +20,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Mat } from '@u4/opencv4nodejs';
 import { seededRandom } from '../src/kernel/random.js';
-import { percentiles } from '../src/vision/bench.js';
-import { CROWD_TRAINING_FACES, makeCrowdSet } from '../src/vision/crowd-set.js';
-import { makeDetectionSet, scoreDetector, type DetectionScore, type LabelledFrame } from '../src/vision/detection-set.js';
+import { percentiles } from '../src/vision/lab/bench.js';
+import { CROWD_TRAINING_FACES, makeCrowdSet } from '../src/vision/lab/crowd-set.js';
+import { makeDetectionSet, scoreDetector, type DetectionScore, type LabelledFrame } from '../src/vision/lab/detection-set.js';
 import { readFerCsv, type FerRow } from '../src/vision/fer-csv.js';
 import { loadOpencv } from '../src/vision/opencv.js';
 import { readImage } from '../src/vision/image-io.js';
@@ -70,7 +70,7 @@ for await (const row of readFerCsv(values.fer)) {
 }
 const fixtures = join(ROOT, 'src', 'vision', 'testing', 'fixtures');
 const placed = JSON.parse(readFileSync(join(fixtures, 'faces.json'), 'utf8')) as Record<string, Array<{ box: number[] }>>;
-// The same sets, seeds and scenes as `moodbox bench vision` (src/vision/bench-command.ts).
+// The same sets, seeds and scenes as `moodbox bench vision` (src/vision/lab/bench-command.ts).
 const labelled: LabelledFrame[] = [
   ...(await makeDetectionSet({ random: seededRandom(2026) }, publicTest, { frames: Number(values.frames) })),
   ...(await Promise.all(

@@ -1,7 +1,7 @@
 /**
  * Calibrates the light rule (`src/vision/light-weight.ts`): how well the shipped emotion model reads
- * a face by the clarity measured on its crop (contrast over the camera's noise, `face-light.ts`),
- * on FER-2013 faces through the dim-light webcam of `low-light.ts` (auto and fixed exposure, from
+ * a face by the clarity measured on its crop (contrast over the camera's noise, `light-measure.ts`),
+ * on FER-2013 faces through the dim-light webcam of `dim-camera.ts` (auto and fixed exposure, from
  * daylight down to 3%). Prints the accuracy by light level, then by clarity in equal-count bins,
  * the table to ship, and how well clarity, noise and brightness each tell a readable face from
  * one that is not (the accuracy spread from their worst to best decile). `--rooms all` adds the
@@ -10,12 +10,12 @@
  *
  * `--shrink S` reads each face as a camera S px wide sees it (shrunk after the camera, then scaled
  * back up, as `moodbox eval --shrink`) and prints, for each room, the vote the daemon gives such a
- * face (its size's weight times its light's, `face-weight.ts` and `face-light.ts`) beside what its
+ * face (its size's weight times its light's, `vote-weight.ts` and `light-measure.ts`) beside what its
  * accuracy earns on the same scale: whether the two weights, each calibrated alone, hold together.
  * With `--sensor`, the face is shrunk first and the camera's grain added at its own size, as a
  * sensor adds it to a small face, then scaled up as the daemon crops it; each room then prints the
  * vote with the light measured on the crop and on the face as framed (`measureLight` of the S x S
- * face before it is scaled up) and weighed as the daemon weighs it (`small-face-light.ts`), and
+ * face before it is scaled up) and weighed as the daemon weighs it (`vote-weight.ts`), and
  * the end prints that size's rows of `SMALL_FACE_LIGHT` to ship (accuracy by the framed face's
  * clarity, lit and dark faces apart).
  *
@@ -25,14 +25,13 @@
  */
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ACCURACY_BY_CLARITY, lightWeigher, measureFaceLight, type FaceLight } from '../src/vision/face-light.js';
-import { faceWeigher } from '../src/vision/face-weight.js';
-import { SMALL_FACE_LIGHT, smallFaceWeigher } from '../src/vision/small-face-light.js';
+import { measureFaceLight, type FaceLight } from '../src/vision/light-measure.js';
+import { ACCURACY_BY_CLARITY, faceWeigher, lightWeigher, SMALL_FACE_LIGHT, smallFaceWeigher } from '../src/vision/vote-weight.js';
 import { loadOpencv } from '../src/vision/opencv.js';
-import { shrinkFace } from '../src/vision/shrink-face.js';
-import { scaleToCropMeasured } from '../src/vision/small-face-grain.js';
+import { shrinkFace } from '../src/vision/lab/shrink-face.js';
+import { scaleToCropMeasured } from '../src/vision/denoise-small-face.js';
 import { readFerCsv, type FerRow } from '../src/vision/fer-csv.js';
-import { EXPOSURES, lowLightImage, mixSeed, seededRandom, type LowLightOptions } from '../src/vision/low-light.js';
+import { EXPOSURES, lowLightImage, mixSeed, seededRandom, type LowLightOptions } from '../src/vision/lab/dim-camera.js';
 import { OnnxEmotionClassifier } from '../src/vision/onnx-emotion-classifier.js';
 
 const ROOT = join(import.meta.dirname, '..');

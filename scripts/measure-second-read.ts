@@ -1,6 +1,6 @@
 /**
  * Chooses when a face is read a second time (mirrored): the shipped emotion model on FER-2013's
- * PublicTest, at daylight, through the webcam of `low-light.ts` at 25%, 12% and 4% of daylight
+ * PublicTest, at daylight, through the webcam of `dim-camera.ts` at 25%, 12% and 4% of daylight
  * (auto exposure), and as faces 24 and 16 px wide in the frame (`shrink-face.ts`), read with each
  * face mirrored too only when its first read's top two probabilities are closer than a margin
  * (`OnnxEmotionClassifier`'s `mirrorBelowMargin`). Prints, per margin, the share of faces read
@@ -15,11 +15,11 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../src/kernel/clock.js';
-import { evaluate } from '../src/vision/evaluate.js';
+import { evaluate } from '../src/vision/lab/evaluate.js';
 import { readFerCsv, type FerRow } from '../src/vision/fer-csv.js';
-import { lowLightRows } from '../src/vision/low-light.js';
+import { lowLightRows } from '../src/vision/lab/dim-camera.js';
 import { OnnxEmotionClassifier } from '../src/vision/onnx-emotion-classifier.js';
-import { shrinkRows } from '../src/vision/shrink-face.js';
+import { shrinkRows } from '../src/vision/lab/shrink-face.js';
 
 const ROOT = join(import.meta.dirname, '..');
 

@@ -5,10 +5,10 @@
 // the first largest softmax probability; with flip-TTA each batch also holds the faces' left-right
 // mirrors (after the faces) and a face's probabilities are the mean of its own and its mirror's.
 // A model whose manifest has a denoising rule (`denoise`) has each face smoothed by it first, with
-// the daemon's own built module (dist/vision/face-denoise.js, beside this script as in the
+// the daemon's own built module (dist/vision/denoise-crop.js, beside this script as in the
 // repository: scripts/check-arm64.sh copies both into the chroot). A model with offsets by grain
 // (`labelOffsets`) has them added to each face's logits and its mirror's, by the grain measured on
-// the face before it is smoothed, with the daemon's dist/vision/label-offsets.js and face-light.js.
+// the face before it is smoothed, with the daemon's dist/vision/label-offsets.js and light-measure.js.
 // Plain JavaScript (Node 18 or newer) so it runs unchanged on the host and in the arm64 chroot of
 // scripts/check-arm64.sh.
 //
@@ -64,9 +64,9 @@ if (entry.labels.join(',') !== FER_LABELS.join(',')) {
   throw new Error(`${args.model}: labels ${entry.labels.join(',')} are not in FER-2013 order (${FER_LABELS.join(',')})`);
 }
 const k = FER_LABELS.length;
-// The daemon's own step, when the model has a rule: the same bytes on every CPU (face-denoise.ts).
+// The daemon's own step, when the model has a rule: the same bytes on every CPU (denoise-crop.ts).
 const denoiseFace =
-  entry.denoise === undefined ? undefined : (await import(new URL('../../dist/vision/face-denoise.js', import.meta.url).href)).denoiseFace;
+  entry.denoise === undefined ? undefined : (await import(new URL('../../dist/vision/denoise-crop.js', import.meta.url).href)).denoiseFace;
 
 // The daemon's offsets by grain, when the model has them (label-offsets.ts).
 const offsets =
@@ -74,7 +74,7 @@ const offsets =
     ? undefined
     : {
         add: (await import(new URL('../../dist/vision/label-offsets.js', import.meta.url).href)).addLabelOffsets,
-        measureLight: (await import(new URL('../../dist/vision/face-light.js', import.meta.url).href)).measureLight,
+        measureLight: (await import(new URL('../../dist/vision/light-measure.js', import.meta.url).href)).measureLight,
       };
 
 const data = readFileSync(args.data);

@@ -1,4 +1,4 @@
-"""The per-face denoising step, the twin of `src/vision/face-denoise.ts` (numpy only).
+"""The per-face denoising step, the twin of `src/vision/denoise-crop.ts` (numpy only).
 
 A grainy 48x48 face is blurred before the model reads it, by as much as the grain measured on the
 face itself calls for (Immerkær's estimate, as `measureLight` computes it). The rule is a model's
@@ -20,7 +20,7 @@ import sys
 import numpy as np
 
 KERNEL_SUM = 256
-# √(π/2) / 6, as face-light.ts computes it (the same double).
+# √(π/2) / 6, as light-measure.ts computes it (the same double).
 IMMERKAER = math.sqrt(math.pi / 2) / 6
 
 

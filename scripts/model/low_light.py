@@ -1,4 +1,4 @@
-"""A webcam in dim light, on grey faces (numpy only): the twin of `src/vision/low-light.ts`.
+"""A webcam in dim light, on grey faces (numpy only): the twin of `src/vision/lab/dim-camera.ts`.
 
 The camera model (issue 56), applied to a 48x48 grey face whose pixels are the scene as a
 daylight camera showed it:
@@ -8,7 +8,7 @@ daylight camera showed it:
     sensor     signal = Poisson(electrons) + Normal(0, 3)       (shot noise, read noise of 3 e-)
     exposure   value = clip(signal * gain / 1000, 0, 1)         (auto: gain = min(8, 1 / light); fixed: 1)
     curve      out = round(255 * value ** (1 / 2.2))
-    codec      JPEG at quality 75 (`jpeg_grey`: the luma path of `src/vision/jpeg-loss.ts`)
+    codec      JPEG at quality 75 (`jpeg_grey`: the luma path of `src/vision/lab/jpeg-loss.ts`)
 
 A backlit face (`backlight`: the background that many times brighter; the auto-exposure meters
 light * backlight, cutting the exposure time above daylight and the gain below it) and a lamp's
@@ -19,7 +19,7 @@ neutral lamp's luma as noisy as the grey camera's; white balance lifts it by 1 /
 Same formulas and constants as the TypeScript one; the noise comes from each side's own seeded
 generator (numpy's here), so a seed gives the same statistics in both, not the same pixels. The
 noise-free chain (`noise=False`) is the same to the grey level in both (the shared golden values
-in `test_low_light.py` and `src/vision/low-light.test.ts`).
+in `test_low_light.py` and `src/vision/lab/dim-camera.test.ts`).
 
 `predicted_stats` is the model's own prediction of a flat patch's mean and variance (exact
 before the curve, second-order delta method after it), which the tests hold the samples to.
@@ -50,7 +50,7 @@ def _luma_one(rgb: tuple[float, float, float]) -> tuple[float, float, float]:
     return tuple(c / y for c in rgb)  # type: ignore[return-value]
 
 
-# Each lamp's red, green and blue on a neutral face, with a luma of 1 (src/vision/low-light.ts).
+# Each lamp's red, green and blue on a neutral face, with a luma of 1 (src/vision/lab/dim-camera.ts).
 CASTS = {
     "none": (1.0, 1.0, 1.0),
     "warm": _luma_one((1.0, 0.66, 0.33)),  # a warm-white bulb, about 2,700 K

@@ -11,7 +11,7 @@ training code's own preprocessing).
   holding every grey level 0..255 and the first two faces of `fer-tiny.csv`. Faces are base64
   bytes (48x48, row-major); tensors are base64 little-endian float32, NCHW.
 - `denoise-golden.json`: faces in, grain and smoothed faces out, as `face_denoise.py` (the twin of
-  the daemon's `face-denoise.ts`) computes them: the faces above, and two of them through the
+  the daemon's `denoise-crop.ts`) computes them: the faces above, and two of them through the
   webcam model in dim light (`low_light.camera`, 12% and 4% of daylight, seed 1).
 """
 

@@ -10,7 +10,7 @@ A face 16-35 px wide in a café frame reaches the model shrunk and scaled back u
        `restore="bilinear"` is INTER_LINEAR, as the daemon scaled small faces before)
 
 The daemon also smooths a small face at its own size when it is grainy, before scaling it up
-(`src/vision/small-face-grain.ts`: a dim room's sensor grain); `shrunk_images` does not. A face
+(`src/vision/denoise-small-face.ts`: a dim room's sensor grain); `shrunk_images` does not. A face
 shrunk from a clean picture is rarely that grainy, so its figures here and `moodbox eval --shrink`'s
 differ by a few faces (PublicTest, int8: 24 px 5 faces, 16 px 4, 12 px 16).
 

@@ -1,4 +1,4 @@
-"""Tests of face_denoise.py, the twin of src/vision/face-denoise.ts (numpy only).
+"""Tests of face_denoise.py, the twin of src/vision/denoise-crop.ts (numpy only).
 
 The daemon's side compares against `denoise-golden.json`, which make_test_fixtures.py writes with
 this module: here the module is held to what the fixture and the rule promise.

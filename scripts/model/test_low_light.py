@@ -1,6 +1,6 @@
 """Tests of low_light.py: the camera model's statistics against its own formulas (numpy only).
 
-The golden values are shared with src/vision/low-light.test.ts: the Node camera and this one must
+The golden values are shared with src/vision/lab/dim-camera.test.ts: the Node camera and this one must
 give the same noise-free pictures.
 """
 

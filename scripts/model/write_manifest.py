@@ -75,7 +75,7 @@ def _check_steps(rule: dict, option: str, spec: str, field: str, step_ok, wrong:
 
 
 def check_denoise(rule: dict, spec: str) -> dict:
-    """The rule as the daemon accepts it (src/vision/face-denoise.ts), or exit naming what is wrong."""
+    """The rule as the daemon accepts it (src/vision/denoise-crop.ts), or exit naming what is wrong."""
     def kernel_ok(k) -> bool:
         return (isinstance(k, list) and 3 <= len(k) <= 9 and len(k) % 2 == 1 and sum(k) == 256 and k == k[::-1]
                 and all(isinstance(w, int) and w >= 0 for w in k))

@@ -1,9 +1,9 @@
 import type { Mat } from '@u4/opencv4nodejs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../daemon/testing/fake-clock.js';
-import type { FaceLight } from './face-light.js';
+import type { FaceLight } from './light-measure.js';
 import { readFerCsv } from './fer-csv.js';
-import { lowLightImage, mixSeed, seededRandom } from './low-light.js';
+import { lowLightImage, mixSeed, seededRandom } from './lab/dim-camera.js';
 import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';
 import { loadOpencv, type Cv } from './opencv.js';
 import { FakeFrameSource } from './testing/fake-frame-source.js';

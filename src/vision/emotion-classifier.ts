@@ -1,5 +1,5 @@
-import type { FaceLight } from './face-light.js';
-import type { AccuracyBySize } from './face-weight.js';
+import type { FaceLight } from './light-measure.js';
+import type { AccuracyBySize } from './vote-weight.js';
 
 /** One face's emotion reading. */
 export interface EmotionResult {

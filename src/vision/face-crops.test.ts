@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { alignment, cropFaces, cropFacesFramed, FER_EYES, squareInside, tilt } from './face-crops.js';
-import { measureLight } from './face-light.js';
+import { measureLight } from './light-measure.js';
 import { readImage } from './image-io.js';
-import { mixSeed, seededRandom } from './low-light.js';
+import { mixSeed, seededRandom } from './lab/dim-camera.js';
 import { loadOpencv } from './opencv.js';
-import { shrinkFace } from './shrink-face.js';
-import { greyBytes, sigmaFor } from './small-face-grain.js';
+import { shrinkFace } from './lab/shrink-face.js';
+import { greyBytes, sigmaFor } from './denoise-small-face.js';
 import { FIXTURE_FACES, fixturePath } from './testing/fixtures.js';
 
 const apply = (m: number[], [x, y]: readonly [number, number]): [number, number] => [

@@ -1,8 +1,8 @@
 import type { Mat } from '@u4/opencv4nodejs';
 import type { Box } from './face-detector.js';
 import { loadOpencv, type Cv } from './opencv.js';
-import { measureLight, type FaceLight, type FramedLight } from './face-light.js';
-import { blurBy, greyBytes, scaleToCropMeasured, sigmaFor } from './small-face-grain.js';
+import { measureLight, type FaceLight, type FramedLight } from './light-measure.js';
+import { blurBy, greyBytes, scaleToCropMeasured, sigmaFor } from './denoise-small-face.js';
 
 export interface FaceCropOptions {
   /** Side of the square crop (px). @default 48 */
@@ -53,7 +53,7 @@ export async function cropFaces(image: Mat, boxes: readonly Box[], options: Face
 /**
  * `cropFaces`, with the light of each face framed smaller than the crop as framed (its square,
  * before it is scaled up: measured for its smoothing, and what its vote is weighed by,
- * `small-face-light.ts`); undefined for a face framed as large as the crop or larger.
+ * `vote-weight.ts`); undefined for a face framed as large as the crop or larger.
  */
 export async function cropFacesFramed(
   image: Mat,

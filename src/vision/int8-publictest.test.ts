@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../kernel/clock.js';
 import { cpuInfo, describeCpu } from './cpu-info.js';
-import { evaluate } from './evaluate.js';
+import { evaluate } from './lab/evaluate.js';
 import { readFerCsv, type FerRow } from './fer-csv.js';
 import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';
 

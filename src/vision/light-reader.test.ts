@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { measureLight } from './face-light.js';
+import { measureLight } from './light-measure.js';
 import { LightReader, measurePicture } from './light-reader.js';
-import { normal, seededRandom } from './low-light.js';
+import { normal, seededRandom } from './lab/dim-camera.js';
 import { loadOpencv } from './opencv.js';
 
 /** A 640x480 grey room: a soft gradient, a bright lamp, and a camera's grain of `sigma` grey levels. */

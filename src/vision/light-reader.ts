@@ -1,17 +1,16 @@
 import type { Mat } from '@u4/opencv4nodejs';
+import { isTooDarkToSee, lightFrom, measureFaceLight, type FaceLight, type FramedLight } from './light-measure.js';
+import type { FaceCropOptions } from './face-crops.js';
+import type { Box, DetectedFace, DetectOptions, FaceDetector } from './face-detector.js';
+import { loadOpencv, type Cv } from './opencv.js';
 import {
   ACCURACY_BY_CLARITY,
-  isTooDarkToSee,
-  lightFrom,
   lightWeigher,
-  type FaceLight,
-  type FramedLight,
+  SMALL_FACE_LIGHT,
+  smallFaceWeigher,
   type LightWeigher,
-} from './face-light.js';
-import type { FaceCropOptions } from './face-crops.js';
-import type { DetectedFace, DetectOptions, FaceDetector } from './face-detector.js';
-import { loadOpencv, type Cv } from './opencv.js';
-import { SMALL_FACE_LIGHT, smallFaceWeigher, type SmallFaceWeigher } from './small-face-light.js';
+  type SmallFaceWeigher,
+} from './vote-weight.js';
 
 export interface LightReaderOptions {
   /** What a face's light earns (0–1), from its crop's measured light. @default `lightWeigher` with `ACCURACY_BY_CLARITY` */
@@ -72,6 +71,21 @@ export class LightReader {
     const cropWeight = this.#weigher.weigh(light);
     if (framed === undefined) return cropWeight;
     return this.#weigher.small({ side: framed.side, framed: framed.light, sizeWeight: this.#sizeWeight(sizePx), cropWeight });
+  }
+
+  /**
+   * One face as read, weighed once for the mood (the vision loop and `moodbox analyze` both weigh
+   * so): its light measured on its crop (or as the classifier measured it for the model's denoising
+   * rule), what that light earns (`weigh`, 1 without a crop), and the light to show: as framed for
+   * a face framed smaller than the crop, else its crop's.
+   */
+  weighFace(face: { box: Box; crop: Uint8Array | undefined; framed: FramedLight | undefined; measured: FaceLight | undefined }): {
+    weight: number;
+    light: FaceLight | undefined;
+  } {
+    const measured = face.measured ?? (face.crop === undefined ? undefined : measureFaceLight(face.crop, this.#cropSize));
+    const weight = measured === undefined ? 1 : this.weigh(measured, face.framed, Math.max(face.box.width, face.box.height));
+    return { weight, light: face.framed?.light ?? measured };
   }
 
   /** Measures the middle of `image` (half its width and height, at full resolution, where the grain is). */

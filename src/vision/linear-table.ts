@@ -2,7 +2,7 @@
  * A measured table read as a function: keys are numbers written as strings (`{"24": 0.65, "48":
  * 0.68}`, as the manifest and the light tables store them), values what was measured there. In
  * between two keys the value is linear; outside them, the nearest key's. The face size rule
- * (`face-weight.ts`) and the light rules (`face-light.ts`, `small-face-light.ts`) all read theirs so.
+ * (`vote-weight.ts`) and the light rules (`light-measure.ts`, `vote-weight.ts`) all read theirs so.
  */
 
 /**

@@ -4,9 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { describeValue } from '../kernel/errors.js';
 import { ModelError } from './errors.js';
-import { denoiseProblems, type FaceDenoise } from './face-denoise.js';
+import { denoiseProblems, type FaceDenoise } from './denoise-crop.js';
 import { labelOffsetsProblems, type LabelOffsets } from './label-offsets.js';
-import { accuracyBySizeProblems, type AccuracyBySize } from './face-weight.js';
+import { accuracyBySizeProblems, type AccuracyBySize } from './vote-weight.js';
 import { FACE_SIZE, normalisationTable, type Normalisation } from './preprocess.js';
 import { parseJson } from '../kernel/json.js';
 
@@ -62,7 +62,7 @@ export interface ModelManifestEntry {
    */
   readonly temperature?: number;
   /**
-   * How grainy faces are smoothed before this model reads them (`face-denoise.ts`): steps by the
+   * How grainy faces are smoothed before this model reads them (`denoise-crop.ts`): steps by the
    * grain measured on each face. Absent: every face is read as it came.
    */
   readonly denoise?: FaceDenoise;
@@ -82,7 +82,7 @@ export interface ModelManifestEntry {
   /**
    * The model's accuracy by face size (px, the keys) on FER-2013 PublicTest, each face shrunk to
    * that size and scaled back up: a small face votes on the room's mood with the weight its size
-   * earns (`face-weight.ts`). Absent: every face weighs the same.
+   * earns (`vote-weight.ts`). Absent: every face weighs the same.
    */
   readonly accuracyBySize?: AccuracyBySize;
   /** Measured figures (shown in the admin panel's model report); not checked. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../daemon/testing/fake-clock.js';
 import { seededRandom, type Random } from '../kernel/random.js';
-import { faceWeigher } from './face-weight.js';
+import { faceWeigher } from './vote-weight.js';
 import { capShares, MoodTracker, NOBODY, type FaceReading, type MoodUpdate } from './mood-tracker.js';
 
 const LABELS = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'] as const;

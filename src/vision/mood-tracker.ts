@@ -13,7 +13,7 @@ export interface FaceReading {
   /** Probability per emotion label, each 0–1, summing to about 1. */
   readonly probabilities: Readonly<Record<string, number>>;
   /**
-   * What the face's light earns, 0–1 (`lightWeigher` in face-light.ts): a dim, grainy face is a
+   * What the face's light earns, 0–1 (`lightWeigher` in vote-weight.ts): a dim, grainy face is a
    * person all the same, but its vote shrinks. @default 1
    */
   readonly light?: number;
@@ -37,7 +37,7 @@ export interface MoodTrackerOptions {
   faceTimeoutMs?: number;
   /**
    * A face's vote weight by its size (px), 0–1: what the emotion model's accuracy at that size
-   * earns (`faceWeigher` in face-weight.ts). A face is a person at any size; only its vote shrinks.
+   * earns (`faceWeigher` in vote-weight.ts). A face is a person at any size; only its vote shrinks.
    * @default every face weighs 1
    */
   faceWeight?: (sizePx: number) => number;

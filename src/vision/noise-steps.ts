@@ -1,7 +1,7 @@
 /**
  * Rules that go by the grain measured on each face (`measureLight`'s `noise`, grey levels): a list of
  * steps by rising `fromNoise`, of which a face takes the last one its grain reaches. The denoising
- * rule (`face-denoise.ts`) and the label offsets (`label-offsets.ts`) are both such rules.
+ * rule (`denoise-crop.ts`) and the label offsets (`label-offsets.ts`) are both such rules.
  */
 import { describeValue } from '../kernel/errors.js';
 

@@ -4,10 +4,10 @@ import { ModelError } from './errors.js';
 import type { Service } from '../kernel/lifecycle.js';
 import { resultFromLogits, softmax, type EmotionClassifier, type EmotionResult } from './emotion-classifier.js';
 import { checkInt8Agreement, describeAgreement, type Int8Agreement } from './int8-agreement.js';
-import type { AccuracyBySize } from './face-weight.js';
+import type { AccuracyBySize } from './vote-weight.js';
 import { loadModelManifest, type VerifiedModel } from './model-manifest.js';
-import { applyDenoise } from './face-denoise.js';
-import { measureLight, type FaceLight } from './face-light.js';
+import { applyDenoise } from './denoise-crop.js';
+import { measureLight, type FaceLight } from './light-measure.js';
 import { addLabelOffsets, type LabelOffsets } from './label-offsets.js';
 import { assertFaces, FACE_SIZE, preprocessFaces } from './preprocess.js';
 import type { Log } from '../kernel/log.js';
@@ -52,7 +52,7 @@ export type Int8CheckMode = 'fallback' | 'warn' | 'off';
 
 /**
  * The daemon's second read: with flip-TTA, a face is read mirrored too only when its first read's
- * top two probabilities are closer than this. On PublicTest through the webcam of `low-light.ts`,
+ * top two probabilities are closer than this. On PublicTest through the webcam of `dim-camera.ts`,
  * the shipped int8 model then reads 33% of faces twice, and its accuracy at daylight, 25%, 12% and
  * 4% of daylight and as 24 and 16 px faces stays within 0.08 points of reading every face twice
  * (0.1 reads 19% twice but loses 0.34 at 16 px): `scripts/measure-second-read.ts`, docs/light.md.

@@ -25,7 +25,7 @@ export interface FaceView {
   readonly steadyEmotion?: string | null;
   /** Its vote weight by its size and light (0–1): how well the model reads a face that large and that well lit. */
   readonly voteWeight?: number;
-  /** The face's light as measured on its crop (`face-light.ts`), or on its square as framed when that is smaller than the crop (`small-face-light.ts`), and what it earns (0–1). */
+  /** The face's light as measured on its crop (`light-measure.ts`), or on its square as framed when that is smaller than the crop (`vote-weight.ts`), and what it earns (0–1). */
   readonly light?: { readonly clarity: number; readonly brightness: number; readonly noise: number; readonly weight: number };
 }
 

@@ -7,9 +7,8 @@ import { cropFacesFramed, type FaceCropOptions } from './face-crops.js';
 import type { Box, FaceDetector } from './face-detector.js';
 import { describeFaceSizes, FaceSizeLog, type FaceSizeLogOptions, type FaceSizeSummary } from './face-sizes.js';
 import { FaceTracker, type FaceTrackerOptions } from './face-tracker.js';
-import { measureFaceLight } from './face-light.js';
 import { LightReader, type LightReaderOptions } from './light-reader.js';
-import { faceWeigher, type AccuracyBySize, type FaceWeigher } from './face-weight.js';
+import { modelFaceWeigher } from './vote-weight.js';
 import type { Frame, FrameSource, SourceStatus } from './frame-source.js';
 import { MoodTracker, NOBODY, type FaceReading, type MoodTrackerOptions } from './mood-tracker.js';
 import { JpegStream } from './jpeg-stream.js';
@@ -84,7 +83,6 @@ export class VisionPipeline implements Service {
   #lastPreview = Number.NEGATIVE_INFINITY;
   #stats = { framesRead: 0, framesAnalysed: 0, framesSkipped: 0, lastAnalysisMs: 0 };
   readonly #sizes: FaceSizeLog;
-  #weigher: { table: AccuracyBySize | undefined; labels: number; weigh: FaceWeigher } | undefined;
   readonly #light: LightReader;
 
   constructor(
@@ -106,7 +104,7 @@ export class VisionPipeline implements Service {
     this.#clock = deps.clock;
     this.#log = deps.log;
     // Every mood tracker made here weighs a face by what its size earns with the model loaded then.
-    this.#options = { ...options, mood: { faceWeight: (size) => this.#faceWeight(size), ...options.mood } };
+    this.#options = { ...options, mood: { faceWeight: modelFaceWeigher(deps.classifier), ...options.mood } };
     const fps = options.analysisFps ?? 10;
     if (!(fps > 0 && fps <= 120)) throw new RangeError(`Expected \`analysisFps\` to be in (0, 120], got \`${fps}\``);
     this.#intervalMs = 1000 / fps;
@@ -268,11 +266,7 @@ export class VisionPipeline implements Service {
       if (generic === undefined) return;
       const own = i === target ? this.#personalize?.(generic) : undefined;
       const result = own ?? generic;
-      const crop = crops[i];
-      // Measured by the classifier for the model's denoising rule, else here.
-      const measured = generic.light ?? (crop === undefined ? undefined : measureFaceLight(crop, this.#options.crop?.size ?? 48));
-      const light = measured === undefined ? 1 : this.#light.weigh(measured, framed[i], Math.max(box.width, box.height));
-      const lit = framed[i]?.light ?? measured;
+      const { weight: light, light: lit } = this.#light.weighFace({ box, crop: crops[i], framed: framed[i], measured: generic.light });
       faces.push({
         trackId,
         box: toArray(box),
@@ -309,19 +303,6 @@ export class VisionPipeline implements Service {
       this.events.emit('moodChanged', { mood: room.mood, previous, at, scores: room.scores });
     }
     await this.#preview(image, started);
-  }
-
-  /** A face's vote weight by its size, by the accuracy table of the model loaded now (weight 1 without one). */
-  #faceWeight(sizePx: number): number {
-    const table = this.#classifier.accuracyBySize;
-    const labels = this.#classifier.labels.length;
-    let weigher = this.#weigher;
-    if (weigher === undefined || weigher.table !== table || weigher.labels !== labels) {
-      // A table the manifest check let through always beats chance; a classifier that gives no labels yet reads nothing.
-      weigher = { table, labels, weigh: labels >= 2 ? faceWeigher(table, labels) : () => 1 };
-      this.#weigher = weigher;
-    }
-    return weigher.weigh(sizePx);
   }
 
   async #preview(image: Mat, now: number): Promise<void> {

@@ -8,7 +8,7 @@ export interface LightSummary {
   readonly minutes: number;
   /** Of those, the minutes in which most analysed frames were too dark to read expressions. */
   readonly darkMinutes: number;
-  /** The median clarity of the faces seen (contrast over the camera's noise; `face-light.ts`). */
+  /** The median clarity of the faces seen (contrast over the camera's noise; `light-measure.ts`). */
   readonly medianClarity: number | undefined;
   /** Each minute with faces in view, oldest first, as the camera page draws the hour. */
   readonly byMinute: readonly LightMinute[];

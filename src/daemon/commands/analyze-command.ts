@@ -13,7 +13,7 @@ export function registerAnalyze(program: Command): void {
     .option('--fps <n>', 'frames analysed per second of video', (v) => Number(v), 10)
     .action(
       async (path: string, opts: { json?: boolean; model?: string; cascade?: string; detector: string; align: boolean; fps: number }) => {
-        const { runAnalyzeCommand } = await import('../../vision/analyze-command.js');
+        const { runAnalyzeCommand } = await import('../../vision/lab/analyze-command.js');
         const { INSTALL_DIR } = await import('../version.js');
         process.exitCode = await runAnalyzeCommand(
           {

@@ -33,7 +33,7 @@ export function registerBench(program: Command): void {
         one?: string;
         group?: string;
       }) => {
-        const { runBenchCommand } = await import('../../vision/bench-command.js');
+        const { runBenchCommand } = await import('../../vision/lab/bench-command.js');
         const { systemClock } = await import('../../kernel/clock.js');
         const { INSTALL_DIR } = await import('../version.js');
         process.exitCode = await runBenchCommand(

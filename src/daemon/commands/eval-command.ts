@@ -54,7 +54,7 @@ export function registerEval(program: Command): void {
           cast?: string;
         },
       ) => {
-        const { runEvalCommand } = await import('../../vision/eval-command.js');
+        const { runEvalCommand } = await import('../../vision/lab/eval-command.js');
         const clock = await import('../../kernel/clock.js');
         const { INSTALL_DIR } = await import('../version.js');
         const path = await import('node:path');

@@ -1,5 +1,5 @@
 import { resultFromProbabilities, type EmotionClassifier, type EmotionResult } from '../emotion-classifier.js';
-import type { AccuracyBySize } from '../face-weight.js';
+import type { AccuracyBySize } from '../vote-weight.js';
 import { FER_LABELS } from '../fer-csv.js';
 import { assertFaces } from '../preprocess.js';
 

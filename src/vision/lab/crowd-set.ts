@@ -1,10 +1,10 @@
 import type { Mat } from '@u4/opencv4nodejs';
-import type { Random } from '../kernel/random.js';
+import type { Random } from '../../kernel/random.js';
 import type { LabelledFace, LabelledFrame } from './detection-set.js';
-import type { FerRow } from './fer-csv.js';
+import type { FerRow } from '../fer-csv.js';
 import { jpegRoundTrip } from './jpeg-loss.js';
-import { loadOpencv, type Cv } from './opencv.js';
-import { FACE_SIZE } from './preprocess.js';
+import { loadOpencv, type Cv } from '../opencv.js';
+import { FACE_SIZE } from '../preprocess.js';
 
 /**
  * A labelled set of crowd scenes: a café as a webcam on the wall sees it. Generated rooms (a wall

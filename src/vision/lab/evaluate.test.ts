@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluate, ferPlusMajority } from './evaluate.js';
-import { FER_LABELS, readFerCsv, type FerRow } from './fer-csv.js';
-import { FACE_PIXELS } from './preprocess.js';
-import { FakeEmotionClassifier, oneHot } from './testing/fake-emotion-classifier.js';
+import { FER_LABELS, readFerCsv, type FerRow } from '../fer-csv.js';
+import { FACE_PIXELS } from '../preprocess.js';
+import { FakeEmotionClassifier, oneHot } from '../testing/fake-emotion-classifier.js';
 
-const TINY = join(import.meta.dirname, 'testing', 'fixtures', 'fer-tiny.csv');
+const TINY = join(import.meta.dirname, '..', 'testing', 'fixtures', 'fer-tiny.csv');
 
 /** A clock that advances 10 ms every time it is read. */
 function steppingClock(): { monotonic: () => number } {

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { blurFace, denoiseFace, denoiseProblems, type FaceDenoise } from './face-denoise.js';
+import { blurFace, denoiseFace, denoiseProblems, type FaceDenoise } from './denoise-crop.js';
 import { stepFor } from './noise-steps.js';
-import { measureLight } from './face-light.js';
+import { measureLight } from './light-measure.js';
 import { FACE_SIZE } from './preprocess.js';
 
 /** Written by scripts/model/make_test_fixtures.py with the training code's twin, face_denoise.py. */

@@ -1,4 +1,4 @@
-import type { FerRow } from './fer-csv.js';
+import type { FerRow } from '../fer-csv.js';
 import { jpegRoundTripGrey } from './jpeg-loss.js';
 
 /**

@@ -1,6 +1,6 @@
-import type { Clock } from '../kernel/clock.js';
-import type { EmotionClassifier } from './emotion-classifier.js';
-import { FER_LABELS, FERPLUS_EMOTIONS, type FerLabel, type FerPlusEmotion, type FerRow } from './fer-csv.js';
+import type { Clock } from '../../kernel/clock.js';
+import type { EmotionClassifier } from '../emotion-classifier.js';
+import { FER_LABELS, FERPLUS_EMOTIONS, type FerLabel, type FerPlusEmotion, type FerRow } from '../fer-csv.js';
 
 /** A model label → the FER+ emotion of the same meaning. */
 const FERPLUS_NAME: Readonly<Record<string, FerPlusEmotion>> = {

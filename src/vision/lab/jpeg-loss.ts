@@ -88,7 +88,7 @@ export function jpegRoundTrip(pixels: Uint8Array, width: number, height: number,
 /**
  * A grey picture (8-bit, `width` x `height`, row-major) as a greyscale JPEG of `quality` would
  * decode: the luma path of `jpegRoundTrip` alone. The low-light camera model uses it
- * (`low-light.ts`; `scripts/model/low_light.py` is its twin for training).
+ * (`dim-camera.ts`; `scripts/model/low_light.py` is its twin for training).
  */
 export function jpegRoundTripGrey(pixels: Uint8Array, width: number, height: number, quality: number): Uint8Array {
   if (pixels.length !== width * height) throw new RangeError(`Expected ${width * height} grey bytes, got ${pixels.length}`);

@@ -1,9 +1,9 @@
 import type { Mat } from '@u4/opencv4nodejs';
-import type { Random } from '../kernel/random.js';
-import { iou, type Box, type FaceDetector } from './face-detector.js';
-import type { FerRow } from './fer-csv.js';
-import { loadOpencv } from './opencv.js';
-import { FACE_SIZE } from './preprocess.js';
+import type { Random } from '../../kernel/random.js';
+import { iou, type Box, type FaceDetector } from '../face-detector.js';
+import type { FerRow } from '../fer-csv.js';
+import { loadOpencv } from '../opencv.js';
+import { FACE_SIZE } from '../preprocess.js';
 
 /**
  * A labelled set of camera frames for measuring face detection: FER-2013 faces pasted at known

@@ -8,7 +8,7 @@
  * of 7-10 grey levels in daylight, so the steps start above that).
  *
  * Int8 with flip-TTA (the shipped model, its denoising rule and offsets), FER-2013 PublicTest,
- * each face shrunk to its size and then through the webcam model of `low-light.ts` at that size
+ * each face shrunk to its size and then through the webcam model of `dim-camera.ts` at that size
  * (the grain a sensor gives it), scaled up as the daemon scales it; without → with these steps
  * (`scripts/measure-light-weights.ts --sensor`, docs/light.md):
  *
@@ -26,7 +26,7 @@
  * The steps were chosen on these PublicTest faces.
  */
 import type { Mat } from '@u4/opencv4nodejs';
-import { measureLight, type FaceLight } from './face-light.js';
+import { measureLight, type FaceLight } from './light-measure.js';
 import { stepFor, type NoiseStep } from './noise-steps.js';
 import type { Cv } from './opencv.js';
 
@@ -73,7 +73,7 @@ function smoothMeasured(cv: Cv, face: Mat, steps: readonly SmallFaceStep[]): { i
  * A grey face (a Mat, at its size in the frame) as the `size` x `size` crop the model reads: one
  * larger than the crop shrunk by area, one smaller smoothed at its own size by its grain
  * (`smoothSmallFace`) and scaled up bicubically. The daemon's crops (`face-crops.ts`) and
- * `moodbox eval --shrink` (`shrink-face.ts`) both come through here.
+ * `moodbox eval --shrink` (`lab/shrink-face.ts`) both come through here.
  */
 export function scaleToCrop(cv: Cv, face: Mat, size: number): Uint8Array {
   return scaleToCropMeasured(cv, face, size).crop;

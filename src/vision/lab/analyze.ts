@@ -1,19 +1,18 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import type { Mat } from '@u4/opencv4nodejs';
-import type { Clock, Timer } from '../kernel/clock.js';
-import type { Log } from '../kernel/log.js';
-import { CameraError } from './errors.js';
-import type { EmotionClassifier } from './emotion-classifier.js';
-import { cropFacesFramed, type FaceCropOptions } from './face-crops.js';
-import { measureFaceLight } from './face-light.js';
-import { LightReader } from './light-reader.js';
-import type { Box, FaceDetector } from './face-detector.js';
-import { FaceTracker } from './face-tracker.js';
-import { faceWeigher } from './face-weight.js';
-import { MoodTracker, NOBODY, type FaceReading, type MoodTrackerOptions } from './mood-tracker.js';
-import { FfmpegFrameSource } from './ffmpeg-frame-source.js';
-import { readImage } from './image-io.js';
+import type { Clock, Timer } from '../../kernel/clock.js';
+import type { Log } from '../../kernel/log.js';
+import { CameraError } from '../errors.js';
+import type { EmotionClassifier } from '../emotion-classifier.js';
+import { cropFacesFramed, type FaceCropOptions } from '../face-crops.js';
+import { LightReader } from '../light-reader.js';
+import type { Box, FaceDetector } from '../face-detector.js';
+import { FaceTracker } from '../face-tracker.js';
+import { modelFaceWeigher } from '../vote-weight.js';
+import { MoodTracker, NOBODY, type FaceReading, type MoodTrackerOptions } from '../mood-tracker.js';
+import { FfmpegFrameSource } from '../ffmpeg-frame-source.js';
+import { readImage } from '../image-io.js';
 
 /** Files read as still images; anything else is opened as a video. */
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.bmp', '.webp', '.tif', '.tiff', '.pgm', '.ppm'] as const;
@@ -27,7 +26,7 @@ export interface AnalyzedFace {
   readonly probabilities: Readonly<Record<string, number>>;
   /**
    * The face's light on the crop the model reads (`measureFaceLight`), or on its square as framed
-   * when that is smaller than the crop (`small-face-light.ts`): grey levels 0–255, its clarity
+   * when that is smaller than the crop (`vote-weight.ts`): grey levels 0–255, its clarity
    * (contrast over noise), and the weight its light earns its vote in a room's mood, 0–1.
    */
   readonly light: { readonly brightness: number; readonly noise: number; readonly clarity: number; readonly weight: number };
@@ -140,8 +139,7 @@ async function* analyzeVideo(
   }, 'analyze');
   const tracker = new FaceTracker();
   // Each face votes with the weight its size earns, as in the daemon (the classifier has started).
-  const faceWeight = faceWeigher(deps.classifier.accuracyBySize, deps.classifier.labels.length);
-  const mood = new MoodTracker({ clock }, { faceWeight, ...options.mood });
+  const mood = new MoodTracker({ clock }, { faceWeight: modelFaceWeigher(deps.classifier), ...options.mood });
   const stepMs = 1000 / (options.fps ?? 10);
   let nextMs = 0;
   try {
@@ -181,8 +179,7 @@ async function facesIn(
 ): Promise<{ faces: AnalyzedFace[]; light: PictureLight }> {
   // As the daemon weighs a face's light: a face framed smaller than the crop by its light as framed and its size.
   const labels = deps.classifier.labels.length;
-  const sizeWeight = labels >= 2 ? faceWeigher(deps.classifier.accuracyBySize, labels) : () => 1;
-  const reader = new LightReader({ labels: () => labels, sizeWeight }, { crop: options.crop });
+  const reader = new LightReader({ labels: () => labels, sizeWeight: modelFaceWeigher(deps.classifier) }, { crop: options.crop });
   // As the daemon does: a grainy picture is smoothed before faces are looked for in it.
   const boxes: Box[] = await reader.findFaces(deps.detector, image, { measure: true });
   const frame = reader.frame;
@@ -191,14 +188,17 @@ async function facesIn(
   const { crops, framed } = await cropFacesFramed(image, boxes, options.crop);
   const results = await deps.classifier.classify(crops);
   const faces = boxes.map((box, i): AnalyzedFace => {
-    const measured = results[i]?.light ?? measureFaceLight(crops[i] as Uint8Array, options.crop?.size ?? 48);
-    const weight = reader.weigh(measured, framed[i], Math.max(box.width, box.height));
-    const lit = framed[i]?.light ?? measured;
+    const { weight, light: lit } = reader.weighFace({ box, crop: crops[i], framed: framed[i], measured: results[i]?.light });
     return {
       box: [box.x, box.y, box.width, box.height],
       emotion: results[i]?.label ?? '',
       probabilities: results[i]?.probabilities ?? {},
-      light: { brightness: round(lit.brightness), noise: round(lit.noise), clarity: round(lit.clarity), weight: round(weight) },
+      light: {
+        brightness: round(lit?.brightness ?? 0),
+        noise: round(lit?.noise ?? 0),
+        clarity: round(lit?.clarity ?? 0),
+        weight: round(weight),
+      },
     };
   });
   return { faces, light };

@@ -1,14 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededRandom } from '../kernel/random.js';
+import { seededRandom } from '../../kernel/random.js';
 import { CROWD_TRAINING_FACES, makeCrowdSet } from './crowd-set.js';
 import { makeDetectionSet, matchesFace, scoreDetector, type LabelledFrame } from './detection-set.js';
-import { createFaceDetector } from './detectors.js';
-import { readFerCsv, type FerRow } from './fer-csv.js';
-import { readImage } from './image-io.js';
-import { FIXTURES_DIR } from './testing/fixtures.js';
-import { YunetFaceDetector } from './yunet-face-detector.js';
+import { createFaceDetector } from '../detectors.js';
+import { readFerCsv, type FerRow } from '../fer-csv.js';
+import { readImage } from '../image-io.js';
+import { FIXTURES_DIR } from '../testing/fixtures.js';
+import { YunetFaceDetector } from '../yunet-face-detector.js';
 
 /**
  * The default face detector's quality on a labelled frame set: FER-2013 PublicTest faces pasted
@@ -16,7 +16,7 @@ import { YunetFaceDetector } from './yunet-face-detector.js';
  * `moodbox bench vision` prints, on fewer frames. Needs FER-2013 (../shared or MOODBOX_FER_CSV).
  */
 
-const REPO = resolve(import.meta.dirname, '..', '..');
+const REPO = resolve(import.meta.dirname, '..', '..', '..');
 const DATASET = process.env['MOODBOX_FER_CSV'] ?? join(REPO, '..', 'shared', 'datasets', 'fer2013', 'fer2013.csv.gz');
 let frames: LabelledFrame[] = [];
 /** The set `moodbox bench vision` scores (seed 2026, 100 generated frames and the photos). */

@@ -1,15 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { systemClock } from '../kernel/clock.js';
+import { systemClock } from '../../kernel/clock.js';
 import { formatDetectorBench, headline, type DetectorBench } from './bench-command.js';
 import { benchVision, formatBench, percentiles } from './bench.js';
-import { cpuInfo, type CpuInfo } from './cpu-info.js';
-import { FER_LABELS } from './fer-csv.js';
-import { loadOpencv } from './opencv.js';
-import { stageEmotionModel } from './testing/emotion-model.js';
-import { FakeEmotionClassifier } from './testing/fake-emotion-classifier.js';
-import { FakeFaceDetector } from './testing/fake-face-detector.js';
-import { MOODBOX_CLI } from '../daemon/testing/daemon-process.js';
+import { cpuInfo, type CpuInfo } from '../cpu-info.js';
+import { FER_LABELS } from '../fer-csv.js';
+import { loadOpencv } from '../opencv.js';
+import { stageEmotionModel } from '../testing/emotion-model.js';
+import { FakeEmotionClassifier } from '../testing/fake-emotion-classifier.js';
+import { FakeFaceDetector } from '../testing/fake-face-detector.js';
+import { MOODBOX_CLI } from '../../daemon/testing/daemon-process.js';
 
 describe('percentiles', () => {
   it('gives the median, the 95th percentile and the maximum', () => {

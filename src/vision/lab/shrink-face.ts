@@ -1,7 +1,7 @@
-import type { FerRow } from './fer-csv.js';
-import { loadOpencv } from './opencv.js';
-import { FACE_SIZE } from './preprocess.js';
-import { scaleToCrop } from './small-face-grain.js';
+import type { FerRow } from '../fer-csv.js';
+import { loadOpencv } from '../opencv.js';
+import { FACE_SIZE } from '../preprocess.js';
+import { scaleToCrop } from '../denoise-small-face.js';
 
 /** Smallest and largest sizes `shrinkFace` accepts (px); 48 and above leave the face as it is. */
 export const MIN_SHRINK = 4;

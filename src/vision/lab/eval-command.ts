@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
-import type { Clock } from '../kernel/clock.js';
-import { MoodboxError } from '../kernel/errors.js';
-import { cpuInfo, describeCpu, type CpuInfo } from './cpu-info.js';
+import type { Clock } from '../../kernel/clock.js';
+import { MoodboxError } from '../../kernel/errors.js';
+import { cpuInfo, describeCpu, type CpuInfo } from '../cpu-info.js';
 import { evaluate, type EvaluationReport } from './evaluate.js';
-import { DatasetError, readFerCsv } from './fer-csv.js';
-import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';
-import { CASTS, EXPOSURES, lowLightRows, type Cast, type Exposure } from './low-light.js';
-import { FACE_SIZE } from './preprocess.js';
+import { DatasetError, readFerCsv } from '../fer-csv.js';
+import { OnnxEmotionClassifier } from '../onnx-emotion-classifier.js';
+import { CASTS, EXPOSURES, lowLightRows, type Cast, type Exposure } from './dim-camera.js';
+import { FACE_SIZE } from '../preprocess.js';
 import { MIN_SHRINK, shrinkRows } from './shrink-face.js';
 
 export interface EvalCommandOptions {
@@ -33,7 +33,7 @@ export interface EvalCommandOptions {
   shrink?: number | undefined;
   /**
    * Evaluate each face as a webcam shows it with the room lit at this share of daylight
-   * (`low-light.ts`: shot and read noise, exposure, the 2.2 curve, JPEG 75), before any `shrink`.
+   * (`dim-camera.ts`: shot and read noise, exposure, the 2.2 curve, JPEG 75), before any `shrink`.
    * Undefined: as stored.
    */
   light?: number | undefined;

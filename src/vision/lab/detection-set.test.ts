@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../kernel/random.js';
+import { seededRandom } from '../../kernel/random.js';
 import { FACE_SIZE_BANDS, makeDetectionSet, matchesFace, recallBySize, scoreDetector, scoreFrame } from './detection-set.js';
-import type { FerRow } from './fer-csv.js';
-import type { Box, FaceDetector } from './face-detector.js';
-import { FACE_PIXELS } from './preprocess.js';
+import type { FerRow } from '../fer-csv.js';
+import type { Box, FaceDetector } from '../face-detector.js';
+import { FACE_PIXELS } from '../preprocess.js';
 
 const face = { x: 100, y: 100, width: 100, height: 100 };
 

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ACCURACY_BY_CLARITY, lightWeigher, measureFaceLight } from './face-light.js';
+import { measureFaceLight } from './light-measure.js';
+import { ACCURACY_BY_CLARITY, lightWeigher } from './vote-weight.js';
 import { FER_LABELS, readFerCsv } from './fer-csv.js';
-import { lowLightImage, mixSeed, normal, seededRandom } from './low-light.js';
+import { lowLightImage, mixSeed, normal, seededRandom } from './lab/dim-camera.js';
 import { FIXTURES_DIR } from './testing/fixtures.js';
 
 const TINY = join(FIXTURES_DIR, 'fer-tiny.csv');

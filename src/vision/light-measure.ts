@@ -4,11 +4,9 @@
  * fills with grain, or keeps its exposure and its picture goes dark and flat; either way the model
  * reads the face less well. The noise is estimated from the crop alone (Immerkær's fast estimate:
  * the mean absolute response to a mask that cancels a face's smooth shading and keeps the grain),
- * so nothing about the camera needs to be known. A face still counts as a person however dark; its
- * vote weighs what its light earns (`lightWeigher`), as a small face's weighs what its size earns.
+ * so nothing about the camera needs to be known. What a face's light earns its vote is `vote-weight.ts`.
  */
 import { describeValue } from '../kernel/errors.js';
-import { linearTable } from './linear-table.js';
 
 /** A face's light, as measured on its grey crop. */
 export interface FaceLight {
@@ -107,53 +105,3 @@ export function isTooDarkToSee(frame: FaceLight): boolean {
 
 /** Where a frame becomes too dark to see faces in (`isTooDarkToSee`): grey levels. */
 export const DARK_FRAME = { noise: 17, brightness: 32 } as const;
-
-/** The model's accuracy by a face's clarity (contrast over noise), as measured on faces through a dim camera: keys are clarities. */
-export type AccuracyByClarity = Readonly<Record<string, number>>;
-
-/** The weight of a face's reading by its light, 0–1. */
-export type LightWeigher = (light: FaceLight) => number;
-
-/**
- * The light rule, as the size rule (`faceWeigher`): a face of clarity c weighs
- * `(acc(c) − chance) / (acc(clear) − chance)`, clamped to 0–1, where `acc` is linear between the
- * measured clarities and `clear` is the clearest one measured (a face at least that clear weighs 1).
- *
- * @param labels how many labels the model tells apart (7 for FER-2013)
- */
-export function lightWeigher(table: AccuracyByClarity, labels: number): LightWeigher {
-  const accuracyAt = accuracyByClarity(table);
-  const clearest = accuracyAt(Number.POSITIVE_INFINITY);
-  const chance = 1 / labels;
-  const full = clearest - chance;
-  if (!(full > 0)) throw new RangeError(`Expected the accuracy of the clearest faces above chance (${chance.toFixed(3)}), got ${clearest}`);
-  return (light) => Math.min(1, Math.max(0, (accuracyAt(light.clarity) - chance) / full));
-}
-
-/** The accuracy `table` gives a clarity: linear between the listed clarities, the nearest listed one's outside them. */
-export function accuracyByClarity(table: AccuracyByClarity): (clarity: number) => number {
-  return linearTable(table, 'an accuracy for at least one clarity');
-}
-
-/**
- * How the shipped int8 model (the dim-light one, sha256 `63786ec0…`, with its denoising rule and its
- * offsets by grain) reads FER-2013 PublicTest faces by clarity, through the dim webcam of
- * `low-light.ts`: 3,589 faces in 23 rooms (13 lights from daylight to 3% of it, auto and fixed exposure; a backlit face at 4 lights;
- * a warm bulb and candles at 3 each), 12 equal-count bins, made non-decreasing (`node --import tsx
- * scripts/measure-light-weights.ts --bins 12 --rooms all`, Intel Xeon). A face clearer than the
- * last key weighs 1. Measure again when the model changes; see docs/light.md.
- */
-export const ACCURACY_BY_CLARITY: AccuracyByClarity = {
-  '1.38': 0.5119,
-  '1.78': 0.5758,
-  '2.16': 0.5917,
-  '2.75': 0.5959,
-  '3.55': 0.599,
-  '4.45': 0.599,
-  '5.49': 0.6191,
-  '6.57': 0.6284,
-  '7.82': 0.6441,
-  '9.38': 0.6463,
-  '11.29': 0.6512,
-  '14.97': 0.6512,
-};

@@ -1,26 +1,26 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Mat } from '@u4/opencv4nodejs';
 import { join, resolve } from 'node:path';
-import type { Clock } from '../kernel/clock.js';
-import { MoodboxError } from '../kernel/errors.js';
-import { seededRandom } from '../kernel/random.js';
+import type { Clock } from '../../kernel/clock.js';
+import { MoodboxError } from '../../kernel/errors.js';
+import { seededRandom } from '../../kernel/random.js';
 import { defaultModel } from './analyze-command.js';
 import { benchVision, formatBench, type BenchReport, type BenchScene, type SceneReport } from './bench.js';
-import { cpuInfo, describeCpu } from './cpu-info.js';
+import { cpuInfo, describeCpu } from '../cpu-info.js';
 import { CROWD_TRAINING_FACES, makeCrowdSet } from './crowd-set.js';
 import { makeDetectionSet, scoreDetector, type DetectionScore, type LabelledFrame } from './detection-set.js';
-import { createFaceDetector, DETECTOR_KINDS, type DetectorKind } from './detectors.js';
-import { readFerCsv, type FerRow } from './fer-csv.js';
-import { lowLightImage, mixSeed, seededRandom as cameraRandom } from './low-light.js';
-import { OnnxEmotionClassifier, SECOND_READ_BELOW_MARGIN } from './onnx-emotion-classifier.js';
-import type { Box, FaceDetector } from './face-detector.js';
-import { LightReader } from './light-reader.js';
-import { parseJson } from '../kernel/json.js';
+import { createFaceDetector, DETECTOR_KINDS, type DetectorKind } from '../detectors.js';
+import { readFerCsv, type FerRow } from '../fer-csv.js';
+import { lowLightImage, mixSeed, seededRandom as cameraRandom } from './dim-camera.js';
+import { OnnxEmotionClassifier, SECOND_READ_BELOW_MARGIN } from '../onnx-emotion-classifier.js';
+import type { Box, FaceDetector } from '../face-detector.js';
+import { LightReader } from '../light-reader.js';
+import { parseJson } from '../../kernel/json.js';
 
 /** The daemon's default `vision.mirrorUpToFaces` (its schema is in daemon/config, which vision does not import). */
 const DAEMON_MIRROR_UP_TO_FACES = 4;
-import { readImage } from './image-io.js';
-import { loadOpencv } from './opencv.js';
+import { readImage } from '../image-io.js';
+import { loadOpencv } from '../opencv.js';
 
 export interface BenchCommandOptions {
   json: boolean;
@@ -55,7 +55,7 @@ export interface DetectorBench extends BenchReport {
   readonly labelled: DetectionScore | undefined;
   /** Recall by face size and false faces on the crowd set; undefined when no FER-2013 CSV was found. */
   readonly crowd: DetectionScore | undefined;
-  /** The crowd set through a webcam in dim light (`low-light.ts`, auto-exposure), by light level; empty without FER-2013. */
+  /** The crowd set through a webcam in dim light (`dim-camera.ts`, auto-exposure), by light level; empty without FER-2013. */
   readonly crowdByLight: ReadonlyArray<{ readonly light: number; readonly score: DetectionScore }>;
   /** Share of the faces read in the timed runs that were read twice (mirrored too), 0–1. */
   readonly readTwice: number;
@@ -217,7 +217,7 @@ async function detectAsThePipeline(detector: FaceDetector, image: Mat): Promise<
 
 /**
  * The frames as a webcam shows them with the room lit at `light` (a share of daylight), with its
- * auto-exposure: the camera model of `low-light.ts` on the grey picture (colour is mostly lost in
+ * auto-exposure: the camera model of `dim-camera.ts` on the grey picture (colour is mostly lost in
  * such light), given back as BGR as the camera delivers it. Each frame's noise has its own seed.
  */
 async function dimmed(frames: readonly LabelledFrame[], light: number): Promise<LabelledFrame[]> {

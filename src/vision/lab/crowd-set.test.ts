@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../kernel/random.js';
+import { seededRandom } from '../../kernel/random.js';
 import { makeCrowdSet } from './crowd-set.js';
-import type { FerRow } from './fer-csv.js';
-import { FACE_PIXELS } from './preprocess.js';
+import type { FerRow } from '../fer-csv.js';
+import { FACE_PIXELS } from '../preprocess.js';
 
 /** `n` faces of one grey each (90 + its index), as FER rows. */
 function rows(n: number): FerRow[] {

@@ -11,7 +11,7 @@ import {
   sensor,
   type Cast,
   type Exposure,
-} from './low-light.js';
+} from './dim-camera.js';
 
 const RAMP = Uint8Array.from({ length: 18 }, (_, i) => i * 15);
 /** The noise-free chain without JPEG: the same lists are in scripts/model/test_low_light.py. */

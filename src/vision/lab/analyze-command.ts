@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { MoodboxError } from '../kernel/errors.js';
-import { type CameraError } from './errors.js';
+import { MoodboxError } from '../../kernel/errors.js';
+import { type CameraError } from '../errors.js';
 import { analyzePath, formatRecord } from './analyze.js';
-import { createFaceDetector, DETECTOR_KINDS, type DetectorKind } from './detectors.js';
-import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';
+import { createFaceDetector, DETECTOR_KINDS, type DetectorKind } from '../detectors.js';
+import { OnnxEmotionClassifier } from '../onnx-emotion-classifier.js';
 
 export interface AnalyzeCommandOptions {
   path: string;

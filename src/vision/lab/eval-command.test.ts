@@ -4,21 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../kernel/clock.js';
+import { systemClock } from '../../kernel/clock.js';
 import { runEvalCommand, type EvalCommandOptions, type EvalCommandResult } from './eval-command.js';
-import { FER_LABELS, readFerCsv, type FerRow } from './fer-csv.js';
-import { lowLightImage, mixSeed, seededRandom } from './low-light.js';
-import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';
+import { FER_LABELS, readFerCsv, type FerRow } from '../fer-csv.js';
+import { lowLightImage, mixSeed, seededRandom } from './dim-camera.js';
+import { OnnxEmotionClassifier } from '../onnx-emotion-classifier.js';
 import { shrinkFace } from './shrink-face.js';
-import { MOODBOX_CLI } from '../daemon/testing/daemon-process.js';
+import { MOODBOX_CLI } from '../../daemon/testing/daemon-process.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
+const ROOT = join(import.meta.dirname, '..', '..', '..');
 const INT8 = join(ROOT, 'models', 'emotion-int8.onnx');
 /** Whether the shipped manifest turns flip-TTA on for the int8 model: `eval` follows it unless told. */
 const SHIPPED_FLIP_TTA = (
   JSON.parse(readFileSync(join(ROOT, 'models', 'manifest.json'), 'utf8')) as { models: Record<string, { flipTta: boolean }> }
 ).models['emotion-int8.onnx']?.flipTta;
-const TINY = join(import.meta.dirname, 'testing', 'fixtures', 'fer-tiny.csv');
+const TINY = join(import.meta.dirname, '..', 'testing', 'fixtures', 'fer-tiny.csv');
 const TINY_TEXT = readFileSync(TINY, 'utf8');
 
 function tmpFile(name: string, content: string | Buffer): string {

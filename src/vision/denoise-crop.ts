@@ -11,10 +11,10 @@
  * The rule belongs to the model (its manifest's `denoise`) and is applied the same way, byte for byte,
  * in the daemon, in `moodbox eval` and in training (`scripts/model/face_denoise.py`, its twin): integer
  * kernels whose weights sum to 256, the edge pixel repeated beyond the border, rows then columns,
- * one rounding at the end (face-denoise.test.ts compares both against a fixture the Python twin wrote).
+ * one rounding at the end (denoise-crop.test.ts compares both against a fixture the Python twin wrote).
  */
 import { describeValue } from '../kernel/errors.js';
-import { measureLight, type FaceLight } from './face-light.js';
+import { measureLight, type FaceLight } from './light-measure.js';
 import { noiseStepsProblems, stepFor, type NoiseStep } from './noise-steps.js';
 import { FACE_PIXELS, FACE_SIZE } from './preprocess.js';
 

@@ -1,13 +1,13 @@
 import type { Mat } from '@u4/opencv4nodejs';
-import type { Clock } from '../kernel/clock.js';
-import { EventBus, type ListenerOwner } from '../kernel/event-bus.js';
-import type { EmotionClassifier } from './emotion-classifier.js';
-import { cropFaces } from './face-crops.js';
-import type { FaceDetector } from './face-detector.js';
-import type { Frame, FrameSource, SourceStatus } from './frame-source.js';
-import { LightReader } from './light-reader.js';
-import { loadOpencv } from './opencv.js';
-import { VisionPipeline } from './vision-pipeline.js';
+import type { Clock } from '../../kernel/clock.js';
+import { EventBus, type ListenerOwner } from '../../kernel/event-bus.js';
+import type { EmotionClassifier } from '../emotion-classifier.js';
+import { cropFaces } from '../face-crops.js';
+import type { FaceDetector } from '../face-detector.js';
+import type { Frame, FrameSource, SourceStatus } from '../frame-source.js';
+import { LightReader } from '../light-reader.js';
+import { loadOpencv } from '../opencv.js';
+import { VisionPipeline } from '../vision-pipeline.js';
 
 /** Latency figures over many frames (ms). */
 export interface Percentiles {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { mixSeed, seededRandom } from './low-light.js';
+import { mixSeed, seededRandom } from './lab/dim-camera.js';
 import { loadOpencv } from './opencv.js';
-import { measureLight } from './face-light.js';
-import { SMALL_FACE_STEPS, sigmaFor, smoothSmallFace } from './small-face-grain.js';
+import { measureLight } from './light-measure.js';
+import { SMALL_FACE_STEPS, sigmaFor, smoothSmallFace } from './denoise-small-face.js';
 
 const SIDE = 20;
 /** A smooth face-like shading (a bright oval on a darker ground), plus grain of deviation `grain`. */
