@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { benchE2e, formatE2eBench } from '../../src/daemon/ops/bench-e2e.js';
 import { systemClock } from '../../src/kernel/clock.js';
@@ -20,6 +21,10 @@ describe('moodbox bench e2e', () => {
     expect(report.startupMs.reported).toBeGreaterThan(0);
     expect(report.rssMiB.daemon).toBeGreaterThan(50);
     expect(report.rssMiB.mpv).toBeGreaterThan(5);
+    // The daemon read the clip all along: it used some CPU, and never more than the machine's cores.
+    expect(report.cpuPercent.daemon).toBeGreaterThan(1);
+    expect(report.cpuPercent.daemon).toBeLessThan(100 * availableParallelism());
+    expect(formatE2eBench(report)).toMatch(/daemon: [\d.]+% of one core over the run, [\d.]+ MiB/);
     expect(formatE2eBench(report)).toContain('settled mood change → fitting track playing: p50');
   }, 150_000);
 });

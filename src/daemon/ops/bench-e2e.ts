@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import { percentiles, type Percentiles } from '../../vision/bench.js';
+import { percentiles, type Percentiles } from '../../vision/lab/bench.js';
 import type { Clock } from '../../kernel/clock.js';
 import { DEMO_LIBRARY, installPath } from '../config/paths.js';
-import { childNamed, mib, peakRssKiB, rssKiB } from './process-stats.js';
+import { childNamed, cpuSeconds, mib, peakRssKiB, rssKiB } from './process-stats.js';
 import { NOBODY } from '../../kernel/room-mood.js';
 import { parseJson } from '../../kernel/json.js';
 
@@ -38,6 +38,11 @@ export interface E2eBenchReport {
   pushMs: Percentiles & { samples: number };
   /** Resident memory: the daemon, mpv and the ffmpeg child that decodes the camera, at the end. */
   rssMiB: { daemon: number; daemonPeak: number; mpv: number; camera: number };
+  /**
+   * CPU in % of one core (100 is one core busy all along) from "ready" to the end of the run: the
+   * daemon (the vision loop is most of it), and its camera's ffmpeg over the same span.
+   */
+  cpuPercent: { daemon: number; camera: number };
   dwellMs: number;
   seconds: number;
 }
@@ -103,6 +108,8 @@ export async function benchE2e(options: E2eBenchOptions): Promise<E2eBenchReport
       () => `the daemon did not start:\n${stderr}`,
     );
     const readyAt = clock.now();
+    const cpuAtReady = cpuSeconds(pid);
+    const cameraAtReady = cameraCpu(pid);
     const base = (ready.kiosk ?? '').replace(/\/$/, '');
     const pushes: number[] = [];
     const seen = new Set<number>();
@@ -128,6 +135,9 @@ export async function benchE2e(options: E2eBenchOptions): Promise<E2eBenchReport
       );
     }
     ws.terminate();
+    const ranS = (clock.now() - readyAt) / 1000;
+    const percent = (used: number): number => (ranS > 0 ? Math.round((Math.max(0, used) / ranS) * 1000) / 10 : 0);
+    const cpuPercent = { daemon: percent(cpuSeconds(pid) - cpuAtReady), camera: percent(cameraCpu(pid) - cameraAtReady) };
     const flips = moodToTrack(lines);
     const mpv = childNamed(pid, 'mpv');
     const camera = childNamed(pid, 'ffmpeg');
@@ -142,6 +152,7 @@ export async function benchE2e(options: E2eBenchOptions): Promise<E2eBenchReport
         mpv: mpv === undefined ? 0 : mib(rssKiB(mpv)),
         camera: camera === undefined ? 0 : mib(rssKiB(camera)),
       },
+      cpuPercent,
       dwellMs: DWELL_MS,
       seconds: options.seconds,
     };
@@ -150,6 +161,12 @@ export async function benchE2e(options: E2eBenchOptions): Promise<E2eBenchReport
     await new Promise((r) => child.once('exit', r));
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** CPU time (s) of the daemon's camera ffmpeg so far; 0 while none runs. */
+function cameraCpu(pid: number): number {
+  const camera = childNamed(pid, 'ffmpeg');
+  return camera === undefined ? 0 : cpuSeconds(camera);
 }
 
 /** For each settled mood change, the time to the first track started for that mood (ms). */
@@ -170,7 +187,8 @@ export function formatE2eBench(r: E2eBenchReport): string {
     `start-up: ready ${r.startupMs.wall} ms after launch (${r.startupMs.reported} ms by the daemon's own count)`,
     `settled mood change → fitting track playing: ${p(r.moodToTrackMs)} (beyond the ${r.dwellMs} ms dwell)`,
     `mood change → on a screen: ${p(r.pushMs)}`,
-    `memory: daemon ${r.rssMiB.daemon} MiB (peak ${r.rssMiB.daemonPeak} MiB), mpv ${r.rssMiB.mpv} MiB, the camera's ffmpeg ${r.rssMiB.camera} MiB`,
+    `daemon: ${r.cpuPercent.daemon}% of one core over the run, ${r.rssMiB.daemon} MiB (peak ${r.rssMiB.daemonPeak} MiB); ` +
+      `the camera's ffmpeg ${r.cpuPercent.camera}% of one core, ${r.rssMiB.camera} MiB; mpv ${r.rssMiB.mpv} MiB`,
   ].join('\n');
 }
 

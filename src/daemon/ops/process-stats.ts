@@ -20,6 +20,21 @@ export function peakRssKiB(pid: number): number {
   }
 }
 
+/**
+ * CPU time `pid` has used so far, user and system (s); 0 when the process is gone. Linux counts it
+ * in clock ticks of 1/100 s (`USER_HZ`, fields 14 and 15 of `/proc/PID/stat`).
+ */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command's name, in brackets, may hold spaces: the fields are counted after it (the state is field 3).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 /** Open file descriptors of `pid`; 0 when the process is gone. */
 export function openFiles(pid: number): number {
   try {
