@@ -1,5 +1,5 @@
 import type { AuditEntry } from '../data/admin-api.js';
-import { t, type AdminKey } from './admin-i18n.js';
+import { moodName, t, type AdminKey } from './admin-i18n.js';
 import { formatTime } from './admin-styles.js';
 
 /** An audit entry in an owner's words: who, what they did, and the entry's details as named fields. */
@@ -46,6 +46,14 @@ const FIELDS: Readonly<Record<string, AdminKey>> = {
   bytes: 'admin.audit.fields.bytes',
   kept: 'admin.audit.fields.kept',
   why: 'admin.audit.fields.why',
+  request: 'admin.audit.fields.request',
+  requests: 'admin.audit.fields.requests',
+};
+
+/** A detail's name in words; one this panel does not know yet keeps the daemon's name. */
+const fieldWords = (key: string): string => {
+  const field = FIELDS[key];
+  return field === undefined ? key : t(field);
 };
 
 const list = (value: unknown): string => (Array.isArray(value) ? value.map(String).join(', ') || t('admin.audit.none') : String(value));
@@ -57,16 +65,22 @@ const VALUES: Readonly<Record<string, Readonly<Record<string, AdminKey>>>> = {
   role: { admin: 'admin.users.admin', member: 'admin.users.member' },
 };
 
-/** A detail's value in words: lists joined, yes/no, times as local times, other objects as their fields. */
+/** The details whose values are moods: a held mood (`label`) and a song's moods. */
+const MOODS = new Set(['label', 'moods', 'add', 'remove']);
+
+/** A detail's value in words: moods by their names, lists joined, yes/no, times as local times, other objects as their fields. */
 function valueWords(key: string, value: unknown): string {
   const named = typeof value === 'string' ? VALUES[key]?.[value] : undefined;
   if (named !== undefined) return t(named);
+  if (MOODS.has(key) && typeof value === 'string') return moodName(value);
+  if (MOODS.has(key) && Array.isArray(value))
+    return list((value as unknown[]).map((mood) => (typeof mood === 'string' ? moodName(mood) : String(mood))));
   if (typeof value === 'boolean') return value ? t('admin.audit.yes') : t('admin.audit.no');
   if (key === 'until' && typeof value === 'number') return formatTime(value);
   if (Array.isArray(value)) return list(value);
   if (typeof value === 'object' && value !== null) {
     return Object.entries(value)
-      .map(([k, v]) => `${k}: ${list(v)}`)
+      .map(([k, v]) => `${fieldWords(k)}: ${valueWords(k, v)}`)
       .join('; ');
   }
   return String(value);
@@ -133,6 +147,10 @@ const DID: Readonly<Record<string, AdminKey>> = {
   'backup.rows-set-aside': 'admin.audit.did.rowsSetAside',
   'settings.set-aside': 'admin.audit.did.settingsSetAside',
   'settings.set-aside-dismissed': 'admin.audit.did.settingsSetAsideDismissed',
+  'guests.approve': 'admin.audit.did.guestsApprove',
+  'guests.decline': 'admin.audit.did.guestsDecline',
+  'guests.clear': 'admin.audit.did.guestsClear',
+  'guests.clear-all': 'admin.audit.did.guestsClearAll',
 };
 
 /** What the entry says happened, in a sentence. */
@@ -140,6 +158,9 @@ function whatWords(e: AuditEntry): string {
   const target = e.target;
   if (e.action === 'auth.failed') return target ? t('admin.audit.did.failedAs', { target }) : t('admin.audit.did.failed');
   const did = DID[e.action];
+  // Moods given to several songs at once name how many ("3 tracks", in the daemon's English).
+  const songs = e.action === 'track.moods' ? /^(\d+) tracks?$/.exec(target ?? '') : null;
+  if (did !== undefined && songs !== null) return t(did, { target: t('admin.audit.songs', { count: Number(songs[1]) }) });
   if (did !== undefined) return t(did, { target });
   // An action this panel does not know yet: its name and target, as logged.
   return target ? `${e.action}: ${target}` : e.action;
@@ -151,9 +172,6 @@ export function auditWords(e: AuditEntry, names: ReadonlyMap<number, string>): A
     // A queue key means nothing to an owner: the song's title says which.
     .filter(([key]) => key !== 'key')
     .filter(([, value]) => value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0))
-    .map(([key, value]): [string, string] => {
-      const field = FIELDS[key];
-      return [field === undefined ? key : t(field), valueWords(key, value)];
-    });
+    .map(([key, value]): [string, string] => [fieldWords(key), valueWords(key, value)]);
   return { who: actorWords(e.actor, names), what: whatWords(e), details };
 }

@@ -4,6 +4,7 @@ import type { StateSnapshot } from '../../daemon/http/contract.js';
 import { followLanguage } from '../i18n/i18n.js';
 import { i18n, t, type AdminKey } from './admin-i18n.js';
 import { ADMIN_STYLES } from './admin-styles.js';
+import { cameraHealthWords } from './camera-health-words.js';
 
 type ServiceHealth = StateSnapshot['services'][number];
 
@@ -66,8 +67,10 @@ const TECHNICAL = /\b(int8|float32|fp32|onnx|avx\w*|vnni|neon|asimd\w*|sse\w*|fm
  * sends one (`said`), else its plain parts ("camera on", "25 tracks"), the technical ones left to
  * the disclosure.
  */
-export function ownerDetail(detail: string | undefined, said?: ServiceHealth['said']): string {
+export function ownerDetail(detail: string | undefined, said?: ServiceHealth['said'], service = ''): string {
   if (said !== undefined) return i18n.said(said, detail ?? '');
+  // The camera's line, written for the log, is read back phrase by phrase in the reader's language.
+  if (service === 'camera' || service === 'vision') return cameraHealthWords(detail);
   return (detail ?? '')
     .split('; ')
     .filter((part) => part.trim() !== '' && !TECHNICAL.test(part))
@@ -166,7 +169,7 @@ export class MbAdminHealth extends LitElement {
         (s) =>
           html`<li data-status=${s.status} data-service=${s.name}>
             ${t('admin.health.part', { part: serviceWords(s.name) })} <span class="status">${t(STATUS_WORDS[s.status])}</span>${
-              ownerDetail(s.detail, s.said) ? html` · <span class="muted">${ownerDetail(s.detail, s.said)}</span>` : nothing
+              ownerDetail(s.detail, s.said, s.name) ? html` · <span class="muted">${ownerDetail(s.detail, s.said, s.name)}</span>` : nothing
             }
           </li>`,
       )}

@@ -184,7 +184,9 @@ export class MbDayPlans extends LitElement {
 
   readonly #add = (): void => {
     const from = this.plans.at(-1)?.to ?? '11:30';
-    this.#set([...this.plans, { name: '', from, to: later(from, NEW_BLOCK_MIN), mood: '', energyCap: 100, volumeCap: 100 }]);
+    // Named as its card is ("Plan 2"), so that a block just added is whole, and the form has nothing to fix before a word is typed.
+    const name = t('admin.dayPlans.untitled', { n: this.plans.length + 1 });
+    this.#set([...this.plans, { name, from, to: later(from, NEW_BLOCK_MIN), mood: '', energyCap: 100, volumeCap: 100 }]);
   };
 
   #set(plans: DayPlan[]): void {

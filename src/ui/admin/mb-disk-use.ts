@@ -4,6 +4,7 @@ import { fetchDiskUse, type DiskUse } from '../data/disk-api.js';
 import { followLanguage } from '../i18n/i18n.js';
 import { formatNumber, i18n, t } from './admin-i18n.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
+import { tableWords } from './disk-table-words.js';
 
 /** Largest tables shown. */
 const TABLES_SHOWN = 5;
@@ -95,7 +96,7 @@ export class MbDiskUse extends LitElement {
                       ${t('admin.disk.largestTables')}
                       ${use.tables
                         .slice(0, TABLES_SHOWN)
-                        .map((table) => `${table.name} ${formatBytes(table.bytes)}`)
+                        .map((table) => `${tableWords(table.name)} ${formatBytes(table.bytes)}`)
                         .join(' · ')}
                     </p>`
               }`

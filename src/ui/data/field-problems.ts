@@ -1,3 +1,5 @@
+import { t } from '../admin/admin-i18n.js';
+
 /**
  * The daemon's refusals, read field by field. The daemon words a refusal as one or more
  * `path: message` problems: a request it could not validate as `body.url: …; body.moods: …`, a
@@ -12,31 +14,41 @@ export interface FieldProblem {
   message: string;
 }
 
-/** The wording of the schema validator, in plain words for whoever fills in the form. */
+/**
+ * The wording of the schema validator and the daemon's checks of a setting, in plain words for
+ * whoever fills in the form, in the panel's language (its problems section of the catalogue).
+ */
 const PLAIN: ReadonlyArray<[RegExp, (m: RegExpExecArray) => string]> = [
-  [/^must be > (-?[\d.]+)$/, (m) => `Enter a number above ${m[1] ?? ''}.`],
-  [/^must be >= (-?[\d.]+)$/, (m) => `Enter at least ${m[1] ?? ''}.`],
-  [/^must be < (-?[\d.]+)$/, (m) => `Enter a number below ${m[1] ?? ''}.`],
-  [/^must be <= (-?[\d.]+)$/, (m) => `Enter at most ${m[1] ?? ''}.`],
-  [/^must be integer$/, () => 'Enter a whole number.'],
-  [/^must be number$/, () => 'Enter a number.'],
-  [/^must be boolean$/, () => 'Choose on or off.'],
-  [/^must be string$/, () => 'Enter some text.'],
-  [/^must match pattern /, () => 'This is not in the expected form.'],
-  [/^must NOT have fewer than 1 items$/, () => 'Choose at least one.'],
-  [/^must NOT have fewer than 1 characters$/, () => 'This cannot be empty.'],
-  [/^must NOT have fewer than (\d+) characters$/, (m) => `Use at least ${m[1] ?? ''} characters.`],
-  [/^must NOT have more than (\d+) characters$/, (m) => `Use at most ${m[1] ?? ''} characters.`],
-  [/^must NOT have more than (\d+) items$/, (m) => `Choose at most ${m[1] ?? ''}.`],
-  [/^must be equal to one of the allowed values$/, () => 'Choose one of the offered values.'],
-  [/^must have required property '(\w+)'$/, (m) => `${m[1] ?? 'A value'} is needed.`],
-  [/^expected an http or https URL/, () => 'Enter an address that starts with http:// or https://.'],
-  [/^expected a URL with a host/, () => 'Enter a whole address, such as https://radio.example/live.'],
+  [/^must be > (-?[\d.]+)$/, (m) => t('admin.problems.above', { n: m[1] ?? '' })],
+  [/^must be >= (-?[\d.]+)$/, (m) => t('admin.problems.atLeast', { n: m[1] ?? '' })],
+  [/^must be < (-?[\d.]+)$/, (m) => t('admin.problems.below', { n: m[1] ?? '' })],
+  [/^must be <= (-?[\d.]+)$/, (m) => t('admin.problems.atMost', { n: m[1] ?? '' })],
+  [/^must be integer$/, () => t('admin.problems.wholeNumber')],
+  [/^must be number$/, () => t('admin.problems.number')],
+  [/^must be boolean$/, () => t('admin.problems.onOrOff')],
+  [/^must be string$/, () => t('admin.problems.text')],
+  [/^must match pattern /, () => t('admin.problems.form')],
+  [/^must NOT have fewer than 1 items$/, () => t('admin.problems.chooseOne')],
+  [/^must NOT have fewer than 1 characters$/, () => t('admin.problems.notEmpty')],
+  [/^must NOT have fewer than (\d+) characters$/, (m) => t('admin.problems.minCharacters', { n: m[1] ?? '' })],
+  [/^must NOT have more than (\d+) characters$/, (m) => t('admin.problems.maxCharacters', { n: m[1] ?? '' })],
+  [/^must NOT have more than (\d+) items$/, (m) => t('admin.problems.maxItems', { n: m[1] ?? '' })],
+  [/^must be equal to one of the allowed values$/, () => t('admin.problems.offered')],
+  [/^must have required property '(\w+)'$/, (m) => t('admin.problems.needed', { name: m[1] ?? '' })],
+  [/^expected an http or https URL/, () => t('admin.problems.httpAddress')],
+  [/^expected a URL with a host/, () => t('admin.problems.wholeAddress')],
+  [/^expected a URL without a user name or password/, () => t('admin.problems.noSignInAddress')],
+  [/^expected the station’s name, got nothing$/, () => t('admin.problems.stationName')],
+  // The daemon's checks of a music folder and a camera the panel chose (config/panel-checks.ts).
+  [/^(.+) does not exist or cannot be read$/, (m) => t('admin.problems.folderMissing', { folder: m[1] ?? '' })],
+  [/^(.+) is not a folder$/, (m) => t('admin.problems.notAFolder', { folder: m[1] ?? '' })],
   [
-    /^expected a URL without a user name or password/,
-    () => 'Use an address without a user name or password: stations are shown as they are, so choose one that needs no sign-in.',
+    /^(.+) is outside the folders the admin panel may use \((.*)\); add it in the configuration file$/,
+    (m) => t('admin.problems.outsideRoots', { folder: m[1] ?? '', roots: m[2] ?? '' }),
   ],
-  [/^expected the station’s name, got nothing$/, () => 'Give the station a name.'],
+  [/^(.+) does not exist \(is the camera plugged in\?\)$/, (m) => t('admin.problems.noCamera', { source: m[1] ?? '' })],
+  [/^the admin panel can choose `demo` or a camera device/, () => t('admin.problems.cameraChoice')],
+  [/^can only be set in the configuration file/, () => t('admin.problems.fileOnly')],
 ];
 
 /** `message` in plain words: the validator's phrases rewritten, the rest as the daemon wrote it, as a sentence. */
