@@ -173,6 +173,11 @@ export interface StateSnapshot {
   dayPlan: DayPlan | null;
   /** True during the quiet hours (`player.quietHours`): the music is silent, and the kiosk's screen goes dark until it is touched. */
   quietHours: boolean;
+  /**
+   * While it is the quiet hours: when they end, as the box's clock says it (`HH:MM`, their `to`);
+   * null or absent otherwise.
+   */
+  quietUntil?: string | null;
 }
 
 /** A block of the day (`player.dayPlans`): its name, hours, the mood the music leans toward ('' for none), its energy and volume caps (0–100). */
@@ -197,7 +202,18 @@ export interface GuestsState {
 export type KioskQrMode = 'card' | 'large';
 
 export type StateArea =
-  'language' | 'camera' | 'mood' | 'player' | 'suggestions' | 'session' | 'services' | 'library' | 'guests' | 'dayPlan' | 'quietHours';
+  | 'language'
+  | 'camera'
+  | 'mood'
+  | 'player'
+  | 'suggestions'
+  | 'session'
+  | 'services'
+  | 'library'
+  | 'guests'
+  | 'dayPlan'
+  | 'quietHours'
+  | 'quietUntil';
 
 /** Sent by the daemon: the whole snapshot on connect, then one message per changed area. */
 export type ServerMessage =

@@ -70,6 +70,7 @@ export function delivery(
     language: () => kioskLanguage(settings.current),
     kioskQr: () => settings.current.guests.kioskQr,
     quietHours: isQuiet,
+    quietUntil: () => settings.current.player.quietHours?.to ?? null,
   });
   const camera = core.camera;
   const screen =

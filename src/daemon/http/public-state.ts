@@ -45,6 +45,7 @@ export function guestArea(area: StateArea, value: StateSnapshot[StateArea]): Sta
     case 'guests':
     case 'dayPlan':
     case 'quietHours':
+    case 'quietUntil':
       return value;
     default: {
       const never: never = area;
@@ -71,6 +72,7 @@ export function guestState(state: StateSnapshot): StateSnapshot {
     guests: of('guests'),
     dayPlan: of('dayPlan'),
     quietHours: of('quietHours'),
+    quietUntil: of('quietUntil') ?? null,
   };
 }
 

@@ -31,6 +31,8 @@ export interface StateProjectorDeps {
   language?: () => string | null;
   /** Whether it is the quiet hours now (`player.quietHours`). @default never */
   quietHours?: () => boolean;
+  /** While it is the quiet hours, when they end (`HH:MM`, `player.quietHours.to`); else null. @default never */
+  quietUntil?: () => string | null;
   /** How the kiosk shows the guests' QR code now (`guests.kioskQr`). @default not said (the kiosk's card) */
   kioskQr?: () => KioskQrMode;
 }
@@ -74,6 +76,7 @@ export function initialScreenState(options: {
     guests: { open: 0, awaitingStaff: 0, changedAt: null },
     dayPlan: null,
     quietHours: false,
+    quietUntil: null,
   };
 }
 
@@ -233,6 +236,8 @@ export class StateProjector implements Service {
     this.#deps.hub.update('services', this.#deps.services());
     const quiet = this.#deps.quietHours?.() ?? false;
     if (quiet !== this.#deps.hub.snapshot().data.quietHours) this.#deps.hub.update('quietHours', quiet);
+    const until = quiet ? (this.#deps.quietUntil?.() ?? null) : null;
+    if (until !== (this.#deps.hub.snapshot().data.quietUntil ?? null)) this.#deps.hub.update('quietUntil', until);
   }
 
   #session(user: { id: number; name: string } | null, notice: string | null): void {

@@ -4,13 +4,17 @@ import { moodLook } from '../components/mb-mood-face.js';
 import type { GuestState } from '../data/guest-api.js';
 import { i18n, moodName, t } from './guest-i18n.js';
 
-/** The room's mood: its face, its name and what the music follows now. */
+/**
+ * The room's mood as the camera reads it: its face, its name and what the music follows now. A
+ * staff hold is never shown as the room's mood: it is what the staff chose (`data-held`).
+ */
 export function renderMood(s: GuestState) {
   const mood = s.mood.label;
+  const held = s.mood.isHeld === true;
   if (mood === null) {
     // No mood: the camera is off or lost (the daemon says so in `why`), or it is reading the room.
     return html`<div class="mood" aria-label=${t('guest.roomMood')} data-mood=${s.mood.why === null ? 'reading' : 'unknown'}>
-      <span class="label">${s.mood.why === null ? t('guest.readingRoom') : i18n.said(s.mood.whySaid, s.mood.why)}</span>
+      <span class="label" ?data-held=${held}>${s.mood.why === null ? t('guest.readingRoom') : i18n.said(s.mood.whySaid, s.mood.why)}</span>
     </div>`;
   }
   const look = moodLook(mood);
@@ -18,7 +22,7 @@ export function renderMood(s: GuestState) {
     <mb-mood-face mood=${mood}></mb-mood-face>
     <div>
       <div class="label">${moodName(mood, look.label)}</div>
-      ${s.mood.why === null ? nothing : html`<p>${i18n.said(s.mood.whySaid, s.mood.why)}</p>`}
+      ${s.mood.why === null ? nothing : html`<p ?data-held=${held}>${i18n.said(s.mood.whySaid, s.mood.why)}</p>`}
     </div>
   </div>`;
 }

@@ -1,7 +1,7 @@
 import { html, nothing, svg } from 'lit';
 import '../components/mb-cover.js';
 import type { GuestRequest, GuestState, GuestUpNext, GuestVote } from '../data/guest-api.js';
-import { t } from './guest-i18n.js';
+import { i18n, t } from './guest-i18n.js';
 import { expectedWords, placeWords, requestReason, requestStatus } from './guest-words.js';
 
 /* The guest page's queue: what plays next (with each song's place, its time, votes on guests'
@@ -17,6 +17,8 @@ export interface QueueContext {
   pending: string | null;
   /** This phone's clock (epoch ms), for "in 9 min". */
   now: number;
+  /** The quiet hours: nothing plays until they end, so no song has a time to start. */
+  isQuiet: boolean;
   vote(on: number, vote: GuestVote, title: string): void;
   cancel(request: GuestRequest): void;
 }
@@ -31,6 +33,11 @@ export function renderUpNext(s: GuestState, ctx: QueueContext) {
   const mine = new Set(s.me.requests.filter((r) => r.status === 'queued' || r.status === 'waiting').map((r) => r.id));
   return html`<section class="next" aria-label=${t('guest.upNext')}>
     <h2>${t('guest.upNext')}</h2>
+    ${
+      (s.quietUntil ?? null) !== null && s.upNext.length > 0
+        ? html`<p class="quiet" data-quiet-hours>${t('guest.quietUpNext', { until: i18n.clock(s.quietUntil ?? '') })}</p>`
+        : nothing
+    }
     ${
       s.upNext.length === 0
         ? html`<p class="quiet">${t('guest.moodPicks')}</p>`
@@ -49,7 +56,7 @@ function renderNextItem(item: GuestUpNext, isOpen: boolean, isMine: boolean, ctx
     <div class="text">
       <div class="t">${track.title}</div>
       <div class="a">${track.artist}</div>
-      <div class="when" data-when>${whenWords(item.place, item.expectedAt, ctx.now)}</div>
+      <div class="when" data-when>${whenWords(item.place, ctx.isQuiet ? null : item.expectedAt, ctx.now)}</div>
       ${
         isMine
           ? html`<span class="chip" data-guest>${t('guest.yourRequest')}</span>`
@@ -99,7 +106,7 @@ export function renderMine(s: GuestState, ctx: QueueContext) {
 
 function renderRequest(request: GuestRequest, ctx: QueueContext) {
   const isOpen = request.status === 'queued' || request.status === 'waiting';
-  const when = request.place === null ? null : whenWords(request.place, request.expectedAt, ctx.now);
+  const when = request.place === null ? null : whenWords(request.place, ctx.isQuiet ? null : request.expectedAt, ctx.now);
   return html`<li data-request=${request.id} data-status=${request.status}>
     <div class="text">
       <div class="t">${request.track.title}</div>

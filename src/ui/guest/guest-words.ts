@@ -15,9 +15,13 @@ export function clock(ms: number): string {
 
 /**
  * The heading over the song playing: "Now playing", "Paused", or, while no sound reaches the room
- * (`stalled`), "No sound right now" with why and what happens next.
+ * (`stalled`), "No sound right now" with why and what happens next; in the quiet hours (`quietUntil`
+ * their end), "Quiet hours" and until when.
  */
-export function nowHeading(status: GuestState['status']): TemplateResult {
+export function nowHeading(status: GuestState['status'], quietUntil: string | null = null): TemplateResult {
+  if (quietUntil !== null && status !== 'playing')
+    return html`<h2>${t('guest.quietHours')}</h2>
+      <p class="stalled" role="status" data-quiet-hours>${t('guest.quietLine', { until: i18n.clock(quietUntil) })}</p>`;
   if (status === 'stalled')
     return html`<h2>${t('guest.noSound')}</h2>
       <p class="stalled" role="status">${t('guest.noSoundLine')}</p>`;

@@ -148,7 +148,7 @@ export class MbGuest extends LitElement {
     const now = s.nowPlaying;
     if (now === null) {
       return html`<section class="now" aria-label=${t('guest.nowPlaying')} data-state="stopped">
-        <h2>${t('guest.nowPlaying')}</h2>
+        ${nowHeading(s.status, s.quietUntil ?? null)}
         <p class="quiet">${t('guest.nothingPlaying')}</p>
       </section>`;
     }
@@ -161,7 +161,7 @@ export class MbGuest extends LitElement {
     return html`<section class="now" aria-label=${t('guest.nowPlaying')} data-state=${s.status}>
       <mb-cover .src=${now.track.coverUrl} label=${now.track.title}></mb-cover>
       <div class="text">
-        ${nowHeading(s.status)}
+        ${nowHeading(s.status, s.quietUntil ?? null)}
         <div class="title">${title}</div>
         <div class="artist">${now.streamTitle === null ? now.track.artist : now.track.title}</div>
         ${
@@ -340,6 +340,7 @@ export class MbGuest extends LitElement {
     return {
       pending: this._pending,
       now: Date.now(),
+      isQuiet: (this._state?.quietUntil ?? null) !== null,
       vote: (on, vote, title) => void this.#vote(on, vote, title),
       cancel: (request) => void this.#cancel(request),
     };

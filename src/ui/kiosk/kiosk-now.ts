@@ -143,8 +143,9 @@ export function renderNow(s: StateSnapshot, { positionMs, qrCard, liked, onLike,
       ${renderMood(s)}${qrCard ?? nothing}
       <mb-cover label=${next?.title ?? 'Moodbox'} .src=${next?.coverUrl ?? null} .mood=${next?.moods[0] ?? s.mood.current}></mb-cover>
       <div class="text">
-        <h2>${t('kiosk.nowPlaying')}</h2>
+        <h2>${quietUntil(s) === null ? t('kiosk.nowPlaying') : t('kiosk.quietHours')}</h2>
         <div class="title">${t('kiosk.nothingPlaying')}</div>
+        ${renderQuiet(s)}
         ${
           next
             ? html`<p class="next">${t('kiosk.next', { title: next.title, artist: next.artist })}${asked(next)}</p>`
@@ -163,15 +164,17 @@ export function renderNow(s: StateSnapshot, { positionMs, qrCard, liked, onLike,
     ${renderMood(s)}${qrCard ?? nothing}
     <mb-cover .src=${now.coverUrl} label=${now.title} .mood=${now.moods[0] ?? null}></mb-cover>
     <div class="text">
-      <h2>${t(s.player.status === 'paused' ? 'kiosk.paused' : s.player.status === 'stalled' ? 'kiosk.noSound' : 'kiosk.nowPlaying')}</h2>
+      <h2>${t(nowHeading(s))}</h2>
       ${renderTitle(now, s.player.streamTitle ?? null)}${
-        s.player.status === 'stalled'
-          ? html`<p class="playing-why stalled" role="status" data-stalled>${t('kiosk.noSoundLine')}</p>`
-          : now.whyKind === 'guest'
-            ? html`<span class="asked" data-guest>${t('kiosk.askedByGuestChip')}</span>`
-            : now.why
-              ? html`<p class="playing-why" data-why>${sentence(i18n.said(now.whySaid, now.why))}</p>`
-              : nothing
+        quietUntil(s) !== null
+          ? renderQuiet(s)
+          : s.player.status === 'stalled'
+            ? html`<p class="playing-why stalled" role="status" data-stalled>${t('kiosk.noSoundLine')}</p>`
+            : now.whyKind === 'guest'
+              ? html`<span class="asked" data-guest>${t('kiosk.askedByGuestChip')}</span>`
+              : now.why
+                ? html`<p class="playing-why" data-why>${sentence(i18n.said(now.whySaid, now.why))}</p>`
+                : nothing
       }
       <div
         class="progress"
@@ -203,6 +206,26 @@ export function renderNow(s: StateSnapshot, { positionMs, qrCard, liked, onLike,
       }
     </div>
   </section>`;
+}
+
+/** While it is the quiet hours, when they end (`HH:MM` on the box's clock); else null. */
+function quietUntil(s: StateSnapshot): string | null {
+  return s.quietHours ? (s.quietUntil ?? '') : null;
+}
+
+/** The heading over the song: the quiet hours say why nothing plays, before "Paused" would. */
+function nowHeading(s: StateSnapshot): 'kiosk.quietHours' | 'kiosk.paused' | 'kiosk.noSound' | 'kiosk.nowPlaying' {
+  if (quietUntil(s) !== null && s.player.status !== 'playing') return 'kiosk.quietHours';
+  return s.player.status === 'paused' ? 'kiosk.paused' : s.player.status === 'stalled' ? 'kiosk.noSound' : 'kiosk.nowPlaying';
+}
+
+/** "No music until 7:00 AM: these are the quiet hours.": why the box is silent, while it is. */
+function renderQuiet(s: StateSnapshot) {
+  const until = quietUntil(s);
+  if (until === null) return nothing;
+  return html`<p class="playing-why" role="status" data-quiet-hours>
+    ${until === '' ? t('kiosk.quietLineNoEnd') : t('kiosk.quietLine', { until: i18n.clock(until) })}
+  </p>`;
 }
 
 /** The song and its artist; for a station, what it says it plays (its ICY title) over the station's name. */

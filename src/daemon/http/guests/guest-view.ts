@@ -92,12 +92,14 @@ export function guestRoom(deps: GuestViewDeps, phone?: GuestPhone): GuestRoom {
   }
   const held = screens.mood.held ?? null;
   const hold = held === null ? null : staffHold(held.music);
-  const label = held?.label ?? screens.mood.current;
+  // The room's mood is what the camera reads; a staff hold is what the staff chose for the music, said in `why`.
+  const label = screens.mood.current;
   return {
     isOpen: guests.isOpen,
     timeZone: screens.timeZone,
     closedReason: guests.closedReason,
     status: screens.player.status,
+    quietUntil: screens.quietHours ? (screens.quietUntil ?? null) : null,
     nowPlaying:
       now === null || nowTrack === undefined
         ? null
@@ -122,6 +124,7 @@ export function guestRoom(deps: GuestViewDeps, phone?: GuestPhone): GuestRoom {
           : NOT_SEEING[screens.camera.status] !== undefined
             ? said(`camera.${screens.camera.status}`)
             : whySaid(label, 0),
+      isHeld: hold !== null,
     },
     suggestions: guests
       .suggestions(

@@ -172,5 +172,10 @@ export const StateSchema = Type.Object({
       description:
         'True during the quiet hours (`player.quietHours`): the music is silent, and the kiosk’s screen goes dark until it is touched.',
     }),
+    quietUntil: Type.Optional(
+      Type.Union([Type.String(), Type.Null()], {
+        description: 'During the quiet hours: when they end (`HH:MM`, the box’s clock); else null.',
+      }),
+    ),
   }),
 });

@@ -80,6 +80,11 @@ export const GuestStateSchema = Type.Object(
     closedReason: Type.Union([Type.String(), Type.Null()]),
     /** `stalled`: the song is to play but no audio reaches the room. */
     status: Type.Enum(['stopped', 'playing', 'paused', 'stalled']),
+    quietUntil: Type.Optional(
+      Type.Union([Type.String(), Type.Null()], {
+        description: 'During the quiet hours (no music): when they end (`HH:MM`, the box’s clock); else null.',
+      }),
+    ),
     nowPlaying: Type.Union([
       Type.Object({
         track: GuestTrackSchema,
@@ -101,12 +106,16 @@ export const GuestStateSchema = Type.Object(
     upNext: Type.Array(GuestUpNextSchema),
     mood: Type.Object({
       label: Type.Union([Type.Enum([...EMOTIONS, NOBODY]), Type.Null()], {
-        description: 'The room mood; null before the first reading, and while the camera does not see the room.',
+        description:
+          'The room mood as the camera reads it (never a staff hold); null before the first reading, and while the camera does not see the room.',
       }),
       /** A short line for guests: what the music follows now (no face counts, no names). */
       why: Type.Union([Type.String(), Type.Null()]),
       /** `why` as data, for the guest's language (`Said` of the screens' state); null where there is none. */
       whySaid: Type.Optional(Type.Union([SaidSchema, Type.Null()])),
+      isHeld: Type.Optional(
+        Type.Boolean({ description: 'Staff hold the music to a mood of their choosing (`why` says which); `label` stays the room’s own.' }),
+      ),
     }),
     /** Six songs that fit the room now, to ask for with one tap. */
     suggestions: Type.Array(GuestTrackSchema, { maxItems: 6 }),
