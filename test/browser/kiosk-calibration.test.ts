@@ -8,7 +8,7 @@ import { type ServerResponse, createServer } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
-import type { Page } from 'playwright-core';
+import type { Page, WebSocket } from 'playwright-core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { CalibrationExpression, StateSnapshot } from '../../src/daemon/http/contract.js';
 import {
@@ -301,8 +301,24 @@ async function calibrate(
       shotRecording = true;
       await shot(page, `${shots}-recording`);
     }
-    if (atPrompt === undefined) await page.waitForTimeout(100);
-    else {
+    if (atPrompt === undefined) {
+      // Real time: the next look is when the stage shows something else.
+      const seen = [phase, expression, prompt, hint].join('\n');
+      await page.waitForFunction(
+        ([el, before]) => {
+          const stage = el?.shadowRoot?.querySelector('.stage');
+          const now = [
+            stage?.getAttribute('data-phase') ?? null,
+            stage?.getAttribute('data-expression') ?? null,
+            stage?.querySelector('.prompt')?.textContent ?? null,
+            stage?.querySelector('.noface')?.textContent ?? '',
+          ];
+          return now.join('\n') !== before;
+        },
+        [await overlay.elementHandle(), seen] as const,
+        { timeout: SESSION.timeout },
+      );
+    } else {
       await page.clock.runFor(100);
       clockMs += 100;
     }
@@ -456,6 +472,8 @@ describe('personal expression calibration at the kiosk (issue 19)', { timeout: 6
     await shot(page, 'kiosk-calibration-stored');
 
     // A reload: still signed in at the kiosk, the screen shows the calibration as before.
+    const sockets: WebSocket[] = [];
+    page.on('websocket', (socket) => sockets.push(socket));
     await page.reload();
     await page.locator('header .who').filter({ hasText: 'Ada' }).waitFor(WAIT);
     if (await attract.isVisible()) await attract.click({ timeout: 3000 }).catch(() => undefined);
@@ -472,7 +490,21 @@ describe('personal expression calibration at the kiosk (issue 19)', { timeout: 6
       expect((await state(daemon)).mood.isPersonal).toBe(true);
       await shot(page, 'kiosk-calibration-chip');
     } else {
-      await page.waitForTimeout(3000);
+      // The marker: the next reading of a face that the daemon sends the kiosk, which would say it
+      // went through the calibration were it used.
+      const socket = sockets.at(-1);
+      if (socket === undefined) throw new Error('Expected the kiosk to have opened its socket after the reload');
+      const reading = await socket.waitForEvent('framereceived', {
+        predicate: (frame) => {
+          const message = JSON.parse(String(frame.payload)) as { type?: string; data?: { faces?: number } };
+          return message.type === 'mood/changed' && (message.data?.faces ?? 0) > 0;
+        },
+        timeout: 60_000,
+      });
+      const mood = (JSON.parse(String(reading.payload)) as { data: StateSnapshot['mood'] }).data;
+      expect(mood.isPersonal ?? false).toBe(false);
+      // The kiosk shows that reading, and no chip beside it.
+      await expect.poll(() => page.locator('.mood').getAttribute('data-mood'), WAIT).toBe(mood.current === 'nobody' ? null : mood.current);
       expect(await chip.count()).toBe(0);
       expect((await state(daemon)).mood.isPersonal ?? false).toBe(false);
     }

@@ -149,12 +149,12 @@ describe('the kiosk and the daemon’s state (issue 28)', { timeout: 240_000 }, 
       ((await (await fetch(`${admin.daemon.url}/api/state`)).json()) as { data: StateSnapshot }).data;
     const playing = admin.page.locator('button[data-action="pause"]').first();
     await playing.waitFor(WAIT);
-    for (let s = await state(); s.player.status !== 'playing'; s = await state()) await admin.page.waitForTimeout(250);
+    await expect.poll(async () => (await state()).player.status, WAIT).toBe('playing');
     const volume = (await state()).player.volume;
     expect(volume).toBeGreaterThan(20);
     await playing.click();
     await admin.page.locator('button[data-action="resume"]').first().waitFor(WAIT);
-    for (let s = await state(); s.player.status !== 'paused'; s = await state()) await admin.page.waitForTimeout(250);
+    await expect.poll(async () => (await state()).player.status, WAIT).toBe('paused');
     expect((await state()).player.volume).toBe(volume);
     expect(await admin.page.locator('label.volume output').first().textContent()).toBe(String(volume));
     expect(await admin.page.locator('label.volume input[type="range"]').first().inputValue()).toBe(String(volume));

@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ReplyMessage, StateSnapshot } from '../../src/daemon/http/contract.js';
@@ -200,13 +200,24 @@ describe('the WebSocket and the screens against pages of other sites', { timeout
     await page.getByLabel('Passphrase').fill(PASSPHRASE);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor(WAIT);
+    const inFlight = new Set<Request>();
+    page.on('request', (request) => inFlight.add(request));
+    page.on('requestfinished', (request) => inFlight.delete(request));
+    page.on('requestfailed', (request) => inFlight.delete(request));
     for (const view of ['library', 'users', 'history', 'settings', 'camera', 'model', 'audit', 'dashboard']) {
       await page.evaluate((hash) => (window.location.hash = hash), view);
       await page.locator(`mb-admin-${view}`).waitFor(WAIT);
-      // Time for the panel's requests (covers, charts, the camera view) to come back and render.
-      await page.waitForTimeout(500);
+      // The panel's requests (covers, charts, the camera view) have come back, and what they drew is
+      // checked: a violation of our own after that is reported after any of theirs.
+      await expect.poll(() => inFlight.size, WAIT).toBe(0);
+      const marker = `https://csp-marker.invalid/${view}`;
+      const marked = page.waitForEvent('console', { predicate: (m) => m.text().includes(marker), ...WAIT });
+      await page.evaluate((url) => void (new Image().src = url), marker);
+      await marked;
     }
-    expect(violations).toEqual([]);
+    expect(violations.filter((v) => !v.includes('csp-marker.invalid'))).toEqual([]);
+    // Each marker was reported: the check sees what the page blocks.
+    expect(violations.filter((v) => v.includes('csp-marker.invalid')).length).toBeGreaterThanOrEqual(8);
   });
 });
 
