@@ -1,4 +1,4 @@
-import { closeSync, constants, existsSync, openSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -61,6 +61,30 @@ export function isSnapcastPipeRead(path: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Throws away what waits in the Snapcast pipe `path` (up to a pipe's capacity: a third of a second
+ * at 48000:16:2). mpv taken down leaves there what snapserver had not read when it went away; a
+ * snapserver that comes back would read it first, before the song resumes where it was heard.
+ */
+export function drainSnapcastPipe(path: string): void {
+  let fd: number;
+  try {
+    if (!statSync(path).isFIFO()) return;
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return;
+  }
+  try {
+    const buffer = Buffer.alloc(65_536);
+    // 0 once it is empty and nobody writes; EAGAIN (thrown) once it is empty and someone does.
+    for (let reads = 0; reads < 64 && readSync(fd, buffer) > 0; reads++);
+  } catch {
+    // Empty.
+  } finally {
+    closeSync(fd);
   }
 }
 

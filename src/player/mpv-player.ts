@@ -11,7 +11,7 @@ import { QueueSync } from './mpv/queue-sync.js';
 import { StationGate, type StationGateOptions } from './mpv/station-gate.js';
 import type { PlayQueue, QueueEntry } from './play-queue.js';
 import type { Log } from '../kernel/log.js';
-import { isSnapcastPipeRead, snapcastPipeProblem } from './audio-output.js';
+import { drainSnapcastPipe, isSnapcastPipeRead, snapcastPipeProblem } from './audio-output.js';
 import { assertPercent, type Player, type PlayerEvents, type PlayerStall, type PlayerState, type PlayOptions } from './player.js';
 
 export { removeStaleSockets } from './mpv/mpv-process.js';
@@ -174,6 +174,8 @@ export class MpvPlayer implements Player, Service {
       options,
     );
     this.#client.events.on('propertyChanged', ({ name, data }) => this.#onProperty(name, data), this);
+    // The output took the song up again (after a restart, a load, a seek): the music flows, if it takes it.
+    this.#client.events.on('playbackRestarted', () => this.#output.outputOpened(), this);
     this.#process.events.on('faulted', ({ error, retryInMs }) => this.#onFaulted(error, retryInMs), this);
     this.#process.events.on('restarted', ({ attempt }) => void this.#onRestarted(attempt), this);
   }
@@ -352,7 +354,12 @@ export class MpvPlayer implements Player, Service {
     this.#outputProblem = `${why}; the music is stopped and tried again in ${wait} s`;
     const trackId = this.#sync.queue.current?.track.id;
     this.#log.warn({ error: why, retryInMs, trackId, resumeAtMs }, 'the audio output failed: stopping the music');
-    this.#sync.outputFailed(resumeAtMs, () => this.#process.restartAfter(why, retryInMs));
+    const pipe = this.#pcmPipe;
+    this.#sync.outputFailed(resumeAtMs, () => {
+      const exited = this.#process.restartAfter(why, retryInMs);
+      // What the mpv taken down left in the pipe is from before where the song resumes.
+      if (pipe !== undefined) void exited.then(() => drainSnapcastPipe(pipe));
+    });
   }
 
   #onOutputRestored(): void {

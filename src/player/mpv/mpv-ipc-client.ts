@@ -22,6 +22,11 @@ export type MpvIpcEvents = {
   fileLoaded: Record<string, never>;
   /** An observed property changed (see `observe_property`); `id` is the one given when observing. */
   propertyChanged: { id: number; name: string; data: unknown };
+  /**
+   * Playback (re)started after a load or a seek (`playback-restart`): the audio output is open and
+   * takes the file's audio from here. mpv blocks opening a FIFO nobody reads, so this comes then.
+   */
+  playbackRestarted: Record<string, never>;
 };
 
 interface Pending {
@@ -138,8 +143,10 @@ export class MpvIpcClient {
       case 'invalid':
         this.#log.debug({ line: message.line.slice(0, 200) }, 'unreadable line from mpv');
         return;
-      case 'idle':
       case 'event':
+        if (message.event === 'playback-restart') this.events.emit('playbackRestarted', {});
+        return;
+      case 'idle':
         return;
       default:
         assertNever(message);

@@ -254,10 +254,15 @@ export class MpvProcess {
    * Takes mpv down at once (what it plays does not reach its output) and starts it again after
    * `delayMs`, asking `refusal` first as at every launch. Faulted meanwhile (`faulted` with
    * `error`). Does nothing unless mpv runs (a restart is already pending, or it was never started).
+   * Resolves once the mpv taken down has exited (at once when there was none).
    */
-  restartAfter(error: string, delayMs: number): void {
+  restartAfter(error: string, delayMs: number): Promise<void> {
     const child = this.#process;
-    if (!child || !this.#hasStarted || this.#isStopping || this.#isFaulted) return;
+    if (!child || !this.#hasStarted || this.#isStopping || this.#isFaulted) return Promise.resolve();
+    const exited =
+      child.exitCode !== null || child.signalCode !== null
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => child.once('exit', () => resolve()));
     // Forgotten before it exits: its exit is no crash.
     this.#process = undefined;
     this.#client.detach(new PlayerError('MB_ERR_PLAYER_OUTPUT', error));
@@ -266,6 +271,7 @@ export class MpvProcess {
     this.#isFaulted = true;
     this.events.emit('faulted', { error, retryInMs: delayMs });
     this.#restartTimer = this.#clock.setTimeout(() => void this.#restart(), delayMs);
+    return exited;
   }
 
   /** Restarts mpv after a backoff timed by the clock; at most one restart is ever pending. */

@@ -188,24 +188,54 @@ describe('OutputWatch (issue 38: a failed output is not a finished song)', () =>
     expect(failures).toHaveLength(1);
   });
 
-  // Issue 62: the player's state is what the listener hears, and a song is resumed where it was heard.
-  it('says audio flows once a song (re)started has gone 2 s through in step with the clock, and not while it races or stands still', () => {
-    const { clock, output, flowing, play } = watch({ stallMs: 60_000 });
-    // Restarted at 20 s (the seek after an output failure): it stands still a while, then races.
+  // The player's state is what the listener hears: it plays again at the first sign of music
+  // flowing, not seconds later, and a song racing into an output that takes nothing is not that.
+  it('says audio flows at the first step a song (re)started makes in step with the clock while the output takes it, and not while it races or stands still', () => {
+    let isRead = false;
+    const { clock, output, flowing, play } = watch({ stallMs: 60_000 }, () => isRead);
+    // Restarted at 20 s while nobody reads the pipe: it stands still a while, then races.
     output.songStarted({ canStall: true, positionMs: 20_000 });
     clock.advance(5000);
     output.position(20_000);
     expect(play(20_000, 27_000, 70)).toBe(true);
     expect(flowing).toEqual([]);
-    // A jump (the seek landed again): in step from there, it flows after 2 s of music.
+    // Read again, and restarted there: it flows at its first 250 ms gone through in step.
+    isRead = true;
     output.jumped(27_000);
     output.position(27_000);
-    expect(play(27_000, 28_750, 1750)).toBe(true);
     expect(flowing).toEqual([]);
-    expect(play(28_750, 29_250, 500)).toBe(true);
-    expect(flowing).toEqual([clock.monotonic() - 250]);
-    expect(play(28_250, 40_000, 11_750)).toBe(true);
+    expect(play(27_000, 27_250, 250)).toBe(true);
+    expect(flowing).toEqual([clock.monotonic()]);
+    expect(play(27_250, 40_000, 12_750)).toBe(true);
     expect(flowing).toHaveLength(1);
+    // An output that buffers takes its first half second at once: that is the music flowing too.
+    output.jumped(40_000);
+    output.position(40_000);
+    clock.advance(5);
+    output.position(40_500);
+    expect(flowing).toEqual([expect.any(Number), clock.monotonic()]);
+  });
+
+  it('says audio flows as soon as the output takes up a song (re)started, unless it is paused', () => {
+    const { clock, output, flowing } = watch({ stallMs: 60_000 });
+    output.songStarted({ canStall: true, positionMs: 20_000 });
+    output.position(20_000);
+    clock.advance(3000);
+    expect(flowing).toEqual([]);
+    output.outputOpened();
+    expect(flowing).toEqual([clock.monotonic()]);
+    output.outputOpened();
+    expect(flowing).toHaveLength(1);
+    // Paused when mpv came back: the music flows once it plays, not when the output opened.
+    output.paused(true);
+    output.jumped(30_000);
+    output.outputOpened();
+    expect(flowing).toHaveLength(1);
+    output.paused(false);
+    output.position(30_000);
+    clock.advance(250);
+    output.position(30_250);
+    expect(flowing).toEqual([expect.any(Number), clock.monotonic()]);
   });
 
   it('fails an end raced through near the end of a song, too short to judge by speed, and resumes where it was heard', () => {

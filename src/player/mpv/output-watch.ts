@@ -36,14 +36,16 @@ export interface OutputWatchDeps {
   /** 8 s of a song went through in step with the clock after failures: the output works again. */
   restored: () => void;
   /**
-   * A song that started (or jumped) went through its first 2 s in step with the clock: the
-   * listener hears it. Called once per start or jump. @default none
+   * A song that started (or jumped) went out through the output (`outputOpened`), or moved on from
+   * where it started in step with the clock, while the output takes the audio: the listener hears
+   * it. Called once per start or jump. @default none
    */
   flowing?: () => void;
   /**
-   * Whether anything takes the audio now (a Snapcast pipe with its reader), asked when a song ends:
-   * an end reached while nothing takes the audio went through unheard, however the clock read it
-   * (a busy machine reads mpv's last positions late). @default always
+   * Whether anything takes the audio now (a Snapcast pipe with its reader), asked when a song ends
+   * and when it first moves on: an end reached while nothing takes the audio went through unheard,
+   * however the clock read it (a busy machine reads mpv's last positions late), and a song that
+   * moves on while nothing takes it races rather than flows. @default always
    */
   isTaken?: () => boolean;
 }
@@ -63,11 +65,6 @@ const IN_STEP_MS = 1000;
  * of a song raced through (the output failed near its end) are too short to judge by speed.
  */
 const END_AHEAD_MS = 3000;
-/**
- * How much of a song, gone through in step with the clock after it (re)started, shows the audio
- * flows (ms): more than an output buffers, so that a race through the song is not taken for it.
- */
-const FLOW_MS = 2000;
 
 /** What is known of one song (one mpv playlist entry) while it plays: enough to judge its end. */
 interface Song {
@@ -187,6 +184,18 @@ export class OutputWatch {
     this.#watchStall();
   }
 
+  /**
+   * The output took up the song playing (mpv's `playback-restart`, after its start, a restart or a
+   * jump): unless it is paused, the listener hears it from now. mpv opens a Snapcast pipe only once
+   * snapserver reads it (the open waits until then), so an output nobody reads never gets here.
+   */
+  outputOpened(): void {
+    const song = this.#song;
+    if (!this.#isPlaying || song === undefined || song.hasFlowed || this.#isPaused) return;
+    song.hasFlowed = true;
+    this.#onFlowing();
+  }
+
   /** Pausing stops the song, and its stall watch, until it resumes. */
   paused(isPaused: boolean): void {
     if (isPaused === this.#isPaused) return;
@@ -229,7 +238,9 @@ export class OutputWatch {
     if (isInStep) song.inStepMs = positionMs;
     // Behind the clock (the output waited a moment): in step from here.
     if (aheadMs < 0) song.stepAnchor = { positionMs, at: now };
-    if (!song.hasFlowed && (isInStep || this.#pace === 'untimed') && positionMs - song.startPositionMs >= FLOW_MS) {
+    // The first step on from where it (re)started is the music flowing again: a song that races
+    // does so into an output that takes nothing (a Snapcast pipe nobody reads), which is asked.
+    if (!song.hasFlowed && positionMs > song.startPositionMs && (this.#pace === 'untimed' || (isInStep && this.#isTaken()))) {
       song.hasFlowed = true;
       this.#onFlowing();
     }

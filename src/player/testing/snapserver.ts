@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
+import { join } from 'node:path';
 
 /** The ports of a test's snapserver: its JSON-RPC control port and its stream port, both on 127.0.0.1. */
 export interface SnapserverPorts {
@@ -8,10 +10,12 @@ export interface SnapserverPorts {
 }
 
 /**
- * A real snapserver (Debian's `snapserver`) for a test, reading one pipe source named `Moodbox`:
- * `mode: 'create'` makes the FIFO `fifo` when it is missing (snapserver's default), `read` reads
- * the one there. Its data folder is `dir`; it serves no HTTP. `stop()` takes it away (the FIFO
- * stays, with nobody reading it); `start()` brings it back on the same ports.
+ * A real snapserver (Debian's `snapserver`) for a test, reading one pipe source named `Moodbox`
+ * and no other (not those of /etc/snapserver.conf): `mode: 'create'` makes the FIFO `fifo` when it
+ * is missing (snapserver's default), `read` reads the one there; `codec: 'pcm'` sends its listeners
+ * raw PCM (for `SnapListener`), else they get FLAC. Its data folder is `dir`; it serves no HTTP.
+ * `stop()` takes it away (the FIFO stays, with nobody reading it); `start()` brings it back on the
+ * same ports.
  */
 export class Snapserver {
   readonly ports: SnapserverPorts;
@@ -24,10 +28,14 @@ export class Snapserver {
   }
 
   /** Starts one on free ports. */
-  static async start(dir: string, fifo: string, options: { mode?: 'create' | 'read' } = {}): Promise<Snapserver> {
+  static async start(dir: string, fifo: string, options: { mode?: 'create' | 'read'; codec?: 'pcm' } = {}): Promise<Snapserver> {
     const ports = { control: await freePort(), stream: await freePort() };
+    // Not /etc/snapserver.conf: its stream `default` (/tmp/snapfifo) would be the one a listener gets.
+    const config = join(dir, 'snapserver.conf');
+    await writeFile(config, '');
     const server = new Snapserver(
       [
+        `--config=${config}`,
         `--stream.source=pipe://${fifo}?name=Moodbox&mode=${options.mode ?? 'create'}`,
         `--tcp.port=${ports.control}`,
         '--tcp.bind_to_address=127.0.0.1',
@@ -36,6 +44,7 @@ export class Snapserver {
         '--http.enabled=false',
         `--server.datadir=${dir}`,
         '--logging.sink=stderr',
+        ...(options.codec === undefined ? [] : [`--stream.codec=${options.codec}`]),
       ],
       ports,
     );

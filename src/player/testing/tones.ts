@@ -18,6 +18,8 @@ export interface ToneSpec {
   file: string;
   /** Sine frequency in Hz. @default 440 */
   hz?: number;
+  /** A sweep instead: the pitch rises linearly from `hz` at the start to this at the end (Hz). */
+  sweepToHz?: number;
   /** Length in seconds. @default 1 */
   seconds?: number;
   /** Amplitude, 0..1 of full scale (sox's `vol`). @default 1 */
@@ -72,7 +74,8 @@ async function writeTone(out: string, spec: ToneSpec): Promise<void> {
     'synth',
     String(spec.seconds ?? 1),
     'sine',
-    String(spec.hz ?? 440),
+    // sox's `from:to` is a linear sweep.
+    spec.sweepToHz === undefined ? String(spec.hz ?? 440) : `${spec.hz ?? 440}:${spec.sweepToHz}`,
     'vol',
     String(spec.volume ?? 1),
   ]);
