@@ -189,8 +189,12 @@ export class MbAdminDashboard extends LitElement {
     const brief = this._isBrief;
     const health = html`<section class="card health" aria-labelledby="health-h">
       <h3 id="health-h">${t('admin.dashboard.health')}</h3>
-      ${this.#live.isOnline ? nothing : html`<p class="error" role="alert">${t('admin.dashboard.linkDown')}</p>`}
-      <mb-admin-health .services=${s?.services ?? []} version=${s?.version ?? ''} ?brief=${brief}></mb-admin-health>
+      <mb-admin-health
+        .services=${s?.services ?? []}
+        version=${s?.version ?? ''}
+        ?brief=${brief}
+        ?offline=${this.#isLinkDown()}
+      ></mb-admin-health>
       ${
         s === null || (brief && !s.demo)
           ? nothing
@@ -205,10 +209,22 @@ export class MbAdminDashboard extends LitElement {
             </p>`
       }
     </section>`;
+    // With the live link down, what plays, the room and the camera are not known: the controls and
+    // the song's card stay hidden (not shown as current) until the link is back.
+    const isDown = this.#isLinkDown();
+    const hidden = isDown ? 'display: none' : '';
     return html`<h2>${t('admin.dashboard.title')}</h2>
-      <mb-staff-controls .api=${this.api} .live=${this.live} ?brief=${brief}></mb-staff-controls>
+      ${
+        isDown
+          ? html`<section class="card link-down" role="alert" data-link-down>
+              <p class="error"><strong>${t('admin.dashboard.linkDown')}</strong></p>
+              <p>${t('admin.dashboard.linkDownLine')}</p>
+            </section>`
+          : nothing
+      }
+      <div style=${hidden}><mb-staff-controls .api=${this.api} .live=${this.live} ?brief=${brief}></mb-staff-controls></div>
       <div class="grid" style="margin-top: 1em" @mb-player-changed=${(e: MbEvent<'mb-player-changed'>) => this._nowPlaying?.show(e.detail)}>
-        <mb-now-playing-card .api=${this.api} .live=${this.live} ?brief=${brief}></mb-now-playing-card>
+        <mb-now-playing-card .api=${this.api} .live=${this.live} ?brief=${brief} style=${hidden}></mb-now-playing-card>
         ${
           brief
             ? html`<section class="card" aria-labelledby="room-h">${this.#room(s)}</section>
@@ -222,6 +238,11 @@ export class MbAdminDashboard extends LitElement {
         }
       </div>
       ${brief ? nothing : html`<mb-disk-use style="margin-top: 1em"></mb-disk-use>${this.#activity()}`}`;
+  }
+
+  /** Whether the live link to the daemon was up and is down now: nothing the dashboard knew is current. */
+  #isLinkDown(): boolean {
+    return this.#live.state !== null && !this.#live.isOnline;
   }
 
   /** A phone's "More" card: what an owner does not check every day, each part closed, drawn once opened. */
@@ -275,6 +296,10 @@ export class MbAdminDashboard extends LitElement {
     const faces = s?.mood.faces ?? 0;
     const camera = cameraLine(s?.camera.status);
     const named = html`<strong>${moodName(mood ?? '')}</strong>`;
+    if (this.#isLinkDown()) {
+      return html`<h3 id="room-h">${t('admin.dashboard.room')}</h3>
+        <p class="muted" data-room-mood="unknown">${t('admin.dashboard.roomUnknown')}</p>`;
+    }
     return html`<h3 id="room-h">${t('admin.dashboard.room')}</h3>
       ${
         mood === null

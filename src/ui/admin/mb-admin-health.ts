@@ -133,6 +133,8 @@ export class MbAdminHealth extends LitElement {
   @property() version = '';
   /** Only the parts that need attention in view; every part, and the technician's details, behind one disclosure (a phone's dashboard). */
   @property({ type: Boolean }) brief = false;
+  /** The live link to the daemon is down: how its parts are now is not known, so nothing is said to work. */
+  @property({ type: Boolean }) offline = false;
 
   constructor() {
     super();
@@ -141,6 +143,7 @@ export class MbAdminHealth extends LitElement {
   }
 
   override render() {
+    if (this.offline) return html`<p data-summary data-offline>${t('admin.health.offline')}</p>`;
     const problems = this.services.filter((s) => s.status !== 'ready');
     const summary = html`<p data-summary>
       ${
