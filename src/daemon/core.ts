@@ -9,8 +9,6 @@ import type { Service, ServiceHealth } from '../kernel/lifecycle.js';
 import type { LibraryService } from './music/library-service.js';
 import type { MoodboxMetrics } from './metrics/moodbox-metrics.js';
 import type { MusicDirector } from './music/music-director.js';
-import type { KioskCommands } from './music/kiosk-commands.js';
-import type { MusicCommands } from './music/music-commands.js';
 import type { BackupService } from './backups/backup-service.js';
 import type { PersonalCalibrationService } from './camera/personal-calibration-service.js';
 import type { Stations } from './music/stations.js';
@@ -31,11 +29,12 @@ export interface MoodboxCore {
   readonly people: PeopleService;
   /** The first admin of a box started with a configuration and none. */
   readonly firstRun?: FirstRun;
-  readonly director: MusicDirector;
-  /** The music's commands for staff, Home Assistant and the fleet: each audited with who acted. */
-  readonly music: MusicCommands;
-  /** The kiosk's taps, likes and skips: each audited with who tapped. */
-  readonly kiosk: KioskCommands;
+  /**
+   * The music, its one owner: what plays and comes next, and every command on it (the kiosk's taps,
+   * likes and skips; staff's, Home Assistant's and the fleet's pause, skip, volume, held mood and
+   * picks; the guests' votes), each audited there with who acted.
+   */
+  readonly music: MusicDirector;
   /** Guests from their phones: requests, likes and votes. */
   readonly guests: GuestService;
   readonly library: LibraryService;

@@ -15,8 +15,6 @@ import type { Random } from '../kernel/random.js';
 import { LibraryService, type Analyzer, type Scanner } from './music/library-service.js';
 import type { Logger } from './logging.js';
 import { MusicDirector } from './music/music-director.js';
-import { KioskCommands } from './music/kiosk-commands.js';
-import { MusicCommands } from './music/music-commands.js';
 import type { MusicParts } from './music/music-parts.js';
 import { GuestService } from './guests/guest-service.js';
 import type { BackupService } from './backups/backup-service.js';
@@ -87,10 +85,7 @@ export class Moodbox implements MoodboxCore {
   readonly presence: KioskPresence;
   readonly people: PeopleService;
   readonly firstRun: FirstRun;
-  readonly director: MusicDirector;
-  readonly music: MusicCommands;
-  /** The kiosk's taps, likes and skips, audited with who tapped. */
-  readonly kiosk: KioskCommands;
+  readonly music: MusicDirector;
   readonly guests: GuestService;
   readonly library: LibraryService;
   readonly camera: CameraService | undefined;
@@ -145,7 +140,7 @@ export class Moodbox implements MoodboxCore {
       store,
       explicit: () => settings.current.music.explicit,
     });
-    this.director = new MusicDirector({
+    this.music = new MusicDirector({
       clock,
       random: deps.random,
       log: log.child({ module: 'music' }),
@@ -159,20 +154,13 @@ export class Moodbox implements MoodboxCore {
       blocked: (track) => this.blocks.reasonFor(track),
       guests: { next: (judge) => this.guests.next(judge) },
     });
-    this.music = new MusicCommands({
-      staff: this.director.staff,
-      like: (trackId) => this.director.like(trackId),
-      audit: store.audit,
-      clock,
-    });
-    this.kiosk = new KioskCommands({ music: this.director, audit: store.audit, clock });
     this.guests = new GuestService({
       clock,
       log: log.child({ module: 'guests' }),
       bus,
       store,
       player,
-      music: this.director,
+      music: this.music,
       settings: () => settings.current,
       isDemo: deps.isDemo ?? false,
       isPlayable: (track) => this.stations.isPlayable(track),
@@ -247,7 +235,7 @@ export class Moodbox implements MoodboxCore {
       this.guests,
       player,
       this.library,
-      this.director,
+      this.music,
       ...(this.calibration ? [this.calibration] : []),
       ...(this.camera ? [this.camera] : []),
       ...(guard ? [guard] : []),

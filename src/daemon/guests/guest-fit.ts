@@ -11,6 +11,6 @@ export interface GuestMusic {
   guestFit(trackId: number): GuestFitVerdict;
   /** The guests' queue changed: the song after this one may change. */
   guestsChanged(): Promise<void>;
-  /** Skips the song playing when it is still `trackId`; resolves false when it already ended. */
-  skipForGuests(trackId: number): Promise<boolean>;
+  /** Skips the song playing when it is still `trackId` (the music's one skip, as the guests'); nothing once it ended. */
+  skip(ask: { by: 'guests'; trackId: number }): Promise<unknown>;
 }

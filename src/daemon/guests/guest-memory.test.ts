@@ -66,7 +66,7 @@ async function run(
   const bus: MoodboxBus = new EventBus(throwingReporter);
   const defaults = loadConfig({ env: {} }).config;
   const config = { ...defaults, guests: { ...defaults.guests, requests: 'on' as const, approval: 'staff' as const } };
-  const music: GuestMusic = { guestFit: () => ({ fit: 'fits' }), guestsChanged: async () => {}, skipForGuests: async () => true };
+  const music: GuestMusic = { guestFit: () => ({ fit: 'fits' }), guestsChanged: async () => {}, skip: async () => ({ trackId: null }) };
   const guests = new GuestService({
     clock,
     log: { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') },

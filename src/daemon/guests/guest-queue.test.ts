@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { guestHarness, type GuestHarness } from '../testing/guest-harness.js';
 import { TYPICAL_SONG_MS } from './guest-requests.js';
+import { actors } from '../store/audit.js';
 
 // A guest's place in the queue, an estimated time, taking a request back, and what became of it
 // (next, playing, skipped by votes or by the staff), against the real director, server and SQLite
@@ -116,7 +117,7 @@ describe('a guest’s request in the queue', () => {
     h.player.endCurrent();
     await h.settle();
     expect(h.player.state().current).toMatchObject({ track: { id: b }, reason: 'guest' });
-    await h.settle(h.director.staff.next());
+    await h.settle(h.director.skip({ by: 'staff', actor: actors.admin(1) }));
     expect((await view(h, 1)).me.requests.find((r) => r.id === second.id)).toMatchObject({
       status: 'skipped',
       reason: 'The staff skipped it',

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { roomMoodOf } from '../../kernel/room-mood.js';
 import { guestHarness, type GuestHarness } from '../testing/guest-harness.js';
+import { actors } from '../store/audit.js';
 
 // Issue 82: a library without the room's mood. The room reads happy (the music aims at upbeat), the
 // library holds only calm and mellow songs: the box plays the nearest it has, and a guest may ask
@@ -59,7 +60,7 @@ describe('a guest and a library without the room’s mood', () => {
     for (let round = 0; round < 12; round++) {
       const unplayed = offeredByKiosk().find((id) => !played.has(id));
       if (unplayed === undefined) break;
-      await h.settle(h.director.staff.playNow(unplayed));
+      await h.settle(h.director.playNow(unplayed, actors.admin(1)));
     }
     const kiosk = offeredByKiosk();
     expect(kiosk.length).toBeGreaterThan(0);

@@ -21,7 +21,7 @@ export interface GuestVotingDeps {
   log: Log;
   player: Pick<Player, 'state'>;
   /** Skips the song playing when guests vote it off. */
-  music: Pick<GuestMusic, 'skipForGuests'>;
+  music: Pick<GuestMusic, 'skip'>;
   /** The settings now (they may change while running). */
   settings: () => Pick<Config, 'guests'>;
   /** The guests' requests: those in the queue may be voted on. */
@@ -95,7 +95,7 @@ export class GuestVoting {
       if (target.on === 'now') {
         this.#deps.log.info({ trackId, votes: votes.down }, 'guests voted the song off');
         this.#votedOff = target.key;
-        await this.#deps.music.skipForGuests(trackId);
+        await this.#deps.music.skip({ by: 'guests', trackId });
       }
     }
     return { votes, target, isVotedOff };

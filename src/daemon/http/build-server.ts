@@ -49,7 +49,7 @@ import { TapLimiter } from './tap-limiter.js';
 import type { SpotifyAccount } from '../../player/spotify/spotify-account.js';
 import type { GuestService } from '../guests/guest-service.js';
 import { registerGuests } from './guests/register-guests.js';
-import type { MusicCommands } from '../music/music-commands.js';
+import type { StaffControls } from '../music/music-director.js';
 import { guestUrlOf, systemGuestNetwork, type GuestUrlInput } from '../guests/guest-url.js';
 import type { Actor } from '../store/store-reads.js';
 
@@ -75,7 +75,7 @@ export interface ServerDeps {
   /** What the kiosk's player requests (`player/play`, `player/like`, `player/skip`) ask of the music. */
   music: MusicControls;
   /** Staff controls of the music for the admin panel (pause, skip, volume, a held mood); absent: no such routes. */
-  staff?: MusicCommands | undefined;
+  staff?: StaffControls | undefined;
   /** Restarts the daemon for an actor, audited (it exits with a code its service manager restarts on); absent: no restart route. */
   restart?: ((actor: Actor) => void) | undefined;
   /** The library's mood tags, set by hand from the admin panel (audited). */

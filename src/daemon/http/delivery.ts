@@ -94,7 +94,7 @@ export function delivery(
             services: () => core.health(),
             version,
             uiDir: deps.uiDir,
-            music: core.kiosk,
+            music: core.music,
             staff: core.music,
             // The composition root stops the daemon with the restart exit code.
             restart: (actor) => core.requestRestart(actor),

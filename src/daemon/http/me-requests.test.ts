@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MoodboxError } from '../../kernel/errors.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer, type TestServer } from '../testing/server.js';
-import type { KioskMusic } from '../music/kiosk-commands.js';
+import type { KioskMusic } from '../testing/fake-music-controls.js';
 import { KIOSK_SCREEN, LAN_PAGE, socket } from '../testing/ws-socket.js';
 import { actors } from '../store/audit.js';
 

@@ -50,12 +50,12 @@ describe('staff controls on a full disk', () => {
     const volume = await call('PUT', '/api/admin/player/volume', { volume: 20 });
     expect(volume.statusCode).toBe(507);
     expect(player.state().volume).toBe(60);
-    expect(director.staff.staffView.wantedVolume).toBe(60);
+    expect(director.staffView.wantedVolume).toBe(60);
 
     const pause = await call('POST', '/api/admin/player/pause');
     expect(pause.statusCode).toBe(507);
     expect(player.state().isPaused).toBe(false);
-    expect(director.staff.staffView.isPausedByStaff).toBe(false);
+    expect(director.staffView.isPausedByStaff).toBe(false);
     expect(audited().length).toBe(before);
 
     // Space returns: the same calls act, and are audited.
@@ -66,10 +66,10 @@ describe('staff controls on a full disk', () => {
     const resume = await call('POST', '/api/admin/player/resume');
     expect(resume.statusCode).toBe(507);
     expect(player.state().isPaused).toBe(true);
-    expect(director.staff.staffView.isPausedByStaff).toBe(true);
+    expect(director.staffView.isPausedByStaff).toBe(true);
     space();
     expect((await call('PUT', '/api/admin/player/volume', { volume: 20 })).statusCode).toBe(200);
-    expect(director.staff.staffView.wantedVolume).toBe(20);
+    expect(director.staffView.wantedVolume).toBe(20);
     expect(audited().length).toBe(before + 2);
   });
 
@@ -99,25 +99,25 @@ describe('staff controls on a full disk', () => {
       const res = await refused();
       expect([what, res.statusCode, res.json<{ error?: { code: string } }>().error?.code]).toEqual([what, 507, 'MB_ERR_STORE_WRITE']);
       // The song playing, the queue, the hold and the audit log are as they were.
-      expect([what, playing(), queued(), director.staff.staffView.hold, audited()]).toEqual([what, nowPlaying, upcoming, null, before]);
+      expect([what, playing(), queued(), director.staffView.hold, audited()]).toEqual([what, nowPlaying, upcoming, null, before]);
     }
 
     // A held mood, then its release on a full disk: it stays held.
     space();
     expect((await call('PUT', '/api/admin/mood/hold', { label: 'happy', minutes: 30 })).statusCode).toBe(200);
-    const hold = director.staff.staffView.hold;
+    const hold = director.staffView.hold;
     expect(hold).toMatchObject({ label: 'happy' });
     fill();
     const held = audited();
     const release = await call('DELETE', '/api/admin/mood/hold');
     expect(release.statusCode).toBe(507);
-    expect(director.staff.staffView.hold).toEqual(hold);
+    expect(director.staffView.hold).toEqual(hold);
     expect(audited()).toEqual(held);
 
     // Space returns: each acts, and is audited with what it did.
     space();
     expect((await call('DELETE', '/api/admin/mood/hold')).statusCode).toBe(200);
-    expect(director.staff.staffView.hold).toBeNull();
+    expect(director.staffView.hold).toBeNull();
     const skip = await call('POST', '/api/admin/player/skip');
     expect([skip.statusCode, skip.json()]).toEqual([200, { trackId: first }]);
     expect(player.state().current?.track.id).toBe(third);

@@ -5,14 +5,14 @@ import type { Actor } from '../store/store-reads.js';
 /** What Home Assistant and fleet operators may do: the same commands staff have, each audited by its owner with the actor. */
 export interface BoxCommands {
   /**
-   * The music's commands (`MusicCommands`): 0–100 volume under the admin's maximum and schedule, a
-   * staff skip, a like for the person signed in, a staff pause and its end, a mood held for some
-   * minutes and its release.
+   * The music's own commands (`MusicDirector`, which audits each): 0–100 volume under the admin's
+   * maximum and schedule, a staff skip, a like for the person signed in, a staff pause and its end,
+   * a mood held for some minutes and its release.
    */
   music: {
     setVolume(volume: number, actor: Actor): Promise<number>;
-    skip(actor: Actor): Promise<unknown>;
-    like(actor: Actor): Promise<unknown>;
+    skip(ask: { by: 'staff'; actor: Actor }): Promise<unknown>;
+    likePlaying(actor: Actor): Promise<unknown>;
     pause(actor: Actor): Promise<unknown>;
     resume(actor: Actor): Promise<unknown>;
     holdMood(label: Emotion, minutes: number, actor: Actor): Promise<unknown>;

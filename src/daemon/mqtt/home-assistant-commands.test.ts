@@ -13,7 +13,7 @@ function recordingControls() {
         return volume;
       },
       skip: unused,
-      like: unused,
+      likePlaying: unused,
       pause: unused,
       resume: unused,
       holdMood: unused,

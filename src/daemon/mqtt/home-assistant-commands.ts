@@ -1,5 +1,5 @@
 import { isEmotion } from '../../kernel/room-mood.js';
-import { MAX_HOLD_MINUTES } from '../music/music-commands.js';
+import { MAX_HOLD_MINUTES } from '../music/music-aim.js';
 import type { BoxControls } from './box-controls.js';
 import { DEFAULT_HOLD_MINUTES, HOLD_OFF, OFF, ON } from './home-assistant.js';
 import { actors } from '../store/store-reads.js';
@@ -71,10 +71,10 @@ export async function homeAssistantCommand(entity: string, value: string, deps: 
       deps.holdMinutes.set(minutesOf(value));
       return;
     case 'skip':
-      await controls.music.skip(actor);
+      await controls.music.skip({ by: 'staff', actor });
       return;
     case 'like':
-      await controls.music.like(actor);
+      await controls.music.likePlaying(actor);
       return;
     default:
       throw new TypeError(`Expected a Moodbox entity, got \`${shown(entity)}\``);

@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
 import { EMOTIONS } from '../../kernel/room-mood.js';
-import { MAX_HOLD_MINUTES } from '../music/music-commands.js';
+import { MAX_HOLD_MINUTES } from '../music/music-aim.js';
 import type { BoxTopics } from './fleet-topics.js';
 
 /** Which Moodbox this is, for Home Assistant's device registry. */

@@ -65,7 +65,7 @@ export function mqttServices(core: MoodboxCore, parts: MqttParts, deps: MqttServ
         state: () => deps.state.state(),
         subscribe: (listener, owner) => deps.state.subscribe(listener, owner),
         settings: () => settings.current,
-        isPausedByStaff: () => core.music.staff.staffView.isPausedByStaff,
+        isPausedByStaff: () => core.music.staffView.isPausedByStaff,
         health: () => core.health(),
         rss: () => process.memoryUsage.rss(),
       },

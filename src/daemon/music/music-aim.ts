@@ -12,6 +12,9 @@ export interface MoodHold {
   readonly until: number;
 }
 
+/** The longest a mood may be held (minutes): a day, so a forgotten hold ends by itself. */
+export const MAX_HOLD_MINUTES = 24 * 60;
+
 export interface MusicAimDeps {
   clock: Pick<Clock, 'now'>;
   log: Log;

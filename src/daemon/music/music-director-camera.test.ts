@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { directorHarness, type DirectorHarness } from '../testing/director-harness.js';
 import { roomMoodOf } from '../../kernel/room-mood.js';
+import { actors } from '../store/audit.js';
 
 const MOODS = ['calm', 'upbeat', 'mellow'] as const;
 
@@ -51,7 +52,7 @@ describe('MusicDirector volume as the screens and Home Assistant read it (issue 
     h.bus.on('playbackChanged', ({ volume }) => void said.push(volume), 'test');
     const heard: number[] = [];
     h.player.events.on('volumeChanged', ({ volume }) => void heard.push(volume), 'test');
-    await h.settle(h.director.staff.playNow(h.byMood.mellow[0] ?? 0));
+    await h.settle(h.director.playNow(h.byMood.mellow[0] ?? 0, actors.admin(1)));
     await h.settle();
     // The player went down and up again; what was said stayed at 70.
     expect(Math.min(...heard)).toBeLessThan(70);

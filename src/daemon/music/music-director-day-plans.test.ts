@@ -3,6 +3,7 @@ import { roomMoodOf } from '../../kernel/room-mood.js';
 import { directorHarness, type DirectorHarness } from '../testing/director-harness.js';
 import type { DayPlan } from './day-plan-policy.js';
 import type { PlayerSettings } from './music-director.js';
+import { actors } from '../store/audit.js';
 
 // Day plans as the music plays them (issue 40): a block's mood shifts the music's own picks toward
 // it, its energy cap keeps loud songs out of them (not out of what a guest or staff choose), its
@@ -88,10 +89,10 @@ describe('day plans in the music', () => {
     expect(seen.filter((m) => m !== 'calm')).toEqual([]);
 
     const loud = h.byMood.energetic[0] ?? 0;
-    await h.settle(h.director.staff.playNow(loud));
+    await h.settle(h.director.playNow(loud, actors.admin(1)));
     expect(h.player.state().current?.track.id).toBe(loud);
     const louder = h.byMood.energetic[1] ?? 0;
-    await h.settle(h.director.tap(louder));
+    await h.settle(h.director.tap(louder, actors.kiosk));
     expect(h.player.state().current?.track.id).toBe(louder);
   });
 

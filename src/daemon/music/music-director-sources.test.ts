@@ -13,6 +13,7 @@ import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { settler, SWITCH_AT_ONCE } from '../testing/director-harness.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { roomMoodOf } from '../../kernel/room-mood.js';
+import { actors } from '../store/audit.js';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 // Songs change at once for the room: these tests are about where the next one comes from.
@@ -106,7 +107,7 @@ describe('MusicDirector with music sources', () => {
     const user = h.store.users.create({ name: 'Ann', role: 'member' });
     h.listener = { id: user.id, name: user.name };
     const seen = h.store.tracks.upsert({ source: 'spotify', uri: 'spotify:track:t1', title: 'Slow River' });
-    await h.settle(h.director.like(seen.id));
+    await h.settle(h.director.like(seen.id, actors.kiosk));
     expect(h.spotify.liked).toEqual([{ source: 'spotify', uri: 'spotify:track:t1' }]);
   });
 
@@ -120,9 +121,9 @@ describe('MusicDirector with music sources', () => {
       code: 'MB_ERR_PLAYER_NOT_ALLOWED',
       message: expect.stringMatching(/^“Slow River” is a Spotify track, and Spotify is not a source of the music on this box/) as unknown,
     };
-    await expect(h.settle(h.director.tap(leftover.id))).rejects.toMatchObject(refusal);
-    await expect(h.settle(h.director.staff.playNow(leftover.id))).rejects.toMatchObject(refusal);
-    await expect(h.settle(h.director.staff.playNext(leftover.id))).rejects.toMatchObject(refusal);
+    await expect(h.settle(h.director.tap(leftover.id, actors.kiosk))).rejects.toMatchObject(refusal);
+    await expect(h.settle(h.director.playNow(leftover.id, actors.admin(1)))).rejects.toMatchObject(refusal);
+    await expect(h.settle(h.director.playNext(leftover.id, actors.admin(1)))).rejects.toMatchObject(refusal);
     const state = h.player.state();
     expect([state.current, ...state.upcoming].map((i) => i?.track.uri).filter((u) => u?.startsWith('spotify:'))).toEqual([]);
     expect(uri(h)).toBe(before);
@@ -132,7 +133,7 @@ describe('MusicDirector with music sources', () => {
     const h = await harness('spotify');
     const seen = h.store.tracks.upsert({ source: 'spotify', uri: 'spotify:track:t1', title: 'Slow River' });
     h.listener = { id: h.store.users.create({ name: 'Ann', role: 'member' }).id, name: 'Ann' };
-    await h.settle(h.director.tap(seen.id));
+    await h.settle(h.director.tap(seen.id, actors.kiosk));
     expect(uri(h)).toBe('spotify:track:t1');
   });
 });

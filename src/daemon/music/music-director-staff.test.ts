@@ -3,6 +3,7 @@ import type { MoodboxEvents } from '../events.js';
 import type { PlayerSettings } from './music-director.js';
 import { directorHarness, type DirectorHarness } from '../testing/director-harness.js';
 import { roomMoodOf } from '../../kernel/room-mood.js';
+import { actors } from '../store/audit.js';
 
 // The staff side of the music director (issue 16): pause and resume, skip, a held mood.
 
@@ -49,8 +50,8 @@ describe('MusicDirector for staff', () => {
   it('keeps a staff pause through room changes, the end of quiet hours and kiosk taps, until staff resume', async () => {
     const h = await harness();
     const before = playing(h);
-    const paused = await h.settle(h.director.staff.pause());
-    expect(paused).toMatchObject({ isPausedByStaff: true, silence: 'paused by staff' });
+    await h.settle(h.director.pause(actors.admin(1)));
+    expect(h.director.staffView).toMatchObject({ isPausedByStaff: true, silence: 'paused by staff' });
     expect(h.player.state().isPaused).toBe(true);
     expect(h.director.playback.status).toBe('paused');
 
@@ -59,21 +60,25 @@ describe('MusicDirector for staff', () => {
     await h.settle(h.director.settingsChanged());
     await h.settle(h.director.roomMoodChanged(roomMoodOf('happy')));
     for (let i = 0; i < 4; i++) await h.settle(Promise.resolve().then(() => h.clock.advance(30_000)));
-    await expect(h.settle(h.director.tap(h.director.playback.trackId ?? 0))).rejects.toMatchObject({ code: 'MB_ERR_PLAYER_NOT_ALLOWED' });
-    await expect(h.settle(h.director.staff.next())).rejects.toMatchObject({ code: 'MB_ERR_PLAYER_NOT_ALLOWED' });
+    await expect(h.settle(h.director.tap(h.director.playback.trackId ?? 0, actors.kiosk))).rejects.toMatchObject({
+      code: 'MB_ERR_PLAYER_NOT_ALLOWED',
+    });
+    await expect(h.settle(h.director.skip({ by: 'staff', actor: actors.admin(1) }))).rejects.toMatchObject({
+      code: 'MB_ERR_PLAYER_NOT_ALLOWED',
+    });
     expect(h.player.state().isPaused).toBe(true);
     expect(playing(h)?.key).toBe(before?.key);
 
-    const resumed = await h.settle(h.director.staff.resume());
-    expect(resumed).toMatchObject({ isPausedByStaff: false, silence: null });
+    await h.settle(h.director.resume(actors.admin(1)));
+    expect(h.director.staffView).toMatchObject({ isPausedByStaff: false, silence: null });
     expect(h.player.state().isPaused).toBe(false);
   });
 
   it('resumes into quiet hours silently, saying why, and plays when they end', async () => {
     const h = await harness({ quietHours: { from: '12:00', to: '12:05' } });
-    await h.settle(h.director.staff.pause());
-    const resumed = await h.settle(h.director.staff.resume());
-    expect(resumed).toMatchObject({ isPausedByStaff: false, silence: 'quiet hours' });
+    await h.settle(h.director.pause(actors.admin(1)));
+    await h.settle(h.director.resume(actors.admin(1)));
+    expect(h.director.staffView).toMatchObject({ isPausedByStaff: false, silence: 'quiet hours' });
     expect(playing(h)).toBeUndefined();
     for (let i = 0; i < 12; i++) await h.settle(Promise.resolve().then(() => h.clock.advance(30_000)));
     expect(playing(h)).toBeDefined();
@@ -85,7 +90,7 @@ describe('MusicDirector for staff', () => {
     const before = playing(h);
     const shown = h.player.state().upcoming[0];
     expect(h.hub.snapshot().data.player.next?.id).toBe(shown?.track.id);
-    await expect(h.settle(h.director.staff.next())).resolves.toEqual({ trackId: before?.track.id });
+    await expect(h.settle(h.director.skip({ by: 'staff', actor: actors.admin(1) }))).resolves.toEqual({ trackId: before?.track.id });
     expect(playing(h)?.key).not.toBe(before?.key);
     expect(playing(h)).toMatchObject({ key: shown?.key, reason: 'mood' });
     expect(h.store.plays.list({}).items[1]).toMatchObject({ trackId: before?.track.id, outcome: 'skipped' });
@@ -94,7 +99,7 @@ describe('MusicDirector for staff', () => {
   it('names the held music by the emotion → mood table, so the screens say what plays', async () => {
     const h = await harness();
     const until = h.clock.now() + 30 * MINUTE;
-    await h.settle(h.director.staff.holdMood('sad', until));
+    await h.settle(h.director.holdMood('sad', 30, actors.admin(1)));
     // Sad is mellow music by the table.
     expect(h.events).toEqual([['moodHeld', { label: 'sad', until, music: 'mellow' }]]);
     expect(h.moodOf(playing(h)?.track.id)).toBe('mellow');
@@ -106,8 +111,8 @@ describe('MusicDirector for staff', () => {
     expect(h.moodOf(playing(h)?.track.id)).toBe('upbeat');
 
     const until = h.clock.now() + 30 * MINUTE;
-    const held = await h.settle(h.director.staff.holdMood('sad', until));
-    expect(held?.hold).toEqual({ label: 'sad', until });
+    await h.settle(h.director.holdMood('sad', 30, actors.admin(1)));
+    expect(h.director.staffView.hold).toEqual({ label: 'sad', until });
     expect(h.moodOf(playing(h)?.track.id)).toBe('mellow');
     expect(h.events).toEqual([['moodHeld', { label: 'sad', until, music: 'mellow' }]]);
     expect(h.store.plays.list({}).items[0]).toMatchObject({ mood: 'sad' });
@@ -122,27 +127,27 @@ describe('MusicDirector for staff', () => {
     for (let i = 0; i < 31; i++) await h.settle(Promise.resolve().then(() => h.clock.advance(MINUTE)));
     await h.settle();
     expect(h.events.at(-1)).toEqual(['moodReleased', { why: 'expired' }]);
-    expect(h.director.staff.staffView.hold).toBeNull();
+    expect(h.director.staffView.hold).toBeNull();
     expect(h.moodOf(playing(h)?.track.id)).toBe('upbeat');
   });
 
-  it('releases a held mood when staff ask, and refuses a hold that is not an emotion or not in the future', async () => {
+  it('releases a held mood when staff ask, and refuses a hold that is not an emotion or not for a minute or more', async () => {
     const h = await harness();
-    await h.settle(h.director.staff.holdMood('happy', h.clock.now() + MINUTE * 60));
+    await h.settle(h.director.holdMood('happy', 60, actors.admin(1)));
     expect(h.moodOf(playing(h)?.track.id)).toBe('upbeat');
-    const released = await h.settle(h.director.staff.releaseMood());
-    expect(released?.hold).toBeNull();
+    await h.settle(h.director.releaseMood(actors.admin(1)));
+    expect(h.director.staffView.hold).toBeNull();
     expect(h.events.at(-1)).toEqual(['moodReleased', { why: 'staff' }]);
     expect(h.moodOf(playing(h)?.track.id)).toBe('calm');
     // @ts-expect-error: not an emotion, as an untyped caller could send it
-    await expect(h.settle(h.director.staff.holdMood('party', h.clock.now() + MINUTE))).rejects.toThrow(RangeError);
-    await expect(h.settle(h.director.staff.holdMood('happy', h.clock.now()))).rejects.toThrow(/Expected `until` to be a time after now/);
+    await expect(h.settle(h.director.holdMood('party', 1, actors.admin(1)))).rejects.toThrow(RangeError);
+    await expect(h.settle(h.director.holdMood('happy', 0, actors.admin(1)))).rejects.toThrow(/Expected `minutes` to be an integer from 1/);
   });
 
   it('keeps a song staff queued next through a change of mood and a tap at the kiosk, and plays it at a skip', async () => {
     const h = await harness({ guestTaps: true });
     const chosen = h.store.tracks.list({ mood: 'mellow' }).items[0]?.id ?? 0;
-    const queued = await h.settle(h.director.staff.playNext(chosen));
+    const queued = await h.settle(h.director.playNext(chosen, actors.admin(1)));
     expect(queued).toMatchObject({ track: { id: chosen }, reason: 'staff', note: 'chosen by staff' });
     const staffNext = () => h.player.state().upcoming.map((i) => [i.track.id, i.reason]);
     expect(staffNext()).toEqual([[chosen, 'staff']]);
@@ -152,11 +157,11 @@ describe('MusicDirector for staff', () => {
     expect(staffNext()).toEqual([[chosen, 'staff']]);
     // A tap by nobody signed in starts only a song near the room's mood (issue 42): another upbeat one.
     const tapped = h.store.tracks.list({ mood: 'upbeat' }).items.find((t) => t.id !== playing(h)?.track.id)?.id ?? 0;
-    await h.settle(h.director.tap(tapped));
+    await h.settle(h.director.tap(tapped, actors.kiosk));
     expect(playing(h)?.track.id).toBe(tapped);
     expect(staffNext()).toEqual([[chosen, 'staff']]);
 
-    await h.settle(h.director.staff.next());
+    await h.settle(h.director.skip({ by: 'staff', actor: actors.admin(1) }));
     expect([playing(h)?.track.id, playing(h)?.reason]).toEqual([chosen, 'staff']);
     // Playing, it outranks the room's mood too.
     await h.settle(h.director.roomMoodChanged(roomMoodOf('surprise')));
@@ -165,7 +170,7 @@ describe('MusicDirector for staff', () => {
 
   it('counts the songs that fit each mood the room can be in, and those not analysed', async () => {
     const h = await harness();
-    const fit = h.director.staff.libraryFit();
+    const fit = h.director.libraryFit();
     expect(fit).toMatchObject({ tracks: 9, notAnalysed: 9, fewBelow: 7 });
     const sad = fit.moods.find((m) => m.emotion === 'sad');
     expect(sad?.mood).toBe('mellow');
@@ -177,15 +182,15 @@ describe('MusicDirector for staff', () => {
 
   it('tells staff the volume they asked for and the cap on it', async () => {
     const h = await harness({ maxVolume: 80, volumeSchedule: [{ from: '11:00', to: '13:00', maxVolume: 40 }] });
-    await h.settle(h.director.staff.setVolume(65));
-    expect(h.director.staff.staffView).toMatchObject({ wantedVolume: 65, volumeCap: 40 });
+    await h.settle(h.director.setVolume(65, actors.admin(1)));
+    expect(h.director.staffView).toMatchObject({ wantedVolume: 65, volumeCap: 40 });
     expect(h.player.state().volume).toBe(40);
   });
 
   it('tells staff why a station played now did not play, even when it fails before the player has answered', async () => {
     const h = await harness();
     const station = deadStation(h);
-    await expect(h.settle(h.director.staff.playNow(station))).rejects.toMatchObject({
+    await expect(h.settle(h.director.playNow(station, actors.admin(1)))).rejects.toMatchObject({
       code: 'MB_ERR_PLAYER_STREAM',
       message: expect.stringMatching(/^Gone FM did not play: /) as string,
     });
@@ -200,7 +205,7 @@ describe('MusicDirector for staff', () => {
     const h = await harness({ autoplay: false });
     expect(playing(h)).toBeUndefined();
     const station = deadStation(h);
-    await expect(h.settle(h.director.staff.playNext(station))).rejects.toMatchObject({
+    await expect(h.settle(h.director.playNext(station, actors.admin(1)))).rejects.toMatchObject({
       code: 'MB_ERR_PLAYER_STREAM',
       message: expect.stringMatching(/^Gone FM did not play: /) as string,
     });

@@ -4,6 +4,7 @@ import type { PlayerSettings } from './music-director.js';
 import { directorHarness, type DirectorHarness } from '../testing/director-harness.js';
 import { roomMoodOf } from '../../kernel/room-mood.js';
 import { stopService } from '../../kernel/lifecycle.js';
+import { actors } from '../store/audit.js';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const MOODS = ['calm', 'upbeat', 'mellow'] as const;
@@ -98,7 +99,7 @@ describe('MusicDirector', () => {
     expect(h.store.taste.get('room')?.examples ?? 0).toBe(0);
 
     const skipped = playing(h)?.track.id;
-    await h.settle(h.director.staff.next());
+    await h.settle(h.director.skip({ by: 'staff', actor: actors.admin(1) }));
     expect(h.store.plays.list({}).items[1]).toMatchObject({ trackId: skipped, outcome: 'skipped' });
     const room = h.store.taste.get('room');
     expect(room?.examples).toBe(1);
@@ -130,7 +131,7 @@ describe('MusicDirector', () => {
     // Tagged tracks fit the room all along: mellow ones were played.
     expect([...picked].some((id) => h.moodOf(id) === 'mellow')).toBe(true);
 
-    await h.settle(h.director.tap(silence.id));
+    await h.settle(h.director.tap(silence.id, actors.kiosk));
     expect(playing(h)?.track.id).toBe(silence.id);
   });
 
@@ -175,7 +176,7 @@ describe('MusicDirector', () => {
     h.settings = { ...h.settings, switchOnMoodChange: true };
     // A tap by nobody signed in starts only a song near the room's mood (issue 42): an upbeat one other than the one playing.
     const chosen = h.byMood.upbeat.find((id) => id !== playing(h)?.track.id && id !== h.player.state().upcoming[0]?.track.id) ?? 0;
-    await h.settle(h.director.tap(chosen));
+    await h.settle(h.director.tap(chosen, actors.kiosk));
     await h.settle(h.director.roomMoodChanged(roomMoodOf('neutral')));
     expect(playing(h)?.track.id).toBe(chosen);
     expect(playing(h)?.reason).toBe('tap');
@@ -186,28 +187,32 @@ describe('MusicDirector', () => {
     const user = h.store.users.create({ name: 'Ana', role: 'member', pinHash: null, mustChangePin: false });
     h.listener = { id: user.id, name: user.name };
     const id = h.byMood.upbeat[1] ?? 0;
-    await expect(h.settle(h.director.tap(id))).resolves.toEqual({ trackId: id });
+    await expect(h.settle(h.director.tap(id, actors.kiosk))).resolves.toEqual({ trackId: id });
     expect(playing(h)).toMatchObject({ track: { id }, reason: 'tap', userId: user.id });
     expect(h.store.plays.list({ userId: user.id }).items[0]).toMatchObject({ trackId: id, reason: 'tap' });
 
-    await expect(h.settle(h.director.tap(9999))).rejects.toMatchObject({ code: 'MB_ERR_NOT_FOUND' });
+    await expect(h.settle(h.director.tap(9999, actors.kiosk))).rejects.toMatchObject({ code: 'MB_ERR_NOT_FOUND' });
     h.listener = null;
     h.settings = { ...h.settings, guestTaps: false };
-    await expect(h.settle(h.director.tap(id))).rejects.toMatchObject({ code: 'MB_ERR_PLAYER_NOT_ALLOWED' });
+    await expect(h.settle(h.director.tap(id, actors.kiosk))).rejects.toMatchObject({ code: 'MB_ERR_PLAYER_NOT_ALLOWED' });
   });
 
   it('keeps likes and skips for the signed-in person only, and a skip puts on the song shown next', async () => {
     const h = await harness();
     const current = playing(h);
-    await expect(h.settle(h.director.like(current?.track.id ?? 0))).rejects.toMatchObject({ code: 'MB_ERR_AUTH_REQUIRED' });
-    await expect(h.settle(h.director.skip())).rejects.toMatchObject({ code: 'MB_ERR_AUTH_REQUIRED' });
+    await expect(h.settle(h.director.like(current?.track.id ?? 0, actors.kiosk))).rejects.toMatchObject({ code: 'MB_ERR_AUTH_REQUIRED' });
+    await expect(h.settle(h.director.skip({ by: 'listener', actor: actors.kiosk }))).rejects.toMatchObject({
+      code: 'MB_ERR_AUTH_REQUIRED',
+    });
 
     const user = h.store.users.create({ name: 'Ben', role: 'member', pinHash: null, mustChangePin: false });
     h.listener = { id: user.id, name: user.name };
-    await h.settle(h.director.like(current?.track.id ?? 0));
-    await expect(h.settle(h.director.skip(12345))).rejects.toMatchObject({ code: 'MB_ERR_CONFLICT' });
+    await h.settle(h.director.like(current?.track.id ?? 0, actors.kiosk));
+    await expect(h.settle(h.director.skip({ by: 'listener', actor: actors.kiosk, trackId: 12345 }))).rejects.toMatchObject({
+      code: 'MB_ERR_CONFLICT',
+    });
     const shown = h.hub.snapshot().data.player.next?.id;
-    await h.settle(h.director.skip(current?.track.id));
+    await h.settle(h.director.skip({ by: 'listener', actor: actors.kiosk, trackId: current?.track.id }));
     expect(playing(h)?.track.id).not.toBe(current?.track.id);
     expect(playing(h)?.track.id).toBe(shown);
     expect(h.store.plays.feedbackFor(user.id).map((f) => f.kind)).toEqual(['skip', 'like']);
@@ -216,21 +221,21 @@ describe('MusicDirector', () => {
   it('takes a like back for the signed-in person only, keeping their skips and the likes of others', async () => {
     const h = await harness();
     const id = playing(h)?.track.id ?? 0;
-    await expect(h.settle(h.director.unlike(id))).rejects.toMatchObject({ code: 'MB_ERR_AUTH_REQUIRED' });
+    await expect(h.settle(h.director.unlike(id, actors.kiosk))).rejects.toMatchObject({ code: 'MB_ERR_AUTH_REQUIRED' });
     const ben = h.store.users.create({ name: 'Ben', role: 'member', pinHash: null, mustChangePin: false });
     const cy = h.store.users.create({ name: 'Cy', role: 'member', pinHash: null, mustChangePin: false });
     h.store.plays.recordFeedback({ userId: cy.id, trackId: id, kind: 'like', at: 1 });
     h.listener = { id: ben.id, name: ben.name };
     // Liked twice (two taps on two screens), then a skip of the same song: one unlike forgets both likes.
-    await h.settle(h.director.like(id));
-    await h.settle(h.director.like(id));
+    await h.settle(h.director.like(id, actors.kiosk));
+    await h.settle(h.director.like(id, actors.kiosk));
     h.store.plays.recordFeedback({ userId: ben.id, trackId: id, kind: 'skip', at: h.clock.now() });
-    expect(await h.settle(h.director.unlike(id))).toEqual({ trackId: id });
+    expect(await h.settle(h.director.unlike(id, actors.kiosk))).toEqual({ trackId: id });
     expect(h.store.plays.feedbackFor(ben.id).map((f) => f.kind)).toEqual(['skip']);
     expect(h.store.plays.feedbackFor(cy.id).map((f) => f.kind)).toEqual(['like']);
     // A second tap changes nothing; a track that does not exist is named.
-    expect(await h.settle(h.director.unlike(id))).toEqual({ trackId: id });
-    await expect(h.settle(h.director.unlike(99_999))).rejects.toMatchObject({
+    expect(await h.settle(h.director.unlike(id, actors.kiosk))).toEqual({ trackId: id });
+    await expect(h.settle(h.director.unlike(99_999, actors.kiosk))).rejects.toMatchObject({
       code: 'MB_ERR_NOT_FOUND',
       message: expect.stringContaining('99999'),
     });
@@ -269,7 +274,9 @@ describe('MusicDirector', () => {
     const h = await harness({ quietHours: { from: '12:00', to: '12:10' } });
     expect(playing(h)).toBeUndefined();
     expect(h.director.health().detail).toContain('quiet hours');
-    await expect(h.settle(h.director.tap(h.byMood.calm[0] ?? 0))).rejects.toMatchObject({ code: 'MB_ERR_PLAYER_NOT_ALLOWED' });
+    await expect(h.settle(h.director.tap(h.byMood.calm[0] ?? 0, actors.kiosk))).rejects.toMatchObject({
+      code: 'MB_ERR_PLAYER_NOT_ALLOWED',
+    });
     for (let i = 0; i < 25; i++) await h.settle(Promise.resolve().then(() => h.clock.advance(30_000)));
     expect(h.player.state().isPaused).toBe(false);
     expect(playing(h)).toBeDefined();
@@ -278,10 +285,10 @@ describe('MusicDirector', () => {
   it('keeps the volume under the admin maximum and the schedule, whatever is asked', async () => {
     const h = await harness({ maxVolume: 80, volumeSchedule: [{ from: '11:00', to: '13:00', maxVolume: 40 }] });
     expect(h.player.state().volume).toBe(40);
-    await expect(h.settle(h.director.staff.setVolume(100))).resolves.toBe(40);
-    await expect(h.settle(h.director.staff.setVolume(101))).rejects.toThrow(RangeError);
+    await expect(h.settle(h.director.setVolume(100, actors.admin(1)))).resolves.toBe(40);
+    await expect(h.settle(h.director.setVolume(101, actors.admin(1)))).rejects.toThrow(RangeError);
     h.settings = { ...h.settings, volumeSchedule: [] };
-    await expect(h.settle(h.director.staff.setVolume(100))).resolves.toBe(80);
+    await expect(h.settle(h.director.setVolume(100, actors.admin(1)))).resolves.toBe(80);
   });
 
   it('applies a maximum volume the admin lowers at once, in the player itself, without a restart (#13)', async () => {
@@ -292,7 +299,7 @@ describe('MusicDirector', () => {
     await h.settle();
     expect(h.player.state()).toMatchObject({ volume: 50, maxVolume: 50 });
     expect(h.hub.snapshot().data.player.volume).toBe(50);
-    await expect(h.settle(h.director.staff.setVolume(100))).resolves.toBe(50);
+    await expect(h.settle(h.director.setVolume(100, actors.admin(1)))).resolves.toBe(50);
   });
 
   it('waits for music when the library is empty, says so, and starts once a scan brings tracks', async () => {

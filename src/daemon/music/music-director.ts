@@ -11,16 +11,26 @@ import type { Random } from '../../kernel/random.js';
 import type { Store, Track } from '../store/store.js';
 import { NOBODY_SILENCE, type PlayerSettings } from './limits-policy.js';
 import { MusicLimits } from './music-limits.js';
-import { StaffMusic, type LibraryFit, type StaffMusicView } from './music-staff.js';
+import {
+  libraryFitOf,
+  moveForStaff,
+  playNextForStaff,
+  playNowForStaff,
+  unqueueForStaff,
+  type LibraryFit,
+  type StaffMusicView,
+  type StaffPickParts,
+} from './staff-picks.js';
 import type { Player, PlayerEvents } from '../../player/player.js';
 import type { RoomMood } from '../../kernel/room-mood.js';
 import { isChosen, MusicCatalogue } from './music-catalogue.js';
 import { MusicSources } from '../../player/sources/music-sources.js';
-import { MusicAim, type MoodHold } from './music-aim.js';
+import { MAX_HOLD_MINUTES, MusicAim, type MoodHold } from './music-aim.js';
 import { MusicQueue } from './music-queue.js';
-import { entryOf } from './music-next.js';
 import type { BlockReason } from './blocked-music.js';
 import type { QueueItem } from '../../player/play-queue.js';
+import { isEmotion, type Emotion } from '../../kernel/room-mood.js';
+import { auditFirst, auditOrUndo, recordAudit, type Actor, type AuditDeps } from '../store/audit.js';
 import { DayPlanWatch } from './day-plan-watch.js';
 import type { FitVerdict } from './fit-policy.js';
 import type { GuestQueue } from './guest-queue.js';
@@ -29,7 +39,42 @@ import { MusicMemory } from './music-memory.js';
 /** How often quiet hours, the volume schedule and the day plans are checked (ms); a day plan's own minute also has a timer. */
 const SCHEDULE_CHECK_MS = 30_000;
 
+const MINUTE_MS = 60_000;
+
+export { MAX_HOLD_MINUTES };
 export type { LibraryFit, MoodHold, PlayerSettings, StaffMusicView };
+
+/** Who skips the song playing, and what follows from it. */
+export type SkipBy =
+  /** The person signed in at the kiosk: remembered as their skip; `trackId` is the song they saw playing, when known. */
+  | { readonly by: 'listener'; readonly actor: Actor; readonly trackId?: number | undefined }
+  /** Staff, Home Assistant or the fleet: nobody's taste changes; refused while the music is silent. */
+  | { readonly by: 'staff'; readonly actor: Actor }
+  /** Enough guests voted the song `trackId` off: nothing happens once it has ended. */
+  | { readonly by: 'guests'; readonly trackId: number };
+
+/** What the kiosk's player requests use of the music: its taps, likes and skips. */
+export type KioskControls = Pick<MusicDirector, 'tap' | 'like' | 'unlike' | 'skip'>;
+
+/** What staff, Home Assistant and the fleet use of the music: its commands and what they read of it. */
+export type StaffControls = Pick<
+  MusicDirector,
+  | 'playback'
+  | 'queue'
+  | 'staffView'
+  | 'libraryFit'
+  | 'pause'
+  | 'resume'
+  | 'skip'
+  | 'setVolume'
+  | 'holdMood'
+  | 'releaseMood'
+  | 'playNow'
+  | 'playNext'
+  | 'unqueue'
+  | 'move'
+  | 'likePlaying'
+>;
 
 export interface MusicDirectorDeps {
   clock: Clock;
@@ -53,12 +98,16 @@ export interface MusicDirectorDeps {
 }
 
 /**
- * Reads the room and plays to it: follows `roomMoodChanged`, `libraryChanged`, `settingsChanged`,
- * the player's events and the music sources, and answers the kiosk's taps, likes and skips and the
- * guests' votes. Its parts each own their state: the aim (the room's mood or a held one, and the
- * emotion → mood table), the limits (quiet hours, silences, the volume), the queue (what plays and
- * what comes next; it announces `playbackChanged` and `suggestionsChanged`), and the staff
- * controls over them.
+ * The one owner of the music: reads the room and plays to it (follows `roomMoodChanged`,
+ * `libraryChanged`, `settingsChanged`, the player's events and the music sources), and carries out
+ * every command on the music, whoever asks: the kiosk's taps, likes and skips, staff's, Home
+ * Assistant's and the fleet's pause, skip, volume, held mood and picks, and the guests' votes. Each
+ * command is audited here with who acted (`auditFirst`: the line written first and taken back when
+ * the command is refused, so a full disk changes nothing; the volume, a pause and a resume are
+ * undone when their line cannot be written), and runs in the queue's turn. Its parts each keep a
+ * side of the state, calling only downward: the aim (the room's mood or a held one), the limits
+ * (quiet hours, silences, the volume), the queue (what plays and what comes next; it announces
+ * `playbackChanged` and `suggestionsChanged`); the memory writes them as one value (`music.live`).
  */
 export class MusicDirector implements Service {
   readonly name = 'music';
@@ -72,8 +121,12 @@ export class MusicDirector implements Service {
   readonly #limits: MusicLimits;
   /** What plays and what comes next, and every move on it, one at a time. */
   readonly #queue: MusicQueue;
-  /** The music as staff steer it. */
-  readonly #staff: StaffMusic;
+  /** What the staff's picks move (`staff-picks.ts`). */
+  readonly #picks: StaffPickParts;
+  /** Where each command's audit line is written. */
+  readonly #audit: AuditDeps;
+  /** Ends a held mood at its time. */
+  #holdTimer: Timer | undefined;
   /** The day plan in force, by the clock. */
   readonly #plans: DayPlanWatch;
   /** What staff and the music set, kept in the database as it changes: a restart puts it back. */
@@ -122,15 +175,8 @@ export class MusicDirector implements Service {
       plans: this.#plans,
       resume: () => this.#memory.takeResume(),
     });
-    this.#staff = new StaffMusic({
-      clock,
-      log,
-      player,
-      queue: this.#queue,
-      aim: this.#aim,
-      limits: this.#limits,
-      catalogue: this.#catalogue,
-    });
+    this.#picks = { clock, log, player, queue: this.#queue, limits: this.#limits, catalogue: this.#catalogue };
+    this.#audit = { audit: store.audit, clock };
   }
 
   async start(): Promise<void> {
@@ -176,7 +222,7 @@ export class MusicDirector implements Service {
     const kept = this.#memory.read();
     await queue.serial('start', async () => {
       const hold = this.#memory.putBack(kept);
-      if (hold !== null) this.#staff.keepHold(hold);
+      if (hold !== null) this.#keepHold(hold);
       if (kept.volume !== null) await this.#limits.setWanted(kept.volume);
       await this.#limits.applyMaxVolume();
       await this.#limits.applyCrossfade();
@@ -194,7 +240,7 @@ export class MusicDirector implements Service {
     this.#memory.remember({ force: true });
     this.#scheduleTimer?.cancel();
     this.#plans.stop();
-    this.#staff.stop();
+    this.#holdTimer?.cancel();
     this.#offSources?.();
     this.#offSources = undefined;
     await this.#queue.stop();
@@ -234,7 +280,7 @@ export class MusicDirector implements Service {
     const queue = this.#queue;
     return queue.serial('reload the library', async () => {
       this.#catalogue.reload();
-      if (await this.#dropBlocked()) return;
+      if (await queue.dropBlocked()) return;
       if (this.#deps.player.state().current === undefined && this.#deps.settings().autoplay && this.#limits.silence() === null) {
         await queue.playPick('mood');
       } else {
@@ -243,34 +289,16 @@ export class MusicDirector implements Service {
     });
   }
 
-  /** Songs blocked since they were queued leave the queue; a blocked song playing gives way to the song next. True when the song changed. */
-  async #dropBlocked(): Promise<boolean> {
-    const { player, log } = this.#deps;
-    const isBlocked = (item: QueueItem): boolean =>
-      this.#catalogue.blockedWhy({ id: item.track.id, artist: item.track.artist ?? '' }) !== null;
-    const { current, upcoming } = player.state();
-    if (upcoming.some(isBlocked)) await player.replaceUpcoming(upcoming.filter((i) => !isBlocked(i)).map(entryOf));
-    if (current === undefined || !isBlocked(current)) return false;
-    log.info({ trackId: current.track.id }, 'the song playing was blocked: the song next plays');
-    // The song shown next, started and awaited (a skip's bare `next` returns before mpv says the song
-    // changed, and what runs after it would read an empty player); a pick for the room when none is shown.
-    const shown = player.state().upcoming;
-    if (shown.length === 0) await this.#queue.playPick('mood');
-    else {
-      await player.play(shown.map(entryOf));
-      await this.#limits.afterChange(false);
-    }
-    // Nothing else could be picked: the blocked song still stops.
-    if (player.state().current?.key === current.key) await player.next();
-    return true;
-  }
-
   /**
    * A tap on a suggestion: plays that track now; with nobody signed in, not when it is far from the
    * mood followed now (`MB_ERR_PLAYER_MOOD`). The song it replaces ends as the signed-in person's skip, or, with
    * nobody signed in, as `switched` (no listener's skip: it teaches no taste).
    */
-  tap(trackId: number): Promise<{ trackId: number }> {
+  tap(trackId: number, actor: Actor): Promise<{ trackId: number }> {
+    return auditFirst(this.#audit, actor, 'player.tap', { trackId }, () => this.#tap(trackId));
+  }
+
+  #tap(trackId: number): Promise<{ trackId: number }> {
     return this.#queue.serial('play a tapped song', async () => {
       const user = this.#deps.listener();
       if (user === null && !this.#deps.settings().guestTaps) {
@@ -296,7 +324,20 @@ export class MusicDirector implements Service {
   }
 
   /** The signed-in person likes a track: remembered for their picks. */
-  like(trackId: number): Promise<{ trackId: number }> {
+  like(trackId: number, actor: Actor): Promise<{ trackId: number }> {
+    return auditFirst(this.#audit, actor, 'player.like', { trackId }, () => this.#like(trackId));
+  }
+
+  /** The person signed in at the kiosk likes the song playing, as `actor` asked (Home Assistant's like button). */
+  async likePlaying(actor: Actor): Promise<{ trackId: number }> {
+    const trackId = this.playback.trackId;
+    if (trackId === null) throw new RangeError('Expected a song playing to like, got none');
+    await this.#like(trackId);
+    recordAudit(this.#audit, actor, 'player.like', { detail: { trackId } });
+    return { trackId };
+  }
+
+  #like(trackId: number): Promise<{ trackId: number }> {
     return this.#queue.serial('like', async () => {
       const user = this.#signedIn('like a song');
       const track = this.#catalogue.playable(trackId);
@@ -311,7 +352,11 @@ export class MusicDirector implements Service {
    * The signed-in person takes a like back: their picks no longer lean toward the track. Resolves
    * with the track even when it was not liked, so a second tap changes nothing.
    */
-  unlike(trackId: number): Promise<{ trackId: number }> {
+  unlike(trackId: number, actor: Actor): Promise<{ trackId: number }> {
+    return auditFirst(this.#audit, actor, 'player.unlike', { trackId }, () => this.#unlike(trackId));
+  }
+
+  #unlike(trackId: number): Promise<{ trackId: number }> {
     return this.#queue.serial('unlike', async () => {
       const user = this.#signedIn('unlike a song');
       if (this.#deps.store.tracks.get(trackId) === undefined) throw MUSIC_REFUSALS.noSuchTrack(trackId);
@@ -321,14 +366,44 @@ export class MusicDirector implements Service {
     });
   }
 
-  /** The signed-in person skips the current track: remembered, and something else plays. */
-  skip(trackId?: number): Promise<{ trackId: number | null }> {
-    return this.#queue.serial('skip', async () => {
-      const user = this.#signedIn('skip a song');
+  /**
+   * Skips the song playing, whoever asks (`SkipBy`): the song next plays, as the screens show it (a
+   * song staff queued, a guest's request or the music's own pick). The person signed in at the
+   * kiosk skips it for their taste (refused with nobody signed in, or when the song they saw has
+   * ended); staff's skip changes nobody's taste and is refused while the music is silent; the
+   * guests' vote skips only the song it was cast on. Resolves with the song skipped, null when none was.
+   */
+  skip(ask: SkipBy): Promise<{ trackId: number | null }> {
+    if (ask.by === 'guests') return this.#skip(ask);
+    const playing = this.#deps.player.state().current?.track.id ?? null;
+    const detail = ask.by === 'staff' ? { trackId: playing } : ask.trackId === undefined ? {} : { trackId: ask.trackId };
+    return auditFirst(
+      this.#audit,
+      ask.actor,
+      'player.skip',
+      detail,
+      () => this.#skip(ask),
+      ({ trackId }) => ({ trackId }),
+    );
+  }
+
+  #skip(ask: SkipBy): Promise<{ trackId: number | null }> {
+    const what = ask.by === 'listener' ? 'skip' : ask.by === 'staff' ? 'skip for staff' : 'skip for the guests';
+    return this.#queue.serial(what, async () => {
       const current = this.#deps.player.state().current;
+      if (ask.by === 'guests' && current?.track.id !== ask.trackId) return { trackId: null };
+      if (ask.by === 'staff') {
+        const silence = this.#limits.silence();
+        if (silence !== null) throw MUSIC_REFUSALS.nothingToSkip(silence);
+      }
+      const user = ask.by === 'listener' ? this.#signedIn('skip a song') : null;
       if (current === undefined) return { trackId: null };
-      if (trackId !== undefined && trackId !== current.track.id) throw MUSIC_REFUSALS.alreadyEnded(current.track.id, trackId);
-      this.#deps.store.plays.recordFeedback({ userId: user.id, trackId: current.track.id, kind: 'skip', at: this.#deps.clock.now() });
+      if (ask.by === 'listener' && ask.trackId !== undefined && ask.trackId !== current.track.id) {
+        throw MUSIC_REFUSALS.alreadyEnded(current.track.id, ask.trackId);
+      }
+      if (user !== null) {
+        this.#deps.store.plays.recordFeedback({ userId: user.id, trackId: current.track.id, kind: 'skip', at: this.#deps.clock.now() });
+      }
       await this.#queue.skip();
       return { trackId: current.track.id };
     });
@@ -352,23 +427,140 @@ export class MusicDirector implements Service {
     });
   }
 
-  /** Enough guests voted "not this": the song playing (`trackId`) ends and the next plays. Resolves false when it already ended. */
-  skipForGuests(trackId: number): Promise<boolean> {
-    return this.#queue.serial('skip for the guests', async () => {
-      if (this.#deps.player.state().current?.track.id !== trackId) return false;
-      await this.#queue.skip();
-      return true;
-    });
-  }
-
-  /** The staff controls of the music (the admin routes, Home Assistant's skip). */
-  get staff(): StaffMusic {
-    return this.#staff;
-  }
-
   /** What plays now, as the screens show it. */
   get playback(): Playback {
     return this.#queue.playback;
+  }
+
+  /** What staff see of the music now: why it is silent, the volume asked for and its cap, a held mood. */
+  get staffView(): StaffMusicView {
+    const limits = this.#limits;
+    const { isPausedByStaff, wantedVolume } = limits;
+    return { silence: limits.silence(), isPausedByStaff, wantedVolume, volumeCap: limits.volumeCap(), hold: this.#aim.hold };
+  }
+
+  /** What plays and what is queued after it, in order. */
+  get queue(): { current: QueueItem | undefined; upcoming: readonly QueueItem[] } {
+    const { current, upcoming } = this.#deps.player.state();
+    return { current, upcoming };
+  }
+
+  /** How well the library serves each mood the room can be in, for the dashboard's warnings. */
+  libraryFit(): LibraryFit {
+    const catalogue = this.#catalogue;
+    return libraryFitOf(catalogue.recommender, this.#aim.emotionMoods(), catalogue.size, catalogue.notAnalysed);
+  }
+
+  /**
+   * Staff pause the music. It stays paused until `resume`: no rule of Moodbox's own (the room, the
+   * end of quiet hours, a tap at the kiosk) starts it again. Announces `playbackChanged`, even when
+   * the music was silent already (the pause itself is news to Home Assistant).
+   */
+  async pause(actor: Actor): Promise<void> {
+    const wasPaused = this.#limits.isPausedByStaff;
+    await this.#pauseForStaff(true);
+    await auditOrUndo(this.#audit, actor, 'player.pause', { detail: {} }, () =>
+      wasPaused ? Promise.resolve() : this.#pauseForStaff(false),
+    );
+  }
+
+  /** Ends a staff pause; the music plays again unless quiet hours or the schedule keep it silent (`silence` says why). */
+  async resume(actor: Actor): Promise<void> {
+    const wasPaused = this.#limits.isPausedByStaff;
+    await this.#pauseForStaff(false);
+    await auditOrUndo(this.#audit, actor, 'player.resume', { detail: {} }, () =>
+      wasPaused ? this.#pauseForStaff(true) : Promise.resolve(),
+    );
+  }
+
+  #pauseForStaff(isPaused: boolean): Promise<void> {
+    return this.#queue.serial(isPaused ? 'pause for staff' : 'resume for staff', async () => {
+      this.#limits.setPausedByStaff(isPaused);
+      this.#deps.log.info({}, isPaused ? 'music paused by staff' : 'music resumed by staff');
+      await this.#queue.applyLimits();
+      this.#queue.publishPlayer();
+    });
+  }
+
+  /** Sets the volume asked for (an integer 0–100); the maximum, the schedule and the idle volume still cap it. Resolves with the volume applied. */
+  async setVolume(volume: number, actor: Actor): Promise<number> {
+    const before = this.#limits.wantedVolume;
+    const set = (to: number): Promise<number> => this.#queue.serial('set the volume', () => this.#limits.setWanted(to));
+    const applied = await set(volume);
+    await auditOrUndo(this.#audit, actor, 'player.volume', { detail: { wanted: volume, applied } }, () => set(before));
+    return applied;
+  }
+
+  /**
+   * Staff hold the music to `label` for `minutes` (an integer 1–`MAX_HOLD_MINUTES`): the music
+   * follows that mood instead of the camera's, switching a song that does not fit it, and goes
+   * back to the room when the time is up or on `releaseMood`. The aim announces `moodHeld`, then `moodReleased`.
+   */
+  async holdMood(label: Emotion, minutes: number, actor: Actor): Promise<void> {
+    if (!isEmotion(label)) throw new RangeError(`Expected \`label\` to be an emotion, got \`${String(label)}\``);
+    if (!(Number.isInteger(minutes) && minutes >= 1 && minutes <= MAX_HOLD_MINUTES)) {
+      throw new RangeError(`Expected \`minutes\` to be an integer from 1 to ${MAX_HOLD_MINUTES}, got \`${minutes}\``);
+    }
+    const until = this.#deps.clock.now() + minutes * MINUTE_MS;
+    await auditFirst(this.#audit, actor, 'mood.hold', { label, minutes, until }, () =>
+      this.#queue.serial('hold a mood', async () => {
+        this.#keepHold({ label, until });
+        await this.#queue.follow();
+      }),
+    );
+  }
+
+  /** Follows the camera again at once; audited only when a mood was held. */
+  async releaseMood(actor: Actor): Promise<void> {
+    const held = this.#aim.hold;
+    const release = (): Promise<void> => this.#queue.serial('release the held mood', () => this.#release('staff'));
+    if (held === null) await release();
+    else await auditFirst(this.#audit, actor, 'mood.release', { label: held.label }, release);
+  }
+
+  /** Holds the music to `hold` with its timer, within a turn of the queue: the music follows it from the next move. */
+  #keepHold(hold: MoodHold): void {
+    const { clock } = this.#deps;
+    this.#aim.holdMood(hold.label, hold.until);
+    this.#holdTimer?.cancel();
+    this.#holdTimer = clock.setTimeout(
+      () => this.#queue.background('end a held mood', () => this.#release('expired')),
+      hold.until - clock.now(),
+    );
+  }
+
+  async #release(why: 'staff' | 'expired'): Promise<void> {
+    this.#holdTimer?.cancel();
+    this.#holdTimer = undefined;
+    if (this.#aim.releaseMood(why)) await this.#queue.follow();
+  }
+
+  /** Plays a song or station of the library now, as staff's choice (`MB_ERR_NOT_FOUND` for none such; refused while silent). */
+  playNow(trackId: number, actor: Actor): Promise<QueueItem> {
+    return auditFirst(this.#audit, actor, 'player.play-now', { trackId }, () => playNowForStaff(this.#picks, trackId), song);
+  }
+
+  /** Puts a song or station at the head of what comes next; a change of the room's mood never pushes it out. */
+  playNext(trackId: number, actor: Actor): Promise<QueueItem> {
+    return auditFirst(this.#audit, actor, 'player.play-next', { trackId }, () => playNextForStaff(this.#picks, trackId), song);
+  }
+
+  /** Takes a song staff queued out again (`MB_ERR_NOT_FOUND` once it started or left). */
+  unqueue(key: number, actor: Actor): Promise<QueueItem> {
+    const queued = this.queue.upcoming.find((i) => i.key === key);
+    const detail = queued === undefined ? { key } : song(queued);
+    return auditFirst(this.#audit, actor, 'player.unqueue', detail, () => unqueueForStaff(this.#picks, key), song);
+  }
+
+  /** Moves a song staff queued to `position` (0: next) among the songs staff queued (`MB_ERR_NOT_FOUND` once it started or left). */
+  move(key: number, position: number, actor: Actor): Promise<QueueItem> {
+    const queued = this.queue.upcoming.find((i) => i.key === key);
+    // Where it goes (1: next); the line is completed with where it went, a position past the last being the last.
+    const asked = { ...(queued === undefined ? { key } : song(queued)), position: position + 1 };
+    const place = (moved: QueueItem): number =>
+      this.queue.upcoming.filter((i) => i.reason === 'staff').findIndex((i) => i.key === moved.key) + 1;
+    const moving = (): Promise<QueueItem> => moveForStaff(this.#picks, key, position);
+    return auditFirst(this.#audit, actor, 'player.queue-move', asked, moving, (moved) => ({ ...song(moved), position: place(moved) }));
   }
 
   /** The player settings changed: a new maximum volume and crossfade apply in the player at once, the other limits too. */
@@ -388,4 +580,9 @@ export class MusicDirector implements Service {
     if (user === null) throw SIGN_IN_REFUSALS.toShapePicks(what);
     return user;
   }
+}
+
+/** What the audit says of a song: its id and its title, as it was then. */
+function song(queued: QueueItem): { trackId: number; title: string; key: number } {
+  return { trackId: queued.track.id, title: queued.track.title ?? '', key: queued.key };
 }

@@ -7,6 +7,7 @@ import type { MoodboxBus } from '../events.js';
 import { directorHarness, type DirectorHarness } from '../testing/director-harness.js';
 import { MusicDirector } from './music-director.js';
 import { MUSIC_STATE_KEY, POSITION_EVERY_MS, RESUME_WITHIN_MS } from './music-memory.js';
+import { actors } from '../store/audit.js';
 
 const MINUTE = 60_000;
 const MOODS = ['calm', 'upbeat', 'melancholic'] as const;
@@ -55,19 +56,19 @@ describe('what staff set survives a restart', () => {
   it('a 120-minute hold and the songs staff queued are the same after a restart, and the song resumes where it was', async () => {
     const h = await harness();
     const until = h.clock.now() + 120 * MINUTE;
-    await h.settle(h.director.staff.holdMood('sad', until));
+    await h.settle(h.director.holdMood('sad', 120, actors.admin(1)));
     const [first, second] = h.byMood.upbeat;
-    await h.settle(h.director.staff.playNext(first ?? 0));
-    await h.settle(h.director.staff.playNext(second ?? 0));
-    await h.settle(h.director.staff.setVolume(42));
+    await h.settle(h.director.playNext(first ?? 0, actors.admin(1)));
+    await h.settle(h.director.playNext(second ?? 0, actors.admin(1)));
+    await h.settle(h.director.setVolume(42, actors.admin(1)));
     h.clock.advance(47_000);
-    const before = { ...h.player.state(), staff: h.director.staff.staffView };
+    const before = { ...h.player.state(), staff: h.director.staffView };
     expect(before.upcoming.filter((i) => i.reason === 'staff').map((i) => i.track.id)).toEqual([second, first]);
 
     const { director, player } = await restart(h);
     const after = player.state();
-    expect(director.staff.staffView.hold).toEqual({ label: 'sad', until });
-    expect(director.staff.staffView.wantedVolume).toBe(42);
+    expect(director.staffView.hold).toEqual({ label: 'sad', until });
+    expect(director.staffView.wantedVolume).toBe(42);
     expect(after.current?.track.id).toBe(before.current?.track.id);
     // Resumed at its place: within the time the test let pass plus the one it was down, never from its start.
     expect(after.positionMs).toBeGreaterThanOrEqual(before.positionMs);
@@ -77,28 +78,28 @@ describe('what staff set survives a restart', () => {
     // The hold still ends when it was to end.
     h.clock.advance(until - h.clock.now() + 1);
     await h.settle();
-    expect(director.staff.staffView.hold).toBeNull();
+    expect(director.staffView.hold).toBeNull();
   });
 
   it('a staff pause holds after a restart, and the song it paused plays on where it was once staff resume', async () => {
     const h = await harness();
     h.clock.advance(30_000);
     const song = h.player.state().current?.track.id;
-    await h.settle(h.director.staff.pause());
+    await h.settle(h.director.pause(actors.admin(1)));
     const { director, player } = await restart(h);
-    expect(director.staff.staffView.isPausedByStaff).toBe(true);
+    expect(director.staffView.isPausedByStaff).toBe(true);
     expect(player.state().current).toBeUndefined();
-    await h.settle(director.staff.resume());
+    await h.settle(director.resume(actors.admin(1)));
     expect(player.state().current?.track.id).toBe(song);
     expect(player.state().positionMs).toBeGreaterThanOrEqual(30_000 - POSITION_EVERY_MS);
   });
 
   it('a hold that ended while the box was down is not put back, and a song stopped long ago is not resumed', async () => {
     const h = await harness();
-    await h.settle(h.director.staff.holdMood('sad', h.clock.now() + 10 * MINUTE));
+    await h.settle(h.director.holdMood('sad', 10, actors.admin(1)));
     h.clock.advance(90_000);
     const { director, player } = await restart(h, RESUME_WITHIN_MS + MINUTE);
-    expect(director.staff.staffView.hold).toBeNull();
+    expect(director.staffView.hold).toBeNull();
     // A pick for the room as it is now, from its start (the settling moves the clock a little).
     expect(player.state().current?.reason).toBe('mood');
     expect(player.state().positionMs).toBeLessThan(5_000);
@@ -109,7 +110,7 @@ describe('what staff set survives a restart', () => {
     await h.settle(h.director.stop());
     h.store.settings.set(MUSIC_STATE_KEY, { hold: { label: 'sad', until: 'never' }, staffQueue: ['x'] }, 1);
     const { director, player } = await restart(h);
-    expect(director.staff.staffView.hold).toBeNull();
+    expect(director.staffView.hold).toBeNull();
     expect(player.state().current).toBeDefined();
     expect(director.health().status).toBe('ready');
   });

@@ -21,6 +21,7 @@ import { openSqliteStore } from '../store/sqlite-store.js';
 import { SWITCH_AT_ONCE } from '../testing/director-harness.js';
 import { initialSnapshot } from '../testing/state.js';
 import { MusicDirector } from './music-director.js';
+import { actors } from '../store/audit.js';
 
 // Issue 58, "One next": the song the screens show as next (the dashboard and the kiosk read the
 // state projection; the guests' page its up next and times) is the song a staff skip, a guests'
@@ -186,7 +187,7 @@ describe('the song shown as next is the song that plays next', { timeout: 180_00
       }
       await nextShown(h, playing?.key ?? -1);
     };
-    const skip = () => move('staff skip', () => h.director.staff.next(), 'next');
+    const skip = () => move('staff skip', () => h.director.skip({ by: 'staff', actor: actors.admin(1) }), 'next');
     const vote = () => move('guests’ vote', () => h.guests.vote(phone, 'now', 'down'), 'next');
     const end = () => move('song’s end', async () => undefined, 'next');
     const room = (label: RoomMoodLabel, plays: 'none' | { fitting: string[] }) =>

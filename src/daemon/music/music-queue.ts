@@ -296,6 +296,27 @@ export class MusicQueue {
     await limits.afterChange(false);
   }
 
+  /** Songs blocked since they were queued leave the queue; a blocked song playing gives way to the song next. True when the song changed. */
+  async dropBlocked(): Promise<boolean> {
+    const { player, log, catalogue, limits } = this.#deps;
+    const isBlocked = (item: QueueItem): boolean => catalogue.blockedWhy({ id: item.track.id, artist: item.track.artist ?? '' }) !== null;
+    const { current, upcoming } = player.state();
+    if (upcoming.some(isBlocked)) await player.replaceUpcoming(upcoming.filter((i) => !isBlocked(i)).map(entryOf));
+    if (current === undefined || !isBlocked(current)) return false;
+    log.info({ trackId: current.track.id }, 'the song playing was blocked: the song next plays');
+    // The song shown next, started and awaited (a skip's bare `next` returns before mpv says the song
+    // changed, and what runs after it would read an empty player); a pick for the room when none is shown.
+    const shown = player.state().upcoming;
+    if (shown.length === 0) await this.playPick('mood');
+    else {
+      await player.play(shown.map(entryOf));
+      await limits.afterChange(false);
+    }
+    // Nothing else could be picked: the blocked song still stops.
+    if (player.state().current?.key === current.key) await player.next();
+    return true;
+  }
+
   /** The songs staff chose that wait after the song playing, in order. */
   staffPicks(): QueueEntry[] {
     return staffPicks(this.#deps.player.state().upcoming);

@@ -34,6 +34,7 @@ import { MusicDirector } from './music-director.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { until } from '../testing/daemon-process.js';
 import { initialSnapshot } from '../testing/state.js';
+import { actors } from '../store/audit.js';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {}, fatal() {}, trace() {} };
 // Songs change at once for the room: these tests are about Spotify's side of a change.
@@ -182,9 +183,9 @@ describe('Spotify at home, against the fake Spotify server', () => {
     await director.roomMoodChanged(roomMoodOf('neutral'));
     const first = await until(() => (nowPlaying()?.title === 'Slow River' ? nowPlaying() : undefined));
     signIn('Ann');
-    await director.like(first?.id ?? 0);
+    await director.like(first?.id ?? 0, actors.kiosk);
     expect(server.saved).toEqual(['t1']);
-    await director.skip(first?.id);
+    await director.skip({ by: 'listener', actor: actors.kiosk, trackId: first?.id });
     await until(() => (nowPlaying()?.title === 'Quiet Hills' ? true : undefined));
     expect(server.playback.contextUri).toBe('spotify:playlist:calm1');
     const plays = store.plays.list().items;

@@ -172,7 +172,7 @@ describe('stations', () => {
     const before = Date.now();
 
     // Connection refused: skipped at once.
-    await box.director.tap(ids['refused'] ?? 0);
+    await box.music.tap(ids['refused'] ?? 0, actors.kiosk);
     await until(() => (hub.snapshot().data.player.streamTitle === 'Still Here - On Air' ? true : undefined), 15_000);
     expect(hub.snapshot().data.player.nowPlaying?.id).toBe(ids['live']);
     const gone = box.stations.list().find((s) => s.trackId === ids['refused']);
@@ -182,11 +182,11 @@ describe('stations', () => {
     expect(store.plays.list({ limit: 10 }).items.find((p) => p.trackId === ids['refused'])?.outcome).toBe('failed');
 
     // A failing station is not played on request either, until it is tried again.
-    await expect(box.director.tap(ids['refused'] ?? 0)).rejects.toThrow('This station cannot play now');
+    await expect(box.music.tap(ids['refused'] ?? 0, actors.kiosk)).rejects.toThrow('This station cannot play now');
 
     // Connected, but no data within the timeout: skipped too, and the live station comes back.
     ids['silent'] = (await box.stations.add({ url: silent.url, name: 'Silent FM', moods: { calm: 1 } }, actors.admin(1))).trackId;
-    await box.director.tap(ids['silent'] ?? 0);
+    await box.music.tap(ids['silent'] ?? 0, actors.kiosk);
     await until(() => (box.stations.list().find((s) => s.trackId === ids['silent'])?.isFailing === true ? true : undefined), 15_000);
     expect(silent.connections).toBeGreaterThan(0);
     const back = await until(() => {
@@ -212,14 +212,14 @@ describe('stations', () => {
         ids['live'] = s.stations.save({ url: live.url, name: 'Live FM', moods: CALM, origin: 'admin' }).trackId;
       },
     });
-    const played = box.director.staff.playNow(ids['refused'] ?? 0);
+    const played = box.music.playNow(ids['refused'] ?? 0, actors.admin(1));
     await expect(played).rejects.toMatchObject({
       code: 'MB_ERR_PLAYER_STREAM',
       message: expect.stringMatching(/^Gone FM did not play: the stream could not be opened/) as string,
     });
     await until(() => (hub.snapshot().data.player.streamTitle === 'Still Here - On Air' ? true : undefined), 15_000);
     // Asked again while it is failing: refused at once, saying why.
-    await expect(box.director.staff.playNow(ids['refused'] ?? 0)).rejects.toMatchObject({ code: 'MB_ERR_PLAYER_NOT_ALLOWED' });
+    await expect(box.music.playNow(ids['refused'] ?? 0, actors.admin(1))).rejects.toMatchObject({ code: 'MB_ERR_PLAYER_NOT_ALLOWED' });
   });
 
   it('records a station whose server goes away mid-play as failed, marks it failing, and plays the next pick within 10 s', async () => {
@@ -245,7 +245,7 @@ describe('stations', () => {
         ids['live'] = s.stations.save({ url: live.url, name: 'Live FM', moods: CALM, origin: 'admin' }).trackId;
       },
     });
-    await box.director.tap(ids['dying'] ?? 0);
+    await box.music.tap(ids['dying'] ?? 0, actors.kiosk);
     await until(() => (hub.snapshot().data.player.streamTitle === 'Last Song - Fading' ? true : undefined), 15_000);
 
     // The station's server goes away.
@@ -265,7 +265,7 @@ describe('stations', () => {
     const why = await until(() => lines.find((l) => l['msg'] === 'nothing to play'), 15_000);
     expect(why['why']).toMatch(/^nothing in the library can play now: its stations are failing/);
     expect(lines.some((l) => JSON.stringify(l).includes('library is empty'))).toBe(false);
-    expect(box.director.health().detail).toMatch(/^nothing in the library can play now/);
+    expect(box.music.health().detail).toMatch(/^nothing in the library can play now/);
   });
 
   it('gives up on a station that trickles a byte at a time or never ends its headers, and plays the next pick', async () => {
@@ -290,12 +290,12 @@ describe('stations', () => {
     });
     const failing = (name: string) => box.stations.list().find((s) => s.trackId === ids[name] && s.isFailing);
     const liveAgain = () => until(() => (hub.snapshot().data.player.streamTitle === 'Still Here - On Air' ? true : undefined), 15_000);
-    await box.director.tap(ids['trickle'] ?? 0);
+    await box.music.tap(ids['trickle'] ?? 0, actors.kiosk);
     await until(() => failing('trickle'), 15_000);
     await liveAgain();
     // The next pick may have been the other stalling station, given up on too; else it is asked for.
     if (failing('headers') === undefined) {
-      await box.director.tap(ids['headers'] ?? 0);
+      await box.music.tap(ids['headers'] ?? 0, actors.kiosk);
       await until(() => failing('headers'), 15_000);
       await liveAgain();
     }
@@ -324,7 +324,7 @@ describe('stations', () => {
       },
     });
 
-    await box.director.tap(ids['pls'] ?? 0);
+    await box.music.tap(ids['pls'] ?? 0, actors.kiosk);
     const player = await until(() => {
       const p = hub.snapshot().data.player;
       return p.streamTitle === 'Second Mirror - Song' ? p : undefined;
@@ -334,7 +334,7 @@ describe('stations', () => {
     expect(box.stations.list().find((s) => s.trackId === ids['pls'])?.isFailing).toBe(false);
 
     // Another station replaces it: the playlist's play ends once, as switched (a tap by nobody signed in is no one's skip, issue 42), and the next one starts.
-    await box.director.tap(ids['m3u'] ?? 0);
+    await box.music.tap(ids['m3u'] ?? 0, actors.kiosk);
     await until(
       () => (hub.snapshot().data.player.nowPlaying?.id === ids['m3u'] && hub.snapshot().data.player.streamTitle ? true : undefined),
       15_000,
@@ -371,7 +371,7 @@ describe('stations', () => {
     expect(tube).toMatchObject({ kind: 'youtube', blocked: null });
 
     // The dead radio fails without yt-dlp; the next pick, the YouTube entry, plays through it.
-    await box.director.tap(gone.trackId);
+    await box.music.tap(gone.trackId, actors.kiosk);
     const player = await until(() => {
       const p = hub.snapshot().data.player;
       return p.nowPlaying?.id === tube.trackId && p.streamTitle === 'Lo-fi Girl - Beats to Relax' ? p : undefined;
@@ -398,7 +398,7 @@ describe('stations', () => {
       config: { site: { kind: 'business' } },
       seed: (s) => (id = s.stations.save({ url: m3u.url, name: 'Mixed Bag', moods: CALM, origin: 'admin' }).trackId),
     });
-    await box.director.tap(id);
+    await box.music.tap(id, actors.kiosk);
     await until(() => (hub.snapshot().data.player.streamTitle === 'Third Entry - On Air' ? true : undefined), 20_000);
     expect(hub.snapshot().data.player.nowPlaying?.id).toBe(id);
     expect(existsSync(calls)).toBe(false);
@@ -418,7 +418,7 @@ describe('stations', () => {
       config: { music: { allowPrivateStations: false } },
       seed: (s) => (id = s.stations.save({ url: m3u.url, name: 'Sneaky FM', moods: CALM, origin: 'admin' }).trackId),
     });
-    await box.director.tap(id);
+    await box.music.tap(id, actors.kiosk);
     await until(() => box.stations.list().find((s) => s.trackId === id && s.isFailing), 15_000);
     expect(m3u.connections).toBeGreaterThan(0);
     expect(inside.connections).toBe(0);
@@ -460,9 +460,10 @@ describe('stations', () => {
       },
     });
     // Each is tapped, or played as the next pick when the other fails first; both fail, reaching nothing inside.
-    await box.director.tap(ids.redirect);
+    await box.music.tap(ids.redirect, actors.kiosk);
     await until(() => box.stations.list().find((s) => s.trackId === ids.redirect && s.isFailing), 15_000);
-    if (box.stations.list().some((s) => s.trackId === ids.m3u && !s.isFailing)) await box.director.tap(ids.m3u).catch(() => undefined);
+    if (box.stations.list().some((s) => s.trackId === ids.m3u && !s.isFailing))
+      await box.music.tap(ids.m3u, actors.kiosk).catch(() => undefined);
     await until(() => box.stations.list().find((s) => s.trackId === ids.m3u && s.isFailing), 15_000);
     expect(redirect.connections).toBeGreaterThan(0);
     expect(m3u.connections).toBeGreaterThan(0);

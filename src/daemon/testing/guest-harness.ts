@@ -104,7 +104,7 @@ export async function guestHarness(
     guests,
     blocks,
     hub,
-    music: director,
+    kiosk: director,
     ...options.network,
     ...(options.config === undefined ? {} : { config: options.config }),
   });

@@ -18,10 +18,9 @@ import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import type { RfidReader } from '../rfid/rfid-reader.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { LibraryService } from '../music/library-service.js';
-import { KioskCommands, type KioskMusic } from '../music/kiosk-commands.js';
-import { MusicCommands, type StaffControls } from '../music/music-commands.js';
+import type { KioskControls, StaffControls } from '../music/music-director.js';
 import { FakeClock } from './fake-clock.js';
-import { FakeMusicControls } from './fake-music-controls.js';
+import { auditedMusic, FakeMusicControls, type KioskMusic } from './fake-music-controls.js';
 import { initialSnapshot } from './state.js';
 import { actors } from '../store/audit.js';
 
@@ -53,14 +52,16 @@ export async function buildTestServer(
     dataDir?: string;
     services?: ServiceHealthView[];
     uiDir?: string;
-    /** @default a `FakeMusicControls` */
+    /** A stand-in for the music's answers to the kiosk, audited as the music does. @default a `FakeMusicControls` */
     music?: KioskMusic;
+    /** The music itself for the kiosk's requests (it audits them), in place of a stand-in. */
+    kiosk?: KioskControls;
     library?: ServerDeps['library'];
     modelPath?: string;
     preview?: ServerDeps['preview'];
     faces?: ServerDeps['faces'];
     hub?: StateHub;
-    /** The director's staff controls: the server gets them as audited commands (`MusicCommands`). */
+    /** The music's commands and state for staff (the music director, which audits them). */
     staff?: StaffControls;
     restart?: ServerDeps['restart'];
     spotify?: ServerDeps['spotify'];
@@ -122,12 +123,12 @@ export async function buildTestServer(
       services: () => options.services ?? [{ name: 'database', status: 'ready' }],
       version: '1.2.3',
       ...(options.uiDir === undefined ? {} : { uiDir: options.uiDir }),
-      music: new KioskCommands({ music: options.music ?? new FakeMusicControls(), audit: store.audit, clock }),
+      music: options.kiosk ?? auditedMusic(options.music ?? new FakeMusicControls(), { audit: store.audit, clock }),
       ...(options.library === undefined ? {} : { library: options.library }),
       ...(options.modelPath === undefined ? {} : { modelPath: options.modelPath }),
       ...(options.preview === undefined ? {} : { preview: options.preview }),
       ...(options.faces === undefined ? {} : { faces: options.faces }),
-      staff: options.staff === undefined ? undefined : new MusicCommands({ staff: options.staff, audit: store.audit, clock }),
+      staff: options.staff,
       trackMoods: new LibraryService(
         {
           scanner: { scan: () => Promise.reject(new Error('Expected no scan in a server test')) },

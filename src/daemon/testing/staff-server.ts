@@ -93,7 +93,7 @@ export async function serveToStaff(options: {
   const server = await buildTestServer({
     clock,
     store,
-    staff: director.staff,
+    staff: director,
     restart,
     config,
     ...(blocks === undefined ? {} : { blocks }),

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GuestRequest, GuestState } from '../contract.js';
 import { guestHarness, type GuestHarness } from '../../testing/guest-harness.js';
+import { actors } from '../../store/audit.js';
 
 // Issue 41: the guest page read what plays from the live player and the rest from the screens' state,
 // so two sources answered "what is playing". It now reads the screens' projection, as the kiosk,
@@ -34,7 +35,7 @@ describe('the guest page and the screens read one state', () => {
     // Staff play a song now: every screen says so.
     const playing = screens().nowPlaying?.id;
     const chosen = h.byMood.mellow.find((id) => id !== playing && id !== screens().next?.id) ?? 0;
-    await h.settle(h.director.staff.playNow(chosen));
+    await h.settle(h.director.playNow(chosen, actors.admin(1)));
     expect(screens().nowPlaying).toMatchObject({ id: chosen, why: 'chosen by staff' });
     expect((await guestState(h)).nowPlaying).toMatchObject({ track: { id: chosen }, why: 'chosen by staff', isGuestRequest: false });
   });

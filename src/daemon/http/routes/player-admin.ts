@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { MusicCommands } from '../../music/music-commands.js';
+import type { StaffControls } from '../../music/music-director.js';
 import type { StoreReads } from '../../store/store-reads.js';
 import type { QueueItem } from '../../../player/play-queue.js';
 import { STREAM_SOURCE } from '../../../player/streams/stream-url.js';
@@ -21,7 +21,7 @@ import type { Actor } from '../../store/store-reads.js';
 
 export interface PlayerAdminRoutesOptions {
   /** The music's commands, audited with the admin as the actor. */
-  staff: MusicCommands;
+  staff: StaffControls;
   store: Pick<StoreReads, 'tracks'>;
   /**
    * Restarts the daemon for `actor` (audited): it stops cleanly and exits with a code its service
@@ -34,13 +34,12 @@ export interface PlayerAdminRoutesOptions {
  * Staff controls of the music (admin): play and pause, skip, the volume within the maximum and the
  * schedule, a mood held for a chosen time and its release, songs chosen to play now or next and
  * taken out of the queue again, how well the library fits each mood; and a restart of the daemon
- * for settings that need one. The commands write the audit log with the admin as the actor (`MusicCommands`);
+ * for settings that need one. The commands write the audit log with the admin as the actor (`MusicDirector`);
  * the volume, a pause and a resume are undone when their audit cannot be written (a full disk), so that their
  * 507 means nothing changed.
  */
 export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptions> = async (app, deps) => {
-  const { staff: commands, store } = deps;
-  const staff = commands.staff;
+  const { staff, store } = deps;
   const item = (queued: QueueItem) => {
     const track = store.tracks.get(queued.track.id);
     return {
@@ -91,7 +90,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       schema: { operationId: 'pauseMusic', tags: ['admin'], summary: 'Pause the music until staff resume it', response },
     },
     async (request) => {
-      await commands.pause(request.adminActor);
+      await staff.pause(request.adminActor);
       return view();
     },
   );
@@ -107,7 +106,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       },
     },
     async (request) => {
-      await commands.resume(request.adminActor);
+      await staff.resume(request.adminActor);
       return view();
     },
   );
@@ -123,7 +122,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       },
     },
     async (request) => {
-      return commands.skip(request.adminActor);
+      return staff.skip({ by: 'staff', actor: request.adminActor });
     },
   );
 
@@ -139,7 +138,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       },
     },
     async (request) => {
-      await commands.setVolume(request.body.volume, request.adminActor);
+      await staff.setVolume(request.body.volume, request.adminActor);
       return view();
     },
   );
@@ -156,7 +155,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       },
     },
     async (request) => {
-      await commands.holdMood(request.body.label, request.body.minutes, request.adminActor);
+      await staff.holdMood(request.body.label, request.body.minutes, request.adminActor);
       return view();
     },
   );
@@ -167,7 +166,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       schema: { operationId: 'releaseMood', tags: ['admin'], summary: 'Follow the camera again at once', response },
     },
     async (request) => {
-      await commands.releaseMood(request.adminActor);
+      await staff.releaseMood(request.adminActor);
       return view();
     },
   );
@@ -185,7 +184,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       },
     },
     async (request) => {
-      await commands.playNow(request.body.trackId, request.adminActor);
+      await staff.playNow(request.body.trackId, request.adminActor);
       return view();
     },
   );
@@ -202,7 +201,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       },
     },
     async (request) => {
-      await commands.playNext(request.body.trackId, request.adminActor);
+      await staff.playNext(request.body.trackId, request.adminActor);
       return view();
     },
   );
@@ -219,7 +218,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       },
     },
     async (request) => {
-      await commands.unqueue(request.params.key, request.adminActor);
+      await staff.unqueue(request.params.key, request.adminActor);
       return view();
     },
   );
@@ -237,7 +236,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       },
     },
     async (request) => {
-      await commands.move(request.params.key, request.body.position, request.adminActor);
+      await staff.move(request.params.key, request.body.position, request.adminActor);
       return view();
     },
   );

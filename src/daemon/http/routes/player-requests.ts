@@ -5,16 +5,16 @@ import type { ClientRequests } from '../contract.js';
 import type { WsContext, WsHandlers } from '../ws.js';
 import type { TapLimiter } from '../tap-limiter.js';
 import type { GuestService } from '../../guests/guest-service.js';
-import type { KioskCommands } from '../../music/kiosk-commands.js';
+import type { KioskControls } from '../../music/music-director.js';
 import { actors, type Actor } from '../../store/store-reads.js';
 
 /**
- * What the kiosk's player requests need of the music: the kiosk's commands (`KioskCommands`: the
- * director's taps, audited with who tapped). Each method MAY throw a `MoodboxError`
+ * What the kiosk's player requests need of the music: its taps, likes and skips (`MusicDirector`,
+ * which audits each with who tapped). Each method MAY throw a `MoodboxError`
  * (`MB_ERR_NOT_FOUND` for an unknown track, `MB_ERR_PLAYER_NOT_ALLOWED`, `MB_ERR_AUTH_REQUIRED`),
  * which the kiosk shows as it is.
  */
-export type MusicControls = Pick<KioskCommands, 'tap' | 'like' | 'unlike' | 'skip'>;
+export type MusicControls = KioskControls;
 
 export interface PlayerRequestsDeps {
   music: MusicControls;
@@ -79,7 +79,7 @@ export function playerRequests({ music, presence, taps, guests }: PlayerRequests
     'player/skip': async (data, context) => {
       const actor = person(context, 'skip a song');
       presence.touch();
-      return music.skip(data?.trackId, actor);
+      return music.skip({ by: 'listener', actor, trackId: data?.trackId });
     },
   };
 }

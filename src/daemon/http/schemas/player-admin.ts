@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { EMOTIONS } from '../../../kernel/room-mood.js';
-import { MAX_HOLD_MINUTES } from '../../music/music-commands.js';
+import { MAX_HOLD_MINUTES } from '../../music/music-aim.js';
 import { SaidSchema } from './guest.js';
 
 export const MoodHoldSchema = Type.Object({
