@@ -28,7 +28,7 @@ export function checkGuests(
     return {
       name: 'guests',
       status: 'ok',
-      message: `guest requests are off (\`guests.requests\`: ${guests.requests}${guests.requests === 'auto' ? ', off at a business' : ''}): turn them on in Settings → Kiosk to let guests ask for songs from their phones`,
+      message: `guest requests are off (\`guests.requests\`: ${guests.requests}${guests.requests === 'auto' ? ', off at a business' : ''}): turn them on in the admin panel (Settings › Guests) to let guests ask for songs from their phones`,
     };
   }
   const url = guestUrlOf({ isOpen, publicUrl: server.publicUrl, host: server.host, port: server.port, ...network });

@@ -17,6 +17,7 @@ import { AuthService, authOptionsFrom } from '../people/auth-service.js';
 import { FirstRun } from '../people/first-run.js';
 import { SignInThrottle } from '../people/throttle.js';
 import { actors } from '../store/audit.js';
+import { AUDIO_EXTENSIONS } from '../../player/library/scanner-walk.js';
 
 function machine(options: { devices?: string[]; model?: 'ok' | 'tampered' | 'missing'; config?: object } = {}) {
   const root = mkdtempSync(join(tmpdir(), 'moodbox-doctor-'));
@@ -333,9 +334,35 @@ describe('moodbox doctor', () => {
     writeFileSync(join(music, 'two.mp3'), '');
     writeFileSync(join(music, 'cover.jpg'), '');
     const ok = await runDoctor({ ...m, configFile: rewrite(m.configFile, { library: { folders: [music] } }) });
-    expect(byName(ok, 'music')).toEqual({ name: 'music', status: 'ok', message: `${music}: 2 audio files` });
+    expect(byName(ok, 'music')).toEqual({ name: 'music', status: 'ok', message: `${music} (in the configuration file): 2 audio files` });
     const missing = await runDoctor({ ...m, configFile: rewrite(m.configFile, { library: { folders: [join(music, 'nope')] } }) });
     expect(byName(missing, 'music')).toMatchObject({ status: 'fail', message: expect.stringContaining('missing or not readable') });
+  });
+
+  // Issue 82: the doctor warned about the file's empty folder and never named the one added in the
+  // panel; it names every folder the daemon scans, and where each was set.
+  it('names every music folder, those the admin panel added too, and says where each was set', async () => {
+    const m = machine();
+    const dataDir = (JSON.parse(readFileSync(m.configFile, 'utf8')) as { dataDir: string }).dataDir;
+    const [fromFile, added, addedEmpty] = ['file-music', 'panel-music', 'panel-empty'].map((f) => join(m.installDir, f));
+    for (const folder of [fromFile, added, addedEmpty]) mkdirSync(folder ?? '', { recursive: true });
+    writeFileSync(join(added ?? '', 'one.mp3'), '');
+    rewrite(m.configFile, { library: { folders: [fromFile] } });
+    const store = openSqliteStore({ clock: new FakeClock(), log: { info() {}, warn() {} } }, { path: join(dataDir, 'moodbox.db') });
+    store.settings.set(OVERRIDES_KEY, { library: { folders: [fromFile, added, addedEmpty] } }, 1);
+    store.close();
+    expect(byName(await runDoctor(m), 'music')).toEqual({
+      name: 'music',
+      status: 'warn',
+      message: `no audio files in ${fromFile} (in the configuration file), ${addedEmpty} (added in the admin panel); ${added} (added in the admin panel): 1 audio file`,
+      fix: `copy music there (${AUDIO_EXTENSIONS.join(' ')}), then rescan from the admin panel (Settings › Music › Music folders)`,
+    });
+  });
+
+  it('says where in the admin panel guests’ requests are turned on: Settings › Guests', async () => {
+    const guests = byName(await runDoctor(machine({ config: { site: { kind: 'business' } } })), 'guests');
+    expect(guests.message).toContain('turn them on in the admin panel (Settings › Guests)');
+    expect(guests.message).not.toContain('Kiosk');
   });
 
   it('reports a bad configuration as the only problem, with its field', async () => {

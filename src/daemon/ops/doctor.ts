@@ -50,6 +50,7 @@ export async function runDoctor(
     return [{ name: 'config', status: 'fail', message, fix: 'correct the configuration file; each problem names its field' }];
   }
   // The settings saved from the admin panel apply on top of the file: check what the daemon will run with.
+  const fileFolders = config.library.folders;
   const saved = savedSettings(config, options.configFile, env);
   config = saved.config;
   const isDemo = options.configFile === undefined && env['MOODBOX_CONFIG'] === undefined;
@@ -66,7 +67,7 @@ export async function runDoctor(
     checkMpv(config),
     checkAudio(config, ctx),
     ...(config.player.audioOutput === SNAPCAST ? [checkSnapcastPipe(config)] : []),
-    checkMusic(config, ctx),
+    checkMusic(config, fileFolders, ctx),
     ...(config.music.youtube ? [checkYtDlp(ctx)] : []),
     ...(config.site.kind === 'home' && config.spotify.clientId !== '' ? [checkSpotify(config)] : []),
     checkDatabase(config),
@@ -233,37 +234,60 @@ function checkSnapcastPipe(config: Config): Check {
 /** Audio files counted in a music folder before the check stops counting. */
 const MUSIC_COUNT_LIMIT = 10_000;
 
-function checkMusic(config: Config, ctx: DoctorEnv): Check {
+/**
+ * Every music folder the daemon will scan, those of the configuration file and those added in the
+ * admin panel (`fileFolders`: the file's own), each with its audio files counted and where it was
+ * set: one missing fails, an empty one warns, and neither hides the others.
+ */
+function checkMusic(config: Config, fileFolders: readonly string[], ctx: DoctorEnv): Check {
   const name = 'music';
+  const inFile = new Set(fileFolders.map((f) => installPath(f, ctx.installDir)));
   const folders = config.library.folders.map((f) => installPath(f, ctx.installDir));
   if (folders.length === 0) {
-    return { name, status: 'warn', message: 'no music folder configured', fix: 'set library.folders to the folders of music to play' };
+    return {
+      name,
+      status: 'warn',
+      message: 'no music folder configured',
+      fix: `add one in the admin panel (${PANEL_FOLDERS}), or set library.folders in the configuration file`,
+    };
   }
   const found: string[] = [];
+  const missing: string[] = [];
+  const empty: string[] = [];
   for (const folder of folders) {
+    const named = `${folder} (${inFile.has(folder) ? 'in the configuration file' : 'added in the admin panel'})`;
     try {
       accessSync(folder, constants.R_OK | constants.X_OK);
     } catch {
-      return {
-        name,
-        status: 'fail',
-        message: `music folder ${folder} is missing or not readable`,
-        fix: 'create it, or make it readable by the user Moodbox runs as (the `moodbox` user under systemd), or fix library.folders',
-      };
+      missing.push(named);
+      continue;
     }
     const count = countAudio(folder, MUSIC_COUNT_LIMIT);
-    found.push(`${folder}: ${count >= MUSIC_COUNT_LIMIT ? `${MUSIC_COUNT_LIMIT}+` : count} audio files`);
-    if (count === 0) {
-      return {
-        name,
-        status: 'warn',
-        message: `no audio files in ${folder}`,
-        fix: `copy music there (${AUDIO_EXTENSIONS.join(' ')}), then rescan from the admin panel`,
-      };
-    }
+    if (count === 0) empty.push(named);
+    else found.push(`${named}: ${count >= MUSIC_COUNT_LIMIT ? `${MUSIC_COUNT_LIMIT}+` : count} audio file${count === 1 ? '' : 's'}`);
+  }
+  const others = found.length === 0 ? '' : `; ${found.join('; ')}`;
+  if (missing.length > 0) {
+    return {
+      name,
+      status: 'fail',
+      message: `music folder ${missing.join(', ')} is missing or not readable${empty.length === 0 ? '' : `; no audio files in ${empty.join(', ')}`}${others}`,
+      fix: `create it, or make it readable by the user Moodbox runs as (the \`moodbox\` user under systemd), or change the folders (${PANEL_FOLDERS}, or library.folders in the configuration file)`,
+    };
+  }
+  if (empty.length > 0) {
+    return {
+      name,
+      status: 'warn',
+      message: `no audio files in ${empty.join(', ')}${others}`,
+      fix: `copy music there (${AUDIO_EXTENSIONS.join(' ')}), then rescan from the admin panel (${PANEL_FOLDERS})`,
+    };
   }
   return { name, status: 'ok', message: found.join('; ') };
 }
+
+/** Where the admin panel chooses the music folders, as its tabs name it. */
+const PANEL_FOLDERS = 'Settings › Music › Music folders';
 
 function countAudio(dir: string, limit: number): number {
   let count = 0;
