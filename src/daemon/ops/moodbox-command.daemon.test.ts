@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, cpSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertRoot, ScratchRoot, SERVICE_USER, serviceUser, shellQuote as quote } from '../testing/scratch-root.js';
 
 // The `moodbox` command an installed box has on its PATH (systemd/moodbox-command.sh), installed
 // by scripts/system-files.sh as `setup.sh install` and `update` install it, into a scratch box's
@@ -13,13 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // given (`--exit=N`).
 
 const REPO = join(import.meta.dirname, '..', '..', '..');
-const SERVICE_USER = 'nobody';
 /** A user who is neither root nor the service user, with no name on this machine. */
 const SOMEONE = 54321;
-const isRoot = process.getuid?.() === 0;
-
-const id = (flag: string, user: string): number => Number(spawnSync('id', [flag, user], { encoding: 'utf8' }).stdout.trim());
-const quote = (value: string): string => `'${value.replaceAll("'", "'\\''")}'`;
 
 /** What the stand-in for node saw. */
 interface Seen {
@@ -34,14 +29,11 @@ interface Seen {
   readable: Record<string, boolean>;
 }
 
-const root = mkdtempSync(join(tmpdir(), 'moodbox-command-'));
+const scratch = ScratchRoot.make('moodbox-command-');
+const root = scratch.root;
 const prefix = join(root, 'prefix');
-const system = {
-  units: join(root, 'etc-systemd-system'),
-  rules: join(root, 'etc-udev-rules.d'),
-  libexec: join(root, 'usr-local', 'libexec'),
-  run: join(root, 'no-systemd'),
-};
+/** The system's folders; systemd does not run this box. */
+const system = scratch.systemFolders({ isSystemd: false });
 const command = join(root, 'usr-local', 'bin', 'moodbox');
 /** The tools the command may use, with sudo (a stand-in that says how it was asked) or without. */
 const tools = { withSudo: join(root, 'tools-sudo'), withoutSudo: join(root, 'tools') };
@@ -53,10 +45,8 @@ const shared = join(root, 'shared');
 const rootsOwn = join(root, 'roots-own');
 
 beforeAll(() => {
-  if (!isRoot) throw new Error('Expected to run as root, as `sudo scripts/setup.sh install` does (CI does): run the suite as root');
-  chmodSync(root, 0o755);
-  for (const dir of [...Object.values(system).filter((dir) => dir !== system.run), tools.withSudo, tools.withoutSudo, stubs, work])
-    mkdirSync(dir, { recursive: true, mode: 0o755 });
+  assertRoot('sudo scripts/setup.sh install');
+  for (const dir of [tools.withSudo, tools.withoutSudo, stubs, work]) mkdirSync(dir, { recursive: true, mode: 0o755 });
   writeFileSync(join(stubs, 'udevadm'), '#!/bin/sh\n', { mode: 0o755 });
   mkdirSync(rootsOwn, { mode: 0o700 });
   mkdirSync(shared);
@@ -92,7 +82,7 @@ process.exitCode = exit === undefined ? 0 : Number(exit.slice('--exit='.length))
     unit,
     text
       .replace(/^User=moodbox$/m, `User=${SERVICE_USER}`)
-      .replace(/^Group=moodbox$/m, `Group=${spawnSync('id', ['-gn', SERVICE_USER], { encoding: 'utf8' }).stdout.trim()}`)
+      .replace(/^Group=moodbox$/m, `Group=${serviceUser().group}`)
       .replace(/^ExecStart=\/usr\/bin\/node /m, `ExecStart=${standIn} `),
   );
   // The tools, as links: sudo is on the PATH only where a test puts it.
@@ -102,7 +92,7 @@ process.exitCode = exit === undefined ? 0 : Number(exit.slice('--exit='.length))
   }
   writeFileSync(join(tools.withSudo, 'sudo'), `#!/bin/bash\nprintf 'sudo'\nprintf ' [%s]' "$@"\n`, { mode: 0o755 });
 });
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(() => scratch.remove());
 
 /** Sources scripts/system-files.sh with the scratch box's folders and runs SCRIPT, as root. */
 function systemFiles(script: string): { status: number | null; stdout: string; stderr: string } {
@@ -170,8 +160,8 @@ describe('the moodbox command (systemd/moodbox-command.sh), installed into a scr
     const got = await seen(['doctor', '--json'], {
       env: { TERM: 'xterm-256color', LANG: 'de_DE.UTF-8', CALLER_ONLY: 'x', RUNTIME_DIRECTORY: '/run/x', NODE_OPTIONS: '--inspect' },
     });
-    expect(got.uid).toBe(id('-u', SERVICE_USER));
-    expect(got.gid).toBe(id('-g', SERVICE_USER));
+    expect(got.uid).toBe(serviceUser().uid);
+    expect(got.gid).toBe(serviceUser().gid);
     expect([...got.groups].sort()).toEqual(
       spawnSync('id', ['-G', SERVICE_USER], { encoding: 'utf8' }).stdout.trim().split(' ').map(Number).sort(),
     );
@@ -214,14 +204,14 @@ describe('the moodbox command (systemd/moodbox-command.sh), installed into a scr
       expect(got.env).toMatchObject({ MOODBOX_CONFIG: '/etc/moodbox/config.json', STATE_DIRECTORY: '/var/lib/moodbox', USER: 'root' });
     }
     const other = await seen(['doctor', '--config', './backup.db'], { cwd: rootsOwn });
-    expect(other.uid).toBe(id('-u', SERVICE_USER));
+    expect(other.uid).toBe(serviceUser().uid);
     expect(other.readable).toEqual({ './backup.db': false });
   });
 
   it('as root, backs up as the service user, which reads the data folder, and says so before it starts where that user cannot write', async () => {
     for (const args of [['backup'], ['backup', './copy.db'], ['backup', '--config', '/etc/other.json', 'copy.db']]) {
       const got = await seen(args, { cwd: shared });
-      expect(got.uid, args.join(' ')).toBe(id('-u', SERVICE_USER));
+      expect(got.uid, args.join(' ')).toBe(serviceUser().uid);
       expect(got.cwd).toBe(shared);
     }
     for (const [cwd, args, folder] of [
@@ -240,8 +230,8 @@ describe('the moodbox command (systemd/moodbox-command.sh), installed into a scr
   });
 
   it('as the service user, runs the command as it is, without sudo', async () => {
-    const uid = id('-u', SERVICE_USER);
-    const got = await seen(['user', 'list', '--json'], { uid, gid: id('-g', SERVICE_USER) });
+    const uid = serviceUser().uid;
+    const got = await seen(['user', 'list', '--json'], { uid, gid: serviceUser().gid });
     expect(got.uid).toBe(uid);
     expect(got.argv).toEqual([join(prefix, 'dist/daemon/cli.js'), 'user', 'list', '--json']);
     expect(got.env).toMatchObject({ MOODBOX_CONFIG: '/etc/moodbox/config.json', STATE_DIRECTORY: '/var/lib/moodbox' });

@@ -1,34 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  chownSync,
-  existsSync,
-  lchownSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readLastUpdate } from './last-update.js';
+import { assertRoot, ScratchRoot, SERVICE_USER, serviceUser } from '../testing/scratch-root.js';
 
 const REPO = join(import.meta.dirname, '..', '..', '..');
 const UPDATE = join(REPO, 'scripts', 'update.sh');
-// An unprivileged user every Debian has, as the service user: the steps run as it, as they would as moodbox.
-const SERVICE_USER = 'nobody';
-const isRoot = process.getuid?.() === 0;
-const roots: string[] = [];
+const roots: ScratchRoot[] = [];
 
 afterEach(() => {
-  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
+  for (const root of roots.splice(0)) root.remove();
 });
 
 /** Owner, group, mode and content of a file, or of a folder and its entries: what a planted link must not change. */
@@ -49,21 +32,15 @@ function snapshot(path: string): { uid: number; gid: number; mode: number; conte
  * SCRIPT (its steps) as root with the box's folders in place of the appliance's.
  */
 function box() {
-  const root = mkdtempSync(join(tmpdir(), 'moodbox-update-links-'));
-  roots.push(root);
-  chmodSync(root, 0o755);
-  const { uid, gid } = serviceUser();
+  const scratch = ScratchRoot.make('moodbox-update-links-');
+  roots.push(scratch);
+  const root = scratch.root;
   const victimDir = join(root, 'victim');
   mkdirSync(victimDir, { mode: 0o755 });
   writeFileSync(join(victimDir, 'moodbox.service'), '[Service]\nUser=root\n', { mode: 0o644 });
   const victimFile = join(root, 'victim-file');
   writeFileSync(victimFile, 'precious\n', { mode: 0o600 });
-  const state = join(root, 'state');
-  mkdirSync(state, { mode: 0o750 });
-  const db = new Database(join(state, 'moodbox.db'));
-  db.exec("CREATE TABLE songs (title TEXT); INSERT INTO songs VALUES ('one')");
-  db.close();
-  for (const path of [state, join(state, 'moodbox.db')]) chownSync(path, uid, gid);
+  const { state } = scratch.stateFolder();
   const config = join(root, 'config.json');
   writeFileSync(config, '{}\n', { mode: 0o644 });
   const updates = join(root, 'updates');
@@ -75,7 +52,7 @@ function box() {
     victimFile,
     plant: (name: string, target: string): void => {
       symlinkSync(target, join(state, name));
-      lchownSync(join(state, name), uid, gid);
+      scratch.own(join(state, name));
     },
     run: (script: string): { status: number | null; stdout: string; stderr: string } => {
       const result = spawnSync(
@@ -97,17 +74,9 @@ function box() {
   };
 }
 
-function serviceUser(): { uid: number; gid: number } {
-  const id = (flag: string): number => Number(spawnSync('id', [flag, SERVICE_USER], { encoding: 'utf8' }).stdout.trim());
-  return { uid: id('-u'), gid: id('-g') };
-}
-
 // The update runs as root (`sudo scripts/setup.sh update`), and so must its steps here.
 describe("the update's steps in the service user's state folder (as root)", () => {
-  beforeAll(() => {
-    // A missing capability fails the run, as a missing tool does: nothing here is skipped.
-    if (!isRoot) throw new Error('Expected to run as root, as `sudo scripts/setup.sh update` does (CI does): run the suite as root');
-  });
+  beforeAll(() => assertRoot('sudo scripts/setup.sh update'));
 
   it('follow none of the links planted there: the backup stops at what the user may write, and the record goes to root’s folder', () => {
     const { state, updates, victimDir, victimFile, plant, run } = box();

@@ -1,19 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import {
-  chmodSync,
-  chownSync,
-  cpSync,
-  existsSync,
-  lchownSync,
-  linkSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,6 +12,7 @@ import { checkVersion } from './doctor-version.js';
 import { readLastUpdate } from './last-update.js';
 import { LISTEN_FILE, writeListenFile } from './listen-file.js';
 import { DaemonProcess, writeConfig } from '../testing/daemon-process.js';
+import { assertRoot, ScratchRoot, SERVICE_USER, shellQuote as quote } from '../testing/scratch-root.js';
 
 // scripts/update.sh's steps, sourced and run as root (as `sudo scripts/setup.sh update` runs them)
 // against a scratch box: the service user's folders (with `nobody` as that user), root's folders,
@@ -35,20 +23,11 @@ import { DaemonProcess, writeConfig } from '../testing/daemon-process.js';
 
 const REPO = join(import.meta.dirname, '..', '..', '..');
 const UPDATE = join(REPO, 'scripts', 'update.sh');
-const SERVICE_USER = 'nobody';
-const isRoot = process.getuid?.() === 0;
 
 const cleanups: Array<() => void | Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-function serviceUser(): { uid: number; gid: number } {
-  const id = (flag: string): number => Number(spawnSync('id', [flag, SERVICE_USER], { encoding: 'utf8' }).stdout.trim());
-  return { uid: id('-u'), gid: id('-g') };
-}
-
-const quote = (value: string): string => `'${value.replaceAll("'", "'\\''")}'`;
 
 /** A daemon's stand-in: answers /api/health on a free port of 127.0.0.1. */
 async function daemon(): Promise<number> {
@@ -78,32 +57,16 @@ async function closedPort(): Promise<number> {
  * update.sh and runs SCRIPT with the box's folders in place of the appliance's (and VARS set).
  */
 function box(server: Record<string, unknown> = {}) {
-  const root = mkdtempSync(join(tmpdir(), 'moodbox-update-steps-'));
-  cleanups.push(() => rmSync(root, { recursive: true, force: true }));
-  chmodSync(root, 0o755);
-  const { uid, gid } = serviceUser();
-  const mine = (path: string): void => chownSync(path, uid, gid);
-  const state = join(root, 'state');
-  const runtime = join(root, 'run-moodbox');
-  mkdirSync(state, { mode: 0o750 });
-  mkdirSync(runtime, { mode: 0o755 });
-  mine(state);
-  mine(runtime);
-  const db = join(state, 'moodbox.db');
-  const database = new Database(db);
-  database.exec("CREATE TABLE songs (title TEXT); INSERT INTO songs VALUES ('one')");
-  database.close();
-  mine(db);
+  const scratch = ScratchRoot.make('moodbox-update-steps-');
+  cleanups.push(() => scratch.remove());
+  const root = scratch.root;
+  const mine = (path: string): void => scratch.own(path);
+  const { state, db } = scratch.stateFolder();
+  const runtime = scratch.userFolder('run-moodbox', 0o755);
   const config = join(root, 'config.json');
   writeFileSync(config, `${JSON.stringify({ server })}\n`, { mode: 0o644 });
   // The system's folders, and /run/systemd/system's stand-in: systemd runs this box.
-  const system = {
-    units: join(root, 'etc-systemd-system'),
-    rules: join(root, 'etc-udev-rules.d'),
-    libexec: join(root, 'usr-local-libexec'),
-    run: join(root, 'run-systemd-system'),
-  };
-  for (const dir of Object.values(system)) mkdirSync(dir);
+  const system = scratch.systemFolders({ isSystemd: true });
   // The init system's stand-in, and udevadm's.
   const bin = join(root, 'bin');
   const hooks = join(root, 'hooks');
@@ -174,9 +137,7 @@ async function listenAddress(b: Box, vars: Record<string, string> = {}): Promise
 }
 
 describe('scripts/update.sh, as root, with the init system stood in for', () => {
-  beforeAll(() => {
-    if (!isRoot) throw new Error('Expected to run as root, as `sudo scripts/setup.sh update` does (CI does): run the suite as root');
-  });
+  beforeAll(() => assertRoot('sudo scripts/setup.sh update'));
 
   describe('where the daemon listens', () => {
     it('reads the file the daemon writes in its runtime folder, over the configuration file (moved from the admin panel)', async () => {
@@ -207,7 +168,7 @@ describe('scripts/update.sh, as root, with the init system stood in for', () => 
       const plants: Record<string, () => void> = {
         'a link': () => {
           symlinkSync(secret, file);
-          lchownSync(file, serviceUser().uid, serviceUser().gid);
+          b.mine(file);
         },
         'a second name': () => linkSync(secret, file),
         'a pipe': () => spawnSync('mkfifo', [file]),
@@ -310,7 +271,7 @@ describe('scripts/update.sh, as root, with the init system stood in for', () => 
       const b = box();
       // A link planted in place of backups/: the backup, as the service user, cannot go through it.
       symlinkSync(join(b.root, 'updates-victim'), join(b.state, 'backups'));
-      lchownSync(join(b.state, 'backups'), serviceUser().uid, serviceUser().gid);
+      b.mine(join(b.state, 'backups'));
       const result = await b.run(`if stop_and_back_up ${quote(REPO)}; then echo backed-up; else echo refused; fi`);
       expect(result.stdout.trim()).toBe('refused');
       expect(b.calls()).toEqual(['systemctl stop moodbox.service', 'systemctl start moodbox.service']);

@@ -5,6 +5,8 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
+export { until } from './until.js';
+
 /** The repository root, with a trailing slash (from src/daemon/testing/ or its build in dist/daemon/testing/). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -200,22 +202,4 @@ export function writeConfig(dir: string, config: Readonly<Record<string, unknown
   const file = join(dir, 'config.json');
   writeFileSync(file, JSON.stringify(config, null, 2));
   return file;
-}
-
-/**
- * Polls `get` every 50 ms until it returns something other than `undefined`, and returns that.
- * Throws `why()` once `timeoutMs` has passed.
- */
-export async function until<T>(
-  get: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 15_000,
-  why: () => string = () => `timed out after ${timeoutMs} ms`,
-): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = await get();
-    if (value !== undefined) return value;
-    if (Date.now() - start > timeoutMs) throw new Error(why());
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { until } from './until.js';
 
 /** Debian's broker (package `mosquitto`). */
 export const MOSQUITTO = '/usr/sbin/mosquitto';
@@ -73,13 +74,14 @@ export class TestBroker {
     const child = spawn(MOSQUITTO, ['-c', join(this.#dir, 'mosquitto.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr?.on('data', (chunk: Buffer) => (this.#log += chunk.toString()));
     this.#process = child;
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`Expected mosquitto to keep running, got exit ${child.exitCode}: ${this.#log}`);
-      if (await this.#accepts()) return;
-      if (Date.now() > deadline) throw new Error(`Expected mosquitto to listen on ${this.port} within 10 s, got nothing: ${this.#log}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await until(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`Expected mosquitto to keep running, got exit ${child.exitCode}: ${this.#log}`);
+        return (await this.#accepts()) ? true : undefined;
+      },
+      10_000,
+      () => `Expected mosquitto to listen on ${this.port} within 10 s, got nothing: ${this.#log}`,
+    );
   }
 
   /** Stops the broker; every client loses its connection. */

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { until as poll } from './until.js';
 
 /** The kiosk's own screen: a page of the daemon on the box, which acts for whoever is signed in (as after a card). */
 export const KIOSK_SCREEN = {
@@ -14,13 +15,14 @@ export const LAN_PAGE = {
   socket: { remoteAddress: '192.168.1.20', localPort: 80 } as Socket,
 };
 
-/** Resolves once `condition` holds, polling every 10 ms; throws after `timeoutMs`. */
+/** Resolves once `condition` holds, polling every 10 ms (the tests' one `until`); throws after `timeoutMs`. */
 export async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting for a condition');
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await poll(
+    () => (condition() ? true : undefined),
+    timeoutMs,
+    () => 'timed out waiting for a condition',
+    10,
+  );
 }
 
 /**
