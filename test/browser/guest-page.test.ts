@@ -1,6 +1,7 @@
 // The guest page on a phone against the real daemon: its guest service and limits, the director,
-// mpv into the null output and the demo library. What the page shows is checked against what the
-// daemon says (its state, and the phone's own view of it); a lost link is the daemon stopped.
+// the demo library, and mpv into a real Snapcast server's pipe. What the page shows is checked
+// against what the daemon says (its state, and the phone's own view of it); a lost link is the
+// daemon stopped, and no sound is the Snapcast server stopped.
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
