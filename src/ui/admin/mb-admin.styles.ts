@@ -80,11 +80,14 @@ export const ADMIN_PANEL_STYLES = css`
   nav li.who {
     display: none;
   }
-  /* A phone: the sections behind a menu button, one per line when open. */
+  /*
+   * A phone, or a screen too short for the sections' links above the page (800x480, in French):
+   * the sections behind a menu button, one per line when open.
+   */
   header button {
     white-space: nowrap;
   }
-  @media (max-width: 600px) {
+  @media (max-width: 600px), (max-height: 560px) {
     /*
      * The name on two lines rather than cut ("Moodbox-/Verwaltung"), never narrower than its longest
      * word: where the menu, the name and Sign out do not fit on one line, Sign out goes under them.
@@ -162,6 +165,7 @@ export const ADMIN_PANEL_STYLES = css`
     z-index: 9;
     padding: 0.5em;
     background: #fff;
+    color: #111820;
   }
   @media (max-width: 359px) {
     /* Too narrow for the name beside the menu and Sign out, which would leave a cut word: screen readers still read it. */

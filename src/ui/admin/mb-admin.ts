@@ -212,8 +212,9 @@ export class MbAdmin extends LitElement {
     if (this._session === null) return this.#renderSignIn();
     if (this._session.user.mustChangePin) return this.#renderPassphraseChange(this._session.user.name);
     const who = tWith('admin.signedInAs', { name: html`<strong>${this._session.user.name}</strong>` });
-    return html`<a class="skip" href="#main" @click=${this.#skip}>${t('admin.skip')}</a>
-      <header>
+    // The skip to the content is a button in the header: a link's #main would name a target outside the page's shadow root.
+    return html`<header>
+        <button type="button" class="skip" @click=${this.#skip}>${t('admin.skip')}</button>
         <button
           class="menu"
           aria-expanded=${this._isMenuOpen ? 'true' : 'false'}

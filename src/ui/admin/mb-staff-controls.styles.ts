@@ -105,10 +105,11 @@ export const STAFF_CONTROLS_STYLES = css`
     display: none;
   }
   /*
-   * A phone: the bar is one line (what plays, and whether a mood is held) with a button that
-   * opens the controls; closed, it takes one line of the screen, not a third of it.
+   * A phone, or a screen too short for the controls above the page (800x480): the bar is one line
+   * (what plays, and whether a mood is held) with a button that opens the controls; closed, it
+   * takes one line of the screen, not a third of it.
    */
-  @media (max-width: 600px) {
+  @media (max-width: 600px), (max-height: 560px) {
     :host([compact]) .bar {
       display: block;
       padding: 0.2em 0.8em;

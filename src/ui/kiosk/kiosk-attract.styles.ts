@@ -17,10 +17,11 @@ export const KIOSK_ATTRACT_STYLES = css`
     text-align: center;
     overflow: hidden;
   }
+  /* Line-high enough for the name's descenders and accents: a tighter line clips them. */
   .attract .big {
     font-size: 2.6em;
     font-weight: 800;
-    line-height: 1.05;
+    line-height: 1.2;
   }
   .attract .line {
     max-width: 30em;
@@ -63,6 +64,26 @@ export const KIOSK_ATTRACT_STYLES = css`
     }
     .attract .playing mb-cover {
       --mb-cover-size: min(28vw, 14vh);
+    }
+  }
+  /*
+   * A phone-sized screen standing up (390x700): the larger type and face of a tall screen would
+   * push the line at the foot off it; the face and the cover give way first, the words keep their size.
+   */
+  @media (orientation: portrait) and (max-height: 760px) {
+    .attract {
+      font-size: 1em;
+      gap: 0.5em;
+    }
+    .attract mb-mood-face {
+      width: min(40vw, 16vh);
+      height: min(40vw, 16vh);
+    }
+    .attract .big {
+      font-size: 2.6em;
+    }
+    .attract .playing mb-cover {
+      --mb-cover-size: min(20vw, 10vh);
     }
   }
 `;

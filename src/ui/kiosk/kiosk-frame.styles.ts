@@ -90,10 +90,20 @@ export const KIOSK_FRAME_STYLES = css`
   .camera {
     white-space: nowrap;
   }
-  /* A narrow screen keeps the header on one line: the name alone opens My music. */
+  /*
+   * A narrow screen keeps the header on one line: the name alone opens My music, and the camera's
+   * words take two lines where they must ("Caméra / allumée") rather than push Sign in off the screen.
+   */
   @media (max-width: 600px) {
     .who .me {
       display: none;
+    }
+    header {
+      gap: 0.6em;
+      padding-inline: 0.6em;
+    }
+    .camera {
+      white-space: normal;
     }
   }
 `;

@@ -17,6 +17,8 @@ export const KIOSK_STYLES = [
     :host {
       display: grid;
       grid-template-rows: auto minmax(0, 1fr) auto;
+      /* As wide as the screen: a header or a footer longer than it wraps rather than widen every row. */
+      grid-template-columns: minmax(0, 1fr);
       height: 100vh;
       height: 100dvh;
       overflow: hidden;
