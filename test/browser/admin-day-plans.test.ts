@@ -70,8 +70,11 @@ describe('day plans in the admin panel on a phone', { timeout: 240_000 }, () => 
     await row.getByRole('button', { name: 'Add a plan' }).tap();
     const block = row.locator('fieldset[data-plan="0"]');
     await block.waitFor(WAIT);
-    // A block with no name yet cannot be saved, and the form says why beside it.
-    await row.locator('.error').filter({ hasText: 'Row 1: Name: This cannot be empty.' }).waitFor(WAIT);
+    // A block just added is named as its card is, and whole: the form has nothing to fix before a word is typed.
+    expect(await block.getByLabel('Name', { exact: true }).inputValue()).toBe('Plan 1');
+    await page.locator('[data-result]').filter({ hasText: '1 unsaved change' }).waitFor(WAIT);
+    expect(await row.locator('.error').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Save', exact: true }).isEnabled()).toBe(true);
     await block.getByLabel('Name', { exact: true }).fill('lunch');
     await block.getByLabel('From', { exact: true }).fill(hhmm(-60));
     await block.getByLabel('To', { exact: true }).fill(hhmm(60));
@@ -103,7 +106,7 @@ describe('day plans in the admin panel on a phone', { timeout: 240_000 }, () => 
     const line = page.locator('[data-day-plan]');
     await line.filter({ hasText: 'Now: lunch (upbeat)' }).waitFor(WAIT);
     expect(await page.locator('[data-day-plan-detail]').textContent()).toMatch(
-      /Day plan, \d\d:\d\d–\d\d:\d\d · energy up to 80 · volume up to 60/,
+      /Day plan, \d{1,2}:\d\d\s[AP]M–\d{1,2}:\d\d\s[AP]M · energy up to 80 · volume up to 60/,
     );
     const card = page.locator('section').filter({ has: line });
     await card.scrollIntoViewIfNeeded();

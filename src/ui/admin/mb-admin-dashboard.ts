@@ -343,7 +343,7 @@ export class MbAdminDashboard extends LitElement {
         : tWith('admin.dashboard.dayPlanNowMood', name, { mood: moodName(plan.mood, '').toLocaleLowerCase(i18n.locale) || plan.mood });
     return html`<p data-day-plan>${now}</p>
       <p class="muted" data-day-plan-detail>
-        ${t('admin.dashboard.dayPlan', { from: plan.from, to: plan.to })}${caps.map((c) => ` · ${c}`)}
+        ${t('admin.dashboard.dayPlan', { from: i18n.clock(plan.from), to: i18n.clock(plan.to) })}${caps.map((c) => ` · ${c}`)}
       </p>`;
   }
 
