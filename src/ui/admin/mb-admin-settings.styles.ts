@@ -245,6 +245,15 @@ export const SETTINGS_STYLES = css`
       padding: 0.6em 0.8em;
     }
   }
+  [data-restart-card] .buttons {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.6em;
+  }
+  [data-restart-card] [role='alertdialog'] p {
+    margin: 0 0 0.8em;
+    font-weight: 600;
+  }
   @media (max-width: 359px) {
     /* Two a row on the narrowest phones: a third of 320 px cuts the longer names in two. */
     .tabs {

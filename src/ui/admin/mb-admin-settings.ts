@@ -14,6 +14,7 @@ import { groupIntro, partTitle } from './setting-looks.js';
 import { GROUPS, type GroupId, type SchemaNode, getAt, lookOf, problemOf, setAt, settingsOf } from './settings-model.js';
 import { settingsTabs, type TabMark } from './settings-tabs.js';
 import { changeWords, demoWords } from './settings-words.js';
+import { kioskLanguages } from './first-run-model.js';
 
 type Json = Record<string, unknown>;
 
@@ -52,6 +53,8 @@ export class MbAdminSettings extends LitElement {
   @state() private _refused: Record<string, string> = {};
   /** The tab shown. */
   @state() private _group: GroupId = 'music';
+  /** The restart card waits for a yes. */
+  @state() private _isAskingRestart = false;
   readonly #loader = new PageLoader(this, async () => {
     const [schema, settings] = await Promise.all([this.api.configSchema(), this.api.settings()]);
     this._schema = schema;
@@ -155,12 +158,49 @@ export class MbAdminSettings extends LitElement {
           }
         </div>
       </form>
+      ${this.#restartCard()}
       <section class="card group" aria-labelledby="backups-title" data-backups>
         <h3 id="backups-title">${t('admin.settings.backups.title')}</h3>
         <p class="intro muted">${t('admin.settings.backups.intro')}</p>
         <a class="action" href="#backups" data-action="backups">${t('admin.settings.backups.link')}</a>
       </section>`;
   }
+
+  /** A restart whenever an owner wants one, asked for twice: the music stops for a few seconds. */
+  #restartCard() {
+    return html`<section class="card group" aria-labelledby="restart-title" data-restart-card>
+      <h3 id="restart-title">${t('admin.settings.restartCard.title')}</h3>
+      <p class="intro muted">${t('admin.settings.restartCard.intro')}</p>
+      ${
+        this._isAskingRestart
+          ? html`<div role="alertdialog" aria-labelledby="restart-ask" data-restart-confirm>
+              <p id="restart-ask">${t('admin.settings.restartCard.confirm')}</p>
+              <div class="buttons">
+                <button type="button" class="danger" data-action="restart" ?disabled=${this._isBusy} @click=${this.#restartNow}>
+                  ${t('admin.settings.restart')}
+                </button>
+                <button type="button" class="secondary" ?disabled=${this._isBusy} @click=${() => (this._isAskingRestart = false)}>
+                  ${t('admin.settings.restartCard.cancel')}
+                </button>
+              </div>
+            </div>`
+          : html`<button type="button" class="secondary" data-action="restart-ask" ?disabled=${this._isBusy} @click=${this.#askRestart}>
+              ${t('admin.settings.restartCard.button')}
+            </button>`
+      }
+    </section>`;
+  }
+
+  readonly #askRestart = async (): Promise<void> => {
+    this._isAskingRestart = true;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('[data-restart-confirm] button.secondary')?.focus();
+  };
+
+  readonly #restartNow = async (): Promise<void> => {
+    this._isAskingRestart = false;
+    await this.#restart();
+  };
 
   /** The tabs, each marked when its settings have unsaved changes or a problem. */
   #tabs(settings: Array<[string, SchemaNode]>) {
@@ -206,8 +246,16 @@ export class MbAdminSettings extends LitElement {
     return choices.filter((choice) => choice === 'local' || choice === value);
   }
 
+  /**
+   * What the form shows for setting `id`: an edit, else what is saved. A setting that waits for a
+   * restart still runs at its old value (`config`), so its saved value is the one in the overrides.
+   */
   #value(id: string): unknown {
-    return id in this._edits ? this._edits[id] : getAt(this._config, id.split('.'));
+    if (id in this._edits) return this._edits[id];
+    const path = id.split('.');
+    const saved = getAt(this._overrides, path);
+    const node = this._schema === null ? undefined : settingsOf(this._schema).find(([key]) => key === id)?.[1];
+    return saved !== undefined && node?.requiresRestart === true ? saved : getAt(this._config, path);
   }
 
   /** The problem of setting `id`: the form's check of an edit, else the daemon's refusal; '' when none. */
@@ -219,12 +267,33 @@ export class MbAdminSettings extends LitElement {
 
   #setting(id: string, node: SchemaNode, settings: Array<[string, SchemaNode]>) {
     const value = this.#value(id);
+    if (id === 'site.language') return this.#kioskLanguage(id, node, value, settings);
     return settingRow({
       id,
       node,
       value,
       problem: this.#problem(id, settings),
       offered: (choices) => this.#offered(id, choices, value),
+      api: this.api,
+      edit: (v) => this.#edit(id, v),
+    });
+  }
+
+  /**
+   * The kiosk's language as a list, the same as the guest page's and this panel's: each language
+   * by its own name, and the kiosk browser's own; a code the file sets that no catalogue has stays listed.
+   */
+  #kioskLanguage(id: string, node: SchemaNode, value: unknown, settings: Array<[string, SchemaNode]>) {
+    const languages = kioskLanguages();
+    const codes = languages.map(([code]) => code);
+    const known = typeof value !== 'string' || codes.includes(value) ? codes : [...codes, value];
+    return settingRow({
+      id,
+      node: { ...node, enum: known },
+      value,
+      problem: this.#problem(id, settings),
+      offered: (choices) => choices,
+      labels: Object.fromEntries(languages),
       api: this.api,
       edit: (v) => this.#edit(id, v),
     });

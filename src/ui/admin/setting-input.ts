@@ -35,6 +35,8 @@ export interface SettingInputOf {
   look: SettingLook;
   /** The choices of a choice that this box offers. */
   offered: (choices: readonly unknown[]) => readonly unknown[];
+  /** A choice's name where the form gives its own (the kiosk's languages, each in its own words). */
+  labels?: Readonly<Record<string, string>>;
   /** Where the day plans' editor reads the moods it offers. */
   api: AdminApi;
   edit: (value: unknown) => void;
@@ -45,7 +47,7 @@ export interface SettingInputOf {
  * slider or a number with its unit, a text field, the compound widgets (daily hours, folders, the
  * volume schedule, the day plans), or, for a setting only the configuration file sets, its value.
  */
-export function settingInput({ id, node, widget, value, isInvalid, described, look, offered, api, edit }: SettingInputOf) {
+export function settingInput({ id, node, widget, value, isInvalid, described, look, offered, labels, api, edit }: SettingInputOf) {
   const { unit, choices, step: lookStep } = look;
   const invalid = isInvalid ? 'true' : 'false';
   switch (widget) {
@@ -65,9 +67,10 @@ export function settingInput({ id, node, widget, value, isInvalid, described, lo
         aria-invalid=${invalid}
         @change=${(e: Event) => edit((e.target as HTMLSelectElement).value)}
       >
-        ${offered(choicesOf(node) ?? []).map(
-          (v) => html`<option value=${String(v)} ?selected=${v === value}>${choices?.[String(v)] ?? capitalize(String(v))}</option>`,
-        )}
+        ${offered(choicesOf(node) ?? []).map((v) => {
+          const name = labels?.[String(v)] ?? choices?.[String(v)] ?? capitalize(String(v));
+          return html`<option value=${String(v)} ?selected=${v === value}>${name}</option>`;
+        })}
       </select>`;
     case 'slider': {
       // An arrow key moves the slider one step: the look's (volume by 5, times by whole seconds), else a whole number or a tenth.
