@@ -34,7 +34,7 @@ import { auditFirst, auditOrUndo, recordAudit, type Actor, type AuditDeps } from
 import { DayPlanWatch } from './day-plan-watch.js';
 import type { FitVerdict } from './fit-policy.js';
 import type { GuestQueue } from './guest-queue.js';
-import { MusicMemory } from './music-memory.js';
+import { MusicMemory, type MusicLive } from './music-memory.js';
 
 /** How often quiet hours, the volume schedule and the day plans are checked (ms); a day plan's own minute also has a timer. */
 const SCHEDULE_CHECK_MS = 30_000;
@@ -156,15 +156,7 @@ export class MusicDirector implements Service {
       plans: () => settings().dayPlans,
     });
     this.#limits = new MusicLimits({ clock, log, player, settings, aim: this.#aim, plan: () => this.#plans.current });
-    this.#memory = new MusicMemory({
-      settings: store.settings,
-      log,
-      clock,
-      player,
-      aim: this.#aim,
-      limits: this.#limits,
-      catalogue: this.#catalogue,
-    });
+    this.#memory = new MusicMemory({ settings: store.settings, log, clock, catalogue: this.#catalogue });
     this.#queue = new MusicQueue({
       ...deps,
       sources: this.#sources,
@@ -173,7 +165,7 @@ export class MusicDirector implements Service {
       limits: this.#limits,
       guests: deps.guests,
       plans: this.#plans,
-      resume: () => this.#memory.takeResume(),
+      resume: () => this.#memory.takeResume(this.#aim.label),
     });
     this.#picks = { clock, log, player, queue: this.#queue, limits: this.#limits, catalogue: this.#catalogue };
     this.#audit = { audit: store.audit, clock };
@@ -199,7 +191,7 @@ export class MusicDirector implements Service {
       queue.songStarted(item);
     });
     // Kept as it changes: the song and its place, the queue, a pause, the volume, a held mood.
-    for (const event of ['playbackChanged', 'moodHeld', 'moodReleased'] as const) onBus(event, () => this.#memory.remember());
+    for (const event of ['playbackChanged', 'moodHeld', 'moodReleased'] as const) onBus(event, () => this.#memory.remember(this.live));
     onPlayer('queueEnded', () => {
       queue.publishPlayer();
       if (this.#limits.silence() === null) queue.background('play on', () => queue.playPick('mood'));
@@ -222,6 +214,7 @@ export class MusicDirector implements Service {
     const kept = this.#memory.read();
     await queue.serial('start', async () => {
       const hold = this.#memory.putBack(kept);
+      if (kept.isPausedByStaff) this.#limits.setPausedByStaff(true);
       if (hold !== null) this.#keepHold(hold);
       if (kept.volume !== null) await this.#limits.setWanted(kept.volume);
       await this.#limits.applyMaxVolume();
@@ -237,7 +230,7 @@ export class MusicDirector implements Service {
 
   async stop(): Promise<void> {
     // The song's place as it is now: a restart resumes it there.
-    this.#memory.remember({ force: true });
+    this.#memory.remember(this.live, { force: true });
     this.#scheduleTimer?.cancel();
     this.#plans.stop();
     this.#holdTimer?.cancel();
@@ -430,6 +423,22 @@ export class MusicDirector implements Service {
   /** What plays now, as the screens show it. */
   get playback(): Playback {
     return this.#queue.playback;
+  }
+
+  /**
+   * The music's live state as one value: the song playing and its place, the staff's queue, a held
+   * mood, a staff pause, the volume asked for. The memory keeps it (`music.live`) and a restart
+   * puts it back.
+   */
+  get live(): MusicLive {
+    const { current, upcoming, positionMs } = this.#deps.player.state();
+    const playing =
+      current === undefined
+        ? null
+        : { trackId: current.track.id, reason: current.reason, userId: current.userId, positionMs: Math.max(0, Math.round(positionMs)) };
+    const staffQueue = current === undefined ? [] : upcoming.filter((i) => i.reason === 'staff').map((i) => i.track.id);
+    const { isPausedByStaff, wantedVolume } = this.#limits;
+    return { hold: this.#aim.hold, isPausedByStaff, volume: wantedVolume, playing, staffQueue };
   }
 
   /** What staff see of the music now: why it is silent, the volume asked for and its cap, a held mood. */

@@ -2,15 +2,13 @@ import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { Clock } from '../../kernel/clock.js';
 import type { Said } from '../../kernel/said.js';
-import { EMOTIONS } from '../../kernel/room-mood.js';
+import { EMOTIONS, type RoomMoodLabel } from '../../kernel/room-mood.js';
 import type { Log } from '../../kernel/log.js';
 import { PLAY_REASONS } from '../../player/pick-reasons.js';
 import type { PlayReason, QueueEntry } from '../../player/play-queue.js';
-import type { Player } from '../../player/player.js';
 import type { SettingsRepository, Track } from '../store/store.js';
-import type { MoodHold, MusicAim } from './music-aim.js';
+import type { MoodHold } from './music-aim.js';
 import { queueEntry, type MusicCatalogue } from './music-catalogue.js';
-import type { MusicLimits } from './music-limits.js';
 
 /** Where the music's live state is kept in the store's key-value settings table. */
 export const MUSIC_STATE_KEY = 'music.live';
@@ -55,6 +53,12 @@ export const KeptMusicSchema = Type.Object(
 
 export type KeptMusic = Static<typeof KeptMusicSchema>;
 
+/**
+ * The music's live state as one value, as its owner (`MusicDirector.live`) gives it: what plays and
+ * where, the staff's queue, a held mood, a staff pause, the volume asked for. Kept as `music.live`.
+ */
+export type MusicLive = Omit<KeptMusic, 'at'>;
+
 const check = Compile(KeptMusicSchema);
 
 /** Nothing set: what a new box, or one whose kept state did not fit, starts from. */
@@ -64,15 +68,12 @@ export interface MusicMemoryDeps {
   settings: Pick<SettingsRepository, 'get' | 'set'>;
   log: Pick<Log, 'info' | 'warn'>;
   clock: Pick<Clock, 'now'>;
-  player: Pick<Player, 'state'>;
-  aim: Pick<MusicAim, 'hold' | 'label'>;
-  limits: Pick<MusicLimits, 'isPausedByStaff' | 'wantedVolume' | 'setPausedByStaff'>;
   catalogue: Pick<MusicCatalogue, 'mayPlay' | 'playable'>;
 }
 
 /**
- * The music's live state in the database (`KeptMusic`), written as it changes and put back at
- * start. Writes of the same state are skipped, and the song's place is written when it has moved
+ * The music's live state in the database (`KeptMusic`): the value its owner gives (`MusicLive`),
+ * written as it changes, and read back and put back at start. Writes of the same state are skipped, and the song's place is written when it has moved
  * `POSITION_EVERY_MS` since the last write (or the rest changed): a SIGKILL or a power cut loses
  * at most that much of it, a SIGTERM nothing (the stop writes it last).
  */
@@ -99,15 +100,14 @@ export class MusicMemory {
   }
 
   /**
-   * Puts back what a restart would have lost: a staff pause, and the song playing with the staff's
-   * queue, which wait for the music's first start (`takeResume`), now or, when the music is
-   * silent, once it may play. Returns the hold to put back (it has not ended), or null; the volume
-   * asked for is `kept.volume`.
+   * Puts back what a restart would have lost: the song playing with the staff's queue wait for the
+   * music's first start (`takeResume`), now or, when the music is silent, once it may play.
+   * Returns the hold to put back (it has not ended), or null; the staff pause is
+   * `kept.isPausedByStaff` and the volume asked for `kept.volume`.
    */
   putBack(kept: KeptMusic): MoodHold | null {
-    const { clock, log, limits } = this.#deps;
+    const { clock, log } = this.#deps;
     const hold = kept.hold !== null && kept.hold.until > clock.now() ? kept.hold : null;
-    if (kept.isPausedByStaff) limits.setPausedByStaff(true);
     if (kept.playing !== null || kept.staffQueue.length > 0) this.#pending = kept;
     if (kept.at > 0)
       log.info(
@@ -127,14 +127,14 @@ export class MusicMemory {
    * `RESUME_WITHIN_MS` ago) and the songs staff queued after it, as entries to play now; taken
    * once. A song gone from the library, blocked or not playable here is left out, said in the log.
    */
-  takeResume(): { entries: QueueEntry[]; startAtMs: number } | undefined {
+  takeResume(mood: RoomMoodLabel | null): { entries: QueueEntry[]; startAtMs: number } | undefined {
     const kept = this.#pending;
     this.#pending = undefined;
     if (kept === undefined) return undefined;
-    const { log, clock, aim } = this.#deps;
+    const { log, clock } = this.#deps;
     const entry = (track: Track, reason: PlayReason): QueueEntry => {
       const note = noteFor(reason);
-      return queueEntry(track, { reason, note: note.text, noteSaid: note.said, mood: aim.label, userId: null });
+      return queueEntry(track, { reason, note: note.text, noteSaid: note.said, mood, userId: null });
     };
     const entries: QueueEntry[] = [];
     let startAtMs = 0;
@@ -153,35 +153,20 @@ export class MusicMemory {
     return { entries, startAtMs };
   }
 
-  /** Writes the music's state as it is now, unless it is what was written last (`write`); `force` at the stop. */
-  remember(options: { force?: boolean } = {}): void {
-    const { player, clock, aim, limits } = this.#deps;
-    const { current, upcoming, positionMs } = player.state();
+  /**
+   * Writes the music's state (`live`, from its owner) unless it is what was written last (`write`);
+   * `force` at the stop. Until the music first starts after a restart, the song and the staff's
+   * queue kept from before it stand for the ones not playing yet.
+   */
+  remember(live: MusicLive, options: { force?: boolean } = {}): void {
     const pending = this.#pending;
-    this.write(
-      {
-        hold: aim.hold,
-        isPausedByStaff: limits.isPausedByStaff,
-        volume: limits.wantedVolume,
-        playing:
-          current === undefined
-            ? (pending?.playing ?? null)
-            : {
-                trackId: current.track.id,
-                reason: current.reason,
-                userId: current.userId,
-                positionMs: Math.max(0, Math.round(positionMs)),
-              },
-        staffQueue:
-          current === undefined ? (pending?.staffQueue ?? []) : upcoming.filter((i) => i.reason === 'staff').map((i) => i.track.id),
-      },
-      clock.now(),
-      options,
-    );
+    const waiting = live.playing === null && pending !== undefined;
+    const state = waiting ? { ...live, playing: pending.playing, staffQueue: pending.staffQueue } : live;
+    this.write(state, this.#deps.clock.now(), options);
   }
 
   /** Writes `state` unless it is what was written last, bar a place in the same song that moved less than `POSITION_EVERY_MS`. `force`: write even then. */
-  write(state: Omit<KeptMusic, 'at'>, at: number, options: { force?: boolean } = {}): void {
+  write(state: MusicLive, at: number, options: { force?: boolean } = {}): void {
     const kept: KeptMusic = { ...state, staffQueue: state.staffQueue.slice(0, STAFF_QUEUE_KEEP), at };
     if (options.force !== true && this.#isSame(kept)) return;
     try {
