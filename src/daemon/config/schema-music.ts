@@ -1,4 +1,5 @@
-import { Type } from 'typebox';
+import { Type, type TLiteral } from 'typebox';
+import { MUSIC_SOURCE_MODES, type MusicSourceMode } from '../../player/sources/registered-sources.js';
 import { DEMO_LIBRARY } from './demo-paths.js';
 import { DayPlansSchema } from './schema-day-plans.js';
 import { DailySpan, HHMM } from './schema-time.js';
@@ -177,11 +178,15 @@ export const SiteSchema = Type.Object(
 
 export const MusicSchema = Type.Object(
   {
-    source: Type.Union([Type.Literal('local'), Type.Literal('spotify'), Type.Literal('mixed')], {
-      default: 'local',
-      description:
-        '`local` plays the library; `spotify` plays the Spotify playlists mapped to moods (the library while Spotify fails); `mixed` plays Spotify for moods with a mapped playlist and the library for the rest. Only `local` at a business.',
-    }),
+    // Every setting a registered source brings (`local`, `spotify`, `mixed`), as one literal each.
+    source: Type.Union(
+      MUSIC_SOURCE_MODES.map((mode) => Type.Literal(mode)) as [TLiteral<MusicSourceMode>, ...Array<TLiteral<MusicSourceMode>>],
+      {
+        default: 'local',
+        description:
+          '`local` plays the library; `spotify` plays the Spotify playlists mapped to moods (the library while Spotify fails); `mixed` plays Spotify for moods with a mapped playlist and the library for the rest. Only `local` at a business.',
+      },
+    ),
     youtube: Type.Boolean({
       default: false,
       description:

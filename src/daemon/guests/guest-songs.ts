@@ -1,6 +1,7 @@
 import type { Config } from '../config/schema.js';
 import type { Store, Track } from '../store/store.js';
 import { entryProblem } from '../../player/library/library-entry.js';
+import { SOURCES } from '../../player/sources/registered-sources.js';
 import { STREAM_SOURCE } from '../../player/streams/stream-url.js';
 import { HOUR_MS } from './guest-limits.js';
 
@@ -20,8 +21,8 @@ export interface GuestSongsDeps {
 }
 
 /**
- * Which songs guests may ask for here (the library and stations; Spotify's only at a home with
- * Spotify on), which to suggest to them (not what plays, comes next, is asked for or just played),
+ * Which songs guests may ask for here (the library and stations; another source's as it registered,
+ * Spotify's only at a home with Spotify on), which to suggest to them (not what plays, comes next, is asked for or just played),
  * and the search. Owns when each song last started.
  */
 export class GuestSongs {
@@ -47,9 +48,11 @@ export class GuestSongs {
     if (found === undefined || found.missing) return false;
     // An entry the player cannot play (written straight into the database) is no guest's either.
     if (entryProblem(found) !== undefined) return false;
-    if (found.source === 'spotify') {
+    // Another source's track (Spotify's): as that source lets guests see it.
+    const other = SOURCES.byKind(found.source);
+    if (other !== undefined) {
       const { site, music } = this.#deps.settings();
-      return site.kind === 'home' && music.source !== 'local';
+      return other.guestsMayAsk({ isHome: site.kind === 'home', mode: music.source });
     }
     if (found.source !== 'local' && found.source !== STREAM_SOURCE) return false;
     if (this.isBlocked(found)) return false;

@@ -1,6 +1,7 @@
 import type { Config } from '../config/schema.js';
 import { EMOTIONS } from '../../kernel/room-mood.js';
 import { MAX_HOLD_MINUTES } from '../music/music-aim.js';
+import { SOURCES } from '../../player/sources/registered-sources.js';
 import type { BoxTopics } from './fleet-topics.js';
 
 /** Which Moodbox this is, for Home Assistant's device registry. */
@@ -48,12 +49,14 @@ export function withinStateLimit(text: string): string {
 }
 
 /**
- * The music sources this box may choose between (`music.source`): a business plays only its own
- * library, and Spotify needs a Spotify app (`spotify.clientId`). One source: nothing to choose.
+ * The music sources this box may choose between (`music.source`), as each registered source says:
+ * a business plays only its own library, and a source needs its settings (Spotify an app,
+ * `spotify.clientId`). One source: nothing to choose.
  */
-export function musicSources(config: Pick<Config, 'site' | 'spotify'>): string[] {
-  if (config.site.kind === 'business' || config.spotify.clientId === '') return ['local'];
-  return ['local', 'spotify', 'mixed'];
+export function musicSources(config: Pick<Config, 'site'> & Readonly<Record<string, unknown>>): string[] {
+  const isHome = config.site.kind === 'home';
+  const usable = SOURCES.all.filter((source) => (isHome || !source.homesOnly) && source.isSetUp(config[source.settings]));
+  return ['local', ...new Set(usable.flatMap((source) => source.modes))];
 }
 
 /**

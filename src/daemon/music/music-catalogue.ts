@@ -2,6 +2,7 @@ import type { Log } from '../../kernel/log.js';
 import type { RoomMoodLabel } from '../../kernel/room-mood.js';
 import { isAutoPickable } from '../../player/auto-pick.js';
 import { entryProblem } from '../../player/library/library-entry.js';
+import { SOURCES } from '../../player/sources/registered-sources.js';
 import type { Said } from '../../kernel/said.js';
 import type { PlayReason } from '../../player/play-queue.js';
 import type { QueueEntry, QueueItem } from '../../player/play-queue.js';
@@ -19,11 +20,11 @@ export interface MusicCatalogueDeps {
   /** Why a track may not play here (the owner blocked it or its artist, it is explicit), or null. @default none is blocked */
   blocked?: ((track: Pick<Track, 'id' | 'artist'>) => BlockReason | null) | undefined;
   /**
-   * Whether Spotify's tracks of the library (kept for the history and likes) may be chosen now: only
-   * while Spotify is a source of the music, never on a box whose music is its library alone (a
-   * business's always is). mpv cannot play a `spotify:` URI. @default never
+   * Whether another source's tracks of the library (Spotify's, kept for the history and likes) may
+   * be chosen now: only while another source is a source of the music, never on a box whose music
+   * is its library alone (a business's always is). mpv cannot play a `spotify:` URI. @default never
    */
-  spotifyPlays?: (() => boolean) | undefined;
+  othersPlay?: (() => boolean) | undefined;
 }
 
 /**
@@ -52,7 +53,7 @@ export class MusicCatalogue {
     if (playable.length < all.length) {
       this.#deps.log.warn({ entries: all.length - playable.length }, 'library entries the player cannot play are left out');
     }
-    const tracks = playable.filter((t) => t.source !== 'spotify' && isPlayable(t) && this.blockedWhy(t) === null);
+    const tracks = playable.filter((t) => SOURCES.byKind(t.source) === undefined && isPlayable(t) && this.blockedWhy(t) === null);
     this.#tracks = new Map(tracks.map((t) => [t.id, t]));
     this.#notAnalysed = tracks.filter((t) => t.source === 'local' && t.audio === null).length;
     // Every track can be tapped; only those the music may pick by itself are candidates.
@@ -102,7 +103,8 @@ export class MusicCatalogue {
    * cannot play (`entryProblem`), blocked here, or a station that cannot play now.
    */
   mayPlay(track: Track): Track {
-    if (track.source === 'spotify' && this.#deps.spotifyPlays?.() !== true) throw MUSIC_REFUSALS.spotifyNotASource(track.title);
+    if (SOURCES.byKind(track.source) !== undefined && this.#deps.othersPlay?.() !== true)
+      throw MUSIC_REFUSALS.spotifyNotASource(track.title);
     const problem = entryProblem(track);
     if (problem !== undefined) {
       this.#deps.log.warn({ trackId: track.id, source: track.source, problem }, 'a library entry the player cannot play was asked for');

@@ -146,7 +146,7 @@ export class MusicDirector implements Service {
       isPlayable: deps.isPlayable,
       blocked: deps.blocked,
       // A Spotify track left in the library plays only while Spotify is a source (never at a business).
-      spotifyPlays: () => sources.mode !== 'local',
+      othersPlay: () => sources.mode !== 'local',
     });
     this.#aim = new MusicAim({ clock, log, bus });
     this.#plans = new DayPlanWatch({

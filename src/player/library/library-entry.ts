@@ -1,8 +1,6 @@
 import { isAbsolute } from 'node:path';
+import { SOURCES } from '../sources/registered-sources.js';
 import { parseStreamUrl, STREAM_SOURCE } from '../streams/stream-url.js';
-
-/** A Spotify track as the library keeps it (for the history and likes): Spotify's own source plays it, never mpv. */
-const SPOTIFY_TRACK = /^spotify:track:[A-Za-z0-9]{1,64}$/;
 
 /**
  * Why the player cannot play a library entry of `source` with `uri`, as today's rules store it, or
@@ -10,7 +8,7 @@ const SPOTIFY_TRACK = /^spotify:track:[A-Za-z0-9]{1,64}$/;
  * - `local`: a file, by its absolute path; never a URL (mpv would open `gopher://` or `http://` as one);
  * - `stream` (a station): an http or https URL written exactly as `parseStreamUrl` writes it (not
  *   `HTTP://…`, not a path, no user name or password);
- * - `spotify`: `spotify:track:<id>`;
+ * - a registered source (`registered-sources.ts`): as it says (Spotify: `spotify:track:<id>`);
  * - any other source: nothing plays it.
  * An entry written straight into the database (a restored backup, an older version) is checked here
  * before it plays, whatever checks let it in.
@@ -29,9 +27,9 @@ export function entryProblem(entry: { source: string; uri: string }): string | u
       }
       return url === uri ? undefined : 'a station is kept as its address is written once checked (`http://` or `https://`, in lower case)';
     }
-    case 'spotify':
-      return SPOTIFY_TRACK.test(uri) ? undefined : 'a Spotify track is `spotify:track:<id>`';
-    default:
-      return 'no source of the music plays this kind of entry';
+    default: {
+      const registered = SOURCES.byKind(source);
+      return registered === undefined ? 'no source of the music plays this kind of entry' : registered.entryProblem(uri);
+    }
   }
 }

@@ -1,16 +1,13 @@
 import type { QueueEntry } from '../play-queue.js';
 import type { PlayReason } from '../player.js';
 
-/** Where a box's music may come from: `local` (the library through mpv), `spotify` (a Connect device). */
-export const MUSIC_SOURCE_KINDS = ['local', 'spotify'] as const;
-export type MusicSourceKind = (typeof MUSIC_SOURCE_KINDS)[number];
-
 /**
- * How a box picks its sources (`music.source`): `local` only the library; `spotify` Spotify for
- * every mood (the library only while Spotify fails); `mixed` Spotify for the moods that have a
- * mapped playlist, the library for the rest.
+ * Where a box's music may come from (`local`: the library through mpv; the others as registered in
+ * `registered-sources.ts`), and how a box picks its sources (`music.source`): `local` only the
+ * library; a source's own name that source for every mood (the library only while it fails);
+ * `mixed` the other sources for the moods they have music made for, the library for the rest.
  */
-export type MusicSourceMode = 'local' | 'spotify' | 'mixed';
+export type { MusicSourceKind, MusicSourceMode } from './registered-sources.js';
 
 /** What the director asks a source for: music for the room's mood. */
 export interface MusicRequest {
@@ -32,7 +29,8 @@ export interface MusicRequest {
  * idle, quiet hours and volume limits behave the same whatever plays.
  */
 export interface MusicSource {
-  readonly kind: MusicSourceKind;
+  /** `local`, or the name a source registered (`registered-sources.ts`). */
+  readonly kind: string;
   /**
    * The entry to play for `request` now, or undefined when this source has nothing for it (no
    * playlist for the mood, or the source is down). MUST NOT throw and MUST NOT wait on the network.

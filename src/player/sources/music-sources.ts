@@ -1,9 +1,11 @@
 import type { QueueEntry } from '../play-queue.js';
-import { LocalMusicSource, type MusicRequest, type MusicSource, type MusicSourceKind, type MusicSourceMode } from './music-source.js';
+import { LocalMusicSource, type MusicRequest, type MusicSource } from './music-source.js';
+import { SOURCES } from './registered-sources.js';
+import type { SourceRegistry } from './source-registry.js';
 
 /** A track as the sources see it: where it comes from and what plays it. */
 export interface SourcedTrack {
-  /** `local`, `spotify`, `stream`: the library's `source` column. */
+  /** `local`, `stream`, or a registered source's name: the library's `source` column. */
   source: string;
   uri: string;
 }
@@ -15,43 +17,54 @@ export interface LikingSource extends MusicSource {
 }
 
 /**
- * The box's sources in the order the setting asks them: for `spotify` and `mixed` the other
- * sources first, the library last; for `local` the library alone. The director asks `choose()`.
+ * The box's sources in the order the setting asks them: for a source's own setting that source
+ * first, for `mixed` every source that brings it, the library last; for `local` the library alone.
+ * The director asks `choose()`. Each source is known by what it registered (`registered-sources.ts`).
  */
 export class MusicSources {
   readonly #sources: readonly MusicSource[];
   readonly #local: MusicSource;
-  readonly #mode: () => MusicSourceMode;
+  readonly #mode: () => string;
+  readonly #registry: SourceRegistry;
 
-  /** @param deps.sources the sources besides the library, in order (the library is always the last resort) */
-  constructor(deps: { sources: readonly MusicSource[]; mode: () => MusicSourceMode }) {
+  /**
+   * @param deps.sources the sources besides the library, in order (the library is always the last resort)
+   * @param deps.registry what each source registered @default the box's (`SOURCES`)
+   */
+  constructor(deps: { sources: readonly MusicSource[]; mode: () => string; registry?: SourceRegistry }) {
     this.#sources = deps.sources.filter((s) => s.kind !== 'local');
     this.#local = deps.sources.find((s) => s.kind === 'local') ?? new LocalMusicSource();
     this.#mode = deps.mode;
+    this.#registry = deps.registry ?? SOURCES;
   }
 
   /** The setting in force. */
-  get mode(): MusicSourceMode {
+  get mode(): string {
     return this.#mode();
   }
 
   /** What to play for the room: the first source that has music for it (the library's pick last), or undefined. */
   choose(request: Omit<MusicRequest, 'isStrict'>): QueueEntry | undefined {
     const mode = this.#mode();
-    const sources = mode === 'local' ? [this.#local] : [...this.#sources, this.#local];
-    for (const source of sources) {
+    for (const source of [...this.#asked(mode), this.#local]) {
       const entry = source.choose({ ...request, isStrict: mode === 'mixed' });
       if (entry !== undefined) return entry;
     }
     return undefined;
   }
 
+  /** The sources besides the library that the setting `mode` asks, in order. */
+  #asked(mode: string): MusicSource[] {
+    if (mode === 'local') return [];
+    return this.#sources.filter((s) => this.#registry.byKind(s.kind)?.modes.includes(mode) ?? false);
+  }
+
   /** What keeps the box from playing its setting, for the health line; undefined when nothing does. */
   problem(): string | undefined {
-    if (this.#mode() === 'local') return undefined;
-    const problems = this.#sources.flatMap((s) => {
+    const problems = this.#asked(this.#mode()).flatMap((s) => {
       const why = s.problem();
-      return why === undefined ? [] : [`${LABELS[s.kind]} unavailable (${why}): playing the library`];
+      const label = this.#registry.byKind(s.kind)?.label ?? s.kind;
+      return why === undefined ? [] : [`${label} unavailable (${why}): playing the library`];
     });
     return problems.length === 0 ? undefined : problems.join('; ');
   }
@@ -62,9 +75,9 @@ export class MusicSources {
     await source?.like(track).catch(() => undefined);
   }
 
-  /** Whether `uri` plays through a source other than the library (Spotify's `spotify:` uris); the library's are paths and URLs. */
+  /** Whether `uri` plays through a source other than the library (by a registered scheme, `spotify:`); the library's are paths and URLs. */
   isOtherSource(uri: string): boolean {
-    return Object.values(SCHEMES).some((scheme) => uri.startsWith(scheme));
+    return this.#registry.byUri(uri) !== undefined;
   }
 
   /** Calls `listener` when any source becomes able or unable to play. */
@@ -75,7 +88,3 @@ export class MusicSources {
     };
   }
 }
-
-const LABELS: Record<MusicSourceKind, string> = { local: 'the library', spotify: 'Spotify' };
-/** How each source besides the library names what it plays. */
-const SCHEMES: Record<Exclude<MusicSourceKind, 'local'>, string> = { spotify: 'spotify:' };
