@@ -176,6 +176,7 @@ export class MpvPlayer implements Player, Service {
     this.#client.events.on('propertyChanged', ({ name, data }) => this.#onProperty(name, data), this);
     // The output took the song up again (after a restart, a load, a seek): the music flows, if it takes it.
     this.#client.events.on('playbackRestarted', () => this.#output.outputOpened(), this);
+    this.#client.events.on('audioReconfigured', () => this.#output.outputConfigured(), this);
     this.#process.events.on('faulted', ({ error, retryInMs }) => this.#onFaulted(error, retryInMs), this);
     this.#process.events.on('restarted', ({ attempt }) => void this.#onRestarted(attempt), this);
   }

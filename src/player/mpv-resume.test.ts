@@ -92,8 +92,8 @@ describe('MpvPlayer resuming into a Snapcast group (real mpv, real snapserver)',
     }
     // Nothing from before where the song resumed, in any outage.
     expect(outages.filter((o) => o.earliestMs < o.resumeMs - READ_SLACK_MS)).toEqual([]);
-    // Playing again by the time the music reaches the listener; at worst by mpv's next report of
-    // where it is (it reports once a second while it writes into a pipe), not 2 s of music later.
-    expect(outages.filter((o) => o.saidLateMs > 1500)).toEqual([]);
+    // Playing again as the music reaches the listener (mpv's output opening for the song), not
+    // 2 s of music later; 250 ms for a busy machine.
+    expect(outages.filter((o) => o.saidLateMs > 250)).toEqual([]);
   }, 240_000);
 });

@@ -27,6 +27,12 @@ export type MpvIpcEvents = {
    * takes the file's audio from here. mpv blocks opening a FIFO nobody reads, so this comes then.
    */
   playbackRestarted: Record<string, never>;
+  /**
+   * The audio output was (re)configured (`audio-reconfig`): at a file's load, and again as the
+   * output opens for it, which for a FIFO waits until something reads it. mpv may then block a
+   * second writing into a pipe before its `playback-restart`.
+   */
+  audioReconfigured: Record<string, never>;
 };
 
 interface Pending {
@@ -145,6 +151,7 @@ export class MpvIpcClient {
         return;
       case 'event':
         if (message.event === 'playback-restart') this.events.emit('playbackRestarted', {});
+        else if (message.event === 'audio-reconfig') this.events.emit('audioReconfigured', {});
         return;
       case 'idle':
         return;

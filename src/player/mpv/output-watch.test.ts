@@ -238,6 +238,18 @@ describe('OutputWatch (issue 38: a failed output is not a finished song)', () =>
     expect(flowing).toEqual([expect.any(Number), clock.monotonic()]);
   });
 
+  it('takes the output configured after the first position of a song (re)started as the music flowing, and not before it', () => {
+    const { clock, output, flowing } = watch({ stallMs: 60_000 });
+    output.songStarted({ canStall: true, positionMs: 20_000 });
+    // mpv loading the file configures its output before it says where the song is.
+    output.outputConfigured();
+    expect(flowing).toEqual([]);
+    output.position(20_000);
+    clock.advance(1000);
+    output.outputConfigured();
+    expect(flowing).toEqual([clock.monotonic()]);
+  });
+
   it('fails an end raced through near the end of a song, too short to judge by speed, and resumes where it was heard', () => {
     const { output, failures, play } = watch();
     output.songStarted({ canStall: true, entry: 1 });

@@ -196,6 +196,17 @@ export class OutputWatch {
     this.#onFlowing();
   }
 
+  /**
+   * mpv (re)configured its audio output (`audio-reconfig`). Once the song (re)started has said
+   * where it is, that is its output opening (a Snapcast pipe opens only once snapserver reads it):
+   * it flows as at `outputOpened`, which may come a second later (mpv writing into the pipe first).
+   * Before that it is mpv loading the file, and says nothing.
+   */
+  outputConfigured(): void {
+    if (this.#song?.anchor === undefined) return;
+    this.outputOpened();
+  }
+
   /** Pausing stops the song, and its stall watch, until it resumes. */
   paused(isPaused: boolean): void {
     if (isPaused === this.#isPaused) return;
