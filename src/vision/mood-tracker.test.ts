@@ -326,3 +326,52 @@ describe('capShares', () => {
     expect(capShares([1, 0.5], 0.2)).toEqual([0.5, 0.5]);
   });
 });
+
+describe('MoodTracker with faces read at a lower pace', () => {
+  it("weighs a face's last reading by its age: in full up to fullVoteMs, then less, none at the face timeout", () => {
+    const clock = new FakeClock();
+    const tracker = new MoodTracker({ clock }, { dwellMs: 0, fullVoteMs: 600, faceTimeoutMs: 1500 });
+    // Face 1 read happy once, then only seen; face 2 read sad in every frame.
+    const readAt = clock.now();
+    tracker.update([reading('happy', 0.9, 1), reading('sad', 0.9, 2)]);
+    /** The room when face 1's reading is `ms` old, frames of 50 ms until then. */
+    const at = (ms: number): MoodUpdate => {
+      let last: MoodUpdate | undefined;
+      while (last === undefined || clock.now() - readAt < ms) {
+        clock.advance(Math.min(50, ms - (clock.now() - readAt)));
+        last = tracker.update([reading('sad', 0.9, 2)], { present: [1] });
+      }
+      return last;
+    };
+    const young = at(600);
+    expect(young.faces).toBe(2);
+    expect(young.scores['happy']).toBeCloseTo(young.scores['sad'] ?? 0, 1);
+    // At 1,050 ms the happy reading is worth half a vote: a third of the room's score.
+    const older = at(1050);
+    expect((older.scores['happy'] ?? 0) / ((older.scores['happy'] ?? 0) + (older.scores['sad'] ?? 0))).toBeCloseTo(1 / 3, 1);
+    expect(tracker.standing(1)?.weight).toBeCloseTo(0.5, 2);
+    const stale = at(1500);
+    expect(stale.faces).toBe(1);
+    expect(stale.mood).toBe('sad');
+  });
+
+  it('keeps a face that is seen but not read again in the room: the room does not turn nobody, and an old reading stops voting', () => {
+    const clock = new FakeClock();
+    const tracker = new MoodTracker({ clock }, { dwellMs: 0, nobodyAfterMs: 1000, faceTimeoutMs: 1500 });
+    tracker.update([reading('happy', 0.9, 1)]);
+    // Seen in every frame for 3 s, never read again.
+    let update: MoodUpdate | undefined;
+    for (let i = 1; i <= 30; i++) {
+      clock.advance(FRAME_MS);
+      update = tracker.update([], { present: [1] });
+      expect(update.mood).toBe('happy');
+    }
+    expect(update?.faces).toBe(0);
+    // Gone from view: the room empties as before.
+    for (let i = 0; i < 30; i++) {
+      clock.advance(FRAME_MS);
+      update = tracker.update([]);
+    }
+    expect(update?.mood).toBe(NOBODY);
+  });
+});

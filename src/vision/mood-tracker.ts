@@ -36,6 +36,13 @@ export interface MoodTrackerOptions {
   /** A face not read for this long stops counting towards the room mood (ms). @default 1500 */
   faceTimeoutMs?: number;
   /**
+   * A face's last sure reading votes in full for this long (ms); older, its vote shrinks in a
+   * straight line to none at `faceTimeoutMs`. Steady faces are read twice a second
+   * (`read-pace.ts`), so their reads stay within it; a face the detector lost for a moment fades
+   * rather than voting in full on an old reading. @default 600
+   */
+  fullVoteMs?: number;
+  /**
    * A face's vote weight by its size (px), 0–1: what the emotion model's accuracy at that size
    * earns (`faceWeigher` in vote-weight.ts). A face is a person at any size; only its vote shrinks.
    * @default every face weighs 1
@@ -115,6 +122,7 @@ export class MoodTracker {
   readonly #dwellMs: number;
   readonly #nobodyAfterMs: number;
   readonly #faceTimeoutMs: number;
+  readonly #fullVoteMs: number;
   readonly #faceWeight: (sizePx: number) => number;
   readonly #maxFaceShare: number;
   readonly #darkBelow: number;
@@ -132,6 +140,7 @@ export class MoodTracker {
     this.#dwellMs = nonNegative('dwellMs', options.dwellMs ?? 2000);
     this.#nobodyAfterMs = nonNegative('nobodyAfterMs', options.nobodyAfterMs ?? 5000);
     this.#faceTimeoutMs = positive('faceTimeoutMs', options.faceTimeoutMs ?? 1500);
+    this.#fullVoteMs = nonNegative('fullVoteMs', options.fullVoteMs ?? 600);
     this.#faceWeight = options.faceWeight ?? (() => 1);
     this.#maxFaceShare = unit('maxFaceShare', options.maxFaceShare ?? 0.5);
     this.#darkBelow = unit('darkBelow', options.darkBelow ?? 0.5);
@@ -146,11 +155,18 @@ export class MoodTracker {
   /**
    * Folds in one analysed frame's readings (possibly none) and returns the room mood. `tooDarkToSee`:
    * the frame is too dark or grainy to see faces in at all (`isTooDarkToSee`); a room not seen is
-   * not an empty room, and its mood holds.
+   * not an empty room, and its mood holds. `present`: the faces seen in this frame but not read
+   * again (their last reading stands, weighed by its age: `fullVoteMs`).
    */
-  update(readings: readonly FaceReading[], frame: { tooDarkToSee?: boolean } = {}): MoodUpdate {
+  update(readings: readonly FaceReading[], frame: { tooDarkToSee?: boolean; present?: Iterable<number> } = {}): MoodUpdate {
     const now = this.#clock.now();
     for (const reading of readings) this.#fold(reading, now);
+    for (const id of frame.present ?? []) {
+      const face = this.#faces.get(id);
+      if (face === undefined) continue;
+      face.seenAt = now;
+      this.#lastFaceAt = now;
+    }
     for (const [id, face] of this.#faces) if (now - face.seenAt > this.#faceTimeoutMs) this.#faces.delete(id);
 
     const { scores, faces } = this.#aggregate(now);
@@ -179,7 +195,7 @@ export class MoodTracker {
     if (face === undefined) return undefined;
     return {
       emotion: this.#isVoting(face, this.#clock.now()) ? top(face.ema ?? {}) : null,
-      weight: this.#weightOf(face),
+      weight: this.#weightOf(face, this.#clock.now()),
       light: face.light,
     };
   }
@@ -219,15 +235,23 @@ export class MoodTracker {
     return face.ema !== undefined && now - face.lastAt <= this.#faceTimeoutMs;
   }
 
-  #weightOf(face: FaceState): number {
-    const weight = this.#faceWeight(face.size) * face.light;
+  #weightOf(face: FaceState, now: number): number {
+    const weight = this.#faceWeight(face.size) * face.light * this.#ageWeight(now - face.lastAt);
     return Number.isFinite(weight) ? Math.min(1, Math.max(0, weight)) : 0;
+  }
+
+  /** What a reading this old (ms) is worth: 1 up to `fullVoteMs`, then less in a straight line to 0 at `faceTimeoutMs`. */
+  #ageWeight(ageMs: number): number {
+    // No sure reading yet: nothing to age (such a face does not vote).
+    if (!(ageMs > this.#fullVoteMs) || !Number.isFinite(ageMs)) return 1;
+    const span = this.#faceTimeoutMs - this.#fullVoteMs;
+    return span > 0 ? Math.max(0, 1 - (ageMs - this.#fullVoteMs) / span) : 1;
   }
 
   #aggregate(now: number): { scores: Record<string, number>; faces: number } {
     const voters: Array<{ ema: Record<string, number>; weight: number }> = [];
     for (const face of this.#faces.values()) {
-      const weight = this.#weightOf(face);
+      const weight = this.#weightOf(face, now);
       if (face.ema !== undefined && this.#isVoting(face, now) && weight > 0) voters.push({ ema: face.ema, weight });
     }
     const weights = capShares(

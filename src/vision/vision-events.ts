@@ -27,6 +27,11 @@ export interface FaceView {
   readonly voteWeight?: number;
   /** The face's light as measured on its crop (`light-measure.ts`), or on its square as framed when that is smaller than the crop (`vote-weight.ts`), and what it earns (0–1). */
   readonly light?: { readonly clarity: number; readonly brightness: number; readonly noise: number; readonly weight: number };
+  /**
+   * How old the reading shown is (ms): 0 when the face was read in this frame; a steady face is
+   * read again at a lower pace (`read-pace.ts`) and shows its last reading meanwhile.
+   */
+  readonly readAgeMs?: number;
 }
 
 /** What the pipeline emits. */
@@ -66,4 +71,7 @@ export interface VisionStats {
   readonly framesSkipped: number;
   /** Duration of the last analysis (ms). */
   readonly lastAnalysisMs: number;
+  /** Faces of confirmed tracks over the analysed frames, and how many of them were read (classified) then. */
+  readonly facesSeen: number;
+  readonly facesRead: number;
 }

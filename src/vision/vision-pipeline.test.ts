@@ -111,6 +111,7 @@ describe('VisionPipeline', () => {
         steadyEmotion: 'happy',
         voteWeight: 1,
         light: { clarity: 0, brightness: expect.any(Number) as number, noise: 0, weight: 1 },
+        readAgeMs: 0,
       },
     ]);
     expect(h.classifier.calls).toEqual([1]);

@@ -13,6 +13,7 @@ import type { Frame, FrameSource, SourceStatus } from './frame-source.js';
 import { MoodTracker, NOBODY, type FaceReading, type MoodTrackerOptions } from './mood-tracker.js';
 import { JpegStream } from './jpeg-stream.js';
 import { loadOpencv } from './opencv.js';
+import { ReadPacer, type ReadPaceOptions } from './read-pace.js';
 import { targetFace } from './target-face.js';
 import type { FaceView, VisionEvents, VisionStats } from './vision-events.js';
 import type { Log } from '../kernel/log.js';
@@ -32,6 +33,11 @@ export interface VisionPipelineOptions extends LightReaderOptions {
    */
   tracker?: FaceTrackerOptions;
   mood?: MoodTrackerOptions;
+  /**
+   * How often a tracked face is read (`read-pace.ts`): new and changed faces at once, steady ones
+   * every `steadyMs`; `false` reads every face in every frame. @default `READ_PACE`
+   */
+  readPace?: ReadPaceOptions | false;
   crop?: FaceCropOptions;
   /** How far back the face sizes reach (`faceSizes`, the health line). @default 5 minutes, a frame a second */
   faceSizes?: FaceSizeLogOptions;
@@ -81,7 +87,10 @@ export class VisionPipeline implements Service {
   #isSourceDone = false;
   #lastFullScan = Number.NEGATIVE_INFINITY;
   #lastPreview = Number.NEGATIVE_INFINITY;
-  #stats = { framesRead: 0, framesAnalysed: 0, framesSkipped: 0, lastAnalysisMs: 0 };
+  #stats = { framesRead: 0, framesAnalysed: 0, framesSkipped: 0, lastAnalysisMs: 0, facesSeen: 0, facesRead: 0 };
+  #pacer: ReadPacer;
+  /** Each tracked face's last read: when (monotonic ms), and what it showed. */
+  readonly #lastReads = new Map<number, { at: number; view: FaceView }>();
   readonly #sizes: FaceSizeLog;
   readonly #light: LightReader;
 
@@ -111,6 +120,7 @@ export class VisionPipeline implements Service {
     this.#fullScanEveryMs = options.fullScanEveryMs ?? 1000;
     this.#tracker = new FaceTracker({ minHits: 2, ...options.tracker });
     this.#mood = new MoodTracker({ clock: deps.clock }, this.#options.mood);
+    this.#pacer = new ReadPacer(options.readPace === false ? { steadyMs: 0 } : options.readPace);
     this.#jpeg = new JpegStream({ clock: deps.clock }, { quality: 70 });
     this.#sizes = new FaceSizeLog(options.faceSizes);
     const sizeWeight = this.#options.mood?.faceWeight ?? (() => 1); // a small face's light is weighed against its size's weight
@@ -150,6 +160,7 @@ export class VisionPipeline implements Service {
     this.#abort = abort;
     this.#tracker = new FaceTracker({ minHits: 2, ...this.#options.tracker });
     this.#mood = new MoodTracker({ clock: this.#clock }, this.#options.mood);
+    this.#forgetReads();
     this.#isSourceDone = false;
     const unsubscribe = this.#source.onStatus((status) => this.#onStatus(status), this);
     this.#running = Promise.all([this.#read(abort.signal), this.#analyse(abort.signal)])
@@ -245,6 +256,8 @@ export class VisionPipeline implements Service {
 
     const { trackIds, lost } = this.#tracker.update(boxes);
     this.#mood.forget(lost);
+    this.#pacer.forget(lost);
+    for (const id of lost) this.#lastReads.delete(id);
     const isConfirmed = new Map(this.#tracker.tracks.map((t) => [t.id, t.isConfirmed]));
     // Only faces of confirmed tracks are classified; the others may be one-frame false detections.
     const counted = boxes.flatMap((box, i) => {
@@ -254,20 +267,39 @@ export class VisionPipeline implements Service {
     const countedBoxes = counted.map((c) => c.box);
     // A face framed smaller than the crop comes with its light where the sensor put its grain, before the scaling up.
     const { crops, framed } = await cropFacesFramed(image, countedBoxes, this.#options.crop);
-    const results = crops.length === 0 ? [] : await this.#classifier.classify(crops);
+    const target = targetFace(countedBoxes, image.cols, image.rows);
+    // Each face read at the pace its mood can change (`read-pace.ts`): new and changed faces at once, steady ones less often.
+    const side = this.#options.crop?.size ?? 48;
+    const isRead = counted.map(({ trackId }, i) => {
+      const crop = crops[i];
+      const last = this.#lastReads.get(trackId);
+      if (crop === undefined || last === undefined || last.view.isTarget !== (i === target)) return true;
+      return this.#mood.standing(trackId) === undefined || this.#pacer.isDue(trackId, crop, side, started);
+    });
+    const toRead = crops.filter((_, i) => isRead[i] === true);
+    const read = toRead.length === 0 ? [] : await this.#classifier.classify(toRead);
     const classified = this.#clock.monotonic();
     this.#sizes.record(classified, { width: image.cols, height: image.rows }, countedBoxes);
 
     const faces: FaceView[] = [];
     const readings: FaceReading[] = [];
-    const target = targetFace(countedBoxes, image.cols, image.rows);
+    const present: number[] = [];
+    let next = 0;
     counted.forEach(({ box, trackId }, i) => {
-      const generic = results[i];
+      if (isRead[i] !== true) {
+        const last = this.#lastReads.get(trackId);
+        if (last === undefined) return;
+        faces.push({ ...last.view, box: toArray(box), isTarget: i === target, readAgeMs: started - last.at });
+        present.push(trackId);
+        return;
+      }
+      const generic = read[next++];
+      const crop = crops[i];
       if (generic === undefined) return;
       const own = i === target ? this.#personalize?.(generic) : undefined;
       const result = own ?? generic;
-      const { weight: light, light: lit } = this.#light.weighFace({ box, crop: crops[i], framed: framed[i], measured: generic.light });
-      faces.push({
+      const { weight: light, light: lit } = this.#light.weighFace({ box, crop, framed: framed[i], measured: generic.light });
+      const view: FaceView = {
         trackId,
         box: toArray(box),
         emotion: result.label,
@@ -278,11 +310,17 @@ export class VisionPipeline implements Service {
         isTarget: i === target,
         personal: own !== undefined,
         ...(lit === undefined ? {} : { light: { clarity: lit.clarity, brightness: lit.brightness, noise: lit.noise, weight: light } }),
-      });
+        readAgeMs: 0,
+      };
+      faces.push(view);
+      this.#lastReads.set(trackId, { at: started, view });
+      if (crop !== undefined) this.#pacer.read(trackId, crop, side, started);
       readings.push({ trackId, size: Math.max(box.width, box.height), probabilities: result.probabilities, light });
     });
+    this.#stats.facesSeen += counted.length;
+    this.#stats.facesRead += toRead.length;
     const previous = this.#mood.mood;
-    const room = this.#mood.update(readings, { tooDarkToSee: this.#light.isTooDarkToSee });
+    const room = this.#mood.update(readings, { tooDarkToSee: this.#light.isTooDarkToSee, present });
     faces.forEach((face, i) => {
       const standing = this.#mood.standing(face.trackId);
       if (standing !== undefined) faces[i] = { ...face, steadyEmotion: standing.emotion, voteWeight: standing.weight };
@@ -347,6 +385,13 @@ export class VisionPipeline implements Service {
    */
   #forgetMood(): void {
     this.#mood = new MoodTracker({ clock: this.#clock }, this.#options.mood);
+    this.#forgetReads();
+  }
+
+  /** Every face is read afresh: the mood tracker that held their readings is new. */
+  #forgetReads(): void {
+    this.#pacer = new ReadPacer(this.#options.readPace === false ? { steadyMs: 0 } : this.#options.readPace);
+    this.#lastReads.clear();
   }
 
   #setCamera(state: VisionEvents['cameraChanged']['state'], reason?: string): void {

@@ -75,7 +75,10 @@ export class PersonalCalibrationService implements Service {
       ({ faces }) => {
         const target = faces.find((f) => f.isTarget);
         this.#latest =
-          target?.logits === undefined ? undefined : { at: this.#deps.clock.now(), logits: target.logits, embedding: target.embedding };
+          target?.logits === undefined
+            ? undefined
+            : // A steady face is read at a lower pace and shows its last reading meanwhile: its age is the reading's.
+              { at: this.#deps.clock.now() - (target.readAgeMs ?? 0), logits: target.logits, embedding: target.embedding };
       },
       this,
     );

@@ -54,6 +54,14 @@ export interface SimulationOptions {
   seed?: number;
   /** A scene change after which the room stays at least this long counts as lasting (ms). @default 300000 */
   lastingMs?: number;
+  /** How often the camera's readings reach the tracker (ms): the analysed frames. @default 500 */
+  frameMs?: number;
+  /**
+   * Faces read at a pace rather than in every frame (`src/vision/read-pace.ts`): a new face at once,
+   * a steady one every `steadyMs`, and, when `seesChange`, a face whose expression changed at once
+   * (the crop's change was seen); without it, a change waits for the face's next paced read.
+   */
+  readPace?: { steadyMs: number; seesChange: boolean };
 }
 
 /** One song as it played. */
@@ -89,6 +97,13 @@ export interface SimulationReport {
   withinOneSong: number;
   /** Share of the time someone was there that the song playing fitted them (0–1). */
   fitShare: number;
+  /**
+   * The mood's lag: from each scene whose faces' top emotion differs from the scene before's to the
+   * room mood becoming that emotion (s); NaN when it did not within the scene.
+   */
+  moodLagS: number[];
+  /** Faces read over faces seen in the analysed frames (1 when every face is read in every frame). */
+  readShare: number;
   plays: SimulatedPlay[];
 }
 
@@ -193,6 +208,12 @@ export async function simulateRoom(trace: RoomTrace, options: SimulationOptions 
     let faceIds: number[] = [];
     let nextFaceId = 1;
     let nextFrameAt = h.clock.now();
+    const frameMs = options.frameMs ?? FRAME_MS;
+    /** Each face's last read: when, and the expression it then had. */
+    const lastRead = new Map<number, { at: number; expression: Expression }>();
+    let [facesSeen, facesRead] = [0, 0];
+    const moodLagS: number[] = [];
+    let previousTop: Emotion | null = null;
 
     for (const [index, scene] of trace.scenes.entries()) {
       const sceneStart = h.clock.now();
@@ -210,10 +231,40 @@ export async function simulateRoom(trace: RoomTrace, options: SimulationOptions 
       }
 
       const sceneEnd = sceneStart + scene.s * 1000;
+      const topEmotion = faces === 0 ? null : topOf(roomExpression(scene.groups));
+      let lag = topEmotion !== null && topEmotion !== previousTop ? { since: sceneStart, to: topEmotion } : undefined;
+      previousTop = topEmotion;
       while (h.clock.now() < sceneEnd) {
         if (h.clock.now() >= nextFrameAt) {
-          nextFrameAt += FRAME_MS;
-          const update = tracker.update(readings(scene.groups, faceIds, random));
+          nextFrameAt += frameMs;
+          const now = h.clock.now();
+          const all = readings(scene.groups, faceIds, random);
+          const expressions = faceExpressions(scene.groups);
+          const pace = options.readPace;
+          const isRead = all.map(({ trackId }, i) => {
+            const last = lastRead.get(trackId);
+            if (pace === undefined || last === undefined || now - last.at >= pace.steadyMs) return true;
+            return pace.seesChange && last.expression !== expressions[i];
+          });
+          all.forEach(({ trackId }, i) => {
+            if (isRead[i] !== true) return;
+            // The faces' paced reads spread over the interval, as faces found at different moments:
+            // a face's first read counts as made up to `steadyMs` earlier, so a change lands anywhere between two reads.
+            const phase =
+              lastRead.has(trackId) || pace === undefined ? 0 : Math.floor(((trackId * 0.618) % 1) * (pace.steadyMs / frameMs)) * frameMs;
+            lastRead.set(trackId, { at: now - phase, expression: expressions[i] ?? {} });
+          });
+          facesSeen += all.length;
+          facesRead += isRead.filter(Boolean).length;
+          const present = all.filter((_, i) => isRead[i] !== true).map((r) => r.trackId);
+          const update = tracker.update(
+            all.filter((_, i) => isRead[i] === true),
+            { present },
+          );
+          if (lag !== undefined && update.mood === lag.to) {
+            moodLagS.push((now - lag.since) / 1000);
+            lag = undefined;
+          }
           if (update.changed) {
             moodChanges += 1;
             const mood: RoomMood = {
@@ -239,6 +290,7 @@ export async function simulateRoom(trace: RoomTrace, options: SimulationOptions 
           open = undefined;
         }
       }
+      if (lag !== undefined) moodLagS.push(Number.NaN);
     }
 
     const hours = trace.scenes.reduce((s, scene) => s + scene.s, 0) / 3600;
@@ -251,6 +303,8 @@ export async function simulateRoom(trace: RoomTrace, options: SimulationOptions 
       cutsPerHour: cuts.length / hours,
       cutsInFirstMinute: cuts.filter((p) => (p.endedAt ?? 0) - p.startedAt < 60_000).length,
       moodChanges,
+      moodLagS,
+      readShare: facesSeen === 0 ? 1 : facesRead / facesSeen,
       lastingChanges: changes.length,
       toFitS: changes.map((c) => c.toFitS),
       changes,
@@ -302,6 +356,16 @@ function recordPlays(h: DirectorHarness<string>, moodOf: ReadonlyMap<number, str
     'room simulator',
   );
   return plays;
+}
+
+/** The emotion with the largest share of `scores`. */
+function topOf(scores: EmotionScores): Emotion {
+  return EMOTIONS.reduce((best, e) => ((scores[e] ?? 0) > (scores[best] ?? 0) ? e : best), EMOTIONS[0]);
+}
+
+/** Each face's expression, in the order of `readings`. */
+function faceExpressions(groups: readonly FaceGroup[]): Expression[] {
+  return groups.flatMap((group) => Array.from({ length: group.faces }, () => group.expression));
 }
 
 /** One frame's readings: each face its group's expression with fresh noise. */

@@ -45,6 +45,10 @@ describe('benchVision', () => {
     expect(scene!.fullFrameCpuMs).toEqual({ p50: 3, p95: 3, max: 3 });
     expect(scene!.fullFrameMs.p50).toBeGreaterThanOrEqual(scene!.fullScanMs.p50);
     expect(formatBench(report)).toContain('whole frame with a full scan');
+    // The still face is read at a lower pace as the daemon runs, and in every frame in the run beside it.
+    expect(scene!.readShare).toBeLessThan(0.5);
+    expect(scene!.frameEveryReadMs.p50).toBeGreaterThan(0);
+    expect(formatBench(report)).toMatch(/faces read \d+% of frames\n {2}same, every face read every frame/);
   });
 });
 
@@ -61,6 +65,8 @@ describe('headline', () => {
       fullScanMs: p(4),
       classifyMs: p(1),
       frameMs: p(2),
+      frameEveryReadMs: p(3),
+      readShare: 0.2,
       fullFrameMs: p(cpu + 0.5),
       fullFrameCpuMs: p(cpu),
       sustainedFps: 30,
