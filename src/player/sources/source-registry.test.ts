@@ -48,7 +48,7 @@ describe('the registry of music sources', () => {
     expect(sources.choose(request('calm'))).toBe(PICK);
     expect(sources.problem()).toBe('The archive unavailable (the archive cannot be reached): playing the library');
     recordings.down(undefined);
-    // `mixed` asks every source that brings it, in the order registered, each for its moods alone.
+    // `mixed` asks every source that brings it, in the order the box gives them, each for its moods alone.
     mode = 'mixed';
     expect(sources.choose(request('calm'))).toMatchObject({ track: { uri: 'spotify:playlist:calm' } });
     expect(sources.choose(request('upbeat'))).toBe(PICK);
