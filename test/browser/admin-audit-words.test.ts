@@ -101,7 +101,10 @@ describe('the audit log and the Disk card in the reader’s language', { timeout
       const largest = (JSON.parse(readFileSync(join(ROOT, `src/ui/i18n/catalogues/${language}.json`), 'utf8')) as Catalogue).admin.disk
         .largestTables;
       const card = await reader.locator('mb-disk-use :is(p, td)').allInnerTexts();
-      expect(card.some((line) => line.includes(largest)), card.join(' | ')).toBe(true);
+      expect(
+        card.some((line) => line.includes(largest)),
+        card.join(' | '),
+      ).toBe(true);
       expect(
         card.filter((line) => DAEMON_ENGLISH.test(line)),
         language,
