@@ -96,6 +96,20 @@ export class MbAdminBackups extends LitElement {
       .restored {
         margin: 0 0 1em;
       }
+      /* The box right beside its words, on one line, not above them as a field's label is. */
+      label.check {
+        flex-direction: row;
+        align-items: center;
+        gap: 0.6em;
+        margin-bottom: 0.8em;
+      }
+      label.check input {
+        flex: none;
+        width: 1.3em;
+        height: 1.3em;
+        min-height: 0;
+        margin: 0;
+      }
     `,
   ];
 

@@ -27,6 +27,19 @@ export const DASHBOARD_STYLES = css`
   .health li[data-status='failed'] strong {
     color: #991b1b;
   }
+  .restore-note {
+    margin-bottom: 1em;
+  }
+  .restore-note .restored {
+    margin: 0 0 0.5em;
+  }
+  .restore-note .buttons {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 1em;
+    margin: 0;
+  }
   .room-mood {
     display: flex;
     align-items: center;

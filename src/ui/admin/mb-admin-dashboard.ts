@@ -2,7 +2,7 @@ import { LitElement, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { StateSnapshot } from '../../daemon/http/contract.js';
 import { moodColour } from '../components/mood-colours.js';
-import type { AdminApi, ChartStats } from '../data/admin-api.js';
+import type { AdminApi, Backups, ChartStats } from '../data/admin-api.js';
 import type { MbEvent } from '../events.js';
 import type { ApiClient } from '../data/api-client.js';
 import { followLanguage } from '../i18n/i18n.js';
@@ -21,6 +21,7 @@ import type { MbNowPlayingCard } from './mb-now-playing-card.js';
 import './mb-now-playing-card.js';
 import './mb-staff-controls.js';
 import './mb-staff-picker.js';
+import { isRestoreUnread, markRestoreRead, restoredNote } from './restored-note.js';
 
 /** The charts follow the room live, but are read again at most this often (ms). */
 const LIVE_RELOAD_MS = 15_000;
@@ -102,6 +103,8 @@ export class MbAdminDashboard extends LitElement {
   @state() private _isBrief = false;
   /** The closed parts of a phone's dashboard that have been opened. */
   @state() private _opened: ReadonlySet<More> = new Set();
+  /** The backups, while the note on a restore this start put in place waits to be read here. */
+  @state() private _restored: Backups | null = null;
   @query('mb-now-playing-card') private _nowPlaying!: MbNowPlayingCard | null;
   #wide: MediaQueryList | undefined;
   readonly #onWidth = (): void => {
@@ -131,6 +134,7 @@ export class MbAdminDashboard extends LitElement {
     this.#wide.addEventListener('change', this.#onWidth);
     this._isBrief = !this.#wide.matches;
     if (this.#isChartsShown()) void this.#load();
+    void this.#readRestore();
     this.#refreshTimer = setInterval(() => {
       if (this.#isChartsShown()) void this.#load(true);
     }, REFRESH_MS);
@@ -143,6 +147,37 @@ export class MbAdminDashboard extends LitElement {
     clearInterval(this.#refreshTimer);
     this.#refreshTimer = undefined;
     super.disconnectedCallback();
+  }
+
+  /** A restore this start of Moodbox put in place: where an admin lands after signing in again, it says what was restored. */
+  async #readRestore(): Promise<void> {
+    try {
+      const backups = await this.api.backups();
+      this._restored = isRestoreUnread(backups) ? backups : null;
+    } catch {
+      // Backups off or out of reach: the Backups page says why.
+    }
+  }
+
+  #restoredNote() {
+    const backups = this._restored;
+    if (backups === null) return nothing;
+    return html`<div class="restore-note" data-restore-note>
+      ${restoredNote(backups, t('admin.backups.kinds.beforeRestore'), false)}
+      <p class="buttons">
+        <a href="#backups">${t('admin.dashboard.restoreSeeBackups')}</a>
+        <button
+          type="button"
+          class="secondary"
+          @click=${() => {
+            markRestoreRead(backups);
+            this._restored = null;
+          }}
+        >
+          ${t('admin.dashboard.restoreDismiss')}
+        </button>
+      </p>
+    </div>`;
   }
 
   /** Whether the charts are on screen: always on a wide screen, on a phone once Activity is opened. */
@@ -214,6 +249,7 @@ export class MbAdminDashboard extends LitElement {
     const isDown = this.#isLinkDown();
     const hidden = isDown ? 'display: none' : '';
     return html`<h2>${t('admin.dashboard.title')}</h2>
+      ${this.#restoredNote()}
       ${
         isDown
           ? html`<section class="card link-down" role="alert" data-link-down>

@@ -7,10 +7,10 @@ type LastRestore = NonNullable<Backups['lastRestore']>;
 
 /**
  * What the last restore did, said once the box is back: restored or not, the data it replaced
- * (kept under `keptWords` in the list), who may sign in now, and what the backup brought that
- * today's rules refused.
+ * (kept under `keptWords` in the list of Backups, below it or, `isOnBackups` false, on that page),
+ * who may sign in now, and what the backup brought that today's rules refused.
  */
-export function restoredNote(backups: Backups | null, keptWords: string) {
+export function restoredNote(backups: Backups | null, keptWords: string, isOnBackups = true) {
   const last = backups?.lastRestore;
   if (last === null || last === undefined) return nothing;
   if (last.failed !== null) {
@@ -21,7 +21,8 @@ export function restoredNote(backups: Backups | null, keptWords: string) {
   const taken = backups?.items.find((b) => b.name === last.from);
   return html`<p class="restored card ok" role="status" data-restored=${last.from}>
       ${taken === undefined ? t('admin.restored.restoredName', { name: last.from }) : t('admin.restored.restoredAt', { at: formatTime(taken.at) })}
-      ${last.kept === null ? '' : t('admin.restored.kept', { kept: keptWords })} ${peopleWords(last.people)}
+      ${last.kept === null ? '' : t(isOnBackups ? 'admin.restored.kept' : 'admin.restored.keptInBackups', { kept: keptWords })}
+      ${peopleWords(last.people)}
     </p>
     ${setAsideNote(last.setAside)}`;
 }
@@ -53,4 +54,22 @@ function setAsideNote({ tracks, stations, files }: LastRestore['setAside']) {
           </ul>`
     }
   </div>`;
+}
+
+/** Where this browser keeps the restore whose note was put away on the dashboard. */
+const SEEN_KEY = 'moodbox.restoreSeen';
+
+/** The restore a note is about, as a key: its backup and when it was asked for. */
+const restoreKey = (last: LastRestore): string => `${last.from}@${last.at}`;
+
+/** Whether the note on the last restore waits to be read on the dashboard (not put away on this browser). */
+export function isRestoreUnread(backups: Backups | null): boolean {
+  const last = backups?.lastRestore;
+  return last !== null && last !== undefined && localStorage.getItem(SEEN_KEY) !== restoreKey(last);
+}
+
+/** Puts the note on the last restore away on this browser. */
+export function markRestoreRead(backups: Backups | null): void {
+  const last = backups?.lastRestore;
+  if (last !== null && last !== undefined) localStorage.setItem(SEEN_KEY, restoreKey(last));
 }
