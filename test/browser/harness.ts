@@ -1,11 +1,13 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer as createHttpServer, type ServerResponse } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { type Browser as PlaywrightBrowser, type BrowserContext, type Locator, type Page, chromium } from 'playwright-core';
-import { MOODBOX_CLI, DaemonProcess, REPO_ROOT, writeConfig } from '../../src/daemon/testing/daemon-process.js';
+import type { StateSnapshot } from '../../src/daemon/http/contract.js';
+import { MOODBOX_CLI, DaemonProcess, REPO_ROOT, until, writeConfig } from '../../src/daemon/testing/daemon-process.js';
 
 export const ROOT = REPO_ROOT;
 const CLI = MOODBOX_CLI;
@@ -351,4 +353,99 @@ export async function adminPage(options: AdminPageOptions): Promise<AdminPage> {
     await close();
     throw err;
   }
+}
+
+/** The daemon's state as the screens get it (`GET /api/state`). */
+export async function daemonState(daemon: { url: string }): Promise<StateSnapshot> {
+  return ((await (await fetch(`${daemon.url}/api/state`)).json()) as { data: StateSnapshot }).data;
+}
+
+/**
+ * Waits until the daemon's state passes `ready` and returns that state: a fresh daemon scans the
+ * demo library, and its camera reads the room, before it plays, suggests and says a mood.
+ */
+export function stateWhen(daemon: { url: string }, ready: (state: StateSnapshot) => boolean, timeoutMs = 90_000): Promise<StateSnapshot> {
+  let last: StateSnapshot | undefined;
+  return until(
+    async () => {
+      last = await daemonState(daemon);
+      return ready(last) ? last : undefined;
+    },
+    timeoutMs,
+    () => `Expected the daemon's state to be ready within ${timeoutMs} ms, got ${JSON.stringify(last)}`,
+  );
+}
+
+/** A picture of `src/vision/testing/fixtures` (a PNG: one face, a group, nobody) as one JPEG frame. */
+export function fixtureFrame(name: string): Buffer {
+  return execFileSync('ffmpeg', ['-loglevel', 'error', '-i', join(ROOT, 'src/vision/testing/fixtures', name), '-f', 'mjpeg', '-'], {
+    maxBuffer: 10 * 1024 * 1024,
+  });
+}
+
+/** A camera the test controls, from `testCamera`. */
+export interface TestCamera {
+  /** Its stream, for the daemon's `camera.source`. */
+  url: string;
+  /** The picture it sends from now on. */
+  show(jpeg: Buffer): void;
+  /** Takes it away: its streams end and it answers no more (a camera unplugged); `start` brings it back. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
+/**
+ * A camera the test controls: an MJPEG stream on 127.0.0.1 sending the picture set by `show` ten
+ * times a second, which the real daemon reads with its real face detector and model (it runs in
+ * its own process, so this one is free to serve it).
+ */
+export async function testCamera(first: Buffer, port = 0): Promise<TestCamera> {
+  let current = first;
+  const streams = new Set<ServerResponse>();
+  const boundary = 'moodboxtest';
+  let server: ReturnType<typeof createHttpServer> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const listen = async (at: number): Promise<number> => {
+    const started = createHttpServer((req, res) => {
+      if (req.url !== '/stream.mjpg') {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, {
+        'content-type': `multipart/x-mixed-replace; boundary=${boundary}`,
+        'cache-control': 'no-cache',
+        connection: 'close',
+      });
+      streams.add(res);
+      res.on('close', () => streams.delete(res));
+    });
+    server = started;
+    timer = setInterval(() => {
+      for (const res of streams) {
+        res.write(`--${boundary}\r\nContent-Type: image/jpeg\r\nContent-Length: ${current.length}\r\n\r\n`);
+        res.write(current);
+        res.write('\r\n');
+      }
+    }, 100);
+    await new Promise<void>((resolve) => started.listen(at, '127.0.0.1', resolve));
+    const address = started.address();
+    return typeof address === 'object' && address !== null ? address.port : 0;
+  };
+  const bound = await listen(port);
+  return {
+    url: `http://127.0.0.1:${bound}/stream.mjpg`,
+    show: (jpeg) => {
+      current = jpeg;
+    },
+    stop: async () => {
+      clearInterval(timer);
+      for (const res of streams) res.destroy();
+      const stopping = server;
+      server = undefined;
+      if (stopping !== undefined) await new Promise<void>((resolve) => stopping.close(() => resolve()));
+    },
+    start: async () => {
+      if (server === undefined) await listen(bound);
+    },
+  };
 }

@@ -1,78 +1,108 @@
+// The kiosk's states against the real daemon: its camera reads pictures a test camera sends (its
+// real face detector and model), the demo library plays through a real Snapcast server's pipe, and
+// day plans are saved as the admin panel saves them. No sound is the Snapcast server stopped, an
+// unavailable camera is the test camera taken away, and a daemon out of reach is the daemon stopped.
+import { join } from 'node:path';
+import type { Page, WebSocket } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StateSnapshot, TrackView } from '../../src/daemon/http/contract.js';
-import { cover, FakeKioskSocket } from './fake-kiosk-socket.js';
+import type { StateSnapshot } from '../../src/daemon/http/contract.js';
+import { Snapserver } from '../../src/player/testing/snapserver.js';
 import {
   type Browser,
   type Daemon,
+  type TestCamera,
+  PASSPHRASE,
+  TEST_CONFIG,
   a11yProblems,
+  addUser,
   assertBuilt,
+  boxOf,
+  daemonState,
+  fixtureFrame,
   lastPushToDom,
   launchBrowser,
   shot,
   startDaemon,
+  stateWhen,
   tempDir,
+  testCamera,
   WAIT,
 } from './harness.js';
 
-function track(id: number, title: string, artist: string): TrackView {
-  return { id, title, artist, album: 'Test Album', durationMs: 200_000, coverUrl: cover(id), moods: ['happy'] };
-}
+/** A wait for what the camera shows to reach the daemon's reading, on a busy machine. */
+const READING = { timeout: 90_000 };
 
-const SUGGESTIONS = [
-  track(11, 'Sunny Side', 'The Brights'),
-  track(12, 'Golden Hour', 'Mara Lune'),
-  track(13, 'Skipping Stones', 'Pebble & Co'),
-  track(14, 'A Very Long Title That Does Not Fit On One Line', 'Somebody With A Long Name'),
-  track(15, 'Up We Go', 'Balloon'),
-  track(16, 'Lemonade', 'Citrus Club'),
-];
-
-function snapshot(): StateSnapshot {
-  return {
-    version: '0.1.0',
-    demo: false,
-    timeZone: 'UTC',
-    language: null,
-    camera: { status: 'on', detail: null },
-    mood: { current: 'happy', confidence: 0.82, since: 0, why: '3 faces, mostly smiling', faces: 3 },
-    player: {
-      status: 'playing',
-      nowPlaying: track(1, 'Walking on Air', 'Kites'),
-      positionMs: 80_000,
-      next: track(2, 'Feather', 'Nimbus'),
-      volume: 60,
-    },
-    suggestions: SUGGESTIONS,
-    session: { user: { id: 7, name: 'Ada' }, notice: null },
-    services: [],
-    library: { scanning: false, done: 0, total: 0, tracks: 0, lastScan: null, analysis: { running: false, done: 0, total: 0, failed: 0 } },
-    guests: { open: 0, awaitingStaff: 0, changedAt: null },
-    dayPlan: null,
-    quietHours: false,
-  };
-}
-
-describe('kiosk states (state fed through a routed socket)', { timeout: 120_000 }, () => {
+describe('kiosk states, against the real daemon', { timeout: 300_000 }, () => {
   const data = tempDir('mb-kiosk-states-');
+  const fifo = join(data.path, 'snapfifo');
+  const frames = { happy: fixtureFrame('happy-face.png'), group: fixtureFrame('group.png'), nobody: fixtureFrame('no-face.png') };
+  let camera: TestCamera;
+  let snapserver: Snapserver;
   let daemon: Daemon;
   let browser: Browser;
-  const fake = new FakeKioskSocket(snapshot());
+  /** The daemon's configuration: the test camera, Snapcast's pipe. */
+  const config = (): Record<string, unknown> => ({
+    ...TEST_CONFIG,
+    camera: { enabled: true, source: camera.url },
+    player: { audioOutput: 'snapcast', snapcastPipe: fifo },
+    // The room counts as empty a second after the last face (ten on a box): the attract screen comes sooner.
+    mood: { nobodyAfterMs: 1000 },
+  });
+  /** The kiosk's socket to the daemon, once the page has opened it. */
+  let socket: WebSocket | undefined;
 
   beforeAll(async () => {
     assertBuilt();
-    daemon = await startDaemon(data.path);
+    addUser(data.path, 'Root', 'admin', PASSPHRASE);
+    addUser(data.path, 'Ada', 'member', '2468');
+    camera = await testCamera(frames.happy);
+    snapserver = await Snapserver.start(data.path, fifo, { mode: 'create' });
+    daemon = await startDaemon(data.path, { config: config() });
+    await stateWhen(
+      daemon,
+      (s) => s.camera.status === 'on' && s.mood.current === 'happy' && s.player.nowPlaying !== null && s.suggestions.length >= 6,
+    );
     browser = await launchBrowser({ width: 1920, height: 1080 });
-    // Answers like the daemon: a pick is queued, a skip refused by the owner's rules.
-    fake.answers['player/play'] = () => ({ data: { message: 'Coming up next: your pick.' } });
-    fake.answers['player/skip'] = () => ({ error: { code: 'MB_ERR_PLAYER_RULES', message: 'Skipping is turned off here.' } });
-    await fake.attach(browser.page);
-  }, 120_000);
+    browser.page.on('websocket', (opened) => {
+      if (opened.url().endsWith('/ws')) socket = opened;
+    });
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
     await daemon?.stop();
+    await snapserver?.stop();
+    await camera?.stop();
     data.remove();
   });
+
+  /** The next message on the kiosk's socket that passes `is`, as it was sent or received. */
+  const nextFrame = async (
+    event: 'framesent' | 'framereceived',
+    is: (message: Record<string, unknown>) => boolean,
+  ): Promise<Record<string, unknown>> => {
+    if (socket === undefined) throw new Error('Expected the kiosk to have opened its socket');
+    const options = {
+      predicate: (f: { payload: string | Buffer }) => is(JSON.parse(String(f.payload)) as Record<string, unknown>),
+      ...WAIT,
+    };
+    const frame =
+      event === 'framesent' ? await socket.waitForEvent('framesent', options) : await socket.waitForEvent('framereceived', options);
+    return JSON.parse(String(frame.payload)) as Record<string, unknown>;
+  };
+
+  /** Waits until the kiosk shows as playing what the daemon plays (a song may end meanwhile). */
+  const showsPlaying = async (page: Page): Promise<StateSnapshot> => {
+    let last: StateSnapshot | undefined;
+    await expect
+      .poll(async () => {
+        last = await daemonState(daemon);
+        return (await page.locator('.now .title').textContent())?.includes(last.player.nowPlaying?.title ?? '\0') ?? false;
+      }, WAIT)
+      .toBe(true);
+    if (last === undefined) throw new Error('Expected a state of the daemon');
+    return last;
+  };
 
   const sizes = async (name: string): Promise<void> => {
     for (const size of [
@@ -86,39 +116,85 @@ describe('kiosk states (state fed through a routed socket)', { timeout: 120_000 
     }
   };
 
-  it('renders mood, now playing, next and six tiles; a tap sends player/play and shows the answer', async () => {
+  /** Saves settings as the admin panel does (day plans apply at once). */
+  const saveSettings = async (overrides: Record<string, unknown>): Promise<void> => {
+    const signedIn = await fetch(`${daemon.url}/api/admin/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Root', passphrase: PASSPHRASE }),
+    });
+    expect(signedIn.status).toBe(200);
+    const { csrfToken } = (await signedIn.json()) as { csrfToken: string };
+    const saved = await fetch(`${daemon.url}/api/admin/settings`, {
+      method: 'PUT',
+      headers: {
+        cookie: (signedIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '',
+        'x-csrf-token': csrfToken,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ overrides }),
+    });
+    expect(saved.status).toBe(200);
+  };
+
+  it('renders mood, now playing, next and six tiles; a tap sends player/play and shows the answer; a skip skips', async () => {
     const { page } = browser;
     await page.goto(`${daemon.url}/`);
     await page.locator('.mood[data-mood="happy"]').waitFor(WAIT);
+    const state = await showsPlaying(page);
     expect(await page.locator('.mood .label').textContent()).toContain('Happy');
-    expect(await page.locator('.mood p').textContent()).toContain('mostly smiling');
-    expect(await page.locator('.now .title').textContent()).toContain('Walking on Air');
-    expect(await page.locator('.now .next').textContent()).toContain('Feather');
+    expect(await page.locator('.mood p').textContent()).toContain(state.mood.why);
+    expect(await page.locator('.now .next').textContent()).toContain(state.player.next?.title);
     expect(await page.locator('.tile').count()).toBe(6);
     expect(await page.locator('header .camera[data-status="on"]').textContent()).toContain('Camera on');
     await sizes('kiosk-playing');
     await page.setViewportSize({ width: 800, height: 480 });
     expect(await a11yProblems(page, 44)).toEqual([]);
 
+    // A tap on a suggestion: the daemon's answer shows.
     await page.setViewportSize({ width: 1920, height: 1080 });
-    await page.locator('.tile[data-track-id="13"]').click();
-    await page.locator('.toast').filter({ hasText: 'Coming up next: your pick.' }).waitFor(WAIT);
-    expect(fake.requests.find((r) => r.type === 'player/play')?.data).toEqual({ trackId: 13 });
+    const tile = page.locator('.tile').nth(2);
+    const trackId = Number(await tile.getAttribute('data-track-id'));
+    const sent = nextFrame('framesent', (m) => m['type'] === 'player/play');
+    const answered = nextFrame('framereceived', (m) => m['type'] === 'player/play' && 'status' in m);
+    await tile.click();
+    expect((await sent)['data']).toEqual({ trackId });
+    const answer = (await answered) as { status: string; data: { message: string } };
+    expect(answer.status).toBe('ok');
+    await page.locator('.toast').filter({ hasText: answer.data.message }).waitFor(WAIT);
+
+    // Signed in, a skip: the daemon plays something else, and the kiosk shows it.
+    await page.locator('button[data-action="sign-in"]:not([disabled])').click();
+    for (const letter of 'ADA') await page.locator(`mb-name-pad button[data-key="${letter}"]`).click();
+    await page.locator('mb-name-pad button[data-key="next"]').click();
+    for (const digit of '2468') await page.locator(`mb-pin-pad button[data-key="${digit}"]`).click();
+    await page.locator('mb-pin-pad button[data-key="ok"]').click();
+    await page.locator('header .who').filter({ hasText: 'Ada' }).waitFor(WAIT);
+    const before = await showsPlaying(page);
+    const skipped = nextFrame('framesent', (m) => m['type'] === 'player/skip');
     await page.locator('button[data-action="skip"]').click();
-    await page.locator('.toast').filter({ hasText: 'Skipping is turned off here.' }).waitFor(WAIT);
-    expect(fake.requests.find((r) => r.type === 'player/skip')?.data).toEqual({ trackId: 1 });
+    expect((await skipped)['data']).toEqual({ trackId: before.player.nowPlaying?.id });
+    await expect.poll(async () => (await daemonState(daemon)).player.nowPlaying?.id, WAIT).not.toBe(before.player.nowPlaying?.id);
+    await showsPlaying(page);
+    await page.locator('button[data-action="sign-out"]').click();
+    await page.locator('button[data-action="sign-in"]').waitFor(WAIT);
   });
 
   it('shows a pushed change within the page and reports the delay', async () => {
     const { page } = browser;
     const delays: number[] = [];
     const paints: number[] = [];
-    for (const [i, mood] of (['neutral', 'sad', 'surprise', 'happy', 'neutral'] as const).entries()) {
-      fake.send('mood', { current: mood, confidence: 0.7, since: i, why: `change ${i}`, faces: 2 });
-      await page
-        .locator(`.mood[data-mood="${mood}"]`)
-        .filter({ hasText: `change ${i}` })
-        .waitFor(WAIT);
+    // The room changes as the camera sees it: a group, then one happy face, twice.
+    for (const [picture, isGroup] of [
+      [frames.group, true],
+      [frames.happy, false],
+      [frames.group, true],
+      [frames.happy, false],
+    ] as const) {
+      camera.show(picture);
+      await expect.poll(async () => (await daemonState(daemon)).mood.faces > 1, READING).toBe(isGroup);
+      const why = (await daemonState(daemon)).mood.why ?? '';
+      await page.locator('.mood p').filter({ hasText: why }).waitFor(WAIT);
       const delay = await lastPushToDom(page);
       delays.push(delay.dom);
       paints.push(delay.paint);
@@ -126,8 +202,8 @@ describe('kiosk states (state fed through a routed socket)', { timeout: 120_000 
     delays.sort((a, b) => a - b);
     paints.sort((a, b) => a - b);
     console.log(
-      `kiosk WS message → DOM (mood/changed, 5 changes): median ${delays[2]?.toFixed(1)} ms, max ${delays[4]?.toFixed(1)} ms; ` +
-        `→ next frame: median ${paints[2]?.toFixed(1)} ms, max ${paints[4]?.toFixed(1)} ms`,
+      `kiosk WS message → DOM (4 changes of the room): median ${delays[2]?.toFixed(1)} ms, max ${delays[3]?.toFixed(1)} ms; ` +
+        `→ next frame: median ${paints[2]?.toFixed(1)} ms, max ${paints[3]?.toFixed(1)} ms`,
     );
     expect(delays.every((d) => Number.isFinite(d))).toBe(true);
   });
@@ -135,16 +211,16 @@ describe('kiosk states (state fed through a routed socket)', { timeout: 120_000 
   it('shows the day plan in force under the room’s mood, at 800x480 too, and nothing once it ends (issue 58)', async () => {
     const { page } = browser;
     const plan = page.locator('.mood [data-day-plan]');
-    fake.send('mood', { current: 'happy', confidence: 0.8, since: 9, why: '3 faces, mostly smiling', faces: 3 });
-    fake.send('dayPlan', { name: 'lunch', from: '11:30', to: '14:30', mood: 'upbeat', energyCap: 100, volumeCap: 100 });
+    // A block over the whole day (`from` equal to `to`).
+    await saveSettings({ player: { dayPlans: [{ name: 'lunch', from: '00:00', to: '00:00', mood: 'upbeat' }] } });
     await plan.filter({ hasText: 'Day plan: lunch · Upbeat' }).waitFor(WAIT);
     await page.setViewportSize({ width: 800, height: 480 });
-    const box = await plan.boundingBox();
-    expect(box !== null && box.x >= 0 && box.y >= 0 && box.x + box.width <= 800 && box.y + box.height <= 480).toBe(true);
+    const box = await boxOf(plan);
+    expect(box.x >= 0 && box.y >= 0 && box.x + box.width <= 800 && box.y + box.height <= 480).toBe(true);
     await shot(page, 'kiosk-day-plan');
-    fake.send('dayPlan', { name: 'evening', from: '18:00', to: '23:00', mood: '', energyCap: 60, volumeCap: 70 });
+    await saveSettings({ player: { dayPlans: [{ name: 'evening', from: '00:00', to: '00:00', mood: '', energyCap: 60, volumeCap: 70 }] } });
     await plan.filter({ hasText: 'Day plan: evening' }).waitFor(WAIT);
-    fake.send('dayPlan', null);
+    await saveSettings({});
     await plan.waitFor({ state: 'detached', ...WAIT });
     await page.setViewportSize({ width: 1920, height: 1080 });
   });
@@ -152,44 +228,37 @@ describe('kiosk states (state fed through a routed socket)', { timeout: 120_000 
   it('says so while no sound reaches the room, at 800x480 too, and that the song goes on where it stopped (issue 62)', async () => {
     const { page } = browser;
     const now = page.locator('section.now');
-    await now.getByText('Walking on Air').waitFor(WAIT);
-    const playing = snapshot().player;
-    fake.send('player', {
-      ...playing,
-      status: 'stalled',
-      stalled: { cause: 'output', detail: 'the Snapcast server does not read the pipe' },
-    });
+    await showsPlaying(page);
+    // Snapcast's server stops: nobody reads the pipe the music goes into.
+    await snapserver.stop();
     const line = now.locator('[data-stalled]');
     await line.waitFor(WAIT);
     expect(await line.textContent()).toBe('The speakers cannot be reached. The song goes on where it stopped once they are back.');
     expect(await now.getAttribute('data-state')).toBe('stalled');
     await page.setViewportSize({ width: 800, height: 480 });
-    const box = await line.boundingBox();
-    expect(box !== null && box.x >= 0 && box.y >= 0 && box.x + box.width <= 800 && box.y + box.height <= 480).toBe(true);
+    const box = await boxOf(line);
+    expect(box.x >= 0 && box.y >= 0 && box.x + box.width <= 800 && box.y + box.height <= 480).toBe(true);
     await shot(page, 'kiosk-no-sound');
-    fake.send('player', playing);
-    await line.waitFor({ state: 'detached', ...WAIT });
+    snapserver.start();
+    await line.waitFor({ state: 'detached', timeout: 60_000 });
     expect(await now.getAttribute('data-state')).toBe('playing');
     await page.setViewportSize({ width: 1920, height: 1080 });
   });
 
-  it('shows camera unavailable, no music for this mood, and the attract screen', async () => {
+  it('shows camera unavailable, and the attract screen while nobody is in view', async () => {
     const { page } = browser;
-    fake.send('camera', { status: 'unavailable', detail: 'The camera stopped answering; retrying.' });
-    await page.locator('.mood[data-state="camera-unavailable"]').waitFor(WAIT);
+    // The camera goes away: the daemon says so, and tries again.
+    await camera.stop();
+    await page.locator('.mood[data-state="camera-unavailable"]').waitFor(READING);
     expect(await page.locator('header .camera').textContent()).toContain('Camera unavailable');
     await sizes('kiosk-camera-unavailable');
+    await camera.start();
+    await page.locator('header .camera[data-status="on"]').waitFor(READING);
 
-    fake.send('camera', { status: 'on', detail: null });
-    fake.send('mood', { current: 'sad', confidence: 0.6, since: 1, why: 'Two faces, both a bit low', faces: 2 });
-    fake.send('player', { status: 'stopped', nowPlaying: null, positionMs: 0, next: null, volume: 60 });
-    fake.send('suggestions', []);
-    await page.locator('.tiles[data-state="empty"]').filter({ hasText: 'No music for this mood' }).waitFor(WAIT);
-    await sizes('kiosk-no-music');
-
-    fake.send('session', { user: null, notice: null });
-    fake.send('suggestions', SUGGESTIONS);
-    fake.send('mood', { current: 'nobody', confidence: 0.9, since: 2, why: null, faces: 0 });
+    // Nobody in view (once someone was, the camera back): the attract screen; a tap wakes the full screen.
+    await stateWhen(daemon, (s) => s.mood.current === 'happy', READING.timeout);
+    camera.show(frames.nobody);
+    await stateWhen(daemon, (s) => s.mood.current === 'nobody', READING.timeout);
     await page.locator('.attract').waitFor(WAIT);
     await sizes('kiosk-attract');
     await page.setViewportSize({ width: 800, height: 480 });
@@ -197,18 +266,21 @@ describe('kiosk states (state fed through a routed socket)', { timeout: 120_000 
     await page.locator('.attract').waitFor({ state: 'detached', ...WAIT });
     expect(await page.locator('.tile').count()).toBe(6);
     await shot(page, 'kiosk-awake-after-tap');
+    camera.show(frames.happy);
+    await page.locator('.mood[data-mood="happy"]').waitFor(READING);
   });
 
   it('does not show a stale "Camera on" while the daemon is unreachable (issue 16)', async () => {
     const { page } = browser;
-    fake.send('camera', { status: 'on', detail: null });
     await page.locator('header .camera[data-status="on"]').waitFor(WAIT);
-    await fake.down();
+    // The daemon stops, and starts again on the same address and data.
+    const port = daemon.port;
+    await daemon.stop();
     await page.locator('.banner').filter({ hasText: 'Offline' }).waitFor(WAIT);
     expect(await page.locator('header .camera').getAttribute('data-status')).toBe('offline');
     expect(await page.locator('header .camera').textContent()).not.toContain('Camera on');
     await shot(page, 'kiosk-offline-camera');
-    fake.up();
-    await page.locator('header .camera[data-status="on"]').waitFor({ timeout: 60_000 });
+    daemon = await startDaemon(data.path, { port, config: config() });
+    await page.locator('header .camera[data-status="on"]').waitFor({ timeout: 90_000 });
   });
 });
