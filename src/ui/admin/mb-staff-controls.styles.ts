@@ -119,10 +119,16 @@ export const STAFF_CONTROLS_STYLES = css`
       align-items: center;
       gap: 0.6em;
     }
+    /* Two lines where a held mood and the song need them ("Held: Sad · Playing: …"), rather than the title cut at the edge. */
     :host([compact]) .now {
       flex: 1;
       min-width: 0;
       max-width: none;
+      display: -webkit-box;
+      -webkit-box-orient: vertical;
+      -webkit-line-clamp: 2;
+      white-space: normal;
+      overflow-wrap: anywhere;
     }
     :host([compact]) button.toggle {
       display: inline-flex;
