@@ -38,6 +38,17 @@ describe('a time on the screens', () => {
     expect(i18n.clock('11:30')).toBe('11:30 AM');
   });
 
+  it('writes a time in the daemon’s sentences ("next at 14:32") as the reader’s language writes a time', async () => {
+    const message = { common: { said: { guest: { phoneLimit: '{perPhone} an hour per phone; next at {time}' } } } };
+    const i18n = new I18n(message, () =>
+      Promise.resolve({ common: { said: { guest: { phoneLimit: '{perPhone} pro Stunde; der nächste um {time}' } } } }),
+    );
+    const said = { id: 'guest.phoneLimit', values: { perPhone: 1, time: '14:32' } };
+    expect(i18n.said(said, '')).toBe('1 an hour per phone; next at 2:32 PM');
+    await i18n.use('de');
+    expect(i18n.said(said, '')).toBe('1 pro Stunde; der nächste um 14:32');
+  });
+
   it('is written nowhere in the screens but through it', () => {
     const files = readdirSync(UI, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !TIMES.has(f));
     const own = /toLocaleTimeString|toLocaleDateString|new Intl\.DateTimeFormat|hourCycle|hour: '2-digit'|padStart\(2, '0'\)}:00/;

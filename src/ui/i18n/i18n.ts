@@ -35,6 +35,9 @@ export type CatalogueLoader = (language: string) => Promise<Catalogue>;
 
 const isLanguage = (code: string): code is Language => Object.hasOwn(LANGUAGES, code);
 
+/** The values of the daemon's sentences that are a time of the box's day ("next at {time}"). */
+const TIME_VALUES = new Set(['time', 'until']);
+
 /**
  * The best of our languages for a reader who wants `wanted` (a browser's `navigator.languages`,
  * best first): the first whose language matches (`de-AT` → `de`, `pt-BR` → `pt`), else English.
@@ -116,6 +119,8 @@ export class I18n<K extends string> extends EventTarget {
     const values: Values = {};
     for (const [name, value] of Object.entries(said.values ?? {})) {
       values[name] = typeof value === 'object' ? this.t(`common.said.${value.said}` as K) : value;
+      // A time of the box's day the daemon wrote as "14:32", as the reader's language writes a time.
+      if (TIME_VALUES.has(name) && typeof value === 'string' && /^\d{1,2}:\d{2}$/.test(value)) values[name] = this.clock(value);
     }
     return this.t(key as K, values);
   }
