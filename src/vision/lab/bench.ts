@@ -184,7 +184,7 @@ export function formatBench(report: BenchReport): string {
       `  detection (as the pipeline runs it) ${ms(s.detectMs)} ms`,
       `  detection (full scan every frame)   ${ms(s.fullScanMs)} ms`,
       `  crops + classification (all faces)  ${ms(s.classifyMs)} ms`,
-      `  whole frame (as the pipeline runs)  ${ms(s.frameMs)} ms; faces read ${Math.round(100 * s.readShare)}% of frames`,
+      `  whole frame (as the pipeline runs)  ${ms(s.frameMs)} ms${s.faces === 0 ? '' : `; faces read ${Math.round(100 * s.readShare)}% of frames`}`,
       `  same, every face read every frame   ${ms(s.frameEveryReadMs)} ms`,
       `  whole frame with a full scan        ${ms(s.fullFrameMs)} ms; CPU ${ms(s.fullFrameCpuMs)} ms`,
       `  sustained                           ${s.sustainedFps} fps (30 fps camera); faces found: ${s.facesFound}`,
