@@ -449,3 +449,38 @@ export async function testCamera(first: Buffer, port = 0): Promise<TestCamera> {
     },
   };
 }
+
+/**
+ * Saves `overrides` as the admin panel does (`PUT /api/admin/settings`), signed in as the admin
+ * `Root` with `PASSPHRASE` (add it before the daemon starts); those that apply at once do.
+ */
+export async function putSettings(daemon: { url: string }, overrides: Record<string, unknown>): Promise<void> {
+  const signedIn = await fetch(`${daemon.url}/api/admin/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Root', passphrase: PASSPHRASE }),
+  });
+  if (signedIn.status !== 200)
+    throw new Error(`Expected Root to sign in to the admin API, got ${signedIn.status}: ${await signedIn.text()}`);
+  const { csrfToken } = (await signedIn.json()) as { csrfToken: string };
+  const saved = await fetch(`${daemon.url}/api/admin/settings`, {
+    method: 'PUT',
+    headers: {
+      cookie: (signedIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '',
+      'x-csrf-token': csrfToken,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ overrides }),
+  });
+  if (saved.status !== 200) throw new Error(`Expected the settings to be saved, got ${saved.status}: ${await saved.text()}`);
+}
+
+/** Signs `name` in at the kiosk on `page` with the name keyboard and the PIN pad, and waits until the header names them. */
+export async function signInAtKiosk(page: Page, name: string, pin: string): Promise<void> {
+  await page.locator('button[data-action="sign-in"]:not([disabled])').click();
+  for (const letter of name.toUpperCase()) await page.locator(`mb-name-pad button[data-key="${letter}"]`).click();
+  await page.locator('mb-name-pad button[data-key="next"]').click();
+  for (const digit of pin) await page.locator(`mb-pin-pad button[data-key="${digit}"]`).click();
+  await page.locator('mb-pin-pad button[data-key="ok"]').click();
+  await page.locator('header .who').filter({ hasText: name }).waitFor(WAIT);
+}

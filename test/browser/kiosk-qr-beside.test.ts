@@ -1,8 +1,30 @@
-import type { Page } from 'playwright-core';
+// The guests' QR code on the kiosk against the real daemon: guest requests on, its public address
+// the one phones reach, its camera reading a test camera's happy face, the QR mode saved as the
+// admin panel saves it, and a real sign-in at the kiosk.
+import type { Page, WebSocket } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KioskOptions, KioskQrMode, StateSnapshot } from '../../src/daemon/http/contract.js';
-import { FakeKioskSocket, roomSnapshot, smallTexts } from './fake-kiosk-socket.js';
-import { type Browser, type Daemon, assertBuilt, launchBrowser, shot, startDaemon, tempDir, WAIT } from './harness.js';
+import type { KioskQrMode } from '../../src/daemon/http/contract.js';
+import { smallTexts } from './fake-kiosk-socket.js';
+import {
+  type Browser,
+  type Daemon,
+  type TestCamera,
+  PASSPHRASE,
+  TEST_CONFIG,
+  addUser,
+  assertBuilt,
+  daemonState,
+  fixtureFrame,
+  launchBrowser,
+  putSettings,
+  shot,
+  signInAtKiosk,
+  startDaemon,
+  stateWhen,
+  tempDir,
+  testCamera,
+  WAIT,
+} from './harness.js';
 import { readQrCode } from './qr-code.js';
 import { textFitProblems } from './text-fit.js';
 
@@ -44,35 +66,45 @@ async function visibleTiles(page: Page): Promise<number> {
   return page.locator('mb-suggestions .tile').evaluateAll((tiles) => tiles.filter((t) => t.checkVisibility()).length);
 }
 
-/** The room with music playing and the venue's QR mode (none said: the daemon said none, the card). */
-function room(kioskQr?: KioskQrMode): StateSnapshot {
-  const s = roomSnapshot();
-  return kioskQr === undefined ? s : { ...s, guests: { ...s.guests, kioskQr } };
-}
-
 describe(
   'the guests’ QR code beside the music: the reason and the next song stay, and a large code for the tables',
   { timeout: 300_000 },
   () => {
     const data = tempDir('mb-kiosk-qr-beside-');
+    let camera: TestCamera;
     let daemon: Daemon;
 
     beforeAll(async () => {
       assertBuilt();
-      daemon = await startDaemon(data.path);
-    }, 120_000);
+      addUser(data.path, 'Root', 'admin', PASSPHRASE);
+      addUser(data.path, 'Ada', 'member', '2468');
+      camera = await testCamera(fixtureFrame('happy-face.png'));
+      daemon = await startDaemon(data.path, {
+        config: {
+          ...TEST_CONFIG,
+          camera: { enabled: true, source: camera.url },
+          guests: { requests: 'on' },
+          server: { publicUrl: 'http://192.168.1.20:8080' },
+        },
+      });
+      await stateWhen(daemon, (s) => s.mood.current === 'happy' && s.player.next !== null && s.suggestions.length >= 6);
+    }, 180_000);
 
     afterAll(async () => {
       await daemon?.stop();
+      await camera?.stop();
       data.remove();
     });
 
-    async function kiosk(size: { width: number; height: number }, fake: FakeKioskSocket): Promise<Browser> {
+    /** Each kiosk page's socket to the daemon. */
+    const sockets = new WeakMap<Page, Promise<WebSocket>>();
+    const socketOf = (page: Page): Promise<WebSocket> => sockets.get(page) ?? Promise.reject(new Error('Expected a kiosk page'));
+
+    /** The kiosk at `size`, in the venue's QR mode (saved as the admin panel saves it). */
+    async function kiosk(size: { width: number; height: number }, kioskQr: KioskQrMode = 'card'): Promise<Browser> {
+      await putSettings(daemon, { guests: { kioskQr } });
       const browser = await launchBrowser(size);
-      const options: KioskOptions = { selfRegistration: false, idleTimeoutS: 120, suggestNames: false, guestUrl: GUEST_URL };
-      fake.answers['session/options'] = () => ({ data: options });
-      fake.answers['player/play'] = () => ({ data: { message: 'Playing Sunny Side next' } });
-      await fake.attach(browser.page);
+      sockets.set(browser.page, browser.page.waitForEvent('websocket', { predicate: (ws) => ws.url().endsWith('/ws'), ...WAIT }));
       await browser.page.goto(`${daemon.url}/`);
       await browser.page.locator('.now .title').waitFor(WAIT);
       await browser.page.locator('.now > mb-guest-qr').waitFor(WAIT);
@@ -81,8 +113,7 @@ describe(
 
     // Issue 58: at 800x480 the card took the cover's place and the reason, why the song plays and "Next" were hidden.
     it('at 800x480 the card of at least 230 px sits beside the mood, its reason, the song, why it plays and the next song, and four tiles still play', async () => {
-      const fake = new FakeKioskSocket(room());
-      const browser = await kiosk({ width: 800, height: 480 }, fake);
+      const browser = await kiosk({ width: 800, height: 480 });
       try {
         const { page } = browser;
         const code = page.getByRole('img', { name: /QR code/ });
@@ -93,15 +124,35 @@ describe(
         // The code in a column of its own: everything else is to its right.
         const qr = boxes['.now > mb-guest-qr']!;
         for (const q of BESIDE) expect(boxes[q]!.left, q).toBeGreaterThanOrEqual(qr.right);
-        expect(await page.locator('.now .mood p').textContent()).toBe('1 face, looking happy');
-        expect(await page.locator('.now .next').textContent()).toBe('Next: Feather · Nimbus');
+        // What the daemon says, word for word (polled: a song may end meanwhile).
+        await expect
+          .poll(async () => {
+            const { mood, player } = await daemonState(daemon);
+            const [why, next] = await Promise.all([page.locator('.now .mood p').textContent(), page.locator('.now .next').textContent()]);
+            return why === mood.why && next === `Next: ${player.next?.title} · ${player.next?.artist}`;
+          }, WAIT)
+          .toBe(true);
         expect(await textFitProblems(page)).toEqual([]);
         expect(await smallTexts(page, 14)).toEqual([]);
         expect(await visibleTiles(page)).toBe(4);
         expect(await readQrCode(page, code)).toBe(GUEST_URL);
         await shot(page, 'kiosk-qr-beside');
-        await page.getByRole('button', { name: /Sunny Side/ }).click();
-        await expect.poll(() => fake.requests.some((r) => r.type === 'player/play'), WAIT).toBe(true);
+        // A tile beside the code still plays: the daemon takes the song, and its answer shows.
+        const tile = page.locator('mb-suggestions .tile').first();
+        const trackId = Number(await tile.getAttribute('data-track-id'));
+        const reply = socketOf(page).then((socket) =>
+          socket.waitForEvent('framereceived', {
+            predicate: (f) => {
+              const m = JSON.parse(String(f.payload)) as { type?: string; status?: string };
+              return m.type === 'player/play' && m.status !== undefined;
+            },
+            ...WAIT,
+          }),
+        );
+        await tile.click();
+        const answer = JSON.parse(String((await reply).payload)) as { status: string; data: { trackId: number; message: string } };
+        expect(answer).toMatchObject({ status: 'ok', data: { trackId } });
+        await page.locator('.toast').filter({ hasText: answer.data.message }).waitFor(WAIT);
       } finally {
         await browser.close();
       }
@@ -112,7 +163,7 @@ describe(
         { width: 1280, height: 800 },
         { width: 1080, height: 1920 },
       ]) {
-        const browser = await kiosk(size, new FakeKioskSocket(room('card')));
+        const browser = await kiosk(size, 'card');
         try {
           const { page } = browser;
           const { problems } = await placement(page, ['.now > mb-guest-qr', ...BESIDE]);
@@ -139,7 +190,7 @@ describe(
         { width: 480, height: 800 },
         { width: 1080, height: 1920 },
       ]) {
-        const browser = await kiosk(size, new FakeKioskSocket(room('large')));
+        const browser = await kiosk(size, 'large');
         try {
           const { page } = browser;
           const code = page.getByRole('img', { name: /QR code/ });
@@ -165,16 +216,15 @@ describe(
     });
 
     it('follows the mode when it is saved, and the code moves to the header’s corner while someone is signed in, as before', async () => {
-      const fake = new FakeKioskSocket(room());
-      const browser = await kiosk({ width: 800, height: 480 }, fake);
+      const browser = await kiosk({ width: 800, height: 480 });
       try {
         const { page } = browser;
         const svg = page.locator('.now > mb-guest-qr svg');
         expect((await svg.boundingBox())!.height).toBeLessThan(240);
-        fake.send('guests', { ...fake.snapshot.guests, kioskQr: 'large' });
+        await putSettings(daemon, { guests: { kioskQr: 'large' } });
         await page.locator('.now[data-qr="large"]').waitFor(WAIT);
         expect((await svg.boundingBox())!.height).toBeGreaterThanOrEqual(240);
-        fake.send('session', { ...fake.snapshot.session, user: { id: 7, name: 'Ada' } });
+        await signInAtKiosk(page, 'Ada', '2468');
         await page.locator('header > mb-guest-qr').waitFor(WAIT);
         expect(await page.locator('.now > mb-guest-qr').count()).toBe(0);
         expect(await page.locator('.now[data-qr]').count()).toBe(0);
@@ -182,7 +232,7 @@ describe(
         expect(small.height).toBeLessThan(100);
         expect(await visibleTiles(page)).toBe(6);
         await shot(page, 'kiosk-qr-large-signed-in');
-        fake.send('session', { ...fake.snapshot.session, user: null });
+        await page.locator('button[data-action="sign-out"]').click();
         await page.locator('.now[data-qr="large"] > mb-guest-qr').waitFor(WAIT);
         expect(await page.locator('header > mb-guest-qr').count()).toBe(0);
       } finally {
