@@ -18,7 +18,7 @@ const LANGUAGES = ['de', 'fr', 'es', 'it', 'pt', 'nl'];
 
 /** The daemon's English, word by word, that no other language's screen may show. */
 const ENGLISH =
-  /\b(guests?\.\w+|request|requests|sad|happy|tracks?|camera on|room mood|frames\/s|analysed|faces|over the last|does not exist|cannot be read|audit_log|plays|mood_log)\b/i;
+  /\b(guests?\.\w+|request|requests|sad|happy|tracks?|camera on|room mood|frames\/s|analysed|faces|over the last|does not exist|cannot be read|audit_log|plays|mood_log|camera\.enabled|use the camera)\b/i;
 
 /** The entries a day of guests' requests, a held mood and moods given to songs write. */
 const AUDIT = [
@@ -29,6 +29,7 @@ const AUDIT = [
   { action: 'mood.hold', detail: { label: 'sad', minutes: 30 } },
   { action: 'mood.release', detail: { label: 'happy' } },
   { action: 'track.moods', target: '3 tracks', detail: { add: ['calm'], remove: ['sad'], tracks: 3 } },
+  { action: 'settings.save', detail: { changed: ['camera.enabled'], restartRequired: [] } },
 ].map((e, i) => ({ id: i + 1, at: Date.UTC(2026, 10, 28, 21, 5), actor: 'admin:1', target: '', ...e }));
 
 const CAMERA =
@@ -96,6 +97,9 @@ describe('the admin panel’s words from the daemon', () => {
       'Sad',
       'Tracks',
       '3',
+      'Saved the settings',
+      'Changed now',
+      'Use the camera',
       'audit log',
       'plays',
       'room moods',

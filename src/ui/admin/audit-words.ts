@@ -65,6 +65,16 @@ const VALUES: Readonly<Record<string, Readonly<Record<string, AdminKey>>>> = {
   role: { admin: 'admin.users.admin', member: 'admin.users.member' },
 };
 
+/** The details whose values are settings, by their ids (`camera.enabled`): the settings a save changed. */
+const SETTINGS = new Set(['changed', 'restartRequired']);
+
+/** A setting by its label in the panel ("Use the camera"); one the catalogue does not name keeps its id. */
+const settingWords = (id: string): string => {
+  const key = `admin.settings.field.${id}.label`;
+  const label = t(key as AdminKey);
+  return label === key ? id : label;
+};
+
 /** The details whose values are moods: a held mood (`label`) and a song's moods. */
 const MOODS = new Set(['label', 'moods', 'add', 'remove']);
 
@@ -73,6 +83,7 @@ function valueWords(key: string, value: unknown): string {
   const named = typeof value === 'string' ? VALUES[key]?.[value] : undefined;
   if (named !== undefined) return t(named);
   if (MOODS.has(key) && typeof value === 'string') return moodName(value);
+  if (SETTINGS.has(key) && Array.isArray(value)) return list((value as unknown[]).map((id) => settingWords(String(id))));
   if (MOODS.has(key) && Array.isArray(value))
     return list((value as unknown[]).map((mood) => (typeof mood === 'string' ? moodName(mood) : String(mood))));
   if (typeof value === 'boolean') return value ? t('admin.audit.yes') : t('admin.audit.no');
