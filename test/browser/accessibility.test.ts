@@ -6,21 +6,23 @@
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KioskOptions, StateSnapshot } from '../../src/daemon/http/contract.js';
-import { FakeKioskSocket, roomSnapshot } from './fake-kiosk-socket.js';
 import {
   type Browser,
   type Daemon,
+  type TestCamera,
   PASSPHRASE,
   TEST_CONFIG,
   WAIT,
   addUser,
   assertBuilt,
+  fixtureFrame,
   freePort,
   launchBrowser,
   signInToAdmin,
   startDaemon,
+  stateWhen,
   tempDir,
+  testCamera,
 } from './harness.js';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -83,17 +85,24 @@ async function browserWithAxe(...args: Parameters<typeof launchBrowser>): Promis
 
 describe('axe-core on every screen', { timeout: 240_000 }, () => {
   const data = tempDir('mb-accessibility-');
+  const frames = { happy: fixtureFrame('happy-face.png'), nobody: fixtureFrame('no-face.png') };
+  /** The daemon's camera: a test camera showing a happy face, or nobody for the attract screen. */
+  let camera: TestCamera;
   let daemon: Daemon;
 
   beforeAll(async () => {
     assertBuilt();
     addUser(data.path, 'Root', 'admin', PASSPHRASE);
     addUser(data.path, 'Ada', 'member', '2468');
+    camera = await testCamera(frames.happy);
     const port = await freePort();
     daemon = await startDaemon(data.path, {
       port,
       config: {
         ...TEST_CONFIG,
+        camera: { enabled: true, source: camera.url },
+        // The room counts as empty a second after the last face (ten on a box).
+        mood: { nobodyAfterMs: 1000 },
         server: { publicUrl: `http://127.0.0.1:${port}` },
         guests: { requests: 'on' },
       },
@@ -102,6 +111,7 @@ describe('axe-core on every screen', { timeout: 240_000 }, () => {
 
   afterAll(async () => {
     await daemon?.stop();
+    await camera?.stop();
     data.remove();
   });
 
@@ -109,17 +119,17 @@ describe('axe-core on every screen', { timeout: 240_000 }, () => {
     const browser = await browserWithAxe({ width: 800, height: 480 });
     const { page, context } = browser;
     try {
-      // The attract screen needs a camera that sees nobody: the state comes through a routed socket.
+      // The attract screen: the camera saw someone, and now sees nobody.
+      await stateWhen(daemon, (s) => s.mood.current === 'happy' && s.player.nowPlaying !== null);
+      camera.show(frames.nobody);
+      await stateWhen(daemon, (s) => s.mood.current === 'nobody');
       const attract = await context.newPage();
-      const nobody: StateSnapshot = { ...roomSnapshot(), mood: { current: 'nobody', confidence: 0, since: 0, why: null, faces: 0 } };
-      const fake = new FakeKioskSocket(nobody);
-      const options: KioskOptions = { selfRegistration: false, idleTimeoutS: 120, suggestNames: false, guestUrl: `${daemon.url}/guest` };
-      fake.answers['session/options'] = () => ({ data: options });
-      await fake.attach(attract);
       await attract.goto(`${daemon.url}/`);
       await attract.locator('.attract .playing').waitFor(WAIT);
       expect.soft(await axeProblems(attract), 'the attract screen').toEqual([]);
       await attract.close();
+      camera.show(frames.happy);
+      await stateWhen(daemon, (s) => s.mood.current === 'happy');
 
       await page.goto(`${daemon.url}/`);
       await page.locator('mb-suggestions .tile').first().waitFor(WAIT);
