@@ -35,8 +35,7 @@ export function timeParts(locale: string): Intl.DateTimeFormatOptions {
  */
 export function formatDateTime(locale: string, at: number | Date, options: Intl.DateTimeFormatOptions, zone?: string): string {
   const hasTime = options.timeStyle !== undefined || options.hour !== undefined || options.minute !== undefined;
-  const asked = options.hour === undefined ? options : { ...options, ...timeParts(locale), second: options.second };
-  if (asked.second === undefined) delete asked.second;
+  const asked = options.hour === undefined ? options : { ...options, ...timeParts(locale) };
   if (zone === undefined) return new Intl.DateTimeFormat(locale, asked).format(at);
   const text = new Intl.DateTimeFormat(locale, { ...asked, timeZone: zone }).format(at);
   if (!hasTime) return text;
