@@ -25,19 +25,6 @@ const READ_SLACK_MS = 150;
 
 const entry = (id: number, uri: string): QueueEntry => ({ track: { id, uri }, reason: 'mood', mood: 'calm', note: '' });
 
-/** Connects a listener to `server`, polling while it starts; resolves once it said which codec it sends. */
-async function listen(server: Snapserver): Promise<SnapListener> {
-  await expect.poll(async () => (await server.streamStatus()) !== undefined, { timeout: 15_000, interval: 20 }).toBe(true);
-  const listener = await SnapListener.connect(server.ports.stream);
-  await expect.poll(() => listener.codec, { timeout: 5000, interval: 10 }).toBe('pcm');
-  return listener;
-}
-
-/** When the listener first heard the song (ms, `performance.now()`), undefined while it heard only silence. */
-function firstHeard(listener: SnapListener): number | undefined {
-  return listener.chunks.find((c) => sweepPlaces(c.samples, SWEEP).length > 0)?.at;
-}
-
 describe('MpvPlayer resuming into a Snapcast group (real mpv, real snapserver)', () => {
   it(`after each of ${OUTAGES} snapserver restarts during a song, its listener hears nothing from before where the song resumed, and the player says it plays again as the music reaches the listener, not seconds later`, async () => {
     const song = await makeTone(rig.dir, {
@@ -49,7 +36,7 @@ describe('MpvPlayer resuming into a Snapcast group (real mpv, real snapserver)',
     });
     const fifo = join(rig.dir, 'snapfifo');
     const server = rig.keep(await Snapserver.start(rig.dir, fifo, { mode: 'create', codec: 'pcm' }));
-    let listener = await listen(server);
+    let listener = await SnapListener.to(server);
     const { player } = await rig.start(
       {
         audioOutput: 'pcm',
@@ -82,11 +69,11 @@ describe('MpvPlayer resuming into a Snapcast group (real mpv, real snapserver)',
       resumeMs = player.state().positionMs;
       const flows = nextEvent(player, 'stalledChanged', ({ stalled }) => stalled === null, 30_000).then(() => performance.now());
       server.start();
-      listener = await listen(server);
+      listener = await SnapListener.to(server);
       const saidAt = await flows;
       await nextEvent(player, 'positionChanged', (p) => p.positionMs >= resumeMs + 1000, 30_000);
       const places = listener.chunks.flatMap((c) => sweepPlaces(c.samples, SWEEP));
-      const heardAt = firstHeard(listener);
+      const heardAt = listener.firstHeard();
       expect(heardAt).toBeDefined();
       outages.push({ resumeMs, earliestMs: Math.min(...places), saidLateMs: Math.round(saidAt - (heardAt ?? 0)) });
     }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { audioOutputArgs, resolveAudioOutput, SNAPCAST } from '../../player/audio-output.js';
+import { SnapListener, sweepPlaces } from '../../player/testing/snap-listener.js';
 import { Snapserver } from '../../player/testing/snapserver.js';
 import { makeTone } from '../../player/testing/tones.js';
 import Database from 'better-sqlite3';
@@ -20,6 +21,10 @@ afterEach(async () => {
 });
 
 type ServiceHealth = { name: string; status: string; detail?: string };
+
+/** The songs' sweep: 200 Hz at their start, 25 Hz higher each second, for 120 s. */
+const SWEEP = { fromHz: 200, hzPerS: 25 };
+const SWEEP_TONE = { hz: SWEEP.fromHz, sweepToHz: SWEEP.fromHz + SWEEP.hzPerS * 120, seconds: 120 };
 
 /** The player's health as `/api/health` gives it. */
 async function playerHealth(daemon: DaemonProcess): Promise<ServiceHealth | undefined> {
@@ -124,8 +129,9 @@ describe('multiroom through Snapcast', () => {
     dirs.push(dir);
     const fifo = join(dir, 'snapfifo');
     const music = join(dir, 'music');
-    for (const [i, hz] of [440, 550, 660].entries()) await makeTone(music, { file: `song-${i}.flac`, hz, seconds: 120 });
-    const server = await Snapserver.start(dir, fifo, { mode: 'create' });
+    // Sweeps: the pitch of what the group hears tells where in the song it comes from.
+    for (const i of [0, 1, 2]) await makeTone(music, { file: `song-${i}.flac`, ...SWEEP_TONE, volume: 0.5, tags: { title: `Song ${i}` } });
+    const server = await Snapserver.start(dir, fifo, { mode: 'create', codec: 'pcm' });
     servers.push(server);
     expect(await until(() => server.streamStatus(), 15_000)).toBe('idle');
 
@@ -148,10 +154,14 @@ describe('multiroom through Snapcast', () => {
         /^the audio output is not playing: .+ \(does snapserver read .+\?\); the music is stopped and tried again in \d+ s$/,
       );
       expect(plays(dir)).toEqual([{ trackId: before.trackId, outcome: null, ms: null }]);
+      const stalled = await playing(daemon);
+      expect(stalled.status).toBe('stalled');
 
       // It comes back: the same song resumes by itself, and health says why until then.
       const said: Array<ServiceHealth | undefined> = [];
       server.start();
+      const listener = await SnapListener.to(server);
+      const playingAt = until(async () => ((await playing(daemon)).status === 'playing' ? performance.now() : undefined), 120_000);
       await until(async () => {
         const health = await playerHealth(daemon);
         if (health?.status === 'ready') return true;
@@ -164,6 +174,12 @@ describe('multiroom through Snapcast', () => {
       }
       expect(await server.streamStatus()).toBe('playing');
       expect(await playing(daemon)).toMatchObject({ status: 'playing', trackId: before.trackId });
+      // The group hears it go on from where it stopped (the state's place is to the second), not
+      // from its start; the status said playing as the music came, not seconds after.
+      const places = listener.chunks.flatMap((c) => sweepPlaces(c.samples, SWEEP));
+      expect(places.length).toBeGreaterThan(0);
+      expect(Math.min(...places)).toBeGreaterThanOrEqual(stalled.positionMs - 1500);
+      expect((await playingAt) - (listener.firstHeard() ?? Number.NaN)).toBeLessThanOrEqual(1000);
       // No play was recorded for the songs that went nowhere: the one playing is still the play it was.
       expect(plays(dir)).toEqual([{ trackId: before.trackId, outcome: null, ms: null }]);
     } finally {

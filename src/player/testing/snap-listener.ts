@@ -1,5 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { hostname } from 'node:os';
+import { expect } from 'vitest';
+import type { Snapserver } from './snapserver.js';
 
 /** Snapcast's message types (its binary stream protocol, version 2). */
 const CODEC_HEADER = 1;
@@ -35,6 +37,22 @@ export class SnapListener {
     socket.on('close', () => {
       this.#isClosed = true;
     });
+  }
+
+  /**
+   * Listens to `server` (started with `codec: 'pcm'`) once it answers, waiting up to 15 s for it
+   * to start; resolves once it said it sends PCM.
+   */
+  static async to(server: Snapserver): Promise<SnapListener> {
+    await expect.poll(async () => (await server.streamStatus()) !== undefined, { timeout: 15_000, interval: 20 }).toBe(true);
+    const listener = await SnapListener.connect(server.ports.stream);
+    await expect.poll(() => listener.codec, { timeout: 5000, interval: 10 }).toBe('pcm');
+    return listener;
+  }
+
+  /** When it first heard music (ms, `performance.now()`): a chunk that is not silence. */
+  firstHeard(): number | undefined {
+    return this.chunks.find((c) => c.samples.some((sample) => Math.abs(sample) > 0x8000 / 100))?.at;
   }
 
   /** Connects to the stream port `port` on 127.0.0.1; rejects when nothing listens there. */
