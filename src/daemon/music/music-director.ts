@@ -1,14 +1,12 @@
-import type { MoodboxBus, MoodboxEvents, Playback } from '../events.js';
-import type { Clock, Timer } from '../../kernel/clock.js';
+import type { MoodboxEvents, Playback } from '../events.js';
+import type { Timer } from '../../kernel/clock.js';
 import { SIGN_IN_REFUSALS } from '../people/sign-in-refusals.js';
 import { MUSIC_REFUSALS } from './music-refusals.js';
 import { PlayerError } from '../../player/errors.js';
 import { PLAY_REASONS } from '../../player/pick-reasons.js';
-import type { Log } from '../../kernel/log.js';
 import { tracksLine } from '../../kernel/health-words.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
-import type { Random } from '../../kernel/random.js';
-import type { Store, Track } from '../store/store.js';
+import type { Track } from '../store/store.js';
 import { NOBODY_SILENCE, type PlayerSettings } from './limits-policy.js';
 import { MusicLimits } from './music-limits.js';
 import {
@@ -21,12 +19,12 @@ import {
   type StaffMusicView,
   type StaffPickParts,
 } from './staff-picks.js';
-import type { Player, PlayerEvents } from '../../player/player.js';
+import type { PlayerEvents } from '../../player/player.js';
 import type { RoomMood } from '../../kernel/room-mood.js';
 import { isChosen, MusicCatalogue } from './music-catalogue.js';
 import { MusicSources } from '../../player/sources/music-sources.js';
 import { MAX_HOLD_MINUTES, MusicAim, type MoodHold } from './music-aim.js';
-import { MusicQueue } from './music-queue.js';
+import { MusicQueue, type MusicGround } from './music-queue.js';
 import type { BlockReason } from './blocked-music.js';
 import type { QueueItem } from '../../player/play-queue.js';
 import { isEmotion, type Emotion } from '../../kernel/room-mood.js';
@@ -76,17 +74,7 @@ export type StaffControls = Pick<
   | 'likePlaying'
 >;
 
-export interface MusicDirectorDeps {
-  clock: Clock;
-  random: Random;
-  log: Log;
-  store: Store;
-  player: Player;
-  bus: MoodboxBus;
-  /** Who is signed in at the kiosk now. */
-  listener: () => { id: number; name: string } | null;
-  /** The player settings now (they may change while running). */
-  settings: () => PlayerSettings;
+export interface MusicDirectorDeps extends MusicGround {
   /** Where music comes from besides the library (`music.source`). @default the library alone */
   sources?: MusicSources;
   /** Whether a library entry may be picked now (a station that just failed may not). @default every entry */

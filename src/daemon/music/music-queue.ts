@@ -24,7 +24,8 @@ import { recommendFor, type RoomRecommendation } from './recommend-for.js';
 /** What the mood followed changing does: nothing (`keep`), the song next picked again if it no longer fits or in any case, or a switch to it. */
 export type MoodMove = 'keep' | 'queue next' | 'pick next' | 'switch';
 
-export interface MusicQueueDeps {
+/** What the music stands on, given once to its owner (`MusicDirectorDeps`) and passed on to its queue. */
+export interface MusicGround {
   clock: Clock;
   random: Random;
   log: Log;
@@ -35,6 +36,9 @@ export interface MusicQueueDeps {
   listener: () => { id: number; name: string } | null;
   /** The player settings now (they may change while running). */
   settings: () => PlayerSettings;
+}
+
+export interface MusicQueueDeps extends MusicGround {
   sources: MusicSources;
   catalogue: MusicCatalogue;
   aim: MusicAim;
