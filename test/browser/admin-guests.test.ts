@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { until } from '../../src/daemon/testing/daemon-process.js';
 import { type AdminPage, type Daemon, TEST_CONFIG, WAIT, a11yProblems, adminPage } from './harness.js';
 
 // Guests' requests on the dashboard (issue 31): staff see what guests asked for, never who, and
@@ -28,12 +29,10 @@ describe("guests' requests for staff", { timeout: 240_000 }, () => {
       config: { ...TEST_CONFIG, guests: { requests: 'on' } },
       beforeSignIn: async (daemon) => {
         // The library is still being scanned when the daemon answers; wait for the first suggestions.
-        const deadline = Date.now() + 60_000;
-        let state = await guestState(daemon);
-        while (state.suggestions.length === 0 && Date.now() < deadline) {
-          await new Promise((r) => setTimeout(r, 500));
-          state = await guestState(daemon);
-        }
+        const state = await until(async () => {
+          const view = await guestState(daemon);
+          return view.suggestions.length > 0 ? view : undefined;
+        }, 60_000);
         // A phone asks for a suggestion (the room is calm without a camera; a suggestion fits it).
         song = state.suggestions[0];
         const asked = await fetch(`${daemon.url}/api/guest/requests`, {

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StateSnapshot, TrackView } from '../../src/daemon/http/contract.js';
 import { FakeKioskSocket } from './fake-kiosk-socket.js';
-import { type Browser, type Daemon, assertBuilt, launchBrowser, shot, startDaemon, tempDir, WAIT } from './harness.js';
+import { type Browser, type Daemon, assertBuilt, launchBrowser, shot, startDaemon, stateWhen, tempDir, WAIT } from './harness.js';
 
 /** The kiosk screens the kiosk is made for: landscape and portrait. */
 const SIZES = [
@@ -120,16 +120,7 @@ describe('kiosk layout at every kiosk size, with the demo library', { timeout: 6
     assertBuilt();
     daemon = await startDaemon(data.path);
     // The real daemon scans the demo library and picks suggestions; the page loads its covers.
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const body = (await (await fetch(`${daemon.url}/api/state`)).json()) as { data: StateSnapshot };
-      if (body.data.suggestions.length >= 6 && body.data.player.nowPlaying !== null) {
-        real = body.data;
-        break;
-      }
-      if (Date.now() > deadline) throw new Error('Expected the demo daemon to play and suggest six songs within a minute');
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    real = await stateWhen(daemon, (s) => s.suggestions.length >= 6 && s.player.nowPlaying !== null, 60_000);
     const base = (t: TrackView): TrackView => ({ ...t, coverUrl: t.coverUrl === null ? null : `${daemon.url}${t.coverUrl}` });
     fake.snapshot = {
       ...real,

@@ -14,6 +14,7 @@ import {
   launchBrowser,
   shot,
   startDaemon,
+  stateWhen,
   tempDir,
   WAIT,
   PASSPHRASE,
@@ -90,11 +91,7 @@ describe('the kiosk for a signed-in person, against the demo daemon', { timeout:
     addUser(data.path, 'Ada', 'member', '2468');
     addUser(data.path, 'Root', 'admin', PASSPHRASE);
     daemon = await startDaemon(data.path, { config: { ...TEST_CONFIG, sessions: { selfRegistration: true } } });
-    const deadline = Date.now() + 60_000;
-    while ((await state()).suggestions.length < 2) {
-      if (Date.now() > deadline) throw new Error('Expected the demo daemon to suggest songs within a minute');
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    await stateWhen(daemon, (s) => s.suggestions.length >= 2, 60_000);
   }, 120_000);
 
   afterEach(async () => {

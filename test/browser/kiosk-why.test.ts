@@ -1,7 +1,7 @@
 import type { WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StateSnapshot, TrackView } from '../../src/daemon/http/contract.js';
-import { type Browser, type Daemon, assertBuilt, launchBrowser, shot, startDaemon, tempDir, WAIT } from './harness.js';
+import { type Browser, type Daemon, assertBuilt, launchBrowser, shot, startDaemon, stateWhen, tempDir, WAIT } from './harness.js';
 
 // The "why" under each suggestion says something about the song; "few fit" is said once (issue 28, item 3).
 
@@ -37,16 +37,8 @@ describe('kiosk suggestions: one reason per song', { timeout: 300_000 }, () => {
   beforeAll(async () => {
     assertBuilt();
     daemon = await startDaemon(data.path);
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const body = (await (await fetch(`${daemon.url}/api/state`)).json()) as { data: StateSnapshot };
-      if (body.data.suggestions.length >= 6) {
-        snapshot = { ...body.data, mood: { current: 'sad', confidence: 0.8, since: 0, why: '1 face, looking sad', faces: 1 } };
-        break;
-      }
-      if (Date.now() > deadline) throw new Error('Expected the demo daemon to suggest six songs within a minute');
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    const ready = await stateWhen(daemon, (s) => s.suggestions.length >= 6, 60_000);
+    snapshot = { ...ready, mood: { current: 'sad', confidence: 0.8, since: 0, why: '1 face, looking sad', faces: 1 } };
     browser = await launchBrowser({ width: 800, height: 480 });
     await browser.page.routeWebSocket(/\/ws$/, (ws) => {
       route = ws;
