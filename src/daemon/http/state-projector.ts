@@ -154,11 +154,20 @@ export class StateProjector implements Service {
     bus.on('personalReadingChanged', ({ isPersonal }) => hub.update('mood', { ...area('mood'), isPersonal }), this);
     bus.on('moodHeld', ({ label, until, music }) => hub.update('mood', { ...area('mood'), held: { label, until, music } }), this);
     bus.on('moodReleased', () => hub.update('mood', { ...area('mood'), held: null }), this);
-    bus.on('libraryScanChanged', (library) => hub.update('library', library), this);
+    // The songs counted as the store has them now: copies of one recording grouped after the
+    // analysis count once, on every screen, whatever count the event carried from before.
+    bus.on('libraryScanChanged', (library) => hub.update('library', { ...library, tracks: this.#deps.store.tracks.count() }), this);
     // A language or a QR mode saved in Settings: the kiosk follows it at once.
     bus.on('settingsChanged', () => hub.update('language', this.#deps.language?.() ?? null), this);
     bus.on('settingsChanged', () => this.#publishQrMode(), this);
-    bus.on('libraryChanged', () => this.#views.clear(), this);
+    bus.on(
+      'libraryChanged',
+      ({ tracks }) => {
+        this.#views.clear();
+        if (area('library').tracks !== tracks) hub.update('library', { ...area('library'), tracks });
+      },
+      this,
+    );
     bus.on('personSignedIn', ({ user }) => this.#session(user, null), this);
     bus.on('personSignedOut', () => this.#session(null, null), this);
     bus.on('cardReaderChanged', ({ status }) => hub.update('session', { ...area('session'), hasCardReader: status === 'connected' }), this);

@@ -17,6 +17,9 @@ import type { PickedMood } from './mb-mood-picker.js';
 
 const PAGE = 50;
 /** A mood of the filter: "calm (12)". */
+/** The name of a song's file, without its folders: the copy that plays, whose tags the song shows. */
+const fileName = (uri: string): string => uri.split('/').pop() ?? uri;
+
 const moodOption = (m: KnownMood): string => t('admin.library.moodOption', { mood: tagName(m.name), tracks: m.tracks });
 
 /**
@@ -220,6 +223,11 @@ export class MbAdminLibrary extends LitElement {
             : html`<a class="blocked" data-blocked=${track.blocked} href="#blocked">${t(`admin.library.blocked.${track.blocked}`)}</a>`
         }
         <mb-recording-files .api=${this.api} .track=${track} @change=${() => void this.#loader.reload()}></mb-recording-files>
+        ${
+          track.files > 1
+            ? html`<p class="muted merged" data-merged>${t('admin.library.merged', { count: track.files, file: fileName(track.uri) })}</p>`
+            : nothing
+        }
       </td>
       <td data-label=${t('admin.library.artist')}>${track.artist}</td>
       <td data-label=${t('admin.library.album')}>${track.album}</td>
