@@ -156,6 +156,16 @@ describe('VisionPipeline', () => {
     await h.pipeline.stop();
   });
 
+  it('reads a steady face before its reading stops counting, however short the mood keeps a face', async () => {
+    const h = await harness({ mood: { dwellMs: 200, faceTimeoutMs: 200 } });
+    h.detector.show([FACE]);
+    h.classifier.respondWith(() => oneHot(FER_LABELS.length, HAPPY, 0.9));
+    for (let i = 0; i < 10; i++) await h.step();
+    expect(h.seen.moodChanged.map((m) => m.mood)).toEqual(['happy']);
+    expect(h.seen.facesDetected.slice(2).every((f) => f.faces.every((face) => (face.readAgeMs ?? 0) < 200))).toBe(true);
+    await h.pipeline.stop();
+  });
+
   it('follows a real change of expression but not a single odd frame', async () => {
     const h = await harness();
     h.detector.show([FACE]);

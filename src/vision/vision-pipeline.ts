@@ -13,7 +13,7 @@ import type { Frame, FrameSource, SourceStatus } from './frame-source.js';
 import { MoodTracker, NOBODY, type FaceReading, type MoodTrackerOptions } from './mood-tracker.js';
 import { JpegStream } from './jpeg-stream.js';
 import { loadOpencv } from './opencv.js';
-import { ReadPacer, type ReadPaceOptions } from './read-pace.js';
+import { READ_PACE, ReadPacer, type ReadPaceOptions } from './read-pace.js';
 import { targetFace } from './target-face.js';
 import type { FaceView, VisionEvents, VisionStats } from './vision-events.js';
 import type { Log } from '../kernel/log.js';
@@ -120,7 +120,7 @@ export class VisionPipeline implements Service {
     this.#fullScanEveryMs = options.fullScanEveryMs ?? 1000;
     this.#tracker = new FaceTracker({ minHits: 2, ...options.tracker });
     this.#mood = new MoodTracker({ clock: deps.clock }, this.#options.mood);
-    this.#pacer = new ReadPacer(options.readPace === false ? { steadyMs: 0 } : options.readPace);
+    this.#pacer = this.#newPacer();
     this.#jpeg = new JpegStream({ clock: deps.clock }, { quality: 70 });
     this.#sizes = new FaceSizeLog(options.faceSizes);
     const sizeWeight = this.#options.mood?.faceWeight ?? (() => 1); // a small face's light is weighed against its size's weight
@@ -388,9 +388,21 @@ export class VisionPipeline implements Service {
     this.#forgetReads();
   }
 
+  /**
+   * The reading pace: a steady face is read again before its last reading stops voting in full
+   * (the mood's `fullVoteMs`) and well before it times out (half of `faceTimeoutMs`).
+   */
+  #newPacer(): ReadPacer {
+    const pace = this.#options.readPace;
+    if (pace === false) return new ReadPacer({ steadyMs: 0 });
+    const mood = this.#options.mood;
+    const steadyMs = Math.min(pace?.steadyMs ?? READ_PACE.steadyMs, mood?.fullVoteMs ?? 600, (mood?.faceTimeoutMs ?? 1500) / 2);
+    return new ReadPacer({ ...pace, steadyMs });
+  }
+
   /** Every face is read afresh: the mood tracker that held their readings is new. */
   #forgetReads(): void {
-    this.#pacer = new ReadPacer(this.#options.readPace === false ? { steadyMs: 0 } : this.#options.readPace);
+    this.#pacer = this.#newPacer();
     this.#lastReads.clear();
   }
 
