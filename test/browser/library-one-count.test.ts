@@ -58,7 +58,7 @@ describe('a library with one song in FLAC and MP3', { timeout: 240_000 }, () => 
             .waitFor(WAIT);
           return rows.count();
         },
-        { timeout: 120_000, intervals: [2000] },
+        { timeout: 120_000, interval: 2000 },
       )
       .toBe(2);
     await expect.poll(async () => (await state()).library.tracks, WAIT).toBe(2);

@@ -329,8 +329,16 @@ export class MbGuest extends LitElement {
 
   async #vote(on: 'now' | number, vote: GuestVote, title: string): Promise<void> {
     await this.#act(`vote:${on}`, async (api) => {
+      const votesOf = (s: GuestState | null) => (on === 'now' ? s?.nowPlaying?.votes : s?.upNext.find((u) => u.key === on)?.votes);
+      const before = votesOf(this._state);
       await api.vote(on, vote);
       if (vote === 'none') return t('guest.voteTakenBack', { title });
+      // Taken but not counted: from an address other phones voted from, a phone new there counts
+      // once it has been around a while. The counter stays, and the page says why.
+      const after = votesOf(await api.refresh().catch(() => null));
+      if (before !== undefined && after !== undefined && before.mine !== vote && after.mine === vote && after[vote] <= before[vote]) {
+        return t('guest.voteNotCounted', { vote, title });
+      }
       return vote === 'up' ? t('guest.votedUp', { title }) : t('guest.votedDown', { title });
     });
   }
