@@ -44,7 +44,7 @@ describe('the kiosk and the daemon’s state (issue 28)', { timeout: 240_000 }, 
     const state = (await (await fetch(`${admin.daemon.url}/api/state`)).json()) as { data: StateSnapshot };
     const until = state.data.mood.held?.until ?? 0;
     const time = await kiosk.evaluate(
-      (at) => new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+      (at) => new Intl.DateTimeFormat('en', { timeStyle: 'short' }).format(new Date(at)),
       until,
     );
     expect(await badge.locator('.label').textContent()).toBe(`Staff pick: upbeat until ${time}`);

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { ROOT } from './harness.js';
@@ -55,6 +56,21 @@ export function makeScanLibrary(dir: string, options: { tracks: number; albums: 
   writeFileSync(unreadable[0] ?? '', 'this is text, not a FLAC file\n');
   writeFileSync(unreadable[1] ?? '', Buffer.from('ID3\x03\x00\x00\x7f\x7f\x7f\x7f', 'latin1'));
   return { files: options.tracks + unreadable.length, readable: options.tracks, unreadable };
+}
+
+/**
+ * Writes `count` songs of the demo library with every tag taken out (`track01.ogg` …), as a ripped
+ * CD or a phone's recording leaves them: the box names each by its file. Returns their paths.
+ */
+export function makeUntaggedLibrary(dir: string, count: number): string[] {
+  mkdirSync(dir, { recursive: true });
+  const demo = readdirSync(join(ROOT, 'demo/library')).filter((name) => name.endsWith('.ogg'));
+  return Array.from({ length: count }, (_, i) => {
+    const path = join(dir, `track${String(i + 1).padStart(2, '0')}.ogg`);
+    const source = join(ROOT, 'demo/library', demo[i % demo.length] ?? '');
+    execFileSync('ffmpeg', ['-v', 'error', '-i', source, '-map_metadata', '-1', '-map', '0:a', '-c', 'copy', path]);
+    return path;
+  });
 }
 
 /** The MPEG frames of an MP3: without its ID3v2 tag at the start and its ID3v1 tag at the end. */

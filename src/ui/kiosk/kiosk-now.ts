@@ -17,6 +17,11 @@ import { ICON_LIKE } from './mb-suggestions.js';
 
 const ICON_SKIP = svg`<svg viewBox="0 0 24 24" aria-hidden="true" width="1em" height="1em" fill="currentColor"><path d="M4 5l10 7-10 7zM15 5l8 7-8 7z"/></svg>`;
 /** " · asked for by a guest" after the next song's name, when a guest's phone asked for it. */
+/** The next song's line: its title, and its artist where the file names one (no stray separator). */
+const nextLine = (track: TrackView) =>
+  track.artist.trim() === ''
+    ? t('kiosk.nextNoArtist', { title: track.title })
+    : t('kiosk.next', { title: track.title, artist: track.artist });
 const asked = (track: TrackView) => (track.whyKind === 'guest' ? html`<span data-guest> · ${t('kiosk.askedByGuest')}</span>` : nothing);
 
 /** What the now-playing side shows besides the daemon's state, and what its buttons do. */
@@ -146,11 +151,7 @@ export function renderNow(s: StateSnapshot, { positionMs, qrCard, liked, onLike,
         <h2>${quietUntil(s) === null ? t('kiosk.nowPlaying') : t('kiosk.quietHours')}</h2>
         <div class="title">${t('kiosk.nothingPlaying')}</div>
         ${renderQuiet(s)}
-        ${
-          next
-            ? html`<p class="next">${t('kiosk.next', { title: next.title, artist: next.artist })}${asked(next)}</p>`
-            : html`<p class="next">${t('kiosk.tapToStart')}</p>`
-        }
+        ${next ? html`<p class="next">${nextLine(next)}${asked(next)}</p>` : html`<p class="next">${t('kiosk.tapToStart')}</p>`}
       </div>
     </section>`;
   }
@@ -186,7 +187,7 @@ export function renderNow(s: StateSnapshot, { positionMs, qrCard, liked, onLike,
       >
         <div style="width: ${(share * 100).toFixed(1)}%"></div>
       </div>
-      ${next ? html`<p class="next">${t('kiosk.next', { title: next.title, artist: next.artist })}${asked(next)}</p>` : nothing}
+      ${next ? html`<p class="next">${nextLine(next)}${asked(next)}</p>` : nothing}
       ${
         user
           ? html`<div class="actions">
