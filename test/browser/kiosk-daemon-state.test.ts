@@ -43,10 +43,7 @@ describe('the kiosk and the daemon’s state (issue 28)', { timeout: 240_000 }, 
     await badge.waitFor(WAIT);
     const state = (await (await fetch(`${admin.daemon.url}/api/state`)).json()) as { data: StateSnapshot };
     const until = state.data.mood.held?.until ?? 0;
-    const time = await kiosk.evaluate(
-      (at) => new Intl.DateTimeFormat('en', { timeStyle: 'short' }).format(new Date(at)),
-      until,
-    );
+    const time = await kiosk.evaluate((at) => new Intl.DateTimeFormat('en', { timeStyle: 'short' }).format(new Date(at)), until);
     expect(await badge.locator('.label').textContent()).toBe(`Staff pick: upbeat until ${time}`);
     // The camera is off: the hold does not promise that the music follows the room afterwards.
     expect((await badge.locator('p').textContent())?.trim()).toBe(`The camera is off: after ${time} the music plays on without it.`);
