@@ -79,10 +79,12 @@ export class MbAdminLibrary extends LitElement {
     },
   });
 
+  // The moods are read with every page: a scan, the analysis or a sidecar changed how many songs
+  // each mood has, and the mood filter counts them as the list does.
   readonly #loader = new PageLoader(this, async () => {
     const [page, moods] = await Promise.all([
       this.api.tracks({ search: this._search, mood: this._mood, limit: PAGE, offset: this._offset }),
-      this._moods.length > 0 ? this._moods : this.api.moods(),
+      this.api.moods(),
     ]);
     this._items = page.items;
     this._total = page.total;
