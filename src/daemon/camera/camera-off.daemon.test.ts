@@ -100,7 +100,12 @@ describe('the camera off, on every surface (issue 38)', () => {
       expect((await wsState(daemon.base)).mood).toMatchObject(nothingKnown);
       // The guest page: no mood, and it says the camera is off.
       const guest = await json<GuestState>(`${daemon.base}/api/guest/state`);
-      expect(guest.mood).toEqual({ label: null, why: 'The camera is off: the music plays without it', whySaid: { id: 'camera.off' } });
+      expect(guest.mood).toEqual({
+        label: null,
+        why: 'The camera is off: the music plays without it',
+        whySaid: { id: 'camera.off' },
+        isHeld: false,
+      });
       // Home Assistant: occupancy off, the mood unavailable, and no template reading a key that is not there.
       const haOff = await until(() => {
         const heard = probe.heard(`${BASE}/state`).filter((m) => m.at >= offAt && parse(m.payload)['cameraEnabled'] === false);

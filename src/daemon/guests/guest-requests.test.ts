@@ -49,6 +49,7 @@ describe('the guest page', () => {
       label: 'neutral',
       why: 'The room looked relaxed',
       whySaid: { id: 'mood.looked', values: { look: { said: 'look.neutral' } } },
+      isHeld: false,
     });
     expect(res.body).not.toMatch(/face/i);
   });
