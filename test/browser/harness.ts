@@ -1,9 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type ServerResponse } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { type Browser as PlaywrightBrowser, type BrowserContext, type Locator, type Page, chromium } from 'playwright-core';
 import type { StateSnapshot } from '../../src/daemon/http/contract.js';
@@ -483,4 +484,31 @@ export async function signInAtKiosk(page: Page, name: string, pin: string): Prom
   for (const digit of pin) await page.locator(`mb-pin-pad button[data-key="${digit}"]`).click();
   await page.locator('mb-pin-pad button[data-key="ok"]').click();
   await page.locator('header .who').filter({ hasText: name }).waitFor(WAIT);
+}
+
+/**
+ * A card reader for a daemon started with `env` (`startDaemon`'s): the reader stands in for the
+ * USB device at node-hid (test/browser/fake-rfid-reader.mjs), and `tap` plays a recorded card read
+ * into it (`src/daemon/testing/fixtures/hid-card-reports.json`, by name: `em4100-card`).
+ */
+export function cardReader(dataDir: string): { env: NodeJS.ProcessEnv; tap: (recording: string) => void } {
+  const taps = join(dataDir, 'hid-taps');
+  mkdirSync(taps, { recursive: true });
+  const preload = pathToFileURL(join(ROOT, 'test/browser/fake-rfid-reader.mjs')).href;
+  const recorded = JSON.parse(readFileSync(join(ROOT, 'src/daemon/testing/fixtures/hid-card-reports.json'), 'utf8')) as Record<
+    string,
+    { reports: unknown[] }
+  >;
+  let n = 0;
+  return {
+    env: { NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --import ${preload}`.trim(), MOODBOX_FAKE_HID_DIR: taps },
+    tap: (recording) => {
+      const reports = recorded[recording]?.reports;
+      if (reports === undefined) throw new Error(`Expected a recorded card read named ${recording}`);
+      // Written aside and renamed in, so the reader never reads half a file.
+      const file = join(taps, `tap-${++n}`);
+      writeFileSync(`${file}.part`, JSON.stringify({ reports }));
+      renameSync(`${file}.part`, `${file}.json`);
+    },
+  };
 }
