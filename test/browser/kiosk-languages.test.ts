@@ -1,7 +1,8 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CalibrationView, MyProfile } from '../../src/daemon/http/contract.js';
-import { FakeKioskSocket, roomSnapshot, smallTexts, SUGGESTIONS } from './fake-kiosk-socket.js';
+import { FakeKioskSocket, roomSnapshot, SUGGESTIONS } from './fake-kiosk-socket.js';
+import { smallTexts } from './text-sizes.js';
 import { ownTexts } from './own-texts.js';
 import { smallTargets, targetSize, targets } from './phone-checks.js';
 import { textFitProblems } from './text-fit.js';

@@ -4,7 +4,7 @@
 import type { Page, WebSocket } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KioskQrMode } from '../../src/daemon/http/contract.js';
-import { smallTexts } from './fake-kiosk-socket.js';
+import { smallTexts } from './text-sizes.js';
 import {
   type Browser,
   type Daemon,

@@ -2,7 +2,7 @@
 // kiosk, at the three screen sizes it is made for, is at least 14 px. Against the real daemon,
 // reading a test camera's pictures (offline is the daemon stopped), and a daemon in demo mode.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { smallTexts, visibleTextCount } from './fake-kiosk-socket.js';
+import { smallTexts, visibleTextCount } from './text-sizes.js';
 import {
   type Browser,
   type Daemon,
