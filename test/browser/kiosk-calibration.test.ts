@@ -3,10 +3,8 @@
 // redo without losing it, and deletes it; signed in by card too, with no token on any screen.
 // What is stored is checked in the daemon's SQLite file.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { type ServerResponse, createServer } from 'node:http';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import type { Page, WebSocket } from 'playwright-core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -19,10 +17,13 @@ import {
   a11yProblems,
   addUser,
   assertBuilt,
+  cardReader,
+  fixtureFrame,
   launchBrowser,
   shot,
   startDaemon,
   tempDir,
+  testCamera,
   WAIT,
 } from './harness.js';
 
@@ -147,56 +148,6 @@ function oneFaceFrame(seconds: number, filter?: string): Buffer {
     ],
     { maxBuffer: 10 * 1024 * 1024 },
   );
-}
-
-function fixtureFrame(name: string): Buffer {
-  return execFileSync('ffmpeg', ['-loglevel', 'error', '-i', join(ROOT, 'src/vision/testing/fixtures', name), '-f', 'mjpeg', '-'], {
-    maxBuffer: 10 * 1024 * 1024,
-  });
-}
-
-/**
- * A camera the test controls: an MJPEG stream on 127.0.0.1 sending the picture set by `show`
- * ten times a second (the daemon runs in its own process, so this one is free to serve it).
- */
-async function startTestCamera(first: Buffer): Promise<{ url: string; show: (jpeg: Buffer) => void; stop: () => Promise<void> }> {
-  let current = first;
-  const streams = new Set<ServerResponse>();
-  const boundary = 'moodboxtest';
-  const server = createServer((req, res) => {
-    if (req.url !== '/stream.mjpg') {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, {
-      'content-type': `multipart/x-mixed-replace; boundary=${boundary}`,
-      'cache-control': 'no-cache',
-      connection: 'close',
-    });
-    streams.add(res);
-    res.on('close', () => streams.delete(res));
-  });
-  const timer = setInterval(() => {
-    for (const res of streams) {
-      res.write(`--${boundary}\r\nContent-Type: image/jpeg\r\nContent-Length: ${current.length}\r\n\r\n`);
-      res.write(current);
-      res.write('\r\n');
-    }
-  }, 100);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}/stream.mjpg`,
-    show: (jpeg) => {
-      current = jpeg;
-    },
-    stop: async () => {
-      clearInterval(timer);
-      for (const res of streams) res.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
 }
 
 const state = async (daemon: Daemon): Promise<StateSnapshot> =>
@@ -367,39 +318,6 @@ function linkCard(dataDir: string, name: string, cardId: string): void {
   }
 }
 
-/**
- * Starts the daemon with an RFID reader that types recorded HID reports (`fake-rfid-reader.mjs`
- * preloaded in place of node-hid); `tap` drops one recorded card read for it to send.
- */
-async function startDaemonWithReader(
-  dataDir: string,
-  config: Record<string, unknown>,
-): Promise<{ daemon: Daemon; tap: (recording: string) => void }> {
-  const taps = join(dataDir, 'hid-taps');
-  mkdirSync(taps);
-  const preload = pathToFileURL(join(ROOT, 'test/browser/fake-rfid-reader.mjs')).href;
-  const daemon = await startDaemon(dataDir, {
-    config,
-    env: { NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --import ${preload}`.trim(), MOODBOX_FAKE_HID_DIR: taps },
-  });
-  const recorded = JSON.parse(readFileSync(join(ROOT, 'src/daemon/testing/fixtures/hid-card-reports.json'), 'utf8')) as Record<
-    string,
-    { reports: unknown[] }
-  >;
-  let n = 0;
-  return {
-    daemon,
-    tap: (recording) => {
-      const reports = recorded[recording]?.reports;
-      if (reports === undefined) throw new Error(`Expected a recorded card read named ${recording}`);
-      // Written aside and renamed in, so the reader never reads half a file.
-      const file = join(taps, `tap-${++n}`);
-      writeFileSync(`${file}.part`, JSON.stringify({ reports }));
-      renameSync(`${file}.part`, `${file}.json`);
-    },
-  };
-}
-
 describe('personal expression calibration at the kiosk (issue 19)', { timeout: 600_000 }, () => {
   let browser: Browser | undefined;
   const cleanups: Array<() => Promise<unknown> | void> = [];
@@ -419,7 +337,8 @@ describe('personal expression calibration at the kiosk (issue 19)', { timeout: 6
     cleanups.push(() => data.remove());
     addUser(data.path, 'Ada', 'member', '2468');
     linkCard(data.path, 'Ada', CARD.id);
-    const { daemon, tap } = await startDaemonWithReader(data.path, { ...TEST_CONFIG, camera: { enabled: true, source: 'demo' } });
+    const { env, tap } = cardReader(data.path);
+    const daemon = await startDaemon(data.path, { config: { ...TEST_CONFIG, camera: { enabled: true, source: 'demo' } }, env });
     cleanups.push(async () => void (await daemon.stop()));
     await waitForCamera(daemon);
 
@@ -549,7 +468,7 @@ describe('personal expression calibration at the kiosk (issue 19)', { timeout: 6
       otherSmile: fixtureFrame('happy-face.png'),
       nobody: fixtureFrame('no-face.png'),
     };
-    const camera = await startTestCamera(frames.neutral);
+    const camera = await testCamera(frames.neutral);
     cleanups.push(() => camera.stop());
     const data = tempDir('mb-kiosk-calibration-mjpeg-');
     cleanups.push(() => data.remove());
