@@ -67,7 +67,16 @@ describe('why a song plays, as a message of the screens', () => {
     expect(mismatches).toEqual([]);
     // The requests above reach every kind of reason.
     const ids = new Set(fromRecommender.map((r) => r.said.id));
-    for (const id of ['pick.fits', 'pick.liked', 'pick.artist', 'pick.language', 'pick.liftStep', 'pick.liftReached', 'pick.noSongsFit'])
+    for (const id of [
+      'pick.fits',
+      'pick.fitsAsOwn',
+      'pick.liked',
+      'pick.artist',
+      'pick.language',
+      'pick.liftStep',
+      'pick.liftReached',
+      'pick.noSongsFit',
+    ])
       expect(ids).toContain(id);
     expect([...ids].some((id) => id === 'pick.ownMood' || id === 'pick.nearMood')).toBe(true);
     expect([...ids].filter((id) => id.startsWith('learned.')).length).toBeGreaterThanOrEqual(8);

@@ -38,8 +38,14 @@ const reason = (text: string, id: string, values?: Said['values']): Reason => ({
 
 /** The recommender's reasons, by what they say (`aim`: the mood the picks aim at). */
 export const PICK_REASONS = {
-  /** It fits the mood aimed at. */
-  fits: (aim: string) => reason(`fits ${aim}`, 'pick.fits', { mood: musicWord(aim) }),
+  /**
+   * It fits the mood aimed at; a song whose own mood (`own`) is another one says that mood first
+   * ("calm, which fits mellow"), so that no screen says "fits mellow" on a song tagged calm.
+   */
+  fits: (aim: string, own?: string) =>
+    own === undefined || own === aim
+      ? reason(`fits ${aim}`, 'pick.fits', { mood: musicWord(aim) })
+      : reason(`${own}, which fits ${aim}`, 'pick.fitsAsOwn', { own: musicWord(own), mood: musicWord(aim) }),
   liked: (aim: string) => reason(`you liked it; fits ${aim}`, 'pick.liked', { mood: musicWord(aim) }),
   artist: (artist: string, aim: string) =>
     reason(`an artist you like (${artist}); fits ${aim}`, 'pick.artist', { artist, mood: musicWord(aim) }),

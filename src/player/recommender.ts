@@ -338,7 +338,7 @@ export class Recommender {
       return reason('lift', lift, 'room');
     }
     if (this.#sampler.isFavouriteLanguage(i)) return reason('language', PICK_REASONS.language(aim.name), 'person');
-    return reason('mood', PICK_REASONS.fits(aim.name), 'room');
+    return reason('mood', PICK_REASONS.fits(aim.name, index.topMood(trackId)), 'room');
   }
 }
 

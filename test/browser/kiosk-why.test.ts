@@ -88,4 +88,15 @@ describe('kiosk suggestions: one reason per song', { timeout: 300_000 }, () => {
     route?.send(JSON.stringify({ type: 'mood/changed', seq, data: { ...snapshot.mood, held: null } }));
     await expect.poll(() => page.locator('.few').textContent(), WAIT).toBe('Few songs fit the mood “sad” now: these are the closest');
   });
+
+  // A small library: the songs of the mood aimed at are held back by the recent plays, and the
+  // recommender offers them anyway. Six Calm tiles under "Few songs fit" said two things at once.
+  it('says nothing of few songs fitting when every tile is a song of the mood aimed at', async () => {
+    const { page } = browser;
+    await page.locator('.few').waitFor(WAIT);
+    const ownMood = { id: 'pick.ownMood', values: { own: { said: 'music.calm' } } };
+    send(snapshot.suggestions.slice(0, 6).map((t) => ({ ...t, moods: ['calm'], why: 'calm', whySaid: ownMood, whyKind: 'fallback' })));
+    await page.locator('.few').waitFor({ state: 'detached', ...WAIT });
+    expect((await chips(browser)).map((c) => c.text)).toEqual(['Calm', 'Calm', 'Calm', 'Calm', 'Calm', 'Calm']);
+  });
 });

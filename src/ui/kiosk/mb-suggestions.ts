@@ -284,7 +284,8 @@ export class MbSuggestions extends LitElement {
       </section>`;
     }
     // Said once for the screen, not on every tile: few songs fit the mood, so these are the closest.
-    const isFewFit = tracks.some((t) => t.whyKind === 'fallback');
+    // Not when each stand-in is a song of the mood itself (the recent plays held it back): those fit.
+    const isFewFit = tracks.some((t) => t.whyKind === 'fallback' && t.whySaid?.id !== 'pick.ownMood');
     const aim = mood !== null && mood !== 'nobody' ? moodName(mood, moodLook(mood).label).toLocaleLowerCase(i18n.locale) : null;
     return html`<section class="tiles" aria-label=${t('kiosk.suggestions')}>
       <div class="head">
