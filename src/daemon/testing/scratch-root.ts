@@ -3,6 +3,7 @@ import { chmodSync, chownSync, lchownSync, mkdirSync, mkdtempSync, rmSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { DATABASE_FILE } from '../config/paths.js';
 
 /**
  * The service user of a scratch root, in place of `moodbox`: an unprivileged user every Debian
@@ -98,7 +99,7 @@ export class ScratchRoot {
   /** The service user's state folder `state` with its database `moodbox.db`, a real SQLite file holding one song (`one`). */
   stateFolder(): { state: string; db: string } {
     const state = this.userFolder('state');
-    const db = join(state, 'moodbox.db');
+    const db = join(state, DATABASE_FILE);
     const database = new Database(db);
     database.exec("CREATE TABLE songs (title TEXT); INSERT INTO songs VALUES ('one')");
     database.close();
