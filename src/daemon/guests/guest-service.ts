@@ -108,6 +108,15 @@ export class GuestService implements Service {
     events.on('trackEnded', ({ item, outcome }) => this.#ended(item, outcome), this);
     events.on('queueChanged', () => this.#changed(), this);
     this.#deps.bus.on('blocksChanged', () => this.review(), this);
+    // Whether guests may ask is a setting (`guests.*`, the site's kind): a phone hears of a change
+    // at once, not at the room's next change.
+    this.#deps.bus.on(
+      'settingsChanged',
+      ({ changed }) => {
+        if (changed.some((path) => path.startsWith('guests.') || path.startsWith('site.'))) this.#changed();
+      },
+      this,
+    );
     this.#review = this.#deps.clock.setInterval(() => this.review(), REVIEW_EVERY_MS);
   }
 

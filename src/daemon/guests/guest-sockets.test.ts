@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import { guestHarness, type GuestHarness } from '../testing/guest-harness.js';
 import { GUEST_PUSH_MS } from '../http/guests/guest-socket.js';
 import { until } from '../testing/ws-socket.js';
+import { actors } from '../store/audit.js';
 
 // A flood of guest sockets must not take the box (issue 42, item 7): a ceiling in all and per
 // address, and one room view sent as the same text to every phone. Real sockets on 127.0.0.1 only.
@@ -131,5 +132,23 @@ describe('/ws/guest under a flood', () => {
         ?.data.me.requests.map((r) => r.track.id),
     ).toEqual([song]);
     for (const p of phones.slice(1)) expect(mine(p)).toEqual([]);
+  });
+
+  it('tells every open phone at once that guests may no longer ask, when staff turn requests off', async () => {
+    const h = await listening({ socketsMax: 10, socketsPerAddress: 10 });
+    const phone = await open(h);
+    if (!isOpen(phone)) throw new Error('Expected the guest page to open');
+    const room = (text: string | undefined) => JSON.parse(text ?? '{}') as { type: string; data: { isOpen: boolean } };
+    expect(room(phone.texts[0]).data.isOpen).toBe(true);
+    h.server.settings.saveAs(actors.admin(1), { guests: { requests: 'off' } });
+    // As the live configuration announces a save on the app's bus.
+    h.bus.emit('settingsChanged', { changed: ['guests.requests'] });
+    h.clock.advance(GUEST_PUSH_MS);
+    await until(() => phone.texts.length > 2);
+    const rooms = phone.texts
+      .slice(2)
+      .map(room)
+      .filter((m) => m.type === 'guest/room');
+    expect(rooms.map((m) => m.data.isOpen)).toEqual([false]);
   });
 });
