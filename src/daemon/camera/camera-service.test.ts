@@ -172,6 +172,24 @@ describe('CameraService', () => {
     expect(camera.health().detail).toBe('camera off: turned off by the admin');
   });
 
+  it('says the room is empty when the camera starts on an empty room, once, so the screens show nobody rather than nothing known', async () => {
+    const { vision, seen, camera } = await setup();
+    vision.frame(0, 'nobody');
+    vision.frame(0, 'nobody');
+    const moods = () => seen.flatMap((event) => (event[0] === 'roomMoodChanged' ? [event] : []));
+    expect(moods()).toEqual([
+      ['roomMoodChanged', { mood: { label: 'nobody', scores: {}, faces: 0, confidence: 0, since: 1000 }, previous: null }],
+    ]);
+    expect(camera.room?.label).toBe('nobody');
+    // Someone walks in: the reading's own change is said as before.
+    vision.frame(1, 'nobody');
+    vision.events.emit('moodChanged', { mood: 'happy', previous: 'nobody', at: 5000, scores: { happy: 0.9 } });
+    expect(moods().map(([, { mood, previous }]) => [mood?.label, previous])).toEqual([
+      ['nobody', null],
+      ['happy', 'nobody'],
+    ]);
+  });
+
   it('announces the faces in view only when their number changes, and keeps the newest frame for the live view', async () => {
     const { vision, camera, seen } = await setup();
     vision.frame(1);

@@ -2,7 +2,7 @@ import type { CameraStatus, MoodboxBus } from '../events.js';
 import type { Clock, Timer } from '../../kernel/clock.js';
 import type { Log } from '../../kernel/log.js';
 import type { Service, ServiceHealth } from '../../kernel/lifecycle.js';
-import { emotionScores, NOBODY, type RoomMood } from '../../kernel/room-mood.js';
+import { emotionScores, NOBODY, type RoomMood, type RoomMoodLabel } from '../../kernel/room-mood.js';
 import { describeFaceSizes, type FaceSizeSummary } from '../../vision/face-sizes.js';
 import type { VisionEvents } from '../../vision/vision-events.js';
 import type { EventBus } from '../../kernel/event-bus.js';
@@ -146,6 +146,9 @@ export class CameraService implements Service {
         this.#setPersonal(frame.faces.some((f) => f.isTarget && f.personal === true));
         this.#announceReadings(frame.faces);
         this.#noteLight(frame, now);
+        // The room's reading starts at nobody and says only its changes: a room empty from the
+        // camera's start on is said once, so the screens show nobody (the attract screen), not "not known".
+        if (this.#room === null && frame.mood === NOBODY && frame.faces.length === 0) this.#announceRoom(NOBODY, frame.at, {});
         if (this.#facesInView === frame.faces.length) return;
         this.#facesInView = frame.faces.length;
         deps.bus.emit('facesInViewChanged', { faces: this.#facesInView });
@@ -163,12 +166,7 @@ export class CameraService implements Service {
       'moodChanged',
       ({ mood: label, at, scores }) => {
         if (this.#status !== 'on') return;
-        const emotions = emotionScores(scores);
-        const confidence = label === NOBODY ? 0 : (emotions[label] ?? 0);
-        const room: RoomMood = { label, scores: emotions, faces: this.#facesInView, confidence, since: at };
-        const previous = this.#room?.label ?? null;
-        this.#room = room;
-        deps.bus.emit('roomMoodChanged', { mood: room, previous });
+        this.#announceRoom(label, at, scores);
       },
       this,
     );
@@ -296,6 +294,16 @@ export class CameraService implements Service {
     this.#status = status;
     this.#offDetail = status === 'off' ? detail : null;
     this.#deps.bus.emit('cameraStateChanged', { status, detail });
+  }
+
+  /** Says the room's mood `label` from `at`, with the readings' `scores`. */
+  #announceRoom(label: RoomMoodLabel, at: number, scores: Readonly<Record<string, number>>): void {
+    const emotions = emotionScores(scores);
+    const confidence = label === NOBODY ? 0 : (emotions[label] ?? 0);
+    const room: RoomMood = { label, scores: emotions, faces: this.#facesInView, confidence, since: at };
+    const previous = this.#room?.label ?? null;
+    this.#room = room;
+    this.#deps.bus.emit('roomMoodChanged', { mood: room, previous });
   }
 
   /** No faces and no room mood: the next mood is a fresh settled reading, never the one from before. */
