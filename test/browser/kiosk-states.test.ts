@@ -12,6 +12,7 @@ import {
   type Daemon,
   type TestCamera,
   PASSPHRASE,
+  putSettings,
   TEST_CONFIG,
   a11yProblems,
   addUser,
@@ -117,25 +118,7 @@ describe('kiosk states, against the real daemon', { timeout: 300_000 }, () => {
   };
 
   /** Saves settings as the admin panel does (day plans apply at once). */
-  const saveSettings = async (overrides: Record<string, unknown>): Promise<void> => {
-    const signedIn = await fetch(`${daemon.url}/api/admin/session`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Root', passphrase: PASSPHRASE }),
-    });
-    expect(signedIn.status).toBe(200);
-    const { csrfToken } = (await signedIn.json()) as { csrfToken: string };
-    const saved = await fetch(`${daemon.url}/api/admin/settings`, {
-      method: 'PUT',
-      headers: {
-        cookie: (signedIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '',
-        'x-csrf-token': csrfToken,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({ overrides }),
-    });
-    expect(saved.status).toBe(200);
-  };
+  const saveSettings = (overrides: Record<string, unknown>): Promise<void> => putSettings(daemon, overrides);
 
   it('renders mood, now playing, next and six tiles; a tap sends player/play and shows the answer; a skip skips', async () => {
     const { page } = browser;
