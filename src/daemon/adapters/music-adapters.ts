@@ -8,7 +8,6 @@ import { hostname } from 'node:os';
 import type { LiveConfig } from '../config/live-config.js';
 import { coversDir } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
-import { spotifyRedirectUri } from '../config/site-rules.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { Service } from '../../kernel/lifecycle.js';
 import { seededRandom } from '../../kernel/random.js';
@@ -20,12 +19,15 @@ import { ForkedAnalysisWorker } from '../../player/library/analysis-worker.js';
 import { LibraryAnalyzer, type AnalysisStore } from '../../player/library/library-analyzer.js';
 import type { Player } from '../../player/player.js';
 import { MusicSources } from '../../player/sources/music-sources.js';
+import { SOURCES } from '../../player/sources/registered-sources.js';
 import { SourcePlayer } from '../../player/sources/source-player.js';
 import { SecretTokenStore } from '../../player/spotify/secret-token-store.js';
 import { SpotifyAccount } from '../../player/spotify/spotify-account.js';
 import { SpotifyAuth } from '../../player/spotify/spotify-auth.js';
 import { SpotifyConnectPlayer } from '../../player/spotify/spotify-connect-player.js';
 import { SpotifyLibrary } from '../../player/spotify/spotify-library.js';
+import { SPOTIFY_REGISTRATION } from '../../player/spotify/spotify-registration.js';
+import { spotifyRedirectUri } from '../../player/spotify/spotify-settings.js';
 import { SpotifySource } from '../../player/spotify/spotify-source.js';
 import { SpotifyWebClient } from '../../player/spotify/spotify-web-client.js';
 
@@ -41,23 +43,29 @@ export function libraryAnalyzer(store: AnalysisStore, deps: { clock: Clock; log?
 }
 
 /**
- * The player the music plays through and where music comes from. Spotify is built only for a home
- * (`site.kind`) with a Spotify app (`spotify.clientId`); `music.source` is read live, so the admin
- * may switch between the library and Spotify without a restart.
+ * The player the music plays through and where music comes from. Spotify is built only where the
+ * registry lets it play (a home, `site.kind`, with a Spotify app, `spotify.clientId`);
+ * `music.source` is read live, so the admin may switch between the library and Spotify without a
+ * restart.
  */
 export function musicParts(
   config: Config,
   deps: { local: Player & Service; store: Store; settings: LiveConfig; clock: Clock; log: Logger },
 ): { player: Player & Service; music: MusicParts } {
   const mode = () => deps.settings.current.music.source;
-  if (config.site.kind !== 'home' || config.spotify.clientId === '') {
+  const usable = SOURCES.usable({ isHome: config.site.kind === 'home' }, config);
+  if (!usable.includes(SPOTIFY_REGISTRATION)) {
     return { player: deps.local, music: { sources: new MusicSources({ sources: [], mode }), spotify: undefined } };
   }
   const { store, clock } = deps;
-  const log = deps.log.child({ module: 'spotify' });
+  const log = deps.log.child({ module: SPOTIFY_REGISTRATION.kind });
   const auth = new SpotifyAuth(
     { fetch, clock, tokens: new SecretTokenStore({ secrets: store.secrets, now: () => clock.now() }) },
-    { clientId: config.spotify.clientId, redirectUri: spotifyRedirectUri(config), accountsUrl: config.spotify.accountsUrl },
+    {
+      clientId: config.spotify.clientId,
+      redirectUri: spotifyRedirectUri(config.spotify, config.server.port),
+      accountsUrl: config.spotify.accountsUrl,
+    },
   );
   const client = new SpotifyWebClient({ fetch, clock, auth, log }, { apiUrl: config.spotify.apiUrl });
   const library = new SpotifyLibrary({ rows: store.tracks, fetch, log }, { coversDir: coversDir(config) });
@@ -96,7 +104,7 @@ export function musicParts(
   return {
     player: new SourcePlayer({
       local: deps.local,
-      routes: [{ scheme: 'spotify:', player: connect }],
+      routes: [{ scheme: SPOTIFY_REGISTRATION.scheme, player: connect }],
       log: deps.log.child({ module: 'player' }),
     }),
     music: { sources: new MusicSources({ sources: [source], mode }), spotify: account },

@@ -1,3 +1,5 @@
+import { SOURCES } from '../../player/sources/registered-sources.js';
+import type { SourceRegistry } from '../../player/sources/source-registry.js';
 import type { Config } from './schema.js';
 
 /** Why a business plays only its own music: said wherever a setting is refused for it. */
@@ -6,20 +8,27 @@ export const BUSINESS_MUSIC_REASON =
 
 /**
  * The rules between settings that a schema cannot say: a box set up for a business (`site.kind`)
- * plays only the local library, and Spotify's redirect is one it can come back to (a value that
- * would stop the start is refused when it is saved). Returns each problem as `path: message`.
+ * plays no source registered for homes only, and each source's settings are as it says (a value
+ * that would stop the start is refused when it is saved), as the registry (`sources`) says. Returns
+ * each problem as `path: message`.
  */
-export function siteProblems(config: Pick<Config, 'site' | 'music'> & Partial<Pick<Config, 'spotify'>>): string[] {
+export function siteProblems(
+  config: {
+    readonly site: Pick<Config['site'], 'kind'>;
+    readonly music: Pick<Config['music'], 'youtube'> & { readonly source: string };
+  } & Readonly<Record<string, unknown>>,
+  sources: SourceRegistry = SOURCES,
+): string[] {
   const problems: string[] = [];
-  const redirect = config.spotify?.redirectUri ?? '';
-  if (redirect !== '' && !isLoopbackRedirect(redirect)) {
-    problems.push(
-      `spotify.redirectUri: expected an http address on the box's loopback (http://127.0.0.1:<port>/api/spotify/callback, or [::1]), got \`${redirect.slice(0, 80)}\`: Spotify lets an app send the browser back over plain http only to a loopback IP, and Moodbox serves no https; leave it empty for the default`,
-    );
+  for (const source of sources.all) {
+    const section = config[source.settings];
+    if (section === undefined) continue;
+    problems.push(...(source.settingsProblems?.(section) ?? []).map((problem) => `${source.settings}.${problem}`));
   }
-  if (config.site.kind === 'business' && config.music.source !== 'local') {
+  const allowed = sources.modesAt({ isHome: config.site.kind === 'home' });
+  if (!allowed.includes(config.music.source)) {
     problems.push(
-      `music.source: expected \`local\` when \`site.kind\` is \`business\`, got \`${config.music.source}\`: ${BUSINESS_MUSIC_REASON}; set \`site.kind\` to \`home\` for a home`,
+      `music.source: expected ${allowed.map((mode) => `\`${mode}\``).join(' or ')} when \`site.kind\` is \`${config.site.kind}\`, got \`${config.music.source}\`: ${BUSINESS_MUSIC_REASON}; set \`site.kind\` to \`home\` for a home`,
     );
   }
   if (config.site.kind === 'business' && config.music.youtube) {
@@ -28,22 +37,6 @@ export function siteProblems(config: Pick<Config, 'site' | 'music'> & Partial<Pi
     );
   }
   return problems;
-}
-
-/** Whether `uri` is a redirect Spotify's sign-in can come back to on this box: `http` on 127.0.0.1 or [::1]. */
-export function isLoopbackRedirect(uri: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    return false;
-  }
-  return url.protocol === 'http:' && (url.hostname === '127.0.0.1' || url.hostname === '[::1]');
-}
-
-/** The redirect Spotify sends the browser back to: `spotify.redirectUri`, or the box's own callback on the loopback address. */
-export function spotifyRedirectUri(config: Pick<Config, 'spotify' | 'server'>): string {
-  return config.spotify.redirectUri === '' ? `http://127.0.0.1:${config.server.port}/api/spotify/callback` : config.spotify.redirectUri;
 }
 
 /** Why a YouTube station cannot play: the box is a business's, YouTube is off, or yt-dlp is missing. */

@@ -8,14 +8,11 @@ import { LiveConfig, OVERRIDES_KEY } from '../config/live-config.js';
 import { changedPaths, loadConfig } from '../config/load-config.js';
 import { databasePath, installPath } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
-import { spotifyRedirectUri } from '../config/site-rules.js';
-import { systemClock } from '../../kernel/clock.js';
 import { ConfigError } from '../config/config-error.js';
 import { checkMemory } from './memory-check.js';
 import { isOnPath } from '../music/stations.js';
 import { SNAPCAST, snapcastPipe, snapcastPipeProblem } from '../../player/audio-output.js';
 import { AUDIO_EXTENSIONS } from '../../player/library/scanner-walk.js';
-import { SpotifyAuth } from '../../player/spotify/spotify-auth.js';
 import { INSTALL_DIR, VERSION } from '../version.js';
 import { checkGuests } from '../guests/guest-doctor.js';
 import { checkCamera, listDevices } from './doctor-camera.js';
@@ -26,6 +23,7 @@ import { checkDatabase, checkDisk, checkDiskUse } from './doctor-storage.js';
 import { checkFirstAdmin } from './doctor-admin.js';
 import { checkVersion } from './doctor-version.js';
 import { checkScreen, type ScreenPlaces } from './doctor-screen.js';
+import { sourceChecks } from './doctor-sources.js';
 import { INSTALL_RECORD, isInstalled, type Check, type CheckStatus, type DoctorEnv } from './doctor-check.js';
 import { parseJson } from '../../kernel/json.js';
 
@@ -69,7 +67,7 @@ export async function runDoctor(
     ...(config.player.audioOutput === SNAPCAST ? [checkSnapcastPipe(config)] : []),
     checkMusic(config, fileFolders, ctx),
     ...(config.music.youtube ? [checkYtDlp(ctx)] : []),
-    ...(config.site.kind === 'home' && config.spotify.clientId !== '' ? [checkSpotify(config)] : []),
+    ...sourceChecks(config),
     checkDatabase(config),
     checkDisk(config),
     checkDiskUse(config),
@@ -168,25 +166,6 @@ function checkMpv(config: Config): Check {
     };
   }
   return { name: 'mpv', status: 'ok', message: (result.stdout.split('\n')[0] ?? '').trim() };
-}
-
-/** Whether Spotify's sign-in can be set up with these settings, as the daemon does at start (it stops the start otherwise). */
-function checkSpotify(config: Config): Check {
-  const name = 'spotify';
-  try {
-    new SpotifyAuth(
-      { fetch, clock: systemClock, tokens: { load: () => undefined, save: () => {}, clear: () => {} } },
-      { clientId: config.spotify.clientId, redirectUri: spotifyRedirectUri(config), accountsUrl: config.spotify.accountsUrl },
-    );
-  } catch (err) {
-    return {
-      name,
-      status: 'fail',
-      message: `these settings would stop Moodbox from starting: ${(err as Error).message}`,
-      fix: 'fix spotify.clientId and spotify.redirectUri in Settings or the configuration file',
-    };
-  }
-  return { name, status: 'ok', message: `Spotify app ${config.spotify.clientId.trim()}, back to ${spotifyRedirectUri(config)}` };
 }
 
 /** YouTube stations need yt-dlp, which Moodbox does not install: checked only where `music.youtube` is on. */

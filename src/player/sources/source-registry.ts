@@ -22,6 +22,26 @@ export interface SourceRegistration {
   entryProblem(uri: string): string | undefined;
   /** What guests may see of it: whether they may ask for its tracks, at a home or not, with `music.source` set to `mode`. */
   guestsMayAsk(place: { readonly isHome: boolean; readonly mode: string }): boolean;
+  /**
+   * What is wrong in its settings section (`section`) that the schema cannot say, as
+   * `<key>: <message>` each (a value that would stop the start is refused when it is saved).
+   */
+  settingsProblems?(section: unknown): string[];
+  /** The doctor's check of it where it may play (`isSetUp`), on a box that listens on `box.port`. */
+  check?(section: unknown, box: { readonly port: number }): SourceCheck;
+}
+
+/** What the doctor says of a source (`moodbox doctor`, under the source's name). */
+export interface SourceCheck {
+  readonly status: 'ok' | 'warn' | 'fail';
+  readonly message: string;
+  /** What to do about a warning or a failure. */
+  readonly fix?: string;
+}
+
+/** Where a box plays: a home, or a business (which plays only its own library). */
+export interface Place {
+  readonly isHome: boolean;
 }
 
 /** The sources besides the library, by their names and their URIs' schemes. */
@@ -44,6 +64,24 @@ export class SourceRegistry {
   /** Every `music.source` setting: `local`, then each source's, each once. */
   get modes(): string[] {
     return ['local', ...new Set(this.#registrations.flatMap((r) => r.modes))];
+  }
+
+  /** The sources a box at `place` may play: a business none of those for homes only. */
+  allowedAt(place: Place): SourceRegistration[] {
+    return this.#registrations.filter((r) => place.isHome || !r.homesOnly);
+  }
+
+  /**
+   * The sources that may play on a box at `place` with these settings (`settings`: the
+   * configuration, whose section each source names): allowed there and set up.
+   */
+  usable(place: Place, settings: Readonly<Record<string, unknown>>): SourceRegistration[] {
+    return this.allowedAt(place).filter((r) => r.isSetUp(settings[r.settings]));
+  }
+
+  /** The `music.source` settings a box at `place` may choose: `local`, and those a source allowed there brings. */
+  modesAt(place: Place): string[] {
+    return ['local', ...new Set(this.allowedAt(place).flatMap((r) => r.modes))];
   }
 
   /** The source of this name (the library's `source` column), or undefined for the library's own (`local`, `stream`). */

@@ -1,6 +1,6 @@
 import type { QueueEntry } from '../../../play-queue.js';
 import type { MusicRequest, MusicSource } from '../../music-source.js';
-import type { SourceRegistration } from '../../source-registry.js';
+import type { SourceCheck, SourceRegistration } from '../../source-registry.js';
 
 /** An archive recording as the library keeps it: `archive:<id>`. */
 const ARCHIVE_ITEM = /^archive:[a-z0-9-]{1,64}$/;
@@ -9,8 +9,8 @@ const ARCHIVE_ITEM = /^archive:[a-z0-9-]{1,64}$/;
  * The example source of docs/music-sources.md, as a folder of its own: a recordings archive that
  * plays `archive:<id>` items. What it says of itself, once: its name, its scheme, the settings of
  * `music.source` it brings (`archive` for every mood, and `mixed`), its settings section
- * (`archive`, set up with a `library` URL), homes and businesses alike, and guests may ask for its
- * recordings wherever it plays.
+ * (`archive`, set up with a `library` URL, which must be http or https), homes and businesses
+ * alike; guests may ask for its recordings wherever it plays, and the doctor names its library.
  */
 export const ARCHIVE_REGISTRATION = {
   kind: 'archive',
@@ -22,7 +22,16 @@ export const ARCHIVE_REGISTRATION = {
   homesOnly: false,
   entryProblem: (uri: string): string | undefined => (ARCHIVE_ITEM.test(uri) ? undefined : 'an archive recording is `archive:<id>`'),
   guestsMayAsk: ({ mode }: { isHome: boolean; mode: string }): boolean => mode !== 'local',
+  settingsProblems: (section: unknown): string[] =>
+    /^https?:\/\//.test(libraryOf(section)) ? [] : [`library: expected an http or https address, got \`${libraryOf(section)}\``],
+  check: (section: unknown): SourceCheck => ({ status: 'ok', message: `recordings from ${libraryOf(section)}` }),
 } as const satisfies SourceRegistration;
+
+/** The archive's address in its settings section (`archive.library`), or '' where there is none. */
+function libraryOf(section: unknown): string {
+  const library = typeof section === 'object' && section !== null && 'library' in section ? section.library : undefined;
+  return typeof library === 'string' ? library : '';
+}
 
 /** The archive as the music asks it: a recording for each mood it holds one for (`holds`), none while it is down. */
 export class ArchiveSource implements MusicSource {
