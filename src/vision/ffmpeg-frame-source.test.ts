@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../kernel/clock.js';
 import { FakeClock } from '../daemon/testing/fake-clock.js';
+import { until } from '../daemon/testing/until.js';
 import type { Frame, SourceStatus } from './frame-source.js';
 import { FfmpegFrameSource, parseSourceSpec, type FfmpegFrameSourceOptions } from './ffmpeg-frame-source.js';
 import { encodeJpeg, readImage } from './image-io.js';
@@ -118,7 +119,9 @@ describe('FfmpegFrameSource', () => {
     expect(first.done).toBe(false);
     let second = false;
     const pending = iterator.next().then(() => (second = true));
-    await new Promise((r) => setTimeout(r, 50));
+    // The second frame is decoded at once; then the source either waits its 40 ms on the clock (a
+    // timer pending) or, unpaced, hands it over: whichever comes first says which it did.
+    await until(() => (clock.pendingTimers > 0 || second ? true : undefined));
     expect(second).toBe(false);
     clock.advance(40);
     await pending;

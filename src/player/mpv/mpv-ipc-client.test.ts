@@ -54,7 +54,8 @@ async function connected(log: { debug(obj: object, msg: string): void; error(obj
   });
   const client = new MpvIpcClient({ log });
   clients.push(client);
-  client.attach(await connectSocket(path));
+  const socket = await connectSocket(path);
+  client.attach(socket);
   await accepted;
   const end: FakeMpvEnd = {
     lines,
@@ -63,7 +64,7 @@ async function connected(log: { debug(obj: object, msg: string): void; error(obj
       while (lines.length < n) await new Promise<void>((resolve) => waiters.push(resolve));
     },
   };
-  return { client, end };
+  return { client, end, socket };
 }
 
 const silent = { debug() {}, error() {} };
@@ -106,14 +107,16 @@ describe('MpvIpcClient', () => {
 
   it('emits file events and property changes, split across reads, and logs lines it cannot read', async () => {
     const debug: string[] = [];
-    const { client, end } = await connected({ debug: (_obj, msg) => debug.push(msg), error() {} });
+    const { client, end, socket } = await connected({ debug: (_obj, msg) => debug.push(msg), error() {} });
     const seen: Array<[keyof MpvIpcEvents, unknown]> = [];
     for (const name of ['startFile', 'endFile', 'fileLoaded', 'propertyChanged'] as const) {
       client.events.on(name, (payload) => seen.push([name, payload]), 'test');
     }
     const ended = new Promise<void>((resolve) => client.events.on('endFile', () => resolve(), 'test'));
+    // The first half is read on its own before the rest is written: two reads, one line.
+    const firstRead = new Promise((resolve) => socket.once('data', resolve));
     end.write('{"event":"property-change","id":3,"name":"volume","da');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await firstRead;
     end.write('ta":55.0}\nnot json\n{"event":"file-loaded"}\n{"event":"idle"}\n');
     end.write('{"event":"end-file","reason":"error","playlist_entry_id":2,"file_error":"loading failed"}\n');
     await ended;

@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../kernel/clock.js';
+import { systemClock, type Clock } from '../../kernel/clock.js';
+import { FakeClock } from '../../daemon/testing/fake-clock.js';
 import { MpvIpcClient } from './mpv-ipc-client.js';
 import { MpvProcess, type MpvProcessEvents, type MpvProcessOptions } from './mpv-process.js';
 
@@ -25,12 +26,12 @@ afterAll(async () => {
 });
 
 /** A supervised real mpv (no audio); `setUps` counts the connections it was set up on. */
-function supervised(options: MpvProcessOptions = {}, setUp?: (client: MpvIpcClient) => Promise<void>) {
+function supervised(options: MpvProcessOptions = {}, setUp?: (client: MpvIpcClient) => Promise<void>, clock: Clock = systemClock) {
   const client = new MpvIpcClient({ log: silent });
   const counts = { setUps: 0 };
   const mpv = new MpvProcess(
     {
-      clock: systemClock,
+      clock,
       log: silent,
       client,
       args: () => ['--no-config', '--no-video', '--no-terminal', '--ao=null'],
@@ -95,14 +96,19 @@ describe('MpvProcess with real mpv', () => {
   });
 
   it('never restarts an mpv that was stopped', async () => {
-    const { mpv } = supervised({ restartDelayMs: 10 });
+    // Real time for mpv's start, a fake clock for the timers: a restart would be one of them.
+    const timers = new FakeClock();
+    const clock: Clock = { ...systemClock, setTimeout: (fn, ms) => timers.setTimeout(fn, ms) };
+    const { mpv } = supervised({ restartDelayMs: 10 }, undefined, clock);
     const faults: unknown[] = [];
     mpv.events.on('faulted', (f) => faults.push(f), 'test');
     await mpv.start();
     await mpv.stop();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Whatever restart was scheduled is due now: it would have launched a new mpv at once.
+    timers.advance(60_000);
     expect(faults).toEqual([]);
     expect(mpv.pid).toBeUndefined();
+    expect(timers.pendingTimers).toBe(0);
   });
 
   it('says why mpv could not start: its exit code and last words on stderr', async () => {
