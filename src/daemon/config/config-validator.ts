@@ -26,6 +26,8 @@ function configAjv(source: boolean): Ajv {
   ajv.addKeyword({ keyword: 'panel', schemaType: 'string' });
   // The bundled demo music's folder in the music folders' list, for the panel to name it.
   ajv.addKeyword({ keyword: 'demoFolder', schemaType: 'string' });
+  // A `music.source` setting that only a home may choose (its sources are registered for homes only).
+  ajv.addKeyword({ keyword: 'homesOnly', schemaType: 'boolean' });
   return ajv;
 }
 

@@ -1,5 +1,6 @@
 import { Type, type TLiteral } from 'typebox';
-import { MUSIC_SOURCE_MODES, type MusicSourceMode } from '../../player/sources/registered-sources.js';
+import { SOURCES, type MusicSourceMode } from '../../player/sources/registered-sources.js';
+import type { SourceRegistry } from '../../player/sources/source-registry.js';
 import { DEMO_LIBRARY } from './demo-paths.js';
 import { DayPlansSchema } from './schema-day-plans.js';
 import { DailySpan, HHMM } from './schema-time.js';
@@ -176,17 +177,31 @@ export const SiteSchema = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+/**
+ * The `music.source` settings of the registered sources (`sources`), one literal each, as the admin
+ * panel reads them: a source's own setting with its name (`title`), and `homesOnly` on one that
+ * no source a business may play brings.
+ */
+export function sourceChoices(sources: SourceRegistry = SOURCES): Array<TLiteral<string>> {
+  const business = sources.modesAt({ isHome: false });
+  return sources.modes.map((mode) => {
+    const source = sources.byKind(mode);
+    return Type.Literal(mode, {
+      ...(source === undefined ? {} : { title: source.label }),
+      ...(business.includes(mode) ? {} : { homesOnly: true }),
+    });
+  });
+}
+
 export const MusicSchema = Type.Object(
   {
-    // Every setting a registered source brings (`local`, `spotify`, `mixed`), as one literal each.
-    source: Type.Union(
-      MUSIC_SOURCE_MODES.map((mode) => Type.Literal(mode)) as [TLiteral<MusicSourceMode>, ...Array<TLiteral<MusicSourceMode>>],
-      {
-        default: 'local',
-        description:
-          '`local` plays the library; `spotify` plays the Spotify playlists mapped to moods (the library while Spotify fails); `mixed` plays Spotify for moods with a mapped playlist and the library for the rest. Only `local` at a business.',
-      },
-    ),
+    // Every setting a registered source brings (`local`, `spotify`, `mixed`), as one literal each,
+    // with the source's name (`title`) on its own, and `homesOnly` where a business may not choose it.
+    source: Type.Union(sourceChoices() as [TLiteral<MusicSourceMode>, ...Array<TLiteral<MusicSourceMode>>], {
+      default: 'local',
+      description:
+        '`local` plays the library; `spotify` plays the Spotify playlists mapped to moods (the library while Spotify fails); `mixed` plays Spotify for moods with a mapped playlist and the library for the rest. Only `local` at a business.',
+    }),
     youtube: Type.Boolean({
       default: false,
       description:

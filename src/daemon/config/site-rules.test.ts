@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.js';
 import { checkConfig, loadConfig } from './load-config.js';
+import { MusicSchema } from './schema-music.js';
 import { siteProblems } from './site-rules.js';
 import { REGISTERED_SOURCES } from '../../player/sources/registered-sources.js';
 import { SourceRegistry } from '../../player/sources/source-registry.js';
@@ -53,5 +54,13 @@ describe('site rules', () => {
     ]);
     // The box as registered today plays nothing but its library at a business.
     expect(siteProblems({ ...business, music: { source: 'mixed', youtube: false } })).toHaveLength(1);
+  });
+
+  it('marks in the schema the sources a business may not choose, and names each source, for the admin panel', () => {
+    expect(JSON.parse(JSON.stringify(MusicSchema.properties.source.anyOf))).toEqual([
+      { const: 'local', type: 'string' },
+      { const: 'spotify', type: 'string', title: 'Spotify', homesOnly: true },
+      { const: 'mixed', type: 'string', homesOnly: true },
+    ]);
   });
 });

@@ -8,7 +8,10 @@ import { cameraHealthWords } from './camera-health-words.js';
 
 type ServiceHealth = StateSnapshot['services'][number];
 
-/** The services this panel names in an owner's words (`admin.health.service.<name>`). */
+/**
+ * The services this panel names in an owner's words (`admin.health.service.<name>`); a music
+ * source's line (`spotify`) is named by the source's own name, which is the same in every language.
+ */
 const SERVICES = new Set([
   'database',
   'backups',
@@ -27,7 +30,6 @@ const SERVICES = new Set([
   'emotionClassifier',
   'taste',
   'history',
-  'spotify',
   'mqtt',
   'mqttBridge',
   'fleet',

@@ -237,13 +237,15 @@ export class MbAdminSettings extends LitElement {
   }
 
   /**
-   * The choices a setting offers on this box: a business plays its own music folders only
-   * (streaming services' terms forbid playing them in public), so Spotify is offered at a home
-   * alone; a value already saved stays listed, so that the form shows what is set.
+   * The choices a setting offers on this box: a business plays no music source registered for
+   * homes only (streaming services' terms forbid playing them in public: the schema marks their
+   * settings `homesOnly`), so those are offered at a home alone; a value already saved stays
+   * listed, so that the form shows what is set.
    */
-  #offered(id: string, choices: readonly unknown[], value: unknown): readonly unknown[] {
-    if (id !== 'music.source' || this.#value('site.kind') === 'home') return choices;
-    return choices.filter((choice) => choice === 'local' || choice === value);
+  #offered(node: SchemaNode, choices: readonly unknown[], value: unknown): readonly unknown[] {
+    if (this.#value('site.kind') === 'home') return choices;
+    const homesOnly = new Set((node.anyOf ?? []).filter((option) => option.homesOnly === true).map((option: SchemaNode) => option.const));
+    return choices.filter((choice) => !homesOnly.has(choice) || choice === value);
   }
 
   /**
@@ -273,7 +275,7 @@ export class MbAdminSettings extends LitElement {
       node,
       value,
       problem: this.#problem(id, settings),
-      offered: (choices) => this.#offered(id, choices, value),
+      offered: (choices) => this.#offered(node, choices, value),
       api: this.api,
       edit: (v) => this.#edit(id, v),
     });

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { AdminApi, type AdminSession, type FirstRunWizardView } from '../data/admin-api.js';
+import { AdminApi, type AdminSession, type ConfigSchemaNode, type FirstRunWizardView } from '../data/admin-api.js';
 import { ApiClient, ApiError } from '../data/api-client.js';
 import { LANGUAGES, followLanguage } from '../i18n/i18n.js';
 import { adminLanguage, i18n, t, tWith, type AdminKey } from './admin-i18n.js';
@@ -16,7 +16,6 @@ import './mb-admin-history.js';
 import './mb-admin-library.js';
 import './mb-admin-model.js';
 import './mb-admin-settings.js';
-import './mb-admin-spotify.js';
 import './mb-admin-stations.js';
 import './mb-admin-blocks.js';
 import './mb-admin-users.js';
@@ -24,7 +23,7 @@ import './mb-first-run.js';
 import './mb-guest-requests.js';
 import './mb-staff-controls.js';
 import './mb-waiting-badge.js';
-import { siteOf } from './spotify-model.js';
+import { SOURCE_PAGES } from './source-pages.js';
 
 /** Admin passphrases are at least this long (the daemon's policy). */
 const MIN_PASSPHRASE = 10;
@@ -41,7 +40,7 @@ const DEMO_NEW_PASSPHRASE = `${DEMO_CLI} user pin NAME`;
 const DEMO_ADMIN = { name: 'admin', passphrase: 'moodbox-demo-admin' } as const;
 
 type NavId<K> = K extends `admin.nav.${infer V}` ? V : never;
-/** The sections, in the menu's order; each is named by `admin.nav.<id>`. */
+/** The panel's own sections, in the menu's order; each is named by `admin.nav.<id>`. */
 const VIEWS = [
   'dashboard',
   'guests',
@@ -52,19 +51,33 @@ const VIEWS = [
   'history',
   'settings',
   'backups',
-  'spotify',
   'camera',
   'model',
   'audit',
 ] as const satisfies ReadonlyArray<NavId<AdminKey>>;
 type View = (typeof VIEWS)[number];
-/** Sections a business does not use: Spotify's terms forbid playing it in public (the page still says why, by its address). */
-const HOME_ONLY: ReadonlySet<View> = new Set(['spotify']);
+/** The section after which the music sources' own pages (`source-pages.ts`) come in the menu. */
+const SOURCES_AFTER: View = 'backups';
+/** A section shown: one of the panel's own (`View`), or a music source's page by its source's name. */
+type Shown = string;
 
-function viewFromHash(): View {
+function viewFromHash(): Shown {
   // `#settings/vision.preview` opens Settings at that setting.
   const name = window.location.hash.replace(/^#\/?/, '').split('/')[0];
-  return VIEWS.find((id) => id === name) ?? 'dashboard';
+  return VIEWS.find((id) => id === name) ?? SOURCE_PAGES.find((page) => page.view === name)?.view ?? 'dashboard';
+}
+
+/** The configuration's `site.kind` (`business` until it says otherwise). */
+function siteKindOf(config: Record<string, unknown>): string {
+  const site = config['site'];
+  const kind = typeof site === 'object' && site !== null ? (site as Record<string, unknown>)['kind'] : undefined;
+  return typeof kind === 'string' ? kind : 'business';
+}
+
+/** The `music.source` settings that only a home may choose, as the configuration's schema marks them. */
+function homesOnlySources(schema: ConfigSchemaNode): Set<unknown> {
+  const choices = schema.properties?.['music']?.properties?.['source']?.anyOf ?? [];
+  return new Set(choices.filter((choice) => choice.homesOnly === true).map((choice) => (choice as { const?: unknown }).const));
 }
 
 /**
@@ -84,11 +97,16 @@ export class MbAdmin extends LitElement {
   /** What is wrong with a field of the sign-in or new-passphrase form, by the field's name, shown beside it. */
   @state() private _fieldErrors: Record<string, string> = {};
   @state() private _isBusy = false;
-  @state() private _view: View = viewFromHash();
+  @state() private _view: Shown = viewFromHash();
   /** Whether the sections are shown on a narrow screen, where they sit behind the menu button. */
   @state() private _isMenuOpen = false;
   /** `site.kind` of the configuration in force, once read: the sections offered depend on it. */
   @state() private _siteKind: string | null = null;
+  /**
+   * The music sources whose pages this box offers, once read: a business none that only a home may
+   * choose (a streaming service's terms forbid playing it in public; its page still says why, by its address).
+   */
+  @state() private _offeredSources: ReadonlySet<string> | null = null;
   /** The daemon runs in demo mode (its live state says so): the sign-in shows the demo's admin and the demo's own commands. */
   @state() private _isDemo = false;
   /**
@@ -186,13 +204,25 @@ export class MbAdmin extends LitElement {
     }
   }
 
-  /** Which sections this box offers depends on where it plays; until read, the home-only ones stay out of the menu. */
+  /** Which sections this box offers depends on where it plays; until read, the sources' pages stay out of the menu. */
   async #readSite(): Promise<void> {
     try {
-      this._siteKind = siteOf((await this.#api.settings()).config).kind;
+      const [settings, schema] = await Promise.all([this.#api.settings(), this.#api.configSchema()]);
+      this._siteKind = siteKindOf(settings.config);
+      const homesOnly = this._siteKind === 'home' ? new Set() : homesOnlySources(schema);
+      this._offeredSources = new Set(SOURCE_PAGES.map((page) => page.view).filter((view) => !homesOnly.has(view)));
     } catch {
       // The menu leaves them out; their pages say why when opened by address.
     }
+  }
+
+  /** The menu's sections: the panel's own, with the pages of the sources this box may choose after Backups (and the one shown). */
+  #menu(): Array<{ id: Shown; title: string }> {
+    const pages = SOURCE_PAGES.filter((page) => this._offeredSources?.has(page.view) === true || this._view === page.view);
+    return VIEWS.flatMap((id) => [
+      { id, title: t(`admin.nav.${id}`) },
+      ...(id === SOURCES_AFTER ? pages.map((page) => ({ id: page.view, title: page.title() })) : []),
+    ]);
   }
 
   override render() {
@@ -233,11 +263,11 @@ export class MbAdmin extends LitElement {
       </header>
       <nav aria-label=${t('admin.sectionsLabel')} id="sections" class=${this._isMenuOpen ? 'open' : ''}>
         <ul>
-          ${VIEWS.filter((id) => !HOME_ONLY.has(id) || this._siteKind === 'home' || this._view === id).map(
-            (id) =>
+          ${this.#menu().map(
+            ({ id, title }) =>
               html`<li>
                 <a href="#${id}" aria-current=${this._view === id ? 'page' : nothing} @click=${this.#closeMenu}
-                  >${t(`admin.nav.${id}`)}${id === 'guests' ? html`<mb-waiting-badge .live=${this.#live}></mb-waiting-badge>` : nothing}</a
+                  >${title}${id === 'guests' ? html`<mb-waiting-badge .live=${this.#live}></mb-waiting-badge>` : nothing}</a
                 >
               </li>`,
           )}
@@ -254,7 +284,11 @@ export class MbAdmin extends LitElement {
 
   #renderView() {
     const api = this.#api;
-    switch (this._view) {
+    const page = SOURCE_PAGES.find(({ view }) => view === this._view);
+    if (page !== undefined) return page.render(api);
+    // Not a source's page: one of the panel's own.
+    const view = this._view as View;
+    switch (view) {
       case 'dashboard':
         return html`<mb-admin-dashboard .api=${api} .live=${this.#live}></mb-admin-dashboard>`;
       case 'library':
@@ -265,8 +299,6 @@ export class MbAdmin extends LitElement {
         return html`<mb-admin-history .api=${api}></mb-admin-history>`;
       case 'settings':
         return html`<mb-admin-settings .api=${api}></mb-admin-settings>`;
-      case 'spotify':
-        return html`<mb-admin-spotify .api=${api}></mb-admin-spotify>`;
       case 'stations':
         return html`<mb-admin-stations .api=${api}></mb-admin-stations>`;
       case 'blocked':
@@ -284,7 +316,7 @@ export class MbAdmin extends LitElement {
       case 'model':
         return html`<mb-admin-model .api=${api}></mb-admin-model>`;
       default: {
-        const never: never = this._view;
+        const never: never = view;
         return never;
       }
     }

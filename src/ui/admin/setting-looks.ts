@@ -28,6 +28,9 @@ type Part = keyof typeof english.admin.settings.part;
 
 /** A closed part's title in the reader's language. */
 export const partTitle = (part: string): string => t(`admin.settings.part.${part as Part}`);
+/** The closed part of Advanced named after `section` where the catalogue has one (a music source's), else undefined. */
+export const sectionPart = (section: string): string | undefined =>
+  Object.hasOwn(english.admin.settings.part, section) ? section : undefined;
 /** How a setting is shown: a label in staff's words, its group, and labels for its choices. */
 export interface SettingLook {
   label: string;
@@ -50,8 +53,22 @@ export type KnownLook = Omit<SettingLook, 'label' | 'choices' | 'part'> & { choi
 /** The part of Music that holds the settings for cutting a song when the room changes. */
 export const CUTTING = 'cutting';
 
-/** The label of a setting the form knows by name (`id` a key of `LOOKS`), in the reader's language. */
+/** The label of a setting the form knows by name (`id` a key of `LOOKS`, or `hasKnownLabel`), in the reader's language. */
 export const knownLookLabel = (id: string): string => t(`admin.settings.field.${id}.label` as AdminKey);
+
+/** Whether the English catalogue has a message at dotted `path` under `admin.settings` (a text, or as the build parsed it). */
+function hasWords(path: string): boolean {
+  let node: unknown = english.admin.settings;
+  for (const part of path.split('.'))
+    node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[part] : undefined;
+  return typeof node === 'string' || Array.isArray(node);
+}
+
+/**
+ * Whether the catalogue names setting `id` though `LOOKS` does not list it: a music source's
+ * settings (`spotify.clientId`), which take the rest of their look from their key and section.
+ */
+export const hasKnownLabel = (id: string): boolean => hasWords(`field.${id}.label`);
 
 /**
  * The help of setting `id` in the reader's language (`admin.settings.field.<id>.help`: the
@@ -59,14 +76,16 @@ export const knownLookLabel = (id: string): string => t(`admin.settings.field.${
  * no help for, whose description is then shown as the configuration says it.
  */
 export function knownHelp(id: string): string | undefined {
-  let node: unknown = english.admin.settings.field;
-  for (const part of id.split('.')) node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[part] : undefined;
-  const has = typeof node === 'object' && node !== null && 'help' in node;
-  return has ? t(`admin.settings.field.${id}.help` as AdminKey) : undefined;
+  return hasWords(`field.${id}.help`) ? t(`admin.settings.field.${id}.help` as AdminKey) : undefined;
 }
 
 /** The label of value `value` of the choice that setting `id` offers, in the reader's language. */
 export const choiceLabel = (id: string, value: string): string => t(`admin.settings.field.${id}.choice.${value}` as AdminKey);
+
+/** The label of value `value` of setting `id` where the catalogue has one, else undefined (a music source the catalogue does not name). */
+export function knownChoiceLabel(id: string, value: string): string | undefined {
+  return hasWords(`field.${id}.choice.${value}`) ? choiceLabel(id, value) : undefined;
+}
 
 /** Settings in an owner's words; any other setting gets a label from its key, the group of its section and a part of Advanced. */
 export const LOOKS: Readonly<Record<string, KnownLook>> = {
@@ -97,7 +116,8 @@ export const LOOKS: Readonly<Record<string, KnownLook>> = {
   'library.analyze': { group: 'music' },
   'library.panelRoots': { group: 'advanced' },
   // First in Music: what the rest of the tab offers depends on where Moodbox plays and what it plays from.
-  'music.source': { group: 'music', choices: ['local', 'spotify', 'mixed'], order: -1 },
+  // Its choices are the registered sources' (the schema's), named as the catalogue or the source names them.
+  'music.source': { group: 'music', order: -1 },
   'music.youtube': { group: 'music' },
   'music.allowPrivateStations': { group: 'music' },
   'music.explicit': { group: 'music', choices: ['play', 'skip'] },
@@ -134,11 +154,6 @@ export const LOOKS: Readonly<Record<string, KnownLook>> = {
   'log.file': { group: 'advanced' },
   'log.fileMiB': { group: 'advanced', unit: 'mib' },
   'log.fileCount': { group: 'advanced' },
-  'spotify.clientId': { group: 'advanced' },
-  'spotify.redirectUri': { group: 'advanced' },
-  'spotify.accountsUrl': { group: 'advanced' },
-  'spotify.apiUrl': { group: 'advanced' },
-  'spotify.pollMs': { group: 'advanced', unit: 'ms' },
   'ws.maxBufferedKiB': { group: 'advanced', unit: 'kib' },
   'ws.pingIntervalMs': { group: 'advanced', unit: 'ms' },
   'mqtt.enabled': { group: 'advanced' },
@@ -203,7 +218,10 @@ export function sectionTitle(section: string): string | undefined {
   return Object.hasOwn(english.admin.settings.section, section) ? t(`admin.settings.section.${section as Section}`) : undefined;
 }
 
-/** The closed part of Advanced each section's settings sit in, so that the tab is a short list of topics. */
+/**
+ * The closed part of Advanced each section's settings sit in, so that the tab is a short list of
+ * topics; a section with a part of its own in the catalogue (a music source's, `spotify`) sits in it.
+ */
 export const ADVANCED_PARTS: Readonly<Record<string, Part>> = {
   dataDir: 'files',
   library: 'files',
@@ -212,7 +230,6 @@ export const ADVANCED_PARTS: Readonly<Record<string, Part>> = {
   vision: 'faceReading',
   log: 'log',
   metrics: 'log',
-  spotify: 'spotify',
   ws: 'screenConnections',
   guests: 'limits',
   mqtt: 'mqtt',

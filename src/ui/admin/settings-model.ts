@@ -6,8 +6,11 @@ import {
   LOOKS,
   SECTION_GROUP,
   choiceLabel,
+  hasKnownLabel,
+  knownChoiceLabel,
   knownLookLabel,
   partTitle,
+  sectionPart,
   sectionTitle,
   type SettingLook,
   type Unit,
@@ -26,13 +29,17 @@ export function isSettingKey(key: string): boolean {
 
 /** The label of a setting (or a section's title) the form knows by name, else undefined. */
 export function knownLabel(key: string): string | undefined {
-  if (LOOKS[key] !== undefined) return knownLookLabel(key);
+  if (LOOKS[key] !== undefined || hasKnownLabel(key)) return knownLookLabel(key);
   if (key === 'player.transitions') return partTitle(CUTTING);
   const title = sectionTitle(key);
   return title === undefined ? undefined : t('admin.settings.sectionSettings', { section: title });
 }
 
-/** The look of the setting at dotted `id`; `fileOnly` settings (shown, not edited) go to Advanced, in its part for their section. */
+/**
+ * The look of the setting at dotted `id`; `fileOnly` settings (shown, not edited) go to Advanced, in
+ * its part for their section. A choice whose values its look does not list (`music.source`: the
+ * registered sources') names each as the catalogue does, else as the schema's `title` does.
+ */
 export function lookOf(id: string, node?: SchemaNode): SettingLook {
   const known = LOOKS[id];
   const look: SettingLook =
@@ -43,10 +50,23 @@ export function lookOf(id: string, node?: SchemaNode): SettingLook {
           label: knownLookLabel(id),
           choices: known.choices === undefined ? undefined : Object.fromEntries(known.choices.map((c) => [c, choiceLabel(id, c)])),
         };
+  const choices = look.choices ?? (node === undefined ? undefined : choiceNames(id, node));
   const group = node?.fileOnly === true ? 'advanced' : look.group;
   // Advanced is a short list of closed topics, one per section.
-  const part = group === 'advanced' ? (look.part ?? ADVANCED_PARTS[id.split('.')[0] ?? ''] ?? 'other') : look.part;
-  return { ...look, group, ...(part === undefined ? {} : { part }) };
+  const section = id.split('.')[0] ?? '';
+  const part = group === 'advanced' ? (look.part ?? ADVANCED_PARTS[section] ?? sectionPart(section) ?? 'other') : look.part;
+  return { ...look, group, ...(choices === undefined ? {} : { choices }), ...(part === undefined ? {} : { part }) };
+}
+
+/** The names of a choice's values from the catalogue or the schema's `title` of each, or undefined where it has none. */
+function choiceNames(id: string, node: SchemaNode): Record<string, string> | undefined {
+  const named = (node.anyOf ?? []).flatMap((option: SchemaNode) => {
+    const value = option.const;
+    if (typeof value !== 'string') return [];
+    const name = knownChoiceLabel(id, value) ?? option.title;
+    return name === undefined ? [] : [[value, name] as const];
+  });
+  return named.length === 0 ? undefined : Object.fromEntries(named);
 }
 
 /** The look of a setting the form does not know by name: a label from its key, the group of its section. */
@@ -58,8 +78,9 @@ function lookFromKey(id: string): SettingLook {
   // A setting no look names (one added since) is labelled from its key, in English words.
   const words = labelFromKey(id).replace(/ \(ms\)$/, '');
   return {
-    label:
-      title === undefined
+    label: hasKnownLabel(id)
+      ? knownLookLabel(id)
+      : title === undefined
         ? words
         : t('admin.settings.sectionLabel', { section: title, label: `${words.charAt(0).toLowerCase()}${words.slice(1)}` }),
     group: SECTION_GROUP[section] ?? 'advanced',

@@ -52,4 +52,8 @@ export interface ConfigSchemaNode {
   fileOnly?: boolean;
   /** The bundled demo music's folder, in a list of music folders: its songs leave the library once another folder is in. */
   demoFolder?: string;
+  /** A choice's name where it names a music source (`Spotify`). */
+  title?: string;
+  /** A choice that only a home may choose: a music source registered for homes only. */
+  homesOnly?: boolean;
 }

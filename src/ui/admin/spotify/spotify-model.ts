@@ -1,5 +1,5 @@
-import type { SpotifyStatus } from '../data/admin-api.js';
-import type { AdminKey } from './admin-i18n.js';
+import type { SpotifyStatus } from '../../data/admin-api.js';
+import type { AdminKey } from '../admin-i18n.js';
 
 /** The Spotify page's words and readings of the daemon's answers: pure, no element. */
 

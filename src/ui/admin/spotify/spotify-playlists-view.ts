@@ -1,6 +1,6 @@
 import { html, type TemplateResult, type nothing } from 'lit';
-import type { SpotifyPlaylist, SpotifyStatus } from '../data/admin-api.js';
-import { formatNumber, moodName, t, type AdminKey } from './admin-i18n.js';
+import type { SpotifyPlaylist, SpotifyStatus } from '../../data/admin-api.js';
+import { formatNumber, moodName, t, type AdminKey } from '../admin-i18n.js';
 import { MOODS } from './spotify-model.js';
 
 /*

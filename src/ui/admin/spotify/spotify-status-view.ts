@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
-import type { SpotifyPlaylist, SpotifyStatus } from '../data/admin-api.js';
-import { t, tWith } from './admin-i18n.js';
-import { formatTime } from './admin-styles.js';
+import type { SpotifyPlaylist, SpotifyStatus } from '../../data/admin-api.js';
+import { t, tWith } from '../admin-i18n.js';
+import { formatTime } from '../admin-styles.js';
 import { sentence, stateOf } from './spotify-model.js';
 
 /*

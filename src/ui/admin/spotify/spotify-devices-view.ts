@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { SpotifyDevice, SpotifyStatus } from '../data/admin-api.js';
-import { t, tWith } from './admin-i18n.js';
+import type { SpotifyDevice, SpotifyStatus } from '../../data/admin-api.js';
+import { t, tWith } from '../admin-i18n.js';
 import { sameName } from './spotify-model.js';
 
 /*

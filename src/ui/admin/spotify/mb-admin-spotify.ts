@@ -1,9 +1,9 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { AdminApi, SpotifyDevice, SpotifyPlaylist, SpotifyStatus } from '../data/admin-api.js';
-import { followLanguage } from '../i18n/i18n.js';
-import { i18n, t, tWith } from './admin-i18n.js';
-import { ADMIN_STYLES, field, messageOf } from './admin-styles.js';
+import type { AdminApi, SpotifyDevice, SpotifyPlaylist, SpotifyStatus } from '../../data/admin-api.js';
+import { followLanguage } from '../../i18n/i18n.js';
+import { i18n, t, tWith } from '../admin-i18n.js';
+import { ADMIN_STYLES, field, messageOf } from '../admin-styles.js';
 import { SPOTIFY_STYLES } from './mb-admin-spotify.styles.js';
 import { renderDevices } from './spotify-devices-view.js';
 import { SOURCES, siteOf, stateOf } from './spotify-model.js';
@@ -375,3 +375,14 @@ declare global {
     'mb-admin-spotify': MbAdminSpotify;
   }
 }
+
+/**
+ * The Spotify source's own page of the panel, at `#spotify` (its source's name), as
+ * `source-pages.ts` lists it: the menu leaves it out where the daemon says a box of that kind may
+ * not choose Spotify.
+ */
+export const SPOTIFY_PAGE = {
+  view: 'spotify',
+  title: (): string => t('admin.nav.spotify'),
+  render: (api: AdminApi): TemplateResult => html`<mb-admin-spotify .api=${api}></mb-admin-spotify>`,
+};
