@@ -88,10 +88,12 @@ export const WsSchema = Type.Object(
       requiresRestart: true,
     }),
     pingIntervalMs: Type.Integer({
-      default: 15000,
+      default: 5000,
       minimum: 1000,
       maximum: 300000,
-      description: 'How often each UI connection is pinged; one that misses a pong is dropped (ms).',
+      description:
+        'How often each UI connection is pinged and told the box is alive; one that misses a pong is dropped, ' +
+        'and a screen that hears nothing from the box for three of these periods shows the link as lost (ms).',
       requiresRestart: true,
     }),
   },

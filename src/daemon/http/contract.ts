@@ -219,7 +219,18 @@ export type StateArea =
 export type ServerMessage =
   | { type: 'state/snapshot'; seq: number; data: StateSnapshot }
   | { [A in StateArea]: { type: `${A}/changed`; seq: number; data: StateSnapshot[A] } }[StateArea]
+  | LinkAlive
   | ReplyMessage;
+
+/**
+ * Sent on every screen's socket (`/ws`, `/ws/guest`) every `everyMs` (`ws.pingIntervalMs`), with the
+ * ping: a screen that hears nothing for three periods knows the daemon has stopped answering (a hung
+ * process keeps its sockets open) and shows the link as lost. Carries no `seq`: it changes no state.
+ */
+export interface LinkAlive {
+  type: 'link/alive';
+  everyMs: number;
+}
 
 /** The daemon's answer to a client request that carried a `transaction`. */
 export type ReplyMessage =
@@ -387,4 +398,4 @@ export interface GuestMine {
  * every phone) and this phone's own part (`guest/mine`); the phone's view is the one with the other's
  * marks on it, as `GET /api/guest/state` answers it.
  */
-export type GuestServerMessage = { type: 'guest/room'; data: GuestRoom } | { type: 'guest/mine'; data: GuestMine };
+export type GuestServerMessage = { type: 'guest/room'; data: GuestRoom } | { type: 'guest/mine'; data: GuestMine } | LinkAlive;

@@ -2,7 +2,7 @@ import { EventBus, type ListenerOwner } from '../../kernel/event-bus.js';
 import type { Log } from '../../kernel/log.js';
 import type { ServerMessage, StateArea, StateSnapshot } from './contract.js';
 
-type AreaMessage = Exclude<ServerMessage, { type: 'state/snapshot' } | { transaction: string }>;
+type AreaMessage = Exclude<ServerMessage, { type: 'state/snapshot' } | { type: 'link/alive' } | { transaction: string }>;
 
 /** The screens' state as the routes and the WebSocket read it: they never write it (the state projector does). */
 export type ScreenState = Pick<StateHub, 'snapshot' | 'subscribe' | 'seq'>;

@@ -7,7 +7,7 @@ import { MoodboxError } from '../../kernel/errors.js';
 import type { Said } from '../../kernel/said.js';
 import type { Logger } from '../logging.js';
 import { isLanAddress, viewerOf, type StateViewer } from './access.js';
-import type { ClientRequests, ReplyMessage, StateArea } from './contract.js';
+import type { ClientRequests, LinkAlive, ReplyMessage, StateArea } from './contract.js';
 import { jsonLimitProblem, MAX_JSON_DEPTH, type JsonLimits } from './json-limits.js';
 import { isLoopbackAddress, judgeOrigin, type OriginVerdict } from './origin.js';
 import { guestArea, guestMessage, stateFor, type StateView } from './public-state.js';
@@ -183,6 +183,7 @@ export function registerWs<R extends RequestMap<R>>(
 
   let pinger: Timer | undefined;
   app.addHook('onReady', async () => {
+    const alive = JSON.stringify({ type: 'link/alive', everyMs: options.pingIntervalMs } satisfies LinkAlive);
     pinger = clock.setInterval(() => {
       for (const [socket, state] of clients) {
         if (!state.isAlive) {
@@ -191,6 +192,7 @@ export function registerWs<R extends RequestMap<R>>(
         }
         state.isAlive = false;
         socket.ping();
+        send(socket, alive);
       }
     }, options.pingIntervalMs);
   });

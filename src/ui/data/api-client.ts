@@ -8,6 +8,7 @@ import type {
   StateArea,
   StateSnapshot,
 } from '../../daemon/http/contract.js';
+import { LinkWatch } from './link-watch.js';
 
 /** What the screens render from: the daemon's last state, and whether the link to it is up. */
 export interface ClientState {
@@ -81,6 +82,9 @@ export class ApiClient extends EventTarget {
   #isClosed = true;
   #nextTransaction = 1;
   readonly #pending = new Map<string, Pending>();
+  readonly #watch = new LinkWatch(() => {
+    if (this.#socket !== undefined) this.#lose(this.#socket);
+  });
   readonly #url: string;
   readonly #createSocket: (url: string) => SocketLike;
   readonly #firstRetryMs: number;
@@ -106,21 +110,18 @@ export class ApiClient extends EventTarget {
     clearTimeout(this.#retryTimer);
     const socket = this.#createSocket(this.#url);
     this.#socket = socket;
+    // Watched from the start: a hung daemon may take the connection and never answer its upgrade.
+    this.#watch.start();
     socket.addEventListener('open', () => {
       this.#retryMs = this.#firstRetryMs;
     });
     socket.addEventListener('message', (event) => this.#onMessage(socket, String(event.data)));
-    socket.addEventListener('close', () => {
-      if (this.#socket !== socket) return;
-      this.#socket = undefined;
-      this.#failPending();
-      this.#setOnline(false);
-      if (!this.#isClosed) this.#scheduleReconnect();
-    });
+    socket.addEventListener('close', () => this.#lose(socket));
   }
 
   close(): void {
     this.#isClosed = true;
+    this.#watch.stop();
     clearTimeout(this.#retryTimer);
     const socket = this.#socket;
     this.#socket = undefined;
@@ -165,9 +166,12 @@ export class ApiClient extends EventTarget {
       return;
     }
     if ('transaction' in message) {
+      this.#watch.heard();
       this.#onReply(message);
       return;
     }
+    this.#watch.heard(message.type === 'link/alive' ? message.everyMs : undefined);
+    if (message.type === 'link/alive') return;
     performance.mark('mb-ws-message');
     if (message.type === 'state/snapshot') {
       this.#state = message.data;
@@ -195,6 +199,18 @@ export class ApiClient extends EventTarget {
     clearTimeout(pending.timer);
     if (message.status === 'ok') pending.resolve(message.data);
     else pending.reject(new ApiError(message.error.code, message.error.message, 0, null, message.error.said));
+  }
+
+  /** The socket closed, or went silent: the screen is offline until a fresh socket brings a snapshot. */
+  #lose(socket: SocketLike): void {
+    if (this.#socket !== socket) return;
+    this.#socket = undefined;
+    this.#watch.stop();
+    this.#failPending();
+    this.#setOnline(false);
+    if (!this.#isClosed) this.#scheduleReconnect();
+    // A silent socket's close may never complete (its daemon does not answer): it is already forgotten.
+    socket.close();
   }
 
   #failPending(): void {

@@ -9,6 +9,7 @@ import type {
   GuestUpNext,
 } from '../../daemon/http/contract.js';
 import { ApiError, type SocketLike, httpJson } from './api-client.js';
+import { LinkWatch } from './link-watch.js';
 
 export type { GuestRequest, GuestState, GuestTrack, GuestUpNext };
 export { ApiError };
@@ -48,6 +49,9 @@ export class GuestApi extends EventTarget {
   readonly #firstRetryMs: number;
   readonly #url: string;
   readonly #createSocket: (url: string) => SocketLike;
+  readonly #watch = new LinkWatch(() => {
+    if (this.#socket !== undefined) this.#lose(this.#socket);
+  });
 
   constructor(options: GuestApiOptions = {}) {
     super();
@@ -83,6 +87,7 @@ export class GuestApi extends EventTarget {
 
   close(): void {
     this.#isClosed = true;
+    this.#watch.stop();
     clearTimeout(this.#retryTimer);
     const socket = this.#socket;
     this.#socket = undefined;
@@ -138,26 +143,35 @@ export class GuestApi extends EventTarget {
     clearTimeout(this.#retryTimer);
     const socket = this.#createSocket(this.#url);
     this.#socket = socket;
+    // Watched from the start: a hung daemon may take the connection and never answer its upgrade.
+    this.#watch.start();
     socket.addEventListener('open', () => {
       this.#retryMs = this.#firstRetryMs;
     });
     socket.addEventListener('message', (event) => {
       if (socket !== this.#socket) return;
       const message = parse(String(event.data));
+      this.#watch.heard(message?.type === 'link/alive' ? message.everyMs : undefined);
       if (message?.type === 'guest/room') this.#room = message.data;
       else if (message?.type === 'guest/mine') this.#mine = message.data;
       else return;
       this.#isOnline = true;
       if (this.#room !== null && this.#mine !== null) this.#apply(withMine(this.#room, this.#mine));
     });
-    socket.addEventListener('close', () => {
-      if (this.#socket !== socket) return;
-      this.#socket = undefined;
-      this.#setOnline(false);
-      if (this.#isClosed) return;
-      this.#retryTimer = setTimeout(() => this.#open(), this.#retryMs);
-      this.#retryMs = Math.min(this.#retryMs * 2, MAX_RETRY_MS);
-    });
+    socket.addEventListener('close', () => this.#lose(socket));
+  }
+
+  /** The socket closed, or went silent: offline until a fresh socket brings the room again. */
+  #lose(socket: SocketLike): void {
+    if (this.#socket !== socket) return;
+    this.#socket = undefined;
+    this.#watch.stop();
+    this.#setOnline(false);
+    // A silent socket's close may never complete (its daemon does not answer): it is already forgotten.
+    socket.close();
+    if (this.#isClosed) return;
+    this.#retryTimer = setTimeout(() => this.#open(), this.#retryMs);
+    this.#retryMs = Math.min(this.#retryMs * 2, MAX_RETRY_MS);
   }
 
   #apply(state: GuestState): void {

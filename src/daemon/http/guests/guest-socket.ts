@@ -6,7 +6,7 @@ import { MoodboxError } from '../../../kernel/errors.js';
 import { GUEST_REFUSALS, guestRefused } from '../../guests/guest-refusals.js';
 import type { Logger } from '../../logging.js';
 import type { GuestPhone } from '../../guests/guest-service.js';
-import type { GuestServerMessage } from '../contract.js';
+import type { GuestServerMessage, LinkAlive } from '../contract.js';
 import { WS_CLOSE } from '../ws.js';
 import { guestMine, guestRoom, type GuestViewDeps } from './guest-view.js';
 import { hasGuestCookie, judgeGuestCall, socketPhoneOf, type GuestCallLimiter } from './guest-phone.js';
@@ -45,7 +45,6 @@ export function registerGuestSocket(
   deps: GuestViewDeps & {
     clock: Clock;
     log: Logger;
-    isLanOnly: () => boolean;
     limiter: GuestCallLimiter;
     /** The limits now (they may change while running). */
     limits: () => GuestSocketLimits;
@@ -97,6 +96,7 @@ export function registerGuestSocket(
 
   let pinger: Timer | undefined;
   app.addHook('onReady', async () => {
+    const alive = JSON.stringify({ type: 'link/alive', everyMs: options.pingIntervalMs } satisfies LinkAlive);
     pinger = clock.setInterval(() => {
       for (const [socket, state] of phones) {
         if (!state.isAlive) {
@@ -106,6 +106,7 @@ export function registerGuestSocket(
         }
         state.isAlive = false;
         socket.ping();
+        send(socket, alive);
       }
     }, options.pingIntervalMs);
   });
@@ -152,7 +153,7 @@ export function registerGuestSocket(
   };
 
   const checkOrigin = async (request: FastifyRequest): Promise<void> => {
-    const verdict = judgeGuestCall(request, deps.isLanOnly());
+    const verdict = judgeGuestCall(request);
     if (verdict !== 'foreign') {
       // An upgrade is a guest call too: a phone or an address opening sockets in a loop is refused for a while.
       const phone = socketPhoneOf(request);
