@@ -16,6 +16,9 @@ import {
 import { cover } from './fake-kiosk-socket.js';
 import { ROOT } from './harness.js';
 
+/** How often the stand-in says it is alive, as the daemon does every `ws.pingIntervalMs`. */
+const ALIVE_MS = 1000;
+
 /** A song of the fake library. */
 export function guestTrack(id: number, title: string, artist: string): GuestTrack {
   return { id, title, artist, album: 'Test Album', durationMs: 200_000, coverUrl: cover(id), isStation: false };
@@ -119,6 +122,9 @@ export class FakeGuestServer {
       this.#sockets.handleUpgrade(request, socket, head, (ws) => {
         this.#phoneOf.set(ws, phone);
         this.#send(ws);
+        // As the daemon says it is alive on every screen's socket (`link/alive`), or the page counts the link as lost.
+        const alive = setInterval(() => ws.send(JSON.stringify({ type: 'link/alive', everyMs: ALIVE_MS })), ALIVE_MS);
+        ws.on('close', () => clearInterval(alive));
       });
     });
     await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));

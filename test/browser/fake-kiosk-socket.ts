@@ -1,6 +1,9 @@
 import type { Page, WebSocketRoute } from 'playwright-core';
 import type { StateArea, StateSnapshot, TrackView } from '../../src/daemon/http/contract.js';
 
+/** How often the stand-in says it is alive, as the daemon does every `ws.pingIntervalMs`. */
+const ALIVE_MS = 1000;
+
 const COLOURS = ['#e76f51', '#2a9d8f', '#e9c46a', '#264653', '#8ab17d', '#b5838d', '#6d597a'];
 
 /** A small coloured cover as a data URL, so no test depends on the library's own art. */
@@ -107,6 +110,12 @@ export class FakeKioskSocket {
         );
       });
       ws.send(JSON.stringify({ type: 'state/snapshot', seq: 0, data: this.snapshot }));
+      // As the daemon says it is alive on every screen's socket (`link/alive`), or the page counts the link as lost.
+      const alive = setInterval(() => {
+        if (this.route === ws) ws.send(JSON.stringify({ type: 'link/alive', everyMs: ALIVE_MS }));
+        else clearInterval(alive);
+      }, ALIVE_MS);
+      ws.onClose(() => clearInterval(alive));
     });
   }
 
