@@ -86,6 +86,17 @@ describe('the Spotify page of a home box', { timeout: 240_000 }, () => {
     await spotify.close().catch(() => undefined);
   });
 
+  it('is in the menu of a home box, after Backups, from any page', async () => {
+    await page.goto(`${daemon.url}/admin#settings`);
+    await page.getByRole('heading', { name: 'Settings', exact: true }).waitFor(WAIT);
+    const links = page.getByRole('navigation', { name: 'Sections' }).getByRole('link');
+    await expect.poll(async () => (await links.allTextContents()).map((name) => name.trim()), WAIT).toContain('Spotify');
+    const names = (await links.allTextContents()).map((name) => name.trim());
+    expect(names.slice(names.indexOf('Backups'), names.indexOf('Backups') + 3)).toEqual(['Backups', 'Spotify', 'Camera']);
+    await links.filter({ hasText: 'Spotify' }).click();
+    await account().filter({ hasText: 'No Spotify account is connected.' }).waitFor(WAIT);
+  });
+
   it("cancelling on Spotify's page says so, and leads back to the panel", async () => {
     await account().filter({ hasText: 'No Spotify account is connected.' }).waitFor(WAIT);
     await page.getByRole('button', { name: 'Connect Spotify' }).click();
