@@ -5,7 +5,8 @@ import { FakePlayer } from './fake-player.js';
 import { describePlayerContract, MemoryPlayHistory, nextEvent } from './player-contract.js';
 
 describePlayerContract('FakePlayer', async () => {
-  const player = new FakePlayer({ clock: systemClock }, { trackMs: 5, maxVolume: 70 });
+  // Tracks last their `durationMs` (a short one 5 ms), on the real clock as mpv's do.
+  const player = new FakePlayer({ clock: systemClock }, { trackMs: 5, useTrackDurations: true, maxVolume: 70 });
   player.markBroken('/music/broken.flac');
   await player.start();
   return {
@@ -14,7 +15,9 @@ describePlayerContract('FakePlayer', async () => {
       { id: 1, uri: '/music/one.flac' },
       { id: 2, uri: '/music/two.flac' },
     ],
+    long: { id: 3, uri: '/music/long.flac', durationMs: 30_000 },
     broken: { id: 9, uri: '/music/broken.flac' },
+    crash: () => player.crash(),
   };
 });
 

@@ -23,10 +23,12 @@ import {
 } from '../player.js';
 
 /**
- * The simplest complete `Player`: each track "plays" for `trackMs` on the injected clock. Control
- * methods: `markBroken(uri)` makes a file fail like a missing one, `endCurrent()` ends the current
- * track at once, `crash()` simulates the player process dying and coming back. Like every player it
- * writes no history: put a `PlayRecorder` next to it.
+ * The simplest complete `Player`: each track "plays" for `trackMs` on the injected clock, its
+ * position reported each second as mpv reports it. Control methods: `markBroken(uri)` makes a file
+ * fail like a missing one, `endCurrent()` ends the current track at once, `crash()` simulates the
+ * player process dying and coming back (stalled meanwhile, as mpv says). Like every player it
+ * writes no history: put a `PlayRecorder` next to it. The player contract
+ * (`player-contract.ts`) runs the same behaviours against it and against mpv.
  */
 export class FakePlayer implements Player, Service {
   readonly name = 'player';
@@ -40,6 +42,8 @@ export class FakePlayer implements Player, Service {
   /** True from the current item's `trackStarted` until its `trackEnded`. */
   #isPlaying = false;
   #timer: Timer | undefined;
+  /** Reports the position at each whole second of the current track. */
+  #positionTimer: Timer | undefined;
   #startedAt = 0;
   #isPaused = false;
   #volume: number;
@@ -72,9 +76,12 @@ export class FakePlayer implements Player, Service {
     this.#end('completed', true);
   }
 
+  /** As mpv's death: stalled (the player), faulted, back with the queue as it was, and flowing again. */
   crash(): void {
+    this.stall({ cause: 'player', detail: 'the player stopped (fake crash); restarting' });
     this.events.emit('playerFaulted', { error: 'fake crash', retryInMs: 0 });
     this.events.emit('playerRestarted', { attempt: 1 });
+    this.stall(undefined);
   }
 
   /** No audio reaches the listener (`stall`) or it flows again (`undefined`), as a real player's output failing says. */
@@ -178,6 +185,25 @@ export class FakePlayer implements Player, Service {
       return;
     }
     this.#timer = this.#clock.setTimeout(() => this.#end('completed', true), this.#lengthOf(item) - startAtMs);
+    this.#reportPositions(item, startAtMs);
+  }
+
+  /**
+   * As mpv reports it: at each whole second the position reaches (a resumed play at once, when it
+   * starts a second or more in), while unpaused; not at the end (the end comes first).
+   */
+  #reportPositions(item: QueueItem, startAtMs: number): void {
+    const report = (): void => {
+      if (!this.#isPaused) this.events.emit('positionChanged', { item, positionMs: this.state().positionMs });
+    };
+    if (startAtMs >= 1000) report();
+    this.#positionTimer = this.#clock.setTimeout(
+      () => {
+        report();
+        this.#positionTimer = this.#clock.setInterval(report, 1000);
+      },
+      1000 - (startAtMs % 1000),
+    );
   }
 
   #lengthOf(item: QueueItem): number {
@@ -193,6 +219,8 @@ export class FakePlayer implements Player, Service {
   #end(outcome: PlayOutcome, moveOn: boolean): void {
     this.#timer?.cancel();
     this.#timer = undefined;
+    this.#positionTimer?.cancel();
+    this.#positionTimer = undefined;
     const item = this.#queue.current;
     if (!item || !this.#isPlaying) return;
     this.#isPlaying = false;
