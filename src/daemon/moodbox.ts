@@ -14,9 +14,10 @@ import { Lifecycle, type ListenerRegistry, type Service, type ServiceHealth } fr
 import type { Random } from '../kernel/random.js';
 import { LibraryService, type Analyzer, type Scanner } from './music/library-service.js';
 import type { Logger } from './logging.js';
-import { MusicDirector } from './music/music-director.js';
+import type { MusicDirector } from './music/music-director.js';
 import type { MusicParts } from './music/music-parts.js';
-import { GuestService } from './guests/guest-service.js';
+import type { GuestService } from './guests/guest-service.js';
+import { buildMusicPart } from './music-part.js';
 import type { BackupService } from './backups/backup-service.js';
 import { MemoryGuard, type MemoryReading } from './ops/memory-guard.js';
 import { MoodRecorder } from './camera/mood-recorder.js';
@@ -140,7 +141,7 @@ export class Moodbox implements MoodboxCore {
       store,
       explicit: () => settings.current.music.explicit,
     });
-    this.music = new MusicDirector({
+    const part = buildMusicPart({
       clock,
       random: deps.random,
       log: log.child({ module: 'music' }),
@@ -152,20 +153,10 @@ export class Moodbox implements MoodboxCore {
       ...(deps.music === undefined ? {} : { sources: deps.music.sources }),
       isPlayable: (track) => this.stations.isPlayable(track),
       blocked: (track) => this.blocks.reasonFor(track),
-      guests: { next: (judge) => this.guests.next(judge) },
+      guests: { log: log.child({ module: 'guests' }), settings: () => settings.current, isDemo: deps.isDemo ?? false },
     });
-    this.guests = new GuestService({
-      clock,
-      log: log.child({ module: 'guests' }),
-      bus,
-      store,
-      player,
-      music: this.music,
-      settings: () => settings.current,
-      isDemo: deps.isDemo ?? false,
-      isPlayable: (track) => this.stations.isPlayable(track),
-      isBlocked: (track) => this.blocks.reasonFor(track) !== null,
-    });
+    this.music = part.music;
+    this.guests = part.guests;
     this.spotify = deps.music?.spotify;
     this.backups = deps.backups;
     this.library = new LibraryService(

@@ -8,7 +8,7 @@ import { systemClock } from '../../src/kernel/clock.js';
 import { EventBus } from '../../src/kernel/event-bus.js';
 import { throwingReporter } from '../../src/kernel/testing/listener-reporters.js';
 import { seededRandom } from '../../src/kernel/random.js';
-import { MusicDirector } from '../../src/daemon/music/music-director.js';
+import { buildMusicPart } from '../../src/daemon/music-part.js';
 import { openSqliteStore, SqliteStore } from '../../src/daemon/store/sqlite-store.js';
 import { MpvPlayer } from '../../src/player/mpv-player.js';
 import { PlayRecorder } from '../../src/player/play-recorder.js';
@@ -49,7 +49,7 @@ describe('a full disk', () => {
     const defaults = loadConfig({ env: {} }).config.player;
     const player = new MpvPlayer({ clock: systemClock, log }, { audioOutput: 'null' });
     const recorder = new PlayRecorder({ player, history: store.plays, clock: systemClock, log });
-    const director = new MusicDirector({
+    const director = buildMusicPart({
       clock: systemClock,
       random: seededRandom(1),
       log,
@@ -58,7 +58,7 @@ describe('a full disk', () => {
       bus: new EventBus<MoodboxEvents>(throwingReporter),
       listener: () => null,
       settings: () => ({ ...defaults, audioOutput: 'null' }),
-    });
+    }).music;
     let started = 0;
     player.events.on('trackStarted', () => (started += 1), 'test');
     await recorder.start();

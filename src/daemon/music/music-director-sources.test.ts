@@ -8,7 +8,8 @@ import type { MoodboxBus } from '../events.js';
 import { EventBus } from '../../kernel/event-bus.js';
 import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import { seededRandom } from '../../kernel/random.js';
-import { MusicDirector } from './music-director.js';
+import { buildMusicPart } from '../music-part.js';
+import type { MusicDirector } from './music-director.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { settler, SWITCH_AT_ONCE } from '../testing/director-harness.js';
 import { FakeClock } from '../testing/fake-clock.js';
@@ -54,7 +55,7 @@ async function harness(mode: MusicSourceMode): Promise<Harness> {
   const player = new FakePlayer({ clock }, { trackMs: 180_000, volume: 70 });
   const bus: MoodboxBus = new EventBus(throwingReporter);
   const h = { clock, store, player, spotify, mode, listener: null } as unknown as Harness;
-  h.director = new MusicDirector({
+  h.director = buildMusicPart({
     clock,
     random: seededRandom(1),
     log: silent,
@@ -64,7 +65,7 @@ async function harness(mode: MusicSourceMode): Promise<Harness> {
     listener: () => h.listener,
     settings: () => SETTINGS,
     sources: new MusicSources({ sources: [spotify, new LocalMusicSource()], mode: () => h.mode }),
-  });
+  }).music;
   h.settle = settler(clock);
   open.push(h);
   await h.settle(h.director.start());

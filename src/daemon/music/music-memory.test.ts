@@ -5,7 +5,8 @@ import { seededRandom } from '../../kernel/random.js';
 import { FakePlayer } from '../../player/testing/fake-player.js';
 import type { MoodboxBus } from '../events.js';
 import { directorHarness, type DirectorHarness } from '../testing/director-harness.js';
-import { MusicDirector } from './music-director.js';
+import { buildMusicPart } from '../music-part.js';
+import type { MusicDirector } from './music-director.js';
 import { MUSIC_STATE_KEY, POSITION_EVERY_MS, RESUME_WITHIN_MS } from './music-memory.js';
 import { actors } from '../store/audit.js';
 
@@ -36,7 +37,7 @@ async function restart(
   h.clock.advance(downMs);
   const player = new FakePlayer({ clock: h.clock }, { trackMs: 180_000, volume: 70 });
   const bus: MoodboxBus = new EventBus(throwingReporter);
-  const director = new MusicDirector({
+  const director = buildMusicPart({
     clock: h.clock,
     random: seededRandom(7),
     log: silent,
@@ -45,7 +46,7 @@ async function restart(
     bus,
     listener: () => null,
     settings: () => h.settings,
-  });
+  }).music;
   h.director = director;
   h.player = player;
   await h.settle(director.start());

@@ -13,14 +13,13 @@ import { PlayRecorder } from '../../player/play-recorder.js';
 import { makeTone } from '../../player/testing/tones.js';
 import { loadConfig } from '../config/load-config.js';
 import type { MoodboxBus } from '../events.js';
-import { GuestService } from '../guests/guest-service.js';
 import { guestRoom } from '../http/guests/guest-view.js';
 import { StateHub } from '../http/state-hub.js';
 import { StateProjector } from '../http/state-projector.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { SWITCH_AT_ONCE } from '../testing/director-harness.js';
 import { initialSnapshot } from '../testing/state.js';
-import { MusicDirector } from './music-director.js';
+import { buildMusicPart } from '../music-part.js';
 import { actors } from '../store/audit.js';
 
 // Issue 58, "One next": the song the screens show as next (the dashboard and the kiosk read the
@@ -68,7 +67,7 @@ async function box() {
   cleanups.push(() => projector.stop());
   const defaults = loadConfig({ env: {} }).config;
   const config = { ...defaults, guests: { ...defaults.guests, requests: 'on' as const, downVotesToSkip: 1 } };
-  const director: MusicDirector = new MusicDirector({
+  const { music: director, guests } = buildMusicPart({
     clock,
     random: seededRandom(11),
     log: silent,
@@ -77,18 +76,7 @@ async function box() {
     bus,
     listener: () => null,
     settings: () => ({ ...config.player, transitions: SWITCH_AT_ONCE }),
-    // The guest service is made next; the director asks it only once started.
-    guests: { next: (judge) => guests.next(judge) },
-  });
-  const guests: GuestService = new GuestService({
-    clock,
-    log: silent,
-    bus,
-    store,
-    player,
-    music: director,
-    settings: () => config,
-    isDemo: false,
+    guests: { log: silent, settings: () => config, isDemo: false },
   });
   const started = nextStart(player);
   await director.start();

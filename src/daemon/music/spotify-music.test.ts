@@ -30,7 +30,7 @@ import { systemClock, type Clock } from '../../kernel/clock.js';
 import { EventBus } from '../../kernel/event-bus.js';
 import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import { seededRandom } from '../../kernel/random.js';
-import { MusicDirector } from './music-director.js';
+import { buildMusicPart } from '../music-part.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { until } from '../testing/daemon-process.js';
 import { initialSnapshot } from '../testing/state.js';
@@ -122,7 +122,7 @@ async function box(mode: MusicSourceMode) {
     playlists: () => store.settings.get(PLAYLIST_MOODS_SETTING) as Record<string, string>,
     random,
   });
-  const director = new MusicDirector({
+  const director = buildMusicPart({
     clock,
     random,
     log: silent,
@@ -132,7 +132,7 @@ async function box(mode: MusicSourceMode) {
     listener: () => person,
     settings: () => ({ ...SETTINGS, autoplay: false }),
     sources: new MusicSources({ sources: [source, new LocalMusicSource()], mode: () => mode }),
-  });
+  }).music;
   await director.start();
   stops.push(async () => {
     await director.stop();

@@ -6,7 +6,8 @@ import { loadConfig } from '../config/load-config.js';
 import type { MoodboxBus } from '../events.js';
 import { StateHub } from '../http/state-hub.js';
 import { StateProjector } from '../http/state-projector.js';
-import { MusicDirector, type PlayerSettings } from '../music/music-director.js';
+import type { MusicDirector, PlayerSettings } from '../music/music-director.js';
+import { buildMusicPart } from '../music-part.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import { FakeClock } from './fake-clock.js';
@@ -134,7 +135,7 @@ export async function directorHarness<M extends string>(options: {
     moodOf: (trackId: number | undefined) => options.moods.find((m) => trackId !== undefined && byMood[m].includes(trackId)),
     settle: settler(clock),
   } as Omit<DirectorHarness<M>, 'director' | 'close'> as DirectorHarness<M>;
-  h.director = new MusicDirector({
+  h.director = buildMusicPart({
     clock,
     random: seededRandom(7),
     log: silent,
@@ -143,7 +144,7 @@ export async function directorHarness<M extends string>(options: {
     bus,
     listener: () => h.listener,
     settings: () => h.settings,
-  });
+  }).music;
   h.close = async () => {
     await h.settle(h.director.stop());
     store.close();

@@ -4,12 +4,13 @@ import { FakePlayer } from '../../player/testing/fake-player.js';
 import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/schema.js';
 import type { MoodboxBus } from '../events.js';
-import { GuestService } from '../guests/guest-service.js';
+import type { GuestService } from '../guests/guest-service.js';
+import { buildMusicPart } from '../music-part.js';
 import { BlockedMusic } from '../music/blocked-music.js';
 import { EventBus } from '../../kernel/event-bus.js';
 import { throwingReporter } from '../../kernel/testing/listener-reporters.js';
 import { seededRandom } from '../../kernel/random.js';
-import { MusicDirector, type PlayerSettings } from '../music/music-director.js';
+import type { MusicDirector, PlayerSettings } from '../music/music-director.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { roomMoodOf } from '../../kernel/room-mood.js';
 import { settler, seedMoodLibrary } from './director-harness.js';
@@ -71,7 +72,7 @@ export async function guestHarness(
   let settings: () => Config = () => defaults;
   const blocks = new BlockedMusic({ clock, log: silent, bus, store, explicit: () => settings().music.explicit });
   await blocks.start();
-  const director: MusicDirector = new MusicDirector({
+  const { music: director, guests } = buildMusicPart({
     clock,
     random: seededRandom(7),
     log: silent,
@@ -81,19 +82,7 @@ export async function guestHarness(
     listener: () => null,
     settings: () => playerSettings,
     blocked: (track) => blocks.reasonFor(track),
-    // The guest service is made next; the director asks it only once started.
-    guests: { next: (judge) => guests.next(judge) },
-  });
-  const guests: GuestService = new GuestService({
-    clock,
-    log: silent,
-    bus,
-    store,
-    player,
-    music: director,
-    settings: () => settings(),
-    isDemo: options.isDemo ?? true,
-    isBlocked: (track) => blocks.reasonFor(track) !== null,
+    guests: { log: silent, settings: () => settings(), isDemo: options.isDemo ?? true },
   });
   const hub = new StateHub(initialSnapshot(), { log: { error() {} } });
   const projector = new StateProjector({ bus, hub, clock, store, services: () => [] });

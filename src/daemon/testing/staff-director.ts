@@ -12,7 +12,8 @@ import type { QueueItem } from '../../player/play-queue.js';
 import { loadConfig } from '../config/load-config.js';
 import type { MoodboxBus } from '../events.js';
 import { BlockedMusic } from '../music/blocked-music.js';
-import { MusicDirector } from '../music/music-director.js';
+import type { MusicDirector } from '../music/music-director.js';
+import { buildMusicPart } from '../music-part.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
 import { until } from './daemon-process.js';
 import { SWITCH_AT_ONCE } from './director-harness.js';
@@ -101,7 +102,7 @@ export async function staffDirector(options: {
       blocks = blocked;
     }
     const settings = { ...loadConfig({ env: {} }).config.player, transitions: SWITCH_AT_ONCE };
-    const director = new MusicDirector({
+    const { music: director } = buildMusicPart({
       clock,
       random: seededRandom(5),
       log: silent,

@@ -8,7 +8,8 @@ import { FakePlayer } from '../../player/testing/fake-player.js';
 import { loadConfig } from '../config/load-config.js';
 import type { MoodboxBus } from '../events.js';
 import type { BlockedMusic } from '../music/blocked-music.js';
-import { MusicDirector } from '../music/music-director.js';
+import type { MusicDirector } from '../music/music-director.js';
+import { buildMusicPart } from '../music-part.js';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import { buildTestServer, signInNewAdmin, type TestServer } from './server.js';
 import type { Actor } from '../store/audit.js';
@@ -50,7 +51,7 @@ export async function startStaffServer(options: {
   await new PlayRecorder({ player, history: store.plays, clock, log: silent }).start();
   const bus: MoodboxBus = new EventBus(throwingReporter);
   const settings = { ...loadConfig({ env: {}, overlay: config }).config.player, maxVolume: options.maxVolume ?? 100 };
-  const director = new MusicDirector({
+  const { music: director } = buildMusicPart({
     clock,
     random: seededRandom(3),
     log: silent,
