@@ -5,15 +5,9 @@
 // daemon: its camera reads a test camera's pictures, a card reader plays a recorded card, the quiet
 // hours are saved as the admin panel saves them, and offline is the daemon stopped.
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   type Browser,
-  type Daemon,
-  type TestCamera,
-  PASSPHRASE,
-  TEST_CONFIG,
-  addUser,
-  assertBuilt,
   cardReader,
   daemonState,
   fixtureFrame,
@@ -21,21 +15,16 @@ import {
   putSettings,
   shot,
   signInAtKiosk,
-  startDaemon,
   stateWhen,
-  tempDir,
-  testCamera,
   WAIT,
 } from './harness.js';
+import { READING, kioskDaemon } from './kiosk-daemon.js';
 
 const SIZES = [
   { width: 800, height: 480 },
   { width: 1024, height: 600 },
   { width: 1080, height: 1920 },
 ];
-/** A wait for what the camera shows to reach the daemon's reading, on a busy machine. */
-const READING = 90_000;
-
 /** Whether the boxes of `a` and `b` on screen share any area. */
 async function intersect(a: Locator, b: Locator): Promise<boolean> {
   const [p, q] = [await a.boundingBox(), await b.boundingBox()];
@@ -48,56 +37,32 @@ async function settle(page: Page): Promise<void> {
 }
 
 describe('kiosk overlays and small things (issue 28)', { timeout: 300_000 }, () => {
-  const data = tempDir('mb-kiosk-overlays-');
   const frames = { happy: fixtureFrame('happy-face.png'), nobody: fixtureFrame('no-face.png') };
-  const reader = cardReader(data.path);
-  let camera: TestCamera;
-  let daemon: Daemon;
-  let port = 0;
+  /**
+   * The daemon, started again on the same address by `box.restart()`: the test camera; a new mood
+   * leads for 5 s before it counts. It is ready once it reads the happy face and plays (a room reads
+   * as empty only once someone was seen); in the quiet hours nothing plays.
+   */
+  const box = kioskDaemon({
+    prefix: 'mb-kiosk-overlays-',
+    members: { Ada: '2468' },
+    config: { mood: { nobodyAfterMs: 1000, dwellMs: 5000 } },
+    env: () => reader.env,
+    first: frames.happy,
+    ready: (s) => s.mood.current === 'happy' && (s.quietHours || (s.player.nowPlaying !== null && s.suggestions.length >= 6)),
+  });
+  const reader = cardReader(box.dataDir);
   let browser: Browser;
   /** Every message the kiosk page sent the daemon, on every link it opened. */
   let sent: Array<{ type: string; data?: unknown }> = [];
 
-  /** The daemon's configuration: the test camera; a new mood leads for 5 s before it counts. */
-  const config = (): Record<string, unknown> => ({
-    ...TEST_CONFIG,
-    camera: { enabled: true, source: camera.url },
-    mood: { nobodyAfterMs: 1000, dwellMs: 5000 },
-  });
-  /**
-   * Starts the daemon (again, on the same address, once it has one) and waits until it plays and
-   * reads the happy face the camera shows (a room reads as empty only once someone was seen).
-   */
-  const start = async (): Promise<void> => {
-    camera.show(frames.happy);
-    daemon = await startDaemon(data.path, { port, config: config(), env: reader.env });
-    port = daemon.port;
-    await stateWhen(
-      daemon,
-      // In the quiet hours nothing plays.
-      (s) => s.mood.current === 'happy' && (s.quietHours || (s.player.nowPlaying !== null && s.suggestions.length >= 6)),
-      READING,
-    );
-  };
-
-  beforeAll(async () => {
-    assertBuilt();
-    addUser(data.path, 'Root', 'admin', PASSPHRASE);
-    addUser(data.path, 'Ada', 'member', '2468');
-    camera = await testCamera(frames.happy);
-    await start();
-  }, 180_000);
-
   afterEach(async () => {
     // A test that failed in the quiet hours leaves them on: the next ones need the music.
-    if ((await daemonState(daemon)).quietHours) await putSettings(daemon, {});
+    if ((await daemonState(box.daemon)).quietHours) await putSettings(box.daemon, {});
   });
 
   afterAll(async () => {
     await browser?.close();
-    await daemon?.stop();
-    await camera?.stop();
-    data.remove();
   });
 
   /** A fresh Chromium on the kiosk; `clock` installs Playwright's clock first. */
@@ -109,7 +74,7 @@ describe('kiosk overlays and small things (issue 28)', { timeout: 300_000 }, () 
       socket.on('framesent', (frame) => sent.push(JSON.parse(String(frame.payload)) as { type: string; data?: unknown })),
     );
     if (options.clock === true) await browser.page.clock.install();
-    await browser.page.goto(`${daemon.url}/`);
+    await browser.page.goto(`${box.daemon.url}/`);
     await browser.page.locator('.tile').nth(5).waitFor(WAIT);
     return browser.page;
   };
@@ -137,7 +102,7 @@ describe('kiosk overlays and small things (issue 28)', { timeout: 300_000 }, () 
     expect(await toast.count()).toBe(0);
     // A card nobody linked, on the reader.
     reader.tap('em4100-card');
-    await stateWhen(daemon, (s) => s.session.notice !== null, WAIT.timeout);
+    await stateWhen(box.daemon, (s) => s.session.notice !== null, WAIT.timeout);
     await settle(page);
     expect(await toast.count()).toBe(0);
     await page.locator('mb-name-pad button[data-key="cancel"]').click();
@@ -154,7 +119,7 @@ describe('kiosk overlays and small things (issue 28)', { timeout: 300_000 }, () 
 
     // Signed out from elsewhere (another screen of the box): the note, clear of the mood badge.
     const other = await browser.context.newPage();
-    await other.goto(`${daemon.url}/`);
+    await other.goto(`${box.daemon.url}/`);
     await other.locator('header .who').filter({ hasText: 'Ada' }).waitFor(WAIT);
     await other.locator('button[data-action="sign-out"]').click();
     await other.close();
@@ -163,13 +128,13 @@ describe('kiosk overlays and small things (issue 28)', { timeout: 300_000 }, () 
     await shot(page, 'kiosk-toast-signed-out');
 
     // Offline: a tap's failure, clear of the offline banner.
-    await daemon.stop();
+    await box.daemon.stop();
     await page.locator('.banner').waitFor(WAIT);
     await page.locator('.tile').nth(2).click();
     await toast.filter({ hasText: 'Try again' }).waitFor(WAIT);
     expect(await intersect(toast, page.locator('.banner'))).toBe(false);
     await shot(page, 'kiosk-toast-offline');
-    await start();
+    await box.restart();
   });
 
   it('draws PIN keys of at least 44 px with a visible gap between them at every size', async () => {
@@ -205,10 +170,10 @@ describe('kiosk overlays and small things (issue 28)', { timeout: 300_000 }, () 
     const page = await open();
     // The room empties, then someone comes into view: for the 5 s the new mood must lead, the
     // daemon still says nobody, with a face in view.
-    camera.show(frames.nobody);
-    await stateWhen(daemon, (s) => s.mood.current === 'nobody', READING);
+    box.camera.show(frames.nobody);
+    await stateWhen(box.daemon, (s) => s.mood.current === 'nobody', READING);
     await page.locator('.attract').click();
-    camera.show(frames.happy);
+    box.camera.show(frames.happy);
     const badge = page.locator('.mood');
     await badge.filter({ hasText: '1 face in view' }).waitFor({ timeout: READING });
     expect(await badge.locator('.label').textContent()).not.toContain('Nobody');
@@ -224,18 +189,18 @@ describe('kiosk overlays and small things (issue 28)', { timeout: 300_000 }, () 
     const online = await share();
     await page.clock.runFor(10_000);
     expect(await share(), 'online, 10 s of a song of about a minute').toBeGreaterThan(online);
-    await daemon.stop();
+    await box.daemon.stop();
     await page.locator('.banner').waitFor(WAIT);
     const offline = await share();
     await page.clock.runFor(20_000);
     expect(await share(), 'offline, 20 s later').toBe(offline);
-    await start();
+    await box.restart();
   });
 
   it('goes dark in the quiet hours, wakes for a minute on a touch that taps nothing under it, and lights up when they end', async () => {
     const page = await open({ clock: true });
     const sleep = page.locator('[data-sleep]');
-    await putSettings(daemon, { player: { quietHours: { from: '00:00', to: '23:59' } } });
+    await putSettings(box.daemon, { player: { quietHours: { from: '00:00', to: '23:59' } } });
     await sleep.waitFor(WAIT);
     // Nothing lit but the camera's status, dimly, in a corner.
     expect(await sleep.innerText()).toBe('Camera on');
@@ -253,7 +218,7 @@ describe('kiosk overlays and small things (issue 28)', { timeout: 300_000 }, () 
     // A minute after the touch, dark again; when the quiet hours end, the screen stays lit.
     await page.clock.runFor(61_000);
     await sleep.waitFor(WAIT);
-    await putSettings(daemon, {});
+    await putSettings(box.daemon, {});
     await sleep.waitFor({ state: 'detached', ...WAIT });
   });
 
@@ -262,7 +227,7 @@ describe('kiosk overlays and small things (issue 28)', { timeout: 300_000 }, () 
     const said = (): boolean[] => sent.filter((m) => m.type === 'screen/sleep').map((m) => (m.data as { isAsleep: boolean }).isAsleep);
     const last = (): boolean | undefined => said().at(-1);
     await expect.poll(said).toEqual([false]);
-    await putSettings(daemon, { player: { quietHours: { from: '00:00', to: '23:59' } } });
+    await putSettings(box.daemon, { player: { quietHours: { from: '00:00', to: '23:59' } } });
     await expect.poll(said, WAIT).toEqual([false, true]);
     // A touch wakes it (and its backlight), a minute later it is dark again.
     await page.locator('[data-sleep]').click({ position: { x: 400, y: 300 } });
@@ -270,10 +235,10 @@ describe('kiosk overlays and small things (issue 28)', { timeout: 300_000 }, () 
     await page.clock.runFor(61_000);
     await expect.poll(last).toBe(true);
     // The daemon forgets a screen whose link ends (its backlight comes on): once back, the kiosk says again that it sleeps.
-    await daemon.stop();
+    await box.daemon.stop();
     await page.locator('.banner').waitFor(WAIT);
     const before = said().length;
-    await start();
+    await box.restart();
     await expect
       .poll(
         async () => {
@@ -285,13 +250,13 @@ describe('kiosk overlays and small things (issue 28)', { timeout: 300_000 }, () 
       .toBe(true);
     // Said on each new link (the page's clock, run fast here, may open several): asleep each time.
     expect(said().slice(before)).not.toContain(false);
-    await putSettings(daemon, {});
+    await putSettings(box.daemon, {});
     await expect.poll(last, WAIT).toBe(false);
   });
 
   it('spreads the portrait attract screen over the screen', async () => {
     const page = await open();
-    camera.show(frames.nobody);
+    box.camera.show(frames.nobody);
     await page.locator('.attract').waitFor({ timeout: READING });
     await page.setViewportSize({ width: 1080, height: 1920 });
     await settle(page);
@@ -307,17 +272,17 @@ describe('kiosk overlays and small things (issue 28)', { timeout: 300_000 }, () 
   });
 
   it('shows in the calibration whether a face is in view, and says "Camera on" once', async () => {
-    camera.show(frames.happy);
-    await stateWhen(daemon, (s) => s.mood.current === 'happy', READING);
+    box.camera.show(frames.happy);
+    await stateWhen(box.daemon, (s) => s.mood.current === 'happy', READING);
     const page = await open();
     await signInAtKiosk(page, 'Ada', '2468');
     await page.locator('button[data-action="me"]').click();
     await page.locator('mb-me button[data-tab="expressions"]').click();
     await page.locator('mb-me button[data-action="calibrate"]').click();
-    camera.show(frames.nobody);
+    box.camera.show(frames.nobody);
     const indicator = page.locator('mb-calibration [role="status"][data-faces]');
     await indicator.filter({ hasText: 'No face in view' }).waitFor({ timeout: READING });
-    camera.show(frames.happy);
+    box.camera.show(frames.happy);
     await indicator.filter({ hasText: /^Face in view$/ }).waitFor({ timeout: READING });
     await shot(page, 'kiosk-calibration-face');
     expect(await page.getByText('Camera on', { exact: true }).count()).toBe(1);

@@ -2,29 +2,11 @@
 // the one phones reach, its camera reading a test camera's happy face, the QR mode saved as the
 // admin panel saves it, and a real sign-in at the kiosk.
 import type { Page, WebSocket } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KioskQrMode } from '../../src/daemon/http/contract.js';
 import { smallTexts } from './text-sizes.js';
-import {
-  type Browser,
-  type Daemon,
-  type TestCamera,
-  PASSPHRASE,
-  TEST_CONFIG,
-  addUser,
-  assertBuilt,
-  daemonState,
-  fixtureFrame,
-  launchBrowser,
-  putSettings,
-  shot,
-  signInAtKiosk,
-  startDaemon,
-  stateWhen,
-  tempDir,
-  testCamera,
-  WAIT,
-} from './harness.js';
+import { type Browser, daemonState, launchBrowser, putSettings, shot, signInAtKiosk, WAIT } from './harness.js';
+import { kioskDaemon } from './kiosk-daemon.js';
 import { readQrCode } from './qr-code.js';
 import { textFitProblems } from './text-fit.js';
 
@@ -70,30 +52,11 @@ describe(
   'the guests’ QR code beside the music: the reason and the next song stay, and a large code for the tables',
   { timeout: 300_000 },
   () => {
-    const data = tempDir('mb-kiosk-qr-beside-');
-    let camera: TestCamera;
-    let daemon: Daemon;
-
-    beforeAll(async () => {
-      assertBuilt();
-      addUser(data.path, 'Root', 'admin', PASSPHRASE);
-      addUser(data.path, 'Ada', 'member', '2468');
-      camera = await testCamera(fixtureFrame('happy-face.png'));
-      daemon = await startDaemon(data.path, {
-        config: {
-          ...TEST_CONFIG,
-          camera: { enabled: true, source: camera.url },
-          guests: { requests: 'on' },
-          server: { publicUrl: 'http://192.168.1.20:8080' },
-        },
-      });
-      await stateWhen(daemon, (s) => s.mood.current === 'happy' && s.player.next !== null && s.suggestions.length >= 6);
-    }, 180_000);
-
-    afterAll(async () => {
-      await daemon?.stop();
-      await camera?.stop();
-      data.remove();
+    const box = kioskDaemon({
+      prefix: 'mb-kiosk-qr-beside-',
+      members: { Ada: '2468' },
+      config: { guests: { requests: 'on' }, server: { publicUrl: 'http://192.168.1.20:8080' } },
+      ready: (s) => s.mood.current === 'happy' && s.player.next !== null && s.suggestions.length >= 6,
     });
 
     /** Each kiosk page's socket to the daemon. */
@@ -102,10 +65,10 @@ describe(
 
     /** The kiosk at `size`, in the venue's QR mode (saved as the admin panel saves it). */
     async function kiosk(size: { width: number; height: number }, kioskQr: KioskQrMode = 'card'): Promise<Browser> {
-      await putSettings(daemon, { guests: { kioskQr } });
+      await putSettings(box.daemon, { guests: { kioskQr } });
       const browser = await launchBrowser(size);
       sockets.set(browser.page, browser.page.waitForEvent('websocket', { predicate: (ws) => ws.url().endsWith('/ws'), ...WAIT }));
-      await browser.page.goto(`${daemon.url}/`);
+      await browser.page.goto(`${box.daemon.url}/`);
       await browser.page.locator('.now .title').waitFor(WAIT);
       await browser.page.locator('.now > mb-guest-qr').waitFor(WAIT);
       return browser;
@@ -127,7 +90,7 @@ describe(
         // What the daemon says, word for word (polled: a song may end meanwhile).
         await expect
           .poll(async () => {
-            const { mood, player } = await daemonState(daemon);
+            const { mood, player } = await daemonState(box.daemon);
             const [why, next] = await Promise.all([page.locator('.now .mood p').textContent(), page.locator('.now .next').textContent()]);
             return why === mood.why && next === `Next: ${player.next?.title} · ${player.next?.artist}`;
           }, WAIT)
@@ -221,7 +184,7 @@ describe(
         const { page } = browser;
         const svg = page.locator('.now > mb-guest-qr svg');
         expect((await svg.boundingBox())!.height).toBeLessThan(240);
-        await putSettings(daemon, { guests: { kioskQr: 'large' } });
+        await putSettings(box.daemon, { guests: { kioskQr: 'large' } });
         await page.locator('.now[data-qr="large"]').waitFor(WAIT);
         expect((await svg.boundingBox())!.height).toBeGreaterThanOrEqual(240);
         await signInAtKiosk(page, 'Ada', '2468');
