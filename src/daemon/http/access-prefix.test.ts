@@ -1,8 +1,8 @@
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../testing/fake-clock.js';
 import { buildTestServer } from '../testing/server.js';
-import { registerAccess, routeAccess } from './access.js';
+import { registerAccess, withAccess } from './access.js';
 
 const open: Array<{ close(): Promise<unknown> }> = [];
 
@@ -11,22 +11,39 @@ afterEach(async () => {
 });
 
 describe('who may call a route, by where it is', () => {
-  it('gives every route under /api/admin/ to the admins and under /api/me/ to the person signed in at the kiosk; the sign-in is open', () => {
-    expect(routeAccess('/api/admin/users/:id', {})).toBe('admin');
-    expect(routeAccess('/api/me/history', {})).toBe('kiosk');
-    expect(routeAccess('/api/admin/session', { isAdminSignIn: true })).toBe('public');
-    expect(routeAccess('/api/session', { access: 'kiosk' })).toBe('kiosk');
-    expect(routeAccess('/api/guest/state', {})).toBe('public');
-    expect(routeAccess(undefined, {})).toBe('public');
-  });
-
-  it('refuses to serve a route under a prefix that names an access of its own, so none opens one by mistake', async () => {
+  /** A bare server ready for access zones, with nobody signed in. */
+  async function bare(): Promise<FastifyInstance> {
     const app = Fastify();
     open.push(app);
-    await registerAccess(app, { auth: { authenticate: () => undefined } as never }, { adminLanOnly: () => false });
-    expect(() => app.get('/api/admin/backdoor', { config: { access: 'public' } }, () => 'open')).toThrow(
-      /Expected no `access` on GET \/api\/admin\/backdoor: every route under \/api\/admin\/ is admin's/,
+    await registerAccess(app, { auth: { authenticate: () => undefined } }, { adminLanOnly: () => false });
+    return app;
+  }
+
+  it('refuses to serve a route under /api/admin/ or /api/me/ registered outside a zone of theirs, so none opens one by mistake', async () => {
+    const app = await bare();
+    expect(() => app.get('/api/admin/backdoor', () => 'open')).toThrow(
+      /Expected GET \/api\/admin\/backdoor in an access zone of admin, ownAdminSession, adminSignIn \(every route under \/api\/admin\/ is\), got public/,
     );
+    await expect(app.register(withAccess('kiosk', async (zone) => void zone.get('/api/admin/users', () => [])))).rejects.toThrow(
+      /Expected GET \/api\/admin\/users in an access zone of admin, ownAdminSession, adminSignIn .*, got kiosk/,
+    );
+  });
+
+  it('answers a route by the zone it is registered in, and refuses a zone inside another', async () => {
+    const app = await bare();
+    await app.register(withAccess('admin', async (zone) => void zone.get('/api/admin/users', () => [])));
+    await app.register(withAccess('kiosk', async (zone) => void zone.get('/api/me/history', () => [])));
+    app.get('/api/health', () => ({ ok: true }));
+    // A bare server has no error handler of the box's: the refusal comes back as fastify's, with its code.
+    const answer = async (url: string) => (await app.inject(url)).json<{ code?: string; message?: string }>();
+    expect(await answer('/api/admin/users')).toMatchObject({ code: 'MB_ERR_AUTH_REQUIRED', message: 'Sign in to the admin panel first.' });
+    expect(await answer('/api/me/history')).toMatchObject({ code: 'MB_ERR_AUTH_REQUIRED', message: 'Sign in at the kiosk first.' });
+    expect(await answer('/api/health')).toEqual({ ok: true });
+
+    const nested = withAccess('admin', async (zone) => {
+      await zone.register(withAccess('public', async (inner) => void inner.get('/api/admin/open', () => 'open')));
+    });
+    await expect((await bare()).register(nested)).rejects.toThrow(/Expected no access zone inside another, got public inside admin/);
   });
 
   it('asks a person to sign in at the kiosk on every route of their own data', async () => {

@@ -1,45 +1,101 @@
 import fastifyCookie from '@fastify/cookie';
 import { isIP } from 'node:net';
-import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyPluginAsync,
+  FastifyPluginOptions,
+  FastifyReply,
+  FastifyRequest,
+  FastifyTypeProvider,
+  onRequestAsyncHookHandler,
+  RawServerDefault,
+} from 'fastify';
 import ipaddr from 'ipaddr.js';
 import type { AuthService } from '../people/auth-service.js';
 import { MoodboxError } from '../../kernel/errors.js';
 import { SIGN_IN_REFUSALS } from '../people/sign-in-refusals.js';
+import { GUEST_GONE, guestRefused } from '../guests/guest-refusals.js';
 import type { Session, User } from '../store/store-reads.js';
 import { isLoopbackAddress } from './origin.js';
 import type { StateView } from './public-state.js';
 import { actors, type Actor } from '../store/store-reads.js';
 
 /**
- * Who may call a route, decided by where it is (`ACCESS_BY_PREFIX`), so that no route under a
- * prefix can forget it; a route elsewhere may name its own as `config: { access }`:
- * - `public`: anyone (the default);
- * - `kiosk`: a person signed in at the kiosk, by `Authorization: Bearer <token>`;
- * - `admin`: an admin signed in to the admin panel, by the HttpOnly cookie `mb_admin`, from the
- *   LAN when `adminLanOnly` is set; requests that change something also need `x-csrf-token`. An
- *   admin whose passphrase must be changed (`mustChangePin`, e.g. the demo admin) gets only the
- *   routes marked `isOpenBeforePassphraseChange` until they choose a new one.
- * The admin sign-in itself is public but marked `isAdminSignIn`: `adminLanOnly` applies to it too,
- * so an address off the LAN never gets as far as a passphrase check or a cookie.
+ * Who may call a route follows from where it is registered, as fastify/demo's `autohooks`: a route
+ * plugin is registered in an access zone (`withAccess(access, plugin)`), an encapsulated context
+ * whose one `onRequest` hook is the access's rule (`ACCESS_RULES`), so that every route of the
+ * plugin has it, before any hook of its own runs, and no route carries a flag of its own. A route
+ * in no zone is `public`. The screens' socket and the guests' page and socket are zones too, so one
+ * judgement (`isWithinReach`, then the session) serves every route and socket.
  */
-export type Access = 'public' | 'kiosk' | 'admin';
+export type Access = keyof typeof ACCESS_RULES;
 
 /**
- * The access of every route under a prefix: the admin panel's API is the admins', the signed-in
- * person's own data the kiosk's. A route there MUST NOT name an access of its own (refused when it
- * is registered); the admin sign-in is the one route under `/api/admin/` open to all (`isAdminSignIn`).
+ * Where a zone serves from: `anywhere`; `lanWhileKept`, the LAN while the box is kept to it
+ * (`server.adminLanOnly`); `lan`, the LAN whatever that setting says.
  */
-export const ACCESS_BY_PREFIX: ReadonlyArray<readonly [prefix: string, access: Access]> = [
-  ['/api/admin/', 'admin'],
-  ['/api/me/', 'kiosk'],
-];
+export type Reach = 'anywhere' | 'lanWhileKept' | 'lan';
 
-/** Who may call the route at `url` (its pattern, `/api/admin/users/:id`) with `config`. */
-export function routeAccess(url: string | undefined, config: Pick<FastifyContextConfig, 'access' | 'isAdminSignIn'>): Access {
-  if (config.isAdminSignIn === true) return 'public';
-  const byPrefix = url === undefined ? undefined : ACCESS_BY_PREFIX.find(([prefix]) => url.startsWith(prefix))?.[1];
-  return byPrefix ?? config.access ?? 'public';
+interface AccessRule {
+  reach: Reach;
+  /**
+   * Who: `anyone`; `kiosk`, a person signed in at the kiosk (`Authorization: Bearer <token>`);
+   * `admin`, an admin signed in to the admin panel (the HttpOnly cookie `mb_admin`; a call that
+   * changes something also needs `x-csrf-token`) who has chosen their own passphrase;
+   * `adminBeforeNewPassphrase`, the same, also while they must still choose one (`mustChangePin`,
+   * e.g. the demo admin).
+   */
+  who: 'anyone' | 'kiosk' | 'admin' | 'adminBeforeNewPassphrase';
+  /** The refusal of a call from beyond the reach, in the words of what it would have reached. */
+  offReach?: () => Error;
+  /** Logged (warn) with the address when a call from beyond the reach is refused. */
+  warnOffReach?: string;
 }
+
+const ADMIN_OFF_LAN = (): Error => SIGN_IN_REFUSALS.lanOnly(false);
+
+/**
+ * Each access zone's rule:
+ * - `public`: anyone, from anywhere;
+ * - `kioskSignIn`: the kiosk's PIN sign-in, on the LAN while it is kept to it (the kiosk and the
+ *   phones in the room are on the LAN; nobody off it signs a person in);
+ * - `adminSignIn`: the admin sign-in and the first admin's, on the LAN while it is kept to it, so an
+ *   address off it never gets as far as a passphrase check or a cookie;
+ * - `kiosk`: the signed-in person's own data and sign-out;
+ * - `admin`: the admin panel's API;
+ * - `ownAdminSession`: the admin's own session, sign-out and passphrase change, which an admin who
+ *   must choose a new passphrase may still call (every `admin` route answers 403 until then);
+ * - `guest`: the guest page's calls and socket, on the LAN while it is kept to it (the guests'
+ *   plugin then checks the page's Origin and counts each phone's calls);
+ * - `screens`: the screens' socket `/ws`, the same (it then checks the page's Origin);
+ * - `lan`: `/metrics`, for a Prometheus on the LAN, never beyond it.
+ */
+export const ACCESS_RULES = {
+  public: { reach: 'anywhere', who: 'anyone' },
+  kioskSignIn: { reach: 'lanWhileKept', who: 'anyone', offReach: () => SIGN_IN_REFUSALS.lanOnly(true) },
+  adminSignIn: { reach: 'lanWhileKept', who: 'anyone', offReach: ADMIN_OFF_LAN },
+  kiosk: { reach: 'anywhere', who: 'kiosk' },
+  admin: { reach: 'lanWhileKept', who: 'admin', offReach: ADMIN_OFF_LAN },
+  ownAdminSession: { reach: 'lanWhileKept', who: 'adminBeforeNewPassphrase', offReach: ADMIN_OFF_LAN },
+  guest: { reach: 'lanWhileKept', who: 'anyone', offReach: () => guestRefused('MB_ERR_HTTP_FORBIDDEN', GUEST_GONE.lanOnly()) },
+  screens: {
+    reach: 'lanWhileKept',
+    who: 'anyone',
+    offReach: () => new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'The Moodbox screens are served on the local network only.'),
+    warnOffReach: 'websocket from outside the local network refused',
+  },
+  lan: { reach: 'lan', who: 'anyone', offReach: () => new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'Metrics are served to the LAN only') },
+} as const satisfies Record<string, AccessRule>;
+
+/**
+ * The accesses a route under a prefix may have, checked as it is registered so that none under it
+ * is served to more callers by mistake: the admin panel's API is the admins' (their sign-in
+ * included), the signed-in person's own data the kiosk's.
+ */
+export const ACCESS_BY_PREFIX: ReadonlyArray<readonly [prefix: string, accesses: readonly Access[]]> = [
+  ['/api/admin/', ['admin', 'ownAdminSession', 'adminSignIn']],
+  ['/api/me/', ['kiosk']],
+];
 
 export const ADMIN_COOKIE = 'mb_admin';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -47,28 +103,14 @@ export const CSRF_HEADER = 'x-csrf-token';
 export const OWN_PASSPHRASE_ROUTE = '/api/admin/me/passphrase';
 
 declare module 'fastify' {
-  interface FastifyContextConfig {
-    access?: Access;
-    /**
-     * An admin route an admin who must choose a new passphrase may still call (their session,
-     * sign-out, the passphrase change itself); every other admin route answers 403 until then.
-     * @default false
-     */
-    isOpenBeforePassphraseChange?: boolean;
-    /**
-     * The admin sign-in: public, but served to the LAN only while `adminLanOnly` is set.
-     * @default false
-     */
-    isAdminSignIn?: boolean;
-    /**
-     * A public route served to the LAN only while `adminLanOnly` is set (the kiosk's PIN sign-in:
-     * the kiosk and the phones in the room are on the LAN; nobody off it signs a person in).
-     * @default false
-     */
-    isLanOnly?: boolean;
+  interface FastifyInstance {
+    /** The access zone this context is in (`withAccess`); none: `public`. */
+    readonly routeAccess?: Access;
+    /** The rule of each access as a hook, for the zones (`registerAccess`). */
+    readonly accessGate?: (access: Access) => onRequestAsyncHookHandler;
   }
   interface FastifyRequest {
-    /** The signed-in person, set for `kiosk` and `admin` routes. */
+    /** The signed-in person, set on `kiosk` and admin routes. */
     principal: { user: User; session: Session; token: string } | null;
     /**
      * Who acts on an admin route, as the audit names them (`admin:<id>`): the one way routes name
@@ -92,6 +134,16 @@ const LAN_RANGES: ReadonlySet<string> = new Set(['loopback', 'private', 'uniqueL
 export function isLanAddress(ip: string): boolean {
   if (isIP(ip) === 0) return false;
   return LAN_RANGES.has(ipaddr.process(ip).range());
+}
+
+/**
+ * Whether a call from `ip` (the connection's own address, never a forwarded header) is within
+ * `reach` while the box is kept to its LAN (`isKeptToLan`, `server.adminLanOnly`) or not; an address
+ * that is not one (the connection already gone) is beyond any reach but `anywhere`.
+ */
+export function isWithinReach(ip: unknown, reach: Reach, isKeptToLan: boolean): boolean {
+  if (reach === 'anywhere' || (reach === 'lanWhileKept' && !isKeptToLan)) return true;
+  return typeof ip === 'string' && isLanAddress(ip);
 }
 
 /** Who asks for the state, as far as what they may see of it depends on it: read from a request once. */
@@ -126,15 +178,21 @@ export function stateViews(
   return ({ remoteAddress, localAddress, adminToken }: StateViewer): StateView => {
     if (isOnBox(remoteAddress, localAddress)) return 'all';
     if (adminToken === undefined || remoteAddress === undefined) return 'guest';
-    if (options.adminLanOnly() && !isLanAddress(remoteAddress)) return 'guest';
+    if (!isWithinReach(remoteAddress, ACCESS_RULES.admin.reach, options.adminLanOnly())) return 'guest';
     const found = deps.auth.authenticate(adminToken, 'admin');
     return found !== undefined && found.user.role === 'admin' && !found.user.mustChangePin ? 'all' : 'guest';
   };
 }
 
+/**
+ * Readies `app` for access zones: the cookies, the signed-in person on each request, and the rule of
+ * each access as a hook (`accessGate`). Every route registered after it is checked against the
+ * prefixes (`ACCESS_BY_PREFIX`): one under `/api/admin/` or `/api/me/` outside a zone of theirs is
+ * refused as it is registered.
+ */
 export async function registerAccess(
   app: FastifyInstance,
-  deps: { auth: AuthService },
+  deps: { auth: Pick<AuthService, 'authenticate'> },
   options: { adminLanOnly: () => boolean },
 ): Promise<void> {
   await app.register(fastifyCookie);
@@ -145,25 +203,62 @@ export async function registerAccess(
       return actors.admin(this.principal.user.id);
     },
   });
-  app.addHook('onRoute', ({ url, method, config }) => {
+  const rules: ReadonlyArray<[Access, AccessRule]> = Object.entries(ACCESS_RULES) as Array<[Access, AccessRule]>;
+  const gates = new Map(rules.map(([access, rule]) => [access, gateOf(rule, deps, options)]));
+  app.decorate('accessGate', (access: Access): onRequestAsyncHookHandler => {
+    const gate = gates.get(access);
+    if (gate === undefined) throw new TypeError(`Expected an access of ACCESS_RULES, got ${String(access)}`);
+    return gate;
+  });
+  app.addHook('onRoute', function checkPrefix(this: FastifyInstance, { url, method }) {
+    const access = this.routeAccess ?? 'public';
     const prefix = ACCESS_BY_PREFIX.find(([start]) => url.startsWith(start));
-    if (prefix !== undefined && config?.access !== undefined) {
-      throw new TypeError(`Expected no \`access\` on ${String(method)} ${url}: every route under ${prefix[0]} is ${prefix[1]}'s`);
+    if (prefix !== undefined && !prefix[1].includes(access)) {
+      throw new TypeError(
+        `Expected ${String(method)} ${url} in an access zone of ${prefix[1].join(', ')} (every route under ${prefix[0]} is), got ${access}`,
+      );
     }
   });
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const access = routeAccess(request.routeOptions.url, request.routeOptions.config);
-    const { isAdminSignIn, isLanOnly } = request.routeOptions.config;
-    if (access === 'public' && isAdminSignIn !== true && isLanOnly !== true) return;
-    if (access === 'kiosk') {
+}
+
+/**
+ * `plugin` in an access zone of its own: every route it registers has `access`, checked by the
+ * zone's one hook before any hook of the route's own. A zone inside another is refused: a route's
+ * access is the one place it is registered in.
+ */
+export function withAccess<Options extends FastifyPluginOptions, Provider extends FastifyTypeProvider>(
+  access: Access,
+  plugin: FastifyPluginAsync<Options, RawServerDefault, Provider>,
+): FastifyPluginAsync<Options, RawServerDefault, Provider> {
+  return async (zone, options) => {
+    if (zone.routeAccess !== undefined)
+      throw new TypeError(`Expected no access zone inside another, got ${access} inside ${zone.routeAccess}`);
+    if (zone.accessGate === undefined) throw new TypeError(`Expected registerAccess on the server before a ${access} zone`);
+    zone.decorate('routeAccess', access);
+    zone.addHook('onRequest', zone.accessGate(access));
+    await zone.register(plugin, options);
+  };
+}
+
+/** The hook of `rule`: where the call comes from, then who makes it; a call it refuses goes no further. */
+function gateOf(
+  rule: AccessRule,
+  deps: { auth: Pick<AuthService, 'authenticate'> },
+  options: { adminLanOnly: () => boolean },
+): onRequestAsyncHookHandler {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!isWithinReach(request.ip, rule.reach, options.adminLanOnly())) {
+      if (rule.warnOffReach !== undefined) request.log.warn({ ip: request.ip }, rule.warnOffReach);
+      throw rule.offReach?.() ?? new TypeError(`Expected the words of a refusal beyond the reach ${rule.reach}`);
+    }
+    if (rule.who === 'anyone') return;
+    if (rule.who === 'kiosk') {
       const token = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
       const found = token === undefined ? undefined : deps.auth.authenticate(token, 'kiosk');
       if (found === undefined || token === undefined) throw SIGN_IN_REFUSALS.atKiosk();
       request.principal = { ...found, token };
       return;
     }
-    if (options.adminLanOnly() && !isLanAddress(request.ip)) throw SIGN_IN_REFUSALS.lanOnly(isLanOnly === true);
-    if (access === 'public') return;
     const token = request.cookies[ADMIN_COOKIE];
     const found = token === undefined ? undefined : deps.auth.authenticate(token, 'admin');
     if (found === undefined || token === undefined || found.user.role !== 'admin') {
@@ -173,9 +268,8 @@ export async function registerAccess(
     if (!SAFE_METHODS.has(request.method) && request.headers[CSRF_HEADER] !== found.session.csrfToken) {
       throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', `Missing or wrong ${CSRF_HEADER} header.`);
     }
-    if (found.user.mustChangePin && request.routeOptions.config.isOpenBeforePassphraseChange !== true) {
+    if (found.user.mustChangePin && rule.who === 'admin')
       throw SIGN_IN_REFUSALS.changePassphraseFirst(found.user.name, OWN_PASSPHRASE_ROUTE);
-    }
     request.principal = { ...found, token };
-  });
+  };
 }

@@ -19,7 +19,7 @@ import { AuthError } from '../people/auth-error.js';
 import { isErrorCode, type ErrorCode } from './error-codes.js';
 import type { Logger } from '../logging.js';
 import type { StoreReads } from '../store/store-reads.js';
-import { registerAccess, stateViews, type StateViewer } from './access.js';
+import { registerAccess, stateViews, withAccess, type StateViewer } from './access.js';
 import { capSocketsPerAddress, registerHostCheck, systemNetwork, type OwnNetwork } from './host-check.js';
 import { jsonLimitProblem, MAX_JSON_DEPTH } from './json-limits.js';
 import { lazySerializers } from './lazy-serializers.js';
@@ -270,23 +270,28 @@ export async function buildServer(deps: ServerDeps, options: ServerOptions): Pro
     ...calibrationRequests({ presence: deps.presence, calibration: deps.calibration }),
     ...screenRequests({ screen: deps.screen }),
   };
-  const wsStats = registerWs(
-    app,
-    {
-      hub: deps.hub,
-      clock: deps.clock,
-      log: deps.log,
-      specs: CLIENT_REQUEST_SPECS,
-      handlers,
-      actingFor: (credentials, what) => actingFor(credentials, deps, what),
-      isLanOnly: adminLanOnly,
-      viewOf,
-      onClose: (connection) => deps.screen?.forget(connection.id),
-    },
-    {
-      maxBufferedBytes: options.ws.maxBufferedKiB * 1024,
-      pingIntervalMs: options.ws.pingIntervalMs,
-    },
+  // The screens' socket, in its access zone (the LAN while the box is kept to it).
+  let wsStats: () => WsStats = () => ({ clients: 0, dropped: 0 });
+  await app.register(
+    withAccess('screens', async (zone) => {
+      wsStats = registerWs(
+        zone,
+        {
+          hub: deps.hub,
+          clock: deps.clock,
+          log: deps.log,
+          specs: CLIENT_REQUEST_SPECS,
+          handlers,
+          actingFor: (credentials, what) => actingFor(credentials, deps, what),
+          viewOf,
+          onClose: (connection) => deps.screen?.forget(connection.id),
+        },
+        {
+          maxBufferedBytes: options.ws.maxBufferedKiB * 1024,
+          pingIntervalMs: options.ws.pingIntervalMs,
+        },
+      );
+    }),
   );
   // The display is lit again when the daemon stops: nothing keeps it dark then.
   app.addHook('onClose', async () => deps.screen?.stop());

@@ -67,7 +67,6 @@ describe('the /ws transport', () => {
         },
         actingFor: () => null,
         // The transport alone: which addresses it serves is `ws-access.test.ts`'s.
-        isLanOnly: () => false,
         // What each address sees is `network-views.test.ts`'s.
         viewOf: () => 'all',
       },

@@ -6,7 +6,7 @@ import type { Clock, Timer } from '../../kernel/clock.js';
 import { MoodboxError } from '../../kernel/errors.js';
 import type { Said } from '../../kernel/said.js';
 import type { Logger } from '../logging.js';
-import { isLanAddress, viewerOf, type StateViewer } from './access.js';
+import { viewerOf, type StateViewer } from './access.js';
 import type { ClientRequests, LinkAlive, ReplyMessage, StateArea } from './contract.js';
 import { jsonLimitProblem, MAX_JSON_DEPTH, type JsonLimits } from './json-limits.js';
 import { isLoopbackAddress, judgeOrigin, type OriginVerdict } from './origin.js';
@@ -119,8 +119,6 @@ export function registerWs<R extends RequestMap<R>>(
     handlers: WsHandlers<R>;
     /** Decides who a request acts for (`WsContext.actingFor`). */
     actingFor: (credentials: WsCredentials, what: string) => WsPerson | null;
-    /** True while the socket is served to LAN addresses only (`server.adminLanOnly`, as the admin routes). */
-    isLanOnly: () => boolean;
     /** What a socket may see of the state (`stateViews`), asked again for each message. */
     viewOf: (viewer: StateViewer) => StateView;
     /** Told when a connection ends, however it ends. */
@@ -203,15 +201,10 @@ export function registerWs<R extends RequestMap<R>>(
     clients.clear();
   });
 
-  // A page of another site, or an address off the LAN, is refused before the upgrade: it can neither
-  // read the state nor send anything.
+  // A page of another site is refused before the upgrade: it can neither read the state nor send
+  // anything. (An address off the LAN is refused before this, by the `screens` access zone the
+  // socket is registered in.)
   const checkOrigin = async (request: FastifyRequest): Promise<void> => {
-    // Undefined when the connection is already gone (and under `injectWS`): refused as not shown to be on the LAN.
-    const ip: unknown = request.ip;
-    if (deps.isLanOnly() && (typeof ip !== 'string' || !isLanAddress(ip))) {
-      log.warn({ ip: request.ip }, 'websocket from outside the local network refused');
-      throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'The Moodbox screens are served on the local network only.');
-    }
     if (verdictOf(request) !== 'foreign') return;
     log.warn({ origin: request.headers.origin?.slice(0, 200), ip: request.ip }, 'websocket from another site refused');
     throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'Expected a page of this Moodbox to open the WebSocket: the Origin is another site.');

@@ -2,9 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../../kernel/clock.js';
 import { retryAfterSeconds, WindowLimit } from '../../../kernel/window-limit.js';
-import { GUEST_GONE, guestRefused } from '../../guests/guest-refusals.js';
 import type { GuestPhone } from '../../guests/guest-service.js';
-import { isLanAddress } from '../access.js';
 import { judgeOrigin, type OriginVerdict } from '../origin.js';
 
 /** The guest page's anonymous cookie: a random id, nothing else; it authorises nothing but guest calls. */
@@ -18,14 +16,10 @@ export function newGuestId(): string {
 }
 
 /**
- * Where a guest call (a request or an upgrade) comes from: refused off the local network while
- * `isLanOnly`; else what its Origin says (`foreign`: another site's page).
+ * Which page a guest call (a request or an upgrade) comes from, by its Origin (`foreign`: another
+ * site's page). Where it comes from on the network is the `guest` access zone's to judge, first.
  */
-export function judgeGuestCall(request: FastifyRequest, isLanOnly: boolean): OriginVerdict {
-  const ip: unknown = request.ip;
-  if (isLanOnly && (typeof ip !== 'string' || !isLanAddress(ip))) {
-    throw guestRefused('MB_ERR_HTTP_FORBIDDEN', GUEST_GONE.lanOnly());
-  }
+export function judgeGuestCall(request: FastifyRequest): OriginVerdict {
   const raw = request.raw as { socket?: { remoteAddress?: string; localPort?: number } };
   return judgeOrigin({
     origin: request.headers.origin,

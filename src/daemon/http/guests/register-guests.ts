@@ -9,25 +9,32 @@ import { guestRoutes } from '../routes/guest.js';
 import type { ScreenState } from '../state-hub.js';
 import { registerGuestSocket } from './guest-socket.js';
 import { GuestCallLimiter } from './guest-phone.js';
+import { withAccess } from '../access.js';
 
-/** The guest page's routes, its socket and the staff's view of guests' requests, on `app`. */
+/**
+ * The guest page's routes and its socket (the `guest` access zone: the LAN while the box is kept to
+ * it) and the staff's view of guests' requests (`admin`), on `app`.
+ */
 export async function registerGuests(
   app: FastifyInstance,
   deps: { guests: GuestService; hub: ScreenState; store: StoreReads; clock: Clock; log: Logger; settings: LiveConfig },
   ws: { maxBufferedKiB: number; pingIntervalMs: number },
 ): Promise<void> {
-  const isLanOnly = () => deps.settings.current.server.adminLanOnly;
   const view = { guests: deps.guests, hub: deps.hub, store: deps.store };
   const limiter = new GuestCallLimiter({
     clock: deps.clock,
     perMinute: () => deps.guests.callsPerMinute,
     phonesBehind: (address) => deps.guests.phonesBehind(address),
   });
-  await app.register(guestRoutes, { ...view, isLanOnly, limiter });
-  await app.register(guestAdminRoutes, { ...view, needsApproval: () => deps.settings.current.guests.approval === 'staff' });
-  registerGuestSocket(
-    app,
-    { ...view, clock: deps.clock, log: deps.log, isLanOnly, limiter, limits: () => deps.settings.current.guests },
-    { maxBufferedBytes: ws.maxBufferedKiB * 1024, pingIntervalMs: ws.pingIntervalMs },
+  await app.register(withAccess('guest', guestRoutes), { ...view, limiter });
+  await app.register(withAccess('admin', guestAdminRoutes), {
+    ...view,
+    needsApproval: () => deps.settings.current.guests.approval === 'staff',
+  });
+  const socket = { ...view, clock: deps.clock, log: deps.log, limiter, limits: () => deps.settings.current.guests };
+  await app.register(
+    withAccess('guest', async (zone) => {
+      registerGuestSocket(zone, socket, { maxBufferedBytes: ws.maxBufferedKiB * 1024, pingIntervalMs: ws.pingIntervalMs });
+    }),
   );
 }

@@ -20,6 +20,7 @@ import {
 } from '../schemas/appliance.js';
 import type { Actor } from '../../store/store-reads.js';
 import { parseJson } from '../../../kernel/json.js';
+import { withAccess } from '../access.js';
 
 const COVER_TYPES = { jpg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif' } as const;
 /** Cover names are content hashes: the bytes behind a name never change. */
@@ -54,6 +55,12 @@ export interface ApplianceRoutesOptions {
  * report and the camera's live view: its blurred preview and the faces it found (admin).
  */
 export const applianceRoutes: FastifyPluginAsyncTypebox<ApplianceRoutesOptions> = async (app, deps) => {
+  await app.register(coverRoutes, deps);
+  await app.register(withAccess('admin', applianceAdminRoutes), deps);
+};
+
+/** Cover images, for anyone: the kiosk shows them. */
+const coverRoutes: FastifyPluginAsyncTypebox<ApplianceRoutesOptions> = async (app, deps) => {
   app.get(
     '/api/covers/:file',
     {
@@ -78,7 +85,10 @@ export const applianceRoutes: FastifyPluginAsyncTypebox<ApplianceRoutesOptions> 
       return reply.type(COVER_TYPES[ext]).header('cache-control', IMMUTABLE).send(bytes);
     },
   );
+};
 
+/** Library rescans, the model's report and the camera's live view, for admins. */
+const applianceAdminRoutes: FastifyPluginAsyncTypebox<ApplianceRoutesOptions> = async (app, deps) => {
   app.post(
     '/api/admin/library/scan',
     {

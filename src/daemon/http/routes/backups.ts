@@ -10,6 +10,7 @@ import { latestBackup } from '../../backups/backups.js';
 import { ErrorRef } from '../schemas/common.js';
 import { imageResponse } from '../schemas/appliance.js';
 import { BackupNameParams, BackupSchema, BackupsSchema, RestoreStartedSchema } from '../schemas/backups.js';
+import { withAccess } from '../access.js';
 
 /** SQLite's registered media type. */
 const SQLITE = 'application/vnd.sqlite3';
@@ -191,5 +192,5 @@ export const backupRoutes: FastifyPluginAsyncTypebox<BackupRoutesOptions> = asyn
 /** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
 export default async function load(app: FastifyInstance): Promise<void> {
   const { settings, backups } = app.moodbox;
-  await app.register(backupRoutes, { dataDir: settings.current.dataDir, backups });
+  await app.register(withAccess('admin', backupRoutes), { dataDir: settings.current.dataDir, backups });
 }

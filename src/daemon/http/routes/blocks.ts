@@ -4,6 +4,7 @@ import type { BlockedMusic } from '../../music/blocked-music.js';
 import { blockFieldRefused } from '../../music/library-refusals.js';
 import { ErrorRef } from '../schemas/common.js';
 import { BlockBody, BlockedEntrySchema, BlockIdParams, BlockImportBody, BlockImportReportSchema, BlocksSchema } from '../schemas/blocks.js';
+import { withAccess } from '../access.js';
 
 export interface BlocksRoutesOptions {
   blocks: Pick<
@@ -91,5 +92,6 @@ export const blocksRoutes: FastifyPluginAsyncTypebox<BlocksRoutesOptions> = asyn
 /** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
 export default async function load(app: FastifyInstance): Promise<void> {
   const { blocks, settings } = app.moodbox;
-  if (blocks !== undefined) await app.register(blocksRoutes, { blocks, explicit: () => settings.current.music.explicit });
+  if (blocks !== undefined)
+    await app.register(withAccess('admin', blocksRoutes), { blocks, explicit: () => settings.current.music.explicit });
 }

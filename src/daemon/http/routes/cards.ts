@@ -15,6 +15,7 @@ import {
   LinkCardBody,
   UserIdParams,
 } from '../schemas/people.js';
+import { withAccess } from '../access.js';
 
 export interface CardsRoutesOptions {
   /** The people and their cards: linking and unlinking are theirs, audited with the admin as the actor. */
@@ -163,5 +164,5 @@ export const cardsRoutes: FastifyPluginAsyncTypebox<CardsRoutesOptions> = async 
 /** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
 export default async function load(app: FastifyInstance): Promise<void> {
   const { people, presence, store, clock } = app.moodbox;
-  await app.register(cardsRoutes, { people, presence, store, clock });
+  await app.register(withAccess('admin', cardsRoutes), { people, presence, store, clock });
 }

@@ -4,6 +4,7 @@ import { diskUse } from '../../ops/disk-use.js';
 import type { Clock } from '../../../kernel/clock.js';
 import type { StoreReads } from '../../store/store-reads.js';
 import { DiskUseSchema } from '../schemas/disk.js';
+import { withAccess } from '../access.js';
 
 export interface DiskRoutesOptions {
   store: Pick<StoreReads, 'maintenance'>;
@@ -33,5 +34,5 @@ export const diskRoutes: FastifyPluginAsyncTypebox<DiskRoutesOptions> = async (a
 export default async function load(app: FastifyInstance): Promise<void> {
   const { store, clock, settings } = app.moodbox;
   const { dataDir, log } = settings.current;
-  await app.register(diskRoutes, { store, clock, dataDir, logFile: log.file });
+  await app.register(withAccess('admin', diskRoutes), { store, clock, dataDir, logFile: log.file });
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FirstRun, FirstRunWizard } from '../../people/first-run.js';
-import { isOnBox } from '../access.js';
+import { isOnBox, withAccess } from '../access.js';
 import { ErrorRef } from '../schemas/common.js';
 import { AdminSessionSchema, FirstAdminBody, FirstRunSchema, FirstRunWizardSchema, SignInErrorSchema } from '../schemas/session.js';
 import { adminSessionView, setAdminCookie, signInRefused } from './session.js';
@@ -18,10 +18,15 @@ export interface FirstRunRoutesOptions {
  * Then, for admins, where the set-up that follows stands, so that a reload or another device goes on there.
  */
 export const firstRunRoutes: FastifyPluginAsyncTypebox<FirstRunRoutesOptions> = async (app, deps) => {
+  await app.register(withAccess('adminSignIn', firstAdminRoutes), deps);
+  await app.register(withAccess('admin', wizardRoutes), deps);
+};
+
+/** Whether the box needs its first admin, and the step that creates them: served as the admin sign-in is. */
+const firstAdminRoutes: FastifyPluginAsyncTypebox<FirstRunRoutesOptions> = async (app, deps) => {
   app.get(
     '/api/first-run',
     {
-      config: { isAdminSignIn: true },
       schema: {
         operationId: 'firstRun',
         tags: ['admin'],
@@ -38,7 +43,6 @@ export const firstRunRoutes: FastifyPluginAsyncTypebox<FirstRunRoutesOptions> = 
   app.post(
     '/api/first-run',
     {
-      config: { isAdminSignIn: true },
       schema: {
         operationId: 'createFirstAdmin',
         tags: ['admin'],
@@ -67,7 +71,10 @@ export const firstRunRoutes: FastifyPluginAsyncTypebox<FirstRunRoutesOptions> = 
       return adminSessionView(signed.session, signed.user);
     },
   );
+};
 
+/** Where the set-up after the first admin stands, for admins. */
+const wizardRoutes: FastifyPluginAsyncTypebox<FirstRunRoutesOptions> = async (app, deps) => {
   app.get(
     '/api/admin/first-run/wizard',
     {

@@ -17,8 +17,6 @@ import {
 } from '../schemas/guest.js';
 
 export interface GuestRoutesOptions extends GuestViewDeps {
-  /** True while the screens are served to LAN addresses only (`server.adminLanOnly`, as `/ws`). */
-  isLanOnly: () => boolean;
   /** Counts the calls of each phone and address (shared with `/ws/guest`). */
   limiter: GuestCallLimiter;
 }
@@ -45,7 +43,7 @@ export const guestRoutes: FastifyPluginAsyncTypebox<GuestRoutesOptions> = async 
   };
 
   app.addHook('onRequest', async (request, reply) => {
-    const verdict = judgeGuestCall(request, deps.isLanOnly());
+    const verdict = judgeGuestCall(request);
     if (verdict === 'foreign') throw guestRefused('MB_ERR_HTTP_FORBIDDEN', GUEST_GONE.foreignOrigin());
     if (verdict === 'none' && !SAFE_METHODS.has(request.method)) {
       throw guestRefused('MB_ERR_HTTP_FORBIDDEN', GUEST_GONE.noOrigin());

@@ -4,6 +4,7 @@ import { QUERY_REFUSALS } from '../http-refusals.js';
 import type { StoreReads } from '../../store/store-reads.js';
 import { ErrorRef } from '../schemas/common.js';
 import { AuditPageSchema, AuditQuery, HistoryPageSchema, HistoryQuery } from '../schemas/people.js';
+import { withAccess } from '../access.js';
 
 export interface HistoryRoutesOptions {
   store: StoreReads;
@@ -64,5 +65,5 @@ export const historyRoutes: FastifyPluginAsyncTypebox<HistoryRoutesOptions> = as
 
 /** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
 export default async function load(app: FastifyInstance): Promise<void> {
-  await app.register(historyRoutes, { store: app.moodbox.store });
+  await app.register(withAccess('admin', historyRoutes), { store: app.moodbox.store });
 }

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { personView, type PeopleService } from '../../people/people-service.js';
 import type { StoreReads } from '../../store/store-reads.js';
 import { ExportSchema, HistoryRemovedSchema, PageQuery, PlaysPageSchema, PreferencesBody, UserViewSchema } from '../schemas/people.js';
+import { withAccess } from '../access.js';
 
 export interface MeRoutesOptions {
   people: PeopleService;
@@ -80,5 +81,5 @@ export const meRoutes: FastifyPluginAsyncTypebox<MeRoutesOptions> = async (app, 
 /** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
 export default async function load(app: FastifyInstance): Promise<void> {
   const { people, store } = app.moodbox;
-  await app.register(meRoutes, { people, store });
+  await app.register(withAccess('kiosk', meRoutes), { people, store });
 }

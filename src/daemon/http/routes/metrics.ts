@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { MoodboxError } from '../../../kernel/errors.js';
-import { isLanAddress, viewerOf, type StateViewer } from '../access.js';
+import { viewerOf, withAccess, type StateViewer } from '../access.js';
 import type { StateView } from '../public-state.js';
 import { ErrorRef } from '../schemas/common.js';
 
@@ -20,7 +19,7 @@ export interface MetricsRoutesOptions {
 
 /**
  * `GET /metrics` in Prometheus's text format, for a Prometheus on the LAN: served only to loopback
- * and private addresses, like the admin panel (`server.adminLanOnly`), and only when
+ * and private addresses (the `lan` access, whatever `server.adminLanOnly` says), and only when
  * `metrics.enabled` is on. It carries counts and timings, never a name or a picture; the number of
  * faces in view only to the box itself and an admin signed in, as the state (`stateViews`).
  */
@@ -39,7 +38,6 @@ export const metricsRoutes: FastifyPluginAsyncTypebox<MetricsRoutesOptions> = as
       },
     },
     async (request, reply) => {
-      if (!isLanAddress(request.ip)) throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'Metrics are served to the LAN only');
       const { contentType, body } = await metrics.render(viewOf(viewerOf(request)));
       return reply.type(contentType).send(body);
     },
@@ -51,5 +49,5 @@ export default async function load(app: FastifyInstance): Promise<void> {
   const { metrics, wsStats, viewOf } = app.moodbox;
   if (metrics === undefined) return;
   metrics.observeWebSocketClients(() => wsStats().clients);
-  await app.register(metricsRoutes, { metrics, viewOf });
+  await app.register(withAccess('lan', metricsRoutes), { metrics, viewOf });
 }

@@ -18,6 +18,7 @@ import {
 } from '../schemas/player-admin.js';
 import { coverUrlOf } from '../track-view.js';
 import type { Actor } from '../../store/store-reads.js';
+import { withAccess } from '../access.js';
 
 export interface PlayerAdminRoutesOptions {
   /** The music's commands, audited with the admin as the actor. */
@@ -288,5 +289,5 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
 /** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
 export default async function load(app: FastifyInstance): Promise<void> {
   const { staff, store, restart } = app.moodbox;
-  if (staff !== undefined) await app.register(playerAdminRoutes, { staff, store, restart });
+  if (staff !== undefined) await app.register(withAccess('admin', playerAdminRoutes), { staff, store, restart });
 }

@@ -9,7 +9,7 @@ import { secretProblem } from '../../people/pin-hash.js';
 import { currentPassphraseWrong, SIGN_IN_REFUSALS } from '../../people/sign-in-refusals.js';
 import { AuthError } from '../../people/auth-error.js';
 import type { Session, User } from '../../store/store-reads.js';
-import { ADMIN_COOKIE, isOnBox, OWN_PASSPHRASE_ROUTE } from '../access.js';
+import { ADMIN_COOKIE, isOnBox, OWN_PASSPHRASE_ROUTE, withAccess } from '../access.js';
 import type { ClientRequests } from '../contract.js';
 import { ErrorRef } from '../schemas/common.js';
 import {
@@ -36,20 +36,36 @@ export interface SessionRoutesOptions {
   people: Pick<PeopleService, 'setPreferences'>;
 }
 
-/** Sign-in and sign-out: the kiosk's PIN pad (bearer token) and the admin panel (cookie + CSRF token). */
+/**
+ * Sign-in and sign-out: the kiosk's PIN pad (bearer token) and the admin panel (cookie + CSRF
+ * token), each part in the access zone of who may call it.
+ */
 export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = async (app, deps) => {
-  /** A sign-in by PIN or passphrase, counted against the caller's address (the box's own screen apart). */
-  const signInFrom = (request: FastifyRequest, attempt: { name: string; secret: string; kind: 'kiosk' | 'admin' }): Promise<SignedIn> =>
-    deps.auth.signInWithSecret({
-      ...attempt,
-      device: `ip:${request.ip}`,
-      isOnBox: isOnBox(request.socket.remoteAddress, request.socket.localAddress),
-    });
+  await app.register(withAccess('kioskSignIn', kioskSignInRoutes), deps);
+  await app.register(withAccess('kiosk', kioskSessionRoutes), deps);
+  await app.register(withAccess('adminSignIn', adminSignInRoutes), deps);
+  await app.register(withAccess('ownAdminSession', ownAdminSessionRoutes), deps);
+  await app.register(withAccess('admin', adminSessionRoutes), deps);
+};
 
+/** A sign-in by PIN or passphrase, counted against the caller's address (the box's own screen apart). */
+function signInFrom(
+  auth: AuthService,
+  request: FastifyRequest,
+  attempt: { name: string; secret: string; kind: 'kiosk' | 'admin' },
+): Promise<SignedIn> {
+  return auth.signInWithSecret({
+    ...attempt,
+    device: `ip:${request.ip}`,
+    isOnBox: isOnBox(request.socket.remoteAddress, request.socket.localAddress),
+  });
+}
+
+/** The kiosk's PIN sign-in. */
+const kioskSignInRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = async (app, deps) => {
   app.post(
     '/api/session/pin',
     {
-      config: { isLanOnly: true },
       schema: {
         operationId: 'pinSignIn',
         tags: ['kiosk'],
@@ -62,17 +78,19 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
     },
     async (request) => {
       const { body } = request;
-      const signed = await signInFrom(request, { name: body.name, secret: body.pin, kind: 'kiosk' });
+      const signed = await signInFrom(deps.auth, request, { name: body.name, secret: body.pin, kind: 'kiosk' });
       deps.presence.signedIn(signed);
       const { token, session, user } = signed;
       return { token, expiresAt: session.expiresAt, user: { id: user.id, name: user.name, role: user.role } };
     },
   );
+};
 
+/** The kiosk's sign-out, with the person's token. */
+const kioskSessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = async (app, deps) => {
   app.delete(
     '/api/session',
     {
-      config: { access: 'kiosk' },
       schema: { operationId: 'kioskSignOut', tags: ['kiosk'], summary: 'Sign out at the kiosk', response: { 204: Type.Null() } },
     },
     async (request, reply) => {
@@ -80,11 +98,13 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
       return reply.status(204).send(null);
     },
   );
+};
 
+/** The admin panel's sign-in. */
+const adminSignInRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = async (app, deps) => {
   app.post(
     '/api/admin/session',
     {
-      config: { isAdminSignIn: true },
       schema: {
         operationId: 'adminSignIn',
         tags: ['admin'],
@@ -97,16 +117,18 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
     },
     async (request, reply) => {
       const { body } = request;
-      const signed = await signInFrom(request, { name: body.name, secret: body.passphrase, kind: 'admin' });
+      const signed = await signInFrom(deps.auth, request, { name: body.name, secret: body.passphrase, kind: 'admin' });
       setAdminCookie(request, reply, signed);
       return adminSessionView(signed.session, signed.user);
     },
   );
+};
 
+/** The admin's own session, sign-out and passphrase change: open to an admin who must still choose a new passphrase. */
+const ownAdminSessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = async (app, deps) => {
   app.get(
     '/api/admin/session',
     {
-      config: { isOpenBeforePassphraseChange: true },
       schema: { operationId: 'adminSession', tags: ['admin'], summary: 'The signed-in admin', response: { 200: AdminSessionSchema } },
     },
     async (request) => {
@@ -118,7 +140,6 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
   app.post(
     OWN_PASSPHRASE_ROUTE,
     {
-      config: { isOpenBeforePassphraseChange: true },
       schema: {
         operationId: 'changeOwnPassphrase',
         tags: ['admin'],
@@ -174,6 +195,21 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
     },
   );
 
+  app.delete(
+    '/api/admin/session',
+    {
+      schema: { operationId: 'adminSignOut', tags: ['admin'], summary: 'Sign out of the admin panel', response: { 204: Type.Null() } },
+    },
+    async (request, reply) => {
+      if (request.principal) deps.auth.signOut(request.principal.token);
+      void reply.clearCookie(ADMIN_COOKIE, { path: '/' });
+      return reply.status(204).send(null);
+    },
+  );
+};
+
+/** The admin panel's language for the signed-in admin. */
+const adminSessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = async (app, deps) => {
   app.put(
     '/api/admin/session/language',
     {
@@ -191,19 +227,6 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
       const { language } = request.body;
       const updated = deps.people.setPreferences(user, { screenLanguage: language === 'auto' ? undefined : language });
       return adminSessionView(session, updated);
-    },
-  );
-
-  app.delete(
-    '/api/admin/session',
-    {
-      config: { isOpenBeforePassphraseChange: true },
-      schema: { operationId: 'adminSignOut', tags: ['admin'], summary: 'Sign out of the admin panel', response: { 204: Type.Null() } },
-    },
-    async (request, reply) => {
-      if (request.principal) deps.auth.signOut(request.principal.token);
-      void reply.clearCookie(ADMIN_COOKIE, { path: '/' });
-      return reply.status(204).send(null);
     },
   );
 };

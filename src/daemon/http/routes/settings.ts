@@ -5,6 +5,7 @@ import type { LiveConfig } from '../../config/live-config.js';
 import { ConfigSchema } from '../../config/schema.js';
 import { ErrorRef } from '../schemas/common.js';
 import { AnyObject, SaveSettingsBody, SettingsSavedSchema, SettingsSchema } from '../schemas/settings.js';
+import { withAccess } from '../access.js';
 
 export interface SettingsRoutesOptions {
   /** The live configuration: what is in force, and saves (audited with the admin as the actor). */
@@ -87,5 +88,5 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<SettingsRoutesOptions> = 
 
 /** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
 export default async function load(app: FastifyInstance): Promise<void> {
-  await app.register(settingsRoutes, { settings: app.moodbox.settings });
+  await app.register(withAccess('admin', settingsRoutes), { settings: app.moodbox.settings });
 }

@@ -16,6 +16,7 @@ import {
   SpotifyPlaylistsSchema,
   SpotifyStatusSchema,
 } from '../schemas/spotify.js';
+import { withAccess } from '../access.js';
 
 export interface SpotifyRoutesOptions {
   /** The account, on a home box with a Spotify app configured; absent elsewhere. */
@@ -28,11 +29,21 @@ export interface SpotifyRoutesOptions {
  * callback, or the admin pastes the address it landed on), disconnect, the Connect device, and the
  * playlists mapped to moods. A business box answers why it cannot use Spotify.
  */
-export const spotifyRoutes: FastifyPluginAsyncTypebox<SpotifyRoutesOptions> = async (app, { spotify, settings }) => {
-  const account = (): SpotifyAccount => {
-    if (spotify === undefined) throw SPOTIFY_REFUSALS.unavailable(settings.current.site.kind === 'business');
-    return spotify;
-  };
+export const spotifyRoutes: FastifyPluginAsyncTypebox<SpotifyRoutesOptions> = async (app, deps) => {
+  await app.register(spotifyCallbackRoutes, deps);
+  await app.register(withAccess('admin', spotifyAdminRoutes), deps);
+};
+
+/** The box's Spotify account, or the refusal that says why it has none. */
+function accountOf({ spotify, settings }: SpotifyRoutesOptions): SpotifyAccount {
+  if (spotify === undefined) throw SPOTIFY_REFUSALS.unavailable(settings.current.site.kind === 'business');
+  return spotify;
+}
+
+/** The Spotify page's calls, for admins. */
+const spotifyAdminRoutes: FastifyPluginAsyncTypebox<SpotifyRoutesOptions> = async (app, deps) => {
+  const { spotify, settings } = deps;
+  const account = (): SpotifyAccount => accountOf(deps);
   const status = async () => {
     const source = settings.current.music.source;
     if (spotify === undefined) {
@@ -103,31 +114,6 @@ export const spotifyRoutes: FastifyPluginAsyncTypebox<SpotifyRoutesOptions> = as
         error: params.get('error') ?? undefined,
       });
       return status();
-    },
-  );
-
-  // Spotify sends the browser here; the state of a sign-in begun by an admin is the proof.
-  app.get(
-    '/api/spotify/callback',
-    {
-      schema: {
-        operationId: 'spotifyCallback',
-        // Not an admin route: Spotify's redirect carries no session; the sign-in's state is the proof.
-        tags: ['spotify'],
-        summary: "Spotify's redirect after the sign-in",
-        querystring: SpotifyCallbackQuery,
-      },
-    },
-    async (request, reply) => {
-      try {
-        await account().complete(request.query);
-      } catch (err) {
-        if (!(err instanceof SpotifyError)) throw err;
-        const message = err.message.startsWith('Spotify was not connected') ? err.message : `Spotify was not connected. ${err.message}`;
-        return reply.status(400).type('text/html; charset=utf-8').send(notConnectedPage(message));
-      }
-      // The panel's own requests carry the SameSite=Strict admin cookie, whichever site the browser came from.
-      return reply.redirect('/admin#spotify', 303);
     },
   );
 
@@ -205,6 +191,37 @@ export const spotifyRoutes: FastifyPluginAsyncTypebox<SpotifyRoutesOptions> = as
     async (request) => {
       const moods = account().mapPlaylist(request.params.id, request.body.mood);
       return { mood: moods[request.params.id] ?? null };
+    },
+  );
+};
+
+/**
+ * Spotify's redirect after the sign-in, for anyone: it carries no session (the state of a sign-in
+ * begun by an admin is the proof).
+ */
+const spotifyCallbackRoutes: FastifyPluginAsyncTypebox<SpotifyRoutesOptions> = async (app, deps) => {
+  // Spotify sends the browser here; the state of a sign-in begun by an admin is the proof.
+  app.get(
+    '/api/spotify/callback',
+    {
+      schema: {
+        operationId: 'spotifyCallback',
+        // Not an admin route: Spotify's redirect carries no session; the sign-in's state is the proof.
+        tags: ['spotify'],
+        summary: "Spotify's redirect after the sign-in",
+        querystring: SpotifyCallbackQuery,
+      },
+    },
+    async (request, reply) => {
+      try {
+        await accountOf(deps).complete(request.query);
+      } catch (err) {
+        if (!(err instanceof SpotifyError)) throw err;
+        const message = err.message.startsWith('Spotify was not connected') ? err.message : `Spotify was not connected. ${err.message}`;
+        return reply.status(400).type('text/html; charset=utf-8').send(notConnectedPage(message));
+      }
+      // The panel's own requests carry the SameSite=Strict admin cookie, whichever site the browser came from.
+      return reply.redirect('/admin#spotify', 303);
     },
   );
 };

@@ -6,6 +6,7 @@ import { STATION_REFUSALS } from '../../music/library-refusals.js';
 import type { Stations } from '../../music/stations.js';
 import { ErrorRef } from '../schemas/common.js';
 import { StationBody, StationIdParams, StationSchema, StationsSchema } from '../schemas/stations.js';
+import { withAccess } from '../access.js';
 
 export interface StationsRoutesOptions {
   stations: Pick<Stations, 'list' | 'add' | 'remove'>;
@@ -80,5 +81,6 @@ export const stationsRoutes: FastifyPluginAsyncTypebox<StationsRoutesOptions> = 
 /** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
 export default async function load(app: FastifyInstance): Promise<void> {
   const { stations, trackMoods } = app.moodbox;
-  if (stations !== undefined) await app.register(stationsRoutes, { stations, knownMoods: () => trackMoods.knownMoods() });
+  if (stations !== undefined)
+    await app.register(withAccess('admin', stationsRoutes), { stations, knownMoods: () => trackMoods.knownMoods() });
 }

@@ -4,6 +4,7 @@ import type { StoreReads } from '../../store/store-reads.js';
 import { ErrorRef } from '../schemas/common.js';
 import { chartStats } from '../chart-stats.js';
 import { ChartsQuery, ChartsSchema, StatsQuery, StatsSchema } from '../schemas/stats.js';
+import { withAccess } from '../access.js';
 
 export interface StatsRoutesOptions {
   store: StoreReads;
@@ -44,5 +45,5 @@ export const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async 
 
 /** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
 export default async function load(app: FastifyInstance): Promise<void> {
-  await app.register(statsRoutes, { store: app.moodbox.store });
+  await app.register(withAccess('admin', statsRoutes), { store: app.moodbox.store });
 }

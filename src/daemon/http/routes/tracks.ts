@@ -25,6 +25,7 @@ import {
   TracksPageSchema,
   TracksQuery,
 } from '../schemas/tracks.js';
+import { withAccess } from '../access.js';
 
 /** What a browser's audio element is told each library file is, by extension. */
 const AUDIO_TYPES: Readonly<Record<string, string>> = {
@@ -237,10 +238,10 @@ export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = asyn
 /** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
 export default async function load(app: FastifyInstance): Promise<void> {
   const { store, trackMoods, settings, blocks } = app.moodbox;
-  await app.register(tracksRoutes, {
+  await app.register(withAccess('admin', tracksRoutes), {
     store,
     library: trackMoods,
     folders: () => libraryFolders(settings.current.library.folders),
-    ...(blocks === undefined ? {} : { blocked: (track) => blocks.reasonFor(track) }),
+    ...(blocks === undefined ? {} : { blocked: (track: Track) => blocks.reasonFor(track) }),
   });
 }

@@ -14,6 +14,7 @@ import {
   UserIdParams,
   UserViewSchema,
 } from '../schemas/people.js';
+import { withAccess } from '../access.js';
 
 export interface UsersRoutesOptions {
   auth: AuthService;
@@ -21,7 +22,13 @@ export interface UsersRoutesOptions {
 }
 
 /** Accounts for admins (list with activity, create, change, PIN, unlock, delete, export) and self-registration at the kiosk. */
-export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, { auth, people }) => {
+export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, deps) => {
+  await app.register(withAccess('admin', accountRoutes), deps);
+  await app.register(registrationRoutes, deps);
+};
+
+/** Accounts, for admins. */
+const accountRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, { auth, people }) => {
   app.get(
     '/api/admin/users',
     {
@@ -137,7 +144,10 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
       return people.export(user, request.adminActor);
     },
   );
+};
 
+/** Self-registration at the kiosk, for anyone (when the admin allows it; counted per address). */
+const registrationRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, { people }) => {
   app.post(
     '/api/users',
     {
