@@ -64,7 +64,11 @@ describe('a phone’s request budget', () => {
       { perPhone: 0, perAddressMax: 0 },
       { phoneId: 'a', address: 'x', now: T0, requests: [], phonesOnAddress: 1 },
     );
-    expect(budget).toMatchObject({ left: 0, by: 'phone' });
+    // None now, and none an hour on either: the next is never sooner than an hour from now.
+    expect(budget).toEqual({ left: 0, nextAt: T0 + HOUR_MS, by: 'phone', addressCeiling: 0 });
+    expect(limitReason({ perPhone: 0, perAddressMax: 0 }, budget as typeof budget & { by: 'phone' }).text).toBe(
+      '0 requests an hour per phone; next at 15:00',
+    );
   });
 });
 

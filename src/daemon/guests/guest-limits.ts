@@ -79,17 +79,18 @@ export function guestBudget(
   // The phone's own budget first: it is what the guest can act on.
   const by = phoneLeft <= 0 ? 'phone' : 'address';
   const [times, limit] = by === 'phone' ? [byPhone, limits.perPhone] : [byAddress, ceiling];
-  return { left: 0, nextAt: freedAt(times, limit), by, addressCeiling: ceiling };
+  return { left: 0, nextAt: freedAt(times, limit, input.now), by, addressCeiling: ceiling };
 }
 
 /**
  * When one more request fits under `limit` again: the request that then leaves the hour is the
- * (count − limit + 1)th oldest. A limit of 0 never frees: an hour from the newest then.
+ * (count − limit + 1)th oldest. A limit of 0 never frees: an hour from the newest then, or from
+ * `now` when there is none.
  */
-function freedAt(times: number[], limit: number): number {
+function freedAt(times: number[], limit: number, now: number): number {
   const sorted = [...times].sort((a, b) => a - b);
   const leaving = sorted[Math.max(0, sorted.length - Math.max(1, limit))];
-  return (leaving ?? 0) + HOUR_MS;
+  return (leaving ?? now) + HOUR_MS;
 }
 
 /** "14:32": a time of day on the box's clock (the venue's). */
