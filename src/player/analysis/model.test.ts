@@ -20,7 +20,12 @@ describe('toPlane', () => {
     const out = { center: 0, gain: 0.5, calibration: KNOTS };
     const raws = Array.from({ length: 41 }, (_, i) => -1 + i / 20);
     const planes = raws.map((r) => toPlane(r, out));
-    for (let i = 1; i < planes.length; i++) expect(planes[i]).toBeGreaterThanOrEqual(planes[i - 1]!);
+    for (let i = 1; i < planes.length; i++) {
+      expect(planes[i]).toBeGreaterThanOrEqual(planes[i - 1]!);
+      // Two predictions apart stay apart inside the plane: only its edges join them.
+      if (planes[i - 1]! > -1 && planes[i]! < 1) expect(planes[i]).toBeGreaterThan(planes[i - 1]!);
+    }
+    expect([planes[0], planes.at(-1)]).toEqual([-1, 1]);
   });
 
   it('without calibration maps by centre and gain', () => {
