@@ -138,12 +138,24 @@ describe('the low-light camera model', () => {
   });
 
   it('refuses a light that is not above 0, an unknown exposure, cast or backlight, and noise without a generator', () => {
-    expect(() => gainFor(0)).toThrow(RangeError);
-    expect(() => gainFor(Number.NaN)).toThrow(RangeError);
-    expect(() => gainFor(0.5, 'manual' as Exposure)).toThrow(RangeError);
-    expect(() => lowLightImage(RAMP, 18, 1, { light: 0.5 }, null)).toThrow(RangeError);
-    expect(() => lowLightImage(RAMP, 4, 4, { light: 0.5, noise: false }, null)).toThrow(RangeError);
-    expect(() => exposureFor(0.5, 'auto', 0.5)).toThrow(RangeError);
-    expect(() => lowLightImage(RAMP, 18, 1, { light: 0.5, noise: false, cast: 'neon' as Cast }, null)).toThrow(RangeError);
+    // Each refused for its own reason, said in words (a RangeError for another would hide a gap).
+    const refusal = (run: () => unknown): string => {
+      try {
+        run();
+      } catch (err) {
+        expect(err).toBeInstanceOf(RangeError);
+        return (err as Error).message;
+      }
+      throw new Error('Expected a RangeError, got none');
+    };
+    expect(refusal(() => gainFor(0))).toBe('Expected `light` to be a number > 0, got `0`');
+    expect(refusal(() => gainFor(Number.NaN))).toBe('Expected `light` to be a number > 0, got `NaN`');
+    expect(refusal(() => gainFor(0.5, 'manual' as Exposure))).toBe('Expected `exposure` to be auto or fixed, got `manual`');
+    expect(refusal(() => lowLightImage(RAMP, 18, 1, { light: 0.5 }, null))).toBe('Expected a seeded `random` for a camera with noise');
+    expect(refusal(() => lowLightImage(RAMP, 4, 4, { light: 0.5, noise: false }, null))).toBe('Expected 16 grey bytes, got 18');
+    expect(refusal(() => exposureFor(0.5, 'auto', 0.5))).toBe('Expected `backlight` to be a number >= 1, got `0.5`');
+    expect(refusal(() => lowLightImage(RAMP, 18, 1, { light: 0.5, noise: false, cast: 'neon' as Cast }, null))).toMatch(
+      /^Expected `cast` to be .*, got `neon`$/,
+    );
   });
 });
