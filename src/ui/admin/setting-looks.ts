@@ -56,7 +56,7 @@ export const CUTTING = 'cutting';
 /** The label of a setting the form knows by name (`id` a key of `LOOKS`, or `hasKnownLabel`), in the reader's language. */
 export const knownLookLabel = (id: string): string => t(`admin.settings.field.${id}.label` as AdminKey);
 
-/** Whether the English catalogue has a message at dotted `path` under `admin.settings` (a text, or as the build parsed it). */
+/** Whether the English catalogue has a message at dotted `path` under admin.settings (a text, or as the build parsed it). */
 function hasWords(path: string): boolean {
   let node: unknown = english.admin.settings;
   for (const part of path.split('.'))
