@@ -210,6 +210,13 @@ describe('dashboard charts', { timeout: 180_000 }, () => {
     expect(size.shown).toBe(size.natural);
     expect(await page.locator('figure[data-image="curves.png"] a.plot').getAttribute('href')).toBe('/api/admin/model/report/curves.png');
     await shot(page, 'admin-model-plots');
+    // Each plot's title in the reader's language, not in the daemon's English.
+    const caption = page.locator('figure[data-image="confusion.png"] figcaption');
+    expect(await caption.textContent()).toContain('Confusion matrix on PublicTest');
+    await page.locator('header select.language').selectOption('de');
+    await caption.filter({ hasText: 'Konfusionsmatrix auf PublicTest' }).waitFor(WAIT);
+    await page.locator('header select.language').selectOption('en');
+    await caption.filter({ hasText: 'Confusion matrix on PublicTest' }).waitFor(WAIT);
   });
 
   it('fits every chart inside its card on a phone-sized window', async () => {

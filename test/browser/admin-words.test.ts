@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditWords } from '../../src/ui/admin/audit-words.js';
+import { actorWords, auditWords } from '../../src/ui/admin/audit-words.js';
 import { cameraHealthWords } from '../../src/ui/admin/camera-health-words.js';
 import { i18n } from '../../src/ui/admin/admin-i18n.js';
 import { tableWords } from '../../src/ui/admin/disk-table-words.js';
@@ -34,6 +34,12 @@ const AUDIT = [
 
 const CAMERA =
   'camera on; room mood sad; 4.8 frames/s analysed; faces 22–74 px, median 40 px, over the last 5 min (120 faces seen in 640x480 frames)';
+
+/** Who acted, as the daemon writes them to the audit besides people (`actors` in store/audit.ts). */
+const ACTORS = ['first-run:ip:127.0.0.1', 'self:ip:10.0.0.5', 'mqtt:homeassistant', 'mqtt:fleet', 'demo', 'moodbox', 'the memory guard'];
+
+/** An actor as the daemon logs it. */
+const DAEMON_ACTOR = /first-run|self:|mqtt:|ip:|^(demo|moodbox|the memory guard)$/;
 
 /** What the panel shows of these in the language it speaks now. */
 function shown(): string[] {
@@ -107,6 +113,28 @@ describe('the admin panel’s words from the daemon', () => {
       'camera on; room mood Sad; 4.8 frames a second analysed; faces 22–74 px, median 40 px, over the last 5 minutes',
       '/nope/music does not exist or cannot be read.',
     ]);
+  });
+
+  it('name who acted in the audit, a device, the box itself or the broker, never as the daemon logs them', async () => {
+    const names = new Map([[1, 'Inès']]);
+    await i18n.use('en');
+    expect(ACTORS.map((actor) => actorWords(actor, names))).toEqual([
+      'the first-run set-up (a device at 127.0.0.1)',
+      'a new member signing up (a device at 10.0.0.5)',
+      'the building’s controls (MQTT: homeassistant)',
+      'the fleet’s operator (MQTT)',
+      'demo mode',
+      'Moodbox itself',
+      'Moodbox’s memory guard',
+    ]);
+    for (const language of LANGUAGES) {
+      await i18n.use(language);
+      const said = ACTORS.map((actor) => actorWords(actor, names));
+      expect(
+        said.filter((words) => DAEMON_ACTOR.test(words) || /\b(demo mode|itself|memory guard)\b/.test(words)),
+        language,
+      ).toEqual([]);
+    }
   });
 
   it.each(LANGUAGES)('are all in the reader’s language in %s, none in the daemon’s English', async (language) => {

@@ -15,6 +15,10 @@ const DEVICES: Readonly<Record<string, AdminKey>> = {
   admin: 'admin.audit.devices.admin',
   mqtt: 'admin.audit.devices.mqtt',
   cli: 'admin.audit.devices.cli',
+  'mqtt:fleet': 'admin.audit.devices.fleet',
+  demo: 'admin.audit.devices.demo',
+  moodbox: 'admin.audit.devices.moodbox',
+  'the memory guard': 'admin.audit.devices.memoryGuard',
 };
 
 /** Names of the detail fields the daemon writes. */
@@ -109,6 +113,14 @@ export function actorWords(actor: string, names: ReadonlyMap<number, string>): s
   }
   const ip = /^ip:(.+)$/.exec(actor);
   if (ip !== null) return t('admin.audit.device', { ip: ip[1] ?? '' });
+  // Who acted from a device: the first admin claiming the box, someone signing up at the kiosk.
+  const from = /^(first-run|self):(.+)$/.exec(actor);
+  if (from !== null) {
+    const device = actorWords(from[2] ?? '', names);
+    return from[1] === 'first-run' ? t('admin.audit.devices.firstRun', { device }) : t('admin.audit.devices.selfSignUp', { device });
+  }
+  const client = /^mqtt:(.+)$/.exec(actor);
+  if (client !== null && actor !== 'mqtt:fleet') return t('admin.audit.devices.mqttClient', { client: client[1] ?? '' });
   const device = DEVICES[actor];
   return device === undefined ? actor : t(device);
 }

@@ -3,12 +3,24 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { AdminApi, ModelFigure, ModelReport } from '../data/admin-api.js';
 import { followLanguage } from '../i18n/i18n.js';
 import { PageLoader } from './page-loader.js';
-import { formatNumber, i18n, t, tWith } from './admin-i18n.js';
+import { type AdminKey, formatNumber, i18n, t, tWith } from './admin-i18n.js';
 import { ADMIN_STYLES } from './admin-styles.js';
 
 /** The name of the model file's checksum: a name, the same in every language. */
 const SHA256 = 'sha256';
 /** The report's plots, by their file in the model folder. */
+/** The report plots' titles in the reader's language (the daemon's own are English). */
+const PLOT_TITLES: Readonly<Record<string, AdminKey>> = {
+  'curves.png': 'admin.model.plots.curves',
+  'confusion.png': 'admin.model.plots.confusion',
+  'calibration.png': 'admin.model.plots.calibration',
+};
+
+function plotTitle(image: { file: string; title: string }): string {
+  const key = PLOT_TITLES[image.file];
+  return key === undefined ? image.title : t(key);
+}
+
 const PLOTS = { curves: 'report/curves.png', confusion: 'report/confusion.png', calibration: 'report/calibration.png' };
 /** A file name inside a sentence. */
 const code = (text: string) => html`<code>${text}</code>`;
@@ -274,23 +286,25 @@ export class MbAdminModel extends LitElement {
               })}
             </p>`
           : html`<div class="plots">
-              ${r.images.map(
-                (image) =>
-                  html`<figure class="card" data-image=${image.file}>
-                    <a
-                      class="plot"
-                      href=${image.url}
-                      target="_blank"
-                      rel="noopener"
-                      aria-label=${t('admin.model.openPlotLabel', { title: image.title })}
-                    >
-                      <img src=${image.url} alt=${image.title} loading="lazy" />
-                    </a>
-                    <figcaption class="muted">
-                      ${image.title} · <a href=${image.url} target="_blank" rel="noopener">${t('admin.model.openFull')}</a>
-                    </figcaption>
-                  </figure>`,
-              )}
+              ${r.images
+                .map((shown) => ({ ...shown, title: plotTitle(shown) }))
+                .map(
+                  (image) =>
+                    html`<figure class="card" data-image=${image.file}>
+                      <a
+                        class="plot"
+                        href=${image.url}
+                        target="_blank"
+                        rel="noopener"
+                        aria-label=${t('admin.model.openPlotLabel', { title: image.title })}
+                      >
+                        <img src=${image.url} alt=${image.title} loading="lazy" />
+                      </a>
+                      <figcaption class="muted">
+                        ${image.title} · <a href=${image.url} target="_blank" rel="noopener">${t('admin.model.openFull')}</a>
+                      </figcaption>
+                    </figure>`,
+                )}
             </div>`
       }`;
   }
