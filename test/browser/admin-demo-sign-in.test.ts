@@ -53,6 +53,17 @@ describe('the admin sign-in of the demo', { timeout: 120_000 }, () => {
     expect(await a11yProblems(page)).toEqual([]);
   });
 
+  it('tells a member who tries the panel that members sign in at the kiosk, without saying whether the name is known', async () => {
+    const { page } = browser;
+    await page.getByLabel('Name').fill('Ada');
+    await page.getByLabel('Passphrase').fill('1234');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'That name and passphrase do not match an admin. Members sign in at the kiosk, with their PIN.' })
+      .waitFor(WAIT);
+  });
+
   it('signs in with what it names', async () => {
     const { page } = browser;
     await page.getByLabel('Name').fill('admin');
