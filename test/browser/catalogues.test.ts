@@ -147,6 +147,11 @@ describe('the catalogues', () => {
     expect(Object.values(glossary.words).filter((word) => !text.includes(word.toLowerCase()))).toEqual([]);
   });
 
+  it('keeps French quotes with their words: the space inside « » never breaks a line', () => {
+    const broken = [...flatten(read('fr.json'))].filter(([, text]) => /«[ \t]|[ \t]»/.test(String(text))).map(([key]) => key);
+    expect(broken).toEqual([]);
+  });
+
   it('finds a word outside the glossary, and not in a value’s name or in code', () => {
     const avoid = GLOSSARIES.de.avoid;
     expect(wordsToAvoid('Nach Titel oder Interpret suchen', avoid)).toEqual(['Interpret']);

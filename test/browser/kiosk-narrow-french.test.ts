@@ -125,7 +125,8 @@ describe('the kiosk’s attract screen at 390 px in French', { timeout: 180_000 
     const { page } = browser;
     await page.goto(`${daemon.url}/`);
     await page.locator('.attract').waitFor(WAIT);
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
+    // The attract screen may show a moment before the French catalogue has loaded.
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang), WAIT).toBe('fr');
     await page.getByText('Se connecter').first().waitFor(WAIT);
     await shot(page, 'kiosk-attract-fr');
     expect(await cutTexts(page)).toEqual([]);
