@@ -112,10 +112,10 @@ describe('the settings form', { timeout: 180_000 }, () => {
 
   it("shows the daemon's refusal beside the field it names, and says at the save bar what to change", async () => {
     const camera = setting('camera.source');
-    await camera.locator('input').fill('/dev/video9');
+    await camera.locator('input').fill('/home/kiosk/clip.mp4');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     const error = camera.locator('.error');
-    await error.filter({ hasText: '/dev/video9 does not exist (is the camera plugged in?)' }).waitFor(WAIT);
+    await error.filter({ hasText: 'files, pipelines and addresses go in the configuration file' }).waitFor(WAIT);
     expect(await camera.locator('input').getAttribute('aria-invalid')).toBe('true');
     // The save bar keeps the refusal in view (not the count of unsaved changes), naming the setting.
     const result = page.locator('[data-result]');

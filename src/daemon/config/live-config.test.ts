@@ -201,6 +201,7 @@ describe('LiveConfig', () => {
     const asked: string[] = [];
     const checks = {
       cameraSource: (value: string) => (asked.push(value), value === '/dev/video0' ? undefined : `camera.source: no ${value}`),
+      cameraAbsent: () => undefined,
       musicFolders: (folders: readonly string[], roots: readonly string[]) =>
         folders.every((f) => roots.some((r) => f.startsWith(`${r}/`))) ? undefined : 'library.folders: outside the roots',
     };
@@ -306,8 +307,12 @@ describe('LiveConfig', () => {
     expect(settings.applySaved()).toEqual([]);
     expect([settings.current.camera.source, settings.current.library.folders]).toEqual(['/dev/video7', ['/media/usb-not-mounted/music']]);
     expect(settings.setAside()).toEqual([]);
-    // From the panel, both must be there.
-    expect(() => settings.save({ camera: { source: '/dev/video7' } }, 2)).toThrow(/does not exist/);
+    // From the panel, a camera not plugged in is kept too, and said (a camera plugged in later); a folder must be there.
+    expect(settings.save({ camera: { source: '/dev/video8' } }, 2).changed).toContain('camera.source');
+    expect(settings.notes()).toEqual([
+      { path: 'camera.source', problem: 'camera.source: /dev/video8 does not exist (is the camera plugged in?)' },
+    ]);
+    expect(() => settings.save({ library: { folders: ['/media/usb-not-mounted/other'] } }, 3)).toThrow(/does not exist/);
   });
 
   it('keeps the music folders the configuration file names outside the roots, and checks only the new ones (issue 82)', () => {

@@ -35,11 +35,13 @@ const WHOLE = '(saved settings)';
  * Each returns a problem (`path: why`) or undefined.
  */
 export interface PanelChecks {
+  /** `camera.source`: `demo`, a camera index, or a V4L2 device; files, pipelines and URLs are file-only. */
+  cameraSource(value: string): string | undefined;
   /**
-   * `camera.source`: `demo`, a camera index, or a V4L2 device that exists; files, pipelines and URLs
-   * are file-only. `atStart`: the saved value at a start, where an unplugged camera is no reason to refuse it.
+   * `camera.source` allowed but not there now (a camera index or device not plugged in): said, not
+   * refused, for a camera plugged in later. Undefined when it is there, or is no device.
    */
-  cameraSource(value: string, options?: { atStart?: boolean }): string | undefined;
+  cameraAbsent(value: string): string | undefined;
   /**
    * `library.folders`: each an existing, readable folder inside `roots` (or the bundled demo music).
    * `atStart`: the saved value at a start, where a drive not mounted yet is no reason to refuse it,
@@ -246,6 +248,35 @@ export class LiveConfig {
     return this.saveAs(actor, mergeDeep(this.overrides(), patch));
   }
 
+  /**
+   * What the configuration file and the environment set (each setting where they differ from the
+   * schema's default), without the saved settings: what the panel shows beside a saved setting
+   * that overrides the file's value.
+   */
+  fromFile(): Record<string, unknown> {
+    const file = this.#load({});
+    const defaults = loadConfig({ file: undefined, env: {}, overlay: {} }).config;
+    const named: Record<string, unknown> = {};
+    for (const path of changedPaths(defaults, file)) setPath(named, path, valueAt(file, path));
+    return named;
+  }
+
+  /**
+   * What the saved settings allow but will not work now (`path: why`): a camera not plugged in.
+   * The camera is the one the box runs after a restart (the saved one, else the file's).
+   */
+  notes(): Refusal[] {
+    let camera = this.#current.camera.source;
+    try {
+      camera = this.#load(this.overrides()).camera.source;
+    } catch (err) {
+      // Saved settings that no longer validate (safe mode): the box runs the file's.
+      if (!(err instanceof ConfigError)) throw err;
+    }
+    const problem = this.#checks?.cameraAbsent(camera);
+    return problem === undefined ? [] : [{ path: 'camera.source', problem }];
+  }
+
   /** Calls `listener` after each change, on behalf of `owner`; returns the function that stops it. */
   on(listener: (change: SettingsChange) => void, owner: ListenerOwner): () => void {
     return this.#bus.on('changed', listener, owner);
@@ -281,7 +312,7 @@ export class LiveConfig {
     const checks = this.#checks;
     if (checks !== undefined && (options.atStart || refused.length === 0)) {
       if (next.camera.source !== file.camera.source) {
-        const problem = checks.cameraSource(next.camera.source, options);
+        const problem = checks.cameraSource(next.camera.source);
         if (problem !== undefined) refused.push({ path: 'camera.source', problem });
       }
       if (JSON.stringify(next.library.folders) !== JSON.stringify(file.library.folders)) {
@@ -350,6 +381,17 @@ function valueAt(source: unknown, path: string): unknown {
     node = (node as Record<string, unknown>)[key];
   }
   return node;
+}
+
+/** Sets the leaf at `path` (dotted) of `target` to `value`, making the objects on the way. */
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    const child = node[key];
+    node = typeof child === 'object' && child !== null ? (child as Record<string, unknown>) : (node[key] = {});
+  }
+  node[keys[keys.length - 1] ?? ''] = value;
 }
 
 /** Removes the leaf at `path` (dotted) from `target`, and objects it leaves empty. */

@@ -5,8 +5,9 @@ import { DEMO_LIBRARY, installPath } from './paths.js';
 
 /**
  * The checks of settings chosen in the admin panel, on this machine's files and devices. A camera
- * may be `demo`, or a camera index or a V4L2 device that exists (files, GStreamer pipelines and URLs
- * are for the configuration file: a pipeline can run anything); music folders must exist, be
+ * may be `demo`, or a camera index or a V4L2 device (files, GStreamer pipelines and URLs are for the
+ * configuration file: a pipeline can run anything), and one not plugged in is said but kept, for a
+ * camera plugged in later; music folders must exist, be
  * readable, and lie inside the allowed roots (symbolic links resolved) or be the bundled demo music;
  * a folder the configuration file names is kept as it is (the file is the owner's word, roots or not).
  */
@@ -14,22 +15,18 @@ export function panelChecks(options: { installDir: string; devDir?: string }): P
   const devDir = options.devDir ?? '/dev';
   const demoMusic = installPath(DEMO_LIBRARY, options.installDir);
   return {
-    cameraSource(value, checking = {}) {
-      if (value === 'demo') return undefined;
-      // A camera index is the device of that number (OpenCV's and ffmpeg's reading): it must be there too.
-      if (/^\d{1,2}$/.test(value)) {
-        const path = resolve(devDir, `video${Number(value)}`);
-        return checking.atStart === true || existsSync(path)
-          ? undefined
-          : `camera.source: camera ${value} (/dev/video${Number(value)}) does not exist (is the camera plugged in?)`;
-      }
-      const device = /^\/dev\/(video\d{1,3})$/.exec(value);
-      if (device === null) {
-        return `camera.source: the admin panel can choose \`demo\` or a camera device (/dev/video0); files, pipelines and URLs go in the configuration file`;
-      }
-      return checking.atStart === true || existsSync(resolve(devDir, device[1] ?? ''))
-        ? undefined
-        : `camera.source: ${value} does not exist (is the camera plugged in?)`;
+    cameraSource(value) {
+      if (value === 'demo' || /^\d{1,2}$/.test(value) || /^\/dev\/video\d{1,3}$/.test(value)) return undefined;
+      return `camera.source: the admin panel can choose \`demo\` or a camera device (/dev/video0); files, pipelines and URLs go in the configuration file`;
+    },
+    cameraAbsent(value) {
+      // A camera index is the device of that number (OpenCV's and ffmpeg's reading).
+      const index = /^\d{1,2}$/.test(value) ? Number(value) : undefined;
+      const device = index === undefined ? /^\/dev\/(video\d{1,3})$/.exec(value)?.[1] : `video${index}`;
+      if (device === undefined || existsSync(resolve(devDir, device))) return undefined;
+      return index === undefined
+        ? `camera.source: ${value} does not exist (is the camera plugged in?)`
+        : `camera.source: camera ${value} (/dev/video${index}) does not exist (is the camera plugged in?)`;
     },
     musicFolders(folders, roots, checking = {}) {
       // Issue 82: one folder the file names outside the roots made every list the panel saved fail.

@@ -196,7 +196,7 @@ describe('StateProjector', () => {
     const { bus, state } = await setup();
     for (const [detail, shown] of [
       ['no such video file: /home/moodbox/secret/clip.mp4', 'no such video file: (a file on the box)'],
-      ['cannot open camera source /dev/video0: busy', 'cannot open camera source (a file on the box): busy'],
+      ['cannot open camera source /dev/video0: busy', 'cannot open camera source (a camera device): busy'],
       ['camera http://admin:hunter2@192.168.1.9/mjpeg does not answer', 'camera (an address) does not answer'],
       ['cannot open camera source ./clips/a.mp4', 'cannot open camera source (a file on the box)'],
     ] as const) {

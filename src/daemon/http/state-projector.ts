@@ -100,11 +100,7 @@ export class StateProjector implements Service {
   async start(): Promise<void> {
     const { bus, hub } = this.#deps;
     const area = <A extends keyof StateSnapshot>(name: A): StateSnapshot[A] => hub.snapshot().data[name];
-    bus.on(
-      'cameraStateChanged',
-      ({ status, detail }) => hub.update('camera', { status, detail: detail === null ? null : withoutPlaces(detail) }),
-      this,
-    );
+    bus.on('cameraStateChanged', ({ status, detail }) => hub.update('camera', cameraLine(status, detail)), this);
     bus.on(
       'facesInViewChanged',
       ({ faces }) => {
@@ -332,13 +328,28 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** A camera device's path (`/dev/video0`): a camera, not a file. */
+const CAMERA_DEVICE = /\/dev\/video\d+/g;
+
+/**
+ * The camera's state as the screens show it: its detail without places (`withoutPlaces`), and a
+ * camera device that cannot be opened said as a camera in the reader's language, never as a file.
+ */
+function cameraLine(status: StateSnapshot['camera']['status'], detail: string | null): StateSnapshot['camera'] {
+  if (detail === null) return { status, detail: null };
+  const shown = withoutPlaces(detail);
+  const isDevice = status === 'unavailable' && new RegExp(CAMERA_DEVICE.source).test(detail);
+  return isDevice ? { status, detail: shown, said: said('camera.deviceUnavailable') } : { status, detail: shown };
+}
+
 /**
  * A camera's detail as anyone may read it in the state: file paths and addresses (a video file, a
- * device, a camera's URL with its password) say where things are on the box, so they are left out;
- * the log has them in full.
+ * device, a camera's URL with its password) say where things are on the box, so they are left out
+ * (a camera device is named as one); the log has them in full.
  */
 export function withoutPlaces(detail: string): string {
   return detail
     .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s'"`]+/gi, '(an address)')
+    .replace(CAMERA_DEVICE, '(a camera device)')
     .replace(/(^|[\s'"`(=])(?:~|\.{1,2})?\/[^\s'"`),;:]*/g, '$1(a file on the box)');
 }

@@ -119,6 +119,11 @@ export const ADMIN_STYLES = css`
     color: #166534;
     font-weight: 600;
   }
+  /* Allowed, but not working now (a camera not plugged in). */
+  .warning {
+    color: #92400e;
+    font-weight: 600;
+  }
   .muted {
     color: #4b5563;
   }

@@ -88,7 +88,8 @@ export const SETTINGS_STYLES = css`
     background: #f3f4f6;
     font-size: max(14px, 0.95em);
   }
-  .setting .error {
+  .setting .error,
+  .setting .note {
     margin: 0;
   }
   .inline {

@@ -11,9 +11,9 @@ import { SETTINGS_STYLES } from './mb-admin-settings.styles.js';
 import { PageLoader } from './page-loader.js';
 import { settingRow } from './setting-input.js';
 import { groupIntro, partTitle } from './setting-looks.js';
-import { GROUPS, type GroupId, type SchemaNode, getAt, lookOf, problemOf, setAt, settingsOf } from './settings-model.js';
+import { GROUPS, type GroupId, type SchemaNode, getAt, lookOf, problemOf, setAt, settingsOf, withoutAt } from './settings-model.js';
 import { settingsTabs, type TabMark } from './settings-tabs.js';
-import { changeWords, demoWords } from './settings-words.js';
+import { changeWords, demoWords, valueWords } from './settings-words.js';
 import { kioskLanguages } from './first-run-model.js';
 
 type Json = Record<string, unknown>;
@@ -42,6 +42,10 @@ export class MbAdminSettings extends LitElement {
   @state() private _schema: SchemaNode | null = null;
   @state() private _config: Json = {};
   @state() private _overrides: Json = {};
+  /** What the configuration file sets: beside a saved setting that overrides it, what it says. */
+  @state() private _file: Json = {};
+  /** Saved settings allowed but not working now (a camera not plugged in), by setting. */
+  @state() private _notes: Settings['notes'] = [];
   @state() private _safeMode: string | null = null;
   @state() private _setAside: Settings['setAside'] = [];
   @state() private _edits: Record<string, unknown> = {};
@@ -60,6 +64,8 @@ export class MbAdminSettings extends LitElement {
     this._schema = schema;
     this._config = settings.config;
     this._overrides = settings.overrides;
+    this._file = settings.file;
+    this._notes = settings.notes;
     this._safeMode = settings.safeMode;
     this._setAside = settings.setAside;
     this._edits = {};
@@ -250,14 +256,19 @@ export class MbAdminSettings extends LitElement {
 
   /**
    * What the form shows for setting `id`: an edit, else what is saved. A setting that waits for a
-   * restart still runs at its old value (`config`), so its saved value is the one in the overrides.
+   * restart still runs at its old value (`config`), so its saved value is the one in the overrides,
+   * else the configuration file's (a panel value taken back).
    */
   #value(id: string): unknown {
     if (id in this._edits) return this._edits[id];
-    const path = id.split('.');
-    const saved = getAt(this._overrides, path);
     const node = this._schema === null ? undefined : settingsOf(this._schema).find(([key]) => key === id)?.[1];
-    return saved !== undefined && node?.requiresRestart === true ? saved : getAt(this._config, path);
+    return this.#savedValue(id, node?.requiresRestart === true, this._overrides, this._config);
+  }
+
+  /** The value of setting `id` the box runs, or will run after a restart (`isLater`), with `overrides` saved. */
+  #savedValue(id: string, isLater: boolean, overrides: Json, config: Json): unknown {
+    const path = id.split('.');
+    return isLater ? (getAt(overrides, path) ?? getAt(this._file, path) ?? getAt(config, path)) : getAt(config, path);
   }
 
   /** The problem of setting `id`: the form's check of an edit, else the daemon's refusal; '' when none. */
@@ -275,10 +286,50 @@ export class MbAdminSettings extends LitElement {
       node,
       value,
       problem: this.#problem(id, settings),
+      note: this.#note(id, node),
       offered: (choices) => this.#offered(node, choices, value),
       api: this.api,
       edit: (v) => this.#edit(id, v),
     });
+  }
+
+  /**
+   * Under a setting: a value saved in the panel over the one the configuration file names, which
+   * wins until it is taken back (as the file's music folders are kept, the file's word is shown,
+   * with the way back to it); and what is saved but will not work now (a camera not plugged in).
+   */
+  #note(id: string, node: SchemaNode) {
+    const path = id.split('.');
+    const saved = getAt(this._overrides, path);
+    const file = getAt(this._file, path);
+    const isOverFile = saved !== undefined && file !== undefined && JSON.stringify(saved) !== JSON.stringify(file) && !(id in this._edits);
+    const note = this._notes.find((n) => n.path === id);
+    if (!isOverFile && note === undefined) return nothing;
+    return html`${
+      isOverFile
+        ? html`<p class="note" data-over-file>
+            ${t('admin.settings.overFile', { value: valueWords(file, lookOf(id, node)) })}
+            <button type="button" class="secondary" ?disabled=${this._isBusy} @click=${() => this.#useFile(id)}>
+              ${t('admin.settings.useFile')}
+            </button>
+          </p>`
+        : nothing
+    }${
+      note === undefined
+        ? nothing
+        : html`<p class="note warning" data-note>
+            ${fieldProblems(note.problem)
+              .map((p) => p.message)
+              .join(' ')}
+            ${t('admin.settings.savedAnyway')}
+          </p>`
+    }`;
+  }
+
+  /** Takes back the panel's value of setting `id`: the configuration file's is in force again (saved at once). */
+  async #useFile(id: string): Promise<void> {
+    this._edits = Object.fromEntries(Object.entries(this._edits).filter(([key]) => key !== id));
+    await this.#saveWith(withoutAt(this._overrides, id.split('.')));
   }
 
   /**
@@ -349,7 +400,12 @@ export class MbAdminSettings extends LitElement {
 
   readonly #save = async (event: Event): Promise<void> => {
     event.preventDefault();
-    let overrides = this._overrides;
+    await this.#saveWith(this._overrides);
+  };
+
+  /** Saves `base` with the edits over it, and says what changed. */
+  async #saveWith(base: Json): Promise<void> {
+    let overrides = base;
     for (const [id, value] of Object.entries(this._edits)) overrides = setAt(overrides, id.split('.'), value);
     this._isBusy = true;
     const foldersBefore = getAt(this._config, ['library', 'folders']);
@@ -357,16 +413,34 @@ export class MbAdminSettings extends LitElement {
       const saved = await this.api.saveSettings(overrides);
       this._config = saved.config;
       this._overrides = overrides;
+      this._notes = saved.notes;
       this._edits = {};
       this._isError = false;
       this._refused = {};
       const nodes = this._schema === null ? [] : settingsOf(this._schema);
       // A setting that waits for a restart is still at its running value in `config`: what was saved is in the overrides.
       const valueOf = (id: string): unknown =>
-        saved.restartRequired.includes(id)
-          ? (getAt(overrides, id.split('.')) ?? getAt(saved.config, id.split('.')))
-          : getAt(saved.config, id.split('.'));
-      const names = (ids: string[]) => ids.map((id) => changeWords(id, valueOf(id), nodes.find(([key]) => key === id)?.[1])).join(', ');
+        this.#savedValue(
+          id,
+          saved.restartRequired.some((path) => fieldOf(path, [id]) === id),
+          overrides,
+          saved.config,
+        );
+      // A changed part of a setting (`player.quietHours.from`) is named as the setting it is part of, once.
+      const names = (paths: string[]) =>
+        [
+          ...new Set(
+            paths.map(
+              (path) =>
+                fieldOf(
+                  path,
+                  nodes.map(([key]) => key),
+                ) ?? path,
+            ),
+          ),
+        ]
+          .map((id) => changeWords(id, valueOf(id), nodes.find(([key]) => key === id)?.[1]))
+          .join(', ');
       this._restartFor = [...new Set([...this._restartFor, ...saved.restartRequired])];
       const now = saved.changed.filter((id) => !saved.restartRequired.includes(id));
       this._result =
@@ -385,7 +459,7 @@ export class MbAdminSettings extends LitElement {
     } finally {
       this._isBusy = false;
     }
-  };
+  }
 
   /**
    * A refused save: each problem beside the setting it names, and a summary at the save bar that

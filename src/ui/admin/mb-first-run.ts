@@ -65,6 +65,8 @@ export class MbFirstRun extends LitElement {
   @state() private _canRestart = false;
   /** The settings saved from the panel so far: each step's join them (a save replaces them all). */
   #overrides: Record<string, unknown> = {};
+  /** The saved camera, when it is not on this machine now (a camera plugged in later): the daemon's words. */
+  @state() private _cameraNote = '';
   /** The bundled demo music's folder, which is not the owner's. */
   @state() private _demoFolder = '';
 
@@ -184,7 +186,7 @@ export class MbFirstRun extends LitElement {
           ${choice('demo', t('admin.firstRun.cameraDemo'))}
         </fieldset>
         ${this._camera === 'device' ? this.#field(t('admin.firstRun.device'), 'device', { autocomplete: 'off', value: device }) : nothing}
-        ${this.#alert()}
+        ${this._camera === 'device' ? this.#cameraNote() : nothing} ${this.#alert()}
         <div class="actions">
           <button type="submit" ?disabled=${this._isBusy}>
             ${this._isBusy ? t('admin.firstRun.saving') : t('admin.firstRun.saveGoOn')}
@@ -236,6 +238,7 @@ export class MbFirstRun extends LitElement {
                 ${saved.map((line) => html`<li>${t(line.key, line.values)}</li>`)}
               </ul>`
         }
+        ${this._savedSteps.includes('camera') && this.#setting('camera', 'enabled') !== false ? this.#cameraNote() : nothing}
         ${this._restartNeeded ? html`<p>${t('admin.firstRun.cameraRestart')}</p>` : nothing}
         ${this._isRestarting ? html`<p role="status">${t('admin.firstRun.restarting')}</p>` : nothing} ${this.#alert()}
         <div class="actions">
@@ -297,6 +300,24 @@ export class MbFirstRun extends LitElement {
     });
   }
 
+  /** The camera saved or in force is not on this machine now: said, and saving it is still allowed (a camera plugged in later). */
+  #cameraNote() {
+    return this._cameraNote === ''
+      ? nothing
+      : html`<p class="warning" data-note>${this._cameraNote} ${t('admin.settings.savedAnyway')}</p>`;
+  }
+
+  /** The daemon's notes of the saved settings: the camera's, in plain words. */
+  #readNotes(notes: ReadonlyArray<{ path: string; problem: string }>): void {
+    const camera = notes.find((note) => note.path === 'camera.source');
+    this._cameraNote =
+      camera === undefined
+        ? ''
+        : fieldProblems(camera.problem)
+            .map((p) => p.message)
+            .join(' ');
+  }
+
   #alert() {
     return this._error === '' ? nothing : html`<p class="error" role="alert">${this._error}</p>`;
   }
@@ -356,6 +377,7 @@ export class MbFirstRun extends LitElement {
     const [settings, schema] = await Promise.all([this.api.settings(), this.api.configSchema()]);
     this._config = settings.config as Record<string, Record<string, unknown>>;
     this.#overrides = settings.overrides;
+    this.#readNotes(settings.notes);
     this._demoFolder = String(schema.properties?.['library']?.properties?.['folders']?.demoFolder ?? '');
     this._camera = this._config['camera']?.['enabled'] === false ? 'off' : this.#setting('camera', 'source') === 'demo' ? 'demo' : 'device';
   }
@@ -437,6 +459,7 @@ export class MbFirstRun extends LitElement {
       const saved = await this.api.saveSettings(merged);
       this.#overrides = merged;
       this._config = saved.config as Record<string, Record<string, unknown>>;
+      this.#readNotes(saved.notes);
       if (saved.restartRequired.some((path) => path.startsWith('camera.'))) this._restartNeeded = true;
       await this.#go(next, [...this._savedSteps.filter((s) => s !== step), step]);
     } catch (err) {

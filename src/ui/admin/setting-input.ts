@@ -152,13 +152,15 @@ export function settingInput({ id, node, widget, value, isInvalid, described, lo
 export type SettingRowOf = Omit<SettingInputOf, 'widget' | 'isInvalid' | 'described' | 'look'> & {
   /** Its problem in words (the form's check of an edit, or the daemon's refusal); '' when none. */
   problem: string;
+  /** What the row says under its input besides: the file's value it overrides, a camera not plugged in. */
+  note?: unknown;
 };
 
 /**
  * One setting's row of the settings form: its name (with "file only" and "needs restart" flags),
  * its input, its problem beside it, and its help in staff's words.
  */
-export function settingRow({ id, node, problem, ...rest }: SettingRowOf) {
+export function settingRow({ id, node, problem, note, ...rest }: SettingRowOf) {
   const look = lookOf(id, node);
   const widget = widgetOf(node, look);
   const described = `${id}-help${problem ? ` ${id}-error` : ''}`;
@@ -181,7 +183,7 @@ export function settingRow({ id, node, problem, ...rest }: SettingRowOf) {
     ${name}
     <div class="field" role=${isGroupOfControls ? 'group' : nothing} aria-labelledby=${isGroupOfControls ? `${id}-label` : nothing}>
       ${settingInput({ id, node, widget, isInvalid: problem !== '', described, look, ...rest })}
-      ${problem ? html`<p class="error" id="${id}-error" role="alert">${problem}</p>` : nothing}
+      ${problem ? html`<p class="error" id="${id}-error" role="alert">${problem}</p>` : nothing} ${note ?? nothing}
       <p class="help" id="${id}-help">
         ${helpParts(knownHelp(id) ?? plainHelp(node.description ?? '', look, widget, id)).map((p) =>
           p.isCode ? html`<code>${p.text}</code>` : p.text,

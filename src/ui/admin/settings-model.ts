@@ -276,3 +276,13 @@ export function setAt(obj: Json, path: string[], value: unknown): Json {
   const child = typeof obj[head] === 'object' && obj[head] !== null ? (obj[head] as Json) : {};
   return { ...obj, [head]: rest.length === 0 ? value : setAt(child, rest, value) };
 }
+
+/** A copy of `obj` without the value at `path` (and without the objects it leaves empty). */
+export function withoutAt(obj: Json, path: string[]): Json {
+  const [head, ...rest] = path;
+  if (head === undefined || !(head in obj)) return obj;
+  const { [head]: child, ...others } = obj;
+  if (rest.length === 0 || typeof child !== 'object' || child === null) return others;
+  const kept = withoutAt(child as Json, rest);
+  return Object.keys(kept).length === 0 ? others : { ...others, [head]: kept };
+}

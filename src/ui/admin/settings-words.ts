@@ -67,7 +67,8 @@ export function changeWords(id: string, value: unknown, node?: SchemaNode): stri
   return t('admin.settings.setTo', { setting: look.label, value: valueWords(value, look) });
 }
 
-function valueWords(value: unknown, look: SettingLook): string {
+/** A setting's value in staff's words ("on", "30", "23:30–07:00"). */
+export function valueWords(value: unknown, look: SettingLook): string {
   if (value === null || value === undefined) return t('admin.settings.value.none');
   if (typeof value === 'boolean') return value ? t('admin.settings.value.on') : t('admin.settings.value.off');
   // A time kept in ms was typed in seconds: said back in seconds.

@@ -95,7 +95,9 @@ export function renderMood(s: StateSnapshot) {
     >
       <div>
         <div class="label">${isOff ? t('kiosk.camera.off') : t('kiosk.camera.unavailable')}</div>
-        <p>${isOff ? t('kiosk.cameraOffLine') : (s.camera.detail ?? t('kiosk.cameraReconnecting'))}</p>
+        <p>
+          ${isOff ? t('kiosk.cameraOffLine') : s.camera.detail === null ? t('kiosk.cameraReconnecting') : i18n.said(s.camera.said, s.camera.detail)}
+        </p>
       </div>
     </div>`;
   }

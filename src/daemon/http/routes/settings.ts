@@ -47,6 +47,8 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<SettingsRoutesOptions> = 
     async () => ({
       config: configJson(),
       overrides: deps.settings.overrides(),
+      file: deps.settings.fromFile(),
+      notes: deps.settings.notes(),
       safeMode: deps.settings.safeMode ?? null,
       setAside: deps.settings.setAside(),
     }),
@@ -81,7 +83,8 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<SettingsRoutesOptions> = 
     },
     async (request) => {
       const change = deps.settings.saveAs(request.adminActor, request.body.overrides);
-      return { changed: change.changed, restartRequired: change.restartRequired, config: configJson() };
+      const { changed, restartRequired } = change;
+      return { changed, restartRequired, config: configJson(), notes: deps.settings.notes() };
     },
   );
 };

@@ -10,9 +10,19 @@ export const SetAsideSettingSchema = Type.Object({
   at: Type.Integer({ description: 'When it was set aside (epoch ms).' }),
 });
 
+/** A saved setting that is allowed but will not work now (a camera not plugged in): `path: why`. */
+const SettingNotesSchema = Type.Array(Type.Object({ path: Type.String(), problem: Type.String() }), {
+  description: 'Saved settings allowed but not working now, each `path: why` (a camera device not plugged in): said, not refused.',
+});
+
 export const SettingsSchema = Type.Object({
   config: AnyObject,
   overrides: AnyObject,
+  file: Type.Record(Type.String(), Type.Unknown(), {
+    description:
+      'What the configuration file and the environment set, where it differs from the default: beside an override, what the file says.',
+  }),
+  notes: SettingNotesSchema,
   safeMode: Type.Union([Type.String(), Type.Null()]),
   setAside: Type.Array(SetAsideSettingSchema, {
     description:
@@ -26,6 +36,7 @@ export const SettingsSavedSchema = Type.Object({
   changed: Type.Array(Type.String()),
   restartRequired: Type.Array(Type.String()),
   config: AnyObject,
+  notes: SettingNotesSchema,
 });
 
 /** A node of the configuration schema (`GET /api/admin/config/schema`), a JSON schema the admin panel builds its form from. */
