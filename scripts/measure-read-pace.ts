@@ -1,10 +1,12 @@
 /**
  * The mood's lag with faces read at a pace (`src/vision/read-pace.ts`) against reading every face
  * in every frame: the café days of the room simulator (src/daemon/testing/room-simulator.ts), read
- * at 10 frames a second by the real mood tracker, the faces read in every frame, or a steady face
- * twice a second with its change of expression seen at once, or missed until its next paced read
- * (the worst case: a change the crop's test did not see); and, as the simulator reads by default,
- * every face twice a second. Each simulated reading's noise is drawn afresh, so reading a face ten
+ * at 10 frames a second by the real mood tracker, the faces read in every frame, or at the vision
+ * loop's pace (`READ_PACE`: a steady face twice a second, every face in every frame while the room's
+ * mood is contested) with a change of expression seen at once, or missed until its next paced read
+ * (the worst case: a change the crop's test did not see); a steady face twice a second even while
+ * the mood is contested (the pace before); and, as the simulator reads by default, every face twice
+ * a second. Each simulated reading's noise is drawn afresh, so reading a face ten
  * times a second averages ten independent readings, where a camera's frames of a still face read
  * nearly alike: reading every frame is the optimistic bound. Prints, per rule, the median and 90th
  * percentile of the lag from a change of the room's top emotion to the room mood following it, the
@@ -14,13 +16,19 @@
  */
 import { CAFE_TRACES } from '../src/daemon/testing/cafe-traces.js';
 import { simulateRoom, type SimulationOptions } from '../src/daemon/testing/room-simulator.js';
+import { READ_PACE } from '../src/vision/read-pace.js';
 
 const FRAME_MS = 100;
 const SEEDS = [1, 2];
 const rules: Array<{ name: string; options: SimulationOptions }> = [
   { name: 'every face in every frame', options: { frameMs: FRAME_MS } },
-  { name: 'paced 500 ms, change seen', options: { frameMs: FRAME_MS, readPace: { steadyMs: 500, seesChange: true } } },
-  { name: 'paced 500 ms, change missed', options: { frameMs: FRAME_MS, readPace: { steadyMs: 500, seesChange: false } } },
+  { name: 'paced, change seen', options: { frameMs: FRAME_MS, readPace: { ...READ_PACE, seesChange: true } } },
+  { name: 'paced, change missed', options: { frameMs: FRAME_MS, readPace: { ...READ_PACE, seesChange: false } } },
+  // Steady faces twice a second even while the mood is contested (the pace before `contestedMs`).
+  {
+    name: 'paced 500 ms throughout',
+    options: { frameMs: FRAME_MS, readPace: { ...READ_PACE, contestedMs: READ_PACE.steadyMs, seesChange: true } },
+  },
   // The simulator's own cadence: each face read twice a second, every reading's noise its own.
   { name: 'every face, 2 frames a second', options: { frameMs: 500 } },
 ];

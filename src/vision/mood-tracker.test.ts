@@ -375,3 +375,25 @@ describe('MoodTracker with faces read at a lower pace', () => {
     expect(update?.mood).toBe(NOBODY);
   });
 });
+
+describe('MoodTracker says when its mood is contested', () => {
+  it('from the frame another emotion scores above the mood until the mood has changed, not while the mood leads or a tie holds', () => {
+    const { clock, tracker } = settled('happy');
+    expect(tracker.update([reading('happy')]).contested).toBe(false);
+    // Nearly tied, happy still ahead: the mood holds and is not contested.
+    clock.advance(FRAME_MS);
+    expect(tracker.update([{ trackId: 1, size: 100, probabilities: { happy: 0.5, sad: 0.46, neutral: 0.04 } }]).contested).toBe(false);
+    // The face turns sad: contested from the first frame sad scores above happy, until the room is sad.
+    const turning = feed(clock, tracker, 40, () => [reading('sad')]);
+    const firstContested = turning.findIndex((u) => u.contested);
+    const changed = turning.findIndex((u) => u.mood === 'sad');
+    expect(firstContested).toBeGreaterThanOrEqual(0);
+    expect(firstContested).toBeLessThan(changed);
+    expect(turning.slice(firstContested, changed).every((u) => u.contested && u.mood === 'happy')).toBe(true);
+    expect(turning.slice(changed).every((u) => !u.contested && u.mood === 'sad')).toBe(true);
+    // Until a room's first mood: any face's reading contests `nobody`; an empty room contests nothing.
+    const empty = new MoodTracker({ clock: new FakeClock() }, { dwellMs: 2000 });
+    expect(empty.update([]).contested).toBe(false);
+    expect(empty.update([reading('neutral')]).contested).toBe(true);
+  });
+});

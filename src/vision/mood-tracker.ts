@@ -80,6 +80,12 @@ export interface MoodUpdate {
   readonly dark: number;
   /** Most faces in view are too dark to read: the mood holds as it was, whatever the rest read. */
   readonly tooDark: boolean;
+  /**
+   * Another emotion scores above the room mood (or any emotion, while the mood is `nobody`): the
+   * mood changes if it comes to lead by `hysteresis` for `dwellMs`. The reading pace reads every
+   * face in every frame meanwhile (`read-pace.ts`), so the dwell is judged on fresh readings.
+   */
+  readonly contested: boolean;
 }
 
 /** What the tracker makes of one face now. */
@@ -186,7 +192,8 @@ export class MoodTracker {
     } else {
       this.#consider(scores, now);
     }
-    return { mood: this.#mood, since: this.#since, changed: this.#mood !== previous, scores, faces, dark, tooDark };
+    const contested = faces > 0 && !tooDark && this.#isContested(scores);
+    return { mood: this.#mood, since: this.#since, changed: this.#mood !== previous, scores, faces, dark, tooDark, contested };
   }
 
   /** What the tracker makes of a face now (as of the last update), or undefined for a face it does not hold. */
@@ -286,6 +293,12 @@ export class MoodTracker {
     }
     if (this.#challenger?.mood !== best) this.#challenger = { mood: best, since: now };
     if (now - this.#challenger.since >= this.#dwellMs) this.#switchTo(best, now);
+  }
+
+  /** Whether an emotion other than the room mood scores above it (`MoodUpdate.contested`). */
+  #isContested(scores: Readonly<Record<string, number>>): boolean {
+    const current = this.#mood === NOBODY ? 0 : (scores[this.#mood] ?? 0);
+    return Object.entries(scores).some(([label, score]) => label !== this.#mood && isEmotion(label) && score > current);
   }
 
   #switchTo(mood: RoomMoodLabel, now: number): void {

@@ -183,6 +183,33 @@ describe('VisionPipeline', () => {
     await h.pipeline.stop();
   });
 
+  it('reads a steady face twice a second, and in every frame while another emotion contests the room mood, until the mood has changed', async () => {
+    const h = await harness();
+    h.detector.show([FACE]);
+    let label = HAPPY;
+    // The expression changes, the crop does not (a smile fading on the same face): only the pace finds it.
+    h.classifier.respondWith(() => oneHot(FER_LABELS.length, label, 0.9));
+    for (let i = 0; i < 30; i++) await h.step();
+    expect(h.pipeline.mood).toBe('happy');
+    const ages = (frames: ReadonlyArray<VisionEvents['facesDetected']>): number[] => frames.map((f) => f.faces[0]?.readAgeMs ?? NaN);
+    expect(ages(h.seen.facesDetected.slice(-10)).filter((age) => age === 0)).toHaveLength(2);
+    label = SAD;
+    const from = h.seen.facesDetected.length;
+    for (let i = 0; i < 30 && h.pipeline.mood !== 'sad'; i++) await h.step();
+    expect(h.seen.moodChanged.map((m) => m.mood)).toEqual(['happy', 'sad']);
+    // From the face's first sad reading (within half a second) to the room turning sad, every frame reads it afresh.
+    const turning = h.seen.facesDetected.slice(from);
+    const firstSad = turning.findIndex((f) => f.faces[0]?.emotion === 'sad');
+    expect(firstSad).toBeGreaterThanOrEqual(0);
+    expect(firstSad).toBeLessThan(5);
+    expect(turning.length - firstSad).toBeGreaterThan(5);
+    expect(ages(turning.slice(firstSad))).toEqual(turning.slice(firstSad).map(() => 0));
+    // The room has changed: twice a second again.
+    for (let i = 0; i < 10; i++) await h.step();
+    expect(ages(h.seen.facesDetected.slice(-10)).filter((age) => age === 0)).toHaveLength(2);
+    await h.pipeline.stop();
+  });
+
   it('searches near tracked faces between full scans', async () => {
     const h = await harness({ fullScanEveryMs: 500 });
     h.detector.show([FACE]);

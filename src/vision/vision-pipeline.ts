@@ -35,7 +35,8 @@ export interface VisionPipelineOptions extends LightReaderOptions {
   mood?: MoodTrackerOptions;
   /**
    * How often a tracked face is read (`read-pace.ts`): new and changed faces at once, steady ones
-   * every `steadyMs`; `false` reads every face in every frame. @default `READ_PACE`
+   * every `steadyMs`, every `contestedMs` while the room's mood is contested; `false` reads every
+   * face in every frame. @default `READ_PACE`
    */
   readPace?: ReadPaceOptions | false;
   crop?: FaceCropOptions;
@@ -89,6 +90,8 @@ export class VisionPipeline implements Service {
   #lastPreview = Number.NEGATIVE_INFINITY;
   #stats = { framesRead: 0, framesAnalysed: 0, framesSkipped: 0, lastAnalysisMs: 0, facesSeen: 0, facesRead: 0 };
   #pacer: ReadPacer;
+  /** The room's mood was contested at the last frame (`MoodUpdate.contested`): faces are read at `contestedMs`. */
+  #contested = false;
   /** Each tracked face's last read: when (monotonic ms), and what it showed. */
   readonly #lastReads = new Map<number, { at: number; view: FaceView }>();
   readonly #sizes: FaceSizeLog;
@@ -274,7 +277,8 @@ export class VisionPipeline implements Service {
       const crop = crops[i];
       const last = this.#lastReads.get(trackId);
       if (crop === undefined || last === undefined || last.view.isTarget !== (i === target)) return true;
-      return this.#mood.standing(trackId) === undefined || this.#pacer.isDue(trackId, crop, side, started);
+      const pace = { contested: this.#contested };
+      return this.#mood.standing(trackId) === undefined || this.#pacer.isDue(trackId, crop, side, started, pace);
     });
     const toRead = crops.filter((_, i) => isRead[i] === true);
     const read = toRead.length === 0 ? [] : await this.#classifier.classify(toRead);
@@ -321,6 +325,7 @@ export class VisionPipeline implements Service {
     this.#stats.facesRead += toRead.length;
     const previous = this.#mood.mood;
     const room = this.#mood.update(readings, { tooDarkToSee: this.#light.isTooDarkToSee, present });
+    this.#contested = room.contested;
     faces.forEach((face, i) => {
       const standing = this.#mood.standing(face.trackId);
       if (standing !== undefined) faces[i] = { ...face, steadyEmotion: standing.emotion, voteWeight: standing.weight };
@@ -403,6 +408,7 @@ export class VisionPipeline implements Service {
   /** Every face is read afresh: the mood tracker that held their readings is new. */
   #forgetReads(): void {
     this.#pacer = this.#newPacer();
+    this.#contested = false;
     this.#lastReads.clear();
   }
 

@@ -2,6 +2,7 @@ import { seededRandom, type Random } from '../../kernel/random.js';
 import { EMOTIONS, emotionScores, NOBODY, type Emotion, type EmotionScores, type RoomMood } from '../../kernel/room-mood.js';
 import { DEFAULT_EMOTION_MOODS, DEFAULT_MOOD_COORDINATES, moodsForEmotions } from '../../player/moods.js';
 import { MoodTracker, type FaceReading, type MoodTrackerOptions } from '../../vision/mood-tracker.js';
+import { ReadPacer, type ReadPaceOptions } from '../../vision/read-pace.js';
 import { loadConfig } from '../config/load-config.js';
 import type { PlayerSettings } from '../music/music-director.js';
 import { directorHarness, type DirectorHarness } from './director-harness.js';
@@ -57,11 +58,13 @@ export interface SimulationOptions {
   /** How often the camera's readings reach the tracker (ms): the analysed frames. @default 500 */
   frameMs?: number;
   /**
-   * Faces read at a pace rather than in every frame (`src/vision/read-pace.ts`): a new face at once,
-   * a steady one every `steadyMs`, and, when `seesChange`, a face whose expression changed at once
-   * (the crop's change was seen); without it, a change waits for the face's next paced read.
+   * Faces read at a pace rather than in every frame, by the vision loop's rule (`ReadPacer` in
+   * `src/vision/read-pace.ts`): a new face at once, a steady one every `steadyMs` (every
+   * `contestedMs` while the room's mood is contested), and, when `seesChange`, a face whose
+   * expression changed at once (the crop's change was seen); without it, a change waits for the
+   * face's next paced read.
    */
-  readPace?: { steadyMs: number; seesChange: boolean };
+  readPace?: ReadPaceOptions & { seesChange: boolean };
 }
 
 /** One song as it played. */
@@ -214,6 +217,10 @@ export async function simulateRoom(trace: RoomTrace, options: SimulationOptions 
     let [facesSeen, facesRead] = [0, 0];
     const moodLagS: number[] = [];
     let previousTop: Emotion | null = null;
+    const pacer = options.readPace === undefined ? undefined : new ReadPacer(options.readPace);
+    const steadyMs = options.readPace?.steadyMs ?? 500;
+    /** The room's mood was contested at the last frame: the pace reads every face meanwhile. */
+    let contested = false;
 
     for (const [index, scene] of trace.scenes.entries()) {
       const sceneStart = h.clock.now();
@@ -243,7 +250,8 @@ export async function simulateRoom(trace: RoomTrace, options: SimulationOptions 
           const pace = options.readPace;
           const isRead = all.map(({ trackId }, i) => {
             const last = lastRead.get(trackId);
-            if (pace === undefined || last === undefined || now - last.at >= pace.steadyMs) return true;
+            if (pace === undefined || pacer === undefined || last === undefined || pacer.isDueAfter(last.at, now, { contested }))
+              return true;
             return pace.seesChange && last.expression !== expressions[i];
           });
           all.forEach(({ trackId }, i) => {
@@ -251,7 +259,7 @@ export async function simulateRoom(trace: RoomTrace, options: SimulationOptions 
             // The faces' paced reads spread over the interval, as faces found at different moments:
             // a face's first read counts as made up to `steadyMs` earlier, so a change lands anywhere between two reads.
             const phase =
-              lastRead.has(trackId) || pace === undefined ? 0 : Math.floor(((trackId * 0.618) % 1) * (pace.steadyMs / frameMs)) * frameMs;
+              lastRead.has(trackId) || pace === undefined ? 0 : Math.floor(((trackId * 0.618) % 1) * (steadyMs / frameMs)) * frameMs;
             lastRead.set(trackId, { at: now - phase, expression: expressions[i] ?? {} });
           });
           facesSeen += all.length;
@@ -261,6 +269,7 @@ export async function simulateRoom(trace: RoomTrace, options: SimulationOptions 
             all.filter((_, i) => isRead[i] === true),
             { present },
           );
+          contested = update.contested;
           if (lag !== undefined && update.mood === lag.to) {
             moodLagS.push((now - lag.since) / 1000);
             lag = undefined;
