@@ -147,6 +147,12 @@ describe('the catalogues', () => {
     expect(Object.values(glossary.words).filter((word) => !text.includes(word.toLowerCase()))).toEqual([]);
   });
 
+  it('names the music a held mood plays, not the room again ("Tense room · powerful music")', () => {
+    const plays = [...flatten(english)].filter(([key]) => key.startsWith('admin.staff.plays.'));
+    expect(plays).toHaveLength(EMOTIONS.length);
+    expect(plays.filter(([, text]) => !/ music$/.test(String(text)) || /room/.test(String(text)))).toEqual([]);
+  });
+
   it('keeps French quotes with their words: the space inside « » never breaks a line', () => {
     const broken = [...flatten(read('fr.json'))].filter(([, text]) => /«[ \t]|[ \t]»/.test(String(text))).map(([key]) => key);
     expect(broken).toEqual([]);
