@@ -57,7 +57,7 @@ export async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
   return (await res.json()) as T;
 }
 
-/** Every message the daemon pushes on `/ws`, with the time it arrived (ms, `Date.now()`). */
+/** Every state message the daemon pushes on `/ws` (its `link/alive` aside), with the time it arrived (ms, `Date.now()`). */
 export function watchState(base: string): {
   messages: Array<{ at: number; type: string; data: Record<string, unknown> }>;
   close: () => void;
@@ -66,7 +66,7 @@ export function watchState(base: string): {
   const ws = new WebSocket(`${base.replace('http', 'ws')}/ws`);
   ws.on('message', (raw) => {
     const m = JSON.parse((raw as Buffer).toString('utf8')) as { type: string; data: Record<string, unknown> };
-    messages.push({ at: Date.now(), type: m.type, data: m.data });
+    if (m.type !== 'link/alive') messages.push({ at: Date.now(), type: m.type, data: m.data });
   });
   return { messages, close: () => ws.terminate() };
 }
