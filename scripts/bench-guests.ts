@@ -196,9 +196,11 @@ for (const phone of list) {
   const socket = new WebSocket(`ws://${url.host}/ws/guest`, { headers: { origin, cookie: phone.cookie }, localAddress: phone.address });
   socket.on('message', (raw: Buffer) => {
     const now = performance.now();
-    pushes += 1;
     // The room's view (shared by every phone) and this phone's own part come apart; requests are in its own.
     const message = JSON.parse(raw.toString()) as { type: string; data: Partial<GuestStateLike> };
+    // The daemon's word that it is alive is no push of the room.
+    if (message.type === 'link/alive') return;
+    pushes += 1;
     phone.state = { ...phone.state, ...message.data } as GuestStateLike;
     if (message.type !== 'guest/mine') return;
     for (const r of phone.state.me.requests) {

@@ -86,7 +86,10 @@ try {
   const pushes = Array.from({ length: screenCount }, () => 0);
   for (let i = 0; i < screenCount; i++) {
     const ws = new WebSocket(`${daemon.base.replace('http', 'ws')}/ws`);
-    ws.on('message', () => (pushes[i] = (pushes[i] ?? 0) + 1));
+    // The daemon's word that it is alive (`link/alive`) is no push of the state.
+    ws.on('message', (raw: Buffer) => {
+      if (!raw.toString().includes('"type":"link/alive"')) pushes[i] = (pushes[i] ?? 0) + 1;
+    });
     sockets.push(ws);
   }
   await until(() => (pushes.every((n) => n > 0) ? true : undefined), 60_000);
