@@ -51,8 +51,12 @@ function recommenderReasons(): Reason[] {
     }
   }
   // Few songs fit: a small library the rules soon run out of, and one with no song of the room's mood at all.
-  const small = new Recommender(new TrackIndex(library.filter((t) => t.moods.length === 1).slice(0, 12)));
+  const smallLibrary = library.filter((t) => t.moods.length === 1).slice(0, 12);
+  const small = new Recommender(new TrackIndex(smallLibrary));
   ask(small, { mood: 'calm', suggestions: 10 });
+  // Every song of the small library played lately: the songs heard longest ago, then the last few plays kept back.
+  const smallHistory = smallLibrary.map((t, k) => ({ trackId: t.id, startedAt: NOW - (k + 1) * 60_000 }));
+  ask(small, { mood: 'calm', suggestions: 10, history: smallHistory });
   const noEnergetic = new Recommender(new TrackIndex(library.filter((t) => t.moods.every((m) => m.mood !== 'energetic'))));
   ask(noEnergetic, { mood: 'energetic' });
   ask(new Recommender(new TrackIndex([{ id: 1, artist: 'A', language: '', moods: [] }, ...library.slice(0, 3)])), { mood: 'calm' });
@@ -76,6 +80,7 @@ describe('why a song plays, as a message of the screens', () => {
       'pick.liftStep',
       'pick.liftReached',
       'pick.noSongsFit',
+      'pick.fewNear',
     ])
       expect(ids).toContain(id);
     expect([...ids].some((id) => id === 'pick.ownMood' || id === 'pick.nearMood')).toBe(true);

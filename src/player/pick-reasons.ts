@@ -69,6 +69,9 @@ export const PICK_REASONS = {
       : own === aim
         ? reason(own, 'pick.ownMood', { own: musicWord(own) })
         : reason(`${own}, near ${aim}`, 'pick.nearMood', { own: musicWord(own), mood: musicWord(aim) }),
+  /** Far from `aim` (its own mood `own`): the songs near it are few, or played lately. */
+  fewNear: (own: string, aim: string) =>
+    reason(`${own}: few songs near ${aim} can play now`, 'pick.fewNear', { own: musicWord(own), mood: musicWord(aim) }),
   /**
    * What the taste model learned, then the mood: `text` is `describeFeature`'s words, `feature`
    * its message (`featureSaid`), which goes on with the mood.

@@ -4,7 +4,7 @@ import { FitCache, type FitQuery, type Fits } from './fit-cache.js';
 import type { MoodPoint } from './moods.js';
 import { PICK_REASONS, type Reason } from './pick-reasons.js';
 import { resolveWeights, type RecommenderWeights } from './recommender-weights.js';
-import { Sampler, type HistoryEntry, type ListenerTaste } from './sampler.js';
+import { Sampler, type HistoryEntry, type ListenerTaste, type Strictness } from './sampler.js';
 import type { TrackIndex } from './track-index.js';
 import { TasteScorer, type LearnedTastes } from './taste/taste-scorer.js';
 
@@ -146,16 +146,17 @@ export class Recommender {
 
     const chosen: number[] = [];
     const reasons: Pick[] = [];
-    for (const strictness of [0, 1, 2] as const) {
-      sampler.block(history, request.now, strictness, chosen, request.maxArousal);
-      // Strict passes look only at tracks that fit at all; the last resort looks at every track.
-      if (strictness === 2) {
+    for (const [k, pass] of PASSES.entries()) {
+      const plays = pass.plays === 'rotation' ? this.#rotationPlays(history) : undefined;
+      sampler.block(history, request.now, pass.strictness, chosen, request.maxArousal, plays);
+      // The first pass looks only at tracks that fit at all; the later ones at every track.
+      if (pass.every) {
         this.#fits.complete(fits);
         // Every track is weighed now, with the fits just completed: their learned odds too.
         if (this.#isLearning) this.#taste.extend(index.all);
       }
-      const candidates = strictness === 2 ? index.all : fits.close;
-      const total = sampler.weigh(candidates, fits.fit, lastArtist, strictness);
+      const candidates = pass.every ? index.all : fits.close;
+      const total = sampler.weigh(candidates, fits.fit, pass.anyArtist ? -2 : lastArtist, pass.strictness);
       if (total <= 0) continue;
       const chosenArtists = new Set(chosen.map((i) => index.artist[i] ?? -1));
       while (chosen.length < count + 1) {
@@ -163,7 +164,7 @@ export class Recommender {
         if (i < 0) break;
         chosen.push(i);
         chosenArtists.add(index.artist[i] ?? -1);
-        reasons.push(this.#pick(i, fits.fit[i] ?? 0, aim, liked, strictness > 0, standIn?.name));
+        reasons.push(this.#pick(i, fits.fit[i] ?? 0, aim, liked, k > 0, standIn?.name));
       }
       if (chosen.length === count + 1) break;
     }
@@ -179,6 +180,27 @@ export class Recommender {
   standInFor(mood: string | Readonly<Record<string, number>>): string | undefined {
     const aim = this.#aim(normaliseMood(mood), { kind: 'match' }, []);
     return this.#fits.fitsFor(aim).close.length > 0 ? undefined : this.#nearestWithTracks(aim)?.name;
+  }
+
+  /**
+   * How many of the latest plays a rotation keeps back: all but those of the tracks heard longest
+   * ago, so that a library smaller than the repeat window plays each of its songs before any again.
+   */
+  #rotationPlays(history: readonly HistoryEntry[]): number {
+    const index = this.#index;
+    const playable = index.size - index.nearSilent.length;
+    const heard = new Set<number>();
+    let plays = 0;
+    for (const entry of history) {
+      const i = index.positionOf(entry.trackId);
+      if (i !== undefined && !heard.has(i)) {
+        // Keeping this play back too would leave no track to play.
+        if (heard.size + 1 >= playable) break;
+        heard.add(i);
+      }
+      plays++;
+    }
+    return plays;
   }
 
   /** The nearest mood to the aim's point (the aim's own moods left out) that some track fits, with its fits. */
@@ -317,6 +339,11 @@ export class Recommender {
       fit,
       reason: { kind, text, said, whose },
     });
+    const own = index.topMood(trackId);
+    if (rawFit < this.#weights.minFit && own !== undefined && own !== aim.name && (isFallback || standIn !== undefined)) {
+      // Far from the aim, picked as the songs near it played lately or are few: it says so, by its own mood.
+      return reason('fallback', PICK_REASONS.fewNear(own, aim.name), 'room');
+    }
     if (standIn !== undefined) {
       // Its fit is to the stand-in mood; the reason says the room's mood has no songs.
       return reason('fallback', PICK_REASONS.noSongsFit(aim.name, standIn), 'room');
@@ -324,7 +351,7 @@ export class Recommender {
     if (isFallback) {
       // About the song itself: the fallback kind alone says that few tracks fit.
       // Its own mood may be the aim's (a song the recent plays or the artist rule kept back): "calm, near calm" said nothing.
-      return reason('fallback', PICK_REASONS.fallback(index.topMood(trackId), aim.name), 'room');
+      return reason('fallback', PICK_REASONS.fallback(own, aim.name), 'room');
     }
     if (liked.has(i)) return reason('liked', PICK_REASONS.liked(aim.name), 'person');
     const learned = this.#isLearning ? this.#taste.explain(i) : undefined;
@@ -341,6 +368,22 @@ export class Recommender {
     return reason('mood', PICK_REASONS.fits(aim.name, index.topMood(trackId)), 'room');
   }
 }
+
+/**
+ * The passes of a recommendation, each looser than the one before, until the next track and its
+ * suggestions are drawn: the repeat window holds while any other track can play, over the tracks
+ * that fit first, then every track by its fit (the nearest moods, then the rest), then any artist
+ * (a library of one artist); then a rotation (the tracks heard longest ago), then the last few
+ * plays alone, then anything but the last track.
+ */
+const PASSES: ReadonlyArray<{ strictness: Strictness; every: boolean; anyArtist: boolean; plays?: 'rotation' }> = [
+  { strictness: 0, every: false, anyArtist: false },
+  { strictness: 0, every: true, anyArtist: false },
+  { strictness: 0, every: true, anyArtist: true },
+  { strictness: 1, every: true, anyArtist: true, plays: 'rotation' },
+  { strictness: 1, every: false, anyArtist: false },
+  { strictness: 2, every: true, anyArtist: true },
+];
 
 interface Aim extends FitQuery {
   /** The mood named in reasons. */

@@ -170,13 +170,22 @@ export class Sampler {
 
   /**
    * Blocks for this pass what must not be picked at `strictness`, the positions already `chosen`,
-   * and tracks placed above `maxArousal` (when given).
+   * and tracks placed above `maxArousal` (when given); `relaxedPlays` keeps back that many of the
+   * latest plays at strictness 1 instead of `relaxedRepeatPlays` (never more than the window).
    */
-  block(history: readonly HistoryEntry[], now: number, strictness: Strictness, chosen: readonly number[], maxArousal?: number): void {
+  block(
+    history: readonly HistoryEntry[],
+    now: number,
+    strictness: Strictness,
+    chosen: readonly number[],
+    maxArousal?: number,
+    relaxedPlays?: number,
+  ): void {
     const mask = this.#mask;
     mask.fill(0);
     const { noRepeatPlays, noRepeatMs } = this.#options;
-    const plays = strictness === 0 ? noRepeatPlays : strictness === 1 ? Math.min(this.#weights.relaxedRepeatPlays, noRepeatPlays) : 1;
+    const relaxed = Math.min(relaxedPlays ?? this.#weights.relaxedRepeatPlays, noRepeatPlays);
+    const plays = strictness === 0 ? noRepeatPlays : strictness === 1 ? relaxed : 1;
     history.forEach((entry, k) => {
       const inWindow = k < plays || (strictness === 0 && now - entry.startedAt < noRepeatMs);
       const i = this.#index.positionOf(entry.trackId);
@@ -206,7 +215,7 @@ export class Sampler {
     const odds = this.#odds;
     const cumulative = this.#cumulative;
     const mask = this.#mask;
-    const { artist: artists, language: languages, topMoodId } = this.#index;
+    const { artist: artists, language: languages, topMoodId, valence: valences } = this.#index;
     const trackMult = this.#trackMult;
     const artistMult = this.#artistMult;
     const languageMult = this.#languageMult;
@@ -222,7 +231,9 @@ export class Sampler {
         // Fit to the fourth power: a close fit is far likelier than a loose one. (Squared twice, not
         // `** 4`, which rounds differently and would change seeded picks.)
         const fit2 = (fits[i] ?? 0) * (fits[i] ?? 0);
-        w = fit2 * fit2 * (trackMult[i] ?? 1) * (artistMult[artist] ?? 1) * (languageMult[(languages[i] ?? -1) + 1] ?? 1);
+        // A track with no mood and no place waits for the last resort, whatever a stricter pass weighs.
+        const isUntagged = strictness < 2 && (topMoodId[i] ?? -1) < 0 && Number.isNaN(valences[i] ?? Number.NaN);
+        w = isUntagged ? 0 : fit2 * fit2 * (trackMult[i] ?? 1) * (artistMult[artist] ?? 1) * (languageMult[(languages[i] ?? -1) + 1] ?? 1);
         if (learned !== undefined) w *= learned[i] ?? 1;
         // The last resort: any tagged track at least at its odds (a far fit's fit⁴ may be below them), an untagged one below them all.
         if (strictness === 2) w = (topMoodId[i] ?? -1) < 0 ? UNTAGGED_ODDS : Math.max(w, LAST_RESORT_ODDS);

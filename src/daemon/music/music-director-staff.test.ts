@@ -107,6 +107,15 @@ describe('MusicDirector for staff', () => {
 
   it('follows a held mood instead of the camera until it expires, then the room again', async () => {
     const h = await harness();
+    // More songs per mood than the hold's half hour plays: none comes back within the repeat window.
+    for (const mood of MOODS) {
+      for (let i = 4; i <= 7; i++) {
+        const track = h.store.tracks.upsert({ uri: `/music/${mood}-${i}.flac`, title: `${mood} ${i}`, artist: `${mood} artist ${i}` });
+        h.store.tracks.setMoods(track.id, [{ mood, weight: 1, origin: 'admin' }]);
+        h.byMood[mood].push(track.id);
+      }
+    }
+    await h.settle(h.director.libraryChanged());
     await h.settle(h.director.roomMoodChanged(roomMoodOf('happy')));
     expect(h.moodOf(playing(h)?.track.id)).toBe('upbeat');
 

