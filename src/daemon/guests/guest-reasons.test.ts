@@ -10,12 +10,15 @@ import { GuestRequests } from './guest-requests.js';
 // screens' catalogues (`reasonSaid`). The English catalogue must say exactly the English text.
 
 const room = roomAimOf({ calm: 0.8, mellow: 0.2 });
-/** Every verdict of the room's fit a request waits with: its mood unknown, near, far, and a mood the owner added. */
+/** Every verdict of the room's fit a request waits with: its mood unknown, near, far, a mood the owner added, and under a hold. */
 const UNFIT = [
   judgeFit([], room),
   judgeFit(['uplifting'], room),
   judgeFit(['energetic'], room),
   judgeFit(['sea shanty'], roomAimOf({})),
+  // While staff hold the mood, the words name the mood staff chose.
+  judgeFit(['uplifting'], { ...room, isHeld: true }),
+  judgeFit(['energetic'], { ...room, isHeld: true }),
 ].filter((v): v is UnfitVerdict => v.fit !== 'fits');
 
 const EVERY_REASON: GuestReason[] = [

@@ -32,7 +32,13 @@ const ENDED_EARLY: Readonly<Record<Exclude<PlayOutcome, 'completed'> | 'voted-of
 };
 
 /** The messages of "it waited … and the room did not come closer: …", by the message of the room's verdict they go on with. */
-const WAITED: Readonly<Record<string, string>> = { 'fit.unknown': 'waitedUnknown', 'fit.near': 'waitedNear', 'fit.far': 'waitedFar' };
+const WAITED: Readonly<Record<string, string>> = {
+  'fit.unknown': 'waitedUnknown',
+  'fit.near': 'waitedNear',
+  'fit.far': 'waitedFar',
+  'fit.nearHeld': 'waitedNearHeld',
+  'fit.farHeld': 'waitedFarHeld',
+};
 
 export const GUEST_REASONS = {
   /** A queued request: where and when it plays is the queue's to say (its place and time), not a promise made when it was asked. */
@@ -59,7 +65,9 @@ export const GUEST_REASONS = {
   fit: (verdict: UnfitVerdict): GuestReason => ({ text: verdict.reason, said: verdict.reasonSaid ?? null }),
   /** It waited `minutes` for the room, which did not come to it: declined, with the room's verdict now. */
   waited: (minutes: number, verdict: UnfitVerdict): GuestReason => {
-    const text = `It waited ${minutes} min and the room did not come closer: ${lower(verdict.reason)}`;
+    // While staff hold the mood, it is the music that did not come closer, not the room.
+    const isHeld = verdict.reasonSaid?.id.endsWith('Held') === true;
+    const text = `It waited ${minutes} min and the ${isHeld ? 'music' : 'room'} did not come closer: ${lower(verdict.reason)}`;
     const id = verdict.reasonSaid === undefined ? undefined : WAITED[verdict.reasonSaid.id];
     return { text, said: id === undefined ? null : said(`guest.reason.${id}`, { minutes, ...verdict.reasonSaid?.values }) };
   },

@@ -48,13 +48,15 @@ describe('what a guest is told', () => {
       judgeFit(['uplifting'], room),
       judgeFit(['energetic'], room),
       judgeFit(['sea shanty'], roomAimOf({})),
+      judgeFit(['uplifting'], { ...room, isHeld: true }),
+      judgeFit(['energetic'], { ...room, isHeld: true }),
     ];
-    expect(verdicts.map((v) => v.fit)).toEqual(['near', 'near', 'far', 'near']);
+    expect(verdicts.map((v) => v.fit)).toEqual(['near', 'near', 'far', 'near', 'near', 'far']);
     for (const v of verdicts) {
       if (v.fit === 'fits') continue;
       expect(v.reasonSaid).toBeDefined();
       if (v.reasonSaid !== undefined) expect(saidInEnglish(v.reasonSaid)).toBe(v.reason);
     }
-    expect(saidIdsOf('fit').sort()).toEqual(['fit.far', 'fit.near', 'fit.unknown']);
+    expect(saidIdsOf('fit').sort()).toEqual(['fit.far', 'fit.farHeld', 'fit.near', 'fit.nearHeld', 'fit.unknown']);
   });
 });

@@ -21,6 +21,8 @@ export interface RoomAim {
   readonly aim: string;
   /** The room's mood weights (any scale, summing to 1). */
   readonly room: Readonly<Record<string, number>>;
+  /** True while staff hold the mood: a guest is told of "the mood staff chose", not the room's. @default false */
+  readonly isHeld?: boolean;
 }
 
 /**
@@ -90,6 +92,19 @@ export function judgeFit(trackMoods: readonly string[], room: RoomAim, reach = 0
     return point === undefined || places.length === 0 || places.some((p) => distance(p, point) <= NEAR_DISTANCE);
   });
   const values = { own: musicWord(own), aim: musicWord(room.aim) };
+  if (room.isHeld === true) {
+    return isNear
+      ? {
+          fit: 'near',
+          reason: `It is ${own} and the mood staff chose is ${room.aim}: it waits for the music to come closer to it`,
+          reasonSaid: said('fit.nearHeld', values),
+        }
+      : {
+          fit: 'far',
+          reason: `It is ${own}, far from the ${room.aim} mood staff chose: ask again later, or pick a suggestion`,
+          reasonSaid: said('fit.farHeld', values),
+        };
+  }
   return isNear
     ? {
         fit: 'near',

@@ -71,7 +71,8 @@ export class MusicAim {
 
   /** The mood the music aims at now, with the mood weights it comes from. */
   current(): RoomAim {
-    return roomAimOf(moodsForEmotions(this.scores(), this.emotionMoods()));
+    const aim = roomAimOf(moodsForEmotions(this.scores(), this.emotionMoods()));
+    return this.#hold === null ? aim : { ...aim, isHeld: true };
   }
 
   /** Where the mood followed now sits on the valence/arousal plane, or null when its moods have no place. */

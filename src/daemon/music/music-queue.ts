@@ -21,6 +21,9 @@ import { CutWatch, cutFadeMs, NEAR_END_MS } from './music-transitions.js';
 import { entryOf, nextEntries, playbackOf, staffPicks, switchEntries, type NextInput } from './music-next.js';
 import { recommendFor, type RoomRecommendation } from './recommend-for.js';
 
+/** Why a song plays that the music picked itself: for the room, or after a skip. */
+const MUSIC_OWN: ReadonlySet<PlayReason> = new Set(['mood', 'skip']);
+
 /** What the mood followed changing does: nothing (`keep`), the song next picked again if it no longer fits or in any case, or a switch to it. */
 export type MoodMove = 'keep' | 'queue next' | 'pick next' | 'switch';
 
@@ -115,10 +118,13 @@ export class MusicQueue {
   /** How a song sits with the mood the music follows now (held or the room's, leaning toward the day plan's), as a guest is told. */
   fitOf(trackId: number): FitVerdict {
     const aim = this.#aimNow();
-    // As close as the music's own picks (the song it picked playing, its pick for next): a library
-    // without the room's mood plays what is nearest it.
-    const { current } = this.#deps.player.state();
-    const own = [...(current?.reason === 'mood' ? [current.track.id] : []), ...this.#ownNext];
+    // As close as the music's own picks (the song it picked playing, for the room or after a skip,
+    // those it queued, its pick for next): a library without the room's mood plays what is nearest it.
+    const { current, upcoming } = this.#deps.player.state();
+    const own = [...(current === undefined ? [] : [current]), ...upcoming]
+      .filter((item) => MUSIC_OWN.has(item.reason))
+      .map((item) => item.track.id)
+      .concat(this.#ownNext);
     const reach = own.reduce((far, id) => Math.max(far, distanceToRoom(this.#moodsOf(id), aim)), 0);
     return judgeFit(this.#moodsOf(trackId), aim, Number.isFinite(reach) ? reach : 0);
   }
@@ -127,7 +133,7 @@ export class MusicQueue {
   #aimNow(): RoomAim {
     const aim = this.#deps.aim.current();
     const mood = this.#deps.plans?.current?.mood ?? '';
-    return mood === '' ? aim : roomAimOf(leanToward(aim.room, mood));
+    return mood === '' ? aim : { ...roomAimOf(leanToward(aim.room, mood)), ...(aim.isHeld === true ? { isHeld: true } : {}) };
   }
 
   /** The day plan in force changed: its volume cap applies now, and the song next is picked again (the song playing plays on). */
