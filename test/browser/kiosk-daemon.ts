@@ -36,8 +36,11 @@ export interface KioskDaemon {
 export interface KioskDaemonOptions {
   /** The name of the fresh data directory begins with this (`mb-kiosk-overlays-`). */
   prefix: string;
-  /** The daemon's configuration over `TEST_CONFIG` and the test camera (a `camera` here adds to it). */
-  config?: Record<string, unknown>;
+  /**
+   * The daemon's configuration over `TEST_CONFIG` and the test camera (a `camera` here adds to it),
+   * or a function of the data directory that returns it (a library folder made in it by `before`).
+   */
+  config?: Record<string, unknown> | ((dataDir: string) => Record<string, unknown>);
   /** Members to add beside the admin `Root` (passphrase `PASSPHRASE`), by name, with their PIN. */
   members?: Readonly<Record<string, string>>;
   /** Runs on the data directory after the people are added and before the daemon starts: seeded rows. */
@@ -73,7 +76,7 @@ export function kioskDaemon(options: KioskDaemonOptions): KioskDaemon {
   const start = async (): Promise<Daemon> => {
     if (camera === undefined) throw new Error('Expected the test camera to be started');
     camera.show(first);
-    const extra = options.config ?? {};
+    const extra = typeof options.config === 'function' ? options.config(data.path) : (options.config ?? {});
     const config = {
       ...TEST_CONFIG,
       ...extra,
