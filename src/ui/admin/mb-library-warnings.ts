@@ -28,9 +28,11 @@ function rooms(emotions: readonly string[]): { room: string } {
 /**
  * The warnings the library's fit gives, worst first: no songs at all, moods no song fits, moods few
  * songs fit (emotions that play the same mood said together), songs not analysed; each with what to
- * do about it.
+ * do about it, and only what is not done yet: with every song analysed, tags or more music; with
+ * the analysis on (`isListening`), a scan rather than the switch already on.
  */
-export function libraryWarnings(fit: LibraryFit): LibraryWarning[] {
+export function libraryWarnings(fit: LibraryFit, isListening = false): LibraryWarning[] {
+  const isHeard = fit.notAnalysed === 0 || isListening;
   if (fit.tracks === 0) {
     return [{ kind: 'empty', text: t('admin.libraryWarnings.empty'), todo: t('admin.libraryWarnings.emptyTodo') }];
   }
@@ -48,13 +50,13 @@ export function libraryWarnings(fit: LibraryFit): LibraryWarning[] {
       none.push({
         kind: `no-fit:${mood}`,
         text: t('admin.libraryWarnings.noFit', rooms(emotions)),
-        todo: t('admin.libraryWarnings.noFitTodo', { mood: tagName(mood) }),
+        todo: t(isHeard ? 'admin.libraryWarnings.noFitTodoHeard' : 'admin.libraryWarnings.noFitTodo', { mood: tagName(mood) }),
       });
     } else {
       few.push({
         kind: `few-fit:${mood}`,
         text: t('admin.libraryWarnings.fewFit', { ...rooms(emotions), fitting }),
-        todo: t('admin.libraryWarnings.fewFitTodo', { mood: tagName(mood) }),
+        todo: t(isHeard ? 'admin.libraryWarnings.fewFitTodoHeard' : 'admin.libraryWarnings.fewFitTodo', { mood: tagName(mood) }),
       });
     }
   }
@@ -63,7 +65,7 @@ export function libraryWarnings(fit: LibraryFit): LibraryWarning[] {
     out.push({
       kind: 'not-analysed',
       text: t('admin.libraryWarnings.notAnalysed', { count: fit.notAnalysed }),
-      todo: t('admin.libraryWarnings.notAnalysedTodo'),
+      todo: t(isListening ? 'admin.libraryWarnings.notAnalysedTodoListening' : 'admin.libraryWarnings.notAnalysedTodo'),
     });
   }
   return out;
@@ -108,6 +110,8 @@ export class MbLibraryWarnings extends LitElement {
   @property({ attribute: false }) api!: AdminApi;
   @property({ attribute: false }) live: ApiClient | null = null;
   @state() private _fit: LibraryFit | null = null;
+  /** Whether Moodbox listens to every local song (`library.analyze`): its switch is not advised again. */
+  @state() private _isListening = false;
   @state() private _error = '';
 
   readonly #live = new LiveStateController(this, {
@@ -128,7 +132,10 @@ export class MbLibraryWarnings extends LitElement {
 
   async #load(): Promise<void> {
     try {
-      this._fit = await this.api.libraryFit();
+      // The settings say whether the analysis is on; without them, the advice names its switch.
+      const [fit, settings] = await Promise.all([this.api.libraryFit(), this.api.settings().catch(() => null)]);
+      this._fit = fit;
+      this._isListening = (settings?.config['library'] as { analyze?: unknown } | undefined)?.analyze === true;
       this._error = '';
     } catch (err) {
       this._error = messageOf(err);
@@ -136,7 +143,7 @@ export class MbLibraryWarnings extends LitElement {
   }
 
   override render() {
-    const warnings = this._fit === null ? [] : libraryWarnings(this._fit);
+    const warnings = this._fit === null ? [] : libraryWarnings(this._fit, this._isListening);
     return html`<section class="card" aria-labelledby="library-h" data-online=${this.#live.isOnline}>
       <h3 id="library-h">${t('admin.libraryWarnings.title')}</h3>
       ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : nothing}
