@@ -67,6 +67,8 @@ export class MbFirstRun extends LitElement {
   #overrides: Record<string, unknown> = {};
   /** The saved camera, when it is not on this machine now (a camera plugged in later): the daemon's words. */
   @state() private _cameraNote = '';
+  /** The music folders the configuration file names (the demo's aside): kept as they are, wherever they lie. */
+  @state() private _fileFolders: string[] = [];
   /** The bundled demo music's folder, which is not the owner's. */
   @state() private _demoFolder = '';
 
@@ -154,7 +156,15 @@ export class MbFirstRun extends LitElement {
           value: own[0] ?? '',
           placeholder: roots[0] === undefined ? '' : `${roots[0]}/music`,
         })}
-        <p class="muted">${roots.length > 0 ? t('admin.firstRun.inside', { roots: roots.join(', ') }) : nothing}</p>
+        <p class="muted">
+          ${
+            roots.length === 0
+              ? nothing
+              : this._fileFolders.length > 0
+                ? t('admin.firstRun.insideOrFile', { roots: roots.join(', '), folders: this._fileFolders.join(', ') })
+                : t('admin.firstRun.inside', { roots: roots.join(', ') })
+          }
+        </p>
         ${this.#alert()}
         <div class="actions">
           <button type="submit" ?disabled=${this._isBusy}>
@@ -378,7 +388,10 @@ export class MbFirstRun extends LitElement {
     this._config = settings.config as Record<string, Record<string, unknown>>;
     this.#overrides = settings.overrides;
     this.#readNotes(settings.notes);
-    this._demoFolder = String(schema.properties?.['library']?.properties?.['folders']?.demoFolder ?? '');
+    const demo = String(schema.properties?.['library']?.properties?.['folders']?.demoFolder ?? '');
+    const fileFolders = (settings.file['library'] as { folders?: unknown } | undefined)?.folders;
+    this._fileFolders = Array.isArray(fileFolders) ? fileFolders.map(String).filter((f) => !isDemoFolder(f, demo)) : [];
+    this._demoFolder = demo;
     this._camera = this._config['camera']?.['enabled'] === false ? 'off' : this.#setting('camera', 'source') === 'demo' ? 'demo' : 'device';
   }
 

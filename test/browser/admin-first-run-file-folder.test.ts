@@ -1,0 +1,52 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Browser, type Daemon, TEST_CONFIG, WAIT, assertBuilt, launchBrowser, startDaemon, tempDir } from './harness.js';
+
+// Issue 82, walked again: the wizard's music step said "It must be inside /srv, /media, /mnt, /home",
+// then saved the folder the configuration file names (under /tmp) without a word. That is the rule
+// (the file's folders are kept as they are); the step says so, so that its hint does not read as broken.
+
+const PASSPHRASE = 'blue kettle on the shelf';
+
+describe('the wizard’s music step with a folder the configuration file names', { timeout: 240_000 }, () => {
+  let data: { path: string; remove: () => void };
+  let daemon: Daemon;
+  let browser: Browser;
+  let music: string;
+
+  beforeAll(async () => {
+    assertBuilt();
+    data = tempDir('mb-admin-first-run-file-folder-');
+    music = join(data.path, 'music');
+    mkdirSync(music);
+    daemon = await startDaemon(data.path, {
+      config: { ...TEST_CONFIG, library: { folders: [music], panelRoots: ['/srv', '/media'] } },
+    });
+    browser = await launchBrowser({ width: 1280, height: 800 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await daemon?.stop();
+    data?.remove();
+  });
+
+  it('says the file’s folder is kept as it is beside the rule for new ones, and keeps it', async () => {
+    const { page } = browser;
+    await page.goto(`${daemon.url}/admin`);
+    await page.getByLabel('Your name').fill('Mia');
+    await page.getByLabel(/^Passphrase/).fill(PASSPHRASE);
+    await page.getByLabel('Repeat the passphrase').fill(PASSPHRASE);
+    await page.getByRole('button', { name: 'Create the admin and sign in' }).click();
+    await page.getByRole('heading', { name: 'Where is your music?' }).waitFor(WAIT);
+    expect(await page.getByLabel('Music folder').inputValue()).toBe(music);
+    await page
+      .getByText(
+        `A new folder must be inside /srv, /media: a USB stick is usually under /media. A folder the configuration file names (${music}) is kept as it is, wherever it lies.`,
+      )
+      .waitFor(WAIT);
+    await page.getByRole('button', { name: 'Save and go on' }).click();
+    await page.getByRole('heading', { name: 'The camera' }).waitFor(WAIT);
+  });
+});
