@@ -171,7 +171,7 @@ export const SiteSchema = Type.Object(
       default: 'auto',
       pattern: '^(auto|[a-z]{2})$',
       description:
-        'The language of the kiosk: a two-letter code (`en`, `de`, `fr`, `es`, `it`, `pt`, `nl`, or any language added as docs/languages.md says), or `auto`: the kiosk browser’s language. A guest’s phone follows its own browser’s language (the guest may pick another), and the admin panel the language each admin chose, else their browser’s.',
+        'The language the kiosk speaks, chosen from the list: each language by its own name (a language added as docs/languages.md says joins the list), or the kiosk browser’s own language (`auto`); the configuration file takes its two-letter code (`de`) or `auto`. A guest’s phone follows its own browser’s language (the guest may pick another), and the admin panel the language each admin chose, else their browser’s.',
     }),
   },
   { additionalProperties: false, default: {} },
