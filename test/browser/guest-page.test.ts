@@ -22,6 +22,7 @@ import {
   tempDir,
   WAIT,
 } from './harness.js';
+import { formatClock } from '../../src/ui/i18n/times.js';
 import { textFitProblems } from './text-fit.js';
 
 /** A phone: 390x844 CSS pixels, a touch screen. */
@@ -292,6 +293,28 @@ describe('the guest page on a phone, against the real daemon', { timeout: 240_00
     // What plays still shows.
     await showsPlaying(page);
     await shot(page, 'guest-page-closed');
+  });
+
+  it('in the quiet hours offers no "Not this" on the paused song, and says a song asked for waits for their end', async () => {
+    const { page } = browser;
+    await page.goto(`${daemon.url}/guest`);
+    const now = page.getByRole('region', { name: 'Now playing' });
+    await now.getByRole('button', { name: /^Not this \d+\/\d+:/ }).waitFor(WAIT);
+    // The quiet hours begin while a song plays (`HH:MM` of the box's clock, the tests' and the daemon's `TZ`).
+    const at = (hours: number): string => {
+      const d = new Date(Date.now() + hours * 3_600_000);
+      return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+    };
+    const to = at(2);
+    const admin = await adminHeaders();
+    await putSettings(admin, { player: { quietHours: { from: at(-1), to } } });
+    cleanups.push(() => putSettings(admin, {}));
+    await now.getByRole('heading', { name: 'Quiet hours' }).waitFor(WAIT);
+    await expect.poll(() => now.getByRole('button', { name: /^Not this \d+\/\d+:/ }).count(), WAIT).toBe(0);
+    const ask = page.getByRole('region', { name: 'Ask for a song' });
+    expect(await ask.locator('[data-quiet-ask]').textContent()).toBe(
+      `Quiet hours until ${formatClock('en', to)}: a song you ask for now waits in the queue and plays after them.`,
+    );
   });
 
   it('says when the link to Moodbox drops, and follows the room again once it is back', async () => {

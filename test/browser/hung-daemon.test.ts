@@ -88,7 +88,15 @@ describe('screens of a daemon that hangs', { timeout: 180_000 }, () => {
       const banner = kiosk.locator('.banner');
       await banner.waitFor(WAIT);
       expect(await banner.textContent()).toBe('Offline: reconnecting to Moodbox…');
+      // What was live is the last known, and says so: the kiosk's mood and song, and the phone's, dimmed.
+      expect((await kiosk.locator('section.now h2').textContent())?.trim()).toBe('Last known');
+      expect(await kiosk.locator('section.now .mood [data-last-known]').textContent()).toBe('Last known');
       await guest.locator('.offline').waitFor(WAIT);
+      const phoneNow = guest.getByRole('region', { name: 'Now playing' });
+      await phoneNow.getByRole('heading', { name: 'Last known' }).waitFor(WAIT);
+      expect(await guest.locator('header .mood [data-last-known]').textContent()).toBe('Last known');
+      expect(Number(await phoneNow.evaluate((el) => getComputedStyle(el).opacity))).toBeLessThan(1);
+      expect(await guest.getByRole('region', { name: 'Ask for a song' }).count()).toBe(0);
       await admin.page.locator('mb-admin-dashboard [data-link-down]').waitFor(WAIT);
     } finally {
       process.kill(pid as number, 'SIGCONT');

@@ -135,6 +135,12 @@ export const GUEST_STYLES = css`
     margin-top: 2rem;
     text-align: center;
   }
+  /* While the link is down, what was live is the last known: dimmed, greyed. */
+  main[data-stale] > section,
+  .mood[data-stale] {
+    opacity: 0.5;
+    filter: grayscale(1);
+  }
   .offline {
     margin: 0.4rem 0 0;
     padding: 0.5rem 0.8rem;

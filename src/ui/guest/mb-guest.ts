@@ -103,9 +103,9 @@ export class MbGuest extends LitElement {
     return html`
       <header>
         <h1 class="brand">${t('guest.brand')}</h1>
-        ${s === null ? nothing : renderMood(s)} ${this.#renderLanguage()}
+        ${s === null ? nothing : renderMood(s, !this._isOnline)} ${this.#renderLanguage()}
       </header>
-      <main>
+      <main ?data-stale=${!this._isOnline}>
         ${!this._isOnline && s !== null ? html`<p class="offline" role="status">${t('guest.reconnecting')}</p>` : nothing}
         ${
           this._notice === null
@@ -139,7 +139,7 @@ export class MbGuest extends LitElement {
               <p>${s.closedReason ?? t('guest.closedDefault')}</p>
             </section>`
       }
-      ${this.#renderNow(s)} ${renderUpNext(s, this.#queueContext())} ${s.isOpen ? this.#renderAsk(s) : nothing}
+      ${this.#renderNow(s)} ${renderUpNext(s, this.#queueContext())} ${s.isOpen && this._isOnline ? this.#renderAsk(s) : nothing}
       ${renderMine(s, this.#queueContext())}
     `;
   }
@@ -148,20 +148,23 @@ export class MbGuest extends LitElement {
     const now = s.nowPlaying;
     if (now === null) {
       return html`<section class="now" aria-label=${t('guest.nowPlaying')} data-state="stopped">
-        ${nowHeading(s.status, s.quietUntil ?? null)}
+        ${this._isOnline ? nowHeading(s.status, s.quietUntil ?? null) : html`<h2 data-last-known>${t('guest.lastKnown')}</h2>`}
         <p class="quiet">${t('guest.nothingPlaying')}</p>
       </section>`;
     }
     void this._tick;
-    const elapsed = s.status === 'playing' ? performance.now() - this.#positionAt : 0;
+    // Offline, the song's time stands still where it was last known.
+    const isLive = this._isOnline;
+    const elapsed = s.status === 'playing' && isLive ? performance.now() - this.#positionAt : 0;
+    // In the quiet hours the paused song does not play on (the music starts afresh after them): no vote to skip it.
+    const isQuiet = (s.quietUntil ?? null) !== null;
     const duration = now.track.durationMs;
     const position = duration === null ? now.positionMs + elapsed : Math.min(duration, now.positionMs + elapsed);
     const title = now.streamTitle ?? now.track.title;
-    const votes = now.votes;
-    return html`<section class="now" aria-label=${t('guest.nowPlaying')} data-state=${s.status}>
+    return html`<section class="now" aria-label=${t('guest.nowPlaying')} data-state=${s.status} ?data-stale=${!isLive}>
       <mb-cover .src=${now.track.coverUrl} label=${now.track.title}></mb-cover>
       <div class="text">
-        ${nowHeading(s.status, s.quietUntil ?? null)}
+        ${isLive ? nowHeading(s.status, s.quietUntil ?? null) : html`<h2 data-last-known>${t('guest.lastKnown')}</h2>`}
         <div class="title">${title}</div>
         <div class="artist">${now.streamTitle === null ? now.track.artist : now.track.title}</div>
         ${
@@ -176,7 +179,7 @@ export class MbGuest extends LitElement {
         <p class="why" data-why>${i18n.said(now.whySaid, now.why)}</p>
       </div>
       ${
-        s.isOpen
+        s.isOpen && isLive
           ? html`<div class="actions">
               <button
                 data-action="like"
@@ -188,25 +191,36 @@ export class MbGuest extends LitElement {
                 ${ICON_LIKE}
                 ${now.isLikedByMe ? t('guest.liked') : t('guest.like')}${now.likes > 0 ? html` <span class="count">${now.likes}</span>` : nothing}
               </button>
-              <button
-                data-action="not-this"
-                aria-pressed=${votes.mine === 'down' ? 'true' : 'false'}
-                aria-label=${t('guest.notThisLabel', { title: now.track.title, down: votes.down, needed: votes.downNeeded })}
-                ?disabled=${this._pending === 'vote:now'}
-                @click=${() => this.#vote('now', votes.mine === 'down' ? 'none' : 'down', now.track.title)}
-              >
-                ${ICON_DOWN} ${t('guest.notThis')} <span class="count">${votes.down}/${votes.downNeeded}</span>
-              </button>
+              ${isQuiet ? nothing : this.#renderNotThis(now)}
             </div>`
           : nothing
       }
     </section>`;
   }
 
+  #renderNotThis(now: NonNullable<GuestState['nowPlaying']>) {
+    const votes = now.votes;
+    return html`<button
+      data-action="not-this"
+      aria-pressed=${votes.mine === 'down' ? 'true' : 'false'}
+      aria-label=${t('guest.notThisLabel', { title: now.track.title, down: votes.down, needed: votes.downNeeded })}
+      ?disabled=${this._pending === 'vote:now'}
+      @click=${() => this.#vote('now', votes.mine === 'down' ? 'none' : 'down', now.track.title)}
+    >
+      ${ICON_DOWN} ${t('guest.notThis')} <span class="count">${votes.down}/${votes.downNeeded}</span>
+    </button>`;
+  }
+
   #renderAsk(s: GuestState) {
     const { requestsLeft: left, requestsPerHour, nextRequestAt, limitReason, limitReasonSaid } = s.me;
     return html`<section class="ask" aria-label=${t('guest.askTitle')}>
       <h2>${t('guest.askTitle')}</h2>
+      ${
+        // A song asked for now is kept in the queue, and plays once the quiet hours end.
+        s.quietUntil === null || s.quietUntil === undefined
+          ? nothing
+          : html`<p class="quiet" data-quiet-ask>${t('guest.quietAsk', { until: i18n.clock(s.quietUntil) })}</p>`
+      }
       <p class="left" data-left>${requestsLeft(left, requestsPerHour)}</p>
       ${
         left > 0 || nextRequestAt === null

@@ -34,6 +34,8 @@ export interface NowView {
   liked: ReadonlySet<number>;
   onLike: (track: TrackView) => Promise<void>;
   onSkip: (track: TrackView) => Promise<void>;
+  /** The link to the daemon is down: the mood and the song are the last known, and say so. @default false */
+  isStale?: boolean;
 }
 
 /** Before the daemon's first state: where the room mood shows, a word that Moodbox is on its way. */
@@ -60,8 +62,20 @@ export function renderBackdrop(track: TrackView | null) {
  * face count in the daemon's state (what the dashboard shows). A staff hold is what plays, so it
  * is what the badge says, and the line says when the music follows the room again.
  */
-export function renderMood(s: StateSnapshot) {
+export function renderMood(s: StateSnapshot, isStale = false) {
   const held = s.mood.held ?? null;
+  if (isStale) {
+    // The link is down: the mood last known, never "3 faces, mostly looking relaxed" as if read now.
+    const mood = held?.music ?? s.mood.current;
+    const look = mood === null ? null : moodLook(mood);
+    return html`<div class="mood" aria-label=${t('kiosk.roomMood')} data-state="stale" style="color: #c3ced8">
+      ${mood === null ? nothing : html`<mb-mood-face mood=${mood}></mb-mood-face>`}
+      <div>
+        ${mood === null || look === null ? nothing : html`<div class="label">${moodName(mood, look.label)}</div>`}
+        <p data-last-known>${t('kiosk.lastKnown')}</p>
+      </div>
+    </div>`;
+  }
   if (held !== null) {
     const music = held.music;
     const until = clockTime(held.until);
@@ -136,7 +150,7 @@ function renderDayPlan(s: StateSnapshot) {
 }
 
 /** The song playing (or what plays next when nothing does) under the room mood badge. */
-export function renderNow(s: StateSnapshot, { positionMs, qrCard, liked, onLike, onSkip }: NowView) {
+export function renderNow(s: StateSnapshot, { positionMs, qrCard, liked, onLike, onSkip, isStale = false }: NowView) {
   const now = s.player.nowPlaying;
   const next = s.player.next;
   const user = s.session.user;
@@ -147,10 +161,10 @@ export function renderNow(s: StateSnapshot, { positionMs, qrCard, liked, onLike,
       data-state="stopped"
       data-qr=${qrCard === null ? nothing : (s.guests.kioskQr ?? 'card')}
     >
-      ${renderMood(s)}${qrCard ?? nothing}
+      ${renderMood(s, isStale)}${qrCard ?? nothing}
       <mb-cover label=${next?.title ?? 'Moodbox'} .src=${next?.coverUrl ?? null} .mood=${next?.moods[0] ?? s.mood.current}></mb-cover>
       <div class="text">
-        <h2>${quietUntil(s) === null ? t('kiosk.nowPlaying') : t('kiosk.quietHours')}</h2>
+        <h2>${isStale ? t('kiosk.lastKnown') : quietUntil(s) === null ? t('kiosk.nowPlaying') : t('kiosk.quietHours')}</h2>
         <div class="title">${t('kiosk.nothingPlaying')}</div>
         ${renderQuiet(s)}
         ${next ? html`<p class="next">${nextLine(next)}${asked(next)}</p>` : html`<p class="next">${t('kiosk.tapToStart')}</p>`}
@@ -164,10 +178,10 @@ export function renderNow(s: StateSnapshot, { positionMs, qrCard, liked, onLike,
     data-state=${s.player.status}
     data-qr=${qrCard === null ? nothing : (s.guests.kioskQr ?? 'card')}
   >
-    ${renderMood(s)}${qrCard ?? nothing}
+    ${renderMood(s, isStale)}${qrCard ?? nothing}
     <mb-cover .src=${now.coverUrl} label=${now.title} .mood=${now.moods[0] ?? null}></mb-cover>
     <div class="text">
-      <h2>${t(nowHeading(s))}</h2>
+      <h2>${isStale ? t('kiosk.lastKnown') : t(nowHeading(s))}</h2>
       ${renderTitle(now, s.player.streamTitle ?? null)}${
         quietUntil(s) !== null
           ? renderQuiet(s)

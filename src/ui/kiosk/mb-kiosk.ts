@@ -196,6 +196,7 @@ export class MbKiosk extends LitElement {
       liked: this._liked,
       onLike: (track) => this.#toggleLike(track),
       onSkip: (track) => this.#send('skip', track),
+      isStale: !this._isOnline,
     });
     return html`${renderBackdrop(shown)}${now}<mb-suggestions
         qr=${qrCard === null ? nothing : (s.guests.kioskQr ?? 'card')}
