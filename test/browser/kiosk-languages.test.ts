@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CalibrationView, MyProfile, StateSnapshot, TrackView } from '../../src/daemon/http/contract.js';
@@ -7,8 +10,20 @@ import { ownTexts } from './own-texts.js';
 import { smallTargets, targetSize, targets } from './phone-checks.js';
 import { textFitProblems } from './text-fit.js';
 import { GERMAN, capitalised, germanSaid, inGerman } from './german-words.js';
-import { type Browser, a11yProblems, daemonState, launchBrowser, putSettings, shot, signInAtKiosk, stateWhen, WAIT } from './harness.js';
-import { askAsKiosk, asStaff, kioskDaemon } from './kiosk-daemon.js';
+import {
+  type Browser,
+  ROOT,
+  a11yProblems,
+  daemonState,
+  fixtureFrame,
+  launchBrowser,
+  putSettings,
+  shot,
+  signInAtKiosk,
+  stateWhen,
+  WAIT,
+} from './harness.js';
+import { READING, askAsKiosk, asStaff, kioskDaemon } from './kiosk-daemon.js';
 
 // The kiosk in the venue's language (issue 57): `site.language` in the state, else the kiosk
 // browser's; a change saved in Settings at once; German and the pseudo-locale (accented, 40%
@@ -16,10 +31,11 @@ import { askAsKiosk, asStaff, kioskDaemon } from './kiosk-daemon.js';
 // Against the real daemon: its camera reads a happy face a test camera sends, the language is
 // saved as the admin panel saves it, and the reasons a history gives come from a history made as a
 // box makes it (a member's likes at the kiosk, staff's skips and choice through the admin API).
-// One case stays on the stand-in socket (FakeKioskSocket), the calibration walk-through: a stored
-// calibration with its figures takes a whole recorded session of every expression before it
-// (minutes, as kiosk-calibration.test.ts records one), and its refusal needs the camera turned off
-// between two taps; the German words are what that case checks.
+// The calibration walk-through reads a calibration stored in the database before the daemon started
+// (as the daemon stores one it fitted). One case stays on the stand-in socket (FakeKioskSocket):
+// the daemon's refusal of a calibration with the camera off. The real daemon starts a calibration
+// while an admin has turned its camera off (its model stays loaded), and says "the camera is off"
+// only when it started without a camera; the German words are what that case checks.
 
 const SIZES = [
   { width: 800, height: 480 },
@@ -61,6 +77,41 @@ const PROFILE: MyProfile = {
 /** The library's titles and artists and the daemon's sentences are not the kiosk's own texts. */
 const NOT_OURS = '.t, .a, .title, .artist, .why, [data-why], .next, mb-cover, .brand, .who, [data-sign-out-s]';
 
+/**
+ * Stores Ada's expression calibration in the database of `dataDir` as the daemon stores one it
+ * fitted (the table `personal_calibrations`), for the model it runs: in use, and read right at 8
+ * of 10 held-back faces where the generic model read 5. A recorded one takes a whole session of
+ * every expression (as kiosk-calibration.test.ts records it); what this file checks is its words.
+ */
+function seedCalibration(dataDir: string): void {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'models/manifest.json'), 'utf8')) as {
+    models: Record<string, { sha256: string; labels: string[] }>;
+  };
+  const model = manifest.models['emotion-int8.onnx'];
+  if (model === undefined) throw new Error('Expected the int8 model in models/manifest.json');
+  const zeros = (n: number): number[] => Array.from({ length: n }, () => 0);
+  const head = {
+    version: 1,
+    labels: model.labels,
+    used: true,
+    reason: 'a head on the embedding reads 8 of 10 held-back faces right, the generic model 5: in use while you are signed in',
+    kind: 'head',
+    bias: zeros(model.labels.length),
+    head: { weights: model.labels.map(() => zeros(192)), offset: zeros(model.labels.length), mean: zeros(192), scale: 1 },
+    validation: { n: 10, generic: 0.5, personal: 0.8 },
+    samples: {},
+  };
+  const db = new Database(join(dataDir, 'moodbox.db'));
+  try {
+    const ada = db.prepare("SELECT id FROM users WHERE name = 'Ada'").get() as { id: number };
+    db.prepare(
+      'INSERT INTO personal_calibrations (user_id, model_sha256, samples, head, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(ada.id, model.sha256, '[]', JSON.stringify(head), Date.now(), Date.now());
+  } finally {
+    db.close();
+  }
+}
+
 /** Songs Ada likes as they play, at most, before the box has learned her taste (about six do). */
 const PLAYS_TO_LEARN = 12;
 
@@ -75,7 +126,13 @@ function chipInGerman(track: TrackView): string | null {
 }
 
 describe('the kiosk in the venue’s language', { timeout: 300_000 }, () => {
-  const box = kioskDaemon({ prefix: 'mb-kiosk-languages-', members: { Ada: '2468' } });
+  const frames = { happy: fixtureFrame('happy-face.png'), nobody: fixtureFrame('no-face.png') };
+  const box = kioskDaemon({
+    prefix: 'mb-kiosk-languages-',
+    members: { Ada: '2468' },
+    before: seedCalibration,
+    first: frames.happy,
+  });
   const browsers: Browser[] = [];
 
   afterAll(async () => {
@@ -210,71 +267,67 @@ describe('the kiosk in the venue’s language', { timeout: 300_000 }, () => {
     await expect.poll(() => page.locator('mb-sign-in .error').textContent(), WAIT).toBe('Name und PIN passen nicht zusammen.');
   });
 
-  it('walks a person through the expression calibration in the venue’s language, the daemon’s refusal included', async () => {
-    // Kept on the stand-in socket: a stored calibration with these figures takes a whole recorded
-    // session before it (minutes, as kiosk-calibration.test.ts records one), and the refusal needs
-    // the camera turned off between two clicks; the words in German are what this case checks.
+  it('walks a person through the expression calibration in the venue’s language: what is stored, with its figures, and a session with no face in view', async () => {
+    const page = await kiosk('de', 'en-US');
+    await page.getByRole('region', { name: 'Läuft gerade' }).waitFor(WAIT);
+    await signInAtKiosk(page, 'Ada', '2468');
+    try {
+      await page.locator('button[data-action="me"]').click(WAIT);
+      await page.locator('mb-me button[data-tab="expressions"]').click(WAIT);
+      // What is stored (seeded before the daemon started, as it stores one it fitted), with its figures, in German.
+      const me = page.locator('mb-me');
+      await me.getByText('Aktiv, solange du angemeldet bist').waitFor(WAIT);
+      expect(await me.getByText(/Bei 10 deiner Ausdrücke/).textContent()).toContain('8-mal richtig, ohne sie 5-mal');
+      // The session while the camera sees nobody: its title, prompts and the face indicator; no face in view says so.
+      box.camera.show(frames.nobody);
+      await me.locator('button[data-action="calibrate"]').click();
+      const overlay = page.locator('mb-calibration');
+      await overlay.getByRole('heading', { name: 'Deine Gesichtsausdrücke' }).waitFor(WAIT);
+      await overlay.locator('[role="status"][data-faces]', { hasText: 'Kein Gesicht im Bild' }).waitFor({ timeout: READING });
+      await overlay.locator('.prompt', { hasText: 'Schau neutral' }).waitFor(WAIT);
+      await overlay.locator('.noface', { hasText: 'Schau in die Kamera' }).waitFor(WAIT);
+      expect(await overlay.locator('ol').getAttribute('aria-label')).toBe('Schritt 1 von 5');
+      expect(await overlay.locator('button[data-action="cancel-calibration"]').textContent()).toContain('Abbrechen');
+      await shot(page, 'kiosk-calibration-de');
+      await overlay.locator('button[data-action="cancel-calibration"]').click();
+      await overlay.waitFor({ ...WAIT, state: 'detached' });
+      await me.getByText('Aktiv, solange du angemeldet bist').waitFor(WAIT);
+    } finally {
+      box.camera.show(frames.happy);
+      await page.goto(`${box.daemon.url}/`);
+      if ((await daemonState(box.daemon)).session.user !== null) {
+        await page.locator('button[data-action="sign-out"]').click(WAIT);
+        await page.locator('button[data-action="sign-in"]').waitFor(WAIT);
+      }
+    }
+    await stateWhen(box.daemon, (s) => s.mood.current === 'happy', READING);
+  });
+
+  it('says the daemon’s refusal of a calibration with the camera off in the venue’s language (on the stand-in socket)', async () => {
+    // On the stand-in socket (see the top of the file): the real daemon starts a calibration while
+    // an admin has turned its camera off, and refuses it only when it started without a camera.
     const page = await kiosk('de', 'en-US', null);
     const fake = new FakeKioskSocket({ ...roomSnapshot(), language: 'de' });
     await fake.attach(page);
     await page.goto(`${box.daemon.url}/`);
-    const stored: CalibrationView = {
-      recording: null,
-      stored: {
-        used: true,
-        reason: 'better',
-        kind: 'head',
-        validation: { n: 10, generic: 0.5, personal: 0.8 },
-        samples: {},
-        currentModel: true,
-        updatedAt: 0,
-      },
-    };
-    let startError = false;
+    const stored: CalibrationView = { recording: null, stored: null };
     fake.answers = {
       'session/options': () => ({ data: { selfRegistration: false, idleTimeoutS: 600 } }),
       'me/profile': () => ({ data: PROFILE }),
       'me/history': () => ({ data: { items: [], total: 0 } }),
       'me/calibration': () => ({ data: stored }),
-      'me/calibration/start': () =>
-        startError
-          ? {
-              error: {
-                code: 'MB_ERR_CONFLICT',
-                message: 'The camera is off: a calibration needs it on.',
-                said: { id: 'calibration.cameraOff' },
-              },
-            }
-          : { data: { recording: { samples: {}, startedAt: 0 }, stored: null } },
-      'me/calibration/sample': () => ({ error: { code: 'MB_ERR_CAMERA_NO_FACE', message: 'No face is in view: look at the camera.' } }),
+      'me/calibration/start': () => ({
+        error: { code: 'MB_ERR_CONFLICT', message: 'The camera is off: a calibration needs it on.', said: { id: 'calibration.cameraOff' } },
+      }),
       'me/calibration/cancel': () => ({ data: stored }),
     };
     await page.getByRole('region', { name: 'Läuft gerade' }).waitFor(WAIT);
     fake.send('session', { user: ADA, notice: null });
-    fake.send('mood', { ...roomSnapshot().mood, faces: 0 });
     await page.locator('button[data-action="me"]').click(WAIT);
     await page.locator('mb-me button[data-tab="expressions"]').click(WAIT);
-    // What is stored, with its figures, in German.
-    const me = page.locator('mb-me');
-    await me.getByText('Aktiv, solange du angemeldet bist').waitFor(WAIT);
-    expect(await me.getByText(/Bei 10 deiner Ausdrücke/).textContent()).toContain('8-mal richtig, ohne sie 5-mal');
-    // The session: its title, prompts and the face indicator; no face in view says so.
-    await me.locator('button[data-action="calibrate"]').click();
-    const overlay = page.locator('mb-calibration');
-    await overlay.getByRole('heading', { name: 'Deine Gesichtsausdrücke' }).waitFor(WAIT);
-    await overlay.locator('[role="status"][data-faces]', { hasText: 'Kein Gesicht im Bild' }).waitFor(WAIT);
-    await overlay.locator('.prompt', { hasText: 'Schau neutral' }).waitFor(WAIT);
-    await overlay.locator('.noface', { hasText: 'Schau in die Kamera' }).waitFor(WAIT);
-    expect(await overlay.locator('ol').getAttribute('aria-label')).toBe('Schritt 1 von 5');
-    expect(await overlay.locator('button[data-action="cancel-calibration"]').textContent()).toContain('Abbrechen');
-    await shot(page, 'kiosk-calibration-de');
-    await overlay.locator('button[data-action="cancel-calibration"]').click();
-    await overlay.waitFor({ ...WAIT, state: 'detached' });
-    // The daemon refuses (the camera went off): its reason, sent as a message, in German.
-    startError = true;
-    await me.locator('button[data-action="calibrate"]').click();
+    await page.locator('mb-me button[data-action="calibrate"]').click(WAIT);
     await expect
-      .poll(() => overlay.locator('.error').textContent(), WAIT)
+      .poll(() => page.locator('mb-calibration .error').textContent(), WAIT)
       .toBe('Die Kamera ist aus: Für eine Kalibrierung muss sie an sein.');
   });
 
