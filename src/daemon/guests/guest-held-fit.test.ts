@@ -53,7 +53,9 @@ describe('guests’ requests while staff hold a mood', () => {
     expect(approved.statusCode).toBe(200);
     await h.settle();
     // Calm is nearer the held mood than the mellow song playing: it is in the queue, not waiting.
-    expect(await mine(h, 1)).toMatchObject([{ id: asked.json<Mine>().id, status: 'queued' }]);
+    expect(await mine(h, 1)).toMatchObject([
+      { id: asked.json<Mine>().id, status: 'queued', reason: 'It fits the mood staff chose, so it is in the queue' },
+    ]);
     expect(h.hub.snapshot().data.player.next?.id).toBe(calm);
   });
 

@@ -23,6 +23,7 @@ const UNFIT = [
 
 const EVERY_REASON: GuestReason[] = [
   GUEST_REASONS.queued,
+  GUEST_REASONS.queuedHeld,
   GUEST_REASONS.approval,
   GUEST_REASONS.staffDeclined,
   GUEST_REASONS.staffLate(1),

@@ -43,6 +43,11 @@ const WAITED: Readonly<Record<string, string>> = {
 export const GUEST_REASONS = {
   /** A queued request: where and when it plays is the queue's to say (its place and time), not a promise made when it was asked. */
   queued: reason('It fits the room, so it is in the queue', 'queued'),
+  /** A queued request while staff hold the mood: it fits the mood they chose, not the room's. */
+  queuedHeld: reason('It fits the mood staff chose, so it is in the queue', 'queuedHeld'),
+  /** Queued by a verdict of `fits`: for the room, or for the mood staff hold. */
+  queuedFor: (verdict: Extract<GuestFitVerdict, { fit: 'fits' }>): GuestReason =>
+    verdict.isHeld === true ? GUEST_REASONS.queuedHeld : GUEST_REASONS.queued,
   /** A request the staff have not said yes to yet. */
   approval: reason('Waiting for the staff to say yes', 'approval'),
   /** A request the staff said no to. */

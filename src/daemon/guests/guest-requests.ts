@@ -79,7 +79,11 @@ export class GuestRequests {
    */
   add(phone: GuestPhone, trackId: number, at: number, verdict: GuestFitVerdict, needsApproval = false): GuestRequestRecord {
     const fits = verdict.fit === 'fits' && !needsApproval;
-    const why = needsApproval ? GUEST_REASONS.approval : verdict.fit === 'fits' ? GUEST_REASONS.queued : GUEST_REASONS.fit(verdict);
+    const why = needsApproval
+      ? GUEST_REASONS.approval
+      : verdict.fit === 'fits'
+        ? GUEST_REASONS.queuedFor(verdict)
+        : GUEST_REASONS.fit(verdict);
     const record: GuestRequestRecord = {
       id: this.#nextId++,
       trackId,
@@ -188,7 +192,7 @@ export class GuestRequests {
       }
       const verdict = judge(r.trackId);
       if (verdict.fit === 'fits') {
-        Object.assign(r, { status: 'queued', ...reasonOf(GUEST_REASONS.queued), waitingSince: null });
+        Object.assign(r, { status: 'queued', ...reasonOf(GUEST_REASONS.queuedFor(verdict)), waitingSince: null });
         continue;
       }
       const since = r.waitingSince ?? now;

@@ -27,12 +27,13 @@ export interface RoomAim {
 
 /**
  * How a song sits with the room now:
- * - `fits`: tagged with the mood the music aims at, or one the room's mix weighs strongly;
+ * - `fits`: tagged with the mood the music aims at, or one the room's mix weighs strongly (`isHeld`:
+ *   the mood staff chose);
  * - `near`: a mood near the room's on the valence/arousal plane, or one whose place is not known
  *   (no tags yet, a mood the admin added);
  * - `far`: every mood it has is far from the room's.
  */
-export type FitVerdict = { fit: 'fits' } | { fit: 'near' | 'far'; reason: string; reasonSaid?: Said };
+export type FitVerdict = { fit: 'fits'; isHeld?: boolean } | { fit: 'near' | 'far'; reason: string; reasonSaid?: Said };
 
 /** The aim for the room's mood weights `room`: the heaviest mood. */
 export function roomAimOf(room: Readonly<Record<string, number>>): RoomAim {
@@ -76,8 +77,10 @@ export function distanceToRoom(trackMoods: readonly string[], room: RoomAim): nu
  */
 export function judgeFit(trackMoods: readonly string[], room: RoomAim, reach = 0): FitVerdict {
   const wanted = fittingMoods(room);
-  if (trackMoods.some((m) => wanted.has(m))) return { fit: 'fits' };
-  if (reach > 0 && distanceToRoom(trackMoods, room) <= reach) return { fit: 'fits' };
+  // Under a hold, a song that fits fits the mood staff chose, and is said to.
+  const fits: FitVerdict = room.isHeld === true ? { fit: 'fits', isHeld: true } : { fit: 'fits' };
+  if (trackMoods.some((m) => wanted.has(m))) return fits;
+  if (reach > 0 && distanceToRoom(trackMoods, room) <= reach) return fits;
   const own = trackMoods[0];
   if (own === undefined) {
     return {
