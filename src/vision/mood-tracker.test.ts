@@ -391,9 +391,9 @@ describe('MoodTracker says when its mood is contested', () => {
     expect(firstContested).toBeLessThan(changed);
     expect(turning.slice(firstContested, changed).every((u) => u.contested && u.mood === 'happy')).toBe(true);
     expect(turning.slice(changed).every((u) => !u.contested && u.mood === 'sad')).toBe(true);
-    // Until a room's first mood: any face's reading contests `nobody`; an empty room contests nothing.
+    // A room's first mood forms at the steady pace: `nobody` is never contested.
     const empty = new MoodTracker({ clock: new FakeClock() }, { dwellMs: 2000 });
     expect(empty.update([]).contested).toBe(false);
-    expect(empty.update([reading('neutral')]).contested).toBe(true);
+    expect(empty.update([reading('neutral')]).contested).toBe(false);
   });
 });

@@ -81,9 +81,9 @@ export interface MoodUpdate {
   /** Most faces in view are too dark to read: the mood holds as it was, whatever the rest read. */
   readonly tooDark: boolean;
   /**
-   * Another emotion scores above the room mood (or any emotion, while the mood is `nobody`): the
-   * mood changes if it comes to lead by `hysteresis` for `dwellMs`. The reading pace reads every
-   * face in every frame meanwhile (`read-pace.ts`), so the dwell is judged on fresh readings.
+   * Another emotion scores above the room mood (an emotion, not `nobody`): the mood changes if it
+   * comes to lead by `hysteresis` for `dwellMs`. The reading pace reads every face in every frame
+   * meanwhile (`read-pace.ts`), so the dwell is judged on fresh readings.
    */
   readonly contested: boolean;
 }
@@ -295,9 +295,10 @@ export class MoodTracker {
     if (now - this.#challenger.since >= this.#dwellMs) this.#switchTo(best, now);
   }
 
-  /** Whether an emotion other than the room mood scores above it (`MoodUpdate.contested`). */
+  /** Whether an emotion other than the room mood scores above it (`MoodUpdate.contested`); never while the mood is `nobody`. */
   #isContested(scores: Readonly<Record<string, number>>): boolean {
-    const current = this.#mood === NOBODY ? 0 : (scores[this.#mood] ?? 0);
+    if (this.#mood === NOBODY) return false;
+    const current = scores[this.#mood] ?? 0;
     return Object.entries(scores).some(([label, score]) => label !== this.#mood && isEmotion(label) && score > current);
   }
 

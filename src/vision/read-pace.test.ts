@@ -162,11 +162,11 @@ describe('a steady face read at the pace its mood can change', () => {
     const holding = pacedFaces.filter(({ at }) => at > lag(paced, 'happy') && at <= SAD_FROM_MS);
     expect(holding.length).toBeGreaterThan(40);
     expect(holding.filter(({ face }) => face.readAgeMs === 0).length / holding.length).toBeLessThan(0.3);
-    // Every frame's face read, against fewer than half over the clip: in every frame only while the
-    // mood forms and turns (about 2 s each of its 20 s), while another emotion contests it.
+    // Every frame's face read, against under a third over the clip: in every frame only while
+    // sad contests the happy room (about 2 s of its 20 s).
     const share = (r: Run): number => r.pipeline.stats.facesRead / r.pipeline.stats.facesSeen;
     expect(share(everyFrame)).toBe(1);
-    expect(share(paced)).toBeLessThan(0.45);
+    expect(share(paced)).toBeLessThan(0.35);
     expect(paced.pipeline.stats.facesSeen).toBeGreaterThan(150);
   }, 120_000);
 });

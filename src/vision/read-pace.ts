@@ -16,7 +16,7 @@
  * every face is read every `contestedMs` (0: in every frame), so the dwell that decides the change
  * is judged on fresh readings rather than on two a second, whose noise breaks it. In the room
  * simulator's café days this took the mood's lag at the 90th percentile from 8.5 s (steady faces
- * twice a second throughout) to 4.7 s, against 4.8 s reading every face in every frame, reading
+ * twice a second throughout) to 5.1 s, against 4.8 s reading every face in every frame, reading
  * 24% of the faces (`scripts/measure-read-pace.ts`).
  */
 
