@@ -221,6 +221,30 @@ describe('VisionPipeline', () => {
     await h.pipeline.stop();
   });
 
+  it('with a scan pace, scans the whole frame every 3 s while nothing moves away from the tracked face, and within half a second of someone coming in', async () => {
+    const h = await harness({ scanPace: {} });
+    h.detector.show([FACE]);
+    for (let i = 0; i < 40; i++) await h.step();
+    const kinds = (): string[] => h.detector.calls.map((c) => (c.near === undefined ? 'full' : 'near'));
+    // The first frame, before any face is tracked, then 3 s later: the room is still.
+    expect(kinds().flatMap((kind, i) => (kind === 'full' ? [i] : []))).toEqual([0, 30]);
+    // Someone comes in at the frame's left edge: the picture changes away from the tracked face.
+    const newcomer = { x: 0, y: 200, width: 60, height: 60 };
+    const room = blank.copy();
+    room.drawRectangle(new cv.Rect(newcomer.x, newcomer.y, newcomer.width, newcomer.height), new cv.Vec3(20, 30, 40), -1);
+    h.detector.show([FACE, newcomer]);
+    const calls = h.detector.calls.length;
+    for (let i = 0; i < 7; i++) await h.step(room);
+    expect(kinds().slice(calls)).toContain('full');
+    // Found within half a second, and counted from its second frame.
+    expect(h.seen.facesDetected.at(-1)?.faces.map((f) => f.box)).toEqual([
+      [200, 120, 160, 160],
+      [0, 200, 60, 60],
+    ]);
+    room.release();
+    await h.pipeline.stop();
+  });
+
   it('analyses only the newest frame when frames come faster than it can analyse them', async () => {
     const h = await harness();
     await h.step();
