@@ -11,9 +11,10 @@
  * frame), the entry lag (analysed frames from the newcomer's entry, wholly in the frame, to the
  * first frame the detector returns it; at 10 frames a second a frame is 100 ms) for edge and room
  * entries, and the work per frame: YuNet's input pixels and runs, and the full scans. Work counts,
- * not times: the machine's load does not change them. `--missed` names the newcomers never found.
+ * not times: the machine's load does not change them. `--missed` names the newcomers never found;
+ * `--still` runs each room with nobody coming in (its entry figures are then empty).
  *
- *   node --import tsx scripts/measure-scan-regions.ts [--fer PATH] [--frames 20] [--people 5,30] [--only 0,3] [--missed]
+ *   node --import tsx scripts/measure-scan-regions.ts [--fer PATH] [--frames 20] [--people 5,30] [--only 0,3] [--missed] [--still]
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,6 +40,7 @@ const { values } = parseArgs({
     people: { type: 'string', default: '5,30' },
     only: { type: 'string' },
     missed: { type: 'boolean', default: false },
+    still: { type: 'boolean', default: false },
   },
 });
 
@@ -95,7 +97,7 @@ interface SeqFrame {
   newcomer: Box | undefined;
 }
 
-type Entry = 'left' | 'right' | 'room';
+type Entry = 'left' | 'right' | 'room' | 'still';
 
 /** The newcomer of `room`: the largest face of 20 px or more of the next frame, with its head and shoulders. */
 function newcomerOf(next: LabelledFrame): { patch: Mat; face: Box } {
@@ -146,7 +148,7 @@ function sequence(index: number, entry: Entry): { frames: SeqFrame[]; entryFrame
   const frames: SeqFrame[] = [];
   let entryFrame = -1;
   for (let i = 0; i < FRAMES; i++) {
-    if (i < start) {
+    if (i < start || entry === 'still') {
       frames.push({ image: room.image.copy(), faces: [...room.faces], newcomer: undefined });
       continue;
     }
@@ -223,7 +225,7 @@ for (const [v, variant] of VARIANTS.entries()) {
   let missed = { edge: 0, room: 0 };
   const before = yunet.work;
   for (let index = 0; index < rooms.length; index++) {
-    for (const entry of ['left', 'right', 'room'] as const) {
+    for (const entry of (values.still ? ['still'] : ['left', 'right', 'room']) as Entry[]) {
       const { frames, entryFrame } = sequence(index, entry);
       const seen = await runSequence(frames, variant.options);
       calls += seen.length;

@@ -32,8 +32,8 @@ export interface VisionPipelineOptions extends LightReaderOptions {
   /**
    * The whole frame scanned as the scene moves (`scan-pace.ts`; its defaults `SCAN_PACE`): every
    * `movingMs` while something moves away from the tracked faces, every `stillMs` while nothing
-   * does. Off by default: measured, it found newcomers sooner but missed two more of 40 and did no
-   * less work (docs/face-detector.md, "Scan pace"). @default false (every `fullScanEveryMs`)
+   * does. Off by default: measured, it found newcomers sooner but missed two more of 40, and in a
+   * still room found fewer seated faces (docs/face-detector.md, "Scan pace"). @default false (every `fullScanEveryMs`)
    */
   scanPace?: ScanPaceOptions | false;
   /**
