@@ -211,18 +211,19 @@ describe('the song shown as next is the song that plays next', { timeout: 180_00
     await room('happy', { fitting: ['upbeat', 'energetic'] }); // 16
     await skip(); // 17
     await end(); // 18
-    // 19: the four mellow songs may all have been heard lately: a mellow one, or one of the nearest mood rather than a repeat.
-    await room('sad', { fitting: ['mellow', 'calm'] });
+    // 19: the four mellow songs have all been heard lately: no song that may play now fits the sad room better, so
+    // the song plays on rather than trade places with another that does not fit either.
+    await room('sad', 'none');
     await vote(); // 20
 
     const missed = changes.filter((c) => c.shown !== c.played);
     expect(missed, JSON.stringify(changes)).toEqual([]);
-    // Every move that changes the song did (18 of the 20; two changes of the room kept it), and no song ended unseen.
-    expect(changes.length).toBeGreaterThanOrEqual(18);
+    // Every move that changes the song did (17 of the 20; three changes of the room kept it), and no song ended unseen.
+    expect(changes.length).toBeGreaterThanOrEqual(17);
     const plays = h.store.plays.list({ limit: 100 }).items;
-    // Five changes of the room switch the song, but for one whose song, the one left unheard of the 16 when the room was
-    // calm, already fits the new room and plays on.
-    expect(plays.filter((p) => p.outcome === 'switched').length).toBeGreaterThanOrEqual(4);
+    // Five changes of the room would switch the song, but for one whose song, the one left unheard of the 16 when the
+    // room was calm, already fits the new room and plays on, and the last, for which no song fits better (19).
+    expect(plays.filter((p) => p.outcome === 'switched').length).toBeGreaterThanOrEqual(3);
     expect(plays.filter((p) => p.outcome === 'completed').length).toBeGreaterThanOrEqual(4);
   });
 });

@@ -151,7 +151,9 @@ export class MusicQueue {
   /** Plays to the mood followed now (held or the room's): a song that does not fit it changes, whoever but staff chose it. */
   async follow(): Promise<void> {
     await this.playToMood(({ current, recommendation }) =>
-      current.reason === 'staff' || this.#fits(current.track.id, recommendation) ? 'queue next' : 'switch',
+      current.reason === 'staff' || this.#fits(current.track.id, recommendation) || !this.#switchFits(recommendation)
+        ? 'queue next'
+        : 'switch',
     );
   }
 
@@ -191,9 +193,24 @@ export class MusicQueue {
     const recommendation = this.recommend();
     const endsSoon = (current.track.durationMs ?? Infinity) - positionMs < NEAR_END_MS;
     if (isChosen(current) || !settings().switchOnMoodChange || endsSoon || this.#fits(current.track.id, recommendation)) return;
+    if (!this.#switchFits(recommendation)) return;
     this.#deps.log.info({ to: aim.label, track: current.track.id }, 'the room changed for long: changing the song');
     const fadeMs = cutFadeMs(settings().transitions, this.#deps.store.analyses.get(current.track.id)?.audio?.tempoBpm);
     await this.#switch(recommendation, fadeMs);
+  }
+
+  /**
+   * Whether a switch now would play a song that fits the mood: the library's first song after the
+   * switch, or another source's (a playlist mapped to the mood). Else the song playing plays on, as a
+   * switch would only trade one song that does not fit for another (none of that mood may play now).
+   */
+  #switchFits(recommendation: RoomRecommendation): boolean {
+    if (this.#wantsOtherSource(recommendation)) return true;
+    // No entries: the song next stays as it is, or, with none, the recommendation's pick starts.
+    const entries = switchEntries(this.#nextInput(recommendation));
+    const first = entries === undefined ? this.#deps.player.state().upcoming[0]?.track.id : entries[0]?.track.id;
+    const trackId = first ?? (entries === undefined ? recommendation.next?.trackId : undefined);
+    return trackId !== undefined && this.#fits(trackId, recommendation);
   }
 
   /** A fade down (short, or over `fadeMs`), the song next (a fitting one shown first), a short fade up. The song left is switched, not skipped. */
