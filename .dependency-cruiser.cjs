@@ -50,11 +50,17 @@ module.exports = {
     {
       name: 'vision-and-player-tests-use-the-kernel-fakes-and-the-store',
       severity: 'error',
-      comment: 'Their tests may also use the fake clock, a real SQLite store, and run `moodbox` (the built command) as a process.',
+      comment:
+        'Their tests may also use the fake clock, the one wait on a condition (`until`), a real SQLite store, and run `moodbox` (the built command) as a process.',
       from: { path: '^src/(vision|player)/.*\\.test\\.ts$' },
       to: {
         path: '^src/',
-        pathNot: ['^src/kernel/', '^src/(vision|player)/', '^src/daemon/testing/(fake-clock|daemon-process)\\.ts$', '^src/daemon/store/'],
+        pathNot: [
+          '^src/kernel/',
+          '^src/(vision|player)/',
+          '^src/daemon/testing/(fake-clock|daemon-process|until)\\.ts$',
+          '^src/daemon/store/',
+        ],
       },
     },
     {
