@@ -137,6 +137,14 @@ describe('the admin panel’s words from the daemon', () => {
     }
   });
 
+  it('name a learned language by its name in the reader’s language, not by the code the files are tagged with', async () => {
+    const learned = { id: 'learned.languageYou', values: { language: 'fra', mood: { said: 'music.calm' } } };
+    await i18n.use('en');
+    expect(i18n.said(learned, '')).toBe('songs in French play through for you; fits calm');
+    await i18n.use('de');
+    expect(i18n.said(learned, '')).toContain('„Französisch“');
+  });
+
   it.each(LANGUAGES)('are all in the reader’s language in %s, none in the daemon’s English', async (language) => {
     await i18n.use(language);
     expect(i18n.language).toBe(language);

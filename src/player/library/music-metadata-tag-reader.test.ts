@@ -73,3 +73,15 @@ describe('id3v2Length', () => {
     expect(id3v2Length(Uint8Array.from([0xff, 0xfb, 0x90, 0, 0, 0, 0, 0, 0, 0]))).toBe(0);
   });
 });
+
+describe('MusicMetadataTagReader: language', () => {
+  it('keeps a language a person could prefer, and none for a code that names no language (an instrumental: zxx)', async () => {
+    const reader = new MusicMetadataTagReader();
+    const read = async (file: string, language: string) =>
+      (await reader.read(await makeTone(dir, { file, seconds: 1, tags: { language } }))).language;
+    expect(await read('french.flac', 'fra')).toBe('fra');
+    expect(await read('instrumental.flac', 'zxx')).toBeUndefined();
+    expect(await read('undetermined.flac', 'UND')).toBeUndefined();
+    expect(await read('several.flac', 'mul')).toBeUndefined();
+  });
+});

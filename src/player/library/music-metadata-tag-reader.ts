@@ -5,7 +5,7 @@ import type * as strtok3 from 'strtok3';
 import { hasFrameChain } from './frame-check.js';
 import { oggLengthSeconds } from './ogg-length.js';
 import { readableText } from '../../kernel/visible-text.js';
-import { TAG_TEXT_LIMITS, type AudioTags, type ReadOptions, type TagReader } from './tag-reader.js';
+import { NOT_A_LANGUAGE, TAG_TEXT_LIMITS, type AudioTags, type ReadOptions, type TagReader } from './tag-reader.js';
 
 type Modules = [typeof musicMetadata, typeof strtok3];
 
@@ -91,7 +91,7 @@ export class MusicMetadataTagReader implements TagReader {
     const genre = tagText(common.genre?.[0], 'genre');
     if (genre !== undefined) tags.genre = genre;
     const language = tagText(common.language, 'language');
-    if (language !== undefined) tags.language = language;
+    if (language !== undefined && !NOT_A_LANGUAGE.has(language.toLowerCase())) tags.language = language;
     if (common.bpm !== undefined && common.bpm > 0) tags.bpm = common.bpm;
     const mood = tagText(common.mood, 'mood');
     if (mood !== undefined) tags.mood = mood;

@@ -5,6 +5,12 @@
 export const TAG_TEXT_LIMITS = { title: 300, artist: 300, album: 300, genre: 100, language: 32, mood: 100 } as const;
 
 /**
+ * Language codes (ISO 639-2) that name no language a person could prefer: no words (`zxx`, an
+ * instrumental), undetermined, several, uncoded. A file tagged with one has no language here.
+ */
+export const NOT_A_LANGUAGE: ReadonlySet<string> = new Set(['zxx', 'und', 'mul', 'mis']);
+
+/**
  * What the scanner needs from a file's tags and stream info. Each text is readable (`readableText`
  * from `kernel/visible-text.ts`: no control, direction override or line break, NFC, trimmed), not
  * empty, and at most its `TAG_TEXT_LIMITS` long; a tag with nothing left is left out.
@@ -15,6 +21,7 @@ export interface AudioTags {
   album?: string;
   year?: number;
   genre?: string;
+  /** Never one of `NOT_A_LANGUAGE`. */
   language?: string;
   /** Beats per minute, when tagged. */
   bpm?: number;

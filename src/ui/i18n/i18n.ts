@@ -38,6 +38,15 @@ const isLanguage = (code: string): code is Language => Object.hasOwn(LANGUAGES, 
 /** The values of the daemon's sentences that are a time of the box's day ("next at {time}"). */
 const TIME_VALUES = new Set(['time', 'until']);
 
+/** "fra" → "French" (or "französisch" in German): a language code by its name in `locale`; the code itself when it names none. */
+export function languageName(locale: string, code: string): string {
+  try {
+    return new Intl.DisplayNames([locale], { type: 'language', fallback: 'none' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
 /**
  * The best of our languages for a reader who wants `wanted` (a browser's `navigator.languages`,
  * best first): the first whose language matches (`de-AT` → `de`, `pt-BR` → `pt`), else English.
@@ -121,6 +130,8 @@ export class I18n<K extends string> extends EventTarget {
       values[name] = typeof value === 'object' ? this.t(`common.said.${value.said}` as K) : value;
       // A time of the box's day the daemon wrote as "14:32", as the reader's language writes a time.
       if (TIME_VALUES.has(name) && typeof value === 'string' && /^\d{1,2}:\d{2}$/.test(value)) values[name] = this.clock(value);
+      // A language as the files tag it ("fra", "de"), by its name in the reader's language.
+      if (name === 'language' && typeof value === 'string') values[name] = languageName(this.locale, value);
     }
     return this.t(key as K, values);
   }

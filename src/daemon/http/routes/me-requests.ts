@@ -6,6 +6,7 @@ import type { StoreReads } from '../../store/store-reads.js';
 import type { ClientRequests, MyPreferences } from '../contract.js';
 import { coverUrlOf } from '../track-view.js';
 import type { WsContext, WsHandlers } from '../ws.js';
+import { NOT_A_LANGUAGE } from '../../../player/library/tag-reader.js';
 
 export interface MeRequestsDeps {
   presence: Pick<KioskPresence, 'touch'>;
@@ -29,9 +30,6 @@ const NAMES_SUGGESTED = 4;
 
 /** How many likes count for the liked marks (the recommender reads as many). */
 const LIKES_READ = 1000;
-
-/** Language codes that name no language a person could prefer: none (instrumental), undetermined, several. */
-const NOT_A_LANGUAGE = new Set(['zxx', 'und', 'mul', 'mis', '']);
 
 const sorted = (values: Iterable<string>): string[] =>
   [...new Set(values)].filter((v) => v.trim() !== '').sort((a, b) => a.localeCompare(b));
