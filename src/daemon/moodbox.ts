@@ -188,7 +188,14 @@ export class Moodbox implements MoodboxCore {
       cameraParts === undefined || emotionModel === undefined
         ? undefined
         : new PersonalCalibrationService(
-            { store: store.calibrations, clock, model: emotionModel, signedIn: () => this.presence.user, bus },
+            {
+              store: store.calibrations,
+              clock,
+              // No calibration while an admin has turned the camera off, or outside its hours: it reads no face then.
+              model: () => (cameraOffReason(settings.current.camera, clock.now()) === null ? emotionModel() : undefined),
+              signedIn: () => this.presence.user,
+              bus,
+            },
             cameraParts.vision,
           );
     if (this.calibration !== undefined) {

@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CalibrationView, MyProfile, StateSnapshot, TrackView } from '../../src/daemon/http/contract.js';
-import { FakeKioskSocket, roomSnapshot } from './fake-kiosk-socket.js';
+import type { StateSnapshot, TrackView } from '../../src/daemon/http/contract.js';
 import { smallTexts } from './text-sizes.js';
 import { ownTexts } from './own-texts.js';
 import { smallTargets, targetSize, targets } from './phone-checks.js';
@@ -32,10 +31,8 @@ import { READING, askAsKiosk, asStaff, kioskDaemon } from './kiosk-daemon.js';
 // saved as the admin panel saves it, and the reasons a history gives come from a history made as a
 // box makes it (a member's likes at the kiosk, staff's skips and choice through the admin API).
 // The calibration walk-through reads a calibration stored in the database before the daemon started
-// (as the daemon stores one it fitted). One case stays on the stand-in socket (FakeKioskSocket):
-// the daemon's refusal of a calibration with the camera off. The real daemon starts a calibration
-// while an admin has turned its camera off (its model stays loaded), and says "the camera is off"
-// only when it started without a camera; the German words are what that case checks.
+// (as the daemon stores one it fitted); its refusal with the camera off follows an admin turning
+// the camera off in Settings.
 
 const SIZES = [
   { width: 800, height: 480 },
@@ -64,15 +61,6 @@ async function cutOrScrolled(page: Page): Promise<string[]> {
     return found;
   });
 }
-
-const ADA = { id: 7, name: 'Ada' };
-const PROFILE: MyProfile = {
-  user: ADA,
-  likedTrackIds: [],
-  preferences: { languages: [], artists: [], avoidMoods: [] },
-  choices: { languages: [], artists: [], avoidMoods: [] },
-  idleTimeoutS: 600,
-};
 
 /** The library's titles and artists and the daemon's sentences are not the kiosk's own texts. */
 const NOT_OURS = '.t, .a, .title, .artist, .why, [data-why], .next, mb-cover, .brand, .who, [data-sign-out-s]';
@@ -303,32 +291,28 @@ describe('the kiosk in the venue’s language', { timeout: 300_000 }, () => {
     await stateWhen(box.daemon, (s) => s.mood.current === 'happy', READING);
   });
 
-  it('says the daemon’s refusal of a calibration with the camera off in the venue’s language (on the stand-in socket)', async () => {
-    // On the stand-in socket (see the top of the file): the real daemon starts a calibration while
-    // an admin has turned its camera off, and refuses it only when it started without a camera.
-    const page = await kiosk('de', 'en-US', null);
-    const fake = new FakeKioskSocket({ ...roomSnapshot(), language: 'de' });
-    await fake.attach(page);
-    await page.goto(`${box.daemon.url}/`);
-    const stored: CalibrationView = { recording: null, stored: null };
-    fake.answers = {
-      'session/options': () => ({ data: { selfRegistration: false, idleTimeoutS: 600 } }),
-      'me/profile': () => ({ data: PROFILE }),
-      'me/history': () => ({ data: { items: [], total: 0 } }),
-      'me/calibration': () => ({ data: stored }),
-      'me/calibration/start': () => ({
-        error: { code: 'MB_ERR_CONFLICT', message: 'The camera is off: a calibration needs it on.', said: { id: 'calibration.cameraOff' } },
-      }),
-      'me/calibration/cancel': () => ({ data: stored }),
-    };
+  it('says the daemon’s refusal of a calibration with the camera off in the venue’s language', async () => {
+    const page = await kiosk('de', 'en-US');
     await page.getByRole('region', { name: 'Läuft gerade' }).waitFor(WAIT);
-    fake.send('session', { user: ADA, notice: null });
-    await page.locator('button[data-action="me"]').click(WAIT);
-    await page.locator('mb-me button[data-tab="expressions"]').click(WAIT);
-    await page.locator('mb-me button[data-action="calibrate"]').click(WAIT);
-    await expect
-      .poll(() => page.locator('mb-calibration .error').textContent(), WAIT)
-      .toBe('Die Kamera ist aus: Für eine Kalibrierung muss sie an sein.');
+    await signInAtKiosk(page, 'Ada', '2468');
+    // An admin turns the camera off, as Settings saves it.
+    await putSettings(box.daemon, { site: { language: 'de' }, camera: { enabled: false } });
+    try {
+      await page.locator('button[data-action="me"]').click(WAIT);
+      await page.locator('mb-me button[data-tab="expressions"]').click(WAIT);
+      await page.locator('mb-me button[data-action="calibrate"]').click(WAIT);
+      await expect
+        .poll(() => page.locator('mb-calibration .error').textContent(), WAIT)
+        .toBe('Die Kamera ist aus: Für eine Kalibrierung muss sie an sein.');
+    } finally {
+      await putSettings(box.daemon, { site: { language: 'de' } });
+      await page.goto(`${box.daemon.url}/`);
+      if ((await daemonState(box.daemon)).session.user !== null) {
+        await page.locator('button[data-action="sign-out"]').click(WAIT);
+        await page.locator('button[data-action="sign-in"]').waitFor(WAIT);
+      }
+    }
+    await stateWhen(box.daemon, (s) => s.mood.current === 'happy', READING);
   });
 
   it('speaks the kiosk browser’s language when the venue set none', async () => {
