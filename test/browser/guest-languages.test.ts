@@ -51,8 +51,12 @@ describe('the guest page in the guest’s language', { timeout: 300_000 }, () =>
       .filter({ has: page.locator('.t', { hasText: title }) })
       .first();
     await tile.waitFor(WAIT);
+    const answer = page.waitForResponse((r) => r.url().endsWith('/api/guest/requests') && r.request().method() === 'POST');
     await tile.tap();
-    // The daemon's answer, as the page says it: taken, or refused (an alert, whose words say why).
+    // A song the daemon suggests to a phone is one it takes: its refusal would be a fault, said with its words.
+    const reply = await answer;
+    if (!reply.ok()) throw new Error(`Expected the daemon to take the suggested “${title}”, got ${reply.status()}: ${await reply.text()}`);
+    // The daemon's answer, as the page says it.
     const said = page.locator('[role="status"], [role="alert"]').filter({ hasText: title });
     await said.first().waitFor(WAIT);
     const text = (await said.first().textContent()) ?? '';

@@ -4,7 +4,7 @@ import { type AdminPage, TEST_CONFIG, WAIT, adminPage, launchBrowser, type Brows
 
 // A daemon that hangs (its process stopped, its event loop stuck) keeps its sockets open: no screen
 // saw a close, and the kiosk, the panel and the phones went on showing the last song and mood as
-// live for as long as it hung. The daemon now says it is alive every `ws.pingIntervalMs` (1 s here),
+// live for as long as it hung. The daemon now says it is alive every `ws.pingIntervalMs` (2 s here),
 // and a screen that hears nothing for three periods shows the link as lost, then comes back by
 // itself once the daemon answers again.
 
@@ -49,7 +49,7 @@ describe('screens of a daemon that hangs', { timeout: 180_000 }, () => {
     admin = await adminPage({
       prefix: 'mb-hung-daemon-',
       heading: 'Music controls',
-      config: { ...TEST_CONFIG, ws: { pingIntervalMs: 1000 }, guests: { requests: 'on' } },
+      config: { ...TEST_CONFIG, ws: { pingIntervalMs: 2000 }, guests: { requests: 'on' } },
     });
     kiosk = await admin.browser.context.newPage();
     kioskAlive = aliveCount(kiosk);
