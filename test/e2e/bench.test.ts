@@ -26,5 +26,8 @@ describe('moodbox bench e2e', () => {
     expect(report.cpuPercent.daemon).toBeLessThan(100 * availableParallelism());
     expect(formatE2eBench(report)).toMatch(/daemon: [\d.]+% of one core over the run, [\d.]+ MiB/);
     expect(formatE2eBench(report)).toContain('settled mood change → fitting track playing: p50');
+    // A clean stop with a screen connected, its time a figure rather than a bound.
+    expect(report.stop.code).toBe(0);
+    expect(formatE2eBench(report)).toMatch(/stop: exited \d+ ms after SIGTERM with a screen connected \(cleanly, code 0\)/);
   }, 150_000);
 });

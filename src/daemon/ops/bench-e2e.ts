@@ -43,6 +43,8 @@ export interface E2eBenchReport {
    * daemon (the vision loop is most of it), and its camera's ffmpeg over the same span.
    */
   cpuPercent: { daemon: number; camera: number };
+  /** From SIGTERM to the daemon's exit with a screen connected (ms), and its exit code (0: a clean stop). */
+  stop: { ms: number; code: number | null };
   dwellMs: number;
   seconds: number;
 }
@@ -134,31 +136,41 @@ export async function benchE2e(options: E2eBenchOptions): Promise<E2eBenchReport
           `Expected ${wanted} settled mood changes each followed by a track for it in ${2 * options.seconds} s, got ${moodToTrack(lines).length}`,
       );
     }
-    ws.terminate();
     const ranS = (clock.now() - readyAt) / 1000;
     const percent = (used: number): number => (ranS > 0 ? Math.round((Math.max(0, used) / ranS) * 1000) / 10 : 0);
     const cpuPercent = { daemon: percent(cpuSeconds(pid) - cpuAtReady), camera: percent(cameraCpu(pid) - cameraAtReady) };
     const flips = moodToTrack(lines);
     const mpv = childNamed(pid, 'mpv');
     const camera = childNamed(pid, 'ffmpeg');
+    const rss = {
+      daemon: mib(rssKiB(pid)),
+      daemonPeak: mib(peakRssKiB(pid)),
+      mpv: mpv === undefined ? 0 : mib(rssKiB(mpv)),
+      camera: camera === undefined ? 0 : mib(rssKiB(camera)),
+    };
+    // How long a stop takes, with a screen still connected, as systemd's stop would see it.
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const stopAt = clock.now();
+    child.kill('SIGTERM');
+    const code = await exited;
+    const stop = { ms: clock.now() - stopAt, code };
+    ws.terminate();
     return {
       benchmark: 'the whole appliance: mood flip to music, pushes to the screens, start-up, memory',
       startupMs: { wall: readyAt - spawnedAt, reported: ready.ms ?? 0 },
       moodToTrackMs: { ...percentiles(flips), samples: flips.length },
       pushMs: { ...percentiles(pushes), samples: pushes.length },
-      rssMiB: {
-        daemon: mib(rssKiB(pid)),
-        daemonPeak: mib(peakRssKiB(pid)),
-        mpv: mpv === undefined ? 0 : mib(rssKiB(mpv)),
-        camera: camera === undefined ? 0 : mib(rssKiB(camera)),
-      },
+      rssMiB: rss,
       cpuPercent,
+      stop,
       dwellMs: DWELL_MS,
       seconds: options.seconds,
     };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -189,6 +201,7 @@ export function formatE2eBench(r: E2eBenchReport): string {
     `mood change → on a screen: ${p(r.pushMs)}`,
     `daemon: ${r.cpuPercent.daemon}% of one core over the run, ${r.rssMiB.daemon} MiB (peak ${r.rssMiB.daemonPeak} MiB); ` +
       `the camera's ffmpeg ${r.cpuPercent.camera}% of one core, ${r.rssMiB.camera} MiB; mpv ${r.rssMiB.mpv} MiB`,
+    `stop: exited ${r.stop.ms} ms after SIGTERM with a screen connected (${r.stop.code === 0 ? 'cleanly, code 0' : `code ${String(r.stop.code)}`})`,
   ].join('\n');
 }
 
