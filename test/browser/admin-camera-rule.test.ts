@@ -8,6 +8,7 @@ import {
   WAIT,
   adminPage,
   assertBuilt,
+  createFirstAdmin,
   launchBrowser,
   saveSettings,
   startDaemon,
@@ -100,11 +101,7 @@ describe('the wizard’s camera not on this machine, and the kiosk’s words for
 
   it('says at the camera step, and in the summary, that the camera is not there, and saves it all the same', async () => {
     const { page } = browser;
-    await page.goto(`${daemon.url}/admin`);
-    await page.getByLabel('Your name').fill('Mia');
-    await page.getByLabel(/^Passphrase/).fill(PASSPHRASE);
-    await page.getByLabel('Repeat the passphrase').fill(PASSPHRASE);
-    await page.getByRole('button', { name: 'Create the admin and sign in' }).click();
+    await createFirstAdmin(page, daemon.url, 'Mia', PASSPHRASE);
     await page.getByRole('heading', { name: 'Where is your music?' }).waitFor(WAIT);
     await page.getByRole('button', { name: /^Skip/ }).click();
     await page.getByRole('heading', { name: 'The camera' }).waitFor(WAIT);

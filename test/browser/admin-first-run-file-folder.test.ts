@@ -1,7 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, type Daemon, TEST_CONFIG, WAIT, assertBuilt, launchBrowser, startDaemon, tempDir } from './harness.js';
+import {
+  type Browser,
+  type Daemon,
+  TEST_CONFIG,
+  WAIT,
+  assertBuilt,
+  createFirstAdmin,
+  launchBrowser,
+  startDaemon,
+  tempDir,
+} from './harness.js';
 
 // Issue 82, walked again: the wizard's music step said "It must be inside /srv, /media, /mnt, /home",
 // then saved the folder the configuration file names (under /tmp) without a word. That is the rule
@@ -34,11 +44,7 @@ describe('the wizard’s music step with a folder the configuration file names',
 
   it('says the file’s folder is kept as it is beside the rule for new ones, and keeps it', async () => {
     const { page } = browser;
-    await page.goto(`${daemon.url}/admin`);
-    await page.getByLabel('Your name').fill('Mia');
-    await page.getByLabel(/^Passphrase/).fill(PASSPHRASE);
-    await page.getByLabel('Repeat the passphrase').fill(PASSPHRASE);
-    await page.getByRole('button', { name: 'Create the admin and sign in' }).click();
+    await createFirstAdmin(page, daemon.url, 'Mia', PASSPHRASE);
     await page.getByRole('heading', { name: 'Where is your music?' }).waitFor(WAIT);
     expect(await page.getByLabel('Music folder').inputValue()).toBe(music);
     await page

@@ -7,6 +7,7 @@ import {
   TEST_CONFIG,
   WAIT,
   assertBuilt,
+  createFirstAdmin,
   launchBrowser,
   signInToAdmin,
   startDaemon,
@@ -50,11 +51,7 @@ describe('the first-run set-up, left and taken up again', { timeout: 300_000 }, 
 
   it('says at the music step that the box plays its own folder, not demo songs it does not play', async () => {
     const { page } = box;
-    await page.goto(`${daemon.url}/admin`);
-    await page.getByLabel('Your name').fill('Mia');
-    await page.getByLabel(/^Passphrase/).fill(PASSPHRASE);
-    await page.getByLabel('Repeat the passphrase').fill(PASSPHRASE);
-    await page.getByRole('button', { name: 'Create the admin and sign in' }).click();
+    await createFirstAdmin(page, daemon.url, 'Mia', PASSPHRASE);
     await page.getByRole('heading', { name: 'Where is your music?' }).waitFor(WAIT);
     await page.getByText(`For now it plays only what is in ${empty}.`).waitFor(WAIT);
     expect(await page.getByText(/demo songs/).count()).toBe(0);

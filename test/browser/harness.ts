@@ -204,6 +204,18 @@ export async function launchBrowser(
 }
 
 /**
+ * Makes the box's first admin as a new owner does: opens the panel at `url` (the daemon's base)
+ * with no admin yet, fills in the first-run form as `name` with `passphrase` twice, and sends it.
+ */
+export async function createFirstAdmin(page: Page, url: string, name: string, passphrase: string): Promise<void> {
+  await page.goto(`${url}/admin`);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByLabel(/^Passphrase/).fill(passphrase);
+  await page.getByLabel('Repeat the passphrase').fill(passphrase);
+  await page.getByRole('button', { name: 'Create the admin and sign in' }).click();
+}
+
+/**
  * Opens the admin panel at `url` (a `#view` may follow /admin), signs in as `name` with
  * `passphrase`, and waits until the heading named `heading` shows.
  */
