@@ -56,13 +56,17 @@ describe('the guest page in the guest’s language', { timeout: 300_000 }, () =>
     // A song the daemon suggests to a phone is one it takes: its refusal would be a fault, said with its words.
     const reply = await answer;
     if (!reply.ok()) throw new Error(`Expected the daemon to take the suggested “${title}”, got ${reply.status()}: ${await reply.text()}`);
+    // The song the tap asked for: the tiles may have moved under the finger (the suggestions follow
+    // the room), and the page names the song the daemon took.
+    const taken = (await reply.json()) as GuestRequest;
+    const takenTitle = taken.track.title;
     // The daemon's answer, as the page says it.
-    const said = page.locator('[role="status"], [role="alert"]').filter({ hasText: title });
+    const said = page.locator('[role="status"], [role="alert"]').filter({ hasText: takenTitle });
     await said.first().waitFor(WAIT);
     const text = (await said.first().textContent()) ?? '';
-    if (!text.includes(asked(title))) throw new Error(`Expected the daemon to take the request for “${title}”, got “${text}”`);
-    const request = (await phoneView(page)).me.requests.find((r) => r.track.title === title);
-    if (request === undefined) throw new Error(`Expected the daemon to keep a request for “${title}”`);
+    if (!text.includes(asked(takenTitle))) throw new Error(`Expected the daemon to take the request for “${takenTitle}”, got “${text}”`);
+    const request = (await phoneView(page)).me.requests.find((r) => r.id === taken.id);
+    if (request === undefined) throw new Error(`Expected the daemon to keep a request for “${takenTitle}”`);
     return request;
   }
   const askedDe = (title: string): string => `Du hast dir „${title}“ gewünscht`;

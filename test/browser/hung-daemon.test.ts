@@ -69,6 +69,11 @@ describe('screens of a daemon that hangs', { timeout: 180_000 }, () => {
   });
 
   it('a healthy link never shows as lost while the daemon keeps talking', async () => {
+    // Watched from when each screen is on its socket: a page shows its first view from HTTP, and
+    // says "reconnecting" until its socket brings the first word.
+    await expect.poll(() => kioskAlive() > 0 && guestAlive() > 0, { timeout: 30_000 }).toBe(true);
+    await kiosk.locator('.banner').waitFor({ state: 'detached', ...WAIT });
+    await guest.locator('.offline').waitFor({ state: 'detached', ...WAIT });
     await everLost(kiosk, '.banner');
     await everLost(guest, '.offline');
     const kioskFrom = kioskAlive();

@@ -31,9 +31,11 @@ const CODE_LINE = /from another device, type the first-run code ([2-9A-HJKMNP-TV
 
 /**
  * Runs `moodbox start` in a terminal of its own (`shell` is the command line `script` runs), until the
- * terminal shows the ready words; then types Ctrl+C and waits for the end.
+ * terminal shows the ready words and whatever else `until` waits for; then types Ctrl+C and waits
+ * for the end. (A terminal's Ctrl+C throws away what it had not yet shown: what is asserted must have
+ * been read before it.)
  */
-async function startInTerminal(name: string, shell: (start: string) => string): Promise<Shown> {
+async function startInTerminal(name: string, shell: (start: string) => string, until = /Stop: +Ctrl\+C/): Promise<Shown> {
   const dataDir = join(dir, name);
   mkdirSync(join(dataDir, 'music'), { recursive: true });
   const config = writeConfig(dataDir, {
@@ -56,7 +58,8 @@ async function startInTerminal(name: string, shell: (start: string) => string): 
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => {
         text += chunk.toString();
-        if (/Stop: +Ctrl\+C/.test(text)) resolve();
+        const plain = text.replace(ESCAPES, '');
+        if (/Stop: +Ctrl\+C/.test(plain) && until.test(plain)) resolve();
       });
       void exited.then(() => reject(new Error(`Expected the ready words on the terminal, got an exit first:\n${text}`)));
       timer = setTimeout(
@@ -84,7 +87,7 @@ const jsonLines = (text: string): string[] => text.split('\n').filter((line) => 
 
 describe('a configured start in a terminal', () => {
   it('says the addresses and the first-run code in words on stdout, with a pretty log, and JSON in the log file', async () => {
-    const { text, dataDir } = await startInTerminal('tty', (start) => start);
+    const { text, dataDir } = await startInTerminal('tty', (start) => start, /INFO.*: moodbox ready/);
     const port = /Kiosk: +http:\/\/127\.0\.0\.1:(\d+)\//.exec(text)?.[1];
     expect(port, text).toBeDefined();
     expect(text).toContain(`  Admin panel: http://127.0.0.1:${port}/admin\n`);
