@@ -57,11 +57,14 @@ describe("the owner's panel on a phone, measured", { timeout: 240_000 }, () => {
       const found = (await (await phone.get('/api/guest/search?q=e')).json()) as { tracks: Array<{ id: number }> };
       // The song playing, or one far from the room's mood, is refused (409): ask down the list until two wait.
       let waiting = 0;
+      const refused: string[] = [];
       for (const track of found.tracks) {
         if (waiting === 2) break;
-        if ((await phone.post('/api/guest/requests', { data: { trackId: track.id } })).status() < 300) waiting += 1;
+        const answer = await phone.post('/api/guest/requests', { data: { trackId: track.id } });
+        if (answer.status() < 300) waiting += 1;
+        else refused.push(`${track.id}: ${answer.status()} ${await answer.text()}`);
       }
-      expect(waiting).toBe(2);
+      expect(waiting, `of ${found.tracks.length} songs found, refused:\n${refused.join('\n')}`).toBe(2);
     } finally {
       await phone.dispose();
     }

@@ -39,11 +39,17 @@ export type Daemon = DaemonProcess & {
  * The configuration the browser tests run the daemon with: no camera (no OpenCV, no model), the
  * bundled demo library, and mpv playing into the null audio output.
  */
-export const TEST_CONFIG = {
+export const TEST_CONFIG = deepFreeze({
   camera: { enabled: false },
   library: { folders: [join(ROOT, 'demo/library')] },
   player: { audioOutput: 'null' },
-} as const;
+} as const);
+
+/** `value`, frozen to its leaves: a worker's test files share the harness, so none may change what the next reads. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) for (const inner of Object.values(value)) deepFreeze(inner);
+  return Object.freeze(value);
+}
 
 /**
  * Starts the built daemon as a child process on `port` (0: a free one) and waits for `moodbox ready`.
@@ -136,10 +142,13 @@ export interface Browser {
 }
 
 /**
- * Debian's Chromium for this test file, started by the first `launchBrowser` with these `args`:
- * starting Chromium costs about half a second of CPU, a new context in it a few milliseconds.
+ * Debian's Chromium for this test worker, started by the first `launchBrowser` with these `args` and
+ * kept for the worker's next files (Playwright closes it when the worker exits): starting Chromium
+ * costs about half a second of CPU, a new context in it a few milliseconds.
  */
 const chromiums = new Map<string, Promise<PlaywrightBrowser>>();
+/** The browser contexts `launchBrowser` opened that are not closed yet. */
+const openContexts = new Set<BrowserContext>();
 
 function chromiumWith(args: readonly string[]): Promise<PlaywrightBrowser> {
   const key = args.join('\n');
@@ -162,17 +171,20 @@ function chromiumWith(args: readonly string[]): Promise<PlaywrightBrowser> {
       timeout: 60_000,
     });
     chromiums.set(key, started);
-    // A failed start is tried again by the next caller.
-    started.catch(() => chromiums.delete(key));
+    // A failed start, or a Chromium that went away, is started again by the next caller.
+    started.then(
+      (browser) => browser.on('disconnected', () => chromiums.get(key) === started && chromiums.delete(key)),
+      () => chromiums.delete(key),
+    );
   }
   return started;
 }
 
-/** Closes the Chromium processes this test file started (the browser project's set-up runs it after each file). */
-export async function closeChromiums(): Promise<void> {
-  const all = [...chromiums.values()];
-  chromiums.clear();
-  await Promise.all(all.map(async (started) => (await started.catch(() => undefined))?.close().catch(() => undefined)));
+/** Closes the browser contexts a test file left open (the browser project's set-up runs it after each file). */
+export async function closeLeftContexts(): Promise<void> {
+  const left = [...openContexts];
+  openContexts.clear();
+  await Promise.all(left.map((context) => context.close().catch(() => undefined)));
 }
 
 /**
@@ -192,6 +204,8 @@ export async function launchBrowser(
     ...(device.locale === undefined ? {} : { locale: device.locale }),
     ...(device.timezoneId === undefined ? {} : { timezoneId: device.timezoneId }),
   });
+  openContexts.add(context);
+  context.on('close', () => openContexts.delete(context));
   context.setDefaultTimeout(30_000);
   const page = await context.newPage();
   return {
