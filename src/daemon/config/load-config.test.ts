@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -38,6 +38,28 @@ describe('loadConfig', () => {
     expect(config.server).toEqual({ host: '127.0.0.1', port: 9000, adminLanOnly: true, publicUrl: '' });
     expect(config.camera.source).toBe('/dev/video0');
     expect(config.camera.enabled).toBe(true);
+  });
+
+  // A café's file that says nothing of the camera ran the bundled demo clip: the kiosk read the
+  // clip's faces as the room's. Demo mode keeps the clip; a box with a file uses its own camera.
+  it('gives a box with a file and no camera source its own first camera, and tells which settings are defaults', () => {
+    const dev = join(dir, 'dev');
+    mkdirSync(dev);
+    for (const name of ['video10', 'video2', 'vhci', 'video3']) writeFileSync(join(dev, name), '');
+    const cafe = loadConfig({ file: file({ site: { kind: 'business' } }), env: HOME, devDir: dev });
+    expect(cafe.config.camera.source).toBe(join(dev, 'video2'));
+    expect(cafe.defaults).toEqual(['camera.source', 'library.folders']);
+    // No camera plugged in: the usual first one, which the camera reports as unavailable.
+    expect(loadConfig({ file: file({}), env: HOME, devDir: join(dir, 'no-dev') }).config.camera.source).toBe(join(dir, 'no-dev', 'video0'));
+    // Named, in the file or by the environment, it is not a default.
+    const named = loadConfig({ file: file({ camera: { source: 'demo' }, library: { folders: ['/srv/music'] } }), env: HOME, devDir: dev });
+    expect([named.config.camera.source, named.defaults]).toEqual(['demo', []]);
+    expect(loadConfig({ file: file({}), env: { ...HOME, MOODBOX_CAMERA: '/dev/video7' }, devDir: dev }).config.camera.source).toBe(
+      '/dev/video7',
+    );
+    // Demo mode keeps the demo clip.
+    const demo = loadConfig({ env: HOME, devDir: dev });
+    expect([demo.config.camera.source, demo.defaults]).toEqual(['demo', ['camera.source', 'library.folders']]);
   });
 
   it('reports every problem at once, each with the field path', () => {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { ErrorObject } from 'ajv';
@@ -19,10 +19,35 @@ export const ENV_OVERRIDES = [
   { name: 'MOODBOX_CAMERA', path: ['camera', 'source'], kind: 'string' },
 ] as const;
 
+/**
+ * The settings whose default a person must be told of, as a default and not as what the file says:
+ * the camera (the demo clip in demo mode, this machine's camera on a box with a file) and the
+ * music folders (the bundled demo music until the owner names a folder).
+ */
+export const TOLD_DEFAULTS = ['camera.source', 'library.folders'] as const;
+export type ToldDefault = (typeof TOLD_DEFAULTS)[number];
+
 export interface LoadedConfig {
   config: Config;
   /** The file the configuration came from; undefined when the defaults (demo mode) are in use. */
   file: string | undefined;
+  /** Those of `TOLD_DEFAULTS` that neither the file, the saved settings nor the environment set: their defaults are in force. */
+  defaults: readonly ToldDefault[];
+}
+
+/**
+ * This machine's camera, as the first-run wizard and Settings offer it: the first V4L2 device
+ * (`/dev/video0`, else the lowest-numbered one there); `/dev/video0` when there is none, which the
+ * camera then reports as unavailable, with its usual retries, until one is plugged in.
+ */
+export function machineCamera(devDir = '/dev'): string {
+  let numbers: number[] = [];
+  try {
+    numbers = readdirSync(devDir).flatMap((name) => (/^video\d+$/.test(name) ? [Number(name.slice('video'.length))] : []));
+  } catch {
+    // No device folder to read: the usual first camera, reported unavailable when it is opened.
+  }
+  return join(devDir, `video${numbers.length === 0 ? 0 : Math.min(...numbers)}`);
 }
 
 const validate = await configValidator();
@@ -31,13 +56,17 @@ const validate = await configValidator();
  * Loads, validates and freezes the configuration.
  *
  * The file is `options.file`, else `$MOODBOX_CONFIG`, else none (every default: demo mode). Every
- * problem is reported at once in one `ConfigError`, each as `path: message`.
+ * problem is reported at once in one `ConfigError`, each as `path: message`. A box with a file that
+ * names no camera source uses this machine's camera (`machineCamera`): the demo clip is demo mode's,
+ * or a file's that says `"source": "demo"`, never a room's by default.
  */
 export function loadConfig(options: {
   file?: string | undefined;
   env: Readonly<Record<string, string | undefined>>;
   /** Settings saved from the admin panel: over the file, under the environment. */
   overlay?: Readonly<Record<string, unknown>>;
+  /** Where the camera devices are, for a box with a file and no camera source. @default '/dev' */
+  devDir?: string;
 }): LoadedConfig {
   const { env } = options;
   const file = options.file ?? nonEmpty(env['MOODBOX_CONFIG']);
@@ -48,13 +77,18 @@ export function loadConfig(options: {
   const problems: string[] = [];
   const candidate = options.overlay === undefined ? structuredClone(raw) : mergeDeep(raw, options.overlay);
   applyEnvOverrides(candidate, env, problems);
+  const defaults = TOLD_DEFAULTS.filter((path) => valueAt(candidate, path) === undefined);
+  const camera = candidate['camera'] ?? {};
+  if (file !== undefined && defaults.includes('camera.source') && isPlainObject(camera)) {
+    candidate['camera'] = { ...camera, source: machineCamera(options.devDir) };
+  }
   if (!validate(candidate)) problems.push(...describeErrors(validate.errors ?? []));
   else problems.push(...ruleProblems(candidate));
   if (problems.length > 0) throw new ConfigError('MB_ERR_CONFIG_INVALID', dedupe(problems));
 
   const config = candidate as Config;
   config.dataDir = resolveDataDir(config.dataDir, env);
-  return { config: deepFreeze(config), file: file === undefined ? undefined : resolve(file) };
+  return { config: deepFreeze(config), file: file === undefined ? undefined : resolve(file), defaults };
 }
 
 /** Validates a configuration object without reading files or the environment; returns the problems. */
@@ -205,6 +239,13 @@ function resolveDataDir(dataDir: string, env: Readonly<Record<string, string | u
   if (state !== undefined) return state.split(':')[0] ?? state;
   const xdg = nonEmpty(env['XDG_DATA_HOME']);
   return join(xdg ?? join(env['HOME'] ?? homedir(), '.local', 'share'), 'moodbox');
+}
+
+/** The value at a dotted `path` of `target` (`camera.source`), or undefined where any step is missing. */
+function valueAt(target: Record<string, unknown>, path: string): unknown {
+  let node: unknown = target;
+  for (const key of path.split('.')) node = isPlainObject(node) && Object.hasOwn(node, key) ? node[key] : undefined;
+  return node;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

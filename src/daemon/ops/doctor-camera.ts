@@ -17,12 +17,17 @@ export function listDevices(devDir: string, prefix: string): string[] {
   }
 }
 
+/** Where the camera source came from: demo mode's default, a box's default (this machine's camera), or set (the file, the panel). */
+export type CameraOrigin = 'demo mode' | 'default' | 'set';
+
 /**
  * The camera as configured: the device there and open to this user, the file or pattern there, and
- * the program that reads it installed (ffmpeg; gst-launch-1.0 for a GStreamer pipeline).
+ * the program that reads it installed (ffmpeg; gst-launch-1.0 for a GStreamer pipeline). A source
+ * that is a default is said to be one; the demo clip on a box with a file is a warning, as what it
+ * shows is not the room.
  */
-export function checkCamera(config: Config, ctx: DoctorEnv): Check {
-  const check = checkSource(config, ctx);
+export function checkCamera(config: Config, ctx: DoctorEnv, origin: CameraOrigin = 'set'): Check {
+  const check = checkSource(config, ctx, origin);
   if (!config.camera.enabled || check.status === 'fail') return check;
   const reader = readerOf(config.camera.source);
   if (isOnPath(reader.program, ctx.env)) return check;
@@ -42,7 +47,7 @@ function readerOf(source: string): { program: string; packages: string; why: str
   return { program: 'ffmpeg', packages: 'ffmpeg', why: ' (the music analysis needs it too)' };
 }
 
-function checkSource(config: Config, ctx: DoctorEnv): Check {
+function checkSource(config: Config, ctx: DoctorEnv, origin: CameraOrigin): Check {
   const name = 'camera';
   const devices = listDevices(ctx.devDir, 'video');
   const seen =
@@ -50,21 +55,29 @@ function checkSource(config: Config, ctx: DoctorEnv): Check {
   if (!config.camera.enabled) return { name, status: 'ok', message: `camera turned off in the configuration; ${seen}` };
   const source = config.camera.source;
   if (source === 'demo') {
+    const isDemoMode = origin === 'demo mode';
     return {
       name,
-      status: 'ok',
-      message: `demo camera: a bundled clip of faces stands in for a camera; ${seen}`,
-      ...(devices.length > 0 ? { fix: `to use the real camera set camera.source to "${devices[0] ?? ''}"` } : {}),
+      // A recorded clip read as a room: on a box with a file, that is never what the owner wants.
+      status: isDemoMode ? 'ok' : 'warn',
+      message: isDemoMode
+        ? `demo camera (a recorded clip): a bundled clip of faces stands in for a camera in demo mode; ${seen}`
+        : `demo camera (a recorded clip): camera.source is "demo", so the mood shown is the clip's, not the room's; ${seen}`,
+      ...(devices.length > 0 || !isDemoMode
+        ? { fix: `to use the real camera set camera.source to "${devices[0] ?? '/dev/video0'}" (Settings › Camera)` }
+        : {}),
     };
   }
-  if (/^\d+$/.test(source) || source.startsWith('/dev/')) {
+  // A default is said to be one: the file names no camera, and this is the machine's own.
+  const byDefault = origin === 'default' ? " (this machine's camera, the default: the configuration file sets no camera.source)" : '';
+  if (/^\d+$/.test(source) || source.startsWith('/dev/') || source.startsWith(join(ctx.devDir, 'video'))) {
     const path = /^\d+$/.test(source) ? join(ctx.devDir, `video${source}`) : source;
     if (!existsSync(path)) {
       return {
         name,
         status: 'fail',
-        message: `${path} does not exist; ${seen}`,
-        fix: 'plug the USB camera in, or set camera.source to one of the devices listed (or "demo")',
+        message: `${path}${byDefault} does not exist; ${seen}`,
+        fix: 'plug the USB camera in, or set camera.source to one of the devices listed (or "demo"), or camera.enabled to false',
       };
     }
     try {
@@ -73,11 +86,11 @@ function checkSource(config: Config, ctx: DoctorEnv): Check {
       return {
         name,
         status: 'fail',
-        message: `${path} exists but this user cannot open it`,
+        message: `${path}${byDefault} exists but this user cannot open it`,
         fix: 'add the user to the "video" group (the udev rule in systemd/ does this for the moodbox user)',
       };
     }
-    return { name, status: 'ok', message: `${path} can be opened` };
+    return { name, status: 'ok', message: `${path}${byDefault} can be opened` };
   }
   if (/^(https?|rtsp):\/\//.test(source))
     return { name, status: 'ok', message: `network stream ${source} (reachability is checked when the daemon opens it)` };

@@ -54,12 +54,33 @@ const byName = (checks: Check[], name: string): Check => {
 };
 
 describe('moodbox doctor', () => {
-  it('says there is no camera here and how the demo camera stands in for one', async () => {
-    const m = machine();
-    const checks = await runDoctor(m);
-    expect(byName(checks, 'camera')).toMatchObject({
+  // A café's file that named no camera ran the demo clip, and the doctor called that camera fine.
+  it("says a box with a file and no camera line uses this machine's camera, a default, and fails it when none is there", async () => {
+    const none = machine();
+    expect(byName(await runDoctor(none), 'camera')).toMatchObject({
+      status: 'fail',
+      message: `${join(none.devDir, 'video0')} (this machine's camera, the default: the configuration file sets no camera.source) does not exist; no camera device (${join(none.devDir, 'video*')}) on this machine`,
+    });
+    const one = machine({ devices: ['video0'] });
+    expect(byName(await runDoctor(one), 'camera')).toMatchObject({
       status: 'ok',
-      message: expect.stringMatching(/demo camera: a bundled clip .*no camera device/),
+      message: `${join(one.devDir, 'video0')} (this machine's camera, the default: the configuration file sets no camera.source) can be opened`,
+    });
+  });
+
+  it('says the demo camera is a recorded clip: fine in demo mode, a warning on a box with a file', async () => {
+    const m = machine({ devices: ['video0'], config: { camera: { source: 'demo' } } });
+    expect(byName(await runDoctor(m), 'camera')).toMatchObject({
+      status: 'warn',
+      message: expect.stringMatching(
+        /^demo camera \(a recorded clip\): camera\.source is "demo", so the mood shown is the clip's, not the room's/,
+      ),
+      fix: `to use the real camera set camera.source to "${join(m.devDir, 'video0')}" (Settings › Camera)`,
+    });
+    const demo = await runDoctor({ ...m, configFile: undefined });
+    expect(byName(demo, 'camera')).toMatchObject({
+      status: 'ok',
+      message: expect.stringMatching(/^demo camera \(a recorded clip\): a bundled clip of faces stands in for a camera in demo mode/),
     });
   });
 
@@ -90,7 +111,7 @@ describe('moodbox doctor', () => {
     writeFileSync(join(bin, 'gst-launch-1.0'), '#!/bin/sh\n', { mode: 0o755 });
     expect(byName(await runDoctor(withFfmpeg({ camera: { source: pipeline } })), 'camera').status).toBe('ok');
     // No ffmpeg: the demo clip cannot be read either.
-    const none = machine();
+    const none = machine({ config: { camera: { source: 'demo' } } });
     expect(byName(await runDoctor({ ...none, env: { ...none.env, PATH: '/nonexistent' } }), 'camera')).toMatchObject({
       status: 'fail',
       message: expect.stringMatching(/demo camera.*read through ffmpeg, which is not installed \(the music analysis needs it too\)/),
@@ -337,6 +358,13 @@ describe('moodbox doctor', () => {
     expect(byName(ok, 'music')).toEqual({ name: 'music', status: 'ok', message: `${music} (in the configuration file): 2 audio files` });
     const missing = await runDoctor({ ...m, configFile: rewrite(m.configFile, { library: { folders: [join(music, 'nope')] } }) });
     expect(byName(missing, 'music')).toMatchObject({ status: 'fail', message: expect.stringContaining('missing or not readable') });
+  });
+
+  it('names the demo music as the default where the file names no folder, not as the file’s', async () => {
+    const m = machine();
+    expect(byName(await runDoctor(m), 'music').message).toContain(
+      `${join(m.installDir, 'demo', 'library')} (the demo music, the default: the configuration file names no folder)`,
+    );
   });
 
   // Issue 82: the doctor warned about the file's empty folder and never named the one added in the

@@ -5,7 +5,7 @@ import { totalmem } from 'node:os';
 import { extname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { LiveConfig, OVERRIDES_KEY } from '../config/live-config.js';
-import { changedPaths, loadConfig } from '../config/load-config.js';
+import { changedPaths, loadConfig, type LoadedConfig } from '../config/load-config.js';
 import { databasePath, installPath } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
 import { ConfigError } from '../config/config-error.js';
@@ -15,7 +15,7 @@ import { SNAPCAST, snapcastPipe, snapcastPipeProblem } from '../../player/audio-
 import { AUDIO_EXTENSIONS } from '../../player/library/scanner-walk.js';
 import { INSTALL_DIR, VERSION } from '../version.js';
 import { checkGuests } from '../guests/guest-doctor.js';
-import { checkCamera, listDevices } from './doctor-camera.js';
+import { type CameraOrigin, checkCamera, listDevices } from './doctor-camera.js';
 import { checkFaceLight, checkFaceSizes } from './doctor-faces.js';
 import { modelChecks } from './doctor-models.js';
 import { checkDatabase, checkDisk, checkDiskUse } from './doctor-storage.js';
@@ -40,32 +40,37 @@ export async function runDoctor(
     installDir: options.installDir ?? INSTALL_DIR,
     installRecord: options.installRecord ?? INSTALL_RECORD,
   };
-  let config: Config;
+  let loaded: LoadedConfig;
   try {
-    config = loadConfig({ file: options.configFile, env }).config;
+    loaded = loadConfig({ file: options.configFile, env, devDir: ctx.devDir });
   } catch (err) {
     const message = err instanceof ConfigError ? err.problems.join('; ') : (err as Error).message;
     return [{ name: 'config', status: 'fail', message, fix: 'correct the configuration file; each problem names its field' }];
   }
   // The settings saved from the admin panel apply on top of the file: check what the daemon will run with.
-  const fileFolders = config.library.folders;
-  const saved = savedSettings(config, options.configFile, env);
-  config = saved.config;
-  const isDemo = options.configFile === undefined && env['MOODBOX_CONFIG'] === undefined;
+  const isDemo = loaded.file === undefined;
+  const isDefault = (path: (typeof loaded.defaults)[number]): boolean => loaded.defaults.includes(path);
+  const fileFolders = isDefault('library.folders') ? [] : loaded.config.library.folders;
+  const saved = savedSettings(loaded.config, options.configFile, env);
+  const config = saved.config;
+  // A default is told as one, unless the panel saved another value over it.
+  const cameraOrigin: CameraOrigin =
+    !isDefault('camera.source') || config.camera.source !== loaded.config.camera.source ? 'set' : isDemo ? 'demo mode' : 'default';
+  const defaultFolders = isDefault('library.folders') ? loaded.config.library.folders : [];
   const checks: Check[] = [
     { name: 'config', status: 'ok', message: options.configFile ?? env['MOODBOX_CONFIG'] ?? 'no file: defaults (demo mode)' },
     saved.check,
     checkVersion(VERSION, ctx.installDir),
     checkNode(),
     checkMemory(options.totalMemory ?? totalmem(), env),
-    checkCamera(config, ctx),
+    checkCamera(config, ctx, cameraOrigin),
     await checkFaceSizes(config, { fetch }),
     await checkFaceLight(config, { fetch }),
     ...(await modelChecks(config, ctx)),
     checkMpv(config),
     checkAudio(config, ctx),
     ...(config.player.audioOutput === SNAPCAST ? [checkSnapcastPipe(config)] : []),
-    checkMusic(config, fileFolders, ctx),
+    checkMusic(config, { fileFolders, defaultFolders, isDemo }, ctx),
     ...(config.music.youtube ? [checkYtDlp(ctx)] : []),
     ...sourceChecks(config),
     checkDatabase(config),
@@ -214,13 +219,27 @@ function checkSnapcastPipe(config: Config): Check {
 const MUSIC_COUNT_LIMIT = 10_000;
 
 /**
- * Every music folder the daemon will scan, those of the configuration file and those added in the
- * admin panel (`fileFolders`: the file's own), each with its audio files counted and where it was
- * set: one missing fails, an empty one warns, and neither hides the others.
+ * Every music folder the daemon will scan, those of the configuration file, those added in the
+ * admin panel and the default (the bundled demo music, where the file names none), each with its
+ * audio files counted and where it was set: one missing fails, an empty one warns, and neither
+ * hides the others.
  */
-function checkMusic(config: Config, fileFolders: readonly string[], ctx: DoctorEnv): Check {
+function checkMusic(
+  config: Config,
+  origins: { fileFolders: readonly string[]; defaultFolders: readonly string[]; isDemo: boolean },
+  ctx: DoctorEnv,
+): Check {
   const name = 'music';
-  const inFile = new Set(fileFolders.map((f) => installPath(f, ctx.installDir)));
+  const inFile = new Set(origins.fileFolders.map((f) => installPath(f, ctx.installDir)));
+  const byDefault = new Set(origins.defaultFolders.map((f) => installPath(f, ctx.installDir)));
+  const origin = (folder: string): string =>
+    inFile.has(folder)
+      ? 'in the configuration file'
+      : !byDefault.has(folder)
+        ? 'added in the admin panel'
+        : origins.isDemo
+          ? "the demo music, demo mode's default"
+          : 'the demo music, the default: the configuration file names no folder';
   const folders = config.library.folders.map((f) => installPath(f, ctx.installDir));
   if (folders.length === 0) {
     return {
@@ -234,7 +253,7 @@ function checkMusic(config: Config, fileFolders: readonly string[], ctx: DoctorE
   const missing: string[] = [];
   const empty: string[] = [];
   for (const folder of folders) {
-    const named = `${folder} (${inFile.has(folder) ? 'in the configuration file' : 'added in the admin panel'})`;
+    const named = `${folder} (${origin(folder)})`;
     try {
       accessSync(folder, constants.R_OK | constants.X_OK);
     } catch {
