@@ -281,6 +281,7 @@ describe('the catalogues', () => {
       SIGN_IN_REFUSALS.otherScreen('do something new'),
       SIGN_IN_REFUSALS.atKiosk(),
       SIGN_IN_REFUSALS.adminPanel(),
+      SIGN_IN_REFUSALS.adminOnly(),
       SIGN_IN_REFUSALS.lanOnly(true),
       SIGN_IN_REFUSALS.lanOnly(false),
       SIGN_IN_REFUSALS.changePassphraseFirst('Ana', '/api/admin/session/passphrase'),

@@ -22,10 +22,10 @@ describe('who may call a route, by where it is', () => {
   it('refuses to serve a route under /api/admin/ or /api/me/ registered outside a zone of theirs, so none opens one by mistake', async () => {
     const app = await bare();
     expect(() => app.get('/api/admin/backdoor', () => 'open')).toThrow(
-      /Expected GET \/api\/admin\/backdoor in an access zone of admin, ownAdminSession, adminSignIn \(every route under \/api\/admin\/ is\), got public/,
+      /Expected GET \/api\/admin\/backdoor in an access zone of admin, staff, ownAdminSession, adminSignIn \(every route under \/api\/admin\/ is\), got public/,
     );
     await expect(app.register(withAccess('kiosk', async (zone) => void zone.get('/api/admin/users', () => [])))).rejects.toThrow(
-      /Expected GET \/api\/admin\/users in an access zone of admin, ownAdminSession, adminSignIn .*, got kiosk/,
+      /Expected GET \/api\/admin\/users in an access zone of admin, staff, ownAdminSession, adminSignIn .*, got kiosk/,
     );
   });
 

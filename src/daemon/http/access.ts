@@ -15,7 +15,7 @@ import type { AuthService } from '../people/auth-service.js';
 import { MoodboxError } from '../../kernel/errors.js';
 import { SIGN_IN_REFUSALS } from '../people/sign-in-refusals.js';
 import { GUEST_GONE, guestRefused } from '../guests/guest-refusals.js';
-import type { Session, User } from '../store/store-reads.js';
+import type { Role, Session, User } from '../store/store-reads.js';
 import { isLoopbackAddress } from './origin.js';
 import type { StateView } from './public-state.js';
 import { actors, type Actor } from '../store/store-reads.js';
@@ -41,11 +41,11 @@ interface AccessRule {
   /**
    * Who: `anyone`; `kiosk`, a person signed in at the kiosk (`Authorization: Bearer <token>`);
    * `admin`, an admin signed in to the admin panel (the HttpOnly cookie `mb_admin`; a call that
-   * changes something also needs `x-csrf-token`) who has chosen their own passphrase;
-   * `adminBeforeNewPassphrase`, the same, also while they must still choose one (`mustChangePin`,
-   * e.g. the demo admin).
+   * changes something also needs `x-csrf-token`) who has chosen their own passphrase; `staff`, an
+   * admin or staff signed in to the panel the same way; `panelBeforeNewPassphrase`, either, also
+   * while they must still choose a new passphrase or PIN (`mustChangePin`, e.g. the demo admin).
    */
-  who: 'anyone' | 'kiosk' | 'admin' | 'adminBeforeNewPassphrase';
+  who: 'anyone' | 'kiosk' | 'admin' | 'staff' | 'panelBeforeNewPassphrase';
   /** The refusal of a call from beyond the reach, in the words of what it would have reached. */
   offReach?: () => Error;
   /** Logged (warn) with the address when a call from beyond the reach is refused. */
@@ -62,9 +62,13 @@ const ADMIN_OFF_LAN = (): Error => SIGN_IN_REFUSALS.lanOnly(false);
  * - `adminSignIn`: the admin sign-in and the first admin's, on the LAN while it is kept to it, so an
  *   address off it never gets as far as a passphrase check or a cookie;
  * - `kiosk`: the signed-in person's own data and sign-out;
- * - `admin`: the admin panel's API;
- * - `ownAdminSession`: the admin's own session, sign-out and passphrase change, which an admin who
- *   must choose a new passphrase may still call (every `admin` route answers 403 until then);
+ * - `admin`: the admin panel's API that only admins (the owner) may call: settings, people,
+ *   backups and restore, the update and restart, the library's files and tags, the audit;
+ * - `staff`: what a shift needs of the panel, for admins and staff: the music's controls (skip,
+ *   pause and resume in the quiet hours, the volume under the owner's cap, a held mood, the queue),
+ *   blocks, guests' requests, the history and charts (read only), the library's list to pick from;
+ * - `ownAdminSession`: the panel's own session, sign-out and passphrase change, which an admin or
+ *   staff who must choose a new secret may still call (every other panel route answers 403 until then);
  * - `guest`: the guest page's calls and socket, on the LAN while it is kept to it (the guests'
  *   plugin then checks the page's Origin and counts each phone's calls);
  * - `screens`: the screens' socket `/ws`, the same (it then checks the page's Origin);
@@ -76,7 +80,8 @@ export const ACCESS_RULES = {
   adminSignIn: { reach: 'lanWhileKept', who: 'anyone', offReach: ADMIN_OFF_LAN },
   kiosk: { reach: 'anywhere', who: 'kiosk' },
   admin: { reach: 'lanWhileKept', who: 'admin', offReach: ADMIN_OFF_LAN },
-  ownAdminSession: { reach: 'lanWhileKept', who: 'adminBeforeNewPassphrase', offReach: ADMIN_OFF_LAN },
+  staff: { reach: 'lanWhileKept', who: 'staff', offReach: ADMIN_OFF_LAN },
+  ownAdminSession: { reach: 'lanWhileKept', who: 'panelBeforeNewPassphrase', offReach: ADMIN_OFF_LAN },
   guest: { reach: 'lanWhileKept', who: 'anyone', offReach: () => guestRefused('MB_ERR_HTTP_FORBIDDEN', GUEST_GONE.lanOnly()) },
   screens: {
     reach: 'lanWhileKept',
@@ -89,11 +94,11 @@ export const ACCESS_RULES = {
 
 /**
  * The accesses a route under a prefix may have, checked as it is registered so that none under it
- * is served to more callers by mistake: the admin panel's API is the admins' (their sign-in
- * included), the signed-in person's own data the kiosk's.
+ * is served to more callers by mistake: the admin panel's API is the admins' and staff's (their
+ * sign-in included), the signed-in person's own data the kiosk's.
  */
 export const ACCESS_BY_PREFIX: ReadonlyArray<readonly [prefix: string, accesses: readonly Access[]]> = [
-  ['/api/admin/', ['admin', 'ownAdminSession', 'adminSignIn']],
+  ['/api/admin/', ['admin', 'staff', 'ownAdminSession', 'adminSignIn']],
   ['/api/me/', ['kiosk']],
 ];
 
@@ -110,11 +115,11 @@ declare module 'fastify' {
     readonly accessGate?: (access: Access) => onRequestAsyncHookHandler;
   }
   interface FastifyRequest {
-    /** The signed-in person, set on `kiosk` and admin routes. */
+    /** The signed-in person, set on `kiosk`, `staff` and admin routes. */
     principal: { user: User; session: Session; token: string } | null;
     /**
-     * Who acts on an admin route, as the audit names them (`admin:<id>`): the one way routes name
-     * their actor. Only read on an access-checked admin route; anywhere else it throws.
+     * Who acts on a panel route, as the audit names them (`admin:<id>`, `staff:<id>`): the one way
+     * routes name their actor. Only read on an access-checked panel route; anywhere else it throws.
      */
     readonly adminActor: Actor;
   }
@@ -166,8 +171,8 @@ export function viewerOf(request: FastifyRequest): StateViewer {
 
 /**
  * What a viewer may see of the screens' state and the services' health (`StateView`): all of it on
- * the box itself (a loopback address, or the box's own address calling itself) and for an admin
- * signed in to the panel where the panel is served (the LAN while `adminLanOnly` is on); the guest
+ * the box itself (a loopback address, or the box's own address calling itself) and for an admin or
+ * staff signed in to the panel where the panel is served (the LAN while `adminLanOnly` is on); the guest
  * view for everyone else, on the LAN or off it. The session is checked on every call, so a socket
  * opened by an admin who signed out since gets the guest view.
  */
@@ -180,7 +185,7 @@ export function stateViews(
     if (adminToken === undefined || remoteAddress === undefined) return 'guest';
     if (!isWithinReach(remoteAddress, ACCESS_RULES.admin.reach, options.adminLanOnly())) return 'guest';
     const found = deps.auth.authenticate(adminToken, 'admin');
-    return found !== undefined && found.user.role === 'admin' && !found.user.mustChangePin ? 'all' : 'guest';
+    return found !== undefined && isPanelRole(found.user.role) && !found.user.mustChangePin ? 'all' : 'guest';
   };
 }
 
@@ -200,7 +205,8 @@ export async function registerAccess(
   app.decorateRequest('adminActor', {
     getter(this: FastifyRequest): Actor {
       if (this.principal === null) throw new Error('an admin actor was asked for on a route with no signed-in admin');
-      return actors.admin(this.principal.user.id);
+      const { user } = this.principal;
+      return user.role === 'staff' ? actors.staff(user.id) : actors.admin(user.id);
     },
   });
   const rules: ReadonlyArray<[Access, AccessRule]> = Object.entries(ACCESS_RULES) as Array<[Access, AccessRule]>;
@@ -240,6 +246,11 @@ export function withAccess<Options extends FastifyPluginOptions, Provider extend
   };
 }
 
+/** Whether an account of `role` signs in to the admin panel: admins and staff. */
+export function isPanelRole(role: Role): boolean {
+  return role === 'admin' || role === 'staff';
+}
+
 /** The hook of `rule`: where the call comes from, then who makes it; a call it refuses goes no further. */
 function gateOf(
   rule: AccessRule,
@@ -261,15 +272,16 @@ function gateOf(
     }
     const token = request.cookies[ADMIN_COOKIE];
     const found = token === undefined ? undefined : deps.auth.authenticate(token, 'admin');
-    if (found === undefined || token === undefined || found.user.role !== 'admin') {
+    if (found === undefined || token === undefined || !isPanelRole(found.user.role)) {
       if (token !== undefined) void reply.clearCookie(ADMIN_COOKIE, { path: '/' });
       throw SIGN_IN_REFUSALS.adminPanel();
     }
     if (!SAFE_METHODS.has(request.method) && request.headers[CSRF_HEADER] !== found.session.csrfToken) {
       throw new MoodboxError('MB_ERR_HTTP_FORBIDDEN', `Missing or wrong ${CSRF_HEADER} header.`);
     }
-    if (found.user.mustChangePin && rule.who === 'admin')
+    if (found.user.mustChangePin && rule.who !== 'panelBeforeNewPassphrase')
       throw SIGN_IN_REFUSALS.changePassphraseFirst(found.user.name, OWN_PASSPHRASE_ROUTE);
+    if (rule.who === 'admin' && found.user.role !== 'admin') throw SIGN_IN_REFUSALS.adminOnly();
     request.principal = { ...found, token };
   };
 }

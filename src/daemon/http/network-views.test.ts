@@ -252,6 +252,28 @@ describe('what each network position sees (issue 59)', () => {
     }
   });
 
+  it('staff signed in to the panel with their PIN see everything, on the socket too; made a member, the guest view at once', async () => {
+    const [address = ''] = LAN;
+    const bea = await server.auth.createUser({ name: 'Bea', role: 'staff', secret: '2580' }, actors.cli);
+    const res = await server.app.inject({
+      method: 'POST',
+      url: '/api/admin/session',
+      remoteAddress: address,
+      payload: { name: 'Bea', passphrase: '2580' },
+    });
+    expect(res.statusCode).toBe(200);
+    const cookie = String(res.headers['set-cookie']).split(';')[0] ?? '';
+    expect((await state(address, cookie)).mood).toMatchObject({ faces: 4, byEmotion: { sad: 3, neutral: 1 } });
+    const ws = await socket(address, { isPage: true, cookie });
+    expect(ws.snapshot().session.user?.name).toBe('Ada Lovelace');
+    expect((await roomChanges(ws))[1]).toMatchObject({ data: { faces: 5, byEmotion: { sad: 4, neutral: 1 } } });
+
+    server.store.users.update(bea.id, { role: 'member' });
+    expect(leaks(await state(address, cookie))).toEqual([]);
+    expect(leaks(await roomChanges(ws))).toEqual([]);
+    ws.close();
+  });
+
   it('off the LAN, the state and the health say nothing about people; the socket is refused while the panel is LAN-only', async () => {
     const seen = await state(OFF_LAN);
     expect(leaks(seen)).toEqual([]);

@@ -1,5 +1,5 @@
 // Every route the server registers, with who may call it: the table below pins each one's access,
-// and each access is pinned by what five callers get (refusals in their own words), so that moving
+// and each access is pinned by what six callers get (refusals in their own words), so that moving
 // where access is decided changes no route's answer.
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,8 @@ function standIn<T>(): T {
 const LAN = '192.168.1.50';
 const STRANGER = '203.0.113.9';
 const PASSPHRASE = 'correct horse battery';
+/** Staff sign in to the panel with the PIN they use at the kiosk. */
+const STAFF_PIN = '2580';
 const PAGE = LAN_PAGE.headers;
 
 /** Every route the server serves, as `METHOD /path` (HEAD left out: it answers as GET), from fastify's own route tree. */
@@ -38,23 +40,27 @@ const KIOSK_FIRST = '401 Sign in at the kiosk first.';
 const ADMIN_FIRST = '401 Sign in to the admin panel first.';
 const ADMIN_LAN = '403 The admin panel is served on the local network only.';
 const CHANGE_FIRST = '403 Choose a new passphrase first: Temp still has a passphrase that must be changed (POST /api/admin/me/passphrase).';
-const ALL_THROUGH = { anonymous: 'through', member: 'through', staff: 'through', mustChange: 'through' } as const;
+const ADMIN_ONLY = '403 Only an admin may do this: staff have the music and the guests. Ask the owner.';
+const ALL_THROUGH = { anonymous: 'through', member: 'through', admin: 'through', staff: 'through', mustChange: 'through' } as const;
 
 /**
  * What each access means to a caller on the LAN with no credential, a member signed in at the kiosk
- * (bearer token), staff (an admin signed in to the panel), an admin who must still choose a new
- * passphrase, and staff and the member calling from off the LAN while `server.adminLanOnly` is on:
- * `through` when the call reaches the route, else the refusal's status and words.
+ * (bearer token), an admin signed in to the panel, staff signed in to the panel (with their PIN),
+ * an admin who must still choose a new passphrase, and the admin and the member calling from off
+ * the LAN while `server.adminLanOnly` is on: `through` when the call reaches the route, else the
+ * refusal's status and words.
  */
 const OUTCOMES = {
   public: { ...ALL_THROUGH, offLan: 'through' },
   'kiosk sign-in': { ...ALL_THROUGH, offLan: '403 Signing in at the kiosk is served on the local network only.' },
   'admin sign-in': { ...ALL_THROUGH, offLan: ADMIN_LAN },
-  kiosk: { anonymous: KIOSK_FIRST, member: 'through', staff: KIOSK_FIRST, mustChange: KIOSK_FIRST, offLan: 'through' },
-  admin: { anonymous: ADMIN_FIRST, member: ADMIN_FIRST, staff: 'through', mustChange: CHANGE_FIRST, offLan: ADMIN_LAN },
+  kiosk: { anonymous: KIOSK_FIRST, member: 'through', admin: KIOSK_FIRST, staff: KIOSK_FIRST, mustChange: KIOSK_FIRST, offLan: 'through' },
+  admin: { anonymous: ADMIN_FIRST, member: ADMIN_FIRST, admin: 'through', staff: ADMIN_ONLY, mustChange: CHANGE_FIRST, offLan: ADMIN_LAN },
+  staff: { anonymous: ADMIN_FIRST, member: ADMIN_FIRST, admin: 'through', staff: 'through', mustChange: CHANGE_FIRST, offLan: ADMIN_LAN },
   'admin before a new passphrase': {
     anonymous: ADMIN_FIRST,
     member: ADMIN_FIRST,
+    admin: 'through',
     staff: 'through',
     mustChange: 'through',
     offLan: ADMIN_LAN,
@@ -68,13 +74,8 @@ type Access = keyof typeof OUTCOMES;
 
 const ADMIN_ROUTES = [
   'DELETE /api/admin/backups/:name',
-  'DELETE /api/admin/blocks/:id',
   'DELETE /api/admin/cards/:cardId',
   'DELETE /api/admin/cards/capture',
-  'DELETE /api/admin/guests',
-  'DELETE /api/admin/guests/requests/:id',
-  'DELETE /api/admin/mood/hold',
-  'DELETE /api/admin/player/queue/:key',
   'DELETE /api/admin/settings/set-aside',
   'DELETE /api/admin/stations/:id',
   'DELETE /api/admin/users/:id',
@@ -82,28 +83,19 @@ const ADMIN_ROUTES = [
   'GET /api/admin/backups',
   'GET /api/admin/backups/:name',
   'GET /api/admin/backups/latest',
-  'GET /api/admin/blocks',
   'GET /api/admin/camera/faces',
   'GET /api/admin/camera/preview.jpg',
   'GET /api/admin/cards/reader',
   'GET /api/admin/config/schema',
   'GET /api/admin/disk',
   'GET /api/admin/first-run/wizard',
-  'GET /api/admin/guests',
-  'GET /api/admin/history',
-  'GET /api/admin/library/fit',
   'GET /api/admin/model',
   'GET /api/admin/model/report/:file',
   'GET /api/admin/moods',
-  'GET /api/admin/player',
   'GET /api/admin/settings',
   'GET /api/admin/spotify',
   'GET /api/admin/spotify/devices',
   'GET /api/admin/spotify/playlists',
-  'GET /api/admin/stations',
-  'GET /api/admin/stats',
-  'GET /api/admin/stats/charts',
-  'GET /api/admin/tracks',
   'GET /api/admin/tracks/:id/audio',
   'GET /api/admin/tracks/:id/files',
   'GET /api/admin/users',
@@ -113,17 +105,9 @@ const ADMIN_ROUTES = [
   'POST /api/admin/backups',
   'POST /api/admin/backups/:name/restore',
   'POST /api/admin/backups/upload',
-  'POST /api/admin/blocks',
-  'POST /api/admin/blocks/import',
   'POST /api/admin/cards',
   'POST /api/admin/cards/capture',
-  'POST /api/admin/guests/requests/:id/approve',
   'POST /api/admin/library/scan',
-  'POST /api/admin/player/pause',
-  'POST /api/admin/player/play-now',
-  'POST /api/admin/player/queue',
-  'POST /api/admin/player/resume',
-  'POST /api/admin/player/skip',
   'POST /api/admin/restart',
   'POST /api/admin/spotify/complete',
   'POST /api/admin/spotify/connect',
@@ -134,10 +118,6 @@ const ADMIN_ROUTES = [
   'POST /api/admin/users',
   'POST /api/admin/users/:id/unlock',
   'PUT /api/admin/first-run/wizard',
-  'PUT /api/admin/mood/hold',
-  'PUT /api/admin/player/queue/:key/position',
-  'PUT /api/admin/player/volume',
-  'PUT /api/admin/session/language',
   'PUT /api/admin/settings',
   'PUT /api/admin/spotify/device',
   'PUT /api/admin/spotify/playlists/:id',
@@ -145,9 +125,44 @@ const ADMIN_ROUTES = [
   'PUT /api/admin/users/:id/pin',
 ];
 
+/**
+ * What a shift needs, for admins and staff: the music's controls (a resume in the quiet hours
+ * included), the queue and what to pick from, blocks, guests' requests, the history and the charts
+ * (read only), and the panel's language.
+ */
+const STAFF_ROUTES = [
+  'DELETE /api/admin/blocks/:id',
+  'DELETE /api/admin/guests',
+  'DELETE /api/admin/guests/requests/:id',
+  'DELETE /api/admin/mood/hold',
+  'DELETE /api/admin/player/queue/:key',
+  'GET /api/admin/blocks',
+  'GET /api/admin/guests',
+  'GET /api/admin/history',
+  'GET /api/admin/library/fit',
+  'GET /api/admin/player',
+  'GET /api/admin/stations',
+  'GET /api/admin/stats',
+  'GET /api/admin/stats/charts',
+  'GET /api/admin/tracks',
+  'POST /api/admin/blocks',
+  'POST /api/admin/blocks/import',
+  'POST /api/admin/guests/requests/:id/approve',
+  'POST /api/admin/player/pause',
+  'POST /api/admin/player/play-now',
+  'POST /api/admin/player/queue',
+  'POST /api/admin/player/resume',
+  'POST /api/admin/player/skip',
+  'PUT /api/admin/mood/hold',
+  'PUT /api/admin/player/queue/:key/position',
+  'PUT /api/admin/player/volume',
+  'PUT /api/admin/session/language',
+];
+
 /** Every route of a box with every part, and its access. */
 const ROUTES: Record<string, Access> = {
   ...Object.fromEntries(ADMIN_ROUTES.map((route) => [route, 'admin'] as const)),
+  ...Object.fromEntries(STAFF_ROUTES.map((route) => [route, 'staff'] as const)),
   'DELETE /api/admin/session': 'admin before a new passphrase',
   'GET /api/admin/session': 'admin before a new passphrase',
   'POST /api/admin/me/passphrase': 'admin before a new passphrase',
@@ -207,11 +222,13 @@ interface Caller {
 }
 
 describe('who may call each route', () => {
-  it('answers every route as its access says, to anyone, a member, staff, an admin with a passphrase to change and staff off the LAN', async () => {
+  it('answers every route as its access says, to anyone, a member, an admin, staff, an admin with a passphrase to change and an admin off the LAN', async () => {
     const { app, auth } = h.server;
     await auth.createUser({ name: 'Ada', role: 'member', secret: '4711' }, actors.cli);
     await auth.createUser({ name: 'Boss', role: 'admin', secret: PASSPHRASE }, actors.cli);
     await auth.createUser({ name: 'Temp', role: 'admin', secret: PASSPHRASE, mustChangePin: true }, actors.cli);
+    await auth.createUser({ name: 'Bea', role: 'staff', secret: STAFF_PIN }, actors.cli);
+    const secrets: Record<string, string> = { Boss: PASSPHRASE, Temp: PASSPHRASE, Bea: STAFF_PIN };
     // Sessions a call ended (a sign-out) are opened again before the next call.
     const member = { token: '' };
     const admins = new Map<string, { token: string; csrf: string }>();
@@ -219,14 +236,14 @@ describe('who may call each route', () => {
       if (auth.authenticate(member.token, 'kiosk') === undefined) {
         member.token = (await auth.signInWithSecret({ name: 'Ada', secret: '4711', device: `ip:${LAN}`, kind: 'kiosk' })).token;
       }
-      for (const name of ['Boss', 'Temp']) {
+      for (const name of ['Boss', 'Temp', 'Bea']) {
         const held = admins.get(name);
         if (held !== undefined && auth.authenticate(held.token, 'admin') !== undefined) continue;
         const res = await app.inject({
           method: 'POST',
           url: '/api/admin/session',
           remoteAddress: LAN,
-          payload: { name, passphrase: PASSPHRASE },
+          payload: { name, passphrase: secrets[name] },
         });
         expect(res.statusCode, res.body).toBe(200);
         const token = /mb_admin=([^;]+)/.exec(String(res.headers['set-cookie']))?.[1] ?? '';
@@ -240,7 +257,8 @@ describe('who may call each route', () => {
     const callers: Record<keyof (typeof OUTCOMES)['public'], Caller> = {
       anonymous: { remoteAddress: LAN, headers: () => ({ ...PAGE }) },
       member: { remoteAddress: LAN, headers: () => ({ ...PAGE, authorization: `Bearer ${member.token}` }) },
-      staff: { remoteAddress: LAN, headers: () => ({ ...PAGE, ...admin('Boss') }) },
+      admin: { remoteAddress: LAN, headers: () => ({ ...PAGE, ...admin('Boss') }) },
+      staff: { remoteAddress: LAN, headers: () => ({ ...PAGE, ...admin('Bea') }) },
       mustChange: { remoteAddress: LAN, headers: () => ({ ...PAGE, ...admin('Temp') }) },
       offLan: { remoteAddress: STRANGER, headers: () => ({ ...PAGE, ...admin('Boss'), authorization: `Bearer ${member.token}` }) },
     };
@@ -266,6 +284,6 @@ describe('who may call each route', () => {
     }
     const expected = Object.fromEntries(Object.entries(ROUTES).map(([route, access]) => [route, OUTCOMES[access]]));
     expect(seen).toEqual(expected);
-    // Five calls to each of about 130 routes, with a sign-in again after each sign-out.
+    // Six calls to each of about 130 routes, with a sign-in again after each sign-out.
   }, 60_000);
 });

@@ -58,8 +58,12 @@ function readUnlocks(store: Store): Record<string, number> {
   return Object.fromEntries(Object.entries(value).filter((e): e is [string, number] => typeof e[1] === 'number'));
 }
 
+/** Who signs in where: the kiosk's PIN pad is members' and staff's, the admin panel admins' and staff's. */
+const SIGNS_IN: Readonly<Record<SessionKind, readonly Role[]>> = { kiosk: ['member', 'staff'], admin: ['admin', 'staff'] };
+
 /**
- * Sign-in with a PIN (members, at the kiosk) or passphrase (admins, on the panel), by RFID card,
+ * Sign-in with a PIN (members and staff, at the kiosk; staff on the panel too) or passphrase
+ * (admins, on the panel), by RFID card,
  * sessions and their expiry. Each try with a secret is counted per account and source before it is
  * checked, kiosk PINs apart from admin passphrases (`SignInThrottle`); failed ones are written to
  * the audit log.
@@ -94,8 +98,9 @@ export class AuthService {
    * own. Throws `AuthError` `MB_ERR_AUTH_THROTTLED` (with `retryAfterMs`) while the try must wait,
    * else `MB_ERR_AUTH_FAILED` with the same message for an unknown name, a wrong secret, a disabled
    * account, or an account of the other kind (and `retryAfterMs` when the next try must wait). A
-   * kiosk session is a member's, signed in with a PIN: an admin's passphrase is checked by the admin
-   * sign-in alone, on its own throttle. An admin session needs an admin account.
+   * kiosk session is a member's or staff's, signed in with a PIN: an admin's passphrase is checked
+   * by the admin sign-in alone, on its own throttle. An admin session (the panel) needs an admin's
+   * or staff's account; staff sign in to it with their PIN, counted as the kiosk's PINs are.
    */
   async signInWithSecret(input: {
     name: string;
@@ -107,8 +112,11 @@ export class AuthService {
   }): Promise<SignedIn> {
     const account = nameKey(input.name);
     this.#applyUnlocks(account);
+    // Read before the try is counted (every account is read, known name or not): a staff PIN typed
+    // in the panel is guessed on the PINs' budget, which counts every address together.
+    const user = this.findUser(input.name);
     const attempt: SignInAttempt = {
-      scope: input.kind === 'admin' ? 'passphrase' : 'pin',
+      scope: input.kind === 'admin' && user?.role !== 'staff' ? 'passphrase' : 'pin',
       account,
       device: input.device,
       isOnBox: input.isOnBox,
@@ -119,11 +127,10 @@ export class AuthService {
       throw this.#throttled(verdict.retryAfterMs);
     }
 
-    const user = this.findUser(input.name);
     // Verify against a decoy when there is no such account, so both cases cost the same.
     const isMatch = await this.#hasher.verify(input.secret, user?.pinHash ?? DECOY_HASH);
-    // The PIN pad's secret is a member's: an admin's passphrase there would be guessed on the PINs' budget besides its own.
-    const isAllowedRole = user?.role === (input.kind === 'kiosk' ? 'member' : 'admin');
+    // The PIN pad's secret is a member's or staff's: an admin's passphrase there would be guessed on the PINs' budget besides its own.
+    const isAllowedRole = user !== undefined && SIGNS_IN[input.kind].includes(user.role);
     if (user === undefined || !isMatch || user.disabled || !isAllowedRole) {
       this.#audit('auth.failed', actors.device(input.device), input.name, { kind: input.kind }, user?.id);
       this.#log.info({ device: input.device, kind: input.kind }, 'sign-in failed');

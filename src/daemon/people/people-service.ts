@@ -137,13 +137,13 @@ export class PeopleService {
   /**
    * Renames, changes the role, disables or sets the preferences of an account, audited as
    * `user.update`. A disabled account loses its sessions and is signed out at the kiosk at once.
-   * `MB_ERR_CONFLICT` when an admin would disable or demote their own account.
+   * `MB_ERR_CONFLICT` when an admin would disable or demote their own account (to staff or member).
    */
   update(id: number, changes: PersonChanges, by: Actor): User {
     const { auth, store, presence } = this.#deps;
     this.get(id);
     const name = changes.name === undefined ? undefined : auth.acceptNewName(changes.name, id);
-    if (id === by.userId && (changes.disabled === true || changes.role === 'member')) {
+    if (id === by.userId && (changes.disabled === true || (changes.role !== undefined && changes.role !== 'admin'))) {
       throw PEOPLE_REFUSALS.ownRole();
     }
     const user = store.transaction(() => {
@@ -153,7 +153,9 @@ export class PeopleService {
     });
     // Signed out at the kiosk at once, not at the next session check.
     if (changes.disabled === true && presence.user?.id === id) presence.signOut('disabled');
-    this.#audit('user.update', by, user.name, { fields: Object.keys(changes) }, id);
+    // A new role is named: who made someone staff, or an admin.
+    const role = changes.role === undefined ? {} : { role: changes.role };
+    this.#audit('user.update', by, user.name, { fields: Object.keys(changes), ...role }, id);
     return user;
   }
 

@@ -1,5 +1,6 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { SECRET_PROBLEMS, type Refusal } from './people-refusals.js';
+import type { Role } from '../store/store.js';
 
 /**
  * PINs and passphrases are stored as scrypt hashes (OpenSSL's implementation through node:crypto):
@@ -39,14 +40,17 @@ export const DECOY_HASH = 'scrypt$16384$8$1$bW9vZGJveC1kZWNveS1zYWx0$AAAAAAAAAAA
 /** The shortest admin passphrase, in characters. */
 const MIN_PASSPHRASE = 10;
 
-/** Members use a PIN of 4–8 digits; admins a passphrase of at least 10 characters. Returns the problem in both forms, or undefined. */
-export function secretProblem(role: 'admin' | 'member', secret: string): Refusal | undefined {
-  if (role === 'member') return /^\d{4,8}$/.test(secret) ? undefined : SECRET_PROBLEMS.pin();
+/**
+ * Members and staff use a PIN of 4–8 digits (staff sign in with it at the kiosk's pad and in the
+ * panel); admins a passphrase of at least 10 characters. Returns the problem in both forms, or undefined.
+ */
+export function secretProblem(role: Role, secret: string): Refusal | undefined {
+  if (role !== 'admin') return /^\d{4,8}$/.test(secret) ? undefined : SECRET_PROBLEMS.pin();
   if (secret.length < MIN_PASSPHRASE) return SECRET_PROBLEMS.passphrase(MIN_PASSPHRASE);
   return undefined;
 }
 
 /** The problem of `secretProblem` in English, or undefined. */
-export function checkSecretPolicy(role: 'admin' | 'member', secret: string): string | undefined {
+export function checkSecretPolicy(role: Role, secret: string): string | undefined {
   return secretProblem(role, secret)?.message;
 }

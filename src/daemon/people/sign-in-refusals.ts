@@ -71,6 +71,11 @@ export const SIGN_IN_REFUSALS = {
   atKiosk: () => required('Sign in at the kiosk first.', 'signInAtKiosk'),
   /** An admin route without a valid admin session. */
   adminPanel: () => required('Sign in to the admin panel first.', 'signInAdminPanel'),
+  /** Staff call what only an admin may: the settings, the people, the backups, the update. */
+  adminOnly: () =>
+    new MoodboxError('MB_ERR_HTTP_FORBIDDEN', 'Only an admin may do this: staff have the music and the guests. Ask the owner.', {
+      said: said('auth.adminOnly'),
+    }),
   /** Off the local network while the admin panel (and signing in at the kiosk) is kept to it. */
   lanOnly: (isKioskSignIn: boolean) =>
     new MoodboxError(

@@ -6,9 +6,9 @@ import type { AuditRepository } from './store.js';
  * it with `actors`, never by hand, so that one person is named the same way everywhere.
  */
 export interface Actor {
-  /** As the audit log names them: `admin:7`, `user:3`, `kiosk`, `mqtt:homeassistant`, `mqtt:fleet`, `cli`, `moodbox`. */
+  /** As the audit log names them: `admin:7`, `staff:5`, `user:3`, `kiosk`, `mqtt:homeassistant`, `mqtt:fleet`, `cli`, `moodbox`. */
   readonly name: string;
-  /** The account behind an admin or a person (an admin may not demote or delete themselves); none for the rest. */
+  /** The account behind an admin, staff or a person (an admin may not demote or delete themselves); none for the rest. */
   readonly userId?: number | undefined;
 }
 
@@ -16,6 +16,8 @@ export interface Actor {
 export const actors = {
   /** An admin signed in to the panel. */
   admin: (userId: number): Actor => ({ name: `admin:${userId}`, userId }),
+  /** Staff signed in to the panel: the music's controls and what a shift needs. */
+  staff: (userId: number): Actor => ({ name: `staff:${userId}`, userId }),
   /** A person signed in at the kiosk, acting on their own account or taste. */
   person: (userId: number): Actor => ({ name: `user:${userId}`, userId }),
   /** The kiosk's screen with nobody signed in. */

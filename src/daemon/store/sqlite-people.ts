@@ -19,7 +19,7 @@ type Db = Database.Database;
 interface UserRow {
   id: number;
   name: string;
-  role: 'admin' | 'member';
+  role: User['role'];
   pin_hash: string | null;
   must_change_pin: number;
   disabled: number;

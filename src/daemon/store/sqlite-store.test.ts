@@ -168,6 +168,51 @@ describe('repositories', () => {
     store.close();
   });
 
+  it('keeps every person as they were, with their cards, sessions and plays, when staff become a role (migration 23)', () => {
+    const path = join(tmp(), 'moodbox.db');
+    const old = openSqliteStore(
+      { clock: new FakeClock(), log: silent },
+      { path, migrations: loadMigrations().filter((m) => m.version < 23) },
+    );
+    const ada = old.users.create({ name: 'Ada', role: 'member', pinHash: 'pin-hash' });
+    const boss = old.users.create({ name: 'Boss', role: 'admin', pinHash: 'passphrase-hash', mustChangePin: true });
+    old.users.update(ada.id, { preferences: { languages: ['fr'] } });
+    old.cards.link({ cardId: '0004417733', userId: ada.id, label: 'blue' });
+    old.sessions.create({
+      tokenHash: 'boss-token',
+      userId: boss.id,
+      kind: 'admin',
+      csrfToken: 'csrf',
+      createdAt: 1,
+      lastSeenAt: 1,
+      expiresAt: 9e12,
+    });
+    const track = old.tracks.upsert({ uri: '/music/a.ogg', title: 'A' });
+    old.plays.start({ trackId: track.id, userId: ada.id, reason: 'tap', mood: 'calm', startedAt: 10 });
+    old.close();
+    const raw = new Database(path);
+    expect(() => raw.prepare("UPDATE users SET role = 'staff' WHERE id = ?").run(ada.id)).toThrow(/CHECK constraint/);
+    raw.close();
+
+    const store = openSqliteStore({ clock: new FakeClock(), log: silent }, { path });
+    expect(store.users.list().map((u) => [u.id, u.name, u.role, u.pinHash, u.mustChangePin, u.preferences])).toEqual([
+      [ada.id, 'Ada', 'member', 'pin-hash', false, { languages: ['fr'] }],
+      [boss.id, 'Boss', 'admin', 'passphrase-hash', true, {}],
+    ]);
+    expect(store.cards.forUser(ada.id)).toMatchObject([{ cardId: '0004417733', label: 'blue' }]);
+    expect(store.sessions.get('boss-token')).toMatchObject({ userId: boss.id, kind: 'admin' });
+    expect(store.plays.list({ userId: ada.id }).total).toBe(1);
+    expect(store.users.update(ada.id, { role: 'staff' }).role).toBe('staff');
+    // The rows that refer to a person still go with them, and the table still refuses a role it does not know.
+    store.users.delete(boss.id, 'remove');
+    expect(store.sessions.get('boss-token')).toBeUndefined();
+    store.close();
+    const db = new Database(path);
+    expect(() => db.prepare("UPDATE users SET role = 'owner' WHERE id = ?").run(ada.id)).toThrow(/CHECK constraint/);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.close();
+  });
+
   it('ties the audit lines of a database from before they kept their subject to the person they name, and only those', () => {
     // Issue 42, item 9: a box updated from schema 17 keeps its older lines naming people.
     const path = join(tmp(), 'moodbox.db');

@@ -12,7 +12,11 @@ import type { StatsRepository } from './store-stats.js';
  * Times are milliseconds since the Unix epoch, taken from the injected `Clock`.
  */
 
-export type Role = 'admin' | 'member';
+/**
+ * What an account may do: `admin`, everything (the owner); `staff`, the music's controls and what a
+ * shift needs in the panel, and the kiosk as a member; `member`, the kiosk only.
+ */
+export type Role = 'admin' | 'staff' | 'member';
 export type { PlayReason };
 export type PlayOutcome = 'completed' | 'skipped' | 'switched' | 'failed' | 'interrupted';
 export type FeedbackKind = 'like' | 'skip';

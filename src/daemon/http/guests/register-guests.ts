@@ -13,7 +13,7 @@ import { withAccess } from '../access.js';
 
 /**
  * The guest page's routes and its socket (the `guest` access zone: the LAN while the box is kept to
- * it) and the staff's view of guests' requests (`admin`), on `app`.
+ * it) and the staff's view of guests' requests (`staff`: admins and staff), on `app`.
  */
 export async function registerGuests(
   app: FastifyInstance,
@@ -27,7 +27,7 @@ export async function registerGuests(
     phonesBehind: (address) => deps.guests.phonesBehind(address),
   });
   await app.register(withAccess('guest', guestRoutes), { ...view, limiter });
-  await app.register(withAccess('admin', guestAdminRoutes), {
+  await app.register(withAccess('staff', guestAdminRoutes), {
     ...view,
     needsApproval: () => deps.settings.current.guests.approval === 'staff',
   });

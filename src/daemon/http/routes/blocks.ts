@@ -15,7 +15,7 @@ export interface BlocksRoutesOptions {
   explicit: () => 'play' | 'skip';
 }
 
-/** Blocked songs and artists for admins: list, block, lift, import a list. Each change is the blocked music's command, audited. */
+/** Blocked songs and artists for admins and staff: list, block, lift, import a list. Each change is the blocked music's command, audited. */
 export const blocksRoutes: FastifyPluginAsyncTypebox<BlocksRoutesOptions> = async (app, { blocks, explicit }) => {
   app.get(
     '/api/admin/blocks',
@@ -93,5 +93,5 @@ export const blocksRoutes: FastifyPluginAsyncTypebox<BlocksRoutesOptions> = asyn
 export default async function load(app: FastifyInstance): Promise<void> {
   const { blocks, settings } = app.moodbox;
   if (blocks !== undefined)
-    await app.register(withAccess('admin', blocksRoutes), { blocks, explicit: () => settings.current.music.explicit });
+    await app.register(withAccess('staff', blocksRoutes), { blocks, explicit: () => settings.current.music.explicit });
 }

@@ -10,7 +10,7 @@ export interface HistoryRoutesOptions {
   store: StoreReads;
 }
 
-/** The play history and the audit log, for admins. */
+/** The play history, for admins and staff (read only). */
 export const historyRoutes: FastifyPluginAsyncTypebox<HistoryRoutesOptions> = async (app, { store }) => {
   app.get(
     '/api/admin/history',
@@ -47,7 +47,10 @@ export const historyRoutes: FastifyPluginAsyncTypebox<HistoryRoutesOptions> = as
       return { total: page.total, items };
     },
   );
+};
 
+/** The audit log, for admins: who did what, staff's actions (`staff:<id>`) among them. */
+export const auditRoutes: FastifyPluginAsyncTypebox<HistoryRoutesOptions> = async (app, { store }) => {
   app.get(
     '/api/admin/audit',
     {
@@ -65,5 +68,6 @@ export const historyRoutes: FastifyPluginAsyncTypebox<HistoryRoutesOptions> = as
 
 /** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
 export default async function load(app: FastifyInstance): Promise<void> {
-  await app.register(withAccess('admin', historyRoutes), { store: app.moodbox.store });
+  await app.register(withAccess('staff', historyRoutes), { store: app.moodbox.store });
+  await app.register(withAccess('admin', auditRoutes), { store: app.moodbox.store });
 }

@@ -32,12 +32,12 @@ export interface PlayerAdminRoutesOptions {
 }
 
 /**
- * Staff controls of the music (admin): play and pause, skip, the volume within the maximum and the
- * schedule, a mood held for a chosen time and its release, songs chosen to play now or next and
- * taken out of the queue again, how well the library fits each mood; and a restart of the daemon
- * for settings that need one. The commands write the audit log with the admin as the actor (`MusicDirector`);
+ * Staff controls of the music (admins and staff): play and pause (a resume in the quiet hours is
+ * the staff's override), skip, the volume within the maximum and the schedule, a mood held for a
+ * chosen time and its release, songs chosen to play now or next and taken out of the queue again,
+ * how well the library fits each mood. The commands write the audit log with the admin as the actor (`MusicDirector`);
  * the volume, a pause and a resume are undone when their audit cannot be written (a full disk), so that their
- * 507 means nothing changed.
+ * 507 means nothing changed. A restart of the daemon is the admins' (`restartRoutes`).
  */
 export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptions> = async (app, deps) => {
   const { staff, store } = deps;
@@ -257,8 +257,10 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
       return { ...fit, moods: [...fit.moods] };
     },
   );
+};
 
-  const restart = deps.restart;
+/** A restart of the daemon for settings that need one, for admins; not offered where nothing can restart it. */
+export const restartRoutes: FastifyPluginAsyncTypebox<Pick<PlayerAdminRoutesOptions, 'restart'>> = async (app, { restart }) => {
   if (restart !== undefined) {
     // Only a request the handler itself accepted restarts: the hook below also runs after a refusal
     // (401, 403, 429), and those must change nothing.
@@ -289,5 +291,7 @@ export const playerAdminRoutes: FastifyPluginAsyncTypebox<PlayerAdminRoutesOptio
 /** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
 export default async function load(app: FastifyInstance): Promise<void> {
   const { staff, store, restart } = app.moodbox;
-  if (staff !== undefined) await app.register(withAccess('admin', playerAdminRoutes), { staff, store, restart });
+  if (staff === undefined) return;
+  await app.register(withAccess('staff', playerAdminRoutes), { staff, store });
+  await app.register(withAccess('admin', restartRoutes), { restart });
 }

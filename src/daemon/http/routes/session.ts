@@ -45,7 +45,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = as
   await app.register(withAccess('kiosk', kioskSessionRoutes), deps);
   await app.register(withAccess('adminSignIn', adminSignInRoutes), deps);
   await app.register(withAccess('ownAdminSession', ownAdminSessionRoutes), deps);
-  await app.register(withAccess('admin', adminSessionRoutes), deps);
+  await app.register(withAccess('staff', adminSessionRoutes), deps);
 };
 
 /** A sign-in by PIN or passphrase, counted against the caller's address (the box's own screen apart). */
@@ -208,7 +208,7 @@ const ownAdminSessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = a
   );
 };
 
-/** The admin panel's language for the signed-in admin. */
+/** The admin panel's language for the signed-in admin or staff. */
 const adminSessionRoutes: FastifyPluginAsyncTypebox<SessionRoutesOptions> = async (app, deps) => {
   app.put(
     '/api/admin/session/language',
@@ -269,7 +269,13 @@ export function adminSessionView(session: Session, user: User) {
   return {
     csrfToken: session.csrfToken,
     expiresAt: session.expiresAt,
-    user: { id: user.id, name: user.name, mustChangePin: user.mustChangePin, language: user.preferences.screenLanguage ?? null },
+    user: {
+      id: user.id,
+      name: user.name,
+      role: user.role,
+      mustChangePin: user.mustChangePin,
+      language: user.preferences.screenLanguage ?? null,
+    },
   };
 }
 

@@ -14,10 +14,8 @@ export interface StationsRoutesOptions {
   knownMoods: () => string[];
 }
 
-/** Web radio and other streams for admins: list them with how their last play went, add and remove them. Audited. */
-export const stationsRoutes: FastifyPluginAsyncTypebox<StationsRoutesOptions> = async (app, deps) => {
-  const { stations } = deps;
-
+/** The stations to pick from, for admins and staff (the dashboard's search): with how their last play went. */
+export const stationListRoutes: FastifyPluginAsyncTypebox<Pick<StationsRoutesOptions, 'stations'>> = async (app, { stations }) => {
   app.get(
     '/api/admin/stations',
     {
@@ -30,6 +28,11 @@ export const stationsRoutes: FastifyPluginAsyncTypebox<StationsRoutesOptions> = 
     },
     async () => ({ items: stations.list() }),
   );
+};
+
+/** Web radio and other streams for admins: add and remove them. Audited. */
+export const stationsRoutes: FastifyPluginAsyncTypebox<StationsRoutesOptions> = async (app, deps) => {
+  const { stations } = deps;
 
   app.post(
     '/api/admin/stations',
@@ -81,6 +84,7 @@ export const stationsRoutes: FastifyPluginAsyncTypebox<StationsRoutesOptions> = 
 /** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
 export default async function load(app: FastifyInstance): Promise<void> {
   const { stations, trackMoods } = app.moodbox;
-  if (stations !== undefined)
-    await app.register(withAccess('admin', stationsRoutes), { stations, knownMoods: () => trackMoods.knownMoods() });
+  if (stations === undefined) return;
+  await app.register(withAccess('staff', stationListRoutes), { stations });
+  await app.register(withAccess('admin', stationsRoutes), { stations, knownMoods: () => trackMoods.knownMoods() });
 }

@@ -45,5 +45,5 @@ export const statsRoutes: FastifyPluginAsyncTypebox<StatsRoutesOptions> = async 
 
 /** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
 export default async function load(app: FastifyInstance): Promise<void> {
-  await app.register(withAccess('admin', statsRoutes), { store: app.moodbox.store });
+  await app.register(withAccess('staff', statsRoutes), { store: app.moodbox.store });
 }

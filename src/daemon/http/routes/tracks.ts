@@ -49,14 +49,10 @@ export interface TracksRoutesOptions {
   blocked?: (track: Track) => 'song' | 'artist' | 'explicit' | null;
 }
 
-/**
- * The library for admins: listing and searching tracks, and setting their mood tags by hand, one
- * track or many at once. Only known moods (`GET /api/admin/moods`) may be added, so a typo cannot
- * make a new mood; a track keeps the other moods it already has (from a moods file).
- */
-export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = async (app, deps) => {
+/** A track as the panel lists it: its cover, moods, files, why it never plays here and its analysis. */
+function trackViewOf(deps: Pick<TracksRoutesOptions, 'store' | 'blocked'>) {
   const { store } = deps;
-  const adminView = (track: Track, files = store.tracks.fileCounts([track.id])) => ({
+  return (track: Track, files = store.tracks.fileCounts([track.id])) => ({
     ...track,
     coverUrl: coverUrlOf(track.cover),
     moods: store.tracks.moods(track.id),
@@ -64,6 +60,39 @@ export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = asyn
     blocked: deps.blocked?.(track) ?? null,
     audio: audioView(store.analyses.get(track.id)),
   });
+}
+
+/** The library's list with search, a mood filter and paging, for admins and staff (the dashboard's search). */
+export const trackListRoutes: FastifyPluginAsyncTypebox<Pick<TracksRoutesOptions, 'store' | 'blocked'>> = async (app, deps) => {
+  const { store } = deps;
+  const adminView = trackViewOf(deps);
+  app.get(
+    '/api/admin/tracks',
+    {
+      schema: {
+        operationId: 'listTracks',
+        tags: ['admin'],
+        summary: 'The library, with search, a mood filter and paging',
+        querystring: TracksQuery,
+        response: { 200: TracksPageSchema },
+      },
+    },
+    async (request) => {
+      const page = store.tracks.list(request.query);
+      const files = store.tracks.fileCounts(page.items.map((t) => t.id));
+      return { total: page.total, items: page.items.map((t) => adminView(t, files)) };
+    },
+  );
+};
+
+/**
+ * The library for admins: the moods, a song's files and audio, and setting their mood tags by hand, one
+ * track or many at once. Only known moods (`GET /api/admin/moods`) may be added, so a typo cannot
+ * make a new mood; a track keeps the other moods it already has (from a moods file).
+ */
+export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = async (app, deps) => {
+  const { store } = deps;
+  const adminView = trackViewOf(deps);
   const { library } = deps;
   const mustFind = (id: number): Track => {
     const track = store.tracks.get(id);
@@ -88,24 +117,6 @@ export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = asyn
         tracks: store.tracks.list({ mood: name, limit: 1 }).total,
       })),
     }),
-  );
-
-  app.get(
-    '/api/admin/tracks',
-    {
-      schema: {
-        operationId: 'listTracks',
-        tags: ['admin'],
-        summary: 'The library, with search, a mood filter and paging',
-        querystring: TracksQuery,
-        response: { 200: TracksPageSchema },
-      },
-    },
-    async (request) => {
-      const page = store.tracks.list(request.query);
-      const files = store.tracks.fileCounts(page.items.map((t) => t.id));
-      return { total: page.total, items: page.items.map((t) => adminView(t, files)) };
-    },
   );
 
   app.get(
@@ -238,10 +249,12 @@ export const tracksRoutes: FastifyPluginAsyncTypebox<TracksRoutesOptions> = asyn
 /** Loaded with the other route modules by folder (`build-server.ts`), with what it needs of the box (`app.moodbox`). */
 export default async function load(app: FastifyInstance): Promise<void> {
   const { store, trackMoods, settings, blocks } = app.moodbox;
+  const blocked = blocks === undefined ? {} : { blocked: (track: Track) => blocks.reasonFor(track) };
+  await app.register(withAccess('staff', trackListRoutes), { store, ...blocked });
   await app.register(withAccess('admin', tracksRoutes), {
     store,
     library: trackMoods,
     folders: () => libraryFolders(settings.current.library.folders),
-    ...(blocks === undefined ? {} : { blocked: (track: Track) => blocks.reasonFor(track) }),
+    ...blocked,
   });
 }

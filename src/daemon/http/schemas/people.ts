@@ -1,10 +1,16 @@
 import { Type } from 'typebox';
 import { pageOf, PersonName } from './common.js';
 
+/** What an account may do: `admin`, everything; `staff`, the music's controls and a shift's part of the panel; `member`, the kiosk. */
+export const RoleSchema = Type.Enum(['admin', 'staff', 'member'], {
+  description:
+    "`admin`: everything. `staff`: the music's controls, the queue, blocks, guests' requests and the history in the panel, and the kiosk. `member`: the kiosk.",
+});
+
 export const UserViewSchema = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
-  role: Type.Enum(['admin', 'member']),
+  role: RoleSchema,
   disabled: Type.Boolean(),
   mustChangePin: Type.Boolean(),
   preferences: Type.Object({
@@ -43,9 +49,9 @@ export const UserViewSchema = Type.Object({
 export const CreateUserBody = Type.Object(
   {
     name: PersonName,
-    role: Type.Enum(['admin', 'member']),
+    role: RoleSchema,
     pin: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 256, description: 'Members: 4–8 digits. Admins: a passphrase of 10+ characters.' }),
+      Type.String({ minLength: 1, maxLength: 256, description: 'Members and staff: 4–8 digits. Admins: a passphrase of 10+ characters.' }),
     ),
   },
   { additionalProperties: false },
@@ -63,7 +69,7 @@ export const PreferencesBody = Type.Object(
 export const UpdateUserBody = Type.Object(
   {
     name: Type.Optional(PersonName),
-    role: Type.Optional(Type.Enum(['admin', 'member'])),
+    role: Type.Optional(RoleSchema),
     disabled: Type.Optional(Type.Boolean()),
     preferences: Type.Optional(PreferencesBody),
   },

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { PersonName } from './common.js';
+import { RoleSchema } from './people.js';
 import { SaidSchema } from './guest.js';
 
 /** A refused sign-in; `retryAfterS` (also `Retry-After`) when the next try must wait. */
@@ -23,7 +24,7 @@ export const PinSignInBody = Type.Object(
 export const KioskSessionSchema = Type.Object({
   token: Type.String({ description: 'Send as `Authorization: Bearer <token>` on kiosk requests.' }),
   expiresAt: Type.Integer({ description: 'Epoch ms; every request pushes it back by the idle timeout.' }),
-  user: Type.Object({ id: Type.Integer(), name: Type.String(), role: Type.Enum(['admin', 'member']) }),
+  user: Type.Object({ id: Type.Integer(), name: Type.String(), role: RoleSchema }),
 });
 
 export const AdminSignInBody = Type.Object(
@@ -37,6 +38,7 @@ export const AdminSessionSchema = Type.Object({
   user: Type.Object({
     id: Type.Integer(),
     name: Type.String(),
+    role: RoleSchema,
     mustChangePin: Type.Boolean(),
     language: Type.Union([Type.String(), Type.Null()], {
       description: "The admin panel's language chosen for this account (a two-letter code), or null: the browser's.",
