@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { AuthService } from '../people/auth-service.js';
 import type { PeopleService } from '../people/people-service.js';
 import type { Clock } from '../../kernel/clock.js';
-import type { Store, User } from '../store/store.js';
+import type { Role, Store, User } from '../store/store.js';
 import { configOption } from './options.js';
 import { actors } from '../store/audit.js';
 
@@ -11,20 +11,22 @@ import { actors } from '../store/audit.js';
  * database of the configuration given (stop the daemon first or run them beside it: SQLite's WAL
  * lets both write).
  */
+/** The roles `--role` takes, as `moodbox user list` prints them. */
+const ROLES: readonly Role[] = ['admin', 'staff', 'member'];
+
 export function registerUser(program: Command): void {
   const user = program.command('user').description('manage the people who sign in');
 
   user
     .command('add')
-    .description('create an account; asks for its PIN (members: 4–8 digits) or passphrase (admins: 10+ characters)')
+    .description('create an account; asks for its PIN (members and staff: 4–8 digits) or passphrase (admins: 10+ characters)')
     .argument('<name>', 'display name, unique regardless of case')
-    .option('--role <role>', 'admin or member', 'member')
+    .option('--role <role>', "admin (everything), staff (the music's controls in the panel, and the kiosk) or member (the kiosk)", 'member')
     .option('--no-pin', 'create it without a PIN (set one later with `moodbox user pin`)')
     .addOption(configOption())
     .action(async (name: string, opts: { role: string; pin: boolean; config?: string }) => {
-      if (opts.role !== 'admin' && opts.role !== 'member')
-        throw new TypeError(`Expected \`--role\` to be admin or member, got \`${opts.role}\``);
-      const role = opts.role;
+      const role = ROLES.find((r) => r === opts.role);
+      if (role === undefined) throw new TypeError(`Expected \`--role\` to be ${ROLES.join(', ')}, got \`${opts.role}\``);
       await withAuth(opts.config, async ({ auth }) => {
         const secret = opts.pin ? await readSecret(role === 'admin' ? 'Passphrase' : 'PIN') : undefined;
         const created = await auth.createUser({ name, role, ...(secret === undefined ? {} : { secret }) }, actors.cli);
