@@ -36,8 +36,15 @@ const EVERY_REFUSAL: Refusal[] = [
 describe('what a guest is told', () => {
   it('says every refusal in the English catalogue exactly as its English text, plurals included, and the catalogue has no refusal the code never says', () => {
     expect(EVERY_REFUSAL.filter((r) => saidInEnglish(r.said) !== r.text).map((r) => [r.text, saidInEnglish(r.said)])).toEqual([]);
-    // The requests' reasons and the staff's hold are `guest-reasons.ts`'s, checked in `guest-reasons.test.ts`.
-    const said = new Set([...EVERY_REFUSAL.map((r) => r.said.id), 'guest.reason', 'guest.staffHold', 'guest.staffHoldUnnamed']);
+    // The requests' reasons and the staff's hold are `guest-reasons.ts`'s, checked in `guest-reasons.test.ts`;
+    // why a song plays, in a guest's words, is `guest-why.ts`'s, checked in `guest-why.test.ts`.
+    const said = new Set([
+      ...EVERY_REFUSAL.map((r) => r.said.id),
+      'guest.reason',
+      'guest.staffHold',
+      'guest.staffHoldUnnamed',
+      'guest.why',
+    ]);
     expect(saidIdsOf('guest').filter((id) => !said.has(id))).toEqual([]);
   });
 

@@ -50,6 +50,7 @@ describe('the guest page', () => {
       why: 'The room looked relaxed',
       whySaid: { id: 'mood.looked', values: { look: { said: 'look.neutral' } } },
       isHeld: false,
+      music: null,
     });
     expect(res.body).not.toMatch(/face/i);
   });

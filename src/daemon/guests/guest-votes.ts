@@ -143,6 +143,11 @@ export class GuestVoteBook {
     return this.#likes.phones.size;
   }
 
+  /** Phone `phoneId` no longer likes the song playing (`key`): its "not this" on it takes the like back. */
+  unlike(key: number, phoneId: string): void {
+    if (this.#likes?.key === key) this.#likes.phones.delete(phoneId);
+  }
+
   /** Likes of the song playing (`key`), and whether `phoneId` is one. */
   likes(key: number | undefined, phoneId?: string): { likes: number; isLikedByMe: boolean } {
     const phones = key !== undefined && this.#likes?.key === key ? this.#likes.phones : new Set<string>();

@@ -47,9 +47,15 @@ export class GuestVoting {
     this.#deps = deps;
   }
 
-  /** The phone likes the song playing (`trackId`); refused when it no longer plays. Liking twice changes nothing. Answers the likes. */
+  /**
+   * The phone likes the song playing (`trackId`); refused when it no longer plays. Liking twice
+   * changes nothing. A like takes back this phone's "not this" on the song: one or the other. Answers the likes.
+   */
   like(phone: GuestPhone, trackId: number): number {
-    return this.#book.like(this.#current(trackId).key, phone.id);
+    const { key } = this.#current(trackId);
+    const target: VoteTarget = { on: 'now', key };
+    if (this.#count(target, phone).mine === 'down') this.#book.cast(target, phone, 'none', this.#deps.clock.now());
+    return this.#book.like(key, phone.id);
   }
 
   /** Guests' likes of the song playing, and whether this phone is one (false without a phone). */
@@ -66,7 +72,8 @@ export class GuestVoting {
   /**
    * The phone votes on the song playing (`now`) or a requested song up next (its `id`), or takes its
    * vote back (`none`). Enough distinct phones voting "down" skip the song (done here) or drop the
-   * request (left to the caller, which owns the queue).
+   * request (left to the caller, which owns the queue). A "not this" on the song playing takes
+   * back this phone's like of it: one or the other.
    */
   async vote(phone: GuestPhone, on: 'now' | number, vote: GuestVote | 'none'): Promise<GuestVoteResult> {
     let target: VoteTarget;
@@ -75,6 +82,7 @@ export class GuestVoting {
       const current = this.#current();
       target = { on: 'now', key: current.key };
       trackId = current.track.id;
+      if (vote === 'down') this.#book.unlike(current.key, phone.id);
     } else {
       const request = this.#deps.requests.open().find((r) => r.id === on);
       if (request === undefined) {

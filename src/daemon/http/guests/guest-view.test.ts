@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { GuestRequest, GuestState } from '../contract.js';
 import { guestHarness, type GuestHarness } from '../../testing/guest-harness.js';
 import { actors } from '../../store/audit.js';
+import { guestWhy } from '../../guests/guest-why.js';
 
 // Issue 41: the guest page read what plays from the live player and the rest from the screens' state,
 // so two sources answered "what is playing". It now reads the screens' projection, as the kiosk,
@@ -28,8 +29,9 @@ describe('the guest page and the screens read one state', () => {
     expect(first.status).toBe(screens().status);
     expect(first.nowPlaying?.track.id).toBe(screens().nowPlaying?.id);
     expect(first.upNext[0]?.track.id).toBe(screens().next?.id);
-    // A mood pick says why it fits, as the history keeps it.
-    expect(first.nowPlaying?.why).toBe(screens().nowPlaying?.why);
+    // A mood pick says why it plays, in a guest's words (the screens' are notes for the staff).
+    const picked = screens().nowPlaying;
+    expect(first.nowPlaying?.why).toBe(guestWhy(picked?.why, picked?.whySaid, null).text);
     expect(first.nowPlaying?.why).not.toBe('');
 
     // Staff play a song now: every screen says so.
@@ -68,6 +70,37 @@ describe('the guest page and the screens read one state', () => {
       status: 'cancelled',
       reason: 'You took it back',
       reasonSaid: { id: 'guest.reason.cancelled' },
+    });
+  });
+
+  it('keeps a phone’s like and its “not this” on the song playing exclusive, the counts true; says what the music follows while staff hold it', async () => {
+    const h = await guestHarness();
+    open.push(h);
+    const view = async (n: number) => (await h.server.app.inject(h.as(n, { method: 'GET', url: '/api/guest/state' }))).json<GuestState>();
+    const act = (n: number, url: string, payload: object) => h.server.app.inject(h.as(n, { method: 'POST', url, payload }));
+    const trackId = (await view(1)).nowPlaying?.track.id ?? 0;
+    // Two phones like the song; the first then votes "not this" on it: its like is taken back.
+    for (const n of [1, 2]) expect((await act(n, '/api/guest/like', { trackId })).statusCode).toBe(200);
+    expect((await act(1, '/api/guest/votes', { on: 'now', vote: 'down' })).statusCode).toBe(200);
+    expect((await view(1)).nowPlaying).toMatchObject({ likes: 1, isLikedByMe: false, votes: { down: 1, mine: 'down' } });
+    expect((await view(2)).nowPlaying).toMatchObject({ likes: 1, isLikedByMe: true, votes: { down: 1, mine: null } });
+    // It likes the song again: its "not this" is taken back.
+    expect((await act(1, '/api/guest/like', { trackId })).statusCode).toBe(200);
+    expect((await view(1)).nowPlaying).toMatchObject({ likes: 2, isLikedByMe: true, votes: { down: 0, mine: null } });
+
+    // Staff hold the music to upbeat: the phones are told the mood the music follows, and whose choice it is.
+    expect((await view(1)).mood).toMatchObject({ isHeld: false, music: null });
+    h.bus.emit('moodHeld', { label: 'happy', until: h.clock.now() + 3_600_000, music: 'upbeat' });
+    expect((await view(1)).mood).toMatchObject({ isHeld: true, music: 'upbeat' });
+  });
+
+  it('tells a phone off the local network why it is refused, as data for its language', async () => {
+    const h = await guestHarness();
+    open.push(h);
+    const res = await h.server.app.inject(h.as(1, { method: 'GET', url: '/api/guest/state' }, { address: '203.0.113.9' }));
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toMatchObject({
+      error: { message: 'The guest page is served on the local network only.', said: { id: 'guest.lanOnly' } },
     });
   });
 });

@@ -1,9 +1,11 @@
 import type { GuestService, GuestPhone, GuestRequestRecord, GuestSlot } from '../../guests/guest-service.js';
 import { staffHold } from '../../guests/guest-reasons.js';
+import { GUEST_REFUSALS } from '../../guests/guest-refusals.js';
+import { guestWhy } from '../../guests/guest-why.js';
 import type { StoreReads, Track } from '../../store/store-reads.js';
-import { PLAY_REASONS } from '../../../player/pick-reasons.js';
 import { STREAM_SOURCE } from '../../../player/streams/stream-url.js';
 import type { GuestMine, GuestRequest, GuestRoom, GuestState, GuestTrack, GuestUpNext, StateSnapshot } from '../contract.js';
+import type { Said } from '../../../kernel/said.js';
 import type { ScreenState } from '../state-hub.js';
 import { said, why, whySaid } from '../state-projector.js';
 import { coverUrlOf } from '../track-view.js';
@@ -92,12 +94,15 @@ export function guestRoom(deps: GuestViewDeps, phone?: GuestPhone): GuestRoom {
   }
   const held = screens.mood.held ?? null;
   const hold = held === null ? null : staffHold(held.music);
-  // The room's mood is what the camera reads; a staff hold is what the staff chose for the music, said in `why`.
+  // The room's mood is what the camera reads; a staff hold is what the staff chose for the music
+  // (`music`, said in `why`), and what the page then shows as the mood the music follows.
   const label = screens.mood.current;
+  const isOpen = guests.isOpen;
   return {
-    isOpen: guests.isOpen,
+    isOpen,
     timeZone: screens.timeZone,
     closedReason: guests.closedReason,
+    closedReasonSaid: isOpen ? null : GUEST_REFUSALS.closed().said,
     status: screens.player.status,
     quietUntil: screens.quietHours ? (screens.quietUntil ?? null) : null,
     nowPlaying:
@@ -107,8 +112,8 @@ export function guestRoom(deps: GuestViewDeps, phone?: GuestPhone): GuestRoom {
             track: guestTrack(nowTrack),
             streamTitle: screens.player.streamTitle ?? null,
             positionMs: Math.max(0, Math.round(screens.player.positionMs)),
-            why: now.why ?? PLAY_REASONS.room.text,
-            whySaid: now.why === undefined ? PLAY_REASONS.room.said : (now.whySaid ?? null),
+            // Why it plays, in the guests' own words: the music's reasons are notes for the staff.
+            ...whyOf(guestWhy(now.why, now.whySaid, held === null ? null : held.music)),
             isGuestRequest: now.whyKind === 'guest',
             ...guests.likes(phone),
             votes: guests.votesOn('now', phone),
@@ -125,6 +130,7 @@ export function guestRoom(deps: GuestViewDeps, phone?: GuestPhone): GuestRoom {
             ? said(`camera.${screens.camera.status}`)
             : whySaid(label, 0),
       isHeld: hold !== null,
+      music: held === null ? null : held.music,
     },
     suggestions: guests
       .suggestions(
@@ -176,6 +182,11 @@ export function guestRequest(record: GuestRequestRecord, store: Pick<StoreReads,
         place: isQueued ? slot.place : null,
         expectedAt: isQueued ? estimate(slot.at) : null,
       };
+}
+
+/** A reason as the guest page's fields. */
+function whyOf(reason: { text: string; said: Said }): { why: string; whySaid: Said } {
+  return { why: reason.text, whySaid: reason.said };
 }
 
 /** An estimated time, to the minute. */

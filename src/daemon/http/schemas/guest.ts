@@ -78,6 +78,8 @@ export const GuestStateSchema = Type.Object(
     }),
     /** Why not, in words, while closed; null while open. */
     closedReason: Type.Union([Type.String(), Type.Null()]),
+    /** `closedReason` as data, for the guest's language; null while open. */
+    closedReasonSaid: Type.Optional(Type.Union([SaidSchema, Type.Null()])),
     /** `stalled`: the song is to play but no audio reaches the room. */
     status: Type.Enum(['stopped', 'playing', 'paused', 'stalled']),
     quietUntil: Type.Optional(
@@ -91,7 +93,7 @@ export const GuestStateSchema = Type.Object(
         /** What the station says it plays (ICY title), or null. */
         streamTitle: Type.Union([Type.String(), Type.Null()]),
         positionMs: Type.Integer({ minimum: 0 }),
-        /** Why it plays, in words ("fits calm", "asked for by a guest"). */
+        /** Why it plays, in a guest's words ("calm music, for the room’s mood", "asked for by a guest"); never the staff's notes. */
         why: Type.String(),
         /** `why` as data, for the guest's language (`Said` of the screens' state); null where there is none. */
         whySaid: Type.Optional(Type.Union([SaidSchema, Type.Null()])),
@@ -115,6 +117,12 @@ export const GuestStateSchema = Type.Object(
       whySaid: Type.Optional(Type.Union([SaidSchema, Type.Null()])),
       isHeld: Type.Optional(
         Type.Boolean({ description: 'Staff hold the music to a mood of their choosing (`why` says which); `label` stays the room’s own.' }),
+      ),
+      music: Type.Optional(
+        Type.Union([Type.String(), Type.Null()], {
+          description:
+            'While staff hold the music: the mood of the music they chose (`upbeat`; empty when none is named), what the music follows instead of `label`; else null.',
+        }),
       ),
     }),
     /** Six songs that fit the room now, to ask for with one tap. */
