@@ -6,6 +6,7 @@
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GuestRequest, GuestState, Said, TrackView } from '../../src/daemon/http/contract.js';
+import { GUEST_REFUSALS } from '../../src/daemon/guests/guest-refusals.js';
 import { germanSaid, inGerman } from './german-words.js';
 import { type Browser, a11yProblems, launchBrowser, shot, stateWhen, WAIT } from './harness.js';
 import { asStaff, kioskDaemon } from './kiosk-daemon.js';
@@ -129,6 +130,22 @@ describe('the guest page in the guest’s language', { timeout: 300_000 }, () =>
     expect(time).toMatch(/^\d{1,2}:\d\d$/);
     expect(await limit.textContent()).toBe(`3 Wünsche pro Stunde und Handy; der nächste um ${time}`);
     expect(await ask.locator('[data-left]').textContent()).toBe('Keine Wünsche mehr in dieser Stunde');
+  });
+
+  it('says in German why the page does not open and what to do, when the daemon refuses the phone (issue 82)', async () => {
+    const page = await phone('de-DE');
+    // The daemon's refusal while guests are turned off, as it answers any of the page's calls then.
+    const refusal = GUEST_REFUSALS.closed();
+    const body = JSON.stringify({ error: { code: 'MB_ERR_GUEST_CLOSED', message: refusal.text, said: refusal.said } });
+    await page.route('**/api/guest/state', (route) => route.fulfill({ status: 403, contentType: 'application/json', body }));
+    await page.goto(`${box.daemon.url}/guest`);
+    const refused = page.getByRole('region', { name: 'Die Seite lässt sich hier nicht öffnen' });
+    await refused.waitFor(WAIT);
+    expect(await refused.locator('[data-reason]').textContent()).toBe(inGerman(refusal.said, refusal.text));
+    expect(await refused.locator('[data-todo]').textContent()).toBe(
+      'Frag das Team oder versuch es später: Die Seite öffnet sich von selbst, sobald Wünsche wieder möglich sind.',
+    );
+    expect(await page.locator('.loading').count()).toBe(0);
   });
 
   it('says why a request stands and why it was declined in German, in its line and in the notice', async () => {

@@ -22,11 +22,40 @@ import {
   tempDir,
   WAIT,
 } from './harness.js';
+import { GUEST_GONE } from '../../src/daemon/guests/guest-refusals.js';
 import { formatClock } from '../../src/ui/i18n/times.js';
 import { textFitProblems } from './text-fit.js';
 
 /** A phone: 390x844 CSS pixels, a touch screen. */
 const PHONE = { width: 390, height: 844 };
+
+/**
+ * What the page's message (`.message`) covers that a guest reads or taps (a button, a list's item,
+ * a heading, the search box), the page scrolled to its top and then with "Your requests" in view:
+ * nothing, where it leaves them room. The message's own place (the item it is in) does not count.
+ */
+async function coveredByMessage(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const root = document.querySelector('mb-guest')?.shadowRoot;
+    const message = root?.querySelector('.message');
+    if (root == null || message == null) return ['no message'];
+    const covered: string[] = [];
+    const look = (where: string): void => {
+      const m = message.getBoundingClientRect();
+      for (const el of root.querySelectorAll('button, li, h2, input')) {
+        if (el.contains(message) || message.contains(el)) continue;
+        const b = el.getBoundingClientRect();
+        const apart = b.right <= m.left || b.left >= m.right || b.bottom <= m.top || b.top >= m.bottom;
+        if (!apart && b.height > 0) covered.push(`${where}: ${el.tagName.toLowerCase()} “${(el.textContent ?? '').trim().slice(0, 40)}”`);
+      }
+    };
+    window.scrollTo(0, 0);
+    look('at the top');
+    root.querySelector('[aria-label="Your requests"]')?.scrollIntoView({ block: 'end' });
+    look('with “Your requests” in view');
+    return covered;
+  });
+}
 
 /** Every text the page shows, shadow roots included, with the accessible names of its elements. */
 async function pageWords(page: Page): Promise<string> {
@@ -182,23 +211,40 @@ describe('the guest page on a phone, against the real daemon', { timeout: 240_00
     if (suggestion === undefined) throw new Error(`Expected a suggestion other than ${asked}, got ${tiles.join(', ')}`);
     await ask.locator('.tile').filter({ hasText: suggestion }).first().tap();
     await mine.getByText(suggestion).waitFor(WAIT);
+    // What became of the tap is said where it was tapped: it covers neither "Your requests" nor a button (issue 82).
+    await page
+      .getByRole('status')
+      .filter({ hasText: `You asked for “${suggestion}”` })
+      .waitFor(WAIT);
+    expect(await coveredByMessage(page)).toEqual([]);
 
     // Like what plays.
+    const like = now.locator('[data-action="like"]');
+    const notThis = now.locator('[data-action="not-this"]');
     await now.getByRole('button', { name: `Like: ${playing.title}` }).tap();
     await now.locator('[data-action="like"][aria-pressed="true"]').waitFor(WAIT);
-    expect(await now.locator('[data-action="like"]').textContent()).toMatch(/Liked\s*1/);
+    expect(await like.textContent()).toMatch(/Liked\s*1/);
 
-    // "Not this" on what plays: one of the three votes a skip needs.
+    // "Not this" on what plays: one of the three votes a skip needs, and it takes the like back (issue 82).
     await now.getByRole('button', { name: new RegExp(`^Not this 0/3: votes to skip ${playing.title}$`) }).tap();
     await now.locator('[data-action="not-this"][aria-pressed="true"]').waitFor(WAIT);
-    expect(await now.locator('[data-action="not-this"]').textContent()).toContain('1/3');
+    expect(await notThis.textContent()).toContain('1/3');
+    await now.locator('[data-action="like"][aria-pressed="false"]').waitFor(WAIT);
+    expect((await like.textContent())?.trim()).toBe('Like');
+    expect((await phoneView(page)).nowPlaying).toMatchObject({ likes: 0, isLikedByMe: false, votes: { down: 1, mine: 'down' } });
 
-    // What the daemon keeps for this phone: its two requests, its like and its vote on the song playing.
+    // A like takes the "not this" back: one or the other.
+    await like.tap();
+    await now.locator('[data-action="not-this"][aria-pressed="false"]').waitFor(WAIT);
+    expect(await notThis.textContent()).toContain('0/3');
+    expect(await like.getAttribute('aria-pressed')).toBe('true');
+
+    // What the daemon keeps for this phone: its two requests, and its like of the song playing, not its vote.
     const after = await phoneView(page);
     expect(after.me.requests.map((r) => r.track.title).sort()).toEqual([asked, suggestion].sort());
     expect(after.me.requestsLeft).toBe(1);
     expect(after.nowPlaying?.track.title).toBe(playing.title);
-    expect(after.nowPlaying).toMatchObject({ likes: 1, isLikedByMe: true, votes: { down: 1, mine: 'down', downNeeded: 3 } });
+    expect(after.nowPlaying).toMatchObject({ likes: 1, isLikedByMe: true, votes: { down: 0, mine: null, downNeeded: 3 } });
     // A tap puts the message away.
     await page.locator('.message').tap();
     await page.locator('.message').waitFor({ state: 'detached', ...WAIT });
@@ -293,6 +339,28 @@ describe('the guest page on a phone, against the real daemon', { timeout: 240_00
     // What plays still shows.
     await showsPlaying(page);
     await shot(page, 'guest-page-closed');
+  });
+
+  it('off the box’s network, says why and what to do instead of “Connecting…”, and shows the room once the phone may reach it (issue 82)', async () => {
+    const { page } = browser;
+    // The daemon's answer to a phone off its network (the daemon's own test, guest-view.test.ts,
+    // asks it from such an address): here the phone's calls come from the box itself.
+    const refusal = GUEST_GONE.lanOnly();
+    const body = JSON.stringify({ error: { code: 'MB_ERR_HTTP_FORBIDDEN', message: refusal.text, said: refusal.said } });
+    await page.route('**/api/guest/state', (route) => route.fulfill({ status: 403, contentType: 'application/json', body }));
+    cleanups.push(() => page.unroute('**/api/guest/state'));
+    await page.goto(`${daemon.url}/guest`);
+    const refused = page.getByRole('region', { name: 'This page cannot open here' });
+    await refused.waitFor(WAIT);
+    expect(await refused.locator('[data-reason]').textContent()).toBe('The guest page is served on the local network only.');
+    expect(await refused.locator('[data-todo]').textContent()).toBe('Join the Wi-Fi here with this phone: the page then opens by itself.');
+    expect(await page.getByText('Connecting to Moodbox…').count()).toBe(0);
+    expect(await a11yProblems(page, 44)).toEqual([]);
+    await shot(page, 'guest-page-off-lan');
+    // The phone joins the café's Wi-Fi: the daemon serves it, and the page shows the room by itself.
+    await page.unroute('**/api/guest/state');
+    await page.getByRole('region', { name: 'Now playing' }).waitFor(WAIT);
+    expect(await refused.count()).toBe(0);
   });
 
   it('in the quiet hours offers no "Not this" on the paused song, and says a song asked for waits for their end', async () => {

@@ -112,8 +112,8 @@ describe('guests from their phones, against the real daemon', { timeout: 360_000
     await next.locator('[data-vote="up"][aria-pressed="true"]').waitFor(WAIT);
     await shot(page, 'guests-e2e-phone');
 
-    // The phone votes the song playing off too (its like stays a like): the request, up next, plays at
-    // once, before any song the room would get; the kiosk and the phone say whose it is.
+    // The phone votes the song playing off too (the vote takes its like back): the request, up next,
+    // plays at once, before any song the room would get; the kiosk and the phone say whose it is.
     await now.getByRole('button', { name: new RegExp(`^Not this \\d+/\\d+: votes to skip ${escape(liked)}$`) }).tap();
     await screen.locator('.now .title').filter({ hasText: asked }).waitFor(WAIT);
     expect(await screen.locator('.now .asked').textContent()).toBe('Asked for by a guest');

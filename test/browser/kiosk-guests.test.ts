@@ -250,6 +250,8 @@ describe('the kiosk and the guests’ phones: the QR code for the guest page, a 
       const blocked = await asStaff<{ id: number }>(box.daemon, 'POST', '/api/admin/blocks', { trackId: id });
       blocks.push(blocked.id);
     }
+    /** A guest's phone, open while staff hold the music and after. */
+    let guest: Page | undefined;
     try {
       await asStaff(box.daemon, 'PUT', '/api/admin/mood/hold', { label: 'angry', minutes: 30 });
       await asStaff(box.daemon, 'POST', '/api/admin/player/skip');
@@ -275,11 +277,30 @@ describe('the kiosk and the guests’ phones: the QR code for the guest page, a 
           await shot(page, `kiosk-why-playing-${size.width}x${size.height}${guests === 'on' ? '-qr' : ''}`);
         }
       }
+
+      // A guest's phone (issue 82): its header says what the music follows, the power staff chose,
+      // not the happy room the camera reads; and why the song plays in a guest's words, not the staff's note.
+      const phone = await launchBrowser({ width: 390, height: 844 }, [], { hasTouch: true });
+      phones.push(phone);
+      guest = phone.page;
+      await guest.goto(`${box.daemon.url}/guest`);
+      const header = guest.locator('[aria-label="Room mood"]');
+      await header.locator('[data-held]').waitFor(WAIT);
+      expect((await header.innerText()).trim()).toBe('Power · chosen by staff');
+      expect(await header.getAttribute('data-mood')).toBe('power');
+      const reason = guest.getByRole('region', { name: 'Now playing' }).locator('[data-why]');
+      await expect
+        .poll(async () => ((await reason.count()) === 0 ? '' : reason.textContent()), WAIT)
+        .toMatch(/^\w+ music, close to the power mood staff chose$/);
+      await shot(guest, 'guest-page-held');
     } finally {
       await putSettings(box.daemon, {});
       await asStaff(box.daemon, 'DELETE', '/api/admin/mood/hold');
       for (const id of blocks) await asStaff(box.daemon, 'DELETE', `/api/admin/blocks/${id}`);
     }
+    // The hold ends: the music follows the room again, and the phone's header shows the room's mood the camera reads.
+    await guest?.locator('[aria-label="Room mood"][data-mood="happy"]').waitFor(WAIT);
+    expect(await guest?.locator('[aria-label="Room mood"] [data-held]').count()).toBe(0);
 
     // Staff's choice says so, as the admin panel does.
     const chosen = (await daemonState(box.daemon)).suggestions[0] as TrackView;

@@ -42,6 +42,7 @@ export class GuestApi extends EventTarget {
   #room: GuestRoom | null = null;
   #mine: GuestMine | null = null;
   #isOnline = false;
+  #refusal: ApiError | null = null;
   #socket: SocketLike | undefined;
   #isClosed = true;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -72,17 +73,47 @@ export class GuestApi extends EventTarget {
   }
 
   /**
+   * Why Moodbox does not serve this phone its view, in its own words (a phone off the box's
+   * network, guests turned off): the refusal of the first load, until a later one is answered.
+   * Null while served, and while it cannot be reached at all.
+   */
+  get refusal(): ApiError | null {
+    return this.#refusal;
+  }
+
+  /**
    * Loads the state once over HTTP (the page shows at once), then opens the push link, which
    * reconnects by itself. In that order: the first answer sets the phone's cookie, and the socket
-   * must carry it, or it would show another phone's requests and votes.
+   * must carry it, or it would show another phone's requests and votes. While Moodbox refuses the
+   * phone (`refusal`), it asks again now and then instead, and opens the link once it is served.
    */
   connect(): void {
     this.#isClosed = false;
-    void this.refresh()
-      .catch(() => undefined)
-      .then(() => {
-        if (!this.#isClosed && this.#socket === undefined) this.#open();
-      });
+    this.#load();
+  }
+
+  #load(): void {
+    void this.refresh().then(
+      () => this.#openLink(),
+      (err: unknown) => {
+        if (this.#isClosed) return;
+        // Unreachable, or the daemon failed: the push link tries, and reconnects by itself.
+        if (!(err instanceof ApiError) || err.status < 400 || err.status >= 500) {
+          this.#openLink();
+          return;
+        }
+        this.#refusal = err;
+        this.dispatchEvent(new Event('change'));
+        const waitMs = err.retryAfterS === null ? this.#retryMs : err.retryAfterS * 1000;
+        this.#retryMs = Math.min(this.#retryMs * 2, MAX_RETRY_MS);
+        clearTimeout(this.#retryTimer);
+        this.#retryTimer = setTimeout(() => this.#load(), waitMs);
+      },
+    );
+  }
+
+  #openLink(): void {
+    if (!this.#isClosed && this.#socket === undefined) this.#open();
   }
 
   close(): void {
@@ -175,6 +206,7 @@ export class GuestApi extends EventTarget {
   }
 
   #apply(state: GuestState): void {
+    this.#refusal = null;
     this.#state = state;
     this.#room = state;
     this.#mine = mineOf(state);

@@ -5,13 +5,15 @@ import type { GuestState } from '../data/guest-api.js';
 import { i18n, moodName, t } from './guest-i18n.js';
 
 /**
- * The room's mood as the camera reads it: its face, its name and what the music follows now. A
- * staff hold is never shown as the room's mood: it is what the staff chose (`data-held`). While
- * the link to the daemon is down (`isStale`), the mood last known, dimmed and said to be that.
+ * The mood the music follows: the room's as the camera reads it, with its face, its name and what
+ * the music follows now; while staff hold the music to a mood, that mood, said to be the staff's
+ * choice ("Upbeat · chosen by staff", `data-held`), and not the camera's reading, which the music
+ * does not follow then. While the link to the daemon is down (`isStale`), the mood last known,
+ * dimmed and said to be that.
  */
 export function renderMood(s: GuestState, isStale = false) {
-  const mood = s.mood.label;
-  const held = s.mood.isHeld === true;
+  const held = s.mood.isHeld === true ? (s.mood.music ?? '') : null;
+  const mood = held === null ? s.mood.label : held === '' ? null : held;
   if (isStale) {
     // The link is down: the mood last known, dimmed, and said to be that rather than the room now.
     const look = mood === null ? null : moodLook(mood);
@@ -23,10 +25,25 @@ export function renderMood(s: GuestState, isStale = false) {
       </div>
     </div>`;
   }
+  if (held !== null) {
+    // Staff chose the music's mood: it is what the music follows, and the header says whose choice it is.
+    const look = mood === null ? null : moodLook(mood);
+    return html`<div
+      class="mood"
+      aria-label=${t('guest.roomMood')}
+      data-mood=${mood ?? 'held'}
+      style=${look === null ? nothing : `color: ${look.colour}`}
+    >
+      ${mood === null ? nothing : html`<mb-mood-face mood=${mood}></mb-mood-face>`}
+      <span class="label" data-held>
+        ${mood === null || look === null ? t('guest.heldUnnamed') : t('guest.heldMood', { mood: moodName(mood, look.label) })}
+      </span>
+    </div>`;
+  }
   if (mood === null) {
     // No mood: the camera is off or lost (the daemon says so in `why`), or it is reading the room.
     return html`<div class="mood" aria-label=${t('guest.roomMood')} data-mood=${s.mood.why === null ? 'reading' : 'unknown'}>
-      <span class="label" ?data-held=${held}>${s.mood.why === null ? t('guest.readingRoom') : i18n.said(s.mood.whySaid, s.mood.why)}</span>
+      <span class="label">${s.mood.why === null ? t('guest.readingRoom') : i18n.said(s.mood.whySaid, s.mood.why)}</span>
     </div>`;
   }
   const look = moodLook(mood);
@@ -34,7 +51,7 @@ export function renderMood(s: GuestState, isStale = false) {
     <mb-mood-face mood=${mood}></mb-mood-face>
     <div>
       <div class="label">${moodName(mood, look.label)}</div>
-      ${s.mood.why === null ? nothing : html`<p ?data-held=${held}>${i18n.said(s.mood.whySaid, s.mood.why)}</p>`}
+      ${s.mood.why === null ? nothing : html`<p>${i18n.said(s.mood.whySaid, s.mood.why)}</p>`}
     </div>
   </div>`;
 }

@@ -1,4 +1,4 @@
-import { html, nothing, svg } from 'lit';
+import { html, nothing, svg, type TemplateResult } from 'lit';
 import '../components/mb-cover.js';
 import type { GuestRequest, GuestState, GuestUpNext, GuestVote } from '../data/guest-api.js';
 import { i18n, t } from './guest-i18n.js';
@@ -21,6 +21,8 @@ export interface QueueContext {
   isQuiet: boolean;
   vote(on: number, vote: GuestVote, title: string): void;
   cancel(request: GuestRequest): void;
+  /** The message of the guest's last tap when it was tapped at a place `at` names (`next:<key>`), else nothing. */
+  message(at: string | ((at: string) => boolean)): TemplateResult | typeof nothing;
 }
 
 /** "Next · about 14:41 (in 9 min)": where a song stands and when it should play. */
@@ -45,6 +47,7 @@ export function renderUpNext(s: GuestState, ctx: QueueContext) {
             ${s.upNext.map((item) => renderNextItem(item, s.isOpen, mine.has(item.key) && item.isGuestRequest, ctx))}
           </ol>`
     }
+    ${ctx.message((at) => at.startsWith('next:') && !s.upNext.some((item) => at === `next:${item.key}`))}
   </section>`;
 }
 
@@ -90,6 +93,7 @@ function renderNextItem(item: GuestUpNext, isOpen: boolean, isMine: boolean, ctx
           </div>`
         : nothing
     }
+    ${ctx.message(`next:${item.key}`)}
   </li>`;
 }
 
@@ -101,6 +105,7 @@ export function renderMine(s: GuestState, ctx: QueueContext) {
     <ul>
       ${s.me.requests.map((request) => renderRequest(request, ctx))}
     </ul>
+    ${ctx.message((at) => at.startsWith('mine:') && !s.me.requests.some((r) => at === `mine:${r.id}`))}
   </section>`;
 }
 
@@ -130,5 +135,6 @@ function renderRequest(request: GuestRequest, ctx: QueueContext) {
           : nothing
       }
     </div>
+    ${ctx.message(`mine:${request.id}`)}
   </li>`;
 }

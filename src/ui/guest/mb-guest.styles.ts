@@ -84,7 +84,8 @@ export const GUEST_STYLES = css`
   }
   /* Words alone (no face while the camera does not see the room) keep off the border. */
   .mood[data-mood='unknown'],
-  .mood[data-mood='reading'] {
+  .mood[data-mood='reading'],
+  .mood[data-mood='held'] {
     padding-inline-start: 0.9rem;
   }
   .mood mb-mood-face {
@@ -126,6 +127,10 @@ export const GUEST_STYLES = css`
   .closed p {
     margin: 0;
   }
+  .closed .todo {
+    margin-top: 0.5rem;
+    font-weight: 700;
+  }
   .quiet,
   .loading {
     margin: 0;
@@ -136,7 +141,7 @@ export const GUEST_STYLES = css`
     text-align: center;
   }
   /* While the link is down, what was live is the last known: dimmed, greyed. */
-  main[data-stale] > section,
+  main[data-stale] > section:not([data-refused]),
   .mood[data-stale] {
     opacity: 0.5;
     filter: grayscale(1);
@@ -198,6 +203,10 @@ export const GUEST_STYLES = css`
     margin: 0.4rem 0 0;
     font-size: 0.875rem;
     color: #ffe3a0;
+  }
+  /* The reasons are written to go inside a sentence ("calm music, for the room’s mood"): one begins a line here. */
+  .why::first-letter {
+    text-transform: uppercase;
   }
   /*
    * Side by side while both fit on one line each (halves where each holds its words), else one under
@@ -302,21 +311,19 @@ export const GUEST_STYLES = css`
   .ask > .quiet {
     margin-top: 0.8rem;
   }
+  /*
+   * What became of a tap, right under what was tapped, in the page's flow: it pushes what follows
+   * down rather than covering a list or a button, and what was tapped stays where it was.
+   */
   .message {
-    position: fixed;
-    left: 50%;
-    bottom: 1rem;
-    transform: translateX(-50%);
-    z-index: 5;
-    width: min(28rem, calc(100vw - 2rem));
-    box-sizing: border-box;
-    padding: 0.8rem 1rem;
-    border-radius: 0.8rem;
+    grid-column: 1 / -1;
+    margin: 0.6rem 0 0;
+    padding: 0.7rem 0.9rem;
+    border-radius: 0.7rem;
     background: #f4f6f8;
     color: #0d1117;
     font-weight: 700;
-    text-align: center;
-    box-shadow: 0 0.4rem 1.6rem rgb(0 0 0 / 0.6);
+    cursor: pointer;
   }
   .message[data-error] {
     background: #ffd7d7;

@@ -36,7 +36,14 @@ export class MbGuest extends LitElement {
 
   @state() private _state: GuestState | null = null;
   @state() private _isOnline = false;
-  @state() private _message: { text: string; isError: boolean } | null = null;
+  /**
+   * What became of the guest's last tap, said beside what they tapped (`at`: `now`, `tiles`,
+   * `result:<id>`, `search`, `next:<key>`, `mine:<id>`), in the page's flow: it never covers a list
+   * or a button.
+   */
+  @state() private _message: { text: string; isError: boolean; at: string } | null = null;
+  /** Why the daemon does not serve this phone its page (off its network, requests off), until it does. */
+  @state() private _refusal: ApiError | null = null;
   /** The action waiting for its answer (`ask:12`, `like`, `vote:now`), so a second tap does not send it twice. */
   @state() private _pending: string | null = null;
   @state() private _results: GuestTrack[] | null = null;
@@ -65,6 +72,7 @@ export class MbGuest extends LitElement {
     this._state = api.state;
     i18n.useTimeZone(api.state?.timeZone);
     this._isOnline = api.isOnline;
+    this._refusal = api.refusal;
   };
 
   constructor() {
@@ -112,21 +120,33 @@ export class MbGuest extends LitElement {
             ? nothing
             : html`<p class="notice" role="status" data-notice @click=${() => (this._notice = null)}>${this._notice.text}</p>`
         }
-        ${s === null ? html`<p class="loading">${t('guest.connecting')}</p>` : this.#renderPage(s)}
+        ${s !== null ? this.#renderPage(s) : this._refusal === null ? html`<p class="loading">${t('guest.connecting')}</p>` : this.#renderRefusal(this._refusal)}
       </main>
-      ${
-        this._message === null
-          ? nothing
-          : html`<div
-              class="message"
-              ?data-error=${this._message.isError}
-              role=${this._message.isError ? 'alert' : 'status'}
-              @click=${this.#dismiss}
-            >
-              ${this._message.text}
-            </div>`
-      }
     `;
+  }
+
+  /** The message of the guest's last tap, where it was tapped (`at`), or nothing. */
+  #messageAt(at: string | ((at: string) => boolean)) {
+    const message = this._message;
+    if (message === null || !(typeof at === 'string' ? message.at === at : at(message.at))) return nothing;
+    return html`<div class="message" ?data-error=${message.isError} role=${message.isError ? 'alert' : 'status'} @click=${this.#dismiss}>
+      ${message.text}
+    </div>`;
+  }
+
+  /**
+   * The daemon will not serve this phone the page: why, in the guest's language, and what to do.
+   * The page asks again by itself, and shows the room once it may.
+   */
+  #renderRefusal(refusal: ApiError) {
+    // Guests turned off, or a call the box does not take from here (off its network).
+    const isClosed = refusal.code === 'MB_ERR_GUEST_CLOSED';
+    const isOffLan = refusal.code === 'MB_ERR_HTTP_FORBIDDEN';
+    return html`<section class="closed" data-refused aria-label=${t('guest.refusedTitle')}>
+      <h2>${t('guest.refusedTitle')}</h2>
+      <p data-reason>${i18n.said(refusal.said, refusal.message)}</p>
+      <p class="todo" data-todo>${t(isOffLan ? 'guest.refusedOffLan' : isClosed ? 'guest.refusedClosed' : 'guest.refusedOther')}</p>
+    </section>`;
   }
 
   #renderPage(s: GuestState) {
@@ -136,7 +156,7 @@ export class MbGuest extends LitElement {
           ? nothing
           : html`<section class="closed" data-closed aria-label=${t('guest.closedLabel')}>
               <h2>${t('guest.closedTitle')}</h2>
-              <p>${s.closedReason ?? t('guest.closedDefault')}</p>
+              <p>${s.closedReason === null ? t('guest.closedDefault') : i18n.said(s.closedReasonSaid, s.closedReason)}</p>
             </section>`
       }
       ${this.#renderNow(s)} ${renderUpNext(s, this.#queueContext())} ${s.isOpen && this._isOnline ? this.#renderAsk(s) : nothing}
@@ -150,6 +170,7 @@ export class MbGuest extends LitElement {
       return html`<section class="now" aria-label=${t('guest.nowPlaying')} data-state="stopped">
         ${this._isOnline ? nowHeading(s.status, s.quietUntil ?? null) : html`<h2 data-last-known>${t('guest.lastKnown')}</h2>`}
         <p class="quiet">${t('guest.nothingPlaying')}</p>
+        ${this.#messageAt('now')}
       </section>`;
     }
     void this._tick;
@@ -195,6 +216,7 @@ export class MbGuest extends LitElement {
             </div>`
           : nothing
       }
+      ${this.#messageAt('now')}
     </section>`;
   }
 
@@ -237,6 +259,7 @@ export class MbGuest extends LitElement {
           ? nothing
           : html`<div class="tiles">${s.suggestions.map((track) => this.#renderTile(track, left > 0))}</div>`
       }
+      ${this.#messageAt('tiles')}
       <form role="search" @submit=${this.#onSearchSubmit}>
         <label for="q">${t('guest.searchLabel')}</label>
         <div class="search">
@@ -244,7 +267,7 @@ export class MbGuest extends LitElement {
           <button type="submit">${t('guest.search')}</button>
         </div>
       </form>
-      ${this.#renderResults(left > 0)}
+      ${this.#messageAt((at) => at === 'search' || (at.startsWith('result:') && !this.#isResult(at)))} ${this.#renderResults(left > 0)}
     </section>`;
   }
 
@@ -254,7 +277,7 @@ export class MbGuest extends LitElement {
       data-track=${track.id}
       aria-label=${t('guest.askForLabel', { title: track.title, artist: track.artist })}
       ?disabled=${!canAsk || this._pending === `ask:${track.id}`}
-      @click=${() => this.#ask(track)}
+      @click=${() => this.#ask(track, 'tiles')}
     >
       <mb-cover .src=${track.coverUrl} label=${track.title}></mb-cover>
       <span class="t">${track.title}</span>
@@ -279,10 +302,11 @@ export class MbGuest extends LitElement {
               data-track=${track.id}
               aria-label=${t('guest.askForLabel', { title: track.title, artist: track.artist })}
               ?disabled=${!canAsk || this._pending === `ask:${track.id}`}
-              @click=${() => this.#ask(track)}
+              @click=${() => this.#ask(track, `result:${track.id}`)}
             >
               ${t('guest.askFor')}
             </button>
+            ${this.#messageAt(`result:${track.id}`)}
           </li>`,
       )}
     </ul>`;
@@ -315,12 +339,17 @@ export class MbGuest extends LitElement {
       this._searched = words.trim();
       this._results = results;
     } catch (err) {
-      if (seq === this.#searchSeq) this.#show(err);
+      if (seq === this.#searchSeq) this.#show(err, 'search');
     }
   }
 
-  async #ask(track: GuestTrack): Promise<void> {
-    await this.#act(`ask:${track.id}`, async (api) => {
+  /** Whether the message's place `at` (`result:<id>`) is a song of the search results shown. */
+  #isResult(at: string): boolean {
+    return this._results?.some((track) => at === `result:${track.id}`) ?? false;
+  }
+
+  async #ask(track: GuestTrack, at: string): Promise<void> {
+    await this.#act(`ask:${track.id}`, at, async (api) => {
       const request = await api.ask(track.id);
       const words = { title: track.title, reason: requestReason(request) };
       return request.status === 'queued' ? t('guest.asked', words) : t('guest.answered', words);
@@ -328,21 +357,21 @@ export class MbGuest extends LitElement {
   }
 
   async #cancel(request: GuestRequest): Promise<void> {
-    await this.#act(`cancel:${request.id}`, async (api) => {
+    await this.#act(`cancel:${request.id}`, `mine:${request.id}`, async (api) => {
       await api.cancel(request.id);
       return t('guest.tookBack', { title: request.track.title });
     });
   }
 
   async #like(track: GuestTrack): Promise<void> {
-    await this.#act('like', async (api) => {
+    await this.#act('like', 'now', async (api) => {
       await api.like(track.id);
       return t('guest.youLike', { title: track.title });
     });
   }
 
   async #vote(on: 'now' | number, vote: GuestVote, title: string): Promise<void> {
-    await this.#act(`vote:${on}`, async (api) => {
+    await this.#act(`vote:${on}`, on === 'now' ? 'now' : `next:${on}`, async (api) => {
       const votesOf = (s: GuestState | null) => (on === 'now' ? s?.nowPlaying?.votes : s?.upNext.find((u) => u.key === on)?.votes);
       const before = votesOf(this._state);
       await api.vote(on, vote);
@@ -365,6 +394,7 @@ export class MbGuest extends LitElement {
       isQuiet: (this._state?.quietUntil ?? null) !== null,
       vote: (on, vote, title) => void this.#vote(on, vote, title),
       cancel: (request) => void this.#cancel(request),
+      message: (at) => this.#messageAt(at),
     };
   }
 
@@ -384,23 +414,23 @@ export class MbGuest extends LitElement {
     }
   }
 
-  /** Runs one guest action, one at a time per `key`, and says how it went. */
-  async #act(key: string, action: (api: GuestApi) => Promise<string>): Promise<void> {
+  /** Runs one guest action, one at a time per `key`, and says how it went beside what was tapped (`at`). */
+  async #act(key: string, at: string, action: (api: GuestApi) => Promise<string>): Promise<void> {
     const api = this.api;
     if (api === null || this._pending === key) return;
     this._pending = key;
     try {
-      this.#say(await action(api), false);
+      this.#say(await action(api), false, at);
     } catch (err) {
-      this.#show(err);
+      this.#show(err, at);
     } finally {
       this._pending = null;
     }
   }
 
   /** A refusal in the daemon's own words; anything else in plain ones. */
-  #show(err: unknown): void {
-    this.#say(err instanceof ApiError ? i18n.said(err.said, err.message) : t('guest.failed'), true);
+  #show(err: unknown, at: string): void {
+    this.#say(err instanceof ApiError ? i18n.said(err.said, err.message) : t('guest.failed'), true, at);
   }
 
   /** A tap on the message puts it away at once. */
@@ -409,8 +439,8 @@ export class MbGuest extends LitElement {
     this._message = null;
   };
 
-  #say(text: string, isError: boolean): void {
-    this._message = { text, isError };
+  #say(text: string, isError: boolean, at: string): void {
+    this._message = { text, isError, at };
     clearTimeout(this.#messageTimer);
     this.#messageTimer = setTimeout(() => (this._message = null), MESSAGE_MS);
   }
