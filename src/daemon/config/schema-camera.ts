@@ -23,7 +23,7 @@ export const CameraSchema = Type.Object(
       default: 'demo',
       minLength: 1,
       description:
-        "Where frames come from: `demo` (the bundled clip: the default in demo mode; a configuration file that names no source uses this machine's first camera, `/dev/video0`), a device (`/dev/video0` or `0`), a video file, an image sequence (`frames_%04d.png`), a GStreamer pipeline ending in `appsink` (run by `gst-launch-1.0`, package `gstreamer1.0-tools`), or an MJPEG URL.",
+        'Where frames come from: `demo` (the bundled clip), a device (`/dev/video0` or `0`), a video file, an image sequence (`frames_%04d.png`), a GStreamer pipeline ending in `appsink` (run by `gst-launch-1.0`, package `gstreamer1.0-tools`), or an MJPEG URL.',
       requiresRestart: true,
       panel: 'camera-device',
     }),
