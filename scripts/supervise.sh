@@ -8,6 +8,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 # Two malloc arenas, as the systemd unit sets (less memory with OpenCV's many threads).
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+# Tells Moodbox that this loop starts it again: the admin panel offers its restart then.
+export MOODBOX_SUPERVISED=1
 while true; do
   node dist/daemon/cli.js start "$@"
   code=$?

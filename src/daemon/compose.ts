@@ -16,7 +16,8 @@ import { BackupService } from './backups/backup-service.js';
 import type { ServiceNotifier } from './ops/systemd-notify.js';
 import { ensureDemoAdmin } from './people/demo-admin.js';
 import { guestUrlOf, systemGuestNetwork } from './guests/guest-url.js';
-import { readyWords, tellTerminal } from './ops/ready-words.js';
+import { readyWords, stopWords, tellTerminal } from './ops/ready-words.js';
+import { restarterOf } from './ops/restarter.js';
 import { childRssBytes } from './ops/process-stats.js';
 import { lastUpdateService } from './ops/last-update.js';
 import { RetentionService } from './ops/retention-service.js';
@@ -91,7 +92,20 @@ export async function composeMoodbox(inputs: CompositionInputs): Promise<{ moodb
     { scanAtStart: config.library.scanAtStart },
   );
   const [uiDir, covers, modelPath] = [join(INSTALL_DIR, 'dist', 'ui'), coversDir(config), installPath(config.vision.modelPath)];
-  const deps = { log, clock, store, settings, version: VERSION, demo, uiDir, coversDir: covers, modelPath, screen: runtimeFileScreen(env) };
+  const deps = {
+    log,
+    clock,
+    store,
+    settings,
+    version: VERSION,
+    demo,
+    uiDir,
+    coversDir: covers,
+    modelPath,
+    screen: runtimeFileScreen(env),
+    // Offered only where something starts Moodbox again: a restart by hand is the owner's to do.
+    canRestart: restarterOf(env) !== undefined,
+  };
   const built = delivery(core, deps, { ws: config.ws, server: { ...config.server, listenFile: listenFilePath(env, inputs.dataDir) } });
   // MQTT is a delivery layer beside http: Moodbox's read APIs and staff actions, offered to Home Assistant and the fleet.
   const mqtt =
@@ -123,6 +137,7 @@ export async function announceReady(deps: {
   notifier: ServiceNotifier;
   log: Logger;
   clock: Clock;
+  env: Readonly<Record<string, string | undefined>>;
   /** When the start began (monotonic ms). */
   startedAt: number;
 }): Promise<Timer | undefined> {
@@ -145,7 +160,8 @@ export async function announceReady(deps: {
           if (moodbox.isReady()) notifier.watchdog();
         }, notifier.watchdogIntervalMs);
   log.info({ kiosk: `${url}/`, admin: `${url}/admin`, ms: Math.round(clock.monotonic() - deps.startedAt), demo }, 'moodbox ready');
-  // Issue 82: the addresses and the first-run code in words on a terminal, not only inside JSON lines.
+  // The addresses and the first-run code in words, not only inside JSON lines: on the terminal, or
+  // among the log's lines where stdout is no terminal (a log file, the journal).
   const network = systemGuestNetwork();
   const { server } = config;
   const port = Number(new URL(url).port || 80);
@@ -158,8 +174,13 @@ export async function announceReady(deps: {
     guestUrl: guestUrlOf({ isOpen: moodbox.guests.isOpen, publicUrl: server.publicUrl, host: server.host, port, ...network }),
     demoAdmin: demoAdmin ?? '',
     firstRunCode,
+    stop: stopWords({
+      isSystemd: restarterOf(deps.env) === 'systemd',
+      isTerminal: process.stdout.isTTY === true || process.stderr.isTTY === true,
+      pid: process.pid,
+    }),
   });
-  tellTerminal(words, { stdout: process.stdout, stderr: process.stderr, demo });
+  tellTerminal(words, { stdout: process.stdout, stderr: process.stderr });
   return watchdog;
 }
 

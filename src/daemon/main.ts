@@ -180,7 +180,7 @@ export async function runDaemon(options: {
     exits.detach();
     return retryWithoutSaved(err);
   }
-  const watchdog = await announceReady({ moodbox, layers, store, config, demo, notifier, log, clock, startedAt });
+  const watchdog = await announceReady({ moodbox, layers, store, config, demo, notifier, log, clock, env: options.env, startedAt });
   const code = await exits.signalled;
   watchdog?.cancel();
   return code;

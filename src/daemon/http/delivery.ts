@@ -32,6 +32,8 @@ export interface DeliveryDeps {
   timeZone?: string;
   /** The box's own display, which the kiosk on it turns dark in the quiet hours; absent: left alone. */
   screen?: ScreenSwitch | undefined;
+  /** Whether something starts Moodbox again after a restart (systemd, a supervisor): without, the panel offers none. @default true */
+  canRestart?: boolean;
 }
 
 /** The screens' state, read-only: what it is now, and a call after each change. */
@@ -96,8 +98,8 @@ export function delivery(
             uiDir: deps.uiDir,
             music: core.music,
             staff: core.music,
-            // The composition root stops the daemon with the restart exit code.
-            restart: (actor) => core.requestRestart(actor),
+            // The composition root stops the daemon with the restart exit code, where something starts it again.
+            restart: deps.canRestart === false ? undefined : (actor) => core.requestRestart(actor),
             library: { rescan: (actor) => core.library.rescan(actor), coversDir: deps.coversDir },
             trackMoods: core.library,
             modelPath: deps.modelPath,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { readyWords, tellTerminal, type TerminalStream } from './ready-words.js';
+import { readyWords, stopWords, tellTerminal, type TerminalStream } from './ready-words.js';
 
-// Issue 82: a configured start in a terminal printed only JSON log lines, with no address and the
-// first-run code inside one of them.
+// A configured start in a terminal printed only JSON log lines, with no address and the first-run
+// code inside one of them.
 
 const NEWS = {
   version: '1.2.3',
@@ -59,21 +59,31 @@ describe('readyWords', () => {
 });
 
 describe('tellTerminal', () => {
-  it('writes on stdout when it is a terminal, on stderr when only that one is or in demo mode, else nowhere', () => {
-    for (const [stdoutTTY, stderrTTY, demo, where] of [
-      [true, true, false, 'stdout'],
-      [true, false, true, 'stdout'],
-      [false, true, false, 'stderr'],
-      [false, false, true, 'stderr'],
-      [false, false, false, 'nowhere'],
+  // Started as `moodbox start > moodbox.log 2>&1` (or under nohup), the words went nowhere: the
+  // first-run code was only inside a JSON line. Where stdout is no terminal, stderr has them.
+  it('writes on stdout when it is a terminal, else on stderr, whatever that is (a log file, the journal)', () => {
+    for (const [stdoutTTY, stderrTTY, where] of [
+      [true, true, 'stdout'],
+      [true, false, 'stdout'],
+      [false, true, 'stderr'],
+      [false, false, 'stderr'],
     ] as const) {
       const stdout = stream(stdoutTTY);
       const stderr = stream(stderrTTY);
-      tellTerminal('words', { stdout, stderr, demo });
+      tellTerminal('words', { stdout, stderr });
       expect({ stdout: stdout.text, stderr: stderr.text }).toEqual({
         stdout: where === 'stdout' ? 'words' : '',
         stderr: where === 'stderr' ? 'words' : '',
       });
     }
+  });
+});
+
+describe('stopWords', () => {
+  it('says how the person who started it stops it: systemctl for the service, Ctrl+C at a terminal, else its process id', () => {
+    expect(stopWords({ isSystemd: true, isTerminal: false, pid: 42 })).toBe('sudo systemctl stop moodbox');
+    expect(stopWords({ isSystemd: false, isTerminal: true, pid: 42 })).toBe('Ctrl+C');
+    expect(stopWords({ isSystemd: false, isTerminal: false, pid: 42 })).toBe('kill 42');
+    expect(readyWords({ ...NEWS, stop: 'kill 42' })).toContain('\n  Stop:        kill 42\n');
   });
 });

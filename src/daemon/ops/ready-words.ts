@@ -1,7 +1,7 @@
 /**
- * What a start tells the person at the terminal once Moodbox serves: where its screens are, how to
- * sign in, and the first-run code while the box has no admin. Plain words, beside the log (which
- * stays pino's JSON under systemd and wherever stdout is not a terminal).
+ * What a start tells the person who started it once Moodbox serves: where its screens are, how to
+ * sign in, the first-run code while the box has no admin, and how to stop it. Plain words, beside
+ * the log (which stays pino's JSON under systemd and wherever stdout is not a terminal).
  */
 
 /** What the words say. */
@@ -18,6 +18,8 @@ export interface ReadyNews {
   demoAdmin: string;
   /** The first-run code (`ABCD-EFGH`) while the box has no admin, or undefined. */
   firstRunCode: string | undefined;
+  /** How to stop it (`stopWords`). @default 'Ctrl+C' */
+  stop?: string;
 }
 
 /** The words, one address a line. */
@@ -35,7 +37,7 @@ export function readyWords(news: ReadyNews): string {
           `  No admin yet: open the admin panel to create the first one. On this box no code is needed;`,
           `  from another device, type the first-run code ${news.firstRunCode}.`,
         ]),
-    `  Stop:        Ctrl+C`,
+    `  Stop:        ${news.stop ?? 'Ctrl+C'}`,
   ];
   return `\n${lines.join('\n')}\n\n`;
 }
@@ -47,11 +49,22 @@ export interface TerminalStream {
 }
 
 /**
- * Writes `words` where a person reads them: stdout when it is a terminal; else stderr when that is a
- * terminal (stdout is a log being piped away) or in demo mode (always told, as it always was);
- * else nowhere: under systemd the log says it all, as JSON.
+ * Writes `words` where a person reads them: stdout when it is a terminal; else stderr, whatever it
+ * is: the terminal while stdout is piped away as the log, the log file itself for a start such as
+ * `moodbox start > moodbox.log 2>&1` or under nohup (a paragraph of words between its JSON lines),
+ * and the journal under systemd. A log file or the journal is where such an owner looks for the
+ * first-run code.
  */
-export function tellTerminal(words: string, streams: { stdout: TerminalStream; stderr: TerminalStream; demo: boolean }): void {
+export function tellTerminal(words: string, streams: { stdout: TerminalStream; stderr: TerminalStream }): void {
   if (streams.stdout.isTTY === true) streams.stdout.write(words);
-  else if (streams.stderr.isTTY === true || streams.demo) streams.stderr.write(words);
+  else streams.stderr.write(words);
+}
+
+/**
+ * How the person who started Moodbox stops it: through systemd for the service; Ctrl+C at a
+ * terminal; else (in the background, under nohup) by its process id.
+ */
+export function stopWords(options: { isSystemd: boolean; isTerminal: boolean; pid: number }): string {
+  if (options.isSystemd) return 'sudo systemctl stop moodbox';
+  return options.isTerminal ? 'Ctrl+C' : `kill ${options.pid}`;
 }

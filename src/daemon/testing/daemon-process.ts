@@ -41,7 +41,11 @@ export interface DaemonProcessOptions {
    * @default []
    */
   args?: readonly string[];
-  /** The child's whole environment: nothing is inherited that is not listed here. */
+  /**
+   * The child's whole environment: nothing is inherited that is not listed here, but for
+   * `MOODBOX_SUPERVISED=1` (a test starts the daemon again after a restart, as systemd would, so
+   * the panel offers its restart); give it `'0'` for a daemon started by hand.
+   */
   env: NodeJS.ProcessEnv;
   /**
    * The child's working folder; `--import tsx` is resolved from it.
@@ -123,7 +127,7 @@ export class DaemonProcess {
   static spawn(options: DaemonProcessOptions): DaemonProcess {
     const child = spawn(process.execPath, [MOODBOX_CLI, 'start', ...(options.args ?? [])], {
       cwd: options.cwd ?? REPO_ROOT,
-      env: options.env,
+      env: { MOODBOX_SUPERVISED: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new DaemonProcess(child);
