@@ -20,6 +20,8 @@ const KIND_WORDS: Record<Backup['kind'], AdminKey> = {
 /** How often the page asks whether Moodbox is back after a restore (ms), and for how long at most. */
 const POLL_MS = 1500;
 const POLL_FOR_MS = 120_000;
+/** How long the page asks for a Moodbox started by hand, which its owner starts again (ms). */
+const POLL_BY_HAND_MS = 30 * 60_000;
 
 /** A size in bytes as people read it: 812 KB, 3.4 MB. */
 export function sizeWords(bytes: number): string {
@@ -127,10 +129,12 @@ export class MbAdminBackups extends LitElement {
   @state() private _restorePeople = false;
   /** The backup being restored while Moodbox restarts. */
   @state() private _restoring: Backup | null = null;
+  /** Whether something starts Moodbox again after the restore's stop (systemd, a supervisor); else its owner does. */
+  @state() private _canRestart = true;
   #pollUntil = 0;
   #pollTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #loader = new PageLoader(this, async () => {
-    this._backups = await this.api.backups();
+    [this._backups, this._canRestart] = await Promise.all([this.api.backups(), this.api.hasOperation('restartDaemon').catch(() => true)]);
   });
 
   constructor() {
@@ -156,7 +160,11 @@ export class MbAdminBackups extends LitElement {
     const restoring = this._restoring;
     if (restoring === null) return nothing;
     return html`<p class="card" role="status" aria-live="polite" data-restoring>
-      ${this._isError ? this._result : t('admin.backups.restarting', { at: formatTime(restoring.at) })}
+      ${
+        this._isError
+          ? this._result
+          : t(this._canRestart ? 'admin.backups.restarting' : 'admin.backups.stoppedByHand', { at: formatTime(restoring.at) })
+      }
     </p>`;
   }
 
@@ -166,6 +174,7 @@ export class MbAdminBackups extends LitElement {
     return html`<section class="card" role="alertdialog" aria-labelledby="confirm-h" aria-describedby="confirm-what" data-confirm>
       <h3 id="confirm-h">${t('admin.backups.confirmTitle', { at: formatTime(backup.at) })}</h3>
       <p id="confirm-what">${t('admin.backups.confirmWhat')}</p>
+      ${this._canRestart ? nothing : html`<p data-by-hand>${t('admin.backups.byHand')}</p>`}
       <label class="check">
         <input
           type="checkbox"
@@ -340,7 +349,7 @@ export class MbAdminBackups extends LitElement {
       this._confirming = null;
       this._restoring = backup;
       this._isError = false;
-      this.#pollUntil = Date.now() + POLL_FOR_MS;
+      this.#pollUntil = Date.now() + (this._canRestart ? POLL_FOR_MS : POLL_BY_HAND_MS);
       this.#pollTimer = setTimeout(() => void this.#poll(backup), POLL_MS);
     } catch (err) {
       this._confirming = null;

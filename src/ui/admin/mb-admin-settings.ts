@@ -59,8 +59,15 @@ export class MbAdminSettings extends LitElement {
   @state() private _group: GroupId = 'music';
   /** The restart card waits for a yes. */
   @state() private _isAskingRestart = false;
+  /** Whether something starts Moodbox again after a restart (systemd, a supervisor); else it says how to do it by hand. */
+  @state() private _canRestart = true;
   readonly #loader = new PageLoader(this, async () => {
-    const [schema, settings] = await Promise.all([this.api.configSchema(), this.api.settings()]);
+    const [schema, settings, canRestart] = await Promise.all([
+      this.api.configSchema(),
+      this.api.settings(),
+      this.api.hasOperation('restartDaemon').catch(() => true),
+    ]);
+    this._canRestart = canRestart;
     this._schema = schema;
     this._config = settings.config;
     this._overrides = settings.overrides;
@@ -156,7 +163,7 @@ export class MbAdminSettings extends LitElement {
             ${status}
           </p>
           ${
-            this._restartFor.length > 0 && edited === 0
+            this._restartFor.length > 0 && edited === 0 && this._canRestart
               ? html`<button type="button" class="danger" data-action="restart" ?disabled=${this._isBusy} @click=${this.#restart}>
                   ${t('admin.settings.restart')}
                 </button>`
@@ -172,27 +179,32 @@ export class MbAdminSettings extends LitElement {
       </section>`;
   }
 
-  /** A restart whenever an owner wants one, asked for twice: the music stops for a few seconds. */
+  /**
+   * A restart whenever an owner wants one, asked for twice: the music stops for a few seconds. Where
+   * nothing would start Moodbox again (started by hand), how to restart it by hand instead.
+   */
   #restartCard() {
     return html`<section class="card group" aria-labelledby="restart-title" data-restart-card>
       <h3 id="restart-title">${t('admin.settings.restartCard.title')}</h3>
       <p class="intro muted">${t('admin.settings.restartCard.intro')}</p>
       ${
-        this._isAskingRestart
-          ? html`<div role="alertdialog" aria-labelledby="restart-ask" data-restart-confirm>
-              <p id="restart-ask">${t('admin.settings.restartCard.confirm')}</p>
-              <div class="buttons">
-                <button type="button" class="danger" data-action="restart" ?disabled=${this._isBusy} @click=${this.#restartNow}>
-                  ${t('admin.settings.restart')}
-                </button>
-                <button type="button" class="secondary" ?disabled=${this._isBusy} @click=${() => (this._isAskingRestart = false)}>
-                  ${t('admin.settings.restartCard.cancel')}
-                </button>
-              </div>
-            </div>`
-          : html`<button type="button" class="secondary" data-action="restart-ask" ?disabled=${this._isBusy} @click=${this.#askRestart}>
-              ${t('admin.settings.restartCard.button')}
-            </button>`
+        !this._canRestart
+          ? html`<p data-restart-by-hand>${t('admin.settings.restartByHand')}</p>`
+          : this._isAskingRestart
+            ? html`<div role="alertdialog" aria-labelledby="restart-ask" data-restart-confirm>
+                <p id="restart-ask">${t('admin.settings.restartCard.confirm')}</p>
+                <div class="buttons">
+                  <button type="button" class="danger" data-action="restart" ?disabled=${this._isBusy} @click=${this.#restartNow}>
+                    ${t('admin.settings.restart')}
+                  </button>
+                  <button type="button" class="secondary" ?disabled=${this._isBusy} @click=${() => (this._isAskingRestart = false)}>
+                    ${t('admin.settings.restartCard.cancel')}
+                  </button>
+                </div>
+              </div>`
+            : html`<button type="button" class="secondary" data-action="restart-ask" ?disabled=${this._isBusy} @click=${this.#askRestart}>
+                ${t('admin.settings.restartCard.button')}
+              </button>`
       }
     </section>`;
   }
@@ -449,6 +461,7 @@ export class MbAdminSettings extends LitElement {
           : [
               now.length > 0 ? t('admin.settings.savedNow', { changes: names(now) }) : '',
               saved.restartRequired.length > 0 ? t('admin.settings.savedLater', { changes: names(saved.restartRequired) }) : '',
+              saved.restartRequired.length > 0 && !this._canRestart ? t('admin.settings.restartByHand') : '',
               saved.changed.includes('library.folders') ? demoWords(foldersBefore, valueOf('library.folders'), nodes) : '',
             ]
               .filter(Boolean)

@@ -250,6 +250,7 @@ export class MbFirstRun extends LitElement {
         }
         ${this._savedSteps.includes('camera') && this.#setting('camera', 'enabled') !== false ? this.#cameraNote() : nothing}
         ${this._restartNeeded ? html`<p>${t('admin.firstRun.cameraRestart')}</p>` : nothing}
+        ${this._restartNeeded && !this._canRestart ? html`<p data-restart-by-hand>${t('admin.settings.restartByHand')}</p>` : nothing}
         ${this._isRestarting ? html`<p role="status">${t('admin.firstRun.restarting')}</p>` : nothing} ${this.#alert()}
         <div class="actions">
           ${
@@ -357,8 +358,9 @@ export class MbFirstRun extends LitElement {
   async #show(step: SetUpStep): Promise<void> {
     this._error = '';
     this._fieldErrors = {};
-    this._step = step;
+    // Known before the last step shows: where nothing starts Moodbox again, it says how to restart by hand.
     if (step === 'done') this._canRestart = await this.api.hasOperation('restartDaemon').catch(() => false);
+    this._step = step;
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>('#step-h')?.focus();
   }
