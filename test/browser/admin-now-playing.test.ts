@@ -101,6 +101,53 @@ describe('now playing and the queue for staff', { timeout: 180_000 }, () => {
     }
   });
 
+  // Issue 82: a song staff put next and then blocked still showed as playing next, with "Play now".
+  it('blocking the song staff put next takes it out at once: the music picks another, and nothing offers to play it', async () => {
+    const { nowPlaying } = await player();
+    await picker().getByLabel('Find a song').fill('');
+    await picker().getByRole('button', { name: 'Search' }).click();
+    // A song of the library that is not the one playing.
+    const row = picker()
+      .locator(`[data-results] li:not([data-choice="${nowPlaying?.id ?? 0}"])`)
+      .first();
+    await row.waitFor(WAIT);
+    const id = Number(await row.getAttribute('data-choice'));
+    const title = (await row.locator('strong').textContent()) ?? '';
+    await row.getByRole('button', { name: `Play next: “${title}”` }).click();
+    await picker()
+      .getByRole('status')
+      .filter({ hasText: `“${title}” plays next on the speakers.` })
+      .waitFor(WAIT);
+    const queued = card().locator(`[data-queue] li[data-queued="${id}"]`);
+    await queued.waitFor(WAIT);
+
+    await queued.getByRole('button', { name: `Block “${title}”` }).click();
+    // The picker no longer says it plays next, nor offers to play it.
+    await picker()
+      .getByRole('status')
+      .filter({ hasText: `“${title}” is blocked: it no longer plays here (Blocked music lifts it).` })
+      .waitFor(WAIT);
+    const blocked = picker().locator(`[data-results] li[data-choice="${id}"]`);
+    expect(await blocked.locator('a[data-blocked]').textContent()).toBe('Blocked');
+    expect(await blocked.getByRole('button', { name: /^Play (now|next)/ }).count()).toBe(0);
+    // The music picks another song next at once, not nothing; no screen shows the blocked one.
+    await expect.poll(async () => (await player()).next?.id ?? null, WAIT).not.toBeNull();
+    const after = await player();
+    expect(after.next?.id).not.toBe(id);
+    await expect
+      .poll(
+        async () =>
+          card()
+            .locator(`[data-queue] li[data-queued="${after.next?.id ?? 0}"]`)
+            .count(),
+        WAIT,
+      )
+      .toBe(1);
+    expect(await card().locator(`[data-queue] li[data-queued="${id}"]`).count()).toBe(0);
+    const state = ((await (await fetch(`${daemon.url}/api/state`)).json()) as { data: StateSnapshot }).data;
+    expect(state.suggestions.map((t) => t.id)).not.toContain(id);
+  });
+
   it('fits a phone: no view wider than 390 px', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await card().locator('[data-now-playing]').waitFor(WAIT);

@@ -83,6 +83,28 @@ describe('the owner blocks songs and artists', { timeout: 60_000 }, () => {
     expect(actions).toEqual(['music.block', 'music.block', 'music.unblock']);
   });
 
+  it('picks the song next again at once when the one shown next is blocked, the music’s own pick or staff’s', async () => {
+    const { call, player, ids, playing } = await setup();
+    const nextOther = (blocked: number) => () => {
+      const next = player.state().upcoming[0];
+      return next !== undefined && next.track.id !== blocked ? next : undefined;
+    };
+    const own = await until(() => player.state().upcoming[0]);
+    expect((await call('POST', '/api/admin/blocks', { trackId: own.track.id })).statusCode).toBe(201);
+    const picked = await until(nextOther(own.track.id), 5000, () => 'Expected another song next, got none');
+    expect(picked.reason).toBe('mood');
+    expect(picked.track.id).not.toBe(playing()?.track.id);
+
+    // A song staff put next, then blocked: it leaves, and the music's own pick takes its place.
+    const chosen = ids.find((id) => ![playing()?.track.id, own.track.id, picked.track.id].includes(id)) ?? 0;
+    await call('POST', '/api/admin/player/queue', { trackId: chosen });
+    expect(player.state().upcoming.map((i) => i.track.id)).toEqual([chosen]);
+    await call('POST', '/api/admin/blocks', { trackId: chosen });
+    const again = await until(nextOther(chosen), 5000, () => 'Expected another song next, got none');
+    expect(again.reason).toBe('mood');
+    expect(player.state().upcoming.map((i) => i.track.id)).not.toContain(chosen);
+  });
+
   it('imports a block list, names the field of a bad one, and refuses anyone but an admin', async () => {
     const { call, server, store } = await setup();
     const imported = await call('POST', '/api/admin/blocks/import', { csv: 'artist,title\nArtist 1,calm 1\nArtist 4,\nNobody,Nothing\n' });

@@ -261,7 +261,11 @@ export class MusicDirector implements Service {
     const queue = this.#queue;
     return queue.serial('reload the library', async () => {
       this.#catalogue.reload();
-      if (await queue.dropBlocked()) return;
+      if (await queue.dropBlocked()) {
+        // The kiosk's tiles and the dashboard's "likely later" never offer what was just blocked.
+        queue.refreshSuggestions();
+        return;
+      }
       if (this.#deps.player.state().current === undefined && this.#deps.settings().autoplay && this.#limits.silence() === null) {
         await queue.playPick('mood');
       } else {

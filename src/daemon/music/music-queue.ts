@@ -323,13 +323,22 @@ export class MusicQueue {
     await limits.afterChange(false);
   }
 
-  /** Songs blocked since they were queued leave the queue; a blocked song playing gives way to the song next. True when the song changed. */
+  /**
+   * Songs blocked since they were queued leave the queue, whoever queued them, and the music picks
+   * the song next again at once (songs staff queued keep their turn); a blocked song playing gives
+   * way to the song next. True when the song changed.
+   */
   async dropBlocked(): Promise<boolean> {
     const { player, log, catalogue, limits } = this.#deps;
     const isBlocked = (item: QueueItem): boolean => catalogue.blockedWhy({ id: item.track.id, artist: item.track.artist ?? '' }) !== null;
     const { current, upcoming } = player.state();
-    if (upcoming.some(isBlocked)) await player.replaceUpcoming(upcoming.filter((i) => !isBlocked(i)).map(entryOf));
-    if (current === undefined || !isBlocked(current)) return false;
+    const hasDropped = upcoming.some(isBlocked);
+    if (hasDropped) await player.replaceUpcoming(upcoming.filter((i) => !isBlocked(i)).map(entryOf));
+    if (current === undefined || !isBlocked(current)) {
+      // The screens never show a blocked song as next, nor nothing where the music would pick one.
+      if (current !== undefined && hasDropped) await this.queueUpcoming(this.recommend());
+      return false;
+    }
     log.info({ trackId: current.track.id }, 'the song playing was blocked: the song next plays');
     // The song shown next, started and awaited (a skip's bare `next` returns before mpv says the song
     // changed, and what runs after it would read an empty player); a pick for the room when none is shown.

@@ -21,6 +21,7 @@ import type { MbNowPlayingCard } from './mb-now-playing-card.js';
 import './mb-now-playing-card.js';
 import './mb-staff-controls.js';
 import './mb-staff-picker.js';
+import type { MbStaffPicker } from './mb-staff-picker.js';
 import { isRestoreUnread, markRestoreRead, restoredNote } from './restored-note.js';
 
 /** The charts follow the room live, but are read again at most this often (ms). */
@@ -106,6 +107,7 @@ export class MbAdminDashboard extends LitElement {
   /** The backups, while the note on a restore this start put in place waits to be read here. */
   @state() private _restored: Backups | null = null;
   @query('mb-now-playing-card') private _nowPlaying!: MbNowPlayingCard | null;
+  @query('mb-staff-picker') private _picker!: MbStaffPicker | null;
   #wide: MediaQueryList | undefined;
   readonly #onWidth = (): void => {
     this._isBrief = this.#wide?.matches === false;
@@ -259,7 +261,7 @@ export class MbAdminDashboard extends LitElement {
           : nothing
       }
       <div style=${hidden}><mb-staff-controls .api=${this.api} .live=${this.live} ?brief=${brief}></mb-staff-controls></div>
-      <div class="grid" style="margin-top: 1em" @mb-player-changed=${(e: MbEvent<'mb-player-changed'>) => this._nowPlaying?.show(e.detail)}>
+      <div class="grid" style="margin-top: 1em" @mb-player-changed=${this.#onPlayerChanged}>
         <mb-now-playing-card .api=${this.api} .live=${this.live} ?brief=${brief} style=${hidden}></mb-now-playing-card>
         ${
           brief
@@ -275,6 +277,12 @@ export class MbAdminDashboard extends LitElement {
       </div>
       ${brief ? nothing : html`<mb-disk-use style="margin-top: 1em"></mb-disk-use>${this.#activity()}`}`;
   }
+
+  /** The queue changed (a song put on, or blocked): the card shows it, and the picker reads its songs again (a blocked one no longer offers to play). */
+  readonly #onPlayerChanged = (e: MbEvent<'mb-player-changed'>): void => {
+    if (e.target !== this._nowPlaying) this._nowPlaying?.show(e.detail);
+    void this._picker?.refresh();
+  };
 
   /** Whether the live link to the daemon was up and is down now: nothing the dashboard knew is current. */
   #isLinkDown(): boolean {

@@ -4,6 +4,7 @@ import type { StateSnapshot } from '../../daemon/http/contract.js';
 import '../components/mb-cover.js';
 import type { AdminApi, StaffPlayer, StaffQueueItem } from '../data/admin-api.js';
 import type { ApiClient } from '../data/api-client.js';
+import { emit } from '../events.js';
 import { followLanguage } from '../i18n/i18n.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
 import { i18n, t } from './admin-i18n.js';
@@ -159,6 +160,8 @@ export class MbNowPlayingCard extends LitElement {
       this.#say(messageOf(err), true);
     }
     await this.reload();
+    // What else the dashboard offers to play (the picker) hears that a song no longer plays here.
+    if (this._view !== null) emit(this, 'mb-player-changed', this._view);
   }
 
   /** ms into the song now: the position last said, plus the time since while it plays. */

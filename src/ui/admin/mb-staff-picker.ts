@@ -19,16 +19,26 @@ interface Choice {
   mood: string | null;
   /** Songs can be heard in this browser first; stations not. */
   canListen: boolean;
+  /**
+   * Why it never plays here (blocked, its artist blocked, explicit and skipped; a station this box
+   * may not play), in the reader's words, said in place of "Play now" and "Play next"; null when it may play.
+   */
+  blocked: string | null;
 }
 
-function songChoice(t: AdminTrack): Choice {
+function songChoice(track: AdminTrack): Choice {
+  const blocked = track.blocked ?? null;
   return {
-    trackId: t.id,
-    title: t.title,
-    detail: [t.artist, t.album].filter((part) => part !== '').join(' · '),
-    coverUrl: t.coverUrl,
-    mood: t.moods[0]?.mood ?? null,
-    canListen: !/^[a-z]+:\/\//i.test(t.uri),
+    trackId: track.id,
+    title: track.title,
+    detail: [track.artist, track.album].filter((part) => part !== '').join(' · '),
+    coverUrl: track.coverUrl,
+    mood: track.moods[0]?.mood ?? null,
+    canListen: !/^[a-z]+:\/\//i.test(track.uri),
+    // Worded when drawn, in the language of the moment.
+    get blocked() {
+      return blocked === null ? null : t(`admin.library.blocked.${blocked}`);
+    },
   };
 }
 
@@ -36,22 +46,27 @@ function stationChoice(s: AdminStation): Choice {
   return {
     trackId: s.trackId,
     title: s.name,
-    // Worded when drawn, in the language of the moment (why it is blocked is the daemon's own, in English).
+    // Worded when drawn, in the language of the moment.
     get detail() {
-      const why = s.blocked ?? (s.isFailing ? t('admin.staff.picker.failed') : null);
+      const why = s.blocked === null && s.isFailing ? t('admin.staff.picker.failed') : null;
       return [t('admin.staff.picker.liveRadio'), s.genre, why].filter((part) => part !== null && part !== '').join(' · ');
     },
     coverUrl: null,
     mood: s.moods[0]?.mood ?? null,
     canListen: false,
+    get blocked() {
+      return s.blocked === null ? null : i18n.said(s.blockedSaid, s.blocked);
+    },
   };
 }
 
 /**
  * Staff choose what the speakers play: a search over the library (title, artist, album) and the
  * stations; each offers "Play now" (on the speakers, fading from the song playing) and "Play next"
- * (first in the queue; the room's mood does not push it out). "Listen" plays a song in this
- * browser only, for staff to hear it first. Every choice is audited by the daemon.
+ * (first in the queue; the room's mood does not push it out), unless it never plays here (blocked,
+ * its artist blocked, explicit and skipped, a station this box may not play), which it says in their
+ * place. "Listen" plays a song in this browser only, for staff to hear it first. Every choice is
+ * audited by the daemon.
  *
  * @summary Play a song or station on the speakers.
  * @event mb-player-changed - The queue changed; `detail` is the staff view the daemon answered with.
@@ -110,6 +125,14 @@ export class MbStaffPicker extends LitElement {
         border-color: #6b7280;
         color: #374151;
       }
+      /* A song that never plays here says so where "Play now" was, and leads to Blocked music. */
+      a.blocked {
+        display: inline-flex;
+        align-items: center;
+        min-height: 2.75em;
+        color: #b91c1c;
+        font-weight: 600;
+      }
       audio {
         grid-column: 1 / -1;
         width: 100%;
@@ -126,6 +149,10 @@ export class MbStaffPicker extends LitElement {
   @state() private _message = '';
   @state() private _isError = false;
   @state() private _isBusy = false;
+  /** The search whose songs are shown, asked again by `refresh`; null before the first. */
+  #shown: string | null = null;
+  /** The song the last message said plays now or next: a block of it changes the message. */
+  #announced: Choice | null = null;
 
   constructor() {
     super();
@@ -149,20 +176,39 @@ export class MbStaffPicker extends LitElement {
   #say(message: string, isError = false): void {
     this._message = message;
     this._isError = isError;
+    this.#announced = null;
+  }
+
+  /**
+   * Reads the songs shown and the stations again (the queue changed, a song was blocked): a song
+   * blocked since says so in place of its Play buttons, and a message that it plays now or next
+   * says that it is blocked instead.
+   */
+  async refresh(): Promise<void> {
+    if (this.#shown !== null) await this.#find(this.#shown);
+    await this.#loadStations();
+    const announced = this.#announced;
+    const now = [...(this._songs ?? []), ...this._stations].find((c) => c.trackId === announced?.trackId);
+    if (announced !== null && now !== undefined && now.blocked !== null)
+      this.#say(t('admin.nowPlaying.blocked', { title: announced.title }));
   }
 
   readonly #search = async (event: Event): Promise<void> => {
     event.preventDefault();
-    const query = this._query.trim();
     this.#say('');
+    await this.#find(this._query.trim());
+  };
+
+  async #find(query: string): Promise<void> {
     try {
       const page = await this.api.tracks({ search: query, limit: RESULTS, offset: 0 });
       this._songs = page.items.map(songChoice);
       this._total = page.total;
+      this.#shown = query;
     } catch (err) {
       this.#say(messageOf(err), true);
     }
-  };
+  }
 
   async #put(choice: Choice, when: 'now' | 'next'): Promise<void> {
     this._isBusy = true;
@@ -175,6 +221,7 @@ export class MbStaffPicker extends LitElement {
           ? t('admin.staff.picker.playingNow', { title: choice.title })
           : t('admin.staff.picker.playingNext', { title: choice.title }),
       );
+      this.#announced = choice;
     } catch (err) {
       this.#say(messageOf(err), true);
     } finally {
@@ -230,25 +277,7 @@ export class MbStaffPicker extends LitElement {
       <mb-cover .src=${c.coverUrl} label=${c.title} .mood=${c.mood}></mb-cover>
       <span class="what"><strong>${c.title}</strong>${c.detail ? html`<br /><span class="muted">${c.detail}</span>` : nothing}</span>
       <span class="actions">
-        <button
-          type="button"
-          data-action="play-now"
-          aria-label=${t('admin.staff.picker.playNowLabel', { title: c.title })}
-          ?disabled=${this._isBusy}
-          @click=${() => void this.#put(c, 'now')}
-        >
-          ${t('admin.staff.picker.playNow')}
-        </button>
-        <button
-          type="button"
-          class="secondary"
-          data-action="play-next"
-          aria-label=${t('admin.staff.picker.playNextLabel', { title: c.title })}
-          ?disabled=${this._isBusy}
-          @click=${() => void this.#put(c, 'next')}
-        >
-          ${t('admin.staff.picker.playNext')}
-        </button>
+        ${c.blocked === null ? this.#playButtons(c) : html`<a class="blocked" data-blocked href="#blocked">${c.blocked}</a>`}
         ${
           c.canListen
             ? html`<button
@@ -279,6 +308,29 @@ export class MbStaffPicker extends LitElement {
           : nothing
       }
     </li>`;
+  }
+
+  /** "Play now" and "Play next", for a song or station that may play here. */
+  #playButtons(c: Choice) {
+    return html`<button
+        type="button"
+        data-action="play-now"
+        aria-label=${t('admin.staff.picker.playNowLabel', { title: c.title })}
+        ?disabled=${this._isBusy}
+        @click=${() => void this.#put(c, 'now')}
+      >
+        ${t('admin.staff.picker.playNow')}
+      </button>
+      <button
+        type="button"
+        class="secondary"
+        data-action="play-next"
+        aria-label=${t('admin.staff.picker.playNextLabel', { title: c.title })}
+        ?disabled=${this._isBusy}
+        @click=${() => void this.#put(c, 'next')}
+      >
+        ${t('admin.staff.picker.playNext')}
+      </button>`;
   }
 }
 
