@@ -167,7 +167,13 @@ export function renderNow(s: StateSnapshot, { positionMs, qrCard, liked, onLike,
         <h2>${isStale ? t('kiosk.lastKnown') : quietUntil(s) === null ? t('kiosk.nowPlaying') : t('kiosk.quietHours')}</h2>
         <div class="title">${t('kiosk.nothingPlaying')}</div>
         ${renderQuiet(s)}
-        ${next ? html`<p class="next">${nextLine(next)}${asked(next)}</p>` : html`<p class="next">${t('kiosk.tapToStart')}</p>`}
+        ${
+          next
+            ? html`<p class="next">${nextLine(next)}${asked(next)}</p>`
+            : quietUntil(s) === null
+              ? html`<p class="next">${t('kiosk.tapToStart')}</p>`
+              : nothing
+        }
       </div>
     </section>`;
   }

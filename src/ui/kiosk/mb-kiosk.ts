@@ -206,6 +206,7 @@ export class MbKiosk extends LitElement {
         .liked=${this._liked}
         .library=${libraryGap(s.library)}
         .adminUrl=${adminAddress(this._guestUrl, window.location.origin)}
+        .quietUntil=${s.quietHours ? ((s.quietUntil ?? '') === '' ? '' : i18n.clock(s.quietUntil ?? '')) : null}
         @mb-track-play=${(event: MbEvent<'mb-track-play'>) => void this.#send('play', event.detail.track)}
       ></mb-suggestions>`;
   }

@@ -85,7 +85,8 @@ export class MbSuggestions extends LitElement {
         column-gap: 0.8em;
         min-width: 0;
       }
-      .few {
+      .few,
+      .quiet {
         margin: 0;
         font-size: max(var(--mb-min-text), 0.75em);
         color: #ffd166;
@@ -260,6 +261,12 @@ export class MbSuggestions extends LitElement {
   @property({ attribute: false }) library: LibraryGap | null = null;
   /** The admin panel's address, named where the library has no songs. */
   @property({ attribute: false }) adminUrl = '';
+  /**
+   * While it is the quiet hours, when they end as the kiosk writes a time (`7:00 AM`, the box's
+   * clock), or '' when that is not known; null outside them. A tap plays nothing then, and the
+   * tiles say so instead of inviting one.
+   */
+  @property({ attribute: false }) quietUntil: string | null = null;
 
   constructor() {
     super();
@@ -287,9 +294,17 @@ export class MbSuggestions extends LitElement {
     // Not when each stand-in is a song of the mood itself (the recent plays held it back): those fit.
     const isFewFit = tracks.some((t) => t.whyKind === 'fallback' && t.whySaid?.id !== 'pick.ownMood');
     const aim = mood !== null && mood !== 'nobody' ? moodName(mood, moodLook(mood).label).toLocaleLowerCase(i18n.locale) : null;
+    const quiet = this.quietUntil;
+    const heading =
+      this.person !== null ? t('kiosk.forYou', { name: this.person }) : quiet !== null ? t('kiosk.suggestions') : t('kiosk.tapToPlay');
     return html`<section class="tiles" aria-label=${t('kiosk.suggestions')}>
       <div class="head">
-        <h2>${this.person !== null ? t('kiosk.forYou', { name: this.person }) : t('kiosk.tapToPlay')}</h2>
+        <h2>${heading}</h2>
+        ${
+          quiet === null
+            ? nothing
+            : html`<p class="quiet" data-quiet-tap>${quiet === '' ? t('kiosk.quietTapNoEnd') : t('kiosk.quietTap', { until: quiet })}</p>`
+        }
         ${isFewFit ? html`<p class="few">${aim === null ? t('kiosk.fewFitNow') : t('kiosk.fewFitMood', { mood: aim })}</p>` : nothing}
       </div>
       <div class="grid" style="--rows: ${Math.ceil(tracks.length / 2)}">${tracks.map((track) => this.#renderTile(track))}</div>
