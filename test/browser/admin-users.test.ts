@@ -1,9 +1,10 @@
 import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AdminPage, WAIT, a11yProblems, addUser, adminPage, shot } from './harness.js';
+import { type AdminPage, WAIT, a11yProblems, addUser, adminPage, launchBrowser, shot, signInToAdmin } from './harness.js';
 
 // The users page as a table with each person's sign-in status, a dialog per person, and "tap a card now"
-// that says at once when no reader is there and can be cancelled (issue 16, item 8).
+// that says at once when no reader is there and can be cancelled (issue 16, item 8); the owner makes
+// someone staff, who get the music and a shift's pages in the panel, and no more.
 
 describe('users table', { timeout: 180_000 }, () => {
   let admin: AdminPage;
@@ -100,5 +101,74 @@ describe('users table', { timeout: 180_000 }, () => {
     expect(await countdown.count()).toBe(0);
     expect(await bob.getByRole('alert').count()).toBe(0);
     await page.unrouteAll();
+  });
+
+  it('makes a person staff as they are added and another in their dialog; staff see a shift’s pages, and the owner’s page says it is not theirs', async () => {
+    // Bob's dialog, left open by the test before, closes first.
+    await page.locator('dialog[data-user="Bob"]').getByRole('button', { name: 'Close' }).click();
+    const add = page.getByRole('form', { name: 'Add a person' });
+    await add.getByLabel('Name').fill('Sam');
+    await add.getByLabel('Role').selectOption('staff');
+    await add.getByLabel('PIN or passphrase').fill('2580');
+    await add.getByRole('button', { name: 'Add person' }).click();
+    await add.getByRole('status').filter({ hasText: 'Added Sam.' }).waitFor(WAIT);
+    expect(await page.locator('tr[data-user="Sam"] [data-cell="role"]').textContent()).toBe('Staff');
+
+    await page.getByRole('button', { name: 'Edit Bea' }).click();
+    const bea = page.locator('dialog[data-user="Bea"]');
+    const role = bea.getByRole('form', { name: 'Role of Bea' }).getByLabel('Role');
+    expect(await role.inputValue()).toBe('member');
+    await role.selectOption('staff');
+    await bea.getByRole('button', { name: 'Change role' }).click();
+    await bea.getByRole('status').filter({ hasText: 'Bea is staff now.' }).waitFor(WAIT);
+    await bea.getByRole('button', { name: 'Close' }).click();
+    await bea.waitFor({ state: 'detached', ...WAIT });
+    expect(await page.locator('tr[data-user="Bea"] [data-cell="role"]').textContent()).toBe('Staff');
+
+    // Sam signs in to the panel with the PIN they use at the kiosk, on a laptop.
+    const laptop = await launchBrowser({ width: 1280, height: 800 });
+    try {
+      const staff = laptop.page;
+      await signInToAdmin(staff, `${admin.daemon.url}/admin`, 'Sam', '2580', 'Dashboard');
+      const sections = staff.getByRole('navigation', { name: 'Sections' }).getByRole('link');
+      expect(await sections.evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual([
+        '#dashboard',
+        '#guests',
+        '#blocked',
+        '#history',
+      ]);
+      await staff.locator('mb-admin-dashboard mb-staff-controls').getByRole('button', { name: 'Skip' }).waitFor(WAIT);
+      expect(await staff.locator('mb-disk-use').count()).toBe(0);
+      await shot(staff, 'admin-staff-dashboard');
+
+      await staff.getByRole('link', { name: 'Blocked music' }).click();
+      await staff.getByRole('textbox', { name: 'Artist' }).fill('The Night Owls');
+      await staff.getByRole('button', { name: 'Block artist' }).click();
+      await staff.getByRole('list', { name: 'Blocked songs and artists' }).getByText('The Night Owls').waitFor(WAIT);
+      expect(await staff.getByRole('link', { name: 'Change this in Settings' }).count()).toBe(0);
+
+      // Settings opened by its address: the page says plainly it is the owner's, and the daemon refuses its calls.
+      await staff.goto(`${admin.daemon.url}/admin#settings`);
+      const refused = staff.locator('[data-staff-refused]');
+      await refused.getByRole('heading', { name: 'This page is for an admin' }).waitFor(WAIT);
+      expect(await refused.textContent()).toContain('Settings, people, backups and updates are the owner’s; ask an admin.');
+      expect(await staff.locator('mb-admin-settings').count()).toBe(0);
+      const cookie = (await laptop.context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+      const settings = await fetch(`${admin.daemon.url}/api/admin/settings`, { headers: { cookie } });
+      expect(settings.status).toBe(403);
+      expect(((await settings.json()) as { error: { message: string } }).error.message).toBe(
+        'Only an admin may do this: staff have the music and the guests. Ask the owner.',
+      );
+      await shot(staff, 'admin-staff-refused');
+      expect(await a11yProblems(staff)).toEqual([]);
+    } finally {
+      await laptop.close();
+    }
+
+    // The owner's audit log names Sam for the block.
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    const block = page.locator('mb-admin-audit tr[data-action="music.block"]');
+    await block.waitFor(WAIT);
+    expect(await block.locator('[data-cell="who"]').textContent()).toBe('Sam');
   });
 });

@@ -66,7 +66,7 @@ const list = (value: unknown): string => (Array.isArray(value) ? value.map(Strin
 const VALUES: Readonly<Record<string, Readonly<Record<string, AdminKey>>>> = {
   kind: { admin: 'admin.audit.values.kindAdmin', kiosk: 'admin.audit.values.kindKiosk' },
   via: { pin: 'admin.audit.values.viaPin', card: 'admin.audit.values.viaCard' },
-  role: { admin: 'admin.users.admin', member: 'admin.users.member' },
+  role: { admin: 'admin.users.admin', staff: 'admin.users.staff', member: 'admin.users.member' },
 };
 
 /** The details whose values are settings, by their ids (`camera.enabled`): the settings a save changed. */
@@ -102,11 +102,11 @@ function valueWords(key: string, value: unknown): string {
 }
 
 /**
- * Who did it: `admin:3` and `user:3` are named from `names` (id → name), a device by what it is.
+ * Who did it: `admin:3`, `staff:3` and `user:3` are named from `names` (id → name), a device by what it is.
  * An account that is gone is "a deleted account".
  */
 export function actorWords(actor: string, names: ReadonlyMap<number, string>): string {
-  const match = /^(admin|user):(\d+)$/.exec(actor);
+  const match = /^(admin|staff|user):(\d+)$/.exec(actor);
   if (match !== null) {
     const name = names.get(Number(match[2]));
     return name ?? (match[1] === 'admin' ? t('admin.audit.deletedAdmin') : t('admin.audit.deletedAccount'));

@@ -5,6 +5,7 @@ import { followLanguage } from '../i18n/i18n.js';
 import { i18n, t, tWith } from './admin-i18n.js';
 import { ADMIN_STYLES, field, formatTime, messageOf } from './admin-styles.js';
 import { PageLoader } from './page-loader.js';
+import { isOwner } from './panel-role.js';
 
 /** The largest list read from a file (bytes): the daemon takes up to 1 MB. */
 const MAX_LIST_BYTES = 1_000_000;
@@ -120,7 +121,7 @@ export class MbAdminBlocks extends LitElement {
       </section>
       <p class="muted" data-explicit=${explicit}>
         ${explicit === 'skip' ? t('admin.blocks.explicitSkipped', { count: explicitSkipped }) : t('admin.blocks.explicitPlays')}
-        <a href="#settings/music.explicit">${t('admin.blocks.explicitChange')}</a>.
+        ${isOwner() ? html`<a href="#settings/music.explicit">${t('admin.blocks.explicitChange')}</a>.` : nothing}
       </p>
       ${this._error ? html`<p class="error" role="alert">${this._error}</p>` : nothing}
       <p class="ok" role="status">${this._status}</p>

@@ -23,6 +23,7 @@ import './mb-staff-controls.js';
 import './mb-staff-picker.js';
 import type { MbStaffPicker } from './mb-staff-picker.js';
 import { isRestoreUnread, markRestoreRead, restoredNote } from './restored-note.js';
+import { isOwner } from './panel-role.js';
 
 /** The charts follow the room live, but are read again at most this often (ms). */
 const LIVE_RELOAD_MS = 15_000;
@@ -275,7 +276,7 @@ export class MbAdminDashboard extends LitElement {
                 ${health}`
         }
       </div>
-      ${brief ? nothing : html`<mb-disk-use style="margin-top: 1em"></mb-disk-use>${this.#activity()}`}`;
+      ${brief ? nothing : html`${isOwner() ? html`<mb-disk-use style="margin-top: 1em"></mb-disk-use>` : nothing}${this.#activity()}`}`;
   }
 
   /** The queue changed (a song put on, or blocked): the card shows it, and the picker reads its songs again (a blocked one no longer offers to play). */
@@ -299,7 +300,7 @@ export class MbAdminDashboard extends LitElement {
     return html`<section class="card more" aria-label=${t('admin.dashboard.moreName')}>
       ${part('picker', () => html`<mb-staff-picker .api=${this.api}></mb-staff-picker>`)}
       ${part('library', () => html`<mb-library-warnings .api=${this.api} .live=${this.live}></mb-library-warnings>`)}
-      ${part('disk', () => html`<mb-disk-use></mb-disk-use>`)} ${part('activity', () => this.#activity())}
+      ${isOwner() ? part('disk', () => html`<mb-disk-use></mb-disk-use>`) : nothing} ${part('activity', () => this.#activity())}
     </section>`;
   }
 

@@ -27,6 +27,8 @@ const OUTCOME_LABELS: Record<NonNullable<HistoryPlay['outcome']>, AdminKey> = {
 const DAY_MS = 86_400_000;
 /** How many of the newest mood holds and releases the page reads to tell a held mood from the room's. */
 const HOLDS_READ = 500;
+/** No audit lines: what staff read of the holds, the audit being an admin's. */
+const NO_LINES: { items: AuditEntry[]; total: number } = { items: [], total: 0 };
 
 /** When staff held the music's mood: [from, to) in epoch ms, from the audit log's holds and releases. */
 export function holdSpans(holds: readonly AuditEntry[], releases: readonly AuditEntry[]): Array<[number, number]> {
@@ -94,9 +96,15 @@ export class MbAdminHistory extends LitElement {
     const filter = this._filter;
     const [page, people, holds, releases] = await Promise.all([
       this.api.history(filter),
-      this._people.length > 0 ? this._people : this.api.users().then((users) => users.sort((a, b) => a.name.localeCompare(b.name))),
-      this.api.audit(HOLDS_READ, 0, 'mood.hold'),
-      this.api.audit(HOLDS_READ, 0, 'mood.release'),
+      // The people and the audit are an admin's: staff read the history without them.
+      this._people.length > 0
+        ? this._people
+        : this.api
+            .users()
+            .then((users) => users.sort((a, b) => a.name.localeCompare(b.name)))
+            .catch(() => []),
+      this.api.audit(HOLDS_READ, 0, 'mood.hold').catch(() => NO_LINES),
+      this.api.audit(HOLDS_READ, 0, 'mood.release').catch(() => NO_LINES),
     ]);
     this._holds = holdSpans(holds.items, releases.items);
     this._items = page.items;
@@ -133,13 +141,18 @@ export class MbAdminHistory extends LitElement {
             ${REASONS.map((r) => html`<option value=${r}>${t(REASON_LABELS[r])}</option>`)}
           </select>
         </label>
-        <label
-          >${t('admin.history.signedIn')}
-          <select name="userId">
-            <option value="">${t('admin.history.anyone')}</option>
-            ${this._people.map((p) => html`<option value=${p.id}>${p.name}</option>`)}
-          </select>
-        </label>
+        ${
+          // Staff, who may not read the people, filter by nobody's name.
+          this._people.length === 0
+            ? nothing
+            : html`<label
+                >${t('admin.history.signedIn')}
+                <select name="userId">
+                  <option value="">${t('admin.history.anyone')}</option>
+                  ${this._people.map((p) => html`<option value=${p.id}>${p.name}</option>`)}
+                </select>
+              </label>`
+        }
         <label>${t('admin.history.from')} <input name="from" type="date" .value=${this._from} @input=${this.#onFrom} /></label>
         <label
           >${t('admin.history.to')}

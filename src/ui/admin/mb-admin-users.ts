@@ -12,11 +12,17 @@ import { USERS_STYLES } from './mb-admin-users.styles.js';
 /** How long "tap a card now" waits for a card (s). */
 const CAPTURE_S = 20;
 
+type Role = AdminUser['role'];
+/** The roles, from the kiosk alone to everything, each named by its word (`admin.users.<role>`). */
+const ROLES: readonly Role[] = ['member', 'staff', 'admin'];
+const roleName = (role: Role): string => t(`admin.users.${role}`);
+const isRole = (value: unknown): value is Role => ROLES.includes(value as Role);
+
 /**
  * People and their cards as a table that scales: name, role, whether they have a PIN or a card,
  * when they were last seen and how often they played, with a search. Each person is edited in a
- * dialog: PIN, cards (typed, or tapped on the reader with a countdown and a cancel), disable,
- * clear wrong tries, delete.
+ * dialog: PIN, cards (typed, or tapped on the reader with a countdown and a cancel), the role
+ * (member, staff or admin), disable, clear wrong tries, delete.
  *
  * @summary Admin users and cards.
  */
@@ -67,13 +73,13 @@ export class MbAdminUsers extends LitElement {
         <label>${t('admin.users.name')} <input name="name" required maxlength="64" autocomplete="off" /></label>
         <label
           >${t('admin.users.role')}
-          <select name="role">
-            <option value="member">${t('admin.users.member')}</option>
-            <option value="admin">${t('admin.users.admin')}</option>
+          <select name="role" aria-describedby="role-help">
+            ${ROLES.map((role) => html`<option value=${role}>${roleName(role)}</option>`)}
           </select>
         </label>
         <label>${t('admin.users.pinOrPassphrase')} <input name="pin" type="password" autocomplete="new-password" /></label>
         <button type="submit">${t('admin.users.add')}</button>
+        <p class="muted" id="role-help">${t('admin.users.roleHelp')}</p>
         ${this.#messages('add')} ${this.#renderAdded()}
       </form>
       <div class="row" role="search" style="margin-top: 1em">
@@ -112,7 +118,7 @@ export class MbAdminUsers extends LitElement {
         ${u.disabled ? html`<span class="muted">${t('admin.users.disabledMark')}</span>` : nothing}
         ${!hasPin && cards === 0 ? html`<span class="muted" data-cannot-sign-in>${t('admin.users.cannotSignInMark')}</span>` : nothing}
       </td>
-      <td data-label=${t('admin.users.role')}>${u.role === 'admin' ? t('admin.users.admin') : t('admin.users.member')}</td>
+      <td data-cell="role" data-label=${t('admin.users.role')}>${roleName(u.role)}</td>
       <td class=${hasPin ? 'yes' : 'no'} data-cell="pin" data-label=${t('admin.users.pin')}>${yesNo}</td>
       <td class=${cards > 0 ? 'yes' : 'no'} data-cell="cards" data-label=${t('admin.users.cards')}>${cardCount}</td>
       <td data-cell="seen" data-label=${t('admin.users.lastSeen')}>
@@ -212,6 +218,15 @@ export class MbAdminUsers extends LitElement {
         <button type="submit">${t('admin.users.link')}</button>
       </form>
       <h3>${t('admin.users.account')}</h3>
+      <form class="row" aria-label=${t('admin.users.roleForm', { name: u.name })} @submit=${(e: Event) => this.#setRole(e, u)}>
+        <label
+          >${t('admin.users.role')}
+          <select name="role">
+            ${ROLES.map((role) => html`<option value=${role} ?selected=${role === u.role}>${roleName(role)}</option>`)}
+          </select>
+        </label>
+        <button type="submit" class="secondary">${t('admin.users.changeRole')}</button>
+      </form>
       <div class="row">
         <button class="secondary" @click=${() => this.#toggle(u)}>${t(u.disabled ? 'admin.users.enable' : 'admin.users.disable')}</button>
         ${
@@ -290,7 +305,8 @@ export class MbAdminUsers extends LitElement {
     const data = new FormData(form);
     const name = field(data, 'name').trim();
     const pin = field(data, 'pin');
-    const role = data.get('role') === 'admin' ? 'admin' : 'member';
+    const chosen = data.get('role');
+    const role = isRole(chosen) ? chosen : 'member';
     this._where = 'add';
     this._added = null;
     try {
@@ -316,6 +332,13 @@ export class MbAdminUsers extends LitElement {
       u.disabled ? t('admin.users.enabled', { name: u.name }) : t('admin.users.disabled', { name: u.name }),
       u.id,
     );
+  }
+
+  #setRole(event: Event, u: AdminUser): void {
+    event.preventDefault();
+    const role = new FormData(event.target as HTMLFormElement).get('role');
+    if (!isRole(role) || role === u.role) return;
+    void this.#run(() => this.api.updateUser(u.id, { role }), t('admin.users.roleChanged', { name: u.name, role }), u.id);
   }
 
   #setPin(event: Event, u: AdminUser): void {

@@ -24,6 +24,7 @@ import './mb-guest-requests.js';
 import './mb-staff-controls.js';
 import './mb-waiting-badge.js';
 import { SOURCE_PAGES } from './source-pages.js';
+import { setPanelRole } from './panel-role.js';
 
 /** Admin passphrases are at least this long (the daemon's policy). */
 const MIN_PASSPHRASE = 10;
@@ -56,6 +57,12 @@ const VIEWS = [
   'audit',
 ] as const satisfies ReadonlyArray<NavId<AdminKey>>;
 type View = (typeof VIEWS)[number];
+/**
+ * The sections staff use, in the menu's order: the music's controls (the staff bar and the
+ * dashboard), guests' requests, blocks and the history; the rest is the owner's (an admin's), and
+ * the daemon refuses it to staff.
+ */
+const STAFF_VIEWS: ReadonlySet<Shown> = new Set<View>(['dashboard', 'guests', 'blocked', 'history']);
 /** The section after which the music sources' own pages (`source-pages.ts`) come in the menu. */
 const SOURCES_AFTER: View = 'backups';
 /** A section shown: one of the panel's own (`View`), or a music source's page by its source's name. */
@@ -172,7 +179,7 @@ export class MbAdmin extends LitElement {
 
   /** Goes on with the set-up after the first admin where it was left, on any device, until it is finished (issue 82). */
   async #resumeSetUp(): Promise<void> {
-    if (this._session === null || this._session.user.mustChangePin) return;
+    if (this._session === null || this._session.user.mustChangePin || this.#isStaff()) return;
     const wizard = await this.#api.firstRunWizard();
     if (wizard.step !== null) this._firstRun = { isCodeNeeded: false, resume: wizard };
   }
@@ -198,8 +205,14 @@ export class MbAdmin extends LitElement {
     </select>`;
   }
 
+  /** The pages show the account signed in what it may use: its role is known before they render. */
+  protected override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('_session') && this._session !== null) setPanelRole(this._session.user.role);
+  }
+
   protected override updated(changed: Map<string, unknown>): void {
-    if (changed.has('_session') && this._session !== null && !this._session.user.mustChangePin && this._siteKind === null) {
+    const session = this._session;
+    if (changed.has('_session') && session !== null && !this.#isStaff() && !session.user.mustChangePin && this._siteKind === null) {
       void this.#readSite();
     }
   }
@@ -216,13 +229,19 @@ export class MbAdmin extends LitElement {
     }
   }
 
-  /** The menu's sections: the panel's own, with the pages of the sources this box may choose after Backups (and the one shown). */
+  /** The menu's sections: the panel's own, with the pages of the sources this box may choose after Backups (and the one shown); staff's alone for staff. */
   #menu(): Array<{ id: Shown; title: string }> {
     const pages = SOURCE_PAGES.filter((page) => this._offeredSources?.has(page.view) === true || this._view === page.view);
-    return VIEWS.flatMap((id) => [
+    const views = this.#isStaff() ? VIEWS.filter((id) => STAFF_VIEWS.has(id)) : VIEWS;
+    return views.flatMap((id) => [
       { id, title: t(`admin.nav.${id}`) },
       ...(id === SOURCES_AFTER ? pages.map((page) => ({ id: page.view, title: page.title() })) : []),
     ]);
+  }
+
+  /** Whether the account signed in is staff: the music's controls and a shift's sections, nothing of the owner's. */
+  #isStaff(): boolean {
+    return this._session?.user.role === 'staff';
   }
 
   override render() {
@@ -284,6 +303,13 @@ export class MbAdmin extends LitElement {
 
   #renderView() {
     const api = this.#api;
+    if (this.#isStaff() && !STAFF_VIEWS.has(this._view)) {
+      return html`<section class="card" data-staff-refused aria-labelledby="staff-refused-h">
+        <h2 id="staff-refused-h">${t('admin.staffOnly.title')}</h2>
+        <p>${t('admin.staffOnly.line')}</p>
+        <p><a href="#dashboard">${t('admin.staffOnly.back')}</a></p>
+      </section>`;
+    }
     const page = SOURCE_PAGES.find(({ view }) => view === this._view);
     if (page !== undefined) return page.render(api);
     // Not a source's page: one of the panel's own.

@@ -7,6 +7,7 @@ import { followLanguage } from '../i18n/i18n.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
 import { i18n, t, tWith } from './admin-i18n.js';
 import { LiveStateController, whenChanged } from './live-state-controller.js';
+import { isOwner } from './panel-role.js';
 
 /**
  * What, when it changes, may change guests' requests as staff see them: the song playing and the
@@ -141,7 +142,9 @@ export class MbGuestRequests extends LitElement {
                 ? nothing
                 : html`<p class="muted">
                     ${tWith('admin.guests.closed', {
-                      setting: html`<a href="#settings/guests.requests">${t('admin.guests.closedSetting')}</a>`,
+                      setting: isOwner()
+                        ? html`<a href="#settings/guests.requests">${t('admin.guests.closedSetting')}</a>`
+                        : html`${t('admin.guests.closedSetting')}`,
                     })}
                   </p>`
             }
@@ -149,7 +152,9 @@ export class MbGuestRequests extends LitElement {
               view.isOpen && view.needsApproval && !this.brief
                 ? html`<p class="muted" data-approval>
                     ${tWith('admin.guests.approval', {
-                      change: html`<a href="#settings/guests.approval">${t('admin.guests.approvalChange')}</a>`,
+                      change: isOwner()
+                        ? html`<a href="#settings/guests.approval">${t('admin.guests.approvalChange')}</a>`
+                        : html`${t('admin.guests.approvalChange')}`,
                     })}
                   </p>`
                 : nothing
