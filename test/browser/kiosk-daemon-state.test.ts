@@ -36,6 +36,10 @@ describe('the kiosk and the daemon’s state (issue 28)', { timeout: 240_000 }, 
     await kiosk.goto(`${admin.daemon.url}/`);
     // The camera is off in the test configuration: the badge says so before the hold.
     await kiosk.locator('.mood[data-state="camera-off"]').waitFor(WAIT);
+    // Issue 82: with no reading of the room the song does not play "for the room": it says what it follows.
+    const why = kiosk.locator('section.now [data-why]');
+    await why.waitFor(WAIT);
+    expect(await why.textContent()).toBe('Follows the default mood, calm, with no reading of the room.');
 
     await admin.page.locator('form.hold select[name="mood"]').selectOption('happy');
     await admin.page.locator('button[data-action="hold"]').click();
@@ -49,6 +53,9 @@ describe('the kiosk and the daemon’s state (issue 28)', { timeout: 240_000 }, 
     expect((await badge.locator('p').textContent())?.trim()).toBe(`The camera is off: after ${time} the music plays on without it.`);
     expect(await badge.getAttribute('data-mood')).toBe('upbeat');
     await shot(kiosk, 'kiosk-staff-hold');
+    // The song the hold switched to plays for the held mood, and the dashboard says so, not "for the room" (issue 82).
+    const staffWhy = admin.page.locator('mb-now-playing-card [data-why]');
+    await expect.poll(async () => staffWhy.textContent(), WAIT).toMatch(/^For the mood staff hold: /);
 
     await admin.page.locator('button[data-action="release"]').first().click();
     await kiosk.locator('.mood[data-state="camera-off"]').waitFor(WAIT);

@@ -51,6 +51,11 @@ export class MusicAim {
     return this.#hold?.label ?? this.#room?.label ?? null;
   }
 
+  /** Whether the camera has read the room (null before the first reading, and once it stopped seeing: off, unplugged). */
+  get isRoomRead(): boolean {
+    return this.#room !== null;
+  }
+
   /** Whether the room is empty or unknown by the camera's reading (no move of it should cut a song). */
   get isRoomUnread(): boolean {
     return this.#room === null || this.#room.label === NOBODY;

@@ -18,6 +18,7 @@ import type { MusicAim } from './music-aim.js';
 import { isChosen, type MusicCatalogue, queueEntry } from './music-catalogue.js';
 import type { MusicLimits } from './music-limits.js';
 import { CutWatch, cutFadeMs, NEAR_END_MS } from './music-transitions.js';
+import { unreadRoomReason } from './ground-reasons.js';
 import { entryOf, nextEntries, playbackOf, staffPicks, switchEntries, type NextInput } from './music-next.js';
 import { recommendFor, type RoomRecommendation } from './recommend-for.js';
 
@@ -289,7 +290,10 @@ export class MusicQueue {
     const pick = recommendation.next;
     const track = pick === undefined ? undefined : catalogue.get(pick.trackId);
     const userId = this.#deps.listener()?.id ?? null;
-    const local = pick === undefined || track === undefined ? undefined : this.entry(track, reason, pick.reason, userId);
+    const local =
+      pick === undefined || track === undefined
+        ? undefined
+        : this.entry(track, reason, this.#ownReason(recommendation, pick.reason), userId);
     const entry = sources.choose({ mood: recommendation.aim, pick: local, reason, roomMood: local?.mood ?? this.#deps.aim.label, userId });
     if (entry === undefined) {
       if (pick === undefined) this.#deps.log.warn({ why: catalogue.nothingToPlay() }, 'nothing to play');
@@ -406,7 +410,16 @@ export class MusicQueue {
     const track = pick === undefined ? undefined : catalogue.get(pick.trackId);
     return pick === undefined || track === undefined
       ? undefined
-      : this.entry(track, 'mood', pick.reason, this.#deps.listener()?.id ?? null);
+      : this.entry(track, 'mood', this.#ownReason(recommendation, pick.reason), this.#deps.listener()?.id ?? null);
+  }
+
+  /**
+   * Why the music's own pick plays: the recommender's reason while the music follows the room or a
+   * mood staff hold; with no reading of the room, what it follows instead (a day plan, the default mood).
+   */
+  #ownReason(recommendation: Recommendation, reason: Reason): Reason {
+    const { aim, plans } = this.#deps;
+    return aim.hold !== null || aim.isRoomRead ? reason : unreadRoomReason(plans?.current ?? null, recommendation.aim);
   }
 
   /** The guests' next request as a queue entry: never right after another guest's song. */

@@ -6,6 +6,7 @@ import type { AdminApi, StaffPlayer, StaffQueueItem } from '../data/admin-api.js
 import type { ApiClient } from '../data/api-client.js';
 import { emit } from '../events.js';
 import { followLanguage } from '../i18n/i18n.js';
+import { sentence } from '../components/words.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
 import { i18n, t } from './admin-i18n.js';
 import { LiveStateController, whenChanged } from './live-state-controller.js';
@@ -40,15 +41,20 @@ function queueKey(state: StateSnapshot | null): string {
   return p === undefined ? '' : `${p.nowPlaying?.id ?? ''}|${p.next?.id ?? ''}|${p.status}`;
 }
 
-/** Why a queued song plays, in staff's words. */
-function why(item: StaffQueueItem): string {
+/**
+ * Why a queued song plays, in staff's words. The music's own pick is "for the room" only while it
+ * follows the room: with a mood held (`isHeld`) it is for that mood, and with no reading of the room
+ * its note says what the music follows instead (`common.said.ground.*`: a day plan, the default mood).
+ */
+function why(item: StaffQueueItem, isHeld: boolean): string {
   if (item.reason === 'staff') return t('admin.nowPlaying.why.staff');
   if (item.reason === 'tap') return t('admin.nowPlaying.why.tap');
   if (item.reason === 'guest') return t('admin.nowPlaying.why.guest');
   // The note is the music's own, as a message for the reader's language where it has one.
-  return item.note === ''
-    ? t('admin.nowPlaying.why.room')
-    : t('admin.nowPlaying.why.roomNote', { note: i18n.said(item.noteSaid, item.note) });
+  const note = i18n.said(item.noteSaid, item.note);
+  if (item.noteSaid?.id.startsWith('ground.') === true) return sentence(note);
+  if (isHeld) return item.note === '' ? t('admin.nowPlaying.why.held') : t('admin.nowPlaying.why.heldNote', { note });
+  return item.note === '' ? t('admin.nowPlaying.why.room') : t('admin.nowPlaying.why.roomNote', { note });
 }
 
 /**
@@ -164,6 +170,12 @@ export class MbNowPlayingCard extends LitElement {
     if (this._view !== null) emit(this, 'mb-player-changed', this._view);
   }
 
+  /** Whether staff hold a mood now: the music's own picks are for it, not for the room. */
+  get #isHeld(): boolean {
+    const live = this.#live.state;
+    return (live === null ? (this._view?.hold ?? null) : (live.mood.held ?? null)) !== null;
+  }
+
   /** ms into the song now: the position last said, plus the time since while it plays. */
   #elapsed(player: StateSnapshot['player']): number {
     const { positionMs, at } = this.#anchor;
@@ -207,7 +219,7 @@ export class MbNowPlayingCard extends LitElement {
           }
         </p>
         ${player.stalled ? html`<p class="line error" role="status" data-stalled>${stalledWords(player.stalled)}</p>` : nothing}
-        ${current?.trackId === now.id ? html`<p class="line" data-why>${why(current)}</p>` : nothing}
+        ${current?.trackId === now.id ? html`<p class="line" data-why>${why(current, this.#isHeld)}</p>` : nothing}
         ${this.brief ? nothing : html`<p class="line muted">${t('admin.nowPlaying.volume', { volume: player.volume })}</p>`}
       </div>
     </div>`;
@@ -229,7 +241,7 @@ export class MbNowPlayingCard extends LitElement {
                 }
                 ${item.durationMs === null ? nothing : html`<span class="muted">(${clockTime(item.durationMs)})</span>`} <br /><span
                   class=${item.reason === 'staff' ? 'staff-pick' : 'muted'}
-                  >${why(item)}</span
+                  >${why(item, this.#isHeld)}</span
                 >
               </span>
               ${
