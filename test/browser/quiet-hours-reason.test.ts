@@ -1,6 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatClock } from '../../src/ui/i18n/times.js';
-import { type Browser, type Daemon, TEST_CONFIG, WAIT, a11yProblems, assertBuilt, launchBrowser, startDaemon, tempDir } from './harness.js';
+import {
+  type Browser,
+  type Daemon,
+  PASSPHRASE,
+  TEST_CONFIG,
+  WAIT,
+  a11yProblems,
+  addUser,
+  assertBuilt,
+  launchBrowser,
+  startDaemon,
+  tempDir,
+} from './harness.js';
 
 // Issue 82: in the quiet hours the guest page said "Paused … Up next · about 5:04 AM (in 1 min)"
 // with no word of them, and a woken kiosk said "Paused" with no reason. Both say that it is the
@@ -22,6 +34,7 @@ describe('the screens in the quiet hours', { timeout: 180_000 }, () => {
 
   beforeAll(async () => {
     assertBuilt();
+    addUser(data.path, 'Root', 'admin', PASSPHRASE);
     daemon = await startDaemon(data.path, {
       config: {
         ...TEST_CONFIG,
@@ -75,5 +88,21 @@ describe('the screens in the quiet hours', { timeout: 180_000 }, () => {
     expect(await tap.textContent()).toBe(`Quiet hours until ${until}: a tap plays nothing until then.`);
     expect(await page.getByText(/Tap a song/).count()).toBe(0);
     await page.close();
+  });
+
+  it('the staff controls say why the music is silent in the reader’s language, not the daemon’s English', async () => {
+    const german = await launchBrowser({ width: 1280, height: 800 }, [], { locale: 'de-DE' });
+    try {
+      const { page } = german;
+      await page.goto(`${daemon.url}/admin`);
+      await page.locator('input[name="name"]').fill('Root');
+      await page.locator('input[name="passphrase"]').fill(PASSPHRASE);
+      await page.locator('input[name="passphrase"]').press('Enter');
+      const silence = page.locator('mb-admin-dashboard mb-staff-controls [data-silence]');
+      await silence.waitFor(WAIT);
+      expect(await silence.textContent()).toBe('Gerade stumm: Ruhezeiten.');
+    } finally {
+      await german.close();
+    }
   });
 });

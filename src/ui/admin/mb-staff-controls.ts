@@ -43,6 +43,11 @@ function playerKey(state: StateSnapshot | null): string {
   return p === undefined ? '' : `${p.status}|${p.volume}|${p.nowPlaying?.id ?? ''}|${state?.mood.current ?? ''}`;
 }
 
+/** Why the music is silent (`quiet hours`, `paused by staff`…), in the reader's words (`common.said.music.silence.*`). */
+function silenceWords(silence: string): string {
+  return i18n.said({ id: `music.silence.${silence.replace(/ (\w)/g, (_, c: string) => c.toUpperCase())}` }, silence);
+}
+
 /**
  * Staff controls of the music: play or pause (a staff pause holds until staff resume), skip, the
  * volume within the maximum and the schedule, and a mood held for a chosen time. Every action is
@@ -140,7 +145,7 @@ export class MbStaffControls extends LitElement {
       (view) =>
         isPaused
           ? view?.silence
-            ? t('admin.staff.resumedSilent', { why: view.silence })
+            ? t('admin.staff.resumedSilent', { why: silenceWords(view.silence) })
             : t('admin.staff.playingAgain')
           : t('admin.staff.pausedUntil'),
     );
@@ -276,7 +281,7 @@ export class MbStaffControls extends LitElement {
     return html`<section class="card staff" aria-labelledby="staff-h">
       <h3 id="staff-h">${t('admin.staff.title')}</h3>
       <div class="controls">${playPause} ${skip} ${volume} ${isCapSaid ? capNote : nothing}</div>
-      ${isSilent && !isPaused ? html`<p class="muted" data-silence>${t('admin.staff.silentNow', { why: view?.silence ?? '' })}</p>` : nothing}
+      ${isSilent && !isPaused ? html`<p class="muted" data-silence>${t('admin.staff.silentNow', { why: silenceWords(view?.silence ?? '') })}</p>` : nothing}
       ${
         view?.hold
           ? this.#held(view.hold, false)
