@@ -44,7 +44,7 @@ describe('now playing and the queue for staff', { timeout: 180_000 }, () => {
     const first = Number(await elapsed.getAttribute('data-elapsed'));
     await expect.poll(async () => Number(await elapsed.getAttribute('data-elapsed')), WAIT).toBeGreaterThanOrEqual(first + 2);
     expect(await elapsed.textContent()).toMatch(/^\d+:\d\d$/);
-    // Issue 82: the camera is off in the tests' configuration: the song is not "for the room", it
+    // The camera is off in the tests' configuration: the song is not "for the room", it
     // follows the default mood, and says so (the same words the kiosk and the guest page get).
     expect(await card().locator('[data-why]').textContent()).toBe('Follows the default mood, calm, with no reading of the room.');
     expect((await player()).nowPlaying?.whySaid?.id).toBe('ground.default');
@@ -104,7 +104,7 @@ describe('now playing and the queue for staff', { timeout: 180_000 }, () => {
     }
   });
 
-  // Issue 82: a song staff put next and then blocked still showed as playing next, with "Play now".
+  // A song staff put next and then blocked still showed as playing next, with "Play now".
   it('blocking the song staff put next takes it out at once: the music picks another, and nothing offers to play it', async () => {
     const { nowPlaying } = await player();
     await picker().getByLabel('Find a song').fill('');

@@ -36,7 +36,7 @@ describe('the kiosk and the daemon’s state (issue 28)', { timeout: 240_000 }, 
     await kiosk.goto(`${admin.daemon.url}/`);
     // The camera is off in the test configuration: the badge says so before the hold.
     await kiosk.locator('.mood[data-state="camera-off"]').waitFor(WAIT);
-    // Issue 82: with no reading of the room the song does not play "for the room": it says what it follows.
+    // With no reading of the room the song does not play "for the room": it says what it follows.
     const why = kiosk.locator('section.now [data-why]');
     await why.waitFor(WAIT);
     expect(await why.textContent()).toBe('Follows the default mood, calm, with no reading of the room.');
@@ -53,7 +53,7 @@ describe('the kiosk and the daemon’s state (issue 28)', { timeout: 240_000 }, 
     expect((await badge.locator('p').textContent())?.trim()).toBe(`The camera is off: after ${time} the music plays on without it.`);
     expect(await badge.getAttribute('data-mood')).toBe('upbeat');
     await shot(kiosk, 'kiosk-staff-hold');
-    // The song the hold switched to plays for the held mood, and the dashboard says so, not "for the room" (issue 82).
+    // The song the hold switched to plays for the held mood, and the dashboard says so, not "for the room".
     const staffWhy = admin.page.locator('mb-now-playing-card [data-why]');
     await expect.poll(async () => staffWhy.textContent(), WAIT).toMatch(/^For the mood staff hold: /);
 

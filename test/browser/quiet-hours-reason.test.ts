@@ -82,7 +82,7 @@ describe('the screens in the quiet hours', { timeout: 180_000 }, () => {
     await now.locator('[data-quiet-hours]').waitFor(WAIT);
     expect(await now.locator('[data-quiet-hours]').textContent()).toContain(`No music until ${until}: these are the quiet hours.`);
     expect((await now.locator('h2').textContent())?.trim()).toBe('Quiet hours');
-    // Where the songs are, what a tap does until then: never "Tap a song to start" (issue 82).
+    // Where the songs are, what a tap does until then: never "Tap a song to start".
     const tap = page.locator('mb-suggestions [data-quiet-tap]');
     await tap.waitFor(WAIT);
     expect(await tap.textContent()).toBe(`Quiet hours until ${until}: a tap plays nothing until then.`);
