@@ -129,6 +129,8 @@ describe('users table', { timeout: 180_000 }, () => {
     const laptop = await launchBrowser({ width: 1280, height: 800 });
     try {
       const staff = laptop.page;
+      await staff.goto(`${admin.daemon.url}/admin`);
+      await staff.getByText('Staff: type your PIN here.').waitFor(WAIT);
       await signInToAdmin(staff, `${admin.daemon.url}/admin`, 'Sam', '2580', 'Dashboard');
       const sections = staff.getByRole('navigation', { name: 'Sections' }).getByRole('link');
       expect(await sections.evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual([

@@ -354,6 +354,7 @@ export class MbAdmin extends LitElement {
         <h1 id="signin-h" style="margin: 0; font-size: 1.4em">${t('admin.title')}</h1>
         ${this.#field(t('admin.signIn.name'), 'name', { autocomplete: 'username' })}
         ${this.#field(t('admin.signIn.passphrase'), 'passphrase', { type: 'password', autocomplete: 'current-password' })}
+        <p class="muted" data-staff-pin>${t('admin.signIn.staffPin')}</p>
         ${
           // Issue 82: the demo's sign-in is in the README only; the page says it too.
           this._isDemo
