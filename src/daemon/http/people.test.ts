@@ -162,6 +162,34 @@ describe('admin API', () => {
     expect(store.audit.list({ action: 'auth.failed' }).items).toMatchObject([{ target: 'Ada', detail: { kind: 'admin' } }]);
   });
 
+  it('makes a member staff, who sign in to the panel with their PIN, then an admin, who must choose a passphrase first; nobody demotes themselves', async () => {
+    const { cookie, csrf } = await adminSignIn();
+    const headers = { cookie, 'x-csrf-token': csrf };
+    const ada = store.users.byName('Ada')?.id ?? 0;
+    const made = (role: string) => app.inject({ method: 'PATCH', url: `/api/admin/users/${ada}`, headers, payload: { role } });
+    expect((await made('staff')).json()).toMatchObject({ name: 'Ada', role: 'staff' });
+    const asStaff = await app.inject({ method: 'POST', url: '/api/admin/session', payload: { name: 'Ada', passphrase: '4711' } });
+    expect(asStaff.json()).toMatchObject({ user: { name: 'Ada', role: 'staff', mustChangePin: false } });
+    expect(store.audit.list({ action: 'user.update' }).items[0]).toMatchObject({
+      actor: 'admin:1',
+      target: 'Ada',
+      detail: { role: 'staff' },
+    });
+
+    expect((await made('admin')).json()).toMatchObject({ role: 'admin', mustChangePin: true });
+    const asAdmin = await app.inject({ method: 'POST', url: '/api/admin/session', payload: { name: 'Ada', passphrase: '4711' } });
+    const adaCookie = String(asAdmin.headers['set-cookie']).split(';')[0] ?? '';
+    const settings = await app.inject({ url: '/api/admin/settings', headers: { cookie: adaCookie } });
+    expect(settings.json<{ error: { message: string } }>().error.message).toMatch(/^Choose a new passphrase first: Ada/);
+
+    const own = await app.inject({ method: 'PATCH', url: '/api/admin/users/1', headers, payload: { role: 'staff' } });
+    expect([own.statusCode, own.json<{ error: { message: string } }>().error.message]).toEqual([
+      409,
+      'You cannot disable or demote your own account.',
+    ]);
+    expect(store.users.get(1)?.role).toBe('admin');
+  });
+
   it('rejects a change without the CSRF token, and accepts it with one', async () => {
     const { cookie, csrf } = await adminSignIn();
     const body = { name: 'Cleo', role: 'member', pin: '1357' };

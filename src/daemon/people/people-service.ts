@@ -137,17 +137,24 @@ export class PeopleService {
   /**
    * Renames, changes the role, disables or sets the preferences of an account, audited as
    * `user.update`. A disabled account loses its sessions and is signed out at the kiosk at once.
-   * `MB_ERR_CONFLICT` when an admin would disable or demote their own account (to staff or member).
+   * Someone made an admin whose secret is a PIN chooses a passphrase at their first sign-in to the
+   * panel (`mustChangePin`). `MB_ERR_CONFLICT` when an admin would disable or demote their own
+   * account (to staff or member).
    */
   update(id: number, changes: PersonChanges, by: Actor): User {
     const { auth, store, presence } = this.#deps;
-    this.get(id);
+    const before = this.get(id);
+    const isMadeAdmin = changes.role === 'admin' && before.role !== 'admin' && before.pinHash !== null;
     const name = changes.name === undefined ? undefined : auth.acceptNewName(changes.name, id);
     if (id === by.userId && (changes.disabled === true || (changes.role !== undefined && changes.role !== 'admin'))) {
       throw PEOPLE_REFUSALS.ownRole();
     }
     const user = store.transaction(() => {
-      const updated = store.users.update(id, { ...changes, ...(name === undefined ? {} : { name }) });
+      const updated = store.users.update(id, {
+        ...changes,
+        ...(name === undefined ? {} : { name }),
+        ...(isMadeAdmin ? { mustChangePin: true } : {}),
+      });
       if (changes.disabled === true) store.sessions.deleteForUser(id);
       return updated;
     });
