@@ -48,9 +48,13 @@ describe('now playing and the queue for staff', { timeout: 180_000 }, () => {
     // follows the default mood, and says so (the same words the kiosk and the guest page get).
     expect(await card().locator('[data-why]').textContent()).toBe('Follows the default mood, calm, with no reading of the room.');
     expect((await player()).nowPlaying?.whySaid?.id).toBe('ground.default');
-    // What comes next: the queue, then what Moodbox would pick from for the room now, at least three with covers.
+    // What comes next: the queue, then what Moodbox would pick from now, at least three with covers.
     await card().locator('[data-queue] li mb-cover').first().waitFor(WAIT);
     await expect.poll(async () => card().locator('li mb-cover').count(), WAIT).toBeGreaterThanOrEqual(3);
+    // Nothing on the card says "for the room" while nothing reads it.
+    await card().getByRole('heading', { name: 'Likely later, with no reading of the room' }).waitFor(WAIT);
+    expect(await card().getByText('After that, Moodbox picks as it goes, with no reading of the room.').count()).toBe(1);
+    expect(await card().textContent()).not.toMatch(/for the room/i);
   });
 
   it('finds a song, plays it next: the queue shows it with its cover, and it plays after a skip', async () => {

@@ -176,6 +176,16 @@ export class MbNowPlayingCard extends LitElement {
     return (live === null ? (this._view?.hold ?? null) : (live.mood.held ?? null)) !== null;
   }
 
+  /**
+   * Whether the music follows no reading of the room now (the camera off, unplugged, or not read
+   * yet) and no held mood: what comes next is then not "for the room".
+   */
+  get #isUnread(): boolean {
+    const live = this.#live.state;
+    if (live === null || (live.mood.held ?? null) !== null) return false;
+    return live.camera.status === 'off' || live.camera.status === 'unavailable' || live.mood.current === null;
+  }
+
   /** ms into the song now: the position last said, plus the time since while it plays. */
   #elapsed(player: StateSnapshot['player']): number {
     const { positionMs, at } = this.#anchor;
@@ -227,7 +237,9 @@ export class MbNowPlayingCard extends LitElement {
 
   #upcoming(upcoming: readonly StaffQueueItem[]) {
     if (upcoming.length === 0) {
-      return html`<p class="muted" data-queue="empty">${t('admin.nowPlaying.queueEmpty')}</p>`;
+      return html`<p class="muted" data-queue="empty">
+        ${t(this.#isUnread ? 'admin.nowPlaying.queueEmptyUnread' : 'admin.nowPlaying.queueEmpty')}
+      </p>`;
     }
     const picks = upcoming.filter((item) => item.reason === 'staff');
     return html`<ol aria-labelledby="next-h" data-queue>
@@ -252,7 +264,7 @@ export class MbNowPlayingCard extends LitElement {
             </li>`,
         )}
       </ol>
-      ${this.brief ? nothing : html`<p class="muted">${t('admin.nowPlaying.afterThat')}</p>`}`;
+      ${this.brief ? nothing : html`<p class="muted">${t(this.#isUnread ? 'admin.nowPlaying.afterThatUnread' : 'admin.nowPlaying.afterThat')}</p>`}`;
   }
 
   /** A song staff queued: played next, moved down one, or taken out. */
@@ -315,6 +327,7 @@ export class MbNowPlayingCard extends LitElement {
     const queued = new Set([state?.player.nowPlaying?.id, ...(this._view?.upcoming ?? []).map((i) => i.trackId)]);
     const later = (state?.suggestions ?? []).filter((s) => !queued.has(s.id)).slice(0, LATER);
     if (later.length === 0) return nothing;
+    const heading = t(this.#isUnread ? 'admin.nowPlaying.laterUnread' : 'admin.nowPlaying.later');
     const list = html`<ol aria-labelledby="later-h" data-later>
       ${later.map(
         (s) =>
@@ -330,10 +343,10 @@ export class MbNowPlayingCard extends LitElement {
     </ol>`;
     return this.brief
       ? html`<details data-later-more>
-          <summary><h4 id="later-h">${t('admin.nowPlaying.later')}</h4></summary>
+          <summary><h4 id="later-h">${heading}</h4></summary>
           ${list}
         </details>`
-      : html`<h4 id="later-h">${t('admin.nowPlaying.later')}</h4>
+      : html`<h4 id="later-h">${heading}</h4>
           ${list}`;
   }
 }
