@@ -211,8 +211,11 @@ async function calibrate(
 ): Promise<{ prompts: string[]; noFace: Set<string>; clockMs: number }> {
   await page.locator('mb-me button[data-action="calibrate"]').click();
   const overlay = page.locator('mb-calibration');
-  // "Camera on" once, in the kiosk's header; the session shows whether a face is in view.
-  await page.locator('header .camera').filter({ hasText: 'Camera on' }).waitFor(WAIT);
+  // "Camera on" (on the demo clip, what it is) once, in the kiosk's header; the session shows whether a face is in view.
+  await page
+    .locator('header .camera')
+    .filter({ hasText: /^(Camera on|Demo camera \(a recorded clip\))$/ })
+    .waitFor(WAIT);
   await overlay.locator('.indicator[data-faces]').waitFor(WAIT);
   expect(await overlay.locator('.privacy').textContent()).toBe('Only numbers are kept, never pictures.');
   const prompts: string[] = [];
@@ -352,6 +355,8 @@ describe('personal expression calibration at the kiosk (issue 19)', { timeout: 6
     tap(CARD.recording);
     await page.locator('header .who').filter({ hasText: 'Ada' }).waitFor(WAIT);
     expect((await state(daemon)).session.user?.name).toBe('Ada');
+    // The demo clip on a box with a file is a recording, and the kiosk says so: never "Camera on".
+    await page.locator('mb-kiosk .camera[role="status"]').filter({ hasText: 'Demo camera (a recorded clip)' }).waitFor(WAIT);
     const attract = page.locator('.attract');
     if (await attract.isVisible()) await attract.click({ timeout: 3000 }).catch(() => undefined);
 

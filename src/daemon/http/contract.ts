@@ -58,6 +58,8 @@ export interface CameraState {
   detail: string | null;
   /** `detail` as data, for the admin panel to say in its reader's language; absent where the line is for a technician. */
   said?: Said;
+  /** Present while the camera reads the bundled demo clip: a recording, not the room, and said so. */
+  clip?: true;
 }
 
 /**

@@ -73,6 +73,7 @@ export function delivery(
     kioskQr: () => settings.current.guests.kioskQr,
     quietHours: isQuiet,
     quietUntil: () => settings.current.player.quietHours?.to ?? null,
+    cameraClip: () => settings.current.camera.source === 'demo',
   });
   const camera = core.camera;
   const screen =

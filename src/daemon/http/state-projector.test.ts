@@ -261,6 +261,23 @@ describe('StateProjector', () => {
     expect(hub.snapshot().data.guests.kioskQr).toBe('card');
   });
 
+  it('says the camera reads the demo clip, a recording, so that no screen shows it as the room', async () => {
+    const clock = new FakeClock();
+    const store = openSqliteStore({ clock, log: pino({ level: 'silent' }) }, { path: ':memory:' });
+    const bus: MoodboxBus = new EventBus(() => undefined);
+    const hub = new StateHub(initialScreenState({ version: '1.2.3', demo: false }), { log: { error() {} } });
+    const source = { now: 'demo' };
+    const cameraClip = (): boolean => source.now === 'demo';
+    const projector = new StateProjector({ bus, hub, clock, store, services: () => [], cameraClip });
+    await projector.start();
+    open.push({ projector, store });
+    bus.emit('cameraStateChanged', { status: 'on', detail: null });
+    expect(hub.snapshot().data.camera).toEqual({ status: 'on', detail: null, clip: true });
+    source.now = '/dev/video0';
+    bus.emit('cameraStateChanged', { status: 'on', detail: null });
+    expect(hub.snapshot().data.camera).toEqual({ status: 'on', detail: null });
+  });
+
   it('says whether it is the quiet hours, within a few seconds of their start and end, for the kiosk to go dark', async () => {
     const clock = new FakeClock(new Date(2026, 10, 28, 21, 59, 0).getTime());
     const store = openSqliteStore({ clock, log: pino({ level: 'silent' }) }, { path: ':memory:' });

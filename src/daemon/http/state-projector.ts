@@ -35,6 +35,8 @@ export interface StateProjectorDeps {
   quietUntil?: () => string | null;
   /** How the kiosk shows the guests' QR code now (`guests.kioskQr`). @default not said (the kiosk's card) */
   kioskQr?: () => KioskQrMode;
+  /** Whether the camera reads the bundled demo clip (`camera.source: demo`), not a room. @default never */
+  cameraClip?: () => boolean;
 }
 
 /**
@@ -100,7 +102,9 @@ export class StateProjector implements Service {
   async start(): Promise<void> {
     const { bus, hub } = this.#deps;
     const area = <A extends keyof StateSnapshot>(name: A): StateSnapshot[A] => hub.snapshot().data[name];
-    bus.on('cameraStateChanged', ({ status, detail }) => hub.update('camera', cameraLine(status, detail)), this);
+    // The demo clip is never shown as a room: its state says it is the clip.
+    const clip = (): { clip?: true } => (this.#deps.cameraClip?.() === true ? { clip: true } : {});
+    bus.on('cameraStateChanged', ({ status, detail }) => hub.update('camera', { ...cameraLine(status, detail), ...clip() }), this);
     bus.on(
       'facesInViewChanged',
       ({ faces }) => {

@@ -60,7 +60,7 @@ function renderCamera(s: StateSnapshot | null, isOnline: boolean) {
     >`;
   }
   const camera = s?.camera.status ?? 'off';
-  return html`<span class="camera" data-status=${camera} role="status"
-    ><span class="dot" aria-hidden="true"></span>${t(`kiosk.camera.${camera}`)}</span
-  >`;
+  // The demo clip is a recording: never "Camera on", as if it saw the room.
+  const words = camera === 'on' && s?.camera.clip === true ? t('kiosk.camera.clip') : t(`kiosk.camera.${camera}`);
+  return html`<span class="camera" data-status=${camera} role="status"><span class="dot" aria-hidden="true"></span>${words}</span>`;
 }

@@ -10,7 +10,9 @@ import { t } from './kiosk-i18n.js';
  */
 export function renderSleep(s: StateSnapshot, wake: () => void) {
   return html`<button class="sleep" data-sleep aria-label=${t('kiosk.sleep.wakeLabel')} @click=${wake}>
-    <span class="camera-note">${t(`kiosk.camera.${s.camera.status}`)}</span>
+    <span class="camera-note"
+      >${s.camera.status === 'on' && s.camera.clip === true ? t('kiosk.camera.clip') : t(`kiosk.camera.${s.camera.status}`)}</span
+    >
   </button>`;
 }
 
