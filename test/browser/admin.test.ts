@@ -366,6 +366,8 @@ describe('the live camera view', { timeout: 120_000 }, () => {
     });
     await signIn(page, daemon.url, 'Root', PASSPHRASE);
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor(WAIT);
+    // The demo clip is a recording, and the dashboard says so: never "camera on".
+    await page.locator('mb-admin-dashboard p').filter({ hasText: 'demo camera (a recorded clip)' }).first().waitFor({ timeout: 60_000 });
     await page.getByRole('link', { name: 'Camera' }).click();
     const img = page.locator('figure[data-state="preview"] img');
     await img.waitFor({ state: 'visible', timeout: 60_000 });

@@ -67,8 +67,10 @@ const isEmotion = (emotion: string): emotion is EmotionId<AdminKey> => EMOTIONS.
 type CameraId<K> = K extends `admin.dashboard.camera.${infer S}` ? S : never;
 const CAMERA: ReadonlySet<string> = new Set<CameraId<AdminKey>>(['off', 'starting', 'on', 'unavailable', 'unknown']);
 /** "camera on": the camera's status in a word of the reader's language (one the catalogue lacks, as the daemon says it). */
-function cameraLine(status: string | undefined): string {
+function cameraLine(status: string | undefined, isClip = false): string {
   const id = status ?? 'unknown';
+  // The demo clip is a recording: never "camera on", as if it saw the room.
+  if (id === 'on' && isClip) return t('admin.dashboard.cameraClip');
   return CAMERA.has(id) ? t(`admin.dashboard.camera.${id as CameraId<AdminKey>}`) : t('admin.dashboard.cameraOther', { status: id });
 }
 
@@ -339,7 +341,7 @@ export class MbAdminDashboard extends LitElement {
     const mood = s?.mood.current ?? null;
     const isCameraOn = s?.camera.status === 'on';
     const faces = s?.mood.faces ?? 0;
-    const camera = cameraLine(s?.camera.status);
+    const camera = cameraLine(s?.camera.status, s?.camera.clip === true);
     const named = html`<strong>${moodName(mood ?? '')}</strong>`;
     if (this.#isLinkDown()) {
       return html`<h3 id="room-h">${t('admin.dashboard.room')}</h3>
