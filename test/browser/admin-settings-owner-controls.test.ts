@@ -56,6 +56,20 @@ describe('the settings an owner looks for', { timeout: 240_000 }, () => {
     expect(await select.inputValue()).toBe('de');
   });
 
+  it('says the camera is a default where neither the file nor the panel sets it, and not for the folders the file names', async () => {
+    const { page } = admin;
+    await page.getByRole('tab', { name: 'Camera' }).click();
+    const camera = page.locator('[data-setting="camera.source"]');
+    await camera.waitFor(WAIT);
+    expect(await camera.locator('[data-default]').textContent()).toContain(
+      'The default: neither the configuration file nor this panel sets it.',
+    );
+    await page.getByRole('tab', { name: 'Music' }).click();
+    await page.locator('[data-setting="library.folders"]').waitFor(WAIT);
+    expect(await page.locator('[data-setting="library.folders"] [data-default]').count()).toBe(0);
+    await page.getByRole('tab', { name: 'Screens' }).click();
+  });
+
   it('restarts Moodbox from a plain button, after a yes', async () => {
     const { page, daemon } = admin;
     const card = page.locator('[data-restart-card]');

@@ -254,10 +254,13 @@ export class LiveConfig {
    * that overrides the file's value.
    */
   fromFile(): Record<string, unknown> {
-    const file = this.#load({});
+    const loaded = loadConfig({ file: this.#source.file, env: this.#source.env, overlay: {} });
+    const file = loaded.config;
     const defaults = loadConfig({ file: undefined, env: {}, overlay: {} }).config;
     const named: Record<string, unknown> = {};
-    for (const path of changedPaths(defaults, file)) setPath(named, path, valueAt(file, path));
+    // A box's own default (this machine's camera where the file names none) is not the file's word.
+    const isDefault = (path: string): boolean => loaded.defaults.some((told) => path === told || path.startsWith(`${told}.`));
+    for (const path of changedPaths(defaults, file)) if (!isDefault(path)) setPath(named, path, valueAt(file, path));
     return named;
   }
 

@@ -18,6 +18,9 @@ import { kioskLanguages } from './first-run-model.js';
 
 type Json = Record<string, unknown>;
 
+/** The settings whose default is told as one where nothing sets them: the camera, and the music folders (the demo music). */
+const TOLD_DEFAULTS: ReadonlySet<string> = new Set(['camera.source', 'library.folders']);
+
 /** How often the page asks whether Moodbox is back after a restart (ms). */
 const RESTART_POLL_MS = 1000;
 /** How long the page waits for Moodbox to come back before it says so (ms). */
@@ -316,8 +319,10 @@ export class MbAdminSettings extends LitElement {
     const file = getAt(this._file, path);
     const isOverFile = saved !== undefined && file !== undefined && JSON.stringify(saved) !== JSON.stringify(file) && !(id in this._edits);
     const note = this._notes.find((n) => n.path === id);
-    if (!isOverFile && note === undefined) return nothing;
-    return html`${
+    // The machine's camera, or the demo music, set by nobody: said to be the default, not the file's.
+    const isDefault = TOLD_DEFAULTS.has(id) && saved === undefined && file === undefined && !(id in this._edits);
+    if (!isOverFile && note === undefined && !isDefault) return nothing;
+    return html`${isDefault ? html`<p class="note" data-default>${t('admin.settings.byDefault')}</p>` : nothing}${
       isOverFile
         ? html`<p class="note" data-over-file>
             ${t('admin.settings.overFile', { value: valueWords(file, lookOf(id, node)) })}
