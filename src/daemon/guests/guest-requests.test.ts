@@ -50,7 +50,6 @@ describe('the guest page', () => {
       why: 'The room looked relaxed',
       whySaid: { id: 'mood.looked', values: { look: { said: 'look.neutral' } } },
       isHeld: false,
-      music: null,
     });
     expect(res.body).not.toMatch(/face/i);
   });

@@ -130,7 +130,8 @@ export function guestRoom(deps: GuestViewDeps, phone?: GuestPhone): GuestRoom {
             ? said(`camera.${screens.camera.status}`)
             : whySaid(label, 0),
       isHeld: hold !== null,
-      music: held === null ? null : held.music,
+      // Only while held: what reads the mood otherwise sees it as it was.
+      ...(held === null ? {} : { music: held.music }),
     },
     suggestions: guests
       .suggestions(

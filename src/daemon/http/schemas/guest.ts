@@ -121,7 +121,7 @@ export const GuestStateSchema = Type.Object(
       music: Type.Optional(
         Type.Union([Type.String(), Type.Null()], {
           description:
-            'While staff hold the music: the mood of the music they chose (`upbeat`; empty when none is named), what the music follows instead of `label`; else null.',
+            'While staff hold the music: the mood of the music they chose (`upbeat`; empty when none is named), what the music follows instead of `label`; absent otherwise.',
         }),
       ),
     }),
