@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../src/ui/i18n/languages.js';
 import { type AdminPage, type Daemon, WAIT, a11yProblems, adminPage, freePort, startDaemon } from './harness.js';
 
-// Issue 82, controls an owner looks for in Settings: a plain "Restart" (asked twice), not only
+// Controls an owner looks for in Settings: a plain "Restart" (asked twice), not only
 // after saving a setting that needs one; the Card reader switch shows what was saved (off) while
 // that waits for the restart; the kiosk's language is the same list as the guest page's and the
 // panel's, not a box for a two-letter code. Started by hand (nothing would start it again), the
