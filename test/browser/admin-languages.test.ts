@@ -232,9 +232,10 @@ describe('the admin panel in its reader’s language', { timeout: 120_000 }, () 
       await page.locator('main h2').first().waitFor(WAIT);
       await expect.poll(async () => (await plainTexts(page)).texts, WAIT).toBeGreaterThan(10);
       if (view === '') {
-        // Why the song plays is the music's own message, said in German as well.
+        // Why the song plays is the music's own message, said in German as well: with no camera
+        // reading the room, the default mood it follows.
         const reason = page.locator('[data-why]');
-        await expect.poll(() => reason.innerText(), WAIT).toMatch(/^Für den Raum/);
+        await expect.poll(() => reason.innerText(), WAIT).toMatch(/^Folgt der Standardstimmung „ruhig“/);
         expect(await reason.innerText()).not.toMatch(/\b(fits|calm|happy|sad)\b/);
       }
       smallest.push(...(await fitsAtEveryWidth(page, german.admin.page.loading, 'admin-de', name)));

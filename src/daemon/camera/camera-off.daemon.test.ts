@@ -63,6 +63,8 @@ describe('the camera off, on every surface (issue 38)', () => {
   it('claims no mood, no faces and no occupancy anywhere while the camera is off, and none from before when it is on again', async () => {
     const probe = await MqttProbe.connect(broker.url, ['homeassistant/#', `${BASE}/#`]);
     const config = writeConfig(dir, {
+      // The bundled demo clip, named: a configured box with no camera line uses its own camera.
+      camera: { source: 'demo' },
       rfid: { enabled: false },
       player: { audioOutput: 'null' },
       metrics: { enabled: true },
