@@ -117,7 +117,7 @@ beforeAll(async () => {
     server: { port: 0 },
     rfid: { enabled: false },
     player: { audioOutput: 'null' },
-    camera: { enabled: false },
+    camera: { enabled: false, source: 'demo' },
     library: { folders: [music], scanAtStart: false, analyze: false },
   };
   daemon = await startDaemon(dir, config);

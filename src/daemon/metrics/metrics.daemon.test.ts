@@ -34,7 +34,13 @@ describe('/metrics', () => {
   }, 60_000);
 
   it('serves frames, latencies, faces, mood changes, plays, WebSocket clients, RSS and event-loop lag in Prometheus text format', async () => {
-    const config = writeConfig(dir, { rfid: { enabled: false }, player: { audioOutput: 'null' }, metrics: { enabled: true } });
+    // The bundled demo clip, named: a box with a file and no camera line uses its own camera.
+    const config = writeConfig(dir, {
+      camera: { source: 'demo' },
+      rfid: { enabled: false },
+      player: { audioOutput: 'null' },
+      metrics: { enabled: true },
+    });
     const daemon = await DaemonProcess.start({
       args: ['--config', config],
       env: { PATH: process.env['PATH'] ?? '', HOME: dir, MOODBOX_DATA_DIR: join(dir, 'on'), MOODBOX_PORT: '0' },

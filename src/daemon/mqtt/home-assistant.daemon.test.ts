@@ -151,6 +151,8 @@ describe('Moodbox in Home Assistant, through a real Mosquitto broker', () => {
     expect(cli.status, cli.stderr).toBe(0);
     const probe = await MqttProbe.connect(broker.url, ['homeassistant/#', `${base}/#`]);
     const config = writeConfig(data, {
+      // The bundled demo clip, named: a box with a file and no camera line uses its own camera.
+      camera: { source: 'demo' },
       rfid: { enabled: false },
       player: { audioOutput: 'null' },
       // A heartbeat far off: the health kept on the broker must be true without waiting for it.
