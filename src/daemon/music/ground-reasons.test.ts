@@ -16,8 +16,8 @@ describe('why the music plays with no reading of the room', () => {
     expect(reasons.map((r) => r.text)).toEqual([
       'follows the default mood, calm, with no reading of the room',
       'follows the default mood, calm, with no reading of the room',
-      'follows the day plan “lunch”, upbeat, with no reading of the room',
-      'follows the day plan “late”, dreamy, with no reading of the room',
+      'follows the day plan “lunch”, upbeat',
+      'follows the day plan “late”, dreamy',
     ]);
     for (const reason of reasons) {
       expect(saidInEnglish(reason.said)).toBe(reason.text);

@@ -11,7 +11,7 @@ import type { DayPlan } from './day-plan-policy.js';
 export function unreadRoomReason(plan: Pick<DayPlan, 'name' | 'mood'> | null, aim: string): Reason {
   if (plan !== null && plan.mood !== '') {
     return {
-      text: `follows the day plan “${plan.name}”, ${plan.mood}, with no reading of the room`,
+      text: `follows the day plan “${plan.name}”, ${plan.mood}`,
       said: said('ground.plan', { name: plan.name, mood: musicWord(plan.mood) }),
     };
   }

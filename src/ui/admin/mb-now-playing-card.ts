@@ -203,7 +203,8 @@ export class MbNowPlayingCard extends LitElement {
       <h3 id="now-h">${t('admin.nowPlaying.title')}</h3>
       ${player === null || now === null ? html`<p class="muted">${t('admin.nowPlaying.nothing')}</p>` : this.#now(player, now, current)}
       <h3 id="next-h">${t('admin.nowPlaying.upNext')}</h3>
-      ${this.#upcoming(this._view?.upcoming ?? [])} ${this.#later(this.#live.state)}
+      ${this.#upcoming(this._view?.upcoming ?? [], current?.trackId === now?.id && current !== null ? why(current, this.#isHeld) : null)}
+      ${this.#later(this.#live.state)}
       <p class="result ${this._isError ? 'error' : 'ok'}" role="status" aria-live="polite">${this._message}</p>
     </section>`;
   }
@@ -235,7 +236,8 @@ export class MbNowPlayingCard extends LitElement {
     </div>`;
   }
 
-  #upcoming(upcoming: readonly StaffQueueItem[]) {
+  /** What comes next; a song the music picked for the same reason as the one playing says it once, above. */
+  #upcoming(upcoming: readonly StaffQueueItem[], nowWhy: string | null) {
     if (upcoming.length === 0) {
       return html`<p class="muted" data-queue="empty">
         ${t(this.#isUnread ? 'admin.nowPlaying.queueEmptyUnread' : 'admin.nowPlaying.queueEmpty')}
@@ -251,10 +253,12 @@ export class MbNowPlayingCard extends LitElement {
                 <strong>${item.title}</strong>${
                   item.isStation ? ` · ${t('admin.nowPlaying.liveRadioItem')}` : item.artist ? ` · ${item.artist}` : nothing
                 }
-                ${item.durationMs === null ? nothing : html`<span class="muted">(${clockTime(item.durationMs)})</span>`} <br /><span
-                  class=${item.reason === 'staff' ? 'staff-pick' : 'muted'}
-                  >${why(item, this.#isHeld)}</span
-                >
+                ${item.durationMs === null ? nothing : html`<span class="muted">(${clockTime(item.durationMs)})</span>`}
+                ${
+                  why(item, this.#isHeld) === nowWhy
+                    ? nothing
+                    : html`<br /><span class=${item.reason === 'staff' ? 'staff-pick' : 'muted'}>${why(item, this.#isHeld)}</span>`
+                }
               </span>
               ${
                 item.reason === 'staff'
