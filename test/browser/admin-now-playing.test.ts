@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LibraryFit, StateSnapshot } from '../../src/daemon/http/contract.js';
 import { type AdminPage, type Browser, type Daemon, WAIT, a11yProblems, adminPage, shot } from './harness.js';
+import { asStaff } from './kiosk-daemon.js';
 
 // Staff now playing and queue on the dashboard, and the library's warnings (issue 28), against the
 // real daemon, mpv (--ao=null) and Chromium.
@@ -114,6 +115,16 @@ describe('now playing and the queue for staff', { timeout: 180_000 }, () => {
 
   // A song staff put next and then blocked still showed as playing next, with "Play now".
   it('blocking the song staff put next takes it out at once: the music picks another, and nothing offers to play it', async () => {
+    // Paused: no song ends meanwhile and takes the song put next out of the queue to play it.
+    await asStaff(daemon, 'POST', '/api/admin/player/pause');
+    try {
+      await blockTheSongPutNext();
+    } finally {
+      await asStaff(daemon, 'POST', '/api/admin/player/resume');
+    }
+  });
+
+  async function blockTheSongPutNext(): Promise<void> {
     const { nowPlaying } = await player();
     await picker().getByLabel('Find a song').fill('');
     await picker().getByRole('button', { name: 'Search' }).click();
@@ -157,7 +168,7 @@ describe('now playing and the queue for staff', { timeout: 180_000 }, () => {
     expect(await card().locator(`[data-queue] li[data-queued="${id}"]`).count()).toBe(0);
     const state = ((await (await fetch(`${daemon.url}/api/state`)).json()) as { data: StateSnapshot }).data;
     expect(state.suggestions.map((t) => t.id)).not.toContain(id);
-  });
+  }
 
   it('fits a phone: no view wider than 390 px', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
