@@ -439,7 +439,9 @@ export class MbFirstRun extends LitElement {
       this._fieldErrors = { folder: t('admin.firstRun.typeFolder') };
       return;
     }
-    await this.#save({ library: { folders: [folder] } }, 'music', 'camera', 'folder');
+    // Issue 82: the folders the configuration file names stay beside the one typed, as the step says.
+    const folders = [...new Set([...this._fileFolders, folder])];
+    await this.#save({ library: { folders } }, 'music', 'camera', 'folder');
   };
 
   readonly #saveCamera = async (event: Event): Promise<void> => {
