@@ -138,6 +138,8 @@ describe('backups in the admin panel on a phone', { timeout: 300_000 }, () => {
     const confirm = page.getByRole('alertdialog');
     await confirm.waitFor(WAIT);
     expect(await confirm.textContent()).toContain('What Moodbox holds now is not lost');
+    // Issue 82: restoring people removes anyone added since the backup (here Late Arrival); the box says so first.
+    expect(await confirm.textContent()).toContain('as they were in the backup, and anyone added since the backup is removed.');
     await shot(page, 'admin-backups-confirm');
     // "Cancel" changes nothing.
     await confirm.getByRole('button', { name: 'Cancel' }).tap();

@@ -60,7 +60,9 @@ describe('the admin sign-in of the demo', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page
       .getByRole('alert')
-      .filter({ hasText: 'That name and passphrase do not match an admin. Members sign in at the kiosk, with their PIN.' })
+      .filter({
+        hasText: 'That name and passphrase or PIN do not match anyone who may use the panel. Members sign in at the kiosk, with their PIN.',
+      })
       .waitFor(WAIT);
   });
 

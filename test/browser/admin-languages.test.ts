@@ -157,7 +157,9 @@ describe('the admin panel in its reader’s language', { timeout: 120_000 }, () 
     await page.getByLabel('Name').fill('Inès');
     await page.getByLabel('Passphrase').fill('not the passphrase');
     await page.getByRole('button', { name: 'Anmelden' }).click();
-    await page.locator('.signin .error', { hasText: 'Name und Passphrase passen zu keinem Admin.' }).waitFor(WAIT);
+    await page
+      .locator('.signin .error', { hasText: 'Name und Passphrase oder PIN passen zu niemandem, der die Verwaltung nutzen darf.' })
+      .waitFor(WAIT);
     await page.getByLabel('Passphrase').fill(PASSPHRASE);
     await page.getByRole('button', { name: 'Anmelden' }).click();
     const nav = page.getByRole('navigation', { name: 'Bereiche' });

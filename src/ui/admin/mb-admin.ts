@@ -481,7 +481,7 @@ export class MbAdmin extends LitElement {
       this.#relink();
       await this.#resumeSetUp();
     } catch (err) {
-      // The daemon words one answer for every failed sign-in, kiosk PINs included; here it is a passphrase.
+      // The daemon words one answer for every failed sign-in, kiosk PINs included; here it is a passphrase or a staff PIN.
       this._error = err instanceof ApiError && err.code === 'MB_ERR_AUTH_FAILED' ? t('admin.signIn.failed') : messageOf(err);
     } finally {
       this._isBusy = false;
