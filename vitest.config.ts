@@ -54,6 +54,9 @@ export default defineConfig({
           // its own cost about a second of set-up); each file closes the browser contexts it left open.
           isolate: false,
           setupFiles: ['test/browser/close-contexts.ts'],
+          // A page under load can take seconds to show what it was told: an `expect.poll` given no
+          // time of its own waits 15 s here rather than vitest's one.
+          expect: { poll: { timeout: 15_000 } },
           ...UNIT_AND_DAEMON_LIMITS,
         },
       },

@@ -24,6 +24,7 @@ import {
 } from './harness.js';
 import { GUEST_GONE } from '../../src/daemon/guests/guest-refusals.js';
 import { formatClock } from '../../src/ui/i18n/times.js';
+import { whilePaused } from './kiosk-daemon.js';
 import { textFitProblems } from './text-fit.js';
 
 /** A phone: 390x844 CSS pixels, a touch screen. */
@@ -155,96 +156,100 @@ describe('the guest page on a phone, against the real daemon', { timeout: 240_00
 
   it('shows what plays, what is next, the mood and six songs to ask for; asks (search and tap), likes and votes', async () => {
     const { page } = browser;
-    // Time enough for the whole test within one song (the demo's last about 65 s): else the next one.
-    await until(async () => ((await room()).player.positionMs < 20_000 ? true : undefined), 90_000);
+    // Early in a song (the demo's last about 65 s), so that its place reads 0:ss when the music pauses below.
+    await until(async () => ((await room()).player.positionMs < 30_000 ? true : undefined), 90_000);
     await page.goto(`${daemon.url}/guest`);
     const now = page.getByRole('region', { name: 'Now playing' });
     const next = page.getByRole('region', { name: 'Up next' });
     const ask = page.getByRole('region', { name: 'Ask for a song' });
     await ask.locator('.tile').first().waitFor(WAIT);
-    const view = await phoneView(page);
-    const playing = view.nowPlaying?.track;
-    if (playing === undefined || view.upNext[0] === undefined) throw new Error('Expected the daemon to play a song with one up next');
-    await now.getByText(playing.title).waitFor(WAIT);
-    expect(await now.textContent()).toContain(playing.artist);
-    // Where it is (the test began early in the song) and how long it lasts, as m:ss.
-    const length = [Math.floor, Math.ceil].map((f) => {
-      const seconds = f((playing.durationMs ?? 0) / 1000);
-      return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+    // Paused by staff while the phone asks, likes and votes: a song of the demo library lasts about a
+    // minute, which a busy machine spends in a few of these steps, and what plays must stay what it is.
+    await whilePaused(daemon, async () => {
+      const view = await phoneView(page);
+      const playing = view.nowPlaying?.track;
+      if (playing === undefined || view.upNext[0] === undefined) throw new Error('Expected the daemon to play a song with one up next');
+      await now.getByText(playing.title).waitFor(WAIT);
+      expect(await now.textContent()).toContain(playing.artist);
+      // Where it is (the test began early in the song) and how long it lasts, as m:ss.
+      const length = [Math.floor, Math.ceil].map((f) => {
+        const seconds = f((playing.durationMs ?? 0) / 1000);
+        return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+      });
+      expect((await now.locator('[data-time]').textContent())?.replace(/\s+/g, ' ').trim()).toMatch(
+        new RegExp(`^0:[0-5]\\d (${length.join('|')})$`),
+      );
+      expect(await now.locator('[data-why]').textContent()).toBe(view.nowPlaying?.why);
+      expect(await next.locator('li').first().textContent()).toContain(view.upNext[0].track.title);
+      const mood = page.locator('[aria-label="Room mood"]');
+      // No camera here: the room's mood is not read, and the page says why.
+      expect(await mood.getAttribute('data-mood')).toBe(view.mood.label ?? 'unknown');
+      expect(await mood.textContent()).toContain(view.mood.why);
+      expect(await ask.locator('.tile .t').allTextContents()).toEqual(view.suggestions.map((t) => t.title));
+      expect(await ask.locator('.tile').count()).toBe(6);
+      expect(await ask.locator('[data-left]').textContent()).toBe('3 of 3 requests left this hour');
+      expect(await a11yProblems(page, 44)).toEqual([]);
+
+      // Search by artist, then one tap asks for it: a song of theirs that is neither playing nor next.
+      await page.getByLabel('Search by title or artist').fill('harbour');
+      await page.getByLabel('Search by title or artist').press('Enter');
+      const results = page.getByRole('list', { name: 'Search results' });
+      await results.locator('li').first().waitFor(WAIT);
+      expect((await results.locator('.t').allTextContents()).sort()).toEqual(['Paper Boats', 'Slow Tide']);
+      const taken = [playing.title, view.upNext[0].track.title];
+      const asked = ['Slow Tide', 'Paper Boats'].find((title) => !taken.includes(title)) ?? 'Slow Tide';
+      await results.getByRole('button', { name: `${asked}, Harbour Lights: ask for it` }).tap();
+      await page
+        .getByRole('status')
+        .filter({ hasText: `You asked for “${asked}”` })
+        .waitFor(WAIT);
+      const mine = page.getByRole('region', { name: 'Your requests' });
+      await mine.getByText(asked).waitFor(WAIT);
+      expect(await mine.locator('li .status').first().textContent()).toMatch(/^(Next|Coming up)$/);
+      await expect.poll(() => ask.locator('[data-left]').textContent(), WAIT).toBe('2 of 3 requests left this hour');
+      await next.locator('li').filter({ hasText: asked }).waitFor(WAIT);
+
+      // A suggestion: one tap.
+      const tiles = await ask.locator('.tile .t').allTextContents();
+      const suggestion = tiles.find((title) => title !== asked && !taken.includes(title));
+      if (suggestion === undefined) throw new Error(`Expected a suggestion other than ${asked}, got ${tiles.join(', ')}`);
+      await ask.locator('.tile').filter({ hasText: suggestion }).first().tap();
+      await mine.getByText(suggestion).waitFor(WAIT);
+      // What became of the tap is said where it was tapped: it covers neither "Your requests" nor a button (issue 82).
+      await page
+        .getByRole('status')
+        .filter({ hasText: `You asked for “${suggestion}”` })
+        .waitFor(WAIT);
+      expect(await coveredByMessage(page)).toEqual([]);
+
+      // Like what plays.
+      const like = now.locator('[data-action="like"]');
+      const notThis = now.locator('[data-action="not-this"]');
+      await now.getByRole('button', { name: `Like: ${playing.title}` }).tap();
+      await now.locator('[data-action="like"][aria-pressed="true"]').waitFor(WAIT);
+      expect(await like.textContent()).toMatch(/Liked\s*1/);
+
+      // "Not this" on what plays: one of the three votes a skip needs, and it takes the like back (issue 82).
+      await now.getByRole('button', { name: new RegExp(`^Not this 0/3: votes to skip ${playing.title}$`) }).tap();
+      await now.locator('[data-action="not-this"][aria-pressed="true"]').waitFor(WAIT);
+      expect(await notThis.textContent()).toContain('1/3');
+      await now.locator('[data-action="like"][aria-pressed="false"]').waitFor(WAIT);
+      expect((await like.textContent())?.trim()).toBe('Like');
+      expect((await phoneView(page)).nowPlaying).toMatchObject({ likes: 0, isLikedByMe: false, votes: { down: 1, mine: 'down' } });
+
+      // A like takes the "not this" back: one or the other.
+      await like.tap();
+      await now.locator('[data-action="not-this"][aria-pressed="false"]').waitFor(WAIT);
+      expect(await notThis.textContent()).toContain('0/3');
+      expect(await like.getAttribute('aria-pressed')).toBe('true');
+
+      // What the daemon keeps for this phone: its two requests, and its like of the song playing, not its vote.
+      const after = await phoneView(page);
+      expect(after.me.requests.map((r) => r.track.title).sort()).toEqual([asked, suggestion].sort());
+      expect(after.me.requestsLeft).toBe(1);
+      expect(after.nowPlaying?.track.title).toBe(playing.title);
+      expect(after.nowPlaying).toMatchObject({ likes: 1, isLikedByMe: true, votes: { down: 0, mine: null, downNeeded: 3 } });
     });
-    expect((await now.locator('[data-time]').textContent())?.replace(/\s+/g, ' ').trim()).toMatch(
-      new RegExp(`^0:[0-5]\\d (${length.join('|')})$`),
-    );
-    expect(await now.locator('[data-why]').textContent()).toBe(view.nowPlaying?.why);
-    expect(await next.locator('li').first().textContent()).toContain(view.upNext[0].track.title);
-    const mood = page.locator('[aria-label="Room mood"]');
-    // No camera here: the room's mood is not read, and the page says why.
-    expect(await mood.getAttribute('data-mood')).toBe(view.mood.label ?? 'unknown');
-    expect(await mood.textContent()).toContain(view.mood.why);
-    expect(await ask.locator('.tile .t').allTextContents()).toEqual(view.suggestions.map((t) => t.title));
-    expect(await ask.locator('.tile').count()).toBe(6);
-    expect(await ask.locator('[data-left]').textContent()).toBe('3 of 3 requests left this hour');
-    expect(await a11yProblems(page, 44)).toEqual([]);
-
-    // Search by artist, then one tap asks for it: a song of theirs that is neither playing nor next.
-    await page.getByLabel('Search by title or artist').fill('harbour');
-    await page.getByLabel('Search by title or artist').press('Enter');
-    const results = page.getByRole('list', { name: 'Search results' });
-    await results.locator('li').first().waitFor(WAIT);
-    expect((await results.locator('.t').allTextContents()).sort()).toEqual(['Paper Boats', 'Slow Tide']);
-    const taken = [playing.title, view.upNext[0].track.title];
-    const asked = ['Slow Tide', 'Paper Boats'].find((title) => !taken.includes(title)) ?? 'Slow Tide';
-    await results.getByRole('button', { name: `${asked}, Harbour Lights: ask for it` }).tap();
-    await page
-      .getByRole('status')
-      .filter({ hasText: `You asked for “${asked}”` })
-      .waitFor(WAIT);
-    const mine = page.getByRole('region', { name: 'Your requests' });
-    await mine.getByText(asked).waitFor(WAIT);
-    expect(await mine.locator('li .status').first().textContent()).toMatch(/^(Next|Coming up)$/);
-    await expect.poll(() => ask.locator('[data-left]').textContent(), WAIT).toBe('2 of 3 requests left this hour');
-    await next.locator('li').filter({ hasText: asked }).waitFor(WAIT);
-
-    // A suggestion: one tap.
-    const tiles = await ask.locator('.tile .t').allTextContents();
-    const suggestion = tiles.find((title) => title !== asked && !taken.includes(title));
-    if (suggestion === undefined) throw new Error(`Expected a suggestion other than ${asked}, got ${tiles.join(', ')}`);
-    await ask.locator('.tile').filter({ hasText: suggestion }).first().tap();
-    await mine.getByText(suggestion).waitFor(WAIT);
-    // What became of the tap is said where it was tapped: it covers neither "Your requests" nor a button (issue 82).
-    await page
-      .getByRole('status')
-      .filter({ hasText: `You asked for “${suggestion}”` })
-      .waitFor(WAIT);
-    expect(await coveredByMessage(page)).toEqual([]);
-
-    // Like what plays.
-    const like = now.locator('[data-action="like"]');
-    const notThis = now.locator('[data-action="not-this"]');
-    await now.getByRole('button', { name: `Like: ${playing.title}` }).tap();
-    await now.locator('[data-action="like"][aria-pressed="true"]').waitFor(WAIT);
-    expect(await like.textContent()).toMatch(/Liked\s*1/);
-
-    // "Not this" on what plays: one of the three votes a skip needs, and it takes the like back (issue 82).
-    await now.getByRole('button', { name: new RegExp(`^Not this 0/3: votes to skip ${playing.title}$`) }).tap();
-    await now.locator('[data-action="not-this"][aria-pressed="true"]').waitFor(WAIT);
-    expect(await notThis.textContent()).toContain('1/3');
-    await now.locator('[data-action="like"][aria-pressed="false"]').waitFor(WAIT);
-    expect((await like.textContent())?.trim()).toBe('Like');
-    expect((await phoneView(page)).nowPlaying).toMatchObject({ likes: 0, isLikedByMe: false, votes: { down: 1, mine: 'down' } });
-
-    // A like takes the "not this" back: one or the other.
-    await like.tap();
-    await now.locator('[data-action="not-this"][aria-pressed="false"]').waitFor(WAIT);
-    expect(await notThis.textContent()).toContain('0/3');
-    expect(await like.getAttribute('aria-pressed')).toBe('true');
-
-    // What the daemon keeps for this phone: its two requests, and its like of the song playing, not its vote.
-    const after = await phoneView(page);
-    expect(after.me.requests.map((r) => r.track.title).sort()).toEqual([asked, suggestion].sort());
-    expect(after.me.requestsLeft).toBe(1);
-    expect(after.nowPlaying?.track.title).toBe(playing.title);
-    expect(after.nowPlaying).toMatchObject({ likes: 1, isLikedByMe: true, votes: { down: 0, mine: null, downNeeded: 3 } });
     // A tap puts the message away.
     await page.locator('.message').tap();
     await page.locator('.message').waitFor({ state: 'detached', ...WAIT });

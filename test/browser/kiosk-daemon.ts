@@ -145,6 +145,20 @@ export async function asStaff<T = unknown>(daemon: { url: string }, method: stri
 }
 
 /**
+ * Runs `fn` with the music paused by staff, and plays on after it whatever its outcome: the song
+ * playing and the queue stand still (a song of the demo library lasts about a minute, which a busy
+ * machine spends in a few steps of a test), while the room, the guests and the screens go on.
+ */
+export async function whilePaused<T>(daemon: { url: string }, fn: () => Promise<T>): Promise<T> {
+  await asStaff(daemon, 'POST', '/api/admin/player/pause');
+  try {
+    return await fn();
+  } finally {
+    await asStaff(daemon, 'POST', '/api/admin/player/resume');
+  }
+}
+
+/**
  * Asks the daemon over `/ws` as the kiosk's own screen does (`player/like` for the person signed
  * in there), and returns its answer's data; fails on a refusal.
  */

@@ -143,13 +143,17 @@ describe('kiosk states, against the real daemon', { timeout: 300_000 }, () => {
     // A tap on a suggestion: the daemon's answer shows.
     await page.setViewportSize({ width: 1920, height: 1080 });
     const tile = page.locator('.tile').nth(2);
-    // The tiles follow the room and may change under the finger: the tap plays one of those shown.
-    const shown = (await page.locator('.tile').evaluateAll((tiles) => tiles.map((t) => t.getAttribute('data-track-id')))).map(Number);
+    await tile.waitFor(WAIT);
     const sent = nextFrame('framesent', (m) => m['type'] === 'player/play');
     const answered = nextFrame('framereceived', (m) => m['type'] === 'player/play' && 'status' in m);
-    await tile.click();
-    const trackId = ((await sent)['data'] as { trackId: number }).trackId;
-    expect(shown).toContain(trackId);
+    // The tiles follow the room and may change at any moment (a song ends, the room moves): the tile
+    // is read and tapped in one turn of the page, so the song it shows is the song it was.
+    const shown = await tile.evaluate((el) => {
+      const id = Number(el.getAttribute('data-track-id'));
+      (el as HTMLElement).click();
+      return id;
+    });
+    expect(((await sent)['data'] as { trackId: number }).trackId).toBe(shown);
     const answer = (await answered) as { status: string; data: { message: string } };
     expect(answer.status).toBe('ok');
     await page.locator('.toast').filter({ hasText: answer.data.message }).waitFor(WAIT);
