@@ -17,6 +17,8 @@ import {
   startDaemon,
   tempDir,
 } from './harness.js';
+import type { GuestState } from '../../src/daemon/http/contract.js';
+import { asStaff } from './kiosk-daemon.js';
 import { smallTargets, smallText } from './phone-checks.js';
 
 describe('guests’ requests that the staff approve', { timeout: 300_000 }, () => {
@@ -120,5 +122,38 @@ describe('guests’ requests that the staff approve', { timeout: 300_000 }, () =
     expect(await declined.textContent()).toContain('The staff said no to it');
     expect(await declined.textContent()).not.toContain('Cleared by staff');
     await left.filter({ hasText: before }).waitFor(WAIT);
+  });
+
+  /** The guest phone's own view, as the daemon gives it to this phone (its cookie). */
+  const phoneView = (): Promise<GuestState> =>
+    guest.page.evaluate(async () => (await (await fetch('/api/guest/state')).json()) as GuestState);
+
+  it('says an approved request waits for the mood, not for the staff, when its song is only near the mood', async () => {
+    const phone = guest.page;
+    await phone.goto(`${daemon.url}/guest`);
+    // With no camera the music follows the default mood, calm: an uplifting song is near it, and waits for it.
+    const ask = phone.getByRole('region', { name: 'Ask for a song' });
+    await ask.getByRole('searchbox').fill('Kite Season');
+    await ask.getByRole('searchbox').press('Enter');
+    await ask.getByRole('button', { name: /^Kite Season/ }).tap();
+    const mine = phone.getByRole('region', { name: 'Your requests' });
+    const line = mine.locator('li[data-status="waiting"]').filter({ hasText: 'Kite Season' });
+    await line.filter({ hasText: 'Waiting for the staff to say yes' }).waitFor(WAIT);
+    expect(await line.locator('.status').textContent()).toBe('Waiting for the staff');
+    const view = await phoneView();
+    const request = view.me.requests.find((r) => r.track.title === 'Kite Season' && r.status === 'waiting');
+    if (request === undefined) throw new Error('Expected the phone to have its request waiting for the staff');
+    expect(request.awaitingApproval).toBe(true);
+    try {
+      // The staff say yes: from now on it waits for the room's mood alone, and says so.
+      await asStaff(daemon, 'POST', `/api/admin/guests/requests/${request.id}/approve`);
+      await line.locator('.status').filter({ hasText: 'Waiting for the mood' }).waitFor(WAIT);
+      expect(await line.textContent()).not.toContain('staff');
+      const now = await phoneView();
+      expect(now.me.requests.find((r) => r.id === request.id)).toMatchObject({ status: 'waiting', awaitingApproval: false });
+    } finally {
+      // The guest takes it back, as the page does.
+      await phone.evaluate(async (id) => void (await fetch(`/api/guest/requests/${id}`, { method: 'DELETE' })), request.id);
+    }
   });
 });

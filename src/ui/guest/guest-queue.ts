@@ -120,7 +120,7 @@ function renderRequest(request: GuestRequest, ctx: QueueContext) {
       <p class="reason">${requestReason(request)}</p>
     </div>
     <div class="side">
-      <span class="status">${request.status === 'queued' && request.place === 1 ? t('guest.next') : requestStatus(request.status)}</span>
+      <span class="status">${request.status === 'queued' && request.place === 1 ? t('guest.next') : requestStatus(request)}</span>
       ${
         isOpen
           ? html`<button

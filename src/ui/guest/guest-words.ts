@@ -34,8 +34,9 @@ export function requestReason(request: GuestRequest): string {
 }
 
 /** A request's status as a guest reads it. */
-export function requestStatus(status: GuestRequest['status']): string {
-  return t(`guest.status.${status}`);
+export function requestStatus(request: Pick<GuestRequest, 'status' | 'awaitingApproval'>): string {
+  // A request waits for the staff's yes, or (said yes to, or never needing one) for the room's mood.
+  return request.status === 'waiting' && !request.awaitingApproval ? t('guest.status.waitingMood') : t(`guest.status.${request.status}`);
 }
 
 /** "2 of 3 requests left this hour", "No requests left this hour". */

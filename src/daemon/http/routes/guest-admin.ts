@@ -24,8 +24,7 @@ export const guestAdminRoutes: FastifyPluginAsyncTypebox<GuestAdminRoutesOptions
       requests: guests.recent().flatMap((record) => {
         const request = guestRequest(record, store);
         const votes = guests.votesOn(record.id);
-        const awaitingApproval = !record.approved && record.status === 'waiting';
-        return request === undefined ? [] : [{ ...request, votes: { up: votes.up, down: votes.down }, awaitingApproval }];
+        return request === undefined ? [] : [{ ...request, votes: { up: votes.up, down: votes.down } }];
       }),
       nowPlaying:
         nowTrack === undefined

@@ -13,7 +13,6 @@ export const GuestAdminSchema = Type.Object({
     Type.Object({
       ...GuestRequestSchema.properties,
       votes: VoteCounts,
-      awaitingApproval: Type.Boolean({ description: 'It waits for the staff to say yes (`guests.approval` is `staff`).' }),
     }),
   ),
   /** Requests wait for the staff's yes (`guests.approval`). */

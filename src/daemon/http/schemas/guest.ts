@@ -55,7 +55,10 @@ export const GuestRequestSchema = Type.Object({
   track: GuestTrackSchema,
   status: Type.Enum(['queued', 'waiting', 'playing', 'played', 'skipped', 'declined', 'cleared', 'cancelled'], {
     description:
-      '`queued`: it plays between the mood’s picks; `waiting`: it does not fit the room’s mood yet and waits; `playing`; `played`; `skipped` while it played (by guests’ votes, the staff, a change of mood: `reason` says); `declined`; `cleared` by staff; `cancelled` by the guest.',
+      '`queued`: it plays between the mood’s picks; `waiting`: it waits for the staff’s yes (`awaitingApproval`) or for the room’s mood, which it does not fit yet; `playing`; `played`; `skipped` while it played (by guests’ votes, the staff, a change of mood: `reason` says); `declined`; `cleared` by staff; `cancelled` by the guest.',
+  }),
+  awaitingApproval: Type.Boolean({
+    description: 'While `waiting`: it waits for the staff to say yes (`guests.approval` is `staff`), not for the room.',
   }),
   reason: Type.String({ description: 'Why, in words a guest understands ("waits for a livelier room").' }),
   /** `reason` as data, for the guest's language (`Said` of the screens' state); null where there is none. */
