@@ -50,11 +50,18 @@ export function suggestMoods(tags: Pick<AudioTags, 'genre' | 'bpm' | 'mood'>): M
 /**
  * Sets rule suggestions on a track (new or whose file changed) that has no moods, or only earlier
  * suggestions or moods heard in an earlier version of the file (the analysis places it again);
- * returns whether it did.
+ * returns whether it did. With `isSameFile` (the file the store knew, read again as it came back
+ * or its folder's cover changed), moods heard in it stay: no analysis would place it again.
  */
-export function applySuggestedMoods(tracks: LibraryTracks, trackId: number, tags: Pick<AudioTags, 'genre' | 'bpm' | 'mood'>): boolean {
+export function applySuggestedMoods(
+  tracks: LibraryTracks,
+  trackId: number,
+  tags: Pick<AudioTags, 'genre' | 'bpm' | 'mood'>,
+  options: { isSameFile?: boolean } = {},
+): boolean {
   const current = tracks.moods(trackId);
   if (current.some((m) => m.origin !== 'rule' && m.origin !== 'audio')) return false;
+  if (options.isSameFile === true && current.some((m) => m.origin === 'audio')) return false;
   const suggested = suggestMoods(tags);
   if (suggested.length === 0 && current.length === 0) return false;
   tracks.setMoods(trackId, suggested);

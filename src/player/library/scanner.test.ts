@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -213,6 +213,43 @@ describe('LibraryScanner', () => {
       await makeTone(work, { file: 'two.flac', tags: { title: 'Two' } });
       expect(await scan.scan(work)).toMatchObject({ added: 0, updated: 1, missing: 0 });
       expect(store.tracks.byUri(two)?.missing).toBe(false);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps the moods heard in a file that comes back unchanged or whose folder cover changed, and drops them for a changed file', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'moodbox-heard-'));
+    try {
+      const [one, two] = await Promise.all([
+        makeTone(work, { file: 'a/one.flac', tags: { title: 'One', genre: 'Ambient' } }),
+        makeTone(work, { file: 'b/two.flac', tags: { title: 'Two', genre: 'Ambient' } }),
+      ]);
+      const store = await sqliteStore();
+      const scan = scanner(store);
+      await scan.scan(work);
+      // What the analysis heard in both files, as it stores it.
+      const heard = [{ mood: 'upbeat', weight: 0.9, origin: 'audio' as const }];
+      const ids = [one, two].map((path) => store.tracks.byUri(path)?.id ?? 0);
+      for (const id of ids) store.tracks.setMoods(id, heard);
+      const moodsOf = (path: string) => store.tracks.moods(store.tracks.byUri(path)?.id ?? 0);
+
+      // The same file gone and back (a drive unplugged, a restore that set it aside): still what was heard.
+      const kept = join(work, 'one.flac.away');
+      await rename(one, kept);
+      expect(await scan.scan(work)).toMatchObject({ missing: 1 });
+      await rename(kept, one);
+      expect(await scan.scan(work)).toMatchObject({ updated: 1, missing: 0 });
+      expect(moodsOf(one)).toEqual(heard);
+      // A new cover image in the folder reads the file again: still what was heard.
+      await makeImage(work, 'b/cover.png', 'blue');
+      expect(await scan.scan(work)).toMatchObject({ updated: 1 });
+      expect(moodsOf(two)).toEqual(heard);
+      // A changed file is another recording until it is heard: the genre's guess stands meanwhile.
+      await makeTone(work, { file: 'b/two.flac', hz: 880, tags: { title: 'Two', genre: 'Ambient' } });
+      await utimes(two, new Date(), new Date(Date.UTC(2030, 0, 1)));
+      expect(await scan.scan(work)).toMatchObject({ updated: 1 });
+      expect(moodsOf(two)).toEqual([{ mood: 'calm', weight: 0.8, origin: 'rule' }]);
     } finally {
       await rm(work, { recursive: true, force: true });
     }

@@ -49,6 +49,11 @@ export interface ScanReport {
 interface Ready {
   track: ScannedTrack;
   tags: Pick<AudioTags, 'genre' | 'bpm' | 'mood'>;
+  /**
+   * The file is the one the store knew (same size and time), read again because it came back or its
+   * folder's cover changed: what the analysis heard in it still holds.
+   */
+  isSameFile: boolean;
 }
 
 export interface ScannerOptions {
@@ -143,9 +148,9 @@ export class LibraryScanner {
       if (pending.length === 0) return;
       const batch = pending.splice(0, pending.length);
       this.#store.transaction(() => {
-        for (const { track, tags } of batch) {
+        for (const { track, tags, isSameFile } of batch) {
           const stored = this.#store.tracks.upsert(track);
-          applySuggestedMoods(this.#store.tracks, stored.id, tags);
+          applySuggestedMoods(this.#store.tracks, stored.id, tags, { isSameFile });
         }
       });
     };
@@ -174,7 +179,11 @@ export class LibraryScanner {
           ? await this.#writeCover(tags.picture, coversKnown, report)
           : await folders.cover(folder, (picture) => this.#writeCover(picture, coversKnown, report));
         // Only what the mood rules need is kept until the write: never the picture bytes.
-        result = { track: toTrack(path, tags, size, mtime, cover), tags: { genre: tags.genre, bpm: tags.bpm, mood: tags.mood } };
+        result = {
+          track: toTrack(path, tags, size, mtime, cover),
+          tags: { genre: tags.genre, bpm: tags.bpm, mood: tags.mood },
+          isSameFile: before !== undefined && before.fileSize === size && before.fileMtimeMs === mtime,
+        };
         if (before) report.updated++;
         else report.added++;
       } catch (err) {
