@@ -33,12 +33,12 @@ describe('admin history', { timeout: 180_000 }, () => {
         'INSERT INTO plays (track_id, user_id, reason, mood, started_at, ended_at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)',
       );
       for (let i = 0; i < GUEST_PLAYS; i++)
-        play.run(hum, null, 'mood', 'calm', now - 3_600_000 - i * 60_000, now - 3_590_000 - i * 60_000, 'completed');
+        play.run(hum, null, 'mood', 'neutral', now - 3_600_000 - i * 60_000, now - 3_590_000 - i * 60_000, 'completed');
       // A guest's skip, and a song changed because the room's mood changed.
-      play.run(hum, null, 'mood', 'calm', now - 180_000, now - 170_000, 'skipped');
-      play.run(hum, null, 'mood', 'calm', now - 120_000, now - 110_000, 'switched');
-      play.run(walk, bob, 'tap', 'upbeat', now - 60_000, now - 30_000, 'completed');
-      play.run(walk, bob, 'like', 'upbeat', now - 20_000, null, null);
+      play.run(hum, null, 'mood', 'neutral', now - 180_000, now - 170_000, 'skipped');
+      play.run(hum, null, 'mood', 'neutral', now - 120_000, now - 110_000, 'switched');
+      play.run(walk, bob, 'tap', 'happy', now - 60_000, now - 30_000, 'completed');
+      play.run(walk, bob, 'like', 'happy', now - 20_000, null, null);
       // Staff held the mood for half an hour, and let it go after a minute: the switched song played while it was held.
       db.prepare("INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, 'admin:1', 'mood.hold', '', ?)").run(
         now - 150_000,
@@ -116,6 +116,37 @@ describe('admin history', { timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.locator('.pager').filter({ hasText: '1–2 of 2' }).waitFor(WAIT);
     expect((await page.locator('[data-cell="person"]').allTextContents()).map((name) => name.trim())).toEqual(['Bob', 'Bob']);
+  });
+
+  it('filters by a mood chosen from the moods plays are recorded with, named as the panel names them', async () => {
+    const mood = page.getByLabel(/^Mood/);
+    expect(await mood.evaluate((el) => el.tagName)).toBe('SELECT');
+    expect(await mood.locator('option').allTextContents()).toEqual([
+      'Any mood',
+      'Neutral',
+      'Happy',
+      'Sad',
+      'Surprised',
+      'Tense',
+      'Uneasy',
+      'Put off',
+      'Unimpressed',
+      'Nobody here',
+    ]);
+    await page.getByLabel('Signed in').selectOption({ label: 'Anyone or nobody' });
+    await mood.selectOption({ label: 'Neutral' });
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page
+      .locator('.pager')
+      .filter({ hasText: `1–50 of ${GUEST_PLAYS + 2}` })
+      .waitFor(WAIT);
+    expect(new Set((await page.locator('[data-cell="mood"]').allTextContents()).map((m) => m.trim()))).toEqual(new Set(['Neutral']));
+    await mood.selectOption({ label: 'Happy' });
+    await page.getByLabel('Signed in').selectOption({ label: 'Bob' });
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.locator('.pager').filter({ hasText: '1–2 of 2' }).waitFor(WAIT);
+    expect((await page.locator('[data-cell="mood"]').allTextContents()).map((m) => m.trim())).toEqual(['Happy', 'Happy']);
+    await mood.selectOption({ label: 'Any mood' });
   });
 
   it('refuses a From date after the To date at the field, and takes it once fixed', async () => {

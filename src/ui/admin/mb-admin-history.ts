@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { type AdminApi, type AdminUser, type AuditEntry, type HistoryFilter, type HistoryPlay, playsToCsv } from '../data/admin-api.js';
+import type { MoodHoldRequest } from '../../daemon/http/contract.js';
 import { followLanguage } from '../i18n/i18n.js';
 import { i18n, moodName, t, type AdminKey } from './admin-i18n.js';
 import { PageLoader } from './page-loader.js';
@@ -24,6 +25,21 @@ const OUTCOME_LABELS: Record<NonNullable<HistoryPlay['outcome']>, AdminKey> = {
   failed: 'admin.history.outcomes.failed',
   interrupted: 'admin.history.outcomes.interrupted',
 };
+/**
+ * The moods a play is recorded with: the room's when it started (or the mood staff held then), and
+ * "nobody here"; in the order staff think of them.
+ */
+const PLAY_MOODS: ReadonlyArray<MoodHoldRequest['label'] | 'nobody'> = [
+  'neutral',
+  'happy',
+  'sad',
+  'surprise',
+  'angry',
+  'fear',
+  'disgust',
+  'contempt',
+  'nobody',
+];
 const DAY_MS = 86_400_000;
 /** How many of the newest mood holds and releases the page reads to tell a held mood from the room's. */
 const HOLDS_READ = 500;
@@ -43,8 +59,9 @@ export function holdSpans(holds: readonly AuditEntry[], releases: readonly Audit
 }
 
 /**
- * Play history with filters (mood, reason, person by name, dates), paging and a CSV export of every
- * match. Each play shows its track's title and artist and the person's name.
+ * Play history with filters (the room's mood, chosen from a list, reason, person by name, dates),
+ * paging and a CSV export of every match. Each play shows its track's title and artist and the
+ * person's name.
  *
  * @summary Admin play history.
  */
@@ -133,7 +150,13 @@ export class MbAdminHistory extends LitElement {
     const isFiltered = Object.keys(this._filter).some((k) => k !== 'limit' && k !== 'offset');
     return html`<h2>${t('admin.history.title')}</h2>
       <form class="row" aria-label=${t('admin.history.filterForm')} @submit=${this.#apply}>
-        <label>${t('admin.history.mood')} <input name="mood" maxlength="32" autocomplete="off" /></label>
+        <label
+          >${t('admin.history.mood')}
+          <select name="mood">
+            <option value="">${t('admin.history.anyMood')}</option>
+            ${PLAY_MOODS.map((m) => html`<option value=${m}>${moodName(m)}</option>`)}
+          </select>
+        </label>
         <label
           >${t('admin.history.reason')}
           <select name="reason">
@@ -209,7 +232,7 @@ export class MbAdminHistory extends LitElement {
                           }
                         </td>
                         <td data-cell="why" data-label=${t('admin.history.why')}>${this.#why(p)}</td>
-                        <td data-label=${t('admin.history.mood')}>${p.mood === null ? '–' : moodName(p.mood)}</td>
+                        <td data-cell="mood" data-label=${t('admin.history.mood')}>${p.mood === null ? '–' : moodName(p.mood)}</td>
                         <td data-cell="outcome" data-label=${t('admin.history.outcome')} data-outcome=${p.outcome ?? 'playing'}>
                           ${p.outcome === null ? t('admin.history.playing') : t(OUTCOME_LABELS[p.outcome])}
                         </td>
@@ -283,7 +306,8 @@ export class MbAdminHistory extends LitElement {
     const day = (key: string): number | undefined => (text(key) ? Date.parse(`${text(key)}T00:00:00`) : undefined);
     const to = day('to');
     const filter: HistoryFilter = { limit: PAGE, offset: 0 };
-    if (text('mood')) filter.mood = text('mood').toLowerCase();
+    const mood = PLAY_MOODS.find((m) => m === text('mood'));
+    if (mood) filter.mood = mood;
     const reason = REASONS.find((r) => r === text('reason'));
     if (reason) filter.reason = reason;
     if (text('userId')) filter.userId = Number(text('userId'));
