@@ -154,6 +154,10 @@ describe('backups in the admin panel on a phone', { timeout: 300_000 }, () => {
     await shot(page, 'admin-backups-restarting');
     // The daemon stops with the code its service manager restarts on; the test starts it again as systemd would.
     expect((await daemon.exited).code).toBe(75);
+    // While Moodbox is away, the bar at the top of the page says the link is down, not what played as if live.
+    const linkDown = page.locator('mb-staff-controls[compact] [data-link-down]');
+    await linkDown.waitFor(WAIT);
+    expect(await linkDown.textContent()).toBe('Live link to the daemon is down; reconnecting…');
     daemon = await startDaemon(data.path, { port });
 
     // A restore signs everyone out: the page asks to sign in again, then says what was restored.
@@ -167,6 +171,9 @@ describe('backups in the admin panel on a phone', { timeout: 300_000 }, () => {
     await row('before-restore').waitFor(WAIT);
     expect(await row('before-restore').textContent()).toContain('Replaced by a restore');
     await shot(page, 'admin-backups-restored');
+    // Back, the bar is live again.
+    await linkDown.waitFor({ state: 'detached', ...WAIT });
+    await page.locator('mb-staff-controls[compact] .now').waitFor(WAIT);
 
     expect(trackTitles(join(data.path, 'moodbox.db'))).not.toContain('Late Song');
     expect(userNames(join(data.path, 'moodbox.db'))).toContain('Late Arrival');

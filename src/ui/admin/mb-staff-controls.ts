@@ -248,21 +248,27 @@ export class MbStaffControls extends LitElement {
     if (this.compact) {
       const now = player?.nowPlaying;
       const what = { what: html`${now ? nowPlayingLine({ nowPlaying: now, streamTitle: player?.streamTitle ?? null }) : nothing}` };
+      // The link was up and is down (Moodbox stopped, or restarts after a restore): what played last is not current.
+      const isLinkDown = this.#live.state !== null && !this.#live.isOnline;
       return html`<div class="bar" role="region" aria-label=${t('admin.staff.title')}>
         <div class="line">
-          <span class="now"
-            >${view?.hold ? html`<span class="held-mark">${t('admin.staff.heldMark', { mood: held(view.hold.label) })} · </span>` : nothing}${
-              now
-                ? isPaused
-                  ? tWith('admin.staff.barPaused', what)
-                  : player?.status === 'paused'
-                    ? tWith('admin.staff.barSilent', what)
-                    : player?.status === 'stalled'
-                      ? tWith('admin.staff.barStalled', what)
-                      : tWith('admin.staff.barPlaying', what)
-                : t('admin.staff.nothingPlaying')
-            }</span
-          >
+          ${
+            isLinkDown
+              ? html`<span class="now error" role="status" data-link-down>${t('admin.dashboard.linkDown')}</span>`
+              : html`<span class="now"
+                  >${view?.hold ? html`<span class="held-mark">${t('admin.staff.heldMark', { mood: held(view.hold.label) })} · </span>` : nothing}${
+                    now
+                      ? isPaused
+                        ? tWith('admin.staff.barPaused', what)
+                        : player?.status === 'paused'
+                          ? tWith('admin.staff.barSilent', what)
+                          : player?.status === 'stalled'
+                            ? tWith('admin.staff.barStalled', what)
+                            : tWith('admin.staff.barPlaying', what)
+                      : t('admin.staff.nothingPlaying')
+                  }</span
+                >`
+          }
           <button
             type="button"
             class="secondary toggle"
