@@ -153,6 +153,8 @@ export class Moodbox implements MoodboxCore {
       ...(deps.music === undefined ? {} : { sources: deps.music.sources }),
       isPlayable: (track) => this.stations.isPlayable(track),
       blocked: (track) => this.blocks.reasonFor(track),
+      // The library is made below; this is asked only once the services run.
+      libraryScanning: () => this.library.isScanning,
       guests: { log: log.child({ module: 'guests' }), settings: () => settings.current, isDemo: deps.isDemo ?? false },
     });
     this.music = part.music;

@@ -358,6 +358,10 @@ export class LibraryService implements Service {
         problems,
       },
     });
+    // Said once the folders are read, not before: a first start's empty database is not an empty library.
+    if (!abort.signal.aborted && folders.length > 0 && this.#deps.count() === 0) {
+      log.warn({ folders: folders.length }, 'the music library is empty: no songs in the music folders; add music in the admin panel');
+    }
     if (left + regrouped > 0 || reports.some((r) => r.added + r.updated + r.missing > 0) || reports.some((r) => r.sidecar !== undefined)) {
       this.#deps.bus.emit('libraryChanged', { tracks: this.#deps.count(), why: 'scan' });
     }

@@ -25,6 +25,8 @@ export interface MusicCatalogueDeps {
    * is its library alone (a business's always is). mpv cannot play a `spotify:` URI. @default never
    */
   othersPlay?: (() => boolean) | undefined;
+  /** Whether the music folders are being scanned now: an empty library may then be one not read yet. @default never */
+  scanning?: (() => boolean) | undefined;
 }
 
 /**
@@ -116,11 +118,16 @@ export class MusicCatalogue {
     return track;
   }
 
-  /** Why there is nothing to pick: an empty library, or one whose entries cannot play now. */
+  /**
+   * Why there is nothing to pick: a library still being scanned (the first start's), an empty
+   * library, or one whose entries cannot play now.
+   */
   nothingToPlay(): string {
-    return this.#deps.store.tracks.count() === 0
-      ? 'the music library is empty: add music in the admin panel'
-      : 'nothing in the library can play now: its stations are failing (each is tried again after a while) or not allowed on this box';
+    if (this.#deps.store.tracks.count() > 0)
+      return 'nothing in the library can play now: its stations are failing (each is tried again after a while) or not allowed on this box';
+    return this.#deps.scanning?.() === true
+      ? 'the music library is being scanned: the music starts once the scan finds songs'
+      : 'the music library is empty: add music in the admin panel';
   }
 }
 

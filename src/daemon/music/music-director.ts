@@ -83,6 +83,8 @@ export interface MusicDirectorDeps extends MusicGround {
   blocked?: (track: Pick<Track, 'id' | 'artist'>) => BlockReason | null;
   /** Songs guests asked for from their phones: at most one plays after each song the music picks itself. @default none */
   guests?: GuestQueue;
+  /** Whether the music folders are being scanned now: an empty library is then not said to be empty. @default never */
+  libraryScanning?: () => boolean;
 }
 
 /**
@@ -133,6 +135,7 @@ export class MusicDirector implements Service {
       store,
       isPlayable: deps.isPlayable,
       blocked: deps.blocked,
+      scanning: deps.libraryScanning,
       // A Spotify track left in the library plays only while Spotify is a source (never at a business).
       othersPlay: () => sources.mode !== 'local',
     });
