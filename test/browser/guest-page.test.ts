@@ -24,7 +24,7 @@ import {
 } from './harness.js';
 import { GUEST_GONE } from '../../src/daemon/guests/guest-refusals.js';
 import { formatClock } from '../../src/ui/i18n/times.js';
-import { whilePaused } from './kiosk-daemon.js';
+import { asStaff, whilePaused } from './kiosk-daemon.js';
 import { textFitProblems } from './text-fit.js';
 
 /** A phone: 390x844 CSS pixels, a touch screen. */
@@ -306,26 +306,45 @@ describe('the guest page on a phone, against the real daemon', { timeout: 240_00
     await page.unroute('**/api/guest/search?q=paper');
   });
 
-  it('shows a refusal in the daemon’s own words, and a closed message while requests are off', async () => {
+  it('says in the search what a song already is instead of “ask for it”, a refusal in the daemon’s own words, and a closed message while requests are off', async () => {
     const { page } = browser;
     await page.goto(`${daemon.url}/guest`);
-    // This phone asked for a Harbour Lights song in the first test: asking for it again is refused.
-    const asked = (await phoneView(page)).me.requests.find((r) => r.track.artist === 'Harbour Lights')?.track.title;
-    if (asked === undefined) throw new Error('Expected the first test to have asked for a song');
-    await page.getByLabel('Search by title or artist').fill(asked);
-    await page.getByLabel('Search by title or artist').press('Enter');
-    const refused = page.waitForResponse((r) => r.url().endsWith('/api/guest/requests') && r.request().method() === 'POST');
-    await page
-      .getByRole('list', { name: 'Search results' })
-      .getByRole('button', { name: `${asked}, Harbour Lights: ask for it` })
-      .tap();
-    const answer = await refused;
-    expect(answer.status()).toBe(409);
-    const { error } = (await answer.json()) as { error: { message: string } };
-    const alert = page.getByRole('alert');
-    await alert.waitFor(WAIT);
-    expect(await alert.textContent()).toContain(error.message);
-    expect(error.message).toMatch(new RegExp(`^“${asked}” (is playing or already asked for|was asked for a moment ago)`));
+    const search = async (words: string): Promise<void> => {
+      await page.getByLabel('Search by title or artist').fill(words);
+      await page.getByLabel('Search by title or artist').press('Enter');
+    };
+    const result = (title: string) =>
+      page.getByRole('list', { name: 'Search results' }).locator('li', { has: page.getByText(title, { exact: true }) });
+    // Paused, so that what plays and what waits stay what they are.
+    await whilePaused(daemon, async () => {
+      // This phone asked for two songs in the first test: one of them still waits its turn.
+      const view = await phoneView(page);
+      const request = view.me.requests.find((r) => r.status === 'queued' || r.status === 'waiting');
+      const playing = view.nowPlaying?.track;
+      if (request === undefined || playing === undefined) throw new Error('Expected a song playing and one this phone asked for');
+      const asked = request.track;
+      await search(asked.title);
+      await result(asked.title).locator('[data-standing]').filter({ hasText: 'Your request' }).waitFor(WAIT);
+      expect(await result(asked.title).getByRole('button').count()).toBe(0);
+      await search(playing.title);
+      await result(playing.title).locator('[data-standing]').filter({ hasText: 'Playing now' }).waitFor(WAIT);
+      expect(await result(playing.title).getByRole('button').count()).toBe(0);
+
+      // The staff take it out of the queue: it is offered again, and asking for it within the hour
+      // is refused, in the daemon's words.
+      await asStaff(daemon, 'DELETE', `/api/admin/guests/requests/${request.id}`);
+      await search(asked.title);
+      const ask = result(asked.title).getByRole('button', { name: `${asked.title}, ${asked.artist}: ask for it` });
+      const refused = page.waitForResponse((r) => r.url().endsWith('/api/guest/requests') && r.request().method() === 'POST');
+      await ask.tap();
+      const answer = await refused;
+      expect(answer.status()).toBe(409);
+      const { error } = (await answer.json()) as { error: { message: string } };
+      const alert = page.getByRole('alert');
+      await alert.waitFor(WAIT);
+      expect(await alert.textContent()).toContain(error.message);
+      expect(error.message).toMatch(new RegExp(`^“${asked.title}” was asked for a moment ago`));
+    });
 
     // The staff turn requests off in the admin panel: a phone that opens the page is told so.
     const admin = await adminHeaders();

@@ -121,7 +121,8 @@ export const QUEUE_STYLES = css`
       grid-template-columns: 3rem minmax(0, 1fr);
     }
     .next li .votes,
-    .results li > button {
+    .results li > button,
+    .results li > .status {
       grid-column: 2;
       justify-self: start;
     }

@@ -49,6 +49,20 @@ export function placeWords(place: number): string {
   return place <= 1 ? t('guest.next') : t('guest.place', { place });
 }
 
+/**
+ * What a song of the search results already is, where asking for it would be refused: "Playing
+ * now", this phone's own request ("Your request"), or its place in what plays next ("Next", "3rd in
+ * line"); null while it may be asked for.
+ */
+export function songStanding(s: GuestState, trackId: number): string | null {
+  if (s.nowPlaying?.track.id === trackId) return t('guest.status.playing');
+  const isAsked = (r: GuestRequest) =>
+    r.track.id === trackId && (r.status === 'queued' || r.status === 'waiting' || r.status === 'playing');
+  if (s.me.requests.some(isAsked)) return t('guest.yourRequest');
+  const next = s.upNext.find((item) => item.track.id === trackId);
+  return next === undefined ? null : placeWords(next.place);
+}
+
 /** "about 14:41 (in 9 min)", "about now": when a song in the queue should start, from `now` (epoch ms), on this phone's clock. */
 export function expectedWords(at: number, now: number): string {
   const minutes = Math.round((at - now) / 60_000);

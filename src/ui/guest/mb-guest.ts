@@ -8,7 +8,7 @@ import { QUEUE_STYLES } from './guest-queue.styles.js';
 import { followLanguage } from '../i18n/i18n.js';
 import { chosenLanguage, renderLanguageSelect } from '../i18n/language-select.js';
 import { i18n, t } from './guest-i18n.js';
-import { type Notice, clock, latestNotice, noticeHolds, nowHeading, requestReason, requestsLeft } from './guest-words.js';
+import { type Notice, clock, latestNotice, noticeHolds, nowHeading, requestReason, requestsLeft, songStanding } from './guest-words.js';
 import { GUEST_STYLES } from './mb-guest.styles.js';
 
 const ICON_LIKE = svg`<svg viewBox="0 0 24 24" aria-hidden="true" width="1em" height="1em" fill="currentColor"><path d="M12 21s-7.5-4.6-9.6-9.2C.9 8.3 3 4.5 6.7 4.5c2.1 0 3.6 1.2 5.3 3 1.7-1.8 3.2-3 5.3-3 3.7 0 5.8 3.8 4.3 7.3C19.5 16.4 12 21 12 21z"/></svg>`;
@@ -267,7 +267,7 @@ export class MbGuest extends LitElement {
           <button type="submit">${t('guest.search')}</button>
         </div>
       </form>
-      ${this.#messageAt((at) => at === 'search' || (at.startsWith('result:') && !this.#isResult(at)))} ${this.#renderResults(left > 0)}
+      ${this.#messageAt((at) => at === 'search' || (at.startsWith('result:') && !this.#isResult(at)))} ${this.#renderResults(s, left > 0)}
     </section>`;
   }
 
@@ -285,30 +285,38 @@ export class MbGuest extends LitElement {
     </button>`;
   }
 
-  #renderResults(canAsk: boolean) {
+  /**
+   * The songs a search found, each with "Ask for it"; a song that plays, that this phone asked for
+   * or that comes next says so instead, as the daemon would refuse it.
+   */
+  #renderResults(s: GuestState, canAsk: boolean) {
     const results = this._results;
     if (results === null) return nothing;
     if (results.length === 0) return html`<p class="quiet" role="status">${t('guest.noMatch', { words: this._searched })}</p>`;
     return html`<ul class="results" aria-label=${t('guest.searchResults')}>
-      ${results.map(
-        (track) =>
-          html`<li>
-            <mb-cover .src=${track.coverUrl} label=${track.title}></mb-cover>
-            <div class="text">
-              <div class="t">${track.title}</div>
-              <div class="a">${track.artist}</div>
-            </div>
-            <button
-              data-track=${track.id}
-              aria-label=${t('guest.askForLabel', { title: track.title, artist: track.artist })}
-              ?disabled=${!canAsk || this._pending === `ask:${track.id}`}
-              @click=${() => this.#ask(track, `result:${track.id}`)}
-            >
-              ${t('guest.askFor')}
-            </button>
-            ${this.#messageAt(`result:${track.id}`)}
-          </li>`,
-      )}
+      ${results.map((track) => {
+        const standing = songStanding(s, track.id);
+        return html`<li>
+          <mb-cover .src=${track.coverUrl} label=${track.title}></mb-cover>
+          <div class="text">
+            <div class="t">${track.title}</div>
+            <div class="a">${track.artist}</div>
+          </div>
+          ${
+            standing !== null
+              ? html`<span class="status" data-standing>${standing}</span>`
+              : html`<button
+                  data-track=${track.id}
+                  aria-label=${t('guest.askForLabel', { title: track.title, artist: track.artist })}
+                  ?disabled=${!canAsk || this._pending === `ask:${track.id}`}
+                  @click=${() => this.#ask(track, `result:${track.id}`)}
+                >
+                  ${t('guest.askFor')}
+                </button>`
+          }
+          ${this.#messageAt(`result:${track.id}`)}
+        </li>`;
+      })}
     </ul>`;
   }
 
