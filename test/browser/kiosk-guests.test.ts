@@ -312,4 +312,22 @@ describe('the kiosk and the guests’ phones: the QR code for the guest page, a 
     await why.waitFor(WAIT);
     expect(await why.textContent()).toBe('Chosen by staff.');
   });
+
+  it('shows no code while the link to the box is down, its place kept blank, and the code again once the link is back', async () => {
+    const { page } = await kiosk({ width: 800, height: 480 });
+    const code = page.getByRole('img', { name: /QR code/ });
+    const card = page.locator('.now > mb-guest-qr[card]');
+    await code.waitFor(WAIT);
+    // The box goes away: a phone that scanned the code would reach nothing.
+    await box.daemon.stop();
+    await page.locator('.banner').waitFor(WAIT);
+    await code.waitFor({ state: 'detached', ...WAIT });
+    expect(await card.count()).toBe(1);
+    expect(await card.locator('svg path').count()).toBe(0);
+    await shot(page, 'kiosk-qr-offline');
+    await box.restart();
+    await code.waitFor({ timeout: 60_000 });
+    expect(await page.locator('.banner').count()).toBe(0);
+    expect(await readQrCode(page, code)).toBe(GUEST_URL);
+  });
 });

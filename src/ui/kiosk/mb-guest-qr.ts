@@ -32,7 +32,9 @@ export function qrPath(text: string): { size: number; d: string } {
  * `large` for the attract screen, with its line under it; `card` beside the music while people are in
  * view, captioned "Ask for a song" (its size is the kiosk's: 230 px or more, or half the screen's
  * height for the tables); small otherwise.
- * Nothing when `url` is null (guests are off, or phones cannot reach the box).
+ * Nothing when `url` is null (guests are off, or phones cannot reach the box). While the kiosk's
+ * link to the box is down (`offline`), a phone that scanned it would reach nothing: the code's place
+ * stays, blank and dimmed, with no code in it, until the link is back.
  *
  * @summary The QR code that opens the guest page.
  * @csspart code - The white square with the code.
@@ -76,6 +78,13 @@ export class MbGuestQr extends LitElement {
     :host([card]) svg {
       border-radius: 0;
     }
+    /* Offline: the place of the code, blank and dimmed, so nothing on the screen moves. */
+    :host([offline]) figure {
+      opacity: 0.3;
+    }
+    :host([offline]) figcaption {
+      visibility: hidden;
+    }
     :host([card]) figcaption {
       font-size: max(16px, 1em);
       font-weight: 800;
@@ -89,6 +98,8 @@ export class MbGuestQr extends LitElement {
   @property({ type: Boolean, reflect: true }) large = false;
   /** A card beside the music while people are in view: the code large enough to scan from a table's edge, captioned "Ask for a song". */
   @property({ type: Boolean, reflect: true }) card = false;
+  /** The kiosk's link to the box is down: no code to scan, its place kept blank. */
+  @property({ type: Boolean, reflect: true }) offline = false;
 
   #drawn: { url: string; size: number; d: string } | null = null;
 
@@ -103,19 +114,27 @@ export class MbGuestQr extends LitElement {
     if (url === null || url === '') return nothing;
     if (this.#drawn?.url !== url) this.#drawn = { url, ...qrPath(url) };
     const { size, d } = this.#drawn;
+    if (this.offline) {
+      return html`<figure aria-hidden="true" data-offline>
+        <svg part="code" viewBox="0 0 ${size} ${size}" aria-hidden="true"><rect width=${size} height=${size} fill="#fff" /></svg>
+        ${this.#caption()}
+      </figure>`;
+    }
     return html`<figure role="img" aria-label=${t('kiosk.qrLabel')} data-url=${url}>
       <svg part="code" viewBox="0 0 ${size} ${size}" shape-rendering="crispEdges" aria-hidden="true">
         <rect width=${size} height=${size} fill="#fff" />
         <path d=${d} fill="#000" />
       </svg>
-      ${
-        this.card
-          ? html`<figcaption aria-hidden="true">${t('kiosk.qrShort')}</figcaption>`
-          : this.large
-            ? html`<figcaption aria-hidden="true">${t('kiosk.qrLong')}</figcaption>`
-            : nothing
-      }
+      ${this.#caption()}
     </figure>`;
+  }
+
+  #caption() {
+    return this.card
+      ? html`<figcaption aria-hidden="true">${t('kiosk.qrShort')}</figcaption>`
+      : this.large
+        ? html`<figcaption aria-hidden="true">${t('kiosk.qrLong')}</figcaption>`
+        : nothing;
   }
 }
 

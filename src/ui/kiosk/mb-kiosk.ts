@@ -139,7 +139,9 @@ export class MbKiosk extends LitElement {
     const isAttract = s !== null && this.#isIdle(s);
     const isAsleep = this.#isAsleep(s);
     const qr =
-      s === null || this._guestUrl === null ? nothing : html`<mb-guest-qr .url=${this._guestUrl} ?large=${isAttract}></mb-guest-qr>`;
+      s === null || this._guestUrl === null
+        ? nothing
+        : html`<mb-guest-qr .url=${this._guestUrl} ?large=${isAttract} ?offline=${!this._isOnline}></mb-guest-qr>`;
     return html`
       ${renderHeader(s, {
         isOnline: this._isOnline,
@@ -221,11 +223,11 @@ export class MbKiosk extends LitElement {
   /**
    * The guest page's code as a card beside the music (as the venue's `guests.kioskQr` says: a card,
    * or large for the tables), while guests may ask for songs and nobody is signed in (a person at
-   * the screen has their Like and Skip there).
+   * the screen has their Like and Skip there). Offline, its place stays with no code in it.
    */
   #renderQrCard() {
     return this._guestUrl !== null && this._state?.session.user === null
-      ? html`<mb-guest-qr card .url=${this._guestUrl}></mb-guest-qr>`
+      ? html`<mb-guest-qr card .url=${this._guestUrl} ?offline=${!this._isOnline}></mb-guest-qr>`
       : null;
   }
 
