@@ -41,6 +41,8 @@ export class GuestApi extends EventTarget {
   /** The room's view and this phone's own part, as `/ws/guest` pushes them apart; the state is the two together. */
   #room: GuestRoom | null = null;
   #mine: GuestMine | null = null;
+  /** How many views the push link brought: an answer over HTTP asked for before the last of them is older than it. */
+  #pushes = 0;
   #isOnline = false;
   #refusal: ApiError | null = null;
   #socket: SocketLike | undefined;
@@ -128,8 +130,12 @@ export class GuestApi extends EventTarget {
 
   /** Asks for the state over HTTP (after an action while the push link is down). */
   async refresh(): Promise<GuestState> {
+    const pushes = this.#pushes;
     const state = await httpJson<GuestState>('GET', '/api/guest/state');
-    this.#apply(state);
+    // A view the push link brought while this answer was on its way may be newer (a like just
+    // tapped): the answer does not undo it, as the daemon pushes this phone's part again only when
+    // it changes. Any change the answer saw comes by the link too.
+    if (!this.#isOnline || this.#pushes === pushes) this.#apply(state);
     return state;
   }
 
@@ -186,6 +192,7 @@ export class GuestApi extends EventTarget {
       if (message?.type === 'guest/room') this.#room = message.data;
       else if (message?.type === 'guest/mine') this.#mine = message.data;
       else return;
+      this.#pushes += 1;
       this.#isOnline = true;
       if (this.#room !== null && this.#mine !== null) this.#apply(withMine(this.#room, this.#mine));
     });
