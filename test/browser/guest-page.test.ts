@@ -387,11 +387,12 @@ describe('the guest page on a phone, against the real daemon', { timeout: 240_00
     expect(await refused.count()).toBe(0);
   });
 
-  it('in the quiet hours offers no "Not this" on the paused song, and says a song asked for waits for their end', async () => {
+  it('in the quiet hours offers no "Not this" and no place in the paused song, and says a song asked for waits for their end', async () => {
     const { page } = browser;
     await page.goto(`${daemon.url}/guest`);
     const now = page.getByRole('region', { name: 'Now playing' });
     await now.getByRole('button', { name: /^Not this \d+\/\d+:/ }).waitFor(WAIT);
+    await now.locator('[data-time]').waitFor(WAIT);
     // The quiet hours begin while a song plays (`HH:MM` of the box's clock, the tests' and the daemon's `TZ`).
     const at = (hours: number): string => {
       const d = new Date(Date.now() + hours * 3_600_000);
@@ -403,6 +404,8 @@ describe('the guest page on a phone, against the real daemon', { timeout: 240_00
     cleanups.push(() => putSettings(admin, {}));
     await now.getByRole('heading', { name: 'Quiet hours' }).waitFor(WAIT);
     await expect.poll(() => now.getByRole('button', { name: /^Not this \d+\/\d+:/ }).count(), WAIT).toBe(0);
+    // The song does not play on after them (the music starts afresh): no bar standing still in it.
+    expect(await now.locator('[data-time]').count()).toBe(0);
     const ask = page.getByRole('region', { name: 'Ask for a song' });
     expect(await ask.locator('[data-quiet-ask]').textContent()).toBe(
       `Quiet hours until ${formatClock('en', to)}: a song you ask for now waits in the queue and plays after them.`,

@@ -189,7 +189,8 @@ export class MbGuest extends LitElement {
         <div class="title">${title}</div>
         <div class="artist">${now.streamTitle === null ? now.track.artist : now.track.title}</div>
         ${
-          duration === null
+          // In the quiet hours the song does not play on: no place in it, nor a bar standing still.
+          duration === null || isQuiet
             ? nothing
             : html`<div class="time" data-time>
                 <span>${clock(position)}</span>
