@@ -243,6 +243,10 @@ describe('FfmpegFrameSource', () => {
     expect(states.at(-1)).toBe('open');
     const lost = statuses.find((s) => s.state === 'unavailable');
     expect(lost?.state === 'unavailable' && lost.error.code).toBe('MB_ERR_CAMERA_LOST');
+    // Why, as the screens say it: the stream's end or ffmpeg's complaint, never its notes on what it wrote.
+    const why = lost?.state === 'unavailable' ? lost.error.message : '';
+    expect(why).toMatch(/^camera source \S.* stopped delivering frames: /);
+    expect(why).not.toMatch(/\d+k?i?B\b|muxing overhead|encoder\s*:|Stream #/);
   });
 
   it('reads a network camera as it is now, however long the reader was busy: older pictures are dropped', async () => {

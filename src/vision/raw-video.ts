@@ -28,11 +28,15 @@ export class RawVideo {
   #ended = false;
   #onData: (() => void) | undefined;
   readonly #latestOnly: boolean;
+  /** ffmpeg was asked for its notes too (`-v info` or more): its last line may be one of them, not a reason. */
+  readonly #isTalkative: boolean;
   #dropped = 0;
 
   constructor(command: string, args: readonly string[], options: { format?: RawVideoFormat; input?: Buffer; latestOnly?: boolean } = {}) {
     this.#format = options.format;
     this.#latestOnly = options.latestOnly ?? false;
+    const level = args[args.indexOf('-v') + 1] ?? '';
+    this.#isTalkative = args.includes('-v') && ['info', 'verbose', 'debug', 'trace'].includes(level);
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.#child = child;
     this.#exited = new Promise((resolve) => {
@@ -119,10 +123,18 @@ export class RawVideo {
     const lines = this.#stderr
       .split('\n')
       .map((line) => line.trim())
-      .filter((line) => line !== '');
+      .filter((line) => line !== '' && !isRunSummary(line));
     const code = this.#child.exitCode;
+    // Its last complaint: at `-v info` the lines after it are its notes on the streams (an encoder's
+    // name, a stream's size), no reason. With none, how it ended says it.
+    const complaint = lines.findLast((line) => COMPLAINT.test(line)) ?? (this.#isTalkative ? undefined : lines.at(-1));
     return (
-      lines.at(-1) ?? (code === null ? `${this.#child.spawnfile} stopped writing` : `${this.#child.spawnfile} exited with code ${code}`)
+      complaint ??
+      (code === null
+        ? `${this.#child.spawnfile} stopped writing`
+        : code === 0
+          ? 'the stream ended'
+          : `${this.#child.spawnfile} exited with code ${code}`)
     );
   }
 
@@ -185,4 +197,16 @@ export function parseFfmpegOutputFormat(stderr: string): RawVideoFormat | undefi
   const fps = /([\d.]+)(k?) fps/.exec(line);
   const rate = fps === null ? 0 : Number(fps[1]) * (fps[2] === 'k' ? 1000 : 1);
   return { width: Number(size[1]), height: Number(size[2]), fps: Number.isFinite(rate) && rate > 0 && rate < 1000 ? rate : 0 };
+}
+
+/**
+ * ffmpeg's account of what it wrote, printed as it ends however it ended ("video:69300kB audio:0kB
+ * … muxing overhead: 0.000000%", or a progress line "frame= 120 fps=30 …"): never why it stopped.
+ */
+/** Words of a line in which ffmpeg says what went wrong (an error, a refusal, a time-out), as against its notes. */
+const COMPLAINT =
+  /error|fail|refused|timed? ?out|no such|invalid|denied|not found|unable|cannot|could not|prematurely|unreachable|reset by peer|broken pipe|i\/o|end of file/i;
+
+function isRunSummary(line: string): boolean {
+  return /\bvideo:\s*\d+(?:\.\d+)?[kKMG]i?B\b.*muxing overhead/.test(line) || /^frame=\s*\d+\s+fps=/.test(line);
 }
