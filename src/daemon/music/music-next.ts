@@ -38,12 +38,13 @@ export function nextEntries(input: NextInput, repick = false): QueueEntry[] | un
 
 /**
  * Before the music switches to the song next for the room: the songs to queue so that the song next
- * fits the room, or undefined to leave them. Songs someone chose keep their turn, after a pick for
- * the room put before them.
+ * is picked for the room now (a song queued for the room before, which may fit this one too, would
+ * play saying the room before's mood and why), or undefined to leave them. Songs someone chose keep
+ * their turn, after a pick for the room put before them.
  */
 export function switchEntries(input: NextInput): QueueEntry[] | undefined {
   const first = input.upcoming[0];
-  if (first === undefined || !isChosen(first)) return nextEntries(input);
+  if (first === undefined || !isChosen(first)) return nextEntries(input, true);
   const pick = input.pick();
   return pick === undefined ? undefined : [pick, ...input.upcoming.map(entryOf)];
 }
