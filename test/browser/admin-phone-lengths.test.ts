@@ -1,3 +1,4 @@
+import { until } from '../../src/daemon/testing/daemon-process.js';
 import { type Locator, type Page, request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdminPage, TEST_CONFIG, WAIT, adminPage, boxOf, shot } from './harness.js';
@@ -54,7 +55,12 @@ describe("the owner's panel on a phone, measured", { timeout: 240_000 }, () => {
     const phone = await request.newContext({ baseURL: admin.daemon.url, extraHTTPHeaders: { origin: admin.daemon.url } });
     try {
       expect((await phone.get('/api/guest/state')).status()).toBe(200);
-      const found = (await (await phone.get('/api/guest/search?q=e')).json()) as { tracks: Array<{ id: number }> };
+      // The daemon answers before its first scan of the library ends: the songs are there once it has.
+      type Found = { tracks: Array<{ id: number }> };
+      const found = await until(async () => {
+        const answer = (await (await phone.get('/api/guest/search?q=e')).json()) as Found;
+        return answer.tracks.length > 1 ? answer : undefined;
+      }, 60_000);
       // The song playing, or one far from the room's mood, is refused (409): ask down the list until two wait.
       let waiting = 0;
       const refused: string[] = [];
