@@ -168,7 +168,8 @@ export class LibraryScanner {
         const folder = dirname(path);
         // Looked at for every folder, so that each folder's image is recorded for the next scan.
         const isFolderCoverChanged = await folders.hasChanged(folder);
-        const isUnchanged = before !== undefined && !before.missing && before.fileSize === size && before.fileMtimeMs === mtime;
+        const isSameFile = before !== undefined && before.fileSize === size && before.fileMtimeMs === mtime;
+        const isUnchanged = isSameFile && before.missing !== true;
         // An unchanged file is read again only when its folder's cover image changed.
         if (isUnchanged && !isFolderCoverChanged) {
           report.unchanged++;
@@ -182,7 +183,7 @@ export class LibraryScanner {
         result = {
           track: toTrack(path, tags, size, mtime, cover),
           tags: { genre: tags.genre, bpm: tags.bpm, mood: tags.mood },
-          isSameFile: before !== undefined && before.fileSize === size && before.fileMtimeMs === mtime,
+          isSameFile,
         };
         if (before) report.updated++;
         else report.added++;
