@@ -76,7 +76,8 @@ export const GUEST_STYLES = css`
     display: inline-flex;
     align-items: center;
     gap: 0.5rem;
-    padding: 0.2rem 0.9rem 0.2rem 0.3rem;
+    padding-block: 0.2rem;
+    padding-inline: 0.3rem 0.9rem;
     border: 2px solid currentColor;
     border-radius: 1.4rem;
     background: rgb(6 10 15 / 0.6);
