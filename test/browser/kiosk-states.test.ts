@@ -187,9 +187,16 @@ describe('kiosk states, against the real daemon', { timeout: 300_000 }, () => {
       [frames.happy, false],
     ] as const) {
       camera.show(picture);
-      await expect.poll(async () => (await daemonState(daemon)).mood.faces > 1, READING).toBe(isGroup);
-      const why = (await daemonState(daemon)).mood.why ?? '';
-      await page.locator('.mood p').filter({ hasText: why }).waitFor(WAIT);
+      // The page shows what the daemon says of the room now: the two are read together until they
+      // agree, as the reading of a new picture settles ("3 faces, mostly looking calm", then "… happy").
+      const why = page.locator('.mood p').first();
+      await expect
+        .poll(async () => {
+          const { mood } = await daemonState(daemon);
+          const shown = (await why.textContent({ timeout: 1000 }).catch(() => null))?.trim();
+          return mood.faces > 1 === isGroup && mood.why !== null && shown === mood.why;
+        }, READING)
+        .toBe(true);
       const delay = await lastPushToDom(page);
       delays.push(delay.dom);
       paints.push(delay.paint);
