@@ -6,6 +6,7 @@ import type { AdminApi, CameraFace, CameraFaces, CameraState } from '../data/adm
 import { ApiError, type ApiClient } from '../data/api-client.js';
 import { followLanguage } from '../i18n/i18n.js';
 import { formatDate, formatNumber, i18n, moodName, t, tWith, type AdminKey } from './admin-i18n.js';
+import { STAFF_EMOTIONS, type StaffEmotion } from './admin-moods.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
 import { LiveStateController } from './live-state-controller.js';
 import { CAMERA_STYLES } from './mb-admin-camera.styles.js';
@@ -21,7 +22,7 @@ const CAMERA_TEXT: Record<CameraState['status'], AdminKey> = {
 };
 
 /** The emotions the model names (`admin.camera.emotion.<label>`). */
-const EMOTIONS = new Set(['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral', 'contempt']);
+const EMOTIONS: ReadonlySet<string> = new Set<StaffEmotion>(STAFF_EMOTIONS);
 
 /** An emotion label as shown: the model's name in the reader's language; one this page does not know, capitalised. */
 const emotionName = (label: string): string => (EMOTIONS.has(label) ? t(`admin.camera.emotion.${label}` as AdminKey) : capitalize(label));

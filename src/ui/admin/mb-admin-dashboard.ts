@@ -6,6 +6,7 @@ import type { AdminApi, Backups, ChartStats } from '../data/admin-api.js';
 import type { MbEvent } from '../events.js';
 import type { ApiClient } from '../data/api-client.js';
 import { followLanguage } from '../i18n/i18n.js';
+import { STAFF_EMOTIONS } from './admin-moods.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
 import { i18n, moodName, t, tWith, type AdminKey } from './admin-i18n.js';
 import { DASHBOARD_STYLES } from './mb-admin-dashboard.styles.js';
@@ -51,17 +52,7 @@ export function facesLine(faces: number, byEmotion: Readonly<Record<string, numb
 
 type EmotionId<K> = K extends `admin.dashboard.emotion.${infer E}` ? E : never;
 /** The camera's emotions the catalogue names, as the faces line counts them ("6 happy"). */
-const EMOTIONS: ReadonlySet<string> = new Set<EmotionId<AdminKey>>([
-  'angry',
-  'disgust',
-  'fear',
-  'happy',
-  'sad',
-  'surprise',
-  'neutral',
-  'contempt',
-  'unsure',
-]);
+const EMOTIONS: ReadonlySet<string> = new Set<EmotionId<AdminKey>>([...STAFF_EMOTIONS, 'unsure']);
 const isEmotion = (emotion: string): emotion is EmotionId<AdminKey> => EMOTIONS.has(emotion);
 
 type CameraId<K> = K extends `admin.dashboard.camera.${infer S}` ? S : never;

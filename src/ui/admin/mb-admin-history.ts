@@ -4,6 +4,7 @@ import { type AdminApi, type AdminUser, type AuditEntry, type HistoryFilter, typ
 import type { MoodHoldRequest } from '../../daemon/http/contract.js';
 import { followLanguage } from '../i18n/i18n.js';
 import { i18n, moodName, t, type AdminKey } from './admin-i18n.js';
+import { STAFF_EMOTIONS } from './admin-moods.js';
 import { PageLoader } from './page-loader.js';
 import { ADMIN_STYLES, field, formatTime, messageOf } from './admin-styles.js';
 
@@ -29,17 +30,7 @@ const OUTCOME_LABELS: Record<NonNullable<HistoryPlay['outcome']>, AdminKey> = {
  * The moods a play is recorded with: the room's when it started (or the mood staff held then), and
  * "nobody here"; in the order staff think of them.
  */
-const PLAY_MOODS: ReadonlyArray<MoodHoldRequest['label'] | 'nobody'> = [
-  'neutral',
-  'happy',
-  'sad',
-  'surprise',
-  'angry',
-  'fear',
-  'disgust',
-  'contempt',
-  'nobody',
-];
+const PLAY_MOODS: ReadonlyArray<MoodHoldRequest['label'] | 'nobody'> = [...STAFF_EMOTIONS, 'nobody'];
 const DAY_MS = 86_400_000;
 /** How many of the newest mood holds and releases the page reads to tell a held mood from the room's. */
 const HOLDS_READ = 500;

@@ -5,14 +5,15 @@ import { moodColour } from '../components/mood-colours.js';
 import type { AdminApi, StaffPlayer } from '../data/admin-api.js';
 import type { ApiClient } from '../data/api-client.js';
 import { followLanguage } from '../i18n/i18n.js';
+import { STAFF_EMOTIONS } from './admin-moods.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
 import { i18n, moodName, t, tWith } from './admin-i18n.js';
 import { LiveStateController, whenChanged } from './live-state-controller.js';
 import { STAFF_CONTROLS_STYLES } from './mb-staff-controls.styles.js';
 import { nowPlayingLine } from './now-playing-line.js';
 
-/** The moods staff may hold the music to (the camera's emotions), in the order staff think of them. */
-const HOLDABLE: ReadonlyArray<MoodHoldRequest['label']> = ['neutral', 'happy', 'sad', 'surprise', 'angry', 'fear', 'disgust', 'contempt'];
+/** The moods staff may hold the music to: the camera's emotions, in the order staff think of them. */
+const HOLDABLE: ReadonlyArray<MoodHoldRequest['label']> = STAFF_EMOTIONS;
 /** What each held emotion plays, in staff's words (`admin.staff.plays.<emotion>`). */
 const plays = (label: MoodHoldRequest['label']): string => t(`admin.staff.plays.${label}`);
 /** The hold's lengths offered, in minutes. */
