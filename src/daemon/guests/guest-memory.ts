@@ -2,6 +2,7 @@ import { Type, type Static, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { Log } from '../../kernel/log.js';
 import { MAX_SETTING_BYTES, type SettingsRepository } from '../store/store.js';
+import { isOpen } from './guest-requests.js';
 
 /**
  * Where the guests' live state is kept in the store's key-value settings table. A restore carries
@@ -209,8 +210,7 @@ export function boundKeptGuests(state: KeptGuests): { kept: KeptGuests; json: st
   let json = JSON.stringify(kept);
   while (Buffer.byteLength(json) > GUEST_STATE_MAX_BYTES) {
     const quarter = <T>(items: readonly T[]): T[] => items.slice(Math.ceil(items.length / 4));
-    const isOpen = (r: KeptRequest) => r.status === 'queued' || r.status === 'waiting' || r.status === 'playing';
-    const finished = kept.requests.filter((r) => !isOpen(r));
+    const finished = kept.requests.filter((r) => !isOpen(r.status));
     const gone = new Set(finished.length > 0 ? finished.slice(0, Math.ceil(finished.length / 4)) : kept.requests.slice(0, 1));
     kept = {
       ...kept,

@@ -12,6 +12,16 @@ import type { GuestPhone } from './guest-votes.js';
  */
 export type GuestRequestStatus = 'queued' | 'waiting' | 'playing' | 'played' | 'skipped' | 'declined' | 'cleared' | 'cancelled';
 
+/** A request still to play: `queued`, or `waiting` for the room or the staff. */
+export function isToPlay(status: GuestRequestStatus): status is 'queued' | 'waiting' {
+  return status === 'queued' || status === 'waiting';
+}
+
+/** A request not over: still to play, or `playing` now. */
+export function isOpen(status: GuestRequestStatus): boolean {
+  return isToPlay(status) || status === 'playing';
+}
+
 /** A request as the guest service keeps it (never who asked, outside this service). */
 export interface GuestRequestRecord {
   readonly id: number;
@@ -111,7 +121,7 @@ export class GuestRequests {
 
   /** Requests in the queue or waiting for the staff: queued or waiting. */
   open(): GuestRequestRecord[] {
-    return this.#requests.filter((r) => r.status === 'queued' || r.status === 'waiting');
+    return this.#requests.filter((r) => isToPlay(r.status));
   }
 
   /**
@@ -136,7 +146,7 @@ export class GuestRequests {
 
   /** Requests of the hour before `now` and every one still open, newest first. */
   recent(now: number): GuestRequestRecord[] {
-    return this.#requests.filter((r) => r.at > now - HOUR_MS || r.status === 'queued' || r.status === 'waiting').reverse();
+    return this.#requests.filter((r) => r.at > now - HOUR_MS || isToPlay(r.status)).reverse();
   }
 
   /** When `trackId` was last asked for (epoch ms), while it counts for the repeat window. */
@@ -253,9 +263,7 @@ export class GuestRequests {
 
   /** Forgets finished requests two hours old, and asks older than the repeat window `repeatMs`. */
   forget(now: number, repeatMs: number): void {
-    this.#requests = this.#requests.filter(
-      (r) => r.status === 'queued' || r.status === 'waiting' || r.status === 'playing' || now - r.at < 2 * HOUR_MS,
-    );
+    this.#requests = this.#requests.filter((r) => isOpen(r.status) || now - r.at < 2 * HOUR_MS);
     for (const [trackId, at] of this.#asked) if (now - at >= repeatMs) this.#asked.delete(trackId);
   }
 }

@@ -13,7 +13,7 @@ import type { QueueItem } from '../../player/play-queue.js';
 import type { GuestFitVerdict, GuestMusic } from './guest-fit.js';
 import { ADDRESS_PHONES_MAX, GuestAllowances, HOUR_MS, type GuestAllowance, type GuestLimits } from './guest-limits.js';
 import { GuestSongs } from './guest-songs.js';
-import { countsInBudget, GuestRequests, guestSchedule, type GuestRequestRecord, type GuestSchedule } from './guest-requests.js';
+import { countsInBudget, GuestRequests, guestSchedule, isToPlay, type GuestRequestRecord, type GuestSchedule } from './guest-requests.js';
 import type { GuestPhone, GuestVote, GuestVotes } from './guest-votes.js';
 import { GuestVoting } from './guest-voting.js';
 import { GuestMemory, type KeptGuests, type KeptNow } from './guest-memory.js';
@@ -229,7 +229,7 @@ export class GuestService implements Service {
   /** The guest takes back their own request while it is in the queue (`cancelled`); it still counts in their hour. */
   cancel(phone: GuestPhone, requestId: number): GuestRequestRecord {
     const request = this.#requests.get(requestId);
-    if (request === undefined || request.phone.id !== phone.id || (request.status !== 'queued' && request.status !== 'waiting')) {
+    if (request === undefined || request.phone.id !== phone.id || !isToPlay(request.status)) {
       throw guestRefused('MB_ERR_NOT_FOUND', GUEST_GONE.notYours(requestId));
     }
     this.#requests.finish(requestId, 'cancelled', GUEST_REASONS.cancelled);

@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { StateSnapshot } from '../../daemon/http/contract.js';
 import type { AdminApi, GuestAdminView } from '../data/admin-api.js';
 import type { ApiClient } from '../data/api-client.js';
+import { isToPlay } from '../data/guest-request-status.js';
 import { followLanguage } from '../i18n/i18n.js';
 import { ADMIN_STYLES, messageOf } from './admin-styles.js';
 import { i18n, t, tWith } from './admin-i18n.js';
@@ -129,7 +130,7 @@ export class MbGuestRequests extends LitElement {
 
   override render() {
     const view = this._view;
-    const open = view?.requests.filter((r) => r.status === 'queued' || r.status === 'waiting') ?? [];
+    const open = view?.requests.filter((r) => isToPlay(r.status)) ?? [];
     const shown = this.brief ? open.toSorted((a, b) => Number(b.awaitingApproval) - Number(a.awaitingApproval)) : (view?.requests ?? []);
     return html`<section class="card" aria-labelledby="guests-h" data-online=${this.#live.isOnline}>
       <h3 id="guests-h">${t('admin.guests.requests')}</h3>
@@ -204,7 +205,7 @@ export class MbGuestRequests extends LitElement {
                                       ${t('admin.guests.decline')}
                                     </button>
                                   </span>`
-                                : r.status === 'queued' || r.status === 'waiting'
+                                : isToPlay(r.status)
                                   ? html`<button
                                       class="secondary"
                                       ?disabled=${this._isBusy}

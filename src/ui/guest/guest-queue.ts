@@ -1,6 +1,7 @@
 import { html, nothing, svg, type TemplateResult } from 'lit';
 import '../components/mb-cover.js';
 import type { GuestRequest, GuestState, GuestUpNext, GuestVote } from '../data/guest-api.js';
+import { isToPlay } from '../data/guest-request-status.js';
 import { i18n, t } from './guest-i18n.js';
 import { expectedWords, placeWords, requestReason, requestStatus } from './guest-words.js';
 
@@ -32,7 +33,7 @@ function whenWords(place: number, expectedAt: number | null, now: number): strin
 
 /** Up next: the player's next song and the guests' queue, in the order they play. */
 export function renderUpNext(s: GuestState, ctx: QueueContext) {
-  const mine = new Set(s.me.requests.filter((r) => r.status === 'queued' || r.status === 'waiting').map((r) => r.id));
+  const mine = new Set(s.me.requests.filter((r) => isToPlay(r.status)).map((r) => r.id));
   return html`<section class="next" aria-label=${t('guest.upNext')}>
     <h2>${t('guest.upNext')}</h2>
     ${
@@ -110,7 +111,7 @@ export function renderMine(s: GuestState, ctx: QueueContext) {
 }
 
 function renderRequest(request: GuestRequest, ctx: QueueContext) {
-  const isOpen = request.status === 'queued' || request.status === 'waiting';
+  const isOpen = isToPlay(request.status);
   const when = request.place === null ? null : whenWords(request.place, ctx.isQuiet ? null : request.expectedAt, ctx.now);
   return html`<li data-request=${request.id} data-status=${request.status}>
     <div class="text">

@@ -1,5 +1,6 @@
 import { html, type TemplateResult } from 'lit';
 import type { GuestRequest, GuestState } from '../data/guest-api.js';
+import { isOpen } from '../data/guest-request-status.js';
 import { i18n, t } from './guest-i18n.js';
 
 /* The guest page's words: times, places and a request's status, kept out of `<mb-guest>`. */
@@ -56,8 +57,7 @@ export function placeWords(place: number): string {
  */
 export function songStanding(s: GuestState, trackId: number): string | null {
   if (s.nowPlaying?.track.id === trackId) return t('guest.status.playing');
-  const isAsked = (r: GuestRequest) =>
-    r.track.id === trackId && (r.status === 'queued' || r.status === 'waiting' || r.status === 'playing');
+  const isAsked = (r: GuestRequest) => r.track.id === trackId && isOpen(r.status);
   if (s.me.requests.some(isAsked)) return t('guest.yourRequest');
   const next = s.upNext.find((item) => item.track.id === trackId);
   return next === undefined ? null : placeWords(next.place);
