@@ -131,8 +131,10 @@ export const ADMIN_STYLES = css`
     display: inline-flex;
     align-items: center;
     gap: 0.3em;
-    margin: 0 0.3em 0.3em 0;
-    padding: 0.1em 0.2em 0.1em 0.6em;
+    margin-block: 0 0.3em;
+    margin-inline: 0 0.3em;
+    padding-block: 0.1em;
+    padding-inline: 0.6em 0.2em;
     border-radius: 1em;
     background: #e0e7ff;
     color: #1e1b4b;

@@ -21,7 +21,8 @@ export const ADMIN_PANEL_STYLES = css`
     color: #fff;
   }
   header h1 {
-    margin: 0 auto 0 0;
+    margin-block: 0;
+    margin-inline: 0 auto;
     font-size: 1.2em;
   }
   header .who {

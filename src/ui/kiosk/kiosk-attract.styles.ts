@@ -37,7 +37,8 @@ export const KIOSK_ATTRACT_STYLES = css`
     align-items: center;
     gap: 0.7em;
     max-width: 100%;
-    padding: 0.4em 1em 0.4em 0.4em;
+    padding-block: 0.4em;
+    padding-inline: 0.4em 1em;
     border-radius: 0.8em;
     background: rgb(6 10 15 / 0.55);
     text-align: start;

@@ -18,7 +18,8 @@ export const KIOSK_FRAME_STYLES = css`
   }
   /* The page's one h1, as large as the header's other words. */
   header .brand {
-    margin: 0 auto 0 0;
+    margin-block: 0;
+    margin-inline: 0 auto;
     font-size: inherit;
     font-weight: 800;
   }

@@ -112,7 +112,8 @@ export const KIOSK_NOW_STYLES = css`
     align-items: center;
     gap: 0.5em;
     max-width: 100%;
-    padding: 0.25em 0.9em 0.25em 0.35em;
+    padding-block: 0.25em;
+    padding-inline: 0.35em 0.9em;
     border-radius: 2em;
     background: rgb(6 10 15 / 0.6);
     border: 2px solid currentColor;

@@ -79,7 +79,8 @@ export const KIOSK_PANEL = css`
     gap: 0.5em 0.8em;
   }
   h2 {
-    margin: 0 auto 0 0;
+    margin-block: 0;
+    margin-inline: 0 auto;
     font-size: 1.3em;
   }
   button {
