@@ -301,6 +301,33 @@ describe('StateProjector', () => {
     expect(hub.snapshot().data.quietHours).toBe(false);
   });
 
+  it('says the quiet hours at once when staff save them or take them away, as the music starts or stops at once', async () => {
+    const clock = new FakeClock(new Date(2026, 10, 28, 12, 0, 0).getTime());
+    const store = openSqliteStore({ clock, log: pino({ level: 'silent' }) }, { path: ':memory:' });
+    const bus: MoodboxBus = new EventBus(() => undefined);
+    const hub = new StateHub(initialScreenState({ version: '1.2.3', demo: false }), { log: { error() {} } });
+    const player: { quietHours: { from: string; to: string } | null } = { quietHours: null };
+    const projector = new StateProjector({
+      bus,
+      hub,
+      clock,
+      store,
+      services: () => [],
+      quietHours: () => isQuietHours(player, clock.now()),
+      quietUntil: () => player.quietHours?.to ?? null,
+    });
+    await projector.start();
+    open.push({ projector, store });
+    expect(hub.snapshot().data).toMatchObject({ quietHours: false, quietUntil: null });
+    // No time passes: the screens hear it with the change, not at the next health round.
+    player.quietHours = { from: '00:00', to: '23:59' };
+    bus.emit('settingsChanged', { changed: ['player.quietHours'] });
+    expect(hub.snapshot().data).toMatchObject({ quietHours: true, quietUntil: '23:59' });
+    player.quietHours = null;
+    bus.emit('settingsChanged', { changed: ['player.quietHours'] });
+    expect(hub.snapshot().data).toMatchObject({ quietHours: false, quietUntil: null });
+  });
+
   it('stops projecting once stopped as the daemon stops it', async () => {
     const { bus, projector, state } = await setup();
     await stopService(projector, [bus]);

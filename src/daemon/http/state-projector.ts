@@ -160,6 +160,8 @@ export class StateProjector implements Service {
     // A language or a QR mode saved in Settings: the kiosk follows it at once.
     bus.on('settingsChanged', () => hub.update('language', this.#deps.language?.() ?? null), this);
     bus.on('settingsChanged', () => this.#publishQrMode(), this);
+    // Quiet hours saved or taken away: the screens say so as the music stops or starts, not at the next health round.
+    bus.on('settingsChanged', () => this.#publishQuiet(), this);
     bus.on(
       'libraryChanged',
       ({ tracks }) => {
@@ -243,6 +245,11 @@ export class StateProjector implements Service {
   /** The services' health, and whether it is the quiet hours (read with it, so the kiosk goes dark within seconds of their start). */
   #publishHealth(): void {
     this.#deps.hub.update('services', this.#deps.services());
+    this.#publishQuiet();
+  }
+
+  /** Whether it is the quiet hours, and until when, where that changed. */
+  #publishQuiet(): void {
     const quiet = this.#deps.quietHours?.() ?? false;
     if (quiet !== this.#deps.hub.snapshot().data.quietHours) this.#deps.hub.update('quietHours', quiet);
     const until = quiet ? (this.#deps.quietUntil?.() ?? null) : null;
