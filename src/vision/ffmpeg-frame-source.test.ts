@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -173,10 +174,35 @@ describe('FfmpegFrameSource', () => {
     expect(statuses).toEqual([{ state: 'open', width: 640, height: 480, fps: 0 }]);
   });
 
-  it('throws for a file that is not a video', async () => {
+  it("throws for a file that is not a video, or has no picture, saying so in ffmpeg's words", async () => {
     const junk = join(dir, 'junk.mp4');
     copyFileSync(join(import.meta.dirname, 'testing', 'fixtures', 'faces.json'), junk);
-    await expect(take({ source: junk, reopen: false }, 1)).rejects.toMatchObject({ code: 'MB_ERR_CAMERA_OPEN' });
+    await expect(take({ source: junk, reopen: false }, 1)).rejects.toMatchObject({
+      code: 'MB_ERR_CAMERA_OPEN',
+      message: expect.stringMatching(/: Invalid data found when processing input$/) as string,
+    });
+    // A sound file: ffmpeg's complaint is in words of its own (no "error", no "cannot"), not a note or its exit code.
+    const sound = join(dir, 'tone.wav');
+    execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'sine=d=0.2', sound]);
+    await expect(take({ source: sound, reopen: false }, 1)).rejects.toMatchObject({
+      code: 'MB_ERR_CAMERA_OPEN',
+      message: `cannot open camera source ${sound}: Output file #0 does not contain any stream`,
+    });
+  });
+
+  it("says why a network camera cannot be reached in ffmpeg's own words, without its levels or the part that spoke", async () => {
+    // An RTSP camera on a port nothing listens on (ffmpeg itself connects, where an HTTP camera is asked first).
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const url = `rtsp://127.0.0.1:${port}/camera`;
+    await expect(take({ source: url, reopen: false }, 1)).rejects.toMatchObject({
+      code: 'MB_ERR_CAMERA_OPEN',
+      message: `cannot open camera source ${url}: Connection refused`,
+    });
   });
 
   it('reports an unavailable source and retries with doubling backoff on the clock', async () => {

@@ -244,7 +244,7 @@ export class FfmpegFrameSource implements FrameSource {
     const ffmpeg = (input: string[], options: { latestOnly?: boolean } = {}): RawVideo =>
       new RawVideo(
         this.#ffmpeg,
-        ['-nostdin', '-hide_banner', '-nostats', '-v', 'info', '-threads', '1', '-filter_threads', '1', ...input, ...output],
+        ['-nostdin', '-hide_banner', '-nostats', '-v', 'level+info', '-threads', '1', '-filter_threads', '1', ...input, ...output],
         options,
       );
     switch (spec.kind) {

@@ -19,7 +19,7 @@ export async function readImage(input: string | Buffer, options: { ffmpeg?: stri
   if (typeof input === 'string' && !existsSync(input))
     throw new CameraError('MB_ERR_CAMERA_UNREADABLE', `cannot read ${name}: no such file`);
   const cv = await loadOpencv();
-  const args = ['-nostdin', '-hide_banner', '-nostats', '-v', 'info'];
+  const args = ['-nostdin', '-hide_banner', '-nostats', '-v', 'level+info'];
   args.push(...(typeof input === 'string' ? ['-i', input] : ['-f', 'image2pipe', '-i', 'pipe:0']));
   args.push('-frames:v', '1', '-an', '-f', 'rawvideo', '-pix_fmt', 'bgr24', 'pipe:1');
   const video = new RawVideo(options.ffmpeg ?? 'ffmpeg', args, typeof input === 'string' ? {} : { input });

@@ -30,13 +30,17 @@ export class RawVideo {
   readonly #latestOnly: boolean;
   /** ffmpeg was asked for its notes too (`-v info` or more): its last line may be one of them, not a reason. */
   readonly #isTalkative: boolean;
+  /** ffmpeg marks each line with its level (`-v level+info`): `[error]`, `[fatal]` say why it stopped, `[info]` is a note. */
+  readonly #isLevelled: boolean;
   #dropped = 0;
 
   constructor(command: string, args: readonly string[], options: { format?: RawVideoFormat; input?: Buffer; latestOnly?: boolean } = {}) {
     this.#format = options.format;
     this.#latestOnly = options.latestOnly ?? false;
-    const level = args[args.indexOf('-v') + 1] ?? '';
-    this.#isTalkative = args.includes('-v') && ['info', 'verbose', 'debug', 'trace'].includes(level);
+    // `-v level+info`: flags (`level`, `repeat`) joined to the level by `+`.
+    const words = args.includes('-v') ? (args[args.indexOf('-v') + 1] ?? '').split('+') : [];
+    this.#isTalkative = ['info', 'verbose', 'debug', 'trace'].includes(words.at(-1) ?? '');
+    this.#isLevelled = words.slice(0, -1).includes('level');
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.#child = child;
     this.#exited = new Promise((resolve) => {
@@ -114,7 +118,10 @@ export class RawVideo {
     return picture;
   }
 
-  /** Why the child stopped, in its own words: its last line on stderr, or why it could not start. */
+  /**
+   * Why the child stopped, in its own words: ffmpeg's last error where it marks its lines' levels
+   * (`-v level+info`), a quiet child's last line, or else how it ended; why it could not start.
+   */
   why(): string {
     if (this.#spawnError !== undefined)
       return (this.#spawnError as NodeJS.ErrnoException).code === 'ENOENT'
@@ -123,11 +130,12 @@ export class RawVideo {
     const lines = this.#stderr
       .split('\n')
       .map((line) => line.trim())
-      .filter((line) => line !== '' && !isRunSummary(line));
+      .filter((line) => line !== '');
+    // A note (an encoder's name, what it wrote) is never the reason: where the lines carry their
+    // level, its last fatal error or else its last error; a child asked for its notes without
+    // levels says nothing of why; a quiet one's last line is its complaint.
+    const complaint = this.#isLevelled ? lastComplaint(lines) : this.#isTalkative ? undefined : lines.at(-1);
     const code = this.#child.exitCode;
-    // Its last complaint: at `-v info` the lines after it are its notes on the streams (an encoder's
-    // name, a stream's size), no reason. With none, how it ended says it.
-    const complaint = lines.findLast((line) => COMPLAINT.test(line)) ?? (this.#isTalkative ? undefined : lines.at(-1));
     return (
       complaint ??
       (code === null
@@ -200,13 +208,17 @@ export function parseFfmpegOutputFormat(stderr: string): RawVideoFormat | undefi
 }
 
 /**
- * ffmpeg's account of what it wrote, printed as it ends however it ended ("video:69300kB audio:0kB
- * … muxing overhead: 0.000000%", or a progress line "frame= 120 fps=30 …"): never why it stopped.
+ * A line of ffmpeg's at `-v level+…`: the level in brackets, after the name of the part that speaks
+ * when there is one ("[tcp @ 0x55ff32a75f80] [error] Connection to tcp://… failed: Connection refused").
  */
-/** Words of a line in which ffmpeg says what went wrong (an error, a refusal, a time-out), as against its notes. */
-const COMPLAINT =
-  /error|fail|refused|timed? ?out|no such|invalid|denied|not found|unable|cannot|could not|prematurely|unreachable|reset by peer|broken pipe|i\/o|end of file/i;
+const LEVELLED = /^(?:\[[^\]]* @ 0x[0-9a-f]+\] )?\[(\w+)\] (.*)$/;
 
-function isRunSummary(line: string): boolean {
-  return /\bvideo:\s*\d+(?:\.\d+)?[kKMG]i?B\b.*muxing overhead/.test(line) || /^frame=\s*\d+\s+fps=/.test(line);
+/** The words of ffmpeg's last fatal line, or else its last error; undefined when it had none. */
+function lastComplaint(lines: readonly string[]): string | undefined {
+  const said = lines.flatMap((line) => {
+    const match = LEVELLED.exec(line);
+    return match === null ? [] : [{ level: match[1], words: match[2] ?? '' }];
+  });
+  const last = (levels: readonly string[]) => said.findLast((line) => levels.includes(line.level ?? '') && line.words.trim() !== '');
+  return (last(['panic', 'fatal']) ?? last(['error']))?.words.trim();
 }
