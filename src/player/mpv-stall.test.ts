@@ -83,7 +83,7 @@ async function outage(player: MpvPlayer, atMs: number, cut: () => Promise<void>,
 
 describe('MpvPlayer while its output fails (real mpv)', () => {
   it('with a real snapserver stopped twice during one song (the second time near its end, the next song queued in mpv), says it is stalled, resumes the song where it was heard, and records one play that completed', async () => {
-    const song = await makeTone(rig.dir, { file: 'one.flac', hz: 440, seconds: 30 });
+    const song = await makeTone(rig.dir, { file: 'one.flac', hz: 440, seconds: 14 });
     const next = await makeTone(rig.dir, { file: 'two.flac', hz: 550, seconds: 30 });
     const fifo = join(rig.dir, 'snapfifo');
     const server = rig.keep(await Snapserver.start(rig.dir, fifo, { mode: 'create' }));
@@ -100,7 +100,7 @@ describe('MpvPlayer while its output fails (real mpv)', () => {
     // The second time with 4 s of the song left: mpv races through its end into the next song.
     await outage(
       player,
-      26_000,
+      10_000,
       () => server.stop(),
       async () => server.start(),
     );
