@@ -34,6 +34,12 @@ export interface DetectOptions {
    * elsewhere is found by the next full scan, which the caller schedules.
    */
   near?: readonly Box[];
+  /**
+   * The side (px) of the Gaussian kernel the frame's grain asks for before faces are looked for in
+   * it (`LightReader.detectionKernel`), or 0 for none. The detector smooths only what it scans: a
+   * region, with a margin, as the whole frame smoothed would show it. @default 0
+   */
+  smooth?: 0 | 3 | 5;
 }
 
 /**

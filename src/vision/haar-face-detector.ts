@@ -1,6 +1,7 @@
 import type { CascadeClassifier, Mat } from '@u4/opencv4nodejs';
 import { ModelError } from './errors.js';
 import { expandBox, iou, type Box, type DetectOptions, type FaceDetector } from './face-detector.js';
+import { smoothForDetection } from './light-reader.js';
 import { loadOpencv, type Cv } from './opencv.js';
 
 /** The frontal-face cascade that Debian's opencv-data installs. */
@@ -89,6 +90,16 @@ export class HaarFaceDetector implements FaceDetector {
 
   async #detect(image: Mat, options: DetectOptions): Promise<Box[]> {
     await this.load();
+    // The cascade scans a downscaled copy of the whole frame, regions too: the whole frame is smoothed.
+    const seen = await smoothForDetection(image, options.smooth ?? 0);
+    try {
+      return await this.#detectIn(seen, options);
+    } finally {
+      if (seen !== image) seen.release();
+    }
+  }
+
+  async #detectIn(image: Mat, options: DetectOptions): Promise<Box[]> {
     const { cv } = this.#loaded as { cv: Cv };
     const grey = image.channels === 1 ? image : await image.cvtColorAsync(cv.COLOR_BGR2GRAY);
     // Full scans and regions run on the same downscaled, equalized frame, so a tracked face looks

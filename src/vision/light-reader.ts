@@ -120,12 +120,9 @@ export class LightReader {
    */
   async findFaces(detector: FaceDetector, image: Mat, options: { measure: boolean } & DetectOptions): Promise<DetectedFace[]> {
     if (options.measure) await this.measureFrame(image);
-    const seen = await smoothForDetection(image, this.detectionKernel);
-    try {
-      return await detector.detect(seen, options.near === undefined ? {} : { near: options.near });
-    } finally {
-      if (seen !== image) seen.release();
-    }
+    // The detector smooths what it scans: around the tracked faces, only their regions.
+    const smooth = this.detectionKernel;
+    return detector.detect(image, { ...(options.near === undefined ? {} : { near: options.near }), ...(smooth === 0 ? {} : { smooth }) });
   }
 
   /** The kernel the frames are smoothed with before faces are looked for, by the last frame's grain (`detectionKernel`). */

@@ -172,6 +172,29 @@ describe('YunetFaceDetector', () => {
     expect(all).toHaveLength(FIXTURE_FACES.group.length);
   });
 
+  it('smooths a grainy frame only where it scans, finding what it finds in the whole frame smoothed', async () => {
+    // The group photo with a dim webcam's grain: smoothing changes what the detector sees.
+    const grainy = image('group').copy();
+    const random = seededRandom(7);
+    const pixels = grainy.getData();
+    for (let i = 0; i < pixels.length; i++) pixels[i] = Math.max(0, Math.min(255, pixels[i]! + Math.round((random.next() - 0.5) * 60)));
+    const frame = new cv.Mat(pixels, 480, 640, cv.CV_8UC3);
+    const smoothed = frame.gaussianBlur(new cv.Size(5, 5), 0);
+    const tracked = FIXTURE_FACES.group.map((_, i) => boxOf('group', i)).slice(0, 2);
+    try {
+      for (const near of [tracked, [...tracked, ...[0, 1, 2, 3, 4].map((i) => ({ x: 10 + i * 125, y: 385, width: 90, height: 90 }))]]) {
+        const asWhole = await detector.detect(smoothed, { near });
+        expect(asWhole.length).toBeGreaterThan(0);
+        // The regions alone smoothed give the same boxes, landmarks and scores.
+        expect(await detector.detect(frame, { near, smooth: 5 })).toEqual(asWhole);
+        expect(await detector.detect(frame, { near })).not.toEqual(asWhole);
+      }
+      expect(await detector.detect(frame, { smooth: 5 })).toEqual(await detector.detect(smoothed));
+    } finally {
+      for (const m of [grainy, frame, smoothed]) m.release();
+    }
+  });
+
   it('reports each face once when the regions around two tracked boxes overlap', async () => {
     const face = boxOf('happy-face', 0);
     const faces = await detector.detect(image('happy-face'), { near: [face, { ...face, x: face.x + 20, y: face.y + 10 }] });

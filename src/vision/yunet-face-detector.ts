@@ -6,6 +6,7 @@ import type * as OnnxRuntime from 'onnxruntime-node';
 import { loadOnnxRuntime } from './onnxruntime.js';
 import { ModelError } from './errors.js';
 import { expandBox, type Box, type DetectOptions, type FaceDetector, type Point } from './face-detector.js';
+import { smoothForDetection } from './light-reader.js';
 import { loadOpencv, type Cv } from './opencv.js';
 import { yunetSettings, type YunetFaceDetectorOptions, type YunetSettings } from './yunet-options.js';
 import { ALIGN, centreInside, cost, isWeakNeighbour, mergeScans, overlap, suppress, type Scan, type YunetFace } from './yunet-scans.js';
@@ -186,7 +187,9 @@ export class YunetFaceDetector implements FaceDetector {
       throw new TypeError(`Expected \`image\` to be an 8-bit BGR or grey Mat, got ${image.channels} channels of depth ${image.depth}`);
     }
     const whole: Scan = { region: { x: 0, y: 0, width: cols, height: rows }, scale: Math.min(1, this.#o.detectWidth / cols) };
-    if (options.near === undefined) return this.#finish(await this.#fullScan(image, whole), cols, rows, true);
+    const smooth = options.smooth ?? 0;
+    if (options.near === undefined)
+      return this.#finish(await this.#smoothed(image, smooth, (seen) => this.#fullScan(seen, whole)), cols, rows, true);
     const regions = this.#regions(options.near, cols, rows, (size) => REGION_FACE / size, Number.POSITIVE_INFINITY);
     const tiles = mergeScans(regions);
     const found: YunetFace[] = [];
@@ -194,9 +197,12 @@ export class YunetFaceDetector implements FaceDetector {
       // Cheaper to scan everything once (with its second looks at small faces) and keep what lies
       // near the tracked faces.
       // A sure face where a tracked face is needs no second look: earlier frames confirmed it.
-      found.push(...(await this.#fullScan(image, whole, regions)).filter((f) => regions.some((r) => centreInside(f, r.region))));
+      const all = await this.#smoothed(image, smooth, (seen) => this.#fullScan(seen, whole, regions));
+      found.push(...all.filter((f) => regions.some((r) => centreInside(f, r.region))));
     } else {
-      for (const tile of tiles) found.push(...(await this.#scanParts(image, tile, this.#o.scoreThreshold)));
+      // Each region smoothed on its own (with a margin, the same pixels as the whole frame smoothed):
+      // a few regions are a fraction of the frame.
+      for (const tile of tiles) found.push(...(await this.#scanParts(image, tile, this.#o.scoreThreshold, smooth)));
     }
     // Tracked faces were seen in earlier frames and are looked at scaled to 48 px: the score a
     // small face needs in a full scan does not apply to them.
@@ -269,24 +275,63 @@ export class YunetFaceDetector implements FaceDetector {
     return regions;
   }
 
+  /** `scan` of `image` smoothed with `kernel` (0: as it is), the smoothed copy released after. */
+  async #smoothed<T>(image: Mat, kernel: 0 | 3 | 5, scan: (seen: Mat) => Promise<T>): Promise<T> {
+    const seen = await smoothForDetection(image, kernel);
+    try {
+      return await scan(seen);
+    } finally {
+      if (seen !== image) seen.release();
+    }
+  }
+
   /** `#scan` of a tile, keeping the faces centred in one of its parts. */
-  async #scanParts(image: Mat, tile: Scan, threshold: number): Promise<YunetFace[]> {
+  async #scanParts(image: Mat, tile: Scan, threshold: number, smooth: 0 | 3 | 5 = 0): Promise<YunetFace[]> {
     const parts = tile.parts ?? [tile.region];
-    return (await this.#scan(image, tile, threshold)).filter((f) => parts.some((p) => centreInside(f, p)));
+    return (await this.#scan(image, tile, threshold, smooth)).filter((f) => parts.some((p) => centreInside(f, p)));
+  }
+
+  /**
+   * `region` of `image`, smoothed with `kernel`: cut with a margin of the kernel's side, smoothed,
+   * and the margin left out, which gives the same pixels as the whole frame smoothed. `release`
+   * lets go of what was made for it (nothing for the whole frame as it is).
+   */
+  #regionOf(cv: Cv, image: Mat, region: Box, kernel: 0 | 3 | 5): { pixels: Mat; release: () => void } {
+    const isWhole = region.width === image.cols && region.height === image.rows;
+    if (kernel === 0) {
+      if (isWhole) return { pixels: image, release: () => undefined };
+      const pixels = image.getRegion(new cv.Rect(region.x, region.y, region.width, region.height));
+      return { pixels, release: () => pixels.release() };
+    }
+    const x = Math.max(0, region.x - kernel);
+    const y = Math.max(0, region.y - kernel);
+    const width = Math.min(image.cols, region.x + region.width + kernel) - x;
+    const height = Math.min(image.rows, region.y + region.height + kernel) - y;
+    // A copy: smoothed in place of the frame's own memory, a region's edges differ by a grey level.
+    const around = image.getRegion(new cv.Rect(x, y, width, height)).copy();
+    const smoothed = around.gaussianBlur(new cv.Size(kernel, kernel), 0);
+    around.release();
+    const pixels = smoothed.getRegion(new cv.Rect(region.x - x, region.y - y, region.width, region.height));
+    return {
+      pixels,
+      release: () => {
+        pixels.release();
+        smoothed.release();
+      },
+    };
   }
 
   /** Runs YuNet on `scan.region` of `image` scaled by `scan.scale`; faces scoring at least `threshold`, in frame pixels, not yet clipped or suppressed. */
-  async #scan(image: Mat, scan: Scan, threshold: number): Promise<YunetFace[]> {
+  async #scan(image: Mat, scan: Scan, threshold: number, smooth: 0 | 3 | 5 = 0): Promise<YunetFace[]> {
     const { cv, ort, session } = this.#loaded as Loaded;
     const { region, scale } = scan;
     const width = Math.max(1, Math.round(region.width * scale));
     const height = Math.max(1, Math.round(region.height * scale));
-    const isWhole = region.width === image.cols && region.height === image.rows;
-    const roi = isWhole ? image : image.getRegion(new cv.Rect(region.x, region.y, region.width, region.height));
+    const roi = this.#regionOf(cv, image, region, smooth);
     // Always a new, continuous Mat, released here. Synchronous: scaling a region takes a few
     // hundredths of a millisecond, less than handing it to the thread pool and back.
-    const scaled = roi.resize(height, width, 0, 0, scale < 1 ? cv.INTER_AREA : cv.INTER_LINEAR);
-    if (roi !== image) roi.release();
+    const scaled = roi.pixels.resize(height, width, 0, 0, scale < 1 ? cv.INTER_AREA : cv.INTER_LINEAR);
+    roi.release();
     const input = { width: Math.ceil(width / ALIGN) * ALIGN, height: Math.ceil(height / ALIGN) * ALIGN };
     this.#work.scans += 1;
     this.#work.pixels += input.width * input.height;
