@@ -308,7 +308,9 @@ export class YunetFaceDetector implements FaceDetector {
     const width = Math.min(image.cols, region.x + region.width + kernel) - x;
     const height = Math.min(image.rows, region.y + region.height + kernel) - y;
     // A copy: smoothed in place of the frame's own memory, a region's edges differ by a grey level.
-    const around = image.getRegion(new cv.Rect(x, y, width, height)).copy();
+    const view = image.getRegion(new cv.Rect(x, y, width, height));
+    const around = view.copy();
+    view.release();
     const smoothed = around.gaussianBlur(new cv.Size(kernel, kernel), 0);
     around.release();
     const pixels = smoothed.getRegion(new cv.Rect(region.x - x, region.y - y, region.width, region.height));
