@@ -268,17 +268,32 @@ describe('the guest page in the guest’s language', { timeout: 300_000 }, () =>
     // cannot change between the two (a face beside the word comes and goes with the camera).
     const mood = page.locator('.mood .label');
     await mood.waitFor(WAIT);
-    const { ltr, rtl } = await mood.evaluate((el) => {
-      const fromStart = (): number => {
-        const range = document.createRange();
-        range.selectNodeContents(el);
-        const box = range.getBoundingClientRect();
-        return document.documentElement.dir === 'rtl' ? document.documentElement.clientWidth - box.right : box.left;
-      };
-      const ltr = fromStart();
-      document.documentElement.dir = 'rtl';
-      return { ltr, rtl: fromStart() };
-    });
+    // Read again while the word is not laid out in either read (the page re-rendering its mood, on
+    // a busy machine), the page turned back between tries.
+    let read: { ltr: number; rtl: number } | null = null;
+    await expect
+      .poll(async () => {
+        read = await mood.evaluate((el) => {
+          const root = document.documentElement;
+          const fromStart = (): number | null => {
+            const range = document.createRange();
+            range.selectNodeContents(el);
+            const box = range.getBoundingClientRect();
+            if (!el.isConnected || box.width === 0) return null;
+            return root.dir === 'rtl' ? root.clientWidth - box.right : box.left;
+          };
+          const before = root.dir;
+          const ltr = fromStart();
+          root.dir = 'rtl';
+          const rtl = fromStart();
+          if (ltr !== null && rtl !== null) return { ltr, rtl };
+          root.dir = before;
+          return null;
+        });
+        return read !== null;
+      }, WAIT)
+      .toBe(true);
+    const { ltr, rtl } = read ?? { ltr: Number.NaN, rtl: Number.NaN };
     // The styles are in logical properties (start and end, not left and right): the word starts as
     // far from the right as it did from the left (a page left as it was would start it 200 px on).
     expect(
