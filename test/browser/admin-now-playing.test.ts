@@ -125,6 +125,9 @@ describe('now playing and the queue for staff', { timeout: 180_000 }, () => {
   });
 
   async function blockTheSongPutNext(): Promise<void> {
+    // The pause has taken hold (the daemon says so) before a song is put next: a pause asked for as
+    // one song gives way to the next would leave the music going on to the song put next.
+    await expect.poll(async () => (await player()).status, WAIT).toBe('paused');
     const { nowPlaying } = await player();
     await picker().getByLabel('Find a song').fill('');
     await picker().getByRole('button', { name: 'Search' }).click();
