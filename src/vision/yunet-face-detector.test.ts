@@ -13,7 +13,7 @@ import { readImage } from './image-io.js';
 import { loadOpencv, type Cv } from './opencv.js';
 import { FIXTURE_FACES, fixturePath, isOnFace, type FixtureName } from './testing/fixtures.js';
 import { DEFAULT_YUNET_MODEL, YUNET_SHA256, YunetFaceDetector } from './yunet-face-detector.js';
-import { cost, mergeScans, type YunetFace } from './yunet-scans.js';
+import { batchCost, batchScans, cost, inputOf, mergeScans, type YunetFace } from './yunet-scans.js';
 import { fillInput } from './yunet-tensors.js';
 
 let cv: Cv;
@@ -161,15 +161,43 @@ describe('YunetFaceDetector', () => {
   });
 
   it('keeps to the tracked regions when there are so many that it scans the whole frame instead', async () => {
-    // Five empty patches of floor and the first face: six regions cost more than one full scan.
-    const floor = [0, 1, 2, 3, 4].map((i) => ({ x: 10 + i * 125, y: 385, width: 90, height: 90 }));
-    const faces = await detector.detect(image('group'), { near: [boxOf('group', 0), ...floor] });
+    // Seven empty patches of wall and floor, far apart, and the first face: eight regions cost more than one full scan.
+    const patches = [
+      [10, 10],
+      [290, 10],
+      [570, 10],
+      [10, 410],
+      [200, 410],
+      [390, 410],
+      [570, 410],
+    ].map(([x, y]) => ({ x: x!, y: y!, width: 60, height: 60 }));
+    const before = detector.work;
+    const faces = await detector.detect(image('group'), { near: [boxOf('group', 0), ...patches] });
+    // The whole frame at 320 px was scanned.
+    expect(detector.work.pixels - before.pixels).toBeGreaterThanOrEqual(320 * 256);
     expect(faces).toHaveLength(1);
     expect(isOnFace(faces[0]!, FIXTURE_FACES.group[0]!)).toBe(true);
     const all = await detector.detect(image('group'), {
-      near: [...FIXTURE_FACES.group.keys()].map((i) => boxOf('group', i)).concat(floor),
+      near: [...FIXTURE_FACES.group.keys()].map((i) => boxOf('group', i)).concat(patches),
     });
     expect(all).toHaveLength(FIXTURE_FACES.group.length);
+  });
+
+  it('scans the regions of tracked faces in one run, finding in each what it finds scanned alone', async () => {
+    const tracked = [...FIXTURE_FACES.group.keys()].map((i) => boxOf('group', i));
+    const alone = (await Promise.all(tracked.map((box) => detector.detect(image('group'), { near: [box] })))).flat();
+    const before = detector.work;
+    const together = await detector.detect(image('group'), { near: tracked });
+    // Four regions of one input size (each face scaled to 48 px): one run of the model, where four were made before.
+    expect(detector.work.scans - before.scans).toBe(1);
+    expect(detector.work.pixels - before.pixels).toBe(4 * 96 * 96);
+    expect(together).toHaveLength(4);
+    expect(together).toHaveLength(alone.length);
+    for (const face of together) {
+      const same = alone.find((a) => a.x === face.x && a.y === face.y && a.width === face.width && a.height === face.height);
+      expect(same?.landmarks).toEqual(face.landmarks);
+      expect(same?.score).toBeCloseTo(face.score, 4);
+    }
   });
 
   it('smooths a grainy frame only where it scans, finding what it finds in the whole frame smoothed', async () => {
@@ -405,5 +433,24 @@ describe('YunetFaceDetector', () => {
     // Merged at the larger scale of the two.
     expect(mergeScans([a, at(150, 105, 40, 2)])[0]?.scale).toBe(2);
     expect(mergeScans([])).toEqual([]);
+  });
+
+  it('runs scans of one input size together, and a small one with them where a run of its own costs more', () => {
+    const at = (x: number, side: number, scale = 1): { region: Box; scale: number } => ({
+      region: { x, y: 0, width: side, height: side },
+      scale,
+    });
+    const [a, b, small, c, whole] = [at(0, 60), at(100, 64), at(200, 20), at(300, 50), at(0, 640, 0.5)];
+    expect(inputOf(a)).toEqual({ width: 64, height: 64 });
+    expect(inputOf(small)).toEqual({ width: 32, height: 32 });
+    const batches = batchScans([a, b, small, c, whole]);
+    expect(batches).toHaveLength(2);
+    // The 20 px region padded to 64x64 costs less than a run of its own; the full scan runs alone.
+    expect(batches).toContainEqual({ input: { width: 64, height: 64 }, scans: [a, b, small, c] });
+    expect(batches).toContainEqual({ input: { width: 320, height: 320 }, scans: [whole] });
+    const apart = batchCost({ input: inputOf(small), scans: [small] }) + batchCost({ input: inputOf(a), scans: [a, b, c] });
+    expect(batchCost({ input: inputOf(a), scans: [a, b, small, c] })).toBeLessThan(apart);
+    expect(batchCost({ input: inputOf(a), scans: [a] })).toBe(cost(a));
+    expect(batchScans([])).toEqual([]);
   });
 });

@@ -54,8 +54,8 @@ export function fillInput(cv: Cv, image: Mat, paddedWidth: number, paddedHeight:
 }
 
 /**
- * The faces scoring at least `threshold` in YuNet's outputs for a `width` x `height` input, mapped
- * to the frame: input pixel (u, v) is frame pixel (x + u * sx, y + v * sy). For the cell at column
+ * The faces scoring at least `threshold` in YuNet's outputs for a `width` x `height` input (image
+ * `batch.index` of a batch of `batch.size`), mapped to the frame: input pixel (u, v) is frame pixel (x + u * sx, y + v * sy). For the cell at column
  * c, row r of stride s: score = sqrt(cls * obj), both clamped to 0–1; centre = ((c + dx) s,
  * (r + dy) s); size = (exp(dw) s, exp(dh) s); landmark k = ((c + kx) s, (r + ky) s).
  */
@@ -65,15 +65,16 @@ export function decode(
   height: number,
   threshold: number,
   to: { x: number; y: number; sx: number; sy: number },
+  batch: { readonly index: number; readonly size: number } = { index: 0, size: 1 },
 ): YunetFace[] {
   const faces: YunetFace[] = [];
   for (const stride of STRIDES) {
     const cols = width / stride;
     const cells = cols * (height / stride);
-    const cls = output(outputs, `cls_${stride}`, cells);
-    const obj = output(outputs, `obj_${stride}`, cells);
-    const bbox = output(outputs, `bbox_${stride}`, cells * 4);
-    const kps = output(outputs, `kps_${stride}`, cells * 10);
+    const cls = output(outputs, `cls_${stride}`, cells, batch);
+    const obj = output(outputs, `obj_${stride}`, cells, batch);
+    const bbox = output(outputs, `bbox_${stride}`, cells * 4, batch);
+    const kps = output(outputs, `kps_${stride}`, cells * 10, batch);
     for (let i = 0; i < cells; i++) {
       const score = Math.sqrt(clamp(cls[i]!, 0, 1) * clamp(obj[i]!, 0, 1));
       if (!(score >= threshold)) continue;
@@ -93,12 +94,18 @@ export function decode(
   return faces;
 }
 
-function output(outputs: OnnxRuntime.InferenceSession.ReturnType, name: string, length: number): Float32Array {
+/** The `length` values of output `name` for the batch's image `index`. */
+function output(
+  outputs: OnnxRuntime.InferenceSession.ReturnType,
+  name: string,
+  length: number,
+  { index, size }: { readonly index: number; readonly size: number },
+): Float32Array {
   const data = outputs[name]?.data;
-  if (!(data instanceof Float32Array) || data.length !== length) {
-    throw new ModelError('MB_ERR_MODEL_LOAD', `the face detection model gave no float32 output ${name} of ${length} values`);
+  if (!(data instanceof Float32Array) || data.length !== length * size) {
+    throw new ModelError('MB_ERR_MODEL_LOAD', `the face detection model gave no float32 output ${name} of ${size} x ${length} values`);
   }
-  return data;
+  return data.subarray(index * length, (index + 1) * length);
 }
 
 export function clamp(value: number, lo: number, hi: number): number {
