@@ -22,8 +22,11 @@ afterEach(async () => {
   }
 });
 
-async function setup(services: ServiceHealthView[] = [{ name: 'database', status: 'ready' }]) {
-  const clock = new FakeClock();
+async function setup(
+  services: ServiceHealthView[] = [{ name: 'database', status: 'ready' }],
+  options: { at?: number; quietHours?: (now: number) => boolean; quietUntil?: () => string | null } = {},
+) {
+  const clock = new FakeClock(options.at);
   const store = openSqliteStore({ clock, log: pino({ level: 'silent' }) }, { path: ':memory:' });
   const failures: Array<{ event: string; owner: string | undefined }> = [];
   const bus: MoodboxBus = new EventBus((_, event, owner) => void failures.push({ event, owner }));
@@ -31,7 +34,16 @@ async function setup(services: ServiceHealthView[] = [{ name: 'database', status
   const messages: ServerMessage[] = [];
   hub.subscribe((m) => messages.push(m), 'test');
   const health = { services };
-  const projector = new StateProjector({ bus, hub, clock, store, services: () => health.services });
+  const { quietHours, quietUntil } = options;
+  const projector = new StateProjector({
+    bus,
+    hub,
+    clock,
+    store,
+    services: () => health.services,
+    ...(quietHours === undefined ? {} : { quietHours: () => quietHours(clock.now()) }),
+    ...(quietUntil === undefined ? {} : { quietUntil }),
+  });
   await projector.start();
   open.push({ projector, store });
   const state = () => hub.snapshot().data;
@@ -279,21 +291,11 @@ describe('StateProjector', () => {
   });
 
   it('says whether it is the quiet hours, within a few seconds of their start and end, for the kiosk to go dark', async () => {
-    const clock = new FakeClock(new Date(2026, 10, 28, 21, 59, 0).getTime());
-    const store = openSqliteStore({ clock, log: pino({ level: 'silent' }) }, { path: ':memory:' });
-    const bus: MoodboxBus = new EventBus(() => undefined);
-    const hub = new StateHub(initialScreenState({ version: '1.2.3', demo: false }), { log: { error() {} } });
     const player = { quietHours: { from: '22:00', to: '07:00' } };
-    const projector = new StateProjector({
-      bus,
-      hub,
-      clock,
-      store,
-      services: () => [],
-      quietHours: () => isQuietHours(player, clock.now()),
+    const { clock, hub } = await setup(undefined, {
+      at: new Date(2026, 10, 28, 21, 59, 0).getTime(),
+      quietHours: (now) => isQuietHours(player, now),
     });
-    await projector.start();
-    open.push({ projector, store });
     expect(hub.snapshot().data.quietHours).toBe(false);
     clock.advance(62_000);
     expect(hub.snapshot().data.quietHours).toBe(true);
@@ -302,22 +304,12 @@ describe('StateProjector', () => {
   });
 
   it('says the quiet hours at once when staff save them or take them away, as the music starts or stops at once', async () => {
-    const clock = new FakeClock(new Date(2026, 10, 28, 12, 0, 0).getTime());
-    const store = openSqliteStore({ clock, log: pino({ level: 'silent' }) }, { path: ':memory:' });
-    const bus: MoodboxBus = new EventBus(() => undefined);
-    const hub = new StateHub(initialScreenState({ version: '1.2.3', demo: false }), { log: { error() {} } });
     const player: { quietHours: { from: string; to: string } | null } = { quietHours: null };
-    const projector = new StateProjector({
-      bus,
-      hub,
-      clock,
-      store,
-      services: () => [],
-      quietHours: () => isQuietHours(player, clock.now()),
+    const { bus, hub } = await setup(undefined, {
+      at: new Date(2026, 10, 28, 12, 0, 0).getTime(),
+      quietHours: (now) => isQuietHours(player, now),
       quietUntil: () => player.quietHours?.to ?? null,
     });
-    await projector.start();
-    open.push({ projector, store });
     expect(hub.snapshot().data).toMatchObject({ quietHours: false, quietUntil: null });
     // No time passes: the screens hear it with the change, not at the next health round.
     player.quietHours = { from: '00:00', to: '23:59' };
