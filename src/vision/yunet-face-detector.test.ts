@@ -377,46 +377,35 @@ describe('YunetFaceDetector', () => {
   });
 
   it('sees the small faces of a room that a 320 px scan alone misses, at a bounded extra cost', async () => {
-    // The fixtures' five faces as 48x48 grey crops, pasted as a crowd of 20 at 14–20 px: 7–10 px in a 320 px scan.
-    const rows: FerRow[] = [];
-    for (const name of ['happy-face', 'group'] as const) {
-      for (const [i, placed] of FIXTURE_FACES[name].entries()) {
-        const box = boxOf(name, i);
-        const grey = image(name)
-          .getRegion(new cv.Rect(box.x, box.y, box.width, box.height))
-          .bgrToGray();
-        const crop = await grey.resizeAsync(48, 48, 0, 0, cv.INTER_AREA);
-        rows.push({
-          line: 0,
-          row: rows.length,
-          emotion: 3,
-          label: 'happy',
-          pixels: new Uint8Array(crop.getData()),
-          usage: placed.emotion,
-          votes: undefined,
-        });
-        crop.release();
-        grey.release();
-      }
-    }
-    const [frame] = await makeCrowdSet({ random: seededRandom(1) }, rows, {
-      frames: 1,
-      people: [20, 20],
-      sizes: [14, 20],
-      common: [14, 20],
-    });
-    expect(frame!.faces).toHaveLength(20);
+    const frame = await smallFaceRoom();
+    expect(frame.faces).toHaveLength(20);
     const room = new YunetFaceDetector();
-    const found = await room.detect(frame!.image);
-    const { found: seen, falseFaces } = scoreFrame(found, frame!.faces);
+    const found = await room.detect(frame.image);
+    const { found: seen, falseFaces } = scoreFrame(found, frame.faces);
     expect(seen).toBeGreaterThanOrEqual(17);
     expect(falseFaces).toBe(0);
     // The full scan, then second looks at the frame's resolution: less than three 320 px scans' input.
     expect(room.work.pixels).toBeLessThan(3 * 320 * 256);
     // One scan at 320 px, without the looks at small faces, finds far fewer (11 of 20).
-    const plain = await new YunetFaceDetector({ smallFaceScanPx: 0, secondLookThreshold: 0.5 }).detect(frame!.image);
-    expect(scoreFrame(plain, frame!.faces).found).toBeLessThan(seen - 3);
-    frame!.image.release();
+    const plain = await new YunetFaceDetector({ smallFaceScanPx: 0, secondLookThreshold: 0.5 }).detect(frame.image);
+    expect(scoreFrame(plain, frame.faces).found).toBeLessThan(seen - 3);
+    frame.image.release();
+  });
+
+  it('scanning in place of many tracked regions, looks again only where a tracked face can be', async () => {
+    const frame = await smallFaceRoom();
+    const plain = new YunetFaceDetector();
+    const all = await plain.detect(frame.image);
+    // Eight tracked faces: their regions cost more than a full scan, which is made instead.
+    const near = all.slice(0, 8);
+    const room = new YunetFaceDetector();
+    const found = await room.detect(frame.image, { near });
+    // Each tracked face found again (a sure small one keeps the 320 px scan's box: no second look), nothing else.
+    expect(found).toHaveLength(near.length);
+    for (const face of found) expect(near.some((n) => iou(n, face) > 0.3)).toBe(true);
+    // The 320 px scan and the looks at the tracked places only, where the plain scan looked at all twenty.
+    expect(room.work.pixels).toBeLessThan(320 * 256 + (plain.work.pixels - 320 * 256) / 2);
+    frame.image.release();
   });
 
   it('merges scans of nearby places where one scan of the box around them costs less, and keeps far ones apart', () => {
@@ -454,3 +443,35 @@ describe('YunetFaceDetector', () => {
     expect(batchScans([])).toEqual([]);
   });
 });
+
+/** The fixtures' five faces as 48x48 grey crops, pasted as a crowd of 20 at 14–20 px: 7–10 px in a 320 px scan. */
+async function smallFaceRoom(): Promise<{ image: Mat; faces: readonly Box[] }> {
+  const rows: FerRow[] = [];
+  for (const name of ['happy-face', 'group'] as const) {
+    for (const [i, placed] of FIXTURE_FACES[name].entries()) {
+      const box = boxOf(name, i);
+      const grey = image(name)
+        .getRegion(new cv.Rect(box.x, box.y, box.width, box.height))
+        .bgrToGray();
+      const crop = await grey.resizeAsync(48, 48, 0, 0, cv.INTER_AREA);
+      rows.push({
+        line: 0,
+        row: rows.length,
+        emotion: 3,
+        label: 'happy',
+        pixels: new Uint8Array(crop.getData()),
+        usage: placed.emotion,
+        votes: undefined,
+      });
+      crop.release();
+      grey.release();
+    }
+  }
+  const [frame] = await makeCrowdSet({ random: seededRandom(1) }, rows, {
+    frames: 1,
+    people: [20, 20],
+    sizes: [14, 20],
+    common: [14, 20],
+  });
+  return frame!;
+}

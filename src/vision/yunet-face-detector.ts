@@ -232,7 +232,9 @@ export class YunetFaceDetector implements FaceDetector {
    * than `smallFaceScanPx` pixels of the scan, is looked at again in its own region (nearby
    * regions merged into one scan), small faces scaled up. A sure small face stays when its second
    * look is not made or finds nothing; a doubtful place counts only when its second look finds a
-   * face. A sure small face inside one of `tracked` (faces earlier frames confirmed) gets no second look.
+   * face. With `tracked` (the regions of faces earlier frames confirmed, scanned this way when they
+   * would cost more), only faces in them are wanted: a sure small face inside one gets no second
+   * look, and a place whose look does not meet one gets none either.
    */
   async #fullScan(image: Mat, whole: Scan, tracked: readonly Scan[] = []): Promise<YunetFace[]> {
     const found = suppress(await this.#scan(image, whole, this.#o.secondLookThreshold));
@@ -245,10 +247,13 @@ export class YunetFaceDetector implements FaceDetector {
     // Sure small faces first, then the doubtful places by score (`found` is sorted best first).
     places.sort((a, b) => Number(b.score >= this.#o.scoreThreshold) - Number(a.score >= this.#o.scoreThreshold));
     const scans = this.#regions(places, image.cols, image.rows, (size) => this.#lookScale(size), this.#o.maxUpscale);
-    const looks: Look[] = scans.map((scan, i) => ({
+    const all: Look[] = scans.map((scan, i) => ({
       scan,
       sure: (places[i]?.score ?? 0) >= this.#o.scoreThreshold ? places[i] : undefined,
     }));
+    // Scanning in place of the tracked regions, only faces in them are kept: a look that cannot
+    // reach one of them would find what is dropped.
+    const looks = tracked.length === 0 ? all : all.filter((l) => tracked.some((r) => meets(l.scan.region, r.region)));
     // The looks in order until the budget is spent; all of them scanned together, in batches.
     let budget = this.#o.secondLookBudget * cost(whole);
     const tiles = mergeScans(looks.map((l) => l.scan));
@@ -429,4 +434,9 @@ export class YunetFaceDetector implements FaceDetector {
     }
     return faces.sort((a, b) => a.x - b.x || a.y - b.y);
   }
+}
+
+/** Whether boxes `a` and `b` share pixels. */
+function meets(a: Box, b: Box): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }
