@@ -121,8 +121,9 @@ export class YunetFaceDetector implements FaceDetector {
   }
 
   /**
-   * The work done so far: YuNet runs (a batch of regions is one) and their input pixels (padded), a measure of cost that other
-   * work on the machine does not disturb (`scripts/measure-detect-width.ts`).
+   * The work done so far: YuNet runs (a batch of regions is one) and their input pixels (padded),
+   * a measure of cost that other work on the machine does not disturb
+   * (`scripts/measure-detect-width.ts`).
    */
   get work(): { readonly scans: number; readonly pixels: number } {
     return { ...this.#work };

@@ -34,8 +34,8 @@ const WEAK_NEIGHBOUR = 0.7;
 const RUN_OVERHEAD_PIXELS = 5_000;
 /**
  * What each scanned region costs besides its input pixels, in input pixels: cutting it out,
- * scaling it, laying out its tensor and decoding its outputs. About 0.05 ms for a small face's
- * region kept at its size, 0.15 ms for a near face's scaled down to 48 px (the same measure).
+ * scaling it, laying out its tensor and decoding its outputs: 0.05–0.15 ms by the same measure
+ * (more for a near face's region scaled down to 48 px), counted at the upper end.
  */
 const REGION_OVERHEAD_PIXELS = 5_000;
 /**
