@@ -171,9 +171,13 @@ export class GuestApi extends EventTarget {
     await this.#afterAction();
   }
 
-  /** The push link brings the new state; without it, the page asks. */
+  /**
+   * The page asks for its view after each action: without the push link it is the only way, and
+   * with it the answer is kept only where no push came while it was on its way (`refresh`), so a
+   * push that was lost or undone by an older answer cannot leave the page behind the daemon.
+   */
   async #afterAction(): Promise<void> {
-    if (!this.#isOnline) await this.refresh().catch(() => undefined);
+    await this.refresh().catch(() => undefined);
   }
 
   #open(): void {
