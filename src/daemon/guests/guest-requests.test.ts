@@ -150,6 +150,46 @@ describe('the guest page', () => {
     ).rejects.toThrow(/403/);
   });
 
+  it('pushes a phone that read its view over HTTP all of it again, also where the daemon is back at what it last pushed', async () => {
+    const h = await harness();
+    await h.server.app.ready();
+    const id = 'a1234567890123456789_x';
+    type Message = { type: string; data: { isNowLikedByMe?: boolean; votes?: unknown[]; upNext?: Array<{ track: { id: number } }> } };
+    const messages: Message[] = [];
+    await h.server.app.injectWS(
+      '/ws/guest',
+      { headers: { host: 'moodbox.local', origin: 'http://moodbox.local', cookie: `mb_guest=${id}` }, socket: PHONE_SOCKET },
+      { onInit: (socket) => socket.on('message', (data) => messages.push(JSON.parse((data as Buffer).toString('utf8')) as Message)) },
+    );
+    await until(() => messages.length === 2);
+    const call = (request: Parameters<GuestHarness['as']>[1]) => h.server.app.inject(h.as(1, request, { cookie: id }));
+    const trackId = h.player.state().current?.track.id;
+    const mine = (from = 0) => messages.slice(from).findLast((m) => m.type === 'guest/mine')?.data;
+
+    // A like, pushed.
+    expect((await call({ method: 'POST', url: '/api/guest/like', payload: { trackId } })).statusCode).toBe(200);
+    h.clock.advance(GUEST_PUSH_MS);
+    await until(() => mine()?.isNowLikedByMe === true);
+    // "Not this" takes the like back, and the page reads its view at once, before the push.
+    expect((await call({ method: 'POST', url: '/api/guest/votes', payload: { on: 'now', vote: 'down' } })).statusCode).toBe(200);
+    const read = (await call({ method: 'GET', url: '/api/guest/state' })).json<{ nowPlaying: unknown }>();
+    expect(read.nowPlaying).toMatchObject({ isLikedByMe: false, likes: 0, votes: { mine: 'down', down: 1 } });
+    const seen = messages.length;
+    // A like again within the same gathering: the daemon is back at what it last pushed, the page not.
+    expect((await call({ method: 'POST', url: '/api/guest/like', payload: { trackId } })).statusCode).toBe(200);
+    h.clock.advance(GUEST_PUSH_MS);
+    // Another phone asks for a song: every page hears the room after whatever the gathering sent.
+    const [song] = h.byMood.calm.filter((s) => s !== trackId && s !== h.player.state().upcoming[0]?.track.id);
+    expect((await ask(h, 2, song ?? 0)).statusCode).toBe(201);
+    h.clock.advance(GUEST_PUSH_MS);
+    await until(() =>
+      messages.slice(seen).some((m) => m.type === 'guest/room' && m.data.upNext?.some((u) => u.track.id === song) === true),
+    );
+    expect(mine(seen)).toMatchObject({ isNowLikedByMe: true, votes: [] });
+    const rooms = messages.slice(seen).filter((m) => m.type === 'guest/room');
+    expect(rooms[0]?.data).toMatchObject({ nowPlaying: { likes: 1, votes: { down: 0 } } });
+  });
+
   it('plays one guest song after each of the mood’s picks, never two in a row', async () => {
     const h = await harness();
     const [a, b] = [1, 2].map((i) => {

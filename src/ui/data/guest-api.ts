@@ -128,7 +128,7 @@ export class GuestApi extends EventTarget {
     this.#setOnline(false);
   }
 
-  /** Asks for the state over HTTP (after an action while the push link is down). */
+  /** Asks for the state over HTTP: after an action while the push link is down, after a vote, as a wait ends. */
   async refresh(): Promise<GuestState> {
     const pushes = this.#pushes;
     const state = await httpJson<GuestState>('GET', '/api/guest/state');
@@ -165,19 +165,18 @@ export class GuestApi extends EventTarget {
     await this.#afterAction();
   }
 
-  /** Votes on the song playing now (`'now'`) or on a song up next (its `key`). */
-  async vote(on: 'now' | number, vote: GuestVote): Promise<void> {
+  /**
+   * Votes on the song playing now (`'now'`) or on a song up next (its `key`); resolves with the view
+   * read just after (null where it could not be read), whose counts say whether the vote counted.
+   */
+  async vote(on: 'now' | number, vote: GuestVote): Promise<GuestState | null> {
     await httpJson<unknown>('POST', '/api/guest/votes', { body: { on, vote } });
-    await this.#afterAction();
+    return this.refresh().catch(() => null);
   }
 
-  /**
-   * The page asks for its view after each action: without the push link it is the only way, and
-   * with it the answer is kept only where no push came while it was on its way (`refresh`), so a
-   * push that was lost or undone by an older answer cannot leave the page behind the daemon.
-   */
+  /** The push link brings the new state; without it, the page asks. */
   async #afterAction(): Promise<void> {
-    await this.refresh().catch(() => undefined);
+    if (!this.#isOnline) await this.refresh().catch(() => undefined);
   }
 
   #open(): void {

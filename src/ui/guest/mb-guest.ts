@@ -383,11 +383,10 @@ export class MbGuest extends LitElement {
     await this.#act(`vote:${on}`, on === 'now' ? 'now' : `next:${on}`, async (api) => {
       const votesOf = (s: GuestState | null) => (on === 'now' ? s?.nowPlaying?.votes : s?.upNext.find((u) => u.key === on)?.votes);
       const before = votesOf(this._state);
-      await api.vote(on, vote);
+      const after = votesOf(await api.vote(on, vote));
       if (vote === 'none') return t('guest.voteTakenBack', { title });
       // Taken but not counted: from an address other phones voted from, a phone new there counts
       // once it has been around a while. The counter stays, and the page says why.
-      const after = votesOf(await api.refresh().catch(() => null));
       if (before !== undefined && after !== undefined && before.mine !== vote && after.mine === vote && after[vote] <= before[vote]) {
         return t('guest.voteNotCounted', { vote, title });
       }

@@ -25,6 +25,19 @@ export interface GuestSocketOptions {
   pingIntervalMs: number;
 }
 
+/** The guest sockets, as the guest routes see them. */
+export interface GuestLinks {
+  /** How many guest pages are open. */
+  open(): number;
+  /**
+   * `phone` read its view over HTTP (`GET /api/guest/state`), and its page now shows that answer,
+   * which no push brought: its next push carries its whole view again, even where the daemon is
+   * back at what it last pushed it (a like, "not this" read at once, a like again within one
+   * gathering), or the page would stay on what it read.
+   */
+  viewRead(phone: GuestPhone): void;
+}
+
 /** How many guest pages may be open at once, in all and from one address (`guests.socketsMax`, `guests.socketsPerAddress`). */
 export interface GuestSocketLimits {
   socketsMax: number;
@@ -50,7 +63,7 @@ export function registerGuestSocket(
     limits: () => GuestSocketLimits;
   },
   options: GuestSocketOptions,
-): () => number {
+): GuestLinks {
   const { clock, log, hub, guests } = deps;
   const phones = new Map<WebSocket, { phone: GuestPhone; room: string; mine: string; isAlive: boolean }>();
   let flush: Timer | undefined;
@@ -189,5 +202,15 @@ export function registerGuestSocket(
     push(socket);
   });
 
-  return () => phones.size;
+  return {
+    open: () => phones.size,
+    viewRead: (phone) => {
+      // Until something changes the page shows what the daemon has; then it hears all of it.
+      for (const state of phones.values()) {
+        if (state.phone.id !== phone.id) continue;
+        state.room = '';
+        state.mine = '';
+      }
+    },
+  };
 }

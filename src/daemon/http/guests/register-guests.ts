@@ -26,7 +26,6 @@ export async function registerGuests(
     perMinute: () => deps.guests.callsPerMinute,
     phonesBehind: (address) => deps.guests.phonesBehind(address),
   });
-  await app.register(withAccess('guest', guestRoutes), { ...view, limiter });
   await app.register(withAccess('staff', guestAdminRoutes), {
     ...view,
     needsApproval: () => deps.settings.current.guests.approval === 'staff',
@@ -34,7 +33,8 @@ export async function registerGuests(
   const socket = { ...view, clock: deps.clock, log: deps.log, limiter, limits: () => deps.settings.current.guests };
   await app.register(
     withAccess('guest', async (zone) => {
-      registerGuestSocket(zone, socket, { maxBufferedBytes: ws.maxBufferedKiB * 1024, pingIntervalMs: ws.pingIntervalMs });
+      const links = registerGuestSocket(zone, socket, { maxBufferedBytes: ws.maxBufferedKiB * 1024, pingIntervalMs: ws.pingIntervalMs });
+      await zone.register(guestRoutes, { ...view, limiter, viewRead: (phone) => links.viewRead(phone) });
     }),
   );
 }

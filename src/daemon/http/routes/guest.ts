@@ -19,6 +19,8 @@ import {
 export interface GuestRoutesOptions extends GuestViewDeps {
   /** Counts the calls of each phone and address (shared with `/ws/guest`). */
   limiter: GuestCallLimiter;
+  /** `phone` read its view over HTTP (`GuestLinks.viewRead`). */
+  viewRead: (phone: GuestPhone) => void;
 }
 
 /** The largest body a guest call sends: `{"trackId": 123}` or a vote (bytes). */
@@ -72,7 +74,12 @@ export const guestRoutes: FastifyPluginAsyncTypebox<GuestRoutesOptions> = async 
         response: { 200: GuestStateSchema, 403: ErrorRef, 429: ErrorRef },
       },
     },
-    async (request) => guestState(deps, phone(request)),
+    async (request) => {
+      const who = phone(request);
+      const view = guestState(deps, who);
+      deps.viewRead(who);
+      return view;
+    },
   );
 
   app.get(
