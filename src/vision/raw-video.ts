@@ -19,6 +19,8 @@ export class RawVideo {
   readonly #child: ChildProcessWithoutNullStreams;
   readonly #exited: Promise<void>;
   #stderr = '';
+  /** What the child said on stderr since its last picture came (from the line then being written). */
+  #sincePicture = '';
   #format: RawVideoFormat | undefined;
   #formatWaiters: Array<() => void> = [];
   #spawnError: Error | undefined;
@@ -56,6 +58,7 @@ export class RawVideo {
       this.#data();
     });
     child.stdout.on('data', (chunk: Buffer) => {
+      this.#sincePicture = this.#sincePicture.slice(this.#sincePicture.lastIndexOf('\n') + 1);
       this.#chunks.push(chunk);
       this.#buffered += chunk.length;
       if (this.#latestOnly) this.#dropStale();
@@ -73,6 +76,7 @@ export class RawVideo {
     child.stderr.on('data', (text: string) => {
       // The start (the stream descriptions) and the end (why it stopped) are what matter.
       this.#stderr = this.#stderr.length < 16_384 ? this.#stderr + text : this.#stderr.slice(-8192) + text;
+      this.#sincePicture = this.#sincePicture.length < 16_384 ? this.#sincePicture + text : this.#sincePicture.slice(-8192) + text;
       if (this.#format === undefined) {
         this.#format = parseFfmpegOutputFormat(this.#stderr);
         if (this.#format !== undefined) this.#wake();
@@ -127,15 +131,18 @@ export class RawVideo {
       return (this.#spawnError as NodeJS.ErrnoException).code === 'ENOENT'
         ? `${this.#child.spawnfile} is not installed`
         : this.#spawnError.message;
-    const lines = this.#stderr
-      .split('\n')
-      .map((line) => line.trim())
-      .filter((line) => line !== '');
+    const lines = linesOf(this.#stderr);
+    const code = this.#child.exitCode;
     // A note (an encoder's name, what it wrote) is never the reason: where the lines carry their
     // level, its last fatal error or else its last error; a child asked for its notes without
-    // levels says nothing of why; a quiet one's last line is its complaint.
-    const complaint = this.#isLevelled ? lastComplaint(lines) : this.#isTalkative ? undefined : lines.at(-1);
-    const code = this.#child.exitCode;
+    // levels says nothing of why; a quiet one's last line is its complaint. An error before a
+    // picture that came after it (a damaged picture skipped) is not why the child stopped, unless
+    // it failed and said nothing since.
+    const complaint = this.#isLevelled
+      ? (lastComplaint(linesOf(this.#sincePicture)) ?? (code !== null && code !== 0 ? lastComplaint(lines) : undefined))
+      : this.#isTalkative
+        ? undefined
+        : lines.at(-1);
     return (
       complaint ??
       (code === null
@@ -212,6 +219,14 @@ export function parseFfmpegOutputFormat(stderr: string): RawVideoFormat | undefi
  * when there is one ("[tcp @ 0x55ff32a75f80] [error] Connection to tcp://… failed: Connection refused").
  */
 const LEVELLED = /^(?:\[[^\]]* @ 0x[0-9a-f]+\] )?\[(\w+)\] (.*)$/;
+
+/** The non-empty lines of `text`, trimmed. */
+function linesOf(text: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+}
 
 /** The words of ffmpeg's last fatal line, or else its last error; undefined when it had none. */
 function lastComplaint(lines: readonly string[]): string | undefined {
