@@ -59,6 +59,8 @@ export interface Scan {
    * not kept. Undefined: `region` alone.
    */
   readonly parts?: readonly Box[];
+  /** The full scan of the whole frame, scaled in one step (INTER_AREA); a region is scaled in two (by whole blocks, then bilinear). */
+  readonly isWhole?: boolean;
 }
 
 /** The input a scan gives the model: its region scaled by its scale, padded to multiples of `ALIGN`. */
@@ -101,24 +103,14 @@ export function batchScans(scans: readonly Scan[]): Batch[] {
     if (same === undefined) bySize.set(key, [scan]);
     else same.push(scan);
   }
-  const batches: Batch[] = [...bySize.values()].map((same) => ({ input: inputOf(same[0]!), scans: same }));
-  for (;;) {
-    let best = { i: -1, j: -1, saving: 0, merged: undefined as Batch | undefined };
-    for (let i = 0; i < batches.length; i++) {
-      for (let j = i + 1; j < batches.length; j++) {
-        const [a, b] = [batches[i]!, batches[j]!];
-        const merged: Batch = {
-          input: { width: Math.max(a.input.width, b.input.width), height: Math.max(a.input.height, b.input.height) },
-          scans: [...a.scans, ...b.scans],
-        };
-        const saving = batchCost(a) + batchCost(b) - batchCost(merged);
-        if (saving > best.saving) best = { i, j, saving, merged };
-      }
-    }
-    if (best.merged === undefined) break;
-    batches[best.i] = best.merged;
-    batches.splice(best.j, 1);
-  }
+  const batches = joinWhileCheaper(
+    [...bySize.values()].map((same): Batch => ({ input: inputOf(same[0]!), scans: same })),
+    batchCost,
+    (a, b) => ({
+      input: { width: Math.max(a.input.width, b.input.width), height: Math.max(a.input.height, b.input.height) },
+      scans: [...a.scans, ...b.scans],
+    }),
+  );
   const order = new Map(scans.map((s, i) => [s, i]));
   return batches.map((b) => ({ ...b, scans: [...b.scans].sort((x, y) => order.get(x)! - order.get(y)!) }));
 }
@@ -133,44 +125,50 @@ function mergeCost(width: number, height: number, scale: number): number {
  * `MERGE_ALLOWANCE_PIXELS`: faces close together, as at a table, are scanned together, at the
  * larger of their scales. The
  * merged scans keep their parts, in the order of `scans`, and come in the order of their first part.
- * Each round merges the pair that saves most; only that pair's merged scan is built.
+ * Each round merges the pair that saves most.
  */
 export function mergeScans(scans: readonly Scan[]): Scan[] {
-  const tiles: Scan[] = scans.map((s) => ({ ...s, parts: s.parts ?? [s.region] }));
-  const costs = tiles.map((t) => mergeCost(t.region.width, t.region.height, t.scale));
-  for (;;) {
-    let best = { i: -1, j: -1, saving: 0 };
-    for (let i = 0; i < tiles.length; i++) {
-      const a = tiles[i]!.region;
-      for (let j = i + 1; j < tiles.length; j++) {
-        const b = tiles[j]!.region;
-        const x = Math.min(a.x, b.x);
-        const y = Math.min(a.y, b.y);
-        const width = Math.max(a.x + a.width, b.x + b.width) - x;
-        const height = Math.max(a.y + a.height, b.y + b.height) - y;
-        const saving = costs[i]! + costs[j]! - mergeCost(width, height, Math.max(tiles[i]!.scale, tiles[j]!.scale));
-        if (saving > best.saving) best = { i, j, saving };
-      }
-    }
-    if (best.i < 0) return tiles;
-    const [a, b] = [tiles[best.i]!, tiles[best.j]!];
-    const x = Math.min(a.region.x, b.region.x);
-    const y = Math.min(a.region.y, b.region.y);
-    const merged: Scan = {
-      region: {
-        x,
-        y,
-        width: Math.max(a.region.x + a.region.width, b.region.x + b.region.width) - x,
-        height: Math.max(a.region.y + a.region.height, b.region.y + b.region.height) - y,
-      },
+  return joinWhileCheaper(
+    scans.map((s) => ({ ...s, parts: s.parts ?? [s.region] })),
+    ({ region, scale }) => mergeCost(region.width, region.height, scale),
+    (a, b) => ({
+      region: around(a.region, b.region),
       scale: Math.max(a.scale, b.scale),
       parts: [...(a.parts ?? []), ...(b.parts ?? [])],
-    };
-    tiles[best.i] = merged;
-    costs[best.i] = mergeCost(merged.region.width, merged.region.height, merged.scale);
-    tiles.splice(best.j, 1);
+    }),
+  );
+}
+
+/**
+ * `items` with pairs joined, greedily: each round joins the pair whose join (`join`) costs most
+ * less than the two apart (`costOf`), while a join saves anything; the join takes its first item's place.
+ */
+function joinWhileCheaper<T>(items: readonly T[], costOf: (item: T) => number, join: (a: T, b: T) => T): T[] {
+  const joined = [...items];
+  const costs = joined.map(costOf);
+  for (;;) {
+    let best = { i: -1, j: -1, saving: 0, item: joined[0], cost: 0 };
+    for (let i = 0; i < joined.length; i++) {
+      for (let j = i + 1; j < joined.length; j++) {
+        const item = join(joined[i]!, joined[j]!);
+        const cost = costOf(item);
+        const saving = costs[i]! + costs[j]! - cost;
+        if (saving > best.saving) best = { i, j, saving, item, cost };
+      }
+    }
+    if (best.i < 0) return joined;
+    joined[best.i] = best.item!;
+    costs[best.i] = best.cost;
+    joined.splice(best.j, 1);
     costs.splice(best.j, 1);
   }
+}
+
+/** The smallest box around `a` and `b`. */
+function around(a: Box, b: Box): Box {
+  const x = Math.min(a.x, b.x);
+  const y = Math.min(a.y, b.y);
+  return { x, y, width: Math.max(a.x + a.width, b.x + b.width) - x, height: Math.max(a.y + a.height, b.y + b.height) - y };
 }
 
 /** Best faces first, each dropped when it is the same face as a better one (`overlap`). */
