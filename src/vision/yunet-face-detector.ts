@@ -203,11 +203,7 @@ export class YunetFaceDetector implements FaceDetector {
     if (!(image.channels === 1 || image.channels === 3 || image.channels === 4) || image.depth !== cv.CV_8U) {
       throw new TypeError(`Expected \`image\` to be an 8-bit BGR or grey Mat, got ${image.channels} channels of depth ${image.depth}`);
     }
-    const whole: Scan = {
-      region: { x: 0, y: 0, width: cols, height: rows },
-      scale: Math.min(1, this.#o.detectWidth / cols),
-      isWhole: true,
-    };
+    const whole: Scan = { region: { x: 0, y: 0, width: cols, height: rows }, scale: Math.min(1, this.#o.detectWidth / cols) };
     const smooth = options.smooth ?? 0;
     if (options.near === undefined)
       return this.#finish(await this.#smoothed(image, smooth, (seen) => this.#fullScan(seen, whole)), cols, rows, true);
@@ -381,7 +377,7 @@ export class YunetFaceDetector implements FaceDetector {
     const size = scans.length * each;
     if (this.#input.length < size) this.#input = new Float32Array(size);
     const data = this.#input.subarray(0, size);
-    const scaledTo = scans.map(({ region, scale, isWhole }, i) => {
+    const scaledTo = scans.map(({ region, scale }, i) => {
       const width = Math.max(1, Math.round(region.width * scale));
       const height = Math.max(1, Math.round(region.height * scale));
       const roi = this.#regionOf(cv, image, region, smooth);
@@ -389,10 +385,12 @@ export class YunetFaceDetector implements FaceDetector {
       // hundredths of a millisecond, less than handing it to the thread pool and back. The whole
       // frame is scaled by INTER_AREA (by 2 for 640 px at 320: OpenCV's fast path); a region, by
       // whatever factor makes its face 48 px, in two fast steps (`scaleRegion`).
-      const { scaled, used } =
-        isWhole === true
-          ? { scaled: roi.pixels.resize(height, width, 0, 0, scale < 1 ? cv.INTER_AREA : cv.INTER_LINEAR), used: region }
-          : scaleRegion(cv, roi.pixels, width, height);
+      // A scan that covers the frame (the full scan, or tracked regions merged over a small frame)
+      // is scaled as the whole frame: dim-room.test.ts's 320x240 room is read on those pixels.
+      const isWhole = region.width === image.cols && region.height === image.rows;
+      const { scaled, used } = isWhole
+        ? { scaled: roi.pixels.resize(height, width, 0, 0, scale < 1 ? cv.INTER_AREA : cv.INTER_LINEAR), used: region }
+        : scaleRegion(cv, roi.pixels, width, height);
       roi.release();
       try {
         fillInput(cv, scaled, input.width, input.height, data.subarray(i * each, (i + 1) * each));

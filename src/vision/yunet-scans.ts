@@ -59,8 +59,6 @@ export interface Scan {
    * not kept. Undefined: `region` alone.
    */
   readonly parts?: readonly Box[];
-  /** The full scan of the whole frame, scaled in one step (INTER_AREA); a region is scaled in two (by whole blocks, then bilinear). */
-  readonly isWhole?: boolean;
 }
 
 /** The input a scan gives the model: its region scaled by its scale, padded to multiples of `ALIGN`. */
