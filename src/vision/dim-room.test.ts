@@ -5,6 +5,7 @@ import type { FaceLight } from './light-measure.js';
 import { readFerCsv } from './fer-csv.js';
 import { lowLightImage, mixSeed, seededRandom } from './lab/dim-camera.js';
 import { OnnxEmotionClassifier } from './onnx-emotion-classifier.js';
+import { NOBODY_AFTER_MS } from './mood-tracker.js';
 import { loadOpencv, type Cv } from './opencv.js';
 import { FakeFrameSource } from './testing/fake-frame-source.js';
 import { FIXTURES_DIR } from './testing/fixtures.js';
@@ -23,12 +24,13 @@ const MODEL = join(import.meta.dirname, '..', '..', 'models', 'emotion-int8.onnx
 const FACES = join(FIXTURES_DIR, 'dim-room-faces.csv');
 /**
  * Frames at 10 a second: 2 s in daylight, 4 s of dusk, 4 s in a dim bar (3% of daylight), then
- * 4 s in the dark (1%: longer than a room takes to read empty).
+ * the dark (1%) for a second longer than a room with no face seen takes to read empty: a pipeline
+ * blind to light reads it empty whatever it last found in the bar.
  */
 const LIT = 20;
 const DUSK = 40;
 const DIM = 40;
-const DARK = 40;
+const DARK = (NOBODY_AFTER_MS + 1000) / 100;
 const WIDTH = 320;
 const HEIGHT = 240;
 const FACE_PX = 64;

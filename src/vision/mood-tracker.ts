@@ -4,6 +4,9 @@ import { isEmotion, NOBODY, type Emotion, type RoomMoodLabel } from '../kernel/r
 /** The room mood when no face has been seen for `nobodyAfterMs` (one declaration, in `room-mood.ts`). */
 export { NOBODY };
 
+/** How long no face is seen before the room reads empty, unless `nobodyAfterMs` says otherwise (ms). */
+export const NOBODY_AFTER_MS = 5000;
+
 /** One face's emotion reading in one analysed frame. */
 export interface FaceReading {
   /** The face's track id (`FaceTracker`): readings with the same id are smoothed together. */
@@ -31,7 +34,7 @@ export interface MoodTrackerOptions {
   hysteresis?: number;
   /** How long another emotion must lead without a break before the room mood changes to it (ms). @default 2000 */
   dwellMs?: number;
-  /** With no face seen for this long (sure or not), the room mood becomes `nobody` (ms). @default 5000 */
+  /** With no face seen for this long (sure or not), the room mood becomes `nobody` (ms). @default `NOBODY_AFTER_MS` */
   nobodyAfterMs?: number;
   /** A face not read for this long stops counting towards the room mood (ms). @default 1500 */
   faceTimeoutMs?: number;
@@ -144,7 +147,7 @@ export class MoodTracker {
     this.#minConfidence = unit('minConfidence', options.minConfidence ?? 0.35);
     this.#hysteresis = unit('hysteresis', options.hysteresis ?? 0.1);
     this.#dwellMs = nonNegative('dwellMs', options.dwellMs ?? 2000);
-    this.#nobodyAfterMs = nonNegative('nobodyAfterMs', options.nobodyAfterMs ?? 5000);
+    this.#nobodyAfterMs = nonNegative('nobodyAfterMs', options.nobodyAfterMs ?? NOBODY_AFTER_MS);
     this.#faceTimeoutMs = positive('faceTimeoutMs', options.faceTimeoutMs ?? 1500);
     this.#fullVoteMs = nonNegative('fullVoteMs', options.fullVoteMs ?? 600);
     this.#faceWeight = options.faceWeight ?? (() => 1);
