@@ -19,7 +19,7 @@ export class RawVideo {
   readonly #child: ChildProcessWithoutNullStreams;
   readonly #exited: Promise<void>;
   #stderr = '';
-  /** What the child said on stderr since its last picture came (from the line then being written). */
+  /** What the child said on stderr since it last wrote picture data (from the line then being written). */
   #sincePicture = '';
   #format: RawVideoFormat | undefined;
   #formatWaiters: Array<() => void> = [];
@@ -75,8 +75,8 @@ export class RawVideo {
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (text: string) => {
       // The start (the stream descriptions) and the end (why it stopped) are what matter.
-      this.#stderr = this.#stderr.length < 16_384 ? this.#stderr + text : this.#stderr.slice(-8192) + text;
-      this.#sincePicture = this.#sincePicture.length < 16_384 ? this.#sincePicture + text : this.#sincePicture.slice(-8192) + text;
+      this.#stderr = withTail(this.#stderr, text);
+      this.#sincePicture = withTail(this.#sincePicture, text);
       if (this.#format === undefined) {
         this.#format = parseFfmpegOutputFormat(this.#stderr);
         if (this.#format !== undefined) this.#wake();
@@ -219,6 +219,11 @@ export function parseFfmpegOutputFormat(stderr: string): RawVideoFormat | undefi
  * when there is one ("[tcp @ 0x55ff32a75f80] [error] Connection to tcp://… failed: Connection refused").
  */
 const LEVELLED = /^(?:\[[^\]]* @ 0x[0-9a-f]+\] )?\[(\w+)\] (.*)$/;
+
+/** `kept` with `text` added, its start dropped past 16 KiB (the last 8 KiB and `text` kept). */
+function withTail(kept: string, text: string): string {
+  return kept.length < 16_384 ? kept + text : kept.slice(-8192) + text;
+}
 
 /** The non-empty lines of `text`, trimmed. */
 function linesOf(text: string): string[] {

@@ -382,11 +382,10 @@ export class YunetFaceDetector implements FaceDetector {
       const height = Math.max(1, Math.round(region.height * scale));
       const roi = this.#regionOf(cv, image, region, smooth);
       // Always a new, continuous Mat, released here. Synchronous: scaling a region takes a few
-      // hundredths of a millisecond, less than handing it to the thread pool and back. The whole
-      // frame is scaled by INTER_AREA (by 2 for 640 px at 320: OpenCV's fast path); a region, by
-      // whatever factor makes its face 48 px, in two fast steps (`scaleRegion`).
-      // A scan that covers the frame (the full scan, or tracked regions merged over a small frame)
-      // is scaled as the whole frame: dim-room.test.ts's 320x240 room is read on those pixels.
+      // hundredths of a millisecond, less than handing it to the thread pool and back. A scan that
+      // covers the frame (the full scan, or tracked regions merged over a small frame) is scaled by
+      // INTER_AREA (by 2 for 640 px at 320: OpenCV's fast path); a region, by whatever factor makes
+      // its face 48 px, in two fast steps (`scaleRegion`).
       const isWhole = region.width === image.cols && region.height === image.rows;
       const { scaled, used } = isWhole
         ? { scaled: roi.pixels.resize(height, width, 0, 0, scale < 1 ? cv.INTER_AREA : cv.INTER_LINEAR), used: region }

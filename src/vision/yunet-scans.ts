@@ -84,7 +84,12 @@ export interface Batch {
 
 /** What running `batch` costs, in the units of `cost`. */
 export function batchCost({ input, scans }: Batch): number {
-  return RUN_OVERHEAD_PIXELS + scans.length * (input.width * input.height + REGION_OVERHEAD_PIXELS);
+  return runCost(input, scans.length);
+}
+
+/** What one run of `count` scans padded to `input` costs, in the units of `cost`. */
+function runCost(input: { readonly width: number; readonly height: number }, count: number): number {
+  return RUN_OVERHEAD_PIXELS + count * (input.width * input.height + REGION_OVERHEAD_PIXELS);
 }
 
 /**
@@ -104,10 +109,8 @@ export function batchScans(scans: readonly Scan[]): Batch[] {
   const batches = joinWhileCheaper(
     [...bySize.values()].map((same): Batch => ({ input: inputOf(same[0]!), scans: same })),
     batchCost,
-    (a, b) => ({
-      input: { width: Math.max(a.input.width, b.input.width), height: Math.max(a.input.height, b.input.height) },
-      scans: [...a.scans, ...b.scans],
-    }),
+    (a, b) => runCost(inputAround(a, b), a.scans.length + b.scans.length),
+    (a, b) => ({ input: inputAround(a, b), scans: [...a.scans, ...b.scans] }),
   );
   const order = new Map(scans.map((s, i) => [s, i]));
   return batches.map((b) => ({ ...b, scans: [...b.scans].sort((x, y) => order.get(x)! - order.get(y)!) }));
@@ -129,6 +132,10 @@ export function mergeScans(scans: readonly Scan[]): Scan[] {
   return joinWhileCheaper(
     scans.map((s) => ({ ...s, parts: s.parts ?? [s.region] })),
     ({ region, scale }) => mergeCost(region.width, region.height, scale),
+    (a, b) => {
+      const { width, height } = around(a.region, b.region);
+      return mergeCost(width, height, Math.max(a.scale, b.scale));
+    },
     (a, b) => ({
       region: around(a.region, b.region),
       scale: Math.max(a.scale, b.scale),
@@ -138,28 +145,38 @@ export function mergeScans(scans: readonly Scan[]): Scan[] {
 }
 
 /**
- * `items` with pairs joined, greedily: each round joins the pair whose join (`join`) costs most
- * less than the two apart (`costOf`), while a join saves anything; the join takes its first item's place.
+ * `items` with pairs joined, greedily: each round joins the pair whose joined cost (`costTogether`)
+ * is most below the two apart (`costOf`), while a join saves anything; the join (`join`, built only
+ * for the pair chosen) takes its first item's place.
  */
-function joinWhileCheaper<T>(items: readonly T[], costOf: (item: T) => number, join: (a: T, b: T) => T): T[] {
+function joinWhileCheaper<T>(
+  items: readonly T[],
+  costOf: (item: T) => number,
+  costTogether: (a: T, b: T) => number,
+  join: (a: T, b: T) => T,
+): T[] {
   const joined = [...items];
   const costs = joined.map(costOf);
   for (;;) {
-    let best = { i: -1, j: -1, saving: 0, item: joined[0], cost: 0 };
+    let best = { i: -1, j: -1, saving: 0 };
     for (let i = 0; i < joined.length; i++) {
       for (let j = i + 1; j < joined.length; j++) {
-        const item = join(joined[i]!, joined[j]!);
-        const cost = costOf(item);
-        const saving = costs[i]! + costs[j]! - cost;
-        if (saving > best.saving) best = { i, j, saving, item, cost };
+        const saving = costs[i]! + costs[j]! - costTogether(joined[i]!, joined[j]!);
+        if (saving > best.saving) best = { i, j, saving };
       }
     }
     if (best.i < 0) return joined;
-    joined[best.i] = best.item!;
-    costs[best.i] = best.cost;
+    const item = join(joined[best.i]!, joined[best.j]!);
+    joined[best.i] = item;
+    costs[best.i] = costOf(item);
     joined.splice(best.j, 1);
     costs.splice(best.j, 1);
   }
+}
+
+/** The input two batches need together: each padded to the larger side. */
+function inputAround(a: Batch, b: Batch): { readonly width: number; readonly height: number } {
+  return { width: Math.max(a.input.width, b.input.width), height: Math.max(a.input.height, b.input.height) };
 }
 
 /** The smallest box around `a` and `b`. */
